@@ -1,0 +1,125 @@
+package dialog
+
+import "github.com/dangol/dangol/ledger"
+
+// Channels a Message can come from.
+const (
+	ChannelSlack    = "slack"
+	ChannelTelegram = "telegram"
+	ChannelConsole  = "console"
+)
+
+// Message is one incoming event from any platform, already stripped of the
+// platform's own types. Exactly one of Text, Action, Form or Phone carries the
+// content.
+type Message struct {
+	Channel        string // ChannelSlack, ChannelTelegram or ChannelConsole
+	UserID         string // the sender's id on that platform
+	UserName       string // the sender's display name, if the platform gives one
+	ConversationID string // the chat, DM or channel; with Channel it keys the session
+	EventID        string // unique per delivery source, for de-duplication; empty disables it
+	Lang           string // the sender's language as the platform reports it ("ko", "en-US"), may be empty
+
+	// Role is the sender's role as asserted by a trusted adapter (the
+	// console). The engine ignores it from channels it does not trust.
+	Role ledger.Role
+
+	Text   string  // a typed line or a command with its arguments ("/note 010-1234-5678 커트")
+	Action *Action // a pressed button
+	// FormID and Form carry a submitted form: field name -> value.
+	FormID string
+	Form   map[string]string
+	// Phone is a phone number the platform vouches for as the sender's own
+	// (a Telegram contact shared by its owner).
+	Phone string
+
+	// CanForm says the sender's client can fill a Form (Slack modals), so
+	// flows may open one instead of asking field by field.
+	CanForm bool
+	// Private says the message came from a one-to-one chat (a DM, a Telegram
+	// private chat); group messages may be refused by some flows.
+	Private bool
+}
+
+// Action is a pressed button: the payload of the Button that was pressed.
+type Action struct {
+	Payload string
+	Label   string // the label shown, when the platform returns it
+}
+
+// Target says where a Reply goes.
+type Target int
+
+const (
+	// ToConversation sends the reply back where the message came from.
+	ToConversation Target = iota
+	// ToStaffChannel sends the reply to the shop's staff channel (alerts,
+	// weekly summaries), whatever platform serves it.
+	ToStaffChannel
+	// ToUser sends the reply to one user in a direct message: Reply.Channel
+	// and Reply.UserID name them.
+	ToUser
+)
+
+// Reply is one outgoing message, already localised. Adapters render it
+// natively: buttons as Block Kit buttons, Telegram inline keyboards or
+// numbered choices in the console.
+type Reply struct {
+	To      Target
+	Channel string // with ToUser: the platform of the user
+	UserID  string // with ToUser: the platform user id
+	Lang    string // the language Text is in, for the adapter's own chrome
+
+	Text     string    // plain text; may span lines; never Markdown or Block Kit
+	Sections []Section // optional structured body (summaries, cards); Text then is its one-line headline
+	Buttons  []Button
+	Form     *Form  // a form to open (Slack modal); only sent when Message.CanForm
+	Image    *Image // optional picture (a chart)
+
+	// FormErrors answers a submitted form: field name -> localised error.
+	// When set, the form stays open with the errors shown inline and nothing
+	// was recorded.
+	FormErrors map[string]string
+	// Private asks that only the sender see the reply (Slack ephemeral).
+	Private bool
+	// Menu asks the adapter to show its persistent main menu (Telegram's reply
+	// keyboard) in Lang.
+	Menu bool
+}
+
+// Section is a titled block of lines in a structured reply.
+type Section struct {
+	Title string
+	Lines []string
+}
+
+// Button is one choice. Payload travels back in Action.Payload and is at most
+// 64 bytes (Telegram's limit on callback data).
+type Button struct {
+	Label   string
+	Payload string
+}
+
+// Form is a form for clients that can show one.
+type Form struct {
+	ID     string // returned as Message.FormID on submit
+	Title  string
+	Submit string // the submit button's label
+	Fields []Field
+}
+
+// Field is one input of a Form.
+type Field struct {
+	Name      string // the key in Message.Form
+	Label     string
+	Hint      string // placeholder / example
+	Optional  bool
+	Multiline bool
+	Value     string // initial value
+}
+
+// Image is a picture to send with a reply.
+type Image struct {
+	Name string // file name, e.g. "week-2026-W48.png"
+	PNG  []byte
+}
