@@ -1,6 +1,6 @@
 // Package dialog is dangol's platform-neutral conversation engine.
 //
-// Basics
+// # Basics
 //
 // Every adapter (bots/slack, bots/telegram, bots/console) turns a platform
 // event into a Message and calls Engine.Handle, which returns the Replies to
@@ -10,7 +10,7 @@
 // transaction as the effect of the message, with the message's event id, so a
 // restart resumes mid-flow and a re-delivered event changes nothing twice.
 //
-// Caveats
+// # Caveats
 //
 // Replies are semantic (text, sections, buttons, form, image); adapters
 // render them. All text comes from package locales.

@@ -40,7 +40,7 @@ type Consent struct {
 type Customer struct {
 	ID          string // assigned by CreateCustomer, short and stable
 	Name        string
-	Phone       string // digits only, Korean mobiles as 01012345678
+	Phone       string    // digits only, Korean mobiles as 01012345678
 	Birthday    time.Time // zero if unknown; only month and day are used for reminders
 	Preferences string
 	Remarks     string // 특이사항

@@ -1,7 +1,7 @@
 // Package locales owns every user-visible string of dangol, in Korean and
 // English.
 //
-// Basics
+// # Basics
 //
 // Catalogs are TOML files named AREA.LANG.toml (core.ko.toml, telegram.en.toml,
 // …) embedded with embed.FS, so each part of dangol keeps its own file and no
@@ -11,7 +11,7 @@
 //	cat := locales.MustLoad()
 //	cat.Text("ko", "points.balance", map[string]any{"Points": 1200})
 //
-// Caveats
+// # Caveats
 //
 // Korean has only the "other" plural form, so messages are written without
 // plural variants. An id missing from a catalog is returned as the id itself
