@@ -39,6 +39,12 @@ type Message struct {
 	// Private says the message came from a one-to-one chat (a DM, a Telegram
 	// private chat); group messages may be refused by some flows.
 	Private bool
+
+	// CursorName, when set, names a ledger cursor advanced to CursorValue in
+	// the same transaction as the message's effect (Telegram's update id), so
+	// an adapter can resume after the last update it committed.
+	CursorName  string
+	CursorValue int64
 }
 
 // Action is a pressed button: the payload of the Button that was pressed.
