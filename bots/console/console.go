@@ -1,0 +1,463 @@
+package console
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"github.com/dangol/dangol/dialog"
+	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
+)
+
+// Handler handles one message and returns the replies to send; a
+// *dialog.Engine satisfies it. When err is not nil the replies still hold
+// what the sender should see (an apology) and err is for the log.
+type Handler interface {
+	Handle(ctx context.Context, m dialog.Message) ([]dialog.Reply, error)
+}
+
+// Config configures a Console. In, Out, Handler and Catalog are required.
+type Config struct {
+	In      io.Reader
+	Out     io.Writer
+	Handler Handler
+	Catalog *locales.Catalog
+	Lang    string       // the console's language; "": "ko"
+	Logger  *slog.Logger // nil: slog.Default()
+
+	// Role and Name are the first speaker; zero: a manager named
+	// "사장님" ("owner" in English).
+	Role ledger.Role
+	Name string
+
+	// Quiet leaves out the banner.
+	Quiet bool
+	// Prompt prints "name(role)> " before each line is read, for a person
+	// at a terminal.
+	Prompt bool
+	// Echo prints each line read behind the prompt, so the output of a
+	// piped script reads as a transcript. It is ignored with Prompt.
+	Echo bool
+	// ImageDir, when set, is where pictures in replies are saved.
+	ImageDir string
+	// EventPrefix starts every EventID ("<prefix>:<line number>"); "":
+	// "console:<start time in unix nanos>", unique per run.
+	EventPrefix string
+}
+
+// Console is a terminal chat with the dialog engine. Run reads its input;
+// Deliver may be called from other goroutines meanwhile.
+type Console struct {
+	cfg    Config
+	cat    *locales.Catalog
+	logger *slog.Logger
+	prefix string
+
+	// mu guards the output and the state below: Deliver may print while
+	// Run is handling a line.
+	mu      sync.Mutex
+	out     *bufio.Writer
+	role    ledger.Role
+	name    string
+	lang    string
+	line    int
+	buttons map[string][]dialog.Button // conversation id -> latest buttons shown to it
+}
+
+// New returns a Console for cfg.
+func New(cfg Config) *Console {
+	c := &Console{
+		cfg:     cfg,
+		cat:     cfg.Catalog,
+		logger:  cfg.Logger,
+		prefix:  cfg.EventPrefix,
+		out:     bufio.NewWriter(cfg.Out),
+		role:    cfg.Role,
+		name:    cfg.Name,
+		lang:    locales.Normalize(cfg.Lang),
+		buttons: map[string][]dialog.Button{},
+	}
+	if c.logger == nil {
+		c.logger = slog.Default()
+	}
+	if c.prefix == "" {
+		c.prefix = "console:" + strconv.FormatInt(time.Now().UnixNano(), 10)
+	}
+	if c.role == ledger.RoleNone {
+		c.role = ledger.RoleManager
+	}
+	if c.name == "" {
+		c.name = c.cat.Text(c.lang, "console.default.name", nil)
+	}
+	return c
+}
+
+// Run reads lines until the end of input, a :quit, or ctx is done, and
+// handles each one before reading the next. It returns nil in all three
+// cases, with every message read handled and committed; an error means the
+// input or output failed.
+func (c *Console) Run(ctx context.Context) error {
+	done := make(chan struct{})
+	defer close(done)
+	lines := make(chan string)
+	readErr := make(chan error, 1)
+	go func() {
+		r := bufio.NewReader(c.cfg.In)
+		for {
+			s, err := r.ReadString('\n')
+			if s != "" {
+				select {
+				case lines <- s:
+				case <-done:
+					return
+				}
+			}
+			if err != nil {
+				if errors.Is(err, io.EOF) {
+					err = nil
+				}
+				readErr <- err
+				return
+			}
+		}
+	}()
+
+	c.mu.Lock()
+	if !c.cfg.Quiet {
+		c.println(c.text("console.banner", c.speakerData()))
+	}
+	err := c.prompt()
+	c.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case err := <-readErr:
+			if err != nil {
+				return fmt.Errorf("console: read input: %w", err)
+			}
+			return nil
+		case s := <-lines:
+			quit, err := c.handleLine(ctx, s)
+			if err != nil || quit {
+				return err
+			}
+		}
+	}
+}
+
+// Deliver prints a reply that did not answer a console line (a scheduled
+// summary, an alert raised elsewhere), with its address.
+func (c *Console) Deliver(ctx context.Context, r dialog.Reply) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.render(r, "")
+	return c.flush()
+}
+
+// handleLine handles one input line; quit is true after :quit.
+func (c *Console) handleLine(ctx context.Context, s string) (quit bool, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(s, "\n"), "\r"))
+	c.line++
+	if s == "" {
+		return false, c.prompt()
+	}
+	if c.cfg.Echo && !c.cfg.Prompt {
+		// A terminal already shows what was typed behind the prompt.
+		c.println(c.text("console.prompt", c.speakerData()) + s)
+	}
+	switch {
+	case isCommand(s):
+		quit = c.command(s)
+	default:
+		m := c.message()
+		if a, ok := c.press(s); ok {
+			m.Action = a
+		} else if hint, ok := c.staleButton(s); ok {
+			c.println(hint)
+			break
+		} else {
+			m.Text = s
+		}
+		c.send(ctx, m)
+	}
+	if quit {
+		return true, c.flush()
+	}
+	return false, c.prompt()
+}
+
+// isCommand reports whether s is a console command: a colon and a letter
+// (so ":)" is a message).
+func isCommand(s string) bool {
+	rest, ok := strings.CutPrefix(s, ":")
+	if !ok || rest == "" {
+		return false
+	}
+	r := []rune(rest)[0]
+	return unicode.IsLetter(r)
+}
+
+// command runs a console command; it reports whether the console should stop.
+func (c *Console) command(s string) (quit bool) {
+	fields := strings.Fields(s[1:])
+	switch strings.ToLower(fields[0]) {
+	case "as":
+		role, ok := parseRole(fields[1:])
+		if !ok {
+			c.println(c.text("console.as.usage", nil))
+			return false
+		}
+		c.role, c.name = role, strings.Join(fields[2:], " ")
+		c.println(c.text("console.as.done", c.speakerData()))
+	case "lang":
+		if len(fields) != 2 || !isLang(fields[1]) {
+			c.println(c.text("console.lang.usage", nil))
+			return false
+		}
+		c.lang = strings.ToLower(fields[1])
+		c.println(c.text("console.lang.done", nil))
+	case "help":
+		c.println(c.text("console.help", nil))
+	case "quit", "q", "exit":
+		return true
+	default:
+		c.println(c.text("console.unknown", map[string]any{"Command": ":" + fields[0]}))
+	}
+	return false
+}
+
+func isLang(s string) bool {
+	for _, l := range locales.Languages {
+		if strings.EqualFold(s, l) {
+			return true
+		}
+	}
+	return false
+}
+
+// parseRole reads "staff NAME…", "manager NAME…" or "customer ID", in
+// English or Korean.
+func parseRole(args []string) (ledger.Role, bool) {
+	if len(args) < 2 {
+		return ledger.RoleNone, false
+	}
+	switch strings.ToLower(args[0]) {
+	case "staff", "직원":
+		return ledger.RoleStaff, true
+	case "manager", "매니저", "사장":
+		return ledger.RoleManager, true
+	case "customer", "고객", "손님":
+		return ledger.RoleCustomer, len(args) == 2
+	}
+	return ledger.RoleNone, false
+}
+
+// conversation is the current speaker's conversation id.
+func (c *Console) conversation() string { return string(c.role) + ":" + c.name }
+
+// message starts a Message from the current speaker.
+func (c *Console) message() dialog.Message {
+	return dialog.Message{
+		Channel:        dialog.ChannelConsole,
+		UserID:         c.name,
+		UserName:       c.name,
+		ConversationID: c.conversation(),
+		EventID:        c.prefix + ":" + strconv.Itoa(c.line),
+		Lang:           c.lang,
+		Role:           c.role,
+		Private:        true,
+	}
+}
+
+// press returns the action for a line that is a number naming one of the
+// speaker's current buttons.
+func (c *Console) press(s string) (*dialog.Action, bool) {
+	n, err := strconv.Atoi(s)
+	bs := c.buttons[c.conversation()]
+	if err != nil || !isDigits(s) || n < 1 || n > len(bs) {
+		return nil, false
+	}
+	b := bs[n-1]
+	return &dialog.Action{Payload: b.Payload, Label: b.Label}, true
+}
+
+// staleButton returns a hint for a short number that names no current
+// button while the speaker has some; longer numbers are codes or amounts.
+func (c *Console) staleButton(s string) (string, bool) {
+	bs := c.buttons[c.conversation()]
+	if len(bs) == 0 || len(s) > 2 || !isDigits(s) {
+		return "", false
+	}
+	return c.text("console.button.stale", map[string]any{"N": s, "Max": len(bs)}), true
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// send hands m to the handler and prints the replies. The handler gets a
+// context that outlives ctx so a message read before shutdown commits.
+func (c *Console) send(ctx context.Context, m dialog.Message) {
+	replies, err := c.cfg.Handler.Handle(context.WithoutCancel(ctx), m)
+	if err != nil {
+		c.logger.ErrorContext(ctx, "console: handle message", "event", m.EventID, "conversation", m.ConversationID, "err", err)
+	}
+	conv := c.conversation()
+	for _, r := range replies {
+		c.render(r, conv)
+	}
+}
+
+// render prints r. Buttons of a reply to conv become the ones a number
+// presses; conv is empty for replies that answer no console line.
+func (c *Console) render(r dialog.Reply, conv string) {
+	lang := c.lang
+	if r.Lang != "" {
+		lang = locales.Normalize(r.Lang)
+	}
+	var lines []string
+	if r.Text != "" {
+		lines = append(lines, strings.Split(r.Text, "\n")...)
+	}
+	for _, s := range r.Sections {
+		if s.Title != "" {
+			lines = append(lines, s.Title)
+		}
+		for _, l := range s.Lines {
+			lines = append(lines, "  "+l)
+		}
+	}
+	if r.Form != nil {
+		lines = append(lines, c.formLines(lang, r.Form)...)
+	}
+	if len(r.FormErrors) > 0 {
+		fields := make([]string, 0, len(r.FormErrors))
+		for f := range r.FormErrors {
+			fields = append(fields, f)
+		}
+		sort.Strings(fields)
+		for _, f := range fields {
+			lines = append(lines, c.cat.Text(lang, "console.form.error", map[string]any{"Field": f, "Error": r.FormErrors[f]}))
+		}
+	}
+	if r.Image != nil {
+		lines = append(lines, c.image(lang, r.Image))
+	}
+	if len(r.Buttons) > 0 {
+		labels := make([]string, len(r.Buttons))
+		for i, b := range r.Buttons {
+			labels[i] = "[" + strconv.Itoa(i+1) + "] " + b.Label
+		}
+		lines = append(lines, strings.Join(labels, "  "))
+	}
+
+	switch r.To {
+	case dialog.ToConversation:
+		if conv != "" && len(r.Buttons) > 0 {
+			c.buttons[conv] = r.Buttons
+		}
+		for _, l := range lines {
+			c.println(l)
+		}
+	default:
+		addr := c.cat.Text(lang, "console.to.staff", nil)
+		if r.To == dialog.ToUser {
+			addr = c.cat.Text(lang, "console.to.user", map[string]any{"Channel": r.Channel, "User": r.UserID})
+		}
+		if len(lines) == 0 {
+			lines = []string{""}
+		}
+		c.println(strings.TrimRight(addr+" "+lines[0], " "))
+		for _, l := range lines[1:] {
+			c.println("  " + l)
+		}
+	}
+}
+
+// formLines prints a form's fields; forms are never asked of the console
+// (it sends CanForm false), so this only shows what arrived.
+func (c *Console) formLines(lang string, f *dialog.Form) []string {
+	lines := []string{c.cat.Text(lang, "console.form", map[string]any{"Title": f.Title})}
+	for _, fd := range f.Fields {
+		l := "  - " + fd.Label
+		if fd.Hint != "" {
+			l += " (" + fd.Hint + ")"
+		}
+		if fd.Optional {
+			l += " " + c.cat.Text(lang, "console.form.optional", nil)
+		}
+		lines = append(lines, l)
+	}
+	return lines
+}
+
+// image describes img, saving it first when an ImageDir is set. A failed
+// save is logged and the picture still described: it is not worth the
+// conversation.
+func (c *Console) image(lang string, img *dialog.Image) string {
+	data := map[string]any{"Name": img.Name, "Bytes": len(img.PNG)}
+	if c.cfg.ImageDir == "" {
+		return c.cat.Text(lang, "console.image", data)
+	}
+	name := filepath.Base(filepath.Clean("/" + img.Name))
+	if name == "/" || name == "." {
+		name = "image.png"
+	}
+	path := filepath.Join(c.cfg.ImageDir, name)
+	if err := os.WriteFile(path, img.PNG, 0o644); err != nil {
+		c.logger.Error("console: save image", "path", path, "err", err)
+		return c.cat.Text(lang, "console.image", data)
+	}
+	data["Path"] = path
+	return c.cat.Text(lang, "console.image.saved", data)
+}
+
+func (c *Console) speakerData() map[string]any {
+	return map[string]any{"Role": c.text("console.role."+string(c.role), nil), "Name": c.name}
+}
+
+func (c *Console) text(id string, data any) string { return c.cat.Text(c.lang, id, data) }
+
+// println writes one line to the buffered output; flush reports errors.
+func (c *Console) println(s string) {
+	c.out.WriteString(s)
+	c.out.WriteByte('\n')
+}
+
+// prompt prints the prompt, when asked for, and flushes the output.
+func (c *Console) prompt() error {
+	if c.cfg.Prompt {
+		c.out.WriteString(c.text("console.prompt", c.speakerData()))
+	}
+	return c.flush()
+}
+
+func (c *Console) flush() error {
+	if err := c.out.Flush(); err != nil {
+		return fmt.Errorf("console: write output: %w", err)
+	}
+	return nil
+}

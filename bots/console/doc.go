@@ -1,0 +1,36 @@
+// Package console is dangol's terminal chat: the adapter that runs when no
+// platform token is configured, and the harness scripted tests drive.
+//
+// # Basics
+//
+// A Console reads lines from Config.In and writes what a chat would show to
+// Config.Out. Lines starting with a colon are the console's own commands:
+//
+//	:as staff 민지        speak as staff member 민지
+//	:as manager 사장님     speak as a manager
+//	:as customer 42       speak as customer 42 (any id, like a chat id)
+//	:lang en              switch language
+//	:help                 list these commands
+//	:quit                 stop, like end of input
+//
+// Any other line is a message (Message.Text) from the current speaker. The
+// console is a trusted channel: it asserts the speaker's role in
+// Message.Role, and each speaker has their own conversation
+// ("<role>:<name>"), so switching speaker never mixes two flows.
+//
+// Buttons print as "[1] label  [2] label"; a line that is only that number
+// presses the button of the speaker's most recent reply that had buttons.
+// Replies addressed elsewhere (the staff channel, another user) print behind
+// an arrow with their address. Sections print as a title and indented lines,
+// images as a one-line placeholder (saved to Config.ImageDir when set).
+//
+// # Caveats
+//
+// A line of one or two digits that names no current button prints a hint
+// instead of being sent; longer numbers (link codes, amounts) always go
+// through as text. Every Handle runs with a context that is not cancelled
+// by Run's context, so a message already read is committed even during
+// shutdown. Run cannot interrupt a blocked read of In: after its context is
+// done it returns at once and leaves that read behind, which matters only
+// to a caller that keeps the process alive and reuses In.
+package console
