@@ -1,0 +1,507 @@
+package ledger
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Limits on customer fields, generous for a 고객관리장부 and small enough to
+// keep a record readable in a chat message.
+const (
+	maxNameRunes  = 100
+	maxTextRunes  = 2000
+	maxTags       = 20
+	maxTagRunes   = 50
+	maxLangLength = 16
+)
+
+// Validate reports whether c can be stored: it needs a name or a phone, a
+// phone must already be normalized (NormalizePhone), CreatedAt must be set,
+// and text fields stay within their limits. The error wraps ErrInvalid.
+func (c *Customer) Validate() error {
+	switch {
+	case c.Name == "" && c.Phone == "" && !c.Erased:
+		return invalid("customer", "name or phone is required")
+	case utf8.RuneCountInString(c.Name) > maxNameRunes:
+		return invalid("customer", "name longer than %d characters", maxNameRunes)
+	case c.CreatedAt.IsZero():
+		return invalid("customer", "created time is required")
+	case utf8.RuneCountInString(c.Preferences) > maxTextRunes:
+		return invalid("customer", "preferences longer than %d characters", maxTextRunes)
+	case utf8.RuneCountInString(c.Remarks) > maxTextRunes:
+		return invalid("customer", "remarks longer than %d characters", maxTextRunes)
+	case len(c.Lang) > maxLangLength:
+		return invalid("customer", "language tag too long")
+	}
+	if c.Phone != "" {
+		if d, ok := NormalizePhone(c.Phone); !ok || d != c.Phone {
+			return invalid("customer", "phone %q is not a normalized Korean number", c.Phone)
+		}
+	}
+	return validateTags("customer", c.Tags)
+}
+
+// invalid returns an error wrapping ErrInvalid with the reason.
+func invalid(what, format string, args ...any) error {
+	return fmt.Errorf("%w: %s: %s", ErrInvalid, what, fmt.Sprintf(format, args...))
+}
+
+func validateTags(what string, tags []string) error {
+	if len(tags) > maxTags {
+		return invalid(what, "more than %d tags", maxTags)
+	}
+	for _, t := range tags {
+		if strings.TrimSpace(t) == "" {
+			return invalid(what, "empty tag")
+		}
+		if utf8.RuneCountInString(t) > maxTagRunes {
+			return invalid(what, "tag longer than %d characters", maxTagRunes)
+		}
+	}
+	return nil
+}
+
+// tidyCustomer trims what people type: spaces around and inside the name,
+// phone formats (an unreadable phone is left for Validate to reject).
+func tidyCustomer(c *Customer) {
+	c.Name = strings.Join(strings.Fields(norm.NFC.String(c.Name)), " ")
+	c.Preferences = strings.TrimSpace(c.Preferences)
+	c.Remarks = strings.TrimSpace(c.Remarks)
+	if d, ok := NormalizePhone(c.Phone); ok {
+		c.Phone = d
+	} else {
+		c.Phone = strings.TrimSpace(c.Phone)
+	}
+	for i, t := range c.Tags {
+		c.Tags[i] = strings.TrimSpace(t)
+	}
+}
+
+// nameKey is the name index form: NFC (so Hangul typed as decomposed jamo
+// on a Mac still matches), spaces trimmed and collapsed, Latin letters lower
+// case. Hangul has no case, so it matches exactly.
+func nameKey(name string) string {
+	return strings.ToLower(strings.Join(strings.Fields(norm.NFC.String(name)), " "))
+}
+
+// CreateCustomer validates c, assigns c.ID and stores it. A phone already
+// registered returns ErrDuplicatePhone. The name and phone are tidied first
+// (c is updated); Visits, LastVisit and the erasure fields start empty.
+func (tx *Tx) CreateCustomer(c *Customer) error {
+	tidyCustomer(c)
+	c.Visits, c.LastVisit, c.Erased, c.ErasedAt = 0, time.Time{}, false, time.Time{}
+	if err := c.Validate(); err != nil {
+		return fmt.Errorf("ledger: create customer: %w", err)
+	}
+	if c.Phone != "" && tx.bucket(bucketPhones).Get([]byte(c.Phone)) != nil {
+		return fmt.Errorf("ledger: create customer: %w", ErrDuplicatePhone)
+	}
+	for _, l := range c.Links {
+		if tx.bucket(bucketLinks).Get([]byte(l)) != nil {
+			return fmt.Errorf("ledger: create customer: %w", invalid("customer", "%s is linked to another customer", l))
+		}
+	}
+	seq, err := tx.bucket(bucketCustomers).NextSequence()
+	if err != nil {
+		return fmt.Errorf("ledger: create customer: %w", err)
+	}
+	k := custKey(seq)
+	c.ID = custID(seq)
+	if err := tx.indexCustomer(k, c, true); err != nil {
+		return fmt.Errorf("ledger: create customer: %w", err)
+	}
+	if err := tx.putCustomer(k, c); err != nil {
+		return fmt.Errorf("ledger: create customer: %w", err)
+	}
+	return nil
+}
+
+// Customer returns the customer with id, or ErrCustomerNotFound. Erased
+// customers are returned too, with Erased set and their personal data gone.
+func (tx *Tx) Customer(id string) (Customer, error) {
+	k, ok := custKeyOf(id)
+	if !ok {
+		return Customer{}, fmt.Errorf("ledger: customer %q: %w", id, ErrCustomerNotFound)
+	}
+	c, err := tx.customer(k)
+	if err != nil {
+		return Customer{}, fmt.Errorf("ledger: customer %s: %w", id, err)
+	}
+	return c, nil
+}
+
+// customer loads the customer at key k.
+func (tx *Tx) customer(k []byte) (Customer, error) {
+	v := tx.bucket(bucketCustomers).Get(k)
+	if v == nil {
+		return Customer{}, ErrCustomerNotFound
+	}
+	var c Customer
+	if err := json.Unmarshal(v, &c); err != nil {
+		return Customer{}, fmt.Errorf("%w: customer %s: %v", errCorrupt, custIDOfKey(k), err)
+	}
+	c.ID = custIDOfKey(k)
+	return c, nil
+}
+
+func (tx *Tx) putCustomer(k []byte, c *Customer) error {
+	v, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	return tx.bucket(bucketCustomers).Put(k, v)
+}
+
+// PutCustomer stores changes to an existing customer (indexes follow). It
+// changes the customer's own data (name, phone, birthday, preferences,
+// remarks, tags, consent, language); the fields the ledger keeps itself
+// (CreatedAt, Visits, LastVisit, Links, Erased, ErasedAt) stay as stored, so
+// a copy read earlier in the transaction cannot undo a visit or a link. An
+// erased customer cannot be changed.
+func (tx *Tx) PutCustomer(c Customer) error {
+	k, ok := custKeyOf(c.ID)
+	if !ok {
+		return fmt.Errorf("ledger: put customer %q: %w", c.ID, ErrCustomerNotFound)
+	}
+	old, err := tx.customer(k)
+	if err != nil {
+		return fmt.Errorf("ledger: put customer %s: %w", c.ID, err)
+	}
+	if old.Erased {
+		return fmt.Errorf("ledger: put customer %s: %w", c.ID, invalid("customer", "erased"))
+	}
+	c.Tags = slices.Clone(c.Tags)
+	tidyCustomer(&c)
+	c.ID, c.CreatedAt, c.Visits, c.LastVisit = old.ID, old.CreatedAt, old.Visits, old.LastVisit
+	c.Links, c.Erased, c.ErasedAt = old.Links, old.Erased, old.ErasedAt
+	if err := c.Validate(); err != nil {
+		return fmt.Errorf("ledger: put customer %s: %w", c.ID, err)
+	}
+	if c.Phone != "" && c.Phone != old.Phone && tx.bucket(bucketPhones).Get([]byte(c.Phone)) != nil {
+		return fmt.Errorf("ledger: put customer %s: %w", c.ID, ErrDuplicatePhone)
+	}
+	if err := tx.reindexCustomer(k, &old, &c); err != nil {
+		return fmt.Errorf("ledger: put customer %s: %w", c.ID, err)
+	}
+	if err := tx.putCustomer(k, &c); err != nil {
+		return fmt.Errorf("ledger: put customer %s: %w", c.ID, err)
+	}
+	return nil
+}
+
+// reindexCustomer replaces old's index entries with c's.
+func (tx *Tx) reindexCustomer(k []byte, old, c *Customer) error {
+	if err := tx.indexCustomer(k, old, false); err != nil {
+		return err
+	}
+	return tx.indexCustomer(k, c, true)
+}
+
+// birthdayKey is "MMDD" of a birthday, the form the birthday index sorts by.
+func birthdayKey(t time.Time) []byte {
+	return fmt.Appendf(nil, "%02d%02d", int(t.Month()), t.Day())
+}
+
+// indexCustomer adds (add) or removes c's entries in every customer index.
+func (tx *Tx) indexCustomer(k []byte, c *Customer, add bool) error {
+	var ops []struct {
+		bucket []byte
+		key    []byte
+		value  []byte
+	}
+	put := func(b, key, value []byte) {
+		ops = append(ops, struct{ bucket, key, value []byte }{b, key, value})
+	}
+	if c.Phone != "" {
+		put(bucketPhones, []byte(c.Phone), k)
+		put(bucketPhoneLast4, concat([]byte(c.Phone[len(c.Phone)-4:]), k), nil)
+	}
+	if n := nameKey(c.Name); n != "" {
+		put(bucketNames, concat([]byte(n), []byte{0}, k), nil)
+	}
+	for _, l := range c.Links {
+		put(bucketLinks, []byte(l), k)
+	}
+	put(bucketCreated, concat(timePrefix(c.CreatedAt), k), nil)
+	if !c.Birthday.IsZero() && c.Consent.Given && !c.Erased {
+		put(bucketBirthdays, concat(birthdayKey(c.Birthday), k), nil)
+	}
+	for _, op := range ops {
+		b := tx.bucket(op.bucket)
+		var err error
+		switch {
+		case add:
+			err = b.Put(op.key, emptyIfNil(op.value))
+		case op.value != nil && !bytes.Equal(b.Get(op.key), op.value):
+			// A unique index entry now owned by someone else stays.
+		default:
+			err = b.Delete(op.key)
+		}
+		if err != nil {
+			return fmt.Errorf("index %s: %w", op.bucket, err)
+		}
+	}
+	return nil
+}
+
+func emptyIfNil(v []byte) []byte {
+	if v == nil {
+		return []byte{}
+	}
+	return v
+}
+
+// CustomerByPhone returns the customer with this phone (any accepted format).
+func (tx *Tx) CustomerByPhone(phone string) (Customer, error) {
+	d, ok := NormalizePhone(phone)
+	if !ok {
+		return Customer{}, fmt.Errorf("ledger: customer by phone: %w", ErrCustomerNotFound)
+	}
+	k := tx.bucket(bucketPhones).Get([]byte(d))
+	if k == nil {
+		return Customer{}, fmt.Errorf("ledger: customer by phone: %w", ErrCustomerNotFound)
+	}
+	c, err := tx.customer(k)
+	if err != nil {
+		return Customer{}, fmt.Errorf("ledger: customer by phone: %w", err)
+	}
+	return c, nil
+}
+
+// CustomerByLink returns the customer a platform id is linked to.
+func (tx *Tx) CustomerByLink(platformID string) (Customer, error) {
+	k := tx.bucket(bucketLinks).Get([]byte(platformID))
+	if k == nil {
+		return Customer{}, fmt.Errorf("ledger: customer by link %s: %w", platformID, ErrCustomerNotFound)
+	}
+	c, err := tx.customer(k)
+	if err != nil {
+		return Customer{}, fmt.Errorf("ledger: customer by link %s: %w", platformID, err)
+	}
+	return c, nil
+}
+
+// DefaultFindLimit is how many customers FindCustomers returns when limit <= 0.
+const DefaultFindLimit = 10
+
+// FindCustomers returns customers matching query: an exact phone (any
+// accepted format), a phone's last 4 digits, an id, or a name (exact matches
+// first, then names starting with query), at most limit, never erased ones.
+// Names match after trimming spaces, case-insensitively for Latin letters and
+// exactly for Hangul. A limit <= 0 means DefaultFindLimit.
+func (tx *Tx) FindCustomers(query string, limit int) ([]Customer, error) {
+	if limit <= 0 {
+		limit = DefaultFindLimit
+	}
+	q := strings.TrimSpace(query)
+	if q == "" {
+		return nil, nil
+	}
+	var out []Customer
+	seen := map[string]bool{}
+	add := func(k []byte) (full bool, err error) {
+		id := custIDOfKey(k)
+		if seen[id] {
+			return false, nil
+		}
+		seen[id] = true
+		c, err := tx.customer(k)
+		if err != nil {
+			return false, fmt.Errorf("ledger: find customers: %w", err)
+		}
+		if !c.Erased {
+			out = append(out, c)
+		}
+		return len(out) >= limit, nil
+	}
+	if k, ok := custKeyOf(q); ok && tx.bucket(bucketCustomers).Get(k) != nil {
+		if full, err := add(k); full || err != nil {
+			return out, err
+		}
+	}
+	if d, ok := NormalizePhone(q); ok {
+		if k := tx.bucket(bucketPhones).Get([]byte(d)); k != nil {
+			if full, err := add(k); full || err != nil {
+				return out, err
+			}
+		}
+	}
+	if len(q) == 4 && strings.Trim(q, "0123456789") == "" {
+		c := tx.bucket(bucketPhoneLast4).Cursor()
+		for k, _ := c.Seek([]byte(q)); k != nil && bytes.HasPrefix(k, []byte(q)); k, _ = c.Next() {
+			if full, err := add(k[4:]); full || err != nil {
+				return out, err
+			}
+		}
+	}
+	// Exact names sort first: the 0x00 after the name is below any byte a
+	// longer name can continue with.
+	prefix := []byte(nameKey(q))
+	c := tx.bucket(bucketNames).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if len(k) < custKeyLen+1 {
+			continue
+		}
+		if full, err := add(k[len(k)-custKeyLen:]); full || err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// ForEachCustomer calls fn for every customer in id order.
+func (tx *Tx) ForEachCustomer(fn func(Customer) error) error {
+	c := tx.bucket(bucketCustomers).Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		cu, err := tx.customer(k)
+		if err != nil {
+			return fmt.Errorf("ledger: for each customer: %w", err)
+		}
+		if err := fn(cu); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// LinkCustomer links platform id to customer id with the consent given; it
+// returns ErrNoConsent unless consent.Given. The profile is updated too. A
+// platform id linked to another customer before is moved to this one.
+func (tx *Tx) LinkCustomer(customerID, platformID string, consent Consent) error {
+	if !consent.Given {
+		return fmt.Errorf("ledger: link %s to %s: %w", platformID, customerID, ErrNoConsent)
+	}
+	if strings.TrimSpace(platformID) == "" {
+		return fmt.Errorf("ledger: link to %s: %w", customerID, invalid("link", "empty platform id"))
+	}
+	k, ok := custKeyOf(customerID)
+	if !ok {
+		return fmt.Errorf("ledger: link %s to %q: %w", platformID, customerID, ErrCustomerNotFound)
+	}
+	c, err := tx.customer(k)
+	if err != nil {
+		return fmt.Errorf("ledger: link %s to %s: %w", platformID, customerID, err)
+	}
+	if c.Erased {
+		return fmt.Errorf("ledger: link %s to %s: %w", platformID, customerID, ErrCustomerNotFound)
+	}
+	if prev := tx.bucket(bucketLinks).Get([]byte(platformID)); prev != nil && !bytes.Equal(prev, k) {
+		if err := tx.unlink(slices.Clone(prev), platformID); err != nil {
+			return fmt.Errorf("ledger: link %s to %s: %w", platformID, customerID, err)
+		}
+	}
+	old := c
+	old.Links = slices.Clone(c.Links)
+	if !slices.Contains(c.Links, platformID) {
+		c.Links = append(c.Links, platformID)
+	}
+	c.Consent = consent
+	if err := tx.reindexCustomer(k, &old, &c); err != nil {
+		return fmt.Errorf("ledger: link %s to %s: %w", platformID, customerID, err)
+	}
+	if err := tx.putCustomer(k, &c); err != nil {
+		return fmt.Errorf("ledger: link %s to %s: %w", platformID, customerID, err)
+	}
+	p, err := tx.Profile(platformID)
+	if err != nil {
+		return err
+	}
+	p.CustomerID, p.Consent = c.ID, consent
+	if p.Lang == "" {
+		p.Lang = c.Lang
+	}
+	return tx.PutProfile(p)
+}
+
+// UnlinkCustomer removes the link of platform id to its customer, if any,
+// and clears the profile's customer. Consent stays as given.
+func (tx *Tx) UnlinkCustomer(platformID string) error {
+	k := tx.bucket(bucketLinks).Get([]byte(platformID))
+	if k == nil {
+		return nil
+	}
+	if err := tx.unlink(slices.Clone(k), platformID); err != nil {
+		return fmt.Errorf("ledger: unlink %s: %w", platformID, err)
+	}
+	p, err := tx.Profile(platformID)
+	if err != nil {
+		return err
+	}
+	p.CustomerID = ""
+	return tx.PutProfile(p)
+}
+
+// unlink removes platformID from the customer at k and from the link index.
+func (tx *Tx) unlink(k []byte, platformID string) error {
+	if err := tx.bucket(bucketLinks).Delete([]byte(platformID)); err != nil {
+		return err
+	}
+	c, err := tx.customer(k)
+	if err != nil {
+		return err
+	}
+	c.Links = slices.DeleteFunc(c.Links, func(l string) bool { return l == platformID })
+	return tx.putCustomer(k, &c)
+}
+
+// ScanNewCustomers calls fn for every customer created in [from, to), in
+// creation-time order. Erased customers are included (with Erased set) so
+// past counts stay true.
+func (tx *Tx) ScanNewCustomers(from, to time.Time, fn func(Customer) error) error {
+	c := tx.bucket(bucketCreated).Cursor()
+	end := timePrefix(to)
+	for k, _ := c.Seek(timePrefix(from)); k != nil && bytes.Compare(k[:8], end) < 0; k, _ = c.Next() {
+		cu, err := tx.customer(k[8:])
+		if err != nil {
+			return fmt.Errorf("ledger: scan new customers: %w", err)
+		}
+		if err := fn(cu); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ScanBirthdays calls fn for every consenting, not erased customer whose
+// birthday (month and day) falls in [from, to), year ignored. The days of
+// from and to are taken in their own locations; a range may cross New Year,
+// and one of a year or more covers every birthday. Birthdays come in
+// calendar order from from's day on.
+func (tx *Tx) ScanBirthdays(from, to time.Time, fn func(Customer) error) error {
+	if !from.Before(to) {
+		return nil
+	}
+	lo, hi := birthdayKey(from), birthdayKey(to)
+	type span struct{ lo, hi []byte }
+	var spans []span
+	switch {
+	case !to.Before(from.AddDate(1, 0, 0)):
+		spans = []span{{[]byte("0101"), []byte("1232")}}
+	case bytes.Compare(lo, hi) < 0:
+		spans = []span{{lo, hi}}
+	case bytes.Compare(lo, hi) > 0:
+		spans = []span{{lo, []byte("1232")}, {[]byte("0101"), hi}}
+	default:
+		return nil // same day of the year, less than a year apart: within one day
+	}
+	for _, sp := range spans {
+		c := tx.bucket(bucketBirthdays).Cursor()
+		for k, _ := c.Seek(sp.lo); k != nil && bytes.Compare(k[:4], sp.hi) < 0; k, _ = c.Next() {
+			cu, err := tx.customer(k[4:])
+			if err != nil {
+				return fmt.Errorf("ledger: scan birthdays: %w", err)
+			}
+			if err := fn(cu); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,134 @@
+package ledger
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+)
+
+// Notes, feedback, points entries and audit entries are scanned by the
+// hundred thousand for weekly summaries, so they are stored in a compact
+// hand-written binary form rather than JSON: a version byte, then fields as
+// varints and length-prefixed strings in a fixed order. Their time and id
+// live in the key and are not repeated in the value. A new field is added by
+// bumping the version and appending it; decoders keep reading old versions.
+
+// errCorrupt is returned (wrapped) when a stored value cannot be decoded.
+var errCorrupt = errors.New("ledger: corrupt record")
+
+// encoder appends fields to a byte slice.
+type encoder struct{ b []byte }
+
+func (e *encoder) byte(v byte)      { e.b = append(e.b, v) }
+func (e *encoder) uvarint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
+func (e *encoder) varint(v int64)   { e.b = binary.AppendVarint(e.b, v) }
+
+func (e *encoder) string(s string) {
+	e.uvarint(uint64(len(s)))
+	e.b = append(e.b, s...)
+}
+
+func (e *encoder) strings(ss []string) {
+	e.uvarint(uint64(len(ss)))
+	for _, s := range ss {
+		e.string(s)
+	}
+}
+
+// decoder reads fields back. It works on one string copy of the stored value
+// so every decoded string shares that single allocation and stays valid
+// after the transaction ends. The first error sticks; later reads return
+// zero values.
+type decoder struct {
+	s   string
+	off int
+	err error
+}
+
+func newDecoder(v []byte) *decoder { return &decoder{s: string(v)} }
+
+func (d *decoder) fail(what string) {
+	if d.err == nil {
+		d.err = fmt.Errorf("%w: bad %s at byte %d", errCorrupt, what, d.off)
+	}
+}
+
+func (d *decoder) byte() byte {
+	if d.err != nil || d.off >= len(d.s) {
+		d.fail("byte")
+		return 0
+	}
+	v := d.s[d.off]
+	d.off++
+	return v
+}
+
+func (d *decoder) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	var v uint64
+	var shift uint
+	for i := 0; i < binary.MaxVarintLen64; i++ {
+		if d.off >= len(d.s) {
+			break
+		}
+		c := d.s[d.off]
+		d.off++
+		if c < 0x80 {
+			return v | uint64(c)<<shift
+		}
+		v |= uint64(c&0x7f) << shift
+		shift += 7
+	}
+	d.fail("varint")
+	return 0
+}
+
+func (d *decoder) varint() int64 {
+	u := d.uvarint()
+	x := int64(u >> 1)
+	if u&1 != 0 {
+		x = ^x
+	}
+	return x
+}
+
+func (d *decoder) string() string {
+	n := d.uvarint()
+	if d.err != nil {
+		return ""
+	}
+	if n > uint64(len(d.s)-d.off) {
+		d.fail("string length")
+		return ""
+	}
+	s := d.s[d.off : d.off+int(n)]
+	d.off += int(n)
+	return s
+}
+
+func (d *decoder) strings() []string {
+	n := d.uvarint()
+	if d.err != nil || n == 0 {
+		return nil
+	}
+	if n > uint64(len(d.s)-d.off) { // each string takes at least one byte
+		d.fail("list length")
+		return nil
+	}
+	ss := make([]string, n)
+	for i := range ss {
+		ss[i] = d.string()
+	}
+	return ss
+}
+
+// version reads the leading version byte and checks it is one this code knows.
+func (d *decoder) version(max byte) byte {
+	v := d.byte()
+	if d.err == nil && (v == 0 || v > max) {
+		d.err = fmt.Errorf("%w: unknown version %d", errCorrupt, v)
+	}
+	return v
+}

@@ -1,0 +1,103 @@
+package ledger
+
+import (
+	"encoding/binary"
+	"fmt"
+	"time"
+)
+
+// SeenEvent reports whether event id was already committed.
+func (tx *Tx) SeenEvent(id string) (bool, error) {
+	return tx.bucket(bucketEvents).Get([]byte(id)) != nil, nil
+}
+
+// MarkEvent records event id as processed at time at. The time lets
+// PruneEvents forget ids too old to be delivered again.
+func (tx *Tx) MarkEvent(id string, at time.Time) error {
+	if id == "" {
+		return fmt.Errorf("ledger: mark event: %w", invalid("event", "id is required"))
+	}
+	b, bt := tx.bucket(bucketEvents), tx.bucket(bucketEventTimes)
+	if old := b.Get([]byte(id)); len(old) == 8 {
+		if err := bt.Delete(concat(old, []byte(id))); err != nil {
+			return fmt.Errorf("ledger: mark event %s: %w", id, err)
+		}
+	}
+	t := timePrefix(at)
+	if err := b.Put([]byte(id), t); err != nil {
+		return fmt.Errorf("ledger: mark event %s: %w", id, err)
+	}
+	if err := bt.Put(concat(t, []byte(id)), []byte{}); err != nil {
+		return fmt.Errorf("ledger: mark event %s: %w", id, err)
+	}
+	return nil
+}
+
+// PruneEvents forgets event ids marked before before and returns how many.
+// Platforms redeliver within minutes (Slack) to a day (Telegram), so a week
+// of ids is plenty.
+func (tx *Tx) PruneEvents(before time.Time) (int, error) {
+	b, bt := tx.bucket(bucketEvents), tx.bucket(bucketEventTimes)
+	end := timePrefix(before)
+	var keys [][]byte
+	c := bt.Cursor()
+	for k, _ := c.First(); k != nil && string(k[:8]) < string(end); k, _ = c.Next() {
+		keys = append(keys, append([]byte(nil), k...))
+	}
+	for _, k := range keys {
+		if err := bt.Delete(k); err != nil {
+			return 0, fmt.Errorf("ledger: prune events: %w", err)
+		}
+		if err := b.Delete(k[8:]); err != nil {
+			return 0, fmt.Errorf("ledger: prune events: %w", err)
+		}
+	}
+	return len(keys), nil
+}
+
+// Cursor returns a named integer kept by the ledger (0 if unset), e.g. the
+// last Telegram update id committed.
+func (tx *Tx) Cursor(name string) (int64, error) {
+	v := tx.bucket(bucketCursors).Get([]byte(name))
+	if v == nil {
+		return 0, nil
+	}
+	if len(v) != 8 {
+		return 0, fmt.Errorf("ledger: cursor %s: %w", name, errCorrupt)
+	}
+	return int64(binary.BigEndian.Uint64(v)), nil
+}
+
+// SetCursor stores a named integer; it never moves a cursor backwards (a
+// smaller v is ignored).
+func (tx *Tx) SetCursor(name string, v int64) error {
+	cur, err := tx.Cursor(name)
+	if err != nil {
+		return err
+	}
+	if tx.bucket(bucketCursors).Get([]byte(name)) != nil && v <= cur {
+		return nil
+	}
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(v))
+	if err := tx.bucket(bucketCursors).Put([]byte(name), b[:]); err != nil {
+		return fmt.Errorf("ledger: set cursor %s: %w", name, err)
+	}
+	return nil
+}
+
+// Posted reports whether the scheduled post key (e.g. "summary:2026-W48") was made.
+func (tx *Tx) Posted(key string) (bool, error) {
+	return tx.bucket(bucketPosted).Get([]byte(key)) != nil, nil
+}
+
+// MarkPosted records that the scheduled post key was made at at.
+func (tx *Tx) MarkPosted(key string, at time.Time) error {
+	if key == "" {
+		return fmt.Errorf("ledger: mark posted: %w", invalid("post", "key is required"))
+	}
+	if err := tx.bucket(bucketPosted).Put([]byte(key), timePrefix(at)); err != nil {
+		return fmt.Errorf("ledger: mark posted %s: %w", key, err)
+	}
+	return nil
+}

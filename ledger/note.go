@@ -1,0 +1,223 @@
+package ledger
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// maxNoteRunes bounds a note's text: a long consult, not a document.
+const maxNoteRunes = 5000
+
+// Validate reports whether n can be stored: it needs a customer, an author
+// (StaffID), a time, and some content (text, tags or an amount); the amount
+// is not negative and the text and tags stay within their limits. The error
+// wraps ErrInvalid.
+func (n *Note) Validate() error {
+	switch {
+	case n.CustomerID == "":
+		return invalid("note", "customer is required")
+	case n.StaffID == "":
+		return invalid("note", "author is required")
+	case n.At.IsZero():
+		return invalid("note", "time is required")
+	case n.Amount < 0:
+		return invalid("note", "negative amount")
+	case strings.TrimSpace(n.Text) == "" && len(n.Tags) == 0 && n.Amount == 0:
+		return invalid("note", "empty note")
+	case utf8.RuneCountInString(n.Text) > maxNoteRunes:
+		return invalid("note", "text longer than %d characters", maxNoteRunes)
+	}
+	return validateTags("note", n.Tags)
+}
+
+const noteVersion = 1
+
+const (
+	noteHasFollowUp = 1 << iota
+	noteFollowUpDone
+)
+
+// encodeNote: version, customer, staff id, staff name, text, tags, amount,
+// flags, follow-up nanos (if flagged). At and ID are the key.
+func encodeNote(n *Note) []byte {
+	e := encoder{b: make([]byte, 0, 32+len(n.CustomerID)+len(n.StaffID)+len(n.StaffName)+len(n.Text))}
+	e.byte(noteVersion)
+	e.string(n.CustomerID)
+	e.string(n.StaffID)
+	e.string(n.StaffName)
+	e.string(n.Text)
+	e.strings(n.Tags)
+	e.varint(n.Amount)
+	var flags byte
+	if !n.FollowUp.IsZero() {
+		flags |= noteHasFollowUp
+	}
+	if n.FollowUpDone {
+		flags |= noteFollowUpDone
+	}
+	e.byte(flags)
+	if !n.FollowUp.IsZero() {
+		e.varint(nanos(n.FollowUp))
+	}
+	return e.b
+}
+
+func decodeNote(k, v []byte) (Note, error) {
+	d := newDecoder(v)
+	d.version(noteVersion)
+	n := Note{ID: idOf(k), At: keyTime(k)}
+	n.CustomerID = d.string()
+	n.StaffID = d.string()
+	n.StaffName = d.string()
+	n.Text = d.string()
+	n.Tags = d.strings()
+	n.Amount = d.varint()
+	flags := d.byte()
+	if flags&noteHasFollowUp != 0 {
+		n.FollowUp = time.Unix(0, d.varint())
+	}
+	n.FollowUpDone = flags&noteFollowUpDone != 0
+	if d.err != nil {
+		return Note{}, fmt.Errorf("note %s: %w", n.ID, d.err)
+	}
+	return n, nil
+}
+
+// liveCustomer returns the key of a customer that exists and is not erased.
+func (tx *Tx) liveCustomer(id string) ([]byte, error) {
+	k, ok := custKeyOf(id)
+	if !ok {
+		return nil, fmt.Errorf("customer %q: %w", id, ErrCustomerNotFound)
+	}
+	c, err := tx.customer(k)
+	if err != nil {
+		return nil, fmt.Errorf("customer %s: %w", id, err)
+	}
+	if c.Erased {
+		return nil, fmt.Errorf("customer %s: %w", id, invalid("customer", "erased"))
+	}
+	return k, nil
+}
+
+// AddNote validates n, assigns n.ID and stores it, updating the customer's
+// visit stats and last visit and the follow-up index.
+func (tx *Tx) AddNote(n *Note) error {
+	n.Text = strings.TrimSpace(n.Text)
+	if err := n.Validate(); err != nil {
+		return fmt.Errorf("ledger: add note: %w", err)
+	}
+	ck, err := tx.liveCustomer(n.CustomerID)
+	if err != nil {
+		return fmt.Errorf("ledger: add note: %w", err)
+	}
+	b := tx.bucket(bucketNotes)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return fmt.Errorf("ledger: add note: %w", err)
+	}
+	k := timeKey(n.At, seq)
+	if err := b.Put(k, encodeNote(n)); err != nil {
+		return fmt.Errorf("ledger: add note: %w", err)
+	}
+	if err := tx.bucket(bucketCustNotes).Put(concat(ck, k), []byte{}); err != nil {
+		return fmt.Errorf("ledger: add note: %w", err)
+	}
+	if !n.FollowUp.IsZero() {
+		if err := tx.bucket(bucketFollowUps).Put(concat(timePrefix(n.FollowUp), k), []byte{}); err != nil {
+			return fmt.Errorf("ledger: add note: %w", err)
+		}
+	}
+	if err := tx.RecordVisit(n.CustomerID, n.At); err != nil {
+		return fmt.Errorf("ledger: add note: %w", err)
+	}
+	n.ID = idOf(k)
+	return nil
+}
+
+// Note returns the note with id, or ErrNotFound.
+func (tx *Tx) Note(id string) (Note, error) {
+	k, ok := keyOfID(id)
+	if !ok {
+		return Note{}, fmt.Errorf("ledger: note %q: %w", id, ErrNotFound)
+	}
+	n, err := tx.note(k)
+	if err != nil {
+		return Note{}, fmt.Errorf("ledger: note %s: %w", id, err)
+	}
+	return n, nil
+}
+
+func (tx *Tx) note(k []byte) (Note, error) {
+	v := tx.bucket(bucketNotes).Get(k)
+	if v == nil {
+		return Note{}, ErrNotFound
+	}
+	return decodeNote(k, v)
+}
+
+// NotesOf returns a customer's newest notes first, at most limit (all if
+// limit <= 0).
+func (tx *Tx) NotesOf(customerID string, limit int) ([]Note, error) {
+	ck, ok := custKeyOf(customerID)
+	if !ok {
+		return nil, fmt.Errorf("ledger: notes of %q: %w", customerID, ErrCustomerNotFound)
+	}
+	var out []Note
+	err := newestOf(tx.bucket(bucketCustNotes), ck, limit, func(k []byte) error {
+		n, err := tx.note(k)
+		if err != nil {
+			return err
+		}
+		out = append(out, n)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ledger: notes of %s: %w", customerID, err)
+	}
+	return out, nil
+}
+
+// ScanNotes calls fn for every note with from <= At < to, in time order.
+func (tx *Tx) ScanNotes(from, to time.Time, fn func(Note) error) error {
+	return scanTime(tx.bucket(bucketNotes), from, to, func(k, v []byte) error {
+		n, err := decodeNote(k, v)
+		if err != nil {
+			return fmt.Errorf("ledger: scan notes: %w", err)
+		}
+		return fn(n)
+	})
+}
+
+// ScanFollowUps calls fn for every note whose follow-up date is in [from, to),
+// not done ones and done ones alike, in follow-up order.
+func (tx *Tx) ScanFollowUps(from, to time.Time, fn func(Note) error) error {
+	return scanTime(tx.bucket(bucketFollowUps), from, to, func(k, _ []byte) error {
+		n, err := tx.note(k[8:])
+		if err != nil {
+			return fmt.Errorf("ledger: scan follow-ups: %w", err)
+		}
+		return fn(n)
+	})
+}
+
+// SetFollowUpDone marks a note's follow-up done.
+func (tx *Tx) SetFollowUpDone(noteID string) error {
+	k, ok := keyOfID(noteID)
+	if !ok {
+		return fmt.Errorf("ledger: follow-up done %q: %w", noteID, ErrNotFound)
+	}
+	n, err := tx.note(k)
+	if err != nil {
+		return fmt.Errorf("ledger: follow-up done %s: %w", noteID, err)
+	}
+	if n.FollowUpDone {
+		return nil
+	}
+	n.FollowUpDone = true
+	if err := tx.bucket(bucketNotes).Put(k, encodeNote(&n)); err != nil {
+		return fmt.Errorf("ledger: follow-up done %s: %w", noteID, err)
+	}
+	return nil
+}

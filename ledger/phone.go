@@ -1,0 +1,77 @@
+package ledger
+
+import "strings"
+
+// NormalizePhone returns the digits of a Korean phone number in domestic form
+// (010-1234-5678, 01012345678 and +82 10 1234 5678 all give 01012345678); ok
+// is false for anything that is not a plausible phone number.
+//
+// Spaces, dots, dashes and parentheses are ignored, full-width digits are
+// read as digits, and a leading +82 (with or without the trunk 0 after it)
+// becomes the domestic 0. Mobiles (010 with 11 digits; 011, 016–019 with 10
+// or 11), Seoul (02 with 9 or 10), other area codes (031–064 with 10 or 11),
+// 070 (11) and 050x personal numbers (11 or 12) are accepted; anything else,
+// including letters, is not.
+func NormalizePhone(s string) (digits string, ok bool) {
+	s = strings.TrimSpace(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	plus := false
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r >= '０' && r <= '９':
+			b.WriteRune('0' + (r - '０'))
+		case r == '+' && i == 0:
+			plus = true
+		case r == ' ' || r == '.' || r == '-' || r == '(' || r == ')' ||
+			r == '\u00a0' || r == '\u2010' || r == '\u2011' || r == '\u2013' || r == '\uff0d':
+		default:
+			return "", false
+		}
+		if b.Len() > 16 {
+			return "", false
+		}
+	}
+	d := b.String()
+	if plus {
+		if !strings.HasPrefix(d, "82") {
+			return "", false // only Korean numbers
+		}
+		d = d[2:]
+		if !strings.HasPrefix(d, "0") {
+			d = "0" + d
+		}
+	}
+	if !plausibleKorean(d) {
+		return "", false
+	}
+	return d, true
+}
+
+// plausibleKorean checks a domestic number's prefix and length.
+func plausibleKorean(d string) bool {
+	n := len(d)
+	if n < 9 || n > 12 || d[0] != '0' {
+		return false
+	}
+	switch {
+	case strings.HasPrefix(d, "010"):
+		return n == 11
+	case strings.HasPrefix(d, "01"):
+		return (d[2] == '1' || (d[2] >= '6' && d[2] <= '9')) && (n == 10 || n == 11)
+	case strings.HasPrefix(d, "02"):
+		return n == 9 || n == 10
+	case strings.HasPrefix(d, "070"):
+		return n == 11
+	case strings.HasPrefix(d, "050"):
+		return n == 11 || n == 12
+	}
+	switch d[:3] {
+	case "031", "032", "033", "041", "042", "043", "044",
+		"051", "052", "053", "054", "055", "061", "062", "063", "064":
+		return n == 10 || n == 11
+	}
+	return false
+}

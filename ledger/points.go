@@ -1,0 +1,195 @@
+package ledger
+
+import (
+	"encoding/binary"
+	"fmt"
+	"time"
+	"unicode/utf8"
+)
+
+// maxReasonRunes bounds a points entry's reason.
+const maxReasonRunes = 500
+
+// Validate reports whether e can be appended. The sign of Points must match
+// the kind: an earn adds (Points > 0), a redeem or an expiry takes away
+// (Points < 0), an adjust goes either way but not by zero. It also needs a
+// customer, a time and an actor; Amount (the purchase in won) is never
+// negative. The error wraps ErrInvalid.
+func (e *PointsEntry) Validate() error {
+	switch {
+	case e.CustomerID == "":
+		return invalid("points", "customer is required")
+	case e.At.IsZero():
+		return invalid("points", "time is required")
+	case e.ActorID == "":
+		return invalid("points", "actor is required")
+	case e.Amount < 0:
+		return invalid("points", "negative amount")
+	case utf8.RuneCountInString(e.Reason) > maxReasonRunes:
+		return invalid("points", "reason longer than %d characters", maxReasonRunes)
+	}
+	switch e.Kind {
+	case PointsEarn:
+		if e.Points <= 0 {
+			return invalid("points", "an earn must add points")
+		}
+	case PointsRedeem, PointsExpire:
+		if e.Points >= 0 {
+			return invalid("points", "a %s must take points away", e.Kind)
+		}
+	case PointsAdjust:
+		if e.Points == 0 {
+			return invalid("points", "an adjust of zero points")
+		}
+	default:
+		return invalid("points", "unknown kind %q", e.Kind)
+	}
+	return nil
+}
+
+const pointsVersion = 1
+
+// Kinds are stored as one byte.
+var pointsKindCodes = [...]PointsKind{1: PointsEarn, 2: PointsRedeem, 3: PointsAdjust, 4: PointsExpire}
+
+func pointsKindCode(k PointsKind) byte {
+	for i, kk := range pointsKindCodes {
+		if kk == k && i > 0 {
+			return byte(i)
+		}
+	}
+	return 0
+}
+
+// encodePoints: version, customer, kind, points, amount, actor, reason.
+func encodePoints(p *PointsEntry) []byte {
+	e := encoder{b: make([]byte, 0, 24+len(p.CustomerID)+len(p.ActorID)+len(p.Reason))}
+	e.byte(pointsVersion)
+	e.string(p.CustomerID)
+	e.byte(pointsKindCode(p.Kind))
+	e.varint(p.Points)
+	e.varint(p.Amount)
+	e.string(p.ActorID)
+	e.string(p.Reason)
+	return e.b
+}
+
+func decodePoints(k, v []byte) (PointsEntry, error) {
+	d := newDecoder(v)
+	d.version(pointsVersion)
+	p := PointsEntry{ID: idOf(k), At: keyTime(k)}
+	p.CustomerID = d.string()
+	if code := d.byte(); int(code) < len(pointsKindCodes) && code > 0 {
+		p.Kind = pointsKindCodes[code]
+	} else if d.err == nil {
+		d.fail("points kind")
+	}
+	p.Points = d.varint()
+	p.Amount = d.varint()
+	p.ActorID = d.string()
+	p.Reason = d.string()
+	if d.err != nil {
+		return PointsEntry{}, fmt.Errorf("points entry %s: %w", p.ID, d.err)
+	}
+	return p, nil
+}
+
+// AddPoints validates e, assigns e.ID and appends it. An entry that would
+// make the balance negative returns ErrInsufficientPoints and changes
+// nothing. An earn counts as a visit (RecordVisit).
+func (tx *Tx) AddPoints(e *PointsEntry) error {
+	if err := e.Validate(); err != nil {
+		return fmt.Errorf("ledger: add points: %w", err)
+	}
+	ck, err := tx.liveCustomer(e.CustomerID)
+	if err != nil {
+		return fmt.Errorf("ledger: add points: %w", err)
+	}
+	bal := tx.balance(ck)
+	if bal+e.Points < 0 {
+		return fmt.Errorf("ledger: add points: %w: balance %d, change %d", ErrInsufficientPoints, bal, e.Points)
+	}
+	b := tx.bucket(bucketPoints)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return fmt.Errorf("ledger: add points: %w", err)
+	}
+	k := timeKey(e.At, seq)
+	if err := b.Put(k, encodePoints(e)); err != nil {
+		return fmt.Errorf("ledger: add points: %w", err)
+	}
+	if err := tx.bucket(bucketCustPoints).Put(concat(ck, k), []byte{}); err != nil {
+		return fmt.Errorf("ledger: add points: %w", err)
+	}
+	if err := tx.bucket(bucketBalances).Put(ck, binary.AppendVarint(nil, bal+e.Points)); err != nil {
+		return fmt.Errorf("ledger: add points: %w", err)
+	}
+	if e.Kind == PointsEarn {
+		if err := tx.RecordVisit(e.CustomerID, e.At); err != nil {
+			return fmt.Errorf("ledger: add points: %w", err)
+		}
+	}
+	e.ID = idOf(k)
+	return nil
+}
+
+// balance returns the cached balance of the customer at key ck.
+func (tx *Tx) balance(ck []byte) int64 {
+	v := tx.bucket(bucketBalances).Get(ck)
+	if v == nil {
+		return 0
+	}
+	bal, _ := binary.Varint(v)
+	return bal
+}
+
+// Balance returns a customer's points balance. It is kept in step with the
+// entries in the same transaction as each entry, so it always equals their sum.
+func (tx *Tx) Balance(customerID string) (int64, error) {
+	ck, ok := custKeyOf(customerID)
+	if !ok || tx.bucket(bucketCustomers).Get(ck) == nil {
+		return 0, fmt.Errorf("ledger: balance of %q: %w", customerID, ErrCustomerNotFound)
+	}
+	return tx.balance(ck), nil
+}
+
+// PointsOf returns a customer's newest points entries first, at most limit
+// (all if limit <= 0).
+func (tx *Tx) PointsOf(customerID string, limit int) ([]PointsEntry, error) {
+	ck, ok := custKeyOf(customerID)
+	if !ok {
+		return nil, fmt.Errorf("ledger: points of %q: %w", customerID, ErrCustomerNotFound)
+	}
+	var out []PointsEntry
+	err := newestOf(tx.bucket(bucketCustPoints), ck, limit, func(k []byte) error {
+		p, err := tx.pointsEntry(k)
+		if err != nil {
+			return err
+		}
+		out = append(out, p)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ledger: points of %s: %w", customerID, err)
+	}
+	return out, nil
+}
+
+func (tx *Tx) pointsEntry(k []byte) (PointsEntry, error) {
+	v := tx.bucket(bucketPoints).Get(k)
+	if v == nil {
+		return PointsEntry{}, ErrNotFound
+	}
+	return decodePoints(k, v)
+}
+
+// ScanPoints calls fn for every points entry with from <= At < to, in time order.
+func (tx *Tx) ScanPoints(from, to time.Time, fn func(PointsEntry) error) error {
+	return scanTime(tx.bucket(bucketPoints), from, to, func(k, v []byte) error {
+		p, err := decodePoints(k, v)
+		if err != nil {
+			return fmt.Errorf("ledger: scan points: %w", err)
+		}
+		return fn(p)
+	})
+}

@@ -1,0 +1,52 @@
+package ledger
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Profile is what dangol knows of one platform user before (or besides)
+// linking them to a customer record: their language choice and consent.
+type Profile struct {
+	ID         string // platform-qualified, "telegram:12345"
+	Lang       string
+	Consent    Consent
+	CustomerID string // the linked customer, if any
+}
+
+// Profile returns what is known of a platform user (zero Profile with ID set if nothing).
+func (tx *Tx) Profile(id string) (Profile, error) {
+	p := Profile{ID: id}
+	v := tx.bucket(bucketProfiles).Get([]byte(id))
+	if v == nil {
+		return p, nil
+	}
+	if err := json.Unmarshal(v, &p); err != nil {
+		return Profile{}, fmt.Errorf("ledger: profile %s: %w: %v", id, errCorrupt, err)
+	}
+	p.ID = id
+	return p, nil
+}
+
+// PutProfile stores p under p.ID.
+func (tx *Tx) PutProfile(p Profile) error {
+	if p.ID == "" {
+		return fmt.Errorf("ledger: put profile: %w", invalid("profile", "id is required"))
+	}
+	v, err := json.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("ledger: put profile %s: %w", p.ID, err)
+	}
+	if err := tx.bucket(bucketProfiles).Put([]byte(p.ID), v); err != nil {
+		return fmt.Errorf("ledger: put profile %s: %w", p.ID, err)
+	}
+	return nil
+}
+
+// DeleteProfile forgets a platform user; a missing one is not an error.
+func (tx *Tx) DeleteProfile(id string) error {
+	if err := tx.bucket(bucketProfiles).Delete([]byte(id)); err != nil {
+		return fmt.Errorf("ledger: delete profile %s: %w", id, err)
+	}
+	return nil
+}

@@ -1,0 +1,124 @@
+package ledger
+
+import (
+	"encoding/binary"
+	"fmt"
+	"time"
+)
+
+// VisitStats is a customer's visit history in numbers, kept small so the
+// at-risk rule can scan every customer quickly.
+type VisitStats struct {
+	CustomerID string
+	Visits     int
+	First      time.Time
+	Last       time.Time
+}
+
+// The visits bucket holds per customer three varints: visits, first and last
+// visit as unix nanoseconds. It is read without touching customer records.
+
+func encodeVisits(v VisitStats) []byte {
+	b := make([]byte, 0, 3*binary.MaxVarintLen64)
+	b = binary.AppendUvarint(b, uint64(v.Visits))
+	b = binary.AppendVarint(b, nanos(v.First))
+	b = binary.AppendVarint(b, nanos(v.Last))
+	return b
+}
+
+func decodeVisits(k, v []byte) (VisitStats, error) {
+	d := newDecoder(v)
+	s := VisitStats{CustomerID: custIDOfKey(k)}
+	s.Visits = int(d.uvarint())
+	s.First = time.Unix(0, d.varint())
+	s.Last = time.Unix(0, d.varint())
+	if d.err != nil {
+		return VisitStats{}, fmt.Errorf("visit stats of %s: %w", s.CustomerID, d.err)
+	}
+	return s, nil
+}
+
+// sameDay reports whether a and b fall on the same calendar day in loc.
+func sameDay(a, b time.Time, loc *time.Location) bool {
+	ay, am, ad := a.In(loc).Date()
+	by, bm, bd := b.In(loc).Date()
+	return ay == by && am == bm && ad == bd
+}
+
+// RecordVisit counts a visit of the customer at at (a note or an earn does it
+// too; at most one visit per customer per day is counted). Days are calendar
+// days in at's location, so callers pass times in the shop's time zone. Only
+// the first and last visit days are kept, so a visit recorded out of order
+// on a day between them that already had one is counted again.
+func (tx *Tx) RecordVisit(customerID string, at time.Time) error {
+	k, ok := custKeyOf(customerID)
+	if !ok {
+		return fmt.Errorf("ledger: record visit %q: %w", customerID, ErrCustomerNotFound)
+	}
+	if at.IsZero() {
+		return fmt.Errorf("ledger: record visit %s: %w", customerID, invalid("visit", "time is required"))
+	}
+	c, err := tx.customer(k)
+	if err != nil {
+		return fmt.Errorf("ledger: record visit %s: %w", customerID, err)
+	}
+	b := tx.bucket(bucketVisits)
+	s := VisitStats{CustomerID: customerID, First: at, Last: at}
+	if v := b.Get(k); v != nil {
+		if s, err = decodeVisits(k, v); err != nil {
+			return fmt.Errorf("ledger: record visit: %w", err)
+		}
+		loc := at.Location()
+		if sameDay(s.Last, at, loc) || sameDay(s.First, at, loc) {
+			return nil
+		}
+		if at.Before(s.First) {
+			s.First = at
+		}
+		if at.After(s.Last) {
+			s.Last = at
+		}
+	}
+	s.Visits++
+	if err := b.Put(k, encodeVisits(s)); err != nil {
+		return fmt.Errorf("ledger: record visit %s: %w", customerID, err)
+	}
+	c.Visits = s.Visits
+	c.LastVisit = s.Last
+	if err := tx.putCustomer(k, &c); err != nil {
+		return fmt.Errorf("ledger: record visit %s: %w", customerID, err)
+	}
+	return nil
+}
+
+// VisitStatsOf returns a customer's visit stats (zero counts if none).
+func (tx *Tx) VisitStatsOf(customerID string) (VisitStats, error) {
+	k, ok := custKeyOf(customerID)
+	if !ok {
+		return VisitStats{}, fmt.Errorf("ledger: visit stats %q: %w", customerID, ErrCustomerNotFound)
+	}
+	v := tx.bucket(bucketVisits).Get(k)
+	if v == nil {
+		return VisitStats{CustomerID: customerID}, nil
+	}
+	s, err := decodeVisits(k, v)
+	if err != nil {
+		return VisitStats{}, fmt.Errorf("ledger: %w", err)
+	}
+	return s, nil
+}
+
+// ScanVisitStats calls fn for every customer's visit stats, in id order.
+func (tx *Tx) ScanVisitStats(fn func(VisitStats) error) error {
+	c := tx.bucket(bucketVisits).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		s, err := decodeVisits(k, v)
+		if err != nil {
+			return fmt.Errorf("ledger: scan visit stats: %w", err)
+		}
+		if err := fn(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
