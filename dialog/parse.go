@@ -1,0 +1,755 @@
+package dialog
+
+// Parsers for what staff and customers type into a chat: amounts of money,
+// points, dates, tags and commands. They are pure functions of their input
+// (and of now, for dates) so every flow reads a value the same way and the
+// tests can be exact. None of them panics on any input, including invalid
+// UTF-8; they report ok=false instead and the flow asks again.
+//
+// Every parser first folds full-width ASCII (a Korean IME in full-width mode
+// types "５５，０００" and "／note") to its narrow form.
+
+import (
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// foldFullWidth maps the full-width forms of ASCII (U+FF01–U+FF5E), the
+// ideographic space and the full-width won sign to their narrow forms.
+func foldFullWidth(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			return r - 0xFEE0
+		case r == 0x3000:
+			return ' '
+		case r == 0xFFE6: // ￦
+			return '₩'
+		}
+		return r
+	}, s)
+}
+
+// amountPow10 holds 10^0 … 10^18, every power of ten an int64 can hold.
+var amountPow10 = [...]int64{
+	1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+	1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
+}
+
+// amountMul returns a*b for non-negative a and b, and false on overflow.
+func amountMul(a, b int64) (int64, bool) {
+	if a == 0 || b == 0 {
+		return 0, true
+	}
+	if a > math.MaxInt64/b {
+		return 0, false
+	}
+	return a * b, true
+}
+
+// amountAdd returns a+b for non-negative a and b, and false on overflow.
+func amountAdd(a, b int64) (int64, bool) {
+	if a > math.MaxInt64-b {
+		return 0, false
+	}
+	return a + b, true
+}
+
+// scanAmountNumber reads the decimal number at the start of s: digits, optionally
+// grouped by commas in threes ("1,234,567"), optionally followed by a '.'
+// and a fraction. The value is mant / 10^scale; n is the number of bytes
+// read. A malformed number (bad grouping, a leading zero as in "010", a dot
+// without digits, overflow) returns ok=false rather than a shorter prefix, so
+// "5,5000" or "010-1234" is never read as something else.
+func scanAmountNumber(s string) (mant int64, scale int, n int, ok bool) {
+	isDigit := func(i int) bool { return i < len(s) && s[i] >= '0' && s[i] <= '9' }
+	add := func(c byte) bool {
+		var fits bool
+		if mant, fits = amountMul(mant, 10); !fits {
+			return false
+		}
+		mant, fits = amountAdd(mant, int64(c-'0'))
+		return fits
+	}
+	i := 0
+	for isDigit(i) {
+		if !add(s[i]) {
+			return 0, 0, 0, false
+		}
+		i++
+	}
+	first := i
+	if first == 0 || (first > 1 && s[0] == '0') {
+		return 0, 0, 0, false
+	}
+	for i < len(s) && s[i] == ',' {
+		if first > 3 || mant == 0 {
+			return 0, 0, 0, false
+		}
+		j := i + 1
+		for isDigit(j) {
+			j++
+		}
+		if j-(i+1) != 3 {
+			return 0, 0, 0, false
+		}
+		for k := i + 1; k < j; k++ {
+			if !add(s[k]) {
+				return 0, 0, 0, false
+			}
+		}
+		i = j
+	}
+	if i < len(s) && s[i] == '.' {
+		j := i + 1
+		for isDigit(j) {
+			if !add(s[j]) {
+				return 0, 0, 0, false
+			}
+			j++
+		}
+		scale = j - (i + 1)
+		if scale == 0 || scale >= len(amountPow10) {
+			return 0, 0, 0, false
+		}
+		i = j
+	}
+	return mant, scale, i, true
+}
+
+// amountUnit returns the value of a Korean number unit and whether it is a
+// "big" unit (만, 억, 조) that multiplies everything before it back to the
+// previous big unit, rather than a small one (십, 백, 천) that multiplies only
+// the number right before it.
+func amountUnit(r rune) (value int64, big bool, ok bool) {
+	switch r {
+	case '십':
+		return 10, false, true
+	case '백':
+		return 100, false, true
+	case '천':
+		return 1000, false, true
+	case '만':
+		return 1e4, true, true
+	case '억':
+		return 1e8, true, true
+	case '조':
+		return 1e12, true, true
+	}
+	return 0, false, false
+}
+
+// parseAmount reads an amount of money in won as staff type it: "55000",
+// "55,000", "55000원", "₩55,000", "12,000 원", "55000 won", full-width
+// digits, and Korean units: "5.5만", "3만5천", "3만 5천원", "1억 2천만",
+// "55천", "만원" (a unit alone counts once). A decimal is accepted only
+// right before a unit and only when the result is a whole number of won
+// ("1.2345만" is 12345, "1.23456만" is rejected). Units must descend
+// ("1만1억" is rejected) and each part must be smaller than the unit before
+// it ("3만 15000" is rejected), so a typo is refused rather than guessed at.
+// Negative amounts, garbage and int64 overflow return ok=false. Zero is
+// accepted only as the bare "0", so a mistyped "0만" is not read as free.
+func parseAmount(s string) (won int64, ok bool) {
+	s = strings.TrimSpace(foldFullWidth(s))
+	if s == "0" {
+		return 0, true
+	}
+	s = strings.TrimSpace(strings.TrimPrefix(s, "₩"))
+	if t, found := strings.CutSuffix(s, "원"); found {
+		s = t
+	} else if len(s) >= 3 && strings.EqualFold(s[len(s)-3:], "won") {
+		s = s[:len(s)-3]
+	}
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, false
+	}
+
+	var (
+		total, section     int64 // finished big groups; the group being built
+		lastBig, lastSmall int64 // the last unit seen in each class, 0 for none
+		pending            bool  // a number was read and awaits its unit
+		mant               int64
+		scale              int
+	)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			i += size
+			continue
+		}
+		if r >= '0' && r <= '9' {
+			if pending { // two numbers with nothing between: "3 5"
+				return 0, false
+			}
+			var n int
+			if mant, scale, n, ok = scanAmountNumber(s[i:]); !ok {
+				return 0, false
+			}
+			pending = true
+			i += n
+			continue
+		}
+		unit, big, isUnit := amountUnit(r)
+		if !isUnit {
+			return 0, false
+		}
+		i += size
+		if !big {
+			m, sc := int64(1), 0
+			if pending {
+				m, sc = mant, scale
+			}
+			v, fits := amountMul(m, unit)
+			if !fits || v%amountPow10[sc] != 0 {
+				return 0, false
+			}
+			v /= amountPow10[sc]
+			if lastSmall != 0 && v >= lastSmall {
+				return 0, false
+			}
+			if section, ok = amountAdd(section, v); !ok {
+				return 0, false
+			}
+			lastSmall, pending = unit, false
+			continue
+		}
+		if lastBig != 0 && unit >= lastBig {
+			return 0, false
+		}
+		var v int64
+		switch {
+		case pending && scale > 0:
+			if section != 0 { // "2천1.5만"
+				return 0, false
+			}
+			p, fits := amountMul(mant, unit)
+			if !fits || p%amountPow10[scale] != 0 {
+				return 0, false
+			}
+			v = p / amountPow10[scale]
+		default:
+			if pending {
+				if lastSmall != 0 && mant >= lastSmall {
+					return 0, false
+				}
+				if section, ok = amountAdd(section, mant); !ok {
+					return 0, false
+				}
+			} else if section == 0 && lastSmall == 0 {
+				section = 1 // "만원", "억"
+			}
+			var fits bool
+			if v, fits = amountMul(section, unit); !fits {
+				return 0, false
+			}
+		}
+		if lastBig != 0 && v >= lastBig {
+			return 0, false
+		}
+		if total, ok = amountAdd(total, v); !ok {
+			return 0, false
+		}
+		section, lastSmall, lastBig, pending = 0, 0, unit, false
+	}
+	if pending {
+		if scale > 0 || (lastSmall != 0 && mant >= lastSmall) {
+			return 0, false
+		}
+		if section, ok = amountAdd(section, mant); !ok {
+			return 0, false
+		}
+	}
+	if lastBig != 0 && section >= lastBig {
+		return 0, false
+	}
+	if total, ok = amountAdd(total, section); !ok || total <= 0 {
+		return 0, false
+	}
+	return total, true
+}
+
+// parsePoints reads a positive whole number of points: digits with optional
+// comma grouping and an optional suffix 점, p, P or 포인트 ("1,500점",
+// "300 P"). Zero, negatives, decimals and overflow return ok=false.
+func parsePoints(s string) (int64, bool) {
+	s = strings.TrimSpace(foldFullWidth(s))
+	for _, suffix := range []string{"포인트", "점", "p", "P"} {
+		if t, found := strings.CutSuffix(s, suffix); found {
+			s = strings.TrimSpace(t)
+			break
+		}
+	}
+	mant, scale, n, ok := scanAmountNumber(s)
+	if !ok || n != len(s) || scale != 0 || mant <= 0 {
+		return 0, false
+	}
+	return mant, true
+}
+
+// weekdayNames maps the lower-cased names parseWeekday accepts.
+var weekdayNames = map[string]time.Weekday{
+	"월요일":       time.Monday,
+	"월욜":        time.Monday,
+	"monday":    time.Monday,
+	"mon":       time.Monday,
+	"화요일":       time.Tuesday,
+	"화욜":        time.Tuesday,
+	"tuesday":   time.Tuesday,
+	"tue":       time.Tuesday,
+	"tues":      time.Tuesday,
+	"수요일":       time.Wednesday,
+	"수욜":        time.Wednesday,
+	"wednesday": time.Wednesday,
+	"wed":       time.Wednesday,
+	"목요일":       time.Thursday,
+	"목욜":        time.Thursday,
+	"thursday":  time.Thursday,
+	"thu":       time.Thursday,
+	"thur":      time.Thursday,
+	"thurs":     time.Thursday,
+	"금요일":       time.Friday,
+	"금욜":        time.Friday,
+	"friday":    time.Friday,
+	"fri":       time.Friday,
+	"토요일":       time.Saturday,
+	"토욜":        time.Saturday,
+	"saturday":  time.Saturday,
+	"sat":       time.Saturday,
+	"일요일":       time.Sunday,
+	"일욜":        time.Sunday,
+	"sunday":    time.Sunday,
+	"sun":       time.Sunday,
+}
+
+// parseWeekday reads a day of the week: Korean "월요일" … "일요일" (or the
+// spoken "월욜"), English "monday" … "sunday" or their three-letter (and
+// "tues", "thur", "thurs") abbreviations, in any case. The one-syllable
+// Korean "월" is not accepted because it also means "month".
+func parseWeekday(s string) (time.Weekday, bool) {
+	wd, ok := weekdayNames[strings.ToLower(strings.TrimSpace(foldFullWidth(s)))]
+	return wd, ok
+}
+
+// englishMonths maps lower-cased English month names and abbreviations.
+var englishMonths = map[string]time.Month{
+	"jan": time.January, "january": time.January,
+	"feb": time.February, "february": time.February,
+	"mar": time.March, "march": time.March,
+	"apr": time.April, "april": time.April,
+	"may": time.May,
+	"jun": time.June, "june": time.June,
+	"jul": time.July, "july": time.July,
+	"aug": time.August, "august": time.August,
+	"sep": time.September, "sept": time.September, "september": time.September,
+	"oct": time.October, "october": time.October,
+	"nov": time.November, "november": time.November,
+	"dec": time.December, "december": time.December,
+}
+
+// Date patterns. The numeric and Korean ones run on the input with all
+// spaces removed; the English ones on the input with spaces collapsed.
+var (
+	dateYMDRe      = regexp.MustCompile(`^(\d{4})([-./])(\d{1,2})([-./])(\d{1,2})\.?$`)
+	dateKoYMDRe    = regexp.MustCompile(`^(\d{4})년(\d{1,2})월(\d{1,2})일$`)
+	dateMDRe       = regexp.MustCompile(`^(\d{1,2})[-./](\d{1,2})\.?$`)
+	dateKoMDRe     = regexp.MustCompile(`^(\d{1,2})월(\d{1,2})일$`)
+	dateKoMonthDay = regexp.MustCompile(`^(다음|담|이번)달(\d{1,2})일$`)
+	dateKoAfterRe  = regexp.MustCompile(`^(\d{1,4})(일|주|개월|달)(?:후|뒤)에?$`)
+	dateEnInRe     = regexp.MustCompile(`^in (\d{1,4}|a|an|one) (days?|weeks?|months?)$`)
+	dateEnMonthDay = regexp.MustCompile(`^([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?(?:,? (\d{4}))?$`)
+	dateKoRelative = map[string]int{"오늘": 0, "내일": 1, "모레": 2, "글피": 3}
+	dateEnRelative = map[string]int{"today": 0, "tomorrow": 1}
+)
+
+// Limits of parseDate.
+const (
+	dateMinYear     = 1900
+	dateMaxYear     = 2999
+	dateMaxDistance = 9999 // "N일 후", "in N weeks": N at most this
+)
+
+// parseDate reads a calendar day and returns its midnight in loc (nil: the
+// location of now). "Today" is now's date in loc. Accepted forms:
+//
+//   - with a year: "2026-12-01", "2026.12.1", "2026/12/01", "2026년 12월 1일",
+//     "December 1, 2026"; the year must be within 1900–2999;
+//   - without a year: "12/1", "12-1", "12.1", "12월 1일", "dec 1": this year,
+//     or next year if that day is before today ("2/29" when neither this
+//     nor next year has one is rejected);
+//   - "오늘", "내일", "모레", "글피", "today", "tomorrow";
+//   - "N일 후", "N일뒤", "N주 후", "N개월 후", "in N days|weeks|months",
+//     "in a week"; months keep the day of the month, clamped to the
+//     month's last day (Jan 31 + 1 month = Feb 28);
+//   - "다음달 15일", "이번달 30일" (this month, even if already past);
+//   - weekdays (see parseWeekday). Weeks run Monday to Sunday (ISO 8601):
+//     "다음주 X요일" and "next X" are day X of the week after this one, so on
+//     a Sunday "다음주 월요일" is tomorrow and on a Monday it is a week away;
+//     "이번주 X요일" and "this X" are day X of this week, even if already
+//     past; a bare "X요일" or "X" is the next such day, today excluded.
+//
+// Invalid days ("2/30", "13/1") and anything else return ok=false.
+func parseDate(s string, now time.Time, loc *time.Location) (time.Time, bool) {
+	if loc == nil {
+		loc = now.Location()
+	}
+	y, m, d := now.In(loc).Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	spaced := strings.Join(strings.Fields(strings.ToLower(foldFullWidth(s))), " ")
+	if spaced == "" {
+		return time.Time{}, false
+	}
+	compact := strings.ReplaceAll(spaced, " ", "")
+	if t, ok := parseCompactDate(compact, today); ok {
+		return t, true
+	}
+	return parseEnglishDate(spaced, today)
+}
+
+// parseCompactDate handles the numeric and Korean forms of parseDate, on
+// input with spaces removed.
+func parseCompactDate(c string, today time.Time) (time.Time, bool) {
+	if n, ok := dateKoRelative[c]; ok {
+		return dateAddDays(today, n), true
+	}
+	if g := dateYMDRe.FindStringSubmatch(c); g != nil {
+		if g[2] != g[4] { // "2026-12/01"
+			return time.Time{}, false
+		}
+		return dateWithYear(today, g[1], g[3], g[5])
+	}
+	if g := dateKoYMDRe.FindStringSubmatch(c); g != nil {
+		return dateWithYear(today, g[1], g[2], g[3])
+	}
+	if g := dateMDRe.FindStringSubmatch(c); g != nil {
+		return dateUpcoming(today, dateAtoi(g[1]), dateAtoi(g[2]))
+	}
+	if g := dateKoMDRe.FindStringSubmatch(c); g != nil {
+		return dateUpcoming(today, dateAtoi(g[1]), dateAtoi(g[2]))
+	}
+	if g := dateKoMonthDay.FindStringSubmatch(c); g != nil {
+		month := today.Month()
+		if g[1] != "이번" {
+			month++
+		}
+		first := time.Date(today.Year(), month, 1, 0, 0, 0, 0, today.Location())
+		return dateValid(first.Year(), first.Month(), dateAtoi(g[2]), today.Location())
+	}
+	if g := dateKoAfterRe.FindStringSubmatch(c); g != nil {
+		switch g[2] {
+		case "일":
+			return dateAfter(today, dateAtoi(g[1]), 1, 0)
+		case "주":
+			return dateAfter(today, dateAtoi(g[1]), 7, 0)
+		default:
+			return dateAfter(today, dateAtoi(g[1]), 0, 1)
+		}
+	}
+	for _, p := range []struct {
+		prefix string
+		week   int // 0: this week, 1: next week
+	}{{"다음주", 1}, {"담주", 1}, {"이번주", 0}} {
+		if rest, found := strings.CutPrefix(c, p.prefix); found {
+			if wd, ok := weekdayNames[rest]; ok && !dateIsASCII(rest) {
+				return dateWeekdayOfWeek(today, p.week, wd), true
+			}
+			return time.Time{}, false
+		}
+	}
+	if wd, ok := weekdayNames[c]; ok && !dateIsASCII(c) {
+		return dateNextWeekday(today, wd), true
+	}
+	return time.Time{}, false
+}
+
+// parseEnglishDate handles the English forms of parseDate, on lower-cased
+// input with spaces collapsed.
+func parseEnglishDate(e string, today time.Time) (time.Time, bool) {
+	if n, ok := dateEnRelative[e]; ok {
+		return dateAddDays(today, n), true
+	}
+	if g := dateEnInRe.FindStringSubmatch(e); g != nil {
+		n := 1
+		if g[1][0] >= '0' && g[1][0] <= '9' {
+			n = dateAtoi(g[1])
+		}
+		switch strings.TrimSuffix(g[2], "s") {
+		case "day":
+			return dateAfter(today, n, 1, 0)
+		case "week":
+			return dateAfter(today, n, 7, 0)
+		default:
+			return dateAfter(today, n, 0, 1)
+		}
+	}
+	if g := dateEnMonthDay.FindStringSubmatch(e); g != nil {
+		month, ok := englishMonths[g[1]]
+		if !ok {
+			return time.Time{}, false
+		}
+		if g[3] != "" {
+			return dateWithYear(today, g[3], strconv.Itoa(int(month)), g[2])
+		}
+		return dateUpcoming(today, int(month), dateAtoi(g[2]))
+	}
+	word, week := e, -1
+	if rest, found := strings.CutPrefix(e, "next "); found {
+		word, week = rest, 1
+	} else if rest, found := strings.CutPrefix(e, "this "); found {
+		word, week = rest, 0
+	}
+	wd, ok := weekdayNames[word]
+	if !ok || !dateIsASCII(word) {
+		return time.Time{}, false
+	}
+	if week < 0 {
+		return dateNextWeekday(today, wd), true
+	}
+	return dateWeekdayOfWeek(today, week, wd), true
+}
+
+// dateIsASCII reports whether s is plain ASCII, so Korean and English weekday
+// names are only accepted in their own sentence forms.
+func dateIsASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// dateAtoi converts a string the date patterns already restricted to at most
+// four ASCII digits.
+func dateAtoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+// dateValid returns midnight of y-m-d in loc, or false if there is no such
+// day (the time package would silently roll 2/30 over to 3/2).
+func dateValid(y int, m time.Month, d int, loc *time.Location) (time.Time, bool) {
+	if m < time.January || m > time.December || d < 1 || d > 31 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	if t.Year() != y || t.Month() != m || t.Day() != d {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// dateWithYear validates a date written with its year.
+func dateWithYear(today time.Time, ys, ms, ds string) (time.Time, bool) {
+	y := dateAtoi(ys)
+	if y < dateMinYear || y > dateMaxYear {
+		return time.Time{}, false
+	}
+	return dateValid(y, time.Month(dateAtoi(ms)), dateAtoi(ds), today.Location())
+}
+
+// dateUpcoming returns month/day this year, or next year if that day is
+// before today (or does not exist this year).
+func dateUpcoming(today time.Time, m, d int) (time.Time, bool) {
+	for _, y := range []int{today.Year(), today.Year() + 1} {
+		if t, ok := dateValid(y, time.Month(m), d, today.Location()); ok && !t.Before(today) {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// dateAddDays returns midnight n calendar days after today. It counts days on
+// the calendar, not 24-hour spans, so a DST change cannot shift the date.
+func dateAddDays(today time.Time, n int) time.Time {
+	y, m, d := today.Date()
+	return time.Date(y, m, d+n, 0, 0, 0, 0, today.Location())
+}
+
+// dateAfter returns the day n*days days plus n*months months after today; n
+// must be 1…dateMaxDistance. Months keep the day of the month, clamped to
+// the target month's length.
+func dateAfter(today time.Time, n, days, months int) (time.Time, bool) {
+	if n < 1 || n > dateMaxDistance {
+		return time.Time{}, false
+	}
+	if months == 0 {
+		return dateAddDays(today, n*days), true
+	}
+	y, m, d := today.Date()
+	first := time.Date(y, m+time.Month(n*months), 1, 0, 0, 0, 0, today.Location())
+	last := time.Date(first.Year(), first.Month()+1, 0, 0, 0, 0, 0, today.Location()).Day()
+	return time.Date(first.Year(), first.Month(), min(d, last), 0, 0, 0, 0, today.Location()), true
+}
+
+// dateISOWeekday numbers the days Monday=0 … Sunday=6.
+func dateISOWeekday(wd time.Weekday) int { return (int(wd) + 6) % 7 }
+
+// dateWeekdayOfWeek returns day wd of this ISO week (week 0) or of the next
+// (week 1).
+func dateWeekdayOfWeek(today time.Time, week int, wd time.Weekday) time.Time {
+	return dateAddDays(today, -dateISOWeekday(today.Weekday())+7*week+dateISOWeekday(wd))
+}
+
+// dateNextWeekday returns the next day that is a wd, one to seven days ahead.
+func dateNextWeekday(today time.Time, wd time.Weekday) time.Time {
+	delta := (int(wd) - int(today.Weekday()) + 7) % 7
+	if delta == 0 {
+		delta = 7
+	}
+	return dateAddDays(today, delta)
+}
+
+// isTagRune reports whether r may appear in a tag: a Hangul or Latin
+// letter, a digit or '_', in narrow or full-width form.
+func isTagRune(r rune) bool {
+	switch {
+	case r >= '0' && r <= '9', r >= 0xFF10 && r <= 0xFF19, r == '_', r == 0xFF3F:
+		return true
+	case unicode.Is(unicode.Hangul, r):
+		return true
+	}
+	return unicode.IsLetter(r) && unicode.Is(unicode.Latin, r)
+}
+
+// isTagMark reports whether r is '#' or its full-width form.
+func isTagMark(r rune) bool { return r == '#' || r == 0xFF03 }
+
+// normalizeTag folds a tag's full-width characters and lower-cases its
+// Latin letters (Hangul has no case).
+func normalizeTag(t string) string { return strings.ToLower(foldFullWidth(t)) }
+
+// splitTags extracts "#tag" words from a note and returns the text without
+// them. A tag is '#' followed by Hangul or Latin letters, digits and '_'; it
+// starts a word (or follows another tag: "#펌#염색") so "C#" and "a#b" stay
+// text, and an all-digit "#3" stays text too (a table or room number, as on
+// most platforms). Tags are lower-cased, full-width folded and de-duplicated
+// in order of first appearance; nil when there are none. In the clean text a
+// comma right after a removed tag goes with it ("#펌, #염색 요청" → "요청"),
+// runs of spaces collapse to one, lines left empty by removed tags are
+// dropped and other line breaks are kept.
+func splitTags(text string) (clean string, tags []string) {
+	seen := map[string]bool{}
+	var lines []string
+	for _, line := range strings.Split(text, "\n") {
+		var b strings.Builder
+		hadTag, prevTag := false, false
+		prev := rune(-1)
+		for i := 0; i < len(line); {
+			r, size := utf8.DecodeRuneInString(line[i:])
+			if isTagMark(r) && (prev == -1 || prevTag || (!isTagRune(prev) && !isTagMark(prev))) {
+				j := i + size
+				for j < len(line) {
+					q, qs := utf8.DecodeRuneInString(line[j:])
+					if !isTagRune(q) {
+						break
+					}
+					j += qs
+				}
+				tag := normalizeTag(line[i+size : j])
+				if tag != "" && strings.Trim(tag, "0123456789") != "" {
+					if !seen[tag] {
+						seen[tag] = true
+						tags = append(tags, tag)
+					}
+					hadTag, prevTag = true, true
+					i = j
+					prev, _ = utf8.DecodeLastRuneInString(line[:j])
+					if q, qs := utf8.DecodeRuneInString(line[i:]); q == ',' || q == '，' || q == '、' {
+						i += qs
+						prev, prevTag = q, false
+					}
+					continue
+				}
+			}
+			b.WriteString(line[i : i+size])
+			prev, prevTag = r, false
+			i += size
+		}
+		collapsed := strings.Join(strings.Fields(b.String()), " ")
+		if collapsed == "" && hadTag {
+			continue
+		}
+		lines = append(lines, collapsed)
+	}
+	return strings.Trim(strings.Join(lines, "\n"), "\n"), tags
+}
+
+// parseTagList reads a tag field ("#펌, 염색 #클리닉", "펌 염색"): every run
+// of tag characters (see splitTags) is a tag, whatever separates them.
+// Unlike splitTags an all-digit tag is kept, since the field holds nothing
+// else. Tags are normalized and de-duplicated as in splitTags; nil when
+// there are none.
+func parseTagList(s string) []string {
+	var tags []string
+	seen := map[string]bool{}
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return !isTagRune(r) }) {
+		t := normalizeTag(f)
+		if !seen[t] {
+			seen[t] = true
+			tags = append(tags, t)
+		}
+	}
+	return tags
+}
+
+// splitCommand splits "/note 010-1234 커트" into ("note", "010-1234 커트").
+// The slash may be full-width ('／'); a Telegram "@botname" suffix is
+// dropped ("/start@dangol_bot CODE"); the command is full-width folded and
+// lower-cased and must be letters, digits, '_' or '-'. args is the rest
+// with surrounding whitespace trimmed and inner line breaks kept. Text that
+// is not a command returns ("", ""). Korean command names typed with a
+// slash ("/메모") come back as typed; pass them through commandAlias.
+func splitCommand(text string) (cmd string, args string) {
+	t := strings.TrimLeftFunc(text, unicode.IsSpace)
+	r, size := utf8.DecodeRuneInString(t)
+	if r != '/' && r != '／' {
+		return "", ""
+	}
+	rest := t[size:]
+	word := rest
+	if end := strings.IndexFunc(rest, unicode.IsSpace); end >= 0 {
+		word, args = rest[:end], rest[end:]
+	}
+	word = foldFullWidth(word)
+	if at := strings.IndexByte(word, '@'); at >= 0 {
+		word = word[:at]
+	}
+	word = strings.ToLower(word)
+	if word == "" {
+		return "", ""
+	}
+	for _, c := range word {
+		if c != '_' && c != '-' && !unicode.IsLetter(c) && !unicode.IsDigit(c) {
+			return "", ""
+		}
+	}
+	return word, strings.TrimSpace(args)
+}
+
+// koreanCommands maps Korean command words to command names.
+var koreanCommands = map[string]string{
+	"취소":  "cancel",
+	"도움말": "help",
+	"포인트": "points",
+	"피드백": "feedback",
+	"메모":  "note",
+	"고객":  "customer",
+	"요약":  "summary",
+	"언어":  "lang",
+}
+
+// commandAlias maps a Korean command word typed without a slash ("취소",
+// "도움말", "포인트", "피드백", "메모", "고객", "요약", "언어") to its command
+// name ("cancel", "help", "points", "feedback", "note", "customer",
+// "summary", "lang"). The word must be the whole first word of the message;
+// surrounding whitespace is ignored.
+func commandAlias(word string) (string, bool) {
+	cmd, ok := koreanCommands[strings.TrimSpace(word)]
+	return cmd, ok
+}
