@@ -1,0 +1,344 @@
+package slack
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/dangol/dangol/dialog"
+)
+
+// work hands one job to the engine and sends the replies, in order. It runs
+// on the job's conversation queue.
+func (b *Bot) work(j job) {
+	ctx, cancel := context.WithTimeout(context.Background(), b.cfg.WorkTimeout)
+	defer cancel()
+	b.resolveUser(ctx, &j.msg)
+
+	hctx := ctx
+	if j.answer != nil {
+		var hcancel context.CancelFunc
+		hctx, hcancel = context.WithDeadline(ctx, j.deadline)
+		defer hcancel()
+	}
+	replies, err := b.cfg.Handler.Handle(hctx, j.msg)
+	if err != nil {
+		b.log.Error("slack: handle", "event", j.msg.EventID, "user", j.msg.UserID, "err", err)
+		if len(replies) == 0 {
+			replies = []dialog.Reply{{Text: b.text(j.msg.Lang, "slack.error"), Lang: j.msg.Lang, Private: true}}
+		}
+	}
+	if j.answer != nil {
+		resp, rest := b.modalAnswer(j, replies)
+		if j.answer.give(resp) {
+			replies = rest
+		} // else the modal was closed without us: post everything as messages
+	}
+	for _, r := range replies {
+		if err := b.reply(ctx, j.org, r); err != nil {
+			b.log.Error("slack: send reply", "event", j.msg.EventID, "user", j.msg.UserID, "err", err)
+		}
+	}
+}
+
+// modalAnswer picks from a submission's replies what the modal itself must
+// show: inline errors (response_action errors), or a further form that
+// replaces it (response_action update). A nil answer closes the modal. The
+// other replies are posted afterwards.
+func (b *Bot) modalAnswer(j job, replies []dialog.Reply) (*slack.ViewSubmissionResponse, []dialog.Reply) {
+	known := map[string]bool{}
+	for _, id := range j.blockIDs {
+		known[id] = true
+	}
+	errs := map[string]string{}
+	var next *dialog.Reply
+	var rest []dialog.Reply
+	for i, r := range replies {
+		switch {
+		case r.To == dialog.ToConversation && len(r.FormErrors) > 0 && len(j.blockIDs) > 0:
+			for field, msg := range r.FormErrors {
+				// Slack ignores errors keyed by anything but an input block
+				// and shows "trouble connecting" instead: put a stray one on
+				// the first field.
+				if !known[field] {
+					field = j.blockIDs[0]
+				}
+				if errs[field] != "" {
+					msg = errs[field] + " " + msg
+				}
+				errs[field] = msg
+			}
+		case r.To == dialog.ToConversation && r.Form != nil && next == nil:
+			next = &replies[i]
+		default:
+			rest = append(rest, r)
+		}
+	}
+	if len(errs) > 0 {
+		if next != nil {
+			rest = append(rest, *next)
+		}
+		return slack.NewErrorsViewSubmissionResponse(errs), rest
+	}
+	if next != nil {
+		meta := viewMeta{Channel: j.org.channelID, ResponseURL: j.org.responseURL, Lang: next.Lang}.encode()
+		view := renderModal(next.Form, meta, b.text(next.Lang, "slack.close"), b.text(next.Lang, "slack.submit"))
+		return slack.NewUpdateViewSubmissionResponse(&view), rest
+	}
+	return nil, rest
+}
+
+// reply sends one reply to a message that came from org.
+func (b *Bot) reply(ctx context.Context, org *origin, r dialog.Reply) error {
+	if r.To != dialog.ToConversation {
+		return b.Deliver(ctx, r)
+	}
+	if r.Form != nil {
+		if org.triggerID != "" {
+			err := b.openModal(ctx, org, r)
+			if err == nil {
+				return nil
+			}
+			b.log.Warn("slack: views.open", "user", org.userID, "err", err)
+		}
+		// No modal (the trigger expired or there was none): say so, with
+		// whatever the reply said besides.
+		r.Text = joinLines(r.Text, b.text(r.Lang, "slack.form.failed"))
+	}
+	if len(r.FormErrors) > 0 {
+		// The modal closed before these came back: show them as a message.
+		r.Text = joinLines(r.Text, b.text(r.Lang, "slack.form.errors")+"\n"+formErrorsText(r.FormErrors))
+	}
+	private := org.ephemeral || (r.Private && org.kind != fromDM)
+	for _, m := range renderReply(r) {
+		var err error
+		if private {
+			err = b.postEphemeral(ctx, org, m)
+		} else {
+			err = b.post(ctx, org.channelID, m)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if r.Image == nil {
+		return nil
+	}
+	if !private {
+		return b.upload(ctx, org.channelID, r.Image)
+	}
+	// A file cannot be ephemeral: the picture goes to the sender's DM with
+	// dangol, never to the channel where it was asked for.
+	dm, err := b.dmChannel(ctx, org.userID)
+	if err != nil {
+		return err
+	}
+	if err := b.upload(ctx, dm, r.Image); err != nil {
+		return err
+	}
+	if dm == org.channelID {
+		return nil
+	}
+	return b.postEphemeral(ctx, org, outMessage{text: b.text(r.Lang, "slack.image.dm"), blocks: []slack.Block{mrkdwnSection(b.text(r.Lang, "slack.image.dm"))}})
+}
+
+func joinLines(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "\n" + b
+}
+
+// openModal opens r.Form with org's trigger, which can open one view only.
+func (b *Bot) openModal(ctx context.Context, org *origin, r dialog.Reply) error {
+	meta := viewMeta{Channel: org.channelID, ResponseURL: org.responseURL, Lang: r.Lang}.encode()
+	view := renderModal(r.Form, meta, b.text(r.Lang, "slack.close"), b.text(r.Lang, "slack.submit"))
+	trigger := org.triggerID
+	org.triggerID = ""
+	return b.call(ctx, func() error {
+		_, err := b.api.OpenViewContext(ctx, trigger, view)
+		return err
+	})
+}
+
+// Deliver sends a reply that is not an answer: ToStaffChannel posts it (and
+// its image) to the staff channel, ToUser sends it to a Slack user's DM or
+// hands it to Elsewhere for other platforms. Buttons in it come back as
+// Actions from whoever clicks them.
+func (b *Bot) Deliver(ctx context.Context, r dialog.Reply) error {
+	switch r.To {
+	case dialog.ToStaffChannel:
+		if b.cfg.StaffChannel == "" {
+			return ErrNoStaffChannel
+		}
+		return b.postAll(ctx, b.cfg.StaffChannel, r)
+	case dialog.ToUser:
+		if r.Channel != dialog.ChannelSlack {
+			if b.cfg.Elsewhere != nil {
+				return b.cfg.Elsewhere(ctx, r)
+			}
+			b.log.Warn("slack: reply for another platform dropped", "channel", r.Channel, "user", r.UserID)
+			return nil
+		}
+		dm, err := b.dmChannel(ctx, r.UserID)
+		if err != nil {
+			return err
+		}
+		return b.postAll(ctx, dm, r)
+	default:
+		return ErrNoConversation
+	}
+}
+
+// postAll posts r's messages and then its image to a channel.
+func (b *Bot) postAll(ctx context.Context, channelID string, r dialog.Reply) error {
+	for _, m := range renderReply(r) {
+		if err := b.post(ctx, channelID, m); err != nil {
+			return err
+		}
+	}
+	if r.Image != nil {
+		return b.upload(ctx, channelID, r.Image)
+	}
+	return nil
+}
+
+func (b *Bot) post(ctx context.Context, channelID string, m outMessage) error {
+	err := b.call(ctx, func() error {
+		_, _, err := b.api.PostMessageContext(ctx, channelID, slack.MsgOptionText(m.text, false), slack.MsgOptionBlocks(m.blocks...))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("slack: chat.postMessage to %s: %w", channelID, err)
+	}
+	return nil
+}
+
+// maxResponseURLPosts is how often Slack accepts a post to one response_url.
+const maxResponseURLPosts = 5
+
+// postEphemeral shows m to org's user only: through the response_url when
+// there is one (it works in channels dangol has not joined and in DMs
+// between people), else chat.postEphemeral, and as a last resort in the
+// user's DM with dangol, so a confirmation is never lost.
+func (b *Bot) postEphemeral(ctx context.Context, org *origin, m outMessage) error {
+	opts := []slack.MsgOption{slack.MsgOptionText(m.text, false), slack.MsgOptionBlocks(m.blocks...)}
+	if org.responseURL != "" && org.urlPosts < maxResponseURLPosts {
+		org.urlPosts++
+		err := b.call(ctx, func() error {
+			_, _, _, err := b.api.SendMessageContext(ctx, "", append(opts, slack.MsgOptionResponseURL(org.responseURL, slack.ResponseTypeEphemeral))...)
+			return err
+		})
+		if err == nil {
+			return nil
+		}
+		b.log.Warn("slack: post to response_url", "user", org.userID, "err", err)
+	}
+	err := b.call(ctx, func() error {
+		_, err := b.api.PostEphemeralContext(ctx, org.channelID, org.userID, opts...)
+		return err
+	})
+	if err == nil {
+		return nil
+	}
+	b.log.Warn("slack: chat.postEphemeral", "channel", org.channelID, "user", org.userID, "err", err)
+	dm, derr := b.dmChannel(ctx, org.userID)
+	if derr != nil || dm == org.channelID {
+		return fmt.Errorf("slack: answer %s privately: %w", org.userID, errors.Join(err, derr))
+	}
+	return b.post(ctx, dm, m)
+}
+
+// dmChannel returns the id of the DM between dangol and user, opening it
+// the first time.
+func (b *Bot) dmChannel(ctx context.Context, userID string) (string, error) {
+	b.mu.Lock()
+	id, ok := b.dms[userID]
+	b.mu.Unlock()
+	if ok {
+		return id, nil
+	}
+	var ch *slack.Channel
+	err := b.call(ctx, func() (err error) {
+		ch, _, _, err = b.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{userID}, ReturnIM: true})
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("slack: conversations.open with %s: %w", userID, err)
+	}
+	b.mu.Lock()
+	b.dms[userID] = ch.ID
+	b.mu.Unlock()
+	return ch.ID, nil
+}
+
+func (b *Bot) upload(ctx context.Context, channelID string, img *dialog.Image) error {
+	if len(img.PNG) == 0 {
+		return nil
+	}
+	name := img.Name
+	if name == "" {
+		name = "dangol.png"
+	}
+	err := b.call(ctx, func() error {
+		_, err := b.api.UploadFileContext(ctx, slack.UploadFileParameters{
+			Channel:  channelID,
+			Filename: name,
+			Title:    name,
+			FileSize: len(img.PNG),
+			Reader:   bytes.NewReader(img.PNG), // a fresh reader for each attempt
+		})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("slack: upload %s to %s: %w", name, channelID, err)
+	}
+	return nil
+}
+
+// maxRateRetries bounds how often one call is retried after a 429.
+const maxRateRetries = 3
+
+// call runs one Web API call, waiting out Slack's rate limit (HTTP 429 with
+// Retry-After) and trying again, at most maxRateRetries times.
+func (b *Bot) call(ctx context.Context, fn func() error) error {
+	for attempt := 0; ; attempt++ {
+		err := fn()
+		wait, limited := retryAfter(err)
+		if !limited || attempt >= maxRateRetries {
+			return err
+		}
+		b.log.Warn("slack: rate limited", "retry_after", wait, "attempt", attempt+1)
+		if serr := b.sleep(ctx, wait); serr != nil {
+			return fmt.Errorf("%w (gave up waiting: %w)", err, serr)
+		}
+	}
+}
+
+// retryAfter reports whether err is a 429 and how long Slack asked to wait.
+func retryAfter(err error) (time.Duration, bool) {
+	if rl, ok := errors.AsType[*slack.RateLimitedError](err); ok {
+		return max(rl.RetryAfter, time.Second), true
+	}
+	// A 429 without Retry-After comes back as a plain status error.
+	if sc, ok := errors.AsType[slack.StatusCodeError](err); ok && sc.Code == http.StatusTooManyRequests {
+		return time.Second, true
+	}
+	return 0, false
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

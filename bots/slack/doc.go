@@ -1,0 +1,70 @@
+// Package slack is dangol's Slack adapter, on github.com/slack-go/slack:
+// staff and managers talk to dangol through slash commands, Block Kit
+// modals, buttons and DMs. It holds no business logic: every event becomes
+// a dialog.Message for a Handler (the engine), and every dialog.Reply
+// becomes Block Kit. Who may do what is the engine's decision.
+//
+// # Basics
+//
+// A Bot has two modes. Socket Mode (an app token, the default) needs no
+// public URL: Run opens a websocket to Slack. HTTP mode (a signing secret)
+// serves HTTPHandler's three endpoints, /slack/commands, /slack/events and
+// /slack/interactivity, on HTTPAddr; every request must be signed less than
+// 5 minutes ago, or it is answered 401 and goes no further.
+//
+// What comes in:
+//
+//   - a slash command becomes Text "/note 010-1234-5678 …", with CanForm
+//     set (its trigger_id can open a modal) and EventID "slack:cmd:" plus
+//     the trigger_id;
+//   - a DM to the bot (message.im) becomes Text, Private, EventID "slack:"
+//     plus Slack's event_id; edits, joins and bots' messages are ignored;
+//   - a button click becomes an Action with the button's payload;
+//   - a modal submission becomes FormID (the view's callback_id) and Form
+//     (field name -> value; each input block is named after its field).
+//
+// ConversationID is "channel/user": two staff members in one channel keep
+// separate drafts, and in the bot's DM slash commands and typed lines share
+// one session.
+//
+// What goes out: a reply's Text and Sections become header and mrkdwn
+// section blocks (escaped, so a customer's words cannot ping @channel), its
+// Buttons actions blocks, its Form a modal (views.open), its Image a file
+// upload. Answers to slash commands, modals and clicks on ephemeral
+// messages are ephemeral: only the staff member sees a customer's card.
+// ToStaffChannel replies go to StaffChannel, ToUser replies to the user's
+// DM, or to Elsewhere for another platform; Deliver sends them outside a
+// conversation (alerts, the weekly summary).
+//
+// # Caveats
+//
+// Slack wants an answer within 3 seconds. Events are acknowledged at once
+// and handled afterwards, one conversation at a time in arrival order. A
+// modal submission is the exception: its answer carries the inline errors
+// (response_action errors), so it waits for the engine for up to 2.5
+// seconds; if the engine is later than that the modal closes and its
+// replies, errors included, arrive as an ephemeral message.
+//
+// Slack retries an event it thinks was lost (X-Slack-Retry-Num). The Bot
+// remembers the last 4096 event ids and drops repeats; the engine's own
+// de-duplication by EventID in the ledger covers a restart.
+//
+// A message event (a DM) has no trigger_id, so no modal can be opened from
+// a DM line: CanForm is false there and the engine asks field by field.
+// A trigger_id lives about 3 seconds and opens one view only.
+//
+// A file cannot be ephemeral: a chart answering a slash command is uploaded
+// to the asker's DM with dangol, not to the channel.
+//
+// Ephemeral answers go through the command's response_url (which works in
+// channels dangol has not joined, 5 posts within 30 minutes), then
+// chat.postEphemeral, then the user's DM as a last resort.
+//
+// The signature check is done here with crypto/hmac rather than with
+// slack.NewSecretsVerifier, because the library compares the timestamp with
+// the wall clock and the 5-minute window could then not be tested exactly;
+// a test checks that both agree on what a valid signature is.
+//
+// A 429 from Slack is waited out (Retry-After) and the call retried, at
+// most three times.
+package slack

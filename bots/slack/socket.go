@@ -1,0 +1,145 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
+)
+
+// runSocketMode serves Slack over Socket Mode until ctx is done. It reads
+// the client's event channel itself rather than through
+// socketmode.SocketmodeHandler, whose handlers each run in a goroutine it
+// starts: the events must be queued in arrival order, and every goroutine
+// must be known to the drain on shutdown.
+func (b *Bot) runSocketMode(ctx context.Context) error {
+	if err := b.authTest(ctx); err != nil {
+		return err
+	}
+	sm := socketmode.New(b.api, socketmode.OptionLog(slog.NewLogLogger(b.cfg.Logger.Handler(), slog.LevelDebug)))
+	// The socket outlives ctx a little: modal answers still being computed
+	// are sent on it before it closes.
+	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- sm.RunContext(runCtx) }()
+
+	var answering sync.WaitGroup
+	var runErr error
+loop:
+	for {
+		select {
+		case evt := <-sm.Events:
+			b.socketEvent(runCtx, sm, evt, &answering)
+		case runErr = <-errc:
+			break loop
+		case <-ctx.Done():
+			break loop
+		}
+	}
+	answering.Wait()
+	stop()
+	if runErr == nil {
+		runErr = <-errc
+	}
+	drainCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	drainErr := b.Close(drainCtx)
+	if runErr != nil && !errors.Is(runErr, context.Canceled) {
+		return fmt.Errorf("slack: socket mode: %w", runErr)
+	}
+	return drainErr
+}
+
+// socketEvent acknowledges one Socket Mode event and queues its work. Only a
+// modal submission is answered after the engine has looked at it, in its
+// own goroutine so the loop keeps reading.
+func (b *Bot) socketEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, answering *sync.WaitGroup) {
+	ack := func(payload any) {
+		if evt.Request == nil {
+			return
+		}
+		if err := sm.AckCtx(ctx, evt.Request.EnvelopeID, payload); err != nil {
+			b.log.Warn("slack: ack", "envelope", evt.Request.EnvelopeID, "err", err)
+		}
+	}
+	switch evt.Type {
+	case socketmode.EventTypeConnecting, socketmode.EventTypeHello:
+		b.log.Debug("slack: socket mode", "event", evt.Type)
+	case socketmode.EventTypeConnected:
+		b.log.Info("slack: socket mode connected")
+	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
+		b.log.Warn("slack: socket mode", "event", evt.Type, "data", fmt.Sprint(evt.Data))
+	case socketmode.EventTypeInvalidAuth:
+		b.log.Error("slack: socket mode: invalid app token")
+	case socketmode.EventTypeErrorBadMessage:
+		// Acknowledge what we cannot read, or Slack sends it again and again.
+		bad, _ := evt.Data.(*socketmode.ErrorBadMessage)
+		if bad != nil {
+			var env struct {
+				EnvelopeID string `json:"envelope_id"`
+			}
+			if json.Unmarshal(bad.Message, &env) == nil && env.EnvelopeID != "" {
+				_ = sm.AckCtx(ctx, env.EnvelopeID, nil)
+			}
+			b.log.Warn("slack: unreadable socket message", "err", bad.Cause)
+		}
+	case socketmode.EventTypeSlashCommand:
+		ack(nil)
+		if c, ok := evt.Data.(slack.SlashCommand); ok && c.UserID != "" {
+			b.socketQueue(b.accept(b.commandJob(c)))
+		}
+	case socketmode.EventTypeEventsAPI:
+		ack(nil)
+		ev, ok := evt.Data.(slackevents.EventsAPIEvent)
+		cb, isCallback := ev.Data.(*slackevents.EventsAPICallbackEvent)
+		if !ok || !isCallback {
+			return
+		}
+		if !b.seen.add(prefixedID("slack:", cb.EventID)) {
+			b.log.Info("slack: retried event skipped", "event", cb.EventID, "retry", evt.Request.RetryAttempt)
+			return
+		}
+		if j, ok := b.eventJob(ev); ok {
+			b.socketQueue(b.queueJob(j))
+		}
+	case socketmode.EventTypeInteractive:
+		ic, ok := evt.Data.(slack.InteractionCallback)
+		if !ok {
+			ack(nil)
+			return
+		}
+		switch ic.Type {
+		case slack.InteractionTypeViewSubmission:
+			answering.Go(func() {
+				resp, err := b.submit(ic)
+				if err != nil || resp == nil {
+					ack(nil) // an untyped nil: no payload closes the modal
+					return
+				}
+				ack(resp)
+			})
+		case slack.InteractionTypeBlockActions:
+			ack(nil)
+			if j, ok := b.actionJob(ic); ok {
+				b.socketQueue(b.accept(j))
+			}
+		default:
+			ack(nil)
+		}
+	}
+}
+
+func (b *Bot) socketQueue(err error) {
+	if err != nil {
+		// Acknowledged but not queued: only while shutting down.
+		b.log.Warn("slack: event dropped", "err", err)
+	}
+}
