@@ -483,7 +483,7 @@ func (tx *Tx) ScanBirthdays(from, to time.Time, fn func(Customer) error) error {
 	var spans []span
 	switch {
 	case !to.Before(from.AddDate(1, 0, 0)):
-		spans = []span{{[]byte("0101"), []byte("1232")}}
+		spans = []span{{lo, []byte("1232")}, {[]byte("0101"), lo}}
 	case bytes.Compare(lo, hi) < 0:
 		spans = []span{{lo, hi}}
 	case bytes.Compare(lo, hi) > 0:

@@ -1,0 +1,321 @@
+package ledger
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+)
+
+func ids(cs []Customer) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.ID)
+	}
+	return out
+}
+
+func TestCreateCustomer(t *testing.T) {
+	s := MustOpen(t)
+	tests := []struct {
+		name    string
+		c       Customer
+		wantErr error
+	}{
+		{"OK", Customer{Name: "  김민지 ", Phone: "010-1234-5678", CreatedAt: t0}, nil},
+		{"OKPhoneOnly", Customer{Phone: "+82 10 2222 3333", CreatedAt: t0}, nil},
+		{"ErrDuplicatePhone", Customer{Name: "다른 사람", Phone: "+82 10 1234 5678", CreatedAt: t0}, ErrDuplicatePhone},
+		{"ErrNameOrPhoneRequired", Customer{CreatedAt: t0}, ErrInvalid},
+		{"ErrBadPhone", Customer{Name: "홍길동", Phone: "010-12", CreatedAt: t0}, ErrInvalid},
+		{"ErrCreatedAtRequired", Customer{Name: "홍길동"}, ErrInvalid},
+		{"ErrEmptyTag", Customer{Name: "홍길동", Tags: []string{" "}, CreatedAt: t0}, ErrInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := tt.c
+			err := s.Update(t.Context(), func(tx *Tx) error { return tx.CreateCustomer(&c) })
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("got %v, want %v", err, tt.wantErr)
+			}
+			if err != nil {
+				return
+			}
+			mustView(t, s, func(tx *Tx) error {
+				got, err := tx.Customer(c.ID)
+				if err != nil {
+					return err
+				}
+				if got.Name != c.Name || got.Phone != c.Phone {
+					t.Errorf("stored %q %q, want %q %q", got.Name, got.Phone, c.Name, c.Phone)
+				}
+				return nil
+			})
+		})
+	}
+	mustView(t, s, func(tx *Tx) error {
+		if got, _ := tx.Customer("C1"); got.Name != "김민지" || got.Phone != "01012345678" {
+			t.Errorf("C1 not tidied: %q %q", got.Name, got.Phone)
+		}
+		for _, id := range []string{"", "C", "C0", "C01", "X1", "C99"} {
+			if _, err := tx.Customer(id); !errors.Is(err, ErrCustomerNotFound) {
+				t.Errorf("Customer(%q): got %v, want ErrCustomerNotFound", id, err)
+			}
+		}
+		return nil
+	})
+}
+
+func TestFindCustomers(t *testing.T) {
+	s := MustOpen(t)
+	minji := mustCustomer(t, s, "김민지", "010-1234-5678")
+	minjun := mustCustomer(t, s, "김민준", "010-8765-5678")
+	kim := mustCustomer(t, s, "김", "02-123-4567")
+	anna := mustCustomer(t, s, "Anna Lee", "010-5555-0001")
+	annabel := mustCustomer(t, s, "annabel", "010-5555-0002")
+	gone := mustCustomer(t, s, "김민지", "010-9999-0000")
+	mustUpdate(t, s, func(tx *Tx) error { return tx.EraseCustomer(gone.ID, t0) })
+
+	tests := []struct {
+		query string
+		limit int
+		want  []string
+	}{
+		{"010-1234-5678", 0, []string{minji.ID}},
+		{"01012345678", 0, []string{minji.ID}},
+		{"+82 10 1234 5678", 0, []string{minji.ID}},
+		{"+82-10-1234-5678", 0, []string{minji.ID}},
+		{"010.1234.5678", 0, []string{minji.ID}},
+		{"(02) 123-4567", 0, []string{kim.ID}},
+		{"5678", 0, []string{minji.ID, minjun.ID}},
+		{"5678", 1, []string{minji.ID}},
+		{"4567", 0, []string{kim.ID}},
+		{minjun.ID, 0, []string{minjun.ID}},
+		{"c2", 0, []string{minjun.ID}},
+		{"김민지", 0, []string{minji.ID}},
+		{" 김민지 ", 0, []string{minji.ID}},
+		{"김민", 0, []string{minjun.ID, minji.ID}},        // 준 sorts before 지
+		{"김", 0, []string{kim.ID, minjun.ID, minji.ID}}, // exact first
+		{"anna", 0, []string{anna.ID, annabel.ID}},      // a prefix of both, exact of neither
+		{"ANNA LEE", 0, []string{anna.ID}},
+		{"anna  lee", 0, []string{anna.ID}},
+		{"Ann", 0, []string{anna.ID, annabel.ID}},
+		{"nobody", 0, nil},
+		{"", 0, nil},
+		{"010-9999-0000", 0, nil}, // erased
+		{gone.ID, 0, nil},
+	}
+	for _, tt := range tests {
+		var got []Customer
+		mustView(t, s, func(tx *Tx) error {
+			var err error
+			got, err = tx.FindCustomers(tt.query, tt.limit)
+			return err
+		})
+		if !slices.Equal(ids(got), tt.want) {
+			t.Errorf("FindCustomers(%q, %d) = %v, want %v", tt.query, tt.limit, ids(got), tt.want)
+		}
+	}
+}
+
+func TestPutCustomer(t *testing.T) {
+	s := MustOpen(t)
+	a := mustCustomer(t, s, "김민지", "010-1234-5678")
+	b := mustCustomer(t, s, "이서연", "010-2222-3333")
+
+	t.Run("ReindexesPhoneAndName", func(t *testing.T) {
+		mustUpdate(t, s, func(tx *Tx) error {
+			c, err := tx.Customer(a.ID)
+			if err != nil {
+				return err
+			}
+			c.Name, c.Phone = "김민지2", "010-4444-5555"
+			c.Visits = 99 // ledger-owned: ignored
+			return tx.PutCustomer(c)
+		})
+		mustView(t, s, func(tx *Tx) error {
+			if _, err := tx.CustomerByPhone("01012345678"); !errors.Is(err, ErrCustomerNotFound) {
+				t.Errorf("old phone still found: %v", err)
+			}
+			c, err := tx.CustomerByPhone("010-4444-5555")
+			if err != nil || c.ID != a.ID {
+				t.Errorf("new phone: %v %v", c.ID, err)
+			}
+			if c.Visits != 0 {
+				t.Errorf("visits overwritten: %d", c.Visits)
+			}
+			if got, _ := tx.FindCustomers("김민지2", 0); !slices.Equal(ids(got), []string{a.ID}) {
+				t.Errorf("new name: %v", ids(got))
+			}
+			if got, _ := tx.FindCustomers("1234", 0); len(got) != 0 {
+				t.Errorf("old last-4 still found: %v", ids(got))
+			}
+			return nil
+		})
+	})
+	t.Run("ErrDuplicatePhone", func(t *testing.T) {
+		err := s.Update(t.Context(), func(tx *Tx) error {
+			c, _ := tx.Customer(b.ID)
+			c.Phone = "01044445555"
+			return tx.PutCustomer(c)
+		})
+		if !errors.Is(err, ErrDuplicatePhone) {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("ErrCustomerNotFound", func(t *testing.T) {
+		err := s.Update(t.Context(), func(tx *Tx) error { return tx.PutCustomer(Customer{ID: "C77", Name: "x", CreatedAt: t0}) })
+		if !errors.Is(err, ErrCustomerNotFound) {
+			t.Fatalf("got %v", err)
+		}
+	})
+}
+
+func TestLinkCustomer(t *testing.T) {
+	s := MustOpen(t)
+	a := mustCustomer(t, s, "김민지", "010-1234-5678")
+	b := mustCustomer(t, s, "이서연", "010-2222-3333")
+	consent := Consent{Given: true, At: t0, Purpose: "loyalty+feedback"}
+
+	err := s.Update(t.Context(), func(tx *Tx) error { return tx.LinkCustomer(a.ID, "telegram:1", Consent{Declined: true}) })
+	if !errors.Is(err, ErrNoConsent) {
+		t.Fatalf("no consent: got %v", err)
+	}
+	mustUpdate(t, s, func(tx *Tx) error { return tx.LinkCustomer(a.ID, "telegram:1", consent) })
+	mustView(t, s, func(tx *Tx) error {
+		c, err := tx.CustomerByLink("telegram:1")
+		if err != nil || c.ID != a.ID || !c.Consent.Given || !slices.Equal(c.Links, []string{"telegram:1"}) {
+			t.Errorf("linked: %+v %v", c, err)
+		}
+		p, _ := tx.Profile("telegram:1")
+		if p.CustomerID != a.ID || !p.Consent.Given {
+			t.Errorf("profile: %+v", p)
+		}
+		return nil
+	})
+	// Relinking moves the platform id.
+	mustUpdate(t, s, func(tx *Tx) error { return tx.LinkCustomer(b.ID, "telegram:1", consent) })
+	mustView(t, s, func(tx *Tx) error {
+		if c, _ := tx.CustomerByLink("telegram:1"); c.ID != b.ID {
+			t.Errorf("relinked to %s", c.ID)
+		}
+		if c, _ := tx.Customer(a.ID); len(c.Links) != 0 {
+			t.Errorf("old customer keeps links %v", c.Links)
+		}
+		return nil
+	})
+	mustUpdate(t, s, func(tx *Tx) error { return tx.UnlinkCustomer("telegram:1") })
+	mustView(t, s, func(tx *Tx) error {
+		if _, err := tx.CustomerByLink("telegram:1"); !errors.Is(err, ErrCustomerNotFound) {
+			t.Errorf("after unlink: %v", err)
+		}
+		if p, _ := tx.Profile("telegram:1"); p.CustomerID != "" {
+			t.Errorf("profile still linked to %s", p.CustomerID)
+		}
+		return nil
+	})
+}
+
+func TestRecordVisit(t *testing.T) {
+	s := MustOpen(t)
+	c := mustCustomer(t, s, "김민지", "010-1234-5678")
+	visits := []time.Time{
+		t0,                     // day 1
+		t0.Add(3 * time.Hour),  // same day
+		t0.Add(14 * time.Hour), // 00:00 next day KST
+		t0.Add(-24 * time.Hour),
+		t0.Add(48 * time.Hour),
+	}
+	for _, at := range visits {
+		mustUpdate(t, s, func(tx *Tx) error { return tx.RecordVisit(c.ID, at) })
+	}
+	mustView(t, s, func(tx *Tx) error {
+		st, err := tx.VisitStatsOf(c.ID)
+		if err != nil {
+			return err
+		}
+		if st.Visits != 4 || !st.First.Equal(t0.Add(-24*time.Hour)) || !st.Last.Equal(t0.Add(48*time.Hour)) {
+			t.Errorf("stats %+v", st)
+		}
+		cu, _ := tx.Customer(c.ID)
+		if cu.Visits != 4 || !cu.LastVisit.Equal(t0.Add(48*time.Hour)) {
+			t.Errorf("customer visits %d last %s", cu.Visits, cu.LastVisit)
+		}
+		var all []VisitStats
+		if err := tx.ScanVisitStats(func(v VisitStats) error { all = append(all, v); return nil }); err != nil {
+			return err
+		}
+		if len(all) != 1 || all[0].CustomerID != c.ID {
+			t.Errorf("scan visit stats %+v", all)
+		}
+		return nil
+	})
+}
+
+func TestScanBirthdays(t *testing.T) {
+	s := MustOpen(t)
+	consent := Consent{Given: true, At: t0}
+	mk := func(name string, month time.Month, day int, consented bool) string {
+		c := Customer{Name: name, Birthday: time.Date(1990, month, day, 0, 0, 0, 0, time.UTC), CreatedAt: t0}
+		if consented {
+			c.Consent = consent
+		}
+		mustUpdate(t, s, func(tx *Tx) error { return tx.CreateCustomer(&c) })
+		return c.ID
+	}
+	dec30 := mk("dec30", time.December, 30, true)
+	dec31 := mk("dec31", time.December, 31, true)
+	jan1 := mk("jan1", time.January, 1, true)
+	jan3 := mk("jan3", time.January, 3, true)
+	mk("jan2-noconsent", time.January, 2, false)
+	feb29 := mk("feb29", time.February, 29, true)
+	mar5 := mk("mar5", time.March, 5, true)
+	erased := mk("mar2-erased", time.March, 2, true)
+	mustUpdate(t, s, func(tx *Tx) error { return tx.EraseCustomer(erased, t0) })
+
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, seoul) }
+	tests := []struct {
+		name     string
+		from, to time.Time
+		want     []string
+	}{
+		{"AcrossNewYear", day(2026, 12, 28), day(2027, 1, 4), []string{dec30, dec31, jan1, jan3}},
+		{"EndExclusive", day(2026, 12, 30), day(2027, 1, 1), []string{dec30, dec31}},
+		{"LeapDayInCommonYear", day(2027, 2, 27), day(2027, 3, 6), []string{feb29, mar5}},
+		{"OneWeek", day(2026, 3, 2), day(2026, 3, 9), []string{mar5}},
+		{"WholeYear", day(2026, 3, 2), day(2027, 3, 2), []string{mar5, dec30, dec31, jan1, jan3, feb29}},
+		{"Empty", day(2026, 3, 9), day(2026, 3, 9), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			mustView(t, s, func(tx *Tx) error {
+				return tx.ScanBirthdays(tt.from, tt.to, func(c Customer) error { got = append(got, c.ID); return nil })
+			})
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestScanNewCustomers(t *testing.T) {
+	s := MustOpen(t)
+	var want []string
+	for i := range 10 {
+		c := Customer{Name: "손님", CreatedAt: t0.Add(time.Duration(i) * 24 * time.Hour)}
+		mustUpdate(t, s, func(tx *Tx) error { return tx.CreateCustomer(&c) })
+		if i >= 3 && i < 7 {
+			want = append(want, c.ID)
+		}
+	}
+	var got []string
+	mustView(t, s, func(tx *Tx) error {
+		return tx.ScanNewCustomers(t0.Add(3*24*time.Hour), t0.Add(7*24*time.Hour), func(c Customer) error {
+			got = append(got, c.ID)
+			return nil
+		})
+	})
+	if !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}

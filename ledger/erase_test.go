@@ -1,0 +1,221 @@
+package ledger
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+type boltTx = bolt.Tx
+
+func TestEraseCustomer(t *testing.T) {
+	s := MustOpen(t)
+	const (
+		name    = "Zelda Quartermaine"
+		phone   = "01087654321"
+		note    = "prefers-the-window-seat-7731"
+		comment = "the-coffee-was-cold-4412"
+		remark  = "allergic-to-lavender-9981"
+		reason  = "birthday-gift-for-zelda-5521"
+		detail  = "looked-up-zelda-8812"
+	)
+	other := mustCustomer(t, s, "김민지", "010-1234-5678")
+	c := Customer{
+		Name: name, Phone: phone, Remarks: remark, Preferences: "짧은 머리",
+		Birthday: time.Date(1990, 5, 17, 0, 0, 0, 0, time.UTC), Tags: []string{"VIP"},
+		CreatedAt: t0,
+	}
+	mustUpdate(t, s, func(tx *Tx) error {
+		if err := tx.CreateCustomer(&c); err != nil {
+			return err
+		}
+		if err := tx.LinkCustomer(c.ID, "telegram:777", Consent{Given: true, At: t0}); err != nil {
+			return err
+		}
+		if err := tx.PutSession(Session{Key: "telegram:777", Flow: "feedback", Draft: map[string]string{"comment": comment}}); err != nil {
+			return err
+		}
+		if err := tx.PutSession(Session{Key: "slack:D1", Flow: "note", Draft: map[string]string{"customer": c.ID}}); err != nil {
+			return err
+		}
+		if err := tx.PutSession(Session{Key: "slack:D2", Flow: "note", Draft: map[string]string{"customer": other.ID}}); err != nil {
+			return err
+		}
+		if err := tx.PutLinkCode("ABC123", c.ID, t0.Add(time.Hour)); err != nil {
+			return err
+		}
+		for i := range 3 {
+			at := t0.Add(time.Duration(i) * 24 * time.Hour)
+			n := Note{CustomerID: c.ID, StaffID: "slack:U1", At: at, Text: note, Tags: []string{"커트"}, Amount: 30000, FollowUp: at.Add(7 * 24 * time.Hour)}
+			if err := tx.AddNote(&n); err != nil {
+				return err
+			}
+			f := Feedback{CustomerID: c.ID, At: at, Rating: 4, NPS: 9, Comment: comment}
+			if err := tx.AddFeedback(&f); err != nil {
+				return err
+			}
+			p := PointsEntry{CustomerID: c.ID, At: at, Kind: PointsEarn, Points: 300, Amount: 30000, ActorID: "slack:U1", Reason: reason}
+			if err := tx.AddPoints(&p); err != nil {
+				return err
+			}
+			if err := tx.Audit(AuditEntry{At: at, ActorID: "slack:U1", Action: "read", CustomerID: c.ID, Detail: detail}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	secrets := []string{name, phone, note, comment, remark, reason, detail}
+
+	type counts struct{ notes, feedback, points, newCustomers, visits int }
+	count := func() (n counts) {
+		far := t0.Add(365 * 24 * time.Hour)
+		mustView(t, s, func(tx *Tx) error {
+			tx.ScanNotes(time.Time{}, far, func(Note) error { n.notes++; return nil })
+			tx.ScanFeedback(time.Time{}, far, func(Feedback) error { n.feedback++; return nil })
+			tx.ScanPoints(time.Time{}, far, func(PointsEntry) error { n.points++; return nil })
+			tx.ScanNewCustomers(time.Time{}, far, func(Customer) error { n.newCustomers++; return nil })
+			st, _ := tx.VisitStatsOf(c.ID)
+			n.visits = st.Visits
+			return nil
+		})
+		return n
+	}
+	before := count()
+	// The secrets must be visible in the file first, or their absence
+	// after the erasure would prove nothing.
+	data, err := os.ReadFile(s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range secrets {
+		if !bytes.Contains(data, []byte(secret)) {
+			t.Fatalf("%q not in the file before erasure", secret)
+		}
+	}
+
+	mustUpdate(t, s, func(tx *Tx) error { return tx.EraseCustomer(c.ID, t0.Add(72*time.Hour)) })
+
+	t.Run("NoBytesLeftInFile", func(t *testing.T) {
+		data, err := os.ReadFile(s.Path())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, secret := range secrets {
+			if bytes.Contains(data, []byte(secret)) {
+				t.Errorf("%q still in the file", secret)
+			}
+		}
+		if _, err := os.Stat(s.Path() + ".rewrite"); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("temporary file left: %v", err)
+		}
+	})
+	t.Run("CountsUnchanged", func(t *testing.T) {
+		if after := count(); after != before {
+			t.Errorf("counts %+v, before %+v", after, before)
+		}
+	})
+	t.Run("RecordErased", func(t *testing.T) {
+		mustView(t, s, func(tx *Tx) error {
+			got, err := tx.Customer(c.ID)
+			if err != nil {
+				return err
+			}
+			if !got.Erased || !got.ErasedAt.Equal(t0.Add(72*time.Hour)) || got.Name != "" || got.Phone != "" ||
+				got.Remarks != "" || got.Preferences != "" || !got.Birthday.IsZero() || got.Tags != nil || got.Links != nil {
+				t.Errorf("customer %+v", got)
+			}
+			if _, err := tx.CustomerByPhone(phone); !errors.Is(err, ErrCustomerNotFound) {
+				t.Errorf("by phone: %v", err)
+			}
+			if _, err := tx.CustomerByLink("telegram:777"); !errors.Is(err, ErrCustomerNotFound) {
+				t.Errorf("by link: %v", err)
+			}
+			if p, _ := tx.Profile("telegram:777"); p.CustomerID != "" || p.Consent.Given {
+				t.Errorf("profile %+v", p)
+			}
+			for key, want := range map[string]bool{"telegram:777": false, "slack:D1": false, "slack:D2": true} {
+				if _, ok, _ := tx.Session(key); ok != want {
+					t.Errorf("session %s kept=%v, want %v", key, ok, want)
+				}
+			}
+			notes, _ := tx.NotesOf(c.ID, 0)
+			for _, n := range notes {
+				if n.Text != "" || n.Amount != 30000 || len(n.Tags) != 1 {
+					t.Errorf("note %+v", n)
+				}
+			}
+			fb, _ := tx.FeedbackOf(c.ID, 0)
+			for _, f := range fb {
+				if f.Comment != "" || f.Rating != 4 || f.NPS != 9 {
+					t.Errorf("feedback %+v", f)
+				}
+			}
+			if bal, _ := tx.Balance(c.ID); bal != 900 {
+				t.Errorf("balance %d", bal)
+			}
+			return nil
+		})
+		if _, err := useCode(s, "ABC123", t0); !errors.Is(err, ErrInvalidCode) {
+			t.Errorf("link code survived: %v", err)
+		}
+	})
+	t.Run("OtherCustomerUntouched", func(t *testing.T) {
+		mustView(t, s, func(tx *Tx) error {
+			got, err := tx.CustomerByPhone("010-1234-5678")
+			if err != nil || got.Name != "김민지" {
+				t.Errorf("other customer: %+v %v", got, err)
+			}
+			return nil
+		})
+	})
+	t.Run("ErasedIsFinal", func(t *testing.T) {
+		mustUpdate(t, s, func(tx *Tx) error { return tx.EraseCustomer(c.ID, t0) }) // again: no-op
+		err := s.Update(t.Context(), func(tx *Tx) error {
+			return tx.AddNote(&Note{CustomerID: c.ID, StaffID: "s", At: t0, Text: "x"})
+		})
+		if !errors.Is(err, ErrInvalid) {
+			t.Errorf("note for erased customer: %v", err)
+		}
+	})
+}
+
+// TestErasureRewriteResumesOnOpen checks a pending rewrite (the process
+// stopped between the erasure's commit and the rewrite) is done by Open.
+func TestErasureRewriteResumesOnOpen(t *testing.T) {
+	s := MustOpen(t)
+	path := s.Path()
+	const secret = "Yolanda Pendergast"
+	c := mustCustomer(t, s, secret, "01055556666")
+	// Erase without the store's rewrite: call the Tx directly through bbolt.
+	s.mu.RLock()
+	err := s.db.Update(func(btx *boltTx) error { return (&Tx{tx: btx}).EraseCustomer(c.ID, t0) })
+	s.mu.RUnlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	data, _ := os.ReadFile(path)
+	if bytes.Contains(data, []byte(secret)) {
+		t.Error("erased name still in the file after reopen")
+	}
+}
+
+func useCode(s *Store, code string, now time.Time) (id string, err error) {
+	err = s.Update(context.Background(), func(tx *Tx) error {
+		id, err = tx.UseLinkCode(code, now)
+		return err
+	})
+	return id, err
+}

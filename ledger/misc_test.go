@@ -1,0 +1,207 @@
+package ledger
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+)
+
+func TestLinkCodes(t *testing.T) {
+	s := MustOpen(t)
+	c := mustCustomer(t, s, "김민지", "010-1234-5678")
+	other := mustCustomer(t, s, "이서연", "010-2222-3333")
+	expires := t0.Add(10 * time.Minute)
+	mustUpdate(t, s, func(tx *Tx) error {
+		for _, code := range []string{"K7Q2", "OLD1", "late9"} {
+			if err := tx.PutLinkCode(code, c.ID, expires); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	tests := []struct {
+		name    string
+		code    string
+		now     time.Time
+		want    string
+		wantErr error
+	}{
+		{"OK", "K7Q2", t0, c.ID, nil},
+		{"ErrUsedTwice", "K7Q2", t0, "", ErrInvalidCode},
+		{"ErrExpiredAtExpiry", "OLD1", expires, "", ErrInvalidCode},
+		{"ErrExpiredThenGone", "OLD1", t0, "", ErrInvalidCode},
+		{"CaseAndSpacesIgnored", " LATE9 ", expires.Add(-time.Nanosecond), c.ID, nil},
+		{"ErrUnknown", "NOPE", t0, "", ErrInvalidCode},
+		{"ErrEmpty", "", t0, "", ErrInvalidCode},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got string
+			err := s.Update(t.Context(), func(tx *Tx) error {
+				var err error
+				got, err = tx.UseLinkCode(tt.code, tt.now)
+				if errors.Is(err, ErrInvalidCode) {
+					return nil // commit the deletion of an expired code
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+	t.Run("ErrCodeHeldByAnother", func(t *testing.T) {
+		mustUpdate(t, s, func(tx *Tx) error { return tx.PutLinkCode("SAME", c.ID, expires) })
+		err := s.Update(t.Context(), func(tx *Tx) error { return tx.PutLinkCode("SAME", other.ID, expires) })
+		if !errors.Is(err, ErrInvalid) {
+			t.Errorf("got %v", err)
+		}
+	})
+	t.Run("Prune", func(t *testing.T) {
+		mustUpdate(t, s, func(tx *Tx) error {
+			n, err := tx.PruneLinkCodes(expires)
+			if n != 1 { // SAME
+				t.Errorf("pruned %d", n)
+			}
+			return err
+		})
+	})
+}
+
+func TestEvents(t *testing.T) {
+	s := MustOpen(t)
+	mustUpdate(t, s, func(tx *Tx) error {
+		for i, id := range []string{"a", "b", "c"} {
+			if err := tx.MarkEvent(id, t0.Add(time.Duration(i)*time.Hour)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	mustUpdate(t, s, func(tx *Tx) error {
+		n, err := tx.PruneEvents(t0.Add(90 * time.Minute))
+		if n != 2 {
+			t.Errorf("pruned %d, want 2", n)
+		}
+		return err
+	})
+	mustView(t, s, func(tx *Tx) error {
+		for id, want := range map[string]bool{"a": false, "b": false, "c": true, "d": false} {
+			if got, _ := tx.SeenEvent(id); got != want {
+				t.Errorf("SeenEvent(%s) = %v", id, got)
+			}
+		}
+		return nil
+	})
+}
+
+func TestCursorNeverMovesBack(t *testing.T) {
+	s := MustOpen(t)
+	steps := []struct {
+		set, want int64
+	}{
+		{-5, -5}, // a first value may be anything
+		{10, 10},
+		{7, 10},
+		{11, 11},
+	}
+	for _, st := range steps {
+		mustUpdate(t, s, func(tx *Tx) error { return tx.SetCursor("telegram", st.set) })
+		mustView(t, s, func(tx *Tx) error {
+			if got, _ := tx.Cursor("telegram"); got != st.want {
+				t.Errorf("after set %d: %d, want %d", st.set, got, st.want)
+			}
+			return nil
+		})
+	}
+	mustView(t, s, func(tx *Tx) error {
+		if got, _ := tx.Cursor("unset"); got != 0 {
+			t.Errorf("unset cursor %d", got)
+		}
+		return nil
+	})
+}
+
+func TestPosted(t *testing.T) {
+	s := MustOpen(t)
+	mustUpdate(t, s, func(tx *Tx) error { return tx.MarkPosted("summary:2026-W10", t0) })
+	mustView(t, s, func(tx *Tx) error {
+		if ok, _ := tx.Posted("summary:2026-W10"); !ok {
+			t.Error("not posted")
+		}
+		if ok, _ := tx.Posted("summary:2026-W11"); ok {
+			t.Error("W11 posted")
+		}
+		return nil
+	})
+}
+
+func TestSessions(t *testing.T) {
+	s := MustOpen(t)
+	in := Session{Key: "slack:D1", Flow: "note", State: "ask_text", Draft: map[string]string{"customer": "C1"}, Lang: "ko", Updated: t0}
+	mustUpdate(t, s, func(tx *Tx) error { return tx.PutSession(in) })
+	mustView(t, s, func(tx *Tx) error {
+		got, ok, err := tx.Session(in.Key)
+		if err != nil || !ok || got.Flow != in.Flow || got.State != in.State || got.Draft["customer"] != "C1" || !got.Updated.Equal(t0) {
+			t.Errorf("got %+v %v %v", got, ok, err)
+		}
+		var keys []string
+		tx.ForEachSession(func(s Session) error { keys = append(keys, s.Key); return nil })
+		if !slices.Equal(keys, []string{"slack:D1"}) {
+			t.Errorf("ForEachSession %v", keys)
+		}
+		return nil
+	})
+	mustUpdate(t, s, func(tx *Tx) error {
+		if err := tx.DeleteSession(in.Key); err != nil {
+			return err
+		}
+		return tx.DeleteSession("missing")
+	})
+	mustView(t, s, func(tx *Tx) error {
+		if _, ok, _ := tx.Session(in.Key); ok {
+			t.Error("session kept")
+		}
+		return nil
+	})
+	if err := s.Update(t.Context(), func(tx *Tx) error { return tx.PutSession(Session{}) }); !errors.Is(err, ErrInvalid) {
+		t.Errorf("empty key: %v", err)
+	}
+}
+
+func TestStaffAndProfiles(t *testing.T) {
+	s := MustOpen(t)
+	mustUpdate(t, s, func(tx *Tx) error {
+		if err := tx.PutStaff(StaffMember{ID: "slack:U2", Role: RoleStaff, GrantedBy: "slack:U1", At: t0}); err != nil {
+			return err
+		}
+		if err := tx.PutStaff(StaffMember{ID: "slack:U1", Role: RoleManager, At: t0}); err != nil {
+			return err
+		}
+		return tx.PutProfile(Profile{ID: "telegram:5", Lang: "en"})
+	})
+	if err := s.Update(t.Context(), func(tx *Tx) error { return tx.PutStaff(StaffMember{ID: "x", Role: RoleCustomer}) }); !errors.Is(err, ErrInvalid) {
+		t.Errorf("customer role granted: %v", err)
+	}
+	mustUpdate(t, s, func(tx *Tx) error { return tx.RemoveStaff("slack:U2") })
+	mustView(t, s, func(tx *Tx) error {
+		all, _ := tx.ListStaff()
+		if len(all) != 1 || all[0].ID != "slack:U1" || all[0].Role != RoleManager {
+			t.Errorf("staff %+v", all)
+		}
+		if _, ok, _ := tx.Staff("slack:U2"); ok {
+			t.Error("removed staff still there")
+		}
+		if p, _ := tx.Profile("telegram:5"); p.Lang != "en" {
+			t.Errorf("profile %+v", p)
+		}
+		if p, _ := tx.Profile("telegram:6"); p.ID != "telegram:6" || p.Lang != "" {
+			t.Errorf("unknown profile %+v", p)
+		}
+		return nil
+	})
+}
