@@ -1,0 +1,198 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything dangol is told at start: DANGOL_* environment
+// variables, overridden by flags.
+type Config struct {
+	DB         string         // --db, DANGOL_DB
+	Lang       string         // --lang, DANGOL_LANG: "ko" or "en"
+	TZ         string         // --tz, DANGOL_TZ
+	Loc        *time.Location // TZ, loaded by validate
+	PointsRate int            // DANGOL_POINTS_RATE, percent of a purchase
+	LogLevel   slog.Level     // DANGOL_LOG_LEVEL
+	HTTPAddr   string         // DANGOL_HTTP_ADDR, for webhooks and Slack's HTTP mode
+
+	Telegram TelegramConfig
+	Slack    SlackConfig
+
+	// pointsRate and logLevel hold the raw text until validate reads them.
+	pointsRate string
+	logLevel   string
+}
+
+// TelegramConfig is the Telegram part of Config; Token empty means off.
+type TelegramConfig struct {
+	Token         string // DANGOL_TELEGRAM_TOKEN
+	APIURL        string // DANGOL_TELEGRAM_API_URL
+	WebhookURL    string // DANGOL_TELEGRAM_WEBHOOK_URL; empty: long polling
+	WebhookSecret string // DANGOL_TELEGRAM_WEBHOOK_SECRET
+}
+
+// SlackConfig is the Slack part of Config; BotToken empty means off.
+type SlackConfig struct {
+	BotToken      string   // DANGOL_SLACK_BOT_TOKEN
+	AppToken      string   // DANGOL_SLACK_APP_TOKEN: Socket Mode
+	SigningSecret string   // DANGOL_SLACK_SIGNING_SECRET: HTTP mode
+	APIURL        string   // DANGOL_SLACK_API_URL
+	StaffChannel  string   // DANGOL_SLACK_STAFF_CHANNEL
+	Staff         []string // DANGOL_SLACK_STAFF, as "slack:U…"
+	Managers      []string // DANGOL_SLACK_MANAGERS, as "slack:U…"
+}
+
+// Defaults of Config.
+const (
+	DefaultDB         = "./dangol.db"
+	DefaultLang       = "ko"
+	DefaultTZ         = "Asia/Seoul"
+	DefaultPointsRate = 5
+	DefaultHTTPAddr   = ":8080"
+)
+
+// usageError is a mistake in how dangol was called: bad flags, bad
+// settings. main exits 2 on it.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Errorf(format, args...)}
+}
+
+// configFromEnv reads the DANGOL_* variables; validate checks them.
+func configFromEnv(getenv func(string) string) Config {
+	env := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	return Config{
+		DB:         env("DANGOL_DB", DefaultDB),
+		Lang:       env("DANGOL_LANG", DefaultLang),
+		TZ:         env("DANGOL_TZ", DefaultTZ),
+		HTTPAddr:   env("DANGOL_HTTP_ADDR", DefaultHTTPAddr),
+		pointsRate: env("DANGOL_POINTS_RATE", strconv.Itoa(DefaultPointsRate)),
+		logLevel:   env("DANGOL_LOG_LEVEL", "info"),
+		Telegram: TelegramConfig{
+			Token:         env("DANGOL_TELEGRAM_TOKEN", ""),
+			APIURL:        env("DANGOL_TELEGRAM_API_URL", ""),
+			WebhookURL:    env("DANGOL_TELEGRAM_WEBHOOK_URL", ""),
+			WebhookSecret: env("DANGOL_TELEGRAM_WEBHOOK_SECRET", ""),
+		},
+		Slack: SlackConfig{
+			BotToken:      env("DANGOL_SLACK_BOT_TOKEN", ""),
+			AppToken:      env("DANGOL_SLACK_APP_TOKEN", ""),
+			SigningSecret: env("DANGOL_SLACK_SIGNING_SECRET", ""),
+			APIURL:        env("DANGOL_SLACK_API_URL", ""),
+			StaffChannel:  env("DANGOL_SLACK_STAFF_CHANNEL", ""),
+			Staff:         slackIDs(getenv("DANGOL_SLACK_STAFF")),
+			Managers:      slackIDs(getenv("DANGOL_SLACK_MANAGERS")),
+		},
+	}
+}
+
+// slackIDs turns "U1, U2" into ["slack:U1", "slack:U2"].
+func slackIDs(s string) []string {
+	var ids []string
+	for _, id := range strings.Split(s, ",") {
+		id = strings.TrimSpace(id)
+		if id == "" {
+			continue
+		}
+		if !strings.HasPrefix(id, "slack:") {
+			id = "slack:" + id
+		}
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// bindCommon registers the flags every command takes. Their defaults are
+// the current values, so binding a second flag set keeps what the first
+// one parsed.
+func (c *Config) bindCommon(fs *flag.FlagSet) {
+	fs.StringVar(&c.DB, "db", c.DB, "data file (DANGOL_DB)")
+	fs.StringVar(&c.Lang, "lang", c.Lang, "default language, ko or en (DANGOL_LANG)")
+	fs.StringVar(&c.TZ, "tz", c.TZ, "the shop's time zone (DANGOL_TZ)")
+}
+
+// validate checks the settings and fills Loc, PointsRate and LogLevel.
+func (c *Config) validate() error {
+	c.Lang = strings.ToLower(c.Lang)
+	if c.Lang != "ko" && c.Lang != "en" {
+		return usagef("language %q: want ko or en (--lang, DANGOL_LANG)", c.Lang)
+	}
+	if c.DB == "" {
+		return usagef("no data file: --db or DANGOL_DB must not be empty")
+	}
+	loc, err := time.LoadLocation(c.TZ)
+	if err != nil || c.TZ == "" || strings.EqualFold(c.TZ, "local") {
+		return usagef("time zone %q: want an IANA name such as Asia/Seoul (--tz, DANGOL_TZ)", c.TZ)
+	}
+	c.Loc = loc
+	rate, err := strconv.Atoi(c.pointsRate)
+	if err != nil || rate < 0 || rate > 100 {
+		return usagef("points rate %q: want a whole percent from 0 to 100 (DANGOL_POINTS_RATE)", c.pointsRate)
+	}
+	c.PointsRate = rate
+	if err := c.LogLevel.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return usagef("log level %q: want debug, info, warn or error (DANGOL_LOG_LEVEL)", c.logLevel)
+	}
+	if c.Slack.BotToken != "" && c.Slack.AppToken == "" && c.Slack.SigningSecret == "" {
+		return usagef("DANGOL_SLACK_BOT_TOKEN is set: set DANGOL_SLACK_APP_TOKEN (Socket Mode) or DANGOL_SLACK_SIGNING_SECRET (HTTP mode) too")
+	}
+	if c.Slack.BotToken == "" && (c.Slack.AppToken != "" || c.Slack.SigningSecret != "") {
+		return usagef("a Slack app token or signing secret is set without DANGOL_SLACK_BOT_TOKEN")
+	}
+	return nil
+}
+
+// parseArgs parses flags that may come before the command, after it, and
+// between its arguments ("dangol --db x.db restore b.db --force"). It
+// returns the command and its positional arguments; bind adds the
+// command's own flags.
+func parseArgs(cfg *Config, args []string, bind func(cmd string, fs *flag.FlagSet)) (cmd string, pos []string, err error) {
+	global := flag.NewFlagSet("dangol", flag.ContinueOnError)
+	global.SetOutput(io.Discard)
+	cfg.bindCommon(global)
+	if err := global.Parse(args); err != nil {
+		return "", nil, flagError(err)
+	}
+	rest := global.Args()
+	cmd = "serve"
+	if len(rest) > 0 {
+		cmd, rest = rest[0], rest[1:]
+	}
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	cfg.bindCommon(fs)
+	bind(cmd, fs)
+	for {
+		if err := fs.Parse(rest); err != nil {
+			return "", nil, flagError(err)
+		}
+		if fs.NArg() == 0 {
+			return cmd, pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+}
+
+func flagError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return &usageError{err}
+}

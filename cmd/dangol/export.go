@@ -1,0 +1,362 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// The export formats. JSON is everything, for moving data out or auditing;
+// CSV is one row per customer, for a spreadsheet.
+
+// exportCustomer is one customer in the JSON export. The fields the issue
+// names come first; the rest are the rest of the record, so the export is
+// the whole 고객관리장부.
+type exportCustomer struct {
+	ID            string           `json:"id"`
+	Name          string           `json:"name"`
+	Phone         string           `json:"phone"`
+	Points        int64            `json:"points"`
+	Consent       exportConsent    `json:"consent"`
+	Notes         []exportNote     `json:"notes"`
+	PointsEntries []exportPoints   `json:"points_entries"`
+	Feedback      []exportFeedback `json:"feedback"`
+
+	Birthday    *string  `json:"birthday"` // "YYYY-MM-DD", null if unknown
+	Preferences string   `json:"preferences"`
+	Remarks     string   `json:"remarks"`
+	Tags        []string `json:"tags"`
+	Links       []string `json:"links"` // linked platform ids, "telegram:12345"
+	Lang        string   `json:"lang"`
+	Visits      int      `json:"visits"`
+	LastVisit   *string  `json:"last_visit"`
+	CreatedAt   *string  `json:"created_at"`
+	Erased      bool     `json:"erased"`
+}
+
+// exportConsent is a customer's consent: an object, not a bool, because
+// when it was given and for what purpose is what a shop must be able to
+// show.
+type exportConsent struct {
+	Given    bool    `json:"given"`
+	Declined bool    `json:"declined"`
+	At       *string `json:"at"`
+	Purpose  string  `json:"purpose"`
+}
+
+type exportNote struct {
+	At       string   `json:"at"`
+	Staff    string   `json:"staff"`
+	StaffID  string   `json:"staff_id"`
+	Text     string   `json:"text"`
+	Tags     []string `json:"tags"`
+	Amount   int64    `json:"amount"`
+	FollowUp *string  `json:"follow_up"` // "YYYY-MM-DD", null if none
+}
+
+type exportPoints struct {
+	At     string `json:"at"`
+	Kind   string `json:"kind"`
+	Points int64  `json:"points"`
+	Reason string `json:"reason"`
+	Amount int64  `json:"amount"`
+	Actor  string `json:"actor"`
+}
+
+type exportFeedback struct {
+	CustomerID string `json:"customer_id"`
+	Rating     int    `json:"rating"`
+	NPS        *int   `json:"nps"`
+	Comment    string `json:"comment"`
+	At         string `json:"at"`
+}
+
+// export writes every customer and every feedback to out ("" or "-":
+// standard output) in format, from one read transaction.
+func (m *Main) export(ctx context.Context, format, out string) error {
+	var write func(context.Context, *ledger.Tx, io.Writer) error
+	switch format {
+	case "json":
+		write = m.exportJSON
+	case "csv":
+		write = m.exportCSV
+	default:
+		return usagef("export format %q: want json or csv", format)
+	}
+	if err := m.openStore(); err != nil {
+		return err
+	}
+	return writeOutput(m.Stdout, out, func(w io.Writer) error {
+		return m.Store.View(ctx, func(tx *ledger.Tx) error { return write(ctx, tx, w) })
+	})
+}
+
+// writeOutput runs write on standard output, or on a temporary file renamed
+// to path once complete, so a failed export never leaves half a file.
+func writeOutput(stdout io.Writer, path string, write func(io.Writer) error) error {
+	if path == "" || path == "-" {
+		bw := bufio.NewWriter(stdout)
+		if err := write(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(f.Name()) // after a successful rename there is nothing to remove
+	bw := bufio.NewWriter(f)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// exportJSON streams {"customers":[…],"feedback":[…]}: one customer at a
+// time, so memory holds one customer's history, never the whole file.
+func (m *Main) exportJSON(ctx context.Context, tx *ledger.Tx, w io.Writer) error {
+	loc := m.Config.Loc
+	if _, err := io.WriteString(w, "{\"customers\":["); err != nil {
+		return err
+	}
+	sep := "\n"
+	err := tx.ForEachCustomer(func(c ledger.Customer) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		ec, err := exportCustomerOf(tx, c, loc)
+		if err != nil {
+			return err
+		}
+		b, err := json.Marshal(ec)
+		if err != nil {
+			return fmt.Errorf("export customer %s: %w", c.ID, err)
+		}
+		if _, err := io.WriteString(w, sep); err != nil {
+			return err
+		}
+		sep = ",\n"
+		_, err = w.Write(b)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("export customers: %w", err)
+	}
+	if _, err := io.WriteString(w, "\n],\"feedback\":["); err != nil {
+		return err
+	}
+	sep = "\n"
+	err = tx.ScanFeedback(time.Time{}, endOfTime, func(f ledger.Feedback) error {
+		b, err := json.Marshal(exportFeedbackOf(f, loc))
+		if err != nil {
+			return err
+		}
+		if _, err := io.WriteString(w, sep); err != nil {
+			return err
+		}
+		sep = ",\n"
+		_, err = w.Write(b)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("export feedback: %w", err)
+	}
+	_, err = io.WriteString(w, "\n]}\n")
+	return err
+}
+
+// endOfTime is past any record's time; the ledger clamps it.
+var endOfTime = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+
+func exportCustomerOf(tx *ledger.Tx, c ledger.Customer, loc *time.Location) (exportCustomer, error) {
+	bal, err := tx.Balance(c.ID)
+	if err != nil {
+		return exportCustomer{}, err
+	}
+	notes, err := tx.NotesOf(c.ID, 0)
+	if err != nil {
+		return exportCustomer{}, err
+	}
+	points, err := tx.PointsOf(c.ID, 0)
+	if err != nil {
+		return exportCustomer{}, err
+	}
+	fbs, err := tx.FeedbackOf(c.ID, 0)
+	if err != nil {
+		return exportCustomer{}, err
+	}
+	ec := exportCustomer{
+		ID: c.ID, Name: c.Name, Phone: c.Phone, Points: bal,
+		Consent: exportConsent{
+			Given: c.Consent.Given, Declined: c.Consent.Declined,
+			At: optTime(c.Consent.At, loc), Purpose: c.Consent.Purpose,
+		},
+		Notes:         []exportNote{},
+		PointsEntries: []exportPoints{},
+		Feedback:      []exportFeedback{},
+		Birthday:      optDate(c.Birthday, nil), // a calendar date, in no zone
+		Preferences:   c.Preferences,
+		Remarks:       c.Remarks,
+		Tags:          nonNil(c.Tags),
+		Links:         nonNil(c.Links),
+		Lang:          c.Lang,
+		Visits:        c.Visits,
+		LastVisit:     optTime(c.LastVisit, loc),
+		CreatedAt:     optTime(c.CreatedAt, loc),
+		Erased:        c.Erased,
+	}
+	// The ledger lists newest first; an export reads oldest first.
+	slices.Reverse(notes)
+	slices.Reverse(points)
+	slices.Reverse(fbs)
+	for _, n := range notes {
+		staff := n.StaffName
+		if staff == "" {
+			staff = n.StaffID
+		}
+		ec.Notes = append(ec.Notes, exportNote{
+			At: rfc3339(n.At, loc), Staff: staff, StaffID: n.StaffID, Text: n.Text,
+			Tags: nonNil(n.Tags), Amount: n.Amount, FollowUp: optDate(n.FollowUp, loc),
+		})
+	}
+	for _, p := range points {
+		ec.PointsEntries = append(ec.PointsEntries, exportPoints{
+			At: rfc3339(p.At, loc), Kind: string(p.Kind), Points: p.Points,
+			Reason: p.Reason, Amount: p.Amount, Actor: p.ActorID,
+		})
+	}
+	for _, f := range fbs {
+		ec.Feedback = append(ec.Feedback, exportFeedbackOf(f, loc))
+	}
+	return ec, nil
+}
+
+func exportFeedbackOf(f ledger.Feedback, loc *time.Location) exportFeedback {
+	ef := exportFeedback{CustomerID: f.CustomerID, Rating: f.Rating, Comment: f.Comment, At: rfc3339(f.At, loc)}
+	if f.NPS != ledger.NoNPS {
+		nps := f.NPS
+		ef.NPS = &nps
+	}
+	return ef
+}
+
+// csvHeader names the CSV columns; they stay English so formulas and
+// scripts built on an export keep working whatever the shop's language.
+var csvHeader = []string{"id", "name", "phone", "points", "visits", "last_visit", "tags", "consent", "created_at"}
+
+// exportCSV writes one row per customer. It starts with a UTF-8 byte order
+// mark: without it Excel reads the file as the local code page and shows
+// Hangul as mojibake.
+func (m *Main) exportCSV(ctx context.Context, tx *ledger.Tx, w io.Writer) error {
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true // what spreadsheets expect
+	if err := cw.Write(csvHeader); err != nil {
+		return err
+	}
+	loc := m.Config.Loc
+	err := tx.ForEachCustomer(func(c ledger.Customer) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		bal, err := tx.Balance(c.ID)
+		if err != nil {
+			return err
+		}
+		consent := ""
+		switch {
+		case c.Consent.Given:
+			consent = "given"
+		case c.Consent.Declined:
+			consent = "declined"
+		}
+		return cw.Write([]string{
+			c.ID,
+			cell(c.Name),
+			c.Phone,
+			strconv.FormatInt(bal, 10),
+			strconv.Itoa(c.Visits),
+			localTime(c.LastVisit, loc),
+			cell(strings.Join(c.Tags, ", ")),
+			consent,
+			localTime(c.CreatedAt, loc),
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("export customers: %w", err)
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// cell keeps a text a spreadsheet would run as a formula ("=…", "+…",
+// "-…", "@…") a text, by the usual leading apostrophe.
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func rfc3339(t time.Time, loc *time.Location) string { return t.In(loc).Format(time.RFC3339) }
+
+func optTime(t time.Time, loc *time.Location) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := rfc3339(t, loc)
+	return &s
+}
+
+func optDate(t time.Time, loc *time.Location) *string {
+	if t.IsZero() {
+		return nil
+	}
+	if loc != nil {
+		t = t.In(loc)
+	}
+	s := t.Format(time.DateOnly)
+	return &s
+}
+
+// localTime is a time as a spreadsheet parses it, in the shop's zone.
+func localTime(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(loc).Format("2006-01-02 15:04")
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

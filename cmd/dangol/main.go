@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/debug"
+	"syscall"
+	"time"
+	_ "time/tzdata" // machines without zoneinfo still know Asia/Seoul
+
+	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3";
+// empty means the module's version from the build info.
+var version = ""
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		// After the first signal dangol stops taking input and finishes
+		// what it holds; a second one means "now".
+		<-ctx.Done()
+		stop()
+		again := make(chan os.Signal, 1)
+		signal.Notify(again, os.Interrupt, syscall.SIGTERM)
+		<-again
+		fmt.Fprintln(os.Stderr, "dangol: second signal: exiting without waiting")
+		os.Exit(1)
+	}()
+
+	m := NewMain()
+	err := m.Run(ctx, os.Args[1:])
+	if cerr := m.Close(); err == nil {
+		err = cerr
+	}
+	stop()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "dangol: %v\n", err)
+		var ue *usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintln(os.Stderr, "dangol: see 'dangol help'")
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+// Main is the dangol program: Run parses the command line and runs one
+// command, Close releases what Run opened (the ledger last). Tests run it in
+// process with their own input, output and environment.
+type Main struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+
+	// Now and NewCode, when set, replace the clock and the link-code
+	// generator of the dialog engine (tests).
+	Now     func() time.Time
+	NewCode func() string
+
+	// Config is what Run was told, once parsed.
+	Config Config
+	// Store is the open ledger, if the command needed one.
+	Store *ledger.Store
+
+	Catalog *locales.Catalog
+	Logger  *slog.Logger
+}
+
+// NewMain returns a Main on the process's standard streams and environment.
+func NewMain() *Main {
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+}
+
+// commandOpts are the per-command flags.
+type commandOpts struct {
+	format, out, images string
+	force               bool
+}
+
+// Run runs the command in args (without the program name). It returns when
+// the command is done; for serve and chat that is when the input ends or
+// ctx is done. Errors from bad arguments or settings are *usageError.
+func (m *Main) Run(ctx context.Context, args []string) error {
+	cat, err := locales.Load()
+	if err != nil {
+		return err
+	}
+	m.Catalog = cat
+	m.Config = configFromEnv(m.Getenv)
+	var opts commandOpts
+	cmd, pos, err := parseArgs(&m.Config, args, func(cmd string, fs *flag.FlagSet) {
+		switch cmd {
+		case "export":
+			fs.StringVar(&opts.format, "format", "json", "json or csv")
+			fs.StringVar(&opts.out, "out", "", "file to write; default standard output")
+		case "backup", "restore":
+			fs.BoolVar(&opts.force, "force", false, "replace an existing file")
+		case "serve", "chat":
+			fs.StringVar(&opts.images, "images", "", "folder where the console saves pictures (charts)")
+		}
+	})
+	if errors.Is(err, flag.ErrHelp) {
+		return m.help()
+	}
+	if err != nil {
+		return err
+	}
+	if cmd == "help" {
+		return m.help()
+	}
+	if cmd == "version" {
+		_, err := fmt.Fprintf(m.Stdout, "dangol %s %s\n", m.version(), runtime.Version())
+		return err
+	}
+	if err := m.Config.validate(); err != nil {
+		return err
+	}
+	m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: m.Config.LogLevel}))
+
+	nargs := map[string]int{"serve": 0, "chat": 0, "export": 0, "backup": 1, "restore": 1}
+	n, known := nargs[cmd]
+	switch {
+	case !known:
+		return usagef("unknown command %q", cmd)
+	case len(pos) != n:
+		return usagef("%s takes %d argument(s), got %d: %q", cmd, n, len(pos), pos)
+	}
+	switch cmd {
+	case "serve":
+		return m.serve(ctx, false, opts.images)
+	case "chat":
+		return m.serve(ctx, true, opts.images)
+	case "export":
+		return m.export(ctx, opts.format, opts.out)
+	case "backup":
+		return m.backup(ctx, pos[0], opts.force)
+	default:
+		return m.restore(ctx, pos[0], opts.force)
+	}
+}
+
+// Close closes the ledger, if Run opened it. It is safe to call twice.
+func (m *Main) Close() error {
+	if m.Store == nil {
+		return nil
+	}
+	err := m.Store.Close()
+	m.Store = nil
+	if err != nil {
+		return fmt.Errorf("close %s: %w", m.Config.DB, err)
+	}
+	return nil
+}
+
+// openStore opens the ledger at Config.DB into m.Store.
+func (m *Main) openStore() error {
+	s, err := ledger.Open(m.Config.DB, nil)
+	if errors.Is(err, ledger.ErrLocked) {
+		return fmt.Errorf("%s is in use by another dangol; stop it or pick another file with --db: %w", m.Config.DB, err)
+	}
+	if err != nil {
+		return fmt.Errorf("open %s: %w", m.Config.DB, err)
+	}
+	m.Store = s
+	m.Logger.Debug("ledger open", "path", m.Config.DB)
+	return nil
+}
+
+func (m *Main) help() error {
+	lang := locales.Normalize(m.Config.Lang)
+	_, err := fmt.Fprintln(m.Stdout, m.Catalog.Text(lang, "cli.usage", nil))
+	return err
+}
+
+func (m *Main) version() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
