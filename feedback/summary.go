@@ -1,0 +1,721 @@
+package feedback
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math/bits"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// Reader is the part of the ledger feedback needs.
+type Reader interface {
+	View(ctx context.Context, fn func(*ledger.Tx) error) error
+}
+
+// Translator renders a localised message (a *locales.Catalog satisfies it).
+type Translator interface {
+	Text(lang, id string, data any) string
+}
+
+// Audience says who will read a summary: staff see names, anyone else counts only.
+type Audience int
+
+// Audiences.
+const (
+	ForStaff Audience = iota
+	ForPublic
+)
+
+const (
+	// MinNPSAnswers is the fewest NPS answers a week needs before its NPS is
+	// shown: below it one answer swings the score by 20 points or more.
+	MinNPSAnswers = 5
+	// TrendWeeks is how many weeks before the summarised one its averages cover.
+	TrendWeeks = 8
+	// TopicCount is how many tags and words a summary keeps.
+	TopicCount = 5
+	// DefaultLimit is how many customers each list names when Options.Limit is 0.
+	DefaultLimit = 10
+)
+
+// Options configure Weekly.
+type Options struct {
+	Loc *time.Location // the shop's time zone; nil means UTC
+	Now time.Time      // "today", for follow-ups due and at-risk customers; zero means the end of the week
+	// Limit caps how many entries each list of a summary holds (low ratings,
+	// follow-ups, birthdays, regulars at risk); the counts are always whole.
+	// 0 means DefaultLimit.
+	Limit int
+}
+
+// Figures are one week's countable numbers. Rates are derived by methods, so
+// figures of several weeks can be added up and the rates of the sum are the
+// pooled rates of those weeks.
+type Figures struct {
+	Notes          int   // consultation notes (consults)
+	NewCustomers   int   // customers created in the week
+	Returning      int   // distinct customers with a note or an earn, created before the week
+	Visits         int   // distinct customer-days with a note or an earn
+	PointsEarned   int64 // sum of earn entries
+	PointsRedeemed int64 // sum of redeem entries, as a positive number
+	Redeemers      int   // distinct customers who redeemed
+	Feedback       int   // feedback entries
+	Ratings        int   // feedback entries with a 1–5 rating
+	RatingSum      int
+	Satisfied      int // ratings of 4 or 5
+	NPSAnswers     int
+	Promoters      int // NPS 9–10
+	Detractors     int // NPS 0–6
+	LowRatings     int // ratings of 1 or 2
+	LowUnanswered  int // low ratings nobody has answered yet
+}
+
+// AvgRating returns the average rating; ok is false when there was none.
+func (f Figures) AvgRating() (avg float64, ok bool) {
+	if f.Ratings == 0 {
+		return 0, false
+	}
+	return float64(f.RatingSum) / float64(f.Ratings), true
+}
+
+// CSAT returns the share of ratings of 4 or 5, in percent; ok is false when
+// there was no rating.
+func (f Figures) CSAT() (pct float64, ok bool) {
+	if f.Ratings == 0 {
+		return 0, false
+	}
+	return 100 * float64(f.Satisfied) / float64(f.Ratings), true
+}
+
+// NPS returns promoters minus detractors as a percentage of NPS answers, from
+// -100 to 100; ok is false below MinNPSAnswers answers.
+func (f Figures) NPS() (score float64, ok bool) {
+	if f.NPSAnswers < MinNPSAnswers {
+		return 0, false
+	}
+	return 100 * float64(f.Promoters-f.Detractors) / float64(f.NPSAnswers), true
+}
+
+// add returns the field-by-field sum of f and g.
+func (f Figures) add(g Figures) Figures {
+	return Figures{
+		Notes: f.Notes + g.Notes, NewCustomers: f.NewCustomers + g.NewCustomers,
+		Returning: f.Returning + g.Returning, Visits: f.Visits + g.Visits,
+		PointsEarned: f.PointsEarned + g.PointsEarned, PointsRedeemed: f.PointsRedeemed + g.PointsRedeemed,
+		Redeemers: f.Redeemers + g.Redeemers, Feedback: f.Feedback + g.Feedback,
+		Ratings: f.Ratings + g.Ratings, RatingSum: f.RatingSum + g.RatingSum,
+		Satisfied: f.Satisfied + g.Satisfied, NPSAnswers: f.NPSAnswers + g.NPSAnswers,
+		Promoters: f.Promoters + g.Promoters, Detractors: f.Detractors + g.Detractors,
+		LowRatings: f.LowRatings + g.LowRatings, LowUnanswered: f.LowUnanswered + g.LowUnanswered,
+	}
+}
+
+// CustomerRef names a customer in a list. Name is empty when the customer
+// was erased (Erased is then true) or is unknown: an erased customer is
+// counted but never named.
+type CustomerRef struct {
+	ID     string
+	Name   string
+	Erased bool
+}
+
+// StaffCount is how many notes one staff member recorded in the week.
+type StaffCount struct {
+	ID    string // Actor.ID() of the author
+	Name  string // the name on their latest note of the week
+	Notes int
+}
+
+// Day is one day of the summarised week.
+type Day struct {
+	Date      time.Time // midnight, in the shop's time zone
+	Visits    int
+	Ratings   int
+	RatingSum int
+}
+
+// AvgRating returns the day's average rating; ok is false when there was none.
+func (d Day) AvgRating() (avg float64, ok bool) {
+	if d.Ratings == 0 {
+		return 0, false
+	}
+	return float64(d.RatingSum) / float64(d.Ratings), true
+}
+
+// LowRating is a feedback rated 1 or 2.
+type LowRating struct {
+	FeedbackID string
+	Customer   CustomerRef
+	At         time.Time
+	Rating     int
+	Comment    string
+	AnsweredBy string // Actor.ID() of who took care of it; empty if nobody yet
+	AnsweredAt time.Time
+}
+
+// Answered reports whether someone took care of the low rating.
+func (l LowRating) Answered() bool { return l.AnsweredBy != "" }
+
+// FollowUp is a note whose follow-up falls due in the week and is not done.
+type FollowUp struct {
+	NoteID    string
+	Customer  CustomerRef
+	Due       time.Time
+	StaffID   string
+	StaffName string
+}
+
+// Birthday is a consenting customer whose birthday falls in the week.
+type Birthday struct {
+	Customer CustomerRef
+	Date     time.Time // this year's birthday, midnight in the shop's time zone
+}
+
+// AtRisk is a regular who has stayed away for more than twice their usual
+// interval between visits.
+type AtRisk struct {
+	Customer CustomerRef
+	Visits   int
+	First    time.Time
+	Last     time.Time
+	Interval time.Duration // average time between two visits
+	Away     time.Duration // Now minus Last
+}
+
+// Topic is a note tag or a feedback word and how often it came up.
+type Topic struct {
+	Word  string
+	Count int
+}
+
+// Summary is one week in numbers, with the week before and the 8-week average.
+type Summary struct {
+	Week Week
+	Loc  *time.Location
+	From time.Time // Monday 00:00
+	To   time.Time // the next Monday 00:00
+	Now  time.Time // the moment follow-ups and regulars at risk are judged at
+
+	This Figures
+	// Past holds the TrendWeeks weeks before Week, oldest first: Past[7] is
+	// the week before.
+	Past [TrendWeeks]Figures
+
+	Staff []StaffCount // notes per staff member, most first
+	Days  [7]Day       // Monday first
+
+	// LowRatings lists ratings of 1–2, unanswered first, then the lowest,
+	// then the oldest; at most Options.Limit. This.LowRatings counts them all.
+	LowRatings []LowRating
+
+	Tags  []Topic // most frequent note tags, at most TopicCount
+	Words []Topic // most frequent words of feedback comments, at most TopicCount
+
+	FollowUps     []FollowUp // not done, due in the week, earliest first; at most Options.Limit
+	FollowUpCount int
+	Birthdays     []Birthday // in date order; at most Options.Limit
+	BirthdayCount int
+	// AtRisk lists regulars at risk, the most visits first; at most
+	// Options.Limit. AtRiskCount counts them all, erased customers included.
+	AtRisk      []AtRisk
+	AtRiskCount int
+}
+
+// Prev returns the figures of the week before.
+func (s *Summary) Prev() Figures { return s.Past[TrendWeeks-1] }
+
+// Total returns the figures of the TrendWeeks weeks before, added up; its
+// rates are the pooled rates of those weeks.
+func (s *Summary) Total() Figures {
+	var t Figures
+	for _, f := range s.Past {
+		t = t.add(f)
+	}
+	return t
+}
+
+// Weekly computes the summary of week w with range scans over the ledger:
+// notes, points, feedback and new customers from the start of the eighth week
+// before w to the end of w, follow-ups and birthdays of w, and every
+// customer's compact visit stats. All reads happen in one transaction.
+func Weekly(ctx context.Context, r Reader, w Week, opts Options) (*Summary, error) {
+	if !w.Valid() {
+		return nil, fmt.Errorf("feedback: weekly %s: %w", w, ErrBadWeek)
+	}
+	loc := zone(opts.Loc)
+	s := &Summary{Week: w, Loc: loc, From: w.Start(loc), To: w.End(loc), Now: opts.Now}
+	if s.Now.IsZero() {
+		s.Now = s.To
+	}
+	limit := opts.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	err := r.View(ctx, func(tx *ledger.Tx) error {
+		b := newBuilder(ctx, s, limit)
+		steps := []func(*ledger.Tx) error{
+			b.scanNotes, b.scanPoints, b.scanFeedback, b.scanNewCustomers,
+			b.scanFollowUps, b.scanBirthdays, b.scanVisitStats, b.finish,
+		}
+		for _, step := range steps {
+			if err := step(tx); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("feedback: weekly %s: %w", w, err)
+	}
+	return s, nil
+}
+
+// FollowUps returns the notes whose follow-up date is in [from, to) and not
+// done, for staffID ("" for everyone), earliest first. It is what a staff
+// member's morning DM of follow-ups due is made of.
+func FollowUps(ctx context.Context, r Reader, staffID string, from, to time.Time) ([]ledger.Note, error) {
+	var out []ledger.Note
+	err := r.View(ctx, func(tx *ledger.Tx) error {
+		return tx.ScanFollowUps(from, to, func(n ledger.Note) error {
+			if !n.FollowUpDone && (staffID == "" || n.StaffID == staffID) {
+				out = append(out, n)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("feedback: follow-ups: %w", err)
+	}
+	slices.SortStableFunc(out, func(a, b ledger.Note) int {
+		return cmp.Or(a.FollowUp.Compare(b.FollowUp), a.At.Compare(b.At))
+	})
+	return out, nil
+}
+
+// windowDays is how many days the scans cover: the summarised week and the
+// TrendWeeks weeks before it.
+const windowDays = 7 * (TrendWeeks + 1)
+
+// dayKey is a customer on a day of the window; weekKey a customer in a week
+// of it.
+type (
+	dayKey struct {
+		id  string
+		day int32
+	}
+	weekKey struct {
+		id   string
+		week int32
+	}
+)
+
+// builder accumulates a summary while the scans run.
+type builder struct {
+	ctx   context.Context
+	s     *Summary
+	limit int
+	// bounds[i] is the unix nanos of local midnight starting day i of the
+	// window; bounds[windowDays] ends it. Found by binary search, they make
+	// "which day" cheap and right across daylight saving changes.
+	bounds [windowDays + 1]int64
+	weeks  [TrendWeeks + 1]Figures
+
+	visits    map[dayKey]struct{}
+	active    map[weekKey]struct{}
+	redeemers map[weekKey]struct{}
+	created   map[string]int32 // customer id -> week of the window they were created in
+	staff     map[string]*StaffCount
+	tags      map[string]int
+	words     map[string]int
+
+	low      topN[LowRating]
+	followUp topN[FollowUp]
+	birthday topN[Birthday]
+	atRisk   topN[AtRisk]
+	n        int // records seen, to check ctx now and then
+}
+
+func newBuilder(ctx context.Context, s *Summary, limit int) *builder {
+	b := &builder{
+		ctx: ctx, s: s, limit: limit,
+		visits:    map[dayKey]struct{}{},
+		active:    map[weekKey]struct{}{},
+		redeemers: map[weekKey]struct{}{},
+		created:   map[string]int32{},
+		staff:     map[string]*StaffCount{},
+		tags:      map[string]int{},
+		words:     map[string]int{},
+	}
+	first := s.Week.Add(-TrendWeeks)
+	y, m, d := first.monday()
+	for i := range b.bounds {
+		b.bounds[i] = time.Date(y, m, d+i, 0, 0, 0, 0, s.Loc).UnixNano()
+	}
+	for i := range s.Days {
+		s.Days[i].Date = time.Date(y, m, d+TrendWeeks*7+i, 0, 0, 0, 0, s.Loc)
+	}
+	b.low = topN[LowRating]{n: limit, less: func(a, c LowRating) bool {
+		if a.Answered() != c.Answered() {
+			return !a.Answered()
+		}
+		if a.Rating != c.Rating {
+			return a.Rating < c.Rating
+		}
+		return a.At.Before(c.At)
+	}}
+	b.followUp = topN[FollowUp]{n: limit, less: func(a, c FollowUp) bool {
+		return a.Due.Before(c.Due)
+	}}
+	b.birthday = topN[Birthday]{n: limit, less: func(a, c Birthday) bool {
+		if !a.Date.Equal(c.Date) {
+			return a.Date.Before(c.Date)
+		}
+		return a.Customer.Name < c.Customer.Name
+	}}
+	b.atRisk = topN[AtRisk]{n: limit, less: func(a, c AtRisk) bool {
+		if a.Visits != c.Visits {
+			return a.Visits > c.Visits
+		}
+		return a.Last.Before(c.Last)
+	}}
+	return b
+}
+
+func (b *builder) windowStart() time.Time { return time.Unix(0, b.bounds[0]) }
+func (b *builder) windowEnd() time.Time   { return time.Unix(0, b.bounds[windowDays]) }
+
+// day returns the window's day index of t, or -1 outside the window.
+func (b *builder) day(t time.Time) int {
+	n := t.UnixNano()
+	if n < b.bounds[0] || n >= b.bounds[windowDays] {
+		return -1
+	}
+	return sort.Search(windowDays, func(i int) bool { return b.bounds[i+1] > n })
+}
+
+// tick checks the context every few thousand records, so a cancelled
+// request stops a long scan.
+func (b *builder) tick() error {
+	b.n++
+	if b.n&4095 == 0 {
+		return b.ctx.Err()
+	}
+	return nil
+}
+
+const thisWeek = TrendWeeks // index of the summarised week in builder.weeks
+
+func (b *builder) scanNotes(tx *ledger.Tx) error {
+	return tx.ScanNotes(b.windowStart(), b.windowEnd(), func(n ledger.Note) error {
+		d := b.day(n.At)
+		if d < 0 {
+			return b.tick()
+		}
+		wk := d / 7
+		b.weeks[wk].Notes++
+		b.visit(n.CustomerID, d)
+		if wk == thisWeek {
+			sc := b.staff[n.StaffID]
+			if sc == nil {
+				sc = &StaffCount{ID: n.StaffID}
+				b.staff[n.StaffID] = sc
+			}
+			sc.Notes++
+			if n.StaffName != "" {
+				sc.Name = n.StaffName
+			}
+			for _, t := range n.Tags {
+				if t = normalizeTag(t); t != "" {
+					b.tags[t]++
+				}
+			}
+		}
+		return b.tick()
+	})
+}
+
+// visit records that customer id came on day d of the window.
+func (b *builder) visit(id string, d int) {
+	if id == "" {
+		return
+	}
+	b.visits[dayKey{id, int32(d)}] = struct{}{}
+	b.active[weekKey{id, int32(d / 7)}] = struct{}{}
+}
+
+func (b *builder) scanPoints(tx *ledger.Tx) error {
+	return tx.ScanPoints(b.windowStart(), b.windowEnd(), func(e ledger.PointsEntry) error {
+		d := b.day(e.At)
+		if d < 0 {
+			return b.tick()
+		}
+		wk := d / 7
+		switch e.Kind {
+		case ledger.PointsEarn:
+			b.weeks[wk].PointsEarned += e.Points
+			b.visit(e.CustomerID, d)
+		case ledger.PointsRedeem:
+			b.weeks[wk].PointsRedeemed -= e.Points
+			if e.CustomerID != "" {
+				b.redeemers[weekKey{e.CustomerID, int32(wk)}] = struct{}{}
+			}
+		}
+		return b.tick()
+	})
+}
+
+func (b *builder) scanFeedback(tx *ledger.Tx) error {
+	return tx.ScanFeedback(b.windowStart(), b.windowEnd(), func(f ledger.Feedback) error {
+		d := b.day(f.At)
+		if d < 0 {
+			return b.tick()
+		}
+		wk := d / 7
+		fig := &b.weeks[wk]
+		fig.Feedback++
+		if f.Rating >= 1 && f.Rating <= 5 {
+			fig.Ratings++
+			fig.RatingSum += f.Rating
+			if f.Rating >= 4 {
+				fig.Satisfied++
+			}
+			if f.Rating <= 2 {
+				fig.LowRatings++
+				if f.AnsweredBy == "" {
+					fig.LowUnanswered++
+				}
+			}
+		}
+		if f.NPS >= 0 && f.NPS <= 10 {
+			fig.NPSAnswers++
+			switch {
+			case f.NPS >= 9:
+				fig.Promoters++
+			case f.NPS <= 6:
+				fig.Detractors++
+			}
+		}
+		if wk == thisWeek {
+			if f.Rating >= 1 && f.Rating <= 5 {
+				day := &b.s.Days[d%7]
+				day.Ratings++
+				day.RatingSum += f.Rating
+			}
+			if f.Rating >= 1 && f.Rating <= 2 {
+				b.low.push(LowRating{
+					FeedbackID: f.ID, Customer: CustomerRef{ID: f.CustomerID}, At: f.At,
+					Rating: f.Rating, Comment: f.Comment, AnsweredBy: f.AnsweredBy, AnsweredAt: f.AnsweredAt,
+				})
+			}
+			for _, w := range Words(f.Comment) {
+				b.words[w]++
+			}
+		}
+		return b.tick()
+	})
+}
+
+func (b *builder) scanNewCustomers(tx *ledger.Tx) error {
+	return tx.ScanNewCustomers(b.windowStart(), b.windowEnd(), func(c ledger.Customer) error {
+		if d := b.day(c.CreatedAt); d >= 0 {
+			b.weeks[d/7].NewCustomers++
+			b.created[c.ID] = int32(d / 7)
+		}
+		return b.tick()
+	})
+}
+
+func (b *builder) scanFollowUps(tx *ledger.Tx) error {
+	return tx.ScanFollowUps(b.s.From, b.s.To, func(n ledger.Note) error {
+		if n.FollowUpDone {
+			return nil
+		}
+		b.s.FollowUpCount++
+		b.followUp.push(FollowUp{
+			NoteID: n.ID, Customer: CustomerRef{ID: n.CustomerID}, Due: n.FollowUp,
+			StaffID: n.StaffID, StaffName: n.StaffName,
+		})
+		return b.tick()
+	})
+}
+
+func (b *builder) scanBirthdays(tx *ledger.Tx) error {
+	add := func(c ledger.Customer) error {
+		if c.Erased {
+			return nil
+		}
+		b.s.BirthdayCount++
+		b.birthday.push(Birthday{
+			Customer: CustomerRef{ID: c.ID, Name: c.Name},
+			Date:     b.birthdayIn(c.Birthday),
+		})
+		return nil
+	}
+	// Birthdays ignore the year, so a week spanning New Year is asked as two
+	// ranges that each stay within one calendar year.
+	from, to := b.s.From, b.s.To
+	if newYear := time.Date(to.Year(), time.January, 1, 0, 0, 0, 0, b.s.Loc); newYear.After(from) && newYear.Before(to) {
+		if err := tx.ScanBirthdays(from, newYear, add); err != nil {
+			return err
+		}
+		from = newYear
+	}
+	return tx.ScanBirthdays(from, to, add)
+}
+
+// birthdayIn returns the day of the summarised week matching birthday's
+// month and day (a 29 February birthday falls on 1 March in other years).
+func (b *builder) birthdayIn(birthday time.Time) time.Time {
+	for _, y := range []int{b.s.From.Year(), b.s.To.Year()} {
+		d := time.Date(y, birthday.Month(), birthday.Day(), 0, 0, 0, 0, b.s.Loc)
+		if !d.Before(b.s.From) && d.Before(b.s.To) {
+			return d
+		}
+	}
+	return b.s.From
+}
+
+func (b *builder) scanVisitStats(tx *ledger.Tx) error {
+	now := b.s.Now
+	return tx.ScanVisitStats(func(v ledger.VisitStats) error {
+		if atRisk(v, now) {
+			b.s.AtRiskCount++
+			span := v.Last.Sub(v.First)
+			b.atRisk.push(AtRisk{
+				Customer: CustomerRef{ID: v.CustomerID}, Visits: v.Visits, First: v.First, Last: v.Last,
+				Interval: span / time.Duration(v.Visits-1), Away: now.Sub(v.Last),
+			})
+		}
+		return b.tick()
+	})
+}
+
+// atRisk is the regulars-at-risk rule: at least 3 visits, and the time since
+// the last one is more than twice the average interval between visits,
+// (now − last) > 2 × (last − first) / (visits − 1). It is compared as
+// (now − last) × (visits − 1) > 2 × (last − first) in 128 bits, so the
+// boundary is exact and nothing overflows.
+func atRisk(v ledger.VisitStats, now time.Time) bool {
+	if v.Visits < 3 || !v.Last.After(v.First) || !now.After(v.Last) {
+		return false
+	}
+	away := uint64(now.Sub(v.Last))
+	span := uint64(v.Last.Sub(v.First))
+	hi, lo := bits.Mul64(away, uint64(v.Visits-1))
+	shi, slo := bits.Mul64(span, 2)
+	return hi > shi || (hi == shi && lo > slo)
+}
+
+// finish turns the scans' sets into counts, sorts the lists and looks up the
+// names of the customers they show.
+func (b *builder) finish(tx *ledger.Tx) error {
+	s := b.s
+	for k := range b.visits {
+		b.weeks[k.day/7].Visits++
+		if k.day/7 == thisWeek {
+			s.Days[k.day%7].Visits++
+		}
+	}
+	for k := range b.active {
+		if wk, ok := b.created[k.id]; !ok || wk < k.week {
+			b.weeks[k.week].Returning++
+		}
+	}
+	for k := range b.redeemers {
+		b.weeks[k.week].Redeemers++
+	}
+	copy(s.Past[:], b.weeks[:TrendWeeks])
+	s.This = b.weeks[thisWeek]
+
+	for _, sc := range b.staff {
+		if sc.Name == "" {
+			sc.Name = sc.ID
+		}
+		s.Staff = append(s.Staff, *sc)
+	}
+	slices.SortFunc(s.Staff, func(a, c StaffCount) int {
+		return cmp.Or(c.Notes-a.Notes, cmp.Compare(a.Name, c.Name), cmp.Compare(a.ID, c.ID))
+	})
+	s.Tags = top(b.tags, TopicCount)
+	s.Words = top(b.words, TopicCount)
+
+	s.LowRatings = b.low.items
+	s.FollowUps = b.followUp.items
+	s.Birthdays = b.birthday.items
+	s.AtRisk = b.atRisk.items
+	names := map[string]CustomerRef{}
+	refs := make([]*CustomerRef, 0, 3*b.limit)
+	for i := range s.LowRatings {
+		refs = append(refs, &s.LowRatings[i].Customer)
+	}
+	for i := range s.FollowUps {
+		refs = append(refs, &s.FollowUps[i].Customer)
+	}
+	for i := range s.AtRisk {
+		refs = append(refs, &s.AtRisk[i].Customer)
+	}
+	for _, ref := range refs {
+		if ref.ID == "" {
+			continue
+		}
+		if known, ok := names[ref.ID]; ok {
+			*ref = known
+			continue
+		}
+		c, err := tx.Customer(ref.ID)
+		switch {
+		case errors.Is(err, ledger.ErrCustomerNotFound):
+		case err != nil:
+			return fmt.Errorf("look up customer %s: %w", ref.ID, err)
+		case c.Erased:
+			ref.Erased = true
+		default:
+			ref.Name = c.Name
+		}
+		names[ref.ID] = *ref
+	}
+	return nil
+}
+
+// topN keeps the n smallest items by less, in order, as they are pushed.
+type topN[T any] struct {
+	n     int
+	less  func(a, b T) bool
+	items []T
+}
+
+func (t *topN[T]) push(v T) {
+	if t.n <= 0 {
+		return
+	}
+	if len(t.items) == t.n && !t.less(v, t.items[len(t.items)-1]) {
+		return
+	}
+	i := sort.Search(len(t.items), func(i int) bool { return t.less(v, t.items[i]) })
+	if len(t.items) < t.n {
+		t.items = append(t.items, v)
+	}
+	copy(t.items[i+1:], t.items[i:len(t.items)-1])
+	t.items[i] = v
+}
+
+// top returns the n most frequent keys of counts, ties in alphabetical order.
+func top(counts map[string]int, n int) []Topic {
+	out := make([]Topic, 0, len(counts))
+	for w, c := range counts {
+		out = append(out, Topic{Word: w, Count: c})
+	}
+	slices.SortFunc(out, func(a, b Topic) int {
+		return cmp.Or(b.Count-a.Count, cmp.Compare(a.Word, b.Word))
+	})
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
