@@ -74,7 +74,17 @@ type Options struct {
 	Timeout time.Duration
 	// NoSync skips fsync on commit (benchmarks of non-durable paths, bulk loads).
 	NoSync bool
+	// BatchDelay is how long concurrent writers are collected into one
+	// commit; 0 means DefaultBatchDelay.
+	BatchDelay time.Duration
 }
+
+// DefaultBatchDelay is the collection window for concurrent writers. bbolt's
+// own 10 ms caps a busy store at about a hundred commits a second whatever
+// the disk; with 1 ms, 64 durable writers measured 4x the throughput of
+// 10 ms (BenchmarkAddNote), and writers arriving while a commit waits on
+// fsync still pile into the next batch.
+const DefaultBatchDelay = time.Millisecond
 
 // Store is the ledger: one bbolt file.
 type Store struct {
@@ -107,6 +117,9 @@ func Open(path string, opts *Options) (*Store, error) {
 	if s.opts.Timeout <= 0 {
 		s.opts.Timeout = time.Second
 	}
+	if s.opts.BatchDelay <= 0 {
+		s.opts.BatchDelay = DefaultBatchDelay
+	}
 	db, err := s.openBolt(path)
 	if err != nil {
 		return nil, err
@@ -136,6 +149,7 @@ func (s *Store) openBolt(path string) (*bolt.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ledger: open %s: %w", path, err)
 	}
+	db.MaxBatchDelay = s.opts.BatchDelay
 	return db, nil
 }
 
@@ -272,6 +286,7 @@ func (s *Store) rewrite() error {
 	if err != nil {
 		return fmt.Errorf("ledger: rewrite %s: %w", s.path, err)
 	}
+	dst.MaxBatchDelay = s.opts.BatchDelay
 	fail := func(err error) error {
 		dst.Close()
 		os.Remove(tmp)
