@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -153,7 +154,7 @@ func (m *Main) exportJSON(ctx context.Context, tx *ledger.Tx, w io.Writer) error
 		if err != nil {
 			return err
 		}
-		b, err := json.Marshal(ec)
+		b, err := marshal(ec)
 		if err != nil {
 			return fmt.Errorf("export customer %s: %w", c.ID, err)
 		}
@@ -172,7 +173,7 @@ func (m *Main) exportJSON(ctx context.Context, tx *ledger.Tx, w io.Writer) error
 	}
 	sep = "\n"
 	err = tx.ScanFeedback(time.Time{}, endOfTime, func(f ledger.Feedback) error {
-		b, err := json.Marshal(exportFeedbackOf(f, loc))
+		b, err := marshal(exportFeedbackOf(f, loc))
 		if err != nil {
 			return err
 		}
@@ -188,6 +189,18 @@ func (m *Main) exportJSON(ctx context.Context, tx *ledger.Tx, w io.Writer) error
 	}
 	_, err = io.WriteString(w, "\n]}\n")
 	return err
+}
+
+// marshal is json.Marshal without HTML escaping: comments with "<3" or
+// "A&B" stay readable, and nothing here is embedded in a web page.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // endOfTime is past any record's time; the ledger clamps it.

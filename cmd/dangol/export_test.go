@@ -1,0 +1,214 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// seed fills a ledger with two customers (one linked, one whose name looks
+// like a formula), notes, points and feedback, one of it unlinked.
+func seed(t *testing.T, path string) {
+	t.Helper()
+	seoul, err := time.LoadLocation("Asia/Seoul")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(day, hour int) time.Time { return time.Date(2026, 11, day, hour, 0, 0, 0, seoul) }
+	s := mustOpenStore(t, path)
+	err = s.Update(context.Background(), func(tx *ledger.Tx) error {
+		haneul := &ledger.Customer{
+			Name: "김하늘", Phone: "01012345678", CreatedAt: at(23, 10), Tags: []string{"단골"},
+			Birthday: time.Date(1990, 3, 14, 0, 0, 0, 0, time.UTC), Preferences: "따뜻한 물",
+		}
+		if err := tx.CreateCustomer(haneul); err != nil {
+			return err
+		}
+		formula := &ledger.Customer{Name: "=HYPERLINK(\"x\")", Phone: "01099998888", CreatedAt: at(24, 9)}
+		if err := tx.CreateCustomer(formula); err != nil {
+			return err
+		}
+		consent := ledger.Consent{Given: true, At: at(23, 12), Purpose: "loyalty+feedback"}
+		if err := tx.LinkCustomer(haneul.ID, "telegram:42", consent); err != nil {
+			return err
+		}
+		if err := tx.AddNote(&ledger.Note{
+			CustomerID: haneul.ID, StaffID: "slack:U1", StaffName: "민지", At: at(23, 11),
+			Text: "커트 상담, 다음엔 펌", Tags: []string{"커트", "펌"}, Amount: 55000, FollowUp: at(30, 0),
+		}); err != nil {
+			return err
+		}
+		if err := tx.AddPoints(&ledger.PointsEntry{CustomerID: haneul.ID, At: at(23, 11), Kind: ledger.PointsEarn, Points: 2750, Amount: 55000, ActorID: "slack:U1", Reason: "커트"}); err != nil {
+			return err
+		}
+		if err := tx.AddPoints(&ledger.PointsEntry{CustomerID: haneul.ID, At: at(24, 15), Kind: ledger.PointsRedeem, Points: -1000, ActorID: "slack:U1", Reason: "사용"}); err != nil {
+			return err
+		}
+		if err := tx.AddFeedback(&ledger.Feedback{CustomerID: haneul.ID, At: at(23, 13), Rating: 2, NPS: ledger.NoNPS, Comment: "너무 오래 기다렸어요 <파마 & 커트>"}); err != nil {
+			return err
+		}
+		return tx.AddFeedback(&ledger.Feedback{At: at(25, 18), Rating: 5, NPS: 9, Comment: "좋아요"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestExport(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "shop.db")
+	seed(t, db)
+	env := map[string]string{"DANGOL_DB": db}
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"json", []string{"export"}},
+		{"csv", []string{"export", "--format", "csv"}},
+		{"json-utc", []string{"export", "--format=json", "--tz", "UTC"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runMain(t, env, "", tt.args...)
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			if strings.HasPrefix(tt.name, "json") && !json.Valid([]byte(r.stdout)) {
+				t.Errorf("not valid JSON:\n%s", r.stdout)
+			}
+			assertGolden(t, filepath.Join("testdata", "export-"+tt.name+".golden"), r.stdout)
+		})
+	}
+}
+
+func TestExport_ToFile(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	seed(t, db)
+	out := filepath.Join(dir, "out.csv")
+	r := runMain(t, map[string]string{"DANGOL_DB": db}, "", "export", "--format", "csv", "--out", out)
+	if r.err != nil || r.stdout != "" {
+		t.Fatalf("err %v, stdout %q", r.err, r.stdout)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(b, []byte("\uFEFFid,name,phone,points,")) {
+		t.Errorf("file starts %q, want a BOM and the header", b[:min(len(b), 40)])
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("temporary file %s left behind", e.Name())
+		}
+	}
+}
+
+func TestBackupRestore(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	seed(t, db)
+	env := map[string]string{"DANGOL_DB": db}
+	want := runMain(t, env, "", "export").stdout
+
+	bak := filepath.Join(dir, "shop.bak")
+	if r := runMain(t, env, "", "backup", bak); r.err != nil {
+		t.Fatal(r.err)
+	}
+	t.Run("ErrBackupExists", func(t *testing.T) {
+		r := runMain(t, env, "", "backup", bak)
+		if r.err == nil || !strings.Contains(r.err.Error(), "--force") {
+			t.Fatalf("err = %v, want a refusal mentioning --force", r.err)
+		}
+	})
+	t.Run("ErrBackupOntoItself", func(t *testing.T) {
+		r := runMain(t, env, "", "backup", db, "--force")
+		if !isUsage(r.err) {
+			t.Fatalf("err = %v, want a usage error", r.err)
+		}
+	})
+	t.Run("ErrRestoreOverExisting", func(t *testing.T) {
+		r := runMain(t, env, "", "restore", bak)
+		if r.err == nil || !strings.Contains(r.err.Error(), "--force") {
+			t.Fatalf("err = %v, want a refusal mentioning --force", r.err)
+		}
+	})
+	t.Run("ErrRestoreNotALedger", func(t *testing.T) {
+		for name, data := range map[string]string{"empty": "", "text": strings.Repeat("not bbolt ", 1000)} {
+			junk := filepath.Join(dir, name+".junk")
+			if err := os.WriteFile(junk, []byte(data), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			fresh := filepath.Join(dir, "fresh-"+name+".db")
+			r := runMain(t, map[string]string{"DANGOL_DB": fresh}, "", "restore", junk)
+			if r.err == nil || !strings.Contains(r.err.Error(), junk) {
+				t.Errorf("%s: err = %v, want a refusal naming %s", name, r.err, junk)
+			}
+			if _, err := os.Stat(fresh); err == nil {
+				t.Errorf("%s: restore created %s from junk", name, fresh)
+			}
+		}
+	})
+	t.Run("ErrRestoreWhileServing", func(t *testing.T) {
+		s := mustOpenStore(t, db)
+		r := runMain(t, env, "", "restore", bak, "--force")
+		s.Close()
+		if r.err == nil || !strings.Contains(r.err.Error(), "in use") {
+			t.Fatalf("err = %v, want a refusal while the file is held", r.err)
+		}
+	})
+	t.Run("OK", func(t *testing.T) {
+		fresh := filepath.Join(dir, "fresh.db")
+		if r := runMain(t, map[string]string{"DANGOL_DB": fresh}, "", "restore", bak); r.err != nil {
+			t.Fatal(r.err)
+		}
+		if got := runMain(t, map[string]string{"DANGOL_DB": fresh}, "", "export").stdout; got != want {
+			t.Errorf("restored export differs:\n%s\nwant\n%s", got, want)
+		}
+	})
+	t.Run("OKForce", func(t *testing.T) {
+		empty := filepath.Join(dir, "empty.db")
+		if r := runMain(t, map[string]string{"DANGOL_DB": empty}, "", "export"); r.err != nil {
+			t.Fatal(r.err)
+		}
+		if r := runMain(t, map[string]string{"DANGOL_DB": empty}, "", "restore", "--force", bak); r.err != nil {
+			t.Fatal(r.err)
+		}
+		if got := runMain(t, map[string]string{"DANGOL_DB": empty}, "", "export").stdout; got != want {
+			t.Errorf("restored export differs:\n%s\nwant\n%s", got, want)
+		}
+		if _, err := os.Stat(empty + ".before-restore"); err != nil {
+			t.Errorf("the replaced file was not kept: %v", err)
+		}
+	})
+}
+
+func assertGolden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test ./cmd/dangol -update creates it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs (go test ./cmd/dangol -update rewrites it)\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
+	}
+}

@@ -1,0 +1,217 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// result is what one in-process run of dangol printed and returned.
+type result struct {
+	stdout, stderr string
+	err            error
+}
+
+// runMain runs dangol in process with env as its whole environment and
+// stdin as its input, and closes it as main does.
+func runMain(t *testing.T, env map[string]string, stdin string, args ...string) result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	m := &Main{
+		Stdin:  strings.NewReader(stdin),
+		Stdout: &stdout,
+		Stderr: &stderr,
+		Getenv: func(k string) string { return env[k] },
+	}
+	err := m.Run(context.Background(), args)
+	if cerr := m.Close(); err == nil {
+		err = cerr
+	}
+	return result{stdout.String(), stderr.String(), err}
+}
+
+func isUsage(err error) bool {
+	var ue *usageError
+	return errors.As(err, &ue)
+}
+
+func TestConfig_Invalid(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "d.db")
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string // in the error
+	}{
+		{"ErrTimeZone", map[string]string{"DANGOL_TZ": "Mars/Olympus"}, []string{"export"}, `time zone "Mars/Olympus"`},
+		{"ErrTimeZoneFlag", nil, []string{"--tz", "Seoul", "export"}, `time zone "Seoul"`},
+		{"ErrTimeZoneLocal", nil, []string{"--tz", "Local", "export"}, `time zone "Local"`},
+		{"ErrRateHigh", map[string]string{"DANGOL_POINTS_RATE": "101"}, []string{"export"}, `points rate "101"`},
+		{"ErrRateNegative", map[string]string{"DANGOL_POINTS_RATE": "-1"}, []string{"export"}, `points rate "-1"`},
+		{"ErrRateText", map[string]string{"DANGOL_POINTS_RATE": "5%"}, []string{"export"}, `points rate "5%"`},
+		{"ErrLang", nil, []string{"--lang", "fr", "export"}, `language "fr"`},
+		{"ErrLogLevel", map[string]string{"DANGOL_LOG_LEVEL": "loud"}, []string{"export"}, `log level "loud"`},
+		{"ErrFormat", nil, []string{"export", "--format", "xml"}, `export format "xml"`},
+		{"ErrCommand", nil, []string{"frobnicate"}, `unknown command "frobnicate"`},
+		{"ErrFlag", nil, []string{"export", "--nope"}, "flag provided but not defined: -nope"},
+		{"ErrBackupArgs", nil, []string{"backup"}, "backup takes 1 argument(s), got 0"},
+		{"ErrRestoreArgs", nil, []string{"restore", "a", "b"}, "restore takes 1 argument(s), got 2"},
+		{"ErrSlackHalf", map[string]string{"DANGOL_SLACK_BOT_TOKEN": "xoxb-1"}, []string{"serve"}, "DANGOL_SLACK_APP_TOKEN"},
+		{"ErrSlackNoBot", map[string]string{"DANGOL_SLACK_APP_TOKEN": "xapp-1"}, []string{"serve"}, "without DANGOL_SLACK_BOT_TOKEN"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{"DANGOL_DB": db}
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			r := runMain(t, env, "", tt.args...)
+			if !isUsage(r.err) || !strings.Contains(r.err.Error(), tt.want) {
+				t.Fatalf("err = %v, want a usage error containing %q", r.err, tt.want)
+			}
+			if _, err := os.Stat(db); err == nil {
+				t.Errorf("a refused command created %s", db)
+			}
+		})
+	}
+}
+
+func TestConfig_FlagsOverrideEnv(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		wantCmd string
+		wantPos []string
+		want    Config
+		force   bool
+	}{
+		{
+			name:    "Defaults",
+			wantCmd: "serve",
+			want:    Config{DB: DefaultDB, Lang: "ko", TZ: "Asia/Seoul", PointsRate: 5, HTTPAddr: ":8080"},
+		},
+		{
+			name:    "Env",
+			env:     map[string]string{"DANGOL_DB": "e.db", "DANGOL_LANG": "en", "DANGOL_TZ": "UTC", "DANGOL_POINTS_RATE": "0", "DANGOL_HTTP_ADDR": "127.0.0.1:9"},
+			args:    []string{"chat"},
+			wantCmd: "chat",
+			want:    Config{DB: "e.db", Lang: "en", TZ: "UTC", PointsRate: 0, HTTPAddr: "127.0.0.1:9"},
+		},
+		{
+			name:    "FlagsBeforeAndAfterCommand",
+			env:     map[string]string{"DANGOL_DB": "e.db", "DANGOL_LANG": "en", "DANGOL_TZ": "UTC"},
+			args:    []string{"--db", "f.db", "restore", "b.db", "--tz", "Asia/Tokyo", "--force"},
+			wantCmd: "restore",
+			wantPos: []string{"b.db"},
+			force:   true,
+			want:    Config{DB: "f.db", Lang: "en", TZ: "Asia/Tokyo", PointsRate: 5, HTTPAddr: ":8080"},
+		},
+		{
+			name:    "FlagsOnly",
+			args:    []string{"--lang=EN"},
+			wantCmd: "serve",
+			want:    Config{DB: DefaultDB, Lang: "en", TZ: "Asia/Seoul", PointsRate: 5, HTTPAddr: ":8080"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := configFromEnv(func(k string) string { return tt.env[k] })
+			var force bool
+			cmd, pos, err := parseArgs(&cfg, tt.args, func(cmd string, fs *flag.FlagSet) {
+				if cmd == "restore" {
+					fs.BoolVar(&force, "force", false, "")
+				}
+			})
+			if err == nil {
+				err = cfg.validate()
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cmd != tt.wantCmd || !slices.Equal(pos, tt.wantPos) || force != tt.force {
+				t.Errorf("command %q %q force=%t, want %q %q force=%t", cmd, pos, force, tt.wantCmd, tt.wantPos, tt.force)
+			}
+			type basics struct {
+				DB, Lang, TZ string
+				PointsRate   int
+				HTTPAddr     string
+			}
+			got := basics{cfg.DB, cfg.Lang, cfg.TZ, cfg.PointsRate, cfg.HTTPAddr}
+			if want := (basics{tt.want.DB, tt.want.Lang, tt.want.TZ, tt.want.PointsRate, tt.want.HTTPAddr}); got != want {
+				t.Errorf("config = %+v, want %+v", got, tt.want)
+			}
+			if cfg.Loc == nil || cfg.Loc.String() != tt.want.TZ {
+				t.Errorf("Loc = %v, want %s", cfg.Loc, tt.want.TZ)
+			}
+		})
+	}
+}
+
+func TestConfig_SlackIDs(t *testing.T) {
+	cfg := configFromEnv(func(k string) string {
+		return map[string]string{"DANGOL_SLACK_STAFF": " U1, slack:U2,,", "DANGOL_SLACK_MANAGERS": "U9"}[k]
+	})
+	if want := []string{"slack:U1", "slack:U2"}; !slices.Equal(cfg.Slack.Staff, want) {
+		t.Errorf("staff = %q, want %q", cfg.Slack.Staff, want)
+	}
+	if want := []string{"slack:U9"}; !slices.Equal(cfg.Slack.Managers, want) {
+		t.Errorf("managers = %q, want %q", cfg.Slack.Managers, want)
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"HelpKorean", nil, []string{"help"}, "사용법: dangol [명령] [옵션]"},
+		{"HelpEnglish", map[string]string{"DANGOL_LANG": "en"}, []string{"help"}, "Usage: dangol [command] [options]"},
+		{"DashH", nil, []string{"-h"}, "사용법: dangol"},
+		{"ExportDashH", nil, []string{"--lang", "en", "export", "-h"}, "Usage: dangol"},
+		{"Version", nil, []string{"version"}, "dangol "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runMain(t, tt.env, "", tt.args...)
+			if r.err != nil || !strings.Contains(r.stdout, tt.want) {
+				t.Errorf("stdout %q, err %v; want %q", r.stdout, r.err, tt.want)
+			}
+		})
+	}
+}
+
+// mustOpenStore opens a ledger in a temporary directory for seeding.
+func mustOpenStore(tb testing.TB, path string) *ledger.Store {
+	tb.Helper()
+	s, err := ledger.Open(path, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestOpen_ErrLocked(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "held.db")
+	mustOpenStore(t, db)
+	r := runMain(t, map[string]string{"DANGOL_DB": db}, "", "export")
+	if !errors.Is(r.err, ledger.ErrLocked) || !strings.Contains(r.err.Error(), db+" is in use by another dangol") {
+		t.Fatalf("err = %v, want ErrLocked naming %s", r.err, db)
+	}
+	if isUsage(r.err) {
+		t.Error("a held file is not a usage error")
+	}
+}
