@@ -203,7 +203,7 @@ func (b *Bot) queueJob(j job) error {
 }
 
 // submit hands a modal submission to the engine through its conversation's
-// queue and waits, at most submitBudget, for what the modal must show. A nil
+// queue and waits, at most submitWait, for what the modal must show. A nil
 // answer closes the modal; the replies are then posted as messages.
 func (b *Bot) submit(ic slack.InteractionCallback) (*slack.ViewSubmissionResponse, error) {
 	j := b.submissionJob(ic)
@@ -211,7 +211,7 @@ func (b *Bot) submit(ic slack.InteractionCallback) (*slack.ViewSubmissionRespons
 		return nil, nil
 	}
 	j.answer = newHandoff()
-	j.deadline = time.Now().Add(submitBudget)
+	j.deadline = time.Now().Add(b.submitWait)
 	if err := b.queueJob(j); err != nil {
 		return nil, err
 	}

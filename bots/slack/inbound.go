@@ -92,10 +92,6 @@ func (h *handoff) wait(deadline time.Time) (resp *slack.ViewSubmissionResponse, 
 	}
 }
 
-// submitBudget is how long a modal submission may take: Slack waits 3 s for
-// the answer that shows inline errors or closes the modal.
-const submitBudget = 2500 * time.Millisecond
-
 // conversationKey keys a session by channel and user: in a shared channel
 // two staff members running /note at once must not share one draft, and in
 // the bot's DM it is the same key for slash commands and typed lines.

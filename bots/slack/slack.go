@@ -57,6 +57,9 @@ type Bot struct {
 	cat   *locales.Catalog
 	now   func() time.Time
 	sleep func(ctx context.Context, d time.Duration) error // waits out a 429; tests replace it
+	// submitWait is how long a modal submission waits for the engine: Slack
+	// wants the answer that shows inline errors within 3 s.
+	submitWait time.Duration
 
 	queue *queues
 	seen  *seenSet
@@ -131,8 +134,10 @@ func New(cfg Config) (*Bot, error) {
 		cat:   cfg.Catalog,
 		now:   cfg.Now,
 		sleep: sleepCtx,
-		seen:  newSeenSet(4096),
-		dms:   map[string]string{},
+
+		submitWait: 2500 * time.Millisecond,
+		seen:       newSeenSet(4096),
+		dms:        map[string]string{},
 	}
 	b.users = newUserCache(b.now, time.Hour)
 	b.queue = newQueues(b.work)

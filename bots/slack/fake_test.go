@@ -1,0 +1,319 @@
+package slack
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// apiCall is one request the fake Slack received.
+type apiCall struct {
+	Method string     // Web API method, "response_url" or "upload"
+	Form   url.Values // form-encoded requests
+	JSON   []byte     // JSON requests (views.open, response_url)
+	Token  string     // from the form or the Authorization header
+	Status int        // what the fake answered
+	Body   []byte     // upload: the file's bytes
+}
+
+// fakeSlack is a Slack Web API on loopback that records every call on a
+// channel, which slacktest does not do.
+type fakeSlack struct {
+	srv   *httptest.Server
+	calls chan apiCall
+	ws    chan *websocket.Conn
+
+	mu        sync.Mutex
+	limited   map[string]int // method -> 429s still to answer
+	retry     string         // Retry-After of those 429s
+	failing   map[string]string
+	locales   map[string]string // user id -> locale for users.info
+	infoCalls int
+}
+
+func newFakeSlack(t *testing.T) *fakeSlack {
+	t.Helper()
+	f := &fakeSlack{
+		calls:   make(chan apiCall, 256),
+		ws:      make(chan *websocket.Conn, 4),
+		limited: map[string]int{},
+		failing: map[string]string{},
+		locales: map[string]string{},
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/api/{method}", f.serveAPI)
+	mux.HandleFunc("/response/{id}", f.serveResponseURL)
+	mux.HandleFunc("/upload/{id}", f.serveUpload)
+	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	mux.HandleFunc("/ws", func(w http.ResponseWriter, r *http.Request) {
+		c, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		f.ws <- c
+	})
+	f.srv = httptest.NewServer(mux)
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+// apiURL is what Config.APIURL is set to.
+func (f *fakeSlack) apiURL() string { return f.srv.URL + "/api/" }
+
+// responseURL is a response_url the fake serves.
+func (f *fakeSlack) responseURL(id string) string { return f.srv.URL + "/response/" + id }
+
+// rateLimit makes the next n calls of method answer 429 with Retry-After.
+func (f *fakeSlack) rateLimit(method string, n int, retryAfter string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.limited[method] = n
+	f.retry = retryAfter
+}
+
+// fail makes every call of method answer ok=false with error code.
+func (f *fakeSlack) fail(method, code string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.failing[method] = code
+}
+
+func (f *fakeSlack) setLocale(user, locale string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.locales[user] = locale
+}
+
+func (f *fakeSlack) usersInfoCalls() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.infoCalls
+}
+
+func (f *fakeSlack) record(c apiCall) {
+	select {
+	case f.calls <- c:
+	default:
+		panic("fakeSlack: call log full")
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (f *fakeSlack) serveAPI(w http.ResponseWriter, r *http.Request) {
+	method := r.PathValue("method")
+	c := apiCall{Method: method, Status: http.StatusOK}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		c.JSON, _ = io.ReadAll(r.Body)
+	} else {
+		_ = r.ParseForm()
+		c.Form = r.PostForm
+		c.Token = r.PostForm.Get("token")
+	}
+	if c.Token == "" {
+		c.Token = strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	}
+
+	f.mu.Lock()
+	limited := f.limited[method] > 0
+	if limited {
+		f.limited[method]--
+	}
+	retry := f.retry
+	failing := f.failing[method]
+	locale, known := f.locales[c.Form.Get("user")]
+	if method == "users.info" {
+		f.infoCalls++
+	}
+	f.mu.Unlock()
+
+	switch {
+	case limited:
+		c.Status = http.StatusTooManyRequests
+		f.record(c)
+		w.Header().Set("Retry-After", retry)
+		w.WriteHeader(http.StatusTooManyRequests)
+		return
+	case failing != "":
+		f.record(c)
+		writeJSON(w, http.StatusOK, map[string]any{"ok": false, "error": failing})
+		return
+	}
+
+	switch method {
+	case "auth.test":
+		writeJSON(w, 200, map[string]any{"ok": true, "user_id": "UBOT", "team": "dangol test", "team_id": "T1", "bot_id": "BBOT"})
+	case "users.info":
+		// Not recorded: looked up once per user, in no fixed place among
+		// the calls a test waits for.
+		if !known {
+			writeJSON(w, 200, map[string]any{"ok": false, "error": "user_not_found"})
+			return
+		}
+		user := c.Form.Get("user")
+		writeJSON(w, 200, map[string]any{"ok": true, "user": map[string]any{
+			"id": user, "name": strings.ToLower(user), "real_name": "Real " + user, "locale": locale,
+			"profile": map[string]any{"display_name": "Display " + user},
+		}})
+	case "apps.connections.open":
+		f.record(c)
+		writeJSON(w, 200, map[string]any{"ok": true, "url": "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/ws"})
+	case "chat.postMessage":
+		f.record(c)
+		writeJSON(w, 200, map[string]any{"ok": true, "channel": c.Form.Get("channel"), "ts": "1700000000.000100"})
+	case "chat.postEphemeral":
+		f.record(c)
+		writeJSON(w, 200, map[string]any{"ok": true, "message_ts": "1700000000.000200"})
+	case "views.open":
+		f.record(c)
+		writeJSON(w, 200, map[string]any{"ok": true, "view": map[string]any{"id": "V1"}})
+	case "conversations.open":
+		f.record(c)
+		users := c.Form.Get("users")
+		writeJSON(w, 200, map[string]any{"ok": true, "channel": map[string]any{"id": "D" + users}})
+	case "files.getUploadURLExternal":
+		f.record(c)
+		// Same scheme and host as the API, or the client keeps the token.
+		writeJSON(w, 200, map[string]any{"ok": true, "upload_url": f.srv.URL + "/upload/F1", "file_id": "F1"})
+	case "files.completeUploadExternal":
+		f.record(c)
+		writeJSON(w, 200, map[string]any{"ok": true, "files": []map[string]any{{"id": "F1", "title": "chart"}}})
+	default:
+		f.record(c)
+		writeJSON(w, 200, map[string]any{"ok": false, "error": "unknown_method"})
+	}
+}
+
+func (f *fakeSlack) serveResponseURL(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	f.mu.Lock()
+	limited := f.limited["response_url"] > 0
+	if limited {
+		f.limited["response_url"]--
+	}
+	retry := f.retry
+	failing := f.failing["response_url"]
+	f.mu.Unlock()
+	c := apiCall{Method: "response_url", JSON: body, Status: http.StatusOK, Form: url.Values{"id": {r.PathValue("id")}}}
+	switch {
+	case limited:
+		c.Status = http.StatusTooManyRequests
+		f.record(c)
+		w.Header().Set("Retry-After", retry)
+		w.WriteHeader(http.StatusTooManyRequests)
+		return
+	case failing != "":
+		c.Status = http.StatusNotFound
+		f.record(c)
+		http.Error(w, failing, http.StatusNotFound)
+		return
+	}
+	f.record(c)
+	writeJSON(w, 200, map[string]any{"ok": true})
+}
+
+func (f *fakeSlack) serveUpload(w http.ResponseWriter, r *http.Request) {
+	c := apiCall{Method: "upload", Status: http.StatusOK, Token: strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")}
+	if file, _, err := r.FormFile("file"); err == nil {
+		c.Body, _ = io.ReadAll(file)
+		file.Close()
+	}
+	f.record(c)
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, "OK - 4")
+}
+
+// next returns the next recorded call, failing the test if none comes or if
+// it is not of method.
+func (f *fakeSlack) next(t *testing.T, method string) apiCall {
+	t.Helper()
+	select {
+	case c := <-f.calls:
+		if c.Method != method {
+			t.Fatalf("next Slack call is %s (%v %s), want %s", c.Method, c.Form, c.JSON, method)
+		}
+		return c
+	case <-time.After(5 * time.Second):
+		t.Fatalf("no %s call to the fake Slack", method)
+	}
+	return apiCall{}
+}
+
+// none fails the test if any call was recorded and not consumed. Call it
+// after Bot.Close, when nothing can still be on its way.
+func (f *fakeSlack) none(t *testing.T) {
+	t.Helper()
+	select {
+	case c := <-f.calls:
+		t.Fatalf("unexpected Slack call %s: %v %s", c.Method, c.Form, c.JSON)
+	default:
+	}
+}
+
+// blocksOf returns the blocks of a recorded message as generic JSON.
+func (c apiCall) blocks(t *testing.T) []map[string]any {
+	t.Helper()
+	var raw string
+	switch {
+	case c.Form != nil && c.Form.Get("blocks") != "":
+		raw = c.Form.Get("blocks")
+	case c.JSON != nil:
+		var m struct {
+			Blocks json.RawMessage `json:"blocks"`
+		}
+		if err := json.Unmarshal(c.JSON, &m); err != nil {
+			t.Fatalf("%s body: %v", c.Method, err)
+		}
+		raw = string(m.Blocks)
+	default:
+		t.Fatalf("%s call has no blocks", c.Method)
+	}
+	var out []map[string]any
+	if err := json.Unmarshal([]byte(raw), &out); err != nil {
+		t.Fatalf("%s blocks %s: %v", c.Method, raw, err)
+	}
+	return out
+}
+
+// jsonField returns a top-level field of a JSON call body.
+func (c apiCall) jsonField(t *testing.T, name string) any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(c.JSON, &m); err != nil {
+		t.Fatalf("%s body %s: %v", c.Method, c.JSON, err)
+	}
+	return m[name]
+}
+
+// blockTexts flattens the visible texts of blocks, for assertions.
+func blockTexts(blocks []map[string]any) []string {
+	var out []string
+	for _, b := range blocks {
+		if txt, ok := b["text"].(map[string]any); ok {
+			out = append(out, fmt.Sprint(txt["text"]))
+		}
+		if els, ok := b["elements"].([]any); ok {
+			for _, e := range els {
+				if em, ok := e.(map[string]any); ok {
+					if txt, ok := em["text"].(map[string]any); ok {
+						out = append(out, fmt.Sprint(txt["text"]))
+					}
+				}
+			}
+		}
+	}
+	return out
+}
