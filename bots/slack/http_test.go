@@ -447,7 +447,9 @@ func TestRefusedRequests(t *testing.T) {
 			f := testNow.Add(5*time.Minute + time.Second).Unix()
 			return signed(f, sign(testSecret, f, body))
 		}, body},
-		{"BadTimestamp", func() http.Header { return http.Header{"X-Slack-Request-Timestamp": {"soon"}, "X-Slack-Signature": {sign(testSecret, ts, body)}} }, body},
+		{"BadTimestamp", func() http.Header {
+			return http.Header{"X-Slack-Request-Timestamp": {"soon"}, "X-Slack-Signature": {sign(testSecret, ts, body)}}
+		}, body},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
