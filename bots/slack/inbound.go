@@ -311,6 +311,9 @@ func incomingText(s string) string {
 		case "!":
 			return "@" + strings.SplitN(target, "^", 2)[0]
 		}
+		if !strings.Contains(target, ":") {
+			return m // not Slack's markup: leave what was typed
+		}
 		if strings.HasPrefix(target, "mailto:") && label != "" {
 			return label
 		}
