@@ -229,7 +229,9 @@ func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 		return err
 	}
 	if erased {
-		return s.rewrite()
+		if err := s.rewrite(); err != nil {
+			return fmt.Errorf("ledger: committed, but erased data may remain in the file until the next erasure or Open: %w", err)
+		}
 	}
 	return nil
 }

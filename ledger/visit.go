@@ -58,13 +58,15 @@ func (tx *Tx) RecordVisit(customerID string, at time.Time) error {
 	if at.IsZero() {
 		return fmt.Errorf("ledger: record visit %s: %w", customerID, invalid("visit", "time is required"))
 	}
-	c, err := tx.customer(k)
-	if err != nil {
-		return fmt.Errorf("ledger: record visit %s: %w", customerID, err)
+	if tx.bucket(bucketCustomers).Get(k) == nil {
+		return fmt.Errorf("ledger: record visit %s: %w", customerID, ErrCustomerNotFound)
 	}
+	// The stats are checked before the customer record is decoded: most
+	// notes are not a customer's first of the day.
 	b := tx.bucket(bucketVisits)
 	s := VisitStats{CustomerID: customerID, First: at, Last: at}
 	if v := b.Get(k); v != nil {
+		var err error
 		if s, err = decodeVisits(k, v); err != nil {
 			return fmt.Errorf("ledger: record visit: %w", err)
 		}
@@ -81,6 +83,10 @@ func (tx *Tx) RecordVisit(customerID string, at time.Time) error {
 	}
 	s.Visits++
 	if err := b.Put(k, encodeVisits(s)); err != nil {
+		return fmt.Errorf("ledger: record visit %s: %w", customerID, err)
+	}
+	c, err := tx.customer(k)
+	if err != nil {
 		return fmt.Errorf("ledger: record visit %s: %w", customerID, err)
 	}
 	c.Visits = s.Visits
