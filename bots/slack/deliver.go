@@ -2,10 +2,13 @@ package slack
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -61,10 +64,13 @@ func (b *Bot) modalAnswer(j job, replies []dialog.Reply) (*slack.ViewSubmissionR
 	for i, r := range replies {
 		switch {
 		case r.To == dialog.ToConversation && len(r.FormErrors) > 0 && len(j.blockIDs) > 0:
-			for field, msg := range r.FormErrors {
-				// Slack ignores errors keyed by anything but an input block
-				// and shows "trouble connecting" instead: put a stray one on
-				// the first field.
+			// Slack ignores errors keyed by anything but an input block and
+			// shows "trouble connecting" instead: stray ones go on the first
+			// field, after its own, in a fixed order.
+			fields := slices.Sorted(maps.Keys(r.FormErrors))
+			slices.SortStableFunc(fields, func(a, b string) int { return cmp.Compare(boolInt(!known[a]), boolInt(!known[b])) })
+			for _, field := range fields {
+				msg := r.FormErrors[field]
 				if !known[field] {
 					field = j.blockIDs[0]
 				}
@@ -145,6 +151,13 @@ func (b *Bot) reply(ctx context.Context, org *origin, r dialog.Reply) error {
 		return nil
 	}
 	return b.postEphemeral(ctx, org, outMessage{text: b.text(r.Lang, "slack.image.dm"), blocks: []slack.Block{mrkdwnSection(b.text(r.Lang, "slack.image.dm"))}})
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func joinLines(a, b string) string {

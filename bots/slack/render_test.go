@@ -212,6 +212,7 @@ func TestModalAnswer(t *testing.T) {
 		{"Close", []dialog.Reply{{Text: "ok"}, alert}, "", nil, 2, ""},
 		{"Errors", []dialog.Reply{{FormErrors: map[string]string{"customer": "a", "text": "b"}}}, slack.RAErrors, map[string]string{"customer": "a", "text": "b"}, 0, ""},
 		{"StrayErrorOnFirstField", []dialog.Reply{{FormErrors: map[string]string{"customer": "a", "phone": "b"}}}, slack.RAErrors, map[string]string{"customer": "a b"}, 0, ""},
+		{"StrayAfterOwn", []dialog.Reply{{FormErrors: map[string]string{"aaa": "x", "customer": "a"}}}, slack.RAErrors, map[string]string{"customer": "a x"}, 0, ""},
 		{"NextForm", []dialog.Reply{{Form: form2}, alert}, slack.RAUpdate, nil, 1, "new-customer"},
 		{"ErrorsWin", []dialog.Reply{{Form: form2}, {FormErrors: map[string]string{"text": "b"}}}, slack.RAErrors, map[string]string{"text": "b"}, 1, ""},
 		{"ErrorsForOthersAreNotInline", []dialog.Reply{{To: dialog.ToUser, FormErrors: map[string]string{"x": "y"}}}, "", nil, 1, ""},
