@@ -16,7 +16,7 @@ type boltTx = bolt.Tx
 func TestEraseCustomer(t *testing.T) {
 	s := MustOpen(t)
 	const (
-		name    = "Zelda Quartermaine"
+		name    = "황보다솜"
 		phone   = "01087654321"
 		note    = "prefers-the-window-seat-7731"
 		comment = "the-coffee-was-cold-4412"
