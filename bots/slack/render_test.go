@@ -2,6 +2,7 @@ package slack
 
 import (
 	"encoding/json"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -271,6 +272,30 @@ func TestSeenSet(t *testing.T) {
 	for i, st := range steps {
 		if got := s.add(st.id); got != st.want {
 			t.Errorf("step %d: add(%q) = %v, want %v", i, st.id, got, st.want)
+		}
+	}
+}
+
+// TestManifest keeps slack-manifest.yaml in step with what the adapter
+// needs: every command staff use, the scopes of the calls it makes, Socket
+// Mode, message.im and interactivity.
+func TestManifest(t *testing.T) {
+	raw, err := os.ReadFile("../../slack-manifest.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := string(raw)
+	var want []string
+	for _, c := range []string{"note", "customer", "points", "link", "summary", "staff", "followups"} {
+		want = append(want, "- command: /"+c+"\n")
+	}
+	for _, s := range []string{"commands", "chat:write", "im:history", "im:read", "im:write", "files:write", "users:read"} {
+		want = append(want, "- "+s+" ")
+	}
+	want = append(want, "socket_mode_enabled: true", "- message.im", "interactivity:\n    is_enabled: true", "display_name: dangol")
+	for _, w := range want {
+		if !strings.Contains(m, w) {
+			t.Errorf("manifest lacks %q", w)
 		}
 	}
 }
