@@ -1,0 +1,755 @@
+package dialog
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
+)
+
+// Config configures an Engine. Zero values take the documented defaults.
+type Config struct {
+	Store   *ledger.Store
+	Catalog *locales.Catalog
+	Logger  *slog.Logger // nil: slog.Default()
+
+	Loc        *time.Location // the shop's time zone; nil: Asia/Seoul
+	Lang       string         // default language; "": "ko"
+	PointsRate int            // percent of a purchase earned as points; 0: 5
+
+	// Managers and Staff are platform-qualified user ids ("slack:U123")
+	// granted those roles by configuration; more can be granted in the ledger.
+	Managers []string
+	Staff    []string
+	// TrustedChannels honour Message.Role as sent; nil: ["console"].
+	TrustedChannels []string
+
+	SessionTimeout time.Duration    // idle timeout; 0: 30 minutes
+	Now            func() time.Time // nil: time.Now
+	NewCode        func() string    // one-time link codes; nil: 6 random digits
+}
+
+// Defaults of Config.
+const (
+	DefaultPointsRate     = 5
+	DefaultSessionTimeout = 30 * time.Minute
+	// LinkCodeTTL is how long a one-time link code made by /link stays valid.
+	LinkCodeTTL = 24 * time.Hour
+)
+
+// Engine runs every conversation. It is safe for concurrent use; messages
+// of one conversation are handled in order, different conversations in
+// parallel. It keeps no conversation in memory: each message rebuilds the
+// conversation's state machine from the session stored in the ledger.
+type Engine struct {
+	store   *ledger.Store
+	cat     *locales.Catalog
+	log     *slog.Logger
+	loc     *time.Location
+	lang    string
+	rate    int64
+	timeout time.Duration
+	now     func() time.Time
+	newCode func() string
+
+	managers map[string]bool
+	staff    map[string]bool
+	trusted  map[string]bool
+
+	locks keyLocks
+}
+
+// New returns an Engine. Store and Catalog are required.
+func New(cfg Config) (*Engine, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("dialog: new engine: no ledger store")
+	}
+	if cfg.Catalog == nil {
+		return nil, errors.New("dialog: new engine: no catalog")
+	}
+	e := &Engine{
+		store:    cfg.Store,
+		cat:      cfg.Catalog,
+		log:      cfg.Logger,
+		loc:      cfg.Loc,
+		lang:     locales.Normalize(cfg.Lang),
+		rate:     int64(cfg.PointsRate),
+		timeout:  cfg.SessionTimeout,
+		now:      cfg.Now,
+		newCode:  cfg.NewCode,
+		managers: set(cfg.Managers),
+		staff:    set(cfg.Staff),
+		trusted:  set(cfg.TrustedChannels),
+		locks:    keyLocks{m: map[string]*keyLock{}},
+	}
+	if e.log == nil {
+		e.log = slog.Default()
+	}
+	if e.loc == nil {
+		loc, err := time.LoadLocation("Asia/Seoul")
+		if err != nil {
+			// Without tzdata on the host, Korea has had no DST since 1988.
+			loc = time.FixedZone("KST", 9*60*60)
+		}
+		e.loc = loc
+	}
+	if e.rate <= 0 {
+		e.rate = DefaultPointsRate
+	}
+	if e.timeout <= 0 {
+		e.timeout = DefaultSessionTimeout
+	}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	if e.newCode == nil {
+		e.newCode = randomCode
+	}
+	if cfg.TrustedChannels == nil {
+		e.trusted = set([]string{ChannelConsole})
+	}
+	return e, nil
+}
+
+func set(xs []string) map[string]bool {
+	m := make(map[string]bool, len(xs))
+	for _, x := range xs {
+		m[x] = true
+	}
+	return m
+}
+
+// randomCode returns 6 random digits from crypto/rand.
+func randomCode() string {
+	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	if err != nil {
+		// crypto/rand does not fail on supported platforms; a fixed code
+		// would be guessable, so make it obviously unusable instead.
+		panic(fmt.Sprintf("dialog: random link code: %v", err))
+	}
+	return fmt.Sprintf("%06d", n.Int64())
+}
+
+// keyLocks serialises the messages of one conversation. Entries are
+// reference counted so idle conversations leave nothing behind.
+type keyLocks struct {
+	mu sync.Mutex
+	m  map[string]*keyLock
+}
+
+type keyLock struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (k *keyLocks) lock(key string) (unlock func()) {
+	k.mu.Lock()
+	l := k.m[key]
+	if l == nil {
+		l = &keyLock{}
+		k.m[key] = l
+	}
+	l.n++
+	k.mu.Unlock()
+	l.mu.Lock()
+	return func() {
+		l.mu.Unlock()
+		k.mu.Lock()
+		l.n--
+		if l.n == 0 {
+			delete(k.m, key)
+		}
+		k.mu.Unlock()
+	}
+}
+
+// Handle processes one message and returns the replies to send. A message
+// whose EventID was already handled returns no replies and changes nothing.
+// When err is not nil, replies still hold a localised apology for the sender
+// and err is for the log.
+func (e *Engine) Handle(ctx context.Context, m Message) ([]Reply, error) {
+	key := m.Channel + ":" + m.ConversationID
+	unlock := e.locks.lock(key)
+	defer unlock()
+
+	now := e.now()
+	var t *turn
+	err := e.store.Update(ctx, func(tx *ledger.Tx) error {
+		// Update may run this more than once (batched commits): start afresh.
+		t = e.newTurn(ctx, tx, m, key, now)
+		return t.run()
+	})
+	if err == nil {
+		if t.dup {
+			return nil, nil
+		}
+		replies := t.replies
+		if t.later != nil {
+			more, lerr := t.runLater(ctx)
+			replies = append(replies, more...)
+			if lerr != nil {
+				return e.fail(ctx, t, m, key, replies, lerr)
+			}
+		}
+		return replies, nil
+	}
+	if t == nil {
+		return e.fail(ctx, nil, m, key, nil, err)
+	}
+	if id, data, ok := t.knownError(err); ok {
+		// The effect was rolled back; the refusal itself is the answer to
+		// this event, so record the event (and cursor, and an expiry) alone.
+		merr := e.store.Update(ctx, func(tx *ledger.Tx) error {
+			return t.markOnly(tx)
+		})
+		if merr != nil {
+			return e.fail(ctx, t, m, key, nil, merr)
+		}
+		replies := append([]Reply(nil), t.notices...)
+		replies = append(replies, t.mk(t.text(id, data)))
+		return replies, nil
+	}
+	return e.fail(ctx, t, m, key, append([]Reply(nil), t.notices...), err)
+}
+
+// runLater runs work left for after the commit, recovering a panic like
+// flow code.
+func (t *turn) runLater(ctx context.Context) (rs []Reply, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			t.stack = string(debug.Stack())
+			rs, err = nil, fmt.Errorf("dialog: panic after commit: %v", r)
+		}
+	}()
+	return t.later(ctx)
+}
+
+// fail logs an unexpected error and answers with an apology.
+func (e *Engine) fail(ctx context.Context, t *turn, m Message, key string, replies []Reply, err error) ([]Reply, error) {
+	attrs := []any{"conversation", key, "event", m.EventID, "err", err}
+	if t != nil && t.stack != "" {
+		attrs = append(attrs, "stack", t.stack)
+	}
+	e.log.ErrorContext(ctx, "dialog: handle message", attrs...)
+	lang := e.lang
+	if m.Lang != "" {
+		lang = locales.Normalize(m.Lang)
+	}
+	if t != nil && t.lang != "" {
+		lang = t.lang
+	}
+	replies = append(replies, Reply{Lang: lang, Text: e.cat.Text(lang, "core.err.internal", nil)})
+	return replies, fmt.Errorf("dialog: handle %s: %w", key, err)
+}
+
+// userError is a refusal the sender should read: a catalog id and its data.
+// Returning one from flow code rolls the transaction back.
+type userError struct {
+	id   string
+	data any
+}
+
+func (u *userError) Error() string { return "dialog: refused: " + u.id }
+
+func refuse(id string, data any) error { return &userError{id: id, data: data} }
+
+// knownError maps an error to a catalog message when the sender can act on it.
+func (t *turn) knownError(err error) (id string, data any, ok bool) {
+	var u *userError
+	switch {
+	case errors.As(err, &u):
+		return u.id, u.data, true
+	case errors.Is(err, ledger.ErrCustomerNotFound):
+		return "core.err.customer_not_found", nil, true
+	case errors.Is(err, ledger.ErrInsufficientPoints):
+		return "core.err.insufficient_points", nil, true
+	case errors.Is(err, ledger.ErrDuplicatePhone):
+		return "core.err.duplicate_phone", nil, true
+	case errors.Is(err, ledger.ErrInvalidCode):
+		return "core.err.invalid_code", nil, true
+	case errors.Is(err, ledger.ErrNoConsent):
+		return "core.err.no_consent", nil, true
+	case errors.Is(err, ledger.ErrInvalid):
+		return "core.err.invalid", nil, true
+	}
+	return "", nil, false
+}
+
+// turn is the handling of one message inside one ledger transaction.
+type turn struct {
+	e   *Engine
+	ctx context.Context
+	tx  *ledger.Tx
+	m   Message
+	key string
+	now time.Time
+
+	role  ledger.Role
+	actor ledger.Actor
+	lang  string
+	pid   string // the sender's platform-qualified id, "channel:user"
+
+	sess    ledger.Session
+	hadSess bool
+	expired bool
+
+	replies []Reply
+	notices []Reply // said before the flow ran (an expiry); kept on refusals
+	later   func(ctx context.Context) ([]Reply, error)
+	dup     bool
+	stack   string
+}
+
+func (e *Engine) newTurn(ctx context.Context, tx *ledger.Tx, m Message, key string, now time.Time) *turn {
+	t := &turn{e: e, ctx: ctx, tx: tx, m: m, key: key, now: now, pid: m.Channel + ":" + m.UserID}
+	t.lang = e.lang
+	if m.Lang != "" {
+		t.lang = locales.Normalize(m.Lang)
+	}
+	return t
+}
+
+// run handles the message: de-duplication, role, language, session expiry,
+// dispatch, then the session, event id and cursor saved with the effect.
+func (t *turn) run() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			t.stack = string(debug.Stack())
+			err = fmt.Errorf("dialog: panic in flow: %v", r)
+		}
+	}()
+	if t.m.EventID != "" {
+		seen, err := t.tx.SeenEvent(t.m.EventID)
+		if err != nil {
+			return fmt.Errorf("dialog: check event: %w", err)
+		}
+		if seen {
+			t.dup = true
+			return nil
+		}
+	}
+	if err := t.resolveRole(); err != nil {
+		return err
+	}
+	if t.role == ledger.RoleNone {
+		// Nothing about the shop is read for a stranger.
+		t.say("core.refused", nil)
+		return t.mark(t.tx)
+	}
+	if p, err := t.tx.Profile(t.pid); err != nil {
+		return fmt.Errorf("dialog: read profile: %w", err)
+	} else if p.Lang != "" {
+		t.lang = locales.Normalize(p.Lang)
+	}
+	if err := t.loadSession(); err != nil {
+		return err
+	}
+	if err := t.dispatch(); err != nil {
+		return err
+	}
+	return t.finish()
+}
+
+func (t *turn) resolveRole() error {
+	t.actor = ledger.Actor{Channel: t.m.Channel, UserID: t.m.UserID, Name: t.m.UserName}
+	defer func() { t.actor.Role = t.role }()
+	if t.e.trusted[t.m.Channel] && t.m.Role != ledger.RoleNone {
+		t.role = t.m.Role
+		return nil
+	}
+	switch {
+	case t.e.managers[t.pid]:
+		t.role = ledger.RoleManager
+		return nil
+	case t.e.staff[t.pid]:
+		t.role = ledger.RoleStaff
+		return nil
+	}
+	if t.m.Channel == ChannelTelegram {
+		t.role = ledger.RoleCustomer
+		return nil
+	}
+	if t.m.UserID == "" {
+		return nil
+	}
+	mem, ok, err := t.tx.Staff(t.pid)
+	if err != nil {
+		return fmt.Errorf("dialog: read staff: %w", err)
+	}
+	if ok && (mem.Role == ledger.RoleStaff || mem.Role == ledger.RoleManager) {
+		t.role = mem.Role
+	}
+	return nil
+}
+
+func (t *turn) staffish() bool {
+	return t.role == ledger.RoleStaff || t.role == ledger.RoleManager
+}
+
+// loadSession reads the conversation's session and expires it when idle.
+func (t *turn) loadSession() error {
+	s, ok, err := t.tx.Session(t.key)
+	if err != nil {
+		return fmt.Errorf("dialog: read session: %w", err)
+	}
+	t.hadSess = ok
+	if !ok || s.Flow == "" {
+		t.sess = ledger.Session{Key: t.key}
+		return nil
+	}
+	if t.now.Sub(s.Updated) > t.e.timeout {
+		t.expired = true
+		n := t.mk(t.text("core.session.expired", map[string]any{
+			"Flow":    t.text(flowTitle(s.Flow), nil),
+			"Minutes": int(t.e.timeout / time.Minute),
+		}))
+		t.notices = append(t.notices, n)
+		t.replies = append(t.replies, n)
+		t.sess = ledger.Session{Key: t.key}
+		return nil
+	}
+	if s.Draft == nil {
+		s.Draft = map[string]string{}
+	}
+	t.sess = s
+	return nil
+}
+
+// finish stores the session and marks the event, in the same transaction.
+func (t *turn) finish() error {
+	if t.sess.Flow != "" {
+		t.sess.Key = t.key
+		t.sess.Updated = t.now
+		t.sess.Lang = t.lang
+		if err := t.tx.PutSession(t.sess); err != nil {
+			return fmt.Errorf("dialog: save session: %w", err)
+		}
+	} else if t.hadSess {
+		if err := t.tx.DeleteSession(t.key); err != nil {
+			return fmt.Errorf("dialog: delete session: %w", err)
+		}
+	}
+	return t.mark(t.tx)
+}
+
+// mark records the event id and advances the adapter's cursor.
+func (t *turn) mark(tx *ledger.Tx) error {
+	if t.m.EventID != "" {
+		if err := tx.MarkEvent(t.m.EventID, t.now); err != nil {
+			return fmt.Errorf("dialog: mark event: %w", err)
+		}
+	}
+	if t.m.CursorName != "" {
+		if err := tx.SetCursor(t.m.CursorName, t.m.CursorValue); err != nil {
+			return fmt.Errorf("dialog: set cursor: %w", err)
+		}
+	}
+	return nil
+}
+
+// markOnly commits what a refused message still changes: its event id, the
+// cursor and the expiry of an idle session.
+func (t *turn) markOnly(tx *ledger.Tx) error {
+	if t.m.EventID != "" {
+		seen, err := tx.SeenEvent(t.m.EventID)
+		if err != nil {
+			return fmt.Errorf("dialog: check event: %w", err)
+		}
+		if seen {
+			return nil
+		}
+	}
+	if t.expired {
+		if err := tx.DeleteSession(t.key); err != nil {
+			return fmt.Errorf("dialog: delete session: %w", err)
+		}
+	}
+	return t.mark(tx)
+}
+
+// --- replies ---
+
+// text returns catalog message id in the turn's language.
+func (t *turn) text(id string, data any) string {
+	return t.e.cat.Text(t.lang, id, data)
+}
+
+// mk makes a reply in the turn's language.
+func (t *turn) mk(text string, buttons ...Button) Reply {
+	return Reply{Lang: t.lang, Text: text, Buttons: buttons}
+}
+
+// add appends replies, filling in their language.
+func (t *turn) add(rs ...Reply) {
+	for _, r := range rs {
+		if r.Lang == "" {
+			r.Lang = t.lang
+		}
+		t.replies = append(t.replies, r)
+	}
+}
+
+// say adds catalog message id as a reply with buttons.
+func (t *turn) say(id string, data any, buttons ...Button) {
+	t.add(t.mk(t.text(id, data), buttons...))
+}
+
+// btn makes a button labelled with catalog message id.
+func (t *turn) btn(id, payload string) Button {
+	return Button{Label: t.text(id, nil), Payload: payload}
+}
+
+// isButton reports whether input pressed payload, or typed the label of
+// the button catalog message id in any language.
+func (t *turn) isButton(in input, payload, id string) bool {
+	if in.payload != "" {
+		return in.payload == payload
+	}
+	for _, l := range locales.Languages {
+		if strings.EqualFold(in.text, t.e.cat.Text(l, id, nil)) {
+			return true
+		}
+	}
+	return false
+}
+
+// audit records a staff read or change of a customer record.
+func (t *turn) audit(action, customerID, detail string) error {
+	if !t.staffish() {
+		return nil
+	}
+	err := t.tx.Audit(ledger.AuditEntry{At: t.now, ActorID: t.actor.ID(), Action: action, CustomerID: customerID, Detail: detail})
+	if err != nil {
+		return fmt.Errorf("dialog: audit %s: %w", action, err)
+	}
+	return nil
+}
+
+// --- dispatch ---
+
+// input is what the sender gave in a flow: typed text or a button payload.
+type input struct {
+	text    string
+	payload string
+}
+
+func (t *turn) dispatch() error {
+	m := t.m
+	switch {
+	case m.FormID != "":
+		return t.onForm()
+	case m.Action != nil:
+		return t.onAction(strings.TrimSpace(m.Action.Payload))
+	case m.Phone != "":
+		if t.role != ledger.RoleCustomer {
+			t.say("core.help.short_staff", nil)
+			return nil
+		}
+		return t.onSharedPhone(m.Phone)
+	}
+	text := strings.TrimSpace(m.Text)
+	if cmd, args, ok := parseCommand(text, t.sess.Flow != ""); ok {
+		return t.onCommand(cmd, args)
+	}
+	if t.sess.Flow != "" {
+		return t.step(input{text: text})
+	}
+	if t.role == ledger.RoleCustomer {
+		return t.onCustomerText(text)
+	}
+	t.say("core.help.short_staff", nil)
+	return nil
+}
+
+// onAction handles a pressed button. Buttons that carry their own subject
+// (answer, follow-up, language) work at any time; others belong to the flow.
+func (t *turn) onAction(p string) error {
+	verb, arg, _ := strings.Cut(p, ":")
+	switch {
+	case p == "cancel":
+		return t.cancel()
+	case verb == "answer" && arg != "":
+		if !t.staffish() {
+			t.say("core.refused", nil)
+			return nil
+		}
+		return t.answerFeedback(arg)
+	case verb == "fu" && arg != "":
+		if !t.staffish() {
+			t.say("core.refused", nil)
+			return nil
+		}
+		return t.followUpDone(arg)
+	case verb == "lang" && arg != "":
+		return t.setLang(arg)
+	}
+	if t.sess.Flow != "" {
+		return t.step(input{payload: p})
+	}
+	t.say("core.button.stale", nil)
+	return nil
+}
+
+// cancel leaves any flow.
+func (t *turn) cancel() error {
+	if t.sess.Flow == "" {
+		if !t.expired {
+			t.say("core.cancel.nothing", nil)
+		}
+		return nil
+	}
+	t.sess = ledger.Session{Key: t.key}
+	t.say("core.cancel.done", nil)
+	return nil
+}
+
+// command is one text command: who may use it and what runs.
+type command struct {
+	run     func(t *turn, args string) error
+	manager bool // managers only (staff get a polite refusal)
+	keep    bool // does not interrupt a running flow
+}
+
+// staffCommands are the commands of staff and managers.
+var staffCommands = map[string]command{
+	"note":      {run: (*turn).cmdNote},
+	"customer":  {run: (*turn).cmdCustomer},
+	"points":    {run: (*turn).cmdPoints},
+	"link":      {run: (*turn).cmdLink},
+	"followups": {run: (*turn).cmdFollowUps},
+	"summary":   {run: (*turn).cmdSummary, manager: true},
+	"staff":     {run: (*turn).cmdStaff, manager: true},
+	"lang":      {run: (*turn).cmdLang},
+	"help":      {run: (*turn).cmdHelp, keep: true},
+	"cancel":    {run: func(t *turn, _ string) error { return t.cancel() }, keep: true},
+}
+
+// customerCommands are the commands of customers.
+var customerCommands = map[string]command{
+	"start":    {run: (*turn).cmdStart},
+	"points":   {run: (*turn).cmdMyPoints},
+	"feedback": {run: (*turn).cmdFeedback},
+	"lang":     {run: (*turn).cmdLang},
+	"mydata":   {run: (*turn).cmdMyData},
+	"forget":   {run: (*turn).cmdForget},
+	"help":     {run: (*turn).cmdHelp, keep: true},
+	"cancel":   {run: func(t *turn, _ string) error { return t.cancel() }, keep: true},
+}
+
+func (t *turn) onCommand(name, args string) error {
+	table := customerCommands
+	if t.staffish() {
+		table = staffCommands
+	}
+	c, ok := table[name]
+	if !ok {
+		if t.role == ledger.RoleCustomer {
+			t.say("core.help.short_customer", nil)
+		} else {
+			t.say("core.command.unknown", map[string]any{"Command": "/" + name})
+		}
+		return nil
+	}
+	if c.manager && t.role != ledger.RoleManager {
+		t.say("core.command.manager_only", nil)
+		return nil
+	}
+	if !c.keep {
+		// A new command replaces whatever flow was running.
+		t.sess = ledger.Session{Key: t.key}
+	}
+	return c.run(t, strings.TrimSpace(args))
+}
+
+// parseCommand reads a command line: "/note …", "/start@bot CODE", or a
+// Korean command word typed without a slash ("메모 …", "취소"), returning
+// the canonical English name. Inside a flow a Korean word counts only as
+// the whole message, so a note that starts with "고객" stays a note.
+func parseCommand(text string, inFlow bool) (name, args string, ok bool) {
+	if cmd, rest := splitCommand(text); cmd != "" {
+		if c, ok := commandAlias(cmd); ok {
+			cmd = c
+		}
+		return cmd, rest, true
+	}
+	word, rest := firstField(text)
+	if word == "" || (inFlow && rest != "") {
+		return "", "", false
+	}
+	cmd, ok := commandAlias(word)
+	if !ok {
+		return "", "", false
+	}
+	return cmd, rest, true
+}
+
+// --- flows ---
+
+// flowTitle returns the catalog id naming a flow, for the expiry notice.
+func flowTitle(flow string) string {
+	switch flow {
+	case flowNote:
+		return "core.flow.note"
+	case flowPick:
+		return "core.flow.pick"
+	case flowConsent:
+		return "core.flow.consent"
+	case flowFeedback:
+		return "core.flow.feedback"
+	case flowForget:
+		return "core.flow.forget"
+	}
+	return "core.flow.other"
+}
+
+// begin starts flow in its first state with an empty draft.
+func (t *turn) begin(flow string) {
+	t.sess = ledger.Session{Key: t.key, Flow: flow, State: flows[flow].initial, Draft: map[string]string{}}
+}
+
+// end leaves the current flow; the session is deleted at commit.
+func (t *turn) end() {
+	t.sess = ledger.Session{Key: t.key}
+}
+
+// fire moves the conversation's state machine by event. The machine is
+// rebuilt from the stored state: nothing is kept in memory between messages.
+func (t *turn) fire(event string) error {
+	def, ok := flows[t.sess.Flow]
+	if !ok {
+		return fmt.Errorf("dialog: unknown flow %q", t.sess.Flow)
+	}
+	m := def.machine(t.sess.State)
+	if err := m.Event(t.ctx, event); err != nil && !isNoTransition(err) {
+		return fmt.Errorf("dialog: %s flow: %s in state %s: %w", t.sess.Flow, event, t.sess.State, err)
+	}
+	t.sess.State = m.Current()
+	return nil
+}
+
+// step hands input to the running flow.
+func (t *turn) step(in input) error {
+	def, ok := flows[t.sess.Flow]
+	if !ok {
+		// A session from an older version: drop it rather than get stuck.
+		t.end()
+		t.say("core.button.stale", nil)
+		return nil
+	}
+	if !slices.Contains(def.roles, t.role) {
+		t.end()
+		t.say("core.refused", nil)
+		return nil
+	}
+	return def.step(t, in)
+}

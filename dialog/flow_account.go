@@ -1,0 +1,194 @@
+package dialog
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
+)
+
+// myDataNotes bounds the notes counted by /mydata.
+const myDataNotes = 10000
+
+// cmdLang: /lang shows a button per language; /lang en switches at once.
+func (t *turn) cmdLang(args string) error {
+	if l, ok := langArg(args); ok {
+		return t.setLang(l)
+	}
+	var bs []Button
+	for _, l := range locales.Languages {
+		// Each language is offered in its own words.
+		bs = append(bs, Button{Label: t.e.cat.Text(l, "lang.name", nil), Payload: "lang:" + l})
+	}
+	t.say("core.lang.ask", nil, bs...)
+	return nil
+}
+
+// langArg reads a language a user typed: "en", "english", "한국어", "ko-KR".
+func langArg(s string) (string, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "" {
+		return "", false
+	}
+	for _, l := range locales.Languages {
+		if s == l || strings.HasPrefix(s, l+"-") || strings.HasPrefix(s, l+"_") {
+			return l, true
+		}
+	}
+	switch s {
+	case "english", "영어":
+		return "en", true
+	case "korean", "한국어", "한글":
+		return "ko", true
+	}
+	return "", false
+}
+
+// setLang stores the sender's language in their profile (and on their
+// customer record when linked) and confirms in the new language.
+func (t *turn) setLang(l string) error {
+	l, ok := langArg(l)
+	if !ok {
+		t.say("core.button.stale", nil)
+		return nil
+	}
+	p, err := t.tx.Profile(t.pid)
+	if err != nil {
+		return fmt.Errorf("dialog: read profile: %w", err)
+	}
+	p.ID = t.pid
+	p.Lang = l
+	if err := t.tx.PutProfile(p); err != nil {
+		return fmt.Errorf("dialog: save language: %w", err)
+	}
+	if t.role == ledger.RoleCustomer {
+		c, ok, err := t.linkedCustomer()
+		if err != nil {
+			return err
+		}
+		if ok && c.Lang != l {
+			c.Lang = l
+			if err := t.tx.PutCustomer(c); err != nil {
+				return fmt.Errorf("dialog: save customer language: %w", err)
+			}
+		}
+	}
+	t.lang = l
+	r := t.mk(t.text("core.lang.done", map[string]any{"Lang": t.text("lang.name", nil)}))
+	r.Menu = true
+	t.add(r)
+	return nil
+}
+
+// cmdMyData shows customers what is kept about them, and only theirs.
+func (t *turn) cmdMyData(string) error {
+	p, err := t.tx.Profile(t.pid)
+	if err != nil {
+		return fmt.Errorf("dialog: read profile: %w", err)
+	}
+	c, ok, err := t.linkedCustomer()
+	if err != nil {
+		return err
+	}
+	consent := t.text("core.mydata.consent_none", nil)
+	switch {
+	case p.Consent.Given:
+		consent = t.text("core.mydata.consent_given", map[string]any{"Date": t.day(p.Consent.At)})
+	case p.Consent.Declined:
+		consent = t.text("core.mydata.consent_declined", map[string]any{"Date": t.day(p.Consent.At)})
+	}
+	if !ok {
+		t.say("core.mydata.unlinked", map[string]any{"Consent": consent})
+		return nil
+	}
+	if c.Consent.Given && !p.Consent.Given {
+		consent = t.text("core.mydata.consent_given", map[string]any{"Date": t.day(c.Consent.At)})
+	}
+	bal, err := t.tx.Balance(c.ID)
+	if err != nil {
+		return fmt.Errorf("dialog: read balance: %w", err)
+	}
+	notes, err := t.tx.NotesOf(c.ID, myDataNotes)
+	if err != nil {
+		return fmt.Errorf("dialog: read notes: %w", err)
+	}
+	fbs, err := t.tx.FeedbackOf(c.ID, 20)
+	if err != nil {
+		return fmt.Errorf("dialog: read feedback: %w", err)
+	}
+	data := t.customerData(c, bal)
+	data["Consent"] = consent
+	data["Notes"] = len(notes)
+	info := []string{
+		t.text("core.mydata.name", data),
+		t.text("core.mydata.phone", data),
+		consent,
+		t.text("core.mydata.points", data),
+		t.text("core.mydata.visits", data),
+		t.text("core.mydata.notes", data),
+	}
+	secs := []Section{{Title: t.text("core.mydata.info_title", nil), Lines: info}}
+	var fl []string
+	for _, f := range fbs {
+		fl = append(fl, t.feedbackLine(f))
+	}
+	if len(fl) == 0 {
+		fl = []string{t.text("core.mydata.no_feedback", nil)}
+	}
+	secs = append(secs, Section{Title: t.text("core.mydata.feedback_title", nil), Lines: fl})
+	t.add(t.mkSections(t.text("core.mydata.head", data), secs))
+	return nil
+}
+
+// cmdForget asks a customer to confirm erasing their data.
+func (t *turn) cmdForget(string) error {
+	t.begin(flowForget)
+	t.add(t.forgetQuestion(""))
+	return nil
+}
+
+func (t *turn) forgetQuestion(why string) Reply {
+	text := t.text("core.forget.ask", nil)
+	if why != "" {
+		text = t.text(why, nil) + "\n" + text
+	}
+	return t.mk(text, t.btn("core.btn.forget", "yes"), t.btn("core.btn.keep", "no"))
+}
+
+// forgetStep erases the linked customer's personal data (counts stay for
+// past summaries), or the profile of someone never linked.
+func (t *turn) forgetStep(in input) error {
+	switch {
+	case t.isButton(in, "yes", "core.btn.forget"):
+		if err := t.fire("erase"); err != nil {
+			return err
+		}
+		c, ok, err := t.linkedCustomer()
+		if err != nil {
+			return err
+		}
+		if ok {
+			if err := t.tx.EraseCustomer(c.ID, t.now); err != nil {
+				return fmt.Errorf("dialog: erase customer: %w", err)
+			}
+		}
+		// Erasure drops the profiles of linked users; someone never linked
+		// still has their consent answer and language to forget.
+		if err := t.tx.DeleteProfile(t.pid); err != nil {
+			return fmt.Errorf("dialog: delete profile: %w", err)
+		}
+		t.end()
+		t.say("core.forget.done", nil)
+		return nil
+	case t.isButton(in, "no", "core.btn.keep"):
+		if err := t.fire("keep"); err != nil {
+			return err
+		}
+		t.end()
+		t.say("core.forget.kept", nil)
+		return nil
+	}
+	t.add(t.forgetQuestion("core.forget.reask"))
+	return nil
+}

@@ -1,0 +1,265 @@
+package dialog
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// maxMatches bounds the customers offered as buttons when a name is ambiguous.
+const maxMatches = 8
+
+// customerAct is what a staff command does once its customer is known; rest
+// is what followed the customer in the command.
+type customerAct func(t *turn, c ledger.Customer, rest string) error
+
+// customerActs are the acts a pick button can resume, by name (stored in the
+// pick flow's draft).
+var customerActs map[string]customerAct
+
+func init() {
+	customerActs = map[string]customerAct{
+		"card":          (*turn).actCard,
+		"note":          (*turn).actNote,
+		"points.add":    (*turn).actPointsAdd,
+		"points.redeem": (*turn).actPointsRedeem,
+		"points.show":   (*turn).actPointsShow,
+		"link":          (*turn).actLink,
+	}
+}
+
+// lookup finds the customers q names as a whole: a phone number exactly,
+// else FindCustomers (exact names, ids, last 4 digits, name prefixes),
+// preferring exact name matches. phone is set when q is a phone number.
+func (t *turn) lookup(q string) (cs []ledger.Customer, phone string, err error) {
+	q = strings.TrimSpace(q)
+	if digits, ok := ledger.NormalizePhone(q); ok {
+		c, err := t.tx.CustomerByPhone(digits)
+		if errors.Is(err, ledger.ErrCustomerNotFound) || (err == nil && c.Erased) {
+			return nil, digits, nil
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("dialog: find customer by phone: %w", err)
+		}
+		return []ledger.Customer{c}, digits, nil
+	}
+	all, err := t.tx.FindCustomers(q, maxMatches)
+	if err != nil {
+		return nil, "", fmt.Errorf("dialog: find customers: %w", err)
+	}
+	return narrow(all, q), "", nil
+}
+
+// narrow keeps the exact matches of q (name or id) when there are any.
+func narrow(cs []ledger.Customer, q string) []ledger.Customer {
+	var exact []ledger.Customer
+	for _, c := range cs {
+		if strings.EqualFold(c.Name, q) || c.ID == q {
+			exact = append(exact, c)
+		}
+	}
+	if len(exact) > 0 {
+		return exact
+	}
+	return cs
+}
+
+// lookupLead finds the customer named at the start of a one-liner's
+// arguments and returns what follows. A phone may be written in up to three
+// pieces; a name with spaces is matched by the longest prefix that is some
+// customer's exact name.
+func (t *turn) lookupLead(args string) (cs []ledger.Customer, query, phone, rest string, err error) {
+	toks := strings.Fields(args)
+	if len(toks) == 0 {
+		return nil, "", "", "", nil
+	}
+	for i := min(3, len(toks)); i >= 1; i-- {
+		if _, ok := ledger.NormalizePhone(strings.Join(toks[:i], "")); ok {
+			q := strings.Join(toks[:i], " ")
+			cs, phone, err := t.lookup(strings.Join(toks[:i], ""))
+			return cs, q, phone, dropFields(args, i), err
+		}
+	}
+	// One search for the first word finds every name that starts with it,
+	// so longer names are matched without more queries.
+	all, err := t.tx.FindCustomers(toks[0], 50)
+	if err != nil {
+		return nil, "", "", "", fmt.Errorf("dialog: find customers: %w", err)
+	}
+	for i := min(4, len(toks)); i >= 2; i-- {
+		q := strings.Join(toks[:i], " ")
+		var exact []ledger.Customer
+		for _, c := range all {
+			if strings.EqualFold(strings.Join(strings.Fields(c.Name), " "), q) {
+				exact = append(exact, c)
+			}
+		}
+		if len(exact) > 0 {
+			return exact, q, "", dropFields(args, i), nil
+		}
+	}
+	cs = narrow(all, toks[0])
+	if len(cs) > maxMatches {
+		cs = cs[:maxMatches]
+	}
+	return cs, toks[0], "", dropFields(args, 1), nil
+}
+
+// withCustomer runs act on the customer named at the start of args.
+func (t *turn) withCustomer(act, args string) error {
+	cs, query, phone, rest, err := t.lookupLead(args)
+	if err != nil {
+		return err
+	}
+	return t.onMatches(act, cs, query, phone, rest)
+}
+
+// onMatches runs act on the one customer found, asks which one when there
+// are several (act resumes when a pick button comes back), or says none was.
+func (t *turn) onMatches(act string, cs []ledger.Customer, query, phone, rest string) error {
+	switch len(cs) {
+	case 0:
+		if phone != "" {
+			if act == "note" && rest != "" {
+				return t.noteNewCustomer(phone, rest)
+			}
+			return refuse("core.err.phone_unknown", map[string]any{"Phone": formatPhone(phone)})
+		}
+		return refuse("core.err.customer_unknown", map[string]any{"Query": query})
+	case 1:
+		return customerActs[act](t, cs[0], rest)
+	}
+	t.begin(flowPick)
+	t.sess.Draft["act"] = act
+	t.sess.Draft["rest"] = rest
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	t.sess.Draft["ids"] = strings.Join(ids, ",")
+	t.add(t.pickReply("core.pick.ask", map[string]any{"Query": query}, cs))
+	return nil
+}
+
+// pickReply asks which customer was meant, with a button per candidate
+// showing the name and masked phone.
+func (t *turn) pickReply(id string, data any, cs []ledger.Customer) Reply {
+	var bs []Button
+	for _, c := range cs {
+		bs = append(bs, Button{
+			Label:   t.text("core.pick.button", map[string]any{"Name": c.Name, "Masked": maskPhone(c.Phone)}),
+			Payload: "pick:" + c.ID,
+		})
+	}
+	bs = append(bs, t.btn("core.btn.cancel", "cancel"))
+	return t.mk(t.text(id, data), bs...)
+}
+
+// pickStep reads the answer to "which customer?": a pick button, or a
+// phone number typed instead.
+func (t *turn) pickStep(in input) error {
+	d := t.sess.Draft
+	ids := strings.Split(d["ids"], ",")
+	var c ledger.Customer
+	if id, ok := strings.CutPrefix(in.payload, "pick:"); ok && containsFold(ids, id) {
+		got, err := t.tx.Customer(id)
+		if err != nil {
+			return fmt.Errorf("dialog: read picked customer: %w", err)
+		}
+		c = got
+	} else {
+		var found []ledger.Customer
+		if in.text != "" {
+			cs, _, err := t.lookup(in.text)
+			if err != nil {
+				return err
+			}
+			for _, x := range cs {
+				if containsFold(ids, x.ID) {
+					found = append(found, x)
+				}
+			}
+		}
+		if len(found) != 1 {
+			var cs []ledger.Customer
+			for _, id := range ids {
+				if x, err := t.tx.Customer(id); err == nil && !x.Erased {
+					cs = append(cs, x)
+				}
+			}
+			t.add(t.pickReply("core.pick.reask", nil, cs))
+			return nil
+		}
+		c = found[0]
+	}
+	act, rest := d["act"], d["rest"]
+	if err := t.fire("picked"); err != nil {
+		return err
+	}
+	t.end()
+	f, ok := customerActs[act]
+	if !ok {
+		return fmt.Errorf("dialog: pick: unknown act %q", act)
+	}
+	return f(t, c, rest)
+}
+
+// cmdCustomer: /customer new <phone> <name>, or /customer <phone-or-name>.
+func (t *turn) cmdCustomer(args string) error {
+	sub, rest := firstField(args)
+	switch strings.ToLower(sub) {
+	case "":
+		t.say("core.customer.usage", nil)
+		return nil
+	case "new", "add", "신규", "등록":
+		return t.createCustomer(rest)
+	}
+	cs, phone, err := t.lookup(args)
+	if err != nil {
+		return err
+	}
+	if len(cs) == 0 && phone != "" {
+		t.say("core.customer.not_found_phone", map[string]any{"Phone": formatPhone(phone), "Digits": phone})
+		return nil
+	}
+	return t.onMatches("card", cs, args, phone, "")
+}
+
+// createCustomer: /customer new <phone> <name>.
+func (t *turn) createCustomer(args string) error {
+	p, name := firstField(args)
+	digits, ok := ledger.NormalizePhone(p)
+	if !ok || strings.TrimSpace(name) == "" {
+		t.say("core.customer.new_usage", nil)
+		return nil
+	}
+	c := ledger.Customer{Name: strings.Join(strings.Fields(name), " "), Phone: digits, CreatedAt: t.now, Lang: ""}
+	if err := t.tx.CreateCustomer(&c); err != nil {
+		return fmt.Errorf("dialog: create customer: %w", err)
+	}
+	if err := t.audit("create", c.ID, ""); err != nil {
+		return err
+	}
+	r, err := t.card(c)
+	if err != nil {
+		return err
+	}
+	t.say("core.customer.created", map[string]any{"Name": c.Name})
+	t.add(r)
+	return nil
+}
+
+// actCard shows a customer's card and audits the read.
+func (t *turn) actCard(c ledger.Customer, _ string) error {
+	r, err := t.card(c)
+	if err != nil {
+		return err
+	}
+	if err := t.audit("read", c.ID, "card"); err != nil {
+		return err
+	}
+	t.add(r)
+	return nil
+}

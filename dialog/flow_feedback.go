@@ -1,0 +1,193 @@
+package dialog
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// LowRating is the highest rating that alerts the staff channel.
+const LowRating = 2
+
+// maxComment bounds a feedback comment, in bytes.
+const maxComment = 2000
+
+// Draft keys of the feedback flow.
+const (
+	dRating = "rating"
+	dNPS    = "nps"
+)
+
+// cmdFeedback starts the feedback flow: rating, optional NPS, optional comment.
+func (t *turn) cmdFeedback(string) error {
+	t.begin(flowFeedback)
+	t.add(t.feedbackAsk())
+	return nil
+}
+
+// feedbackAsk asks the feedback flow's current question.
+func (t *turn) feedbackAsk() Reply {
+	switch t.sess.State {
+	case fbNPS:
+		var bs []Button
+		for i := 0; i <= 10; i++ {
+			s := strconv.Itoa(i)
+			bs = append(bs, Button{Label: s, Payload: "nps:" + s})
+		}
+		bs = append(bs, t.btn("core.btn.skip", "skip"))
+		return t.mk(t.text("core.feedback.ask_nps", nil), bs...)
+	case fbComment:
+		return t.mk(t.text("core.feedback.ask_comment", nil), t.btn("core.btn.skip", "skip"))
+	}
+	var bs []Button
+	for i := 1; i <= 5; i++ {
+		bs = append(bs, Button{Label: strings.Repeat("★", i), Payload: "rate:" + strconv.Itoa(i)})
+	}
+	return t.mk(t.text("core.feedback.ask_rating", nil), bs...)
+}
+
+// scale reads a number in [lo, hi] from a button payload with prefix or from
+// typed text ("4", "4점").
+func scale(in input, prefix string, lo, hi int) (int, bool) {
+	s := in.text
+	if in.payload != "" {
+		var ok bool
+		if s, ok = strings.CutPrefix(in.payload, prefix); !ok {
+			return 0, false
+		}
+	}
+	s = strings.TrimRightFunc(strings.TrimSpace(s), func(r rune) bool { return r < '0' || r > '9' })
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		return 0, false
+	}
+	return n, true
+}
+
+// feedbackStep reads the answer to the feedback flow's current question.
+func (t *turn) feedbackStep(in input) error {
+	d := t.sess.Draft
+	skip := t.isButton(in, "skip", "core.btn.skip")
+	switch t.sess.State {
+	case fbRating:
+		n, ok := scale(in, "rate:", 1, 5)
+		if !ok {
+			return t.feedbackReask("core.feedback.bad_rating")
+		}
+		d[dRating] = strconv.Itoa(n)
+		return t.feedbackNext("rated")
+	case fbNPS:
+		if !skip {
+			n, ok := scale(in, "nps:", 0, 10)
+			if !ok {
+				return t.feedbackReask("core.feedback.bad_nps")
+			}
+			d[dNPS] = strconv.Itoa(n)
+		}
+		return t.feedbackNext("scored")
+	case fbComment:
+		comment := ""
+		if !skip {
+			if in.text == "" {
+				return t.feedbackReask("core.feedback.bad_comment")
+			}
+			comment = in.text
+			if len(comment) > maxComment {
+				comment = strings.ToValidUTF8(comment[:maxComment], "")
+			}
+		}
+		if err := t.fire("commented"); err != nil {
+			return err
+		}
+		return t.saveFeedback(comment)
+	}
+	return fmt.Errorf("dialog: feedback flow: unknown state %q", t.sess.State)
+}
+
+func (t *turn) feedbackNext(event string) error {
+	if err := t.fire(event); err != nil {
+		return err
+	}
+	t.add(t.feedbackAsk())
+	return nil
+}
+
+func (t *turn) feedbackReask(why string) error {
+	r := t.feedbackAsk()
+	r.Text = t.text(why, nil) + "\n" + r.Text
+	t.add(r)
+	return nil
+}
+
+// saveFeedback stores the feedback, thanks the customer and alerts the staff
+// channel about a low rating.
+func (t *turn) saveFeedback(comment string) error {
+	d := t.sess.Draft
+	f := ledger.Feedback{At: t.now, NPS: ledger.NoNPS, Comment: comment}
+	f.Rating, _ = strconv.Atoi(d[dRating])
+	if d[dNPS] != "" {
+		f.NPS, _ = strconv.Atoi(d[dNPS])
+	}
+	c, linked, err := t.linkedCustomer()
+	if err != nil {
+		return err
+	}
+	if linked {
+		f.CustomerID = c.ID
+	}
+	t.end()
+	if err := t.tx.AddFeedback(&f); err != nil {
+		return fmt.Errorf("dialog: add feedback: %w", err)
+	}
+	t.say("core.feedback.thanks", nil)
+	if f.Rating > LowRating {
+		return nil
+	}
+	// The alert is read by staff: it is in the shop's language.
+	lang := t.e.lang
+	who := t.e.cat.Text(lang, "core.feedback.anonymous", nil)
+	if linked {
+		who = t.e.cat.Text(lang, "core.feedback.who", map[string]any{"Name": c.Name, "Masked": maskPhone(c.Phone)})
+	}
+	if comment == "" {
+		comment = t.e.cat.Text(lang, "core.feedback.no_comment", nil)
+	}
+	t.add(Reply{
+		To:   ToStaffChannel,
+		Lang: lang,
+		Text: t.e.cat.Text(lang, "core.feedback.alert", map[string]any{
+			"Stars": stars(f.Rating), "Rating": f.Rating, "Who": who, "Comment": comment,
+		}),
+		Buttons: []Button{{Label: t.e.cat.Text(lang, "core.btn.answer", nil), Payload: "answer:" + f.ID}},
+	})
+	return nil
+}
+
+// answerFeedback: a staff member takes a low rating on ("answer:<id>").
+func (t *turn) answerFeedback(id string) error {
+	f, err := t.tx.Feedback(id)
+	if errors.Is(err, ledger.ErrNotFound) {
+		t.say("core.button.stale", nil)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("dialog: read feedback: %w", err)
+	}
+	if f.AnsweredBy != "" {
+		t.say("core.answer.already", map[string]any{"By": f.AnsweredBy})
+		return nil
+	}
+	if err := t.tx.AnswerFeedback(id, t.actor.ID(), t.now); err != nil {
+		return fmt.Errorf("dialog: answer feedback: %w", err)
+	}
+	if f.CustomerID != "" {
+		if err := t.audit("answer", f.CustomerID, id); err != nil {
+			return err
+		}
+	}
+	t.say("core.answer.taken", map[string]any{"Name": t.staffName()})
+	return nil
+}

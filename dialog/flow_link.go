@@ -1,0 +1,271 @@
+package dialog
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// ConsentPurpose is what a customer agrees to when they press agree.
+const ConsentPurpose = "loyalty+feedback"
+
+// Draft keys of the consent flow: a code or phone that came before the
+// answer, used once the customer agrees.
+const (
+	dCode       = "code"
+	dSharePhone = "phone"
+)
+
+// cmdLink: /link <customer> makes a one-time code staff hand to the customer.
+func (t *turn) cmdLink(args string) error {
+	if args == "" {
+		t.say("core.link.usage", nil)
+		return nil
+	}
+	return t.withCustomer("link", args)
+}
+
+func (t *turn) actLink(c ledger.Customer, _ string) error {
+	code := t.e.newCode()
+	if err := t.tx.PutLinkCode(code, c.ID, t.now.Add(LinkCodeTTL)); err != nil {
+		return fmt.Errorf("dialog: put link code: %w", err)
+	}
+	if err := t.audit("link", c.ID, "code"); err != nil {
+		return err
+	}
+	t.say("core.link.code", map[string]any{"Name": c.Name, "Code": code, "Hours": int(LinkCodeTTL.Hours())})
+	return nil
+}
+
+// isCode reports a one-time link code: exactly 6 digits.
+func isCode(s string) bool {
+	if len(s) != 6 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// cmdStart: /start [code], the first thing a customer sends (a deep link
+// from a QR code carries the code). Consent comes before anything is linked.
+func (t *turn) cmdStart(args string) error {
+	code, _ := firstField(args)
+	p, err := t.tx.Profile(t.pid)
+	if err != nil {
+		return fmt.Errorf("dialog: read profile: %w", err)
+	}
+	if !p.Consent.Given {
+		return t.askConsent(code, "")
+	}
+	if code != "" {
+		return t.linkWithCode(p, code)
+	}
+	if c, ok, err := t.linkedCustomer(); err != nil {
+		return err
+	} else if ok {
+		return t.welcome(c, "core.start.welcome_back")
+	}
+	t.say("core.start.ask_code", nil)
+	return nil
+}
+
+// askConsent starts the consent flow, keeping a code or phone given before
+// the answer.
+func (t *turn) askConsent(code, phone string) error {
+	t.begin(flowConsent)
+	if code != "" {
+		t.sess.Draft[dCode] = code
+	}
+	if phone != "" {
+		t.sess.Draft[dSharePhone] = phone
+	}
+	t.add(t.consentQuestion(""))
+	return nil
+}
+
+// consentQuestion explains what is kept, why and for how long, with the
+// agree and decline buttons; why is an optional lead line.
+func (t *turn) consentQuestion(why string) Reply {
+	text := t.text("core.consent.ask", map[string]any{"Years": 2})
+	if why != "" {
+		text = t.text(why, nil) + "\n" + text
+	}
+	return t.mk(text, t.btn("core.btn.agree", "yes"), t.btn("core.btn.decline", "no"))
+}
+
+// consentStep reads the answer to the consent question.
+func (t *turn) consentStep(in input) error {
+	d := t.sess.Draft
+	switch {
+	case t.isButton(in, "yes", "core.btn.agree"):
+		if err := t.fire("agree"); err != nil {
+			return err
+		}
+		p, err := t.tx.Profile(t.pid)
+		if err != nil {
+			return fmt.Errorf("dialog: read profile: %w", err)
+		}
+		p.ID = t.pid
+		p.Consent = ledger.Consent{Given: true, At: t.now, Purpose: ConsentPurpose}
+		if err := t.tx.PutProfile(p); err != nil {
+			return fmt.Errorf("dialog: save consent: %w", err)
+		}
+		code, phone := d[dCode], d[dSharePhone]
+		t.end()
+		t.say("core.consent.thanks", nil)
+		switch {
+		case code != "":
+			return t.linkWithCode(p, code)
+		case phone != "":
+			return t.linkWithPhone(p, phone)
+		}
+		if _, ok, err := t.linkedCustomer(); err != nil || ok {
+			return err
+		}
+		t.say("core.start.ask_code", nil)
+		return nil
+	case t.isButton(in, "no", "core.btn.decline"):
+		if err := t.fire("decline"); err != nil {
+			return err
+		}
+		p, err := t.tx.Profile(t.pid)
+		if err != nil {
+			return fmt.Errorf("dialog: read profile: %w", err)
+		}
+		p.ID = t.pid
+		p.Consent = ledger.Consent{Declined: true, At: t.now}
+		if err := t.tx.PutProfile(p); err != nil {
+			return fmt.Errorf("dialog: save consent: %w", err)
+		}
+		t.end()
+		t.say("core.consent.declined", nil)
+		return nil
+	}
+	if isCode(in.text) {
+		// Kept for when they agree.
+		d[dCode] = in.text
+	}
+	t.add(t.consentQuestion("core.consent.reask"))
+	return nil
+}
+
+// linkWithCode links the sender to the customer a one-time code names.
+func (t *turn) linkWithCode(p ledger.Profile, code string) error {
+	if !p.Consent.Given {
+		return refuse("core.err.no_consent", nil)
+	}
+	if c, ok, err := t.linkedCustomer(); err != nil {
+		return err
+	} else if ok {
+		t.say("core.link.already", map[string]any{"Name": c.Name})
+		return nil
+	}
+	cid, err := t.tx.UseLinkCode(strings.TrimSpace(code), t.now)
+	if errors.Is(err, ledger.ErrInvalidCode) {
+		// Said, not returned: a consent given in this same message stays.
+		t.say("core.err.invalid_code", nil)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("dialog: use link code: %w", err)
+	}
+	return t.link(p, cid)
+}
+
+// linkWithPhone links the sender to the customer registered with the phone
+// their platform vouches for.
+func (t *turn) linkWithPhone(p ledger.Profile, phone string) error {
+	if c, ok, err := t.linkedCustomer(); err != nil {
+		return err
+	} else if ok {
+		t.say("core.link.already", map[string]any{"Name": c.Name})
+		return nil
+	}
+	c, err := t.tx.CustomerByPhone(phone)
+	if errors.Is(err, ledger.ErrCustomerNotFound) || (err == nil && c.Erased) {
+		t.say("core.link.phone_unknown", nil)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("dialog: find customer by phone: %w", err)
+	}
+	return t.link(p, c.ID)
+}
+
+// link records the link (with the consent the customer gave) and welcomes them.
+func (t *turn) link(p ledger.Profile, customerID string) error {
+	if err := t.tx.LinkCustomer(customerID, t.pid, p.Consent); err != nil {
+		return fmt.Errorf("dialog: link customer: %w", err)
+	}
+	c, err := t.tx.Customer(customerID)
+	if err != nil {
+		return fmt.Errorf("dialog: read linked customer: %w", err)
+	}
+	if c.Lang == "" && p.Lang != "" {
+		c.Lang = p.Lang
+		if err := t.tx.PutCustomer(c); err != nil {
+			return fmt.Errorf("dialog: save customer language: %w", err)
+		}
+	}
+	return t.welcome(c, "core.link.welcome")
+}
+
+// welcome greets a linked customer with their balance and shows the menu.
+func (t *turn) welcome(c ledger.Customer, id string) error {
+	bal, err := t.tx.Balance(c.ID)
+	if err != nil {
+		return fmt.Errorf("dialog: read balance: %w", err)
+	}
+	r := t.mk(t.text(id, t.customerData(c, bal)))
+	r.Menu = true
+	t.add(r)
+	return nil
+}
+
+// onSharedPhone links a customer by the contact they shared.
+func (t *turn) onSharedPhone(phone string) error {
+	digits, ok := ledger.NormalizePhone(phone)
+	if !ok {
+		t.say("core.link.phone_unknown", nil)
+		return nil
+	}
+	p, err := t.tx.Profile(t.pid)
+	if err != nil {
+		return fmt.Errorf("dialog: read profile: %w", err)
+	}
+	switch {
+	case p.Consent.Given:
+		return t.linkWithPhone(p, digits)
+	case p.Consent.Declined:
+		t.say("core.link.declined", nil)
+		return nil
+	}
+	return t.askConsent("", digits)
+}
+
+// onCustomerText answers a customer's line outside any flow: a bare code
+// links, anything else gets the short help.
+func (t *turn) onCustomerText(text string) error {
+	if !isCode(text) {
+		t.say("core.help.short_customer", nil)
+		return nil
+	}
+	p, err := t.tx.Profile(t.pid)
+	if err != nil {
+		return fmt.Errorf("dialog: read profile: %w", err)
+	}
+	switch {
+	case p.Consent.Given:
+		return t.linkWithCode(p, text)
+	case p.Consent.Declined:
+		t.say("core.link.declined", nil)
+		return nil
+	}
+	return t.askConsent(text, "")
+}

@@ -1,0 +1,459 @@
+package dialog
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// maxNameLen bounds a new customer's name typed in the note flow.
+const maxNameLen = 40
+
+// Draft keys of the note flow.
+const (
+	dCustomer = "cid"      // an existing customer's id
+	dPhone    = "phone"    // a new customer's phone
+	dName     = "name"     // the customer's name (new or existing)
+	dText     = "text"     // the note without its #tags
+	dTags     = "tags"     // tags, comma separated
+	dAmount   = "amount"   // purchase in won
+	dFollowUp = "followup" // YYYY-MM-DD
+	dQuick    = "quick"    // "1": a one-liner waiting only for a new customer's name
+)
+
+// cmdNote: /note alone starts the guided flow (or opens the form on
+// clients that can show one); /note <customer> <text> saves at once.
+func (t *turn) cmdNote(args string) error {
+	if args == "" {
+		if t.m.CanForm {
+			t.add(t.noteForm())
+			return nil
+		}
+		t.begin(flowNote)
+		t.add(t.noteAsk())
+		return nil
+	}
+	return t.withCustomer("note", args)
+}
+
+// actNote is the one-liner once the customer is known; without text it
+// continues as the guided flow from the text step.
+func (t *turn) actNote(c ledger.Customer, rest string) error {
+	if strings.TrimSpace(rest) == "" {
+		t.begin(flowNote)
+		t.sess.Draft[dCustomer] = c.ID
+		t.sess.Draft[dName] = c.Name
+		if err := t.fire("ask_text"); err != nil {
+			return err
+		}
+		t.add(t.noteAsk())
+		return nil
+	}
+	text, tags := splitTags(rest)
+	n := ledger.Note{CustomerID: c.ID, Text: strings.TrimSpace(text), Tags: tags}
+	if n.Text == "" {
+		n.Text = strings.TrimSpace(rest)
+	}
+	r, err := t.saveNote(n, nil)
+	if err != nil {
+		return err
+	}
+	t.add(r)
+	return nil
+}
+
+// noteNewCustomer answers a one-liner naming an unregistered phone: it
+// offers to register them and asks their name, keeping the text.
+func (t *turn) noteNewCustomer(phone, rest string) error {
+	t.begin(flowNote)
+	d := t.sess.Draft
+	d[dPhone] = phone
+	text, tags := splitTags(rest)
+	d[dText] = strings.TrimSpace(text)
+	if d[dText] == "" {
+		d[dText] = strings.TrimSpace(rest)
+	}
+	d[dTags] = strings.Join(tags, ",")
+	d[dQuick] = "1"
+	if err := t.fire("ask_name"); err != nil {
+		return err
+	}
+	t.add(t.noteAsk())
+	return nil
+}
+
+// noteAsk asks the question of the note flow's current state.
+func (t *turn) noteAsk() Reply {
+	d := t.sess.Draft
+	skip := t.btn("core.btn.skip", "skip")
+	cancel := t.btn("core.btn.cancel", "cancel")
+	switch t.sess.State {
+	case noteName:
+		return t.mk(t.text("core.note.ask_name", map[string]any{"Phone": formatPhone(d[dPhone])}), cancel)
+	case noteText:
+		return t.mk(t.text("core.note.ask_text", map[string]any{"Name": d[dName]}), cancel)
+	case noteAmount:
+		return t.mk(t.text("core.note.ask_amount", nil), skip, cancel)
+	case noteTags:
+		return t.mk(t.text("core.note.ask_tags", nil), skip, cancel)
+	case noteFollowUp:
+		return t.mk(t.text("core.note.ask_followup", nil), skip, cancel)
+	case noteConfirm:
+		return t.mk(t.noteSummary(), t.btn("core.btn.save", "yes"), t.btn("core.btn.cancel", "no"))
+	}
+	return t.mk(t.text("core.note.ask_customer", nil), cancel)
+}
+
+// noteSummary shows the draft before it is saved.
+func (t *turn) noteSummary() string {
+	d := t.sess.Draft
+	none := t.text("core.note.none", nil)
+	data := map[string]any{"Name": d[dName], "Text": d[dText], "Amount": none, "Tags": none, "FollowUp": none}
+	if d[dAmount] != "" {
+		a, _ := strconv.ParseInt(d[dAmount], 10, 64)
+		data["Amount"] = t.won(a)
+	}
+	if d[dTags] != "" {
+		data["Tags"] = "#" + strings.ReplaceAll(d[dTags], ",", " #")
+	}
+	if d[dFollowUp] != "" {
+		data["FollowUp"] = d[dFollowUp]
+	}
+	return t.text("core.note.confirm", data)
+}
+
+// noteReask repeats the current question after saying what was wrong.
+func (t *turn) noteReask(why string) {
+	r := t.noteAsk()
+	r.Text = t.text(why, nil) + "\n" + r.Text
+	t.add(r)
+}
+
+// noteStep reads the answer to the note flow's current question.
+func (t *turn) noteStep(in input) error {
+	d := t.sess.Draft
+	skip := t.isButton(in, "skip", "core.btn.skip")
+	switch t.sess.State {
+	case noteCustomer:
+		return t.noteCustomerStep(in)
+	case noteName:
+		name := strings.Join(strings.Fields(in.text), " ")
+		if name == "" || utf8.RuneCountInString(name) > maxNameLen || in.payload != "" {
+			t.noteReask("core.note.bad_name")
+			return nil
+		}
+		d[dName] = name
+		if d[dQuick] == "1" {
+			if err := t.fire("save"); err != nil {
+				return err
+			}
+			return t.noteSaveDraft()
+		}
+		return t.noteNext("ask_text")
+	case noteText:
+		if in.text == "" {
+			t.noteReask("core.note.bad_text")
+			return nil
+		}
+		text, tags := splitTags(in.text)
+		d[dText] = strings.TrimSpace(text)
+		if d[dText] == "" {
+			d[dText] = in.text
+		}
+		d[dTags] = strings.Join(tags, ",")
+		return t.noteNext("ask_amount")
+	case noteAmount:
+		if !skip {
+			a, ok := parseAmount(in.text)
+			if !ok || a <= 0 {
+				t.noteReask("core.note.bad_amount")
+				return nil
+			}
+			d[dAmount] = strconv.FormatInt(a, 10)
+		}
+		return t.noteNext("ask_tags")
+	case noteTags:
+		if !skip {
+			tags := parseTagList(in.text)
+			if len(tags) == 0 {
+				t.noteReask("core.note.bad_tags")
+				return nil
+			}
+			d[dTags] = strings.Join(mergeTags(splitList(d[dTags]), tags), ",")
+		}
+		return t.noteNext("ask_followup")
+	case noteFollowUp:
+		if !skip {
+			day, ok := parseDate(in.text, t.now, t.e.loc)
+			if !ok {
+				t.noteReask("core.note.bad_date")
+				return nil
+			}
+			d[dFollowUp] = day.In(t.e.loc).Format(time.DateOnly)
+		}
+		return t.noteNext("ask_confirm")
+	case noteConfirm:
+		switch {
+		case t.isButton(in, "yes", "core.btn.save"):
+			if err := t.fire("save"); err != nil {
+				return err
+			}
+			return t.noteSaveDraft()
+		case t.isButton(in, "no", "core.btn.cancel"):
+			return t.cancel()
+		}
+		t.noteReask("core.note.bad_confirm")
+		return nil
+	}
+	return fmt.Errorf("dialog: note flow: unknown state %q", t.sess.State)
+}
+
+// noteNext moves the flow by event and asks the next question.
+func (t *turn) noteNext(event string) error {
+	if err := t.fire(event); err != nil {
+		return err
+	}
+	t.add(t.noteAsk())
+	return nil
+}
+
+// noteCustomerStep reads who the note is about: a pick button, a phone
+// (an unknown one leads to registering them) or a name.
+func (t *turn) noteCustomerStep(in input) error {
+	d := t.sess.Draft
+	var cs []ledger.Customer
+	if id, ok := strings.CutPrefix(in.payload, "pick:"); ok {
+		c, err := t.tx.Customer(id)
+		if err == nil && !c.Erased {
+			cs = []ledger.Customer{c}
+		}
+	} else if in.text != "" {
+		found, phone, err := t.lookup(in.text)
+		if err != nil {
+			return err
+		}
+		if len(found) == 0 && phone != "" {
+			d[dPhone] = phone
+			return t.noteNext("ask_name")
+		}
+		cs = found
+	}
+	switch len(cs) {
+	case 0:
+		if in.text != "" && looksLikePhone(in.text) {
+			t.noteReask("core.note.bad_phone")
+		} else {
+			t.noteReask("core.note.no_customer")
+		}
+		return nil
+	case 1:
+		d[dCustomer] = cs[0].ID
+		d[dName] = cs[0].Name
+		return t.noteNext("ask_text")
+	}
+	t.add(t.pickReply("core.pick.ask", map[string]any{"Query": in.text}, cs))
+	return nil
+}
+
+// noteSaveDraft saves the guided flow's note, registering a new customer
+// first when the phone was unknown.
+func (t *turn) noteSaveDraft() error {
+	d := t.sess.Draft
+	n := ledger.Note{CustomerID: d[dCustomer], Text: d[dText], Tags: splitList(d[dTags])}
+	if d[dAmount] != "" {
+		n.Amount, _ = strconv.ParseInt(d[dAmount], 10, 64)
+	}
+	if d[dFollowUp] != "" {
+		fu, err := time.ParseInLocation(time.DateOnly, d[dFollowUp], t.e.loc)
+		if err != nil {
+			return fmt.Errorf("dialog: note draft follow-up: %w", err)
+		}
+		n.FollowUp = fu
+	}
+	var newc *ledger.Customer
+	if n.CustomerID == "" {
+		newc = &ledger.Customer{Name: d[dName], Phone: d[dPhone]}
+	}
+	t.end()
+	r, err := t.saveNote(n, newc)
+	if err != nil {
+		return err
+	}
+	t.add(r)
+	return nil
+}
+
+// saveNote stores n (registering newc first when given), audits it and
+// returns the confirmation with a short customer card.
+func (t *turn) saveNote(n ledger.Note, newc *ledger.Customer) (Reply, error) {
+	if newc != nil {
+		newc.CreatedAt = t.now
+		if err := t.tx.CreateCustomer(newc); err != nil {
+			return Reply{}, fmt.Errorf("dialog: create customer: %w", err)
+		}
+		if err := t.audit("create", newc.ID, ""); err != nil {
+			return Reply{}, err
+		}
+		n.CustomerID = newc.ID
+	}
+	n.StaffID = t.actor.ID()
+	n.StaffName = t.staffName()
+	n.At = t.now
+	if err := t.tx.AddNote(&n); err != nil {
+		return Reply{}, fmt.Errorf("dialog: add note: %w", err)
+	}
+	if err := t.audit("note", n.CustomerID, n.ID); err != nil {
+		return Reply{}, err
+	}
+	card, err := t.shortCard(n.CustomerID)
+	if err != nil {
+		return Reply{}, err
+	}
+	id := "core.note.saved"
+	data := map[string]any{"Card": card, "Date": ""}
+	if !n.FollowUp.IsZero() {
+		id = "core.note.saved_followup"
+		data["Date"] = t.day(n.FollowUp)
+	}
+	return t.mk(t.text(id, data)), nil
+}
+
+// splitList reads a comma-separated draft value.
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// mergeTags appends the tags of b not already in a.
+func mergeTags(a, b []string) []string {
+	out := append([]string(nil), a...)
+	for _, x := range b {
+		if !containsFold(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// looksLikePhone reports input that was meant as a phone number: digits
+// and separators only, with enough digits.
+func looksLikePhone(s string) bool {
+	n := 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			n++
+		case r == '-' || r == '+' || r == ' ' || r == '(' || r == ')' || r == '.':
+		default:
+			return false
+		}
+	}
+	return n >= 5
+}
+
+// noteForm is the note as one form, for clients that can show it.
+func (t *turn) noteForm() Reply {
+	f := &Form{
+		ID:     "note",
+		Title:  t.text("core.form.title", nil),
+		Submit: t.text("core.form.submit", nil),
+		Fields: []Field{
+			{Name: "customer", Label: t.text("core.form.customer", nil), Hint: t.text("core.form.customer_hint", nil)},
+			{Name: "text", Label: t.text("core.form.text", nil), Hint: t.text("core.form.text_hint", nil), Multiline: true},
+			{Name: "amount", Label: t.text("core.form.amount", nil), Hint: t.text("core.form.amount_hint", nil), Optional: true},
+			{Name: "tags", Label: t.text("core.form.tags", nil), Hint: t.text("core.form.tags_hint", nil), Optional: true},
+			{Name: "followup", Label: t.text("core.form.followup", nil), Hint: t.text("core.form.followup_hint", nil), Optional: true},
+		},
+	}
+	r := t.mk(t.text("core.form.opening", nil))
+	r.Form = f
+	r.Private = true
+	return r
+}
+
+// onForm handles a submitted form: every field is checked and all errors
+// are returned at once, with nothing recorded; otherwise the note is saved.
+func (t *turn) onForm() error {
+	if !t.staffish() {
+		t.say("core.refused", nil)
+		return nil
+	}
+	if t.m.FormID != "note" {
+		t.say("core.button.stale", nil)
+		return nil
+	}
+	f := t.m.Form
+	errs := map[string]string{}
+	var n ledger.Note
+
+	q := strings.TrimSpace(f["customer"])
+	switch {
+	case q == "":
+		errs["customer"] = t.text("core.form.err.customer_required", nil)
+	default:
+		cs, phone, err := t.lookup(q)
+		if err != nil {
+			return err
+		}
+		switch {
+		case len(cs) == 1:
+			n.CustomerID = cs[0].ID
+		case len(cs) > 1:
+			errs["customer"] = t.text("core.form.err.customer_ambiguous", map[string]any{"Count": len(cs)})
+		case phone != "":
+			errs["customer"] = t.text("core.form.err.phone_unknown", map[string]any{"Phone": formatPhone(phone)})
+		case looksLikePhone(q):
+			errs["customer"] = t.text("core.form.err.phone_invalid", nil)
+		default:
+			errs["customer"] = t.text("core.form.err.customer_unknown", map[string]any{"Query": q})
+		}
+	}
+	if raw := strings.TrimSpace(f["text"]); raw == "" {
+		errs["text"] = t.text("core.form.err.text_required", nil)
+	} else {
+		text, tags := splitTags(raw)
+		n.Text, n.Tags = strings.TrimSpace(text), tags
+		if n.Text == "" {
+			n.Text = raw
+		}
+	}
+	if s := strings.TrimSpace(f["amount"]); s != "" {
+		a, ok := parseAmount(s)
+		if !ok || a <= 0 {
+			errs["amount"] = t.text("core.form.err.amount", nil)
+		} else {
+			n.Amount = a
+		}
+	}
+	if s := strings.TrimSpace(f["tags"]); s != "" {
+		n.Tags = mergeTags(n.Tags, parseTagList(s))
+	}
+	if s := strings.TrimSpace(f["followup"]); s != "" {
+		day, ok := parseDate(s, t.now, t.e.loc)
+		if !ok {
+			errs["followup"] = t.text("core.form.err.date", nil)
+		} else {
+			n.FollowUp = day
+		}
+	}
+	if len(errs) > 0 {
+		r := t.mk(t.text("core.form.invalid", nil))
+		r.FormErrors = errs
+		r.Private = true
+		t.add(r)
+		return nil
+	}
+	r, err := t.saveNote(n, nil)
+	if err != nil {
+		return err
+	}
+	r.Private = true
+	t.add(r)
+	return nil
+}

@@ -1,0 +1,229 @@
+package dialog
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// followUpWindow is how far back /followups looks for overdue ones.
+const followUpWindow = 30 * 24 * time.Hour
+
+// maxFollowUps bounds the follow-ups listed (and their buttons) at once.
+const maxFollowUps = 15
+
+// cmdStaff: /staff lists who has a role; /staff add <user> [manager] and
+// /staff remove <user> change ledger grants (configured ones are fixed).
+func (t *turn) cmdStaff(args string) error {
+	sub, rest := firstField(args)
+	switch strings.ToLower(sub) {
+	case "", "list", "목록":
+		return t.listStaff()
+	case "add", "추가":
+		user, role := firstField(rest)
+		id, ok := t.userRef(user)
+		if !ok {
+			t.say("core.staff.usage", nil)
+			return nil
+		}
+		r := ledger.RoleStaff
+		switch strings.ToLower(role) {
+		case "":
+		case "manager", "매니저", "관리자":
+			r = ledger.RoleManager
+		default:
+			t.say("core.staff.usage", nil)
+			return nil
+		}
+		if t.e.managers[id] || t.e.staff[id] {
+			t.say("core.staff.configured", map[string]any{"User": id})
+			return nil
+		}
+		m := ledger.StaffMember{ID: id, Role: r, GrantedBy: t.actor.ID(), At: t.now}
+		if err := t.tx.PutStaff(m); err != nil {
+			return fmt.Errorf("dialog: grant staff: %w", err)
+		}
+		t.say("core.staff.added", map[string]any{"User": id, "Role": t.text(roleID(r), nil)})
+		return nil
+	case "remove", "rm", "delete", "삭제":
+		user, _ := firstField(rest)
+		id, ok := t.userRef(user)
+		if !ok {
+			t.say("core.staff.usage", nil)
+			return nil
+		}
+		if t.e.managers[id] || t.e.staff[id] {
+			t.say("core.staff.configured", map[string]any{"User": id})
+			return nil
+		}
+		if _, ok, err := t.tx.Staff(id); err != nil {
+			return fmt.Errorf("dialog: read staff: %w", err)
+		} else if !ok {
+			t.say("core.staff.not_found", map[string]any{"User": id})
+			return nil
+		}
+		if err := t.tx.RemoveStaff(id); err != nil {
+			return fmt.Errorf("dialog: revoke staff: %w", err)
+		}
+		t.say("core.staff.removed", map[string]any{"User": id})
+		return nil
+	}
+	t.say("core.staff.usage", nil)
+	return nil
+}
+
+// userRef reads a user named in a command: a Slack mention (<@U123>,
+// <@U123|name>), @U123, a plain id, or an already qualified "slack:U123".
+// Unqualified ids are taken to be on the sender's platform.
+func (t *turn) userRef(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "<@") && strings.HasSuffix(s, ">") {
+		s = strings.TrimSuffix(strings.TrimPrefix(s, "<@"), ">")
+		s, _, _ = strings.Cut(s, "|")
+	}
+	s = strings.TrimPrefix(s, "@")
+	if s == "" || strings.ContainsAny(s, " \t<>|@") {
+		return "", false
+	}
+	if strings.Contains(s, ":") {
+		ch, id, _ := strings.Cut(s, ":")
+		if ch == "" || id == "" {
+			return "", false
+		}
+		return s, true
+	}
+	return t.m.Channel + ":" + s, true
+}
+
+// roleID is the catalog id naming a role.
+func roleID(r ledger.Role) string {
+	if r == ledger.RoleManager {
+		return "core.role.manager"
+	}
+	return "core.role.staff"
+}
+
+func (t *turn) listStaff() error {
+	var lines []string
+	add := func(id string, r ledger.Role, src string) {
+		lines = append(lines, t.text(src, map[string]any{"User": id, "Role": t.text(roleID(r), nil)}))
+	}
+	for _, id := range sortedKeys(t.e.managers) {
+		add(id, ledger.RoleManager, "core.staff.line_config")
+	}
+	for _, id := range sortedKeys(t.e.staff) {
+		add(id, ledger.RoleStaff, "core.staff.line_config")
+	}
+	ms, err := t.tx.ListStaff()
+	if err != nil {
+		return fmt.Errorf("dialog: list staff: %w", err)
+	}
+	for _, m := range ms {
+		add(m.ID, m.Role, "core.staff.line")
+	}
+	if len(lines) == 0 {
+		lines = []string{t.text("core.staff.none", nil)}
+	}
+	t.add(t.mkSections(t.text("core.staff.head", map[string]any{"Count": len(lines)}), []Section{{Lines: lines}}))
+	return nil
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// today returns midnight of now in the shop's time zone.
+func (t *turn) today() time.Time {
+	y, m, d := t.now.In(t.e.loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, t.e.loc)
+}
+
+// cmdFollowUps lists follow-ups due today or overdue (up to 30 days), not
+// done: a staff member's own, every one for managers, with a done button each.
+func (t *turn) cmdFollowUps(string) error {
+	today := t.today()
+	from, to := today.Add(-followUpWindow), today.AddDate(0, 0, 1)
+	var due []ledger.Note
+	err := t.tx.ScanFollowUps(from, to, func(n ledger.Note) error {
+		if !n.FollowUpDone && (t.role == ledger.RoleManager || n.StaffID == t.actor.ID()) {
+			due = append(due, n)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("dialog: scan follow-ups: %w", err)
+	}
+	if len(due) == 0 {
+		t.say("core.followups.none", nil)
+		return nil
+	}
+	total := len(due)
+	if len(due) > maxFollowUps {
+		due = due[:maxFollowUps]
+	}
+	names := map[string]ledger.Customer{}
+	var lines []string
+	var bs []Button
+	for _, n := range due {
+		c, ok := names[n.CustomerID]
+		if !ok {
+			got, err := t.tx.Customer(n.CustomerID)
+			if err != nil && !errors.Is(err, ledger.ErrCustomerNotFound) {
+				return fmt.Errorf("dialog: read customer: %w", err)
+			}
+			c = got
+			names[n.CustomerID] = c
+			if err := t.audit("read", n.CustomerID, "followups"); err != nil {
+				return err
+			}
+		}
+		d := map[string]any{"Date": t.day(n.FollowUp), "Name": c.Name, "Masked": maskPhone(c.Phone), "Text": n.Text}
+		id := "core.followups.line"
+		if n.FollowUp.Before(today) {
+			id = "core.followups.line_overdue"
+		}
+		lines = append(lines, t.text(id, d))
+		bs = append(bs, Button{Label: t.text("core.followups.button", d), Payload: "fu:" + n.ID})
+	}
+	r := t.mkSections(t.text("core.followups.head", map[string]any{"Count": total}), []Section{{Lines: lines}})
+	r.Buttons = bs
+	t.add(r)
+	return nil
+}
+
+// followUpDone marks a note's follow-up done ("fu:<noteID>").
+func (t *turn) followUpDone(id string) error {
+	n, err := t.tx.Note(id)
+	if errors.Is(err, ledger.ErrNotFound) {
+		t.say("core.button.stale", nil)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("dialog: read note: %w", err)
+	}
+	c, err := t.tx.Customer(n.CustomerID)
+	if err != nil && !errors.Is(err, ledger.ErrCustomerNotFound) {
+		return fmt.Errorf("dialog: read customer: %w", err)
+	}
+	if n.FollowUpDone {
+		t.say("core.followups.already", map[string]any{"Name": c.Name})
+		return nil
+	}
+	if err := t.tx.SetFollowUpDone(id); err != nil {
+		return fmt.Errorf("dialog: follow-up done: %w", err)
+	}
+	if err := t.audit("followup", n.CustomerID, id); err != nil {
+		return err
+	}
+	t.say("core.followups.done", map[string]any{"Name": c.Name})
+	return nil
+}

@@ -1,0 +1,126 @@
+package dialog
+
+import (
+	"errors"
+
+	"github.com/looplab/fsm"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// Flow names, stored in ledger.Session.Flow: renaming one strands the
+// sessions saved under the old name (they are dropped politely).
+const (
+	flowNote     = "note"
+	flowPick     = "pick"
+	flowConsent  = "consent"
+	flowFeedback = "feedback"
+	flowForget   = "forget"
+)
+
+// stateDone is the final state of every flow; reaching it ends the session.
+const stateDone = "done"
+
+// flowDef is one flow: the legal transitions of its state machine, who may
+// run it, and the code that reads input in each state. The machine only
+// guards transitions; the work happens in step, after fsm.Event returns,
+// so no callback can deadlock the machine or be silently misspelled.
+type flowDef struct {
+	initial string
+	events  fsm.Events
+	roles   []ledger.Role
+	step    func(t *turn, in input) error
+}
+
+// machine rebuilds the flow's state machine in state.
+func (d *flowDef) machine(state string) *fsm.FSM {
+	return fsm.NewFSM(state, d.events, nil)
+}
+
+// isNoTransition reports a self-transition, which looplab/fsm returns as an
+// error although the event was legal.
+func isNoTransition(err error) bool {
+	var nt fsm.NoTransitionError
+	return errors.As(err, &nt)
+}
+
+var (
+	staffRoles    = []ledger.Role{ledger.RoleStaff, ledger.RoleManager}
+	customerRoles = []ledger.Role{ledger.RoleCustomer}
+)
+
+// Note flow states.
+const (
+	noteCustomer = "customer"
+	noteName     = "name"
+	noteText     = "text"
+	noteAmount   = "amount"
+	noteTags     = "tags"
+	noteFollowUp = "followup"
+	noteConfirm  = "confirm"
+)
+
+// Feedback flow states.
+const (
+	fbRating  = "rating"
+	fbNPS     = "nps"
+	fbComment = "comment"
+)
+
+// flows holds every flow by name. It is filled once in init (the step
+// functions refer back to it) and never changed afterwards.
+var flows map[string]*flowDef
+
+func init() {
+	flows = map[string]*flowDef{
+		flowNote: {
+			initial: noteCustomer,
+			roles:   staffRoles,
+			events: fsm.Events{
+				{Name: "ask_name", Src: []string{noteCustomer}, Dst: noteName},
+				{Name: "ask_text", Src: []string{noteCustomer, noteName}, Dst: noteText},
+				// A one-liner with the text already given skips the text step.
+				{Name: "ask_amount", Src: []string{noteCustomer, noteName, noteText}, Dst: noteAmount},
+				{Name: "ask_tags", Src: []string{noteAmount}, Dst: noteTags},
+				{Name: "ask_followup", Src: []string{noteTags}, Dst: noteFollowUp},
+				{Name: "ask_confirm", Src: []string{noteFollowUp}, Dst: noteConfirm},
+				{Name: "save", Src: []string{noteConfirm, noteName}, Dst: stateDone},
+			},
+			step: (*turn).noteStep,
+		},
+		flowPick: {
+			initial: "choose",
+			roles:   staffRoles,
+			events:  fsm.Events{{Name: "picked", Src: []string{"choose"}, Dst: stateDone}},
+			step:    (*turn).pickStep,
+		},
+		flowConsent: {
+			initial: "ask",
+			roles:   customerRoles,
+			events: fsm.Events{
+				{Name: "agree", Src: []string{"ask"}, Dst: stateDone},
+				{Name: "decline", Src: []string{"ask"}, Dst: stateDone},
+			},
+			step: (*turn).consentStep,
+		},
+		flowFeedback: {
+			initial: fbRating,
+			roles:   customerRoles,
+			events: fsm.Events{
+				{Name: "rated", Src: []string{fbRating}, Dst: fbNPS},
+				{Name: "scored", Src: []string{fbNPS}, Dst: fbComment},
+				{Name: "commented", Src: []string{fbComment}, Dst: stateDone},
+			},
+			step: (*turn).feedbackStep,
+		},
+		flowForget: {
+			initial: "confirm",
+			roles:   customerRoles,
+			events: fsm.Events{
+				{Name: "erase", Src: []string{"confirm"}, Dst: stateDone},
+				{Name: "keep", Src: []string{"confirm"}, Dst: stateDone},
+			},
+			step: (*turn).forgetStep,
+		},
+	}
+}

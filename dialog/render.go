@@ -1,0 +1,268 @@
+package dialog
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// Tiers are derived from visits (at most one counted per day), the number a
+// shop owner thinks in: 일반 below TierRegularVisits, 단골 from it, VIP from
+// TierVIPVisits. They live here only; cards and /points read them.
+const (
+	TierRegularVisits = 5
+	TierVIPVisits     = 15
+)
+
+// tierID returns the catalog id of the tier a visit count earns.
+func tierID(visits int) string {
+	switch {
+	case visits >= TierVIPVisits:
+		return "core.tier.vip"
+	case visits >= TierRegularVisits:
+		return "core.tier.regular"
+	}
+	return "core.tier.new"
+}
+
+// maskPhone hides the middle of a phone number: 010-****-5678.
+func maskPhone(phone string) string {
+	d := digitsOf(phone)
+	switch {
+	case len(d) == 11:
+		return d[:3] + "-****-" + d[7:]
+	case len(d) == 10:
+		return d[:3] + "-***-" + d[6:]
+	case len(d) > 4:
+		return strings.Repeat("*", len(d)-4) + d[len(d)-4:]
+	}
+	return "****"
+}
+
+// formatPhone writes a domestic number with dashes: 010-1234-5678.
+func formatPhone(phone string) string {
+	d := digitsOf(phone)
+	switch {
+	case len(d) == 11:
+		return d[:3] + "-" + d[3:7] + "-" + d[7:]
+	case len(d) == 10 && strings.HasPrefix(d, "02"):
+		return d[:2] + "-" + d[2:6] + "-" + d[6:]
+	case len(d) == 10:
+		return d[:3] + "-" + d[3:6] + "-" + d[6:]
+	}
+	return d
+}
+
+func digitsOf(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// groupDigits writes n with thousands separators: 55,000.
+func groupDigits(n int64) string {
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// won formats an amount of money: 55,000원 in Korean, ₩55,000 in English.
+func (t *turn) won(n int64) string {
+	return t.text("core.fmt.won", map[string]any{"N": groupDigits(n)})
+}
+
+// pts formats a number of points: 1,200P.
+func (t *turn) pts(n int64) string {
+	return t.text("core.fmt.points", map[string]any{"N": groupDigits(n)})
+}
+
+// signedPts formats a points change with its sign: +2,750P, -1,000P.
+func (t *turn) signedPts(n int64) string {
+	s := t.pts(n)
+	if n > 0 {
+		s = "+" + s
+	}
+	return s
+}
+
+// day formats a date in the shop's time zone. ISO dates read the same in
+// both languages and sort.
+func (t *turn) day(at time.Time) string {
+	return at.In(t.e.loc).Format("2006-01-02")
+}
+
+// stars draws a 1–5 rating as ★★★☆☆.
+func stars(n int) string {
+	n = max(0, min(5, n))
+	return strings.Repeat("★", n) + strings.Repeat("☆", 5-n)
+}
+
+// staffName is how the sender is named to others.
+func (t *turn) staffName() string {
+	if t.m.UserName != "" {
+		return t.m.UserName
+	}
+	return t.m.UserID
+}
+
+// customerData is the template data naming a customer.
+func (t *turn) customerData(c ledger.Customer, balance int64) map[string]any {
+	return map[string]any{
+		"Name":   c.Name,
+		"Phone":  formatPhone(c.Phone),
+		"Masked": maskPhone(c.Phone),
+		"Tier":   t.text(tierID(c.Visits), nil),
+		"Visits": c.Visits,
+		"Points": t.pts(balance),
+	}
+}
+
+// shortCard is one line about a customer, shown after a change.
+func (t *turn) shortCard(customerID string) (string, error) {
+	c, err := t.tx.Customer(customerID)
+	if err != nil {
+		return "", fmt.Errorf("dialog: read customer: %w", err)
+	}
+	bal, err := t.tx.Balance(c.ID)
+	if err != nil {
+		return "", fmt.Errorf("dialog: read balance: %w", err)
+	}
+	return t.text("core.card.short", t.customerData(c, bal)), nil
+}
+
+// card is the full customer card staff see: who, tier, points, visits,
+// tags, preferences and remarks, the last notes and recent feedback.
+func (t *turn) card(c ledger.Customer) (Reply, error) {
+	bal, err := t.tx.Balance(c.ID)
+	if err != nil {
+		return Reply{}, fmt.Errorf("dialog: read balance: %w", err)
+	}
+	notes, err := t.tx.NotesOf(c.ID, 5)
+	if err != nil {
+		return Reply{}, fmt.Errorf("dialog: read notes: %w", err)
+	}
+	fbs, err := t.tx.FeedbackOf(c.ID, 3)
+	if err != nil {
+		return Reply{}, fmt.Errorf("dialog: read feedback: %w", err)
+	}
+	data := t.customerData(c, bal)
+	info := []string{
+		t.text("core.card.tier", data),
+		t.text("core.card.points", data),
+	}
+	if !c.LastVisit.IsZero() {
+		info = append(info, t.text("core.card.last_visit", map[string]any{"Date": t.day(c.LastVisit)}))
+	}
+	tags := append([]string(nil), c.Tags...)
+	for _, n := range notes {
+		for _, tg := range n.Tags {
+			if !containsFold(tags, tg) {
+				tags = append(tags, tg)
+			}
+		}
+	}
+	if len(tags) > 0 {
+		info = append(info, t.text("core.card.tags", map[string]any{"Tags": "#" + strings.Join(tags, " #")}))
+	}
+	if c.Preferences != "" {
+		info = append(info, t.text("core.card.preferences", map[string]any{"Text": c.Preferences}))
+	}
+	if c.Remarks != "" {
+		info = append(info, t.text("core.card.remarks", map[string]any{"Text": c.Remarks}))
+	}
+	if len(c.Links) > 0 {
+		info = append(info, t.text("core.card.linked", nil))
+	}
+	secs := []Section{{Title: t.text("core.card.info_title", nil), Lines: info}}
+
+	var nl []string
+	for _, n := range notes {
+		nl = append(nl, t.noteLine(n))
+	}
+	if len(nl) == 0 {
+		nl = []string{t.text("core.card.no_notes", nil)}
+	}
+	secs = append(secs, Section{Title: t.text("core.card.notes_title", nil), Lines: nl})
+
+	if len(fbs) > 0 {
+		var fl []string
+		for _, f := range fbs {
+			fl = append(fl, t.feedbackLine(f))
+		}
+		secs = append(secs, Section{Title: t.text("core.card.feedback_title", nil), Lines: fl})
+	}
+	return t.mkSections(t.text("core.card.head", data), secs), nil
+}
+
+// mkSections makes a structured reply: a headline and its sections.
+func (t *turn) mkSections(head string, secs []Section) Reply {
+	return Reply{Lang: t.lang, Text: head, Sections: secs}
+}
+
+func (t *turn) noteLine(n ledger.Note) string {
+	d := map[string]any{"Date": t.day(n.At), "Text": n.Text, "Staff": n.StaffName, "Amount": t.won(n.Amount)}
+	if n.StaffName == "" {
+		d["Staff"] = n.StaffID
+	}
+	if n.Amount > 0 {
+		return t.text("core.card.note_line_amount", d)
+	}
+	return t.text("core.card.note_line", d)
+}
+
+func (t *turn) feedbackLine(f ledger.Feedback) string {
+	d := map[string]any{"Date": t.day(f.At), "Stars": stars(f.Rating), "Comment": f.Comment}
+	if f.Comment == "" {
+		return t.text("core.card.feedback_line", d)
+	}
+	return t.text("core.card.feedback_line_comment", d)
+}
+
+func containsFold(xs []string, s string) bool {
+	for _, x := range xs {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// firstField splits off the first whitespace-separated word of s.
+func firstField(s string) (first, rest string) {
+	s = strings.TrimSpace(s)
+	i := strings.IndexAny(s, " \t\n\r")
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], strings.TrimSpace(s[i:])
+}
+
+// dropFields removes the first n whitespace-separated words of s, keeping
+// the rest as written (a note's line breaks survive).
+func dropFields(s string, n int) string {
+	s = strings.TrimSpace(s)
+	for range n {
+		_, s = firstField(s)
+	}
+	return s
+}
