@@ -356,7 +356,8 @@ func (tx *Tx) FindCustomers(query string, limit int) ([]Customer, error) {
 	return out, nil
 }
 
-// ForEachCustomer calls fn for every customer in id order.
+// ForEachCustomer calls fn for every customer in id order, erased ones
+// included (with Erased set).
 func (tx *Tx) ForEachCustomer(fn func(Customer) error) error {
 	c := tx.bucket(bucketCustomers).Cursor()
 	for k, _ := c.First(); k != nil; k, _ = c.Next() {

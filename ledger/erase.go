@@ -114,6 +114,9 @@ func (tx *Tx) EraseCustomer(id string, at time.Time) error {
 	if err := tx.putCustomer(k, &c); err != nil {
 		return fail(err)
 	}
+	if err := tx.bucket(bucketErased).Put(k, []byte{}); err != nil {
+		return fail(err)
+	}
 	// What is left to index (the creation time) keeps new-customer counts.
 	if err := tx.indexCustomer(k, &c, true); err != nil {
 		return fail(err)

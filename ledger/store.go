@@ -33,6 +33,7 @@ var (
 	bucketLinks        = []byte("cust_link")     // platform id -> custKey
 	bucketCreated      = []byte("cust_created")  // sortable nanos + custKey
 	bucketBirthdays    = []byte("cust_birthday") // "MMDD" + custKey
+	bucketErased       = []byte("cust_erased")   // custKey, so writers need not decode the customer
 	bucketVisits       = []byte("visits")        // custKey -> visits, first, last (varints)
 	bucketNotes        = []byte("notes")         // time key -> binary Note
 	bucketCustNotes    = []byte("cust_notes")    // custKey + time key
@@ -56,7 +57,7 @@ var (
 
 var allBuckets = [][]byte{
 	bucketMeta, bucketCustomers, bucketPhones, bucketPhoneLast4, bucketNames,
-	bucketLinks, bucketCreated, bucketBirthdays, bucketVisits, bucketNotes,
+	bucketLinks, bucketCreated, bucketBirthdays, bucketErased, bucketVisits, bucketNotes,
 	bucketCustNotes, bucketFollowUps, bucketPoints, bucketCustPoints,
 	bucketBalances, bucketFeedback, bucketCustFeedback, bucketEvents,
 	bucketEventTimes, bucketCursors, bucketPosted, bucketSessions,
