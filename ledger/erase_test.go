@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -110,8 +111,12 @@ func TestEraseCustomer(t *testing.T) {
 				t.Errorf("%q still in the file", secret)
 			}
 		}
-		if _, err := os.Stat(s.Path() + ".rewrite"); !errors.Is(err, os.ErrNotExist) {
-			t.Errorf("temporary file left: %v", err)
+		entries, err := os.ReadDir(filepath.Dir(s.Path()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != 1 || entries[0].Name() != filepath.Base(s.Path()) {
+			t.Errorf("files beside the ledger: %v", entries)
 		}
 	})
 	t.Run("CountsUnchanged", func(t *testing.T) {
@@ -200,6 +205,9 @@ func TestErasureRewriteResumesOnOpen(t *testing.T) {
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(path); !bytes.Contains(data, []byte(secret)) {
+		t.Fatal("name not in the free pages before reopening: the test proves nothing")
 	}
 	s2, err := Open(path, nil)
 	if err != nil {
