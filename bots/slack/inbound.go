@@ -322,10 +322,12 @@ func incomingText(s string) string {
 	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
 }
 
-// resolveUser fills the sender's language and display name from users.info,
-// cached; a failure leaves them as they are (the engine's default language).
+// resolveUser fills the sender's language (unless the message has one) and
+// display name from users.info, cached: the name staff see on notes is the
+// one they chose in Slack, not their handle. A failure leaves both as they
+// are (the engine's default language).
 func (b *Bot) resolveUser(ctx context.Context, m *dialog.Message) {
-	if m.UserID == "" || (m.Lang != "" && m.UserName != "") {
+	if m.UserID == "" {
 		return
 	}
 	u, ok := b.users.get(m.UserID)
