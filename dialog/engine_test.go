@@ -1,0 +1,405 @@
+package dialog
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/dangol/dangol/feedback"
+	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
+)
+
+func TestNewRequiresStoreAndCatalog(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	tests := []struct {
+		name string
+		cfg  Config
+	}{
+		{"ErrNoStore", Config{Catalog: h.cat}},
+		{"ErrNoCatalog", Config{Store: h.store}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := New(tt.cfg); err == nil {
+				t.Error("New accepted an incomplete config")
+			}
+		})
+	}
+	t.Run("Defaults", func(t *testing.T) {
+		e, err := New(Config{Store: h.store, Catalog: h.cat})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.rate != DefaultPointsRate || e.timeout != DefaultSessionTimeout || e.lang != "ko" || e.loc == nil || !e.trusted[ChannelConsole] {
+			t.Errorf("defaults not applied: %+v", e)
+		}
+		if c := e.newCode(); !isCode(c) {
+			t.Errorf("random code %q is not 6 digits", c)
+		}
+	})
+}
+
+// TestRestartMidNote closes the ledger and engine in the middle of a guided
+// note and continues with new ones: the flow resumes and the note lands once.
+func TestRestartMidNote(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	f := seed(h)
+	runSteps(t, h, []step{
+		{msg: staffMsg("/note")},
+		{msg: staffMsg("010-1234-5678"), want: []string{"김민지"}},
+		{msg: staffMsg("두피 케어 상담 #두피")},
+	})
+	h.reopen()
+	runSteps(t, h, []step{
+		{msg: staffMsg("33,000원"), ids: []string{"core.note.ask_tags"}},
+		{msg: press(staffMsg(""), "skip")},
+	})
+	h.reopen()
+	last := press(staffMsg(""), "skip")
+	runSteps(t, h, []step{
+		{msg: last, payloads: []string{"yes"}},
+		{msg: press(staffMsg(""), "yes"), want: []string{"김민지"}},
+	})
+	ns := h.notes(f.minji)
+	if len(ns) != 1 || ns[0].Text != "두피 케어 상담" || ns[0].Amount != 33000 {
+		t.Fatalf("notes after restarts = %+v", ns)
+	}
+	// The same confirmation delivered again after another restart changes nothing.
+	h.reopen()
+	dup := press(staffMsg(""), "yes")
+	dup.EventID = fmt.Sprintf("ev-%d", h.seq)
+	if rs := h.send(dup); len(rs) != 0 {
+		t.Errorf("re-delivered event answered %q", allText(rs))
+	}
+	if got := len(h.allNotes()); got != 1 {
+		t.Errorf("notes = %d, want 1", got)
+	}
+}
+
+// TestForgetLeavesNoPersonalData erases a linked customer through /forget
+// and checks the file on disk holds none of their personal data while the
+// week's numbers stay the same.
+func TestForgetLeavesNoPersonalData(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	seed(h)
+	steps := []step{
+		{msg: staffMsg("/note 010-1234-5678 비밀상담XYZ 두피 #두피")},
+		{msg: staffMsg("/points add 김민지 40000 영수증QRS")},
+	}
+	steps = append(steps, linkMinji(h)...)
+	steps = append(steps,
+		step{msg: custMsg("/feedback")},
+		step{msg: press(custMsg(""), "rate:2")},
+		step{msg: press(custMsg(""), "nps:6")},
+		step{msg: custMsg("코멘트QWE 불친절")},
+	)
+	runSteps(t, h, steps)
+
+	week := feedback.WeekOf(t0, seoul)
+	weekly := func() feedback.Figures {
+		s, err := feedback.Weekly(context.Background(), h.store, week, feedback.Options{Loc: seoul, Now: t0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.This
+	}
+	before := weekly()
+	if before.Notes != 1 || before.Feedback != 1 || before.PointsEarned != 2000 {
+		t.Fatalf("figures before erasure = %+v", before)
+	}
+	runSteps(t, h, []step{
+		{msg: custMsg("/forget"), payloads: []string{"yes", "no"}},
+		{msg: press(custMsg(""), "yes"), ids: []string{"core.forget.done"}},
+		{msg: custMsg("/points"), ids: []string{"core.mypoints.unlinked"}},
+	})
+	if after := weekly(); after != before {
+		t.Errorf("figures changed by erasure:\nbefore %+v\nafter  %+v", before, after)
+	}
+	if got := len(h.allNotes()); got != 1 {
+		t.Errorf("notes counted after erasure = %d, want 1", got)
+	}
+	if got := len(h.allFeedback()); got != 1 {
+		t.Errorf("feedback counted after erasure = %d, want 1", got)
+	}
+	h.close()
+	raw, err := os.ReadFile(h.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"김민지", "01012345678", "010-1234-5678", "비밀상담XYZ", "코멘트QWE", "영수증QRS"} {
+		if bytes.Contains(raw, []byte(secret)) {
+			t.Errorf("the ledger file still contains %q", secret)
+		}
+	}
+	// Someone else's data stays.
+	if !bytes.Contains(raw, []byte("Anna Lee")) {
+		t.Error("erasure removed another customer")
+	}
+}
+
+// TestSummary asks for weekly summaries as a manager: a headline, sections
+// and a chart.
+func TestSummary(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			seed(h)
+			steps := []step{
+				{msg: staffMsg("/note 김민지 커트 #커트")},
+				{msg: staffMsg("/points add 김민지 30000")},
+				{msg: cust2Msg("/feedback")},
+				{msg: press(cust2Msg(""), "rate:1")},
+				{msg: press(cust2Msg(""), "skip")},
+				{msg: press(cust2Msg(""), "skip")},
+			}
+			runSteps(t, h, steps)
+			for _, arg := range []string{"", " this", " last", " 2026-W20", " " + feedback.WeekOf(t0, seoul).String()} {
+				rs := h.send(managerMsg("/summary" + arg))
+				if len(rs) != 1 || rs[0].Text == "" || len(rs[0].Sections) == 0 || rs[0].Lang != lang {
+					t.Fatalf("/summary%s = %+v", arg, rs)
+				}
+				img := rs[0].Image
+				if img == nil || !bytes.HasPrefix(img.PNG, []byte("\x89PNG")) || !strings.HasPrefix(img.Name, "week-2026-W") {
+					t.Errorf("/summary%s image = %v", arg, img)
+				}
+			}
+			rs := h.send(managerMsg("/summary this"))
+			if !strings.Contains(allText(rs), "1") {
+				t.Errorf("summary shows no counts: %s", allText(rs))
+			}
+			rs = h.send(managerMsg("/summary someday"))
+			if len(rs) != 1 || rs[0].Text != h.text("core.summary.usage", nil) {
+				t.Errorf("bad week answered %+v", rs)
+			}
+		})
+	}
+}
+
+// TestErrorsBecomeApologies: an unexpected error or a panic in flow code
+// is logged and answered with an apology, never a stack trace.
+func TestErrorsBecomeApologies(t *testing.T) {
+	flows["boom"] = &flowDef{initial: "x", roles: staffRoles, step: func(*turn, input) error { panic("boom") }}
+	t.Cleanup(func() { delete(flows, "boom") })
+
+	h := mustOpenHarness(t, nil, "ko")
+	apology := h.text("core.err.internal", nil)
+	put := func(s ledger.Session) {
+		h.update(func(tx *ledger.Tx) error { return tx.PutSession(s) })
+	}
+	check := func(name string, m Message, wantErr bool) {
+		t.Run(name, func(t *testing.T) {
+			rs, err := h.try(m)
+			if (err != nil) != wantErr {
+				t.Errorf("err = %v, want error %v", err, wantErr)
+			}
+			txt := allText(rs)
+			if wantErr && !strings.Contains(txt, apology) {
+				t.Errorf("no apology in %q", txt)
+			}
+			if strings.Contains(txt, "goroutine") || strings.Contains(txt, ".go:") || strings.Contains(txt, "boom") {
+				t.Errorf("internals leaked to chat: %q", txt)
+			}
+		})
+	}
+	put(ledger.Session{Key: staffKey, Flow: "boom", State: "x", Updated: t0})
+	check("Panic", staffMsg("hello"), true)
+	put(ledger.Session{Key: staffKey, Flow: flowNote, State: "nonsense", Updated: t0})
+	check("UnknownState", staffMsg("hello"), true)
+	put(ledger.Session{Key: staffKey, Flow: "retired-flow", State: "x", Updated: t0})
+	check("UnknownFlow", staffMsg("hello"), false)
+	if _, ok := h.session(staffKey); ok {
+		t.Error("a session of an unknown flow was kept")
+	}
+	if err := h.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	check("LedgerClosed", staffMsg("/customer 김민지"), true)
+}
+
+// TestConversationsInParallel runs many conversations at once, several
+// messages each, over the batched ledger: every effect lands exactly once.
+func TestConversationsInParallel(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	f := seed(h)
+	const convs, each = 16, 5
+	var wg sync.WaitGroup
+	errs := make(chan error, convs*each)
+	for c := range convs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				m := staffMsg("/points add 김민지 1000")
+				m.ConversationID = "C" + strconv.Itoa(c)
+				m.EventID = fmt.Sprintf("par-%d-%d", c, i)
+				rs, err := h.eng.Handle(context.Background(), m)
+				if err != nil || len(rs) != 1 {
+					errs <- fmt.Errorf("conversation %d message %d: %v %+v", c, i, err, rs)
+				}
+				// The same event again, concurrently with others: nothing.
+				if rs, _ := h.eng.Handle(context.Background(), m); len(rs) != 0 {
+					errs <- fmt.Errorf("re-delivery answered: %+v", rs)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if b := h.balance(f.minji); b != convs*each*50 {
+		t.Errorf("balance = %d, want %d", b, convs*each*50)
+	}
+}
+
+// TestLocaleIDsExist parses the package's Go files and checks every
+// "core.…" string literal is a message in both catalogs, and every core
+// message in the catalogs is used.
+func TestLocaleIDsExist(t *testing.T) {
+	cat := locales.MustLoad()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	idRE := regexp.MustCompile(`^core(\.[a-z0-9_]+)+$`)
+	used := map[string]bool{"lang.name": true}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(file, func(n ast.Node) bool {
+			lit, ok := n.(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			s, err := strconv.Unquote(lit.Value)
+			if err == nil && idRE.MatchString(s) {
+				used[s] = true
+			}
+			return true
+		})
+	}
+	if len(used) < 100 {
+		t.Fatalf("found only %d ids: is the text helper still called with literals?", len(used))
+	}
+	for id := range used {
+		for _, lang := range locales.Languages {
+			if !cat.Has(lang, id) {
+				t.Errorf("%s is used in dialog but missing from the %s catalog", id, lang)
+			}
+		}
+	}
+	for _, lang := range locales.Languages {
+		for _, id := range cat.IDs(lang) {
+			if strings.HasPrefix(id, "core.") && !used[id] {
+				t.Errorf("%s (%s) is in the catalog but not used", id, lang)
+			}
+		}
+	}
+}
+
+func TestKnownLedgerErrorsAreLocalised(t *testing.T) {
+	h := mustOpenHarness(t, nil, "en")
+	tr := &turn{e: h.eng, lang: "en"}
+	for _, err := range []error{ledger.ErrCustomerNotFound, ledger.ErrInsufficientPoints, ledger.ErrDuplicatePhone, ledger.ErrInvalidCode, ledger.ErrNoConsent, ledger.ErrInvalid} {
+		id, _, ok := tr.knownError(fmt.Errorf("dialog: x: %w", err))
+		if !ok || !h.cat.Has("en", id) || !h.cat.Has("ko", id) {
+			t.Errorf("%v maps to %q, %v", err, id, ok)
+		}
+	}
+	if _, _, ok := tr.knownError(errors.New("disk on fire")); ok {
+		t.Error("an unknown error was treated as known")
+	}
+}
+
+func TestRender(t *testing.T) {
+	tests := []struct{ got, want string }{
+		{maskPhone("01012345678"), "010-****-5678"},
+		{maskPhone("0212345678"), "021-***-5678"},
+		{maskPhone("12"), "****"},
+		{formatPhone("01012345678"), "010-1234-5678"},
+		{formatPhone("0212345678"), "02-1234-5678"},
+		{formatPhone("0311234567"), "031-123-4567"},
+		{groupDigits(0), "0"},
+		{groupDigits(999), "999"},
+		{groupDigits(55000), "55,000"},
+		{groupDigits(1234567), "1,234,567"},
+		{groupDigits(-1000), "-1,000"},
+		{stars(4), "★★★★☆"},
+		{stars(9), "★★★★★"},
+		{tierID(0), "core.tier.new"},
+		{tierID(TierRegularVisits), "core.tier.regular"},
+		{tierID(TierVIPVisits), "core.tier.vip"},
+		{dropFields(" a  b\nc d ", 2), "c d"},
+	}
+	for i, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%d: got %q, want %q", i, tt.got, tt.want)
+		}
+	}
+}
+
+func TestParseCommand(t *testing.T) {
+	tests := []struct {
+		text       string
+		inFlow     bool
+		name, args string
+		ok         bool
+	}{
+		{"/note 010 커트", false, "note", "010 커트", true},
+		{"/START@dangol_bot 123456", false, "start", "123456", true},
+		{"/메모 김민지", false, "note", "김민지", true},
+		{"메모 김민지 커트", false, "note", "김민지 커트", true},
+		{"고객 불만 상담", true, "", "", false},
+		{"취소", true, "cancel", "", true},
+		{"안녕하세요", false, "", "", false},
+		{"", false, "", "", false},
+	}
+	for _, tt := range tests {
+		name, args, ok := parseCommand(tt.text, tt.inFlow)
+		if name != tt.name || args != tt.args || ok != tt.ok {
+			t.Errorf("parseCommand(%q, %v) = %q, %q, %v", tt.text, tt.inFlow, name, args, ok)
+		}
+	}
+}
+
+func TestUserRef(t *testing.T) {
+	tr := &turn{m: Message{Channel: ChannelSlack}}
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"<@U123|bob>", "slack:U123", true},
+		{"<@U123>", "slack:U123", true},
+		{"@U123", "slack:U123", true},
+		{"U123", "slack:U123", true},
+		{"telegram:42", "telegram:42", true},
+		{"", "", false},
+		{"<@>", "", false},
+		{":x", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := tr.userRef(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("userRef(%q) = %q, %v", tt.in, got, ok)
+		}
+	}
+}
