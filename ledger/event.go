@@ -101,3 +101,12 @@ func (tx *Tx) MarkPosted(key string, at time.Time) error {
 	}
 	return nil
 }
+
+// UnmarkPosted forgets that the scheduled post key was made, so a post whose
+// sending failed is tried again; an unknown key is not an error.
+func (tx *Tx) UnmarkPosted(key string) error {
+	if err := tx.bucket(bucketPosted).Delete([]byte(key)); err != nil {
+		return fmt.Errorf("ledger: unmark posted %s: %w", key, err)
+	}
+	return nil
+}

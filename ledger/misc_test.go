@@ -138,6 +138,13 @@ func TestPosted(t *testing.T) {
 		}
 		return nil
 	})
+	mustUpdate(t, s, func(tx *Tx) error { return tx.UnmarkPosted("summary:2026-W10") })
+	mustView(t, s, func(tx *Tx) error {
+		if ok, _ := tx.Posted("summary:2026-W10"); ok {
+			t.Error("still posted after UnmarkPosted")
+		}
+		return nil
+	})
 }
 
 func TestSessions(t *testing.T) {
