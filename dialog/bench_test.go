@@ -1,0 +1,97 @@
+package dialog
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
+)
+
+// BenchmarkHandle measures whole messages through the engine over a durable
+// ledger (fsync on every commit): a one-liner /note (a write) and a staff
+// /points balance check (a read, still committed with its event id), from 1
+// conversation and from 64 at once. Each message has its own event id, and
+// each goroutine its own conversation.
+func BenchmarkHandle(b *testing.B) {
+	cases := []struct {
+		name string
+		text string
+	}{
+		{"note", "/note 010-1234-5678 뿌리 염색 상담, 다음엔 클리닉 #염색"},
+		{"points", "/points 김민지"},
+	}
+	for _, c := range cases {
+		for _, conc := range []int{1, 64} {
+			b.Run(c.name+"/conv="+strconv.Itoa(conc), func(b *testing.B) {
+				eng := benchEngine(b)
+				var seq atomic.Int64
+				msg := func(conv string) Message {
+					n := seq.Add(1)
+					return Message{
+						Channel: ChannelSlack, UserID: staffID, UserName: "지수",
+						ConversationID: conv, EventID: "bench-" + strconv.FormatInt(n, 10), Text: c.text,
+					}
+				}
+				ctx := context.Background()
+				b.ReportAllocs()
+				b.ResetTimer()
+				if conc == 1 {
+					for range b.N {
+						if rs, err := eng.Handle(ctx, msg("D1")); err != nil || len(rs) != 1 {
+							b.Fatalf("Handle: %v %+v", err, rs)
+						}
+					}
+					return
+				}
+				b.SetParallelism(max(1, conc/runtime.GOMAXPROCS(0)))
+				var convs atomic.Int64
+				b.RunParallel(func(pb *testing.PB) {
+					conv := fmt.Sprintf("D%d", convs.Add(1))
+					for pb.Next() {
+						if rs, err := eng.Handle(ctx, msg(conv)); err != nil || len(rs) != 1 {
+							b.Errorf("Handle: %v %+v", err, rs)
+							return
+						}
+					}
+				})
+			})
+		}
+	}
+}
+
+// benchEngine opens a durable ledger with one customer and an engine on it.
+func benchEngine(b *testing.B) *Engine {
+	b.Helper()
+	s, err := ledger.Open(filepath.Join(b.TempDir(), "bench.db"), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	err = s.Update(context.Background(), func(tx *ledger.Tx) error {
+		return tx.CreateCustomer(&ledger.Customer{Name: "김민지", Phone: "01012345678", CreatedAt: t0})
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng, err := New(Config{
+		Store:   s,
+		Catalog: locales.MustLoad(),
+		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Loc:     seoul,
+		Staff:   []string{"slack:" + staffID},
+		Now:     func() time.Time { return t0 },
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return eng
+}
