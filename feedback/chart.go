@@ -295,13 +295,14 @@ func intTicks(lo, hi, step int) []chart.Tick {
 	return out
 }
 
-// niceTicks returns about five round ticks from 0 covering max (a step of
-// 1, 2 or 5 times a power of ten), and the top of the axis with headroom for
-// the bar labels.
+// niceTicks returns round ticks from 0 (a step of 1, 2 or 5 times a power
+// of ten) up to about twice max, and the top of the axis. The bars thus fill
+// the lower half of the plot, and the rating line above them stays readable.
 func niceTicks(max float64) ([]chart.Tick, float64) {
+	top := 2 * max
 	step := 1.0
-	if max > 5 {
-		raw := max / 5
+	if top > 5 {
+		raw := top / 5
 		mag := math.Pow10(int(math.Floor(math.Log10(raw))))
 		switch {
 		case raw <= mag:
@@ -314,15 +315,13 @@ func niceTicks(max float64) ([]chart.Tick, float64) {
 			step = 10 * mag
 		}
 	}
-	top := math.Max(math.Ceil(max/step)*step, 5*step)
-	if max <= 5 {
-		top = 5
-	}
+	top = math.Max(math.Ceil(top/step)*step, 5*step)
 	var ticks []chart.Tick
-	for v := 0.0; v <= top+step/2; v += step {
+	for i := 0; float64(i)*step <= top; i++ {
+		v := float64(i) * step
 		ticks = append(ticks, chart.Tick{Value: v, Label: formatNumber(v, 0)})
 	}
-	return ticks, top * 1.12
+	return ticks, top * 1.08
 }
 
 // barSeries draws one bar per x = 0, 1, … from zero, its value above it.

@@ -264,6 +264,9 @@ func Weekly(ctx context.Context, r Reader, w Week, opts Options) (*Summary, erro
 			b.scanFollowUps, b.scanBirthdays, b.scanVisitStats, b.finish,
 		}
 		for _, step := range steps {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			if err := step(tx); err != nil {
 				return err
 			}
@@ -302,18 +305,14 @@ func FollowUps(ctx context.Context, r Reader, staffID string, from, to time.Time
 // TrendWeeks weeks before it.
 const windowDays = 7 * (TrendWeeks + 1)
 
-// dayKey is a customer on a day of the window; weekKey a customer in a week
-// of it.
-type (
-	dayKey struct {
-		id  string
-		day int32
-	}
-	weekKey struct {
-		id   string
-		week int32
-	}
-)
+// The window's days must fit the bits of a uint64 (builder.visits).
+var _ [64 - windowDays]struct{}
+
+// weekKey is a customer in a week of the window.
+type weekKey struct {
+	id   string
+	week int32
+}
 
 // builder accumulates a summary while the scans run.
 type builder struct {
@@ -326,8 +325,10 @@ type builder struct {
 	bounds [windowDays + 1]int64
 	weeks  [TrendWeeks + 1]Figures
 
-	visits    map[dayKey]struct{}
-	active    map[weekKey]struct{}
+	// visits has a bit per day of the window for each customer who came:
+	// 63 days fit in a uint64, and one map entry per customer is far cheaper
+	// than one per customer-day.
+	visits    map[string]uint64
 	redeemers map[weekKey]struct{}
 	created   map[string]int32 // customer id -> week of the window they were created in
 	staff     map[string]*StaffCount
@@ -344,8 +345,7 @@ type builder struct {
 func newBuilder(ctx context.Context, s *Summary, limit int) *builder {
 	b := &builder{
 		ctx: ctx, s: s, limit: limit,
-		visits:    map[dayKey]struct{}{},
-		active:    map[weekKey]struct{}{},
+		visits:    map[string]uint64{},
 		redeemers: map[weekKey]struct{}{},
 		created:   map[string]int32{},
 		staff:     map[string]*StaffCount{},
@@ -445,8 +445,7 @@ func (b *builder) visit(id string, d int) {
 	if id == "" {
 		return
 	}
-	b.visits[dayKey{id, int32(d)}] = struct{}{}
-	b.active[weekKey{id, int32(d / 7)}] = struct{}{}
+	b.visits[id] |= 1 << d
 }
 
 func (b *builder) scanPoints(tx *ledger.Tx) error {
@@ -616,15 +615,22 @@ func atRisk(v ledger.VisitStats, now time.Time) bool {
 // names of the customers they show.
 func (b *builder) finish(tx *ledger.Tx) error {
 	s := b.s
-	for k := range b.visits {
-		b.weeks[k.day/7].Visits++
-		if k.day/7 == thisWeek {
-			s.Days[k.day%7].Visits++
+	for id, days := range b.visits {
+		created, isNew := b.created[id]
+		for wk := range b.weeks {
+			week := days >> (7 * wk) & 0x7f
+			if week == 0 {
+				continue
+			}
+			b.weeks[wk].Visits += bits.OnesCount64(week)
+			if !isNew || created < int32(wk) {
+				b.weeks[wk].Returning++
+			}
 		}
-	}
-	for k := range b.active {
-		if wk, ok := b.created[k.id]; !ok || wk < k.week {
-			b.weeks[k.week].Returning++
+		for d := range s.Days {
+			if days&(1<<(7*thisWeek+d)) != 0 {
+				s.Days[d].Visits++
+			}
 		}
 	}
 	for k := range b.redeemers {

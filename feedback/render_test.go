@@ -1,0 +1,115 @@
+package feedback
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestRenderCrafted(t *testing.T) {
+	s := mustOpen(t)
+	craft(t, s)
+	sum, err := Weekly(context.Background(), s, w48, Options{Loc: kst, Now: now48})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := catalog(t)
+	tests := []struct {
+		lang     string
+		audience Audience
+		golden   string
+	}{
+		{"ko", ForStaff, "crafted.ko.golden"},
+		{"en", ForStaff, "crafted.en.golden"},
+		{"ko", ForPublic, "crafted.public.ko.golden"},
+		{"en", ForPublic, "crafted.public.en.golden"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.golden, func(t *testing.T) {
+			text := sum.Text(cat, tt.lang, tt.audience)
+			golden(t, tt.golden, []byte(text+"\n"))
+			if tt.audience == ForPublic {
+				for _, name := range []string{"김민지", "이수진", "박서준", "정하늘", "강다은", "임도윤", jimin.name, sehoon.name, "대기 시간"} {
+					if strings.Contains(text, name) {
+						t.Errorf("public summary names %q:\n%s", name, text)
+					}
+				}
+			}
+			if strings.Contains(text, "최유나") {
+				t.Errorf("erased customer named:\n%s", text)
+			}
+		})
+	}
+	if m := cat.Missing(); len(m) > 0 {
+		t.Errorf("catalog misses %v", m)
+	}
+
+	headline, sections := sum.Render(cat, "ko", ForStaff)
+	if headline != "2026-W48 주간 요약 (11/23–11/29)" {
+		t.Errorf("headline = %q", headline)
+	}
+	want := map[string]string{
+		"활동":        "방문 5 (지난주 2, 8주 평균 0.5) ▲3",
+		"만족도":       "평균 평점 3.0 (지난주 4.0, 8주 평균 4.5) ▼1.0",
+		"챙겨야 할 고객":  "이번 주 팔로업 2건",
+		"포인트":       "적립 포인트 800 (지난주 100, 8주 평균 12.5) ▲700",
+		"자주 나온 이야기": "상담 태그: 커트 3 · 염색 2 · 펌 1",
+	}
+	for _, sec := range sections {
+		if first, ok := want[sec.Title]; !ok || sec.Lines[0] != first {
+			t.Errorf("section %q starts with %q, want %q", sec.Title, sec.Lines[0], first)
+		}
+	}
+	care := strings.Join(sections[2].Lines, "\n")
+	if !strings.Contains(care, "· 11/28 (삭제된 고객) (담당 오세훈)") {
+		t.Errorf("erased customer's follow-up not shown with a placeholder:\n%s", care)
+	}
+}
+
+func TestFormatNumber(t *testing.T) {
+	tests := []struct {
+		v    float64
+		d    int
+		want string
+	}{
+		{0, 0, "0"},
+		{999, 0, "999"},
+		{1000, 0, "1,000"},
+		{1234567, 0, "1,234,567"},
+		{-1234.5, 1, "-1,234.5"},
+		{35.05, 1, "35.1"},
+		{-0.01, 1, "0.0"},
+		{12345.678, 1, "12,345.7"},
+	}
+	for _, tt := range tests {
+		if got := formatNumber(tt.v, tt.d); got != tt.want {
+			t.Errorf("formatNumber(%v, %d) = %q, want %q", tt.v, tt.d, got, tt.want)
+		}
+	}
+	for n, want := range map[int64]string{0: "0", 12: "12", 1000: "1,000", -1000000: "-1,000,000", 123456789: "123,456,789"} {
+		if got := formatInt(n); got != want {
+			t.Errorf("formatInt(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestDelta(t *testing.T) {
+	tests := []struct {
+		k         kind
+		cur, prev opt
+		want      string
+	}{
+		{count, some(42), some(38), " ▲4"},
+		{count, some(38), some(42), " ▼4"},
+		{count, some(5), some(5), " ="},
+		{rating, some(4.33), some(4.31), " ="}, // equal as displayed
+		{rating, some(4.36), some(4.31), " ▲0.1"},
+		{score, some(40), opt{}, ""},
+		{percent, opt{}, some(50), ""},
+	}
+	for _, tt := range tests {
+		if got := delta(tt.k, tt.cur, tt.prev); got != tt.want {
+			t.Errorf("delta(%v, %v, %v) = %q, want %q", tt.k, tt.cur, tt.prev, got, tt.want)
+		}
+	}
+}
