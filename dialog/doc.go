@@ -4,14 +4,46 @@
 //
 // Every adapter (bots/slack, bots/telegram, bots/console) turns a platform
 // event into a Message and calls Engine.Handle, which returns the Replies to
-// send. One looplab/fsm machine per conversation (Channel + ConversationID)
-// runs each flow (note, lookup, points, feedback, link, consent, summary,
-// erase); its state and half-filled draft are stored in the ledger in the same
-// transaction as the effect of the message, with the message's event id, so a
-// restart resumes mid-flow and a re-delivered event changes nothing twice.
+// send. Handle runs the whole message in one ledger transaction: the effect
+// (a note, points, a link, feedback), the audit entries, the conversation's
+// session (flow, fsm state, half-filled draft), the adapter's cursor and the
+// message's event id commit together, so a restart resumes mid-flow and a
+// re-delivered event returns no replies and changes nothing.
+//
+// A conversation is keyed by Channel + ":" + ConversationID. Its
+// looplab/fsm machine is rebuilt from the stored session for each message;
+// no machine is kept in memory. Messages of one conversation are handled in
+// order (a per-key lock), different conversations in parallel (the ledger
+// batches their commits).
+//
+// Roles: Message.Role is honoured only from Config.TrustedChannels (the
+// console); Telegram senders are customers; anyone else is a manager or
+// staff member when listed in Config.Managers / Config.Staff or granted in
+// the ledger (/staff add), and otherwise gets a polite refusal and nothing
+// is read. Staff reads and changes of a customer record are audited in the
+// same transaction.
+//
+// Flows: note (guided, one-liner or a Form), pick (which of several
+// customers), consent, feedback and forget are state machines; the other
+// commands answer at once. Buttons carry short payloads ("pick:C12",
+// "rate:4", "nps:9", "yes", "no", "skip", "cancel", "lang:en",
+// "answer:<feedback id>", "fu:<note id>"); the last three work outside any
+// flow. Typing a button's label counts as pressing it.
+//
+// Tiers come from visits (one counted per day): 일반 below
+// TierRegularVisits (5), 단골 from it, VIP from TierVIPVisits (15).
 //
 // # Caveats
 //
 // Replies are semantic (text, sections, buttons, form, image); adapters
-// render them. All text comes from package locales.
+// render them. All text comes from the core.* messages of package locales;
+// a test parses this package for every "core.…" literal and checks both
+// catalogs have it.
+//
+// A refusal the sender can act on (an unknown customer, a duplicate phone,
+// an invalid code) rolls the effect back and then commits the event id and
+// cursor alone. Any other error or a panic in flow code is logged with the
+// conversation key and answered with a localised apology; Handle returns
+// the error for the adapter's log. /summary is computed after the commit in
+// a read transaction of its own, so a slow chart never holds the write lock.
 package dialog

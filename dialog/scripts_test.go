@@ -489,6 +489,28 @@ var scripts = []script{
 			{msg: custMsg("아무말"), ids: []string{"core.help.short_customer"}},
 			{msg: staffMsg("/help"), want: []string{"/note", "/customer", "/points", "/link", "/followups"}, not: []string{"/summary", "/staff", "/forget"}},
 			{msg: staffMsg("안녕하세요"), ids: []string{"core.help.short_staff"}},
+			{msg: staffMsg("/forget"), want: []string{"/forget"}, check: func(t *testing.T, h *harness, _ []Reply) {
+				if _, ok := h.session(staffKey); ok {
+					t.Error("a customer command started a flow for staff")
+				}
+			}},
+			{msg: staffMsg("/start 100000"), want: []string{"/start"}},
+			{msg: staffMsg("/lang en"), check: func(t *testing.T, h *harness, rs []Reply) {
+				if len(rs) != 1 || rs[0].Lang != "en" {
+					t.Errorf("replies = %+v", rs)
+				}
+			}},
+			{msg: staffMsg("/help"), check: func(t *testing.T, h *harness, rs []Reply) {
+				if rs[0].Lang != "en" || !strings.Contains(rs[0].Text, h.cat.Text("en", "core.help.note", nil)) {
+					t.Errorf("staff help after /lang en = %+v", rs)
+				}
+			}},
+			{msg: staffMsg("/lang"), payloads: []string{"lang:ko", "lang:en"}},
+			{msg: press(staffMsg(""), "lang:ko"), check: func(t *testing.T, h *harness, rs []Reply) {
+				if rs[0].Lang != "ko" {
+					t.Errorf("replies = %+v", rs)
+				}
+			}},
 			{msg: managerMsg("도움말"), want: []string{"/note", "/summary", "/staff"}},
 			{msg: Message{Channel: ChannelConsole, UserID: "me", ConversationID: "tty", Role: ledger.RoleManager, Text: "/help"}, want: []string{"/summary"}},
 			{msg: Message{Channel: ChannelConsole, UserID: "c1", ConversationID: "tty2", Role: ledger.RoleCustomer, Text: "/help"}, want: []string{"/feedback"}, not: []string{"/note"}},
