@@ -1,0 +1,340 @@
+package telegram
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/dangol/dangol/dialog"
+	"github.com/dangol/dangol/locales"
+)
+
+// Handler is what the adapter needs of the dialog engine (*dialog.Engine
+// satisfies it). When err is not nil the replies still hold an apology for
+// the sender; the adapter sends them and logs err.
+type Handler interface {
+	Handle(ctx context.Context, m dialog.Message) ([]dialog.Reply, error)
+}
+
+// Config configures a Bot. Zero values take the documented defaults.
+type Config struct {
+	Token         string
+	APIURL        string // DANGOL_TELEGRAM_API_URL; "" = https://api.telegram.org
+	WebhookURL    string // DANGOL_TELEGRAM_WEBHOOK_URL; set = webhook mode
+	WebhookSecret string // secret token registered with setWebhook; "" = random
+	HTTPAddr      string // DANGOL_HTTP_ADDR for webhook mode, e.g. ":8080"; "" = serve WebhookHandler yourself
+	// Listener, when set, serves the webhook instead of listening on HTTPAddr
+	// (tests bind 127.0.0.1:0).
+	Listener net.Listener
+
+	Handler Handler
+	Catalog *locales.Catalog
+	// Elsewhere delivers replies not addressed to the sender's chat
+	// (dialog.ToStaffChannel, or dialog.ToUser on another platform); nil =
+	// log them.
+	Elsewhere func(ctx context.Context, r dialog.Reply) error
+	// LastUpdateID returns the last update id the ledger committed (cursor
+	// CursorName); nil = 0.
+	LastUpdateID func(ctx context.Context) (int64, error)
+	Logger       *slog.Logger // nil: slog.Default()
+
+	// Outgoing limits. Telegram allows about one message a second in a chat
+	// (short bursts pass) and 30 a second in all.
+	ChatInterval time.Duration // per chat, one message per interval; 0: 1s
+	ChatBurst    int           // per chat burst; 0: 3
+	GlobalRate   int           // messages a second for the whole bot; 0: 30
+
+	// Retries. A 429 waits retry_after × RetryAfterUnit; a network error
+	// waits RetryBase, doubling each time; after MaxAttempts tries the reply
+	// is logged with its chat id and given up.
+	RetryAfterUnit time.Duration // 0: 1s (Telegram's unit)
+	RetryBase      time.Duration // 0: 500ms
+	MaxAttempts    int           // 0: 5
+
+	PollTimeout  time.Duration // long-polling timeout; 0: 50s
+	DrainTimeout time.Duration // how long Run waits for in-flight work after ctx is done; 0: 15s
+	Now          func() time.Time
+}
+
+// allowedUpdates are the update types dangol asks for; the rest (inline
+// queries, payments, reactions, member changes) it has no use for.
+var allowedUpdates = []string{
+	models.AllowedUpdateMessage,
+	models.AllowedUpdateEditedMessage,
+	models.AllowedUpdateChannelPost,
+	models.AllowedUpdateCallbackQuery,
+}
+
+// Bot is dangol's Telegram adapter. It is safe for concurrent use.
+type Bot struct {
+	cfg    Config
+	log    *slog.Logger
+	api    *bot.Bot // sends; polling uses its own client
+	lim    *limiter
+	d      *dispatcher
+	menu   map[string]string // menu label (any language) -> command
+	secret string
+
+	workCtx    context.Context
+	cancelWork context.CancelFunc
+	started    atomic.Bool
+	me         atomic.Pointer[string] // the bot's @username, once Run has asked
+
+	mu    sync.Mutex
+	told  map[int64]bool   // group chats told the bot works in private only
+	langs map[int64]string // the language replies to a chat were last written in
+}
+
+// New returns a Bot. It makes no request: Run checks the token.
+func New(cfg Config) (*Bot, error) {
+	if strings.TrimSpace(cfg.Token) == "" {
+		return nil, errors.New("telegram: no token")
+	}
+	if cfg.Handler == nil {
+		return nil, errors.New("telegram: no handler")
+	}
+	if cfg.Catalog == nil {
+		return nil, errors.New("telegram: no catalog")
+	}
+	if cfg.APIURL == "" {
+		cfg.APIURL = "https://api.telegram.org"
+	}
+	cfg.APIURL = strings.TrimRight(cfg.APIURL, "/")
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	setDefault(&cfg.ChatInterval, time.Second)
+	setDefault(&cfg.ChatBurst, 3)
+	setDefault(&cfg.GlobalRate, 30)
+	setDefault(&cfg.RetryAfterUnit, time.Second)
+	setDefault(&cfg.RetryBase, 500*time.Millisecond)
+	setDefault(&cfg.MaxAttempts, 5)
+	setDefault(&cfg.PollTimeout, 50*time.Second)
+	setDefault(&cfg.DrainTimeout, 15*time.Second)
+
+	b := &Bot{
+		cfg:    cfg,
+		log:    cfg.Logger,
+		lim:    newLimiter(float64(cfg.GlobalRate), cfg.GlobalRate, cfg.ChatInterval, cfg.ChatBurst, cfg.Now),
+		menu:   menuLabels(cfg.Catalog),
+		secret: cfg.WebhookSecret,
+		told:   map[int64]bool{},
+		langs:  map[int64]string{},
+	}
+	if b.secret == "" {
+		// Telegram allows A-Z, a-z, 0-9, _ and - in the secret; rand.Text is base32.
+		b.secret = rand.Text() + rand.Text()
+	}
+	var err error
+	b.api, err = bot.New(cfg.Token,
+		bot.WithServerURL(cfg.APIURL),
+		bot.WithSkipGetMe(),
+		bot.WithHTTPClient(cfg.PollTimeout, &http.Client{Timeout: 30 * time.Second}),
+		bot.WithErrorsHandler(func(err error) { b.log.Warn("telegram: client", "err", err) }),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("telegram: new client: %w", err)
+	}
+	b.workCtx, b.cancelWork = context.WithCancel(context.Background())
+	b.d = newDispatcher(b.workCtx, b.process)
+	return b, nil
+}
+
+func setDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
+}
+
+// Run checks the token, registers the bot's commands in Korean and English,
+// then polls for updates, or, with Config.WebhookURL, registers the webhook
+// and serves it, until ctx is done. It then stops taking updates, waits up
+// to Config.DrainTimeout for the ones in flight and returns. A Bot runs once.
+func (b *Bot) Run(ctx context.Context) error {
+	if !b.started.CompareAndSwap(false, true) {
+		return errors.New("telegram: Run called twice")
+	}
+	defer b.drain()
+	var me *models.User
+	err := b.call(ctx, 0, "getMe", func(ctx context.Context) (err error) {
+		me, err = b.api.GetMe(ctx)
+		return err
+	})
+	if err != nil {
+		return stopped(ctx, fmt.Errorf("telegram: check token: %w", err))
+	}
+	b.me.Store(&me.Username)
+	b.setCommands(ctx)
+	if b.cfg.WebhookURL != "" {
+		return stopped(ctx, b.runWebhook(ctx))
+	}
+	return stopped(ctx, b.runPolling(ctx))
+}
+
+// stopped drops err when ctx is done: stopping while starting up is what
+// the caller asked for, not a failure.
+func stopped(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// drain stops intake and lets in-flight updates finish, cancelling their
+// work after DrainTimeout.
+func (b *Bot) drain() {
+	b.d.close()
+	ctx, cancel := context.WithTimeout(context.Background(), b.cfg.DrainTimeout)
+	defer cancel()
+	if err := b.d.wait(ctx); err != nil {
+		b.log.Warn("telegram: in-flight updates still running after the drain timeout; cancelling them", "timeout", b.cfg.DrainTimeout)
+		b.cancelWork()
+		_ = b.d.wait(context.Background())
+	}
+	b.cancelWork()
+}
+
+// username returns the bot's @username without the @, "" before Run.
+func (b *Bot) username() string {
+	if p := b.me.Load(); p != nil {
+		return *p
+	}
+	return ""
+}
+
+// setCommands registers the command list shown in Telegram's menu, in
+// Korean for Korean clients and in English for everyone else. A failure is
+// logged: the bot works without it.
+func (b *Bot) setCommands(ctx context.Context) {
+	for _, lang := range []string{"ko", ""} {
+		l := lang
+		if l == "" {
+			l = "en"
+		}
+		var cmds []models.BotCommand
+		for _, c := range []string{"start", "points", "feedback", "lang", "cancel", "forget"} {
+			cmds = append(cmds, models.BotCommand{Command: c, Description: b.cfg.Catalog.Text(l, "telegram.cmd."+c, nil)})
+		}
+		err := b.call(ctx, 0, "setMyCommands", func(ctx context.Context) error {
+			_, err := b.api.SetMyCommands(ctx, &bot.SetMyCommandsParams{Commands: cmds, LanguageCode: lang})
+			return err
+		})
+		if err != nil {
+			b.log.Warn("telegram: commands not registered", "lang", l, "err", err)
+		}
+	}
+}
+
+// process handles one update in its chat's turn.
+func (b *Bot) process(ctx context.Context, j *job) {
+	in := b.translate(j.upd)
+	log := b.log.With("update_id", j.upd.ID, "chat_id", in.chatID)
+	if in.callback != nil {
+		b.answerPress(ctx, in, in.kind == inEngine)
+	}
+	switch in.kind {
+	case inIgnore:
+		b.d.markHandled(j)
+		log.Info("telegram: update ignored", "why", in.why)
+	case inReply:
+		b.d.markHandled(j)
+		b.sendText(ctx, in.chatID, in.lang, in.replyID, nil)
+	case inGroupNotice:
+		b.d.markHandled(j)
+		b.mu.Lock()
+		first := !b.told[in.chatID]
+		b.told[in.chatID] = true
+		b.mu.Unlock()
+		if first {
+			b.sendText(ctx, in.chatID, in.lang, "telegram.group.private_only", map[string]any{"Link": "https://t.me/" + b.username()})
+		} else {
+			log.Debug("telegram: group message ignored")
+		}
+	case inEngine:
+		in.msg.CursorValue = b.d.lowWater(j.upd.ID)
+		replies, err := b.cfg.Handler.Handle(ctx, in.msg)
+		b.d.markHandled(j)
+		if err != nil {
+			log.Error("telegram: handler failed; sending its replies", "err", err, "replies", len(replies))
+		}
+		b.route(ctx, in.chatID, replies, in.lang)
+	}
+}
+
+// answerPress stops the button's spinner and, where the message is still
+// there and the press goes to the engine (edit), replaces its keyboard with
+// the choice made, so it cannot be pressed twice. Both are cosmetic: failures are logged, the press still goes on.
+func (b *Bot) answerPress(ctx context.Context, in inbound, edit bool) {
+	cq := in.callback
+	err := b.call(ctx, 0, "answerCallbackQuery", func(ctx context.Context) error {
+		_, err := b.api.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: cq.ID})
+		return err
+	})
+	if err != nil {
+		b.log.Warn("telegram: button press not answered", "chat_id", in.chatID, "err", err)
+	}
+	m := cq.Message.Message
+	if !edit || m == nil || m.ReplyMarkup == nil || len(m.ReplyMarkup.InlineKeyboard) == 0 {
+		return
+	}
+	label := pressedLabel(cq)
+	suffix := "\n" + b.cfg.Catalog.Text(b.chromeLang(in), "telegram.chosen", map[string]any{"Label": label})
+	if m.Text != "" && label != "" && units(m.Text+suffix) <= maxText {
+		err = b.call(ctx, 0, "editMessageText", func(ctx context.Context) error {
+			_, err := b.api.EditMessageText(ctx, &bot.EditMessageTextParams{
+				ChatID:             m.Chat.ID,
+				MessageID:          m.ID,
+				Text:               m.Text + suffix,
+				Entities:           m.Entities,
+				LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: bot.True()},
+			})
+			return err
+		})
+	} else {
+		err = b.call(ctx, 0, "editMessageReplyMarkup", func(ctx context.Context) error {
+			_, err := b.api.EditMessageReplyMarkup(ctx, &bot.EditMessageReplyMarkupParams{
+				ChatID:    m.Chat.ID,
+				MessageID: m.ID,
+			}) // no markup: the keyboard goes
+			return err
+		})
+	}
+	if err != nil {
+		b.log.Info("telegram: pressed message not edited", "chat_id", in.chatID, "err", err)
+	}
+}
+
+// chromeLang is the language for the adapter's own text in a chat.
+func (b *Bot) chromeLang(in inbound) string {
+	if l := b.knownLang(in.chatID); l != "" {
+		return l
+	}
+	return locales.Normalize(in.lang)
+}
+
+func (b *Bot) rememberLang(chat int64, lang string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.langs[chat] = lang
+}
+
+func (b *Bot) knownLang(chat int64) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.langs[chat]
+}

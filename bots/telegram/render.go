@@ -1,0 +1,281 @@
+package telegram
+
+import (
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/go-telegram/bot/models"
+	"golang.org/x/text/width"
+
+	"github.com/dangol/dangol/dialog"
+)
+
+// Telegram's limits, in UTF-16 code units as Telegram counts them.
+const (
+	maxText     = 4096
+	maxCaption  = 1024
+	maxCallback = 64 // bytes of callback data
+)
+
+// outMsg is one message to send: a text, or a photo with an optional
+// caption, and the keyboard attached to it.
+type outMsg struct {
+	photo    *dialog.Image
+	text     string
+	entities []models.MessageEntity
+	markup   any // *inlineKeyboard, *replyKeyboard or nil
+}
+
+// The keyboards are our own types rather than the library's: its
+// InlineKeyboardButton always sends an empty "copy_text" object, which we
+// would rather not put in front of Telegram.
+type inlineKeyboard struct {
+	InlineKeyboard [][]inlineButton `json:"inline_keyboard"`
+}
+
+type inlineButton struct {
+	Text         string `json:"text"`
+	CallbackData string `json:"callback_data"`
+}
+
+type replyKeyboard struct {
+	Keyboard              [][]keyButton `json:"keyboard"`
+	IsPersistent          bool          `json:"is_persistent"`
+	ResizeKeyboard        bool          `json:"resize_keyboard"`
+	InputFieldPlaceholder string        `json:"input_field_placeholder,omitempty"`
+}
+
+type keyButton struct {
+	Text string `json:"text"`
+}
+
+// line is one line of a rendered body; bold lines are section titles.
+type line struct {
+	text string
+	bold bool
+}
+
+// render turns a reply into the messages that show it. Text is sent as plain
+// text with no parse mode, so nothing needs escaping; section titles are made
+// bold with entities rather than Markdown for the same reason.
+func (b *Bot) render(r dialog.Reply, lang string) []outMsg {
+	lines := bodyLines(r)
+	var msgs []outMsg
+	if r.Image != nil {
+		chunks := split(lines, maxCaption)
+		if len(chunks) == 1 {
+			chunks[0].photo = r.Image
+			msgs = chunks
+		} else {
+			msgs = append([]outMsg{{photo: r.Image}}, split(lines, maxText)...)
+		}
+	} else {
+		msgs = split(lines, maxText)
+	}
+	kb := b.inlineKeyboard(r.Buttons)
+	if len(msgs) == 0 && (kb != nil || r.Menu) {
+		id := "telegram.pick"
+		if kb == nil {
+			id = "telegram.menu.shown"
+		}
+		msgs = []outMsg{{text: b.cfg.Catalog.Text(lang, id, nil)}}
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	if kb != nil {
+		msgs[len(msgs)-1].markup = kb
+	}
+	if r.Menu {
+		menu := b.menuKeyboard(lang)
+		if msgs[len(msgs)-1].markup == nil {
+			msgs[len(msgs)-1].markup = menu
+		} else {
+			msgs = append(msgs, outMsg{text: b.cfg.Catalog.Text(lang, "telegram.menu.shown", nil), markup: menu})
+		}
+	}
+	return msgs
+}
+
+// bodyLines lays out a reply's text and sections.
+func bodyLines(r dialog.Reply) []line {
+	var out []line
+	if t := strings.TrimRight(r.Text, "\n "); t != "" {
+		for _, l := range strings.Split(t, "\n") {
+			out = append(out, line{text: l})
+		}
+	}
+	for _, s := range r.Sections {
+		if len(out) > 0 {
+			out = append(out, line{})
+		}
+		if s.Title != "" {
+			out = append(out, line{text: s.Title, bold: true})
+		}
+		for _, l := range s.Lines {
+			out = append(out, line{text: l})
+		}
+	}
+	return out
+}
+
+// split packs lines into messages of at most limit UTF-16 units, breaking
+// between lines where it can and inside a line only when one line alone is
+// too long.
+func split(lines []line, limit int) []outMsg {
+	var pieces []line
+	for _, l := range lines {
+		for units(l.text) > limit {
+			head, rest := cut(l.text, limit)
+			pieces = append(pieces, line{text: head, bold: l.bold})
+			l.text = rest
+		}
+		pieces = append(pieces, l)
+	}
+	var out []outMsg
+	var cur []line
+	n := 0
+	flush := func() {
+		for len(cur) > 0 && strings.TrimSpace(cur[len(cur)-1].text) == "" {
+			cur = cur[:len(cur)-1]
+		}
+		if len(cur) > 0 {
+			out = append(out, join(cur))
+		}
+		cur, n = nil, 0
+	}
+	for _, p := range pieces {
+		u := units(p.text)
+		if len(cur) > 0 && n+1+u > limit {
+			flush()
+		}
+		if len(cur) == 0 && strings.TrimSpace(p.text) == "" {
+			continue // no message starts with a blank line
+		}
+		if len(cur) > 0 {
+			n++
+		}
+		cur = append(cur, p)
+		n += u
+	}
+	flush()
+	return out
+}
+
+// join makes one message of lines, with bold entities for the titles.
+func join(lines []line) outMsg {
+	var sb strings.Builder
+	var ents []models.MessageEntity
+	off := 0
+	for i, l := range lines {
+		if i > 0 {
+			sb.WriteByte('\n')
+			off++
+		}
+		u := units(l.text)
+		if l.bold && u > 0 {
+			ents = append(ents, models.MessageEntity{Type: models.MessageEntityTypeBold, Offset: off, Length: u})
+		}
+		sb.WriteString(l.text)
+		off += u
+	}
+	return outMsg{text: sb.String(), entities: ents}
+}
+
+// cut splits s after at most limit UTF-16 units, at the last space of the
+// second half if there is one, so words stay whole.
+func cut(s string, limit int) (head, rest string) {
+	n, end, space := 0, 0, -1
+	for i, r := range s {
+		w := utf16.RuneLen(r)
+		if w < 0 {
+			w = 1
+		}
+		if n+w > limit {
+			break
+		}
+		n += w
+		end = i + utf8.RuneLen(r)
+		if r == ' ' && n > limit/2 {
+			space = end
+		}
+	}
+	if space > 0 {
+		end = space
+	}
+	return s[:end], s[end:]
+}
+
+// units counts s in UTF-16 code units, the way Telegram measures text and
+// entity offsets.
+func units(s string) int {
+	n := 0
+	for _, r := range s {
+		if w := utf16.RuneLen(r); w > 0 {
+			n += w
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// inlineKeyboard lays buttons out in balanced rows: short labels (ratings,
+// scores) side by side, long ones alone. Buttons Telegram would refuse (no
+// label, or data outside 1–64 bytes) are left out and logged.
+func (b *Bot) inlineKeyboard(buttons []dialog.Button) *inlineKeyboard {
+	var ok []inlineButton
+	widest := 0
+	for _, btn := range buttons {
+		if btn.Label == "" || btn.Payload == "" || len(btn.Payload) > maxCallback {
+			b.log.Warn("telegram: button left out: Telegram needs a label and 1-64 bytes of data",
+				"label", btn.Label, "payload_bytes", len(btn.Payload))
+			continue
+		}
+		ok = append(ok, inlineButton{Text: btn.Label, CallbackData: btn.Payload})
+		widest = max(widest, displayWidth(btn.Label))
+	}
+	if len(ok) == 0 {
+		return nil
+	}
+	// About 24 columns fit across a phone; each button costs its label plus padding.
+	cols := min(max(24/(widest+2), 1), 5)
+	rows := (len(ok) + cols - 1) / cols
+	cols = (len(ok) + rows - 1) / rows
+	kb := &inlineKeyboard{}
+	for len(ok) > 0 {
+		n := min(cols, len(ok))
+		kb.InlineKeyboard = append(kb.InlineKeyboard, ok[:n])
+		ok = ok[n:]
+	}
+	return kb
+}
+
+// displayWidth counts columns: wide (Hangul, CJK, most emoji) runes take two.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth, width.EastAsianAmbiguous:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// menuKeyboard is the persistent main menu in lang.
+func (b *Bot) menuKeyboard(lang string) *replyKeyboard {
+	label := func(id string) keyButton { return keyButton{Text: b.cfg.Catalog.Text(lang, id, nil)} }
+	return &replyKeyboard{
+		Keyboard: [][]keyButton{
+			{label(menuCommands[0].id), label(menuCommands[1].id)},
+			{label(menuCommands[2].id)},
+		},
+		IsPersistent:          true,
+		ResizeKeyboard:        true,
+		InputFieldPlaceholder: b.cfg.Catalog.Text(lang, "telegram.menu.placeholder", nil),
+	}
+}

@@ -1,0 +1,226 @@
+package telegram
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/dangol/dangol/dialog"
+	"github.com/dangol/dangol/locales"
+)
+
+// CursorName is the ledger cursor that holds the last Telegram update id the
+// engine committed; Config.LastUpdateID should read it.
+const CursorName = "telegram.update"
+
+// menuCommands maps the main menu's buttons to the commands they stand for,
+// in the order they appear on the keyboard.
+var menuCommands = []struct{ id, command string }{
+	{"telegram.menu.points", "/points"},
+	{"telegram.menu.feedback", "/feedback"},
+	{"telegram.menu.lang", "/lang"},
+}
+
+// inKind says what to do with an update.
+type inKind int
+
+const (
+	inIgnore      inKind = iota // log and drop
+	inEngine                    // hand msg to the engine
+	inReply                     // answer with the catalog text replyID, nothing forwarded
+	inGroupNotice               // tell a group, once, that the bot works in private only
+)
+
+// inbound is an update translated for the adapter.
+type inbound struct {
+	kind     inKind
+	chatID   int64
+	lang     string // the sender's language_code, for the adapter's own text
+	msg      dialog.Message
+	replyID  string                // with inReply
+	callback *models.CallbackQuery // set for button presses
+	why      string                // with inIgnore, for the log
+}
+
+// chatOf returns the chat an update belongs to, which keys its queue; 0 when
+// it has none.
+func chatOf(u *models.Update) int64 {
+	switch {
+	case u.Message != nil:
+		return u.Message.Chat.ID
+	case u.EditedMessage != nil:
+		return u.EditedMessage.Chat.ID
+	case u.ChannelPost != nil:
+		return u.ChannelPost.Chat.ID
+	case u.EditedChannelPost != nil:
+		return u.EditedChannelPost.Chat.ID
+	case u.CallbackQuery != nil:
+		cq := u.CallbackQuery
+		if m := cq.Message.Message; m != nil {
+			return m.Chat.ID
+		}
+		if m := cq.Message.InaccessibleMessage; m != nil && m.Chat.ID != 0 {
+			return m.Chat.ID
+		}
+		// A private chat's id is the user's id.
+		return cq.From.ID
+	}
+	return 0
+}
+
+// translate turns an update into what the adapter should do with it. It
+// holds no business logic: everything a customer can mean goes to the
+// engine; only what Telegram alone understands (media, edits, groups,
+// someone else's contact) is answered here.
+func (b *Bot) translate(u *models.Update) inbound {
+	switch {
+	case u.Message != nil:
+		return b.translateMessage(u, u.Message)
+	case u.EditedMessage != nil:
+		m := u.EditedMessage
+		if m.Chat.Type != models.ChatTypePrivate {
+			return inbound{kind: inIgnore, chatID: m.Chat.ID, why: "edited message in a group"}
+		}
+		return inbound{kind: inReply, chatID: m.Chat.ID, lang: langOf(m.From), replyID: "telegram.unsupported.edited"}
+	case u.ChannelPost != nil || u.EditedChannelPost != nil:
+		return inbound{kind: inIgnore, chatID: chatOf(u), why: "channel post"}
+	case u.CallbackQuery != nil:
+		return b.translateCallback(u, u.CallbackQuery)
+	}
+	return inbound{kind: inIgnore, why: "unhandled update type"}
+}
+
+func (b *Bot) translateMessage(u *models.Update, m *models.Message) inbound {
+	in := inbound{chatID: m.Chat.ID, lang: langOf(m.From)}
+	if m.Chat.Type != models.ChatTypePrivate {
+		if m.Chat.Type == models.ChatTypeChannel {
+			in.kind, in.why = inIgnore, "message in a channel"
+			return in
+		}
+		in.kind = inGroupNotice
+		return in
+	}
+	if m.From == nil || m.From.IsBot {
+		in.kind, in.why = inIgnore, "message without a human sender"
+		return in
+	}
+	in.msg = b.baseMessage(u, m.From, m.Chat)
+	switch {
+	case m.Contact != nil:
+		if m.Contact.UserID == 0 || m.Contact.UserID != m.From.ID {
+			in.kind, in.replyID = inReply, "telegram.contact.not_yours"
+			return in
+		}
+		in.msg.Phone = m.Contact.PhoneNumber
+	case m.Text != "":
+		in.msg.Text = b.normalizeText(m.Text)
+	case hasMedia(m):
+		in.kind, in.replyID = inReply, "telegram.unsupported.media"
+		return in
+	default:
+		in.kind, in.why = inIgnore, "service message"
+		return in
+	}
+	in.kind = inEngine
+	return in
+}
+
+func (b *Bot) translateCallback(u *models.Update, cq *models.CallbackQuery) inbound {
+	in := inbound{chatID: chatOf(u), lang: cq.From.LanguageCode, callback: cq}
+	chat := models.Chat{ID: in.chatID, Type: models.ChatTypePrivate}
+	switch {
+	case cq.Message.Message != nil:
+		chat = cq.Message.Message.Chat
+	case cq.Message.InaccessibleMessage != nil && cq.Message.InaccessibleMessage.Chat.ID != 0:
+		chat = cq.Message.InaccessibleMessage.Chat
+	}
+	if chat.Type != models.ChatTypePrivate || cq.Data == "" || cq.From.IsBot {
+		in.kind, in.why = inIgnore, "button press outside a private chat or without data"
+		return in
+	}
+	from := cq.From
+	in.msg = b.baseMessage(u, &from, chat)
+	in.msg.Action = &dialog.Action{Payload: cq.Data, Label: pressedLabel(cq)}
+	in.kind = inEngine
+	return in
+}
+
+// baseMessage fills what every message to the engine carries.
+func (b *Bot) baseMessage(u *models.Update, from *models.User, chat models.Chat) dialog.Message {
+	id := strconv.FormatInt(u.ID, 10)
+	return dialog.Message{
+		Channel:        dialog.ChannelTelegram,
+		UserID:         strconv.FormatInt(from.ID, 10),
+		UserName:       strings.TrimSpace(from.FirstName + " " + from.LastName),
+		ConversationID: strconv.FormatInt(chat.ID, 10),
+		EventID:        "telegram:" + id,
+		Lang:           from.LanguageCode,
+		Private:        chat.Type == models.ChatTypePrivate,
+		CursorName:     CursorName,
+		CursorValue:    u.ID,
+	}
+}
+
+// normalizeText maps a main-menu button back to its command and strips the
+// "@botname" Telegram appends to commands picked from a list.
+func (b *Bot) normalizeText(text string) string {
+	t := strings.TrimSpace(text)
+	if cmd, ok := b.menu[t]; ok {
+		return cmd
+	}
+	if !strings.HasPrefix(t, "/") {
+		return text
+	}
+	head, rest, _ := strings.Cut(t, " ")
+	if name, suffix, ok := strings.Cut(head, "@"); ok {
+		if u := b.username(); u == "" || strings.EqualFold(suffix, u) {
+			head = name
+		}
+	}
+	if rest == "" {
+		return head
+	}
+	return head + " " + rest
+}
+
+// pressedLabel finds the text of the button whose data was pressed.
+func pressedLabel(cq *models.CallbackQuery) string {
+	m := cq.Message.Message
+	if m == nil || m.ReplyMarkup == nil {
+		return ""
+	}
+	for _, row := range m.ReplyMarkup.InlineKeyboard {
+		for _, btn := range row {
+			if btn.CallbackData == cq.Data {
+				return btn.Text
+			}
+		}
+	}
+	return ""
+}
+
+func hasMedia(m *models.Message) bool {
+	return m.Sticker != nil || len(m.Photo) > 0 || m.Video != nil || m.Voice != nil ||
+		m.Audio != nil || m.Document != nil || m.Animation != nil || m.VideoNote != nil ||
+		m.Location != nil || m.Venue != nil || m.Poll != nil || m.Dice != nil ||
+		m.Game != nil || m.Story != nil || m.PaidMedia != nil || m.Checklist != nil
+}
+
+func langOf(u *models.User) string {
+	if u == nil {
+		return ""
+	}
+	return u.LanguageCode
+}
+
+// menuLabels returns every main-menu label in every language, mapped to its command.
+func menuLabels(cat *locales.Catalog) map[string]string {
+	out := map[string]string{}
+	for _, lang := range locales.Languages {
+		for _, mc := range menuCommands {
+			out[cat.Text(lang, mc.id, nil)] = mc.command
+		}
+	}
+	return out
+}

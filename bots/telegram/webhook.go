@@ -1,0 +1,113 @@
+package telegram
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+)
+
+// maxUpdateBytes bounds a webhook body; real updates are a few kilobytes.
+const maxUpdateBytes = 1 << 20
+
+// runWebhook registers the webhook with its secret token and serves it on
+// Config.Listener or Config.HTTPAddr (if either is set) until ctx is done.
+func (b *Bot) runWebhook(ctx context.Context) error {
+	err := b.call(ctx, 0, "setWebhook", func(ctx context.Context) error {
+		_, err := b.api.SetWebhook(ctx, &bot.SetWebhookParams{
+			URL:            b.cfg.WebhookURL,
+			AllowedUpdates: allowedUpdates,
+			SecretToken:    b.secret,
+		})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("telegram: register webhook: %w", err)
+	}
+	ln := b.cfg.Listener
+	if ln == nil && b.cfg.HTTPAddr != "" {
+		if ln, err = net.Listen("tcp", b.cfg.HTTPAddr); err != nil {
+			return fmt.Errorf("telegram: webhook listener: %w", err)
+		}
+	}
+	if ln == nil {
+		b.log.Info("telegram: webhook registered; serve WebhookHandler yourself", "bot", "@"+b.username(), "url", b.cfg.WebhookURL)
+		<-ctx.Done()
+		return nil
+	}
+	path := "/"
+	if u, err := url.Parse(b.cfg.WebhookURL); err == nil && u.Path != "" {
+		path = u.Path
+	}
+	mux := http.NewServeMux()
+	mux.Handle(path, b.WebhookHandler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	b.log.Info("telegram: serving webhook", "bot", "@"+b.username(), "addr", ln.Addr().String(), "path", path)
+	select {
+	case err := <-served:
+		return fmt.Errorf("telegram: webhook server: %w", err)
+	case <-ctx.Done():
+	}
+	// Stop taking updates; those already accepted finish in drain, and a
+	// request cut short is simply sent again by Telegram.
+	sctx, cancel := context.WithTimeout(context.Background(), b.cfg.DrainTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("telegram: stop webhook server: %w", err)
+	}
+	return nil
+}
+
+// WebhookHandler returns the webhook endpoint. It answers 401 to a request
+// without the secret token registered with setWebhook (and handles nothing),
+// and 200 only once the update is committed, so Telegram re-sends an update
+// that a crash interrupted. It can be mounted on a shared server.
+func (b *Bot) WebhookHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
+		if subtle.ConstantTimeCompare([]byte(got), []byte(b.secret)) != 1 {
+			b.log.Warn("telegram: webhook request with a wrong secret token refused", "remote", r.RemoteAddr)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		var u models.Update
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxUpdateBytes+1))
+		if err == nil && len(body) > maxUpdateBytes {
+			err = errors.New("body too large")
+		}
+		if err == nil {
+			err = json.Unmarshal(body, &u)
+		}
+		if err != nil {
+			b.log.Warn("telegram: unreadable webhook update", "err", err)
+			http.Error(w, "bad update", http.StatusBadRequest)
+			return
+		}
+		j := b.d.enqueue(&u)
+		if j == nil {
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			return
+		}
+		select {
+		case <-j.handled:
+			w.WriteHeader(http.StatusOK)
+		case <-r.Context().Done():
+		}
+	})
+}
