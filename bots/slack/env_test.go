@@ -80,7 +80,7 @@ type env struct {
 	now    time.Time
 }
 
-func quietLogger(t *testing.T) *slog.Logger {
+func quietLogger(testing.TB) *slog.Logger {
 	if testing.Verbose() {
 		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}

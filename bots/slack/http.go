@@ -143,7 +143,11 @@ func (b *Bot) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {
 		_, _ = io.WriteString(w, v.Challenge)
 		return
 	case slackevents.CallbackEvent:
-		cb := ev.Data.(*slackevents.EventsAPICallbackEvent)
+		cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
+		if !ok {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
 		if !b.seen.add(prefixedID("slack:", cb.EventID)) {
 			b.log.Info("slack: retried event skipped", "event", cb.EventID, "retry", r.Header.Get("X-Slack-Retry-Num"), "reason", r.Header.Get("X-Slack-Retry-Reason"))
 			w.WriteHeader(http.StatusOK)

@@ -289,3 +289,25 @@ func TestSocketAckPayloadShape(t *testing.T) {
 		t.Errorf("ack %s", js)
 	}
 }
+
+// TestSocketModeReconnects: Slack asks the client to reconnect (it does so
+// every few hours); events keep flowing on the new connection.
+func TestSocketModeReconnects(t *testing.T) {
+	s := newSocketEnv(t, script)
+	s.send(map[string]any{"type": "disconnect", "reason": "refresh_requested"})
+	s.fake.next(t, "apps.connections.open")
+	select {
+	case s.conn = <-s.fake.ws:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the bot did not reconnect")
+	}
+	s.send(map[string]any{"type": "hello"})
+	s.envelope("E1", "events_api", dmEvent("EvR1", "U1", "D1", "다시 연결", nil), 0)
+	if m := s.h.next(t); m.Text != "다시 연결" {
+		t.Errorf("message after reconnecting %+v", m)
+	}
+	s.fake.next(t, "chat.postMessage")
+	if err := s.stop(); err != nil {
+		t.Errorf("Run returned %v", err)
+	}
+}
