@@ -41,7 +41,9 @@ type Config struct {
 
 // Defaults of Config.
 const (
-	DefaultPointsRate     = 5
+	// DefaultPointsRate is the percent of a purchase earned as points.
+	DefaultPointsRate = 5
+	// DefaultSessionTimeout is how long a flow waits for an answer.
 	DefaultSessionTimeout = 30 * time.Minute
 	// LinkCodeTTL is how long a one-time link code made by /link stays valid.
 	LinkCodeTTL = 24 * time.Hour

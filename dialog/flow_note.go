@@ -10,8 +10,12 @@ import (
 	"github.com/dangol/dangol/ledger"
 )
 
-// maxNameLen bounds a new customer's name typed in the note flow.
-const maxNameLen = 40
+// Limits on what the note flow accepts, checked when typed so the flow
+// re-asks instead of failing at the save (the ledger allows 5000 runes).
+const (
+	maxNameLen = 40
+	maxNoteLen = 5000
+)
 
 // Draft keys of the note flow.
 const (
@@ -157,6 +161,10 @@ func (t *turn) noteStep(in input) error {
 	case noteText:
 		if in.text == "" {
 			t.noteReask("core.note.bad_text")
+			return nil
+		}
+		if utf8.RuneCountInString(in.text) > maxNoteLen {
+			t.noteReask("core.note.too_long")
 			return nil
 		}
 		text, tags := splitTags(in.text)
@@ -416,6 +424,8 @@ func (t *turn) onForm() error {
 	}
 	if raw := strings.TrimSpace(f["text"]); raw == "" {
 		errs["text"] = t.text("core.form.err.text_required", nil)
+	} else if utf8.RuneCountInString(raw) > maxNoteLen {
+		errs["text"] = t.text("core.note.too_long", nil)
 	} else {
 		text, tags := splitTags(raw)
 		n.Text, n.Tags = strings.TrimSpace(text), tags

@@ -176,6 +176,7 @@ var scripts = []script{
 		return []step{
 			{msg: staffMsg("/note 김민지"), want: []string{"김민지"}},
 			{msg: staffMsg(""), ids: []string{"core.note.bad_text"}},
+			{msg: staffMsg(strings.Repeat("가", 5001)), ids: []string{"core.note.too_long"}},
 			{msg: staffMsg("상담만"), ids: []string{"core.note.ask_amount"}},
 			{msg: staffMsg("-5"), ids: []string{"core.note.bad_amount"}, payloads: []string{"skip"}},
 			{msg: staffMsg(h.text("core.btn.skip", nil)), ids: []string{"core.note.ask_tags"}},
@@ -677,6 +678,11 @@ var scripts = []script{
 			}},
 			{msg: form(map[string]string{"customer": "010-9999-8888", "text": "x"}), check: func(t *testing.T, h *harness, rs []Reply) {
 				if rs[0].FormErrors["customer"] == "" || len(rs[0].FormErrors) != 1 {
+					t.Errorf("errors = %v", rs[0].FormErrors)
+				}
+			}},
+			{msg: form(map[string]string{"customer": "김민지", "text": strings.Repeat("a", 5001)}), check: func(t *testing.T, h *harness, rs []Reply) {
+				if rs[0].FormErrors["text"] != h.text("core.note.too_long", nil) || len(rs[0].FormErrors) != 1 {
 					t.Errorf("errors = %v", rs[0].FormErrors)
 				}
 			}},
