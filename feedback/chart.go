@@ -36,7 +36,7 @@ var (
 	colorMuted   = drawing.ColorFromHex("666666")
 	colorGrid    = drawing.ColorFromHex("e3e3e3")
 	colorAxis    = drawing.ColorFromHex("999999")
-	colorVisits  = drawing.ColorFromHex("8fb8de")
+	colorVisits  = drawing.ColorFromHex("6a9fd0")
 	colorRating  = drawing.ColorFromHex("e8871e")
 	colorNPS     = drawing.ColorFromHex("2e8b57")
 	colorBgPanel = drawing.ColorWhite
@@ -332,6 +332,7 @@ type barSeries struct {
 	font   *truetype.Font
 }
 
+// GetName, GetYAxis, GetStyle, Validate and Render implement chart.Series.
 func (b barSeries) GetName() string           { return "bars" }
 func (b barSeries) GetYAxis() chart.YAxisType { return b.axis }
 func (b barSeries) GetStyle() chart.Style     { return chart.Style{} }
@@ -345,11 +346,17 @@ func (b barSeries) Render(r chart.Renderer, box chart.Box, xr, yr chart.Range, _
 			chart.Draw.Box(r, chart.Box{Left: x - half, Top: top, Right: x + half, Bottom: box.Bottom},
 				chart.Style{FillColor: b.color, StrokeColor: b.color, StrokeWidth: 1})
 		}
+		// The count goes inside a tall enough bar, so it cannot collide
+		// with the rating line's labels above the bars.
 		label := formatNumber(v, 0)
 		r.SetFont(b.font)
 		r.SetFontSize(labelSize)
-		w := r.MeasureText(label).Width()
-		text(r, b.font, label, labelSize, colorMuted, x-w/2, top-10)
+		tb := r.MeasureText(label)
+		if box.Bottom-top >= tb.Height()+24 {
+			text(r, b.font, label, labelSize, drawing.ColorWhite, x-tb.Width()/2, top+tb.Height()+10)
+		} else {
+			text(r, b.font, label, labelSize, colorMuted, x-tb.Width()/2, top-10)
+		}
 	}
 }
 
@@ -365,6 +372,7 @@ type lineSeries struct {
 	below  bool
 }
 
+// GetName, GetYAxis, GetStyle, Validate and Render implement chart.Series.
 func (l lineSeries) GetName() string           { return "line" }
 func (l lineSeries) GetYAxis() chart.YAxisType { return l.axis }
 func (l lineSeries) GetStyle() chart.Style     { return chart.Style{} }

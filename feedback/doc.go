@@ -1,4 +1,51 @@
 // Package feedback turns the ledger's notes, points and feedback into the
 // manager's week: activity, loyalty, satisfaction (CSAT, NPS), topics, and who
 // needs care (follow-ups, birthdays, regulars at risk), plus a chart of it.
+//
+// # Basics
+//
+// A Week is an ISO week ("2026-W48"), Monday 00:00 to the next Monday in the
+// shop's time zone; ParseWeek reads what a manager types after /summary.
+// Weekly computes a Summary of one week in one read transaction: the week's
+// Figures, those of each of the 8 weeks before (Past), per-staff and per-day
+// counts, low ratings, topics, follow-ups, birthdays and regulars at risk.
+// Render turns it into a localised headline and sections (Text joins them
+// into one message); Chart draws it as a 1080×1350 PNG for a phone.
+// FollowUps lists the follow-ups due in a range, for a staff member's DM.
+//
+// Definitions:
+//
+//   - visits: distinct customer-days with a note or a points earn;
+//   - returning customers: distinct customers with a note or an earn in the
+//     week who were created before it;
+//   - CSAT: the share of ratings of 4 or 5; NPS: promoters (9–10) minus
+//     detractors (0–6) as a percentage of NPS answers, shown only from
+//     MinNPSAnswers answers;
+//   - regulars at risk: at least 3 visits, and (now − last) > 2 × (last −
+//     first) / (visits − 1);
+//   - the 8-week average of a count is its sum over the 8 weeks before
+//     divided by 8; of a rate, the rate of those weeks pooled.
+//
+// In a rendered summary the arrow compares a figure with the week before,
+// as displayed (so 4.33 against 4.31 shows "=").
+//
+// # Caveats
+//
+// Weekly reads notes, points and feedback by range scans over the ledger's
+// time-ordered keys, from the start of the eighth week before to the end of
+// the week, and scans every customer's compact visit stats for the at-risk
+// rule; it never reads every customer record. Names are looked up only for
+// the few customers a list shows (Options.Limit).
+//
+// A summary for the ForPublic audience names nobody: no customers, no staff,
+// no comments, only counts. Erased customers are counted but never named:
+// they show as a neutral placeholder, and their comments are not shown.
+//
+// Topic words come from a dictionary-free tokenizer (see Words): it strips
+// common Korean particles and endings but never leaves a stem shorter than
+// two runes, so one-syllable nouns keep their particle (펌이) and a few longer
+// words lose a final syllable that looks like one (고양이 → 고양).
+//
+// The chart embeds NanumSquareR (SIL OFL 1.1, fonts/OFL.txt), since no Go
+// module ships a Hangul font.
 package feedback

@@ -686,6 +686,13 @@ func (b *builder) finish(tx *ledger.Tx) error {
 		}
 		names[ref.ID] = *ref
 	}
+	// The ledger clears an erased customer's comments; this makes sure
+	// that none shows even if an erasure raced the write of a feedback.
+	for i := range s.LowRatings {
+		if s.LowRatings[i].Customer.Erased {
+			s.LowRatings[i].Comment = ""
+		}
+	}
 	return nil
 }
 
