@@ -73,7 +73,7 @@ type Console struct {
 	name    string
 	lang    string
 	line    int
-	buttons map[string][]dialog.Button // conversation id -> latest buttons shown to it
+	buttons map[string][]choice // conversation id -> latest buttons shown to it
 }
 
 // New returns a Console for cfg.
@@ -87,7 +87,7 @@ func New(cfg Config) *Console {
 		role:    cfg.Role,
 		name:    cfg.Name,
 		lang:    locales.Normalize(cfg.Lang),
-		buttons: map[string][]dialog.Button{},
+		buttons: map[string][]choice{},
 	}
 	if c.logger == nil {
 		c.logger = slog.Default()
@@ -287,26 +287,70 @@ func (c *Console) message() dialog.Message {
 	}
 }
 
-// press returns the action for a line that is a number naming one of the
+// press returns the action for a line that is the number of one of the
 // speaker's current buttons.
 func (c *Console) press(s string) (*dialog.Action, bool) {
-	n, err := strconv.Atoi(s)
-	bs := c.buttons[c.conversation()]
-	if err != nil || !isDigits(s) || n < 1 || n > len(bs) {
+	if !isDigits(s) || len(s) > 3 {
 		return nil, false
 	}
-	b := bs[n-1]
-	return &dialog.Action{Payload: b.Payload, Label: b.Label}, true
+	n, _ := strconv.Atoi(s)
+	for _, ch := range c.buttons[c.conversation()] {
+		if ch.key == n {
+			return &dialog.Action{Payload: ch.b.Payload, Label: ch.b.Label}, true
+		}
+	}
+	return nil, false
 }
 
 // staleButton returns a hint for a short number that names no current
 // button while the speaker has some; longer numbers are codes or amounts.
 func (c *Console) staleButton(s string) (string, bool) {
-	bs := c.buttons[c.conversation()]
-	if len(bs) == 0 || len(s) > 2 || !isDigits(s) {
+	chs := c.buttons[c.conversation()]
+	if len(chs) == 0 || len(s) > 2 || !isDigits(s) {
 		return "", false
 	}
-	return c.text("console.button.stale", map[string]any{"N": s, "Max": len(bs)}), true
+	keys := make([]string, len(chs))
+	for i, ch := range chs {
+		keys[i] = strconv.Itoa(ch.key)
+	}
+	return c.text("console.button.stale", map[string]any{"N": s, "Keys": strings.Join(keys, ", ")}), true
+}
+
+// choice is a button with the number that presses it.
+type choice struct {
+	key   int
+	label bool // the number is the label itself
+	b     dialog.Button
+}
+
+// choices numbers buttons. A button whose label is a number (a 0–10 scale)
+// is pressed by that number, so typing "7" gives 7, not the eighth button;
+// the others take 1, 2, 3… skipping numbers already taken.
+func choices(bs []dialog.Button) []choice {
+	out := make([]choice, len(bs))
+	taken := map[int]bool{}
+	for i, b := range bs {
+		out[i].b = b
+		if l := strings.TrimSpace(b.Label); isDigits(l) && len(l) <= 3 {
+			n, _ := strconv.Atoi(l)
+			if !taken[n] {
+				out[i].key, out[i].label = n, true
+				taken[n] = true
+			}
+		}
+	}
+	next := 1
+	for i := range out {
+		if out[i].label {
+			continue
+		}
+		for taken[next] {
+			next++
+		}
+		out[i].key = next
+		taken[next] = true
+	}
+	return out
 }
 
 func isDigits(s string) bool {
@@ -366,18 +410,22 @@ func (c *Console) render(r dialog.Reply, conv string) {
 	if r.Image != nil {
 		lines = append(lines, c.image(lang, r.Image))
 	}
-	if len(r.Buttons) > 0 {
-		labels := make([]string, len(r.Buttons))
-		for i, b := range r.Buttons {
-			labels[i] = "[" + strconv.Itoa(i+1) + "] " + b.Label
+	chs := choices(r.Buttons)
+	if len(chs) > 0 {
+		labels := make([]string, len(chs))
+		for i, ch := range chs {
+			labels[i] = "[" + strconv.Itoa(ch.key) + "]"
+			if !ch.label {
+				labels[i] += " " + ch.b.Label
+			}
 		}
 		lines = append(lines, strings.Join(labels, "  "))
 	}
 
 	switch r.To {
 	case dialog.ToConversation:
-		if conv != "" && len(r.Buttons) > 0 {
-			c.buttons[conv] = r.Buttons
+		if conv != "" && len(chs) > 0 {
+			c.buttons[conv] = chs
 		}
 		for _, l := range lines {
 			c.println(l)

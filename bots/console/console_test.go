@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -42,6 +43,13 @@ func (h *fakeHandler) Handle(ctx context.Context, m dialog.Message) ([]dialog.Re
 		return []dialog.Reply{
 			{Text: "고르세요", Buttons: []dialog.Button{{Label: "하나", Payload: "pick:1"}, {Label: "둘", Payload: "pick:2"}}},
 		}, nil
+	case "/nps":
+		bs := []dialog.Button{{Label: "건너뛰기", Payload: "nps:skip"}}
+		for i := range 11 {
+			bs = append(bs, dialog.Button{Label: strconv.Itoa(i), Payload: "nps:" + strconv.Itoa(i)})
+		}
+		bs = append(bs, dialog.Button{Label: "5", Payload: "nps:dup"}, dialog.Button{Label: "모름", Payload: "nps:unknown"})
+		return []dialog.Reply{{Text: "추천 점수", Buttons: bs}}, nil
 	case "/alert":
 		return []dialog.Reply{
 			{Text: "감사합니다"},
@@ -111,6 +119,13 @@ func TestConsole_Golden(t *testing.T) {
 1
 /alert
 1
+/nps
+7
+0
+11
+12
+13
+14
 `},
 		{name: "elsewhere", script: `
 /alert

@@ -20,6 +20,9 @@
 //
 // Buttons print as "[1] label  [2] label"; a line that is only that number
 // presses the button of the speaker's most recent reply that had buttons.
+// A button labelled with a number (an NPS scale of 0 to 10) prints as just
+// "[7]" and is pressed by that number, so what is typed is what is meant;
+// the other buttons of the reply take the numbers left, from 1.
 // Replies addressed elsewhere (the staff channel, another user) print behind
 // an arrow with their address. Sections print as a title and indented lines,
 // images as a one-line placeholder (saved to Config.ImageDir when set).
