@@ -9,6 +9,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -198,7 +199,8 @@ func (b *Bot) Deliver(ctx context.Context, r dialog.Reply) error {
 			b.log.Warn("slack: reply for another platform dropped", "channel", r.Channel, "user", r.UserID)
 			return nil
 		}
-		dm, err := b.dmChannel(ctx, r.UserID)
+		// Accept "slack:U123" too: that is how the engine names staff.
+		dm, err := b.dmChannel(ctx, strings.TrimPrefix(r.UserID, dialog.ChannelSlack+":"))
 		if err != nil {
 			return err
 		}

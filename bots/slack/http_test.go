@@ -593,8 +593,8 @@ func TestDeliver(t *testing.T) {
 		t.Errorf("chart shared to %q", c.Form.Get("channel_id"))
 	}
 
-	for range 2 { // the DM channel is opened once
-		if err := e.bot.Deliver(ctx, dialog.Reply{To: dialog.ToUser, Channel: "slack", UserID: "U7", Text: "내일 연락할 고객이 있어요"}); err != nil {
+	for _, id := range []string{"U7", "slack:U7"} { // the DM channel is opened once
+		if err := e.bot.Deliver(ctx, dialog.Reply{To: dialog.ToUser, Channel: "slack", UserID: id, Text: "내일 연락할 고객이 있어요"}); err != nil {
 			t.Fatal(err)
 		}
 	}
