@@ -23,6 +23,9 @@
 //   - a modal submission becomes FormID (the view's callback_id) and Form
 //     (field name -> value; each input block is named after its field).
 //
+// Text arrives as typed: Slack's &amp; &lt; &gt; are undone and a mention
+// <@U123|name> becomes "@U123", which /staff add understands.
+//
 // ConversationID is "channel/user": two staff members in one channel keep
 // separate drafts, and in the bot's DM slash commands and typed lines share
 // one session.
