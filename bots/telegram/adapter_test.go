@@ -82,7 +82,7 @@ func TestRepliesRendered(t *testing.T) {
 	}{
 		{"TextWithButtons", dialog.Reply{Text: "어떠셨어요?", Buttons: stars}, []apiCall{
 			{Method: "sendMessage", Fields: map[string]string{"text": "어떠셨어요?",
-				"reply_markup": "[★ | fb:1] [★★ | fb:2]\n[★★★ | fb:3] [★★★★ | fb:4]\n[★★★★★ | fb:5]"}}}},
+				"reply_markup": "[★ | fb:1] [★★ | fb:2] [★★★ | fb:3]\n[★★★★ | fb:4] [★★★★★ | fb:5]"}}}},
 		{"MenuKorean", dialog.Reply{Text: "연결되었어요.", Lang: "ko", Menu: true}, []apiCall{
 			{Method: "sendMessage", Fields: map[string]string{"text": "연결되었어요.",
 				"reply_markup": "(💰 포인트) (⭐ 후기 남기기)\n(🌐 언어 · Language)\n(persistent menu)"}}}},
@@ -93,8 +93,8 @@ func TestRepliesRendered(t *testing.T) {
 		{"Sections", dialog.Reply{Text: "민지 님의 포인트", Sections: []dialog.Section{
 			{Title: "잔액", Lines: []string{"1,200점 (실버)"}}, {Title: "최근", Lines: []string{"11/20 +500 커트", "11/02 -300 사용"}}}}, []apiCall{
 			{Method: "sendMessage", Fields: map[string]string{
-				"text":     "민지 님의 포인트\n\n잔액\n1,200점 (실버)\n\n최근\n11/20 +500 커트\n11/02 -300 사용",
-				"entities": `[{"type":"bold","offset":11,"length":2},{"type":"bold","offset":27,"length":2}]`}}}},
+				"text":     "민지 님의 포인트\n\n잔액\n• 1,200점 (실버)\n\n최근\n• 11/20 +500 커트\n• 11/02 -300 사용",
+				"entities": `[{"type":"bold","offset":11,"length":2},{"type":"bold","offset":29,"length":2}]`}}}},
 		{"Image", dialog.Reply{Text: "이번 주", Image: &dialog.Image{Name: "week.png", PNG: []byte("\x89PNG fake")}}, []apiCall{
 			{Method: "sendPhoto", Fields: map[string]string{"caption": "이번 주"}, Files: map[string]string{"photo": "week.png (9 bytes)"}}}},
 		{"FormSendsTextOnly", dialog.Reply{Text: "메모를 적어 주세요", Form: &dialog.Form{ID: "note"}}, []apiCall{
@@ -475,7 +475,7 @@ func TestCommandsRegistered(t *testing.T) {
 		for _, c := range cmds {
 			names = append(names, c.Command)
 		}
-		if strings.Join(names, " ") != "start points feedback lang cancel forget" || cmds[0].Description != want.start {
+		if strings.Join(names, " ") != "start points feedback lang mydata help cancel forget" || cmds[0].Description != want.start {
 			t.Errorf("commands %v", cmds)
 		}
 	}

@@ -114,7 +114,7 @@ func bodyLines(r dialog.Reply) []line {
 			out = append(out, line{text: s.Title, bold: true})
 		}
 		for _, l := range s.Lines {
-			out = append(out, line{text: l})
+			out = append(out, line{text: "• " + l})
 		}
 	}
 	return out
@@ -221,11 +221,22 @@ func units(s string) int {
 	return n
 }
 
-// inlineKeyboard lays buttons out in balanced rows: short labels (ratings,
-// scores) side by side, long ones alone. Buttons Telegram would refuse (no
-// label, or data outside 1–64 bytes) are left out and logged.
+// Keyboard geometry: about rowBudget columns fit across a phone, and
+// Telegram draws the buttons of a row equally wide.
+const (
+	rowBudget  = 36
+	rowButtons = 6
+	buttonPad  = 2
+)
+
+// inlineKeyboard lays buttons out in rows, in order: a row takes the next
+// button while all of its buttons, drawn as wide as its widest, still fit
+// the budget. Short labels (scores, stars) share rows; long ones stand
+// alone. Buttons Telegram would refuse (no label, or data outside 1–64
+// bytes) are left out and logged.
 func (b *Bot) inlineKeyboard(buttons []dialog.Button) *inlineKeyboard {
-	var ok []inlineButton
+	kb := &inlineKeyboard{}
+	var row []inlineButton
 	widest := 0
 	for _, btn := range buttons {
 		if btn.Label == "" || btn.Payload == "" || len(btn.Payload) > maxCallback {
@@ -233,21 +244,19 @@ func (b *Bot) inlineKeyboard(buttons []dialog.Button) *inlineKeyboard {
 				"label", btn.Label, "payload_bytes", len(btn.Payload))
 			continue
 		}
-		ok = append(ok, inlineButton{Text: btn.Label, CallbackData: btn.Payload})
-		widest = max(widest, displayWidth(btn.Label))
+		w := max(widest, displayWidth(btn.Label))
+		if len(row) > 0 && (len(row) == rowButtons || (len(row)+1)*(w+buttonPad) > rowBudget) {
+			kb.InlineKeyboard = append(kb.InlineKeyboard, row)
+			row, w = nil, displayWidth(btn.Label)
+		}
+		row = append(row, inlineButton{Text: btn.Label, CallbackData: btn.Payload})
+		widest = w
 	}
-	if len(ok) == 0 {
+	if len(row) > 0 {
+		kb.InlineKeyboard = append(kb.InlineKeyboard, row)
+	}
+	if len(kb.InlineKeyboard) == 0 {
 		return nil
-	}
-	// About 24 columns fit across a phone; each button costs its label plus padding.
-	cols := min(max(24/(widest+2), 1), 5)
-	rows := (len(ok) + cols - 1) / cols
-	cols = (len(ok) + rows - 1) / rows
-	kb := &inlineKeyboard{}
-	for len(ok) > 0 {
-		n := min(cols, len(ok))
-		kb.InlineKeyboard = append(kb.InlineKeyboard, ok[:n])
-		ok = ok[n:]
 	}
 	return kb
 }
