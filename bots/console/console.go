@@ -73,7 +73,8 @@ type Console struct {
 	name    string
 	lang    string
 	line    int
-	buttons map[string][]choice // conversation id -> latest buttons shown to it
+	buttons map[string]shown // conversation id (or staffChannel) -> latest buttons shown there
+	shownN  int              // counts buttons shown, to tell which are the most recent
 }
 
 // New returns a Console for cfg.
@@ -87,7 +88,7 @@ func New(cfg Config) *Console {
 		role:    cfg.Role,
 		name:    cfg.Name,
 		lang:    locales.Normalize(cfg.Lang),
-		buttons: map[string][]choice{},
+		buttons: map[string]shown{},
 	}
 	if c.logger == nil {
 		c.logger = slog.Default()
@@ -294,7 +295,7 @@ func (c *Console) press(s string) (*dialog.Action, bool) {
 		return nil, false
 	}
 	n, _ := strconv.Atoi(s)
-	for _, ch := range c.buttons[c.conversation()] {
+	for _, ch := range c.current() {
 		if ch.key == n {
 			return &dialog.Action{Payload: ch.b.Payload, Label: ch.b.Label}, true
 		}
@@ -305,7 +306,7 @@ func (c *Console) press(s string) (*dialog.Action, bool) {
 // staleButton returns a hint for a short number that names no current
 // button while the speaker has some; longer numbers are codes or amounts.
 func (c *Console) staleButton(s string) (string, bool) {
-	chs := c.buttons[c.conversation()]
+	chs := c.current()
 	if len(chs) == 0 || len(s) > 2 || !isDigits(s) {
 		return "", false
 	}
@@ -314,6 +315,34 @@ func (c *Console) staleButton(s string) (string, bool) {
 		keys[i] = strconv.Itoa(ch.key)
 	}
 	return c.text("console.button.stale", map[string]any{"N": s, "Keys": strings.Join(keys, ", ")}), true
+}
+
+// staffChannel keys the buttons of the staff channel in Console.buttons.
+const staffChannel = "\x00staff"
+
+// shown is a set of buttons and when it was shown.
+type shown struct {
+	n       int
+	choices []choice
+}
+
+// current returns the buttons a number presses now: those of the speaker's
+// latest reply that had some or, for staff and managers, of the staff
+// channel if that showed buttons more recently (they read it too).
+func (c *Console) current() []choice {
+	own := c.buttons[c.conversation()]
+	if c.role == ledger.RoleStaff || c.role == ledger.RoleManager {
+		if st := c.buttons[staffChannel]; st.n > own.n {
+			return st.choices
+		}
+	}
+	return own.choices
+}
+
+// remember makes chs the latest buttons shown in key.
+func (c *Console) remember(key string, chs []choice) {
+	c.shownN++
+	c.buttons[key] = shown{n: c.shownN, choices: chs}
 }
 
 // choice is a button with the number that presses it.
@@ -425,12 +454,15 @@ func (c *Console) render(r dialog.Reply, conv string) {
 	switch r.To {
 	case dialog.ToConversation:
 		if conv != "" && len(chs) > 0 {
-			c.buttons[conv] = chs
+			c.remember(conv, chs)
 		}
 		for _, l := range lines {
 			c.println(l)
 		}
 	default:
+		if r.To == dialog.ToStaffChannel && len(chs) > 0 {
+			c.remember(staffChannel, chs)
+		}
 		addr := c.cat.Text(lang, "console.to.staff", nil)
 		if r.To == dialog.ToUser {
 			addr = c.cat.Text(lang, "console.to.user", map[string]any{"Channel": r.Channel, "User": r.UserID})

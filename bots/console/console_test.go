@@ -119,6 +119,12 @@ func TestConsole_Golden(t *testing.T) {
 1
 /alert
 1
+:as staff 민지
+1
+:as customer 9
+/alert
+1
+:as manager 사장님
 /nps
 7
 0

@@ -22,7 +22,9 @@
 // presses the button of the speaker's most recent reply that had buttons.
 // A button labelled with a number (an NPS scale of 0 to 10) prints as just
 // "[7]" and is pressed by that number, so what is typed is what is meant;
-// the other buttons of the reply take the numbers left, from 1.
+// the other buttons of the reply take the numbers left, from 1. Staff and
+// managers read the staff channel too: when its latest buttons (a low
+// rating's "I'll call them") are newer than their own, a number presses those.
 // Replies addressed elsewhere (the staff channel, another user) print behind
 // an arrow with their address. Sections print as a title and indented lines,
 // images as a one-line placeholder (saved to Config.ImageDir when set).
