@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/dangol/dangol/locales"
 )
 
 // binary is the dangol built by TestMain for the end-to-end tests.
@@ -137,28 +140,6 @@ func (p *proc) send(line string) {
 	}
 }
 
-// expect reads output lines until one matches re and returns its
-// submatches; the lines before it are returned too.
-func (p *proc) expect(re string) (match []string, before []string) {
-	p.t.Helper()
-	rx := regexp.MustCompile(re)
-	timeout := time.After(waitTimeout)
-	for {
-		select {
-		case l, ok := <-p.lines:
-			if !ok {
-				p.t.Fatalf("dangol ended before printing %q\n%s", re, p.transcript())
-			}
-			if m := rx.FindStringSubmatch(l); m != nil {
-				return m, before
-			}
-			before = append(before, l)
-		case <-timeout:
-			p.t.Fatalf("no line matching %q within %s\n%s", re, waitTimeout, p.transcript())
-		}
-	}
-}
-
 // closeInput ends the input and waits for dangol to exit.
 func (p *proc) closeInput() error {
 	p.t.Helper()
@@ -257,7 +238,7 @@ func TestBinary_ExitCodes(t *testing.T) {
 func TestBinary_SecondDangolFailsFast(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "shop.db")
 	first := start(t, envFor(db), "serve")
-	first.expect(`단골\(dangol\) 콘솔`) // the banner: the file is open
+	first.reply(`단골\(dangol\) 콘솔`) // the banner: the file is open
 
 	for _, args := range [][]string{{"chat"}, {"export"}, {"backup", db + ".bak"}} {
 		_, stderr, err := run(t, envFor(db), "", args...)
@@ -275,11 +256,10 @@ func TestBinary_SecondDangolFailsFast(t *testing.T) {
 func TestBinary_SIGTERM(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "shop.db")
 	p := start(t, envFor(db), "serve")
-	p.expect(`단골\(dangol\) 콘솔`)
+	p.reply(`단골\(dangol\) 콘솔`)
 	p.send(":as staff 민지")
-	p.expect(`이제 직원 '민지'`)
 	p.send("/customer new 010-2222-3333 이수진")
-	p.expect(`이수진`)
+	p.reply(`이수진`)
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -295,4 +275,164 @@ func TestBinary_SIGTERM(t *testing.T) {
 	if !strings.Contains(out, `"name":"이수진","phone":"01022223333"`) {
 		t.Errorf("export after SIGTERM lacks the customer:\n%s", out)
 	}
+}
+
+// echoLine matches the console's echo of an input line ("민지(직원)> …").
+var echoLine = regexp.MustCompile(`^\S+\((직원|매니저|고객)\)> `)
+
+// reply reads output lines until a reply line (not an echo of input)
+// matches re, and returns its submatches.
+func (p *proc) reply(re string) []string {
+	p.t.Helper()
+	rx := regexp.MustCompile(re)
+	timeout := time.After(waitTimeout)
+	for {
+		select {
+		case l, ok := <-p.lines:
+			if !ok {
+				p.t.Fatalf("dangol ended before replying %q\n%s", re, p.transcript())
+			}
+			if m := rx.FindStringSubmatch(l); m != nil && !echoLine.MatchString(l) {
+				return m
+			}
+		case <-timeout:
+			p.t.Fatalf("no reply matching %q within %s\n%s", re, waitTimeout, p.transcript())
+		}
+	}
+}
+
+// press waits for a line of buttons with one labelled label and types its
+// number.
+func (p *proc) press(label string) {
+	p.t.Helper()
+	m := p.reply(`\[(\d+)\] ` + regexp.QuoteMeta(label) + `(  |$)`)
+	p.send(m[1])
+}
+
+// TestEndToEnd drives the built binary through every role's journey in one
+// console session on a fresh file, then checks that export shows exactly
+// what was said.
+func TestEndToEnd(t *testing.T) {
+	cat := locales.MustLoad()
+	ko := func(id string) string { return cat.Text("ko", id, nil) }
+	db := filepath.Join(t.TempDir(), "shop.db")
+	p := start(t, envFor(db), "chat")
+	p.reply(`단골\(dangol\) 콘솔`)
+
+	// Staff: a new customer, a consult, a purchase, a link code.
+	p.send(":as staff 민지")
+	p.send("/customer new 010-1234-5678 김하늘")
+	p.send("/note 010-1234-5678 커트 상담, 다음엔 펌 #커트 #펌")
+	p.send("/points add 010-1234-5678 55000 커트")
+	p.reply(`2,750`)
+	p.send("/link 010-1234-5678")
+	code := p.reply(`\b(\d{6})\b`)[1]
+
+	// Customer: consent, link, balance, a low rating with a comment.
+	p.send(":as customer 42")
+	p.send("/start")
+	p.press(ko("core.btn.agree"))
+	p.send(code)
+	p.send("/points")
+	p.reply(`2,750`)
+	p.send("/feedback")
+	p.press("★★")
+	p.press(ko("core.btn.skip"))                                // no NPS
+	p.reply(`\[\d+\] ` + regexp.QuoteMeta(ko("core.btn.skip"))) // the comment may be skipped too
+	p.send("너무 오래 기다렸어요")
+	alert := p.reply(`^→ \[직원 채널\] (.*)`)
+	if !strings.Contains(alert[1], "2") {
+		t.Errorf("staff alert %q does not give the rating", alert[0])
+	}
+	p.reply(`너무 오래 기다렸어요`) // the comment travels with the alert
+
+	// Manager: the week.
+	p.send(":as manager 사장님")
+	p.send("/summary")
+	p.reply(`\d{4}-W\d{2}`)
+	p.reply(`너무 오래 기다렸어요`) // the unanswered low rating is in the week
+	if err := p.closeInput(); err != nil {
+		t.Fatalf("exit at end of input: %v\n%s", err, p.transcript())
+	}
+	if strings.Contains(p.transcript(), "level=ERROR") {
+		t.Errorf("errors were logged:\n%s", p.transcript())
+	}
+
+	out, stderr, err := run(t, envFor(db), "", "export", "--format", "json")
+	if err != nil {
+		t.Fatalf("export: %v\n%s", err, stderr)
+	}
+	var got struct {
+		Customers []struct {
+			ID      string
+			Name    string
+			Phone   string
+			Points  int64
+			Consent struct {
+				Given    bool
+				Declined bool
+				At       time.Time
+			}
+			Notes []struct {
+				At     time.Time
+				Staff  string
+				Text   string
+				Tags   []string
+				Amount int64
+			}
+			PointsEntries []struct {
+				At     time.Time
+				Kind   string
+				Points int64
+				Reason string
+			} `json:"points_entries"`
+			Feedback []exportFeedback
+			Links    []string
+		}
+		Feedback []exportFeedback
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("export is not the JSON object: %v\n%s", err, out)
+	}
+	if len(got.Customers) != 1 {
+		t.Fatalf("exported %d customers, want 1:\n%s", len(got.Customers), out)
+	}
+	c := got.Customers[0]
+	check := func(what string, got, want any) {
+		t.Helper()
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s = %v, want %v", what, got, want)
+		}
+	}
+	check("name", c.Name, "김하늘")
+	check("phone", c.Phone, "01012345678")
+	check("points", c.Points, 2750)
+	check("consent", [2]bool{c.Consent.Given, c.Consent.Declined}, [2]bool{true, false})
+	check("consent at set", !c.Consent.At.IsZero(), true)
+	check("links", c.Links, []string{"console:42"})
+	check("notes", len(c.Notes), 1)
+	if len(c.Notes) == 1 {
+		n := c.Notes[0]
+		check("note text", n.Text, "커트 상담, 다음엔 펌")
+		check("note tags", n.Tags, []string{"커트", "펌"})
+		check("note staff", n.Staff, "민지")
+		check("note amount", n.Amount, 0)
+	}
+	check("points entries", len(c.PointsEntries), 1)
+	if len(c.PointsEntries) == 1 {
+		e := c.PointsEntries[0]
+		check("entry", fmt.Sprintf("%s %d %s", e.Kind, e.Points, e.Reason), "earn 2750 커트")
+	}
+	wantFB := fmt.Sprint([]exportFeedback{{CustomerID: c.ID, Rating: 2, Comment: "너무 오래 기다렸어요"}})
+	clear := func(fs []exportFeedback) []exportFeedback {
+		for i := range fs {
+			if _, err := time.Parse(time.RFC3339, fs[i].At); err != nil {
+				t.Errorf("feedback time %q: %v", fs[i].At, err)
+			}
+			fs[i].At = ""
+		}
+		return fs
+	}
+	check("customer feedback", fmt.Sprint(clear(c.Feedback)), wantFB)
+	check("all feedback", fmt.Sprint(clear(got.Feedback)), wantFB)
 }
