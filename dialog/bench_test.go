@@ -68,6 +68,34 @@ func BenchmarkHandle(b *testing.B) {
 	}
 }
 
+// BenchmarkLedgerBaseline is the floor under BenchmarkHandle/note/conv=1:
+// the same durable commit (event id and a note) without the engine.
+func BenchmarkLedgerBaseline(b *testing.B) {
+	eng := benchEngine(b)
+	var cid string
+	err := eng.store.View(context.Background(), func(tx *ledger.Tx) error {
+		c, err := tx.CustomerByPhone("01012345678")
+		cid = c.ID
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		err := eng.store.Update(context.Background(), func(tx *ledger.Tx) error {
+			if err := tx.MarkEvent("base-"+strconv.Itoa(i), t0); err != nil {
+				return err
+			}
+			return tx.AddNote(&ledger.Note{CustomerID: cid, StaffID: "slack:U1", At: t0, Text: "뿌리 염색 상담"})
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // benchEngine opens a durable ledger with one customer and an engine on it.
 func benchEngine(b *testing.B) *Engine {
 	b.Helper()
