@@ -145,6 +145,11 @@ func (c *Config) validate() error {
 	if err != nil || rate < 0 || rate > 100 {
 		return usagef("points rate %q: want a whole percent from 0 to 100 (DANGOL_POINTS_RATE)", c.pointsRate)
 	}
+	if rate == 0 {
+		// dialog.Config reads a PointsRate of 0 as "the default 5%":
+		// refusing is better than earning points a shop turned off.
+		return usagef("points rate 0 (no points) is not supported yet: dangol would earn the default %d%%; use 1 to 100 (DANGOL_POINTS_RATE)", DefaultPointsRate)
+	}
 	c.PointsRate = rate
 	if err := c.LogLevel.UnmarshalText([]byte(c.logLevel)); err != nil {
 		return usagef("log level %q: want debug, info, warn or error (DANGOL_LOG_LEVEL)", c.logLevel)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"runtime"
@@ -67,6 +68,9 @@ type Main struct {
 	// generator of the dialog engine (tests).
 	Now     func() time.Time
 	NewCode func() string
+	// Listen opens the shared HTTP listener (Telegram's webhook beside
+	// Slack's HTTP mode); nil: net.Listen. Tests learn the port through it.
+	Listen func(network, addr string) (net.Listener, error)
 
 	// Config is what Run was told, once parsed.
 	Config Config

@@ -58,6 +58,7 @@ func TestConfig_Invalid(t *testing.T) {
 		{"ErrTimeZoneLocal", nil, []string{"--tz", "Local", "export"}, `time zone "Local"`},
 		{"ErrRateHigh", map[string]string{"DANGOL_POINTS_RATE": "101"}, []string{"export"}, `points rate "101"`},
 		{"ErrRateNegative", map[string]string{"DANGOL_POINTS_RATE": "-1"}, []string{"export"}, `points rate "-1"`},
+		{"ErrRateZero", map[string]string{"DANGOL_POINTS_RATE": "0"}, []string{"export"}, `points rate 0`},
 		{"ErrRateText", map[string]string{"DANGOL_POINTS_RATE": "5%"}, []string{"export"}, `points rate "5%"`},
 		{"ErrLang", nil, []string{"--lang", "fr", "export"}, `language "fr"`},
 		{"ErrLogLevel", map[string]string{"DANGOL_LOG_LEVEL": "loud"}, []string{"export"}, `log level "loud"`},
@@ -103,10 +104,10 @@ func TestConfig_FlagsOverrideEnv(t *testing.T) {
 		},
 		{
 			name:    "Env",
-			env:     map[string]string{"DANGOL_DB": "e.db", "DANGOL_LANG": "en", "DANGOL_TZ": "UTC", "DANGOL_POINTS_RATE": "0", "DANGOL_HTTP_ADDR": "127.0.0.1:9"},
+			env:     map[string]string{"DANGOL_DB": "e.db", "DANGOL_LANG": "en", "DANGOL_TZ": "UTC", "DANGOL_POINTS_RATE": "100", "DANGOL_HTTP_ADDR": "127.0.0.1:9"},
 			args:    []string{"chat"},
 			wantCmd: "chat",
-			want:    Config{DB: "e.db", Lang: "en", TZ: "UTC", PointsRate: 0, HTTPAddr: "127.0.0.1:9"},
+			want:    Config{DB: "e.db", Lang: "en", TZ: "UTC", PointsRate: 100, HTTPAddr: "127.0.0.1:9"},
 		},
 		{
 			name:    "FlagsBeforeAndAfterCommand",

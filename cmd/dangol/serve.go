@@ -2,13 +2,18 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/dangol/dangol/bots/console"
+	"github.com/dangol/dangol/bots/slack"
+	"github.com/dangol/dangol/bots/telegram"
 	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/ledger"
 )
@@ -16,11 +21,17 @@ import (
 // This file is the only one that knows the adapters: it builds the engine,
 // starts every configured platform and routes replies between them.
 
-// platform is a running adapter: Run blocks until ctx is done (or, for the
-// console, the input ends) and returns after its in-flight messages are
-// handled; Deliver sends a reply that answers no message of its own.
-type platform interface {
+// runner is something serve runs: Run blocks until ctx is done (or, for
+// the console, the input ends) and returns after its in-flight messages are
+// handled and answered.
+type runner interface {
 	Run(ctx context.Context) error
+}
+
+// platform is an adapter that can also send a reply that answers no message
+// of its own.
+type platform interface {
+	runner
 	Deliver(ctx context.Context, r dialog.Reply) error
 }
 
@@ -48,13 +59,14 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 	}
 
 	r := &router{logger: m.Logger, byChannel: map[string]platform{}}
-	var platforms []platform
+	var runners []runner
 	if !consoleOnly {
-		if m.Config.Telegram.Token != "" || m.Config.Slack.BotToken != "" {
-			return errors.New("the Telegram and Slack adapters are not wired into this build yet; unset their tokens or run 'dangol chat'")
+		runners, err = m.platforms(engine, r)
+		if err != nil {
+			return err
 		}
 	}
-	if len(platforms) == 0 {
+	if len(runners) == 0 {
 		c := console.New(console.Config{
 			In:       m.Stdin,
 			Out:      m.Stdout,
@@ -66,17 +78,140 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 			Echo:     true,
 			ImageDir: imageDir,
 		})
+		// The console prints its own staff-channel replies; the router is
+		// for replies raised elsewhere.
 		r.staff = c
 		r.byChannel[dialog.ChannelConsole] = c
-		platforms = append(platforms, c)
+		runners = append(runners, c)
 		m.Logger.Info("console chat", "db", m.Config.DB, "lang", m.Config.Lang, "tz", m.Config.TZ)
 	}
-	return runAll(ctx, platforms)
+	return runAll(ctx, runners)
 }
 
-// runAll runs every platform until all have returned. When one fails, the
+// platforms builds the configured Telegram and Slack adapters and registers
+// them with the router. When both want HTTP (a Telegram webhook and Slack's
+// HTTP mode) they share one server on DANGOL_HTTP_ADDR.
+func (m *Main) platforms(engine *dialog.Engine, r *router) ([]runner, error) {
+	var (
+		runners []runner
+		mux     *http.ServeMux
+		tg      *telegram.Bot
+		sl      *slack.Bot
+		err     error
+	)
+	tc, sc := m.Config.Telegram, m.Config.Slack
+	shared := tc.Token != "" && tc.WebhookURL != "" && sc.BotToken != "" && sc.SigningSecret != ""
+	if tc.Token != "" {
+		addr := m.Config.HTTPAddr
+		if shared {
+			addr = "" // served on the shared server below
+		}
+		tg, err = telegram.New(telegram.Config{
+			Token:         tc.Token,
+			APIURL:        tc.APIURL,
+			WebhookURL:    tc.WebhookURL,
+			WebhookSecret: tc.WebhookSecret,
+			HTTPAddr:      addr,
+			Handler:       engine,
+			Catalog:       m.Catalog,
+			Elsewhere:     r.Deliver,
+			LastUpdateID:  lastUpdateID(m.Store),
+			Logger:        m.Logger.With("adapter", "telegram"),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("start telegram: %w", err)
+		}
+		r.byChannel[dialog.ChannelTelegram] = tg
+		runners = append(runners, tg)
+		m.Logger.Info("telegram on", "mode", map[bool]string{true: "webhook", false: "long polling"}[tc.WebhookURL != ""])
+	}
+	if sc.BotToken != "" {
+		sl, err = slack.New(slack.Config{
+			BotToken:      sc.BotToken,
+			AppToken:      sc.AppToken,
+			SigningSecret: sc.SigningSecret,
+			APIURL:        sc.APIURL,
+			HTTPAddr:      m.Config.HTTPAddr,
+			StaffChannel:  sc.StaffChannel,
+			Handler:       engine,
+			Catalog:       m.Catalog,
+			Elsewhere:     r.Deliver,
+			Logger:        m.Logger,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("start slack: %w", err)
+		}
+		r.byChannel[dialog.ChannelSlack] = sl
+		if sc.StaffChannel != "" {
+			r.staff = sl
+		} else {
+			m.Logger.Warn("DANGOL_SLACK_STAFF_CHANNEL is not set: low-rating alerts are only logged")
+		}
+		if !shared {
+			runners = append(runners, sl)
+		}
+		m.Logger.Info("slack on", "mode", map[bool]string{true: "http", false: "socket mode"}[sc.SigningSecret != ""])
+	}
+	if shared {
+		mux = http.NewServeMux()
+		mux.Handle("/slack/", sl.HTTPHandler())
+		path := "/"
+		if u, err := url.Parse(tc.WebhookURL); err == nil && u.Path != "" {
+			path = u.Path
+		}
+		mux.Handle(path, tg.WebhookHandler())
+		listen := m.Listen
+		if listen == nil {
+			listen = net.Listen
+		}
+		runners = append(runners, &httpServer{addr: m.Config.HTTPAddr, listen: listen, handler: mux, slack: sl, logger: m.Logger})
+	}
+	return runners, nil
+}
+
+// httpServer serves Telegram's webhook and Slack's HTTP mode on one address.
+type httpServer struct {
+	addr    string
+	listen  func(network, addr string) (net.Listener, error)
+	handler http.Handler
+	slack   *slack.Bot
+	logger  *slog.Logger
+}
+
+// drainTimeout bounds the wait for in-flight requests at shutdown.
+const drainTimeout = 15 * time.Second
+
+// Run serves until ctx is done, then stops taking requests and waits for
+// Slack's queued events.
+func (s *httpServer) Run(ctx context.Context) error {
+	ln, err := s.listen("tcp", s.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.addr, err)
+	}
+	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	s.logger.Info("http: serving Telegram's webhook and Slack", "addr", ln.Addr().String())
+	select {
+	case err := <-served:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainTimeout)
+	defer cancel()
+	err = srv.Shutdown(sctx)
+	if cerr := s.slack.Close(sctx); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("http server: shut down: %w", err)
+	}
+	return nil
+}
+
+// runAll runs every runner until all have returned. When one fails, the
 // others are stopped and its error returned.
-func runAll(ctx context.Context, platforms []platform) error {
+func runAll(ctx context.Context, runners []runner) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
@@ -84,7 +219,7 @@ func runAll(ctx context.Context, platforms []platform) error {
 		once  sync.Once
 		first error
 	)
-	for _, p := range platforms {
+	for _, p := range runners {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

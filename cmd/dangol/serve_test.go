@@ -1,0 +1,337 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dangol/dangol/dialog"
+	"github.com/dangol/dangol/ledger"
+)
+
+// call is one request a fake platform API received.
+type call struct {
+	method string
+	fields map[string]string
+}
+
+// fakeTelegram is a Bot API on httptest: it hands out scripted updates to
+// getUpdates (then long-polls until the request ends) and records the rest.
+type fakeTelegram struct {
+	srv     *httptest.Server
+	updates []string
+	calls   chan call
+}
+
+const tgToken = "123456:TEST"
+
+func newFakeTelegram(t *testing.T, updates ...string) *fakeTelegram {
+	f := &fakeTelegram{updates: updates, calls: make(chan call, 100)}
+	done := make(chan struct{})
+	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		method := strings.TrimPrefix(r.URL.Path, "/bot"+tgToken+"/")
+		fields := map[string]string{}
+		if err := r.ParseMultipartForm(1 << 20); err == nil {
+			for k, v := range r.MultipartForm.Value {
+				fields[k] = v[0]
+			}
+		}
+		var result any = true
+		switch method {
+		case "getMe":
+			result = map[string]any{"id": 1, "is_bot": true, "first_name": "단골", "username": "dangol_bot"}
+		case "getUpdates":
+			offset, _ := strconv.Atoi(fields["offset"])
+			var out []json.RawMessage
+			for i, u := range f.updates {
+				if i+1 >= offset {
+					out = append(out, json.RawMessage(u))
+				}
+			}
+			if len(out) == 0 {
+				select { // long poll: nothing new until the client gives up
+				case <-r.Context().Done():
+				case <-done:
+				}
+				return
+			}
+			result = out
+		case "sendMessage", "editMessageText", "sendPhoto":
+			chat, _ := strconv.ParseInt(fields["chat_id"], 10, 64)
+			result = map[string]any{"message_id": 500, "date": 1700000000, "chat": map[string]any{"id": chat, "type": "private"}}
+		}
+		if method != "getUpdates" {
+			f.calls <- call{method, fields}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"ok": true, "result": result})
+	}))
+	t.Cleanup(func() { close(done); f.srv.Close() })
+	return f
+}
+
+// fakeSlack answers every Web API method with ok and records the calls.
+func newFakeSlack(t *testing.T) (*httptest.Server, chan call) {
+	calls := make(chan call, 100)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		fields := map[string]string{}
+		for k, v := range r.PostForm {
+			fields[k] = v[0]
+		}
+		calls <- call{strings.TrimPrefix(r.URL.Path, "/"), fields}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"ok":true,"channel":"CSTAFF","ts":"1700000000.000100"}`)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, calls
+}
+
+// waitCall returns the first call of method whose fields satisfy ok.
+func waitCall(t *testing.T, calls chan call, method string, ok func(map[string]string) bool) call {
+	t.Helper()
+	timeout := time.After(waitTimeout)
+	for {
+		select {
+		case c := <-calls:
+			if c.method == method && ok(c.fields) {
+				return c
+			}
+		case <-timeout:
+			t.Fatalf("no %s call within %s", method, waitTimeout)
+		}
+	}
+}
+
+// TestServe_RoutesBetweenPlatforms serves Telegram and Slack at once
+// against fakes: a Telegram customer's low rating must reach the Slack
+// staff channel, the customer must be answered in Telegram, and after
+// shutdown the ledger must hold the Telegram cursor so a restart resumes.
+func TestServe_RoutesBetweenPlatforms(t *testing.T) {
+	from := `"from":{"id":42,"is_bot":false,"first_name":"하늘","language_code":"ko"}`
+	chat := `"chat":{"id":42,"type":"private"}`
+	msg := `"message_id":%d,"date":1700000000,` + from + `,` + chat
+	tg := newFakeTelegram(t,
+		fmt.Sprintf(`{"update_id":1,"message":{`+msg+`,"text":"/feedback","entities":[{"type":"bot_command","offset":0,"length":9}]}}`, 1),
+		`{"update_id":2,"callback_query":{"id":"cb1",`+from+`,"message":{"message_id":500,"date":1700000000,`+chat+`},"chat_instance":"x","data":"rate:2"}}`,
+		`{"update_id":3,"callback_query":{"id":"cb2",`+from+`,"message":{"message_id":500,"date":1700000000,`+chat+`},"chat_instance":"x","data":"skip"}}`,
+		fmt.Sprintf(`{"update_id":4,"message":{`+msg+`,"text":"너무 오래 기다렸어요"}}`, 2),
+	)
+	sl, slackCalls := newFakeSlack(t)
+	db := t.TempDir() + "/shop.db"
+	env := map[string]string{
+		"DANGOL_DB":                   db,
+		"DANGOL_TELEGRAM_TOKEN":       tgToken,
+		"DANGOL_TELEGRAM_API_URL":     tg.srv.URL,
+		"DANGOL_SLACK_BOT_TOKEN":      "xoxb-test",
+		"DANGOL_SLACK_SIGNING_SECRET": "secret",
+		"DANGOL_SLACK_API_URL":        sl.URL + "/",
+		"DANGOL_SLACK_STAFF_CHANNEL":  "CSTAFF",
+		"DANGOL_HTTP_ADDR":            "127.0.0.1:0",
+	}
+	var stderr bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &stderr, Getenv: func(k string) string { return env[k] }}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx, []string{"serve"}) }()
+
+	alert := waitCall(t, slackCalls, "chat.postMessage", func(f map[string]string) bool {
+		return f["channel"] == "CSTAFF" && strings.Contains(f["text"]+f["blocks"], "너무 오래 기다렸어요")
+	})
+	if !strings.Contains(alert.fields["text"]+alert.fields["blocks"], "2") {
+		t.Errorf("staff alert does not give the rating: %v", alert.fields)
+	}
+	waitCall(t, tg.calls, "sendMessage", func(f map[string]string) bool {
+		return f["chat_id"] == "42" && strings.Contains(f["text"], "감사합니다")
+	})
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve after cancel: %v\n%s", err, stderr.String())
+		}
+	case <-time.After(waitTimeout):
+		t.Fatal("serve did not stop after its context was cancelled")
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s := mustOpenStore(t, db)
+	err := s.View(context.Background(), func(tx *ledger.Tx) error {
+		cur, err := tx.Cursor("telegram.update")
+		if err != nil {
+			return err
+		}
+		if cur != 4 {
+			t.Errorf("telegram.update cursor = %d, want 4", cur)
+		}
+		n := 0
+		err = tx.ScanFeedback(time.Time{}, endOfTime, func(f ledger.Feedback) error {
+			n++
+			if f.Rating != 2 || f.Comment != "너무 오래 기다렸어요" {
+				t.Errorf("feedback = %+v", f)
+			}
+			return nil
+		})
+		if n != 1 {
+			t.Errorf("%d feedback stored, want 1", n)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// fakePlatform records what the router hands it.
+type fakePlatform struct{ got []dialog.Reply }
+
+func (f *fakePlatform) Run(ctx context.Context) error { return nil }
+func (f *fakePlatform) Deliver(ctx context.Context, r dialog.Reply) error {
+	f.got = append(f.got, r)
+	return nil
+}
+
+func TestRouter(t *testing.T) {
+	tests := []struct {
+		name  string
+		reply dialog.Reply
+		want  string // which platform gets it; "" = logged only
+	}{
+		{"StaffChannel", dialog.Reply{To: dialog.ToStaffChannel, Text: "alert"}, "slack"},
+		{"ToTelegramUser", dialog.Reply{To: dialog.ToUser, Channel: "telegram", UserID: "42", Text: "hi"}, "telegram"},
+		{"ToSlackUser", dialog.Reply{To: dialog.ToUser, Channel: "slack", UserID: "U1", Text: "hi"}, "slack"},
+		{"ToUnknownPlatform", dialog.Reply{To: dialog.ToUser, Channel: "kakao", UserID: "1", Text: "hi"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			tg, sl := &fakePlatform{}, &fakePlatform{}
+			r := &router{
+				logger:    slog.New(slog.NewTextHandler(&logs, nil)),
+				staff:     sl,
+				byChannel: map[string]platform{"telegram": tg, "slack": sl},
+			}
+			if err := r.Deliver(context.Background(), tt.reply); err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]int{"telegram": len(tg.got), "slack": len(sl.got)}
+			for name, n := range got {
+				if want := map[bool]int{true: 1}[name == tt.want]; n != want {
+					t.Errorf("%s got %d replies, want %d", name, n, want)
+				}
+			}
+			if tt.want == "" && !strings.Contains(logs.String(), "nowhere to go") {
+				t.Errorf("an undeliverable reply was not logged: %q", logs.String())
+			}
+		})
+	}
+	t.Run("NoStaffChannel", func(t *testing.T) {
+		var logs bytes.Buffer
+		r := &router{logger: slog.New(slog.NewTextHandler(&logs, nil)), byChannel: map[string]platform{}}
+		if err := r.Deliver(context.Background(), dialog.Reply{To: dialog.ToStaffChannel, Text: "alert"}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(logs.String(), "alert") {
+			t.Errorf("the alert was not logged: %q", logs.String())
+		}
+	})
+}
+
+// TestServe_SharedHTTP serves Telegram's webhook and Slack's HTTP mode on
+// one listener: each endpoint must reach its own adapter.
+func TestServe_SharedHTTP(t *testing.T) {
+	tg := newFakeTelegram(t)
+	sl, _ := newFakeSlack(t)
+	env := map[string]string{
+		"DANGOL_DB":                      t.TempDir() + "/shop.db",
+		"DANGOL_TELEGRAM_TOKEN":          tgToken,
+		"DANGOL_TELEGRAM_API_URL":        tg.srv.URL,
+		"DANGOL_TELEGRAM_WEBHOOK_URL":    "https://shop.example/tg/hook",
+		"DANGOL_TELEGRAM_WEBHOOK_SECRET": "tg-secret",
+		"DANGOL_SLACK_BOT_TOKEN":         "xoxb-test",
+		"DANGOL_SLACK_SIGNING_SECRET":    "secret",
+		"DANGOL_SLACK_API_URL":           sl.URL + "/",
+		"DANGOL_HTTP_ADDR":               "127.0.0.1:0",
+	}
+	addr := make(chan string, 1)
+	m := &Main{
+		Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{},
+		Getenv: func(k string) string { return env[k] },
+		Listen: func(network, a string) (net.Listener, error) {
+			ln, err := net.Listen(network, a)
+			if err == nil {
+				addr <- ln.Addr().String()
+			}
+			return ln, err
+		},
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx, []string{"serve"}) }()
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case err := <-done:
+		t.Fatalf("serve ended: %v", err)
+	case <-time.After(waitTimeout):
+		t.Fatal("no shared listener")
+	}
+	waitCall(t, tg.calls, "setWebhook", func(f map[string]string) bool {
+		return f["url"] == "https://shop.example/tg/hook" && f["secret_token"] == "tg-secret"
+	})
+
+	post := func(path, secret, body string) int {
+		req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if secret != "" {
+			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	update := `{"update_id":7,"message":{"message_id":1,"date":1700000000,"from":{"id":42,"is_bot":false,"first_name":"하늘"},"chat":{"id":42,"type":"private"},"text":"/help","entities":[{"type":"bot_command","offset":0,"length":5}]}}`
+	tests := []struct {
+		name, path, secret, body string
+		want                     int
+	}{
+		{"TelegramWrongSecret", "/tg/hook", "nope", update, http.StatusUnauthorized},
+		{"SlackUnsigned", "/slack/commands", "", "command=%2Fhelp", http.StatusUnauthorized},
+		{"TelegramUpdate", "/tg/hook", "tg-secret", update, http.StatusOK},
+	}
+	for _, tt := range tests {
+		if got := post(tt.path, tt.secret, tt.body); got != tt.want {
+			t.Errorf("%s: POST %s = %d, want %d", tt.name, tt.path, got, tt.want)
+		}
+	}
+	waitCall(t, tg.calls, "sendMessage", func(f map[string]string) bool { return f["chat_id"] == "42" })
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve after cancel: %v", err)
+		}
+	case <-time.After(waitTimeout):
+		t.Fatal("serve did not stop")
+	}
+	m.Close()
+}
