@@ -38,7 +38,7 @@ type Config struct {
 	Logger  *slog.Logger // nil: slog.Default()
 
 	// Role and Name are the first speaker; zero: a manager named
-	// "사장님" ("owner" in English).
+	// "사장" ("owner" in English; the engine adds 님).
 	Role ledger.Role
 	Name string
 

@@ -98,7 +98,7 @@ func TestConsole_Golden(t *testing.T) {
 /hi
 :as customer 42
 /hi
-:as manager 사장님
+:as manager 사장
 :as nobody x
 :as customer 4 2
 :as staff
@@ -115,7 +115,7 @@ func TestConsole_Golden(t *testing.T) {
 123456
 :as staff 민지
 1
-:as manager 사장님
+:as manager 사장
 1
 /alert
 1
@@ -124,7 +124,7 @@ func TestConsole_Golden(t *testing.T) {
 :as customer 9
 /alert
 1
-:as manager 사장님
+:as manager 사장
 /nps
 7
 0
@@ -285,7 +285,7 @@ func TestConsole_StopsOnCancel(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("Run did not return after its context was cancelled")
 	}
-	if got := out.String(); got != "안녕하세요, 사장님 님\n" {
+	if got := out.String(); got != "안녕하세요, 사장 님\n" {
 		t.Errorf("output = %q", got)
 	}
 }
@@ -328,7 +328,7 @@ func TestConsole_DeliverWhileRunning(t *testing.T) {
 	if n := strings.Count(out.String(), "→ [직원 채널] 주간 요약\n"); n != 20 {
 		t.Errorf("delivered %d summaries, want 20", n)
 	}
-	if n := strings.Count(out.String(), "안녕하세요, 사장님 님\n"); n != 50 {
+	if n := strings.Count(out.String(), "안녕하세요, 사장 님\n"); n != 50 {
 		t.Errorf("answered %d lines, want 50", n)
 	}
 }
@@ -339,7 +339,7 @@ func TestConsole_Prompt(t *testing.T) {
 	if err := c.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	want := "사장님(매니저)> 안녕하세요, 사장님 님\n사장님(매니저)> 이제 고객 '42'(으)로 말합니다.\n42(고객)> "
+	want := "사장(매니저)> 안녕하세요, 사장 님\n사장(매니저)> 이제 고객 '42'(으)로 말합니다.\n42(고객)> "
 	if out.String() != want {
 		t.Errorf("output = %q, want %q", out.String(), want)
 	}

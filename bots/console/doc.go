@@ -7,7 +7,7 @@
 // Config.Out. Lines starting with a colon are the console's own commands:
 //
 //	:as staff 민지        speak as staff member 민지
-//	:as manager 사장님     speak as a manager
+//	:as manager 사장      speak as a manager
 //	:as customer 42       speak as customer 42 (any id, like a chat id)
 //	:lang en              switch language
 //	:help                 list these commands

@@ -347,7 +347,7 @@ func TestEndToEnd(t *testing.T) {
 	p.reply(`너무 오래 기다렸어요`) // the comment travels with the alert
 
 	// Manager: the week.
-	p.send(":as manager 사장님")
+	p.send(":as manager 사장")
 	p.send("/summary")
 	p.reply(`\d{4}-W\d{2}`)
 	p.reply(`너무 오래 기다렸어요`) // the unanswered low rating is in the week
