@@ -85,6 +85,11 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 		runners = append(runners, c)
 		m.Logger.Info("console chat", "db", m.Config.DB, "lang", m.Config.Lang, "tz", m.Config.TZ)
 	}
+	now := m.Now
+	if now == nil {
+		now = time.Now
+	}
+	runners = append(runners, &housekeeper{store: m.Store, now: now, every: time.Hour, logger: m.Logger})
 	return runAll(ctx, runners)
 }
 
@@ -209,8 +214,9 @@ func (s *httpServer) Run(ctx context.Context) error {
 	return nil
 }
 
-// runAll runs every runner until all have returned. When one fails, the
-// others are stopped and its error returned.
+// runAll runs every runner until all have returned. When one returns (the
+// console at the end of its input, a platform that failed) the others are
+// stopped: dangol serves whole or not at all. The first error is returned.
 func runAll(ctx context.Context, runners []runner) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -223,13 +229,69 @@ func runAll(ctx context.Context, runners []runner) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := p.Run(ctx); err != nil {
-				once.Do(func() { first = err; cancel() })
+			err := p.Run(ctx)
+			if err != nil {
+				once.Do(func() { first = err })
 			}
+			cancel()
 		}()
 	}
 	wg.Wait()
 	return first
+}
+
+// eventTTL is how long processed event ids are kept for de-duplication:
+// Slack redelivers within minutes and Telegram within a day.
+const eventTTL = 7 * 24 * time.Hour
+
+// housekeeper prunes what the ledger keeps only for a while: processed
+// event ids older than eventTTL and expired link codes. It sweeps at start
+// and then every interval while dangol serves.
+type housekeeper struct {
+	store  *ledger.Store
+	now    func() time.Time
+	every  time.Duration
+	logger *slog.Logger
+}
+
+// Run sweeps until ctx is done. A failed sweep is logged and retried at the
+// next tick: nothing depends on it promptly.
+func (h *housekeeper) Run(ctx context.Context) error {
+	t := time.NewTicker(h.every)
+	defer t.Stop()
+	for {
+		if events, codes, err := h.sweep(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			h.logger.WarnContext(ctx, "housekeeping failed", "err", err)
+		} else if events+codes > 0 {
+			h.logger.DebugContext(ctx, "housekeeping", "events_pruned", events, "link_codes_pruned", codes)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// sweep prunes in one transaction and returns how many event ids and link
+// codes went.
+func (h *housekeeper) sweep(ctx context.Context) (events, codes int, err error) {
+	now := h.now()
+	err = h.store.Update(ctx, func(tx *ledger.Tx) error {
+		var err error
+		if events, err = tx.PruneEvents(now.Add(-eventTTL)); err != nil {
+			return err
+		}
+		codes, err = tx.PruneLinkCodes(now)
+		return err
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("housekeeping: %w", err)
+	}
+	return events, codes, nil
 }
 
 // router sends replies that go elsewhere than the conversation they answer:

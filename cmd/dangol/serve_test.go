@@ -335,3 +335,46 @@ func TestServe_SharedHTTP(t *testing.T) {
 	}
 	m.Close()
 }
+
+func TestHousekeeper_Sweep(t *testing.T) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	s := mustOpenStore(t, t.TempDir()+"/shop.db")
+	ctx := context.Background()
+	err := s.Update(ctx, func(tx *ledger.Tx) error {
+		c := &ledger.Customer{Name: "김하늘", CreatedAt: now}
+		if err := tx.CreateCustomer(c); err != nil {
+			return err
+		}
+		for id, at := range map[string]time.Time{"old": now.Add(-8 * 24 * time.Hour), "recent": now.Add(-24 * time.Hour)} {
+			if err := tx.MarkEvent(id, at); err != nil {
+				return err
+			}
+		}
+		if err := tx.PutLinkCode("111111", c.ID, now.Add(-time.Minute)); err != nil {
+			return err
+		}
+		return tx.PutLinkCode("222222", c.ID, now.Add(time.Hour))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &housekeeper{store: s, now: func() time.Time { return now }, every: time.Hour, logger: slog.New(slog.DiscardHandler)}
+	events, codes, err := h.sweep(ctx)
+	if err != nil || events != 1 || codes != 1 {
+		t.Fatalf("sweep = %d events, %d codes, %v; want 1, 1, nil", events, codes, err)
+	}
+	err = s.Update(ctx, func(tx *ledger.Tx) error {
+		for id, want := range map[string]bool{"old": false, "recent": true} {
+			if seen, err := tx.SeenEvent(id); err != nil || seen != want {
+				t.Errorf("SeenEvent(%q) = %t, %v; want %t", id, seen, err, want)
+			}
+		}
+		if _, err := tx.UseLinkCode("222222", now); err != nil {
+			t.Errorf("the valid code was pruned: %v", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
