@@ -393,8 +393,18 @@ func isDigits(s string) bool {
 
 // send hands m to the handler and prints the replies. The handler gets a
 // context that outlives ctx so a message read before shutdown commits.
+//
+// It is called with c.mu held and releases it while the handler works, so
+// a Deliver from another adapter is never stuck behind a slow commit, and a
+// handler that delivers through this console does not deadlock. Only Run's
+// goroutine changes the speaker, so the conversation read after is the same.
 func (c *Console) send(ctx context.Context, m dialog.Message) {
+	// Show the echo before the wait; a write error sticks to the writer
+	// and is returned by the next prompt.
+	_ = c.flush()
+	c.mu.Unlock()
 	replies, err := c.cfg.Handler.Handle(context.WithoutCancel(ctx), m)
+	c.mu.Lock()
 	if err != nil {
 		c.logger.ErrorContext(ctx, "console: handle message", "event", m.EventID, "conversation", m.ConversationID, "err", err)
 	}

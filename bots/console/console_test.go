@@ -361,3 +361,31 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// deliveringHandler delivers through the console while handling, as a
+// handler wired to a router that reaches this console would.
+type deliveringHandler struct{ c *console.Console }
+
+func (h *deliveringHandler) Handle(ctx context.Context, m dialog.Message) ([]dialog.Reply, error) {
+	err := h.c.Deliver(ctx, dialog.Reply{To: dialog.ToUser, Channel: "console", UserID: "민지", Text: "전달"})
+	return []dialog.Reply{{Text: "답"}}, err
+}
+
+func TestConsole_DeliverFromHandler(t *testing.T) {
+	out := &syncBuffer{}
+	h := &deliveringHandler{}
+	h.c = console.New(console.Config{In: strings.NewReader("/x\n"), Out: out, Handler: h, Catalog: locales.MustLoad(), Quiet: true})
+	done := make(chan error, 1)
+	go func() { done <- h.c.Run(context.Background()) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run deadlocked on a Deliver from inside Handle")
+	}
+	if got, want := out.String(), "→ [console:민지] 전달\n답\n"; got != want {
+		t.Errorf("output = %q, want %q", got, want)
+	}
+}
