@@ -1,0 +1,252 @@
+package dialog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dangol/dangol/feedback"
+	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
+)
+
+// Scheduled posts the engine makes: the names of Jobs in the ledger, and
+// their default cron expressions, read in the shop's time zone.
+const (
+	// SummaryJob posts last week's summary with its chart to the staff channel.
+	SummaryJob = "weekly-summary"
+	// FollowUpJob sends each staff member their follow-ups due that day.
+	FollowUpJob = "followups-due"
+
+	// DefaultSummarySpec is Monday 09:00.
+	DefaultSummarySpec = "0 9 * * 1"
+	// DefaultFollowUpSpec is every day at 09:00.
+	DefaultFollowUpSpec = "0 9 * * *"
+	// SpecOff, given as a spec to Jobs, leaves that job out.
+	SpecOff = "off"
+
+	// SummaryMaxLate is how late a missed summary is still posted: dangol
+	// down over a Monday posts that Monday's summary when it comes back
+	// that week. It stays a day short of the week, so a ledger that never
+	// posted, started on a Monday before 09:00, waits for that day's
+	// summary instead of posting the one before it a minute earlier.
+	SummaryMaxLate = 6 * 24 * time.Hour
+	// FollowUpMaxLate is how late a missed morning DM is still sent: with
+	// the default 09:00 spec, until 21:00 that day. A list of what was due
+	// yesterday, arriving the next morning, only gets in the way.
+	FollowUpMaxLate = 12 * time.Hour
+)
+
+// noteClip bounds a note's text in a follow-up DM: a reminder, not the note.
+const noteClip = 80
+
+// Jobs returns the engine's scheduled posts, ready for NewScheduler:
+// SummaryJob on summarySpec and FollowUpJob on followUpSpec (an empty spec
+// takes its default, SpecOff leaves the job out), each sending its replies
+// with deliver. Specs are checked by NewScheduler.
+func (e *Engine) Jobs(summarySpec, followUpSpec string, deliver func(context.Context, Reply) error) []Job {
+	var jobs []Job
+	if spec := specOr(summarySpec, DefaultSummarySpec); spec != SpecOff {
+		jobs = append(jobs, Job{
+			Name: SummaryJob, Spec: spec, Loc: e.loc, MaxLate: SummaryMaxLate, Deliver: deliver,
+			Posts: func(ctx context.Context, at time.Time) ([]Reply, error) {
+				// The week that ended last: on Monday morning, the one just past.
+				r, err := e.WeeklyPost(ctx, feedback.WeekOf(at, e.loc).Add(-1))
+				if err != nil {
+					return nil, err
+				}
+				return []Reply{r}, nil
+			},
+		})
+	}
+	if spec := specOr(followUpSpec, DefaultFollowUpSpec); spec != SpecOff {
+		jobs = append(jobs, Job{
+			Name: FollowUpJob, Spec: spec, Loc: e.loc, MaxLate: FollowUpMaxLate, Deliver: deliver,
+			Posts: e.FollowUpPosts,
+		})
+	}
+	return jobs
+}
+
+func specOr(spec, def string) string {
+	spec = strings.TrimSpace(spec)
+	if spec == "" {
+		return def
+	}
+	if strings.EqualFold(spec, SpecOff) {
+		return SpecOff
+	}
+	return spec
+}
+
+// WeeklyPost returns the summary of week for the staff channel, in the
+// engine's default language: the headline, the sections managers see with
+// /summary, and the chart as a PNG. Follow-ups and regulars at risk are
+// judged at the end of the week. A chart that fails to draw is logged and
+// left out: the numbers matter more than the picture.
+func (e *Engine) WeeklyPost(ctx context.Context, week feedback.Week) (Reply, error) {
+	r, err := e.summaryReply(ctx, week, e.lang, time.Time{})
+	if err != nil {
+		return Reply{}, err
+	}
+	r.To = ToStaffChannel
+	return r, nil
+}
+
+// summaryReply renders week's summary in lang, judged at now (zero: the
+// end of the week), as /summary shows it.
+func (e *Engine) summaryReply(ctx context.Context, w feedback.Week, lang string, now time.Time) (Reply, error) {
+	s, err := feedback.Weekly(ctx, e.store, w, feedback.Options{Loc: e.loc, Now: now})
+	if err != nil {
+		return Reply{}, fmt.Errorf("dialog: summary %s: %w", w, err)
+	}
+	head, secs := s.Render(e.cat, lang, feedback.ForStaff)
+	r := Reply{Lang: lang, Text: head}
+	for _, sec := range secs {
+		r.Sections = append(r.Sections, Section{Title: sec.Title, Lines: sec.Lines})
+	}
+	png, err := s.Chart(e.cat, lang)
+	if err != nil {
+		e.log.WarnContext(ctx, "dialog: summary chart", "week", w.String(), "err", err)
+	} else if len(png) > 0 {
+		r.Image = &Image{Name: "week-" + w.String() + ".png", PNG: png}
+	}
+	return r, nil
+}
+
+// FollowUpPosts returns one direct message per staff member with
+// follow-ups due on day (its date in the shop's time zone) and not done,
+// each listing them with the "done" button /followups offers (payload
+// "fu:<note id>"), in the member's language. Nobody else gets a message:
+// not staff with nothing due, not authors who no longer hold a role, and
+// no line names an erased customer. Each customer shown is audited as read
+// by the member it is shown to.
+func (e *Engine) FollowUpPosts(ctx context.Context, day time.Time) ([]Reply, error) {
+	y, m, d := day.In(e.loc).Date()
+	from, to := time.Date(y, m, d, 0, 0, 0, 0, e.loc), time.Date(y, m, d+1, 0, 0, 0, 0, e.loc)
+	notes, err := feedback.FollowUps(ctx, e.store, "", from, to)
+	if err != nil {
+		return nil, fmt.Errorf("dialog: follow-up posts: %w", err)
+	}
+	if len(notes) == 0 {
+		return nil, nil
+	}
+	byStaff := map[string][]ledger.Note{}
+	for _, n := range notes {
+		byStaff[n.StaffID] = append(byStaff[n.StaffID], n)
+	}
+	ids := make([]string, 0, len(byStaff))
+	for id := range byStaff {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+
+	now := e.now()
+	var out []Reply
+	err = e.store.Update(ctx, func(tx *ledger.Tx) error {
+		out = out[:0] // Update may run this more than once
+		for _, id := range ids {
+			r, ok, err := e.followUpDM(tx, id, byStaff[id], now)
+			if err != nil {
+				return err
+			}
+			if ok {
+				out = append(out, r)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dialog: follow-up posts: %w", err)
+	}
+	return out, nil
+}
+
+// followUpDM makes staffID's message of due notes; ok is false when there
+// is nobody to send it to or nothing left to say.
+func (e *Engine) followUpDM(tx *ledger.Tx, staffID string, due []ledger.Note, now time.Time) (r Reply, ok bool, err error) {
+	channel, user, found := strings.Cut(staffID, ":")
+	if !found || channel == "" || user == "" {
+		return Reply{}, false, nil
+	}
+	if has, err := e.holdsRole(tx, staffID); err != nil || !has {
+		return Reply{}, false, err
+	}
+	lang := e.lang
+	if p, err := tx.Profile(staffID); err != nil {
+		return Reply{}, false, fmt.Errorf("dialog: read profile: %w", err)
+	} else if p.Lang != "" {
+		lang = locales.Normalize(p.Lang)
+	}
+	seen := map[string]ledger.Customer{}
+	var lines []string
+	var bs []Button
+	total := 0
+	for _, n := range due {
+		c, known := seen[n.CustomerID]
+		if !known {
+			c, err = tx.Customer(n.CustomerID)
+			if errors.Is(err, ledger.ErrCustomerNotFound) {
+				c, err = ledger.Customer{Erased: true}, nil
+			}
+			if err != nil {
+				return Reply{}, false, fmt.Errorf("dialog: read customer: %w", err)
+			}
+			seen[n.CustomerID] = c
+			if !c.Erased {
+				a := ledger.AuditEntry{At: now, ActorID: staffID, Action: "read", CustomerID: n.CustomerID, Detail: "followups-dm"}
+				if err := tx.Audit(a); err != nil {
+					return Reply{}, false, fmt.Errorf("dialog: audit follow-up DM: %w", err)
+				}
+			}
+		}
+		if c.Erased {
+			// Nobody to call back, and nothing of theirs to show.
+			continue
+		}
+		total++
+		if len(lines) == maxFollowUps {
+			continue
+		}
+		data := map[string]any{"Name": c.Name, "Masked": maskPhone(c.Phone), "Text": clipText(n.Text, noteClip)}
+		lines = append(lines, e.cat.Text(lang, "core.followups.dm_line", data))
+		bs = append(bs, Button{Label: e.cat.Text(lang, "core.followups.button", data), Payload: "fu:" + n.ID})
+	}
+	if total == 0 {
+		return Reply{}, false, nil
+	}
+	return Reply{
+		To: ToUser, Channel: channel, UserID: user, Lang: lang,
+		Text:     e.cat.Text(lang, "core.followups.dm_head", map[string]any{"Count": total}),
+		Sections: []Section{{Lines: lines}},
+		Buttons:  bs,
+	}, true, nil
+}
+
+// holdsRole reports whether the platform-qualified id is staff or a
+// manager now, by configuration or a ledger grant: someone who has left
+// is not sent customers' names.
+func (e *Engine) holdsRole(tx *ledger.Tx, id string) (bool, error) {
+	if e.managers[id] || e.staff[id] {
+		return true, nil
+	}
+	m, ok, err := tx.Staff(id)
+	if err != nil {
+		return false, fmt.Errorf("dialog: read staff: %w", err)
+	}
+	return ok && (m.Role == ledger.RoleStaff || m.Role == ledger.RoleManager), nil
+}
+
+// clipText shortens s to at most n runes on one line, marking a cut with "…".
+func clipText(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}

@@ -1,0 +1,549 @@
+package dialog
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// Monday 2026-05-11 09:00 in Seoul: the week before is 2026-W19.
+var mon0900 = time.Date(2026, 5, 11, 9, 0, 0, 0, seoul)
+
+// setClock moves the harness clock (engine and scheduler share it).
+func (h *harness) setClock(t time.Time) {
+	h.mu.Lock()
+	h.clock = t
+	h.mu.Unlock()
+}
+
+// outbox is a Deliver that records what was sent; fail, when set, decides
+// per reply whether sending fails.
+type outbox struct {
+	mu   sync.Mutex
+	sent []Reply
+	fail func(r Reply) error
+}
+
+func (o *outbox) deliver(_ context.Context, r Reply) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.fail != nil {
+		if err := o.fail(r); err != nil {
+			return err
+		}
+	}
+	o.sent = append(o.sent, r)
+	return nil
+}
+
+// take returns what was sent since the last take.
+func (o *outbox) take() []Reply {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	rs := o.sent
+	o.sent = nil
+	return rs
+}
+
+// failTimes fails the first n deliveries that match.
+func failTimes(n int, match func(Reply) bool) func(Reply) error {
+	return func(r Reply) error {
+		if n > 0 && match(r) {
+			n--
+			return errors.New("fake: platform down")
+		}
+		return nil
+	}
+}
+
+// fakeTimer is one call of the scheduler's After: how long it asked to
+// wait, and the channel the test fires to end the wait.
+type fakeTimer struct {
+	d  time.Duration
+	ch chan time.Time
+}
+
+// fakeAfter hands every wait to the test instead of starting a timer.
+type fakeAfter chan fakeTimer
+
+func (f fakeAfter) after(d time.Duration) <-chan time.Time {
+	ch := make(chan time.Time, 1)
+	f <- fakeTimer{d: d, ch: ch}
+	return ch
+}
+
+// next waits for the scheduler's next wait.
+func (f fakeAfter) next(t *testing.T) fakeTimer {
+	t.Helper()
+	select {
+	case ft := <-f:
+		return ft
+	case <-time.After(10 * time.Second):
+		t.Fatal("the scheduler never waited")
+		return fakeTimer{}
+	}
+}
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// scheduler makes a Scheduler over the harness's ledger and clock with the
+// engine's jobs on the given specs.
+func (h *harness) scheduler(summarySpec, followUpSpec string, box *outbox, after fakeAfter) *Scheduler {
+	h.tb.Helper()
+	cfg := SchedulerConfig{
+		Store:  h.store,
+		Jobs:   h.eng.Jobs(summarySpec, followUpSpec, box.deliver),
+		Now:    h.now,
+		Logger: quiet,
+	}
+	if after != nil {
+		cfg.After = after.after
+	}
+	s, err := NewScheduler(cfg)
+	if err != nil {
+		h.tb.Fatalf("NewScheduler: %v", err)
+	}
+	return s
+}
+
+func (h *harness) posted(key string) bool {
+	h.tb.Helper()
+	var ok bool
+	h.view(func(tx *ledger.Tx) error {
+		var err error
+		ok, err = tx.Posted(key)
+		return err
+	})
+	return ok
+}
+
+// summaryWeeks names the weeks of the summary posts among rs, by their chart.
+func summaryWeeks(t *testing.T, rs []Reply) []string {
+	t.Helper()
+	var ws []string
+	for _, r := range rs {
+		if r.To != ToStaffChannel {
+			continue
+		}
+		if r.Image == nil {
+			t.Fatalf("summary post without a chart: %q", r.Text)
+		}
+		ws = append(ws, strings.TrimSuffix(strings.TrimPrefix(r.Image.Name, "week-"), ".png"))
+	}
+	return ws
+}
+
+// TestSchedulerSummaryOnMonday: the summary is posted once, at Monday
+// 09:00, covering the week that just ended.
+func TestSchedulerSummaryOnMonday(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	box := &outbox{}
+	s := h.scheduler("", SpecOff, box, nil)
+	steps := []struct {
+		at   time.Time
+		want []string
+	}{
+		{mon0900.Add(-time.Minute), nil},
+		{mon0900.Add(-time.Second), nil},
+		{mon0900, []string{"2026-W19"}},
+		{mon0900.Add(time.Second), nil},
+		{mon0900.Add(30 * time.Minute), nil},
+		{mon0900.Add(24 * time.Hour), nil},
+		{mon0900.Add(6*24*time.Hour + 23*time.Hour), nil},
+		{mon0900.AddDate(0, 0, 7), []string{"2026-W20"}},
+		{mon0900.AddDate(0, 0, 7).Add(time.Hour), nil},
+	}
+	for _, st := range steps {
+		h.setClock(st.at)
+		if err := s.Tick(context.Background()); err != nil {
+			t.Fatalf("Tick at %s: %v", st.at, err)
+		}
+		rs := box.take()
+		if got := summaryWeeks(t, rs); strings.Join(got, ",") != strings.Join(st.want, ",") || len(rs) != len(st.want) {
+			t.Errorf("at %s posted %v (%d replies), want %v", st.at.Format(time.DateTime), got, len(rs), st.want)
+		}
+		for _, r := range rs {
+			if r.Lang != "ko" || !strings.Contains(r.Text, st.want[0]) || len(r.Sections) == 0 {
+				t.Errorf("at %s: summary post %+v", st.at, r)
+			}
+		}
+	}
+	if !h.posted(SummaryJob + "@2026-05-11T00:00:00Z") {
+		t.Error("the ledger does not record Monday's post under the job and its time")
+	}
+}
+
+// TestSchedulerMissedMonday: dangol comes up on Wednesday, never having
+// posted: the latest Monday's summary is posted once, covering the week
+// before it; the Monday before that is never made.
+func TestSchedulerMissedMonday(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	box := &outbox{}
+	h.setClock(t0) // Wednesday 14:00
+	s := h.scheduler("", "", box, nil)
+	for i := range 3 {
+		if err := s.Tick(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		got := summaryWeeks(t, box.take())
+		if want := map[int]string{0: "2026-W19"}[i]; strings.Join(got, ",") != want {
+			t.Errorf("tick %d posted %v, want %q", i, got, want)
+		}
+		h.advance(time.Hour)
+	}
+	if h.posted(SummaryJob + "@2026-05-04T00:00:00Z") {
+		t.Error("an older missed Monday was recorded")
+	}
+	// Up and down again until Monday 08:59: nothing; 09:00: the new week.
+	h.setClock(mon0900.AddDate(0, 0, 7).Add(-time.Minute))
+	if err := s.Tick(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if rs := box.take(); len(rs) != 0 {
+		t.Errorf("posted %d replies before 09:00", len(rs))
+	}
+}
+
+// TestSchedulerTooLate: a post later than its job's MaxLate is skipped.
+func TestSchedulerTooLate(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	box := &outbox{}
+	f := seed(h)
+	addFollowUp(h, f.minji, "slack:"+staffID, "전화", mon0900.AddDate(0, 0, 1), false) // due Tuesday
+	cases := []struct {
+		name string
+		at   time.Time
+		want int
+	}{
+		{"SummaryOnSunday", mon0900.AddDate(0, 0, 6).Add(time.Second), 0},
+		{"FollowUpNextMorning", mon0900.AddDate(0, 0, 2).Add(-time.Hour), 0}, // Wednesday 08:00
+		{"FollowUpAt2101", mon0900.AddDate(0, 0, 1).Add(12*time.Hour + time.Minute), 0},
+		{"FollowUpAt2100", mon0900.AddDate(0, 0, 1).Add(12 * time.Hour), 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h.setClock(c.at)
+			// A fresh scheduler each time, so the cases do not see each
+			// other's records of what was skipped (skipping records nothing).
+			spec := map[bool]string{true: "", false: SpecOff}
+			s := h.scheduler(spec[strings.HasPrefix(c.name, "Summary")], spec[strings.HasPrefix(c.name, "FollowUp")], box, nil)
+			if err := s.Tick(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if rs := box.take(); len(rs) != c.want {
+				t.Errorf("posted %d, want %d", len(rs), c.want)
+			}
+		})
+	}
+}
+
+// TestSchedulerRestart: a restart, over the same ledger file reopened,
+// never posts again what was posted.
+func TestSchedulerRestart(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	f := seed(h)
+	addFollowUp(h, f.minji, "slack:"+staffID, "재방문 안내", time.Date(2026, 5, 11, 0, 0, 0, 0, seoul), false)
+	box := &outbox{}
+	h.setClock(mon0900.Add(5 * time.Minute))
+	s := h.scheduler("", "", box, nil)
+	if err := s.Tick(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	first := box.take()
+	if len(first) != 2 || first[0].To != ToStaffChannel || first[1].To != ToUser {
+		t.Fatalf("first run posted %+v, want the summary and one DM", first)
+	}
+	for i := range 3 {
+		h.reopen()
+		h.advance(time.Minute)
+		s := h.scheduler("", "", box, nil)
+		if err := s.Tick(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if rs := box.take(); len(rs) != 0 {
+			t.Errorf("restart %d posted again: %q", i, allText(rs))
+		}
+	}
+}
+
+// TestSchedulerRetry: a failed delivery is forgotten, so the next tick
+// sends it; the posts that went out are not sent again.
+func TestSchedulerRetry(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	f := seed(h)
+	monday := time.Date(2026, 5, 11, 0, 0, 0, 0, seoul)
+	addFollowUp(h, f.minji, "slack:"+staffID, "재방문 안내", monday, false)
+	addFollowUp(h, f.anna, "slack:"+staff2ID, "Follow up", monday, false)
+	box := &outbox{fail: failTimes(2, func(r Reply) bool { return r.To == ToStaffChannel || r.UserID == staff2ID })}
+	h.setClock(mon0900)
+	s := h.scheduler("", "", box, nil)
+
+	err := s.Tick(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "platform down") {
+		t.Fatalf("Tick = %v, want the delivery error", err)
+	}
+	if got := box.take(); len(got) != 1 || got[0].UserID != staffID {
+		t.Fatalf("first tick sent %+v, want only U1's DM", got)
+	}
+	for _, key := range []string{
+		SummaryJob + "@2026-05-11T00:00:00Z", SummaryJob + "@2026-05-11T00:00:00Z/staff",
+		FollowUpJob + "@2026-05-11T00:00:00Z", FollowUpJob + "@2026-05-11T00:00:00Z/user:slack:" + staff2ID,
+	} {
+		if h.posted(key) {
+			t.Errorf("%s is recorded as posted after its delivery failed", key)
+		}
+	}
+	if !h.posted(FollowUpJob + "@2026-05-11T00:00:00Z/user:slack:" + staffID) {
+		t.Error("U1's delivered DM is not recorded")
+	}
+
+	h.advance(time.Minute)
+	if err := s.Tick(context.Background()); err != nil {
+		t.Fatalf("second Tick: %v", err)
+	}
+	got := box.take()
+	if len(got) != 2 || got[0].To != ToStaffChannel || got[1].UserID != staff2ID {
+		t.Fatalf("second tick sent %+v, want the summary and U2's DM", got)
+	}
+	h.advance(time.Minute)
+	if err := s.Tick(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := box.take(); len(got) != 0 {
+		t.Errorf("third tick sent %d", len(got))
+	}
+}
+
+// TestSchedulerRun drives Run with a fake clock: it waits until the next
+// 09:00, posts, retries a failure after RetryDelay (doubling), sleeps at
+// most an hour, and returns as soon as ctx is done.
+func TestSchedulerRun(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	box := &outbox{fail: failTimes(2, func(Reply) bool { return true })}
+	after := make(fakeAfter)
+	h.setClock(mon0900.Add(-90 * time.Second))
+	s := h.scheduler("", SpecOff, box, after)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		s.Run(ctx)
+		close(done)
+	}()
+
+	waits := []struct {
+		d     time.Duration
+		sends int
+	}{
+		{90 * time.Second, 0}, // nothing due at 08:58:30: wake at 09:00
+		{time.Minute, 0},      // delivery failed: retry in a minute
+		{2 * time.Minute, 0},  // failed again: two minutes
+		{time.Hour, 1},        // sent; next Monday is far, look again in an hour
+		{time.Hour, 0},
+	}
+	for i, w := range waits {
+		ft := after.next(t)
+		if got := box.take(); len(got) != w.sends {
+			t.Errorf("wait %d: %d sent, want %d", i, len(got), w.sends)
+		}
+		if ft.d != w.d {
+			t.Errorf("wait %d: Run waits %s, want %s", i, ft.d, w.d)
+		}
+		h.advance(ft.d)
+		ft.ch <- h.now()
+	}
+	after.next(t)
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after ctx was done")
+	}
+}
+
+// TestSchedulerCancelledDelivery: when ctx ends during a delivery, Run
+// returns and the post stays unrecorded, to be made after the restart.
+func TestSchedulerCancelledDelivery(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	h.setClock(mon0900)
+	ctx, cancel := context.WithCancel(context.Background())
+	started := make(chan struct{})
+	deliver := func(ctx context.Context, _ Reply) error {
+		close(started)
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	s, err := NewScheduler(SchedulerConfig{Store: h.store, Jobs: h.eng.Jobs("", SpecOff, deliver), Now: h.now, Logger: quiet,
+		After: func(time.Duration) <-chan time.Time { t.Error("Run waited after ctx was done"); return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		s.Run(ctx)
+		close(done)
+	}()
+	select {
+	case <-started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("nothing was delivered")
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after ctx was done")
+	}
+	if h.posted(SummaryJob + "@2026-05-11T00:00:00Z/staff") {
+		t.Error("an interrupted post is recorded as made")
+	}
+
+	// Already done: Run returns at once without posting.
+	s2 := h.scheduler("", SpecOff, &outbox{fail: func(Reply) error { t.Error("posted after ctx was done"); return nil }}, nil)
+	s2.Run(ctx)
+}
+
+// TestNewSchedulerErrors: a bad cron expression or job is a clear error
+// naming it; good expressions in their various forms are accepted.
+func TestNewSchedulerErrors(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	job := func(name, spec string) Job {
+		return Job{Name: name, Spec: spec, Posts: func(context.Context, time.Time) ([]Reply, error) { return nil, nil },
+			Deliver: func(context.Context, Reply) error { return nil }}
+	}
+	bad := []struct {
+		name string
+		jobs []Job
+		want string
+	}{
+		{"ErrMinuteRange", []Job{job("weekly", "61 9 * * 1")}, `job weekly: cron expression "61 9 * * 1"`},
+		{"ErrHourRange", h.eng.Jobs("0 25 * * 1", SpecOff, (&outbox{}).deliver), `job weekly-summary: cron expression "0 25 * * 1"`},
+		{"ErrFourFields", []Job{job("weekly", "0 9 * *")}, `"0 9 * *"`},
+		{"ErrEmpty", []Job{job("weekly", "")}, `job weekly: cron expression ""`},
+		{"ErrWords", []Job{job("weekly", "every monday")}, `"every monday"`},
+		{"ErrWeekday", []Job{job("weekly", "0 9 * * 8")}, `"0 9 * * 8"`},
+		{"ErrEvery", []Job{job("weekly", "@every 1h")}, "not an interval"},
+		{"ErrTZAlone", []Job{job("weekly", "CRON_TZ=Asia/Seoul")}, "malformed"},
+		{"ErrBadZone", []Job{job("weekly", "CRON_TZ=Nowhere/City 0 9 * * 1")}, "Nowhere/City"},
+		{"ErrNeverDue", []Job{job("weekly", "0 9 30 2 *")}, "never due"},
+		{"ErrNoName", []Job{job("", "0 9 * * 1")}, "job name"},
+		{"ErrNameWithAt", []Job{job("a@b", "0 9 * * 1")}, "job name"},
+		{"ErrSameName", []Job{job("weekly", "0 9 * * 1"), job("weekly", "0 9 * * *")}, "two jobs named weekly"},
+		{"ErrNoDeliver", h.eng.Jobs("", "", nil), "Deliver"},
+	}
+	for _, c := range bad {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := NewScheduler(SchedulerConfig{Store: h.store, Jobs: c.jobs, Now: h.now})
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("NewScheduler = %v, want an error with %q", err, c.want)
+			}
+		})
+	}
+	t.Run("ErrNoStore", func(t *testing.T) {
+		if _, err := NewScheduler(SchedulerConfig{}); err == nil {
+			t.Error("no error without a store")
+		}
+	})
+	for _, spec := range []string{"0 9 * * 1", "0 9 * * mon", "@weekly", "@daily", "CRON_TZ=Asia/Seoul 0 9 * * 1", "TZ=UTC 30 0 * * *", " 0 9 * * 1-5 "} {
+		t.Run("OK/"+spec, func(t *testing.T) {
+			if _, err := NewScheduler(SchedulerConfig{Store: h.store, Jobs: []Job{job("weekly", spec)}, Now: h.now}); err != nil {
+				t.Errorf("NewScheduler(%q): %v", spec, err)
+			}
+		})
+	}
+}
+
+// TestJobsSpecs: empty specs take the defaults, SpecOff leaves a job out.
+func TestJobsSpecs(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	cases := []struct {
+		summary, followUp string
+		want              []string
+	}{
+		{"", "", []string{SummaryJob + " " + DefaultSummarySpec, FollowUpJob + " " + DefaultFollowUpSpec}},
+		{"30 8 * * 1", "0 10 * * 1-5", []string{SummaryJob + " 30 8 * * 1", FollowUpJob + " 0 10 * * 1-5"}},
+		{"off", "", []string{FollowUpJob + " " + DefaultFollowUpSpec}},
+		{"", "OFF", []string{SummaryJob + " " + DefaultSummarySpec}},
+		{SpecOff, SpecOff, nil},
+	}
+	for _, c := range cases {
+		var got []string
+		for _, j := range h.eng.Jobs(c.summary, c.followUp, (&outbox{}).deliver) {
+			got = append(got, j.Name+" "+j.Spec)
+			if j.Loc != seoul || j.MaxLate <= 0 || j.Posts == nil || j.Deliver == nil {
+				t.Errorf("job %s is not ready: %+v", j.Name, j)
+			}
+		}
+		if strings.Join(got, "|") != strings.Join(c.want, "|") {
+			t.Errorf("Jobs(%q, %q) = %v, want %v", c.summary, c.followUp, got, c.want)
+		}
+	}
+}
+
+// TestLatest checks the search for the last scheduled time before now.
+func TestLatest(t *testing.T) {
+	weekly, _ := cron.ParseStandard("0 9 * * 1")
+	minutely, _ := cron.ParseStandard("* * * * *")
+	monthly, _ := cron.ParseStandard("0 9 1 * *")
+	cases := []struct {
+		name    string
+		sc      cron.Schedule
+		now     time.Time
+		maxLate time.Duration
+		want    time.Time // zero: none
+	}{
+		{"OnTime", weekly, mon0900, time.Hour, mon0900},
+		{"SecondEarly", weekly, mon0900.Add(-time.Second), 7 * 24 * time.Hour, mon0900.AddDate(0, 0, -7)},
+		{"SecondEarlyShortWindow", weekly, mon0900.Add(-time.Second), 6 * 24 * time.Hour, time.Time{}},
+		{"Wednesday", weekly, t0, SummaryMaxLate, mon0900},
+		{"ExactlyMaxLate", weekly, mon0900.Add(time.Hour), time.Hour, mon0900},
+		{"PastMaxLate", weekly, mon0900.Add(time.Hour + time.Second), time.Hour, time.Time{}},
+		{"Minutely", minutely, mon0900.Add(90 * time.Second), time.Hour, mon0900.Add(time.Minute)},
+		{"MonthlyLongWindow", monthly, time.Date(2026, 5, 30, 0, 0, 0, 0, seoul), 40 * 24 * time.Hour, time.Date(2026, 5, 1, 9, 0, 0, 0, seoul)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, ok := latest(c.sc, c.now, c.maxLate)
+			if ok != !c.want.IsZero() || (ok && !got.Equal(c.want)) {
+				t.Errorf("latest(%s, %s) = %s, %v; want %s", c.now, c.maxLate, got, ok, c.want)
+			}
+		})
+	}
+}
+
+// TestBackoff: retries wait longer after each failed tick, up to a bound.
+func TestBackoff(t *testing.T) {
+	s := &Scheduler{retry: time.Minute}
+	want := []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 16 * time.Minute, 30 * time.Minute, 30 * time.Minute}
+	for i, w := range want {
+		if got := s.backoff(i + 1); got != w {
+			t.Errorf("backoff(%d) = %s, want %s", i+1, got, w)
+		}
+	}
+	if got := s.backoff(1000); got != MaxRetryDelay {
+		t.Errorf("backoff(1000) = %s", got)
+	}
+}
+
+// TestPanickingJob: a panic in a job is an error of that tick, not a crash.
+func TestPanickingJob(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	h.setClock(mon0900)
+	j := Job{Name: "boom", Spec: "0 9 * * 1", Posts: func(context.Context, time.Time) ([]Reply, error) { panic("boom") },
+		Deliver: func(context.Context, Reply) error { return nil }}
+	s, err := NewScheduler(SchedulerConfig{Store: h.store, Jobs: []Job{j}, Loc: seoul, Now: h.now, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Tick(context.Background()); err == nil || !strings.Contains(err.Error(), "panic: boom") {
+		t.Errorf("Tick = %v", err)
+	}
+}
