@@ -590,6 +590,7 @@ func TestWebhookHandlerShared(t *testing.T) {
 	if m := h.next(t); m.Text != "hello" {
 		t.Errorf("engine got %+v", m)
 	}
+	f.expect(t, "sendMessage")
 	h.expectNone(t)
 }
 

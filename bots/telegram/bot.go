@@ -245,7 +245,7 @@ func (b *Bot) process(ctx context.Context, j *job) {
 	in := b.translate(j.upd)
 	log := b.log.With("update_id", j.upd.ID, "chat_id", in.chatID)
 	if in.callback != nil {
-		b.answerPress(ctx, in, in.kind == inEngine)
+		b.answerPress(ctx, in)
 	}
 	switch in.kind {
 	case inIgnore:
@@ -272,28 +272,40 @@ func (b *Bot) process(ctx context.Context, j *job) {
 		if err != nil {
 			log.Error("telegram: handler failed; sending its replies", "err", err, "replies", len(replies))
 		}
+		if in.callback != nil && len(replies) > 0 {
+			// No replies means the engine had this press already (a
+			// re-delivery): the message was edited then.
+			b.showChoice(ctx, in)
+		}
 		b.route(ctx, in.chatID, replies, in.lang)
 	}
 }
 
-// answerPress stops the button's spinner and, where the message is still
-// there and the press goes to the engine (edit), replaces its keyboard with
-// the choice made, so it cannot be pressed twice. Both are cosmetic: failures are logged, the press still goes on.
-func (b *Bot) answerPress(ctx context.Context, in inbound, edit bool) {
-	cq := in.callback
+// answerPress stops the button's spinner. Telegram shows it until the
+// press is answered, so every press is, whatever becomes of it; a failure is
+// logged and the press still goes on.
+func (b *Bot) answerPress(ctx context.Context, in inbound) {
 	err := b.call(ctx, 0, "answerCallbackQuery", func(ctx context.Context) error {
-		_, err := b.api.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: cq.ID})
+		_, err := b.api.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: in.callback.ID})
 		return err
 	})
 	if err != nil {
 		b.log.Warn("telegram: button press not answered", "chat_id", in.chatID, "err", err)
 	}
+}
+
+// showChoice edits the pressed message, where Telegram still lets us, to
+// show the choice made in place of its keyboard, so it cannot be pressed
+// twice. It is cosmetic: a failure is logged.
+func (b *Bot) showChoice(ctx context.Context, in inbound) {
+	cq := in.callback
 	m := cq.Message.Message
-	if !edit || m == nil || m.ReplyMarkup == nil || len(m.ReplyMarkup.InlineKeyboard) == 0 {
+	if m == nil || m.ReplyMarkup == nil || len(m.ReplyMarkup.InlineKeyboard) == 0 {
 		return
 	}
 	label := pressedLabel(cq)
 	suffix := "\n" + b.cfg.Catalog.Text(b.chromeLang(in), "telegram.chosen", map[string]any{"Label": label})
+	var err error
 	if m.Text != "" && label != "" && units(m.Text+suffix) <= maxText {
 		err = b.call(ctx, 0, "editMessageText", func(ctx context.Context) error {
 			_, err := b.api.EditMessageText(ctx, &bot.EditMessageTextParams{

@@ -28,6 +28,7 @@ type apiCall struct {
 	Method string
 	Fields map[string]string // multipart form fields
 	Files  map[string]string // form file field -> "name (N bytes)"
+	MsgID  int               // the message id the fake gave a sent or edited message
 }
 
 // failure is a scripted error answer.
@@ -119,8 +120,6 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		f.getUpdates(w, r, call)
 		return
 	}
-	f.calls <- call
-
 	f.mu.Lock()
 	var fl *failure
 	if q := f.fail[method]; len(q) > 0 {
@@ -129,6 +128,7 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Unlock()
 	if fl != nil {
+		f.calls <- call
 		if fl.status == 0 {
 			hj, _ := w.(http.Hijacker)
 			conn, _, err := hj.Hijack()
@@ -143,17 +143,24 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	var result any
 	switch method {
 	case "getMe":
-		f.answer(w, map[string]any{"id": 123456, "is_bot": true, "first_name": "단골", "username": f.username})
+		result = map[string]any{"id": 123456, "is_bot": true, "first_name": "단골", "username": f.username}
 	case "sendMessage", "sendPhoto", "editMessageText", "editMessageReplyMarkup":
-		f.answer(w, f.message(call))
+		m := f.message(call)
+		call.MsgID = m["message_id"].(int)
+		result = m
 	case "answerCallbackQuery", "setMyCommands", "setWebhook", "deleteWebhook":
-		f.answer(w, true)
+		result = true
 	default:
+		f.calls <- call
 		f.t.Errorf("fake: unexpected method %s", method)
 		f.answerErr(w, http.StatusNotFound, "Not Found: method not found")
+		return
 	}
+	f.calls <- call
+	f.answer(w, result)
 }
 
 // message is the Message Telegram would return for a send or an edit.

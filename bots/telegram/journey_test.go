@@ -1,0 +1,448 @@
+package telegram
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dangol/dangol/dialog"
+	"github.com/dangol/dangol/ledger"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+// t0 is the journeys' "now": Wednesday 2026-05-13 14:00 in Seoul.
+var (
+	seoul = time.FixedZone("KST", 9*60*60)
+	t0    = time.Date(2026, 5, 13, 14, 0, 0, 0, seoul)
+)
+
+// barrierText is a message the journey sends after each step in the same
+// chat: when the stand-in handler sees it, the chat's queue has finished the
+// step, replies and all. It never reaches the engine.
+const barrierText = "\x00barrier"
+
+// journey is the real dialog.Engine over a real ledger in t.TempDir(),
+// behind the adapter, behind the fake Bot API.
+type journey struct {
+	t         *testing.T
+	store     *ledger.Store
+	eng       *dialog.Engine
+	hs        *harness
+	barrier   chan struct{}
+	elsewhere chan dialog.Reply
+	nextID    int64
+	minji     ledger.Customer
+	log       strings.Builder // the transcript for golden files
+}
+
+const linkCode = "482913"
+
+// newJourney seeds the ledger with Minji (1,200 points from a cut, a link
+// code at the counter) and starts the bot against a fake.
+func newJourney(t *testing.T) *journey {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "dangol.db")
+	store, err := ledger.Open(path, &ledger.Options{NoSync: true})
+	if err != nil {
+		t.Fatalf("open ledger: %v", err)
+	}
+	j := &journey{t: t, store: store, barrier: make(chan struct{}, 1), elsewhere: make(chan dialog.Reply, 10), nextID: 1000}
+	t.Cleanup(func() {
+		if err := store.Close(); err != nil {
+			t.Errorf("close ledger: %v", err)
+		}
+	})
+	err = store.Update(context.Background(), func(tx *ledger.Tx) error {
+		c := ledger.Customer{Name: "김민지", Phone: "01012345678", CreatedAt: t0.AddDate(0, -2, 0)}
+		if err := tx.CreateCustomer(&c); err != nil {
+			return err
+		}
+		for _, d := range []int{-40, -20, -7} {
+			if err := tx.RecordVisit(c.ID, t0.AddDate(0, 0, d)); err != nil {
+				return err
+			}
+		}
+		if err := tx.AddPoints(&ledger.PointsEntry{CustomerID: c.ID, At: t0.AddDate(0, 0, -7), Kind: ledger.PointsEarn,
+			Points: 1200, Amount: 24000, ActorID: "console:staff", Reason: "커트"}); err != nil {
+			return err
+		}
+		if err := tx.PutLinkCode(linkCode, c.ID, t0.Add(dialog.LinkCodeTTL)); err != nil {
+			return err
+		}
+		j.minji = c
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("seed ledger: %v", err)
+	}
+	j.eng, err = dialog.New(dialog.Config{
+		Store:   store,
+		Catalog: testCatalog(),
+		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Loc:     seoul,
+		Lang:    "ko",
+		Now:     func() time.Time { return t0 },
+	})
+	if err != nil {
+		t.Fatalf("new engine: %v", err)
+	}
+	j.start(nil)
+	return j
+}
+
+// start runs a bot (again) on the same ledger.
+func (j *journey) start(lastUpdate func(context.Context) (int64, error)) {
+	h := newScript(func(ctx context.Context, m dialog.Message) ([]dialog.Reply, error) {
+		if m.Text == barrierText {
+			j.barrier <- struct{}{}
+			return nil, nil
+		}
+		return j.eng.Handle(ctx, m)
+	})
+	j.hs = startBot(j.t, h, func(c *Config) {
+		c.Elsewhere = func(_ context.Context, r dialog.Reply) error { j.elsewhere <- r; return nil }
+		c.LastUpdateID = lastUpdate
+	})
+}
+
+// lastCommitted reads the ledger's cursor, as cmd/dangol wires it.
+func (j *journey) lastCommitted(ctx context.Context) (n int64, err error) {
+	err = j.store.View(ctx, func(tx *ledger.Tx) error {
+		n, err = tx.Cursor(CursorName)
+		return err
+	})
+	return n, err
+}
+
+// send delivers updates (built for the next ids) and returns what the bot
+// sent in answer, once the chat has finished with them.
+func (j *journey) send(who user, note string, updates ...func(id int64) string) []apiCall {
+	j.t.Helper()
+	var raw []string
+	for _, u := range updates {
+		j.nextID++
+		raw = append(raw, u(j.nextID))
+	}
+	j.nextID++
+	raw = append(raw, text(j.nextID, who, barrierText))
+	j.hs.f.push(raw...)
+	fmt.Fprintf(&j.log, "← %s\n", note)
+	select {
+	case <-j.barrier:
+	case <-time.After(waitFor):
+		j.t.Fatalf("step %q: the chat never got to the barrier", note)
+	}
+	var calls []apiCall
+	for {
+		select {
+		case c := <-j.hs.f.calls:
+			calls = append(calls, c)
+			j.log.WriteString(c.String())
+			continue
+		default:
+		}
+		break
+	}
+	for { // what the engine was handed, the barrier included: all there by now
+		select {
+		case <-j.hs.h.got:
+			continue
+		default:
+		}
+		break
+	}
+	return calls
+}
+
+// say sends a line of text.
+func (j *journey) say(who user, s string) []apiCall {
+	j.t.Helper()
+	return j.send(who, fmt.Sprintf("%s types %q", who.first, s), func(id int64) string { return text(id, who, s) })
+}
+
+// press presses the button labelled label on the message call sent.
+func (j *journey) press(who user, call apiCall, label string) []apiCall {
+	j.t.Helper()
+	return j.send(who, fmt.Sprintf("%s presses [%s]", who.first, label), j.pressUpdate(who, call, label))
+}
+
+// pressUpdate builds the callback query Telegram sends for a press.
+func (j *journey) pressUpdate(who user, call apiCall, label string) func(id int64) string {
+	j.t.Helper()
+	var kb struct {
+		Inline [][]struct {
+			Text string `json:"text"`
+			Data string `json:"callback_data"`
+		} `json:"inline_keyboard"`
+	}
+	if err := json.Unmarshal([]byte(call.Fields["reply_markup"]), &kb); err != nil {
+		j.t.Fatalf("no inline keyboard on %s: %v", call, err)
+	}
+	var rows [][][2]string
+	data := ""
+	for _, r := range kb.Inline {
+		var row [][2]string
+		for _, b := range r {
+			row = append(row, [2]string{b.Text, b.Data})
+			if b.Text == label {
+				data = b.Data
+			}
+		}
+		rows = append(rows, row)
+	}
+	if data == "" {
+		j.t.Fatalf("no button %q on:\n%s", label, call)
+	}
+	return func(id int64) string {
+		return press(id, who, call.MsgID, call.Fields["text"], rows, data, 1764000000)
+	}
+}
+
+// last returns the last call of calls with an inline keyboard.
+func (j *journey) withButtons(calls []apiCall) apiCall {
+	j.t.Helper()
+	for i := len(calls) - 1; i >= 0; i-- {
+		if strings.Contains(calls[i].Fields["reply_markup"], "inline_keyboard") {
+			return calls[i]
+		}
+	}
+	j.t.Fatalf("no message with buttons among %v", calls)
+	return apiCall{}
+}
+
+// texts returns the texts sent with sendMessage.
+func texts(calls []apiCall) []string {
+	var out []string
+	for _, c := range calls {
+		if c.Method == "sendMessage" {
+			out = append(out, c.Fields["text"])
+		}
+	}
+	return out
+}
+
+// link runs /start CODE and agrees to the consent question.
+func (j *journey) link(who user) {
+	j.t.Helper()
+	consent := j.withButtons(j.say(who, "/start "+linkCode))
+	j.press(who, consent, "동의합니다")
+}
+
+// golden compares the transcript with testdata/name.golden (rewritten with -update).
+func (j *journey) golden(name string) {
+	j.t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	got := j.log.String()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			j.t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		j.t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		j.t.Errorf("transcript differs from %s (go test -update rewrites it):\n%s", path, got)
+	}
+}
+
+func (j *journey) feedbackOf(id string) []ledger.Feedback {
+	j.t.Helper()
+	var fs []ledger.Feedback
+	err := j.store.View(context.Background(), func(tx *ledger.Tx) (err error) {
+		fs, err = tx.FeedbackOf(id, 100)
+		return err
+	})
+	if err != nil {
+		j.t.Fatal(err)
+	}
+	return fs
+}
+
+func TestJourneyLinkAndPoints(t *testing.T) {
+	j := newJourney(t)
+
+	consent := j.say(minji, "/start "+linkCode)
+	if len(consent) != 1 || !strings.Contains(consent[0].Fields["text"], "동의하시겠어요?") {
+		t.Fatalf("consent question: %v", consent)
+	}
+	linked := j.press(minji, consent[0], "동의합니다")
+	if got := drawMarkup(linked[len(linked)-1].Fields["reply_markup"]); !strings.Contains(got, "(💰 포인트) (⭐ 후기 남기기)") {
+		t.Errorf("no main menu after linking: %s", got)
+	}
+	points := j.say(minji, "💰 포인트")
+	if tx := texts(points); len(tx) != 1 || !strings.Contains(tx[0], "1,200") || !strings.Contains(tx[0], "커트") {
+		t.Errorf("points answer: %q", tx)
+	}
+	j.golden("points")
+
+	var cursor int64
+	if err := j.store.View(context.Background(), func(tx *ledger.Tx) (err error) {
+		cursor, err = tx.Cursor(CursorName)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// The barrier after the last step never reached the engine; the points
+	// check before it is the last update committed.
+	if cursor != j.nextID-1 {
+		t.Errorf("ledger cursor %d, want %d", cursor, j.nextID-1)
+	}
+}
+
+func TestJourneyFeedback(t *testing.T) {
+	j := newJourney(t)
+	j.link(minji)
+	j.log.Reset()
+
+	ask := j.say(minji, "⭐ 후기 남기기")
+	nps := j.press(minji, j.withButtons(ask), "★★★★")
+	comment := j.press(minji, j.withButtons(nps), "9")
+	if tx := texts(comment); len(tx) != 1 {
+		t.Fatalf("comment question: %q", tx)
+	}
+	thanks := j.say(minji, "커트가 마음에 들어요. 다음에도 올게요!")
+	if tx := texts(thanks); len(tx) != 1 || !strings.Contains(tx[0], "감사") {
+		t.Errorf("thanks: %q", tx)
+	}
+	j.golden("feedback")
+
+	fs := j.feedbackOf(j.minji.ID)
+	if len(fs) != 1 || fs[0].Rating != 4 || fs[0].NPS != 9 || fs[0].Comment != "커트가 마음에 들어요. 다음에도 올게요!" {
+		t.Errorf("ledger feedback %+v", fs)
+	}
+	select {
+	case r := <-j.elsewhere:
+		t.Errorf("a 4-star rating alerted the staff: %q", r.Text)
+	default:
+	}
+}
+
+func TestJourneyLowRatingAlertsStaff(t *testing.T) {
+	j := newJourney(t)
+	j.link(minji)
+	nps := j.press(minji, j.withButtons(j.say(minji, "/feedback")), "★★")
+	comment := j.press(minji, j.withButtons(nps), "건너뛰기")
+	j.say(minji, "기다리는 시간이 너무 길었어요")
+	_ = comment
+	select {
+	case r := <-j.elsewhere:
+		if r.To != dialog.ToStaffChannel || !strings.Contains(r.Text, "기다리는 시간이 너무 길었어요") || !strings.Contains(r.Text, "김민지") {
+			t.Errorf("staff alert %+v", r)
+		}
+	case <-time.After(waitFor):
+		t.Fatal("no staff alert for a 2-star rating")
+	}
+}
+
+func TestJourneyLanguageSwitch(t *testing.T) {
+	j := newJourney(t)
+	j.link(minji)
+
+	ask := j.say(minji, "🌐 언어 · Language")
+	done := j.press(minji, j.withButtons(ask), "English")
+	last := done[len(done)-1]
+	if last.Fields["text"] != "Language changed to English." {
+		t.Errorf("answer in the new language: %q", last.Fields["text"])
+	}
+	if got := drawMarkup(last.Fields["reply_markup"]); !strings.Contains(got, "(💰 Points) (⭐ Feedback)") {
+		t.Errorf("menu not in English: %s", got)
+	}
+	// The English menu's buttons work, and the engine answers in English
+	// although Telegram still reports Minji's client as Korean.
+	points := j.say(minji, "💰 Points")
+	if tx := texts(points); len(tx) != 1 || !strings.HasPrefix(tx[0], "김민지, you have") {
+		t.Errorf("points in English: %q", tx)
+	}
+	// The adapter's own notices follow the chosen language too.
+	sticker := j.send(minji, "sticker", func(id int64) string {
+		return message(id, minji, "message", map[string]any{"sticker": map[string]any{"file_id": "x", "file_unique_id": "y", "type": "regular", "width": 1, "height": 1}})
+	})
+	if tx := texts(sticker); len(tx) != 1 || !strings.HasPrefix(tx[0], "Sorry") {
+		t.Errorf("sticker notice: %q", tx)
+	}
+}
+
+func TestJourneyForget(t *testing.T) {
+	j := newJourney(t)
+	j.link(minji)
+
+	ask := j.say(minji, "/forget")
+	done := j.press(minji, j.withButtons(ask), "네, 삭제해 주세요")
+	if tx := texts(done); len(tx) != 1 || !strings.Contains(tx[0], "삭제") {
+		t.Errorf("forget answer: %q", tx)
+	}
+	var c ledger.Customer
+	if err := j.store.View(context.Background(), func(tx *ledger.Tx) (err error) {
+		c, err = tx.Customer(j.minji.ID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !c.Erased || c.Name != "" || c.Phone != "" {
+		t.Errorf("customer after /forget: %+v", c)
+	}
+	if tx := texts(j.say(minji, "/points")); len(tx) != 1 || !strings.Contains(tx[0], "연결되어 있지 않") && !strings.Contains(tx[0], "코드") {
+		t.Errorf("points after /forget: %q", tx)
+	}
+}
+
+func TestJourneySameUpdateTwice(t *testing.T) {
+	j := newJourney(t)
+	j.link(minji)
+	ask := j.say(minji, "/feedback")
+	rate := j.pressUpdate(minji, j.withButtons(ask), "★★★★★")
+	j.nextID++
+	id := j.nextID
+	upd := rate(id)
+
+	// Delivered twice in one batch: the engine sees the same event id twice
+	// and acts once.
+	calls := j.send(minji, "the same press, twice", func(int64) string { return upd }, func(int64) string { return upd })
+	if tx := texts(calls); len(tx) != 1 {
+		t.Errorf("answered %d times: %q", len(tx), tx)
+	}
+
+	// And again after a restart that lost the cursor (offset 0): the ledger
+	// remembers the event id, so nothing changes and nothing is said.
+	j.hs.stop()
+	j.start(func(context.Context) (int64, error) { return 0, nil })
+	calls = j.send(minji, "the same press after a restart", func(int64) string { return upd })
+	for _, c := range calls {
+		if c.Method == "sendMessage" || c.Method == "editMessageText" {
+			t.Errorf("re-delivery after restart sent %s", c)
+		}
+	}
+	// A restart that reads the cursor starts after everything committed.
+	j.hs.stop()
+	j.start(j.lastCommitted)
+	last, err := j.lastCommitted(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.hs.f.waitPoll(t, last+1)
+	if tx := texts(j.say(minji, "9")); len(tx) != 1 {
+		t.Errorf("flow did not resume after restart: %q", tx)
+	}
+	var s ledger.Session
+	if err := j.store.View(context.Background(), func(tx *ledger.Tx) (err error) {
+		s, _, err = tx.Session("telegram:1001")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if s.Flow != "feedback" || s.Draft["rating"] != "5" || s.Draft["nps"] != "9" {
+		t.Errorf("session %+v, want the feedback flow with rating 5 and NPS 9", s)
+	}
+}
