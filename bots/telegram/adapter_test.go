@@ -85,11 +85,11 @@ func TestRepliesRendered(t *testing.T) {
 				"reply_markup": "[★ | fb:1] [★★ | fb:2] [★★★ | fb:3]\n[★★★★ | fb:4] [★★★★★ | fb:5]"}}}},
 		{"MenuKorean", dialog.Reply{Text: "연결되었어요.", Lang: "ko", Menu: true}, []apiCall{
 			{Method: "sendMessage", Fields: map[string]string{"text": "연결되었어요.",
-				"reply_markup": "(💰 포인트) (⭐ 후기 남기기)\n(🌐 언어 · Language)\n(persistent menu)"}}}},
+				"reply_markup": "(💰 포인트) (⭐ 후기 남기기)\n(🌐 언어 · Language) (📱 연락처로 연결 ⇢ shares contact)\n(persistent menu)"}}}},
 		{"MenuEnglishWithButtons", dialog.Reply{Text: "Linked.", Lang: "en", Menu: true, Buttons: []dialog.Button{btn("Leave feedback", "fb:start")}}, []apiCall{
 			{Method: "sendMessage", Fields: map[string]string{"text": "Linked.", "reply_markup": "[Leave feedback | fb:start]"}},
 			{Method: "sendMessage", Fields: map[string]string{"text": "The menu buttons below are always there for you.",
-				"reply_markup": "(💰 Points) (⭐ Feedback)\n(🌐 Language · 언어)\n(persistent menu)"}}}},
+				"reply_markup": "(💰 Points) (⭐ Feedback)\n(🌐 Language · 언어) (📱 Link by phone ⇢ shares contact)\n(persistent menu)"}}}},
 		{"Sections", dialog.Reply{Text: "민지 님의 포인트", Sections: []dialog.Section{
 			{Title: "잔액", Lines: []string{"1,200점 (실버)"}}, {Title: "최근", Lines: []string{"11/20 +500 커트", "11/02 -300 사용"}}}}, []apiCall{
 			{Method: "sendMessage", Fields: map[string]string{

@@ -94,6 +94,7 @@ type Bot struct {
 	mu    sync.Mutex
 	told  map[int64]bool   // group chats told the bot works in private only
 	langs map[int64]string // the language replies to a chat were last written in
+	menus map[int64]bool   // chats sent the main menu since start
 }
 
 // New returns a Bot. It makes no request: Run checks the token.
@@ -134,6 +135,7 @@ func New(cfg Config) (*Bot, error) {
 		secret: cfg.WebhookSecret,
 		told:   map[int64]bool{},
 		langs:  map[int64]string{},
+		menus:  map[int64]bool{},
 	}
 	if b.secret == "" {
 		// Telegram allows A-Z, a-z, 0-9, _ and - in the secret; rand.Text is base32.
@@ -349,4 +351,16 @@ func (b *Bot) knownLang(chat int64) string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.langs[chat]
+}
+
+func (b *Bot) menuShown(chat int64) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.menus[chat]
+}
+
+func (b *Bot) setMenuShown(chat int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.menus[chat] = true
 }

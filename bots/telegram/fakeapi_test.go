@@ -362,7 +362,8 @@ func (c apiCall) String() string {
 	return sb.String()
 }
 
-// drawMarkup draws a keyboard: inline buttons as [label|data], menu buttons as (label).
+// drawMarkup draws a keyboard: inline buttons as [label | data], menu
+// buttons as (label).
 func drawMarkup(js string) string {
 	var m struct {
 		Inline [][]struct {
@@ -370,7 +371,8 @@ func drawMarkup(js string) string {
 			Data string `json:"callback_data"`
 		} `json:"inline_keyboard"`
 		Keyboard [][]struct {
-			Text string `json:"text"`
+			Text    string `json:"text"`
+			Contact bool   `json:"request_contact"`
 		} `json:"keyboard"`
 		Persistent bool `json:"is_persistent"`
 	}
@@ -388,6 +390,9 @@ func drawMarkup(js string) string {
 	for _, row := range m.Keyboard {
 		var bs []string
 		for _, b := range row {
+			if b.Contact {
+				b.Text += " ⇢ shares contact"
+			}
 			bs = append(bs, "("+b.Text+")")
 		}
 		rows = append(rows, strings.Join(bs, " "))

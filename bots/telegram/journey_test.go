@@ -301,6 +301,24 @@ func TestJourneyLinkAndPoints(t *testing.T) {
 	}
 }
 
+func TestJourneyLinkBySharedContact(t *testing.T) {
+	j := newJourney(t)
+	// Consent first; the answers after it bring the menu with its
+	// share-contact button.
+	agreed := j.press(minji, j.withButtons(j.say(minji, "/start")), "동의합니다")
+	if got := drawMarkup(agreed[len(agreed)-1].Fields["reply_markup"] + agreed[len(agreed)-2].Fields["reply_markup"]); !strings.Contains(got, "(📱 연락처로 연결 ⇢ shares contact)") {
+		t.Fatalf("no share-contact button after consent: %v", agreed)
+	}
+	// Pressing it sends Minji's own contact, in international form.
+	linked := j.send(minji, "민지 shares her contact", func(id int64) string {
+		return message(id, minji, "message", map[string]any{"contact": map[string]any{
+			"phone_number": "+82 10-1234-5678", "first_name": "민지", "user_id": minji.id}})
+	})
+	if tx := texts(linked); len(tx) != 1 || !strings.Contains(tx[0], "김민지님, 연결되었어요") {
+		t.Errorf("not linked by phone: %q", tx)
+	}
+}
+
 func TestJourneyFeedback(t *testing.T) {
 	j := newJourney(t)
 	j.link(minji)

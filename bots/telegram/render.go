@@ -47,7 +47,8 @@ type replyKeyboard struct {
 }
 
 type keyButton struct {
-	Text string `json:"text"`
+	Text           string `json:"text"`
+	RequestContact bool   `json:"request_contact,omitempty"`
 }
 
 // line is one line of a rendered body; bold lines are section titles.
@@ -59,7 +60,12 @@ type line struct {
 // render turns a reply into the messages that show it. Text is sent as plain
 // text with no parse mode, so nothing needs escaping; section titles are made
 // bold with entities rather than Markdown for the same reason.
-func (b *Bot) render(r dialog.Reply, lang string) []outMsg {
+//
+// The main menu goes with a reply that asks for it (Reply.Menu), in an extra
+// message if the reply has buttons of its own. With autoMenu it also rides
+// on a reply without buttons, so that a chat has the menu (and its
+// share-contact button, for linking) from its first answer on.
+func (b *Bot) render(r dialog.Reply, lang string, autoMenu bool) []outMsg {
 	lines := bodyLines(r)
 	var msgs []outMsg
 	if r.Image != nil {
@@ -87,13 +93,11 @@ func (b *Bot) render(r dialog.Reply, lang string) []outMsg {
 	if kb != nil {
 		msgs[len(msgs)-1].markup = kb
 	}
-	if r.Menu {
-		menu := b.menuKeyboard(lang)
-		if msgs[len(msgs)-1].markup == nil {
-			msgs[len(msgs)-1].markup = menu
-		} else {
-			msgs = append(msgs, outMsg{text: b.cfg.Catalog.Text(lang, "telegram.menu.shown", nil), markup: menu})
-		}
+	switch last := &msgs[len(msgs)-1]; {
+	case (r.Menu || autoMenu) && last.markup == nil:
+		last.markup = b.menuKeyboard(lang)
+	case r.Menu:
+		msgs = append(msgs, outMsg{text: b.cfg.Catalog.Text(lang, "telegram.menu.shown", nil), markup: b.menuKeyboard(lang)})
 	}
 	return msgs
 }
@@ -275,13 +279,17 @@ func displayWidth(s string) int {
 	return n
 }
 
-// menuKeyboard is the persistent main menu in lang.
+// menuKeyboard is the persistent main menu in lang. Its share-contact
+// button sends the customer's own contact, which the engine links by phone
+// (after consent); for someone already linked it just says so.
 func (b *Bot) menuKeyboard(lang string) *replyKeyboard {
 	label := func(id string) keyButton { return keyButton{Text: b.cfg.Catalog.Text(lang, id, nil)} }
+	contact := label("telegram.menu.contact")
+	contact.RequestContact = true
 	return &replyKeyboard{
 		Keyboard: [][]keyButton{
 			{label(menuCommands[0].id), label(menuCommands[1].id)},
-			{label(menuCommands[2].id)},
+			{label(menuCommands[2].id), contact},
 		},
 		IsPersistent:          true,
 		ResizeKeyboard:        true,

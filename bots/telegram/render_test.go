@@ -78,7 +78,7 @@ func TestSplitLongText(t *testing.T) {
 	b := renderBot(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			msgs := b.render(tt.reply, "ko")
+			msgs := b.render(tt.reply, "ko", false)
 			var got []int
 			var all strings.Builder
 			for _, m := range msgs {
@@ -116,7 +116,7 @@ func TestRenderImage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string
-			for _, m := range b.render(tt.reply, "ko") {
+			for _, m := range b.render(tt.reply, "ko", false) {
 				s := "text:" + strconv.Itoa(units(m.text))
 				if m.photo != nil {
 					s = "photo:" + m.text

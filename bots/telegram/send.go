@@ -73,10 +73,14 @@ func (b *Bot) sendReply(ctx context.Context, chat int64, r dialog.Reply, lang st
 			"chat_id", chat, "form", r.Form.ID)
 	}
 	var errs []error
-	for _, m := range b.render(r, lang) {
+	for _, m := range b.render(r, lang, !b.menuShown(chat)) {
 		if err := b.send(ctx, chat, m); err != nil {
 			b.log.Error("telegram: reply not delivered", "chat_id", chat, "runes", len([]rune(m.text)), "err", err)
 			errs = append(errs, err)
+			continue
+		}
+		if _, ok := m.markup.(*replyKeyboard); ok {
+			b.setMenuShown(chat)
 		}
 	}
 	return errors.Join(errs...)
