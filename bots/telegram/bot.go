@@ -152,7 +152,7 @@ func New(cfg Config) (*Bot, error) {
 		return nil, fmt.Errorf("telegram: new client: %w", err)
 	}
 	b.workCtx, b.cancelWork = context.WithCancel(context.Background())
-	b.d = newDispatcher(b.workCtx, b.process)
+	b.d = newDispatcher(b.workCtx, b.log, b.process)
 	return b, nil
 }
 

@@ -2,6 +2,8 @@ package telegram
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -69,7 +71,7 @@ func TestLimiterForgetsIdleChats(t *testing.T) {
 func TestDispatcherCursorAndGate(t *testing.T) {
 	release := map[int64]chan struct{}{1: make(chan struct{}), 2: make(chan struct{}), 3: make(chan struct{})}
 	started := make(chan int64, 3)
-	d := newDispatcher(context.Background(), func(_ context.Context, j *job) {
+	d := newDispatcher(context.Background(), slog.New(slog.NewTextHandler(io.Discard, nil)), func(_ context.Context, j *job) {
 		started <- j.upd.ID
 		<-release[j.upd.ID]
 	})

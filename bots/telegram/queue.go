@@ -2,6 +2,8 @@ package telegram
 
 import (
 	"context"
+	"log/slog"
+	"runtime/debug"
 	"sync"
 
 	"github.com/go-telegram/bot/models"
@@ -22,6 +24,7 @@ type job struct {
 type dispatcher struct {
 	work func(context.Context, *job)
 	ctx  context.Context // handling outlives Run's context, to drain
+	log  *slog.Logger
 
 	mu      sync.Mutex
 	queues  map[int64][]*job // present while a worker runs for the chat
@@ -32,10 +35,11 @@ type dispatcher struct {
 	wg      sync.WaitGroup
 }
 
-func newDispatcher(ctx context.Context, work func(context.Context, *job)) *dispatcher {
+func newDispatcher(ctx context.Context, log *slog.Logger, work func(context.Context, *job)) *dispatcher {
 	return &dispatcher{
 		work:    work,
 		ctx:     ctx,
+		log:     log,
 		queues:  map[int64][]*job{},
 		pending: map[int64]int{},
 		changed: make(chan struct{}),
@@ -86,9 +90,20 @@ func (d *dispatcher) run(chat int64) {
 		d.queues[chat] = q[1:]
 		d.mu.Unlock()
 
-		d.work(d.ctx, j)
-		d.markHandled(j) // in case work returned early
+		d.runJob(j)
 	}
+}
+
+// runJob works on one job. A panic (a bug; bad input should never cause
+// one) is logged with the update and costs only that update.
+func (d *dispatcher) runJob(j *job) {
+	defer func() {
+		if r := recover(); r != nil {
+			d.log.Error("telegram: panic handling update", "update_id", j.upd.ID, "panic", r, "stack", string(debug.Stack()))
+		}
+		d.markHandled(j) // in case work returned early
+	}()
+	d.work(d.ctx, j)
 }
 
 // markHandled records that j no longer needs the engine: the poller may let

@@ -10,7 +10,7 @@ import (
 	"github.com/dangol/dangol/dialog"
 )
 
-func renderBot(t *testing.T) *Bot {
+func renderBot(t testing.TB) *Bot {
 	t.Helper()
 	b, err := New(Config{Token: "1:x", Handler: newScript(nil), Catalog: testCatalog(),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
