@@ -1,55 +1,73 @@
 // Package telegram is dangol's Telegram adapter, the customers' channel: it
 // turns Telegram updates into dialog.Messages for the engine and the
 // engine's dialog.Replies into Telegram messages, on go-telegram/bot. It
-// holds no business logic.
+// holds no business logic: the engine decides what to say, the adapter
+// only how Telegram shows it.
 //
 // # Basics
 //
-// New builds a Bot from a Config; Run polls getUpdates (the default) or,
-// with Config.WebhookURL, registers a webhook with a secret token and serves
-// it. Either way each update becomes one Message: Channel "telegram", UserID
-// the sender, ConversationID the chat, EventID "telegram:<update_id>", and
-// the ledger cursor CursorName to advance in the same transaction as the
-// effect. Text and commands go as Text (the main-menu buttons are mapped
-// back to /points, /feedback and /lang), a pressed inline button as an
-// Action, a contact the sender shared of themselves as Phone.
+// New builds a Bot from a Config; Run checks the token, registers the
+// command list in Korean and English, then long-polls getUpdates (the
+// default) or, with Config.WebhookURL, registers a webhook with a secret
+// token and serves it, until its context ends. Deliver sends a reply
+// addressed to a Telegram user from elsewhere (a staff member's action);
+// WebhookHandler lets another server carry the webhook.
 //
-// Replies are sent as plain text, never Markdown or HTML, so no customer's
-// name or comment can break or inject formatting; section titles are made
-// bold with message entities. Buttons become an inline keyboard; a press is
-// answered at once and its message edited to show the choice without the
-// keyboard, so it cannot be pressed twice. Reply.Menu attaches the
-// persistent main menu (a reply keyboard) in the reply's language; an image
-// goes with sendPhoto. Text over Telegram's 4096-character limit is split
-// between lines.
+// Each update becomes one Message: Channel "telegram", UserID the sender,
+// ConversationID the chat, EventID "telegram:<update_id>", Lang the
+// sender's language_code, and the ledger cursor CursorName, which the
+// engine advances in the same transaction as the effect. Text and commands
+// go as Text (the main-menu buttons are mapped back to /points, /feedback
+// and /lang, and "/cmd@botname" loses its suffix), a pressed inline button
+// as an Action with its label, a contact the sender shared of themselves as
+// Phone.
 //
-// Updates of one chat are handled in order and different chats in parallel
-// (dispatcher). Outgoing messages keep to about one a second per chat (with
-// short bursts) and 30 a second in all; a 429 waits retry_after, a network
-// error backs off, and a reply that still cannot be sent is logged with its
-// chat id.
+// Replies are sent as plain text, with no parse mode: a customer's name or
+// comment can never break or inject formatting, and nothing needs escaping.
+// Section titles are made bold with message entities; section lines get a
+// bullet. Text over Telegram's 4096-unit limit is split between lines.
+// Buttons become an inline keyboard laid out by label width (stars three
+// and two, NPS scores six a row, long labels alone). A press is answered at
+// once (answerCallbackQuery) and, when the engine took it, its message is
+// edited to show the choice ("→ ★★★★") without the keyboard, so it cannot
+// be pressed twice. The main menu is a persistent reply keyboard in the
+// reply's language (points, feedback, language, and a share-contact button
+// for linking by phone); it goes with a reply that asks for it
+// (Reply.Menu) and with a chat's first plain answer. An image goes with
+// sendPhoto.
+//
+// Updates of one chat are handled in order, different chats in parallel
+// (dispatcher). Outgoing messages keep to about one a second per chat, with
+// short bursts, and 30 a second in all (limiter); a 429 waits retry_after, a
+// network error backs off, and a reply that still cannot be sent is logged
+// with its chat id.
 //
 // # Caveats
 //
 // go-telegram/bot advances its getUpdates offset as soon as an update is
-// queued, and Telegram forgets everything below the offset of the next
+// queued, and Telegram forgets every update below the offset of the next
 // getUpdates. The poller's HTTP client therefore holds each getUpdates back
-// until all the updates it would confirm are committed, and polling starts
-// with bot.WithInitialOffset(last committed), which the library turns into
-// offset last+1. The cursor value sent with a message is the update's id
-// unless an earlier update of another chat is still in flight, so the
-// cursor never jumps over work that a crash would lose.
+// until every update it would confirm has been committed, so a crash loses
+// nothing, and polling starts with bot.WithInitialOffset(last committed),
+// which the library turns into offset last+1. The cursor value sent with a
+// message is the update's id unless an earlier update of another chat is
+// still in flight, in which case it stops just below that one, so the
+// cursor never jumps over work a crash would lose; what is fetched twice
+// as a result is a no-op for the engine's event ids.
 //
-// The library runs handlers in goroutines of their own and answers 200 to
-// a webhook request with a wrong secret; the adapter uses neither. It runs
-// the library's handler synchronously only to enqueue, and serves the
-// webhook with its own handler, which answers 401 on a wrong secret and 200
-// only once the update is committed, so Telegram re-sends what a crash cut
-// short.
+// The library runs each handler in a goroutine of its own unless told not
+// to, and answers 200 to a webhook request with a wrong secret. The adapter
+// runs the library's handler synchronously only to enqueue, and serves the
+// webhook with its own handler, which answers 401 on a wrong or missing
+// secret and 200 only once the update is committed, so Telegram re-sends
+// what a crash cut short.
 //
 // What the adapter answers by itself, without the engine, is Telegram's
-// alone: group chats (told once per process that the bot works in private
-// chats only, then ignored), edited messages, stickers and other media,
-// and a shared contact that is not the sender's own. These answers are not
-// recorded in the ledger and may repeat after a restart.
+// alone: group chats (told once per chat and process that the bot works in
+// private chats only, then ignored), edited messages, stickers, photos and
+// other media, and a shared contact that is not the sender's own. Channel
+// posts are logged and ignored. None of this is recorded in the ledger, so
+// it may repeat after a restart. Forms (Slack modals) do not exist in
+// Telegram; the engine does not send one here, and if it did only its text
+// would be shown.
 package telegram
