@@ -205,7 +205,9 @@ func (f *fakeAPI) getUpdates(w http.ResponseWriter, r *http.Request, c apiCall) 
 				continue // confirmed: forgotten
 			}
 			keepQ, keepIDs = append(keepQ, f.queue[i]), append(keepIDs, id)
-			out = append(out, f.queue[i])
+			if len(out) < 100 { // Telegram's largest batch
+				out = append(out, f.queue[i])
+			}
 		}
 		f.queue, f.ids = keepQ, keepIDs
 		arrived := f.arrived

@@ -115,7 +115,7 @@ type harness struct {
 
 // startBot runs a Bot in polling mode against a new fake and takes the
 // start-up calls (getMe, setMyCommands ×2, deleteWebhook) off the record.
-func startBot(t *testing.T, h *scriptHandler, mod ...func(*Config)) *harness {
+func startBot(t testing.TB, h *scriptHandler, mod ...func(*Config)) *harness {
 	t.Helper()
 	f := newFakeAPI(t)
 	logs := &syncBuffer{}
@@ -140,7 +140,7 @@ func startBot(t *testing.T, h *scriptHandler, mod ...func(*Config)) *harness {
 
 // runBot starts b.Run and returns a func that stops it and waits for it to
 // return; the test's cleanup calls it too.
-func runBot(t *testing.T, b *Bot) func() {
+func runBot(t testing.TB, b *Bot) func() {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)

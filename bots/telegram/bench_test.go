@@ -1,0 +1,35 @@
+package telegram
+
+import (
+	"fmt"
+	"testing"
+)
+
+// BenchmarkPolledUpdates measures the adapter's own cost per update: a
+// text from getUpdates through translation, the per-chat queue and a
+// stand-in engine to one sendMessage, over loopback HTTP against the fake
+// Bot API, with the rate limits lifted.
+func BenchmarkPolledUpdates(b *testing.B) {
+	for _, chats := range []int{1, 64} {
+		b.Run(fmt.Sprintf("chats=%d", chats), func(b *testing.B) {
+			hs := startBot(b, newScript(echo))
+			updates := make([]string, b.N)
+			for i := range updates {
+				u := user{id: int64(1000 + i%chats), first: "손님", lang: "ko"}
+				updates[i] = text(int64(i+1), u, "/points")
+			}
+			go func() {
+				for range b.N {
+					<-hs.h.got
+				}
+			}()
+			b.ResetTimer()
+			hs.f.push(updates...)
+			for range b.N {
+				hs.f.expect(b, "sendMessage")
+			}
+			b.StopTimer()
+			hs.stop()
+		})
+	}
+}
