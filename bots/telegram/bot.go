@@ -277,7 +277,7 @@ func (b *Bot) process(ctx context.Context, j *job) {
 		if in.callback != nil && len(replies) > 0 {
 			// No replies means the engine had this press already (a
 			// re-delivery): the message was edited then.
-			b.showChoice(ctx, in)
+			b.showChoice(ctx, in, !b.stale(replies))
 		}
 		b.route(ctx, in.chatID, replies, in.lang)
 	}
@@ -296,10 +296,22 @@ func (b *Bot) answerPress(ctx context.Context, in inbound) {
 	}
 }
 
-// showChoice edits the pressed message, where Telegram still lets us, to
-// show the choice made in place of its keyboard, so it cannot be pressed
-// twice. It is cosmetic: a failure is logged.
-func (b *Bot) showChoice(ctx context.Context, in inbound) {
+// staleAnswerID is the engine's answer to a button whose flow is over
+// (dialog's "core.button.stale"); the adapter recognises it only to avoid
+// showing such a press as a choice made.
+const staleAnswerID = "core.button.stale"
+
+// stale reports whether the engine answered a press only with the
+// stale-button explanation.
+func (b *Bot) stale(replies []dialog.Reply) bool {
+	return len(replies) == 1 && replies[0].Text == b.cfg.Catalog.Text(replies[0].Lang, staleAnswerID, nil)
+}
+
+// showChoice edits the pressed message, where Telegram still lets us, so it
+// cannot be pressed twice: the keyboard goes and, for a press the engine
+// took (chosen), the choice is shown in its place. It is cosmetic: a
+// failure is logged.
+func (b *Bot) showChoice(ctx context.Context, in inbound, chosen bool) {
 	cq := in.callback
 	m := cq.Message.Message
 	if m == nil || m.ReplyMarkup == nil || len(m.ReplyMarkup.InlineKeyboard) == 0 {
@@ -308,7 +320,7 @@ func (b *Bot) showChoice(ctx context.Context, in inbound) {
 	label := pressedLabel(cq)
 	suffix := "\n" + b.cfg.Catalog.Text(b.chromeLang(in), "telegram.chosen", map[string]any{"Label": label})
 	var err error
-	if m.Text != "" && label != "" && units(m.Text+suffix) <= maxText {
+	if chosen && m.Text != "" && label != "" && units(m.Text+suffix) <= maxText {
 		err = b.call(ctx, 0, "editMessageText", func(ctx context.Context) error {
 			_, err := b.api.EditMessageText(ctx, &bot.EditMessageTextParams{
 				ChatID:             m.Chat.ID,

@@ -364,6 +364,28 @@ func TestJourneyLowRatingAlertsStaff(t *testing.T) {
 	}
 }
 
+func TestJourneyStaleButton(t *testing.T) {
+	j := newJourney(t)
+	j.link(minji)
+	ask := j.withButtons(j.say(minji, "/feedback"))
+	j.say(minji, "/cancel")
+	// The rating question is still on screen; its flow is over.
+	calls := j.press(minji, ask, "★★★")
+	var methods []string
+	for _, c := range calls {
+		methods = append(methods, c.Method)
+	}
+	if strings.Join(methods, " ") != "answerCallbackQuery editMessageReplyMarkup sendMessage" {
+		t.Errorf("calls %v, want the press answered, the keyboard removed and the explanation sent", methods)
+	}
+	if c := calls[len(calls)-1]; c.Fields["text"] != "이미 끝났거나 더 이상 쓸 수 없는 버튼이에요." {
+		t.Errorf("explanation %q", c.Fields["text"])
+	}
+	if fs := j.feedbackOf(j.minji.ID); len(fs) != 0 {
+		t.Errorf("a stale press recorded feedback: %+v", fs)
+	}
+}
+
 func TestJourneyLanguageSwitch(t *testing.T) {
 	j := newJourney(t)
 	j.link(minji)
