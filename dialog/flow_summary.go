@@ -2,7 +2,6 @@ package dialog
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/dangol/dangol/feedback"
 )
@@ -18,21 +17,9 @@ func (t *turn) cmdSummary(args string) error {
 	}
 	e, lang, now := t.e, t.lang, t.now
 	t.later = func(ctx context.Context) ([]Reply, error) {
-		s, err := feedback.Weekly(ctx, e.store, w, feedback.Options{Loc: e.loc, Now: now})
+		r, err := e.summaryReply(ctx, w, lang, now)
 		if err != nil {
-			return nil, fmt.Errorf("dialog: summary %s: %w", w, err)
-		}
-		head, secs := s.Render(e.cat, lang, feedback.ForStaff)
-		r := Reply{Lang: lang, Text: head}
-		for _, sec := range secs {
-			r.Sections = append(r.Sections, Section{Title: sec.Title, Lines: sec.Lines})
-		}
-		png, err := s.Chart(e.cat, lang)
-		if err != nil {
-			// The numbers matter more than the picture.
-			e.log.WarnContext(ctx, "dialog: summary chart", "week", w.String(), "err", err)
-		} else if len(png) > 0 {
-			r.Image = &Image{Name: "week-" + w.String() + ".png", PNG: png}
+			return nil, err
 		}
 		return []Reply{r}, nil
 	}
