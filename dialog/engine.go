@@ -506,6 +506,14 @@ func (t *turn) say(id string, data any, buttons ...Button) {
 	t.add(t.mk(t.text(id, data), buttons...))
 }
 
+// sayStale answers a pressed button whose flow is over, marking the reply
+// Stale so adapters do not show the press as a choice made.
+func (t *turn) sayStale() {
+	r := t.mk(t.text("core.button.stale", nil))
+	r.Stale = true
+	t.add(r)
+}
+
 // btn makes a button labelled with catalog message id.
 func (t *turn) btn(id, payload string) Button {
 	return Button{Label: t.text(id, nil), Payload: payload}
@@ -598,7 +606,7 @@ func (t *turn) onAction(p string) error {
 	if t.sess.Flow != "" {
 		return t.step(input{payload: p})
 	}
-	t.say("core.button.stale", nil)
+	t.sayStale()
 	return nil
 }
 
@@ -745,7 +753,7 @@ func (t *turn) step(in input) error {
 	if !ok {
 		// A session from an older version: drop it rather than get stuck.
 		t.end()
-		t.say("core.button.stale", nil)
+		t.sayStale()
 		return nil
 	}
 	if !slices.Contains(def.roles, t.role) {

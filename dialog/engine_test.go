@@ -403,3 +403,16 @@ func TestUserRef(t *testing.T) {
 		}
 	}
 }
+
+func TestStalePressIsMarked(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	for _, payload := range []string{"rate:4", "yes", "pick:C1", "fu:nope"} {
+		rs := h.send(press(staffMsg(""), payload))
+		if len(rs) != 1 || !rs[0].Stale || rs[0].Text != h.text("core.button.stale", nil) {
+			t.Errorf("press %q: replies %+v, want one Stale explanation", payload, rs)
+		}
+	}
+	if rs := h.send(staffMsg("/help")); len(rs) == 0 || rs[0].Stale {
+		t.Errorf("/help answered %+v, want a reply not marked Stale", rs)
+	}
+}

@@ -50,7 +50,7 @@ func langArg(s string) (string, bool) {
 func (t *turn) setLang(l string) error {
 	l, ok := langArg(l)
 	if !ok {
-		t.say("core.button.stale", nil)
+		t.sayStale()
 		return nil
 	}
 	p, err := t.tx.Profile(t.pid)

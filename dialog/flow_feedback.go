@@ -170,7 +170,7 @@ func (t *turn) saveFeedback(comment string) error {
 func (t *turn) answerFeedback(id string) error {
 	f, err := t.tx.Feedback(id)
 	if errors.Is(err, ledger.ErrNotFound) {
-		t.say("core.button.stale", nil)
+		t.sayStale()
 		return nil
 	}
 	if err != nil {

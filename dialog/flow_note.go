@@ -393,7 +393,7 @@ func (t *turn) onForm() error {
 		return nil
 	}
 	if t.m.FormID != "note" {
-		t.say("core.button.stale", nil)
+		t.sayStale()
 		return nil
 	}
 	f := t.m.Form

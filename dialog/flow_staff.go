@@ -204,7 +204,7 @@ func (t *turn) cmdFollowUps(string) error {
 func (t *turn) followUpDone(id string) error {
 	n, err := t.tx.Note(id)
 	if errors.Is(err, ledger.ErrNotFound) {
-		t.say("core.button.stale", nil)
+		t.sayStale()
 		return nil
 	}
 	if err != nil {

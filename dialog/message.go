@@ -88,6 +88,10 @@ type Reply struct {
 	FormErrors map[string]string
 	// Private asks that only the sender see the reply (Slack ephemeral).
 	Private bool
+	// Stale marks the answer to a pressed button that no longer applies (its
+	// flow ended or expired): adapters drop the old buttons without showing
+	// the press as a choice made.
+	Stale bool
 	// Menu asks the adapter to show its persistent main menu (Telegram's reply
 	// keyboard) in Lang.
 	Menu bool

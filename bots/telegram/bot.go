@@ -296,15 +296,10 @@ func (b *Bot) answerPress(ctx context.Context, in inbound) {
 	}
 }
 
-// staleAnswerID is the engine's answer to a button whose flow is over
-// (dialog's "core.button.stale"); the adapter recognises it only to avoid
-// showing such a press as a choice made.
-const staleAnswerID = "core.button.stale"
-
 // stale reports whether the engine answered a press only with the
 // stale-button explanation.
 func (b *Bot) stale(replies []dialog.Reply) bool {
-	return len(replies) == 1 && replies[0].Text == b.cfg.Catalog.Text(replies[0].Lang, staleAnswerID, nil)
+	return len(replies) == 1 && replies[0].Stale
 }
 
 // showChoice edits the pressed message, where Telegram still lets us, so it
