@@ -22,6 +22,12 @@ type Config struct {
 	LogLevel   slog.Level     // DANGOL_LOG_LEVEL
 	HTTPAddr   string         // DANGOL_HTTP_ADDR, for webhooks and Slack's HTTP mode
 
+	// SummaryCron and FollowUpCron schedule the weekly summary post and the
+	// morning follow-up DMs: a standard 5-field cron expression read in TZ,
+	// "off", or empty for dialog's default. serve checks them.
+	SummaryCron  string // --summary-cron, DANGOL_SUMMARY_CRON
+	FollowUpCron string // --followup-cron, DANGOL_FOLLOWUP_CRON
+
 	Telegram TelegramConfig
 	Slack    SlackConfig
 
@@ -78,12 +84,14 @@ func configFromEnv(getenv func(string) string) Config {
 		return def
 	}
 	return Config{
-		DB:         env("DANGOL_DB", DefaultDB),
-		Lang:       env("DANGOL_LANG", DefaultLang),
-		TZ:         env("DANGOL_TZ", DefaultTZ),
-		HTTPAddr:   env("DANGOL_HTTP_ADDR", DefaultHTTPAddr),
-		pointsRate: env("DANGOL_POINTS_RATE", strconv.Itoa(DefaultPointsRate)),
-		logLevel:   env("DANGOL_LOG_LEVEL", "info"),
+		DB:           env("DANGOL_DB", DefaultDB),
+		Lang:         env("DANGOL_LANG", DefaultLang),
+		TZ:           env("DANGOL_TZ", DefaultTZ),
+		HTTPAddr:     env("DANGOL_HTTP_ADDR", DefaultHTTPAddr),
+		SummaryCron:  env("DANGOL_SUMMARY_CRON", ""),
+		FollowUpCron: env("DANGOL_FOLLOWUP_CRON", ""),
+		pointsRate:   env("DANGOL_POINTS_RATE", strconv.Itoa(DefaultPointsRate)),
+		logLevel:     env("DANGOL_LOG_LEVEL", "info"),
 		Telegram: TelegramConfig{
 			Token:         env("DANGOL_TELEGRAM_TOKEN", ""),
 			APIURL:        env("DANGOL_TELEGRAM_API_URL", ""),
@@ -166,7 +174,8 @@ func (c *Config) validate() error {
 // parseArgs parses flags that may come before the command, after it, and
 // between its arguments ("dangol --db x.db restore b.db --force"). It
 // returns the command and its positional arguments; bind adds the
-// command's own flags.
+// command's own flags. On an error in the command's flags the command is
+// returned too.
 func parseArgs(cfg *Config, args []string, bind func(cmd string, fs *flag.FlagSet)) (cmd string, pos []string, err error) {
 	global := flag.NewFlagSet("dangol", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
@@ -185,7 +194,8 @@ func parseArgs(cfg *Config, args []string, bind func(cmd string, fs *flag.FlagSe
 	bind(cmd, fs)
 	for {
 		if err := fs.Parse(rest); err != nil {
-			return "", nil, flagError(err)
+			// The command comes back with the error, so "-h" can show its help.
+			return cmd, nil, flagError(err)
 		}
 		if fs.NArg() == 0 {
 			return cmd, pos, nil

@@ -7,6 +7,7 @@
 //	dangol [serve]        run the configured platforms, or the console chat without tokens
 //	dangol chat           run the console chat
 //	dangol export [--format json|csv] [--out FILE]
+//	dangol summary [--week this|last|YYYY-Www] [--png FILE]
 //	dangol backup FILE    copy the data file consistently
 //	dangol restore FILE   replace the data file with a backup (--force if it exists)
 //	dangol version
@@ -16,10 +17,23 @@
 // every other setting is a DANGOL_* environment variable (see README.md).
 // Bad arguments or settings exit with status 2, other failures with 1.
 //
+// serve also makes the scheduled posts: the weekly summary with its chart
+// to Slack's staff channel (DANGOL_SUMMARY_CRON, default Monday 09:00) and
+// each staff member's follow-ups due that day as a Slack DM
+// (DANGOL_FOLLOWUP_CRON, default daily 09:00), both read in DANGOL_TZ. The
+// ledger records each post, so a restart never posts twice and a post
+// missed while dangol was down is made at start-up (see dialog.Scheduler).
+//
 // # Caveats
 //
 // Only one dangol can hold a data file: a second one (any command) fails
 // after a second with an error naming the file. On SIGINT or SIGTERM dangol
 // stops taking input, finishes the messages it holds and closes the file; a
 // second signal exits at once.
+//
+// A scheduled post goes only where Slack can carry it: without a Slack
+// staff channel the weekly summary is off, without Slack the follow-up DMs
+// too (said once at start), and a DM to a staff member known only from the
+// console is logged and dropped. chat never makes scheduled posts. summary
+// needs the data file, so it cannot run beside a serving dangol.
 package main

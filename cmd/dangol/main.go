@@ -65,9 +65,14 @@ type Main struct {
 	Getenv func(string) string
 
 	// Now and NewCode, when set, replace the clock and the link-code
-	// generator of the dialog engine (tests).
+	// generator of the dialog engine (tests). Now is also the clock of the
+	// scheduled posts, of housekeeping and of "this week" in summary.
 	Now     func() time.Time
 	NewCode func() string
+	// After, when set, replaces time.After for the scheduled posts: the
+	// scheduler calls it once each time it has done what was due, so a
+	// test learns that the start-up round is over.
+	After func(time.Duration) <-chan time.Time
 	// Listen opens the shared HTTP listener (Telegram's webhook beside
 	// Slack's HTTP mode); nil: net.Listen. Tests learn the port through it.
 	Listen func(network, addr string) (net.Listener, error)
@@ -89,6 +94,7 @@ func NewMain() *Main {
 // commandOpts are the per-command flags.
 type commandOpts struct {
 	format, out, images string
+	week, png           string
 	force               bool
 }
 
@@ -112,16 +118,27 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			fs.BoolVar(&opts.force, "force", false, "replace an existing file")
 		case "serve", "chat":
 			fs.StringVar(&opts.images, "images", "", "folder where the console saves pictures (charts)")
+		case "summary":
+			fs.StringVar(&opts.week, "week", "this", "this, last or YYYY-Www")
+			fs.StringVar(&opts.png, "png", "", "file to write the chart to (PNG)")
+		}
+		if cmd == "serve" {
+			fs.StringVar(&m.Config.SummaryCron, "summary-cron", m.Config.SummaryCron, "weekly summary schedule (DANGOL_SUMMARY_CRON)")
+			fs.StringVar(&m.Config.FollowUpCron, "followup-cron", m.Config.FollowUpCron, "follow-up DM schedule (DANGOL_FOLLOWUP_CRON)")
 		}
 	})
 	if errors.Is(err, flag.ErrHelp) {
-		return m.help()
+		return m.help(cmd)
 	}
 	if err != nil {
 		return err
 	}
 	if cmd == "help" {
-		return m.help()
+		topic := ""
+		if len(pos) > 0 {
+			topic = pos[0]
+		}
+		return m.help(topic)
 	}
 	if cmd == "version" {
 		_, err := fmt.Fprintf(m.Stdout, "dangol %s %s\n", m.version(), runtime.Version())
@@ -132,7 +149,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	}
 	m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: m.Config.LogLevel}))
 
-	nargs := map[string]int{"serve": 0, "chat": 0, "export": 0, "backup": 1, "restore": 1}
+	nargs := map[string]int{"serve": 0, "chat": 0, "export": 0, "summary": 0, "backup": 1, "restore": 1}
 	n, known := nargs[cmd]
 	switch {
 	case !known:
@@ -147,6 +164,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.serve(ctx, true, opts.images)
 	case "export":
 		return m.export(ctx, opts.format, opts.out)
+	case "summary":
+		return m.summary(ctx, opts.week, opts.png)
 	case "backup":
 		return m.backup(ctx, pos[0], opts.force)
 	default:
@@ -181,10 +200,23 @@ func (m *Main) openStore() error {
 	return nil
 }
 
-func (m *Main) help() error {
+// help prints the usage of dangol, or of cmd when it has a help of its own.
+func (m *Main) help(cmd string) error {
 	lang := locales.Normalize(m.Config.Lang)
-	_, err := fmt.Fprintln(m.Stdout, m.Catalog.Text(lang, "cli.usage", nil))
+	id := "cli.usage"
+	if cmd == "summary" {
+		id = "cli.summary.usage"
+	}
+	_, err := fmt.Fprintln(m.Stdout, m.Catalog.Text(lang, id, nil))
 	return err
+}
+
+// now is the clock: Now when set, else the real one.
+func (m *Main) now() time.Time {
+	if m.Now != nil {
+		return m.Now()
+	}
+	return time.Now()
 }
 
 func (m *Main) version() string {

@@ -65,6 +65,15 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 		if err != nil {
 			return err
 		}
+		// Checked before anything starts: a schedule that does not parse
+		// stops dangol at once, not on Monday morning.
+		sched, err := m.scheduler(engine, r)
+		if err != nil {
+			return err
+		}
+		if sched != nil {
+			runners = append(runners, scheduleRunner{sched})
+		}
 	}
 	if len(runners) == 0 {
 		c := console.New(console.Config{
@@ -80,16 +89,12 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 		})
 		// The console prints its own staff-channel replies; the router is
 		// for replies raised elsewhere.
-		r.staff = c
+		r.staff, r.staffChannel = c, dialog.ChannelConsole
 		r.byChannel[dialog.ChannelConsole] = c
 		runners = append(runners, c)
 		m.Logger.Info("console chat", "db", m.Config.DB, "lang", m.Config.Lang, "tz", m.Config.TZ)
 	}
-	now := m.Now
-	if now == nil {
-		now = time.Now
-	}
-	runners = append(runners, &housekeeper{store: m.Store, now: now, every: time.Hour, logger: m.Logger})
+	runners = append(runners, &housekeeper{store: m.Store, now: m.now, every: time.Hour, logger: m.Logger})
 	return runAll(ctx, runners)
 }
 
@@ -148,7 +153,7 @@ func (m *Main) platforms(engine *dialog.Engine, r *router) ([]runner, error) {
 		}
 		r.byChannel[dialog.ChannelSlack] = sl
 		if sc.StaffChannel != "" {
-			r.staff = sl
+			r.staff, r.staffChannel = sl, dialog.ChannelSlack
 		} else {
 			m.Logger.Warn("DANGOL_SLACK_STAFF_CHANNEL is not set: low-rating alerts are only logged")
 		}
@@ -297,9 +302,10 @@ func (h *housekeeper) sweep(ctx context.Context) (events, codes int, err error) 
 // router sends replies that go elsewhere than the conversation they answer:
 // staff-channel alerts and messages to one user on another platform.
 type router struct {
-	logger    *slog.Logger
-	staff     platform // serves the staff channel; nil: the alert is only logged
-	byChannel map[string]platform
+	logger       *slog.Logger
+	staff        platform // serves the staff channel; nil: the alert is only logged
+	staffChannel string   // the platform staff is, dialog.ChannelSlack or ChannelConsole
+	byChannel    map[string]platform
 }
 
 // Deliver sends r where it is addressed. A reply nobody can carry is
@@ -317,6 +323,26 @@ func (r *router) Deliver(ctx context.Context, reply dialog.Reply) error {
 		return nil
 	}
 	return p.Deliver(ctx, reply)
+}
+
+// scheduled is the Deliver of scheduled posts: the weekly summary goes to
+// Slack's staff channel, a follow-up DM to its staff member's platform. A
+// post nothing here can carry (a DM to a console id, a staff channel that
+// is not Slack's) is logged and dropped, not an error: an error has the
+// scheduler try again, and no retry would make it deliverable.
+func (r *router) scheduled(ctx context.Context, reply dialog.Reply) error {
+	ok := false
+	switch reply.To {
+	case dialog.ToStaffChannel:
+		ok = r.staff != nil && r.staffChannel == dialog.ChannelSlack
+	case dialog.ToUser:
+		ok = reply.Channel != dialog.ChannelConsole && r.byChannel[reply.Channel] != nil
+	}
+	if !ok {
+		r.logger.InfoContext(ctx, "scheduled post has nowhere to go: dropped", "to", reply.To, "channel", reply.Channel, "user", reply.UserID)
+		return nil
+	}
+	return r.Deliver(ctx, reply)
 }
 
 // lastUpdateID reads the Telegram update cursor the engine advances in the

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -80,17 +81,43 @@ func newFakeTelegram(t *testing.T, updates ...string) *fakeTelegram {
 }
 
 // fakeSlack answers every Web API method with ok and records the calls.
+// conversations.open opens "D"+user; a file upload goes through
+// files.getUploadURLExternal to "upload/F1", recorded with the file's
+// bytes in the field "file", then files.completeUploadExternal.
 func newFakeSlack(t *testing.T) (*httptest.Server, chan call) {
 	calls := make(chan call, 100)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.ParseForm()
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		method := strings.TrimPrefix(r.URL.Path, "/")
 		fields := map[string]string{}
-		for k, v := range r.PostForm {
-			fields[k] = v[0]
+		if method == "upload/F1" {
+			if f, _, err := r.FormFile("file"); err == nil {
+				b, _ := io.ReadAll(f)
+				f.Close()
+				fields["file"] = string(b)
+			}
+		} else {
+			r.ParseForm()
+			for k, v := range r.PostForm {
+				fields[k] = v[0]
+			}
 		}
-		calls <- call{strings.TrimPrefix(r.URL.Path, "/"), fields}
+		calls <- call{method, fields}
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, `{"ok":true,"channel":"CSTAFF","ts":"1700000000.000100"}`)
+		switch method {
+		case "conversations.open":
+			fmt.Fprintf(w, `{"ok":true,"channel":{"id":%q}}`, "D"+fields["users"])
+		case "files.getUploadURLExternal":
+			// Same scheme and host as the API, or the client keeps the token.
+			fmt.Fprintf(w, `{"ok":true,"upload_url":%q,"file_id":"F1"}`, srv.URL+"/upload/F1")
+		case "upload/F1":
+			w.Header().Set("Content-Type", "text/plain")
+			fmt.Fprint(w, "OK")
+		case "files.completeUploadExternal":
+			fmt.Fprint(w, `{"ok":true,"files":[{"id":"F1","title":"chart"}]}`)
+		default:
+			fmt.Fprint(w, `{"ok":true,"channel":"CSTAFF","ts":"1700000000.000100"}`)
+		}
 	}))
 	t.Cleanup(srv.Close)
 	return srv, calls

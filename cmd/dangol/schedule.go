@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/dangol/dangol/dialog"
+)
+
+// The settings of each scheduled post, for messages that say what to fix.
+var scheduleSettings = map[string]struct{ what, setting, example string }{
+	dialog.SummaryJob:  {"weekly summary schedule", "--summary-cron, DANGOL_SUMMARY_CRON", dialog.DefaultSummarySpec},
+	dialog.FollowUpJob: {"follow-up schedule", "--followup-cron, DANGOL_FOLLOWUP_CRON", dialog.DefaultFollowUpSpec},
+}
+
+// scheduler builds serve's scheduled posts: the weekly summary to Slack's
+// staff channel and the morning follow-up DMs to staff in Slack. A schedule
+// that does not parse is a *usageError naming its setting. A post with
+// nowhere to go is left out, and said so once: the summary without a Slack
+// staff channel, the DMs without Slack. Running a job that can never be
+// delivered would only record, day after day, posts nobody got. The
+// scheduler is nil when nothing is left to schedule.
+func (m *Main) scheduler(engine *dialog.Engine, r *router) (*dialog.Scheduler, error) {
+	jobs := engine.Jobs(m.Config.SummaryCron, m.Config.FollowUpCron, r.scheduled)
+	// One job at a time, so the error names the setting to fix.
+	for _, j := range jobs {
+		_, err := dialog.NewScheduler(dialog.SchedulerConfig{Store: m.Store, Jobs: []dialog.Job{j}, Now: m.Now})
+		if err != nil {
+			s := scheduleSettings[j.Name]
+			return nil, usagef("%s %q: want a 5-field cron expression (minute hour day month weekday) in the shop's time zone, such as %q, or off (%s): %w",
+				s.what, j.Spec, s.example, s.setting, err)
+		}
+	}
+
+	slackOn := r.byChannel[dialog.ChannelSlack] != nil
+	staffOn := r.staff != nil && r.staffChannel == dialog.ChannelSlack
+	var keep []dialog.Job
+	for _, j := range jobs {
+		switch {
+		case j.Name == dialog.SummaryJob && !slackOn:
+			m.Logger.Info("the weekly summary post is off: it goes to Slack's staff channel, and Slack is not configured")
+		case j.Name == dialog.SummaryJob && !staffOn:
+			m.Logger.Info("the weekly summary post is off: DANGOL_SLACK_STAFF_CHANNEL is not set")
+		case j.Name == dialog.FollowUpJob && !slackOn:
+			m.Logger.Info("the morning follow-up DMs are off: they go to staff in Slack, and Slack is not configured")
+		default:
+			keep = append(keep, j)
+			m.Logger.Info("scheduled post", "job", j.Name, "cron", j.Spec, "tz", m.Config.TZ)
+		}
+	}
+	for _, name := range []string{dialog.SummaryJob, dialog.FollowUpJob} {
+		if !hasJob(jobs, name) {
+			m.Logger.Info("scheduled post off by configuration", "job", name, "setting", scheduleSettings[name].setting)
+		}
+	}
+	if len(keep) == 0 {
+		return nil, nil
+	}
+	s, err := dialog.NewScheduler(dialog.SchedulerConfig{
+		Store:  m.Store,
+		Jobs:   keep,
+		Loc:    m.Config.Loc,
+		Logger: m.Logger,
+		Now:    m.Now,
+		After:  m.After,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start the scheduled posts: %w", err)
+	}
+	return s, nil
+}
+
+func hasJob(jobs []dialog.Job, name string) bool {
+	for _, j := range jobs {
+		if j.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// scheduleRunner runs the scheduled posts as one of serve's runners, so
+// serve returns, and the ledger closes, only after a post in flight is sent
+// and recorded.
+type scheduleRunner struct{ s *dialog.Scheduler }
+
+// Run makes the posts due until ctx is done.
+func (r scheduleRunner) Run(ctx context.Context) error {
+	r.s.Run(ctx)
+	return nil
+}
