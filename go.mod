@@ -17,6 +17,6 @@ require (
 )
 
 require (
-	golang.org/x/image v0.18.0 // indirect
-	golang.org/x/sys v0.45.0 // indirect
+	golang.org/x/image v0.48.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
 )
