@@ -1,0 +1,922 @@
+package dialog
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"maps"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
+)
+
+// The tests here drive the engine with adversarial conversations: a byte
+// string (from the fuzzer, or from a seeded PRNG) is decoded into messages
+// from every kind of sender, and after each one the invariants that must
+// hold whatever people type are checked (see chaos.checkReplies and
+// checkLedger).
+//
+// Encoding of one message (a missing byte reads as 0, and decoding stops
+// when the input runs out):
+//
+//	b0      sender: < 160 the previous sender, else senders[(b0-160) % len]
+//	b1      kind, b1 % 16: see the kind constants
+//	...     the kind's own bytes
+//
+// A token is one byte: < 224 picks chaosArgs[b % len], else a raw string
+// follows as a length byte (% 64) and that many bytes. Raw strings are
+// "tamed" (see tame) so the reply checks never trip over an echo of the
+// sender's own words.
+
+// Message kinds, the second byte of a message modulo kindCount.
+const (
+	kindCommand     = 0 // 0–5: a command prefix byte, then tokens
+	kindPlain       = 6 // 6–7: tokens alone
+	kindPressLast   = 8 // 8–9: press a button of the sender's last replies
+	kindPressDict   = 10
+	kindPressSeen   = 11 // press any button any reply has offered so far
+	kindForm        = 12
+	kindPhone       = 13
+	kindRedeliver   = 14
+	kindAdvance     = 15
+	kindCount       = 16
+	senderBase      = 160
+	rawTokenMark    = 224
+	maxFuzzMessages = 20
+)
+
+// chaosCommands are the command prefixes the fuzzer combines with tokens.
+var chaosCommands = []string{
+	"/note ", "/points add ", "/points redeem ", "/points ", "/customer ",
+	"/customer new ", "/link ", "/start ", "/feedback", "/forget", "/lang",
+	"/lang ", "/summary ", "/staff add ", "/staff remove ", "/staff",
+	"/followups", "/cancel", "취소", "/mydata", "/help", "메모 ", "포인트 ",
+	"/unknown ", "/start@dangol_bot ", "／note ", "/note", "고객 ", "/feedback5",
+}
+
+// chaosArgs are the tokens arguments and answers are made of: names and
+// phones of the fixture, amounts, dates, link codes (the harness makes
+// 100000, 100001, …), user references and awkward text.
+var chaosArgs = []string{
+	"김민지", "박지훈", "Anna", "Anna Lee", "Lee", "010-1234-5678", "01022223333",
+	"010", "1234", "5678", "010-7777-8888", "+82 10-4444-5555", "최유나", "C1",
+	"C2", "C3", "C4", "C5", "C99", "55,000원", "5.5만", "1000", "10", "0", "-5",
+	"99999999999999999999", "9223372036854775807", "커트", "#염색", "#펌 #커트",
+	"다음 주 금요일", "2026-05-20", "내일", "someday", "100000", "100001",
+	"100002", "100003", "manager", "U2", "UX", "slack:UX", "<@UX|x>", "@U1",
+	"en", "ko", "english", "this", "last", "2026-W19", "예", "아니요", "건너뛰기",
+	"skip", "4", "5점", "11", "\n", strings.Repeat("가", 5001), "😀", "\x00",
+	"<!channel>", "%s", "C1,C2", ":", "\u200b", "ｎｏｔｅ", "+821012345678",
+	"020-123-4567", "3일 후", "next friday", "5/20", "만원", "1억", "저장", "save",
+	"취소", "cancel", "#", "##", "\t", "  ", "0101234567800000",
+}
+
+// chaosPayloads are the button payloads the fuzzer presses from its dictionary.
+var chaosPayloads = []string{
+	"yes", "no", "skip", "cancel", "rate:1", "rate:2", "rate:3", "rate:4",
+	"rate:5", "rate:0", "rate:9", "nps:0", "nps:10", "nps:11", "nps:x",
+	"pick:C1", "pick:C2", "pick:C3", "pick:C4", "pick:C5", "pick:C99", "pick:",
+	"answer:", "answer:zz", "answer:C1", "fu:", "fu:zz", "fu:AAAAAAAAAAAAAAAAAAAAAA",
+	"lang:en", "lang:ko", "lang:xx", "lang:", "garbage", "::::", "", " yes ",
+}
+
+// chaosSender is someone who talks to the engine.
+type chaosSender struct {
+	channel, user, name, conv, lang string
+	role                            ledger.Role // asserted; honoured on the console only
+	private, canForm                bool
+}
+
+func (s chaosSender) base() Message {
+	return Message{Channel: s.channel, UserID: s.user, UserName: s.name, ConversationID: s.conv,
+		Lang: s.lang, Role: s.role, Private: s.private, CanForm: s.canForm}
+}
+
+// defaultSenders are the harness's people and a few odd ones: a staff
+// member with forms, one in a channel, console operators, a customer in a
+// group, and a sender with no ids at all.
+func defaultSenders() []chaosSender {
+	return []chaosSender{
+		{channel: ChannelSlack, user: staffID, name: "지수", conv: "D" + staffID, private: true},
+		{channel: ChannelSlack, user: staffID, name: "지수", conv: "D" + staffID, private: true, canForm: true},
+		{channel: ChannelSlack, user: staff2ID, name: "현우", conv: "D" + staff2ID, private: true, lang: "en-US"},
+		{channel: ChannelSlack, user: managerID, name: "사장님", conv: "D" + managerID, private: true},
+		{channel: ChannelTelegram, user: custTG, name: "min", conv: custTG, private: true, lang: "ko"},
+		{channel: ChannelTelegram, user: custTG2, name: "ann", conv: custTG2, private: true, lang: "en"},
+		{channel: ChannelSlack, user: strangerID, name: "낯선이", conv: "D" + strangerID, private: true},
+		{channel: ChannelConsole, user: "op", name: "op", conv: "console-op", role: ledger.RoleStaff, private: true},
+		{channel: ChannelConsole, user: "boss", name: "boss", conv: "console-boss", role: ledger.RoleManager, private: true, lang: "en"},
+		{channel: ChannelConsole, user: "nobody", conv: "console-nobody", private: true},
+		{channel: ChannelTelegram, user: custTG, name: "min", conv: "-1001", lang: "fr"},
+		{channel: ChannelSlack, user: staffID, name: "지수", conv: "C0STAFF"},
+		{channel: ChannelSlack},
+		// A stranger on Slack who asserts a role the engine must ignore.
+		{channel: ChannelSlack, user: strangerID, conv: "D" + strangerID, role: ledger.RoleManager, private: true},
+	}
+}
+
+// goroutineSenders are the people of one concurrent driver: their own
+// conversations, sharing the ledger (and its customers) with the others.
+func goroutineSenders(g int) []chaosSender {
+	return []chaosSender{
+		{channel: ChannelConsole, user: fmt.Sprintf("g%d-staff", g), conv: fmt.Sprintf("g%d-staff", g), role: ledger.RoleStaff, private: true},
+		{channel: ChannelConsole, user: fmt.Sprintf("g%d-staff", g), conv: fmt.Sprintf("g%d-staff", g), role: ledger.RoleStaff, private: true, canForm: true},
+		{channel: ChannelConsole, user: fmt.Sprintf("g%d-boss", g), conv: fmt.Sprintf("g%d-boss", g), role: ledger.RoleManager, private: true, lang: "en"},
+		{channel: ChannelTelegram, user: fmt.Sprintf("9%d01", g), conv: fmt.Sprintf("9%d01", g), private: true},
+		{channel: ChannelTelegram, user: fmt.Sprintf("9%d02", g), conv: fmt.Sprintf("9%d02", g), private: true, lang: "en"},
+		{channel: ChannelConsole, user: fmt.Sprintf("g%d-nobody", g), conv: fmt.Sprintf("g%d-nobody", g), private: true},
+	}
+}
+
+// forbidden are substrings no reply may contain: leaked internals and
+// unrendered templates.
+var forbidden = []string{"panic", "goroutine", "runtime error", ".go:", "nil pointer", "{{", "<no value>"}
+
+// tame keeps sender-provided text from spelling a forbidden marker, so a
+// reply that rightly echoes the sender's words is not taken for a leak.
+func tame(s string) string {
+	s = strings.NewReplacer("{", "(", "}", ")").Replace(s)
+	for {
+		t := s
+		for _, f := range forbidden {
+			t = strings.ReplaceAll(t, f, strings.ToUpper(f[:1])+f[1:]+"_")
+		}
+		t = strings.ReplaceAll(t, "no value", "no_value")
+		if t == s {
+			return s
+		}
+		s = t
+	}
+}
+
+// source hands out the bytes that drive a conversation.
+type source struct{ b []byte }
+
+func (s *source) empty() bool { return len(s.b) == 0 }
+
+func (s *source) u8() byte {
+	if len(s.b) == 0 {
+		return 0
+	}
+	c := s.b[0]
+	s.b = s.b[1:]
+	return c
+}
+
+func (s *source) pick(n int) int { return int(s.u8()) % n }
+
+func (s *source) token() string {
+	b := s.u8()
+	if b < rawTokenMark {
+		return chaosArgs[int(b)%len(chaosArgs)]
+	}
+	n := int(s.u8()) % 64
+	n = min(n, len(s.b))
+	raw := string(s.b[:n])
+	s.b = s.b[n:]
+	return tame(raw)
+}
+
+func (s *source) tokens() string {
+	n := s.pick(4)
+	ts := make([]string, n)
+	for i := range ts {
+		ts[i] = s.token()
+	}
+	return strings.Join(ts, " ")
+}
+
+// chaos drives one stream of messages and checks the invariants.
+type chaos struct {
+	t       *testing.T
+	h       *harness
+	senders []chaosSender
+	prefix  string // of event ids, unique per driver
+	shared  bool   // other drivers use the ledger at the same time
+
+	who     int
+	seq     int
+	sent    []Message        // delivered messages, for re-delivery
+	last    map[int][]string // payloads of the buttons last offered to each sender
+	seen    []string         // payloads offered to anyone so far (newest last)
+	history []string         // what happened, for failure messages
+}
+
+func newChaos(t *testing.T, h *harness, senders []chaosSender, prefix string) *chaos {
+	return &chaos{t: t, h: h, senders: senders, prefix: prefix, last: map[int][]string{}}
+}
+
+// run decodes and handles up to max messages from data.
+func (c *chaos) run(data []byte, max int) {
+	src := &source{b: data}
+	for i := 0; i < max && !src.empty(); i++ {
+		if !c.step(src) {
+			return
+		}
+	}
+}
+
+// step decodes one message, handles it and checks the invariants; it
+// returns false once a check failed, to keep the report short.
+func (c *chaos) step(src *source) bool {
+	if b := src.u8(); b >= senderBase {
+		c.who = int(b-senderBase) % len(c.senders)
+	}
+	kind := src.pick(kindCount)
+	switch {
+	case kind == kindAdvance:
+		d := 31 * time.Minute
+		switch src.pick(8) {
+		case 0:
+			d = 25 * time.Hour // link codes expire
+		case 1:
+			d = 8 * 24 * time.Hour // another week
+		}
+		c.h.advance(d)
+		c.note("advance %v", d)
+		return true
+	case kind == kindRedeliver:
+		if len(c.sent) == 0 {
+			return true
+		}
+		return c.redeliver(c.sent[src.pick(len(c.sent))])
+	}
+	m := c.senders[c.who].base()
+	switch {
+	case kind < kindPlain:
+		prefix := chaosCommands[src.pick(len(chaosCommands))]
+		if args := src.tokens(); args != "" {
+			if !strings.HasSuffix(prefix, " ") {
+				prefix += " "
+			}
+			m.Text = tame(prefix + args)
+		} else {
+			m.Text = tame(prefix)
+		}
+	case kind < kindPressLast:
+		m.Text = tame(src.tokens())
+	case kind < kindPressDict:
+		m.Action = &Action{Payload: pickPayload(src, c.last[c.who], false)}
+	case kind == kindPressDict:
+		m.Action = &Action{Payload: chaosPayloads[src.pick(len(chaosPayloads))]}
+	case kind == kindPressSeen:
+		m.Action = &Action{Payload: pickPayload(src, c.seen, true)}
+	case kind == kindForm:
+		m.FormID = "note"
+		if src.pick(8) == 0 {
+			m.FormID = "other"
+		}
+		if src.pick(8) != 0 {
+			m.Form = map[string]string{}
+			for _, f := range []string{"customer", "text", "amount", "tags", "followup", "junk"} {
+				if src.pick(4) != 0 {
+					m.Form[f] = src.token()
+				}
+			}
+		}
+	default: // kindPhone
+		m.Phone = src.token()
+		if m.Phone == "" {
+			m.Phone = "+"
+		}
+	}
+	return c.deliver(m)
+}
+
+// pickPayload presses one of offered (counting from the newest when
+// newest), or a dictionary payload when nothing was offered.
+func pickPayload(src *source, offered []string, newest bool) string {
+	i := src.pick(256)
+	if len(offered) == 0 {
+		return chaosPayloads[i%len(chaosPayloads)]
+	}
+	i %= len(offered)
+	if newest {
+		i = len(offered) - 1 - i
+	}
+	return offered[i]
+}
+
+func (c *chaos) note(format string, args ...any) {
+	c.history = append(c.history, fmt.Sprintf(format, args...))
+}
+
+func (c *chaos) failf(format string, args ...any) bool {
+	c.t.Helper()
+	tail := c.history[max(0, len(c.history)-12):]
+	c.t.Errorf("%s\nlast steps:\n  %s", fmt.Sprintf(format, args...), strings.Join(tail, "\n  "))
+	return false
+}
+
+func describe(m Message) string {
+	what := fmt.Sprintf("text %q", m.Text)
+	switch {
+	case m.Action != nil:
+		what = fmt.Sprintf("press %q", m.Action.Payload)
+	case m.FormID != "":
+		what = fmt.Sprintf("form %q %q", m.FormID, m.Form)
+	case m.Phone != "":
+		what = fmt.Sprintf("phone %q", m.Phone)
+	}
+	if len(what) > 160 {
+		what = what[:160] + "…"
+	}
+	return fmt.Sprintf("%s %s:%s@%s %s", m.EventID, m.Channel, m.UserID, m.ConversationID, what)
+}
+
+// deliver handles a new message and checks what came back.
+func (c *chaos) deliver(m Message) bool {
+	c.t.Helper()
+	c.seq++
+	m.EventID = fmt.Sprintf("%sev-%d", c.prefix, c.seq)
+	c.note("%s", describe(m))
+	rs, err := c.h.eng.Handle(context.Background(), m)
+	c.sent = append(c.sent, m)
+	if err != nil {
+		return c.failf("%s: Handle error: %v\nreplies: %q", describe(m), err, allText(rs))
+	}
+	if !c.checkReplies(m, rs) {
+		return false
+	}
+	var mine []string
+	for _, r := range rs {
+		for _, b := range r.Buttons {
+			c.seen = append(c.seen, b.Payload)
+			if r.To == ToConversation {
+				mine = append(mine, b.Payload)
+			}
+		}
+	}
+	if len(c.seen) > 64 {
+		c.seen = c.seen[len(c.seen)-64:]
+	}
+	c.last[c.who] = mine
+	if c.shared {
+		return true
+	}
+	return c.checkLedger(describe(m))
+}
+
+// redeliver sends an already handled message again: nothing may come back
+// and nothing may change.
+func (c *chaos) redeliver(m Message) bool {
+	c.t.Helper()
+	c.note("again %s", describe(m))
+	var before string
+	if !c.shared {
+		before = c.digest()
+	}
+	rs, err := c.h.eng.Handle(context.Background(), m)
+	if err != nil || len(rs) > 0 {
+		return c.failf("re-delivered %s: err %v, replies %q", describe(m), err, allText(rs))
+	}
+	if !c.shared {
+		if after := c.digest(); after != before {
+			return c.failf("re-delivered %s changed the ledger", describe(m))
+		}
+	}
+	return true
+}
+
+// checkReplies checks the replies to one new message.
+func (c *chaos) checkReplies(m Message, rs []Reply) bool {
+	c.t.Helper()
+	where := describe(m)
+	toSender := false
+	for _, r := range rs {
+		if r.To == ToConversation || (r.To == ToUser && r.Channel == m.Channel && r.UserID == m.UserID) {
+			toSender = true
+		}
+		if strings.TrimSpace(r.Text) == "" {
+			return c.failf("%s: a reply without text: %+v", where, r)
+		}
+		if r.Lang == "" {
+			return c.failf("%s: a reply without Lang: %q", where, r.Text)
+		}
+		for _, b := range r.Buttons {
+			if b.Payload == "" || len(b.Payload) > 64 || strings.TrimSpace(b.Label) == "" {
+				return c.failf("%s: bad button %+v", where, b)
+			}
+		}
+	}
+	if !toSender {
+		return c.failf("%s: no reply to the sender (replies %+v)", where, rs)
+	}
+	txt := allText(rs)
+	for _, r := range rs {
+		if r.Form != nil {
+			txt += r.Form.Title + "\n" + r.Form.Submit + "\n"
+			for _, f := range r.Form.Fields {
+				txt += f.Label + "\n" + f.Hint + "\n"
+			}
+		}
+		for _, e := range r.FormErrors {
+			txt += e + "\n"
+		}
+	}
+	for _, f := range forbidden {
+		if strings.Contains(txt, f) {
+			return c.failf("%s: replies contain %q:\n%s", where, f, txt)
+		}
+	}
+	if miss := c.h.cat.Missing(); len(miss) > 0 {
+		return c.failf("%s: catalog ids missing: %v", where, miss)
+	}
+	return true
+}
+
+var (
+	allTime = time.Time{}
+	endTime = time.Unix(0, math.MaxInt64)
+)
+
+// digest condenses everything a message can change into a hash: customers
+// with their balances, notes, feedback, points entries, audit entries,
+// sessions, staff grants and the profiles of every sender.
+func (c *chaos) digest() string {
+	c.t.Helper()
+	var b strings.Builder
+	c.h.view(func(tx *ledger.Tx) error {
+		err := tx.ForEachCustomer(func(cu ledger.Customer) error {
+			bal, err := tx.Balance(cu.ID)
+			fmt.Fprintf(&b, "customer %+v balance %d %v\n", cu, bal, err)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if err := tx.ScanNotes(allTime, endTime, func(n ledger.Note) error { _, err := fmt.Fprintf(&b, "note %+v\n", n); return err }); err != nil {
+			return err
+		}
+		if err := tx.ScanFeedback(allTime, endTime, func(f ledger.Feedback) error { _, err := fmt.Fprintf(&b, "feedback %+v\n", f); return err }); err != nil {
+			return err
+		}
+		if err := tx.ScanPoints(allTime, endTime, func(p ledger.PointsEntry) error { _, err := fmt.Fprintf(&b, "points %+v\n", p); return err }); err != nil {
+			return err
+		}
+		if err := tx.ScanAudit(allTime, endTime, func(a ledger.AuditEntry) error { _, err := fmt.Fprintf(&b, "audit %+v\n", a); return err }); err != nil {
+			return err
+		}
+		if err := tx.ForEachSession(func(s ledger.Session) error { _, err := fmt.Fprintf(&b, "session %+v\n", s); return err }); err != nil {
+			return err
+		}
+		ms, err := tx.ListStaff()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "staff %+v\n", ms)
+		for _, s := range c.senders {
+			p, err := tx.Profile(s.channel + ":" + s.user)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(&b, "profile %+v\n", p)
+		}
+		return nil
+	})
+	return fmt.Sprintf("%x", sha256.Sum256([]byte(b.String())))
+}
+
+// checkLedger checks what must hold of the ledger after any message:
+// every balance is the sum of its entries (by customer index and by time
+// scan) and never negative.
+func (c *chaos) checkLedger(where string) bool {
+	c.t.Helper()
+	if err := ledgerInvariants(c.h); err != nil {
+		return c.failf("after %s: %v", where, err)
+	}
+	return true
+}
+
+// ledgerInvariants returns the first broken ledger invariant.
+func ledgerInvariants(h *harness) error {
+	var bad error
+	h.view(func(tx *ledger.Tx) error {
+		scanned := map[string]int64{}
+		if err := tx.ScanPoints(allTime, endTime, func(p ledger.PointsEntry) error {
+			scanned[p.CustomerID] += p.Points
+			return nil
+		}); err != nil {
+			return err
+		}
+		return tx.ForEachCustomer(func(cu ledger.Customer) error {
+			bal, err := tx.Balance(cu.ID)
+			if err != nil {
+				return err
+			}
+			es, err := tx.PointsOf(cu.ID, 0)
+			if err != nil {
+				return err
+			}
+			var sum int64
+			for _, e := range es {
+				sum += e.Points
+			}
+			switch {
+			case bal < 0:
+				bad = fmt.Errorf("customer %s: negative balance %d", cu.ID, bal)
+			case bal != sum:
+				bad = fmt.Errorf("customer %s: balance %d, entries sum to %d", cu.ID, bal, sum)
+			case bal != scanned[cu.ID]:
+				bad = fmt.Errorf("customer %s: balance %d, scanned entries sum to %d", cu.ID, bal, scanned[cu.ID])
+			}
+			if bad != nil {
+				return fmt.Errorf("stop")
+			}
+			return nil
+		})
+	})
+	return bad
+}
+
+// chaosHarness is a fresh engine over a ledger seeded with the script
+// fixture and some points, so redemptions and balances have something to
+// work with.
+func chaosHarness(tb testing.TB, cat *locales.Catalog) *harness {
+	h := mustOpenHarness(tb, cat, "ko")
+	f := seed(h)
+	h.update(func(tx *ledger.Tx) error {
+		for _, id := range []string{f.minji, f.anna} {
+			e := ledger.PointsEntry{CustomerID: id, At: t0.Add(-time.Hour), Kind: ledger.PointsEarn, Points: 3000, Amount: 60000, ActorID: "slack:" + staffID}
+			if err := tx.AddPoints(&e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return h
+}
+
+// enc builds a fuzz input from readable steps, for the seed corpus.
+type enc struct{ b []byte }
+
+func (e *enc) from(who int) *enc {
+	e.b = append(e.b, byte(senderBase+who))
+	return e
+}
+
+func (e *enc) tok(s string) {
+	if i := slices.Index(chaosArgs, s); i >= 0 && i < rawTokenMark {
+		e.b = append(e.b, byte(i))
+		return
+	}
+	if len(s) > 63 {
+		panic("enc: raw token too long: " + s)
+	}
+	e.b = append(e.b, rawTokenMark, byte(len(s)))
+	e.b = append(e.b, s...)
+}
+
+func (e *enc) toks(ts []string) {
+	if len(ts) > 3 {
+		panic("enc: at most 3 tokens")
+	}
+	e.b = append(e.b, byte(len(ts)))
+	for _, s := range ts {
+		e.tok(s)
+	}
+}
+
+// cmd: who sends prefix followed by tokens.
+func (e *enc) cmd(who int, prefix string, ts ...string) *enc {
+	i := slices.Index(chaosCommands, prefix)
+	if i < 0 {
+		panic("enc: unknown command prefix " + prefix)
+	}
+	e.from(who)
+	e.b = append(e.b, kindCommand, byte(i))
+	e.toks(ts)
+	return e
+}
+
+// say: who types tokens.
+func (e *enc) say(who int, ts ...string) *enc {
+	e.from(who)
+	e.b = append(e.b, kindPlain)
+	e.toks(ts)
+	return e
+}
+
+// press: who presses the i-th button of their last replies.
+func (e *enc) press(who, i int) *enc {
+	e.from(who)
+	e.b = append(e.b, kindPressLast, byte(i))
+	return e
+}
+
+// pressDict: who presses payload p of chaosPayloads.
+func (e *enc) pressDict(who int, p string) *enc {
+	i := slices.Index(chaosPayloads, p)
+	if i < 0 {
+		panic("enc: unknown payload " + p)
+	}
+	e.from(who)
+	e.b = append(e.b, kindPressDict, byte(i))
+	return e
+}
+
+// pressSeen: who presses the i-th newest payload of those offered to anyone so far.
+func (e *enc) pressSeen(who, i int) *enc {
+	e.from(who)
+	e.b = append(e.b, kindPressSeen, byte(i))
+	return e
+}
+
+// form: who submits the note form with the fields given (customer, text,
+// amount, tags, followup, junk; "" leaves one out).
+func (e *enc) form(who int, fields ...string) *enc {
+	e.from(who)
+	e.b = append(e.b, kindForm, 1, 1)
+	for i := range 6 {
+		if i >= len(fields) || fields[i] == "" {
+			e.b = append(e.b, 0)
+			continue
+		}
+		e.b = append(e.b, 1)
+		e.tok(fields[i])
+	}
+	return e
+}
+
+func (e *enc) phone(who int, p string) *enc {
+	e.from(who)
+	e.b = append(e.b, kindPhone)
+	e.tok(p)
+	return e
+}
+
+// again re-delivers the i-th message sent.
+func (e *enc) again(i int) *enc {
+	e.b = append(e.b, 0, kindRedeliver, byte(i))
+	return e
+}
+
+// wait advances the clock by 31 minutes (long: 25 hours).
+func (e *enc) wait(long bool) *enc {
+	d := byte(2)
+	if long {
+		d = 0
+	}
+	e.b = append(e.b, 0, kindAdvance, d)
+	return e
+}
+
+// Indexes into defaultSenders, for the seeds.
+const (
+	sStaff = iota
+	sStaffForm
+	sStaff2
+	sManager
+	sCust
+	sCust2
+	sStranger
+	sConsole
+	sConsoleBoss
+	sConsoleNobody
+	sCustGroup
+	sStaffChannel
+	sEmpty
+	sStrangerRole
+)
+
+// chaosSeeds are meaningful conversations, each within maxFuzzMessages.
+func chaosSeeds() map[string][]byte {
+	seeds := map[string]*enc{
+		"note and points": new(enc).
+			cmd(sStaff, "/note ", "010-1234-5678", "커트", "#염색").
+			cmd(sStaff, "/points add ", "김민지", "55,000원", "커트").
+			cmd(sStaff, "/points redeem ", "김민지", "1000").
+			cmd(sStaff, "/points redeem ", "김민지", "99999999999999999999").
+			again(1).
+			cmd(sStaff, "/points ", "박지훈").
+			press(sStaff, 1).
+			cmd(sStaff, "/customer ", "Anna Lee").
+			cmd(sStaff, "/customer new ", "010-7777-8888", "최유나").
+			again(4),
+		"link, feedback, answer, forget": new(enc).
+			cmd(sStaff, "/link ", "김민지").
+			cmd(sCust, "/start ", "100000").
+			pressDict(sCust, "yes").
+			cmd(sCust, "/points ").
+			cmd(sCust, "/feedback").
+			pressDict(sCust, "rate:1").
+			pressDict(sCust, "nps:0").
+			say(sCust, "아니요", "커트").
+			pressSeen(sStaff2, 0).
+			pressSeen(sStaff, 0).
+			again(8).
+			cmd(sCust, "/mydata").
+			cmd(sCust, "/forget").
+			pressDict(sCust, "yes").
+			cmd(sStaff, "/points redeem ", "C1", "10").
+			cmd(sCust, "/mydata").
+			again(13),
+		"guided note with follow-up": new(enc).
+			cmd(sStaff, "/note").
+			say(sStaff, "박지훈").
+			press(sStaff, 0).
+			say(sStaff, "다음 주 금요일", "#펌 #커트").
+			say(sStaff, "5.5만").
+			pressDict(sStaff, "skip").
+			say(sStaff, "2026-05-20").
+			pressDict(sStaff, "yes").
+			wait(true).wait(true).wait(true).wait(true).wait(true).wait(true).wait(true).
+			cmd(sStaff, "/followups").
+			press(sStaff, 0).
+			press(sStaff, 0).
+			cmd(sManager, "/followups"),
+		"manager and strangers": new(enc).
+			cmd(sStranger, "/note ", "김민지", "x").
+			cmd(sStrangerRole, "/staff add ", "UX").
+			cmd(sManager, "/staff add ", "UX", "manager").
+			cmd(sStranger, "/note ", "김민지", "상담").
+			cmd(sManager, "/staff").
+			cmd(sManager, "/staff remove ", "UX").
+			cmd(sStranger, "/customer ", "김민지").
+			cmd(sStaff, "/summary ", "this").
+			cmd(sManager, "/summary ", "last").
+			cmd(sConsoleBoss, "/summary ", "someday").
+			cmd(sConsoleNobody, "/help").
+			form(sStranger, "김민지", "x").
+			say(sEmpty, "hi").
+			cmd(sEmpty, "/note ", "김민지", "x"),
+		"expiry and cancel": new(enc).
+			cmd(sStaff, "/note ", "김민지").
+			wait(false).
+			say(sStaff, "상담", "내용").
+			pressDict(sStaff, "cancel").
+			cmd(sStaff, "/note ", "010-7777-8888", "첫 방문").
+			wait(false).
+			say(sStaff, "최유나").
+			cmd(sStaff, "취소").
+			cmd(sCust, "/feedback").
+			wait(false).
+			pressDict(sCust, "rate:5").
+			cmd(sCust, "/cancel").
+			cmd(sStaff, "/note ", "박지훈", "커트").
+			press(sStaff, 2).
+			wait(false).
+			pressDict(sStaff, "pick:C2"),
+		"forms": new(enc).
+			cmd(sStaffForm, "/note").
+			form(sStaffForm, "박지훈", "상담").
+			form(sStaffForm, "010-1234-5678", "상담", "5.5만", "#펌", "내일").
+			form(sStaffForm, "010-7777-8888", "", "-5", "##", "someday", "x").
+			form(sStaffForm, "", strings.Repeat("x", 60)).
+			again(2).
+			form(sConsole, "Anna Lee", "perm", "1억"),
+		"shared phone and languages": new(enc).
+			phone(sCust2, "+821012345678").
+			pressDict(sCust2, "yes").
+			phone(sCust2, "010-0000-1111").
+			cmd(sCust2, "/lang").
+			press(sCust2, 0).
+			cmd(sCust2, "/lang ", "english").
+			pressDict(sCust2, "lang:xx").
+			phone(sCust, "010-1234-5678").
+			pressDict(sCust, "no").
+			phone(sCust, "010-1234-5678").
+			say(sCust, "100000").
+			cmd(sStaff, "/lang ", "en").
+			cmd(sStaff, "/help").
+			phone(sStaff, "010-1234-5678").
+			cmd(sCustGroup, "/start ", "100000").
+			pressDict(sCustGroup, "yes").
+			again(0),
+		"link code expiry and reuse": new(enc).
+			cmd(sStaff, "/link ", "Anna Lee").
+			wait(true).
+			cmd(sCust, "/start ", "100000").
+			pressDict(sCust, "yes").
+			cmd(sStaff, "/link ", "박지훈").
+			press(sStaff, 1).
+			cmd(sCust, "/start ", "100001").
+			cmd(sCust2, "/start ", "100001").
+			pressDict(sCust2, "yes").
+			cmd(sCust2, "/start ", "100002"),
+	}
+	out := map[string][]byte{}
+	for name, e := range seeds {
+		out[name] = e.b
+	}
+	return out
+}
+
+// FuzzHandle checks that no sequence of messages, from anyone, breaks the
+// engine: no panic or internals in replies, an answer to every new message,
+// silence and no change on a re-delivery, balances that add up.
+func FuzzHandle(f *testing.F) {
+	cat := locales.MustLoad()
+	for _, name := range slices.Sorted(maps.Keys(chaosSeeds())) {
+		f.Add(chaosSeeds()[name])
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		h := chaosHarness(t, cat)
+		newChaos(t, h, defaultSenders(), "").run(data, maxFuzzMessages)
+	})
+}
+
+// TestChaosSeedsReachFlows makes sure the seed corpus really exercises what
+// it is meant to (a decoder change would otherwise quietly turn the seeds
+// into noise): each seed's messages all decode, and between them they save
+// notes, feedback, links, points and an erasure.
+func TestChaosSeedsReachFlows(t *testing.T) {
+	cat := locales.MustLoad()
+	seeds := chaosSeeds()
+	type totals struct{ notes, feedback, earned, redeemed, linked, erased, answered, followUpsDone int }
+	var sum totals
+	for _, name := range slices.Sorted(maps.Keys(seeds)) {
+		t.Run(name, func(t *testing.T) {
+			h := chaosHarness(t, cat)
+			c := newChaos(t, h, defaultSenders(), "")
+			c.run(seeds[name], 1000)
+			if t.Failed() {
+				return
+			}
+			sum.notes += len(h.allNotes())
+			for _, fb := range h.allFeedback() {
+				sum.feedback++
+				if fb.AnsweredBy != "" {
+					sum.answered++
+				}
+			}
+			for _, n := range h.allNotes() {
+				if n.FollowUpDone {
+					sum.followUpsDone++
+				}
+			}
+			h.view(func(tx *ledger.Tx) error {
+				if err := tx.ScanPoints(allTime, endTime, func(p ledger.PointsEntry) error {
+					if p.Kind == ledger.PointsRedeem {
+						sum.redeemed++
+					} else if p.At.After(t0.Add(-time.Minute)) {
+						sum.earned++
+					}
+					return nil
+				}); err != nil {
+					return err
+				}
+				return tx.ForEachCustomer(func(cu ledger.Customer) error {
+					sum.linked += len(cu.Links)
+					if cu.Erased {
+						sum.erased++
+					}
+					return nil
+				})
+			})
+		})
+	}
+	if sum.notes < 4 || sum.feedback < 1 || sum.answered < 1 || sum.earned < 1 || sum.redeemed < 1 || sum.linked < 2 || sum.erased < 1 || sum.followUpsDone < 1 {
+		t.Errorf("seeds reach too little: %+v", sum)
+	}
+}
+
+// randomBytes returns n bytes from a PCG seeded with seed.
+func randomBytes(seed uint64, n int) []byte {
+	r := rand.New(rand.NewPCG(seed, 0x64616e676f6c))
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	return b
+}
+
+// TestRandomConversations runs long random conversations with fixed seeds,
+// one after another and then eight at once against one engine.
+func TestRandomConversations(t *testing.T) {
+	cat := locales.MustLoad()
+	const seeds, messages = 20, 200
+	t.Run("sequential", func(t *testing.T) {
+		for s := range uint64(seeds) {
+			t.Run(fmt.Sprint(s), func(t *testing.T) {
+				h := chaosHarness(t, cat)
+				newChaos(t, h, defaultSenders(), "").run(randomBytes(s, messages*24), messages)
+			})
+		}
+	})
+	t.Run("concurrent", func(t *testing.T) {
+		h := chaosHarness(t, cat)
+		const drivers = 8
+		var wg sync.WaitGroup
+		for g := range drivers {
+			c := newChaos(t, h, goroutineSenders(g), fmt.Sprintf("g%d-", g))
+			c.shared = true
+			data := randomBytes(uint64(1000+g), messages*24)
+			wg.Go(func() { c.run(data, messages) })
+		}
+		wg.Wait()
+		if err := ledgerInvariants(h); err != nil {
+			t.Error(err)
+		}
+		if miss := cat.Missing(); len(miss) > 0 {
+			t.Errorf("catalog ids missing: %v", miss)
+		}
+	})
+}
