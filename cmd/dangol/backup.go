@@ -6,16 +6,22 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
 
+	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/ledger"
 )
 
 // backup writes a consistent copy of the ledger to path. It reads through
 // one ledger transaction (Store.Backup), so the copy is whole even if
 // writes happen meanwhile; like every command it needs the file, so it
-// cannot run beside a serving dangol.
+// cannot run beside a serving dangol, and says how serve makes backups
+// itself (DANGOL_BACKUP_DIR) when one holds the file.
 func (m *Main) backup(ctx context.Context, path string, force bool) error {
 	if err := refuseSameFile(path, m.Config.DB); err != nil {
 		return err
@@ -24,6 +30,9 @@ func (m *Main) backup(ctx context.Context, path string, force bool) error {
 		return fmt.Errorf("backup: %s exists; pass --force to replace it", path)
 	}
 	if err := m.openStore(); err != nil {
+		if errors.Is(err, ledger.ErrLocked) {
+			return &localError{m.Catalog.Text(m.Config.Lang, "cli.backup.locked", map[string]any{"DB": m.Config.DB}), err}
+		}
 		return err
 	}
 	var n int64
@@ -128,4 +137,174 @@ func refuseSameFile(a, b string) error {
 		return usagef("%s is the data file itself; name another file", a)
 	}
 	return nil
+}
+
+// backupJob is the name of serve's scheduled backup in the ledger's record
+// of scheduled work: keep it stable, or a restart makes the day's backup
+// again.
+const backupJob = "backup"
+
+// backupMaxLate is how late a scheduled backup is still made. A week: a
+// shop whose computer is off at 03:00 gets the backup when dangol starts
+// in the morning, and the first start with backups on makes one at once.
+const backupMaxLate = 7 * 24 * time.Hour
+
+// backupLayout names a backup by its scheduled time in the shop's zone,
+// "dangol-2026-11-25T0300.db", so names sort by time.
+const backupLayout = "2006-01-02T1504"
+
+// backupName matches the files serve writes, and only those: rotation
+// never removes anything else in the folder.
+var backupName = regexp.MustCompile(`^dangol-\d{4}-\d{2}-\d{2}T\d{4}\.db$`)
+
+// backupSchedule returns serve's scheduled backup, or nil when backups are
+// off (no DANGOL_BACKUP_DIR, or a schedule of "off"), said once in the log
+// with how to turn them on. A schedule that does not parse, or a folder
+// that cannot be created or written, is a *usageError naming its setting:
+// found at start, not at 03:00.
+func (m *Main) backupSchedule() (*dialog.Job, error) {
+	dir := m.Config.BackupDir
+	spec := strings.TrimSpace(m.Config.BackupCron)
+	if spec == "" {
+		spec = DefaultBackupCron
+	}
+	if dir == "" {
+		m.Logger.Info("backups while serving are off: set DANGOL_BACKUP_DIR (or serve --backup-dir) to a folder, " +
+			"and dangol copies the data file there on DANGOL_BACKUP_CRON (default daily 03:00), keeping the newest DANGOL_BACKUP_KEEP (default 14)")
+		return nil, nil
+	}
+	if strings.EqualFold(spec, dialog.SpecOff) {
+		m.Logger.Info("backups while serving are off by configuration", "setting", "--backup-cron, DANGOL_BACKUP_CRON")
+		return nil, nil
+	}
+	b := &scheduledBackups{store: m.Store, dir: dir, keep: m.Config.BackupKeep, loc: m.Config.Loc, logger: m.Logger}
+	job := dialog.Job{
+		Name: backupJob, Spec: spec, Loc: m.Config.Loc, MaxLate: backupMaxLate,
+		// A backup sends nothing: Posts does the work and returns no
+		// replies, which completes the occurrence; an error has the
+		// scheduler try again with back-off.
+		Posts:   b.posts,
+		Deliver: func(context.Context, dialog.Reply) error { return nil },
+	}
+	if _, err := dialog.NewScheduler(dialog.SchedulerConfig{Store: m.Store, Jobs: []dialog.Job{job}, Now: m.Now}); err != nil {
+		return nil, usagef("backup schedule %q: want a 5-field cron expression (minute hour day month weekday) in the shop's time zone, such as %q, or off (--backup-cron, DANGOL_BACKUP_CRON): %w",
+			spec, DefaultBackupCron, err)
+	}
+	if err := checkBackupDir(dir); err != nil {
+		return nil, usagef("backup folder %s (--backup-dir, DANGOL_BACKUP_DIR): %w", dir, err)
+	}
+	m.Logger.Info("scheduled backups", "dir", dir, "cron", spec, "tz", m.Config.TZ, "keep", m.Config.BackupKeep)
+	return &job, nil
+}
+
+// checkBackupDir creates dir if needed and checks that a file can be
+// written in it.
+func checkBackupDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".dangol-write-check-*")
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+// scheduledBackups writes serve's backups into one folder and keeps the
+// newest keep of them.
+type scheduledBackups struct {
+	store  *ledger.Store
+	dir    string
+	keep   int
+	loc    *time.Location
+	logger *slog.Logger
+}
+
+// posts is the backup job's Posts: it makes the backup due at at.
+func (b *scheduledBackups) posts(ctx context.Context, at time.Time) ([]dialog.Reply, error) {
+	if err := b.run(ctx, at); err != nil {
+		b.logger.ErrorContext(ctx, "scheduled backup failed; it will be tried again", "dir", b.dir, "err", err)
+		return nil, err
+	}
+	return nil, nil
+}
+
+// run writes the backup due at at, then removes the oldest beyond keep. A
+// backup made again for the same time (its record in the ledger failed)
+// replaces the first: the same name, a later copy.
+func (b *scheduledBackups) run(ctx context.Context, at time.Time) error {
+	path := filepath.Join(b.dir, "dangol-"+at.In(b.loc).Format(backupLayout)+".db")
+	n, err := writeBackup(ctx, b.store, path)
+	if err != nil {
+		return err
+	}
+	b.logger.InfoContext(ctx, "backup written", "to", path, "bytes", n)
+	removed, err := rotateBackups(b.dir, b.keep)
+	for _, name := range removed {
+		b.logger.InfoContext(ctx, "old backup removed", "file", filepath.Join(b.dir, name))
+	}
+	if err != nil {
+		// The backup itself is made: the next one tries the rest again.
+		b.logger.WarnContext(ctx, "removing old backups failed", "dir", b.dir, "err", err)
+	}
+	return nil
+}
+
+// writeBackup copies the ledger to a temporary file beside path, syncs it
+// and renames it to path, so path is either absent or a whole copy, even
+// after a crash.
+func writeBackup(ctx context.Context, s *ledger.Store, path string) (int64, error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return 0, fmt.Errorf("backup to %s: %w", path, err)
+	}
+	defer os.Remove(f.Name()) // nothing left to remove once renamed
+	n, err := s.Backup(ctx, f)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("backup to %s: %w", path, err)
+	}
+	// The rename is durable once the folder is synced; failing that only
+	// weakens crash safety, so it is not an error.
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return n, nil
+}
+
+// rotateBackups removes the oldest backups in dir beyond the newest keep,
+// and returns the names it removed. Only files named as serve names them
+// are counted or removed.
+func rotateBackups(dir string, keep int) ([]string, error) {
+	entries, err := os.ReadDir(dir) // sorted by name, so oldest first
+	if err != nil {
+		return nil, err
+	}
+	var backups []string
+	for _, e := range entries {
+		if e.Type().IsRegular() && backupName.MatchString(e.Name()) {
+			backups = append(backups, e.Name())
+		}
+	}
+	var removed []string
+	var errs []error
+	for _, name := range backups[:max(len(backups)-keep, 0)] {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		removed = append(removed, name)
+	}
+	return removed, errors.Join(errs...)
 }

@@ -28,12 +28,21 @@ type Config struct {
 	SummaryCron  string // --summary-cron, DANGOL_SUMMARY_CRON
 	FollowUpCron string // --followup-cron, DANGOL_FOLLOWUP_CRON
 
+	// BackupDir is the folder serve writes scheduled backups to; empty:
+	// no backups while serving (a serving dangol holds the file, so
+	// "dangol backup" cannot run beside it). BackupCron is when, in TZ
+	// ("off" also turns them off); BackupKeep how many files are kept.
+	BackupDir  string // --backup-dir, DANGOL_BACKUP_DIR
+	BackupCron string // --backup-cron, DANGOL_BACKUP_CRON
+	BackupKeep int    // DANGOL_BACKUP_KEEP
+
 	Telegram TelegramConfig
 	Slack    SlackConfig
 
 	// pointsRate and logLevel hold the raw text until validate reads them.
 	pointsRate string
 	logLevel   string
+	backupKeep string
 }
 
 // TelegramConfig is the Telegram part of Config; Token empty means off.
@@ -62,6 +71,8 @@ const (
 	DefaultTZ         = "Asia/Seoul"
 	DefaultPointsRate = 5
 	DefaultHTTPAddr   = ":8080"
+	DefaultBackupCron = "0 3 * * *" // daily 03:00, when a shop is closed
+	DefaultBackupKeep = 14
 )
 
 // usageError is a mistake in how dangol was called: bad flags, bad
@@ -90,6 +101,9 @@ func configFromEnv(getenv func(string) string) Config {
 		HTTPAddr:     env("DANGOL_HTTP_ADDR", DefaultHTTPAddr),
 		SummaryCron:  env("DANGOL_SUMMARY_CRON", ""),
 		FollowUpCron: env("DANGOL_FOLLOWUP_CRON", ""),
+		BackupDir:    env("DANGOL_BACKUP_DIR", ""),
+		BackupCron:   env("DANGOL_BACKUP_CRON", DefaultBackupCron),
+		backupKeep:   env("DANGOL_BACKUP_KEEP", strconv.Itoa(DefaultBackupKeep)),
 		pointsRate:   env("DANGOL_POINTS_RATE", strconv.Itoa(DefaultPointsRate)),
 		logLevel:     env("DANGOL_LOG_LEVEL", "info"),
 		Telegram: TelegramConfig{
@@ -135,7 +149,8 @@ func (c *Config) bindCommon(fs *flag.FlagSet) {
 	fs.StringVar(&c.TZ, "tz", c.TZ, "the shop's time zone (DANGOL_TZ)")
 }
 
-// validate checks the settings and fills Loc, PointsRate and LogLevel.
+// validate checks the settings and fills Loc, PointsRate, LogLevel and
+// BackupKeep.
 func (c *Config) validate() error {
 	c.Lang = strings.ToLower(c.Lang)
 	if c.Lang != "ko" && c.Lang != "en" {
@@ -162,6 +177,11 @@ func (c *Config) validate() error {
 	if err := c.LogLevel.UnmarshalText([]byte(c.logLevel)); err != nil {
 		return usagef("log level %q: want debug, info, warn or error (DANGOL_LOG_LEVEL)", c.logLevel)
 	}
+	keep, err := strconv.Atoi(c.backupKeep)
+	if err != nil || keep < 1 {
+		return usagef("backups to keep %q: want a whole number of files, 1 or more (DANGOL_BACKUP_KEEP)", c.backupKeep)
+	}
+	c.BackupKeep = keep
 	if c.Slack.BotToken != "" && c.Slack.AppToken == "" && c.Slack.SigningSecret == "" {
 		return usagef("DANGOL_SLACK_BOT_TOKEN is set: set DANGOL_SLACK_APP_TOKEN (Socket Mode) or DANGOL_SLACK_SIGNING_SECRET (HTTP mode) too")
 	}

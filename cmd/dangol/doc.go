@@ -8,6 +8,7 @@
 //	dangol chat           run the console chat
 //	dangol export [--format json|csv] [--out FILE]
 //	dangol summary [--week this|last|YYYY-Www] [--png FILE]
+//	dangol import FILE [--dry-run]   bring in a customer spreadsheet (CSV)
 //	dangol backup FILE    copy the data file consistently
 //	dangol restore FILE   replace the data file with a backup (--force if it exists)
 //	dangol version
@@ -23,6 +24,14 @@
 // (DANGOL_FOLLOWUP_CRON, default daily 09:00), both read in DANGOL_TZ. The
 // ledger records each post, so a restart never posts twice and a post
 // missed while dangol was down is made at start-up (see dialog.Scheduler).
+// With DANGOL_BACKUP_DIR set it also backs the ledger up there on the same
+// scheduler (DANGOL_BACKUP_CRON, default daily 03:00), keeping the newest
+// DANGOL_BACKUP_KEEP (14): "dangol backup" cannot run beside it.
+//
+// import reads the customer list a shop kept in a spreadsheet: CSV in
+// UTF-8 or CP949, header names in Korean or English. Rows whose phone the
+// ledger already has are skipped, so it can be run again; everything it
+// imports is one transaction.
 //
 // # Caveats
 //

@@ -240,10 +240,20 @@ func TestBinary_SecondDangolFailsFast(t *testing.T) {
 	first := start(t, envFor(db), "serve")
 	first.reply(`단골\(dangol\) 콘솔`) // the banner: the file is open
 
-	for _, args := range [][]string{{"chat"}, {"export"}, {"backup", db + ".bak"}} {
-		_, stderr, err := run(t, envFor(db), "", args...)
-		if exitCode(err) != 1 || !strings.Contains(stderr, db+" is in use by another dangol") {
-			t.Errorf("second dangol %q: exit %d, stderr %q; want exit 1 naming %s", args, exitCode(err), stderr, db)
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"chat"}, db + " is in use by another dangol"},
+		{[]string{"export"}, db + " is in use by another dangol"},
+		// backup points to the backups serve makes itself.
+		{[]string{"backup", db + ".bak"}, db + " 파일은 실행 중인 dangol 이 쓰고 있어서 지금은 백업할 수 없어요.\n실행 중에는 dangol 이 직접 백업해요: DANGOL_BACKUP_DIR"},
+		{[]string{"import", "testdata/import/en.csv"}, db + " 파일은 실행 중인 dangol 이 쓰고 있어요."},
+	}
+	for _, tt := range tests {
+		_, stderr, err := run(t, envFor(db), "", tt.args...)
+		if exitCode(err) != 1 || !strings.Contains(stderr, tt.want) {
+			t.Errorf("second dangol %q: exit %d, stderr %q; want exit 1 and %q", tt.args, exitCode(err), stderr, tt.want)
 		}
 	}
 	if err := first.closeInput(); err != nil {

@@ -95,7 +95,7 @@ func NewMain() *Main {
 type commandOpts struct {
 	format, out, images string
 	week, png           string
-	force               bool
+	force, dryRun       bool
 }
 
 // Run runs the command in args (without the program name). It returns when
@@ -121,10 +121,15 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		case "summary":
 			fs.StringVar(&opts.week, "week", "this", "this, last or YYYY-Www")
 			fs.StringVar(&opts.png, "png", "", "file to write the chart to (PNG)")
+		case "import":
+			fs.StringVar(&opts.format, "format", "csv", "csv")
+			fs.BoolVar(&opts.dryRun, "dry-run", false, "report what would be imported, write nothing")
 		}
 		if cmd == "serve" {
 			fs.StringVar(&m.Config.SummaryCron, "summary-cron", m.Config.SummaryCron, "weekly summary schedule (DANGOL_SUMMARY_CRON)")
 			fs.StringVar(&m.Config.FollowUpCron, "followup-cron", m.Config.FollowUpCron, "follow-up DM schedule (DANGOL_FOLLOWUP_CRON)")
+			fs.StringVar(&m.Config.BackupDir, "backup-dir", m.Config.BackupDir, "folder for scheduled backups (DANGOL_BACKUP_DIR)")
+			fs.StringVar(&m.Config.BackupCron, "backup-cron", m.Config.BackupCron, "backup schedule (DANGOL_BACKUP_CRON)")
 		}
 	})
 	if errors.Is(err, flag.ErrHelp) {
@@ -149,7 +154,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	}
 	m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: m.Config.LogLevel}))
 
-	nargs := map[string]int{"serve": 0, "chat": 0, "export": 0, "summary": 0, "backup": 1, "restore": 1}
+	nargs := map[string]int{"serve": 0, "chat": 0, "export": 0, "summary": 0, "backup": 1, "restore": 1, "import": 1}
 	n, known := nargs[cmd]
 	switch {
 	case !known:
@@ -168,6 +173,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.summary(ctx, opts.week, opts.png)
 	case "backup":
 		return m.backup(ctx, pos[0], opts.force)
+	case "import":
+		return m.importFile(ctx, pos[0], opts.format, opts.dryRun)
 	default:
 		return m.restore(ctx, pos[0], opts.force)
 	}
@@ -204,8 +211,11 @@ func (m *Main) openStore() error {
 func (m *Main) help(cmd string) error {
 	lang := locales.Normalize(m.Config.Lang)
 	id := "cli.usage"
-	if cmd == "summary" {
+	switch cmd {
+	case "summary":
 		id = "cli.summary.usage"
+	case "import":
+		id = "cli.import.usage"
 	}
 	_, err := fmt.Fprintln(m.Stdout, m.Catalog.Text(lang, id, nil))
 	return err

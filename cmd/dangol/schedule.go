@@ -13,8 +13,9 @@ var scheduleSettings = map[string]struct{ what, setting, example string }{
 	dialog.FollowUpJob: {"follow-up schedule", "--followup-cron, DANGOL_FOLLOWUP_CRON", dialog.DefaultFollowUpSpec},
 }
 
-// scheduler builds serve's scheduled posts: the weekly summary to Slack's
-// staff channel and the morning follow-up DMs to staff in Slack. A schedule
+// scheduler builds serve's scheduled work: the weekly summary to Slack's
+// staff channel, the morning follow-up DMs to staff in Slack, and the
+// backups to DANGOL_BACKUP_DIR (backupSchedule). A schedule
 // that does not parse is a *usageError naming its setting. A post with
 // nowhere to go is left out, and said so once: the summary without a Slack
 // staff channel, the DMs without Slack. Running a job that can never be
@@ -52,6 +53,13 @@ func (m *Main) scheduler(engine *dialog.Engine, r *router) (*dialog.Scheduler, e
 		if !hasJob(jobs, name) {
 			m.Logger.Info("scheduled post off by configuration", "job", name, "setting", scheduleSettings[name].setting)
 		}
+	}
+	backup, err := m.backupSchedule()
+	if err != nil {
+		return nil, err
+	}
+	if backup != nil {
+		keep = append(keep, *backup)
 	}
 	if len(keep) == 0 {
 		return nil, nil

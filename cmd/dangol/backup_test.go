@@ -1,0 +1,298 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// backupRound starts serve (the console, no platforms) at a stopped clock,
+// waits until the scheduler has done what was due at start-up, stops it,
+// and returns what was logged.
+func backupRound(t *testing.T, env map[string]string, now time.Time, args ...string) string {
+	t.Helper()
+	var logs lockedBuffer
+	// Input that stays open: the console must not end serve before the
+	// scheduler's round.
+	in, hold := io.Pipe()
+	defer hold.Close()
+	ticked := make(chan struct{}, 1)
+	m := &Main{
+		Stdin: in, Stdout: io.Discard, Stderr: &logs,
+		Getenv: func(k string) string { return env[k] },
+		Now:    func() time.Time { return now },
+		After: func(time.Duration) <-chan time.Time {
+			select {
+			case ticked <- struct{}{}:
+			default:
+			}
+			return make(chan time.Time)
+		},
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx, append([]string{"serve"}, args...)) }()
+	select {
+	case <-ticked:
+	case err := <-done:
+		t.Fatalf("serve ended before the scheduler ran: %v\n%s", err, logs.String())
+	case <-time.After(waitTimeout):
+		t.Fatalf("the scheduler did not finish its start-up round within %s\n%s", waitTimeout, logs.String())
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve after cancel: %v\n%s", err, logs.String())
+		}
+	case <-time.After(waitTimeout):
+		t.Fatal("serve did not stop after its context was cancelled")
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return logs.String()
+}
+
+// backupFiles lists the files in dir, hidden ones (temporary files) too.
+func backupFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// TestServe_Backups runs serve day after day over one ledger: each day's
+// 03:00 backup is made once (also when dangol starts after 03:00), opens
+// as a ledger with the data, is not made again on a restart, and only the
+// newest DANGOL_BACKUP_KEEP are kept. Files that are not dangol's backups
+// are left alone.
+func TestServe_Backups(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	seed(t, db)
+	backups := filepath.Join(dir, "backups") // serve creates it
+	env := map[string]string{"DANGOL_DB": db, "DANGOL_BACKUP_DIR": backups, "DANGOL_BACKUP_KEEP": "2"}
+	seoul, _ := time.LoadLocation("Asia/Seoul")
+	at := func(day, hour, minute int) time.Time { return time.Date(2026, 11, day, hour, minute, 0, 0, seoul) }
+
+	rounds := []struct {
+		name string
+		now  time.Time
+		want []string
+	}{
+		{"FirstStartAfter03", at(25, 9, 30), []string{"dangol-2026-11-25T0300.db"}},
+		{"RestartSameDay", at(25, 18, 0), []string{"dangol-2026-11-25T0300.db"}},
+		{"NextDayAt03", at(26, 3, 0), []string{"dangol-2026-11-25T0300.db", "dangol-2026-11-26T0300.db"}},
+		{"RotationKeeps2", at(27, 3, 1), []string{"dangol-2026-11-26T0300.db", "dangol-2026-11-27T0300.db"}},
+		{"DownForTwoDays", at(29, 23, 0), []string{"dangol-2026-11-27T0300.db", "dangol-2026-11-29T0300.db"}},
+	}
+	var sameDay []byte
+	for i, rd := range rounds {
+		if i == 1 {
+			// Files that only look like backups, or are someone else's.
+			for _, name := range []string{"notes.txt", "dangol-old.db", "dangol-2020-01-01T0300.db.bak"} {
+				if err := os.WriteFile(filepath.Join(backups, name), []byte("keep me"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		logs := backupRound(t, env, rd.now)
+		var got []string
+		for _, name := range backupFiles(t, backups) {
+			switch {
+			case strings.HasPrefix(name, "."):
+				t.Errorf("%s: temporary file %s left behind", rd.name, name)
+			case backupName.MatchString(name):
+				got = append(got, name)
+			}
+		}
+		if !slices.Equal(got, rd.want) {
+			t.Errorf("%s: backups %q, want %q\n%s", rd.name, got, rd.want, logs)
+		}
+		if strings.Contains(logs, "failed") {
+			t.Errorf("%s: something failed:\n%s", rd.name, logs)
+		}
+		first := filepath.Join(backups, "dangol-2026-11-25T0300.db")
+		switch rd.name {
+		case "FirstStartAfter03":
+			if !strings.Contains(logs, "scheduled backups") || !strings.Contains(logs, "backup written") {
+				t.Errorf("the log does not say backups are on and one was written:\n%s", logs)
+			}
+			b, err := os.ReadFile(first)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameDay = b
+		case "RestartSameDay":
+			if b, _ := os.ReadFile(first); !bytes.Equal(b, sameDay) {
+				t.Error("a restart the same day rewrote that day's backup")
+			}
+			if strings.Contains(logs, "backup written") {
+				t.Errorf("a restart the same day made a backup:\n%s", logs)
+			}
+		}
+	}
+	for _, name := range []string{"notes.txt", "dangol-old.db", "dangol-2020-01-01T0300.db.bak"} {
+		if _, err := os.Stat(filepath.Join(backups, name)); err != nil {
+			t.Errorf("rotation removed %s, which is not a backup of dangol's: %v", name, err)
+		}
+	}
+	if fi, err := os.Stat(filepath.Join(backups, "dangol-2026-11-29T0300.db")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("backup mode %v (%v), want 0600: it holds customers' data", fi.Mode().Perm(), err)
+	}
+
+	// The newest backup is a ledger with the data, as restore would use it.
+	s, err := ledger.Open(filepath.Join(backups, "dangol-2026-11-29T0300.db"), nil)
+	if err != nil {
+		t.Fatalf("the backup does not open as a ledger: %v", err)
+	}
+	defer s.Close()
+	err = s.View(context.Background(), func(tx *ledger.Tx) error {
+		c, err := tx.CustomerByPhone("01012345678")
+		if err != nil {
+			return err
+		}
+		bal, err := tx.Balance(c.ID)
+		if c.Name != "김하늘" || bal != 1750 {
+			t.Errorf("backup holds %s with %d points, want 김하늘 with 1750", c.Name, bal)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestServe_BackupsOff: without a folder, backups are off and the log says
+// how to turn them on; "off" as the schedule turns them off too.
+func TestServe_BackupsOff(t *testing.T) {
+	seoul, _ := time.LoadLocation("Asia/Seoul")
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, seoul)
+	t.Run("NoFolder", func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "shop.db")
+		r := runMainAt(t, now, map[string]string{"DANGOL_DB": db}, "serve")
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		if want := "backups while serving are off: set DANGOL_BACKUP_DIR (or serve --backup-dir)"; strings.Count(r.stderr, want) != 1 {
+			t.Errorf("stderr should say once %q:\n%s", want, r.stderr)
+		}
+	})
+	t.Run("CronOff", func(t *testing.T) {
+		dir := t.TempDir()
+		backups := filepath.Join(dir, "backups")
+		r := runMainAt(t, now, map[string]string{"DANGOL_DB": filepath.Join(dir, "shop.db"), "DANGOL_BACKUP_DIR": backups}, "serve", "--backup-cron", "OFF")
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		if !strings.Contains(r.stderr, "backups while serving are off by configuration") {
+			t.Errorf("no word on backups being off:\n%s", r.stderr)
+		}
+		if _, err := os.Stat(backups); err == nil {
+			t.Errorf("backups off, yet %s was created", backups)
+		}
+	})
+}
+
+func TestServe_BackupErrors(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "a-file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"ErrCron", map[string]string{"DANGOL_BACKUP_DIR": dir, "DANGOL_BACKUP_CRON": "3am"}, nil, `backup schedule "3am"`},
+		{"ErrCronFlag", map[string]string{"DANGOL_BACKUP_DIR": dir}, []string{"--backup-cron", "@every 1h"}, "--backup-cron, DANGOL_BACKUP_CRON"},
+		{"ErrFolderIsAFile", map[string]string{"DANGOL_BACKUP_DIR": file}, nil, "backup folder " + file + " (--backup-dir, DANGOL_BACKUP_DIR)"},
+		{"ErrKeepZero", map[string]string{"DANGOL_BACKUP_KEEP": "0"}, nil, `backups to keep "0"`},
+		{"ErrKeepText", map[string]string{"DANGOL_BACKUP_KEEP": "two weeks"}, nil, "DANGOL_BACKUP_KEEP"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{"DANGOL_DB": filepath.Join(t.TempDir(), "shop.db")}
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			r := runMainAt(t, seededNow, env, append([]string{"serve"}, tt.args...)...)
+			if !isUsage(r.err) || !strings.Contains(r.err.Error(), tt.want) {
+				t.Fatalf("err = %v, want a usage error containing %q", r.err, tt.want)
+			}
+		})
+	}
+}
+
+// TestScheduledBackups_Failure: a backup that cannot be written is an
+// error (the scheduler tries again with back-off), logged, and leaves no
+// file, half or whole; the next try, once the folder is back, makes it.
+func TestScheduledBackups_Failure(t *testing.T) {
+	dir := t.TempDir()
+	s := mustOpenStore(t, filepath.Join(dir, "shop.db"))
+	backups := filepath.Join(dir, "backups") // not there yet
+	var logs bytes.Buffer
+	b := &scheduledBackups{store: s, dir: backups, keep: 3, loc: time.UTC, logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	at := time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)
+
+	replies, err := b.posts(context.Background(), at)
+	if err == nil || len(replies) != 0 {
+		t.Fatalf("posts = %v, %v; want an error and no replies", replies, err)
+	}
+	if !errors.Is(err, os.ErrNotExist) || !strings.Contains(logs.String(), "scheduled backup failed") {
+		t.Errorf("err = %v, log %q; want ErrNotExist, logged", err, logs.String())
+	}
+	if err := os.Mkdir(backups, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.posts(context.Background(), at); err != nil {
+		t.Fatalf("the retry failed: %v", err)
+	}
+	if got := backupFiles(t, backups); !slices.Equal(got, []string{"dangol-2026-11-25T0300.db"}) {
+		t.Errorf("files after the retry: %q", got)
+	}
+}
+
+// TestBackup_WhileServing: dangol backup on a file a running dangol holds
+// says, in the shop's language, that serve makes backups itself and how.
+func TestBackup_WhileServing(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	s := mustOpenStore(t, db)
+	defer s.Close()
+	tests := []struct{ lang, want string }{
+		{"ko", "파일은 실행 중인 dangol 이 쓰고 있어서 지금은 백업할 수 없어요.\n실행 중에는 dangol 이 직접 백업해요: DANGOL_BACKUP_DIR(또는 serve --backup-dir)"},
+		{"en", "is in use by a running dangol, so it cannot be backed up now.\nWhile serving, dangol makes the backups itself: set DANGOL_BACKUP_DIR"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			r := runMain(t, map[string]string{"DANGOL_DB": db, "DANGOL_LANG": tt.lang}, "", "backup", filepath.Join(dir, "copy.db"))
+			if !errors.Is(r.err, ledger.ErrLocked) || !strings.Contains(r.err.Error(), tt.want) || !strings.HasPrefix(r.err.Error(), db) {
+				t.Fatalf("err = %v, want ErrLocked saying %q", r.err, tt.want)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "copy.db")); err == nil {
+				t.Error("a refused backup left a file")
+			}
+		})
+	}
+}

@@ -1,0 +1,818 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/korean"
+	textunicode "golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
+)
+
+// dangol import brings a shop's existing customer spreadsheet (the
+// 고객관리장부 most shops keep in Excel or Google Sheets) into the ledger.
+// Everything about reading the file is here; the ledger is only asked to
+// create customers, add points and audit, in one transaction.
+
+const (
+	// importActor is who imported, in the audit trail and the points entries.
+	importActor = "system:import"
+	// importReason is the reason of the points entry carrying a balance over.
+	importReason = "import"
+	// maxImportBytes bounds the file: a shop's list is a few hundred
+	// kilobytes, and the whole file is held in memory to detect its encoding.
+	maxImportBytes = 32 << 20
+	// headerSearchRows is how far down the header row is looked for: sheets
+	// often start with a title ("고객관리장부 2025") and a blank row.
+	headerSearchRows = 10
+	// maxListed bounds each list of rows in the report.
+	maxListed = 20
+)
+
+// field is a customer field a column can fill.
+type field int
+
+const (
+	fieldNone field = iota
+	fieldName
+	fieldPhone
+	fieldBirthday
+	fieldPreferences
+	fieldRemarks
+	fieldTags
+	fieldRegistered
+	fieldPoints
+	fieldVisits
+)
+
+// fieldKeys name the fields in locale ids ("cli.import.field.name").
+var fieldKeys = [...]string{
+	fieldName: "name", fieldPhone: "phone", fieldBirthday: "birthday",
+	fieldPreferences: "preferences", fieldRemarks: "remarks", fieldTags: "tags",
+	fieldRegistered: "registered", fieldPoints: "points", fieldVisits: "visits",
+}
+
+// headerAliases maps a header, as normHeader leaves it, to its field.
+// dangol's own CSV export (id, name, phone, points, visits, last_visit,
+// tags, consent, created_at) is among them, so an export imports back.
+var headerAliases = func() map[string]field {
+	m := map[string]field{}
+	add := func(f field, names ...string) {
+		for _, n := range names {
+			m[normHeader(n)] = f
+		}
+	}
+	add(fieldName, "이름", "고객명", "성명", "고객이름", "고객 이름", "고객", "name", "customer", "customer name", "full name")
+	add(fieldPhone, "전화번호", "연락처", "휴대폰", "핸드폰", "전화", "휴대폰번호", "핸드폰번호", "휴대전화", "휴대전화번호",
+		"phone", "phone number", "mobile", "mobile phone", "cell", "cell phone", "tel", "telephone")
+	add(fieldBirthday, "생일", "생년월일", "birthday", "birth date", "date of birth", "dob")
+	add(fieldPreferences, "선호", "선호사항", "취향", "preferences", "preference")
+	add(fieldRemarks, "특이사항", "메모", "비고", "remarks", "memo", "note", "notes")
+	add(fieldTags, "태그", "분류", "구분", "tags", "tag", "category")
+	add(fieldRegistered, "등록일", "등록일자", "가입일", "가입일자", "첫방문", "첫방문일", "첫 방문",
+		"registered", "created", "created_at", "first visit", "joined")
+	add(fieldPoints, "포인트", "적립금", "잔여포인트", "적립포인트", "points", "point", "balance")
+	add(fieldVisits, "방문횟수", "방문수", "visits", "visit count")
+	return m
+}()
+
+// normHeader is a header cell as matched against headerAliases: NFC, lower
+// case, without what people add around a name ("전화번호 (숫자만)",
+// "이름*", "First Visit", "created_at").
+func normHeader(s string) string {
+	s = strings.ToLower(norm.NFC.String(uncell(strings.TrimSpace(s))))
+	for _, p := range [][2]string{{"(", ")"}, {"[", "]"}, {"（", "）"}} {
+		for {
+			i := strings.Index(s, p[0])
+			j := strings.Index(s, p[1])
+			if i < 0 || j < i {
+				break
+			}
+			s = s[:i] + s[j+len(p[1]):]
+		}
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || strings.ContainsRune("_-.*:·/#", r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// sheet is a spreadsheet as read: the rows ready to import and the rows
+// refused, with the row numbers a spreadsheet shows (1 is the first row).
+type sheet struct {
+	file      string // the name shown in the report
+	encoding  string
+	headerRow int
+	columns   map[field][]int // tags may come from several columns
+	headers   []string        // the header row as written
+	ignored   []string        // headers of columns not read
+	rows      []importRow
+	rejected  []rejectedRow
+}
+
+// importRow is one customer to create.
+type importRow struct {
+	row      int
+	customer ledger.Customer
+	points   int64
+	visits   int  // from the sheet, -1 if none; kept in the audit detail only
+	undated  bool // no registration date: CreatedAt is the import's time
+}
+
+// rejectedRow is a row left out, with every reason found.
+type rejectedRow struct {
+	row     int
+	reasons []reason
+}
+
+// reason is a locale id under cli.import.reason and its data.
+type reason struct {
+	id   string
+	data map[string]any
+}
+
+// importFile imports the customers in path. Rows are read and checked
+// first; then every new customer, their points and their audit entries are
+// written in one ledger transaction, so a failure keeps nothing. With
+// dryRun the same transaction runs and is rolled back.
+func (m *Main) importFile(ctx context.Context, path, format string, dryRun bool) error {
+	if format != "csv" {
+		return usagef("import format %q: want csv", format)
+	}
+	lang := locales.Normalize(m.Config.Lang)
+	now := m.now().In(m.Config.Loc)
+	sh, err := m.readSheet(path, now)
+	if err != nil {
+		return err
+	}
+
+	store, done, err := m.importStore(dryRun)
+	if err != nil {
+		return err
+	}
+	defer done()
+
+	var res importResult
+	err = store.Update(ctx, func(tx *ledger.Tx) error {
+		var err error
+		res, err = applyImport(ctx, tx, sh, now)
+		if err == nil && dryRun {
+			return errDryRun
+		}
+		return err
+	})
+	if err != nil && !errors.Is(err, errDryRun) {
+		return fmt.Errorf("import %s: nothing was imported: %w", path, err)
+	}
+	if !dryRun {
+		m.Logger.Info("import done", "file", path, "imported", len(res.imported), "skipped", len(res.skipped), "rejected", len(sh.rejected))
+	}
+	_, err = io.WriteString(m.Stdout, m.importReport(lang, sh, res, dryRun))
+	return err
+}
+
+// errDryRun rolls back the transaction of a dry run.
+var errDryRun = errors.New("dry run")
+
+// importStore returns the ledger to import into and what to call when
+// done. A dry run with no data file yet (the usual first try) runs against
+// an empty ledger in a temporary folder, so it creates no file.
+func (m *Main) importStore(dryRun bool) (*ledger.Store, func(), error) {
+	if _, err := os.Stat(m.Config.DB); dryRun && errors.Is(err, fs.ErrNotExist) {
+		dir, err := os.MkdirTemp("", "dangol-dry-run-*")
+		if err != nil {
+			return nil, nil, fmt.Errorf("import: %w", err)
+		}
+		s, err := ledger.Open(filepath.Join(dir, "dry-run.db"), nil)
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, nil, fmt.Errorf("import: %w", err)
+		}
+		return s, func() { s.Close(); os.RemoveAll(dir) }, nil
+	}
+	if err := m.openStore(); err != nil {
+		if errors.Is(err, ledger.ErrLocked) {
+			return nil, nil, &localError{m.Catalog.Text(m.Config.Lang, "cli.import.locked", map[string]any{"DB": m.Config.DB}), err}
+		}
+		return nil, nil, err
+	}
+	return m.Store, func() {}, nil
+}
+
+// localError is an error already worded for the person at the terminal,
+// in their language; errors.Is still finds its cause.
+type localError struct {
+	msg string
+	err error
+}
+
+func (e *localError) Error() string { return e.msg }
+func (e *localError) Unwrap() error { return e.err }
+
+// importResult is what the transaction did, or in a dry run would do.
+type importResult struct {
+	imported []importedRow
+	skipped  []skippedRow
+	points   int64 // carried over, in all
+	undated  int   // imported without a registration date
+}
+
+type importedRow struct {
+	row int
+	id  string
+}
+
+// skippedRow is a row whose phone is already a customer's: in the ledger
+// (existing is that customer's id) or on an earlier row (firstRow).
+type skippedRow struct {
+	row      int
+	name     string
+	existing string
+	firstRow int
+}
+
+// applyImport creates the sheet's customers in tx. A phone already in the
+// ledger, or on an earlier row, is skipped and never overwritten, so an
+// import can be run again after fixing the rows it refused. It may run
+// more than once (Store.Update), so it keeps no state outside its result.
+func applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now time.Time) (importResult, error) {
+	var res importResult
+	seen := map[string]int{} // phone -> first row
+	for _, r := range sh.rows {
+		// An import interrupted (Ctrl-C) stops here, and nothing is kept.
+		if err := ctx.Err(); err != nil {
+			return importResult{}, err
+		}
+		c := r.customer
+		c.Tags = slices.Clone(c.Tags) // CreateCustomer tidies them in place
+		if first, ok := seen[c.Phone]; ok {
+			res.skipped = append(res.skipped, skippedRow{row: r.row, name: c.Name, firstRow: first})
+			continue
+		}
+		seen[c.Phone] = r.row
+		existing, err := tx.CustomerByPhone(c.Phone)
+		if err == nil {
+			res.skipped = append(res.skipped, skippedRow{row: r.row, name: c.Name, existing: existing.ID})
+			continue
+		}
+		if !errors.Is(err, ledger.ErrCustomerNotFound) {
+			return importResult{}, fmt.Errorf("row %d: %w", r.row, err)
+		}
+		if err := tx.CreateCustomer(&c); err != nil {
+			return importResult{}, fmt.Errorf("row %d: %w", r.row, err)
+		}
+		if r.points > 0 {
+			err := tx.AddPoints(&ledger.PointsEntry{
+				CustomerID: c.ID, At: now, Kind: ledger.PointsAdjust, Points: r.points,
+				ActorID: importActor, Reason: importReason,
+			})
+			if err != nil {
+				return importResult{}, fmt.Errorf("row %d: %w", r.row, err)
+			}
+			res.points += r.points
+		}
+		detail := fmt.Sprintf("file=%s row=%d", sh.file, r.row)
+		if r.visits >= 0 {
+			detail += fmt.Sprintf(" visits=%d", r.visits)
+		}
+		if err := tx.Audit(ledger.AuditEntry{At: now, ActorID: importActor, Action: "import", CustomerID: c.ID, Detail: detail}); err != nil {
+			return importResult{}, fmt.Errorf("row %d: %w", r.row, err)
+		}
+		if r.undated {
+			res.undated++
+		}
+		res.imported = append(res.imported, importedRow{row: r.row, id: c.ID})
+	}
+	return res, nil
+}
+
+// readSheet reads and checks the file at path; problems with the file as a
+// whole (unreadable text, no header row) are errors, problems with a row
+// are rejections in the sheet.
+func (m *Main) readSheet(path string, now time.Time) (*sheet, error) {
+	text := func(id string, data map[string]any) string {
+		data["File"] = path
+		return m.Catalog.Text(m.Config.Lang, id, data)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxImportBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("import: read %s: %w", path, err)
+	}
+	if len(b) > maxImportBytes {
+		return nil, &localError{text("cli.import.err.too_big", map[string]any{"MB": maxImportBytes >> 20}), errBadSheet}
+	}
+	decoded, enc, err := decodeSheet(b)
+	switch {
+	case errors.Is(err, errEmptySheet):
+		return nil, &localError{text("cli.import.err.empty", map[string]any{}), err}
+	case err != nil:
+		return nil, &localError{text("cli.import.err.encoding", map[string]any{}), err}
+	}
+	sh, err := parseSheet(decoded, m.Config.Loc, now)
+	var pe *csv.ParseError
+	switch {
+	case errors.As(err, &pe):
+		return nil, &localError{text("cli.import.err.csv", map[string]any{"Line": pe.Line, "Err": pe.Err}), err}
+	case errors.Is(err, errNoHeader):
+		return nil, &localError{text("cli.import.err.no_header", map[string]any{"Rows": headerSearchRows}), err}
+	case err != nil:
+		return nil, fmt.Errorf("import %s: %w", path, err)
+	}
+	sh.file = filepath.Base(path)
+	sh.encoding = enc
+	return sh, nil
+}
+
+var (
+	// errBadSheet is returned (wrapped) when the file cannot be read as a
+	// spreadsheet of customers.
+	errBadSheet = errors.New("not a readable customer spreadsheet")
+	// errEmptySheet is returned when the file holds nothing but spaces.
+	errEmptySheet = fmt.Errorf("%w: empty file", errBadSheet)
+	// errNoHeader is returned when no row near the top names a name and a
+	// phone column.
+	errNoHeader = fmt.Errorf("%w: no header row with a name and a phone column", errBadSheet)
+)
+
+// decodeSheet returns the file as text and the encoding it was in: UTF-8
+// with or without a byte order mark, UTF-16 with one (Excel's "Unicode
+// text"), or, when the bytes are not UTF-8, CP949 — what Korean Excel
+// writes by default. Text that is none of them is an error.
+func decodeSheet(b []byte) (text, encoding string, err error) {
+	switch {
+	case len(bytes.TrimSpace(b)) == 0:
+		return "", "", errEmptySheet
+	case bytes.HasPrefix(b, []byte("\uFEFF")):
+		b, encoding = b[3:], "UTF-8 BOM"
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}), bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
+		d, err := textunicode.UTF16(textunicode.LittleEndian, textunicode.ExpectBOM).NewDecoder().Bytes(b)
+		if err != nil || bytes.ContainsRune(d, utf8.RuneError) {
+			return "", "", fmt.Errorf("%w: invalid UTF-16", errBadSheet)
+		}
+		return string(d), "UTF-16", nil
+	case utf8.Valid(b):
+		encoding = "UTF-8"
+	default:
+		d, err := korean.EUCKR.NewDecoder().Bytes(b)
+		if err != nil || bytes.ContainsRune(d, utf8.RuneError) {
+			return "", "", fmt.Errorf("%w: neither UTF-8 nor CP949", errBadSheet)
+		}
+		return string(d), "CP949", nil
+	}
+	if !utf8.Valid(b) {
+		return "", "", fmt.Errorf("%w: a UTF-8 byte order mark, then invalid UTF-8", errBadSheet)
+	}
+	return string(b), encoding, nil
+}
+
+// parseSheet finds the header row and reads every row after it. A row with
+// nothing in it is passed over (sheets end with empty rows).
+func parseSheet(text string, loc *time.Location, now time.Time) (*sheet, error) {
+	r := csv.NewReader(strings.NewReader(text))
+	r.Comma = delimiter(text)
+	// Strict quotes: a lone quote is an error naming its line, where lazy
+	// quoting would let an unclosed one swallow every row after it.
+	r.FieldsPerRecord = -1
+	records, err := r.ReadAll()
+	if err != nil {
+		return nil, err
+	}
+	sh := &sheet{headerRow: -1}
+	for i := 0; i < len(records) && i < headerSearchRows; i++ {
+		cols, ignored := mapHeader(records[i])
+		if len(cols[fieldName]) > 0 && len(cols[fieldPhone]) > 0 {
+			sh.headerRow, sh.columns, sh.ignored, sh.headers = i+1, cols, ignored, records[i]
+			break
+		}
+	}
+	if sh.headerRow < 0 {
+		return nil, errNoHeader
+	}
+	for i := sh.headerRow; i < len(records); i++ {
+		rec := records[i]
+		if blankRecord(rec) {
+			continue
+		}
+		// Row numbers count records, as a spreadsheet numbers its rows; a
+		// cell with a line break in it is still one row.
+		row, reasons := parseRow(rec, sh.columns, sh.headers, loc, now)
+		row.row = i + 1
+		if len(reasons) > 0 {
+			sh.rejected = append(sh.rejected, rejectedRow{row: i + 1, reasons: reasons})
+			continue
+		}
+		sh.rows = append(sh.rows, row)
+	}
+	return sh, nil
+}
+
+// delimiter is a tab for a tab-separated file (Excel's "text" exports),
+// else a comma: whichever is more frequent in the first lines.
+func delimiter(text string) rune {
+	lines := strings.SplitN(text, "\n", headerSearchRows+1)
+	head := strings.Join(lines[:min(len(lines), headerSearchRows)], "\n")
+	if strings.Count(head, "\t") > strings.Count(head, ",") {
+		return '\t'
+	}
+	return ','
+}
+
+// mapHeader maps a row's cells to fields. The first column of a field
+// wins and a later one is ignored, except tags, which are gathered from
+// every tag column.
+func mapHeader(rec []string) (map[field][]int, []string) {
+	cols := map[field][]int{}
+	var ignored []string
+	for j, cell := range rec {
+		f := headerAliases[normHeader(cell)]
+		if f == fieldNone || (f != fieldTags && len(cols[f]) > 0) {
+			if h := strings.TrimSpace(cell); h != "" {
+				ignored = append(ignored, h)
+			}
+			continue
+		}
+		cols[f] = append(cols[f], j)
+	}
+	return cols, ignored
+}
+
+func blankRecord(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// parseRow reads one row. It returns every reason the row cannot be
+// imported, so one pass of corrections fixes it.
+func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Location, now time.Time) (importRow, []reason) {
+	get := func(f field) (value, header string) {
+		if len(cols[f]) == 0 {
+			return "", ""
+		}
+		j := cols[f][0]
+		if j < len(rec) {
+			value = strings.TrimSpace(uncell(strings.TrimSpace(rec[j])))
+		}
+		return value, strings.TrimSpace(headers[j])
+	}
+	var reasons []reason
+	bad := func(id string, data map[string]any) { reasons = append(reasons, reason{id, data}) }
+	row := importRow{visits: -1}
+	c := &row.customer
+
+	c.Name, _ = get(fieldName)
+	if c.Name == "" {
+		bad("cli.import.reason.no_name", nil)
+	}
+	switch phone, _ := get(fieldPhone); {
+	case phone == "":
+		bad("cli.import.reason.no_phone", nil)
+	case strings.ContainsAny(phone, "Ee") && strings.Contains(phone, "+"):
+		// 1.01235E+09: Excel turned the number into a float and lost digits.
+		bad("cli.import.reason.phone_exponent", map[string]any{"Value": phone})
+	default:
+		if d, ok := phoneCell(phone); ok {
+			c.Phone = d
+		} else {
+			bad("cli.import.reason.bad_phone", map[string]any{"Value": phone})
+		}
+	}
+	if v, _ := get(fieldBirthday); v != "" {
+		if t, ok := parseBirthday(v, now); ok {
+			c.Birthday = t
+		} else {
+			bad("cli.import.reason.bad_birthday", map[string]any{"Value": v})
+		}
+	}
+	c.CreatedAt, row.undated = now, true
+	if v, h := get(fieldRegistered); v != "" {
+		switch t, ok := parseDay(v, loc); {
+		case !ok:
+			bad("cli.import.reason.bad_date", map[string]any{"Column": h, "Value": v})
+		case t.After(now):
+			bad("cli.import.reason.future_date", map[string]any{"Column": h, "Value": v})
+		default:
+			c.CreatedAt, row.undated = t, false
+		}
+	}
+	if v, _ := get(fieldPoints); v != "" {
+		if p, ok := parsePoints(v); ok {
+			row.points = p
+		} else {
+			bad("cli.import.reason.bad_points", map[string]any{"Value": v})
+		}
+	}
+	if v, _ := get(fieldVisits); v != "" {
+		if n, err := strconv.Atoi(strings.ReplaceAll(v, ",", "")); err == nil && n >= 0 {
+			row.visits = n
+		} else {
+			bad("cli.import.reason.bad_visits", map[string]any{"Value": v})
+		}
+	}
+	c.Preferences, _ = get(fieldPreferences)
+	c.Remarks, _ = get(fieldRemarks)
+	for _, j := range cols[fieldTags] {
+		if j < len(rec) {
+			for _, t := range splitTags(uncell(rec[j])) {
+				if !slices.Contains(c.Tags, t) {
+					c.Tags = append(c.Tags, t)
+				}
+			}
+		}
+	}
+	if len(reasons) == 0 {
+		// What the ledger would refuse (a name or a note too long, too
+		// many tags) is refused here, so the transaction cannot fail half
+		// way on a row.
+		if err := c.Validate(); err != nil {
+			detail := strings.TrimPrefix(err.Error(), ledger.ErrInvalid.Error()+": customer: ")
+			bad("cli.import.reason.invalid", map[string]any{"Detail": detail})
+		}
+	}
+	return row, reasons
+}
+
+// uncell undoes the leading apostrophe that dangol's CSV export (and many
+// spreadsheets) put before text that would run as a formula.
+func uncell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+		return s[1:]
+	}
+	return s
+}
+
+// phoneCell normalises a phone cell. A number of digits only without its
+// leading 0 is what Excel leaves of 01012345678 in a number cell, and is
+// read with the 0 put back.
+func phoneCell(s string) (string, bool) {
+	if d, ok := ledger.NormalizePhone(s); ok {
+		return d, true
+	}
+	if s != "" && s[0] != '0' && strings.Trim(s, "0123456789") == "" {
+		return ledger.NormalizePhone("0" + s)
+	}
+	return "", false
+}
+
+// splitTags splits a tags cell on commas, slashes, '#' and spaces: "VIP,
+// 펌", "#VIP #펌" and "VIP/펌" are the same two tags.
+func splitTags(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return r == ',' || r == '/' || r == '#' || r == ';' || r == '、' || unicode.IsSpace(r)
+	})
+}
+
+// parsePoints reads a points balance: "1,750", "1750P", "1,750점", "1750.0".
+// A negative balance is refused: a balance never goes below zero.
+func parsePoints(s string) (int64, bool) {
+	s = strings.Map(func(r rune) rune {
+		if r == ',' || unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+	for _, suffix := range []string{"포인트", "점", "원", "pt", "P", "p"} {
+		if t, ok := strings.CutSuffix(s, suffix); ok {
+			s = t
+			break
+		}
+	}
+	if whole, frac, ok := strings.Cut(s, "."); ok && strings.Trim(frac, "0") == "" {
+		s = whole
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, false
+	}
+	return n, true
+}
+
+// dateNumbers splits a date as people and spreadsheets write it into its
+// numbers: "1990-03-15", "1990.3.15", "1990. 3. 15.", "1990/3/15", "1990년
+// 3월 15일", "3/15" and "900315" are all accepted. Anything else in the
+// cell (letters, a time) makes ok false.
+func dateNumbers(s string) (nums []string, ok bool) {
+	s = strings.NewReplacer("년", "-", "월", "-", "일", "").Replace(s)
+	for _, r := range s {
+		if !(r >= '0' && r <= '9') && !strings.ContainsRune("-./ ", r) {
+			return nil, false
+		}
+	}
+	nums = strings.FieldsFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+	return nums, len(nums) > 0
+}
+
+// parseBirthday reads a birthday. A year is optional: only month and day
+// drive reminders, and a birthday without one is kept in year 0 (exported
+// as 0000-03-15, which reads back the same). Accepted, besides full dates:
+// month first, "3/15" or "03-15", as Korean and American sheets write it;
+// "900315" (YYMMDD, as in a resident registration number) and "90.3.15",
+// where the two-digit year is the latest one not in the future (90 → 1990,
+// 05 → 2005: a customer cannot be born tomorrow); "19900315" and "0315".
+// "3/15/1990" is read month first too. A date in the future, a year before
+// 1900 or a day the month does not have is refused.
+func parseBirthday(s string, now time.Time) (time.Time, bool) {
+	nums, ok := dateNumbers(s)
+	if !ok {
+		return time.Time{}, false
+	}
+	var y, mo, d string
+	twoDigitYear := false
+	switch n := len(nums); {
+	case n == 1 && len(nums[0]) == 8:
+		y, mo, d = nums[0][:4], nums[0][4:6], nums[0][6:]
+	case n == 1 && len(nums[0]) == 6:
+		y, mo, d, twoDigitYear = nums[0][:2], nums[0][2:4], nums[0][4:], true
+	case n == 1 && len(nums[0]) == 4:
+		mo, d = nums[0][:2], nums[0][2:]
+	case n == 2 && len(nums[0]) <= 2 && len(nums[1]) <= 2:
+		mo, d = nums[0], nums[1]
+	case n == 3 && len(nums[0]) == 4 && len(nums[1]) <= 2 && len(nums[2]) <= 2:
+		y, mo, d = nums[0], nums[1], nums[2]
+	case n == 3 && len(nums[0]) <= 2 && len(nums[1]) <= 2 && len(nums[2]) == 4:
+		y, mo, d = nums[2], nums[0], nums[1]
+	case n == 3 && len(nums[0]) == 2 && len(nums[1]) <= 2 && len(nums[2]) <= 2:
+		y, mo, d, twoDigitYear = nums[0], nums[1], nums[2], true
+	default:
+		return time.Time{}, false
+	}
+	year := 0
+	if y != "" {
+		year, _ = strconv.Atoi(y)
+	}
+	month, _ := strconv.Atoi(mo)
+	day, _ := strconv.Atoi(d)
+	if twoDigitYear {
+		year += 2000
+		if !validDate(year, month, day) {
+			return time.Time{}, false
+		}
+		if time.Date(year, time.Month(month), day, 0, 0, 0, 0, now.Location()).After(now) {
+			year -= 100
+		}
+	}
+	if !validDate(year, month, day) || (year != 0 && year < 1900) {
+		return time.Time{}, false
+	}
+	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+	if year != 0 && time.Date(year, time.Month(month), day, 0, 0, 0, 0, now.Location()).After(now) {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// validDate reports whether year-month-day is a calendar day. Year 0 is a
+// leap year, so February 29th without a year is valid.
+func validDate(year, month, day int) bool {
+	if month < 1 || month > 12 || day < 1 {
+		return false
+	}
+	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+	return t.Day() == day
+}
+
+// parseDay reads a registration or first-visit date in loc: a date with
+// its year (as dateNumbers reads it; 8 digits or year first), optionally
+// followed by a time ("2026-11-23 10:00", dangol's export), or RFC 3339.
+func parseDay(s string, loc *time.Location) (time.Time, bool) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.In(loc), true
+	}
+	// The time, if any, is the last word: "2026. 11. 23. 10:00" has
+	// spaces in the date itself.
+	date, clock := s, ""
+	if i := strings.LastIndex(s, " "); i >= 0 && strings.Contains(s[i+1:], ":") {
+		date, clock = s[:i], s[i+1:]
+	}
+	nums, ok := dateNumbers(date)
+	if !ok {
+		return time.Time{}, false
+	}
+	var y, mo, d string
+	switch {
+	case len(nums) == 1 && len(nums[0]) == 8:
+		y, mo, d = nums[0][:4], nums[0][4:6], nums[0][6:]
+	case len(nums) == 3 && len(nums[0]) == 4 && len(nums[1]) <= 2 && len(nums[2]) <= 2:
+		y, mo, d = nums[0], nums[1], nums[2]
+	default:
+		return time.Time{}, false
+	}
+	year, _ := strconv.Atoi(y)
+	month, _ := strconv.Atoi(mo)
+	day, _ := strconv.Atoi(d)
+	if !validDate(year, month, day) || year < 1900 {
+		return time.Time{}, false
+	}
+	hour, minute, sec := 0, 0, 0
+	if clock != "" {
+		t, err := time.Parse("15:04:05", clock)
+		if err != nil {
+			t, err = time.Parse("15:04", clock)
+		}
+		if err != nil {
+			return time.Time{}, false
+		}
+		hour, minute, sec = t.Clock()
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, 0, loc), true
+}
+
+// importReport is what import prints: what was (or would be) imported, the
+// rows skipped and refused (at most maxListed of each, with their reasons),
+// and what an imported customer does not have yet.
+func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun bool) string {
+	t := func(id string, data any) string { return m.Catalog.Text(lang, id, data) }
+	var b strings.Builder
+	line := func(s string) { b.WriteString(s); b.WriteByte('\n') }
+
+	head := map[string]any{"File": sh.file, "Encoding": sh.encoding, "HeaderRow": sh.headerRow}
+	if dryRun {
+		line(t("cli.import.title.dry", head))
+	} else {
+		line(t("cli.import.title", head))
+	}
+	var mapped []string
+	for f := fieldName; f <= fieldVisits; f++ {
+		for _, j := range sh.columns[f] {
+			mapped = append(mapped, t("cli.import.column", map[string]any{
+				"Header": strings.TrimSpace(sh.headers[j]), "Field": t("cli.import.field."+fieldKeys[f], nil),
+			}))
+		}
+	}
+	line(t("cli.import.columns", map[string]any{"Columns": strings.Join(mapped, ", ")}))
+	if len(sh.ignored) > 0 {
+		line(t("cli.import.ignored", map[string]any{"Columns": strings.Join(sh.ignored, ", ")}))
+	}
+	counts := map[string]any{"Imported": len(res.imported), "Skipped": len(res.skipped), "Rejected": len(sh.rejected)}
+	if dryRun {
+		line(t("cli.import.counts.dry", counts))
+	} else {
+		line(t("cli.import.counts", counts))
+	}
+	if res.points > 0 {
+		line(t("cli.import.points", map[string]any{"Points": res.points}))
+	}
+
+	if len(res.skipped) > 0 {
+		line(t("cli.import.skipped.title", nil))
+		for _, s := range res.skipped[:min(len(res.skipped), maxListed)] {
+			if s.existing != "" {
+				line(t("cli.import.skipped.ledger", map[string]any{"Row": s.row, "Name": s.name, "Existing": s.existing}))
+			} else {
+				line(t("cli.import.skipped.file", map[string]any{"Row": s.row, "Name": s.name, "First": s.firstRow}))
+			}
+		}
+		if n := len(res.skipped) - maxListed; n > 0 {
+			line(t("cli.import.more", map[string]any{"Count": n}))
+		}
+	}
+	if len(sh.rejected) > 0 {
+		line(t("cli.import.rejected.title", nil))
+		for _, r := range sh.rejected[:min(len(sh.rejected), maxListed)] {
+			var texts []string
+			for _, rs := range r.reasons {
+				texts = append(texts, t(rs.id, rs.data))
+			}
+			line(t("cli.import.rejected.row", map[string]any{"Row": r.row, "Reason": strings.Join(texts, "; ")}))
+		}
+		if n := len(sh.rejected) - maxListed; n > 0 {
+			line(t("cli.import.more", map[string]any{"Count": n}))
+		}
+	}
+	if len(res.imported) > 0 {
+		if res.undated > 0 {
+			line(t("cli.import.undated", map[string]any{"Count": res.undated}))
+		}
+		if len(sh.columns[fieldVisits]) > 0 {
+			line(t("cli.import.visits", nil))
+		}
+		line(t("cli.import.consent", nil))
+	}
+	return b.String()
+}

@@ -1,0 +1,644 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/text/encoding/korean"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// ledgerState is what a test reads back from a ledger file after a run.
+type ledgerState struct {
+	byPhone  map[string]ledger.Customer
+	balances map[string]int64 // by customer id
+	points   []ledger.PointsEntry
+	audit    []ledger.AuditEntry
+}
+
+// readLedger opens the ledger at path, reads everything tests look at and
+// closes it, so the next run of dangol can open it.
+func readLedger(t *testing.T, path string) ledgerState {
+	t.Helper()
+	s, err := ledger.Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	st := ledgerState{byPhone: map[string]ledger.Customer{}, balances: map[string]int64{}}
+	err = s.View(context.Background(), func(tx *ledger.Tx) error {
+		err := tx.ForEachCustomer(func(c ledger.Customer) error {
+			st.byPhone[c.Phone] = c
+			bal, err := tx.Balance(c.ID)
+			st.balances[c.ID] = bal
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if err := tx.ScanPoints(time.Time{}, endOfTime, func(p ledger.PointsEntry) error {
+			st.points = append(st.points, p)
+			return nil
+		}); err != nil {
+			return err
+		}
+		return tx.ScanAudit(time.Time{}, endOfTime, func(a ledger.AuditEntry) error {
+			st.audit = append(st.audit, a)
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func birthday(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
+
+// cp949File writes the UTF-8 fixture name encoded as CP949, the way Korean
+// Excel saves "CSV (쉼표로 분리)", and returns its path.
+func cp949File(t *testing.T, name string) string {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("testdata", "import", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := korean.EUCKR.NewEncoder().Bytes(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "cp949.csv")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestImport(t *testing.T) {
+	seoul, _ := time.LoadLocation("Asia/Seoul")
+	fixture := func(name string) func(*testing.T) string {
+		return func(*testing.T) string { return filepath.Join("testdata", "import", name) }
+	}
+	tests := []struct {
+		name     string
+		file     func(*testing.T) string
+		lang     string
+		imported int
+		rejected []int    // row numbers
+		want     []string // lines in the report
+		check    map[string]ledger.Customer
+		points   map[string]int64 // balance by phone
+	}{
+		{
+			name:     "KoreanUTF8BOM",
+			file:     fixture("ko-bom.csv"),
+			imported: 4,
+			want: []string{
+				"고객 명부 가져오기: ko-bom.csv (UTF-8 BOM, 머리글 3행)",
+				"읽은 열: 고객명 → 이름, 연락처 → 전화번호, 생년월일 → 생일, 선호사항 → 선호, 특이사항 → 특이사항, 분류 → 태그, 첫방문 → 등록일, 적립금 → 포인트, 방문횟수 → 방문횟수",
+				"쓰지 않은 열: 담당",
+				"가져옴 4명 · 건너뜀 0명 (이미 있는 전화번호) · 제외 0행",
+				"옮기는 포인트 잔액: 모두 2050점 (고객마다 사유 import 인 조정 한 건)",
+				"등록일이 없는 1명은 오늘 등록한 고객으로 기록돼요. 이번 주 요약의 신규 고객 수에 들어가요.",
+				"방문 횟수는 옮기지 않아요. 방문 기록은 dangol 에서 새로 쌓이고, 시트의 횟수는 감사 기록에 남겨 둬요.",
+				"가져온 고객은 아직 텔레그램에서 동의하지 않은 상태예요. 종이 동의서는 가게에서 보관해 주세요. 고객이 텔레그램을 연결할 때 다시 동의를 받고, 그 전에는 주간 요약의 생일 목록에 나오지 않아요.",
+			},
+			check: map[string]ledger.Customer{
+				"01012345678": {Name: "김하늘", Birthday: birthday(1990, 3, 15), Preferences: "따뜻한 물", Remarks: "두피 민감",
+					Tags: []string{"VIP", "펌"}, CreatedAt: time.Date(2024, 5, 1, 0, 0, 0, 0, seoul)},
+				"01098765432": {Name: "이서연", Birthday: birthday(1990, 3, 15), Tags: []string{"단골", "커트"}, CreatedAt: time.Date(2024, 6, 3, 0, 0, 0, 0, seoul)},
+				"01055556666": {Name: "박민준", Birthday: birthday(0, 3, 15), CreatedAt: time.Date(2024, 7, 1, 0, 0, 0, 0, seoul)},
+				"021234567":   {Name: "최유나", Birthday: birthday(0, 3, 15), Remarks: "메모, 쉼표 포함\n두 줄", CreatedAt: seededNow},
+			},
+			points: map[string]int64{"01012345678": 1750, "01098765432": 300, "01055556666": 0, "021234567": 0},
+		},
+		{
+			name:     "CP949",
+			file:     func(t *testing.T) string { return cp949File(t, "cp949-source.csv") },
+			imported: 2,
+			want:     []string{"(CP949, 머리글 1행)", "읽은 열: 이름 → 이름, 휴대폰 → 전화번호, 생일 → 생일, 메모 → 특이사항, 구분 → 태그, 등록일 → 등록일, 포인트 → 포인트"},
+			check: map[string]ledger.Customer{
+				"01012345678": {Name: "김하늘", Birthday: birthday(1990, 3, 15), Remarks: "두피 민감", Tags: []string{"VIP"}, CreatedAt: time.Date(2024, 5, 1, 0, 0, 0, 0, seoul)},
+				"01077778888": {Name: "정우성", Birthday: birthday(1973, 3, 20), Remarks: "커피, 설탕 없이", Tags: []string{"단골", "커트"}, CreatedAt: time.Date(2024, 7, 1, 0, 0, 0, 0, seoul)},
+			},
+			points: map[string]int64{"01012345678": 1750, "01077778888": 0},
+		},
+		{
+			name:     "EnglishHeaders",
+			file:     fixture("en.csv"),
+			lang:     "en",
+			imported: 2,
+			want: []string{
+				"Customer import: en.csv (UTF-8, header on row 1)",
+				"Columns read: Name → name, Phone Number → phone, Birthday → birthday, Preferences → preferences, Notes → remarks, Tags → tags, Registered → registered, Points → points, Visits → visits",
+				"Imported 2 · skipped 0 (phone already known) · rejected 0 rows",
+				"1 customers without a registration date are recorded as registered today, and count as new customers in this week's summary.",
+			},
+			check: map[string]ledger.Customer{
+				"01033334444": {Name: "Jane Kim", Birthday: birthday(1985, 12, 1), Preferences: "latte", Remarks: "allergic to nuts",
+					Tags: []string{"VIP", "color"}, CreatedAt: time.Date(2023, 1, 15, 0, 0, 0, 0, seoul)},
+				"01044445555": {Name: "Min Park", Birthday: birthday(0, 12, 24), CreatedAt: seededNow},
+			},
+			points: map[string]int64{"01033334444": 500},
+		},
+		{
+			name:     "BadRows",
+			file:     fixture("bad.csv"),
+			imported: 2,
+			rejected: []int{2, 3, 4, 5, 6, 7, 8, 12},
+			want: []string{
+				"가져옴 2명 · 건너뜀 1명 (이미 있는 전화번호) · 제외 8행",
+				"  10행 다른이름: 9행과 전화번호가 같아요",
+				"  2행: 이름이 비어 있어요",
+				"  3행: 알아볼 수 없는 전화번호예요: 123",
+				"  4행: 전화번호가 비어 있어요",
+				"  5행: 알아볼 수 없는 생일이에요: 2월 30일 (예: 1990-03-15, 1990.3.15, 900315, 3/15)",
+				"  6행: 알아볼 수 없는 포인트예요: -100 (0 이상의 정수)",
+				"  7행: 미래 날짜예요: 등록일 2099-01-01",
+				"  8행: 전화번호가 1.01E+10 처럼 숫자로 바뀌어 뒷자리가 사라졌어요. 엑셀에서 전화번호 열을 텍스트 형식으로 바꾼 뒤 다시 저장해 주세요",
+				"  12행: 장부에 넣을 수 없어요: name longer than 100 characters",
+			},
+			check: map[string]ledger.Customer{
+				"01011116666": {Name: "좋은이름", CreatedAt: seededNow},
+				// The export's guard against formulas is taken off again.
+				"01011118888": {Name: `=HYPERLINK("x")`, CreatedAt: seededNow},
+			},
+			points: map[string]int64{"01011118888": 10},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "shop.db")
+			env := map[string]string{"DANGOL_DB": db, "DANGOL_LANG": tt.lang}
+			r := runMainAt(t, seededNow, env, "import", tt.file(t))
+			if r.err != nil {
+				t.Fatalf("import: %v\n%s", r.err, r.stderr)
+			}
+			lines := strings.Split(r.stdout, "\n")
+			for _, w := range tt.want {
+				if !strings.Contains(r.stdout, w) {
+					t.Errorf("the report lacks %q:\n%s", w, r.stdout)
+				}
+			}
+			var rejected []int
+			for _, l := range lines {
+				var row int
+				if _, err := fmt.Sscanf(l, "  %d행:", &row); err == nil {
+					rejected = append(rejected, row)
+				}
+			}
+			if !slices.Equal(rejected, tt.rejected) {
+				t.Errorf("rejected rows %v, want %v:\n%s", rejected, tt.rejected, r.stdout)
+			}
+
+			st := readLedger(t, db)
+			if len(st.byPhone) != tt.imported {
+				t.Errorf("%d customers in the ledger, want %d", len(st.byPhone), tt.imported)
+			}
+			for phone, want := range tt.check {
+				got, ok := st.byPhone[phone]
+				if !ok {
+					t.Errorf("no customer with phone %s", phone)
+					continue
+				}
+				if got.Name != want.Name || !got.Birthday.Equal(want.Birthday) || got.Preferences != want.Preferences ||
+					got.Remarks != want.Remarks || !slices.Equal(got.Tags, want.Tags) || !got.CreatedAt.Equal(want.CreatedAt) {
+					t.Errorf("customer %s =\n%+v\nwant\n%+v", phone, got, want)
+				}
+				if got.Consent != (ledger.Consent{}) || len(got.Links) != 0 || got.Visits != 0 {
+					t.Errorf("customer %s: consent %+v, links %v, visits %d; want none: an import is not a consent or a visit", phone, got.Consent, got.Links, got.Visits)
+				}
+				if bal := st.balances[got.ID]; bal != tt.points[phone] {
+					t.Errorf("customer %s has %d points, want %d", phone, bal, tt.points[phone])
+				}
+			}
+			for _, p := range st.points {
+				if p.Kind != ledger.PointsAdjust || p.Reason != "import" || p.ActorID != "system:import" || !p.At.Equal(seededNow) {
+					t.Errorf("points entry %+v, want an adjust with reason import by system:import", p)
+				}
+			}
+			if len(st.audit) != tt.imported {
+				t.Errorf("%d audit entries, want one per imported customer (%d)", len(st.audit), tt.imported)
+			}
+			for _, a := range st.audit {
+				if a.Action != "import" || a.ActorID != "system:import" || a.CustomerID == "" || !strings.HasPrefix(a.Detail, "file=") {
+					t.Errorf("audit entry %+v, want action import by system:import naming the file", a)
+				}
+			}
+		})
+	}
+}
+
+// TestImport_VisitsInAudit: the sheet's visit count cannot become the
+// ledger's (it counts visits it saw), so it is kept where it can be read.
+func TestImport_VisitsInAudit(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "shop.db")
+	if r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db}, "import", "testdata/import/ko-bom.csv"); r.err != nil {
+		t.Fatal(r.err)
+	}
+	st := readLedger(t, db)
+	details := map[string]string{}
+	for _, a := range st.audit {
+		details[a.CustomerID] = a.Detail
+	}
+	if got, want := details[st.byPhone["01012345678"].ID], "file=ko-bom.csv row=4 visits=12"; got != want {
+		t.Errorf("audit detail %q, want %q", got, want)
+	}
+	if got, want := details[st.byPhone["01055556666"].ID], "file=ko-bom.csv row=6"; got != want {
+		t.Errorf("audit detail %q, want %q (no visit count in the sheet)", got, want)
+	}
+}
+
+// TestImport_Rerun: importing the same file again adds nothing, changes
+// nothing, and says why; a customer already in the ledger keeps what it had.
+func TestImport_Rerun(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "shop.db")
+	seed(t, db) // 김하늘 01012345678, 1750 points
+	env := map[string]string{"DANGOL_DB": db}
+	first := runMainAt(t, seededNow, env, "import", "testdata/import/ko-bom.csv")
+	if first.err != nil {
+		t.Fatal(first.err)
+	}
+	for _, want := range []string{"가져옴 3명 · 건너뜀 1명 (이미 있는 전화번호) · 제외 0행", "  4행 김하늘: 장부에 이미 있는 전화번호예요 (C1)"} {
+		if !strings.Contains(first.stdout, want) {
+			t.Errorf("first import lacks %q:\n%s", want, first.stdout)
+		}
+	}
+	st := readLedger(t, db)
+	if c := st.byPhone["01012345678"]; c.ID != "C1" || c.Preferences != "따뜻한 물" || c.Remarks != "" || st.balances["C1"] != 1750 {
+		t.Errorf("the existing customer was changed: %+v, %d points", c, st.balances["C1"])
+	}
+	before := runMainAt(t, seededNow, env, "export").stdout
+
+	again := runMainAt(t, seededNow.Add(time.Hour), env, "import", "testdata/import/ko-bom.csv")
+	if again.err != nil {
+		t.Fatal(again.err)
+	}
+	if want := "가져옴 0명 · 건너뜀 4명 (이미 있는 전화번호) · 제외 0행"; !strings.Contains(again.stdout, want) {
+		t.Errorf("second import lacks %q:\n%s", want, again.stdout)
+	}
+	if strings.Contains(again.stdout, "동의하지 않은") {
+		t.Errorf("the consent note is printed though nobody was imported:\n%s", again.stdout)
+	}
+	if after := runMainAt(t, seededNow, env, "export").stdout; after != before {
+		t.Errorf("a second import changed the ledger:\n%s\nwant\n%s", after, before)
+	}
+	if n := len(readLedger(t, db).audit); n != len(st.audit) {
+		t.Errorf("%d audit entries after the second import, want %d", n, len(st.audit))
+	}
+}
+
+// TestImport_DryRun reports what an import would do and keeps none of it.
+func TestImport_DryRun(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "shop.db")
+		seed(t, db)
+		env := map[string]string{"DANGOL_DB": db}
+		before := runMainAt(t, seededNow, env, "export").stdout
+		audit := len(readLedger(t, db).audit)
+		r := runMainAt(t, seededNow, env, "import", "--dry-run", "testdata/import/ko-bom.csv")
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		for _, want := range []string{
+			"미리 보기 (--dry-run, 아무것도 저장하지 않았어요): ko-bom.csv (UTF-8 BOM, 머리글 3행)",
+			"가져올 고객 3명 · 건너뛸 고객 1명 (이미 있는 전화번호) · 제외할 행 0행",
+			"  4행 김하늘: 장부에 이미 있는 전화번호예요 (C1)",
+		} {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("dry run lacks %q:\n%s", want, r.stdout)
+			}
+		}
+		if after := runMainAt(t, seededNow, env, "export").stdout; after != before {
+			t.Errorf("a dry run changed the ledger:\n%s", after)
+		}
+		if n := len(readLedger(t, db).audit); n != audit {
+			t.Errorf("a dry run wrote %d audit entries", n-audit)
+		}
+	})
+	t.Run("NoDataFileYet", func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "shop.db")
+		r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db}, "import", "testdata/import/ko-bom.csv", "--dry-run")
+		if r.err != nil || !strings.Contains(r.stdout, "가져올 고객 4명") {
+			t.Fatalf("err %v, report:\n%s", r.err, r.stdout)
+		}
+		if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("a dry run created %s (stat: %v)", db, err)
+		}
+	})
+}
+
+// TestImport_RoundTrip: what dangol export --format csv writes, dangol
+// import reads back: names (a formula-like one too), phones, balances, tags
+// and registration times.
+func TestImport_RoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	from, to := filepath.Join(dir, "from.db"), filepath.Join(dir, "to.db")
+	seed(t, from)
+	out := filepath.Join(dir, "customers.csv")
+	if r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": from}, "export", "--format", "csv", "--out", out); r.err != nil {
+		t.Fatal(r.err)
+	}
+	r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": to}, "import", out)
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if want := "쓰지 않은 열: id, last_visit, consent"; !strings.Contains(r.stdout, want) {
+		t.Errorf("report lacks %q:\n%s", want, r.stdout)
+	}
+	// The columns an import carries; visits, last_visit and consent are
+	// the ledger's own and start afresh.
+	carried := func(db string) [][]string {
+		r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db}, "export", "--format", "csv")
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		recs, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows [][]string
+		for _, rec := range recs[1:] {
+			rows = append(rows, []string{rec[1], rec[2], rec[3], rec[6], rec[8]}) // name, phone, points, tags, created_at
+		}
+		return rows
+	}
+	got, want := carried(to), carried(from)
+	if !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("after the round trip:\n%q\nwant\n%q", got, want)
+	}
+}
+
+// countdownCtx is a context whose Err turns to Canceled on its n-th call:
+// an import interrupted in the middle of its transaction.
+type countdownCtx struct {
+	context.Context
+	n atomic.Int32
+}
+
+func (c *countdownCtx) Err() error {
+	if c.n.Add(-1) <= 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestImport_AllOrNothing: an import stopped after some customers were
+// created in its transaction keeps none of them.
+func TestImport_AllOrNothing(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "shop.db")
+	seed(t, db)
+	env := map[string]string{"DANGOL_DB": db}
+	before := runMainAt(t, seededNow, env, "export").stdout
+	// One check as the transaction starts, then one per row: the fourth
+	// row of ko-bom.csv is where it stops, three customers in.
+	ctx := &countdownCtx{Context: context.Background()}
+	ctx.n.Store(1 + 4)
+	m := &Main{
+		Stdin: strings.NewReader(""), Stdout: &strings.Builder{}, Stderr: &strings.Builder{},
+		Getenv: func(k string) string { return env[k] },
+		Now:    func() time.Time { return seededNow },
+	}
+	err := m.Run(ctx, []string{"import", "testdata/import/ko-bom.csv"})
+	if cerr := m.Close(); cerr != nil {
+		t.Fatal(cerr)
+	}
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "nothing was imported") {
+		t.Fatalf("err = %v, want context.Canceled saying nothing was imported", err)
+	}
+	if after := runMainAt(t, seededNow, env, "export").stdout; after != before {
+		t.Errorf("an interrupted import kept something:\n%s", after)
+	}
+}
+
+// TestImport_ListsAtMost20 keeps the report readable for a sheet in the
+// wrong shape: 20 rows listed, then how many more.
+func TestImport_ListsAtMost20(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("이름,전화번호\n")
+	for i := range 25 {
+		fmt.Fprintf(&b, "고객%d,없음\n", i)
+	}
+	path := filepath.Join(dir, "wrong.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": filepath.Join(dir, "shop.db")}, "import", path)
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if n := strings.Count(r.stdout, "알아볼 수 없는 전화번호예요: 없음"); n != 20 {
+		t.Errorf("%d rejected rows listed, want 20:\n%s", n, r.stdout)
+	}
+	if !strings.Contains(r.stdout, "  … 그 밖에 5행\n") {
+		t.Errorf("the report does not say how many more:\n%s", r.stdout)
+	}
+}
+
+func TestImport_Errors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	noHeader := write("no-header.csv", []byte("고객관리장부\n김하늘,010-1234-5678\n"))
+	empty := write("empty.csv", []byte(" \r\n"))
+	garbage := write("garbage.csv", []byte{0xff, 0xfe - 1, 0x00, 0x81, 0x00, 0xc8})
+	broken := write("broken.csv", []byte("이름,전화번호\n김하늘,\"010-1234-5678\"x\"\n"))
+	tests := []struct {
+		name  string
+		args  []string
+		want  string
+		usage bool
+	}{
+		{"ErrNoHeader", []string{"import", noHeader}, "no-header.csv: 머리글 행을 찾지 못했어요. 처음 10행 안에 이름 열", false},
+		{"ErrNoHeaderEnglish", []string{"--lang", "en", "import", noHeader}, "no header row found", false},
+		{"ErrEmpty", []string{"import", empty}, "empty.csv: 빈 파일이에요.", false},
+		{"ErrEncoding", []string{"import", garbage}, "garbage.csv: 글자를 읽을 수 없어요.", false},
+		{"ErrMissing", []string{"import", filepath.Join(dir, "nope.csv")}, "no such file", false},
+		{"ErrFormat", []string{"import", "--format", "xlsx", noHeader}, `import format "xlsx": want csv`, true},
+		{"ErrArgs", []string{"import"}, "import takes 1 argument(s), got 0", true},
+		{"ErrBrokenCSV", []string{"import", broken}, "broken.csv: 2번째 줄의 CSV 형식이 깨져 있어요", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "shop.db")
+			r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db}, tt.args...)
+			if r.err == nil || !strings.Contains(r.err.Error(), tt.want) || isUsage(r.err) != tt.usage {
+				t.Fatalf("err = %v, want one containing %q (usage error: %t)", r.err, tt.want, tt.usage)
+			}
+			if _, err := os.Stat(db); err == nil {
+				t.Errorf("a refused import created %s", db)
+			}
+		})
+	}
+
+	t.Run("ErrLocked", func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "shop.db")
+		s := mustOpenStore(t, db)
+		defer s.Close()
+		r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db}, "import", "testdata/import/en.csv")
+		if !errors.Is(r.err, ledger.ErrLocked) || !strings.Contains(r.err.Error(), "파일은 실행 중인 dangol 이 쓰고 있어요") {
+			t.Fatalf("err = %v, want the localised ErrLocked", r.err)
+		}
+	})
+}
+
+func TestDecodeSheet(t *testing.T) {
+	euckr, _ := korean.EUCKR.NewEncoder().String("이름,전화번호\n")
+	tests := []struct {
+		name, in, want, enc string
+	}{
+		{"UTF8", "이름,전화번호\n", "이름,전화번호\n", "UTF-8"},
+		{"UTF8BOM", "\uFEFF이름,전화번호\n", "이름,전화번호\n", "UTF-8 BOM"},
+		{"CP949", euckr, "이름,전화번호\n", "CP949"},
+		{"UTF16LE", "\xff\xfe" + "\x74\xc7\x84\xb9\x09\x00", "이름\t", "UTF-16"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, enc, err := decodeSheet([]byte(tt.in))
+			if err != nil || got != tt.want || enc != tt.enc {
+				t.Errorf("decodeSheet = %q, %q, %v; want %q, %q", got, enc, err, tt.want, tt.enc)
+			}
+		})
+	}
+}
+
+func TestParseBirthday(t *testing.T) {
+	now := seededNow // 2026-12-01
+	tests := []struct {
+		in   string
+		want time.Time // zero: refused
+	}{
+		{"1990-03-15", birthday(1990, 3, 15)},
+		{"1990.3.15", birthday(1990, 3, 15)},
+		{"1990. 3. 15.", birthday(1990, 3, 15)},
+		{"1990/03/15", birthday(1990, 3, 15)},
+		{"1990년 3월 15일", birthday(1990, 3, 15)},
+		{"19900315", birthday(1990, 3, 15)},
+		{"900315", birthday(1990, 3, 15)},
+		{"050315", birthday(2005, 3, 15)},
+		{"261130", birthday(2026, 11, 30)},
+		{"261202", birthday(1926, 12, 2)}, // 2026-12-02 is tomorrow
+		{"90.3.15", birthday(1990, 3, 15)},
+		{"3/15/1990", birthday(1990, 3, 15)},
+		{"3/15", birthday(0, 3, 15)},
+		{"03-15", birthday(0, 3, 15)},
+		{"3월 15일", birthday(0, 3, 15)},
+		{"0315", birthday(0, 3, 15)},
+		{"2/29", birthday(0, 2, 29)},
+		{"0000-03-15", birthday(0, 3, 15)}, // dangol's JSON export of a birthday without a year
+		{"15/3", time.Time{}},              // day first: not how Korean sheets write it
+		{"1990-02-30", time.Time{}},
+		{"1990-13-01", time.Time{}},
+		{"1899-01-01", time.Time{}},
+		{"2027-01-01", time.Time{}},
+		{"1990", time.Time{}},
+		{"32947", time.Time{}}, // an Excel serial number
+		{"3월", time.Time{}},
+		{"봄", time.Time{}},
+		{"1990-03-15 00:00", time.Time{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, ok := parseBirthday(tt.in, now)
+			if ok != !tt.want.IsZero() || !got.Equal(tt.want) {
+				t.Errorf("parseBirthday(%q) = %v, %t; want %v", tt.in, got, ok, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseDay(t *testing.T) {
+	seoul, _ := time.LoadLocation("Asia/Seoul")
+	day := func(y, m, d, h, mi int) time.Time { return time.Date(y, time.Month(m), d, h, mi, 0, 0, seoul) }
+	tests := []struct {
+		in   string
+		want time.Time
+	}{
+		{"2026-11-23 10:00", day(2026, 11, 23, 10, 0)}, // dangol's CSV export
+		{"2026-11-23", day(2026, 11, 23, 0, 0)},
+		{"2026.11.23", day(2026, 11, 23, 0, 0)},
+		{"2026. 11. 23.", day(2026, 11, 23, 0, 0)},
+		{"2026. 11. 23. 10:05", day(2026, 11, 23, 10, 5)},
+		{"2026/11/23 9:30:00", day(2026, 11, 23, 9, 30)},
+		{"20261123", day(2026, 11, 23, 0, 0)},
+		{"2026년 11월 23일", day(2026, 11, 23, 0, 0)},
+		{"2026-11-23T10:00:00+09:00", day(2026, 11, 23, 10, 0)},
+		{"11/23", time.Time{}},
+		{"2026-11-31", time.Time{}},
+		{"2026-11-23 25:00", time.Time{}},
+		{"어제", time.Time{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, ok := parseDay(tt.in, seoul)
+			if ok != !tt.want.IsZero() || !got.Equal(tt.want) {
+				t.Errorf("parseDay(%q) = %v, %t; want %v", tt.in, got, ok, tt.want)
+			}
+		})
+	}
+}
+
+func TestImportCells(t *testing.T) {
+	t.Run("Phone", func(t *testing.T) {
+		tests := []struct{ in, want string }{
+			{"010-1234-5678", "01012345678"},
+			{"1012345678", "01012345678"}, // Excel dropped the leading 0
+			{"212345678", "0212345678"},   // Seoul, the same
+			{"+82 10 1234 5678", "01012345678"},
+			{"123", ""}, {"010-1234", ""}, {"abc", ""}, {"0", ""}, {"10-1234-5678", ""},
+		}
+		for _, tt := range tests {
+			got, ok := phoneCell(tt.in)
+			if got != tt.want || ok != (tt.want != "") {
+				t.Errorf("phoneCell(%q) = %q, %t; want %q", tt.in, got, ok, tt.want)
+			}
+		}
+	})
+	t.Run("Points", func(t *testing.T) {
+		for in, want := range map[string]int64{"1750": 1750, "1,750": 1750, "1750P": 1750, "1,750 점": 1750, "300포인트": 300, "1750.0": 1750, "0": 0} {
+			if got, ok := parsePoints(in); !ok || got != want {
+				t.Errorf("parsePoints(%q) = %d, %t; want %d", in, got, ok, want)
+			}
+		}
+		for _, in := range []string{"-5", "1.5", "많이", "P"} {
+			if got, ok := parsePoints(in); ok {
+				t.Errorf("parsePoints(%q) = %d, want refused", in, got)
+			}
+		}
+	})
+	t.Run("Tags", func(t *testing.T) {
+		for in, want := range map[string][]string{
+			"VIP, 펌": {"VIP", "펌"}, "#단골 #커트": {"단골", "커트"}, "단골/커트": {"단골", "커트"}, " ": nil,
+		} {
+			if got := splitTags(in); !slices.Equal(got, want) {
+				t.Errorf("splitTags(%q) = %q, want %q", in, got, want)
+			}
+		}
+	})
+	t.Run("Header", func(t *testing.T) {
+		for in, want := range map[string]field{
+			" 고객명 ": fieldName, "전화번호 (숫자만)": fieldPhone, "휴대폰번호*": fieldPhone, "Phone Number": fieldPhone,
+			"created_at": fieldRegistered, "첫 방문": fieldRegistered, "적립금(원)": fieldPoints, "담당": fieldNone, "": fieldNone,
+		} {
+			if got := headerAliases[normHeader(in)]; got != want {
+				t.Errorf("header %q is field %d, want %d", in, got, want)
+			}
+		}
+	})
+}
