@@ -162,38 +162,43 @@ func (t *turn) pickReply(id string, data any, cs []ledger.Customer) Reply {
 func (t *turn) pickStep(in input) error {
 	d := t.sess.Draft
 	ids := strings.Split(d["ids"], ",")
-	var c ledger.Customer
+	var found []ledger.Customer
 	if id, ok := strings.CutPrefix(in.payload, "pick:"); ok && containsFold(ids, id) {
 		got, err := t.tx.Customer(id)
-		if err != nil {
+		if err != nil && !errors.Is(err, ledger.ErrCustomerNotFound) {
 			return fmt.Errorf("dialog: read picked customer: %w", err)
 		}
-		c = got
-	} else {
-		var found []ledger.Customer
-		if in.text != "" {
-			cs, _, err := t.lookup(in.text)
-			if err != nil {
-				return err
-			}
-			for _, x := range cs {
-				if containsFold(ids, x.ID) {
-					found = append(found, x)
-				}
+		// A customer erased since the question is no longer a choice.
+		if err == nil && !got.Erased {
+			found = []ledger.Customer{got}
+		}
+	} else if in.text != "" {
+		cs, _, err := t.lookup(in.text)
+		if err != nil {
+			return err
+		}
+		for _, x := range cs {
+			if containsFold(ids, x.ID) {
+				found = append(found, x)
 			}
 		}
-		if len(found) != 1 {
-			var cs []ledger.Customer
-			for _, id := range ids {
-				if x, err := t.tx.Customer(id); err == nil && !x.Erased {
-					cs = append(cs, x)
-				}
+	}
+	if len(found) != 1 {
+		var cs []ledger.Customer
+		for _, id := range ids {
+			if x, err := t.tx.Customer(id); err == nil && !x.Erased {
+				cs = append(cs, x)
 			}
-			t.add(t.pickReply("core.pick.reask", nil, cs))
+		}
+		if len(cs) == 0 {
+			t.end()
+			t.say("core.err.customer_not_found", nil)
 			return nil
 		}
-		c = found[0]
+		t.add(t.pickReply("core.pick.reask", nil, cs))
+		return nil
 	}
+	c := found[0]
 	act, rest := d["act"], d["rest"]
 	if err := t.fire("picked"); err != nil {
 		return err

@@ -18,6 +18,10 @@ const (
 	dSharePhone = "phone"
 )
 
+// linkCodeTries bounds the draws of a link code for one /link: a drawn
+// code may still be held by another customer.
+const linkCodeTries = 10
+
 // cmdLink: /link <customer> makes a one-time code staff hand to the customer.
 func (t *turn) cmdLink(args string) error {
 	if args == "" {
@@ -28,9 +32,17 @@ func (t *turn) cmdLink(args string) error {
 }
 
 func (t *turn) actLink(c ledger.Customer, _ string) error {
-	code := t.e.newCode()
-	if err := t.tx.PutLinkCode(code, c.ID, t.now.Add(LinkCodeTTL)); err != nil {
-		return fmt.Errorf("dialog: put link code: %w", err)
+	var code string
+	for try := 1; ; try++ {
+		code = t.e.newCode()
+		err := t.tx.PutLinkCode(code, c.ID, t.now.Add(LinkCodeTTL))
+		if err == nil {
+			break
+		}
+		// The ledger refuses a code another customer still holds: draw again.
+		if !errors.Is(err, ledger.ErrInvalid) || try == linkCodeTries {
+			return fmt.Errorf("dialog: put link code: %w", err)
+		}
 	}
 	if err := t.audit("link", c.ID, "code"); err != nil {
 		return err

@@ -162,26 +162,35 @@ func (t *turn) cmdFollowUps(string) error {
 	if err != nil {
 		return fmt.Errorf("dialog: scan follow-ups: %w", err)
 	}
-	if len(due) == 0 {
-		t.say("core.followups.none", nil)
-		return nil
-	}
-	total := len(due)
-	if len(due) > maxFollowUps {
-		due = due[:maxFollowUps]
-	}
 	names := map[string]ledger.Customer{}
+	audited := map[string]bool{}
 	var lines []string
 	var bs []Button
+	total := 0
 	for _, n := range due {
 		c, ok := names[n.CustomerID]
 		if !ok {
 			got, err := t.tx.Customer(n.CustomerID)
-			if err != nil && !errors.Is(err, ledger.ErrCustomerNotFound) {
+			if errors.Is(err, ledger.ErrCustomerNotFound) {
+				got, err = ledger.Customer{Erased: true}, nil
+			}
+			if err != nil {
 				return fmt.Errorf("dialog: read customer: %w", err)
 			}
 			c = got
 			names[n.CustomerID] = c
+		}
+		if c.Erased {
+			// Nobody to call back, and nothing of theirs to show (as in
+			// the follow-up DMs).
+			continue
+		}
+		total++
+		if len(lines) == maxFollowUps {
+			continue
+		}
+		if !audited[n.CustomerID] {
+			audited[n.CustomerID] = true
 			if err := t.audit("read", n.CustomerID, "followups"); err != nil {
 				return err
 			}
@@ -193,6 +202,10 @@ func (t *turn) cmdFollowUps(string) error {
 		}
 		lines = append(lines, t.text(id, d))
 		bs = append(bs, Button{Label: t.text("core.followups.button", d), Payload: "fu:" + n.ID})
+	}
+	if total == 0 {
+		t.say("core.followups.none", nil)
+		return nil
 	}
 	r := t.mkSections(t.text("core.followups.head", map[string]any{"Count": total}), []Section{{Lines: lines}})
 	r.Buttons = bs
@@ -211,7 +224,12 @@ func (t *turn) followUpDone(id string) error {
 		return fmt.Errorf("dialog: read note: %w", err)
 	}
 	c, err := t.tx.Customer(n.CustomerID)
-	if err != nil && !errors.Is(err, ledger.ErrCustomerNotFound) {
+	if errors.Is(err, ledger.ErrCustomerNotFound) || (err == nil && c.Erased) {
+		// The customer was erased since the button was offered.
+		t.sayStale()
+		return nil
+	}
+	if err != nil {
 		return fmt.Errorf("dialog: read customer: %w", err)
 	}
 	if n.FollowUpDone {

@@ -21,7 +21,7 @@ import (
 // string (from the fuzzer, or from a seeded PRNG) is decoded into messages
 // from every kind of sender, and after each one the invariants that must
 // hold whatever people type are checked (see chaos.checkReplies and
-// checkLedger).
+// inspectLedger).
 //
 // Encoding of one message (a missing byte reads as 0, and decoding stops
 // when the input runs out):
@@ -70,7 +70,7 @@ var chaosArgs = []string{
 	"C2", "C3", "C4", "C5", "C99", "55,000원", "5.5만", "1000", "10", "0", "-5",
 	"99999999999999999999", "9223372036854775807", "커트", "#염색", "#펌 #커트",
 	"다음 주 금요일", "2026-05-20", "내일", "someday", "100000", "100001",
-	"100002", "100003", "manager", "U2", "UX", "slack:UX", "<@UX|x>", "@U1",
+	"100002", "100003", "100004", "100005", "manager", "U2", "UX", "slack:UX", "<@UX|x>", "@U1",
 	"en", "ko", "english", "this", "last", "2026-W19", "예", "아니요", "건너뛰기",
 	"skip", "4", "5점", "11", "\n", strings.Repeat("가", 5001), "😀", "\x00",
 	"<!channel>", "%s", "C1,C2", ":", "\u200b", "ｎｏｔｅ", "+821012345678",
@@ -135,14 +135,16 @@ func goroutineSenders(g int) []chaosSender {
 	}
 }
 
-// forbidden are substrings no reply may contain: leaked internals and
-// unrendered templates.
-var forbidden = []string{"panic", "goroutine", "runtime error", ".go:", "nil pointer", "{{", "<no value>"}
+// forbidden are substrings no reply may contain: leaked internals,
+// unrendered templates, and "(****)", the masked phone of a record without
+// one: every customer of these tests has a phone, so it shows an erased
+// customer, whom nobody may be shown again.
+var forbidden = []string{"panic", "goroutine", "runtime error", ".go:", "nil pointer", "{{", "<no value>", "(****)"}
 
 // tame keeps sender-provided text from spelling a forbidden marker, so a
 // reply that rightly echoes the sender's words is not taken for a leak.
 func tame(s string) string {
-	s = strings.NewReplacer("{", "(", "}", ")").Replace(s)
+	s = strings.NewReplacer("{", "(", "}", ")", "*", "x").Replace(s)
 	for {
 		t := s
 		for _, f := range forbidden {
@@ -207,6 +209,7 @@ type chaos struct {
 	last    map[int][]string // payloads of the buttons last offered to each sender
 	seen    []string         // payloads offered to anyone so far (newest last)
 	history []string         // what happened, for failure messages
+	reads   map[string]int   // audited reads of erased customers (see inspectLedger)
 }
 
 func newChaos(t *testing.T, h *harness, senders []chaosSender, prefix string) *chaos {
@@ -337,6 +340,9 @@ func (c *chaos) deliver(m Message) bool {
 	c.seq++
 	m.EventID = fmt.Sprintf("%sev-%d", c.prefix, c.seq)
 	c.note("%s", describe(m))
+	if !c.shared && c.reads == nil {
+		c.reads, _ = inspectLedger(c.h)
+	}
 	rs, err := c.h.eng.Handle(context.Background(), m)
 	c.sent = append(c.sent, m)
 	if err != nil {
@@ -361,7 +367,20 @@ func (c *chaos) deliver(m Message) bool {
 	if c.shared {
 		return true
 	}
-	return c.checkLedger(describe(m))
+	// Nothing else writes to the ledger, so this message's "after" is the
+	// next one's "before".
+	before := c.reads
+	after, err := inspectLedger(c.h)
+	c.reads = after
+	if err != nil {
+		return c.failf("after %s: %v", describe(m), err)
+	}
+	for id, n := range before {
+		if after[id] > n {
+			return c.failf("%s: showed %s, erased before", describe(m), id)
+		}
+	}
+	return true
 }
 
 // redeliver sends an already handled message again: nothing may come back
@@ -484,20 +503,13 @@ func (c *chaos) digest() string {
 	return fmt.Sprintf("%x", sha256.Sum256([]byte(b.String())))
 }
 
-// checkLedger checks what must hold of the ledger after any message:
+// inspectLedger checks what must hold of the ledger after any message:
 // every balance is the sum of its entries (by customer index and by time
-// scan) and never negative.
-func (c *chaos) checkLedger(where string) bool {
-	c.t.Helper()
-	if err := ledgerInvariants(c.h); err != nil {
-		return c.failf("after %s: %v", where, err)
-	}
-	return true
-}
-
-// ledgerInvariants returns the first broken ledger invariant.
-func ledgerInvariants(h *harness) error {
-	var bad error
+// scan) and never negative. It also returns the audited reads of each
+// erased customer: one more after a message means the message showed
+// someone who had been erased before it.
+func inspectLedger(h *harness) (erasedReads map[string]int, bad error) {
+	erasedReads = map[string]int{}
 	h.view(func(tx *ledger.Tx) error {
 		scanned := map[string]int64{}
 		if err := tx.ScanPoints(allTime, endTime, func(p ledger.PointsEntry) error {
@@ -506,7 +518,10 @@ func ledgerInvariants(h *harness) error {
 		}); err != nil {
 			return err
 		}
-		return tx.ForEachCustomer(func(cu ledger.Customer) error {
+		err := tx.ForEachCustomer(func(cu ledger.Customer) error {
+			if cu.Erased {
+				erasedReads[cu.ID] = 0
+			}
 			bal, err := tx.Balance(cu.ID)
 			if err != nil {
 				return err
@@ -528,19 +543,42 @@ func ledgerInvariants(h *harness) error {
 				bad = fmt.Errorf("customer %s: balance %d, scanned entries sum to %d", cu.ID, bal, scanned[cu.ID])
 			}
 			if bad != nil {
-				return fmt.Errorf("stop")
+				return bad
+			}
+			return nil
+		})
+		if err != nil || len(erasedReads) == 0 {
+			return nil
+		}
+		return tx.ScanAudit(allTime, endTime, func(a ledger.AuditEntry) error {
+			if _, ok := erasedReads[a.CustomerID]; ok && a.Action == "read" {
+				erasedReads[a.CustomerID]++
 			}
 			return nil
 		})
 	})
-	return bad
+	return erasedReads, bad
 }
+
+// chaosCodes is how many link codes the chaos harness cycles through:
+// codes collide as soon as more customers than that hold one, and every
+// code is in chaosArgs, so customers can type them.
+const chaosCodes = 6
 
 // chaosHarness is a fresh engine over a ledger seeded with the script
 // fixture and some points, so redemptions and balances have something to
-// work with.
+// work with. Its link codes repeat (see chaosCodes).
 func chaosHarness(tb testing.TB, cat *locales.Catalog) *harness {
 	h := mustOpenHarness(tb, cat, "ko")
+	var mu sync.Mutex
+	n := 0
+	h.cfg.NewCode = func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		n++
+		return fmt.Sprintf("%06d", 100000+(n-1)%chaosCodes)
+	}
+	h.reopen()
 	f := seed(h)
 	h.update(func(tx *ledger.Tx) error {
 		for _, id := range []string{f.minji, f.anna} {
@@ -801,6 +839,21 @@ func chaosSeeds() map[string][]byte {
 			cmd(sCust2, "/start ", "100001").
 			pressDict(sCust2, "yes").
 			cmd(sCust2, "/start ", "100002"),
+		// Regression: the pick flow showed a customer erased after the
+		// question as an empty card, and /followups listed the follow-up
+		// of an erased customer as "(****)".
+		"erased while picked and followed up": new(enc).
+			form(sStaff, "01022223333", "상담", "", "", "2026-05-20").
+			cmd(sStaff, "/link ", "01022223333").
+			cmd(sCust, "/start ", "100000").
+			pressDict(sCust, "yes").
+			cmd(sStaff2, "/customer ", "박지훈").
+			cmd(sCust, "/forget").
+			pressDict(sCust, "yes").
+			press(sStaff2, 0).
+			wait(true).wait(true).wait(true).wait(true).wait(true).wait(true).wait(true).
+			cmd(sStaff, "/followups").
+			cmd(sManager, "/followups"),
 	}
 	out := map[string][]byte{}
 	for name, e := range seeds {
@@ -912,11 +965,131 @@ func TestRandomConversations(t *testing.T) {
 			wg.Go(func() { c.run(data, messages) })
 		}
 		wg.Wait()
-		if err := ledgerInvariants(h); err != nil {
+		if _, err := inspectLedger(h); err != nil {
 			t.Error(err)
 		}
 		if miss := cat.Missing(); len(miss) > 0 {
 			t.Errorf("catalog ids missing: %v", miss)
 		}
+	})
+}
+
+// TestLinkCodeCollision: a drawn link code another customer still holds is
+// refused by the ledger; /link draws again instead of answering that
+// nothing could be saved.
+func TestLinkCodeCollision(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	f := seed(h)
+	codes := []string{"123456", "123456", "654321", "123456"}
+	var mu sync.Mutex
+	h.cfg.NewCode = func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(codes) == 0 {
+			return "999999"
+		}
+		c := codes[0]
+		codes = codes[1:]
+		return c
+	}
+	h.reopen()
+	invalid := h.text("core.err.invalid", nil)
+	runSteps(t, h, []step{
+		{msg: staffMsg("/link 김민지"), want: []string{"123456"}},
+		{msg: staffMsg("/link Anna Lee"), want: []string{"654321"}, not: []string{invalid}},
+		// Drawing a customer's own code again just renews it.
+		{msg: staffMsg("/link 김민지"), want: []string{"123456"}, not: []string{invalid}},
+		{msg: custMsg("/start 654321")},
+		{msg: press(custMsg(""), "yes"), want: []string{"Anna Lee"}},
+		{msg: cust2Msg("/start 123456")},
+		{msg: press(cust2Msg(""), "yes"), want: []string{"김민지"}},
+	})
+	for id, want := range map[string]string{f.minji: "telegram:" + custTG2, f.anna: "telegram:" + custTG} {
+		var c ledger.Customer
+		h.view(func(tx *ledger.Tx) error {
+			var err error
+			c, err = tx.Customer(id)
+			return err
+		})
+		if !slices.Equal(c.Links, []string{want}) {
+			t.Errorf("%s links = %v, want [%s]", c.Name, c.Links, want)
+		}
+	}
+}
+
+// TestErasedCustomerNotShown: a customer erased while a staff member was
+// choosing between namesakes, or with a follow-up due, is not shown again.
+func TestErasedCustomerNotShown(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	f := seed(h)
+	var fuNote string
+	noReads := func(t *testing.T, h *harness, _ []Reply) {
+		t.Helper()
+		for _, a := range h.audits() {
+			if a.CustomerID == f.jihoon1 && a.Action == "read" && !a.At.Before(h.now()) {
+				t.Errorf("erased customer read: %+v", a)
+			}
+		}
+	}
+	runSteps(t, h, []step{
+		{msg: staffMsg("/note 010-2222-3333")},
+		{msg: staffMsg("상담")}, {msg: press(staffMsg(""), "skip")}, {msg: press(staffMsg(""), "skip")},
+		{msg: staffMsg("2026-05-13")},
+		{msg: press(staffMsg(""), "yes"), check: func(t *testing.T, h *harness, _ []Reply) {
+			ns := h.notes(f.jihoon1)
+			if len(ns) != 1 || ns[0].FollowUp.IsZero() {
+				t.Fatalf("notes = %+v", ns)
+			}
+			fuNote = ns[0].ID
+		}},
+		{msg: staffMsg("/followups"), want: []string{"박지훈"}, check: func(t *testing.T, _ *harness, rs []Reply) {
+			if ps := payloads(rs); !slices.Equal(ps, []string{"fu:" + fuNote}) {
+				t.Errorf("buttons = %v", ps)
+			}
+		}},
+		{msg: staff2Msg("/customer 박지훈"), payloads: []string{"pick:" + f.jihoon1, "pick:" + f.jihoon2}},
+		{msg: staffMsg("/link 010-2222-3333")},
+		{msg: custMsg("/start 100000")},
+		{msg: press(custMsg(""), "yes"), want: []string{"박지훈"}},
+		{msg: custMsg("/forget")},
+		{advance: time.Minute, msg: press(custMsg(""), "yes"), ids: []string{"core.forget.done"}},
+		// The erased one is no longer a choice; the other still is.
+		{advance: time.Minute, msg: press(staff2Msg(""), "pick:"+f.jihoon1), ids: []string{"core.pick.reask"}, payloads: []string{"pick:" + f.jihoon2, "cancel"},
+			check: func(t *testing.T, h *harness, rs []Reply) {
+				if ps := payloads(rs); slices.Contains(ps, "pick:"+f.jihoon1) {
+					t.Errorf("the erased customer is still offered: %v", ps)
+				}
+				noReads(t, h, rs)
+			}},
+		{msg: press(staff2Msg(""), "pick:"+f.jihoon2), want: []string{"010-4444-5555"}},
+		{msg: staffMsg("/followups"), ids: []string{"core.followups.none"}, check: noReads},
+		{msg: managerMsg("/followups"), ids: []string{"core.followups.none"}, check: noReads},
+		{build: func() Message { return press(staffMsg(""), "fu:"+fuNote) }, ids: []string{"core.button.stale"}},
+	})
+	// Lookups never offer an erased customer in the first place.
+	h2 := mustOpenHarness(t, nil, "ko")
+	f2 := seed(h2)
+	h2.update(func(tx *ledger.Tx) error { return tx.EraseCustomer(f2.jihoon1, t0) })
+	runSteps(t, h2, []step{
+		{msg: staffMsg("/points 박지훈"), want: []string{"010-****-5555"}, not: []string{"010-****-3333"}},
+	})
+	// Every candidate erased during the question: it ends.
+	h3 := mustOpenHarness(t, nil, "ko")
+	f3 := seed(h3)
+	runSteps(t, h3, []step{
+		{msg: staffMsg("/points 박지훈"), payloads: []string{"pick:" + f3.jihoon1, "pick:" + f3.jihoon2}},
+	})
+	h3.update(func(tx *ledger.Tx) error {
+		for _, id := range []string{f3.jihoon1, f3.jihoon2} {
+			if err := tx.EraseCustomer(id, h3.now()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	runSteps(t, h3, []step{
+		{msg: press(staffMsg(""), "pick:"+f3.jihoon2), ids: []string{"core.err.customer_not_found"}, check: func(t *testing.T, h *harness, _ []Reply) {
+			noSession(staffKey)(t, h, nil)
+		}},
 	})
 }
