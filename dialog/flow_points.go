@@ -3,6 +3,7 @@ package dialog
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -40,7 +41,8 @@ func (t *turn) cmdPoints(args string) error {
 func (t *turn) actPointsAdd(c ledger.Customer, rest string) error {
 	tok, reason := firstField(rest)
 	amount, ok := parseAmount(tok)
-	if !ok || amount <= 0 {
+	// An amount whose points would overflow is no purchase anyone made.
+	if !ok || amount <= 0 || amount > math.MaxInt64/t.e.rate {
 		t.say("core.points.bad_amount", map[string]any{"Input": tok})
 		return nil
 	}

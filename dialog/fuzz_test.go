@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -505,7 +506,8 @@ func (c *chaos) digest() string {
 
 // inspectLedger checks what must hold of the ledger after any message:
 // every balance is the sum of its entries (by customer index and by time
-// scan) and never negative. It also returns the audited reads of each
+// scan) and never negative, and every earn is the points rate of its
+// purchase. It also returns the audited reads of each
 // erased customer: one more after a message means the message showed
 // someone who had been erased before it.
 func inspectLedger(h *harness) (erasedReads map[string]int, bad error) {
@@ -514,9 +516,20 @@ func inspectLedger(h *harness) (erasedReads map[string]int, bad error) {
 		scanned := map[string]int64{}
 		if err := tx.ScanPoints(allTime, endTime, func(p ledger.PointsEntry) error {
 			scanned[p.CustomerID] += p.Points
+			if p.Kind == ledger.PointsEarn && bad == nil {
+				// Exactly the rate of the amount, whatever its size.
+				want := new(big.Int).Mul(big.NewInt(p.Amount), big.NewInt(DefaultPointsRate))
+				want.Quo(want, big.NewInt(100))
+				if !want.IsInt64() || want.Int64() != p.Points {
+					bad = fmt.Errorf("customer %s earned %d points for %d won at %d%%, want %s", p.CustomerID, p.Points, p.Amount, DefaultPointsRate, want)
+				}
+			}
 			return nil
 		}); err != nil {
 			return err
+		}
+		if bad != nil {
+			return nil
 		}
 		err := tx.ForEachCustomer(func(cu ledger.Customer) error {
 			if cu.Erased {
@@ -732,6 +745,7 @@ func chaosSeeds() map[string][]byte {
 			cmd(sStaff, "/points add ", "김민지", "55,000원", "커트").
 			cmd(sStaff, "/points redeem ", "김민지", "1000").
 			cmd(sStaff, "/points redeem ", "김민지", "99999999999999999999").
+			cmd(sStaff, "/points add ", "김민지", "9223372036854775807").
 			again(1).
 			cmd(sStaff, "/points ", "박지훈").
 			press(sStaff, 1).
@@ -1092,4 +1106,21 @@ func TestErasedCustomerNotShown(t *testing.T) {
 			noSession(staffKey)(t, h, nil)
 		}},
 	})
+}
+
+// TestPointsHugeAmount: an amount whose points would overflow is refused
+// instead of earning a wrapped-around number; the largest one that fits
+// earns exactly its rate.
+func TestPointsHugeAmount(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	f := seed(h)
+	largest := int64(math.MaxInt64 / DefaultPointsRate)
+	runSteps(t, h, []step{
+		{msg: staffMsg("/points add 김민지 9223372036854775807"), want: []string{h.text("core.points.bad_amount", map[string]any{"Input": "9223372036854775807"})}},
+		{msg: staffMsg("/points add 김민지 4000000000000000000"), want: []string{h.text("core.points.bad_amount", map[string]any{"Input": "4000000000000000000"})}},
+		{msg: staffMsg(fmt.Sprintf("/points add 김민지 %d", largest)), want: []string{"92,233,720,368,547,758"}},
+	})
+	if b := h.balance(f.minji); b != largest*DefaultPointsRate/100 {
+		t.Errorf("balance = %d, want %d", b, largest*DefaultPointsRate/100)
+	}
 }
