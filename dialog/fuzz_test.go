@@ -75,7 +75,7 @@ var chaosArgs = []string{
 	"en", "ko", "english", "this", "last", "2026-W19", "예", "아니요", "건너뛰기",
 	"skip", "4", "5점", "11", "\n", strings.Repeat("가", 5001), "😀", "\x00",
 	"<!channel>", "%s", "C1,C2", ":", "\u200b", "ｎｏｔｅ", "+821012345678",
-	"020-123-4567", "3일 후", "next friday", "5/20", "만원", "1억", "저장", "save",
+	"020-123-4567", "3일 후", "2999-12-31", "9999개월 후", "2199-12-31", "next friday", "5/20", "만원", "1억", "저장", "save",
 	"취소", "cancel", "#", "##", "\t", "  ", "0101234567800000",
 }
 
@@ -507,7 +507,7 @@ func (c *chaos) digest() string {
 // inspectLedger checks what must hold of the ledger after any message:
 // every balance is the sum of its entries (by customer index and by time
 // scan) and never negative, and every earn is the points rate of its
-// purchase. It also returns the audited reads of each
+// purchase, and every follow-up is a day as it was confirmed. It also returns the audited reads of each
 // erased customer: one more after a message means the message showed
 // someone who had been erased before it.
 func inspectLedger(h *harness) (erasedReads map[string]int, bad error) {
@@ -530,6 +530,15 @@ func inspectLedger(h *harness) (erasedReads map[string]int, bad error) {
 		}
 		if bad != nil {
 			return nil
+		}
+		if err := tx.ScanNotes(allTime, endTime, func(n ledger.Note) error {
+			// A follow-up is a day: midnight in the shop's time zone.
+			if fu := n.FollowUp.In(seoul); !fu.IsZero() && !fu.Equal(time.Date(fu.Year(), fu.Month(), fu.Day(), 0, 0, 0, 0, seoul)) && bad == nil {
+				bad = fmt.Errorf("note %s: follow-up %v is not a day", n.ID, fu)
+			}
+			return nil
+		}); err != nil || bad != nil {
+			return err
 		}
 		err := tx.ForEachCustomer(func(cu ledger.Customer) error {
 			if cu.Erased {
@@ -823,7 +832,9 @@ func chaosSeeds() map[string][]byte {
 			form(sStaffForm, "010-7777-8888", "", "-5", "##", "someday", "x").
 			form(sStaffForm, "", strings.Repeat("x", 60)).
 			again(2).
-			form(sConsole, "Anna Lee", "perm", "1억"),
+			form(sConsole, "Anna Lee", "perm", "1억").
+			form(sConsole, "Anna Lee", "perm", "", "", "2999-12-31").
+			form(sConsole, "Anna Lee", "perm", "", "", "2199-12-31"),
 		"shared phone and languages": new(enc).
 			phone(sCust2, "+821012345678").
 			pressDict(sCust2, "yes").
@@ -1122,5 +1133,36 @@ func TestPointsHugeAmount(t *testing.T) {
 	})
 	if b := h.balance(f.minji); b != largest*DefaultPointsRate/100 {
 		t.Errorf("balance = %d, want %d", b, largest*DefaultPointsRate/100)
+	}
+}
+
+// TestFollowUpBeyondLedger: a follow-up past what the ledger can store
+// (int64 nanoseconds end in 2262) is refused as a bad date instead of
+// being saved as another day than the one confirmed.
+func TestFollowUpBeyondLedger(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	f := seed(h)
+	form := func(followup string) Message {
+		m := staffMsg("")
+		m.FormID, m.Form = "note", map[string]string{"customer": "김민지", "text": "상담", "followup": followup}
+		return m
+	}
+	runSteps(t, h, []step{
+		{msg: form("2999-12-31"), check: func(t *testing.T, h *harness, rs []Reply) {
+			if len(rs) != 1 || rs[0].FormErrors["followup"] != h.text("core.form.err.date", nil) {
+				t.Errorf("replies = %+v", rs)
+			}
+			noteCount(0)(t, h, nil)
+		}},
+		{msg: staffMsg("/note 김민지")},
+		{msg: staffMsg("상담")}, {msg: press(staffMsg(""), "skip")}, {msg: press(staffMsg(""), "skip")},
+		{msg: staffMsg("9999개월 후"), ids: []string{"core.note.bad_date"}},
+		{msg: staffMsg("3000-01-01"), ids: []string{"core.note.bad_date"}},
+		{msg: staffMsg("2199-12-31"), want: []string{"2199-12-31"}},
+		{msg: press(staffMsg(""), "yes"), want: []string{"2199-12-31"}},
+	})
+	ns := h.notes(f.minji)
+	if want := time.Date(2199, 12, 31, 0, 0, 0, 0, seoul); len(ns) != 1 || !ns[0].FollowUp.Equal(want) {
+		t.Errorf("notes = %+v, want one with follow-up %v", ns, want)
 	}
 }

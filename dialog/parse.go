@@ -367,10 +367,11 @@ var (
 	dateEnRelative = map[string]int{"today": 0, "tomorrow": 1}
 )
 
-// Limits of parseDate.
+// Limits of parseDate. The ledger keeps times as int64 nanoseconds, which
+// end in April 2262: a later day would be stored as another one.
 const (
 	dateMinYear     = 1900
-	dateMaxYear     = 2999
+	dateMaxYear     = 2199
 	dateMaxDistance = 9999 // "N일 후", "in N weeks": N at most this
 )
 
@@ -405,10 +406,15 @@ func parseDate(s string, now time.Time, loc *time.Location) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	compact := strings.ReplaceAll(spaced, " ", "")
-	if t, ok := parseCompactDate(compact, today); ok {
-		return t, true
+	t, ok := parseCompactDate(compact, today)
+	if !ok {
+		t, ok = parseEnglishDate(spaced, today)
 	}
-	return parseEnglishDate(spaced, today)
+	// Relative days ("9999개월 후") can reach past the years written out.
+	if !ok || t.Year() < dateMinYear || t.Year() > dateMaxYear {
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 // parseCompactDate handles the numeric and Korean forms of parseDate, on
