@@ -344,12 +344,24 @@ func (c *chaos) deliver(m Message) bool {
 	if !c.shared && c.reads == nil {
 		c.reads, _ = inspectLedger(c.h)
 	}
+	stranger := c.stranger(m)
 	rs, err := c.h.eng.Handle(context.Background(), m)
 	c.sent = append(c.sent, m)
 	if err != nil {
 		return c.failf("%s: Handle error: %v\nreplies: %q", describe(m), err, allText(rs))
 	}
 	if !c.checkReplies(m, rs) {
+		return false
+	}
+	if stranger {
+		// Nothing about the shop is shown to someone without a role.
+		for _, r := range rs {
+			if r.Text != c.h.cat.Text(r.Lang, "core.refused", nil) || len(r.Buttons) > 0 || len(r.Sections) > 0 || r.Form != nil || r.To != ToConversation {
+				return c.failf("%s: a stranger got %+v", describe(m), r)
+			}
+		}
+	}
+	if m.Channel == ChannelTelegram && !c.checkOthersHidden(m, rs) {
 		return false
 	}
 	var mine []string
@@ -380,6 +392,62 @@ func (c *chaos) deliver(m Message) bool {
 		if after[id] > n {
 			return c.failf("%s: showed %s, erased before", describe(m), id)
 		}
+	}
+	return true
+}
+
+// stranger reports whether m comes from someone the engine must treat as
+// nobody: no trusted role, no configured one, no ledger grant.
+func (c *chaos) stranger(m Message) bool {
+	if m.Channel == ChannelTelegram || (m.Channel == ChannelConsole && m.Role != ledger.RoleNone) {
+		return false
+	}
+	if m.UserID == "" {
+		return true
+	}
+	pid := m.Channel + ":" + m.UserID
+	if slices.Contains(c.h.cfg.Managers, pid) || slices.Contains(c.h.cfg.Staff, pid) {
+		return false
+	}
+	var granted bool
+	c.h.view(func(tx *ledger.Tx) error {
+		sm, ok, err := tx.Staff(pid)
+		granted = ok && (sm.Role == ledger.RoleStaff || sm.Role == ledger.RoleManager)
+		return err
+	})
+	return !granted
+}
+
+// checkOthersHidden checks that a customer is never shown the phone of a
+// customer other than the one they are linked to.
+func (c *chaos) checkOthersHidden(m Message, rs []Reply) bool {
+	c.t.Helper()
+	var txt strings.Builder
+	for _, r := range rs {
+		if r.To == ToConversation {
+			txt.WriteString(allText([]Reply{r}))
+		}
+	}
+	shown := txt.String()
+	var leak string
+	c.h.view(func(tx *ledger.Tx) error {
+		own, err := tx.CustomerByLink(m.Channel + ":" + m.UserID)
+		if err != nil {
+			own = ledger.Customer{}
+		}
+		return tx.ForEachCustomer(func(cu ledger.Customer) error {
+			if cu.ID == own.ID || cu.Phone == "" || leak != "" {
+				return nil
+			}
+			if strings.Contains(shown, formatPhone(cu.Phone)) ||
+				(maskPhone(cu.Phone) != maskPhone(own.Phone) && strings.Contains(shown, maskPhone(cu.Phone))) {
+				leak = cu.ID
+			}
+			return nil
+		})
+	})
+	if leak != "" {
+		return c.failf("%s: a customer was shown %s's phone:\n%s", describe(m), leak, shown)
 	}
 	return true
 }
@@ -507,7 +575,9 @@ func (c *chaos) digest() string {
 // inspectLedger checks what must hold of the ledger after any message:
 // every balance is the sum of its entries (by customer index and by time
 // scan) and never negative, and every earn is the points rate of its
-// purchase, and every follow-up is a day as it was confirmed. It also returns the audited reads of each
+// purchase, every follow-up is a day as it was confirmed, links lead back
+// to their customer (and erased ones have none), and every stored session
+// is in a state its flow has. It also returns the audited reads of each
 // erased customer: one more after a message means the message showed
 // someone who had been erased before it.
 func inspectLedger(h *harness) (erasedReads map[string]int, bad error) {
@@ -531,6 +601,14 @@ func inspectLedger(h *harness) (erasedReads map[string]int, bad error) {
 		if bad != nil {
 			return nil
 		}
+		if err := tx.ForEachSession(func(ss ledger.Session) error {
+			if def, ok := flows[ss.Flow]; !ok || !slices.Contains(flowStates(def), ss.State) || ss.State == stateDone {
+				bad = fmt.Errorf("session %s in flow %q, state %q", ss.Key, ss.Flow, ss.State)
+			}
+			return nil
+		}); err != nil || bad != nil {
+			return err
+		}
 		if err := tx.ScanNotes(allTime, endTime, func(n ledger.Note) error {
 			// A follow-up is a day: midnight in the shop's time zone.
 			if fu := n.FollowUp.In(seoul); !fu.IsZero() && !fu.Equal(time.Date(fu.Year(), fu.Month(), fu.Day(), 0, 0, 0, 0, seoul)) && bad == nil {
@@ -543,6 +621,16 @@ func inspectLedger(h *harness) (erasedReads map[string]int, bad error) {
 		err := tx.ForEachCustomer(func(cu ledger.Customer) error {
 			if cu.Erased {
 				erasedReads[cu.ID] = 0
+				if len(cu.Links) > 0 {
+					bad = fmt.Errorf("erased customer %s still linked to %v", cu.ID, cu.Links)
+					return bad
+				}
+			}
+			for _, l := range cu.Links {
+				if by, err := tx.CustomerByLink(l); err != nil || by.ID != cu.ID {
+					bad = fmt.Errorf("customer %s links %s, which leads to %q (%v)", cu.ID, l, by.ID, err)
+					return bad
+				}
 			}
 			bal, err := tx.Balance(cu.ID)
 			if err != nil {
@@ -580,6 +668,16 @@ func inspectLedger(h *harness) (erasedReads map[string]int, bad error) {
 		})
 	})
 	return erasedReads, bad
+}
+
+// flowStates lists the states a flow's machine can be in.
+func flowStates(d *flowDef) []string {
+	states := []string{d.initial}
+	for _, e := range d.events {
+		states = append(states, e.Dst)
+		states = append(states, e.Src...)
+	}
+	return states
 }
 
 // chaosCodes is how many link codes the chaos harness cycles through:
