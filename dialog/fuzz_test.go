@@ -242,6 +242,13 @@ func (c *chaos) step(src *source) bool {
 			d = 25 * time.Hour // link codes expire
 		case 1:
 			d = 8 * 24 * time.Hour // another week
+		case 3:
+			if !c.shared {
+				// A restart: nothing of a conversation may live in memory.
+				c.h.reopen()
+				c.note("restart")
+				return true
+			}
 		}
 		c.h.advance(d)
 		c.note("advance %v", d)
@@ -810,6 +817,12 @@ func (e *enc) phone(who int, p string) *enc {
 	return e
 }
 
+// restart closes and reopens the ledger and the engine.
+func (e *enc) restart() *enc {
+	e.b = append(e.b, 0, kindAdvance, 3)
+	return e
+}
+
 // again re-delivers the i-th message sent.
 func (e *enc) again(i int) *enc {
 	e.b = append(e.b, 0, kindRedeliver, byte(i))
@@ -912,12 +925,14 @@ func chaosSeeds() map[string][]byte {
 			say(sStaff, "상담", "내용").
 			pressDict(sStaff, "cancel").
 			cmd(sStaff, "/note ", "010-7777-8888", "첫 방문").
-			wait(false).
+			restart().
 			say(sStaff, "최유나").
 			cmd(sStaff, "취소").
 			cmd(sCust, "/feedback").
 			wait(false).
 			pressDict(sCust, "rate:5").
+			restart().
+			again(7).
 			cmd(sCust, "/cancel").
 			cmd(sStaff, "/note ", "박지훈", "커트").
 			press(sStaff, 2).
