@@ -268,9 +268,12 @@ func refuse(id string, data any) error { return &userError{id: id, data: data} }
 // knownError maps an error to a catalog message when the sender can act on it.
 func (t *turn) knownError(err error) (id string, data any, ok bool) {
 	var u *userError
+	var le *ledger.LimitError
 	switch {
 	case errors.As(err, &u):
 		return u.id, u.data, true
+	case errors.As(err, &le):
+		return t.limitMessage(le)
 	case errors.Is(err, ledger.ErrCustomerNotFound):
 		return "core.err.customer_not_found", nil, true
 	case errors.Is(err, ledger.ErrInsufficientPoints):
@@ -285,6 +288,27 @@ func (t *turn) knownError(err error) (id string, data any, ok bool) {
 		return "core.err.invalid", nil, true
 	}
 	return "", nil, false
+}
+
+// limitMessage says which field was too long, and the limit, in words a
+// shop uses.
+func (t *turn) limitMessage(le *ledger.LimitError) (id string, data any, ok bool) {
+	if le.Field == "tags" {
+		return "core.err.too_many_tags", map[string]any{"Limit": le.Limit}, true
+	}
+	field := map[string]string{
+		"name":        "core.field.name",
+		"preferences": "core.field.preferences",
+		"remarks":     "core.field.remarks",
+		"text":        "core.field.text",
+		"comment":     "core.field.comment",
+		"reason":      "core.field.reason",
+		"tag":         "core.field.tag",
+	}[le.Field]
+	if field == "" {
+		return "core.err.invalid", nil, true
+	}
+	return "core.err.too_long", map[string]any{"Field": t.text(field, nil), "Limit": groupDigits(int64(le.Limit))}, true
 }
 
 // turn is the handling of one message inside one ledger transaction.

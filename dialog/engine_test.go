@@ -333,7 +333,11 @@ func TestKnownLedgerErrorsAreLocalised(t *testing.T) {
 func TestRender(t *testing.T) {
 	tests := []struct{ got, want string }{
 		{maskPhone("01012345678"), "010-****-5678"},
-		{maskPhone("0212345678"), "021-***-5678"},
+		{maskPhone("0212345678"), "02-****-5678"},
+		{maskPhone("021234567"), "02-***-4567"},
+		{maskPhone("0311234567"), "031-***-4567"},
+		{formatPhone("021234567"), "02-123-4567"},
+		{formatPhone("15881234"), "1588-1234"},
 		{maskPhone("12"), "****"},
 		{formatPhone("01012345678"), "010-1234-5678"},
 		{formatPhone("0212345678"), "02-1234-5678"},
@@ -414,5 +418,41 @@ func TestStalePressIsMarked(t *testing.T) {
 	}
 	if rs := h.send(staffMsg("/help")); len(rs) == 0 || rs[0].Stale {
 		t.Errorf("/help answered %+v, want a reply not marked Stale", rs)
+	}
+}
+
+// TestTooLongSaysWhichAndHowMuch: text over a ledger limit is refused with
+// the field and the limit, and nothing is kept.
+func TestTooLongSaysWhichAndHowMuch(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			f := seed(h)
+			var tags strings.Builder
+			for i := range 21 {
+				fmt.Fprintf(&tags, " #t%d", i)
+			}
+			field := func(id string) string { return h.text(id, nil) }
+			runSteps(t, h, []step{
+				{msg: staffMsg("/note 010-1234-5678 " + strings.Repeat("가", 5001)),
+					want: []string{h.text("core.err.too_long", map[string]any{"Field": field("core.field.text"), "Limit": "5,000"})}},
+				{msg: staffMsg("/note 010-1234-5678 상담" + tags.String()),
+					want: []string{h.text("core.err.too_many_tags", map[string]any{"Limit": 20})}},
+				{msg: staffMsg("/customer new 010-9999-8888 " + strings.Repeat("김", 101)),
+					want: []string{h.text("core.err.too_long", map[string]any{"Field": field("core.field.name"), "Limit": "100"})}},
+			})
+			if n := h.notes(f.minji); len(n) != 0 {
+				t.Errorf("refused notes were kept: %+v", n)
+			}
+			if _, err := h.try(staffMsg("/customer 010-9999-8888")); err != nil {
+				t.Fatal(err)
+			}
+			h.view(func(tx *ledger.Tx) error {
+				if _, err := tx.CustomerByPhone("01099998888"); !errors.Is(err, ledger.ErrCustomerNotFound) {
+					t.Errorf("a customer with a refused name was kept: %v", err)
+				}
+				return nil
+			})
+		})
 	}
 }

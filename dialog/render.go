@@ -31,29 +31,44 @@ func tierID(visits int) string {
 // maskPhone hides the middle of a phone number: 010-****-5678.
 func maskPhone(phone string) string {
 	d := digitsOf(phone)
+	g := phoneGroups(d)
 	switch {
-	case len(d) == 11:
-		return d[:3] + "-****-" + d[7:]
-	case len(d) == 10:
-		return d[:3] + "-***-" + d[6:]
+	case len(g) == 3:
+		return g[0] + "-" + strings.Repeat("*", len(g[1])) + "-" + g[2]
 	case len(d) > 4:
 		return strings.Repeat("*", len(d)-4) + d[len(d)-4:]
 	}
 	return "****"
 }
 
-// formatPhone writes a domestic number with dashes: 010-1234-5678.
+// formatPhone writes a domestic number with dashes: 010-1234-5678,
+// 02-123-4567, 1588-1234.
 func formatPhone(phone string) string {
 	d := digitsOf(phone)
-	switch {
-	case len(d) == 11:
-		return d[:3] + "-" + d[3:7] + "-" + d[7:]
-	case len(d) == 10 && strings.HasPrefix(d, "02"):
-		return d[:2] + "-" + d[2:6] + "-" + d[6:]
-	case len(d) == 10:
-		return d[:3] + "-" + d[3:6] + "-" + d[6:]
+	if g := phoneGroups(d); g != nil {
+		return strings.Join(g, "-")
 	}
 	return d
+}
+
+// phoneGroups splits domestic digits the way Koreans write them: mobiles
+// 3-4-4, Seoul (02) 2-3-4 or 2-4-4, other areas 3-3-4 or 3-4-4, and 8-digit
+// business numbers (1588-…) 4-4; nil for anything else.
+func phoneGroups(d string) []string {
+	seoul := strings.HasPrefix(d, "02")
+	switch {
+	case len(d) == 8 && !strings.HasPrefix(d, "0"):
+		return []string{d[:4], d[4:]}
+	case seoul && len(d) == 9:
+		return []string{d[:2], d[2:5], d[5:]}
+	case seoul && len(d) == 10:
+		return []string{d[:2], d[2:6], d[6:]}
+	case len(d) == 10:
+		return []string{d[:3], d[3:6], d[6:]}
+	case len(d) == 11:
+		return []string{d[:3], d[3:7], d[7:]}
+	}
+	return nil
 }
 
 func digitsOf(s string) string {

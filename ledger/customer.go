@@ -30,13 +30,13 @@ func (c *Customer) Validate() error {
 	case c.Name == "" && c.Phone == "" && !c.Erased:
 		return invalid("customer", "name or phone is required")
 	case utf8.RuneCountInString(c.Name) > maxNameRunes:
-		return invalid("customer", "name longer than %d characters", maxNameRunes)
+		return tooLong("customer", "name", maxNameRunes)
 	case c.CreatedAt.IsZero():
 		return invalid("customer", "created time is required")
 	case utf8.RuneCountInString(c.Preferences) > maxTextRunes:
-		return invalid("customer", "preferences longer than %d characters", maxTextRunes)
+		return tooLong("customer", "preferences", maxTextRunes)
 	case utf8.RuneCountInString(c.Remarks) > maxTextRunes:
-		return invalid("customer", "remarks longer than %d characters", maxTextRunes)
+		return tooLong("customer", "remarks", maxTextRunes)
 	case len(c.Lang) > maxLangLength:
 		return invalid("customer", "language tag too long")
 	}
@@ -53,16 +53,39 @@ func invalid(what, format string, args ...any) error {
 	return fmt.Errorf("%w: %s: %s", ErrInvalid, what, fmt.Sprintf(format, args...))
 }
 
+// LimitError is returned (wrapped) when a text is longer, or a list has more
+// items, than the ledger keeps. errors.Is(err, ErrInvalid) holds for it, and
+// callers can use errors.As to tell the user which field and what limit.
+type LimitError struct {
+	Record string // "customer", "note", "feedback", "points"
+	Field  string // "name", "preferences", "remarks", "text", "comment", "reason", "tag", "tags"
+	Limit  int    // characters, or items for "tags"
+}
+
+func (e *LimitError) Error() string {
+	if e.Field == "tags" {
+		return fmt.Sprintf("ledger: invalid record: %s: more than %d tags", e.Record, e.Limit)
+	}
+	return fmt.Sprintf("ledger: invalid record: %s: %s longer than %d characters", e.Record, e.Field, e.Limit)
+}
+
+// Is makes a LimitError match ErrInvalid.
+func (e *LimitError) Is(target error) bool { return target == ErrInvalid }
+
+func tooLong(record, field string, limit int) error {
+	return &LimitError{Record: record, Field: field, Limit: limit}
+}
+
 func validateTags(what string, tags []string) error {
 	if len(tags) > maxTags {
-		return invalid(what, "more than %d tags", maxTags)
+		return tooLong(what, "tags", maxTags)
 	}
 	for _, t := range tags {
 		if strings.TrimSpace(t) == "" {
 			return invalid(what, "empty tag")
 		}
 		if utf8.RuneCountInString(t) > maxTagRunes {
-			return invalid(what, "tag longer than %d characters", maxTagRunes)
+			return tooLong(what, "tag", maxTagRunes)
 		}
 	}
 	return nil

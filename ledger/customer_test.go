@@ -2,7 +2,9 @@ package ledger
 
 import (
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -317,5 +319,38 @@ func TestScanNewCustomers(t *testing.T) {
 	})
 	if !slices.Equal(got, want) {
 		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+func TestLimitError(t *testing.T) {
+	long := func(n int) string { return strings.Repeat("가", n) }
+	tags := make([]string, maxTags+1)
+	for i := range tags {
+		tags[i] = fmt.Sprint("t", i)
+	}
+	tests := []struct {
+		name  string
+		err   error
+		field string
+		limit int
+	}{
+		{"CustomerName", (&Customer{Name: long(maxNameRunes + 1), CreatedAt: t0}).Validate(), "name", maxNameRunes},
+		{"CustomerTags", (&Customer{Name: "홍길동", Tags: tags, CreatedAt: t0}).Validate(), "tags", maxTags},
+		{"NoteText", (&Note{CustomerID: "C1", StaffID: "slack:U1", At: t0, Text: long(maxNoteRunes + 1)}).Validate(), "text", maxNoteRunes},
+		{"FeedbackComment", (&Feedback{At: t0, Rating: 3, NPS: NoNPS, Comment: long(maxCommentRunes + 1)}).Validate(), "comment", maxCommentRunes},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var le *LimitError
+			if !errors.As(tt.err, &le) || le.Field != tt.field || le.Limit != tt.limit {
+				t.Fatalf("err = %v, want a LimitError on %s at %d", tt.err, tt.field, tt.limit)
+			}
+			if !errors.Is(tt.err, ErrInvalid) {
+				t.Errorf("%v does not match ErrInvalid", tt.err)
+			}
+		})
+	}
+	if err := (&Note{CustomerID: "C1", StaffID: "slack:U1", At: t0, Text: long(maxNoteRunes)}).Validate(); err != nil {
+		t.Errorf("a note of exactly %d characters: %v", maxNoteRunes, err)
 	}
 }

@@ -23,7 +23,7 @@ func (f *Feedback) Validate() error {
 	case f.NPS != NoNPS && (f.NPS < 0 || f.NPS > 10):
 		return invalid("feedback", "NPS %d is not 0 to 10", f.NPS)
 	case utf8.RuneCountInString(f.Comment) > maxCommentRunes:
-		return invalid("feedback", "comment longer than %d characters", maxCommentRunes)
+		return tooLong("feedback", "comment", maxCommentRunes)
 	}
 	return nil
 }

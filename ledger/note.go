@@ -27,7 +27,7 @@ func (n *Note) Validate() error {
 	case strings.TrimSpace(n.Text) == "" && len(n.Tags) == 0 && n.Amount == 0:
 		return invalid("note", "empty note")
 	case utf8.RuneCountInString(n.Text) > maxNoteRunes:
-		return invalid("note", "text longer than %d characters", maxNoteRunes)
+		return tooLong("note", "text", maxNoteRunes)
 	}
 	return validateTags("note", n.Tags)
 }

@@ -26,7 +26,7 @@ func (e *PointsEntry) Validate() error {
 	case e.Amount < 0:
 		return invalid("points", "negative amount")
 	case utf8.RuneCountInString(e.Reason) > maxReasonRunes:
-		return invalid("points", "reason longer than %d characters", maxReasonRunes)
+		return tooLong("points", "reason", maxReasonRunes)
 	}
 	switch e.Kind {
 	case PointsEarn:
