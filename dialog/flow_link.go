@@ -247,18 +247,7 @@ func (t *turn) onSharedPhone(phone string) error {
 		t.say("core.link.phone_unknown", nil)
 		return nil
 	}
-	p, err := t.tx.Profile(t.pid)
-	if err != nil {
-		return fmt.Errorf("dialog: read profile: %w", err)
-	}
-	switch {
-	case p.Consent.Given:
-		return t.linkWithPhone(p, digits)
-	case p.Consent.Declined:
-		t.say("core.link.declined", nil)
-		return nil
-	}
-	return t.askConsent("", digits)
+	return t.linkOrAskConsent("", digits)
 }
 
 // onCustomerText answers a customer's line outside any flow: a bare code
@@ -268,16 +257,25 @@ func (t *turn) onCustomerText(text string) error {
 		t.say("core.help.short_customer", nil)
 		return nil
 	}
+	return t.linkOrAskConsent(text, "")
+}
+
+// linkOrAskConsent links the sender by code or by phone once they have
+// consented, refuses if they declined, and otherwise asks for consent first,
+// keeping the code or phone for after: consent always comes before a link.
+func (t *turn) linkOrAskConsent(code, phone string) error {
 	p, err := t.tx.Profile(t.pid)
 	if err != nil {
 		return fmt.Errorf("dialog: read profile: %w", err)
 	}
 	switch {
+	case p.Consent.Given && phone != "":
+		return t.linkWithPhone(p, phone)
 	case p.Consent.Given:
-		return t.linkWithCode(p, text)
+		return t.linkWithCode(p, code)
 	case p.Consent.Declined:
 		t.say("core.link.declined", nil)
 		return nil
 	}
-	return t.askConsent(text, "")
+	return t.askConsent(code, phone)
 }
