@@ -62,6 +62,7 @@ type LimitError struct {
 	Limit  int    // characters, or items for "tags"
 }
 
+// Error says which record and field broke which limit.
 func (e *LimitError) Error() string {
 	if e.Field == "tags" {
 		return fmt.Sprintf("ledger: invalid record: %s: more than %d tags", e.Record, e.Limit)
