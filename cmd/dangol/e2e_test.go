@@ -355,11 +355,19 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("staff alert %q does not give the rating", alert[0])
 	}
 	p.reply(`너무 오래 기다렸어요`) // the comment travels with the alert
+	// The binary runs on the real clock: name the week the rating fell in, so
+	// a run that crosses midnight on Sunday still asks for the right one.
+	seoul, err := time.LoadLocation("Asia/Seoul")
+	if err != nil {
+		seoul = time.FixedZone("KST", 9*60*60)
+	}
+	y, w := time.Now().In(seoul).ISOWeek()
+	week := fmt.Sprintf("%04d-W%02d", y, w)
 
 	// Manager: the week.
 	p.send(":as manager 사장")
-	p.send("/summary")
-	p.reply(`\d{4}-W\d{2}`)
+	p.send("/summary " + week)
+	p.reply(regexp.QuoteMeta(week))
 	p.reply(`너무 오래 기다렸어요`) // the unanswered low rating is in the week
 	if err := p.closeInput(); err != nil {
 		t.Fatalf("exit at end of input: %v\n%s", err, p.transcript())
