@@ -26,6 +26,9 @@ type Config struct {
 	Loc        *time.Location // the shop's time zone; nil: Asia/Seoul
 	Lang       string         // default language; "": "ko"
 	PointsRate int            // percent of a purchase earned as points; 0: 5
+	// NoEarning turns earning off for a shop without a points programme:
+	// /points add is refused politely; balances and redeeming still work.
+	NoEarning bool
 
 	// Managers and Staff are platform-qualified user ids ("slack:U123")
 	// granted those roles by configuration; more can be granted in the ledger.
@@ -60,6 +63,7 @@ type Engine struct {
 	loc     *time.Location
 	lang    string
 	rate    int64
+	noEarn  bool
 	timeout time.Duration
 	now     func() time.Time
 	newCode func() string
@@ -86,6 +90,7 @@ func New(cfg Config) (*Engine, error) {
 		loc:      cfg.Loc,
 		lang:     locales.Normalize(cfg.Lang),
 		rate:     int64(cfg.PointsRate),
+		noEarn:   cfg.NoEarning,
 		timeout:  cfg.SessionTimeout,
 		now:      cfg.Now,
 		newCode:  cfg.NewCode,

@@ -456,3 +456,21 @@ func TestTooLongSaysWhichAndHowMuch(t *testing.T) {
 		})
 	}
 }
+
+// TestNoEarning: a shop without a points programme refuses /points add
+// politely and changes nothing, while balances and redeeming still work.
+func TestNoEarning(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	f := seed(h)
+	runSteps(t, h, []step{{msg: staffMsg("/points add 김민지 10000"), want: []string{"500P"}}})
+	h.close()
+	h.cfg.NoEarning = true
+	h.open()
+	runSteps(t, h, []step{
+		{msg: staffMsg("/points add 김민지 55000"), ids: []string{"core.points.earn_off"}},
+		{msg: staffMsg("/points redeem 김민지 200"), want: []string{"300P"}},
+	})
+	if b := h.balance(f.minji); b != 300 {
+		t.Errorf("balance = %d, want 300 (500 earned before, 200 redeemed, nothing earned after)", b)
+	}
+}

@@ -39,6 +39,10 @@ func (t *turn) cmdPoints(args string) error {
 
 // actPointsAdd earns PointsRate percent of a purchase and counts a visit.
 func (t *turn) actPointsAdd(c ledger.Customer, rest string) error {
+	if t.e.noEarn {
+		t.say("core.points.earn_off", nil)
+		return nil
+	}
 	tok, reason := firstField(rest)
 	amount, ok := parseAmount(tok)
 	// An amount whose points would overflow is no purchase anyone made.

@@ -18,7 +18,7 @@ type Config struct {
 	Lang       string         // --lang, DANGOL_LANG: "ko" or "en"
 	TZ         string         // --tz, DANGOL_TZ
 	Loc        *time.Location // TZ, loaded by validate
-	PointsRate int            // DANGOL_POINTS_RATE, percent of a purchase
+	PointsRate int            // DANGOL_POINTS_RATE, percent of a purchase; 0: no earning
 	LogLevel   slog.Level     // DANGOL_LOG_LEVEL
 	HTTPAddr   string         // DANGOL_HTTP_ADDR, for webhooks and Slack's HTTP mode
 
@@ -168,11 +168,7 @@ func (c *Config) validate() error {
 	if err != nil || rate < 0 || rate > 100 {
 		return usagef("points rate %q: want a whole percent from 0 to 100 (DANGOL_POINTS_RATE)", c.pointsRate)
 	}
-	if rate == 0 {
-		// dialog.Config reads a PointsRate of 0 as "the default 5%":
-		// refusing is better than earning points a shop turned off.
-		return usagef("points rate 0 (no points) is not supported yet: dangol would earn the default %d%%; use 1 to 100 (DANGOL_POINTS_RATE)", DefaultPointsRate)
-	}
+	// 0 is a shop without a points programme: dialog.NoEarning.
 	c.PointsRate = rate
 	if err := c.LogLevel.UnmarshalText([]byte(c.logLevel)); err != nil {
 		return usagef("log level %q: want debug, info, warn or error (DANGOL_LOG_LEVEL)", c.logLevel)

@@ -58,7 +58,6 @@ func TestConfig_Invalid(t *testing.T) {
 		{"ErrTimeZoneLocal", nil, []string{"--tz", "Local", "export"}, `time zone "Local"`},
 		{"ErrRateHigh", map[string]string{"DANGOL_POINTS_RATE": "101"}, []string{"export"}, `points rate "101"`},
 		{"ErrRateNegative", map[string]string{"DANGOL_POINTS_RATE": "-1"}, []string{"export"}, `points rate "-1"`},
-		{"ErrRateZero", map[string]string{"DANGOL_POINTS_RATE": "0"}, []string{"export"}, `points rate 0`},
 		{"ErrRateText", map[string]string{"DANGOL_POINTS_RATE": "5%"}, []string{"export"}, `points rate "5%"`},
 		{"ErrLang", nil, []string{"--lang", "fr", "export"}, `language "fr"`},
 		{"ErrLogLevel", map[string]string{"DANGOL_LOG_LEVEL": "loud"}, []string{"export"}, `log level "loud"`},
@@ -117,6 +116,13 @@ func TestConfig_FlagsOverrideEnv(t *testing.T) {
 			wantPos: []string{"b.db"},
 			force:   true,
 			want:    Config{DB: "f.db", Lang: "en", TZ: "Asia/Tokyo", PointsRate: 5, HTTPAddr: ":8080"},
+		},
+		{
+			name:    "NoEarning",
+			env:     map[string]string{"DANGOL_POINTS_RATE": "0"},
+			args:    []string{"chat"},
+			wantCmd: "chat",
+			want:    Config{DB: DefaultDB, Lang: "ko", TZ: "Asia/Seoul", PointsRate: 0, HTTPAddr: ":8080"},
 		},
 		{
 			name:    "FlagsOnly",

@@ -49,6 +49,7 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 		Loc:        m.Config.Loc,
 		Lang:       m.Config.Lang,
 		PointsRate: m.Config.PointsRate,
+		NoEarning:  m.Config.PointsRate == 0,
 		Managers:   m.Config.Slack.Managers,
 		Staff:      m.Config.Slack.Staff,
 		Now:        m.Now,
