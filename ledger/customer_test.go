@@ -354,3 +354,51 @@ func TestLimitError(t *testing.T) {
 		t.Errorf("a note of exactly %d characters: %v", maxNoteRunes, err)
 	}
 }
+
+func TestImportVisits(t *testing.T) {
+	s := MustOpen(t)
+	first, last := t0.AddDate(-1, 0, 0), t0.AddDate(0, -1, 0)
+	tests := []struct {
+		name        string
+		visits      int
+		first, last time.Time
+		before      func(tx *Tx, id string) error // history already in the ledger
+		wantErr     error
+	}{
+		{"OK", 12, first, last, nil, nil},
+		{"OKOneVisit", 1, last, last, nil, nil},
+		{"ErrNoVisits", 0, first, last, nil, ErrInvalid},
+		{"ErrReversed", 3, last, first, nil, ErrInvalid},
+		{"ErrSeveralOnOneInstant", 3, last, last, nil, ErrInvalid},
+		{"ErrZeroTime", 3, time.Time{}, last, nil, ErrInvalid},
+		{"ErrHistoryExists", 5, first, last, func(tx *Tx, id string) error { return tx.RecordVisit(id, t0) }, ErrInvalid},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := mustCustomer(t, s, tt.name, fmt.Sprintf("010-7000-%04d", i))
+			if tt.before != nil {
+				mustUpdate(t, s, func(tx *Tx) error { return tt.before(tx, c.ID) })
+			}
+			err := s.Update(t.Context(), func(tx *Tx) error { return tx.ImportVisits(c.ID, tt.visits, tt.first, tt.last) })
+			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil && err != nil) {
+				t.Fatalf("ImportVisits = %v, want %v", err, tt.wantErr)
+			}
+			mustView(t, s, func(tx *Tx) error {
+				st, err := tx.VisitStatsOf(c.ID)
+				if err != nil {
+					return err
+				}
+				cu, _ := tx.Customer(c.ID)
+				switch {
+				case tt.wantErr == nil && (st.Visits != tt.visits || !st.First.Equal(tt.first) || !st.Last.Equal(tt.last) || cu.Visits != tt.visits || !cu.LastVisit.Equal(tt.last)):
+					t.Errorf("after import: stats %+v, customer visits %d last %s", st, cu.Visits, cu.LastVisit)
+				case tt.before != nil && st.Visits != 1:
+					t.Errorf("a refused import changed the history: %+v", st)
+				case tt.wantErr != nil && tt.before == nil && st.Visits != 0:
+					t.Errorf("a refused import left stats %+v", st)
+				}
+				return nil
+			})
+		})
+	}
+}

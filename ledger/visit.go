@@ -128,3 +128,41 @@ func (tx *Tx) ScanVisitStats(fn func(VisitStats) error) error {
 	}
 	return nil
 }
+
+// ImportVisits gives a customer the visit history an earlier record (a
+// shop's spreadsheet) had: visits in all, the first on first and the last on
+// last. It is only for customers without visits in the ledger, so history
+// dangol recorded itself is never rewritten: otherwise it returns an error
+// wrapping ErrInvalid, as it does for visits < 1, a zero or reversed range,
+// or several visits on one instant (their usual gap would be nothing).
+func (tx *Tx) ImportVisits(customerID string, visits int, first, last time.Time) error {
+	switch {
+	case visits < 1:
+		return fmt.Errorf("ledger: import visits %s: %w", customerID, invalid("visit", "visits %d is not positive", visits))
+	case first.IsZero() || last.IsZero() || last.Before(first):
+		return fmt.Errorf("ledger: import visits %s: %w", customerID, invalid("visit", "first and last must be set, first not after last"))
+	case visits > 1 && !first.Before(last):
+		return fmt.Errorf("ledger: import visits %s: %w", customerID, invalid("visit", "%d visits need a first visit before the last", visits))
+	}
+	k, ok := custKeyOf(customerID)
+	if !ok || tx.bucket(bucketCustomers).Get(k) == nil {
+		return fmt.Errorf("ledger: import visits %q: %w", customerID, ErrCustomerNotFound)
+	}
+	b := tx.bucket(bucketVisits)
+	if b.Get(k) != nil {
+		return fmt.Errorf("ledger: import visits %s: %w", customerID, invalid("visit", "customer already has visits"))
+	}
+	s := VisitStats{CustomerID: customerID, Visits: visits, First: first, Last: last}
+	if err := b.Put(k, encodeVisits(s)); err != nil {
+		return fmt.Errorf("ledger: import visits %s: %w", customerID, err)
+	}
+	c, err := tx.customer(k)
+	if err != nil {
+		return fmt.Errorf("ledger: import visits %s: %w", customerID, err)
+	}
+	c.Visits, c.LastVisit = visits, last
+	if err := tx.putCustomer(k, &c); err != nil {
+		return fmt.Errorf("ledger: import visits %s: %w", customerID, err)
+	}
+	return nil
+}
