@@ -59,6 +59,7 @@ const (
 	fieldRegistered
 	fieldPoints
 	fieldVisits
+	fieldLastVisit
 )
 
 // fieldKeys name the fields in locale ids ("cli.import.field.name").
@@ -66,6 +67,7 @@ var fieldKeys = [...]string{
 	fieldName: "name", fieldPhone: "phone", fieldBirthday: "birthday",
 	fieldPreferences: "preferences", fieldRemarks: "remarks", fieldTags: "tags",
 	fieldRegistered: "registered", fieldPoints: "points", fieldVisits: "visits",
+	fieldLastVisit: "last_visit",
 }
 
 // headerAliases maps a header, as normHeader leaves it, to its field.
@@ -89,6 +91,8 @@ var headerAliases = func() map[string]field {
 		"registered", "created", "created_at", "first visit", "joined")
 	add(fieldPoints, "포인트", "적립금", "잔여포인트", "적립포인트", "points", "point", "balance")
 	add(fieldVisits, "방문횟수", "방문수", "visits", "visit count")
+	add(fieldLastVisit, "최근방문", "최근방문일", "최근 방문일", "마지막방문", "마지막방문일", "마지막 방문일",
+		"last_visit", "last visit", "last visited")
 	return m
 }()
 
@@ -130,11 +134,32 @@ type sheet struct {
 
 // importRow is one customer to create.
 type importRow struct {
-	row      int
-	customer ledger.Customer
-	points   int64
-	visits   int  // from the sheet, -1 if none; kept in the audit detail only
-	undated  bool // no registration date: CreatedAt is the import's time
+	row       int
+	customer  ledger.Customer
+	points    int64
+	visits    int       // from the sheet, -1 if none
+	lastVisit time.Time // from the sheet, zero if none
+	undated   bool      // no registration date: CreatedAt is the import's time
+}
+
+// visitRange is the visit history the row gives: its count, from its
+// registration date (or the last visit, for a single one) to its last
+// visit. A row without both a count and a last visit, or whose several
+// visits have no first before the last, gives none: a history with no
+// usual gap would mark the customer at risk on the first day.
+func (r importRow) visitRange() (first, last time.Time, ok bool) {
+	if r.visits < 1 || r.lastVisit.IsZero() {
+		return time.Time{}, time.Time{}, false
+	}
+	last = r.lastVisit
+	if r.visits == 1 {
+		return last, last, true
+	}
+	first = r.customer.CreatedAt
+	if r.undated || !first.Before(last) {
+		return time.Time{}, time.Time{}, false
+	}
+	return first, last, true
 }
 
 // rejectedRow is a row left out, with every reason found.
@@ -233,6 +258,7 @@ type importResult struct {
 	skipped  []skippedRow
 	points   int64 // carried over, in all
 	undated  int   // imported without a registration date
+	visits   int   // customers given the sheet's visit history
 }
 
 type importedRow struct {
@@ -288,6 +314,12 @@ func applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now time.Time) (
 				return importResult{}, fmt.Errorf("row %d: %w", r.row, err)
 			}
 			res.points += r.points
+		}
+		if first, last, ok := r.visitRange(); ok {
+			if err := tx.ImportVisits(c.ID, r.visits, first, last); err != nil {
+				return importResult{}, fmt.Errorf("row %d: %w", r.row, err)
+			}
+			res.visits++
 		}
 		detail := fmt.Sprintf("file=%s row=%d", sh.file, r.row)
 		if r.visits >= 0 {
@@ -528,6 +560,16 @@ func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Lo
 			bad("cli.import.reason.bad_points", map[string]any{"Value": v})
 		}
 	}
+	if v, h := get(fieldLastVisit); v != "" {
+		switch t, ok := parseDay(v, loc); {
+		case !ok:
+			bad("cli.import.reason.bad_date", map[string]any{"Column": h, "Value": v})
+		case t.After(now):
+			bad("cli.import.reason.future_date", map[string]any{"Column": h, "Value": v})
+		default:
+			row.lastVisit = t
+		}
+	}
 	if v, _ := get(fieldVisits); v != "" {
 		if n, err := strconv.Atoi(strings.ReplaceAll(v, ",", "")); err == nil && n >= 0 {
 			row.visits = n
@@ -758,7 +800,7 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 		line(t("cli.import.title", head))
 	}
 	var mapped []string
-	for f := fieldName; f <= fieldVisits; f++ {
+	for f := fieldName; f <= fieldLastVisit; f++ {
 		for _, j := range sh.columns[f] {
 			mapped = append(mapped, t("cli.import.column", map[string]any{
 				"Header": strings.TrimSpace(sh.headers[j]), "Field": t("cli.import.field."+fieldKeys[f], nil),
@@ -810,7 +852,7 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 			line(t("cli.import.undated", map[string]any{"Count": res.undated}))
 		}
 		if len(sh.columns[fieldVisits]) > 0 {
-			line(t("cli.import.visits", nil))
+			line(t("cli.import.visits", map[string]any{"Count": res.visits, "Total": len(res.imported)}))
 		}
 		line(t("cli.import.consent", nil))
 	}

@@ -110,7 +110,7 @@ func TestImport(t *testing.T) {
 				"가져옴 4명 · 건너뜀 0명 (이미 있는 전화번호) · 제외 0행",
 				"옮기는 포인트 잔액: 모두 2050점 (고객마다 사유 import 인 조정 한 건)",
 				"등록일이 없는 1명은 오늘 등록한 고객으로 기록돼요. 이번 주 요약의 신규 고객 수에 들어가요.",
-				"방문 횟수는 옮기지 않아요. 방문 기록은 dangol 에서 새로 쌓이고, 시트의 횟수는 감사 기록에 남겨 둬요.",
+				"방문 기록을 옮긴 고객: 4명 중 0명 (방문횟수와 최근 방문일이 있고, 2회 이상이면 등록일이 최근 방문보다 앞선 행). 나머지는 dangol 에서 방문이 새로 쌓여요.",
 				"가져온 고객은 아직 텔레그램에서 동의하지 않은 상태예요. 종이 동의서는 가게에서 보관해 주세요. 고객이 텔레그램을 연결할 때 다시 동의를 받고, 그 전에는 주간 요약의 생일 목록에 나오지 않아요.",
 			},
 			check: map[string]ledger.Customer{
@@ -216,7 +216,7 @@ func TestImport(t *testing.T) {
 					t.Errorf("customer %s =\n%+v\nwant\n%+v", phone, got, want)
 				}
 				if got.Consent != (ledger.Consent{}) || len(got.Links) != 0 || got.Visits != 0 {
-					t.Errorf("customer %s: consent %+v, links %v, visits %d; want none: an import is not a consent or a visit", phone, got.Consent, got.Links, got.Visits)
+					t.Errorf("customer %s: consent %+v, links %v, visits %d; want none: an import is not a consent, and these sheets have no last visit", phone, got.Consent, got.Links, got.Visits)
 				}
 				if bal := st.balances[got.ID]; bal != tt.points[phone] {
 					t.Errorf("customer %s has %d points, want %d", phone, bal, tt.points[phone])
@@ -353,11 +353,12 @@ func TestImport_RoundTrip(t *testing.T) {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	if want := "쓰지 않은 열: id, last_visit, consent"; !strings.Contains(r.stdout, want) {
+	if want := "쓰지 않은 열: id, consent"; !strings.Contains(r.stdout, want) {
 		t.Errorf("report lacks %q:\n%s", want, r.stdout)
 	}
-	// The columns an import carries; visits, last_visit and consent are
-	// the ledger's own and start afresh.
+	// The columns an import carries (visits and last_visit where the
+	// history has a usual gap: see TestImport_Visits); consent is the
+	// customer's own and is asked again.
 	carried := func(db string) [][]string {
 		r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db}, "export", "--format", "csv")
 		if r.err != nil {
@@ -369,7 +370,7 @@ func TestImport_RoundTrip(t *testing.T) {
 		}
 		var rows [][]string
 		for _, rec := range recs[1:] {
-			rows = append(rows, []string{rec[1], rec[2], rec[3], rec[6], rec[8]}) // name, phone, points, tags, created_at
+			rows = append(rows, []string{rec[1], rec[2], rec[3], rec[4], rec[5], rec[6], rec[8]}) // name, phone, points, visits, last_visit, tags, created_at
 		}
 		return rows
 	}
@@ -641,4 +642,52 @@ func TestImportCells(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestImport_Visits: a sheet's visit count and last visit carry over when
+// they make a history with a usual gap (the at-risk rule needs one), so a
+// regular stays a regular; anything less starts afresh and is reported.
+func TestImport_Visits(t *testing.T) {
+	dir := t.TempDir()
+	db, sheet := filepath.Join(dir, "shop.db"), filepath.Join(dir, "visits.csv")
+	csvText := "이름,연락처,첫방문,최근 방문일,방문횟수\n" +
+		"김단골,010-1111-0001,2025-01-10,2026-11-20,16\n" + // carried: 16 visits, Jan 2025 to Nov 2026
+		"이한번,010-1111-0002,,2026-10-01,1\n" + // carried: a single visit needs no first
+		"박모름,010-1111-0003,,2026-10-01,5\n" + // no first visit: no usual gap
+		"최같은날,010-1111-0004,2026-10-01,2026-10-01,3\n" + // several visits on one day
+		"정횟수만,010-1111-0005,2025-01-10,,7\n" // no last visit
+	if err := os.WriteFile(sheet, []byte(csvText), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db}, "import", sheet)
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if want := "방문 기록을 옮긴 고객: 5명 중 2명"; !strings.Contains(r.stdout, want) {
+		t.Errorf("report lacks %q:\n%s", want, r.stdout)
+	}
+	st := readLedger(t, db)
+	seoul, _ := time.LoadLocation("Asia/Seoul")
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, seoul) }
+	tests := []struct {
+		phone  string
+		visits int
+		last   time.Time
+	}{
+		{"01011110001", 16, day(2026, 11, 20)},
+		{"01011110002", 1, day(2026, 10, 1)},
+		{"01011110003", 0, time.Time{}},
+		{"01011110004", 0, time.Time{}},
+		{"01011110005", 0, time.Time{}},
+	}
+	for _, tt := range tests {
+		c, ok := st.byPhone[tt.phone]
+		if !ok {
+			t.Errorf("%s was not imported", tt.phone)
+			continue
+		}
+		if c.Visits != tt.visits || !c.LastVisit.Equal(tt.last) {
+			t.Errorf("%s %s: %d visits, last %s; want %d, %s", tt.phone, c.Name, c.Visits, c.LastVisit, tt.visits, tt.last)
+		}
+	}
 }
