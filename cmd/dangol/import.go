@@ -543,15 +543,24 @@ func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Lo
 		}
 	}
 	c.CreatedAt, row.undated = now, true
-	if v, h := get(fieldRegistered); v != "" {
+	// pastDay reads a date column that cannot lie in the future.
+	pastDay := func(f field) (time.Time, bool) {
+		v, h := get(f)
+		if v == "" {
+			return time.Time{}, false
+		}
 		switch t, ok := parseDay(v, loc); {
 		case !ok:
 			bad("cli.import.reason.bad_date", map[string]any{"Column": h, "Value": v})
 		case t.After(now):
 			bad("cli.import.reason.future_date", map[string]any{"Column": h, "Value": v})
 		default:
-			c.CreatedAt, row.undated = t, false
+			return t, true
 		}
+		return time.Time{}, false
+	}
+	if t, ok := pastDay(fieldRegistered); ok {
+		c.CreatedAt, row.undated = t, false
 	}
 	if v, _ := get(fieldPoints); v != "" {
 		if p, ok := parsePoints(v); ok {
@@ -560,15 +569,8 @@ func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Lo
 			bad("cli.import.reason.bad_points", map[string]any{"Value": v})
 		}
 	}
-	if v, h := get(fieldLastVisit); v != "" {
-		switch t, ok := parseDay(v, loc); {
-		case !ok:
-			bad("cli.import.reason.bad_date", map[string]any{"Column": h, "Value": v})
-		case t.After(now):
-			bad("cli.import.reason.future_date", map[string]any{"Column": h, "Value": v})
-		default:
-			row.lastVisit = t
-		}
+	if t, ok := pastDay(fieldLastVisit); ok {
+		row.lastVisit = t
 	}
 	if v, _ := get(fieldVisits); v != "" {
 		if n, err := strconv.Atoi(strings.ReplaceAll(v, ",", "")); err == nil && n >= 0 {
