@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -159,7 +160,8 @@ func sessionOf(key string, v []byte, c Customer) bool {
 		return true // unreadable: cannot prove it is not about c
 	}
 	for _, d := range s.Draft {
-		if d == c.ID || (c.Phone != "" && strings.Contains(d, c.Phone)) ||
+		// A draft may list several candidates ("C3,C7") while staff pick one.
+		if slices.Contains(strings.Split(d, ","), c.ID) || (c.Phone != "" && strings.Contains(d, c.Phone)) ||
 			(utf8.RuneCountInString(c.Name) >= 2 && strings.Contains(d, c.Name)) {
 			return true
 		}

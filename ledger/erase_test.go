@@ -47,6 +47,13 @@ func TestEraseCustomer(t *testing.T) {
 		if err := tx.PutSession(Session{Key: "slack:D2", Flow: "note", Draft: map[string]string{"customer": other.ID}}); err != nil {
 			return err
 		}
+		// A pick between candidates, the note text waiting in the draft.
+		if err := tx.PutSession(Session{Key: "slack:D3", Flow: "pick", Draft: map[string]string{"ids": other.ID + "," + c.ID, "rest": "두피 상담 중"}}); err != nil {
+			return err
+		}
+		if err := tx.PutSession(Session{Key: "slack:D4", Flow: "pick", Draft: map[string]string{"ids": other.ID + "," + c.ID + "0"}}); err != nil {
+			return err
+		}
 		if err := tx.PutLinkCode("ABC123", c.ID, t0.Add(time.Hour)); err != nil {
 			return err
 		}
@@ -143,7 +150,7 @@ func TestEraseCustomer(t *testing.T) {
 			if p, _ := tx.Profile("telegram:777"); p.CustomerID != "" || p.Consent.Given {
 				t.Errorf("profile %+v", p)
 			}
-			for key, want := range map[string]bool{"telegram:777": false, "slack:D1": false, "slack:D2": true} {
+			for key, want := range map[string]bool{"telegram:777": false, "slack:D1": false, "slack:D2": true, "slack:D3": false, "slack:D4": true} {
 				if _, ok, _ := tx.Session(key); ok != want {
 					t.Errorf("session %s kept=%v, want %v", key, ok, want)
 				}
