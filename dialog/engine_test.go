@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/dangol/dangol/feedback"
 	"github.com/dangol/dangol/ledger"
@@ -472,5 +473,30 @@ func TestNoEarning(t *testing.T) {
 	})
 	if b := h.balance(f.minji); b != 300 {
 		t.Errorf("balance = %d, want 300 (500 earned before, 200 redeemed, nothing earned after)", b)
+	}
+}
+
+// TestLinkCodeGuessingSlowed: after MaxCodeMisses wrong codes a sender must
+// wait CodeMissWindow, even with the right code, so a 6-digit code cannot
+// be guessed by trying them all.
+func TestLinkCodeGuessingSlowed(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	f := seed(h)
+	steps := []step{
+		{msg: staffMsg("/link 김민지")}, // code 100000
+		{msg: custMsg("/start"), payloads: []string{"yes", "no"}},
+		{msg: press(custMsg(""), "yes")},
+	}
+	for i := range MaxCodeMisses {
+		steps = append(steps, step{msg: custMsg(fmt.Sprintf("99990%d", i)), ids: []string{"core.err.invalid_code"}})
+	}
+	steps = append(steps,
+		step{msg: custMsg("100000"), want: []string{h.text("core.link.too_many_attempts", map[string]any{"Minutes": 60})}},
+		step{advance: CodeMissWindow - time.Minute, msg: custMsg("100000"), want: []string{h.text("core.link.too_many_attempts", map[string]any{"Minutes": 60})}},
+		step{advance: time.Minute, msg: custMsg("100000"), want: []string{"김민지"}},
+	)
+	runSteps(t, h, steps)
+	if p := h.profile("telegram:" + custTG); p.CustomerID != f.minji || p.CodeMisses != 0 {
+		t.Errorf("profile %+v, want linked to %s with misses reset", p, f.minji)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/dangol/dangol/ledger"
 )
@@ -167,6 +168,14 @@ func (t *turn) consentStep(in input) error {
 	return nil
 }
 
+// A sender may get a link code wrong MaxCodeMisses times in CodeMissWindow;
+// then codes are refused until the window has passed since the last miss.
+// Codes have 6 digits and live a day, so this keeps guessing one hopeless.
+const (
+	MaxCodeMisses  = 5
+	CodeMissWindow = time.Hour
+)
+
 // linkWithCode links the sender to the customer a one-time code names.
 func (t *turn) linkWithCode(p ledger.Profile, code string) error {
 	if !p.Consent.Given {
@@ -178,14 +187,37 @@ func (t *turn) linkWithCode(p ledger.Profile, code string) error {
 		t.say("core.link.already", map[string]any{"Name": c.Name})
 		return nil
 	}
+	cur, err := t.tx.Profile(t.pid)
+	if err != nil {
+		return fmt.Errorf("dialog: read profile: %w", err)
+	}
+	if cur.CodeMisses >= MaxCodeMisses && t.now.Sub(cur.CodeMissAt) < CodeMissWindow {
+		t.say("core.link.too_many_attempts", map[string]any{"Minutes": int(CodeMissWindow.Minutes())})
+		return nil
+	}
 	cid, err := t.tx.UseLinkCode(strings.TrimSpace(code), t.now)
 	if errors.Is(err, ledger.ErrInvalidCode) {
-		// Said, not returned: a consent given in this same message stays.
+		// Said, not returned: a consent given in this same message stays,
+		// and so does the miss, which slows down guessing.
+		if t.now.Sub(cur.CodeMissAt) >= CodeMissWindow {
+			cur.CodeMisses = 0
+		}
+		cur.CodeMisses++
+		cur.CodeMissAt = t.now
+		if err := t.tx.PutProfile(cur); err != nil {
+			return fmt.Errorf("dialog: count code miss: %w", err)
+		}
 		t.say("core.err.invalid_code", nil)
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("dialog: use link code: %w", err)
+	}
+	if cur.CodeMisses > 0 {
+		cur.CodeMisses, cur.CodeMissAt = 0, time.Time{}
+		if err := t.tx.PutProfile(cur); err != nil {
+			return fmt.Errorf("dialog: reset code misses: %w", err)
+		}
 	}
 	return t.link(p, cid)
 }

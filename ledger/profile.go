@@ -3,6 +3,7 @@ package ledger
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 )
 
 // Profile is what dangol knows of one platform user before (or besides)
@@ -12,6 +13,10 @@ type Profile struct {
 	Lang       string
 	Consent    Consent
 	CustomerID string // the linked customer, if any
+	// CodeMisses counts wrong link codes since CodeMissAt, so guessing a
+	// 6-digit code can be slowed down.
+	CodeMisses int       `json:",omitempty"`
+	CodeMissAt time.Time `json:",omitzero"`
 }
 
 // Profile returns what is known of a platform user (zero Profile with ID set if nothing).
