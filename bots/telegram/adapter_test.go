@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -380,14 +381,43 @@ func TestHandlerErrorStillReplies(t *testing.T) {
 	})
 	hs := startBot(t, h)
 	hs.f.push(text(90, minji, "/points"))
-	h.next(t)
+	// Tried HandleAttempts times (3 by default), then given up: the apology
+	// is sent once and the failure logged.
+	for range 3 {
+		if m := h.next(t); m.EventID != "telegram:90" {
+			t.Errorf("engine got %q, want the same update again", m.EventID)
+		}
+	}
 	if c := hs.f.expect(t, "sendMessage"); c.Fields["text"] != "죄송해요, 잠시 후 다시 시도해 주세요." {
 		t.Errorf("sent %q", c.Fields["text"])
 	}
+	hs.f.waitPoll(t, 91)
+	h.expectNone(t)
 	hs.stop()
-	if logs := hs.logs.String(); !strings.Contains(logs, "disk full") {
+	if logs := hs.logs.String(); !strings.Contains(logs, "disk full") || !strings.Contains(logs, "given up") {
 		t.Errorf("handler error not logged:\n%s", logs)
 	}
+}
+
+func TestHandlerFailureRetried(t *testing.T) {
+	// The ledger fails once, then commits: the customer gets the real
+	// answer, not the apology, and Telegram is only told after the commit.
+	var calls atomic.Int32
+	h := newScript(func(context.Context, dialog.Message) ([]dialog.Reply, error) {
+		if calls.Add(1) == 1 {
+			return []dialog.Reply{{Text: "죄송해요"}}, errors.New("ledger: timeout")
+		}
+		return []dialog.Reply{{Text: "포인트: 1,200P"}}, nil
+	})
+	hs := startBot(t, h)
+	hs.f.push(text(95, minji, "/points"))
+	h.next(t)
+	h.next(t)
+	if c := hs.f.expect(t, "sendMessage"); c.Fields["text"] != "포인트: 1,200P" {
+		t.Errorf("sent %q, want the answer of the attempt that committed", c.Fields["text"])
+	}
+	hs.f.waitPoll(t, 96)
+	h.expectNone(t)
 }
 
 func TestRepliesRouted(t *testing.T) {

@@ -61,6 +61,11 @@ type Config struct {
 	RetryAfterUnit time.Duration // 0: 1s (Telegram's unit)
 	RetryBase      time.Duration // 0: 500ms
 	MaxAttempts    int           // 0: 5
+	// HandleAttempts is how often an update is handed to the engine while
+	// it fails (a ledger that cannot commit), RetryBase apart and doubling,
+	// before the update is given up with an error in the log: Telegram
+	// would otherwise forget it on the next poll. 0: 3.
+	HandleAttempts int
 
 	PollTimeout  time.Duration // long-polling timeout; 0: 50s
 	DrainTimeout time.Duration // how long Run waits for in-flight work after ctx is done; 0: 15s
@@ -124,6 +129,7 @@ func New(cfg Config) (*Bot, error) {
 	setDefault(&cfg.RetryAfterUnit, time.Second)
 	setDefault(&cfg.RetryBase, 500*time.Millisecond)
 	setDefault(&cfg.MaxAttempts, 5)
+	setDefault(&cfg.HandleAttempts, 3)
 	setDefault(&cfg.PollTimeout, 50*time.Second)
 	setDefault(&cfg.DrainTimeout, 15*time.Second)
 
@@ -269,10 +275,10 @@ func (b *Bot) process(ctx context.Context, j *job) {
 		}
 	case inEngine:
 		in.msg.CursorValue = b.d.lowWater(j.upd.ID)
-		replies, err := b.cfg.Handler.Handle(ctx, in.msg)
+		replies, err := b.handle(ctx, in.msg, log)
 		b.d.markHandled(j)
 		if err != nil {
-			log.Error("telegram: handler failed; sending its replies", "err", err, "replies", len(replies))
+			log.Error("telegram: handler failed; update given up, sending its replies", "err", err, "replies", len(replies))
 		}
 		if in.callback != nil && len(replies) > 0 {
 			// No replies means the engine had this press already (a
@@ -280,6 +286,30 @@ func (b *Bot) process(ctx context.Context, j *job) {
 			b.showChoice(ctx, in, !b.stale(replies))
 		}
 		b.route(ctx, in.chatID, replies, in.lang)
+	}
+}
+
+// handle hands m to the engine, again while it fails: a failed update is
+// one nothing was committed for, and once it is marked handled Telegram
+// forgets it. A re-run after a late failure (the effect committed, the
+// event id with it) returns no replies, so the replies kept are those of
+// the last attempt that had any: the apology if nothing better came.
+func (b *Bot) handle(ctx context.Context, m dialog.Message, log *slog.Logger) ([]dialog.Reply, error) {
+	var replies []dialog.Reply
+	for attempt := 1; ; attempt++ {
+		rs, err := b.cfg.Handler.Handle(ctx, m)
+		if err == nil || len(rs) > 0 {
+			replies = rs
+		}
+		if err == nil || attempt >= b.cfg.HandleAttempts || ctx.Err() != nil {
+			return replies, err
+		}
+		log.Warn("telegram: handler failed; trying again", "attempt", attempt, "err", err)
+		select {
+		case <-ctx.Done():
+			return replies, err
+		case <-time.After(b.cfg.RetryBase << min(attempt-1, 10)):
+		}
 	}
 }
 
