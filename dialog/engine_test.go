@@ -8,6 +8,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -498,5 +499,23 @@ func TestLinkCodeGuessingSlowed(t *testing.T) {
 	runSteps(t, h, steps)
 	if p := h.profile("telegram:" + custTG); p.CustomerID != f.minji || p.CodeMisses != 0 {
 		t.Errorf("profile %+v, want linked to %s with misses reset", p, f.minji)
+	}
+}
+
+// TestPickListIsAudited: asking "which 박지훈?" shows two records (names,
+// masked phones), so both reads are in the audit trail, by who asked.
+func TestPickListIsAudited(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	f := seed(h)
+	runSteps(t, h, []step{{msg: staffMsg("/customer 박지훈"), payloads: []string{"pick:" + f.jihoon1, "pick:" + f.jihoon2}}})
+	listed := map[string]string{}
+	for _, a := range h.audits() {
+		if a.Action == "list" {
+			listed[a.CustomerID] = a.ActorID
+		}
+	}
+	want := map[string]string{f.jihoon1: "slack:" + staffID, f.jihoon2: "slack:" + staffID}
+	if !maps.Equal(listed, want) {
+		t.Errorf("list audits %v, want %v", listed, want)
 	}
 }

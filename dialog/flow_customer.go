@@ -139,12 +139,23 @@ func (t *turn) onMatches(act string, cs []ledger.Customer, query, phone, rest st
 		ids[i] = c.ID
 	}
 	t.sess.Draft["ids"] = strings.Join(ids, ",")
-	t.add(t.pickReply("core.pick.ask", map[string]any{"Query": query}, cs))
+	return t.askPick("core.pick.ask", map[string]any{"Query": query}, cs)
+}
+
+// askPick asks which customer was meant, with a button per candidate
+// showing the name and masked phone. Showing them is a read of each record,
+// so each is audited ("list").
+func (t *turn) askPick(id string, data any, cs []ledger.Customer) error {
+	for _, c := range cs {
+		if err := t.audit("list", c.ID, ""); err != nil {
+			return err
+		}
+	}
+	t.add(t.pickReply(id, data, cs))
 	return nil
 }
 
-// pickReply asks which customer was meant, with a button per candidate
-// showing the name and masked phone.
+// pickReply is the "which customer?" question with its buttons.
 func (t *turn) pickReply(id string, data any, cs []ledger.Customer) Reply {
 	var bs []Button
 	for _, c := range cs {
@@ -195,8 +206,7 @@ func (t *turn) pickStep(in input) error {
 			t.say("core.err.customer_not_found", nil)
 			return nil
 		}
-		t.add(t.pickReply("core.pick.reask", nil, cs))
-		return nil
+		return t.askPick("core.pick.reask", nil, cs)
 	}
 	c := found[0]
 	act, rest := d["act"], d["rest"]

@@ -263,8 +263,7 @@ func (t *turn) noteCustomerStep(in input) error {
 		d[dName] = cs[0].Name
 		return t.noteNext("ask_text")
 	}
-	t.add(t.pickReply("core.pick.ask", map[string]any{"Query": in.text}, cs))
-	return nil
+	return t.askPick("core.pick.ask", map[string]any{"Query": in.text}, cs)
 }
 
 // noteSaveDraft saves the guided flow's note, registering a new customer
