@@ -31,6 +31,9 @@ func (b *Bot) work(j job) {
 		defer hcancel()
 	}
 	replies, err := b.cfg.Handler.Handle(hctx, j.msg)
+	if j.committed != nil {
+		close(j.committed)
+	}
 	if err != nil {
 		b.log.Error("slack: handle", "event", j.msg.EventID, "user", j.msg.UserID, "err", err)
 		if len(replies) == 0 {

@@ -41,12 +41,15 @@
 //
 // # Caveats
 //
-// Slack wants an answer within 3 seconds. Events are acknowledged at once
-// and handled afterwards, one conversation at a time in arrival order. A
-// modal submission is the exception: its answer carries the inline errors
-// (response_action errors), so it waits for the engine for up to 2.5
-// seconds; if the engine is later than that the modal closes and its
-// replies, errors included, arrive as an ephemeral message.
+// Slack wants an answer within 3 seconds, and resends nothing it was
+// answered. Events are handled one conversation at a time in arrival order;
+// in HTTP mode a request is answered once the engine has committed its
+// event (at most 2.5 seconds: a slower engine goes on after the answer), so
+// a crash cannot lose an event Slack counts as received. Socket Mode acks
+// envelopes on arrival. A modal submission's answer carries the inline
+// errors (response_action errors); if the engine is later than 2.5 seconds
+// the modal closes and its replies, errors included, arrive as an
+// ephemeral message.
 //
 // Slack retries an event it thinks was lost (X-Slack-Retry-Num). The Bot
 // remembers the last 4096 event ids and drops repeats; the engine's own

@@ -114,7 +114,7 @@ func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte) {
 		http.Error(w, "bad slash command", http.StatusBadRequest)
 		return
 	}
-	if err := b.accept(b.commandJob(c)); err != nil {
+	if err := b.acceptAndWait(b.commandJob(c)); err != nil {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
@@ -154,7 +154,7 @@ func (b *Bot) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {
 			return
 		}
 		if j, ok := b.eventJob(ev); ok {
-			if err := b.queueJob(j); err != nil {
+			if err := b.queueAndWait(j); err != nil {
 				http.Error(w, "shutting down", http.StatusServiceUnavailable)
 				return
 			}
@@ -172,7 +172,7 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request, _ []byte)
 	switch ic.Type {
 	case slack.InteractionTypeBlockActions:
 		if j, ok := b.actionJob(ic); ok {
-			if err := b.accept(j); err != nil {
+			if err := b.acceptAndWait(j); err != nil {
 				http.Error(w, "shutting down", http.StatusServiceUnavailable)
 				return
 			}
@@ -191,6 +191,33 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request, _ []byte)
 	}
 	// An empty 200 acknowledges a click and closes a submitted modal.
 	w.WriteHeader(http.StatusOK)
+}
+
+// acceptAndWait is accept for an HTTP request: Slack takes the 200 as
+// "received" and does not send the event again after it, so the request is
+// answered once the engine has committed the job's effect (or, for a slow
+// engine, when Slack's 3 s are nearly up: the work goes on). A crash then
+// cannot lose an event Slack was told had arrived.
+func (b *Bot) acceptAndWait(j job) error {
+	if !b.seen.add(j.msg.EventID) {
+		b.log.Info("slack: redelivered event skipped", "event", j.msg.EventID)
+		return nil
+	}
+	return b.queueAndWait(j)
+}
+
+// queueAndWait queues j and waits, at most submitWait, until it is handled.
+func (b *Bot) queueAndWait(j job) error {
+	j.committed = make(chan struct{})
+	if err := b.queueJob(j); err != nil {
+		return err
+	}
+	select {
+	case <-j.committed:
+	case <-time.After(b.submitWait):
+		b.log.Warn("slack: acknowledged before the engine was done", "event", j.msg.EventID)
+	}
+	return nil
 }
 
 // accept queues a job unless its event was already taken.

@@ -46,6 +46,9 @@ type job struct {
 	answer   *handoff
 	deadline time.Time // for answer: when the modal's reply must be on its way
 	blockIDs []string  // for answer: the modal's input blocks, in order
+	// committed, when set, is closed once the engine has handled the job,
+	// so an HTTP request can answer Slack after the effect is in the ledger.
+	committed chan struct{}
 }
 
 // handoff carries a modal submission's answer from the worker to the request
