@@ -43,10 +43,10 @@
 //
 // Slack wants an answer within 3 seconds, and resends nothing it was
 // answered. Events are handled one conversation at a time in arrival order;
-// in HTTP mode a request is answered once the engine has committed its
-// event (at most 2.5 seconds: a slower engine goes on after the answer), so
-// a crash cannot lose an event Slack counts as received. Socket Mode acks
-// envelopes on arrival. A modal submission's answer carries the inline
+// a request (HTTP mode) or envelope (Socket Mode) is answered once the
+// engine has committed its event (at most 2.5 seconds: a slower engine goes
+// on after the answer), so a crash cannot lose an event Slack counts as
+// received. A modal submission's answer carries the inline
 // errors (response_action errors); if the engine is later than 2.5 seconds
 // the modal closes and its replies, errors included, arrive as an
 // ephemeral message.

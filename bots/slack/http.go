@@ -208,16 +208,44 @@ func (b *Bot) acceptAndWait(j job) error {
 
 // queueAndWait queues j and waits, at most submitWait, until it is handled.
 func (b *Bot) queueAndWait(j job) error {
-	j.committed = make(chan struct{})
-	if err := b.queueJob(j); err != nil {
+	done, err := b.queueCommitted(j)
+	if err != nil {
 		return err
 	}
-	select {
-	case <-j.committed:
-	case <-time.After(b.submitWait):
-		b.log.Warn("slack: acknowledged before the engine was done", "event", j.msg.EventID)
-	}
+	b.waitCommitted(done, j.msg.EventID)
 	return nil
+}
+
+// acceptCommitted is accept that also returns a channel closed once the
+// engine has handled the job; nil when the event was a repeat, not queued.
+func (b *Bot) acceptCommitted(j job) (<-chan struct{}, error) {
+	if !b.seen.add(j.msg.EventID) {
+		b.log.Info("slack: redelivered event skipped", "event", j.msg.EventID)
+		return nil, nil
+	}
+	return b.queueCommitted(j)
+}
+
+// queueCommitted queues j, returning a channel closed once it is handled.
+func (b *Bot) queueCommitted(j job) (<-chan struct{}, error) {
+	j.committed = make(chan struct{})
+	if err := b.queueJob(j); err != nil {
+		return nil, err
+	}
+	return j.committed, nil
+}
+
+// waitCommitted waits for done, at most submitWait: Slack's 3 s less a
+// margin. A nil done is a job not queued: nothing to wait for.
+func (b *Bot) waitCommitted(done <-chan struct{}, eventID string) {
+	if done == nil {
+		return
+	}
+	select {
+	case <-done:
+	case <-time.After(b.submitWait):
+		b.log.Warn("slack: acknowledged before the engine was done", "event", eventID)
+	}
 }
 
 // accept queues a job unless its event was already taken.

@@ -58,9 +58,9 @@ loop:
 	return drainErr
 }
 
-// socketEvent acknowledges one Socket Mode event and queues its work. Only a
-// modal submission is answered after the engine has looked at it, in its
-// own goroutine so the loop keeps reading.
+// socketEvent queues one Socket Mode event's work and acknowledges it once
+// the engine has handled it (a modal submission with the engine's answer),
+// waiting in other goroutines so the loop keeps reading.
 func (b *Bot) socketEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, answering *sync.WaitGroup) {
 	ack := func(payload any) {
 		if evt.Request == nil {
@@ -92,24 +92,30 @@ func (b *Bot) socketEvent(ctx context.Context, sm *socketmode.Client, evt socket
 			b.log.Warn("slack: unreadable socket message", "err", bad.Cause)
 		}
 	case socketmode.EventTypeSlashCommand:
-		ack(nil)
 		if c, ok := evt.Data.(slack.SlashCommand); ok && c.UserID != "" {
-			b.socketQueue(b.accept(b.commandJob(c)))
+			done, err := b.acceptCommitted(b.commandJob(c))
+			b.ackWhenCommitted(answering, ack, done, err, evt.Request)
+			return
 		}
-	case socketmode.EventTypeEventsAPI:
 		ack(nil)
+	case socketmode.EventTypeEventsAPI:
 		ev, ok := evt.Data.(slackevents.EventsAPIEvent)
 		cb, isCallback := ev.Data.(*slackevents.EventsAPICallbackEvent)
 		if !ok || !isCallback {
+			ack(nil)
 			return
 		}
 		if !b.seen.add(prefixedID("slack:", cb.EventID)) {
+			ack(nil)
 			b.log.Info("slack: retried event skipped", "event", cb.EventID, "retry", evt.Request.RetryAttempt)
 			return
 		}
 		if j, ok := b.eventJob(ev); ok {
-			b.socketQueue(b.queueJob(j))
+			done, err := b.queueCommitted(j)
+			b.ackWhenCommitted(answering, ack, done, err, evt.Request)
+			return
 		}
+		ack(nil)
 	case socketmode.EventTypeInteractive:
 		ic, ok := evt.Data.(slack.InteractionCallback)
 		if !ok {
@@ -127,19 +133,38 @@ func (b *Bot) socketEvent(ctx context.Context, sm *socketmode.Client, evt socket
 				ack(resp)
 			})
 		case slack.InteractionTypeBlockActions:
-			ack(nil)
 			if j, ok := b.actionJob(ic); ok {
-				b.socketQueue(b.accept(j))
+				done, err := b.acceptCommitted(j)
+				b.ackWhenCommitted(answering, ack, done, err, evt.Request)
+				return
 			}
+			ack(nil)
 		default:
 			ack(nil)
 		}
 	}
 }
 
-func (b *Bot) socketQueue(err error) {
+// ackWhenCommitted acknowledges an envelope once its job is handled (at
+// most submitWait later), in its own goroutine so the loop keeps reading;
+// the job was queued in the loop, so conversations keep their order. Slack
+// resends nothing acknowledged: acking after the commit means a crash
+// cannot lose an envelope. A job not queued is acknowledged at once.
+func (b *Bot) ackWhenCommitted(answering *sync.WaitGroup, ack func(any), done <-chan struct{}, err error, req *socketmode.Request) {
 	if err != nil {
 		// Acknowledged but not queued: only while shutting down.
 		b.log.Warn("slack: event dropped", "err", err)
 	}
+	if done == nil {
+		ack(nil)
+		return
+	}
+	id := ""
+	if req != nil {
+		id = req.EnvelopeID
+	}
+	answering.Go(func() {
+		b.waitCommitted(done, id)
+		ack(nil)
+	})
 }

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -310,5 +311,28 @@ func TestSocketModeReconnects(t *testing.T) {
 	s.fake.next(t, "chat.postMessage")
 	if err := s.stop(); err != nil {
 		t.Errorf("Run returned %v", err)
+	}
+}
+
+// TestSocketAckAfterCommit: an envelope is acknowledged only once the engine
+// has handled it; Slack resends nothing acknowledged.
+func TestSocketAckAfterCommit(t *testing.T) {
+	var handled atomic.Int32
+	s := newSocketEnv(t, func(context.Context, dialog.Message) ([]dialog.Reply, error) {
+		handled.Add(1)
+		return nil, nil
+	})
+	s.envelope("E1", "slash_commands", slashPayload("U1", "C1", "/customer", "김민지", "TRIG1", s.fake.responseURL("cmd-1")), 0)
+	if handled.Load() != 1 {
+		t.Error("the command was acknowledged before the engine handled it")
+	}
+	s.envelope("E2", "events_api", dmEvent("EvS9", "U1", "D1", "안녕하세요", nil), 0)
+	if handled.Load() != 2 {
+		t.Error("the event was acknowledged before the engine handled it")
+	}
+	s.h.next(t)
+	s.h.next(t)
+	if err := s.stop(); err != nil {
+		t.Errorf("Run returned %v after cancel", err)
 	}
 }
