@@ -519,3 +519,33 @@ func TestPickListIsAudited(t *testing.T) {
 		t.Errorf("list audits %v, want %v", listed, want)
 	}
 }
+
+// TestForgetUnlinkedFeedback: someone who never linked can leave feedback,
+// and /forget erases its comment (from the file too) while the rating
+// still counts.
+func TestForgetUnlinkedFeedback(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	const comment = "대기 시간이 너무 길었어요 Percival Lindqvist"
+	runSteps(t, h, []step{
+		{msg: cust2Msg("/feedback")},
+		{msg: press(cust2Msg(""), "rate:2")},
+		{msg: press(cust2Msg(""), "skip")},
+		{msg: cust2Msg(comment), ids: []string{"core.feedback.thanks"}},
+	})
+	if fs := h.allFeedback(); len(fs) != 1 || fs[0].SenderID != "telegram:"+custTG2 || fs[0].CustomerID != "" {
+		t.Fatalf("feedback %+v, want one from the unlinked sender", fs)
+	}
+	if data, _ := os.ReadFile(h.path); !bytes.Contains(data, []byte(comment)) {
+		t.Fatal("comment not in the file before: the test proves nothing")
+	}
+	runSteps(t, h, []step{
+		{msg: cust2Msg("/forget")},
+		{msg: press(cust2Msg(""), "yes"), ids: []string{"core.forget.done"}},
+	})
+	if fs := h.allFeedback(); len(fs) != 1 || fs[0].Rating != 2 || fs[0].Comment != "" || fs[0].SenderID != "" {
+		t.Errorf("feedback after /forget %+v, want the rating without comment or sender", fs)
+	}
+	if data, _ := os.ReadFile(h.path); bytes.Contains(data, []byte(comment)) {
+		t.Error("comment still in the file after /forget")
+	}
+}

@@ -173,10 +173,14 @@ func (t *turn) forgetStep(in input) error {
 				return fmt.Errorf("dialog: erase customer: %w", err)
 			}
 		}
-		// Erasure drops the profiles of linked users; someone never linked
-		// still has their consent answer and language to forget.
+		// Erasure drops the profiles of linked users and the comments they
+		// left before linking; someone never linked still has their consent
+		// answer, language and comments to forget.
 		if err := t.tx.DeleteProfile(t.pid); err != nil {
 			return fmt.Errorf("dialog: delete profile: %w", err)
+		}
+		if _, err := t.tx.EraseSender(t.pid); err != nil {
+			return fmt.Errorf("dialog: erase feedback: %w", err)
 		}
 		t.end()
 		t.say("core.forget.done", nil)

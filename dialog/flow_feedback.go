@@ -137,6 +137,9 @@ func (t *turn) saveFeedback(comment string) error {
 	}
 	if linked {
 		f.CustomerID = c.ID
+	} else {
+		// Kept so that their /forget can reach the comment; never shown.
+		f.SenderID = t.pid
 	}
 	t.end()
 	if err := t.tx.AddFeedback(&f); err != nil {

@@ -47,6 +47,10 @@ func (tx *Tx) EraseCustomer(id string, at time.Time) error {
 		if err := tx.DeleteProfile(l); err != nil {
 			return fail(err)
 		}
+		// Feedback they left before linking carries their platform id.
+		if _, err := tx.EraseSender(l); err != nil {
+			return fail(err)
+		}
 	}
 	if err := tx.eraseSessions(c); err != nil {
 		return fail(err)

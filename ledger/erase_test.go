@@ -234,3 +234,58 @@ func useCode(s *Store, code string, now time.Time) (id string, err error) {
 	})
 	return id, err
 }
+
+// TestEraseSender: comments an unlinked sender left are erased on their
+// request, from the file too, and so are those of a customer who left them
+// before linking; ratings stay for the counts.
+func TestEraseSender(t *testing.T) {
+	s := MustOpen(t)
+	const (
+		anonComment = "직원분이 불친절했어요 Quentin Abernathy"
+		preLink     = "주차가 어려웠어요 Rosalind Featherstone"
+		other       = "다른 사람의 의견"
+	)
+	c := mustCustomer(t, s, "김민지", "01012345678")
+	mustUpdate(t, s, func(tx *Tx) error {
+		for _, f := range []Feedback{
+			{At: t0, Rating: 2, NPS: NoNPS, Comment: anonComment, SenderID: "telegram:1"},
+			{At: t0.Add(time.Minute), Rating: 5, NPS: 9, Comment: preLink, SenderID: "telegram:2"},
+			{At: t0.Add(2 * time.Minute), Rating: 4, NPS: NoNPS, Comment: other, SenderID: "telegram:3"},
+		} {
+			if err := tx.AddFeedback(&f); err != nil {
+				return err
+			}
+		}
+		return tx.LinkCustomer(c.ID, "telegram:2", Consent{Given: true, At: t0})
+	})
+	for _, secret := range []string{anonComment, preLink} {
+		if data, _ := os.ReadFile(s.Path()); !bytes.Contains(data, []byte(secret)) {
+			t.Fatalf("%q not in the file before: the test proves nothing", secret)
+		}
+	}
+	var n int
+	mustUpdate(t, s, func(tx *Tx) (err error) {
+		n, err = tx.EraseSender("telegram:1")
+		return err
+	})
+	if n != 1 {
+		t.Errorf("EraseSender erased %d, want 1", n)
+	}
+	mustUpdate(t, s, func(tx *Tx) error { return tx.EraseCustomer(c.ID, t0.Add(time.Hour)) })
+	data, _ := os.ReadFile(s.Path())
+	for _, secret := range []string{anonComment, preLink} {
+		if bytes.Contains(data, []byte(secret)) {
+			t.Errorf("%q still in the file", secret)
+		}
+	}
+	var got []Feedback
+	mustView(t, s, func(tx *Tx) error {
+		return tx.ScanFeedback(t0, t0.Add(time.Hour), func(f Feedback) error { got = append(got, f); return nil })
+	})
+	if len(got) != 3 || got[0].Rating != 2 || got[1].NPS != 9 || got[0].SenderID != "" || got[1].SenderID != "" {
+		t.Errorf("feedback after erasure %+v, want the three ratings kept, senders forgotten", got)
+	}
+	if got[2].Comment != other || got[2].SenderID != "telegram:3" {
+		t.Errorf("someone else's feedback changed: %+v", got[2])
+	}
+}

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"time"
@@ -12,8 +13,8 @@ const maxCommentRunes = 2000
 
 // Validate reports whether f can be stored: a time, a rating of 1 to 5, an
 // NPS of 0 to 10 or NoNPS (the zero value 0 is a real NPS answer, so callers
-// without one must set NoNPS), and a comment within its limit. The error
-// wraps ErrInvalid.
+// without one must set NoNPS), a comment within its limit, and a sender id
+// only on feedback without a customer. The error wraps ErrInvalid.
 func (f *Feedback) Validate() error {
 	switch {
 	case f.At.IsZero():
@@ -24,30 +25,47 @@ func (f *Feedback) Validate() error {
 		return invalid("feedback", "NPS %d is not 0 to 10", f.NPS)
 	case utf8.RuneCountInString(f.Comment) > maxCommentRunes:
 		return tooLong("feedback", "comment", maxCommentRunes)
+	case f.SenderID != "" && f.CustomerID != "":
+		return invalid("feedback", "a sender id is only for feedback without a customer")
+	case len(f.SenderID) > 128:
+		return invalid("feedback", "sender id longer than 128 bytes")
 	}
 	return nil
 }
 
 const feedbackVersion = 1
 
-const feedbackAnswered = 1
+// Flags of an encoded feedback: which optional parts follow. Records
+// written before a flag existed simply do not have it set.
+const (
+	feedbackAnswered = 1
+	feedbackSender   = 2
+)
 
-// encodeFeedback: version, customer, rating, NPS, comment, flags, and if
-// answered: by, at.
+// encodeFeedback: version, customer, rating, NPS, comment, flags, then if
+// answered: by, at; if from an unlinked sender: the sender's id.
 func encodeFeedback(f *Feedback) []byte {
-	e := encoder{b: make([]byte, 0, 16+len(f.CustomerID)+len(f.Comment)+len(f.AnsweredBy))}
+	e := encoder{b: make([]byte, 0, 16+len(f.CustomerID)+len(f.Comment)+len(f.AnsweredBy)+len(f.SenderID))}
 	e.byte(feedbackVersion)
 	e.string(f.CustomerID)
 	e.uvarint(uint64(f.Rating))
 	e.varint(int64(f.NPS))
 	e.string(f.Comment)
-	if f.AnsweredBy == "" && f.AnsweredAt.IsZero() {
-		e.byte(0)
-		return e.b
+	var flags byte
+	if f.AnsweredBy != "" || !f.AnsweredAt.IsZero() {
+		flags |= feedbackAnswered
 	}
-	e.byte(feedbackAnswered)
-	e.string(f.AnsweredBy)
-	e.varint(nanos(f.AnsweredAt))
+	if f.SenderID != "" {
+		flags |= feedbackSender
+	}
+	e.byte(flags)
+	if flags&feedbackAnswered != 0 {
+		e.string(f.AnsweredBy)
+		e.varint(nanos(f.AnsweredAt))
+	}
+	if flags&feedbackSender != 0 {
+		e.string(f.SenderID)
+	}
 	return e.b
 }
 
@@ -59,9 +77,13 @@ func decodeFeedback(k, v []byte) (Feedback, error) {
 	f.Rating = int(d.uvarint())
 	f.NPS = int(d.varint())
 	f.Comment = d.string()
-	if d.byte()&feedbackAnswered != 0 {
+	flags := d.byte()
+	if flags&feedbackAnswered != 0 {
 		f.AnsweredBy = d.string()
 		f.AnsweredAt = time.Unix(0, d.varint())
+	}
+	if flags&feedbackSender != 0 {
+		f.SenderID = d.string()
 	}
 	if d.err != nil {
 		return Feedback{}, fmt.Errorf("feedback %s: %w", f.ID, d.err)
@@ -174,4 +196,41 @@ func (tx *Tx) ScanFeedback(from, to time.Time, fn func(Feedback) error) error {
 		}
 		return fn(f)
 	})
+}
+
+// EraseSender blanks the comments an unlinked sender (platform id, as in
+// Feedback.SenderID) left, and forgets whose they were; ratings and NPS stay
+// for the counts. It returns how many were erased. Erasures are rare and
+// such feedback has no index, so it reads every feedback record. After the
+// transaction commits, the store rewrites the file as for EraseCustomer.
+func (tx *Tx) EraseSender(senderID string) (int, error) {
+	if senderID == "" {
+		return 0, nil
+	}
+	b := tx.bucket(bucketFeedback)
+	var keys [][]byte
+	var recs []Feedback
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		f, err := decodeFeedback(k, v)
+		if err != nil {
+			return 0, fmt.Errorf("ledger: erase sender: %w", err)
+		}
+		if f.SenderID == senderID {
+			keys = append(keys, bytes.Clone(k))
+			recs = append(recs, f)
+		}
+	}
+	for i, k := range keys {
+		recs[i].Comment, recs[i].SenderID = "", ""
+		if err := b.Put(k, encodeFeedback(&recs[i])); err != nil {
+			return 0, fmt.Errorf("ledger: erase sender: %w", err)
+		}
+	}
+	if len(keys) > 0 {
+		if err := tx.markRewrite(); err != nil {
+			return 0, fmt.Errorf("ledger: erase sender: %w", err)
+		}
+	}
+	return len(keys), nil
 }

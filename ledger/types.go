@@ -103,6 +103,10 @@ type Feedback struct {
 	Comment    string
 	AnsweredBy string // Actor.ID() of who took care of a low rating
 	AnsweredAt time.Time
+	// SenderID is the platform id ("telegram:12345") of a sender not linked
+	// to a customer, kept so their erasure request can reach the comment;
+	// empty when CustomerID is set.
+	SenderID string
 }
 
 // NoNPS is Feedback.NPS when the customer gave no NPS answer.
