@@ -193,17 +193,18 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request, _ []byte)
 	w.WriteHeader(http.StatusOK)
 }
 
-// acceptAndWait is accept for an HTTP request: Slack takes the 200 as
+// acceptAndWait queues a job for an HTTP request and waits for it: Slack takes the 200 as
 // "received" and does not send the event again after it, so the request is
 // answered once the engine has committed the job's effect (or, for a slow
 // engine, when Slack's 3 s are nearly up: the work goes on). A crash then
 // cannot lose an event Slack was told had arrived.
 func (b *Bot) acceptAndWait(j job) error {
-	if !b.seen.add(j.msg.EventID) {
-		b.log.Info("slack: redelivered event skipped", "event", j.msg.EventID)
-		return nil
+	done, err := b.acceptCommitted(j)
+	if err != nil {
+		return err
 	}
-	return b.queueAndWait(j)
+	b.waitCommitted(done, j.msg.EventID)
+	return nil
 }
 
 // queueAndWait queues j and waits, at most submitWait, until it is handled.
@@ -216,8 +217,9 @@ func (b *Bot) queueAndWait(j job) error {
 	return nil
 }
 
-// acceptCommitted is accept that also returns a channel closed once the
-// engine has handled the job; nil when the event was a repeat, not queued.
+// acceptCommitted queues a job unless its event was already taken, and
+// returns a channel closed once the engine has handled it; nil when the
+// event was a repeat, not queued.
 func (b *Bot) acceptCommitted(j job) (<-chan struct{}, error) {
 	if !b.seen.add(j.msg.EventID) {
 		b.log.Info("slack: redelivered event skipped", "event", j.msg.EventID)
@@ -246,15 +248,6 @@ func (b *Bot) waitCommitted(done <-chan struct{}, eventID string) {
 	case <-time.After(b.submitWait):
 		b.log.Warn("slack: acknowledged before the engine was done", "event", eventID)
 	}
-}
-
-// accept queues a job unless its event was already taken.
-func (b *Bot) accept(j job) error {
-	if !b.seen.add(j.msg.EventID) {
-		b.log.Info("slack: redelivered event skipped", "event", j.msg.EventID)
-		return nil
-	}
-	return b.queueJob(j)
 }
 
 func (b *Bot) queueJob(j job) error {
