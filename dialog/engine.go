@@ -398,29 +398,40 @@ func (t *turn) resolveRole() error {
 		t.role = t.m.Role
 		return nil
 	}
-	switch {
-	case t.e.managers[t.pid]:
-		t.role = ledger.RoleManager
-		return nil
-	case t.e.staff[t.pid]:
-		t.role = ledger.RoleStaff
-		return nil
-	}
-	if t.m.Channel == ChannelTelegram {
-		t.role = ledger.RoleCustomer
-		return nil
-	}
-	if t.m.UserID == "" {
-		return nil
-	}
-	mem, ok, err := t.tx.Staff(t.pid)
+	// Telegram users are customers unless configured as staff: grants in
+	// the ledger are for the staff's own platform only.
+	role, err := t.e.staffRole(t.tx, t.pid, t.m.Channel != ChannelTelegram && t.m.UserID != "")
 	if err != nil {
-		return fmt.Errorf("dialog: read staff: %w", err)
+		return err
 	}
-	if ok && (mem.Role == ledger.RoleStaff || mem.Role == ledger.RoleManager) {
-		t.role = mem.Role
+	switch {
+	case role != ledger.RoleNone:
+		t.role = role
+	case t.m.Channel == ChannelTelegram:
+		t.role = ledger.RoleCustomer
 	}
 	return nil
+}
+
+// staffRole is the staff role platform id holds: from configuration, else,
+// when granted is true, from a grant in the ledger; RoleNone if neither.
+func (e *Engine) staffRole(tx *ledger.Tx, id string, granted bool) (ledger.Role, error) {
+	switch {
+	case e.managers[id]:
+		return ledger.RoleManager, nil
+	case e.staff[id]:
+		return ledger.RoleStaff, nil
+	case !granted:
+		return ledger.RoleNone, nil
+	}
+	m, ok, err := tx.Staff(id)
+	if err != nil {
+		return ledger.RoleNone, fmt.Errorf("dialog: read staff: %w", err)
+	}
+	if ok && (m.Role == ledger.RoleStaff || m.Role == ledger.RoleManager) {
+		return m.Role, nil
+	}
+	return ledger.RoleNone, nil
 }
 
 func (t *turn) staffish() bool {

@@ -177,8 +177,10 @@ func TestSummary(t *testing.T) {
 					t.Errorf("/summary%s image = %v", arg, img)
 				}
 			}
+			// The 1,500 points earned on 30,000: a bare "1" would match the
+			// dates in the headline whatever the counts said.
 			rs := h.send(managerMsg("/summary this"))
-			if !strings.Contains(allText(rs), "1") {
+			if !strings.Contains(allText(rs), "1,500") {
 				t.Errorf("summary shows no counts: %s", allText(rs))
 			}
 			rs = h.send(managerMsg("/summary someday"))
@@ -535,7 +537,15 @@ func TestForgetUnlinkedFeedback(t *testing.T) {
 	if fs := h.allFeedback(); len(fs) != 1 || fs[0].SenderID != "telegram:"+custTG2 || fs[0].CustomerID != "" {
 		t.Fatalf("feedback %+v, want one from the unlinked sender", fs)
 	}
-	if data, _ := os.ReadFile(h.path); !bytes.Contains(data, []byte(comment)) {
+	readFile := func() []byte {
+		t.Helper()
+		data, err := os.ReadFile(h.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	if !bytes.Contains(readFile(), []byte(comment)) {
 		t.Fatal("comment not in the file before: the test proves nothing")
 	}
 	runSteps(t, h, []step{
@@ -545,7 +555,7 @@ func TestForgetUnlinkedFeedback(t *testing.T) {
 	if fs := h.allFeedback(); len(fs) != 1 || fs[0].Rating != 2 || fs[0].Comment != "" || fs[0].SenderID != "" {
 		t.Errorf("feedback after /forget %+v, want the rating without comment or sender", fs)
 	}
-	if data, _ := os.ReadFile(h.path); bytes.Contains(data, []byte(comment)) {
+	if bytes.Contains(readFile(), []byte(comment)) {
 		t.Error("comment still in the file after /forget")
 	}
 }

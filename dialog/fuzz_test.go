@@ -349,7 +349,10 @@ func (c *chaos) deliver(m Message) bool {
 	m.EventID = fmt.Sprintf("%sev-%d", c.prefix, c.seq)
 	c.note("%s", describe(m))
 	if !c.shared && c.reads == nil {
-		c.reads, _ = inspectLedger(c.h)
+		var err error
+		if c.reads, err = inspectLedger(c.h); err != nil {
+			return c.failf("before %s: %v", describe(m), err)
+		}
 	}
 	stranger := c.stranger(m)
 	rs, err := c.h.eng.Handle(context.Background(), m)
@@ -664,7 +667,14 @@ func inspectLedger(h *harness) (erasedReads map[string]int, bad error) {
 			}
 			return nil
 		})
-		if err != nil || len(erasedReads) == 0 {
+		if err != nil {
+			// A read error would otherwise pass the inspection silently.
+			if bad == nil {
+				bad = fmt.Errorf("read customers: %w", err)
+			}
+			return nil
+		}
+		if len(erasedReads) == 0 {
 			return nil
 		}
 		return tx.ScanAudit(allTime, endTime, func(a ledger.AuditEntry) error {

@@ -173,7 +173,8 @@ func (e *Engine) followUpDM(tx *ledger.Tx, staffID string, due []ledger.Note, no
 	if !found || channel == "" || user == "" {
 		return Reply{}, false, nil
 	}
-	if has, err := e.holdsRole(tx, staffID); err != nil || !has {
+	// Someone who has left is not sent customers' names.
+	if role, err := e.staffRole(tx, staffID, true); err != nil || role == ledger.RoleNone {
 		return Reply{}, false, err
 	}
 	lang := e.lang
@@ -183,6 +184,7 @@ func (e *Engine) followUpDM(tx *ledger.Tx, staffID string, due []ledger.Note, no
 		lang = locales.Normalize(p.Lang)
 	}
 	seen := map[string]ledger.Customer{}
+	audited := map[string]bool{}
 	var lines []string
 	var bs []Button
 	total := 0
@@ -197,12 +199,6 @@ func (e *Engine) followUpDM(tx *ledger.Tx, staffID string, due []ledger.Note, no
 				return Reply{}, false, fmt.Errorf("dialog: read customer: %w", err)
 			}
 			seen[n.CustomerID] = c
-			if !c.Erased {
-				a := ledger.AuditEntry{At: now, ActorID: staffID, Action: "read", CustomerID: n.CustomerID, Detail: "followups-dm"}
-				if err := tx.Audit(a); err != nil {
-					return Reply{}, false, fmt.Errorf("dialog: audit follow-up DM: %w", err)
-				}
-			}
 		}
 		if c.Erased {
 			// Nobody to call back, and nothing of theirs to show.
@@ -211,6 +207,14 @@ func (e *Engine) followUpDM(tx *ledger.Tx, staffID string, due []ledger.Note, no
 		total++
 		if len(lines) == maxFollowUps {
 			continue
+		}
+		// Only a customer the DM shows is read by its recipient, as with /followups.
+		if !audited[n.CustomerID] {
+			audited[n.CustomerID] = true
+			a := ledger.AuditEntry{At: now, ActorID: staffID, Action: "read", CustomerID: n.CustomerID, Detail: "followups-dm"}
+			if err := tx.Audit(a); err != nil {
+				return Reply{}, false, fmt.Errorf("dialog: audit follow-up DM: %w", err)
+			}
 		}
 		data := map[string]any{"Name": c.Name, "Masked": maskPhone(c.Phone), "Text": clipText(n.Text, noteClip)}
 		lines = append(lines, e.cat.Text(lang, "core.followups.dm_line", data))
@@ -225,20 +229,6 @@ func (e *Engine) followUpDM(tx *ledger.Tx, staffID string, due []ledger.Note, no
 		Sections: []Section{{Lines: lines}},
 		Buttons:  bs,
 	}, true, nil
-}
-
-// holdsRole reports whether the platform-qualified id is staff or a
-// manager now, by configuration or a ledger grant: someone who has left
-// is not sent customers' names.
-func (e *Engine) holdsRole(tx *ledger.Tx, id string) (bool, error) {
-	if e.managers[id] || e.staff[id] {
-		return true, nil
-	}
-	m, ok, err := tx.Staff(id)
-	if err != nil {
-		return false, fmt.Errorf("dialog: read staff: %w", err)
-	}
-	return ok && (m.Role == ledger.RoleStaff || m.Role == ledger.RoleManager), nil
 }
 
 // clipText shortens s to at most n runes on one line, marking a cut with "…".

@@ -174,7 +174,7 @@ func TestFollowUpPosts(t *testing.T) {
 }
 
 // TestFollowUpPostsMany: a long list shows maxFollowUps with buttons and
-// counts them all.
+// counts them all; a customer left out of the list is not audited as read.
 func TestFollowUpPostsMany(t *testing.T) {
 	h := mustOpenHarness(t, nil, "en")
 	f := seed(h)
@@ -182,13 +182,30 @@ func TestFollowUpPostsMany(t *testing.T) {
 	for range maxFollowUps + 2 {
 		addFollowUp(h, f.anna, "slack:"+staffID, "call back", today, false)
 	}
+	// Written a day after the others, so it comes last, past the cut.
+	h.update(func(tx *ledger.Tx) error {
+		return tx.AddNote(&ledger.Note{CustomerID: f.minji, StaffID: "slack:" + staffID, StaffName: "직원",
+			At: today.AddDate(0, 0, -6), Text: "not shown", FollowUp: today})
+	})
 	rs, err := h.eng.FollowUpPosts(context.Background(), today)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(rs) != 1 || len(rs[0].Buttons) != maxFollowUps || len(rs[0].Sections[0].Lines) != maxFollowUps ||
-		rs[0].Text != h.cat.Text("ko", "core.followups.dm_head", map[string]any{"Count": maxFollowUps + 2}) {
+		rs[0].Text != h.cat.Text("ko", "core.followups.dm_head", map[string]any{"Count": maxFollowUps + 3}) {
 		t.Errorf("got %+v", rs)
+	}
+	if all := allText(rs); strings.Contains(all, "not shown") {
+		t.Errorf("the note past the cut is shown:\n%s", all)
+	}
+	var audited []string
+	for _, a := range h.audits() {
+		if a.Detail == "followups-dm" {
+			audited = append(audited, a.CustomerID)
+		}
+	}
+	if len(audited) != 1 || audited[0] != f.anna {
+		t.Errorf("audited %v, want only the shown customer %s", audited, f.anna)
 	}
 }
 

@@ -28,9 +28,10 @@ func tierID(visits int) string {
 	return "core.tier.new"
 }
 
-// maskPhone hides the middle of a phone number: 010-****-5678.
-func maskPhone(phone string) string {
-	d := digitsOf(phone)
+// maskPhone hides the middle of a phone number: 010-****-5678. Like
+// formatPhone it takes the digits ledger.NormalizePhone gives, the only form
+// the ledger stores.
+func maskPhone(d string) string {
 	g := phoneGroups(d)
 	switch {
 	case len(g) == 3:
@@ -43,8 +44,7 @@ func maskPhone(phone string) string {
 
 // formatPhone writes a domestic number with dashes: 010-1234-5678,
 // 02-123-4567, 1588-1234.
-func formatPhone(phone string) string {
-	d := digitsOf(phone)
+func formatPhone(d string) string {
 	if g := phoneGroups(d); g != nil {
 		return strings.Join(g, "-")
 	}
@@ -69,16 +69,6 @@ func phoneGroups(d string) []string {
 		return []string{d[:3], d[3:7], d[7:]}
 	}
 	return nil
-}
-
-func digitsOf(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // groupDigits writes n with thousands separators: 55,000.

@@ -56,9 +56,13 @@ func TestRenderCrafted(t *testing.T) {
 		"자주 나온 이야기": "상담 태그: 커트 3 · 염색 2 · 펌 1",
 	}
 	for _, sec := range sections {
-		if first, ok := want[sec.Title]; !ok || sec.Lines[0] != first {
-			t.Errorf("section %q starts with %q, want %q", sec.Title, sec.Lines[0], first)
+		if first, ok := want[sec.Title]; !ok || len(sec.Lines) == 0 || sec.Lines[0] != first {
+			t.Errorf("section %q starts with %q, want %q", sec.Title, sec.Lines, first)
 		}
+		delete(want, sec.Title)
+	}
+	for title := range want {
+		t.Errorf("no section %q", title)
 	}
 	care := strings.Join(sections[2].Lines, "\n")
 	if !strings.Contains(care, "· 11/28 (삭제된 고객) (담당 오세훈)") {

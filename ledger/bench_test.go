@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -44,7 +45,7 @@ func BenchmarkAddNote(b *testing.B) {
 				return
 			}
 			// RunParallel starts parallelism × GOMAXPROCS goroutines.
-			b.SetParallelism((writers + gomaxprocs() - 1) / gomaxprocs())
+			b.SetParallelism((writers + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					if err := add(); err != nil {

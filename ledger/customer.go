@@ -172,6 +172,13 @@ func (tx *Tx) customer(k []byte) (Customer, error) {
 		return Customer{}, fmt.Errorf("%w: customer %s: %v", errCorrupt, custIDOfKey(k), err)
 	}
 	c.ID = custIDOfKey(k)
+	if v := tx.bucket(bucketVisits).Get(k); v != nil {
+		s, err := decodeVisits(k, v)
+		if err != nil {
+			return Customer{}, err
+		}
+		c.Visits, c.LastVisit = s.Visits, s.Last
+	}
 	return c, nil
 }
 
@@ -203,8 +210,7 @@ func (tx *Tx) PutCustomer(c Customer) error {
 	}
 	c.Tags = slices.Clone(c.Tags)
 	tidyCustomer(&c)
-	c.ID, c.CreatedAt, c.Visits, c.LastVisit = old.ID, old.CreatedAt, old.Visits, old.LastVisit
-	c.Links, c.Erased, c.ErasedAt = old.Links, old.Erased, old.ErasedAt
+	c.ID, c.CreatedAt, c.Links, c.Erased, c.ErasedAt = old.ID, old.CreatedAt, old.Links, old.Erased, old.ErasedAt
 	if err := c.Validate(); err != nil {
 		return fmt.Errorf("ledger: put customer %s: %w", c.ID, err)
 	}
@@ -480,18 +486,13 @@ func (tx *Tx) unlink(k []byte, platformID string) error {
 // creation-time order. Erased customers are included (with Erased set) so
 // past counts stay true.
 func (tx *Tx) ScanNewCustomers(from, to time.Time, fn func(Customer) error) error {
-	c := tx.bucket(bucketCreated).Cursor()
-	end := timePrefix(to)
-	for k, _ := c.Seek(timePrefix(from)); k != nil && bytes.Compare(k[:8], end) < 0; k, _ = c.Next() {
+	return scanTime(tx.bucket(bucketCreated), from, to, func(k, _ []byte) error {
 		cu, err := tx.customer(k[8:])
 		if err != nil {
 			return fmt.Errorf("ledger: scan new customers: %w", err)
 		}
-		if err := fn(cu); err != nil {
-			return err
-		}
-	}
-	return nil
+		return fn(cu)
+	})
 }
 
 // ScanBirthdays calls fn for every consenting, not erased customer whose

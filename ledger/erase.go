@@ -111,8 +111,6 @@ func (tx *Tx) EraseCustomer(id string, at time.Time) error {
 		ID:        c.ID,
 		Consent:   c.Consent,
 		CreatedAt: c.CreatedAt,
-		LastVisit: c.LastVisit,
-		Visits:    c.Visits,
 		Erased:    true,
 		ErasedAt:  at,
 	}

@@ -83,17 +83,24 @@ func TestEraseCustomer(t *testing.T) {
 	count := func() (n counts) {
 		far := t0.Add(365 * 24 * time.Hour)
 		mustView(t, s, func(tx *Tx) error {
-			tx.ScanNotes(time.Time{}, far, func(Note) error { n.notes++; return nil })
-			tx.ScanFeedback(time.Time{}, far, func(Feedback) error { n.feedback++; return nil })
-			tx.ScanPoints(time.Time{}, far, func(PointsEntry) error { n.points++; return nil })
-			tx.ScanNewCustomers(time.Time{}, far, func(Customer) error { n.newCustomers++; return nil })
-			st, _ := tx.VisitStatsOf(c.ID)
+			return errors.Join(
+				tx.ScanNotes(time.Time{}, far, func(Note) error { n.notes++; return nil }),
+				tx.ScanFeedback(time.Time{}, far, func(Feedback) error { n.feedback++; return nil }),
+				tx.ScanPoints(time.Time{}, far, func(PointsEntry) error { n.points++; return nil }),
+				tx.ScanNewCustomers(time.Time{}, far, func(Customer) error { n.newCustomers++; return nil }),
+			)
+		})
+		mustView(t, s, func(tx *Tx) error {
+			st, err := tx.VisitStatsOf(c.ID)
 			n.visits = st.Visits
-			return nil
+			return err
 		})
 		return n
 	}
 	before := count()
+	if want := (counts{notes: 3, feedback: 3, points: 3, newCustomers: 2, visits: 3}); before != want {
+		t.Fatalf("counts before erasure %+v, want %+v", before, want)
+	}
 	// The secrets must be visible in the file first, or their absence
 	// after the erasure would prove nothing.
 	data, err := os.ReadFile(s.Path())

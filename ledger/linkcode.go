@@ -3,6 +3,7 @@ package ledger
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -55,8 +56,11 @@ func (tx *Tx) UseLinkCode(code string, now time.Time) (string, error) {
 		return "", fmt.Errorf("ledger: use link code: %w (expired %s)", ErrInvalidCode, expires.UTC().Format(time.RFC3339))
 	}
 	c, err := tx.customer(ck)
-	if err != nil || c.Erased {
+	if errors.Is(err, ErrCustomerNotFound) || (err == nil && c.Erased) {
 		return "", fmt.Errorf("ledger: use link code: %w", ErrInvalidCode)
+	}
+	if err != nil {
+		return "", fmt.Errorf("ledger: use link code: %w", err)
 	}
 	return c.ID, nil
 }

@@ -38,16 +38,19 @@ func TestLinkCodes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got string
+			var useErr error
 			err := s.Update(t.Context(), func(tx *Tx) error {
-				var err error
-				got, err = tx.UseLinkCode(tt.code, tt.now)
-				if errors.Is(err, ErrInvalidCode) {
+				got, useErr = tx.UseLinkCode(tt.code, tt.now)
+				if errors.Is(useErr, ErrInvalidCode) {
 					return nil // commit the deletion of an expired code
 				}
-				return err
+				return useErr
 			})
 			if err != nil {
 				t.Fatal(err)
+			}
+			if !errors.Is(useErr, tt.wantErr) {
+				t.Errorf("err %v, want %v", useErr, tt.wantErr)
 			}
 			if got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)

@@ -105,7 +105,10 @@ func (tx *Tx) AddPoints(e *PointsEntry) error {
 	if err != nil {
 		return fmt.Errorf("ledger: add points: %w", err)
 	}
-	bal := tx.balance(ck)
+	bal, err := tx.balance(ck)
+	if err != nil {
+		return fmt.Errorf("ledger: add points: %w", err)
+	}
 	if bal+e.Points < 0 {
 		return fmt.Errorf("ledger: add points: %w: balance %d, change %d", ErrInsufficientPoints, bal, e.Points)
 	}
@@ -134,13 +137,16 @@ func (tx *Tx) AddPoints(e *PointsEntry) error {
 }
 
 // balance returns the cached balance of the customer at key ck.
-func (tx *Tx) balance(ck []byte) int64 {
+func (tx *Tx) balance(ck []byte) (int64, error) {
 	v := tx.bucket(bucketBalances).Get(ck)
 	if v == nil {
-		return 0
+		return 0, nil
 	}
-	bal, _ := binary.Varint(v)
-	return bal
+	bal, n := binary.Varint(v)
+	if n != len(v) {
+		return 0, fmt.Errorf("%w: balance of %s", errCorrupt, custIDOfKey(ck))
+	}
+	return bal, nil
 }
 
 // Balance returns a customer's points balance. It is kept in step with the
@@ -150,7 +156,11 @@ func (tx *Tx) Balance(customerID string) (int64, error) {
 	if !ok || tx.bucket(bucketCustomers).Get(ck) == nil {
 		return 0, fmt.Errorf("ledger: balance of %q: %w", customerID, ErrCustomerNotFound)
 	}
-	return tx.balance(ck), nil
+	bal, err := tx.balance(ck)
+	if err != nil {
+		return 0, fmt.Errorf("ledger: %w", err)
+	}
+	return bal, nil
 }
 
 // PointsOf returns a customer's newest points entries first, at most limit

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -226,7 +227,7 @@ func TestBackup(t *testing.T) {
 	if err != nil || n == 0 || int64(buf.Len()) != n {
 		t.Fatalf("backup: n=%d len=%d err=%v", n, buf.Len(), err)
 	}
-	if err := writeFile(path, buf.String()); err != nil {
+	if err := os.WriteFile(path, []byte(buf.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	b, err := Open(path, nil)

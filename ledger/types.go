@@ -49,10 +49,12 @@ type Customer struct {
 	Links       []string // platform ids linked to this record, "telegram:12345"
 	Lang        string   // preferred language, "" for unknown
 	CreatedAt   time.Time
-	LastVisit   time.Time
-	Visits      int
-	Erased      bool // personal data removed by an erasure; counts kept
-	ErasedAt    time.Time
+	// LastVisit and Visits are read from the visit stats (VisitStatsOf),
+	// not stored with the record.
+	LastVisit time.Time `json:"-"`
+	Visits    int       `json:"-"`
+	Erased    bool      // personal data removed by an erasure; counts kept
+	ErasedAt  time.Time
 }
 
 // Note is a consultation note a staff member records after a consult.

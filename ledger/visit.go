@@ -16,7 +16,8 @@ type VisitStats struct {
 }
 
 // The visits bucket holds per customer three varints: visits, first and last
-// visit as unix nanoseconds. It is read without touching customer records.
+// visit as unix nanoseconds. It is read without touching customer records,
+// and it is where a Customer's Visits and LastVisit come from.
 
 func encodeVisits(v VisitStats) []byte {
 	b := make([]byte, 0, 3*binary.MaxVarintLen64)
@@ -61,8 +62,6 @@ func (tx *Tx) RecordVisit(customerID string, at time.Time) error {
 	if tx.bucket(bucketCustomers).Get(k) == nil {
 		return fmt.Errorf("ledger: record visit %s: %w", customerID, ErrCustomerNotFound)
 	}
-	// The stats are checked before the customer record is decoded: most
-	// notes are not a customer's first of the day.
 	b := tx.bucket(bucketVisits)
 	s := VisitStats{CustomerID: customerID, First: at, Last: at}
 	if v := b.Get(k); v != nil {
@@ -83,15 +82,6 @@ func (tx *Tx) RecordVisit(customerID string, at time.Time) error {
 	}
 	s.Visits++
 	if err := b.Put(k, encodeVisits(s)); err != nil {
-		return fmt.Errorf("ledger: record visit %s: %w", customerID, err)
-	}
-	c, err := tx.customer(k)
-	if err != nil {
-		return fmt.Errorf("ledger: record visit %s: %w", customerID, err)
-	}
-	c.Visits = s.Visits
-	c.LastVisit = s.Last
-	if err := tx.putCustomer(k, &c); err != nil {
 		return fmt.Errorf("ledger: record visit %s: %w", customerID, err)
 	}
 	return nil
@@ -154,14 +144,6 @@ func (tx *Tx) ImportVisits(customerID string, visits int, first, last time.Time)
 	}
 	s := VisitStats{CustomerID: customerID, Visits: visits, First: first, Last: last}
 	if err := b.Put(k, encodeVisits(s)); err != nil {
-		return fmt.Errorf("ledger: import visits %s: %w", customerID, err)
-	}
-	c, err := tx.customer(k)
-	if err != nil {
-		return fmt.Errorf("ledger: import visits %s: %w", customerID, err)
-	}
-	c.Visits, c.LastVisit = visits, last
-	if err := tx.putCustomer(k, &c); err != nil {
 		return fmt.Errorf("ledger: import visits %s: %w", customerID, err)
 	}
 	return nil

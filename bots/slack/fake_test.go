@@ -142,10 +142,7 @@ func (f *fakeSlack) serveAPI(w http.ResponseWriter, r *http.Request) {
 
 	switch {
 	case limited:
-		c.Status = http.StatusTooManyRequests
-		f.record(c)
-		w.Header().Set("Retry-After", retry)
-		w.WriteHeader(http.StatusTooManyRequests)
+		f.tooMany(w, c, retry)
 		return
 	case failing != "":
 		f.record(c)
@@ -197,6 +194,14 @@ func (f *fakeSlack) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// tooMany records c as refused and answers 429 with Retry-After.
+func (f *fakeSlack) tooMany(w http.ResponseWriter, c apiCall, retry string) {
+	c.Status = http.StatusTooManyRequests
+	f.record(c)
+	w.Header().Set("Retry-After", retry)
+	w.WriteHeader(http.StatusTooManyRequests)
+}
+
 func (f *fakeSlack) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	f.mu.Lock()
@@ -210,10 +215,7 @@ func (f *fakeSlack) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 	c := apiCall{Method: "response_url", JSON: body, Status: http.StatusOK, Form: url.Values{"id": {r.PathValue("id")}}}
 	switch {
 	case limited:
-		c.Status = http.StatusTooManyRequests
-		f.record(c)
-		w.Header().Set("Retry-After", retry)
-		w.WriteHeader(http.StatusTooManyRequests)
+		f.tooMany(w, c, retry)
 		return
 	case failing != "":
 		c.Status = http.StatusNotFound

@@ -148,13 +148,11 @@ func (b *Bot) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {
 			w.WriteHeader(http.StatusOK)
 			return
 		}
-		if !b.seen.add(prefixedID("slack:", cb.EventID)) {
-			b.log.Info("slack: retried event skipped", "event", cb.EventID, "retry", r.Header.Get("X-Slack-Retry-Num"), "reason", r.Header.Get("X-Slack-Retry-Reason"))
-			w.WriteHeader(http.StatusOK)
-			return
+		if n := r.Header.Get("X-Slack-Retry-Num"); n != "" {
+			b.log.Info("slack: event retried by Slack", "event", cb.EventID, "retry", n, "reason", r.Header.Get("X-Slack-Retry-Reason"))
 		}
 		if j, ok := b.eventJob(ev); ok {
-			if err := b.queueAndWait(j); err != nil {
+			if err := b.acceptAndWait(j); err != nil {
 				http.Error(w, "shutting down", http.StatusServiceUnavailable)
 				return
 			}
@@ -207,29 +205,14 @@ func (b *Bot) acceptAndWait(j job) error {
 	return nil
 }
 
-// queueAndWait queues j and waits, at most submitWait, until it is handled.
-func (b *Bot) queueAndWait(j job) error {
-	done, err := b.queueCommitted(j)
-	if err != nil {
-		return err
-	}
-	b.waitCommitted(done, j.msg.EventID)
-	return nil
-}
-
-// acceptCommitted queues a job unless its event was already taken, and
-// returns a channel closed once the engine has handled it; nil when the
-// event was a repeat, not queued.
+// acceptCommitted queues a job unless its event was already taken (Slack's
+// retry or redelivery), and returns a channel closed once the engine has
+// handled it; nil when the event was a repeat, not queued.
 func (b *Bot) acceptCommitted(j job) (<-chan struct{}, error) {
 	if !b.seen.add(j.msg.EventID) {
 		b.log.Info("slack: redelivered event skipped", "event", j.msg.EventID)
 		return nil, nil
 	}
-	return b.queueCommitted(j)
-}
-
-// queueCommitted queues j, returning a channel closed once it is handled.
-func (b *Bot) queueCommitted(j job) (<-chan struct{}, error) {
 	j.committed = make(chan struct{})
 	if err := b.queueJob(j); err != nil {
 		return nil, err

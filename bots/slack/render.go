@@ -2,7 +2,8 @@ package slack
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -150,13 +151,8 @@ func renderModal(f *dialog.Form, meta, closeLabel, submitLabel string) slack.Mod
 // formErrorsText lists errors of a form that could not be shown inline, in
 // field order of their names, for a plain message.
 func formErrorsText(errs map[string]string) string {
-	keys := make([]string, 0, len(errs))
-	for k := range errs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	lines := make([]string, 0, len(keys))
-	for _, k := range keys {
+	lines := make([]string, 0, len(errs))
+	for _, k := range slices.Sorted(maps.Keys(errs)) {
 		lines = append(lines, "• "+errs[k])
 	}
 	return strings.Join(lines, "\n")

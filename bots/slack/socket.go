@@ -62,12 +62,14 @@ loop:
 // the engine has handled it (a modal submission with the engine's answer),
 // waiting in other goroutines so the loop keeps reading.
 func (b *Bot) socketEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, answering *sync.WaitGroup) {
-	ack := func(payload any) {
-		if evt.Request == nil {
-			return
+	ackEnvelope := func(id string, payload any) {
+		if err := sm.AckCtx(ctx, id, payload); err != nil {
+			b.log.Warn("slack: ack", "envelope", id, "err", err)
 		}
-		if err := sm.AckCtx(ctx, evt.Request.EnvelopeID, payload); err != nil {
-			b.log.Warn("slack: ack", "envelope", evt.Request.EnvelopeID, "err", err)
+	}
+	ack := func(payload any) {
+		if evt.Request != nil {
+			ackEnvelope(evt.Request.EnvelopeID, payload)
 		}
 	}
 	switch evt.Type {
@@ -87,32 +89,20 @@ func (b *Bot) socketEvent(ctx context.Context, sm *socketmode.Client, evt socket
 				EnvelopeID string `json:"envelope_id"`
 			}
 			if json.Unmarshal(bad.Message, &env) == nil && env.EnvelopeID != "" {
-				_ = sm.AckCtx(ctx, env.EnvelopeID, nil)
+				ackEnvelope(env.EnvelopeID, nil)
 			}
 			b.log.Warn("slack: unreadable socket message", "err", bad.Cause)
 		}
 	case socketmode.EventTypeSlashCommand:
 		if c, ok := evt.Data.(slack.SlashCommand); ok && c.UserID != "" {
-			done, err := b.acceptCommitted(b.commandJob(c))
-			b.ackWhenCommitted(answering, ack, done, err, evt.Request)
+			b.ackWhenCommitted(answering, ack, b.commandJob(c))
 			return
 		}
 		ack(nil)
 	case socketmode.EventTypeEventsAPI:
-		ev, ok := evt.Data.(slackevents.EventsAPIEvent)
-		cb, isCallback := ev.Data.(*slackevents.EventsAPICallbackEvent)
-		if !ok || !isCallback {
-			ack(nil)
-			return
-		}
-		if !b.seen.add(prefixedID("slack:", cb.EventID)) {
-			ack(nil)
-			b.log.Info("slack: retried event skipped", "event", cb.EventID, "retry", evt.Request.RetryAttempt)
-			return
-		}
+		ev, _ := evt.Data.(slackevents.EventsAPIEvent)
 		if j, ok := b.eventJob(ev); ok {
-			done, err := b.queueCommitted(j)
-			b.ackWhenCommitted(answering, ack, done, err, evt.Request)
+			b.ackWhenCommitted(answering, ack, j)
 			return
 		}
 		ack(nil)
@@ -134,8 +124,7 @@ func (b *Bot) socketEvent(ctx context.Context, sm *socketmode.Client, evt socket
 			})
 		case slack.InteractionTypeBlockActions:
 			if j, ok := b.actionJob(ic); ok {
-				done, err := b.acceptCommitted(j)
-				b.ackWhenCommitted(answering, ack, done, err, evt.Request)
+				b.ackWhenCommitted(answering, ack, j)
 				return
 			}
 			ack(nil)
@@ -145,26 +134,24 @@ func (b *Bot) socketEvent(ctx context.Context, sm *socketmode.Client, evt socket
 	}
 }
 
-// ackWhenCommitted acknowledges an envelope once its job is handled (at
-// most submitWait later), in its own goroutine so the loop keeps reading;
-// the job was queued in the loop, so conversations keep their order. Slack
-// resends nothing acknowledged: acking after the commit means a crash
-// cannot lose an envelope. A job not queued is acknowledged at once.
-func (b *Bot) ackWhenCommitted(answering *sync.WaitGroup, ack func(any), done <-chan struct{}, err error, req *socketmode.Request) {
+// ackWhenCommitted queues j unless its event was already taken and
+// acknowledges the envelope once the engine has handled it (at most
+// submitWait later), waiting in its own goroutine so the loop keeps reading;
+// j is queued here, in the loop, so conversations keep their order. Slack
+// resends nothing acknowledged: acking after the commit means a crash cannot
+// lose an envelope. A job not queued is acknowledged at once.
+func (b *Bot) ackWhenCommitted(answering *sync.WaitGroup, ack func(any), j job) {
+	done, err := b.acceptCommitted(j)
 	if err != nil {
 		// Acknowledged but not queued: only while shutting down.
-		b.log.Warn("slack: event dropped", "err", err)
+		b.log.Warn("slack: event dropped", "event", j.msg.EventID, "err", err)
 	}
 	if done == nil {
 		ack(nil)
 		return
 	}
-	id := ""
-	if req != nil {
-		id = req.EnvelopeID
-	}
 	answering.Go(func() {
-		b.waitCommitted(done, id)
+		b.waitCommitted(done, j.msg.EventID)
 		ack(nil)
 	})
 }

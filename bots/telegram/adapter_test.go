@@ -639,10 +639,12 @@ func TestShutdownDrains(t *testing.T) {
 	<-entered
 	stopped := make(chan struct{})
 	go func() { hs.stop(); close(stopped) }()
+	// Give Run the time to return if it would not wait: checked at once, a
+	// Run that failed to drain would still be on its way out.
 	select {
 	case <-stopped:
 		t.Fatal("Run returned while an update was in flight")
-	default:
+	case <-time.After(100 * time.Millisecond):
 	}
 	close(release)
 	if c := hs.f.expect(t, "sendMessage"); c.Fields["text"] != "끝까지 처리했어요" {

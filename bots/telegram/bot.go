@@ -248,17 +248,18 @@ func (b *Bot) setCommands(ctx context.Context) {
 	}
 }
 
-// process handles one update in its chat's turn.
+// process handles one update in its chat's turn. It logs with the update
+// and chat ids inline rather than through a derived logger: most updates
+// log nothing, and slog's With formats its attributes up front.
 func (b *Bot) process(ctx context.Context, j *job) {
 	in := b.translate(j.upd)
-	log := b.log.With("update_id", j.upd.ID, "chat_id", in.chatID)
 	if in.callback != nil {
 		b.answerPress(ctx, in)
 	}
 	switch in.kind {
 	case inIgnore:
 		b.d.markHandled(j)
-		log.Info("telegram: update ignored", "why", in.why)
+		b.log.Info("telegram: update ignored", "update_id", j.upd.ID, "chat_id", in.chatID, "why", in.why)
 	case inReply:
 		b.d.markHandled(j)
 		b.sendText(ctx, in.chatID, in.lang, in.replyID, nil)
@@ -271,14 +272,15 @@ func (b *Bot) process(ctx context.Context, j *job) {
 		if first {
 			b.sendText(ctx, in.chatID, in.lang, "telegram.group.private_only", map[string]any{"Link": "https://t.me/" + b.username()})
 		} else {
-			log.Debug("telegram: group message ignored")
+			b.log.Debug("telegram: group message ignored", "update_id", j.upd.ID, "chat_id", in.chatID)
 		}
 	case inEngine:
 		in.msg.CursorValue = b.d.lowWater(j.upd.ID)
-		replies, err := b.handle(ctx, in.msg, log)
+		replies, err := b.handle(ctx, j.upd.ID, in)
 		b.d.markHandled(j)
 		if err != nil {
-			log.Error("telegram: handler failed; update given up, sending its replies", "err", err, "replies", len(replies))
+			b.log.Error("telegram: handler failed; update given up, sending its replies",
+				"update_id", j.upd.ID, "chat_id", in.chatID, "err", err, "replies", len(replies))
 		}
 		if in.callback != nil && len(replies) > 0 {
 			// No replies means the engine had this press already (a
@@ -289,26 +291,24 @@ func (b *Bot) process(ctx context.Context, j *job) {
 	}
 }
 
-// handle hands m to the engine, again while it fails: a failed update is
+// handle hands in.msg to the engine, again while it fails: a failed update is
 // one nothing was committed for, and once it is marked handled Telegram
 // forgets it. A re-run after a late failure (the effect committed, the
 // event id with it) returns no replies, so the replies kept are those of
 // the last attempt that had any: the apology if nothing better came.
-func (b *Bot) handle(ctx context.Context, m dialog.Message, log *slog.Logger) ([]dialog.Reply, error) {
+func (b *Bot) handle(ctx context.Context, updateID int64, in inbound) ([]dialog.Reply, error) {
 	var replies []dialog.Reply
 	for attempt := 1; ; attempt++ {
-		rs, err := b.cfg.Handler.Handle(ctx, m)
+		rs, err := b.cfg.Handler.Handle(ctx, in.msg)
 		if err == nil || len(rs) > 0 {
 			replies = rs
 		}
 		if err == nil || attempt >= b.cfg.HandleAttempts || ctx.Err() != nil {
 			return replies, err
 		}
-		log.Warn("telegram: handler failed; trying again", "attempt", attempt, "err", err)
-		select {
-		case <-ctx.Done():
+		b.log.Warn("telegram: handler failed; trying again", "update_id", updateID, "chat_id", in.chatID, "attempt", attempt, "err", err)
+		if sleep(ctx, b.cfg.RetryBase<<min(attempt-1, 10)) != nil {
 			return replies, err
-		case <-time.After(b.cfg.RetryBase << min(attempt-1, 10)):
 		}
 	}
 }
@@ -342,7 +342,7 @@ func (b *Bot) showChoice(ctx context.Context, in inbound, chosen bool) {
 	if m == nil || m.ReplyMarkup == nil || len(m.ReplyMarkup.InlineKeyboard) == 0 {
 		return
 	}
-	label := pressedLabel(cq)
+	label := in.msg.Action.Label // pressedLabel(cq), found in translateCallback
 	suffix := "\n" + b.cfg.Catalog.Text(b.chromeLang(in), "telegram.chosen", map[string]any{"Label": label})
 	var err error
 	if chosen && m.Text != "" && label != "" && units(m.Text+suffix) <= maxText {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -75,7 +76,7 @@ func (b *Bot) sendReply(ctx context.Context, chat int64, r dialog.Reply, lang st
 	var errs []error
 	for _, m := range b.render(r, lang, !b.menuShown(chat)) {
 		if err := b.send(ctx, chat, m); err != nil {
-			b.log.Error("telegram: reply not delivered", "chat_id", chat, "runes", len([]rune(m.text)), "err", err)
+			b.log.Error("telegram: reply not delivered", "chat_id", chat, "runes", utf8.RuneCountInString(m.text), "err", err)
 			errs = append(errs, err)
 			continue
 		}

@@ -56,17 +56,22 @@ func chatOf(u *models.Update) int64 {
 	case u.EditedChannelPost != nil:
 		return u.EditedChannelPost.Chat.ID
 	case u.CallbackQuery != nil:
-		cq := u.CallbackQuery
-		if m := cq.Message.Message; m != nil {
-			return m.Chat.ID
-		}
-		if m := cq.Message.InaccessibleMessage; m != nil && m.Chat.ID != 0 {
-			return m.Chat.ID
-		}
-		// A private chat's id is the user's id.
-		return cq.From.ID
+		return callbackChat(u.CallbackQuery).ID
 	}
 	return 0
+}
+
+// callbackChat returns the chat of the message whose button was pressed,
+// or, when Telegram no longer says, the presser's private chat.
+func callbackChat(cq *models.CallbackQuery) models.Chat {
+	if m := cq.Message.Message; m != nil {
+		return m.Chat
+	}
+	if m := cq.Message.InaccessibleMessage; m != nil && m.Chat.ID != 0 {
+		return m.Chat
+	}
+	// A private chat's id is the user's id.
+	return models.Chat{ID: cq.From.ID, Type: models.ChatTypePrivate}
 }
 
 // translate turns an update into what the adapter should do with it. It
@@ -127,14 +132,8 @@ func (b *Bot) translateMessage(u *models.Update, m *models.Message) inbound {
 }
 
 func (b *Bot) translateCallback(u *models.Update, cq *models.CallbackQuery) inbound {
-	in := inbound{chatID: chatOf(u), lang: cq.From.LanguageCode, callback: cq}
-	chat := models.Chat{ID: in.chatID, Type: models.ChatTypePrivate}
-	switch {
-	case cq.Message.Message != nil:
-		chat = cq.Message.Message.Chat
-	case cq.Message.InaccessibleMessage != nil && cq.Message.InaccessibleMessage.Chat.ID != 0:
-		chat = cq.Message.InaccessibleMessage.Chat
-	}
+	chat := callbackChat(cq)
+	in := inbound{chatID: chat.ID, lang: cq.From.LanguageCode, callback: cq}
 	if chat.Type != models.ChatTypePrivate || cq.Data == "" || cq.From.IsBot {
 		in.kind, in.why = inIgnore, "button press outside a private chat or without data"
 		return in

@@ -23,7 +23,7 @@ import (
 // cannot run beside a serving dangol, and says how serve makes backups
 // itself (DANGOL_BACKUP_DIR) when one holds the file.
 func (m *Main) backup(ctx context.Context, path string, force bool) error {
-	if err := refuseSameFile(path, m.Config.DB); err != nil {
+	if err := m.refuseSameFile(path, m.Config.DB); err != nil {
 		return err
 	}
 	if _, err := os.Stat(path); err == nil && !force {
@@ -54,7 +54,7 @@ func (m *Main) backup(ctx context.Context, path string, force bool) error {
 // beside it as "<db>.before-restore".
 func (m *Main) restore(ctx context.Context, from string, force bool) error {
 	target := m.Config.DB
-	if err := refuseSameFile(from, target); err != nil {
+	if err := m.refuseSameFile(from, target); err != nil {
 		return err
 	}
 	src, err := os.Open(from)
@@ -124,7 +124,7 @@ func checkLedger(path string) error {
 
 // refuseSameFile errors when a and b are the same file, which would make a
 // backup overwrite its source or a restore copy a file onto itself.
-func refuseSameFile(a, b string) error {
+func (m *Main) refuseSameFile(a, b string) error {
 	fa, errA := os.Stat(a)
 	fb, errB := os.Stat(b)
 	same := errA == nil && errB == nil && os.SameFile(fa, fb)
@@ -134,7 +134,7 @@ func refuseSameFile(a, b string) error {
 		same = absA == absB
 	}
 	if same {
-		return usagef("%s is the data file itself; name another file", a)
+		return m.usage("cli.err.same_file", map[string]any{"File": a})
 	}
 	return nil
 }
@@ -187,11 +187,13 @@ func (m *Main) backupSchedule() (*dialog.Job, error) {
 		Deliver: func(context.Context, dialog.Reply) error { return nil },
 	}
 	if _, err := dialog.NewScheduler(dialog.SchedulerConfig{Store: m.Store, Jobs: []dialog.Job{job}, Now: m.Now}); err != nil {
-		return nil, usagef("backup schedule %q: want a 5-field cron expression (minute hour day month weekday) in the shop's time zone, such as %q, or off (--backup-cron, DANGOL_BACKUP_CRON): %w",
-			spec, DefaultBackupCron, err)
+		return nil, m.usage("cli.err.cron", map[string]any{
+			"What": m.Catalog.Text(m.Config.Lang, "cli.err.cron.backup", nil), "Value": spec,
+			"Example": DefaultBackupCron, "Setting": "--backup-cron, DANGOL_BACKUP_CRON", "Err": err,
+		})
 	}
 	if err := checkBackupDir(dir); err != nil {
-		return nil, usagef("backup folder %s (--backup-dir, DANGOL_BACKUP_DIR): %w", dir, err)
+		return nil, m.usage("cli.err.backup_dir", map[string]any{"Dir": dir, "Err": err})
 	}
 	m.Logger.Info("scheduled backups", "dir", dir, "cron", spec, "tz", m.Config.TZ, "keep", m.Config.BackupKeep)
 	return &job, nil
@@ -251,34 +253,17 @@ func (b *scheduledBackups) run(ctx context.Context, at time.Time) error {
 	return nil
 }
 
-// writeBackup copies the ledger to a temporary file beside path, syncs it
-// and renames it to path, so path is either absent or a whole copy, even
-// after a crash.
+// writeBackup copies the ledger to path through writeOutput: path is
+// either absent or a whole copy, even after a crash.
 func writeBackup(ctx context.Context, s *ledger.Store, path string) (int64, error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	var n int64
+	err := writeOutput(nil, path, func(w io.Writer) error {
+		var err error
+		n, err = s.Backup(ctx, w)
+		return err
+	})
 	if err != nil {
-		return 0, fmt.Errorf("backup to %s: %w", path, err)
-	}
-	defer os.Remove(f.Name()) // nothing left to remove once renamed
-	n, err := s.Backup(ctx, f)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("backup to %s: %w", path, err)
-	}
-	// The rename is durable once the folder is synced; failing that only
-	// weakens crash safety, so it is not an error.
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
+		return 0, fmt.Errorf("backup: %w", err)
 	}
 	return n, nil
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -15,55 +14,6 @@ import (
 
 	"github.com/dangol/dangol/ledger"
 )
-
-// backupRound starts serve (the console, no platforms) at a stopped clock,
-// waits until the scheduler has done what was due at start-up, stops it,
-// and returns what was logged.
-func backupRound(t *testing.T, env map[string]string, now time.Time, args ...string) string {
-	t.Helper()
-	var logs lockedBuffer
-	// Input that stays open: the console must not end serve before the
-	// scheduler's round.
-	in, hold := io.Pipe()
-	defer hold.Close()
-	ticked := make(chan struct{}, 1)
-	m := &Main{
-		Stdin: in, Stdout: io.Discard, Stderr: &logs,
-		Getenv: func(k string) string { return env[k] },
-		Now:    func() time.Time { return now },
-		After: func(time.Duration) <-chan time.Time {
-			select {
-			case ticked <- struct{}{}:
-			default:
-			}
-			return make(chan time.Time)
-		},
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx, append([]string{"serve"}, args...)) }()
-	select {
-	case <-ticked:
-	case err := <-done:
-		t.Fatalf("serve ended before the scheduler ran: %v\n%s", err, logs.String())
-	case <-time.After(waitTimeout):
-		t.Fatalf("the scheduler did not finish its start-up round within %s\n%s", waitTimeout, logs.String())
-	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve after cancel: %v\n%s", err, logs.String())
-		}
-	case <-time.After(waitTimeout):
-		t.Fatal("serve did not stop after its context was cancelled")
-	}
-	if err := m.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return logs.String()
-}
 
 // backupFiles lists the files in dir, hidden ones (temporary files) too.
 func backupFiles(t *testing.T, dir string) []string {
@@ -114,7 +64,7 @@ func TestServe_Backups(t *testing.T) {
 				}
 			}
 		}
-		logs := backupRound(t, env, rd.now)
+		_, logs := serveRound(t, env, nil, rd.now)
 		var got []string
 		for _, name := range backupFiles(t, backups) {
 			switch {
@@ -224,11 +174,11 @@ func TestServe_BackupErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"ErrCron", map[string]string{"DANGOL_BACKUP_DIR": dir, "DANGOL_BACKUP_CRON": "3am"}, nil, `backup schedule "3am"`},
+		{"ErrCron", map[string]string{"DANGOL_BACKUP_DIR": dir, "DANGOL_BACKUP_CRON": "3am"}, nil, usageText("cli.err.cron.backup", nil) + ` "3am"`},
 		{"ErrCronFlag", map[string]string{"DANGOL_BACKUP_DIR": dir}, []string{"--backup-cron", "@every 1h"}, "--backup-cron, DANGOL_BACKUP_CRON"},
-		{"ErrFolderIsAFile", map[string]string{"DANGOL_BACKUP_DIR": file}, nil, "backup folder " + file + " (--backup-dir, DANGOL_BACKUP_DIR)"},
-		{"ErrKeepZero", map[string]string{"DANGOL_BACKUP_KEEP": "0"}, nil, `backups to keep "0"`},
-		{"ErrKeepText", map[string]string{"DANGOL_BACKUP_KEEP": "two weeks"}, nil, "DANGOL_BACKUP_KEEP"},
+		{"ErrFolderIsAFile", map[string]string{"DANGOL_BACKUP_DIR": file}, nil, "백업 폴더 " + file + "에 백업할 수 없어요 (--backup-dir, DANGOL_BACKUP_DIR): "},
+		{"ErrKeepZero", map[string]string{"DANGOL_BACKUP_KEEP": "0"}, nil, usageText("cli.err.backup_keep", map[string]any{"Value": "0"})},
+		{"ErrKeepText", map[string]string{"DANGOL_BACKUP_KEEP": "two weeks"}, nil, usageText("cli.err.backup_keep", map[string]any{"Value": "two weeks"})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

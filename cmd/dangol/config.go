@@ -3,12 +3,14 @@ package main
 import (
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dangol/dangol/locales"
 )
 
 // Config is everything dangol is told at start: DANGOL_* environment
@@ -82,8 +84,22 @@ type usageError struct{ err error }
 func (e *usageError) Error() string { return e.err.Error() }
 func (e *usageError) Unwrap() error { return e.err }
 
-func usagef(format string, args ...any) error {
-	return &usageError{fmt.Errorf(format, args...)}
+// usage returns the *usageError worded by message id (cli.err.*) with
+// data, in the configured language; the default language when that
+// setting is itself what is wrong. A cause in data["Err"], when an error,
+// stays reachable through errors.Is and errors.As.
+func (m *Main) usage(id string, data map[string]any) error {
+	cause, _ := data["Err"].(error)
+	return &usageError{&localError{m.Catalog.Text(m.usageLang(), id, data), cause}}
+}
+
+// usageLang is the language of usage errors: the configured one, or the
+// default when that setting is itself what is wrong.
+func (m *Main) usageLang() string {
+	if lang := strings.ToLower(m.Config.Lang); slices.Contains(locales.Languages, lang) {
+		return lang
+	}
+	return DefaultLang
 }
 
 // configFromEnv reads the DANGOL_* variables; validate checks them.
@@ -150,39 +166,39 @@ func (c *Config) bindCommon(fs *flag.FlagSet) {
 }
 
 // validate checks the settings and fills Loc, PointsRate, LogLevel and
-// BackupKeep.
-func (c *Config) validate() error {
+// BackupKeep. A bad one is usage(id, data): Main.usage.
+func (c *Config) validate(usage func(id string, data map[string]any) error) error {
 	c.Lang = strings.ToLower(c.Lang)
 	if c.Lang != "ko" && c.Lang != "en" {
-		return usagef("language %q: want ko or en (--lang, DANGOL_LANG)", c.Lang)
+		return usage("cli.err.lang", map[string]any{"Value": c.Lang})
 	}
 	if c.DB == "" {
-		return usagef("no data file: --db or DANGOL_DB must not be empty")
+		return usage("cli.err.no_db", nil)
 	}
 	loc, err := time.LoadLocation(c.TZ)
 	if err != nil || c.TZ == "" || strings.EqualFold(c.TZ, "local") {
-		return usagef("time zone %q: want an IANA name such as Asia/Seoul (--tz, DANGOL_TZ)", c.TZ)
+		return usage("cli.err.tz", map[string]any{"Value": c.TZ})
 	}
 	c.Loc = loc
 	rate, err := strconv.Atoi(c.pointsRate)
 	if err != nil || rate < 0 || rate > 100 {
-		return usagef("points rate %q: want a whole percent from 0 to 100 (DANGOL_POINTS_RATE)", c.pointsRate)
+		return usage("cli.err.points_rate", map[string]any{"Value": c.pointsRate})
 	}
 	// 0 is a shop without a points programme: dialog.NoEarning.
 	c.PointsRate = rate
 	if err := c.LogLevel.UnmarshalText([]byte(c.logLevel)); err != nil {
-		return usagef("log level %q: want debug, info, warn or error (DANGOL_LOG_LEVEL)", c.logLevel)
+		return usage("cli.err.log_level", map[string]any{"Value": c.logLevel})
 	}
 	keep, err := strconv.Atoi(c.backupKeep)
 	if err != nil || keep < 1 {
-		return usagef("backups to keep %q: want a whole number of files, 1 or more (DANGOL_BACKUP_KEEP)", c.backupKeep)
+		return usage("cli.err.backup_keep", map[string]any{"Value": c.backupKeep})
 	}
 	c.BackupKeep = keep
 	if c.Slack.BotToken != "" && c.Slack.AppToken == "" && c.Slack.SigningSecret == "" {
-		return usagef("DANGOL_SLACK_BOT_TOKEN is set: set DANGOL_SLACK_APP_TOKEN (Socket Mode) or DANGOL_SLACK_SIGNING_SECRET (HTTP mode) too")
+		return usage("cli.err.slack_half", nil)
 	}
 	if c.Slack.BotToken == "" && (c.Slack.AppToken != "" || c.Slack.SigningSecret != "") {
-		return usagef("a Slack app token or signing secret is set without DANGOL_SLACK_BOT_TOKEN")
+		return usage("cli.err.slack_no_bot", nil)
 	}
 	return nil
 }

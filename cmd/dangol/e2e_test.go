@@ -211,10 +211,10 @@ func TestBinary_ExitCodes(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{"ErrTimeZone", []string{"DANGOL_TZ=Nowhere/City"}, []string{"export"}, 2, `time zone "Nowhere/City"`},
-		{"ErrRate", []string{"DANGOL_POINTS_RATE=150"}, []string{"chat"}, 2, `points rate "150"`},
-		{"ErrFormat", nil, []string{"export", "--format", "xls"}, 2, `export format "xls"`},
-		{"ErrCommand", nil, []string{"sevre"}, 2, `unknown command "sevre"`},
+		{"ErrTimeZone", []string{"DANGOL_TZ=Nowhere/City"}, []string{"export"}, 2, usageText("cli.err.tz", map[string]any{"Value": "Nowhere/City"})},
+		{"ErrRate", []string{"DANGOL_POINTS_RATE=150"}, []string{"chat"}, 2, usageText("cli.err.points_rate", map[string]any{"Value": "150"})},
+		{"ErrFormat", nil, []string{"export", "--format", "xls"}, 2, usageText("cli.err.export_format", map[string]any{"Value": "xls"})},
+		{"ErrCommand", nil, []string{"sevre"}, 2, usageText("cli.err.command", map[string]any{"Command": "sevre"}) + "\ndangol: " + usageText("cli.err.see_help", nil)},
 		{"Version", nil, []string{"version"}, 0, ""},
 		{"Help", nil, []string{"help"}, 0, ""},
 		{"ExportEmpty", nil, []string{"export", "--tz", "UTC"}, 0, ""},

@@ -93,7 +93,7 @@ func (m *Main) export(ctx context.Context, format, out string) error {
 	case "csv":
 		write = m.exportCSV
 	default:
-		return usagef("export format %q: want json or csv", format)
+		return m.usage("cli.err.export_format", map[string]any{"Value": format})
 	}
 	if err := m.openStore(); err != nil {
 		return err
@@ -103,8 +103,9 @@ func (m *Main) export(ctx context.Context, format, out string) error {
 	})
 }
 
-// writeOutput runs write on standard output, or on a temporary file renamed
-// to path once complete, so a failed export never leaves half a file.
+// writeOutput runs write on standard output, or on a temporary file synced
+// and renamed to path once complete, so a failed export or backup never
+// leaves half a file, even after a crash.
 func writeOutput(stdout io.Writer, path string, write func(io.Writer) error) error {
 	if path == "" || path == "-" {
 		bw := bufio.NewWriter(stdout)
@@ -135,6 +136,12 @@ func writeOutput(stdout io.Writer, path string, write func(io.Writer) error) err
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	// The rename is durable once the folder is synced; failing that only
+	// weakens crash safety, so it is not an error.
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		d.Sync()
+		d.Close()
+	}
 	return nil
 }
 
@@ -145,7 +152,21 @@ func (m *Main) exportJSON(ctx context.Context, tx *ledger.Tx, w io.Writer) error
 	if _, err := io.WriteString(w, "{\"customers\":["); err != nil {
 		return err
 	}
+	// item writes one element of the array being written, after a comma
+	// unless it is the first.
 	sep := "\n"
+	item := func(v any) error {
+		b, err := marshal(v)
+		if err != nil {
+			return err
+		}
+		if _, err := io.WriteString(w, sep); err != nil {
+			return err
+		}
+		sep = ",\n"
+		_, err = w.Write(b)
+		return err
+	}
 	err := tx.ForEachCustomer(func(c ledger.Customer) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -154,16 +175,10 @@ func (m *Main) exportJSON(ctx context.Context, tx *ledger.Tx, w io.Writer) error
 		if err != nil {
 			return err
 		}
-		b, err := marshal(ec)
-		if err != nil {
+		if err := item(ec); err != nil {
 			return fmt.Errorf("export customer %s: %w", c.ID, err)
 		}
-		if _, err := io.WriteString(w, sep); err != nil {
-			return err
-		}
-		sep = ",\n"
-		_, err = w.Write(b)
-		return err
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("export customers: %w", err)
@@ -173,16 +188,7 @@ func (m *Main) exportJSON(ctx context.Context, tx *ledger.Tx, w io.Writer) error
 	}
 	sep = "\n"
 	err = tx.ScanFeedback(time.Time{}, endOfTime, func(f ledger.Feedback) error {
-		b, err := marshal(exportFeedbackOf(f, loc))
-		if err != nil {
-			return err
-		}
-		if _, err := io.WriteString(w, sep); err != nil {
-			return err
-		}
-		sep = ",\n"
-		_, err = w.Write(b)
-		return err
+		return item(exportFeedbackOf(f, loc))
 	})
 	if err != nil {
 		return fmt.Errorf("export feedback: %w", err)

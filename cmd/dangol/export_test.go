@@ -133,8 +133,8 @@ func TestBackupRestore(t *testing.T) {
 	})
 	t.Run("ErrBackupOntoItself", func(t *testing.T) {
 		r := runMain(t, env, "", "backup", db, "--force")
-		if !isUsage(r.err) {
-			t.Fatalf("err = %v, want a usage error", r.err)
+		if want := usageText("cli.err.same_file", map[string]any{"File": db}); !isUsage(r.err) || r.err.Error() != want {
+			t.Fatalf("err = %v, want the usage error %q", r.err, want)
 		}
 	})
 	t.Run("ErrRestoreOverExisting", func(t *testing.T) {

@@ -180,7 +180,7 @@ type reason struct {
 // dryRun the same transaction runs and is rolled back.
 func (m *Main) importFile(ctx context.Context, path, format string, dryRun bool) error {
 	if format != "csv" {
-		return usagef("import format %q: want csv", format)
+		return m.usage("cli.err.import_format", map[string]any{"Value": format})
 	}
 	lang := locales.Normalize(m.Config.Lang)
 	now := m.now().In(m.Config.Loc)

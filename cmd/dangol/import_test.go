@@ -471,8 +471,8 @@ func TestImport_Errors(t *testing.T) {
 		{"ErrEmpty", []string{"import", empty}, "empty.csv: 빈 파일이에요.", false},
 		{"ErrEncoding", []string{"import", garbage}, "garbage.csv: 글자를 읽을 수 없어요.", false},
 		{"ErrMissing", []string{"import", filepath.Join(dir, "nope.csv")}, "no such file", false},
-		{"ErrFormat", []string{"import", "--format", "xlsx", noHeader}, `import format "xlsx": want csv`, true},
-		{"ErrArgs", []string{"import"}, "import takes 1 argument(s), got 0", true},
+		{"ErrFormat", []string{"import", "--format", "xlsx", noHeader}, usageText("cli.err.import_format", map[string]any{"Value": "xlsx"}), true},
+		{"ErrArgs", []string{"import"}, usageText("cli.err.args", map[string]any{"Command": "import", "Want": 1, "Got": 0, "Args": "[]"}), true},
 		{"ErrBrokenCSV", []string{"import", broken}, "broken.csv: 2번째 줄의 CSV 형식이 깨져 있어요", false},
 	}
 	for _, tt := range tests {

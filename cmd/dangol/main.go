@@ -48,7 +48,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "dangol: %v\n", err)
 		var ue *usageError
 		if errors.As(err, &ue) {
-			fmt.Fprintln(os.Stderr, "dangol: see 'dangol help'")
+			fmt.Fprintln(os.Stderr, "dangol: "+m.Catalog.Text(m.usageLang(), "cli.err.see_help", nil))
 			os.Exit(2)
 		}
 		os.Exit(1)
@@ -149,7 +149,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		_, err := fmt.Fprintf(m.Stdout, "dangol %s %s\n", m.version(), runtime.Version())
 		return err
 	}
-	if err := m.Config.validate(); err != nil {
+	if err := m.Config.validate(m.usage); err != nil {
 		return err
 	}
 	m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: m.Config.LogLevel}))
@@ -158,9 +158,9 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	n, known := nargs[cmd]
 	switch {
 	case !known:
-		return usagef("unknown command %q", cmd)
+		return m.usage("cli.err.command", map[string]any{"Command": cmd})
 	case len(pos) != n:
-		return usagef("%s takes %d argument(s), got %d: %q", cmd, n, len(pos), pos)
+		return m.usage("cli.err.args", map[string]any{"Command": cmd, "Want": n, "Got": len(pos), "Args": fmt.Sprintf("%q", pos)})
 	}
 	switch cmd {
 	case "serve":

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -40,6 +41,14 @@ func runMain(t *testing.T, env map[string]string, stdin string, args ...string) 
 	return result{stdout.String(), stderr.String(), err}
 }
 
+// testCatalog is the catalog dangol words its messages from.
+var testCatalog = locales.MustLoad()
+
+// usageText is usage error id with data in Korean, the default language.
+func usageText(id string, data map[string]any) string {
+	return testCatalog.Text("ko", id, data)
+}
+
 func isUsage(err error) bool {
 	var ue *usageError
 	return errors.As(err, &ue)
@@ -53,21 +62,22 @@ func TestConfig_Invalid(t *testing.T) {
 		args []string
 		want string // in the error
 	}{
-		{"ErrTimeZone", map[string]string{"DANGOL_TZ": "Mars/Olympus"}, []string{"export"}, `time zone "Mars/Olympus"`},
-		{"ErrTimeZoneFlag", nil, []string{"--tz", "Seoul", "export"}, `time zone "Seoul"`},
-		{"ErrTimeZoneLocal", nil, []string{"--tz", "Local", "export"}, `time zone "Local"`},
-		{"ErrRateHigh", map[string]string{"DANGOL_POINTS_RATE": "101"}, []string{"export"}, `points rate "101"`},
-		{"ErrRateNegative", map[string]string{"DANGOL_POINTS_RATE": "-1"}, []string{"export"}, `points rate "-1"`},
-		{"ErrRateText", map[string]string{"DANGOL_POINTS_RATE": "5%"}, []string{"export"}, `points rate "5%"`},
-		{"ErrLang", nil, []string{"--lang", "fr", "export"}, `language "fr"`},
-		{"ErrLogLevel", map[string]string{"DANGOL_LOG_LEVEL": "loud"}, []string{"export"}, `log level "loud"`},
-		{"ErrFormat", nil, []string{"export", "--format", "xml"}, `export format "xml"`},
-		{"ErrCommand", nil, []string{"frobnicate"}, `unknown command "frobnicate"`},
+		{"ErrTimeZone", map[string]string{"DANGOL_TZ": "Mars/Olympus"}, []string{"export"}, usageText("cli.err.tz", map[string]any{"Value": "Mars/Olympus"})},
+		{"ErrTimeZoneFlag", nil, []string{"--tz", "Seoul", "export"}, usageText("cli.err.tz", map[string]any{"Value": "Seoul"})},
+		{"ErrTimeZoneLocal", nil, []string{"--tz", "Local", "export"}, usageText("cli.err.tz", map[string]any{"Value": "Local"})},
+		{"ErrRateHigh", map[string]string{"DANGOL_POINTS_RATE": "101"}, []string{"export"}, usageText("cli.err.points_rate", map[string]any{"Value": "101"})},
+		{"ErrRateNegative", map[string]string{"DANGOL_POINTS_RATE": "-1"}, []string{"export"}, usageText("cli.err.points_rate", map[string]any{"Value": "-1"})},
+		{"ErrRateText", map[string]string{"DANGOL_POINTS_RATE": "5%"}, []string{"export"}, usageText("cli.err.points_rate", map[string]any{"Value": "5%"})},
+		{"ErrRateEnglish", map[string]string{"DANGOL_POINTS_RATE": "5%", "DANGOL_LANG": "en"}, []string{"export"}, testCatalog.Text("en", "cli.err.points_rate", map[string]any{"Value": "5%"})},
+		{"ErrLang", nil, []string{"--lang", "fr", "export"}, usageText("cli.err.lang", map[string]any{"Value": "fr"})},
+		{"ErrLogLevel", map[string]string{"DANGOL_LOG_LEVEL": "loud"}, []string{"export"}, usageText("cli.err.log_level", map[string]any{"Value": "loud"})},
+		{"ErrFormat", nil, []string{"export", "--format", "xml"}, usageText("cli.err.export_format", map[string]any{"Value": "xml"})},
+		{"ErrCommand", nil, []string{"frobnicate"}, usageText("cli.err.command", map[string]any{"Command": "frobnicate"})},
 		{"ErrFlag", nil, []string{"export", "--nope"}, "flag provided but not defined: -nope"},
-		{"ErrBackupArgs", nil, []string{"backup"}, "backup takes 1 argument(s), got 0"},
-		{"ErrRestoreArgs", nil, []string{"restore", "a", "b"}, "restore takes 1 argument(s), got 2"},
-		{"ErrSlackHalf", map[string]string{"DANGOL_SLACK_BOT_TOKEN": "xoxb-1"}, []string{"serve"}, "DANGOL_SLACK_APP_TOKEN"},
-		{"ErrSlackNoBot", map[string]string{"DANGOL_SLACK_APP_TOKEN": "xapp-1"}, []string{"serve"}, "without DANGOL_SLACK_BOT_TOKEN"},
+		{"ErrBackupArgs", nil, []string{"backup"}, usageText("cli.err.args", map[string]any{"Command": "backup", "Want": 1, "Got": 0, "Args": "[]"})},
+		{"ErrRestoreArgs", nil, []string{"restore", "a", "b"}, usageText("cli.err.args", map[string]any{"Command": "restore", "Want": 1, "Got": 2, "Args": `["a" "b"]`})},
+		{"ErrSlackHalf", map[string]string{"DANGOL_SLACK_BOT_TOKEN": "xoxb-1"}, []string{"serve"}, usageText("cli.err.slack_half", nil)},
+		{"ErrSlackNoBot", map[string]string{"DANGOL_SLACK_APP_TOKEN": "xapp-1"}, []string{"serve"}, usageText("cli.err.slack_no_bot", nil)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -141,7 +151,7 @@ func TestConfig_FlagsOverrideEnv(t *testing.T) {
 				}
 			})
 			if err == nil {
-				err = cfg.validate()
+				err = cfg.validate((&Main{Config: cfg, Catalog: testCatalog}).usage)
 			}
 			if err != nil {
 				t.Fatal(err)

@@ -7,10 +7,11 @@ import (
 	"github.com/dangol/dangol/dialog"
 )
 
-// The settings of each scheduled post, for messages that say what to fix.
+// The settings of each scheduled post, for messages that say what to fix;
+// what is the locale id of the schedule's name.
 var scheduleSettings = map[string]struct{ what, setting, example string }{
-	dialog.SummaryJob:  {"weekly summary schedule", "--summary-cron, DANGOL_SUMMARY_CRON", dialog.DefaultSummarySpec},
-	dialog.FollowUpJob: {"follow-up schedule", "--followup-cron, DANGOL_FOLLOWUP_CRON", dialog.DefaultFollowUpSpec},
+	dialog.SummaryJob:  {"cli.err.cron.summary", "--summary-cron, DANGOL_SUMMARY_CRON", dialog.DefaultSummarySpec},
+	dialog.FollowUpJob: {"cli.err.cron.followup", "--followup-cron, DANGOL_FOLLOWUP_CRON", dialog.DefaultFollowUpSpec},
 }
 
 // scheduler builds serve's scheduled work: the weekly summary to Slack's
@@ -28,8 +29,10 @@ func (m *Main) scheduler(engine *dialog.Engine, r *router) (*dialog.Scheduler, e
 		_, err := dialog.NewScheduler(dialog.SchedulerConfig{Store: m.Store, Jobs: []dialog.Job{j}, Now: m.Now})
 		if err != nil {
 			s := scheduleSettings[j.Name]
-			return nil, usagef("%s %q: want a 5-field cron expression (minute hour day month weekday) in the shop's time zone, such as %q, or off (%s): %w",
-				s.what, j.Spec, s.example, s.setting, err)
+			return nil, m.usage("cli.err.cron", map[string]any{
+				"What": m.Catalog.Text(m.Config.Lang, s.what, nil), "Value": j.Spec,
+				"Example": s.example, "Setting": s.setting, "Err": err,
+			})
 		}
 	}
 

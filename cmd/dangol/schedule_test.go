@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"image/png"
+	"io"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -35,13 +36,17 @@ func (l *lockedBuffer) String() string {
 
 // serveRound is one start of serve at a stopped clock: it runs until the
 // scheduler has made what was due at start-up, then stops, and returns the
-// Slack calls made meanwhile and what was logged.
+// Slack calls made meanwhile (none when calls is nil) and what was logged.
 func serveRound(t *testing.T, env map[string]string, calls chan call, now time.Time, args ...string) ([]call, string) {
 	t.Helper()
 	var logs lockedBuffer
+	// Input that stays open: the console must not end serve before the
+	// scheduler's round.
+	in, hold := io.Pipe()
+	defer hold.Close()
 	ticked := make(chan struct{}, 1)
 	m := &Main{
-		Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &logs,
+		Stdin: in, Stdout: &bytes.Buffer{}, Stderr: &logs,
 		Getenv: func(k string) string { return env[k] },
 		Now:    func() time.Time { return now },
 		// The scheduler asks for a timer once the start-up round is done;
@@ -94,6 +99,28 @@ func serveRound(t *testing.T, env map[string]string, calls chan call, now time.T
 	return got, logs.String()
 }
 
+// slackShop seeds a ledger (2026-W48; 민지, slack:U1, follows 김하늘 up on
+// Monday 11/30) and starts a fake Slack, and returns the settings of a
+// serve over both, with 민지 as staff and extra added, and the Slack calls.
+func slackShop(t *testing.T, extra map[string]string) (map[string]string, chan call) {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "shop.db")
+	seed(t, db)
+	sl, calls := newFakeSlack(t)
+	env := map[string]string{
+		"DANGOL_DB":                   db,
+		"DANGOL_SLACK_BOT_TOKEN":      "xoxb-test",
+		"DANGOL_SLACK_SIGNING_SECRET": "secret",
+		"DANGOL_SLACK_API_URL":        sl.URL + "/",
+		"DANGOL_SLACK_STAFF":          "U1",
+		"DANGOL_HTTP_ADDR":            "127.0.0.1:0",
+	}
+	for k, v := range extra {
+		env[k] = v
+	}
+	return env, calls
+}
+
 // posts returns the messages posted to channel and the files shared there.
 func posts(calls []call, channel string) (texts []string, files int) {
 	for _, c := range calls {
@@ -113,18 +140,7 @@ func posts(calls []call, channel string) (texts []string, files int) {
 // and the staff member with a follow-up due that day must get a DM.
 // Restarts over the same ledger, that day and the next, post neither again.
 func TestServe_ScheduledPosts(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "shop.db")
-	seed(t, db) // 2026-W48; 민지 (slack:U1) follows 김하늘 up on Monday 11/30
-	sl, calls := newFakeSlack(t)
-	env := map[string]string{
-		"DANGOL_DB":                   db,
-		"DANGOL_SLACK_BOT_TOKEN":      "xoxb-test",
-		"DANGOL_SLACK_SIGNING_SECRET": "secret",
-		"DANGOL_SLACK_API_URL":        sl.URL + "/",
-		"DANGOL_SLACK_STAFF_CHANNEL":  "CSTAFF",
-		"DANGOL_SLACK_STAFF":          "U1",
-		"DANGOL_HTTP_ADDR":            "127.0.0.1:0",
-	}
+	env, calls := slackShop(t, map[string]string{"DANGOL_SLACK_STAFF_CHANNEL": "CSTAFF"})
 	seoul, _ := time.LoadLocation("Asia/Seoul")
 	monday := time.Date(2026, 11, 30, 10, 0, 0, 0, seoul)
 
@@ -180,17 +196,7 @@ func TestServe_ScheduleOff(t *testing.T) {
 	monday := time.Date(2026, 11, 30, 10, 0, 0, 0, seoul)
 
 	t.Run("NoStaffChannel", func(t *testing.T) {
-		db := filepath.Join(t.TempDir(), "shop.db")
-		seed(t, db)
-		sl, calls := newFakeSlack(t)
-		env := map[string]string{
-			"DANGOL_DB":                   db,
-			"DANGOL_SLACK_BOT_TOKEN":      "xoxb-test",
-			"DANGOL_SLACK_SIGNING_SECRET": "secret",
-			"DANGOL_SLACK_API_URL":        sl.URL + "/",
-			"DANGOL_SLACK_STAFF":          "U1",
-			"DANGOL_HTTP_ADDR":            "127.0.0.1:0",
-		}
+		env, calls := slackShop(t, nil)
 		got, logs := serveRound(t, env, calls, monday)
 		if !strings.Contains(logs, "the weekly summary post is off: DANGOL_SLACK_STAFF_CHANNEL is not set") {
 			t.Errorf("no word on why the summary is off:\n%s", logs)
@@ -206,19 +212,10 @@ func TestServe_ScheduleOff(t *testing.T) {
 	})
 
 	t.Run("SummaryOffByFlag", func(t *testing.T) {
-		db := filepath.Join(t.TempDir(), "shop.db")
-		seed(t, db)
-		sl, calls := newFakeSlack(t)
-		env := map[string]string{
-			"DANGOL_DB":                   db,
-			"DANGOL_SLACK_BOT_TOKEN":      "xoxb-test",
-			"DANGOL_SLACK_SIGNING_SECRET": "secret",
-			"DANGOL_SLACK_API_URL":        sl.URL + "/",
-			"DANGOL_SLACK_STAFF_CHANNEL":  "CSTAFF",
-			"DANGOL_SLACK_STAFF":          "U1",
-			"DANGOL_SUMMARY_CRON":         "0 9 * * 1",
-			"DANGOL_HTTP_ADDR":            "127.0.0.1:0",
-		}
+		env, calls := slackShop(t, map[string]string{
+			"DANGOL_SLACK_STAFF_CHANNEL": "CSTAFF",
+			"DANGOL_SUMMARY_CRON":        "0 9 * * 1",
+		})
 		got, _ := serveRound(t, env, calls, monday, "--summary-cron", "OFF")
 		if texts, files := posts(got, "CSTAFF"); len(texts)+files != 0 {
 			t.Errorf("the summary was posted with --summary-cron off: %q", texts)
@@ -248,10 +245,10 @@ func TestServe_ScheduleErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"ErrSummaryHour", map[string]string{"DANGOL_SUMMARY_CRON": "0 25 * * 1"}, nil, `weekly summary schedule "0 25 * * 1"`},
+		{"ErrSummaryHour", map[string]string{"DANGOL_SUMMARY_CRON": "0 25 * * 1"}, nil, usageText("cli.err.cron.summary", nil) + ` "0 25 * * 1"`},
 		{"ErrSummaryInterval", map[string]string{"DANGOL_SUMMARY_CRON": "@every 1h"}, nil, "DANGOL_SUMMARY_CRON"},
 		{"ErrSummaryNeverDue", map[string]string{"DANGOL_SUMMARY_CRON": "0 9 30 2 *"}, nil, "never due"},
-		{"ErrFollowUpFlag", nil, []string{"--followup-cron", "9am"}, `follow-up schedule "9am"`},
+		{"ErrFollowUpFlag", nil, []string{"--followup-cron", "9am"}, usageText("cli.err.cron.followup", nil) + ` "9am"`},
 		{"ErrFollowUpEnv", map[string]string{"DANGOL_FOLLOWUP_CRON": "0 9 * *"}, nil, "--followup-cron, DANGOL_FOLLOWUP_CRON"},
 	}
 	for _, tt := range tests {

@@ -19,11 +19,11 @@ func (m *Main) summary(ctx context.Context, week, pngPath string) error {
 	now := m.now()
 	w, err := feedback.ParseWeek(week, now, m.Config.Loc)
 	if err != nil {
-		return usagef("week %q: want this, last or an ISO week such as 2026-W48 (--week)", week)
+		return m.usage("cli.err.week", map[string]any{"Value": week})
 	}
 	if pngPath == "-" {
 		// The text goes to standard output: a picture there would garble both.
-		return usagef("--png wants a file name, not standard output")
+		return m.usage("cli.err.png_stdout", nil)
 	}
 	if err := m.openStore(); err != nil {
 		return err

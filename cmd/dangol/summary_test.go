@@ -142,10 +142,10 @@ func TestSummary(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"ErrWeek", []string{"summary", "--week", "2026-W60"}, `week "2026-W60"`},
-		{"ErrWeekWord", []string{"summary", "--week", "someday"}, `week "someday"`},
-		{"ErrPNGStdout", []string{"summary", "--png", "-"}, "--png wants a file name"},
-		{"ErrArgs", []string{"summary", "last"}, "summary takes 0 argument(s), got 1"},
+		{"ErrWeek", []string{"summary", "--week", "2026-W60"}, usageText("cli.err.week", map[string]any{"Value": "2026-W60"})},
+		{"ErrWeekWord", []string{"summary", "--week", "someday"}, usageText("cli.err.week", map[string]any{"Value": "someday"})},
+		{"ErrPNGStdout", []string{"summary", "--png", "-"}, usageText("cli.err.png_stdout", nil)},
+		{"ErrArgs", []string{"summary", "last"}, usageText("cli.err.args", map[string]any{"Command": "summary", "Want": 0, "Got": 1, "Args": `["last"]`})},
 	}
 	for _, tt := range errs {
 		t.Run(tt.name, func(t *testing.T) {
