@@ -274,11 +274,14 @@ func refuse(id string, data any) error { return &userError{id: id, data: data} }
 func (t *turn) knownError(err error) (id string, data any, ok bool) {
 	var u *userError
 	var le *ledger.LimitError
+	var ce *ledger.ControlError
 	switch {
 	case errors.As(err, &u):
 		return u.id, u.data, true
 	case errors.As(err, &le):
 		return t.limitMessage(le)
+	case errors.As(err, &ce):
+		return "core.err.control", map[string]any{"Field": t.text(fieldID(ce.Field), nil)}, true
 	case errors.Is(err, ledger.ErrCustomerNotFound):
 		return "core.err.customer_not_found", nil, true
 	case errors.Is(err, ledger.ErrInsufficientPoints):
@@ -301,7 +304,17 @@ func (t *turn) limitMessage(le *ledger.LimitError) (id string, data any, ok bool
 	if le.Field == "tags" {
 		return "core.err.too_many_tags", map[string]any{"Limit": le.Limit}, true
 	}
-	field := map[string]string{
+	field := fieldID(le.Field)
+	if field == "" {
+		return "core.err.invalid", nil, true
+	}
+	return "core.err.too_long", map[string]any{"Field": t.text(field, nil), "Limit": groupDigits(int64(le.Limit))}, true
+}
+
+// fieldID is the catalog id naming a ledger field in a shop's words; ""
+// for a field that has none.
+func fieldID(field string) string {
+	return map[string]string{
 		"name":        "core.field.name",
 		"preferences": "core.field.preferences",
 		"remarks":     "core.field.remarks",
@@ -309,11 +322,7 @@ func (t *turn) limitMessage(le *ledger.LimitError) (id string, data any, ok bool
 		"comment":     "core.field.comment",
 		"reason":      "core.field.reason",
 		"tag":         "core.field.tag",
-	}[le.Field]
-	if field == "" {
-		return "core.err.invalid", nil, true
-	}
-	return "core.err.too_long", map[string]any{"Field": t.text(field, nil), "Limit": groupDigits(int64(le.Limit))}, true
+	}[field]
 }
 
 // turn is the handling of one message inside one ledger transaction.

@@ -461,6 +461,33 @@ func TestTooLongSaysWhichAndHowMuch(t *testing.T) {
 	}
 }
 
+// TestControlCharactersRefused: a NUL or an escape in a name or a text is
+// refused with the field named, and nothing is kept.
+func TestControlCharactersRefused(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			f := seed(h)
+			field := func(id string) string { return h.text(id, nil) }
+			runSteps(t, h, []step{
+				{msg: staffMsg("/note 010-1234-5678 커트\x00상담"),
+					want: []string{h.text("core.err.control", map[string]any{"Field": field("core.field.text")})}},
+				{msg: staffMsg("/customer new 010-9999-8888 김\x1b[2J"),
+					want: []string{h.text("core.err.control", map[string]any{"Field": field("core.field.name")})}},
+			})
+			if n := h.notes(f.minji); len(n) != 0 {
+				t.Errorf("refused notes were kept: %+v", n)
+			}
+			h.view(func(tx *ledger.Tx) error {
+				if _, err := tx.CustomerByPhone("01099998888"); !errors.Is(err, ledger.ErrCustomerNotFound) {
+					t.Errorf("a customer with a refused name was kept: %v", err)
+				}
+				return nil
+			})
+		})
+	}
+}
+
 // TestNoEarning: a shop without a points programme refuses /points add
 // politely and changes nothing, while balances and redeeming still work.
 func TestNoEarning(t *testing.T) {
@@ -558,4 +585,26 @@ func TestForgetUnlinkedFeedback(t *testing.T) {
 	if bytes.Contains(readFile(), []byte(comment)) {
 		t.Error("comment still in the file after /forget")
 	}
+}
+
+// TestStaffInConsole: on a fresh ledger with no configured roles (the
+// console) /staff says there is nobody, without a count over it, and people
+// granted by name are answered by that name, never by the ledger's key.
+func TestStaffInConsole(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	h.close()
+	h.cfg.Managers, h.cfg.Staff = nil, nil
+	h.open()
+	boss := func(text string) Message {
+		return Message{Channel: ChannelConsole, UserID: "사장", UserName: "사장", ConversationID: "manager:사장", Role: ledger.RoleManager, Text: text, Private: true}
+	}
+	rs := h.send(boss("/staff"))
+	if len(rs) != 1 || rs[0].Text != h.text("core.staff.none", nil) || len(rs[0].Sections) != 0 {
+		t.Fatalf("/staff on a fresh ledger = %+v, want only %q", rs, h.text("core.staff.none", nil))
+	}
+	runSteps(t, h, []step{
+		{msg: boss("/staff add @지수"), want: []string{h.text("core.staff.added", map[string]any{"User": "지수", "Role": h.text("core.role.staff", nil)})}, not: []string{"console:"}},
+		{msg: boss("/staff"), want: []string{h.text("core.staff.head", map[string]any{"Count": 1}), "지수"}, not: []string{"console:"}},
+		{msg: boss("/staff remove 지수"), want: []string{h.text("core.staff.removed", map[string]any{"User": "지수"})}, not: []string{"console:"}},
+	})
 }

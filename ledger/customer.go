@@ -40,6 +40,14 @@ func (c *Customer) Validate() error {
 	case len(c.Lang) > maxLangLength:
 		return invalid("customer", "language tag too long")
 	}
+	for _, f := range []struct {
+		field, value string
+		multiline    bool
+	}{{"name", c.Name, false}, {"preferences", c.Preferences, true}, {"remarks", c.Remarks, true}} {
+		if err := checkChars("customer", f.field, f.value, f.multiline); err != nil {
+			return err
+		}
+	}
 	if c.Phone != "" {
 		if d, ok := NormalizePhone(c.Phone); !ok || d != c.Phone {
 			return invalid("customer", "phone %q is not a normalized Korean number", c.Phone)
@@ -87,6 +95,9 @@ func validateTags(what string, tags []string) error {
 		}
 		if utf8.RuneCountInString(t) > maxTagRunes {
 			return tooLong(what, "tag", maxTagRunes)
+		}
+		if err := checkLine(what, "tag", t); err != nil {
+			return err
 		}
 	}
 	return nil

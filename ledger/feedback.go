@@ -30,7 +30,7 @@ func (f *Feedback) Validate() error {
 	case len(f.SenderID) > 128:
 		return invalid("feedback", "sender id longer than 128 bytes")
 	}
-	return nil
+	return checkText("feedback", "comment", f.Comment)
 }
 
 const feedbackVersion = 1

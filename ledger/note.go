@@ -29,6 +29,9 @@ func (n *Note) Validate() error {
 	case utf8.RuneCountInString(n.Text) > maxNoteRunes:
 		return tooLong("note", "text", maxNoteRunes)
 	}
+	if err := checkText("note", "text", n.Text); err != nil {
+		return err
+	}
 	return validateTags("note", n.Tags)
 }
 

@@ -44,7 +44,7 @@ func (e *PointsEntry) Validate() error {
 	default:
 		return invalid("points", "unknown kind %q", e.Kind)
 	}
-	return nil
+	return checkLine("points", "reason", e.Reason)
 }
 
 const pointsVersion = 1
