@@ -40,14 +40,14 @@ func (t *turn) cmdStaff(args string) error {
 			return nil
 		}
 		if t.e.managers[id] || t.e.staff[id] {
-			t.say("core.staff.configured", map[string]any{"User": id})
+			t.say("core.staff.configured", map[string]any{"User": userLabel(id, mentionName(user))})
 			return nil
 		}
-		m := ledger.StaffMember{ID: id, Role: r, GrantedBy: t.actor.ID(), At: t.now}
+		m := ledger.StaffMember{ID: id, Name: mentionName(user), Role: r, GrantedBy: t.actor.ID(), At: t.now}
 		if err := t.tx.PutStaff(m); err != nil {
 			return fmt.Errorf("dialog: grant staff: %w", err)
 		}
-		t.say("core.staff.added", map[string]any{"User": id, "Role": t.text(roleID(r), nil)})
+		t.say("core.staff.added", map[string]any{"User": userLabel(id, m.Name), "Role": t.text(roleID(r), nil)})
 		return nil
 	case "remove", "rm", "delete", "삭제":
 		user, _ := firstField(rest)
@@ -57,19 +57,20 @@ func (t *turn) cmdStaff(args string) error {
 			return nil
 		}
 		if t.e.managers[id] || t.e.staff[id] {
-			t.say("core.staff.configured", map[string]any{"User": id})
+			t.say("core.staff.configured", map[string]any{"User": userLabel(id, mentionName(user))})
 			return nil
 		}
-		if _, ok, err := t.tx.Staff(id); err != nil {
+		m, ok, err := t.tx.Staff(id)
+		if err != nil {
 			return fmt.Errorf("dialog: read staff: %w", err)
 		} else if !ok {
-			t.say("core.staff.not_found", map[string]any{"User": id})
+			t.say("core.staff.not_found", map[string]any{"User": userLabel(id, mentionName(user))})
 			return nil
 		}
 		if err := t.tx.RemoveStaff(id); err != nil {
 			return fmt.Errorf("dialog: revoke staff: %w", err)
 		}
-		t.say("core.staff.removed", map[string]any{"User": id})
+		t.say("core.staff.removed", map[string]any{"User": userLabel(id, m.Name)})
 		return nil
 	}
 	t.say("core.staff.usage", nil)
@@ -99,6 +100,30 @@ func (t *turn) userRef(s string) (string, bool) {
 	return t.m.Channel + ":" + s, true
 }
 
+// mentionName is the display name a mention carries (<@U123|jisu>), or
+// "" when it carries none.
+func mentionName(s string) string {
+	s = strings.TrimSpace(s)
+	if !strings.HasPrefix(s, "<@") || !strings.HasSuffix(s, ">") {
+		return ""
+	}
+	_, name, _ := strings.Cut(strings.TrimSuffix(s, ">"), "|")
+	return strings.TrimSpace(name)
+}
+
+// userLabel is how a person with a role is named to people: their display
+// name when known, else the id as it was typed, never the
+// platform-qualified key ("console:지수") the ledger uses.
+func userLabel(id, name string) string {
+	if name != "" {
+		return name
+	}
+	if _, bare, ok := strings.Cut(id, ":"); ok && bare != "" {
+		return bare
+	}
+	return id
+}
+
 // roleID is the catalog id naming a role.
 func roleID(r ledger.Role) string {
 	if r == ledger.RoleManager {
@@ -109,24 +134,26 @@ func roleID(r ledger.Role) string {
 
 func (t *turn) listStaff() error {
 	var lines []string
-	add := func(id string, r ledger.Role, src string) {
-		lines = append(lines, t.text(src, map[string]any{"User": id, "Role": t.text(roleID(r), nil)}))
+	add := func(id, name string, r ledger.Role, src string) {
+		lines = append(lines, t.text(src, map[string]any{"User": userLabel(id, name), "Role": t.text(roleID(r), nil)}))
 	}
 	for _, id := range sortedKeys(t.e.managers) {
-		add(id, ledger.RoleManager, "core.staff.line_config")
+		add(id, "", ledger.RoleManager, "core.staff.line_config")
 	}
 	for _, id := range sortedKeys(t.e.staff) {
-		add(id, ledger.RoleStaff, "core.staff.line_config")
+		add(id, "", ledger.RoleStaff, "core.staff.line_config")
 	}
 	ms, err := t.tx.ListStaff()
 	if err != nil {
 		return fmt.Errorf("dialog: list staff: %w", err)
 	}
 	for _, m := range ms {
-		add(m.ID, m.Role, "core.staff.line")
+		add(m.ID, m.Name, m.Role, "core.staff.line")
 	}
 	if len(lines) == 0 {
-		lines = []string{t.text("core.staff.none", nil)}
+		// Not "1명" over a line saying there is nobody.
+		t.say("core.staff.none", nil)
+		return nil
 	}
 	t.add(t.mkSections(t.text("core.staff.head", map[string]any{"Count": len(lines)}), []Section{{Lines: lines}}))
 	return nil

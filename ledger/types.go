@@ -137,6 +137,7 @@ type AuditEntry struct {
 // StaffMember is a person granted a staff or manager role in the ledger.
 type StaffMember struct {
 	ID        string // platform-qualified, "slack:U123"
+	Name      string `json:",omitempty"` // the display name given when granted, if any
 	Role      Role
 	GrantedBy string
 	At        time.Time
