@@ -78,6 +78,10 @@ type Options struct {
 	// BatchDelay is how long concurrent writers are collected into one
 	// commit; 0 means DefaultBatchDelay.
 	BatchDelay time.Duration
+	// OnCommit, when set, is told how long each read-write transaction
+	// took to commit and the commit's error (see observe.go). It is called
+	// on the writer's goroutine and must return at once.
+	OnCommit func(d time.Duration, err error)
 }
 
 // DefaultBatchDelay is the collection window for concurrent writers. bbolt's
@@ -205,12 +209,14 @@ func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 		return err
 	}
 	var erased bool
+	var fnErr error
 	run := func(btx *bolt.Tx) error {
 		tx := &Tx{tx: btx}
 		err := fn(tx)
-		erased = tx.erased
+		erased, fnErr = tx.erased, err
 		return err
 	}
+	start := time.Now()
 	err := func() error {
 		s.mu.RLock()
 		defer s.mu.RUnlock()
@@ -226,6 +232,7 @@ func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 		defer s.inflight.Add(-1)
 		return s.db.Update(run)
 	}()
+	s.observeCommit(start, err, fnErr)
 	if err != nil {
 		return err
 	}
