@@ -75,9 +75,10 @@ type SchedulerConfig struct {
 // Scheduler makes each Job's posts once. The ledger records every post
 // made, keyed by the job, its scheduled time and the recipient, so a
 // restart never posts twice, and a post missed while dangol was down is
-// made at start-up, if it is not later than the job's MaxLate. Only the
-// latest occurrence of a job is ever made: dangol down for three Mondays
-// posts one summary, not three.
+// made at start-up, if it is not later than the job's MaxLate. Run and
+// Tick only ever make the latest occurrence of a job: dangol down for three
+// Mondays posts one summary, not three. Advance, for a rehearsal clock that
+// jumps ahead, makes every occurrence on the way.
 //
 // A post is recorded before it is sent and the record removed if sending
 // fails, so it is tried again on a later tick (after RetryDelay, doubling up
@@ -234,6 +235,76 @@ func (s *Scheduler) runJob(ctx context.Context, j *scheduled, now time.Time) err
 	if !ok {
 		return nil
 	}
+	return s.occur(ctx, j, at, now)
+}
+
+// ErrClockBack is returned by Advance when asked to move the clock back.
+var ErrClockBack = errors.New("the clock only moves forward")
+
+// Advance is the rehearsal clock's Run: it moves the clock forward to to
+// and makes, on the way, every occurrence of every job due from the
+// clock's time (an occurrence due at that very time included) up to to, in
+// time order; jobs due at the same time go in the order they were given.
+// Before each occurrence it calls set with the occurrence's time, so the
+// job and the ledger records see the moment serve would have made it; at
+// the end it calls set(to). Unlike Tick, which makes only the latest
+// occurrence of a job, Advance makes each one, and MaxLate does not apply:
+// nothing is late. An occurrence already recorded as posted is not made
+// again, so advancing over a time twice, or over what serve made, posts
+// nothing twice.
+//
+// A failed occurrence is in the returned error and is not tried again: the
+// clock has moved past it. When ctx is done Advance stops at once, with
+// the clock at the last occurrence made. to before the clock's time is
+// ErrClockBack, and nothing is made.
+func (s *Scheduler) Advance(ctx context.Context, to time.Time, set func(time.Time)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	from := s.now()
+	if to.Before(from) {
+		return fmt.Errorf("dialog: advance the clock from %s to %s: %w", from.Format(time.RFC3339), to.Format(time.RFC3339), ErrClockBack)
+	}
+	// cron's Next is strictly after its argument: start a nanosecond
+	// early so an occurrence due right now counts.
+	next := make([]time.Time, len(s.jobs))
+	for i, j := range s.jobs {
+		next[i] = j.sched.Next(from.Add(-time.Nanosecond).In(j.Loc))
+	}
+	var errs []error
+	for {
+		i := earliest(next)
+		if i < 0 || next[i].After(to) {
+			break
+		}
+		if err := ctx.Err(); err != nil {
+			return errors.Join(append(errs, err)...)
+		}
+		at := next[i]
+		set(at)
+		if err := s.occur(ctx, &s.jobs[i], at, at); err != nil {
+			errs = append(errs, err)
+		}
+		next[i] = s.jobs[i].sched.Next(at)
+	}
+	set(to)
+	return errors.Join(errs...)
+}
+
+// earliest returns the index of the earliest of times that is not zero
+// (the first of equal ones), or -1 when all are zero.
+func earliest(times []time.Time) int {
+	first := -1
+	for i, t := range times {
+		if !t.IsZero() && (first < 0 || t.Before(times[first])) {
+			first = i
+		}
+	}
+	return first
+}
+
+// occur makes j's occurrence due at at, at the time now, unless it is
+// recorded as complete.
+func (s *Scheduler) occur(ctx context.Context, j *scheduled, at, now time.Time) error {
 	key := j.Name + "@" + at.UTC().Format(time.RFC3339)
 	done, err := s.posted(ctx, key)
 	if err != nil || done {

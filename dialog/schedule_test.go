@@ -547,3 +547,154 @@ func TestPanickingJob(t *testing.T) {
 		t.Errorf("Tick = %v", err)
 	}
 }
+
+// advanceJob is a job that posts its name and due time to the staff
+// channel, and notes the clock it ran at in ran.
+func advanceJob(name, spec string, h *harness, box *outbox, ran *[]string) Job {
+	return Job{
+		Name: name, Spec: spec, Loc: seoul, Deliver: box.deliver,
+		Posts: func(_ context.Context, at time.Time) ([]Reply, error) {
+			*ran = append(*ran, name+" "+h.now().Format("01-02 15:04"))
+			return []Reply{{To: ToStaffChannel, Text: name + " " + at.Format("01-02 15:04")}}, nil
+		},
+	}
+}
+
+// TestSchedulerAdvance: moving the clock from Sunday 10:00 to Wednesday
+// 10:00 makes every occurrence in between, of two jobs interleaved by
+// time (a tie in the order the jobs were given), each with the clock set
+// to its due time; then the clock is at the target. A second scheduler on
+// the same ledger, started back at Sunday (the console started again with
+// --at), posts none of them again.
+func TestSchedulerAdvance(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	sunday := time.Date(2026, 5, 10, 10, 0, 0, 0, seoul)
+	wednesday := sunday.AddDate(0, 0, 3)
+	newSched := func(box *outbox, ran *[]string) *Scheduler {
+		s, err := NewScheduler(SchedulerConfig{Store: h.store, Logger: quiet, Now: h.now, Jobs: []Job{
+			advanceJob("daily", "0 9 * * *", h, box, ran),
+			advanceJob("monday", "0 9 * * 1", h, box, ran),
+			advanceJob("evening", "30 20 * * *", h, box, ran),
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	var sets []string
+	set := func(at time.Time) {
+		sets = append(sets, at.In(seoul).Format("01-02 15:04"))
+		h.setClock(at)
+	}
+
+	h.setClock(sunday)
+	box, ran := &outbox{}, []string(nil)
+	if err := newSched(box, &ran).Advance(context.Background(), wednesday, set); err != nil {
+		t.Fatalf("Advance: %v", err)
+	}
+	want := []string{
+		"evening 05-10 20:30",
+		"daily 05-11 09:00", "monday 05-11 09:00", "evening 05-11 20:30",
+		"daily 05-12 09:00", "evening 05-12 20:30",
+		"daily 05-13 09:00",
+	}
+	var got []string
+	for _, r := range box.take() {
+		got = append(got, r.Text)
+	}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("posted\n  %v\nwant\n  %v", got, want)
+	}
+	if strings.Join(ran, "|") != strings.Join(want, "|") {
+		t.Errorf("the jobs ran with the clock at\n  %v\nwant their due times\n  %v", ran, want)
+	}
+	var wantSets []string
+	for _, w := range want {
+		_, due, _ := strings.Cut(w, " ")
+		wantSets = append(wantSets, due)
+	}
+	wantSets = append(wantSets, "05-13 10:00")
+	if strings.Join(sets, "|") != strings.Join(wantSets, "|") {
+		t.Errorf("clock set to\n  %v\nwant each due time, then the target\n  %v", sets, wantSets)
+	}
+	if !h.now().Equal(wednesday) {
+		t.Errorf("clock after Advance = %s, want %s", h.now(), wednesday)
+	}
+	for _, key := range []string{"daily@2026-05-11T00:00:00Z", "monday@2026-05-11T00:00:00Z", "evening@2026-05-12T11:30:00Z"} {
+		if !h.posted(key) {
+			t.Errorf("the ledger does not record %s", key)
+		}
+	}
+
+	h.setClock(sunday)
+	again, ran2 := &outbox{}, []string(nil)
+	if err := newSched(again, &ran2).Advance(context.Background(), wednesday, func(at time.Time) { h.setClock(at) }); err != nil {
+		t.Fatalf("Advance again: %v", err)
+	}
+	if rs := again.take(); len(rs) != 0 || len(ran2) != 0 {
+		t.Errorf("advancing again over the same days posted %d replies (ran %v), want none", len(rs), ran2)
+	}
+}
+
+// TestSchedulerAdvanceEdges: an occurrence due at the very time the clock
+// shows is made; the one after the target is not; moving back is
+// ErrClockBack and makes nothing; moving to the same time is allowed.
+func TestSchedulerAdvanceEdges(t *testing.T) {
+	tests := []struct {
+		name     string
+		from, to time.Time
+		want     []string
+		err      error
+	}{
+		{"DueAtStart", mon0900, mon0900.Add(time.Minute), []string{"daily 05-11 09:00"}, nil},
+		{"DueAtTarget", mon0900.Add(-time.Hour), mon0900, []string{"daily 05-11 09:00"}, nil},
+		{"JustBefore", mon0900.Add(-time.Hour), mon0900.Add(-time.Second), nil, nil},
+		{"StandStill", mon0900.Add(time.Minute), mon0900.Add(time.Minute), nil, nil},
+		{"ErrClockBack", mon0900.Add(time.Hour), mon0900.Add(-time.Hour), nil, ErrClockBack},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, "ko")
+			box, ran := &outbox{}, []string(nil)
+			s, err := NewScheduler(SchedulerConfig{Store: h.store, Logger: quiet, Now: h.now, Jobs: []Job{advanceJob("daily", "0 9 * * *", h, box, &ran)}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.setClock(tt.from)
+			err = s.Advance(context.Background(), tt.to, h.setClock)
+			if !errors.Is(err, tt.err) {
+				t.Fatalf("Advance = %v, want %v", err, tt.err)
+			}
+			var got []string
+			for _, r := range box.take() {
+				got = append(got, r.Text)
+			}
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("posted %v, want %v", got, tt.want)
+			}
+			wantClock := tt.to
+			if tt.err != nil {
+				wantClock = tt.from
+			}
+			if !h.now().Equal(wantClock) {
+				t.Errorf("clock = %s, want %s", h.now(), wantClock)
+			}
+		})
+	}
+}
+
+// TestSchedulerAdvanceEveryMonday: unlike a start-up Tick, which makes
+// only the latest missed summary, Advance over two Mondays posts both
+// weeks' summaries, in order.
+func TestSchedulerAdvanceEveryMonday(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	box := &outbox{}
+	s := h.scheduler("", SpecOff, box, nil)
+	h.setClock(mon0900.Add(-time.Hour))
+	if err := s.Advance(context.Background(), mon0900.AddDate(0, 0, 8), h.setClock); err != nil {
+		t.Fatal(err)
+	}
+	if got := summaryWeeks(t, box.take()); strings.Join(got, ",") != "2026-W19,2026-W20" {
+		t.Errorf("posted the summaries of %v, want 2026-W19,2026-W20", got)
+	}
+}
