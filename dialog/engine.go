@@ -198,6 +198,7 @@ func (e *Engine) Handle(ctx context.Context, m Message) ([]Reply, error) {
 	})
 	if err == nil {
 		if t.dup {
+			noteDuplicate(ctx)
 			return nil, nil
 		}
 		replies := t.replies
