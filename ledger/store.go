@@ -113,7 +113,9 @@ type Tx struct {
 
 // Open opens (creating if needed) the ledger file at path. A file held by
 // another process returns an error wrapping ErrLocked that names the file; a
-// file with a newer schema returns one wrapping ErrNewerSchema.
+// file with a newer schema returns one wrapping ErrNewerSchema; a file that
+// is not a ledger or fails the consistency check returns one wrapping
+// ErrDamaged, and is left unchanged.
 func Open(path string, opts *Options) (*Store, error) {
 	s := &Store{path: path}
 	if opts != nil {
@@ -127,6 +129,12 @@ func Open(path string, opts *Options) (*Store, error) {
 	}
 	db, err := s.openBolt(path)
 	if err != nil {
+		return nil, err
+	}
+	// Checked before anything is written: a damaged file is left as it was
+	// for the restore, never "repaired" by a write on top of it.
+	if err := checkPages(db, path); err != nil {
+		db.Close()
 		return nil, err
 	}
 	pending, err := initSchema(db)
@@ -147,7 +155,10 @@ func Open(path string, opts *Options) (*Store, error) {
 }
 
 func (s *Store) openBolt(path string) (*bolt.DB, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: s.opts.Timeout, NoSync: s.opts.NoSync})
+	db, err := openChecked(path, &bolt.Options{Timeout: s.opts.Timeout, NoSync: s.opts.NoSync})
+	if errors.Is(err, ErrDamaged) {
+		return nil, err
+	}
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("ledger: open %s: %w (waited %s)", path, ErrLocked, s.opts.Timeout)
 	}
