@@ -16,6 +16,7 @@ import (
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/dangol/dangol/bots/retry"
 	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/locales"
 )
@@ -67,6 +68,16 @@ type Config struct {
 	// would otherwise forget it on the next poll. 0: 3.
 	HandleAttempts int
 
+	// Reconnect is the back-off while Telegram cannot be reached at all
+	// (no network, DNS failure, timeouts, 5xx): Run keeps trying its
+	// start-up calls and getUpdates with it, logging once a minute at most,
+	// instead of failing. Zero: 1 s doubling to 1 min, with jitter.
+	Reconnect retry.Backoff
+	// KeepAlive is how long Telegram may go without answering anything
+	// before Run asks getMe, so Reached stays fresh and a revoked token is
+	// noticed while serving; 0: 1 min.
+	KeepAlive time.Duration
+
 	PollTimeout  time.Duration // long-polling timeout; 0: 50s
 	DrainTimeout time.Duration // how long Run waits for in-flight work after ctx is done; 0: 15s
 	Now          func() time.Time
@@ -95,6 +106,8 @@ type Bot struct {
 	cancelWork context.CancelFunc
 	started    atomic.Bool
 	me         atomic.Pointer[string] // the bot's @username, once Run has asked
+	reached    atomic.Int64           // unix nanos of Telegram's last answer; 0: none yet
+	rep        *retry.Reporter        // logs an unreachable API once a minute at most
 
 	mu    sync.Mutex
 	told  map[int64]bool   // group chats told the bot works in private only
@@ -132,6 +145,7 @@ func New(cfg Config) (*Bot, error) {
 	setDefault(&cfg.HandleAttempts, 3)
 	setDefault(&cfg.PollTimeout, 50*time.Second)
 	setDefault(&cfg.DrainTimeout, 15*time.Second)
+	setDefault(&cfg.KeepAlive, time.Minute)
 
 	b := &Bot{
 		cfg:    cfg,
@@ -143,6 +157,7 @@ func New(cfg Config) (*Bot, error) {
 		langs:  map[int64]string{},
 		menus:  map[int64]bool{},
 	}
+	b.rep = &retry.Reporter{Logger: b.log, Name: "telegram", Now: cfg.Now}
 	if b.secret == "" {
 		// Telegram allows A-Z, a-z, 0-9, _ and - in the secret; rand.Text is base32.
 		b.secret = rand.Text() + rand.Text()
@@ -151,7 +166,7 @@ func New(cfg Config) (*Bot, error) {
 	b.api, err = bot.New(cfg.Token,
 		bot.WithServerURL(cfg.APIURL),
 		bot.WithSkipGetMe(),
-		bot.WithHTTPClient(cfg.PollTimeout, &http.Client{Timeout: 30 * time.Second}),
+		bot.WithHTTPClient(cfg.PollTimeout, &http.Client{Timeout: 30 * time.Second, Transport: b.transport()}),
 		bot.WithErrorsHandler(func(err error) { b.log.Warn("telegram: client", "err", err) }),
 	)
 	if err != nil {
@@ -173,25 +188,42 @@ func setDefault[T comparable](v *T, def T) {
 // then polls for updates, or, with Config.WebhookURL, registers the webhook
 // and serves it, until ctx is done. It then stops taking updates, waits up
 // to Config.DrainTimeout for the ones in flight and returns. A Bot runs once.
+//
+// While Telegram cannot be reached, at start or later, Run keeps trying
+// (Config.Reconnect) and does not return. It returns an error wrapping
+// ErrTokenRejected as soon as Telegram refuses the token, and other errors
+// only for what no retry mends (a webhook URL Telegram refuses, a listener
+// that cannot bind).
 func (b *Bot) Run(ctx context.Context) error {
 	if !b.started.CompareAndSwap(false, true) {
 		return errors.New("telegram: Run called twice")
 	}
 	defer b.drain()
-	var me *models.User
-	err := b.call(ctx, 0, "getMe", func(ctx context.Context) (err error) {
-		me, err = b.api.GetMe(ctx)
-		return err
-	})
+	// fail ends the run early with a rejected token as its cause.
+	runCtx, fail := context.WithCancelCause(ctx)
+	var watching sync.WaitGroup
+	defer watching.Wait()
+	defer fail(nil)
+	me, err := b.getMe(runCtx)
 	if err != nil {
-		return stopped(ctx, fmt.Errorf("telegram: check token: %w", err))
+		return ended(ctx, runCtx, err)
 	}
 	b.me.Store(&me.Username)
-	b.setCommands(ctx)
+	watching.Go(func() { b.keepAlive(runCtx, fail) })
+	b.setCommands(runCtx)
 	if b.cfg.WebhookURL != "" {
-		return stopped(ctx, b.runWebhook(ctx))
+		return ended(ctx, runCtx, b.runWebhook(runCtx))
 	}
-	return stopped(ctx, b.runPolling(ctx))
+	return ended(ctx, runCtx, b.runPolling(runCtx, fail))
+}
+
+// ended is what Run returns: the rejected token that cut runCtx short, else
+// err, which stopped drops once ctx is done.
+func ended(ctx, runCtx context.Context, err error) error {
+	if cause := context.Cause(runCtx); ctx.Err() == nil && errors.Is(cause, ErrTokenRejected) {
+		return cause
+	}
+	return stopped(ctx, err)
 }
 
 // stopped drops err when ctx is done: stopping while starting up is what

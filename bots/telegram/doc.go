@@ -42,6 +42,15 @@
 // network error backs off, and a reply that still cannot be sent is logged
 // with its chat id.
 //
+// A Telegram that cannot be reached (no network yet, DNS failure, timeouts,
+// 5xx) does not stop Run: its start-up calls and getUpdates are tried again
+// with back-off (Config.Reconnect, 1 s doubling to 1 min with jitter) and
+// logged once a minute at most. Run ends by itself only when Telegram
+// rejects the token (ErrTokenRejected: 401, or 404 to getMe), at start or
+// while serving; a getMe whenever Telegram has said nothing for a minute
+// notices that in webhook mode too. Reached tells when Telegram last
+// answered anything.
+//
 // # Caveats
 //
 // go-telegram/bot advances its getUpdates offset as soon as an update is

@@ -116,10 +116,6 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		f.answerErr(w, http.StatusBadRequest, "Bad Request: "+err.Error())
 		return
 	}
-	if method == "getUpdates" {
-		f.getUpdates(w, r, call)
-		return
-	}
 	f.mu.Lock()
 	var fl *failure
 	if q := f.fail[method]; len(q) > 0 {
@@ -127,8 +123,14 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		f.fail[method] = q[1:]
 	}
 	f.mu.Unlock()
+	if method == "getUpdates" && fl == nil {
+		f.getUpdates(w, r, call)
+		return
+	}
 	if fl != nil {
-		f.calls <- call
+		if method != "getUpdates" { // polls are not calls: they go to polls, when answered
+			f.calls <- call
+		}
 		if fl.status == 0 {
 			hj, _ := w.(http.Hijacker)
 			conn, _, err := hj.Hijack()

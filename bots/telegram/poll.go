@@ -3,6 +3,7 @@ package telegram
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-telegram/bot"
@@ -26,8 +28,14 @@ import (
 // engine's event ids make the re-sent ones that were committed a no-op.
 // Polling starts after the last update the ledger committed
 // (bot.WithInitialOffset(n) asks for offset n+1).
-func (b *Bot) runPolling(ctx context.Context) error {
-	err := b.call(ctx, 0, "deleteWebhook", func(ctx context.Context) error {
+//
+// While Telegram cannot be reached the poller's client waits out
+// Config.Reconnect's back-off between getUpdates (beside the library's own
+// pause of up to 5 s) and the failures are logged once a minute at most; a
+// 401 from getUpdates, a token revoked while serving, ends the run through
+// fail.
+func (b *Bot) runPolling(ctx context.Context, fail context.CancelCauseFunc) error {
+	err := b.until(ctx, "deleteWebhook", func(ctx context.Context) error {
 		_, err := b.api.DeleteWebhook(ctx, &bot.DeleteWebhookParams{})
 		return err
 	})
@@ -54,11 +62,21 @@ func (b *Bot) runPolling(ctx context.Context) error {
 			}
 		}),
 		bot.WithHTTPClient(b.cfg.PollTimeout, &gatedClient{
-			inner: &http.Client{Timeout: b.cfg.PollTimeout + 15*time.Second},
+			inner: &http.Client{Timeout: b.cfg.PollTimeout + 15*time.Second, Transport: b.transport()},
 			d:     b.d,
+			b:     b,
 		}),
 		bot.WithAllowedUpdates(allowedUpdates),
-		bot.WithErrorsHandler(func(err error) { b.log.Warn("telegram: polling", "err", err) }),
+		bot.WithErrorsHandler(func(err error) {
+			switch {
+			case errors.Is(err, errUnreachable):
+				// Counted and logged, once a minute at most, by the client.
+			case errors.Is(err, bot.ErrorUnauthorized):
+				fail(fmt.Errorf("%w: getUpdates: %w", ErrTokenRejected, err))
+			default:
+				b.log.Warn("telegram: polling", "err", err)
+			}
+		}),
 	)
 	if err != nil {
 		return fmt.Errorf("telegram: new poller: %w", err)
@@ -69,10 +87,13 @@ func (b *Bot) runPolling(ctx context.Context) error {
 }
 
 // gatedClient is the poller's HTTP client. It holds a getUpdates back until
-// the updates its offset would confirm are committed.
+// the updates its offset would confirm are committed, and after a getUpdates
+// that did not reach Telegram until the back-off has passed.
 type gatedClient struct {
 	inner *http.Client
 	d     *dispatcher
+	b     *Bot
+	fails atomic.Int64 // getUpdates in a row that did not reach Telegram
 }
 
 // Do implements bot.HttpClient.
@@ -88,10 +109,19 @@ func (g *gatedClient) Do(req *http.Request) (*http.Response, error) {
 	req.Body = io.NopCloser(bytes.NewReader(body))
 	req.ContentLength = int64(len(body))
 	offset := formInt(req.Header.Get("Content-Type"), body, "offset")
+	if n := g.fails.Load(); n > 0 {
+		if err := g.b.cfg.Reconnect.Wait(req.Context(), int(n)); err != nil {
+			return nil, err
+		}
+	}
 	if err := g.d.waitFetched(req.Context(), offset); err != nil {
 		return nil, err
 	}
-	return g.inner.Do(req)
+	resp, err := g.inner.Do(req)
+	if err != nil {
+		return nil, g.pollFailed(req.Context(), err)
+	}
+	return g.pollAnswered(req.Context(), resp)
 }
 
 // formInt reads an integer field of a multipart/form-data body; 0 if absent.

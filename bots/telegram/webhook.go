@@ -22,7 +22,7 @@ const maxUpdateBytes = 1 << 20
 // runWebhook registers the webhook with its secret token and serves it on
 // Config.Listener or Config.HTTPAddr (if either is set) until ctx is done.
 func (b *Bot) runWebhook(ctx context.Context) error {
-	err := b.call(ctx, 0, "setWebhook", func(ctx context.Context) error {
+	err := b.until(ctx, "setWebhook", func(ctx context.Context) error {
 		_, err := b.api.SetWebhook(ctx, &bot.SetWebhookParams{
 			URL:            b.cfg.WebhookURL,
 			AllowedUpdates: allowedUpdates,

@@ -1,0 +1,138 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/dangol/dangol/bots/retry"
+)
+
+// ErrTokenRejected is returned (wrapped, with the method and Telegram's
+// answer) by Run when Telegram refuses the bot token: 401 Unauthorized, or
+// 404 to getMe, which is what a malformed token gets. No retry can change
+// that; the token must be replaced.
+var ErrTokenRejected = errors.New("telegram: the bot token was rejected")
+
+// errUnreachable marks a getUpdates that did not reach Telegram (a network
+// error or a 5xx), which the poller's client has already counted and
+// reported.
+var errUnreachable = errors.New("telegram: API unreachable")
+
+// Reached returns when Telegram's Bot API last answered a request, with
+// any status, even an error; the zero time if it never has.
+func (b *Bot) Reached() time.Time {
+	n := b.reached.Load()
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n)
+}
+
+// reachTransport notes, on the Bot, every answer Telegram gives.
+type reachTransport struct {
+	base http.RoundTripper
+	b    *Bot
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *reachTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(r)
+	if err == nil {
+		t.b.reached.Store(t.b.cfg.Now().UnixNano())
+	}
+	return resp, err
+}
+
+// transport is the round tripper of every client the Bot uses.
+func (b *Bot) transport() http.RoundTripper {
+	return &reachTransport{base: http.DefaultTransport, b: b}
+}
+
+// until runs one Bot API request until Telegram answers it, trying again
+// with Config.Reconnect's back-off while Telegram cannot be reached (or
+// answers 5xx or 429), logged once a minute at most. A rejected token is
+// returned as ErrTokenRejected, any other refusal as it is.
+func (b *Bot) until(ctx context.Context, method string, fn func(context.Context) error) error {
+	err := retry.Until(ctx, b.cfg.Reconnect, b.rep, func(ctx context.Context) error {
+		if err := b.lim.wait(ctx, 0); err != nil {
+			return err
+		}
+		return fn(ctx)
+	}, permanent)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, bot.ErrorUnauthorized), method == "getMe" && errors.Is(err, bot.ErrorNotFound):
+		return fmt.Errorf("%w: %s: %w", ErrTokenRejected, method, err)
+	default:
+		return fmt.Errorf("telegram: %s: %w", method, err)
+	}
+}
+
+// getMe asks Telegram who the bot is, until it answers.
+func (b *Bot) getMe(ctx context.Context) (*models.User, error) {
+	var me *models.User
+	err := b.until(ctx, "getMe", func(ctx context.Context) (err error) {
+		me, err = b.api.GetMe(ctx)
+		return err
+	})
+	return me, err
+}
+
+// keepAlive asks getMe whenever Telegram has not answered anything for
+// Config.KeepAlive, so Reached stays fresh in webhook mode (where dangol
+// may not call Telegram for hours) and a token revoked while serving stops
+// Run through fail. It returns when ctx ends.
+func (b *Bot) keepAlive(ctx context.Context, fail context.CancelCauseFunc) {
+	t := time.NewTicker(b.cfg.KeepAlive)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if b.cfg.Now().Sub(b.Reached()) < b.cfg.KeepAlive {
+			continue
+		}
+		_, err := b.getMe(ctx)
+		switch {
+		case errors.Is(err, ErrTokenRejected):
+			fail(err)
+			return
+		case err != nil && ctx.Err() == nil:
+			b.log.Warn("telegram: keep-alive", "err", err)
+		}
+	}
+}
+
+// pollFailed is what the poller's client does with a getUpdates that did
+// not reach Telegram: count it, report it and hand the library an error
+// marked errUnreachable, so its own handler does not log it a second time.
+func (g *gatedClient) pollFailed(ctx context.Context, err error) error {
+	if ctx.Err() == nil {
+		g.fails.Add(1)
+		g.b.rep.Failed(ctx, err)
+	}
+	return fmt.Errorf("%w: %w", errUnreachable, err)
+}
+
+// pollAnswered checks a getUpdates answer: a 5xx is a failure to reach
+// Telegram like a network error, anything else is Telegram answering.
+func (g *gatedClient) pollAnswered(ctx context.Context, resp *http.Response) (*http.Response, error) {
+	if resp.StatusCode >= http.StatusInternalServerError {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+		_ = resp.Body.Close()
+		return nil, g.pollFailed(ctx, fmt.Errorf("getUpdates: HTTP %s", resp.Status))
+	}
+	g.fails.Store(0)
+	g.b.rep.Reached(ctx)
+	return resp, nil
+}
