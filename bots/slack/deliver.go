@@ -232,6 +232,7 @@ func (b *Bot) post(ctx context.Context, channelID string, m outMessage) error {
 		return err
 	})
 	if err != nil {
+		b.sendFailed()
 		return fmt.Errorf("slack: chat.postMessage to %s: %w", channelID, err)
 	}
 	return nil
@@ -267,6 +268,7 @@ func (b *Bot) postEphemeral(ctx context.Context, org *origin, m outMessage) erro
 	b.log.Warn("slack: chat.postEphemeral", "channel", org.channelID, "user", org.userID, "err", err)
 	dm, derr := b.dmChannel(ctx, org.userID)
 	if derr != nil || dm == org.channelID {
+		b.sendFailed()
 		return fmt.Errorf("slack: answer %s privately: %w", org.userID, errors.Join(err, derr))
 	}
 	return b.post(ctx, dm, m)
@@ -314,6 +316,7 @@ func (b *Bot) upload(ctx context.Context, channelID string, img *dialog.Image) e
 		return err
 	})
 	if err != nil {
+		b.sendFailed()
 		return fmt.Errorf("slack: upload %s to %s: %w", name, channelID, err)
 	}
 	return nil

@@ -40,6 +40,8 @@ type Config struct {
 	Elsewhere func(ctx context.Context, r dialog.Reply) error
 	Logger    *slog.Logger     // nil: slog.Default()
 	Now       func() time.Time // nil: time.Now; checks request timestamps
+	// Observer, when set, is told of failed sends (observe.go); nil: nobody.
+	Observer Observer
 
 	// HTTPClient carries every Web API call; nil: a client with a 30 s timeout.
 	HTTPClient *http.Client

@@ -49,6 +49,8 @@ type Config struct {
 	// CursorName); nil = 0.
 	LastUpdateID func(ctx context.Context) (int64, error)
 	Logger       *slog.Logger // nil: slog.Default()
+	// Observer, when set, is told of failed sends (observe.go); nil: nobody.
+	Observer Observer
 
 	// Outgoing limits. Telegram allows about one message a second in a chat
 	// (short bursts pass) and 30 a second in all.

@@ -77,6 +77,7 @@ func (b *Bot) sendReply(ctx context.Context, chat int64, r dialog.Reply, lang st
 	for _, m := range b.render(r, lang, !b.menuShown(chat)) {
 		if err := b.send(ctx, chat, m); err != nil {
 			b.log.Error("telegram: reply not delivered", "chat_id", chat, "runes", utf8.RuneCountInString(m.text), "err", err)
+			b.sendFailed()
 			errs = append(errs, err)
 			continue
 		}
@@ -121,6 +122,7 @@ func (b *Bot) sendText(ctx context.Context, chat int64, lang, id string, data an
 	text := b.cfg.Catalog.Text(lang, id, data)
 	if err := b.send(ctx, chat, outMsg{text: text}); err != nil {
 		b.log.Error("telegram: notice not delivered", "chat_id", chat, "notice", id, "err", err)
+		b.sendFailed()
 	}
 }
 
