@@ -50,8 +50,12 @@ type Config struct {
 	// Echo prints each line read behind the prompt, so the output of a
 	// piped script reads as a transcript. It is ignored with Prompt.
 	Echo bool
-	// ImageDir, when set, is where pictures in replies are saved.
+	// ImageDir, when set, is where pictures in replies are saved; it is
+	// created when missing.
 	ImageDir string
+	// Clock, when set, is the rehearsal clock :time shows and moves; nil:
+	// :time says the console has none.
+	Clock Clock
 	// EventPrefix starts every EventID ("<prefix>:<line number>"); "":
 	// "console:<start time in unix nanos>", unique per run.
 	EventPrefix string
@@ -186,7 +190,7 @@ func (c *Console) handleLine(ctx context.Context, s string) (quit bool, err erro
 	}
 	switch {
 	case isCommand(s):
-		quit = c.command(s)
+		quit = c.command(ctx, s)
 	default:
 		m := c.message()
 		if a, ok := c.press(s); ok {
@@ -217,7 +221,7 @@ func isCommand(s string) bool {
 }
 
 // command runs a console command; it reports whether the console should stop.
-func (c *Console) command(s string) (quit bool) {
+func (c *Console) command(ctx context.Context, s string) (quit bool) {
 	fields := strings.Fields(s[1:])
 	switch strings.ToLower(fields[0]) {
 	case "as":
@@ -235,6 +239,8 @@ func (c *Console) command(s string) (quit bool) {
 		}
 		c.lang = strings.ToLower(fields[1])
 		c.println(c.text("console.lang.done", nil))
+	case "time":
+		c.timeCommand(ctx, fields[1:])
 	case "help":
 		c.println(c.text("console.help", nil))
 	case "quit", "q", "exit":
@@ -504,8 +510,9 @@ func (c *Console) formLines(lang string, f *dialog.Form) []string {
 	return lines
 }
 
-// image describes img, saving it first when an ImageDir is set. A failed
-// save is logged and the picture still described: it is not worth the
+// image describes img, saving it first when an ImageDir is set, and says
+// where it went (or, without ImageDir, how to save it). A failed save is
+// logged and the picture still described: it is not worth the
 // conversation.
 func (c *Console) image(lang string, img *dialog.Image) string {
 	data := map[string]any{"Name": img.Name, "Bytes": len(img.PNG)}
@@ -517,9 +524,18 @@ func (c *Console) image(lang string, img *dialog.Image) string {
 		name = "image.png"
 	}
 	path := filepath.Join(c.cfg.ImageDir, name)
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		c.logger.Error("console: save image", "dir", c.cfg.ImageDir, "err", err)
+		data["Dir"] = c.cfg.ImageDir
+		return c.cat.Text(lang, "console.image.failed", data)
+	}
 	if err := os.WriteFile(path, img.PNG, 0o644); err != nil {
 		c.logger.Error("console: save image", "path", path, "err", err)
-		return c.cat.Text(lang, "console.image", data)
+		data["Dir"] = c.cfg.ImageDir
+		return c.cat.Text(lang, "console.image.failed", data)
 	}
 	data["Path"] = path
 	return c.cat.Text(lang, "console.image.saved", data)

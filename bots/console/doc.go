@@ -10,6 +10,8 @@
 //	:as manager 사장      speak as a manager
 //	:as customer 42       speak as customer 42 (any id, like a chat id)
 //	:lang en              switch language
+//	:time                 show the console's clock
+//	:time +3h             move it forward (+30d, +1w, 2027-02-01 09:00, 09:00)
 //	:help                 list these commands
 //	:quit                 stop, like end of input
 //
@@ -27,7 +29,18 @@
 // rating's "I'll call them") are newer than their own, a number presses those.
 // Replies addressed elsewhere (the staff channel, another user) print behind
 // an arrow with their address. Sections print as a title and indented lines,
-// images as a one-line placeholder (saved to Config.ImageDir when set).
+// images as a one-line placeholder that says where the picture was saved
+// (Config.ImageDir, created when missing) or how to save it.
+//
+// # The clock
+//
+// The console is the rehearsal room: with a Config.Clock, :time shows its
+// time and moves it forward, never back, and the clock runs every scheduled
+// post due on the way (ParseTime says what :time reads). The console prints
+// each due time once ("⏰ 2027-02-01 (월) 09:00"), then what was sent then,
+// with its address, as any reply addressed elsewhere. The clock itself,
+// the jobs and what they record belong to cmd/dangol; the console only
+// parses, refuses a move back or over MaxJump, and prints.
 //
 // # Caveats
 //
