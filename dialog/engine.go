@@ -455,6 +455,10 @@ func (t *turn) loadSession() error {
 		return fmt.Errorf("dialog: read session: %w", err)
 	}
 	t.hadSess = ok
+	if ok && s.Flow == "" && s.Expired != "" {
+		// The housekeeping sweep ended it while the person was away.
+		s.Flow, s.Updated = s.Expired, time.Time{}
+	}
 	if !ok || s.Flow == "" {
 		t.sess = ledger.Session{Key: t.key}
 		return nil

@@ -608,3 +608,32 @@ func TestStaffInConsole(t *testing.T) {
 		{msg: boss("/staff remove 지수"), want: []string{h.text("core.staff.removed", map[string]any{"User": "지수"})}, not: []string{"console:"}},
 	})
 }
+
+// TestSweptSessionSaysExpired: a flow the housekeeping sweep ended loses
+// its draft at once, and the person's next message is still told that it
+// was cancelled, then handled afresh.
+func TestSweptSessionSaysExpired(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	seed(h)
+	h.send(staffMsg("/note"))
+	h.send(staffMsg("김민지"))
+	if s, ok := h.session(staffKey); !ok || len(s.Draft) == 0 {
+		t.Fatalf("no draft mid-flow: %+v", s)
+	}
+	h.advance(31 * time.Minute)
+	h.update(func(tx *ledger.Tx) error {
+		ended, dropped, err := tx.ExpireSessions(h.now().Add(-DefaultSessionTimeout), h.now().Add(-7*24*time.Hour))
+		if ended != 1 || dropped != 0 {
+			t.Errorf("ExpireSessions ended %d, dropped %d; want 1, 0", ended, dropped)
+		}
+		return err
+	})
+	if s, ok := h.session(staffKey); !ok || len(s.Draft) != 0 || s.Flow != "" {
+		t.Fatalf("after the sweep the session is %+v, want a stub without draft", s)
+	}
+	expired := h.text("core.session.expired", map[string]any{"Flow": h.text("core.flow.note", nil), "Minutes": 30})
+	runSteps(t, h, []step{{msg: staffMsg("상담 내용"), want: []string{expired}, check: func(t *testing.T, h *harness, _ []Reply) {
+		noSession(staffKey)(t, h, nil)
+		noteCount(0)(t, h, nil)
+	}}})
+}

@@ -215,3 +215,41 @@ func TestStaffAndProfiles(t *testing.T) {
 		return nil
 	})
 }
+
+func TestExpireSessions(t *testing.T) {
+	s := MustOpen(t)
+	mustUpdate(t, s, func(tx *Tx) error {
+		for _, ss := range []Session{
+			{Key: "slack:D1", Flow: "note", State: "text", Draft: map[string]string{"name": "김하늘"}, Lang: "en", Updated: t0.Add(-time.Hour)},
+			{Key: "slack:D2", Flow: "note", State: "text", Draft: map[string]string{"name": "이민지"}, Updated: t0.Add(-time.Minute)},
+			{Key: "telegram:3", Expired: "feedback", Updated: t0.AddDate(0, 0, -8)},
+			{Key: "telegram:4", Expired: "feedback", Updated: t0.AddDate(0, 0, -1)},
+		} {
+			if err := tx.PutSession(ss); err != nil {
+				return err
+			}
+		}
+		ended, dropped, err := tx.ExpireSessions(t0.Add(-30*time.Minute), t0.AddDate(0, 0, -7))
+		if ended != 1 || dropped != 1 {
+			t.Errorf("ended %d, dropped %d; want 1, 1", ended, dropped)
+		}
+		return err
+	})
+	mustView(t, s, func(tx *Tx) error {
+		got := map[string]Session{}
+		tx.ForEachSession(func(s Session) error { got[s.Key] = s; return nil })
+		if s := got["slack:D1"]; s.Flow != "" || s.Draft != nil || s.Expired != "note" || s.Lang != "en" {
+			t.Errorf("idle flow = %+v, want a stub naming note, keeping en, without draft", s)
+		}
+		if s := got["slack:D2"]; s.Flow != "note" || s.Draft["name"] != "이민지" {
+			t.Errorf("a flow still within its timeout changed: %+v", s)
+		}
+		if _, ok := got["telegram:3"]; ok {
+			t.Error("a week-old stub was kept")
+		}
+		if _, ok := got["telegram:4"]; !ok {
+			t.Error("a day-old stub was dropped")
+		}
+		return nil
+	})
+}

@@ -3,6 +3,7 @@ package ledger
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 )
 
 // Session returns the stored session for key; ok is false if there is none.
@@ -56,4 +57,41 @@ func (tx *Tx) ForEachSession(fn func(Session) error) error {
 		}
 	}
 	return nil
+}
+
+// ExpireSessions ends every flow idle since before idleBefore: its draft
+// (half a note, a typed phone) goes at once, and a small stub naming the
+// flow stays so the person's next message can be told it was cancelled.
+// Stubs idle since before forgetBefore go too. It returns how many flows it
+// ended and how many stubs it dropped.
+func (tx *Tx) ExpireSessions(idleBefore, forgetBefore time.Time) (ended, dropped int, err error) {
+	var stubs []Session
+	var gone [][]byte
+	c := tx.bucket(bucketSessions).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		var s Session
+		if err := json.Unmarshal(v, &s); err != nil {
+			// A record nobody can read is no use to the person either.
+			gone = append(gone, append([]byte(nil), k...))
+			continue
+		}
+		s.Key = string(k)
+		switch {
+		case s.Flow != "" && s.Updated.Before(idleBefore):
+			stubs = append(stubs, Session{Key: s.Key, Lang: s.Lang, Updated: s.Updated, Expired: s.Flow})
+		case s.Flow == "" && s.Updated.Before(forgetBefore):
+			gone = append(gone, append([]byte(nil), k...))
+		}
+	}
+	for _, s := range stubs {
+		if err := tx.PutSession(s); err != nil {
+			return 0, 0, fmt.Errorf("ledger: expire sessions: %w", err)
+		}
+	}
+	for _, k := range gone {
+		if err := tx.bucket(bucketSessions).Delete(k); err != nil {
+			return 0, 0, fmt.Errorf("ledger: expire sessions: %w", err)
+		}
+	}
+	return len(stubs), len(gone), nil
 }

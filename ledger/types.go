@@ -123,6 +123,10 @@ type Session struct {
 	Draft   map[string]string
 	Lang    string
 	Updated time.Time
+	// Expired names the flow the housekeeping sweep ended for being idle
+	// (its draft is gone), so the next message can still say so; Flow is
+	// then empty.
+	Expired string `json:",omitempty"`
 }
 
 // AuditEntry records a staff read or change of a customer record.
