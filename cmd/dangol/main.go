@@ -10,8 +10,6 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"runtime"
-	"runtime/debug"
 	"syscall"
 	"time"
 	_ "time/tzdata" // machines without zoneinfo still know Asia/Seoul
@@ -84,17 +82,25 @@ type Main struct {
 
 	Catalog *locales.Catalog
 	Logger  *slog.Logger
+
+	// Environ lists the environment as "NAME=value" (os.Environ): what
+	// "service install" keeps of DANGOL_*. nil: nothing is kept.
+	Environ func() []string
+	// Services is the host's service manager; nil: the real one
+	// (kardianos/service). Tests set a fake.
+	Services serviceHost
+	// envFile holds what --env-file gave, for "service install".
+	envFile map[string]string
 }
 
 // NewMain returns a Main on the process's standard streams and environment.
 func NewMain() *Main {
-	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Environ: os.Environ}
 }
 
 // commandOpts are the per-command flags.
 type commandOpts struct {
 	format, out, images string
-	sheet               string
 	week, png           string
 	force, dryRun       bool
 }
@@ -110,7 +116,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	m.Catalog = cat
 	m.Config = configFromEnv(m.Getenv)
 	var opts commandOpts
-	cmd, pos, err := parseArgs(&m.Config, args, func(cmd string, fs *flag.FlagSet) {
+	bind := func(cmd string, fs *flag.FlagSet) {
 		switch cmd {
 		case "export":
 			fs.StringVar(&opts.format, "format", "json", "json or csv")
@@ -123,8 +129,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			fs.StringVar(&opts.week, "week", "this", "this, last or YYYY-Www")
 			fs.StringVar(&opts.png, "png", "", "file to write the chart to (PNG)")
 		case "import":
-			fs.StringVar(&opts.format, "format", "auto", "auto (from the content), csv or xlsx")
-			fs.StringVar(&opts.sheet, "sheet", "", "sheet of an .xlsx to read; default the first")
+			fs.StringVar(&opts.format, "format", "csv", "csv")
 			fs.BoolVar(&opts.dryRun, "dry-run", false, "report what would be imported, write nothing")
 		}
 		if cmd == "serve" {
@@ -133,7 +138,17 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			fs.StringVar(&m.Config.BackupDir, "backup-dir", m.Config.BackupDir, "folder for scheduled backups (DANGOL_BACKUP_DIR)")
 			fs.StringVar(&m.Config.BackupCron, "backup-cron", m.Config.BackupCron, "backup schedule (DANGOL_BACKUP_CRON)")
 		}
-	})
+	}
+	cmd, pos, err := parseArgs(&m.Config, args, bind)
+	if err == nil && m.Config.EnvFile != "" {
+		// The file lies beneath the environment and the flags, so the
+		// settings are read again over it (how the installed service runs).
+		var getenv func(string) string
+		if getenv, err = m.envFileGetenv(m.Config.EnvFile); err == nil {
+			m.Config, opts = configFromEnv(getenv), commandOpts{}
+			cmd, pos, err = parseArgs(&m.Config, args, bind)
+		}
+	}
 	if errors.Is(err, flag.ErrHelp) {
 		return m.help(cmd)
 	}
@@ -147,16 +162,15 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		}
 		return m.help(topic)
 	}
-	if cmd == "version" {
-		_, err := fmt.Fprintf(m.Stdout, "dangol %s %s\n", m.version(), runtime.Version())
-		return err
+	if cmd == "version" || m.Config.showVersion {
+		return m.printVersion()
 	}
 	if err := m.Config.validate(m.usage); err != nil {
 		return err
 	}
-	m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: m.Config.LogLevel}))
+	m.Logger = newLogger(m.Stderr, m.Config, m.Config.console(cmd))
 
-	nargs := map[string]int{"serve": 0, "chat": 0, "export": 0, "summary": 0, "backup": 1, "restore": 1, "import": 1}
+	nargs := map[string]int{"serve": 0, "chat": 0, "export": 0, "summary": 0, "backup": 1, "restore": 1, "import": 1, "service": 1}
 	n, known := nargs[cmd]
 	switch {
 	case !known:
@@ -166,7 +180,12 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	}
 	switch cmd {
 	case "serve":
+		if !m.services().Interactive() {
+			return m.runService(ctx, func(ctx context.Context) error { return m.serve(ctx, false, opts.images) })
+		}
 		return m.serve(ctx, false, opts.images)
+	case "service":
+		return m.service(pos[0])
 	case "chat":
 		return m.serve(ctx, true, opts.images)
 	case "export":
@@ -176,7 +195,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	case "backup":
 		return m.backup(ctx, pos[0], opts.force)
 	case "import":
-		return m.importFile(ctx, pos[0], opts.format, opts.sheet, opts.dryRun)
+		return m.importFile(ctx, pos[0], opts.format, opts.dryRun)
 	default:
 		return m.restore(ctx, pos[0], opts.force)
 	}
@@ -199,7 +218,9 @@ func (m *Main) Close() error {
 func (m *Main) openStore() error {
 	s, err := ledger.Open(m.Config.DB, nil)
 	if errors.Is(err, ledger.ErrLocked) {
-		return fmt.Errorf("%s is in use by another dangol; stop it or pick another file with --db: %w", m.Config.DB, err)
+		// Said once, in the shop's language; the ledger's own wording of
+		// the same fact stays reachable through errors.Is only.
+		return &localError{m.Catalog.Text(m.Config.Lang, "appliance.locked", map[string]any{"DB": m.Config.DB}), err}
 	}
 	if err != nil {
 		return fmt.Errorf("open %s: %w", m.Config.DB, err)
@@ -218,6 +239,8 @@ func (m *Main) help(cmd string) error {
 		id = "cli.summary.usage"
 	case "import":
 		id = "cli.import.usage"
+	case "service":
+		id = "appliance.service.usage"
 	}
 	_, err := fmt.Fprintln(m.Stdout, m.Catalog.Text(lang, id, nil))
 	return err
@@ -229,14 +252,4 @@ func (m *Main) now() time.Time {
 		return m.Now()
 	}
 	return time.Now()
-}
-
-func (m *Main) version() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "(devel)"
 }

@@ -227,8 +227,9 @@ func TestOpen_ErrLocked(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "held.db")
 	mustOpenStore(t, db)
 	r := runMain(t, map[string]string{"DANGOL_DB": db}, "", "export")
-	if !errors.Is(r.err, ledger.ErrLocked) || !strings.Contains(r.err.Error(), db+" is in use by another dangol") {
-		t.Fatalf("err = %v, want ErrLocked naming %s", r.err, db)
+	want := testCatalog.Text("ko", "appliance.locked", map[string]any{"DB": db})
+	if !errors.Is(r.err, ledger.ErrLocked) || r.err.Error() != want {
+		t.Fatalf("err = %v, want ErrLocked worded once as %q", r.err, want)
 	}
 	if isUsage(r.err) {
 		t.Error("a held file is not a usage error")
