@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/dangol/dangol/dialog"
+	"github.com/dangol/dangol/locales"
 )
 
 // Clock is the console's rehearsal clock, behind the :time command: the
@@ -179,12 +180,16 @@ func (c *Console) timeCommand(ctx context.Context, args []string) {
 	c.println(c.text("clock.moved", map[string]any{"Time": c.formatTime(clock.Now()), "Count": len(posts)}))
 }
 
-// formatTime shows t as the console's clock does: date, weekday and time
-// to the minute, in the console's language.
-func (c *Console) formatTime(t time.Time) string {
-	return c.text("clock.time", map[string]any{
+// formatTime shows t as the console's clock does, in the console's
+// language.
+func (c *Console) formatTime(t time.Time) string { return FormatTime(c.cat, c.lang, t) }
+
+// FormatTime shows t as the console's clock does: date, weekday and time
+// to the minute, in lang ("2027-02-01 (월) 09:00").
+func FormatTime(cat *locales.Catalog, lang string, t time.Time) string {
+	return cat.Text(lang, "clock.time", map[string]any{
 		"Date":    t.Format(time.DateOnly),
-		"Weekday": c.text("clock.weekday."+strconv.Itoa(int(t.Weekday())), nil),
+		"Weekday": cat.Text(lang, "clock.weekday."+strconv.Itoa(int(t.Weekday())), nil),
 		"Clock":   t.Format("15:04"),
 	})
 }

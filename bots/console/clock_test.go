@@ -92,7 +92,7 @@ func (f *fakeClock) Advance(_ context.Context, to time.Time) ([]console.Post, er
 		if !d.Before(f.now) && !d.After(to) {
 			posts = append(posts,
 				console.Post{At: d, Reply: dialog.Reply{To: dialog.ToStaffChannel, Text: "주간 요약 " + d.Format("01-02"), Buttons: []dialog.Button{{Label: "보기", Payload: "see"}}}},
-				console.Post{At: d, Reply: dialog.Reply{To: dialog.ToUser, Channel: "console", UserID: "민지", Text: "오늘 연락할 고객 1명"}})
+				console.Post{At: d, Reply: dialog.Reply{To: dialog.ToUser, Channel: "console", UserID: "민지", Text: "오늘 연락할 고객 1명", Buttons: []dialog.Button{{Label: "완료", Payload: "fu:1"}}}})
 		}
 	}
 	f.now = to
@@ -106,7 +106,8 @@ func (f *fakeClock) Advance(_ context.Context, to time.Time) ([]console.Post, er
 // TestConsole_Time: :time shows the clock; a move prints each due time
 // once, then what was sent then with its address, then the new time; a
 // time in the past, a bad argument or a jump over a year are refused with
-// the console's time and never reach the clock.
+// the console's time and never reach the clock. A number presses the
+// staff channel's buttons for a manager, and the DM's for its recipient.
 func TestConsole_Time(t *testing.T) {
 	start := time.Date(2027, 1, 31, 10, 0, 0, 0, seoul)
 	clock := &fakeClock{now: start, due: []time.Time{time.Date(2027, 2, 1, 9, 0, 0, 0, seoul), time.Date(2027, 2, 8, 9, 0, 0, 0, seoul)}}
@@ -120,6 +121,9 @@ func TestConsole_Time(t *testing.T) {
 		":time +367d",
 		":time +1h",
 		"1",
+		":as staff 민지",
+		"1",
+		":as manager 사장",
 		":lang en",
 		":time",
 	}, "\n") + "\n"
@@ -137,6 +141,7 @@ func TestConsole_Time(t *testing.T) {
 → [직원 채널] 주간 요약 02-01
   [1] 보기
 → [console:민지] 오늘 연락할 고객 1명
+  [1] 완료
 콘솔 시각을 2027-02-01 (월) 10:00(으)로 옮겼어요. 그사이 예약 게시 2건을 보냈어요.
 사장(매니저)> :time 2027-01-31 23:00
 시계는 앞으로만 옮길 수 있어요. 2027-01-31 (일) 23:00은(는) 지난 시각이에요. 지금 콘솔 시각: 2027-02-01 (월) 10:00
@@ -150,6 +155,12 @@ func TestConsole_Time(t *testing.T) {
 콘솔 시각을 2027-02-01 (월) 11:00(으)로 옮겼어요. 그사이 보낼 예약 게시는 없었어요.
 사장(매니저)> 1
 pressed see (보기)
+사장(매니저)> :as staff 민지
+이제 직원 '민지'(으)로 말합니다.
+민지(직원)> 1
+pressed fu:1 (완료)
+민지(직원)> :as manager 사장
+이제 매니저 '사장'(으)로 말합니다.
 사장(매니저)> :lang en
 Now speaking English.
 사장 (manager)> :time
