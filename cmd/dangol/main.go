@@ -101,6 +101,7 @@ func NewMain() *Main {
 // commandOpts are the per-command flags.
 type commandOpts struct {
 	format, out, images string
+	sheet               string
 	week, png           string
 	force, dryRun       bool
 }
@@ -129,7 +130,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			fs.StringVar(&opts.week, "week", "this", "this, last or YYYY-Www")
 			fs.StringVar(&opts.png, "png", "", "file to write the chart to (PNG)")
 		case "import":
-			fs.StringVar(&opts.format, "format", "csv", "csv")
+			fs.StringVar(&opts.format, "format", "auto", "auto (from the content), csv or xlsx")
+			fs.StringVar(&opts.sheet, "sheet", "", "sheet of an .xlsx to read; default the first")
 			fs.BoolVar(&opts.dryRun, "dry-run", false, "report what would be imported, write nothing")
 		}
 		if cmd == "serve" {
@@ -195,7 +197,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	case "backup":
 		return m.backup(ctx, pos[0], opts.force)
 	case "import":
-		return m.importFile(ctx, pos[0], opts.format, opts.dryRun)
+		return m.importFile(ctx, pos[0], opts.format, opts.sheet, opts.dryRun)
 	default:
 		return m.restore(ctx, pos[0], opts.force)
 	}
