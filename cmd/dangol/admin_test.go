@@ -618,4 +618,3 @@ func (b *adminLog) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
-

@@ -25,6 +25,7 @@ type Config struct {
 	LogLevel   slog.Level     // DANGOL_LOG_LEVEL
 	LogFormat  string         // DANGOL_LOG_FORMAT: "text" or "json"
 	HTTPAddr   string         // DANGOL_HTTP_ADDR, for webhooks and Slack's HTTP mode
+	AdminAddr  string         // DANGOL_ADMIN_ADDR: /healthz and /metrics (admin.go); "": off
 
 	// Verbose (-v, --verbose) shows the start-up INFO lines in the console,
 	// where they are hidden so that a newcomer sees the chat first.
@@ -130,6 +131,7 @@ func configFromEnv(getenv func(string) string) Config {
 		Lang:         env("DANGOL_LANG", DefaultLang),
 		TZ:           env("DANGOL_TZ", DefaultTZ),
 		HTTPAddr:     env("DANGOL_HTTP_ADDR", DefaultHTTPAddr),
+		AdminAddr:    env("DANGOL_ADMIN_ADDR", ""),
 		SummaryCron:  env("DANGOL_SUMMARY_CRON", ""),
 		FollowUpCron: env("DANGOL_FOLLOWUP_CRON", ""),
 		BackupDir:    env("DANGOL_BACKUP_DIR", ""),
@@ -218,6 +220,9 @@ func (c *Config) validate(usage func(id string, data map[string]any) error) erro
 	}
 	if !validListenAddr(c.HTTPAddr) {
 		return usage("appliance.err.http_addr", map[string]any{"Value": c.HTTPAddr})
+	}
+	if err := checkAdminAddr(c.AdminAddr); err != nil {
+		return usage("admin.err.addr", map[string]any{"Value": c.AdminAddr, "Err": err})
 	}
 	keep, err := strconv.Atoi(c.backupKeep)
 	if err != nil || keep < 1 {

@@ -8,7 +8,7 @@
 //	dangol chat           run the console chat
 //	dangol export [--format json|csv] [--out FILE]
 //	dangol summary [--week this|last|YYYY-Www] [--png FILE]
-//	dangol import FILE [--dry-run]   bring in a customer spreadsheet (CSV)
+//	dangol import FILE [--dry-run] [--sheet NAME]   bring in a customer spreadsheet (.xlsx or CSV)
 //	dangol backup FILE    copy the data file consistently
 //	dangol restore FILE   replace the data file with a backup (--force if it exists)
 //	dangol version
@@ -28,10 +28,11 @@
 // scheduler (DANGOL_BACKUP_CRON, default daily 03:00), keeping the newest
 // DANGOL_BACKUP_KEEP (14): "dangol backup" cannot run beside it.
 //
-// import reads the customer list a shop kept in a spreadsheet: CSV in
-// UTF-8 or CP949, header names in Korean or English. Rows whose phone the
-// ledger already has are skipped, so it can be run again; everything it
-// imports is one transaction.
+// import reads the customer list a shop kept in a spreadsheet: an .xlsx
+// sheet (excelize) or CSV in UTF-8 or CP949, both through one row pipeline,
+// header names in Korean or English. Rows whose phone the ledger already
+// has are skipped, so it can be run again; everything it imports is one
+// transaction, and a data file it created is removed if that fails.
 //
 // # Caveats
 //

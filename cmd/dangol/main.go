@@ -82,6 +82,9 @@ type Main struct {
 
 	Catalog *locales.Catalog
 	Logger  *slog.Logger
+	// metrics count what /metrics shows while serve (or chat) runs with
+	// DANGOL_ADMIN_ADDR set; nil: nothing is counted (metrics.go).
+	metrics *metrics
 
 	// Environ lists the environment as "NAME=value" (os.Environ): what
 	// "service install" keeps of DANGOL_*. nil: nothing is kept.
@@ -218,7 +221,7 @@ func (m *Main) Close() error {
 
 // openStore opens the ledger at Config.DB into m.Store.
 func (m *Main) openStore() error {
-	s, err := ledger.Open(m.Config.DB, nil)
+	s, err := ledger.Open(m.Config.DB, m.metrics.ledgerOptions())
 	if errors.Is(err, ledger.ErrLocked) {
 		// Said once, in the shop's language; the ledger's own wording of
 		// the same fact stays reachable through errors.Is only.

@@ -39,6 +39,7 @@ type platform interface {
 // configured or consoleOnly is set, until they stop. The ledger stays open
 // for Close, which main calls last.
 func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) error {
+	m.initMetrics(consoleOnly)
 	if err := m.openStore(); err != nil {
 		return err
 	}
@@ -80,7 +81,7 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 		c := console.New(console.Config{
 			In:       m.Stdin,
 			Out:      m.Stdout,
-			Handler:  engine,
+			Handler:  m.metrics.handler(engine),
 			Catalog:  m.Catalog,
 			Lang:     m.Config.Lang,
 			Logger:   m.Logger,
@@ -96,7 +97,7 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 		m.Logger.Info("console chat", "db", m.Config.DB, "lang", m.Config.Lang, "tz", m.Config.TZ)
 	}
 	runners = append(runners, &housekeeper{store: m.Store, now: m.now, every: time.Hour, logger: m.Logger})
-	return runAll(ctx, runners)
+	return runAll(ctx, m.withAdmin(runners, r))
 }
 
 // platforms builds the configured Telegram and Slack adapters and registers
@@ -123,10 +124,11 @@ func (m *Main) platforms(engine *dialog.Engine, r *router) ([]runner, error) {
 			WebhookURL:    tc.WebhookURL,
 			WebhookSecret: tc.WebhookSecret,
 			HTTPAddr:      addr,
-			Handler:       engine,
+			Handler:       m.metrics.handler(engine),
 			Catalog:       m.Catalog,
 			Elsewhere:     r.Deliver,
 			LastUpdateID:  lastUpdateID(m.Store),
+			Observer:      m.metrics.watchPlatform(dialog.ChannelTelegram),
 			Logger:        m.Logger.With("adapter", "telegram"),
 		})
 		if err != nil {
@@ -144,10 +146,11 @@ func (m *Main) platforms(engine *dialog.Engine, r *router) ([]runner, error) {
 			APIURL:        sc.APIURL,
 			HTTPAddr:      m.Config.HTTPAddr,
 			StaffChannel:  sc.StaffChannel,
-			Handler:       engine,
+			Handler:       m.metrics.handler(engine),
 			Catalog:       m.Catalog,
 			Elsewhere:     r.Deliver,
 			Logger:        m.Logger,
+			Observer:      m.metrics.watchPlatform(dialog.ChannelSlack),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("start slack: %w", err)
