@@ -94,6 +94,9 @@ type Main struct {
 	Services serviceHost
 	// envFile holds what --env-file gave, for "service install".
 	envFile map[string]string
+	// consoleStart is when chat --at starts the console's clock; zero:
+	// the real time.
+	consoleStart time.Time
 }
 
 // NewMain returns a Main on the process's standard streams and environment.
@@ -104,6 +107,7 @@ func NewMain() *Main {
 // commandOpts are the per-command flags.
 type commandOpts struct {
 	format, out, images string
+	at                  string
 	sheet               string
 	week, png           string
 	force, dryRun       bool
@@ -129,6 +133,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			fs.BoolVar(&opts.force, "force", false, "replace an existing file")
 		case "serve", "chat":
 			fs.StringVar(&opts.images, "images", "", "folder where the console saves pictures (charts)")
+			fs.StringVar(&opts.at, "at", "", "chat: start the console's clock at this time, such as 2027-01-31T10:00 (DANGOL_TZ)")
 		case "summary":
 			fs.StringVar(&opts.week, "week", "this", "this, last or YYYY-Www")
 			fs.StringVar(&opts.png, "png", "", "file to write the chart to (PNG)")
@@ -185,6 +190,9 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	}
 	switch cmd {
 	case "serve":
+		if opts.at != "" {
+			return m.usage("clock.err.at_serve", nil)
+		}
 		if !m.services().Interactive() {
 			return m.runService(ctx, func(ctx context.Context) error { return m.serve(ctx, false, opts.images) })
 		}
@@ -192,7 +200,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	case "service":
 		return m.service(pos[0])
 	case "chat":
-		return m.serve(ctx, true, opts.images)
+		return m.chat(ctx, opts.images, opts.at)
 	case "export":
 		return m.export(ctx, opts.format, opts.out)
 	case "summary":

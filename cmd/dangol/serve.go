@@ -43,6 +43,8 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 	if err := m.openStore(); err != nil {
 		return err
 	}
+	// The real clock, which only the console moves (chat --at, :time).
+	clock := newConsoleClock(m.now, m.Config.Loc)
 	engine, err := dialog.New(dialog.Config{
 		Store:      m.Store,
 		Catalog:    m.Catalog,
@@ -53,7 +55,7 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 		NoEarning:  m.Config.PointsRate == 0,
 		Managers:   m.Config.Slack.Managers,
 		Staff:      m.Config.Slack.Staff,
-		Now:        m.Now,
+		Now:        clock.Now,
 		NewCode:    m.NewCode,
 	})
 	if err != nil {
@@ -77,7 +79,11 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 			runners = append(runners, scheduleRunner{sched})
 		}
 	}
+	hk := &housekeeper{store: m.Store, now: clock.Now, every: time.Hour, logger: m.Logger}
 	if len(runners) == 0 {
+		if err := m.prepareConsole(engine, clock, hk, imageDir); err != nil {
+			return err
+		}
 		c := console.New(console.Config{
 			In:       m.Stdin,
 			Out:      m.Stdout,
@@ -88,6 +94,7 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 			Prompt:   isTerminal(m.Stdin),
 			Echo:     true,
 			ImageDir: imageDir,
+			Clock:    clock,
 		})
 		// The console prints its own staff-channel replies; the router is
 		// for replies raised elsewhere.
@@ -96,7 +103,7 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 		runners = append(runners, c)
 		m.Logger.Info("console chat", "db", m.Config.DB, "lang", m.Config.Lang, "tz", m.Config.TZ)
 	}
-	runners = append(runners, &housekeeper{store: m.Store, now: m.now, every: time.Hour, logger: m.Logger})
+	runners = append(runners, hk)
 	return runAll(ctx, m.withAdmin(runners, r))
 }
 
