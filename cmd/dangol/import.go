@@ -410,7 +410,7 @@ func (m *Main) readSheet(path, format, sheetName string, now time.Time) (*sheet,
 	}
 	kind, detail := sniffFile(b)
 	if id, ok := kindMessages[kind]; ok {
-		return nil, &localError{text(id, map[string]any{"Kind": detail, "Ext": filepath.Ext(path)}), fmt.Errorf("%w: %s", errBadSheet, id)}
+		return nil, &localError{text(id, map[string]any{"Kind": detail}), fmt.Errorf("%w: %s", errBadSheet, id)}
 	}
 	switch {
 	case kind == kindXLSX && format == "csv":

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -509,5 +510,90 @@ func TestImport_FailedWrite(t *testing.T) {
 	})
 	if calls < 2 {
 		t.Errorf("the injected commit ran %d times: the import does not go through importUpdate", calls)
+	}
+}
+
+// rewriteSheet returns the workbook b with the first sheet's XML passed
+// through edit: cells excelize cannot write, as other programs do.
+func rewriteSheet(t *testing.T, b []byte, edit func(string) string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	must(t, err)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		must(t, err)
+		body, err := io.ReadAll(rc)
+		rc.Close()
+		must(t, err)
+		if f.Name == "xl/worksheets/sheet1.xml" {
+			edited := edit(string(body))
+			if edited == string(body) {
+				t.Fatalf("the edit changed nothing in %s", body)
+			}
+			body = []byte(edited)
+		}
+		w, err := zw.Create(f.Name)
+		must(t, err)
+		_, err = w.Write(body)
+		must(t, err)
+	}
+	must(t, zw.Close())
+	return buf.Bytes()
+}
+
+// TestImportXLSX_Dates: a date cell is the day it shows, whatever the
+// workbook's epoch (1900 or the Mac's 1904), with its time of day where it
+// has one, and as an ISO 8601 cell (t="d") as some programs write it.
+func TestImportXLSX_Dates(t *testing.T) {
+	seoul, _ := time.LoadLocation("Asia/Seoul")
+	row := func(f *excelize.File, sh string) {
+		must(t, f.SetSheetRow(sh, "A1", &[]any{"이름", "전화번호", "생일", "등록일"}))
+		must(t, f.SetSheetRow(sh, "A2", &[]any{"김하늘", "010-1234-5678",
+			time.Date(1990, 3, 15, 0, 0, 0, 0, time.UTC), time.Date(2024, 5, 1, 10, 30, 0, 0, time.UTC)}))
+		must(t, f.SetCellStyle(sh, "C2", "C2", style(t, f, 14, "")))
+		must(t, f.SetCellStyle(sh, "D2", "D2", style(t, f, 22, "")))
+	}
+	tests := []struct {
+		name string
+		book func(t *testing.T) []byte
+	}{
+		{"Epoch1900", func(t *testing.T) []byte { return newXLSX(t, row) }},
+		{"Epoch1904", func(t *testing.T) []byte {
+			return newXLSX(t, func(f *excelize.File, sh string) {
+				yes := true
+				must(t, f.SetWorkbookProps(&excelize.WorkbookPropsOptions{Date1904: &yes}))
+				row(f, sh)
+			})
+		}},
+		{"ISOCells", func(t *testing.T) []byte {
+			b := newXLSX(t, func(f *excelize.File, sh string) {
+				must(t, f.SetSheetRow(sh, "A1", &[]any{"이름", "전화번호", "생일", "등록일"}))
+				must(t, f.SetSheetRow(sh, "A2", &[]any{"김하늘", "010-1234-5678", 11111, 22222}))
+			})
+			return rewriteSheet(t, b, func(x string) string {
+				x = strings.Replace(x, "<v>11111</v>", "<v>1990-03-15T00:00:00Z</v>", 1)
+				x = strings.Replace(x, "<v>22222</v>", "<v>2024-05-01T10:30:00Z</v>", 1)
+				return strings.NewReplacer(`r="C2"`, `r="C2" t="d"`, `r="D2"`, `r="D2" t="d"`).Replace(x)
+			})
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeFile(t, filepath.Join(t.TempDir(), "dates.xlsx"), tt.book(t))
+			db := filepath.Join(t.TempDir(), "shop.db")
+			r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db}, "import", path)
+			if r.err != nil || !strings.Contains(r.stdout, "가져옴 1명") {
+				t.Fatalf("err %v:\n%s", r.err, r.stdout)
+			}
+			c := readLedger(t, db).byPhone["01012345678"]
+			if want := birthday(1990, 3, 15); !c.Birthday.Equal(want) {
+				t.Errorf("birthday %s, want %s", c.Birthday, want)
+			}
+			if want := time.Date(2024, 5, 1, 10, 30, 0, 0, seoul); !c.CreatedAt.Equal(want) {
+				t.Errorf("registered %s, want %s", c.CreatedAt, want)
+			}
+		})
 	}
 }
