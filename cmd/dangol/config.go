@@ -229,6 +229,11 @@ func (c *Config) validate(usage func(id string, data map[string]any) error) erro
 		return usage("cli.err.backup_keep", map[string]any{"Value": c.backupKeep})
 	}
 	c.BackupKeep = keep
+	// Swapped or mistyped tokens are caught here, before any request, with
+	// both variables named (network.go).
+	if id, data := slackTokenUsage(c.Slack.BotToken, c.Slack.AppToken); id != "" {
+		return usage(id, data)
+	}
 	if c.Slack.BotToken != "" && c.Slack.AppToken == "" && c.Slack.SigningSecret == "" {
 		return usage("cli.err.slack_half", nil)
 	}

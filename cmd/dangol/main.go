@@ -71,6 +71,10 @@ type Main struct {
 	// scheduler calls it once each time it has done what was due, so a
 	// test learns that the start-up round is over.
 	After func(time.Duration) <-chan time.Time
+	// RetryAfter, when set, replaces time.After for the back-off of a
+	// platform whose API cannot be reached (network.go): a test learns of
+	// each failed try and decides when the next one goes.
+	RetryAfter func(time.Duration) <-chan time.Time
 	// Listen opens the shared HTTP listener (Telegram's webhook beside
 	// Slack's HTTP mode); nil: net.Listen. Tests learn the port through it.
 	Listen func(network, addr string) (net.Listener, error)

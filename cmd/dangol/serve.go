@@ -104,7 +104,7 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 		m.Logger.Info("console chat", "db", m.Config.DB, "lang", m.Config.Lang, "tz", m.Config.TZ)
 	}
 	runners = append(runners, hk)
-	return runAll(ctx, m.withAdmin(runners, r))
+	return m.tokenRejected(runAll(ctx, m.withAdmin(runners, r)))
 }
 
 // platforms builds the configured Telegram and Slack adapters and registers
@@ -135,6 +135,7 @@ func (m *Main) platforms(engine *dialog.Engine, r *router) ([]runner, error) {
 			Catalog:       m.Catalog,
 			Elsewhere:     r.Deliver,
 			LastUpdateID:  lastUpdateID(m.Store),
+			Reconnect:     m.reconnect(),
 			Observer:      m.metrics.watchPlatform(dialog.ChannelTelegram),
 			Logger:        m.Logger.With("adapter", "telegram"),
 		})
@@ -158,6 +159,7 @@ func (m *Main) platforms(engine *dialog.Engine, r *router) ([]runner, error) {
 			Elsewhere:     r.Deliver,
 			Logger:        m.Logger,
 			Observer:      m.metrics.watchPlatform(dialog.ChannelSlack),
+			Reconnect:     m.reconnect(),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("start slack: %w", err)
@@ -185,7 +187,8 @@ func (m *Main) platforms(engine *dialog.Engine, r *router) ([]runner, error) {
 		if listen == nil {
 			listen = net.Listen
 		}
-		runners = append(runners, &httpServer{addr: m.Config.HTTPAddr, listen: listen, handler: mux, slack: sl, logger: m.Logger})
+		runners = append(runners, &httpServer{addr: m.Config.HTTPAddr, listen: listen, handler: mux, slack: sl, logger: m.Logger},
+			runnerFunc(sl.Watch)) // Slack's Run, which checks its token, does not run here
 	}
 	return runners, nil
 }
@@ -231,8 +234,10 @@ func (s *httpServer) Run(ctx context.Context) error {
 }
 
 // runAll runs every runner until all have returned. When one returns (the
-// console at the end of its input, a platform that failed) the others are
-// stopped: dangol serves whole or not at all. The first error is returned.
+// console at the end of its input, a platform whose token was rejected) the
+// others are stopped: dangol serves whole or not at all. A platform that
+// cannot reach its API does not return; it keeps trying inside its Run
+// while the others serve. The first error is returned.
 func runAll(ctx context.Context, runners []runner) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
