@@ -274,19 +274,23 @@ func TestServe_TokenRejected(t *testing.T) {
 		env      func(api string) map[string]string
 		want     string // message id
 		variable string
+		shared   bool // beside a Telegram webhook on one HTTP server, where Slack's Run does not run
 	}{
 		{"Telegram401", "telegram", "ko", func(api string) map[string]string {
 			return map[string]string{"DANGOL_TELEGRAM_TOKEN": tgToken, "DANGOL_TELEGRAM_API_URL": api}
-		}, "network.rejected.telegram", "DANGOL_TELEGRAM_TOKEN"},
+		}, "network.rejected.telegram", "DANGOL_TELEGRAM_TOKEN", false},
 		{"Telegram401English", "telegram", "en", func(api string) map[string]string {
 			return map[string]string{"DANGOL_TELEGRAM_TOKEN": tgToken, "DANGOL_TELEGRAM_API_URL": api}
-		}, "network.rejected.telegram", "DANGOL_TELEGRAM_TOKEN"},
+		}, "network.rejected.telegram", "DANGOL_TELEGRAM_TOKEN", false},
 		{"SlackBotInvalidAuth", "slack", "ko", func(api string) map[string]string {
 			return map[string]string{"DANGOL_SLACK_BOT_TOKEN": "xoxb-revoked", "DANGOL_SLACK_SIGNING_SECRET": "secret", "DANGOL_SLACK_API_URL": api + "/", "DANGOL_HTTP_ADDR": "127.0.0.1:0"}
-		}, "network.rejected.slack_bot", "DANGOL_SLACK_BOT_TOKEN"},
+		}, "network.rejected.slack_bot", "DANGOL_SLACK_BOT_TOKEN", false},
 		{"SlackAppInvalidAuth", "slack-app", "en", func(api string) map[string]string {
 			return map[string]string{"DANGOL_SLACK_BOT_TOKEN": "xoxb-ok", "DANGOL_SLACK_APP_TOKEN": "xapp-revoked", "DANGOL_SLACK_API_URL": api + "/"}
-		}, "network.rejected.slack_app", "DANGOL_SLACK_APP_TOKEN"},
+		}, "network.rejected.slack_app", "DANGOL_SLACK_APP_TOKEN", false},
+		{"SlackBotInvalidAuthShared", "slack", "ko", func(api string) map[string]string {
+			return map[string]string{"DANGOL_SLACK_BOT_TOKEN": "xoxb-revoked", "DANGOL_SLACK_SIGNING_SECRET": "secret", "DANGOL_SLACK_API_URL": api + "/", "DANGOL_HTTP_ADDR": "127.0.0.1:0"}
+		}, "network.rejected.slack_bot", "DANGOL_SLACK_BOT_TOKEN", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -294,6 +298,11 @@ func TestServe_TokenRejected(t *testing.T) {
 			env := tt.env(api.URL)
 			env["DANGOL_DB"] = t.TempDir() + "/shop.db"
 			env["DANGOL_LANG"] = tt.lang
+			if tt.shared {
+				tg := newFakeTelegram(t)
+				env["DANGOL_TELEGRAM_TOKEN"], env["DANGOL_TELEGRAM_API_URL"] = tgToken, tg.srv.URL
+				env["DANGOL_TELEGRAM_WEBHOOK_URL"] = "https://shop.example/tg/hook"
+			}
 			gate := make(retryGate, 16)
 			m := &Main{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(k string) string { return env[k] }, RetryAfter: gate.after}
 			ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
