@@ -255,7 +255,9 @@ func (m *Main) serviceConfig(goos string) (*service.Config, string, error) {
 func (m *Main) serviceEnv() []string {
 	vals := map[string]string{}
 	for k, v := range m.envFile {
-		vals[k] = v
+		if strings.TrimSpace(v) != "" {
+			vals[k] = v
+		}
 	}
 	if m.Environ != nil {
 		for _, kv := range m.Environ() {
@@ -339,7 +341,11 @@ func (m *Main) envFileGetenv(path string) (func(string) string, error) {
 	vals := map[string]string{}
 	sc := bufio.NewScanner(f)
 	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
+		line := sc.Text()
+		if n == 1 {
+			line = strings.TrimPrefix(line, "\uFEFF") // Notepad's byte order mark
+		}
+		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
@@ -348,7 +354,7 @@ func (m *Main) envFileGetenv(path string) (func(string) string, error) {
 		if !ok || k == "" || strings.ContainsAny(k, " \t") {
 			return nil, m.usage("appliance.err.env_line", map[string]any{"File": path, "Line": n})
 		}
-		vals[k] = v
+		vals[k] = unquote(strings.TrimSpace(v))
 	}
 	if err := sc.Err(); err != nil {
 		return nil, m.usage("appliance.err.env_file", map[string]any{"File": path, "Err": err})
@@ -361,6 +367,15 @@ func (m *Main) envFileGetenv(path string) (func(string) string, error) {
 		}
 		return vals[k]
 	}, nil
+}
+
+// unquote removes one pair of matching quotes around v, as Docker
+// Compose reads an env_file.
+func unquote(v string) string {
+	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+		return v[1 : len(v)-1]
+	}
+	return v
 }
 
 // serviceProgram is dangol's work as the service manager sees it: Start

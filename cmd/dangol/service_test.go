@@ -241,7 +241,7 @@ func TestService_EnvFileRoundTrip(t *testing.T) {
 func TestEnvFile(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "x.env")
-	body := "# settings\n\nDANGOL_LANG=en\nexport DANGOL_POINTS_RATE=abc\nDANGOL_TZ = UTC\n"
+	body := "\uFEFFDANGOL_LANG=en\r\n# settings\n\nexport DANGOL_POINTS_RATE=\"abc\"\nDANGOL_TZ = UTC\n"
 	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
