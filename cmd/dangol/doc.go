@@ -41,6 +41,12 @@
 // stops taking input, finishes the messages it holds and closes the file; a
 // second signal exits at once.
 //
+// A platform whose API cannot be reached (no network yet, DNS, timeouts,
+// 5xx) is retried with back-off inside its adapter while the rest serves;
+// serve stops only when a platform rejects a token (exit 1, one line naming
+// the variable). Swapped or mistyped Slack tokens exit 2 before any
+// request (network.go).
+//
 // A scheduled post goes only where Slack can carry it: without a Slack
 // staff channel the weekly summary is off, without Slack the follow-up DMs
 // too (said once at start), and a DM to a staff member known only from the
