@@ -75,8 +75,9 @@ type Main struct {
 	// platform whose API cannot be reached (network.go): a test learns of
 	// each failed try and decides when the next one goes.
 	RetryAfter func(time.Duration) <-chan time.Time
-	// Listen opens the shared HTTP listener (Telegram's webhook beside
-	// Slack's HTTP mode); nil: net.Listen. Tests learn the port through it.
+	// Listen opens the HTTP listeners: the shared one (Telegram's webhook
+	// beside Slack's HTTP mode) and the admin server's (DANGOL_ADMIN_ADDR);
+	// nil: net.Listen. Tests learn the ports through it.
 	Listen func(network, addr string) (net.Listener, error)
 
 	// Config is what Run was told, once parsed.
