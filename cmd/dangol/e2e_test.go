@@ -215,7 +215,10 @@ func TestBinary_ExitCodes(t *testing.T) {
 		{"ErrRate", []string{"DANGOL_POINTS_RATE=150"}, []string{"chat"}, 2, usageText("cli.err.points_rate", map[string]any{"Value": "150"})},
 		{"ErrFormat", nil, []string{"export", "--format", "xls"}, 2, usageText("cli.err.export_format", map[string]any{"Value": "xls"})},
 		{"ErrCommand", nil, []string{"sevre"}, 2, usageText("cli.err.command", map[string]any{"Command": "sevre"}) + "\ndangol: " + usageText("cli.err.see_help", nil)},
+		{"ErrHTTPAddr", []string{"DANGOL_HTTP_ADDR=localhost:99999"}, []string{"serve"}, 2, usageText("appliance.err.http_addr", map[string]any{"Value": "localhost:99999"})},
+		{"ErrLogFormat", []string{"DANGOL_LOG_FORMAT=yaml"}, []string{"chat"}, 2, usageText("appliance.err.log_format", map[string]any{"Value": "yaml"})},
 		{"Version", nil, []string{"version"}, 0, ""},
+		{"DashDashVersion", []string{"DANGOL_TZ=Nowhere/City"}, []string{"--version"}, 0, ""},
 		{"Help", nil, []string{"help"}, 0, ""},
 		{"ExportEmpty", nil, []string{"export", "--tz", "UTC"}, 0, ""},
 	}
