@@ -89,7 +89,8 @@ func (b *Bot) socketEvent(ctx context.Context, sm *socketmode.Client, evt socket
 	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
 		b.log.Warn("slack: socket mode", "event", evt.Type, "data", fmt.Sprint(evt.Data))
 	case socketmode.EventTypeInvalidAuth:
-		b.log.Error("slack: socket mode: invalid app token")
+		// Run returns ErrAppTokenRejected next, which says it to the user.
+		b.log.Debug("slack: socket mode: invalid app token")
 	case socketmode.EventTypeErrorBadMessage:
 		// Acknowledge what we cannot read, or Slack sends it again and again.
 		bad, _ := evt.Data.(*socketmode.ErrorBadMessage)
