@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"math"
@@ -617,4 +618,71 @@ func (b *adminLog) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// notifyWriter tells of every write, so a test can look again after each
+// line the console prints.
+type notifyWriter struct{ wrote chan struct{} }
+
+func (w notifyWriter) Write(p []byte) (int, error) {
+	select {
+	case w.wrote <- struct{}{}:
+	default:
+	}
+	return len(p), nil
+}
+
+// TestChat_Admin: DANGOL_ADMIN_ADDR works in the console chat too, where
+// /healthz checks the ledger only and the console's messages are counted.
+func TestChat_Admin(t *testing.T) {
+	env := map[string]string{"DANGOL_DB": filepath.Join(t.TempDir(), "shop.db"), "DANGOL_ADMIN_ADDR": "127.0.0.1:0"}
+	in, feed := io.Pipe()
+	out := notifyWriter{wrote: make(chan struct{}, 1)}
+	adminAddr := make(chan string, 1)
+	m := &Main{
+		Stdin: in, Stdout: out, Stderr: io.Discard, Getenv: func(k string) string { return env[k] },
+		Listen: func(network, addr string) (net.Listener, error) {
+			ln, err := net.Listen(network, addr)
+			if err == nil {
+				adminAddr <- ln.Addr().String()
+			}
+			return ln, err
+		},
+	}
+	done := make(chan error, 1)
+	go func() { done <- m.Run(context.Background(), []string{"chat"}) }()
+	var base string
+	select {
+	case a := <-adminAddr:
+		base = "http://" + a
+	case err := <-done:
+		t.Fatalf("chat stopped: %v", err)
+	case <-time.After(waitTimeout):
+		t.Fatal("admin server did not listen")
+	}
+	go fmt.Fprintln(feed, "/help")
+	deadline := time.After(waitTimeout)
+	for handled := 0.0; handled != 1; {
+		select {
+		case <-out.wrote:
+		case <-deadline:
+			t.Fatalf("console message not counted: handled = %v", handled)
+		}
+		handled, _ = metricValue(scrapeMetrics(t, base), "dangol_messages_handled_total", "channel", "console", "outcome", "ok")
+	}
+	if status, body := adminGet(t, base+"/healthz"); status != 200 {
+		t.Errorf("/healthz in chat = %d %s, want 200", status, body)
+	}
+	feed.Close()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("chat: %v", err)
+		}
+	case <-time.After(waitTimeout):
+		t.Fatal("chat did not end with its input")
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
 }
