@@ -96,7 +96,8 @@ var stepUnits = map[string]struct {
 // with MaxJump.
 const maxStep = 100000
 
-// parseStep reads "+1d12h": a sign, then numbers each with its unit.
+// parseStep reads "+1d12h": a sign, then numbers each with its unit, not
+// all zero.
 func parseStep(s string, now time.Time) (time.Time, bool) {
 	sign := 1
 	if s[0] == '-' {
@@ -131,6 +132,11 @@ func parseStep(s string, now time.Time) (time.Time, bool) {
 		if minutes > maxStep*60 || days > maxStep*7 {
 			return time.Time{}, false
 		}
+	}
+	if minutes+days == 0 {
+		// Not a move; with the real clock running, "now" would be past by
+		// the time the clock moved.
+		return time.Time{}, false
 	}
 	return now.AddDate(0, 0, sign*days).Add(time.Duration(sign*minutes) * time.Minute), true
 }

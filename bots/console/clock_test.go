@@ -48,6 +48,8 @@ func TestParseTime(t *testing.T) {
 		{"+3", time.Time{}},
 		{"+h", time.Time{}},
 		{"+3y", time.Time{}},
+		{"+0h", time.Time{}},
+		{"+0d0m", time.Time{}},
 		{"+3h+1d", time.Time{}},
 		{"+999999h", time.Time{}},
 		{"+99999w99999w99999w", time.Time{}},
