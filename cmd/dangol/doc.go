@@ -50,6 +50,8 @@
 // A scheduled post goes only where Slack can carry it: without a Slack
 // staff channel the weekly summary is off, without Slack the follow-up DMs
 // too (said once at start), and a DM to a staff member known only from the
-// console is logged and dropped. chat never makes scheduled posts. summary
+// console is logged and dropped. chat makes them only on its own clock
+// (clock.go): chat --at starts the console at another moment, and :time
+// moves it forward, making every post due on the way on the console. summary
 // needs the data file, so it cannot run beside a serving dangol.
 package main
