@@ -69,11 +69,19 @@ type serviceControl interface {
 // kardianosHost is the real service manager.
 type kardianosHost struct{}
 
+// New implements serviceHost with service.New.
 func (kardianosHost) New(p service.Interface, c *service.Config) (serviceControl, error) {
 	return service.New(p, c)
 }
+
+// Interactive implements serviceHost with service.Interactive.
 func (kardianosHost) Interactive() bool { return service.Interactive() }
-func (kardianosHost) OS() string        { return runtime.GOOS }
+
+// OS implements serviceHost.
+func (kardianosHost) OS() string { return runtime.GOOS }
+
+// Executable implements serviceHost: the running program, links resolved,
+// so that the service starts this very file.
 func (kardianosHost) Executable() (string, error) {
 	exe, err := os.Executable()
 	if err != nil {
@@ -84,9 +92,12 @@ func (kardianosHost) Executable() (string, error) {
 	}
 	return exe, nil
 }
+
+// Privileged implements serviceHost: root on Unix; on Windows the
+// service manager answers "access denied" itself.
 func (kardianosHost) Privileged() bool {
 	if runtime.GOOS == "windows" {
-		return true // the service manager answers "access denied" itself
+		return true
 	}
 	return os.Geteuid() == 0
 }
@@ -130,24 +141,24 @@ func (m *Main) service(action string) error {
 	if err != nil {
 		return m.local("appliance.service.err.failed", map[string]any{"Action": action, "Err": err}, err)
 	}
-	st, err := s.Status()
-	installed := err == nil
-	if err != nil && !errors.Is(err, service.ErrNotInstalled) && action != "install" {
-		return m.local("appliance.service.err.failed", map[string]any{"Action": action, "Err": err}, err)
-	}
+	// Any answer but "not installed" means there is a service: one in
+	// systemd's failed state can still be started, stopped or removed.
+	st, statusErr := s.Status()
+	notInstalled := errors.Is(statusErr, service.ErrNotInstalled)
 	switch {
 	case action == "status":
-		id := "appliance.service.status.not_installed"
 		switch {
-		case installed && st == service.StatusRunning:
-			id = "appliance.service.status.running"
-		case installed:
-			id = "appliance.service.status.stopped"
+		case notInstalled:
+			return m.say("appliance.service.status.not_installed", nil)
+		case statusErr != nil:
+			return m.local("appliance.service.err.failed", map[string]any{"Action": action, "Err": statusErr}, statusErr)
+		case st == service.StatusRunning:
+			return m.say("appliance.service.status.running", nil)
 		}
-		return m.say(id, nil)
-	case action == "install" && installed:
+		return m.say("appliance.service.status.stopped", nil)
+	case action == "install" && statusErr == nil:
 		return m.local("appliance.service.err.installed", nil, nil)
-	case action != "install" && !installed:
+	case action != "install" && notInstalled:
 		return m.local("appliance.service.err.not_installed", nil, nil)
 	}
 
@@ -174,10 +185,17 @@ func (m *Main) service(action string) error {
 	if err != nil {
 		return m.serviceFailed(host, action, err)
 	}
+	if _, err := os.Stat(filepath.Join(c.WorkingDirectory, envFileName)); err == nil {
+		envFile = filepath.Join(c.WorkingDirectory, envFileName) // uninstall names what it leaves
+	}
+	logs := "appliance.service.logs.other"
+	if slices.Contains([]string{"linux", "darwin", "windows"}, host.OS()) {
+		logs = "appliance.service.logs." + host.OS()
+	}
 	return m.say("appliance.service.done."+action, map[string]any{
-		"Logs":    m.Catalog.Text(m.Config.Lang, "appliance.service.logs."+host.OS(), map[string]any{"Dir": c.WorkingDirectory}),
+		"Logs":    m.Catalog.Text(m.Config.Lang, logs, map[string]any{"Dir": c.WorkingDirectory}),
 		"EnvFile": envFile,
-		"DB":      m.Config.DB,
+		"DB":      filepath.Join(c.WorkingDirectory, filepath.Base(m.Config.DB)),
 	})
 }
 

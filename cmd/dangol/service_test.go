@@ -26,6 +26,7 @@ type fakeHost struct {
 	exe         string
 
 	installed, running bool
+	statusErr          error // Status's answer, when set
 	failWith           error // returned by the next action
 
 	calls   []string
@@ -65,6 +66,8 @@ func (s *fakeService) Start() error     { return s.act("start", func() { s.runni
 func (s *fakeService) Stop() error      { return s.act("stop", func() { s.running = false }) }
 func (s *fakeService) Status() (service.Status, error) {
 	switch {
+	case s.statusErr != nil:
+		return service.StatusUnknown, s.statusErr
 	case !s.installed:
 		return service.StatusUnknown, service.ErrNotInstalled
 	case s.running:
@@ -298,6 +301,8 @@ func TestService_Actions(t *testing.T) {
 		{name: "Stop", host: fakeHost{os: "darwin", installed: true, running: true}, action: "stop", wantCalls: []string{"stop"}, wantOut: "appliance.service.done.stop"},
 		{name: "UninstallRunning", host: fakeHost{os: "linux", privileged: true, installed: true, running: true}, action: "uninstall", wantCalls: []string{"stop", "uninstall"}, wantOut: "appliance.service.done.uninstall"},
 		{name: "UninstallStopped", host: fakeHost{os: "windows", installed: true}, action: "uninstall", wantCalls: []string{"uninstall"}, wantOut: "appliance.service.done.uninstall"},
+		{name: "UninstallFailedState", host: fakeHost{os: "linux", privileged: true, installed: true, statusErr: errors.New("service in failed state")}, action: "uninstall", wantCalls: []string{"uninstall"}, wantOut: "appliance.service.done.uninstall"},
+		{name: "ErrStatusFailed", host: fakeHost{os: "linux", installed: true, statusErr: errors.New("service in failed state")}, action: "status", wantErr: "appliance.service.err.failed"},
 		{name: "ErrStartNotInstalled", host: fakeHost{os: "linux", privileged: true}, action: "start", wantErr: "appliance.service.err.not_installed"},
 		{name: "ErrInstallTwice", host: fakeHost{os: "linux", privileged: true, installed: true}, env: platform, action: "install", wantErr: "appliance.service.err.installed"},
 		{name: "ErrNotRoot", host: fakeHost{os: "linux"}, env: platform, action: "install", wantErr: "appliance.service.err.root"},
@@ -335,14 +340,18 @@ func TestService_Actions(t *testing.T) {
 				}
 				return
 			}
-			want := testCatalog.Text("ko", tt.wantErr, map[string]any{"Action": tt.action, "Actions": strings.Join(serviceActions, ", "), "Exe": host.exe, "Err": host.failWith})
+			cause := host.failWith
+			if cause == nil {
+				cause = host.statusErr
+			}
+			want := testCatalog.Text("ko", tt.wantErr, map[string]any{"Action": tt.action, "Actions": strings.Join(serviceActions, ", "), "Exe": host.exe, "Err": cause})
 			if r.err == nil || r.err.Error() != want {
 				t.Fatalf("err = %v, want %q", r.err, want)
 			}
 			if isUsage(r.err) != tt.usage {
 				t.Errorf("usage error = %t, want %t", isUsage(r.err), tt.usage)
 			}
-			if host.failWith != nil && !errors.Is(r.err, host.failWith) {
+			if cause != nil && !errors.Is(r.err, cause) {
 				t.Errorf("the manager's error is not kept: %v", r.err)
 			}
 			if _, err := os.Stat(filepath.Join(dir, envFileName)); tt.action == "install" && err == nil && len(host.calls) == 0 {
