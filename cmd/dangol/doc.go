@@ -11,12 +11,22 @@
 //	dangol import FILE [--dry-run] [--sheet NAME]   bring in a customer spreadsheet (.xlsx or CSV)
 //	dangol backup FILE    copy the data file consistently
 //	dangol restore FILE   replace the data file with a backup (--force if it exists)
-//	dangol version
+//	dangol service install|uninstall|start|stop|status
+//	dangol version        (or --version) the version, VCS revision and time, Go version
 //	dangol help
 //
 // Flags --db, --lang and --tz override DANGOL_DB, DANGOL_LANG and DANGOL_TZ;
-// every other setting is a DANGOL_* environment variable (see README.md).
-// Bad arguments or settings exit with status 2, other failures with 1.
+// every other setting is a DANGOL_* environment variable (see README.md),
+// or a line of an --env-file beneath them. Bad arguments or settings exit
+// with status 2, other failures with 1. Logs go to standard error as text
+// or JSON (DANGOL_LOG_FORMAT) in DANGOL_TZ; the console hides their INFO
+// lines unless -v.
+//
+// service registers "dangol serve" with the host's service manager
+// (kardianos/service: systemd, the Windows service manager, a launchd user
+// agent), restarted on failure; the DANGOL_* settings go to a 0600
+// dangol.env beside the data file, never into the service definition.
+// Started by the manager, serve stops gracefully when asked (service.go).
 //
 // serve also makes the scheduled posts: the weekly summary with its chart
 // to Slack's staff channel (DANGOL_SUMMARY_CRON, default Monday 09:00) and
