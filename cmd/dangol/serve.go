@@ -335,7 +335,10 @@ func (r *router) Deliver(ctx context.Context, reply dialog.Reply) error {
 		p = r.byChannel[reply.Channel]
 	}
 	if p == nil {
-		r.logger.WarnContext(ctx, "reply has nowhere to go", "to", reply.To, "channel", reply.Channel, "user", reply.UserID, "text", reply.Text)
+		// Ids only: the text may hold a customer's name, phone or words
+		// (a low-rating alert without a staff channel), which no erasure
+		// could reach in a log.
+		r.logger.WarnContext(ctx, "reply has nowhere to go: dropped", "to", reply.To, "channel", reply.Channel, "user", reply.UserID, "text_bytes", len(reply.Text))
 		return nil
 	}
 	return p.Deliver(ctx, reply)

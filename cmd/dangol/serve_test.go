@@ -268,11 +268,19 @@ func TestRouter(t *testing.T) {
 	t.Run("NoStaffChannel", func(t *testing.T) {
 		var logs bytes.Buffer
 		r := &router{logger: slog.New(slog.NewTextHandler(&logs, nil)), byChannel: map[string]platform{}}
-		if err := r.Deliver(context.Background(), dialog.Reply{To: dialog.ToStaffChannel, Text: "alert"}); err != nil {
+		// A low-rating alert carries the customer's name, phone and words:
+		// the log says a reply was dropped, never what it said.
+		alert := "⚠️ 김하늘 (010-****-5678) ★2: 직원이 불친절했어요"
+		if err := r.Deliver(context.Background(), dialog.Reply{To: dialog.ToStaffChannel, Text: alert}); err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(logs.String(), "alert") {
-			t.Errorf("the alert was not logged: %q", logs.String())
+		if !strings.Contains(logs.String(), "nowhere to go") {
+			t.Errorf("the dropped alert was not logged: %q", logs.String())
+		}
+		for _, personal := range []string{"김하늘", "5678", "불친절"} {
+			if strings.Contains(logs.String(), personal) {
+				t.Errorf("the log holds %q: %q", personal, logs.String())
+			}
 		}
 	})
 }
