@@ -299,11 +299,20 @@ func (h *housekeeper) Run(ctx context.Context) error {
 
 // sweep prunes in one transaction and returns how many event ids and link
 // codes went.
+//
+// It also ends conversations left mid-flow for longer than the engine's
+// idle timeout: their drafts are personal text nobody will finish, and a
+// load test left 25,000 of them. A stub naming the flow stays for
+// sessionStubTTL so the person's next message is told it was cancelled.
 func (h *housekeeper) sweep(ctx context.Context) (events, codes int, err error) {
 	now := h.now()
+	var ended, dropped int
 	err = h.store.Update(ctx, func(tx *ledger.Tx) error {
 		var err error
 		if events, err = tx.PruneEvents(now.Add(-eventTTL)); err != nil {
+			return err
+		}
+		if ended, dropped, err = tx.ExpireSessions(now.Add(-dialog.DefaultSessionTimeout), now.Add(-sessionStubTTL)); err != nil {
 			return err
 		}
 		codes, err = tx.PruneLinkCodes(now)
@@ -312,8 +321,15 @@ func (h *housekeeper) sweep(ctx context.Context) (events, codes int, err error) 
 	if err != nil {
 		return 0, 0, fmt.Errorf("housekeeping: %w", err)
 	}
+	if ended+dropped > 0 {
+		h.logger.DebugContext(ctx, "housekeeping", "sessions_ended", ended, "session_stubs_dropped", dropped)
+	}
 	return events, codes, nil
 }
+
+// sessionStubTTL is how long the note that a flow was ended for being idle
+// waits for the person to come back.
+const sessionStubTTL = 7 * 24 * time.Hour
 
 // router sends replies that go elsewhere than the conversation they answer:
 // staff-channel alerts and messages to one user on another platform.

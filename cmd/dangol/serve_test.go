@@ -388,6 +388,12 @@ func TestHousekeeper_Sweep(t *testing.T) {
 		if err := tx.PutLinkCode("111111", c.ID, now.Add(-time.Minute)); err != nil {
 			return err
 		}
+		for key, idle := range map[string]time.Duration{"slack:Dold": 2 * time.Hour, "slack:Dnow": time.Minute} {
+			s := ledger.Session{Key: key, Flow: "note", State: "text", Draft: map[string]string{"name": "김하늘"}, Updated: now.Add(-idle)}
+			if err := tx.PutSession(s); err != nil {
+				return err
+			}
+		}
 		return tx.PutLinkCode("222222", c.ID, now.Add(time.Hour))
 	})
 	if err != nil {
@@ -406,6 +412,12 @@ func TestHousekeeper_Sweep(t *testing.T) {
 		}
 		if _, err := tx.UseLinkCode("222222", now); err != nil {
 			t.Errorf("the valid code was pruned: %v", err)
+		}
+		if s, _, _ := tx.Session("slack:Dold"); s.Flow != "" || s.Draft != nil || s.Expired != "note" {
+			t.Errorf("a flow idle for 2h is %+v, want ended without its draft", s)
+		}
+		if s, _, _ := tx.Session("slack:Dnow"); s.Flow != "note" || s.Draft["name"] != "김하늘" {
+			t.Errorf("a flow idle for a minute was touched: %+v", s)
 		}
 		return nil
 	})
