@@ -477,8 +477,7 @@ func (m *Main) runService(ctx context.Context, serve func(context.Context) error
 		// goes beside the data file, and a serve that ended on its own
 		// ends the process, which the service manager restarts.
 		db, _ := filepath.Abs(m.Config.DB)
-		f, err := os.OpenFile(filepath.Join(filepath.Dir(db), "dangol.log"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
-		if err == nil {
+		if f, err := openServiceLog(filepath.Dir(db)); err == nil {
 			defer f.Close()
 			m.Logger = newLogger(f, m.Config, false)
 		}
@@ -503,6 +502,27 @@ func (m *Main) runService(ctx context.Context, serve func(context.Context) error
 	}
 	p.wait()
 	return p.err
+}
+
+// maxServiceLog is the size at which the Windows service's log starts
+// afresh, the previous one kept as dangol.log.old: a shop PC runs for
+// years and nobody trims its logs.
+const maxServiceLog = 10 << 20
+
+// openServiceLog opens dir/dangol.log for appending, first moving one
+// over maxServiceLog to dangol.log.old.
+func openServiceLog(dir string) (*os.File, error) {
+	path := filepath.Join(dir, "dangol.log")
+	if fi, err := os.Stat(path); err == nil && fi.Size() > maxServiceLog {
+		if err := os.Rename(path, path+".old"); err != nil {
+			return nil, fmt.Errorf("service: rotate %s: %w", path, err)
+		}
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("service: open %s: %w", path, err)
+	}
+	return f, nil
 }
 
 // say prints message id to standard output in the configured language.

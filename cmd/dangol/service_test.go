@@ -433,3 +433,36 @@ func TestService_RunUnderManager(t *testing.T) {
 		}
 	})
 }
+
+func TestOpenServiceLog(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "dangol.log")
+	write := func(s string) {
+		t.Helper()
+		f, err := openServiceLog(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.WriteString(s); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("one\n")
+	write("two\n")
+	if b, _ := os.ReadFile(path); string(b) != "one\ntwo\n" {
+		t.Fatalf("dangol.log = %q, want both lines appended", b)
+	}
+	if err := os.WriteFile(path, bytes.Repeat([]byte("x"), maxServiceLog+1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	write("fresh\n")
+	if b, _ := os.ReadFile(path); string(b) != "fresh\n" {
+		t.Errorf("a log over %d bytes was not started afresh: %d bytes", maxServiceLog, len(b))
+	}
+	if fi, err := os.Stat(path + ".old"); err != nil || fi.Size() != maxServiceLog+1 {
+		t.Errorf("dangol.log.old: %v, %v; want the previous log kept", fi, err)
+	}
+}
