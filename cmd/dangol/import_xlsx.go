@@ -150,13 +150,21 @@ type workbook struct {
 // of the workbook in b. A workbook that cannot be read returns an error
 // wrapping errXLSXBroken; a missing sheet one wrapping errNoSuchSheet, with
 // the sheets that are there in the workbook returned.
-func readXLSX(b []byte, want string) (*workbook, error) {
+func readXLSX(b []byte, want string) (wb *workbook, err error) {
+	// The file comes from anywhere and excelize is a large parser: should
+	// it panic on some damaged part, that is a damaged workbook to report,
+	// not a crash of the command.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %v", errXLSXBroken, r)
+		}
+	}()
 	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: maxXLSXUnzipped})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errXLSXBroken, err)
 	}
 	defer f.Close() // removes the temporary files of large sheets
-	wb := &workbook{sheets: f.GetSheetList()}
+	wb = &workbook{sheets: f.GetSheetList()}
 	if len(wb.sheets) == 0 {
 		return wb, errNoSheets
 	}
