@@ -49,6 +49,9 @@ func openChecked(path string, opts *bolt.Options) (db *bolt.DB, err error) {
 	}
 	// A fault reading the mapped file becomes a panic recovered below,
 	// instead of killing the process, should a damage slip past checkMeta.
+	// bbolt then never returns its half-open DB, so the file's descriptor
+	// and lock stay with this process until it exits: acceptable for the
+	// command that reports the damage and stops.
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
@@ -69,8 +72,8 @@ func openChecked(path string, opts *bolt.Options) (db *bolt.DB, err error) {
 // every platform dangol ships for).
 const (
 	metaOffset   = 16
-	metaSumAt    = 64
-	metaLen      = 72
+	metaSumAt    = 56
+	metaLen      = 64
 	boltMagic    = 0xED0CDAED
 	boltVersion  = 2
 	minPageBytes = 512
@@ -105,7 +108,7 @@ func checkMeta(path string) error {
 		if le.Uint32(m[0:]) != boltMagic || le.Uint32(m[4:]) != boltVersion || le.Uint64(m[metaSumAt:]) != h.Sum64() {
 			return 0, 0, 0, false
 		}
-		return le.Uint32(m[8:]), le.Uint64(m[48:]), le.Uint64(m[56:]), true
+		return le.Uint32(m[8:]), le.Uint64(m[40:]), le.Uint64(m[48:]), true
 	}
 	size0, pgid, txid, ok0 := read(0)
 	second := int64(os.Getpagesize())
