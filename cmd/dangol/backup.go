@@ -87,7 +87,11 @@ func (m *Main) restore(ctx context.Context, from string, force bool) error {
 	if err != nil {
 		return fmt.Errorf("restore: copy %s: %w", from, err)
 	}
-	if err := checkLedger(tmp.Name()); err != nil {
+	if err := checkLedger(tmp.Name()); errors.Is(err, ledger.ErrDamaged) {
+		// Never installed: a damaged backup in place of the data file
+		// would panic or serve wrong data on the first read.
+		return &localError{m.Catalog.Text(m.Config.Lang, "appliance.restore.damaged", map[string]any{"From": from, "DB": target, "Detail": err.Error()}), err}
+	} else if err != nil {
 		return fmt.Errorf("restore: %s is not a usable dangol data file: %w", from, err)
 	}
 	if exists {

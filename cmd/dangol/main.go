@@ -99,9 +99,10 @@ type Main struct {
 	Services serviceHost
 	// envFile holds what --env-file gave, for "service install".
 	envFile map[string]string
-	// consoleStart is when chat --at starts the console's clock; zero:
-	// the real time.
-	consoleStart time.Time
+	// rehearsal is chat --at's: where the console's clock starts and the
+	// copy of the data file it runs on (clock.go); nil: the real time on
+	// the real file.
+	rehearsal *rehearsal
 }
 
 // NewMain returns a Main on the process's standard streams and environment.
@@ -234,18 +235,33 @@ func (m *Main) Close() error {
 
 // openStore opens the ledger at Config.DB into m.Store.
 func (m *Main) openStore() error {
-	s, err := ledger.Open(m.Config.DB, m.metrics.ledgerOptions())
-	if errors.Is(err, ledger.ErrLocked) {
-		// Said once, in the shop's language; the ledger's own wording of
-		// the same fact stays reachable through errors.Is only.
-		return &localError{m.Catalog.Text(m.Config.Lang, "appliance.locked", map[string]any{"DB": m.Config.DB}), err}
-	}
+	s, err := m.openLedger(m.Config.DB, m.metrics.ledgerOptions())
 	if err != nil {
-		return fmt.Errorf("open %s: %w", m.Config.DB, err)
+		return err
 	}
 	m.Store = s
 	m.Logger.Debug("ledger open", "path", m.Config.DB)
 	return nil
+}
+
+// openLedger opens the ledger at path; a file another dangol holds is the
+// localised "in use" error.
+func (m *Main) openLedger(path string, opts *ledger.Options) (*ledger.Store, error) {
+	s, err := ledger.Open(path, opts)
+	if errors.Is(err, ledger.ErrLocked) {
+		// Said once, in the shop's language; the ledger's own wording of
+		// the same fact stays reachable through errors.Is only.
+		return nil, &localError{m.Catalog.Text(m.Config.Lang, "appliance.locked", map[string]any{"DB": path}), err}
+	}
+	if errors.Is(err, ledger.ErrDamaged) {
+		// What to do first, in the shop's language; bbolt's finding last,
+		// for whoever looks at the file.
+		return nil, &localError{m.Catalog.Text(m.Config.Lang, "appliance.damaged", map[string]any{"DB": path, "Detail": err.Error()}), err}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return s, nil
 }
 
 // help prints the usage of dangol, or of cmd when it has a help of its own.
