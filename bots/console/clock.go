@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -20,9 +21,16 @@ type Clock interface {
 	// Advance moves the clock forward to to, making every scheduled post
 	// due on the way as serve would, and returns what they sent, in the
 	// order sent. The console never asks for a time before Now. When err
-	// is not nil the posts still hold what was sent.
+	// is not nil the posts still hold what was sent; an err wrapping
+	// ErrNotRehearsal means nothing moved and nothing was sent.
 	Advance(ctx context.Context, to time.Time) ([]Post, error)
 }
+
+// ErrNotRehearsal is returned, wrapped, by a Clock's Advance when the
+// console runs on the shop's own data at the real time: a move there would
+// record rehearsed notes and posts in the real ledger. The console answers
+// with how to start a rehearsal instead.
+var ErrNotRehearsal = errors.New("console: the clock moves only in a rehearsal")
 
 // Post is one reply a scheduled job sent while the clock moved, and the
 // time it was due.
@@ -171,6 +179,10 @@ func (c *Console) timeCommand(ctx context.Context, args []string) {
 	c.mu.Unlock()
 	posts, err := clock.Advance(context.WithoutCancel(ctx), to)
 	c.mu.Lock()
+	if errors.Is(err, ErrNotRehearsal) {
+		c.println(c.text("clock.real", map[string]any{"Time": c.formatTime(clock.Now())}))
+		return
+	}
 	var last time.Time
 	for _, p := range posts {
 		if !p.At.Equal(last) {

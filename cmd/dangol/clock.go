@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -13,22 +17,28 @@ import (
 )
 
 // This file is the console's rehearsal clock: dangol chat --at starts the
-// console at another moment, :time moves it forward, and the scheduled
-// posts due on the way are made on the console as serve would make them.
+// console at another moment, on a copy of the data file, :time moves it
+// forward, and the scheduled posts due on the way are made on the console
+// as serve would make them.
 
 // consoleClock is the clock of the engine, the housekeeping and, in the
-// console, the scheduled posts. Until --at or :time sets it, it is the real
-// clock (Main.Now), so a console nobody rehearses in, and every platform,
-// runs on the real time; once set it stands still at the time set until
-// :time moves it again, so a piped script gives the same transcript on
-// every run, and a job only ever falls due at a :time, printed right there.
-// It is stored nowhere: the next start is at the real time again.
+// console, the scheduled posts. Without --at it is the real clock
+// (Main.Now) and never moves, so a console on the shop's own data, and
+// every platform, runs on the real time; with --at it stands still at the
+// time set until :time moves it again, so a piped script gives the same
+// transcript on every run, and a job only ever falls due at a :time,
+// printed right there. It is stored nowhere: the next start is at the real
+// time again.
 //
-// Only the console moves it: :time is a console command, and serve --at is
-// refused, so the platforms never see any clock but the real one.
+// Only a rehearsal moves it: :time is a console command, refused without
+// --at, and serve --at is refused, so the real ledger and the platforms
+// never see any clock but the real one.
 type consoleClock struct {
 	real func() time.Time
 	loc  *time.Location
+	// rehearsing lets :time move the clock: the console runs on a copy of
+	// the data file (chat --at). Set once, before the console runs.
+	rehearsing bool
 
 	mu   sync.Mutex
 	set  bool
@@ -83,7 +93,14 @@ func (c *consoleClock) deliver(_ context.Context, r dialog.Reply) error {
 // sweeps as housekeeping would have. One sweep at the end prunes what the
 // hourly sweeps on the way would have pruned: each only drops what is older
 // than a limit, and nothing on the way reads what they drop.
+//
+// Without a rehearsal it moves nothing and returns console.ErrNotRehearsal:
+// the posts on the way would be recorded as made in the real ledger, and
+// the real Monday's would then never be made.
 func (c *consoleClock) Advance(ctx context.Context, to time.Time) ([]console.Post, error) {
+	if !c.rehearsing {
+		return nil, fmt.Errorf("move the console's clock to %s: %w", to.Format(time.RFC3339), console.ErrNotRehearsal)
+	}
 	c.moving.Lock()
 	defer c.moving.Unlock()
 	var err error
@@ -105,12 +122,15 @@ func (c *consoleClock) Advance(ctx context.Context, to time.Time) ([]console.Pos
 	return posts, err
 }
 
-// startAt reads chat --at: empty is the real time (zero), anything else
-// what console.ParseTime reads, in the shop's time zone, relative to the
-// real time. A text it cannot read is a *usageError.
+// startAt reads chat --at: empty is no rehearsal (zero), "now" the real
+// time, anything else what console.ParseTime reads, in the shop's time
+// zone, relative to the real time. A text it cannot read is a *usageError.
 func (m *Main) startAt(at string) (time.Time, error) {
 	if at == "" {
 		return time.Time{}, nil
+	}
+	if strings.EqualFold(strings.TrimSpace(at), "now") {
+		return m.now().In(m.Config.Loc), nil
 	}
 	t, ok := console.ParseTime(at, m.now().In(m.Config.Loc))
 	if !ok {
@@ -119,15 +139,141 @@ func (m *Main) startAt(at string) (time.Time, error) {
 	return t, nil
 }
 
-// chat runs the console, its clock started at at (chat --at; empty: the
-// real time).
-func (m *Main) chat(ctx context.Context, imageDir, at string) error {
+// chat runs the console: on the data file at the real time, or, with
+// --at, a rehearsal on a copy of it, its clock started at at. The copy is
+// removed when the console ends, whatever ends it short of a kill; what a
+// kill leaves the next chat removes.
+func (m *Main) chat(ctx context.Context, imageDir, at string) (err error) {
 	start, err := m.startAt(at)
 	if err != nil {
 		return err
 	}
-	m.consoleStart = start
+	m.removeLeftRehearsals(m.Config.DB)
+	if start.IsZero() {
+		return m.serve(ctx, true, imageDir)
+	}
+	if err := m.rehearse(ctx, start); err != nil {
+		return err
+	}
+	defer func() {
+		if eerr := m.endRehearsal(); eerr != nil {
+			err = errors.Join(err, eerr)
+		}
+	}()
 	return m.serve(ctx, true, imageDir)
+}
+
+// rehearsal is a console started with chat --at. It runs on a copy of the
+// data file because what is done at a rehearsed time is recorded at that
+// time: notes dated next week, and the scheduled posts marked as made, so
+// a serve on the real file would skip the real Monday's summary and DMs.
+type rehearsal struct {
+	start time.Time // where the console's clock starts
+	db    string    // the shop's data file, only read, for the copy
+	copy  string    // the copy the console runs on, beside db
+}
+
+// processStart is when this dangol started: a rehearsal copy last written
+// before it was left by a console killed before it could remove it.
+var processStart = time.Now()
+
+// rehearsalMark names a rehearsal copy: ".dangol.db.rehearsal-123456" for
+// dangol.db. Hidden, and beside the data file so it is on the same disk,
+// under the same protection, and found again by the next chat.
+const rehearsalMark = ".rehearsal-"
+
+func rehearsalPrefix(db string) string { return "." + filepath.Base(db) + rehearsalMark }
+
+// rehearse makes the rehearsal copy of Config.DB (mode 0600) and points
+// Config.DB at it, so everything the console opens is the copy;
+// endRehearsal points it back. A data file another dangol holds is the "in
+// use" error; a missing one is an empty rehearsal ledger, and nothing is
+// created at its path.
+func (m *Main) rehearse(ctx context.Context, start time.Time) error {
+	db := m.Config.DB
+	f, err := os.CreateTemp(filepath.Dir(db), rehearsalPrefix(db)+"*")
+	if err != nil {
+		return fmt.Errorf("make a rehearsal copy of %s: %w", db, err)
+	}
+	err = m.copyLedger(ctx, db, f)
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("make a rehearsal copy of %s: %w", db, cerr)
+	}
+	if err != nil {
+		return errors.Join(err, removeCopy(f.Name()))
+	}
+	m.rehearsal = &rehearsal{start: start, db: db, copy: f.Name()}
+	m.Config.DB = f.Name()
+	m.Logger.Info("chat: rehearsal on a copy", "db", db, "copy", f.Name())
+	return nil
+}
+
+// copyLedger writes a consistent copy of the ledger at db to w (nothing for
+// a missing file), holding the file only for as long as that takes: the
+// lock is what tells a serving dangol's file, whose copy could be torn.
+func (m *Main) copyLedger(ctx context.Context, db string, w io.Writer) error {
+	if _, err := os.Stat(db); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	src, err := m.openLedger(db, nil)
+	if err != nil {
+		return err
+	}
+	_, err = src.Backup(ctx, w)
+	if cerr := src.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("make a rehearsal copy of %s: %w", db, err)
+	}
+	return nil
+}
+
+// endRehearsal closes the rehearsal ledger, removes its copy and points
+// Config.DB back at the shop's file. Nothing of the rehearsal is kept.
+func (m *Main) endRehearsal() error {
+	r := m.rehearsal
+	if r == nil {
+		return nil
+	}
+	err := m.Close()
+	m.Config.DB, m.rehearsal = r.db, nil
+	return errors.Join(err, removeCopy(r.copy))
+}
+
+func removeCopy(path string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove the rehearsal copy %s: %w", path, err)
+	}
+	return nil
+}
+
+// removeLeftRehearsals removes the rehearsal copies beside db that were
+// last written before this process started: what a killed console left.
+// A copy another dangol's console has sat on, idle, since then goes too;
+// that console keeps its open file where the system allows (and the
+// removal fails, logged, where it does not), and it was only ever a copy.
+func (m *Main) removeLeftRehearsals(db string) {
+	dir, prefix := filepath.Dir(db), rehearsalPrefix(db)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return // opening the data file there says what is wrong, if anything
+	}
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), prefix) || !e.Type().IsRegular() {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || !info.ModTime().Before(processStart) {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			m.Logger.Warn("chat: a rehearsal copy left behind cannot be removed", "path", path, "err", err)
+			continue
+		}
+		m.Logger.Info("chat: removed a rehearsal copy left behind", "path", path)
+	}
 }
 
 // consoleSchedule returns the scheduled posts as the console makes them on
@@ -168,8 +314,9 @@ func (m *Main) consoleSchedule(engine *dialog.Engine, clock *consoleClock) (*dia
 }
 
 // prepareConsole readies the console's clock and pictures folder: the
-// clock gets its scheduled posts and housekeeping and, with --at, its start
-// time (said once, before the banner); --images DIR is created when missing.
+// clock gets its scheduled posts and housekeeping and, in a rehearsal, its
+// start time and leave to move (said once, before the banner, with the
+// file it copies); --images DIR is created when missing.
 func (m *Main) prepareConsole(engine *dialog.Engine, clock *consoleClock, hk *housekeeper, imageDir string) error {
 	if imageDir != "" {
 		if err := os.MkdirAll(imageDir, 0o755); err != nil {
@@ -185,10 +332,11 @@ func (m *Main) prepareConsole(engine *dialog.Engine, clock *consoleClock, hk *ho
 		_, _, err := hk.sweep(ctx)
 		return err
 	}
-	if !m.consoleStart.IsZero() {
-		clock.setTo(m.consoleStart)
+	if r := m.rehearsal; r != nil {
+		clock.rehearsing = true
+		clock.setTo(r.start)
 		when := console.FormatTime(m.Catalog, m.Config.Lang, clock.Now())
-		if _, err := fmt.Fprintln(m.Stdout, m.Catalog.Text(m.Config.Lang, "clock.start", map[string]any{"Time": when})); err != nil {
+		if _, err := fmt.Fprintln(m.Stdout, m.Catalog.Text(m.Config.Lang, "clock.start", map[string]any{"Time": when, "DB": r.db})); err != nil {
 			return fmt.Errorf("console: write output: %w", err)
 		}
 	}
