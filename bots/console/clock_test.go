@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -74,11 +75,13 @@ func TestParseTime(t *testing.T) {
 }
 
 // fakeClock stands still until Advance, which "runs" a job due at each
-// of due that falls in the move, as the scheduler would.
+// of due that falls in the move, as the scheduler would; with real it
+// moves nothing, as a console on the shop's own data does.
 type fakeClock struct {
 	now  time.Time
 	due  []time.Time
 	fail bool
+	real bool
 	tos  []time.Time
 }
 
@@ -87,6 +90,9 @@ func (f *fakeClock) Now() time.Time { return f.now }
 func (f *fakeClock) Advance(_ context.Context, to time.Time) ([]console.Post, error) {
 	if to.Before(f.now) {
 		return nil, errors.New("fake clock: moved back")
+	}
+	if f.real {
+		return nil, fmt.Errorf("fake clock: %w", console.ErrNotRehearsal)
 	}
 	f.tos = append(f.tos, to)
 	var posts []console.Post
@@ -206,6 +212,36 @@ func TestConsole_TimeFails(t *testing.T) {
 	}
 	if n := strings.Count(out.String(), "이 콘솔에는 옮길 수 있는 시계가 없어요."); n != 2 {
 		t.Errorf("output %q: want the no-clock answer twice", out.String())
+	}
+}
+
+// TestConsole_TimeNotRehearsal: a clock that will not move (the console
+// on the shop's own data) still shows its time; a move is answered with
+// how to rehearse, and neither the move's summary nor a failure follows.
+func TestConsole_TimeNotRehearsal(t *testing.T) {
+	start := time.Date(2026, 12, 1, 15, 0, 0, 0, seoul)
+	clock := &fakeClock{now: start, due: []time.Time{start.Add(time.Hour)}, real: true}
+	var out, logs bytes.Buffer
+	c := console.New(console.Config{
+		In: strings.NewReader(":time +2h\n:lang en\n:time 2026-12-02 09:00\n:time\n"), Out: &out, Handler: &fakeHandler{}, Catalog: locales.MustLoad(),
+		Quiet: true, Clock: clock, Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+	})
+	if err := c.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	cat := locales.MustLoad()
+	want := cat.Text("ko", "clock.real", map[string]any{"Time": "2026-12-01 (화) 15:00"}) + "\n" +
+		"Now speaking English.\n" +
+		cat.Text("en", "clock.real", map[string]any{"Time": "Tue 2026-12-01 15:00"}) + "\n" +
+		"The console's time is Tue 2026-12-01 15:00. Move it forward with :time +3h, :time +1d or :time 2027-02-01 09:00.\n"
+	if got := out.String(); got != want {
+		t.Errorf("transcript:\n%s\nwant:\n%s", got, want)
+	}
+	if !strings.Contains(want, "dangol chat --at now") {
+		t.Errorf("the refusal does not say how to rehearse: %s", want)
+	}
+	if logs.Len() != 0 {
+		t.Errorf("a refused move logged:\n%s", logs.String())
 	}
 }
 
