@@ -61,7 +61,11 @@
 // staff channel the weekly summary is off, without Slack the follow-up DMs
 // too (said once at start), and a DM to a staff member known only from the
 // console is logged and dropped. chat makes them only on its own clock
-// (clock.go): chat --at starts the console at another moment, and :time
-// moves it forward, making every post due on the way on the console. summary
-// needs the data file, so it cannot run beside a serving dangol.
+// (clock.go), and only in a rehearsal: chat --at (a time, or now) starts
+// the console at that moment on a hidden copy of the data file, removed
+// when it ends, and :time moves it forward, making every post due on the
+// way on the console; nothing of it reaches the data file, whose real
+// Monday posts serve still makes. Without --at, :time only shows the
+// time. summary needs the data file, so it cannot run beside a serving
+// dangol.
 package main
