@@ -531,31 +531,10 @@ func TestServe_AdminEndToEnd(t *testing.T) {
 		"DANGOL_BACKUP_DIR":       filepath.Join(t.TempDir(), "backups"),
 		"DANGOL_BACKUP_CRON":      "0 3 1 1 *", // not due during the test
 	}
-	adminAddr := make(chan string, 1)
-	var stderr adminLog
-	m := &Main{
-		Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, Getenv: func(k string) string { return env[k] },
-		Listen: func(network, addr string) (net.Listener, error) {
-			ln, err := net.Listen(network, addr)
-			if err == nil && addr == env["DANGOL_ADMIN_ADDR"] {
-				adminAddr <- ln.Addr().String()
-			}
-			return ln, err
-		},
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx, []string{"serve"}) }()
-	var base string
-	select {
-	case a := <-adminAddr:
-		base = "http://" + a
-	case err := <-done:
-		t.Fatalf("serve stopped: %v\n%s", err, stderr.String())
-	case <-time.After(waitTimeout):
-		t.Fatal("admin server did not listen")
-	}
+	var stderr lockedBuffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, Getenv: func(k string) string { return env[k] }}
+	srv := startServing(t, m, func(addr string) bool { return addr == env["DANGOL_ADMIN_ADDR"] })
+	base := srv.base
 	for range 2 {
 		waitCall(t, tg.calls, "sendMessage", func(f map[string]string) bool { return f["chat_id"] == tgID })
 	}
@@ -585,39 +564,13 @@ func TestServe_AdminEndToEnd(t *testing.T) {
 		}
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve after cancel: %v\n%s", err, stderr.String())
-		}
-	case <-time.After(waitTimeout):
-		t.Fatal("serve did not stop")
-	}
+	srv.stop()
 	if _, err := http.Get(base + "/healthz"); err == nil {
 		t.Error("admin server still answers after shutdown")
 	}
 	if err := m.Close(); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// adminLog is a bytes.Buffer safe for the logger's goroutines.
-type adminLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *adminLog) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *adminLog) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // notifyWriter tells of every write, so a test can look again after each

@@ -157,33 +157,14 @@ func TestServe_PlatformDownAtStart(t *testing.T) {
 				"DANGOL_HTTP_ADDR":               "127.0.0.1:0",
 			}
 			gate := make(retryGate, 16)
-			addr := make(chan string, 1)
 			stderr := &lockedBuffer{}
 			m := &Main{
 				Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: stderr,
 				Getenv:     func(k string) string { return env[k] },
 				RetryAfter: gate.after,
-				Listen: func(network, a string) (net.Listener, error) {
-					ln, err := net.Listen(network, a)
-					if err == nil {
-						addr <- ln.Addr().String()
-					}
-					return ln, err
-				},
 			}
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			done := make(chan error, 1)
-			go func() { done <- m.Run(ctx, []string{"serve"}) }()
-			var base string
-			select {
-			case a := <-addr:
-				base = "http://" + a
-			case err := <-done:
-				t.Fatalf("serve ended: %v\n%s", err, stderr)
-			case <-time.After(waitTimeout):
-				t.Fatal("no shared listener")
-			}
+			srv := startServing(t, m, nil)
+			base, done := srv.base, srv.done
 
 			// The platform that is down has failed a try and waits.
 			wait := gate.next(t, down, done)
@@ -228,15 +209,7 @@ func TestServe_PlatformDownAtStart(t *testing.T) {
 				t.Errorf("%d 'API unreachable' lines for %s, want 1:\n%s", n, down, stderr)
 			}
 
-			cancel()
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Fatalf("serve after cancel: %v\n%s", err, stderr)
-				}
-			case <-time.After(waitTimeout):
-				t.Fatal("serve did not stop")
-			}
+			srv.stop()
 			m.Close()
 		})
 	}

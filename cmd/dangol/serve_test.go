@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -301,31 +300,12 @@ func TestServe_SharedHTTP(t *testing.T) {
 		"DANGOL_SLACK_API_URL":           sl.URL + "/",
 		"DANGOL_HTTP_ADDR":               "127.0.0.1:0",
 	}
-	addr := make(chan string, 1)
 	m := &Main{
-		Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{},
+		Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &lockedBuffer{},
 		Getenv: func(k string) string { return env[k] },
-		Listen: func(network, a string) (net.Listener, error) {
-			ln, err := net.Listen(network, a)
-			if err == nil {
-				addr <- ln.Addr().String()
-			}
-			return ln, err
-		},
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx, []string{"serve"}) }()
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a
-	case err := <-done:
-		t.Fatalf("serve ended: %v", err)
-	case <-time.After(waitTimeout):
-		t.Fatal("no shared listener")
-	}
+	srv := startServing(t, m, nil)
+	base := srv.base
 	waitCall(t, tg.calls, "setWebhook", func(f map[string]string) bool {
 		return f["url"] == "https://shop.example/tg/hook" && f["secret_token"] == "tg-secret"
 	})
@@ -359,15 +339,7 @@ func TestServe_SharedHTTP(t *testing.T) {
 	}
 	waitCall(t, tg.calls, "sendMessage", func(f map[string]string) bool { return f["chat_id"] == "42" })
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve after cancel: %v", err)
-		}
-	case <-time.After(waitTimeout):
-		t.Fatal("serve did not stop")
-	}
+	srv.stop()
 	m.Close()
 }
 
