@@ -71,7 +71,34 @@ type kardianosHost struct{}
 
 // New implements serviceHost with service.New.
 func (kardianosHost) New(p service.Interface, c *service.Config) (serviceControl, error) {
-	return service.New(p, c)
+	s, err := service.New(p, c)
+	if err != nil {
+		return nil, err
+	}
+	if service.Platform() == "unix-systemv" {
+		return initScriptService{Service: s, script: "/etc/init.d/" + c.Name}, nil
+	}
+	return s, nil
+}
+
+// initScriptService is a System V service (a Linux without systemd: WSL,
+// a container, an old distribution). kardianos asks "service NAME status",
+// which fails with a bare "exit status 1" for a service never installed;
+// without its init script it is not installed, and is said so.
+type initScriptService struct {
+	service.Service
+	script string
+}
+
+// Status implements serviceControl.
+func (s initScriptService) Status() (service.Status, error) {
+	st, err := s.Service.Status()
+	if err != nil && !errors.Is(err, service.ErrNotInstalled) {
+		if _, serr := os.Stat(s.script); errors.Is(serr, fs.ErrNotExist) {
+			return service.StatusUnknown, service.ErrNotInstalled
+		}
+	}
+	return st, err
 }
 
 // Interactive implements serviceHost with service.Interactive.

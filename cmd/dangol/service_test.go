@@ -466,3 +466,42 @@ func TestOpenServiceLog(t *testing.T) {
 		t.Errorf("dangol.log.old: %v, %v; want the previous log kept", fi, err)
 	}
 }
+
+// statusOnly is a service.Service that only answers Status.
+type statusOnly struct {
+	service.Service
+	st  service.Status
+	err error
+}
+
+func (s statusOnly) Status() (service.Status, error) { return s.st, s.err }
+
+// TestInitScriptService: on a Linux without systemd, "service dangol
+// status" failing for a service never installed reads as not installed;
+// with its init script there, the failure is kept.
+func TestInitScriptService(t *testing.T) {
+	dir := t.TempDir()
+	present := filepath.Join(dir, "dangol")
+	if err := os.WriteFile(present, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	failed := errors.New("exit status 1")
+	tests := []struct {
+		name   string
+		script string
+		inner  statusOnly
+		want   error
+	}{
+		{"NoScript", filepath.Join(dir, "missing"), statusOnly{err: failed}, service.ErrNotInstalled},
+		{"ScriptThere", present, statusOnly{err: failed}, failed},
+		{"Running", filepath.Join(dir, "missing"), statusOnly{st: service.StatusRunning}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := initScriptService{Service: tt.inner, script: tt.script}.Status()
+			if !errors.Is(err, tt.want) || (tt.want == nil && err != nil) {
+				t.Errorf("Status() error = %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
