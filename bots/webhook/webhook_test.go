@@ -146,26 +146,40 @@ func TestConnCap(t *testing.T) {
 }
 
 func TestReadBody(t *testing.T) {
+	big := strings.Repeat("x", 3*firstChunk+7)
+	errShort := errors.New("any error but ErrTooLarge")
 	tests := []struct {
 		name    string
 		body    string
 		length  int64 // Content-Length; -1: unknown (chunked)
+		limit   int64
 		wantErr error
 		wantLen int
 	}{
-		{"OK", "hello", 5, nil, 5},
-		{"OKAtLimit", strings.Repeat("x", 16), 16, nil, 16},
-		{"ErrTooLargeDeclared", strings.Repeat("x", 17), 17, ErrTooLarge, 0},
-		{"ErrTooLargeChunked", strings.Repeat("x", 17), -1, ErrTooLarge, 0},
-		{"OKChunked", "hello", -1, nil, 5},
+		{"OK", "hello", 5, 16, nil, 5},
+		{"OKAtLimit", strings.Repeat("x", 16), 16, 16, nil, 16},
+		{"OKEmpty", "", 0, 16, nil, 0},
+		{"OKPastFirstChunk", big, int64(len(big)), 1 << 20, nil, len(big)},
+		{"OKChunked", "hello", -1, 16, nil, 5},
+		{"OKChunkedPastFirstChunk", big, -1, 1 << 20, nil, len(big)},
+		{"ErrTooLargeDeclared", strings.Repeat("x", 17), 17, 16, ErrTooLarge, 0},
+		{"ErrTooLargeChunked", strings.Repeat("x", 17), -1, 16, ErrTooLarge, 0},
+		{"ErrShortBody", "hello", 10, 16, errShort, 0},
+		{"ErrShortPastFirstChunk", big, int64(len(big)) + 1, 1 << 20, errShort, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			body := webhooktest.NewBody(tt.body)
 			r := httptest.NewRequest(http.MethodPost, "/", body)
 			r.ContentLength = tt.length
-			got, err := ReadBody(httptest.NewRecorder(), r, 16)
-			if !errors.Is(err, tt.wantErr) || len(got) != tt.wantLen {
+			got, err := ReadBody(httptest.NewRecorder(), r, tt.limit)
+			if tt.wantErr == errShort {
+				if err == nil || errors.Is(err, ErrTooLarge) {
+					t.Fatalf("ReadBody: %d bytes, %v; want a read error", len(got), err)
+				}
+				return
+			}
+			if !errors.Is(err, tt.wantErr) || len(got) != tt.wantLen || (err == nil && string(got) != tt.body) {
 				t.Fatalf("ReadBody: %d bytes, %v; want %d, %v", len(got), err, tt.wantLen, tt.wantErr)
 			}
 			if tt.name == "ErrTooLargeDeclared" && body.BytesRead() != 0 {
