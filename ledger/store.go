@@ -347,3 +347,35 @@ func syncDir(dir string) {
 
 // bucket returns a top-level bucket, which Open guarantees exists.
 func (tx *Tx) bucket(name []byte) *bolt.Bucket { return tx.tx.Bucket(name) }
+
+// Sealed reports whether the file at path is a sealed ledger (schema 2 or
+// later), without a key and without writing: a missing file, a new empty
+// one and a schema-1 file are not. dangol asks it before making a new
+// master key, so a sealed file whose key file went missing is never given
+// a fresh, useless key. A damaged file returns an error wrapping ErrDamaged;
+// a file another process holds, one wrapping ErrLocked.
+func Sealed(path string, timeout time.Duration) (bool, error) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	if timeout <= 0 {
+		timeout = time.Second
+	}
+	db, err := openChecked(path, &bolt.Options{Timeout: timeout, ReadOnly: true})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return false, fmt.Errorf("ledger: %s: %w (waited %s)", path, ErrLocked, timeout)
+	}
+	if err != nil {
+		return false, fmt.Errorf("ledger: %s: %w", path, err)
+	}
+	defer db.Close()
+	sealed := false
+	err = db.View(func(tx *bolt.Tx) error {
+		if meta := tx.Bucket(bucketMeta); meta != nil {
+			v := meta.Get(metaSchema)
+			sealed = len(v) == 8 && binary.BigEndian.Uint64(v) >= 2
+		}
+		return nil
+	})
+	return sealed, err
+}

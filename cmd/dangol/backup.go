@@ -87,13 +87,13 @@ func (m *Main) restore(ctx context.Context, from string, force bool) error {
 	if err != nil {
 		return fmt.Errorf("restore: copy %s: %w", from, err)
 	}
-	if err := checkLedger(tmp.Name()); err != nil {
+	if err := m.checkLedger(tmp.Name(), target); err != nil {
 		return fmt.Errorf("restore: %s is not a usable dangol data file: %w", from, err)
 	}
 	if exists {
 		// Another dangol serving the target would keep writing to the file
 		// we move away: refuse while it holds the lock.
-		s, err := ledger.Open(target, nil)
+		s, err := m.openLedger(target, false)
 		if errors.Is(err, ledger.ErrLocked) {
 			return fmt.Errorf("restore: %s is in use by another dangol; stop it first: %w", target, err)
 		}
@@ -113,9 +113,19 @@ func (m *Main) restore(ctx context.Context, from string, force bool) error {
 	return nil
 }
 
-// checkLedger opens and closes the ledger file at path.
-func checkLedger(path string) error {
-	s, err := ledger.Open(path, nil)
+// checkLedger opens and closes the ledger file at path with the key of the
+// data file target (the backup must be sealed with the same key). Opening
+// applies the erased-keys list, so people erased since the backup was
+// taken are erased in the copy before it is installed.
+func (m *Main) checkLedger(path, target string) error {
+	opts, err := m.ledgerOptions(target, false)
+	if err != nil {
+		return err
+	}
+	s, err := ledger.Open(path, opts)
+	if errors.Is(err, ledger.ErrWrongKey) {
+		return &localError{m.Catalog.Text(m.Config.Lang, "privacy.err.wrong_key", map[string]any{"Key": m.keyFile(target), "DB": path}), err}
+	}
 	if err != nil {
 		return err
 	}

@@ -195,9 +195,13 @@ func (m *Main) Close() error {
 
 // openStore opens the ledger at Config.DB into m.Store.
 func (m *Main) openStore() error {
-	s, err := ledger.Open(m.Config.DB, nil)
+	s, err := m.openLedger(m.Config.DB, true)
 	if errors.Is(err, ledger.ErrLocked) {
 		return fmt.Errorf("%s is in use by another dangol; stop it or pick another file with --db: %w", m.Config.DB, err)
+	}
+	var le *localError
+	if errors.As(err, &le) {
+		return err
 	}
 	if err != nil {
 		return fmt.Errorf("open %s: %w", m.Config.DB, err)
