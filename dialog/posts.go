@@ -173,9 +173,13 @@ func (e *Engine) followUpDM(tx *ledger.Tx, staffID string, due []ledger.Note, no
 	if !found || channel == "" || user == "" {
 		return Reply{}, false, nil
 	}
-	// Someone who has left is not sent customers' names.
-	if role, err := e.staffRole(tx, staffID, true); err != nil || role == ledger.RoleNone {
-		return Reply{}, false, err
+	// Someone who has left is not sent customers' names. A trusted channel
+	// (the console) keeps no roster to leave: it asserts each speaker's role
+	// as they speak, so the author of a follow-up there is still its staff.
+	if !e.trusted[channel] {
+		if role, err := e.staffRole(tx, staffID, true); err != nil || role == ledger.RoleNone {
+			return Reply{}, false, err
+		}
 	}
 	lang := e.lang
 	if p, err := tx.Profile(staffID); err != nil {

@@ -64,7 +64,6 @@ func TestFollowUpPosts(t *testing.T) {
 		"manager":    addFollowUp(h, f.anna, "slack:"+managerID, "VIP 안내", today, false),
 		"granted":    addFollowUp(h, f.minji, "slack:UG", "시술 후 상태", today, false),
 		"leaver":     addFollowUp(h, f.minji, "slack:UZ", "퇴사자", today, false),
-		"console":    addFollowUp(h, f.minji, "console:local", "콘솔", today, false),
 	}
 	h.update(func(tx *ledger.Tx) error {
 		if err := tx.EraseCustomer(gone, t0); err != nil {
@@ -128,7 +127,7 @@ func TestFollowUpPosts(t *testing.T) {
 	if l := rs[0].Sections[0].Lines[1]; utf8.RuneCountInString(l) > noteClip+40 {
 		t.Errorf("a long note is not clipped: %q", l)
 	}
-	if all := allText(rs); strings.Contains(all, "지워질") || strings.Contains(all, "퇴사자") || strings.Contains(all, "콘솔") {
+	if all := allText(rs); strings.Contains(all, "지워질") || strings.Contains(all, "퇴사자") {
 		t.Errorf("DMs show what they must not:\n%s", all)
 	}
 

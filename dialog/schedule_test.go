@@ -698,3 +698,29 @@ func TestSchedulerAdvanceEveryMonday(t *testing.T) {
 		t.Errorf("posted the summaries of %v, want 2026-W19,2026-W20", got)
 	}
 }
+
+// TestFollowUpPostsTrustedChannel: the console keeps no roster, so a
+// follow-up its staff member wrote is DMed to their console address (the
+// console's rehearsal clock shows it), while a Slack author without a role
+// (someone who left) still gets nothing.
+func TestFollowUpPostsTrustedChannel(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	f := seed(h)
+	today := time.Date(2026, 5, 13, 0, 0, 0, 0, seoul)
+	id := addFollowUp(h, f.minji, "console:민지", "콘솔 상담", today, false)
+	addFollowUp(h, f.minji, "slack:UZ", "퇴사자", today, false)
+	rs, err := h.eng.FollowUpPosts(context.Background(), today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 1 {
+		t.Fatalf("got %d DMs, want 1:\n%s", len(rs), allText(rs))
+	}
+	r := rs[0]
+	if r.To != ToUser || r.Channel != ChannelConsole || r.UserID != "민지" || len(r.Buttons) != 1 || r.Buttons[0].Payload != "fu:"+id {
+		t.Errorf("DM = %+v, want one to console:민지 with the done button", r)
+	}
+	if all := allText(rs); !strings.Contains(all, "콘솔 상담") || strings.Contains(all, "퇴사자") {
+		t.Errorf("DM text:\n%s", all)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"io/fs"
 	"os"
+	"runtime/debug"
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
@@ -38,73 +39,20 @@ func damaged(err error) bool {
 	return true
 }
 
-// bbolt's meta page, as read by checkLength: a 16-byte page header, then
-// magic, version, page size, flags (4 bytes each), the root bucket (16),
-// the freelist page, the high-water page id (at 40), the txid and an
-// FNV-64a checksum of the 56 bytes before it (8 each), in the host's
-// (little-endian) byte order.
-const (
-	metaOffset   = 16
-	metaSumLen   = 56
-	boltMagic    = 0xED0CDAED
-	minPageSize  = 512
-	metaPageSize = 4096 // where to look for the second meta when the first is broken
-)
-
-// checkLength refuses a file shorter than the pages its meta pages claim:
-// bbolt's Open would read past the end of the map (its freelist), a fault
-// (SIGBUS) that no recover catches. A file too short for a meta page, or
-// without a valid one, is left for bbolt's Open to judge.
-func checkLength(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil // bbolt reports it (or creates the file)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil
-	}
-	var need uint64
-	readMeta := func(at int64) (pageSize, pages uint64, ok bool) {
-		var b [metaOffset + metaSumLen + 8]byte
-		if _, err := f.ReadAt(b[:], at); err != nil {
-			return 0, 0, false
-		}
-		m := b[metaOffset:]
-		if binary.LittleEndian.Uint32(m) != boltMagic {
-			return 0, 0, false
-		}
-		h := fnv.New64a()
-		h.Write(m[:metaSumLen])
-		if h.Sum64() != binary.LittleEndian.Uint64(m[metaSumLen:]) {
-			return 0, 0, false
-		}
-		ps := uint64(binary.LittleEndian.Uint32(m[8:]))
-		if ps < minPageSize {
-			return 0, 0, false
-		}
-		return ps, binary.LittleEndian.Uint64(m[40:]), true
-	}
-	second := int64(metaPageSize)
-	if ps, pages, ok := readMeta(0); ok {
-		need, second = max(need, ps*pages), int64(ps)
-	}
-	if ps, pages, ok := readMeta(second); ok {
-		need = max(need, ps*pages)
-	}
-	if need > uint64(fi.Size()) {
-		return fmt.Errorf("%w: %s: file is %d bytes, its pages need %d: it was cut short", ErrDamaged, path, fi.Size(), need)
-	}
-	return nil
-}
-
-// openChecked opens path with bbolt, turning the panics bbolt raises on some
-// broken files (a freelist pointing past the end) into ErrDamaged.
+// openChecked opens path with bbolt, refusing first a file cut shorter than
+// its meta page says (bbolt would read the freelist past the end of the
+// mapping: a fault no recover catches), and turning the panics bbolt raises
+// on other broken files into ErrDamaged.
 func openChecked(path string, opts *bolt.Options) (db *bolt.DB, err error) {
-	if err := checkLength(path); err != nil {
+	if err := checkMeta(path); err != nil {
 		return nil, err
 	}
+	// A fault reading the mapped file becomes a panic recovered below,
+	// instead of killing the process, should a damage slip past checkMeta.
+	// bbolt then never returns its half-open DB, so the file's descriptor
+	// and lock stay with this process until it exits: acceptable for the
+	// command that reports the damage and stops.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
 			db, err = nil, fmt.Errorf("%w: %s: %v", ErrDamaged, path, r)
@@ -115,6 +63,69 @@ func openChecked(path string, opts *bolt.Options) (db *bolt.DB, err error) {
 		return nil, fmt.Errorf("%w: %s: %w", ErrDamaged, path, err)
 	}
 	return db, err
+}
+
+// bbolt's meta page: after a 16-byte page header, the magic, version, page
+// size and flags (uint32 each), the root bucket (pgid, sequence), the
+// freelist pgid, the high-water pgid, the txid and an FNV-64a checksum of
+// everything before it, in the machine's byte order (little-endian on
+// every platform dangol ships for).
+const (
+	metaOffset   = 16
+	metaSumAt    = 56
+	metaLen      = 64
+	boltMagic    = 0xED0CDAED
+	boltVersion  = 2
+	minPageBytes = 512
+)
+
+// checkMeta reads both meta pages as bbolt would, picks the valid one with
+// the higher txid, and refuses a file shorter than the pages it names. A
+// file with no valid meta page is left for bbolt to refuse; an empty one
+// for bbolt to initialise.
+func checkMeta(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return nil // bbolt's own open says what is wrong with the host
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || fi.Size() == 0 {
+		return nil
+	}
+	read := func(off int64) (pageSize uint32, pgid, txid uint64, ok bool) {
+		var b [metaOffset + metaLen]byte
+		if _, err := f.ReadAt(b[:], off); err != nil {
+			return 0, 0, 0, false
+		}
+		m := b[metaOffset:]
+		h := fnv.New64a()
+		h.Write(m[:metaSumAt])
+		le := binary.LittleEndian
+		if le.Uint32(m[0:]) != boltMagic || le.Uint32(m[4:]) != boltVersion || le.Uint64(m[metaSumAt:]) != h.Sum64() {
+			return 0, 0, 0, false
+		}
+		return le.Uint32(m[8:]), le.Uint64(m[40:]), le.Uint64(m[48:]), true
+	}
+	size0, pgid, txid, ok0 := read(0)
+	second := int64(os.Getpagesize())
+	if ok0 && size0 >= minPageBytes {
+		second = int64(size0)
+	}
+	size1, pgid1, txid1, ok1 := read(second)
+	switch {
+	case ok1 && (!ok0 || txid1 > txid):
+		size0, pgid = size1, pgid1
+	case !ok0:
+		return nil
+	}
+	if need := int64(pgid) * int64(size0); pgid > 1<<40 || need > fi.Size() {
+		return fmt.Errorf("%w: %s: file is %d bytes, its pages need %d: it was cut short", ErrDamaged, path, fi.Size(), need)
+	}
+	return nil
 }
 
 // checkPages runs bbolt's consistency check over every page reachable from
@@ -176,14 +187,14 @@ func walkPages(data []byte) error {
 	var root, txid uint64
 	var ps uint64
 	found := false
-	for _, at := range []uint64{0, metaPageSize} {
-		if at+metaOffset+metaSumLen+8 > uint64(len(data)) {
+	for _, at := range []uint64{0, uint64(os.Getpagesize())} {
+		if at+metaOffset+metaSumAt+8 > uint64(len(data)) {
 			continue
 		}
 		m := data[at+metaOffset:]
 		h := fnv.New64a()
-		h.Write(m[:metaSumLen])
-		if binary.LittleEndian.Uint32(m) != boltMagic || h.Sum64() != binary.LittleEndian.Uint64(m[metaSumLen:]) {
+		h.Write(m[:metaSumAt])
+		if binary.LittleEndian.Uint32(m) != boltMagic || h.Sum64() != binary.LittleEndian.Uint64(m[metaSumAt:]) {
 			continue
 		}
 		if t := binary.LittleEndian.Uint64(m[48:]); !found || t > txid {
@@ -191,7 +202,7 @@ func walkPages(data []byte) error {
 			ps, root = uint64(binary.LittleEndian.Uint32(m[8:])), binary.LittleEndian.Uint64(m[16:])
 		}
 	}
-	if !found || ps < minPageSize {
+	if !found || ps < minPageBytes {
 		return nil
 	}
 	seen := map[uint64]bool{}

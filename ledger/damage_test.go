@@ -169,3 +169,28 @@ func BenchmarkOpen(b *testing.B) {
 	}
 	b.ReportMetric(float64(fi.Size())/(1<<20), "file-MB")
 }
+
+// TestCheckMetaReadsBolt: checkMeta reads the page size and high-water mark
+// of a real file as bbolt wrote them, so a cut is caught before bbolt
+// touches the pages (not by luck of a later check).
+func TestCheckMetaReadsBolt(t *testing.T) {
+	good := damagedFixture(t)
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name    string
+		b       []byte
+		damaged bool
+	}{
+		{"Whole", good, false},
+		{"CutInHalf", good[:len(good)/2], true},
+		{"CutAfterMeta", good[:3*4096], true},
+	} {
+		path := filepath.Join(dir, tt.name)
+		if err := os.WriteFile(path, tt.b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := checkMeta(path); errors.Is(err, ErrDamaged) != tt.damaged {
+			t.Errorf("%s: checkMeta = %v, want damaged %v", tt.name, err, tt.damaged)
+		}
+	}
+}

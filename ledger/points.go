@@ -141,7 +141,10 @@ func (tx *Tx) decodePoints(k, v []byte) (PointsEntry, error) {
 
 // AddPoints validates e, assigns e.ID and appends it. An entry that would
 // make the balance negative returns ErrInsufficientPoints and changes
-// nothing. An earn counts as a visit (RecordVisit).
+// nothing. An earn counts as a visit (RecordVisit). An entry never goes
+// before the customer's newest one: if e.At is earlier (its writer read the
+// clock, then waited for the lock), e.At becomes that entry's time, so the
+// history in time order is the order of commits.
 func (tx *Tx) AddPoints(e *PointsEntry) error {
 	if err := e.Validate(); err != nil {
 		return fmt.Errorf("ledger: add points: %w", err)
@@ -156,6 +159,14 @@ func (tx *Tx) AddPoints(e *PointsEntry) error {
 	}
 	if bal+e.Points < 0 {
 		return fmt.Errorf("ledger: add points: %w: balance %d, change %d", ErrInsufficientPoints, bal, e.Points)
+	}
+	// The caller read its clock before the write lock, so a writer that
+	// waited may hold an earlier time than the customer's newest entry. It
+	// goes at that entry's time instead (its sequence, taken here under the
+	// lock, puts it after): a history in key order is then the order the
+	// balance checks above ran in, and never dips below zero.
+	if last := tx.newestPointsTime(ck); last.After(e.At) {
+		e.At = last.In(e.At.Location())
 	}
 	b := tx.bucket(bucketPoints)
 	seq, err := b.NextSequence()
@@ -179,6 +190,17 @@ func (tx *Tx) AddPoints(e *PointsEntry) error {
 	}
 	e.ID = idOf(k)
 	return nil
+}
+
+// newestPointsTime returns the time of the newest points entry of the
+// customer at key ck; the zero time if there is none.
+func (tx *Tx) newestPointsTime(ck []byte) time.Time {
+	var last time.Time
+	_ = newestOf(tx.bucket(bucketCustPoints), ck, 1, func(k []byte) error {
+		last = keyTime(k)
+		return nil
+	})
+	return last
 }
 
 // balance returns the cached balance of the customer at key ck.

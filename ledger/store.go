@@ -355,7 +355,7 @@ func (tx *Tx) bucket(name []byte) *bolt.Bucket { return tx.tx.Bucket(name) }
 // a fresh, useless key. A damaged file returns an error wrapping ErrDamaged;
 // a file another process holds, one wrapping ErrLocked.
 func Sealed(path string, timeout time.Duration) (bool, error) {
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+	if fi, err := os.Stat(path); errors.Is(err, os.ErrNotExist) || (err == nil && fi.Size() == 0) {
 		return false, nil
 	}
 	if timeout <= 0 {

@@ -2,12 +2,14 @@ package console
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/dangol/dangol/dialog"
+	"github.com/dangol/dangol/locales"
 )
 
 // Clock is the console's rehearsal clock, behind the :time command: the
@@ -19,9 +21,16 @@ type Clock interface {
 	// Advance moves the clock forward to to, making every scheduled post
 	// due on the way as serve would, and returns what they sent, in the
 	// order sent. The console never asks for a time before Now. When err
-	// is not nil the posts still hold what was sent.
+	// is not nil the posts still hold what was sent; an err wrapping
+	// ErrNotRehearsal means nothing moved and nothing was sent.
 	Advance(ctx context.Context, to time.Time) ([]Post, error)
 }
+
+// ErrNotRehearsal is returned, wrapped, by a Clock's Advance when the
+// console runs on the shop's own data at the real time: a move there would
+// record rehearsed notes and posts in the real ledger. The console answers
+// with how to start a rehearsal instead.
+var ErrNotRehearsal = errors.New("console: the clock moves only in a rehearsal")
 
 // Post is one reply a scheduled job sent while the clock moved, and the
 // time it was due.
@@ -95,7 +104,8 @@ var stepUnits = map[string]struct {
 // with MaxJump.
 const maxStep = 100000
 
-// parseStep reads "+1d12h": a sign, then numbers each with its unit.
+// parseStep reads "+1d12h": a sign, then numbers each with its unit, not
+// all zero.
 func parseStep(s string, now time.Time) (time.Time, bool) {
 	sign := 1
 	if s[0] == '-' {
@@ -131,6 +141,11 @@ func parseStep(s string, now time.Time) (time.Time, bool) {
 			return time.Time{}, false
 		}
 	}
+	if minutes+days == 0 {
+		// Not a move; with the real clock running, "now" would be past by
+		// the time the clock moved.
+		return time.Time{}, false
+	}
 	return now.AddDate(0, 0, sign*days).Add(time.Duration(sign*minutes) * time.Minute), true
 }
 
@@ -164,6 +179,10 @@ func (c *Console) timeCommand(ctx context.Context, args []string) {
 	c.mu.Unlock()
 	posts, err := clock.Advance(context.WithoutCancel(ctx), to)
 	c.mu.Lock()
+	if errors.Is(err, ErrNotRehearsal) {
+		c.println(c.text("clock.real", map[string]any{"Time": c.formatTime(clock.Now())}))
+		return
+	}
 	var last time.Time
 	for _, p := range posts {
 		if !p.At.Equal(last) {
@@ -179,12 +198,16 @@ func (c *Console) timeCommand(ctx context.Context, args []string) {
 	c.println(c.text("clock.moved", map[string]any{"Time": c.formatTime(clock.Now()), "Count": len(posts)}))
 }
 
-// formatTime shows t as the console's clock does: date, weekday and time
-// to the minute, in the console's language.
-func (c *Console) formatTime(t time.Time) string {
-	return c.text("clock.time", map[string]any{
+// formatTime shows t as the console's clock does, in the console's
+// language.
+func (c *Console) formatTime(t time.Time) string { return FormatTime(c.cat, c.lang, t) }
+
+// FormatTime shows t as the console's clock does: date, weekday and time
+// to the minute, in lang ("2027-02-01 (월) 09:00").
+func FormatTime(cat *locales.Catalog, lang string, t time.Time) string {
+	return cat.Text(lang, "clock.time", map[string]any{
 		"Date":    t.Format(time.DateOnly),
-		"Weekday": c.text("clock.weekday."+strconv.Itoa(int(t.Weekday())), nil),
+		"Weekday": cat.Text(lang, "clock.weekday."+strconv.Itoa(int(t.Weekday())), nil),
 		"Clock":   t.Format("15:04"),
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -48,6 +49,8 @@ func TestParseTime(t *testing.T) {
 		{"+3", time.Time{}},
 		{"+h", time.Time{}},
 		{"+3y", time.Time{}},
+		{"+0h", time.Time{}},
+		{"+0d0m", time.Time{}},
 		{"+3h+1d", time.Time{}},
 		{"+999999h", time.Time{}},
 		{"+99999w99999w99999w", time.Time{}},
@@ -72,11 +75,13 @@ func TestParseTime(t *testing.T) {
 }
 
 // fakeClock stands still until Advance, which "runs" a job due at each
-// of due that falls in the move, as the scheduler would.
+// of due that falls in the move, as the scheduler would; with real it
+// moves nothing, as a console on the shop's own data does.
 type fakeClock struct {
 	now  time.Time
 	due  []time.Time
 	fail bool
+	real bool
 	tos  []time.Time
 }
 
@@ -86,13 +91,16 @@ func (f *fakeClock) Advance(_ context.Context, to time.Time) ([]console.Post, er
 	if to.Before(f.now) {
 		return nil, errors.New("fake clock: moved back")
 	}
+	if f.real {
+		return nil, fmt.Errorf("fake clock: %w", console.ErrNotRehearsal)
+	}
 	f.tos = append(f.tos, to)
 	var posts []console.Post
 	for _, d := range f.due {
 		if !d.Before(f.now) && !d.After(to) {
 			posts = append(posts,
 				console.Post{At: d, Reply: dialog.Reply{To: dialog.ToStaffChannel, Text: "주간 요약 " + d.Format("01-02"), Buttons: []dialog.Button{{Label: "보기", Payload: "see"}}}},
-				console.Post{At: d, Reply: dialog.Reply{To: dialog.ToUser, Channel: "console", UserID: "민지", Text: "오늘 연락할 고객 1명"}})
+				console.Post{At: d, Reply: dialog.Reply{To: dialog.ToUser, Channel: "console", UserID: "민지", Text: "오늘 연락할 고객 1명", Buttons: []dialog.Button{{Label: "완료", Payload: "fu:1"}}}})
 		}
 	}
 	f.now = to
@@ -106,7 +114,8 @@ func (f *fakeClock) Advance(_ context.Context, to time.Time) ([]console.Post, er
 // TestConsole_Time: :time shows the clock; a move prints each due time
 // once, then what was sent then with its address, then the new time; a
 // time in the past, a bad argument or a jump over a year are refused with
-// the console's time and never reach the clock.
+// the console's time and never reach the clock. A number presses the
+// staff channel's buttons for a manager, and the DM's for its recipient.
 func TestConsole_Time(t *testing.T) {
 	start := time.Date(2027, 1, 31, 10, 0, 0, 0, seoul)
 	clock := &fakeClock{now: start, due: []time.Time{time.Date(2027, 2, 1, 9, 0, 0, 0, seoul), time.Date(2027, 2, 8, 9, 0, 0, 0, seoul)}}
@@ -120,6 +129,9 @@ func TestConsole_Time(t *testing.T) {
 		":time +367d",
 		":time +1h",
 		"1",
+		":as staff 민지",
+		"1",
+		":as manager 사장",
 		":lang en",
 		":time",
 	}, "\n") + "\n"
@@ -137,6 +149,7 @@ func TestConsole_Time(t *testing.T) {
 → [직원 채널] 주간 요약 02-01
   [1] 보기
 → [console:민지] 오늘 연락할 고객 1명
+  [1] 완료
 콘솔 시각을 2027-02-01 (월) 10:00(으)로 옮겼어요. 그사이 예약 게시 2건을 보냈어요.
 사장(매니저)> :time 2027-01-31 23:00
 시계는 앞으로만 옮길 수 있어요. 2027-01-31 (일) 23:00은(는) 지난 시각이에요. 지금 콘솔 시각: 2027-02-01 (월) 10:00
@@ -150,6 +163,12 @@ func TestConsole_Time(t *testing.T) {
 콘솔 시각을 2027-02-01 (월) 11:00(으)로 옮겼어요. 그사이 보낼 예약 게시는 없었어요.
 사장(매니저)> 1
 pressed see (보기)
+사장(매니저)> :as staff 민지
+이제 직원 '민지'(으)로 말합니다.
+민지(직원)> 1
+pressed fu:1 (완료)
+민지(직원)> :as manager 사장
+이제 매니저 '사장'(으)로 말합니다.
 사장(매니저)> :lang en
 Now speaking English.
 사장 (manager)> :time
@@ -193,6 +212,36 @@ func TestConsole_TimeFails(t *testing.T) {
 	}
 	if n := strings.Count(out.String(), "이 콘솔에는 옮길 수 있는 시계가 없어요."); n != 2 {
 		t.Errorf("output %q: want the no-clock answer twice", out.String())
+	}
+}
+
+// TestConsole_TimeNotRehearsal: a clock that will not move (the console
+// on the shop's own data) still shows its time; a move is answered with
+// how to rehearse, and neither the move's summary nor a failure follows.
+func TestConsole_TimeNotRehearsal(t *testing.T) {
+	start := time.Date(2026, 12, 1, 15, 0, 0, 0, seoul)
+	clock := &fakeClock{now: start, due: []time.Time{start.Add(time.Hour)}, real: true}
+	var out, logs bytes.Buffer
+	c := console.New(console.Config{
+		In: strings.NewReader(":time +2h\n:lang en\n:time 2026-12-02 09:00\n:time\n"), Out: &out, Handler: &fakeHandler{}, Catalog: locales.MustLoad(),
+		Quiet: true, Clock: clock, Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+	})
+	if err := c.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	cat := locales.MustLoad()
+	want := cat.Text("ko", "clock.real", map[string]any{"Time": "2026-12-01 (화) 15:00"}) + "\n" +
+		"Now speaking English.\n" +
+		cat.Text("en", "clock.real", map[string]any{"Time": "Tue 2026-12-01 15:00"}) + "\n" +
+		"The console's time is Tue 2026-12-01 15:00. Move it forward with :time +3h, :time +1d or :time 2027-02-01 09:00.\n"
+	if got := out.String(); got != want {
+		t.Errorf("transcript:\n%s\nwant:\n%s", got, want)
+	}
+	if !strings.Contains(want, "dangol chat --at now") {
+		t.Errorf("the refusal does not say how to rehearse: %s", want)
+	}
+	if logs.Len() != 0 {
+		t.Errorf("a refused move logged:\n%s", logs.String())
 	}
 }
 

@@ -335,8 +335,14 @@ type shown struct {
 // current returns the buttons a number presses now: those of the speaker's
 // latest reply that had some or, for staff and managers, of the staff
 // channel if that showed buttons more recently (they read it too).
+//
+// A direct message to the speaker's console address (a morning follow-up
+// DM) counts as theirs too, when it is the newest.
 func (c *Console) current() []choice {
 	own := c.buttons[c.conversation()]
+	if dm := c.buttons[dmKey(c.name)]; dm.n > own.n {
+		own = dm
+	}
 	if c.role == ledger.RoleStaff || c.role == ledger.RoleManager {
 		if st := c.buttons[staffChannel]; st.n > own.n {
 			return st.choices
@@ -344,6 +350,10 @@ func (c *Console) current() []choice {
 	}
 	return own.choices
 }
+
+// dmKey keys, in Console.buttons, the buttons of direct messages to the
+// console user name.
+func dmKey(name string) string { return "\x00dm:" + name }
 
 // remember makes chs the latest buttons shown in key.
 func (c *Console) remember(key string, chs []choice) {
@@ -476,8 +486,12 @@ func (c *Console) render(r dialog.Reply, conv string) {
 			c.println(l)
 		}
 	default:
-		if r.To == dialog.ToStaffChannel && len(chs) > 0 {
+		switch {
+		case len(chs) == 0:
+		case r.To == dialog.ToStaffChannel:
 			c.remember(staffChannel, chs)
+		case r.To == dialog.ToUser && r.Channel == dialog.ChannelConsole:
+			c.remember(dmKey(r.UserID), chs)
 		}
 		addr := c.cat.Text(lang, "console.to.staff", nil)
 		if r.To == dialog.ToUser {

@@ -26,7 +26,9 @@
 // "[7]" and is pressed by that number, so what is typed is what is meant;
 // the other buttons of the reply take the numbers left, from 1. Staff and
 // managers read the staff channel too: when its latest buttons (a low
-// rating's "I'll call them") are newer than their own, a number presses those.
+// rating's "I'll call them") are newer than their own, a number presses those;
+// so do the buttons of a direct message to the speaker's console address (a
+// follow-up DM's "done") when they are the newest.
 // Replies addressed elsewhere (the staff channel, another user) print behind
 // an arrow with their address. Sections print as a title and indented lines,
 // images as a one-line placeholder that says where the picture was saved

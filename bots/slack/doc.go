@@ -73,4 +73,14 @@
 //
 // A 429 from Slack is waited out (Retry-After) and the call retried, at
 // most three times.
+//
+// A Slack that cannot be reached (no network yet, DNS failure, timeouts,
+// 5xx) does not stop Run: auth.test is tried again with back-off
+// (Config.Reconnect, 1 s doubling to 1 min with jitter), socketmode retries
+// its connection itself, and both are logged once a minute at most. Run
+// ends by itself only when Slack rejects a token (invalid_auth, not_authed,
+// account_inactive, token_revoked, token_expired): ErrBotTokenRejected from
+// auth.test, ErrAppTokenRejected from apps.connections.open. An auth.test
+// whenever Slack has said nothing for a minute (Watch) notices a revoked
+// token while serving and keeps Reached fresh.
 package slack

@@ -36,18 +36,20 @@ type fakeSlack struct {
 	limited   map[string]int // method -> 429s still to answer
 	retry     string         // Retry-After of those 429s
 	failing   map[string]string
-	locales   map[string]string // user id -> locale for users.info
+	scripted  map[string][]answer // method -> how its next calls are answered, in order
+	locales   map[string]string   // user id -> locale for users.info
 	infoCalls int
 }
 
 func newFakeSlack(t *testing.T) *fakeSlack {
 	t.Helper()
 	f := &fakeSlack{
-		calls:   make(chan apiCall, 256),
-		ws:      make(chan *websocket.Conn, 4),
-		limited: map[string]int{},
-		failing: map[string]string{},
-		locales: map[string]string{},
+		calls:    make(chan apiCall, 256),
+		ws:       make(chan *websocket.Conn, 4),
+		limited:  map[string]int{},
+		failing:  map[string]string{},
+		scripted: map[string][]answer{},
+		locales:  map[string]string{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/{method}", f.serveAPI)
@@ -78,6 +80,24 @@ func (f *fakeSlack) rateLimit(method string, n int, retryAfter string) {
 	defer f.mu.Unlock()
 	f.limited[method] = n
 	f.retry = retryAfter
+}
+
+// answer is a scripted answer to one call: status 0 drops the connection
+// (a network error), another status other than 200 is answered with an
+// HTML page as a proxy would, and 200 with code answers ok=false with that
+// error code; the zero answer after a drop is written answer{status: 200}:
+// the call is served as usual.
+type answer struct {
+	status int
+	code   string
+}
+
+// script makes the next calls of method answer as given, in order (not
+// recorded unless served as usual), then as usual.
+func (f *fakeSlack) script(method string, as ...answer) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.scripted[method] = append(f.scripted[method], as...)
 }
 
 // fail makes every call of method answer ok=false with error code.
@@ -125,6 +145,16 @@ func (f *fakeSlack) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	if c.Token == "" {
 		c.Token = strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	}
+
+	f.mu.Lock()
+	var sc *answer
+	if q := f.scripted[method]; len(q) > 0 {
+		sc, f.scripted[method] = &q[0], q[1:]
+	}
+	f.mu.Unlock()
+	if sc != nil && f.scriptedAnswer(w, *sc) {
+		return
 	}
 
 	f.mu.Lock()
@@ -192,6 +222,27 @@ func (f *fakeSlack) serveAPI(w http.ResponseWriter, r *http.Request) {
 		f.record(c)
 		writeJSON(w, 200, map[string]any{"ok": false, "error": "unknown_method"})
 	}
+}
+
+// scriptedAnswer answers with a, unless a is to serve the call as usual.
+func (f *fakeSlack) scriptedAnswer(w http.ResponseWriter, a answer) bool {
+	switch {
+	case a.status == 0:
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				_ = conn.Close()
+			}
+		}
+	case a.status != http.StatusOK:
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(a.status)
+		_, _ = io.WriteString(w, "<html><body>Bad Gateway</body></html>")
+	case a.code != "":
+		writeJSON(w, http.StatusOK, map[string]any{"ok": false, "error": a.code})
+	default:
+		return false
+	}
+	return true
 }
 
 // tooMany records c as refused and answers 429 with Retry-After.

@@ -25,7 +25,9 @@ func (b *Bot) Queued() int {
 }
 
 // depth counts the jobs waiting plus one being worked on per busy
-// conversation (a key stays in busy while its worker runs).
+// conversation (a key stays in busy while its worker runs). A job pushed
+// to an idle conversation counts twice for the moment before its worker
+// takes it: a gauge read at scrape can live with that.
 func (q *queues) depth() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()

@@ -8,10 +8,12 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
 
+	"github.com/dangol/dangol/bots/retry"
 	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/locales"
 )
@@ -47,6 +49,16 @@ type Config struct {
 	HTTPClient *http.Client
 	// WorkTimeout bounds handling and delivering one incoming event; 0: 60 s.
 	WorkTimeout time.Duration
+
+	// Reconnect is the back-off while Slack cannot be reached at all (no
+	// network, DNS failure, timeouts, 5xx): Run keeps checking the token
+	// with it, logging once a minute at most, instead of failing. Zero: 1 s
+	// doubling to 1 min, with jitter.
+	Reconnect retry.Backoff
+	// KeepAlive is how long Slack may go without answering anything before
+	// Run asks auth.test again, so Reached stays fresh and a revoked token
+	// is noticed while serving; 0: 1 min.
+	KeepAlive time.Duration
 }
 
 // Bot is the Slack adapter: it turns slash commands, DMs, button clicks and
@@ -70,6 +82,9 @@ type Bot struct {
 	mu        sync.Mutex
 	botUserID string            // learnt from auth.test in Run; empty until then
 	dms       map[string]string // user id -> DM channel id
+
+	reached atomic.Int64    // unix nanos of Slack's last answer; 0: none yet
+	rep     *retry.Reporter // logs an unreachable API once a minute at most
 }
 
 // Errors returned by New and Deliver.
@@ -121,17 +136,11 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.WorkTimeout <= 0 {
 		cfg.WorkTimeout = 60 * time.Second
 	}
-	opts := []slack.Option{
-		slack.OptionAPIURL(cfg.APIURL),
-		slack.OptionHTTPClient(cfg.HTTPClient),
-		slack.OptionLog(slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelDebug)),
-	}
-	if cfg.AppToken != "" {
-		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
+	if cfg.KeepAlive <= 0 {
+		cfg.KeepAlive = time.Minute
 	}
 	b := &Bot{
 		cfg:   cfg,
-		api:   slack.New(cfg.BotToken, opts...),
 		log:   cfg.Logger.With("adapter", "slack"),
 		cat:   cfg.Catalog,
 		now:   cfg.Now,
@@ -141,6 +150,16 @@ func New(cfg Config) (*Bot, error) {
 		seen:       newSeenSet(4096),
 		dms:        map[string]string{},
 	}
+	b.rep = &retry.Reporter{Logger: b.log, Name: "slack", Now: b.now}
+	opts := []slack.Option{
+		slack.OptionAPIURL(cfg.APIURL),
+		slack.OptionHTTPClient(b.noting(cfg.HTTPClient)),
+		slack.OptionLog(slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelDebug)),
+	}
+	if cfg.AppToken != "" {
+		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
+	}
+	b.api = slack.New(cfg.BotToken, opts...)
 	b.users = newUserCache(b.now, time.Hour)
 	b.queue = newQueues(b.work)
 	return b, nil
@@ -150,15 +169,46 @@ func New(cfg Config) (*Bot, error) {
 // secret is configured, else as an HTTP server on HTTPAddr. On the way out it
 // stops taking events and waits for the ones in flight to be handled and
 // answered.
+//
+// Socket Mode starts once auth.test accepts the bot token; HTTP mode serves
+// at once and checks the token beside (Watch). While Slack cannot be
+// reached Run keeps trying (Config.Reconnect) and does not return. It
+// returns an error wrapping ErrBotTokenRejected or ErrAppTokenRejected as
+// soon as Slack refuses a token, and other errors only for what no retry
+// mends (an address that cannot be bound).
 func (b *Bot) Run(ctx context.Context) error {
-	if b.cfg.SigningSecret != "" {
-		ln, err := net.Listen("tcp", b.cfg.HTTPAddr)
-		if err != nil {
-			return fmt.Errorf("slack: listen on %s: %w", b.cfg.HTTPAddr, err)
-		}
-		return b.serveHTTP(ctx, ln)
+	// fail ends the run early with a rejected token as its cause.
+	runCtx, fail := context.WithCancelCause(ctx)
+	defer fail(nil)
+	var watching sync.WaitGroup
+	watch := func(w func(context.Context) error) {
+		watching.Go(func() {
+			if err := w(runCtx); err != nil {
+				fail(err)
+			}
+		})
 	}
-	return b.runSocketMode(ctx)
+	var err error
+	if b.cfg.SigningSecret != "" {
+		ln, lerr := net.Listen("tcp", b.cfg.HTTPAddr)
+		if lerr != nil {
+			return fmt.Errorf("slack: listen on %s: %w", b.cfg.HTTPAddr, lerr)
+		}
+		watch(b.Watch)
+		err = b.serveHTTP(runCtx, ln)
+	} else {
+		if err := b.checkToken(runCtx); err != nil {
+			return stopping(ctx, err)
+		}
+		watch(b.keepAlive)
+		err = b.runSocketMode(runCtx)
+	}
+	fail(nil)
+	watching.Wait()
+	if cause := context.Cause(runCtx); ctx.Err() == nil && errors.Is(cause, ErrBotTokenRejected) {
+		return cause
+	}
+	return err
 }
 
 // Close stops taking new events (HTTP requests get 503, so Slack retries
@@ -169,22 +219,17 @@ func (b *Bot) Close(ctx context.Context) error {
 	return b.queue.close(ctx)
 }
 
-// authTest checks the bot token and remembers the bot's own user id, so its
-// own DMs are never taken for a staff member's.
-func (b *Bot) authTest(ctx context.Context) error {
+// authTest asks Slack who the bot token belongs to, once (429s waited out).
+func (b *Bot) authTest(ctx context.Context) (*slack.AuthTestResponse, error) {
 	var resp *slack.AuthTestResponse
 	err := b.call(ctx, func() (err error) {
 		resp, err = b.api.AuthTestContext(ctx)
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("slack: auth.test: %w", err)
+		return nil, fmt.Errorf("slack: auth.test: %w", err)
 	}
-	b.mu.Lock()
-	b.botUserID = resp.UserID
-	b.mu.Unlock()
-	b.log.Info("slack: connected", "team", resp.Team, "bot_user", resp.UserID)
-	return nil
+	return resp, nil
 }
 
 func (b *Bot) isSelf(userID string) bool {

@@ -19,10 +19,11 @@ import (
 // socketmode.SocketmodeHandler, whose handlers each run in a goroutine it
 // starts: the events must be queued in arrival order, and every goroutine
 // must be known to the drain on shutdown.
+//
+// The bot token is checked before (Run); socketmode itself tries again while
+// apps.connections.open cannot be reached (its events are logged once a
+// minute at most) and gives up only on a rejected app token.
 func (b *Bot) runSocketMode(ctx context.Context) error {
-	if err := b.authTest(ctx); err != nil {
-		return err
-	}
 	sm := socketmode.New(b.api, socketmode.OptionLog(slog.NewLogLogger(b.cfg.Logger.Handler(), slog.LevelDebug)))
 	// The socket outlives ctx a little: modal answers still being computed
 	// are sent on it before it closes.
@@ -53,7 +54,7 @@ loop:
 	defer cancel()
 	drainErr := b.Close(drainCtx)
 	if runErr != nil && !errors.Is(runErr, context.Canceled) {
-		return fmt.Errorf("slack: socket mode: %w", runErr)
+		return appTokenError(runErr)
 	}
 	return drainErr
 }
@@ -76,11 +77,20 @@ func (b *Bot) socketEvent(ctx context.Context, sm *socketmode.Client, evt socket
 	case socketmode.EventTypeConnecting, socketmode.EventTypeHello:
 		b.log.Debug("slack: socket mode", "event", evt.Type)
 	case socketmode.EventTypeConnected:
+		b.rep.Reached(ctx)
 		b.log.Info("slack: socket mode connected")
-	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
+	case socketmode.EventTypeConnectionError:
+		// Sent on every failed try to connect: counted, logged once a minute.
+		err := fmt.Errorf("socket mode: %v", evt.Data)
+		if ce, ok := evt.Data.(*slack.ConnectionErrorEvent); ok && ce.ErrorObj != nil {
+			err = fmt.Errorf("socket mode: %w", ce.ErrorObj)
+		}
+		b.rep.Failed(ctx, err)
+	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
 		b.log.Warn("slack: socket mode", "event", evt.Type, "data", fmt.Sprint(evt.Data))
 	case socketmode.EventTypeInvalidAuth:
-		b.log.Error("slack: socket mode: invalid app token")
+		// Run returns ErrAppTokenRejected next, which says it to the user.
+		b.log.Debug("slack: socket mode: invalid app token")
 	case socketmode.EventTypeErrorBadMessage:
 		// Acknowledge what we cannot read, or Slack sends it again and again.
 		bad, _ := evt.Data.(*socketmode.ErrorBadMessage)

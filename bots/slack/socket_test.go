@@ -33,9 +33,16 @@ type socketEnv struct {
 
 func newSocketEnv(t *testing.T, fn func(ctx context.Context, m dialog.Message) ([]dialog.Reply, error)) *socketEnv {
 	t.Helper()
-	s := &socketEnv{t: t, fake: newFakeSlack(t), h: &scriptHandler{msgs: make(chan dialog.Message, 64), fn: fn}, done: make(chan error, 1)}
+	return newSocketEnvOn(t, newFakeSlack(t), fn)
+}
+
+// newSocketEnvOn is newSocketEnv on a fake the test has scripted, with the
+// configuration changed by opts.
+func newSocketEnvOn(t *testing.T, fake *fakeSlack, fn func(ctx context.Context, m dialog.Message) ([]dialog.Reply, error), opts ...func(*Config)) *socketEnv {
+	t.Helper()
+	s := &socketEnv{t: t, fake: fake, h: &scriptHandler{msgs: make(chan dialog.Message, 64), fn: fn}, done: make(chan error, 1)}
 	s.fake.setLocale("U1", "ko-KR")
-	b, err := New(Config{
+	cfg := Config{
 		BotToken:     testBotToken,
 		AppToken:     testAppToken,
 		APIURL:       s.fake.apiURL(),
@@ -44,7 +51,11 @@ func newSocketEnv(t *testing.T, fn func(ctx context.Context, m dialog.Message) (
 		Catalog:      locales.MustLoad(),
 		Logger:       quietLogger(t),
 		Now:          func() time.Time { return testNow },
-	})
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	b, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -160,8 +160,10 @@ func (b *Bot) route(ctx context.Context, chat int64, replies []dialog.Reply, lan
 				b.log.Error("telegram: reply for elsewhere not delivered", "to", r.To, "channel", r.Channel, "err", err)
 			}
 		default:
-			b.log.Warn("telegram: reply for elsewhere with nowhere to go; logged only",
-				"to", r.To, "channel", r.Channel, "user_id", r.UserID, "text", r.Text)
+			// Ids only: the text may hold a customer's name, phone or words,
+			// which no erasure could reach in a log.
+			b.log.Warn("telegram: reply for elsewhere with nowhere to go; dropped",
+				"to", r.To, "channel", r.Channel, "user_id", r.UserID, "text_bytes", len(r.Text))
 		}
 	}
 }

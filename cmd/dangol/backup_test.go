@@ -64,7 +64,7 @@ func TestServe_Backups(t *testing.T) {
 				}
 			}
 		}
-		_, logs := serveRound(t, env, nil, rd.now)
+		_, logs := serveRound(t, env, nil, rd.now, "-v") // console: its INFO lines need -v
 		var got []string
 		for _, name := range backupFiles(t, backups) {
 			switch {
@@ -138,7 +138,7 @@ func TestServe_BackupsOff(t *testing.T) {
 	now := time.Date(2026, 11, 25, 9, 0, 0, 0, seoul)
 	t.Run("NoFolder", func(t *testing.T) {
 		db := filepath.Join(t.TempDir(), "shop.db")
-		r := runMainAt(t, now, map[string]string{"DANGOL_DB": db}, "serve")
+		r := runMainAt(t, now, map[string]string{"DANGOL_DB": db}, "serve", "-v")
 		if r.err != nil {
 			t.Fatal(r.err)
 		}
@@ -149,7 +149,7 @@ func TestServe_BackupsOff(t *testing.T) {
 	t.Run("CronOff", func(t *testing.T) {
 		dir := t.TempDir()
 		backups := filepath.Join(dir, "backups")
-		r := runMainAt(t, now, map[string]string{"DANGOL_DB": filepath.Join(dir, "shop.db"), "DANGOL_BACKUP_DIR": backups}, "serve", "--backup-cron", "OFF")
+		r := runMainAt(t, now, map[string]string{"DANGOL_DB": filepath.Join(dir, "shop.db"), "DANGOL_BACKUP_DIR": backups}, "serve", "-v", "--backup-cron", "OFF")
 		if r.err != nil {
 			t.Fatal(r.err)
 		}

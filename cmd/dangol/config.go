@@ -5,6 +5,7 @@ import (
 	"flag"
 	"io"
 	"log/slog"
+	"net"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,7 +23,17 @@ type Config struct {
 	Loc        *time.Location // TZ, loaded by validate
 	PointsRate int            // DANGOL_POINTS_RATE, percent of a purchase; 0: no earning
 	LogLevel   slog.Level     // DANGOL_LOG_LEVEL
+	LogFormat  string         // DANGOL_LOG_FORMAT: "text" or "json"
 	HTTPAddr   string         // DANGOL_HTTP_ADDR, for webhooks and Slack's HTTP mode
+	AdminAddr  string         // DANGOL_ADMIN_ADDR: /healthz and /metrics (admin.go); "": off
+
+	// Verbose (-v, --verbose) shows the start-up INFO lines in the console,
+	// where they are hidden so that a newcomer sees the chat first.
+	Verbose bool
+	// EnvFile (--env-file) is a file of DANGOL_*=value lines read beneath
+	// the environment: how the installed service gets its tokens without
+	// writing them into a world-readable unit file.
+	EnvFile string
 
 	// SummaryCron and FollowUpCron schedule the weekly summary post and the
 	// morning follow-up DMs: a standard 5-field cron expression read in TZ,
@@ -45,6 +56,11 @@ type Config struct {
 	pointsRate string
 	logLevel   string
 	backupKeep string
+	// logLevelSet records that DANGOL_LOG_LEVEL was given, so the console
+	// honours it instead of hiding INFO lines.
+	logLevelSet bool
+	// showVersion is --version: print the version instead of a command.
+	showVersion bool
 }
 
 // TelegramConfig is the Telegram part of Config; Token empty means off.
@@ -115,13 +131,15 @@ func configFromEnv(getenv func(string) string) Config {
 		Lang:         env("DANGOL_LANG", DefaultLang),
 		TZ:           env("DANGOL_TZ", DefaultTZ),
 		HTTPAddr:     env("DANGOL_HTTP_ADDR", DefaultHTTPAddr),
+		AdminAddr:    env("DANGOL_ADMIN_ADDR", ""),
 		SummaryCron:  env("DANGOL_SUMMARY_CRON", ""),
 		FollowUpCron: env("DANGOL_FOLLOWUP_CRON", ""),
 		BackupDir:    env("DANGOL_BACKUP_DIR", ""),
 		BackupCron:   env("DANGOL_BACKUP_CRON", DefaultBackupCron),
 		backupKeep:   env("DANGOL_BACKUP_KEEP", strconv.Itoa(DefaultBackupKeep)),
 		pointsRate:   env("DANGOL_POINTS_RATE", strconv.Itoa(DefaultPointsRate)),
-		logLevel:     env("DANGOL_LOG_LEVEL", "info"),
+		logLevel:     env("DANGOL_LOG_LEVEL", ""),
+		LogFormat:    env("DANGOL_LOG_FORMAT", "text"),
 		Telegram: TelegramConfig{
 			Token:         env("DANGOL_TELEGRAM_TOKEN", ""),
 			APIURL:        env("DANGOL_TELEGRAM_API_URL", ""),
@@ -163,6 +181,10 @@ func (c *Config) bindCommon(fs *flag.FlagSet) {
 	fs.StringVar(&c.DB, "db", c.DB, "data file (DANGOL_DB)")
 	fs.StringVar(&c.Lang, "lang", c.Lang, "default language, ko or en (DANGOL_LANG)")
 	fs.StringVar(&c.TZ, "tz", c.TZ, "the shop's time zone (DANGOL_TZ)")
+	fs.BoolVar(&c.Verbose, "v", c.Verbose, "show start-up information in the console")
+	fs.BoolVar(&c.Verbose, "verbose", c.Verbose, "show start-up information in the console")
+	fs.StringVar(&c.EnvFile, "env-file", c.EnvFile, "file of DANGOL_*=value lines, beneath the environment")
+	fs.BoolVar(&c.showVersion, "version", c.showVersion, "print the version")
 }
 
 // validate checks the settings and fills Loc, PointsRate, LogLevel and
@@ -186,14 +208,32 @@ func (c *Config) validate(usage func(id string, data map[string]any) error) erro
 	}
 	// 0 is a shop without a points programme: dialog.NoEarning.
 	c.PointsRate = rate
-	if err := c.LogLevel.UnmarshalText([]byte(c.logLevel)); err != nil {
+	c.logLevelSet = c.logLevel != ""
+	if !c.logLevelSet {
+		c.LogLevel = slog.LevelInfo
+	} else if err := c.LogLevel.UnmarshalText([]byte(c.logLevel)); err != nil {
 		return usage("cli.err.log_level", map[string]any{"Value": c.logLevel})
+	}
+	c.LogFormat = strings.ToLower(c.LogFormat)
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return usage("appliance.err.log_format", map[string]any{"Value": c.LogFormat})
+	}
+	if !validListenAddr(c.HTTPAddr) {
+		return usage("appliance.err.http_addr", map[string]any{"Value": c.HTTPAddr})
+	}
+	if err := checkAdminAddr(c.AdminAddr); err != nil {
+		return usage("admin.err.addr", map[string]any{"Value": c.AdminAddr, "Err": err})
 	}
 	keep, err := strconv.Atoi(c.backupKeep)
 	if err != nil || keep < 1 {
 		return usage("cli.err.backup_keep", map[string]any{"Value": c.backupKeep})
 	}
 	c.BackupKeep = keep
+	// Swapped or mistyped tokens are caught here, before any request, with
+	// both variables named (network.go).
+	if id, data := slackTokenUsage(c.Slack.BotToken, c.Slack.AppToken); id != "" {
+		return usage(id, data)
+	}
 	if c.Slack.BotToken != "" && c.Slack.AppToken == "" && c.Slack.SigningSecret == "" {
 		return usage("cli.err.slack_half", nil)
 	}
@@ -201,6 +241,24 @@ func (c *Config) validate(usage func(id string, data map[string]any) error) erro
 		return usage("cli.err.slack_no_bot", nil)
 	}
 	return nil
+}
+
+// validListenAddr reports whether addr is host:port with a numeric port
+// net.Listen can bind (0 picks a free one). The host may be empty (every
+// interface), a name or an address; "8080x", ":" and "localhost:99999" are
+// not addresses.
+func validListenAddr(addr string) bool {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" || len(port) > 5 {
+		return false
+	}
+	for _, r := range port {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n <= 65535
 }
 
 // parseArgs parses flags that may come before the command, after it, and

@@ -8,15 +8,25 @@
 //	dangol chat           run the console chat
 //	dangol export [--format json|csv] [--out FILE]
 //	dangol summary [--week this|last|YYYY-Www] [--png FILE]
-//	dangol import FILE [--dry-run]   bring in a customer spreadsheet (CSV)
+//	dangol import FILE [--dry-run] [--sheet NAME]   bring in a customer spreadsheet (.xlsx or CSV)
 //	dangol backup FILE    copy the data file consistently
 //	dangol restore FILE   replace the data file with a backup (--force if it exists)
-//	dangol version
+//	dangol service install|uninstall|start|stop|status
+//	dangol version        (or --version) the version, VCS revision and time, Go version
 //	dangol help
 //
 // Flags --db, --lang and --tz override DANGOL_DB, DANGOL_LANG and DANGOL_TZ;
-// every other setting is a DANGOL_* environment variable (see README.md).
-// Bad arguments or settings exit with status 2, other failures with 1.
+// every other setting is a DANGOL_* environment variable (see README.md),
+// or a line of an --env-file beneath them. Bad arguments or settings exit
+// with status 2, other failures with 1. Logs go to standard error as text
+// or JSON (DANGOL_LOG_FORMAT) in DANGOL_TZ; the console hides their INFO
+// lines unless -v.
+//
+// service registers "dangol serve" with the host's service manager
+// (kardianos/service: systemd, the Windows service manager, a launchd user
+// agent), restarted on failure; the DANGOL_* settings go to a 0600
+// dangol.env beside the data file, never into the service definition.
+// Started by the manager, serve stops gracefully when asked (service.go).
 //
 // serve also makes the scheduled posts: the weekly summary with its chart
 // to Slack's staff channel (DANGOL_SUMMARY_CRON, default Monday 09:00) and
@@ -28,10 +38,11 @@
 // scheduler (DANGOL_BACKUP_CRON, default daily 03:00), keeping the newest
 // DANGOL_BACKUP_KEEP (14): "dangol backup" cannot run beside it.
 //
-// import reads the customer list a shop kept in a spreadsheet: CSV in
-// UTF-8 or CP949, header names in Korean or English. Rows whose phone the
-// ledger already has are skipped, so it can be run again; everything it
-// imports is one transaction.
+// import reads the customer list a shop kept in a spreadsheet: an .xlsx
+// sheet (excelize) or CSV in UTF-8 or CP949, both through one row pipeline,
+// header names in Korean or English. Rows whose phone the ledger already
+// has are skipped, so it can be run again; everything it imports is one
+// transaction, and a data file it created is removed if that fails.
 //
 // # Caveats
 //
@@ -40,9 +51,21 @@
 // stops taking input, finishes the messages it holds and closes the file; a
 // second signal exits at once.
 //
+// A platform whose API cannot be reached (no network yet, DNS, timeouts,
+// 5xx) is retried with back-off inside its adapter while the rest serves;
+// serve stops only when a platform rejects a token (exit 1, one line naming
+// the variable). Swapped or mistyped Slack tokens exit 2 before any
+// request (network.go).
+//
 // A scheduled post goes only where Slack can carry it: without a Slack
 // staff channel the weekly summary is off, without Slack the follow-up DMs
 // too (said once at start), and a DM to a staff member known only from the
-// console is logged and dropped. chat never makes scheduled posts. summary
-// needs the data file, so it cannot run beside a serving dangol.
+// console is logged and dropped. chat makes them only on its own clock
+// (clock.go), and only in a rehearsal: chat --at (a time, or now) starts
+// the console at that moment on a hidden copy of the data file, removed
+// when it ends, and :time moves it forward, making every post due on the
+// way on the console; nothing of it reaches the data file, whose real
+// Monday posts serve still makes. Without --at, :time only shows the
+// time. summary needs the data file, so it cannot run beside a serving
+// dangol.
 package main

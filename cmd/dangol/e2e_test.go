@@ -215,7 +215,10 @@ func TestBinary_ExitCodes(t *testing.T) {
 		{"ErrRate", []string{"DANGOL_POINTS_RATE=150"}, []string{"chat"}, 2, usageText("cli.err.points_rate", map[string]any{"Value": "150"})},
 		{"ErrFormat", nil, []string{"export", "--format", "xls"}, 2, usageText("cli.err.export_format", map[string]any{"Value": "xls"})},
 		{"ErrCommand", nil, []string{"sevre"}, 2, usageText("cli.err.command", map[string]any{"Command": "sevre"}) + "\ndangol: " + usageText("cli.err.see_help", nil)},
+		{"ErrHTTPAddr", []string{"DANGOL_HTTP_ADDR=localhost:99999"}, []string{"serve"}, 2, usageText("appliance.err.http_addr", map[string]any{"Value": "localhost:99999"})},
+		{"ErrLogFormat", []string{"DANGOL_LOG_FORMAT=yaml"}, []string{"chat"}, 2, usageText("appliance.err.log_format", map[string]any{"Value": "yaml"})},
 		{"Version", nil, []string{"version"}, 0, ""},
+		{"DashDashVersion", []string{"DANGOL_TZ=Nowhere/City"}, []string{"--version"}, 0, ""},
 		{"Help", nil, []string{"help"}, 0, ""},
 		{"ExportEmpty", nil, []string{"export", "--tz", "UTC"}, 0, ""},
 	}
@@ -244,8 +247,9 @@ func TestBinary_SecondDangolFailsFast(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"chat"}, db + " is in use by another dangol"},
-		{[]string{"export"}, db + " is in use by another dangol"},
+		// Said once, in the configured language.
+		{[]string{"chat"}, "dangol: " + usageText("appliance.locked", map[string]any{"DB": db}) + "\n"},
+		{[]string{"export"}, "dangol: " + usageText("appliance.locked", map[string]any{"DB": db}) + "\n"},
 		// backup points to the backups serve makes itself.
 		{[]string{"backup", db + ".bak"}, db + " 파일은 실행 중인 dangol 이 쓰고 있어서 지금은 백업할 수 없어요.\n실행 중에는 dangol 이 직접 백업해요: DANGOL_BACKUP_DIR"},
 		{[]string{"import", "testdata/import/en.csv"}, db + " 파일은 실행 중인 dangol 이 쓰고 있어요."},
@@ -254,6 +258,9 @@ func TestBinary_SecondDangolFailsFast(t *testing.T) {
 		_, stderr, err := run(t, envFor(db), "", tt.args...)
 		if exitCode(err) != 1 || !strings.Contains(stderr, tt.want) {
 			t.Errorf("second dangol %q: exit %d, stderr %q; want exit 1 and %q", tt.args, exitCode(err), stderr, tt.want)
+		}
+		if n := strings.Count(stderr, db); n != 1 {
+			t.Errorf("second dangol %q names the file %d times, want once:\n%s", tt.args, n, stderr)
 		}
 	}
 	if err := first.closeInput(); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -157,6 +158,52 @@ func TestBackupRestore(t *testing.T) {
 			if _, err := os.Stat(fresh); err == nil {
 				t.Errorf("%s: restore created %s from junk", name, fresh)
 			}
+		}
+	})
+	t.Run("ErrRestoreDamaged", func(t *testing.T) {
+		// A backup cut short (a copy that ran out of disk, a USB stick
+		// pulled out) is refused, never installed, and the data file
+		// stays as it was.
+		good, err := os.ReadFile(bak)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cut := filepath.Join(dir, "cut.bak")
+		if err := os.WriteFile(cut, good[:len(good)/2], 0o600); err != nil {
+			t.Fatal(err)
+		}
+		before, _ := os.ReadFile(db)
+		r := runMain(t, env, "", "restore", cut, "--force")
+		want := testCatalog.Text("ko", "appliance.restore.damaged", map[string]any{"From": cut, "DB": db, "Detail": "x"})
+		want, _, _ = strings.Cut(want, "\n")
+		if r.err == nil || !strings.HasPrefix(r.err.Error(), want) || !errors.Is(r.err, ledger.ErrDamaged) {
+			t.Fatalf("err = %v, want the localised refusal %q", r.err, want)
+		}
+		if after, _ := os.ReadFile(db); !bytes.Equal(after, before) {
+			t.Error("a refused restore changed the data file")
+		}
+		if _, err := os.Stat(db + ".before-restore"); err == nil {
+			t.Error("a refused restore moved the data file away")
+		}
+	})
+	t.Run("ErrOpenDamaged", func(t *testing.T) {
+		good, err := os.ReadFile(bak)
+		if err != nil {
+			t.Fatal(err)
+		}
+		broken := filepath.Join(dir, "broken.db")
+		if err := os.WriteFile(broken, good[:len(good)/2], 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, lang := range []string{"ko", "en"} {
+			r := runMain(t, map[string]string{"DANGOL_DB": broken, "DANGOL_LANG": lang}, "", "export")
+			want, _, _ := strings.Cut(testCatalog.Text(lang, "appliance.damaged", map[string]any{"DB": broken, "Detail": "x"}), "\n")
+			if r.err == nil || !strings.HasPrefix(r.err.Error(), want) || !strings.Contains(r.err.Error(), "dangol restore") {
+				t.Errorf("%s: err = %v, want %q and the restore hint", lang, r.err, want)
+			}
+		}
+		if after, _ := os.ReadFile(broken); !bytes.Equal(after, good[:len(good)/2]) {
+			t.Error("opening a damaged file changed it")
 		}
 	})
 	t.Run("ErrRestoreWhileServing", func(t *testing.T) {

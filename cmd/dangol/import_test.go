@@ -108,7 +108,7 @@ func TestImport(t *testing.T) {
 				"읽은 열: 고객명 → 이름, 연락처 → 전화번호, 생년월일 → 생일, 선호사항 → 선호, 특이사항 → 특이사항, 분류 → 태그, 첫방문 → 등록일, 적립금 → 포인트, 방문횟수 → 방문횟수",
 				"쓰지 않은 열: 담당",
 				"가져옴 4명 · 건너뜀 0명 (이미 있는 전화번호) · 제외 0행",
-				"옮기는 포인트 잔액: 모두 2050점 (고객마다 사유 import 인 조정 한 건)",
+				"옮기는 포인트 잔액: 모두 2,050P (고객마다 사유 import 인 조정 한 건)",
 				"등록일이 없는 1명은 오늘 등록한 고객으로 기록돼요. 이번 주 요약의 신규 고객 수에 들어가요.",
 				"방문 기록을 옮긴 고객: 4명 중 0명 (방문횟수와 최근 방문일이 있고, 2회 이상이면 등록일이 최근 방문보다 앞선 행). 나머지는 dangol 에서 방문이 새로 쌓여요.",
 				"가져온 고객은 아직 텔레그램에서 동의하지 않은 상태예요. 종이 동의서는 가게에서 보관해 주세요. 고객이 텔레그램을 연결할 때 다시 동의를 받고, 그 전에는 주간 요약의 생일 목록에 나오지 않아요.",
@@ -414,8 +414,11 @@ func TestImport_AllOrNothing(t *testing.T) {
 	if cerr := m.Close(); cerr != nil {
 		t.Fatal(cerr)
 	}
-	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "nothing was imported") {
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "가져오지 못했어요. 장부에는 아무것도 저장하지 않았어요") {
 		t.Fatalf("err = %v, want context.Canceled saying nothing was imported", err)
+	}
+	if strings.Contains(err.Error(), "지웠어요") {
+		t.Errorf("err = %v: the data file was there before, it must not be said removed", err)
 	}
 	if after := runMainAt(t, seededNow, env, "export").stdout; after != before {
 		t.Errorf("an interrupted import kept something:\n%s", after)
@@ -471,7 +474,9 @@ func TestImport_Errors(t *testing.T) {
 		{"ErrEmpty", []string{"import", empty}, "empty.csv: 빈 파일이에요.", false},
 		{"ErrEncoding", []string{"import", garbage}, "garbage.csv: 글자를 읽을 수 없어요.", false},
 		{"ErrMissing", []string{"import", filepath.Join(dir, "nope.csv")}, "no such file", false},
-		{"ErrFormat", []string{"import", "--format", "xlsx", noHeader}, usageText("cli.err.import_format", map[string]any{"Value": "xlsx"}), true},
+		{"ErrFormat", []string{"import", "--format", "xls", noHeader}, usageText("cli.err.import_format", map[string]any{"Value": "xls"}), true},
+		{"ErrCSVAsXLSX", []string{"import", "--format", "xlsx", noHeader}, "no-header.csv: 엑셀 통합 문서(.xlsx)가 아니라 글자(CSV) 파일이에요. --format xlsx 를 빼면", false},
+		{"ErrSheetOfCSV", []string{"import", "--sheet", "고객", noHeader}, "CSV 파일에는 시트가 없어요. --sheet 고객 는", false},
 		{"ErrArgs", []string{"import"}, usageText("cli.err.args", map[string]any{"Command": "import", "Want": 1, "Got": 0, "Args": "[]"}), true},
 		{"ErrBrokenCSV", []string{"import", broken}, "broken.csv: 2번째 줄의 CSV 형식이 깨져 있어요", false},
 	}

@@ -129,20 +129,47 @@ func decodeKey(s string) ([]byte, error) {
 	return nil, fmt.Errorf("%w: not base64", ledger.ErrBadKey)
 }
 
-// openLedger opens the data file db with its key (made when create is set
-// and there is none yet), wording the key errors for the terminal.
-func (m *Main) openLedger(db string, create bool) (*ledger.Store, error) {
-	opts, err := m.ledgerOptions(db, create)
+// withKey returns opts (a fresh Options when nil) with the master key of
+// the data file db and its erased-keys list. A rehearsal copy (chat --at)
+// gets no list: what is erased there must not reach the shop's file.
+func (m *Main) withKey(db string, opts *ledger.Options, create bool) (*ledger.Options, error) {
+	rehearsing := m.rehearsal != nil && db == m.rehearsal.copy
+	if rehearsing && strings.TrimSpace(m.Getenv("DANGOL_KEY")) == "" {
+		if _, err := os.Stat(m.keyFile(db)); errors.Is(err, fs.ErrNotExist) {
+			// A rehearsal without a shop ledger yet: a key for the
+			// copy alone, in memory, gone with it.
+			create = false
+			key, err := ledger.NewKey()
+			if err != nil {
+				return nil, err
+			}
+			out := ledger.Options{}
+			if opts != nil {
+				out = *opts
+			}
+			out.Key = key
+			return &out, nil
+		}
+	}
+	k, err := m.ledgerOptions(db, create)
 	if err != nil {
 		return nil, err
 	}
-	s, err := ledger.Open(db, opts)
-	if errors.Is(err, ledger.ErrWrongKey) {
-		key := m.keyFile(db)
-		if m.Getenv("DANGOL_KEY") != "" {
-			key = "DANGOL_KEY"
-		}
-		return nil, &localError{m.Catalog.Text(m.Config.Lang, "privacy.err.wrong_key", map[string]any{"Key": key, "DB": db}), err}
+	out := ledger.Options{}
+	if opts != nil {
+		out = *opts
 	}
-	return s, err
+	out.Key, out.ErasedKeys = k.Key, k.ErasedKeys
+	if rehearsing {
+		out.ErasedKeys = ""
+	}
+	return &out, nil
+}
+
+// keyName names where the key of db comes from, for messages.
+func (m *Main) keyName(db string) string {
+	if strings.TrimSpace(m.Getenv("DANGOL_KEY")) != "" {
+		return "DANGOL_KEY"
+	}
+	return m.keyFile(db)
 }

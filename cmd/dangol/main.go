@@ -10,8 +10,6 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"runtime"
-	"runtime/debug"
 	"syscall"
 	"time"
 	_ "time/tzdata" // machines without zoneinfo still know Asia/Seoul
@@ -73,8 +71,13 @@ type Main struct {
 	// scheduler calls it once each time it has done what was due, so a
 	// test learns that the start-up round is over.
 	After func(time.Duration) <-chan time.Time
-	// Listen opens the shared HTTP listener (Telegram's webhook beside
-	// Slack's HTTP mode); nil: net.Listen. Tests learn the port through it.
+	// RetryAfter, when set, replaces time.After for the back-off of a
+	// platform whose API cannot be reached (network.go): a test learns of
+	// each failed try and decides when the next one goes.
+	RetryAfter func(time.Duration) <-chan time.Time
+	// Listen opens the HTTP listeners: the shared one (Telegram's webhook
+	// beside Slack's HTTP mode) and the admin server's (DANGOL_ADMIN_ADDR);
+	// nil: net.Listen. Tests learn the ports through it.
 	Listen func(network, addr string) (net.Listener, error)
 
 	// Config is what Run was told, once parsed.
@@ -84,16 +87,34 @@ type Main struct {
 
 	Catalog *locales.Catalog
 	Logger  *slog.Logger
+	// metrics count what /metrics shows while serve (or chat) runs with
+	// DANGOL_ADMIN_ADDR set; nil: nothing is counted (metrics.go).
+	metrics *metrics
+
+	// Environ lists the environment as "NAME=value" (os.Environ): what
+	// "service install" keeps of DANGOL_*. nil: nothing is kept.
+	Environ func() []string
+	// Services is the host's service manager; nil: the real one
+	// (kardianos/service). Tests set a fake.
+	Services serviceHost
+	// envFile holds what --env-file gave, for "service install".
+	envFile map[string]string
+	// rehearsal is chat --at's: where the console's clock starts and the
+	// copy of the data file it runs on (clock.go); nil: the real time on
+	// the real file.
+	rehearsal *rehearsal
 }
 
 // NewMain returns a Main on the process's standard streams and environment.
 func NewMain() *Main {
-	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Environ: os.Environ}
 }
 
 // commandOpts are the per-command flags.
 type commandOpts struct {
 	format, out, images string
+	at                  string
+	sheet               string
 	week, png           string
 	force, dryRun       bool
 }
@@ -109,7 +130,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	m.Catalog = cat
 	m.Config = configFromEnv(m.Getenv)
 	var opts commandOpts
-	cmd, pos, err := parseArgs(&m.Config, args, func(cmd string, fs *flag.FlagSet) {
+	bind := func(cmd string, fs *flag.FlagSet) {
 		switch cmd {
 		case "export":
 			fs.StringVar(&opts.format, "format", "json", "json or csv")
@@ -118,11 +139,13 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			fs.BoolVar(&opts.force, "force", false, "replace an existing file")
 		case "serve", "chat":
 			fs.StringVar(&opts.images, "images", "", "folder where the console saves pictures (charts)")
+			fs.StringVar(&opts.at, "at", "", "chat: start the console's clock at this time, such as 2027-01-31T10:00 (DANGOL_TZ)")
 		case "summary":
 			fs.StringVar(&opts.week, "week", "this", "this, last or YYYY-Www")
 			fs.StringVar(&opts.png, "png", "", "file to write the chart to (PNG)")
 		case "import":
-			fs.StringVar(&opts.format, "format", "csv", "csv")
+			fs.StringVar(&opts.format, "format", "auto", "auto (from the content), csv or xlsx")
+			fs.StringVar(&opts.sheet, "sheet", "", "sheet of an .xlsx to read; default the first")
 			fs.BoolVar(&opts.dryRun, "dry-run", false, "report what would be imported, write nothing")
 		}
 		if cmd == "serve" {
@@ -131,7 +154,17 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			fs.StringVar(&m.Config.BackupDir, "backup-dir", m.Config.BackupDir, "folder for scheduled backups (DANGOL_BACKUP_DIR)")
 			fs.StringVar(&m.Config.BackupCron, "backup-cron", m.Config.BackupCron, "backup schedule (DANGOL_BACKUP_CRON)")
 		}
-	})
+	}
+	cmd, pos, err := parseArgs(&m.Config, args, bind)
+	if err == nil && m.Config.EnvFile != "" {
+		// The file lies beneath the environment and the flags, so the
+		// settings are read again over it (how the installed service runs).
+		var getenv func(string) string
+		if getenv, err = m.envFileGetenv(m.Config.EnvFile); err == nil {
+			m.Config, opts = configFromEnv(getenv), commandOpts{}
+			cmd, pos, err = parseArgs(&m.Config, args, bind)
+		}
+	}
 	if errors.Is(err, flag.ErrHelp) {
 		return m.help(cmd)
 	}
@@ -145,16 +178,15 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		}
 		return m.help(topic)
 	}
-	if cmd == "version" {
-		_, err := fmt.Fprintf(m.Stdout, "dangol %s %s\n", m.version(), runtime.Version())
-		return err
+	if cmd == "version" || m.Config.showVersion {
+		return m.printVersion()
 	}
 	if err := m.Config.validate(m.usage); err != nil {
 		return err
 	}
-	m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: m.Config.LogLevel}))
+	m.Logger = newLogger(m.Stderr, m.Config, m.Config.console(cmd))
 
-	nargs := map[string]int{"serve": 0, "chat": 0, "export": 0, "summary": 0, "backup": 1, "restore": 1, "import": 1}
+	nargs := map[string]int{"serve": 0, "chat": 0, "export": 0, "summary": 0, "backup": 1, "restore": 1, "import": 1, "service": 1}
 	n, known := nargs[cmd]
 	switch {
 	case !known:
@@ -164,9 +196,17 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	}
 	switch cmd {
 	case "serve":
+		if opts.at != "" {
+			return m.usage("clock.err.at_serve", nil)
+		}
+		if !m.services().Interactive() {
+			return m.runService(ctx, func(ctx context.Context) error { return m.serve(ctx, false, opts.images) })
+		}
 		return m.serve(ctx, false, opts.images)
+	case "service":
+		return m.service(pos[0])
 	case "chat":
-		return m.serve(ctx, true, opts.images)
+		return m.chat(ctx, opts.images, opts.at)
 	case "export":
 		return m.export(ctx, opts.format, opts.out)
 	case "summary":
@@ -174,7 +214,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	case "backup":
 		return m.backup(ctx, pos[0], opts.force)
 	case "import":
-		return m.importFile(ctx, pos[0], opts.format, opts.dryRun)
+		return m.importFile(ctx, pos[0], opts.format, opts.sheet, opts.dryRun)
 	default:
 		return m.restore(ctx, pos[0], opts.force)
 	}
@@ -195,20 +235,46 @@ func (m *Main) Close() error {
 
 // openStore opens the ledger at Config.DB into m.Store.
 func (m *Main) openStore() error {
-	s, err := m.openLedger(m.Config.DB, true)
-	if errors.Is(err, ledger.ErrLocked) {
-		return fmt.Errorf("%s is in use by another dangol; stop it or pick another file with --db: %w", m.Config.DB, err)
-	}
-	var le *localError
-	if errors.As(err, &le) {
-		return err
-	}
+	s, err := m.openLedger(m.Config.DB, m.metrics.ledgerOptions())
 	if err != nil {
-		return fmt.Errorf("open %s: %w", m.Config.DB, err)
+		return err
 	}
 	m.Store = s
 	m.Logger.Debug("ledger open", "path", m.Config.DB)
 	return nil
+}
+
+// openLedger opens the ledger at path; a file another dangol holds is the
+// localised "in use" error.
+func (m *Main) openLedger(path string, opts *ledger.Options) (*ledger.Store, error) {
+	return m.openLedgerKey(path, opts, true)
+}
+
+// openLedgerKey is openLedger with the file's master key added to opts
+// (key.go): with create, a first start makes the key file.
+func (m *Main) openLedgerKey(path string, opts *ledger.Options, create bool) (*ledger.Store, error) {
+	opts, err := m.withKey(path, opts, create)
+	if err != nil {
+		return nil, err
+	}
+	s, err := ledger.Open(path, opts)
+	if errors.Is(err, ledger.ErrWrongKey) {
+		return nil, &localError{m.Catalog.Text(m.Config.Lang, "privacy.err.wrong_key", map[string]any{"Key": m.keyName(path), "DB": path}), err}
+	}
+	if errors.Is(err, ledger.ErrLocked) {
+		// Said once, in the shop's language; the ledger's own wording of
+		// the same fact stays reachable through errors.Is only.
+		return nil, &localError{m.Catalog.Text(m.Config.Lang, "appliance.locked", map[string]any{"DB": path}), err}
+	}
+	if errors.Is(err, ledger.ErrDamaged) {
+		// What to do first, in the shop's language; bbolt's finding last,
+		// for whoever looks at the file.
+		return nil, &localError{m.Catalog.Text(m.Config.Lang, "appliance.damaged", map[string]any{"DB": path, "Detail": err.Error()}), err}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return s, nil
 }
 
 // help prints the usage of dangol, or of cmd when it has a help of its own.
@@ -220,6 +286,8 @@ func (m *Main) help(cmd string) error {
 		id = "cli.summary.usage"
 	case "import":
 		id = "cli.import.usage"
+	case "service":
+		id = "appliance.service.usage"
 	}
 	_, err := fmt.Fprintln(m.Stdout, m.Catalog.Text(lang, id, nil))
 	return err
@@ -231,14 +299,4 @@ func (m *Main) now() time.Time {
 		return m.Now()
 	}
 	return time.Now()
-}
-
-func (m *Main) version() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "(devel)"
 }

@@ -200,7 +200,7 @@ func TestHelpAndVersion(t *testing.T) {
 		{"HelpEnglish", map[string]string{"DANGOL_LANG": "en"}, []string{"help"}, "Usage: dangol [command] [options]"},
 		{"DashH", nil, []string{"-h"}, "사용법: dangol"},
 		{"ExportDashH", nil, []string{"--lang", "en", "export", "-h"}, "Usage: dangol"},
-		{"HelpImport", nil, []string{"help", "import"}, "사용법: dangol import 파일 [--dry-run] [--format csv]"},
+		{"HelpImport", nil, []string{"help", "import"}, "사용법: dangol import 파일 [--dry-run] [--sheet 시트] [--format auto|csv|xlsx]"},
 		{"ImportDashH", map[string]string{"DANGOL_LANG": "en"}, []string{"import", "-h"}, "Usage: dangol import FILE [--dry-run]"},
 		{"Version", nil, []string{"version"}, "dangol "},
 	}
@@ -254,8 +254,9 @@ func TestOpen_ErrLocked(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "held.db")
 	mustOpenStore(t, db)
 	r := runMain(t, map[string]string{"DANGOL_DB": db}, "", "export")
-	if !errors.Is(r.err, ledger.ErrLocked) || !strings.Contains(r.err.Error(), db+" is in use by another dangol") {
-		t.Fatalf("err = %v, want ErrLocked naming %s", r.err, db)
+	want := testCatalog.Text("ko", "appliance.locked", map[string]any{"DB": db})
+	if !errors.Is(r.err, ledger.ErrLocked) || r.err.Error() != want {
+		t.Fatalf("err = %v, want ErrLocked worded once as %q", r.err, want)
 	}
 	if isUsage(r.err) {
 		t.Error("a held file is not a usage error")

@@ -69,7 +69,7 @@ func (m *Main) scheduler(engine *dialog.Engine, r *router) (*dialog.Scheduler, e
 	}
 	s, err := dialog.NewScheduler(dialog.SchedulerConfig{
 		Store:  m.Store,
-		Jobs:   keep,
+		Jobs:   m.metrics.jobs(keep),
 		Loc:    m.Config.Loc,
 		Logger: m.Logger,
 		Now:    m.Now,

@@ -226,7 +226,7 @@ func TestServe_ScheduleOff(t *testing.T) {
 	})
 
 	t.Run("ConsoleOnly", func(t *testing.T) {
-		r := runMainAt(t, monday, map[string]string{"DANGOL_DB": filepath.Join(t.TempDir(), "shop.db")}, "serve")
+		r := runMainAt(t, monday, map[string]string{"DANGOL_DB": filepath.Join(t.TempDir(), "shop.db")}, "serve", "-v")
 		if r.err != nil {
 			t.Fatal(r.err)
 		}

@@ -39,9 +39,12 @@ type platform interface {
 // configured or consoleOnly is set, until they stop. The ledger stays open
 // for Close, which main calls last.
 func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) error {
+	m.initMetrics(consoleOnly)
 	if err := m.openStore(); err != nil {
 		return err
 	}
+	// The real clock, which only the console moves (chat --at, :time).
+	clock := newConsoleClock(m.now, m.Config.Loc)
 	engine, err := dialog.New(dialog.Config{
 		Store:      m.Store,
 		Catalog:    m.Catalog,
@@ -52,7 +55,7 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 		NoEarning:  m.Config.PointsRate == 0,
 		Managers:   m.Config.Slack.Managers,
 		Staff:      m.Config.Slack.Staff,
-		Now:        m.Now,
+		Now:        clock.Now,
 		NewCode:    m.NewCode,
 	})
 	if err != nil {
@@ -76,17 +79,22 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 			runners = append(runners, scheduleRunner{sched})
 		}
 	}
+	hk := &housekeeper{store: m.Store, now: clock.Now, every: time.Hour, logger: m.Logger}
 	if len(runners) == 0 {
+		if err := m.prepareConsole(engine, clock, hk, imageDir); err != nil {
+			return err
+		}
 		c := console.New(console.Config{
 			In:       m.Stdin,
 			Out:      m.Stdout,
-			Handler:  engine,
+			Handler:  m.metrics.handler(engine),
 			Catalog:  m.Catalog,
 			Lang:     m.Config.Lang,
 			Logger:   m.Logger,
 			Prompt:   isTerminal(m.Stdin),
 			Echo:     true,
 			ImageDir: imageDir,
+			Clock:    clock,
 		})
 		// The console prints its own staff-channel replies; the router is
 		// for replies raised elsewhere.
@@ -95,8 +103,8 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 		runners = append(runners, c)
 		m.Logger.Info("console chat", "db", m.Config.DB, "lang", m.Config.Lang, "tz", m.Config.TZ)
 	}
-	runners = append(runners, &housekeeper{store: m.Store, now: m.now, every: time.Hour, logger: m.Logger})
-	return runAll(ctx, runners)
+	runners = append(runners, hk)
+	return m.tokenRejected(runAll(ctx, m.withAdmin(runners, r)))
 }
 
 // platforms builds the configured Telegram and Slack adapters and registers
@@ -123,10 +131,12 @@ func (m *Main) platforms(engine *dialog.Engine, r *router) ([]runner, error) {
 			WebhookURL:    tc.WebhookURL,
 			WebhookSecret: tc.WebhookSecret,
 			HTTPAddr:      addr,
-			Handler:       engine,
+			Handler:       m.metrics.handler(engine),
 			Catalog:       m.Catalog,
 			Elsewhere:     r.Deliver,
 			LastUpdateID:  lastUpdateID(m.Store),
+			Reconnect:     m.reconnect(),
+			Observer:      m.metrics.watchPlatform(dialog.ChannelTelegram),
 			Logger:        m.Logger.With("adapter", "telegram"),
 		})
 		if err != nil {
@@ -144,10 +154,12 @@ func (m *Main) platforms(engine *dialog.Engine, r *router) ([]runner, error) {
 			APIURL:        sc.APIURL,
 			HTTPAddr:      m.Config.HTTPAddr,
 			StaffChannel:  sc.StaffChannel,
-			Handler:       engine,
+			Handler:       m.metrics.handler(engine),
 			Catalog:       m.Catalog,
 			Elsewhere:     r.Deliver,
 			Logger:        m.Logger,
+			Observer:      m.metrics.watchPlatform(dialog.ChannelSlack),
+			Reconnect:     m.reconnect(),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("start slack: %w", err)
@@ -175,7 +187,8 @@ func (m *Main) platforms(engine *dialog.Engine, r *router) ([]runner, error) {
 		if listen == nil {
 			listen = net.Listen
 		}
-		runners = append(runners, &httpServer{addr: m.Config.HTTPAddr, listen: listen, handler: mux, slack: sl, logger: m.Logger})
+		runners = append(runners, &httpServer{addr: m.Config.HTTPAddr, listen: listen, handler: mux, slack: sl, logger: m.Logger},
+			runnerFunc(sl.Watch)) // Slack's Run, which checks its token, does not run here
 	}
 	return runners, nil
 }
@@ -221,8 +234,10 @@ func (s *httpServer) Run(ctx context.Context) error {
 }
 
 // runAll runs every runner until all have returned. When one returns (the
-// console at the end of its input, a platform that failed) the others are
-// stopped: dangol serves whole or not at all. The first error is returned.
+// console at the end of its input, a platform whose token was rejected) the
+// others are stopped: dangol serves whole or not at all. A platform that
+// cannot reach its API does not return; it keeps trying inside its Run
+// while the others serve. The first error is returned.
 func runAll(ctx context.Context, runners []runner) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -284,11 +299,20 @@ func (h *housekeeper) Run(ctx context.Context) error {
 
 // sweep prunes in one transaction and returns how many event ids and link
 // codes went.
+//
+// It also ends conversations left mid-flow for longer than the engine's
+// idle timeout: their drafts are personal text nobody will finish, and a
+// load test left 25,000 of them. A stub naming the flow stays for
+// sessionStubTTL so the person's next message is told it was cancelled.
 func (h *housekeeper) sweep(ctx context.Context) (events, codes int, err error) {
 	now := h.now()
+	var ended, dropped int
 	err = h.store.Update(ctx, func(tx *ledger.Tx) error {
 		var err error
 		if events, err = tx.PruneEvents(now.Add(-eventTTL)); err != nil {
+			return err
+		}
+		if ended, dropped, err = tx.ExpireSessions(now.Add(-dialog.DefaultSessionTimeout), now.Add(-sessionStubTTL)); err != nil {
 			return err
 		}
 		codes, err = tx.PruneLinkCodes(now)
@@ -297,8 +321,15 @@ func (h *housekeeper) sweep(ctx context.Context) (events, codes int, err error) 
 	if err != nil {
 		return 0, 0, fmt.Errorf("housekeeping: %w", err)
 	}
+	if ended+dropped > 0 {
+		h.logger.DebugContext(ctx, "housekeeping", "sessions_ended", ended, "session_stubs_dropped", dropped)
+	}
 	return events, codes, nil
 }
+
+// sessionStubTTL is how long the note that a flow was ended for being idle
+// waits for the person to come back.
+const sessionStubTTL = 7 * 24 * time.Hour
 
 // router sends replies that go elsewhere than the conversation they answer:
 // staff-channel alerts and messages to one user on another platform.
@@ -320,7 +351,10 @@ func (r *router) Deliver(ctx context.Context, reply dialog.Reply) error {
 		p = r.byChannel[reply.Channel]
 	}
 	if p == nil {
-		r.logger.WarnContext(ctx, "reply has nowhere to go", "to", reply.To, "channel", reply.Channel, "user", reply.UserID, "text", reply.Text)
+		// Ids only: the text may hold a customer's name, phone or words
+		// (a low-rating alert without a staff channel), which no erasure
+		// could reach in a log.
+		r.logger.WarnContext(ctx, "reply has nowhere to go: dropped", "to", reply.To, "channel", reply.Channel, "user", reply.UserID, "text_bytes", len(reply.Text))
 		return nil
 	}
 	return p.Deliver(ctx, reply)

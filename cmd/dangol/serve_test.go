@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -268,11 +267,19 @@ func TestRouter(t *testing.T) {
 	t.Run("NoStaffChannel", func(t *testing.T) {
 		var logs bytes.Buffer
 		r := &router{logger: slog.New(slog.NewTextHandler(&logs, nil)), byChannel: map[string]platform{}}
-		if err := r.Deliver(context.Background(), dialog.Reply{To: dialog.ToStaffChannel, Text: "alert"}); err != nil {
+		// A low-rating alert carries the customer's name, phone and words:
+		// the log says a reply was dropped, never what it said.
+		alert := "⚠️ 김하늘 (010-****-5678) ★2: 직원이 불친절했어요"
+		if err := r.Deliver(context.Background(), dialog.Reply{To: dialog.ToStaffChannel, Text: alert}); err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(logs.String(), "alert") {
-			t.Errorf("the alert was not logged: %q", logs.String())
+		if !strings.Contains(logs.String(), "nowhere to go") {
+			t.Errorf("the dropped alert was not logged: %q", logs.String())
+		}
+		for _, personal := range []string{"김하늘", "5678", "불친절"} {
+			if strings.Contains(logs.String(), personal) {
+				t.Errorf("the log holds %q: %q", personal, logs.String())
+			}
 		}
 	})
 }
@@ -293,31 +300,12 @@ func TestServe_SharedHTTP(t *testing.T) {
 		"DANGOL_SLACK_API_URL":           sl.URL + "/",
 		"DANGOL_HTTP_ADDR":               "127.0.0.1:0",
 	}
-	addr := make(chan string, 1)
 	m := &Main{
-		Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{},
+		Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &lockedBuffer{},
 		Getenv: func(k string) string { return env[k] },
-		Listen: func(network, a string) (net.Listener, error) {
-			ln, err := net.Listen(network, a)
-			if err == nil {
-				addr <- ln.Addr().String()
-			}
-			return ln, err
-		},
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx, []string{"serve"}) }()
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a
-	case err := <-done:
-		t.Fatalf("serve ended: %v", err)
-	case <-time.After(waitTimeout):
-		t.Fatal("no shared listener")
-	}
+	srv := startServing(t, m, nil)
+	base := srv.base
 	waitCall(t, tg.calls, "setWebhook", func(f map[string]string) bool {
 		return f["url"] == "https://shop.example/tg/hook" && f["secret_token"] == "tg-secret"
 	})
@@ -351,15 +339,7 @@ func TestServe_SharedHTTP(t *testing.T) {
 	}
 	waitCall(t, tg.calls, "sendMessage", func(f map[string]string) bool { return f["chat_id"] == "42" })
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve after cancel: %v", err)
-		}
-	case <-time.After(waitTimeout):
-		t.Fatal("serve did not stop")
-	}
+	srv.stop()
 	m.Close()
 }
 
@@ -380,6 +360,12 @@ func TestHousekeeper_Sweep(t *testing.T) {
 		if err := tx.PutLinkCode("111111", c.ID, now.Add(-time.Minute)); err != nil {
 			return err
 		}
+		for key, idle := range map[string]time.Duration{"slack:Dold": 2 * time.Hour, "slack:Dnow": time.Minute} {
+			s := ledger.Session{Key: key, Flow: "note", State: "text", Draft: map[string]string{"name": "김하늘"}, Updated: now.Add(-idle)}
+			if err := tx.PutSession(s); err != nil {
+				return err
+			}
+		}
 		return tx.PutLinkCode("222222", c.ID, now.Add(time.Hour))
 	})
 	if err != nil {
@@ -398,6 +384,12 @@ func TestHousekeeper_Sweep(t *testing.T) {
 		}
 		if _, err := tx.UseLinkCode("222222", now); err != nil {
 			t.Errorf("the valid code was pruned: %v", err)
+		}
+		if s, _, _ := tx.Session("slack:Dold"); s.Flow != "" || s.Draft != nil || s.Expired != "note" {
+			t.Errorf("a flow idle for 2h is %+v, want ended without its draft", s)
+		}
+		if s, _, _ := tx.Session("slack:Dnow"); s.Flow != "note" || s.Draft["name"] != "김하늘" {
+			t.Errorf("a flow idle for a minute was touched: %+v", s)
 		}
 		return nil
 	})
