@@ -99,7 +99,7 @@ func BenchmarkLedgerBaseline(b *testing.B) {
 // benchEngine opens a durable ledger with one customer and an engine on it.
 func benchEngine(b *testing.B) *Engine {
 	b.Helper()
-	s, err := ledger.Open(filepath.Join(b.TempDir(), "bench.db"), nil)
+	s, err := ledger.Open(filepath.Join(b.TempDir(), "bench.db"), &ledger.Options{Key: testKey})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -16,6 +16,9 @@ import (
 	"github.com/dangol/dangol/locales"
 )
 
+// testKey is the master key of the test ledgers.
+var testKey = []byte("0123456789abcdef0123456789abcdef")
+
 // t0 is the tests' "now": Wednesday 2026-05-13 14:00 in Seoul.
 var (
 	seoul = time.FixedZone("KST", 9*60*60)
@@ -94,7 +97,7 @@ func (h *harness) newCode() string {
 
 func (h *harness) open() {
 	h.tb.Helper()
-	s, err := ledger.Open(h.path, &ledger.Options{NoSync: true})
+	s, err := ledger.Open(h.path, &ledger.Options{NoSync: true, Key: testKey})
 	if err != nil {
 		h.tb.Fatalf("open ledger: %v", err)
 	}

@@ -62,7 +62,7 @@ func openBenchLedger(b *testing.B) *ledger.Store {
 			return
 		}
 		var s *ledger.Store
-		s, benchLedger.err = ledger.Open(filepath.Join(benchLedger.dir, "bench.db"), &ledger.Options{NoSync: true})
+		s, benchLedger.err = ledger.Open(filepath.Join(benchLedger.dir, "bench.db"), &ledger.Options{NoSync: true, Key: testKey})
 		if benchLedger.err != nil {
 			return
 		}

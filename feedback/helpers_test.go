@@ -12,12 +12,15 @@ import (
 	"github.com/dangol/dangol/locales"
 )
 
+// testKey is the master key of the test ledgers.
+var testKey = []byte("0123456789abcdef0123456789abcdef")
+
 var update = flag.Bool("update", false, "rewrite testdata/*.golden and testdata/week.png")
 
 // mustOpen opens a fresh ledger in a temporary directory.
 func mustOpen(tb testing.TB) *ledger.Store {
 	tb.Helper()
-	s, err := ledger.Open(filepath.Join(tb.TempDir(), "dangol.db"), &ledger.Options{NoSync: true})
+	s, err := ledger.Open(filepath.Join(tb.TempDir(), "dangol.db"), &ledger.Options{NoSync: true, Key: testKey})
 	if err != nil {
 		tb.Fatal(err)
 	}

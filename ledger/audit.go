@@ -1,30 +1,100 @@
 package ledger
 
 import (
+	"crypto/cipher"
 	"fmt"
 	"time"
 )
 
-const auditVersion = 1
+// auditVersion 2 seals the actor and the detail; version 1 is only read by
+// the migration (legacy.go).
+const auditVersion = 2
 
-// encodeAudit: version, actor, action, customer, detail; At is the key.
-func encodeAudit(a *AuditEntry) []byte {
-	e := encoder{b: make([]byte, 0, 8+len(a.ActorID)+len(a.Action)+len(a.CustomerID)+len(a.Detail))}
+// Which key seals an audit entry's actor and detail.
+const (
+	auditCustomerKey = 0 // the customer's: shredded with them
+	auditShopKey     = 1 // the shop key: no customer, or one already erased
+)
+
+// encodeAudit: version, action, customer, which key, then the actor id and
+// the detail sealed under that key; At is the key.
+func encodeAudit(a *AuditEntry, keyKind byte, sealed []byte) []byte {
+	e := encoder{b: make([]byte, 0, 8+len(a.Action)+len(a.CustomerID)+len(sealed))}
 	e.byte(auditVersion)
-	e.string(a.ActorID)
 	e.string(a.Action)
 	e.string(a.CustomerID)
-	e.string(a.Detail)
+	e.byte(keyKind)
+	e.string(string(sealed))
 	return e.b
 }
 
-func decodeAudit(k, v []byte) (AuditEntry, error) {
+func decodeAudit(k, v []byte) (AuditEntry, byte, []byte, error) {
 	d := newDecoder(v)
 	d.version(auditVersion)
+	if d.err == nil && v[0] != auditVersion {
+		d.fail("version")
+	}
 	a := AuditEntry{At: keyTime(k)}
-	a.ActorID = d.string()
 	a.Action = d.string()
 	a.CustomerID = d.string()
+	keyKind := d.byte()
+	sealed := d.string()
+	if d.err == nil && keyKind > auditShopKey {
+		d.fail("key kind")
+	}
+	if d.err != nil {
+		return AuditEntry{}, 0, nil, fmt.Errorf("audit entry %s: %w", idOf(k), d.err)
+	}
+	return a, keyKind, []byte(sealed), nil
+}
+
+// auditAEAD returns the key of an audit entry of keyKind.
+func (tx *Tx) auditAEAD(a *AuditEntry, keyKind byte) (cipher.AEAD, error) {
+	if keyKind == auditShopKey {
+		return tx.kr.shop, nil
+	}
+	return tx.aeadOf(a.CustomerID)
+}
+
+// putAudit seals a's actor and detail and stores a under k.
+func (tx *Tx) putAudit(k []byte, a *AuditEntry) error {
+	aead, err := tx.aeadOf(a.CustomerID)
+	if err != nil {
+		return err
+	}
+	var keyKind byte = auditCustomerKey
+	if aead == tx.kr.shop || aead == nil {
+		// No customer, or one erased before this entry (the record of
+		// their erasure itself): the shop key, so who did it stays known.
+		aead, keyKind = tx.kr.shop, auditShopKey
+	}
+	e := encoder{}
+	e.string(a.ActorID)
+	e.string(a.Detail)
+	sealed, err := sealRecord(aead, bucketAudit, k, e.b)
+	if err != nil {
+		return err
+	}
+	return tx.bucket(bucketAudit).Put(k, encodeAudit(a, keyKind, sealed))
+}
+
+// decodeAudit decodes the entry stored as v under k, opening its actor and
+// detail (empty once the customer's key is shredded).
+func (tx *Tx) decodeAudit(k, v []byte) (AuditEntry, error) {
+	a, keyKind, sealed, err := decodeAudit(k, v)
+	if err != nil || len(sealed) == 0 {
+		return a, err
+	}
+	aead, err := tx.auditAEAD(&a, keyKind)
+	if err != nil {
+		return AuditEntry{}, err
+	}
+	plain, err := openRecord(aead, bucketAudit, k, sealed)
+	if err != nil || plain == nil {
+		return a, err
+	}
+	d := newDecoder(plain)
+	a.ActorID = d.string()
 	a.Detail = d.string()
 	if d.err != nil {
 		return AuditEntry{}, fmt.Errorf("audit entry %s: %w", idOf(k), d.err)
@@ -46,8 +116,9 @@ func (e *AuditEntry) Validate() error {
 	return nil
 }
 
-// Audit appends e to the audit trail. Entries are never changed, except that
-// erasing a customer blanks the Detail of their entries (it may quote them).
+// Audit appends e to the audit trail. Entries are never changed; erasing a
+// customer shreds the key of their entries' actor and detail (the detail
+// may quote them, the actor may be them), which then read as empty.
 func (tx *Tx) Audit(e AuditEntry) error {
 	if err := e.Validate(); err != nil {
 		return fmt.Errorf("ledger: audit: %w", err)
@@ -58,7 +129,7 @@ func (tx *Tx) Audit(e AuditEntry) error {
 		return fmt.Errorf("ledger: audit: %w", err)
 	}
 	k := timeKey(e.At, seq)
-	if err := b.Put(k, encodeAudit(&e)); err != nil {
+	if err := tx.putAudit(k, &e); err != nil {
 		return fmt.Errorf("ledger: audit: %w", err)
 	}
 	if ck, ok := custKeyOf(e.CustomerID); ok {
@@ -72,7 +143,7 @@ func (tx *Tx) Audit(e AuditEntry) error {
 // ScanAudit calls fn for every audit entry in [from, to), in time order.
 func (tx *Tx) ScanAudit(from, to time.Time, fn func(AuditEntry) error) error {
 	return scanTime(tx.bucket(bucketAudit), from, to, func(k, v []byte) error {
-		a, err := decodeAudit(k, v)
+		a, err := tx.decodeAudit(k, v)
 		if err != nil {
 			return fmt.Errorf("ledger: scan audit: %w", err)
 		}

@@ -62,7 +62,7 @@ func BenchmarkAddNote(b *testing.B) {
 // what the weekly summary does for about nine weeks of a busy shop.
 func BenchmarkScan(b *testing.B) {
 	const records = 100_000
-	s, err := Open(filepath.Join(b.TempDir(), "scan.db"), &Options{NoSync: true})
+	s, err := Open(filepath.Join(b.TempDir(), "scan.db"), &Options{NoSync: true, Key: testKey})
 	if err != nil {
 		b.Fatal(err)
 	}

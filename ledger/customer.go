@@ -135,11 +135,11 @@ func (tx *Tx) CreateCustomer(c *Customer) error {
 	if err := c.Validate(); err != nil {
 		return fmt.Errorf("ledger: create customer: %w", err)
 	}
-	if c.Phone != "" && tx.bucket(bucketPhones).Get([]byte(c.Phone)) != nil {
+	if c.Phone != "" && tx.bucket(bucketPhones).Get(tx.phoneBlind(c.Phone)) != nil {
 		return fmt.Errorf("ledger: create customer: %w", ErrDuplicatePhone)
 	}
 	for _, l := range c.Links {
-		if tx.bucket(bucketLinks).Get([]byte(l)) != nil {
+		if tx.bucket(bucketLinks).Get(tx.linkBlind(l)) != nil {
 			return fmt.Errorf("ledger: create customer: %w", invalid("customer", "%s is linked to another customer", l))
 		}
 	}
@@ -149,6 +149,9 @@ func (tx *Tx) CreateCustomer(c *Customer) error {
 	}
 	k := custKey(seq)
 	c.ID = custID(seq)
+	if _, err := tx.newCustKey(k); err != nil {
+		return fmt.Errorf("ledger: create customer: %w", err)
+	}
 	if err := tx.indexCustomer(k, c, true); err != nil {
 		return fmt.Errorf("ledger: create customer: %w", err)
 	}
@@ -172,17 +175,60 @@ func (tx *Tx) Customer(id string) (Customer, error) {
 	return c, nil
 }
 
-// customer loads the customer at key k.
+// storedCustomer is a customer as stored: what the ledger counts in the
+// clear, and the personal fields sealed under the customer's data key.
+type storedCustomer struct {
+	Consent   Consent
+	Lang      string `json:",omitempty"`
+	CreatedAt time.Time
+	Erased    bool      `json:",omitempty"`
+	ErasedAt  time.Time `json:",omitzero"`
+	Sealed    []byte    `json:",omitempty"` // JSON customerSecrets, sealed
+}
+
+// customerSecrets are the personal fields of a customer.
+type customerSecrets struct {
+	Name        string    `json:",omitempty"`
+	Phone       string    `json:",omitempty"`
+	Birthday    time.Time `json:",omitzero"`
+	Preferences string    `json:",omitempty"`
+	Remarks     string    `json:",omitempty"`
+	Tags        []string  `json:",omitempty"`
+	Links       []string  `json:",omitempty"`
+}
+
+// customer loads the customer at key k. A customer whose data key is gone
+// (shredded by an erasure after the copy was made) reads as erased.
 func (tx *Tx) customer(k []byte) (Customer, error) {
 	v := tx.bucket(bucketCustomers).Get(k)
 	if v == nil {
 		return Customer{}, ErrCustomerNotFound
 	}
-	var c Customer
-	if err := json.Unmarshal(v, &c); err != nil {
+	var sc storedCustomer
+	if err := json.Unmarshal(v, &sc); err != nil {
 		return Customer{}, fmt.Errorf("%w: customer %s: %v", errCorrupt, custIDOfKey(k), err)
 	}
-	c.ID = custIDOfKey(k)
+	c := Customer{ID: custIDOfKey(k), Consent: sc.Consent, Lang: sc.Lang, CreatedAt: sc.CreatedAt, Erased: sc.Erased, ErasedAt: sc.ErasedAt}
+	if len(sc.Sealed) > 0 {
+		a, err := tx.custAEAD(k)
+		if err != nil {
+			return Customer{}, err
+		}
+		if a == nil {
+			c.Erased = true
+		} else {
+			plain, err := openRecord(a, bucketCustomers, k, sc.Sealed)
+			if err != nil {
+				return Customer{}, err
+			}
+			var sec customerSecrets
+			if err := json.Unmarshal(plain, &sec); err != nil {
+				return Customer{}, fmt.Errorf("%w: customer %s: %v", errCorrupt, c.ID, err)
+			}
+			c.Name, c.Phone, c.Birthday, c.Preferences, c.Remarks, c.Tags, c.Links =
+				sec.Name, sec.Phone, sec.Birthday, sec.Preferences, sec.Remarks, sec.Tags, sec.Links
+		}
+	}
 	if v := tx.bucket(bucketVisits).Get(k); v != nil {
 		s, err := decodeVisits(k, v)
 		if err != nil {
@@ -194,7 +240,24 @@ func (tx *Tx) customer(k []byte) (Customer, error) {
 }
 
 func (tx *Tx) putCustomer(k []byte, c *Customer) error {
-	v, err := json.Marshal(c)
+	sc := storedCustomer{Consent: c.Consent, Lang: c.Lang, CreatedAt: c.CreatedAt, Erased: c.Erased, ErasedAt: c.ErasedAt}
+	sec := customerSecrets{Name: c.Name, Phone: c.Phone, Birthday: c.Birthday, Preferences: c.Preferences,
+		Remarks: c.Remarks, Tags: c.Tags, Links: c.Links}
+	if sec.Name != "" || sec.Phone != "" || !sec.Birthday.IsZero() || sec.Preferences != "" || sec.Remarks != "" ||
+		len(sec.Tags) > 0 || len(sec.Links) > 0 {
+		plain, err := json.Marshal(sec)
+		if err != nil {
+			return err
+		}
+		a, err := tx.custAEAD(k)
+		if err != nil {
+			return err
+		}
+		if sc.Sealed, err = sealRecord(a, bucketCustomers, k, plain); err != nil {
+			return err
+		}
+	}
+	v, err := json.Marshal(sc)
 	if err != nil {
 		return err
 	}
@@ -225,7 +288,7 @@ func (tx *Tx) PutCustomer(c Customer) error {
 	if err := c.Validate(); err != nil {
 		return fmt.Errorf("ledger: put customer %s: %w", c.ID, err)
 	}
-	if c.Phone != "" && c.Phone != old.Phone && tx.bucket(bucketPhones).Get([]byte(c.Phone)) != nil {
+	if c.Phone != "" && c.Phone != old.Phone && tx.bucket(bucketPhones).Get(tx.phoneBlind(c.Phone)) != nil {
 		return fmt.Errorf("ledger: put customer %s: %w", c.ID, ErrDuplicatePhone)
 	}
 	if err := tx.reindexCustomer(k, &old, &c); err != nil {
@@ -250,6 +313,39 @@ func birthdayKey(t time.Time) []byte {
 	return fmt.Appendf(nil, "%02d%02d", int(t.Month()), t.Day())
 }
 
+// Blind index entries (seal.go's blind): an HMAC of the value stands in
+// for it, so the index works without the file saying whose phone or name
+// it is. Each kind has its own label, so a phone's entry never matches a
+// name's.
+
+func (tx *Tx) phoneBlind(digits string) []byte    { return tx.kr.blind("phone", digits) }
+func (tx *Tx) linkBlind(platformID string) []byte { return tx.kr.blind("link", platformID) }
+
+// maxNameAffix bounds the prefixes and suffixes of a name that are indexed:
+// longer queries find a name only when they are all of it.
+const maxNameAffix = 30
+
+// nameBlinds returns the name index entries of a normalized name: the
+// whole name ("="), each shorter prefix ("<") and each shorter suffix
+// (">"), by characters and never starting or ending with a space, so "김",
+// "김하" and "하늘" all find 김하늘, and "park" finds Jane Park.
+func (tx *Tx) nameBlinds(name string) [][]byte {
+	if name == "" {
+		return nil
+	}
+	out := [][]byte{tx.kr.blind("name=", name)}
+	r := []rune(name)
+	for n := 1; n < len(r) && n <= maxNameAffix; n++ {
+		if p := r[:n]; p[n-1] != ' ' {
+			out = append(out, tx.kr.blind("name<", string(p)))
+		}
+		if sfx := r[len(r)-n:]; sfx[0] != ' ' {
+			out = append(out, tx.kr.blind("name>", string(sfx)))
+		}
+	}
+	return out
+}
+
 // indexCustomer adds (add) or removes c's entries in every customer index.
 func (tx *Tx) indexCustomer(k []byte, c *Customer, add bool) error {
 	var ops []struct {
@@ -261,14 +357,14 @@ func (tx *Tx) indexCustomer(k []byte, c *Customer, add bool) error {
 		ops = append(ops, struct{ bucket, key, value []byte }{b, key, value})
 	}
 	if c.Phone != "" {
-		put(bucketPhones, []byte(c.Phone), k)
-		put(bucketPhoneLast4, concat([]byte(c.Phone[len(c.Phone)-4:]), k), nil)
+		put(bucketPhones, tx.phoneBlind(c.Phone), k)
+		put(bucketPhoneLast4, concat(tx.kr.blind("phone4", c.Phone[len(c.Phone)-4:]), k), nil)
 	}
-	if n := nameKey(c.Name); n != "" {
-		put(bucketNames, concat([]byte(n), []byte{0}, k), nil)
+	for _, b := range tx.nameBlinds(nameKey(c.Name)) {
+		put(bucketNames, concat(b, k), nil)
 	}
 	for _, l := range c.Links {
-		put(bucketLinks, []byte(l), k)
+		put(bucketLinks, tx.linkBlind(l), k)
 	}
 	put(bucketCreated, concat(timePrefix(c.CreatedAt), k), nil)
 	if !c.Birthday.IsZero() && c.Consent.Given && !c.Erased {
@@ -305,7 +401,7 @@ func (tx *Tx) CustomerByPhone(phone string) (Customer, error) {
 	if !ok {
 		return Customer{}, fmt.Errorf("ledger: customer by phone: %w", ErrCustomerNotFound)
 	}
-	k := tx.bucket(bucketPhones).Get([]byte(d))
+	k := tx.bucket(bucketPhones).Get(tx.phoneBlind(d))
 	if k == nil {
 		return Customer{}, fmt.Errorf("ledger: customer by phone: %w", ErrCustomerNotFound)
 	}
@@ -318,7 +414,7 @@ func (tx *Tx) CustomerByPhone(phone string) (Customer, error) {
 
 // CustomerByLink returns the customer a platform id is linked to.
 func (tx *Tx) CustomerByLink(platformID string) (Customer, error) {
-	k := tx.bucket(bucketLinks).Get([]byte(platformID))
+	k := tx.bucket(bucketLinks).Get(tx.linkBlind(platformID))
 	if k == nil {
 		return Customer{}, fmt.Errorf("ledger: customer by link %s: %w", platformID, ErrCustomerNotFound)
 	}
@@ -329,14 +425,22 @@ func (tx *Tx) CustomerByLink(platformID string) (Customer, error) {
 	return c, nil
 }
 
+// maxSortedMatches bounds how many prefix or suffix matches FindCustomers
+// reads to sort them by name.
+const maxSortedMatches = 100
+
 // DefaultFindLimit is how many customers FindCustomers returns when limit <= 0.
 const DefaultFindLimit = 10
 
 // FindCustomers returns customers matching query: an exact phone (any
 // accepted format), a phone's last 4 digits, an id, or a name (exact matches
-// first, then names starting with query), at most limit, never erased ones.
-// Names match after trimming spaces, case-insensitively for Latin letters and
-// exactly for Hangul. A limit <= 0 means DefaultFindLimit.
+// first, then names starting with query, then names ending with it, so a
+// given name finds the family), at most limit, never erased ones. Names
+// match after trimming spaces, case-insensitively for Latin letters and
+// exactly for Hangul; prefixes and suffixes longer than 30 characters match
+// only as the whole name. Prefix and suffix matches come in name order
+// among the first 100 (or limit) found in id order: the blind index cannot
+// sort by name. A limit <= 0 means DefaultFindLimit.
 func (tx *Tx) FindCustomers(query string, limit int) ([]Customer, error) {
 	if limit <= 0 {
 		limit = DefaultFindLimit
@@ -362,35 +466,63 @@ func (tx *Tx) FindCustomers(query string, limit int) ([]Customer, error) {
 		}
 		return len(out) >= limit, nil
 	}
+	// scan adds the customers of the entries blind + custKey. With
+	// sorted, up to maxSortedMatches of them are read first and added in
+	// name order, as the plaintext index used to give them.
+	scan := func(b, blind []byte, sorted bool) (full bool, err error) {
+		var cands []Customer
+		c := tx.bucket(b).Cursor()
+		for k, _ := c.Seek(blind); k != nil && bytes.HasPrefix(k, blind); k, _ = c.Next() {
+			if len(k) != len(blind)+custKeyLen {
+				continue
+			}
+			ck := k[len(blind):]
+			if !sorted {
+				if full, err := add(ck); full || err != nil {
+					return full, err
+				}
+				continue
+			}
+			if seen[custIDOfKey(ck)] {
+				continue
+			}
+			cu, err := tx.customer(ck)
+			if err != nil {
+				return false, fmt.Errorf("ledger: find customers: %w", err)
+			}
+			if cands = append(cands, cu); len(cands) >= max(limit, maxSortedMatches) {
+				break
+			}
+		}
+		slices.SortStableFunc(cands, func(a, b Customer) int { return strings.Compare(nameKey(a.Name), nameKey(b.Name)) })
+		for _, cu := range cands {
+			k, _ := custKeyOf(cu.ID)
+			if full, err := add(k); full || err != nil {
+				return full, err
+			}
+		}
+		return false, nil
+	}
 	if k, ok := custKeyOf(q); ok && tx.bucket(bucketCustomers).Get(k) != nil {
 		if full, err := add(k); full || err != nil {
 			return out, err
 		}
 	}
 	if d, ok := NormalizePhone(q); ok {
-		if k := tx.bucket(bucketPhones).Get([]byte(d)); k != nil {
+		if k := tx.bucket(bucketPhones).Get(tx.phoneBlind(d)); k != nil {
 			if full, err := add(k); full || err != nil {
 				return out, err
 			}
 		}
 	}
 	if len(q) == 4 && strings.Trim(q, "0123456789") == "" {
-		c := tx.bucket(bucketPhoneLast4).Cursor()
-		for k, _ := c.Seek([]byte(q)); k != nil && bytes.HasPrefix(k, []byte(q)); k, _ = c.Next() {
-			if full, err := add(k[4:]); full || err != nil {
-				return out, err
-			}
+		if full, err := scan(bucketPhoneLast4, tx.kr.blind("phone4", q), false); full || err != nil {
+			return out, err
 		}
 	}
-	// Exact names sort first: the 0x00 after the name is below any byte a
-	// longer name can continue with.
-	prefix := []byte(nameKey(q))
-	c := tx.bucket(bucketNames).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		if len(k) < custKeyLen+1 {
-			continue
-		}
-		if full, err := add(k[len(k)-custKeyLen:]); full || err != nil {
+	n := nameKey(q)
+	for _, kind := range []string{"name=", "name<", "name>"} {
+		if full, err := scan(bucketNames, tx.kr.blind(kind, n), kind != "name="); full || err != nil {
 			return out, err
 		}
 	}
@@ -434,7 +566,7 @@ func (tx *Tx) LinkCustomer(customerID, platformID string, consent Consent) error
 	if c.Erased {
 		return fmt.Errorf("ledger: link %s to %s: %w", platformID, customerID, ErrCustomerNotFound)
 	}
-	if prev := tx.bucket(bucketLinks).Get([]byte(platformID)); prev != nil && !bytes.Equal(prev, k) {
+	if prev := tx.bucket(bucketLinks).Get(tx.linkBlind(platformID)); prev != nil && !bytes.Equal(prev, k) {
 		if err := tx.unlink(slices.Clone(prev), platformID); err != nil {
 			return fmt.Errorf("ledger: link %s to %s: %w", platformID, customerID, err)
 		}
@@ -465,7 +597,7 @@ func (tx *Tx) LinkCustomer(customerID, platformID string, consent Consent) error
 // UnlinkCustomer removes the link of platform id to its customer, if any,
 // and clears the profile's customer. Consent stays as given.
 func (tx *Tx) UnlinkCustomer(platformID string) error {
-	k := tx.bucket(bucketLinks).Get([]byte(platformID))
+	k := tx.bucket(bucketLinks).Get(tx.linkBlind(platformID))
 	if k == nil {
 		return nil
 	}
@@ -482,7 +614,7 @@ func (tx *Tx) UnlinkCustomer(platformID string) error {
 
 // unlink removes platformID from the customer at k and from the link index.
 func (tx *Tx) unlink(k []byte, platformID string) error {
-	if err := tx.bucket(bucketLinks).Delete([]byte(platformID)); err != nil {
+	if err := tx.bucket(bucketLinks).Delete(tx.linkBlind(platformID)); err != nil {
 		return err
 	}
 	c, err := tx.customer(k)

@@ -144,6 +144,13 @@ func checkPages(db *bolt.DB, path string) error {
 		if fi.Size() < tx.Size() {
 			return fmt.Errorf("file is %d bytes, its pages need %d: it was cut short", fi.Size(), tx.Size())
 		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if err := walkPages(data); err != nil {
+			return err
+		}
 		for err := range tx.Check() {
 			if len(found) < maxCheckErrors {
 				found = append(found, err)
@@ -158,4 +165,117 @@ func checkPages(db *bolt.DB, path string) error {
 		return fmt.Errorf("%w: %s: %w", ErrDamaged, path, errors.Join(found...))
 	}
 	return nil
+}
+
+// Page layout of bbolt, as walkPages reads it (little-endian).
+const (
+	pageHeaderSize = 16 // id u64, flags u16, count u16, overflow u32
+	elemSize       = 16 // branch: pos, ksize u32, pgid u64; leaf: flags, pos, ksize, vsize u32
+	branchPage     = 0x01
+	leafPage       = 0x02
+	bucketLeaf     = 0x01
+	maxTreeDepth   = 64
+)
+
+// walkPages checks, on the file's bytes rather than bbolt's map, that every
+// page reachable from the newest valid meta page lies inside the file and
+// that every element's key and value lie inside its page. bbolt's own
+// check trusts those offsets: a zeroed or flipped page can send it reading
+// outside the map, a fault that kills the process. A file without a valid
+// meta page is left to bbolt.
+func walkPages(data []byte) error {
+	var root, txid uint64
+	var ps uint64
+	found := false
+	for _, at := range []uint64{0, uint64(os.Getpagesize())} {
+		if at+metaOffset+metaSumAt+8 > uint64(len(data)) {
+			continue
+		}
+		m := data[at+metaOffset:]
+		h := fnv.New64a()
+		h.Write(m[:metaSumAt])
+		if binary.LittleEndian.Uint32(m) != boltMagic || h.Sum64() != binary.LittleEndian.Uint64(m[metaSumAt:]) {
+			continue
+		}
+		if t := binary.LittleEndian.Uint64(m[48:]); !found || t > txid {
+			found, txid = true, t
+			ps, root = uint64(binary.LittleEndian.Uint32(m[8:])), binary.LittleEndian.Uint64(m[16:])
+		}
+	}
+	if !found || ps < minPageBytes {
+		return nil
+	}
+	seen := map[uint64]bool{}
+	var walkPage func(p []byte, depth int) error
+	walkTree := func(pgid uint64, depth int) error {
+		if seen[pgid] {
+			return nil
+		}
+		seen[pgid] = true
+		start := pgid * ps
+		if pgid < 2 || start/ps != pgid || start+pageHeaderSize > uint64(len(data)) {
+			return fmt.Errorf("page %d lies outside the file", pgid)
+		}
+		overflow := uint64(binary.LittleEndian.Uint32(data[start+12:]))
+		end := start + (overflow+1)*ps
+		if end > uint64(len(data)) || end < start {
+			return fmt.Errorf("page %d (with %d overflow pages) runs past the end of the file", pgid, overflow)
+		}
+		return walkPage(data[start:end], depth)
+	}
+	walkPage = func(p []byte, depth int) error {
+		if depth > maxTreeDepth {
+			return fmt.Errorf("tree deeper than %d", maxTreeDepth)
+		}
+		if len(p) < pageHeaderSize {
+			return fmt.Errorf("page shorter than its header")
+		}
+		id := binary.LittleEndian.Uint64(p)
+		flags := binary.LittleEndian.Uint16(p[8:])
+		count := uint64(binary.LittleEndian.Uint16(p[10:]))
+		if flags != branchPage && flags != leafPage {
+			return fmt.Errorf("page %d: flags %#x where a branch or leaf belongs", id, flags)
+		}
+		if pageHeaderSize+count*elemSize > uint64(len(p)) {
+			return fmt.Errorf("page %d: %d elements do not fit", id, count)
+		}
+		for i := range count {
+			at := pageHeaderSize + i*elemSize
+			e := p[at : at+elemSize]
+			if flags == branchPage {
+				pos, ksize := uint64(binary.LittleEndian.Uint32(e)), uint64(binary.LittleEndian.Uint32(e[4:]))
+				if at+pos+ksize > uint64(len(p)) {
+					return fmt.Errorf("page %d: key %d lies outside the page", id, i)
+				}
+				if err := walkTree(binary.LittleEndian.Uint64(e[8:]), depth+1); err != nil {
+					return err
+				}
+				continue
+			}
+			lflags := binary.LittleEndian.Uint32(e)
+			pos, ksize, vsize := uint64(binary.LittleEndian.Uint32(e[4:])), uint64(binary.LittleEndian.Uint32(e[8:])), uint64(binary.LittleEndian.Uint32(e[12:]))
+			vstart := at + pos + ksize
+			if vstart+vsize > uint64(len(p)) || vstart < at {
+				return fmt.Errorf("page %d: element %d lies outside the page", id, i)
+			}
+			if lflags&bucketLeaf == 0 {
+				continue
+			}
+			v := p[vstart : vstart+vsize]
+			if len(v) < 16 {
+				return fmt.Errorf("page %d: bucket %d has a short header", id, i)
+			}
+			if r := binary.LittleEndian.Uint64(v); r != 0 {
+				if err := walkTree(r, depth+1); err != nil {
+					return err
+				}
+			} else if len(v) > 16 {
+				if err := walkPage(v[16:], depth+1); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	return walkTree(root, 0)
 }

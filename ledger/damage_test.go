@@ -17,7 +17,7 @@ import (
 func damagedFixture(t *testing.T) []byte {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "good.db")
-	s, err := Open(path, nil)
+	s, err := Open(path, &Options{Key: testKey})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestOpenDamaged(t *testing.T) {
 			if err := os.WriteFile(path, c.b, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			s, err := Open(path, nil)
+			s, err := Open(path, &Options{Key: testKey})
 			if err != nil {
 				if !errors.Is(err, ErrDamaged) {
 					t.Fatalf("Open: %v, want ErrDamaged", err)
@@ -127,7 +127,7 @@ func TestOpenDamaged(t *testing.T) {
 // on a ledger of 20,000 customers with five notes each.
 func BenchmarkOpen(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "big.db")
-	s, err := Open(path, &Options{NoSync: true})
+	s, err := Open(path, &Options{NoSync: true, Key: testKey})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -161,7 +161,7 @@ func BenchmarkOpen(b *testing.B) {
 	}
 	b.ResetTimer()
 	for range b.N {
-		s, err := Open(path, nil)
+		s, err := Open(path, &Options{Key: testKey})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -19,6 +19,22 @@
 //		return tx.MarkEvent(msg.EventID, now)
 //	})
 //
+// A Store is opened with the shop's master key (Options.Key, 32 bytes;
+// NewKey makes one). Every personal value is sealed with AES-256-GCM before
+// it reaches bbolt: names, phones, birthdays, preferences, remarks, customer
+// tags and linked platform ids, note texts, feedback comments and sender
+// ids, points reasons and actors, audit actors and details, session keys
+// and drafts. Each customer (and each unlinked sender of feedback) has a
+// data key of their own, stored wrapped by a key derived from the master
+// key; data tied to no one uses a derived shop key. The record's bucket and
+// key are the associated data, so a sealed value cannot be moved to another
+// record. What the summaries count stays in the clear: ids, times, amounts,
+// ratings, NPS, points, note tags, visit counts, consent flags, languages,
+// birthdays' month and day (the birthday index), staff ids and staff names.
+// Lookups by phone, last four digits, name (whole, any prefix, any suffix),
+// platform id, session key and link code use blind indexes: HMAC-SHA256
+// under a key derived from the master key (seal.go).
+//
 // Reads go through Store.View. Sentinel errors (ErrCustomerNotFound,
 // ErrInsufficientPoints, ErrInvalid, …) are wrapped with context; compare
 // with errors.Is.
@@ -31,16 +47,27 @@
 // (NotesOf, PointsOf, FeedbackOf), the phone, name and link indexes, the
 // follow-up and birthday indexes and the visit stats are kept in the same
 // transaction as the record. Those bulk-scanned records use a compact
-// versioned binary encoding; customers, sessions and profiles are JSON.
+// versioned binary encoding, their personal part one sealed field;
+// customers, sessions and profiles are JSON, customers' and sessions'
+// personal parts sealed.
 //
 // Points are append-only entries. The balance is derived from them and
 // cached per customer in the same transaction; an entry that would make it
 // negative fails with ErrInsufficientPoints and writes nothing.
 //
-// Erasure (EraseCustomer) removes a person's data but keeps ids, times,
-// amounts, ratings, NPS, points, visit counts and note tags (categories such
-// as "커트", not words about the person), so past weekly summaries keep
-// their numbers.
+// Erasure (EraseCustomer) is crypto-shredding: the customer's data key is
+// deleted, so every copy of their sealed data, in the file's free pages and
+// in every backup, stops opening at once; ids, times, amounts, ratings,
+// NPS, points, visit counts and note tags (categories such as "커트", not
+// words about the person) stay, so past weekly summaries keep their
+// numbers. A record whose key is gone reads as erased. Every erasure also
+// appends the ids of the keys it destroyed to the erased-keys list
+// (Options.ErasedKeys), which Open applies to whatever file it opens: a
+// backup restored from before an erasure shows the person as erased.
+//
+// A file of schema 1 (everything in the clear, before sealing) is migrated
+// by the first Open with a key: into a new file beside it, synced, then
+// renamed over the old one, which is never half converted (migrate.go).
 //
 // # Caveats
 //
@@ -56,16 +83,30 @@
 // bbolt's memory-mapped bytes.
 //
 // Do not call Store.Update or Store.View from inside another transaction's
-// function: they share a lock with the erasure rewrite and would deadlock.
+// function: they share a lock with Close and may deadlock.
 //
-// bbolt never zeroes freed pages, so an erased name would linger in the
-// file. After a transaction that erased someone commits, the store copies
-// the live data into a fresh file and swaps it in, holding the store
-// exclusively meanwhile (other transactions wait; on a large file this
-// takes seconds). If the process stops in between, the next Open finishes
-// the rewrite before serving.
+// Losing the master key is losing the data: nothing sealed can be read
+// without it, and no one (not dangol, not its authors) can recover it. Keep
+// a copy of the key apart from the data file and its backups; a backup is
+// only as good as the key kept with it. The key, the data file and the
+// erased-keys list are three files: a backup of the data file alone, taken
+// before an erasure and opened elsewhere without the list, still shows the
+// erased person to whoever holds the key.
+//
+// bbolt never zeroes freed pages. Sealed values left there are unreadable
+// without the key, and an erased customer's are unreadable for good; but
+// the wrapped data key an erasure deleted may linger in a free page until
+// bbolt reuses it, so someone holding both the master key and that copy of
+// the file could still open the erased data. The erased-keys list does not
+// reach such a copy.
+//
+// Search by name sees only whole names, prefixes and suffixes (up to 30
+// characters), not words in the middle; matches of one kind come in name
+// order only among the first 100 found.
 //
 // Open waits Options.Timeout (one second by default) for the file lock and
 // then fails with ErrLocked instead of hanging; a file written by a newer
-// schema fails with ErrNewerSchema.
+// schema fails with ErrNewerSchema; a missing key with ErrNoKey, a key of
+// the wrong size with ErrBadKey, another file's key with ErrWrongKey (a key
+// check value in the meta bucket), each before anything is written.
 package ledger

@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,17 +9,19 @@ import (
 	"unicode/utf8"
 )
 
-// EraseCustomer removes the customer's personal data (name, phone, birthday,
+// EraseCustomer erases the customer by crypto-shredding: their data key is
+// deleted, so everything sealed under it (name, phone, birthday,
 // preferences, remarks, tags, links, note texts, feedback comments, points
-// reasons, audit details, link codes, profiles and sessions of linked users)
-// and keeps anonymous counts: ids, times, visit stats, amounts, ratings, NPS,
-// points and note tags stay, so past weekly summaries do not change. Note
-// tags are kept on purpose: they are categories a shop picks ("커트",
-// "재방문"), not words about the person. The record stays with Erased and
-// ErasedAt set. Erasing an erased customer does nothing.
-//
-// After the transaction commits, the store rewrites the file so no erased
-// bytes remain in free pages.
+// reasons and actors, audit details) no longer opens, in this file, in its
+// free pages and in every backup (with the erased-keys list, see
+// Options.ErasedKeys). In the same transaction the indexes, link codes,
+// profiles and sessions of the customer go, and the record stays with
+// Erased and ErasedAt set. Anonymous counts stay: ids, times, visit stats,
+// amounts, ratings, NPS, points and note tags, so past weekly summaries do
+// not change. Note tags are kept on purpose: they are categories a shop
+// picks ("커트", "재방문"), not words about the person. Erasing an erased
+// customer does nothing (but shreds a key still left, as in a restored
+// backup).
 func (tx *Tx) EraseCustomer(id string, at time.Time) error {
 	k, ok := custKeyOf(id)
 	if !ok {
@@ -30,15 +31,13 @@ func (tx *Tx) EraseCustomer(id string, at time.Time) error {
 	if err != nil {
 		return fmt.Errorf("ledger: erase %s: %w", id, err)
 	}
+	fail := func(err error) error { return fmt.Errorf("ledger: erase %s: %w", id, err) }
 	if c.Erased {
-		// Nothing to erase, but a rewrite that failed after the first
-		// erasure is retried when its flag is still set.
-		if tx.bucket(bucketMeta).Get(metaRewrite) != nil {
-			tx.erased = true
+		if err := tx.shred(bucketKeys, k, at); err != nil {
+			return fail(err)
 		}
 		return nil
 	}
-	fail := func(err error) error { return fmt.Errorf("ledger: erase %s: %w", id, err) }
 
 	if err := tx.indexCustomer(k, &c, false); err != nil {
 		return fail(err)
@@ -48,7 +47,7 @@ func (tx *Tx) EraseCustomer(id string, at time.Time) error {
 			return fail(err)
 		}
 		// Feedback they left before linking carries their platform id.
-		if _, err := tx.EraseSender(l); err != nil {
+		if _, err := tx.eraseSenderBlind(tx.senderBlind(l), at); err != nil {
 			return fail(err)
 		}
 	}
@@ -58,58 +57,13 @@ func (tx *Tx) EraseCustomer(id string, at time.Time) error {
 	if _, err := tx.deleteLinkCodes(func(v []byte) bool { return bytes.Equal(v[:8], k) }); err != nil {
 		return fail(err)
 	}
-	err = forPrefix(tx.bucket(bucketCustNotes), k, func(nk []byte) error {
-		n, err := tx.note(nk)
-		if err != nil {
-			return err
-		}
-		n.Text = ""
-		return tx.bucket(bucketNotes).Put(nk, encodeNote(&n))
-	})
-	if err != nil {
+	if err := tx.shred(bucketKeys, k, at); err != nil {
 		return fail(err)
 	}
-	err = forPrefix(tx.bucket(bucketCustFeedback), k, func(fk []byte) error {
-		f, err := tx.feedback(fk)
-		if err != nil {
-			return err
-		}
-		f.Comment = ""
-		return tx.bucket(bucketFeedback).Put(fk, encodeFeedback(&f))
-	})
-	if err != nil {
-		return fail(err)
-	}
-	err = forPrefix(tx.bucket(bucketCustPoints), k, func(pk []byte) error {
-		p, err := tx.pointsEntry(pk)
-		if err != nil {
-			return err
-		}
-		p.Reason = "" // free text a staff member typed, possibly about the person
-		return tx.bucket(bucketPoints).Put(pk, encodePoints(&p))
-	})
-	if err != nil {
-		return fail(err)
-	}
-	err = forPrefix(tx.bucket(bucketCustAudit), k, func(ak []byte) error {
-		v := tx.bucket(bucketAudit).Get(ak)
-		if v == nil {
-			return nil
-		}
-		a, err := decodeAudit(ak, v)
-		if err != nil {
-			return err
-		}
-		a.Detail = ""
-		return tx.bucket(bucketAudit).Put(ak, encodeAudit(&a))
-	})
-	if err != nil {
-		return fail(err)
-	}
-
 	c = Customer{
 		ID:        c.ID,
 		Consent:   c.Consent,
+		Lang:      c.Lang,
 		CreatedAt: c.CreatedAt,
 		Erased:    true,
 		ErasedAt:  at,
@@ -124,9 +78,6 @@ func (tx *Tx) EraseCustomer(id string, at time.Time) error {
 	if err := tx.indexCustomer(k, &c, true); err != nil {
 		return fail(err)
 	}
-	if err := tx.markRewrite(); err != nil {
-		return fail(err)
-	}
 	return nil
 }
 
@@ -139,7 +90,9 @@ func (tx *Tx) eraseSessions(c Customer) error {
 	var dead [][]byte
 	cur := b.Cursor()
 	for k, v := cur.First(); k != nil; k, v = cur.Next() {
-		if sessionOf(string(k), v, c) {
+		s, err := tx.decodeSession(k, v)
+		if err != nil || sessionOf(s, c) {
+			// unreadable: cannot prove it is not about c
 			dead = append(dead, append([]byte(nil), k...))
 		}
 	}
@@ -151,15 +104,11 @@ func (tx *Tx) eraseSessions(c Customer) error {
 	return nil
 }
 
-func sessionOf(key string, v []byte, c Customer) bool {
+func sessionOf(s Session, c Customer) bool {
 	for _, l := range c.Links {
-		if key == l || strings.HasPrefix(key, l+":") {
+		if s.Key == l || strings.HasPrefix(s.Key, l+":") {
 			return true
 		}
-	}
-	var s Session
-	if json.Unmarshal(v, &s) != nil {
-		return true // unreadable: cannot prove it is not about c
 	}
 	for _, d := range s.Draft {
 		// A draft may list several candidates ("C3,C7") while staff pick one.

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"bytes"
+	"crypto/cipher"
 	"fmt"
 	"strings"
 	"time"
@@ -33,29 +34,31 @@ func (f *Feedback) Validate() error {
 	return checkText("feedback", "comment", f.Comment)
 }
 
-const feedbackVersion = 1
+// feedbackVersion 2 seals the comment and the sender id; version 1 is only
+// read by the migration (legacy.go).
+const feedbackVersion = 2
 
-// Flags of an encoded feedback: which optional parts follow. Records
-// written before a flag existed simply do not have it set.
+// Flags of an encoded feedback: which optional parts follow.
 const (
 	feedbackAnswered = 1
 	feedbackSender   = 2
 )
 
-// encodeFeedback: version, customer, rating, NPS, comment, flags, then if
-// answered: by, at; if from an unlinked sender: the sender's id.
-func encodeFeedback(f *Feedback) []byte {
-	e := encoder{b: make([]byte, 0, 16+len(f.CustomerID)+len(f.Comment)+len(f.AnsweredBy)+len(f.SenderID))}
+// encodeFeedback: version, customer, rating, NPS, flags, then if answered:
+// by, at; if from an unlinked sender: the sender's blind id; last the
+// comment and sender id, sealed under the customer's key, the sender's key
+// or (neither) the shop key.
+func encodeFeedback(f *Feedback, senderBlind, sealed []byte) []byte {
+	e := encoder{b: make([]byte, 0, 16+len(f.CustomerID)+len(f.AnsweredBy)+len(senderBlind)+len(sealed))}
 	e.byte(feedbackVersion)
 	e.string(f.CustomerID)
 	e.uvarint(uint64(f.Rating))
 	e.varint(int64(f.NPS))
-	e.string(f.Comment)
 	var flags byte
 	if f.AnsweredBy != "" || !f.AnsweredAt.IsZero() {
 		flags |= feedbackAnswered
 	}
-	if f.SenderID != "" {
+	if senderBlind != nil {
 		flags |= feedbackSender
 	}
 	e.byte(flags)
@@ -64,27 +67,90 @@ func encodeFeedback(f *Feedback) []byte {
 		e.varint(nanos(f.AnsweredAt))
 	}
 	if flags&feedbackSender != 0 {
-		e.string(f.SenderID)
+		e.string(string(senderBlind))
 	}
+	e.string(string(sealed))
 	return e.b
 }
 
-func decodeFeedback(k, v []byte) (Feedback, error) {
+// decodeFeedback decodes the clear part of a feedback and returns the
+// sender's blind id (nil if none) and the sealed part.
+func decodeFeedback(k, v []byte) (f Feedback, senderBlind, sealed []byte, err error) {
 	d := newDecoder(v)
 	d.version(feedbackVersion)
-	f := Feedback{ID: idOf(k), At: keyTime(k)}
+	if d.err == nil && v[0] != feedbackVersion {
+		d.fail("version")
+	}
+	f = Feedback{ID: idOf(k), At: keyTime(k)}
 	f.CustomerID = d.string()
 	f.Rating = int(d.uvarint())
 	f.NPS = int(d.varint())
-	f.Comment = d.string()
 	flags := d.byte()
 	if flags&feedbackAnswered != 0 {
 		f.AnsweredBy = d.string()
 		f.AnsweredAt = time.Unix(0, d.varint())
 	}
 	if flags&feedbackSender != 0 {
-		f.SenderID = d.string()
+		senderBlind = []byte(d.string())
 	}
+	sealed = []byte(d.string())
+	if d.err != nil {
+		return Feedback{}, nil, nil, fmt.Errorf("feedback %s: %w", f.ID, d.err)
+	}
+	return f, senderBlind, sealed, nil
+}
+
+// feedbackAEAD returns the key that seals a feedback's personal part.
+func (tx *Tx) feedbackAEAD(f *Feedback, senderBlind []byte, create bool) (cipher.AEAD, error) {
+	switch {
+	case f.CustomerID != "":
+		return tx.aeadOf(f.CustomerID)
+	case senderBlind != nil:
+		return tx.senderAEAD(senderBlind, create)
+	}
+	return tx.kr.shop, nil
+}
+
+// putFeedback seals f's comment and sender id and stores f under k.
+func (tx *Tx) putFeedback(k []byte, f *Feedback) error {
+	var blind []byte
+	if f.SenderID != "" {
+		blind = tx.senderBlind(f.SenderID)
+	}
+	var sealed []byte
+	if f.Comment != "" || f.SenderID != "" {
+		a, err := tx.feedbackAEAD(f, blind, true)
+		if err != nil {
+			return err
+		}
+		e := encoder{}
+		e.string(f.Comment)
+		e.string(f.SenderID)
+		if sealed, err = sealRecord(a, bucketFeedback, k, e.b); err != nil {
+			return err
+		}
+	}
+	return tx.bucket(bucketFeedback).Put(k, encodeFeedback(f, blind, sealed))
+}
+
+// decodeFeedback decodes the feedback stored as v under k, opening its
+// comment and sender id (empty once their key is shredded).
+func (tx *Tx) decodeFeedback(k, v []byte) (Feedback, error) {
+	f, blind, sealed, err := decodeFeedback(k, v)
+	if err != nil || len(sealed) == 0 {
+		return f, err
+	}
+	a, err := tx.feedbackAEAD(&f, blind, false)
+	if err != nil {
+		return Feedback{}, err
+	}
+	plain, err := openRecord(a, bucketFeedback, k, sealed)
+	if err != nil || plain == nil {
+		return f, err
+	}
+	d := newDecoder(plain)
+	f.Comment = d.string()
+	f.SenderID = d.string()
 	if d.err != nil {
 		return Feedback{}, fmt.Errorf("feedback %s: %w", f.ID, d.err)
 	}
@@ -112,7 +178,7 @@ func (tx *Tx) AddFeedback(f *Feedback) error {
 		return fmt.Errorf("ledger: add feedback: %w", err)
 	}
 	k := timeKey(f.At, seq)
-	if err := b.Put(k, encodeFeedback(f)); err != nil {
+	if err := tx.putFeedback(k, f); err != nil {
 		return fmt.Errorf("ledger: add feedback: %w", err)
 	}
 	if ck != nil {
@@ -142,7 +208,7 @@ func (tx *Tx) feedback(k []byte) (Feedback, error) {
 	if v == nil {
 		return Feedback{}, ErrNotFound
 	}
-	return decodeFeedback(k, v)
+	return tx.decodeFeedback(k, v)
 }
 
 // FeedbackOf returns a customer's newest feedback first, at most limit (all
@@ -181,7 +247,7 @@ func (tx *Tx) AnswerFeedback(id, by string, at time.Time) error {
 		return fmt.Errorf("ledger: answer feedback %s: %w", id, err)
 	}
 	f.AnsweredBy, f.AnsweredAt = by, at
-	if err := tx.bucket(bucketFeedback).Put(k, encodeFeedback(&f)); err != nil {
+	if err := tx.putFeedback(k, &f); err != nil {
 		return fmt.Errorf("ledger: answer feedback %s: %w", id, err)
 	}
 	return nil
@@ -190,7 +256,7 @@ func (tx *Tx) AnswerFeedback(id, by string, at time.Time) error {
 // ScanFeedback calls fn for every feedback with from <= At < to, in time order.
 func (tx *Tx) ScanFeedback(from, to time.Time, fn func(Feedback) error) error {
 	return scanTime(tx.bucket(bucketFeedback), from, to, func(k, v []byte) error {
-		f, err := decodeFeedback(k, v)
+		f, err := tx.decodeFeedback(k, v)
 		if err != nil {
 			return fmt.Errorf("ledger: scan feedback: %w", err)
 		}
@@ -198,39 +264,46 @@ func (tx *Tx) ScanFeedback(from, to time.Time, fn func(Feedback) error) error {
 	})
 }
 
-// EraseSender blanks the comments an unlinked sender (platform id, as in
-// Feedback.SenderID) left, and forgets whose they were; ratings and NPS stay
-// for the counts. It returns how many were erased. Erasures are rare and
-// such feedback has no index, so it reads every feedback record. After the
-// transaction commits, the store rewrites the file as for EraseCustomer.
+// EraseSender erases what an unlinked sender (platform id, as in
+// Feedback.SenderID) left: their data key is shredded, so every copy of
+// their comments, in this file and in every backup, no longer opens, and
+// the records forget whose they were; ratings and NPS stay for the counts.
+// It returns how many feedback records were theirs. Erasures are rare and
+// such feedback has no index, so it reads every feedback record's clear
+// part.
 func (tx *Tx) EraseSender(senderID string) (int, error) {
 	if senderID == "" {
 		return 0, nil
 	}
+	// The erased-keys list gets no time for it: EraseSender is not told one.
+	return tx.eraseSenderBlind(tx.senderBlind(senderID), time.Time{})
+}
+
+// eraseSenderBlind is EraseSender by the sender's blind id; at is when, for
+// the erased-keys list.
+func (tx *Tx) eraseSenderBlind(blind []byte, at time.Time) (int, error) {
 	b := tx.bucket(bucketFeedback)
 	var keys [][]byte
 	var recs []Feedback
 	c := b.Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
-		f, err := decodeFeedback(k, v)
+		f, fb, _, err := decodeFeedback(k, v)
 		if err != nil {
 			return 0, fmt.Errorf("ledger: erase sender: %w", err)
 		}
-		if f.SenderID == senderID {
+		if fb != nil && bytes.Equal(fb, blind) {
 			keys = append(keys, bytes.Clone(k))
 			recs = append(recs, f)
 		}
 	}
 	for i, k := range keys {
-		recs[i].Comment, recs[i].SenderID = "", ""
-		if err := b.Put(k, encodeFeedback(&recs[i])); err != nil {
+		// The clear part stays; the sealed part (comment, sender id) goes.
+		if err := b.Put(k, encodeFeedback(&recs[i], nil, nil)); err != nil {
 			return 0, fmt.Errorf("ledger: erase sender: %w", err)
 		}
 	}
-	if len(keys) > 0 {
-		if err := tx.markRewrite(); err != nil {
-			return 0, fmt.Errorf("ledger: erase sender: %w", err)
-		}
+	if err := tx.shred(bucketSenderKeys, blind, at); err != nil {
+		return 0, fmt.Errorf("ledger: erase sender: %w", err)
 	}
 	return len(keys), nil
 }

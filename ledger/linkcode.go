@@ -9,17 +9,24 @@ import (
 	"time"
 )
 
-// Link codes are stored as code -> customer key (8 bytes) + expiry
-// (8 bytes, sortable nanos). Codes are compared trimmed and upper-cased, so
-// a code read aloud or typed in lower case still works.
+// Link codes are stored as blind code -> customer key (8 bytes) + expiry
+// (8 bytes, sortable nanos): someone who copies the file cannot use a
+// pending code. Codes are compared trimmed and upper-cased, so a code read
+// aloud or typed in lower case still works.
 
-func linkCodeKey(code string) []byte { return []byte(strings.ToUpper(strings.TrimSpace(code))) }
+func (tx *Tx) linkCodeKey(code string) []byte {
+	c := strings.ToUpper(strings.TrimSpace(code))
+	if c == "" {
+		return nil
+	}
+	return tx.kr.blind("code", c)
+}
 
 // PutLinkCode stores a one-time code for customerID, valid until expires.
 // A code still held by another customer is refused (ErrInvalid), so the
 // caller draws a new one.
 func (tx *Tx) PutLinkCode(code, customerID string, expires time.Time) error {
-	k := linkCodeKey(code)
+	k := tx.linkCodeKey(code)
 	if len(k) == 0 {
 		return fmt.Errorf("ledger: put link code: %w", invalid("link code", "empty code"))
 	}
@@ -41,7 +48,7 @@ func (tx *Tx) PutLinkCode(code, customerID string, expires time.Time) error {
 // expired code returns ErrInvalidCode. A code is valid while now is before
 // its expiry.
 func (tx *Tx) UseLinkCode(code string, now time.Time) (string, error) {
-	k := linkCodeKey(code)
+	k := tx.linkCodeKey(code)
 	b := tx.bucket(bucketLinkCodes)
 	v := b.Get(k)
 	if len(k) == 0 || len(v) != 16 {

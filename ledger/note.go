@@ -35,22 +35,26 @@ func (n *Note) Validate() error {
 	return validateTags("note", n.Tags)
 }
 
-const noteVersion = 1
+// noteVersion 2 seals the text; version 1 (clear text) is only read by the
+// migration (legacy.go).
+const noteVersion = 2
 
 const (
 	noteHasFollowUp = 1 << iota
 	noteFollowUpDone
 )
 
-// encodeNote: version, customer, staff id, staff name, text, tags, amount,
-// flags, follow-up nanos (if flagged). At and ID are the key.
-func encodeNote(n *Note) []byte {
-	e := encoder{b: make([]byte, 0, 32+len(n.CustomerID)+len(n.StaffID)+len(n.StaffName)+len(n.Text))}
+// encodeNote: version, customer, staff id, staff name, tags, amount, flags,
+// follow-up nanos (if flagged), then the text sealed under the customer's
+// key (empty when there is no text). At and ID are the key. The staff name
+// stays in the clear with the staff id: it is the shop's employee, whom the
+// summary counts, and erasing a customer must not remove it.
+func encodeNote(n *Note, sealedText []byte) []byte {
+	e := encoder{b: make([]byte, 0, 32+len(n.CustomerID)+len(n.StaffID)+len(n.StaffName)+len(sealedText))}
 	e.byte(noteVersion)
 	e.string(n.CustomerID)
 	e.string(n.StaffID)
 	e.string(n.StaffName)
-	e.string(n.Text)
 	e.strings(n.Tags)
 	e.varint(n.Amount)
 	var flags byte
@@ -64,17 +68,21 @@ func encodeNote(n *Note) []byte {
 	if !n.FollowUp.IsZero() {
 		e.varint(nanos(n.FollowUp))
 	}
+	e.string(string(sealedText))
 	return e.b
 }
 
-func decodeNote(k, v []byte) (Note, error) {
+// decodeNote decodes the clear part of a note and returns its sealed text.
+func decodeNote(k, v []byte) (Note, []byte, error) {
 	d := newDecoder(v)
 	d.version(noteVersion)
+	if d.err == nil && v[0] != noteVersion {
+		d.fail("version")
+	}
 	n := Note{ID: idOf(k), At: keyTime(k)}
 	n.CustomerID = d.string()
 	n.StaffID = d.string()
 	n.StaffName = d.string()
-	n.Text = d.string()
 	n.Tags = d.strings()
 	n.Amount = d.varint()
 	flags := d.byte()
@@ -82,9 +90,41 @@ func decodeNote(k, v []byte) (Note, error) {
 		n.FollowUp = time.Unix(0, d.varint())
 	}
 	n.FollowUpDone = flags&noteFollowUpDone != 0
+	sealed := d.string()
 	if d.err != nil {
-		return Note{}, fmt.Errorf("note %s: %w", n.ID, d.err)
+		return Note{}, nil, fmt.Errorf("note %s: %w", n.ID, d.err)
 	}
+	return n, []byte(sealed), nil
+}
+
+// putNote seals n's text and stores n under k.
+func (tx *Tx) putNote(k []byte, n *Note) error {
+	a, err := tx.aeadOf(n.CustomerID)
+	if err != nil {
+		return err
+	}
+	sealed, err := sealRecord(a, bucketNotes, k, []byte(n.Text))
+	if err != nil {
+		return err
+	}
+	return tx.bucket(bucketNotes).Put(k, encodeNote(n, sealed))
+}
+
+// decodeNote decodes the note stored as v under k, opening its text.
+func (tx *Tx) decodeNote(k, v []byte) (Note, error) {
+	n, sealed, err := decodeNote(k, v)
+	if err != nil || len(sealed) == 0 {
+		return n, err
+	}
+	a, err := tx.aeadOf(n.CustomerID)
+	if err != nil {
+		return Note{}, err
+	}
+	text, err := openRecord(a, bucketNotes, k, sealed)
+	if err != nil {
+		return Note{}, err
+	}
+	n.Text = string(text)
 	return n, nil
 }
 
@@ -119,7 +159,7 @@ func (tx *Tx) AddNote(n *Note) error {
 		return fmt.Errorf("ledger: add note: %w", err)
 	}
 	k := timeKey(n.At, seq)
-	if err := b.Put(k, encodeNote(n)); err != nil {
+	if err := tx.putNote(k, n); err != nil {
 		return fmt.Errorf("ledger: add note: %w", err)
 	}
 	if err := tx.bucket(bucketCustNotes).Put(concat(ck, k), []byte{}); err != nil {
@@ -155,7 +195,7 @@ func (tx *Tx) note(k []byte) (Note, error) {
 	if v == nil {
 		return Note{}, ErrNotFound
 	}
-	return decodeNote(k, v)
+	return tx.decodeNote(k, v)
 }
 
 // NotesOf returns a customer's newest notes first, at most limit (all if
@@ -183,7 +223,7 @@ func (tx *Tx) NotesOf(customerID string, limit int) ([]Note, error) {
 // ScanNotes calls fn for every note with from <= At < to, in time order.
 func (tx *Tx) ScanNotes(from, to time.Time, fn func(Note) error) error {
 	return scanTime(tx.bucket(bucketNotes), from, to, func(k, v []byte) error {
-		n, err := decodeNote(k, v)
+		n, err := tx.decodeNote(k, v)
 		if err != nil {
 			return fmt.Errorf("ledger: scan notes: %w", err)
 		}
@@ -217,7 +257,7 @@ func (tx *Tx) SetFollowUpDone(noteID string) error {
 		return nil
 	}
 	n.FollowUpDone = true
-	if err := tx.bucket(bucketNotes).Put(k, encodeNote(&n)); err != nil {
+	if err := tx.putNote(k, &n); err != nil {
 		return fmt.Errorf("ledger: follow-up done %s: %w", noteID, err)
 	}
 	return nil

@@ -53,7 +53,7 @@ func TestOnCommit(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var log commitLog
-			s, err := Open(filepath.Join(t.TempDir(), "dangol.db"), &Options{Timeout: 100 * time.Millisecond, OnCommit: log.observe})
+			s, err := Open(filepath.Join(t.TempDir(), "dangol.db"), &Options{Timeout: 100 * time.Millisecond, OnCommit: log.observe, Key: testKey})
 			if err != nil {
 				t.Fatal(err)
 			}

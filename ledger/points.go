@@ -47,7 +47,9 @@ func (e *PointsEntry) Validate() error {
 	return checkLine("points", "reason", e.Reason)
 }
 
-const pointsVersion = 1
+// pointsVersion 2 seals the actor and the reason; version 1 is only read by
+// the migration (legacy.go).
+const pointsVersion = 2
 
 // Kinds are stored as one byte.
 var pointsKindCodes = [...]PointsKind{1: PointsEarn, 2: PointsRedeem, 3: PointsAdjust, 4: PointsExpire}
@@ -61,22 +63,26 @@ func pointsKindCode(k PointsKind) byte {
 	return 0
 }
 
-// encodePoints: version, customer, kind, points, amount, actor, reason.
-func encodePoints(p *PointsEntry) []byte {
-	e := encoder{b: make([]byte, 0, 24+len(p.CustomerID)+len(p.ActorID)+len(p.Reason))}
+// encodePoints: version, customer, kind, points, amount, then the actor id
+// and the reason sealed under the customer's key (the actor may be the
+// customer's own platform id, the reason free text about them).
+func encodePoints(p *PointsEntry, sealed []byte) []byte {
+	e := encoder{b: make([]byte, 0, 24+len(p.CustomerID)+len(sealed))}
 	e.byte(pointsVersion)
 	e.string(p.CustomerID)
 	e.byte(pointsKindCode(p.Kind))
 	e.varint(p.Points)
 	e.varint(p.Amount)
-	e.string(p.ActorID)
-	e.string(p.Reason)
+	e.string(string(sealed))
 	return e.b
 }
 
-func decodePoints(k, v []byte) (PointsEntry, error) {
+func decodePoints(k, v []byte) (PointsEntry, []byte, error) {
 	d := newDecoder(v)
 	d.version(pointsVersion)
+	if d.err == nil && v[0] != pointsVersion {
+		d.fail("version")
+	}
 	p := PointsEntry{ID: idOf(k), At: keyTime(k)}
 	p.CustomerID = d.string()
 	if code := d.byte(); int(code) < len(pointsKindCodes) && code > 0 {
@@ -86,6 +92,45 @@ func decodePoints(k, v []byte) (PointsEntry, error) {
 	}
 	p.Points = d.varint()
 	p.Amount = d.varint()
+	sealed := d.string()
+	if d.err != nil {
+		return PointsEntry{}, nil, fmt.Errorf("points entry %s: %w", p.ID, d.err)
+	}
+	return p, []byte(sealed), nil
+}
+
+// putPoints seals p's actor and reason and stores p under k.
+func (tx *Tx) putPoints(k []byte, p *PointsEntry) error {
+	a, err := tx.aeadOf(p.CustomerID)
+	if err != nil {
+		return err
+	}
+	e := encoder{}
+	e.string(p.ActorID)
+	e.string(p.Reason)
+	sealed, err := sealRecord(a, bucketPoints, k, e.b)
+	if err != nil {
+		return err
+	}
+	return tx.bucket(bucketPoints).Put(k, encodePoints(p, sealed))
+}
+
+// decodePoints decodes the entry stored as v under k, opening its actor
+// and reason (empty once the customer's key is shredded).
+func (tx *Tx) decodePoints(k, v []byte) (PointsEntry, error) {
+	p, sealed, err := decodePoints(k, v)
+	if err != nil || len(sealed) == 0 {
+		return p, err
+	}
+	a, err := tx.aeadOf(p.CustomerID)
+	if err != nil {
+		return PointsEntry{}, err
+	}
+	plain, err := openRecord(a, bucketPoints, k, sealed)
+	if err != nil || plain == nil {
+		return p, err
+	}
+	d := newDecoder(plain)
 	p.ActorID = d.string()
 	p.Reason = d.string()
 	if d.err != nil {
@@ -129,7 +174,7 @@ func (tx *Tx) AddPoints(e *PointsEntry) error {
 		return fmt.Errorf("ledger: add points: %w", err)
 	}
 	k := timeKey(e.At, seq)
-	if err := b.Put(k, encodePoints(e)); err != nil {
+	if err := tx.putPoints(k, e); err != nil {
 		return fmt.Errorf("ledger: add points: %w", err)
 	}
 	if err := tx.bucket(bucketCustPoints).Put(concat(ck, k), []byte{}); err != nil {
@@ -212,13 +257,13 @@ func (tx *Tx) pointsEntry(k []byte) (PointsEntry, error) {
 	if v == nil {
 		return PointsEntry{}, ErrNotFound
 	}
-	return decodePoints(k, v)
+	return tx.decodePoints(k, v)
 }
 
 // ScanPoints calls fn for every points entry with from <= At < to, in time order.
 func (tx *Tx) ScanPoints(from, to time.Time, fn func(PointsEntry) error) error {
 	return scanTime(tx.bucket(bucketPoints), from, to, func(k, v []byte) error {
-		p, err := decodePoints(k, v)
+		p, err := tx.decodePoints(k, v)
 		if err != nil {
 			return fmt.Errorf("ledger: scan points: %w", err)
 		}

@@ -6,16 +6,59 @@ import (
 	"time"
 )
 
+// Sessions are stored under the blind index of their key (the key names a
+// platform user or chat); the key itself and the draft are sealed with the
+// shop key, since a session belongs to a conversation, not to a customer,
+// and lives half an hour. Erasing a customer deletes the sessions about
+// them.
+
+// storedSession is a session as stored.
+type storedSession struct {
+	Flow    string    `json:",omitempty"`
+	State   string    `json:",omitempty"`
+	Lang    string    `json:",omitempty"`
+	Updated time.Time `json:",omitzero"`
+	Expired string    `json:",omitempty"`
+	Sealed  []byte    // JSON sessionSecrets, sealed with the shop key
+}
+
+type sessionSecrets struct {
+	Key   string
+	Draft map[string]string `json:",omitempty"`
+}
+
+func (tx *Tx) sessionBlind(key string) []byte { return tx.kr.blind("session", key) }
+
+// decodeSession decodes the session stored as v under blind key bk.
+func (tx *Tx) decodeSession(bk, v []byte) (Session, error) {
+	var ss storedSession
+	if err := json.Unmarshal(v, &ss); err != nil {
+		return Session{}, fmt.Errorf("%w: %v", errCorrupt, err)
+	}
+	plain, err := openRecord(tx.kr.shop, bucketSessions, bk, ss.Sealed)
+	if err != nil {
+		return Session{}, err
+	}
+	var sec sessionSecrets
+	if err := json.Unmarshal(plain, &sec); err != nil {
+		return Session{}, fmt.Errorf("%w: %v", errCorrupt, err)
+	}
+	return Session{Key: sec.Key, Flow: ss.Flow, State: ss.State, Draft: sec.Draft, Lang: ss.Lang, Updated: ss.Updated, Expired: ss.Expired}, nil
+}
+
 // Session returns the stored session for key; ok is false if there is none.
 func (tx *Tx) Session(key string) (s Session, ok bool, err error) {
-	v := tx.bucket(bucketSessions).Get([]byte(key))
+	bk := tx.sessionBlind(key)
+	v := tx.bucket(bucketSessions).Get(bk)
 	if v == nil {
 		return Session{}, false, nil
 	}
-	if err := json.Unmarshal(v, &s); err != nil {
-		return Session{}, false, fmt.Errorf("ledger: session %s: %w: %v", key, errCorrupt, err)
+	if s, err = tx.decodeSession(bk, v); err != nil {
+		return Session{}, false, fmt.Errorf("ledger: session %s: %w", key, err)
 	}
-	s.Key = key
+	if s.Key != key {
+		return Session{}, false, fmt.Errorf("ledger: session %s: %w: stored for another key", key, errCorrupt)
+	}
 	return s, true, nil
 }
 
@@ -24,11 +67,20 @@ func (tx *Tx) PutSession(s Session) error {
 	if s.Key == "" {
 		return fmt.Errorf("ledger: put session: %w", invalid("session", "key is required"))
 	}
-	v, err := json.Marshal(s)
+	bk := tx.sessionBlind(s.Key)
+	plain, err := json.Marshal(sessionSecrets{Key: s.Key, Draft: s.Draft})
 	if err != nil {
 		return fmt.Errorf("ledger: put session %s: %w", s.Key, err)
 	}
-	if err := tx.bucket(bucketSessions).Put([]byte(s.Key), v); err != nil {
+	sealed, err := sealRecord(tx.kr.shop, bucketSessions, bk, plain)
+	if err != nil {
+		return fmt.Errorf("ledger: put session %s: %w", s.Key, err)
+	}
+	v, err := json.Marshal(storedSession{Flow: s.Flow, State: s.State, Lang: s.Lang, Updated: s.Updated, Expired: s.Expired, Sealed: sealed})
+	if err != nil {
+		return fmt.Errorf("ledger: put session %s: %w", s.Key, err)
+	}
+	if err := tx.bucket(bucketSessions).Put(bk, v); err != nil {
 		return fmt.Errorf("ledger: put session %s: %w", s.Key, err)
 	}
 	return nil
@@ -36,22 +88,21 @@ func (tx *Tx) PutSession(s Session) error {
 
 // DeleteSession removes the session for key; a missing one is not an error.
 func (tx *Tx) DeleteSession(key string) error {
-	if err := tx.bucket(bucketSessions).Delete([]byte(key)); err != nil {
+	if err := tx.bucket(bucketSessions).Delete(tx.sessionBlind(key)); err != nil {
 		return fmt.Errorf("ledger: delete session %s: %w", key, err)
 	}
 	return nil
 }
 
-// ForEachSession calls fn for every stored session in key order (the
-// idle-timeout sweep uses it).
+// ForEachSession calls fn for every stored session, in no particular order
+// (the idle-timeout sweep uses it).
 func (tx *Tx) ForEachSession(fn func(Session) error) error {
 	c := tx.bucket(bucketSessions).Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
-		var s Session
-		if err := json.Unmarshal(v, &s); err != nil {
-			return fmt.Errorf("ledger: session %s: %w: %v", k, errCorrupt, err)
+		s, err := tx.decodeSession(k, v)
+		if err != nil {
+			return fmt.Errorf("ledger: session %x: %w", k, err)
 		}
-		s.Key = string(k)
 		if err := fn(s); err != nil {
 			return err
 		}
@@ -69,13 +120,12 @@ func (tx *Tx) ExpireSessions(idleBefore, forgetBefore time.Time) (ended, dropped
 	var gone [][]byte
 	c := tx.bucket(bucketSessions).Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
-		var s Session
-		if err := json.Unmarshal(v, &s); err != nil {
+		s, err := tx.decodeSession(k, v)
+		if err != nil {
 			// A record nobody can read is no use to the person either.
 			gone = append(gone, append([]byte(nil), k...))
 			continue
 		}
-		s.Key = string(k)
 		switch {
 		case s.Flow != "" && s.Updated.Before(idleBefore):
 			stubs = append(stubs, Session{Key: s.Key, Lang: s.Lang, Updated: s.Updated, Expired: s.Flow})

@@ -1,13 +1,13 @@
 package ledger
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -17,20 +17,24 @@ import (
 )
 
 // SchemaVersion is the layout version this code writes into the meta bucket.
-// Open refuses a file with a higher one.
-const SchemaVersion = 1
+// Open refuses a file with a higher one. Version 1 kept every value in the
+// clear; version 2 seals personal data (seal.go) and indexes it blindly.
+// Open migrates a version-1 file (migrate.go).
+const SchemaVersion = 2
 
 // ErrClosed is returned by Update, View and Backup after Close.
 var ErrClosed = errors.New("ledger: store is closed")
 
 // Bucket names. Index buckets hold keys only (values are empty) unless said.
 var (
-	bucketMeta         = []byte("meta")          // "schema" -> uint64, "rewrite" -> pending erase rewrite
-	bucketCustomers    = []byte("customers")     // custKey -> JSON Customer
-	bucketPhones       = []byte("cust_phone")    // phone digits -> custKey
-	bucketPhoneLast4   = []byte("cust_phone4")   // last 4 digits + custKey
-	bucketNames        = []byte("cust_name")     // normalized name + 0x00 + custKey
-	bucketLinks        = []byte("cust_link")     // platform id -> custKey
+	bucketMeta         = []byte("meta")          // "schema" -> uint64, "keycheck" -> sealed check value
+	bucketKeys         = []byte("keys")          // custKey -> key id + wrapped data key
+	bucketSenderKeys   = []byte("sender_keys")   // blind sender id -> key id + wrapped data key
+	bucketCustomers    = []byte("customers")     // custKey -> JSON clear fields + sealed personal ones
+	bucketPhones       = []byte("cust_phone")    // blind phone -> custKey
+	bucketPhoneLast4   = []byte("cust_phone4")   // blind last 4 digits + custKey
+	bucketNames        = []byte("cust_name")     // blind name, name prefix or name suffix + custKey
+	bucketLinks        = []byte("cust_link")     // blind platform id -> custKey
 	bucketCreated      = []byte("cust_created")  // sortable nanos + custKey
 	bucketBirthdays    = []byte("cust_birthday") // "MMDD" + custKey
 	bucketErased       = []byte("cust_erased")   // custKey, so writers need not decode the customer
@@ -47,16 +51,16 @@ var (
 	bucketEventTimes   = []byte("event_time")    // sortable nanos + event id
 	bucketCursors      = []byte("cursors")       // name -> int64
 	bucketPosted       = []byte("posted")        // key -> sortable nanos
-	bucketSessions     = []byte("sessions")      // key -> JSON Session
-	bucketProfiles     = []byte("profiles")      // platform id -> JSON Profile
+	bucketSessions     = []byte("sessions")      // blind key -> JSON Session, key and draft sealed
+	bucketProfiles     = []byte("profiles")      // blind platform id -> JSON Profile
 	bucketStaff        = []byte("staff")         // platform id -> JSON StaffMember
-	bucketLinkCodes    = []byte("link_codes")    // code -> custKey + sortable expiry
-	bucketAudit        = []byte("audit")         // time key -> binary AuditEntry
+	bucketLinkCodes    = []byte("link_codes")    // blind code -> custKey + sortable expiry
+	bucketAudit        = []byte("audit")         // time key -> binary AuditEntry, actor and detail sealed
 	bucketCustAudit    = []byte("cust_audit")    // custKey + time key
 )
 
 var allBuckets = [][]byte{
-	bucketMeta, bucketCustomers, bucketPhones, bucketPhoneLast4, bucketNames,
+	bucketMeta, bucketKeys, bucketSenderKeys, bucketCustomers, bucketPhones, bucketPhoneLast4, bucketNames,
 	bucketLinks, bucketCreated, bucketBirthdays, bucketErased, bucketVisits, bucketNotes,
 	bucketCustNotes, bucketFollowUps, bucketPoints, bucketCustPoints,
 	bucketBalances, bucketFeedback, bucketCustFeedback, bucketEvents,
@@ -66,7 +70,7 @@ var allBuckets = [][]byte{
 
 var (
 	metaSchema  = []byte("schema")
-	metaRewrite = []byte("rewrite") // set by an erasure, cleared once the file is rewritten
+	metaRewrite = []byte("rewrite") // schema 1 only: an erasure's rewrite was pending
 )
 
 // Options configure Open.
@@ -78,6 +82,19 @@ type Options struct {
 	// BatchDelay is how long concurrent writers are collected into one
 	// commit; 0 means DefaultBatchDelay.
 	BatchDelay time.Duration
+	// Key is the shop's master key, KeySize bytes (NewKey makes one). It
+	// is required: Open without it fails with ErrNoKey, with a key of
+	// another size with ErrBadKey, with another file's key with
+	// ErrWrongKey, each before anything is written.
+	Key []byte
+	// ErasedKeys is the path of the erased-keys list: a small text file,
+	// kept beside the key and apart from the backups, to which every
+	// erasure appends the ids of the data keys it destroyed (before its
+	// transaction commits). Open destroys those keys again in whatever
+	// file it opens, so a restored backup taken before an erasure shows
+	// the person as erased. Empty: no list (old backups then still hold
+	// the erased person's key).
+	ErasedKeys string
 	// OnCommit, when set, is told how long each read-write transaction
 	// took to commit and the commit's error (see observe.go). It is called
 	// on the writer's goroutine and must return at once.
@@ -95,9 +112,9 @@ const DefaultBatchDelay = time.Millisecond
 type Store struct {
 	path string
 	opts Options
+	kr   *keyring
 
-	// mu is held shared by every transaction and exclusively while the file
-	// is swapped for its rewritten copy after an erasure, and by Close.
+	// mu is held shared by every transaction and exclusively by Close.
 	mu       sync.RWMutex
 	db       *bolt.DB // nil once closed
 	inflight atomic.Int32
@@ -107,15 +124,19 @@ type Store struct {
 // function given to Update returns an error, nothing of it is kept. A Tx must
 // not be used after its function returns, nor from several goroutines.
 type Tx struct {
-	tx     *bolt.Tx
-	erased bool // an erasure happened: the store rewrites the file after commit
+	tx       *bolt.Tx
+	kr       *keyring
+	shredded []shredded // data keys erased in this transaction
 }
 
-// Open opens (creating if needed) the ledger file at path. A file held by
-// another process returns an error wrapping ErrLocked that names the file; a
-// file with a newer schema returns one wrapping ErrNewerSchema; a file that
-// is not a ledger or fails the consistency check returns one wrapping
-// ErrDamaged, and is left unchanged.
+// Open opens (creating if needed) the ledger file at path with the master
+// key in opts.Key. A file held by another process returns an error wrapping
+// ErrLocked that names the file; a file with a newer schema returns one
+// wrapping ErrNewerSchema; a file that is not a ledger or fails the
+// consistency check returns one wrapping ErrDamaged; a missing key
+// ErrNoKey, a key of the wrong size ErrBadKey and the key of another file
+// ErrWrongKey. In all those cases the file is left byte for byte as it was.
+// A file of schema 1 (nothing sealed) is migrated first (migrate.go).
 func Open(path string, opts *Options) (*Store, error) {
 	s := &Store{path: path}
 	if opts != nil {
@@ -127,6 +148,11 @@ func Open(path string, opts *Options) (*Store, error) {
 	if s.opts.BatchDelay <= 0 {
 		s.opts.BatchDelay = DefaultBatchDelay
 	}
+	kr, err := newKeyring(s.opts.Key)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: open %s: %w", path, err)
+	}
+	s.kr = kr
 	db, err := s.openBolt(path)
 	if err != nil {
 		return nil, err
@@ -137,19 +163,24 @@ func Open(path string, opts *Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	pending, err := initSchema(db)
+	schema, err := s.checkKey(db)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("ledger: open %s: %w", path, err)
 	}
-	s.db = db
-	if pending {
-		// A previous process erased someone and stopped before rewriting
-		// the file: finish the job before serving.
-		if err := s.rewrite(); err != nil {
-			s.Close()
+	if schema == 1 {
+		if db, err = s.migrate(db); err != nil {
 			return nil, err
 		}
+	}
+	if err := s.initSchema(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("ledger: open %s: %w", path, err)
+	}
+	s.db = db
+	if err := s.applyErasedKeys(); err != nil {
+		s.Close()
+		return nil, err
 	}
 	return s, nil
 }
@@ -169,28 +200,56 @@ func (s *Store) openBolt(path string) (*bolt.DB, error) {
 	return db, nil
 }
 
-// initSchema checks the schema version and creates missing buckets. It
-// reports whether an erasure rewrite is pending.
-func initSchema(db *bolt.DB) (pending bool, err error) {
-	err = db.Update(func(tx *bolt.Tx) error {
-		if meta := tx.Bucket(bucketMeta); meta != nil {
-			if v := meta.Get(metaSchema); len(v) == 8 {
-				if got := binary.BigEndian.Uint64(v); got > SchemaVersion {
-					return fmt.Errorf("%w: file has schema %d, this dangol knows up to %d", ErrNewerSchema, got, SchemaVersion)
-				}
-			}
-			pending = meta.Get(metaRewrite) != nil
+// checkKey reads the file's schema (0 for a new file) and, for a sealed
+// one, checks the key against the key check value. It only reads.
+func (s *Store) checkKey(db *bolt.DB) (schema uint64, err error) {
+	err = db.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil {
+			return nil // a new file
 		}
+		if v := meta.Get(metaSchema); len(v) == 8 {
+			schema = binary.BigEndian.Uint64(v)
+		} else {
+			schema = 1 // the first files had a meta bucket before they had a version
+		}
+		switch {
+		case schema > SchemaVersion:
+			return fmt.Errorf("%w: file has schema %d, this dangol knows up to %d", ErrNewerSchema, schema, SchemaVersion)
+		case schema < 2:
+			return nil
+		}
+		check := meta.Get(metaKeyCheck)
+		if check == nil {
+			return fmt.Errorf("%w: sealed file without a key check value", ErrDamaged)
+		}
+		return s.kr.verify(check)
+	})
+	return schema, err
+}
+
+// initSchema creates missing buckets, and on a new file the schema version
+// and the key check value.
+func (s *Store) initSchema(db *bolt.DB) error {
+	return db.Update(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
 		}
+		meta := tx.Bucket(bucketMeta)
+		if meta.Get(metaKeyCheck) == nil {
+			if err := meta.Put(metaKeyCheck, s.kr.keyCheck()); err != nil {
+				return err
+			}
+		}
 		var v [8]byte
 		binary.BigEndian.PutUint64(v[:], SchemaVersion)
-		return tx.Bucket(bucketMeta).Put(metaSchema, v[:])
+		if bytes.Equal(meta.Get(metaSchema), v[:]) {
+			return nil
+		}
+		return meta.Put(metaSchema, v[:])
 	})
-	return pending, err
 }
 
 // Close closes the file. In-flight transactions finish first.
@@ -219,12 +278,16 @@ func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	var erased bool
 	var fnErr error
 	run := func(btx *bolt.Tx) error {
-		tx := &Tx{tx: btx}
+		tx := &Tx{tx: btx, kr: s.kr}
 		err := fn(tx)
-		erased, fnErr = tx.erased, err
+		if err == nil && len(tx.shredded) > 0 {
+			// Written down outside the file before the commit: if this
+			// fails, the erasure fails with it.
+			err = appendErasedKeys(s.opts.ErasedKeys, tx.shredded)
+		}
+		fnErr = err
 		return err
 	}
 	start := time.Now()
@@ -244,15 +307,7 @@ func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 		return s.db.Update(run)
 	}()
 	s.observeCommit(start, err, fnErr)
-	if err != nil {
-		return err
-	}
-	if erased {
-		if err := s.rewrite(); err != nil {
-			return fmt.Errorf("ledger: committed, but erased data may remain in the file until the next erasure or Open: %w", err)
-		}
-	}
-	return nil
+	return err
 }
 
 // View runs fn in a read-only transaction.
@@ -265,7 +320,7 @@ func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 	if s.db == nil {
 		return ErrClosed
 	}
-	return s.db.View(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx}) })
+	return s.db.View(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx, kr: s.kr}) })
 }
 
 // Backup writes a consistent copy of the file to w while serving.
@@ -282,60 +337,6 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) (int64, error) {
 	return n, nil
 }
 
-// rewrite copies the live data into a fresh file and swaps it in, so the
-// bytes an erasure removed do not linger in free pages (bbolt never zeroes
-// them). It holds the store exclusively while it runs.
-func (s *Store) rewrite() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.db == nil {
-		return ErrClosed
-	}
-	var pending bool
-	if err := s.db.View(func(tx *bolt.Tx) error {
-		pending = tx.Bucket(bucketMeta).Get(metaRewrite) != nil
-		return nil
-	}); err != nil {
-		return fmt.Errorf("ledger: rewrite %s: %w", s.path, err)
-	}
-	if !pending {
-		return nil // a concurrent erasure's rewrite already covered this one
-	}
-	tmp := filepath.Join(filepath.Dir(s.path), "."+filepath.Base(s.path)+".rewrite")
-	_ = os.Remove(tmp) // a leftover of a crashed rewrite holds nothing we need
-	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: s.opts.Timeout, NoSync: s.opts.NoSync})
-	if err != nil {
-		return fmt.Errorf("ledger: rewrite %s: %w", s.path, err)
-	}
-	dst.MaxBatchDelay = s.opts.BatchDelay
-	fail := func(err error) error {
-		dst.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("ledger: rewrite %s: %w", s.path, err)
-	}
-	if err := bolt.Compact(dst, s.db, 32<<20); err != nil {
-		return fail(err)
-	}
-	if err := dst.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Delete(metaRewrite) }); err != nil {
-		return fail(err)
-	}
-	if err := dst.Sync(); err != nil {
-		return fail(err)
-	}
-	// dst keeps its lock on the new file across the rename, so no other
-	// process can slip in between the swap and our use of it.
-	if err := os.Rename(tmp, s.path); err != nil {
-		return fail(err)
-	}
-	syncDir(filepath.Dir(s.path))
-	old := s.db
-	s.db = dst
-	if err := old.Close(); err != nil {
-		return fmt.Errorf("ledger: rewrite %s: close old file: %w", s.path, err)
-	}
-	return nil
-}
-
 // syncDir makes a rename durable; failure only weakens crash safety.
 func syncDir(dir string) {
 	if d, err := os.Open(dir); err == nil {
@@ -347,8 +348,34 @@ func syncDir(dir string) {
 // bucket returns a top-level bucket, which Open guarantees exists.
 func (tx *Tx) bucket(name []byte) *bolt.Bucket { return tx.tx.Bucket(name) }
 
-// markRewrite records that the file must be rewritten after this commit.
-func (tx *Tx) markRewrite() error {
-	tx.erased = true
-	return tx.bucket(bucketMeta).Put(metaRewrite, []byte{1})
+// Sealed reports whether the file at path is a sealed ledger (schema 2 or
+// later), without a key and without writing: a missing file, a new empty
+// one and a schema-1 file are not. dangol asks it before making a new
+// master key, so a sealed file whose key file went missing is never given
+// a fresh, useless key. A damaged file returns an error wrapping ErrDamaged;
+// a file another process holds, one wrapping ErrLocked.
+func Sealed(path string, timeout time.Duration) (bool, error) {
+	if fi, err := os.Stat(path); errors.Is(err, os.ErrNotExist) || (err == nil && fi.Size() == 0) {
+		return false, nil
+	}
+	if timeout <= 0 {
+		timeout = time.Second
+	}
+	db, err := openChecked(path, &bolt.Options{Timeout: timeout, ReadOnly: true})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return false, fmt.Errorf("ledger: %s: %w (waited %s)", path, ErrLocked, timeout)
+	}
+	if err != nil {
+		return false, fmt.Errorf("ledger: %s: %w", path, err)
+	}
+	defer db.Close()
+	sealed := false
+	err = db.View(func(tx *bolt.Tx) error {
+		if meta := tx.Bucket(bucketMeta); meta != nil {
+			v := meta.Get(metaSchema)
+			sealed = len(v) == 8 && binary.BigEndian.Uint64(v) >= 2
+		}
+		return nil
+	})
+	return sealed, err
 }

@@ -21,11 +21,15 @@ var seoul = time.FixedZone("KST", 9*3600)
 // t0 is "now" in tests: Monday 2026-03-02 10:00 KST.
 var t0 = time.Date(2026, 3, 2, 10, 0, 0, 0, seoul)
 
+// testKey is the master key of the test ledgers.
+var testKey = []byte("0123456789abcdef0123456789abcdef")
+
 // MustOpen opens a store in a fresh temporary directory and closes it when
 // the test ends.
 func MustOpen(tb testing.TB) *Store {
 	tb.Helper()
-	s, err := Open(filepath.Join(tb.TempDir(), "dangol.db"), &Options{Timeout: 100 * time.Millisecond})
+	s, err := Open(filepath.Join(tb.TempDir(), "dangol.db"), &Options{Timeout: 100 * time.Millisecond, Key: testKey,
+		ErasedKeys: filepath.Join(tb.TempDir(), "dangol.erased")})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -61,7 +65,7 @@ func TestOpen(t *testing.T) {
 	t.Run("ErrLocked", func(t *testing.T) {
 		s := MustOpen(t)
 		start := time.Now()
-		_, err := Open(s.Path(), &Options{Timeout: 50 * time.Millisecond})
+		_, err := Open(s.Path(), &Options{Timeout: 50 * time.Millisecond, Key: testKey})
 		if !errors.Is(err, ErrLocked) {
 			t.Fatalf("second open: got %v, want ErrLocked", err)
 		}
@@ -91,7 +95,7 @@ func TestOpen(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = Open(path, nil)
+		_, err = Open(path, &Options{Key: testKey})
 		if !errors.Is(err, ErrNewerSchema) {
 			t.Fatalf("got %v, want ErrNewerSchema", err)
 		}
@@ -101,7 +105,7 @@ func TestOpen(t *testing.T) {
 	})
 	t.Run("ReopenKeepsData", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "re.db")
-		s, err := Open(path, nil)
+		s, err := Open(path, &Options{Key: testKey})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,7 +116,7 @@ func TestOpen(t *testing.T) {
 		if err := s.View(context.Background(), func(*Tx) error { return nil }); !errors.Is(err, ErrClosed) {
 			t.Errorf("view after close: got %v, want ErrClosed", err)
 		}
-		s, err = Open(path, nil)
+		s, err = Open(path, &Options{Key: testKey})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -230,7 +234,7 @@ func TestBackup(t *testing.T) {
 	if err := os.WriteFile(path, []byte(buf.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	b, err := Open(path, nil)
+	b, err := Open(path, &Options{Key: testKey})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,9 @@ import (
 	"github.com/dangol/dangol/locales"
 )
 
+// testKey is the master key of the test ledgers.
+var testKey = []byte("0123456789abcdef0123456789abcdef")
+
 // The tests in this file run the real dialog.Engine over a real ledger in
 // t.TempDir(), behind the adapter and in front of the fake Slack.
 
@@ -29,7 +32,7 @@ type engineEnv struct {
 
 func newEngineEnv(t *testing.T) *engineEnv {
 	t.Helper()
-	store, err := ledger.Open(filepath.Join(t.TempDir(), "dangol.db"), nil)
+	store, err := ledger.Open(filepath.Join(t.TempDir(), "dangol.db"), &ledger.Options{Key: testKey})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,9 @@ import (
 	"github.com/dangol/dangol/ledger"
 )
 
+// testKey is the master key of the test ledgers.
+var testKey = []byte("0123456789abcdef0123456789abcdef")
+
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 // t0 is the journeys' "now": Wednesday 2026-05-13 14:00 in Seoul.
@@ -51,7 +54,7 @@ const linkCode = "482913"
 func newJourney(t *testing.T) *journey {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "dangol.db")
-	store, err := ledger.Open(path, &ledger.Options{NoSync: true})
+	store, err := ledger.Open(path, &ledger.Options{NoSync: true, Key: testKey})
 	if err != nil {
 		t.Fatalf("open ledger: %v", err)
 	}

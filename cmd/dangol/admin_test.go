@@ -169,11 +169,14 @@ func TestAdmin_ProbeWrites(t *testing.T) {
 	var mu sync.Mutex
 	now := adminNow
 	var commits int
-	store, err := ledger.Open(filepath.Join(t.TempDir(), "dangol.db"), &ledger.Options{OnCommit: func(time.Duration, error) {
+	path := filepath.Join(t.TempDir(), "dangol.db")
+	opts := testLedgerOptions(t, path)
+	opts.OnCommit = func(time.Duration, error) {
 		mu.Lock()
 		commits++
 		mu.Unlock()
-	}})
+	}
+	store, err := ledger.Open(path, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +312,9 @@ func TestAdmin_Metrics(t *testing.T) {
 	}
 	m := newMetrics(tick, filepath.Join(dir, "dangol.db"), backups)
 	m.state.now = func() time.Time { return adminNow }
-	store, err := ledger.Open(filepath.Join(dir, "dangol.db"), m.ledgerOptions())
+	opts := testLedgerOptions(t, filepath.Join(dir, "dangol.db"))
+	opts.OnCommit = m.ledgerOptions().OnCommit
+	store, err := ledger.Open(filepath.Join(dir, "dangol.db"), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -87,7 +87,7 @@ func (m *Main) restore(ctx context.Context, from string, force bool) error {
 	if err != nil {
 		return fmt.Errorf("restore: copy %s: %w", from, err)
 	}
-	if err := checkLedger(tmp.Name()); errors.Is(err, ledger.ErrDamaged) {
+	if err := m.checkLedger(tmp.Name(), target); errors.Is(err, ledger.ErrDamaged) {
 		// Never installed: a damaged backup in place of the data file
 		// would panic or serve wrong data on the first read.
 		return &localError{m.Catalog.Text(m.Config.Lang, "appliance.restore.damaged", map[string]any{"From": from, "DB": target, "Detail": err.Error()}), err}
@@ -97,7 +97,7 @@ func (m *Main) restore(ctx context.Context, from string, force bool) error {
 	if exists {
 		// Another dangol serving the target would keep writing to the file
 		// we move away: refuse while it holds the lock.
-		s, err := ledger.Open(target, nil)
+		s, err := m.openLedgerKey(target, nil, false)
 		if errors.Is(err, ledger.ErrLocked) {
 			return fmt.Errorf("restore: %s is in use by another dangol; stop it first: %w", target, err)
 		}
@@ -117,9 +117,19 @@ func (m *Main) restore(ctx context.Context, from string, force bool) error {
 	return nil
 }
 
-// checkLedger opens and closes the ledger file at path.
-func checkLedger(path string) error {
-	s, err := ledger.Open(path, nil)
+// checkLedger opens and closes the ledger file at path with the key of the
+// data file target (the backup must be sealed with the same key). Opening
+// applies the erased-keys list, so people erased since the backup was
+// taken are erased in the copy before it is installed.
+func (m *Main) checkLedger(path, target string) error {
+	opts, err := m.withKey(target, nil, false)
+	if err != nil {
+		return err
+	}
+	s, err := ledger.Open(path, opts)
+	if errors.Is(err, ledger.ErrWrongKey) {
+		return &localError{m.Catalog.Text(m.Config.Lang, "privacy.err.wrong_key", map[string]any{"Key": m.keyName(target), "DB": path}), err}
+	}
 	if err != nil {
 		return err
 	}

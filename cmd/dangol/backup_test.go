@@ -110,7 +110,7 @@ func TestServe_Backups(t *testing.T) {
 	}
 
 	// The newest backup is a ledger with the data, as restore would use it.
-	s, err := ledger.Open(filepath.Join(backups, "dangol-2026-11-29T0300.db"), nil)
+	s, err := ledger.Open(filepath.Join(backups, "dangol-2026-11-29T0300.db"), testLedgerOptions(t, db))
 	if err != nil {
 		t.Fatalf("the backup does not open as a ledger: %v", err)
 	}

@@ -215,7 +215,7 @@ func (m *Main) copyLedger(ctx context.Context, db string, w io.Writer) error {
 	if _, err := os.Stat(db); errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	src, err := m.openLedger(db, nil)
+	src, err := m.openLedgerKey(db, nil, false) // a rehearsal never makes the shop's key
 	if err != nil {
 		return err
 	}

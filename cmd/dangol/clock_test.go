@@ -158,7 +158,7 @@ func TestChat_ClockRunsScheduledPosts(t *testing.T) {
 	if got, _ := answer(t, rest, "사장(매니저)", ":time"); !strings.Contains(got, "2026-12-01 (화) 15:00이에요.") {
 		t.Errorf("after the refused move the console's time is\n%s", got)
 	}
-	assertOnlyFiles(t, dir, "rehearsal.db")
+	assertOnlyFiles(t, dir, DefaultKeyFile, "rehearsal.db") // the real chat made its key
 }
 
 // assertOnlyFiles fails unless dir holds exactly names: no rehearsal copy
@@ -288,14 +288,14 @@ func TestChat_RehearsalLeavesLedgerAlone(t *testing.T) {
 	if !strings.Contains(out, "→ [직원 채널] 2027-W04 주간 요약") || !strings.Contains(out, "펌 상담") {
 		t.Fatalf("the rehearsal did not note and post:\n%s", out)
 	}
-	assertOnlyFiles(t, dir, "d.db")
+	assertOnlyFiles(t, dir, "d.db", DefaultKeyFile)
 	if after := export(); after != before {
 		t.Errorf("the rehearsal changed the data file: export before\n%s\nafter\n%s", before, after)
 	}
 
 	// What serve's scheduler would read on the real Monday: the summary
 	// (the scheduler's key, job@due in UTC) is not recorded as posted.
-	s, err := ledger.Open(db, nil)
+	s, err := ledger.Open(db, testLedgerOptions(t, db))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +338,7 @@ func TestChat_RehearsalLeftovers(t *testing.T) {
 	if r := runMain(t, map[string]string{"DANGOL_DB": db}, "", "chat"); r.err != nil {
 		t.Fatalf("chat: %v\n%s", r.err, r.stderr)
 	}
-	assertOnlyFiles(t, dir, ".d.db.rehearsal-222", ".e.db.rehearsal-333", "d.db")
+	assertOnlyFiles(t, dir, ".d.db.rehearsal-222", ".e.db.rehearsal-333", "d.db", DefaultKeyFile)
 }
 
 // TestChat_RehearsalRefused: --at on a data file another dangol holds is
@@ -348,7 +348,7 @@ func TestChat_RehearsalRefused(t *testing.T) {
 	t.Run("ErrLocked", func(t *testing.T) {
 		dir := t.TempDir()
 		db := filepath.Join(dir, "d.db")
-		s, err := ledger.Open(db, nil)
+		s, err := ledger.Open(db, testLedgerOptions(t, db))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -357,7 +357,7 @@ func TestChat_RehearsalRefused(t *testing.T) {
 		if !errors.Is(err, ledger.ErrLocked) || err.Error() != usageText("appliance.locked", map[string]any{"DB": db}) {
 			t.Errorf("chat --at on a file in use = %v\n%s\nwant the in-use error", err, out)
 		}
-		assertOnlyFiles(t, dir, "d.db")
+		assertOnlyFiles(t, dir, "d.db", DefaultKeyFile)
 	})
 	t.Run("Cancelled", func(t *testing.T) {
 		dir := t.TempDir()

@@ -276,7 +276,12 @@ func (m *Main) importStore(dryRun bool) (*ledger.Store, func(), error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("import: %w", err)
 		}
-		s, err := ledger.Open(filepath.Join(dir, "dry-run.db"), nil)
+		key, err := ledger.NewKey()
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, nil, fmt.Errorf("import: %w", err)
+		}
+		s, err := ledger.Open(filepath.Join(dir, "dry-run.db"), &ledger.Options{Key: key})
 		if err != nil {
 			os.RemoveAll(dir)
 			return nil, nil, fmt.Errorf("import: %w", err)

@@ -30,7 +30,7 @@ type ledgerState struct {
 // closes it, so the next run of dangol can open it.
 func readLedger(t *testing.T, path string) ledgerState {
 	t.Helper()
-	s, err := ledger.Open(path, nil)
+	s, err := ledger.Open(path, testLedgerOptions(t, path))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -252,7 +252,20 @@ func (m *Main) openStore() error {
 // openLedger opens the ledger at path; a file another dangol holds is the
 // localised "in use" error.
 func (m *Main) openLedger(path string, opts *ledger.Options) (*ledger.Store, error) {
+	return m.openLedgerKey(path, opts, true)
+}
+
+// openLedgerKey is openLedger with the file's master key added to opts
+// (key.go): with create, a first start makes the key file.
+func (m *Main) openLedgerKey(path string, opts *ledger.Options, create bool) (*ledger.Store, error) {
+	opts, err := m.withKey(path, opts, create)
+	if err != nil {
+		return nil, err
+	}
 	s, err := ledger.Open(path, opts)
+	if errors.Is(err, ledger.ErrWrongKey) {
+		return nil, &localError{m.Catalog.Text(m.Config.Lang, "privacy.err.wrong_key", map[string]any{"Key": m.keyName(path), "DB": path}), err}
+	}
 	if errors.Is(err, ledger.ErrLocked) {
 		// Said once, in the shop's language; the ledger's own wording of
 		// the same fact stays reachable through errors.Is only.

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"flag"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -212,10 +214,35 @@ func TestHelpAndVersion(t *testing.T) {
 	}
 }
 
+// testLedgerOptions returns the options dangol itself opens the data file
+// at path with: the key file beside it (made now if missing, as dangol's
+// first start would) and the erased-keys list beside that.
+func testLedgerOptions(tb testing.TB, path string) *ledger.Options {
+	tb.Helper()
+	keyPath := filepath.Join(filepath.Dir(path), DefaultKeyFile)
+	data, err := os.ReadFile(keyPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		key, kerr := ledger.NewKey()
+		if kerr != nil {
+			tb.Fatal(kerr)
+		}
+		data = []byte(base64.StdEncoding.EncodeToString(key) + "\n")
+		err = os.WriteFile(keyPath, data, 0o600)
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	key, err := decodeKey(string(data))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &ledger.Options{Key: key, ErasedKeys: keyPath + ".erased"}
+}
+
 // mustOpenStore opens a ledger in a temporary directory for seeding.
 func mustOpenStore(tb testing.TB, path string) *ledger.Store {
 	tb.Helper()
-	s, err := ledger.Open(path, nil)
+	s, err := ledger.Open(path, testLedgerOptions(tb, path))
 	if err != nil {
 		tb.Fatal(err)
 	}

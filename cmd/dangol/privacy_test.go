@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// runChat runs `dangol chat` in process on stdin with a fixed clock and
+// link code, as runMain does for other commands.
+func runChat(t *testing.T, env map[string]string, stdin string) result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+	m := &Main{
+		Stdin: strings.NewReader(stdin), Stdout: &stdout, Stderr: &stderr,
+		Getenv:  func(k string) string { return env[k] },
+		Now:     func() time.Time { return now },
+		NewCode: func() string { return "815887" },
+	}
+	err := m.Run(context.Background(), []string{"chat"})
+	if cerr := m.Close(); err == nil {
+		err = cerr
+	}
+	return result{stdout.String(), stderr.String(), err}
+}
+
+// TestPrivacy_NothingInTheClear is issue 9's "done when": a scripted
+// session in Korean and English, through the chat engine and through
+// `dangol import`, stores distinctive values in every personal field; the
+// raw data file and a backup taken during the session hold none of them
+// (nor the phones' digits, nor the names' UTF-8 bytes). After /forget,
+// restoring that earlier backup shows the customer as erased.
+func TestPrivacy_NothingInTheClear(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "dangol.db")
+	backup := filepath.Join(dir, "during.db")
+	env := map[string]string{"DANGOL_DB": db, "DANGOL_POINTS_RATE": "5"}
+
+	// Import: name, phone, birthday, preferences, remarks, tags.
+	sheet := filepath.Join(dir, "customers.csv")
+	csv := "이름,전화번호,생일,선호사항,특이사항,태그\n" +
+		"남궁하늘별,010-2718-2818,1987-06-05,선호펜넬7781,특이오스프리1193,태그마지판5521\n"
+	if err := os.WriteFile(sheet, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := runMain(t, env, "", "import", sheet); r.err != nil {
+		t.Fatalf("import: %v\n%s", r.err, r.stderr)
+	}
+	// Chat in Korean: a customer, a note, points with a reason, a link, a
+	// rating with a comment.
+	r := runChat(t, env, strings.Join([]string{
+		":as staff 민지",
+		"/customer new 010-4815-1623 황보잔티페",
+		"/note 010-4815-1623 노트가제보3321 두피 상담 #커트",
+		"/points add 010-4815-1623 55000 사유퀸스4411",
+		"/link 010-4815-1623",
+		":as customer 86420531",
+		"/start", "1", "815887",
+		"/feedback", "2", "11", "코멘트바다코끼리6671",
+	}, "\n")+"\n")
+	if r.err != nil || !strings.Contains(r.stdout, "황보잔티페님, 연결되었어요") {
+		t.Fatalf("chat: %v\n%s", r.err, r.stdout)
+	}
+	if r := runMain(t, env, "", "backup", backup); r.err != nil {
+		t.Fatalf("backup: %v", r.err)
+	}
+	// Chat in English: an unlinked sender's comment, and a note left half
+	// typed (its draft stays in the session).
+	r = runChat(t, env, strings.Join([]string{
+		":lang en",
+		":as customer 97531864",
+		"/feedback", "2", "11", "anon-lantern-2255",
+		":as staff 민지",
+		"/note",
+		"010-2718-2818",
+	}, "\n")+"\n")
+	if r.err != nil || !strings.Contains(r.stdout, "anon-lantern-2255") {
+		t.Fatalf("chat: %v\n%s", r.err, r.stdout)
+	}
+
+	values := []string{
+		"남궁하늘별", "남궁", "하늘별", "황보잔티페", "잔티페", // names, and their given names
+		"010-2718-2818", "01027182818", "27182818", "010-4815-1623", "01048151623", "48151623", // phones and their digits
+		"1987-06-05", "19870605", // a birthday
+		"선호펜넬7781", "특이오스프리1193", "태그마지판5521", // preferences, remarks, a customer's tag
+		"86420531", "97531864", // platform ids: the linked customer, the unlinked sender
+		"노트가제보3321", "두피 상담", "사유퀸스4411", "코멘트바다코끼리6671", "anon-lantern-2255", // note, reason, comments
+		"815887", // the link code
+	}
+	for _, path := range []string{db, backup} {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(data, []byte("커트")) {
+			t.Fatalf("%s: the clear note tag is not found either: the search proves nothing", path)
+		}
+		for _, v := range values {
+			if bytes.Contains(data, []byte(v)) {
+				t.Errorf("%s holds %q in the clear", filepath.Base(path), v)
+			}
+		}
+	}
+	// The data is all there for whoever has the key.
+	r = runMain(t, env, "", "export")
+	for _, v := range []string{"남궁하늘별", "01027182818", "선호펜넬7781", "특이오스프리1193", "태그마지판5521", "황보잔티페", "노트가제보3321 두피 상담", "사유퀸스4411", "코멘트바다코끼리6671"} {
+		if !strings.Contains(r.stdout, v) {
+			t.Errorf("export lacks %q", v)
+		}
+	}
+
+	// /forget, then the backup taken before it is restored.
+	r = runChat(t, env, ":as customer 86420531\n/forget\n1\n")
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if r := runMain(t, env, "", "restore", "--force", backup); r.err != nil {
+		t.Fatalf("restore: %v\n%s", r.err, r.stderr)
+	}
+	r = runMain(t, env, "", "export")
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	for _, v := range []string{"황보잔티페", "01048151623", "노트가제보3321", "사유퀸스4411", "코멘트바다코끼리6671", "86420531"} {
+		if strings.Contains(r.stdout, v) {
+			t.Errorf("the restored backup shows the erased customer's %q", v)
+		}
+	}
+	if !strings.Contains(r.stdout, "남궁하늘별") || !strings.Contains(r.stdout, `"erased":true`) {
+		t.Errorf("restored export: want the other customer kept and one erased:\n%s", r.stdout)
+	}
+}

@@ -1,0 +1,135 @@
+package ledger
+
+import (
+	"bytes"
+	"crypto/cipher"
+	"fmt"
+	"time"
+)
+
+// Data keys inside a transaction: which key seals which record.
+
+// custAEAD returns the data key of the customer at ck, or nil (and no
+// error) when the customer has none: their key was shredded by an erasure,
+// so what was sealed under it reads as erased.
+func (tx *Tx) custAEAD(ck []byte) (cipher.AEAD, error) {
+	v := tx.bucket(bucketKeys).Get(ck)
+	if v == nil {
+		return nil, nil
+	}
+	a, err := tx.kr.openDataKey(bucketKeys, ck, v)
+	if err != nil {
+		return nil, fmt.Errorf("customer %s: %w", custIDOfKey(ck), err)
+	}
+	return a, nil
+}
+
+// newCustKey gives the customer at ck a fresh data key.
+func (tx *Tx) newCustKey(ck []byte) (cipher.AEAD, error) {
+	stored, a, err := tx.kr.newDataKey(bucketKeys, ck)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.bucket(bucketKeys).Put(ck, stored); err != nil {
+		return nil, fmt.Errorf("store data key: %w", err)
+	}
+	return a, nil
+}
+
+// aeadOf returns the key that seals records of customerID: the customer's
+// data key, or the shop key when customerID is empty or not a customer id.
+// A customer whose key was shredded gives nil.
+func (tx *Tx) aeadOf(customerID string) (cipher.AEAD, error) {
+	ck, ok := custKeyOf(customerID)
+	if !ok {
+		return tx.kr.shop, nil
+	}
+	return tx.custAEAD(ck)
+}
+
+// senderBlind is the blind id of an unlinked sender's platform id.
+func (tx *Tx) senderBlind(senderID string) []byte { return tx.kr.blind("sender", senderID) }
+
+// senderAEAD returns the data key of an unlinked sender (by blind id),
+// creating it if create is set; nil when there is none.
+func (tx *Tx) senderAEAD(blind []byte, create bool) (cipher.AEAD, error) {
+	b := tx.bucket(bucketSenderKeys)
+	if v := b.Get(blind); v != nil {
+		a, err := tx.kr.openDataKey(bucketSenderKeys, blind, v)
+		if err != nil {
+			return nil, fmt.Errorf("sender key: %w", err)
+		}
+		return a, nil
+	}
+	if !create {
+		return nil, nil
+	}
+	stored, a, err := tx.kr.newDataKey(bucketSenderKeys, blind)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.Put(blind, stored); err != nil {
+		return nil, fmt.Errorf("store sender key: %w", err)
+	}
+	return a, nil
+}
+
+// shredded is a data key an erasure deleted, for the erased-keys list.
+type shredded struct {
+	id []byte
+	at time.Time
+}
+
+// shred deletes the data key stored under (bucket, k), if any, and notes
+// its id so Update writes it to the erased-keys list before committing.
+func (tx *Tx) shred(bucket, k []byte, at time.Time) error {
+	b := tx.bucket(bucket)
+	v := b.Get(k)
+	if v == nil {
+		return nil
+	}
+	id := bytes.Clone(v[:min(len(v), keyIDSize)])
+	if err := b.Delete(k); err != nil {
+		return fmt.Errorf("shred key: %w", err)
+	}
+	tx.kr.forget(id)
+	tx.shredded = append(tx.shredded, shredded{id: id, at: at})
+	return nil
+}
+
+// sealRecord seals plain for the record (bucket, k) under a. A record with
+// nothing personal (plain empty) stores nothing sealed, so it needs no key.
+func sealRecord(a cipher.AEAD, bucket, k, plain []byte) ([]byte, error) {
+	if len(plain) == 0 {
+		return nil, nil
+	}
+	if a == nil {
+		return nil, fmt.Errorf("%w: no key to seal %s %s (erased)", ErrInvalid, bucket, idOfAny(k))
+	}
+	return seal(a, recordAD(bucket, k), plain), nil
+}
+
+// openRecord opens what sealRecord made. Nothing sealed, or a key that is
+// gone (a shredded customer), gives nil: the personal part reads as empty.
+func openRecord(a cipher.AEAD, bucket, k, sealed []byte) ([]byte, error) {
+	if len(sealed) == 0 || a == nil {
+		return nil, nil
+	}
+	plain, err := unseal(a, recordAD(bucket, k), sealed)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", bucket, idOfAny(k), err)
+	}
+	return plain, nil
+}
+
+// idOfAny names a record key in an error: a time key's id, a customer's id,
+// or hex.
+func idOfAny(k []byte) string {
+	switch len(k) {
+	case timeKeyLen:
+		return idOf(k)
+	case custKeyLen:
+		return custIDOfKey(k)
+	}
+	return fmt.Sprintf("%x", k)
+}
