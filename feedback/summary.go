@@ -451,9 +451,7 @@ func (b *builder) visit(id string, d int) {
 func (b *builder) scanPoints(tx *ledger.Tx) error {
 	return tx.ScanPoints(b.windowStart(), b.windowEnd(), func(e ledger.PointsEntry) error {
 		d := b.day(e.At)
-		if d < 0 || e.ReversedBy != "" {
-			// A reversed entry counts as if it had never been made, and
-			// its correction (an adjust) is neither earning nor redemption.
+		if d < 0 {
 			return b.tick()
 		}
 		wk := d / 7

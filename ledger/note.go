@@ -83,7 +83,7 @@ func decodeNote(k, v []byte) (Note, []byte, error) {
 	n.CustomerID = d.string()
 	n.StaffID = d.string()
 	n.StaffName = d.string()
-	n.Tags = d.strings()
+	n.Tags = NormalizeTags(d.strings()) // one form for notes written before the ledger owned it
 	n.Amount = d.varint()
 	flags := d.byte()
 	if flags&noteHasFollowUp != 0 {
@@ -145,7 +145,7 @@ func (tx *Tx) liveCustomer(id string) ([]byte, error) {
 // AddNote validates n, assigns n.ID and stores it, updating the customer's
 // visit stats and last visit and the follow-up index.
 func (tx *Tx) AddNote(n *Note) error {
-	n.Text = strings.TrimSpace(n.Text)
+	n.Text, n.Tags = strings.TrimSpace(n.Text), NormalizeTags(n.Tags)
 	if err := n.Validate(); err != nil {
 		return fmt.Errorf("ledger: add note: %w", err)
 	}
