@@ -50,7 +50,12 @@ type Config struct {
 	// LastUpdateID returns the last update id the ledger committed (cursor
 	// CursorName); nil = 0.
 	LastUpdateID func(ctx context.Context) (int64, error)
-	Logger       *slog.Logger // nil: slog.Default()
+	// KnownAs, when set, is told the bot's username (without @) when Run
+	// has learnt it from getMe, before any update is taken: what deep
+	// links (t.me/<username>?start=…) name. An error is logged; the bot
+	// runs on.
+	KnownAs func(ctx context.Context, username string) error
+	Logger  *slog.Logger // nil: slog.Default()
 	// Observer, when set, is told of failed sends (observe.go); nil: nobody.
 	Observer Observer
 
@@ -226,6 +231,11 @@ func (b *Bot) Run(ctx context.Context) error {
 		return ended(ctx, runCtx, err)
 	}
 	b.me.Store(&me.Username)
+	if b.cfg.KnownAs != nil && me.Username != "" {
+		if err := b.cfg.KnownAs(runCtx, me.Username); err != nil {
+			b.log.Warn("telegram: bot username not kept", "bot", "@"+me.Username, "err", err)
+		}
+	}
 	watching.Go(func() { b.keepAlive(runCtx, fail) })
 	b.setCommands(runCtx)
 	if b.cfg.WebhookURL != "" {
