@@ -368,6 +368,9 @@ func (tx *Tx) indexCustomer(k []byte, c *Customer, add bool) error {
 	for _, l := range c.Links {
 		put(bucketLinks, tx.linkBlind(l), k)
 	}
+	for _, tg := range c.Tags {
+		put(bucketCustTags, concat(tx.tagBlind(tg), k), nil)
+	}
 	put(bucketCreated, concat(timePrefix(c.CreatedAt), k), nil)
 	if !c.Birthday.IsZero() && c.Consent.Given && !c.Erased {
 		put(bucketBirthdays, concat(birthdayKey(c.Birthday), k), nil)
@@ -534,8 +537,8 @@ func (tx *Tx) FindCustomers(query string, limit int) ([]Customer, error) {
 // CustomersByTag returns the customers (never erased ones) whose own tags
 // hold tag (any form: NormalizeTag applies), in id order, at most limit (a
 // limit <= 0 means DefaultFindLimit). Customer tags are sealed with the
-// rest of the record and have no blind index, so this reads every customer:
-// fine for a shop's lookup, linear in the customers kept.
+// rest of the record; this reads every customer, linear in the customers
+// kept (ListCustomers finds tags, own or of a note, in the blind tag index).
 func (tx *Tx) CustomersByTag(tag string, limit int) ([]Customer, error) {
 	if limit <= 0 {
 		limit = DefaultFindLimit

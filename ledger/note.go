@@ -165,6 +165,9 @@ func (tx *Tx) AddNote(n *Note) error {
 	if err := tx.bucket(bucketCustNotes).Put(concat(ck, k), []byte{}); err != nil {
 		return fmt.Errorf("ledger: add note: %w", err)
 	}
+	if err := tx.indexNoteTags(ck, k, n.Tags, true); err != nil {
+		return fmt.Errorf("ledger: add note: %w", err)
+	}
 	if !n.FollowUp.IsZero() {
 		if err := tx.bucket(bucketFollowUps).Put(concat(timePrefix(n.FollowUp), k), []byte{}); err != nil {
 			return fmt.Errorf("ledger: add note: %w", err)
