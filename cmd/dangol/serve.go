@@ -44,6 +44,9 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 	if err := m.openStore(); err != nil {
 		return err
 	}
+	if err := m.keepBotName(ctx, m.Config.Telegram.BotName); err != nil {
+		return err
+	}
 	// The real clock, which only the console moves (chat --at, :time).
 	clock := newConsoleClock(m.now, m.Config.Loc)
 	engine, err := dialog.New(dialog.Config{
@@ -136,6 +139,7 @@ func (m *Main) platforms(engine *dialog.Engine, r *router) ([]runner, error) {
 			Catalog:       m.Catalog,
 			Elsewhere:     r.Deliver,
 			LastUpdateID:  lastUpdateID(m.Store),
+			KnownAs:       m.keepBotName,
 			Reconnect:     m.reconnect(),
 			Observer:      m.metrics.watchPlatform(dialog.ChannelTelegram),
 			Logger:        m.Logger.With("adapter", "telegram"),
