@@ -154,3 +154,15 @@ func TestBotNameKept(t *testing.T) {
 		t.Errorf("QR code = %q, want %q", got, want)
 	}
 }
+
+func TestPosterHelp(t *testing.T) {
+	for _, args := range [][]string{{"help", "poster"}, {"poster", "-h"}} {
+		res := runMain(t, nil, "", args...)
+		if res.err != nil || !strings.Contains(res.stdout, usageText("linking.poster.usage", nil)) {
+			t.Errorf("dangol %v = %v:\n%s", args, res.err, res.stdout)
+		}
+	}
+	if res := runMain(t, nil, "", "help"); !strings.Contains(res.stdout, "dangol help poster") {
+		t.Errorf("dangol help does not name the poster:\n%s", res.stdout)
+	}
+}
