@@ -26,6 +26,9 @@ func init() {
 		"points.add":    (*turn).actPointsAdd,
 		"points.redeem": (*turn).actPointsRedeem,
 		"points.show":   (*turn).actPointsShow,
+		"points.void":   (*turn).actPointsVoid, // flow_corrections.go
+		"note.edit":     (*turn).actNoteEdit,   // flow_corrections.go
+		"note.delete":   (*turn).actNoteDelete, // flow_corrections.go
 		"link":          (*turn).actLink,
 	}
 }
