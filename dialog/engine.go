@@ -662,6 +662,8 @@ func (t *turn) onAction(p string) error {
 		return t.followUpDone(arg)
 	case verb == "lang" && arg != "":
 		return t.setLang(arg)
+	case verb == "cedit" && arg != "": // the card's [수정] (flow_customer_edit.go)
+		return t.openEditForm(arg)
 	case verb == "note" && arg != "": // a note's button on the card (flow_corrections.go)
 		return t.noteButton(arg)
 	}
@@ -713,6 +715,7 @@ var customerCommands = map[string]command{
 	"feedback": {run: (*turn).cmdFeedback},
 	"lang":     {run: (*turn).cmdLang},
 	"mydata":   {run: (*turn).cmdMyData},
+	"birthday": {run: (*turn).cmdBirthday}, // flow_customer_edit.go
 	"forget":   {run: (*turn).cmdForget},
 	"help":     {run: (*turn).cmdHelp, keep: true},
 	"cancel":   {run: func(t *turn, _ string) error { return t.cancel() }, keep: true},

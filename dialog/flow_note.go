@@ -459,6 +459,9 @@ func (t *turn) onForm() error {
 		t.say("core.refused", nil)
 		return nil
 	}
+	if id, ok := strings.CutPrefix(t.m.FormID, formCustomerPrefix); ok { // flow_customer_edit.go
+		return t.onCustomerForm(id)
+	}
 	if t.m.FormID != "note" {
 		t.sayStale()
 		return nil

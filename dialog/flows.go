@@ -131,5 +131,7 @@ func init() {
 			},
 			step: (*turn).forgetStep,
 		},
+		flowCustomerEdit: customerEditFlow(), // flow_customer_edit.go
+		flowMyBirthday:   myBirthdayFlow(),   // flow_customer_edit.go
 	}
 }

@@ -178,6 +178,9 @@ func (t *turn) card(c ledger.Customer) (Reply, error) {
 	if !c.LastVisit.IsZero() {
 		info = append(info, t.text("core.card.last_visit", map[string]any{"Date": t.day(c.LastVisit)}))
 	}
+	if !c.Birthday.IsZero() {
+		info = append(info, t.text("customer_edit.card.birthday", map[string]any{"Date": t.birthdayText(c.Birthday)}))
+	}
 	tags := append([]string(nil), c.Tags...)
 	for _, n := range notes {
 		for _, tg := range n.Tags {
