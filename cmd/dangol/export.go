@@ -73,6 +73,9 @@ type exportPoints struct {
 	Reason string `json:"reason"`
 	Amount int64  `json:"amount"`
 	Actor  string `json:"actor"`
+	// Reverses is, for a correction (정정), the number of the entry it
+	// reverses: entries count from 1, the oldest, as in chat.
+	Reverses int `json:"reverses,omitempty"`
 }
 
 type exportFeedback struct {
@@ -263,10 +266,12 @@ func exportCustomerOf(tx *ledger.Tx, c ledger.Customer, loc *time.Location) (exp
 			Tags: nonNil(n.Tags), Amount: n.Amount, FollowUp: optDate(n.FollowUp, loc),
 		})
 	}
-	for _, p := range points {
+	number := map[string]int{}
+	for i, p := range points {
+		number[p.ID] = i + 1
 		ec.PointsEntries = append(ec.PointsEntries, exportPoints{
 			At: rfc3339(p.At, loc), Kind: string(p.Kind), Points: p.Points,
-			Reason: p.Reason, Amount: p.Amount, Actor: p.ActorID,
+			Reason: p.Reason, Amount: p.Amount, Actor: p.ActorID, Reverses: number[p.Reverses],
 		})
 	}
 	for _, f := range fbs {
