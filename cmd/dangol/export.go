@@ -148,7 +148,7 @@ func writeOutput(stdout io.Writer, path string, write func(io.Writer) error) err
 	return nil
 }
 
-// exportJSON streams {"customers":[…],"feedback":[…]}: one customer at a
+// exportJSON streams {"customers":[…],"feedback":[…],"audit":[…]}: one customer at a
 // time, so memory holds one customer's history, never the whole file.
 func (m *Main) exportJSON(ctx context.Context, tx *ledger.Tx, w io.Writer) error {
 	loc := m.Config.Loc
@@ -196,8 +196,29 @@ func (m *Main) exportJSON(ctx context.Context, tx *ledger.Tx, w io.Writer) error
 	if err != nil {
 		return fmt.Errorf("export feedback: %w", err)
 	}
+	// The audit trail: who read or changed which record, and when.
+	if _, err := io.WriteString(w, "\n],\"audit\":["); err != nil {
+		return err
+	}
+	sep = "\n"
+	err = tx.ScanAudit(time.Time{}, endOfTime, func(a ledger.AuditEntry) error {
+		return item(exportAudit{At: rfc3339(a.At, loc), Actor: a.ActorID, Action: a.Action, CustomerID: a.CustomerID, Detail: a.Detail})
+	})
+	if err != nil {
+		return fmt.Errorf("export audit: %w", err)
+	}
 	_, err = io.WriteString(w, "\n]}\n")
 	return err
+}
+
+// exportAudit is one audit entry. Actor and detail are empty for an entry
+// about a customer erased since: they were sealed under the erased key.
+type exportAudit struct {
+	At         string `json:"at"`
+	Actor      string `json:"actor"`
+	Action     string `json:"action"`
+	CustomerID string `json:"customer_id"`
+	Detail     string `json:"detail"`
 }
 
 // marshal is json.Marshal without HTML escaping: comments with "<3" or

@@ -72,8 +72,14 @@ func TestPrivacy_NothingInTheClear(t *testing.T) {
 		// A pending pair of code and token, left in the file.
 		":as staff 민지",
 		"/link 010-2718-2818",
+		// A listing by a customer's tag and its CSV (the filter is kept in
+		// the session and the audit), then the manager reads the trail.
+		"/customers #태그마지판5521", "1",
+		":as manager 사장",
+		"/audit 010-2718-2818", "/audit @민지",
 	}, "\n")+"\n")
-	if r.err != nil || !strings.Contains(r.stdout, "황보잔티페님, 연결되었어요") {
+	if r.err != nil || !strings.Contains(r.stdout, "황보잔티페님, 연결되었어요") || !strings.Contains(r.stdout, "1. 남궁하늘별 · ") || !strings.Contains(r.stdout, "[파일: customers-") ||
+		!strings.Contains(r.stdout, "남궁하늘별 (010-****-2818) 님 기록을 보고 바꾼 내역") || !strings.Contains(r.stdout, "민지 님이 보고 바꾼 내역") {
 		t.Fatalf("chat: %v\n%s", r.err, r.stdout)
 	}
 	tokens := regexp.MustCompile(`t\.me/dangol_privacy_bot\?start=([A-Z2-7]{26})`).FindAllStringSubmatch(r.stdout, -1)
