@@ -28,7 +28,10 @@
 // commands answer at once. Buttons carry short payloads ("pick:C12",
 // "rate:4", "nps:9", "yes", "no", "skip", "cancel", "lang:en",
 // "answer:<feedback id>", "fu:<note id>"); the last three work outside any
-// flow. Typing a button's label counts as pressing it.
+// flow, and so does "note:<note id>", a note's button on the card, which
+// starts the correct flow (flow_corrections.go: edit or delete a note,
+// confirm a large or repeated earn). Typing a button's label counts as
+// pressing it.
 //
 // Tiers come from visits (one counted per day): 일반 below
 // TierRegularVisits (5), 단골 from it, VIP from TierVIPVisits (15).
