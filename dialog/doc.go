@@ -24,7 +24,10 @@
 // same transaction.
 //
 // Flows: note (guided, one-liner or a Form), pick (which of several
-// customers), consent, feedback and forget are state machines; the other
+// customers), consent, feedback and forget are state machines, and so are
+// customer_edit (a field's value asked for, a same-name registration, an
+// erasure on request: reason, then a confirmation naming the customer) and
+// my_birthday (flow_customer_edit.go); the other
 // commands answer at once. Buttons carry short payloads ("pick:C12",
 // "rate:4", "nps:9", "yes", "no", "skip", "cancel", "lang:en",
 // "answer:<feedback id>", "fu:<note id>"); the last three work outside any

@@ -36,6 +36,11 @@
 // ListCustomers) and audit actor (AuditBy) use blind indexes: HMAC-SHA256
 // under a key derived from the master key (seal.go).
 //
+// Tags have one form, NormalizeTag's (one width, NFC, lower case, no
+// leading '#', spaces trimmed), whoever writes them: CreateCustomer,
+// PutCustomer and AddNote normalize them, and tags stored before the ledger
+// owned their form are normalized on read, so no sealed record is rewritten.
+//
 // Reads go through Store.View. Sentinel errors (ErrCustomerNotFound,
 // ErrInsufficientPoints, ErrInvalid, …) are wrapped with context; compare
 // with errors.Is.
