@@ -366,6 +366,13 @@ func (t *turn) onSharedPhone(phone string) error {
 // links, anything else gets the short help.
 func (t *turn) onCustomerText(text string) error {
 	if !isCode(text) {
+		if n, ok := codeDigits(text); ok {
+			if p, err := t.tx.Profile(t.pid); err == nil && p.CustomerID == "" {
+				// Someone typing the code from the counter, one digit short.
+				t.say("input.code.digits", map[string]any{"Got": n})
+				return nil
+			}
+		}
 		t.say("core.help.short_customer", nil)
 		return nil
 	}

@@ -169,9 +169,12 @@ func (t *turn) noteSummary() string {
 }
 
 // noteReask repeats the current question after saying what was wrong.
-func (t *turn) noteReask(why string) {
+func (t *turn) noteReask(why string) { t.noteReaskWith(why, nil) }
+
+// noteReaskWith is noteReask with the data the reason's message needs.
+func (t *turn) noteReaskWith(why string, data map[string]any) {
 	r := t.noteAsk()
-	r.Text = t.text(why, nil) + "\n" + r.Text
+	r.Text = t.text(why, data) + "\n" + r.Text
 	t.add(r)
 }
 
@@ -218,6 +221,10 @@ func (t *turn) noteStep(in input) error {
 		} else {
 			a, ok := parseAmount(in.text)
 			if !ok || a <= 0 {
+				if negativeAmount(in.text) {
+					t.noteReaskWith("input.purchase.negative", map[string]any{"Input": strings.TrimSpace(in.text)})
+					return nil
+				}
 				t.noteReask("core.note.bad_amount")
 				return nil
 			}
@@ -240,9 +247,9 @@ func (t *turn) noteStep(in input) error {
 		if skip {
 			delete(d, dFollowUp)
 		} else {
-			day, ok := parseDate(in.text, t.now, t.e.loc)
-			if !ok {
-				t.noteReask("core.note.bad_date")
+			day, bad, data := t.followUpDay(in.text)
+			if bad != "" {
+				t.noteReaskWith(bad, data)
 				return nil
 			}
 			d[dFollowUp] = day.In(t.e.loc).Format(time.DateOnly)
@@ -505,9 +512,12 @@ func (t *turn) onForm() error {
 	}
 	if s := strings.TrimSpace(f["amount"]); s != "" {
 		a, ok := parseAmount(s)
-		if !ok || a <= 0 {
+		switch {
+		case negativeAmount(s):
+			errs["amount"] = t.text("input.purchase.negative_form", map[string]any{"Input": s})
+		case !ok || a <= 0:
 			errs["amount"] = t.text("core.form.err.amount", nil)
-		} else {
+		default:
 			n.Amount = a
 		}
 	}
@@ -515,10 +525,13 @@ func (t *turn) onForm() error {
 		n.Tags = mergeTags(n.Tags, parseTagList(s))
 	}
 	if s := strings.TrimSpace(f["followup"]); s != "" {
-		day, ok := parseDate(s, t.now, t.e.loc)
-		if !ok {
+		day, bad, data := t.followUpDay(s)
+		switch {
+		case bad == "core.note.bad_date":
 			errs["followup"] = t.text("core.form.err.date", nil)
-		} else {
+		case bad != "":
+			errs["followup"] = t.text(bad, data)
+		default:
 			n.FollowUp = day
 		}
 	}

@@ -62,7 +62,7 @@ func (t *turn) actPointsAdd(c ledger.Customer, rest string) error {
 	amount, ok := parseAmount(tok)
 	// An amount whose points would overflow is no purchase anyone made.
 	if !ok || amount <= 0 || amount > math.MaxInt64/t.e.rate {
-		t.say("core.points.bad_amount", map[string]any{"Input": tok})
+		t.sayBadAmount(tok, "core.points.bad_amount", map[string]any{"Input": tok})
 		return nil
 	}
 	pts := amount * t.e.rate / 100
@@ -109,7 +109,7 @@ func (t *turn) actPointsRedeem(c ledger.Customer, rest string) error {
 	tok, reason := firstField(rest)
 	pts, ok := parsePoints(tok)
 	if !ok || pts <= 0 {
-		t.say("core.points.bad_points", map[string]any{"Input": tok})
+		t.sayBadAmount(tok, "core.points.bad_points", map[string]any{"Input": tok})
 		return nil
 	}
 	bal, err := t.tx.Balance(c.ID)

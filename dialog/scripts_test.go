@@ -178,7 +178,7 @@ var scripts = []script{
 			{msg: staffMsg(""), ids: []string{"core.note.bad_text"}},
 			{msg: staffMsg(strings.Repeat("가", 5001)), ids: []string{"core.note.too_long"}},
 			{msg: staffMsg("상담만"), ids: []string{"core.note.ask_amount"}},
-			{msg: staffMsg("-5"), ids: []string{"core.note.bad_amount"}, payloads: []string{"skip"}},
+			{msg: staffMsg("-5"), want: []string{h.text("input.purchase.negative", map[string]any{"Input": "-5"})}, payloads: []string{"skip"}},
 			{msg: staffMsg(h.text("core.btn.skip", nil)), ids: []string{"core.note.ask_tags"}},
 			{msg: staffMsg("!!!"), ids: []string{"core.note.bad_tags"}},
 			{msg: press(staffMsg(""), "skip")},
@@ -685,6 +685,13 @@ var scripts = []script{
 				if rs[0].FormErrors["text"] != h.text("core.note.too_long", nil) || len(rs[0].FormErrors) != 1 {
 					t.Errorf("errors = %v", rs[0].FormErrors)
 				}
+			}},
+			{msg: form(map[string]string{"customer": "김민지", "text": "x", "amount": "-5,000", "followup": "2020-01-01"}), check: func(t *testing.T, h *harness, rs []Reply) {
+				if rs[0].FormErrors["amount"] != h.text("input.purchase.negative_form", map[string]any{"Input": "-5,000"}) ||
+					rs[0].FormErrors["followup"] != h.text("input.date.past", map[string]any{"Date": "2020-01-01", "Today": h.now().In(seoul).Format(time.DateOnly)}) {
+					t.Errorf("errors = %v", rs[0].FormErrors)
+				}
+				noteCount(0)(t, h, nil)
 			}},
 			{msg: form(map[string]string{"customer": "", "text": "x"}), check: func(t *testing.T, h *harness, rs []Reply) {
 				if rs[0].FormErrors["customer"] != h.text("core.form.err.customer_required", nil) {
