@@ -24,28 +24,31 @@ func encodeAudit(a *AuditEntry, keyKind byte, sealed []byte) []byte {
 	e.string(a.Action)
 	e.string(a.CustomerID)
 	e.byte(keyKind)
-	e.string(string(sealed))
+	e.sealedTail(sealed)
 	return e.b
 }
 
 func decodeAudit(k, v []byte) (AuditEntry, byte, []byte, error) {
-	d := newDecoder(v)
+	head, sealed, err := splitSealed(v)
+	if err != nil {
+		return AuditEntry{}, 0, nil, fmt.Errorf("audit entry %s: %w", idOf(k), err)
+	}
+	d := newDecoder(head)
 	d.version(auditVersion)
-	if d.err == nil && v[0] != auditVersion {
+	if d.err == nil && head[0] != auditVersion {
 		d.fail("version")
 	}
 	a := AuditEntry{At: keyTime(k)}
 	a.Action = d.string()
 	a.CustomerID = d.string()
 	keyKind := d.byte()
-	sealed := d.string()
 	if d.err == nil && keyKind > auditShopKey {
 		d.fail("key kind")
 	}
 	if d.err != nil {
 		return AuditEntry{}, 0, nil, fmt.Errorf("audit entry %s: %w", idOf(k), d.err)
 	}
-	return a, keyKind, []byte(sealed), nil
+	return a, keyKind, sealed, nil
 }
 
 // auditAEAD returns the key of an audit entry of keyKind.

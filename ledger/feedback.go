@@ -69,16 +69,20 @@ func encodeFeedback(f *Feedback, senderBlind, sealed []byte) []byte {
 	if flags&feedbackSender != 0 {
 		e.string(string(senderBlind))
 	}
-	e.string(string(sealed))
+	e.sealedTail(sealed)
 	return e.b
 }
 
 // decodeFeedback decodes the clear part of a feedback and returns the
 // sender's blind id (nil if none) and the sealed part.
 func decodeFeedback(k, v []byte) (f Feedback, senderBlind, sealed []byte, err error) {
-	d := newDecoder(v)
+	head, sealed, err := splitSealed(v)
+	if err != nil {
+		return Feedback{}, nil, nil, fmt.Errorf("feedback %s: %w", idOf(k), err)
+	}
+	d := newDecoder(head)
 	d.version(feedbackVersion)
-	if d.err == nil && v[0] != feedbackVersion {
+	if d.err == nil && head[0] != feedbackVersion {
 		d.fail("version")
 	}
 	f = Feedback{ID: idOf(k), At: keyTime(k)}
@@ -93,7 +97,6 @@ func decodeFeedback(k, v []byte) (f Feedback, senderBlind, sealed []byte, err er
 	if flags&feedbackSender != 0 {
 		senderBlind = []byte(d.string())
 	}
-	sealed = []byte(d.string())
 	if d.err != nil {
 		return Feedback{}, nil, nil, fmt.Errorf("feedback %s: %w", f.ID, d.err)
 	}
@@ -257,6 +260,20 @@ func (tx *Tx) AnswerFeedback(id, by string, at time.Time) error {
 func (tx *Tx) ScanFeedback(from, to time.Time, fn func(Feedback) error) error {
 	return scanTime(tx.bucket(bucketFeedback), from, to, func(k, v []byte) error {
 		f, err := tx.decodeFeedback(k, v)
+		if err != nil {
+			return fmt.Errorf("ledger: scan feedback: %w", err)
+		}
+		return fn(f)
+	})
+}
+
+// ScanFeedbackClear is ScanFeedback without opening the sealed part: fn
+// gets every feedback with from <= At < to, in time order, with Comment
+// and SenderID empty. It is for summaries that count ratings and NPS and
+// costs no decryption.
+func (tx *Tx) ScanFeedbackClear(from, to time.Time, fn func(Feedback) error) error {
+	return scanTime(tx.bucket(bucketFeedback), from, to, func(k, v []byte) error {
+		f, _, _, err := decodeFeedback(k, v)
 		if err != nil {
 			return fmt.Errorf("ledger: scan feedback: %w", err)
 		}

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSeal(t *testing.T) {
@@ -288,4 +290,48 @@ func TestNothingPersonalInFile(t *testing.T) {
 	}); err != nil {
 		t.Error(err)
 	}
+}
+
+// TestScanClear: the scans for counting give every record's clear part
+// and leave the sealed part closed; the full scans open it.
+func TestScanClear(t *testing.T) {
+	s := MustOpen(t)
+	c := mustCustomer(t, s, "김하늘", "01012345678")
+	mustUpdate(t, s, func(tx *Tx) error {
+		return errors.Join(
+			tx.AddNote(&Note{CustomerID: c.ID, StaffID: "slack:U1", StaffName: "민지", At: t0, Text: "펌 상담", Tags: []string{"펌"}, Amount: 5}),
+			tx.AddPoints(&PointsEntry{CustomerID: c.ID, At: t0, Kind: PointsEarn, Points: 7, ActorID: "slack:U1", Reason: "구매"}),
+			tx.AddFeedback(&Feedback{CustomerID: c.ID, At: t0, Rating: 2, NPS: 4, Comment: "늦었어요"}),
+		)
+	})
+	from, to := t0.Add(-time.Hour), t0.Add(time.Hour)
+	mustView(t, s, func(tx *Tx) error {
+		var clear, full []string
+		add := func(to *[]string, v ...any) { *to = append(*to, strings.TrimSuffix(fmt.Sprintln(v...), "\n")) }
+		err := errors.Join(
+			tx.ScanNotesClear(from, to, func(n Note) error {
+				add(&clear, n.CustomerID, n.StaffName, n.Tags, n.Amount, "[", n.Text, "]")
+				return nil
+			}),
+			tx.ScanNotes(from, to, func(n Note) error {
+				add(&full, n.CustomerID, n.StaffName, n.Tags, n.Amount, "[", n.Text, "]")
+				return nil
+			}),
+			tx.ScanPointsClear(from, to, func(p PointsEntry) error { add(&clear, p.Points, "[", p.ActorID, p.Reason, "]"); return nil }),
+			tx.ScanPoints(from, to, func(p PointsEntry) error { add(&full, p.Points, "[", p.ActorID, p.Reason, "]"); return nil }),
+			tx.ScanFeedbackClear(from, to, func(f Feedback) error { add(&clear, f.Rating, f.NPS, "[", f.Comment, "]"); return nil }),
+			tx.ScanFeedback(from, to, func(f Feedback) error { add(&full, f.Rating, f.NPS, "[", f.Comment, "]"); return nil }),
+			tx.ScanNewCustomersClear(from, to, func(c Customer) error { add(&clear, c.ID, "[", c.Name, "]"); return nil }),
+			tx.ScanNewCustomers(from, to, func(c Customer) error { add(&full, c.ID, "[", c.Name, "]"); return nil }),
+		)
+		wantClear := "C1 민지 [펌] 5 [  ]|7 [   ]|2 4 [  ]|C1 [  ]"
+		wantFull := "C1 민지 [펌] 5 [ 펌 상담 ]|7 [ slack:U1 구매 ]|2 4 [ 늦었어요 ]|C1 [ 김하늘 ]"
+		if got := strings.Join(clear, "|"); got != wantClear {
+			t.Errorf("clear scans:\n got %s\nwant %s", got, wantClear)
+		}
+		if got := strings.Join(full, "|"); got != wantFull {
+			t.Errorf("full scans:\n got %s\nwant %s", got, wantFull)
+		}
+		return err
+	})
 }
