@@ -1,11 +1,13 @@
 package dialog
 
 import (
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/dangol/dangol/dialog/qr"
 	"github.com/dangol/dangol/ledger"
 )
 
@@ -17,13 +19,31 @@ const ConsentPurpose = "loyalty+feedback"
 const (
 	dCode       = "code"
 	dSharePhone = "phone"
+	dJoin       = "join" // came by the counter poster's /start join
 )
+
+// JoinStart is the start parameter of the counter poster's deep link
+// (t.me/<bot>?start=join): consent first, then the contact-sharing button,
+// for a customer who has no code.
+const JoinStart = "join"
+
+// DeepLink returns the t.me link that opens a chat with bot and sends it
+// "/start payload" when the person presses Start; bot is the username
+// without @.
+func DeepLink(bot, payload string) string {
+	return "https://t.me/" + bot + "?start=" + payload
+}
+
+// linkQRScale is the pixels per module of /link's QR code: about 400 px
+// square for a deep link, sharp on a phone held up to a screen.
+const linkQRScale = 8
 
 // linkCodeTries bounds the draws of a link code for one /link: a drawn
 // code may still be held by another customer.
 const linkCodeTries = 10
 
-// cmdLink: /link <customer> makes a one-time code staff hand to the customer.
+// cmdLink: /link <customer> makes a one-time code staff hand to the customer
+// and, once the bot's username is known, a deep link and its QR code.
 func (t *turn) cmdLink(args string) error {
 	if args == "" {
 		t.say("core.link.usage", nil)
@@ -33,10 +53,23 @@ func (t *turn) cmdLink(args string) error {
 }
 
 func (t *turn) actLink(c ledger.Customer, _ string) error {
+	bot, err := t.tx.BotName()
+	if err != nil {
+		return fmt.Errorf("dialog: read bot name: %w", err)
+	}
+	// The deep link carries a long random token, not the 6 digits: a link
+	// is clicked, never typed, so it need not be guessable (rand.Text has
+	// 130 bits, in base32, which Telegram's start parameter allows). The
+	// digits stay for typing; using either uses up both.
+	token := rand.Text()
 	var code string
 	for try := 1; ; try++ {
 		code = t.e.newCode()
-		err := t.tx.PutLinkCode(code, c.ID, t.now.Add(LinkCodeTTL))
+		if bot != "" {
+			err = t.tx.PutLinkPair(code, token, c.ID, t.now.Add(LinkCodeTTL))
+		} else {
+			err = t.tx.PutLinkCode(code, c.ID, t.now.Add(LinkCodeTTL))
+		}
 		if err == nil {
 			break
 		}
@@ -48,7 +81,24 @@ func (t *turn) actLink(c ledger.Customer, _ string) error {
 	if err := t.audit("link", c.ID, "code"); err != nil {
 		return err
 	}
-	t.say("core.link.code", map[string]any{"Name": c.Name, "Code": code, "Hours": int(LinkCodeTTL.Hours())})
+	text := t.text("core.link.code", map[string]any{"Name": c.Name, "Code": code, "Hours": int(LinkCodeTTL.Hours())})
+	if bot == "" {
+		r := t.mk(text + "\n" + t.text("linking.link.no_bot", nil))
+		r.Private = true
+		t.add(r)
+		return nil
+	}
+	link := DeepLink(bot, token)
+	png, err := qr.PNG(link, linkQRScale)
+	if err != nil {
+		return fmt.Errorf("dialog: link qr: %w", err)
+	}
+	r := t.mk(text + "\n" + t.text("linking.link.deep", map[string]any{"Link": link}))
+	// Private: the code and the link are for this staff member and the
+	// customer in front of them; in Slack the picture goes to their DM.
+	r.Private = true
+	r.Image = &Image{Name: "link-" + c.ID + ".png", PNG: png}
+	t.add(r)
 	return nil
 }
 
@@ -66,15 +116,26 @@ func isCode(s string) bool {
 }
 
 // cmdStart: /start [code], the first thing a customer sends (a deep link
-// from a QR code carries the code). Consent comes before anything is linked.
+// from a QR code carries the code or token; the counter poster's carries
+// JoinStart). Consent comes before anything is linked.
 func (t *turn) cmdStart(args string) error {
 	code, _ := firstField(args)
+	join := strings.EqualFold(code, JoinStart)
+	if join {
+		code = ""
+	}
 	p, err := t.tx.Profile(t.pid)
 	if err != nil {
 		return fmt.Errorf("dialog: read profile: %w", err)
 	}
 	if !p.Consent.Given {
-		return t.askConsent(code, "")
+		if err := t.askConsent(code, ""); err != nil {
+			return err
+		}
+		if join {
+			t.sess.Draft[dJoin] = "1"
+		}
+		return nil
 	}
 	if code != "" {
 		return t.linkWithCode(p, code)
@@ -84,8 +145,21 @@ func (t *turn) cmdStart(args string) error {
 	} else if ok {
 		return t.welcome(c, "core.start.welcome_back")
 	}
+	if join {
+		t.offerContact()
+		return nil
+	}
 	t.say("core.start.ask_code", nil)
 	return nil
+}
+
+// offerContact asks a customer without a code to share their phone
+// number: the reply brings the menu, whose contact button (Telegram's
+// request_contact) sends the number their account vouches for.
+func (t *turn) offerContact() {
+	r := t.mk(t.text("linking.join.share", nil))
+	r.Menu = true
+	t.add(r)
 }
 
 // askConsent starts the consent flow, keeping a code or phone given before
@@ -129,7 +203,7 @@ func (t *turn) consentStep(in input) error {
 		if err := t.tx.PutProfile(p); err != nil {
 			return fmt.Errorf("dialog: save consent: %w", err)
 		}
-		code, phone := d[dCode], d[dSharePhone]
+		code, phone, join := d[dCode], d[dSharePhone], d[dJoin] != ""
 		t.end()
 		t.say("core.consent.thanks", nil)
 		switch {
@@ -140,6 +214,10 @@ func (t *turn) consentStep(in input) error {
 		}
 		if _, ok, err := t.linkedCustomer(); err != nil || ok {
 			return err
+		}
+		if join {
+			t.offerContact()
+			return nil
 		}
 		t.say("core.start.ask_code", nil)
 		return nil

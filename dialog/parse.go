@@ -17,6 +17,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/dangol/dangol/ledger"
 )
 
 // foldFullWidth maps the full-width forms of ASCII (U+FF01–U+FF5E), the
@@ -626,9 +628,10 @@ func isTagRune(r rune) bool {
 // isTagMark reports whether r is '#' or its full-width form.
 func isTagMark(r rune) bool { return r == '#' || r == 0xFF03 }
 
-// normalizeTag folds a tag's full-width characters and lower-cases its
-// Latin letters (Hangul has no case).
-func normalizeTag(t string) string { return strings.ToLower(foldFullWidth(t)) }
+// normalizeTag is the ledger's one form of a tag (ledger.NormalizeTag:
+// NFKC, lower case), so a tag typed in chat matches one from a form or a
+// spreadsheet.
+func normalizeTag(t string) string { return ledger.NormalizeTag(t) }
 
 // splitTags extracts "#tag" words from a note and returns the text without
 // them. A tag is '#' followed by Hangul or Latin letters, digits and '_'; it

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/golang/freetype/truetype"
+	"golang.org/x/image/font"
 )
 
 // nanumSquare is NanumSquareR.ttf from Debian's fonts-nanum (SIL OFL 1.1,
@@ -25,3 +26,15 @@ var chartFont = sync.OnceValues(func() (*truetype.Font, error) {
 	}
 	return f, nil
 })
+
+// FontFace returns the embedded Hangul font at size pixels, for text drawn
+// outside the charts (the counter poster of cmd/dangol), so the font is
+// embedded once. A face keeps a glyph cache and is not safe for concurrent
+// use: take one per drawing.
+func FontFace(size float64) (font.Face, error) {
+	f, err := chartFont()
+	if err != nil {
+		return nil, err
+	}
+	return truetype.NewFace(f, &truetype.Options{Size: size, DPI: 72, Hinting: font.HintingFull}), nil
+}

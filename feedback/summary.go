@@ -453,7 +453,9 @@ func (b *builder) scanPoints(tx *ledger.Tx) error {
 	// Counts only: who gave the points and why stay sealed.
 	return tx.ScanPointsClear(b.windowStart(), b.windowEnd(), func(e ledger.PointsEntry) error {
 		d := b.day(e.At)
-		if d < 0 {
+		if d < 0 || e.ReversedBy != "" {
+			// A reversed entry counts as if it had never been made, and
+			// its correction (an adjust) is neither earning nor redemption.
 			return b.tick()
 		}
 		wk := d / 7

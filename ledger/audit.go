@@ -24,31 +24,28 @@ func encodeAudit(a *AuditEntry, keyKind byte, sealed []byte) []byte {
 	e.string(a.Action)
 	e.string(a.CustomerID)
 	e.byte(keyKind)
-	e.sealedTail(sealed)
+	e.string(string(sealed))
 	return e.b
 }
 
 func decodeAudit(k, v []byte) (AuditEntry, byte, []byte, error) {
-	head, sealed, err := splitSealed(v)
-	if err != nil {
-		return AuditEntry{}, 0, nil, fmt.Errorf("audit entry %s: %w", idOf(k), err)
-	}
-	d := newDecoder(head)
+	d := newDecoder(v)
 	d.version(auditVersion)
-	if d.err == nil && head[0] != auditVersion {
+	if d.err == nil && v[0] != auditVersion {
 		d.fail("version")
 	}
 	a := AuditEntry{At: keyTime(k)}
 	a.Action = d.string()
 	a.CustomerID = d.string()
 	keyKind := d.byte()
+	sealed := d.string()
 	if d.err == nil && keyKind > auditShopKey {
 		d.fail("key kind")
 	}
 	if d.err != nil {
 		return AuditEntry{}, 0, nil, fmt.Errorf("audit entry %s: %w", idOf(k), d.err)
 	}
-	return a, keyKind, sealed, nil
+	return a, keyKind, []byte(sealed), nil
 }
 
 // auditAEAD returns the key of an audit entry of keyKind.
@@ -133,6 +130,9 @@ func (tx *Tx) Audit(e AuditEntry) error {
 	}
 	k := timeKey(e.At, seq)
 	if err := tx.putAudit(k, &e); err != nil {
+		return fmt.Errorf("ledger: audit: %w", err)
+	}
+	if err := tx.bucket(bucketActorAudit).Put(concat(tx.actorBlind(e.ActorID), k), []byte{}); err != nil {
 		return fmt.Errorf("ledger: audit: %w", err)
 	}
 	if ck, ok := custKeyOf(e.CustomerID); ok {

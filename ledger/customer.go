@@ -104,7 +104,8 @@ func validateTags(what string, tags []string) error {
 }
 
 // tidyCustomer trims what people type: spaces around and inside the name,
-// phone formats (an unreadable phone is left for Validate to reject).
+// phone formats (an unreadable phone is left for Validate to reject), tags
+// in their one form (NormalizeTag).
 func tidyCustomer(c *Customer) {
 	c.Name = strings.Join(strings.Fields(norm.NFC.String(c.Name)), " ")
 	c.Preferences = strings.TrimSpace(c.Preferences)
@@ -114,9 +115,7 @@ func tidyCustomer(c *Customer) {
 	} else {
 		c.Phone = strings.TrimSpace(c.Phone)
 	}
-	for i, t := range c.Tags {
-		c.Tags[i] = strings.TrimSpace(t)
-	}
+	c.Tags = NormalizeTags(c.Tags)
 }
 
 // nameKey is the name index form: NFC (so Hangul typed as decomposed jamo
@@ -225,8 +224,11 @@ func (tx *Tx) customer(k []byte) (Customer, error) {
 			if err := json.Unmarshal(plain, &sec); err != nil {
 				return Customer{}, fmt.Errorf("%w: customer %s: %v", errCorrupt, c.ID, err)
 			}
+			// Tags written before the ledger owned their form are
+			// normalized on read, so the card, the export and a filter see
+			// one form without a rewrite of every record.
 			c.Name, c.Phone, c.Birthday, c.Preferences, c.Remarks, c.Tags, c.Links =
-				sec.Name, sec.Phone, sec.Birthday, sec.Preferences, sec.Remarks, sec.Tags, sec.Links
+				sec.Name, sec.Phone, sec.Birthday, sec.Preferences, sec.Remarks, NormalizeTags(sec.Tags), sec.Links
 		}
 	}
 	if v := tx.bucket(bucketVisits).Get(k); v != nil {
@@ -365,6 +367,9 @@ func (tx *Tx) indexCustomer(k []byte, c *Customer, add bool) error {
 	}
 	for _, l := range c.Links {
 		put(bucketLinks, tx.linkBlind(l), k)
+	}
+	for _, tg := range c.Tags {
+		put(bucketCustTags, concat(tx.tagBlind(tg), k), nil)
 	}
 	put(bucketCreated, concat(timePrefix(c.CreatedAt), k), nil)
 	if !c.Birthday.IsZero() && c.Consent.Given && !c.Erased {
@@ -524,6 +529,33 @@ func (tx *Tx) FindCustomers(query string, limit int) ([]Customer, error) {
 	for _, kind := range []string{"name=", "name<", "name>"} {
 		if full, err := scan(bucketNames, tx.kr.blind(kind, n), kind != "name="); full || err != nil {
 			return out, err
+		}
+	}
+	return out, nil
+}
+
+// CustomersByTag returns the customers (never erased ones) whose own tags
+// hold tag (any form: NormalizeTag applies), in id order, at most limit (a
+// limit <= 0 means DefaultFindLimit). Customer tags are sealed with the
+// rest of the record; this reads every customer, linear in the customers
+// kept (ListCustomers finds tags, own or of a note, in the blind tag index).
+func (tx *Tx) CustomersByTag(tag string, limit int) ([]Customer, error) {
+	if limit <= 0 {
+		limit = DefaultFindLimit
+	}
+	want := NormalizeTag(tag)
+	if want == "" {
+		return nil, nil
+	}
+	var out []Customer
+	c := tx.bucket(bucketCustomers).Cursor()
+	for k, _ := c.First(); k != nil && len(out) < limit; k, _ = c.Next() {
+		cu, err := tx.customer(k)
+		if err != nil {
+			return nil, fmt.Errorf("ledger: customers by tag: %w", err)
+		}
+		if !cu.Erased && slices.Contains(cu.Tags, want) {
+			out = append(out, cu)
 		}
 	}
 	return out, nil

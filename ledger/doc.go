@@ -32,7 +32,8 @@
 // ratings, NPS, points, note tags, visit counts, consent flags, languages,
 // birthdays' month and day (the birthday index), staff ids and staff names.
 // Lookups by phone, last four digits, name (whole, any prefix, any suffix),
-// platform id, session key and link code use blind indexes: HMAC-SHA256
+// platform id, session key, link code, tag (a customer's own or a note's:
+// ListCustomers) and audit actor (AuditBy) use blind indexes: HMAC-SHA256
 // under a key derived from the master key (seal.go).
 //
 // Reads go through Store.View. Sentinel errors (ErrCustomerNotFound,

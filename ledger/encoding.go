@@ -132,27 +132,3 @@ func (d *decoder) version(max byte) byte {
 	}
 	return v
 }
-
-// The sealed part of a record goes last, followed by its length as 4
-// big-endian bytes, so a reader that only counts finds the clear part
-// without copying the sealed bytes, and opens them only when asked.
-
-// sealedTail appends sealed and its length to the encoded clear part.
-func (e *encoder) sealedTail(sealed []byte) {
-	e.b = append(e.b, sealed...)
-	e.b = binary.BigEndian.AppendUint32(e.b, uint32(len(sealed)))
-}
-
-// splitSealed returns the clear part of v and its sealed tail (aliasing v:
-// valid as long as v is). A v too short for its tail is corrupt.
-func splitSealed(v []byte) (clear, sealed []byte, err error) {
-	if len(v) < 4 {
-		return nil, nil, fmt.Errorf("%w: no sealed tail", errCorrupt)
-	}
-	n := uint64(binary.BigEndian.Uint32(v[len(v)-4:]))
-	if n > uint64(len(v)-4) {
-		return nil, nil, fmt.Errorf("%w: sealed tail of %d bytes in a value of %d", errCorrupt, n, len(v))
-	}
-	end := len(v) - 4
-	return v[:end-int(n)], v[end-int(n) : end], nil
-}

@@ -69,20 +69,16 @@ func encodeFeedback(f *Feedback, senderBlind, sealed []byte) []byte {
 	if flags&feedbackSender != 0 {
 		e.string(string(senderBlind))
 	}
-	e.sealedTail(sealed)
+	e.string(string(sealed))
 	return e.b
 }
 
 // decodeFeedback decodes the clear part of a feedback and returns the
 // sender's blind id (nil if none) and the sealed part.
 func decodeFeedback(k, v []byte) (f Feedback, senderBlind, sealed []byte, err error) {
-	head, sealed, err := splitSealed(v)
-	if err != nil {
-		return Feedback{}, nil, nil, fmt.Errorf("feedback %s: %w", idOf(k), err)
-	}
-	d := newDecoder(head)
+	d := newDecoder(v)
 	d.version(feedbackVersion)
-	if d.err == nil && head[0] != feedbackVersion {
+	if d.err == nil && v[0] != feedbackVersion {
 		d.fail("version")
 	}
 	f = Feedback{ID: idOf(k), At: keyTime(k)}
@@ -97,6 +93,7 @@ func decodeFeedback(k, v []byte) (f Feedback, senderBlind, sealed []byte, err er
 	if flags&feedbackSender != 0 {
 		senderBlind = []byte(d.string())
 	}
+	sealed = []byte(d.string())
 	if d.err != nil {
 		return Feedback{}, nil, nil, fmt.Errorf("feedback %s: %w", f.ID, d.err)
 	}

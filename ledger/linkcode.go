@@ -10,9 +10,19 @@ import (
 )
 
 // Link codes are stored as blind code -> customer key (8 bytes) + expiry
-// (8 bytes, sortable nanos): someone who copies the file cannot use a
-// pending code. Codes are compared trimmed and upper-cased, so a code read
-// aloud or typed in lower case still works.
+// (8 bytes, sortable nanos), and, for the two halves of a pair
+// (PutLinkPair), the blind key of the other half (16 bytes): someone who
+// copies the file cannot use a pending code. Codes are compared trimmed and
+// upper-cased, so a code read aloud or typed in lower case still works.
+
+// Lengths of a stored link code's value: alone, and one half of a pair.
+const (
+	linkValueLen     = 8 + 8
+	linkPairValueLen = linkValueLen + blindSize
+)
+
+// linkValue reports a stored value a link code can have.
+func linkValue(v []byte) bool { return len(v) == linkValueLen || len(v) == linkPairValueLen }
 
 func (tx *Tx) linkCodeKey(code string) []byte {
 	c := strings.ToUpper(strings.TrimSpace(code))
@@ -26,38 +36,86 @@ func (tx *Tx) linkCodeKey(code string) []byte {
 // A code still held by another customer is refused (ErrInvalid), so the
 // caller draws a new one.
 func (tx *Tx) PutLinkCode(code, customerID string, expires time.Time) error {
-	k := tx.linkCodeKey(code)
-	if len(k) == 0 {
-		return fmt.Errorf("ledger: put link code: %w", invalid("link code", "empty code"))
-	}
-	ck, err := tx.liveCustomer(customerID)
-	if err != nil {
-		return fmt.Errorf("ledger: put link code: %w", err)
-	}
-	b := tx.bucket(bucketLinkCodes)
-	if v := b.Get(k); len(v) == 16 && !bytes.Equal(v[:8], ck) {
-		return fmt.Errorf("ledger: put link code: %w", invalid("link code", "code in use"))
-	}
-	if err := b.Put(k, concat(ck, timePrefix(expires))); err != nil {
+	if err := tx.putLinkCodes(customerID, expires, code); err != nil {
 		return fmt.Errorf("ledger: put link code: %w", err)
 	}
 	return nil
 }
 
-// UseLinkCode consumes code and returns its customer id; an unknown, used or
-// expired code returns ErrInvalidCode. A code is valid while now is before
-// its expiry.
+// PutLinkPair stores two codes for customerID that are used up together,
+// both valid until expires: the 6 digits a person types and the long token
+// of a deep link (t.me/<bot>?start=<token>) made by the same /link. Using
+// either with UseLinkCode deletes the other, so one /link links one
+// account. A code or token still held by another customer is refused
+// (ErrInvalid), as with PutLinkCode.
+func (tx *Tx) PutLinkPair(code, token, customerID string, expires time.Time) error {
+	if err := tx.putLinkCodes(customerID, expires, code, token); err != nil {
+		return fmt.Errorf("ledger: put link pair: %w", err)
+	}
+	return nil
+}
+
+// putLinkCodes stores one code, or two that name each other.
+func (tx *Tx) putLinkCodes(customerID string, expires time.Time, codes ...string) error {
+	keys := make([][]byte, len(codes))
+	for i, code := range codes {
+		if keys[i] = tx.linkCodeKey(code); len(keys[i]) == 0 {
+			return invalid("link code", "empty code")
+		}
+	}
+	if len(keys) == 2 && bytes.Equal(keys[0], keys[1]) {
+		return invalid("link code", "a pair of one code")
+	}
+	ck, err := tx.liveCustomer(customerID)
+	if err != nil {
+		return err
+	}
+	b := tx.bucket(bucketLinkCodes)
+	for _, k := range keys {
+		if v := b.Get(k); linkValue(v) && !bytes.Equal(v[:8], ck) {
+			return invalid("link code", "code in use")
+		}
+	}
+	for i, k := range keys {
+		v := concat(ck, timePrefix(expires))
+		if len(keys) == 2 {
+			v = concat(v, keys[1-i])
+		}
+		if err := b.Put(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// UseLinkCode consumes code (and the other half of its pair, see
+// PutLinkPair) and returns its customer id; an unknown, used or expired
+// code returns ErrInvalidCode. A code is valid while now is before its
+// expiry.
 func (tx *Tx) UseLinkCode(code string, now time.Time) (string, error) {
 	k := tx.linkCodeKey(code)
 	b := tx.bucket(bucketLinkCodes)
 	v := b.Get(k)
-	if len(k) == 0 || len(v) != 16 {
+	if len(k) == 0 || !linkValue(v) {
 		return "", fmt.Errorf("ledger: use link code: %w", ErrInvalidCode)
 	}
 	ck := append([]byte(nil), v[:8]...)
-	expires := timeFromSortable(binary.BigEndian.Uint64(v[8:]))
+	expires := timeFromSortable(binary.BigEndian.Uint64(v[8:16]))
+	var partner []byte
+	if len(v) == linkPairValueLen {
+		partner = append([]byte(nil), v[linkValueLen:]...)
+	}
 	if err := b.Delete(k); err != nil {
 		return "", fmt.Errorf("ledger: use link code: %w", err)
+	}
+	// The other half goes whatever became of this one, unless a later
+	// /link reused its code for a pair of its own.
+	if len(partner) > 0 {
+		if pv := b.Get(partner); len(pv) == linkPairValueLen && bytes.Equal(pv[linkValueLen:], k) {
+			if err := b.Delete(partner); err != nil {
+				return "", fmt.Errorf("ledger: use link code: %w", err)
+			}
+		}
 	}
 	if !now.Before(expires) {
 		return "", fmt.Errorf("ledger: use link code: %w (expired %s)", ErrInvalidCode, expires.UTC().Format(time.RFC3339))
@@ -75,7 +133,7 @@ func (tx *Tx) UseLinkCode(code string, now time.Time) (string, error) {
 // PruneLinkCodes deletes codes expired at now and returns how many.
 func (tx *Tx) PruneLinkCodes(now time.Time) (int, error) {
 	return tx.deleteLinkCodes(func(v []byte) bool {
-		return !now.Before(timeFromSortable(binary.BigEndian.Uint64(v[8:])))
+		return !now.Before(timeFromSortable(binary.BigEndian.Uint64(v[8:16])))
 	})
 }
 
@@ -86,7 +144,7 @@ func (tx *Tx) deleteLinkCodes(match func(v []byte) bool) (int, error) {
 	var dead [][]byte
 	c := b.Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if len(v) != 16 || match(v) {
+		if !linkValue(v) || match(v) {
 			dead = append(dead, append([]byte(nil), k...))
 		}
 	}
@@ -96,4 +154,31 @@ func (tx *Tx) deleteLinkCodes(match func(v []byte) bool) (int, error) {
 		}
 	}
 	return len(dead), nil
+}
+
+// metaBotName holds the Telegram bot's username, for deep links.
+var metaBotName = []byte("telegram.bot")
+
+// BotName returns the Telegram bot's username (without @) last stored with
+// SetBotName, or "" if none was.
+func (tx *Tx) BotName() (string, error) {
+	return string(tx.bucket(bucketMeta).Get(metaBotName)), nil
+}
+
+// SetBotName stores the Telegram bot's username, as Telegram's getMe or the
+// configuration gave it; a leading @ is dropped. It is the shop's public
+// name, not anyone's personal data, and is kept in the clear. An empty
+// name is refused (ErrInvalid).
+func (tx *Tx) SetBotName(name string) error {
+	name = strings.TrimPrefix(strings.TrimSpace(name), "@")
+	if name == "" {
+		return fmt.Errorf("ledger: set bot name: %w", invalid("bot name", "empty"))
+	}
+	if string(tx.bucket(bucketMeta).Get(metaBotName)) == name {
+		return nil // no write, no commit of a page for nothing
+	}
+	if err := tx.bucket(bucketMeta).Put(metaBotName, []byte(name)); err != nil {
+		return fmt.Errorf("ledger: set bot name: %w", err)
+	}
+	return nil
 }

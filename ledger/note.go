@@ -68,36 +68,33 @@ func encodeNote(n *Note, sealedText []byte) []byte {
 	if !n.FollowUp.IsZero() {
 		e.varint(nanos(n.FollowUp))
 	}
-	e.sealedTail(sealedText)
+	e.string(string(sealedText))
 	return e.b
 }
 
 // decodeNote decodes the clear part of a note and returns its sealed text.
 func decodeNote(k, v []byte) (Note, []byte, error) {
-	head, sealed, err := splitSealed(v)
-	if err != nil {
-		return Note{}, nil, fmt.Errorf("note %s: %w", idOf(k), err)
-	}
-	d := newDecoder(head)
+	d := newDecoder(v)
 	d.version(noteVersion)
-	if d.err == nil && head[0] != noteVersion {
+	if d.err == nil && v[0] != noteVersion {
 		d.fail("version")
 	}
 	n := Note{ID: idOf(k), At: keyTime(k)}
 	n.CustomerID = d.string()
 	n.StaffID = d.string()
 	n.StaffName = d.string()
-	n.Tags = d.strings()
+	n.Tags = NormalizeTags(d.strings()) // one form for notes written before the ledger owned it
 	n.Amount = d.varint()
 	flags := d.byte()
 	if flags&noteHasFollowUp != 0 {
 		n.FollowUp = time.Unix(0, d.varint())
 	}
 	n.FollowUpDone = flags&noteFollowUpDone != 0
+	sealed := d.string()
 	if d.err != nil {
 		return Note{}, nil, fmt.Errorf("note %s: %w", n.ID, d.err)
 	}
-	return n, sealed, nil
+	return n, []byte(sealed), nil
 }
 
 // putNote seals n's text and stores n under k.
@@ -148,7 +145,7 @@ func (tx *Tx) liveCustomer(id string) ([]byte, error) {
 // AddNote validates n, assigns n.ID and stores it, updating the customer's
 // visit stats and last visit and the follow-up index.
 func (tx *Tx) AddNote(n *Note) error {
-	n.Text = strings.TrimSpace(n.Text)
+	n.Text, n.Tags = strings.TrimSpace(n.Text), NormalizeTags(n.Tags)
 	if err := n.Validate(); err != nil {
 		return fmt.Errorf("ledger: add note: %w", err)
 	}
@@ -166,6 +163,9 @@ func (tx *Tx) AddNote(n *Note) error {
 		return fmt.Errorf("ledger: add note: %w", err)
 	}
 	if err := tx.bucket(bucketCustNotes).Put(concat(ck, k), []byte{}); err != nil {
+		return fmt.Errorf("ledger: add note: %w", err)
+	}
+	if err := tx.indexNoteTags(ck, k, n.Tags, true); err != nil {
 		return fmt.Errorf("ledger: add note: %w", err)
 	}
 	if !n.FollowUp.IsZero() {

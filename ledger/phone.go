@@ -3,12 +3,18 @@ package ledger
 import "strings"
 
 // NormalizePhone returns the digits of a Korean phone number in domestic form
-// (010-1234-5678, 01012345678 and +82 10 1234 5678 all give 01012345678); ok
-// is false for anything that is not a plausible phone number.
+// (010-1234-5678, 01012345678, +82 10 1234 5678, 821012345678 and
+// 0082-10-1234-5678 all give 01012345678); ok is false for anything that is
+// not a plausible phone number. It is the one owner of the phone's form:
+// the phone index is keyed by what it returns, so a number matches however
+// it was typed or sent.
 //
 // Spaces, dots, dashes and parentheses are ignored, full-width digits are
-// read as digits, and a leading +82 (with or without the trunk 0 after it)
-// becomes the domestic 0. Mobiles (010 with 11 digits; 011, 016–019 with 10
+// read as digits, and the country code 82 becomes the domestic 0 (with or
+// without the trunk 0 after it) whether it comes after a +, after the
+// international prefix 00, or bare: Telegram's apps send a shared contact
+// as +821012345678 or as 821012345678. A domestic number always starts
+// with 0, so a leading 82 cannot be mistaken for one. Mobiles (010 with 11 digits; 011, 016–019 with 10
 // or 11), Seoul (02 with 9 or 10), other area codes (031–064 with 10 or 11),
 // 070 (11) and 050x personal numbers (11 or 12) are accepted; anything else,
 // including letters, is not.
@@ -35,14 +41,19 @@ func NormalizePhone(s string) (digits string, ok bool) {
 		}
 	}
 	d := b.String()
-	if plus {
-		if !strings.HasPrefix(d, "82") {
-			return "", false // only Korean numbers
-		}
+	intl := true
+	switch {
+	case plus && !strings.HasPrefix(d, "82"):
+		return "", false // only Korean numbers
+	case plus, strings.HasPrefix(d, "82"):
 		d = d[2:]
-		if !strings.HasPrefix(d, "0") {
-			d = "0" + d
-		}
+	case strings.HasPrefix(d, "0082"):
+		d = d[4:]
+	default:
+		intl = false
+	}
+	if intl && !strings.HasPrefix(d, "0") {
+		d = "0" + d
 	}
 	if !plausibleKorean(d) {
 		return "", false

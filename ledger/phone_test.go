@@ -24,6 +24,26 @@ func TestNormalizePhone(t *testing.T) {
 		{"051-1234-5678", "05112345678", true},
 		{"011-123-4567", "0111234567", true},
 		{"070-1234-5678", "07012345678", true},
+		// Country code without the plus, as several Telegram apps share a
+		// contact, and after the international prefix 00.
+		{"821012345678", "01012345678", true},
+		{"82 10 1234 5678", "01012345678", true},
+		{"82-10-1234-5678", "01012345678", true},
+		{"8201012345678", "01012345678", true},
+		{"0082 10 1234 5678", "01012345678", true},
+		{"0082-10-1234-5678", "01012345678", true},
+		{"00821012345678", "01012345678", true},
+		{"+82 10-1234-5678", "01012345678", true},
+		{"+82 010 1234 5678", "01012345678", true},
+		{"82 2 1234 5678", "0212345678", true},
+		{"0082 31 123 4567", "0311234567", true},
+		{"１２３", "", false},
+		{"8210123456", "", false},     // 82 and a mobile a digit short
+		{"82101234567890", "", false}, // 82 and too many digits
+		{"0011234567", "", false},     // another country's international call
+		{"00121012345678", "", false}, // 001 (a carrier's prefix) then 2…: not 82
+		{"+0082 10 1234 5678", "", false},
+		{"81 10 1234 5678", "", false}, // Japan's code, no trunk 0
 		{"", "", false},
 		{"010-1234-567", "", false},        // a digit short
 		{"010-1234-56789", "", false},      // a digit long
@@ -42,5 +62,26 @@ func TestNormalizePhone(t *testing.T) {
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("NormalizePhone(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+// TestCustomerByPhoneForms: the phone index is keyed by the normalised form,
+// so a customer registered as 010-… is found from every form a platform or a
+// person sends, and FindCustomers agrees.
+func TestCustomerByPhoneForms(t *testing.T) {
+	s := MustOpen(t)
+	c := mustCustomer(t, s, "김민지", "010-1234-5678")
+	for _, form := range []string{"01012345678", "+82 10-1234-5678", "821012345678", "0082 10 1234 5678", "82-010-1234-5678"} {
+		mustView(t, s, func(tx *Tx) error {
+			got, err := tx.CustomerByPhone(form)
+			if err != nil || got.ID != c.ID {
+				t.Errorf("CustomerByPhone(%q) = %q, %v; want %s", form, got.ID, err, c.ID)
+			}
+			found, err := tx.FindCustomers(form, 5)
+			if err != nil || len(found) != 1 || found[0].ID != c.ID {
+				t.Errorf("FindCustomers(%q) = %v, %v; want [%s]", form, found, err, c.ID)
+			}
+			return nil
+		})
 	}
 }

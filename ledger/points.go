@@ -44,12 +44,16 @@ func (e *PointsEntry) Validate() error {
 	default:
 		return invalid("points", "unknown kind %q", e.Kind)
 	}
+	if e.Reverses != "" && e.Kind != PointsAdjust {
+		return invalid("points", "only an adjust reverses an entry")
+	}
 	return checkLine("points", "reason", e.Reason)
 }
 
-// pointsVersion 2 seals the actor and the reason; version 1 is only read by
-// the migration (legacy.go).
-const pointsVersion = 2
+// pointsVersion 3 adds the key of the entry a correction reverses; version
+// 2 (sealed actor and reason, no reference) is still read; version 1 is only
+// read by the migration (legacy.go).
+const pointsVersion = 3
 
 // Kinds are stored as one byte.
 var pointsKindCodes = [...]PointsKind{1: PointsEarn, 2: PointsRedeem, 3: PointsAdjust, 4: PointsExpire}
@@ -65,26 +69,30 @@ func pointsKindCode(k PointsKind) byte {
 
 // encodePoints: version, customer, kind, points, amount, then the actor id
 // and the reason sealed under the customer's key (the actor may be the
-// customer's own platform id, the reason free text about them).
+// customer's own platform id, the reason free text about them), then the
+// key of the reversed entry (empty unless a correction). That key is an id,
+// like the customer's, and stays in the clear so summaries can leave
+// corrections out without opening anything.
 func encodePoints(p *PointsEntry, sealed []byte) []byte {
-	e := encoder{b: make([]byte, 0, 24+len(p.CustomerID)+len(sealed))}
+	var rev []byte
+	if p.Reverses != "" {
+		rev, _ = keyOfID(p.Reverses) // checked by AddPoints
+	}
+	e := encoder{b: make([]byte, 0, 24+len(p.CustomerID)+len(sealed)+len(rev))}
 	e.byte(pointsVersion)
 	e.string(p.CustomerID)
 	e.byte(pointsKindCode(p.Kind))
 	e.varint(p.Points)
 	e.varint(p.Amount)
-	e.sealedTail(sealed)
+	e.string(string(sealed))
+	e.string(string(rev))
 	return e.b
 }
 
 func decodePoints(k, v []byte) (PointsEntry, []byte, error) {
-	head, sealed, err := splitSealed(v)
-	if err != nil {
-		return PointsEntry{}, nil, fmt.Errorf("points entry %s: %w", idOf(k), err)
-	}
-	d := newDecoder(head)
-	d.version(pointsVersion)
-	if d.err == nil && head[0] != pointsVersion {
+	d := newDecoder(v)
+	ver := d.version(pointsVersion)
+	if d.err == nil && ver < 2 {
 		d.fail("version")
 	}
 	p := PointsEntry{ID: idOf(k), At: keyTime(k)}
@@ -96,10 +104,19 @@ func decodePoints(k, v []byte) (PointsEntry, []byte, error) {
 	}
 	p.Points = d.varint()
 	p.Amount = d.varint()
+	sealed := d.string()
+	if ver >= 3 {
+		if rev := d.string(); rev != "" {
+			if len(rev) != timeKeyLen {
+				d.fail("reversed key")
+			}
+			p.Reverses = idOf([]byte(rev))
+		}
+	}
 	if d.err != nil {
 		return PointsEntry{}, nil, fmt.Errorf("points entry %s: %w", p.ID, d.err)
 	}
-	return p, sealed, nil
+	return p, []byte(sealed), nil
 }
 
 // putPoints seals p's actor and reason and stores p under k.
@@ -119,8 +136,18 @@ func (tx *Tx) putPoints(k []byte, p *PointsEntry) error {
 }
 
 // decodePoints decodes the entry stored as v under k, opening its actor
-// and reason (empty once the customer's key is shredded).
+// and reason (empty once the customer's key is shredded) and reading which
+// correction reversed it, if one did.
 func (tx *Tx) decodePoints(k, v []byte) (PointsEntry, error) {
+	p, err := tx.openPoints(k, v)
+	if err != nil {
+		return PointsEntry{}, err
+	}
+	p.ReversedBy = tx.reversedBy(p.CustomerID, k)
+	return p, nil
+}
+
+func (tx *Tx) openPoints(k, v []byte) (PointsEntry, error) {
 	p, sealed, err := decodePoints(k, v)
 	if err != nil || len(sealed) == 0 {
 		return p, err
@@ -144,7 +171,9 @@ func (tx *Tx) decodePoints(k, v []byte) (PointsEntry, error) {
 
 // AddPoints validates e, assigns e.ID and appends it. An entry that would
 // make the balance negative returns ErrInsufficientPoints and changes
-// nothing. An earn counts as a visit (RecordVisit). An entry never goes
+// nothing. A correction (Reverses set) must be an adjust of the opposite
+// points of an entry of the same customer that is neither a correction nor
+// already reversed (ErrAlreadyReversed); see ReversalOf. An earn counts as a visit (RecordVisit). An entry never goes
 // before the customer's newest one: if e.At is earlier (its writer read the
 // clock, then waited for the lock), e.At becomes that entry's time, so the
 // history in time order is the order of commits.
@@ -159,6 +188,12 @@ func (tx *Tx) AddPoints(e *PointsEntry) error {
 	bal, err := tx.balance(ck)
 	if err != nil {
 		return fmt.Errorf("ledger: add points: %w", err)
+	}
+	var reversed []byte
+	if e.Reverses != "" {
+		if reversed, err = tx.checkReversal(ck, e); err != nil {
+			return fmt.Errorf("ledger: add points: %w", err)
+		}
 	}
 	if bal+e.Points < 0 {
 		return fmt.Errorf("ledger: add points: %w: balance %d, change %d", ErrInsufficientPoints, bal, e.Points)
@@ -182,6 +217,13 @@ func (tx *Tx) AddPoints(e *PointsEntry) error {
 	}
 	if err := tx.bucket(bucketCustPoints).Put(concat(ck, k), []byte{}); err != nil {
 		return fmt.Errorf("ledger: add points: %w", err)
+	}
+	if reversed != nil {
+		// The reversed entry's index key now names its correction: an
+		// entry is reversed at most once, and readers learn it there.
+		if err := tx.bucket(bucketCustPoints).Put(concat(ck, reversed), k); err != nil {
+			return fmt.Errorf("ledger: add points: %w", err)
+		}
 	}
 	if err := tx.bucket(bucketBalances).Put(ck, binary.AppendVarint(nil, bal+e.Points)); err != nil {
 		return fmt.Errorf("ledger: add points: %w", err)
@@ -276,14 +318,15 @@ func (tx *Tx) ScanPoints(from, to time.Time, fn func(PointsEntry) error) error {
 
 // ScanPointsClear is ScanPoints without opening the sealed part: fn gets
 // every points entry with from <= At < to, in time order, with ActorID and
-// Reason empty. It is for summaries that add points up and costs no
-// decryption.
+// Reason empty (ReversedBy set as ScanPoints sets it). It is for summaries
+// that add points up and costs no decryption.
 func (tx *Tx) ScanPointsClear(from, to time.Time, fn func(PointsEntry) error) error {
 	return scanTime(tx.bucket(bucketPoints), from, to, func(k, v []byte) error {
 		p, _, err := decodePoints(k, v)
 		if err != nil {
 			return fmt.Errorf("ledger: scan points: %w", err)
 		}
+		p.ReversedBy = tx.reversedBy(p.CustomerID, k)
 		return fn(p)
 	})
 }

@@ -67,6 +67,7 @@ var allBuckets = [][]byte{
 	bucketBalances, bucketFeedback, bucketCustFeedback, bucketEvents,
 	bucketEventTimes, bucketCursors, bucketPosted, bucketSessions,
 	bucketProfiles, bucketStaff, bucketLinkCodes, bucketAudit, bucketCustAudit,
+	bucketCustTags, bucketActorAudit,
 }
 
 var (
@@ -178,6 +179,10 @@ func Open(path string, opts *Options) (*Store, error) {
 		}
 	}
 	if err := s.initSchema(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("ledger: open %s: %w", path, err)
+	}
+	if err := s.buildIndexes(db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("ledger: open %s: %w", path, err)
 	}

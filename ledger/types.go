@@ -93,6 +93,13 @@ type PointsEntry struct {
 	Amount     int64 // purchase amount in won that earned the points, if any
 	ActorID    string
 	Reason     string
+	// Reverses is the id of the entry this adjust reverses (a correction,
+	// 정정); empty for any other entry.
+	Reverses string `json:",omitempty"`
+	// ReversedBy is the id of the correction that reversed this entry, if
+	// any. It is read from the index, not stored with the entry, which
+	// stays as it was appended.
+	ReversedBy string `json:",omitempty"`
 }
 
 // Feedback is one rating a customer left.

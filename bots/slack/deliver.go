@@ -278,7 +278,7 @@ func (b *Bot) postEphemeral(ctx context.Context, org *origin, m outMessage) erro
 // the first time.
 func (b *Bot) dmChannel(ctx context.Context, userID string) (string, error) {
 	b.mu.Lock()
-	id, ok := b.dms[userID]
+	id, ok := b.dms.Get(userID)
 	b.mu.Unlock()
 	if ok {
 		return id, nil
@@ -292,7 +292,7 @@ func (b *Bot) dmChannel(ctx context.Context, userID string) (string, error) {
 		return "", fmt.Errorf("slack: conversations.open with %s: %w", userID, err)
 	}
 	b.mu.Lock()
-	b.dms[userID] = ch.ID
+	b.dms.Put(userID, ch.ID)
 	b.mu.Unlock()
 	return ch.ID, nil
 }

@@ -16,7 +16,10 @@
 //
 //   - a slash command becomes Text "/note 010-1234-5678 …", with CanForm
 //     set (its trigger_id can open a modal) and EventID "slack:cmd:" plus
-//     the trigger_id;
+//     the trigger_id (without one: a hash of its response_url, unique per
+//     invocation, or in HTTP mode of its verified signature, so that a
+//     replayed request is recognised while a command typed twice on
+//     purpose is not);
 //   - a DM to the bot (message.im) becomes Text, Private, EventID "slack:"
 //     plus Slack's event_id; edits, joins and bots' messages are ignored;
 //   - a button click becomes an Action with the button's payload;

@@ -2,6 +2,8 @@ package slack
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"regexp"
 	"strings"
@@ -107,7 +109,8 @@ func isDM(channelID string) bool { return strings.HasPrefix(channelID, "D") }
 
 // commandJob turns a slash command into a job. The event id is the
 // trigger_id: unique per invocation and carried unchanged by any redelivery,
-// unlike a Socket Mode envelope id; slash commands have no event_id.
+// unlike a Socket Mode envelope id; slash commands have no event_id. See
+// commandEventID for a command without one.
 func (b *Bot) commandJob(c slack.SlashCommand) job {
 	text := c.Command
 	if !strings.HasPrefix(text, "/") {
@@ -122,7 +125,7 @@ func (b *Bot) commandJob(c slack.SlashCommand) job {
 			UserID:         c.UserID,
 			UserName:       c.UserName,
 			ConversationID: conversationKey(c.ChannelID, c.UserID),
-			EventID:        prefixedID("slack:cmd:", c.TriggerID),
+			EventID:        commandEventID(c),
 			Text:           text,
 			CanForm:        c.TriggerID != "",
 			Private:        isDM(c.ChannelID),
@@ -251,6 +254,25 @@ func (b *Bot) submissionJob(ic slack.InteractionCallback) job {
 		},
 		blockIDs: blockIDs,
 	}
+}
+
+// commandEventID returns a slash command's event id: its trigger_id, or,
+// without one, a hash of its response_url, which Slack also makes for each
+// invocation and which is a credential (it answers in the channel for 30
+// minutes) not to be kept in the ledger as is. Without either it is ""
+// and de-duplication is off: team, channel, user, command and text are not
+// unique, since staff type the same "/points C12" twice on purpose, and
+// Slack sends no retry headers for slash commands. (In HTTP mode the
+// request's signature stands in; see serveCommand.)
+func commandEventID(c slack.SlashCommand) string {
+	if c.TriggerID != "" {
+		return "slack:cmd:" + c.TriggerID
+	}
+	if c.ResponseURL != "" {
+		sum := sha256.Sum256([]byte(c.ResponseURL))
+		return "slack:cmd:url:" + hex.EncodeToString(sum[:16])
+	}
+	return ""
 }
 
 func prefixedID(prefix, id string) string {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/dangol/dangol/bots/lru"
 )
 
 // queues runs jobs of one conversation in arrival order, one goroutine per
@@ -117,14 +119,18 @@ func (s *seenSet) add(id string) bool {
 }
 
 // userCache keeps what users.info said about a user (language, name) for a
-// while, so a conversation costs one users.info call, not one per line.
+// while, so a conversation costs one users.info call, not one per line. It
+// holds the userCacheCap users seen most recently: a shop has dozens of
+// staff; the cap only bounds a misbehaving workspace.
 type userCache struct {
 	now func() time.Time
 	ttl time.Duration
 
 	mu sync.Mutex
-	m  map[string]userInfo
+	m  *lru.Cache[string, userInfo]
 }
+
+const userCacheCap = 10_000
 
 type userInfo struct {
 	lang, name string
@@ -132,13 +138,13 @@ type userInfo struct {
 }
 
 func newUserCache(now func() time.Time, ttl time.Duration) *userCache {
-	return &userCache{now: now, ttl: ttl, m: map[string]userInfo{}}
+	return &userCache{now: now, ttl: ttl, m: lru.New[string, userInfo](userCacheCap)}
 }
 
 func (c *userCache) get(id string) (userInfo, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	u, ok := c.m[id]
+	u, ok := c.m.Get(id)
 	if !ok || c.now().Sub(u.at) > c.ttl {
 		return userInfo{}, false
 	}
@@ -148,10 +154,6 @@ func (c *userCache) get(id string) (userInfo, bool) {
 func (c *userCache) put(id string, u userInfo) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.m) > 10000 {
-		// A shop has dozens of staff; this only bounds a misbehaving workspace.
-		clear(c.m)
-	}
 	u.at = c.now()
-	c.m[id] = u
+	c.m.Put(id, u)
 }

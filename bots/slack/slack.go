@@ -13,7 +13,9 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/dangol/dangol/bots/lru"
 	"github.com/dangol/dangol/bots/retry"
+	"github.com/dangol/dangol/bots/webhook"
 	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/locales"
 )
@@ -74,18 +76,24 @@ type Bot struct {
 	// submitWait is how long a modal submission waits for the engine: Slack
 	// wants the answer that shows inline errors within 3 s.
 	submitWait time.Duration
+	// limits bound HTTP mode's server (httpLimits); tests shorten them.
+	limits webhook.Limits
 
 	queue *queues
 	seen  *seenSet
 	users *userCache
 
 	mu        sync.Mutex
-	botUserID string            // learnt from auth.test in Run; empty until then
-	dms       map[string]string // user id -> DM channel id
+	botUserID string                     // learnt from auth.test in Run; empty until then
+	dms       *lru.Cache[string, string] // user id -> DM channel id, the dmCap users met most recently
 
 	reached atomic.Int64    // unix nanos of Slack's last answer; 0: none yet
 	rep     *retry.Reporter // logs an unreachable API once a minute at most
 }
+
+// dmCap bounds the DM channels remembered: a shop has dozens of staff, and
+// a channel forgotten is asked for again with conversations.open.
+const dmCap = 1000
 
 // Errors returned by New and Deliver.
 var (
@@ -147,8 +155,9 @@ func New(cfg Config) (*Bot, error) {
 		sleep: sleepCtx,
 
 		submitWait: 2500 * time.Millisecond,
+		limits:     httpLimits,
 		seen:       newSeenSet(4096),
-		dms:        map[string]string{},
+		dms:        lru.New[string, string](dmCap),
 	}
 	b.rep = &retry.Reporter{Logger: b.log, Name: "slack", Now: b.now}
 	opts := []slack.Option{

@@ -16,7 +16,9 @@ import (
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/dangol/dangol/bots/lru"
 	"github.com/dangol/dangol/bots/retry"
+	"github.com/dangol/dangol/bots/webhook"
 	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/locales"
 )
@@ -48,7 +50,12 @@ type Config struct {
 	// LastUpdateID returns the last update id the ledger committed (cursor
 	// CursorName); nil = 0.
 	LastUpdateID func(ctx context.Context) (int64, error)
-	Logger       *slog.Logger // nil: slog.Default()
+	// KnownAs, when set, is told the bot's username (without @) when Run
+	// has learnt it from getMe, before any update is taken: what deep
+	// links (t.me/<username>?start=…) name. An error is logged; the bot
+	// runs on.
+	KnownAs func(ctx context.Context, username string) error
+	Logger  *slog.Logger // nil: slog.Default()
 	// Observer, when set, is told of failed sends (observe.go); nil: nobody.
 	Observer Observer
 
@@ -112,9 +119,23 @@ type Bot struct {
 	rep        *retry.Reporter        // logs an unreachable API once a minute at most
 
 	mu    sync.Mutex
-	told  map[int64]bool   // group chats told the bot works in private only
-	langs map[int64]string // the language replies to a chat were last written in
-	menus map[int64]bool   // chats sent the main menu since start
+	chats *lru.Cache[int64, chatMemory] // the chats seen most recently, chatMemoryCap at most
+	// limits bound the webhook server (webhookLimits); tests shorten them.
+	limits webhook.Limits
+}
+
+// chatMemoryCap bounds how many chats the adapter remembers: a bot met by
+// ever more chats (or a flood of them) keeps a flat memory.
+const chatMemoryCap = 10_000
+
+// chatMemory is what the adapter remembers of a chat between updates.
+// Forgetting it costs a repeat, never a wrong answer: a group is told again
+// that the bot works in private only, the main menu is sent again, the
+// adapter's own text takes the sender's language_code.
+type chatMemory struct {
+	told bool   // a group chat told the bot works in private only
+	lang string // the language replies were last written in
+	menu bool   // the main menu was sent since start
 }
 
 // New returns a Bot. It makes no request: Run checks the token.
@@ -155,9 +176,8 @@ func New(cfg Config) (*Bot, error) {
 		lim:    newLimiter(float64(cfg.GlobalRate), cfg.GlobalRate, cfg.ChatInterval, cfg.ChatBurst, cfg.Now),
 		menu:   menuLabels(cfg.Catalog),
 		secret: cfg.WebhookSecret,
-		told:   map[int64]bool{},
-		langs:  map[int64]string{},
-		menus:  map[int64]bool{},
+		chats:  lru.New[int64, chatMemory](chatMemoryCap),
+		limits: webhookLimits,
 	}
 	b.rep = &retry.Reporter{Logger: b.log, Name: "telegram", Now: cfg.Now}
 	if b.secret == "" {
@@ -211,6 +231,11 @@ func (b *Bot) Run(ctx context.Context) error {
 		return ended(ctx, runCtx, err)
 	}
 	b.me.Store(&me.Username)
+	if b.cfg.KnownAs != nil && me.Username != "" {
+		if err := b.cfg.KnownAs(runCtx, me.Username); err != nil {
+			b.log.Warn("telegram: bot username not kept", "bot", "@"+me.Username, "err", err)
+		}
+	}
 	watching.Go(func() { b.keepAlive(runCtx, fail) })
 	b.setCommands(runCtx)
 	if b.cfg.WebhookURL != "" {
@@ -299,10 +324,8 @@ func (b *Bot) process(ctx context.Context, j *job) {
 		b.sendText(ctx, in.chatID, in.lang, in.replyID, nil)
 	case inGroupNotice:
 		b.d.markHandled(j)
-		b.mu.Lock()
-		first := !b.told[in.chatID]
-		b.told[in.chatID] = true
-		b.mu.Unlock()
+		first := false
+		b.remember(in.chatID, func(m *chatMemory) { first, m.told = !m.told, true })
 		if first {
 			b.sendText(ctx, in.chatID, in.lang, "telegram.group.private_only", map[string]any{"Link": "https://t.me/" + b.username()})
 		} else {
@@ -412,26 +435,33 @@ func (b *Bot) chromeLang(in inbound) string {
 	return locales.Normalize(in.lang)
 }
 
+// remember changes what the adapter remembers of chat, making it the chat
+// seen most recently.
+func (b *Bot) remember(chat int64, change func(*chatMemory)) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	m, _ := b.chats.Get(chat)
+	change(&m)
+	b.chats.Put(chat, m)
+}
+
+// memory returns what the adapter remembers of chat; the zero chatMemory
+// for a chat not seen or forgotten.
+func (b *Bot) memory(chat int64) chatMemory {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	m, _ := b.chats.Get(chat)
+	return m
+}
+
 func (b *Bot) rememberLang(chat int64, lang string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.langs[chat] = lang
+	b.remember(chat, func(m *chatMemory) { m.lang = lang })
 }
 
-func (b *Bot) knownLang(chat int64) string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.langs[chat]
-}
+func (b *Bot) knownLang(chat int64) string { return b.memory(chat).lang }
 
-func (b *Bot) menuShown(chat int64) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.menus[chat]
-}
+func (b *Bot) menuShown(chat int64) bool { return b.memory(chat).menu }
 
 func (b *Bot) setMenuShown(chat int64) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.menus[chat] = true
+	b.remember(chat, func(m *chatMemory) { m.menu = true })
 }

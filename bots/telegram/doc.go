@@ -72,8 +72,9 @@
 // what a crash cut short.
 //
 // What the adapter answers by itself, without the engine, is Telegram's
-// alone: group chats (told once per chat and process that the bot works in
-// private chats only, then ignored), edited messages, stickers, photos and
+// alone: group chats (told once, while the chat is among the 10,000 the
+// adapter remembers, that the bot works in private chats only, then
+// ignored), edited messages, stickers, photos and
 // other media, and a shared contact that is not the sender's own. Channel
 // posts are logged and ignored. None of this is recorded in the ledger, so
 // it may repeat after a restart. Forms (Slack modals) do not exist in

@@ -117,6 +117,13 @@ func (b *Bot) translateMessage(u *models.Update, m *models.Message) inbound {
 			in.kind, in.replyID = inReply, "telegram.contact.not_yours"
 			return in
 		}
+		if strings.TrimSpace(m.Contact.PhoneNumber) == "" {
+			// Telegram sends a shared contact with its number, but a
+			// client or a forged update may not: to the engine it would be
+			// a message with nothing in it.
+			in.kind, in.replyID = inReply, "telegram.contact.no_phone"
+			return in
+		}
 		in.msg.Phone = m.Contact.PhoneNumber
 	case m.Text != "":
 		in.msg.Text = b.normalizeText(m.Text)

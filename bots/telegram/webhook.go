@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -14,10 +13,18 @@ import (
 
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
+
+	"github.com/dangol/dangol/bots/webhook"
 )
 
 // maxUpdateBytes bounds a webhook body; real updates are a few kilobytes.
 const maxUpdateBytes = 1 << 20
+
+// webhookLimits bound the webhook server. Telegram opens at most 100
+// connections to a webhook (setWebhook's max_connections, 40 unless set)
+// and sends each update at once; the answer waits for the engine's commit,
+// retries included (Config.HandleAttempts), hence 30 s to write it.
+var webhookLimits = webhook.Limits{ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second, MaxConns: 100}
 
 // runWebhook registers the webhook with its secret token and serves it on
 // Config.Listener or Config.HTTPAddr (if either is set) until ctx is done.
@@ -50,7 +57,7 @@ func (b *Bot) runWebhook(ctx context.Context) error {
 	}
 	mux := http.NewServeMux()
 	mux.Handle(path, b.WebhookHandler())
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv, ln := b.limits.Server(ctx, mux, ln)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	b.log.Info("telegram: serving webhook", "bot", "@"+b.username(), "addr", ln.Addr().String(), "path", path)
@@ -70,9 +77,11 @@ func (b *Bot) runWebhook(ctx context.Context) error {
 }
 
 // WebhookHandler returns the webhook endpoint. It answers 401 to a request
-// without the secret token registered with setWebhook (and handles nothing),
-// and 200 only once the update is committed, so Telegram re-sends an update
-// that a crash interrupted. It can be mounted on a shared server.
+// without the secret token registered with setWebhook, before reading its
+// body, and handles nothing; 413 to a body over 1 MB and 400 to one that is
+// not an update with its update_id; and 200 only once the update is
+// committed, so Telegram re-sends an update that a crash interrupted. It
+// can be mounted on a shared server.
 func (b *Bot) WebhookHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -86,16 +95,24 @@ func (b *Bot) WebhookHandler() http.Handler {
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
-		var u models.Update
-		body, err := io.ReadAll(io.LimitReader(r.Body, maxUpdateBytes+1))
-		if err == nil && len(body) > maxUpdateBytes {
-			err = errors.New("body too large")
+		body, err := webhook.ReadBody(w, r, maxUpdateBytes)
+		if errors.Is(err, webhook.ErrTooLarge) {
+			b.log.Warn("telegram: webhook update too large", "remote", r.RemoteAddr, "err", err)
+			http.Error(w, "update too large", http.StatusRequestEntityTooLarge)
+			return
 		}
+		var u models.Update
 		if err == nil {
 			err = json.Unmarshal(body, &u)
 		}
+		if err == nil && u.ID <= 0 {
+			// Telegram numbers every update from 1; an update without its
+			// id would be handled as update 0, its event id shared with
+			// every other such update, and the cursor moved back.
+			err = errors.New("no update_id")
+		}
 		if err != nil {
-			b.log.Warn("telegram: unreadable webhook update", "err", err)
+			b.log.Warn("telegram: unreadable webhook update", "remote", r.RemoteAddr, "err", err)
 			http.Error(w, "bad update", http.StatusBadRequest)
 			return
 		}

@@ -26,6 +26,7 @@ type Config struct {
 	LogFormat  string         // DANGOL_LOG_FORMAT: "text" or "json"
 	HTTPAddr   string         // DANGOL_HTTP_ADDR, for webhooks and Slack's HTTP mode
 	AdminAddr  string         // DANGOL_ADMIN_ADDR: /healthz and /metrics (admin.go); "": off
+	ShopName   string         // DANGOL_SHOP_NAME: the shop's name on the counter poster (poster.go)
 
 	// Verbose (-v, --verbose) shows the start-up INFO lines in the console,
 	// where they are hidden so that a newcomer sees the chat first.
@@ -69,6 +70,10 @@ type TelegramConfig struct {
 	APIURL        string // DANGOL_TELEGRAM_API_URL
 	WebhookURL    string // DANGOL_TELEGRAM_WEBHOOK_URL; empty: long polling
 	WebhookSecret string // DANGOL_TELEGRAM_WEBHOOK_SECRET
+	// BotName is DANGOL_TELEGRAM_BOT_NAME, the bot's username for deep
+	// links where Telegram does not run (the console, the poster);
+	// getMe's answer replaces it when it does (poster.go).
+	BotName string
 }
 
 // SlackConfig is the Slack part of Config; BotToken empty means off.
@@ -132,6 +137,7 @@ func configFromEnv(getenv func(string) string) Config {
 		TZ:           env("DANGOL_TZ", DefaultTZ),
 		HTTPAddr:     env("DANGOL_HTTP_ADDR", DefaultHTTPAddr),
 		AdminAddr:    env("DANGOL_ADMIN_ADDR", ""),
+		ShopName:     env("DANGOL_SHOP_NAME", ""),
 		SummaryCron:  env("DANGOL_SUMMARY_CRON", ""),
 		FollowUpCron: env("DANGOL_FOLLOWUP_CRON", ""),
 		BackupDir:    env("DANGOL_BACKUP_DIR", ""),
@@ -145,6 +151,7 @@ func configFromEnv(getenv func(string) string) Config {
 			APIURL:        env("DANGOL_TELEGRAM_API_URL", ""),
 			WebhookURL:    env("DANGOL_TELEGRAM_WEBHOOK_URL", ""),
 			WebhookSecret: env("DANGOL_TELEGRAM_WEBHOOK_SECRET", ""),
+			BotName:       env("DANGOL_TELEGRAM_BOT_NAME", ""),
 		},
 		Slack: SlackConfig{
 			BotToken:      env("DANGOL_SLACK_BOT_TOKEN", ""),
@@ -220,6 +227,9 @@ func (c *Config) validate(usage func(id string, data map[string]any) error) erro
 	}
 	if !validListenAddr(c.HTTPAddr) {
 		return usage("appliance.err.http_addr", map[string]any{"Value": c.HTTPAddr})
+	}
+	if c.Telegram.BotName = strings.TrimPrefix(c.Telegram.BotName, "@"); c.Telegram.BotName != "" && !validBotName(c.Telegram.BotName) {
+		return usage("linking.err.bot_name", map[string]any{"Value": c.Telegram.BotName})
 	}
 	if err := checkAdminAddr(c.AdminAddr); err != nil {
 		return usage("admin.err.addr", map[string]any{"Value": c.AdminAddr, "Err": err})

@@ -8,6 +8,7 @@
 //	dangol chat           run the console chat
 //	dangol export [--format json|csv] [--out FILE]
 //	dangol summary [--week this|last|YYYY-Www] [--png FILE]
+//	dangol poster [--png FILE] [--shop NAME]   an A5 counter poster with the QR code to join on Telegram
 //	dangol import FILE [--dry-run] [--sheet NAME]   bring in a customer spreadsheet (.xlsx or CSV)
 //	dangol backup FILE    copy the data file consistently
 //	dangol restore FILE   replace the data file with a backup (--force if it exists)

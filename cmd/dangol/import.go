@@ -718,7 +718,9 @@ func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Lo
 	for _, j := range cols[fieldTags] {
 		if j < len(rec) {
 			for _, t := range splitTags(uncell(rec[j])) {
-				if !slices.Contains(c.Tags, t) {
+				// The ledger's form, so "VIP" and "vip" count as one tag
+				// against the limit checked below.
+				if t = ledger.NormalizeTag(t); !slices.Contains(c.Tags, t) {
 					c.Tags = append(c.Tags, t)
 				}
 			}

@@ -116,7 +116,9 @@ type commandOpts struct {
 	at                  string
 	sheet               string
 	week, png           string
+	shop                string
 	force, dryRun       bool
+	bench               benchOpts
 }
 
 // Run runs the command in args (without the program name). It returns when
@@ -143,6 +145,11 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		case "summary":
 			fs.StringVar(&opts.week, "week", "this", "this, last or YYYY-Www")
 			fs.StringVar(&opts.png, "png", "", "file to write the chart to (PNG)")
+		case "poster":
+			fs.StringVar(&opts.png, "png", DefaultPosterFile, "file to write the poster to (PNG)")
+			fs.StringVar(&opts.shop, "shop", m.Config.ShopName, "the shop's name on the poster (DANGOL_SHOP_NAME)")
+		case "bench":
+			opts.bench.bind(fs)
 		case "import":
 			fs.StringVar(&opts.format, "format", "auto", "auto (from the content), csv or xlsx")
 			fs.StringVar(&opts.sheet, "sheet", "", "sheet of an .xlsx to read; default the first")
@@ -186,7 +193,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	}
 	m.Logger = newLogger(m.Stderr, m.Config, m.Config.console(cmd))
 
-	nargs := map[string]int{"serve": 0, "chat": 0, "export": 0, "summary": 0, "backup": 1, "restore": 1, "import": 1, "service": 1}
+	nargs := map[string]int{"serve": 0, "chat": 0, "export": 0, "summary": 0, "backup": 1, "restore": 1, "import": 1, "service": 1, "bench": 0, "poster": 0}
 	n, known := nargs[cmd]
 	switch {
 	case !known:
@@ -215,6 +222,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.backup(ctx, pos[0], opts.force)
 	case "import":
 		return m.importFile(ctx, pos[0], opts.format, opts.sheet, opts.dryRun)
+	case "bench":
+		return m.bench(ctx, opts.bench)
+	case "poster":
+		return m.poster(ctx, opts.png, opts.shop)
 	default:
 		return m.restore(ctx, pos[0], opts.force)
 	}
@@ -288,6 +299,10 @@ func (m *Main) help(cmd string) error {
 		id = "cli.import.usage"
 	case "service":
 		id = "appliance.service.usage"
+	case "bench":
+		id = "bench.usage"
+	case "poster":
+		id = "linking.poster.usage"
 	}
 	_, err := fmt.Fprintln(m.Stdout, m.Catalog.Text(lang, id, nil))
 	return err

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -39,7 +40,8 @@ func TestPrivacy_NothingInTheClear(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "dangol.db")
 	backup := filepath.Join(dir, "during.db")
-	env := map[string]string{"DANGOL_DB": db, "DANGOL_POINTS_RATE": "5"}
+	// With the bot's name, /link also makes a deep-link token.
+	env := map[string]string{"DANGOL_DB": db, "DANGOL_POINTS_RATE": "5", "DANGOL_TELEGRAM_BOT_NAME": "dangol_privacy_bot"}
 
 	// Import: name, phone, birthday, preferences, remarks, tags.
 	sheet := filepath.Join(dir, "customers.csv")
@@ -62,9 +64,16 @@ func TestPrivacy_NothingInTheClear(t *testing.T) {
 		":as customer 86420531",
 		"/start", "1", "815887",
 		"/feedback", "2", "11", "코멘트바다코끼리6671",
+		// A pending pair of code and token, left in the file.
+		":as staff 민지",
+		"/link 010-2718-2818",
 	}, "\n")+"\n")
 	if r.err != nil || !strings.Contains(r.stdout, "황보잔티페님, 연결되었어요") {
 		t.Fatalf("chat: %v\n%s", r.err, r.stdout)
+	}
+	tokens := regexp.MustCompile(`t\.me/dangol_privacy_bot\?start=([A-Z2-7]{26})`).FindAllStringSubmatch(r.stdout, -1)
+	if len(tokens) != 2 {
+		t.Fatalf("want two deep links, got %q", tokens)
 	}
 	if r := runMain(t, env, "", "backup", backup); r.err != nil {
 		t.Fatalf("backup: %v", r.err)
@@ -90,7 +99,8 @@ func TestPrivacy_NothingInTheClear(t *testing.T) {
 		"선호펜넬7781", "특이오스프리1193", "태그마지판5521", // preferences, remarks, a customer's tag
 		"86420531", "97531864", // platform ids: the linked customer, the unlinked sender
 		"노트가제보3321", "두피 상담", "사유퀸스4411", "코멘트바다코끼리6671", "anon-lantern-2255", // note, reason, comments
-		"815887", // the link code
+		"815887",                   // the link code
+		tokens[0][1], tokens[1][1], // deep-link tokens: used up with its code, and pending
 	}
 	for _, path := range []string{db, backup} {
 		data, err := os.ReadFile(path)

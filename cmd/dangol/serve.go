@@ -14,6 +14,7 @@ import (
 	"github.com/dangol/dangol/bots/console"
 	"github.com/dangol/dangol/bots/slack"
 	"github.com/dangol/dangol/bots/telegram"
+	"github.com/dangol/dangol/bots/webhook"
 	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/ledger"
 )
@@ -41,6 +42,9 @@ type platform interface {
 func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) error {
 	m.initMetrics(consoleOnly)
 	if err := m.openStore(); err != nil {
+		return err
+	}
+	if err := m.keepBotName(ctx, m.Config.Telegram.BotName); err != nil {
 		return err
 	}
 	// The real clock, which only the console moves (chat --at, :time).
@@ -135,6 +139,7 @@ func (m *Main) platforms(engine *dialog.Engine, r *router) ([]runner, error) {
 			Catalog:       m.Catalog,
 			Elsewhere:     r.Deliver,
 			LastUpdateID:  lastUpdateID(m.Store),
+			KnownAs:       m.keepBotName,
 			Reconnect:     m.reconnect(),
 			Observer:      m.metrics.watchPlatform(dialog.ChannelTelegram),
 			Logger:        m.Logger.With("adapter", "telegram"),
@@ -200,6 +205,10 @@ type httpServer struct {
 	handler http.Handler
 	slack   *slack.Bot
 	logger  *slog.Logger
+	// limits bound the server: timeouts and a connection cap, so slow or
+	// hostile clients cannot hold it; zero takes webhook.Default (Telegram's
+	// answer waits for a commit, Slack's must come within 3 s).
+	limits webhook.Limits
 }
 
 // drainTimeout bounds the wait for in-flight requests at shutdown.
@@ -212,7 +221,7 @@ func (s *httpServer) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.addr, err)
 	}
-	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
+	srv, ln := s.limits.Server(ctx, s.handler, ln)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	s.logger.Info("http: serving Telegram's webhook and Slack", "addr", ln.Addr().String())

@@ -36,6 +36,16 @@ func TestVersion_Binary(t *testing.T) {
 		gotool = filepath.Join(runtime.GOROOT(), "bin", "go")
 	}
 	build := exec.Command(gotool, "build", "-buildvcs=true", "-o", bin, ".")
+	top := gitOut(t, ".", "rev-parse", "--show-toplevel")
+	if fi, err := os.Stat(filepath.Join(top, ".git")); err == nil && !fi.IsDir() {
+		// A linked worktree: its .git is a file, and the go command stamps
+		// only a checkout whose .git is a folder. Build HEAD from a clone.
+		clone := filepath.Join(t.TempDir(), "clone")
+		gitOut(t, ".", "clone", "-q", "--no-checkout", gitOut(t, ".", "rev-parse", "--path-format=absolute", "--git-common-dir"), clone)
+		gitOut(t, clone, "checkout", "-q", before)
+		build.Args[len(build.Args)-1] = "./cmd/dangol"
+		build.Dir = clone
+	}
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build -buildvcs=true: %v\n%s", err, out)
 	}

@@ -1,0 +1,27 @@
+package telegram
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// TestKnownAs: Run tells KnownAs the username getMe answered, before it
+// takes any update.
+func TestKnownAs(t *testing.T) {
+	names := make(chan string, 1)
+	h := startBot(t, newScript(echo), func(c *Config) {
+		c.KnownAs = func(_ context.Context, name string) error {
+			names <- name
+			return nil
+		}
+	})
+	select {
+	case got := <-names:
+		if got != h.f.username {
+			t.Errorf("KnownAs(%q), want %q", got, h.f.username)
+		}
+	case <-time.After(waitFor):
+		t.Fatal("KnownAs was not called")
+	}
+}

@@ -1,0 +1,410 @@
+package telegramfake
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// MaxBatch is the most updates one getUpdates returns, Telegram's limit.
+const MaxBatch = 100
+
+// BotID and BotUsername are who getMe says the bot is, unless
+// Options.Username says otherwise.
+const (
+	BotID       = 123456
+	BotUsername = "dangol_fake_bot"
+)
+
+// messageDate is the date of every message the fake makes or returns:
+// a fixed, non-zero time (a callback's message with date 0 decodes as
+// inaccessible).
+const messageDate = 1764000000
+
+// Options configure a Server.
+type Options struct {
+	// Token is the bot token the fake accepts; "" accepts any.
+	Token string
+	// Username is the bot's username for getMe; "": BotUsername.
+	Username string
+	// OnCall, when set, is called with every call but getUpdates, before
+	// it is answered. It must be quick and safe for concurrent use.
+	OnCall func(Call)
+}
+
+// Call is one request the bot made.
+type Call struct {
+	Method string
+	// Fields are the request's parameters as text; a JSON object or array
+	// (reply_markup, entities) is its JSON.
+	Fields map[string]string
+	// Files maps each uploaded file's field to its size in bytes.
+	Files map[string]int
+	// MessageID is the message a send or an edit made or changed; 0 for
+	// other methods.
+	MessageID int64
+	// At is when the request had been read.
+	At time.Time
+}
+
+// ChatID returns the call's chat_id, 0 when it has none or it is not a
+// number (a @channel name).
+func (c Call) ChatID() int64 {
+	n, _ := strconv.ParseInt(c.Fields["chat_id"], 10, 64)
+	return n
+}
+
+// Server is the fake Bot API. It is safe for concurrent use.
+type Server struct {
+	opts    Options
+	srv     *httptest.Server
+	done    chan struct{}
+	closing sync.Once
+
+	nextMsg atomic.Int64 // message ids, shared by incoming and sent messages
+	calls   atomic.Int64 // calls other than getUpdates
+	polls   atomic.Int64 // getUpdates answered
+
+	mu      sync.Mutex
+	queue   []queued // not yet confirmed, ids ascending
+	nextUpd int64
+	arrived chan struct{} // closed and replaced by each Push
+}
+
+// queued is one update with its id, encoded.
+type queued struct {
+	id  int64
+	raw json.RawMessage
+}
+
+// New starts a Server on 127.0.0.1 at a free port.
+func New(opts Options) *Server {
+	if opts.Username == "" {
+		opts.Username = BotUsername
+	}
+	s := &Server{opts: opts, done: make(chan struct{}), arrived: make(chan struct{})}
+	s.nextMsg.Store(1)
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+// URL is the API base URL to give the bot.
+func (s *Server) URL() string { return s.srv.URL }
+
+// Close answers the long polls waiting, then stops the server. It is safe
+// to call twice.
+func (s *Server) Close() {
+	s.closing.Do(func() {
+		close(s.done) // release long polls first, or Close waits for them
+		s.srv.Close()
+	})
+}
+
+// Calls returns how many calls other than getUpdates were answered or are
+// being answered.
+func (s *Server) Calls() int64 { return s.calls.Load() }
+
+// Polls returns how many getUpdates were answered.
+func (s *Server) Polls() int64 { return s.polls.Load() }
+
+// Queued returns how many pushed updates the bot has not yet confirmed (by
+// a getUpdates with a higher offset).
+func (s *Server) Queued() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.queue)
+}
+
+// Push queues updates for getUpdates, in order, and returns the update ids
+// it gave them. They are available at once. Push never blocks on the bot.
+func (s *Server) Push(updates ...Update) ([]int64, error) {
+	ids := make([]int64, len(updates))
+	enc := make([]queued, len(updates))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, u := range updates {
+		id := s.nextUpd + int64(i) + 1
+		raw, err := u.encode(id, s)
+		if err != nil {
+			return nil, fmt.Errorf("telegramfake: push update %d: %w", i, err)
+		}
+		enc[i], ids[i] = queued{id, raw}, id
+	}
+	s.nextUpd += int64(len(updates))
+	s.queue = append(s.queue, enc...)
+	close(s.arrived)
+	s.arrived = make(chan struct{})
+	return ids, nil
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	rest, ok := strings.CutPrefix(r.URL.Path, "/bot")
+	token, method, ok2 := strings.Cut(rest, "/")
+	if !ok || !ok2 || (s.opts.Token != "" && token != s.opts.Token) {
+		answerErr(w, http.StatusUnauthorized, "Unauthorized")
+		return
+	}
+	c, err := parseCall(method, r)
+	if err != nil {
+		answerErr(w, http.StatusBadRequest, "Bad Request: "+err.Error())
+		return
+	}
+	if method == "getUpdates" {
+		s.getUpdates(w, r, c)
+		return
+	}
+	s.calls.Add(1)
+	var result any
+	switch method {
+	case "getMe":
+		result = map[string]any{"id": BotID, "is_bot": true, "first_name": "단골", "username": s.opts.Username,
+			"can_join_groups": false, "can_read_all_group_messages": false, "supports_inline_queries": false}
+	case "sendMessage", "sendPhoto", "editMessageText", "editMessageReplyMarkup":
+		if c.ChatID() == 0 {
+			answerErr(w, http.StatusBadRequest, "Bad Request: chat not found")
+			return
+		}
+		var m map[string]any
+		c.MessageID, m = s.message(c)
+		result = m
+	case "answerCallbackQuery", "setMyCommands", "deleteMyCommands", "setWebhook", "deleteWebhook", "sendChatAction":
+		result = true
+	case "getWebhookInfo":
+		result = map[string]any{"url": "", "has_custom_certificate": false, "pending_update_count": s.Queued()}
+	default:
+		answerErr(w, http.StatusNotFound, "Not Found: method not found")
+		return
+	}
+	if s.opts.OnCall != nil {
+		s.opts.OnCall(c)
+	}
+	answer(w, result)
+}
+
+// message is the Message Telegram returns for a send or an edit.
+func (s *Server) message(c Call) (int64, map[string]any) {
+	id, _ := strconv.ParseInt(c.Fields["message_id"], 10, 64)
+	if id == 0 {
+		id = s.nextMsg.Add(1)
+	}
+	m := map[string]any{
+		"message_id": id,
+		"date":       messageDate,
+		"chat":       map[string]any{"id": c.ChatID(), "type": "private"},
+		"from":       map[string]any{"id": BotID, "is_bot": true, "first_name": "단골", "username": s.opts.Username},
+	}
+	if t := c.Fields["text"]; t != "" {
+		m["text"] = t
+	}
+	if t := c.Fields["caption"]; t != "" {
+		m["caption"] = t
+	}
+	if c.Method == "sendPhoto" {
+		m["photo"] = []map[string]any{{"file_id": "photo" + strconv.FormatInt(id, 10), "file_unique_id": "p" + strconv.FormatInt(id, 10), "width": 800, "height": 600}}
+	}
+	if e := c.Fields["entities"]; json.Valid([]byte(e)) {
+		m["entities"] = json.RawMessage(e)
+	}
+	// Telegram gives back an inline keyboard, not a reply keyboard.
+	if rm := c.Fields["reply_markup"]; strings.Contains(rm, `"inline_keyboard"`) && json.Valid([]byte(rm)) {
+		m["reply_markup"] = json.RawMessage(rm)
+	}
+	return id, m
+}
+
+// getUpdates answers with the queued updates at or after offset, or waits
+// up to timeout seconds for some.
+func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, c Call) {
+	offset, _ := strconv.ParseInt(c.Fields["offset"], 10, 64)
+	limit, _ := strconv.Atoi(c.Fields["limit"])
+	if limit <= 0 || limit > MaxBatch {
+		limit = MaxBatch
+	}
+	timeout, _ := strconv.Atoi(c.Fields["timeout"])
+	var expire <-chan time.Time
+	if timeout > 0 {
+		t := time.NewTimer(time.Duration(timeout) * time.Second)
+		defer t.Stop()
+		expire = t.C
+	}
+	for {
+		s.mu.Lock()
+		n := 0
+		for n < len(s.queue) && s.queue[n].id < offset {
+			n++
+		}
+		if n > 0 { // confirmed: forgotten
+			s.queue = append(s.queue[:0:0], s.queue[n:]...)
+		}
+		batch := make([]json.RawMessage, 0, min(limit, len(s.queue)))
+		for _, q := range s.queue[:min(limit, len(s.queue))] {
+			batch = append(batch, q.raw)
+		}
+		arrived := s.arrived
+		s.mu.Unlock()
+		if len(batch) > 0 || timeout <= 0 {
+			s.polls.Add(1)
+			answer(w, batch)
+			return
+		}
+		select {
+		case <-arrived:
+		case <-expire:
+			s.polls.Add(1)
+			answer(w, batch)
+			return
+		case <-r.Context().Done():
+			return
+		case <-s.done:
+			answer(w, batch)
+			return
+		}
+	}
+}
+
+func answer(w http.ResponseWriter, result any) {
+	body, err := json.Marshal(map[string]any{"ok": true, "result": result})
+	if err != nil {
+		answerErr(w, http.StatusInternalServerError, "Internal Server Error: "+err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	_, _ = w.Write(body)
+}
+
+func answerErr(w http.ResponseWriter, code int, desc string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(map[string]any{"ok": false, "error_code": code, "description": desc})
+}
+
+// maxBody bounds a request body; Telegram's own limit for uploads is 50 MB.
+const maxBody = 50 << 20
+
+// parseCall reads a request's parameters the way Telegram does:
+// multipart/form-data (what go-telegram/bot sends), a URL-encoded form,
+// JSON, or the query string of an empty body.
+func parseCall(method string, r *http.Request) (Call, error) {
+	c := Call{Method: method, Fields: map[string]string{}, Files: map[string]int{}}
+	for k, v := range r.URL.Query() {
+		c.Fields[k] = v[0]
+	}
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		c.At = time.Now()
+		return c, nil
+	}
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return c, fmt.Errorf("content type %q: %w", ct, err)
+	}
+	body := http.MaxBytesReader(nil, r.Body, maxBody)
+	switch mt {
+	case "multipart/form-data":
+		err = readMultipart(&c, body, params["boundary"])
+	case "application/x-www-form-urlencoded":
+		err = readForm(&c, body)
+	case "application/json":
+		err = readJSON(&c, body)
+	default:
+		err = fmt.Errorf("content type %q not supported", mt)
+	}
+	c.At = time.Now()
+	return c, err
+}
+
+func readMultipart(c *Call, body io.Reader, boundary string) error {
+	mr := multipart.NewReader(body, boundary)
+	for {
+		p, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			// go-telegram/bot sends a method without parameters with an
+			// empty body, which has no first boundary either.
+			if len(c.Fields) == 0 && len(c.Files) == 0 && strings.Contains(err.Error(), "EOF") {
+				return nil
+			}
+			return fmt.Errorf("multipart: %w", err)
+		}
+		var buf bytes.Buffer
+		n, err := io.Copy(&buf, p)
+		if err != nil {
+			return fmt.Errorf("multipart part %s: %w", p.FormName(), err)
+		}
+		if p.FileName() != "" {
+			c.Files[p.FormName()] = int(n)
+			continue
+		}
+		c.Fields[p.FormName()] = buf.String()
+	}
+}
+
+func readForm(c *Call, body io.Reader) error {
+	b, err := io.ReadAll(body)
+	if err != nil {
+		return fmt.Errorf("read form: %w", err)
+	}
+	v, err := url.ParseQuery(string(b))
+	if err != nil {
+		return fmt.Errorf("form: %w", err)
+	}
+	for k, vs := range v {
+		c.Fields[k] = vs[0]
+	}
+	return nil
+}
+
+func readJSON(c *Call, body io.Reader) error {
+	var m map[string]json.RawMessage
+	if err := json.NewDecoder(body).Decode(&m); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("json: %w", err)
+	}
+	for k, raw := range m {
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			c.Fields[k] = s
+			continue
+		}
+		c.Fields[k] = string(raw)
+	}
+	return nil
+}
+
+// Buttons returns the callback data of the inline keyboard a send or an
+// edit carried, row after row; nil when it had none.
+func (c Call) Buttons() []string {
+	rm := c.Fields["reply_markup"]
+	if !strings.Contains(rm, `"inline_keyboard"`) {
+		return nil
+	}
+	var kb struct {
+		Rows [][]struct {
+			Data string `json:"callback_data"`
+		} `json:"inline_keyboard"`
+	}
+	if json.Unmarshal([]byte(rm), &kb) != nil {
+		return nil
+	}
+	var out []string
+	for _, row := range kb.Rows {
+		for _, b := range row {
+			out = append(out, b.Data)
+		}
+	}
+	return out
+}

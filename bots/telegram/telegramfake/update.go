@@ -1,0 +1,127 @@
+package telegramfake
+
+import (
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+)
+
+// Update is one update to Push, without its update_id (Push gives it).
+// Make one with Text, Press or Raw.
+type Update struct {
+	text  *textUpdate
+	press *pressUpdate
+	raw   json.RawMessage
+}
+
+type textUpdate struct {
+	chat       int64
+	name, lang string
+	text       string
+}
+
+type pressUpdate struct {
+	chat       int64
+	name, lang string
+	on         Call
+	data       string
+}
+
+// user is the sender of an update: a private chat's id is its user's id.
+type user struct {
+	ID        int64  `json:"id"`
+	IsBot     bool   `json:"is_bot"`
+	FirstName string `json:"first_name"`
+	Lang      string `json:"language_code,omitempty"`
+}
+
+type chat struct {
+	ID        int64  `json:"id"`
+	Type      string `json:"type"`
+	FirstName string `json:"first_name,omitempty"`
+}
+
+type entity struct {
+	Type   string `json:"type"`
+	Offset int    `json:"offset"`
+	Length int    `json:"length"`
+}
+
+type message struct {
+	ID          int64           `json:"message_id"`
+	Date        int64           `json:"date"`
+	From        *user           `json:"from,omitempty"`
+	Chat        chat            `json:"chat"`
+	Text        string          `json:"text,omitempty"`
+	Entities    []entity        `json:"entities,omitempty"`
+	ReplyMarkup json.RawMessage `json:"reply_markup,omitempty"`
+}
+
+type callbackQuery struct {
+	ID           string   `json:"id"`
+	From         user     `json:"from"`
+	Message      *message `json:"message,omitempty"`
+	ChatInstance string   `json:"chat_instance"`
+	Data         string   `json:"data"`
+}
+
+// Text is a text message a person sends the bot in their private chat
+// (chat is both the chat's and the person's id). A leading /command gets
+// the bot_command entity Telegram adds.
+func Text(chatID int64, firstName, lang, text string) Update {
+	return Update{text: &textUpdate{chat: chatID, name: firstName, lang: lang, text: text}}
+}
+
+// Press is a person pressing the inline button with callback data on the
+// message the bot sent in call (a sendMessage or an edit answered by this
+// fake), in their private chat.
+func Press(chatID int64, firstName, lang string, call Call, data string) Update {
+	return Update{press: &pressUpdate{chat: chatID, name: firstName, lang: lang, on: call, data: data}}
+}
+
+// Raw is an update given as JSON: an object whose update_id, if any, Push
+// replaces.
+func Raw(update json.RawMessage) Update { return Update{raw: update} }
+
+func (u Update) encode(id int64, s *Server) (json.RawMessage, error) {
+	switch {
+	case u.text != nil:
+		t := u.text
+		from := user{ID: t.chat, FirstName: t.name, Lang: t.lang}
+		m := message{ID: s.nextMsg.Add(1), Date: messageDate, From: &from,
+			Chat: chat{ID: t.chat, Type: "private", FirstName: t.name}, Text: t.text}
+		if strings.HasPrefix(t.text, "/") {
+			head, _, _ := strings.Cut(t.text, " ")
+			m.Entities = []entity{{Type: "bot_command", Offset: 0, Length: len(utf16.Encode([]rune(head)))}}
+		}
+		return json.Marshal(struct {
+			ID      int64    `json:"update_id"`
+			Message *message `json:"message"`
+		}{id, &m})
+	case u.press != nil:
+		p := u.press
+		from := user{ID: p.chat, FirstName: p.name, Lang: p.lang}
+		on := &message{ID: p.on.MessageID, Date: messageDate,
+			From: &user{ID: BotID, IsBot: true, FirstName: "단골"},
+			Chat: chat{ID: p.chat, Type: "private", FirstName: p.name},
+			Text: p.on.Fields["text"]}
+		if rm := p.on.Fields["reply_markup"]; json.Valid([]byte(rm)) {
+			on.ReplyMarkup = json.RawMessage(rm)
+		}
+		return json.Marshal(struct {
+			ID            int64         `json:"update_id"`
+			CallbackQuery callbackQuery `json:"callback_query"`
+		}{id, callbackQuery{ID: "cq" + strconv.FormatInt(id, 10), From: from, Message: on,
+			ChatInstance: strconv.FormatInt(p.chat, 10), Data: p.data}})
+	case u.raw != nil:
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(u.raw, &m); err != nil {
+			return nil, err
+		}
+		m["update_id"] = json.RawMessage(strconv.FormatInt(id, 10))
+		return json.Marshal(m)
+	}
+	return nil, errors.New("empty update")
+}

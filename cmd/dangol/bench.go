@@ -1,0 +1,716 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dangol/dangol/bots/telegram"
+	"github.com/dangol/dangol/bots/telegram/telegramfake"
+	"github.com/dangol/dangol/dialog"
+	"github.com/dangol/dangol/ledger"
+)
+
+// This file is dangol bench: the real Telegram adapter, long polling a fake
+// Bot API on loopback (telegramfake), the real engine, and an fsynced ledger
+// in a temporary folder seeded with linked customers. Virtual customers
+// send updates and wait for the bot's answers; the bench prints one JSON
+// line per scenario and checks the ledger after each.
+
+// benchOpts are dangol bench's flags.
+type benchOpts struct {
+	scenarios string        // feedback,points,open or all
+	chats     string        // closed-loop concurrencies, "1,64"
+	duration  time.Duration // per scenario
+	count     int           // per scenario, instead of duration; 0: duration
+	rate      int           // the open loop's offered updates a second
+	customers int           // seeded
+	dir       string        // where the temporary folder goes
+	out       string        // JSON lines to this file; "": standard output
+}
+
+func (o *benchOpts) bind(fs *flag.FlagSet) {
+	fs.StringVar(&o.scenarios, "scenario", "all", "feedback, points, open, a comma list of them, or all")
+	fs.StringVar(&o.chats, "chats", "1,64", "closed-loop concurrencies: chats each waiting for its answer, comma list")
+	fs.DurationVar(&o.duration, "duration", 10*time.Second, "how long each scenario runs")
+	fs.IntVar(&o.count, "count", 0, "run each scenario for this many feedbacks, checks or open-loop updates instead of --duration")
+	fs.IntVar(&o.rate, "rate", 1000, "open loop: updates offered a second")
+	fs.IntVar(&o.customers, "customers", 10000, "linked customers seeded, 5 points entries each")
+	fs.StringVar(&o.dir, "dir", "", "folder for the temporary ledger; default the system's temporary folder")
+	fs.StringVar(&o.out, "out", "", "write the JSON lines to this file; default standard output")
+}
+
+// benchPlan is benchOpts checked.
+type benchPlan struct {
+	feedback, points, open bool
+	chats                  []int
+}
+
+// plan checks the flags; a bad one is a usage error.
+func (m *Main) benchPlan(o benchOpts) (benchPlan, error) {
+	var p benchPlan
+	for _, s := range strings.Split(o.scenarios, ",") {
+		switch strings.TrimSpace(strings.ToLower(s)) {
+		case "all":
+			p.feedback, p.points, p.open = true, true, true
+		case "feedback":
+			p.feedback = true
+		case "points":
+			p.points = true
+		case "open":
+			p.open = true
+		default:
+			return p, m.usage("bench.err.scenario", map[string]any{"Value": o.scenarios})
+		}
+	}
+	switch {
+	case o.customers < 1 || o.customers > 1_000_000:
+		return p, m.usage("bench.err.customers", map[string]any{"Value": o.customers})
+	case o.duration <= 0 && o.count == 0:
+		return p, m.usage("bench.err.duration", map[string]any{"Value": o.duration})
+	case o.count < 0:
+		return p, m.usage("bench.err.count", map[string]any{"Value": o.count})
+	case o.rate < 1 || o.rate > 1_000_000:
+		return p, m.usage("bench.err.rate", map[string]any{"Value": o.rate})
+	}
+	if p.feedback || p.points {
+		for _, s := range strings.Split(o.chats, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil || n < 1 || n > o.customers {
+				return p, m.usage("bench.err.chats", map[string]any{"Value": o.chats, "Customers": o.customers})
+			}
+			p.chats = append(p.chats, n)
+		}
+	}
+	return p, nil
+}
+
+// benchResult is one scenario's JSON line.
+type benchResult struct {
+	Scenario      string  `json:"scenario"`
+	Chats         int     `json:"chats"`
+	UpdatesPerS   float64 `json:"updates_per_s"`
+	CompletedPerS float64 `json:"completed_per_s"`
+	P50ms         float64 `json:"p50_ms"`
+	P99ms         float64 `json:"p99_ms"`
+	Mode          string  `json:"mode"`                    // "closed" or "open"
+	OfferedPerS   int     `json:"offered_per_s,omitempty"` // open loop only
+	Updates       int     `json:"updates"`
+	Completed     int     `json:"completed"`
+	Seconds       float64 `json:"seconds"`
+}
+
+// bench runs dangol bench. The temporary folder and its ledger are removed
+// at the end; --db is not used.
+func (m *Main) bench(ctx context.Context, o benchOpts) (err error) {
+	plan, err := m.benchPlan(o)
+	if err != nil {
+		return err
+	}
+	out := m.Stdout
+	if o.out != "" {
+		f, err := os.Create(o.out)
+		if err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
+		defer func() {
+			if cerr := f.Close(); err == nil && cerr != nil {
+				err = fmt.Errorf("bench: %w", cerr)
+			}
+		}()
+		out = f
+	}
+	dir, err := os.MkdirTemp(o.dir, "dangol-bench-")
+	if err != nil {
+		return fmt.Errorf("bench: temporary folder: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	rig, err := m.newBenchRig(ctx, filepath.Join(dir, "bench.db"), o.customers)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := rig.stop(); err == nil {
+			err = cerr
+		}
+	}()
+	emit := func(r benchResult) error {
+		line, err := json.Marshal(r)
+		if err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
+		if _, err := fmt.Fprintf(out, "%s\n", line); err != nil {
+			return fmt.Errorf("bench: write result: %w", err)
+		}
+		return nil
+	}
+	type closed struct {
+		run  bool
+		name string
+	}
+	for _, sc := range []closed{{plan.feedback, "feedback"}, {plan.points, "points"}} {
+		if !sc.run {
+			continue
+		}
+		for _, n := range plan.chats {
+			r, err := rig.closedLoop(ctx, sc.name, n, o.duration, o.count)
+			if err != nil {
+				return err
+			}
+			if err := rig.verify(ctx); err != nil {
+				return err
+			}
+			if err := emit(r); err != nil {
+				return err
+			}
+		}
+	}
+	if plan.open {
+		r, err := rig.openLoop(ctx, o.rate, o.duration, o.count)
+		if err != nil {
+			return err
+		}
+		if err := rig.verify(ctx); err != nil {
+			return err
+		}
+		if err := emit(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// benchToken is the bot token the bench's adapter and fake share.
+const benchToken = "123456:BENCH"
+
+// benchLang is the customers' language.
+const benchLang = "ko"
+
+// benchComment is every feedback's comment, as the peer's.
+const benchComment = "좋아요 great"
+
+// replyWait bounds the wait for one answer: a failure timeout, not a pace.
+const replyWait = 30 * time.Second
+
+// benchRig is what every scenario runs on: the ledger, the fake Bot API,
+// the engine and the running adapter.
+type benchRig struct {
+	m         *Main
+	store     *ledger.Store
+	fake      *telegramfake.Server
+	track     *replyTracker
+	customers int
+	thanks    string // the engine's thank-you for a feedback
+	balance   string // what a seeded customer's balance reads as
+	feedbacks int    // completed so far, in every scenario
+	cancel    context.CancelFunc
+	ran       chan error // the adapter's Run
+}
+
+// newBenchRig opens and seeds the ledger at path and starts the adapter on
+// the fake.
+func (m *Main) newBenchRig(ctx context.Context, path string, customers int) (*benchRig, error) {
+	store, err := m.openLedger(path, nil) // fsync on every commit, as serve
+	if err != nil {
+		return nil, err
+	}
+	r := &benchRig{m: m, store: store, customers: customers, track: newReplyTracker()}
+	start := time.Now()
+	if err := seedBench(ctx, store, customers, m.now()); err != nil {
+		store.Close()
+		return nil, err
+	}
+	m.benchSay("bench.seeded", map[string]any{"DB": path, "Customers": customers, "Seconds": fmt.Sprintf("%.1f", time.Since(start).Seconds())})
+	r.thanks = m.Catalog.Text(benchLang, "core.feedback.thanks", nil)
+	r.balance = m.Catalog.Text(benchLang, "core.fmt.points", map[string]any{"N": "500"})
+	r.fake = telegramfake.New(telegramfake.Options{Token: benchToken, OnCall: r.track.onCall})
+
+	logger := newLogger(m.Stderr, m.Config, true) // warnings and errors only, unless -v
+	engine, err := dialog.New(dialog.Config{
+		Store:      store,
+		Catalog:    m.Catalog,
+		Logger:     logger,
+		Loc:        m.Config.Loc,
+		Lang:       m.Config.Lang,
+		PointsRate: m.Config.PointsRate,
+		NoEarning:  m.Config.PointsRate == 0,
+		Now:        m.now,
+		NewCode:    m.NewCode,
+	})
+	if err != nil {
+		r.fake.Close()
+		store.Close()
+		return nil, fmt.Errorf("bench: start dialog engine: %w", err)
+	}
+	tg, err := telegram.New(telegram.Config{
+		Token:        benchToken,
+		APIURL:       r.fake.URL(),
+		Handler:      engine,
+		Catalog:      m.Catalog,
+		LastUpdateID: lastUpdateID(store),
+		Logger:       logger.With("adapter", "telegram"),
+		// Telegram's limits (1 a second per chat, 30 in all) lifted: the
+		// bench measures dangol, not them.
+		ChatInterval: time.Nanosecond,
+		ChatBurst:    math.MaxInt32,
+		GlobalRate:   math.MaxInt32,
+	})
+	if err != nil {
+		r.fake.Close()
+		store.Close()
+		return nil, fmt.Errorf("bench: start telegram: %w", err)
+	}
+	m.benchSay("bench.limits", nil)
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	r.cancel, r.ran = cancel, make(chan error, 1)
+	go func() { r.ran <- tg.Run(runCtx) }()
+	// One check before any scenario: the adapter is polling and the first
+	// connections are made.
+	if _, err := r.closedLoop(ctx, "points", 1, 0, 1); err != nil {
+		return nil, errors.Join(err, r.stop())
+	}
+	return r, nil
+}
+
+// stop ends the adapter, then the fake, then the ledger.
+func (r *benchRig) stop() error {
+	r.cancel()
+	err := <-r.ran
+	r.fake.Close()
+	if cerr := r.store.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("bench: stop: %w", err)
+	}
+	return nil
+}
+
+// benchSay prints one of the bench's lines on standard error.
+func (m *Main) benchSay(id string, data map[string]any) {
+	fmt.Fprintln(m.Stderr, m.Catalog.Text(m.Config.Lang, id, data))
+}
+
+// benchChat is the Telegram chat (and user) id of customer i.
+func benchChat(i int) int64 { return 1000 + int64(i) }
+
+// seedBench stores customers linked customers with consent, each linked to
+// Telegram chat benchChat(i) and holding five 100-point earns, a thousand
+// customers a transaction.
+func seedBench(ctx context.Context, s *ledger.Store, customers int, now time.Time) error {
+	consent := ledger.Consent{Given: true, At: now, Purpose: "loyalty+feedback"}
+	const perTx = 1000
+	for lo := 0; lo < customers; lo += perTx {
+		err := s.Update(ctx, func(tx *ledger.Tx) error {
+			for i := lo; i < min(lo+perTx, customers); i++ {
+				c := ledger.Customer{Name: fmt.Sprintf("손님%05d", i), Phone: fmt.Sprintf("0102%07d", i), CreatedAt: now.AddDate(0, 0, -30), Lang: benchLang}
+				if err := tx.CreateCustomer(&c); err != nil {
+					return err
+				}
+				if err := tx.LinkCustomer(c.ID, "telegram:"+strconv.FormatInt(benchChat(i), 10), consent); err != nil {
+					return err
+				}
+				for k := range 5 {
+					e := ledger.PointsEntry{CustomerID: c.ID, At: now.AddDate(0, 0, k-5), Kind: ledger.PointsEarn,
+						Points: 100, Amount: 2000, ActorID: "bench", Reason: "커트"}
+					if err := tx.AddPoints(&e); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("bench: seed customers %d–%d: %w", lo, min(lo+perTx, customers)-1, err)
+		}
+	}
+	return nil
+}
+
+// verify checks that the ledger holds exactly the feedback completed, each
+// with the bench's comment.
+func (r *benchRig) verify(ctx context.Context) error {
+	stored, wrong := 0, 0
+	err := r.store.View(ctx, func(tx *ledger.Tx) error {
+		return tx.ScanFeedback(time.Unix(0, 0), r.m.now().Add(24*time.Hour), func(f ledger.Feedback) error {
+			stored++
+			if f.Comment != benchComment || f.Rating < 4 || f.CustomerID == "" {
+				wrong++
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("bench: verify: %w", err)
+	}
+	if stray := r.track.stray.Load(); stray > 0 {
+		return &localError{r.m.Catalog.Text(r.m.Config.Lang, "bench.err.stray", map[string]any{"Count": stray}), nil}
+	}
+	if stored != r.feedbacks || wrong > 0 {
+		return &localError{r.m.Catalog.Text(r.m.Config.Lang, "bench.err.verify", map[string]any{"Stored": stored, "Completed": r.feedbacks, "Wrong": wrong}), nil}
+	}
+	r.m.benchSay("bench.verified", map[string]any{"Stored": stored})
+	return nil
+}
+
+// push makes u available to the bot on behalf of chat, after noting when.
+func (r *benchRig) push(chat int64, us ...telegramfake.Update) error {
+	now := time.Now()
+	for range us {
+		r.track.expect(chat, now)
+	}
+	if _, err := r.fake.Push(us...); err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	return nil
+}
+
+// closedLoop runs n virtual customers, each sending its next update when
+// the bot has answered the last, until d has passed (each finishes the
+// feedback it is in) or, with count, until count feedbacks or checks are
+// done.
+func (r *benchRig) closedLoop(ctx context.Context, scenario string, n int, d time.Duration, count int) (benchResult, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var (
+		tickets   atomic.Int64
+		updates   atomic.Int64
+		completed atomic.Int64
+		mu        sync.Mutex
+		lats      []time.Duration
+		wg        sync.WaitGroup
+	)
+	start := time.Now()
+	deadline := start.Add(d)
+	more := func() bool {
+		if count > 0 {
+			return tickets.Add(1) <= int64(count)
+		}
+		return time.Now().Before(deadline)
+	}
+	for k := range n {
+		wg.Go(func() {
+			c := &benchCustomer{rig: r, chat: benchChat(k), name: fmt.Sprintf("손님%05d", k), replies: r.track.listen(benchChat(k))}
+			defer r.track.unlisten(c.chat)
+			for i := 0; more() && ctx.Err() == nil; i++ {
+				var err error
+				if scenario == "feedback" {
+					err = c.feedback(ctx, 4+i%2)
+				} else {
+					err = c.points(ctx)
+				}
+				if err != nil {
+					cancel(err)
+					break
+				}
+				completed.Add(1)
+			}
+			updates.Add(int64(len(c.lats)))
+			mu.Lock()
+			lats = append(lats, c.lats...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return benchResult{}, err
+	}
+	secs := time.Since(start).Seconds()
+	if scenario == "feedback" {
+		r.feedbacks += int(completed.Load())
+	}
+	p50, p99 := percentiles(lats)
+	return benchResult{
+		Scenario: scenario, Chats: n, Mode: "closed",
+		UpdatesPerS: round(float64(updates.Load())/secs, 1), CompletedPerS: round(float64(completed.Load())/secs, 1),
+		P50ms: p50, P99ms: p99,
+		Updates: int(updates.Load()), Completed: int(completed.Load()), Seconds: round(secs, 2),
+	}, nil
+}
+
+// openLoop offers rate /points updates a second, from every customer in
+// turn, for d (or count updates), whatever the bot's pace, then waits for
+// every answer.
+func (r *benchRig) openLoop(ctx context.Context, rate int, d time.Duration, count int) (benchResult, error) {
+	total := count
+	if total == 0 {
+		total = max(1, int(float64(rate)*d.Seconds()))
+	}
+	sink := r.track.openSink(total)
+	defer r.track.openSink(0)
+	start := time.Now()
+	for sent := 0; sent < total; {
+		due := min(total, int(time.Since(start).Seconds()*float64(rate))+1)
+		now := time.Now()
+		batch := make([]telegramfake.Update, 0, due-sent)
+		for ; sent < due; sent++ {
+			chat := benchChat(sent % r.customers)
+			r.track.expect(chat, now)
+			batch = append(batch, telegramfake.Text(chat, fmt.Sprintf("손님%05d", sent%r.customers), benchLang, "/points"))
+		}
+		if _, err := r.fake.Push(batch...); err != nil {
+			return benchResult{}, fmt.Errorf("bench: %w", err)
+		}
+		if err := sleepCtx(ctx, time.Millisecond); err != nil {
+			return benchResult{}, err
+		}
+	}
+	wait := d + replyWait
+	select {
+	case <-sink.done:
+	case <-time.After(wait):
+		got := len(sink.snapshot())
+		return benchResult{}, &localError{r.m.Catalog.Text(r.m.Config.Lang, "bench.err.open", map[string]any{"Missing": total - got, "Sent": total, "Wait": wait}), nil}
+	case <-ctx.Done():
+		return benchResult{}, ctx.Err()
+	}
+	lats := sink.snapshot()
+	secs := sink.last.Sub(start).Seconds()
+	p50, p99 := percentiles(lats)
+	return benchResult{
+		Scenario: "points", Chats: min(total, r.customers), Mode: "open", OfferedPerS: rate,
+		UpdatesPerS: round(float64(total)/secs, 1), CompletedPerS: round(float64(total)/secs, 1),
+		P50ms: p50, P99ms: p99, Updates: total, Completed: total, Seconds: round(secs, 2),
+	}, nil
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// benchCustomer is one virtual customer in a closed loop.
+type benchCustomer struct {
+	rig     *benchRig
+	chat    int64
+	name    string
+	replies <-chan benchReply
+	lats    []time.Duration
+}
+
+// ask sends u and waits for the bot's message in answer.
+func (c *benchCustomer) ask(ctx context.Context, step string, u telegramfake.Update) (telegramfake.Call, error) {
+	if err := c.rig.push(c.chat, u); err != nil {
+		return telegramfake.Call{}, err
+	}
+	t := time.NewTimer(replyWait)
+	defer t.Stop()
+	select {
+	case rep := <-c.replies:
+		c.lats = append(c.lats, rep.latency)
+		return rep.call, nil
+	case <-t.C:
+		return telegramfake.Call{}, &localError{c.rig.m.Catalog.Text(c.rig.m.Config.Lang, "bench.err.reply", map[string]any{"Chat": c.chat, "Wait": replyWait, "Step": step}), nil}
+	case <-ctx.Done():
+		return telegramfake.Call{}, context.Cause(ctx)
+	}
+}
+
+// unexpected is the error of an answer the scenario did not foresee.
+func (c *benchCustomer) unexpected(step string, got telegramfake.Call) error {
+	return &localError{c.rig.m.Catalog.Text(c.rig.m.Config.Lang, "bench.err.unexpected", map[string]any{
+		"Chat": c.chat, "Step": step, "Text": got.Fields["text"], "Buttons": strings.Join(got.Buttons(), " ")}), nil}
+}
+
+// points asks for the balance and checks the answer shows it.
+func (c *benchCustomer) points(ctx context.Context) error {
+	got, err := c.ask(ctx, "/points", telegramfake.Text(c.chat, c.name, benchLang, "/points"))
+	if err != nil {
+		return err
+	}
+	if !strings.Contains(got.Fields["text"], c.rig.balance) {
+		return c.unexpected("/points", got)
+	}
+	return nil
+}
+
+// feedback leaves one feedback the way a customer does in dangol: /feedback,
+// a press on the stars, a press on the NPS score, a comment typed. Each
+// answer must be the flow's next question, the last one the thank-you.
+func (c *benchCustomer) feedback(ctx context.Context, rating int) error {
+	rate := "rate:" + strconv.Itoa(rating)
+	has := func(data string) func(telegramfake.Call) bool {
+		return func(got telegramfake.Call) bool { return slices.Contains(got.Buttons(), data) }
+	}
+	got, err := c.step(ctx, "/feedback", telegramfake.Text(c.chat, c.name, benchLang, "/feedback"), has(rate))
+	if err != nil {
+		return err
+	}
+	if got, err = c.step(ctx, "rate", telegramfake.Press(c.chat, c.name, benchLang, got, rate), has("nps:9")); err != nil {
+		return err
+	}
+	if got, err = c.step(ctx, "nps", telegramfake.Press(c.chat, c.name, benchLang, got, "nps:9"), has("skip")); err != nil {
+		return err
+	}
+	_, err = c.step(ctx, "comment", telegramfake.Text(c.chat, c.name, benchLang, benchComment), func(got telegramfake.Call) bool {
+		return got.Buttons() == nil && got.Fields["text"] == c.rig.thanks
+	})
+	return err
+}
+
+// step sends u, waits for the answer and checks it with want.
+func (c *benchCustomer) step(ctx context.Context, name string, u telegramfake.Update, want func(telegramfake.Call) bool) (telegramfake.Call, error) {
+	got, err := c.ask(ctx, name, u)
+	if err != nil {
+		return got, err
+	}
+	if !want(got) {
+		return got, c.unexpected(name, got)
+	}
+	return got, nil
+}
+
+// benchReply is the bot's message answering one update, and how long after
+// the update was made available it arrived.
+type benchReply struct {
+	call    telegramfake.Call
+	latency time.Duration
+}
+
+// replyTracker pairs each message the bot sends with the oldest unanswered
+// update of its chat (the adapter answers a chat's updates in order).
+type replyTracker struct {
+	stray atomic.Int64 // messages that answered no update
+
+	mu        sync.Mutex
+	waiting   map[int64][]time.Time // chat -> when each unanswered update was pushed
+	listeners map[int64]chan benchReply
+	sink      *openSink
+}
+
+func newReplyTracker() *replyTracker {
+	return &replyTracker{waiting: map[int64][]time.Time{}, listeners: map[int64]chan benchReply{}}
+}
+
+// expect notes an update pushed for chat at t.
+func (t *replyTracker) expect(chat int64, at time.Time) {
+	t.mu.Lock()
+	t.waiting[chat] = append(t.waiting[chat], at)
+	t.mu.Unlock()
+}
+
+// listen returns the channel chat's answers go to.
+func (t *replyTracker) listen(chat int64) <-chan benchReply {
+	ch := make(chan benchReply, 8)
+	t.mu.Lock()
+	t.listeners[chat] = ch
+	t.mu.Unlock()
+	return ch
+}
+
+func (t *replyTracker) unlisten(chat int64) {
+	t.mu.Lock()
+	delete(t.listeners, chat)
+	t.mu.Unlock()
+}
+
+// openSink collects the open loop's latencies until want have come.
+type openSink struct {
+	want int
+	done chan struct{}
+	mu   sync.Mutex
+	lats []time.Duration
+	last time.Time // the last answer's arrival
+}
+
+func (s *openSink) add(lat time.Duration, at time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lats = append(s.lats, lat)
+	s.last = at
+	if len(s.lats) == s.want {
+		close(s.done)
+	}
+}
+
+func (s *openSink) snapshot() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.lats)
+}
+
+// openSink starts collecting want answers for chats nobody listens to;
+// 0 stops.
+func (t *replyTracker) openSink(want int) *openSink {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.sink = nil
+	if want > 0 {
+		t.sink = &openSink{want: want, done: make(chan struct{}), lats: make([]time.Duration, 0, want)}
+	}
+	return t.sink
+}
+
+// onCall is the fake's OnCall: every message sent to a chat answers that
+// chat's oldest unanswered update.
+func (t *replyTracker) onCall(c telegramfake.Call) {
+	if c.Method != "sendMessage" && c.Method != "sendPhoto" {
+		return
+	}
+	chat := c.ChatID()
+	t.mu.Lock()
+	q := t.waiting[chat]
+	if len(q) == 0 {
+		t.mu.Unlock()
+		t.stray.Add(1)
+		return
+	}
+	at := q[0]
+	if len(q) == 1 {
+		delete(t.waiting, chat)
+	} else {
+		t.waiting[chat] = q[1:]
+	}
+	ch, sink := t.listeners[chat], t.sink
+	t.mu.Unlock()
+	rep := benchReply{call: c, latency: c.At.Sub(at)}
+	switch {
+	case ch != nil:
+		select {
+		case ch <- rep:
+		default:
+			t.stray.Add(1) // a second answer to one update, nobody waits for it
+		}
+	case sink != nil:
+		sink.add(rep.latency, c.At)
+	default:
+		t.stray.Add(1)
+	}
+}
+
+// percentiles returns the median and the 99th percentile in milliseconds
+// (nearest rank), 0 for no samples.
+func percentiles(lats []time.Duration) (p50, p99 float64) {
+	if len(lats) == 0 {
+		return 0, 0
+	}
+	s := slices.Clone(lats)
+	slices.Sort(s)
+	at := func(p float64) float64 {
+		i := int(math.Ceil(p*float64(len(s)))) - 1
+		return round(float64(s[max(0, i)])/float64(time.Millisecond), 2)
+	}
+	return at(0.50), at(0.99)
+}
+
+func round(v float64, places int) float64 {
+	f := math.Pow(10, float64(places))
+	return math.Round(v*f) / f
+}

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// benchLines parses the JSON lines dangol bench printed.
+func benchLines(t *testing.T, out string) []benchResult {
+	t.Helper()
+	var rs []benchResult
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var r benchResult
+		dec := json.NewDecoder(strings.NewReader(line))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&r); err != nil {
+			t.Fatalf("bench line %q: %v", line, err)
+		}
+		rs = append(rs, r)
+	}
+	return rs
+}
+
+// TestBench runs a tiny bench end to end: the real adapter against the fake
+// Bot API, the engine, a seeded ledger. It checks what was done and that the
+// ledger verification passed, never how fast.
+func TestBench(t *testing.T) {
+	t.Run("Feedback", func(t *testing.T) {
+		dir := t.TempDir()
+		res := runMain(t, nil, "", "bench", "--scenario", "feedback", "--chats", "4", "--count", "50", "--customers", "100", "--dir", dir)
+		if res.err != nil {
+			t.Fatalf("bench: %v\n%s", res.err, res.stderr)
+		}
+		rs := benchLines(t, res.stdout)
+		if len(rs) != 1 {
+			t.Fatalf("%d lines, want 1:\n%s", len(rs), res.stdout)
+		}
+		r := rs[0]
+		if r.Scenario != "feedback" || r.Mode != "closed" || r.Chats != 4 || r.Completed != 50 || r.Updates != 4*50 {
+			t.Errorf("result %+v, want 50 feedbacks of 4 updates at 4 chats", r)
+		}
+		if r.CompletedPerS <= 0 || r.UpdatesPerS <= 0 || r.P50ms <= 0 || r.P99ms < r.P50ms {
+			t.Errorf("figures %+v, want positive rates and p99 >= p50", r)
+		}
+		if want := testCatalog.Text("ko", "bench.verified", map[string]any{"Stored": 50}); !strings.Contains(res.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, res.stderr)
+		}
+		if want := testCatalog.Text("ko", "bench.limits", nil); !strings.Contains(res.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, res.stderr)
+		}
+		if left, _ := os.ReadDir(dir); len(left) != 0 {
+			t.Errorf("temporary folder left behind: %v", left)
+		}
+	})
+	t.Run("PointsAndOpenLoop", func(t *testing.T) {
+		out := filepath.Join(t.TempDir(), "bench.jsonl")
+		res := runMain(t, map[string]string{"DANGOL_LANG": "en"}, "", "bench", "--scenario", "points,open", "--chats", "1,4", "--count", "200",
+			"--customers", "100", "--rate", "2000", "--dir", t.TempDir(), "--out", out)
+		if res.err != nil {
+			t.Fatalf("bench: %v\n%s", res.err, res.stderr)
+		}
+		if res.stdout != "" {
+			t.Errorf("stdout %q, want the lines in --out only", res.stdout)
+		}
+		data, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs := benchLines(t, string(data))
+		want := []struct {
+			mode  string
+			chats int
+		}{{"closed", 1}, {"closed", 4}, {"open", 100}}
+		if len(rs) != len(want) {
+			t.Fatalf("%d lines, want %d:\n%s", len(rs), len(want), data)
+		}
+		for i, w := range want {
+			r := rs[i]
+			if r.Scenario != "points" || r.Mode != w.mode || r.Chats != w.chats || r.Completed != 200 || r.Updates != 200 {
+				t.Errorf("line %d: %+v, want 200 %s points checks at %d chats", i, r, w.mode, w.chats)
+			}
+		}
+		if rs[2].OfferedPerS != 2000 {
+			t.Errorf("open loop offered %d/s, want 2000", rs[2].OfferedPerS)
+		}
+		if want := testCatalog.Text("en", "bench.verified", map[string]any{"Stored": 0}); !strings.Contains(res.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, res.stderr)
+		}
+	})
+	t.Run("ErrFlags", func(t *testing.T) {
+		for _, args := range [][]string{
+			{"--scenario", "chart"},
+			{"--chats", "0"},
+			{"--chats", "1,x"},
+			{"--chats", "200", "--customers", "100"},
+			{"--rate", "0"},
+			{"--count", "-1"},
+			{"--customers", "0"},
+			{"--duration", "0s"},
+			{"--nope"},
+		} {
+			res := runMain(t, nil, "", append([]string{"bench"}, args...)...)
+			if !isUsage(res.err) {
+				t.Errorf("bench %v: %v, want a usage error", args, res.err)
+			}
+		}
+	})
+	t.Run("Help", func(t *testing.T) {
+		res := runMain(t, nil, "", "help", "bench")
+		if res.err != nil || !strings.Contains(res.stdout, "dangol bench") {
+			t.Errorf("help bench: %v\n%s", res.err, res.stdout)
+		}
+	})
+}

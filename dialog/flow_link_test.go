@@ -1,0 +1,285 @@
+package dialog
+
+import (
+	"bytes"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"image/png"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
+
+	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
+)
+
+const testBot = "dangol_test_bot"
+
+// deepLinkRE finds /link's deep link and its token in a reply.
+var deepLinkRE = regexp.MustCompile(`https://t\.me/` + testBot + `\?start=([A-Z2-7]{26})`)
+
+// decodeQR reads a PNG's QR code back to its text, as a phone's camera would.
+func decodeQR(t *testing.T, b []byte) string {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("image is not a PNG: %v", err)
+	}
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := gozxingqr.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		t.Fatalf("QR code does not decode: %v", err)
+	}
+	return res.GetText()
+}
+
+func (h *harness) setBotName(name string) {
+	h.tb.Helper()
+	h.update(func(tx *ledger.Tx) error { return tx.SetBotName(name) })
+}
+
+func (h *harness) linkedTo(platformID string) string {
+	h.tb.Helper()
+	var id string
+	h.view(func(tx *ledger.Tx) error {
+		c, err := tx.CustomerByLink(platformID)
+		if err == nil {
+			id = c.ID
+		}
+		return nil
+	})
+	return id
+}
+
+// linkReply checks /link's answer: the code, the deep link in the text,
+// the same link in the QR code, sent privately; it returns the token.
+func linkReply(t *testing.T, h *harness, rs []Reply, code string) string {
+	t.Helper()
+	if len(rs) != 1 {
+		t.Fatalf("want one reply, got %d: %q", len(rs), allText(rs))
+	}
+	r := rs[0]
+	m := deepLinkRE.FindStringSubmatch(r.Text)
+	if m == nil || !strings.Contains(r.Text, code) {
+		t.Fatalf("reply lacks the code %s or a deep link:\n%s", code, r.Text)
+	}
+	if r.Image == nil || !strings.HasSuffix(r.Image.Name, ".png") {
+		t.Fatalf("reply has no PNG image: %+v", r.Image)
+	}
+	if got := decodeQR(t, r.Image.PNG); got != m[0] {
+		t.Errorf("QR code says %q, the text %q", got, m[0])
+	}
+	if !r.Private {
+		t.Error("the code and link are not private to the staff member")
+	}
+	return m[1]
+}
+
+func TestLinkDeepLink(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			minji := h.customer("김민지", "01012345678")
+			h.setBotName(testBot)
+			var tok string
+			runSteps(t, h, []step{
+				{msg: staffMsg("/link 김민지"), want: []string{"100000", "김민지"}, check: func(t *testing.T, h *harness, rs []Reply) {
+					tok = linkReply(t, h, rs, "100000")
+				}},
+				{build: func() Message { return custMsg("/start " + tok) }, payloads: []string{"yes", "no"}, not: []string{"김민지"}},
+				{msg: press(custMsg(""), "yes"), want: []string{"김민지"}},
+				// The pair is used up: the 6 digits and the token, for anyone.
+				{msg: cust2Msg("/start 100000"), payloads: []string{"yes"}},
+				{msg: press(cust2Msg(""), "yes"), ids: []string{"core.err.invalid_code"}, not: []string{"김민지"}},
+				{build: func() Message { return cust2Msg("/start " + tok) }, ids: []string{"core.err.invalid_code"}, not: []string{"김민지"}},
+			})
+			if got := h.linkedTo("telegram:" + custTG); got != minji {
+				t.Errorf("%s linked to %q, want %s", custTG, got, minji)
+			}
+			if got := h.linkedTo("telegram:" + custTG2); got != "" {
+				t.Errorf("a used token linked %s to %s", custTG2, got)
+			}
+			as := h.audits()
+			if len(as) == 0 || as[len(as)-1].Action != "link" || as[len(as)-1].CustomerID != minji || as[len(as)-1].ActorID != "slack:"+staffID {
+				t.Errorf("audit = %+v, want a link of %s by slack:%s", as, minji, staffID)
+			}
+		})
+	}
+}
+
+// TestLinkTokenTwice: a token whose customer pressed agree in one chat
+// does not link a second account, even before the first one agreed.
+func TestLinkTokenTwice(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	h.customer("김민지", "01012345678")
+	h.setBotName(testBot)
+	var tok string
+	runSteps(t, h, []step{
+		{msg: staffMsg("/link 김민지"), check: func(t *testing.T, h *harness, rs []Reply) { tok = linkReply(t, h, rs, "100000") }},
+		{build: func() Message { return custMsg("/start " + tok) }, payloads: []string{"yes"}},
+		{build: func() Message { return cust2Msg("/start " + tok) }, payloads: []string{"yes"}},
+		{msg: press(custMsg(""), "yes"), want: []string{"김민지"}},
+		{msg: press(cust2Msg(""), "yes"), ids: []string{"core.err.invalid_code"}, not: []string{"김민지"}},
+	})
+	if got := h.linkedTo("telegram:" + custTG2); got != "" {
+		t.Errorf("the token linked a second account to %s", got)
+	}
+}
+
+// TestLinkWithoutBotName: before the bot's name is known /link still gives
+// the code, says why there is no link, and makes no picture.
+func TestLinkWithoutBotName(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			h.customer("김민지", "01012345678")
+			runSteps(t, h, []step{
+				{msg: staffMsg("/link 김민지"), want: []string{"100000"}, ids: []string{"linking.link.no_bot"}, not: []string{"t.me/"},
+					check: func(t *testing.T, h *harness, rs []Reply) {
+						for _, r := range rs {
+							if r.Image != nil {
+								t.Errorf("an image without a link: %s", r.Image.Name)
+							}
+						}
+					}},
+				{msg: custMsg("/start 100000"), payloads: []string{"yes"}},
+				{msg: press(custMsg(""), "yes"), want: []string{"김민지"}},
+			})
+		})
+	}
+}
+
+// TestLinkRefused: who may not use /link, and bad input, each with its
+// message and nothing drawn, stored or audited.
+func TestLinkRefused(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			h.customer("김민지", "01012345678")
+			h.setBotName(testBot)
+			runSteps(t, h, []step{
+				{msg: strangerMsg("/link 김민지"), ids: []string{"core.refused"}, not: []string{"100000", "t.me/"}},
+				{msg: custMsg("/link 김민지"), ids: []string{"core.help.short_customer"}, not: []string{"100000", "t.me/"}},
+				{msg: staffMsg("/link"), ids: []string{"core.link.usage"}, not: []string{"t.me/"}},
+				{msg: staffMsg("/link 최없음"), want: []string{h.text("core.err.customer_unknown", map[string]any{"Query": "최없음"})}, not: []string{"t.me/"}},
+				// A code no /link made links nobody.
+				{msg: custMsg("/start 100000"), payloads: []string{"yes"}},
+				{msg: press(custMsg(""), "yes"), ids: []string{"core.err.invalid_code"}},
+			})
+			if h.codes != 0 {
+				t.Errorf("%d codes drawn after refusals", h.codes)
+			}
+			if as := h.audits(); len(as) != 0 {
+				t.Errorf("audited after refusals: %+v", as)
+			}
+			if got := h.linkedTo("telegram:" + custTG); got != "" {
+				t.Errorf("linked to %s", got)
+			}
+		})
+	}
+}
+
+// TestStartJoin: the counter poster's /start join asks for consent and then
+// offers the contact button (the menu); the contact, in whatever form the
+// app sends it, links.
+func TestStartJoin(t *testing.T) {
+	share := func(m Message, phone string) Message {
+		m.Text, m.Phone = "", phone
+		return m
+	}
+	menu := func(t *testing.T, _ *harness, rs []Reply) {
+		for _, r := range rs {
+			if r.Menu {
+				return
+			}
+		}
+		t.Errorf("no reply brings the menu (the contact button): %q", allText(rs))
+	}
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			minji := h.customer("김민지", "01012345678")
+			anna := h.customer("Anna Lee", "01055556666")
+			runSteps(t, h, []step{
+				{msg: custMsg("/start join"), payloads: []string{"yes", "no"}, not: []string{"core.err"}},
+				{msg: press(custMsg(""), "yes"), ids: []string{"core.consent.thanks", "linking.join.share"}, not: []string{h.text("core.start.ask_code", nil)}, check: menu},
+				{msg: share(custMsg(""), "821012345678"), want: []string{"김민지"}},
+				// Linked: join is a welcome back.
+				{msg: custMsg("/start join"), want: []string{"김민지"}, not: []string{h.text("linking.join.share", nil)}},
+				// Consented earlier but not linked: straight to the button.
+				{msg: cust2Msg("/start"), payloads: []string{"yes"}},
+				{msg: press(cust2Msg(""), "yes"), ids: []string{"core.start.ask_code"}},
+				{msg: cust2Msg("/start JOIN"), ids: []string{"linking.join.share"}, check: menu},
+				{msg: share(cust2Msg(""), "0082 10 5555 6666"), want: []string{"Anna Lee"}},
+			})
+			if got := h.linkedTo("telegram:" + custTG); got != minji {
+				t.Errorf("%s linked to %q, want %s", custTG, got, minji)
+			}
+			if got := h.linkedTo("telegram:" + custTG2); got != anna {
+				t.Errorf("%s linked to %q, want %s", custTG2, got, anna)
+			}
+			// "join" is no code: it never counts as a miss.
+			if p := h.profile("telegram:" + custTG); p.CodeMisses != 0 {
+				t.Errorf("join counted as %d code misses", p.CodeMisses)
+			}
+		})
+	}
+}
+
+// TestStartJoinDeclined: declining the poster's consent links nothing and
+// offers no button.
+func TestStartJoinDeclined(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			h.customer("김민지", "01012345678")
+			runSteps(t, h, []step{
+				{msg: custMsg("/start join"), payloads: []string{"no"}},
+				{msg: press(custMsg(""), "no"), ids: []string{"core.consent.declined"}, not: []string{h.text("linking.join.share", nil)}},
+				{msg: Message{Channel: ChannelTelegram, UserID: custTG, ConversationID: custTG, Phone: "+82 10-1234-5678"}, ids: []string{"core.link.declined"}},
+			})
+			if got := h.linkedTo("telegram:" + custTG); got != "" {
+				t.Errorf("linked to %s after declining", got)
+			}
+		})
+	}
+}
+
+// TestLinkingIDsExist: every linking.* id flow_link.go uses is in both
+// catalogs (the core.* ids have TestLocaleIDsExist).
+func TestLinkingIDsExist(t *testing.T) {
+	cat := locales.MustLoad()
+	file, err := parser.ParseFile(token.NewFileSet(), "flow_link.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	ast.Inspect(file, func(node ast.Node) bool {
+		lit, ok := node.(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING {
+			return true
+		}
+		s, _ := strconv.Unquote(lit.Value)
+		if !strings.HasPrefix(s, "linking.") {
+			return true
+		}
+		n++
+		for _, lang := range locales.Languages {
+			if !cat.Has(lang, s) {
+				t.Errorf("%s is missing from the %s catalog", s, lang)
+			}
+		}
+		return true
+	})
+	if n < 3 {
+		t.Errorf("found %d linking ids in flow_link.go", n)
+	}
+}
