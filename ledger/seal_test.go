@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 func TestSeal(t *testing.T) {
@@ -334,4 +336,66 @@ func TestScanClear(t *testing.T) {
 		}
 		return err
 	})
+}
+
+// TestCheckKey: CheckKey tells a right key, a wrong one, a file not
+// sealed yet and a sealed value changed on disk apart, writing nothing.
+func TestCheckKey(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "dangol.db")
+	s, err := Open(path, &Options{Key: testKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := mustCustomer(t, s, "김하늘", "01012345678")
+	mustUpdate(t, s, func(tx *Tx) error {
+		return tx.AddNote(&Note{CustomerID: c.ID, StaffID: "slack:U1", At: t0, Text: "펌 상담", Tags: []string{"펌"}})
+	})
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	tampered := filepath.Join(dir, "tampered.db")
+	data, _ := os.ReadFile(path)
+	os.WriteFile(tampered, data, 0o600)
+	db, err := bolt.Open(tampered, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(btx *bolt.Tx) error {
+		b := btx.Bucket(bucketNotes)
+		k, v := b.Cursor().First()
+		v = bytes.Clone(v)
+		v[len(v)-1] ^= 1 // the last byte of the sealed text's tag
+		return b.Put(bytes.Clone(k), v)
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1 := copyFixture(t)
+	other, _ := NewKey()
+	tests := []struct {
+		name string
+		path string
+		key  []byte
+		want error
+	}{
+		{"OK", path, testKey, nil},
+		{"ErrWrongKey", path, other, ErrWrongKey},
+		{"ErrBadKey", path, testKey[:5], ErrBadKey},
+		{"ErrNotSealed", v1, testKey, ErrNotSealed},
+		{"ErrDamaged", tampered, testKey, ErrDamaged},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before, _ := os.ReadFile(tt.path)
+			err := CheckKey(tt.path, tt.key)
+			if !errors.Is(err, tt.want) || (tt.want == nil && err != nil) {
+				t.Fatalf("CheckKey = %v, want %v", err, tt.want)
+			}
+			if after, _ := os.ReadFile(tt.path); !bytes.Equal(before, after) {
+				t.Error("CheckKey changed the file")
+			}
+		})
+	}
 }
