@@ -29,6 +29,9 @@ type Config struct {
 	// NoEarning turns earning off for a shop without a points programme:
 	// /points add is refused politely; balances and redeeming still work.
 	NoEarning bool
+	// PointsConfirmWon is the purchase from which an earn asks [적립] [취소]
+	// first (DANGOL_POINTS_CONFIRM_WON); 0: DefaultPointsConfirmWon.
+	PointsConfirmWon int64
 
 	// Managers and Staff are platform-qualified user ids ("slack:U123")
 	// granted those roles by configuration; more can be granted in the ledger.
@@ -73,6 +76,8 @@ type Engine struct {
 	trusted  map[string]bool
 
 	locks keyLocks
+
+	confirmWon int64 // Config.PointsConfirmWon (flow_corrections.go)
 }
 
 // New returns an Engine. Store and Catalog are required.
@@ -99,6 +104,7 @@ func New(cfg Config) (*Engine, error) {
 		trusted:  set(cfg.TrustedChannels),
 		locks:    keyLocks{m: map[string]*keyLock{}},
 	}
+	e.confirmWon = cfg.PointsConfirmWon
 	if e.log == nil {
 		e.log = slog.Default()
 	}
@@ -656,6 +662,10 @@ func (t *turn) onAction(p string) error {
 		return t.followUpDone(arg)
 	case verb == "lang" && arg != "":
 		return t.setLang(arg)
+	case verb == "cedit" && arg != "": // the card's [수정] (flow_customer_edit.go)
+		return t.openEditForm(arg)
+	case verb == "note" && arg != "": // a note's button on the card (flow_corrections.go)
+		return t.noteButton(arg)
 	}
 	if t.sess.Flow != "" {
 		return t.step(input{payload: p})
@@ -705,6 +715,7 @@ var customerCommands = map[string]command{
 	"feedback": {run: (*turn).cmdFeedback},
 	"lang":     {run: (*turn).cmdLang},
 	"mydata":   {run: (*turn).cmdMyData},
+	"birthday": {run: (*turn).cmdBirthday}, // flow_customer_edit.go
 	"forget":   {run: (*turn).cmdForget},
 	"help":     {run: (*turn).cmdHelp, keep: true},
 	"cancel":   {run: func(t *turn, _ string) error { return t.cancel() }, keep: true},

@@ -242,6 +242,7 @@ func TestErrorsBecomeApologies(t *testing.T) {
 
 // TestConversationsInParallel runs many conversations at once, several
 // messages each, over the batched ledger: every effect lands exactly once.
+// Amounts differ (the same amount again within minutes asks first).
 func TestConversationsInParallel(t *testing.T) {
 	h := mustOpenHarness(t, nil, "ko")
 	f := seed(h)
@@ -253,7 +254,7 @@ func TestConversationsInParallel(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range each {
-				m := staffMsg("/points add 김민지 1000")
+				m := staffMsg(fmt.Sprintf("/points add 김민지 %d", 1000*(c*each+i+1)))
 				m.ConversationID = "C" + strconv.Itoa(c)
 				m.EventID = fmt.Sprintf("par-%d-%d", c, i)
 				rs, err := h.eng.Handle(context.Background(), m)
@@ -272,8 +273,8 @@ func TestConversationsInParallel(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	if b := h.balance(f.minji); b != convs*each*50 {
-		t.Errorf("balance = %d, want %d", b, convs*each*50)
+	if b, want := h.balance(f.minji), int64(50*convs*each*(convs*each+1)/2); b != want {
+		t.Errorf("balance = %d, want %d", b, want)
 	}
 }
 

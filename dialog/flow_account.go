@@ -128,6 +128,7 @@ func (t *turn) cmdMyData(string) error {
 		t.text("core.mydata.visits", data),
 		t.text("core.mydata.notes", data),
 	}
+	info = append(info, t.myBirthdayLine(c)...) // flow_customer_edit.go
 	secs := []Section{{Title: t.text("core.mydata.info_title", nil), Lines: info}}
 	var fl []string
 	for _, f := range fbs {

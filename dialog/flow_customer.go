@@ -22,10 +22,15 @@ var customerActs map[string]customerAct
 func init() {
 	customerActs = map[string]customerAct{
 		"card":          (*turn).actCard,
+		"edit":          (*turn).actEdit,  // flow_customer_edit.go
+		"erase":         (*turn).actErase, // flow_customer_edit.go
 		"note":          (*turn).actNote,
 		"points.add":    (*turn).actPointsAdd,
 		"points.redeem": (*turn).actPointsRedeem,
 		"points.show":   (*turn).actPointsShow,
+		"points.void":   (*turn).actPointsVoid, // flow_corrections.go
+		"note.edit":     (*turn).actNoteEdit,   // flow_corrections.go
+		"note.delete":   (*turn).actNoteDelete, // flow_corrections.go
 		"link":          (*turn).actLink,
 	}
 }
@@ -221,7 +226,9 @@ func (t *turn) pickStep(in input) error {
 	return f(t, c, rest)
 }
 
-// cmdCustomer: /customer new <phone> <name>, or /customer <phone-or-name>.
+// cmdCustomer: /customer new <phone> <name>; /customer <who> <field|삭제>
+// [value] (flow_customer_edit.go); or /customer <who>, where who is a
+// phone, a name or part of one, the last four digits or a #tag.
 func (t *turn) cmdCustomer(args string) error {
 	sub, rest := firstField(args)
 	switch strings.ToLower(sub) {
@@ -229,41 +236,19 @@ func (t *turn) cmdCustomer(args string) error {
 		t.say("core.customer.usage", nil)
 		return nil
 	case "new", "add", "신규", "등록":
-		return t.createCustomer(rest)
+		return t.newCustomer(rest)
 	}
-	cs, phone, err := t.lookup(args)
+	if who, verb, value, ok := splitEdit(args); ok {
+		return t.editCustomer(who, verb, value)
+	}
+	cs, phone, err := t.findWho(args)
 	if err != nil {
 		return err
 	}
-	if len(cs) == 0 && phone != "" {
-		t.say("core.customer.not_found_phone", map[string]any{"Phone": formatPhone(phone), "Digits": phone})
-		return nil
+	if len(cs) == 0 {
+		return t.notFound(args, phone)
 	}
 	return t.onMatches("card", cs, args, phone, "")
-}
-
-// createCustomer: /customer new <phone> <name>.
-func (t *turn) createCustomer(args string) error {
-	p, name := firstField(args)
-	digits, ok := ledger.NormalizePhone(p)
-	if !ok || strings.TrimSpace(name) == "" {
-		t.say("core.customer.new_usage", nil)
-		return nil
-	}
-	c := ledger.Customer{Name: strings.Join(strings.Fields(name), " "), Phone: digits, CreatedAt: t.now, Lang: ""}
-	if err := t.tx.CreateCustomer(&c); err != nil {
-		return fmt.Errorf("dialog: create customer: %w", err)
-	}
-	if err := t.audit("create", c.ID, ""); err != nil {
-		return err
-	}
-	r, err := t.card(c)
-	if err != nil {
-		return err
-	}
-	t.say("core.customer.created", map[string]any{"Name": c.Name})
-	t.add(r)
-	return nil
 }
 
 // actCard shows a customer's card and audits the read.
@@ -275,6 +260,10 @@ func (t *turn) actCard(c ledger.Customer, _ string) error {
 	if err := t.audit("read", c.ID, "card"); err != nil {
 		return err
 	}
+	// The card shows the full phone: it is for the staff member who asked
+	// (an ephemeral answer or a DM), never a post in the staff channel.
+	r.Private = true
+	r.Buttons = append(t.editButton(c), r.Buttons...)
 	t.add(r)
 	return nil
 }

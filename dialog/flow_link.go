@@ -61,11 +61,13 @@ func (t *turn) actLink(c ledger.Customer, _ string) error {
 	// is clicked, never typed, so it need not be guessable (rand.Text has
 	// 130 bits, in base32, which Telegram's start parameter allows). The
 	// digits stay for typing; using either uses up both.
-	token := rand.Text()
-	var code string
+	var code, token string
+	if bot != "" {
+		token = rand.Text()
+	}
 	for try := 1; ; try++ {
 		code = t.e.newCode()
-		if bot != "" {
+		if token != "" {
 			err = t.tx.PutLinkPair(code, token, c.ID, t.now.Add(LinkCodeTTL))
 		} else {
 			err = t.tx.PutLinkCode(code, c.ID, t.now.Add(LinkCodeTTL))

@@ -27,11 +27,43 @@ const (
 	dAmount   = "amount"   // purchase in won
 	dFollowUp = "followup" // YYYY-MM-DD
 	dQuick    = "quick"    // "1": a one-liner waiting only for a new customer's name
+	dRevising = "revising" // "1": a field chosen with [수정]; its answer returns to the confirmation
 )
 
+// noteRevise is the note flow's state after [수정]: which field to change.
+const noteRevise = "revise"
+
+// noteFields are the fields [수정] offers, with the event that goes back
+// to each and the catalog id of its button.
+var noteFields = []struct{ name, event, label string }{
+	{"customer", "edit_customer", "corrections.field.customer"},
+	{"text", "edit_text", "corrections.field.text"},
+	{"amount", "edit_amount", "corrections.field.amount"},
+	{"tags", "edit_tags", "corrections.field.tags"},
+	{"followup", "edit_followup", "corrections.field.followup"},
+}
+
 // cmdNote: /note alone starts the guided flow (or opens the form on
-// clients that can show one); /note <customer> <text> saves at once.
+// clients that can show one); /note <customer> <text> saves at once;
+// /note edit <customer> <n> <text> and /note delete <customer> <n> change
+// note n as the card numbers it (flow_corrections.go). The Korean words
+// are 편집 and 삭제, not 수정: 수정 is a given name.
 func (t *turn) cmdNote(args string) error {
+	sub, rest := firstField(args)
+	switch strings.ToLower(sub) {
+	case "edit", "편집":
+		if rest == "" {
+			t.say("corrections.note.edit_usage", nil)
+			return nil
+		}
+		return t.withCustomer("note.edit", rest)
+	case "delete", "삭제":
+		if rest == "" {
+			t.say("corrections.note.delete_usage", nil)
+			return nil
+		}
+		return t.withCustomer("note.delete", rest)
+	}
 	if args == "" {
 		if t.m.CanForm {
 			t.add(t.noteForm())
@@ -107,7 +139,13 @@ func (t *turn) noteAsk() Reply {
 	case noteFollowUp:
 		return t.mk(t.text("core.note.ask_followup", nil), skip, cancel)
 	case noteConfirm:
-		return t.mk(t.noteSummary(), t.btn("core.btn.save", "yes"), t.btn("core.btn.cancel", "no"))
+		return t.mk(t.noteSummary(), t.btn("core.btn.save", "yes"), t.btn("corrections.btn.revise", "revise"), t.btn("core.btn.cancel", "no"))
+	case noteRevise:
+		var bs []Button
+		for _, f := range noteFields {
+			bs = append(bs, t.btn(f.label, "field:"+f.name))
+		}
+		return t.mk(t.text("corrections.note.ask_field", nil), append(bs, cancel)...)
 	}
 	return t.mk(t.text("core.note.ask_customer", nil), cancel)
 }
@@ -172,10 +210,12 @@ func (t *turn) noteStep(in input) error {
 		if d[dText] == "" {
 			d[dText] = in.text
 		}
-		d[dTags] = strings.Join(tags, ",")
+		d[dTags] = strings.Join(mergeTags(splitList(d[dTags]), tags), ",")
 		return t.noteNext("ask_amount")
 	case noteAmount:
-		if !skip {
+		if skip {
+			delete(d, dAmount) // a revised amount skipped is none
+		} else {
 			a, ok := parseAmount(in.text)
 			if !ok || a <= 0 {
 				t.noteReask("core.note.bad_amount")
@@ -185,7 +225,9 @@ func (t *turn) noteStep(in input) error {
 		}
 		return t.noteNext("ask_tags")
 	case noteTags:
-		if !skip {
+		if skip && d[dRevising] == "1" {
+			delete(d, dTags)
+		} else if !skip {
 			tags := parseTagList(in.text)
 			if len(tags) == 0 {
 				t.noteReask("core.note.bad_tags")
@@ -195,7 +237,9 @@ func (t *turn) noteStep(in input) error {
 		}
 		return t.noteNext("ask_followup")
 	case noteFollowUp:
-		if !skip {
+		if skip {
+			delete(d, dFollowUp)
+		} else {
 			day, ok := parseDate(in.text, t.now, t.e.loc)
 			if !ok {
 				t.noteReask("core.note.bad_date")
@@ -213,15 +257,39 @@ func (t *turn) noteStep(in input) error {
 			return t.noteSaveDraft()
 		case t.isButton(in, "no", "core.btn.cancel"):
 			return t.cancel()
+		case t.isButton(in, "revise", "corrections.btn.revise"):
+			d[dRevising] = "1"
+			return t.noteNext("revise")
 		}
 		t.noteReask("core.note.bad_confirm")
+		return nil
+	case noteRevise:
+		for _, f := range noteFields {
+			if t.isButton(in, "field:"+f.name, f.label) {
+				if f.name == "customer" {
+					delete(d, dCustomer)
+					delete(d, dPhone)
+					delete(d, dName)
+				}
+				return t.noteNext(f.event)
+			}
+		}
+		t.noteReask("corrections.note.bad_field")
 		return nil
 	}
 	return fmt.Errorf("dialog: note flow: unknown state %q", t.sess.State)
 }
 
-// noteNext moves the flow by event and asks the next question.
+// noteNext moves the flow by event and asks the next question. While a
+// field chosen with [수정] is answered, the next question is the
+// confirmation again (a new customer's name is still asked).
 func (t *turn) noteNext(event string) error {
+	switch event {
+	case "ask_text", "ask_amount", "ask_tags", "ask_followup":
+		if t.sess.Draft[dRevising] == "1" {
+			event = "ask_confirm"
+		}
+	}
 	if err := t.fire(event); err != nil {
 		return err
 	}
@@ -390,6 +458,9 @@ func (t *turn) onForm() error {
 	if !t.staffish() {
 		t.say("core.refused", nil)
 		return nil
+	}
+	if id, ok := strings.CutPrefix(t.m.FormID, formCustomerPrefix); ok { // flow_customer_edit.go
+		return t.onCustomerForm(id)
 	}
 	if t.m.FormID != "note" {
 		t.sayStale()

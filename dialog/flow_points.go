@@ -14,13 +14,26 @@ import (
 const recentEntries = 5
 
 // cmdPoints: /points add <customer> <amount> [reason],
-// /points redeem <customer> <points> [reason], /points <customer>.
+// /points redeem <customer> <points> [reason], /points <customer>,
+// /points undo, and a manager's /points void <customer> <n>.
 func (t *turn) cmdPoints(args string) error {
 	sub, rest := firstField(args)
 	switch strings.ToLower(sub) {
 	case "":
 		t.say("core.points.usage", nil)
 		return nil
+	case "undo", "되돌리기":
+		return t.cmdPointsUndo()
+	case "void", "무효", "정정":
+		if t.role != ledger.RoleManager {
+			t.say("corrections.void.manager_only", nil)
+			return nil
+		}
+		if rest == "" {
+			t.say("corrections.void.usage", nil)
+			return nil
+		}
+		return t.withCustomer("points.void", rest)
 	case "add", "earn", "적립":
 		if rest == "" {
 			t.say("core.points.usage", nil)
@@ -37,7 +50,9 @@ func (t *turn) cmdPoints(args string) error {
 	return t.withCustomer("points.show", args)
 }
 
-// actPointsAdd earns PointsRate percent of a purchase and counts a visit.
+// actPointsAdd earns PointsRate percent of a purchase and counts a visit;
+// a large purchase, or the same amount again within RepeatEarnWindow, asks
+// first.
 func (t *turn) actPointsAdd(c ledger.Customer, rest string) error {
 	if t.e.noEarn {
 		t.say("core.points.earn_off", nil)
@@ -55,6 +70,21 @@ func (t *turn) actPointsAdd(c ledger.Customer, rest string) error {
 		t.say("core.points.too_small", map[string]any{"Amount": t.won(amount)})
 		return nil
 	}
+	ask, err := t.earnNeedsConfirm(c, amount)
+	if err != nil {
+		return err
+	}
+	if ask {
+		t.askEarn(c, amount, pts, reason)
+		return nil
+	}
+	return t.earn(c, amount, reason)
+}
+
+// earn appends the earn of a purchase of amount, counts the visit and says
+// so.
+func (t *turn) earn(c ledger.Customer, amount int64, reason string) error {
+	pts := amount * t.e.rate / 100
 	e := ledger.PointsEntry{CustomerID: c.ID, At: t.now, Kind: ledger.PointsEarn, Points: pts, Amount: amount, ActorID: t.actor.ID(), Reason: reason}
 	if err := t.tx.AddPoints(&e); err != nil {
 		return fmt.Errorf("dialog: earn points: %w", err)
@@ -128,14 +158,9 @@ func (t *turn) balanceReply(c ledger.Customer, head string) (Reply, error) {
 	if err != nil {
 		return Reply{}, fmt.Errorf("dialog: read points: %w", err)
 	}
-	var lines []string
-	for _, e := range es {
-		d := map[string]any{"Date": t.day(e.At), "Points": t.signedPts(e.Points), "Kind": t.text(kindID(e.Kind), nil), "Reason": e.Reason}
-		if e.Reason == "" {
-			lines = append(lines, t.text("core.points.entry", d))
-		} else {
-			lines = append(lines, t.text("core.points.entry_reason", d))
-		}
+	lines, err := t.entryLines(c.ID, es)
+	if err != nil {
+		return Reply{}, err
 	}
 	if len(lines) == 0 {
 		lines = []string{t.text("core.points.no_entries", nil)}

@@ -73,6 +73,7 @@ var flows map[string]*flowDef
 
 func init() {
 	flows = map[string]*flowDef{
+		flowCorrect: correctFlow, // flow_corrections.go
 		flowNote: {
 			initial: noteCustomer,
 			roles:   staffRoles,
@@ -83,7 +84,15 @@ func init() {
 				{Name: "ask_amount", Src: []string{noteCustomer, noteName, noteText}, Dst: noteAmount},
 				{Name: "ask_tags", Src: []string{noteAmount}, Dst: noteTags},
 				{Name: "ask_followup", Src: []string{noteTags}, Dst: noteFollowUp},
-				{Name: "ask_confirm", Src: []string{noteFollowUp}, Dst: noteConfirm},
+				// [수정] on the confirmation goes back to one field, then
+				// straight back to the confirmation (flow_note.go).
+				{Name: "ask_confirm", Src: []string{noteCustomer, noteName, noteText, noteAmount, noteTags, noteFollowUp}, Dst: noteConfirm},
+				{Name: "revise", Src: []string{noteConfirm}, Dst: noteRevise},
+				{Name: "edit_customer", Src: []string{noteRevise}, Dst: noteCustomer},
+				{Name: "edit_text", Src: []string{noteRevise}, Dst: noteText},
+				{Name: "edit_amount", Src: []string{noteRevise}, Dst: noteAmount},
+				{Name: "edit_tags", Src: []string{noteRevise}, Dst: noteTags},
+				{Name: "edit_followup", Src: []string{noteRevise}, Dst: noteFollowUp},
 				{Name: "save", Src: []string{noteConfirm, noteName}, Dst: stateDone},
 			},
 			step: (*turn).noteStep,
@@ -122,5 +131,7 @@ func init() {
 			},
 			step: (*turn).forgetStep,
 		},
+		flowCustomerEdit: customerEditFlow(), // flow_customer_edit.go
+		flowMyBirthday:   myBirthdayFlow(),   // flow_customer_edit.go
 	}
 }

@@ -1253,7 +1253,8 @@ func TestPointsHugeAmount(t *testing.T) {
 	runSteps(t, h, []step{
 		{msg: staffMsg("/points add 김민지 9223372036854775807"), want: []string{h.text("core.points.bad_amount", map[string]any{"Input": "9223372036854775807"})}},
 		{msg: staffMsg("/points add 김민지 4000000000000000000"), want: []string{h.text("core.points.bad_amount", map[string]any{"Input": "4000000000000000000"})}},
-		{msg: staffMsg(fmt.Sprintf("/points add 김민지 %d", largest)), want: []string{"92,233,720,368,547,758"}},
+		{msg: staffMsg(fmt.Sprintf("/points add 김민지 %d", largest)), want: []string{"92,233,720,368,547,758"}, payloads: []string{"yes", "no"}},
+		{msg: press(staffMsg(""), "yes"), want: []string{"92,233,720,368,547,758"}},
 	})
 	if b := h.balance(f.minji); b != largest*DefaultPointsRate/100 {
 		t.Errorf("balance = %d, want %d", b, largest*DefaultPointsRate/100)

@@ -751,6 +751,7 @@ var koreanCommands = map[string]string{
 	"고객":  "customer",
 	"요약":  "summary",
 	"언어":  "lang",
+	"생일":  "birthday",
 }
 
 // commandAlias maps a Korean command word typed without a slash ("취소",

@@ -178,6 +178,9 @@ func (t *turn) card(c ledger.Customer) (Reply, error) {
 	if !c.LastVisit.IsZero() {
 		info = append(info, t.text("core.card.last_visit", map[string]any{"Date": t.day(c.LastVisit)}))
 	}
+	if !c.Birthday.IsZero() {
+		info = append(info, t.text("customer_edit.card.birthday", map[string]any{"Date": t.birthdayText(c.Birthday)}))
+	}
 	tags := append([]string(nil), c.Tags...)
 	for _, n := range notes {
 		for _, tg := range n.Tags {
@@ -200,9 +203,9 @@ func (t *turn) card(c ledger.Customer) (Reply, error) {
 	}
 	secs := []Section{{Title: t.text("core.card.info_title", nil), Lines: info}}
 
-	var nl []string
-	for _, n := range notes {
-		nl = append(nl, t.noteLine(n))
+	nl, noteButtons, err := t.cardNoteLines(c.ID, notes) // numbered (flow_corrections.go)
+	if err != nil {
+		return Reply{}, err
 	}
 	if len(nl) == 0 {
 		nl = []string{t.text("core.card.no_notes", nil)}
@@ -216,7 +219,9 @@ func (t *turn) card(c ledger.Customer) (Reply, error) {
 		}
 		secs = append(secs, Section{Title: t.text("core.card.feedback_title", nil), Lines: fl})
 	}
-	return t.mkSections(t.text("core.card.head", data), secs), nil
+	r := t.mkSections(t.text("core.card.head", data), secs)
+	r.Buttons = append(r.Buttons, noteButtons...)
+	return r, nil
 }
 
 // mkSections makes a structured reply: a headline and its sections.

@@ -246,8 +246,8 @@ var scripts = []script{
 	{"Customer", func(h *harness, f fixture) []step {
 		return []step{
 			{msg: staffMsg("/customer new 010-3333-4444 정하늘"), want: []string{"정하늘", "010-3333-4444"}},
-			{msg: staffMsg("/customer new 010-3333-4444 다른사람"), ids: []string{"core.err.duplicate_phone"}},
-			{msg: staffMsg("/customer new 12 이상함"), ids: []string{"core.customer.new_usage"}},
+			{msg: staffMsg("/customer new 010-3333-4444 다른사람"), want: []string{h.text("customer_edit.err.phone_taken", map[string]any{"Masked": "010-****-4444", "Other": "정하늘"})}},
+			{msg: staffMsg("/customer new 12 이상함"), want: []string{h.text("customer_edit.err.phone_short", map[string]any{"Value": "12", "Digits": 2})}},
 			{msg: staffMsg("/customer 010-3333-4444"), want: []string{"정하늘", h.text("core.tier.new", nil)}},
 			{msg: staffMsg("고객 정하늘"), want: []string{"010-3333-4444"}},
 			{msg: staffMsg("/customer 010-9999-0000"), want: []string{"010-9999-0000"}},

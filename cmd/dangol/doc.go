@@ -14,6 +14,7 @@
 //	dangol restore FILE   replace the data file with a backup (--force if it exists)
 //	dangol service install|uninstall|start|stop|status
 //	dangol version        (or --version) the version, VCS revision and time, Go version
+//	dangol bench [--scenario feedback|points] [--chats N] [--duration D]   measure the Telegram path on loopback
 //	dangol help
 //
 // Flags --db, --lang and --tz override DANGOL_DB, DANGOL_LANG and DANGOL_TZ;

@@ -1,0 +1,556 @@
+package dialog
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/looplab/fsm"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// Corrections: notes their author (within NoteEditWindow) or a manager can
+// edit or delete, points entries reversed by a correction (/points undo,
+// /points void), and a confirmation before an earn that looks like a typo.
+//
+// Numbers: a customer's notes and points entries are numbered from 1, the
+// oldest, as the card and /points show them. A points entry's number never
+// changes (entries are only appended after the newest), so "/points void
+// 김민지 3" names the same entry however many were added since it was
+// read. The commands name the customer as well as the number: a number
+// alone would depend on which card the speaker saw last, which a second
+// window or a colleague's message can change unseen.
+
+// Limits of corrections.
+const (
+	// NoteEditWindow is how long a note's author may edit or delete it;
+	// managers may at any time.
+	NoteEditWindow = 7 * 24 * time.Hour
+	// UndoWindow is how far back /points undo reaches for the speaker's
+	// last points entry.
+	UndoWindow = 24 * time.Hour
+	// RepeatEarnWindow: an earn of the same amount for the same customer
+	// within it asks for a confirmation (a double entry, most likely).
+	RepeatEarnWindow = 2 * time.Minute
+	// DefaultPointsConfirmWon is the purchase from which an earn asks for
+	// a confirmation first (Config.PointsConfirmWon).
+	DefaultPointsConfirmWon = 1_000_000
+)
+
+// flowCorrect asks before a correction or a large earn: "menu" (edit or
+// delete a note from its card button), "text" (the new text of a note),
+// "ask" (yes or no).
+const flowCorrect = "correct"
+
+const (
+	corrMenu = "menu"
+	corrText = "text"
+	corrAsk  = "ask"
+)
+
+// Draft keys of the correction flow.
+const (
+	dOp     = "op"     // opEarn or opNoteDelete
+	dNoteID = "nid"    // the note edited or deleted
+	dReason = "reason" // an earn's reason
+)
+
+// Operations the correction flow confirms.
+const (
+	opEarn       = "earn"
+	opNoteDelete = "note.delete"
+)
+
+// correctFlow is registered in flows (flows.go).
+var correctFlow = &flowDef{
+	initial: corrAsk,
+	roles:   staffRoles,
+	events: fsm.Events{
+		{Name: "edit", Src: []string{corrMenu}, Dst: corrText},
+		{Name: "delete", Src: []string{corrMenu}, Dst: corrAsk},
+		{Name: "done", Src: []string{corrMenu, corrText, corrAsk}, Dst: stateDone},
+	},
+	step: (*turn).correctStep,
+}
+
+// pointsConfirmWon is the purchase from which an earn is confirmed first.
+func (e *Engine) pointsConfirmWon() int64 {
+	if e.confirmWon <= 0 {
+		return DefaultPointsConfirmWon
+	}
+	return e.confirmWon
+}
+
+// --- points ---
+
+// earnNeedsConfirm reports whether an earn of amount for c should be
+// confirmed first: a large purchase, or the same amount earned for the
+// same customer moments ago.
+func (t *turn) earnNeedsConfirm(c ledger.Customer, amount int64) (bool, error) {
+	if amount >= t.e.pointsConfirmWon() {
+		return true, nil
+	}
+	es, err := t.tx.PointsOf(c.ID, recentEntries)
+	if err != nil {
+		return false, fmt.Errorf("dialog: read points: %w", err)
+	}
+	for _, e := range es {
+		if t.now.Sub(e.At) >= RepeatEarnWindow {
+			break
+		}
+		if e.Kind == ledger.PointsEarn && e.Amount == amount && e.ReversedBy == "" {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// askEarn asks [적립] [취소] before earning, keeping the earn in the draft.
+func (t *turn) askEarn(c ledger.Customer, amount, pts int64, reason string) {
+	t.begin(flowCorrect)
+	d := t.sess.Draft
+	d[dOp], d[dCustomer], d[dAmount], d[dReason] = opEarn, c.ID, strconv.FormatInt(amount, 10), reason
+	id := "corrections.earn.confirm_large"
+	if amount < t.e.pointsConfirmWon() {
+		id = "corrections.earn.confirm_repeat"
+	}
+	t.say(id, map[string]any{"Name": c.Name, "Amount": t.won(amount), "Points": t.pts(pts), "Minutes": int(RepeatEarnWindow / time.Minute)},
+		t.btn("corrections.btn.earn", "yes"), t.btn("core.btn.cancel", "no"))
+}
+
+// cmdPointsUndo reverses the speaker's last points entry of the last
+// UndoWindow. Only that entry: a second undo says it is already reversed
+// rather than reaching further back, so a repeated command never takes
+// back an entry nobody meant.
+func (t *turn) cmdPointsUndo() error {
+	var last *ledger.PointsEntry
+	me := t.actor.ID()
+	err := t.tx.ScanPoints(t.now.Add(-UndoWindow), t.now.Add(UndoWindow), func(e ledger.PointsEntry) error {
+		if e.ActorID == me && !e.At.After(t.now.Add(time.Minute)) {
+			last = &e
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("dialog: scan points: %w", err)
+	}
+	if last == nil {
+		t.say("corrections.undo.nothing", map[string]any{"Hours": int(UndoWindow / time.Hour)})
+		return nil
+	}
+	c, err := t.tx.Customer(last.CustomerID)
+	if err != nil {
+		return fmt.Errorf("dialog: read customer: %w", err)
+	}
+	n, err := t.entryNumber(*last)
+	if err != nil {
+		return err
+	}
+	return t.reverse(c, *last, n)
+}
+
+// actPointsVoid is a manager's /points void <customer> <n>.
+func (t *turn) actPointsVoid(c ledger.Customer, rest string) error {
+	tok, _ := firstField(rest)
+	n, err := strconv.Atoi(strings.TrimPrefix(tok, "#"))
+	if tok == "" || err != nil || n < 1 {
+		t.say("corrections.void.bad_number", map[string]any{"Input": tok, "Name": c.Name})
+		return nil
+	}
+	e, err := t.tx.PointsAt(c.ID, n)
+	if errors.Is(err, ledger.ErrNotFound) {
+		total, cerr := t.tx.PointsCount(c.ID)
+		if cerr != nil {
+			return fmt.Errorf("dialog: count points: %w", cerr)
+		}
+		t.say("corrections.void.no_entry", map[string]any{"N": n, "Name": c.Name, "Count": total})
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("dialog: read points entry: %w", err)
+	}
+	return t.reverse(c, e, n)
+}
+
+// entryNumber is e's number in its customer's history.
+func (t *turn) entryNumber(e ledger.PointsEntry) (int, error) {
+	total, err := t.tx.PointsCount(e.CustomerID)
+	if err != nil {
+		return 0, fmt.Errorf("dialog: count points: %w", err)
+	}
+	es, err := t.tx.PointsOf(e.CustomerID, 0)
+	if err != nil {
+		return 0, fmt.Errorf("dialog: read points: %w", err)
+	}
+	for i, x := range es {
+		if x.ID == e.ID {
+			return total - i, nil
+		}
+	}
+	return 0, fmt.Errorf("dialog: points entry %s not in its customer's history", e.ID)
+}
+
+// reverse appends the correction of entry number n of c, refusing with the
+// reason when it may not be reversed or the balance would go negative.
+func (t *turn) reverse(c ledger.Customer, e ledger.PointsEntry, n int) error {
+	data := map[string]any{"Name": c.Name, "N": n, "Points": t.signedPts(e.Points), "Kind": t.text(entryKindID(e), nil), "Date": t.day(e.At)}
+	if c.Erased {
+		t.say("corrections.points.erased", nil)
+		return nil
+	}
+	r, err := ledger.ReversalOf(e, t.actor.ID(), "", t.now)
+	switch {
+	case errors.Is(err, ledger.ErrIsCorrection):
+		t.say("corrections.points.is_correction", data)
+		return nil
+	case errors.Is(err, ledger.ErrAlreadyReversed):
+		t.say("corrections.points.already", data)
+		return nil
+	case err != nil:
+		return fmt.Errorf("dialog: reverse points: %w", err)
+	}
+	bal, err := t.tx.Balance(c.ID)
+	if err != nil {
+		return fmt.Errorf("dialog: read balance: %w", err)
+	}
+	data["Balance"] = t.pts(bal)
+	if bal+r.Points < 0 {
+		t.say("corrections.points.negative", data)
+		return nil
+	}
+	if err := t.tx.AddPoints(&r); err != nil {
+		switch {
+		case errors.Is(err, ledger.ErrInsufficientPoints):
+			return refuse("corrections.points.negative", data)
+		case errors.Is(err, ledger.ErrAlreadyReversed):
+			return refuse("corrections.points.already", data)
+		}
+		return fmt.Errorf("dialog: reverse points: %w", err)
+	}
+	if err := t.audit("points", c.ID, "reverse "+e.ID); err != nil {
+		return err
+	}
+	data["After"] = t.pts(bal + r.Points)
+	data["Change"] = t.signedPts(r.Points)
+	t.say("corrections.points.reversed", data)
+	return nil
+}
+
+// entryKindID names an entry's kind; a correction is 정정.
+func entryKindID(e ledger.PointsEntry) string {
+	if e.Reverses != "" {
+		return "corrections.kind.reversal"
+	}
+	return kindID(e.Kind)
+}
+
+// entryLines are a customer's newest entries, numbered as /points void
+// takes them: a correction says which entry it reverses, a reversed entry
+// that it was.
+func (t *turn) entryLines(customerID string, es []ledger.PointsEntry) ([]string, error) {
+	total, err := t.tx.PointsCount(customerID)
+	if err != nil {
+		return nil, fmt.Errorf("dialog: count points: %w", err)
+	}
+	num := map[string]int{}
+	for i, e := range es {
+		num[e.ID] = total - i
+	}
+	var lines []string
+	for i, e := range es {
+		d := map[string]any{"Date": t.day(e.At), "Points": t.signedPts(e.Points), "Kind": t.text(entryKindID(e), nil), "Reason": e.Reason}
+		id := "core.points.entry"
+		if e.Reason != "" {
+			id = "core.points.entry_reason"
+		}
+		line := t.text("corrections.numbered", map[string]any{"N": total - i, "Line": t.text(id, d)})
+		if e.Reverses != "" {
+			ref := "?"
+			if n, ok := num[e.Reverses]; ok {
+				ref = strconv.Itoa(n)
+			} else if orig, err := t.tx.PointsEntry(e.Reverses); err == nil {
+				if n, err := t.entryNumber(orig); err == nil {
+					ref = strconv.Itoa(n)
+				}
+			}
+			line += " " + t.text("corrections.entry.reverses", map[string]any{"N": ref})
+		}
+		if e.ReversedBy != "" {
+			line += " " + t.text("corrections.entry.reversed", nil)
+		}
+		lines = append(lines, line)
+	}
+	return lines, nil
+}
+
+// --- notes ---
+
+// cmdNoteEdit is /note edit <customer> <n> <text>.
+func (t *turn) actNoteEdit(c ledger.Customer, rest string) error {
+	n, text, ok, err := t.noteByNumber(c, rest)
+	if err != nil || !ok {
+		return err
+	}
+	if strings.TrimSpace(text) == "" {
+		t.say("corrections.note.edit_usage", nil)
+		return nil
+	}
+	if !t.mayChangeNote(n) {
+		return nil
+	}
+	return t.editNote(n, text)
+}
+
+// actNoteDelete is /note delete <customer> <n>: it asks first.
+func (t *turn) actNoteDelete(c ledger.Customer, rest string) error {
+	n, _, ok, err := t.noteByNumber(c, rest)
+	if err != nil || !ok {
+		return err
+	}
+	if !t.mayChangeNote(n) {
+		return nil
+	}
+	t.askNoteDelete(n)
+	return nil
+}
+
+// noteByNumber reads "<n> [text]" and returns note n of c; ok is false
+// when it answered why not.
+func (t *turn) noteByNumber(c ledger.Customer, rest string) (n ledger.Note, text string, ok bool, err error) {
+	tok, text := firstField(rest)
+	num, perr := strconv.Atoi(strings.TrimPrefix(tok, "#"))
+	if tok == "" || perr != nil || num < 1 {
+		t.say("corrections.note.bad_number", map[string]any{"Input": tok, "Name": c.Name})
+		return n, "", false, nil
+	}
+	n, err = t.tx.NoteAt(c.ID, num)
+	if errors.Is(err, ledger.ErrNotFound) {
+		total, cerr := t.tx.NotesCount(c.ID)
+		if cerr != nil {
+			return n, "", false, fmt.Errorf("dialog: count notes: %w", cerr)
+		}
+		t.say("corrections.note.no_note", map[string]any{"N": num, "Name": c.Name, "Count": total})
+		return n, "", false, nil
+	}
+	if err != nil {
+		return n, "", false, fmt.Errorf("dialog: read note: %w", err)
+	}
+	return n, text, true, nil
+}
+
+// canChangeNote reports whether the speaker may edit or delete n: its
+// author within NoteEditWindow, or a manager.
+func (t *turn) canChangeNote(n ledger.Note) bool {
+	return t.role == ledger.RoleManager || (n.StaffID == t.actor.ID() && t.now.Sub(n.At) <= NoteEditWindow)
+}
+
+// mayChangeNote is canChangeNote, saying why not when not.
+func (t *turn) mayChangeNote(n ledger.Note) bool {
+	if t.canChangeNote(n) {
+		return true
+	}
+	if n.StaffID != t.actor.ID() {
+		t.say("corrections.note.not_author", nil)
+	} else {
+		t.say("corrections.note.too_old", map[string]any{"Days": int(NoteEditWindow / (24 * time.Hour))})
+	}
+	return false
+}
+
+// editNote replaces n's text and shows before → after.
+func (t *turn) editNote(n ledger.Note, text string) error {
+	text = strings.TrimSpace(text)
+	if len([]rune(text)) > maxNoteLen {
+		t.say("core.note.too_long", nil)
+		return nil
+	}
+	after, err := t.tx.EditNote(n.ID, text)
+	if err != nil {
+		return fmt.Errorf("dialog: edit note: %w", err)
+	}
+	if err := t.audit("note.edit", n.CustomerID, n.ID); err != nil {
+		return err
+	}
+	t.end()
+	t.say("corrections.note.edited", map[string]any{"Before": n.Text, "After": after.Text})
+	return nil
+}
+
+// askNoteDelete asks before deleting n, naming it.
+func (t *turn) askNoteDelete(n ledger.Note) {
+	t.begin(flowCorrect)
+	t.sess.Draft[dOp], t.sess.Draft[dNoteID] = opNoteDelete, n.ID
+	t.say("corrections.note.confirm_delete", map[string]any{"Date": t.day(n.At), "Text": n.Text},
+		t.btn("corrections.btn.delete", "yes"), t.btn("core.btn.cancel", "no"))
+}
+
+// noteButton answers a note's button on the card ("note:<id>"): it offers
+// to edit or delete the note.
+func (t *turn) noteButton(id string) error {
+	if !t.staffish() {
+		t.say("core.refused", nil)
+		return nil
+	}
+	n, err := t.tx.Note(id)
+	if errors.Is(err, ledger.ErrNotFound) {
+		t.sayStale()
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("dialog: read note: %w", err)
+	}
+	if !t.mayChangeNote(n) {
+		return nil
+	}
+	t.sess = ledger.Session{Key: t.key, Flow: flowCorrect, State: corrMenu, Draft: map[string]string{dNoteID: n.ID}}
+	t.say("corrections.note.menu", map[string]any{"Date": t.day(n.At), "Text": n.Text},
+		t.btn("corrections.btn.edit", "edit"), t.btn("corrections.btn.delete", "delete"), t.btn("core.btn.cancel", "cancel"))
+	return nil
+}
+
+// cardNoteLines numbers the card's notes (newest first, numbered from the
+// oldest) and gives a button for each the speaker may change.
+func (t *turn) cardNoteLines(customerID string, notes []ledger.Note) ([]string, []Button, error) {
+	total, err := t.tx.NotesCount(customerID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("dialog: count notes: %w", err)
+	}
+	var lines []string
+	var bs []Button
+	for i, n := range notes {
+		num := total - i
+		lines = append(lines, t.text("corrections.numbered", map[string]any{"N": num, "Line": t.noteLine(n)}))
+		if t.canChangeNote(n) {
+			bs = append(bs, Button{Label: t.text("corrections.btn.note", map[string]any{"N": num}), Payload: "note:" + n.ID})
+		}
+	}
+	return lines, bs, nil
+}
+
+// --- the flow ---
+
+// correctStep reads the answer in the correction flow.
+func (t *turn) correctStep(in input) error {
+	d := t.sess.Draft
+	switch t.sess.State {
+	case corrMenu:
+		switch {
+		case t.isButton(in, "edit", "corrections.btn.edit"):
+			return t.correctNoteNext("edit")
+		case t.isButton(in, "delete", "corrections.btn.delete"):
+			return t.correctNoteNext("delete")
+		}
+		t.say("corrections.note.bad_menu", nil, t.btn("corrections.btn.edit", "edit"), t.btn("corrections.btn.delete", "delete"), t.btn("core.btn.cancel", "cancel"))
+		return nil
+	case corrText:
+		if in.payload != "" || in.text == "" {
+			t.say("corrections.note.ask_text_again", nil, t.btn("core.btn.cancel", "cancel"))
+			return nil
+		}
+		n, ok, err := t.draftNote()
+		if err != nil || !ok {
+			return err
+		}
+		if err := t.fire("done"); err != nil {
+			return err
+		}
+		return t.editNote(n, in.text)
+	case corrAsk:
+		yesID := "corrections.btn.earn"
+		if d[dOp] == opNoteDelete {
+			yesID = "corrections.btn.delete"
+		}
+		if !t.isButton(in, "yes", yesID) {
+			if t.isButton(in, "no", "core.btn.cancel") {
+				return t.cancel()
+			}
+			t.say("corrections.bad_confirm", map[string]any{"Yes": t.text(yesID, nil)}, t.btn(yesID, "yes"), t.btn("core.btn.cancel", "no"))
+			return nil
+		}
+		if err := t.fire("done"); err != nil {
+			return err
+		}
+		switch d[dOp] {
+		case opEarn:
+			return t.confirmedEarn()
+		case opNoteDelete:
+			return t.confirmedNoteDelete()
+		}
+		t.end()
+		t.sayStale()
+		return nil
+	}
+	return fmt.Errorf("dialog: correct flow: unknown state %q", t.sess.State)
+}
+
+// correctNoteNext moves from the note's menu to editing or deleting it.
+func (t *turn) correctNoteNext(event string) error {
+	n, ok, err := t.draftNote()
+	if err != nil || !ok {
+		return err
+	}
+	if event == "delete" {
+		t.askNoteDelete(n)
+		return nil
+	}
+	if err := t.fire(event); err != nil {
+		return err
+	}
+	t.say("corrections.note.ask_text", map[string]any{"Text": n.Text}, t.btn("core.btn.cancel", "cancel"))
+	return nil
+}
+
+// draftNote reads the flow's note again (it may have gone meanwhile) and
+// checks the speaker may still change it.
+func (t *turn) draftNote() (ledger.Note, bool, error) {
+	n, err := t.tx.Note(t.sess.Draft[dNoteID])
+	if errors.Is(err, ledger.ErrNotFound) {
+		t.end()
+		t.say("corrections.note.gone", nil)
+		return n, false, nil
+	}
+	if err != nil {
+		return n, false, fmt.Errorf("dialog: read note: %w", err)
+	}
+	if !t.mayChangeNote(n) {
+		t.end()
+		return n, false, nil
+	}
+	return n, true, nil
+}
+
+func (t *turn) confirmedNoteDelete() error {
+	n, ok, err := t.draftNote()
+	if err != nil || !ok {
+		return err
+	}
+	t.end()
+	if _, err := t.tx.DeleteNote(n.ID); err != nil {
+		return fmt.Errorf("dialog: delete note: %w", err)
+	}
+	if err := t.audit("note.delete", n.CustomerID, n.ID); err != nil {
+		return err
+	}
+	t.say("corrections.note.deleted", map[string]any{"Date": t.day(n.At)})
+	return nil
+}
+
+func (t *turn) confirmedEarn() error {
+	d := t.sess.Draft
+	t.end()
+	c, err := t.tx.Customer(d[dCustomer])
+	if err != nil {
+		return fmt.Errorf("dialog: read customer: %w", err)
+	}
+	if c.Erased {
+		return refuse("core.err.customer_not_found", nil)
+	}
+	amount, err := strconv.ParseInt(d[dAmount], 10, 64)
+	if err != nil {
+		return fmt.Errorf("dialog: earn draft amount: %w", err)
+	}
+	return t.earn(c, amount, d[dReason])
+}

@@ -1,0 +1,998 @@
+package dialog
+
+// Editing a customer record in chat: /customer <who> <field> [value] (and
+// the card's [수정] form on clients that show forms), registering with a
+// same-name check, erasure on a customer's request by a manager, and the
+// customer's own /birthday in Telegram.
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/looplab/fsm"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// Flows of this file, stored in ledger.Session.Flow.
+const (
+	flowCustomerEdit = "customer_edit"
+	flowMyBirthday   = "my_birthday"
+)
+
+// Customer edit flow states. The flow starts in ceStart and moves at once
+// to the question it asks.
+const (
+	ceStart  = "start"
+	ceValue  = "value"   // a field's new value
+	ceDup    = "dupname" // same name: register anyway, or show the others
+	ceReason = "reason"  // erasure: why
+	ceErase  = "erase"   // erasure: confirm
+)
+
+// customerEditFlow is the staff flow of this file.
+func customerEditFlow() *flowDef {
+	return &flowDef{
+		initial: ceStart,
+		roles:   staffRoles,
+		events: fsm.Events{
+			{Name: "ask_value", Src: []string{ceStart}, Dst: ceValue},
+			{Name: "ask_dup", Src: []string{ceStart}, Dst: ceDup},
+			{Name: "ask_reason", Src: []string{ceStart}, Dst: ceReason},
+			{Name: "ask_erase", Src: []string{ceReason}, Dst: ceErase},
+			{Name: "finish", Src: []string{ceValue, ceDup, ceErase}, Dst: stateDone},
+		},
+		step: (*turn).customerEditStep,
+	}
+}
+
+// myBirthdayFlow asks a customer for their birthday.
+func myBirthdayFlow() *flowDef {
+	return &flowDef{
+		initial: "ask",
+		roles:   customerRoles,
+		events:  fsm.Events{{Name: "answered", Src: []string{"ask"}, Dst: stateDone}},
+		step:    (*turn).myBirthdayStep,
+	}
+}
+
+// Fields a staff member can edit, by the words they type for them.
+const (
+	fName        = "name"
+	fPhone       = "phone"
+	fBirthday    = "birthday"
+	fPreferences = "preferences"
+	fRemarks     = "remarks"
+	fTags        = "tags"
+)
+
+// editFields lists the fields in card order.
+var editFields = []string{fName, fPhone, fBirthday, fPreferences, fRemarks, fTags}
+
+var fieldWords = map[string]string{
+	"이름": fName, "name": fName,
+	"전화": fPhone, "전화번호": fPhone, "번호": fPhone, "phone": fPhone,
+	"생일": fBirthday, "birthday": fBirthday,
+	"선호": fPreferences, "preferences": fPreferences, "preference": fPreferences,
+	"특이사항": fRemarks, "remarks": fRemarks, "remark": fRemarks,
+	"태그": fTags, "tags": fTags, "tag": fTags,
+}
+
+// eraseWords ask for a customer's erasure: /customer 김하늘 삭제.
+var eraseWords = []string{"삭제", "delete", "erase", "forget"}
+
+// clearWords empty an optional field: /customer 김하늘 선호 삭제.
+var clearWords = []string{"삭제", "없음", "지우기", "remove", "none", "clear", "-"}
+
+func isClearWord(s string) bool {
+	return slices.Contains(clearWords, strings.ToLower(strings.TrimSpace(s)))
+}
+
+// splitEdit finds an edit in /customer's arguments: the customer, then a
+// field word or an erase word, then the value as typed. The first such
+// word after the first one ends the customer, so "Anna Lee 생일 3/15" and
+// "010 1234 5678 선호 따뜻한 물" both work.
+func splitEdit(args string) (who, verb, value string, ok bool) {
+	toks := strings.Fields(args)
+	for i := 1; i < len(toks); i++ {
+		w := strings.ToLower(toks[i])
+		if f, isField := fieldWords[w]; isField {
+			return strings.Join(toks[:i], " "), f, dropFields(args, i+1), true
+		}
+		if slices.Contains(eraseWords, w) {
+			return strings.Join(toks[:i], " "), "erase", dropFields(args, i+1), true
+		}
+	}
+	return "", "", "", false
+}
+
+// findWho finds the customers q names: a #tag, a phone, or what
+// FindCustomers reads (a whole name, a given name or any prefix or suffix
+// of a name, the last four digits, an id). A q that looks like a phone but
+// is not one is refused with what is wrong with it.
+func (t *turn) findWho(q string) (cs []ledger.Customer, phone string, err error) {
+	q = strings.TrimSpace(q)
+	if tag, ok := strings.CutPrefix(foldFullWidth(q), "#"); ok && strings.TrimSpace(tag) != "" {
+		cs, err := t.tx.CustomersByTag(tag, maxMatches)
+		if err != nil {
+			return nil, "", fmt.Errorf("dialog: find customers by tag: %w", err)
+		}
+		if len(cs) == 0 {
+			return nil, "", refuse("customer_edit.not_found_tag", map[string]any{"Tag": ledger.NormalizeTag(tag)})
+		}
+		return cs, "", nil
+	}
+	cs, phone, err = t.lookup(q)
+	if err != nil || len(cs) > 0 || phone != "" {
+		return cs, phone, err
+	}
+	if _, perr := phoneArg(q); looksLikePhone(foldFullWidth(q)) && perr != nil {
+		return nil, "", perr
+	}
+	return nil, "", nil
+}
+
+// editCustomer runs /customer <who> <field|삭제> [value].
+func (t *turn) editCustomer(who, verb, value string) error {
+	if verb == "erase" && t.role != ledger.RoleManager {
+		t.say("core.command.manager_only", nil)
+		return nil
+	}
+	cs, phone, err := t.findWho(who)
+	if err != nil {
+		return err
+	}
+	if len(cs) == 0 {
+		return t.notFound(who, phone)
+	}
+	if verb == "erase" {
+		return t.onMatches("erase", cs, who, phone, "")
+	}
+	return t.onMatches("edit", cs, who, phone, verb+" "+value)
+}
+
+// notFound says nobody matched and how to register them.
+func (t *turn) notFound(query, phone string) error {
+	if phone != "" {
+		t.say("core.customer.not_found_phone", map[string]any{"Phone": formatPhone(phone), "Digits": phone})
+		return nil
+	}
+	t.say("customer_edit.not_found", map[string]any{"Query": query})
+	return nil
+}
+
+// actEdit changes one field of c (rest is "field value"), or asks for the
+// value when there is none.
+func (t *turn) actEdit(c ledger.Customer, rest string) error {
+	field, _ := firstField(rest)
+	value := dropFields(rest, 1)
+	if !slices.Contains(editFields, field) {
+		t.say("customer_edit.usage", nil)
+		return nil
+	}
+	if value == "" {
+		t.begin(flowCustomerEdit)
+		if err := t.fire("ask_value"); err != nil {
+			return err
+		}
+		t.sess.Draft["id"], t.sess.Draft["field"] = c.ID, field
+		t.add(t.askValue(c, field))
+		return nil
+	}
+	return t.applyEdit(c, field, value)
+}
+
+// askValue asks for field's new value, showing the current one.
+func (t *turn) askValue(c ledger.Customer, field string) Reply {
+	text := t.text("customer_edit.ask", map[string]any{
+		"Name": c.Name, "Field": t.fieldName(field), "Current": t.fieldValue(c, field),
+		"Hint": t.text("customer_edit.hint."+field, nil),
+	})
+	if field != fName && field != fPhone {
+		text += "\n" + t.text("customer_edit.ask_clear", nil)
+	}
+	r := t.mk(text, t.btn("core.btn.cancel", "cancel"))
+	r.Private = true
+	return r
+}
+
+// applyEdit sets field of c to what value says, audits the change and
+// answers with before → after. A value that cannot be read is refused
+// with what is wrong and nothing changes.
+func (t *turn) applyEdit(c ledger.Customer, field, value string) error {
+	after, err := t.edited(c, field, value)
+	if err != nil {
+		return err
+	}
+	got, changed, err := t.saveCustomer(c, after)
+	if err != nil {
+		return err
+	}
+	if !changed {
+		r := t.mk(t.text("customer_edit.unchanged", map[string]any{"Name": got.Name, "Field": t.fieldName(field), "Value": t.fieldValue(got, field)}))
+		r.Private = true
+		t.add(r)
+		return nil
+	}
+	r := t.mk(t.text("customer_edit.changed", map[string]any{
+		"Name": got.Name, "Field": t.fieldName(field),
+		"Before": t.fieldValue(c, field), "After": t.fieldValue(got, field),
+	}))
+	r.Private = true
+	t.add(r)
+	return nil
+}
+
+// edited returns c with field set from value, or a refusal saying why the
+// value cannot be used.
+func (t *turn) edited(c ledger.Customer, field, value string) (ledger.Customer, error) {
+	value = strings.TrimSpace(value)
+	clear := isClearWord(value)
+	out := c
+	out.Tags = slices.Clone(c.Tags)
+	switch field {
+	case fName:
+		name := strings.Join(strings.Fields(value), " ")
+		if name == "" || clear {
+			return c, refuse("customer_edit.err.required", map[string]any{"Field": t.fieldName(field)})
+		}
+		out.Name = name
+	case fPhone:
+		if clear {
+			return c, refuse("customer_edit.err.required", map[string]any{"Field": t.fieldName(field)})
+		}
+		d, err := phoneArg(value)
+		if err != nil {
+			return c, err
+		}
+		if err := t.phoneFree(c.ID, d); err != nil {
+			return c, err
+		}
+		out.Phone = d
+	case fBirthday:
+		if clear {
+			out.Birthday = time.Time{}
+			break
+		}
+		b, err := t.birthdayArg(value)
+		if err != nil {
+			return c, err
+		}
+		out.Birthday = b
+	case fPreferences:
+		out.Preferences = value
+		if clear {
+			out.Preferences = ""
+		}
+	case fRemarks:
+		out.Remarks = value
+		if clear {
+			out.Remarks = ""
+		}
+	case fTags:
+		if clear {
+			out.Tags = nil
+			break
+		}
+		tags, err := editTags(c.Tags, value)
+		if err != nil {
+			return c, err
+		}
+		out.Tags = tags
+	}
+	return out, nil
+}
+
+// saveCustomer stores after over before, audits each changed field with the
+// actor and returns the record as the ledger now has it.
+func (t *turn) saveCustomer(before, after ledger.Customer) (ledger.Customer, bool, error) {
+	if err := t.tx.PutCustomer(after); err != nil {
+		if errors.Is(err, ledger.ErrDuplicatePhone) {
+			return before, false, t.phoneFree(before.ID, after.Phone)
+		}
+		return before, false, fmt.Errorf("dialog: edit customer: %w", err)
+	}
+	got, err := t.tx.Customer(before.ID)
+	if err != nil {
+		return before, false, fmt.Errorf("dialog: read edited customer: %w", err)
+	}
+	changed := false
+	for _, f := range editFields {
+		if t.fieldValue(before, f) != t.fieldValue(got, f) {
+			changed = true
+			// The detail names the field, not the value: the record
+			// itself says what it is now.
+			if err := t.audit("edit", got.ID, f); err != nil {
+				return before, false, err
+			}
+		}
+	}
+	return got, changed, nil
+}
+
+// phoneFree refuses digits when another customer has them, naming that
+// customer with their masked phone.
+func (t *turn) phoneFree(id, digits string) error {
+	other, err := t.tx.CustomerByPhone(digits)
+	switch {
+	case errors.Is(err, ledger.ErrCustomerNotFound):
+		return nil
+	case err != nil:
+		return fmt.Errorf("dialog: check phone: %w", err)
+	case other.ID == id || other.Erased:
+		return nil
+	}
+	return refuse("customer_edit.err.phone_taken", map[string]any{"Masked": maskPhone(digits), "Other": other.Name})
+}
+
+// phoneArg reads a phone number, or says what is wrong with it: too few
+// digits (010-123-456), too many, or not a number at all.
+func phoneArg(s string) (string, error) {
+	if d, ok := ledger.NormalizePhone(s); ok {
+		return d, nil
+	}
+	data := map[string]any{"Value": strings.TrimSpace(s)}
+	var digits strings.Builder
+	for _, r := range foldFullWidth(s) {
+		if r >= '0' && r <= '9' {
+			digits.WriteRune(r)
+		}
+	}
+	d := digits.String()
+	data["Digits"] = len(d)
+	if d == "" || strings.TrimFunc(foldFullWidth(s), func(r rune) bool { return r >= '0' && r <= '9' || strings.ContainsRune("+-.() ", r) }) != "" {
+		return "", refuse("customer_edit.err.phone_invalid", data)
+	}
+	switch {
+	case len(d) < 8, strings.HasPrefix(d, "01") && len(d) < 10, strings.HasPrefix(d, "0") && len(d) < 9:
+		return "", refuse("customer_edit.err.phone_short", data)
+	case len(d) > 12, !strings.HasPrefix(d, "82") && len(d) > 11:
+		return "", refuse("customer_edit.err.phone_long", data)
+	}
+	return "", refuse("customer_edit.err.phone_invalid", data)
+}
+
+// birthdayArg reads a birthday or refuses it with the reason.
+func (t *turn) birthdayArg(s string) (time.Time, error) {
+	b, ok := parseBirthday(s)
+	data := map[string]any{"Value": strings.TrimSpace(s)}
+	if !ok {
+		return time.Time{}, refuse("customer_edit.err.birthday", data)
+	}
+	today := t.now.In(t.e.loc)
+	if b.Year() != 0 && time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, t.e.loc).After(today) {
+		return time.Time{}, refuse("customer_edit.err.birthday_future", data)
+	}
+	return b, nil
+}
+
+// monthWords are the month names a birthday may be written with.
+var monthWords = map[string]int{
+	"jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
+	"may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
+	"sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+}
+
+// parseBirthday reads a birthday as shops and customers write one: "3/15",
+// "03-15", "3.15", "3월 15일", "0315", "March 15", and with a year "1990-03-15",
+// "1990년 3월 15일", "19900315", "3/15/1990", "March 15, 1990". Month comes
+// first, as in Korea and the US. Without a year the birthday is kept in
+// year 0, as the spreadsheet import keeps one (only month and day drive
+// greetings). A day the month does not have, or a year before 1900, is not
+// a birthday.
+func parseBirthday(s string) (time.Time, bool) {
+	s = strings.ToLower(strings.TrimSpace(foldFullWidth(s)))
+	var nums []string
+	month := 0
+	var cur strings.Builder
+	var word strings.Builder
+	flush := func() bool {
+		if cur.Len() > 0 {
+			nums = append(nums, cur.String())
+			cur.Reset()
+		}
+		if word.Len() > 0 {
+			m, ok := monthWords[strings.TrimSuffix(word.String(), ".")]
+			word.Reset()
+			if !ok || month != 0 || len(nums) > 0 {
+				return false
+			}
+			month = m
+		}
+		return true
+	}
+	for _, r := range s + " " {
+		switch {
+		case r >= '0' && r <= '9':
+			if word.Len() > 0 && !flush() {
+				return time.Time{}, false
+			}
+			cur.WriteRune(r)
+		case r >= 'a' && r <= 'z':
+			if cur.Len() > 0 && !flush() {
+				return time.Time{}, false
+			}
+			word.WriteRune(r)
+		case unicode.IsSpace(r) || strings.ContainsRune("/-.,년월일", r):
+			if !flush() {
+				return time.Time{}, false
+			}
+		default:
+			return time.Time{}, false
+		}
+	}
+	if month != 0 {
+		// "March 15" or "March 15, 1990": the month is already read.
+		nums = append([]string{strconv.Itoa(month)}, nums...)
+	}
+	var y, mo, d string
+	switch n := len(nums); {
+	case n == 1 && len(nums[0]) == 4 && month == 0:
+		mo, d = nums[0][:2], nums[0][2:]
+	case n == 1 && len(nums[0]) == 8 && month == 0:
+		y, mo, d = nums[0][:4], nums[0][4:6], nums[0][6:]
+	case n == 2 && len(nums[0]) <= 2 && len(nums[1]) <= 2:
+		mo, d = nums[0], nums[1]
+	case n == 3 && len(nums[0]) == 4 && len(nums[1]) <= 2 && len(nums[2]) <= 2 && month == 0:
+		y, mo, d = nums[0], nums[1], nums[2]
+	case n == 3 && len(nums[0]) <= 2 && len(nums[1]) <= 2 && len(nums[2]) == 4:
+		y, mo, d = nums[2], nums[0], nums[1]
+	default:
+		return time.Time{}, false
+	}
+	year := 0
+	if y != "" {
+		year, _ = strconv.Atoi(y)
+		if year < 1900 {
+			return time.Time{}, false
+		}
+	}
+	m, _ := strconv.Atoi(mo)
+	day, _ := strconv.Atoi(d)
+	if m < 1 || m > 12 || day < 1 {
+		return time.Time{}, false
+	}
+	b := time.Date(year, time.Month(m), day, 0, 0, 0, 0, time.UTC)
+	if b.Day() != day {
+		return time.Time{}, false
+	}
+	return b, true
+}
+
+// editTags applies "+VIP -커트 펌" to tags: + or nothing adds, - removes.
+// Tags take the ledger's one form (ledger.NormalizeTag).
+func editTags(tags []string, value string) ([]string, error) {
+	out := ledger.NormalizeTags(tags)
+	words := strings.FieldsFunc(foldFullWidth(value), func(r rune) bool { return unicode.IsSpace(r) || r == ',' || r == '、' })
+	for _, w := range words {
+		remove := strings.HasPrefix(w, "-")
+		tag := ledger.NormalizeTag(strings.TrimLeft(w, "+-"))
+		if tag == "" {
+			return nil, refuse("customer_edit.err.tag", map[string]any{"Value": w})
+		}
+		switch {
+		case remove:
+			out = slices.DeleteFunc(out, func(x string) bool { return x == tag })
+		case !slices.Contains(out, tag):
+			out = append(out, tag)
+		}
+	}
+	return out, nil
+}
+
+// fieldName is a field in the shop's words.
+func (t *turn) fieldName(field string) string {
+	return t.text("customer_edit.field."+field, nil)
+}
+
+// fieldValue shows a field of c as the before → after lines do. Staff see
+// the full phone here: these answers go to the staff member who asked
+// (a DM or an ephemeral answer), never to the staff channel.
+func (t *turn) fieldValue(c ledger.Customer, field string) string {
+	v := ""
+	switch field {
+	case fName:
+		v = c.Name
+	case fPhone:
+		v = formatPhone(c.Phone)
+	case fBirthday:
+		if !c.Birthday.IsZero() {
+			v = t.birthdayText(c.Birthday)
+		}
+	case fPreferences:
+		v = c.Preferences
+	case fRemarks:
+		v = c.Remarks
+	case fTags:
+		if len(c.Tags) > 0 {
+			v = "#" + strings.Join(c.Tags, " #")
+		}
+	}
+	if v == "" {
+		return t.text("customer_edit.none", nil)
+	}
+	return v
+}
+
+// birthdayText writes a birthday, with its year when known.
+func (t *turn) birthdayText(b time.Time) string {
+	data := map[string]any{"Year": b.Year(), "Month": int(b.Month()), "Day": b.Day(), "MonthName": b.Month().String()}
+	if b.Year() == 0 {
+		return t.text("customer_edit.date.md", data)
+	}
+	return t.text("customer_edit.date.ymd", data)
+}
+
+// --- registering ---
+
+// newCustomer: /customer new <phone> <name>, saying what is wrong with the
+// phone, and asking first when someone of the same name is registered.
+func (t *turn) newCustomer(args string) error {
+	p, name := firstField(args)
+	if p == "" {
+		t.say("core.customer.new_usage", nil)
+		return nil
+	}
+	digits, err := phoneArg(p)
+	if err != nil {
+		return err
+	}
+	name = strings.Join(strings.Fields(name), " ")
+	if name == "" {
+		t.say("customer_edit.new.no_name", map[string]any{"Phone": formatPhone(digits)})
+		return nil
+	}
+	if err := t.phoneFree("", digits); err != nil {
+		return err
+	}
+	same, err := t.sameName(name)
+	if err != nil {
+		return err
+	}
+	if len(same) == 0 {
+		return t.createCustomer(digits, name)
+	}
+	t.begin(flowCustomerEdit)
+	if err := t.fire("ask_dup"); err != nil {
+		return err
+	}
+	ids := make([]string, len(same))
+	for i, c := range same {
+		ids[i] = c.ID
+	}
+	d := t.sess.Draft
+	d["phone"], d["name"], d["ids"] = digits, name, strings.Join(ids, ",")
+	t.add(t.dupQuestion(name, digits, same, ""))
+	return nil
+}
+
+// sameName returns the registered customers whose whole name is name.
+func (t *turn) sameName(name string) ([]ledger.Customer, error) {
+	cs, err := t.tx.FindCustomers(name, maxMatches)
+	if err != nil {
+		return nil, fmt.Errorf("dialog: find same name: %w", err)
+	}
+	return slices.DeleteFunc(cs, func(c ledger.Customer) bool { return !strings.EqualFold(c.Name, name) }), nil
+}
+
+func (t *turn) dupQuestion(name, digits string, same []ledger.Customer, why string) Reply {
+	var others []string
+	for _, c := range same {
+		others = append(others, t.text("core.pick.button", map[string]any{"Name": c.Name, "Masked": maskPhone(c.Phone)}))
+	}
+	text := t.text("customer_edit.new.dup_name", map[string]any{"Others": strings.Join(others, ", "), "Name": name, "Phone": formatPhone(digits)})
+	if why != "" {
+		text = t.text(why, nil) + "\n" + text
+	}
+	r := t.mk(text, t.btn("customer_edit.btn.register", "register"), t.btn("customer_edit.btn.show", "show"), t.btn("core.btn.cancel", "cancel"))
+	r.Private = true
+	return r
+}
+
+// createCustomer registers digits and name, audits it and shows the card.
+func (t *turn) createCustomer(digits, name string) error {
+	c := ledger.Customer{Name: name, Phone: digits, CreatedAt: t.now}
+	if err := t.tx.CreateCustomer(&c); err != nil {
+		if errors.Is(err, ledger.ErrDuplicatePhone) {
+			return t.phoneFree("", digits)
+		}
+		return fmt.Errorf("dialog: create customer: %w", err)
+	}
+	if err := t.audit("create", c.ID, ""); err != nil {
+		return err
+	}
+	r, err := t.card(c)
+	if err != nil {
+		return err
+	}
+	r.Private = true
+	r.Buttons = append(t.editButton(c), r.Buttons...)
+	t.say("core.customer.created", map[string]any{"Name": c.Name})
+	t.add(r)
+	return nil
+}
+
+// --- erasure on request ---
+
+// actErase asks why c is to be erased; the confirmation follows.
+func (t *turn) actErase(c ledger.Customer, _ string) error {
+	if t.role != ledger.RoleManager {
+		t.say("core.command.manager_only", nil)
+		return nil
+	}
+	t.begin(flowCustomerEdit)
+	if err := t.fire("ask_reason"); err != nil {
+		return err
+	}
+	t.sess.Draft["id"] = c.ID
+	t.say("customer_edit.erase.reason_ask", map[string]any{"Name": c.Name, "Masked": maskPhone(c.Phone)}, t.btn("core.btn.cancel", "cancel"))
+	return nil
+}
+
+func (t *turn) eraseQuestion(c ledger.Customer, reason, why string) Reply {
+	text := t.text("customer_edit.erase.confirm", map[string]any{"Name": c.Name, "Masked": maskPhone(c.Phone), "Reason": reason})
+	if why != "" {
+		text = t.text(why, nil) + "\n" + text
+	}
+	return t.mk(text, t.btn("customer_edit.btn.erase", "yes"), t.btn("customer_edit.btn.keep", "no"))
+}
+
+// eraseOnRequest erases c as their own /forget would (EraseCustomer drops
+// the profiles of their linked chats and the feedback those left before
+// linking), then audits the erasure with the actor and the reason. The
+// audit entry comes after the erasure so it is sealed under the shop key
+// and outlives the customer's shredded one.
+func (t *turn) eraseOnRequest(c ledger.Customer, reason string) error {
+	if err := t.tx.EraseCustomer(c.ID, t.now); err != nil {
+		return fmt.Errorf("dialog: erase customer: %w", err)
+	}
+	if err := t.audit("erase", c.ID, reason); err != nil {
+		return err
+	}
+	t.say("customer_edit.erase.done", map[string]any{"Name": c.Name, "Reason": reason})
+	return nil
+}
+
+// --- the flow ---
+
+// customerEditStep reads the answer to whichever question the flow asked.
+func (t *turn) customerEditStep(in input) error {
+	d := t.sess.Draft
+	switch t.sess.State {
+	case ceDup:
+		return t.dupStep(in)
+	}
+	c, err := t.tx.Customer(d["id"])
+	if errors.Is(err, ledger.ErrCustomerNotFound) || (err == nil && c.Erased) {
+		t.end()
+		t.say("core.err.customer_not_found", nil)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("dialog: read customer: %w", err)
+	}
+	switch t.sess.State {
+	case ceValue:
+		if in.text == "" {
+			t.add(t.askValue(c, d["field"]))
+			return nil
+		}
+		field := d["field"]
+		if err := t.fire("finish"); err != nil {
+			return err
+		}
+		t.end()
+		return t.applyEdit(c, field, in.text)
+	case ceReason:
+		reason := strings.TrimSpace(in.text)
+		if reason == "" {
+			t.say("customer_edit.erase.reason_ask", map[string]any{"Name": c.Name, "Masked": maskPhone(c.Phone)}, t.btn("core.btn.cancel", "cancel"))
+			return nil
+		}
+		if err := t.fire("ask_erase"); err != nil {
+			return err
+		}
+		d["reason"] = reason
+		t.add(t.eraseQuestion(c, reason, ""))
+		return nil
+	case ceErase:
+		switch {
+		case t.isButton(in, "yes", "customer_edit.btn.erase"):
+			if t.role != ledger.RoleManager {
+				t.end()
+				t.say("core.command.manager_only", nil)
+				return nil
+			}
+			if err := t.fire("finish"); err != nil {
+				return err
+			}
+			reason := d["reason"]
+			t.end()
+			return t.eraseOnRequest(c, reason)
+		case t.isButton(in, "no", "customer_edit.btn.keep"):
+			if err := t.fire("finish"); err != nil {
+				return err
+			}
+			t.end()
+			t.say("customer_edit.erase.kept", map[string]any{"Name": c.Name})
+			return nil
+		}
+		t.add(t.eraseQuestion(c, d["reason"], "customer_edit.erase.reask"))
+		return nil
+	}
+	t.end()
+	t.sayStale()
+	return nil
+}
+
+// dupStep reads the answer to "register anyway?".
+func (t *turn) dupStep(in input) error {
+	d := t.sess.Draft
+	var same []ledger.Customer
+	for _, id := range strings.Split(d["ids"], ",") {
+		if c, err := t.tx.Customer(id); err == nil && !c.Erased {
+			same = append(same, c)
+		}
+	}
+	switch {
+	case t.isButton(in, "register", "customer_edit.btn.register"):
+		if err := t.fire("finish"); err != nil {
+			return err
+		}
+		phone, name := d["phone"], d["name"]
+		t.end()
+		if err := t.phoneFree("", phone); err != nil {
+			return err
+		}
+		return t.createCustomer(phone, name)
+	case t.isButton(in, "show", "customer_edit.btn.show"):
+		if err := t.fire("finish"); err != nil {
+			return err
+		}
+		t.end()
+		if len(same) == 0 {
+			t.say("core.err.customer_not_found", nil)
+			return nil
+		}
+		return t.onMatches("card", same, d["name"], "", "")
+	}
+	t.add(t.dupQuestion(d["name"], d["phone"], same, "customer_edit.new.dup_reask"))
+	return nil
+}
+
+// --- the card's form ---
+
+// formCustomerPrefix starts the id of the edit form; the customer's id
+// follows, so a submission names whom it edits.
+const formCustomerPrefix = "customer_edit:"
+
+// openEditForm answers the card's [수정] button with the record as a form,
+// every field filled in.
+func (t *turn) openEditForm(id string) error {
+	if !t.staffish() {
+		t.say("core.refused", nil)
+		return nil
+	}
+	c, err := t.tx.Customer(id)
+	if errors.Is(err, ledger.ErrCustomerNotFound) || (err == nil && c.Erased) {
+		t.say("core.err.customer_not_found", nil)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("dialog: read customer: %w", err)
+	}
+	if err := t.audit("read", c.ID, "form"); err != nil {
+		return err
+	}
+	birthday := ""
+	if !c.Birthday.IsZero() {
+		birthday = c.Birthday.Format("01-02")
+		if c.Birthday.Year() != 0 {
+			birthday = c.Birthday.Format("2006-01-02")
+		}
+	}
+	f := &Form{
+		ID:     formCustomerPrefix + c.ID,
+		Title:  t.text("customer_edit.form.title", nil),
+		Submit: t.text("customer_edit.form.submit", nil),
+		Fields: []Field{
+			{Name: fName, Label: t.fieldName(fName), Value: c.Name},
+			{Name: fPhone, Label: t.fieldName(fPhone), Hint: t.text("customer_edit.hint.phone", nil), Value: formatPhone(c.Phone)},
+			{Name: fBirthday, Label: t.fieldName(fBirthday), Hint: t.text("customer_edit.hint.birthday", nil), Optional: true, Value: birthday},
+			{Name: fPreferences, Label: t.fieldName(fPreferences), Optional: true, Multiline: true, Value: c.Preferences},
+			{Name: fRemarks, Label: t.fieldName(fRemarks), Optional: true, Multiline: true, Value: c.Remarks},
+			{Name: fTags, Label: t.fieldName(fTags), Hint: t.text("customer_edit.form.tags_hint", nil), Optional: true, Value: strings.Join(c.Tags, ", ")},
+		},
+	}
+	r := t.mk(t.text("customer_edit.form.opening", map[string]any{"Name": c.Name}))
+	r.Form = f
+	r.Private = true
+	t.add(r)
+	return nil
+}
+
+// onCustomerForm saves a submitted edit form: every field is checked and
+// all errors come back at once, inline, with nothing saved.
+func (t *turn) onCustomerForm(id string) error {
+	c, err := t.tx.Customer(id)
+	if errors.Is(err, ledger.ErrCustomerNotFound) || (err == nil && c.Erased) {
+		t.say("core.err.customer_not_found", nil)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("dialog: read customer: %w", err)
+	}
+	f := t.m.Form
+	after := c
+	errs := map[string]string{}
+	for _, field := range editFields {
+		v, ok := f[field]
+		if !ok {
+			continue // a client that leaves a field out leaves it as it is
+		}
+		v = strings.TrimSpace(v)
+		if v == "" && field != fName && field != fPhone {
+			v = "-" // an emptied optional field clears it
+		}
+		if field == fTags {
+			// The form holds the whole list: replace, not add.
+			after.Tags = nil
+		}
+		next, err := t.edited(after, field, v)
+		var u *userError
+		switch {
+		case errors.As(err, &u):
+			errs[field] = t.text(u.id, u.data)
+		case err != nil:
+			return err
+		default:
+			after = next
+		}
+	}
+	if len(errs) > 0 {
+		r := t.mk(t.text("customer_edit.form.invalid", nil))
+		r.FormErrors = errs
+		r.Private = true
+		t.add(r)
+		return nil
+	}
+	got, changed, err := t.saveCustomer(c, after)
+	if err != nil {
+		return err
+	}
+	head := "customer_edit.form.nochange"
+	if changed {
+		head = "customer_edit.form.saved"
+	}
+	lines := []string{t.text(head, map[string]any{"Name": got.Name})}
+	for _, field := range editFields {
+		if b, a := t.fieldValue(c, field), t.fieldValue(got, field); b != a {
+			lines = append(lines, t.text("customer_edit.form.line", map[string]any{"Field": t.fieldName(field), "Before": b, "After": a}))
+		}
+	}
+	r := t.mk(strings.Join(lines, "\n"))
+	r.Private = true
+	t.add(r)
+	return nil
+}
+
+// editButton is the card's [수정] button, for clients that show forms.
+func (t *turn) editButton(c ledger.Customer) []Button {
+	if !t.m.CanForm || !t.staffish() {
+		return nil
+	}
+	return []Button{t.btn("customer_edit.btn.edit", "cedit:"+c.ID)}
+}
+
+// --- the customer's own birthday ---
+
+// cmdBirthday: /birthday (asks), /birthday 3/15 (sets), /birthday 삭제
+// (removes), for a customer linked and consented. It is optional and said
+// to be for a birthday greeting.
+func (t *turn) cmdBirthday(args string) error {
+	c, ok, err := t.linkedCustomer()
+	if err != nil {
+		return err
+	}
+	if !ok || !c.Consent.Given {
+		t.say("customer_edit.my.unlinked", nil)
+		return nil
+	}
+	if strings.TrimSpace(args) == "" {
+		t.begin(flowMyBirthday)
+		t.add(t.myBirthdayQuestion(c, ""))
+		return nil
+	}
+	return t.setMyBirthday(c, args)
+}
+
+func (t *turn) myBirthdayQuestion(c ledger.Customer, why string) Reply {
+	current := t.text("customer_edit.none", nil)
+	bs := []Button{t.btn("core.btn.cancel", "cancel")}
+	if !c.Birthday.IsZero() {
+		current = t.birthdayText(c.Birthday)
+		bs = append([]Button{t.btn("customer_edit.my.btn_remove", "remove")}, bs...)
+	}
+	text := t.text("customer_edit.my.ask", map[string]any{"Current": current})
+	if why != "" {
+		text = why + "\n" + text
+	}
+	return t.mk(text, bs...)
+}
+
+// myBirthdayStep reads the birthday the customer was asked for.
+func (t *turn) myBirthdayStep(in input) error {
+	c, ok, err := t.linkedCustomer()
+	if err != nil {
+		return err
+	}
+	if !ok || !c.Consent.Given {
+		t.end()
+		t.say("customer_edit.my.unlinked", nil)
+		return nil
+	}
+	v := in.text
+	if in.payload == "remove" {
+		v = "remove"
+	}
+	if v == "" {
+		t.add(t.myBirthdayQuestion(c, ""))
+		return nil
+	}
+	if !isClearWord(v) {
+		if _, err := t.birthdayArg(v); err != nil {
+			// Ask again in the flow rather than end it.
+			t.add(t.myBirthdayQuestion(c, t.text("customer_edit.my.bad", map[string]any{"Value": strings.TrimSpace(v)})))
+			return nil
+		}
+	}
+	if err := t.fire("answered"); err != nil {
+		return err
+	}
+	t.end()
+	return t.setMyBirthday(c, v)
+}
+
+// setMyBirthday stores (or, for a clear word, removes) the customer's
+// birthday.
+func (t *turn) setMyBirthday(c ledger.Customer, v string) error {
+	if isClearWord(v) {
+		if c.Birthday.IsZero() {
+			t.say("customer_edit.my.none", nil)
+			return nil
+		}
+		c.Birthday = time.Time{}
+		if err := t.tx.PutCustomer(c); err != nil {
+			return fmt.Errorf("dialog: remove birthday: %w", err)
+		}
+		t.say("customer_edit.my.removed", nil)
+		return nil
+	}
+	b, err := t.birthdayArg(v)
+	if err != nil {
+		var u *userError
+		if errors.As(err, &u) {
+			return refuse("customer_edit.my.bad", map[string]any{"Value": strings.TrimSpace(v)})
+		}
+		return err
+	}
+	c.Birthday = b
+	if err := t.tx.PutCustomer(c); err != nil {
+		return fmt.Errorf("dialog: save birthday: %w", err)
+	}
+	t.say("customer_edit.my.set", map[string]any{"Date": t.birthdayText(b)})
+	return nil
+}
+
+// myBirthdayLine is /mydata's birthday line; nil when none is kept.
+func (t *turn) myBirthdayLine(c ledger.Customer) []string {
+	if c.Birthday.IsZero() {
+		return nil
+	}
+	return []string{t.text("customer_edit.mydata.birthday", map[string]any{"Date": t.birthdayText(c.Birthday)})}
+}

@@ -1,0 +1,434 @@
+package dialog
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
+)
+
+// word picks the Korean or the English command word for the script's
+// language, so each script runs with the words its staff would type.
+func word(h *harness, ko, en string) string {
+	if h.lang == "ko" {
+		return ko
+	}
+	return en
+}
+
+func (h *harness) cust(id string) ledger.Customer {
+	h.tb.Helper()
+	var c ledger.Customer
+	h.view(func(tx *ledger.Tx) error {
+		var err error
+		c, err = tx.Customer(id)
+		return err
+	})
+	return c
+}
+
+// kept makes s a refused step: customer id must be exactly as it was just
+// before s's message, since nothing of a refusal is kept.
+func kept(h *harness, id string, s step) step {
+	var before ledger.Customer
+	m, check := s.msg, s.check
+	s.build = func() Message {
+		before = h.cust(id)
+		return m
+	}
+	s.check = func(t *testing.T, h *harness, rs []Reply) {
+		t.Helper()
+		after := h.cust(id)
+		if after.Name != before.Name || after.Phone != before.Phone || !after.Birthday.Equal(before.Birthday) ||
+			after.Preferences != before.Preferences || after.Remarks != before.Remarks || !slices.Equal(after.Tags, before.Tags) || after.Erased != before.Erased {
+			t.Errorf("customer changed after a refusal:\n before %+v\n after  %+v", before, after)
+		}
+		if check != nil {
+			check(t, h, rs)
+		}
+	}
+	return s
+}
+
+// edits counts the audit entries of action for customer id by actor.
+func edits(h *harness, action, id, actor string) int {
+	n := 0
+	for _, a := range h.audits() {
+		if a.Action == action && a.CustomerID == id && a.ActorID == actor {
+			n++
+		}
+	}
+	return n
+}
+
+// formMsg is a submitted form from the staff member's Slack client.
+func formMsg(id string, fields map[string]string) Message {
+	m := staffMsg("")
+	m.FormID, m.Form, m.CanForm = id, fields, true
+	return m
+}
+
+func formOf(rs []Reply) *Form {
+	for _, r := range rs {
+		if r.Form != nil {
+			return r.Form
+		}
+	}
+	return nil
+}
+
+func formErrors(rs []Reply) map[string]string {
+	for _, r := range rs {
+		if r.FormErrors != nil {
+			return r.FormErrors
+		}
+	}
+	return nil
+}
+
+var customerEditScripts = []script{
+	{"EditBirthdayShowsBeforeAfterAndCard", func(h *harness, f fixture) []step {
+		birthday := h.text("customer_edit.date.md", map[string]any{"Month": 3, "Day": 15, "MonthName": "March"})
+		return []step{
+			{msg: staffMsg("/customer 김민지 " + word(h, "생일", "birthday") + " 3/15"),
+				want: []string{"김민지", h.text("customer_edit.none", nil) + " → " + birthday},
+				check: func(t *testing.T, h *harness, rs []Reply) {
+					c := h.cust(f.minji)
+					if c.Birthday.Year() != 0 || c.Birthday.Month() != 3 || c.Birthday.Day() != 15 {
+						t.Errorf("birthday = %v, want 0000-03-15", c.Birthday)
+					}
+					if n := edits(h, "edit", f.minji, "slack:"+staffID); n != 1 {
+						t.Errorf("edit audits by the staff member = %d, want 1", n)
+					}
+					if !rs[0].Private {
+						t.Error("the before → after answer is not private")
+					}
+				}},
+			{msg: staffMsg("/customer 김민지"), want: []string{h.text("customer_edit.card.birthday", map[string]any{"Date": birthday}), "010-1234-5678"},
+				check: func(t *testing.T, h *harness, rs []Reply) {
+					if !rs[0].Private {
+						t.Error("the card (full phone) is not private")
+					}
+				}},
+			{msg: staffMsg("/customer 김민지 " + word(h, "생일", "birthday") + " 1990-03-15"),
+				want: []string{birthday + " → " + h.text("customer_edit.date.ymd", map[string]any{"Year": 1990, "Month": 3, "Day": 15, "MonthName": "March"})}},
+			{msg: staffMsg("/customer 김민지 " + word(h, "생일", "birthday") + " 2030-01-01"), want: []string{h.text("customer_edit.err.birthday_future", map[string]any{"Value": "2030-01-01"})}},
+			{msg: staffMsg("/customer 김민지 " + word(h, "생일", "birthday") + " 2/30"), want: []string{h.text("customer_edit.err.birthday", map[string]any{"Value": "2/30"})}},
+		}
+	}},
+	{"EditPhone", func(h *harness, f fixture) []step {
+		phone := word(h, "전화", "phone")
+		return []step{
+			{msg: staffMsg("/customer 010-1234-5678 " + phone + " 010 9999 8888"), want: []string{"010-1234-5678 → 010-9999-8888"},
+				check: func(t *testing.T, h *harness, _ []Reply) {
+					if c := h.byPhone("01099998888"); c.ID != f.minji {
+						t.Errorf("new phone finds %q, want %s", c.ID, f.minji)
+					}
+				}},
+			kept(h, f.minji, step{msg: staffMsg("/customer 김민지 " + phone + " 010-2222-3333"),
+				want: []string{h.text("customer_edit.err.phone_taken", map[string]any{"Masked": "010-****-3333", "Other": "박지훈"})}}),
+			kept(h, f.minji, step{msg: staffMsg("/customer 김민지 " + phone + " 010-123-456"),
+				want: []string{h.text("customer_edit.err.phone_short", map[string]any{"Value": "010-123-456", "Digits": 9})}}),
+			{msg: staffMsg("/customer 김민지 " + phone + " 010-1234-56789"),
+				want: []string{h.text("customer_edit.err.phone_long", map[string]any{"Value": "010-1234-56789", "Digits": 12})}},
+			{msg: staffMsg("/customer 김민지 " + phone + " 공일공"),
+				want: []string{h.text("customer_edit.err.phone_invalid", map[string]any{"Value": "공일공"})}},
+			{msg: staffMsg("/customer 김민지 " + phone + " " + word(h, "삭제", "remove")),
+				want: []string{h.text("customer_edit.err.required", map[string]any{"Field": h.text("customer_edit.field.phone", nil)})}},
+		}
+	}},
+	{"EditTextFieldsAndTags", func(h *harness, f fixture) []step {
+		tags := word(h, "태그", "tags")
+		return []step{
+			{msg: staffMsg("/customer 010-1234-5678 " + word(h, "선호", "preferences") + " 따뜻한  물"), want: []string{" → 따뜻한  물"}},
+			{msg: staffMsg("/customer 김민지 " + tags + " +VIP 커트"), want: []string{" → #vip #커트"}},
+			{msg: staffMsg("/customer 김민지 " + tags + " -커트 +＃펌"), want: []string{"#vip #커트 → #vip #펌"},
+				check: func(t *testing.T, h *harness, _ []Reply) {
+					c := h.cust(f.minji)
+					if c.Preferences != "따뜻한  물" || !slices.Equal(c.Tags, []string{"vip", "펌"}) {
+						t.Errorf("customer = %q %q", c.Preferences, c.Tags)
+					}
+					if n := edits(h, "edit", f.minji, "slack:"+staffID); n != 3 {
+						t.Errorf("edit audits = %d, want 3", n)
+					}
+				}},
+			{msg: staffMsg("/customer 김민지 " + tags + " +VIP"), want: []string{h.text("customer_edit.unchanged", map[string]any{"Name": "김민지", "Field": h.text("customer_edit.field.tags", nil), "Value": "#vip #펌"})}},
+			kept(h, f.minji, step{msg: staffMsg("/customer 김민지 " + tags + " + -"), want: []string{h.text("customer_edit.err.tag", map[string]any{"Value": "+"})}}),
+			{msg: staffMsg("/customer 김민지 " + word(h, "이름", "name") + " 김 민지"), want: []string{"김민지 → 김 민지"}},
+			{msg: staffMsg("/customer 김 민지 " + word(h, "이름", "name") + " " + word(h, "삭제", "remove")),
+				want: []string{h.text("customer_edit.err.required", map[string]any{"Field": h.text("customer_edit.field.name", nil)})}},
+			{msg: staffMsg("/customer 김 민지 " + word(h, "선호", "preferences") + " " + word(h, "삭제", "remove")), want: []string{"따뜻한  물 → " + h.text("customer_edit.none", nil)}},
+		}
+	}},
+	{"EditAsksForTheValue", func(h *harness, f fixture) []step {
+		return []step{
+			{msg: staffMsg("/customer 김민지 " + word(h, "특이사항", "remarks")), want: []string{h.text("customer_edit.hint.remarks", nil)}, payloads: []string{"cancel"}},
+			{msg: staffMsg("두피 민감"), want: []string{" → 두피 민감"}, check: noSession(staffKey)},
+			{msg: staffMsg("/customer 김민지 " + word(h, "생일", "birthday")), want: []string{h.text("customer_edit.hint.birthday", nil)}},
+			// A bad answer is refused and the question stays open.
+			kept(h, f.minji, step{msg: staffMsg("13/45"), want: []string{h.text("customer_edit.err.birthday", map[string]any{"Value": "13/45"})}}),
+			{msg: staffMsg("3월 15일"), want: []string{h.text("customer_edit.date.md", map[string]any{"Month": 3, "Day": 15, "MonthName": "March"})}, check: func(t *testing.T, h *harness, _ []Reply) {
+				if c := h.cust(f.minji); c.Birthday.Month() != 3 || c.Birthday.Day() != 15 {
+					t.Errorf("birthday = %v", c.Birthday)
+				}
+				noSession(staffKey)(t, h, nil)
+			}},
+			{msg: staffMsg("/customer 김민지 " + word(h, "태그", "tags"))},
+			kept(h, f.minji, step{msg: staffMsg("/cancel"), ids: []string{"core.cancel.done"}}),
+		}
+	}},
+	{"EditPicksAmongSameNames", func(h *harness, f fixture) []step {
+		return []step{
+			{msg: staffMsg("/customer 박지훈 " + word(h, "선호", "preferences") + " 라떼"), payloads: []string{"pick:" + f.jihoon1, "pick:" + f.jihoon2}},
+			{msg: press(staffMsg(""), "pick:"+f.jihoon2), want: []string{" → 라떼"}, check: func(t *testing.T, h *harness, _ []Reply) {
+				if a, b := h.cust(f.jihoon1), h.cust(f.jihoon2); a.Preferences != "" || b.Preferences != "라떼" {
+					t.Errorf("preferences = %q, %q; want only the picked one changed", a.Preferences, b.Preferences)
+				}
+			}},
+		}
+	}},
+	{"EditRefusals", func(h *harness, f fixture) []step {
+		cmd := "/customer 김민지 " + word(h, "생일", "birthday") + " 3/15"
+		return []step{
+			kept(h, f.minji, step{msg: strangerMsg(cmd), ids: []string{"core.refused"}}),
+			kept(h, f.minji, step{msg: custMsg(cmd), ids: []string{"core.help.short_customer"}}),
+			{msg: staffMsg("/customer 없는사람 " + word(h, "생일", "birthday") + " 3/15"),
+				want: []string{h.text("customer_edit.not_found", map[string]any{"Query": "없는사람"})}},
+			{msg: press(custMsg(""), "cedit:"+f.minji), ids: []string{"core.refused"}},
+			{msg: press(strangerMsg(""), "cedit:"+f.minji), ids: []string{"core.refused"}},
+		}
+	}},
+	{"Find", func(h *harness, f fixture) []step {
+		return []step{
+			{msg: staffMsg("/customer 민지"), want: []string{"김민지", "010-1234-5678"}},
+			{msg: staffMsg("/customer 5678"), want: []string{"김민지", "010-1234-5678"}},
+			{msg: staffMsg("/customer lee"), want: []string{"Anna Lee"}},
+			{msg: staffMsg("/customer 김민지 " + word(h, "태그", "tags") + " VIP")},
+			{msg: staffMsg("/customer #Vip"), want: []string{"김민지", "#vip"}},
+			{msg: staffMsg("/customer ＃ｖｉｐ"), want: []string{"김민지"}},
+			{msg: staffMsg("/customer #없는태그"), want: []string{h.text("customer_edit.not_found_tag", map[string]any{"Tag": "없는태그"})}},
+			{msg: staffMsg("/customer 홍길동"), want: []string{h.text("customer_edit.not_found", map[string]any{"Query": "홍길동"}), "/customer new"}},
+			{msg: staffMsg("/customer 010-123-456"), want: []string{h.text("customer_edit.err.phone_short", map[string]any{"Value": "010-123-456", "Digits": 9})}},
+		}
+	}},
+	{"RegisterSameName", func(h *harness, f fixture) []step {
+		count := func(want int) func(*testing.T, *harness, []Reply) {
+			return func(t *testing.T, h *harness, _ []Reply) {
+				t.Helper()
+				n := 0
+				h.view(func(tx *ledger.Tx) error {
+					return tx.ForEachCustomer(func(c ledger.Customer) error {
+						if c.Name == "김민지" {
+							n++
+						}
+						return nil
+					})
+				})
+				if n != want {
+					t.Errorf("customers named 김민지 = %d, want %d", n, want)
+				}
+			}
+		}
+		return []step{
+			{msg: staffMsg("/customer new 010-7777-8888 김민지"), want: []string{"010-****-5678", "010-7777-8888"}, payloads: []string{"register", "show", "cancel"}, check: count(1)},
+			{msg: press(staffMsg(""), "show"), want: []string{"010-1234-5678", h.text("core.card.no_notes", nil)}, check: count(1)},
+			{msg: staffMsg("/customer new 010-7777-8888 김민지"), payloads: []string{"register"}},
+			{msg: staffMsg("아무말"), ids: []string{"customer_edit.new.dup_reask"}, check: count(1)},
+			{msg: press(staffMsg(""), "register"), want: []string{h.text("core.customer.created", map[string]any{"Name": "김민지"})}, check: func(t *testing.T, h *harness, _ []Reply) {
+				count(2)(t, h, nil)
+				if c := h.byPhone("01077778888"); c.Name != "김민지" {
+					t.Errorf("registered %+v", c)
+				}
+			}},
+			{msg: staffMsg("/customer new 010-6666-7777"), want: []string{h.text("customer_edit.new.no_name", map[string]any{"Phone": "010-6666-7777"})}},
+			{msg: staffMsg("/customer new 010-666-777 박하늘"), want: []string{h.text("customer_edit.err.phone_short", map[string]any{"Value": "010-666-777", "Digits": 9})}},
+		}
+	}},
+	{"EraseOnRequest", func(h *harness, f fixture) []step {
+		erase := word(h, "삭제", "delete")
+		reason := word(h, "고객 요청 (전화)", "customer's request (phone)")
+		steps := linkMinji(h)
+		return append(steps, []step{
+			kept(h, f.minji, step{msg: staffMsg("/customer 김민지 " + erase), ids: []string{"core.command.manager_only"}}),
+			{msg: managerMsg("/customer 김민지 " + erase), want: []string{"김민지", "010-****-5678"}},
+			{msg: managerMsg(reason), want: []string{"김민지", "010-****-5678", reason}, payloads: []string{"yes", "no"}},
+			kept(h, f.minji, step{msg: press(managerMsg(""), "no"), want: []string{h.text("customer_edit.erase.kept", map[string]any{"Name": "김민지"})}}),
+			{msg: managerMsg("/customer 김민지 " + erase)},
+			{msg: managerMsg(reason)},
+			{msg: managerMsg("글쎄"), ids: []string{"customer_edit.erase.reask"}},
+			{msg: press(managerMsg(""), "yes"), want: []string{h.text("customer_edit.erase.done", map[string]any{"Name": "김민지", "Reason": reason})},
+				check: func(t *testing.T, h *harness, _ []Reply) {
+					c := h.cust(f.minji)
+					if !c.Erased || c.Name != "" || c.Phone != "" {
+						t.Errorf("customer after erasure = %+v", c)
+					}
+					found := false
+					for _, a := range h.audits() {
+						if a.Action == "erase" && a.CustomerID == f.minji && a.ActorID == "slack:"+managerID && a.Detail == reason {
+							found = true
+						}
+					}
+					if !found {
+						t.Errorf("no erase audit with the manager and the reason in %+v", h.audits())
+					}
+					if p := h.profile("telegram:" + custTG); p.CustomerID != "" {
+						t.Errorf("the customer's chat is still linked: %+v", p)
+					}
+				}},
+			{msg: custMsg("/mydata"), not: []string{"김민지", "010-"}},
+			{msg: staffMsg("/customer 김민지"), want: []string{h.text("customer_edit.not_found", map[string]any{"Query": "김민지"})}},
+		}...)
+	}},
+	{"EditForm", func(h *harness, f fixture) []step {
+		canForm := func(m Message) Message { m.CanForm = true; return m }
+		id := formCustomerPrefix + f.minji
+		return []step{
+			{msg: staffMsg("/customer 김민지 " + word(h, "태그", "tags") + " VIP 펌")},
+			{msg: staffMsg("/customer 김민지"), not: []string{h.text("customer_edit.btn.edit", nil)}},
+			{msg: canForm(staffMsg("/customer 김민지")), payloads: []string{"cedit:" + f.minji}},
+			{msg: canForm(press(staffMsg(""), "cedit:"+f.minji)), check: func(t *testing.T, h *harness, rs []Reply) {
+				fm := formOf(rs)
+				if fm == nil || fm.ID != id {
+					t.Fatalf("no edit form in %+v", rs)
+				}
+				got := map[string]string{}
+				for _, fd := range fm.Fields {
+					got[fd.Name] = fd.Value
+				}
+				want := map[string]string{"name": "김민지", "phone": "010-1234-5678", "birthday": "", "preferences": "", "remarks": "", "tags": "vip, 펌"}
+				for k, v := range want {
+					if g, ok := got[k]; !ok || g != v {
+						t.Errorf("field %s = %q (present %v), want %q", k, g, ok, v)
+					}
+				}
+			}},
+			{msg: formMsg(id, map[string]string{"name": "김민지", "phone": "010-123-456", "birthday": "2/30", "preferences": "라떼", "remarks": "", "tags": "vip"}),
+				check: func(t *testing.T, h *harness, rs []Reply) {
+					errs := formErrors(rs)
+					if errs["phone"] != h.text("customer_edit.err.phone_short", map[string]any{"Value": "010-123-456", "Digits": 9}) ||
+						errs["birthday"] != h.text("customer_edit.err.birthday", map[string]any{"Value": "2/30"}) || len(errs) != 2 {
+						t.Errorf("form errors = %q", errs)
+					}
+					if c := h.cust(f.minji); c.Preferences != "" || c.Phone != "01012345678" {
+						t.Errorf("a refused form changed the customer: %+v", c)
+					}
+				}},
+			{msg: formMsg(id, map[string]string{"name": "김민지", "phone": "010-2222-3333", "birthday": "", "preferences": "", "remarks": "", "tags": ""}),
+				check: func(t *testing.T, h *harness, rs []Reply) {
+					if e := formErrors(rs)["phone"]; !strings.Contains(e, "010-****-3333") {
+						t.Errorf("phone error = %q", e)
+					}
+				}},
+			{msg: formMsg(id, map[string]string{"name": "김민지", "phone": "01012345678", "birthday": "3/15", "preferences": "라떼", "remarks": "두피 민감", "tags": "VIP, 커트"}),
+				want: []string{h.text("customer_edit.form.saved", map[string]any{"Name": "김민지"}), " → 라떼", "#vip #펌 → #vip #커트"},
+				check: func(t *testing.T, h *harness, _ []Reply) {
+					c := h.cust(f.minji)
+					if c.Preferences != "라떼" || c.Remarks != "두피 민감" || !slices.Equal(c.Tags, []string{"vip", "커트"}) || c.Birthday.Month() != 3 {
+						t.Errorf("customer = %+v", c)
+					}
+					// tags at the start, then birthday, preferences, remarks, tags
+					if n := edits(h, "edit", f.minji, "slack:"+staffID); n != 5 {
+						t.Errorf("edit audits = %d, want 5", n)
+					}
+				}},
+			{msg: formMsg(id, map[string]string{"name": "김민지", "phone": "010-1234-5678", "birthday": "03-15", "preferences": "라떼", "remarks": "두피 민감", "tags": "vip, 커트"}),
+				want: []string{h.text("customer_edit.form.nochange", map[string]any{"Name": "김민지"})}},
+		}
+	}},
+	{"CustomerBirthday", func(h *harness, f fixture) []step {
+		steps := []step{
+			{msg: custMsg("/birthday 3/15"), want: []string{h.text("customer_edit.my.unlinked", nil)}},
+		}
+		steps = append(steps, linkMinji(h)...)
+		md := h.text("customer_edit.date.md", map[string]any{"Month": 3, "Day": 15, "MonthName": "March"})
+		return append(steps, []step{
+			{msg: custMsg("/birthday"), want: []string{h.text("customer_edit.my.ask", map[string]any{"Current": h.text("customer_edit.none", nil)})}},
+			kept(h, f.minji, step{msg: custMsg("13/45"), want: []string{h.text("customer_edit.my.bad", map[string]any{"Value": "13/45"})}}),
+			{msg: custMsg("3/15"), want: []string{h.text("customer_edit.my.set", map[string]any{"Date": md})}, check: func(t *testing.T, h *harness, _ []Reply) {
+				var got []string
+				h.view(func(tx *ledger.Tx) error {
+					return tx.ScanBirthdays(time.Date(2026, 3, 1, 0, 0, 0, 0, seoul), time.Date(2026, 4, 1, 0, 0, 0, 0, seoul), func(c ledger.Customer) error {
+						got = append(got, c.ID)
+						return nil
+					})
+				})
+				if !slices.Equal(got, []string{f.minji}) {
+					t.Errorf("March birthdays = %v, want [%s]", got, f.minji)
+				}
+				noSession("telegram:"+custTG)(t, h, nil)
+			}},
+			{msg: custMsg("/mydata"), want: []string{h.text("customer_edit.mydata.birthday", map[string]any{"Date": md})}},
+			{msg: custMsg("/birthday"), payloads: []string{"remove", "cancel"}},
+			{msg: press(custMsg(""), "remove"), ids: []string{"customer_edit.my.removed"}},
+			{msg: custMsg("/mydata"), not: []string{md}},
+			{msg: custMsg("/birthday " + word(h, "삭제", "remove")), ids: []string{"customer_edit.my.none"}},
+			{msg: custMsg("생일 1990-03-15"), check: func(t *testing.T, h *harness, _ []Reply) {
+				if c := h.cust(f.minji); c.Birthday.Year() != 1990 {
+					t.Errorf("birthday = %v", c.Birthday)
+				}
+			}},
+			kept(h, f.minji, step{msg: custMsg("/birthday 2/30"), want: []string{h.text("customer_edit.my.bad", map[string]any{"Value": "2/30"})}}),
+			{msg: cust2Msg("/birthday 3/15"), ids: []string{"customer_edit.my.unlinked"}},
+			{msg: staffMsg("/birthday 3/15"), want: []string{"/birthday"}},
+		}...)
+	}},
+}
+
+// TestCustomerEdit drives the scripts of editing, finding, registering
+// and erasing a customer, and the customer's own birthday, in both
+// languages.
+func TestCustomerEdit(t *testing.T) {
+	cat := locales.MustLoad()
+	for _, lang := range locales.Languages {
+		for _, s := range customerEditScripts {
+			t.Run(lang+"/"+s.name, func(t *testing.T) {
+				h := mustOpenHarness(t, cat, lang)
+				f := seed(h)
+				runSteps(t, h, s.steps(h, f))
+			})
+		}
+	}
+	if m := cat.Missing(); len(m) > 0 {
+		t.Errorf("message ids used but missing from a catalog: %v", m)
+	}
+}
+
+func TestParseBirthday(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // "" for refused
+	}{
+		{"3/15", "0000-03-15"},
+		{"03-15", "0000-03-15"},
+		{"3.15", "0000-03-15"},
+		{"3월 15일", "0000-03-15"},
+		{"0315", "0000-03-15"},
+		{"３／１５", "0000-03-15"},
+		{"March 15", "0000-03-15"},
+		{"mar 15, 1990", "1990-03-15"},
+		{"1990-03-15", "1990-03-15"},
+		{"1990년 3월 15일", "1990-03-15"},
+		{"19900315", "1990-03-15"},
+		{"3/15/1990", "1990-03-15"},
+		{"2/29", "0000-02-29"},
+		{"2/30", ""},
+		{"13/1", ""},
+		{"1800-01-01", ""},
+		{"어제", ""},
+		{"15 March", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		b, ok := parseBirthday(tt.in)
+		got := ""
+		if ok {
+			got = b.Format("2006-01-02")
+		}
+		if got != tt.want {
+			t.Errorf("parseBirthday(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
