@@ -662,6 +662,8 @@ func (t *turn) onAction(p string) error {
 		return t.followUpDone(arg)
 	case verb == "lang" && arg != "":
 		return t.setLang(arg)
+	case verb == "note" && arg != "": // a note's button on the card (flow_corrections.go)
+		return t.noteButton(arg)
 	case verb == "cedit" && arg != "": // the card's [수정] (flow_customer_edit.go)
 		return t.openEditForm(arg)
 	case verb == "note" && arg != "": // a note's button on the card (flow_corrections.go)
@@ -698,10 +700,12 @@ type command struct {
 var staffCommands = map[string]command{
 	"note":      {run: (*turn).cmdNote},
 	"customer":  {run: (*turn).cmdCustomer},
+	"customers": {run: (*turn).cmdCustomers},
 	"points":    {run: (*turn).cmdPoints},
 	"link":      {run: (*turn).cmdLink},
 	"followups": {run: (*turn).cmdFollowUps},
 	"summary":   {run: (*turn).cmdSummary, manager: true},
+	"audit":     {run: (*turn).cmdAudit, manager: true},
 	"staff":     {run: (*turn).cmdStaff, manager: true},
 	"lang":      {run: (*turn).cmdLang},
 	"help":      {run: (*turn).cmdHelp, keep: true},

@@ -32,6 +32,7 @@ func init() {
 		"note.edit":     (*turn).actNoteEdit,   // flow_corrections.go
 		"note.delete":   (*turn).actNoteDelete, // flow_corrections.go
 		"link":          (*turn).actLink,
+		"audit":         (*turn).actAudit, // flow_audit.go
 	}
 }
 

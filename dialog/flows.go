@@ -133,5 +133,6 @@ func init() {
 		},
 		flowCustomerEdit: customerEditFlow(), // flow_customer_edit.go
 		flowMyBirthday:   myBirthdayFlow(),   // flow_customer_edit.go
+		flowCustomers:    customersFlow(),    // flow_customers.go
 	}
 }

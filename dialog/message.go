@@ -81,6 +81,7 @@ type Reply struct {
 	Buttons  []Button
 	Form     *Form  // a form to open (Slack modal); only sent when Message.CanForm
 	Image    *Image // optional picture (a chart)
+	File     *File  // optional document (a CSV list); like Image, sent privately to the sender when Private
 
 	// FormErrors answers a submitted form: field name -> localised error.
 	// When set, the form stays open with the errors shown inline and nothing
@@ -126,6 +127,15 @@ type Field struct {
 	Optional  bool
 	Multiline bool
 	Value     string // initial value
+}
+
+// File is a document to send with a reply: Slack uploads it (to the
+// sender's DM when the reply is Private), the console saves it beside the
+// charts.
+type File struct {
+	Name  string // file name, e.g. "customers-20260513-1400.csv"
+	Mime  string // media type, e.g. "text/csv"
+	Bytes []byte
 }
 
 // Image is a picture to send with a reply.

@@ -78,7 +78,8 @@ type CustomerFilter struct {
 	CreatedFrom, CreatedTo time.Time
 	// Visits, when set, must accept the customer's visit stats (zero
 	// counts for a customer who never visited): tiers, last visit and the
-	// at-risk rule are all questions about them.
+	// at-risk rule are all questions about them. Its CustomerID is not
+	// set: the filter runs for every customer and an id costs an allocation.
 	Visits func(VisitStats) bool
 }
 
@@ -99,13 +100,14 @@ func (tx *Tx) ListCustomers(f CustomerFilter, offset, limit int) (int, []Custome
 		}
 		n++
 	}
-	if all {
+	switch {
+	case all:
 		err = tx.scanLive(func(k []byte, v VisitStats) {
 			if f.Visits == nil || f.Visits(v) {
 				take(k)
 			}
 		})
-	} else {
+	default:
 		err = tx.checkCandidates(cands, f.Visits, take)
 	}
 	if err != nil {
@@ -217,6 +219,18 @@ func intersect(a, b []uint64) []uint64 {
 	return out
 }
 
+// decodeVisitCounts is decodeVisits without the customer id and without
+// copying v, for scans that read every customer's stats.
+func decodeVisitCounts(k, v []byte) (VisitStats, error) {
+	visits, n1 := binary.Uvarint(v)
+	first, n2 := binary.Varint(v[max(n1, 0):])
+	last, n3 := binary.Varint(v[max(n1, 0)+max(n2, 0):])
+	if n1 <= 0 || n2 <= 0 || n3 <= 0 {
+		return VisitStats{}, fmt.Errorf("%w: visit stats of %s", errCorrupt, custIDOfKey(k))
+	}
+	return VisitStats{Visits: int(visits), First: time.Unix(0, first), Last: time.Unix(0, last)}, nil
+}
+
 // scanLive calls fn for every customer that is not erased (one whose data
 // key exists), in id order, with their visit stats. It walks the keys and
 // visits buckets side by side: both are keyed by custKey.
@@ -231,7 +245,7 @@ func (tx *Tx) scanLive(fn func(k []byte, v VisitStats)) error {
 		v := VisitStats{}
 		if vk != nil && bytes.Equal(vk, k) {
 			var err error
-			if v, err = decodeVisits(k, vv); err != nil {
+			if v, err = decodeVisitCounts(k, vv); err != nil {
 				return err
 			}
 		}
@@ -253,7 +267,7 @@ func (tx *Tx) checkCandidates(seqs []uint64, visits func(VisitStats) bool, take 
 			v := VisitStats{}
 			if raw := vb.Get(k); raw != nil {
 				var err error
-				if v, err = decodeVisits(k, raw); err != nil {
+				if v, err = decodeVisitCounts(k, raw); err != nil {
 					return err
 				}
 			}

@@ -465,6 +465,9 @@ func (c *Console) render(r dialog.Reply, conv string) {
 	if r.Image != nil {
 		lines = append(lines, c.image(lang, r.Image))
 	}
+	if r.File != nil {
+		lines = append(lines, c.file(lang, r.File)) // file.go
+	}
 	chs := choices(r.Buttons)
 	if len(chs) > 0 {
 		labels := make([]string, len(chs))

@@ -136,6 +136,11 @@ func (b *Bot) reply(ctx context.Context, org *origin, r dialog.Reply) error {
 			return err
 		}
 	}
+	if r.File != nil {
+		if err := b.sendFile(ctx, org, r.File, private); err != nil { // file.go
+			return err
+		}
+	}
 	if r.Image == nil {
 		return nil
 	}
@@ -217,6 +222,11 @@ func (b *Bot) Deliver(ctx context.Context, r dialog.Reply) error {
 func (b *Bot) postAll(ctx context.Context, channelID string, r dialog.Reply) error {
 	for _, m := range renderReply(r) {
 		if err := b.post(ctx, channelID, m); err != nil {
+			return err
+		}
+	}
+	if r.File != nil {
+		if err := b.uploadFile(ctx, channelID, r.File); err != nil { // file.go
 			return err
 		}
 	}

@@ -28,6 +28,10 @@ type Config struct {
 	AdminAddr  string         // DANGOL_ADMIN_ADDR: /healthz and /metrics (admin.go); "": off
 	ShopName   string         // DANGOL_SHOP_NAME: the shop's name on the counter poster (poster.go)
 
+	// PointsConfirmWon is DANGOL_POINTS_CONFIRM_WON: an earn for a purchase
+	// of this many won or more asks [적립] [취소] first; 0: dialog's default.
+	PointsConfirmWon int64
+
 	// Verbose (-v, --verbose) shows the start-up INFO lines in the console,
 	// where they are hidden so that a newcomer sees the chat first.
 	Verbose bool
@@ -57,6 +61,7 @@ type Config struct {
 	pointsRate string
 	logLevel   string
 	backupKeep string
+	confirmWon string
 	// logLevelSet records that DANGOL_LOG_LEVEL was given, so the console
 	// honours it instead of hiding INFO lines.
 	logLevelSet bool
@@ -144,6 +149,7 @@ func configFromEnv(getenv func(string) string) Config {
 		BackupCron:   env("DANGOL_BACKUP_CRON", DefaultBackupCron),
 		backupKeep:   env("DANGOL_BACKUP_KEEP", strconv.Itoa(DefaultBackupKeep)),
 		pointsRate:   env("DANGOL_POINTS_RATE", strconv.Itoa(DefaultPointsRate)),
+		confirmWon:   env("DANGOL_POINTS_CONFIRM_WON", ""),
 		logLevel:     env("DANGOL_LOG_LEVEL", ""),
 		LogFormat:    env("DANGOL_LOG_FORMAT", "text"),
 		Telegram: TelegramConfig{
@@ -215,6 +221,13 @@ func (c *Config) validate(usage func(id string, data map[string]any) error) erro
 	}
 	// 0 is a shop without a points programme: dialog.NoEarning.
 	c.PointsRate = rate
+	if s := strings.NewReplacer(",", "", "원", "").Replace(strings.TrimSpace(c.confirmWon)); s != "" {
+		won, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || won < 1 {
+			return usage("corrections.err.confirm_won", map[string]any{"Value": c.confirmWon})
+		}
+		c.PointsConfirmWon = won
+	}
 	c.logLevelSet = c.logLevel != ""
 	if !c.logLevelSet {
 		c.LogLevel = slog.LevelInfo

@@ -73,6 +73,9 @@ type exportPoints struct {
 	Reason string `json:"reason"`
 	Amount int64  `json:"amount"`
 	Actor  string `json:"actor"`
+	// Reverses is, for a correction (정정), the number of the entry it
+	// reverses: entries count from 1, the oldest, as in chat.
+	Reverses int `json:"reverses,omitempty"`
 }
 
 type exportFeedback struct {
@@ -145,7 +148,7 @@ func writeOutput(stdout io.Writer, path string, write func(io.Writer) error) err
 	return nil
 }
 
-// exportJSON streams {"customers":[…],"feedback":[…]}: one customer at a
+// exportJSON streams {"customers":[…],"feedback":[…],"audit":[…]}: one customer at a
 // time, so memory holds one customer's history, never the whole file.
 func (m *Main) exportJSON(ctx context.Context, tx *ledger.Tx, w io.Writer) error {
 	loc := m.Config.Loc
@@ -193,8 +196,29 @@ func (m *Main) exportJSON(ctx context.Context, tx *ledger.Tx, w io.Writer) error
 	if err != nil {
 		return fmt.Errorf("export feedback: %w", err)
 	}
+	// The audit trail: who read or changed which record, and when.
+	if _, err := io.WriteString(w, "\n],\"audit\":["); err != nil {
+		return err
+	}
+	sep = "\n"
+	err = tx.ScanAudit(time.Time{}, endOfTime, func(a ledger.AuditEntry) error {
+		return item(exportAudit{At: rfc3339(a.At, loc), Actor: a.ActorID, Action: a.Action, CustomerID: a.CustomerID, Detail: a.Detail})
+	})
+	if err != nil {
+		return fmt.Errorf("export audit: %w", err)
+	}
 	_, err = io.WriteString(w, "\n]}\n")
 	return err
+}
+
+// exportAudit is one audit entry. Actor and detail are empty for an entry
+// about a customer erased since: they were sealed under the erased key.
+type exportAudit struct {
+	At         string `json:"at"`
+	Actor      string `json:"actor"`
+	Action     string `json:"action"`
+	CustomerID string `json:"customer_id"`
+	Detail     string `json:"detail"`
 }
 
 // marshal is json.Marshal without HTML escaping: comments with "<3" or
@@ -263,10 +287,12 @@ func exportCustomerOf(tx *ledger.Tx, c ledger.Customer, loc *time.Location) (exp
 			Tags: nonNil(n.Tags), Amount: n.Amount, FollowUp: optDate(n.FollowUp, loc),
 		})
 	}
-	for _, p := range points {
+	number := map[string]int{}
+	for i, p := range points {
+		number[p.ID] = i + 1
 		ec.PointsEntries = append(ec.PointsEntries, exportPoints{
 			At: rfc3339(p.At, loc), Kind: string(p.Kind), Points: p.Points,
-			Reason: p.Reason, Amount: p.Amount, Actor: p.ActorID,
+			Reason: p.Reason, Amount: p.Amount, Actor: p.ActorID, Reverses: number[p.Reverses],
 		})
 	}
 	for _, f := range fbs {

@@ -55,6 +55,13 @@ func seed(t *testing.T, path string) {
 		if err := tx.AddFeedback(&ledger.Feedback{CustomerID: haneul.ID, At: at(23, 13), Rating: 2, NPS: ledger.NoNPS, Comment: "너무 오래 기다렸어요 <파마 & 커트>"}); err != nil {
 			return err
 		}
+		// The audit trail: a read of a record and one about no customer.
+		if err := tx.Audit(ledger.AuditEntry{At: at(23, 11), ActorID: "slack:U1", Action: "read", CustomerID: haneul.ID, Detail: "card"}); err != nil {
+			return err
+		}
+		if err := tx.Audit(ledger.AuditEntry{At: at(24, 9), ActorID: "slack:UM", Action: "audit", Detail: "slack:U1"}); err != nil {
+			return err
+		}
 		return tx.AddFeedback(&ledger.Feedback{At: at(25, 18), Rating: 5, NPS: 9, Comment: "좋아요"})
 	})
 	if err != nil {

@@ -71,6 +71,8 @@ func TestConfig_Invalid(t *testing.T) {
 		{"ErrRateNegative", map[string]string{"DANGOL_POINTS_RATE": "-1"}, []string{"export"}, usageText("cli.err.points_rate", map[string]any{"Value": "-1"})},
 		{"ErrRateText", map[string]string{"DANGOL_POINTS_RATE": "5%"}, []string{"export"}, usageText("cli.err.points_rate", map[string]any{"Value": "5%"})},
 		{"ErrRateEnglish", map[string]string{"DANGOL_POINTS_RATE": "5%", "DANGOL_LANG": "en"}, []string{"export"}, testCatalog.Text("en", "cli.err.points_rate", map[string]any{"Value": "5%"})},
+		{"ErrConfirmWon", map[string]string{"DANGOL_POINTS_CONFIRM_WON": "백만"}, []string{"export"}, usageText("corrections.err.confirm_won", map[string]any{"Value": "백만"})},
+		{"ErrConfirmWonZero", map[string]string{"DANGOL_POINTS_CONFIRM_WON": "0", "DANGOL_LANG": "en"}, []string{"export"}, testCatalog.Text("en", "corrections.err.confirm_won", map[string]any{"Value": "0"})},
 		{"ErrLang", nil, []string{"--lang", "fr", "export"}, usageText("cli.err.lang", map[string]any{"Value": "fr"})},
 		{"ErrLogLevel", map[string]string{"DANGOL_LOG_LEVEL": "loud"}, []string{"export"}, usageText("cli.err.log_level", map[string]any{"Value": "loud"})},
 		{"ErrFormat", nil, []string{"export", "--format", "xml"}, usageText("cli.err.export_format", map[string]any{"Value": "xml"})},

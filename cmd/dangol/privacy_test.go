@@ -60,6 +60,11 @@ func TestPrivacy_NothingInTheClear(t *testing.T) {
 		"/customer new 010-4815-1623 황보잔티페",
 		"/note 010-4815-1623 노트가제보3321 두피 상담 #커트",
 		"/points add 010-4815-1623 55000 사유퀸스4411",
+		// Corrections: a note deleted, a note edited, a large earn confirmed
+		// (its reason waited in the session's draft) and undone.
+		"/note 010-4815-1623 지울노트오실롯9753", "/note delete 010-4815-1623 2", "1",
+		"/note edit 010-4815-1623 1 노트가제보3321 두피 상담 고친말코손바닥1357",
+		"/points add 010-4815-1623 2000000 사유확인오카피2468", "1", "/points undo",
 		"/link 010-4815-1623",
 		":as customer 86420531",
 		"/start", "1", "815887",
@@ -67,8 +72,14 @@ func TestPrivacy_NothingInTheClear(t *testing.T) {
 		// A pending pair of code and token, left in the file.
 		":as staff 민지",
 		"/link 010-2718-2818",
+		// A listing by a customer's tag and its CSV (the filter is kept in
+		// the session and the audit), then the manager reads the trail.
+		"/customers #태그마지판5521", "1",
+		":as manager 사장",
+		"/audit 010-2718-2818", "/audit @민지",
 	}, "\n")+"\n")
-	if r.err != nil || !strings.Contains(r.stdout, "황보잔티페님, 연결되었어요") {
+	if r.err != nil || !strings.Contains(r.stdout, "황보잔티페님, 연결되었어요") || !strings.Contains(r.stdout, "1. 남궁하늘별 · ") || !strings.Contains(r.stdout, "[파일: customers-") ||
+		!strings.Contains(r.stdout, "남궁하늘별 (010-****-2818) 님 기록을 보고 바꾼 내역") || !strings.Contains(r.stdout, "민지 님이 보고 바꾼 내역") {
 		t.Fatalf("chat: %v\n%s", r.err, r.stdout)
 	}
 	tokens := regexp.MustCompile(`t\.me/dangol_privacy_bot\?start=([A-Z2-7]{26})`).FindAllStringSubmatch(r.stdout, -1)
@@ -99,6 +110,7 @@ func TestPrivacy_NothingInTheClear(t *testing.T) {
 		"선호펜넬7781", "특이오스프리1193", "태그마지판5521", // preferences, remarks, a customer's tag
 		"86420531", "97531864", // platform ids: the linked customer, the unlinked sender
 		"노트가제보3321", "두피 상담", "사유퀸스4411", "코멘트바다코끼리6671", "anon-lantern-2255", // note, reason, comments
+		"지울노트오실롯9753", "고친말코손바닥1357", "사유확인오카피2468", // a deleted note, an edited one, a confirmed earn's reason
 		"815887",                   // the link code
 		tokens[0][1], tokens[1][1], // deep-link tokens: used up with its code, and pending
 	}
@@ -118,10 +130,14 @@ func TestPrivacy_NothingInTheClear(t *testing.T) {
 	}
 	// The data is all there for whoever has the key.
 	r = runMain(t, env, "", "export")
-	for _, v := range []string{"남궁하늘별", "01027182818", "선호펜넬7781", "특이오스프리1193", "태그마지판5521", "황보잔티페", "노트가제보3321 두피 상담", "사유퀸스4411", "코멘트바다코끼리6671"} {
+	for _, v := range []string{"남궁하늘별", "01027182818", "선호펜넬7781", "특이오스프리1193", "태그마지판5521", "황보잔티페", "노트가제보3321 두피 상담 고친말코손바닥1357", "사유퀸스4411", "사유확인오카피2468", "코멘트바다코끼리6671"} {
 		if !strings.Contains(r.stdout, v) {
 			t.Errorf("export lacks %q", v)
 		}
+	}
+
+	if strings.Contains(r.stdout, "지울노트오실롯9753") || !strings.Contains(r.stdout, `"reverses":2`) {
+		t.Errorf("export: want the deleted note gone and the undone earn's correction naming entry 2:\n%s", r.stdout)
 	}
 
 	// /forget, then the backup taken before it is restored.

@@ -61,6 +61,8 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 		Staff:      m.Config.Slack.Staff,
 		Now:        clock.Now,
 		NewCode:    m.NewCode,
+
+		PointsConfirmWon: m.Config.PointsConfirmWon,
 	})
 	if err != nil {
 		return fmt.Errorf("start dialog engine: %w", err)

@@ -1,0 +1,52 @@
+package slack
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"github.com/slack-go/slack"
+
+	"github.com/dangol/dangol/dialog"
+)
+
+// sendFile uploads a reply's document (a CSV list) where the reply went,
+// or, for a private reply, to the sender's DM with dangol: a file cannot be
+// ephemeral, and a customer list must not land in a channel.
+func (b *Bot) sendFile(ctx context.Context, org *origin, f *dialog.File, private bool) error {
+	channel := org.channelID
+	if private {
+		dm, err := b.dmChannel(ctx, org.userID)
+		if err != nil {
+			return err
+		}
+		channel = dm
+	}
+	return b.uploadFile(ctx, channel, f)
+}
+
+// uploadFile uploads f to a channel.
+func (b *Bot) uploadFile(ctx context.Context, channelID string, f *dialog.File) error {
+	if len(f.Bytes) == 0 {
+		return nil
+	}
+	name := f.Name
+	if name == "" {
+		name = "dangol.txt"
+	}
+	err := b.call(ctx, func() error {
+		_, err := b.api.UploadFileContext(ctx, slack.UploadFileParameters{
+			Channel:  channelID,
+			Filename: name,
+			Title:    name,
+			FileSize: len(f.Bytes),
+			Reader:   bytes.NewReader(f.Bytes), // a fresh reader for each attempt
+		})
+		return err
+	})
+	if err != nil {
+		b.sendFailed()
+		return fmt.Errorf("slack: upload %s to %s: %w", name, channelID, err)
+	}
+	return nil
+}

@@ -1,0 +1,141 @@
+package dialog
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// /audit reads the audit trail (managers only): /audit <customer> shows the
+// last auditLimit reads and changes of that record, /audit @staff the last
+// auditLimit of one person. Entries are read through the ledger, which
+// opens their sealed actor and detail; an entry whose customer was erased
+// since reads with its actor and detail gone, and says so.
+//
+// Reading a customer's trail is itself a read of their record and is
+// audited ("read", "audit"); reading a person's trail names many customers
+// but shows none of their records, so it is audited once, without a
+// customer ("audit", the person's id).
+
+// auditLimit is how many entries /audit shows.
+const auditLimit = 20
+
+// cmdAudit: /audit <customer> or /audit @staff.
+func (t *turn) cmdAudit(args string) error {
+	args = strings.TrimSpace(args)
+	if args == "" {
+		t.say("customers.audit.usage", nil)
+		return nil
+	}
+	if strings.HasPrefix(args, "@") || strings.HasPrefix(args, "<@") {
+		id, ok := t.userRef(args)
+		if !ok {
+			t.say("customers.audit.usage", nil)
+			return nil
+		}
+		return t.auditOfActor(id, mentionName(args))
+	}
+	return t.withCustomer("audit", args)
+}
+
+// actAudit shows the audit trail of customer c.
+func (t *turn) actAudit(c ledger.Customer, _ string) error {
+	es, err := t.tx.AuditOf(c.ID, auditLimit)
+	if err != nil {
+		return fmt.Errorf("dialog: read audit: %w", err)
+	}
+	if err := t.audit("read", c.ID, "audit"); err != nil {
+		return err
+	}
+	if len(es) == 0 {
+		t.say("customers.audit.none_customer", map[string]any{"Name": c.Name})
+		return nil
+	}
+	lines := make([]string, 0, len(es))
+	for _, e := range es {
+		lines = append(lines, t.auditLine(e, t.actorLabel(e.ActorID), ""))
+	}
+	head := t.text("customers.audit.head_customer", map[string]any{"Name": c.Name, "Masked": maskPhone(c.Phone), "Count": len(es)})
+	r := t.mkSections(head, []Section{{Lines: lines}})
+	r.Private = true
+	t.add(r)
+	return nil
+}
+
+// auditOfActor shows the last entries of one person.
+func (t *turn) auditOfActor(id, name string) error {
+	es, err := t.tx.AuditBy(id, auditLimit)
+	if err != nil {
+		return fmt.Errorf("dialog: read audit: %w", err)
+	}
+	if err := t.audit("audit", "", id); err != nil {
+		return err
+	}
+	who := name
+	if who == "" {
+		who = t.actorLabel(id)
+	}
+	if len(es) == 0 {
+		t.say("customers.audit.none_actor", map[string]any{"Actor": who})
+		return nil
+	}
+	names := map[string]string{}
+	lines := make([]string, 0, len(es))
+	for _, e := range es {
+		subject, ok := names[e.CustomerID]
+		if !ok && e.CustomerID != "" {
+			subject = e.CustomerID
+			if c, err := t.tx.Customer(e.CustomerID); err == nil && c.Erased {
+				subject = t.text("customers.audit.erased", nil)
+			} else if err == nil && c.Name != "" {
+				subject = c.Name
+			}
+			names[e.CustomerID] = subject
+		}
+		lines = append(lines, t.auditLine(e, who, subject))
+	}
+	head := t.text("customers.audit.head_actor", map[string]any{"Actor": who, "Count": len(es)})
+	r := t.mkSections(head, []Section{{Lines: lines}})
+	r.Private = true
+	t.add(r)
+	return nil
+}
+
+// auditLine is one entry: when, who, what, and of whom when subject is set.
+func (t *turn) auditLine(e ledger.AuditEntry, who, subject string) string {
+	if e.ActorID == "" {
+		who = t.text("customers.audit.erased", nil)
+	}
+	what := t.auditAction(e.Action)
+	if e.Detail != "" && e.Action != "list" {
+		what += " (" + e.Detail + ")"
+	}
+	d := map[string]any{"When": e.At.In(t.e.loc).Format("2006-01-02 15:04"), "Who": who, "What": what, "Subject": subject}
+	if subject == "" {
+		return t.text("customers.audit.line", d)
+	}
+	return t.text("customers.audit.line_subject", d)
+}
+
+// auditAction names an audit action in the shop's words; an action this
+// version does not know is shown as recorded.
+func (t *turn) auditAction(action string) string {
+	id := "customers.audit.action." + action
+	if t.e.cat.Has(t.lang, id) {
+		return t.text(id, nil)
+	}
+	return action
+}
+
+// actorLabel names an actor id: a granted staff member's name, else the bare
+// id.
+func (t *turn) actorLabel(id string) string {
+	if id == "" {
+		return ""
+	}
+	if m, ok, err := t.tx.Staff(id); err == nil && ok && m.Name != "" {
+		return m.Name
+	}
+	return userLabel(id, "")
+}
