@@ -72,4 +72,15 @@ func BenchmarkCustomers(b *testing.B) {
 			}
 		})
 	}
+	// The CSV of 10,000 customers, each audited: the one answer that
+	// writes in proportion to its size.
+	b.Run("csv #vip", func(b *testing.B) {
+		for b.Loop() {
+			h.send(staffMsg("/customers #vip"))
+			rs := h.send(press(staffMsg(""), "csv"))
+			if len(rs) != 1 || rs[0].File == nil {
+				b.Fatalf("csv answered %q", allText(rs))
+			}
+		}
+	})
 }

@@ -24,11 +24,17 @@
 // same transaction.
 //
 // Flows: note (guided, one-liner or a Form), pick (which of several
-// customers), consent, feedback and forget are state machines; the other
+// customers), consent, feedback and forget are state machines, and so are
+// customer_edit (a field's value asked for, a same-name registration, an
+// erasure on request: reason, then a confirmation naming the customer) and
+// my_birthday (flow_customer_edit.go); the other
 // commands answer at once. Buttons carry short payloads ("pick:C12",
 // "rate:4", "nps:9", "yes", "no", "skip", "cancel", "lang:en",
 // "answer:<feedback id>", "fu:<note id>"); the last three work outside any
-// flow. Typing a button's label counts as pressing it.
+// flow, and so does "note:<note id>", a note's button on the card, which
+// starts the correct flow (flow_corrections.go: edit or delete a note,
+// confirm a large or repeated earn). Typing a button's label counts as
+// pressing it.
 //
 // Tiers come from visits (one counted per day): 일반 below
 // TierRegularVisits (5), 단골 from it, VIP from TierVIPVisits (15).

@@ -111,14 +111,15 @@ func splitEdit(args string) (who, verb, value string, ok bool) {
 	return "", "", "", false
 }
 
-// findWho finds the customers q names: a #tag, a phone, or what
+// findWho finds the customers q names: a #tag (on their record or one of
+// their notes, the tag index of /customers), a phone, or what
 // FindCustomers reads (a whole name, a given name or any prefix or suffix
 // of a name, the last four digits, an id). A q that looks like a phone but
 // is not one is refused with what is wrong with it.
 func (t *turn) findWho(q string) (cs []ledger.Customer, phone string, err error) {
 	q = strings.TrimSpace(q)
 	if tag, ok := strings.CutPrefix(foldFullWidth(q), "#"); ok && strings.TrimSpace(tag) != "" {
-		cs, err := t.tx.CustomersByTag(tag, maxMatches)
+		_, cs, err := t.tx.ListCustomers(ledger.CustomerFilter{Tags: []string{tag}}, 0, maxMatches)
 		if err != nil {
 			return nil, "", fmt.Errorf("dialog: find customers by tag: %w", err)
 		}

@@ -8,7 +8,7 @@ import (
 
 // Help lines per role: each role sees only what it may use.
 var (
-	helpCustomer = []string{"core.help.start", "core.help.mypoints", "core.help.feedback", "core.help.lang", "core.help.mydata", "core.help.forget", "core.help.cancel"}
+	helpCustomer = []string{"core.help.start", "core.help.mypoints", "core.help.feedback", "core.help.lang", "core.help.mydata", "customer_edit.help.birthday", "core.help.forget", "core.help.cancel"}
 	helpStaff    = []string{"core.help.note", "core.help.customer", "core.help.points", "core.help.link", "core.help.followups", "customers.help", "core.help.lang", "core.help.cancel"}
 	helpManager  = []string{"core.help.summary", "core.help.staff", "customers.help.audit"}
 )

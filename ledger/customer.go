@@ -534,33 +534,6 @@ func (tx *Tx) FindCustomers(query string, limit int) ([]Customer, error) {
 	return out, nil
 }
 
-// CustomersByTag returns the customers (never erased ones) whose own tags
-// hold tag (any form: NormalizeTag applies), in id order, at most limit (a
-// limit <= 0 means DefaultFindLimit). Customer tags are sealed with the
-// rest of the record; this reads every customer, linear in the customers
-// kept (ListCustomers finds tags, own or of a note, in the blind tag index).
-func (tx *Tx) CustomersByTag(tag string, limit int) ([]Customer, error) {
-	if limit <= 0 {
-		limit = DefaultFindLimit
-	}
-	want := NormalizeTag(tag)
-	if want == "" {
-		return nil, nil
-	}
-	var out []Customer
-	c := tx.bucket(bucketCustomers).Cursor()
-	for k, _ := c.First(); k != nil && len(out) < limit; k, _ = c.Next() {
-		cu, err := tx.customer(k)
-		if err != nil {
-			return nil, fmt.Errorf("ledger: customers by tag: %w", err)
-		}
-		if !cu.Erased && slices.Contains(cu.Tags, want) {
-			out = append(out, cu)
-		}
-	}
-	return out, nil
-}
-
 // ForEachCustomer calls fn for every customer in id order, erased ones
 // included (with Erased set).
 func (tx *Tx) ForEachCustomer(fn func(Customer) error) error {

@@ -36,6 +36,11 @@
 // ListCustomers) and audit actor (AuditBy) use blind indexes: HMAC-SHA256
 // under a key derived from the master key (seal.go).
 //
+// Tags have one form, NormalizeTag's (one width, NFC, lower case, no
+// leading '#', spaces trimmed), whoever writes them: CreateCustomer,
+// PutCustomer and AddNote normalize them, and tags stored before the ledger
+// owned their form are normalized on read, so no sealed record is rewritten.
+//
 // Reads go through Store.View. Sentinel errors (ErrCustomerNotFound,
 // ErrInsufficientPoints, ErrInvalid, …) are wrapped with context; compare
 // with errors.Is.
@@ -54,7 +59,15 @@
 //
 // Points are append-only entries. The balance is derived from them and
 // cached per customer in the same transaction; an entry that would make it
-// negative fails with ErrInsufficientPoints and writes nothing.
+// negative fails with ErrInsufficientPoints and writes nothing. A mistake is
+// reversed, never edited: a correction is an adjust naming the entry it
+// reverses (PointsEntry.Reverses, ReversalOf), at most once per entry
+// (ErrAlreadyReversed), never of a correction (ErrIsCorrection); the
+// reversed entry's index key names it (ReversedBy). Notes, the staff's own
+// text, can be edited (EditNote reseals) or deleted (DeleteNote removes the
+// note and its indexes, so no later scan counts it; visit stats keep its
+// visit). A customer's entries and notes are numbered from 1, the oldest
+// (PointsAt, NoteAt), the numbers the chat shows (corrections.go).
 //
 // Erasure (EraseCustomer) is crypto-shredding: the customer's data key is
 // deleted, so every copy of their sealed data, in the file's free pages and

@@ -44,7 +44,7 @@ var (
 	bucketCustNotes    = []byte("cust_notes")    // custKey + time key
 	bucketFollowUps    = []byte("followups")     // sortable nanos of the follow-up + note key
 	bucketPoints       = []byte("points")        // time key -> binary PointsEntry
-	bucketCustPoints   = []byte("cust_points")   // custKey + time key
+	bucketCustPoints   = []byte("cust_points")   // custKey + time key -> the key of its correction, if reversed (corrections.go)
 	bucketBalances     = []byte("balances")      // custKey -> varint balance
 	bucketFeedback     = []byte("feedback")      // time key -> binary Feedback
 	bucketCustFeedback = []byte("cust_feedback") // custKey + time key

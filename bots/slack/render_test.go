@@ -286,7 +286,7 @@ func TestManifest(t *testing.T) {
 	}
 	m := string(raw)
 	var want []string
-	for _, c := range []string{"note", "customer", "points", "link", "summary", "staff", "followups", "help", "cancel", "lang"} {
+	for _, c := range []string{"note", "customer", "points", "link", "summary", "staff", "followups", "customers", "audit", "help", "cancel", "lang"} {
 		want = append(want, "- command: /"+c+"\n")
 	}
 	for _, s := range []string{"commands", "chat:write", "im:history", "im:read", "im:write", "files:write", "users:read"} {

@@ -58,6 +58,9 @@ func TestPrivacy_NothingInTheClear(t *testing.T) {
 	r := runChat(t, env, strings.Join([]string{
 		":as staff 민지",
 		"/customer new 010-4815-1623 황보잔티페",
+		"/customer 010-4815-1623 생일 1991-07-23", "/customer 010-4815-1623 선호 선호카피바라6060",
+		"/customer 010-4815-1623 특이사항 특이쿼카7070", "/customer 010-4815-1623 태그 +태그웜뱃8080",
+		"/customer new 010-3141-5926 황보잔티페", "1", // same name: register anyway
 		"/note 010-4815-1623 노트가제보3321 두피 상담 #커트",
 		"/points add 010-4815-1623 55000 사유퀸스4411",
 		// Corrections: a note deleted, a note edited, a large earn confirmed
@@ -69,6 +72,8 @@ func TestPrivacy_NothingInTheClear(t *testing.T) {
 		":as customer 86420531",
 		"/start", "1", "815887",
 		"/feedback", "2", "11", "코멘트바다코끼리6671",
+		"/birthday 1992-08-24",
+		":as manager 사장", "/customer 010-3141-5926 삭제", "사유고객요청판다9090", "1", // erased on request
 		// A pending pair of code and token, left in the file.
 		":as staff 민지",
 		"/link 010-2718-2818",
@@ -81,6 +86,9 @@ func TestPrivacy_NothingInTheClear(t *testing.T) {
 	if r.err != nil || !strings.Contains(r.stdout, "황보잔티페님, 연결되었어요") || !strings.Contains(r.stdout, "1. 남궁하늘별 · ") || !strings.Contains(r.stdout, "[파일: customers-") ||
 		!strings.Contains(r.stdout, "남궁하늘별 (010-****-2818) 님 기록을 보고 바꾼 내역") || !strings.Contains(r.stdout, "민지 님이 보고 바꾼 내역") {
 		t.Fatalf("chat: %v\n%s", r.err, r.stdout)
+	}
+	if !strings.Contains(r.stdout, "황보잔티페 고객의 개인정보를 지웠어요") {
+		t.Fatalf("chat: the customer of the same name was not erased on request:\n%s", r.stdout)
 	}
 	tokens := regexp.MustCompile(`t\.me/dangol_privacy_bot\?start=([A-Z2-7]{26})`).FindAllStringSubmatch(r.stdout, -1)
 	if len(tokens) != 2 {
@@ -111,6 +119,8 @@ func TestPrivacy_NothingInTheClear(t *testing.T) {
 		"86420531", "97531864", // platform ids: the linked customer, the unlinked sender
 		"노트가제보3321", "두피 상담", "사유퀸스4411", "코멘트바다코끼리6671", "anon-lantern-2255", // note, reason, comments
 		"지울노트오실롯9753", "고친말코손바닥1357", "사유확인오카피2468", // a deleted note, an edited one, a confirmed earn's reason
+		"선호카피바라6060", "특이쿼카7070", "태그웜뱃8080", "1991-07-23", "19910723", "1992-08-24", "19920824", // edited in chat
+		"010-3141-5926", "01031415926", "사유고객요청판다9090", // a customer erased on request, and the reason
 		"815887",                   // the link code
 		tokens[0][1], tokens[1][1], // deep-link tokens: used up with its code, and pending
 	}
@@ -138,6 +148,15 @@ func TestPrivacy_NothingInTheClear(t *testing.T) {
 
 	if strings.Contains(r.stdout, "지울노트오실롯9753") || !strings.Contains(r.stdout, `"reverses":2`) {
 		t.Errorf("export: want the deleted note gone and the undone earn's correction naming entry 2:\n%s", r.stdout)
+	}
+
+	for _, v := range []string{"선호카피바라6060", "특이쿼카7070", "태그웜뱃8080", `"1992-08-24"`} {
+		if !strings.Contains(r.stdout, v) {
+			t.Errorf("export lacks the value edited in chat %q", v)
+		}
+	}
+	if strings.Contains(r.stdout, "01031415926") {
+		t.Error("export shows the customer erased on request")
 	}
 
 	// /forget, then the backup taken before it is restored.
