@@ -334,9 +334,25 @@ var customerEditScripts = []script{
 						t.Errorf("edit audits = %d, want 5", n)
 					}
 				}},
+			kept(h, f.minji, step{msg: func() Message {
+				m := custMsg("")
+				m.FormID, m.Form = id, map[string]string{"name": "남"}
+				return m
+			}(), ids: []string{"core.refused"}}),
 			{msg: formMsg(id, map[string]string{"name": "김민지", "phone": "010-1234-5678", "birthday": "03-15", "preferences": "라떼", "remarks": "두피 민감", "tags": "vip, 커트"}),
 				want: []string{h.text("customer_edit.form.nochange", map[string]any{"Name": "김민지"})}},
 		}
+	}},
+	{"FollowUpsShowFullPhonePrivately", func(h *harness, f fixture) []step {
+		h.update(func(tx *ledger.Tx) error {
+			return tx.AddNote(&ledger.Note{CustomerID: f.minji, StaffID: "slack:" + staffID, StaffName: "지수", At: t0.AddDate(0, 0, -7), Text: "펌 경과 확인", FollowUp: t0})
+		})
+		return []step{{msg: staffMsg("/followups"), want: []string{"김민지 (010-1234-5678)"}, not: []string{"010-****-5678"},
+			check: func(t *testing.T, h *harness, rs []Reply) {
+				if len(rs) != 1 || !rs[0].Private {
+					t.Errorf("/followups (full phones) is not private: %+v", rs)
+				}
+			}}}
 	}},
 	{"CustomerBirthday", func(h *harness, f fixture) []step {
 		steps := []step{

@@ -222,7 +222,7 @@ func (t *turn) cmdFollowUps(string) error {
 				return err
 			}
 		}
-		d := map[string]any{"Date": t.day(n.FollowUp), "Name": c.Name, "Masked": maskPhone(c.Phone), "Text": n.Text}
+		d := map[string]any{"Date": t.day(n.FollowUp), "Name": c.Name, "Phone": formatPhone(c.Phone), "Text": n.Text}
 		id := "core.followups.line"
 		if n.FollowUp.Before(today) {
 			id = "core.followups.line_overdue"
@@ -236,6 +236,8 @@ func (t *turn) cmdFollowUps(string) error {
 	}
 	r := t.mkSections(t.text("core.followups.head", map[string]any{"Count": total}), []Section{{Lines: lines}})
 	r.Buttons = bs
+	// Full phones, so the staff member can call: for them only.
+	r.Private = true
 	t.add(r)
 	return nil
 }
