@@ -412,7 +412,8 @@ func (b *builder) tick() error {
 const thisWeek = TrendWeeks // index of the summarised week in builder.weeks
 
 func (b *builder) scanNotes(tx *ledger.Tx) error {
-	return tx.ScanNotes(b.windowStart(), b.windowEnd(), func(n ledger.Note) error {
+	// Counts only: the notes' sealed text is never opened.
+	return tx.ScanNotesClear(b.windowStart(), b.windowEnd(), func(n ledger.Note) error {
 		d := b.day(n.At)
 		if d < 0 {
 			return b.tick()
@@ -449,7 +450,8 @@ func (b *builder) visit(id string, d int) {
 }
 
 func (b *builder) scanPoints(tx *ledger.Tx) error {
-	return tx.ScanPoints(b.windowStart(), b.windowEnd(), func(e ledger.PointsEntry) error {
+	// Counts only: who gave the points and why stay sealed.
+	return tx.ScanPointsClear(b.windowStart(), b.windowEnd(), func(e ledger.PointsEntry) error {
 		d := b.day(e.At)
 		if d < 0 || e.ReversedBy != "" {
 			// A reversed entry counts as if it had never been made, and
@@ -472,58 +474,68 @@ func (b *builder) scanPoints(tx *ledger.Tx) error {
 }
 
 func (b *builder) scanFeedback(tx *ledger.Tx) error {
-	return tx.ScanFeedback(b.windowStart(), b.windowEnd(), func(f ledger.Feedback) error {
-		d := b.day(f.At)
-		if d < 0 {
-			return b.tick()
-		}
-		wk := d / 7
-		fig := &b.weeks[wk]
-		fig.Feedback++
-		if f.Rating >= 1 && f.Rating <= 5 {
-			fig.Ratings++
-			fig.RatingSum += f.Rating
-			if f.Rating >= 4 {
-				fig.Satisfied++
-			}
-			if f.Rating <= 2 {
-				fig.LowRatings++
-				if f.AnsweredBy == "" {
-					fig.LowUnanswered++
-				}
-			}
-		}
-		if f.NPS >= 0 && f.NPS <= 10 {
-			fig.NPSAnswers++
-			switch {
-			case f.NPS >= 9:
-				fig.Promoters++
-			case f.NPS <= 6:
-				fig.Detractors++
-			}
-		}
-		if wk == thisWeek {
-			if f.Rating >= 1 && f.Rating <= 5 {
-				day := &b.s.Days[d%7]
-				day.Ratings++
-				day.RatingSum += f.Rating
-			}
-			if f.Rating >= 1 && f.Rating <= 2 {
-				b.low.push(LowRating{
-					FeedbackID: f.ID, Customer: CustomerRef{ID: f.CustomerID}, At: f.At,
-					Rating: f.Rating, Comment: f.Comment, AnsweredBy: f.AnsweredBy, AnsweredAt: f.AnsweredAt,
-				})
-			}
-			for _, w := range Words(f.Comment) {
-				b.words[w]++
-			}
-		}
+	// Comments (sealed) are read for this week only, where topics and low
+	// ratings quote them; the weeks before are counted from the clear part.
+	thisWeekStart := time.Unix(0, b.bounds[thisWeek*7])
+	if err := tx.ScanFeedbackClear(b.windowStart(), thisWeekStart, b.countFeedback); err != nil {
+		return err
+	}
+	return tx.ScanFeedback(thisWeekStart, b.windowEnd(), b.countFeedback)
+}
+
+// countFeedback adds one feedback to the figures.
+func (b *builder) countFeedback(f ledger.Feedback) error {
+	d := b.day(f.At)
+	if d < 0 {
 		return b.tick()
-	})
+	}
+	wk := d / 7
+	fig := &b.weeks[wk]
+	fig.Feedback++
+	if f.Rating >= 1 && f.Rating <= 5 {
+		fig.Ratings++
+		fig.RatingSum += f.Rating
+		if f.Rating >= 4 {
+			fig.Satisfied++
+		}
+		if f.Rating <= 2 {
+			fig.LowRatings++
+			if f.AnsweredBy == "" {
+				fig.LowUnanswered++
+			}
+		}
+	}
+	if f.NPS >= 0 && f.NPS <= 10 {
+		fig.NPSAnswers++
+		switch {
+		case f.NPS >= 9:
+			fig.Promoters++
+		case f.NPS <= 6:
+			fig.Detractors++
+		}
+	}
+	if wk == thisWeek {
+		if f.Rating >= 1 && f.Rating <= 5 {
+			day := &b.s.Days[d%7]
+			day.Ratings++
+			day.RatingSum += f.Rating
+		}
+		if f.Rating >= 1 && f.Rating <= 2 {
+			b.low.push(LowRating{
+				FeedbackID: f.ID, Customer: CustomerRef{ID: f.CustomerID}, At: f.At,
+				Rating: f.Rating, Comment: f.Comment, AnsweredBy: f.AnsweredBy, AnsweredAt: f.AnsweredAt,
+			})
+		}
+		for _, w := range Words(f.Comment) {
+			b.words[w]++
+		}
+	}
+	return b.tick()
 }
 
 func (b *builder) scanNewCustomers(tx *ledger.Tx) error {
-	return tx.ScanNewCustomers(b.windowStart(), b.windowEnd(), func(c ledger.Customer) error {
+	// Counts only: names and phones stay sealed.
+	return tx.ScanNewCustomersClear(b.windowStart(), b.windowEnd(), func(c ledger.Customer) error {
 		if d := b.day(c.CreatedAt); d >= 0 {
 			b.weeks[d/7].NewCustomers++
 			b.created[c.ID] = int32(d / 7)

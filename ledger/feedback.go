@@ -264,6 +264,20 @@ func (tx *Tx) ScanFeedback(from, to time.Time, fn func(Feedback) error) error {
 	})
 }
 
+// ScanFeedbackClear is ScanFeedback without opening the sealed part: fn
+// gets every feedback with from <= At < to, in time order, with Comment
+// and SenderID empty. It is for summaries that count ratings and NPS and
+// costs no decryption.
+func (tx *Tx) ScanFeedbackClear(from, to time.Time, fn func(Feedback) error) error {
+	return scanTime(tx.bucket(bucketFeedback), from, to, func(k, v []byte) error {
+		f, _, _, err := decodeFeedback(k, v)
+		if err != nil {
+			return fmt.Errorf("ledger: scan feedback: %w", err)
+		}
+		return fn(f)
+	})
+}
+
 // EraseSender erases what an unlinked sender (platform id, as in
 // Feedback.SenderID) left: their data key is shredded, so every copy of
 // their comments, in this file and in every backup, no longer opens, and

@@ -26,7 +26,11 @@ var clearBuckets = [][]byte{
 }
 
 // migrateChunk is how many records one transaction of the new file takes.
-var migrateChunk = 20000
+// Small, because blind index keys are random: bbolt splits a node only at
+// commit, so many random inserts into one transaction grow one node and
+// cost quadratic time (measured: 5,000 customers with 8-character names
+// took 6.8 s in one transaction, 0.4 s in chunks of 1,000).
+var migrateChunk = 1000
 
 // migrateFault, when set (tests), is called after each committed chunk
 // with the records migrated so far; an error stops the migration there.

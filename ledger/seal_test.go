@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 func TestSeal(t *testing.T) {
@@ -287,5 +291,111 @@ func TestNothingPersonalInFile(t *testing.T) {
 		return err
 	}); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestScanClear: the scans for counting give every record's clear part
+// and leave the sealed part closed; the full scans open it.
+func TestScanClear(t *testing.T) {
+	s := MustOpen(t)
+	c := mustCustomer(t, s, "김하늘", "01012345678")
+	mustUpdate(t, s, func(tx *Tx) error {
+		return errors.Join(
+			tx.AddNote(&Note{CustomerID: c.ID, StaffID: "slack:U1", StaffName: "민지", At: t0, Text: "펌 상담", Tags: []string{"펌"}, Amount: 5}),
+			tx.AddPoints(&PointsEntry{CustomerID: c.ID, At: t0, Kind: PointsEarn, Points: 7, ActorID: "slack:U1", Reason: "구매"}),
+			tx.AddFeedback(&Feedback{CustomerID: c.ID, At: t0, Rating: 2, NPS: 4, Comment: "늦었어요"}),
+		)
+	})
+	from, to := t0.Add(-time.Hour), t0.Add(time.Hour)
+	mustView(t, s, func(tx *Tx) error {
+		var clear, full []string
+		add := func(to *[]string, v ...any) { *to = append(*to, strings.TrimSuffix(fmt.Sprintln(v...), "\n")) }
+		err := errors.Join(
+			tx.ScanNotesClear(from, to, func(n Note) error {
+				add(&clear, n.CustomerID, n.StaffName, n.Tags, n.Amount, "[", n.Text, "]")
+				return nil
+			}),
+			tx.ScanNotes(from, to, func(n Note) error {
+				add(&full, n.CustomerID, n.StaffName, n.Tags, n.Amount, "[", n.Text, "]")
+				return nil
+			}),
+			tx.ScanPointsClear(from, to, func(p PointsEntry) error { add(&clear, p.Points, "[", p.ActorID, p.Reason, "]"); return nil }),
+			tx.ScanPoints(from, to, func(p PointsEntry) error { add(&full, p.Points, "[", p.ActorID, p.Reason, "]"); return nil }),
+			tx.ScanFeedbackClear(from, to, func(f Feedback) error { add(&clear, f.Rating, f.NPS, "[", f.Comment, "]"); return nil }),
+			tx.ScanFeedback(from, to, func(f Feedback) error { add(&full, f.Rating, f.NPS, "[", f.Comment, "]"); return nil }),
+			tx.ScanNewCustomersClear(from, to, func(c Customer) error { add(&clear, c.ID, "[", c.Name, "]"); return nil }),
+			tx.ScanNewCustomers(from, to, func(c Customer) error { add(&full, c.ID, "[", c.Name, "]"); return nil }),
+		)
+		wantClear := "C1 민지 [펌] 5 [  ]|7 [   ]|2 4 [  ]|C1 [  ]"
+		wantFull := "C1 민지 [펌] 5 [ 펌 상담 ]|7 [ slack:U1 구매 ]|2 4 [ 늦었어요 ]|C1 [ 김하늘 ]"
+		if got := strings.Join(clear, "|"); got != wantClear {
+			t.Errorf("clear scans:\n got %s\nwant %s", got, wantClear)
+		}
+		if got := strings.Join(full, "|"); got != wantFull {
+			t.Errorf("full scans:\n got %s\nwant %s", got, wantFull)
+		}
+		return err
+	})
+}
+
+// TestCheckKey: CheckKey tells a right key, a wrong one, a file not
+// sealed yet and a sealed value changed on disk apart, writing nothing.
+func TestCheckKey(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "dangol.db")
+	s, err := Open(path, &Options{Key: testKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := mustCustomer(t, s, "김하늘", "01012345678")
+	mustUpdate(t, s, func(tx *Tx) error {
+		return tx.AddNote(&Note{CustomerID: c.ID, StaffID: "slack:U1", At: t0, Text: "펌 상담", Tags: []string{"펌"}})
+	})
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	tampered := filepath.Join(dir, "tampered.db")
+	data, _ := os.ReadFile(path)
+	os.WriteFile(tampered, data, 0o600)
+	db, err := bolt.Open(tampered, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(btx *bolt.Tx) error {
+		b := btx.Bucket(bucketNotes)
+		k, v := b.Cursor().First()
+		v = bytes.Clone(v)
+		v[len(v)-1] ^= 1 // the last byte of the sealed text's tag
+		return b.Put(bytes.Clone(k), v)
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1 := copyFixture(t)
+	other, _ := NewKey()
+	tests := []struct {
+		name string
+		path string
+		key  []byte
+		want error
+	}{
+		{"OK", path, testKey, nil},
+		{"ErrWrongKey", path, other, ErrWrongKey},
+		{"ErrBadKey", path, testKey[:5], ErrBadKey},
+		{"ErrNotSealed", v1, testKey, ErrNotSealed},
+		{"ErrDamaged", tampered, testKey, ErrDamaged},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before, _ := os.ReadFile(tt.path)
+			err := CheckKey(tt.path, tt.key)
+			if !errors.Is(err, tt.want) || (tt.want == nil && err != nil) {
+				t.Fatalf("CheckKey = %v, want %v", err, tt.want)
+			}
+			if after, _ := os.ReadFile(tt.path); !bytes.Equal(before, after) {
+				t.Error("CheckKey changed the file")
+			}
+		})
 	}
 }

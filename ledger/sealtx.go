@@ -13,14 +13,23 @@ import (
 // error) when the customer has none: their key was shredded by an erasure,
 // so what was sealed under it reads as erased.
 func (tx *Tx) custAEAD(ck []byte) (cipher.AEAD, error) {
+	var id [custKeyLen]byte
+	copy(id[:], ck)
+	if a, ok := tx.aeads[id]; ok {
+		return a, nil // a summary reads a regular's records many times
+	}
 	v := tx.bucket(bucketKeys).Get(ck)
-	if v == nil {
-		return nil, nil
+	var a cipher.AEAD
+	if v != nil {
+		var err error
+		if a, err = tx.kr.openDataKey(bucketKeys, ck, v); err != nil {
+			return nil, fmt.Errorf("customer %s: %w", custIDOfKey(ck), err)
+		}
 	}
-	a, err := tx.kr.openDataKey(bucketKeys, ck, v)
-	if err != nil {
-		return nil, fmt.Errorf("customer %s: %w", custIDOfKey(ck), err)
+	if tx.aeads == nil {
+		tx.aeads = map[[custKeyLen]byte]cipher.AEAD{}
 	}
+	tx.aeads[id] = a
 	return a, nil
 }
 
@@ -33,6 +42,7 @@ func (tx *Tx) newCustKey(ck []byte) (cipher.AEAD, error) {
 	if err := tx.bucket(bucketKeys).Put(ck, stored); err != nil {
 		return nil, fmt.Errorf("store data key: %w", err)
 	}
+	delete(tx.aeads, [custKeyLen]byte(ck))
 	return a, nil
 }
 
@@ -93,6 +103,9 @@ func (tx *Tx) shred(bucket, k []byte, at time.Time) error {
 		return fmt.Errorf("shred key: %w", err)
 	}
 	tx.kr.forget(id)
+	if len(k) == custKeyLen {
+		delete(tx.aeads, [custKeyLen]byte(k))
+	}
 	tx.shredded = append(tx.shredded, shredded{id: id, at: at})
 	return nil
 }

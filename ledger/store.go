@@ -3,6 +3,7 @@ package ledger
 import (
 	"bytes"
 	"context"
+	"crypto/cipher"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -128,6 +129,9 @@ type Tx struct {
 	tx       *bolt.Tx
 	kr       *keyring
 	shredded []shredded // data keys erased in this transaction
+	// aeads memoizes customers' data keys (nil: shredded) for the life of
+	// the transaction, whose snapshot cannot change under it.
+	aeads map[[custKeyLen]byte]cipher.AEAD
 }
 
 // Open opens (creating if needed) the ledger file at path with the master

@@ -173,3 +173,30 @@ func (m *Main) keyName(db string) string {
 	}
 	return m.keyFile(db)
 }
+
+// keyCommand runs `dangol key check FILE`: it checks, reading only, that
+// the master key of the data file (DANGOL_KEY, or its key file) opens FILE,
+// the data file itself or a backup.
+func (m *Main) keyCommand(sub, file string) error {
+	if sub != "check" {
+		return m.usage("privacy.err.key_usage", map[string]any{"Sub": sub})
+	}
+	lang := m.Config.Lang
+	opts, err := m.ledgerOptions(m.Config.DB, false)
+	if err != nil {
+		return err
+	}
+	err = ledger.CheckKey(file, opts.Key)
+	switch {
+	case errors.Is(err, ledger.ErrWrongKey):
+		return &localError{m.Catalog.Text(lang, "privacy.err.wrong_key", map[string]any{"Key": m.keyName(m.Config.DB), "DB": file}), err}
+	case errors.Is(err, ledger.ErrNotSealed):
+		return &localError{m.Catalog.Text(lang, "privacy.err.not_sealed", map[string]any{"DB": file}), err}
+	case errors.Is(err, ledger.ErrDamaged):
+		return &localError{m.Catalog.Text(lang, "privacy.err.check_damaged", map[string]any{"DB": file, "Detail": err.Error()}), err}
+	case err != nil:
+		return err
+	}
+	_, err = fmt.Fprintln(m.Stdout, m.Catalog.Text(lang, "privacy.key.check_ok", map[string]any{"Key": m.keyName(m.Config.DB), "DB": file}))
+	return err
+}

@@ -142,3 +142,54 @@ func TestKey_MigratesOldFile(t *testing.T) {
 		t.Error("the fixture holds no clear name: the test proves nothing")
 	}
 }
+
+// TestKey_Check: dangol key check says whether the data file's key opens
+// a file (the data file, a backup, another shop's file, one not encrypted
+// yet), in the shop's language.
+func TestKey_Check(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "dangol.db")
+	env := map[string]string{"DANGOL_DB": db}
+	backup := filepath.Join(dir, "backup.db")
+	if r := runMain(t, env, "", "backup", backup); r.err != nil {
+		t.Fatal(r.err)
+	}
+	otherDB := filepath.Join(t.TempDir(), "other.db")
+	if r := runMain(t, map[string]string{"DANGOL_DB": otherDB}, "", "export"); r.err != nil {
+		t.Fatal(r.err)
+	}
+	old := filepath.Join(t.TempDir(), "v1.db")
+	fixture, _ := os.ReadFile(filepath.Join("..", "..", "ledger", "testdata", "v1.db"))
+	os.WriteFile(old, fixture, 0o600)
+	keyPath := filepath.Join(dir, DefaultKeyFile)
+	tests := []struct {
+		name, file string
+		want       string // in stdout, or in the error
+		ok         bool
+	}{
+		{"OK", db, testCatalog.Text("ko", "privacy.key.check_ok", map[string]any{"Key": keyPath, "DB": db}), true},
+		{"OKBackup", backup, testCatalog.Text("ko", "privacy.key.check_ok", map[string]any{"Key": keyPath, "DB": backup}), true},
+		{"ErrWrongKey", otherDB, testCatalog.Text("ko", "privacy.err.wrong_key", map[string]any{"Key": keyPath, "DB": otherDB}), false},
+		{"ErrNotSealed", old, testCatalog.Text("ko", "privacy.err.not_sealed", map[string]any{"DB": old}), false},
+		{"ErrUsage", db, testCatalog.Text("ko", "privacy.err.key_usage", map[string]any{"Sub": "rotate"}), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sub := "check"
+			if tt.name == "ErrUsage" {
+				sub = "rotate"
+			}
+			before, _ := os.ReadFile(tt.file)
+			r := runMain(t, env, "", "key", sub, tt.file)
+			switch {
+			case tt.ok && (r.err != nil || !strings.Contains(r.stdout, tt.want)):
+				t.Errorf("stdout %q, err %v; want %q", r.stdout, r.err, tt.want)
+			case !tt.ok && (r.err == nil || !strings.Contains(r.err.Error(), tt.want)):
+				t.Errorf("err %v; want %q", r.err, tt.want)
+			}
+			if after, _ := os.ReadFile(tt.file); !bytes.Equal(before, after) {
+				t.Error("key check changed the file")
+			}
+		})
+	}
+}

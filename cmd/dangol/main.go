@@ -193,7 +193,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	}
 	m.Logger = newLogger(m.Stderr, m.Config, m.Config.console(cmd))
 
-	nargs := map[string]int{"serve": 0, "chat": 0, "export": 0, "summary": 0, "backup": 1, "restore": 1, "import": 1, "service": 1, "bench": 0, "poster": 0}
+	nargs := map[string]int{"serve": 0, "chat": 0, "export": 0, "summary": 0, "backup": 1, "restore": 1, "import": 1, "service": 1, "bench": 0, "poster": 0, "key": 2}
 	n, known := nargs[cmd]
 	switch {
 	case !known:
@@ -226,6 +226,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.bench(ctx, opts.bench)
 	case "poster":
 		return m.poster(ctx, opts.png, opts.shop)
+	case "key":
+		return m.keyCommand(pos[0], pos[1])
 	default:
 		return m.restore(ctx, pos[0], opts.force)
 	}
