@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -90,5 +91,28 @@ func TestTagsOneForm(t *testing.T) {
 			t.Errorf("ListCustomers(ＥＸＴＲＡ) = %v", ids(got))
 		}
 		return nil
+	})
+}
+
+// FuzzNormalizeTagsFastPath: the shortcut for tags already in form never
+// changes what NormalizeTags returns.
+func FuzzNormalizeTagsFastPath(f *testing.F) {
+	for _, s := range []string{"커트", "vip", "VIP", "#펌", " 펌 ", "두 단어", "두  단어", "ＶＩＰ", "ｶﾀｶﾅ", "ㅋㅋ", "크", "ǅ", "a\u3000b", "é", "e\u0301", "커트,커트", "펌,#펌"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		tags := strings.Split(s, ",")
+		var want []string
+		seen := map[string]bool{}
+		for _, tag := range tags {
+			n := NormalizeTag(tag)
+			if !seen[n] {
+				seen[n] = true
+				want = append(want, n)
+			}
+		}
+		if got := NormalizeTags(tags); !slices.Equal(got, want) {
+			t.Fatalf("NormalizeTags(%q) = %q, want %q", tags, got, want)
+		}
 	})
 }
