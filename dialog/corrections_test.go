@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/dangol/dangol/ledger"
-	"github.com/dangol/dangol/locales"
 )
 
 // Checks of the corrections scripts.
@@ -253,21 +252,7 @@ var correctionScripts = []script{
 }
 
 // TestCorrections drives the corrections scripts in both languages.
-func TestCorrections(t *testing.T) {
-	cat := locales.MustLoad()
-	for _, lang := range locales.Languages {
-		for _, s := range correctionScripts {
-			t.Run(lang+"/"+s.name, func(t *testing.T) {
-				h := mustOpenHarness(t, cat, lang)
-				f := seed(h)
-				runSteps(t, h, s.steps(h, f))
-			})
-		}
-	}
-	if m := cat.Missing(); len(m) > 0 {
-		t.Errorf("message ids used but missing from a catalog: %v", m)
-	}
-}
+func TestCorrections(t *testing.T) { runScripts(t, correctionScripts) }
 
 // TestCorrectionsInterleaved interleaves earns, redeems, undos and voids
 // of staff and managers in concurrent conversations: after every step each

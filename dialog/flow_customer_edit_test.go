@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/dangol/dangol/ledger"
-	"github.com/dangol/dangol/locales"
 )
 
 // word picks the Korean or the English command word for the script's
@@ -396,21 +395,7 @@ var customerEditScripts = []script{
 // TestCustomerEdit drives the scripts of editing, finding, registering
 // and erasing a customer, and the customer's own birthday, in both
 // languages.
-func TestCustomerEdit(t *testing.T) {
-	cat := locales.MustLoad()
-	for _, lang := range locales.Languages {
-		for _, s := range customerEditScripts {
-			t.Run(lang+"/"+s.name, func(t *testing.T) {
-				h := mustOpenHarness(t, cat, lang)
-				f := seed(h)
-				runSteps(t, h, s.steps(h, f))
-			})
-		}
-	}
-	if m := cat.Missing(); len(m) > 0 {
-		t.Errorf("message ids used but missing from a catalog: %v", m)
-	}
-}
+func TestCustomerEdit(t *testing.T) { runScripts(t, customerEditScripts) }
 
 func TestParseBirthday(t *testing.T) {
 	tests := []struct {

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -35,7 +36,8 @@ func NormalizeTags(tags []string) []string {
 		// written before the ledger owned their form), and nearly all are
 		// already in it: checking is far cheaper than folding, NFC and a
 		// map each time (a fifth of the weekly summary's time otherwise).
-		return tags
+		// A copy still, as before: callers edit what they are given.
+		return slices.Clone(tags)
 	}
 	out := make([]string, 0, len(tags))
 	seen := make(map[string]bool, len(tags))

@@ -116,3 +116,15 @@ func FuzzNormalizeTagsFastPath(f *testing.F) {
 		}
 	})
 }
+
+// TestNormalizeTagsCopies: the result never shares the caller's array, so
+// editing one leaves the other as it was (a customer edit keeps the tags
+// from before to show before → after).
+func TestNormalizeTagsCopies(t *testing.T) {
+	in := []string{"vip", "커트"}
+	out := NormalizeTags(in)
+	out[1] = "펌"
+	if in[1] != "커트" {
+		t.Errorf("editing NormalizeTags' result changed its argument: %q", in)
+	}
+}
