@@ -76,8 +76,14 @@ func tagNormal(t string) bool {
 	if t == "" || t[0] == '#' || t[0] == ' ' || t[len(t)-1] == ' ' {
 		return false
 	}
-	space := false
+	space, composed := false, true
 	for _, r := range t {
+		// ASCII and precomposed Hangul syllables are NFC whatever follows
+		// them, unless a combining mark comes next: only then is NFC's
+		// own check needed.
+		if r >= 0x80 && (r < 0xAC00 || r > 0xD7A3) {
+			composed = false
+		}
 		switch {
 		case r == ' ':
 			if space {
@@ -91,5 +97,5 @@ func tagNormal(t string) bool {
 		}
 		space = false
 	}
-	return norm.NFC.IsNormalString(t)
+	return composed || norm.NFC.IsNormalString(t)
 }
