@@ -14,6 +14,10 @@
 // then at most one line per Every with the tries since the last line, and
 // one line when the API answers again.
 //
+// Reach remembers when an API last answered (any answer, an error status
+// included), through a round tripper each adapter puts under its HTTP
+// client: what a health check asks of every platform.
+//
 // # Caveats
 //
 // Nothing here knows which errors are transient: the caller's fatal

@@ -39,37 +39,12 @@ func rejected(err error) bool {
 
 // Reached returns when Slack's Web API last answered a request, with any
 // status, even an error; the zero time if it never has.
-func (b *Bot) Reached() time.Time {
-	n := b.reached.Load()
-	if n == 0 {
-		return time.Time{}
-	}
-	return time.Unix(0, n)
-}
-
-// reachTransport notes, on the Bot, every answer Slack gives.
-type reachTransport struct {
-	base http.RoundTripper
-	b    *Bot
-}
-
-// RoundTrip implements http.RoundTripper.
-func (t *reachTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := t.base.RoundTrip(r)
-	if err == nil {
-		t.b.reached.Store(t.b.now().UnixNano())
-	}
-	return resp, err
-}
+func (b *Bot) Reached() time.Time { return b.reached.Last() }
 
 // noting returns a copy of c whose answers are noted by Reached.
 func (b *Bot) noting(c *http.Client) *http.Client {
 	cc := *c
-	base := cc.Transport
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	cc.Transport = &reachTransport{base: base, b: b}
+	cc.Transport = b.reached.Transport(cc.Transport)
 	return &cc
 }
 

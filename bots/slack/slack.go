@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -87,7 +86,7 @@ type Bot struct {
 	botUserID string                     // learnt from auth.test in Run; empty until then
 	dms       *lru.Cache[string, string] // user id -> DM channel id, the dmCap users met most recently
 
-	reached atomic.Int64    // unix nanos of Slack's last answer; 0: none yet
+	reached retry.Reach     // when Slack last answered
 	rep     *retry.Reporter // logs an unreachable API once a minute at most
 }
 
@@ -160,6 +159,7 @@ func New(cfg Config) (*Bot, error) {
 		dms:        lru.New[string, string](dmCap),
 	}
 	b.rep = &retry.Reporter{Logger: b.log, Name: "slack", Now: b.now}
+	b.reached.Now = b.now
 	opts := []slack.Option{
 		slack.OptionAPIURL(cfg.APIURL),
 		slack.OptionHTTPClient(b.noting(cfg.HTTPClient)),

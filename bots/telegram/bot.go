@@ -115,7 +115,7 @@ type Bot struct {
 	cancelWork context.CancelFunc
 	started    atomic.Bool
 	me         atomic.Pointer[string] // the bot's @username, once Run has asked
-	reached    atomic.Int64           // unix nanos of Telegram's last answer; 0: none yet
+	reached    retry.Reach            // when Telegram last answered
 	rep        *retry.Reporter        // logs an unreachable API once a minute at most
 
 	mu    sync.Mutex
@@ -180,6 +180,7 @@ func New(cfg Config) (*Bot, error) {
 		limits: webhookLimits,
 	}
 	b.rep = &retry.Reporter{Logger: b.log, Name: "telegram", Now: cfg.Now}
+	b.reached.Now = cfg.Now
 	if b.secret == "" {
 		// Telegram allows A-Z, a-z, 0-9, _ and - in the secret; rand.Text is base32.
 		b.secret = rand.Text() + rand.Text()

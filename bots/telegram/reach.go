@@ -27,33 +27,10 @@ var errUnreachable = errors.New("telegram: API unreachable")
 
 // Reached returns when Telegram's Bot API last answered a request, with
 // any status, even an error; the zero time if it never has.
-func (b *Bot) Reached() time.Time {
-	n := b.reached.Load()
-	if n == 0 {
-		return time.Time{}
-	}
-	return time.Unix(0, n)
-}
-
-// reachTransport notes, on the Bot, every answer Telegram gives.
-type reachTransport struct {
-	base http.RoundTripper
-	b    *Bot
-}
-
-// RoundTrip implements http.RoundTripper.
-func (t *reachTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := t.base.RoundTrip(r)
-	if err == nil {
-		t.b.reached.Store(t.b.cfg.Now().UnixNano())
-	}
-	return resp, err
-}
+func (b *Bot) Reached() time.Time { return b.reached.Last() }
 
 // transport is the round tripper of every client the Bot uses.
-func (b *Bot) transport() http.RoundTripper {
-	return &reachTransport{base: http.DefaultTransport, b: b}
-}
+func (b *Bot) transport() http.RoundTripper { return b.reached.Transport(nil) }
 
 // until runs one Bot API request until Telegram answers it, trying again
 // with Config.Reconnect's back-off while Telegram cannot be reached (or
