@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -10,42 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dangol/dangol/bots/retry"
+	"github.com/dangol/dangol/bots/retry/retrytest"
 	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/locales"
 )
-
-// instantBackoff is a Reconnect that never waits and sends each wait it was
-// asked for on waits.
-func instantBackoff(waits chan<- time.Duration) retry.Backoff {
-	return retry.Backoff{
-		Jitter: func() float64 { return 0 },
-		After: func(d time.Duration) <-chan time.Time {
-			waits <- d
-			c := make(chan time.Time, 1)
-			c <- time.Time{}
-			return c
-		},
-	}
-}
-
-// lockedBuffer is a log sink read while the bot writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestRun_SlackDownAtStart: auth.test meets a dropped connection, a 502
 // page and another drop; Run must keep trying with the back-off, log it
@@ -54,9 +21,9 @@ func TestRun_SlackDownAtStart(t *testing.T) {
 	fake := newFakeSlack(t)
 	fake.script("auth.test", answer{status: 0}, answer{status: 502}, answer{status: 0})
 	waits := make(chan time.Duration, 100)
-	logs := &lockedBuffer{}
+	logs := &retrytest.Log{}
 	s := newSocketEnvOn(t, fake, script, func(c *Config) {
-		c.Reconnect = instantBackoff(waits)
+		c.Reconnect = retrytest.Instant(waits)
 		c.Logger = slog.New(slog.NewTextHandler(logs, nil))
 	})
 	s.envelope("E1", "events_api", dmEvent("EvD1", "U1", "D1", "안녕하세요", nil), 0)
@@ -114,7 +81,7 @@ func TestRun_SlackTokenRejected(t *testing.T) {
 			cfg := Config{
 				BotToken: testBotToken, AppToken: testAppToken, APIURL: fake.apiURL(),
 				Handler: &scriptHandler{msgs: make(chan dialog.Message, 8)}, Catalog: locales.MustLoad(), Logger: quietLogger(t),
-				Reconnect: instantBackoff(make(chan time.Duration, 100)),
+				Reconnect: retrytest.Instant(make(chan time.Duration, 100)),
 				KeepAlive: time.Millisecond,
 				// Each reading is a second on: the keep-alive always finds
 				// Slack silent for longer than KeepAlive.

@@ -7,22 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dangol/dangol/bots/retry"
+	"github.com/dangol/dangol/bots/retry/retrytest"
 )
-
-// instantBackoff is a Reconnect that never waits and sends each wait it was
-// asked for on waits.
-func instantBackoff(waits chan<- time.Duration) retry.Backoff {
-	return retry.Backoff{
-		Jitter: func() float64 { return 0 },
-		After: func(d time.Duration) <-chan time.Time {
-			waits <- d
-			c := make(chan time.Time, 1)
-			c <- time.Time{}
-			return c
-		},
-	}
-}
 
 // takeWaits returns the waits sent so far.
 func takeWaits(waits chan time.Duration) []time.Duration {
@@ -59,7 +45,7 @@ func TestRun_TelegramDownAtStart(t *testing.T) {
 	logs := &syncBuffer{}
 	cfg := testConfig(f, h, logs)
 	waits := make(chan time.Duration, 100)
-	cfg.Reconnect = instantBackoff(waits)
+	cfg.Reconnect = retrytest.Instant(waits)
 	b, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -99,7 +85,7 @@ func TestRun_TelegramDownAtStart(t *testing.T) {
 func TestRun_TelegramDownWhilePolling(t *testing.T) {
 	h := newScript(echo)
 	waits := make(chan time.Duration, 100)
-	hs := startBot(t, h, func(c *Config) { c.Reconnect = instantBackoff(waits) })
+	hs := startBot(t, h, func(c *Config) { c.Reconnect = retrytest.Instant(waits) })
 	// The first getUpdates is already on its way; the next ones fail.
 	hs.f.failNext("getUpdates", failure{status: 0}, failure{status: 503, body: `{"ok":false,"error_code":503,"description":"Service Unavailable"}`})
 	hs.f.push(text(1, minji, "첫 번째"))
@@ -143,7 +129,7 @@ func TestRun_TokenRejected(t *testing.T) {
 			f := newFakeAPI(t)
 			f.failNext(tt.method, tt.fail)
 			cfg := testConfig(f, newScript(nil), &syncBuffer{})
-			cfg.Reconnect = instantBackoff(make(chan time.Duration, 100))
+			cfg.Reconnect = retrytest.Instant(make(chan time.Duration, 100))
 			at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 			cfg.Now = func() time.Time { return at }
 			if tt.mod != nil {
@@ -173,7 +159,7 @@ func TestRun_KeepAlive(t *testing.T) {
 	cfg := testConfig(f, newScript(nil), &syncBuffer{})
 	cfg.WebhookURL = "https://shop.example/hook" // served by someone else: no listener
 	cfg.KeepAlive = time.Millisecond
-	cfg.Reconnect = instantBackoff(make(chan time.Duration, 100))
+	cfg.Reconnect = retrytest.Instant(make(chan time.Duration, 100))
 	b, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/dangol/dangol/bots/retry/retrytest"
 	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/ledger"
 	"github.com/dangol/dangol/locales"
@@ -536,7 +537,7 @@ func TestServe_AdminEndToEnd(t *testing.T) {
 		"DANGOL_BACKUP_DIR":       filepath.Join(t.TempDir(), "backups"),
 		"DANGOL_BACKUP_CRON":      "0 3 1 1 *", // not due during the test
 	}
-	var stderr lockedBuffer
+	var stderr retrytest.Log
 	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, Getenv: func(k string) string { return env[k] }}
 	srv := startServing(t, m, func(addr string) bool { return addr == env["DANGOL_ADMIN_ADDR"] })
 	base := srv.base

@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/dangol/dangol/bots/retry/retrytest"
 )
 
 // retryGate is Main.RetryAfter for tests: each wait a platform asks for is
@@ -157,7 +159,7 @@ func TestServe_PlatformDownAtStart(t *testing.T) {
 				"DANGOL_HTTP_ADDR":               "127.0.0.1:0",
 			}
 			gate := make(retryGate, 16)
-			stderr := &lockedBuffer{}
+			stderr := &retrytest.Log{}
 			m := &Main{
 				Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: stderr,
 				Getenv:     func(k string) string { return env[k] },

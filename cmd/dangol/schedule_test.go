@@ -8,38 +8,19 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/dangol/dangol/bots/retry/retrytest"
 	"github.com/dangol/dangol/dialog"
 )
-
-// lockedBuffer is a bytes.Buffer that serve's goroutines may log to while
-// the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // serveRound is one start of serve at a stopped clock: it runs until the
 // scheduler has made what was due at start-up, then stops, and returns the
 // Slack calls made meanwhile (none when calls is nil) and what was logged.
 func serveRound(t *testing.T, env map[string]string, calls chan call, now time.Time, args ...string) ([]call, string) {
 	t.Helper()
-	var logs lockedBuffer
+	var logs retrytest.Log
 	// Input that stays open: the console must not end serve before the
 	// scheduler's round.
 	in, hold := io.Pipe()

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dangol/dangol/bots/retry/retrytest"
 	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/ledger"
 )
@@ -301,7 +302,7 @@ func TestServe_SharedHTTP(t *testing.T) {
 		"DANGOL_HTTP_ADDR":               "127.0.0.1:0",
 	}
 	m := &Main{
-		Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &lockedBuffer{},
+		Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &retrytest.Log{},
 		Getenv: func(k string) string { return env[k] },
 	}
 	srv := startServing(t, m, nil)
