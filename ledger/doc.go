@@ -26,15 +26,25 @@
 // ids, points reasons and actors, audit actors and details, session keys
 // and drafts. Each customer (and each unlinked sender of feedback) has a
 // data key of their own, stored wrapped by a key derived from the master
-// key; data tied to no one uses a derived shop key. The record's bucket and
-// key are the associated data, so a sealed value cannot be moved to another
-// record. What the summaries count stays in the clear: ids, times, amounts,
-// ratings, NPS, points, note tags, visit counts, consent flags, languages,
-// birthdays' month and day (the birthday index), staff ids and staff names.
+// key; data tied to no one uses a shop key derived from the file key, a
+// random secret of the file, stored wrapped by the master key too. The
+// record's bucket and key are the associated data, so a sealed value
+// cannot be moved to another record. What the summaries count stays in the
+// clear: ids, times, amounts, ratings, NPS, points, note tags, visit
+// counts, consent flags, languages, birthdays' month and day (the birthday
+// index), staff ids and staff names.
 // Lookups by phone, last four digits, name (whole, any prefix, any suffix),
 // platform id, session key, link code, tag (a customer's own or a note's:
 // ListCustomers) and audit actor (AuditBy) use blind indexes: HMAC-SHA256
-// under a key derived from the master key (seal.go).
+// under a key derived from the file key (seal.go).
+//
+// The master key wraps only keys: the data keys, the file key and the key
+// check value. Store.RotateKey re-wraps them under a new master key in one
+// transaction, so a rotation is a few milliseconds per thousand customers
+// and no sealed record or blind index is rewritten (rotate.go). CheckKey
+// and Store.CheckSealed open a sample of sealed records spread over a
+// file, which is how dangol tells a backup of another key, or one whose
+// sealed bytes were changed, from a good one before restoring it.
 //
 // Tags have one form, NormalizeTag's (one width, NFC, lower case, no
 // leading '#', spaces trimmed), whoever writes them: CreateCustomer,
@@ -82,6 +92,7 @@
 // A file of schema 1 (everything in the clear, before sealing) is migrated
 // by the first Open with a key: into a new file beside it, synced, then
 // renamed over the old one, which is never half converted (migrate.go).
+// Options.Progress follows it.
 //
 // # Caveats
 //
@@ -117,6 +128,27 @@
 // Search by name sees only whole names, prefixes and suffixes (up to 30
 // characters), not words in the middle; matches of one kind come in name
 // order only among the first 100 found.
+//
+// A key rotation reaches the file, not its copies: a backup taken before
+// it still opens with the old key only, and with the old key it still
+// shows whatever it held. Keep the old key as long as such backups are
+// kept, or rotate because a key leaked and accept that those backups are
+// as exposed as that key.
+//
+// A file of schema 2, made before files had a key of their own, keeps its
+// first master key as its file key when it is first rotated. The old key
+// then no longer opens any customer's or sender's data key, but whoever
+// holds it (and a copy of the file made after the rotation) can still
+// derive the shop key and the index key: open conversation drafts and the
+// audit entries about no customer, and test a guessed phone or name
+// against the blind indexes. Files created or migrated from schema 1 by
+// this code have a random file key and no such weakness. A rotation because
+// the key of a schema-2 file leaked is therefore incomplete, and nothing
+// yet moves such a file to a random file key (it would reseal every
+// session and shop-sealed audit entry and rebuild every blind index).
+//
+// If RotateKey's commit itself fails (an fsync error) the file may have
+// been written: keep both keys until one of them opens it.
 //
 // Open waits Options.Timeout (one second by default) for the file lock and
 // then fails with ErrLocked instead of hanging; a file written by a newer

@@ -6,16 +6,20 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 )
 
-// Migration from schema 1 (every value in the clear) to schema 2 (sealed).
-// Open runs it on the first start with a key: the records are read from the
-// old file and written, sealed and blindly indexed, into a new file beside
-// it, which is synced and then renamed over the old one. Until the rename
-// the old file is only read, so a migration stopped half-way (a crash, a
-// full disk) leaves it exactly as it was, and the next Open starts over.
+// Migration from schema 1 (every value in the clear) to the sealed schema
+// (3: a file key of its own, seal.go). Open runs it on the first start with
+// a key: the records are read from the old file and written, sealed and
+// blindly indexed, into a new file beside it, which is synced and then
+// renamed over the old one. Until the rename the old file is only read, so
+// a migration stopped half-way (a crash, a full disk) leaves it exactly as
+// it was, and the next Open starts over. Options.Progress is told of the
+// records converted; PlanMigration says, reading only, what a migration
+// would do.
 
 // clearBuckets are copied as they are: they hold ids, times, counts and
 // amounts only.
@@ -77,6 +81,13 @@ func (s *Store) migrate(src *bolt.DB) (*bolt.DB, error) {
 
 // migrateAll copies and converts every bucket of stx into dst.
 func (s *Store) migrateAll(stx *bolt.Tx, dst *bolt.DB) error {
+	total := 0
+	for _, name := range migratedBuckets() {
+		if b := stx.Bucket(name); b != nil {
+			total += b.Stats().KeyN
+		}
+	}
+	s.progress(0, total)
 	done := 0
 	// each runs convert over the records of a source bucket, a chunk per
 	// transaction of dst.
@@ -108,6 +119,7 @@ func (s *Store) migrateAll(stx *bolt.Tx, dst *bolt.DB) error {
 			if err != nil {
 				return err
 			}
+			s.progress(min(done, total), total)
 			if migrateFault != nil {
 				if err := migrateFault(done); err != nil {
 					return err
@@ -124,10 +136,33 @@ func (s *Store) migrateAll(stx *bolt.Tx, dst *bolt.DB) error {
 			return err
 		}
 	}
-	steps := []struct {
-		bucket  []byte
-		convert func(tx *Tx, k, v []byte) error
-	}{
+	for _, st := range migrateSteps() {
+		if err := each(st.bucket, st.convert); err != nil {
+			return err
+		}
+	}
+	s.progress(total, total)
+	return nil
+}
+
+// migrateStep converts the records of one bucket of schema 1.
+type migrateStep struct {
+	bucket  []byte
+	convert func(tx *Tx, k, v []byte) error
+}
+
+// migratedBuckets are the buckets of schema 1 that a migration reads.
+func migratedBuckets() [][]byte {
+	out := slices.Clone(clearBuckets)
+	for _, st := range migrateSteps() {
+		out = append(out, st.bucket)
+	}
+	return out
+}
+
+// migrateSteps are the conversions of the buckets that hold personal data.
+func migrateSteps() []migrateStep {
+	return []migrateStep{
 		{bucketMeta, func(tx *Tx, k, v []byte) error {
 			if bytes.Equal(k, metaSchema) || bytes.Equal(k, metaRewrite) || bytes.Equal(k, metaKeyCheck) {
 				return nil
@@ -203,10 +238,4 @@ func (s *Store) migrateAll(stx *bolt.Tx, dst *bolt.DB) error {
 			return tx.bucket(bucketLinkCodes).Put(bk, bytes.Clone(v))
 		}},
 	}
-	for _, st := range steps {
-		if err := each(st.bucket, st.convert); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hkdf"
@@ -27,9 +28,17 @@ import (
 // records are short-lived (sessions) or about the shop (audit), and are
 // deleted, not shredded, when someone is erased.
 //
-// From the master key HKDF-SHA256 derives, each under its own label: the
-// wrap key, the shop key, and the index key of the blind indexes
-// (HMAC-SHA256, see blind).
+// Two secrets stand behind the derived keys. From the master key
+// HKDF-SHA256 derives the wrap key, which wraps every data key, the file
+// key and the key check value. From the file key, a secret of the data file
+// itself, it derives, each under its own label, the shop key and the index
+// key of the blind indexes (HMAC-SHA256, see blind). The file key is
+// stored in the meta bucket wrapped by the wrap key (schema 3); a file of
+// schema 2 has none stored, its file key being its master key. The split is
+// what makes key rotation (rotate.go) one small transaction: a new master
+// key re-wraps the data keys and the file key, while every blind index and
+// every value sealed with the shop key stay as they are, since the keys
+// they were made with do not change.
 
 // KeySize is the size in bytes of a master key (AES-256).
 const KeySize = 32
@@ -104,11 +113,13 @@ func unseal(a cipher.AEAD, ad, sealed []byte) ([]byte, error) {
 // recordAD is the associated data of a value stored under key in bucket.
 func recordAD(bucket, key []byte) []byte { return concat(bucket, []byte{0}, key) }
 
-// keyring holds what the master key derives and a cache of opened data keys.
+// keyring holds what the master key and the file key derive, and a cache
+// of opened data keys.
 type keyring struct {
-	wrap  cipher.AEAD // wraps data keys and seals the key check
-	shop  cipher.AEAD // seals data tied to no customer or sender
-	index []byte      // HMAC key of the blind indexes
+	wrap  cipher.AEAD // from the master key: wraps data keys and the file key, seals the key check
+	shop  cipher.AEAD // from the file key: seals data tied to no customer or sender
+	index []byte      // from the file key: HMAC key of the blind indexes
+	file  []byte      // the file key, kept to be wrapped again by a new master key
 
 	mu    sync.Mutex
 	cache map[[keyIDSize]byte]cipher.AEAD // data keys by id
@@ -119,6 +130,8 @@ type keyring struct {
 // MB.
 const maxCachedKeys = 16384
 
+// newKeyring returns the keyring of master, with master as the file key
+// too (the layout of schema 2) until useFileKey says otherwise.
 func newKeyring(master []byte) (*keyring, error) {
 	switch {
 	case len(master) == 0:
@@ -126,27 +139,70 @@ func newKeyring(master []byte) (*keyring, error) {
 	case len(master) != KeySize:
 		return nil, fmt.Errorf("%w: %d bytes, want %d", ErrBadKey, len(master), KeySize)
 	}
-	derive := func(label string) ([]byte, error) {
-		return hkdf.Key(sha256.New, master, nil, "dangol ledger v2 "+label, KeySize)
-	}
 	kr := &keyring{cache: map[[keyIDSize]byte]cipher.AEAD{}}
-	for _, d := range []struct {
-		label string
-		aead  *cipher.AEAD
-	}{{"wrap", &kr.wrap}, {"shop", &kr.shop}} {
-		k, err := derive(d.label)
-		if err != nil {
-			return nil, fmt.Errorf("ledger: derive %s key: %w", d.label, err)
-		}
-		if *d.aead, err = newAEAD(k); err != nil {
-			return nil, fmt.Errorf("ledger: %s key: %w", d.label, err)
-		}
+	k, err := deriveKey(master, "wrap")
+	if err == nil {
+		kr.wrap, err = newAEAD(k)
 	}
-	var err error
-	if kr.index, err = derive("index"); err != nil {
-		return nil, fmt.Errorf("ledger: derive index key: %w", err)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: wrap key: %w", err)
+	}
+	if err := kr.useFileKey(master); err != nil {
+		return nil, err
 	}
 	return kr, nil
+}
+
+// deriveKey derives the key of label from secret. The labels keep the
+// "v2" of the schema that introduced them: a file key of schema 3 derives
+// exactly what the master key of schema 2 derived.
+func deriveKey(secret []byte, label string) ([]byte, error) {
+	return hkdf.Key(sha256.New, secret, nil, "dangol ledger v2 "+label, KeySize)
+}
+
+// useFileKey derives the shop key and the index key from the file key fk.
+func (kr *keyring) useFileKey(fk []byte) error {
+	if len(fk) != KeySize {
+		return fmt.Errorf("%w: file key of %d bytes", errCorrupt, len(fk))
+	}
+	k, err := deriveKey(fk, "shop")
+	if err == nil {
+		kr.shop, err = newAEAD(k)
+	}
+	if err != nil {
+		return fmt.Errorf("ledger: shop key: %w", err)
+	}
+	if kr.index, err = deriveKey(fk, "index"); err != nil {
+		return fmt.Errorf("ledger: index key: %w", err)
+	}
+	kr.file = bytes.Clone(fk)
+	return nil
+}
+
+// newFileKey gives a new file a random file key.
+func (kr *keyring) newFileKey() error {
+	fk, err := NewKey()
+	if err != nil {
+		return err
+	}
+	return kr.useFileKey(fk)
+}
+
+// The file key in the meta bucket (schema 3), wrapped like a data key.
+var metaFileKey = []byte("filekey")
+
+// wrappedFileKey returns the file key sealed under the wrap key.
+func (kr *keyring) wrappedFileKey() []byte {
+	return seal(kr.wrap, recordAD(bucketMeta, metaFileKey), kr.file)
+}
+
+// openFileKey unwraps the stored file key and uses it.
+func (kr *keyring) openFileKey(stored []byte) error {
+	fk, err := unseal(kr.wrap, recordAD(bucketMeta, metaFileKey), stored)
+	if err != nil {
+		return fmt.Errorf("file key: %w", err)
+	}
+	return kr.useFileKey(fk)
 }
 
 // blind returns the blind index of value in the index kind: the first
@@ -166,6 +222,9 @@ func (kr *keyring) blind(kind, value string) []byte {
 // newDataKey draws a data key and returns its stored form under (bucket, k)
 // with its AEAD.
 func (kr *keyring) newDataKey(bucket, k []byte) ([]byte, cipher.AEAD, error) {
+	if !isWrappedBucket(bucket) {
+		return nil, nil, fmt.Errorf("ledger: data keys in bucket %s would not be rotated: list it in wrappedBuckets (rotate.go)", bucket)
+	}
 	raw := make([]byte, keyIDSize+KeySize)
 	rand.Read(raw)
 	id, key := raw[:keyIDSize], raw[keyIDSize:]

@@ -1,7 +1,6 @@
 package ledger
 
 import (
-	"bytes"
 	"context"
 	"crypto/cipher"
 	"encoding/binary"
@@ -19,16 +18,20 @@ import (
 
 // SchemaVersion is the layout version this code writes into the meta bucket.
 // Open refuses a file with a higher one. Version 1 kept every value in the
-// clear; version 2 seals personal data (seal.go) and indexes it blindly.
-// Open migrates a version-1 file (migrate.go).
-const SchemaVersion = 2
+// clear; version 2 seals personal data (seal.go) and indexes it blindly,
+// under keys derived from the master key; version 3 derives the shop and
+// index keys from a file key wrapped by the master key instead, so the
+// master key can be rotated (rotate.go). Open migrates a version-1 file
+// (migrate.go) and creates files of version 3; a file of version 2 stays
+// so, readable by the dangol that wrote it, until its first key rotation.
+const SchemaVersion = 3
 
 // ErrClosed is returned by Update, View and Backup after Close.
 var ErrClosed = errors.New("ledger: store is closed")
 
 // Bucket names. Index buckets hold keys only (values are empty) unless said.
 var (
-	bucketMeta         = []byte("meta")          // "schema" -> uint64, "keycheck" -> sealed check value
+	bucketMeta         = []byte("meta")          // "schema" -> uint64, "keycheck" -> sealed check value, "filekey" -> wrapped file key
 	bucketKeys         = []byte("keys")          // custKey -> key id + wrapped data key
 	bucketSenderKeys   = []byte("sender_keys")   // blind sender id -> key id + wrapped data key
 	bucketCustomers    = []byte("customers")     // custKey -> JSON clear fields + sealed personal ones
@@ -101,6 +104,11 @@ type Options struct {
 	// took to commit and the commit's error (see observe.go). It is called
 	// on the writer's goroutine and must return at once.
 	OnCommit func(d time.Duration, err error)
+	// Progress, when set, is told how far a long job of Open or of
+	// RotateKey has come: records done of total, from (0, total) to
+	// (total, total). It is called on the job's goroutine, often: it must
+	// return at once (a progress bar, not a log line per call).
+	Progress func(done, total int)
 }
 
 // DefaultBatchDelay is the collection window for concurrent writers. bbolt's
@@ -120,6 +128,10 @@ type Store struct {
 	mu       sync.RWMutex
 	db       *bolt.DB // nil once closed
 	inflight atomic.Int32
+
+	// fault, set by tests, is called at each named step of a key rotation
+	// (rotate.go); an error stops it there as a crash would.
+	fault func(step string, done int) error
 }
 
 // Tx is one ledger transaction; every method works inside it, and if the
@@ -226,19 +238,26 @@ func (s *Store) checkKey(db *bolt.DB) (schema uint64, err error) {
 		case schema > SchemaVersion:
 			return fmt.Errorf("%w: file has schema %d, this dangol knows up to %d", ErrNewerSchema, schema, SchemaVersion)
 		case schema < 2:
-			return nil
+			return s.kr.newFileKey() // for the file the migration writes
 		}
 		check := meta.Get(metaKeyCheck)
 		if check == nil {
 			return fmt.Errorf("%w: sealed file without a key check value", ErrDamaged)
 		}
-		return s.kr.verify(check)
+		if err := s.kr.verify(check); err != nil {
+			return err
+		}
+		return s.kr.loadFileKey(meta, schema)
 	})
+	if err == nil && schema == 0 {
+		err = s.kr.newFileKey()
+	}
 	return schema, err
 }
 
-// initSchema creates missing buckets, and on a new file the schema version
-// and the key check value.
+// initSchema creates missing buckets, and on a new file the schema
+// version, the key check value and the wrapped file key. A file that has a
+// version keeps it (schema 2 until its first key rotation).
 func (s *Store) initSchema(db *bolt.DB) error {
 	return db.Update(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets {
@@ -247,17 +266,10 @@ func (s *Store) initSchema(db *bolt.DB) error {
 			}
 		}
 		meta := tx.Bucket(bucketMeta)
-		if meta.Get(metaKeyCheck) == nil {
-			if err := meta.Put(metaKeyCheck, s.kr.keyCheck()); err != nil {
-				return err
-			}
-		}
-		var v [8]byte
-		binary.BigEndian.PutUint64(v[:], SchemaVersion)
-		if bytes.Equal(meta.Get(metaSchema), v[:]) {
+		if meta.Get(metaSchema) != nil {
 			return nil
 		}
-		return meta.Put(metaSchema, v[:])
+		return s.kr.putKeyMeta(meta)
 	})
 }
 
