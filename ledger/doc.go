@@ -94,6 +94,63 @@
 // renamed over the old one, which is never half converted (migrate.go).
 // Options.Progress follows it.
 //
+// # Loyalty
+//
+// The loyalty programme (program.go) lives in the ledger as a history of
+// versions, each in force from its Since until the next: ProgrammeAt(t)
+// is "the rules at that moment", so what an entry earned stays what it
+// earned. A manager changes one part at a time (SetEarnRate, SetTiers,
+// SetStamps, SetExpiry, SetBirthday), each change audited ("programme",
+// "part: old → new"); a part that does not validate returns a *RuleError
+// saying which part, field and tier level is wrong and why. With nothing
+// stored, ProgrammeAt returns DefaultProgramme(DefaultEarnRateBP), today's
+// behaviour; SeedProgramme stores the default with the shop's
+// DANGOL_POINTS_RATE once, which thereafter changes nothing. Earn rates
+// are basis points (750 is 7.5%; PointsFor, FormatRateBP).
+//
+// Tiers (tier.go) are computed from the visits and the recorded spend (the
+// purchase amounts of earns not reversed) in the tier rules' window; the
+// customer's tier and since when are stored. UpdateTier, called after a
+// visit or a purchase, applies an upgrade at once and returns the change
+// for the staff reply; a downgrade happens only in the daily run, after a
+// NoticeTierDownSoon TierDownNoticeDays ahead, and is cancelled if the
+// customer requalifies. PinTier (audited) holds a tier against both.
+// TierOf is the tier as the chat shows it.
+//
+// Stamps (stamp.go) are append-only entries like points; the card is
+// derived and cached. AddStamps issues a reward coupon in the same
+// transaction each time the card reaches the goal, the overflow starting
+// the next card; ReverseStamps is the correction, voiding unused rewards
+// when the card would go below zero (ErrStampsUsed when they were used).
+// With no stamp card in the programme AddStamps returns
+// ErrNoStampProgramme.
+//
+// Coupons (coupon.go) have a benefit (a percent, won off, or an item), a
+// last day in the shop's time zone (they stop at the end of it: Ends), a
+// six-character code from CouponAlphabet (no 0/O, 1/I/L) and a state.
+// UseCoupon refuses with a *CouponError: another customer's
+// (ErrCouponNotYours), used (ErrCouponUsed, with when and by whom), void
+// or expired. Notes and the actors who issued and used a coupon are sealed
+// under the customer's key, as stamp reasons and actors are.
+//
+// Point lots (lots.go): every entry that adds points is a lot with the
+// expiry months in force when it was made; entries that take points take
+// from the oldest lots and record what they took, so a correction puts
+// points back where they were. The lots' points left always add up to the
+// balance. AddPoints keeps them (LotsOf, NextExpiry).
+//
+// The daily run (Store.RunDaily, daily.go) expires what is left of lots
+// past their end (an expire entry each, taken from that lot alone),
+// notices points ending within ExpiryNoticeDays, marks coupons past their
+// last day expired and recomputes every tier, in small transactions whose
+// effects carry their own state: run twice, or again after a crash, it
+// does nothing twice. Everything a customer must be told is a Notice
+// recorded in the same transaction as its cause (tier moves, expiries,
+// rewards, coupons); PendingNotices lists them and MarkNoticeDelivered
+// takes one off the list. LoyaltyFigures is a range's numbers for the
+// weekly summary, from a clear loyalty log (no decryption), and the tiers
+// customers held at the range's end.
+//
 // # Caveats
 //
 // Store.Update may run fn more than once. While other writers are in flight,
@@ -155,4 +212,17 @@
 // schema fails with ErrNewerSchema; a missing key with ErrNoKey, a key of
 // the wrong size with ErrBadKey, another file's key with ErrWrongKey (a key
 // check value in the meta bucket), each before anything is written.
+//
+// Loyalty: visits in a tier window are the days with a note or an earn
+// in it (a deleted note's visit is gone, a spreadsheet's imported visits
+// count only with no window, WindowMonths 0, where the visit stats are
+// used as before); spend counts earns only, so a note's amount or a
+// purchase that earned no points is not spend. A customer has a tier record
+// only once UpdateTier, PinTier or a daily run reached them; until then
+// TierOf computes the tier, and LoyaltyFigures counts them in the base
+// tier. An expire entry appended by anyone but RunDaily takes no lot: the
+// lots would then hold more than the balance until the next expiry sets
+// that lot right. Days (a coupon's last day, a lot's end) are calendar
+// days in the *time.Location the caller passes: pass the shop's, always
+// the same one.
 package ledger

@@ -233,6 +233,10 @@ func (tx *Tx) AddPoints(e *PointsEntry) error {
 			return fmt.Errorf("ledger: add points: %w", err)
 		}
 	}
+	// The entry's points join or leave the customer's lots (lots.go).
+	if err := tx.lotsAfterEntry(ck, k, e); err != nil {
+		return fmt.Errorf("ledger: add points: %w", err)
+	}
 	e.ID = idOf(k)
 	return nil
 }

@@ -1,0 +1,364 @@
+package ledger
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Loyalty's buckets. They join allBuckets (init below), so Open creates
+// them in a file made before loyalty existed. Index buckets hold keys only
+// unless said.
+var (
+	bucketProgramme     = []byte("programme")      // time key of Since -> JSON Programme
+	bucketTiers         = []byte("tiers")          // custKey -> JSON tier record
+	bucketLoyaltyLog    = []byte("loyalty_log")    // time key -> binary loyalty event (ids and numbers only)
+	bucketNotices       = []byte("notices")        // time key -> JSON Notice
+	bucketNoticePending = []byte("notice_pending") // notice key, while the notice waits to be told
+	bucketStamps        = []byte("stamps")         // time key -> binary StampEntry, actor and reason sealed
+	bucketCustStamps    = []byte("cust_stamps")    // custKey + time key -> the key of its correction, if reversed
+	bucketStampCards    = []byte("stamp_cards")    // custKey -> varints: stamps on the card, net stamps ever, rewards
+	bucketCoupons       = []byte("coupons")        // time key of issue -> JSON coupon, note and actors sealed
+	bucketCustCoupons   = []byte("cust_coupons")   // custKey + coupon key
+	bucketCouponCodes   = []byte("coupon_code")    // code -> coupon key
+	bucketCouponDue     = []byte("coupon_due")     // sortable nanos of the end + coupon key, while valid
+	bucketLots          = []byte("lots")           // custKey + entry key -> binary lot
+	bucketLotOpen       = []byte("lot_open")       // custKey + entry key, while the lot has points left
+	bucketLotDue        = []byte("lot_due")        // months byte + entry key + custKey, while an expiring lot has points left
+	bucketLotTakes      = []byte("lot_takes")      // key of a taking entry + lot's entry key -> varint points taken
+	bucketLotState      = []byte("lot_state")      // custKey: the customer's lots are built (lots.go)
+)
+
+// loyaltyBuckets are the buckets above, for allBuckets.
+var loyaltyBuckets = [][]byte{
+	bucketProgramme, bucketTiers, bucketLoyaltyLog, bucketNotices, bucketNoticePending,
+	bucketStamps, bucketCustStamps, bucketStampCards, bucketCoupons, bucketCustCoupons,
+	bucketCouponCodes, bucketCouponDue, bucketLots, bucketLotOpen, bucketLotDue, bucketLotTakes,
+	bucketLotState,
+}
+
+// init adds loyalty's buckets to the list Open creates. It is kept here,
+// not in store.go's list, so loyalty is one set of files; it only appends
+// names before anything runs.
+func init() { allBuckets = append(allBuckets, loyaltyBuckets...) }
+
+// The loyalty log: one small clear record per loyalty event (a stamp
+// given, a coupon used, points expired, a tier move), in time order, so a
+// week's figures are one range scan that opens nothing sealed.
+
+type logKind byte
+
+const (
+	logStampAdd      logKind = 1 // n stamps given
+	logStampReverse  logKind = 2 // n stamps taken back by a correction
+	logReward        logKind = 3 // a full card issued reward coupon ref
+	logCouponIssued  logKind = 4 // coupon ref issued (rewards included)
+	logCouponUsed    logKind = 5
+	logCouponExpired logKind = 6
+	logCouponVoided  logKind = 7
+	logPointsExpired logKind = 8 // n points expired
+	logTierMove      logKind = 9 // from a to b, n the TierCause
+)
+
+type logEvent struct {
+	at       time.Time
+	kind     logKind
+	customer string
+	n        int64
+	a, b     string
+}
+
+const logVersion = 1
+
+func encodeLog(e *logEvent) []byte {
+	en := encoder{b: make([]byte, 0, 16+len(e.customer)+len(e.a)+len(e.b))}
+	en.byte(logVersion)
+	en.byte(byte(e.kind))
+	en.string(e.customer)
+	en.varint(e.n)
+	en.string(e.a)
+	en.string(e.b)
+	return en.b
+}
+
+func decodeLog(k, v []byte) (logEvent, error) {
+	d := newDecoder(v)
+	d.version(logVersion)
+	e := logEvent{at: keyTime(k)}
+	e.kind = logKind(d.byte())
+	e.customer = d.string()
+	e.n = d.varint()
+	e.a = d.string()
+	e.b = d.string()
+	if d.err != nil {
+		return logEvent{}, fmt.Errorf("loyalty event %s: %w", idOf(k), d.err)
+	}
+	return e, nil
+}
+
+// logLoyalty appends e to the loyalty log.
+func (tx *Tx) logLoyalty(e logEvent) error {
+	b := tx.bucket(bucketLoyaltyLog)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	return b.Put(timeKey(e.at, seq), encodeLog(&e))
+}
+
+func (tx *Tx) scanLog(from, to time.Time, fn func(logEvent) error) error {
+	return scanTime(tx.bucket(bucketLoyaltyLog), from, to, func(k, v []byte) error {
+		e, err := decodeLog(k, v)
+		if err != nil {
+			return err
+		}
+		return fn(e)
+	})
+}
+
+// Notices: what dangol must tell a customer about their loyalty (a new
+// tier, points about to expire, a reward coupon). Each is written in the
+// same transaction as its cause and waits in the pending list until the
+// caller marks it delivered, so a crash between the two loses none.
+
+// NoticeKind is the kind of a Notice.
+type NoticeKind string
+
+// Notice kinds and the fields each fills.
+const (
+	NoticeTierUp       NoticeKind = "tier_up"            // Tier (new), FromTier
+	NoticeTierDownSoon NoticeKind = "tier_down_soon"     // Tier (to come), FromTier, On (the day it happens)
+	NoticeTierDown     NoticeKind = "tier_down"          // Tier (new), FromTier
+	NoticeExpireSoon   NoticeKind = "points_expire_soon" // Points, On (the day they are gone)
+	NoticeExpired      NoticeKind = "points_expired"     // Points
+	NoticeReward       NoticeKind = "stamp_reward"       // CouponID (the reward), Points (stamps the card took)
+	NoticeCoupon       NoticeKind = "coupon_issued"      // CouponID
+)
+
+// NoticeState is where a Notice is in its life.
+type NoticeState string
+
+// Notice states.
+const (
+	NoticePending   NoticeState = "pending"
+	NoticeDelivered NoticeState = "delivered"
+	NoticeCancelled NoticeState = "cancelled" // its cause went away before it was told (a customer requalified)
+)
+
+// Notice is one thing to tell a customer. It holds ids, tier ids, numbers
+// and dates only, nothing personal: the chat writes the words.
+type Notice struct {
+	ID         string      `json:"-"` // time key id; sorts by time
+	CustomerID string      `json:"customer_id"`
+	At         time.Time   `json:"-"`
+	Kind       NoticeKind  `json:"kind"`
+	State      NoticeState `json:"state"`
+	DoneAt     time.Time   `json:"done_at,omitzero"` // delivered or cancelled
+	Tier       string      `json:"tier,omitempty"`
+	FromTier   string      `json:"from_tier,omitempty"`
+	Points     int64       `json:"points,omitempty"`
+	On         string      `json:"on,omitempty"` // a date, YYYY-MM-DD in the shop's time zone
+	CouponID   string      `json:"coupon_id,omitempty"`
+}
+
+func (tx *Tx) putNotice(k []byte, n *Notice) error {
+	v, err := json.Marshal(n)
+	if err != nil {
+		return err
+	}
+	return tx.bucket(bucketNotices).Put(k, v)
+}
+
+func (tx *Tx) notice(k []byte) (Notice, error) {
+	v := tx.bucket(bucketNotices).Get(k)
+	if v == nil {
+		return Notice{}, ErrNotFound
+	}
+	var n Notice
+	if err := json.Unmarshal(v, &n); err != nil {
+		return Notice{}, fmt.Errorf("%w: notice %s: %v", errCorrupt, idOf(k), err)
+	}
+	n.ID, n.At = idOf(k), keyTime(k)
+	return n, nil
+}
+
+// addNotice records n as pending and sets its ID and At.
+func (tx *Tx) addNotice(n *Notice, at time.Time) error {
+	b := tx.bucket(bucketNotices)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	k := timeKey(at, seq)
+	n.State = NoticePending
+	if err := tx.putNotice(k, n); err != nil {
+		return err
+	}
+	if err := tx.bucket(bucketNoticePending).Put(k, []byte{}); err != nil {
+		return err
+	}
+	n.ID, n.At = idOf(k), keyTime(k)
+	return nil
+}
+
+// finishNotice moves a pending notice to state (delivered or cancelled);
+// one already finished stays as it is.
+func (tx *Tx) finishNotice(id string, state NoticeState, at time.Time) error {
+	k, ok := keyOfID(id)
+	if !ok {
+		return ErrNotFound
+	}
+	n, err := tx.notice(k)
+	if err != nil {
+		return err
+	}
+	if n.State != NoticePending {
+		return nil
+	}
+	n.State, n.DoneAt = state, at
+	if err := tx.putNotice(k, &n); err != nil {
+		return err
+	}
+	return tx.bucket(bucketNoticePending).Delete(k)
+}
+
+// PendingNotices returns the notices not yet delivered, oldest first, at
+// most limit (all if limit <= 0). Notices of erased customers are left
+// out (no one is there to tell); their records stay pending.
+func (tx *Tx) PendingNotices(limit int) ([]Notice, error) {
+	var out []Notice
+	c := tx.bucket(bucketNoticePending).Cursor()
+	for k, _ := c.First(); k != nil && (limit <= 0 || len(out) < limit); k, _ = c.Next() {
+		n, err := tx.notice(k)
+		if err != nil {
+			return nil, fmt.Errorf("ledger: pending notices: %w", err)
+		}
+		if ck, ok := custKeyOf(n.CustomerID); ok && tx.bucket(bucketErased).Get(ck) != nil {
+			continue
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// Notice returns the notice with id, or ErrNotFound.
+func (tx *Tx) Notice(id string) (Notice, error) {
+	k, ok := keyOfID(id)
+	if !ok {
+		return Notice{}, fmt.Errorf("ledger: notice %q: %w", id, ErrNotFound)
+	}
+	n, err := tx.notice(k)
+	if err != nil {
+		return Notice{}, fmt.Errorf("ledger: notice %s: %w", id, err)
+	}
+	return n, nil
+}
+
+// MarkNoticeDelivered records that notice id was handed over at at, so it
+// leaves the pending list. Marking a notice already delivered or cancelled
+// does nothing; an unknown id returns ErrNotFound. The caller marks a
+// notice only after the platform took the message (at least once), and in
+// the same transaction as its own record of the sent message if it keeps
+// one (never twice).
+func (tx *Tx) MarkNoticeDelivered(id string, at time.Time) error {
+	if err := tx.finishNotice(id, NoticeDelivered, at); err != nil {
+		return fmt.Errorf("ledger: mark notice %s delivered: %w", id, err)
+	}
+	return nil
+}
+
+// LoyaltyFigures are a time range's loyalty numbers for the weekly summary.
+type LoyaltyFigures struct {
+	StampsGiven    int64 // stamps added (corrections not subtracted)
+	StampsReversed int64 // stamps taken back by corrections
+	RewardsIssued  int   // reward coupons of full cards (also in CouponsIssued)
+	CouponsIssued  int
+	CouponsUsed    int
+	CouponsExpired int // by the end of their last day
+	CouponsVoided  int // reward coupons taken back with the stamps that earned them
+	PointsExpired  int64
+	TierUps        int
+	TierDowns      int
+	// Moves counts tier moves by (from, to), in from, to order; a
+	// customer's first tier record (From "") is not a move.
+	Moves []TierMoveCount
+	// PerTier is how many customers (created before the range's end,
+	// erased ones included so past figures stay) held each tier id at
+	// the range's end. A customer with no tier record yet (no visit
+	// recomputed since loyalty existed) counts in the programme's base
+	// tier.
+	PerTier map[string]int
+}
+
+// TierMoveCount is how many customers moved from one tier to another.
+type TierMoveCount struct {
+	From, To string
+	Count    int
+}
+
+// LoyaltyFigures returns the loyalty numbers of [from, to): one range
+// scan of the loyalty log, plus the tier records and the customers created
+// before to for PerTier. It opens nothing sealed.
+func (tx *Tx) LoyaltyFigures(from, to time.Time) (LoyaltyFigures, error) {
+	var f LoyaltyFigures
+	moves := map[[2]string]int{}
+	err := tx.scanLog(from, to, func(e logEvent) error {
+		switch e.kind {
+		case logStampAdd:
+			f.StampsGiven += e.n
+		case logStampReverse:
+			f.StampsReversed += e.n
+		case logReward:
+			f.RewardsIssued++
+		case logCouponIssued:
+			f.CouponsIssued++
+		case logCouponUsed:
+			f.CouponsUsed++
+		case logCouponExpired:
+			f.CouponsExpired++
+		case logCouponVoided:
+			f.CouponsVoided++
+		case logPointsExpired:
+			f.PointsExpired += e.n
+		case logTierMove:
+			if e.a == "" {
+				return nil
+			}
+			moves[[2]string{e.a, e.b}]++
+			switch TierCause(e.n) {
+			case CauseDowngrade:
+				f.TierDowns++
+			case CauseVisit, CauseDaily:
+				f.TierUps++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return LoyaltyFigures{}, fmt.Errorf("ledger: loyalty figures: %w", err)
+	}
+	for k, n := range moves {
+		f.Moves = append(f.Moves, TierMoveCount{From: k[0], To: k[1], Count: n})
+	}
+	slices.SortFunc(f.Moves, func(a, b TierMoveCount) int {
+		if a.From != b.From {
+			return compareStrings(a.From, b.From)
+		}
+		return compareStrings(a.To, b.To)
+	})
+	if f.PerTier, err = tx.tiersAt(to); err != nil {
+		return LoyaltyFigures{}, fmt.Errorf("ledger: loyalty figures: %w", err)
+	}
+	return f, nil
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

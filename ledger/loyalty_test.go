@@ -1,0 +1,474 @@
+package ledger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Helpers of the loyalty tests.
+
+// rawState is every key and value of every bucket, with each bucket's
+// sequence: what "nothing changed" compares.
+func rawState(tb testing.TB, s *Store) map[string]string {
+	tb.Helper()
+	out := map[string]string{}
+	mustView(tb, s, func(tx *Tx) error {
+		return tx.tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+			out[string(name)+"#seq"] = fmt.Sprint(b.Sequence())
+			return b.ForEach(func(k, v []byte) error {
+				out[fmt.Sprintf("%s/%x", name, k)] = fmt.Sprintf("%x", v)
+				return nil
+			})
+		})
+	})
+	return out
+}
+
+// assertUnchanged fails when the ledger differs from before.
+func assertUnchanged(tb testing.TB, s *Store, before map[string]string) {
+	tb.Helper()
+	after := rawState(tb, s)
+	if maps.Equal(before, after) {
+		return
+	}
+	var diff []string
+	for k, v := range after {
+		if before[k] != v {
+			diff = append(diff, "changed or added "+k)
+		}
+	}
+	for k := range before {
+		if _, ok := after[k]; !ok {
+			diff = append(diff, "removed "+k)
+		}
+	}
+	slices.Sort(diff)
+	tb.Errorf("the ledger changed after a refusal:\n%s", strings.Join(diff, "\n"))
+}
+
+// earnAt appends an earn of amount won (pts points) at at.
+func earnAt(tb testing.TB, s *Store, id string, amount, pts int64, at time.Time) PointsEntry {
+	tb.Helper()
+	e := PointsEntry{CustomerID: id, At: at, Kind: PointsEarn, Points: pts, Amount: amount, ActorID: "slack:U1", Reason: "커피"}
+	mustUpdate(tb, s, func(tx *Tx) error { return tx.AddPoints(&e) })
+	return e
+}
+
+func pointsAt(tb testing.TB, s *Store, id string, kind PointsKind, pts int64, at time.Time) PointsEntry {
+	tb.Helper()
+	e := PointsEntry{CustomerID: id, At: at, Kind: kind, Points: pts, ActorID: "slack:U1"}
+	mustUpdate(tb, s, func(tx *Tx) error { return tx.AddPoints(&e) })
+	return e
+}
+
+func TestProgrammeVersions(t *testing.T) {
+	s := MustOpen(t)
+	mustView(t, s, func(tx *Tx) error {
+		p, err := tx.ProgrammeAt(t0)
+		if err != nil {
+			return err
+		}
+		if p.EarnRateBP != DefaultEarnRateBP || len(p.Tiers.Levels) != 3 || p.Tiers.Levels[2].MinVisits != 15 || p.Stamps.Goal != 0 || p.Expiry.Months != 0 {
+			t.Errorf("default programme = %+v", p)
+		}
+		return nil
+	})
+	mustUpdate(t, s, func(tx *Tx) error {
+		if ok, err := tx.SeedProgramme(750); err != nil || !ok {
+			t.Errorf("seed = %v, %v", ok, err)
+		}
+		if ok, err := tx.SeedProgramme(100); err != nil || ok {
+			t.Errorf("second seed = %v, %v; want false", ok, err)
+		}
+		return nil
+	})
+	later := t0.Add(time.Hour)
+	rules := TierRules{WindowMonths: 12, Levels: []Tier{{ID: TierNew}, {Name: "단골", MinVisits: 5, EarnRateBP: 700}, {Name: "VIP", MinVisits: 15, MinSpend: 500000, EarnRateBP: 1000, Benefit: "10% 적립, 생일 쿠폰 20%"}}}
+	mustUpdate(t, s, func(tx *Tx) error {
+		p, err := tx.SetTiers(rules, "slack:M1", later)
+		if err != nil {
+			return err
+		}
+		if p.Tiers.Levels[2].ID != "vip" || p.Tiers.Levels[1].ID != "단골" || p.EarnRateBP != 750 {
+			t.Errorf("set tiers = %+v", p.Tiers)
+		}
+		return nil
+	})
+	mustView(t, s, func(tx *Tx) error {
+		before, _ := tx.ProgrammeAt(later.Add(-time.Nanosecond))
+		at, _ := tx.ProgrammeAt(later)
+		if before.Tiers.WindowMonths != 0 || before.EarnRateBP != 750 || at.Tiers.WindowMonths != 12 || at.Changed != PartTiers {
+			t.Errorf("before %+v, at %+v", before, at)
+		}
+		if got := at.EarnRateOf("vip"); got != 1000 {
+			t.Errorf("vip rate %d", got)
+		}
+		if got := at.EarnRateOf("new"); got != 750 {
+			t.Errorf("base rate %d", got)
+		}
+		vs, err := tx.Programmes()
+		if err != nil || len(vs) != 2 {
+			t.Errorf("programmes = %d, %v", len(vs), err)
+		}
+		var audit []AuditEntry
+		tx.ScanAudit(t0, later.Add(time.Second), func(a AuditEntry) error { audit = append(audit, a); return nil })
+		if len(audit) != 1 || audit[0].Action != "programme" || audit[0].ActorID != "slack:M1" ||
+			audit[0].Detail != "tiers: all time: new; regular 5v; vip 15v → 12mo: new; 단골 5v 7%; vip 15v|500000w 10% (10% 적립, 생일 쿠폰 20%)" {
+			t.Errorf("audit = %+v", audit)
+		}
+		return nil
+	})
+	if got := FormatRateBP(750); got != "7.5" {
+		t.Errorf("FormatRateBP(750) = %q", got)
+	}
+	if pts, ok := PointsFor(12345, 750); !ok || pts != 925 {
+		t.Errorf("PointsFor = %d, %v", pts, ok)
+	}
+}
+
+func TestProgrammeRefusals(t *testing.T) {
+	base := []Tier{{ID: TierNew}}
+	tests := []struct {
+		name  string
+		set   func(tx *Tx) (Programme, error)
+		part  ProgrammePart
+		field string
+		level int
+		prob  Problem
+	}{
+		{"RateTooHigh", func(tx *Tx) (Programme, error) { return tx.SetEarnRate(10001, "m", t0) }, PartRate, "rate", -1, ProblemRange},
+		{"RateNegative", func(tx *Tx) (Programme, error) { return tx.SetEarnRate(-1, "m", t0) }, PartRate, "rate", -1, ProblemRange},
+		{"NoLevels", func(tx *Tx) (Programme, error) { return tx.SetTiers(TierRules{}, "m", t0) }, PartTiers, "level", -1, ProblemRange},
+		{"BaseWithThreshold", func(tx *Tx) (Programme, error) {
+			return tx.SetTiers(TierRules{Levels: []Tier{{ID: "a", MinVisits: 1}}}, "m", t0)
+		}, PartTiers, "visits", 0, ProblemBase},
+		{"LevelWithoutThreshold", func(tx *Tx) (Programme, error) {
+			return tx.SetTiers(TierRules{Levels: append(base, Tier{Name: "단골"})}, "m", t0)
+		}, PartTiers, "visits", 1, ProblemBase},
+		{"Duplicate", func(tx *Tx) (Programme, error) {
+			return tx.SetTiers(TierRules{Levels: append(base, Tier{Name: "VIP", MinVisits: 2}, Tier{Name: "vip", MinVisits: 3})}, "m", t0)
+		}, PartTiers, "name", 2, ProblemDuplicate},
+		{"Order", func(tx *Tx) (Programme, error) {
+			return tx.SetTiers(TierRules{Levels: append(base, Tier{Name: "VIP", MinVisits: 15}, Tier{Name: "단골", MinVisits: 5})}, "m", t0)
+		}, PartTiers, "visits", 2, ProblemOrder},
+		{"Window", func(tx *Tx) (Programme, error) {
+			return tx.SetTiers(TierRules{WindowMonths: 121, Levels: base}, "m", t0)
+		}, PartTiers, "window", -1, ProblemRange},
+		{"BenefitLine", func(tx *Tx) (Programme, error) {
+			return tx.SetTiers(TierRules{Levels: append(base, Tier{Name: "VIP", MinVisits: 2, Benefit: "a\nb"})}, "m", t0)
+		}, PartTiers, "benefit", 1, ProblemChars},
+		{"StampGoal", func(tx *Tx) (Programme, error) {
+			return tx.SetStamps(StampRules{Goal: 101, Reward: CouponBenefit{Kind: BenefitItem, Item: "커피"}}, "m", t0)
+		}, PartStamps, "goal", -1, ProblemRange},
+		{"StampReward", func(tx *Tx) (Programme, error) { return tx.SetStamps(StampRules{Goal: 10}, "m", t0) }, PartStamps, "reward", -1, ProblemMissing},
+		{"ExpiryMonths", func(tx *Tx) (Programme, error) { return tx.SetExpiry(ExpiryRules{Months: 121}, "m", t0) }, PartExpiry, "months", -1, ProblemRange},
+		{"BirthdayPercent", func(tx *Tx) (Programme, error) {
+			return tx.SetBirthday(BirthdayBenefit{Coupon: &CouponBenefit{Kind: BenefitPercent, Percent: 0}}, "m", t0)
+		}, PartBirthday, "percent", -1, ProblemRange},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := MustOpen(t)
+			before := rawState(t, s)
+			var err error
+			mustUpdate(t, s, func(tx *Tx) error { _, err = tt.set(tx); return nil })
+			var re *RuleError
+			if !errors.As(err, &re) || !errors.Is(err, ErrInvalid) {
+				t.Fatalf("got %v, want a RuleError", err)
+			}
+			if re.Part != tt.part || re.Field != tt.field || re.Level != tt.level || re.Problem != tt.prob {
+				t.Errorf("got %+v, want %s %s %d %s", re, tt.part, tt.field, tt.level, tt.prob)
+			}
+			assertUnchanged(t, s, before)
+		})
+	}
+}
+
+func TestTierUpgradeDowngrade(t *testing.T) {
+	s := MustOpen(t)
+	c := mustCustomer(t, s, "김하늘", "01012345678")
+	mustUpdate(t, s, func(tx *Tx) error {
+		_, err := tx.SetTiers(TierRules{WindowMonths: 12, Levels: []Tier{{ID: TierNew}, {ID: TierRegular, MinVisits: 3}, {ID: TierVIP, MinSpend: 100000}}}, "slack:M1", t0)
+		return err
+	})
+	var last TierChange
+	for d := range 3 {
+		at := t0.AddDate(0, 0, d)
+		earnAt(t, s, c.ID, 10000, 500, at)
+		mustUpdate(t, s, func(tx *Tx) error {
+			var err error
+			last, err = tx.UpdateTier(c.ID, at, seoul)
+			return err
+		})
+	}
+	if !last.Up || last.From != TierNew || last.To != TierRegular || last.NoticeID == "" {
+		t.Fatalf("third visit: %+v", last)
+	}
+	// A big purchase: VIP by spend.
+	at := t0.AddDate(0, 0, 3)
+	earnAt(t, s, c.ID, 80000, 4000, at)
+	mustUpdate(t, s, func(tx *Tx) error {
+		var err error
+		last, err = tx.UpdateTier(c.ID, at, seoul)
+		return err
+	})
+	if !last.Up || last.To != TierVIP {
+		t.Fatalf("vip: %+v", last)
+	}
+	// A year later the window holds nothing: the daily run gives notice.
+	later := t0.AddDate(1, 0, 5)
+	res, err := s.RunDaily(context.Background(), later, seoul)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.DownNotices != 1 || res.TierDowns != 0 {
+		t.Fatalf("daily: %+v", res)
+	}
+	n := res.Notices[0]
+	if n.Kind != NoticeTierDownSoon || n.FromTier != TierVIP || n.Tier != TierNew || n.On != "2027-04-06" {
+		t.Errorf("notice = %+v", n)
+	}
+	// Twice the same day: nothing more.
+	if res2, err := s.RunDaily(context.Background(), later.Add(time.Hour), seoul); err != nil || res2.DownNotices != 0 || len(res2.Notices) != 0 {
+		t.Errorf("second run: %+v, %v", res2, err)
+	}
+	// Still VIP meanwhile.
+	mustView(t, s, func(tx *Tx) error {
+		st, err := tx.TierOf(c.ID, later, seoul)
+		if st.TierID != TierVIP || st.DownTo != TierNew || st.Computed != TierNew {
+			t.Errorf("status %+v, %v", st, err)
+		}
+		return err
+	})
+	// 30 days on: the downgrade.
+	res, err = s.RunDaily(context.Background(), later.AddDate(0, 0, 30), seoul)
+	if err != nil || res.TierDowns != 1 || len(res.Notices) != 1 || res.Notices[0].Kind != NoticeTierDown {
+		t.Fatalf("downgrade run: %+v, %v", res, err)
+	}
+	mustView(t, s, func(tx *Tx) error {
+		f, err := tx.LoyaltyFigures(t0, later.AddDate(0, 1, 0))
+		if err != nil {
+			return err
+		}
+		if f.TierUps != 2 || f.TierDowns != 1 || f.PerTier[TierNew] != 1 {
+			t.Errorf("figures %+v", f)
+		}
+		f, _ = tx.LoyaltyFigures(t0, t0.AddDate(0, 0, 4))
+		if f.PerTier[TierVIP] != 1 {
+			t.Errorf("per tier then: %+v", f.PerTier)
+		}
+		return nil
+	})
+}
+
+func TestTierRequalifyCancels(t *testing.T) {
+	s := MustOpen(t)
+	c := mustCustomer(t, s, "박", "01011112222")
+	mustUpdate(t, s, func(tx *Tx) error {
+		_, err := tx.SetTiers(TierRules{WindowMonths: 1, Levels: []Tier{{ID: TierNew}, {ID: TierRegular, MinVisits: 2}}}, "slack:M1", t0)
+		return err
+	})
+	earnAt(t, s, c.ID, 1000, 50, t0)
+	earnAt(t, s, c.ID, 1000, 50, t0.AddDate(0, 0, 1))
+	mustUpdate(t, s, func(tx *Tx) error { _, err := tx.UpdateTier(c.ID, t0.AddDate(0, 0, 1), seoul); return err })
+	res, err := s.RunDaily(context.Background(), t0.AddDate(0, 2, 0), seoul)
+	if err != nil || res.DownNotices != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	noticeID := res.Notices[0].ID
+	at := t0.AddDate(0, 2, 1)
+	earnAt(t, s, c.ID, 1000, 50, at)
+	earnAt(t, s, c.ID, 1000, 50, at.AddDate(0, 0, 1))
+	var ch TierChange
+	mustUpdate(t, s, func(tx *Tx) error {
+		var err error
+		ch, err = tx.UpdateTier(c.ID, at.AddDate(0, 0, 1), seoul)
+		return err
+	})
+	if !ch.DownCancelled || ch.Up || ch.To != TierRegular {
+		t.Errorf("requalified: %+v", ch)
+	}
+	mustView(t, s, func(tx *Tx) error {
+		n, err := tx.Notice(noticeID)
+		if n.State != NoticeCancelled {
+			t.Errorf("notice %+v, %v", n, err)
+		}
+		p, _ := tx.PendingNotices(0)
+		if len(p) != 0 {
+			t.Errorf("pending %+v", p)
+		}
+		return nil
+	})
+}
+
+func TestStampCard(t *testing.T) {
+	s := MustOpen(t)
+	c := mustCustomer(t, s, "이", "01022223333")
+	before := rawState(t, s)
+	var err error
+	mustUpdate(t, s, func(tx *Tx) error { _, err = tx.AddStamps(c.ID, 1, "slack:U1", "", t0, seoul); return nil })
+	if !errors.Is(err, ErrNoStampProgramme) {
+		t.Fatalf("no programme: %v", err)
+	}
+	assertUnchanged(t, s, before)
+	mustUpdate(t, s, func(tx *Tx) error {
+		_, err := tx.SetStamps(StampRules{Goal: 10, Reward: CouponBenefit{Kind: BenefitItem, Item: "아메리카노 1잔"}}, "slack:M1", t0)
+		return err
+	})
+	var r StampResult
+	mustUpdate(t, s, func(tx *Tx) error { r, err = tx.AddStamps(c.ID, 7, "slack:U1", "", t0, seoul); return err })
+	if r.Card.Stamps != 7 || r.Card.Goal != 10 || len(r.Rewards) != 0 {
+		t.Fatalf("7: %+v", r)
+	}
+	var big StampResult
+	mustUpdate(t, s, func(tx *Tx) error {
+		big, err = tx.AddStamps(c.ID, 25, "slack:U1", "단체 주문", t0, seoul)
+		return err
+	})
+	if big.Card.Stamps != 2 || big.Card.Rewards != 3 || len(big.Rewards) != 3 || big.Rewards[0].Benefit.Item != "아메리카노 1잔" {
+		t.Fatalf("25: %+v", big.Card)
+	}
+	// Use one reward, then reverse the 25: two rewards are voided, which
+	// is not enough (2 + 20 < 25).
+	mustUpdate(t, s, func(tx *Tx) error { _, err := tx.UseCoupon(c.ID, big.Rewards[2].Code, "slack:U1", t0); return err })
+	before = rawState(t, s)
+	mustUpdate(t, s, func(tx *Tx) error { _, err = tx.ReverseStamps(big.Entry.ID, "slack:U1", "", t0); return nil })
+	if !errors.Is(err, ErrStampsUsed) {
+		t.Fatalf("reverse with a used reward: %v", err)
+	}
+	assertUnchanged(t, s, before)
+	// Reversing the 7 with 2 on the card voids the newest unused reward:
+	// 2 + 10 - 7 leaves 5.
+	var rev StampResult
+	mustUpdate(t, s, func(tx *Tx) error { rev, err = tx.ReverseStamps(r.Entry.ID, "slack:U1", "실수", t0); return err })
+	if rev.Card.Stamps != 5 || rev.Card.Rewards != 2 || len(rev.Voided) != 1 || rev.Voided[0].ID != big.Rewards[1].ID || rev.Entry.N != -7 {
+		t.Fatalf("reverse 7: %+v", rev)
+	}
+	mustView(t, s, func(tx *Tx) error {
+		c1, _ := tx.Coupon(big.Rewards[1].ID)
+		n, _ := tx.Notice(c1.NoticeID)
+		if c1.State != CouponVoid || n.State != NoticeCancelled {
+			t.Errorf("voided reward %+v, its notice %+v", c1, n)
+		}
+		entries, _ := tx.StampsOf(c.ID, 0)
+		if len(entries) != 3 || entries[2].ReversedBy != rev.Entry.ID || entries[2].Reason != "" || entries[1].Reason != "단체 주문" {
+			t.Errorf("entries %+v", entries)
+		}
+		f, _ := tx.LoyaltyFigures(t0, t0.Add(time.Second))
+		if f.StampsGiven != 32 || f.StampsReversed != 7 || f.RewardsIssued != 3 || f.CouponsIssued != 3 || f.CouponsUsed != 1 || f.CouponsVoided != 1 {
+			t.Errorf("figures %+v", f)
+		}
+		return nil
+	})
+	// A correction is not reversed, an entry not twice.
+	for _, tt := range []struct {
+		id   string
+		want error
+	}{{rev.Entry.ID, ErrIsCorrection}, {r.Entry.ID, ErrAlreadyReversed}, {"nope", ErrNotFound}} {
+		before := rawState(t, s)
+		mustUpdate(t, s, func(tx *Tx) error { _, err = tx.ReverseStamps(tt.id, "slack:U1", "", t0); return nil })
+		if !errors.Is(err, tt.want) {
+			t.Errorf("reverse %s: %v, want %v", tt.id, err, tt.want)
+		}
+		assertUnchanged(t, s, before)
+	}
+}
+
+func TestCoupons(t *testing.T) {
+	s := MustOpen(t)
+	a := mustCustomer(t, s, "가", "01033334444")
+	b := mustCustomer(t, s, "나", "01044445555")
+	var c Coupon
+	var err error
+	mustUpdate(t, s, func(tx *Tx) error {
+		c, err = tx.IssueCoupon(CouponSpec{CustomerID: a.ID, Benefit: CouponBenefit{Kind: BenefitPercent, Percent: 10}, Days: 3, ActorID: "slack:U1", Note: "생일 축하"}, t0, seoul)
+		return err
+	})
+	if c.LastDay != "2026-03-04" || !c.Ends.Equal(time.Date(2026, 3, 5, 0, 0, 0, 0, seoul)) || len(c.Code) != 6 {
+		t.Fatalf("coupon %+v", c)
+	}
+	refuse := func(cust, ref string, at time.Time, want error) *CouponError {
+		t.Helper()
+		before := rawState(t, s)
+		var err error
+		mustUpdate(t, s, func(tx *Tx) error { _, err = tx.UseCoupon(cust, ref, "slack:U2", at); return nil })
+		if !errors.Is(err, want) {
+			t.Fatalf("got %v, want %v", err, want)
+		}
+		assertUnchanged(t, s, before)
+		var ce *CouponError
+		errors.As(err, &ce)
+		return ce
+	}
+	refuse(b.ID, c.Code, t0, ErrCouponNotYours)
+	refuse(a.ID, "ZZZZZZ", t0, ErrCouponNotFound)
+	refuse(a.ID, c.Code, time.Date(2026, 3, 5, 0, 0, 0, 0, seoul), ErrCouponExpired)
+	mustView(t, s, func(tx *Tx) error {
+		v, _ := tx.CouponsOf(a.ID, time.Date(2026, 3, 4, 23, 59, 0, 0, seoul), false)
+		gone, _ := tx.CouponsOf(a.ID, time.Date(2026, 3, 5, 0, 0, 0, 0, seoul), false)
+		if len(v) != 1 || len(gone) != 0 || v[0].Note != "생일 축하" {
+			t.Errorf("valid %+v, after %+v", v, gone)
+		}
+		return nil
+	})
+	usedAt := time.Date(2026, 3, 4, 23, 59, 0, 0, seoul)
+	mustUpdate(t, s, func(tx *Tx) error {
+		_, err := tx.UseCoupon(a.ID, strings.ToLower(c.Code[:3])+"-"+c.Code[3:], "slack:U1", usedAt)
+		return err
+	})
+	ce := refuse(a.ID, c.ID, usedAt.Add(time.Second), ErrCouponUsed)
+	if !ce.UsedAt.Equal(usedAt) || ce.UsedBy != "slack:U1" {
+		t.Errorf("used error %+v", ce)
+	}
+}
+
+func TestLotsExpire(t *testing.T) {
+	s := MustOpen(t)
+	c := mustCustomer(t, s, "최", "01055556666")
+	old := earnAt(t, s, c.ID, 10000, 300, t0.AddDate(0, 0, -1)) // before expiry existed: never expires
+	mustUpdate(t, s, func(tx *Tx) error { _, err := tx.SetExpiry(ExpiryRules{Months: 12}, "slack:M1", t0); return err })
+	jan := time.Date(2026, 1, 31, 12, 0, 0, 0, seoul)
+	_ = jan
+	e1 := earnAt(t, s, c.ID, 20000, 1000, t0)
+	e2 := earnAt(t, s, c.ID, 10000, 500, t0.AddDate(0, 1, 0))
+	pointsAt(t, s, c.ID, PointsRedeem, -500, t0.AddDate(0, 2, 0)) // takes the old 300 and 200 of e1
+	_ = old
+	mustView(t, s, func(tx *Tx) error {
+		x, ok, err := tx.NextExpiry(c.ID, seoul)
+		if err != nil || !ok || x.Points != 800 || x.On != "2027-03-02" || x.LastDay != "2027-03-01" {
+			t.Errorf("next expiry %+v %v %v", x, ok, err)
+		}
+		return err
+	})
+	res, err := s.RunDaily(context.Background(), time.Date(2027, 2, 1, 9, 0, 0, 0, seoul), seoul)
+	if err != nil || res.ExpiryNotices != 1 || res.Notices[0].Points != 800 || res.Notices[0].On != "2027-03-02" {
+		t.Fatalf("notice run %+v %v", res, err)
+	}
+	res, err = s.RunDaily(context.Background(), time.Date(2027, 2, 2, 9, 0, 0, 0, seoul), seoul)
+	if err != nil || res.ExpiryNotices != 0 {
+		t.Fatalf("notice told twice %+v %v", res, err)
+	}
+	res, err = s.RunDaily(context.Background(), time.Date(2027, 3, 2, 0, 0, 0, 0, seoul), seoul)
+	if err != nil || res.LotsExpired != 1 || res.PointsExpired != 800 {
+		t.Fatalf("expiry run %+v %v", res, err)
+	}
+	mustView(t, s, func(tx *Tx) error {
+		bal, _ := tx.Balance(c.ID)
+		if bal != 500 {
+			t.Errorf("balance %d", bal)
+		}
+		lots, _ := tx.LotsOf(c.ID)
+		if len(lots) != 3 || lots[1].EntryID != e1.ID || lots[1].Remaining != 0 || lots[2].EntryID != e2.ID || lots[2].Remaining != 500 {
+			t.Errorf("lots %+v", lots)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,695 @@
+package ledger
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Tiers. A customer's tier is computed from the programme in force (its
+// TierRules) and what they did in the rules' window: visits (at most one a
+// day, as RecordVisit counts them) and recorded spend (the purchase amounts
+// of their earns). The ledger stores each customer's current tier and since
+// when; an upgrade is applied at a visit or purchase (UpdateTier) or by the
+// daily run, a downgrade only by the daily run and only after a notice 30
+// days ahead, and a manager's pin (PinTier) overrides both.
+
+// ErrUnknownTier is returned by PinTier when the tier is not in the
+// programme in force.
+var ErrUnknownTier = errors.New("ledger: no such tier in the programme")
+
+// TierDownNoticeDays is how long before a downgrade the customer is told.
+const TierDownNoticeDays = 30
+
+// TierRules are the programme's tier levels, from the base tier up.
+type TierRules struct {
+	// WindowMonths is how far back visits and spend count; 0: all time
+	// (today's behaviour; DefaultTierWindow is what a manager's new rules
+	// get when they name none).
+	WindowMonths int `json:"window_months,omitempty"`
+	// Levels[0] is the base tier everyone starts in (no threshold); each
+	// level after it needs a threshold at least the one before it had.
+	Levels []Tier `json:"levels"`
+}
+
+// Tier is one level of the tier rules.
+type Tier struct {
+	// ID is the tier's stable identity (a customer's record names it):
+	// TierNew, TierRegular, TierVIP for the built-in tiers, otherwise
+	// derived from Name by Normalize.
+	ID string `json:"id"`
+	// Name is the shop's name for the tier ("골드"); empty for the
+	// built-in tiers, which the chat names in the reader's language.
+	Name string `json:"name,omitempty"`
+	// MinVisits and MinSpend (won) are the thresholds in the window; 0: not
+	// by that measure. One met is enough, unless Both.
+	MinVisits int   `json:"min_visits,omitempty"`
+	MinSpend  int64 `json:"min_spend,omitempty"`
+	Both      bool  `json:"both,omitempty"`
+	// EarnRateBP is the tier's earn rate in basis points; 0: the base rate.
+	EarnRateBP int `json:"earn_rate_bp,omitempty"`
+	// Benefit is the shop's benefit line shown to the customer
+	// ("10% 적립, 생일 쿠폰 20%"); not personal, stored in the clear.
+	Benefit string `json:"benefit,omitempty"`
+}
+
+// MaxTierSpend bounds a spend threshold (won).
+const MaxTierSpend = 10_000_000_000
+
+// Met reports whether visits and spend reach t's thresholds. The base tier
+// (no threshold) is always met.
+func (t *Tier) Met(visits int, spend int64) bool {
+	byVisits, bySpend := t.MinVisits > 0, t.MinSpend > 0
+	v, s := visits >= t.MinVisits, spend >= t.MinSpend
+	switch {
+	case !byVisits && !bySpend:
+		return true
+	case byVisits && bySpend && t.Both:
+		return v && s
+	case byVisits && bySpend:
+		return v || s
+	case byVisits:
+		return v
+	}
+	return s
+}
+
+// Normalize trims names and benefit lines and derives missing ids from the
+// names (NFC, spaces collapsed, lower case), so "VIP" and "vip" are one
+// tier.
+func (r *TierRules) Normalize() {
+	r.Levels = append([]Tier(nil), r.Levels...)
+	for i := range r.Levels {
+		t := &r.Levels[i]
+		t.Name = strings.Join(strings.Fields(t.Name), " ")
+		t.Benefit = strings.TrimSpace(t.Benefit)
+		t.ID = strings.TrimSpace(t.ID)
+		if t.ID == "" {
+			t.ID = nameKey(t.Name)
+		}
+	}
+}
+
+// Validate reports whether the rules can be stored: 1 to MaxTierLevels
+// levels with distinct ids, the first without a threshold and every other
+// with one no lower than the level before it (by each measure both name),
+// rates and thresholds in range, names and benefits one line within their
+// limits, a window of 0 to MaxTierWindow months. The error is a
+// *RuleError naming the level.
+func (r *TierRules) Validate() error {
+	if r.WindowMonths < 0 || r.WindowMonths > MaxTierWindow {
+		return rangeErr(PartTiers, "window", 0, MaxTierWindow)
+	}
+	if len(r.Levels) == 0 || len(r.Levels) > MaxTierLevels {
+		return rangeErr(PartTiers, "level", 1, MaxTierLevels)
+	}
+	at := func(i int, field string, p Problem) *RuleError {
+		return &RuleError{Part: PartTiers, Field: field, Level: i, Problem: p}
+	}
+	seen := map[string]bool{}
+	for i, t := range r.Levels {
+		switch {
+		case t.ID == "":
+			return at(i, "name", ProblemMissing)
+		case seen[t.ID]:
+			return at(i, "name", ProblemDuplicate)
+		case t.MinVisits < 0 || t.MinVisits > 100000:
+			e := at(i, "visits", ProblemRange)
+			e.Max = 100000
+			return e
+		case t.MinSpend < 0 || t.MinSpend > MaxTierSpend:
+			e := at(i, "spend", ProblemRange)
+			e.Max = MaxTierSpend
+			return e
+		case t.EarnRateBP < 0 || t.EarnRateBP > MaxEarnRateBP:
+			e := at(i, "rate", ProblemRange)
+			e.Max = MaxEarnRateBP
+			return e
+		case i == 0 && (t.MinVisits > 0 || t.MinSpend > 0):
+			return at(i, "visits", ProblemBase)
+		case i > 0 && t.MinVisits == 0 && t.MinSpend == 0:
+			return at(i, "visits", ProblemBase)
+		}
+		seen[t.ID] = true
+		for _, f := range []struct {
+			field, s string
+			max      int
+		}{{"id", t.ID, maxTierNameRunes}, {"name", t.Name, maxTierNameRunes}, {"benefit", t.Benefit, maxBenefitRunes}} {
+			if err := checkShopText(PartTiers, f.field, i, f.s, f.max); err != nil {
+				return err
+			}
+		}
+		if i > 1 {
+			p := r.Levels[i-1]
+			if (t.MinVisits > 0 && p.MinVisits > 0 && t.MinVisits < p.MinVisits) || (t.MinSpend > 0 && p.MinSpend > 0 && t.MinSpend < p.MinSpend) {
+				return at(i, "visits", ProblemOrder)
+			}
+		}
+	}
+	return nil
+}
+
+// Level returns the level with id.
+func (r *TierRules) Level(id string) (Tier, bool) {
+	if i := r.Rank(id); i >= 0 {
+		return r.Levels[i], true
+	}
+	return Tier{}, false
+}
+
+// Rank returns the index of tier id in the levels (0 is the base tier), or
+// -1 when the rules have no such tier.
+func (r *TierRules) Rank(id string) int {
+	for i, t := range r.Levels {
+		if t.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// Compute returns the index of the highest level visits and spend meet
+// (0 when only the base tier).
+func (r *TierRules) Compute(visits int, spend int64) int {
+	for i := len(r.Levels) - 1; i > 0; i-- {
+		if r.Levels[i].Met(visits, spend) {
+			return i
+		}
+	}
+	return 0
+}
+
+// String is the audit trail's compact form of the rules:
+// "12mo: new; regular 5v 7%; vip 15v|500000w 10% (benefit)".
+func (r *TierRules) String() string {
+	var b strings.Builder
+	if r.WindowMonths > 0 {
+		fmt.Fprintf(&b, "%dmo: ", r.WindowMonths)
+	} else {
+		b.WriteString("all time: ")
+	}
+	for i, t := range r.Levels {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(t.ID)
+		var th []string
+		if t.MinVisits > 0 {
+			th = append(th, strconv.Itoa(t.MinVisits)+"v")
+		}
+		if t.MinSpend > 0 {
+			th = append(th, strconv.FormatInt(t.MinSpend, 10)+"w")
+		}
+		if len(th) > 0 {
+			sep := "|"
+			if t.Both {
+				sep = "&"
+			}
+			b.WriteString(" " + strings.Join(th, sep))
+		}
+		if t.EarnRateBP > 0 {
+			b.WriteString(" " + FormatRateBP(t.EarnRateBP) + "%")
+		}
+		if t.Benefit != "" {
+			b.WriteString(" (" + t.Benefit + ")")
+		}
+	}
+	return b.String()
+}
+
+// TierCause is why a customer's tier changed.
+type TierCause int
+
+// Causes of a tier change.
+const (
+	CauseFirst     TierCause = 1 // the customer's first tier record (no move)
+	CauseVisit     TierCause = 2 // an upgrade at a visit or purchase (UpdateTier)
+	CauseDaily     TierCause = 3 // an upgrade by the daily run
+	CauseDowngrade TierCause = 4 // a downgrade by the daily run, after its notice
+	CausePin       TierCause = 5 // a manager pinned the tier
+	CauseUnpin     TierCause = 6 // a manager unpinned it; the rules apply again
+	CauseRules     TierCause = 7 // the tier is no longer in the programme
+)
+
+// CustomerTier is a customer's stored tier.
+type CustomerTier struct {
+	CustomerID string    `json:"-"`
+	TierID     string    `json:"tier"`
+	Since      time.Time `json:"since"`
+	// Pinned is set while a manager's pin holds the tier.
+	Pinned bool `json:"pinned,omitempty"`
+	// DownTo and DownOn are a pending downgrade: the tier the rules gave
+	// when its notice went out, and the start of the day it happens.
+	DownTo string    `json:"down_to,omitempty"`
+	DownOn time.Time `json:"down_on,omitzero"`
+	// DownNotice is the id of the notice that announced it.
+	DownNotice string `json:"down_notice,omitempty"`
+}
+
+// TierStatus is a customer's tier as the chat shows it.
+type TierStatus struct {
+	CustomerTier
+	// Level is the current tier's level in the programme (only its ID
+	// when the programme no longer has it).
+	Level Tier
+	// Rank is Level's index (0 the base tier; -1 not in the programme).
+	Rank int
+	// Computed is the tier id the rules give at the time asked.
+	Computed string
+	// Next is the level above the current one, if any.
+	Next *Tier
+	// Visits and Spend are what counted, in the window of WindowMonths
+	// (0: all time).
+	Visits       int
+	Spend        int64
+	WindowMonths int
+	// Stored is false when the customer has no tier record yet; the
+	// status is then the computed tier.
+	Stored bool
+}
+
+// TierChange is what a recomputation or a pin did to a customer's tier.
+type TierChange struct {
+	CustomerID string
+	At         time.Time
+	From, To   string // equal when the tier stayed
+	Cause      TierCause
+	// Up and Down say the tier rose or fell in rank; both are false for
+	// a first record, a pin to the same tier or no change.
+	Up, Down bool
+	// DownCancelled is set when a pending downgrade was cancelled (the
+	// customer requalified, or a manager pinned).
+	DownCancelled bool
+	// NoticeID is the notice recorded for the customer, if any.
+	NoticeID string
+}
+
+// TierMove is one change of a customer's tier in the loyalty log.
+type TierMove struct {
+	CustomerID string
+	At         time.Time
+	From, To   string // From "" for a first record
+	Cause      TierCause
+}
+
+func (tx *Tx) tierRecord(ck []byte) (CustomerTier, bool, error) {
+	v := tx.bucket(bucketTiers).Get(ck)
+	if v == nil {
+		return CustomerTier{CustomerID: custIDOfKey(ck)}, false, nil
+	}
+	var r CustomerTier
+	if err := json.Unmarshal(v, &r); err != nil {
+		return CustomerTier{}, false, fmt.Errorf("%w: tier of %s: %v", errCorrupt, custIDOfKey(ck), err)
+	}
+	r.CustomerID = custIDOfKey(ck)
+	return r, true, nil
+}
+
+func (tx *Tx) putTierRecord(ck []byte, r *CustomerTier) error {
+	v, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return tx.bucket(bucketTiers).Put(ck, v)
+}
+
+// dayNumber is a calendar day in loc as one comparable number.
+func dayNumber(t time.Time, loc *time.Location) int {
+	y, m, d := t.In(loc).Date()
+	return y*10000 + int(m)*100 + d
+}
+
+// startOfDay returns the start of t's calendar day in loc.
+func startOfDay(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc)
+}
+
+func locOr(loc *time.Location, at time.Time) *time.Location {
+	if loc == nil {
+		return at.Location()
+	}
+	return loc
+}
+
+// windowStart returns the start of a window of months ending at at; the
+// zero time for 0 (all time).
+func windowStart(months int, at time.Time) time.Time {
+	if months <= 0 {
+		return time.Time{}
+	}
+	return at.AddDate(0, -months, 0)
+}
+
+// tierFigures returns the visits and spend of the customer at ck that
+// count at at under a window of months: with no window, the visits ever
+// counted (VisitStats, imported ones included); with one, the calendar
+// days in loc with a note or an earn in (at - months, at]. Spend is the sum
+// of the purchase amounts of the earns in the window that no correction
+// reversed.
+func (tx *Tx) tierFigures(ck []byte, months int, at time.Time, loc *time.Location) (visits int, spend int64, err error) {
+	from := windowStart(months, at)
+	lo := concat(ck, timePrefix(from))
+	hi := concat(ck, timePrefix(at.Add(time.Nanosecond)))
+	days := map[int]bool{}
+	c := tx.bucket(bucketCustPoints).Cursor()
+	pb := tx.bucket(bucketPoints)
+	for k, rev := c.Seek(lo); k != nil && bytes.Compare(k, hi) < 0; k, rev = c.Next() {
+		tk := k[len(ck):]
+		v := pb.Get(tk)
+		if v == nil {
+			continue
+		}
+		p, _, err := decodePoints(tk, v)
+		if err != nil {
+			return 0, 0, err
+		}
+		if p.Kind != PointsEarn {
+			continue
+		}
+		days[dayNumber(p.At, loc)] = true
+		if len(rev) == 0 {
+			spend += p.Amount
+		}
+	}
+	if months <= 0 {
+		s, err := tx.VisitStatsOf(custIDOfKey(ck))
+		if err != nil {
+			return 0, 0, err
+		}
+		return s.Visits, spend, nil
+	}
+	nc := tx.bucket(bucketCustNotes).Cursor()
+	for k, _ := nc.Seek(lo); k != nil && bytes.Compare(k, hi) < 0; k, _ = nc.Next() {
+		days[dayNumber(keyTime(k[len(ck):]), loc)] = true
+	}
+	return len(days), spend, nil
+}
+
+// computeTier returns the rank the rules of p give the customer at ck at at.
+func (tx *Tx) computeTier(ck []byte, p *Programme, at time.Time, loc *time.Location) (rank, visits int, spend int64, err error) {
+	visits, spend, err = tx.tierFigures(ck, p.Tiers.WindowMonths, at, loc)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	return p.Tiers.Compute(visits, spend), visits, spend, nil
+}
+
+// TierOf returns the customer's tier at at (a time not before their newest
+// change, normally now), with what counted toward it under the rules in
+// force; days are calendar days in loc (nil: at's location). A customer
+// with no tier record gets the computed tier.
+func (tx *Tx) TierOf(customerID string, at time.Time, loc *time.Location) (TierStatus, error) {
+	loc = locOr(loc, at)
+	ck, ok := custKeyOf(customerID)
+	if !ok || tx.bucket(bucketCustomers).Get(ck) == nil {
+		return TierStatus{}, fmt.Errorf("ledger: tier of %q: %w", customerID, ErrCustomerNotFound)
+	}
+	p, err := tx.ProgrammeAt(at)
+	if err != nil {
+		return TierStatus{}, fmt.Errorf("ledger: tier of %s: %w", customerID, err)
+	}
+	rec, stored, err := tx.tierRecord(ck)
+	if err != nil {
+		return TierStatus{}, fmt.Errorf("ledger: tier of %s: %w", customerID, err)
+	}
+	rank, visits, spend, err := tx.computeTier(ck, &p, at, loc)
+	if err != nil {
+		return TierStatus{}, fmt.Errorf("ledger: tier of %s: %w", customerID, err)
+	}
+	st := TierStatus{CustomerTier: rec, Computed: p.Tiers.Levels[rank].ID, Visits: visits, Spend: spend,
+		WindowMonths: p.Tiers.WindowMonths, Stored: stored}
+	if !stored {
+		st.TierID = st.Computed
+	}
+	st.Rank = p.Tiers.Rank(st.TierID)
+	if st.Rank >= 0 {
+		st.Level = p.Tiers.Levels[st.Rank]
+		if st.Rank+1 < len(p.Tiers.Levels) {
+			next := p.Tiers.Levels[st.Rank+1]
+			st.Next = &next
+		}
+	} else {
+		st.Level = Tier{ID: st.TierID}
+	}
+	return st, nil
+}
+
+// setTier moves the record to tier to for cause, logs the move and, for
+// an up or down move the customer should hear of, records a notice.
+func (tx *Tx) setTier(ck []byte, rec *CustomerTier, p *Programme, to string, cause TierCause, at time.Time, ch *TierChange) error {
+	from := rec.TierID
+	fromRank, toRank := p.Tiers.Rank(from), p.Tiers.Rank(to)
+	rec.TierID, rec.Since = to, at
+	if err := tx.cancelDown(rec, at, ch); err != nil {
+		return err
+	}
+	ch.From, ch.To, ch.Cause = from, to, cause
+	if from == to {
+		return tx.putTierRecord(ck, rec)
+	}
+	ch.Up = from != "" && fromRank >= 0 && toRank > fromRank
+	ch.Down = from != "" && fromRank >= 0 && toRank < fromRank
+	if err := tx.putTierRecord(ck, rec); err != nil {
+		return err
+	}
+	id := custIDOfKey(ck)
+	if err := tx.logLoyalty(logEvent{at: at, kind: logTierMove, customer: id, n: int64(cause), a: from, b: to}); err != nil {
+		return err
+	}
+	var kind NoticeKind
+	switch {
+	case ch.Up && (cause == CauseVisit || cause == CauseDaily):
+		kind = NoticeTierUp
+	case ch.Down && cause == CauseDowngrade:
+		kind = NoticeTierDown
+	default:
+		return nil
+	}
+	n := Notice{CustomerID: id, Kind: kind, Tier: to, FromTier: from}
+	if err := tx.addNotice(&n, at); err != nil {
+		return err
+	}
+	ch.NoticeID = n.ID
+	return nil
+}
+
+// cancelDown drops a pending downgrade of rec, cancelling its notice if it
+// was not told yet.
+func (tx *Tx) cancelDown(rec *CustomerTier, at time.Time, ch *TierChange) error {
+	if rec.DownTo == "" {
+		return nil
+	}
+	if rec.DownNotice != "" {
+		if err := tx.finishNotice(rec.DownNotice, NoticeCancelled, at); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+	}
+	rec.DownTo, rec.DownOn, rec.DownNotice = "", time.Time{}, ""
+	ch.DownCancelled = true
+	return nil
+}
+
+// UpdateTier recomputes the customer's tier at at, after a visit or a
+// purchase, under the programme in force (days in loc; nil: at's
+// location). A higher tier is applied at once, with a NoticeTierUp for the
+// customer; a pending downgrade is cancelled if the customer requalified;
+// a lower tier waits for the daily run. A pinned tier stays. A customer's
+// first record takes the computed tier without a notice. The change says
+// what happened so the caller can tell staff in its reply.
+func (tx *Tx) UpdateTier(customerID string, at time.Time, loc *time.Location) (TierChange, error) {
+	ch, err := tx.recomputeTier(customerID, at, loc, false)
+	if err != nil {
+		return TierChange{}, fmt.Errorf("ledger: update tier: %w", err)
+	}
+	return ch, nil
+}
+
+// recomputeTier is UpdateTier, and with daily the daily run's step:
+// upgrades are CauseDaily, a lower tier starts (or completes) a downgrade,
+// and a customer with no record and the base tier gets none.
+func (tx *Tx) recomputeTier(customerID string, at time.Time, loc *time.Location, daily bool) (TierChange, error) {
+	loc = locOr(loc, at)
+	ck, err := tx.liveCustomer(customerID)
+	if err != nil {
+		return TierChange{}, err
+	}
+	ch := TierChange{CustomerID: customerID, At: at}
+	p, err := tx.ProgrammeAt(at)
+	if err != nil {
+		return TierChange{}, err
+	}
+	rec, stored, err := tx.tierRecord(ck)
+	if err != nil {
+		return TierChange{}, err
+	}
+	rank, _, _, err := tx.computeTier(ck, &p, at, loc)
+	if err != nil {
+		return TierChange{}, err
+	}
+	computed := p.Tiers.Levels[rank].ID
+	cur := p.Tiers.Rank(rec.TierID)
+	ch.From, ch.To = rec.TierID, rec.TierID
+	switch {
+	case !stored:
+		if daily && rank == 0 {
+			ch.From, ch.To = "", ""
+			return ch, nil
+		}
+		rec.TierID = ""
+		return ch, tx.setTier(ck, &rec, &p, computed, CauseFirst, at, &ch)
+	case rec.Pinned:
+		return ch, nil
+	case cur < 0:
+		return ch, tx.setTier(ck, &rec, &p, computed, CauseRules, at, &ch)
+	case rank > cur:
+		cause := CauseVisit
+		if daily {
+			cause = CauseDaily
+		}
+		return ch, tx.setTier(ck, &rec, &p, computed, cause, at, &ch)
+	case rank == cur:
+		if rec.DownTo == "" {
+			return ch, nil
+		}
+		if err := tx.cancelDown(&rec, at, &ch); err != nil {
+			return TierChange{}, err
+		}
+		return ch, tx.putTierRecord(ck, &rec)
+	case !daily:
+		return ch, nil
+	}
+	// The rules give a lower tier, in the daily run.
+	switch {
+	case rec.DownTo != "" && !at.Before(rec.DownOn):
+		return ch, tx.setTier(ck, &rec, &p, computed, CauseDowngrade, at, &ch)
+	case rec.DownTo != "":
+		if rec.DownTo != computed {
+			rec.DownTo = computed
+			return ch, tx.putTierRecord(ck, &rec)
+		}
+		return ch, nil
+	}
+	on := startOfDay(at, loc).AddDate(0, 0, TierDownNoticeDays)
+	n := Notice{CustomerID: customerID, Kind: NoticeTierDownSoon, Tier: computed, FromTier: rec.TierID, On: on.Format(time.DateOnly)}
+	if err := tx.addNotice(&n, at); err != nil {
+		return TierChange{}, err
+	}
+	rec.DownTo, rec.DownOn, rec.DownNotice = computed, on, n.ID
+	ch.NoticeID = n.ID
+	return ch, tx.putTierRecord(ck, &rec)
+}
+
+// PinTier pins the customer's tier to tierID (a level of the programme in
+// force at at; otherwise ErrUnknownTier), so neither visits nor the daily
+// run change it, cancelling a pending downgrade; tierID "" unpins, and the
+// tier the rules give at at applies at once (days in loc). Both are
+// audited (action "tier", the manager's actorID, "pin old → new" or
+// "unpin old → new").
+func (tx *Tx) PinTier(customerID, tierID, actorID string, at time.Time, loc *time.Location) (TierChange, error) {
+	loc = locOr(loc, at)
+	fail := func(err error) (TierChange, error) { return TierChange{}, fmt.Errorf("ledger: pin tier: %w", err) }
+	if actorID == "" {
+		return fail(invalid("tier", "actor is required"))
+	}
+	ck, err := tx.liveCustomer(customerID)
+	if err != nil {
+		return fail(err)
+	}
+	p, err := tx.ProgrammeAt(at)
+	if err != nil {
+		return fail(err)
+	}
+	rec, stored, err := tx.tierRecord(ck)
+	if err != nil {
+		return fail(err)
+	}
+	rank, _, _, err := tx.computeTier(ck, &p, at, loc)
+	if err != nil {
+		return fail(err)
+	}
+	if !stored {
+		rec.TierID = p.Tiers.Levels[rank].ID
+	}
+	ch := TierChange{CustomerID: customerID, At: at}
+	action := "pin"
+	to := tierID
+	if tierID == "" {
+		action, to = "unpin", p.Tiers.Levels[rank].ID
+		rec.Pinned = false
+		err = tx.setTier(ck, &rec, &p, to, CauseUnpin, at, &ch)
+	} else {
+		if p.Tiers.Rank(tierID) < 0 {
+			return fail(fmt.Errorf("%w: %q", ErrUnknownTier, tierID))
+		}
+		rec.Pinned = true
+		err = tx.setTier(ck, &rec, &p, to, CausePin, at, &ch)
+	}
+	if err != nil {
+		return fail(err)
+	}
+	if err := tx.Audit(AuditEntry{At: at, ActorID: actorID, Action: "tier", CustomerID: customerID, Detail: action + " " + ch.From + " → " + ch.To}); err != nil {
+		return fail(err)
+	}
+	return ch, nil
+}
+
+// ScanTierMoves calls fn for every tier move with from <= At < to, in time
+// order (first records included, with From "").
+func (tx *Tx) ScanTierMoves(from, to time.Time, fn func(TierMove) error) error {
+	return tx.scanLog(from, to, func(e logEvent) error {
+		if e.kind != logTierMove {
+			return nil
+		}
+		return fn(TierMove{CustomerID: e.customer, At: e.at, From: e.a, To: e.b, Cause: TierCause(e.n)})
+	})
+}
+
+// tiersAt counts customers created before at by the tier they held at at:
+// today's records rewound by the moves logged since at.
+func (tx *Tx) tiersAt(at time.Time) (map[string]int, error) {
+	p, err := tx.ProgrammeAt(at)
+	if err != nil {
+		return nil, err
+	}
+	base := p.Tiers.Levels[0].ID
+	then := map[string]string{} // customer -> tier at at, from the first move after it
+	err = tx.scanLog(at, maxNanoTime, func(e logEvent) error {
+		if e.kind == logTierMove {
+			if _, ok := then[e.customer]; !ok {
+				then[e.customer] = e.a
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	tb := tx.bucket(bucketTiers)
+	end := timePrefix(at)
+	c := tx.bucket(bucketCreated).Cursor()
+	for k, _ := c.First(); k != nil && bytes.Compare(k[:8], end) < 0; k, _ = c.Next() {
+		ck := k[8:]
+		id := custIDOfKey(ck)
+		tier, moved := then[id]
+		if !moved {
+			if v := tb.Get(ck); v != nil {
+				var r CustomerTier
+				if err := json.Unmarshal(v, &r); err != nil {
+					return nil, fmt.Errorf("%w: tier of %s: %v", errCorrupt, id, err)
+				}
+				tier = r.TierID
+			}
+		}
+		if tier == "" {
+			tier = base
+		}
+		out[tier]++
+	}
+	return out, nil
+}
