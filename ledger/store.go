@@ -71,6 +71,7 @@ var allBuckets = [][]byte{
 	bucketEventTimes, bucketCursors, bucketPosted, bucketSessions,
 	bucketProfiles, bucketStaff, bucketLinkCodes, bucketAudit, bucketCustAudit,
 	bucketCustTags, bucketActorAudit,
+	bucketOutbox, bucketOutboxEvent, // outbox.go
 }
 
 var (
@@ -84,9 +85,17 @@ type Options struct {
 	Timeout time.Duration
 	// NoSync skips fsync on commit (benchmarks of non-durable paths, bulk loads).
 	NoSync bool
-	// BatchDelay is how long concurrent writers are collected into one
-	// commit; 0 means DefaultBatchDelay.
+	// BatchDelay was how long concurrent writers were collected into one
+	// commit.
+	//
+	// Deprecated: Update no longer waits for a window: a commit starts as
+	// soon as the previous one ends and takes every writer queued
+	// meanwhile (pipeline.go). Update ignores the value.
 	BatchDelay time.Duration
+	// MarkDelay is how long queued marks (QueueMarks) and sent outbox
+	// entries (Sent) wait for a commit to ride on before the store commits
+	// them by themselves; 0 means DefaultMarkDelay.
+	MarkDelay time.Duration
 	// Key is the shop's master key, KeySize bytes (NewKey makes one). It
 	// is required: Open without it fails with ErrNoKey, with a key of
 	// another size with ErrBadKey, with another file's key with
@@ -111,11 +120,9 @@ type Options struct {
 	Progress func(done, total int)
 }
 
-// DefaultBatchDelay is the collection window for concurrent writers. bbolt's
-// own 10 ms caps a busy store at about a hundred commits a second whatever
-// the disk; with 1 ms, 64 durable writers measured 4x the throughput of
-// 10 ms (BenchmarkAddNote), and writers arriving while a commit waits on
-// fsync still pile into the next batch.
+// DefaultBatchDelay was the collection window for concurrent writers.
+//
+// Deprecated: the commit pipeline has no window (see Options.BatchDelay).
 const DefaultBatchDelay = time.Millisecond
 
 // Store is the ledger: one bbolt file.
@@ -125,9 +132,13 @@ type Store struct {
 	kr   *keyring
 
 	// mu is held shared by every transaction and exclusively by Close.
-	mu       sync.RWMutex
-	db       *bolt.DB // nil once closed
-	inflight atomic.Int32
+	mu sync.RWMutex
+	db *bolt.DB // nil once closed
+
+	pipe pipeline // writers, marks and sent outbox entries waiting to commit
+	// outboxN counts the committed outbox entries; outboxSent those of
+	// them queued as sent but not yet deleted (outbox.go).
+	outboxN, outboxSent atomic.Int64
 
 	// fault, set by tests, is called at each named step of a key rotation
 	// (rotate.go); an error stops it there as a crash would.
@@ -138,9 +149,10 @@ type Store struct {
 // function given to Update returns an error, nothing of it is kept. A Tx must
 // not be used after its function returns, nor from several goroutines.
 type Tx struct {
-	tx       *bolt.Tx
-	kr       *keyring
-	shredded []shredded // data keys erased in this transaction
+	tx          *bolt.Tx
+	kr          *keyring
+	shredded    []shredded // data keys erased in this transaction
+	outboxAdded int        // outbox entries added in this transaction
 	// aeads memoizes customers' data keys (nil: shredded) for the life of
 	// the transaction, whose snapshot cannot change under it.
 	aeads map[[custKeyLen]byte]cipher.AEAD
@@ -164,6 +176,9 @@ func Open(path string, opts *Options) (*Store, error) {
 	}
 	if s.opts.BatchDelay <= 0 {
 		s.opts.BatchDelay = DefaultBatchDelay
+	}
+	if s.opts.MarkDelay <= 0 {
+		s.opts.MarkDelay = DefaultMarkDelay
 	}
 	kr, err := newKeyring(s.opts.Key)
 	if err != nil {
@@ -195,6 +210,10 @@ func Open(path string, opts *Options) (*Store, error) {
 		return nil, fmt.Errorf("ledger: open %s: %w", path, err)
 	}
 	if err := s.buildIndexes(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("ledger: open %s: %w", path, err)
+	}
+	if err := s.startPipeline(db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("ledger: open %s: %w", path, err)
 	}
@@ -273,14 +292,18 @@ func (s *Store) initSchema(db *bolt.DB) error {
 	})
 }
 
-// Close closes the file. In-flight transactions finish first.
+// Close closes the file. In-flight transactions finish first, then the
+// queued marks and sent outbox entries are committed.
 func (s *Store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.db == nil {
 		return nil
 	}
-	err := s.db.Close()
+	err := s.closePipeline()
+	if cerr := s.db.Close(); err == nil {
+		err = cerr
+	}
 	s.db = nil
 	if err != nil {
 		return fmt.Errorf("ledger: close %s: %w", s.path, err)
@@ -291,47 +314,27 @@ func (s *Store) Close() error {
 // Path returns the file's path.
 func (s *Store) Path() string { return s.path }
 
-// Update runs fn in one read-write transaction. Concurrent callers are
-// coalesced into shared commits (bbolt Batch), so fn may run more than once
-// and must be idempotent (check the event id first); a lone caller commits
-// alone without the batch delay.
+// Update runs fn in one read-write transaction and returns once it is
+// committed (fsynced, unless Options.NoSync). Concurrent callers share
+// commits (pipeline.go): a commit starts as soon as the previous one has
+// ended and takes every caller queued meanwhile, so a lone caller commits
+// at once and many share each fsync. When one caller's fn fails, the
+// shared transaction is rolled back and made again without it, so fn may
+// run more than once and must be idempotent (check the event id first);
+// if fn returns an error nothing of it is kept, and the others' writes
+// still commit. Queued marks and sent outbox entries ride on the commit.
 func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	var fnErr error
-	run := func(btx *bolt.Tx) error {
-		tx := &Tx{tx: btx, kr: s.kr}
-		err := fn(tx)
-		if err == nil && len(tx.shredded) > 0 {
-			// Written down outside the file before the commit: if this
-			// fails, the erasure fails with it.
-			err = appendErasedKeys(s.opts.ErasedKeys, tx.shredded)
-		}
-		fnErr = err
-		return err
-	}
 	start := time.Now()
-	err := func() error {
-		s.mu.RLock()
-		defer s.mu.RUnlock()
-		if s.db == nil {
-			return ErrClosed
-		}
-		// Batch only pays off when another writer is waiting; alone it
-		// would add its 10 ms collection delay to every commit.
-		if s.inflight.Add(1) > 1 {
-			defer s.inflight.Add(-1)
-			return s.db.Batch(run)
-		}
-		defer s.inflight.Add(-1)
-		return s.db.Update(run)
-	}()
+	err, fnErr := s.update(fn)
 	s.observeCommit(start, err, fnErr)
 	return err
 }
 
-// View runs fn in a read-only transaction.
+// View runs fn in a read-only transaction. A write attempted by fn fails
+// with an error wrapping ErrReadOnly, and so does View when fn returns it.
 func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -341,7 +344,7 @@ func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 	if s.db == nil {
 		return ErrClosed
 	}
-	return s.db.View(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx, kr: s.kr}) })
+	return readOnly(s.db.View(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx, kr: s.kr}) }))
 }
 
 // Backup writes a consistent copy of the file to w while serving.

@@ -1,0 +1,257 @@
+package ledger
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The outbox keeps the replies of a message with an effect from the
+// moment the effect commits until the platform has taken them. The engine
+// writes them with AddOutbox in the effect's own transaction, so a crash
+// between the commit and the send loses nothing: a restart lists them
+// (Outbox) and sends them, and a re-delivered event finds its unsent
+// replies (OutboxOf). Once a platform has accepted a reply, the sender
+// calls Sent: the entry is deleted with the next commit (no fsync of its
+// own), so a sent reply lives in the file only as long as that. A crash
+// before that commit sends it again: delivery is at least once, never
+// silently dropped.
+//
+// An entry's payload is opaque here (the engine's encoding of the reply and
+// its address) and personal: it is sealed under the shop key, bound to the
+// entry's key. The event id is kept only as a blind index.
+
+// Outbox buckets.
+var (
+	bucketOutbox      = []byte("outbox")       // time key -> version, blind event id, sealed payload
+	bucketOutboxEvent = []byte("outbox_event") // blind event id + time key
+)
+
+// outboxVersion is the encoding of an outbox value.
+const outboxVersion = 1
+
+// OutboxEntry is one reply waiting to be sent.
+type OutboxEntry struct {
+	ID      string    // 26 characters, in time order (of At, then of writing)
+	At      time.Time // when it was written
+	Payload []byte    // what AddOutbox was given
+}
+
+// AddOutbox writes payload (a reply and where it goes) into the outbox for
+// event id eventID ("" for none) and returns the entry's id. It belongs in
+// the transaction of the effect the reply answers.
+func (tx *Tx) AddOutbox(eventID string, at time.Time, payload []byte) (string, error) {
+	if len(payload) == 0 {
+		return "", fmt.Errorf("ledger: add outbox: %w", invalid("outbox", "payload is required"))
+	}
+	b := tx.bucket(bucketOutbox)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return "", fmt.Errorf("ledger: add outbox: %w", err)
+	}
+	k := timeKey(at, seq)
+	var blind []byte
+	if eventID != "" {
+		blind = tx.kr.blind("outbox", eventID)
+	}
+	e := encoder{b: make([]byte, 0, 1+1+len(blind)+len(payload)+64)}
+	e.byte(outboxVersion)
+	e.string(string(blind))
+	e.b = append(e.b, seal(tx.kr.shop, recordAD(bucketOutbox, k), payload)...)
+	if err := b.Put(k, e.b); err != nil {
+		return "", fmt.Errorf("ledger: add outbox: %w", err)
+	}
+	if blind != nil {
+		if err := tx.bucket(bucketOutboxEvent).Put(concat(blind, k), []byte{}); err != nil {
+			return "", fmt.Errorf("ledger: add outbox: %w", err)
+		}
+	}
+	tx.outboxAdded++
+	return idOf(k), nil
+}
+
+// OutboxOf returns the entries of event id eventID still waiting, in the
+// order they were written; none when all were sent (or it had none).
+func (tx *Tx) OutboxOf(eventID string) ([]OutboxEntry, error) {
+	if eventID == "" {
+		return nil, nil
+	}
+	blind := tx.kr.blind("outbox", eventID)
+	var out []OutboxEntry
+	c := tx.bucket(bucketOutboxEvent).Cursor()
+	for k, _ := c.Seek(blind); k != nil && bytes.HasPrefix(k, blind); k, _ = c.Next() {
+		tk := k[len(blind):]
+		v := tx.bucket(bucketOutbox).Get(tk)
+		if v == nil {
+			continue // an index left by a crash between two deletes cannot happen in one tx; be lenient
+		}
+		e, err := tx.decodeOutbox(tk, v)
+		if err != nil {
+			return nil, fmt.Errorf("ledger: outbox of event: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// Outbox returns up to limit waiting entries written after the entry with
+// id after ("" for the oldest), oldest first: what a restart sends, a page
+// at a time. limit <= 0 means all.
+func (tx *Tx) Outbox(after string, limit int) ([]OutboxEntry, error) {
+	c := tx.bucket(bucketOutbox).Cursor()
+	var k, v []byte
+	if after == "" {
+		k, v = c.First()
+	} else {
+		ak, ok := keyOfID(after)
+		if !ok {
+			return nil, fmt.Errorf("ledger: outbox: %w", invalid("outbox", "bad id %q", after))
+		}
+		k, v = c.Seek(ak)
+		if k != nil && bytes.Equal(k, ak) {
+			k, v = c.Next()
+		}
+	}
+	var out []OutboxEntry
+	for ; k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
+		e, err := tx.decodeOutbox(k, v)
+		if err != nil {
+			return nil, fmt.Errorf("ledger: outbox: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// decodeOutbox opens an outbox value stored under k.
+func (tx *Tx) decodeOutbox(k, v []byte) (OutboxEntry, error) {
+	d := newDecoder(v)
+	d.version(outboxVersion)
+	d.string() // the blind event id
+	if d.err != nil {
+		return OutboxEntry{}, fmt.Errorf("outbox %s: %w", idOf(k), d.err)
+	}
+	plain, err := unseal(tx.kr.shop, recordAD(bucketOutbox, k), []byte(d.s[d.off:]))
+	if err != nil {
+		return OutboxEntry{}, fmt.Errorf("outbox %s: %w", idOf(k), err)
+	}
+	return OutboxEntry{ID: idOf(k), At: keyTime(k), Payload: plain}, nil
+}
+
+// deleteOutbox removes the entry at time key k and its index; it reports
+// whether there was one.
+func (tx *Tx) deleteOutbox(k []byte) (bool, error) {
+	b := tx.bucket(bucketOutbox)
+	v := b.Get(k)
+	if v == nil {
+		return false, nil
+	}
+	d := newDecoder(v)
+	d.version(outboxVersion)
+	blind := d.string()
+	if err := b.Delete(k); err != nil {
+		return false, err
+	}
+	if d.err == nil && blind != "" {
+		if err := tx.bucket(bucketOutboxEvent).Delete(concat([]byte(blind), k)); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// deleteSent deletes the entries queued as sent and returns how many there
+// were.
+func (tx *Tx) deleteSent(sent map[string]bool) (int, error) {
+	n := 0
+	for k := range sent {
+		ok, err := tx.deleteOutbox([]byte(k))
+		if err != nil {
+			return n, fmt.Errorf("ledger: delete sent outbox entry: %w", err)
+		}
+		if ok {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// Sent records that the platform accepted the outbox entries ids: they
+// are deleted with the next commit, or by themselves after
+// Options.MarkDelay, without an fsync of their own. A crash before that
+// sends them again. Unknown ids are ignored; a malformed one is an error
+// wrapping ErrInvalid (and none of ids is recorded).
+func (s *Store) Sent(ctx context.Context, ids ...string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	keys := make([]string, 0, len(ids))
+	for _, id := range ids {
+		k, ok := keyOfID(id)
+		if !ok {
+			return fmt.Errorf("ledger: sent: %w", invalid("outbox", "bad id %q", id))
+		}
+		keys = append(keys, string(k))
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.db == nil {
+		return ErrClosed
+	}
+	p := &s.pipe
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.sent == nil {
+		p.sent = map[string]bool{}
+	}
+	for _, k := range keys {
+		if !p.sent[k] {
+			p.sent[k] = true
+			s.outboxSent.Add(1)
+		}
+	}
+	p.arm()
+	return nil
+}
+
+// OutboxPending returns how many outbox entries wait to be sent: committed
+// and not yet reported Sent. Intake compares it with a limit to stop
+// taking new messages while the platforms fall behind.
+func (s *Store) OutboxPending() int {
+	return int(max(0, s.outboxN.Load()-s.outboxSent.Load()))
+}
+
+// PruneOutbox deletes entries written before before that were never
+// reported sent, and returns how many: replies for a conversation that can
+// no longer be reached. The caller logs the count, so nothing goes
+// unnoticed.
+func (tx *Tx) PruneOutbox(before time.Time) (int, error) {
+	end := timePrefix(before)
+	var keys [][]byte
+	c := tx.bucket(bucketOutbox).Cursor()
+	for k, _ := c.First(); k != nil && bytes.Compare(k, end) < 0; k, _ = c.Next() {
+		keys = append(keys, bytes.Clone(k))
+	}
+	for _, k := range keys {
+		if _, err := tx.deleteOutbox(k); err != nil {
+			return 0, fmt.Errorf("ledger: prune outbox: %w", err)
+		}
+	}
+	tx.outboxAdded -= len(keys)
+	return len(keys), nil
+}
+
+// countOutbox counts the entries waiting in the file of db, at Open.
+func countOutbox(db *bolt.DB) (int, error) {
+	n := 0
+	err := db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bucketOutbox); b != nil {
+			n = b.Stats().KeyN
+		}
+		return nil
+	})
+	return n, err
+}
