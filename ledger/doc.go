@@ -153,12 +153,26 @@
 //
 // # Caveats
 //
-// Store.Update may run fn more than once. While other writers are in flight,
-// Update coalesces them into shared commits with bbolt's Batch, which reruns
-// a batch's functions when one of them fails. fn must therefore be
-// idempotent: check SeenEvent first and keep side effects outside the
-// ledger (sending replies, logging) until Update has returned. If fn
-// returns an error nothing of it is kept. A lone writer commits at once.
+// Store.Update may run fn more than once. Concurrent writers share commits
+// (pipeline.go): a commit starts as soon as the previous one has ended and
+// takes every writer queued meanwhile, and when one function of the group
+// fails the group is rolled back and made again without it. fn must
+// therefore be idempotent: check SeenEvent first and keep side effects
+// outside the ledger (sending replies, logging) until Update has returned.
+// If fn returns an error nothing of it is kept. A lone writer commits at
+// once. fn runs on whichever goroutine leads the commit: it must not
+// depend on its goroutine, and a panic in it is raised again on its own.
+//
+// Marks queued with QueueMarks (the event id and cursor of a message that
+// only read) are committed with the next Update, or alone after
+// Options.MarkDelay; until then SeenEvent does not know the event
+// (MarksQueued does), and a crash forgets them. Only a message that wrote
+// nothing may be marked so: an effect commits with its event id.
+//
+// The outbox (outbox.go) keeps replies from their effect's commit until
+// Sent; entries are sealed with the shop key, not a customer's, so an
+// erasure does not reach a reply still waiting to be sent (entries live
+// until the platform takes them, or PruneOutbox).
 //
 // A Tx is valid only inside its function and only on its goroutine. Values
 // the ledger returns are copies and stay valid afterwards; nothing hands out
