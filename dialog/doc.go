@@ -41,6 +41,15 @@
 //
 // # Caveats
 //
+// Retention (Config.Retention, flow_retention.go) erases on its own, not in
+// answer to a message: ApplyRetention at serve's and chat's start and
+// RetentionJob daily. Their count reaches the managers in the morning
+// follow-up DM and is taken as told when that DM is made
+// (ledger.TellRetention): a DM whose sending fails is tried again with the
+// same count, but one given up (past FollowUpMaxLate) loses it, and with
+// the follow-up DMs off nobody is told; the audit trail keeps every
+// erasure either way.
+//
 // Replies are semantic (text, sections, buttons, form, image); adapters
 // render them. All text comes from the core.* messages of package locales;
 // a test parses this package for every "core.…" literal and checks both

@@ -40,6 +40,20 @@ type Config struct {
 	// TrustedChannels honour Message.Role as sent; nil: ["console"].
 	TrustedChannels []string
 
+	// Retention is how long a customer is kept after their last visit, or
+	// their registration if they never visited (DANGOL_RETENTION): the
+	// consent question says so, the card and /mydata warn in the last
+	// RetentionWarnDays, and ApplyRetention and RetentionJob erase
+	// (flow_retention.go). Zero: off, kept until erased on request.
+	Retention ledger.Retention
+	// ShopName names the shop in the consent question; "": a neutral wording.
+	ShopName string
+	// Notify are platform ids told, in the morning follow-up DMs, what
+	// dangol did on its own (how many customers retention erased), beside
+	// the managers configured and granted: a trusted channel keeps no
+	// roster, so cmd names the console's first speaker here.
+	Notify []string
+
 	SessionTimeout time.Duration    // idle timeout; 0: 30 minutes
 	Now            func() time.Time // nil: time.Now
 	NewCode        func() string    // one-time link codes; nil: 6 random digits
@@ -78,6 +92,11 @@ type Engine struct {
 	locks keyLocks
 
 	confirmWon int64 // Config.PointsConfirmWon (flow_corrections.go)
+
+	// Config.Retention, ShopName and Notify (flow_retention.go).
+	retention ledger.Retention
+	shop      string
+	notify    []string
 }
 
 // New returns an Engine. Store and Catalog are required.
@@ -105,6 +124,10 @@ func New(cfg Config) (*Engine, error) {
 		locks:    keyLocks{m: map[string]*keyLock{}},
 	}
 	e.confirmWon = cfg.PointsConfirmWon
+	if err := cfg.Retention.Validate(); err != nil {
+		return nil, fmt.Errorf("dialog: new engine: %w", err)
+	}
+	e.retention, e.shop, e.notify = cfg.Retention, strings.TrimSpace(cfg.ShopName), slices.Clone(cfg.Notify)
 	if e.log == nil {
 		e.log = slog.Default()
 	}

@@ -129,6 +129,10 @@ func (t *turn) cmdMyData(string) error {
 		t.text("core.mydata.notes", data),
 	}
 	info = append(info, t.myBirthdayLine(c)...) // flow_customer_edit.go
+	// When their data is due for erasure, in the last days (flow_retention.go).
+	if line, ok := t.retentionLine(c, "privacy.retention.mydata"); ok {
+		info = append(info, line)
+	}
 	secs := []Section{{Title: t.text("core.mydata.info_title", nil), Lines: info}}
 	var fl []string
 	for _, f := range fbs {

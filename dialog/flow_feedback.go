@@ -138,8 +138,17 @@ func (t *turn) saveFeedback(comment string) error {
 	if linked {
 		f.CustomerID = c.ID
 	} else {
+		p, err := t.tx.Profile(t.pid)
+		if err != nil {
+			return fmt.Errorf("dialog: read profile: %w", err)
+		}
 		// Kept so that their /forget can reach the comment; never shown.
-		f.SenderID = t.pid
+		// Someone who declined consent left no leave to keep anything that
+		// names them: as the consent question says, their feedback is
+		// anonymous, and no platform id is kept with it.
+		if !p.Consent.Declined {
+			f.SenderID = t.pid
+		}
 	}
 	t.end()
 	if err := t.tx.AddFeedback(&f); err != nil {

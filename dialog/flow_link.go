@@ -181,7 +181,7 @@ func (t *turn) askConsent(code, phone string) error {
 // consentQuestion explains what is kept, why and for how long, with the
 // agree and decline buttons; why is an optional lead line.
 func (t *turn) consentQuestion(why string) Reply {
-	text := t.text("core.consent.ask", map[string]any{"Years": 2})
+	text := t.text("core.consent.ask", t.consentData()) // flow_retention.go
 	if why != "" {
 		text = t.text(why, nil) + "\n" + text
 	}

@@ -124,16 +124,15 @@ func (e *Engine) summaryReply(ctx context.Context, w feedback.Week, lang string,
 // "fu:<note id>"), in the member's language. Nobody else gets a message:
 // not staff with nothing due, not authors who no longer hold a role, and
 // no line names an erased customer. Each customer shown is audited as read
-// by the member it is shown to.
+// by the member it is shown to. The managers' DMs also say how many
+// customers the retention run erased since the last ones (retentionNotice):
+// a manager with no follow-ups gets a DM with that line alone.
 func (e *Engine) FollowUpPosts(ctx context.Context, day time.Time) ([]Reply, error) {
 	y, m, d := day.In(e.loc).Date()
 	from, to := time.Date(y, m, d, 0, 0, 0, 0, e.loc), time.Date(y, m, d+1, 0, 0, 0, 0, e.loc)
 	notes, err := feedback.FollowUps(ctx, e.store, "", from, to)
 	if err != nil {
 		return nil, fmt.Errorf("dialog: follow-up posts: %w", err)
-	}
-	if len(notes) == 0 {
-		return nil, nil
 	}
 	byStaff := map[string][]ledger.Note{}
 	for _, n := range notes {
@@ -158,7 +157,10 @@ func (e *Engine) FollowUpPosts(ctx context.Context, day time.Time) ([]Reply, err
 				out = append(out, r)
 			}
 		}
-		return nil
+		// The managers' line on what retention erased (flow_retention.go).
+		var err error
+		out, err = e.retentionNotice(tx, day, out)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("dialog: follow-up posts: %w", err)

@@ -178,6 +178,10 @@ func (t *turn) card(c ledger.Customer) (Reply, error) {
 	if !c.LastVisit.IsZero() {
 		info = append(info, t.text("core.card.last_visit", map[string]any{"Date": t.day(c.LastVisit)}))
 	}
+	// When retention will erase them, in the last days (flow_retention.go).
+	if line, ok := t.retentionLine(c, "privacy.retention.card"); ok {
+		info = append(info, line)
+	}
 	if !c.Birthday.IsZero() {
 		info = append(info, t.text("customer_edit.card.birthday", map[string]any{"Date": t.birthdayText(c.Birthday)}))
 	}

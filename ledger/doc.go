@@ -89,6 +89,14 @@
 // (Options.ErasedKeys), which Open applies to whatever file it opens: a
 // backup restored from before an erasure shows the person as erased.
 //
+// Retention (retention.go) is erasure on the shop's own schedule: a
+// customer whose last visit, or registration if they never visited, is
+// more than a Retention ago (calendar years, months and days in the shop's
+// zone) is found by ExpiredCustomers from the clear visit stats and
+// registration index, without opening a sealed record, and erased by
+// EraseExpired, RetentionChunk customers per transaction, each audited as
+// RetentionActor and counted until TellRetention reports the count.
+//
 // A file of schema 1 (everything in the clear, before sealing) is migrated
 // by the first Open with a key: into a new file beside it, synced, then
 // renamed over the old one, which is never half converted (migrate.go).
@@ -195,6 +203,13 @@
 // bbolt reuses it, so someone holding both the master key and that copy of
 // the file could still open the erased data. The erased-keys list does not
 // reach such a copy.
+//
+// Retention takes the visits and registration dates the ledger holds as
+// they are: customers imported with a last visit (ImportVisits) or a
+// registration date older than the period are erased at the next run.
+// ExpiredCustomers reads every customer's visit stats and the registration
+// index up to the period's start: cheap, clear values, but a scan of all
+// customers, not a range.
 //
 // Search by name sees only whole names, prefixes and suffixes (up to 30
 // characters), not words in the middle; matches of one kind come in name

@@ -1,0 +1,178 @@
+package dialog
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
+)
+
+// This file is the retention promise the consent text makes (Config.Retention):
+// the consent question says how long data is kept and by whom, the card
+// and /mydata say when a customer's time is nearly up, the retention run
+// erases whoever's time is up, and the managers' morning DM says how many.
+
+// The retention run's schedule.
+const (
+	// RetentionJob erases, once a day, the customers whose retention has
+	// passed. It posts nothing: the managers hear of it in the morning
+	// follow-up DM (FollowUpJob).
+	RetentionJob = "retention"
+	// DefaultRetentionSpec is every day at 04:00: after the nightly backup
+	// (03:00), before the morning DMs (09:00) that report what it erased.
+	DefaultRetentionSpec = "0 4 * * *"
+	// RetentionMaxLate is how late a missed daily run is still made by the
+	// scheduler; serve also runs it once at start, whatever the time.
+	RetentionMaxLate = 20 * time.Hour
+	// RetentionWarnDays is how many days before the erasure the card and
+	// /mydata say it is coming.
+	RetentionWarnDays = 30
+)
+
+// ApplyRetention erases, as /forget would, every customer whose retention
+// (Config.Retention) has passed at the engine's now, and returns how many.
+// Each erasure is audited as ledger.RetentionActor's and counted in the
+// ledger until the managers' next morning DM tells it. Running it twice
+// erases and counts no one twice; with retention off it does nothing. It
+// runs its own transactions: call it from no flow.
+func (e *Engine) ApplyRetention(ctx context.Context) (int, error) {
+	if e.retention.Off() {
+		return 0, nil
+	}
+	n, err := e.store.EraseExpired(ctx, e.retention, e.loc, e.now())
+	if n > 0 {
+		// A count only: who was erased is in the audit trail.
+		e.log.InfoContext(ctx, "dialog: retention: erased customers past the retention period", "erased", n, "retention", e.retention.String())
+	}
+	if err != nil {
+		return n, fmt.Errorf("dialog: retention: %w", err)
+	}
+	return n, nil
+}
+
+// RetentionJob returns the daily retention run (RetentionJob on
+// DefaultRetentionSpec) for NewScheduler; ok is false when retention is
+// off. Its Posts runs ApplyRetention and returns no replies.
+func (e *Engine) RetentionJob() (j Job, ok bool) {
+	if e.retention.Off() {
+		return Job{}, false
+	}
+	return Job{
+		Name: RetentionJob, Spec: DefaultRetentionSpec, Loc: e.loc, MaxLate: RetentionMaxLate,
+		Posts: func(ctx context.Context, _ time.Time) ([]Reply, error) {
+			_, err := e.ApplyRetention(ctx)
+			return nil, err
+		},
+		Deliver: func(context.Context, Reply) error { return nil },
+	}, true
+}
+
+// retentionNotice adds to out, the morning DMs due at at, the count of
+// customers the retention run erased since the last ones: a line in the DM
+// of each manager (configured, granted in the ledger, or in Config.Notify),
+// or a DM of its own to a manager with no follow-ups. The count is taken
+// from the ledger in tx (ledger.TellRetention), so it is told once, and
+// again only if this same post is tried again. Without a manager to tell
+// the count waits.
+func (e *Engine) retentionNotice(tx *ledger.Tx, at time.Time, out []Reply) ([]Reply, error) {
+	to, err := e.managerIDs(tx)
+	if err != nil || len(to) == 0 {
+		return out, err
+	}
+	n, err := tx.TellRetention(at)
+	if err != nil {
+		return nil, fmt.Errorf("dialog: retention count: %w", err)
+	}
+	if n == 0 {
+		return out, nil
+	}
+	for _, id := range to {
+		channel, user, ok := strings.Cut(id, ":")
+		if !ok || channel == "" || user == "" {
+			continue
+		}
+		lang := e.lang
+		if p, err := tx.Profile(id); err != nil {
+			return nil, fmt.Errorf("dialog: read profile: %w", err)
+		} else if p.Lang != "" {
+			lang = locales.Normalize(p.Lang)
+		}
+		line := e.cat.Text(lang, "privacy.retention.dm", map[string]any{"Count": n})
+		i := slices.IndexFunc(out, func(r Reply) bool { return r.To == ToUser && r.Channel == channel && r.UserID == user })
+		if i >= 0 {
+			out[i].Sections = append(out[i].Sections, Section{Lines: []string{line}})
+			continue
+		}
+		out = append(out, Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Text: line})
+	}
+	return out, nil
+}
+
+// managerIDs lists, once each and sorted, the managers configured, those
+// granted in the ledger, and Config.Notify.
+func (e *Engine) managerIDs(tx *ledger.Tx) ([]string, error) {
+	seen := map[string]bool{}
+	for id := range e.managers {
+		seen[id] = true
+	}
+	for _, id := range e.notify {
+		seen[id] = true
+	}
+	members, err := tx.ListStaff()
+	if err != nil {
+		return nil, fmt.Errorf("dialog: read staff: %w", err)
+	}
+	for _, m := range members {
+		if m.Role == ledger.RoleManager {
+			seen[m.ID] = true
+		}
+	}
+	ids := make([]string, 0, len(seen))
+	for id := range seen {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids, nil
+}
+
+// retentionLine is the card's (id "privacy.retention.card") or /mydata's
+// ("privacy.retention.mydata") line saying when c will be erased, during
+// the last RetentionWarnDays before it; ok is false at any other time.
+func (t *turn) retentionLine(c ledger.Customer, id string) (line string, ok bool) {
+	exp := t.e.retention.ExpiryOf(c, t.e.loc)
+	if exp.IsZero() || t.now.Before(exp.AddDate(0, 0, -RetentionWarnDays)) {
+		return "", false
+	}
+	return t.text(id, map[string]any{"Date": t.day(exp)}), true
+}
+
+// consentData fills the consent question: the shop's name ("" for the
+// neutral wording) and how long data is kept.
+func (t *turn) consentData() map[string]any {
+	period := t.text("privacy.retention.until_erased", nil)
+	if !t.e.retention.Off() {
+		period = t.text("privacy.retention.after_visit", map[string]any{"Span": t.e.retentionSpan(t.lang)})
+	}
+	return map[string]any{"Shop": t.e.shop, "Period": period}
+}
+
+// retentionSpan words the retention period in lang: "2년", "18개월",
+// "1년 6개월", "400일".
+func (e *Engine) retentionSpan(lang string) string {
+	r := e.retention
+	var parts []string
+	for _, p := range []struct {
+		n  int
+		id string
+	}{{r.Years, "privacy.retention.years"}, {r.Months, "privacy.retention.months"}, {r.Days, "privacy.retention.days"}} {
+		if p.n > 0 {
+			parts = append(parts, e.cat.Text(lang, p.id, map[string]any{"N": p.n}))
+		}
+	}
+	return strings.Join(parts, " ")
+}
