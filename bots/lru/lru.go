@@ -46,5 +46,13 @@ func (c *Cache[K, V]) Put(k K, v V) {
 	}
 }
 
+// Delete forgets k, if it is held.
+func (c *Cache[K, V]) Delete(k K) {
+	if el, ok := c.items[k]; ok {
+		c.order.Remove(el)
+		delete(c.items, k)
+	}
+}
+
 // Len returns how many entries are held.
 func (c *Cache[K, V]) Len() int { return c.order.Len() }

@@ -56,6 +56,16 @@ func TestCacheValues(t *testing.T) {
 	if v, ok := c.Get("b"); ok || v != 0 {
 		t.Fatalf("Get(b) = %d, %v; want 0, false", v, ok)
 	}
+	c.Put("b", 3)
+	c.Delete("a")
+	c.Delete("nope")
+	if _, ok := c.Get("a"); ok || c.Len() != 1 {
+		t.Fatalf("after Delete(a): held %v, Len %d; want false, 1", ok, c.Len())
+	}
+	c.Put("c", 4)
+	if _, ok := c.Get("b"); !ok || c.Len() != 2 {
+		t.Fatalf("a deleted key still took a place: b held %v, Len %d", ok, c.Len())
+	}
 }
 
 // TestCacheBound puts a million keys through a cache of 1,000: it never
