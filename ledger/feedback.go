@@ -74,7 +74,8 @@ func encodeFeedback(f *Feedback, senderBlind, sealed []byte) []byte {
 }
 
 // decodeFeedback decodes the clear part of a feedback and returns the
-// sender's blind id (nil if none) and the sealed part.
+// sender's blind id (nil if none) and the sealed part, both v's own bytes
+// (not copied), valid only while v is.
 func decodeFeedback(k, v []byte) (f Feedback, senderBlind, sealed []byte, err error) {
 	d := newDecoder(v)
 	d.version(feedbackVersion)
@@ -91,9 +92,9 @@ func decodeFeedback(k, v []byte) (f Feedback, senderBlind, sealed []byte, err er
 		f.AnsweredAt = time.Unix(0, d.varint())
 	}
 	if flags&feedbackSender != 0 {
-		senderBlind = []byte(d.string())
+		senderBlind = d.field(v)
 	}
-	sealed = []byte(d.string())
+	sealed = d.field(v)
 	if d.err != nil {
 		return Feedback{}, nil, nil, fmt.Errorf("feedback %s: %w", f.ID, d.err)
 	}

@@ -72,7 +72,9 @@ func encodeNote(n *Note, sealedText []byte) []byte {
 	return e.b
 }
 
-// decodeNote decodes the clear part of a note and returns its sealed text.
+// decodeNote decodes the clear part of a note and returns its sealed text,
+// which is v's own bytes (no copy: summaries decode notes by the hundred
+// thousand and most never open the text), valid only while v is.
 func decodeNote(k, v []byte) (Note, []byte, error) {
 	d := newDecoder(v)
 	d.version(noteVersion)
@@ -83,18 +85,20 @@ func decodeNote(k, v []byte) (Note, []byte, error) {
 	n.CustomerID = d.string()
 	n.StaffID = d.string()
 	n.StaffName = d.string()
-	n.Tags = NormalizeTags(d.strings()) // one form for notes written before the ledger owned it
+	if n.Tags = d.strings(); !tagsNormal(n.Tags) {
+		n.Tags = NormalizeTags(n.Tags) // one form for notes written before the ledger owned it
+	}
 	n.Amount = d.varint()
 	flags := d.byte()
 	if flags&noteHasFollowUp != 0 {
 		n.FollowUp = time.Unix(0, d.varint())
 	}
 	n.FollowUpDone = flags&noteFollowUpDone != 0
-	sealed := d.string()
+	sealed := d.field(v)
 	if d.err != nil {
 		return Note{}, nil, fmt.Errorf("note %s: %w", n.ID, d.err)
 	}
-	return n, []byte(sealed), nil
+	return n, sealed, nil
 }
 
 // putNote seals n's text and stores n under k.

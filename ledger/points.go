@@ -50,10 +50,12 @@ func (e *PointsEntry) Validate() error {
 	return checkLine("points", "reason", e.Reason)
 }
 
-// pointsVersion 3 adds the key of the entry a correction reverses; version
-// 2 (sealed actor and reason, no reference) is still read; version 1 is only
-// read by the migration (legacy.go).
-const pointsVersion = 3
+// pointsVersion 4 adds the key of the correction that reversed the entry,
+// so reading an entry needs no lookup in the index; version 3 (the key of
+// the entry a correction reverses) and 2 (sealed actor and reason, no
+// reference) are still read, their reversal from the index; version 1 is
+// only read by the migration (legacy.go).
+const pointsVersion = 4
 
 // Kinds are stored as one byte.
 var pointsKindCodes = [...]PointsKind{1: PointsEarn, 2: PointsRedeem, 3: PointsAdjust, 4: PointsExpire}
@@ -70,15 +72,20 @@ func pointsKindCode(k PointsKind) byte {
 // encodePoints: version, customer, kind, points, amount, then the actor id
 // and the reason sealed under the customer's key (the actor may be the
 // customer's own platform id, the reason free text about them), then the
-// key of the reversed entry (empty unless a correction). That key is an id,
-// like the customer's, and stays in the clear so summaries can leave
-// corrections out without opening anything.
+// key of the reversed entry (empty unless a correction), then the key of
+// the correction that reversed this entry (empty unless reversed; written
+// when the correction is). Those keys are ids, like the customer's, and
+// stay in the clear so summaries can leave corrections out without opening
+// anything.
 func encodePoints(p *PointsEntry, sealed []byte) []byte {
-	var rev []byte
+	var rev, by []byte
 	if p.Reverses != "" {
 		rev, _ = keyOfID(p.Reverses) // checked by AddPoints
 	}
-	e := encoder{b: make([]byte, 0, 24+len(p.CustomerID)+len(sealed)+len(rev))}
+	if p.ReversedBy != "" {
+		by, _ = keyOfID(p.ReversedBy) // made by markReversed
+	}
+	e := encoder{b: make([]byte, 0, 24+len(p.CustomerID)+len(sealed)+len(rev)+len(by))}
 	e.byte(pointsVersion)
 	e.string(p.CustomerID)
 	e.byte(pointsKindCode(p.Kind))
@@ -86,9 +93,13 @@ func encodePoints(p *PointsEntry, sealed []byte) []byte {
 	e.varint(p.Amount)
 	e.string(string(sealed))
 	e.string(string(rev))
+	e.string(string(by))
 	return e.b
 }
 
+// decodePoints decodes the clear part of the entry stored as v under k and
+// returns its sealed part, v's own bytes (not copied), valid only while v
+// is. ReversedBy is set from entries of version 4 only (reversedKnown).
 func decodePoints(k, v []byte) (PointsEntry, []byte, error) {
 	d := newDecoder(v)
 	ver := d.version(pointsVersion)
@@ -104,20 +115,36 @@ func decodePoints(k, v []byte) (PointsEntry, []byte, error) {
 	}
 	p.Points = d.varint()
 	p.Amount = d.varint()
-	sealed := d.string()
+	sealed := d.field(v)
 	if ver >= 3 {
-		if rev := d.string(); rev != "" {
-			if len(rev) != timeKeyLen {
-				d.fail("reversed key")
-			}
-			p.Reverses = idOf([]byte(rev))
-		}
+		p.Reverses = d.timeKeyID(v, "reversed key")
+	}
+	if ver >= 4 {
+		p.ReversedBy = d.timeKeyID(v, "correction key")
 	}
 	if d.err != nil {
 		return PointsEntry{}, nil, fmt.Errorf("points entry %s: %w", p.ID, d.err)
 	}
-	return p, []byte(sealed), nil
+	return p, sealed, nil
 }
+
+// timeKeyID reads a field holding a time key, or nothing, as its id ("" for
+// nothing).
+func (d *decoder) timeKeyID(v []byte, what string) string {
+	k := d.field(v)
+	switch {
+	case len(k) == 0:
+		return ""
+	case len(k) != timeKeyLen:
+		d.fail(what)
+		return ""
+	}
+	return idOf(k)
+}
+
+// reversedKnown reports whether the entry stored as v says itself whether
+// it was reversed (version 4); older ones are looked up in the index.
+func reversedKnown(v []byte) bool { return len(v) > 0 && v[0] >= 4 }
 
 // putPoints seals p's actor and reason and stores p under k.
 func (tx *Tx) putPoints(k []byte, p *PointsEntry) error {
@@ -143,7 +170,9 @@ func (tx *Tx) decodePoints(k, v []byte) (PointsEntry, error) {
 	if err != nil {
 		return PointsEntry{}, err
 	}
-	p.ReversedBy = tx.reversedBy(p.CustomerID, k)
+	if !reversedKnown(v) {
+		p.ReversedBy = tx.reversedBy(p.CustomerID, k)
+	}
 	return p, nil
 }
 
@@ -212,6 +241,7 @@ func (tx *Tx) AddPoints(e *PointsEntry) error {
 		return fmt.Errorf("ledger: add points: %w", err)
 	}
 	k := timeKey(e.At, seq)
+	e.ReversedBy = "" // a new entry; only its correction, later, reverses it
 	if err := tx.putPoints(k, e); err != nil {
 		return fmt.Errorf("ledger: add points: %w", err)
 	}
@@ -220,8 +250,12 @@ func (tx *Tx) AddPoints(e *PointsEntry) error {
 	}
 	if reversed != nil {
 		// The reversed entry's index key now names its correction: an
-		// entry is reversed at most once, and readers learn it there.
+		// entry is reversed at most once (checkReversal asks there). The
+		// entry itself says so too, so reading it costs no lookup.
 		if err := tx.bucket(bucketCustPoints).Put(concat(ck, reversed), k); err != nil {
+			return fmt.Errorf("ledger: add points: %w", err)
+		}
+		if err := tx.markReversed(reversed, k); err != nil {
 			return fmt.Errorf("ledger: add points: %w", err)
 		}
 	}
@@ -238,6 +272,26 @@ func (tx *Tx) AddPoints(e *PointsEntry) error {
 		return fmt.Errorf("ledger: add points: %w", err)
 	}
 	e.ID = idOf(k)
+	return nil
+}
+
+// markReversed rewrites the entry at rk (its sealed part as it is) to name
+// the correction at by.
+func (tx *Tx) markReversed(rk, by []byte) error {
+	b := tx.bucket(bucketPoints)
+	v := b.Get(rk)
+	if v == nil {
+		return fmt.Errorf("reversed entry %s: %w", idOf(rk), ErrNotFound)
+	}
+	p, sealed, err := decodePoints(rk, v)
+	if err != nil {
+		return err
+	}
+	p.ReversedBy = idOf(by)
+	// encodePoints copies sealed (bbolt's bytes) before the Put replaces them.
+	if err := b.Put(rk, encodePoints(&p, sealed)); err != nil {
+		return fmt.Errorf("mark %s reversed: %w", idOf(rk), err)
+	}
 	return nil
 }
 
@@ -330,7 +384,9 @@ func (tx *Tx) ScanPointsClear(from, to time.Time, fn func(PointsEntry) error) er
 		if err != nil {
 			return fmt.Errorf("ledger: scan points: %w", err)
 		}
-		p.ReversedBy = tx.reversedBy(p.CustomerID, k)
+		if !reversedKnown(v) {
+			p.ReversedBy = tx.reversedBy(p.CustomerID, k)
+		}
 		return fn(p)
 	})
 }

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"errors"
+	"maps"
 	"testing"
 	"time"
 )
@@ -104,6 +105,89 @@ func TestPointsOfNewestFirst(t *testing.T) {
 			if e.CustomerID != a.ID {
 				t.Errorf("entry of %s", e.CustomerID)
 			}
+		}
+		return nil
+	})
+}
+
+// A correction writes its key into the entry it reverses (version 4), so
+// reading that entry asks no index; an entry of version 3, which says
+// nothing of it, is still read as reversed, from the index.
+func TestReversedByInEntry(t *testing.T) {
+	s := MustOpen(t)
+	c := mustCustomer(t, s, "김민지", "010-1234-5678")
+	var orig, fix, other PointsEntry
+	mustUpdate(t, s, func(tx *Tx) error {
+		orig = PointsEntry{CustomerID: c.ID, At: t0, Kind: PointsEarn, Points: 500, ActorID: "slack:U1", Reason: "커트"}
+		if err := tx.AddPoints(&orig); err != nil {
+			return err
+		}
+		other = PointsEntry{CustomerID: c.ID, At: t0.Add(time.Second), Kind: PointsEarn, Points: 300, ActorID: "slack:U1"}
+		if err := tx.AddPoints(&other); err != nil {
+			return err
+		}
+		var err error
+		if fix, err = ReversalOf(orig, "slack:U2", "잘못 적립", t0.Add(time.Minute)); err != nil {
+			return err
+		}
+		return tx.AddPoints(&fix)
+	})
+	origKey, _ := keyOfID(orig.ID)
+	reversedBy := func(tx *Tx) map[string]string {
+		got := map[string]string{}
+		err := tx.ScanPointsClear(t0, t0.Add(time.Hour), func(p PointsEntry) error {
+			got[p.ID] = p.ReversedBy
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	want := map[string]string{orig.ID: fix.ID, other.ID: "", fix.ID: ""}
+	mustView(t, s, func(tx *Tx) error {
+		v := tx.bucket(bucketPoints).Get(origKey)
+		if p, _, err := decodePoints(origKey, v); err != nil || !reversedKnown(v) || p.ReversedBy != fix.ID {
+			t.Errorf("stored entry: version %d, reversed by %q (%v), want version 4 naming %s", v[0], p.ReversedBy, err, fix.ID)
+		}
+		if got := reversedBy(tx); !maps.Equal(got, want) {
+			t.Errorf("scan: reversed by %v, want %v", got, want)
+		}
+		p, err := tx.PointsEntry(orig.ID)
+		if err != nil || p.ReversedBy != fix.ID || p.Reason != "커트" {
+			t.Errorf("entry = %+v, %v; want its reason and reversed by %s", p, err, fix.ID)
+		}
+		return nil
+	})
+
+	// The same entry as version 3 wrote it: its sealed part as it is, no
+	// word of the correction.
+	mustUpdate(t, s, func(tx *Tx) error {
+		b := tx.bucket(bucketPoints)
+		_, sealed, err := decodePoints(origKey, b.Get(origKey))
+		if err != nil {
+			return err
+		}
+		e := encoder{}
+		e.byte(3)
+		e.string(c.ID)
+		e.byte(pointsKindCode(PointsEarn))
+		e.varint(500)
+		e.varint(0)
+		e.string(string(sealed))
+		e.string("")
+		return b.Put(origKey, e.b)
+	})
+	mustView(t, s, func(tx *Tx) error {
+		if v := tx.bucket(bucketPoints).Get(origKey); reversedKnown(v) {
+			t.Fatalf("entry is version %d, want 3", v[0])
+		}
+		if got := reversedBy(tx); !maps.Equal(got, want) {
+			t.Errorf("scan of version 3: reversed by %v, want %v", got, want)
+		}
+		p, err := tx.PointsEntry(orig.ID)
+		if err != nil || p.ReversedBy != fix.ID || p.Reason != "커트" {
+			t.Errorf("version 3 entry = %+v, %v; want its reason and reversed by %s", p, err, fix.ID)
 		}
 		return nil
 	})

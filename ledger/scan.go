@@ -57,3 +57,16 @@ func forPrefix(b *bolt.Bucket, prefix []byte, fn func(suffix []byte) error) erro
 	}
 	return nil
 }
+
+// field reads a length-prefixed field as the bytes of v it occupies,
+// without copying them; v must be the value d decodes (newDecoder(v)).
+// Records keep their sealed part last, read this way: a scan that only
+// counts never copies it, and one that opens it reads it in place (bbolt's
+// memory, valid until the transaction ends).
+func (d *decoder) field(v []byte) []byte {
+	s := d.string()
+	if d.err != nil {
+		return nil
+	}
+	return v[d.off-len(s) : d.off : d.off]
+}
