@@ -50,8 +50,12 @@ func (m *Main) backup(ctx context.Context, path string, force bool) error {
 
 // restore replaces the ledger file with a backup. It refuses to replace an
 // existing file without force, to replace a file another dangol holds, and
-// to restore anything the ledger cannot open. The file it replaces is kept
-// beside it as "<db>.before-restore".
+// to restore anything the ledger cannot open: a backup that fails bbolt's
+// consistency check, one made with another key (before a key rotation, or
+// of another shop), and one whose sealed values do not open (a sample of
+// ledger.KeyCheckSample, spread over the file). The file it replaces is
+// kept beside it as "<db>.before-restore"; a refused backup leaves it as it
+// was.
 func (m *Main) restore(ctx context.Context, from string, force bool) error {
 	target := m.Config.DB
 	if err := m.refuseSameFile(from, target); err != nil {
@@ -87,12 +91,10 @@ func (m *Main) restore(ctx context.Context, from string, force bool) error {
 	if err != nil {
 		return fmt.Errorf("restore: copy %s: %w", from, err)
 	}
-	if err := m.checkLedger(tmp.Name(), target); errors.Is(err, ledger.ErrDamaged) {
+	if err := m.checkLedger(ctx, tmp.Name(), from, target); err != nil {
 		// Never installed: a damaged backup in place of the data file
 		// would panic or serve wrong data on the first read.
-		return &localError{m.Catalog.Text(m.Config.Lang, "appliance.restore.damaged", map[string]any{"From": from, "DB": target, "Detail": err.Error()}), err}
-	} else if err != nil {
-		return fmt.Errorf("restore: %s is not a usable dangol data file: %w", from, err)
+		return err
 	}
 	if exists {
 		// Another dangol serving the target would keep writing to the file
@@ -117,23 +119,35 @@ func (m *Main) restore(ctx context.Context, from string, force bool) error {
 	return nil
 }
 
-// checkLedger opens and closes the ledger file at path with the key of the
-// data file target (the backup must be sealed with the same key). Opening
-// applies the erased-keys list, so people erased since the backup was
-// taken are erased in the copy before it is installed.
-func (m *Main) checkLedger(path, target string) error {
+// checkLedger opens the copy at path of the backup from with the key of
+// the data file target (the backup must be sealed with the same key) and
+// opens a sample of its sealed values, then closes it. Opening applies the
+// erased-keys list, so people erased since the backup was taken are erased
+// in the copy before it is installed. Errors name from, not the copy.
+func (m *Main) checkLedger(ctx context.Context, path, from, target string) error {
+	lang := m.Config.Lang
 	opts, err := m.withKey(target, nil, false)
 	if err != nil {
 		return err
 	}
 	s, err := ledger.Open(path, opts)
-	if errors.Is(err, ledger.ErrWrongKey) {
-		return &localError{m.Catalog.Text(m.Config.Lang, "privacy.err.wrong_key", map[string]any{"Key": m.keyName(target), "DB": path}), err}
+	switch {
+	case errors.Is(err, ledger.ErrWrongKey):
+		return &localError{m.Catalog.Text(lang, "keys.restore.wrong_key", map[string]any{"From": from, "Key": m.keyName(target), "DB": target}), err}
+	case errors.Is(err, ledger.ErrDamaged):
+		return &localError{m.Catalog.Text(lang, "appliance.restore.damaged", map[string]any{"From": from, "DB": target, "Detail": strings.ReplaceAll(err.Error(), path, from)}), err}
+	case err != nil:
+		return fmt.Errorf("restore: %s is not a usable dangol data file: %w", from, err)
+	}
+	n, err := s.CheckSealed(ctx, ledger.KeyCheckSample)
+	if cerr := s.Close(); err == nil && cerr != nil {
+		return fmt.Errorf("restore: %s: %w", from, cerr)
 	}
 	if err != nil {
-		return err
+		return &localError{m.Catalog.Text(lang, "keys.restore.undecryptable", map[string]any{"From": from, "DB": target, "Detail": strings.ReplaceAll(err.Error(), path, from)}), err}
 	}
-	return s.Close()
+	m.Logger.Info("backup checked: its sealed values open with the key", "from", from, "opened", n)
+	return nil
 }
 
 // refuseSameFile errors when a and b are the same file, which would make a

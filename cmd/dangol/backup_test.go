@@ -246,3 +246,109 @@ func TestBackup_WhileServing(t *testing.T) {
 		})
 	}
 }
+
+// flipSealed changes one base64 character inside every sealed customer
+// value in the file at path, in place: the bbolt tree stays whole (its
+// consistency check passes), but GCM's authentication of those values
+// fails. It returns how many values it changed.
+func flipSealed(t *testing.T, path string) int {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	marker := []byte(`"Sealed":"`)
+	n := 0
+	for i := 0; ; {
+		j := bytes.Index(data[i:], marker)
+		if j < 0 {
+			break
+		}
+		at := i + j + len(marker) + 20 // inside the nonce or the text
+		if data[at] == 'A' {
+			data[at] = 'B'
+		} else {
+			data[at] = 'A'
+		}
+		n++
+		i = at
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestRestore_DecryptionCheck: restore opens a sample of a backup's sealed
+// values before installing it. A backup whose sealed bytes were changed
+// (bbolt's check passes) and one made with another key are refused with a
+// message naming the backup, and the data file is left as it was.
+func TestRestore_DecryptionCheck(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	seed(t, db)
+	env := map[string]string{"DANGOL_DB": db}
+	keyPath := filepath.Join(dir, DefaultKeyFile)
+	flipped := filepath.Join(t.TempDir(), "flipped.db")
+	if r := runMain(t, env, "", "backup", flipped); r.err != nil {
+		t.Fatal(r.err)
+	}
+	if n := flipSealed(t, flipped); n == 0 {
+		t.Fatal("no sealed customer value found in the backup: the test proves nothing")
+	}
+	otherDB := filepath.Join(t.TempDir(), "other.db")
+	seed(t, otherDB) // another shop: its own key beside it
+	good := filepath.Join(t.TempDir(), "good.db")
+	if r := runMain(t, env, "", "backup", good); r.err != nil {
+		t.Fatal(r.err)
+	}
+	tests := []struct {
+		name, from string
+		want       string // the error starts with it; empty: restored
+		wantErr    error
+	}{
+		{"ErrUndecryptable", flipped, firstLine(testCatalog.Text("ko", "keys.restore.undecryptable", map[string]any{"From": flipped, "DB": db, "Detail": ""})), ledger.ErrDamaged},
+		{"ErrOtherKey", otherDB, testCatalog.Text("ko", "keys.restore.wrong_key", map[string]any{"From": otherDB, "Key": keyPath, "DB": db}), ledger.ErrWrongKey},
+		{"ErrOtherKeyEnglish", otherDB, "", ledger.ErrWrongKey},
+		{"OK", good, "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before, _ := os.ReadFile(db)
+			e := map[string]string{"DANGOL_DB": db}
+			if strings.HasSuffix(tt.name, "English") {
+				e["DANGOL_LANG"] = "en"
+				tt.want = testCatalog.Text("en", "keys.restore.wrong_key", map[string]any{"From": otherDB, "Key": keyPath, "DB": db})
+			}
+			r := runMain(t, e, "", "restore", "--force", tt.from)
+			if tt.wantErr == nil {
+				if r.err != nil {
+					t.Fatal(r.err)
+				}
+				if !strings.Contains(r.stderr, "backup checked") {
+					t.Errorf("no log line of the decryption check:\n%s", r.stderr)
+				}
+				return
+			}
+			if !errors.Is(r.err, tt.wantErr) || !strings.HasPrefix(r.err.Error(), tt.want) {
+				t.Fatalf("err = %v, want %q…", r.err, tt.want)
+			}
+			if after, _ := os.ReadFile(db); !bytes.Equal(before, after) {
+				t.Error("a refused restore changed the data file")
+			}
+			if names := backupFiles(t, dir); slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, "restore") }) {
+				t.Errorf("files left beside the data file: %v", names)
+			}
+		})
+	}
+	// The flipped backup passes bbolt's check: what refused it is GCM.
+	if err := ledger.CheckKey(flipped, readKey(t, keyPath)); !errors.Is(err, ledger.ErrDamaged) || strings.Contains(err.Error(), "page") {
+		t.Errorf("CheckKey of the flipped backup: %v", err)
+	}
+}
+
+// firstLine is s up to its first newline.
+func firstLine(s string) string {
+	first, _, _ := strings.Cut(s, "\n")
+	return first
+}

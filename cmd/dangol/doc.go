@@ -12,6 +12,9 @@
 //	dangol import FILE [--dry-run] [--sheet NAME]   bring in a customer spreadsheet (.xlsx or CSV)
 //	dangol backup FILE    copy the data file consistently
 //	dangol restore FILE   replace the data file with a backup (--force if it exists)
+//	dangol key check [--key KEYFILE] FILE   check that a key opens a data file or a backup
+//	dangol key rotate     give the data file a new master key (the old one kept as dangol.key.old until the next start)
+//	dangol migrate [--dry-run]   encrypt a data file from before encryption, or say what that would do
 //	dangol service install|uninstall|start|stop|status
 //	dangol version        (or --version) the version, VCS revision and time, Go version
 //	dangol bench [--scenario feedback|points] [--chats N] [--duration D]   measure the Telegram path on loopback
@@ -46,7 +49,21 @@
 // has are skipped, so it can be run again; everything it imports is one
 // transaction, and a data file it created is removed if that fails.
 //
+// restore installs a backup only if it opens with the data file's key and
+// a sample of its sealed values (ledger.KeyCheckSample, spread over
+// customers, notes, points, feedback, audit entries and sessions) passes
+// GCM's authentication; bbolt's consistency check alone does not see bytes
+// changed inside a value.
+//
 // # Caveats
+//
+// key rotate needs the file (stop serve first) and goes in steps whose
+// order keeps every crash openable (key.go): a start whose key file does
+// not open the data file tries dangol.key.new and, if that opens it,
+// finishes the rotation; a start that opens it removes dangol.key.old. Copy
+// dangol.key.old elsewhere before that start if backups from before the
+// rotation are to be kept: they open with it only. With DANGOL_KEY the new
+// key is printed once, before the commit, and stored nowhere.
 //
 // Only one dangol can hold a data file: a second one (any command) fails
 // after a second with an error naming the file. On SIGINT or SIGTERM dangol

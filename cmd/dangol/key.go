@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -19,6 +20,25 @@ import (
 // or one from before sealing, which Open then migrates) dangol makes one,
 // mode 0600, and says to keep a copy apart from the backups. A sealed data
 // file whose key file is missing is refused, never given a new key.
+//
+// dangol key rotate gives the data file a new master key. With a key file
+// it goes in an order that leaves, at every point a crash can stop it, a
+// state that opens with one of the two keys:
+//
+//  1. the new key is written to dangol.key.new (synced, mode 0600);
+//  2. the ledger re-wraps its keys under it in one transaction
+//     (ledger.Store.RotateKey): from the commit on, only the new key opens
+//     the file;
+//  3. the key file is linked (or copied) to dangol.key.old;
+//  4. dangol.key.new is renamed over the key file.
+//
+// A start whose key file does not open the data file tries dangol.key.new:
+// if that opens it, steps 3 and 4 were cut short and are done then. A start
+// whose key file opens it removes a dangol.key.new left by a rotation that
+// never committed, and a dangol.key.old (the old key is kept only until the
+// new one has opened the file once), each with a log line. With DANGOL_KEY
+// no file is written: the new key is printed once, before the commit, so
+// that no crash can leave a file whose key nobody has.
 
 // DefaultKeyFile is the key file's name beside the data file.
 const DefaultKeyFile = "dangol.key"
@@ -87,9 +107,19 @@ func (m *Main) createKeyFile(path string) ([]byte, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("key file %s: %w", path, err)
 	}
+	if err := writeKeyFile(path, key); err != nil {
+		return nil, err
+	}
+	return key, nil
+}
+
+// writeKeyFile writes key to a new file at path (mode 0600, never over an
+// existing file) as a line of base64, synced with its directory. On error
+// no file is left.
+func writeKeyFile(path string, key []byte) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("key file %s: %w", path, err)
+		return fmt.Errorf("key file %s: %w", path, err)
 	}
 	_, err = f.WriteString(base64.StdEncoding.EncodeToString(key) + "\n")
 	if err == nil {
@@ -100,10 +130,10 @@ func (m *Main) createKeyFile(path string) ([]byte, error) {
 	}
 	if err != nil {
 		os.Remove(path)
-		return nil, fmt.Errorf("key file %s: %w", path, err)
+		return fmt.Errorf("key file %s: %w", path, err)
 	}
 	syncDir(filepath.Dir(path))
-	return key, nil
+	return nil
 }
 
 // syncDir makes a new file's name durable; failure only weakens crash safety.
@@ -148,6 +178,7 @@ func (m *Main) withKey(db string, opts *ledger.Options, create bool) (*ledger.Op
 				out = *opts
 			}
 			out.Key = key
+			m.followProgress(&out)
 			return &out, nil
 		}
 	}
@@ -163,6 +194,7 @@ func (m *Main) withKey(db string, opts *ledger.Options, create bool) (*ledger.Op
 	if rehearsing {
 		out.ErasedKeys = ""
 	}
+	m.followProgress(&out)
 	return &out, nil
 }
 
@@ -174,29 +206,277 @@ func (m *Main) keyName(db string) string {
 	return m.keyFile(db)
 }
 
-// keyCommand runs `dangol key check FILE`: it checks, reading only, that
-// the master key of the data file (DANGOL_KEY, or its key file) opens FILE,
-// the data file itself or a backup.
-func (m *Main) keyCommand(sub, file string) error {
-	if sub != "check" {
-		return m.usage("privacy.err.key_usage", map[string]any{"Sub": sub})
+// keyCommand runs `dangol key check [--key KEYFILE] FILE` and `dangol key
+// rotate`.
+func (m *Main) keyCommand(ctx context.Context, pos []string, keyFile string) error {
+	sub := ""
+	if len(pos) > 0 {
+		sub = pos[0]
 	}
+	want := map[string]int{"check": 2, "rotate": 1}
+	n, ok := want[sub]
+	switch {
+	case !ok:
+		return m.usage("keys.err.usage", map[string]any{"Sub": sub})
+	case len(pos) != n:
+		return m.usage("keys.err.args", map[string]any{"Sub": sub, "Want": n - 1, "Got": len(pos) - 1})
+	case sub == "rotate" && keyFile != "":
+		return m.usage("keys.err.key_flag", nil)
+	case sub == "rotate":
+		return m.rotateKey(ctx)
+	}
+	return m.checkKey(pos[1], keyFile)
+}
+
+// checkKey checks, reading only, that a master key opens file, the data
+// file itself or a backup: the key in keyFile when given (the old key of a
+// rotation, for a backup from before it), else the data file's own
+// (DANGOL_KEY, or its key file).
+func (m *Main) checkKey(file, keyFile string) error {
 	lang := m.Config.Lang
-	opts, err := m.ledgerOptions(m.Config.DB, false)
-	if err != nil {
-		return err
+	var key []byte
+	name := m.keyName(m.Config.DB)
+	if keyFile != "" {
+		data, err := os.ReadFile(keyFile)
+		if errors.Is(err, fs.ErrNotExist) {
+			return &localError{m.Catalog.Text(lang, "keys.err.key_flag_missing", map[string]any{"Key": keyFile}), err}
+		}
+		if err != nil {
+			return fmt.Errorf("key file %s: %w", keyFile, err)
+		}
+		if key, err = decodeKey(string(data)); err != nil {
+			return &localError{m.Catalog.Text(lang, "privacy.err.key_bad", map[string]any{"Key": keyFile}), err}
+		}
+		name = keyFile
+	} else {
+		opts, err := m.ledgerOptions(m.Config.DB, false)
+		if err != nil {
+			return err
+		}
+		key = opts.Key
 	}
-	err = ledger.CheckKey(file, opts.Key)
+	err := ledger.CheckKey(file, key)
 	switch {
 	case errors.Is(err, ledger.ErrWrongKey):
-		return &localError{m.Catalog.Text(lang, "privacy.err.wrong_key", map[string]any{"Key": m.keyName(m.Config.DB), "DB": file}), err}
+		return &localError{m.Catalog.Text(lang, "privacy.err.wrong_key", map[string]any{"Key": name, "DB": file}), err}
 	case errors.Is(err, ledger.ErrNotSealed):
 		return &localError{m.Catalog.Text(lang, "privacy.err.not_sealed", map[string]any{"DB": file}), err}
 	case errors.Is(err, ledger.ErrDamaged):
 		return &localError{m.Catalog.Text(lang, "privacy.err.check_damaged", map[string]any{"DB": file, "Detail": err.Error()}), err}
+	case errors.Is(err, ledger.ErrLocked):
+		return &localError{m.Catalog.Text(lang, "appliance.locked", map[string]any{"DB": file}), err}
 	case err != nil:
 		return err
 	}
-	_, err = fmt.Fprintln(m.Stdout, m.Catalog.Text(lang, "privacy.key.check_ok", map[string]any{"Key": m.keyName(m.Config.DB), "DB": file}))
+	_, err = fmt.Fprintln(m.Stdout, m.Catalog.Text(lang, "privacy.key.check_ok", map[string]any{"Key": name, "DB": file}))
 	return err
+}
+
+// newKeyPath and oldKeyPath are where a rotation keeps the new key before
+// it replaces the key file, and the old key after.
+func newKeyPath(keyFile string) string { return keyFile + ".new" }
+func oldKeyPath(keyFile string) string { return keyFile + ".old" }
+
+// usesKeyFile reports whether the data file db is opened with its key file
+// (not DANGOL_KEY, not a rehearsal's own key): the key files a rotation
+// leaves are then this Main's to settle.
+func (m *Main) usesKeyFile(db string) bool {
+	if strings.TrimSpace(m.Getenv("DANGOL_KEY")) != "" {
+		return false
+	}
+	return m.rehearsal == nil || db != m.rehearsal.copy
+}
+
+// rotateKey runs `dangol key rotate` on the data file: see the order of
+// its steps at the top of this file.
+func (m *Main) rotateKey(ctx context.Context) error {
+	db, lang := m.Config.DB, m.Config.Lang
+	if _, err := os.Stat(db); errors.Is(err, fs.ErrNotExist) {
+		return &localError{m.Catalog.Text(lang, "keys.rotate.no_db", map[string]any{"DB": db}), err}
+	}
+	// The old key must open the file first: a missing key, another
+	// file's key or a dangol serving the file stop the rotation here.
+	if err := m.openStore(); err != nil {
+		return err
+	}
+	next, err := ledger.NewKey()
+	if err != nil {
+		return err
+	}
+	m.progressLabel = "keys.progress.rotate"
+	if !m.usesKeyFile(db) {
+		return m.rotateEnvKey(ctx, next)
+	}
+	keyPath := m.keyFile(db)
+	tmp, old := newKeyPath(keyPath), oldKeyPath(keyPath)
+	if err := os.Remove(tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("key rotate: %w", err)
+	}
+	if err := writeKeyFile(tmp, next); err != nil {
+		return fmt.Errorf("key rotate: %w", err) // nothing changed
+	}
+	if err := m.crash("key written"); err != nil {
+		return err
+	}
+	if err := m.Store.RotateKey(ctx, next); err != nil {
+		return m.rotateFailed(db, keyPath, err)
+	}
+	m.Logger.Info("master key rotated in the data file", "db", db, "key_file", keyPath)
+	if err := m.crash("committed"); err != nil {
+		return err
+	}
+	if err := m.installNewKey(keyPath); err != nil {
+		// The file opens with the new key, which is in tmp: the next
+		// start finishes what failed here.
+		return fmt.Errorf("key rotate: the data file now opens with the key in %s only; move it to %s: %w", tmp, keyPath, err)
+	}
+	m.Logger.Info("new key file in place; the old key is kept until the next start", "key_file", keyPath, "old", old)
+	_, err = fmt.Fprintln(m.Stdout, m.Catalog.Text(lang, "keys.rotate.done", map[string]any{"DB": db, "Key": keyPath, "Old": old}))
+	return err
+}
+
+// installNewKey does steps 3 and 4 of a rotation whose commit is done:
+// the key file to .old, .new over the key file.
+func (m *Main) installNewKey(keyPath string) error {
+	old := oldKeyPath(keyPath)
+	if err := os.Remove(old); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if err := os.Link(keyPath, old); err != nil {
+		// No hard links on this file system (FAT on a USB stick): a copy.
+		data, rerr := os.ReadFile(keyPath)
+		if rerr != nil {
+			return rerr
+		}
+		key, derr := decodeKey(string(data))
+		if derr != nil {
+			return derr
+		}
+		if err := writeKeyFile(old, key); err != nil {
+			return err
+		}
+	}
+	syncDir(filepath.Dir(old))
+	if err := m.crash("old key kept"); err != nil {
+		return err
+	}
+	if err := os.Rename(newKeyPath(keyPath), keyPath); err != nil {
+		return err
+	}
+	syncDir(filepath.Dir(keyPath))
+	return m.crash("renamed")
+}
+
+// rotateFailed reports a rotation whose transaction failed. A failed
+// commit may still have reached the disk, so the data file is opened again
+// the way a start opens it, which settles the key files either way.
+func (m *Main) rotateFailed(db, keyPath string, cause error) error {
+	m.Close()
+	if err := m.openStore(); err != nil {
+		return fmt.Errorf("key rotate: %w (and after it: %w)", cause, err)
+	}
+	return &localError{m.Catalog.Text(m.Config.Lang, "keys.rotate.failed", map[string]any{"DB": db, "Key": keyPath, "Err": cause}), cause}
+}
+
+// rotateEnvKey rotates to next a data file whose key is DANGOL_KEY: no file
+// is written; the key is printed before the commit, so that a crash after
+// it cannot leave a file whose key nobody has.
+func (m *Main) rotateEnvKey(ctx context.Context, next []byte) error {
+	db, lang := m.Config.DB, m.Config.Lang
+	_, err := fmt.Fprintln(m.Stdout, m.Catalog.Text(lang, "keys.rotate.env_key", map[string]any{"Key": base64.StdEncoding.EncodeToString(next)}))
+	if err != nil {
+		return fmt.Errorf("key rotate: the new key could not be shown, so the key was not changed: %w", err)
+	}
+	if err := m.crash("key shown"); err != nil {
+		return err
+	}
+	if err := m.Store.RotateKey(ctx, next); err != nil {
+		m.Close()
+		opts, oerr := m.withKey(db, nil, false)
+		if oerr == nil {
+			var s *ledger.Store
+			s, oerr = ledger.Open(db, opts)
+			if oerr == nil {
+				s.Close()
+			}
+		}
+		if errors.Is(oerr, ledger.ErrWrongKey) {
+			return &localError{m.Catalog.Text(lang, "keys.rotate.env_unsure", map[string]any{"DB": db, "Err": err}), err}
+		}
+		return &localError{m.Catalog.Text(lang, "keys.rotate.env_kept", map[string]any{"DB": db, "Err": err}), err}
+	}
+	m.Logger.Info("master key rotated in the data file; DANGOL_KEY must be set to the new key", "db", db)
+	_, err = fmt.Fprintln(m.Stdout, m.Catalog.Text(lang, "keys.rotate.env_done", map[string]any{"DB": db}))
+	return err
+}
+
+// crash is a rotation step's test hook: keyFault, when set, may stop the
+// rotation at the named step as a crash would (nothing after it runs).
+func (m *Main) crash(step string) error {
+	if m.keyFault == nil {
+		return nil
+	}
+	return m.keyFault(step)
+}
+
+// settleKeyFiles runs once db has opened with its key file: a new key
+// left by a rotation that never committed is removed (the key file opens
+// the file, so that key opens nothing), and so is the old key of a
+// rotation (the new key has now opened the file once).
+func (m *Main) settleKeyFiles(db string) {
+	if !m.usesKeyFile(db) {
+		return
+	}
+	keyPath := m.keyFile(db)
+	for _, f := range []struct{ path, msg string }{
+		{newKeyPath(keyPath), "removed the new key of a key rotation that did not finish: the data file still opens with the key file"},
+		{oldKeyPath(keyPath), "removed the old key of the last key rotation: the data file opened with the new key"},
+	} {
+		err := os.Remove(f.path)
+		switch {
+		case err == nil:
+			m.Logger.Info(f.msg, "removed", f.path, "key_file", keyPath)
+		case !errors.Is(err, fs.ErrNotExist):
+			m.Logger.Warn("a key file left by a rotation cannot be removed", "path", f.path, "err", err)
+		}
+	}
+	syncDir(filepath.Dir(keyPath))
+}
+
+// finishRotation is asked when the key file does not open db: if a
+// rotation committed but stopped before its new key took the key file's
+// place, the new key opens db. Then it finishes the rotation and returns
+// the store open with the new key; otherwise nil.
+func (m *Main) finishRotation(db string, opts *ledger.Options) *ledger.Store {
+	if !m.usesKeyFile(db) {
+		return nil
+	}
+	keyPath := m.keyFile(db)
+	data, err := os.ReadFile(newKeyPath(keyPath))
+	if err != nil {
+		return nil
+	}
+	key, err := decodeKey(string(data))
+	if err != nil {
+		return nil
+	}
+	o, err := m.withKey(db, opts, false)
+	if err != nil {
+		return nil
+	}
+	o.Key = key
+	s, err := ledger.Open(db, o)
+	if err != nil {
+		return nil
+	}
+	if err := m.installNewKey(keyPath); err != nil {
+		s.Close()
+		m.Logger.Error("the data file opens with the new key of a key rotation, which cannot be moved over the key file",
+			"new", newKeyPath(keyPath), "key_file", keyPath, "err", err)
+		return nil
+	}
+	m.Logger.Warn("finished a key rotation that stopped after its commit: the new key is now in the key file",
+		"key_file", keyPath, "old", oldKeyPath(keyPath))
+	fmt.Fprintln(m.Stderr, m.Catalog.Text(m.Config.Lang, "keys.rotate.finished", map[string]any{"DB": db, "Key": keyPath, "Old": oldKeyPath(keyPath)}))
+	return s
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"errors"
 	"io/fs"
@@ -9,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/dangol/dangol/ledger"
 )
@@ -171,13 +174,13 @@ func TestKey_Check(t *testing.T) {
 		{"OKBackup", backup, testCatalog.Text("ko", "privacy.key.check_ok", map[string]any{"Key": keyPath, "DB": backup}), true},
 		{"ErrWrongKey", otherDB, testCatalog.Text("ko", "privacy.err.wrong_key", map[string]any{"Key": keyPath, "DB": otherDB}), false},
 		{"ErrNotSealed", old, testCatalog.Text("ko", "privacy.err.not_sealed", map[string]any{"DB": old}), false},
-		{"ErrUsage", db, testCatalog.Text("ko", "privacy.err.key_usage", map[string]any{"Sub": "rotate"}), false},
+		{"ErrUsage", db, testCatalog.Text("ko", "keys.err.usage", map[string]any{"Sub": "burn"}), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sub := "check"
 			if tt.name == "ErrUsage" {
-				sub = "rotate"
+				sub = "burn"
 			}
 			before, _ := os.ReadFile(tt.file)
 			r := runMain(t, env, "", "key", sub, tt.file)
@@ -191,5 +194,354 @@ func TestKey_Check(t *testing.T) {
 				t.Error("key check changed the file")
 			}
 		})
+	}
+}
+
+// runMainWith is runMain with setup applied to the Main before it runs
+// (a fault to inject, a terminal to pretend).
+func runMainWith(t *testing.T, env map[string]string, setup func(*Main), args ...string) result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	m := &Main{Stdout: &stdout, Stderr: &stderr, Stdin: strings.NewReader(""), Getenv: func(k string) string { return env[k] }}
+	setup(m)
+	err := m.Run(context.Background(), args)
+	if cerr := m.Close(); err == nil {
+		err = cerr
+	}
+	return result{stdout.String(), stderr.String(), err}
+}
+
+// readKey reads a key file as dangol does.
+func readKey(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := decodeKey(string(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
+}
+
+// assertNoFile fails for each path that exists.
+func assertNoFile(t *testing.T, paths ...string) {
+	t.Helper()
+	for _, p := range paths {
+		if _, err := os.Stat(p); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s exists (%v)", p, err)
+		}
+	}
+}
+
+// TestKey_Rotate: dangol key rotate gives the data file a new key; the
+// export is the same after (every customer readable), the old key is
+// refused with the wrong-key message, a backup from before opens with the
+// old key only (key check --key), and dangol.key.old goes at the next start.
+func TestKey_Rotate(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	seed(t, db)
+	env := map[string]string{"DANGOL_DB": db}
+	keyPath := filepath.Join(dir, DefaultKeyFile)
+	oldKey := readKey(t, keyPath)
+	oldCopy := filepath.Join(t.TempDir(), "old.key")
+	data, _ := os.ReadFile(keyPath)
+	os.WriteFile(oldCopy, data, 0o600)
+	backup := filepath.Join(t.TempDir(), "before.db")
+	if r := runMain(t, env, "", "backup", backup); r.err != nil {
+		t.Fatal(r.err)
+	}
+
+	r := runMain(t, env, "", "key", "rotate")
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	old := keyPath + ".old"
+	if want := testCatalog.Text("ko", "keys.rotate.done", map[string]any{"DB": db, "Key": keyPath, "Old": old}); !strings.Contains(r.stdout, want) {
+		t.Errorf("stdout %q lacks %q", r.stdout, want)
+	}
+	newKey := readKey(t, keyPath)
+	if bytes.Equal(newKey, oldKey) {
+		t.Fatal("the key file holds the old key")
+	}
+	if fi, err := os.Stat(keyPath); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("new key file: %v, %v", fi, err)
+	}
+	if !bytes.Equal(readKey(t, old), oldKey) {
+		t.Error("dangol.key.old does not hold the old key")
+	}
+	assertNoFile(t, keyPath+".new")
+	if strings.Contains(r.stdout+r.stderr, base64.StdEncoding.EncodeToString(newKey)) {
+		t.Error("a rotation with a key file printed the new key")
+	}
+
+	// The next start opens with the new key, reads everything, and
+	// removes the old key with a log line.
+	r = runMain(t, env, "", "export")
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	assertGolden(t, filepath.Join("testdata", "export-json.golden"), r.stdout)
+	if !strings.Contains(r.stderr, "removed the old key of the last key rotation") {
+		t.Errorf("no log line of the old key's removal:\n%s", r.stderr)
+	}
+	assertNoFile(t, old)
+
+	rotated, _ := os.ReadFile(db)
+	r = runMain(t, map[string]string{"DANGOL_DB": db, "DANGOL_KEY_FILE": oldCopy}, "", "export")
+	if want := testCatalog.Text("ko", "privacy.err.wrong_key", map[string]any{"Key": oldCopy, "DB": db}); r.err == nil || r.err.Error() != want {
+		t.Errorf("export with the old key: %v, want %q", r.err, want)
+	}
+	if after, _ := os.ReadFile(db); !bytes.Equal(rotated, after) {
+		t.Error("a refused open changed the data file")
+	}
+
+	r = runMain(t, env, "", "key", "check", "--key", oldCopy, backup)
+	if want := testCatalog.Text("ko", "privacy.key.check_ok", map[string]any{"Key": oldCopy, "DB": backup}); r.err != nil || !strings.Contains(r.stdout, want) {
+		t.Errorf("key check --key old backup: %v %q, want %q", r.err, r.stdout, want)
+	}
+	r = runMain(t, env, "", "key", "check", backup)
+	if want := testCatalog.Text("ko", "privacy.err.wrong_key", map[string]any{"Key": keyPath, "DB": backup}); r.err == nil || r.err.Error() != want {
+		t.Errorf("key check of the old backup with the new key: %v, want %q", r.err, want)
+	}
+	r = runMain(t, env, "", "restore", "--force", backup)
+	if want := testCatalog.Text("ko", "keys.restore.wrong_key", map[string]any{"From": backup, "Key": keyPath, "DB": db}); r.err == nil || r.err.Error() != want {
+		t.Errorf("restore of the old backup: %v, want %q", r.err, want)
+	}
+	if after, _ := os.ReadFile(db); !bytes.Equal(rotated, after) {
+		t.Error("a refused restore changed the data file")
+	}
+}
+
+// TestKey_RotateEnv: with DANGOL_KEY the new key is printed once, with its
+// warning, and no file is written.
+func TestKey_RotateEnv(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	oldKey, _ := ledger.NewKey()
+	oldB64 := base64.StdEncoding.EncodeToString(oldKey)
+	env := map[string]string{"DANGOL_DB": db, "DANGOL_KEY": oldB64, "DANGOL_LANG": "en"}
+	if r := runMain(t, env, "", "export"); r.err != nil {
+		t.Fatal(r.err)
+	}
+	before, _ := os.ReadDir(dir)
+	r := runMain(t, env, "", "key", "rotate")
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	lines := strings.Split(r.stdout, "\n")
+	var newB64 string
+	for i, l := range lines {
+		if strings.HasSuffix(l, "at once:") && i+1 < len(lines) {
+			newB64 = lines[i+1]
+		}
+	}
+	newKey, err := decodeKey(newB64)
+	if err != nil {
+		t.Fatalf("no new key in stdout %q: %v", r.stdout, err)
+	}
+	for _, want := range []string{
+		testCatalog.Text("en", "keys.rotate.env_key", map[string]any{"Key": newB64}),
+		testCatalog.Text("en", "keys.rotate.env_done", map[string]any{"DB": db}),
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout %q lacks %q", r.stdout, want)
+		}
+	}
+	if strings.Count(r.stdout+r.stderr, newB64) != 1 {
+		t.Error("the new key is not printed exactly once")
+	}
+	if strings.Contains(r.stderr, newB64) {
+		t.Error("the new key went to the log")
+	}
+	if after, _ := os.ReadDir(dir); len(after) != len(before) {
+		t.Errorf("files before %v, after %v", before, after)
+	}
+	env["DANGOL_KEY"] = base64.StdEncoding.EncodeToString(newKey)
+	if r := runMain(t, env, "", "export"); r.err != nil {
+		t.Errorf("export with the new key: %v", r.err)
+	}
+	env["DANGOL_KEY"] = oldB64
+	if r := runMain(t, env, "", "export"); !errors.Is(r.err, ledger.ErrWrongKey) {
+		t.Errorf("export with the old key: %v", r.err)
+	}
+}
+
+// TestKey_RotateRefused: a rotation without the key, with another file's
+// key, on a file a dangol holds, without a data file or with wrong
+// arguments is refused with its message, and nothing changes.
+func TestKey_RotateRefused(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	seed(t, db)
+	keyPath := filepath.Join(dir, DefaultKeyFile)
+	otherDB := filepath.Join(t.TempDir(), "other.db")
+	if r := runMain(t, map[string]string{"DANGOL_DB": otherDB}, "", "export"); r.err != nil {
+		t.Fatal(r.err)
+	}
+	otherKey := filepath.Join(filepath.Dir(otherDB), DefaultKeyFile)
+	missing := filepath.Join(t.TempDir(), "gone.key")
+	noDB := filepath.Join(t.TempDir(), "none.db")
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		hold bool
+		want string
+	}{
+		{"ErrNoKey", map[string]string{"DANGOL_KEY_FILE": missing}, []string{"key", "rotate"}, false,
+			testCatalog.Text("ko", "privacy.err.key_missing", map[string]any{"Key": missing, "DB": db})},
+		{"ErrWrongKey", map[string]string{"DANGOL_KEY_FILE": otherKey}, []string{"key", "rotate"}, false,
+			testCatalog.Text("ko", "privacy.err.wrong_key", map[string]any{"Key": otherKey, "DB": db})},
+		{"ErrLocked", map[string]string{}, []string{"key", "rotate"}, true,
+			testCatalog.Text("ko", "appliance.locked", map[string]any{"DB": db})},
+		{"ErrNoDataFile", map[string]string{"DANGOL_DB": noDB}, []string{"key", "rotate"}, false,
+			testCatalog.Text("ko", "keys.rotate.no_db", map[string]any{"DB": noDB})},
+		{"ErrArgs", map[string]string{}, []string{"key", "rotate", db}, false,
+			testCatalog.Text("ko", "keys.err.args", map[string]any{"Sub": "rotate", "Want": 0, "Got": 1})},
+		{"ErrKeyFlag", map[string]string{}, []string{"key", "rotate", "--key", otherKey}, false,
+			testCatalog.Text("ko", "keys.err.key_flag", nil)},
+		{"ErrNoSub", map[string]string{}, []string{"key"}, false,
+			testCatalog.Text("ko", "keys.err.usage", map[string]any{"Sub": ""})},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.env["DANGOL_DB"] == "" {
+				tt.env["DANGOL_DB"] = db
+			}
+			if tt.hold {
+				s, err := ledger.Open(db, testLedgerOptions(t, db))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer s.Close()
+			}
+			before, _ := os.ReadFile(db)
+			key, _ := os.ReadFile(keyPath)
+			r := runMain(t, tt.env, "", tt.args...)
+			if r.err == nil || r.err.Error() != tt.want {
+				t.Fatalf("err = %v, want %q", r.err, tt.want)
+			}
+			if after, _ := os.ReadFile(db); !bytes.Equal(before, after) {
+				t.Error("the data file changed")
+			}
+			if after, _ := os.ReadFile(keyPath); !bytes.Equal(key, after) {
+				t.Error("the key file changed")
+			}
+			assertNoFile(t, keyPath+".new", keyPath+".old", missing, noDB)
+		})
+	}
+}
+
+// TestKey_RotateCrash: a rotation stopped at each step (as by a crash:
+// nothing after the step runs) leaves a state the next start opens, with
+// one of the two keys, every customer readable; it settles the key files.
+func TestKey_RotateCrash(t *testing.T) {
+	tests := []struct {
+		step      string
+		committed bool // the data file was rotated before the crash
+		finished  bool // the next start must move the new key in place
+	}{
+		{"key written", false, false},
+		{"committed", true, true},
+		{"old key kept", true, true},
+		{"renamed", true, false},
+	}
+	for _, tt := range tests {
+		t.Run(strings.ReplaceAll(tt.step, " ", "_"), func(t *testing.T) {
+			dir := t.TempDir()
+			db := filepath.Join(dir, "shop.db")
+			seed(t, db)
+			env := map[string]string{"DANGOL_DB": db}
+			keyPath := filepath.Join(dir, DefaultKeyFile)
+			oldKey := readKey(t, keyPath)
+			crash := errors.New("power cut")
+			r := runMainWith(t, env, func(m *Main) {
+				m.keyFault = func(step string) error {
+					if step == tt.step {
+						return crash
+					}
+					return nil
+				}
+			}, "key", "rotate")
+			if !errors.Is(r.err, crash) {
+				t.Fatalf("rotate: %v, want the crash", r.err)
+			}
+			var newKey []byte
+			if tt.step != "renamed" {
+				newKey = readKey(t, keyPath+".new")
+			} else {
+				newKey = readKey(t, keyPath)
+			}
+
+			r = runMain(t, env, "", "export")
+			if r.err != nil {
+				t.Fatalf("the start after the crash: %v\n%s", r.err, r.stderr)
+			}
+			assertGolden(t, filepath.Join("testdata", "export-json.golden"), r.stdout)
+			finished := testCatalog.Text("ko", "keys.rotate.finished", map[string]any{"DB": db, "Key": keyPath, "Old": keyPath + ".old"})
+			if got := strings.Contains(r.stderr, finished); got != tt.finished {
+				t.Errorf("finish notice shown %v, want %v:\n%s", got, tt.finished, r.stderr)
+			}
+			want := oldKey
+			if tt.committed {
+				want = newKey
+			}
+			if got := readKey(t, keyPath); !bytes.Equal(got, want) {
+				t.Errorf("after the start the key file holds the %s key", map[bool]string{true: "old", false: "new"}[bytes.Equal(got, oldKey)])
+			}
+			assertNoFile(t, keyPath+".new")
+			if tt.finished && !bytes.Equal(readKey(t, keyPath+".old"), oldKey) {
+				t.Error("the finished rotation did not keep the old key")
+			}
+			// The start after that one has nothing left to settle.
+			if r := runMain(t, env, "", "export"); r.err != nil {
+				t.Fatal(r.err)
+			}
+			assertNoFile(t, keyPath+".new", keyPath+".old")
+		})
+	}
+}
+
+// TestKey_RotateFailed: a rotation whose transaction fails (a wrapped data
+// key changed on disk cannot be re-wrapped) says so, and the data file
+// still opens with the key file; the new key it wrote is gone.
+func TestKey_RotateFailed(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	seed(t, db)
+	bdb, err := bolt.Open(db, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = bdb.Update(func(btx *bolt.Tx) error {
+		b := btx.Bucket([]byte("keys"))
+		k, v := b.Cursor().First()
+		v = bytes.Clone(v)
+		v[len(v)-1] ^= 1
+		return b.Put(bytes.Clone(k), v)
+	})
+	bdb.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyPath := filepath.Join(dir, DefaultKeyFile)
+	key, _ := os.ReadFile(keyPath)
+	r := runMain(t, map[string]string{"DANGOL_DB": db}, "", "key", "rotate")
+	want := testCatalog.Text("ko", "keys.rotate.failed", map[string]any{"DB": db, "Key": keyPath, "Err": "X"})
+	want = want[:strings.Index(want, "X")]
+	if !errors.Is(r.err, ledger.ErrDamaged) || !strings.HasPrefix(r.err.Error(), want) {
+		t.Fatalf("err = %v, want %q…", r.err, want)
+	}
+	if after, _ := os.ReadFile(keyPath); !bytes.Equal(key, after) {
+		t.Error("the key file changed")
+	}
+	assertNoFile(t, keyPath+".new", keyPath+".old")
+	// Opening writes bbolt's meta page, so the file is not compared byte
+	// for byte: it still opens with the key file.
+	if r := runMain(t, map[string]string{"DANGOL_DB": db}, "", "key", "check", db); !errors.Is(r.err, ledger.ErrDamaged) {
+		t.Errorf("key check after the failed rotation: %v, want the damage found again, not a wrong key", r.err)
 	}
 }

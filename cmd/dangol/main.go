@@ -103,6 +103,17 @@ type Main struct {
 	// copy of the data file it runs on (clock.go); nil: the real time on
 	// the real file.
 	rehearsal *rehearsal
+
+	// keyFault, set by tests, may stop a key rotation at a named step as
+	// a crash would (key.go).
+	keyFault func(step string) error
+	// Terminal reports whether w is a terminal, where a long migration
+	// draws a progress bar (migrate.go); nil: a real check of os.Stderr.
+	Terminal func(w io.Writer) bool
+	// progressMin is the smallest job that gets a progress bar; 0:
+	// defaultProgressMin. progressLabel is the bar's message id.
+	progressMin   int
+	progressLabel string
 }
 
 // NewMain returns a Main on the process's standard streams and environment.
@@ -119,6 +130,7 @@ type commandOpts struct {
 	shop                string
 	force, dryRun       bool
 	bench               benchOpts
+	keyFile             string
 }
 
 // Run runs the command in args (without the program name). It returns when
@@ -150,6 +162,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			fs.StringVar(&opts.shop, "shop", m.Config.ShopName, "the shop's name on the poster (DANGOL_SHOP_NAME)")
 		case "bench":
 			opts.bench.bind(fs)
+		case "key":
+			fs.StringVar(&opts.keyFile, "key", "", "key check: the key file to check with (the old key of a rotation, for a backup from before it)")
+		case "migrate":
+			fs.BoolVar(&opts.dryRun, "dry-run", false, "report what the migration would do, write nothing")
 		case "import":
 			fs.StringVar(&opts.format, "format", "auto", "auto (from the content), csv or xlsx")
 			fs.StringVar(&opts.sheet, "sheet", "", "sheet of an .xlsx to read; default the first")
@@ -193,9 +209,11 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	}
 	m.Logger = newLogger(m.Stderr, m.Config, m.Config.console(cmd))
 
-	nargs := map[string]int{"serve": 0, "chat": 0, "export": 0, "summary": 0, "backup": 1, "restore": 1, "import": 1, "service": 1, "bench": 0, "poster": 0, "key": 2}
+	nargs := map[string]int{"serve": 0, "chat": 0, "export": 0, "summary": 0, "backup": 1, "restore": 1, "import": 1, "service": 1, "bench": 0, "poster": 0, "migrate": 0}
 	n, known := nargs[cmd]
 	switch {
+	case cmd == "key":
+		// key check FILE or key rotate: keyCommand counts its arguments.
 	case !known:
 		return m.usage("cli.err.command", map[string]any{"Command": cmd})
 	case len(pos) != n:
@@ -227,7 +245,9 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	case "poster":
 		return m.poster(ctx, opts.png, opts.shop)
 	case "key":
-		return m.keyCommand(pos[0], pos[1])
+		return m.keyCommand(ctx, pos, opts.keyFile)
+	case "migrate":
+		return m.migrate(opts.dryRun)
 	default:
 		return m.restore(ctx, pos[0], opts.force)
 	}
@@ -272,6 +292,9 @@ func (m *Main) openLedgerKey(path string, opts *ledger.Options, create bool) (*l
 	}
 	s, err := ledger.Open(path, opts)
 	if errors.Is(err, ledger.ErrWrongKey) {
+		if s := m.finishRotation(path, opts); s != nil {
+			return s, nil
+		}
 		return nil, &localError{m.Catalog.Text(m.Config.Lang, "privacy.err.wrong_key", map[string]any{"Key": m.keyName(path), "DB": path}), err}
 	}
 	if errors.Is(err, ledger.ErrLocked) {
@@ -286,6 +309,9 @@ func (m *Main) openLedgerKey(path string, opts *ledger.Options, create bool) (*l
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if path == m.Config.DB {
+		m.settleKeyFiles(path)
 	}
 	return s, nil
 }
@@ -305,6 +331,10 @@ func (m *Main) help(cmd string) error {
 		id = "bench.usage"
 	case "poster":
 		id = "linking.poster.usage"
+	case "key":
+		id = "keys.usage"
+	case "migrate":
+		id = "keys.migrate.usage"
 	}
 	_, err := fmt.Fprintln(m.Stdout, m.Catalog.Text(lang, id, nil))
 	return err
