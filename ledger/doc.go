@@ -73,10 +73,12 @@
 // reversed, never edited: a correction is an adjust naming the entry it
 // reverses (PointsEntry.Reverses, ReversalOf), at most once per entry
 // (ErrAlreadyReversed), never of a correction (ErrIsCorrection); the
-// reversed entry's index key names it (ReversedBy). Notes, the staff's own
-// text, can be edited (EditNote reseals) or deleted (DeleteNote removes the
-// note and its indexes, so no later scan counts it; visit stats keep its
-// visit). A customer's entries and notes are numbered from 1, the oldest
+// reversed entry's index key names it (ReversedBy), and so does the entry
+// itself, its amounts untouched, so a summary reads it without a lookup
+// (entries of version 3 and before are looked up in the index). Notes, the
+// staff's own text, can be edited (EditNote reseals) or deleted (DeleteNote
+// removes the note and its indexes, so no later scan counts it; visit stats
+// keep its visit). A customer's entries and notes are numbered from 1, the oldest
 // (PointsAt, NoteAt), the numbers the chat shows (corrections.go).
 //
 // Erasure (EraseCustomer) is crypto-shredding: the customer's data key is
@@ -189,6 +191,11 @@
 //
 // Do not call Store.Update or Store.View from inside another transaction's
 // function: they share a lock with Close and may deadlock.
+//
+// Record versions only go up. Points entries are written as version 4
+// (which names the correction that reversed an entry), and a build of
+// dangol from before it reads them as corrupt records, so a file used by
+// this one is not for an older build.
 //
 // Losing the master key is losing the data: nothing sealed can be read
 // without it, and no one (not dangol, not its authors) can recover it. Keep
