@@ -156,6 +156,109 @@ func (tx *Tx) deleteLinkCodes(match func(v []byte) bool) (int, error) {
 	return len(dead), nil
 }
 
+// Typed codes, bot-wide. A sender gets a few wrong codes before they wait
+// (dialog counts those in their profile), but a guesser with many accounts
+// is held back only by a limit over everyone's misses: the guard in the
+// meta bucket keeps the times of the latest wrong typed codes, and the miss
+// that makes the limit within the window pauses typed codes for everyone
+// for one window. Long deep-link tokens are not guessable and are never
+// paused or counted here. The guard is kept in the file, so a restart does
+// not lift a pause or forget the misses.
+
+// metaCodeGuard holds the guard: version 1, the end of the pause (8
+// bytes, sortable nanos; the earliest time when none), then the times of
+// the misses counted (8 bytes each, oldest first). It is fewer than limit
+// entries, so at most a few hundred bytes.
+var metaCodeGuard = []byte("linkcode.guard")
+
+const codeGuardVersion = 1
+
+// MaxCodeMissLimit bounds the misses a window may allow (each is kept).
+const MaxCodeMissLimit = 1000
+
+// codeGuard is the decoded guard.
+type codeGuard struct {
+	pausedUntil time.Time
+	misses      []time.Time
+}
+
+// codeGuard reads the guard; a missing or unreadable one is empty (a
+// guard that cannot be read must not stop every customer from linking).
+func (tx *Tx) codeGuard() codeGuard {
+	v := tx.bucket(bucketMeta).Get(metaCodeGuard)
+	if len(v) < 9 || v[0] != codeGuardVersion || (len(v)-9)%8 != 0 {
+		return codeGuard{}
+	}
+	g := codeGuard{pausedUntil: timeFromSortable(binary.BigEndian.Uint64(v[1:9]))}
+	for rest := v[9:]; len(rest) >= 8; rest = rest[8:] {
+		g.misses = append(g.misses, timeFromSortable(binary.BigEndian.Uint64(rest)))
+	}
+	return g
+}
+
+func (tx *Tx) putCodeGuard(g codeGuard) error {
+	v := make([]byte, 1, 9+8*len(g.misses))
+	v[0] = codeGuardVersion
+	v = append(v, timePrefix(g.pausedUntil)...)
+	for _, m := range g.misses {
+		v = append(v, timePrefix(m)...)
+	}
+	return tx.bucket(bucketMeta).Put(metaCodeGuard, v)
+}
+
+// LinkCodesPaused reports whether typed link codes are paused for everyone
+// at now, and until when.
+func (tx *Tx) LinkCodesPaused(now time.Time) (until time.Time, paused bool) {
+	g := tx.codeGuard()
+	if now.Before(g.pausedUntil) {
+		return g.pausedUntil, true
+	}
+	return time.Time{}, false
+}
+
+// CountLinkCodeMiss counts a wrong typed code at now against limit misses
+// per window, for everyone together. The miss that makes limit misses
+// within the last window pauses typed codes until now + window and returns
+// started true: once per pause, so the caller tells staff once. During a
+// pause nothing is counted (codes are not tried then). A limit of 0 or
+// less counts nothing; one above MaxCodeMissLimit, or a window of zero or
+// less, is refused (ErrInvalid).
+func (tx *Tx) CountLinkCodeMiss(now time.Time, limit int, window time.Duration) (until time.Time, started bool, err error) {
+	switch {
+	case limit <= 0:
+		return time.Time{}, false, nil
+	case limit > MaxCodeMissLimit || window <= 0:
+		return time.Time{}, false, fmt.Errorf("ledger: count link code miss: %w",
+			invalid("link code", "a limit of %d misses per %v", limit, window))
+	}
+	g := tx.codeGuard()
+	if now.Before(g.pausedUntil) {
+		return g.pausedUntil, false, nil
+	}
+	// Keep the misses still inside the window (a clock set back keeps
+	// them all), and no more than the limit needs.
+	kept := g.misses[:0]
+	for _, m := range g.misses {
+		if now.Sub(m) < window {
+			kept = append(kept, m)
+		}
+	}
+	kept = append(kept, now)
+	if len(kept) >= limit {
+		g = codeGuard{pausedUntil: now.Add(window)}
+		started = true
+	} else {
+		g.misses = kept
+	}
+	if err := tx.putCodeGuard(g); err != nil {
+		return time.Time{}, false, fmt.Errorf("ledger: count link code miss: %w", err)
+	}
+	if !started {
+		return time.Time{}, false, nil
+	}
+	return g.pausedUntil, true, nil
+}
+
 // metaBotName holds the Telegram bot's username, for deep links.
 var metaBotName = []byte("telegram.bot")
 

@@ -126,3 +126,101 @@ func TestBotName(t *testing.T) {
 		t.Errorf("SetBotName(@) = %v, want ErrInvalid", err)
 	}
 }
+
+// TestCountLinkCodeMiss: wrong typed codes of everyone together, 3 per
+// hour here. The miss that makes the limit within the hour pauses typed
+// codes for an hour, and says so once; misses during the pause are not
+// counted; misses older than the window no longer count; a reopened file
+// keeps the pause.
+func TestCountLinkCodeMiss(t *testing.T) {
+	const limit, window = 3, time.Hour
+	type miss struct {
+		at          time.Duration // after t0
+		wantStarted bool
+	}
+	tests := []struct {
+		name       string
+		misses     []miss
+		at         time.Duration // when LinkCodesPaused is asked
+		wantPaused bool
+		wantUntil  time.Duration
+	}{
+		{"BelowLimit", []miss{{0, false}, {10 * time.Minute, false}}, 11 * time.Minute, false, 0},
+		{"LimitPauses", []miss{{0, false}, {10 * time.Minute, false}, {20 * time.Minute, true}}, 79 * time.Minute, true, 80 * time.Minute},
+		{"PauseEnds", []miss{{0, false}, {10 * time.Minute, false}, {20 * time.Minute, true}}, 80 * time.Minute, false, 0},
+		{"MissesDuringPauseNotCounted", []miss{{0, false}, {1, false}, {2, true}, {time.Minute, false}, {2 * time.Minute, false}}, 59 * time.Minute, true, time.Hour + 2},
+		{"AfterPauseCountsAfresh", []miss{{0, false}, {1, false}, {2, true}, {time.Hour + 2, false}, {time.Hour + 3, false}}, time.Hour + 4, false, 0},
+		{"OldMissesExpire", []miss{{0, false}, {30 * time.Minute, false}, {61 * time.Minute, false}}, 62 * time.Minute, false, 0},
+		{"SlidingWindow", []miss{{0, false}, {30 * time.Minute, false}, {61 * time.Minute, false}, {89 * time.Minute, true}}, 90 * time.Minute, true, 149 * time.Minute},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := MustOpen(t)
+			for i, m := range tt.misses {
+				mustUpdate(t, s, func(tx *Tx) error {
+					until, started, err := tx.CountLinkCodeMiss(t0.Add(m.at), limit, window)
+					if err != nil {
+						return err
+					}
+					if started != m.wantStarted || (started && !until.Equal(t0.Add(m.at+window))) {
+						t.Errorf("miss %d at +%v: started %v until %v, want started %v", i, m.at, started, until, m.wantStarted)
+					}
+					return nil
+				})
+			}
+			mustView(t, s, func(tx *Tx) error {
+				until, paused := tx.LinkCodesPaused(t0.Add(tt.at))
+				if paused != tt.wantPaused || (paused && !until.Equal(t0.Add(tt.wantUntil))) {
+					t.Errorf("at +%v: paused %v until %v, want %v until +%v", tt.at, paused, until, tt.wantPaused, tt.wantUntil)
+				}
+				return nil
+			})
+		})
+	}
+
+	t.Run("ReopenKeepsPause", func(t *testing.T) {
+		s := MustOpen(t)
+		for i := range limit {
+			mustUpdate(t, s, func(tx *Tx) error {
+				_, _, err := tx.CountLinkCodeMiss(t0.Add(time.Duration(i)*time.Second), limit, window)
+				return err
+			})
+		}
+		path := s.Path()
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		s2, err := Open(path, &Options{Timeout: 100 * time.Millisecond, Key: testKey})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s2.Close()
+		mustView(t, s2, func(tx *Tx) error {
+			if until, paused := tx.LinkCodesPaused(t0.Add(30 * time.Minute)); !paused || !until.Equal(t0.Add(2*time.Second+window)) {
+				t.Errorf("after reopening: paused %v until %v", paused, until)
+			}
+			return nil
+		})
+	})
+
+	t.Run("Limits", func(t *testing.T) {
+		s := MustOpen(t)
+		mustUpdate(t, s, func(tx *Tx) error {
+			for range 5 {
+				if _, started, err := tx.CountLinkCodeMiss(t0, 0, window); err != nil || started {
+					t.Errorf("limit 0: started %v, %v; want nothing counted", started, err)
+				}
+			}
+			if _, paused := tx.LinkCodesPaused(t0); paused {
+				t.Error("limit 0 paused codes")
+			}
+			if _, _, err := tx.CountLinkCodeMiss(t0, MaxCodeMissLimit+1, window); !errors.Is(err, ErrInvalid) {
+				t.Errorf("limit %d: %v, want ErrInvalid", MaxCodeMissLimit+1, err)
+			}
+			if _, _, err := tx.CountLinkCodeMiss(t0, limit, 0); !errors.Is(err, ErrInvalid) {
+				t.Errorf("window 0: %v, want ErrInvalid", err)
+			}
+			return nil
+		})
+	})
+}
