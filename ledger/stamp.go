@@ -194,13 +194,20 @@ func (tx *Tx) stampEntry(k []byte) (StampEntry, error) {
 
 // The card cache: stamps on the card, net stamps ever, rewards.
 func (tx *Tx) stampCard(ck []byte) (StampCard, error) {
-	card := StampCard{CustomerID: custIDOfKey(ck)}
 	v := tx.bucket(bucketStampCards).Get(ck)
 	if v == nil {
-		return card, nil
+		return StampCard{CustomerID: custIDOfKey(ck)}, nil
 	}
+	return decodeStampCard(ck, v)
+}
+
+func decodeStampCard(ck, v []byte) (StampCard, error) {
+	card := StampCard{CustomerID: custIDOfKey(ck)}
 	d := newDecoder(v)
 	card.Stamps, card.Total, card.Rewards = int(d.varint()), int(d.varint()), int(d.varint())
+	if d.err == nil && d.off != len(d.s) {
+		d.fail("trailing bytes")
+	}
 	if d.err != nil {
 		return StampCard{}, fmt.Errorf("stamp card of %s: %w", card.CustomerID, d.err)
 	}
