@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Loyalty's buckets. They join allBuckets (init below), so Open creates
+// Loyalty's buckets. store.go's allBuckets lists them, so Open creates
 // them in a file made before loyalty existed. Index buckets hold keys only
 // unless said.
 var (
@@ -30,18 +30,14 @@ var (
 	bucketLotState      = []byte("lot_state")      // custKey: the customer's lots are built (lots.go)
 )
 
-// loyaltyBuckets are the buckets above, for allBuckets.
+// loyaltyBuckets are the buckets above (store.go lists them in allBuckets
+// too; TestLoyaltyOnOldFile checks Open makes each).
 var loyaltyBuckets = [][]byte{
 	bucketProgramme, bucketTiers, bucketLoyaltyLog, bucketNotices, bucketNoticePending,
 	bucketStamps, bucketCustStamps, bucketStampCards, bucketCoupons, bucketCustCoupons,
 	bucketCouponCodes, bucketCouponDue, bucketLots, bucketLotOpen, bucketLotDue, bucketLotTakes,
 	bucketLotState,
 }
-
-// init adds loyalty's buckets to the list Open creates. It is kept here,
-// not in store.go's list, so loyalty is one set of files; it only appends
-// names before anything runs.
-func init() { allBuckets = append(allBuckets, loyaltyBuckets...) }
 
 // The loyalty log: one small clear record per loyalty event (a stamp
 // given, a coupon used, points expired, a tier move), in time order, so a

@@ -72,6 +72,10 @@ var allBuckets = [][]byte{
 	bucketProfiles, bucketStaff, bucketLinkCodes, bucketAudit, bucketCustAudit,
 	bucketCustTags, bucketActorAudit,
 	bucketOutbox, bucketOutboxEvent, // outbox.go
+	// loyalty.go
+	bucketProgramme, bucketTiers, bucketLoyaltyLog, bucketNotices, bucketNoticePending, bucketStamps,
+	bucketCustStamps, bucketStampCards, bucketCoupons, bucketCustCoupons, bucketCouponCodes, bucketCouponDue,
+	bucketLots, bucketLotOpen, bucketLotDue, bucketLotTakes, bucketLotState,
 }
 
 var (
