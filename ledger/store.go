@@ -22,8 +22,9 @@ import (
 // under keys derived from the master key; version 3 derives the shop and
 // index keys from a file key wrapped by the master key instead, so the
 // master key can be rotated (rotate.go). Open migrates a version-1 file
-// (migrate.go) and creates files of version 3; a file of version 2 stays
-// so, readable by the dangol that wrote it, until its first key rotation.
+// (migrate.go) and creates files of version 3; a file of version 2 keeps
+// that version, and the keys its master key derives, until its first key
+// rotation.
 const SchemaVersion = 3
 
 // ErrClosed is returned by Update, View and Backup after Close.
