@@ -6,9 +6,10 @@
 // event into a Message and calls Engine.Handle, which returns the Replies to
 // send. Handle runs the whole message in one ledger transaction: the effect
 // (a note, points, a link, feedback), the audit entries, the conversation's
-// session (flow, fsm state, half-filled draft), the adapter's cursor and the
-// message's event id commit together, so a restart resumes mid-flow and a
-// re-delivered event returns no replies and changes nothing.
+// session (flow, fsm state, half-filled draft), the adapter's cursor, the
+// message's event id and (Config.Outbox) its replies commit together, so a
+// restart resumes mid-flow and a re-delivered event changes nothing and
+// returns only its replies not yet delivered (see Delivery).
 //
 // A conversation is keyed by Channel + ":" + ConversationID. Its
 // looplab/fsm machine is rebuilt from the stored session for each message;
@@ -39,6 +40,40 @@
 // Tiers come from visits (one counted per day): 일반 below
 // TierRegularVisits (5), 단골 from it, VIP from TierVIPVisits (15).
 //
+// # Delivery
+//
+// A message is first run in a read-only transaction. One that only reads
+// (a points check, /help, a card, a refusal) is answered from it, and its
+// event id and cursor are queued to ride on the ledger's next commit
+// (ledger.Store.QueueMarks): a read costs no fsync of its own. Messages
+// sure to write (staff, who are audited; a running flow; a form) skip that
+// attempt, and one that tries to write anyway stops at its first write
+// (ledger.ErrReadOnly) and is run again in a read-write transaction, which
+// concurrent messages share (the ledger's commit pipeline). Flow code may
+// thus run twice and must keep every side effect inside the transaction;
+// replies are only collected, and sent by the caller.
+//
+// With Config.Outbox, the replies of a message with an effect are written
+// into the ledger's outbox in the effect's transaction, each with its
+// Reply.OutboxID. The caller reports them with Delivered once the platform
+// has accepted them; Unsent lists what still waits (at start: what the
+// last run committed and never saw delivered), and Pending counts it, the
+// figure intake keeps under a limit. What a crash can then repeat, and
+// what it cannot:
+//
+//   - An effect (a note, points, feedback, a link, an erasure) never
+//     happens twice: it commits with its event id, and a re-delivery finds
+//     the id and changes nothing.
+//   - An effect's replies are sent at least once, never lost: Unsent sends
+//     them after a restart, and a re-delivered event returns its replies
+//     still waiting instead of nothing. A reply sent but whose Delivered
+//     had not committed is sent again.
+//   - A read's answer may be repeated: a crash within the ledger's
+//     MarkDelay (100 ms) of a read forgets its event id, and a re-delivery
+//     is answered again, from the state of then. A read's answer lost in
+//     the crash is not sent again (it was never written down); the sender
+//     asks again.
+//
 // # Caveats
 //
 // Retention (Config.Retention, flow_retention.go) erases on its own, not in
@@ -56,8 +91,8 @@
 // catalogs have it.
 //
 // A refusal the sender can act on (an unknown customer, a duplicate phone,
-// an invalid code) rolls the effect back and then commits the event id and
-// cursor alone. Any other error or a panic in flow code is logged with the
+// an invalid code) rolls the effect back and then records the event id and
+// cursor alone, as a read's are (see Delivery). Any other error or a panic in flow code is logged with the
 // conversation key and answered with a localised apology; Handle returns
 // the error for the adapter's log. /summary is computed after the commit in
 // a read transaction of its own, so a slow chart never holds the write lock.

@@ -54,6 +54,14 @@ type Config struct {
 	// roster, so cmd names the console's first speaker here.
 	Notify []string
 
+	// Outbox keeps the replies of every message with an effect in the
+	// ledger's outbox, written with the effect, until the caller reports
+	// them sent (Delivered): a crash between the commit and the send then
+	// loses none (Unsent), and a re-delivered event gets its unsent
+	// replies again. Off, replies live only in memory: a caller that never
+	// calls Delivered must leave it off, or the outbox only grows.
+	Outbox bool
+
 	SessionTimeout time.Duration    // idle timeout; 0: 30 minutes
 	Now            func() time.Time // nil: time.Now
 	NewCode        func() string    // one-time link codes; nil: 6 random digits
@@ -92,6 +100,7 @@ type Engine struct {
 	locks keyLocks
 
 	confirmWon int64 // Config.PointsConfirmWon (flow_corrections.go)
+	outbox     bool  // Config.Outbox (outbox.go)
 
 	// Config.Retention, ShopName and Notify (flow_retention.go).
 	retention ledger.Retention
@@ -124,6 +133,7 @@ func New(cfg Config) (*Engine, error) {
 		locks:    keyLocks{m: map[string]*keyLock{}},
 	}
 	e.confirmWon = cfg.PointsConfirmWon
+	e.outbox = cfg.Outbox
 	if err := cfg.Retention.Validate(); err != nil {
 		return nil, fmt.Errorf("dialog: new engine: %w", err)
 	}
@@ -210,7 +220,12 @@ func (k *keyLocks) lock(key string) (unlock func()) {
 }
 
 // Handle processes one message and returns the replies to send. A message
-// whose EventID was already handled returns no replies and changes nothing.
+// that only reads is answered from a read-only transaction, its event id
+// and cursor committed later with another write (outbox.go); one with an
+// effect commits it, with its event id and, under Config.Outbox, its
+// replies (each then carrying its Reply.OutboxID for Delivered). A message
+// whose EventID was already handled changes nothing and returns only the
+// replies of it still waiting in the outbox (none once delivered).
 // When err is not nil, replies still hold a localised apology for the sender
 // and err is for the log.
 func (e *Engine) Handle(ctx context.Context, m Message) ([]Reply, error) {
@@ -218,17 +233,23 @@ func (e *Engine) Handle(ctx context.Context, m Message) ([]Reply, error) {
 	unlock := e.locks.lock(key)
 	defer unlock()
 
+	if replies, err, ok := e.handleRead(ctx, m, key); ok {
+		return replies, err
+	}
 	now := e.now()
 	var t *turn
 	err := e.store.Update(ctx, func(tx *ledger.Tx) error {
-		// Update may run this more than once (batched commits): start afresh.
+		// Update may run this more than once (shared commits): start afresh.
 		t = e.newTurn(ctx, tx, m, key, now)
-		return t.run()
+		if err := t.run(); err != nil {
+			return err
+		}
+		return t.stash()
 	})
 	if err == nil {
 		if t.dup {
 			noteDuplicate(ctx)
-			return nil, nil
+			return t.replies, nil
 		}
 		replies := t.replies
 		if t.later != nil {
@@ -245,10 +266,14 @@ func (e *Engine) Handle(ctx context.Context, m Message) ([]Reply, error) {
 	}
 	if id, data, ok := t.knownError(err); ok {
 		// The effect was rolled back; the refusal itself is the answer to
-		// this event, so record the event (and cursor, and an expiry) alone.
-		merr := e.store.Update(ctx, func(tx *ledger.Tx) error {
-			return t.markOnly(tx)
-		})
+		// this event, so record the event (and cursor, and an expiry) alone:
+		// riding on the next commit unless an expired session must go.
+		var merr error
+		if t.expired {
+			merr = e.store.Update(ctx, func(tx *ledger.Tx) error { return t.markOnly(tx) })
+		} else {
+			merr = e.store.QueueMarks(t.marks())
+		}
 		if merr != nil {
 			return e.fail(ctx, t, m, key, nil, merr)
 		}
@@ -378,6 +403,9 @@ type turn struct {
 	later   func(ctx context.Context) ([]Reply, error)
 	dup     bool
 	stack   string
+	// ro says the turn runs in a read-only transaction (outbox.go): its
+	// marks are queued afterwards, and any write ends the attempt.
+	ro bool
 }
 
 func (e *Engine) newTurn(ctx context.Context, tx *ledger.Tx, m Message, key string, now time.Time) *turn {
@@ -405,7 +433,7 @@ func (t *turn) run() (err error) {
 		}
 		if seen {
 			t.dup = true
-			return nil
+			return t.unsent()
 		}
 	}
 	if err := t.resolveRole(); err != nil {
@@ -423,6 +451,9 @@ func (t *turn) run() (err error) {
 	}
 	if err := t.loadSession(); err != nil {
 		return err
+	}
+	if t.ro && t.writes() {
+		return errWrites
 	}
 	if err := t.dispatch(); err != nil {
 		return err
@@ -527,8 +558,12 @@ func (t *turn) finish() error {
 	return t.mark(t.tx)
 }
 
-// mark records the event id and advances the adapter's cursor.
+// mark records the event id and advances the adapter's cursor; in a
+// read-only turn, Handle queues them instead once the turn is done.
 func (t *turn) mark(tx *ledger.Tx) error {
+	if t.ro {
+		return nil
+	}
 	if t.m.EventID != "" {
 		if err := tx.MarkEvent(t.m.EventID, t.now); err != nil {
 			return fmt.Errorf("dialog: mark event: %w", err)

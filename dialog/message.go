@@ -96,6 +96,11 @@ type Reply struct {
 	// Menu asks the adapter to show its persistent main menu (Telegram's reply
 	// keyboard) in Lang.
 	Menu bool
+
+	// OutboxID, when set, names the reply in the ledger's outbox
+	// (Config.Outbox): tell Engine.Delivered once the platform accepted it,
+	// or it is sent again after a restart.
+	OutboxID string `json:",omitempty"`
 }
 
 // Section is a titled block of lines in a structured reply.

@@ -6,9 +6,13 @@ import (
 	"time"
 )
 
-// SeenEvent reports whether event id was already committed.
+// SeenEvent reports whether event id was already committed, or, in this
+// process, queued to commit with its marks (Store.QueueMarks).
 func (tx *Tx) SeenEvent(id string) (bool, error) {
-	return tx.bucket(bucketEvents).Get([]byte(id)) != nil, nil
+	if tx.bucket(bucketEvents).Get([]byte(id)) != nil {
+		return true, nil
+	}
+	return tx.pipe != nil && tx.pipe.queuedEvent(id), nil
 }
 
 // MarkEvent records event id as processed at time at. The time lets
@@ -56,16 +60,22 @@ func (tx *Tx) PruneEvents(before time.Time) (int, error) {
 }
 
 // Cursor returns a named integer kept by the ledger (0 if unset), e.g. the
-// last Telegram update id committed.
+// last Telegram update id committed, or, in this process, queued to commit
+// with a message's marks (Store.QueueMarks) when that is higher.
 func (tx *Tx) Cursor(name string) (int64, error) {
-	v := tx.bucket(bucketCursors).Get([]byte(name))
-	if v == nil {
-		return 0, nil
+	var cur int64
+	if v := tx.bucket(bucketCursors).Get([]byte(name)); v != nil {
+		if len(v) != 8 {
+			return 0, fmt.Errorf("ledger: cursor %s: %w", name, errCorrupt)
+		}
+		cur = int64(binary.BigEndian.Uint64(v))
 	}
-	if len(v) != 8 {
-		return 0, fmt.Errorf("ledger: cursor %s: %w", name, errCorrupt)
+	if tx.pipe != nil {
+		if q, ok := tx.pipe.queuedCursor(name); ok && q > cur {
+			cur = q
+		}
 	}
-	return int64(binary.BigEndian.Uint64(v)), nil
+	return cur, nil
 }
 
 // SetCursor stores a named integer; it never moves a cursor backwards (a

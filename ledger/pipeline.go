@@ -75,8 +75,11 @@ type pipeline struct {
 	busy atomic.Bool
 
 	marks  []Marks
-	marked map[string]bool // event ids in marks
-	sent   map[string]bool // outbox keys (as strings) to delete
+	marked map[string]bool // event ids in marks, until their commit holds
+	// cursors holds the highest value queued for each cursor name; it is
+	// kept after the commit (one entry per name), as cursors never go back.
+	cursors map[string]int64
+	sent    map[string]bool // outbox keys (as strings) to delete
 
 	delay time.Duration
 	timer *time.Timer // armed while marks or sent wait without a leader
@@ -120,7 +123,7 @@ func (s *Store) update(fn func(*Tx) error) (err, fnErr error) {
 func (s *Store) updateSolo(c *call) error {
 	added := 0
 	err := s.db.Update(func(btx *bolt.Tx) error {
-		tx := &Tx{tx: btx, kr: s.kr}
+		tx := &Tx{tx: btx, kr: s.kr, pipe: &s.pipe}
 		err := c.fn(tx)
 		if err == nil && len(tx.shredded) > 0 {
 			err = appendErasedKeys(s.opts.ErasedKeys, tx.shredded)
@@ -294,7 +297,7 @@ func (s *Store) commitGroup(group []*call, marks []Marks, sent map[string]bool) 
 				if c.fn == nil {
 					continue
 				}
-				tx := &Tx{tx: btx, kr: s.kr}
+				tx := &Tx{tx: btx, kr: s.kr, pipe: &s.pipe}
 				err := s.runFn(c, tx)
 				if err != nil {
 					failed = i
@@ -378,11 +381,11 @@ func (s *Store) settle(group []*call, marks []Marks, sent map[string]bool, delet
 // QueueMarks queues the marks of a message that changed nothing else (a
 // points check, /help): they are committed with the next Update, or by
 // themselves after Options.MarkDelay, never with an fsync of their own
-// while writers come. Until then SeenEvent does not know the event, but
-// MarksQueued does; a crash before the commit forgets them, so a
-// re-delivery is answered again, which for a read is harmless. Call it only
-// for messages whose handling wrote nothing: an effect must commit with its
-// event id (Update).
+// while writers come. Meanwhile SeenEvent and Cursor count them, in this
+// process; a crash before the commit forgets them, so a re-delivery is
+// answered again, which for a read is harmless. Call it only for messages
+// whose handling wrote nothing: an effect must commit with its event id
+// (Update).
 func (s *Store) QueueMarks(m Marks) error {
 	if m.EventID == "" && m.Cursor == "" {
 		return nil
@@ -405,17 +408,36 @@ func (s *Store) QueueMarks(m Marks) error {
 		}
 		p.marked[m.EventID] = true
 	}
+	if m.Cursor != "" {
+		if p.cursors == nil {
+			p.cursors = map[string]int64{}
+		}
+		if v, ok := p.cursors[m.Cursor]; !ok || m.CursorValue > v {
+			p.cursors[m.Cursor] = m.CursorValue
+		}
+	}
 	p.arm()
 	return nil
 }
 
 // MarksQueued reports whether marks for event id wait in the pipeline,
-// not yet committed: a re-delivery that SeenEvent does not know yet.
-func (s *Store) MarksQueued(id string) bool {
-	p := &s.pipe
+// not yet committed. SeenEvent counts them too (a re-delivery meanwhile is
+// known); a crash forgets them.
+func (s *Store) MarksQueued(id string) bool { return s.pipe.queuedEvent(id) }
+
+// queuedEvent reports whether event id waits in the queued marks.
+func (p *pipeline) queuedEvent(id string) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.marked[id]
+}
+
+// queuedCursor returns the highest value queued for cursor name.
+func (p *pipeline) queuedCursor(name string) (int64, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	v, ok := p.cursors[name]
+	return v, ok
 }
 
 // applyMarks writes queued marks. A mark that cannot be written (it was

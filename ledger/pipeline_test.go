@@ -201,8 +201,14 @@ func TestMarksRide(t *testing.T) {
 		t.Error("MarksQueued does not know what waits")
 	}
 	mustView(t, s, func(tx *Tx) error {
-		if seen, _ := tx.SeenEvent("read1"); seen {
+		if tx.bucket(bucketEvents).Get([]byte("read1")) != nil {
 			t.Error("marks committed before any commit")
+		}
+		if seen, _ := tx.SeenEvent("read1"); !seen {
+			t.Error("SeenEvent does not count the queued marks")
+		}
+		if v, _ := tx.Cursor("telegram.update"); v != 41 {
+			t.Errorf("Cursor %d with 41 queued", v)
 		}
 		return nil
 	})

@@ -158,6 +158,9 @@ type Tx struct {
 	kr          *keyring
 	shredded    []shredded // data keys erased in this transaction
 	outboxAdded int        // outbox entries added in this transaction
+	// pipe, when set, lets SeenEvent and Cursor see marks still queued
+	// (pipeline.go): what this process handled, committed or not yet.
+	pipe *pipeline
 	// aeads memoizes customers' data keys (nil: shredded) for the life of
 	// the transaction, whose snapshot cannot change under it.
 	aeads map[[custKeyLen]byte]cipher.AEAD
@@ -349,7 +352,7 @@ func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 	if s.db == nil {
 		return ErrClosed
 	}
-	return readOnly(s.db.View(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx, kr: s.kr}) }))
+	return readOnly(s.db.View(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx, kr: s.kr, pipe: &s.pipe}) }))
 }
 
 // Backup writes a consistent copy of the file to w while serving.

@@ -1,0 +1,200 @@
+package dialog
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// How a message's replies reach the platform without being lost, and how a
+// read is answered without an fsync of its own (see the package doc's
+// "Delivery").
+
+// Outgoing is a reply kept in the ledger's outbox, with the conversation
+// it answers: what Unsent hands back after a restart.
+type Outgoing struct {
+	Channel        string // the platform of the conversation
+	ConversationID string // the conversation the message came from
+	UserID         string // the sender of the message
+	Reply          Reply  // Reply.OutboxID is set
+}
+
+// outboxRecord is an outbox entry's payload: the reply and its address.
+// The ledger seals it whole.
+type outboxRecord struct {
+	Channel      string `json:"ch"`
+	Conversation string `json:"conv"`
+	User         string `json:"user,omitempty"`
+	Reply        Reply  `json:"reply"`
+}
+
+// handleRead runs the message in a read-only transaction first. A message
+// that only reads (a points check, /help, a card, a refusal) is answered
+// from it, and its event id and cursor are queued to ride on the next
+// commit: no fsync of its own. ok is false when the message writes, or
+// failed in a way the write path must see: the caller runs it again in a
+// read-write transaction.
+func (e *Engine) handleRead(ctx context.Context, m Message, key string) (replies []Reply, err error, ok bool) {
+	now := e.now()
+	var t *turn
+	verr := e.store.View(ctx, func(tx *ledger.Tx) error {
+		t = e.newTurn(ctx, tx, m, key, now)
+		t.ro = true
+		return t.run()
+	})
+	if t == nil {
+		return nil, nil, false
+	}
+	switch {
+	case verr == nil && t.dup:
+		noteDuplicate(ctx)
+		return t.replies, nil, true
+	case verr == nil:
+		if err := e.store.QueueMarks(t.marks()); err != nil {
+			return nil, nil, false
+		}
+		replies := t.replies
+		if t.later != nil {
+			more, lerr := t.runLater(ctx)
+			replies = append(replies, more...)
+			if lerr != nil {
+				rs, err := e.fail(ctx, t, m, key, replies, lerr)
+				return rs, err, true
+			}
+		}
+		return replies, nil, true
+	case errors.Is(verr, ledger.ErrReadOnly) || t.expired:
+		return nil, nil, false // it writes (an expired session is deleted)
+	}
+	if id, data, known := t.knownError(verr); known {
+		if err := e.store.QueueMarks(t.marks()); err != nil {
+			return nil, nil, false
+		}
+		replies := append([]Reply(nil), t.notices...)
+		return append(replies, t.mk(t.text(id, data))), nil, true
+	}
+	return nil, nil, false
+}
+
+// errWrites ends a read-only attempt early: the message is sure to write.
+var errWrites = fmt.Errorf("dialog: this message writes: %w", ledger.ErrReadOnly)
+
+// writes reports, before dispatch, that the message will write, so the
+// read-only attempt stops before it does any work (or draws a link code)
+// twice: staff are audited on every customer they see, a running flow
+// saves its session, a form or an expiry changes something. A message it
+// lets through that writes all the same is caught at its first write
+// (ErrReadOnly) and run again.
+func (t *turn) writes() bool {
+	return t.staffish() || t.sess.Flow != "" || t.expired || t.hadSess || t.m.FormID != ""
+}
+
+// marks are what the turn records of its message when it wrote nothing.
+func (t *turn) marks() ledger.Marks {
+	return ledger.Marks{EventID: t.m.EventID, At: t.now, Cursor: t.m.CursorName, CursorValue: t.m.CursorValue}
+}
+
+// stash writes the turn's replies into the outbox, in the transaction of
+// their effect, and gives each its id. Without Config.Outbox, or for a
+// re-delivery (whose replies came from the outbox), it does nothing.
+func (t *turn) stash() error {
+	if !t.e.outbox || t.dup {
+		return nil
+	}
+	for i := range t.replies {
+		r := &t.replies[i]
+		r.OutboxID = ""
+		payload, err := json.Marshal(outboxRecord{Channel: t.m.Channel, Conversation: t.m.ConversationID, User: t.m.UserID, Reply: *r})
+		if err != nil {
+			return fmt.Errorf("dialog: outbox: %w", err)
+		}
+		id, err := t.tx.AddOutbox(t.m.EventID, t.now, payload)
+		if err != nil {
+			return fmt.Errorf("dialog: outbox: %w", err)
+		}
+		r.OutboxID = id
+	}
+	return nil
+}
+
+// unsent loads the replies of the turn's (re-delivered) event still
+// waiting in the outbox.
+func (t *turn) unsent() error {
+	entries, err := t.tx.OutboxOf(t.m.EventID)
+	if err != nil {
+		return fmt.Errorf("dialog: outbox of event: %w", err)
+	}
+	for _, en := range entries {
+		o, err := decodeOutgoing(en)
+		if err != nil {
+			return err
+		}
+		t.replies = append(t.replies, o.Reply)
+	}
+	return nil
+}
+
+// decodeOutgoing reads an outbox entry back.
+func decodeOutgoing(en ledger.OutboxEntry) (Outgoing, error) {
+	var rec outboxRecord
+	if err := json.Unmarshal(en.Payload, &rec); err != nil {
+		return Outgoing{}, fmt.Errorf("dialog: outbox entry %s: %w", en.ID, err)
+	}
+	rec.Reply.OutboxID = en.ID
+	return Outgoing{Channel: rec.Channel, ConversationID: rec.Conversation, UserID: rec.User, Reply: rec.Reply}, nil
+}
+
+// Unsent returns up to limit replies still waiting in the outbox, oldest
+// first, written after the one with outbox id after ("" for the oldest):
+// at start, what the last run committed and did not see sent. limit <= 0
+// means all. Send each and report it with Delivered; an entry that cannot
+// be read is logged (by id) and skipped, never deleted.
+func (e *Engine) Unsent(ctx context.Context, after string, limit int) ([]Outgoing, error) {
+	var entries []ledger.OutboxEntry
+	err := e.store.View(ctx, func(tx *ledger.Tx) error {
+		var err error
+		entries, err = tx.Outbox(after, limit)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dialog: unsent replies: %w", err)
+	}
+	out := make([]Outgoing, 0, len(entries))
+	for _, en := range entries {
+		o, err := decodeOutgoing(en)
+		if err != nil {
+			e.log.ErrorContext(ctx, "dialog: outbox entry unreadable: kept, not sent", "outbox_id", en.ID, "err", err)
+			continue
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// Delivered reports that the platform accepted the replies with these
+// outbox ids (Reply.OutboxID; empty ids are ignored): they leave the
+// outbox with the next commit, without an fsync of their own. A crash
+// before that sends them again.
+func (e *Engine) Delivered(ctx context.Context, ids ...string) error {
+	keep := ids[:0:0]
+	for _, id := range ids {
+		if id != "" {
+			keep = append(keep, id)
+		}
+	}
+	if len(keep) == 0 {
+		return nil
+	}
+	if err := e.store.Sent(ctx, keep...); err != nil {
+		return fmt.Errorf("dialog: delivered: %w", err)
+	}
+	return nil
+}
+
+// Pending returns how many replies wait in the outbox for Delivered: the
+// figure intake holds under a limit (back-pressure) so that a flood of
+// messages waits at the platform instead of in memory.
+func (e *Engine) Pending() int { return e.store.OutboxPending() }
