@@ -29,10 +29,11 @@ import (
 //     expires), except when the lots are rebuilt from an old history;
 //   - points < 0 otherwise: from the oldest lots.
 //
-// Lots of a customer are built the first time one of their entries is
-// appended after loyalty existed (from their whole history: an old
-// history holds no expiring lot, since no expiry rule existed then), and
-// computed in memory when read before that.
+// Lots of a customer are stored from the first entry that makes a lot
+// that expires (built then from their whole history); before that, and
+// for every customer of a shop whose points never expire, they are
+// computed in memory from the history when read, and AddPoints writes
+// nothing for them.
 
 // Lot is points added by one entry, and what is left of them.
 type Lot struct {
@@ -207,22 +208,32 @@ func (b *lotBook) openLots() ([]*lotRec, error) {
 				b.open = append(b.open, r)
 			}
 		}
+		// Lots this book changed but has not written (new ones, points
+		// put back) are not in the index yet.
+		for key := range b.dirty {
+			if r := b.lots[key]; r.remaining > 0 && !r.inOpen {
+				b.insertOpen(r)
+			}
+		}
 	}
 	return b.open, nil
 }
 
-// reopen lists r among the open lots again (points were put back).
+// reopen lists r among the open lots again (points were put back, or a
+// new lot). Before the open lots are loaded there is no list to keep:
+// loading them picks r up (openLots).
 func (b *lotBook) reopen(r *lotRec) error {
-	if _, err := b.openLots(); err != nil {
-		return err
-	}
-	if r.inOpen {
+	if !b.loaded || r.inOpen {
 		return nil
 	}
+	b.insertOpen(r)
+	return nil
+}
+
+func (b *lotBook) insertOpen(r *lotRec) {
 	r.inOpen = true
 	i, _ := slices.BinarySearchFunc(b.open, r.key, func(x *lotRec, k []byte) int { return bytes.Compare(x.key, k) })
 	b.open = slices.Insert(b.open, i, r)
-	return nil
 }
 
 func (b *lotBook) add(r *lotRec) error {
@@ -266,8 +277,37 @@ func (b *lotBook) takesOf(taker []byte) ([]lotTake, error) {
 }
 
 // consume takes n points for the entry at taker from the oldest lots; a
-// shortfall (lots already short of the balance) is left untaken.
+// shortfall (lots already short of the balance) is left untaken. With the
+// open lots not loaded and nothing changed yet, it walks the open index
+// only as far as it takes (a redeem usually needs one or two lots of a
+// regular's many).
 func (b *lotBook) consume(taker []byte, n int64) error {
+	if n <= 0 {
+		return nil
+	}
+	if !b.loaded && len(b.dirty) == 0 {
+		var keys [][]byte
+		c := b.tx.bucket(bucketLotOpen).Cursor()
+		var sum int64
+		for k, _ := c.Seek(b.ck); k != nil && bytes.HasPrefix(k, b.ck) && sum < n; k, _ = c.Next() {
+			key := bytes.Clone(k[len(b.ck):])
+			r, err := b.get(key)
+			if err != nil {
+				return err
+			}
+			if r != nil {
+				keys = append(keys, key)
+				sum += r.remaining
+			}
+		}
+		for _, key := range keys {
+			r := b.lots[string(key)]
+			t := min(r.remaining, n)
+			b.take(taker, r, t)
+			n -= t
+		}
+		return nil
+	}
 	open, err := b.openLots()
 	if err != nil {
 		return err
@@ -323,11 +363,11 @@ func (b *lotBook) apply(k []byte, p *PointsEntry, replay bool) error {
 				}
 			}
 		}
-		prog, err := b.tx.ProgrammeAt(p.At)
+		months, err := b.tx.expiryMonthsAt(p.At)
 		if err != nil {
 			return err
 		}
-		return b.add(&lotRec{key: bytes.Clone(k), points: p.Points, remaining: p.Points, months: prog.Expiry.Months})
+		return b.add(&lotRec{key: bytes.Clone(k), points: p.Points, remaining: p.Points, months: months})
 	case p.Kind == PointsExpire && !replay:
 		return nil
 	}
@@ -400,9 +440,22 @@ func (b *lotBook) persist() error {
 }
 
 // lotsAfterEntry is AddPoints' hook: it applies the entry e just stored at
-// k to the lots of the customer at ck (building them first if needed).
+// k to the lots of the customer at ck. Lots are stored only once a
+// customer has one that expires: before that (every customer of a shop
+// whose points never expired) their lots are what a replay of their
+// history makes, so nothing is written until an entry makes an expiring
+// lot, which builds them all.
 func (tx *Tx) lotsAfterEntry(ck, k []byte, e *PointsEntry) error {
 	fresh := tx.bucket(bucketLotState).Get(ck) == nil
+	if fresh {
+		if e.Points < 0 {
+			return nil
+		}
+		months, err := tx.expiryMonthsAt(e.At)
+		if err != nil || months == 0 {
+			return err
+		}
+	}
 	b, err := tx.lotBookOf(ck) // a fresh book's replay already applied e
 	if err != nil {
 		return err

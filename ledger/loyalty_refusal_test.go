@@ -595,13 +595,19 @@ func FuzzDecodeLoyalty(f *testing.F) {
 	f.Add(encodeLog(&logEvent{kind: logTierMove, customer: "C1", n: 4, a: "new", b: "vip"}))
 	f.Add(encodeStamp(&StampEntry{CustomerID: "C1", N: -3, Reverses: idOf(k), Coupons: []string{"x"}}, []byte("sealed")))
 	f.Add(encodeLot(&lotRec{points: 5, remaining: 3, months: 12, noticed: true}))
-	f.Add([]byte(`{"tiers":{"levels":[{"id":"new"}]}}`))
+	dp := DefaultProgramme(500)
+	dp.Expiry.Months = 12
+	pv, _ := encodeProgramme(&dp)
+	f.Add(pv)
 	f.Add([]byte{1, 0x80, 0x80, 0x80})
 	f.Fuzz(func(t *testing.T, v []byte) {
 		decodeLog(k, v)
 		decodeStamp(k, v)
 		decodeLot(k, v)
 		decodeStampCard(ck, v)
+		if d := newDecoder(v); d.version(programmeFormat) == programmeFormat {
+			d.uvarint()
+		}
 		if p, err := decodeProgramme(k, v); err == nil {
 			p.Validate()
 			p.partString(PartTiers)

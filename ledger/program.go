@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -273,17 +274,68 @@ func (p *Programme) partString(part ProgrammePart) string {
 }
 
 // Versions are stored in the programme bucket under time keys of their
-// Since, as JSON: a handful of small records, read once per transaction
-// that needs them. The built-in default and a seed go at the smallest key.
+// Since: a format byte, the expiry months as a uvarint (what AddPoints
+// needs of every version, read without decoding the rest), then the
+// version as JSON. A handful of small records; the built-in default and a
+// seed go at the smallest key.
+const programmeFormat = 1
 
-func encodeProgramme(p *Programme) ([]byte, error) { return json.Marshal(p) }
+func encodeProgramme(p *Programme) ([]byte, error) {
+	j, err := json.Marshal(p)
+	if err != nil {
+		return nil, err
+	}
+	e := encoder{b: make([]byte, 0, 4+len(j))}
+	e.byte(programmeFormat)
+	e.uvarint(uint64(p.Expiry.Months))
+	e.b = append(e.b, j...)
+	return e.b, nil
+}
 
 func decodeProgramme(k, v []byte) (Programme, error) {
+	d := newDecoder(v)
+	d.version(programmeFormat)
+	d.uvarint()
+	if d.err != nil {
+		return Programme{}, fmt.Errorf("programme %s: %w", idOf(k), d.err)
+	}
 	var p Programme
-	if err := json.Unmarshal(v, &p); err != nil {
+	if err := json.Unmarshal(v[d.off:], &p); err != nil {
 		return Programme{}, fmt.Errorf("%w: programme %s: %v", errCorrupt, idOf(k), err)
 	}
+	if len(p.Tiers.Levels) == 0 {
+		return Programme{}, fmt.Errorf("%w: programme %s has no tier", errCorrupt, idOf(k))
+	}
 	return p, nil
+}
+
+// versionAt returns the key and value of the version in force at at; nil
+// when none is stored.
+func (tx *Tx) versionAt(at time.Time) (k, v []byte) {
+	c := tx.bucket(bucketProgramme).Cursor()
+	k, v = c.Seek(timePrefix(at.Add(time.Nanosecond)))
+	if k == nil {
+		return c.Last()
+	}
+	return c.Prev()
+}
+
+// expiryMonthsAt returns the expiry months of the version in force at at,
+// from the value's prefix alone.
+func (tx *Tx) expiryMonthsAt(at time.Time) (int, error) {
+	k, v := tx.versionAt(at)
+	if k == nil {
+		return 0, nil
+	}
+	var m uint64
+	n := 0
+	if len(v) > 1 && v[0] == programmeFormat {
+		m, n = binary.Uvarint(v[1:])
+	}
+	if n <= 0 || m > MaxExpiryMonths {
+		return 0, fmt.Errorf("%w: programme %s: expiry", errCorrupt, idOf(k))
+	}
+	return int(m), nil
 }
 
 // ProgrammeAt returns the version of the programme in force at at: the
@@ -291,13 +343,7 @@ func decodeProgramme(k, v []byte) (Programme, error) {
 // DefaultProgramme(DefaultEarnRateBP) when none is stored (see
 // SeedProgramme).
 func (tx *Tx) ProgrammeAt(at time.Time) (Programme, error) {
-	c := tx.bucket(bucketProgramme).Cursor()
-	k, v := c.Seek(timePrefix(at.Add(time.Nanosecond)))
-	if k == nil {
-		k, v = c.Last()
-	} else {
-		k, v = c.Prev()
-	}
+	k, v := tx.versionAt(at)
 	if k == nil {
 		return DefaultProgramme(DefaultEarnRateBP), nil
 	}
