@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -471,4 +472,19 @@ func TestLotsExpire(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+func TestRecordTierID(t *testing.T) {
+	for _, id := range []string{"vip", "단골", `a"b`, "<골드>", `back\slash`, ""} {
+		v, err := json.Marshal(&CustomerTier{TierID: id, Since: t0, DownTo: "new"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := recordTierID(custKey(1), v); err != nil || got != id {
+			t.Errorf("recordTierID(%s) = %q, %v; want %q", v, got, err, id)
+		}
+	}
+	if _, err := recordTierID(custKey(1), []byte(`{"tier":`)); !errors.Is(err, errCorrupt) {
+		t.Errorf("a broken record: %v", err)
+	}
 }

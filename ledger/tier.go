@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -669,21 +670,27 @@ func (tx *Tx) tiersAt(at time.Time) (map[string]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]int{}
-	tb := tx.bucket(bucketTiers)
+	// The customers of then: created before at (the created index is in
+	// time order, so this is its first part), by key.
+	var keys [][]byte
 	end := timePrefix(at)
 	c := tx.bucket(bucketCreated).Cursor()
 	for k, _ := c.First(); k != nil && bytes.Compare(k[:8], end) < 0; k, _ = c.Next() {
-		ck := k[8:]
+		keys = append(keys, k[8:])
+	}
+	slices.SortFunc(keys, bytes.Compare)
+	out := map[string]int{}
+	tc := tx.bucket(bucketTiers).Cursor()
+	rk, rv := tc.First()
+	for _, ck := range keys {
+		for rk != nil && bytes.Compare(rk, ck) < 0 {
+			rk, rv = tc.Next()
+		}
 		id := custIDOfKey(ck)
 		tier, moved := then[id]
-		if !moved {
-			if v := tb.Get(ck); v != nil {
-				var r CustomerTier
-				if err := json.Unmarshal(v, &r); err != nil {
-					return nil, fmt.Errorf("%w: tier of %s: %v", errCorrupt, id, err)
-				}
-				tier = r.TierID
+		if !moved && rk != nil && bytes.Equal(rk, ck) {
+			if tier, err = recordTierID(ck, rv); err != nil {
+				return nil, err
 			}
 		}
 		if tier == "" {
@@ -692,4 +699,23 @@ func (tx *Tx) tiersAt(at time.Time) (map[string]int, error) {
 		out[tier]++
 	}
 	return out, nil
+}
+
+// recordTierID reads the tier id of a stored tier record: json.Marshal
+// writes it first, so a plain id is read off the front; anything else (an
+// escaped character) is decoded.
+func recordTierID(ck, v []byte) (string, error) {
+	const head = `{"tier":"`
+	if rest, ok := bytes.CutPrefix(v, []byte(head)); ok {
+		if i := bytes.IndexByte(rest, '"'); i >= 0 && bytes.IndexByte(rest[:i], '\\') < 0 {
+			return string(rest[:i]), nil
+		}
+	}
+	var r struct {
+		TierID string `json:"tier"`
+	}
+	if err := json.Unmarshal(v, &r); err != nil {
+		return "", fmt.Errorf("%w: tier of %s: %v", errCorrupt, custIDOfKey(ck), err)
+	}
+	return r.TierID, nil
 }
