@@ -148,7 +148,10 @@
 // expiry months in force when it was made; entries that take points take
 // from the oldest lots and record what they took, so a correction puts
 // points back where they were. The lots' points left always add up to the
-// balance. AddPoints keeps them (LotsOf, NextExpiry).
+// balance. AddPoints keeps them (LotsOf, NextExpiry), stored from a
+// customer's first lot that expires; until then (and for every customer of
+// a shop whose points never expire) they are replayed from the history
+// when read, and AddPoints writes nothing for them.
 //
 // The daily run (Store.RunDaily, daily.go) expires what is left of lots
 // past their end (an expire entry each, taken from that lot alone),

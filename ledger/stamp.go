@@ -362,9 +362,8 @@ func (tx *Tx) ReverseStamps(entryID, actorID, reason string, at time.Time) (Stam
 	if err := checkStampText(actorID, reason); err != nil {
 		return fail(err)
 	}
-	ok0 := false
-	var ek []byte
-	if ek, ok0 = keyOfID(entryID); !ok0 {
+	ek, ok := keyOfID(entryID)
+	if !ok {
 		return fail(ErrNotFound)
 	}
 	orig, err := tx.stampEntry(ek)

@@ -501,7 +501,9 @@ func (tx *Tx) cancelDown(rec *CustomerTier, at time.Time, ch *TierChange) error 
 // customer; a pending downgrade is cancelled if the customer requalified;
 // a lower tier waits for the daily run. A pinned tier stays. A customer's
 // first record takes the computed tier without a notice. The change says
-// what happened so the caller can tell staff in its reply.
+// what happened so the caller can tell staff in its reply. After AddPoints
+// or AddNote pass the entry's At as they stored it (they may move it a
+// little later), so the visit counts.
 func (tx *Tx) UpdateTier(customerID string, at time.Time, loc *time.Location) (TierChange, error) {
 	ch, err := tx.recomputeTier(customerID, at, loc, false)
 	if err != nil {
