@@ -277,7 +277,8 @@ type LoyaltyFigures struct {
 	TierUps        int
 	TierDowns      int
 	// Moves counts tier moves by (from, to), in from, to order; a
-	// customer's first tier record (From "") is not a move.
+	// customer's first tier record (From "") is not a move, nor a tier
+	// carried over to a renamed level (CauseRules).
 	Moves []TierMoveCount
 	// PerTier is how many customers (created before the range's end,
 	// erased ones included so past figures stay) held each tier id at
@@ -318,8 +319,8 @@ func (tx *Tx) LoyaltyFigures(from, to time.Time) (LoyaltyFigures, error) {
 		case logPointsExpired:
 			f.PointsExpired += e.n
 		case logTierMove:
-			if e.a == "" {
-				return nil
+			if e.a == "" || TierCause(e.n) == CauseRules {
+				return nil // a first record, or a level renamed or dropped
 			}
 			moves[[2]string{e.a, e.b}]++
 			switch TierCause(e.n) {

@@ -488,3 +488,40 @@ func TestRecordTierID(t *testing.T) {
 		t.Errorf("a broken record: %v", err)
 	}
 }
+
+// TestTierRenamed: a manager's new names for the levels carry customers
+// over at their level, without a notice; a stricter level then goes down
+// only after its notice.
+func TestTierRenamed(t *testing.T) {
+	s := MustOpen(t)
+	c := mustCustomer(t, s, "단골손님", "01023456789")
+	for d := range 6 {
+		earnAt(t, s, c.ID, 1000, 50, t0.AddDate(0, 0, d))
+	}
+	mustUpdate(t, s, func(tx *Tx) error { _, err := tx.UpdateTier(c.ID, t0.AddDate(0, 0, 5), seoul); return err })
+	renamed := TierRules{Levels: []Tier{{Name: "일반"}, {Name: "단골", MinVisits: 5}, {Name: "VIP", MinVisits: 15}}}
+	at := t0.AddDate(0, 0, 10)
+	mustUpdate(t, s, func(tx *Tx) error { _, err := tx.SetTiers(renamed, "slack:M", at); return err })
+	res, err := s.RunDaily(context.Background(), at.Add(time.Hour), seoul)
+	if err != nil || len(res.Notices) != 0 || res.TierDowns != 0 {
+		t.Fatalf("rename run: %+v, %v", res, err)
+	}
+	mustView(t, s, func(tx *Tx) error {
+		st, _ := tx.TierOf(c.ID, at.Add(time.Hour), seoul)
+		if st.TierID != "단골" || st.Rank != 1 || st.DownTo != "" || !st.Since.Equal(t0.AddDate(0, 0, 5)) {
+			t.Errorf("after the rename: %+v", st)
+		}
+		f, _ := tx.LoyaltyFigures(t0, at.AddDate(0, 0, 1))
+		if len(f.Moves) != 0 || f.PerTier["단골"] != 1 {
+			t.Errorf("a rename counted as a move: %+v", f)
+		}
+		return nil
+	})
+	stricter := TierRules{Levels: []Tier{{Name: "일반"}, {Name: "단골손님", MinVisits: 10}}}
+	at = at.AddDate(0, 0, 1)
+	mustUpdate(t, s, func(tx *Tx) error { _, err := tx.SetTiers(stricter, "slack:M", at); return err })
+	res, err = s.RunDaily(context.Background(), at.Add(time.Hour), seoul)
+	if err != nil || res.DownNotices != 1 || res.Notices[0].FromTier != "단골손님" || res.Notices[0].Tier != "일반" {
+		t.Fatalf("stricter run: %+v, %v", res, err)
+	}
+}

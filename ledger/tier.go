@@ -536,6 +536,15 @@ func (tx *Tx) recomputeTier(customerID string, at time.Time, loc *time.Location,
 	}
 	computed := p.Tiers.Levels[rank].ID
 	cur := p.Tiers.Rank(rec.TierID)
+	if stored && !rec.Pinned && cur < 0 {
+		// The programme no longer names the customer's tier (the manager
+		// renamed the levels): it carries over by its level in the
+		// version it was given under, and the usual rules go on from
+		// there (a lower tier still only after its notice).
+		if cur, err = tx.carryTier(ck, &rec, &p, at, &ch); err != nil {
+			return TierChange{}, err
+		}
+	}
 	ch.From, ch.To = rec.TierID, rec.TierID
 	switch {
 	case !stored:
@@ -585,6 +594,41 @@ func (tx *Tx) recomputeTier(customerID string, at time.Time, loc *time.Location,
 	rec.DownTo, rec.DownOn, rec.DownNotice = computed, on, n.ID
 	ch.NoticeID = n.ID
 	return ch, tx.putTierRecord(ck, &rec)
+}
+
+// carryTier gives the customer at ck the tier of p at the level their
+// stored tier had in the newest version before at that names it (the
+// built-in default when none stored does), logged as a CauseRules move
+// without a notice, and returns that level; -1, changing nothing, when no
+// version names it.
+func (tx *Tx) carryTier(ck []byte, rec *CustomerTier, p *Programme, at time.Time, ch *TierChange) (int, error) {
+	r := -1
+	c := tx.bucket(bucketProgramme).Cursor()
+	k, v := tx.versionAt(at)
+	if k != nil {
+		c.Seek(k)
+	}
+	for ; k != nil && r < 0; k, v = c.Prev() {
+		then, err := decodeProgramme(k, v)
+		if err != nil {
+			return -1, err
+		}
+		r = then.Tiers.Rank(rec.TierID)
+	}
+	if r < 0 {
+		def := DefaultProgramme(0)
+		if r = def.Tiers.Rank(rec.TierID); r < 0 {
+			return -1, nil
+		}
+	}
+	r = min(r, len(p.Tiers.Levels)-1)
+	from, to := rec.TierID, p.Tiers.Levels[r].ID
+	rec.TierID = to // Since stays: the customer holds the same level
+	if err := tx.putTierRecord(ck, rec); err != nil {
+		return -1, err
+	}
+	ch.Cause = CauseRules
+	return r, tx.logLoyalty(logEvent{at: at, kind: logTierMove, customer: custIDOfKey(ck), n: int64(CauseRules), a: from, b: to})
 }
 
 // PinTier pins the customer's tier to tierID (a level of the programme in
