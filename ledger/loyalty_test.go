@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -523,5 +524,37 @@ func TestTierRenamed(t *testing.T) {
 	res, err = s.RunDaily(context.Background(), at.Add(time.Hour), seoul)
 	if err != nil || res.DownNotices != 1 || res.Notices[0].FromTier != "단골손님" || res.Notices[0].Tier != "일반" {
 		t.Fatalf("stricter run: %+v, %v", res, err)
+	}
+}
+
+// TestLoyaltyJSON: what the export writes of loyalty reads back the same.
+func TestLoyaltyJSON(t *testing.T) {
+	p := DefaultProgramme(750)
+	p.Since, p.Changed = t0, PartBirthday
+	p.Stamps = StampRules{Goal: 10, Reward: CouponBenefit{Kind: BenefitItem, Item: "아메리카노 1잔"}, RewardDays: 14}
+	p.Expiry.Months = 12
+	p.Birthday = BirthdayBenefit{Points: 2000, Coupon: &CouponBenefit{Kind: BenefitPercent, Percent: 10}, CouponDays: 30}
+	p.Tiers.Levels[2].Benefit = "10% 적립"
+	values := []any{
+		&p,
+		&Coupon{ID: idOf(timeKey(t0, 1)), Code: "ABCDEF", CustomerID: "C1", Benefit: CouponBenefit{Kind: BenefitWon, Won: 5000}, Source: SourceStamps,
+			IssuedAt: t0, LastDay: "2026-03-31", Ends: t0.AddDate(0, 1, 0), State: CouponUsed, UsedAt: t0, UsedBy: "slack:U1", Stamps: 10},
+		&Lot{CustomerID: "C1", EntryID: idOf(timeKey(t0, 2)), At: t0, Points: 500, Remaining: 200, Months: 12, Noticed: true},
+		&StampEntry{ID: idOf(timeKey(t0, 3)), CustomerID: "C1", At: t0, N: -3, Reverses: idOf(timeKey(t0, 4)), Voided: []string{"x"}},
+		&StampCard{CustomerID: "C1", Stamps: 7, Goal: 10, Total: 27, Rewards: 2},
+		&CustomerTier{TierID: TierVIP, Since: t0, DownTo: TierNew, DownOn: t0.AddDate(0, 0, 30), DownNotice: "n"},
+	}
+	for _, v := range values {
+		a, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back := reflect.New(reflect.TypeOf(v).Elem()).Interface()
+		if err := json.Unmarshal(a, back); err != nil {
+			t.Fatalf("%T: %v", v, err)
+		}
+		if b, _ := json.Marshal(back); string(a) != string(b) {
+			t.Errorf("%T:\n%s\nread back as\n%s", v, a, b)
+		}
 	}
 }
