@@ -70,21 +70,34 @@ type BirthdayBenefit struct {
 
 // Limits of the programme.
 const (
-	MaxEarnRateBP      = 10000 // 100% of a purchase
-	MaxTierLevels      = 10
-	MaxTierWindow      = 120 // months
-	MaxExpiryMonths    = 120
-	MaxStampGoal       = 100
-	MaxBirthdayPoints  = 1_000_000
-	maxTierNameRunes   = 30
-	maxBenefitRunes    = 200
-	DefaultTierWindow  = 12  // months: what a manager's new tier rules get when they name no window
-	DefaultEarnRateBP  = 500 // 5%: dialog's default before the programme was stored
-	TierNew            = "new"
-	TierRegular        = "regular"
-	TierVIP            = "vip"
+	MaxEarnRateBP     = 10000 // 100% of a purchase
+	MaxTierLevels     = 10
+	MaxTierWindow     = 120 // months
+	MaxExpiryMonths   = 120
+	MaxStampGoal      = 100
+	MaxBirthdayPoints = 1_000_000
+	maxTierNameRunes  = 30
+	maxBenefitRunes   = 200
+)
+
+// Defaults of the programme.
+const (
+	// DefaultTierWindow is the window, in months, of a manager's new tier
+	// rules that name none (the built-in default counts all time).
+	DefaultTierWindow = 12
+	// DefaultEarnRateBP is the base rate when nothing is stored or seeded:
+	// 5%, dialog's rate before the programme was stored.
+	DefaultEarnRateBP  = 500
 	defaultRegularSeen = 5
 	defaultVIPSeen     = 15
+)
+
+// The built-in tiers' ids. They have no names: the chat names them in the
+// reader's language.
+const (
+	TierNew     = "new"
+	TierRegular = "regular"
+	TierVIP     = "vip"
 )
 
 // DefaultProgramme returns today's behaviour with the given base earn rate
