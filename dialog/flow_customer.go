@@ -32,7 +32,13 @@ func init() {
 		"note.edit":     (*turn).actNoteEdit,   // flow_corrections.go
 		"note.delete":   (*turn).actNoteDelete, // flow_corrections.go
 		"link":          (*turn).actLink,
-		"audit":         (*turn).actAudit, // flow_audit.go
+		"audit":         (*turn).actAudit,      // flow_audit.go
+		"stamp":         (*turn).actStamp,      // flow_stamp.go
+		"stamp.void":    (*turn).actStampVoid,  // flow_stamp.go
+		"coupon.give":   (*turn).actCouponGive, // flow_coupon.go
+		"coupon.list":   (*turn).actCouponList, // flow_coupon.go
+		"coupon.use":    (*turn).actCouponUse,  // flow_coupon.go
+		"tier.pin":      (*turn).actTierPin,    // flow_program.go
 	}
 }
 

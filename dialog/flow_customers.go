@@ -12,12 +12,11 @@ import (
 
 	"github.com/dangol/dangol/feedback"
 	"github.com/dangol/dangol/ledger"
-	"github.com/dangol/dangol/locales"
 )
 
 // /customers lists customers for staff by a filter of words combined with
-// spaces (all must hold): "#tag", a tier (VIP, 단골, 일반 or the English
-// names), "생일 3월" / "생일 이번달" (birthday month), "뜸한" (the summary's
+// spaces (all must hold): "#tag", a tier (the programme's names, VIP,
+// 단골, 일반 or the English names of the built-in tiers), "생일 3월" / "생일 이번달" (birthday month), "뜸한" (the summary's
 // at-risk rule, feedback.IsAtRisk), "최근 30일" (last visit within),
 // "90일 이상" (last visit longer ago), "신규 30일" (registered within), and
 // their English forms (#tag, vip|regular|member, birthday march|this month,
@@ -53,7 +52,7 @@ func customersFlow() *flowDef {
 // custFilter is a parsed /customers filter.
 type custFilter struct {
 	tags       []string
-	tier       string // "core.tier.…" id, "" for any
+	tier       string // a tier id of the programme, "" for any
 	birthMonth time.Month
 	atRisk     bool
 	lastWithin int // days; 0: no bound
@@ -82,8 +81,8 @@ func (t *turn) parseCustomerFilter(s string) (f custFilter, bad string) {
 				return f, tok
 			}
 			f.tags = append(f.tags, tag)
-		case t.tierWord(low) != "":
-			f.tier = t.tierWord(low)
+		case t.tierWord(toks, &i) != "":
+			f.tier = t.tierWord(toks, &i)
 		case low == "생일" || low == "birthday" || low == "bday":
 			w := next()
 			switch w {
@@ -136,13 +135,19 @@ func (t *turn) parseCustomerFilter(s string) (f custFilter, bad string) {
 	return f, ""
 }
 
-// tierWord returns the tier id a word names in either language, or "".
-func (t *turn) tierWord(w string) string {
-	for _, id := range []string{"core.tier.vip", "core.tier.regular", "core.tier.new"} {
-		for _, l := range locales.Languages {
-			if strings.EqualFold(w, t.e.cat.Text(l, id, nil)) {
-				return id
-			}
+// tierWord returns the id of the programme's tier named at toks[*i]: the
+// shop's name for it (of up to three words, *i then moves to its last),
+// its id, or a built-in tier's word in either language; "" when none.
+func (t *turn) tierWord(toks []string, i *int) string {
+	p, err := t.programme()
+	if err != nil {
+		t.e.log.ErrorContext(t.ctx, "dialog: read programme", "err", err)
+		return ""
+	}
+	for n := min(3, len(toks)-*i); n >= 1; n-- {
+		if l, ok := t.e.tierByWord(p, strings.Join(toks[*i:*i+n], " ")); ok {
+			*i += n - 1
+			return l.ID
 		}
 	}
 	return ""
@@ -192,13 +197,11 @@ func (t *turn) ledgerFilter(f custFilter) ledger.CustomerFilter {
 	if f.newWithin > 0 {
 		lf.CreatedFrom = now.AddDate(0, 0, -f.newWithin)
 	}
-	if f.tier == "" && !f.atRisk && f.lastWithin == 0 && f.lastBefore == 0 {
+	if !f.atRisk && f.lastWithin == 0 && f.lastBefore == 0 {
 		return lf
 	}
 	lf.Visits = func(v ledger.VisitStats) bool {
 		switch {
-		case f.tier != "" && tierID(v.Visits) != f.tier:
-			return false
 		case f.atRisk && !feedback.IsAtRisk(v, now):
 			return false
 		case f.lastWithin > 0 && (v.Visits == 0 || v.Last.Before(now.AddDate(0, 0, -f.lastWithin))):
@@ -227,9 +230,13 @@ func (t *turn) cmdCustomers(args string) error {
 // next offset in the session.
 func (t *turn) customersPage(filter string, offset int) error {
 	f, _ := t.parseCustomerFilter(filter)
-	n, cs, err := t.tx.ListCustomers(t.ledgerFilter(f), offset, customersPage)
+	tiers, err := t.tx.TierLookup(t.now, t.e.loc)
 	if err != nil {
 		return fmt.Errorf("dialog: list customers: %w", err)
+	}
+	n, cs, err := t.listCustomers(f, tiers, offset, customersPage)
+	if err != nil {
+		return err
 	}
 	label := filter
 	if label == "" {
@@ -250,7 +257,7 @@ func (t *turn) customersPage(filter string, offset int) error {
 		if err := t.audit("list", c.ID, "customers "+filter); err != nil {
 			return err
 		}
-		lines = append(lines, t.customerLine(offset+i+1, c))
+		lines = append(lines, t.customerLine(offset+i+1, c, tiers))
 	}
 	next := offset + len(cs)
 	head := t.text("customers.head", map[string]any{
@@ -267,9 +274,36 @@ func (t *turn) customersPage(filter string, offset int) error {
 	return nil
 }
 
+// listCustomers is the ledger's listing of f, through the tier index of
+// tiers when f names a tier.
+func (t *turn) listCustomers(f custFilter, tiers *ledger.TierLookup, offset, limit int) (int, []ledger.Customer, error) {
+	var n int
+	var cs []ledger.Customer
+	var err error
+	if f.tier != "" {
+		n, cs, err = t.tx.ListCustomersInTier(t.ledgerFilter(f), f.tier, tiers, offset, limit)
+	} else {
+		n, cs, err = t.tx.ListCustomers(t.ledgerFilter(f), offset, limit)
+	}
+	if err != nil {
+		return 0, nil, fmt.Errorf("dialog: list customers: %w", err)
+	}
+	return n, cs, nil
+}
+
+// tierOfIn names the tier c holds by tiers, in the reader's language.
+func (t *turn) tierOfIn(c ledger.Customer, tiers *ledger.TierLookup) string {
+	id, err := tiers.Of(c.ID)
+	if err != nil {
+		t.e.log.ErrorContext(t.ctx, "dialog: tier of a customer", "customer", c.ID, "err", err)
+		return t.text(tierID(c.Visits), nil)
+	}
+	return t.tierNameOf(tiers.Programme(), id)
+}
+
 // customerLine is one customer of a listing: the full phone in a private
 // view (a DM), masked anywhere others may read along.
-func (t *turn) customerLine(n int, c ledger.Customer) string {
+func (t *turn) customerLine(n int, c ledger.Customer, tiers *ledger.TierLookup) string {
 	phone := maskPhone(c.Phone)
 	if t.m.Private {
 		phone = formatPhone(c.Phone)
@@ -277,7 +311,7 @@ func (t *turn) customerLine(n int, c ledger.Customer) string {
 	if c.Phone == "" {
 		phone = "-"
 	}
-	d := map[string]any{"N": n, "Name": c.Name, "Phone": phone, "Tier": t.text(tierID(c.Visits), nil)}
+	d := map[string]any{"N": n, "Name": c.Name, "Phone": phone, "Tier": t.tierOfIn(c, tiers)}
 	if c.LastVisit.IsZero() {
 		return t.text("customers.line_never", d)
 	}
@@ -310,9 +344,13 @@ func (t *turn) customersStep(in input) error {
 // Each customer in it is audited like one shown on a page.
 func (t *turn) customersCSV(filter string) error {
 	f, _ := t.parseCustomerFilter(filter)
-	n, cs, err := t.tx.ListCustomers(t.ledgerFilter(f), 0, 0)
+	tiers, err := t.tx.TierLookup(t.now, t.e.loc)
 	if err != nil {
 		return fmt.Errorf("dialog: list customers: %w", err)
+	}
+	n, cs, err := t.listCustomers(f, tiers, 0, 0)
+	if err != nil {
+		return err
 	}
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF") // Excel reads a CSV without it in the local code page
@@ -327,7 +365,7 @@ func (t *turn) customersCSV(filter string) error {
 		if !c.LastVisit.IsZero() {
 			last = t.day(c.LastVisit)
 		}
-		w.Write([]string{c.ID, csvCell(c.Name), formatPhone(c.Phone), t.text(tierID(c.Visits), nil),
+		w.Write([]string{c.ID, csvCell(c.Name), formatPhone(c.Phone), csvCell(t.tierOfIn(c, tiers)),
 			strconv.Itoa(c.Visits), last, csvCell(strings.Join(c.Tags, ", "))})
 	}
 	w.Flush()

@@ -391,6 +391,11 @@ func (t *turn) saveNote(n ledger.Note, newc *ledger.Customer) (Reply, error) {
 	if err := t.audit("note", n.CustomerID, n.ID); err != nil {
 		return Reply{}, err
 	}
+	// The visit may lift the tier: the customer is told, staff read it below.
+	up, err := t.visitTierLine(n.CustomerID) // flow_points.go
+	if err != nil {
+		return Reply{}, err
+	}
 	card, err := t.shortCard(n.CustomerID)
 	if err != nil {
 		return Reply{}, err
@@ -401,7 +406,7 @@ func (t *turn) saveNote(n ledger.Note, newc *ledger.Customer) (Reply, error) {
 		id = "core.note.saved_followup"
 		data["Date"] = t.day(n.FollowUp)
 	}
-	return t.mk(t.text(id, data)), nil
+	return t.mk(t.text(id, data) + up), nil
 }
 
 // splitList reads a comma-separated draft value.
@@ -468,6 +473,9 @@ func (t *turn) onForm() error {
 	}
 	if id, ok := strings.CutPrefix(t.m.FormID, formCustomerPrefix); ok { // flow_customer_edit.go
 		return t.onCustomerForm(id)
+	}
+	if part, ok := strings.CutPrefix(t.m.FormID, formProgramPrefix); ok { // flow_program.go
+		return t.onProgramForm(part)
 	}
 	if t.m.FormID != "note" {
 		t.sayStale()

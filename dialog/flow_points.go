@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 
@@ -50,8 +51,9 @@ func (t *turn) cmdPoints(args string) error {
 	return t.withCustomer("points.show", args)
 }
 
-// actPointsAdd earns PointsRate percent of a purchase and counts a visit;
-// a large purchase, or the same amount again within RepeatEarnWindow, asks
+// actPointsAdd earns the customer's tier rate of a purchase (the
+// programme in force: ledger.Programme.EarnRateOf) and counts a visit; a
+// large purchase, or the same amount again within RepeatEarnWindow, asks
 // first.
 func (t *turn) actPointsAdd(c ledger.Customer, rest string) error {
 	if t.e.noEarn {
@@ -60,12 +62,20 @@ func (t *turn) actPointsAdd(c ledger.Customer, rest string) error {
 	}
 	tok, reason := firstField(rest)
 	amount, ok := parseAmount(tok)
+	bp, err := t.earnRate(c)
+	if err != nil {
+		return err
+	}
 	// An amount whose points would overflow is no purchase anyone made.
-	if !ok || amount <= 0 || amount > math.MaxInt64/t.e.rate {
+	if !ok || amount <= 0 || amount > maxEarnAmount(bp) {
 		t.sayBadAmount(tok, "core.points.bad_amount", map[string]any{"Input": tok})
 		return nil
 	}
-	pts := amount * t.e.rate / 100
+	if bp == 0 {
+		t.say("loyalty.points.rate_zero", nil)
+		return nil
+	}
+	pts := pointsFor(amount, bp)
 	if pts <= 0 {
 		t.say("core.points.too_small", map[string]any{"Amount": t.won(amount)})
 		return nil
@@ -81,10 +91,51 @@ func (t *turn) actPointsAdd(c ledger.Customer, rest string) error {
 	return t.earn(c, amount, reason)
 }
 
-// earn appends the earn of a purchase of amount, counts the visit and says
-// so.
+// earnRate is the rate c earns at now, in basis points: their tier's, or
+// the programme's base rate.
+func (t *turn) earnRate(c ledger.Customer) (int, error) {
+	p, err := t.programme()
+	if err != nil {
+		return 0, err
+	}
+	st, err := t.tx.TierOf(c.ID, t.now, t.e.loc)
+	if err != nil {
+		return 0, fmt.Errorf("dialog: read tier: %w", err)
+	}
+	return p.EarnRateOf(st.TierID), nil
+}
+
+// maxEarnAmount is the largest purchase earning at bp basis points: the
+// product of the amount and the rate in whole percent (rounded up) must
+// fit an int64, as it always had to.
+func maxEarnAmount(bp int) int64 {
+	pct := int64((bp + 99) / 100)
+	if pct <= 0 {
+		return math.MaxInt64
+	}
+	return math.MaxInt64 / pct
+}
+
+// pointsFor is amount * bp / 10000 rounded down, exact for any amount up
+// to maxEarnAmount(bp) (the product is taken in 128 bits).
+func pointsFor(amount int64, bp int) int64 {
+	if amount <= 0 || bp <= 0 {
+		return 0
+	}
+	hi, lo := bits.Mul64(uint64(amount), uint64(bp))
+	q, _ := bits.Div64(hi, lo, 10000)
+	return int64(q)
+}
+
+// earn appends the earn of a purchase of amount at the customer's tier
+// rate, counts the visit, recomputes the tier (an upgrade is told to the
+// customer and in the reply) and says so.
 func (t *turn) earn(c ledger.Customer, amount int64, reason string) error {
-	pts := amount * t.e.rate / 100
+	bp, err := t.earnRate(c)
+	if err != nil {
+		return err
+	}
+	pts := pointsFor(amount, bp)
 	e := ledger.PointsEntry{CustomerID: c.ID, At: t.now, Kind: ledger.PointsEarn, Points: pts, Amount: amount, ActorID: t.actor.ID(), Reason: reason}
 	if err := t.tx.AddPoints(&e); err != nil {
 		return fmt.Errorf("dialog: earn points: %w", err)
@@ -99,8 +150,59 @@ func (t *turn) earn(c ledger.Customer, amount int64, reason string) error {
 	if err != nil {
 		return fmt.Errorf("dialog: read balance: %w", err)
 	}
-	t.say("core.points.earned", map[string]any{"Name": c.Name, "Points": t.pts(pts), "Amount": t.won(amount), "Balance": t.pts(bal), "Rate": t.e.rate})
-	return nil
+	text := t.text("core.points.earned", map[string]any{"Name": c.Name, "Points": t.pts(pts), "Amount": t.won(amount), "Balance": t.pts(bal), "Rate": ledger.FormatRateBP(bp)})
+	up, notice, err := t.tierAfterVisit(c)
+	if err != nil {
+		return err
+	}
+	if up != "" {
+		text += "\n" + up
+	}
+	t.add(t.mk(text))
+	return t.tellNow(c, notice)
+}
+
+// visitTierLine is saveNote's hook (flow_note.go): after a note's visit,
+// an upgrade is told to the customer and returned as a line for staff
+// ("\n…"); "" when the tier stayed.
+func (t *turn) visitTierLine(customerID string) (string, error) {
+	c, err := t.tx.Customer(customerID)
+	if err != nil {
+		return "", fmt.Errorf("dialog: read customer: %w", err)
+	}
+	line, notice, err := t.tierAfterVisit(c)
+	if err != nil || line == "" {
+		return "", err
+	}
+	if err := t.tellNow(c, notice); err != nil {
+		return "", err
+	}
+	return "\n" + line, nil
+}
+
+// tierAfterVisit recomputes c's tier after a visit or a purchase; for an
+// upgrade it returns the line telling staff and the notice for the
+// customer (tellNow), and nothing otherwise.
+func (t *turn) tierAfterVisit(c ledger.Customer) (line, notice string, err error) {
+	if err := t.e.seedProgramme(t.tx); err != nil {
+		return "", "", err
+	}
+	ch, err := t.tx.UpdateTier(c.ID, t.now, t.e.loc)
+	if err != nil {
+		return "", "", fmt.Errorf("dialog: update tier: %w", err)
+	}
+	if !ch.Up {
+		return "", "", nil
+	}
+	p, err := t.programme()
+	if err != nil {
+		return "", "", err
+	}
+	name := t.tierNameOf(p, ch.To)
+	line = t.text("loyalty.tier.up_staff", map[string]any{
+		"Name": c.Name, "Tier": name, "TierJosa": withJosa(name, "이", "가"), "Rate": rate(p.EarnRateOf(ch.To)),
+	})
+	return line, ch.NoticeID, nil
 }
 
 // actPointsRedeem spends points; more than the balance is refused with the
@@ -167,7 +269,86 @@ func (t *turn) balanceReply(c ledger.Customer, head string) (Reply, error) {
 	}
 	data := t.customerData(c, bal)
 	secs := []Section{{Title: t.text("core.points.recent_title", nil), Lines: lines}}
+	more, err := t.loyaltySections(c, t.staffish())
+	if err != nil {
+		return Reply{}, err
+	}
+	secs = append(secs, more...)
 	return t.mkSections(t.text(head, data), secs), nil
+}
+
+// loyaltyLines are what a customer holds besides points, for their card
+// and /points: the tier's benefit (when it has one of its own), the stamp
+// card, the coupons they can use and the next points to expire. They are
+// left out when empty, so a shop without them sees nothing new. forStaff
+// writes the stamp card as staff read it; a customer sees ●●●○○ dots.
+func (t *turn) loyaltyLines(c ledger.Customer, forStaff bool) ([]string, []ledger.Coupon, error) {
+	p, err := t.programme()
+	if err != nil {
+		return nil, nil, err
+	}
+	var lines []string
+	st, err := t.tx.TierOf(c.ID, t.now, t.e.loc)
+	if err != nil {
+		return nil, nil, fmt.Errorf("dialog: read tier: %w", err)
+	}
+	if st.Level.Benefit != "" || p.EarnRateOf(st.TierID) != p.EarnRateBP {
+		lines = append(lines, t.text("loyalty.card.benefit", map[string]any{"Tier": t.tierName(st.Level), "Benefit": t.tierBenefit(p, st.Level)}))
+	}
+	if st.DownTo != "" && !st.Pinned {
+		to := t.tierNameOf(p, st.DownTo)
+		lines = append(lines, t.text("loyalty.card.down", map[string]any{"On": t.day(st.DownOn), "To": to, "ToJosa": withJosa(to, "으로", "로")}))
+	}
+	card, err := t.tx.StampCardOf(c.ID, t.now)
+	if err != nil {
+		return nil, nil, fmt.Errorf("dialog: read stamp card: %w", err)
+	}
+	if card.Goal > 0 || card.Stamps > 0 {
+		if forStaff || card.Goal == 0 {
+			lines = append(lines, t.cardLine(p, card))
+		} else {
+			lines = append(lines, t.text("loyalty.card.dots", map[string]any{
+				"Dots": stampDots(card.Stamps, card.Goal), "Left": max(0, card.Goal-card.Stamps), "Reward": t.benefitText(p.Stamps.Reward),
+			}))
+		}
+	}
+	cs, err := t.tx.CouponsOf(c.ID, t.now, false)
+	if err != nil {
+		return nil, nil, fmt.Errorf("dialog: read coupons: %w", err)
+	}
+	if next, ok, err := t.tx.NextExpiry(c.ID, t.e.loc); err != nil {
+		return nil, nil, fmt.Errorf("dialog: read next expiry: %w", err)
+	} else if ok {
+		lines = append(lines, t.text("loyalty.card.expiry", map[string]any{"Points": t.pts(next.Points), "On": next.On, "LastDay": next.LastDay}))
+	}
+	return lines, cs, nil
+}
+
+// loyaltySections are loyaltyLines as /points shows them: a section of
+// them, one of the valid coupons, and for staff the stamp entries
+// numbered for /stamp void.
+func (t *turn) loyaltySections(c ledger.Customer, forStaff bool) ([]Section, error) {
+	lines, cs, err := t.loyaltyLines(c, forStaff)
+	if err != nil {
+		return nil, err
+	}
+	var secs []Section
+	if len(lines) > 0 {
+		secs = append(secs, Section{Title: t.text("loyalty.card.title", nil), Lines: lines})
+	}
+	if len(cs) > 0 {
+		secs = append(secs, Section{Title: t.text("loyalty.card.coupons_title", map[string]any{"Count": len(cs)}), Lines: t.couponLines(cs)})
+	}
+	if forStaff {
+		sl, err := t.stampLines(c.ID, recentEntries)
+		if err != nil {
+			return nil, err
+		}
+		if len(sl) > 0 {
+			secs = append(secs, Section{Title: t.text("loyalty.stamp.recent_title", nil), Lines: sl})
+		}
+	}
+	return secs, nil
 }
 
 // kindID is the catalog id naming a kind of points entry.

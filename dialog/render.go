@@ -9,23 +9,36 @@ import (
 	"github.com/dangol/dangol/ledger"
 )
 
-// Tiers are derived from visits (at most one counted per day), the number a
-// shop owner thinks in: 일반 below TierRegularVisits, 단골 from it, VIP from
-// TierVIPVisits. They live here only; cards and /points read them.
+// Tiers come from the loyalty programme in the ledger (ledger.TierRules:
+// names, thresholds in visits and/or spend over a window, earn rates and
+// benefit lines), set by a manager with /program tiers (flow_program.go).
+// TierRegularVisits and TierVIPVisits are the default programme's
+// thresholds, what a shop has before a manager changes them.
 const (
 	TierRegularVisits = 5
 	TierVIPVisits     = 15
 )
 
-// tierID returns the catalog id of the tier a visit count earns.
+// tierID returns the catalog id of the built-in tier a visit count earns
+// under the default programme (ledger.DefaultProgramme), where only
+// visits ever counted decide. A shop's own tiers are named by tierName.
 func tierID(visits int) string {
-	switch {
-	case visits >= TierVIPVisits:
-		return "core.tier.vip"
-	case visits >= TierRegularVisits:
-		return "core.tier.regular"
+	p := ledger.DefaultProgramme(ledger.DefaultEarnRateBP)
+	return builtinTiers[p.Tiers.Levels[p.Tiers.Compute(visits, 0)].ID]
+}
+
+// tierLabel is the name of the tier c holds now under the programme in
+// force, in the reader's language.
+func (t *turn) tierLabel(c ledger.Customer) (string, error) {
+	p, err := t.programme()
+	if err != nil {
+		return "", err
 	}
-	return "core.tier.new"
+	st, err := t.tx.TierOf(c.ID, t.now, t.e.loc)
+	if err != nil {
+		return "", fmt.Errorf("dialog: read tier: %w", err)
+	}
+	return t.tierNameOf(p, st.TierID), nil
 }
 
 // maskPhone hides the middle of a phone number: 010-****-5678. Like
@@ -130,13 +143,20 @@ func (t *turn) staffName() string {
 	return t.m.UserID
 }
 
-// customerData is the template data naming a customer.
+// customerData is the template data naming a customer, their tier as the
+// programme has it. A tier that cannot be read (a broken record) is shown
+// as the visit count gives it, and logged, so a card still shows.
 func (t *turn) customerData(c ledger.Customer, balance int64) map[string]any {
+	tier, err := t.tierLabel(c)
+	if err != nil {
+		t.e.log.ErrorContext(t.ctx, "dialog: tier of a customer", "customer", c.ID, "err", err)
+		tier = t.text(tierID(c.Visits), nil)
+	}
 	return map[string]any{
 		"Name":   c.Name,
 		"Phone":  formatPhone(c.Phone),
 		"Masked": maskPhone(c.Phone),
-		"Tier":   t.text(tierID(c.Visits), nil),
+		"Tier":   tier,
 		"Visits": c.Visits,
 		"Points": t.pts(balance),
 	}
@@ -174,6 +194,15 @@ func (t *turn) card(c ledger.Customer) (Reply, error) {
 	info := []string{
 		t.text("core.card.tier", data),
 		t.text("core.card.points", data),
+	}
+	// The tier's benefit, stamps, coupons and the next expiry, when any.
+	more, coupons, err := t.loyaltyLines(c, true)
+	if err != nil {
+		return Reply{}, err
+	}
+	info = append(info, more...)
+	if len(coupons) > 0 {
+		info = append(info, t.text("loyalty.card.coupons", map[string]any{"Count": len(coupons), "List": strings.Join(t.couponLines(coupons), " · ")}))
 	}
 	if !c.LastVisit.IsZero() {
 		info = append(info, t.text("core.card.last_visit", map[string]any{"Date": t.day(c.LastVisit)}))

@@ -1,0 +1,365 @@
+package dialog
+
+// Telling customers about their loyalty: the ledger records a Notice with
+// each cause (a tier up or down, points about to expire or expired, a full
+// stamp card's reward, a coupon given), and dangol tells the customer in
+// the channel they linked. A notice caused by a staff member's message is
+// told in that message's replies (a ToUser reply); the daily run's notices,
+// and any left pending, by LoyaltyJob once a day.
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
+)
+
+// The daily loyalty job.
+const (
+	// LoyaltyJob runs the ledger's daily loyalty run (expiries, expiry
+	// notices, coupons past their last day, tiers) and tells customers
+	// what is pending.
+	LoyaltyJob = "loyalty-daily"
+	// DefaultLoyaltySpec is every day at 10:00: after the night's
+	// expiries, and at an hour a shop's customers expect its messages.
+	DefaultLoyaltySpec = "0 10 * * *"
+	// LoyaltyMaxLate is how late a missed run is still made: the same day.
+	LoyaltyMaxLate = 10 * time.Hour
+)
+
+// LoyaltyJob returns the daily loyalty run for NewScheduler, its messages
+// sent with deliver. Each occurrence runs ledger.Store.RunDaily at its
+// time (in the shop's zone) and posts one message per customer with every
+// notice pending for them; a notice is marked delivered once deliver has
+// handed its message over, so a failed send is tried again (the
+// scheduler's retry, or the next day) and a delivered notice is never sent
+// again. Notices of customers no channel reaches (never linked, or without
+// consent) are dropped.
+func (e *Engine) LoyaltyJob(deliver func(context.Context, Reply) error) Job {
+	sent := &noticeBook{ids: map[string][]string{}}
+	return Job{
+		Name: LoyaltyJob, Spec: DefaultLoyaltySpec, Loc: e.loc, MaxLate: LoyaltyMaxLate,
+		Posts: func(ctx context.Context, at time.Time) ([]Reply, error) {
+			return e.loyaltyPosts(ctx, at, sent)
+		},
+		Deliver: func(ctx context.Context, r Reply) error {
+			ids := sent.take(r)
+			if err := deliver(ctx, r); err != nil {
+				sent.put(r, ids)
+				return err
+			}
+			// The message is out: a failure to record it only risks
+			// telling it again tomorrow, never losing it.
+			err := e.store.Update(context.WithoutCancel(ctx), func(tx *ledger.Tx) error {
+				for _, id := range ids {
+					if err := tx.MarkNoticeDelivered(id, e.now()); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				e.log.ErrorContext(ctx, "dialog: mark loyalty notices delivered", "notices", len(ids), "err", err)
+			}
+			return nil
+		},
+	}
+}
+
+// noticeBook remembers, between a job's Posts and its Deliver calls, which
+// notices each message tells.
+type noticeBook struct {
+	mu  sync.Mutex
+	ids map[string][]string // message key -> notice ids
+}
+
+func bookKey(r Reply) string { return r.Channel + ":" + r.UserID + "\x00" + r.Text }
+
+func (b *noticeBook) put(r Reply, ids []string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.ids[bookKey(r)] = ids
+}
+
+func (b *noticeBook) take(r Reply) []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	k := bookKey(r)
+	ids := b.ids[k]
+	delete(b.ids, k)
+	return ids
+}
+
+// loyaltyPosts runs the daily loyalty run at at and returns one message
+// per customer with their pending notices (book, if not nil, learns which
+// message tells which notices): LoyaltyJob's Posts.
+func (e *Engine) loyaltyPosts(ctx context.Context, at time.Time, book *noticeBook) ([]Reply, error) {
+	if err := e.store.Update(ctx, e.seedProgramme); err != nil {
+		return nil, err
+	}
+	res, err := e.store.RunDaily(ctx, at, e.loc)
+	if err != nil {
+		return nil, fmt.Errorf("dialog: loyalty daily run: %w", err)
+	}
+	e.log.InfoContext(ctx, "dialog: loyalty daily run", "lots_expired", res.LotsExpired, "points_expired", res.PointsExpired,
+		"expiry_notices", res.ExpiryNotices, "coupons_expired", res.CouponsExpired, "tier_ups", res.TierUps,
+		"tier_downs", res.TierDowns, "down_notices", res.DownNotices)
+	var out []Reply
+	err = e.store.Update(ctx, func(tx *ledger.Tx) error {
+		out = nil // Update may run this more than once
+		if book != nil {
+			book.mu.Lock()
+			clear(book.ids)
+			book.mu.Unlock()
+		}
+		pending, err := tx.PendingNotices(0)
+		if err != nil {
+			return err
+		}
+		byCustomer := map[string][]ledger.Notice{}
+		var order []string
+		for _, n := range pending {
+			if _, ok := byCustomer[n.CustomerID]; !ok {
+				order = append(order, n.CustomerID)
+			}
+			byCustomer[n.CustomerID] = append(byCustomer[n.CustomerID], n)
+		}
+		for _, id := range order {
+			r, ids, ok, err := e.noticeMessage(tx, id, byCustomer[id], at)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+			if book != nil {
+				book.put(r, ids)
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dialog: loyalty notices: %w", err)
+	}
+	return out, nil
+}
+
+// noticeMessage is one customer's pending notices as one message, with
+// the ids it tells. Notices with nobody to tell, or no longer true (a
+// coupon used or void since), are dropped in tx; ok is false when none is
+// left to send.
+func (e *Engine) noticeMessage(tx *ledger.Tx, customerID string, ns []ledger.Notice, at time.Time) (Reply, []string, bool, error) {
+	c, err := tx.Customer(customerID)
+	if err != nil {
+		return Reply{}, nil, false, fmt.Errorf("dialog: read customer: %w", err)
+	}
+	channel, user, lang, reachable, err := e.customerAddress(tx, c)
+	if err != nil {
+		return Reply{}, nil, false, err
+	}
+	nt := e.quietTurn(tx, lang, at)
+	var lines []string
+	var ids []string
+	var buttons []Button
+	for _, n := range ns {
+		var line string
+		var btn *Button
+		ok := false
+		if reachable {
+			if line, btn, ok, err = nt.noticeText(n); err != nil {
+				return Reply{}, nil, false, err
+			}
+		}
+		if !ok {
+			if err := tx.DropNotice(n.ID, at); err != nil {
+				return Reply{}, nil, false, err
+			}
+			continue
+		}
+		lines = append(lines, line)
+		ids = append(ids, n.ID)
+		if btn != nil && len(buttons) == 0 {
+			buttons = append(buttons, *btn)
+		}
+	}
+	if len(lines) == 0 {
+		return Reply{}, nil, false, nil
+	}
+	r := Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Text: strings.Join(lines, "\n\n"), Buttons: buttons}
+	return r, ids, true, nil
+}
+
+// customerAddress is where customer c is told things: their first linked
+// platform id and its language (the profile's, else the shop's).
+// reachable is false for a customer never linked, without consent or
+// erased: service messages need the base consent.
+func (e *Engine) customerAddress(tx *ledger.Tx, c ledger.Customer) (channel, user, lang string, reachable bool, err error) {
+	lang = e.lang
+	if c.Erased || !c.Consent.Given {
+		return "", "", lang, false, nil
+	}
+	for _, id := range c.Links {
+		ch, u, ok := strings.Cut(id, ":")
+		if !ok || ch == "" || u == "" {
+			continue
+		}
+		p, err := tx.Profile(id)
+		if err != nil {
+			return "", "", "", false, fmt.Errorf("dialog: read profile: %w", err)
+		}
+		if p.Lang != "" {
+			lang = locales.Normalize(p.Lang)
+		}
+		return ch, u, lang, true, nil
+	}
+	return "", "", lang, false, nil
+}
+
+// quietTurn is a turn with no message, for text rendered outside one (the
+// daily job's notices): it reads tx and writes in lang, and says nothing.
+func (e *Engine) quietTurn(tx *ledger.Tx, lang string, now time.Time) *turn {
+	return &turn{e: e, ctx: context.Background(), tx: tx, lang: lang, now: now, role: ledger.RoleNone}
+}
+
+// noticeText is what a notice tells the customer, in the turn's language,
+// and a button to go with it; ok is false when it no longer holds (its
+// coupon was used or taken back, its points are gone already).
+func (t *turn) noticeText(n ledger.Notice) (text string, btn *Button, ok bool, err error) {
+	p, err := t.programme()
+	if err != nil {
+		return "", nil, false, err
+	}
+	switch n.Kind {
+	case ledger.NoticeTierUp:
+		l, _ := p.Tiers.Level(n.Tier)
+		if l.ID == "" {
+			l = ledger.Tier{ID: n.Tier}
+		}
+		name := t.tierName(l)
+		d := map[string]any{"Tier": name, "TierJosa": withJosa(name, "이", "가"), "Rate": rate(p.EarnRateOf(n.Tier)), "Benefit": l.Benefit}
+		return t.text("loyalty.notice.tier_up", d), nil, true, nil
+	case ledger.NoticeTierDownSoon, ledger.NoticeTierDown:
+		from, to := t.tierNameOf(p, n.FromTier), t.tierNameOf(p, n.Tier)
+		d := map[string]any{"From": from, "To": to, "ToJosa": withJosa(to, "으로", "로"), "On": n.On}
+		if n.Kind == ledger.NoticeTierDown {
+			return t.text("loyalty.notice.tier_down", d), nil, true, nil
+		}
+		return t.text("loyalty.notice.tier_down_soon", d), nil, true, nil
+	case ledger.NoticeExpireSoon, ledger.NoticeExpired:
+		pts := t.pts(n.Points)
+		d := map[string]any{"Points": pts, "PointsJosa": withJosa(pts, "이", "가"), "On": n.On, "LastDay": dayBefore(n.On)}
+		if n.Kind == ledger.NoticeExpired {
+			return t.text("loyalty.notice.expired", d), nil, true, nil
+		}
+		return t.text("loyalty.notice.expire_soon", d), nil, true, nil
+	case ledger.NoticeReward, ledger.NoticeCoupon:
+		c, err := t.tx.Coupon(n.CouponID)
+		if err != nil {
+			return "", nil, false, nil // gone with an erasure: nothing to tell
+		}
+		if c.StateAt(t.now) != ledger.CouponValid {
+			return "", nil, false, nil
+		}
+		d := map[string]any{"Benefit": t.benefitText(c.Benefit), "LastDay": c.LastDay, "Code": c.Code, "Stamps": n.Points}
+		b := t.btn("loyalty.btn.my_coupons", payloadMyCoupons)
+		if n.Kind == ledger.NoticeReward {
+			return t.text("loyalty.notice.reward", d), &b, true, nil
+		}
+		return t.text("loyalty.notice.coupon", d), &b, true, nil
+	}
+	return "", nil, false, nil
+}
+
+// dayBefore is the day before a YYYY-MM-DD date, as one.
+func dayBefore(on string) string {
+	d, err := time.Parse(time.DateOnly, on)
+	if err != nil {
+		return on
+	}
+	return d.AddDate(0, 0, -1).Format(time.DateOnly)
+}
+
+// tellNow tells a customer, in this turn's replies, the notices their
+// change recorded (a tier up, a reward, a coupon), and marks them
+// delivered in the same transaction: a ToUser reply to their linked
+// channel. A customer no channel reaches has them dropped.
+func (t *turn) tellNow(c ledger.Customer, noticeIDs ...string) error {
+	var ns []ledger.Notice
+	for _, id := range noticeIDs {
+		if id == "" {
+			continue
+		}
+		n, err := t.tx.Notice(id)
+		if err != nil {
+			return fmt.Errorf("dialog: read notice: %w", err)
+		}
+		if n.State == ledger.NoticePending {
+			ns = append(ns, n)
+		}
+	}
+	if len(ns) == 0 {
+		return nil
+	}
+	r, ids, ok, err := t.e.noticeMessage(t.tx, c.ID, ns, t.now)
+	if err != nil || !ok {
+		return err
+	}
+	for _, id := range ids {
+		if err := t.tx.MarkNoticeDelivered(id, t.now); err != nil {
+			return fmt.Errorf("dialog: mark notice delivered: %w", err)
+		}
+	}
+	t.add(r)
+	return nil
+}
+
+// withJosa appends to a Korean word the particle its last sound takes:
+// withJosa("VIP", "이", "가") is "VIP가", withJosa("단골", "이", "가") is
+// "단골이", withJosa("단골", "으로", "로") is "단골로" (ㄹ takes 로). Latin
+// letters and digits are read as Koreans say them; anything else gets both
+// forms, "이(가)".
+func withJosa(word, after, plain string) string {
+	final, known := lastSound(word)
+	switch {
+	case !known:
+		return word + after + "(" + plain + ")"
+	case final == 0:
+		return word + plain
+	case final == 8 && after == "으로": // ㄹ
+		return word + plain
+	}
+	return word + after
+}
+
+// lastSound returns the final consonant (jongseong index, 0 for none) of
+// how word ends when read aloud; known is false when it cannot tell.
+func lastSound(word string) (final int, known bool) {
+	word = strings.TrimRight(word, " .!)")
+	if word == "" {
+		return 0, false
+	}
+	r := []rune(word)[len([]rune(word))-1]
+	switch {
+	case r >= 0xAC00 && r <= 0xD7A3:
+		return int(r-0xAC00) % 28, true
+	case r >= '0' && r <= '9':
+		// 영 일 이 삼 사 오 육 칠 팔 구
+		return [...]int{21, 8, 0, 16, 0, 0, 1, 8, 8, 0}[r-'0'], true
+	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+		switch r | 0x20 {
+		case 'l', 'r':
+			return 8, true // 엘, 알
+		case 'm':
+			return 16, true // 엠
+		case 'n':
+			return 4, true // 엔
+		}
+		return 0, true
+	}
+	return 0, false
+}

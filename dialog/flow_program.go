@@ -1,0 +1,765 @@
+package dialog
+
+// The loyalty programme in chat: /program shows it to staff, and a manager
+// changes one part at a time, /program tiers|stamps|expire|rate|birthday
+// <value>, or from the answer's buttons: a form on clients that show one
+// (Slack), a question elsewhere. The programme lives in the ledger
+// (ledger.Programme); every change is audited there and takes effect from
+// that moment. DANGOL_POINTS_RATE only seeds it (Engine.seedProgramme).
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/looplab/fsm"
+
+	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
+)
+
+// flowProgram is the manager's programme flow: the answer's buttons, then
+// the value of the part chosen.
+const flowProgram = "program"
+
+// Program flow states.
+const (
+	progMenu  = "menu"  // the programme was shown with a button per part
+	progValue = "value" // the new value of Draft["part"] is asked for
+)
+
+// formProgramPrefix starts the form id of a part's form: "program:tiers".
+const formProgramPrefix = "program:"
+
+// programParts are the parts a manager changes, in the order shown.
+var programParts = []ledger.ProgrammePart{ledger.PartTiers, ledger.PartStamps, ledger.PartExpiry, ledger.PartRate, ledger.PartBirthday}
+
+// partWords are the words typed for each part.
+var partWords = map[string]ledger.ProgrammePart{
+	"tiers": ledger.PartTiers, "tier": ledger.PartTiers, "등급": ledger.PartTiers,
+	"stamps": ledger.PartStamps, "stamp": ledger.PartStamps, "스탬프": ledger.PartStamps, "도장": ledger.PartStamps,
+	"expire": ledger.PartExpiry, "expiry": ledger.PartExpiry, "소멸": ledger.PartExpiry, "유효기간": ledger.PartExpiry,
+	"rate": ledger.PartRate, "적립률": ledger.PartRate, "적립": ledger.PartRate,
+	"birthday": ledger.PartBirthday, "생일": ledger.PartBirthday,
+}
+
+// programFlow is the state machine of flowProgram.
+func programFlow() *flowDef {
+	return &flowDef{
+		initial: progMenu,
+		roles:   []ledger.Role{ledger.RoleManager},
+		events: fsm.Events{
+			{Name: "ask", Src: []string{progMenu, progValue}, Dst: progValue},
+			{Name: "done", Src: []string{progMenu, progValue}, Dst: stateDone},
+		},
+		step: (*turn).programStep,
+	}
+}
+
+func init() {
+	staffCommands["program"] = command{run: (*turn).cmdProgram}
+	koreanCommands["프로그램"] = "program"
+	addHelp(&helpStaff, "loyalty.help.program")
+	// /customer <who> 등급 VIP pins a tier; any other /customer goes on
+	// as before (flow_customer.go).
+	customer := staffCommands["customer"]
+	staffCommands["customer"] = command{run: func(t *turn, args string) error {
+		if who, value, ok := splitTierPin(args); ok {
+			return t.cmdTierPin(who, value)
+		}
+		return customer.run(t, args)
+	}, manager: customer.manager, keep: customer.keep}
+}
+
+// tierWords name the tier in /customer <who> 등급 <tier>.
+var tierWords = []string{"등급", "tier"}
+
+// unpinWords let the rules decide again: /customer 김민지 등급 해제.
+var unpinWords = []string{"해제", "자동", "unpin", "auto", "off", "풀기"}
+
+// splitTierPin finds a tier pin in /customer's arguments: the customer,
+// then 등급 or tier, then the tier (or an unpin word).
+func splitTierPin(args string) (who, value string, ok bool) {
+	toks := strings.Fields(args)
+	for i := 1; i < len(toks); i++ {
+		if containsFold(tierWords, toks[i]) {
+			return strings.Join(toks[:i], " "), dropFields(args, i+1), true
+		}
+	}
+	return "", "", false
+}
+
+// cmdTierPin: a manager's /customer <who> 등급 <tier|해제>.
+func (t *turn) cmdTierPin(who, value string) error {
+	if t.role != ledger.RoleManager {
+		t.say("loyalty.tier.pin_manager_only", nil)
+		return nil
+	}
+	if strings.TrimSpace(value) == "" {
+		t.say("loyalty.tier.pin_usage", nil)
+		return nil
+	}
+	cs, phone, err := t.findWho(who)
+	if err != nil {
+		return err
+	}
+	if len(cs) == 0 {
+		return t.notFound(who, phone)
+	}
+	return t.onMatches("tier.pin", cs, who, phone, value)
+}
+
+// actTierPin pins c's tier to the one value names, or unpins it; the
+// ledger audits either.
+func (t *turn) actTierPin(c ledger.Customer, value string) error {
+	p, err := t.programme()
+	if err != nil {
+		return err
+	}
+	id := ""
+	if !containsFold(unpinWords, strings.TrimSpace(value)) {
+		l, ok := t.e.tierByWord(p, value)
+		if !ok {
+			var names []string
+			for _, l := range p.Tiers.Levels {
+				names = append(names, t.tierName(l))
+			}
+			return refuse("loyalty.tier.unknown", map[string]any{"Value": strings.TrimSpace(value), "Tiers": strings.Join(names, ", ")})
+		}
+		id = l.ID
+	}
+	ch, err := t.tx.PinTier(c.ID, id, t.actor.ID(), t.now, t.e.loc)
+	if err != nil {
+		return fmt.Errorf("dialog: pin tier: %w", err)
+	}
+	to := t.tierNameOf(p, ch.To)
+	d := map[string]any{"Name": c.Name, "From": t.tierNameOf(p, ch.From), "To": to, "ToJosa": withJosa(to, "으로", "로")}
+	if id == "" {
+		t.say("loyalty.tier.unpinned", d)
+		return nil
+	}
+	t.say("loyalty.tier.pinned", d)
+	return nil
+}
+
+// addHelp puts help line id before the language line of a role's help, so
+// /lang and /cancel stay last.
+func addHelp(lines *[]string, id string) {
+	i := slices.Index(*lines, "core.help.lang")
+	if i < 0 {
+		i = len(*lines)
+	}
+	*lines = slices.Insert(*lines, i, id)
+}
+
+// --- the programme in force ---
+
+// seedBP is the base earn rate DANGOL_POINTS_RATE seeds the programme
+// with, in basis points: 0 for a shop that does not earn.
+func (e *Engine) seedBP() int {
+	if e.noEarn {
+		return 0
+	}
+	return int(e.rate * 100)
+}
+
+// seedProgramme stores the default programme with the configured rate
+// unless one is stored: the configuration seeds the programme once, and
+// a manager's changes win from then on.
+func (e *Engine) seedProgramme(tx *ledger.Tx) error {
+	if _, err := tx.SeedProgramme(e.seedBP()); err != nil {
+		return fmt.Errorf("dialog: seed programme: %w", err)
+	}
+	return nil
+}
+
+// programme returns the programme in force now, seeded first.
+func (t *turn) programme() (ledger.Programme, error) {
+	if err := t.e.seedProgramme(t.tx); err != nil {
+		return ledger.Programme{}, err
+	}
+	p, err := t.tx.ProgrammeAt(t.now)
+	if err != nil {
+		return ledger.Programme{}, fmt.Errorf("dialog: read programme: %w", err)
+	}
+	return p, nil
+}
+
+// builtinTiers are the catalog ids of the built-in tiers, by id.
+var builtinTiers = map[string]string{
+	ledger.TierNew:     "core.tier.new",
+	ledger.TierRegular: "core.tier.regular",
+	ledger.TierVIP:     "core.tier.vip",
+}
+
+// tierName is a tier as the reader calls it: the shop's name, or the
+// built-in tier's word in the reader's language.
+func (t *turn) tierName(l ledger.Tier) string {
+	return tierNameIn(t.e.cat, t.lang, l)
+}
+
+func tierNameIn(cat *locales.Catalog, lang string, l ledger.Tier) string {
+	if l.Name != "" {
+		return l.Name
+	}
+	if id, ok := builtinTiers[l.ID]; ok {
+		return cat.Text(lang, id, nil)
+	}
+	return l.ID
+}
+
+// tierNameOf names tier id of p (an id no longer in p by itself).
+func (t *turn) tierNameOf(p ledger.Programme, id string) string {
+	l, ok := p.Tiers.Level(id)
+	if !ok {
+		l = ledger.Tier{ID: id}
+	}
+	return t.tierName(l)
+}
+
+// builtinTier returns the built-in tier a name means in any language
+// ("단골", "regular", "VIP"), or "".
+func (e *Engine) builtinTier(name string) string {
+	name = strings.TrimSpace(name)
+	for id, msg := range builtinTiers {
+		for _, l := range locales.Languages {
+			if strings.EqualFold(name, e.cat.Text(l, msg, nil)) {
+				return id
+			}
+		}
+	}
+	return ""
+}
+
+// tierByWord returns the tier of p a word names: its name or the built-in
+// tier's word in any language; ok is false when none. Ids are not
+// matched: the base tier's is "new", a word /customers means otherwise.
+func (e *Engine) tierByWord(p ledger.Programme, w string) (ledger.Tier, bool) {
+	w = strings.Join(strings.Fields(w), " ")
+	if w == "" {
+		return ledger.Tier{}, false
+	}
+	b := e.builtinTier(w)
+	for _, l := range p.Tiers.Levels {
+		if (l.Name != "" && strings.EqualFold(l.Name, w)) || (b != "" && l.ID == b) {
+			return l, true
+		}
+	}
+	return ledger.Tier{}, false
+}
+
+// rate writes basis points as a percent: 7.5%.
+func rate(bp int) string { return ledger.FormatRateBP(bp) + "%" }
+
+// benefitText says what a coupon gives: "10% 할인", "5,000원 할인",
+// "아메리카노 1잔".
+func (t *turn) benefitText(b ledger.CouponBenefit) string {
+	switch b.Kind {
+	case ledger.BenefitPercent:
+		return t.text("loyalty.benefit.percent", map[string]any{"Percent": b.Percent})
+	case ledger.BenefitWon:
+		return t.text("loyalty.benefit.won", map[string]any{"Amount": t.won(b.Won)})
+	}
+	return b.Item
+}
+
+// thresholdText is a tier's threshold: "방문 5회", "방문 15회 또는 500,000원".
+func (t *turn) thresholdText(l ledger.Tier) string {
+	var parts []string
+	if l.MinVisits > 0 {
+		parts = append(parts, t.text("loyalty.tier.visits", map[string]any{"N": l.MinVisits}))
+	}
+	if l.MinSpend > 0 {
+		parts = append(parts, t.text("loyalty.tier.spend", map[string]any{"Amount": t.won(l.MinSpend)}))
+	}
+	sep := "loyalty.tier.or"
+	if l.Both {
+		sep = "loyalty.tier.and"
+	}
+	return strings.Join(parts, t.text(sep, nil))
+}
+
+// tierBenefit is the line a customer reads about their tier: its earn
+// rate and the shop's benefit line ("10% 적립 · 생일 쿠폰 20%").
+func (t *turn) tierBenefit(p ledger.Programme, l ledger.Tier) string {
+	parts := []string{t.text("loyalty.tier.earns", map[string]any{"Rate": rate(p.EarnRateOf(l.ID))})}
+	if l.Benefit != "" {
+		parts = append(parts, l.Benefit)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// --- /program ---
+
+// cmdProgram: /program shows the programme (staff and managers);
+// /program <part> [value] changes a part (managers).
+func (t *turn) cmdProgram(args string) error {
+	word, rest := firstField(args)
+	if word == "" {
+		return t.showProgramme()
+	}
+	part, ok := partWords[strings.ToLower(word)]
+	if !ok {
+		t.say("loyalty.program.usage", nil)
+		return nil
+	}
+	if t.role != ledger.RoleManager {
+		t.say("loyalty.program.manager_only", nil)
+		return nil
+	}
+	if rest == "" {
+		return t.askPart(part)
+	}
+	p, id, data, err := t.setPart(part, rest)
+	if err != nil {
+		return err
+	}
+	if id != "" {
+		return refuse(id, data)
+	}
+	t.add(t.partChanged(part, p))
+	return nil
+}
+
+// showProgramme answers /program: every part, and for a manager a button
+// per part (the flow waits for one).
+func (t *turn) showProgramme() error {
+	p, err := t.programme()
+	if err != nil {
+		return err
+	}
+	r := t.programmeReply(p)
+	if t.role == ledger.RoleManager {
+		t.begin(flowProgram)
+		for _, part := range programParts {
+			r.Buttons = append(r.Buttons, t.btn("loyalty.program.btn."+string(part), "prog:"+string(part)))
+		}
+		r.Text += "\n" + t.text("loyalty.program.change_hint", nil)
+	}
+	r.Private = true
+	t.add(r)
+	return nil
+}
+
+// programmeReply is the programme as sections: the base rate and expiry,
+// the tiers, the stamp card and the birthday benefit.
+func (t *turn) programmeReply(p ledger.Programme) Reply {
+	head := t.text("loyalty.program.head", nil)
+	if !p.Since.IsZero() {
+		head = t.text("loyalty.program.head_since", map[string]any{"Since": t.day(p.Since)})
+	}
+	basics := []string{
+		t.text("loyalty.program.rate", map[string]any{"Rate": rate(p.EarnRateBP)}),
+		t.expiryLine(p),
+		t.stampsLine(p),
+		t.birthdayLine(p),
+	}
+	tierTitle := t.text("loyalty.program.tiers_all_time", nil)
+	if w := p.Tiers.WindowMonths; w > 0 {
+		tierTitle = t.text("loyalty.program.tiers_window", map[string]any{"Months": w})
+	}
+	var tiers []string
+	for i, l := range p.Tiers.Levels {
+		d := map[string]any{"Name": t.tierName(l), "Benefit": t.tierBenefit(p, l)}
+		if i == 0 {
+			tiers = append(tiers, t.text("loyalty.program.tier_base", d))
+			continue
+		}
+		d["Threshold"] = t.thresholdText(l)
+		tiers = append(tiers, t.text("loyalty.program.tier", d))
+	}
+	return t.mkSections(head, []Section{
+		{Title: t.text("loyalty.program.basics_title", nil), Lines: basics},
+		{Title: tierTitle, Lines: tiers},
+	})
+}
+
+func (t *turn) expiryLine(p ledger.Programme) string {
+	if p.Expiry.Months == 0 {
+		return t.text("loyalty.program.expiry_off", nil)
+	}
+	return t.text("loyalty.program.expiry", map[string]any{"Months": p.Expiry.Months})
+}
+
+func (t *turn) stampsLine(p ledger.Programme) string {
+	if p.Stamps.Goal == 0 {
+		return t.text("loyalty.program.stamps_off", nil)
+	}
+	return t.text("loyalty.program.stamps", map[string]any{
+		"Goal": p.Stamps.Goal, "Reward": t.benefitText(p.Stamps.Reward), "Days": daysOr(p.Stamps.RewardDays),
+	})
+}
+
+func (t *turn) birthdayLine(p ledger.Programme) string {
+	b := p.Birthday
+	var parts []string
+	if b.Points > 0 {
+		parts = append(parts, t.pts(b.Points))
+	}
+	if b.Coupon != nil {
+		parts = append(parts, t.text("loyalty.program.birthday_coupon", map[string]any{
+			"Benefit": t.benefitText(*b.Coupon), "Days": daysOr(b.CouponDays),
+		}))
+	}
+	if len(parts) == 0 {
+		return t.text("loyalty.program.birthday_off", nil)
+	}
+	return t.text("loyalty.program.birthday", map[string]any{"Benefit": strings.Join(parts, " + ")})
+}
+
+// daysOr is a validity in days, the default when 0.
+func daysOr(days int) int {
+	if days <= 0 {
+		return ledger.DefaultCouponDays
+	}
+	return days
+}
+
+// partLine is the one line saying what a part is now.
+func (t *turn) partLine(part ledger.ProgrammePart, p ledger.Programme) string {
+	switch part {
+	case ledger.PartRate:
+		return t.text("loyalty.program.rate", map[string]any{"Rate": rate(p.EarnRateBP)})
+	case ledger.PartExpiry:
+		return t.expiryLine(p)
+	case ledger.PartStamps:
+		return t.stampsLine(p)
+	case ledger.PartBirthday:
+		return t.birthdayLine(p)
+	}
+	r := t.programmeReply(p)
+	return strings.Join(r.Sections[1].Lines, "\n")
+}
+
+// partChanged is the answer to a change: what the part is now, in force
+// from now on.
+func (t *turn) partChanged(part ledger.ProgrammePart, p ledger.Programme) Reply {
+	r := t.mk(t.text("loyalty.program.changed", map[string]any{
+		"Part": t.text("loyalty.program.part."+string(part), nil), "Now": t.partLine(part, p),
+	}))
+	r.Private = true
+	return r
+}
+
+// askPart asks for a part's new value: a form where the client shows one,
+// otherwise a question the flow waits on.
+func (t *turn) askPart(part ledger.ProgrammePart) error {
+	p, err := t.programme()
+	if err != nil {
+		return err
+	}
+	if t.m.CanForm {
+		t.add(t.partForm(part, p))
+		return nil
+	}
+	if t.sess.Flow != flowProgram {
+		t.begin(flowProgram)
+	}
+	if err := t.fire("ask"); err != nil {
+		return err
+	}
+	t.sess.Draft["part"] = string(part)
+	t.add(t.partQuestion(part, p, ""))
+	return nil
+}
+
+// partQuestion asks for part's value, showing what it is now and an
+// example; why, if any, says what was wrong with the last answer.
+func (t *turn) partQuestion(part ledger.ProgrammePart, p ledger.Programme, why string) Reply {
+	text := t.text("loyalty.program.ask", map[string]any{
+		"Part": t.text("loyalty.program.part."+string(part), nil), "Now": t.partLine(part, p),
+		"Example": t.text("loyalty.program.example."+string(part), nil),
+	})
+	if why != "" {
+		text = why + "\n" + text
+	}
+	r := t.mk(text, t.btn("core.btn.cancel", "cancel"))
+	r.Private = true
+	return r
+}
+
+// partForm is a part as a form with one field, filled with the part as it
+// is now, written as /program takes it.
+func (t *turn) partForm(part ledger.ProgrammePart, p ledger.Programme) Reply {
+	name := t.text("loyalty.program.part."+string(part), nil)
+	f := &Form{
+		ID:     formProgramPrefix + string(part),
+		Title:  t.text("loyalty.program.form.title", map[string]any{"Part": name}),
+		Submit: t.text("loyalty.program.form.submit", nil),
+		Fields: []Field{{
+			Name: "value", Label: name, Hint: t.text("loyalty.program.example."+string(part), nil),
+			Multiline: part == ledger.PartTiers, Value: t.partInput(part, p),
+		}},
+	}
+	r := t.mk(t.text("loyalty.program.form.opening", map[string]any{"Part": name}))
+	r.Form = f
+	r.Private = true
+	return r
+}
+
+// programStep reads the flow's buttons and the value asked for.
+func (t *turn) programStep(in input) error {
+	if part, ok := strings.CutPrefix(in.payload, "prog:"); ok {
+		if _, known := partWords[part]; known {
+			return t.askPart(partWords[part])
+		}
+	}
+	if t.sess.State != progValue {
+		t.end()
+		t.say("loyalty.program.menu_hint", nil)
+		return nil
+	}
+	part := ledger.ProgrammePart(t.sess.Draft["part"])
+	if in.text == "" {
+		p, err := t.programme()
+		if err != nil {
+			return err
+		}
+		t.add(t.partQuestion(part, p, ""))
+		return nil
+	}
+	p, id, data, err := t.setPart(part, in.text)
+	if err != nil {
+		return err
+	}
+	if id != "" {
+		// Ask again in the flow, saying what was wrong; nothing changed.
+		cur, err := t.programme()
+		if err != nil {
+			return err
+		}
+		t.add(t.partQuestion(part, cur, t.text(id, data)))
+		return nil
+	}
+	if err := t.fire("done"); err != nil {
+		return err
+	}
+	t.end()
+	t.add(t.partChanged(part, p))
+	return nil
+}
+
+// onProgramForm saves a submitted part form, or returns it with the error
+// inline and nothing saved.
+func (t *turn) onProgramForm(name string) error {
+	part, ok := partWords[name]
+	if !ok {
+		t.sayStale()
+		return nil
+	}
+	if t.role != ledger.RoleManager {
+		t.say("loyalty.program.manager_only", nil)
+		return nil
+	}
+	p, id, data, err := t.setPart(part, t.m.Form["value"])
+	if err != nil {
+		return err
+	}
+	if id != "" {
+		r := t.mk(t.text(id, data))
+		r.FormErrors = map[string]string{"value": t.text(id, data)}
+		r.Private = true
+		t.add(r)
+		return nil
+	}
+	t.add(t.partChanged(part, p))
+	return nil
+}
+
+// setPart reads value for part and stores it as the programme from now on
+// (the ledger audits it). A value that cannot be read or breaks a rule
+// returns the catalog id and data saying why, and nothing is stored.
+func (t *turn) setPart(part ledger.ProgrammePart, value string) (ledger.Programme, string, map[string]any, error) {
+	if _, err := t.programme(); err != nil {
+		return ledger.Programme{}, "", nil, err
+	}
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return ledger.Programme{}, "loyalty.program.empty", map[string]any{"Example": t.text("loyalty.program.example."+string(part), nil)}, nil
+	}
+	actor := t.actor.ID()
+	var (
+		p   ledger.Programme
+		err error
+	)
+	switch part {
+	case ledger.PartRate:
+		bp, ok := parseRateBP(value)
+		if !ok {
+			return p, "loyalty.program.bad_rate", map[string]any{"Value": value}, nil
+		}
+		p, err = t.tx.SetEarnRate(bp, actor, t.now)
+	case ledger.PartExpiry:
+		months := 0
+		if !isOffWord(value) {
+			m, ok := parseMonths(value)
+			if !ok {
+				return p, "loyalty.program.bad_months", map[string]any{"Value": value}, nil
+			}
+			months = m
+		}
+		p, err = t.tx.SetExpiry(ledger.ExpiryRules{Months: months}, actor, t.now)
+	case ledger.PartStamps:
+		a := parseStampRules(value)
+		switch {
+		case a.badGoal != "":
+			return p, "loyalty.program.bad_goal", map[string]any{"Value": a.badGoal}, nil
+		case a.badReward != "" || (!a.off && a.rules.Reward.Kind == ""):
+			return p, "loyalty.program.bad_reward", map[string]any{"Value": a.badReward}, nil
+		}
+		p, err = t.tx.SetStamps(a.rules, actor, t.now)
+	case ledger.PartBirthday:
+		a := parseBirthdayBenefit(value)
+		switch {
+		case a.badPoints != "":
+			return p, "loyalty.program.bad_birthday_points", map[string]any{"Value": a.badPoints}, nil
+		case a.badCoupon != "":
+			return p, "loyalty.err.bad_benefit", map[string]any{"Value": a.badCoupon}, nil
+		case a.badWords != "":
+			return p, "loyalty.program.bad_birthday", map[string]any{"Value": a.badWords}, nil
+		}
+		p, err = t.tx.SetBirthday(a.benefit, actor, t.now)
+	case ledger.PartTiers:
+		r, bad := parseTierRules(value, t.e.builtinTier)
+		if bad != nil {
+			return p, bad.id, bad.data, nil
+		}
+		p, err = t.tx.SetTiers(r, actor, t.now)
+		if err != nil {
+			var re *ledger.RuleError
+			if errors.As(err, &re) && re.Level >= 0 && re.Level < len(r.Levels) {
+				id, data := t.ruleMessage(re, t.tierName(r.Levels[re.Level]))
+				return p, id, data, nil
+			}
+		}
+	}
+	var re *ledger.RuleError
+	if errors.As(err, &re) {
+		id, data := t.ruleMessage(re, "")
+		return p, id, data, nil
+	}
+	if err != nil {
+		return p, "", nil, fmt.Errorf("dialog: set programme %s: %w", part, err)
+	}
+	return p, "", nil, nil
+}
+
+// ruleMessage says in the shop's words what a *ledger.RuleError found
+// wrong; tier names the tier level it is about, if any.
+func (t *turn) ruleMessage(re *ledger.RuleError, tier string) (string, map[string]any) {
+	data := map[string]any{
+		"What": t.text("loyalty.field."+re.Field, nil), "Tier": tier,
+		"Min": groupDigits(re.Min), "Max": groupDigits(re.Max),
+	}
+	switch re.Problem {
+	case ledger.ProblemRange:
+		if re.Field == "percent" || re.Field == "rate" {
+			data["Min"], data["Max"] = rate(int(re.Min)), rate(int(re.Max))
+			if re.Field == "percent" {
+				data["Min"], data["Max"] = fmt.Sprintf("%d%%", re.Min), fmt.Sprintf("%d%%", re.Max)
+			}
+		}
+		if re.Field == "won" || re.Field == "spend" {
+			data["Min"], data["Max"] = t.won(re.Min), t.won(re.Max)
+		}
+		return "loyalty.err.range", data
+	case ledger.ProblemTooLong:
+		return "loyalty.err.too_long", data
+	case ledger.ProblemChars:
+		return "loyalty.err.chars", data
+	case ledger.ProblemDuplicate:
+		return "loyalty.err.duplicate", data
+	case ledger.ProblemOrder:
+		return "loyalty.err.order", data
+	case ledger.ProblemBase:
+		return "loyalty.err.base", data
+	case ledger.ProblemPast:
+		return "loyalty.err.past", data
+	}
+	return "loyalty.err.missing", data
+}
+
+// partInput writes a part as /program takes it, in the reader's language,
+// to fill a form with.
+func (t *turn) partInput(part ledger.ProgrammePart, p ledger.Programme) string {
+	off := t.text("loyalty.input.off", nil)
+	switch part {
+	case ledger.PartRate:
+		return rate(p.EarnRateBP)
+	case ledger.PartExpiry:
+		if p.Expiry.Months == 0 {
+			return off
+		}
+		return t.text("loyalty.input.months", map[string]any{"N": p.Expiry.Months})
+	case ledger.PartStamps:
+		if p.Stamps.Goal == 0 {
+			return off
+		}
+		s := fmt.Sprintf("%d %s", p.Stamps.Goal, t.benefitInput(p.Stamps.Reward))
+		if p.Stamps.RewardDays > 0 {
+			s += " " + t.text("loyalty.input.days", map[string]any{"N": p.Stamps.RewardDays})
+		}
+		return s
+	case ledger.PartBirthday:
+		b := p.Birthday
+		var parts []string
+		if b.Points > 0 {
+			parts = append(parts, groupDigits(b.Points)+"P")
+		}
+		if b.Coupon != nil {
+			s := t.text("loyalty.input.coupon", nil) + " " + t.benefitInput(*b.Coupon)
+			if b.CouponDays > 0 {
+				s += " " + t.text("loyalty.input.days", map[string]any{"N": b.CouponDays})
+			}
+			parts = append(parts, s)
+		}
+		if len(parts) == 0 {
+			return off
+		}
+		return strings.Join(parts, " + ")
+	}
+	var clauses []string
+	for i, l := range p.Tiers.Levels {
+		if i == 0 && l.ID == ledger.TierNew && l.EarnRateBP == 0 && l.Benefit == "" {
+			continue
+		}
+		words := []string{t.tierName(l)}
+		if l.MinVisits > 0 {
+			words = append(words, t.text("loyalty.input.visits", map[string]any{"N": l.MinVisits}))
+		}
+		if l.MinSpend > 0 {
+			if l.MinVisits > 0 {
+				join := "loyalty.input.or"
+				if l.Both {
+					join = "loyalty.input.and"
+				}
+				words = append(words, t.text(join, nil))
+			}
+			words = append(words, t.won(l.MinSpend))
+		}
+		if l.EarnRateBP > 0 {
+			words = append(words, rate(l.EarnRateBP))
+		}
+		if l.Benefit != "" {
+			words = append(words, "("+l.Benefit+")")
+		}
+		clauses = append(clauses, strings.Join(words, " "))
+	}
+	window := t.text("loyalty.input.window_all", nil)
+	if p.Tiers.WindowMonths > 0 {
+		window = t.text("loyalty.input.window", map[string]any{"N": p.Tiers.WindowMonths})
+	}
+	return strings.Join(append(clauses, window), ", ")
+}
+
+// benefitInput writes a benefit as it is typed: "10%", "5,000원", the item.
+func (t *turn) benefitInput(b ledger.CouponBenefit) string {
+	switch b.Kind {
+	case ledger.BenefitPercent:
+		return fmt.Sprintf("%d%%", b.Percent)
+	case ledger.BenefitWon:
+		return t.won(b.Won)
+	}
+	return b.Item
+}

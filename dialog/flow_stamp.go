@@ -1,0 +1,257 @@
+package dialog
+
+// Stamp cards in chat: /stamp <customer> [n] [reason] (staff) adds stamps
+// and answers with the card ("☕ 7/10 — 3개 더 모으면 아메리카노 1잔"); a
+// full card's reward coupon is issued by the ledger in the same
+// transaction and told to the customer at once. A stamp given by mistake
+// is reversed like a points entry: /stamp undo reverses the speaker's own
+// last stamps of the last UndoWindow, a manager's /stamp void <customer>
+// <n> entry n of the customer's (numbered from 1, the oldest, as /points
+// <customer> lists them).
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+func init() {
+	staffCommands["stamp"] = command{run: (*turn).cmdStamp}
+	koreanCommands["스탬프"] = "stamp"
+	koreanCommands["도장"] = "stamp"
+	addHelp(&helpStaff, "loyalty.help.stamp")
+}
+
+// cmdStamp: /stamp <customer> [n] [reason], /stamp undo, /stamp void
+// <customer> <n>.
+func (t *turn) cmdStamp(args string) error {
+	sub, rest := firstField(args)
+	switch strings.ToLower(sub) {
+	case "":
+		t.say("loyalty.stamp.usage", nil)
+		return nil
+	case "undo", "되돌리기", "취소":
+		return t.stampUndo()
+	case "void", "무효", "정정":
+		if t.role != ledger.RoleManager {
+			t.say("corrections.void.manager_only", nil)
+			return nil
+		}
+		if rest == "" {
+			t.say("loyalty.stamp.void_usage", nil)
+			return nil
+		}
+		return t.withCustomer("stamp.void", rest)
+	}
+	return t.withCustomer("stamp", args)
+}
+
+// actStamp adds the stamps rest names (a count first, 1 without one) to
+// c's card.
+func (t *turn) actStamp(c ledger.Customer, rest string) error {
+	p, err := t.programme()
+	if err != nil {
+		return err
+	}
+	if p.Stamps.Goal == 0 {
+		return refuse("loyalty.stamp.off", nil)
+	}
+	n := 1
+	if tok, reason := firstField(rest); tok != "" {
+		if v, isCount := stampCount(tok); isCount {
+			if v < 1 || v > ledger.MaxStampsAtOnce {
+				return refuse("loyalty.stamp.bad_count", map[string]any{"Input": tok, "Max": ledger.MaxStampsAtOnce})
+			}
+			n, rest = v, reason
+		}
+	}
+	res, err := t.tx.AddStamps(c.ID, n, t.actor.ID(), rest, t.now, t.e.loc)
+	var re *ledger.RuleError
+	switch {
+	case errors.Is(err, ledger.ErrNoStampProgramme):
+		return refuse("loyalty.stamp.off", nil)
+	case errors.As(err, &re) && re.Field == "stamps":
+		return refuse("loyalty.stamp.bad_count", map[string]any{"Input": strconv.Itoa(n), "Max": ledger.MaxStampsAtOnce})
+	case err != nil:
+		return fmt.Errorf("dialog: add stamps: %w", err)
+	}
+	if err := t.audit("stamps", c.ID, "add "+strconv.Itoa(n)); err != nil {
+		return err
+	}
+	lines := []string{t.text("loyalty.stamp.added", map[string]any{"Name": c.Name, "N": n})}
+	var notices []string
+	for _, cp := range res.Rewards {
+		lines = append(lines, t.text("loyalty.stamp.reward", map[string]any{
+			"Goal": p.Stamps.Goal, "Benefit": t.benefitText(cp.Benefit), "Code": cp.Code, "LastDay": cp.LastDay,
+		}))
+		notices = append(notices, cp.NoticeID)
+	}
+	lines = append(lines, t.cardLine(p, res.Card))
+	t.add(t.mk(strings.Join(lines, "\n")))
+	return t.tellNow(c, notices...)
+}
+
+// timeSlack is how far ahead of the clock an entry may be and still count
+// as the speaker's last (another writer's clock, a commit's ordering).
+const timeSlack = time.Minute
+
+// stampCount reads a count of stamps, "3", "3개", "x3", "-1": isCount
+// says the word is a count at all (so "3" is one and "라떼" is a reason),
+// whether or not n is one a card takes.
+func stampCount(s string) (n int, isCount bool) {
+	s = strings.ToLower(strings.TrimSpace(foldFullWidth(s)))
+	s = strings.TrimPrefix(s, "x")
+	s = strings.TrimSuffix(strings.TrimSuffix(s, "개"), "stamps")
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimLeft(s, "+-")
+	if !isBareNumber(s) {
+		return 0, false
+	}
+	if neg {
+		return -1, true
+	}
+	if len(s) > 6 {
+		return ledger.MaxStampsAtOnce + 1, true
+	}
+	return atoi(s), true
+}
+
+// cardLine is the card as staff read it: "☕ 7/10 — 3개 더 모으면 아메리카노 1잔".
+func (t *turn) cardLine(p ledger.Programme, card ledger.StampCard) string {
+	goal := p.Stamps.Goal
+	if goal == 0 {
+		return t.text("loyalty.card.stamps_off", map[string]any{"N": card.Stamps})
+	}
+	return t.text("loyalty.stamp.card", map[string]any{
+		"N": card.Stamps, "Goal": goal, "Left": max(0, goal-card.Stamps), "Reward": t.benefitText(p.Stamps.Reward),
+	})
+}
+
+// stampDots draws a card for the customer: ●●●●●●●○○○ 7/10. A card over
+// its goal (stamps carried over by an import) shows the goal full.
+func stampDots(n, goal int) string {
+	if goal <= 0 {
+		return ""
+	}
+	full := min(n, goal)
+	return strings.Repeat("●", full) + strings.Repeat("○", goal-full) + " " + strconv.Itoa(n) + "/" + strconv.Itoa(goal)
+}
+
+// stampUndo reverses the speaker's own last stamp entry of the last
+// UndoWindow.
+func (t *turn) stampUndo() error {
+	var last *ledger.StampEntry
+	me := t.actor.ID()
+	err := t.tx.ScanStamps(t.now.Add(-UndoWindow), t.now.Add(UndoWindow), func(s ledger.StampEntry) error {
+		if s.ActorID == me && s.Reverses == "" && !s.At.After(t.now.Add(timeSlack)) {
+			last = &s
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("dialog: scan stamps: %w", err)
+	}
+	if last == nil {
+		t.say("loyalty.stamp.undo_nothing", map[string]any{"Hours": int(UndoWindow.Hours())})
+		return nil
+	}
+	c, err := t.tx.Customer(last.CustomerID)
+	if err != nil {
+		return fmt.Errorf("dialog: read customer: %w", err)
+	}
+	return t.reverseStamps(c, *last)
+}
+
+// actStampVoid is a manager's /stamp void <customer> <n>.
+func (t *turn) actStampVoid(c ledger.Customer, rest string) error {
+	tok, _ := firstField(rest)
+	n, err := strconv.Atoi(strings.TrimPrefix(tok, "#"))
+	if tok == "" || err != nil || n < 1 {
+		t.say("loyalty.stamp.bad_number", map[string]any{"Input": tok, "Name": c.Name})
+		return nil
+	}
+	s, err := t.tx.StampAt(c.ID, n)
+	if errors.Is(err, ledger.ErrNotFound) {
+		total, cerr := t.tx.StampsCount(c.ID)
+		if cerr != nil {
+			return fmt.Errorf("dialog: count stamps: %w", cerr)
+		}
+		t.say("loyalty.stamp.no_entry", map[string]any{"N": n, "Name": c.Name, "Count": total})
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("dialog: read stamp entry: %w", err)
+	}
+	return t.reverseStamps(c, s)
+}
+
+// reverseStamps appends the correction of stamp entry s of c, refusing
+// with the reason when it may not be reversed.
+func (t *turn) reverseStamps(c ledger.Customer, s ledger.StampEntry) error {
+	data := map[string]any{"Name": c.Name, "N": s.N, "Date": t.day(s.At)}
+	if c.Erased {
+		t.say("corrections.points.erased", nil)
+		return nil
+	}
+	res, err := t.tx.ReverseStamps(s.ID, t.actor.ID(), "", t.now)
+	switch {
+	case errors.Is(err, ledger.ErrIsCorrection):
+		return refuse("loyalty.stamp.is_correction", data)
+	case errors.Is(err, ledger.ErrAlreadyReversed):
+		return refuse("loyalty.stamp.already", data)
+	case errors.Is(err, ledger.ErrStampsUsed):
+		return refuse("loyalty.stamp.used", data)
+	case err != nil:
+		return fmt.Errorf("dialog: reverse stamps: %w", err)
+	}
+	if err := t.audit("stamps", c.ID, "reverse "+s.ID); err != nil {
+		return err
+	}
+	p, err := t.programme()
+	if err != nil {
+		return err
+	}
+	lines := []string{t.text("loyalty.stamp.reversed", data)}
+	for _, cp := range res.Voided {
+		lines = append(lines, t.text("loyalty.stamp.voided", map[string]any{"Benefit": t.benefitText(cp.Benefit), "Code": cp.Code}))
+	}
+	lines = append(lines, t.cardLine(p, res.Card))
+	t.add(t.mk(strings.Join(lines, "\n")))
+	return nil
+}
+
+// stampLines are a customer's newest stamp entries, numbered as /stamp
+// void takes them.
+func (t *turn) stampLines(customerID string, limit int) ([]string, error) {
+	total, err := t.tx.StampsCount(customerID)
+	if err != nil {
+		return nil, fmt.Errorf("dialog: count stamps: %w", err)
+	}
+	es, err := t.tx.StampsOf(customerID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("dialog: read stamps: %w", err)
+	}
+	num := map[string]int{}
+	for i, s := range es {
+		num[s.ID] = total - i
+	}
+	lines := make([]string, 0, len(es))
+	for i := len(es) - 1; i >= 0; i-- {
+		s := es[i]
+		d := map[string]any{"No": num[s.ID], "Date": t.day(s.At), "N": s.N, "Reason": s.Reason}
+		switch {
+		case s.Reverses != "":
+			d["Of"] = num[s.Reverses]
+			lines = append(lines, t.text("loyalty.stamp.line_reversal", d))
+		case s.ReversedBy != "":
+			lines = append(lines, t.text("loyalty.stamp.line_reversed", d))
+		default:
+			lines = append(lines, t.text("loyalty.stamp.line", d))
+		}
+	}
+	return lines, nil
+}

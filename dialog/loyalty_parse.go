@@ -1,0 +1,572 @@
+package dialog
+
+// Parsers for what a manager and staff type about the loyalty programme:
+// earn rates, periods, coupon benefits and validities, tier rules, the
+// stamp card and the birthday benefit. Like parse.go they are pure
+// functions of their input (and of now, for dates), never panic, and
+// report what they could not read so the chat can say so.
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// offWords turn a part of the programme off: /program stamps off.
+var offWords = []string{"off", "끄기", "꺼", "없음", "해제", "사용안함", "안함", "none", "0"}
+
+// isOffWord reports whether s asks to turn a part off.
+func isOffWord(s string) bool {
+	s = strings.ToLower(strings.Join(strings.Fields(foldFullWidth(s)), ""))
+	for _, w := range offWords {
+		if s == w {
+			return true
+		}
+	}
+	return false
+}
+
+// parseRateBP reads an earn rate in percent, "5%", "7.5%", "5 %",
+// "5퍼센트", "5 percent" or a bare "5", as basis points (7.5% is 750).
+// At most two decimals; negatives and garbage return ok=false. Zero is "0"
+// or "0%".
+func parseRateBP(s string) (int, bool) {
+	s = strings.ToLower(strings.TrimSpace(foldFullWidth(s)))
+	for _, sfx := range []string{"%", "퍼센트", "percent", "프로"} {
+		if t, ok := strings.CutSuffix(s, sfx); ok {
+			s = strings.TrimSpace(t)
+			break
+		}
+	}
+	whole, frac, dotted := strings.Cut(s, ".")
+	if whole == "" || len(whole) > 5 || len(frac) > 2 || (dotted && frac == "") {
+		return 0, false
+	}
+	for _, r := range whole + frac {
+		if r < '0' || r > '9' {
+			return 0, false
+		}
+	}
+	w, _ := strconv.Atoi(whole)
+	f := 0
+	if frac != "" {
+		f, _ = strconv.Atoi(frac)
+		if len(frac) == 1 {
+			f *= 10
+		}
+	}
+	return w*100 + f, true
+}
+
+// parseMonths reads a period in months: "12개월", "12 개월", "12달",
+// "1년", "2년", "12 months", "1 year", "12mo" or a bare "12". Zero and
+// garbage return ok=false (a part is turned off with an off word).
+func parseMonths(s string) (int, bool) {
+	s = strings.ToLower(strings.Join(strings.Fields(foldFullWidth(s)), ""))
+	mul := 1
+	for _, u := range []struct {
+		sfx string
+		mul int
+	}{{"개월", 1}, {"달", 1}, {"months", 1}, {"month", 1}, {"mo", 1}, {"년", 12}, {"years", 12}, {"year", 12}, {"y", 12}} {
+		if t, ok := strings.CutSuffix(s, u.sfx); ok {
+			s, mul = t, u.mul
+			break
+		}
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 1200 || s[0] == '+' {
+		return 0, false
+	}
+	return n * mul, true
+}
+
+// parseDays reads a number of days: "30일", "30일간", "30 days", "30d".
+func parseDays(s string) (int, bool) {
+	s = strings.ToLower(strings.Join(strings.Fields(foldFullWidth(s)), ""))
+	found := false
+	for _, sfx := range []string{"일간", "일동안", "일", "days", "day", "d"} {
+		if t, ok := strings.CutSuffix(s, sfx); ok {
+			s, found = t, true
+			break
+		}
+	}
+	n, err := strconv.Atoi(s)
+	if !found || err != nil || n < 1 || n > 100000 || s[0] == '+' {
+		return 0, false
+	}
+	return n, true
+}
+
+// validity is when a coupon can be used: days counting today, or a last
+// day; both zero is the default.
+type validity struct {
+	days    int
+	lastDay time.Time
+}
+
+// parseValidity reads a coupon's validity: days ("30일", "30 days"),
+// months from today ("3개월": through the day before the same date three
+// months on) or a last day as parseDate reads it ("12/31", "2026-12-31",
+// "12월 31일", "다음주 금요일").
+func parseValidity(s string, now time.Time, loc *time.Location) (validity, bool) {
+	if strings.TrimSpace(s) == "" {
+		return validity{}, false
+	}
+	if n, ok := parseDays(s); ok {
+		return validity{days: n}, true
+	}
+	if m, ok := parseMonths(s); ok && !isBareNumber(s) {
+		y, mo, d := now.In(loc).Date()
+		return validity{lastDay: time.Date(y, mo+time.Month(m), d-1, 0, 0, 0, 0, loc)}, true
+	}
+	if d, ok := parseDate(s, now, loc); ok {
+		return validity{lastDay: d}, true
+	}
+	return validity{}, false
+}
+
+func isBareNumber(s string) bool {
+	s = strings.TrimSpace(foldFullWidth(s))
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// benefitWords may follow a percent or an amount: "10% 할인", "5,000원 off".
+var benefitWords = []string{"할인", "off", "discount"}
+
+// parseBenefit reads what a coupon gives: a percent ("10%", "10% 할인",
+// "10 percent off"), an amount of money ("5,000원", "5천원 할인",
+// "₩5,000", "5000 won") or an item, any other line with a letter in it
+// ("아메리카노 1잔", "1+1 음료", "free americano"). A text that tries to be a
+// percent or an amount and is not one ("150%", "0원", "10.5%", a bare
+// "5000") returns ok=false, so a typo is refused rather than issued as an
+// item. Limits (1–100%, up to ledger.MaxCouponWon) are the ledger's.
+func parseBenefit(s string) (ledger.CouponBenefit, bool) {
+	s = strings.Join(strings.Fields(foldFullWidth(s)), " ")
+	if s == "" {
+		return ledger.CouponBenefit{}, false
+	}
+	low := strings.ToLower(s)
+	core := low
+	for _, w := range benefitWords {
+		if t, ok := strings.CutSuffix(core, w); ok {
+			core = strings.TrimSpace(t)
+			break
+		}
+	}
+	switch {
+	case strings.HasSuffix(core, "%") || strings.HasSuffix(core, "퍼센트") || strings.HasSuffix(core, "percent"):
+		bp, ok := parseRateBP(core)
+		if !ok || bp%100 != 0 {
+			return ledger.CouponBenefit{}, false
+		}
+		return ledger.CouponBenefit{Kind: ledger.BenefitPercent, Percent: bp / 100}, true
+	case strings.ContainsRune(core, '%'):
+		return ledger.CouponBenefit{}, false
+	case strings.HasSuffix(core, "원") || strings.HasPrefix(core, "₩") || strings.HasSuffix(core, "won") || strings.HasSuffix(core, "krw"):
+		won, ok := parseAmount(strings.TrimSuffix(core, "krw"))
+		if !ok || won <= 0 {
+			return ledger.CouponBenefit{}, false
+		}
+		return ledger.CouponBenefit{Kind: ledger.BenefitWon, Won: won}, true
+	}
+	if !strings.ContainsFunc(core, unicode.IsLetter) {
+		return ledger.CouponBenefit{}, false // "5000", "-3": say 원 or %
+	}
+	return ledger.CouponBenefit{Kind: ledger.BenefitItem, Item: s}, true
+}
+
+// couponArgs is what /coupon give reads after the customer.
+type couponArgs struct {
+	benefit  ledger.CouponBenefit
+	validity validity
+	// badBenefit or badValidity is the text that could not be read.
+	badBenefit, badValidity string
+}
+
+// parseCouponArgs reads "<benefit> [validity]": the validity is the last
+// one to three words when they read as one ("10% 30일", "아메리카노 1잔
+// 12/31", "5,000원 12월 31일"). After a percent or an amount whatever
+// follows must be a validity, so "10% 삼십일" names the validity it could
+// not read; an item takes every word that is not one.
+func parseCouponArgs(s string, now time.Time, loc *time.Location) couponArgs {
+	toks := strings.Fields(foldFullWidth(s))
+	var out couponArgs
+	if len(toks) == 0 {
+		out.badBenefit = ""
+		return out
+	}
+	// A percent or amount, perhaps with 할인/off, then a validity.
+	for n := min(2, len(toks)); n >= 1; n-- {
+		b, ok := parseBenefit(strings.Join(toks[:n], " "))
+		if !ok || b.Kind == ledger.BenefitItem {
+			continue
+		}
+		out.benefit = b
+		if rest := strings.Join(toks[n:], " "); rest != "" {
+			v, ok := parseValidity(rest, now, loc)
+			if !ok {
+				out.badValidity = rest
+				return out
+			}
+			out.validity = v
+		}
+		return out
+	}
+	for k := min(3, len(toks)-1); k >= 1; k-- {
+		if v, ok := parseValidity(strings.Join(toks[len(toks)-k:], " "), now, loc); ok {
+			b, ok := parseBenefit(strings.Join(toks[:len(toks)-k], " "))
+			if !ok {
+				out.badBenefit = strings.Join(toks[:len(toks)-k], " ")
+				return out
+			}
+			out.benefit, out.validity = b, v
+			return out
+		}
+	}
+	b, ok := parseBenefit(s)
+	if !ok {
+		out.badBenefit = strings.TrimSpace(s)
+		return out
+	}
+	out.benefit = b
+	return out
+}
+
+// tierParse is one problem reading tier rules: a catalog id and its data.
+type tierParse struct {
+	id   string
+	data map[string]any
+}
+
+// tierClauseSplit splits tier rules at commas, semicolons and line breaks
+// outside parentheses, so a benefit line may hold commas.
+func tierClauseSplit(s string) []string {
+	var out []string
+	depth := 0
+	start := 0
+	for i, r := range s {
+		switch r {
+		case '(':
+			depth++
+		case ')':
+			depth = max(0, depth-1)
+		case ',', ';', '\n':
+			if depth == 0 {
+				out = append(out, s[start:i])
+				start = i + utf8.RuneLen(r)
+			}
+		}
+	}
+	out = append(out, s[start:])
+	var clauses []string
+	for _, c := range out {
+		if c = strings.TrimSpace(c); c != "" {
+			clauses = append(clauses, c)
+		}
+	}
+	return clauses
+}
+
+// windowWords start the clause that sets the tier rules' window:
+// "기간 6개월", "window 6 months", "기간 전체".
+var windowWords = []string{"기간", "window", "over"}
+
+// allTimeWords name a window of all time.
+var allTimeWords = []string{"전체", "전체기간", "평생", "누적", "all", "alltime", "ever"}
+
+// parseTierRules reads tier rules as a manager writes them:
+//
+//	단골 5회 7%, VIP 15회 또는 50만원 10% (생일 쿠폰 20%)
+//	regular 5 visits 7%, vip 15 visits or 500,000 won 10% (birthday coupon 20%)
+//
+// Each clause is a tier from the lowest up: its name, its threshold (visits
+// "5회" / "5 visits", spend "50만원" / "500,000 won", both with 또는/or for
+// either or 그리고/and for both), an optional earn rate ("7%", "7% 적립",
+// "earn 7%") and an optional benefit line in parentheses. A first clause
+// with no threshold names the base tier; otherwise the base tier is the
+// built-in one. A clause "기간 6개월" / "window 6 months" (or 기간 전체 /
+// window all) sets the window, by default ledger.DefaultTierWindow months.
+// builtin maps a name to the id of the built-in tier it names in any
+// language ("단골", "Regular" → regular), or "". The ledger validates the
+// result (order, ranges, lengths).
+func parseTierRules(s string, builtin func(string) string) (ledger.TierRules, *tierParse) {
+	s = foldFullWidth(s)
+	s = strings.NewReplacer("（", "(", "）", ")").Replace(s)
+	r := ledger.TierRules{WindowMonths: ledger.DefaultTierWindow}
+	clauses := tierClauseSplit(s)
+	if len(clauses) == 0 {
+		return r, &tierParse{id: "loyalty.tiers.empty"}
+	}
+	for _, c := range clauses {
+		first, rest := firstField(c)
+		if containsFold(windowWords, first) {
+			w := strings.ToLower(strings.Join(strings.Fields(rest), ""))
+			switch {
+			case containsFold(allTimeWords, w):
+				r.WindowMonths = 0
+			default:
+				m, ok := parseMonths(rest)
+				if !ok {
+					return r, &tierParse{id: "loyalty.tiers.bad_window", data: map[string]any{"Value": strings.TrimSpace(rest)}}
+				}
+				r.WindowMonths = m
+			}
+			continue
+		}
+		t, p := parseTierClause(c)
+		if p != nil {
+			return r, p
+		}
+		if id := builtin(t.Name); id != "" {
+			t.ID, t.Name = id, ""
+		}
+		r.Levels = append(r.Levels, t)
+	}
+	if len(r.Levels) == 0 {
+		return r, &tierParse{id: "loyalty.tiers.empty"}
+	}
+	if r.Levels[0].MinVisits > 0 || r.Levels[0].MinSpend > 0 {
+		r.Levels = append([]ledger.Tier{{ID: ledger.TierNew}}, r.Levels...)
+	}
+	return r, nil
+}
+
+// parseTierClause reads one tier: "VIP 15회 또는 50만원 10% (생일 쿠폰 20%)".
+func parseTierClause(c string) (ledger.Tier, *tierParse) {
+	var t ledger.Tier
+	if i := strings.IndexByte(c, '('); i >= 0 {
+		j := strings.LastIndexByte(c, ')')
+		if j < i {
+			j = len(c)
+		}
+		t.Benefit = strings.TrimSpace(c[i+1 : j])
+		c = c[:i] + " " + c[min(j+1, len(c)):]
+	}
+	toks := strings.Fields(c)
+	var name []string
+	seenRule := false
+	bad := func(tok string) *tierParse {
+		n := strings.Join(name, " ")
+		if n == "" {
+			n = strings.TrimSpace(c)
+		}
+		return &tierParse{id: "loyalty.tiers.bad_word", data: map[string]any{"Word": tok, "Tier": n}}
+	}
+	for i := 0; i < len(toks); i++ {
+		tok := toks[i]
+		low := strings.ToLower(tok)
+		next := ""
+		if i+1 < len(toks) {
+			next = strings.ToLower(toks[i+1])
+		}
+		switch {
+		case low == "또는" || low == "or" || low == "|" || low == "이나" || low == "혹은":
+			seenRule = true
+		case low == "그리고" || low == "and" || low == "&" || low == "및" || low == "이고":
+			t.Both, seenRule = true, true
+		case low == "이상" || low == "적립" || low == "earn" || low == "earns" || low == "at":
+			if !seenRule && low != "earn" && low != "earns" {
+				return t, bad(tok)
+			}
+			seenRule = true
+		case visitCount(low) > 0:
+			t.MinVisits, seenRule = visitCount(low), true
+		case isBareNumber(low) && (next == "visits" || next == "visit" || next == "times" || next == "회" || next == "번"):
+			t.MinVisits, seenRule = atoi(low), true
+			i++
+		case isBareNumber(strings.ReplaceAll(low, ",", "")) && (next == "won" || next == "원" || next == "krw"):
+			won, ok := parseAmount(low + "원")
+			if !ok {
+				return t, bad(tok)
+			}
+			t.MinSpend, seenRule = won, true
+			i++
+		case strings.HasSuffix(low, "%"):
+			bp, ok := parseRateBP(low)
+			if !ok {
+				return t, &tierParse{id: "loyalty.tiers.bad_rate", data: map[string]any{"Value": tok, "Tier": strings.Join(name, " ")}}
+			}
+			t.EarnRateBP, seenRule = bp, true
+		case looksLikeMoney(low):
+			won, ok := parseAmount(low)
+			if !ok {
+				return t, bad(tok)
+			}
+			t.MinSpend, seenRule = won, true
+		default:
+			if seenRule {
+				return t, bad(tok)
+			}
+			name = append(name, tok)
+		}
+	}
+	t.Name = strings.Join(name, " ")
+	if t.Name == "" {
+		return t, &tierParse{id: "loyalty.tiers.no_name", data: map[string]any{"Clause": strings.TrimSpace(c)}}
+	}
+	return t, nil
+}
+
+// visitCount reads "5회", "5번", "5회이상", "5visits"; 0 when it is not one.
+func visitCount(s string) int {
+	s = strings.TrimSuffix(s, "이상")
+	for _, sfx := range []string{"회", "번", "visits", "visit", "times"} {
+		if t, ok := strings.CutSuffix(s, sfx); ok && isBareNumber(t) {
+			n := atoi(t)
+			if n > 0 {
+				return n
+			}
+		}
+	}
+	return 0
+}
+
+func atoi(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return min(n, 1_000_000)
+}
+
+// looksLikeMoney reports a token written as an amount of money: "50만원",
+// "₩500,000", "500000won", "30만".
+func looksLikeMoney(s string) bool {
+	if s == "" || !(s[0] >= '0' && s[0] <= '9' || strings.HasPrefix(s, "₩")) {
+		return false
+	}
+	return strings.HasSuffix(s, "원") || strings.HasPrefix(s, "₩") || strings.HasSuffix(s, "won") ||
+		strings.HasSuffix(s, "만") || strings.HasSuffix(s, "천")
+}
+
+// stampArgs is /program stamps read: the goal, the reward and its days.
+type stampArgs struct {
+	rules      ledger.StampRules
+	badGoal    string
+	badReward  string
+	badDays    string
+	off, empty bool
+}
+
+// parseStampRules reads the stamp card: "10 아메리카노 1잔", "10개 10%",
+// "10 stamps free americano 30 days", or an off word. The goal comes
+// first; the reward's validity may follow it in days ("30일"), by default
+// ledger.DefaultCouponDays.
+func parseStampRules(s string) stampArgs {
+	s = strings.TrimSpace(foldFullWidth(s))
+	if s == "" {
+		return stampArgs{empty: true}
+	}
+	if isOffWord(s) {
+		return stampArgs{off: true}
+	}
+	goalTok, rest := firstField(s)
+	g := strings.ToLower(goalTok)
+	for _, sfx := range []string{"개", "stamps", "stamp", "잔"} {
+		g = strings.TrimSuffix(g, sfx)
+	}
+	if !isBareNumber(g) || atoi(g) < 1 {
+		return stampArgs{badGoal: goalTok}
+	}
+	if w, r := firstField(rest); strings.EqualFold(w, "stamps") || w == "개" {
+		rest = r
+	}
+	out := stampArgs{rules: ledger.StampRules{Goal: atoi(g)}}
+	toks := strings.Fields(rest)
+	if len(toks) == 0 {
+		out.badReward = ""
+		return out
+	}
+	for k := min(2, len(toks)-1); k >= 1; k-- {
+		if d, ok := parseDays(strings.Join(toks[len(toks)-k:], " ")); ok {
+			out.rules.RewardDays = d
+			toks = toks[:len(toks)-k]
+			break
+		}
+	}
+	b, ok := parseBenefit(strings.Join(toks, " "))
+	if !ok {
+		out.badReward = strings.Join(toks, " ")
+		return out
+	}
+	out.rules.Reward = b
+	return out
+}
+
+// birthdayArgs is /program birthday read.
+type birthdayArgs struct {
+	benefit               ledger.BirthdayBenefit
+	off                   bool
+	badPoints, badCoupon  string
+	badValidity, badWords string
+}
+
+// couponWords introduce the birthday coupon: "쿠폰 10% 30일".
+var couponWords = []string{"쿠폰", "coupon"}
+
+// parseBirthdayBenefit reads the birthday benefit: points ("2,000P",
+// "2000 포인트"), a coupon ("쿠폰 10% 30일", "coupon 5,000원"), both
+// ("2,000P + 쿠폰 10%") or an off word.
+func parseBirthdayBenefit(s string) birthdayArgs {
+	s = strings.TrimSpace(foldFullWidth(s))
+	if isOffWord(s) {
+		return birthdayArgs{off: true}
+	}
+	toks := strings.Fields(strings.ReplaceAll(s, "+", " "))
+	var out birthdayArgs
+	ci := -1
+	for i, tok := range toks {
+		if containsFold(couponWords, tok) {
+			ci = i
+			break
+		}
+	}
+	pointToks := toks
+	if ci >= 0 {
+		pointToks = toks[:ci]
+	}
+	if len(pointToks) > 0 {
+		p, ok := parsePoints(strings.Join(pointToks, ""))
+		if !ok {
+			out.badPoints = strings.Join(pointToks, " ")
+			return out
+		}
+		out.benefit.Points = p
+	}
+	if ci >= 0 {
+		rest := toks[ci+1:]
+		if len(rest) == 0 {
+			out.badCoupon = toks[ci]
+			return out
+		}
+		for k := min(2, len(rest)-1); k >= 1; k-- {
+			if d, ok := parseDays(strings.Join(rest[len(rest)-k:], " ")); ok {
+				out.benefit.CouponDays = d
+				rest = rest[:len(rest)-k]
+				break
+			}
+		}
+		b, ok := parseBenefit(strings.Join(rest, " "))
+		if !ok {
+			out.badCoupon = strings.Join(rest, " ")
+			return out
+		}
+		out.benefit.Coupon = &b
+	}
+	if out.benefit.Points == 0 && out.benefit.Coupon == nil {
+		out.badWords = s
+	}
+	return out
+}
