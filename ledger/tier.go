@@ -154,6 +154,16 @@ func (r *TierRules) Validate() error {
 	return nil
 }
 
+// bySpend reports whether any level has a spend threshold.
+func (r *TierRules) bySpend() bool {
+	for _, t := range r.Levels {
+		if t.MinSpend > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // Level returns the level with id.
 func (r *TierRules) Level(id string) (Tier, bool) {
 	if i := r.Rank(id); i >= 0 {
@@ -264,7 +274,8 @@ type TierStatus struct {
 	// Next is the level above the current one, if any.
 	Next *Tier
 	// Visits and Spend are what counted, in the window of WindowMonths
-	// (0: all time).
+	// (0: all time). With no window and no spend threshold Spend is not
+	// added up (0): nothing counts it.
 	Visits       int
 	Spend        int64
 	WindowMonths int
@@ -352,7 +363,13 @@ func windowStart(months int, at time.Time) time.Time {
 // days in loc with a note or an earn in (at - months, at]. Spend is the sum
 // of the purchase amounts of the earns in the window that no correction
 // reversed.
-func (tx *Tx) tierFigures(ck []byte, months int, at time.Time, loc *time.Location) (visits int, spend int64, err error) {
+func (tx *Tx) tierFigures(ck []byte, months int, at time.Time, loc *time.Location, needSpend bool) (visits int, spend int64, err error) {
+	if months <= 0 && !needSpend {
+		// The visits ever counted are all the rules ask (the default
+		// programme): no entry needs reading.
+		s, err := tx.VisitStatsOf(custIDOfKey(ck))
+		return s.Visits, 0, err
+	}
 	from := windowStart(months, at)
 	lo := concat(ck, timePrefix(from))
 	hi := concat(ck, timePrefix(at.Add(time.Nanosecond)))
@@ -393,7 +410,7 @@ func (tx *Tx) tierFigures(ck []byte, months int, at time.Time, loc *time.Locatio
 
 // computeTier returns the rank the rules of p give the customer at ck at at.
 func (tx *Tx) computeTier(ck []byte, p *Programme, at time.Time, loc *time.Location) (rank, visits int, spend int64, err error) {
-	visits, spend, err = tx.tierFigures(ck, p.Tiers.WindowMonths, at, loc)
+	visits, spend, err = tx.tierFigures(ck, p.Tiers.WindowMonths, at, loc, p.Tiers.bySpend())
 	if err != nil {
 		return 0, 0, 0, err
 	}
