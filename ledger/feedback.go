@@ -3,6 +3,7 @@ package ledger
 import (
 	"bytes"
 	"crypto/cipher"
+	"encoding/binary"
 	"fmt"
 	"strings"
 	"time"
@@ -77,28 +78,46 @@ func encodeFeedback(f *Feedback, senderBlind, sealed []byte) []byte {
 // sender's blind id (nil if none) and the sealed part, both v's own bytes
 // (not copied), valid only while v is.
 func decodeFeedback(k, v []byte) (f Feedback, senderBlind, sealed []byte, err error) {
-	d := newDecoder(v)
+	p := parseFeedback(v)
+	f = p.f
+	f.ID, f.At = idOf(k), keyTime(k)
+	if p.d.err != nil {
+		return Feedback{}, nil, nil, fmt.Errorf("feedback %s: %w", f.ID, p.d.err)
+	}
+	text := p.d.text()
+	f.CustomerID, f.AnsweredBy = p.d.cut(text, p.cust), p.d.cut(text, p.by)
+	return f, p.blind, p.sealed, nil
+}
+
+// feedbackParts is a stored feedback parsed in place: its numbers, where
+// its strings are, and its blind id and sealed part (v's bytes).
+type feedbackParts struct {
+	d             clearDecoder
+	f             Feedback // without ID, At and strings
+	cust, by      span
+	blind, sealed []byte
+}
+
+func parseFeedback(v []byte) (p feedbackParts) {
+	d := &p.d
+	d.v = v
 	d.version(feedbackVersion)
 	if d.err == nil && v[0] != feedbackVersion {
 		d.fail("version")
 	}
-	f = Feedback{ID: idOf(k), At: keyTime(k)}
-	f.CustomerID = d.string()
-	f.Rating = int(d.uvarint())
-	f.NPS = int(d.varint())
+	p.cust = d.str()
+	p.f.Rating = int(d.uvarint())
+	p.f.NPS = int(d.varint())
 	flags := d.byte()
 	if flags&feedbackAnswered != 0 {
-		f.AnsweredBy = d.string()
-		f.AnsweredAt = time.Unix(0, d.varint())
+		p.by = d.str()
+		p.f.AnsweredAt = time.Unix(0, d.varint())
 	}
 	if flags&feedbackSender != 0 {
-		senderBlind = d.field(v)
+		p.blind = d.field()
 	}
-	sealed = d.field(v)
-	if d.err != nil {
-		return Feedback{}, nil, nil, fmt.Errorf("feedback %s: %w", f.ID, d.err)
-	}
-	return f, senderBlind, sealed, nil
+	p.sealed = d.field()
+	return p
 }
 
 // feedbackAEAD returns the key that seals a feedback's personal part.
@@ -256,7 +275,26 @@ func (tx *Tx) AnswerFeedback(id, by string, at time.Time) error {
 
 // ScanFeedback calls fn for every feedback with from <= At < to, in time order.
 func (tx *Tx) ScanFeedback(from, to time.Time, fn func(Feedback) error) error {
-	return scanTime(tx.bucket(bucketFeedback), from, to, func(k, v []byte) error {
+	// The customers' keys that open the comments first, in one ordered
+	// pass (warmCustKeys); then the records, in time order.
+	b := tx.bucket(bucketFeedback)
+	var seqs []uint64
+	err := scanTime(b, from, to, func(_, v []byte) error {
+		p := parseFeedback(v)
+		if p.d.err == nil && len(p.sealed) > 0 && p.cust.hi > p.cust.lo {
+			if ck, ok := custKeyOf(string(v[p.cust.lo:p.cust.hi])); ok {
+				seqs = append(seqs, binary.BigEndian.Uint64(ck))
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		err = tx.warmCustKeys(seqs)
+	}
+	if err != nil {
+		return fmt.Errorf("ledger: scan feedback: %w", err)
+	}
+	return scanTime(b, from, to, func(k, v []byte) error {
 		f, err := tx.decodeFeedback(k, v)
 		if err != nil {
 			return fmt.Errorf("ledger: scan feedback: %w", err)

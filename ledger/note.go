@@ -76,27 +76,29 @@ func encodeNote(n *Note, sealedText []byte) []byte {
 // which is v's own bytes (no copy: summaries decode notes by the hundred
 // thousand and most never open the text), valid only while v is.
 func decodeNote(k, v []byte) (Note, []byte, error) {
-	d := newDecoder(v)
+	d := clearDecoder{v: v}
 	d.version(noteVersion)
 	if d.err == nil && v[0] != noteVersion {
 		d.fail("version")
 	}
 	n := Note{ID: idOf(k), At: keyTime(k)}
-	n.CustomerID = d.string()
-	n.StaffID = d.string()
-	n.StaffName = d.string()
-	if n.Tags = d.strings(); !tagsNormal(n.Tags) {
-		n.Tags = NormalizeTags(n.Tags) // one form for notes written before the ledger owned it
-	}
+	cust, staff, name := d.str(), d.str(), d.str()
+	tags, ntags := d.list()
 	n.Amount = d.varint()
 	flags := d.byte()
 	if flags&noteHasFollowUp != 0 {
 		n.FollowUp = time.Unix(0, d.varint())
 	}
 	n.FollowUpDone = flags&noteFollowUpDone != 0
-	sealed := d.field(v)
+	sealed := d.field()
 	if d.err != nil {
 		return Note{}, nil, fmt.Errorf("note %s: %w", n.ID, d.err)
+	}
+	text := d.text()
+	n.CustomerID, n.StaffID, n.StaffName = d.cut(text, cust), d.cut(text, staff), d.cut(text, name)
+	n.Tags = d.cutList(text, tags, ntags)
+	if !tagsNormal(n.Tags) {
+		n.Tags = NormalizeTags(n.Tags) // one form for notes written before the ledger owned it
 	}
 	return n, sealed, nil
 }

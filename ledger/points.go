@@ -101,13 +101,13 @@ func encodePoints(p *PointsEntry, sealed []byte) []byte {
 // returns its sealed part, v's own bytes (not copied), valid only while v
 // is. ReversedBy is set from entries of version 4 only (reversedKnown).
 func decodePoints(k, v []byte) (PointsEntry, []byte, error) {
-	d := newDecoder(v)
+	d := clearDecoder{v: v}
 	ver := d.version(pointsVersion)
 	if d.err == nil && ver < 2 {
 		d.fail("version")
 	}
 	p := PointsEntry{ID: idOf(k), At: keyTime(k)}
-	p.CustomerID = d.string()
+	cust := d.str()
 	if code := d.byte(); int(code) < len(pointsKindCodes) && code > 0 {
 		p.Kind = pointsKindCodes[code]
 	} else if d.err == nil {
@@ -115,31 +115,18 @@ func decodePoints(k, v []byte) (PointsEntry, []byte, error) {
 	}
 	p.Points = d.varint()
 	p.Amount = d.varint()
-	sealed := d.field(v)
+	sealed := d.field()
 	if ver >= 3 {
-		p.Reverses = d.timeKeyID(v, "reversed key")
+		p.Reverses = d.timeKeyID("reversed key")
 	}
 	if ver >= 4 {
-		p.ReversedBy = d.timeKeyID(v, "correction key")
+		p.ReversedBy = d.timeKeyID("correction key")
 	}
 	if d.err != nil {
 		return PointsEntry{}, nil, fmt.Errorf("points entry %s: %w", p.ID, d.err)
 	}
+	p.CustomerID = d.cut(d.text(), cust)
 	return p, sealed, nil
-}
-
-// timeKeyID reads a field holding a time key, or nothing, as its id ("" for
-// nothing).
-func (d *decoder) timeKeyID(v []byte, what string) string {
-	k := d.field(v)
-	switch {
-	case len(k) == 0:
-		return ""
-	case len(k) != timeKeyLen:
-		d.fail(what)
-		return ""
-	}
-	return idOf(k)
 }
 
 // reversedKnown reports whether the entry stored as v says itself whether

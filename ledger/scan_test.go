@@ -2,7 +2,9 @@ package ledger
 
 import (
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -228,6 +230,120 @@ func TestFeedback(t *testing.T) {
 		err := s.Update(t.Context(), func(tx *Tx) error { return tx.AddFeedback(&bad) })
 		if !errors.Is(err, ErrInvalid) {
 			t.Errorf("%+v: got %v", bad, err)
+		}
+	}
+}
+
+// TestClearDecodeOwnsItsStrings: the clear part of a note, a feedback and
+// a points entry is decoded from the stored bytes without copying the
+// sealed part, yet what comes back stays the same when those bytes change
+// afterwards (bbolt reuses them once the transaction ends), and the sealed
+// part returned is the stored one.
+func TestClearDecodeOwnsItsStrings(t *testing.T) {
+	k := timeKey(t0, 3)
+	sealed := []byte("sealed part, never copied")
+	rev := timeKey(t0, 1)
+	tests := []struct {
+		name   string
+		v      []byte
+		decode func(v []byte) (any, []byte, error)
+	}{
+		{"Note", encodeNote(&Note{CustomerID: "C12", StaffID: "slack:U1", StaffName: "지수", Tags: []string{"펌", "재방문", "a", "b", "c", "d", "e", "f", "g"}, Amount: 5000, FollowUp: t0}, sealed),
+			func(v []byte) (any, []byte, error) { n, s, err := decodeNote(k, v); return n, s, err }},
+		{"Feedback", encodeFeedback(&Feedback{CustomerID: "C12", Rating: 2, NPS: 4, AnsweredBy: "slack:U9", AnsweredAt: t0}, []byte("0123456789abcdef"), sealed),
+			func(v []byte) (any, []byte, error) { f, _, s, err := decodeFeedback(k, v); return f, s, err }},
+		{"Points", encodePoints(&PointsEntry{CustomerID: "C12", Kind: PointsAdjust, Points: -100, Reverses: idOf(rev), ReversedBy: idOf(timeKey(t0, 9))}, sealed),
+			func(v []byte) (any, []byte, error) { p, s, err := decodePoints(k, v); return p, s, err }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, gotSealed, err := tt.decode(tt.v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(gotSealed) != string(sealed) {
+				t.Errorf("sealed part = %q, want %q", gotSealed, sealed)
+			}
+			before := fmt.Sprintf("%+v", got)
+			for i := range tt.v {
+				tt.v[i] = 'x'
+			}
+			if after := fmt.Sprintf("%+v", got); after != before {
+				t.Errorf("decoded record changed with the stored bytes:\nbefore %s\nafter  %s", before, after)
+			}
+			if !strings.Contains(before, "C12") {
+				t.Errorf("decoded %s lacks its customer", before)
+			}
+		})
+	}
+}
+
+// TestScanFeedbackKeys: ScanFeedback opens each customer's key once, in
+// key order, before the records; what it returns is what reading each
+// feedback alone returns: comments of live customers, of an unlinked
+// sender and of no one, and none of an erased customer.
+func TestScanFeedbackKeys(t *testing.T) {
+	s := MustOpen(t)
+	var ids []string
+	for i := range 40 {
+		ids = append(ids, mustCustomer(t, s, fmt.Sprintf("고객%02d", i), "").ID)
+	}
+	erased := map[string]bool{}
+	for _, id := range ids[:5] {
+		erased[id] = true
+	}
+	want := map[string]string{} // feedback id -> comment a reader should see
+	mustUpdate(t, s, func(tx *Tx) error {
+		for i := range 200 {
+			f := Feedback{At: t0.Add(time.Duration(i) * time.Minute), Rating: 1 + i%5, NPS: NoNPS, Comment: fmt.Sprintf("의견 %d", i)}
+			switch i % 10 {
+			case 8:
+				f.SenderID = "telegram:" + fmt.Sprint(i%3)
+			case 9: // no one: the shop key
+			default:
+				f.CustomerID = ids[(i*7)%len(ids)] // in no order
+			}
+			if i%13 == 0 {
+				f.Comment = ""
+			}
+			if err := tx.AddFeedback(&f); err != nil {
+				return err
+			}
+			if !erased[f.CustomerID] {
+				want[f.ID] = f.Comment
+			} else {
+				want[f.ID] = ""
+			}
+		}
+		for id := range erased {
+			if err := tx.EraseCustomer(id, t0.Add(time.Hour)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	var scanned []Feedback
+	mustView(t, s, func(tx *Tx) error {
+		return tx.ScanFeedback(t0, t0.Add(4*time.Hour), func(f Feedback) error {
+			scanned = append(scanned, f)
+			return nil
+		})
+	})
+	if len(scanned) != len(want) {
+		t.Fatalf("scanned %d, want %d", len(scanned), len(want))
+	}
+	for _, got := range scanned {
+		var alone Feedback
+		mustView(t, s, func(tx *Tx) error { // a transaction of its own: nothing memoized
+			var err error
+			alone, err = tx.Feedback(got.ID)
+			return err
+		})
+		if got != alone {
+			t.Errorf("scan gave %+v, alone %+v", got, alone)
+		}
+		if got.Comment != want[got.ID] {
+			t.Errorf("feedback %s of %q: comment %q, want %q", got.ID, got.CustomerID, got.Comment, want[got.ID])
 		}
 	}
 }
