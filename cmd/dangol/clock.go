@@ -49,7 +49,7 @@ type consoleClock struct {
 	// the console runs.
 	moving sync.Mutex
 	sched  *dialog.Scheduler               // the console's scheduled posts; nil: none
-	sweep  func(ctx context.Context) error // housekeeping at the new time; nil: none
+	sweep  func(ctx context.Context) error // housekeeping and retention at the new time; nil: none
 }
 
 func newConsoleClock(real func() time.Time, loc *time.Location) *consoleClock {
@@ -277,8 +277,9 @@ func (m *Main) removeLeftRehearsals(db string) {
 }
 
 // consoleSchedule returns the scheduled posts as the console makes them on
-// its clock: every job of the engine (the weekly summary, the morning
-// follow-up DMs, and whatever the engine schedules next), on the schedules
+// its clock: every job of the engine (the daily retention run, the weekly
+// summary, the morning follow-up DMs, and whatever the engine schedules
+// next), on the schedules
 // serve uses, delivered to the console (the summary to its staff channel, a
 // DM to its recipient's address, whatever the platform) instead of Slack.
 // Nothing runs at start: the console makes a post only when :time moves
@@ -297,6 +298,9 @@ func (m *Main) consoleSchedule(engine *dialog.Engine, clock *consoleClock) (*dia
 			})
 		}
 	}
+	if j, ok := engine.RetentionJob(); ok {
+		jobs = append([]dialog.Job{j}, jobs...) // first, as serve has it
+	}
 	if len(jobs) == 0 {
 		return nil, nil
 	}
@@ -314,7 +318,8 @@ func (m *Main) consoleSchedule(engine *dialog.Engine, clock *consoleClock) (*dia
 }
 
 // prepareConsole readies the console's clock and pictures folder: the
-// clock gets its scheduled posts and housekeeping and, in a rehearsal, its
+// clock gets its scheduled posts and housekeeping (with the retention run,
+// as at serve's start) and, in a rehearsal, its
 // start time and leave to move (said once, before the banner, with the
 // file it copies); --images DIR is created when missing.
 func (m *Main) prepareConsole(engine *dialog.Engine, clock *consoleClock, hk *housekeeper, imageDir string) error {
@@ -330,7 +335,10 @@ func (m *Main) prepareConsole(engine *dialog.Engine, clock *consoleClock, hk *ho
 	clock.sched = sched
 	clock.sweep = func(ctx context.Context) error {
 		_, _, err := hk.sweep(ctx)
-		return err
+		// The daily runs on the way erased at their times; this one
+		// catches whoever's time ran out since the last of them.
+		_, rerr := engine.ApplyRetention(ctx)
+		return errors.Join(err, rerr)
 	}
 	if r := m.rehearsal; r != nil {
 		clock.rehearsing = true

@@ -10,7 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
+	"github.com/dangol/dangol/ledger"
 	"github.com/dangol/dangol/locales"
 )
 
@@ -31,6 +33,12 @@ type Config struct {
 	// PointsConfirmWon is DANGOL_POINTS_CONFIRM_WON: an earn for a purchase
 	// of this many won or more asks [적립] [취소] first; 0: dialog's default.
 	PointsConfirmWon int64
+
+	// Retention is DANGOL_RETENTION: how long a customer is kept after
+	// their last visit, or registration if they never visited, before the
+	// retention run erases them ("2y", the default; "18m", "400d"; "0" is
+	// off). Years and months are calendar ones in TZ (ledger.Retention).
+	Retention ledger.Retention
 
 	// Verbose (-v, --verbose) shows the start-up INFO lines in the console,
 	// where they are hidden so that a newcomer sees the chat first.
@@ -62,6 +70,7 @@ type Config struct {
 	logLevel   string
 	backupKeep string
 	confirmWon string
+	retention  string
 	// logLevelSet records that DANGOL_LOG_LEVEL was given, so the console
 	// honours it instead of hiding INFO lines.
 	logLevelSet bool
@@ -101,6 +110,9 @@ const (
 	DefaultHTTPAddr   = ":8080"
 	DefaultBackupCron = "0 3 * * *" // daily 03:00, when a shop is closed
 	DefaultBackupKeep = 14
+	// DefaultRetention is two years after the last visit: what the
+	// consent question has always promised.
+	DefaultRetention = "2y"
 )
 
 // usageError is a mistake in how dangol was called: bad flags, bad
@@ -150,6 +162,7 @@ func configFromEnv(getenv func(string) string) Config {
 		backupKeep:   env("DANGOL_BACKUP_KEEP", strconv.Itoa(DefaultBackupKeep)),
 		pointsRate:   env("DANGOL_POINTS_RATE", strconv.Itoa(DefaultPointsRate)),
 		confirmWon:   env("DANGOL_POINTS_CONFIRM_WON", ""),
+		retention:    env("DANGOL_RETENTION", DefaultRetention),
 		logLevel:     env("DANGOL_LOG_LEVEL", ""),
 		LogFormat:    env("DANGOL_LOG_FORMAT", "text"),
 		Telegram: TelegramConfig{
@@ -200,8 +213,8 @@ func (c *Config) bindCommon(fs *flag.FlagSet) {
 	fs.BoolVar(&c.showVersion, "version", c.showVersion, "print the version")
 }
 
-// validate checks the settings and fills Loc, PointsRate, LogLevel and
-// BackupKeep. A bad one is usage(id, data): Main.usage.
+// validate checks the settings and fills Loc, PointsRate, LogLevel,
+// BackupKeep and Retention. A bad one is usage(id, data): Main.usage.
 func (c *Config) validate(usage func(id string, data map[string]any) error) error {
 	c.Lang = strings.ToLower(c.Lang)
 	if c.Lang != "ko" && c.Lang != "en" {
@@ -228,6 +241,11 @@ func (c *Config) validate(usage func(id string, data map[string]any) error) erro
 		}
 		c.PointsConfirmWon = won
 	}
+	r, ok := parseRetention(c.retention)
+	if !ok {
+		return usage("privacy.err.retention", map[string]any{"Value": c.retention})
+	}
+	c.Retention = r
 	c.logLevelSet = c.logLevel != ""
 	if !c.logLevelSet {
 		c.LogLevel = slog.LevelInfo
@@ -323,4 +341,66 @@ func flagError(err error) error {
 		return err
 	}
 	return &usageError{err}
+}
+
+// maxRetentionYears bounds DANGOL_RETENTION: a longer period is a typo
+// ("20y" for "2y") more likely than a promise.
+const maxRetentionYears = 100
+
+// retentionUnits are the units DANGOL_RETENTION takes, in both languages:
+// which part of a ledger.Retention each adds to, and how many of it. "m"
+// is months: minutes and hours mean nothing here.
+var retentionUnits = map[string]struct {
+	part byte // 'y', 'm' or 'd'
+	mul  int
+}{
+	"y": {'y', 1}, "year": {'y', 1}, "years": {'y', 1}, "년": {'y', 1},
+	"m": {'m', 1}, "month": {'m', 1}, "months": {'m', 1}, "개월": {'m', 1}, "달": {'m', 1},
+	"w": {'d', 7}, "week": {'d', 7}, "weeks": {'d', 7}, "주": {'d', 7},
+	"d": {'d', 1}, "day": {'d', 1}, "days": {'d', 1}, "일": {'d', 1},
+}
+
+// parseRetention reads DANGOL_RETENTION: "0" or "off" (keep until erased
+// on request), or numbers with units, "2y", "18m", "400d", "1y6m", "2년",
+// "18개월", spaces allowed between; all of them zero is off too. ok is
+// false for anything else, for a unit without a number or a number without
+// a unit, and for more than maxRetentionYears in all.
+func parseRetention(s string) (r ledger.Retention, ok bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "0" || s == "off" {
+		return ledger.Retention{}, true
+	}
+	rs := []rune(strings.ReplaceAll(s, " ", ""))
+	if len(rs) == 0 {
+		return ledger.Retention{}, false
+	}
+	const most = maxRetentionYears * 366 // days, the longest a part may say
+	for i := 0; i < len(rs); {
+		j := i
+		for j < len(rs) && rs[j] >= '0' && rs[j] <= '9' {
+			j++
+		}
+		k := j
+		for k < len(rs) && unicode.IsLetter(rs[k]) {
+			k++
+		}
+		n, err := strconv.Atoi(string(rs[i:j]))
+		u, known := retentionUnits[string(rs[j:k])]
+		if err != nil || !known || n > most {
+			return ledger.Retention{}, false
+		}
+		switch u.part {
+		case 'y':
+			r.Years += n * u.mul
+		case 'm':
+			r.Months += n * u.mul
+		default:
+			r.Days += n * u.mul
+		}
+		i = k
+	}
+	if r.Years*366+r.Months*31+r.Days > most {
+		return ledger.Retention{}, false
+	}
+	return r, true
 }

@@ -43,6 +43,16 @@
 // scheduler (DANGOL_BACKUP_CRON, default daily 03:00), keeping the newest
 // DANGOL_BACKUP_KEEP (14): "dangol backup" cannot run beside it.
 //
+// serve and chat keep the consent question's promise of retention
+// (DANGOL_RETENTION: "2y" by default, "18m", "400d", or 0 for off; calendar
+// years and months in DANGOL_TZ): a customer whose last visit, or
+// registration if they never came, is longer ago than that is erased as
+// /forget erases them, once at start and then daily at 04:00
+// (dialog.RetentionJob), each erasure audited as system:retention. The
+// managers read how many in the next morning follow-up DM (in the console,
+// its owner). The export shows an erased customer's consent withdrawn,
+// with the erasure's time.
+//
 // import reads the customer list a shop kept in a spreadsheet: an .xlsx
 // sheet (excelize) or CSV in UTF-8 or CP949, both through one row pipeline,
 // header names in Korean or English. Rows whose phone the ledger already
@@ -64,6 +74,12 @@
 // dangol.key.old elsewhere before that start if backups from before the
 // rotation are to be kept: they open with it only. With DANGOL_KEY the new
 // key is printed once, before the commit, and stored nowhere.
+//
+// The first start with retention on erases at once every customer already
+// past the period, data that older versions kept longer than the consent
+// question said; so does the first start after importing a spreadsheet
+// whose last visits are older than it. Set DANGOL_RETENTION (or 0) first
+// where that is not wanted.
 //
 // Only one dangol can hold a data file: a second one (any command) fails
 // after a second with an error naming the file. On SIGINT or SIGTERM dangol

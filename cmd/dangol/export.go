@@ -48,12 +48,31 @@ type exportCustomer struct {
 
 // exportConsent is a customer's consent: an object, not a bool, because
 // when it was given and for what purpose is what a shop must be able to
-// show.
+// show. An erasure (/forget, a manager's, the retention run's) withdraws a
+// consent given: Given is then false, Withdrawn true, WithdrawnAt the
+// erasure's time, and At and Purpose still say when and for what it had
+// been given.
 type exportConsent struct {
-	Given    bool    `json:"given"`
-	Declined bool    `json:"declined"`
-	At       *string `json:"at"`
-	Purpose  string  `json:"purpose"`
+	Given       bool    `json:"given"`
+	Declined    bool    `json:"declined"`
+	At          *string `json:"at"`
+	Purpose     string  `json:"purpose"`
+	Withdrawn   bool    `json:"withdrawn"`
+	WithdrawnAt *string `json:"withdrawn_at"`
+}
+
+// exportConsentOf is c's consent as the export shows it.
+func exportConsentOf(c ledger.Customer, loc *time.Location) exportConsent {
+	ec := exportConsent{
+		Given: c.Consent.Given, Declined: c.Consent.Declined,
+		At: optTime(c.Consent.At, loc), Purpose: c.Consent.Purpose,
+	}
+	// The ledger keeps the answer an erased customer gave, as it was: the
+	// erasure is the withdrawal.
+	if c.Erased && c.Consent.Given {
+		ec.Given, ec.Withdrawn, ec.WithdrawnAt = false, true, optTime(c.ErasedAt, loc)
+	}
+	return ec
 }
 
 type exportNote struct {
@@ -255,10 +274,7 @@ func exportCustomerOf(tx *ledger.Tx, c ledger.Customer, loc *time.Location) (exp
 	}
 	ec := exportCustomer{
 		ID: c.ID, Name: c.Name, Phone: c.Phone, Points: bal,
-		Consent: exportConsent{
-			Given: c.Consent.Given, Declined: c.Consent.Declined,
-			At: optTime(c.Consent.At, loc), Purpose: c.Consent.Purpose,
-		},
+		Consent:       exportConsentOf(c, loc),
 		Notes:         []exportNote{},
 		PointsEntries: []exportPoints{},
 		Feedback:      []exportFeedback{},
@@ -336,10 +352,12 @@ func (m *Main) exportCSV(ctx context.Context, tx *ledger.Tx, w io.Writer) error 
 			return err
 		}
 		consent := ""
-		switch {
-		case c.Consent.Given:
+		switch ec := exportConsentOf(c, loc); {
+		case ec.Withdrawn:
+			consent = "withdrawn"
+		case ec.Given:
 			consent = "given"
-		case c.Consent.Declined:
+		case ec.Declined:
 			consent = "declined"
 		}
 		return cw.Write([]string{

@@ -14,9 +14,10 @@ var scheduleSettings = map[string]struct{ what, setting, example string }{
 	dialog.FollowUpJob: {"cli.err.cron.followup", "--followup-cron, DANGOL_FOLLOWUP_CRON", dialog.DefaultFollowUpSpec},
 }
 
-// scheduler builds serve's scheduled work: the weekly summary to Slack's
-// staff channel, the morning follow-up DMs to staff in Slack, and the
-// backups to DANGOL_BACKUP_DIR (backupSchedule). A schedule
+// scheduler builds serve's scheduled work: the daily retention run
+// (DANGOL_RETENTION, unless 0), the weekly summary to Slack's staff
+// channel, the morning follow-up DMs to staff in Slack, and the backups to
+// DANGOL_BACKUP_DIR (backupSchedule). A schedule
 // that does not parse is a *usageError naming its setting. A post with
 // nowhere to go is left out, and said so once: the summary without a Slack
 // staff channel, the DMs without Slack. Running a job that can never be
@@ -64,6 +65,13 @@ func (m *Main) scheduler(engine *dialog.Engine, r *router) (*dialog.Scheduler, e
 	if backup != nil {
 		keep = append(keep, *backup)
 	}
+	if len(keep) == 0 && len(r.byChannel) == 0 {
+		// Nothing to serve: serve runs the console, whose clock has the
+		// retention run among its own (consoleSchedule).
+		return nil, nil
+	}
+	// First, so that a follow-up DM due at the same time reports it.
+	keep = append(m.retentionJob(engine), keep...)
 	if len(keep) == 0 {
 		return nil, nil
 	}
@@ -79,6 +87,19 @@ func (m *Main) scheduler(engine *dialog.Engine, r *router) (*dialog.Scheduler, e
 		return nil, fmt.Errorf("start the scheduled posts: %w", err)
 	}
 	return s, nil
+}
+
+// retentionJob is the daily retention run, said in the log, or none (and
+// that said) when DANGOL_RETENTION is 0. It runs whatever the platforms:
+// erasing needs none.
+func (m *Main) retentionJob(engine *dialog.Engine) []dialog.Job {
+	j, ok := engine.RetentionJob()
+	if !ok {
+		m.Logger.Info("retention off: customers are kept until erased on request", "setting", "DANGOL_RETENTION")
+		return nil
+	}
+	m.Logger.Info("scheduled retention run", "job", j.Name, "cron", j.Spec, "tz", m.Config.TZ, "retention", m.Config.Retention.String())
+	return []dialog.Job{j}
 }
 
 func hasJob(jobs []dialog.Job, name string) bool {

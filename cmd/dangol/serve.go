@@ -49,6 +49,13 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 	}
 	// The real clock, which only the console moves (chat --at, :time).
 	clock := newConsoleClock(m.now, m.Config.Loc)
+	// The console runs when no platform does: then its first speaker, the
+	// owner, is the manager told what retention erased (a trusted channel
+	// keeps no roster of managers).
+	var notify []string
+	if consoleOnly || (m.Config.Telegram.Token == "" && m.Config.Slack.BotToken == "") {
+		notify = []string{dialog.ChannelConsole + ":" + m.Catalog.Text(m.Config.Lang, "console.default.name", nil)}
+	}
 	engine, err := dialog.New(dialog.Config{
 		Store:      m.Store,
 		Catalog:    m.Catalog,
@@ -63,6 +70,10 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 		NewCode:    m.NewCode,
 
 		PointsConfirmWon: m.Config.PointsConfirmWon,
+
+		Retention: m.Config.Retention,
+		ShopName:  m.Config.ShopName,
+		Notify:    notify,
 	})
 	if err != nil {
 		return fmt.Errorf("start dialog engine: %w", err)
@@ -109,6 +120,9 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 		runners = append(runners, c)
 		m.Logger.Info("console chat", "db", m.Config.DB, "lang", m.Config.Lang, "tz", m.Config.TZ)
 	}
+	// Once at start, at the console's time in a rehearsal: a dangol that
+	// was off on the day someone's time ran out keeps the promise now.
+	m.applyRetention(ctx, engine)
 	runners = append(runners, hk)
 	return m.tokenRejected(runAll(ctx, m.withAdmin(runners, r)))
 }
@@ -389,6 +403,15 @@ func (r *router) scheduled(ctx context.Context, reply dialog.Reply) error {
 		return nil
 	}
 	return r.Deliver(ctx, reply)
+}
+
+// applyRetention runs the retention erasure once (dialog.Engine's
+// ApplyRetention, which logs what it erased). A failure is logged, not
+// fatal: the daily run tries again, and the shop still needs its chat.
+func (m *Main) applyRetention(ctx context.Context, e *dialog.Engine) {
+	if _, err := e.ApplyRetention(ctx); err != nil && ctx.Err() == nil {
+		m.Logger.ErrorContext(ctx, "retention: erasing customers past the retention period failed; the daily run tries again", "err", err)
+	}
 }
 
 // lastUpdateID reads the Telegram update cursor the engine advances in the
