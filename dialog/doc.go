@@ -85,6 +85,13 @@
 // the follow-up DMs off nobody is told; the audit trail keeps every
 // erasure either way.
 //
+// Wrong typed link codes are limited per account (MaxCodeMisses) and for
+// everyone together (Config.LinkCodeMisses an hour, kept in the ledger):
+// the bot-wide limit means a guesser with enough accounts can pause typed
+// codes for every customer, an hour at a time. That is the price of making
+// the 6 digits unguessable; the staff channel is told at each pause, and
+// deep links, QR codes and a shared contact keep linking meanwhile.
+//
 // Replies are semantic (text, sections, buttons, form, image); adapters
 // render them. All text comes from the core.* messages of package locales;
 // a test parses this package for every "core.…" literal and checks both

@@ -62,6 +62,15 @@ type Config struct {
 	// calls Delivered must leave it off, or the outbox only grows.
 	Outbox bool
 
+	// LinkCodeMisses is how many wrong typed link codes an hour may bring
+	// from everyone together: the one that reaches it pauses typed codes
+	// for everyone for CodeMissWindow and tells the staff channel once,
+	// while deep links keep working (flow_link.go). 0:
+	// DefaultLinkCodeMisses; negative: no bot-wide limit (each account
+	// still waits after MaxCodeMisses of its own); at most
+	// ledger.MaxCodeMissLimit.
+	LinkCodeMisses int
+
 	SessionTimeout time.Duration    // idle timeout; 0: 30 minutes
 	Now            func() time.Time // nil: time.Now
 	NewCode        func() string    // one-time link codes; nil: 6 random digits
@@ -100,6 +109,7 @@ type Engine struct {
 	locks keyLocks
 
 	confirmWon int64 // Config.PointsConfirmWon (flow_corrections.go)
+	codeMisses int   // Config.LinkCodeMisses, defaulted; <= 0: off (flow_link.go)
 	outbox     bool  // Config.Outbox (outbox.go)
 
 	// Config.Retention, ShopName and Notify (flow_retention.go).
@@ -133,6 +143,11 @@ func New(cfg Config) (*Engine, error) {
 		locks:    keyLocks{m: map[string]*keyLock{}},
 	}
 	e.confirmWon = cfg.PointsConfirmWon
+	if e.codeMisses = cfg.LinkCodeMisses; e.codeMisses == 0 {
+		e.codeMisses = DefaultLinkCodeMisses
+	} else if e.codeMisses > ledger.MaxCodeMissLimit {
+		return nil, fmt.Errorf("dialog: new engine: %d link code misses an hour is more than %d", e.codeMisses, ledger.MaxCodeMissLimit)
+	}
 	e.outbox = cfg.Outbox
 	if err := cfg.Retention.Validate(); err != nil {
 		return nil, fmt.Errorf("dialog: new engine: %w", err)

@@ -251,9 +251,15 @@ func (t *turn) consentStep(in input) error {
 // A sender may get a link code wrong MaxCodeMisses times in CodeMissWindow;
 // then codes are refused until the window has passed since the last miss.
 // Codes have 6 digits and live a day, so this keeps guessing one hopeless.
+// Many accounts could still guess together, so everyone's wrong typed
+// codes count too: the one that makes Config.LinkCodeMisses
+// (DefaultLinkCodeMisses) within CodeMissWindow pauses typed codes for
+// everyone for a CodeMissWindow and tells the staff channel once. Deep-link
+// tokens (130 random bits) are neither paused nor counted bot-wide.
 const (
-	MaxCodeMisses  = 5
-	CodeMissWindow = time.Hour
+	MaxCodeMisses         = 5
+	CodeMissWindow        = time.Hour
+	DefaultLinkCodeMisses = 30
 )
 
 // linkWithCode links the sender to the customer a one-time code names.
@@ -275,7 +281,16 @@ func (t *turn) linkWithCode(p ledger.Profile, code string) error {
 		t.say("core.link.too_many_attempts", map[string]any{"Minutes": int(CodeMissWindow.Minutes())})
 		return nil
 	}
-	cid, err := t.tx.UseLinkCode(strings.TrimSpace(code), t.now)
+	code = strings.TrimSpace(code)
+	typed := isCode(code) // 6 digits: a deep link carries a long token instead
+	if typed && t.e.codeMisses > 0 {
+		if until, paused := t.tx.LinkCodesPaused(t.now); paused {
+			// Not tried and not counted: the right code waits too.
+			t.say("linking.code.paused", map[string]any{"Minutes": minutesUntil(t.now, until)})
+			return nil
+		}
+	}
+	cid, err := t.tx.UseLinkCode(code, t.now)
 	if errors.Is(err, ledger.ErrInvalidCode) {
 		// Said, not returned: a consent given in this same message stays,
 		// and so does the miss, which slows down guessing.
@@ -288,6 +303,9 @@ func (t *turn) linkWithCode(p ledger.Profile, code string) error {
 			return fmt.Errorf("dialog: count code miss: %w", err)
 		}
 		t.say("core.err.invalid_code", nil)
+		if typed {
+			return t.countTypedMiss()
+		}
 		return nil
 	}
 	if err != nil {
@@ -300,6 +318,32 @@ func (t *turn) linkWithCode(p ledger.Profile, code string) error {
 		}
 	}
 	return t.link(p, cid)
+}
+
+// countTypedMiss counts a wrong typed code against everyone's hourly
+// limit; the miss that reaches it pauses typed codes and tells the staff
+// channel, in the shop's language, once for the pause.
+func (t *turn) countTypedMiss() error {
+	if t.e.codeMisses <= 0 {
+		return nil
+	}
+	until, started, err := t.tx.CountLinkCodeMiss(t.now, t.e.codeMisses, CodeMissWindow)
+	if err != nil {
+		return fmt.Errorf("dialog: count code miss: %w", err)
+	}
+	if !started {
+		return nil
+	}
+	lang := t.e.lang
+	t.add(Reply{To: ToStaffChannel, Lang: lang, Text: t.e.cat.Text(lang, "linking.code.paused_staff", map[string]any{
+		"Misses": t.e.codeMisses, "Minutes": int(CodeMissWindow.Minutes()), "Until": until.In(t.e.loc).Format("15:04"),
+	})})
+	return nil
+}
+
+// minutesUntil is how many whole minutes, rounded up, from now to until.
+func minutesUntil(now, until time.Time) int {
+	return max(1, int((until.Sub(now)+time.Minute-1)/time.Minute))
 }
 
 // linkWithPhone links the sender to the customer registered with the phone

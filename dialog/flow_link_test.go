@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"bytes"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/makiuchi-d/gozxing"
 	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
@@ -287,5 +289,101 @@ func TestLinkingIDsExist(t *testing.T) {
 	})
 	if n < 3 {
 		t.Errorf("found %d linking ids in flow_link.go", n)
+	}
+}
+
+// TestLinkCodeGuessingBotWide: 40 accounts each try 5 wrong codes (each
+// account's own limit). The DefaultLinkCodeMisses-th wrong code of the
+// hour pauses typed codes for everyone and tells the staff channel, once;
+// later codes, the right one too, are answered with the pause and not
+// tried, across a restart; a deep link still links; once the hour has
+// passed a typed code links again.
+func TestLinkCodeGuessingBotWide(t *testing.T) {
+	const accounts, each = 40, MaxCodeMisses
+	guesser := func(n int, text string) Message {
+		id := fmt.Sprintf("90%02d", n)
+		return Message{Channel: ChannelTelegram, UserID: id, ConversationID: id, Text: text, Private: true}
+	}
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			minji := h.customer("김민지", "01012345678")
+			jihoon := h.customer("박지훈", "01098765432")
+			h.setBotName(testBot)
+			tok := linkReply(t, h, h.send(staffMsg("/link 김민지")), "100000")
+			staffText := func(rs []Reply) (n int, text string) {
+				for _, r := range rs {
+					if r.To == ToStaffChannel {
+						n++
+						text = r.Text
+					}
+				}
+				return n, text
+			}
+			paused := func(min int) string { return h.text("linking.code.paused", map[string]any{"Minutes": min}) }
+			consent := func(n int) {
+				h.send(guesser(n, "/start"))
+				h.send(press(guesser(n, ""), "yes"))
+			}
+
+			told, misses := 0, 0
+			for a := range accounts {
+				consent(a)
+				for j := range each {
+					rs := h.send(guesser(a, fmt.Sprintf("9%02d%03d", a, j)))
+					txt := allText(rs)
+					n, staff := staffText(rs)
+					told += n
+					switch {
+					case misses < DefaultLinkCodeMisses:
+						misses++
+						if w := h.text("core.err.invalid_code", nil); !strings.Contains(txt, w) {
+							t.Fatalf("miss %d (account %d): replies lack %q:\n%s", misses, a, w, txt)
+						}
+						if misses == DefaultLinkCodeMisses {
+							want := h.cat.Text("ko", "linking.code.paused_staff", map[string]any{
+								"Misses": DefaultLinkCodeMisses, "Minutes": 60, "Until": h.now().Add(CodeMissWindow).In(seoul).Format("15:04")})
+							if n != 1 || staff != want {
+								t.Errorf("the miss that reached the limit told the staff channel %d times: %q, want once: %q", n, staff, want)
+							}
+						}
+					case !strings.Contains(txt, paused(60)) || strings.Contains(txt, h.text("core.err.invalid_code", nil)):
+						t.Fatalf("account %d, try %d during the pause: %q, want the pause", a, j, txt)
+					}
+				}
+			}
+			if told != 1 {
+				t.Errorf("staff channel told %d times, want once for the pause", told)
+			}
+			if misses != DefaultLinkCodeMisses {
+				t.Errorf("%d misses counted, want %d", misses, DefaultLinkCodeMisses)
+			}
+
+			// The right code waits too, even after a restart.
+			h.close()
+			h.open()
+			consent(accounts)
+			runSteps(t, h, []step{
+				{msg: guesser(accounts, "100000"), want: []string{paused(60)}, not: []string{"김민지"}},
+				// A deep link is a long token, not guessable: it links.
+				{msg: custMsg("/start " + tok), payloads: []string{"yes"}},
+				{msg: press(custMsg(""), "yes"), want: []string{"김민지"}},
+				{advance: CodeMissWindow - time.Minute, msg: staffMsg("/link 박지훈"), want: []string{"100001"}},
+				{msg: guesser(accounts, "100001"), want: []string{paused(1)}, not: []string{"박지훈"}},
+				// The hour has passed: typing works again.
+				{advance: time.Minute, msg: guesser(accounts, "100001"), want: []string{"박지훈"}},
+			})
+			if got := h.linkedTo("telegram:" + custTG); got != minji {
+				t.Errorf("the deep link linked %q, want %s", got, minji)
+			}
+			if got := h.linkedTo("telegram:" + guesser(accounts, "").UserID); got != jihoon {
+				t.Errorf("the typed code after the pause linked %q, want %s", got, jihoon)
+			}
+			for a := range accounts {
+				if got := h.linkedTo("telegram:" + guesser(a, "").UserID); got != "" {
+					t.Errorf("guesser %d linked to %s", a, got)
+				}
+			}
+		})
 	}
 }
