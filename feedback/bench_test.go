@@ -54,19 +54,36 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// benchKeepEnv names a file to keep the benchmark ledger in, for profiling
+// without two minutes of generation per run: the first run generates it
+// there, later runs reuse it as it is. Remove the file whenever the
+// ledger's encoding or the generator changes. Unset, the ledger lives in a
+// temporary folder removed at the end.
+const benchKeepEnv = "DANGOL_BENCH_LEDGER"
+
 func openBenchLedger(b *testing.B) *ledger.Store {
 	benchLedger.once.Do(func() {
 		start := time.Now()
-		benchLedger.dir, benchLedger.err = os.MkdirTemp("", "dangol-feedback-bench-")
-		if benchLedger.err != nil {
-			return
+		path := os.Getenv(benchKeepEnv)
+		_, statErr := os.Stat(path)
+		reuse := path != "" && statErr == nil
+		if path == "" {
+			benchLedger.dir, benchLedger.err = os.MkdirTemp("", "dangol-feedback-bench-")
+			if benchLedger.err != nil {
+				return
+			}
+			path = filepath.Join(benchLedger.dir, "bench.db")
 		}
 		var s *ledger.Store
-		s, benchLedger.err = ledger.Open(filepath.Join(benchLedger.dir, "bench.db"), &ledger.Options{NoSync: true, Key: testKey})
+		s, benchLedger.err = ledger.Open(path, &ledger.Options{NoSync: true, Key: testKey})
 		if benchLedger.err != nil {
 			return
 		}
 		benchLedger.store = s
+		if reuse {
+			b.Logf("reusing the ledger in %s (%s)", path, benchKeepEnv)
+			return
+		}
 		benchLedger.err = generateBenchLedger(context.Background(), s)
 		if fi, err := os.Stat(s.Path()); err == nil {
 			b.Logf("generated %d customers, %d notes, %d feedback, ~%d points entries in %v (%d MB file)",
