@@ -269,3 +269,35 @@ func TestChat_RetentionRehearsal(t *testing.T) {
 	}
 	assertOnlyFiles(t, dir)
 }
+
+// TestExportConsentOf: however a customer was erased (/forget, a manager,
+// the retention run: each leaves Erased, ErasedAt and the consent as it
+// was), the export shows a consent given as withdrawn at the erasure; one
+// never given or declined stays as it was.
+func TestExportConsentOf(t *testing.T) {
+	given := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	erased := time.Date(2026, 12, 1, 4, 0, 0, 0, time.UTC)
+	str := func(t time.Time) *string { s := t.Format(time.RFC3339); return &s }
+	tests := []struct {
+		name string
+		c    ledger.Customer
+		want exportConsent
+	}{
+		{"Given", ledger.Customer{Consent: ledger.Consent{Given: true, At: given, Purpose: "loyalty+feedback"}},
+			exportConsent{Given: true, At: str(given), Purpose: "loyalty+feedback"}},
+		{"GivenThenErased", ledger.Customer{Consent: ledger.Consent{Given: true, At: given, Purpose: "loyalty+feedback"}, Erased: true, ErasedAt: erased},
+			exportConsent{At: str(given), Purpose: "loyalty+feedback", Withdrawn: true, WithdrawnAt: str(erased)}},
+		{"NeverAskedErased", ledger.Customer{Erased: true, ErasedAt: erased}, exportConsent{}},
+		{"DeclinedErased", ledger.Customer{Consent: ledger.Consent{Declined: true, At: given}, Erased: true, ErasedAt: erased},
+			exportConsent{Declined: true, At: str(given)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _ := json.Marshal(exportConsentOf(tt.c, time.UTC))
+			want, _ := json.Marshal(tt.want)
+			if string(got) != string(want) {
+				t.Errorf("exportConsentOf = %s, want %s", got, want)
+			}
+		})
+	}
+}
