@@ -37,8 +37,17 @@
 // confirm a large or repeated earn). Typing a button's label counts as
 // pressing it.
 //
-// Tiers come from visits (one counted per day): 일반 below
-// TierRegularVisits (5), 단골 from it, VIP from TierVIPVisits (15).
+// Loyalty (flow_program.go, flow_stamp.go, flow_coupon.go,
+// flow_loyalty_daily.go) reads the programme from the ledger: /program
+// shows it and a manager changes one part at a time (the "program" flow,
+// or a form); tiers, their earn rates and benefit lines come from it (by
+// default 일반, 단골 from TierRegularVisits, VIP from TierVIPVisits visits
+// ever); /stamp, /coupon and a manager's /customer <who> 등급 <tier> work
+// on a customer (the "coupon" flow holds /coupon use's buttons). What the
+// ledger records for a customer to be told (a Notice: a tier up, a
+// reward, a coupon, points about to expire) is told as a ToUser reply to
+// their linked channel: at once when a staff message caused it, otherwise
+// by LoyaltyJob, daily.
 //
 // # Delivery
 //
@@ -84,6 +93,18 @@
 // same count, but one given up (past FollowUpMaxLate) loses it, and with
 // the follow-up DMs off nobody is told; the audit trail keeps every
 // erasure either way.
+//
+// Loyalty notices: one caused by a staff message (an upgrade at an earn or
+// a note, a reward, a coupon given) is marked delivered in that message's
+// transaction, with its ToUser reply among the replies; without
+// Config.Outbox a reply the platform then refuses is not tried again (the
+// coupon or tier is there all the same, in /points). LoyaltyJob marks a
+// notice delivered only once its message was handed over: a send that
+// fails is tried again, and a crash between the send and the mark tells it
+// twice. Notices of customers no channel reaches (never linked, or without
+// consent) are dropped, not kept for later. DANGOL_POINTS_RATE seeds the
+// programme the first time it is read (seedProgramme), so a changed
+// variable changes nothing once the ledger holds a programme.
 //
 // Wrong typed link codes are limited per account (MaxCodeMisses) and for
 // everyone together (Config.LinkCodeMisses an hour, kept in the ledger):

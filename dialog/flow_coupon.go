@@ -2,12 +2,12 @@ package dialog
 
 // Coupons in chat. Staff: /coupon give <customer> <benefit> [validity]
 // issues one (10%, 5,000원, 아메리카노 1잔; 30일 or a last day, by default
-// ledger.DefaultCouponDays) and the customer is told at once with a
-// [쿠폰 보기] button; /coupon <customer> lists the valid ones; /coupon use
+// ledger.DefaultCouponDays) and the customer is told at once, with the
+// main menu and where to find it again; /coupon <customer> lists the valid ones; /coupon use
 // <customer> shows them as buttons and uses the one pressed (or the code
 // typed), once: a second use is refused saying when and by whom. A coupon
 // stops at the end of its last day in the shop's time zone. Customers:
-// /coupon (and the button) lists their valid coupons.
+// /coupon and /points list their valid coupons.
 
 import (
 	"errors"
@@ -25,9 +25,6 @@ const flowCoupon = "coupon"
 // couponUse is the flow's one state; it stays while coupons are pressed,
 // so a coupon pressed twice is refused by name rather than as stale.
 const couponUse = "use"
-
-// payloadMyCoupons is the [쿠폰 보기] button of a coupon's notice.
-const payloadMyCoupons = "mycoupons"
 
 // couponFlow is the state machine of flowCoupon.
 func couponFlow() *flowDef {
@@ -244,18 +241,4 @@ func (t *turn) cmdMyCoupons(string) error {
 	t.add(t.mkSections(t.text("loyalty.mycoupons.head", map[string]any{"Count": len(cs)}),
 		[]Section{{Lines: t.couponLines(cs)}}))
 	return nil
-}
-
-// onLoyaltyAction answers the buttons of loyalty's messages that work
-// outside any flow: a customer's [쿠폰 보기]. handled is false for any
-// other payload.
-func (t *turn) onLoyaltyAction(p string) (handled bool, err error) {
-	if p != payloadMyCoupons {
-		return false, nil
-	}
-	if t.role != ledger.RoleCustomer {
-		t.say("core.refused", nil)
-		return true, nil
-	}
-	return true, t.cmdMyCoupons("")
 }

@@ -165,13 +165,13 @@ func (e *Engine) noticeMessage(tx *ledger.Tx, customerID string, ns []ledger.Not
 	nt := e.quietTurn(tx, lang, at)
 	var lines []string
 	var ids []string
-	var buttons []Button
+	menu := false
 	for _, n := range ns {
 		var line string
-		var btn *Button
+		var coupon bool
 		ok := false
 		if reachable {
-			if line, btn, ok, err = nt.noticeText(n); err != nil {
+			if line, coupon, ok, err = nt.noticeText(n); err != nil {
 				return Reply{}, nil, false, err
 			}
 		}
@@ -183,23 +183,29 @@ func (e *Engine) noticeMessage(tx *ledger.Tx, customerID string, ns []ledger.Not
 		}
 		lines = append(lines, line)
 		ids = append(ids, n.ID)
-		if btn != nil && len(buttons) == 0 {
-			buttons = append(buttons, *btn)
-		}
+		menu = menu || coupon
 	}
 	if len(lines) == 0 {
 		return Reply{}, nil, false, nil
 	}
-	r := Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Text: strings.Join(lines, "\n\n"), Buttons: buttons}
+	if menu {
+		// Where to find the coupon again: the menu's points, or /coupon.
+		lines = append(lines, nt.text("loyalty.notice.coupon_hint", nil))
+	}
+	r := Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Text: strings.Join(lines, "\n\n"), Menu: menu}
 	return r, ids, true, nil
 }
 
 // customerAddress is where customer c is told things: their first linked
-// platform id and its language (the profile's, else the shop's).
+// platform id and its language (the profile's, else the record's, else
+// the shop's).
 // reachable is false for a customer never linked, without consent or
 // erased: service messages need the base consent.
 func (e *Engine) customerAddress(tx *ledger.Tx, c ledger.Customer) (channel, user, lang string, reachable bool, err error) {
 	lang = e.lang
+	if c.Lang != "" {
+		lang = locales.Normalize(c.Lang)
+	}
 	if c.Erased || !c.Consent.Given {
 		return "", "", lang, false, nil
 	}
@@ -226,13 +232,13 @@ func (e *Engine) quietTurn(tx *ledger.Tx, lang string, now time.Time) *turn {
 	return &turn{e: e, ctx: context.Background(), tx: tx, lang: lang, now: now, role: ledger.RoleNone}
 }
 
-// noticeText is what a notice tells the customer, in the turn's language,
-// and a button to go with it; ok is false when it no longer holds (its
-// coupon was used or taken back, its points are gone already).
-func (t *turn) noticeText(n ledger.Notice) (text string, btn *Button, ok bool, err error) {
+// noticeText is what a notice tells the customer, in the turn's language;
+// coupon says it gives them one (the message then says where to find it);
+// ok is false when it no longer holds (its coupon was used or taken back).
+func (t *turn) noticeText(n ledger.Notice) (text string, coupon bool, ok bool, err error) {
 	p, err := t.programme()
 	if err != nil {
-		return "", nil, false, err
+		return "", false, false, err
 	}
 	switch n.Kind {
 	case ledger.NoticeTierUp:
@@ -242,37 +248,36 @@ func (t *turn) noticeText(n ledger.Notice) (text string, btn *Button, ok bool, e
 		}
 		name := t.tierName(l)
 		d := map[string]any{"Tier": name, "TierJosa": withJosa(name, "이", "가"), "Rate": rate(p.EarnRateOf(n.Tier)), "Benefit": l.Benefit}
-		return t.text("loyalty.notice.tier_up", d), nil, true, nil
+		return t.text("loyalty.notice.tier_up", d), false, true, nil
 	case ledger.NoticeTierDownSoon, ledger.NoticeTierDown:
 		from, to := t.tierNameOf(p, n.FromTier), t.tierNameOf(p, n.Tier)
 		d := map[string]any{"From": from, "To": to, "ToJosa": withJosa(to, "으로", "로"), "On": n.On}
 		if n.Kind == ledger.NoticeTierDown {
-			return t.text("loyalty.notice.tier_down", d), nil, true, nil
+			return t.text("loyalty.notice.tier_down", d), false, true, nil
 		}
-		return t.text("loyalty.notice.tier_down_soon", d), nil, true, nil
+		return t.text("loyalty.notice.tier_down_soon", d), false, true, nil
 	case ledger.NoticeExpireSoon, ledger.NoticeExpired:
 		pts := t.pts(n.Points)
 		d := map[string]any{"Points": pts, "PointsJosa": withJosa(pts, "이", "가"), "On": n.On, "LastDay": dayBefore(n.On)}
 		if n.Kind == ledger.NoticeExpired {
-			return t.text("loyalty.notice.expired", d), nil, true, nil
+			return t.text("loyalty.notice.expired", d), false, true, nil
 		}
-		return t.text("loyalty.notice.expire_soon", d), nil, true, nil
+		return t.text("loyalty.notice.expire_soon", d), false, true, nil
 	case ledger.NoticeReward, ledger.NoticeCoupon:
 		c, err := t.tx.Coupon(n.CouponID)
 		if err != nil {
-			return "", nil, false, nil // gone with an erasure: nothing to tell
+			return "", false, false, nil // gone with an erasure: nothing to tell
 		}
 		if c.StateAt(t.now) != ledger.CouponValid {
-			return "", nil, false, nil
+			return "", false, false, nil
 		}
 		d := map[string]any{"Benefit": t.benefitText(c.Benefit), "LastDay": c.LastDay, "Code": c.Code, "Stamps": n.Points}
-		b := t.btn("loyalty.btn.my_coupons", payloadMyCoupons)
 		if n.Kind == ledger.NoticeReward {
-			return t.text("loyalty.notice.reward", d), &b, true, nil
+			return t.text("loyalty.notice.reward", d), true, true, nil
 		}
-		return t.text("loyalty.notice.coupon", d), &b, true, nil
+		return t.text("loyalty.notice.coupon", d), true, true, nil
 	}
-	return "", nil, false, nil
+	return "", false, false, nil
 }
 
 // dayBefore is the day before a YYYY-MM-DD date, as one.

@@ -251,11 +251,13 @@ type tierParse struct {
 }
 
 // tierClauseSplit splits tier rules at commas, semicolons and line breaks
-// outside parentheses, so a benefit line may hold commas.
+// outside parentheses, so a benefit line may hold commas; a comma between
+// digits groups thousands ("500,000원") and splits nothing.
 func tierClauseSplit(s string) []string {
 	var out []string
 	depth := 0
 	start := 0
+	digit := func(b byte) bool { return b >= '0' && b <= '9' }
 	for i, r := range s {
 		switch r {
 		case '(':
@@ -263,6 +265,9 @@ func tierClauseSplit(s string) []string {
 		case ')':
 			depth = max(0, depth-1)
 		case ',', ';', '\n':
+			if r == ',' && i > 0 && i+1 < len(s) && digit(s[i-1]) && digit(s[i+1]) {
+				continue
+			}
 			if depth == 0 {
 				out = append(out, s[start:i])
 				start = i + utf8.RuneLen(r)
