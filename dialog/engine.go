@@ -454,6 +454,9 @@ func (t *turn) run() (err error) {
 	if err := t.resolveRole(); err != nil {
 		return err
 	}
+	if t.ro && t.staffish() {
+		return errWrites // staff are audited: no need to read further
+	}
 	if t.role == ledger.RoleNone {
 		// Nothing about the shop is read for a stranger.
 		t.say("core.refused", nil)
