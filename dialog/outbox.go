@@ -198,3 +198,11 @@ func (e *Engine) Delivered(ctx context.Context, ids ...string) error {
 // figure intake holds under a limit (back-pressure) so that a flood of
 // messages waits at the platform instead of in memory.
 func (e *Engine) Pending() int { return e.store.OutboxPending() }
+
+// WaitPending returns once fewer than limit replies wait in the outbox, or
+// with ctx's error: intake calls it before taking the next message, so a
+// flood waits at the platform while the platforms catch up (back-pressure),
+// not in memory. limit <= 0 never waits.
+func (e *Engine) WaitPending(ctx context.Context, limit int) error {
+	return e.store.WaitOutbox(ctx, limit)
+}

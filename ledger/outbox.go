@@ -213,8 +213,37 @@ func (s *Store) Sent(ctx context.Context, ids ...string) error {
 			s.outboxSent.Add(1)
 		}
 	}
+	p.outboxChanged()
 	p.arm()
 	return nil
+}
+
+// WaitOutbox returns once fewer than n outbox entries wait to be sent
+// (OutboxPending), or with ctx's error when ctx ends first: intake calls it
+// before taking a message, so that while the platforms fall behind, new
+// messages wait at the platform instead of in memory. n <= 0 never waits.
+func (s *Store) WaitOutbox(ctx context.Context, n int) error {
+	if n <= 0 {
+		return nil
+	}
+	p := &s.pipe
+	for {
+		p.mu.Lock()
+		if s.OutboxPending() < n {
+			p.mu.Unlock()
+			return nil
+		}
+		if p.outboxMoved == nil {
+			p.outboxMoved = make(chan struct{})
+		}
+		moved := p.outboxMoved
+		p.mu.Unlock()
+		select {
+		case <-moved:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 }
 
 // OutboxPending returns how many outbox entries wait to be sent: committed

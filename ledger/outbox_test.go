@@ -184,3 +184,37 @@ func TestOutboxRolledBack(t *testing.T) {
 		t.Errorf("empty payload: %v", err)
 	}
 }
+
+// TestWaitOutbox holds intake while the outbox is at its limit and lets it
+// go once a reply is reported sent.
+func TestWaitOutbox(t *testing.T) {
+	s := MustOpen(t)
+	ctx := context.Background()
+	ids := addOutbox(t, s, "ev1", t0, "a", "b")
+	if err := s.WaitOutbox(ctx, 3); err != nil {
+		t.Fatalf("below the limit: %v", err)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := s.WaitOutbox(cancelled, 2); !errors.Is(err, context.Canceled) {
+		t.Fatalf("at the limit with a cancelled context: %v", err)
+	}
+	released := make(chan error, 1)
+	go func() { released <- s.WaitOutbox(ctx, 2) }()
+	select {
+	case err := <-released:
+		t.Fatalf("returned at the limit: %v", err)
+	default:
+	}
+	if err := s.Sent(ctx, ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-released:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("still waiting once a reply was sent")
+	}
+}

@@ -86,6 +86,18 @@ type pipeline struct {
 	flush func()      // the timer's work: commit what waits
 
 	onQueue func(waiting int) // tests: told, under mu, how many calls wait
+
+	// outboxMoved is closed and replaced whenever the outbox's pending
+	// count may have changed (WaitOutbox).
+	outboxMoved chan struct{}
+}
+
+// outboxChanged wakes WaitOutbox's waiters; p.mu must be held.
+func (p *pipeline) outboxChanged() {
+	if p.outboxMoved != nil {
+		close(p.outboxMoved)
+		p.outboxMoved = nil
+	}
 }
 
 // startPipeline readies the pipeline of a store opening db: the count of
@@ -373,6 +385,9 @@ func (s *Store) settle(group []*call, marks []Marks, sent map[string]bool, delet
 	}
 	s.outboxN.Add(int64(added - deleted))
 	s.outboxSent.Add(-int64(len(sent)))
+	if added != 0 || deleted != 0 || len(sent) != 0 {
+		p.outboxChanged()
+	}
 	for _, m := range marks {
 		delete(p.marked, m.EventID)
 	}
