@@ -435,8 +435,9 @@ func (t *turn) partLine(part ledger.ProgrammePart, p ledger.Programme) string {
 // partChanged is the answer to a change: what the part is now, in force
 // from now on.
 func (t *turn) partChanged(part ledger.ProgrammePart, p ledger.Programme) Reply {
+	name := t.text("loyalty.program.part."+string(part), nil)
 	r := t.mk(t.text("loyalty.program.changed", map[string]any{
-		"Part": t.text("loyalty.program.part."+string(part), nil), "Now": t.partLine(part, p),
+		"Part": name, "PartJosa": withJosa(name, "을", "를"), "Now": t.partLine(part, p),
 	}))
 	r.Private = true
 	return r
@@ -467,8 +468,9 @@ func (t *turn) askPart(part ledger.ProgrammePart) error {
 // partQuestion asks for part's value, showing what it is now and an
 // example; why, if any, says what was wrong with the last answer.
 func (t *turn) partQuestion(part ledger.ProgrammePart, p ledger.Programme, why string) Reply {
+	name := t.text("loyalty.program.part."+string(part), nil)
 	text := t.text("loyalty.program.ask", map[string]any{
-		"Part": t.text("loyalty.program.part."+string(part), nil), "Now": t.partLine(part, p),
+		"Part": name, "PartJosa": withJosa(name, "을", "를"), "Now": t.partLine(part, p),
 		"Example": t.text("loyalty.program.example."+string(part), nil),
 	})
 	if why != "" {
@@ -648,9 +650,10 @@ func (t *turn) setPart(part ledger.ProgrammePart, value string) (ledger.Programm
 // ruleMessage says in the shop's words what a *ledger.RuleError found
 // wrong; tier names the tier level it is about, if any.
 func (t *turn) ruleMessage(re *ledger.RuleError, tier string) (string, map[string]any) {
+	what := t.text("loyalty.field."+re.Field, nil)
 	data := map[string]any{
-		"What": t.text("loyalty.field."+re.Field, nil), "Tier": tier,
-		"Min": groupDigits(re.Min), "Max": groupDigits(re.Max),
+		"What": what, "WhatEun": withJosa(what, "은", "는"), "WhatI": withJosa(what, "이", "가"), "WhatEul": withJosa(what, "을", "를"),
+		"Tier": tier, "Min": groupDigits(re.Min), "Max": groupDigits(re.Max),
 	}
 	switch re.Problem {
 	case ledger.ProblemRange:

@@ -140,7 +140,7 @@ func linkMinjiIn(h *harness) []step {
 func usedBy(code *string) func(*testing.T, *harness, []Reply) {
 	return func(t *testing.T, h *harness, rs []Reply) {
 		t.Helper()
-		want := h.text("loyalty.coupon.used", map[string]any{"Code": *code, "When": "2026-05-13 14:00", "Who": staffID})
+		want := h.text("loyalty.coupon.used", map[string]any{"Code": *code, "CodeEun": withJosa(*code, "은", "는"), "When": "2026-05-13 14:00", "Who": staffID})
 		if !strings.Contains(allText(rs), want) {
 			t.Errorf("replies lack %q:\n%s", want, allText(rs))
 		}
@@ -557,7 +557,13 @@ func TestLoyaltyDaily(t *testing.T) {
 			runSteps(t, h, []step{
 				{msg: staffMsg("/coupon use 김민지"), want: []string{h.text("loyalty.coupon.none", map[string]any{"Name": "김민지"})}},
 				{build: func() Message { return staffMsg("/coupon use 김민지 " + h.coupons(f.minji)[0].Code) },
-					want: []string{h.text("loyalty.coupon.expired", map[string]any{"Code": h.coupons(f.minji)[0].Code, "LastDay": "2026-05-15"})}},
+					check: func(t *testing.T, h *harness, rs []Reply) {
+						code := h.coupons(f.minji)[0].Code
+						want := h.text("loyalty.coupon.expired", map[string]any{"Code": code, "CodeEun": withJosa(code, "은", "는"), "LastDay": "2026-05-15"})
+						if !strings.Contains(allText(rs), want) {
+							t.Errorf("replies lack %q: %s", want, allText(rs))
+						}
+					}},
 			})
 			if rs := box.take(); len(rs) != 0 {
 				t.Errorf("told before anything was due: %q", allText(rs))
