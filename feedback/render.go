@@ -2,6 +2,7 @@ package feedback
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +33,9 @@ func (s *Summary) Render(t Translator, lang string, audience Audience) (headline
 		{Title: p.text("summary.section.care", nil), Lines: s.careLines(p)},
 		{Title: p.text("summary.section.points", nil), Lines: s.pointsLines(p)},
 		{Title: p.text("summary.section.topics", nil), Lines: s.topicLines(p)},
+	}
+	if sec, ok := s.loyaltySection(p); ok { // loyalty.go: after points
+		sections = slices.Insert(sections, 4, sec)
 	}
 	return headline, sections
 }

@@ -225,6 +225,9 @@ type Summary struct {
 	// Options.Limit. AtRiskCount counts them all, erased customers included.
 	AtRisk      []AtRisk
 	AtRiskCount int
+
+	// Loyalty is the week's loyalty programme in numbers (loyalty.go).
+	Loyalty LoyaltyWeek
 }
 
 // Prev returns the figures of the week before.
@@ -261,7 +264,7 @@ func Weekly(ctx context.Context, r Reader, w Week, opts Options) (*Summary, erro
 		b := newBuilder(ctx, s, limit)
 		steps := []func(*ledger.Tx) error{
 			b.scanNotes, b.scanPoints, b.scanFeedback, b.scanNewCustomers,
-			b.scanFollowUps, b.scanBirthdays, b.scanVisitStats, b.finish,
+			b.scanFollowUps, b.scanBirthdays, b.scanVisitStats, b.scanLoyalty, b.finish,
 		}
 		for _, step := range steps {
 			if err := ctx.Err(); err != nil {
