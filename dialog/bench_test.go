@@ -110,14 +110,16 @@ func benchEngine(b *testing.B) *Engine {
 	if err != nil {
 		b.Fatal(err)
 	}
-	eng, err := New(Config{
+	cfg := Config{
 		Store:   s,
 		Catalog: locales.MustLoad(),
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Loc:     seoul,
 		Staff:   []string{"slack:" + staffID},
 		Now:     func() time.Time { return t0 },
-	})
+	}
+	testPolicy(&cfg)
+	eng, err := New(cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -34,11 +34,23 @@ type Config struct {
 	PointsConfirmWon int64
 
 	// Managers and Staff are platform-qualified user ids ("slack:U123")
-	// granted those roles by configuration; more can be granted in the ledger.
+	// granted those roles by configuration, on whatever channel; more can
+	// be granted in the ledger.
 	Managers []string
 	Staff    []string
-	// TrustedChannels honour Message.Role as sent; nil: ["console"].
-	TrustedChannels []string
+
+	// The channel policy: which channels (Message.Channel, an adapter's
+	// name) carry whom. The engine names no platform; its caller says
+	// which is which, and a channel in none of these lists admits only the
+	// configured Managers and Staff.
+	//
+	// CustomerChannels carry customers: a sender there who is not staff is
+	// a customer. StaffChannels carry staff: a sender there may hold a
+	// role granted in the ledger (/staff add). TrustedChannels vouch for
+	// who is speaking, so Message.Role is honoured as sent (the console).
+	CustomerChannels []string
+	StaffChannels    []string
+	TrustedChannels  []string
 
 	// Retention is how long a customer is kept after their last visit, or
 	// their registration if they never visited (DANGOL_RETENTION): the
@@ -105,6 +117,9 @@ type Engine struct {
 	managers map[string]bool
 	staff    map[string]bool
 	trusted  map[string]bool
+	// customerCh and staffCh are Config.CustomerChannels and StaffChannels.
+	customerCh map[string]bool
+	staffCh    map[string]bool
 
 	locks keyLocks
 
@@ -140,7 +155,10 @@ func New(cfg Config) (*Engine, error) {
 		managers: set(cfg.Managers),
 		staff:    set(cfg.Staff),
 		trusted:  set(cfg.TrustedChannels),
-		locks:    keyLocks{m: map[string]*keyLock{}},
+
+		customerCh: set(cfg.CustomerChannels),
+		staffCh:    set(cfg.StaffChannels),
+		locks:      keyLocks{m: map[string]*keyLock{}},
 	}
 	e.confirmWon = cfg.PointsConfirmWon
 	if e.codeMisses = cfg.LinkCodeMisses; e.codeMisses == 0 {
@@ -175,9 +193,6 @@ func New(cfg Config) (*Engine, error) {
 	}
 	if e.newCode == nil {
 		e.newCode = randomCode
-	}
-	if cfg.TrustedChannels == nil {
-		e.trusted = set([]string{ChannelConsole})
 	}
 	return e, nil
 }
@@ -486,16 +501,16 @@ func (t *turn) resolveRole() error {
 		t.role = t.m.Role
 		return nil
 	}
-	// Telegram users are customers unless configured as staff: grants in
-	// the ledger are for the staff's own platform only.
-	role, err := t.e.staffRole(t.tx, t.pid, t.m.Channel != ChannelTelegram && t.m.UserID != "")
+	// Grants in the ledger are for the staff's own channels only: a
+	// customer channel's sender is a customer unless configured as staff.
+	role, err := t.e.staffRole(t.tx, t.pid, t.e.staffCh[t.m.Channel] && t.m.UserID != "")
 	if err != nil {
 		return err
 	}
 	switch {
 	case role != ledger.RoleNone:
 		t.role = role
-	case t.m.Channel == ChannelTelegram:
+	case t.e.customerCh[t.m.Channel]:
 		t.role = ledger.RoleCustomer
 	}
 	return nil

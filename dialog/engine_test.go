@@ -23,6 +23,23 @@ import (
 	"github.com/dangol/dangol/locales"
 )
 
+// The channel names of the adapters, as the tests use them: the engine
+// itself names no platform (TestEngineNamesNoPlatform), and the tests give
+// it the policy cmd/dangol gives it (testPolicy).
+const (
+	ChannelSlack    = "slack"
+	ChannelTelegram = "telegram"
+	ChannelConsole  = "console"
+)
+
+// testPolicy sets cmd/dangol's channel policy on cfg: Telegram carries
+// customers, Slack and the console staff, the console is trusted.
+func testPolicy(cfg *Config) {
+	cfg.CustomerChannels = []string{ChannelTelegram}
+	cfg.StaffChannels = []string{ChannelSlack, ChannelConsole}
+	cfg.TrustedChannels = []string{ChannelConsole}
+}
+
 func TestNewRequiresStoreAndCatalog(t *testing.T) {
 	h := mustOpenHarness(t, nil, "ko")
 	tests := []struct {
@@ -44,8 +61,11 @@ func TestNewRequiresStoreAndCatalog(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if e.rate != DefaultPointsRate || e.timeout != DefaultSessionTimeout || e.lang != "ko" || e.loc == nil || !e.trusted[ChannelConsole] {
+		if e.rate != DefaultPointsRate || e.timeout != DefaultSessionTimeout || e.lang != "ko" || e.loc == nil {
 			t.Errorf("defaults not applied: %+v", e)
+		}
+		if len(e.trusted)+len(e.customerCh)+len(e.staffCh) != 0 {
+			t.Errorf("a channel policy by default: trusted %v, customers %v, staff %v", e.trusted, e.customerCh, e.staffCh)
 		}
 		if c := e.newCode(); !isCode(c) {
 			t.Errorf("random code %q is not 6 digits", c)
@@ -649,4 +669,99 @@ func TestSweptSessionSaysExpired(t *testing.T) {
 		noSession(staffKey)(t, h, nil)
 		noteCount(0)(t, h, nil)
 	}}})
+}
+
+// TestChannelPolicy: whom a channel carries is configuration. A sender on
+// a customer channel is a customer, on a staff channel needs a grant, on a
+// trusted one says who they are; a channel in no list admits only the
+// staff configured by id.
+func TestChannelPolicy(t *testing.T) {
+	tests := []struct {
+		name     string
+		policy   func(*Config)
+		channel  string
+		user     string
+		asserted ledger.Role
+		want     ledger.Role
+	}{
+		{"CustomerChannel", testPolicy, "telegram", "42", ledger.RoleNone, ledger.RoleCustomer},
+		{"CustomerChannelRoleNotTrusted", testPolicy, "telegram", "42", ledger.RoleManager, ledger.RoleCustomer},
+		{"StaffChannelGranted", testPolicy, "slack", "UGRANTED", ledger.RoleNone, ledger.RoleStaff},
+		{"StaffChannelStranger", testPolicy, "slack", "UNOBODY", ledger.RoleNone, ledger.RoleNone},
+		{"ConfiguredWithoutPolicy", func(c *Config) {}, "slack", managerID, ledger.RoleNone, ledger.RoleManager},
+		{"GrantWithoutPolicy", func(c *Config) {}, "slack", "UGRANTED", ledger.RoleNone, ledger.RoleNone},
+		{"TrustedAsserts", testPolicy, "console", "지수", ledger.RoleManager, ledger.RoleManager},
+		{"UnknownChannel", testPolicy, "kakao", "k1", ledger.RoleNone, ledger.RoleNone},
+		{"GrantNotOnCustomerChannel", testPolicy, "telegram", "UGRANTED", ledger.RoleNone, ledger.RoleCustomer},
+		{"AnotherShopsPolicy", func(c *Config) {
+			c.CustomerChannels, c.StaffChannels, c.TrustedChannels = []string{"kakao"}, []string{"telegram"}, nil
+		}, "kakao", "k1", ledger.RoleNone, ledger.RoleCustomer},
+		{"AnotherShopsStaff", func(c *Config) {
+			c.CustomerChannels, c.StaffChannels, c.TrustedChannels = []string{"kakao"}, []string{"telegram"}, nil
+		}, "telegram", "UGRANTED", ledger.RoleNone, ledger.RoleStaff},
+		{"AnotherShopsConsoleNotTrusted", func(c *Config) {
+			c.CustomerChannels, c.StaffChannels, c.TrustedChannels = []string{"kakao"}, []string{"telegram"}, nil
+		}, "console", "지수", ledger.RoleManager, ledger.RoleNone},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, "ko")
+			for _, id := range []string{"slack:UGRANTED", "telegram:UGRANTED"} {
+				err := h.store.Update(context.Background(), func(tx *ledger.Tx) error {
+					return tx.PutStaff(ledger.StaffMember{ID: id, Role: ledger.RoleStaff, Name: "그랜트"})
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			cfg := h.cfg
+			cfg.Store = h.store
+			cfg.CustomerChannels, cfg.StaffChannels, cfg.TrustedChannels = nil, nil, nil
+			tt.policy(&cfg)
+			e, err := New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got ledger.Role
+			err = h.store.Update(context.Background(), func(tx *ledger.Tx) error {
+				m := Message{Channel: tt.channel, UserID: tt.user, ConversationID: tt.user, Role: tt.asserted}
+				turn := e.newTurn(context.Background(), tx, m, m.Channel+":"+m.ConversationID, t0)
+				err := turn.resolveRole()
+				got = turn.role
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("role %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestEngineNamesNoPlatform: no platform's name is a string in the
+// engine's code; which channel is which is the caller's configuration.
+func TestEngineNamesNoPlatform(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	platform := regexp.MustCompile(`^"(telegram|slack|console|kakao)(:|"$)`)
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING && platform.MatchString(lit.Value) {
+				t.Errorf("%s names a platform: %s", fset.Position(lit.Pos()), lit.Value)
+			}
+			return true
+		})
+	}
 }

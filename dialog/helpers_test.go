@@ -71,6 +71,7 @@ func mustOpenHarness(tb testing.TB, cat *locales.Catalog, lang string) *harness 
 		Now:      h.now,
 		NewCode:  h.newCode,
 	}
+	testPolicy(&h.cfg)
 	h.open()
 	tb.Cleanup(h.close)
 	return h

@@ -2,18 +2,11 @@ package dialog
 
 import "github.com/dangol/dangol/ledger"
 
-// Channels a Message can come from.
-const (
-	ChannelSlack    = "slack"
-	ChannelTelegram = "telegram"
-	ChannelConsole  = "console"
-)
-
 // Message is one incoming event from any platform, already stripped of the
 // platform's own types. Exactly one of Text, Action, Form or Phone carries the
 // content.
 type Message struct {
-	Channel        string // ChannelSlack, ChannelTelegram or ChannelConsole
+	Channel        string // the adapter's channel name ("telegram"); Config's channel policy says whom it carries
 	UserID         string // the sender's id on that platform
 	UserName       string // the sender's display name, if the platform gives one
 	ConversationID string // the chat, DM or channel; with Channel it keys the session

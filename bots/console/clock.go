@@ -151,7 +151,7 @@ func parseStep(s string, now time.Time) (time.Time, bool) {
 
 // timeCommand runs ":time" and its argument. It is called with c.mu held
 // and, like send, releases it while the clock moves: the jobs may take a
-// while (a chart to draw) and must not hold up a Deliver.
+// while (a chart to draw) and must not hold up a Send.
 func (c *Console) timeCommand(ctx context.Context, args []string) {
 	clock := c.cfg.Clock
 	if clock == nil {

@@ -16,23 +16,26 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/dangol/dangol/bots/relay"
 	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/ledger"
 	"github.com/dangol/dangol/locales"
 )
 
-// Handler handles one message and returns the replies to send; a
-// *dialog.Engine satisfies it. When err is not nil the replies still hold
-// what the sender should see (an apology) and err is for the log.
-type Handler interface {
-	Handle(ctx context.Context, m dialog.Message) ([]dialog.Reply, error)
-}
+// Channel is the name of the console's channel: Message.Channel of every
+// message it makes, and the Router's key for its replies.
+const Channel = "console"
 
 // Config configures a Console. In, Out, Handler and Catalog are required.
 type Config struct {
 	In      io.Reader
 	Out     io.Writer
-	Handler Handler
+	Handler relay.Handler
+	// Router sends the replies. New registers the Console there as the
+	// console's sender, the staff channel and the fallback of every reply
+	// no other adapter carries: a rehearsal shows what would go anywhere,
+	// with its address. nil: a router of its own.
+	Router  *relay.Router
 	Catalog *locales.Catalog
 	Lang    string       // the console's language; "": "ko"
 	Logger  *slog.Logger // nil: slog.Default()
@@ -62,14 +65,15 @@ type Config struct {
 }
 
 // Console is a terminal chat with the dialog engine. Run reads its input;
-// Deliver may be called from other goroutines meanwhile.
+// Send may be called from other goroutines meanwhile.
 type Console struct {
 	cfg    Config
 	cat    *locales.Catalog
 	logger *slog.Logger
 	prefix string
+	relay  *relay.Relay
 
-	// mu guards the output and the state below: Deliver may print while
+	// mu guards the output and the state below: Send may print while
 	// Run is handling a line.
 	mu      sync.Mutex
 	out     *bufio.Writer
@@ -106,6 +110,22 @@ func New(cfg Config) *Console {
 	if c.name == "" {
 		c.name = c.cat.Text(c.lang, "console.default.name", nil)
 	}
+	// Only lines read one at a time are handled, in the reader's
+	// goroutine; the relay is the console's for the hand-over to the engine
+	// and the routing of the replies.
+	var err error
+	c.relay, err = relay.New(relay.Config{Channel: Channel, Handler: cfg.Handler, Router: cfg.Router, Logger: c.logger,
+		// A failed line is not tried again: the apology is on screen, and
+		// the person at the keyboard decides.
+		HandleAttempts: 1})
+	if err != nil {
+		// Only a missing Handler, which the console cannot run without.
+		panic(fmt.Sprintf("console: %v", err))
+	}
+	router := c.relay.Router()
+	router.Register(Channel, c)
+	router.SetStaff(Channel)
+	router.SetFallback(c)
 	return c
 }
 
@@ -166,12 +186,18 @@ func (c *Console) Run(ctx context.Context) error {
 	}
 }
 
-// Deliver prints a reply that did not answer a console line (a scheduled
-// summary, an alert raised elsewhere), with its address.
-func (c *Console) Deliver(ctx context.Context, r dialog.Reply) error {
+// Send implements relay.Sender: it prints r. An answer to a console line
+// prints as the conversation's own, its buttons the ones a number presses;
+// anything else (a scheduled summary, an alert, a message to a customer on
+// another platform) prints with its address.
+func (c *Console) Send(_ context.Context, to relay.Address, r dialog.Reply) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.render(r, "")
+	conv := ""
+	if r.To == dialog.ToConversation && to.Channel == Channel {
+		conv = to.Conversation
+	}
+	c.render(r, conv)
 	return c.flush()
 }
 
@@ -283,7 +309,7 @@ func (c *Console) conversation() string { return string(c.role) + ":" + c.name }
 // message starts a Message from the current speaker.
 func (c *Console) message() dialog.Message {
 	return dialog.Message{
-		Channel:        dialog.ChannelConsole,
+		Channel:        Channel,
 		UserID:         c.name,
 		UserName:       c.name,
 		ConversationID: c.conversation(),
@@ -407,27 +433,21 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-// send hands m to the handler and prints the replies. The handler gets a
-// context that outlives ctx so a message read before shutdown commits.
+// send hands m to the engine through the relay and prints the replies
+// (Send) before it returns. The handler gets a context that outlives ctx so
+// a message read before shutdown commits.
 //
-// It is called with c.mu held and releases it while the handler works, so
-// a Deliver from another adapter is never stuck behind a slow commit, and a
-// handler that delivers through this console does not deadlock. Only Run's
-// goroutine changes the speaker, so the conversation read after is the same.
+// It is called with c.mu held and releases it while the relay works, so a
+// Send from another goroutine is never stuck behind a slow commit, and the
+// relay's own Send to this console does not deadlock. Only Run's goroutine
+// changes the speaker.
 func (c *Console) send(ctx context.Context, m dialog.Message) {
 	// Show the echo before the wait; a write error sticks to the writer
 	// and is returned by the next prompt.
 	_ = c.flush()
 	c.mu.Unlock()
-	replies, err := c.cfg.Handler.Handle(context.WithoutCancel(ctx), m)
+	c.relay.Handle(context.WithoutCancel(ctx), relay.Event{Message: m})
 	c.mu.Lock()
-	if err != nil {
-		c.logger.ErrorContext(ctx, "console: handle message", "event", m.EventID, "conversation", m.ConversationID, "err", err)
-	}
-	conv := c.conversation()
-	for _, r := range replies {
-		c.render(r, conv)
-	}
 }
 
 // render prints r. Buttons of a reply to conv become the ones a number
@@ -493,7 +513,7 @@ func (c *Console) render(r dialog.Reply, conv string) {
 		case len(chs) == 0:
 		case r.To == dialog.ToStaffChannel:
 			c.remember(staffChannel, chs)
-		case r.To == dialog.ToUser && r.Channel == dialog.ChannelConsole:
+		case r.To == dialog.ToUser && r.Channel == Channel:
 			c.remember(dmKey(r.UserID), chs)
 		}
 		addr := c.cat.Text(lang, "console.to.staff", nil)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/dangol/dangol/bots/console"
+	"github.com/dangol/dangol/bots/relay"
 	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/locales"
 )
@@ -316,7 +317,7 @@ func TestConsole_DeliverWhileRunning(t *testing.T) {
 	go func() {
 		defer wg.Done()
 		for range 20 {
-			if err := c.Deliver(context.Background(), dialog.Reply{To: dialog.ToStaffChannel, Text: "주간 요약"}); err != nil {
+			if err := c.Send(context.Background(), relay.Address{}, dialog.Reply{To: dialog.ToStaffChannel, Text: "주간 요약"}); err != nil {
 				t.Error(err)
 			}
 		}
@@ -367,7 +368,7 @@ func (s *syncBuffer) String() string {
 type deliveringHandler struct{ c *console.Console }
 
 func (h *deliveringHandler) Handle(ctx context.Context, m dialog.Message) ([]dialog.Reply, error) {
-	err := h.c.Deliver(ctx, dialog.Reply{To: dialog.ToUser, Channel: "console", UserID: "민지", Text: "전달"})
+	err := h.c.Send(ctx, relay.Address{}, dialog.Reply{To: dialog.ToUser, Channel: "console", UserID: "민지", Text: "전달"})
 	return []dialog.Reply{{Text: "답"}}, err
 }
 

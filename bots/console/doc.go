@@ -30,7 +30,10 @@
 // so do the buttons of a direct message to the speaker's console address (a
 // follow-up DM's "done") when they are the newest.
 // Replies addressed elsewhere (the staff channel, another user) print behind
-// an arrow with their address. Sections print as a title and indented lines,
+// an arrow with their address: the console registers itself with its
+// relay.Router as the console's sender, the staff channel and the fallback
+// of every reply no other adapter carries, so a rehearsal shows what would
+// be sent anywhere. Sections print as a title and indented lines,
 // images as a one-line placeholder that says where the picture was saved
 // (Config.ImageDir, created when missing) or how to save it.
 //

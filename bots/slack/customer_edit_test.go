@@ -20,15 +20,15 @@ func TestEngineCustomerEditModal(t *testing.T) {
 	if resp := e.command("U1", "C1", "/customer", "김민지", "TRIG1"); resp.status != http.StatusOK {
 		t.Fatalf("/customer answered %d", resp.status)
 	}
-	card := e.fake.next(t, "response_url")
+	card := e.fake.Next(t, "response_url")
 	edit := "cedit:" + e.customer.ID
 	if !strings.Contains(string(card.JSON), edit) {
 		t.Fatalf("card has no [수정] button %q: %s", edit, card.JSON)
 	}
-	if resp := e.interaction(buttonClick("U1", "C1", "TRIG2", "dangol_btn_0", edit, "수정", true, e.fake.responseURL("card"))); resp.status != http.StatusOK {
+	if resp := e.interaction(buttonClick("U1", "C1", "TRIG2", "dangol_btn_0", edit, "수정", true, e.fake.ResponseURL("card"))); resp.status != http.StatusOK {
 		t.Fatalf("click answered %d", resp.status)
 	}
-	view := viewFrom(t, e.fake.next(t, "views.open"))
+	view := viewFrom(t, e.fake.Next(t, "views.open"))
 	if view["callback_id"] != "customer_edit:"+e.customer.ID {
 		t.Errorf("callback_id %v", view["callback_id"])
 	}

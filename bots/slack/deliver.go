@@ -14,43 +14,37 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/dangol/dangol/bots/relay"
+	"github.com/dangol/dangol/bots/retry"
 	"github.com/dangol/dangol/dialog"
 )
 
-// work hands one job to the engine and sends the replies, in order. It runs
-// on the job's conversation queue.
-func (b *Bot) work(j job) {
-	ctx, cancel := context.WithTimeout(context.Background(), b.cfg.WorkTimeout)
-	defer cancel()
-	b.resolveUser(ctx, &j.msg)
-
-	hctx := ctx
+// event makes j the relay's: in the turn of its conversation the sender's
+// name and language are looked up first, and after the engine a modal
+// submission's answer is handed to the request waiting for it (the modal
+// shows those replies itself); the rest go through the router.
+func (b *Bot) event(j job) relay.Event {
+	ev := relay.Event{
+		Message: j.msg,
+		Origin:  j.org,
+		Before:  b.resolveUser,
+		After: func(_ context.Context, m dialog.Message, replies []dialog.Reply, err error) []dialog.Reply {
+			if err != nil && len(replies) == 0 {
+				replies = []dialog.Reply{{Text: b.text(m.Lang, "slack.error"), Lang: m.Lang, Private: true}}
+			}
+			if j.answer != nil {
+				resp, rest := b.modalAnswer(j, replies)
+				if j.answer.give(resp) {
+					replies = rest
+				} // else the modal was closed without us: post everything as messages
+			}
+			return replies
+		},
+	}
 	if j.answer != nil {
-		var hcancel context.CancelFunc
-		hctx, hcancel = context.WithDeadline(ctx, j.deadline)
-		defer hcancel()
+		ev.HandleBy = j.deadline
 	}
-	replies, err := b.cfg.Handler.Handle(hctx, j.msg)
-	if j.committed != nil {
-		close(j.committed)
-	}
-	if err != nil {
-		b.log.Error("slack: handle", "event", j.msg.EventID, "user", j.msg.UserID, "err", err)
-		if len(replies) == 0 {
-			replies = []dialog.Reply{{Text: b.text(j.msg.Lang, "slack.error"), Lang: j.msg.Lang, Private: true}}
-		}
-	}
-	if j.answer != nil {
-		resp, rest := b.modalAnswer(j, replies)
-		if j.answer.give(resp) {
-			replies = rest
-		} // else the modal was closed without us: post everything as messages
-	}
-	for _, r := range replies {
-		if err := b.reply(ctx, j.org, r); err != nil {
-			b.log.Error("slack: send reply", "event", j.msg.EventID, "user", j.msg.UserID, "err", err)
-		}
-	}
+	return ev
 }
 
 // modalAnswer picks from a submission's replies what the modal itself must
@@ -103,11 +97,8 @@ func (b *Bot) modalAnswer(j job, replies []dialog.Reply) (*slack.ViewSubmissionR
 	return nil, rest
 }
 
-// reply sends one reply to a message that came from org.
+// reply sends one answer to a message that came from org.
 func (b *Bot) reply(ctx context.Context, org *origin, r dialog.Reply) error {
-	if r.To != dialog.ToConversation {
-		return b.Deliver(ctx, r)
-	}
 	if r.Form != nil {
 		if org.triggerID != "" {
 			err := b.openModal(ctx, org, r)
@@ -188,34 +179,48 @@ func (b *Bot) openModal(ctx context.Context, org *origin, r dialog.Reply) error 
 	})
 }
 
-// Deliver sends a reply that is not an answer: ToStaffChannel posts it (and
-// its image) to the staff channel, ToUser sends it to a Slack user's DM or
-// hands it to Elsewhere for other platforms. Buttons in it come back as
+// Send implements relay.Sender. An answer goes back where its message came
+// from (org, the Address's Origin: ephemeral for a slash command, through
+// its response_url), or, sent later without one, to the conversation's
+// channel; the staff channel's replies are posted to StaffChannel; a
+// user's go to their DM with dangol. Buttons in any of them come back as
 // Actions from whoever clicks them.
-func (b *Bot) Deliver(ctx context.Context, r dialog.Reply) error {
-	switch r.To {
-	case dialog.ToStaffChannel:
+func (b *Bot) Send(ctx context.Context, to relay.Address, r dialog.Reply) error {
+	switch {
+	case to.Channel != "" && to.Channel != Channel:
+		return fmt.Errorf("slack: send: the address is on %q", to.Channel)
+	case to.Staff:
 		if b.cfg.StaffChannel == "" {
 			return ErrNoStaffChannel
 		}
 		return b.postAll(ctx, b.cfg.StaffChannel, r)
-	case dialog.ToUser:
-		if r.Channel != dialog.ChannelSlack {
-			if b.cfg.Elsewhere != nil {
-				return b.cfg.Elsewhere(ctx, r)
-			}
-			b.log.Warn("slack: reply for another platform dropped", "channel", r.Channel, "user", r.UserID)
-			return nil
-		}
+	case to.User != "":
 		// Accept "slack:U123" too: that is how the engine names staff.
-		dm, err := b.dmChannel(ctx, strings.TrimPrefix(r.UserID, dialog.ChannelSlack+":"))
+		dm, err := b.dmChannel(ctx, strings.TrimPrefix(to.User, Channel+":"))
 		if err != nil {
 			return err
 		}
 		return b.postAll(ctx, dm, r)
+	case to.Conversation != "":
+		org, ok := to.Origin.(*origin)
+		if !ok || org == nil {
+			org = conversationOrigin(to.Conversation)
+		}
+		return b.reply(ctx, org, r)
 	default:
 		return ErrNoConversation
 	}
+}
+
+// conversationOrigin is where an answer sent outside its event's turn goes:
+// the conversation's channel, privately to its user when asked.
+func conversationOrigin(key string) *origin {
+	channelID, userID, _ := strings.Cut(key, "/")
+	kind := fromCommand
+	if isDM(channelID) {
+		kind = fromDM
+	}
+	return &origin{kind: kind, channelID: channelID, userID: userID}
 }
 
 // postAll posts r's messages and then its image to a channel.
@@ -242,7 +247,7 @@ func (b *Bot) post(ctx context.Context, channelID string, m outMessage) error {
 		return err
 	})
 	if err != nil {
-		b.sendFailed()
+		relay.SendFailed(b.cfg.Observer)
 		return fmt.Errorf("slack: chat.postMessage to %s: %w", channelID, err)
 	}
 	return nil
@@ -278,7 +283,7 @@ func (b *Bot) postEphemeral(ctx context.Context, org *origin, m outMessage) erro
 	b.log.Warn("slack: chat.postEphemeral", "channel", org.channelID, "user", org.userID, "err", err)
 	dm, derr := b.dmChannel(ctx, org.userID)
 	if derr != nil || dm == org.channelID {
-		b.sendFailed()
+		relay.SendFailed(b.cfg.Observer)
 		return fmt.Errorf("slack: answer %s privately: %w", org.userID, errors.Join(err, derr))
 	}
 	return b.post(ctx, dm, m)
@@ -326,7 +331,7 @@ func (b *Bot) upload(ctx context.Context, channelID string, img *dialog.Image) e
 		return err
 	})
 	if err != nil {
-		b.sendFailed()
+		relay.SendFailed(b.cfg.Observer)
 		return fmt.Errorf("slack: upload %s to %s: %w", name, channelID, err)
 	}
 	return nil
@@ -336,19 +341,19 @@ func (b *Bot) upload(ctx context.Context, channelID string, img *dialog.Image) e
 const maxRateRetries = 3
 
 // call runs one Web API call, waiting out Slack's rate limit (HTTP 429 with
-// Retry-After) and trying again, at most maxRateRetries times.
+// Retry-After) and trying again, at most maxRateRetries times; any other
+// error is returned at once.
 func (b *Bot) call(ctx context.Context, fn func() error) error {
-	for attempt := 0; ; attempt++ {
-		err := fn()
-		wait, limited := retryAfter(err)
-		if !limited || attempt >= maxRateRetries {
-			return err
-		}
-		b.log.Warn("slack: rate limited", "retry_after", wait, "attempt", attempt+1)
-		if serr := b.sleep(ctx, wait); serr != nil {
-			return fmt.Errorf("%w (gave up waiting: %w)", err, serr)
-		}
+	p := retry.Policy{
+		Attempts:   maxRateRetries + 1,
+		RetryAfter: retryAfter,
+		Permanent:  func(err error) bool { _, limited := retryAfter(err); return !limited },
+		Sleep:      b.sleep,
+		Retrying: func(attempt int, wait time.Duration, _ error) {
+			b.log.Warn("slack: rate limited", "retry_after", wait, "attempt", attempt)
+		},
 	}
+	return p.Do(ctx, func(context.Context) error { return fn() })
 }
 
 // retryAfter reports whether err is a 429 and how long Slack asked to wait.
@@ -361,15 +366,4 @@ func retryAfter(err error) (time.Duration, bool) {
 		return time.Second, true
 	}
 	return 0, false
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

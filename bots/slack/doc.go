@@ -38,9 +38,10 @@
 // Buttons actions blocks, its Form a modal (views.open), its Image a file
 // upload. Answers to slash commands, modals and clicks on ephemeral
 // messages are ephemeral: only the staff member sees a customer's card.
-// ToStaffChannel replies go to StaffChannel, ToUser replies to the user's
-// DM, or to Elsewhere for another platform; Deliver sends them outside a
-// conversation (alerts, the weekly summary).
+// Send (relay.Sender) takes what the Router hands it: answers, the staff
+// channel's replies (posted to StaffChannel; New makes Slack the Router's
+// staff channel when it is set) and a user's DM. Alerts and the weekly
+// summary reach it the same way, through the Router's Deliver.
 //
 // # Caveats
 //
@@ -54,9 +55,10 @@
 // the modal closes and its replies, errors included, arrive as an
 // ephemeral message.
 //
-// Slack retries an event it thinks was lost (X-Slack-Retry-Num). The Bot
-// remembers the last 4096 event ids and drops repeats; the engine's own
-// de-duplication by EventID in the ledger covers a restart.
+// Slack retries an event it thinks was lost (X-Slack-Retry-Num). The relay
+// remembers the last 4096 event ids and drops repeats, which are answered
+// when the first copy is; the engine's own de-duplication by EventID in the
+// ledger covers a restart.
 //
 // A message event (a DM) has no trigger_id, so no modal can be opened from
 // a DM line: CanForm is false there and the engine asks field by field.
@@ -75,7 +77,8 @@
 // a test checks that both agree on what a valid signature is.
 //
 // A 429 from Slack is waited out (Retry-After) and the call retried, at
-// most three times.
+// most three times (bots/retry's Policy). The default HTTP client keeps
+// as many idle connections as Config.Workers.
 //
 // A Slack that cannot be reached (no network yet, DNS failure, timeouts,
 // 5xx) does not stop Run: auth.test is tried again with back-off

@@ -45,6 +45,10 @@ func newEngineEnv(t *testing.T) *engineEnv {
 		Managers: []string{"slack:U2"},
 		Now:      func() time.Time { return testNow },
 		NewCode:  func() string { return "123456" },
+		// cmd/dangol's policy: staff are granted in Slack, customers are
+		// Telegram's.
+		StaffChannels:    []string{Channel},
+		CustomerChannels: []string{"telegram"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -116,7 +120,7 @@ func (e *engineEnv) audit() []ledger.AuditEntry {
 // stable replaces the fake server's address, which changes with every run,
 // by the host Slack's response URLs have.
 func (e *engineEnv) stable(js []byte) []byte {
-	return []byte(strings.ReplaceAll(string(js), e.fake.srv.URL, "https://hooks.slack.com"))
+	return []byte(strings.ReplaceAll(string(js), e.fake.URL(), "https://hooks.slack.com"))
 }
 
 // openModal runs /note and returns what views.open received.
@@ -125,7 +129,7 @@ func (e *engineEnv) openModal(trigger string) apiCall {
 	if resp := e.command("U1", "C1", "/note", "", trigger); resp.status != http.StatusOK {
 		e.t.Fatalf("/note answered %d", resp.status)
 	}
-	return e.fake.next(e.t, "views.open")
+	return e.fake.Next(e.t, "views.open")
 }
 
 func TestEngineNoteModal(t *testing.T) {
@@ -139,7 +143,7 @@ func TestEngineNoteModal(t *testing.T) {
 	}
 	golden(t, "note_modal", e.stable(body.View))
 	e.close()
-	e.fake.none(t) // the modal is the whole answer
+	e.fake.None(t) // the modal is the whole answer
 }
 
 func TestEngineNoteInvalid(t *testing.T) {
@@ -180,7 +184,7 @@ func TestEngineNoteInvalid(t *testing.T) {
 		})
 	}
 	e.close()
-	e.fake.none(t)
+	e.fake.None(t)
 	if n := e.notes(); len(n) != 1 {
 		t.Errorf("%d notes after invalid submissions, want only the seeded one", len(n))
 	}
@@ -195,17 +199,17 @@ func TestEngineNoteValid(t *testing.T) {
 	if resp.status != http.StatusOK || resp.body != "" {
 		t.Fatalf("valid submission answered %d %q, want an empty 200", resp.status, resp.body)
 	}
-	c := e.fake.next(t, "response_url")
-	if c.Form.Get("id") != "cmd-TRIG1" || c.jsonField(t, "response_type") != "ephemeral" {
-		t.Errorf("confirmation to %s as %v, want the /note's response_url, ephemeral", c.Form.Get("id"), c.jsonField(t, "response_type"))
+	c := e.fake.Next(t, "response_url")
+	if c.Form.Get("id") != "cmd-TRIG1" || c.JSONField(t, "response_type") != "ephemeral" {
+		t.Errorf("confirmation to %s as %v, want the /note's response_url, ephemeral", c.Form.Get("id"), c.JSONField(t, "response_type"))
 	}
-	text := strings.Join(blockTexts(c.blocks(t)), "\n")
+	text := strings.Join(blockTexts(c.Blocks(t)), "\n")
 	if !strings.Contains(text, "김민지") {
 		t.Errorf("confirmation has no customer card: %q", text)
 	}
 	golden(t, "note_saved", e.stable(c.JSON))
 	e.close()
-	e.fake.none(t)
+	e.fake.None(t)
 
 	notes := e.notes()
 	if len(notes) != 2 {
@@ -231,11 +235,11 @@ func TestEngineCustomerCard(t *testing.T) {
 	if resp := e.command("U1", "C1", "/customer", "김민지", "TRIG1"); resp.status != http.StatusOK {
 		t.Fatalf("/customer answered %d", resp.status)
 	}
-	c := e.fake.next(t, "response_url")
-	if c.jsonField(t, "response_type") != "ephemeral" {
+	c := e.fake.Next(t, "response_url")
+	if c.JSONField(t, "response_type") != "ephemeral" {
 		t.Errorf("card is not ephemeral: %s", c.JSON)
 	}
-	text := strings.Join(blockTexts(c.blocks(t)), "\n")
+	text := strings.Join(blockTexts(c.Blocks(t)), "\n")
 	for _, want := range []string{"김민지", "두피 민감 &lt;!channel&gt;", "뿌리 염색"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("card lacks %q:\n%s", want, text)
@@ -243,7 +247,7 @@ func TestEngineCustomerCard(t *testing.T) {
 	}
 	golden(t, "customer_card", e.stable(c.JSON))
 	e.close()
-	e.fake.none(t)
+	e.fake.None(t)
 	a := e.audit()
 	if len(a) != 1 || a[0].Action != "read" || a[0].ActorID != "slack:U1" || a[0].CustomerID != e.customer.ID {
 		t.Errorf("audit %+v, want one read by slack:U1", a)
@@ -253,11 +257,11 @@ func TestEngineCustomerCard(t *testing.T) {
 func TestEngineUnauthorised(t *testing.T) {
 	e := newEngineEnv(t)
 	e.command("UX", "C1", "/customer", "김민지", "TRIG1")
-	c := e.fake.next(t, "response_url")
-	if c.jsonField(t, "response_type") != "ephemeral" {
+	c := e.fake.Next(t, "response_url")
+	if c.JSONField(t, "response_type") != "ephemeral" {
 		t.Errorf("refusal is not ephemeral: %s", c.JSON)
 	}
-	text := strings.Join(blockTexts(c.blocks(t)), "\n")
+	text := strings.Join(blockTexts(c.Blocks(t)), "\n")
 	if strings.Contains(text, "김민지") || text != locales.MustLoad().Text("ko", "core.refused", nil) {
 		t.Errorf("refusal %q", text)
 	}
@@ -267,9 +271,9 @@ func TestEngineUnauthorised(t *testing.T) {
 	if resp.status != http.StatusOK {
 		t.Errorf("stranger's submission answered %d", resp.status)
 	}
-	e.fake.next(t, "chat.postEphemeral") // the refusal, without a response_url
+	e.fake.Next(t, "chat.postEphemeral") // the refusal, without a response_url
 	e.close()
-	e.fake.none(t)
+	e.fake.None(t)
 	if a := e.audit(); len(a) != 0 {
 		t.Errorf("audit %+v, want nothing read for a stranger", a)
 	}
@@ -280,8 +284,8 @@ func TestEngineUnauthorised(t *testing.T) {
 
 func TestEngineAlertAnswered(t *testing.T) {
 	e := newEngineEnv(t)
-	e.interaction(buttonClick("U1", staffChannel, "TRIG1", "dangol_btn_0", "answer:"+e.feedback.ID, "제가 연락할게요", false, e.fake.responseURL("act-1")))
-	c := e.fake.next(t, "chat.postMessage")
+	e.interaction(buttonClick("U1", staffChannel, "TRIG1", "dangol_btn_0", "answer:"+e.feedback.ID, "제가 연락할게요", false, e.fake.ResponseURL("act-1")))
+	c := e.fake.Next(t, "chat.postMessage")
 	if c.Form.Get("channel") != staffChannel {
 		t.Errorf("answer posted to %q, want the staff channel", c.Form.Get("channel"))
 	}
@@ -302,21 +306,21 @@ func TestEngineAlertAnswered(t *testing.T) {
 func TestEngineDMFlow(t *testing.T) {
 	e := newEngineEnv(t)
 	e.event(dmEvent("EvD1", "U1", "D1", "메모", nil), 0)
-	ask := e.fake.next(t, "chat.postMessage")
+	ask := e.fake.Next(t, "chat.postMessage")
 	if ask.Form.Get("channel") != "D1" {
 		t.Errorf("question posted to %q", ask.Form.Get("channel"))
 	}
-	blocks := ask.blocks(t)
+	blocks := ask.Blocks(t)
 	if blocks[len(blocks)-1]["type"] != "actions" {
 		t.Errorf("the guided note asks without a cancel button: %v", blocks)
 	}
 	e.event(dmEvent("EvD2", "U1", "D1", "010-1234-5678", nil), 0)
-	next := e.fake.next(t, "chat.postMessage")
-	if text := strings.Join(blockTexts(next.blocks(t)), "\n"); !strings.Contains(text, "김민지") {
+	next := e.fake.Next(t, "chat.postMessage")
+	if text := strings.Join(blockTexts(next.Blocks(t)), "\n"); !strings.Contains(text, "김민지") {
 		t.Errorf("second question %q does not name the customer", text)
 	}
 	e.close()
-	e.fake.none(t)
+	e.fake.None(t)
 }
 
 func sortedStrings(xs []string) []string {

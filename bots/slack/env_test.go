@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dangol/dangol/bots/relay"
 	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/locales"
 )
@@ -69,6 +70,19 @@ func (h *scriptHandler) none(t *testing.T) {
 	}
 }
 
+// senderFunc adapts a function to relay.Sender.
+type senderFunc func(ctx context.Context, to relay.Address, r dialog.Reply) error
+
+func (f senderFunc) Send(ctx context.Context, to relay.Address, r dialog.Reply) error {
+	return f(ctx, to, r)
+}
+
+// deliver sends r through the bot's router, as the scheduler and the other
+// adapters do.
+func (e *env) deliver(ctx context.Context, r dialog.Reply) error {
+	return e.bot.relay.Router().Deliver(ctx, r)
+}
+
 // env is one Bot in HTTP mode in front of a fake Slack.
 type env struct {
 	t      *testing.T
@@ -93,16 +107,16 @@ func newEnv(t *testing.T, fn func(ctx context.Context, m dialog.Message) ([]dial
 	return newEnvHandler(t, &scriptHandler{msgs: make(chan dialog.Message, 64), fn: fn}, opts...)
 }
 
-func newEnvHandler(t *testing.T, h Handler, opts ...func(*Config)) *env {
+func newEnvHandler(t *testing.T, h relay.Handler, opts ...func(*Config)) *env {
 	t.Helper()
 	e := &env{t: t, fake: newFakeSlack(t), sleeps: make(chan time.Duration, 16), now: testNow}
 	e.h, _ = h.(*scriptHandler)
-	e.fake.setLocale("U1", "ko-KR")
-	e.fake.setLocale("U2", "en-US")
+	e.fake.SetLocale("U1", "ko-KR")
+	e.fake.SetLocale("U2", "en-US")
 	cfg := Config{
 		BotToken:      testBotToken,
 		SigningSecret: testSecret,
-		APIURL:        e.fake.apiURL(),
+		APIURL:        e.fake.APIURL(),
 		StaffChannel:  staffChannel,
 		Handler:       h,
 		Catalog:       locales.MustLoad(),
@@ -199,7 +213,7 @@ func (e *env) commandForm(user, channel, command, text, trigger string) url.Valu
 		"user_name":    {strings.ToLower(user)},
 		"command":      {command},
 		"text":         {text},
-		"response_url": {e.fake.responseURL("cmd-" + trigger)},
+		"response_url": {e.fake.ResponseURL("cmd-" + trigger)},
 		"trigger_id":   {trigger},
 		"api_app_id":   {"A1"},
 	}

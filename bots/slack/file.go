@@ -7,6 +7,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/dangol/dangol/bots/relay"
 	"github.com/dangol/dangol/dialog"
 )
 
@@ -45,7 +46,7 @@ func (b *Bot) uploadFile(ctx context.Context, channelID string, f *dialog.File) 
 		return err
 	})
 	if err != nil {
-		b.sendFailed()
+		relay.SendFailed(b.cfg.Observer)
 		return fmt.Errorf("slack: upload %s to %s: %w", name, channelID, err)
 	}
 	return nil

@@ -158,7 +158,7 @@ func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte) {
 			j.msg.EventID = "slack:cmd:sig:" + sig[:32]
 		}
 	}
-	if err := b.acceptAndWait(j); err != nil {
+	if err := b.acceptAndWait(r.Context(), j); err != nil {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
@@ -196,7 +196,7 @@ func (b *Bot) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {
 			b.log.Info("slack: event retried by Slack", "event", cb.EventID, "retry", n, "reason", r.Header.Get("X-Slack-Retry-Reason"))
 		}
 		if j, ok := b.eventJob(ev); ok {
-			if err := b.acceptAndWait(j); err != nil {
+			if err := b.acceptAndWait(r.Context(), j); err != nil {
 				http.Error(w, "shutting down", http.StatusServiceUnavailable)
 				return
 			}
@@ -214,13 +214,13 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request, _ []byte)
 	switch ic.Type {
 	case slack.InteractionTypeBlockActions:
 		if j, ok := b.actionJob(ic); ok {
-			if err := b.acceptAndWait(j); err != nil {
+			if err := b.acceptAndWait(r.Context(), j); err != nil {
 				http.Error(w, "shutting down", http.StatusServiceUnavailable)
 				return
 			}
 		}
 	case slack.InteractionTypeViewSubmission:
-		resp, err := b.submit(ic)
+		resp, err := b.submit(r.Context(), ic)
 		if err != nil {
 			http.Error(w, "shutting down", http.StatusServiceUnavailable)
 			return
@@ -235,13 +235,13 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request, _ []byte)
 	w.WriteHeader(http.StatusOK)
 }
 
-// acceptAndWait queues a job for an HTTP request and waits for it: Slack takes the 200 as
-// "received" and does not send the event again after it, so the request is
-// answered once the engine has committed the job's effect (or, for a slow
-// engine, when Slack's 3 s are nearly up: the work goes on). A crash then
-// cannot lose an event Slack was told had arrived.
-func (b *Bot) acceptAndWait(j job) error {
-	done, err := b.acceptCommitted(j)
+// acceptAndWait queues a job for an HTTP request and waits for it: Slack
+// takes the 200 as "received" and does not send the event again after it,
+// so the request is answered once the engine has committed the job's
+// effect (or, for a slow engine, when Slack's 3 s are nearly up: the work
+// goes on). A crash then cannot lose an event Slack was told had arrived.
+func (b *Bot) acceptAndWait(ctx context.Context, j job) error {
+	done, err := b.accept(ctx, j)
 	if err != nil {
 		return err
 	}
@@ -249,27 +249,24 @@ func (b *Bot) acceptAndWait(j job) error {
 	return nil
 }
 
-// acceptCommitted queues a job unless its event was already taken (Slack's
-// retry or redelivery), and returns a channel closed once the engine has
-// handled it; nil when the event was a repeat, not queued.
-func (b *Bot) acceptCommitted(j job) (<-chan struct{}, error) {
-	if !b.seen.add(j.msg.EventID) {
-		b.log.Info("slack: redelivered event skipped", "event", j.msg.EventID)
-		return nil, nil
-	}
-	j.committed = make(chan struct{})
-	if err := b.queueJob(j); err != nil {
+// accept queues a job in its conversation's turn and returns a channel
+// closed once the engine has handled it. A repeat of an event taken
+// recently (Slack's retry or redelivery) is not queued again: its channel
+// is the first copy's.
+func (b *Bot) accept(ctx context.Context, j job) (<-chan struct{}, error) {
+	t, err := b.relay.Submit(ctx, b.event(j))
+	if err != nil {
 		return nil, err
 	}
-	return j.committed, nil
+	if t.Duplicate {
+		b.log.Info("slack: redelivered event skipped", "event", j.msg.EventID)
+	}
+	return t.Handled, nil
 }
 
 // waitCommitted waits for done, at most submitWait: Slack's 3 s less a
-// margin. A nil done is a job not queued: nothing to wait for.
+// margin.
 func (b *Bot) waitCommitted(done <-chan struct{}, eventID string) {
-	if done == nil {
-		return
-	}
 	select {
 	case <-done:
 	case <-time.After(b.submitWait):
@@ -277,21 +274,17 @@ func (b *Bot) waitCommitted(done <-chan struct{}, eventID string) {
 	}
 }
 
-func (b *Bot) queueJob(j job) error {
-	return b.queue.push(j.msg.ConversationID, j)
-}
-
 // submit hands a modal submission to the engine through its conversation's
 // queue and waits, at most submitWait, for what the modal must show. A nil
-// answer closes the modal; the replies are then posted as messages.
-func (b *Bot) submit(ic slack.InteractionCallback) (*slack.ViewSubmissionResponse, error) {
+// answer closes the modal; the replies are then posted as messages. A
+// submission taken already (Slack's retry) closes the modal: the first
+// copy's answer went to the first request.
+func (b *Bot) submit(ctx context.Context, ic slack.InteractionCallback) (*slack.ViewSubmissionResponse, error) {
 	j := b.submissionJob(ic)
-	if !b.seen.add(j.msg.EventID) {
-		return nil, nil
-	}
 	j.answer = newHandoff()
 	j.deadline = time.Now().Add(b.submitWait)
-	if err := b.queueJob(j); err != nil {
+	t, err := b.relay.Submit(ctx, b.event(j))
+	if err != nil || t.Duplicate {
 		return nil, err
 	}
 	resp, ok := j.answer.wait(j.deadline)

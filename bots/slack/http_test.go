@@ -15,6 +15,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/dangol/dangol/bots/relay"
 	"github.com/dangol/dangol/dialog"
 )
 
@@ -75,11 +76,11 @@ func TestSlashCommandOpensModal(t *testing.T) {
 		t.Errorf("message:\n got %+v\nwant %+v", got, want)
 	}
 
-	c := e.fake.next(t, "views.open")
+	c := e.fake.Next(t, "views.open")
 	if c.Token != testBotToken {
 		t.Errorf("views.open token %q", c.Token)
 	}
-	if tr := c.jsonField(t, "trigger_id"); tr != "TRIG1" {
+	if tr := c.JSONField(t, "trigger_id"); tr != "TRIG1" {
 		t.Errorf("trigger_id %v", tr)
 	}
 	view := viewFrom(t, c)
@@ -96,7 +97,7 @@ func TestSlashCommandOpensModal(t *testing.T) {
 		t.Errorf("close %v", cl)
 	}
 	meta := decodeViewMeta(view["private_metadata"].(string))
-	if meta.Channel != "C1" || meta.ResponseURL != e.fake.responseURL("cmd-TRIG1") {
+	if meta.Channel != "C1" || meta.ResponseURL != e.fake.ResponseURL("cmd-TRIG1") {
 		t.Errorf("private_metadata %+v", meta)
 	}
 	blocks := view["blocks"].([]any)
@@ -117,7 +118,7 @@ func TestSlashCommandOpensModal(t *testing.T) {
 		}
 	}
 	e.close()
-	e.fake.none(t) // the modal's Text is not posted besides
+	e.fake.None(t) // the modal's Text is not posted besides
 }
 
 // openNoteModal runs /note and returns the view as Slack would send it back.
@@ -125,7 +126,7 @@ func openNoteModal(t *testing.T, e *env, user, channel, trigger string) map[stri
 	t.Helper()
 	e.command(user, channel, "/note", "", trigger)
 	e.h.next(t)
-	return viewFrom(t, e.fake.next(t, "views.open"))
+	return viewFrom(t, e.fake.Next(t, "views.open"))
 }
 
 func TestModalSubmissionInvalid(t *testing.T) {
@@ -154,7 +155,7 @@ func TestModalSubmissionInvalid(t *testing.T) {
 		t.Errorf("message:\n got %+v\nwant %+v", m, wantMsg)
 	}
 	e.close()
-	e.fake.none(t) // errors shown inline, nothing posted
+	e.fake.None(t) // errors shown inline, nothing posted
 }
 
 func TestModalSubmissionValid(t *testing.T) {
@@ -172,17 +173,17 @@ func TestModalSubmissionValid(t *testing.T) {
 		t.Errorf("message %+v", m)
 	}
 	// The confirmation is ephemeral, through the /note's response_url.
-	c := e.fake.next(t, "response_url")
-	if c.Form.Get("id") != "cmd-TRIG1" || c.jsonField(t, "response_type") != "ephemeral" {
-		t.Errorf("confirmation went to %s as %v", c.Form.Get("id"), c.jsonField(t, "response_type"))
+	c := e.fake.Next(t, "response_url")
+	if c.Form.Get("id") != "cmd-TRIG1" || c.JSONField(t, "response_type") != "ephemeral" {
+		t.Errorf("confirmation went to %s as %v", c.Form.Get("id"), c.JSONField(t, "response_type"))
 	}
-	texts := blockTexts(c.blocks(t))
+	texts := blockTexts(c.Blocks(t))
 	wantTexts := []string{"상담 기록을 저장했어요.", "김민지 · 010-****-5678", "방문 3회 · 포인트 2,750\n특이사항: 두피 민감 &lt;@U999&gt; &amp; *VIP*"}
 	if !reflect.DeepEqual(texts, wantTexts) {
 		t.Errorf("card texts %q, want %q", texts, wantTexts)
 	}
 	e.close()
-	e.fake.none(t)
+	e.fake.None(t)
 }
 
 func TestModalSubmissionLate(t *testing.T) {
@@ -202,8 +203,8 @@ func TestModalSubmissionLate(t *testing.T) {
 	}
 	close(release)
 	e.h.next(t)
-	c := e.fake.next(t, "response_url")
-	texts := blockTexts(c.blocks(t))
+	c := e.fake.Next(t, "response_url")
+	texts := blockTexts(c.Blocks(t))
 	want := []string{"입력하신 내용을 확인해 주세요.\n• 전화번호를 확인해 주세요."}
 	if !reflect.DeepEqual(texts, want) {
 		t.Errorf("late errors posted as %q, want %q", texts, want)
@@ -225,19 +226,19 @@ func TestDMConversation(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("message:\n got %+v\nwant %+v", got, want)
 	}
-	c := e.fake.next(t, "chat.postMessage")
+	c := e.fake.Next(t, "chat.postMessage")
 	if c.Form.Get("channel") != "D1" || c.Token != testBotToken {
 		t.Errorf("answer posted to %q with token %q", c.Form.Get("channel"), c.Token)
 	}
-	if texts := blockTexts(c.blocks(t)); len(texts) != 1 || texts[0] != "받았어요: 010-1234-5678 &lt;커트&gt; 상담 &amp; @U2" {
+	if texts := blockTexts(c.Blocks(t)); len(texts) != 1 || texts[0] != "받았어요: 010-1234-5678 &lt;커트&gt; 상담 &amp; @U2" {
 		t.Errorf("answer %q", texts)
 	}
 	if c.Form.Get("text") != "받았어요: 010-1234-5678 &lt;커트&gt; 상담 &amp; @U2" {
 		t.Errorf("notification text %q", c.Form.Get("text"))
 	}
 	e.close()
-	e.fake.none(t)
-	if n := e.fake.usersInfoCalls(); n != 1 {
+	e.fake.None(t)
+	if n := e.fake.UsersInfoCalls(); n != 1 {
 		t.Errorf("users.info called %d times, want 1", n)
 	}
 }
@@ -263,7 +264,7 @@ func TestDMIgnored(t *testing.T) {
 			}
 			e.close()
 			e.h.none(t)
-			e.fake.none(t)
+			e.fake.None(t)
 		})
 	}
 }
@@ -279,10 +280,10 @@ func TestRetriedEventAppliedOnce(t *testing.T) {
 	if m := e.h.next(t); m.EventID != "slack:EvRetry" {
 		t.Errorf("event id %q", m.EventID)
 	}
-	e.fake.next(t, "chat.postMessage")
+	e.fake.Next(t, "chat.postMessage")
 	e.close()
 	e.h.none(t)
-	e.fake.none(t)
+	e.fake.None(t)
 }
 
 func TestURLVerification(t *testing.T) {
@@ -302,14 +303,14 @@ func TestAlertButton(t *testing.T) {
 		Text:    "낮은 평가: ★2 — \"기다림이 길었어요\" <!channel>",
 		Buttons: []dialog.Button{{Label: "제가 연락할게요", Payload: "answer:F1"}},
 	}
-	if err := e.bot.Deliver(context.Background(), alert); err != nil {
+	if err := e.deliver(context.Background(), alert); err != nil {
 		t.Fatal(err)
 	}
-	c := e.fake.next(t, "chat.postMessage")
+	c := e.fake.Next(t, "chat.postMessage")
 	if c.Form.Get("channel") != staffChannel {
 		t.Errorf("alert posted to %q", c.Form.Get("channel"))
 	}
-	blocks := c.blocks(t)
+	blocks := c.Blocks(t)
 	if len(blocks) != 2 || blocks[1]["type"] != "actions" {
 		t.Fatalf("alert blocks %v", blocks)
 	}
@@ -322,7 +323,7 @@ func TestAlertButton(t *testing.T) {
 	}
 
 	// U2 clicks it in the staff channel; the engine's answer is public there.
-	resp := e.interaction(buttonClick("U2", staffChannel, "TRIG9", "dangol_btn_0", "answer:F1", "제가 연락할게요", false, e.fake.responseURL("act-9")))
+	resp := e.interaction(buttonClick("U2", staffChannel, "TRIG9", "dangol_btn_0", "answer:F1", "제가 연락할게요", false, e.fake.ResponseURL("act-9")))
 	if resp.status != http.StatusOK || resp.body != "" {
 		t.Fatalf("click answered %d %q", resp.status, resp.body)
 	}
@@ -334,27 +335,27 @@ func TestAlertButton(t *testing.T) {
 	if !reflect.DeepEqual(m, want) {
 		t.Errorf("message:\n got %+v\nwant %+v", m, want)
 	}
-	c = e.fake.next(t, "chat.postMessage")
-	if c.Form.Get("channel") != staffChannel || blockTexts(c.blocks(t))[0] != "Display U2 님이 연락하기로 했어요." {
-		t.Errorf("answer to %q: %q", c.Form.Get("channel"), blockTexts(c.blocks(t)))
+	c = e.fake.Next(t, "chat.postMessage")
+	if c.Form.Get("channel") != staffChannel || blockTexts(c.Blocks(t))[0] != "Display U2 님이 연락하기로 했어요." {
+		t.Errorf("answer to %q: %q", c.Form.Get("channel"), blockTexts(c.Blocks(t)))
 	}
 	// A click on something that is not dangol's button is ignored.
 	e.interaction(buttonClick("U2", staffChannel, "TRIG10", "other_app", "x", "x", false, ""))
 	e.close()
 	e.h.none(t)
-	e.fake.none(t)
+	e.fake.None(t)
 }
 
 func TestEphemeralButtonAnswersPrivately(t *testing.T) {
 	e := newEnv(t, script)
-	e.interaction(buttonClick("U1", "C1", "TRIG11", "dangol_btn_2", "answer:F2", "연락", true, e.fake.responseURL("act-11")))
+	e.interaction(buttonClick("U1", "C1", "TRIG11", "dangol_btn_2", "answer:F2", "연락", true, e.fake.ResponseURL("act-11")))
 	e.h.next(t)
-	c := e.fake.next(t, "response_url")
-	if c.Form.Get("id") != "act-11" || c.jsonField(t, "response_type") != "ephemeral" {
-		t.Errorf("answer to a click on an ephemeral card went to %v as %v", c.Form.Get("id"), c.jsonField(t, "response_type"))
+	c := e.fake.Next(t, "response_url")
+	if c.Form.Get("id") != "act-11" || c.JSONField(t, "response_type") != "ephemeral" {
+		t.Errorf("answer to a click on an ephemeral card went to %v as %v", c.Form.Get("id"), c.JSONField(t, "response_type"))
 	}
 	e.close()
-	e.fake.none(t)
+	e.fake.None(t)
 }
 
 func TestUnauthorisedUser(t *testing.T) {
@@ -377,14 +378,14 @@ func TestUnauthorisedUser(t *testing.T) {
 			if m := e.h.next(t); m.UserID != "UX" || m.Text != "/customer 김민지" || m.Lang != "" {
 				t.Errorf("message %+v", m)
 			}
-			c := e.fake.next(t, tt.want)
-			texts := blockTexts(c.blocks(t))
+			c := e.fake.Next(t, tt.want)
+			texts := blockTexts(c.Blocks(t))
 			if len(texts) != 1 || texts[0] != "죄송합니다. 직원만 사용할 수 있어요." {
 				t.Errorf("refusal %q", texts)
 			}
 			switch tt.want {
 			case "response_url":
-				if c.jsonField(t, "response_type") != "ephemeral" {
+				if c.JSONField(t, "response_type") != "ephemeral" {
 					t.Errorf("refusal is not ephemeral: %s", c.JSON)
 				}
 			case "chat.postEphemeral":
@@ -393,35 +394,35 @@ func TestUnauthorisedUser(t *testing.T) {
 				}
 			}
 			e.close()
-			e.fake.none(t)
+			e.fake.None(t)
 		})
 	}
 }
 
 func TestEphemeralFallsBackToDM(t *testing.T) {
 	e := newEnv(t, script)
-	e.fake.fail("response_url", "expired_url")
-	e.fake.fail("chat.postEphemeral", "channel_not_found")
+	e.fake.Fail("response_url", "expired_url")
+	e.fake.Fail("chat.postEphemeral", "channel_not_found")
 	e.command("U1", "GPRIV", "/customer", "김민지", "TRIG1")
 	e.h.next(t)
-	e.fake.next(t, "response_url")
-	e.fake.next(t, "chat.postEphemeral")
-	if c := e.fake.next(t, "conversations.open"); c.Form.Get("users") != "U1" {
+	e.fake.Next(t, "response_url")
+	e.fake.Next(t, "chat.postEphemeral")
+	if c := e.fake.Next(t, "conversations.open"); c.Form.Get("users") != "U1" {
 		t.Errorf("conversations.open users=%q", c.Form.Get("users"))
 	}
-	if c := e.fake.next(t, "chat.postMessage"); c.Form.Get("channel") != "DU1" {
+	if c := e.fake.Next(t, "chat.postMessage"); c.Form.Get("channel") != "DU1" {
 		t.Errorf("fallback posted to %q", c.Form.Get("channel"))
 	}
 	e.close()
-	e.fake.none(t)
+	e.fake.None(t)
 }
 
 func TestEngineErrorApologises(t *testing.T) {
 	e := newEnv(t, script)
 	e.command("U2", "C1", "/boom", "", "TRIG1")
 	e.h.next(t)
-	c := e.fake.next(t, "response_url")
-	if texts := blockTexts(c.blocks(t)); len(texts) != 1 || texts[0] != "Sorry, something went wrong. Please try again in a moment." {
+	c := e.fake.Next(t, "response_url")
+	if texts := blockTexts(c.Blocks(t)); len(texts) != 1 || texts[0] != "Sorry, something went wrong. Please try again in a moment." {
 		t.Errorf("apology %q", texts)
 	}
 	e.close()
@@ -462,7 +463,7 @@ func TestRefusedRequests(t *testing.T) {
 			}
 			e.close()
 			e.h.none(t)
-			e.fake.none(t)
+			e.fake.None(t)
 		})
 	}
 }
@@ -509,11 +510,11 @@ func TestSignatureMatchesLibrary(t *testing.T) {
 
 func TestRateLimitedThenSent(t *testing.T) {
 	e := newEnv(t, script)
-	e.fake.rateLimit("chat.postMessage", 2, "7")
+	e.fake.RateLimit("chat.postMessage", 2, "7")
 	e.event(dmEvent("Ev429", "U1", "D1", "안녕", nil), 0)
 	e.h.next(t)
 	for range 2 {
-		if c := e.fake.next(t, "chat.postMessage"); c.Status != http.StatusTooManyRequests {
+		if c := e.fake.Next(t, "chat.postMessage"); c.Status != http.StatusTooManyRequests {
 			t.Errorf("attempt answered %d, want 429", c.Status)
 		}
 		select {
@@ -525,89 +526,88 @@ func TestRateLimitedThenSent(t *testing.T) {
 			t.Fatal("no back-off after 429")
 		}
 	}
-	if c := e.fake.next(t, "chat.postMessage"); c.Status != http.StatusOK || c.Form.Get("channel") != "D1" {
+	if c := e.fake.Next(t, "chat.postMessage"); c.Status != http.StatusOK || c.Form.Get("channel") != "D1" {
 		t.Errorf("third attempt %d to %q", c.Status, c.Form.Get("channel"))
 	}
 	e.close()
-	e.fake.none(t)
+	e.fake.None(t)
 }
 
 func TestRateLimitGivesUp(t *testing.T) {
 	e := newEnv(t, script)
-	e.fake.rateLimit("chat.postMessage", 100, "1")
-	err := e.bot.Deliver(context.Background(), dialog.Reply{To: dialog.ToStaffChannel, Text: "x"})
+	e.fake.RateLimit("chat.postMessage", 100, "1")
+	err := e.deliver(context.Background(), dialog.Reply{To: dialog.ToStaffChannel, Text: "x"})
 	if _, ok := errors.AsType[*slack.RateLimitedError](err); !ok {
 		t.Errorf("Deliver after %d 429s: %v, want a RateLimitedError", maxRateRetries+1, err)
 	}
 	for range maxRateRetries + 1 {
-		e.fake.next(t, "chat.postMessage")
+		e.fake.Next(t, "chat.postMessage")
 	}
-	e.fake.none(t)
+	e.fake.None(t)
 }
 
 func TestSummaryImage(t *testing.T) {
 	e := newEnv(t, script)
 	e.command("U1", "C1", "/summary", "", "TRIG1")
 	e.h.next(t)
-	if c := e.fake.next(t, "response_url"); blockTexts(c.blocks(t))[0] != "이번 주 요약" {
-		t.Errorf("summary text %q", blockTexts(c.blocks(t)))
+	if c := e.fake.Next(t, "response_url"); blockTexts(c.Blocks(t))[0] != "이번 주 요약" {
+		t.Errorf("summary text %q", blockTexts(c.Blocks(t)))
 	}
 	// A file cannot be ephemeral: the chart goes to the asker's DM.
-	e.fake.next(t, "conversations.open")
-	if c := e.fake.next(t, "files.getUploadURLExternal"); c.Form.Get("filename") != "week.png" || c.Form.Get("length") != "9" {
+	e.fake.Next(t, "conversations.open")
+	if c := e.fake.Next(t, "files.getUploadURLExternal"); c.Form.Get("filename") != "week.png" || c.Form.Get("length") != "9" {
 		t.Errorf("getUploadURLExternal %v", c.Form)
 	}
-	if c := e.fake.next(t, "upload"); string(c.Body) != "\x89PNG fake" || c.Token != testBotToken {
+	if c := e.fake.Next(t, "upload"); string(c.Body) != "\x89PNG fake" || c.Token != testBotToken {
 		t.Errorf("uploaded %q with token %q", c.Body, c.Token)
 	}
-	if c := e.fake.next(t, "files.completeUploadExternal"); c.Form.Get("channel_id") != "DU1" {
+	if c := e.fake.Next(t, "files.completeUploadExternal"); c.Form.Get("channel_id") != "DU1" {
 		t.Errorf("completeUploadExternal %v", c.Form)
 	}
-	if c := e.fake.next(t, "response_url"); blockTexts(c.blocks(t))[0] != "차트는 개인 메시지(DM)로 보내 드렸어요." {
-		t.Errorf("notice %q", blockTexts(c.blocks(t)))
+	if c := e.fake.Next(t, "response_url"); blockTexts(c.Blocks(t))[0] != "차트는 개인 메시지(DM)로 보내 드렸어요." {
+		t.Errorf("notice %q", blockTexts(c.Blocks(t)))
 	}
 	e.close()
-	e.fake.none(t)
+	e.fake.None(t)
 }
 
 func TestDeliver(t *testing.T) {
 	png := []byte("\x89PNG chart")
 	var mu sync.Mutex
 	var elsewhere []dialog.Reply
-	e := newEnv(t, script, func(c *Config) {
-		c.Elsewhere = func(ctx context.Context, r dialog.Reply) error {
-			mu.Lock()
-			defer mu.Unlock()
-			elsewhere = append(elsewhere, r)
-			return nil
-		}
-	})
+	e := newEnv(t, script)
+	e.bot.relay.Router().Register("telegram", senderFunc(func(ctx context.Context, _ relay.Address, r dialog.Reply) error {
+		mu.Lock()
+		defer mu.Unlock()
+		elsewhere = append(elsewhere, r)
+		return nil
+	}))
 	ctx := context.Background()
 
-	if err := e.bot.Deliver(ctx, dialog.Reply{To: dialog.ToStaffChannel, Text: "주간 요약", Image: &dialog.Image{Name: "w.png", PNG: png}}); err != nil {
+	if err := e.deliver(ctx, dialog.Reply{To: dialog.ToStaffChannel, Text: "주간 요약", Image: &dialog.Image{Name: "w.png", PNG: png}}); err != nil {
 		t.Fatal(err)
 	}
-	e.fake.next(t, "chat.postMessage")
-	e.fake.next(t, "files.getUploadURLExternal")
-	e.fake.next(t, "upload")
-	if c := e.fake.next(t, "files.completeUploadExternal"); c.Form.Get("channel_id") != staffChannel {
+	e.fake.Next(t, "chat.postMessage")
+	e.fake.Next(t, "files.getUploadURLExternal")
+	e.fake.Next(t, "upload")
+	if c := e.fake.Next(t, "files.completeUploadExternal"); c.Form.Get("channel_id") != staffChannel {
 		t.Errorf("chart shared to %q", c.Form.Get("channel_id"))
 	}
 
 	for _, id := range []string{"U7", "slack:U7"} { // the DM channel is opened once
-		if err := e.bot.Deliver(ctx, dialog.Reply{To: dialog.ToUser, Channel: "slack", UserID: id, Text: "내일 연락할 고객이 있어요"}); err != nil {
+		if err := e.deliver(ctx, dialog.Reply{To: dialog.ToUser, Channel: "slack", UserID: id, Text: "내일 연락할 고객이 있어요"}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	e.fake.next(t, "conversations.open")
+	e.fake.Next(t, "conversations.open")
 	for range 2 {
-		if c := e.fake.next(t, "chat.postMessage"); c.Form.Get("channel") != "DU7" {
+		if c := e.fake.Next(t, "chat.postMessage"); c.Form.Get("channel") != "DU7" {
 			t.Errorf("DM posted to %q", c.Form.Get("channel"))
 		}
 	}
 
 	tg := dialog.Reply{To: dialog.ToUser, Channel: "telegram", UserID: "42", Text: "hi"}
-	if err := e.bot.Deliver(ctx, tg); err != nil {
+	if err := e.deliver(ctx, tg); err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()
@@ -616,13 +616,16 @@ func TestDeliver(t *testing.T) {
 	}
 	mu.Unlock()
 
-	if err := e.bot.Deliver(ctx, dialog.Reply{Text: "x"}); !errors.Is(err, ErrNoConversation) {
+	if err := e.deliver(ctx, dialog.Reply{Text: "x"}); !errors.Is(err, relay.ErrNoConversation) {
 		t.Errorf("ToConversation: %v", err)
 	}
-	e.fake.none(t)
+	e.fake.None(t)
 
 	noStaff := newEnv(t, script, func(c *Config) { c.StaffChannel = "" })
-	if err := noStaff.bot.Deliver(ctx, dialog.Reply{To: dialog.ToStaffChannel, Text: "x"}); !errors.Is(err, ErrNoStaffChannel) {
+	if err := noStaff.deliver(ctx, dialog.Reply{To: dialog.ToStaffChannel, Text: "x"}); !errors.Is(err, relay.ErrNoRoute) {
+		t.Errorf("no staff channel, through the router: %v", err)
+	}
+	if err := noStaff.bot.Send(ctx, relay.Address{Channel: "slack", Staff: true}, dialog.Reply{To: dialog.ToStaffChannel, Text: "x"}); !errors.Is(err, ErrNoStaffChannel) {
 		t.Errorf("no staff channel: %v", err)
 	}
 }
@@ -690,7 +693,7 @@ func TestBadPayloads(t *testing.T) {
 	}
 	e.close()
 	e.h.none(t)
-	e.fake.none(t)
+	e.fake.None(t)
 }
 
 func TestNew(t *testing.T) {

@@ -48,9 +48,6 @@ type job struct {
 	answer   *handoff
 	deadline time.Time // for answer: when the modal's reply must be on its way
 	blockIDs []string  // for answer: the modal's input blocks, in order
-	// committed, when set, is closed once the engine has handled the job,
-	// so an HTTP request can answer Slack after the effect is in the ledger.
-	committed chan struct{}
 }
 
 // handoff carries a modal submission's answer from the worker to the request
@@ -121,7 +118,7 @@ func (b *Bot) commandJob(c slack.SlashCommand) job {
 	}
 	return job{
 		msg: dialog.Message{
-			Channel:        dialog.ChannelSlack,
+			Channel:        Channel,
 			UserID:         c.UserID,
 			UserName:       c.UserName,
 			ConversationID: conversationKey(c.ChannelID, c.UserID),
@@ -156,7 +153,7 @@ func (b *Bot) eventJob(ev slackevents.EventsAPIEvent) (job, bool) {
 	}
 	return job{
 		msg: dialog.Message{
-			Channel:        dialog.ChannelSlack,
+			Channel:        Channel,
 			UserID:         m.User,
 			ConversationID: conversationKey(m.Channel, m.User),
 			EventID:        prefixedID("slack:", cb.EventID),
@@ -186,7 +183,7 @@ func (b *Bot) actionJob(ic slack.InteractionCallback) (job, bool) {
 	}
 	return job{
 		msg: dialog.Message{
-			Channel:        dialog.ChannelSlack,
+			Channel:        Channel,
 			UserID:         ic.User.ID,
 			UserName:       userName(ic.User),
 			ConversationID: conversationKey(channelID, ic.User.ID),
@@ -233,7 +230,7 @@ func (b *Bot) submissionJob(ic slack.InteractionCallback) job {
 	}
 	return job{
 		msg: dialog.Message{
-			Channel:        dialog.ChannelSlack,
+			Channel:        Channel,
 			UserID:         ic.User.ID,
 			UserName:       userName(ic.User),
 			ConversationID: conversationKey(channelID, ic.User.ID),

@@ -121,7 +121,7 @@ func TestHTTPModeSlowClient(t *testing.T) {
 	if status := <-slow; status != "" && !strings.Contains(status, " 400 ") {
 		t.Errorf("the trickled request got %q, want a 400 or a closed connection", status)
 	}
-	e.fake.next(t, "response_url")
+	e.fake.Next(t, "response_url")
 	cancel()
 	if err := <-served; err != nil {
 		t.Errorf("serveHTTP: %v", err)
@@ -232,16 +232,16 @@ func TestDMChannelsBounded(t *testing.T) {
 			t.Fatal(err)
 		}
 		if s.opened {
-			if c := e.fake.next(t, "conversations.open"); c.Form.Get("users") != s.user {
+			if c := e.fake.Next(t, "conversations.open"); c.Form.Get("users") != s.user {
 				t.Errorf("step %d: opened a DM with %q, want %s", i, c.Form.Get("users"), s.user)
 			}
 		} else {
-			e.fake.none(t)
+			e.fake.None(t)
 		}
 		if n := e.bot.dms.Len(); n > 2 {
 			t.Fatalf("step %d: %d DM channels remembered, cap 2", i, n)
 		}
 	}
 	e.close()
-	e.fake.none(t)
+	e.fake.None(t)
 }

@@ -2,8 +2,11 @@ package slack
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 	"testing"
+
+	"github.com/slack-go/slack"
 
 	"github.com/dangol/dangol/dialog"
 )
@@ -31,9 +34,9 @@ func TestObserverSendFailed(t *testing.T) {
 			var c failCounter
 			e := newEnv(t, script, func(cfg *Config) { cfg.Observer = &c })
 			if tt.failing != "" {
-				e.fake.fail(tt.failing, "channel_not_found")
+				e.fake.Fail(tt.failing, "channel_not_found")
 			}
-			err := e.bot.Deliver(context.Background(), tt.reply)
+			err := e.deliver(context.Background(), tt.reply)
 			if (err != nil) != (tt.failing != "" || tt.reply.To == dialog.ToConversation) {
 				t.Errorf("Deliver: %v", err)
 			}
@@ -44,33 +47,31 @@ func TestObserverSendFailed(t *testing.T) {
 	}
 }
 
-// TestQueueDepth holds one job of conversation A in its worker with two
-// more behind it, and one of B: four queued, none once they are done.
+// TestQueueDepth holds two events of one conversation and one of another
+// in the engine's turn: three queued, none once they are done.
 func TestQueueDepth(t *testing.T) {
-	started := make(chan struct{}, 8)
 	release := make(chan struct{})
-	q := newQueues(func(job) {
-		started <- struct{}{}
+	e := newEnv(t, func(ctx context.Context, m dialog.Message) ([]dialog.Reply, error) {
 		<-release
+		return nil, nil
 	})
-	if got := q.depth(); got != 0 {
-		t.Fatalf("depth of idle queues = %d, want 0", got)
+	if got := e.bot.Queued(); got != 0 {
+		t.Fatalf("Queued before any event = %d, want 0", got)
 	}
-	for _, key := range []string{"A", "A", "A", "B"} {
-		if err := q.push(key, job{}); err != nil {
+	for i, conv := range []string{"C1", "C1", "C2"} {
+		j := e.bot.commandJob(slack.SlashCommand{UserID: "U1", ChannelID: conv, Command: "/points", TriggerID: fmt.Sprint("T", i)})
+		if _, err := e.bot.accept(context.Background(), j); err != nil {
 			t.Fatal(err)
 		}
 	}
-	<-started // A's first job is in its worker
-	<-started // and B's
-	if got := q.depth(); got != 4 {
-		t.Errorf("depth = %d, want 4", got)
+	e.h.next(t) // C1's first is in the engine
+	e.h.next(t) // and C2's
+	if got := e.bot.Queued(); got != 3 {
+		t.Errorf("Queued = %d, want 3", got)
 	}
 	close(release)
-	if err := q.close(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if got := q.depth(); got != 0 {
-		t.Errorf("depth after close = %d, want 0", got)
+	e.close()
+	if got := e.bot.Queued(); got != 0 {
+		t.Errorf("Queued after close = %d, want 0", got)
 	}
 }

@@ -19,7 +19,7 @@ import (
 // once, then connect Socket Mode and serve.
 func TestRun_SlackDownAtStart(t *testing.T) {
 	fake := newFakeSlack(t)
-	fake.script("auth.test", answer{status: 0}, answer{status: 502}, answer{status: 0})
+	fake.Script("auth.test", answer{Status: 0}, answer{Status: 502}, answer{Status: 0})
 	waits := make(chan time.Duration, 100)
 	logs := &retrytest.Log{}
 	s := newSocketEnvOn(t, fake, script, func(c *Config) {
@@ -30,7 +30,7 @@ func TestRun_SlackDownAtStart(t *testing.T) {
 	if m := s.h.next(t); m.Text != "안녕하세요" {
 		t.Errorf("engine got %q", m.Text)
 	}
-	s.fake.next(t, "chat.postMessage")
+	s.fake.Next(t, "chat.postMessage")
 	close(waits)
 	var got []time.Duration
 	for d := range waits {
@@ -61,25 +61,25 @@ func TestRun_SlackTokenRejected(t *testing.T) {
 		script []answer
 		want   error
 	}{
-		{"SocketInvalidAuth", false, "auth.test", []answer{{200, "invalid_auth"}}, ErrBotTokenRejected},
-		{"SocketTokenRevoked", false, "auth.test", []answer{{200, "token_revoked"}}, ErrBotTokenRejected},
-		{"SocketAccountInactive", false, "auth.test", []answer{{200, "account_inactive"}}, ErrBotTokenRejected},
-		{"SocketAppNotAuthed", false, "apps.connections.open", []answer{{200, "not_authed"}}, ErrAppTokenRejected},
-		{"SocketAppInvalidAuth", false, "apps.connections.open", []answer{{200, "invalid_auth"}}, ErrAppTokenRejected},
-		{"HTTPInvalidAuth", true, "auth.test", []answer{{200, "invalid_auth"}}, ErrBotTokenRejected},
-		{"HTTPDownThenRejected", true, "auth.test", []answer{{0, ""}, {502, ""}, {200, "invalid_auth"}}, ErrBotTokenRejected},
+		{"SocketInvalidAuth", false, "auth.test", []answer{{Status: 200, Code: "invalid_auth"}}, ErrBotTokenRejected},
+		{"SocketTokenRevoked", false, "auth.test", []answer{{Status: 200, Code: "token_revoked"}}, ErrBotTokenRejected},
+		{"SocketAccountInactive", false, "auth.test", []answer{{Status: 200, Code: "account_inactive"}}, ErrBotTokenRejected},
+		{"SocketAppNotAuthed", false, "apps.connections.open", []answer{{Status: 200, Code: "not_authed"}}, ErrAppTokenRejected},
+		{"SocketAppInvalidAuth", false, "apps.connections.open", []answer{{Status: 200, Code: "invalid_auth"}}, ErrAppTokenRejected},
+		{"HTTPInvalidAuth", true, "auth.test", []answer{{Status: 200, Code: "invalid_auth"}}, ErrBotTokenRejected},
+		{"HTTPDownThenRejected", true, "auth.test", []answer{{Status: 0, Code: ""}, {Status: 502, Code: ""}, {Status: 200, Code: "invalid_auth"}}, ErrBotTokenRejected},
 		// The keep-alive's auth.test, once nothing was heard for KeepAlive.
-		{"HTTPRevokedWhileServing", true, "auth.test", []answer{{200, ""}, {200, "token_revoked"}}, ErrBotTokenRejected},
-		{"SocketRevokedWhileServing", false, "auth.test", []answer{{200, ""}, {200, "token_revoked"}}, ErrBotTokenRejected},
+		{"HTTPRevokedWhileServing", true, "auth.test", []answer{{Status: 200, Code: ""}, {Status: 200, Code: "token_revoked"}}, ErrBotTokenRejected},
+		{"SocketRevokedWhileServing", false, "auth.test", []answer{{Status: 200, Code: ""}, {Status: 200, Code: "token_revoked"}}, ErrBotTokenRejected},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fake := newFakeSlack(t)
-			fake.script(tt.method, tt.script...)
+			fake.Script(tt.method, tt.script...)
 			clock := testNow
 			var mu sync.Mutex
 			cfg := Config{
-				BotToken: testBotToken, AppToken: testAppToken, APIURL: fake.apiURL(),
+				BotToken: testBotToken, AppToken: testAppToken, APIURL: fake.APIURL(),
 				Handler: &scriptHandler{msgs: make(chan dialog.Message, 8)}, Catalog: locales.MustLoad(), Logger: quietLogger(t),
 				Reconnect: retrytest.Instant(make(chan time.Duration, 100)),
 				KeepAlive: time.Millisecond,

@@ -263,19 +263,6 @@ func TestViewMeta(t *testing.T) {
 	}
 }
 
-func TestSeenSet(t *testing.T) {
-	s := newSeenSet(2)
-	steps := []struct {
-		id   string
-		want bool
-	}{{"a", true}, {"a", false}, {"b", true}, {"c", true}, {"a", true}, {"c", false}, {"", true}, {"", true}}
-	for i, st := range steps {
-		if got := s.add(st.id); got != st.want {
-			t.Errorf("step %d: add(%q) = %v, want %v", i, st.id, got, st.want)
-		}
-	}
-}
-
 // TestManifest keeps slack-manifest.yaml in step with what the adapter
 // needs: every command staff use, the scopes of the calls it makes, Socket
 // Mode, message.im and interactivity.

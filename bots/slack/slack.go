@@ -13,17 +13,15 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/dangol/dangol/bots/lru"
+	"github.com/dangol/dangol/bots/relay"
 	"github.com/dangol/dangol/bots/retry"
 	"github.com/dangol/dangol/bots/webhook"
-	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/locales"
 )
 
-// Handler is the dialog engine as the adapter sees it; *dialog.Engine
-// satisfies it.
-type Handler interface {
-	Handle(ctx context.Context, m dialog.Message) ([]dialog.Reply, error)
-}
+// Channel is the name of Slack's channel: Message.Channel of every message
+// the adapter makes, and the Router's key for its replies.
+const Channel = "slack"
 
 // Config configures a Bot. BotToken, Handler and one of AppToken or
 // SigningSecret are required; zero values of the rest take the documented
@@ -34,19 +32,27 @@ type Config struct {
 	SigningSecret string // DANGOL_SLACK_SIGNING_SECRET: HTTP mode when set
 	APIURL        string // DANGOL_SLACK_API_URL; "": https://slack.com/api/ (the trailing slash matters and is added if missing)
 	HTTPAddr      string // DANGOL_HTTP_ADDR in HTTP mode; "": ":8080"
-	StaffChannel  string // DANGOL_SLACK_STAFF_CHANNEL: where ToStaffChannel replies go
+	// StaffChannel is where ToStaffChannel replies go
+	// (DANGOL_SLACK_STAFF_CHANNEL); set, New makes Slack the Router's
+	// staff channel.
+	StaffChannel string
 
-	Handler Handler
+	Handler relay.Handler
 	Catalog *locales.Catalog // nil: locales.Load()
-	// Elsewhere delivers replies addressed to users of other platforms
-	// (ToUser with Channel != "slack"); nil logs and drops them.
-	Elsewhere func(ctx context.Context, r dialog.Reply) error
-	Logger    *slog.Logger     // nil: slog.Default()
-	Now       func() time.Time // nil: time.Now; checks request timestamps
-	// Observer, when set, is told of failed sends (observe.go); nil: nobody.
-	Observer Observer
+	// Router sends the replies, this adapter's own among them: New
+	// registers the Bot there as the sender of Channel. nil: a router of
+	// its own, which carries Slack's replies only.
+	Router *relay.Router
+	Logger *slog.Logger     // nil: slog.Default()
+	Now    func() time.Time // nil: time.Now; checks request timestamps
+	// Observer, when set, is told of failed sends; nil: nobody.
+	Observer relay.Observer
+	// Workers bounds the conversations handled at once, and sizes the pool
+	// of connections to the Web API; 0: relay.DefaultWorkers.
+	Workers int
 
-	// HTTPClient carries every Web API call; nil: a client with a 30 s timeout.
+	// HTTPClient carries every Web API call; nil: a client with a 30 s
+	// timeout on a connection pool sized for Workers.
 	HTTPClient *http.Client
 	// WorkTimeout bounds handling and delivering one incoming event; 0: 60 s.
 	WorkTimeout time.Duration
@@ -78,8 +84,7 @@ type Bot struct {
 	// limits bound HTTP mode's server (httpLimits); tests shorten them.
 	limits webhook.Limits
 
-	queue *queues
-	seen  *seenSet
+	relay *relay.Relay
 	users *userCache
 
 	mu        sync.Mutex
@@ -94,13 +99,14 @@ type Bot struct {
 // a channel forgotten is asked for again with conversations.open.
 const dmCap = 1000
 
-// Errors returned by New and Deliver.
+// Errors returned by New and Send.
 var (
 	// ErrConfig is returned (wrapped, with the reason) by New when the configuration cannot work.
 	ErrConfig = errors.New("slack: invalid configuration")
-	// ErrNoStaffChannel is returned by Deliver when a ToStaffChannel reply has no channel configured.
+	// ErrNoStaffChannel is returned by Send when a staff channel reply has no channel configured.
 	ErrNoStaffChannel = errors.New("slack: no staff channel configured")
-	// ErrNoConversation is returned by Deliver for a ToConversation reply, which only makes sense as an answer.
+	// ErrNoConversation is returned by Send for an address that names no
+	// conversation, user or staff channel.
 	ErrNoConversation = errors.New("slack: reply has no conversation to go to")
 )
 
@@ -137,8 +143,11 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.HTTPAddr == "" {
 		cfg.HTTPAddr = ":8080"
 	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = relay.DefaultWorkers
+	}
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second, Transport: relay.Transport(cfg.Workers)}
 	}
 	if cfg.WorkTimeout <= 0 {
 		cfg.WorkTimeout = 60 * time.Second
@@ -151,12 +160,30 @@ func New(cfg Config) (*Bot, error) {
 		log:   cfg.Logger.With("adapter", "slack"),
 		cat:   cfg.Catalog,
 		now:   cfg.Now,
-		sleep: sleepCtx,
+		sleep: (retry.Backoff{}).Sleep,
 
 		submitWait: 2500 * time.Millisecond,
 		limits:     httpLimits,
-		seen:       newSeenSet(4096),
 		dms:        lru.New[string, string](dmCap),
+	}
+	var err error
+	b.relay, err = relay.New(relay.Config{
+		Channel: Channel,
+		Handler: cfg.Handler,
+		Timeout: cfg.WorkTimeout,
+		Router:  cfg.Router,
+		Workers: cfg.Workers,
+		Logger:  b.log,
+		// Slack acknowledges an event before the engine fails for good;
+		// what it does not resend is tried here, quickly.
+		HandleBackoff: retry.Backoff{Base: 100 * time.Millisecond, Jitter: func() float64 { return 0 }},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("slack: %w", err)
+	}
+	b.relay.Router().Register(Channel, b)
+	if cfg.StaffChannel != "" {
+		b.relay.Router().SetStaff(Channel)
 	}
 	b.rep = &retry.Reporter{Logger: b.log, Name: "slack", Now: b.now}
 	b.reached.Now = b.now
@@ -170,7 +197,6 @@ func New(cfg Config) (*Bot, error) {
 	}
 	b.api = slack.New(cfg.BotToken, opts...)
 	b.users = newUserCache(b.now, time.Hour)
-	b.queue = newQueues(b.work)
 	return b, nil
 }
 
@@ -225,8 +251,13 @@ func (b *Bot) Run(ctx context.Context) error {
 // ctx is done. Run calls it; call it yourself when you mount HTTPHandler on
 // your own server.
 func (b *Bot) Close(ctx context.Context) error {
-	return b.queue.close(ctx)
+	return b.relay.Close(ctx)
 }
+
+// Queued returns how many events are waiting for the engine or being
+// handled, in all conversations: the adapter's queue depth. It is safe to
+// call at any time.
+func (b *Bot) Queued() int { return b.relay.Queued() }
 
 // authTest asks Slack who the bot token belongs to, once (429s waited out).
 func (b *Bot) authTest(ctx context.Context) (*slack.AuthTestResponse, error) {

@@ -105,14 +105,14 @@ func (b *Bot) socketEvent(ctx context.Context, sm *socketmode.Client, evt socket
 		}
 	case socketmode.EventTypeSlashCommand:
 		if c, ok := evt.Data.(slack.SlashCommand); ok && c.UserID != "" {
-			b.ackWhenCommitted(answering, ack, b.commandJob(c))
+			b.ackWhenCommitted(ctx, answering, ack, b.commandJob(c))
 			return
 		}
 		ack(nil)
 	case socketmode.EventTypeEventsAPI:
 		ev, _ := evt.Data.(slackevents.EventsAPIEvent)
 		if j, ok := b.eventJob(ev); ok {
-			b.ackWhenCommitted(answering, ack, j)
+			b.ackWhenCommitted(ctx, answering, ack, j)
 			return
 		}
 		ack(nil)
@@ -125,7 +125,7 @@ func (b *Bot) socketEvent(ctx context.Context, sm *socketmode.Client, evt socket
 		switch ic.Type {
 		case slack.InteractionTypeViewSubmission:
 			answering.Go(func() {
-				resp, err := b.submit(ic)
+				resp, err := b.submit(ctx, ic)
 				if err != nil || resp == nil {
 					ack(nil) // an untyped nil: no payload closes the modal
 					return
@@ -134,7 +134,7 @@ func (b *Bot) socketEvent(ctx context.Context, sm *socketmode.Client, evt socket
 			})
 		case slack.InteractionTypeBlockActions:
 			if j, ok := b.actionJob(ic); ok {
-				b.ackWhenCommitted(answering, ack, j)
+				b.ackWhenCommitted(ctx, answering, ack, j)
 				return
 			}
 			ack(nil)
@@ -144,19 +144,16 @@ func (b *Bot) socketEvent(ctx context.Context, sm *socketmode.Client, evt socket
 	}
 }
 
-// ackWhenCommitted queues j unless its event was already taken and
-// acknowledges the envelope once the engine has handled it (at most
-// submitWait later), waiting in its own goroutine so the loop keeps reading;
-// j is queued here, in the loop, so conversations keep their order. Slack
-// resends nothing acknowledged: acking after the commit means a crash cannot
-// lose an envelope. A job not queued is acknowledged at once.
-func (b *Bot) ackWhenCommitted(answering *sync.WaitGroup, ack func(any), j job) {
-	done, err := b.acceptCommitted(j)
+// ackWhenCommitted queues j and acknowledges the envelope once the engine
+// has handled it (at most submitWait later), waiting in its own goroutine
+// so the loop keeps reading; j is queued here, in the loop, so
+// conversations keep their order. Slack resends nothing acknowledged:
+// acking after the commit means a crash cannot lose an envelope. A job not
+// queued (only while shutting down) is acknowledged at once.
+func (b *Bot) ackWhenCommitted(ctx context.Context, answering *sync.WaitGroup, ack func(any), j job) {
+	done, err := b.accept(ctx, j)
 	if err != nil {
-		// Acknowledged but not queued: only while shutting down.
 		b.log.Warn("slack: event dropped", "event", j.msg.EventID, "err", err)
-	}
-	if done == nil {
 		ack(nil)
 		return
 	}

@@ -41,11 +41,11 @@ func newSocketEnv(t *testing.T, fn func(ctx context.Context, m dialog.Message) (
 func newSocketEnvOn(t *testing.T, fake *fakeSlack, fn func(ctx context.Context, m dialog.Message) ([]dialog.Reply, error), opts ...func(*Config)) *socketEnv {
 	t.Helper()
 	s := &socketEnv{t: t, fake: fake, h: &scriptHandler{msgs: make(chan dialog.Message, 64), fn: fn}, done: make(chan error, 1)}
-	s.fake.setLocale("U1", "ko-KR")
+	s.fake.SetLocale("U1", "ko-KR")
 	cfg := Config{
 		BotToken:     testBotToken,
 		AppToken:     testAppToken,
-		APIURL:       s.fake.apiURL(),
+		APIURL:       s.fake.APIURL(),
 		StaffChannel: staffChannel,
 		Handler:      s.h,
 		Catalog:      locales.MustLoad(),
@@ -72,11 +72,11 @@ func newSocketEnvOn(t *testing.T, fake *fakeSlack, fn func(ctx context.Context, 
 		}
 	})
 
-	if c := s.fake.next(t, "apps.connections.open"); c.Token != testAppToken {
+	if c := s.fake.Next(t, "apps.connections.open"); c.Token != testAppToken {
 		t.Errorf("apps.connections.open with token %q, want the app token", c.Token)
 	}
 	select {
-	case s.conn = <-s.fake.ws:
+	case s.conn = <-s.fake.WS:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the bot did not dial the websocket")
 	}
@@ -137,14 +137,14 @@ func TestSocketMode(t *testing.T) {
 	s := newSocketEnv(t, script)
 
 	// A slash command is acknowledged with no payload, then opens the modal.
-	if ack := s.envelope("E1", "slash_commands", slashPayload("U1", "C1", "/note", "", "TRIG1", s.fake.responseURL("cmd-1")), 0); ack["payload"] != nil {
+	if ack := s.envelope("E1", "slash_commands", slashPayload("U1", "C1", "/note", "", "TRIG1", s.fake.ResponseURL("cmd-1")), 0); ack["payload"] != nil {
 		t.Errorf("command ack carries %v", ack["payload"])
 	}
 	m := s.h.next(t)
 	if m.Text != "/note" || !m.CanForm || m.EventID != "slack:cmd:TRIG1" || m.ConversationID != "C1/U1" {
 		t.Errorf("command message %+v", m)
 	}
-	view := viewFrom(t, s.fake.next(t, "views.open"))
+	view := viewFrom(t, s.fake.Next(t, "views.open"))
 
 	// An invalid submission: the errors travel in the ack.
 	ack := s.envelope("E2", "interactive", submission("U1", "TRIG2", view, map[string]string{"customer": "010-12", "text": "x"}), 0)
@@ -159,8 +159,8 @@ func TestSocketMode(t *testing.T) {
 		t.Errorf("valid submission ack carries %v", ack["payload"])
 	}
 	s.h.next(t)
-	if c := s.fake.next(t, "response_url"); c.Form.Get("id") != "cmd-1" || c.jsonField(t, "response_type") != "ephemeral" {
-		t.Errorf("confirmation to %s as %v", c.Form.Get("id"), c.jsonField(t, "response_type"))
+	if c := s.fake.Next(t, "response_url"); c.Form.Get("id") != "cmd-1" || c.JSONField(t, "response_type") != "ephemeral" {
+		t.Errorf("confirmation to %s as %v", c.Form.Get("id"), c.JSONField(t, "response_type"))
 	}
 
 	// A DM, and Slack's redelivery of it: handled once.
@@ -169,7 +169,7 @@ func TestSocketMode(t *testing.T) {
 	if m := s.h.next(t); m.EventID != "slack:EvS1" || m.Text != "안녕하세요" || !m.Private {
 		t.Errorf("DM message %+v", m)
 	}
-	if c := s.fake.next(t, "chat.postMessage"); c.Form.Get("channel") != "D1" {
+	if c := s.fake.Next(t, "chat.postMessage"); c.Form.Get("channel") != "D1" {
 		t.Errorf("DM answer to %q", c.Form.Get("channel"))
 	}
 	s.envelope("E5", "events_api", ev, 1)
@@ -182,7 +182,7 @@ func TestSocketMode(t *testing.T) {
 	if m := s.h.next(t); m.Action == nil || m.Action.Payload != "answer:F1" {
 		t.Errorf("click message %+v", m)
 	}
-	s.fake.next(t, "chat.postMessage")
+	s.fake.Next(t, "chat.postMessage")
 
 	// A message the client cannot read is still acknowledged.
 	s.send(map[string]any{"envelope_id": "E8", "type": "no_such_type", "payload": map[string]any{}})
@@ -192,13 +192,13 @@ func TestSocketMode(t *testing.T) {
 		t.Errorf("Run returned %v after cancel", err)
 	}
 	s.h.none(t)
-	s.fake.none(t)
+	s.fake.None(t)
 }
 
 func TestSocketModeBadToken(t *testing.T) {
 	fake := newFakeSlack(t)
-	fake.fail("auth.test", "invalid_auth")
-	b, err := New(Config{BotToken: "xoxb-bad", AppToken: testAppToken, APIURL: fake.apiURL(), Handler: &scriptHandler{}, Logger: quietLogger(t)})
+	fake.Fail("auth.test", "invalid_auth")
+	b, err := New(Config{BotToken: "xoxb-bad", AppToken: testAppToken, APIURL: fake.APIURL(), Handler: &scriptHandler{}, Logger: quietLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +206,7 @@ func TestSocketModeBadToken(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "invalid_auth") {
 		t.Errorf("Run with a bad token: %v", err)
 	}
-	fake.next(t, "auth.test")
+	fake.Next(t, "auth.test")
 }
 
 // TestRunHTTPDrains checks that Run in HTTP mode, once cancelled, returns
@@ -221,7 +221,7 @@ func TestRunHTTPDrains(t *testing.T) {
 		return []dialog.Reply{{Text: "done"}}, nil
 	}}
 	b, err := New(Config{
-		BotToken: testBotToken, SigningSecret: testSecret, APIURL: fake.apiURL(), Handler: h,
+		BotToken: testBotToken, SigningSecret: testSecret, APIURL: fake.APIURL(), Handler: h,
 		Logger: quietLogger(t), Now: func() time.Time { return testNow },
 	})
 	if err != nil {
@@ -238,7 +238,7 @@ func TestRunHTTPDrains(t *testing.T) {
 	go func() { done <- b.serveHTTP(ctx, ln) }()
 
 	body := url.Values{"command": {"/customer"}, "user_id": {"U1"}, "channel_id": {"C1"}, "text": {"김민지"},
-		"trigger_id": {"T1"}, "response_url": {fake.responseURL("r1")}}.Encode()
+		"trigger_id": {"T1"}, "response_url": {fake.ResponseURL("r1")}}.Encode()
 	req, _ := http.NewRequest(http.MethodPost, "http://"+ln.Addr().String()+"/slack/commands", strings.NewReader(body))
 	req.Header.Set("Content-Type", formType)
 	req.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(testNow.Unix(), 10))
@@ -264,7 +264,7 @@ func TestRunHTTPDrains(t *testing.T) {
 	}
 	// Run has returned: the answer must already be out.
 	select {
-	case c := <-fake.calls:
+	case c := <-fake.Calls:
 		if c.Method != "response_url" {
 			t.Errorf("call %s", c.Method)
 		}
@@ -308,9 +308,9 @@ func TestSocketAckPayloadShape(t *testing.T) {
 func TestSocketModeReconnects(t *testing.T) {
 	s := newSocketEnv(t, script)
 	s.send(map[string]any{"type": "disconnect", "reason": "refresh_requested"})
-	s.fake.next(t, "apps.connections.open")
+	s.fake.Next(t, "apps.connections.open")
 	select {
-	case s.conn = <-s.fake.ws:
+	case s.conn = <-s.fake.WS:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the bot did not reconnect")
 	}
@@ -319,7 +319,7 @@ func TestSocketModeReconnects(t *testing.T) {
 	if m := s.h.next(t); m.Text != "다시 연결" {
 		t.Errorf("message after reconnecting %+v", m)
 	}
-	s.fake.next(t, "chat.postMessage")
+	s.fake.Next(t, "chat.postMessage")
 	if err := s.stop(); err != nil {
 		t.Errorf("Run returned %v", err)
 	}
@@ -333,7 +333,7 @@ func TestSocketAckAfterCommit(t *testing.T) {
 		handled.Add(1)
 		return nil, nil
 	})
-	s.envelope("E1", "slash_commands", slashPayload("U1", "C1", "/customer", "김민지", "TRIG1", s.fake.responseURL("cmd-1")), 0)
+	s.envelope("E1", "slash_commands", slashPayload("U1", "C1", "/customer", "김민지", "TRIG1", s.fake.ResponseURL("cmd-1")), 0)
 	if handled.Load() != 1 {
 		t.Error("the command was acknowledged before the engine handled it")
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dangol/dangol/bots/relay"
 	"github.com/dangol/dangol/dialog"
 )
 
@@ -148,17 +149,17 @@ func TestButtonPressAnsweredAndEdited(t *testing.T) {
 	if got := h.next(t); got.Action == nil || *got.Action != (dialog.Action{Payload: "fb:4", Label: "★★★★"}) || got.EventID != "telegram:20" {
 		t.Errorf("engine got %+v (action %+v)", got, got.Action)
 	}
-	if c := hs.f.expect(t, "answerCallbackQuery"); c.Fields["callback_query_id"] != "cq20" {
+	calls := hs.f.expectAnswered(t, "editMessageText", "sendMessage")
+	if c := calls[0]; c.Fields["callback_query_id"] != "cq20" {
 		t.Errorf("answered %v", c.Fields)
 	}
-	c := hs.f.expect(t, "editMessageText")
+	c := calls[1]
 	if c.Fields["text"] != "오늘 서비스는 어떠셨어요?\n→ ★★★★" || c.Fields["message_id"] != "321" || c.Fields["chat_id"] != "1001" {
 		t.Errorf("edit = %v", c.Fields)
 	}
 	if _, ok := c.Fields["reply_markup"]; ok {
 		t.Errorf("edit keeps a keyboard: %s", c.Fields["reply_markup"])
 	}
-	hs.f.expect(t, "sendMessage")
 }
 
 func TestStaleButton(t *testing.T) {
@@ -173,23 +174,28 @@ func TestStaleButton(t *testing.T) {
 	if got.Action == nil || got.Action.Payload != "fb:3" || got.Action.Label != "" || got.ConversationID != "1001" {
 		t.Errorf("engine got %+v", got)
 	}
-	hs.f.expect(t, "answerCallbackQuery")
-	if c := hs.f.expect(t, "sendMessage"); c.Fields["text"] != "이 버튼은 만료되었어요. 메뉴에서 다시 시작해 주세요." {
+	if c := hs.f.expectAnswered(t, "sendMessage")[1]; c.Fields["text"] != "이 버튼은 만료되었어요. 메뉴에서 다시 시작해 주세요." {
 		t.Errorf("sent %v", c.Fields)
 	}
 }
 
+// TestSameUpdateTwice: an update delivered twice while the bot runs (a
+// webhook Telegram resent) reaches the engine once and is answered once;
+// after a restart the engine's own event ids do that (the journeys).
 func TestSameUpdateTwice(t *testing.T) {
 	h := newScript(echo)
 	hs := startBot(t, h)
 	u := text(40, minji, "/points")
-	hs.f.push(u, u)
-	a, b := h.next(t), h.next(t)
-	if a.EventID != "telegram:40" || b.EventID != a.EventID {
-		t.Errorf("event ids %q and %q, want both telegram:40", a.EventID, b.EventID)
+	hs.f.push(u, u, text(41, minji, "다음"))
+	if a, b := h.next(t), h.next(t); a.EventID != "telegram:40" || b.EventID != "telegram:41" {
+		t.Errorf("event ids %q and %q, want telegram:40 once, then telegram:41", a.EventID, b.EventID)
 	}
-	hs.f.expect(t, "sendMessage")
-	hs.f.expect(t, "sendMessage")
+	if c := hs.f.expect(t, "sendMessage"); c.Fields["text"] != "got: /points" {
+		t.Errorf("first answer %q", c.Fields["text"])
+	}
+	if c := hs.f.expect(t, "sendMessage"); c.Fields["text"] != "got: 다음" {
+		t.Errorf("second answer %q, want the next update's", c.Fields["text"])
+	}
 }
 
 func TestNotForTheEngine(t *testing.T) {
@@ -299,8 +305,11 @@ func TestGivingUpIsLogged(t *testing.T) {
 	}
 	hs.stop()
 	logs := hs.logs.String()
-	if !strings.Contains(logs, `msg="telegram: reply not delivered" chat_id=1001`) || !strings.Contains(logs, "giving up after 3 attempts") {
-		t.Errorf("give-up not logged with the chat id:\n%s", logs)
+	if !strings.Contains(logs, `msg="relay: reply not delivered" from=telegram:conversation`) || !strings.Contains(logs, "giving up after 3 attempts") {
+		t.Errorf("give-up not logged:\n%s", logs)
+	}
+	if strings.Contains(logs, "1001") {
+		t.Errorf("the log holds the chat id, a platform id:\n%s", logs)
 	}
 	hs.f.expectNone(t)
 }
@@ -314,7 +323,7 @@ func TestBadRequestNotRetried(t *testing.T) {
 	hs.f.expect(t, "sendMessage")
 	hs.stop()
 	hs.f.expectNone(t)
-	if logs := hs.logs.String(); !strings.Contains(logs, "chat not found") || !strings.Contains(logs, "chat_id=1001") {
+	if logs := hs.logs.String(); !strings.Contains(logs, "chat not found") || !strings.Contains(logs, "reply not delivered") {
 		t.Errorf("refusal not logged:\n%s", logs)
 	}
 }
@@ -421,7 +430,7 @@ func TestHandlerFailureRetried(t *testing.T) {
 }
 
 func TestRepliesRouted(t *testing.T) {
-	elsewhere := make(chan dialog.Reply, 10)
+	got := make(chan dialog.Reply, 10)
 	h := newScript(func(context.Context, dialog.Message) ([]dialog.Reply, error) {
 		return []dialog.Reply{
 			{Text: "소중한 의견 감사합니다."},
@@ -431,7 +440,7 @@ func TestRepliesRouted(t *testing.T) {
 		}, nil
 	})
 	hs := startBot(t, h, func(c *Config) {
-		c.Elsewhere = func(_ context.Context, r dialog.Reply) error { elsewhere <- r; return nil }
+		c.Router = elsewhere(got)
 	})
 	hs.f.push(text(95, minji, "★★"))
 	h.next(t)
@@ -443,7 +452,7 @@ func TestRepliesRouted(t *testing.T) {
 	}
 	for _, want := range []string{"⚠️ 낮은 평점 ★★", "고객이 연결했어요"} {
 		select {
-		case r := <-elsewhere:
+		case r := <-got:
 			if r.Text != want {
 				t.Errorf("elsewhere got %q, want %q", r.Text, want)
 			}
@@ -453,7 +462,8 @@ func TestRepliesRouted(t *testing.T) {
 	}
 }
 
-func TestDeliver(t *testing.T) {
+// TestSend: what the router hands the adapter, outside any conversation.
+func TestSend(t *testing.T) {
 	f := newFakeAPI(t)
 	b, err := New(testConfig(f, newScript(nil), &syncBuffer{}))
 	if err != nil {
@@ -461,21 +471,24 @@ func TestDeliver(t *testing.T) {
 	}
 	tests := []struct {
 		name    string
+		to      relay.Address
 		reply   dialog.Reply
 		wantErr bool
 	}{
-		{"OK", dialog.Reply{To: dialog.ToUser, Channel: "telegram", UserID: "1001", Text: "포인트 500점이 적립되었어요."}, false},
-		{"ErrOtherChannel", dialog.Reply{To: dialog.ToUser, Channel: "slack", UserID: "U1", Text: "x"}, true},
-		{"ErrBadUserID", dialog.Reply{To: dialog.ToUser, Channel: "telegram", UserID: "minji", Text: "x"}, true},
+		{"OK", relay.Address{Channel: "telegram", User: "1001"}, dialog.Reply{To: dialog.ToUser, Channel: "telegram", UserID: "1001", Text: "포인트 500점이 적립되었어요."}, false},
+		{"Conversation", relay.Address{Channel: "telegram", Conversation: "1001"}, dialog.Reply{Text: "나중에 보내는 답"}, false},
+		{"ErrOtherChannel", relay.Address{Channel: "slack", User: "U1"}, dialog.Reply{To: dialog.ToUser, Channel: "slack", UserID: "U1", Text: "x"}, true},
+		{"ErrBadUserID", relay.Address{Channel: "telegram", User: "minji"}, dialog.Reply{To: dialog.ToUser, Channel: "telegram", UserID: "minji", Text: "x"}, true},
+		{"ErrNoStaffChannel", relay.Address{Channel: "telegram", Staff: true}, dialog.Reply{To: dialog.ToStaffChannel, Text: "x"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := b.Deliver(context.Background(), tt.reply)
+			err := b.Send(context.Background(), tt.to, tt.reply)
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("Deliver: %v, want error %v", err, tt.wantErr)
 			}
 			if !tt.wantErr {
-				if c := f.expect(t, "sendMessage"); c.Fields["chat_id"] != tt.reply.UserID || c.Fields["text"] != tt.reply.Text {
+				if c := f.expect(t, "sendMessage"); c.Fields["chat_id"] != "1001" || c.Fields["text"] != tt.reply.Text {
 					t.Errorf("sent %v", c.Fields)
 				}
 			}
@@ -564,7 +577,9 @@ func TestWebhook(t *testing.T) {
 		{"ErrMissingSecret", "", text(501, minji, "/points"), http.StatusUnauthorized, false},
 		{"ErrMalformed", "s3cret-token", `{"update_id":`, http.StatusBadRequest, false},
 		{"OK", "s3cret-token", text(502, minji, "/points"), http.StatusOK, true},
-		{"OKAgain", "s3cret-token", text(502, minji, "/points"), http.StatusOK, true},
+		// Telegram resends an update it thinks was lost: answered, not
+		// handled twice.
+		{"OKAgain", "s3cret-token", text(502, minji, "/points"), http.StatusOK, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -580,6 +595,7 @@ func TestWebhook(t *testing.T) {
 				f.expect(t, "sendMessage")
 			} else {
 				h.expectNone(t)
+				f.expectNone(t)
 			}
 		})
 	}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,18 +18,12 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/dangol/dangol/bots/lru"
+	"github.com/dangol/dangol/bots/relay"
 	"github.com/dangol/dangol/bots/retry"
 	"github.com/dangol/dangol/bots/webhook"
 	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/locales"
 )
-
-// Handler is what the adapter needs of the dialog engine (*dialog.Engine
-// satisfies it). When err is not nil the replies still hold an apology for
-// the sender; the adapter sends them and logs err.
-type Handler interface {
-	Handle(ctx context.Context, m dialog.Message) ([]dialog.Reply, error)
-}
 
 // Config configures a Bot. Zero values take the documented defaults.
 type Config struct {
@@ -41,14 +36,17 @@ type Config struct {
 	// (tests bind 127.0.0.1:0).
 	Listener net.Listener
 
-	Handler Handler
+	Handler relay.Handler
 	Catalog *locales.Catalog
-	// Elsewhere delivers replies not addressed to the sender's chat
-	// (dialog.ToStaffChannel, or dialog.ToUser on another platform); nil =
-	// log them.
-	Elsewhere func(ctx context.Context, r dialog.Reply) error
+	// Router sends the replies, this adapter's own among them: New
+	// registers the Bot there as the sender of Channel. nil: a router of
+	// its own, which carries Telegram's replies only.
+	Router *relay.Router
+	// Workers bounds the chats handled at once, and sizes the pool of
+	// connections to the Bot API; 0: relay.DefaultWorkers.
+	Workers int
 	// LastUpdateID returns the last update id the ledger committed (cursor
-	// CursorName); nil = 0.
+	// CursorName; LastCommitted reads it); nil = 0.
 	LastUpdateID func(ctx context.Context) (int64, error)
 	// KnownAs, when set, is told the bot's username (without @) when Run
 	// has learnt it from getMe, before any update is taken: what deep
@@ -56,11 +54,13 @@ type Config struct {
 	// runs on.
 	KnownAs func(ctx context.Context, username string) error
 	Logger  *slog.Logger // nil: slog.Default()
-	// Observer, when set, is told of failed sends (observe.go); nil: nobody.
-	Observer Observer
+	// Observer, when set, is told of failed sends; nil: nobody.
+	Observer relay.Observer
 
 	// Outgoing limits. Telegram allows about one message a second in a chat
-	// (short bursts pass) and 30 a second in all.
+	// (short bursts pass) and 30 a second in all; only messages sent to a
+	// chat count (sendMessage, sendPhoto), never the answer to a button
+	// press, the edit of a pressed message or a start-up call.
 	ChatInterval time.Duration // per chat, one message per interval; 0: 1s
 	ChatBurst    int           // per chat burst; 0: 3
 	GlobalRate   int           // messages a second for the whole bot; 0: 30
@@ -107,16 +107,18 @@ type Bot struct {
 	log    *slog.Logger
 	api    *bot.Bot // sends; polling uses its own client
 	lim    *limiter
-	d      *dispatcher
+	relay  *relay.Relay
+	offs   *offsets
+	retry  retry.Policy      // of one Bot API call; call adds the limiter
 	menu   map[string]string // menu label (any language) -> command
 	secret string
 
-	workCtx    context.Context
-	cancelWork context.CancelFunc
-	started    atomic.Bool
-	me         atomic.Pointer[string] // the bot's @username, once Run has asked
-	reached    retry.Reach            // when Telegram last answered
-	rep        *retry.Reporter        // logs an unreachable API once a minute at most
+	started atomic.Bool
+	me      atomic.Pointer[string] // the bot's @username, once Run has asked
+	reached retry.Reach            // when Telegram last answered
+	pool    sync.Once              // makes rt, shared by the sending and polling clients
+	rt      http.RoundTripper
+	rep     *retry.Reporter // logs an unreachable API once a minute at most
 
 	mu    sync.Mutex
 	chats *lru.Cache[int64, chatMemory] // the chats seen most recently, chatMemoryCap at most
@@ -169,6 +171,7 @@ func New(cfg Config) (*Bot, error) {
 	setDefault(&cfg.PollTimeout, 50*time.Second)
 	setDefault(&cfg.DrainTimeout, 15*time.Second)
 	setDefault(&cfg.KeepAlive, time.Minute)
+	setDefault(&cfg.Workers, relay.DefaultWorkers)
 
 	b := &Bot{
 		cfg:    cfg,
@@ -181,11 +184,26 @@ func New(cfg Config) (*Bot, error) {
 	}
 	b.rep = &retry.Reporter{Logger: b.log, Name: "telegram", Now: cfg.Now}
 	b.reached.Now = cfg.Now
+	b.retry = b.callPolicy()
+	var err error
+	b.relay, err = relay.New(relay.Config{
+		Channel:        Channel,
+		Handler:        cfg.Handler,
+		Router:         cfg.Router,
+		Logger:         b.log,
+		Workers:        cfg.Workers,
+		HandleAttempts: cfg.HandleAttempts,
+		HandleBackoff:  retry.Backoff{Base: cfg.RetryBase, Jitter: noJitter},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("telegram: %w", err)
+	}
+	b.relay.Router().Register(Channel, b)
+	b.offs = newOffsets()
 	if b.secret == "" {
 		// Telegram allows A-Z, a-z, 0-9, _ and - in the secret; rand.Text is base32.
 		b.secret = rand.Text() + rand.Text()
 	}
-	var err error
 	b.api, err = bot.New(cfg.Token,
 		bot.WithServerURL(cfg.APIURL),
 		bot.WithSkipGetMe(),
@@ -195,8 +213,6 @@ func New(cfg Config) (*Bot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("telegram: new client: %w", err)
 	}
-	b.workCtx, b.cancelWork = context.WithCancel(context.Background())
-	b.d = newDispatcher(b.workCtx, b.log, b.process)
 	return b, nil
 }
 
@@ -263,19 +279,20 @@ func stopped(ctx context.Context, err error) error {
 	return err
 }
 
-// drain stops intake and lets in-flight updates finish, cancelling their
-// work after DrainTimeout.
+// drain stops intake and lets in-flight updates finish and be answered,
+// cancelling their work after DrainTimeout.
 func (b *Bot) drain() {
-	b.d.close()
 	ctx, cancel := context.WithTimeout(context.Background(), b.cfg.DrainTimeout)
 	defer cancel()
-	if err := b.d.wait(ctx); err != nil {
-		b.log.Warn("telegram: in-flight updates still running after the drain timeout; cancelling them", "timeout", b.cfg.DrainTimeout)
-		b.cancelWork()
-		_ = b.d.wait(context.Background())
+	if err := b.relay.Close(ctx); err != nil {
+		b.log.Warn("telegram: in-flight updates were cancelled at the drain timeout", "timeout", b.cfg.DrainTimeout, "err", err)
 	}
-	b.cancelWork()
 }
+
+// Queued returns how many updates are waiting for the engine or being
+// handled, in all chats: the adapter's queue depth. It is safe to call at
+// any time, before Run and after it.
+func (b *Bot) Queued() int { return b.relay.Queued() }
 
 // username returns the bot's @username without the @, "" before Run.
 func (b *Bot) username() string {
@@ -308,79 +325,99 @@ func (b *Bot) setCommands(ctx context.Context) {
 	}
 }
 
-// process handles one update in its chat's turn. It logs with the update
-// and chat ids inline rather than through a derived logger: most updates
-// log nothing, and slog's With formats its attributes up front.
-func (b *Bot) process(ctx context.Context, j *job) {
-	in := b.translate(j.upd)
+// take hands one update to the relay, in its chat's turn, and returns a
+// channel closed once it no longer needs the engine (committed, or nothing
+// to commit): what the poller's gate and the webhook's answer wait for. It
+// logs with the update and chat ids inline rather than through a derived
+// logger: most updates log nothing, and slog's With formats its attributes
+// up front.
+func (b *Bot) take(ctx context.Context, u *models.Update) (<-chan struct{}, error) {
+	in := b.translate(u)
+	key := strconv.FormatInt(chatOf(u), 10)
 	if in.callback != nil {
-		b.answerPress(ctx, in)
+		// The spinner stops at once, not in the chat's turn: a press is
+		// never kept waiting behind the chat's earlier updates. Its own key
+		// runs it beside them, and the drain still waits for it.
+		cb := in
+		if err := b.relay.Go(ctx, "answer:"+in.callback.ID, func(ctx context.Context) { b.answerPress(ctx, cb) }); err != nil {
+			return nil, err
+		}
 	}
+	b.offs.take(u.ID)
+	if in.kind != inEngine {
+		done := make(chan struct{})
+		var once sync.Once
+		handled := func() { once.Do(func() { b.offs.done(u.ID); close(done) }) }
+		err := b.relay.Go(ctx, key, func(ctx context.Context) {
+			defer handled()
+			b.answerAlone(ctx, u, in, handled)
+		})
+		if err != nil {
+			handled()
+			return nil, err
+		}
+		return done, nil
+	}
+	ev := relay.Event{
+		Message: in.msg,
+		Origin:  &in,
+		Key:     key,
+		Before: func(_ context.Context, m *dialog.Message) {
+			m.CursorValue = b.offs.lowWater(u.ID)
+		},
+		Handled: func() { b.offs.done(u.ID) },
+		After: func(ctx context.Context, _ dialog.Message, replies []dialog.Reply, _ error) []dialog.Reply {
+			if in.callback != nil && len(replies) > 0 {
+				// No replies means the engine had this press already (a
+				// re-delivery): the message was edited then.
+				b.showChoice(ctx, in, !b.stale(replies))
+			}
+			return replies
+		},
+	}
+	t, err := b.relay.Submit(ctx, ev)
+	if err != nil || t.Duplicate {
+		// Not handled here: a duplicate's first copy is, and marks its own.
+		b.offs.done(u.ID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return t.Handled, nil
+}
+
+// answerAlone answers an update the engine has no part in: what only
+// Telegram understands (media, edits, groups, someone else's contact). It
+// calls handled before sending, as the relay does for the engine's updates.
+func (b *Bot) answerAlone(ctx context.Context, u *models.Update, in inbound, handled func()) {
+	handled()
 	switch in.kind {
 	case inIgnore:
-		b.d.markHandled(j)
-		b.log.Info("telegram: update ignored", "update_id", j.upd.ID, "chat_id", in.chatID, "why", in.why)
+		b.log.Info("telegram: update ignored", "update_id", u.ID, "why", in.why)
 	case inReply:
-		b.d.markHandled(j)
 		b.sendText(ctx, in.chatID, in.lang, in.replyID, nil)
 	case inGroupNotice:
-		b.d.markHandled(j)
 		first := false
 		b.remember(in.chatID, func(m *chatMemory) { first, m.told = !m.told, true })
 		if first {
 			b.sendText(ctx, in.chatID, in.lang, "telegram.group.private_only", map[string]any{"Link": "https://t.me/" + b.username()})
 		} else {
-			b.log.Debug("telegram: group message ignored", "update_id", j.upd.ID, "chat_id", in.chatID)
-		}
-	case inEngine:
-		in.msg.CursorValue = b.d.lowWater(j.upd.ID)
-		replies, err := b.handle(ctx, j.upd.ID, in)
-		b.d.markHandled(j)
-		if err != nil {
-			b.log.Error("telegram: handler failed; update given up, sending its replies",
-				"update_id", j.upd.ID, "chat_id", in.chatID, "err", err, "replies", len(replies))
-		}
-		if in.callback != nil && len(replies) > 0 {
-			// No replies means the engine had this press already (a
-			// re-delivery): the message was edited then.
-			b.showChoice(ctx, in, !b.stale(replies))
-		}
-		b.route(ctx, in.chatID, replies, in.lang)
-	}
-}
-
-// handle hands in.msg to the engine, again while it fails: a failed update is
-// one nothing was committed for, and once it is marked handled Telegram
-// forgets it. A re-run after a late failure (the effect committed, the
-// event id with it) returns no replies, so the replies kept are those of
-// the last attempt that had any: the apology if nothing better came.
-func (b *Bot) handle(ctx context.Context, updateID int64, in inbound) ([]dialog.Reply, error) {
-	var replies []dialog.Reply
-	for attempt := 1; ; attempt++ {
-		rs, err := b.cfg.Handler.Handle(ctx, in.msg)
-		if err == nil || len(rs) > 0 {
-			replies = rs
-		}
-		if err == nil || attempt >= b.cfg.HandleAttempts || ctx.Err() != nil {
-			return replies, err
-		}
-		b.log.Warn("telegram: handler failed; trying again", "update_id", updateID, "chat_id", in.chatID, "attempt", attempt, "err", err)
-		if sleep(ctx, b.cfg.RetryBase<<min(attempt-1, 10)) != nil {
-			return replies, err
+			b.log.Debug("telegram: group message ignored", "update_id", u.ID)
 		}
 	}
 }
 
 // answerPress stops the button's spinner. Telegram shows it until the
 // press is answered, so every press is, whatever becomes of it; a failure is
-// logged and the press still goes on.
+// logged and the press still goes on. It does not count against the
+// outgoing limits: Telegram limits messages, not answers.
 func (b *Bot) answerPress(ctx context.Context, in inbound) {
 	err := b.call(ctx, 0, "answerCallbackQuery", func(ctx context.Context) error {
 		_, err := b.api.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: in.callback.ID})
 		return err
 	})
 	if err != nil {
-		b.log.Warn("telegram: button press not answered", "chat_id", in.chatID, "err", err)
+		b.log.Warn("telegram: button press not answered", "err", err)
 	}
 }
 
@@ -424,7 +461,7 @@ func (b *Bot) showChoice(ctx context.Context, in inbound, chosen bool) {
 		})
 	}
 	if err != nil {
-		b.log.Info("telegram: pressed message not edited", "chat_id", in.chatID, "err", err)
+		b.log.Info("telegram: pressed message not edited", "err", err)
 	}
 }
 

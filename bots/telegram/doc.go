@@ -2,18 +2,21 @@
 // turns Telegram updates into dialog.Messages for the engine and the
 // engine's dialog.Replies into Telegram messages, on go-telegram/bot. It
 // holds no business logic: the engine decides what to say, the adapter
-// only how Telegram shows it.
+// only how Telegram shows it; ordering, de-duplication and routing are
+// bots/relay's, which the adapter keeps as a relay.Adapter.
 //
 // # Basics
 //
 // New builds a Bot from a Config; Run checks the token, registers the
 // command list in Korean and English, then long-polls getUpdates (the
 // default) or, with Config.WebhookURL, registers a webhook with a secret
-// token and serves it, until its context ends. Deliver sends a reply
-// addressed to a Telegram user from elsewhere (a staff member's action);
-// WebhookHandler lets another server carry the webhook.
+// token and serves it, until its context ends. Send (relay.Sender) sends
+// what the Router hands it: an answer to a chat, a message to a customer
+// raised elsewhere (a staff member's action); the Bot registers itself
+// with Config.Router as the sender of Channel. WebhookHandler lets another
+// server carry the webhook.
 //
-// Each update becomes one Message: Channel "telegram", UserID the sender,
+// Each update becomes one Message: Channel "telegram" (Channel), UserID the sender,
 // ConversationID the chat, EventID "telegram:<update_id>", Lang the
 // sender's language_code, and the ledger cursor CursorName, which the
 // engine advances in the same transaction as the effect. Text and commands
@@ -36,11 +39,16 @@
 // (Reply.Menu) and with a chat's first plain answer. An image goes with
 // sendPhoto.
 //
-// Updates of one chat are handled in order, different chats in parallel
-// (dispatcher). Outgoing messages keep to about one a second per chat, with
-// short bursts, and 30 a second in all (limiter); a 429 waits retry_after, a
-// network error backs off, and a reply that still cannot be sent is logged
-// with its chat id.
+// Updates of one chat are handled in order, different chats in parallel,
+// at most Config.Workers at once (the relay); the HTTP client keeps as many
+// idle connections to the Bot API and sends each body in one piece.
+// Messages sent to a chat keep to about one a second per chat, with short
+// bursts, and 30 a second in all (limiter; Config.ChatInterval, ChatBurst
+// and GlobalRate); nothing else counts against those limits: a press is
+// answered at once, beside its chat's turn, and the edit of a pressed
+// message goes when it is due. A 429 waits retry_after, a network error
+// backs off (bots/retry's Policy), and a reply that still cannot be sent is
+// logged by the router, without its chat id or text.
 //
 // A Telegram that cannot be reached (no network yet, DNS failure, timeouts,
 // 5xx) does not stop Run: its start-up calls and getUpdates are tried again
@@ -61,12 +69,19 @@
 // which the library turns into offset last+1. The cursor value sent with a
 // message is the update's id unless an earlier update of another chat is
 // still in flight, in which case it stops just below that one, so the
-// cursor never jumps over work a crash would lose; what is fetched twice
-// as a result is a no-op for the engine's event ids.
+// cursor never jumps over work a crash would lose (offsets); what is
+// fetched twice as a result is a no-op for the engine's event ids. Only
+// this adapter names its cursor: LastCommitted reads it for
+// Config.LastUpdateID.
+//
+// An update Telegram sends twice while the bot runs (a webhook retry) is
+// dropped by the relay's recent event ids and answered when the first copy
+// is; after a restart the engine's event ids do that, and the second copy
+// gets no answer.
 //
 // The library runs each handler in a goroutine of its own unless told not
 // to, and answers 200 to a webhook request with a wrong secret. The adapter
-// runs the library's handler synchronously only to enqueue, and serves the
+// runs the library's handler synchronously only to submit, and serves the
 // webhook with its own handler, which answers 401 on a wrong or missing
 // secret and 200 only once the update is committed, so Telegram re-sends
 // what a crash cut short.

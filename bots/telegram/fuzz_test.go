@@ -39,7 +39,7 @@ func FuzzUpdate(f *testing.F) {
 		in := b.translate(&u)
 		if in.kind == inEngine {
 			m := in.msg
-			if m.Channel != dialog.ChannelTelegram || m.UserID == "" || m.ConversationID == "" || m.EventID == "" {
+			if m.Channel != Channel || m.UserID == "" || m.ConversationID == "" || m.EventID == "" {
 				t.Fatalf("engine message without its ids: %+v", m)
 			}
 			if m.Text == "" && m.Action == nil && m.Phone == "" {

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dangol/dangol/bots/relay"
+	"github.com/dangol/dangol/bots/relay/relaytest"
 	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/locales"
 )
@@ -89,7 +91,7 @@ var testCatalog = sync.OnceValue(locales.MustLoad)
 
 // testConfig is a Config against f with limits and back-off scaled down so
 // tests run fast.
-func testConfig(f *fakeAPI, h Handler, logs *syncBuffer) Config {
+func testConfig(f *fakeAPI, h relay.Handler, logs *syncBuffer) Config {
 	return Config{
 		Token:          testToken,
 		APIURL:         f.URL(),
@@ -102,6 +104,26 @@ func testConfig(f *fakeAPI, h Handler, logs *syncBuffer) Config {
 		RetryBase:      time.Millisecond,
 		DrainTimeout:   waitFor,
 	}
+}
+
+// senderFunc adapts a function to relay.Sender.
+type senderFunc func(ctx context.Context, to relay.Address, r dialog.Reply) error
+
+func (f senderFunc) Send(ctx context.Context, to relay.Address, r dialog.Reply) error {
+	return f(ctx, to, r)
+}
+
+// elsewhere returns a Router on which Slack, serving the staff channel,
+// hands every reply it is given to ch: the other platforms, as Telegram's
+// replies reach them.
+func elsewhere(ch chan<- dialog.Reply) *relay.Router {
+	r := relay.NewRouter(relay.RouterConfig{})
+	r.Register("slack", senderFunc(func(_ context.Context, _ relay.Address, rep dialog.Reply) error {
+		ch <- rep
+		return nil
+	}))
+	r.SetStaff("slack")
+	return r
 }
 
 // harness is a Bot running against a fake API.
@@ -142,25 +164,7 @@ func startBot(t testing.TB, h *scriptHandler, mod ...func(*Config)) *harness {
 // return; the test's cleanup calls it too.
 func runBot(t testing.TB, b *Bot) func() {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error, 1)
-	go func() { errc <- b.Run(ctx) }()
-	var once sync.Once
-	stop := func() {
-		once.Do(func() {
-			cancel()
-			select {
-			case err := <-errc:
-				if err != nil {
-					t.Errorf("Run: %v", err)
-				}
-			case <-time.After(waitFor):
-				t.Errorf("Run did not return within %v of its context ending", waitFor)
-			}
-		})
-	}
-	t.Cleanup(stop)
-	return stop
+	return relaytest.Start(t, b.Run)
 }
 
 // --- scripted updates ---

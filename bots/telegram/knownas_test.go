@@ -10,7 +10,7 @@ import (
 // takes any update.
 func TestKnownAs(t *testing.T) {
 	names := make(chan string, 1)
-	h := startBot(t, newScript(echo), func(c *Config) {
+	startBot(t, newScript(echo), func(c *Config) {
 		c.KnownAs = func(_ context.Context, name string) error {
 			names <- name
 			return nil
@@ -18,8 +18,8 @@ func TestKnownAs(t *testing.T) {
 	})
 	select {
 	case got := <-names:
-		if got != h.f.username {
-			t.Errorf("KnownAs(%q), want %q", got, h.f.username)
+		if got != "dangol_test_bot" {
+			t.Errorf("KnownAs(%q), want %q", got, "dangol_test_bot")
 		}
 	case <-time.After(waitFor):
 		t.Fatal("KnownAs was not called")

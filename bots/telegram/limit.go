@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/dangol/dangol/bots/retry"
 )
 
 // bucket is a token bucket: it holds up to burst tokens and refills at rate
@@ -63,16 +65,13 @@ func newLimiter(globalRate float64, globalBurst int, chatInterval time.Duration,
 	}
 }
 
-// delay reserves a slot for one message to chat (0: no chat limit, e.g. an
-// answer to a button press) and returns how long to wait for it.
+// delay reserves a slot for one message to chat and returns how long to
+// wait for it: the later of the chat's bucket and the whole bot's.
 func (l *limiter) delay(chat int64) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
 	d := l.global.reserve(now)
-	if chat == 0 {
-		return d
-	}
 	b := l.chats[chat]
 	if b == nil {
 		if len(l.chats) >= l.sweepAbove {
@@ -90,20 +89,5 @@ func (l *limiter) delay(chat int64) time.Duration {
 
 // wait blocks until a message to chat may be sent, or ctx is done.
 func (l *limiter) wait(ctx context.Context, chat int64) error {
-	return sleep(ctx, l.delay(chat))
-}
-
-// sleep waits d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return (retry.Backoff{}).Sleep(ctx, l.delay(chat))
 }

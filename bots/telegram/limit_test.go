@@ -2,12 +2,8 @@ package telegram
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
-
-	"github.com/go-telegram/bot/models"
 )
 
 func TestLimiter(t *testing.T) {
@@ -68,29 +64,25 @@ func TestLimiterForgetsIdleChats(t *testing.T) {
 	}
 }
 
-func TestDispatcherCursorAndGate(t *testing.T) {
-	release := map[int64]chan struct{}{1: make(chan struct{}), 2: make(chan struct{}), 3: make(chan struct{})}
-	started := make(chan int64, 3)
-	d := newDispatcher(context.Background(), slog.New(slog.NewTextHandler(io.Discard, nil)), func(_ context.Context, j *job) {
-		started <- j.upd.ID
-		<-release[j.upd.ID]
-	})
-	upd := func(id, chat int64) *models.Update {
-		return &models.Update{ID: id, Message: &models.Message{Chat: models.Chat{ID: chat}}}
-	}
-	d.setHighest(0)
+// TestOffsets: the cursor never passes an update in flight, the poller
+// asks from the earliest one in flight and skips what it has taken, and a
+// getUpdates waits only for what the library received to be taken.
+func TestOffsets(t *testing.T) {
+	o := newOffsets()
+	o.setHighest(0)
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
-
-	j1 := d.enqueue(upd(1, 10))
-	d.enqueue(upd(2, 20))
-	j3 := d.enqueue(upd(3, 10)) // behind 1 in chat 10
-	for range 2 {
-		select {
-		case <-started:
-		case <-time.After(waitFor):
-			t.Fatal("chats 10 and 20 did not start in parallel")
+	if err := o.waitTaken(cancelled, 1); err != nil {
+		t.Errorf("waitTaken(1) with nothing received: %v", err)
+	}
+	if err := o.waitTaken(cancelled, 2); err == nil {
+		t.Error("getUpdates offset 2 let through before update 1 was taken")
+	}
+	for _, id := range []int64{1, 2, 3} {
+		if !o.fresh(id) {
+			t.Errorf("update %d not fresh before it was taken", id)
 		}
+		o.take(id)
 	}
 	tests := []struct {
 		name string
@@ -102,36 +94,41 @@ func TestDispatcherCursorAndGate(t *testing.T) {
 		{"BehindTwo", 3, 0},
 	}
 	for _, tt := range tests {
-		if got := d.lowWater(tt.id); got != tt.want {
+		if got := o.lowWater(tt.id); got != tt.want {
 			t.Errorf("%s: lowWater(%d) = %d, want %d", tt.name, tt.id, got, tt.want)
 		}
 	}
-	if err := d.waitFetched(cancelled, 4); err == nil {
-		t.Error("getUpdates offset 4 let through while 1-3 are in flight")
+	if o.fresh(2) || !o.fresh(4) || o.lowestPending() != 1 || o.highestTaken() != 3 {
+		t.Errorf("fresh(2) %v, fresh(4) %v, lowest pending %d, highest %d; want false, true, 1, 3",
+			o.fresh(2), o.fresh(4), o.lowestPending(), o.highestTaken())
 	}
-	close(release[1])
-	d.markHandled(j1)
-	if got := d.lowWater(2); got != 2 {
+	if err := o.waitTaken(cancelled, 4); err != nil {
+		t.Errorf("waitTaken(4) with 1-3 taken: %v", err)
+	}
+	o.done(1)
+	if got := o.lowWater(2); got != 2 {
 		t.Errorf("after 1 is handled, lowWater(2) = %d, want 2", got)
 	}
-	close(release[2])
-	close(release[3])
-	select {
-	case <-j3.handled:
-	case <-time.After(waitFor):
-		t.Fatal("update 3 never handled")
+	if o.lowestPending() != 2 {
+		t.Errorf("lowest pending %d after 1 is handled, want 2", o.lowestPending())
 	}
-	if err := d.waitFetched(context.Background(), 4); err != nil {
-		t.Errorf("waitFetched(4) after all handled: %v", err)
+	if err := o.waitChange(context.Background(), time.Microsecond); err != nil {
+		t.Errorf("waitChange with nothing changing: %v, want nil after its pause", err)
 	}
-	if err := d.waitFetched(cancelled, 5); err == nil {
-		t.Error("getUpdates offset 5 let through before update 4 was even fetched")
+	o.done(2)
+	// Two copies of one update (a re-delivery): in flight until both are done.
+	o.done(3)
+	o.take(4)
+	o.take(4)
+	o.done(4)
+	if o.lowestPending() != 4 {
+		t.Errorf("lowest pending %d with a copy of 4 in flight, want 4", o.lowestPending())
 	}
-	d.close()
-	if d.enqueue(upd(4, 10)) != nil {
-		t.Error("closed dispatcher took an update")
+	o.done(4)
+	if o.lowestPending() != 0 {
+		t.Errorf("lowest pending %d with nothing in flight, want 0", o.lowestPending())
 	}
-	if err := d.wait(context.Background()); err != nil {
-		t.Error(err)
+	if err := o.waitChange(cancelled, time.Hour); err == nil {
+		t.Error("waitChange with its context ended: no error")
 	}
 }

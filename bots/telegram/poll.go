@@ -3,12 +3,14 @@ package telegram
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -22,11 +24,13 @@ import (
 //
 // go-telegram/bot moves its offset as soon as an update is queued, and
 // Telegram forgets every update below the offset of the next getUpdates. So
-// the poller's HTTP client holds each getUpdates back until every update it
-// would confirm has been committed by the engine (gatedClient): a crash or
-// kill -9 then loses nothing, Telegram sends the rest again, and the
-// engine's event ids make the re-sent ones that were committed a no-op.
-// Polling starts after the last update the ledger committed
+// the poller's HTTP client never sends an offset above an update still in
+// flight (gatedClient): while one is, it asks from it, Telegram sends it
+// again with what is new, and the poller skips what it has already taken.
+// A crash or kill -9 then loses nothing, Telegram sends the rest again,
+// and the engine's event ids make the re-sent ones that were committed a
+// no-op; and no chat waits for another's slow update to be fetched. Polling
+// starts after the last update the ledger committed
 // (bot.WithInitialOffset(n) asks for offset n+1).
 //
 // While Telegram cannot be reached the poller's client waits out
@@ -48,22 +52,25 @@ func (b *Bot) runPolling(ctx context.Context, fail context.CancelCauseFunc) erro
 			return fmt.Errorf("telegram: read last update id: %w", err)
 		}
 	}
-	b.d.setHighest(last)
+	b.offs.setHighest(last)
 	poller, err := bot.New(b.cfg.Token,
 		bot.WithServerURL(b.cfg.APIURL),
 		bot.WithSkipGetMe(),
 		bot.WithInitialOffset(last),
-		// The adapter's own per-chat queues order the work; the library's
-		// single worker only hands each update over, in order.
+		// The relay's per-chat queues order the work; the library's single
+		// worker only hands each update over, in order.
 		bot.WithNotAsyncHandlers(),
-		bot.WithDefaultHandler(func(_ context.Context, _ *bot.Bot, u *models.Update) {
-			if b.d.enqueue(u) == nil {
-				b.log.Info("telegram: update left for after restart", "update_id", u.ID)
+		bot.WithDefaultHandler(func(ctx context.Context, _ *bot.Bot, u *models.Update) {
+			if !b.offs.fresh(u.ID) {
+				return // fetched again while in flight, or already handled
+			}
+			if _, err := b.take(ctx, u); err != nil {
+				b.log.Info("telegram: update left for after restart", "update_id", u.ID, "err", err)
 			}
 		}),
 		bot.WithHTTPClient(b.cfg.PollTimeout, &gatedClient{
 			inner: &http.Client{Timeout: b.cfg.PollTimeout + 15*time.Second, Transport: b.transport()},
-			d:     b.d,
+			offs:  b.offs,
 			b:     b,
 		}),
 		bot.WithAllowedUpdates(allowedUpdates),
@@ -86,14 +93,25 @@ func (b *Bot) runPolling(ctx context.Context, fail context.CancelCauseFunc) erro
 	return nil
 }
 
-// gatedClient is the poller's HTTP client. It holds a getUpdates back until
-// the updates its offset would confirm are committed, and after a getUpdates
-// that did not reach Telegram until the back-off has passed.
+// aheadPause is how long the poller waits before fetching again after a
+// getUpdates that brought nothing new while updates were in flight: the
+// in-flight ones come back at once, so without it the poller would ask
+// Telegram in a tight loop. It bounds how late a new update is seen while
+// another chat's update is slow.
+const aheadPause = 20 * time.Millisecond
+
+// gatedClient is the poller's HTTP client. It never lets a getUpdates
+// confirm an update still in flight, yet never waits for one: while
+// updates are in flight it asks from the earliest of them (offset = its
+// id), so Telegram keeps them and sends them again with whatever is new,
+// and the poller skips those it has. After a getUpdates that did not reach
+// Telegram it waits the back-off.
 type gatedClient struct {
 	inner *http.Client
-	d     *dispatcher
+	offs  *offsets
 	b     *Bot
 	fails atomic.Int64 // getUpdates in a row that did not reach Telegram
+	stale atomic.Bool  // the last getUpdates ahead brought nothing new
 }
 
 // Do implements bot.HttpClient.
@@ -101,45 +119,114 @@ func (g *gatedClient) Do(req *http.Request) (*http.Response, error) {
 	if !strings.HasSuffix(req.URL.Path, "/getUpdates") {
 		return g.inner.Do(req)
 	}
+	ctx := req.Context()
 	body, err := io.ReadAll(req.Body)
 	if err != nil {
 		return nil, fmt.Errorf("telegram: read getUpdates request: %w", err)
 	}
 	_ = req.Body.Close()
-	req.Body = io.NopCloser(bytes.NewReader(body))
-	req.ContentLength = int64(len(body))
-	offset := formInt(req.Header.Get("Content-Type"), body, "offset")
+	ct := req.Header.Get("Content-Type")
+	fields, order := formFields(ct, body)
+	offset, _ := strconv.ParseInt(fields["offset"], 10, 64)
 	if n := g.fails.Load(); n > 0 {
-		if err := g.b.cfg.Reconnect.Wait(req.Context(), int(n)); err != nil {
+		if err := g.b.cfg.Reconnect.Wait(ctx, int(n)); err != nil {
 			return nil, err
 		}
 	}
-	if err := g.d.waitFetched(req.Context(), offset); err != nil {
+	// The library's offset confirms what it has received; it may ask
+	// before its handler has taken all of it.
+	if err := g.offs.waitTaken(ctx, offset); err != nil {
 		return nil, err
 	}
+	known := g.offs.highestTaken()
+	low := g.offs.lowestPending()
+	ahead := low > 0 && (offset == 0 || low < offset)
+	if ahead {
+		if g.stale.Load() {
+			if err := g.offs.waitChange(ctx, aheadPause); err != nil {
+				return nil, err
+			}
+			if low = g.offs.lowestPending(); low == 0 {
+				low, ahead = offset, false
+			}
+		}
+		fields["offset"] = strconv.FormatInt(low, 10)
+		body, ct = multipartForm(fields, order)
+	}
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	req.ContentLength = int64(len(body))
+	req.Header.Set("Content-Type", ct)
 	resp, err := g.inner.Do(req)
 	if err != nil {
-		return nil, g.pollFailed(req.Context(), err)
+		return nil, g.pollFailed(ctx, err)
 	}
-	return g.pollAnswered(req.Context(), resp)
+	resp, err = g.pollAnswered(ctx, resp)
+	if err != nil || !ahead {
+		g.stale.Store(false)
+		return resp, err
+	}
+	return g.noteNew(resp, known)
 }
 
-// formInt reads an integer field of a multipart/form-data body; 0 if absent.
-func formInt(contentType string, body []byte, field string) int64 {
+// noteNew reads which updates a getUpdates ahead brought and remembers
+// whether any was new (above known), then hands the answer on unchanged.
+func (g *gatedClient) noteNew(resp *http.Response, known int64) (*http.Response, error) {
+	raw, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("telegram: read getUpdates answer: %w", err)
+	}
+	var ids struct {
+		Result []struct {
+			ID int64 `json:"update_id"`
+		} `json:"result"`
+	}
+	fresh := false
+	if json.Unmarshal(raw, &ids) == nil {
+		for _, u := range ids.Result {
+			fresh = fresh || u.ID > known
+		}
+	}
+	g.stale.Store(!fresh)
+	resp.Body = io.NopCloser(bytes.NewReader(raw))
+	resp.ContentLength = int64(len(raw))
+	return resp, nil
+}
+
+// formFields reads the fields of a multipart/form-data body, and their
+// order; none if it cannot be read.
+func formFields(contentType string, body []byte) (map[string]string, []string) {
+	fields := map[string]string{}
+	var order []string
 	_, params, err := mime.ParseMediaType(contentType)
 	if err != nil {
-		return 0
+		return fields, nil
 	}
 	r := multipart.NewReader(bytes.NewReader(body), params["boundary"])
 	for {
 		p, err := r.NextPart()
 		if err != nil {
-			return 0
+			return fields, order
 		}
-		if p.FormName() == field {
-			v, _ := io.ReadAll(io.LimitReader(p, 32))
-			n, _ := strconv.ParseInt(strings.TrimSpace(string(v)), 10, 64)
-			return n
+		v, _ := io.ReadAll(io.LimitReader(p, 1<<16))
+		if _, ok := fields[p.FormName()]; !ok {
+			order = append(order, p.FormName())
 		}
+		fields[p.FormName()] = strings.TrimSpace(string(v))
 	}
+}
+
+// multipartForm writes fields, in order (a field not in order last), as a
+// multipart/form-data body and returns it with its content type.
+func multipartForm(fields map[string]string, order []string) ([]byte, string) {
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	if !slices.Contains(order, "offset") {
+		order = append(order, "offset")
+	}
+	for _, name := range order {
+		_ = w.WriteField(name, fields[name])
+	}
+	_ = w.Close()
+	return buf.Bytes(), w.FormDataContentType()
 }

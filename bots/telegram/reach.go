@@ -11,6 +11,7 @@ import (
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/dangol/dangol/bots/relay"
 	"github.com/dangol/dangol/bots/retry"
 )
 
@@ -29,20 +30,21 @@ var errUnreachable = errors.New("telegram: API unreachable")
 // any status, even an error; the zero time if it never has.
 func (b *Bot) Reached() time.Time { return b.reached.Last() }
 
-// transport is the round tripper of every client the Bot uses.
-func (b *Bot) transport() http.RoundTripper { return b.reached.Transport(nil) }
+// transport is the round tripper of every client the Bot uses: one pool
+// of connections sized for the workers, every body sent in one piece
+// (go-telegram/bot streams its multipart bodies through a pipe), and each
+// answer noted for Reached.
+func (b *Bot) transport() http.RoundTripper {
+	b.pool.Do(func() { b.rt = relay.Buffered(relay.Transport(b.cfg.Workers)) })
+	return b.reached.Transport(b.rt)
+}
 
 // until runs one Bot API request until Telegram answers it, trying again
 // with Config.Reconnect's back-off while Telegram cannot be reached (or
 // answers 5xx or 429), logged once a minute at most. A rejected token is
 // returned as ErrTokenRejected, any other refusal as it is.
 func (b *Bot) until(ctx context.Context, method string, fn func(context.Context) error) error {
-	err := retry.Until(ctx, b.cfg.Reconnect, b.rep, func(ctx context.Context) error {
-		if err := b.lim.wait(ctx, 0); err != nil {
-			return err
-		}
-		return fn(ctx)
-	}, permanent)
+	err := retry.Until(ctx, b.cfg.Reconnect, b.rep, fn, permanent)
 	switch {
 	case err == nil:
 		return nil

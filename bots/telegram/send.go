@@ -7,49 +7,56 @@ import (
 	"fmt"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/dangol/dangol/bots/relay"
+	"github.com/dangol/dangol/bots/retry"
 	"github.com/dangol/dangol/dialog"
 )
 
-// call runs one Bot API request within the rate limits, retrying after a
-// 429 (as long as Telegram asks) and after network errors (with doubling
-// back-off), at most MaxAttempts times. chat is 0 for requests that are not
-// a message to a chat (they count only against the global limit).
+// call runs one Bot API request, retrying after a 429 (as long as Telegram
+// asks) and after network errors (with doubling back-off), at most
+// MaxAttempts times. chat is the chat a message is sent to, which counts
+// against the outgoing limits (one a second in the chat, 30 a second in
+// all); 0 for every other request, which Telegram does not limit that way
+// (an answer to a press, an edit, a start-up call) and which goes at once.
 func (b *Bot) call(ctx context.Context, chat int64, method string, fn func(context.Context) error) error {
-	for attempt := 1; ; attempt++ {
-		if err := b.lim.wait(ctx, chat); err != nil {
-			return fmt.Errorf("telegram: %s: %w", method, err)
-		}
-		err := fn(ctx)
-		if err == nil {
-			return nil
-		}
-		if ctx.Err() != nil {
-			return fmt.Errorf("telegram: %s: %w", method, err)
-		}
-		var wait time.Duration
-		var tooMany *bot.TooManyRequestsError
-		switch {
-		case errors.As(err, &tooMany):
-			wait = time.Duration(max(tooMany.RetryAfter, 1)) * b.cfg.RetryAfterUnit
-		case permanent(err):
-			return fmt.Errorf("telegram: %s: %w", method, err)
-		default:
-			wait = b.cfg.RetryBase << min(attempt-1, 10)
-		}
-		if attempt >= b.cfg.MaxAttempts {
-			return fmt.Errorf("telegram: %s: giving up after %d attempts: %w", method, attempt, err)
-		}
-		b.log.Debug("telegram: retrying", "method", method, "chat_id", chat, "attempt", attempt, "wait", wait, "err", err)
-		if err := sleep(ctx, wait); err != nil {
-			return fmt.Errorf("telegram: %s: %w (after %v)", method, err, wait)
-		}
+	p := b.retry
+	if chat != 0 {
+		p.Before = func(ctx context.Context) error { return b.lim.wait(ctx, chat) }
+	}
+	p.Retrying = func(attempt int, wait time.Duration, err error) {
+		b.log.Debug("telegram: retrying", "method", method, "attempt", attempt, "wait", wait, "err", err)
+	}
+	if err := p.Do(ctx, fn); err != nil {
+		return fmt.Errorf("telegram: %s: %w", method, err)
+	}
+	return nil
+}
+
+// callPolicy is how call retries: Telegram's retry_after (in
+// RetryAfterUnit) after a 429, RetryBase doubling after anything else but a
+// refusal.
+func (b *Bot) callPolicy() retry.Policy {
+	return retry.Policy{
+		Attempts: b.cfg.MaxAttempts,
+		Backoff:  retry.Backoff{Base: b.cfg.RetryBase, Max: b.cfg.RetryBase << 10, Jitter: noJitter},
+		RetryAfter: func(err error) (time.Duration, bool) {
+			var tooMany *bot.TooManyRequestsError
+			if errors.As(err, &tooMany) {
+				return time.Duration(max(tooMany.RetryAfter, 1)) * b.cfg.RetryAfterUnit, true
+			}
+			return 0, false
+		},
+		Permanent: permanent,
 	}
 }
+
+// noJitter keeps the retries' waits exact: a reply retried is one chat's,
+// not a crowd of shops reconnecting at once.
+func noJitter() float64 { return 0 }
 
 // permanent reports whether err is Telegram refusing the request itself,
 // which no retry will change.
@@ -61,7 +68,7 @@ func permanent(err error) bool {
 }
 
 // sendReply renders r and sends it to chat. A part that could not be sent is
-// logged with the chat id and reported; the rest are still tried.
+// counted and reported; the rest are still tried.
 func (b *Bot) sendReply(ctx context.Context, chat int64, r dialog.Reply, lang string) error {
 	if r.Lang != "" {
 		b.rememberLang(chat, r.Lang)
@@ -70,14 +77,13 @@ func (b *Bot) sendReply(ctx context.Context, chat int64, r dialog.Reply, lang st
 		lang = l
 	}
 	if r.Form != nil {
-		b.log.Warn("telegram: reply carries a form, which Telegram cannot show; sending its text only",
-			"chat_id", chat, "form", r.Form.ID)
+		b.log.Warn("telegram: reply carries a form, which Telegram cannot show; sending its text only", "form", r.Form.ID)
 	}
 	var errs []error
 	for _, m := range b.render(r, lang, !b.menuShown(chat)) {
 		if err := b.send(ctx, chat, m); err != nil {
-			b.log.Error("telegram: reply not delivered", "chat_id", chat, "runes", utf8.RuneCountInString(m.text), "err", err)
-			b.sendFailed()
+			// Logged by the router, with the reply's length.
+			relay.SendFailed(b.cfg.Observer)
 			errs = append(errs, err)
 			continue
 		}
@@ -121,49 +127,36 @@ func (b *Bot) sendText(ctx context.Context, chat int64, lang, id string, data an
 	}
 	text := b.cfg.Catalog.Text(lang, id, data)
 	if err := b.send(ctx, chat, outMsg{text: text}); err != nil {
-		b.log.Error("telegram: notice not delivered", "chat_id", chat, "notice", id, "err", err)
-		b.sendFailed()
+		b.log.Error("telegram: notice not delivered", "notice", id, "err", err)
+		relay.SendFailed(b.cfg.Observer)
 	}
 }
 
-// Deliver sends a reply addressed dialog.ToUser on Telegram (Reply.Channel
-// "telegram", Reply.UserID the user's id, which is also their private chat's
-// id). It waits for Telegram's rate limits and retries like every reply; the
-// error says what could not be sent after that.
-func (b *Bot) Deliver(ctx context.Context, r dialog.Reply) error {
-	if r.Channel != dialog.ChannelTelegram {
-		return fmt.Errorf("telegram: deliver: reply is for channel %q", r.Channel)
+// Send implements relay.Sender: it sends r to a Telegram chat, the
+// conversation it answers or a user's private chat (whose id is the
+// user's). It waits for Telegram's rate limits and retries like every
+// message; the error says what could not be sent after that. Telegram
+// serves no staff channel.
+func (b *Bot) Send(ctx context.Context, to relay.Address, r dialog.Reply) error {
+	if to.Channel != "" && to.Channel != Channel {
+		return fmt.Errorf("telegram: send: the address is on %q", to.Channel)
 	}
-	chat, err := strconv.ParseInt(r.UserID, 10, 64)
-	if err != nil || chat == 0 {
-		return fmt.Errorf("telegram: deliver: bad user id %q", r.UserID)
-	}
-	if err := b.sendReply(ctx, chat, r, ""); err != nil {
-		return fmt.Errorf("telegram: deliver to %d: %w", chat, err)
-	}
-	return nil
-}
-
-// route sends each reply where it is addressed: this chat, another Telegram
-// user, or anywhere else through Config.Elsewhere.
-func (b *Bot) route(ctx context.Context, chat int64, replies []dialog.Reply, lang string) {
-	for _, r := range replies {
-		switch {
-		case r.To == dialog.ToConversation:
-			_ = b.sendReply(ctx, chat, r, lang) // logged inside
-		case r.To == dialog.ToUser && r.Channel == dialog.ChannelTelegram:
-			if err := b.Deliver(ctx, r); err != nil {
-				b.log.Error("telegram: reply to another user not delivered", "chat_id", r.UserID, "err", err)
-			}
-		case b.cfg.Elsewhere != nil:
-			if err := b.cfg.Elsewhere(ctx, r); err != nil {
-				b.log.Error("telegram: reply for elsewhere not delivered", "to", r.To, "channel", r.Channel, "err", err)
-			}
-		default:
-			// Ids only: the text may hold a customer's name, phone or words,
-			// which no erasure could reach in a log.
-			b.log.Warn("telegram: reply for elsewhere with nowhere to go; dropped",
-				"to", r.To, "channel", r.Channel, "user_id", r.UserID, "text_bytes", len(r.Text))
+	id, lang := to.User, ""
+	switch {
+	case to.Staff:
+		return fmt.Errorf("telegram: send: %w: Telegram serves no staff channel", relay.ErrNoRoute)
+	case to.Conversation != "":
+		id = to.Conversation
+		if in, ok := to.Origin.(*inbound); ok {
+			lang = in.lang
 		}
 	}
+	chat, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || chat == 0 {
+		return fmt.Errorf("telegram: send: %q is not a chat id", id)
+	}
+	if err := b.sendReply(ctx, chat, r, lang); err != nil {
+		return fmt.Errorf("telegram: send: %w", err)
+	}
+	return nil
 }

@@ -10,8 +10,12 @@ import (
 	"github.com/dangol/dangol/locales"
 )
 
+// Channel is the name of Telegram's channel: Message.Channel of every
+// message the adapter makes, and the Router's key for its replies.
+const Channel = "telegram"
+
 // CursorName is the ledger cursor that holds the last Telegram update id the
-// engine committed; Config.LastUpdateID should read it.
+// engine committed; Config.LastUpdateID should read it (LastCommitted).
 const CursorName = "telegram.update"
 
 // menuCommands maps the main menu's buttons to the commands they stand for,
@@ -156,7 +160,7 @@ func (b *Bot) translateCallback(u *models.Update, cq *models.CallbackQuery) inbo
 func (b *Bot) baseMessage(u *models.Update, from *models.User, chat models.Chat) dialog.Message {
 	id := strconv.FormatInt(u.ID, 10)
 	return dialog.Message{
-		Channel:        dialog.ChannelTelegram,
+		Channel:        Channel,
 		UserID:         strconv.FormatInt(from.ID, 10),
 		UserName:       strings.TrimSpace(from.FirstName + " " + from.LastName),
 		ConversationID: strconv.FormatInt(chat.ID, 10),

@@ -116,13 +116,14 @@ func (b *Bot) WebhookHandler() http.Handler {
 			http.Error(w, "bad update", http.StatusBadRequest)
 			return
 		}
-		j := b.d.enqueue(&u)
-		if j == nil {
+		handled, err := b.take(r.Context(), &u)
+		if err != nil {
+			b.log.Info("telegram: webhook update refused", "update_id", u.ID, "err", err)
 			http.Error(w, "shutting down", http.StatusServiceUnavailable)
 			return
 		}
 		select {
-		case <-j.handled:
+		case <-handled:
 			w.WriteHeader(http.StatusOK)
 		case <-r.Context().Done():
 		}

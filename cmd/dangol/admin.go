@@ -13,8 +13,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-
-	"github.com/dangol/dangol/dialog"
 )
 
 // The admin server: DANGOL_ADMIN_ADDR serves /healthz and /metrics while
@@ -52,7 +50,7 @@ func (m *Main) withAdmin(runners []runner, r *router) []runner {
 		now:     time.Now, // the platforms' clock: never the console's
 		logger:  m.Logger,
 	}
-	for _, name := range []string{dialog.ChannelTelegram, dialog.ChannelSlack, dialog.ChannelConsole} {
+	for _, name := range channels {
 		p, ok := r.byChannel[name]
 		if !ok {
 			continue

@@ -23,6 +23,8 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/dangol/dangol/bots/retry/retrytest"
+	"github.com/dangol/dangol/bots/slack"
+	"github.com/dangol/dangol/bots/telegram"
 	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/ledger"
 	"github.com/dangol/dangol/locales"
@@ -320,21 +322,21 @@ func TestAdmin_Metrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	engine, err := dialog.New(dialog.Config{
+	engine, err := dialog.New(channelPolicy(dialog.Config{
 		Store: store, Catalog: locales.MustLoad(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Loc: time.UTC, Lang: "ko", PointsRate: 5, Staff: []string{"slack:U1"},
 		Now: func() time.Time { return adminNow },
-	})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := m.handler(engine)
-	m.watchChannel(dialog.ChannelTelegram)
-	m.watchChannel(dialog.ChannelSlack)
-	m.watchQueue(dialog.ChannelSlack, fakeQueue{3})
-	m.watchQueue(dialog.ChannelTelegram, struct{}{}) // cannot tell: no series
-	obs := m.watchPlatform(dialog.ChannelSlack)
-	m.watchPlatform(dialog.ChannelTelegram)
+	m.watchChannel(telegram.Channel)
+	m.watchChannel(slack.Channel)
+	m.watchQueue(slack.Channel, fakeQueue{3})
+	m.watchQueue(telegram.Channel, struct{}{}) // cannot tell: no series
+	obs := m.watchPlatform(slack.Channel)
+	m.watchPlatform(telegram.Channel)
 
 	base := startAdmin(t, &adminServer{store: store, metrics: m, now: func() time.Time { return adminNow }})
 	before := scrapeMetrics(t, base)
@@ -350,7 +352,7 @@ func TestAdmin_Metrics(t *testing.T) {
 		t.Errorf("telegram ok before any message = %v (present %v), want 0", v, ok)
 	}
 
-	msg := dialog.Message{Channel: dialog.ChannelSlack, UserID: "U1", UserName: "지수", ConversationID: "DU1", EventID: "ev-1", Text: "/help", Private: true, Lang: "ko"}
+	msg := dialog.Message{Channel: slack.Channel, UserID: "U1", UserName: "지수", ConversationID: "DU1", EventID: "ev-1", Text: "/help", Private: true, Lang: "ko"}
 	for range 2 { // the second is a re-delivery
 		if _, err := h.Handle(context.Background(), msg); err != nil {
 			t.Fatal(err)
@@ -532,7 +534,7 @@ func TestServe_AdminEndToEnd(t *testing.T) {
 	env := map[string]string{
 		"DANGOL_DB":               db,
 		"DANGOL_TELEGRAM_TOKEN":   tgToken,
-		"DANGOL_TELEGRAM_API_URL": tg.srv.URL,
+		"DANGOL_TELEGRAM_API_URL": tg.URL(),
 		"DANGOL_ADMIN_ADDR":       "127.0.0.1:0",
 		"DANGOL_BACKUP_DIR":       filepath.Join(t.TempDir(), "backups"),
 		"DANGOL_BACKUP_CRON":      "0 3 1 1 *", // not due during the test

@@ -237,7 +237,7 @@ func (m *Main) newBenchRig(ctx context.Context, path string, customers int) (*be
 	r.fake = telegramfake.New(telegramfake.Options{Token: benchToken, OnCall: r.track.onCall})
 
 	logger := newLogger(m.Stderr, m.Config, true) // warnings and errors only, unless -v
-	engine, err := dialog.New(dialog.Config{
+	engine, err := dialog.New(channelPolicy(dialog.Config{
 		Store:      store,
 		Catalog:    m.Catalog,
 		Logger:     logger,
@@ -247,7 +247,7 @@ func (m *Main) newBenchRig(ctx context.Context, path string, customers int) (*be
 		NoEarning:  m.Config.PointsRate == 0,
 		Now:        m.now,
 		NewCode:    m.NewCode,
-	})
+	}))
 	if err != nil {
 		r.fake.Close()
 		store.Close()
@@ -258,7 +258,7 @@ func (m *Main) newBenchRig(ctx context.Context, path string, customers int) (*be
 		APIURL:       r.fake.URL(),
 		Handler:      engine,
 		Catalog:      m.Catalog,
-		LastUpdateID: lastUpdateID(store),
+		LastUpdateID: telegram.LastCommitted(store),
 		Logger:       logger.With("adapter", "telegram"),
 		// Telegram's limits (1 a second per chat, 30 in all) lifted: the
 		// bench measures dangol, not them.

@@ -33,8 +33,7 @@ const (
 // channelLabel is the channel label of a message: one of the channels
 // dangol knows, or "other", so a label never holds what a sender chose.
 func channelLabel(ch string) string {
-	switch ch {
-	case dialog.ChannelSlack, dialog.ChannelTelegram, dialog.ChannelConsole:
+	if slices.Contains(channels, ch) {
 		return ch
 	}
 	return "other"

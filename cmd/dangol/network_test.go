@@ -135,16 +135,16 @@ func TestServe_PlatformDownAtStart(t *testing.T) {
 		t.Run(strings.ToUpper(down[:1])+down[1:]+"Down", func(t *testing.T) {
 			tg := newFakeTelegram(t)
 			sl, slackCalls := newFakeSlack(t)
-			tgURL, slURL := tg.srv.URL, sl.URL+"/"
+			tgURL, slURL := tg.URL(), sl.APIURL()
 			var bringUp func()
 			switch down {
 			case "telegram":
 				addr := refusingAddr(t)
 				tgURL = "http://" + addr
-				bringUp = func() { serveAt(t, addr, tg.srv.Config.Handler) }
+				bringUp = func() { serveAt(t, addr, tg.Handler()) }
 			case "slack":
-				proxy, up := switchable(t, sl.Config.Handler)
-				slURL = proxy.URL + "/"
+				proxy, up := switchable(t, sl.Handler())
+				slURL = proxy.URL + "/api/"
 				bringUp = func() { up.Store(true) }
 			}
 			env := map[string]string{
@@ -173,7 +173,7 @@ func TestServe_PlatformDownAtStart(t *testing.T) {
 			// The other one serves meanwhile.
 			switch down {
 			case "telegram":
-				if code := slackSigned(t, base, "secret", "/help", sl.URL+"/response/1"); code != http.StatusOK {
+				if code := slackSigned(t, base, "secret", "/help", sl.ResponseURL("1")); code != http.StatusOK {
 					t.Fatalf("slash command while Telegram is down: %d", code)
 				}
 				waitCall(t, slackCalls, "response/1", func(map[string]string) bool { return true })
@@ -202,7 +202,7 @@ func TestServe_PlatformDownAtStart(t *testing.T) {
 				waitCall(t, tg.calls, "sendMessage", func(f map[string]string) bool { return f["chat_id"] == "42" })
 			case "slack":
 				waitCall(t, slackCalls, "auth.test", func(map[string]string) bool { return true })
-				if code := slackSigned(t, base, "secret", "/help", sl.URL+"/response/2"); code != http.StatusOK {
+				if code := slackSigned(t, base, "secret", "/help", sl.ResponseURL("2")); code != http.StatusOK {
 					t.Fatalf("slash command once Slack is up: %d", code)
 				}
 				waitCall(t, slackCalls, "response/2", func(map[string]string) bool { return true })
@@ -275,7 +275,7 @@ func TestServe_TokenRejected(t *testing.T) {
 			env["DANGOL_LANG"] = tt.lang
 			if tt.shared {
 				tg := newFakeTelegram(t)
-				env["DANGOL_TELEGRAM_TOKEN"], env["DANGOL_TELEGRAM_API_URL"] = tgToken, tg.srv.URL
+				env["DANGOL_TELEGRAM_TOKEN"], env["DANGOL_TELEGRAM_API_URL"] = tgToken, tg.URL()
 				env["DANGOL_TELEGRAM_WEBHOOK_URL"] = "https://shop.example/tg/hook"
 			}
 			gate := make(retryGate, 16)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/dangol/dangol/bots/slack"
 	"github.com/dangol/dangol/dialog"
 )
 
@@ -37,8 +38,8 @@ func (m *Main) scheduler(engine *dialog.Engine, r *router) (*dialog.Scheduler, e
 		}
 	}
 
-	slackOn := r.byChannel[dialog.ChannelSlack] != nil
-	staffOn := r.staff != nil && r.staffChannel == dialog.ChannelSlack
+	slackOn := r.Serves(slack.Channel)
+	staffOn := r.Staff() == slack.Channel
 	var keep []dialog.Job
 	for _, j := range jobs {
 		switch {

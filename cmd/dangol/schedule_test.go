@@ -5,7 +5,6 @@ import (
 	"context"
 	"image/png"
 	"io"
-	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -92,7 +91,7 @@ func slackShop(t *testing.T, extra map[string]string) (map[string]string, chan c
 		"DANGOL_DB":                   db,
 		"DANGOL_SLACK_BOT_TOKEN":      "xoxb-test",
 		"DANGOL_SLACK_SIGNING_SECRET": "secret",
-		"DANGOL_SLACK_API_URL":        sl.URL + "/",
+		"DANGOL_SLACK_API_URL":        sl.APIURL(),
 		"DANGOL_SLACK_STAFF":          "U1",
 		"DANGOL_HTTP_ADDR":            "127.0.0.1:0",
 	}
@@ -267,16 +266,7 @@ func TestRouter_Scheduled(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs bytes.Buffer
 			sl, con := &fakePlatform{}, &fakePlatform{}
-			r := &router{
-				logger:    slog.New(slog.NewTextHandler(&logs, nil)),
-				byChannel: map[string]platform{"slack": sl, "console": con},
-			}
-			switch tt.staffChannel {
-			case "slack":
-				r.staff, r.staffChannel = sl, dialog.ChannelSlack
-			case "console":
-				r.staff, r.staffChannel = con, dialog.ChannelConsole
-			}
+			r := testRouter(&logs, tt.staffChannel, map[string]*fakePlatform{"slack": sl, "console": con})
 			if err := r.scheduled(context.Background(), tt.reply); err != nil {
 				t.Fatalf("scheduled = %v, want nil: an error would retry a post that cannot go", err)
 			}

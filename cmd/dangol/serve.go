@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dangol/dangol/bots/console"
+	"github.com/dangol/dangol/bots/relay"
 	"github.com/dangol/dangol/bots/slack"
 	"github.com/dangol/dangol/bots/telegram"
 	"github.com/dangol/dangol/bots/webhook"
@@ -20,20 +21,28 @@ import (
 )
 
 // This file is the only one that knows the adapters: it builds the engine,
-// starts every configured platform and routes replies between them.
+// starts every configured platform on the shop's one router.
+
+// channels are the adapters' channel names, in the order the admin server
+// reports them.
+var channels = []string{telegram.Channel, slack.Channel, console.Channel}
+
+// channelPolicy is whom each channel carries, which the engine learns from
+// its configuration alone: Telegram carries customers; Slack carries staff,
+// and so does the console, whose speakers may hold grants; the console is
+// trusted to say who is speaking.
+func channelPolicy(cfg dialog.Config) dialog.Config {
+	cfg.CustomerChannels = []string{telegram.Channel}
+	cfg.StaffChannels = []string{slack.Channel, console.Channel}
+	cfg.TrustedChannels = []string{console.Channel}
+	return cfg
+}
 
 // runner is something serve runs: Run blocks until ctx is done (or, for
 // the console, the input ends) and returns after its in-flight messages are
 // handled and answered.
 type runner interface {
 	Run(ctx context.Context) error
-}
-
-// platform is an adapter that can also send a reply that answers no message
-// of its own.
-type platform interface {
-	runner
-	Deliver(ctx context.Context, r dialog.Reply) error
 }
 
 // serve runs the configured platforms, or the console when none is
@@ -54,9 +63,9 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 	// keeps no roster of managers).
 	var notify []string
 	if consoleOnly || (m.Config.Telegram.Token == "" && m.Config.Slack.BotToken == "") {
-		notify = []string{dialog.ChannelConsole + ":" + m.Catalog.Text(m.Config.Lang, "console.default.name", nil)}
+		notify = []string{console.Channel + ":" + m.Catalog.Text(m.Config.Lang, "console.default.name", nil)}
 	}
-	engine, err := dialog.New(dialog.Config{
+	engine, err := dialog.New(channelPolicy(dialog.Config{
 		Store:      m.Store,
 		Catalog:    m.Catalog,
 		Logger:     m.Logger,
@@ -74,12 +83,12 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 		Retention: m.Config.Retention,
 		ShopName:  m.Config.ShopName,
 		Notify:    notify,
-	})
+	}))
 	if err != nil {
 		return fmt.Errorf("start dialog engine: %w", err)
 	}
 
-	r := &router{logger: m.Logger, byChannel: map[string]platform{}}
+	r := newRouter(m.Logger)
 	var runners []runner
 	if !consoleOnly {
 		runners, err = m.platforms(engine, r)
@@ -105,6 +114,7 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 			In:       m.Stdin,
 			Out:      m.Stdout,
 			Handler:  m.metrics.handler(engine),
+			Router:   r.Router,
 			Catalog:  m.Catalog,
 			Lang:     m.Config.Lang,
 			Logger:   m.Logger,
@@ -113,10 +123,9 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 			ImageDir: imageDir,
 			Clock:    clock,
 		})
-		// The console prints its own staff-channel replies; the router is
-		// for replies raised elsewhere.
-		r.staff, r.staffChannel = c, dialog.ChannelConsole
-		r.byChannel[dialog.ChannelConsole] = c
+		// The console registers itself as the staff channel and the
+		// fallback of everything: a rehearsal shows what would go anywhere.
+		r.byChannel[console.Channel] = c
 		runners = append(runners, c)
 		m.Logger.Info("console chat", "db", m.Config.DB, "lang", m.Config.Lang, "tz", m.Config.TZ)
 	}
@@ -153,17 +162,17 @@ func (m *Main) platforms(engine *dialog.Engine, r *router) ([]runner, error) {
 			HTTPAddr:      addr,
 			Handler:       m.metrics.handler(engine),
 			Catalog:       m.Catalog,
-			Elsewhere:     r.Deliver,
-			LastUpdateID:  lastUpdateID(m.Store),
+			Router:        r.Router,
+			LastUpdateID:  telegram.LastCommitted(m.Store),
 			KnownAs:       m.keepBotName,
 			Reconnect:     m.reconnect(),
-			Observer:      m.metrics.watchPlatform(dialog.ChannelTelegram),
+			Observer:      m.metrics.watchPlatform(telegram.Channel),
 			Logger:        m.Logger.With("adapter", "telegram"),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("start telegram: %w", err)
 		}
-		r.byChannel[dialog.ChannelTelegram] = tg
+		r.byChannel[telegram.Channel] = tg
 		runners = append(runners, tg)
 		m.Logger.Info("telegram on", "mode", map[bool]string{true: "webhook", false: "long polling"}[tc.WebhookURL != ""])
 	}
@@ -177,18 +186,16 @@ func (m *Main) platforms(engine *dialog.Engine, r *router) ([]runner, error) {
 			StaffChannel:  sc.StaffChannel,
 			Handler:       m.metrics.handler(engine),
 			Catalog:       m.Catalog,
-			Elsewhere:     r.Deliver,
+			Router:        r.Router,
 			Logger:        m.Logger,
-			Observer:      m.metrics.watchPlatform(dialog.ChannelSlack),
+			Observer:      m.metrics.watchPlatform(slack.Channel),
 			Reconnect:     m.reconnect(),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("start slack: %w", err)
 		}
-		r.byChannel[dialog.ChannelSlack] = sl
-		if sc.StaffChannel != "" {
-			r.staff, r.staffChannel = sl, dialog.ChannelSlack
-		} else {
+		r.byChannel[slack.Channel] = sl
+		if sc.StaffChannel == "" { // else Slack serves the staff channel
 			m.Logger.Warn("DANGOL_SLACK_STAFF_CHANNEL is not set: low-rating alerts are only logged")
 		}
 		if !shared {
@@ -356,33 +363,18 @@ func (h *housekeeper) sweep(ctx context.Context) (events, codes int, err error) 
 // waits for the person to come back.
 const sessionStubTTL = 7 * 24 * time.Hour
 
-// router sends replies that go elsewhere than the conversation they answer:
-// staff-channel alerts and messages to one user on another platform.
+// router is the shop's one relay.Router, which every adapter registers
+// with and which carries every reply, with what serve adds: the adapters it
+// runs by channel (for the admin server's health checks and queue gauges)
+// and the rule of scheduled posts.
 type router struct {
-	logger       *slog.Logger
-	staff        platform // serves the staff channel; nil: the alert is only logged
-	staffChannel string   // the platform staff is, dialog.ChannelSlack or ChannelConsole
-	byChannel    map[string]platform
+	*relay.Router
+	logger    *slog.Logger
+	byChannel map[string]runner
 }
 
-// Deliver sends r where it is addressed. A reply nobody can carry is
-// logged, not an error: the message that raised it is already committed.
-func (r *router) Deliver(ctx context.Context, reply dialog.Reply) error {
-	var p platform
-	switch reply.To {
-	case dialog.ToStaffChannel:
-		p = r.staff
-	case dialog.ToUser:
-		p = r.byChannel[reply.Channel]
-	}
-	if p == nil {
-		// Ids only: the text may hold a customer's name, phone or words
-		// (a low-rating alert without a staff channel), which no erasure
-		// could reach in a log.
-		r.logger.WarnContext(ctx, "reply has nowhere to go: dropped", "to", reply.To, "channel", reply.Channel, "user", reply.UserID, "text_bytes", len(reply.Text))
-		return nil
-	}
-	return p.Deliver(ctx, reply)
+func newRouter(logger *slog.Logger) *router {
+	return &router{Router: relay.NewRouter(relay.RouterConfig{Logger: logger}), logger: logger, byChannel: map[string]runner{}}
 }
 
 // scheduled is the Deliver of scheduled posts: the weekly summary goes to
@@ -394,12 +386,12 @@ func (r *router) scheduled(ctx context.Context, reply dialog.Reply) error {
 	ok := false
 	switch reply.To {
 	case dialog.ToStaffChannel:
-		ok = r.staff != nil && r.staffChannel == dialog.ChannelSlack
+		ok = r.Staff() == slack.Channel
 	case dialog.ToUser:
-		ok = reply.Channel != dialog.ChannelConsole && r.byChannel[reply.Channel] != nil
+		ok = reply.Channel != console.Channel && r.Serves(reply.Channel)
 	}
 	if !ok {
-		r.logger.InfoContext(ctx, "scheduled post has nowhere to go: dropped", "to", reply.To, "channel", reply.Channel, "user", reply.UserID)
+		r.logger.InfoContext(ctx, "scheduled post has nowhere to go: dropped", "to", reply.To, "channel", reply.Channel)
 		return nil
 	}
 	return r.Deliver(ctx, reply)
@@ -411,20 +403,6 @@ func (r *router) scheduled(ctx context.Context, reply dialog.Reply) error {
 func (m *Main) applyRetention(ctx context.Context, e *dialog.Engine) {
 	if _, err := e.ApplyRetention(ctx); err != nil && ctx.Err() == nil {
 		m.Logger.ErrorContext(ctx, "retention: erasing customers past the retention period failed; the daily run tries again", "err", err)
-	}
-}
-
-// lastUpdateID reads the Telegram update cursor the engine advances in the
-// same transaction as each update's effect.
-func lastUpdateID(s *ledger.Store) func(context.Context) (int64, error) {
-	return func(ctx context.Context) (int64, error) {
-		var id int64
-		err := s.View(ctx, func(tx *ledger.Tx) error {
-			var err error
-			id, err = tx.Cursor("telegram.update")
-			return err
-		})
-		return id, err
 	}
 }
 

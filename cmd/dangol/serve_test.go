@@ -4,17 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/dangol/dangol/bots/relay"
 	"github.com/dangol/dangol/bots/retry/retrytest"
+	"github.com/dangol/dangol/bots/slack/slackfake"
+	"github.com/dangol/dangol/bots/telegram"
+	"github.com/dangol/dangol/bots/telegram/telegramfake"
 	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/ledger"
 )
@@ -25,101 +27,47 @@ type call struct {
 	fields map[string]string
 }
 
-// fakeTelegram is a Bot API on httptest: it hands out scripted updates to
-// getUpdates (then long-polls until the request ends) and records the rest.
+// fakeTelegram is the shared fake Bot API (telegramfake), the updates
+// given pushed at start, every call but getUpdates on calls.
 type fakeTelegram struct {
-	srv     *httptest.Server
-	updates []string
-	calls   chan call
+	*telegramfake.Server
+	calls chan call
 }
 
 const tgToken = "123456:TEST"
 
 func newFakeTelegram(t *testing.T, updates ...string) *fakeTelegram {
-	f := &fakeTelegram{updates: updates, calls: make(chan call, 100)}
-	done := make(chan struct{})
-	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		method := strings.TrimPrefix(r.URL.Path, "/bot"+tgToken+"/")
-		fields := map[string]string{}
-		if err := r.ParseMultipartForm(1 << 20); err == nil {
-			for k, v := range r.MultipartForm.Value {
-				fields[k] = v[0]
-			}
+	f := &fakeTelegram{calls: make(chan call, 100)}
+	f.Server = telegramfake.New(telegramfake.Options{Token: tgToken, Username: "dangol_bot",
+		OnCall: func(c telegramfake.Call) { f.calls <- call{c.Method, c.Fields} }})
+	t.Cleanup(f.Close)
+	for _, u := range updates {
+		if _, err := f.Push(telegramfake.Raw(json.RawMessage(u))); err != nil {
+			t.Fatal(err)
 		}
-		var result any = true
-		switch method {
-		case "getMe":
-			result = map[string]any{"id": 1, "is_bot": true, "first_name": "단골", "username": "dangol_bot"}
-		case "getUpdates":
-			offset, _ := strconv.Atoi(fields["offset"])
-			var out []json.RawMessage
-			for i, u := range f.updates {
-				if i+1 >= offset {
-					out = append(out, json.RawMessage(u))
-				}
-			}
-			if len(out) == 0 {
-				select { // long poll: nothing new until the client gives up
-				case <-r.Context().Done():
-				case <-done:
-				}
-				return
-			}
-			result = out
-		case "sendMessage", "editMessageText", "sendPhoto":
-			chat, _ := strconv.ParseInt(fields["chat_id"], 10, 64)
-			result = map[string]any{"message_id": 500, "date": 1700000000, "chat": map[string]any{"id": chat, "type": "private"}}
-		}
-		if method != "getUpdates" {
-			f.calls <- call{method, fields}
-		}
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(map[string]any{"ok": true, "result": result})
-	}))
-	t.Cleanup(func() { close(done); f.srv.Close() })
+	}
 	return f
 }
 
-// fakeSlack answers every Web API method with ok and records the calls.
-// conversations.open opens "D"+user; a file upload goes through
-// files.getUploadURLExternal to "upload/F1", recorded with the file's
-// bytes in the field "file", then files.completeUploadExternal.
-func newFakeSlack(t *testing.T) (*httptest.Server, chan call) {
+// newFakeSlack is the shared fake Slack (slackfake), every call on calls:
+// a response_url's as "response/<id>", an upload's as "upload/F1" with the
+// file's bytes in the field "file". conversations.open opens "D"+user.
+func newFakeSlack(t *testing.T) (*slackfake.Server, chan call) {
 	calls := make(chan call, 100)
-	var srv *httptest.Server
-	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		method := strings.TrimPrefix(r.URL.Path, "/")
+	srv := slackfake.New(t, slackfake.Options{AuthTests: true, OnCall: func(c slackfake.Call) {
 		fields := map[string]string{}
-		if method == "upload/F1" {
-			if f, _, err := r.FormFile("file"); err == nil {
-				b, _ := io.ReadAll(f)
-				f.Close()
-				fields["file"] = string(b)
-			}
-		} else {
-			r.ParseForm()
-			for k, v := range r.PostForm {
-				fields[k] = v[0]
-			}
+		for k, v := range c.Form {
+			fields[k] = v[0]
+		}
+		method := c.Method
+		switch method {
+		case "response_url":
+			method = "response/" + c.Form.Get("id")
+		case "upload":
+			method, fields = "upload/F1", map[string]string{"file": string(c.Body)}
 		}
 		calls <- call{method, fields}
-		w.Header().Set("Content-Type", "application/json")
-		switch method {
-		case "conversations.open":
-			fmt.Fprintf(w, `{"ok":true,"channel":{"id":%q}}`, "D"+fields["users"])
-		case "files.getUploadURLExternal":
-			// Same scheme and host as the API, or the client keeps the token.
-			fmt.Fprintf(w, `{"ok":true,"upload_url":%q,"file_id":"F1"}`, srv.URL+"/upload/F1")
-		case "upload/F1":
-			w.Header().Set("Content-Type", "text/plain")
-			fmt.Fprint(w, "OK")
-		case "files.completeUploadExternal":
-			fmt.Fprint(w, `{"ok":true,"files":[{"id":"F1","title":"chart"}]}`)
-		default:
-			fmt.Fprint(w, `{"ok":true,"channel":"CSTAFF","ts":"1700000000.000100"}`)
-		}
-	}))
-	t.Cleanup(srv.Close)
+	}})
 	return srv, calls
 }
 
@@ -158,10 +106,10 @@ func TestServe_RoutesBetweenPlatforms(t *testing.T) {
 	env := map[string]string{
 		"DANGOL_DB":                   db,
 		"DANGOL_TELEGRAM_TOKEN":       tgToken,
-		"DANGOL_TELEGRAM_API_URL":     tg.srv.URL,
+		"DANGOL_TELEGRAM_API_URL":     tg.URL(),
 		"DANGOL_SLACK_BOT_TOKEN":      "xoxb-test",
 		"DANGOL_SLACK_SIGNING_SECRET": "secret",
-		"DANGOL_SLACK_API_URL":        sl.URL + "/",
+		"DANGOL_SLACK_API_URL":        sl.APIURL(),
 		"DANGOL_SLACK_STAFF_CHANNEL":  "CSTAFF",
 		"DANGOL_HTTP_ADDR":            "127.0.0.1:0",
 	}
@@ -197,7 +145,7 @@ func TestServe_RoutesBetweenPlatforms(t *testing.T) {
 
 	s := mustOpenStore(t, db)
 	err := s.View(context.Background(), func(tx *ledger.Tx) error {
-		cur, err := tx.Cursor("telegram.update")
+		cur, err := tx.Cursor(telegram.CursorName)
 		if err != nil {
 			return err
 		}
@@ -225,10 +173,20 @@ func TestServe_RoutesBetweenPlatforms(t *testing.T) {
 // fakePlatform records what the router hands it.
 type fakePlatform struct{ got []dialog.Reply }
 
-func (f *fakePlatform) Run(ctx context.Context) error { return nil }
-func (f *fakePlatform) Deliver(ctx context.Context, r dialog.Reply) error {
+func (f *fakePlatform) Send(_ context.Context, _ relay.Address, r dialog.Reply) error {
 	f.got = append(f.got, r)
 	return nil
+}
+
+// testRouter is serve's router logging to logs, with the fake platforms
+// registered by name and staff (if not "") serving the staff channel.
+func testRouter(logs *bytes.Buffer, staff string, platforms map[string]*fakePlatform) *router {
+	r := newRouter(slog.New(slog.NewTextHandler(logs, nil)))
+	for name, p := range platforms {
+		r.Register(name, p)
+	}
+	r.SetStaff(staff)
+	return r
 }
 
 func TestRouter(t *testing.T) {
@@ -246,13 +204,10 @@ func TestRouter(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs bytes.Buffer
 			tg, sl := &fakePlatform{}, &fakePlatform{}
-			r := &router{
-				logger:    slog.New(slog.NewTextHandler(&logs, nil)),
-				staff:     sl,
-				byChannel: map[string]platform{"telegram": tg, "slack": sl},
-			}
-			if err := r.Deliver(context.Background(), tt.reply); err != nil {
-				t.Fatal(err)
+			r := testRouter(&logs, "slack", map[string]*fakePlatform{"telegram": tg, "slack": sl})
+			err := r.Route(context.Background(), relay.Address{}, []dialog.Reply{tt.reply})
+			if (err != nil) != (tt.want == "") {
+				t.Fatalf("Route: %v", err)
 			}
 			got := map[string]int{"telegram": len(tg.got), "slack": len(sl.got)}
 			for name, n := range got {
@@ -267,12 +222,12 @@ func TestRouter(t *testing.T) {
 	}
 	t.Run("NoStaffChannel", func(t *testing.T) {
 		var logs bytes.Buffer
-		r := &router{logger: slog.New(slog.NewTextHandler(&logs, nil)), byChannel: map[string]platform{}}
+		r := testRouter(&logs, "", nil)
 		// A low-rating alert carries the customer's name, phone and words:
 		// the log says a reply was dropped, never what it said.
 		alert := "⚠️ 김하늘 (010-****-5678) ★2: 직원이 불친절했어요"
-		if err := r.Deliver(context.Background(), dialog.Reply{To: dialog.ToStaffChannel, Text: alert}); err != nil {
-			t.Fatal(err)
+		if err := r.Route(context.Background(), relay.Address{}, []dialog.Reply{{To: dialog.ToStaffChannel, Text: alert}}); !errors.Is(err, relay.ErrNoRoute) {
+			t.Fatalf("Route: %v, want ErrNoRoute", err)
 		}
 		if !strings.Contains(logs.String(), "nowhere to go") {
 			t.Errorf("the dropped alert was not logged: %q", logs.String())
@@ -293,12 +248,12 @@ func TestServe_SharedHTTP(t *testing.T) {
 	env := map[string]string{
 		"DANGOL_DB":                      t.TempDir() + "/shop.db",
 		"DANGOL_TELEGRAM_TOKEN":          tgToken,
-		"DANGOL_TELEGRAM_API_URL":        tg.srv.URL,
+		"DANGOL_TELEGRAM_API_URL":        tg.URL(),
 		"DANGOL_TELEGRAM_WEBHOOK_URL":    "https://shop.example/tg/hook",
 		"DANGOL_TELEGRAM_WEBHOOK_SECRET": "tg-secret",
 		"DANGOL_SLACK_BOT_TOKEN":         "xoxb-test",
 		"DANGOL_SLACK_SIGNING_SECRET":    "secret",
-		"DANGOL_SLACK_API_URL":           sl.URL + "/",
+		"DANGOL_SLACK_API_URL":           sl.APIURL(),
 		"DANGOL_HTTP_ADDR":               "127.0.0.1:0",
 	}
 	m := &Main{

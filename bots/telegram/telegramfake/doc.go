@@ -45,6 +45,10 @@
 // call Push while the bot waits on that same call (Push never blocks, so
 // it may).
 //
-// The adapter's own tests in bots/telegram keep their scripted fake
-// (fakeapi_test.go), which also injects failures.
+// The fake lives once: bots/telegram's tests (through a thin reader in
+// fakeapi_test.go), its conformance suite, cmd/dangol's tests and the
+// bench all use it. PushRaw queues updates as a test wrote them (their own
+// ids, the same one twice), Redeliver sends one again as Telegram does when
+// it thinks it was lost, FailNext scripts failures (a dropped connection,
+// a 429, a refusal) and OnPoll sees each getUpdates's offset.
 package telegramfake

@@ -42,6 +42,20 @@ type Options struct {
 	// OnCall, when set, is called with every call but getUpdates, before
 	// it is answered. It must be quick and safe for concurrent use.
 	OnCall func(Call)
+	// OnPoll, when set, is called with the offset of every getUpdates as
+	// it arrives: a test waits there for the bot to have confirmed what it
+	// committed.
+	OnPoll func(offset int64)
+	// FirstMessageID is the id of the first message the fake makes; 0: 2.
+	FirstMessageID int64
+}
+
+// Failure is a scripted answer to one call (FailNext): Status 0 drops the
+// connection (a network error); another status is answered with Body, a
+// Bot API error such as {"ok":false,"error_code":429,...}.
+type Failure struct {
+	Status int
+	Body   string
 }
 
 // Call is one request the bot made.
@@ -50,8 +64,10 @@ type Call struct {
 	// Fields are the request's parameters as text; a JSON object or array
 	// (reply_markup, entities) is its JSON.
 	Fields map[string]string
-	// Files maps each uploaded file's field to its size in bytes.
-	Files map[string]int
+	// Files maps each uploaded file's field to its size in bytes, and
+	// FileNames to the name it was uploaded with.
+	Files     map[string]int
+	FileNames map[string]string
 	// MessageID is the message a send or an edit made or changed; 0 for
 	// other methods.
 	MessageID int64
@@ -81,12 +97,14 @@ type Server struct {
 	queue   []queued // not yet confirmed, ids ascending
 	nextUpd int64
 	arrived chan struct{} // closed and replaced by each Push
+	fail    map[string][]Failure
 }
 
 // queued is one update with its id, encoded.
 type queued struct {
-	id  int64
-	raw json.RawMessage
+	id    int64
+	raw   json.RawMessage
+	again bool // re-delivered: returned once whatever the offset
 }
 
 // New starts a Server on 127.0.0.1 at a free port.
@@ -94,14 +112,18 @@ func New(opts Options) *Server {
 	if opts.Username == "" {
 		opts.Username = BotUsername
 	}
-	s := &Server{opts: opts, done: make(chan struct{}), arrived: make(chan struct{})}
-	s.nextMsg.Store(1)
+	s := &Server{opts: opts, done: make(chan struct{}), arrived: make(chan struct{}), fail: map[string][]Failure{}}
+	s.nextMsg.Store(max(opts.FirstMessageID, 2) - 1)
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
 
 // URL is the API base URL to give the bot.
 func (s *Server) URL() string { return s.srv.URL }
+
+// Handler is the fake's HTTP handler, for a test that serves it elsewhere
+// (behind a proxy that is down, on an address that comes up later).
+func (s *Server) Handler() http.Handler { return s.srv.Config.Handler }
 
 // Close answers the long polls waiting, then stops the server. It is safe
 // to call twice.
@@ -140,13 +162,71 @@ func (s *Server) Push(updates ...Update) ([]int64, error) {
 		if err != nil {
 			return nil, fmt.Errorf("telegramfake: push update %d: %w", i, err)
 		}
-		enc[i], ids[i] = queued{id, raw}, id
+		enc[i], ids[i] = queued{id: id, raw: raw}, id
 	}
 	s.nextUpd += int64(len(updates))
 	s.queue = append(s.queue, enc...)
 	close(s.arrived)
 	s.arrived = make(chan struct{})
 	return ids, nil
+}
+
+// PushRaw queues updates given as JSON objects with their own update_id,
+// as they are: ids with gaps, or the same update twice, as a test of the
+// bot's side wants them (Push's ids come after the highest).
+func (s *Server) PushRaw(updates ...json.RawMessage) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, raw := range updates {
+		var head struct {
+			ID int64 `json:"update_id"`
+		}
+		if err := json.Unmarshal(raw, &head); err != nil {
+			return fmt.Errorf("telegramfake: push raw update %d: %w", i, err)
+		}
+		s.queue = append(s.queue, queued{id: head.ID, raw: raw})
+		s.nextUpd = max(s.nextUpd, head.ID)
+	}
+	close(s.arrived)
+	s.arrived = make(chan struct{})
+	return nil
+}
+
+// FailNext makes the next calls of method answer with fs, in order; a
+// failed call is still seen by OnCall (but a getUpdates is not).
+func (s *Server) FailNext(method string, fs ...Failure) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fail[method] = append(s.fail[method], fs...)
+}
+
+// failure takes the next scripted failure of method, if any.
+func (s *Server) failure(method string) *Failure {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q := s.fail[method]
+	if len(q) == 0 {
+		return nil
+	}
+	s.fail[method] = q[1:]
+	return &q[0]
+}
+
+// Redeliver queues u again under id, the update_id Push gave it, as
+// Telegram sends an update again that it thinks was lost (a webhook it
+// retries, a getUpdates after a crash): the next getUpdates returns it
+// once, whatever its offset.
+func (s *Server) Redeliver(id int64, u Update) error {
+	raw, err := u.encode(id, s)
+	if err != nil {
+		return fmt.Errorf("telegramfake: redeliver update %d: %w", id, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.queue = append(s.queue, queued{id: id, raw: raw, again: true})
+	close(s.arrived)
+	s.arrived = make(chan struct{})
+	return nil
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -161,7 +241,28 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		answerErr(w, http.StatusBadRequest, "Bad Request: "+err.Error())
 		return
 	}
+	if fl := s.failure(method); fl != nil {
+		if method != "getUpdates" && s.opts.OnCall != nil {
+			s.opts.OnCall(c)
+		}
+		if fl.Status == 0 {
+			if hj, ok := w.(http.Hijacker); ok {
+				if conn, _, err := hj.Hijack(); err == nil {
+					_ = conn.Close()
+				}
+			}
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(fl.Status)
+		_, _ = io.WriteString(w, fl.Body)
+		return
+	}
 	if method == "getUpdates" {
+		if s.opts.OnPoll != nil {
+			offset, _ := strconv.ParseInt(c.Fields["offset"], 10, 64)
+			s.opts.OnPoll(offset)
+		}
 		s.getUpdates(w, r, c)
 		return
 	}
@@ -241,17 +342,21 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, c Call) {
 	}
 	for {
 		s.mu.Lock()
-		n := 0
-		for n < len(s.queue) && s.queue[n].id < offset {
-			n++
+		// Confirmed updates are forgotten; one re-delivered goes once.
+		keep := s.queue[:0:0]
+		var batch []json.RawMessage
+		for _, q := range s.queue {
+			switch {
+			case q.again && len(batch) < limit:
+				batch = append(batch, q.raw)
+			case q.again || q.id >= offset:
+				if q.id >= offset && len(batch) < limit {
+					batch = append(batch, q.raw)
+				}
+				keep = append(keep, q)
+			}
 		}
-		if n > 0 { // confirmed: forgotten
-			s.queue = append(s.queue[:0:0], s.queue[n:]...)
-		}
-		batch := make([]json.RawMessage, 0, min(limit, len(s.queue)))
-		for _, q := range s.queue[:min(limit, len(s.queue))] {
-			batch = append(batch, q.raw)
-		}
+		s.queue = keep
 		arrived := s.arrived
 		s.mu.Unlock()
 		if len(batch) > 0 || timeout <= 0 {
@@ -298,7 +403,7 @@ const maxBody = 50 << 20
 // multipart/form-data (what go-telegram/bot sends), a URL-encoded form,
 // JSON, or the query string of an empty body.
 func parseCall(method string, r *http.Request) (Call, error) {
-	c := Call{Method: method, Fields: map[string]string{}, Files: map[string]int{}}
+	c := Call{Method: method, Fields: map[string]string{}, Files: map[string]int{}, FileNames: map[string]string{}}
 	for k, v := range r.URL.Query() {
 		c.Fields[k] = v[0]
 	}
@@ -348,6 +453,7 @@ func readMultipart(c *Call, body io.Reader, boundary string) error {
 		}
 		if p.FileName() != "" {
 			c.Files[p.FormName()] = int(n)
+			c.FileNames[p.FormName()] = p.FileName()
 			continue
 		}
 		c.Fields[p.FormName()] = buf.String()

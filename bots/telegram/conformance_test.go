@@ -1,0 +1,128 @@
+package telegram
+
+import (
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dangol/dangol/bots/relay/relaytest"
+	"github.com/dangol/dangol/bots/telegram/telegramfake"
+)
+
+// TestConformance runs the adapter contract's suite on the Bot in long
+// polling against the shared fake Bot API.
+func TestConformance(t *testing.T) {
+	relaytest.Run(t, relaytest.Options{Channel: Channel}, func(t *testing.T, e *relaytest.Engine) relaytest.Platform {
+		p := &tgPlatform{shown: map[int64]chan telegramfake.Call{}, last: map[string]telegramfake.Call{}}
+		p.fake = telegramfake.New(telegramfake.Options{Token: testToken, OnCall: p.onCall})
+		t.Cleanup(p.fake.Close)
+		b, err := New(Config{
+			Token:          testToken,
+			APIURL:         p.fake.URL(),
+			Handler:        e,
+			Catalog:        testCatalog(),
+			Logger:         slog.New(slog.DiscardHandler),
+			ChatInterval:   time.Microsecond,
+			GlobalRate:     1_000_000,
+			RetryAfterUnit: time.Millisecond,
+			RetryBase:      time.Millisecond,
+			DrainTimeout:   relaytest.Wait,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.stop = runBot(t, b)
+		return p
+	})
+}
+
+// tgPlatform is the suite's view of a Bot polling the fake: user uN is the
+// private chat 1000+N.
+type tgPlatform struct {
+	fake *telegramfake.Server
+	stop func()
+
+	mu    sync.Mutex
+	shown map[int64]chan telegramfake.Call // chat -> messages sent to it
+	last  map[string]telegramfake.Call     // user -> the last message with buttons
+}
+
+// tgDelivery is an update pushed, for Redeliver.
+type tgDelivery struct {
+	id int64
+	u  telegramfake.Update
+}
+
+func (p *tgPlatform) chat(user string) int64 {
+	n, _ := strconv.Atoi(strings.TrimPrefix(user, "u"))
+	return 1000 + int64(n)
+}
+
+func (p *tgPlatform) inbox(chat int64) chan telegramfake.Call {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.shown[chat] == nil {
+		p.shown[chat] = make(chan telegramfake.Call, 100)
+	}
+	return p.shown[chat]
+}
+
+func (p *tgPlatform) onCall(c telegramfake.Call) {
+	if c.Method == "sendMessage" || c.Method == "sendPhoto" {
+		p.inbox(c.ChatID()) <- c
+	}
+}
+
+func (p *tgPlatform) UserID(user string) string { return strconv.FormatInt(p.chat(user), 10) }
+
+func (p *tgPlatform) push(t *testing.T, u telegramfake.Update) any {
+	t.Helper()
+	ids, err := p.fake.Push(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tgDelivery{ids[0], u}
+}
+
+func (p *tgPlatform) Say(t *testing.T, user, text string) any {
+	return p.push(t, telegramfake.Text(p.chat(user), user, "ko", text))
+}
+
+func (p *tgPlatform) Press(t *testing.T, user, payload string) any {
+	p.mu.Lock()
+	on, ok := p.last[user]
+	p.mu.Unlock()
+	if !ok || !slices.Contains(on.Buttons(), payload) {
+		t.Fatalf("no message with %q was shown to %s", payload, user)
+	}
+	return p.push(t, telegramfake.Press(p.chat(user), user, "ko", on, payload))
+}
+
+func (p *tgPlatform) Redeliver(t *testing.T, d any) {
+	dl := d.(tgDelivery)
+	if err := p.fake.Redeliver(dl.id, dl.u); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (p *tgPlatform) Next(t *testing.T, user string) relaytest.Shown {
+	t.Helper()
+	select {
+	case c := <-p.inbox(p.chat(user)):
+		if len(c.Buttons()) > 0 {
+			p.mu.Lock()
+			p.last[user] = c
+			p.mu.Unlock()
+		}
+		return relaytest.Shown{Text: c.Fields["text"], Buttons: c.Buttons()}
+	case <-time.After(relaytest.Wait):
+		t.Fatalf("nothing sent to %s within %v", user, relaytest.Wait)
+		return relaytest.Shown{}
+	}
+}
+
+func (p *tgPlatform) Stop(*testing.T) { p.stop() }
