@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/dangol/dangol/ledger"
 )
@@ -16,10 +17,11 @@ import (
 // Outgoing is a reply kept in the ledger's outbox, with the conversation
 // it answers: what Unsent hands back after a restart.
 type Outgoing struct {
-	Channel        string // the platform of the conversation
-	ConversationID string // the conversation the message came from
-	UserID         string // the sender of the message
-	Reply          Reply  // Reply.OutboxID is set
+	Channel        string    // the platform of the conversation
+	ConversationID string    // the conversation the message came from
+	UserID         string    // the sender of the message
+	At             time.Time // when the reply was written, on the engine's clock
+	Reply          Reply     // Reply.OutboxID is set
 }
 
 // outboxRecord is an outbox entry's payload: the reply and its address.
@@ -144,7 +146,7 @@ func decodeOutgoing(en ledger.OutboxEntry) (Outgoing, error) {
 		return Outgoing{}, fmt.Errorf("dialog: outbox entry %s: %w", en.ID, err)
 	}
 	rec.Reply.OutboxID = en.ID
-	return Outgoing{Channel: rec.Channel, ConversationID: rec.Conversation, UserID: rec.User, Reply: rec.Reply}, nil
+	return Outgoing{Channel: rec.Channel, ConversationID: rec.Conversation, UserID: rec.User, At: en.At, Reply: rec.Reply}, nil
 }
 
 // Unsent returns up to limit replies still waiting in the outbox, oldest

@@ -35,7 +35,7 @@ func BenchmarkHandleCustomerPoints(b *testing.B) {
 			}
 			var seq, chats atomic.Int64
 			msg := func(chat string) Message {
-				return Message{Channel: ChannelTelegram, UserID: chat, ConversationID: chat, Private: true,
+				return Message{Channel: "telegram", UserID: chat, ConversationID: chat, Private: true,
 					EventID: "bench-" + strconv.FormatInt(seq.Add(1), 10), Text: "/points"}
 			}
 			ctx := context.Background()

@@ -240,7 +240,7 @@ func TestOutboxFailingSender(t *testing.T) {
 		if o.Reply.Text != done[i].Text || o.Reply.To != done[i].To || o.Reply.OutboxID != done[i].OutboxID {
 			t.Errorf("sent %d: %+v, want %+v", i, o.Reply, done[i])
 		}
-		if o.Channel != ChannelTelegram || o.ConversationID != custTG || o.UserID != custTG {
+		if o.Channel != "telegram" || o.ConversationID != custTG || o.UserID != custTG {
 			t.Errorf("sent %d to %s/%s (user %s)", i, o.Channel, o.ConversationID, o.UserID)
 		}
 	}

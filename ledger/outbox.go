@@ -74,7 +74,9 @@ func (tx *Tx) AddOutbox(eventID string, at time.Time, payload []byte) (string, e
 }
 
 // OutboxOf returns the entries of event id eventID still waiting, in the
-// order they were written; none when all were sent (or it had none).
+// order they were written; none when all were sent (or it had none). An
+// entry reported Sent counts as sent at once, before the commit that
+// deletes it.
 func (tx *Tx) OutboxOf(eventID string) ([]OutboxEntry, error) {
 	if eventID == "" {
 		return nil, nil
@@ -85,8 +87,8 @@ func (tx *Tx) OutboxOf(eventID string) ([]OutboxEntry, error) {
 	for k, _ := c.Seek(blind); k != nil && bytes.HasPrefix(k, blind); k, _ = c.Next() {
 		tk := k[len(blind):]
 		v := tx.bucket(bucketOutbox).Get(tk)
-		if v == nil {
-			continue // an index left by a crash between two deletes cannot happen in one tx; be lenient
+		if v == nil || tx.sentQueued(tk) {
+			continue
 		}
 		e, err := tx.decodeOutbox(tk, v)
 		if err != nil {
@@ -99,7 +101,8 @@ func (tx *Tx) OutboxOf(eventID string) ([]OutboxEntry, error) {
 
 // Outbox returns up to limit waiting entries written after the entry with
 // id after ("" for the oldest), oldest first: what a restart sends, a page
-// at a time. limit <= 0 means all.
+// at a time. limit <= 0 means all. Entries reported Sent are left out, as
+// in OutboxOf.
 func (tx *Tx) Outbox(after string, limit int) ([]OutboxEntry, error) {
 	c := tx.bucket(bucketOutbox).Cursor()
 	var k, v []byte
@@ -117,6 +120,9 @@ func (tx *Tx) Outbox(after string, limit int) ([]OutboxEntry, error) {
 	}
 	var out []OutboxEntry
 	for ; k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
+		if tx.sentQueued(k) {
+			continue
+		}
 		e, err := tx.decodeOutbox(k, v)
 		if err != nil {
 			return nil, fmt.Errorf("ledger: outbox: %w", err)
@@ -125,6 +131,10 @@ func (tx *Tx) Outbox(after string, limit int) ([]OutboxEntry, error) {
 	}
 	return out, nil
 }
+
+// sentQueued reports whether the entry at k was reported Sent and waits,
+// in this process, for the commit that deletes it: no longer waiting.
+func (tx *Tx) sentQueued(k []byte) bool { return tx.pipe != nil && tx.pipe.queuedSent(k) }
 
 // decodeOutbox opens an outbox value stored under k.
 func (tx *Tx) decodeOutbox(k, v []byte) (OutboxEntry, error) {

@@ -80,6 +80,7 @@ type pipeline struct {
 	// kept after the commit (one entry per name), as cursors never go back.
 	cursors map[string]int64
 	sent    map[string]bool // outbox keys (as strings) to delete
+	sending map[string]bool // those of them the commit in flight deletes
 
 	delay time.Duration
 	timer *time.Timer // armed while marks or sent wait without a leader
@@ -227,7 +228,7 @@ func (s *Store) lead() {
 // meanwhile is still known.
 func (p *pipeline) take() ([]Marks, map[string]bool) {
 	marks, sent := p.marks, p.sent
-	p.marks, p.sent = nil, nil
+	p.marks, p.sent, p.sending = nil, nil, sent
 	if p.timer != nil {
 		p.timer.Stop()
 		p.timer = nil
@@ -379,6 +380,7 @@ func (s *Store) settle(group []*call, marks []Marks, sent map[string]bool, delet
 	p := &s.pipe
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.sending = nil
 	if err != nil {
 		p.giveBack(marks, sent)
 		return
@@ -445,6 +447,14 @@ func (p *pipeline) queuedEvent(id string) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.marked[id]
+}
+
+// queuedSent reports whether the outbox entry at time key k was reported
+// sent and waits to be deleted.
+func (p *pipeline) queuedSent(k []byte) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.sent[string(k)] || p.sending[string(k)]
 }
 
 // queuedCursor returns the highest value queued for cursor name.

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/dangol/dangol/bots/relay"
+	"github.com/dangol/dangol/dialog"
+)
+
+// The outbox's wiring. With dialog.Config.Outbox the replies of a message
+// with an effect wait in the ledger from the effect's commit until the
+// platform has accepted them: the relay Router reports each accepted reply
+// (RouterConfig.Sent: outboxSent), a resender sends at start what the last
+// run left unsent and, later, what stayed unsent too long, and intake waits
+// while too many replies wait (paced).
+
+// Outbox limits.
+const (
+	// outboxLimit is how many unsent replies may wait before intake stops
+	// taking messages: a flood then waits at the platform, not in memory.
+	outboxLimit = 10_000
+	// outboxStale is how long a reply may wait unsent while dangol runs
+	// before the resender sends it again: longer than any retry of a send
+	// in flight, so that it is a reply whose send was given up.
+	outboxStale = 15 * time.Minute
+)
+
+// outboxSent is the Router's Sent hook: a reply its platform accepted
+// leaves the outbox (with the next commit). A failure to record it is
+// logged: the reply may then be sent again after a restart.
+func outboxSent(e *dialog.Engine, log *slog.Logger) func(context.Context, relay.Address, dialog.Reply) {
+	return func(ctx context.Context, _ relay.Address, r dialog.Reply) {
+		if r.OutboxID == "" {
+			return // a read's answer, never in the outbox
+		}
+		if err := e.Delivered(ctx, r.OutboxID); err != nil {
+			log.WarnContext(ctx, "outbox: a reply was sent but not recorded as sent; it may go again after a restart", "outbox_id", r.OutboxID, "err", err)
+		}
+	}
+}
+
+// resender sends the replies waiting in the outbox that no one else will:
+// at start everything the last run left (it crashed, or a platform was
+// down), then every interval what waited longer than outboxStale (a send
+// given up). Delivery is at least once: a reply whose acceptance was not
+// recorded before a crash goes again.
+type resender struct {
+	engine *dialog.Engine
+	// send sends one reply from its conversation: the Router's Send.
+	send   func(ctx context.Context, from relay.Address, r dialog.Reply) error
+	now    func() time.Time
+	every  time.Duration
+	logger *slog.Logger
+}
+
+// Run resends at once, then every interval, until ctx is done. A failed
+// sweep is logged and tried again at the next tick.
+func (r *resender) Run(ctx context.Context) error {
+	var before time.Time // the first sweep takes everything
+	t := time.NewTicker(r.every)
+	defer t.Stop()
+	for {
+		sent, failed, err := r.sweep(ctx, before)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			r.logger.WarnContext(ctx, "outbox: resending unsent replies failed; trying again later", "err", err)
+		case sent+failed > 0:
+			r.logger.InfoContext(ctx, "outbox: unsent replies sent again", "sent", sent, "failed", failed)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		before = r.now().Add(-outboxStale)
+	}
+}
+
+// sweep sends, a page at a time, the waiting replies written before before
+// (all of them when before is zero), and reports each accepted one
+// delivered. A reply that fails stays in the outbox for the next sweep; it
+// is counted in failed and logged by id only (its text may be personal).
+func (r *resender) sweep(ctx context.Context, before time.Time) (sent, failed int, err error) {
+	const page = 100
+	after := ""
+	for {
+		out, err := r.engine.Unsent(ctx, after, page)
+		if err != nil {
+			return sent, failed, fmt.Errorf("outbox: %w", err)
+		}
+		for _, o := range out {
+			if !before.IsZero() && !o.At.Before(before) {
+				return sent, failed, nil // time order: the rest are younger
+			}
+			from := relay.Address{Channel: o.Channel, Conversation: o.ConversationID}
+			if err := r.send(ctx, from, o.Reply); err != nil {
+				if ctx.Err() != nil {
+					return sent, failed, ctx.Err()
+				}
+				failed++
+				r.logger.WarnContext(ctx, "outbox: an unsent reply failed again; kept for the next try", "outbox_id", o.Reply.OutboxID, "to", o.Reply.To, "err", err)
+				continue
+			}
+			if err := r.engine.Delivered(ctx, o.Reply.OutboxID); err != nil {
+				return sent, failed, fmt.Errorf("outbox: %w", err)
+			}
+			sent++
+		}
+		if len(out) < page {
+			return sent, failed, nil
+		}
+		after = out[len(out)-1].Reply.OutboxID
+	}
+}
+
+// pacedHandler holds each message back while the outbox is full (wait
+// returns), so intake stops taking messages there instead of piling them
+// up in memory: the back-pressure a poller or webhook feels.
+type pacedHandler struct {
+	next handler
+	wait func(ctx context.Context) error
+}
+
+// Handle waits for room in the outbox, then handles m.
+func (p pacedHandler) Handle(ctx context.Context, m dialog.Message) ([]dialog.Reply, error) {
+	if err := p.wait(ctx); err != nil {
+		return nil, fmt.Errorf("outbox full: %w", err)
+	}
+	return p.next.Handle(ctx, m)
+}
+
+// paced returns next held back while engine's outbox holds limit replies.
+func paced(next handler, engine *dialog.Engine, limit int) handler {
+	return pacedHandler{next: next, wait: func(ctx context.Context) error { return engine.WaitPending(ctx, limit) }}
+}

@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dangol/dangol/bots/relay"
+	"github.com/dangol/dangol/dialog"
+	"github.com/dangol/dangol/ledger"
+)
+
+// outboxRig is an engine with the outbox on over a ledger in a temporary
+// directory, and a Router whose one Sender fails while fail is set.
+type outboxRig struct {
+	t      *testing.T
+	path   string
+	store  *ledger.Store
+	engine *dialog.Engine
+	router *relay.Router
+
+	mu   sync.Mutex
+	fail error
+	got  []dialog.Reply // accepted by the platform, in order
+	to   []relay.Address
+}
+
+func newOutboxRig(t *testing.T) *outboxRig {
+	r := &outboxRig{t: t, path: filepath.Join(t.TempDir(), "dangol.db")}
+	r.open()
+	t.Cleanup(func() { r.store.Close() })
+	err := r.store.Update(context.Background(), func(tx *ledger.Tx) error {
+		return tx.CreateCustomer(&ledger.Customer{Name: "김민지", Phone: "01012345678", CreatedAt: adminNow})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// open opens the ledger and a new engine and router, as a start does.
+func (r *outboxRig) open() {
+	r.t.Helper()
+	s, err := ledger.Open(r.path, testLedgerOptions(r.t, r.path))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	e, err := dialog.New(dialog.Config{Store: s, Catalog: testCatalog, Logger: log, Outbox: true,
+		Staff: []string{"slack:U1"}, Now: func() time.Time { return adminNow }})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.store, r.engine = s, e
+	r.router = relay.NewRouter(relay.RouterConfig{Logger: log, Sent: outboxSent(e, log)})
+	r.router.Register("slack", r)
+}
+
+// Send is the rig's platform.
+func (r *outboxRig) Send(_ context.Context, to relay.Address, reply dialog.Reply) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail != nil {
+		return r.fail
+	}
+	r.got = append(r.got, reply)
+	r.to = append(r.to, to)
+	return nil
+}
+
+// note has staff member U1 record a note for 김민지 (registered by
+// newOutboxRig), an effect, and returns its replies after the Router tried
+// them.
+func (r *outboxRig) note(event string) []dialog.Reply {
+	r.t.Helper()
+	ctx := context.Background()
+	m := dialog.Message{Channel: "slack", UserID: "U1", UserName: "지수", ConversationID: "DU1",
+		EventID: event, Private: true, Lang: "ko", Text: "/note 010-1234-5678 커트 상담"}
+	rs, err := r.engine.Handle(ctx, m)
+	if err != nil || len(rs) == 0 {
+		r.t.Fatalf("Handle: %v %+v", err, rs)
+	}
+	r.router.Route(ctx, relay.Address{Channel: m.Channel, Conversation: m.ConversationID}, rs)
+	return rs
+}
+
+func (r *outboxRig) resender() *resender {
+	return &resender{engine: r.engine, send: r.router.Send, now: func() time.Time { return adminNow },
+		every: time.Hour, logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+}
+
+// TestOutboxWiring: a note's replies whose send failed wait in the outbox
+// across a restart, and the resender delivers them once the platform works,
+// each once; replies the Router delivered leave the outbox through its
+// Sent hook.
+func TestOutboxWiring(t *testing.T) {
+	r := newOutboxRig(t)
+	ctx := context.Background()
+	r.note("ev-1")
+	if got := r.engine.Pending(); got != 0 {
+		t.Fatalf("a delivered reply still waits: pending %d", got)
+	}
+	r.fail = errors.New("slack down")
+	lost := r.note("ev-2")
+	if got := r.engine.Pending(); got != len(lost) {
+		t.Fatalf("pending %d, want the %d replies not sent", got, len(lost))
+	}
+	if err := r.store.Close(); err != nil { // a stop: the failed replies stay
+		t.Fatal(err)
+	}
+	r.open()
+	r.fail = nil
+	r.got, r.to = nil, nil
+	sent, failed, err := r.resender().sweep(ctx, time.Time{})
+	if err != nil || sent != len(lost) || failed != 0 {
+		t.Fatalf("sweep: sent %d failed %d err %v", sent, failed, err)
+	}
+	for i, reply := range r.got {
+		if reply.Text != lost[i].Text || r.to[i].Conversation != "DU1" || r.to[i].Channel != "slack" {
+			t.Errorf("resent %d: %q to %+v, want %q to DU1", i, reply.Text, r.to[i], lost[i].Text)
+		}
+	}
+	if !strings.Contains(r.got[0].Text, "김민지") {
+		t.Errorf("resent %q", r.got[0].Text)
+	}
+	if got := r.engine.Pending(); got != 0 {
+		t.Errorf("pending %d after the resend", got)
+	}
+	if sent, _, _ := r.resender().sweep(ctx, time.Time{}); sent != 0 {
+		t.Errorf("a second sweep sent %d again", sent)
+	}
+}
+
+// TestOutboxStaleOnly: a later sweep leaves replies younger than its cut
+// (a send may still be in flight) and sends older ones.
+func TestOutboxStaleOnly(t *testing.T) {
+	r := newOutboxRig(t)
+	r.fail = errors.New("slack down")
+	lost := r.note("ev-1")
+	r.fail = nil
+	ctx := context.Background()
+	if sent, _, err := r.resender().sweep(ctx, adminNow); err != nil || sent != 0 {
+		t.Fatalf("young replies sent: %d %v", sent, err)
+	}
+	if sent, _, err := r.resender().sweep(ctx, adminNow.Add(time.Second)); err != nil || sent != len(lost) {
+		t.Fatalf("stale replies: sent %d, want %d (%v)", sent, len(lost), err)
+	}
+}
+
+// TestPacedHandler holds a message while the outbox is full and lets it
+// through once a reply is delivered.
+func TestPacedHandler(t *testing.T) {
+	r := newOutboxRig(t)
+	r.fail = errors.New("slack down")
+	lost := r.note("ev-1")
+	h := paced(r.engine, r.engine, len(lost))
+	m := dialog.Message{Channel: "slack", UserID: "U1", ConversationID: "DU1", EventID: "ev-2", Text: "/help", Lang: "ko"}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := h.Handle(cancelled, m); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a full outbox with a cancelled context: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := h.Handle(context.Background(), m)
+		done <- err
+	}()
+	if err := r.engine.Delivered(context.Background(), lost[0].OutboxID); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("still held once a reply was delivered")
+	}
+}
