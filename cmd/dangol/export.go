@@ -44,6 +44,8 @@ type exportCustomer struct {
 	LastVisit   *string  `json:"last_visit"`
 	CreatedAt   *string  `json:"created_at"`
 	Erased      bool     `json:"erased"`
+
+	Loyalty *exportLoyalty `json:"loyalty,omitempty"` // loyalty.go
 }
 
 // exportConsent is a customer's consent: an object, not a bool, because
@@ -167,8 +169,10 @@ func writeOutput(stdout io.Writer, path string, write func(io.Writer) error) err
 	return nil
 }
 
-// exportJSON streams {"customers":[…],"feedback":[…],"audit":[…]}: one customer at a
-// time, so memory holds one customer's history, never the whole file.
+// exportJSON streams {"customers":[…],"feedback":[…],"audit":[…],
+// "programme":[…]}: one customer at a time, so memory holds one customer's
+// history, never the whole file. A customer's loyalty (tier, stamps,
+// coupons, lots) and the programme's versions are loyalty.go's.
 func (m *Main) exportJSON(ctx context.Context, tx *ledger.Tx, w io.Writer) error {
 	loc := m.Config.Loc
 	if _, err := io.WriteString(w, "{\"customers\":["); err != nil {
@@ -193,7 +197,7 @@ func (m *Main) exportJSON(ctx context.Context, tx *ledger.Tx, w io.Writer) error
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		ec, err := exportCustomerOf(tx, c, loc)
+		ec, err := exportCustomerOf(tx, c, loc, m.now())
 		if err != nil {
 			return err
 		}
@@ -226,6 +230,14 @@ func (m *Main) exportJSON(ctx context.Context, tx *ledger.Tx, w io.Writer) error
 	if err != nil {
 		return fmt.Errorf("export audit: %w", err)
 	}
+	// The loyalty programme's versions (loyalty.go).
+	if _, err := io.WriteString(w, "\n],\"programme\":["); err != nil {
+		return err
+	}
+	sep = "\n"
+	if err := writeProgrammes(tx, loc, item); err != nil {
+		return fmt.Errorf("export programme: %w", err)
+	}
 	_, err = io.WriteString(w, "\n]}\n")
 	return err
 }
@@ -255,7 +267,7 @@ func marshal(v any) ([]byte, error) {
 // endOfTime is past any record's time; the ledger clamps it.
 var endOfTime = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 
-func exportCustomerOf(tx *ledger.Tx, c ledger.Customer, loc *time.Location) (exportCustomer, error) {
+func exportCustomerOf(tx *ledger.Tx, c ledger.Customer, loc *time.Location, now time.Time) (exportCustomer, error) {
 	bal, err := tx.Balance(c.ID)
 	if err != nil {
 		return exportCustomer{}, err
@@ -313,6 +325,9 @@ func exportCustomerOf(tx *ledger.Tx, c ledger.Customer, loc *time.Location) (exp
 	}
 	for _, f := range fbs {
 		ec.Feedback = append(ec.Feedback, exportFeedbackOf(f, loc))
+	}
+	if ec.Loyalty, err = exportLoyaltyOf(tx, c, number, loc, now); err != nil {
+		return exportCustomer{}, err
 	}
 	return ec, nil
 }

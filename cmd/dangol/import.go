@@ -361,6 +361,8 @@ func applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now time.Time) (
 			return importResult{}, fmt.Errorf("row %d: %w", r.row, err)
 		}
 		if r.points > 0 {
+			// One entry, so one point lot dated at the import, expiring
+			// under the loyalty programme in force now (ledger lots.go).
 			err := tx.AddPoints(&ledger.PointsEntry{
 				CustomerID: c.ID, At: now, Kind: ledger.PointsAdjust, Points: r.points,
 				ActorID: importActor, Reason: importReason,

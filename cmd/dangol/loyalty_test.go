@@ -3,10 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dangol/dangol/ledger"
 )
 
 // TestChat_LoyaltyRehearsal is issue 13's console script with :time: a
@@ -85,5 +90,142 @@ func TestChat_LoyaltyRehearsal(t *testing.T) {
 	}
 	if got, _ := answer(t, tr, cust, "/points"); !strings.Contains(got, "김하늘님의 포인트: 0P") {
 		t.Errorf("after the expiry:\n%s", got)
+	}
+}
+
+// TestExport_Loyalty: the JSON export carries each customer's stored tier,
+// stamp card and entries, coupons with their state at the export (used,
+// expired past its last day, valid), point lots with their end, and every
+// version of the programme.
+func TestExport_Loyalty(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "shop.db")
+	seoul, err := time.LoadLocation("Asia/Seoul")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(day, hour int) time.Time { return time.Date(2026, 11, day, hour, 0, 0, 0, seoul) }
+	s := mustOpenStore(t, db)
+	err = s.Update(context.Background(), func(tx *ledger.Tx) error {
+		c := &ledger.Customer{Name: "김하늘", Phone: "01012345678", CreatedAt: at(1, 10)}
+		if err := tx.CreateCustomer(c); err != nil {
+			return err
+		}
+		steps := []error{}
+		_, err := tx.SetExpiry(ledger.ExpiryRules{Months: 12}, "slack:UM", at(1, 11))
+		steps = append(steps, err)
+		_, err = tx.SetStamps(ledger.StampRules{Goal: 3, Reward: ledger.CouponBenefit{Kind: ledger.BenefitItem, Item: "아메리카노 1잔"}}, "slack:UM", at(1, 11))
+		steps = append(steps, err)
+		steps = append(steps, tx.AddPoints(&ledger.PointsEntry{CustomerID: c.ID, At: at(2, 12), Kind: ledger.PointsEarn, Points: 500, Amount: 10000, ActorID: "slack:U1"}))
+		_, err = tx.AddStamps(c.ID, 4, "slack:U1", "라떼", at(3, 12), seoul) // a full card: the reward, 1 left
+		steps = append(steps, err)
+		cp, err := tx.IssueCoupon(ledger.CouponSpec{CustomerID: c.ID, Benefit: ledger.CouponBenefit{Kind: ledger.BenefitPercent, Percent: 10}, Days: 2, ActorID: "slack:U1", Note: "사과의 뜻"}, at(4, 12), seoul)
+		steps = append(steps, err)
+		if err == nil {
+			_, err = tx.UseCoupon(c.ID, cp.Code, "slack:U2", at(5, 12))
+			steps = append(steps, err)
+		}
+		_, err = tx.IssueCoupon(ledger.CouponSpec{CustomerID: c.ID, Benefit: ledger.CouponBenefit{Kind: ledger.BenefitWon, Won: 5000}, Days: 1, ActorID: "slack:U1"}, at(6, 12), seoul)
+		steps = append(steps, err)
+		_, err = tx.PinTier(c.ID, ledger.TierVIP, "slack:UM", at(7, 12), seoul)
+		steps = append(steps, err)
+		return errors.Join(steps...)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var out, logs bytes.Buffer
+	m := &Main{Stdout: &out, Stderr: &logs, Stdin: strings.NewReader(""),
+		Getenv: func(k string) string { return map[string]string{"DANGOL_DB": db}[k] },
+		Now:    func() time.Time { return at(20, 9) }}
+	err = m.Run(context.Background(), []string{"export"})
+	if cerr := m.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatalf("export: %v\n%s", err, logs.String())
+	}
+	var got struct {
+		Customers []struct {
+			Loyalty *exportLoyalty `json:"loyalty"`
+		} `json:"customers"`
+		Programme []exportProgramme `json:"programme"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out.String())
+	}
+	if len(got.Customers) != 1 || got.Customers[0].Loyalty == nil {
+		t.Fatalf("no loyalty in the export:\n%s", out.String())
+	}
+	l := got.Customers[0].Loyalty
+	if l.Tier == nil || l.Tier.Tier != ledger.TierVIP || !l.Tier.Pinned {
+		t.Errorf("tier = %+v", l.Tier)
+	}
+	if st := l.Stamps; st == nil || st.OnCard != 1 || st.Total != 4 || st.Rewards != 1 || len(st.Entries) != 1 || st.Entries[0].Reason != "라떼" {
+		t.Errorf("stamps = %+v", st)
+	}
+	states := map[string]string{}
+	for _, c := range l.Coupons {
+		states[c.Benefit.String()] = c.State
+	}
+	if len(l.Coupons) != 3 || states["item:아메리카노 1잔"] != "valid" || states["10%"] != "used" || states["5000won"] != "expired" {
+		t.Errorf("coupons = %+v", l.Coupons)
+	}
+	if len(l.Lots) != 1 || l.Lots[0].Entry != 1 || l.Lots[0].Remaining != 500 || l.Lots[0].Expires == nil || *l.Lots[0].Expires != "2027-11-02" {
+		t.Errorf("lots = %+v", l.Lots)
+	}
+	if len(got.Programme) != 2 || got.Programme[0].Changed != "expiry" || got.Programme[1].Rules.Stamps.Goal != 3 || got.Programme[1].Rules.Expiry.Months != 12 {
+		t.Errorf("programme = %+v", got.Programme)
+	}
+	for _, secret := range []string{"사과의 뜻", "slack:U2"} {
+		if !strings.Contains(out.String(), secret) {
+			t.Errorf("the export lacks %q (a coupon's note and who used it)", secret)
+		}
+	}
+}
+
+// TestImport_PointsLot: a spreadsheet's points column becomes one lot,
+// dated at the import and expiring under the programme then in force.
+func TestImport_PointsLot(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	s := mustOpenStore(t, db)
+	err := s.Update(context.Background(), func(tx *ledger.Tx) error {
+		_, err := tx.SetExpiry(ledger.ExpiryRules{Months: 6}, "slack:UM", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+		return err
+	})
+	if err == nil {
+		err = s.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet := filepath.Join(dir, "customers.csv")
+	if err := os.WriteFile(sheet, []byte("이름,전화번호,포인트\n김하늘,010-1234-5678,\"1,750\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := runMain(t, map[string]string{"DANGOL_DB": db}, "", "import", sheet); r.err != nil {
+		t.Fatalf("import: %v\n%s", r.err, r.stderr)
+	}
+	after := time.Now()
+	s = mustOpenStore(t, db)
+	err = s.View(context.Background(), func(tx *ledger.Tx) error {
+		c, err := tx.CustomerByPhone("01012345678")
+		if err != nil {
+			return err
+		}
+		lots, err := tx.LotsOf(c.ID)
+		if err != nil {
+			return err
+		}
+		if len(lots) != 1 || lots[0].Points != 1750 || lots[0].Remaining != 1750 || lots[0].Months != 6 || after.Sub(lots[0].At) > time.Hour {
+			t.Errorf("lots = %+v, want one of 1,750 points made at the import, expiring after 6 months", lots)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
