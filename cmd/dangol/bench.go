@@ -38,6 +38,7 @@ type benchOpts struct {
 	customers int           // seeded
 	dir       string        // where the temporary folder goes
 	out       string        // JSON lines to this file; "": standard output
+	limits    string        // "off": Telegram's limits lifted; "telegram": DANGOL_TELEGRAM_* (Telegram's)
 }
 
 func (o *benchOpts) bind(fs *flag.FlagSet) {
@@ -49,12 +50,15 @@ func (o *benchOpts) bind(fs *flag.FlagSet) {
 	fs.IntVar(&o.customers, "customers", 10000, "linked customers seeded, 5 points entries each")
 	fs.StringVar(&o.dir, "dir", "", "folder for the temporary ledger; default the system's temporary folder")
 	fs.StringVar(&o.out, "out", "", "write the JSON lines to this file; default standard output")
+	fs.StringVar(&o.limits, "limits", "off", "Telegram's outgoing limits: off (lifted), or telegram (DANGOL_TELEGRAM_CHAT_RATE, _CHAT_BURST, _RATE; Telegram's by default)")
 }
 
 // benchPlan is benchOpts checked.
 type benchPlan struct {
 	feedback, points, open bool
 	chats                  []int
+	limits                 telegramLimits
+	keepLimits             bool // the adapter keeps limits: say so instead of "lifted"
 }
 
 // plan checks the flags; a bad one is a usage error.
@@ -83,6 +87,14 @@ func (m *Main) benchPlan(o benchOpts) (benchPlan, error) {
 		return p, m.usage("bench.err.count", map[string]any{"Value": o.count})
 	case o.rate < 1 || o.rate > 1_000_000:
 		return p, m.usage("bench.err.rate", map[string]any{"Value": o.rate})
+	}
+	switch strings.ToLower(strings.TrimSpace(o.limits)) {
+	case "off", "":
+		p.limits = lifted
+	case "telegram":
+		p.limits, p.keepLimits = m.Config.Telegram.Limits, true
+	default:
+		return p, m.usage("bench.err.limits", map[string]any{"Value": o.limits})
 	}
 	if p.feedback || p.points {
 		for _, s := range strings.Split(o.chats, ",") {
@@ -136,7 +148,7 @@ func (m *Main) bench(ctx context.Context, o benchOpts) (err error) {
 		return fmt.Errorf("bench: temporary folder: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	rig, err := m.newBenchRig(ctx, filepath.Join(dir, "bench.db"), o.customers)
+	rig, err := m.newBenchRig(ctx, filepath.Join(dir, "bench.db"), o.customers, plan)
 	if err != nil {
 		return err
 	}
@@ -219,8 +231,8 @@ type benchRig struct {
 }
 
 // newBenchRig opens and seeds the ledger at path and starts the adapter on
-// the fake.
-func (m *Main) newBenchRig(ctx context.Context, path string, customers int) (*benchRig, error) {
+// the fake, with plan's outgoing limits.
+func (m *Main) newBenchRig(ctx context.Context, path string, customers int, plan benchPlan) (*benchRig, error) {
 	store, err := m.openLedger(path, nil) // fsync on every commit, as serve
 	if err != nil {
 		return nil, err
@@ -260,18 +272,23 @@ func (m *Main) newBenchRig(ctx context.Context, path string, customers int) (*be
 		Catalog:      m.Catalog,
 		LastUpdateID: telegram.LastCommitted(store),
 		Logger:       logger.With("adapter", "telegram"),
-		// Telegram's limits (1 a second per chat, 30 in all) lifted: the
-		// bench measures dangol, not them.
-		ChatInterval: time.Nanosecond,
-		ChatBurst:    math.MaxInt32,
-		GlobalRate:   math.MaxInt32,
+		// Telegram's limits (1 a second per chat, 30 in all) lifted unless
+		// --limits telegram: the bench measures dangol, not them.
+		ChatInterval: plan.limits.ChatInterval,
+		ChatBurst:    plan.limits.ChatBurst,
+		GlobalRate:   plan.limits.GlobalRate,
 	})
 	if err != nil {
 		r.fake.Close()
 		store.Close()
 		return nil, fmt.Errorf("bench: start telegram: %w", err)
 	}
-	m.benchSay("bench.limits", nil)
+	if plan.keepLimits {
+		l := plan.limits
+		m.benchSay("bench.limits.kept", map[string]any{"PerChat": fmt.Sprintf("%.3g", float64(time.Second)/float64(l.ChatInterval)), "Burst": l.ChatBurst, "Rate": l.GlobalRate})
+	} else {
+		m.benchSay("bench.limits", nil)
+	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	r.cancel, r.ran = cancel, make(chan error, 1)
 	go func() { r.ran <- tg.Run(runCtx) }()

@@ -88,6 +88,10 @@ type TelegramConfig struct {
 	// links where Telegram does not run (the console, the poster);
 	// getMe's answer replaces it when it does (poster.go).
 	BotName string
+	// Limits are the outgoing limits, read by validate from
+	// DANGOL_TELEGRAM_CHAT_RATE, _CHAT_BURST and _RATE (telegram_limits.go).
+	Limits                       telegramLimits
+	chatRate, chatBurst, allRate string
 }
 
 // SlackConfig is the Slack part of Config; BotToken empty means off.
@@ -171,6 +175,9 @@ func configFromEnv(getenv func(string) string) Config {
 			WebhookURL:    env("DANGOL_TELEGRAM_WEBHOOK_URL", ""),
 			WebhookSecret: env("DANGOL_TELEGRAM_WEBHOOK_SECRET", ""),
 			BotName:       env("DANGOL_TELEGRAM_BOT_NAME", ""),
+			chatRate:      env("DANGOL_TELEGRAM_CHAT_RATE", DefaultTelegramChatRate),
+			chatBurst:     env("DANGOL_TELEGRAM_CHAT_BURST", DefaultTelegramChatBurst),
+			allRate:       env("DANGOL_TELEGRAM_RATE", DefaultTelegramRate),
 		},
 		Slack: SlackConfig{
 			BotToken:      env("DANGOL_SLACK_BOT_TOKEN", ""),
@@ -246,6 +253,9 @@ func (c *Config) validate(usage func(id string, data map[string]any) error) erro
 		return usage("privacy.err.retention", map[string]any{"Value": c.retention})
 	}
 	c.Retention = r
+	if c.Telegram.Limits, err = readTelegramLimits(c.Telegram.chatRate, c.Telegram.chatBurst, c.Telegram.allRate, usage); err != nil {
+		return err
+	}
 	c.logLevelSet = c.logLevel != ""
 	if !c.logLevelSet {
 		c.LogLevel = slog.LevelInfo

@@ -167,6 +167,9 @@ func (m *Main) platforms(engine *dialog.Engine, r *router) ([]runner, error) {
 			KnownAs:       m.keepBotName,
 			Reconnect:     m.reconnect(),
 			Observer:      m.metrics.watchPlatform(telegram.Channel),
+			ChatInterval:  tc.Limits.ChatInterval,
+			ChatBurst:     tc.Limits.ChatBurst,
+			GlobalRate:    tc.Limits.GlobalRate,
 			Logger:        m.Logger.With("adapter", "telegram"),
 		})
 		if err != nil {
