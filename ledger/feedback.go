@@ -80,11 +80,12 @@ func encodeFeedback(f *Feedback, senderBlind, sealed []byte) []byte {
 func decodeFeedback(k, v []byte) (f Feedback, senderBlind, sealed []byte, err error) {
 	p := parseFeedback(v)
 	f = p.f
-	f.ID, f.At = idOf(k), keyTime(k)
+	f.At = keyTime(k)
 	if p.d.err != nil {
-		return Feedback{}, nil, nil, fmt.Errorf("feedback %s: %w", f.ID, p.d.err)
+		return Feedback{}, nil, nil, fmt.Errorf("feedback %s: %w", idOf(k), p.d.err)
 	}
-	text := p.d.text()
+	var text string
+	text, f.ID = p.d.textAndID(k)
 	f.CustomerID, f.AnsweredBy = p.d.cut(text, p.cust), p.d.cut(text, p.by)
 	return f, p.blind, p.sealed, nil
 }

@@ -75,13 +75,17 @@ func encodeNote(n *Note, sealedText []byte) []byte {
 // decodeNote decodes the clear part of a note and returns its sealed text,
 // which is v's own bytes (no copy: summaries decode notes by the hundred
 // thousand and most never open the text), valid only while v is.
-func decodeNote(k, v []byte) (Note, []byte, error) {
+func decodeNote(k, v []byte) (Note, []byte, error) { return decodeNoteMemo(k, v, nil) }
+
+// decodeNoteMemo is decodeNote checking the tags' form with memo (nil:
+// without one), for a scan of many notes.
+func decodeNoteMemo(k, v []byte, memo tagMemo) (Note, []byte, error) {
 	d := clearDecoder{v: v}
 	d.version(noteVersion)
 	if d.err == nil && v[0] != noteVersion {
 		d.fail("version")
 	}
-	n := Note{ID: idOf(k), At: keyTime(k)}
+	n := Note{At: keyTime(k)}
 	cust, staff, name := d.str(), d.str(), d.str()
 	tags, ntags := d.list()
 	n.Amount = d.varint()
@@ -92,12 +96,13 @@ func decodeNote(k, v []byte) (Note, []byte, error) {
 	n.FollowUpDone = flags&noteFollowUpDone != 0
 	sealed := d.field()
 	if d.err != nil {
-		return Note{}, nil, fmt.Errorf("note %s: %w", n.ID, d.err)
+		return Note{}, nil, fmt.Errorf("note %s: %w", idOf(k), d.err)
 	}
-	text := d.text()
+	var text string
+	text, n.ID = d.textAndID(k)
 	n.CustomerID, n.StaffID, n.StaffName = d.cut(text, cust), d.cut(text, staff), d.cut(text, name)
 	n.Tags = d.cutList(text, tags, ntags)
-	if !tagsNormal(n.Tags) {
+	if !memo.normal(n.Tags) {
 		n.Tags = NormalizeTags(n.Tags) // one form for notes written before the ledger owned it
 	}
 	return n, sealed, nil
@@ -116,9 +121,44 @@ func (tx *Tx) putNote(k []byte, n *Note) error {
 	return tx.bucket(bucketNotes).Put(k, encodeNote(n, sealed))
 }
 
+// tagMemo remembers, for one scan, the tags found already in form: a
+// week's notes bring the same few tags thousands of times, and checking a
+// Hangul tag's form rune by rune was a fifth of reading a note.
+type tagMemo map[string]struct{}
+
+// maxTagMemo bounds a memo; past it, tags are checked each time.
+const maxTagMemo = 4096
+
+// normal reports what tagsNormal(tags) reports, remembering the tags found
+// in form. A nil memo checks every time.
+func (m tagMemo) normal(tags []string) bool {
+	if m == nil {
+		return tagsNormal(tags)
+	}
+	for i, t := range tags {
+		if _, ok := m[t]; !ok {
+			if !tagNormal(t) {
+				return false
+			}
+			if len(m) < maxTagMemo {
+				m[t] = struct{}{}
+			}
+		}
+		for _, u := range tags[:i] {
+			if u == t {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // decodeNote decodes the note stored as v under k, opening its text.
-func (tx *Tx) decodeNote(k, v []byte) (Note, error) {
-	n, sealed, err := decodeNote(k, v)
+func (tx *Tx) decodeNote(k, v []byte) (Note, error) { return tx.decodeNoteMemo(k, v, nil) }
+
+// decodeNoteMemo is tx.decodeNote with a memo of tags in form.
+func (tx *Tx) decodeNoteMemo(k, v []byte, memo tagMemo) (Note, error) {
+	n, sealed, err := decodeNoteMemo(k, v, memo)
 	if err != nil || len(sealed) == 0 {
 		return n, err
 	}
@@ -231,8 +271,9 @@ func (tx *Tx) NotesOf(customerID string, limit int) ([]Note, error) {
 
 // ScanNotes calls fn for every note with from <= At < to, in time order.
 func (tx *Tx) ScanNotes(from, to time.Time, fn func(Note) error) error {
+	memo := tagMemo{}
 	return scanTime(tx.bucket(bucketNotes), from, to, func(k, v []byte) error {
-		n, err := tx.decodeNote(k, v)
+		n, err := tx.decodeNoteMemo(k, v, memo)
 		if err != nil {
 			return fmt.Errorf("ledger: scan notes: %w", err)
 		}
@@ -245,8 +286,9 @@ func (tx *Tx) ScanNotes(from, to time.Time, fn func(Note) error) error {
 // for summaries that count notes (by staff, tag, customer, amount) and
 // costs no decryption.
 func (tx *Tx) ScanNotesClear(from, to time.Time, fn func(Note) error) error {
+	memo := tagMemo{}
 	return scanTime(tx.bucket(bucketNotes), from, to, func(k, v []byte) error {
-		n, _, err := decodeNote(k, v)
+		n, _, err := decodeNoteMemo(k, v, memo)
 		if err != nil {
 			return fmt.Errorf("ledger: scan notes: %w", err)
 		}

@@ -106,7 +106,7 @@ func decodePoints(k, v []byte) (PointsEntry, []byte, error) {
 	if d.err == nil && ver < 2 {
 		d.fail("version")
 	}
-	p := PointsEntry{ID: idOf(k), At: keyTime(k)}
+	p := PointsEntry{At: keyTime(k)}
 	cust := d.str()
 	if code := d.byte(); int(code) < len(pointsKindCodes) && code > 0 {
 		p.Kind = pointsKindCodes[code]
@@ -123,9 +123,10 @@ func decodePoints(k, v []byte) (PointsEntry, []byte, error) {
 		p.ReversedBy = d.timeKeyID("correction key")
 	}
 	if d.err != nil {
-		return PointsEntry{}, nil, fmt.Errorf("points entry %s: %w", p.ID, d.err)
+		return PointsEntry{}, nil, fmt.Errorf("points entry %s: %w", idOf(k), d.err)
 	}
-	p.CustomerID = d.cut(d.text(), cust)
+	text, id := d.textAndID(k)
+	p.ID, p.CustomerID = id, d.cut(text, cust)
 	return p, sealed, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -202,6 +203,29 @@ func (d *clearDecoder) timeKeyID(what string) string {
 		return ""
 	}
 	return idOf(k)
+}
+
+// textAndID returns the one copy of the string fields read (from the
+// first to the last of them) and the public id of the record's time key k,
+// made in one allocation: a summary decodes records by the hundred
+// thousand, and an id of its own each was a tenth of its time.
+func (d *clearDecoder) textAndID(k []byte) (text, id string) {
+	var ib [32]byte
+	n := idEncoding.EncodedLen(len(k))
+	if n > len(ib) {
+		return d.text(), idOf(k)
+	}
+	idEncoding.Encode(ib[:n], k)
+	var s strings.Builder
+	if d.err == nil && d.spans {
+		s.Grow(n + d.hi - d.lo)
+		s.Write(ib[:n])
+		s.Write(d.v[d.lo:d.hi])
+	} else {
+		s.Write(ib[:n])
+	}
+	all := s.String() // the builder's bytes, not copied again
+	return all[n:], all[:n]
 }
 
 // text returns the one copy of the string fields read, from the first to

@@ -240,7 +240,7 @@ func TestFeedback(t *testing.T) {
 // afterwards (bbolt reuses them once the transaction ends), and the sealed
 // part returned is the stored one.
 func TestClearDecodeOwnsItsStrings(t *testing.T) {
-	k := timeKey(t0, 3)
+	var k []byte // the record's key, set by each case
 	sealed := []byte("sealed part, never copied")
 	rev := timeKey(t0, 1)
 	tests := []struct {
@@ -257,6 +257,7 @@ func TestClearDecodeOwnsItsStrings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			k = timeKey(t0, 3)
 			got, gotSealed, err := tt.decode(tt.v)
 			if err != nil {
 				t.Fatal(err)
@@ -268,11 +269,14 @@ func TestClearDecodeOwnsItsStrings(t *testing.T) {
 			for i := range tt.v {
 				tt.v[i] = 'x'
 			}
+			for i := range k { // the key too: bbolt's, like the value
+				k[i] = 'x'
+			}
 			if after := fmt.Sprintf("%+v", got); after != before {
 				t.Errorf("decoded record changed with the stored bytes:\nbefore %s\nafter  %s", before, after)
 			}
-			if !strings.Contains(before, "C12") {
-				t.Errorf("decoded %s lacks its customer", before)
+			if !strings.Contains(before, "C12") || !strings.Contains(before, idOf(timeKey(t0, 3))) {
+				t.Errorf("decoded %s lacks its customer or its id", before)
 			}
 		})
 	}
@@ -344,6 +348,42 @@ func TestScanFeedbackKeys(t *testing.T) {
 		}
 		if got.Comment != want[got.ID] {
 			t.Errorf("feedback %s of %q: comment %q, want %q", got.ID, got.CustomerID, got.Comment, want[got.ID])
+		}
+	}
+}
+
+// TestTagMemoAgrees: a scan's memo of tags in form says what tagsNormal
+// says, before and after it has remembered them, and a note read in a scan
+// has the tags a note read alone has.
+func TestTagMemoAgrees(t *testing.T) {
+	lists := [][]string{
+		nil,
+		{"커트"},
+		{"커트", "펌"},
+		{"커트", "커트"}, // a repeat is not in form, even once remembered
+		{"VIP"},         // upper case
+		{"vip", "#펌"},
+		{"두피 케어"},
+		{"두피  케어"},
+		{"ＶＩＰ"},
+		{"", "커트"},
+		{"펌", "커트", "펌"},
+	}
+	memo := tagMemo{}
+	for round := range 2 {
+		for _, tags := range lists {
+			if got, want := memo.normal(tags), tagsNormal(tags); got != want {
+				t.Errorf("round %d: memo says %v for %q, tagsNormal %v", round, got, tags, want)
+			}
+		}
+	}
+	k := timeKey(t0, 1)
+	for _, tags := range lists {
+		v := encodeNote(&Note{CustomerID: "C1", StaffID: "s", Tags: tags}, nil)
+		alone, _, err1 := decodeNote(k, v)
+		scanned, _, err2 := decodeNoteMemo(k, v, memo)
+		if err1 != nil || err2 != nil || !slices.Equal(alone.Tags, scanned.Tags) {
+			t.Errorf("tags %q: alone %q (%v), in a scan %q (%v)", tags, alone.Tags, err1, scanned.Tags, err2)
 		}
 	}
 }
