@@ -361,7 +361,7 @@ func TestTagMemoAgrees(t *testing.T) {
 		{"커트"},
 		{"커트", "펌"},
 		{"커트", "커트"}, // a repeat is not in form, even once remembered
-		{"VIP"},         // upper case
+		{"VIP"},      // upper case
 		{"vip", "#펌"},
 		{"두피 케어"},
 		{"두피  케어"},
