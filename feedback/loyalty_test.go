@@ -101,4 +101,16 @@ func TestLoyaltyWeek(t *testing.T) {
 	if _, secs := sum.Render(cat, "ko", ForStaff); len(secs) != 5 || sum.Loyalty.Active() {
 		t.Errorf("an empty week shows %d sections", len(secs))
 	}
+	// On the default programme, a coupon given that week is enough.
+	write(t, empty, func(f fixture) {
+		id := f.customer("정하늘", day(10, 1, 10, 0), day(1, 1, 0, 0).AddDate(-30, 0, 0), true)
+		_, err := f.tx.IssueCoupon(ledger.CouponSpec{CustomerID: id, Benefit: ledger.CouponBenefit{Kind: ledger.BenefitPercent, Percent: 5}, ActorID: jimin.id}, day(11, 24, 10, 0), kst)
+		f.check(err)
+	})
+	if sum, err = Weekly(context.Background(), empty, w48, Options{Loc: kst, Now: now48}); err != nil {
+		t.Fatal(err)
+	}
+	if _, secs := sum.Render(cat, "ko", ForStaff); len(secs) != 6 || sum.Loyalty.CouponsIssued != 1 || sum.Loyalty.PerTier[ledger.TierNew] != 1 {
+		t.Errorf("a week with a coupon: %d sections, %+v", len(secs), sum.Loyalty)
+	}
 }

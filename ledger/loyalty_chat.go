@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -189,4 +190,12 @@ func (tx *Tx) DropNotice(id string, at time.Time) error {
 		return fmt.Errorf("ledger: drop notice %s: %w", id, err)
 	}
 	return nil
+}
+
+// HasLoyaltyEvents reports whether the loyalty log holds anything in
+// [from, to): one seek, so a weekly summary can skip LoyaltyFigures' walk
+// of every customer for a week in which loyalty did nothing.
+func (tx *Tx) HasLoyaltyEvents(from, to time.Time) bool {
+	k, _ := tx.bucket(bucketLoyaltyLog).Cursor().Seek(timePrefix(from))
+	return k != nil && bytes.Compare(k, timePrefix(to)) < 0
 }
