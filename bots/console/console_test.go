@@ -18,6 +18,7 @@ import (
 
 	"github.com/dangol/dangol/bots/console"
 	"github.com/dangol/dangol/bots/relay"
+	"github.com/dangol/dangol/bots/retry/retrytest"
 	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/locales"
 )
@@ -346,22 +347,8 @@ func TestConsole_Prompt(t *testing.T) {
 	}
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is an output tests can read while the console writes.
+type syncBuffer = retrytest.Log
 
 // deliveringHandler delivers through the console while handling, as a
 // handler wired to a router that reaches this console would.

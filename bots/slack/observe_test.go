@@ -3,18 +3,13 @@ package slack
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 	"testing"
 
 	"github.com/slack-go/slack"
 
+	"github.com/dangol/dangol/bots/relay/relaytest"
 	"github.com/dangol/dangol/dialog"
 )
-
-// failCounter is an Observer that counts.
-type failCounter struct{ n atomic.Int64 }
-
-func (c *failCounter) SendFailed() { c.n.Add(1) }
 
 func TestObserverSendFailed(t *testing.T) {
 	png := &dialog.Image{Name: "w.png", PNG: []byte("\x89PNG chart")}
@@ -31,7 +26,7 @@ func TestObserverSendFailed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var c failCounter
+			var c relaytest.FailCounter
 			e := newEnv(t, script, func(cfg *Config) { cfg.Observer = &c })
 			if tt.failing != "" {
 				e.fake.Fail(tt.failing, "channel_not_found")
@@ -40,7 +35,7 @@ func TestObserverSendFailed(t *testing.T) {
 			if (err != nil) != (tt.failing != "" || tt.reply.To == dialog.ToConversation) {
 				t.Errorf("Deliver: %v", err)
 			}
-			if got := c.n.Load(); got != tt.want {
+			if got := c.Count(); got != tt.want {
 				t.Errorf("SendFailed called %d times, want %d", got, tt.want)
 			}
 		})

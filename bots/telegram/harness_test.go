@@ -1,7 +1,6 @@
 package telegram
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/dangol/dangol/bots/relay"
 	"github.com/dangol/dangol/bots/relay/relaytest"
+	"github.com/dangol/dangol/bots/retry/retrytest"
 	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/locales"
 )
@@ -70,22 +70,7 @@ func echo(_ context.Context, m dialog.Message) ([]dialog.Reply, error) {
 }
 
 // syncBuffer is a log sink tests can read while the bot writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = retrytest.Log
 
 var testCatalog = sync.OnceValue(locales.MustLoad)
 

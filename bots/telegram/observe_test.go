@@ -2,16 +2,11 @@ package telegram
 
 import (
 	"context"
-	"sync/atomic"
 	"testing"
 
+	"github.com/dangol/dangol/bots/relay/relaytest"
 	"github.com/dangol/dangol/dialog"
 )
-
-// failCounter is an Observer that counts.
-type failCounter struct{ n atomic.Int64 }
-
-func (c *failCounter) SendFailed() { c.n.Add(1) }
 
 func TestObserverSendFailed(t *testing.T) {
 	tests := []struct {
@@ -25,7 +20,7 @@ func TestObserverSendFailed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var c failCounter
+			var c relaytest.FailCounter
 			h := newScript(echo)
 			hs := startBot(t, h, func(cfg *Config) { cfg.Observer = &c; cfg.MaxAttempts = 3 })
 			if len(tt.fail) > 0 {
@@ -37,7 +32,7 @@ func TestObserverSendFailed(t *testing.T) {
 				hs.f.expect(t, "sendMessage")
 			}
 			hs.stop()
-			if got := c.n.Load(); got != tt.want {
+			if got := c.Count(); got != tt.want {
 				t.Errorf("SendFailed called %d times, want %d", got, tt.want)
 			}
 		})

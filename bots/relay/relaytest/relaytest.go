@@ -30,6 +30,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -257,6 +258,16 @@ func Start(t testing.TB, run func(ctx context.Context) error) (stop func()) {
 	t.Cleanup(stop)
 	return stop
 }
+
+// FailCounter is a relay.Observer that counts the sends that failed, for
+// an adapter's tests of what it tells an operator.
+type FailCounter struct{ n atomic.Int64 }
+
+// SendFailed implements relay.Observer.
+func (c *FailCounter) SendFailed() { c.n.Add(1) }
+
+// Count returns how many sends failed.
+func (c *FailCounter) Count() int64 { return c.n.Load() }
 
 // Engine is the suite's stand-in for dialog.Engine (a relay.Handler). It is
 // safe for concurrent use.
