@@ -17,11 +17,14 @@
 // order (a per-key lock), different conversations in parallel (the ledger
 // batches their commits).
 //
-// Roles: Message.Role is honoured only from Config.TrustedChannels (the
-// console); Telegram senders are customers; anyone else is a manager or
-// staff member when listed in Config.Managers / Config.Staff or granted in
-// the ledger (/staff add), and otherwise gets a polite refusal and nothing
-// is read. Staff reads and changes of a customer record are audited in the
+// Roles come from the channel policy, which is configuration: the engine
+// names no platform. Message.Role is honoured only from
+// Config.TrustedChannels (cmd/dangol: the console); a sender on one of
+// Config.CustomerChannels (Telegram) is a customer unless configured as
+// staff; anyone else is a manager or staff member when listed in
+// Config.Managers / Config.Staff, or granted in the ledger (/staff add) and
+// writing on one of Config.StaffChannels (Slack, the console), and
+// otherwise gets a polite refusal and nothing is read. Staff reads and changes of a customer record are audited in the
 // same transaction.
 //
 // Flows: note (guided, one-liner or a Form), pick (which of several
@@ -85,6 +88,11 @@
 //
 // # Caveats
 //
+// The channel policy has no default: an engine configured without
+// CustomerChannels, StaffChannels and TrustedChannels admits only the
+// Managers and Staff listed by id, and refuses every customer. A new
+// channel (KakaoTalk, a web chat) is admitted by naming it there.
+//
 // Retention (Config.Retention, flow_retention.go) erases on its own, not in
 // answer to a message: ApplyRetention at serve's and chat's start and
 // RetentionJob daily. Their count reaches the managers in the morning
@@ -103,8 +111,9 @@
 // fails is tried again, and a crash between the send and the mark tells it
 // twice. Notices of customers no channel reaches (never linked, or without
 // consent) are dropped, not kept for later. DANGOL_POINTS_RATE seeds the
-// programme the first time it is read (seedProgramme), so a changed
-// variable changes nothing once the ledger holds a programme.
+// programme at its first change or daily run (seedProgramme) and stands
+// for it until then, so a changed variable changes nothing once the
+// ledger holds a programme.
 //
 // Wrong typed link codes are limited per account (MaxCodeMisses) and for
 // everyone together (Config.LinkCodeMisses an hour, kept in the ledger):
