@@ -78,9 +78,6 @@ func (t *turn) actCouponGive(c ledger.Customer, rest string) error {
 	case a.badBenefit != "" || a.benefit.Kind == "":
 		return refuse("loyalty.err.bad_benefit", map[string]any{"Value": a.badBenefit})
 	}
-	if err := t.e.seedProgramme(t.tx); err != nil {
-		return err
-	}
 	spec := ledger.CouponSpec{CustomerID: c.ID, Benefit: a.benefit, Days: a.validity.days, LastDay: a.validity.lastDay,
 		Source: ledger.SourceStaff, ActorID: t.actor.ID()}
 	cp, err := t.tx.IssueCoupon(spec, t.now, t.e.loc)

@@ -184,9 +184,6 @@ func (t *turn) visitTierLine(customerID string) (string, error) {
 // upgrade it returns the line telling staff and the notice for the
 // customer (tellNow), and nothing otherwise.
 func (t *turn) tierAfterVisit(c ledger.Customer) (line, notice string, err error) {
-	if err := t.e.seedProgramme(t.tx); err != nil {
-		return "", "", err
-	}
 	ch, err := t.tx.UpdateTier(c.ID, t.now, t.e.loc)
 	if err != nil {
 		return "", "", fmt.Errorf("dialog: update tier: %w", err)

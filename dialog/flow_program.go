@@ -166,7 +166,9 @@ func (e *Engine) seedBP() int {
 
 // seedProgramme stores the default programme with the configured rate
 // unless one is stored: the configuration seeds the programme once, and
-// a manager's changes win from then on.
+// a manager's changes win from then on. A change of a part and the daily
+// run seed first, so the ledger's own reads (ProgrammeAt) agree with the
+// chat's.
 func (e *Engine) seedProgramme(tx *ledger.Tx) error {
 	if _, err := tx.SeedProgramme(e.seedBP()); err != nil {
 		return fmt.Errorf("dialog: seed programme: %w", err)
@@ -174,10 +176,12 @@ func (e *Engine) seedProgramme(tx *ledger.Tx) error {
 	return nil
 }
 
-// programme returns the programme in force now, seeded first.
+// programme returns the programme in force now. It only reads: while
+// none is stored it is the default with the configured rate, what
+// seedProgramme would store (a read-only turn stays read-only).
 func (t *turn) programme() (ledger.Programme, error) {
-	if err := t.e.seedProgramme(t.tx); err != nil {
-		return ledger.Programme{}, err
+	if !t.tx.ProgrammeStored() {
+		return ledger.DefaultProgramme(t.e.seedBP()), nil
 	}
 	p, err := t.tx.ProgrammeAt(t.now)
 	if err != nil {
@@ -573,7 +577,8 @@ func (t *turn) onProgramForm(name string) error {
 // (the ledger audits it). A value that cannot be read or breaks a rule
 // returns the catalog id and data saying why, and nothing is stored.
 func (t *turn) setPart(part ledger.ProgrammePart, value string) (ledger.Programme, string, map[string]any, error) {
-	if _, err := t.programme(); err != nil {
+	// A change applies to the programme as the configuration seeds it.
+	if err := t.e.seedProgramme(t.tx); err != nil {
 		return ledger.Programme{}, "", nil, err
 	}
 	value = strings.TrimSpace(value)

@@ -859,3 +859,30 @@ func TestLoyaltyLocaleIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestLoyaltySeed: DANGOL_POINTS_RATE (Config.PointsRate) stands for the
+// programme until one is stored, is what a manager's first change builds
+// on, and changes nothing afterwards.
+func TestLoyaltySeed(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	f := seed(h)
+	h.close()
+	h.cfg.PointsRate = 7
+	h.open()
+	runSteps(t, h, []step{
+		{msg: staffMsg("/program"), want: []string{h.text("loyalty.program.rate", map[string]any{"Rate": "7%"})}},
+		{msg: staffMsg("/points add 김민지 10000"), want: []string{"700P"}},
+		{msg: manager("/program tiers 단골 5회, VIP 15회 10%"), check: func(t *testing.T, h *harness, _ []Reply) {
+			if p := h.programme(); p.EarnRateBP != 700 || p.EarnRateOf(ledger.TierVIP) != 1000 {
+				t.Errorf("the first change lost the configured rate: %+v", p)
+			}
+		}},
+	})
+	h.close()
+	h.cfg.PointsRate = 3
+	h.open()
+	runSteps(t, h, []step{{advance: 24 * time.Hour, msg: staffMsg("/points add 김민지 10000"), want: []string{"700P"}}})
+	if b := h.balance(f.minji); b != 1400 {
+		t.Errorf("balance = %d, want 1,400 (7%% twice)", b)
+	}
+}

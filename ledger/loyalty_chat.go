@@ -199,3 +199,11 @@ func (tx *Tx) HasLoyaltyEvents(from, to time.Time) bool {
 	k, _ := tx.bucket(bucketLoyaltyLog).Cursor().Seek(timePrefix(from))
 	return k != nil && bytes.Compare(k, timePrefix(to)) < 0
 }
+
+// ProgrammeStored reports whether any version of the programme is stored
+// (SeedProgramme or a change): until then ProgrammeAt returns the built-in
+// default, and the chat shows the default with the shop's configured rate.
+func (tx *Tx) ProgrammeStored() bool {
+	k, _ := tx.bucket(bucketProgramme).Cursor().First()
+	return k != nil
+}
