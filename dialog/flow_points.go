@@ -280,6 +280,16 @@ func (t *turn) balanceReply(c ledger.Customer, head string) (Reply, error) {
 // left out when empty, so a shop without them sees nothing new. forStaff
 // writes the stamp card as staff read it; a customer sees ●●●○○ dots.
 func (t *turn) loyaltyLines(c ledger.Customer, forStaff bool) ([]string, []ledger.Coupon, error) {
+	if !t.tx.ProgrammeStored() {
+		// The default programme, never changed nor run daily: tiers of
+		// the base rate, no stamp card, nothing that expires. Only a
+		// coupon given by staff can be there; this read stays cheap.
+		cs, err := t.tx.CouponsOf(c.ID, t.now, false)
+		if err != nil {
+			return nil, nil, fmt.Errorf("dialog: read coupons: %w", err)
+		}
+		return nil, cs, nil
+	}
 	p, err := t.programme()
 	if err != nil {
 		return nil, nil, err
