@@ -455,3 +455,43 @@ func TestFollowUps(t *testing.T) {
 		t.Errorf("next week's follow-ups = %+v, %v", notes, err)
 	}
 }
+
+// TestCustNumber: the summary keys customers by number; ids of another
+// form get numbers of their own, never one of a C<n> id.
+func TestCustNumber(t *testing.T) {
+	tests := []struct {
+		id   string
+		n    uint64
+		isOK bool
+	}{
+		{"C1", 1, true},
+		{"C123", 123, true},
+		{"C9223372036854775807", 1<<63 - 1, true},
+		{"C9223372036854775808", 0, false},
+		{"C99999999999999999999", 0, false},
+		{"C0", 0, false},
+		{"C01", 0, false},
+		{"c1", 0, false},
+		{"C", 0, false},
+		{"C1a", 0, false},
+		{"telegram:1", 0, false},
+		{"", 0, false},
+	}
+	for _, tt := range tests {
+		if n, ok := custNumber(tt.id); n != tt.n || ok != tt.isOK {
+			t.Errorf("custNumber(%q) = %d, %v; want %d, %v", tt.id, n, ok, tt.n, tt.isOK)
+		}
+	}
+	b := newBuilder(context.Background(), &Summary{Week: Week{2026, 10}, Loc: kst}, 1)
+	keys := map[uint64]string{}
+	for _, id := range []string{"C1", "C2", "x", "C01", "y", "x"} {
+		k := b.custKey(id)
+		if other, seen := keys[k]; seen && other != id {
+			t.Errorf("%q and %q share the key %d", id, other, k)
+		}
+		keys[k] = id
+	}
+	if len(keys) != 5 {
+		t.Errorf("%d keys for 5 ids: %v", len(keys), keys)
+	}
+}
