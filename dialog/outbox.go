@@ -100,8 +100,9 @@ func (t *turn) marks() ledger.Marks {
 }
 
 // stash writes the turn's replies into the outbox, in the transaction of
-// their effect, and gives each its id. Without Config.Outbox, or for a
-// re-delivery (whose replies came from the outbox), it does nothing.
+// their effect, and gives each its id; forms and form errors excepted.
+// Without Config.Outbox, or for a re-delivery (whose replies came from the
+// outbox), it does nothing.
 func (t *turn) stash() error {
 	if !t.e.outbox || t.dup {
 		return nil
@@ -109,6 +110,12 @@ func (t *turn) stash() error {
 	for i := range t.replies {
 		r := &t.replies[i]
 		r.OutboxID = ""
+		if r.Form != nil || r.FormErrors != nil {
+			// A form to open or a form's inline errors only mean something
+			// to the client that is waiting for them now (a Slack trigger
+			// lives 3 seconds): never sent later, so never kept.
+			continue
+		}
 		payload, err := json.Marshal(outboxRecord{Channel: t.m.Channel, Conversation: t.m.ConversationID, User: t.m.UserID, Reply: *r})
 		if err != nil {
 			return fmt.Errorf("dialog: outbox: %w", err)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -26,6 +27,10 @@ const (
 	// before the resender sends it again: longer than any retry of a send
 	// in flight, so that it is a reply whose send was given up.
 	outboxStale = 15 * time.Minute
+	// outboxGiveUp is the age from which a reply that fails again is given
+	// up, with an error in the log: a customer who blocked the bot, a
+	// platform gone for two days.
+	outboxGiveUp = 48 * time.Hour
 )
 
 // outboxSent is the Router's Sent hook: a reply its platform accepted
@@ -42,11 +47,18 @@ func outboxSent(e *dialog.Engine, log *slog.Logger) func(context.Context, relay.
 	}
 }
 
+// newOutboxRouter is serve's router with the outbox's Sent hook.
+func newOutboxRouter(log *slog.Logger, e *dialog.Engine) *router {
+	r := newRouter(log)
+	r.Router = relay.NewRouter(relay.RouterConfig{Logger: log, Sent: outboxSent(e, log)})
+	return r
+}
+
 // resender sends the replies waiting in the outbox that no one else will:
-// at start everything the last run left (it crashed, or a platform was
-// down), then every interval what waited longer than outboxStale (a send
-// given up). Delivery is at least once: a reply whose acceptance was not
-// recorded before a crash goes again.
+// at start and then every interval, everything an earlier run left (it
+// crashed, or a platform was down) and what this run wrote more than
+// outboxStale ago (a send given up). Delivery is at least once: a reply
+// whose acceptance was not recorded before a crash goes again.
 type resender struct {
 	engine *dialog.Engine
 	// send sends one reply from its conversation: the Router's Send.
@@ -59,10 +71,15 @@ type resender struct {
 // Run resends at once, then every interval, until ctx is done. A failed
 // sweep is logged and tried again at the next tick.
 func (r *resender) Run(ctx context.Context) error {
-	var before time.Time // the first sweep takes everything
+	start := r.now()
 	t := time.NewTicker(r.every)
 	defer t.Stop()
 	for {
+		// Written before this run, or by it and since given up.
+		before := r.now().Add(-outboxStale)
+		if before.Before(start) {
+			before = start
+		}
 		sent, failed, err := r.sweep(ctx, before)
 		switch {
 		case err != nil && ctx.Err() == nil:
@@ -75,7 +92,6 @@ func (r *resender) Run(ctx context.Context) error {
 			return nil
 		case <-t.C:
 		}
-		before = r.now().Add(-outboxStale)
 	}
 }
 
@@ -101,7 +117,7 @@ func (r *resender) sweep(ctx context.Context, before time.Time) (sent, failed in
 					return sent, failed, ctx.Err()
 				}
 				failed++
-				r.logger.WarnContext(ctx, "outbox: an unsent reply failed again; kept for the next try", "outbox_id", o.Reply.OutboxID, "to", o.Reply.To, "err", err)
+				r.giveUp(ctx, o, err)
 				continue
 			}
 			if err := r.engine.Delivered(ctx, o.Reply.OutboxID); err != nil {
@@ -113,6 +129,25 @@ func (r *resender) sweep(ctx context.Context, before time.Time) (sent, failed in
 			return sent, failed, nil
 		}
 		after = out[len(out)-1].Reply.OutboxID
+	}
+}
+
+// giveUp gives up the reply o, whose send failed with err, when nothing
+// carries it (no adapter for its platform, no staff channel) or it failed
+// again after outboxGiveUp: it leaves the outbox, with an error in the log
+// (by id only). Otherwise it stays, with a warning.
+func (r *resender) giveUp(ctx context.Context, o dialog.Outgoing, err error) {
+	switch {
+	case errors.Is(err, relay.ErrNoRoute) || errors.Is(err, relay.ErrNoConversation):
+		r.logger.ErrorContext(ctx, "outbox: an unsent reply has nowhere to go; given up", "outbox_id", o.Reply.OutboxID, "to", o.Reply.To, "channel", o.Channel, "err", err)
+	case r.now().Sub(o.At) >= outboxGiveUp:
+		r.logger.ErrorContext(ctx, "outbox: an unsent reply failed for too long; given up", "outbox_id", o.Reply.OutboxID, "to", o.Reply.To, "channel", o.Channel, "written", o.At, "err", err)
+	default:
+		r.logger.WarnContext(ctx, "outbox: an unsent reply failed again; kept for the next try", "outbox_id", o.Reply.OutboxID, "to", o.Reply.To, "err", err)
+		return
+	}
+	if err := r.engine.Delivered(ctx, o.Reply.OutboxID); err != nil {
+		r.logger.WarnContext(ctx, "outbox: a reply given up stays in the outbox", "outbox_id", o.Reply.OutboxID, "err", err)
 	}
 }
 

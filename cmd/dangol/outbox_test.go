@@ -183,3 +183,38 @@ func TestPacedHandler(t *testing.T) {
 		t.Fatal("still held once a reply was delivered")
 	}
 }
+
+// TestOutboxGiveUp: a reply nothing can carry, or one that still fails
+// after outboxGiveUp, leaves the outbox (logged); a younger failure stays.
+func TestOutboxGiveUp(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name  string
+		after time.Duration // the resender's clock past the reply's writing
+		route bool          // the platform is registered
+		kept  bool
+	}{
+		{"Young", time.Hour, true, true},
+		{"Old", outboxGiveUp, true, false},
+		{"NoRoute", time.Second, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newOutboxRig(t)
+			r.fail = errors.New("slack down")
+			lost := r.note("ev-1")
+			if !tt.route {
+				r.router = relay.NewRouter(relay.RouterConfig{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			}
+			rs := r.resender()
+			rs.now = func() time.Time { return adminNow.Add(tt.after) }
+			sent, failed, err := rs.sweep(ctx, adminNow.Add(tt.after))
+			if err != nil || sent != 0 || failed != len(lost) {
+				t.Fatalf("sweep: sent %d failed %d err %v", sent, failed, err)
+			}
+			if got := r.engine.Pending(); (got > 0) != tt.kept {
+				t.Errorf("pending %d, kept want %v", got, tt.kept)
+			}
+		})
+	}
+}

@@ -65,7 +65,11 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 	if consoleOnly || (m.Config.Telegram.Token == "" && m.Config.Slack.BotToken == "") {
 		notify = []string{console.Channel + ":" + m.Catalog.Text(m.Config.Lang, "console.default.name", nil)}
 	}
+	// Replies wait in the ledger's outbox until a platform accepts them
+	// (outbox.go); the console, a rehearsal, keeps them in memory.
+	platformsOn := !consoleOnly && (m.Config.Telegram.Token != "" || m.Config.Slack.BotToken != "")
 	engine, err := dialog.New(channelPolicy(dialog.Config{
+		Outbox:     platformsOn,
 		Store:      m.Store,
 		Catalog:    m.Catalog,
 		Logger:     m.Logger,
@@ -88,12 +92,15 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 		return fmt.Errorf("start dialog engine: %w", err)
 	}
 
-	r := newRouter(m.Logger)
+	r := newOutboxRouter(m.Logger, engine)
 	var runners []runner
 	if !consoleOnly {
 		runners, err = m.platforms(engine, r)
 		if err != nil {
 			return err
+		}
+		if platformsOn {
+			runners = append(runners, &resender{engine: engine, send: r.Send, now: clock.Now, every: time.Minute, logger: m.Logger})
 		}
 		// Checked before anything starts: a schedule that does not parse
 		// stops dangol at once, not on Monday morning.
@@ -160,7 +167,7 @@ func (m *Main) platforms(engine *dialog.Engine, r *router) ([]runner, error) {
 			WebhookURL:    tc.WebhookURL,
 			WebhookSecret: tc.WebhookSecret,
 			HTTPAddr:      addr,
-			Handler:       m.metrics.handler(engine),
+			Handler:       m.metrics.handler(paced(engine, engine, outboxLimit)),
 			Catalog:       m.Catalog,
 			Router:        r.Router,
 			LastUpdateID:  telegram.LastCommitted(m.Store),
@@ -187,7 +194,7 @@ func (m *Main) platforms(engine *dialog.Engine, r *router) ([]runner, error) {
 			APIURL:        sc.APIURL,
 			HTTPAddr:      m.Config.HTTPAddr,
 			StaffChannel:  sc.StaffChannel,
-			Handler:       m.metrics.handler(engine),
+			Handler:       m.metrics.handler(paced(engine, engine, outboxLimit)),
 			Catalog:       m.Catalog,
 			Router:        r.Router,
 			Logger:        m.Logger,
