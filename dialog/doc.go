@@ -68,10 +68,11 @@
 // With Config.Outbox, the replies of a message with an effect are written
 // into the ledger's outbox in the effect's transaction, each with its
 // Reply.OutboxID (not a form to open nor a form's inline errors, which
-// only the client waiting for them now can show). The caller reports them with Delivered once the platform
-// has accepted them; Unsent lists what still waits (at start: what the
-// last run committed and never saw delivered), and Pending counts it, the
-// figure intake keeps under a limit. What a crash can then repeat, and
+// only the client waiting for them now can show). The caller reports them
+// with Delivered once the platform has accepted them; Unsent lists what
+// still waits (at start: what the last run committed and never saw
+// delivered), and Pending counts it, the figure intake keeps under a limit
+// (WaitPending). What a crash can then repeat, and
 // what it cannot:
 //
 //   - An effect (a note, points, feedback, a link, an erasure) never
