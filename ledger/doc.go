@@ -179,9 +179,11 @@
 //
 // Marks queued with QueueMarks (the event id and cursor of a message that
 // only read) are committed with the next Update, or alone after
-// Options.MarkDelay; until then SeenEvent does not know the event
-// (MarksQueued does), and a crash forgets them. Only a message that wrote
-// nothing may be marked so: an effect commits with its event id.
+// Options.MarkDelay; until then SeenEvent and Cursor count them in this
+// process only, and a crash forgets them. Only a message that wrote
+// nothing may be marked so: an effect commits with its event id. Likewise
+// an outbox entry reported Sent is no longer listed at once, and deleted
+// with the next commit.
 //
 // The outbox (outbox.go) keeps replies from their effect's commit until
 // Sent; entries are sealed with the shop key, not a customer's, so an
