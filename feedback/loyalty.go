@@ -21,6 +21,9 @@ type LoyaltyWeek struct {
 	// Custom says the programme is not the built-in default any more: a
 	// manager changed a part of it by the week's end.
 	Custom bool
+	// StampsOn and ExpiryOn say the programme has a stamp card and points
+	// that expire at the week's end: their lines show even in a quiet week.
+	StampsOn, ExpiryOn bool
 }
 
 // UseRate returns the share of the week's coupons that ended used rather
@@ -53,7 +56,7 @@ func (b *builder) scanLoyalty(tx *ledger.Tx) error {
 	if err != nil {
 		return fmt.Errorf("loyalty: %w", err)
 	}
-	b.s.Loyalty = LoyaltyWeek{Tiers: p.Tiers.Levels, Custom: !p.Since.IsZero()}
+	b.s.Loyalty = LoyaltyWeek{Tiers: p.Tiers.Levels, Custom: !p.Since.IsZero(), StampsOn: p.Stamps.Goal > 0, ExpiryOn: p.Expiry.Months > 0}
 	if !b.s.Loyalty.Custom && !tx.HasLoyaltyEvents(b.s.From, b.s.To) {
 		return nil
 	}
@@ -89,15 +92,21 @@ func (s *Summary) loyaltySection(p printer) (Section, bool) {
 		return Section{}, false
 	}
 	f := l.LoyaltyFigures
-	lines := []string{
-		p.text("loyalty.week.stamps", map[string]any{
+	// A part the shop does not run, and that did nothing, is left out.
+	var lines []string
+	if l.StampsOn || f.StampsGiven > 0 || f.StampsReversed > 0 || f.RewardsIssued > 0 {
+		lines = append(lines, p.text("loyalty.week.stamps", map[string]any{
 			"Given": formatInt(f.StampsGiven), "Reversed": formatInt(f.StampsReversed), "Rewards": formatInt(int64(f.RewardsIssued)),
-		}),
-		p.text("loyalty.week.coupons", map[string]any{
+		}))
+	}
+	if f.CouponsIssued > 0 || f.CouponsUsed > 0 || f.CouponsExpired > 0 || f.CouponsVoided > 0 {
+		lines = append(lines, p.text("loyalty.week.coupons", map[string]any{
 			"Issued": formatInt(int64(f.CouponsIssued)), "Used": formatInt(int64(f.CouponsUsed)),
 			"Expired": formatInt(int64(f.CouponsExpired)), "Rate": maybe(l.UseRate()).show(p, percent, false),
-		}),
-		p.text("loyalty.week.points_expired", map[string]any{"Points": formatInt(f.PointsExpired)}),
+		}))
+	}
+	if l.ExpiryOn || f.PointsExpired > 0 {
+		lines = append(lines, p.text("loyalty.week.points_expired", map[string]any{"Points": formatInt(f.PointsExpired)}))
 	}
 	var per []string
 	seen := map[string]bool{}

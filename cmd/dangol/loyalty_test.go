@@ -76,7 +76,7 @@ func TestChat_LoyaltyRehearsal(t *testing.T) {
 	if n := strings.Count(tr, soon); n != 1 {
 		t.Errorf("the notice 30 days ahead is told %d times, want once:\n%s", n, tr)
 	}
-	if got, _ := answer(t, tr, staff, ":time 2026-06-12 23:00"); strings.Contains(got, "소멸") {
+	if got, _ := answer(t, tr, staff, ":time 2026-06-12 23:00"); strings.Contains(got, "→ [console:42]") {
 		t.Errorf("told before 30 days ahead:\n%s", got)
 	}
 	if got, _ := answer(t, tr, staff, ":time 2026-06-13 10:01"); !strings.Contains(got, soon) {
