@@ -757,8 +757,9 @@ func (t *turn) onAction(p string) error {
 		return t.noteButton(arg)
 	case verb == "cedit" && arg != "": // the card's [수정] (flow_customer_edit.go)
 		return t.openEditForm(arg)
-	case verb == "note" && arg != "": // a note's button on the card (flow_corrections.go)
-		return t.noteButton(arg)
+	}
+	if h, ok := actionHandlers[verb]; ok {
+		return h(t, arg)
 	}
 	if t.sess.Flow != "" {
 		return t.step(input{payload: p})

@@ -43,7 +43,12 @@ func init() {
 	koreanCommands["쿠폰"] = "coupon"
 	addHelp(&helpStaff, "loyalty.help.coupon")
 	addHelp(&helpCustomer, "loyalty.help.mycoupons")
+	// The [쿠폰 보기] button of a customer's coupon notice.
+	actionHandlers[myCouponsAction] = func(t *turn, _ string) error { return t.cmdMyCoupons("") }
 }
+
+// myCouponsAction is the payload of a coupon notice's [쿠폰 보기] button.
+const myCouponsAction = "mycoupons"
 
 // cmdCoupon: /coupon give <customer> <benefit> [validity], /coupon use
 // <customer> [code], /coupon <customer>.

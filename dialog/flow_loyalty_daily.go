@@ -193,6 +193,9 @@ func (e *Engine) noticeMessage(tx *ledger.Tx, customerID string, ns []ledger.Not
 		lines = append(lines, nt.text("loyalty.notice.coupon_hint", nil))
 	}
 	r := Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Text: strings.Join(lines, "\n\n"), Menu: menu}
+	if menu {
+		r.Buttons = []Button{{Label: nt.text("loyalty.notice.coupon_button", nil), Payload: myCouponsAction}}
+	}
 	return r, ids, true, nil
 }
 

@@ -87,6 +87,10 @@ func toUser(rs []Reply, channel, user string) []Reply {
 	return out
 }
 
+// couponCode finds a coupon's code in a text (the ledger's alphabet has no
+// 0, O, 1, I or L).
+var couponCode = regexp.MustCompile(`\b[2-9A-HJKMNP-Z]{6}\b`)
+
 // tellsCustomer checks that exactly one reply went to the linked Telegram
 // customer, holding want, and with the menu and where to find a coupon
 // when coupon is set.
@@ -103,6 +107,25 @@ func tellsCustomer(want string, coupon bool) func(*testing.T, *harness, []Reply)
 		hint := strings.Contains(us[0].Text, h.text("loyalty.notice.coupon_hint", nil))
 		if us[0].Menu != coupon || hint != coupon {
 			t.Errorf("coupon hint %v, menu %v on the customer's message, want %v", hint, us[0].Menu, coupon)
+		}
+		var show *Button
+		for i, b := range us[0].Buttons {
+			if b.Payload == myCouponsAction {
+				show = &us[0].Buttons[i]
+			}
+		}
+		if (show != nil) != coupon {
+			t.Fatalf("[%s] button on the customer's message: %v, want %v", h.text("loyalty.notice.coupon_button", nil), show != nil, coupon)
+		}
+		if show != nil {
+			// The button works outside any flow, as the customer's /coupon.
+			// The button works outside any flow, as the customer's /coupon:
+			// the coupon just told is among those listed.
+			code := couponCode.FindString(us[0].Text)
+			got := allText(h.send(press(custMsg(""), show.Payload)))
+			if code == "" || !strings.Contains(got, code) {
+				t.Errorf("pressing [%s] answered %q, want the coupons with %q in them", show.Label, got, code)
+			}
 		}
 	}
 }
