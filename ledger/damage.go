@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"io/fs"
 	"os"
 	"runtime/debug"
@@ -144,11 +145,12 @@ func checkPages(db *bolt.DB, path string) error {
 		if fi.Size() < tx.Size() {
 			return fmt.Errorf("file is %d bytes, its pages need %d: it was cut short", fi.Size(), tx.Size())
 		}
-		data, err := os.ReadFile(path)
+		f, err := os.Open(path)
 		if err != nil {
 			return err
 		}
-		if err := walkPages(data); err != nil {
+		defer f.Close()
+		if err := walkPages(f, fi.Size()); err != nil {
 			return err
 		}
 		for err := range tx.Check() {
@@ -183,15 +185,24 @@ const (
 // check trusts those offsets: a zeroed or flipped page can send it reading
 // outside the map, a fault that kills the process. A file without a valid
 // meta page is left to bbolt.
-func walkPages(data []byte) error {
+//
+// The file is read a page at a time, each level of the tree into a buffer
+// of its own reused for its siblings, so checking a file of a gigabyte
+// holds a few pages (and the set of page ids seen), not the file.
+func walkPages(r io.ReaderAt, size int64) error {
 	var root, txid uint64
 	var ps uint64
 	found := false
+	fileLen := uint64(size)
 	for _, at := range []uint64{0, uint64(os.Getpagesize())} {
-		if at+metaOffset+metaSumAt+8 > uint64(len(data)) {
+		if at+metaOffset+metaSumAt+8 > fileLen {
 			continue
 		}
-		m := data[at+metaOffset:]
+		var mb [metaOffset + metaSumAt + 8]byte
+		if _, err := r.ReadAt(mb[:], int64(at)); err != nil {
+			continue
+		}
+		m := mb[metaOffset:]
 		h := fnv.New64a()
 		h.Write(m[:metaSumAt])
 		if binary.LittleEndian.Uint32(m) != boltMagic || h.Sum64() != binary.LittleEndian.Uint64(m[metaSumAt:]) {
@@ -206,22 +217,38 @@ func walkPages(data []byte) error {
 		return nil
 	}
 	seen := map[uint64]bool{}
+	bufs := make([][]byte, maxTreeDepth+2)
 	var walkPage func(p []byte, depth int) error
 	walkTree := func(pgid uint64, depth int) error {
 		if seen[pgid] {
 			return nil
 		}
 		seen[pgid] = true
+		if depth > maxTreeDepth {
+			return fmt.Errorf("tree deeper than %d", maxTreeDepth)
+		}
 		start := pgid * ps
-		if pgid < 2 || start/ps != pgid || start+pageHeaderSize > uint64(len(data)) {
+		if pgid < 2 || start/ps != pgid || start+pageHeaderSize > fileLen {
 			return fmt.Errorf("page %d lies outside the file", pgid)
 		}
-		overflow := uint64(binary.LittleEndian.Uint32(data[start+12:]))
+		var head [pageHeaderSize]byte
+		if _, err := r.ReadAt(head[:], int64(start)); err != nil {
+			return fmt.Errorf("page %d: %w", pgid, err)
+		}
+		overflow := uint64(binary.LittleEndian.Uint32(head[12:]))
 		end := start + (overflow+1)*ps
-		if end > uint64(len(data)) || end < start {
+		if end > fileLen || end < start {
 			return fmt.Errorf("page %d (with %d overflow pages) runs past the end of the file", pgid, overflow)
 		}
-		return walkPage(data[start:end], depth)
+		n := end - start
+		if uint64(cap(bufs[depth])) < n {
+			bufs[depth] = make([]byte, n)
+		}
+		p := bufs[depth][:n]
+		if _, err := r.ReadAt(p, int64(start)); err != nil {
+			return fmt.Errorf("page %d: %w", pgid, err)
+		}
+		return walkPage(p, depth)
 	}
 	walkPage = func(p []byte, depth int) error {
 		if depth > maxTreeDepth {
