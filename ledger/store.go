@@ -77,6 +77,8 @@ var allBuckets = [][]byte{
 	bucketProgramme, bucketTiers, bucketLoyaltyLog, bucketNotices, bucketNoticePending, bucketStamps,
 	bucketCustStamps, bucketStampCards, bucketCoupons, bucketCustCoupons, bucketCouponCodes, bucketCouponDue,
 	bucketLots, bucketLotOpen, bucketLotDue, bucketLotTakes, bucketLotState,
+	// thread.go
+	bucketThreads, bucketThreadMsgs, bucketThreadOpen, bucketThreadTime, bucketThreadLast, bucketCustThreads, bucketThreadFB,
 }
 
 var (
