@@ -60,6 +60,9 @@ type Config struct {
 	Retention ledger.Retention
 	// ShopName names the shop in the consent question; "": a neutral wording.
 	ShopName string
+	// Hours are the shop's opening hours, told to a customer whose
+	// question went to the staff (flow_thread.go); zero: DefaultHours.
+	Hours Hours
 	// Notify are platform ids told, in the morning follow-up DMs, what
 	// dangol did on its own (how many customers retention erased), beside
 	// the managers configured and granted: a trusted channel keeps no
@@ -131,6 +134,7 @@ type Engine struct {
 	retention ledger.Retention
 	shop      string
 	notify    []string
+	hours     Hours // Config.Hours, defaulted (flow_thread.go)
 }
 
 // New returns an Engine. Store and Catalog are required.
@@ -167,6 +171,7 @@ func New(cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("dialog: new engine: %d link code misses an hour is more than %d", e.codeMisses, ledger.MaxCodeMissLimit)
 	}
 	e.outbox = cfg.Outbox
+	e.hours = cfg.Hours.orDefault()
 	if err := cfg.Retention.Validate(); err != nil {
 		return nil, fmt.Errorf("dialog: new engine: %w", err)
 	}
