@@ -3,11 +3,14 @@ package ledger
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -398,4 +401,38 @@ func TestCheckKey(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBlindReused checks that the pooled HMACs give what a fresh HMAC of
+// the index key gives, for short, empty and long values, from goroutines at
+// once (a reused HMAC not reset, or a buffer shared, would differ).
+func TestBlindReused(t *testing.T) {
+	kr, err := newKeyring(testKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := func(kind, value string) []byte {
+		m := hmac.New(sha256.New, kr.index)
+		m.Write([]byte(kind))
+		m.Write([]byte{0})
+		m.Write([]byte(value))
+		return m.Sum(nil)[:blindSize]
+	}
+	values := []string{"", "01012345678", "김하늘", "하늘", strings.Repeat("긴 값 ", 400)}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 200 {
+				kind := []string{"phone", "name", "tag"}[(g+i)%3]
+				v := values[(g*7+i)%len(values)]
+				got := kr.blind(kind, v)
+				if !bytes.Equal(got, want(kind, v)) {
+					t.Errorf("blind(%q, %.10q) = %x, want %x", kind, v, got, want(kind, v))
+					return
+				}
+				got[0] ^= 0xff // a caller may keep and change its copy
+			}
+		})
+	}
+	wg.Wait()
 }
