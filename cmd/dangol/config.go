@@ -40,6 +40,11 @@ type Config struct {
 	// off). Years and months are calendar ones in TZ (ledger.Retention).
 	Retention ledger.Retention
 
+	// LinkCodeMisses is DANGOL_LINK_CODE_MISSES: how many wrong typed link
+	// codes an hour, from everyone together, pause typed codes for an hour;
+	// 0: dialog's default (30); "off" (stored as -1): no bot-wide limit.
+	LinkCodeMisses int
+
 	// Verbose (-v, --verbose) shows the start-up INFO lines in the console,
 	// where they are hidden so that a newcomer sees the chat first.
 	Verbose bool
@@ -70,6 +75,7 @@ type Config struct {
 	logLevel   string
 	backupKeep string
 	confirmWon string
+	codeMisses string
 	retention  string
 	// logLevelSet records that DANGOL_LOG_LEVEL was given, so the console
 	// honours it instead of hiding INFO lines.
@@ -166,6 +172,7 @@ func configFromEnv(getenv func(string) string) Config {
 		backupKeep:   env("DANGOL_BACKUP_KEEP", strconv.Itoa(DefaultBackupKeep)),
 		pointsRate:   env("DANGOL_POINTS_RATE", strconv.Itoa(DefaultPointsRate)),
 		confirmWon:   env("DANGOL_POINTS_CONFIRM_WON", ""),
+		codeMisses:   env("DANGOL_LINK_CODE_MISSES", ""),
 		retention:    env("DANGOL_RETENTION", DefaultRetention),
 		logLevel:     env("DANGOL_LOG_LEVEL", ""),
 		LogFormat:    env("DANGOL_LOG_FORMAT", "text"),
@@ -247,6 +254,17 @@ func (c *Config) validate(usage func(id string, data map[string]any) error) erro
 			return usage("corrections.err.confirm_won", map[string]any{"Value": c.confirmWon})
 		}
 		c.PointsConfirmWon = won
+	}
+	switch s := strings.ToLower(strings.TrimSpace(c.codeMisses)); s {
+	case "":
+	case "off", "0":
+		c.LinkCodeMisses = -1
+	default:
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return usage("linking.err.code_misses", map[string]any{"Value": c.codeMisses})
+		}
+		c.LinkCodeMisses = n
 	}
 	r, ok := parseRetention(c.retention)
 	if !ok {

@@ -83,6 +83,7 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 		NewCode:    m.NewCode,
 
 		PointsConfirmWon: m.Config.PointsConfirmWon,
+		LinkCodeMisses:   m.Config.LinkCodeMisses,
 
 		Retention: m.Config.Retention,
 		ShopName:  m.Config.ShopName,
