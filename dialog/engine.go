@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dangol/dangol/feedback"
 	"github.com/dangol/dangol/ledger"
 	"github.com/dangol/dangol/locales"
 )
@@ -89,6 +90,11 @@ type Config struct {
 	SessionTimeout time.Duration    // idle timeout; 0: 30 minutes
 	Now            func() time.Time // nil: time.Now
 	NewCode        func() string    // one-time link codes; nil: 6 random digits
+	// Chart draws a week's summary as a PNG for /summary and the weekly
+	// post; nil: feedback's chart ((*feedback.Summary).Chart). Drawing and
+	// encoding it is most of a summary's cost, so tests that are not
+	// about the picture pass a cheap stand-in, as they pass a clock.
+	Chart func(s *feedback.Summary, t feedback.Translator, lang string) ([]byte, error)
 }
 
 // Defaults of Config.
@@ -116,6 +122,7 @@ type Engine struct {
 	timeout time.Duration
 	now     func() time.Time
 	newCode func() string
+	chart   func(*feedback.Summary, feedback.Translator, string) ([]byte, error) // Config.Chart, defaulted (posts.go)
 
 	managers map[string]bool
 	staff    map[string]bool
@@ -198,6 +205,9 @@ func New(cfg Config) (*Engine, error) {
 	}
 	if e.newCode == nil {
 		e.newCode = randomCode
+	}
+	if e.chart = cfg.Chart; e.chart == nil {
+		e.chart = (*feedback.Summary).Chart
 	}
 	return e, nil
 }

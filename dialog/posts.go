@@ -109,7 +109,7 @@ func (e *Engine) summaryReply(ctx context.Context, w feedback.Week, lang string,
 	for _, sec := range secs {
 		r.Sections = append(r.Sections, Section{Title: sec.Title, Lines: sec.Lines})
 	}
-	png, err := s.Chart(e.cat, lang)
+	png, err := e.chart(s, e.cat, lang)
 	if err != nil {
 		e.log.WarnContext(ctx, "dialog: summary chart", "week", w.String(), "err", err)
 	} else if len(png) > 0 {
