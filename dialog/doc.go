@@ -124,6 +124,20 @@
 // the 6 digits unguessable; the staff channel is told at each pause, and
 // deep links, QR codes and a shared contact keep linking meanwhile.
 //
+// Questions (flow_thread.go): a customer's free text that is no command,
+// no link code and no answer in a flow is kept in the "question" flow's
+// draft and sent to the staff only on [보내기]; while their latest thread
+// is open, or closed less than ledger.ReopenWindow ago, it joins that
+// thread at once (reopening it) without asking. Relayed answers go out as
+// ToUser replies to the platform id stored (sealed) in the thread, named
+// by the staff member's display or roster name, never their platform id;
+// /reply to a closed thread relays nothing and offers [다시 열기]. A low
+// rating opens a complaint thread: its [내가 연락할게요] claims it ("연락
+// 예정") and only closing it marks the feedback answered, which is what
+// the summary counts as "응대 완료". Feedback without a thread (left
+// before threads existed, or by someone who declined consent) is still
+// marked answered by the button, as before.
+//
 // Replies are semantic (text, sections, buttons, form, image); adapters
 // render them. All text comes from the core.* messages of package locales;
 // a test parses this package for every "core.…" literal and checks both

@@ -158,6 +158,16 @@ func (t *turn) saveFeedback(comment string) error {
 	if f.Rating > LowRating {
 		return nil
 	}
+	// A low rating is a complaint thread (flow_thread.go), unless nobody
+	// can be answered: someone who declined consent left no id.
+	var th ledger.Thread
+	if f.CustomerID != "" || f.SenderID != "" {
+		th = ledger.Thread{Kind: ledger.ThreadComplaint, CustomerID: f.CustomerID, SenderID: t.pid, Lang: t.lang,
+			OpenedAt: t.now, FeedbackID: f.ID, Rating: f.Rating}
+		if err := t.tx.OpenThread(&th, comment); err != nil {
+			return fmt.Errorf("dialog: open complaint: %w", err)
+		}
+	}
 	// The alert is read by staff: it is in the shop's language.
 	lang := t.e.lang
 	who := t.e.cat.Text(lang, "core.feedback.anonymous", nil)
@@ -167,14 +177,19 @@ func (t *turn) saveFeedback(comment string) error {
 	if comment == "" {
 		comment = t.e.cat.Text(lang, "core.feedback.no_comment", nil)
 	}
-	t.add(Reply{
+	alert := Reply{
 		To:   ToStaffChannel,
 		Lang: lang,
 		Text: t.e.cat.Text(lang, "core.feedback.alert", map[string]any{
 			"Stars": stars(f.Rating), "Rating": f.Rating, "Who": who, "Comment": comment,
 		}),
 		Buttons: []Button{{Label: t.e.cat.Text(lang, "core.btn.answer", nil), Payload: "answer:" + f.ID}},
-	})
+	}
+	if th.Number != 0 {
+		alert.Text = t.threadTag(lang, th) + " " + alert.Text
+		alert.Buttons = append(alert.Buttons, t.complaintButtons(th, linked)...)
+	}
+	t.add(alert)
 	return nil
 }
 
@@ -188,6 +203,14 @@ func (t *turn) answerFeedback(id string) error {
 	if err != nil {
 		return fmt.Errorf("dialog: read feedback: %w", err)
 	}
+	// [내가 연락할게요] claims the complaint ("연락 예정"); only closing it
+	// resolves the feedback (closeThread).
+	if th, ok, err := t.tx.ThreadOfFeedback(id); err != nil {
+		return fmt.Errorf("dialog: complaint of feedback: %w", err)
+	} else if ok {
+		return t.claimThread(th)
+	}
+	// Feedback from before threads, or anonymous: taken on as before.
 	if f.AnsweredBy != "" {
 		t.say("core.answer.already", map[string]any{"By": f.AnsweredBy})
 		return nil

@@ -417,8 +417,7 @@ func (t *turn) onCustomerText(text string) error {
 				return nil
 			}
 		}
-		t.say("core.help.short_customer", nil)
-		return nil
+		return t.onQuestionText(text) // a question for the staff (flow_thread.go)
 	}
 	return t.linkOrAskConsent(text, "")
 }

@@ -136,5 +136,6 @@ func init() {
 		flowCustomers:    customersFlow(),    // flow_customers.go
 		flowProgram:      programFlow(),      // flow_program.go
 		flowCoupon:       couponFlow(),       // flow_coupon.go
+		flowQuestion:     questionFlow(),     // flow_thread.go
 	}
 }

@@ -376,7 +376,8 @@ var scripts = []script{
 						t.Errorf("alert %q lacks %q", alert.Text, w)
 					}
 				}
-				if alert.Lang != "ko" || len(alert.Buttons) != 1 || !strings.HasPrefix(alert.Buttons[0].Payload, "answer:") {
+				// [내가 연락할게요] [고객 카드] [해결됨] (flow_thread.go)
+				if alert.Lang != "ko" || len(alert.Buttons) != 3 || !strings.HasPrefix(alert.Buttons[0].Payload, "answer:") || alert.Buttons[2].Payload != "th:close:1" {
 					t.Fatalf("alert = %+v", alert)
 				}
 				fid = strings.TrimPrefix(alert.Buttons[0].Payload, "answer:")
@@ -387,13 +388,19 @@ var scripts = []script{
 			}},
 			step{build: func() Message {
 				return press(Message{Channel: ChannelSlack, UserID: staffID, UserName: "지수", ConversationID: "Cstaff"}, "answer:"+fid)
-			}, want: []string{h.text("core.answer.taken", map[string]any{"Name": "지수"})}, check: func(t *testing.T, h *harness, _ []Reply) {
+			}, want: []string{h.text("threads.claim.contact", map[string]any{"Name": "지수", "N": 1})}, check: func(t *testing.T, h *harness, _ []Reply) {
+				// Claimed is "연락 예정", not yet answered for the summary.
+				if fs := h.allFeedback(); len(fs) != 1 || fs[0].AnsweredBy != "" {
+					t.Errorf("feedback = %+v", fs)
+				}
+			}},
+			step{build: func() Message { return press(staff2Msg(""), "answer:"+fid) }, want: []string{h.text("threads.claim.other", map[string]any{"N": 1, "By": staffID})}},
+			step{msg: press(staffMsg(""), "th:close:1"), want: []string{h.text("threads.close.done", map[string]any{"Name": "지수", "N": 1})}, check: func(t *testing.T, h *harness, _ []Reply) {
 				fs := h.allFeedback()
 				if len(fs) != 1 || fs[0].AnsweredBy != "slack:"+staffID || !fs[0].AnsweredAt.Equal(t0) {
 					t.Errorf("feedback = %+v", fs)
 				}
 			}},
-			step{build: func() Message { return press(staff2Msg(""), "answer:"+fid) }, want: []string{"slack:" + staffID}},
 		)
 	}},
 	{"FeedbackUnlinkedSkips", func(h *harness, f fixture) []step {
@@ -487,7 +494,7 @@ var scripts = []script{
 	{"HelpPerRole", func(h *harness, f fixture) []step {
 		return []step{
 			{msg: custMsg("/help"), want: []string{"/feedback", "/mydata", "/forget"}, not: []string{"/note", "/summary", "/staff"}},
-			{msg: custMsg("아무말"), ids: []string{"core.help.short_customer"}},
+			{msg: custMsg("아무말"), ids: []string{"threads.ask"}}, // a question for the staff (flow_thread.go)
 			{msg: staffMsg("/help"), want: []string{"/note", "/customer", "/points", "/link", "/followups"}, not: []string{"/summary", "/staff", "/forget"}},
 			{msg: staffMsg("안녕하세요"), ids: []string{"core.help.short_staff"}},
 			{msg: staffMsg("/forget"), want: []string{"/forget"}, check: func(t *testing.T, h *harness, _ []Reply) {

@@ -1,0 +1,598 @@
+package dialog
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/looplab/fsm"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// Questions and complaints as threads (issue 12): a customer's free text
+// becomes a question for the staff channel, staff answer with /reply, and
+// /inbox lists what is open. A low rating opens a complaint thread
+// (flow_feedback.go), which the alert's [내가 연락할게요] claims.
+
+// flowQuestion holds a customer's question until they press [보내기].
+const flowQuestion = "question"
+
+// States and draft keys of flowQuestion.
+const (
+	qConfirm = "confirm"
+	dQText   = "text"
+)
+
+// Payloads of the thread buttons: "qsend" in flowQuestion, and
+// "th:<verb>:<number>" anywhere for staff.
+const (
+	questionSend = "qsend"
+	threadAction = "th"
+)
+
+// questionFlow is the state machine of flowQuestion: one question, sent
+// or cancelled.
+func questionFlow() *flowDef {
+	return &flowDef{
+		initial: qConfirm,
+		roles:   customerRoles,
+		events:  fsm.Events{{Name: "more", Src: []string{qConfirm}, Dst: qConfirm}},
+		step:    (*turn).questionStep,
+	}
+}
+
+func init() {
+	staffCommands["reply"] = command{run: (*turn).cmdReply}
+	staffCommands["inbox"] = command{run: (*turn).cmdInbox}
+	koreanCommands["답장"] = "reply"
+	koreanCommands["문의함"] = "inbox"
+	addHelp(&helpStaff, "threads.help.reply")
+	addHelp(&helpStaff, "threads.help.inbox")
+	actionHandlers[threadAction] = (*turn).threadButton
+}
+
+// onQuestionText handles a customer's free text that is no command and no
+// answer in a flow: it joins their open thread (or one closed less than
+// ledger.ReopenWindow ago, which it reopens), or is kept and the customer
+// asked once whether to send it to the staff.
+func (t *turn) onQuestionText(text string) error {
+	if text == "" {
+		t.say("core.help.short_customer", nil)
+		return nil
+	}
+	c, linked, err := t.linkedCustomer()
+	if err != nil {
+		return err
+	}
+	th, ok, err := t.tx.LatestThreadOf(c.ID, t.pid)
+	if err != nil {
+		return fmt.Errorf("dialog: latest thread: %w", err)
+	}
+	if ok && (th.State != ledger.ThreadClosed || t.now.Sub(th.ClosedAt) < ledger.ReopenWindow) {
+		return t.joinThread(th, c, linked, text)
+	}
+	t.begin(flowQuestion)
+	t.sess.Draft[dQText] = text
+	t.askQuestion()
+	return nil
+}
+
+// askQuestion asks whether to send the kept question.
+func (t *turn) askQuestion() {
+	t.say("threads.ask", nil, t.btn("threads.btn.send", questionSend), t.btn("threads.btn.cancel", "cancel"))
+}
+
+// questionStep reads the answer to "직원에게 전달할까요?": [보내기] sends,
+// more text is added to the question and asked again.
+func (t *turn) questionStep(in input) error {
+	text := t.sess.Draft[dQText]
+	switch {
+	case t.isButton(in, questionSend, "threads.btn.send"):
+		t.end()
+		return t.openQuestion(text)
+	case t.isButton(in, "cancel", "threads.btn.cancel"):
+		return t.cancel()
+	case in.payload != "" || in.text == "":
+		t.askQuestion()
+		return nil
+	}
+	if err := t.fire("more"); err != nil && !isNoTransition(err) {
+		return err
+	}
+	t.sess.Draft[dQText] = text + "\n" + in.text
+	t.askQuestion()
+	return nil
+}
+
+// openQuestion opens a question thread with text, tells the staff channel
+// and confirms with the opening hours.
+func (t *turn) openQuestion(text string) error {
+	c, linked, err := t.linkedCustomer()
+	if err != nil {
+		return err
+	}
+	th := ledger.Thread{Kind: ledger.ThreadQuestion, SenderID: t.pid, Lang: t.lang, OpenedAt: t.now}
+	if linked {
+		th.CustomerID = c.ID
+	}
+	if err := t.tx.OpenThread(&th, text); err != nil {
+		return fmt.Errorf("dialog: open question: %w", err)
+	}
+	t.say("threads.sent", map[string]any{"Hours": t.e.hours.Span(), "Closed": t.closedDays()})
+	head, err := t.threadHead(th, c, linked)
+	if err != nil {
+		return err
+	}
+	t.add(t.staffPost(head+"\n"+quote(text), t.threadButtons(th, linked)...))
+	return nil
+}
+
+// joinThread adds a customer's message to their thread and posts it to the
+// staff channel under the thread's number.
+func (t *turn) joinThread(th ledger.Thread, c ledger.Customer, linked bool, text string) error {
+	wasClosed := th.State == ledger.ThreadClosed
+	th, err := t.tx.AddThreadMessage(&ledger.ThreadMessage{Thread: th.Number, At: t.now, Text: text})
+	if err != nil {
+		return fmt.Errorf("dialog: join thread: %w", err)
+	}
+	t.say("threads.joined", nil)
+	lang := t.e.lang
+	id := "threads.staff.more"
+	if wasClosed {
+		id = "threads.staff.reopened"
+	}
+	body := t.e.cat.Text(lang, id, map[string]any{"Tag": t.threadTag(lang, th), "Who": t.whoName(lang, c, linked)}) + "\n" + quote(text)
+	t.add(t.staffPost(body, t.threadButtons(th, linked)...))
+	return nil
+}
+
+// closedDays is the confirmation's note of the days off, "" when none.
+func (t *turn) closedDays() string {
+	if len(t.e.hours.Closed) == 0 {
+		return ""
+	}
+	names := make([]string, len(t.e.hours.Closed))
+	for i, wd := range t.e.hours.Closed {
+		names[i] = t.text("threads.weekday."+strconv.Itoa(int(wd)), nil)
+	}
+	return strings.Join(names, ", ")
+}
+
+// quote sets a customer's words apart in a staff post.
+func quote(s string) string { return "“" + s + "”" }
+
+// threadTag is "[문의 #12]" or "[불만 #12]" in lang.
+func (t *turn) threadTag(lang string, th ledger.Thread) string {
+	id := "threads.tag.question"
+	if th.Kind == ledger.ThreadComplaint {
+		id = "threads.tag.complaint"
+	}
+	return t.e.cat.Text(lang, id, map[string]any{"N": th.Number})
+}
+
+// whoName names the thread's customer to staff: their name, or "미연결 고객".
+func (t *turn) whoName(lang string, c ledger.Customer, linked bool) string {
+	if !linked || c.Erased {
+		return t.e.cat.Text(lang, "threads.unlinked", nil)
+	}
+	return c.Name
+}
+
+// threadHead is the head of a new thread in the staff channel: the tag,
+// and the customer (name, masked phone, tier, last visit, open complaints)
+// or "미연결 고객" with no record.
+func (t *turn) threadHead(th ledger.Thread, c ledger.Customer, linked bool) (string, error) {
+	lang := t.e.lang
+	tag := t.threadTag(lang, th)
+	if !linked {
+		return t.e.cat.Text(lang, "threads.head.unlinked", map[string]any{"Tag": tag}), nil
+	}
+	tier, err := t.tierLabel(c)
+	if err != nil {
+		return "", err
+	}
+	last := t.e.cat.Text(lang, "threads.head.never", nil)
+	if !c.LastVisit.IsZero() {
+		last = t.day(c.LastVisit)
+	}
+	complaints, err := t.openComplaints(c.ID)
+	if err != nil {
+		return "", err
+	}
+	return t.e.cat.Text(lang, "threads.head", map[string]any{
+		"Tag": tag, "Name": c.Name, "Masked": maskPhone(c.Phone), "Tier": tier, "Last": last, "Complaints": complaints,
+	}), nil
+}
+
+// openComplaints counts a customer's complaint threads not closed.
+func (t *turn) openComplaints(customerID string) (int, error) {
+	ths, err := t.tx.ThreadsOf(customerID, 20)
+	if err != nil {
+		return 0, fmt.Errorf("dialog: threads of a customer: %w", err)
+	}
+	n := 0
+	for _, th := range ths {
+		if th.Kind == ledger.ThreadComplaint && th.State != ledger.ThreadClosed {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// threadButtons are a thread post's [내가 맡을게요] [고객 카드] [종료] in the
+// shop's language; the card only for a linked customer.
+func (t *turn) threadButtons(th ledger.Thread, linked bool) []Button {
+	lang := t.e.lang
+	n := strconv.FormatInt(th.Number, 10)
+	bs := []Button{{Label: t.e.cat.Text(lang, "threads.btn.claim", nil), Payload: threadAction + ":claim:" + n}}
+	if linked {
+		bs = append(bs, Button{Label: t.e.cat.Text(lang, "threads.btn.card", nil), Payload: threadAction + ":card:" + n})
+	}
+	return append(bs, Button{Label: t.e.cat.Text(lang, "threads.btn.close", nil), Payload: threadAction + ":close:" + n})
+}
+
+// complaintButtons follow a low rating's [내가 연락할게요]: [고객 카드] for a
+// linked customer and [해결됨].
+func (t *turn) complaintButtons(th ledger.Thread, linked bool) []Button {
+	lang := t.e.lang
+	n := strconv.FormatInt(th.Number, 10)
+	var bs []Button
+	if linked {
+		bs = append(bs, Button{Label: t.e.cat.Text(lang, "threads.btn.card", nil), Payload: threadAction + ":card:" + n})
+	}
+	return append(bs, Button{Label: t.e.cat.Text(lang, "threads.btn.resolved", nil), Payload: threadAction + ":close:" + n})
+}
+
+// staffPost is a message to the staff channel about th, in the shop's
+// language.
+func (t *turn) staffPost(text string, buttons ...Button) Reply {
+	return Reply{To: ToStaffChannel, Lang: t.e.lang, Text: text, Buttons: buttons}
+}
+
+// threadButton handles "th:<verb>:<n>": claim, card, close, reopen.
+func (t *turn) threadButton(arg string) error {
+	if !t.staffish() {
+		t.say("core.refused", nil)
+		return nil
+	}
+	verb, num, _ := strings.Cut(arg, ":")
+	th, ok, err := t.threadByText(num)
+	if err != nil || !ok {
+		return err
+	}
+	switch verb {
+	case "claim":
+		return t.claimThread(th)
+	case "card":
+		return t.threadCard(th)
+	case "close":
+		return t.closeThread(th, "")
+	case "reopen":
+		return t.reopenThread(th)
+	}
+	t.sayStale()
+	return nil
+}
+
+// threadByText reads the thread numbered s ("12" or "#12"), telling the
+// sender when there is none.
+func (t *turn) threadByText(s string) (ledger.Thread, bool, error) {
+	n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
+	if err != nil || n <= 0 {
+		t.say("threads.err.number", map[string]any{"Got": s})
+		return ledger.Thread{}, false, nil
+	}
+	th, err := t.tx.Thread(n)
+	if errors.Is(err, ledger.ErrNotFound) {
+		t.say("threads.err.none", map[string]any{"N": n})
+		return ledger.Thread{}, false, nil
+	}
+	if err != nil {
+		return ledger.Thread{}, false, fmt.Errorf("dialog: read thread: %w", err)
+	}
+	return th, true, nil
+}
+
+// claimThread: the sender takes the thread on.
+func (t *turn) claimThread(th ledger.Thread) error {
+	got, err := t.tx.ClaimThread(th.Number, t.actor.ID(), t.now)
+	switch {
+	case errors.Is(err, ledger.ErrThreadClaimed):
+		t.say("threads.claim.other", map[string]any{"N": th.Number, "By": t.actorLabel(got.ClaimedBy)})
+		return nil
+	case errors.Is(err, ledger.ErrThreadClosed):
+		t.say("threads.closed", map[string]any{"N": th.Number})
+		return nil
+	case err != nil:
+		return fmt.Errorf("dialog: claim thread: %w", err)
+	}
+	if err := t.auditThread("thread_claim", got); err != nil {
+		return err
+	}
+	id := "threads.claim.done"
+	if got.Kind == ledger.ThreadComplaint {
+		id = "threads.claim.contact"
+	}
+	t.say(id, map[string]any{"N": got.Number, "Name": t.staffName()})
+	return nil
+}
+
+// auditThread audits a staff action on a linked customer's thread.
+func (t *turn) auditThread(action string, th ledger.Thread) error {
+	if th.CustomerID == "" {
+		return nil
+	}
+	return t.audit(action, th.CustomerID, "#"+strconv.FormatInt(th.Number, 10))
+}
+
+// threadCard shows the card of the thread's customer.
+func (t *turn) threadCard(th ledger.Thread) error {
+	if th.CustomerID == "" {
+		t.say("threads.unlinked", nil)
+		return nil
+	}
+	c, err := t.tx.Customer(th.CustomerID)
+	if err != nil {
+		return fmt.Errorf("dialog: read customer: %w", err)
+	}
+	if c.Erased {
+		t.say("threads.unlinked", nil)
+		return nil
+	}
+	return t.actCard(c, "")
+}
+
+// closeThread closes (resolves) a thread with an optional note. A
+// complaint's feedback is marked answered only now, so the summary's
+// "응대 완료" means resolved.
+func (t *turn) closeThread(th ledger.Thread, note string) error {
+	got, err := t.tx.CloseThread(th.Number, t.actor.ID(), note, t.now)
+	if errors.Is(err, ledger.ErrThreadClosed) {
+		t.say("threads.closed", map[string]any{"N": th.Number})
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("dialog: close thread: %w", err)
+	}
+	if got.FeedbackID != "" {
+		f, err := t.tx.Feedback(got.FeedbackID)
+		if err != nil {
+			return fmt.Errorf("dialog: read complaint feedback: %w", err)
+		}
+		if f.AnsweredBy == "" {
+			if err := t.tx.AnswerFeedback(got.FeedbackID, t.actor.ID(), t.now); err != nil {
+				return fmt.Errorf("dialog: resolve complaint: %w", err)
+			}
+		}
+	}
+	if err := t.auditThread("thread_close", got); err != nil {
+		return err
+	}
+	t.say("threads.close.done", map[string]any{"N": got.Number, "Name": t.staffName()})
+	return nil
+}
+
+// reopenThread opens a closed thread again, for a staff member who wants
+// to write to it.
+func (t *turn) reopenThread(th ledger.Thread) error {
+	got, err := t.tx.ReopenThread(th.Number, t.now)
+	if err != nil {
+		return fmt.Errorf("dialog: reopen thread: %w", err)
+	}
+	if err := t.auditThread("thread_reopen", got); err != nil {
+		return err
+	}
+	t.say("threads.reopen.done", map[string]any{"N": got.Number})
+	return nil
+}
+
+// cmdReply: /reply <n> <text> relays text to the thread's customer as
+// "[<shop> <staff name>] …"; a closed thread is offered to reopen.
+func (t *turn) cmdReply(args string) error {
+	num, text := firstField(args)
+	if num == "" || strings.TrimSpace(text) == "" {
+		t.say("threads.reply.usage", nil)
+		return nil
+	}
+	th, ok, err := t.threadByText(num)
+	if err != nil || !ok {
+		return err
+	}
+	if th.State == ledger.ThreadClosed {
+		t.say("threads.reply.closed", map[string]any{"N": th.Number},
+			t.btn("threads.btn.reopen", threadAction+":reopen:"+strconv.FormatInt(th.Number, 10)))
+		return nil
+	}
+	channel, user, ok := strings.Cut(th.SenderID, ":")
+	if !ok || user == "" {
+		t.say("threads.reply.unreachable", map[string]any{"N": th.Number})
+		return nil
+	}
+	if th.ClaimedBy == "" {
+		if _, err := t.tx.ClaimThread(th.Number, t.actor.ID(), t.now); err != nil {
+			return fmt.Errorf("dialog: claim replied thread: %w", err)
+		}
+	}
+	th, err = t.tx.AddThreadMessage(&ledger.ThreadMessage{Thread: th.Number, At: t.now, Out: true, StaffID: t.actor.ID(), Text: text})
+	if err != nil {
+		return fmt.Errorf("dialog: reply to thread: %w", err)
+	}
+	if err := t.auditThread("thread_reply", th); err != nil {
+		return err
+	}
+	lang := th.Lang
+	if lang == "" {
+		lang = t.e.lang
+	}
+	t.add(Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Text: t.e.cat.Text(lang, "threads.relay", map[string]any{
+		"Shop": t.shopName(lang), "Staff": t.publicStaffName(), "Text": strings.TrimSpace(text),
+	})})
+	t.say("threads.reply.sent", map[string]any{"N": th.Number})
+	return nil
+}
+
+// shopName is the shop as a relayed reply names it.
+func (t *turn) shopName(lang string) string {
+	if t.e.shop != "" {
+		return t.e.shop
+	}
+	return t.e.cat.Text(lang, "threads.shop", nil)
+}
+
+// publicStaffName is how a customer sees the staff member who answered:
+// their display name or roster name, never their platform id.
+func (t *turn) publicStaffName() string {
+	if t.m.UserName != "" {
+		return t.m.UserName
+	}
+	if m, ok, err := t.tx.Staff(t.actor.ID()); err == nil && ok && m.Name != "" {
+		return m.Name
+	}
+	return t.e.cat.Text(t.e.lang, "threads.staff", nil)
+}
+
+// cmdInbox: /inbox lists the open threads, oldest first (staff see the
+// unclaimed and their own, managers everyone's); /inbox <n> shows one
+// thread's conversation; /inbox close <n> [note] closes one.
+func (t *turn) cmdInbox(args string) error {
+	sub, rest := firstField(args)
+	switch strings.ToLower(sub) {
+	case "":
+		return t.inboxList()
+	case "close", "종료", "닫기":
+		num, note := firstField(rest)
+		th, ok, err := t.threadByText(num)
+		if err != nil || !ok {
+			return err
+		}
+		return t.closeThread(th, note)
+	case "claim", "맡기":
+		th, ok, err := t.threadByText(rest)
+		if err != nil || !ok {
+			return err
+		}
+		return t.claimThread(th)
+	}
+	th, ok, err := t.threadByText(sub)
+	if err != nil || !ok {
+		return err
+	}
+	return t.inboxThread(th)
+}
+
+// inboxList lists the open threads the sender sees.
+func (t *turn) inboxList() error {
+	ths, err := t.tx.OpenThreads()
+	if err != nil {
+		return fmt.Errorf("dialog: open threads: %w", err)
+	}
+	me := t.actor.ID()
+	var lines []string
+	for _, th := range ths {
+		if t.role != ledger.RoleManager && th.ClaimedBy != "" && th.ClaimedBy != me {
+			continue
+		}
+		line, err := t.inboxLine(th)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, line)
+	}
+	if len(lines) == 0 {
+		t.say("threads.inbox.empty", nil)
+		return nil
+	}
+	t.add(t.mkSections(t.text("threads.inbox.head", map[string]any{"Count": len(lines)}),
+		[]Section{{Title: t.text("threads.inbox.title", nil), Lines: lines}}))
+	return nil
+}
+
+// inboxLine is one open thread: tag, customer, state and who, age.
+func (t *turn) inboxLine(th ledger.Thread) (string, error) {
+	who := t.text("threads.unlinked", nil)
+	if th.CustomerID != "" {
+		c, err := t.tx.Customer(th.CustomerID)
+		if err != nil {
+			return "", fmt.Errorf("dialog: read customer: %w", err)
+		}
+		if !c.Erased {
+			who = c.Name
+		}
+	}
+	return t.text("threads.inbox.line", map[string]any{
+		"Tag": t.threadTag(t.lang, th), "Who": who, "State": t.threadState(th), "Age": t.age(t.now.Sub(th.OpenedAt)),
+	}), nil
+}
+
+// threadState says where a thread is, and who holds it.
+func (t *turn) threadState(th ledger.Thread) string {
+	by := t.actorLabel(th.ClaimedBy)
+	switch {
+	case th.State == ledger.ThreadClosed:
+		return t.text("threads.state.closed", map[string]any{"By": t.actorLabel(th.ClosedBy)})
+	case th.State == ledger.ThreadAnswered:
+		return t.text("threads.state.answered", map[string]any{"By": by, "First": t.age(th.FirstResponse())})
+	case th.ClaimedBy != "" && th.Kind == ledger.ThreadComplaint:
+		return t.text("threads.state.contact", map[string]any{"By": by})
+	case th.ClaimedBy != "":
+		return t.text("threads.state.claimed", map[string]any{"By": by})
+	}
+	return t.text("threads.state.open", nil)
+}
+
+// age writes a duration as "14분", "3시간", "2일".
+func (t *turn) age(d time.Duration) string {
+	switch {
+	case d < time.Hour:
+		return t.text("threads.age.minutes", map[string]any{"N": int(max(d, 0) / time.Minute)})
+	case d < 24*time.Hour:
+		return t.text("threads.age.hours", map[string]any{"N": int(d / time.Hour)})
+	}
+	return t.text("threads.age.days", map[string]any{"N": int(d / (24 * time.Hour))})
+}
+
+// inboxThread shows a thread's whole conversation.
+func (t *turn) inboxThread(th ledger.Thread) error {
+	ms, err := t.tx.ThreadMessages(th.Number)
+	if err != nil {
+		return fmt.Errorf("dialog: thread messages: %w", err)
+	}
+	if err := t.auditThread("read", th); err != nil {
+		return err
+	}
+	line, err := t.inboxLine(th)
+	if err != nil {
+		return err
+	}
+	var lines []string
+	for _, m := range ms {
+		who := t.text("threads.msg.customer", nil)
+		if m.Out {
+			who = t.actorLabel(m.StaffID)
+		}
+		text := m.Text
+		if text == "" {
+			text = t.text("threads.msg.erased", nil)
+		}
+		lines = append(lines, t.text("threads.msg.line", map[string]any{
+			"At": t.when(m.At), "Who": who, "Text": text,
+		}))
+	}
+	if th.CloseNote != "" {
+		lines = append(lines, t.text("threads.msg.note", map[string]any{"Text": th.CloseNote}))
+	}
+	r := t.mkSections(line, []Section{{Title: t.text("threads.conversation", nil), Lines: lines}})
+	if th.State != ledger.ThreadClosed {
+		r.Buttons = t.threadButtons(th, th.CustomerID != "")
+	}
+	t.add(r)
+	return nil
+}
+
+// when writes a message's time in the shop's zone: "2026-05-13 14:00".
+func (t *turn) when(at time.Time) string {
+	return at.In(t.e.loc).Format("2006-01-02 15:04")
+}

@@ -1,0 +1,198 @@
+package dialog
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// repliesTo returns the replies of rs sent to target.
+func repliesTo(rs []Reply, target Target) []Reply {
+	var out []Reply
+	for _, r := range rs {
+		if r.To == target {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// thread reads thread n from the harness's ledger.
+func (h *harness) thread(n int64) ledger.Thread {
+	h.tb.Helper()
+	var th ledger.Thread
+	h.view(func(tx *ledger.Tx) (err error) { th, err = tx.Thread(n); return err })
+	return th
+}
+
+// threadMessages reads thread n's messages.
+func (h *harness) threadMessages(n int64) []ledger.ThreadMessage {
+	h.tb.Helper()
+	var ms []ledger.ThreadMessage
+	h.view(func(tx *ledger.Tx) (err error) { ms, err = tx.ThreadMessages(n); return err })
+	return ms
+}
+
+var threadScripts = []script{
+	{"QuestionReplyInboxClose", func(h *harness, f fixture) []step {
+		const question = "내일 3시 예약 가능한가요?"
+		return append(linkMinji(h),
+			step{msg: custMsg(question), ids: []string{"threads.ask"}, payloads: []string{questionSend, "cancel"}, check: func(t *testing.T, h *harness, rs []Reply) {
+				if len(repliesTo(rs, ToStaffChannel)) != 0 {
+					t.Error("the question went to the staff before the customer said send")
+				}
+			}},
+			step{msg: press(custMsg(""), questionSend), want: []string{h.text("threads.sent", map[string]any{"Hours": "10:00–20:00"})}, check: func(t *testing.T, h *harness, rs []Reply) {
+				posts := repliesTo(rs, ToStaffChannel)
+				if len(posts) != 1 {
+					t.Fatalf("staff posts %+v, want the thread head", posts)
+				}
+				p := posts[0]
+				for _, w := range []string{"[문의 #1]", "김민지", "010-****-5678", question} {
+					if !strings.Contains(p.Text, w) {
+						t.Errorf("head %q lacks %q", p.Text, w)
+					}
+				}
+				if ps := payloads(posts); len(ps) != 3 || ps[0] != "th:claim:1" || ps[1] != "th:card:1" || ps[2] != "th:close:1" {
+					t.Errorf("head buttons %v", ps)
+				}
+				if th := h.thread(1); th.CustomerID != f.minji || th.State != ledger.ThreadOpen || th.SenderID != "telegram:"+custTG {
+					t.Errorf("thread %+v", th)
+				}
+			}},
+			step{msg: custMsg("2명이에요"), ids: []string{"threads.joined"}, check: func(t *testing.T, h *harness, rs []Reply) {
+				if posts := repliesTo(rs, ToStaffChannel); len(posts) != 1 || !strings.Contains(posts[0].Text, "[문의 #1]") || !strings.Contains(posts[0].Text, "2명이에요") {
+					t.Errorf("follow-up posts %+v, want one naming the thread", posts)
+				}
+			}},
+			step{msg: press(staffMsg(""), "th:claim:1"), want: []string{h.text("threads.claim.done", map[string]any{"Name": "지수", "N": 1})}},
+			step{msg: press(staff2Msg(""), "th:claim:1"), want: []string{h.text("threads.claim.other", map[string]any{"N": 1, "By": staffID})}},
+			step{advance: 14 * time.Minute, msg: staffMsg("/reply 1 네, 3시 가능해요"), want: []string{h.text("threads.reply.sent", map[string]any{"N": 1})}, check: func(t *testing.T, h *harness, rs []Reply) {
+				out := repliesTo(rs, ToUser)
+				if len(out) != 1 || out[0].Channel != ChannelTelegram || out[0].UserID != custTG {
+					t.Fatalf("relayed %+v, want one reply to the customer", out)
+				}
+				if want := h.text("threads.relay", map[string]any{"Shop": h.text("threads.shop", nil), "Staff": "지수", "Text": "네, 3시 가능해요"}); out[0].Text != want {
+					t.Errorf("relayed %q, want %q", out[0].Text, want)
+				}
+				if strings.Contains(out[0].Text, staffID) {
+					t.Error("the customer sees the staff member's platform id")
+				}
+				if th := h.thread(1); th.State != ledger.ThreadAnswered || th.FirstResponse() != 14*time.Minute {
+					t.Errorf("thread %+v, want answered after 14 minutes", th)
+				}
+			}},
+			step{msg: custMsg("감사합니다, 3시로 할게요"), ids: []string{"threads.joined"}},
+			step{msg: staffMsg("/inbox"), want: []string{"#1", "김민지", h.text("threads.state.answered", map[string]any{"By": staffID, "First": h.text("threads.age.minutes", map[string]any{"N": 14})})}},
+			step{msg: staffMsg("/inbox 1"), want: []string{question, "2명이에요", "네, 3시 가능해요", "감사합니다, 3시로 할게요"}},
+			step{msg: staffMsg("/inbox close 1 예약 완료"), want: []string{h.text("threads.close.done", map[string]any{"Name": "지수", "N": 1})}, check: func(t *testing.T, h *harness, _ []Reply) {
+				if th := h.thread(1); th.State != ledger.ThreadClosed || th.CloseNote != "예약 완료" || th.ClosedBy != "slack:"+staffID {
+					t.Errorf("closed thread %+v", th)
+				}
+			}},
+			step{msg: staffMsg("/inbox"), ids: []string{"threads.inbox.empty"}},
+			step{msg: staffMsg("/reply 1 하나 더요"), ids: []string{"threads.btn.reopen"}, payloads: []string{"th:reopen:1"}, check: func(t *testing.T, h *harness, rs []Reply) {
+				if len(repliesTo(rs, ToUser)) != 0 {
+					t.Error("a reply to a closed thread was relayed")
+				}
+			}},
+			step{advance: 24 * time.Hour, msg: custMsg("시간 바꿀 수 있을까요?"), ids: []string{"threads.joined"}, check: func(t *testing.T, h *harness, rs []Reply) {
+				if posts := repliesTo(rs, ToStaffChannel); len(posts) != 1 || !strings.Contains(posts[0].Text, "다시") {
+					t.Errorf("reopen posts %+v", posts)
+				}
+				if th := h.thread(1); th.State == ledger.ThreadClosed || th.Reopened != 1 {
+					t.Errorf("thread %+v, want reopened", th)
+				}
+				if n := len(h.threadMessages(1)); n != 5 {
+					t.Errorf("%d messages, want 5", n)
+				}
+			}},
+		)
+	}},
+	{"UnlinkedQuestion", func(h *harness, f fixture) []step {
+		return []step{
+			{msg: cust2Msg("가격표 있나요?"), ids: []string{"threads.ask"}},
+			{msg: cust2Msg("커트 가격이요"), ids: []string{"threads.ask"}},
+			{msg: press(cust2Msg(""), questionSend), check: func(t *testing.T, h *harness, rs []Reply) {
+				posts := repliesTo(rs, ToStaffChannel)
+				if len(posts) != 1 || !strings.Contains(posts[0].Text, "미연결 고객") || !strings.Contains(posts[0].Text, "가격표 있나요?\n커트 가격이요") {
+					t.Fatalf("posts %+v, want an unlinked head with both lines", posts)
+				}
+				for _, p := range payloads(posts) {
+					if strings.HasPrefix(p, "th:card:") {
+						t.Error("an unlinked customer's thread offers a card")
+					}
+				}
+			}},
+			{msg: press(staffMsg(""), "th:card:1"), ids: []string{"threads.unlinked"}},
+			{msg: staffMsg("/reply 1 5만원부터예요"), check: func(t *testing.T, h *harness, rs []Reply) {
+				if out := repliesTo(rs, ToUser); len(out) != 1 || out[0].UserID != custTG2 {
+					t.Errorf("relayed %+v, want the unlinked sender", out)
+				}
+			}},
+		}
+	}},
+	{"QuestionCancelled", func(h *harness, f fixture) []step {
+		return []step{
+			{msg: custMsg("아무말"), ids: []string{"threads.ask"}},
+			{msg: press(custMsg(""), "cancel"), ids: []string{"core.cancel.done"}, check: func(t *testing.T, h *harness, rs []Reply) {
+				if len(repliesTo(rs, ToStaffChannel)) != 0 {
+					t.Error("a cancelled question reached the staff")
+				}
+				var open []ledger.Thread
+				h.view(func(tx *ledger.Tx) (err error) { open, err = tx.OpenThreads(); return err })
+				if len(open) != 0 {
+					t.Errorf("threads %+v after cancel", open)
+				}
+			}},
+		}
+	}},
+	{"ThreadRefusals", func(h *harness, f fixture) []step {
+		return []step{
+			{msg: custMsg("질문 있어요")},
+			{msg: press(custMsg(""), questionSend)},
+			{msg: press(strangerMsg(""), "th:claim:1"), ids: []string{"core.refused"}},
+			{msg: press(custMsg(""), "th:close:1"), ids: []string{"core.refused"}},
+			{msg: custMsg("/reply 1 hi"), ids: []string{"core.help.short_customer"}, check: func(t *testing.T, h *harness, rs []Reply) {
+				if len(repliesTo(rs, ToUser)) != 0 {
+					t.Error("a customer relayed a reply")
+				}
+			}},
+			{msg: custMsg("/inbox"), ids: []string{"core.help.short_customer"}, not: []string{"[문의 #1]"}},
+			{msg: staffMsg("/reply"), ids: []string{"threads.reply.usage"}},
+			{msg: staffMsg("/reply x hi"), want: []string{h.text("threads.err.number", map[string]any{"Got": "x"})}},
+			{msg: staffMsg("/reply 9 hi"), want: []string{h.text("threads.err.none", map[string]any{"N": 9})}},
+			{msg: staffMsg("/inbox 9"), want: []string{h.text("threads.err.none", map[string]any{"N": 9})}},
+			{msg: press(staffMsg(""), "th:nope:1"), ids: []string{"core.button.stale"}},
+		}
+	}},
+	{"ComplaintClaimedThenResolved", func(h *harness, f fixture) []step {
+		var fid string
+		return append(linkMinji(h),
+			step{msg: custMsg("/feedback")},
+			step{msg: press(custMsg(""), "rate:1")},
+			step{msg: press(custMsg(""), "skip")},
+			step{msg: custMsg("불친절했어요"), check: func(t *testing.T, h *harness, rs []Reply) {
+				posts := repliesTo(rs, ToStaffChannel)
+				if len(posts) != 1 || !strings.Contains(posts[0].Text, "[불만 #1]") {
+					t.Fatalf("alert %+v, want the complaint's tag", posts)
+				}
+				fid = strings.TrimPrefix(posts[0].Buttons[0].Payload, "answer:")
+				if th := h.thread(1); th.Kind != ledger.ThreadComplaint || th.FeedbackID != fid || th.Rating != 1 {
+					t.Errorf("complaint %+v", th)
+				}
+			}},
+			step{build: func() Message { return press(staffMsg(""), "answer:"+fid) }, want: []string{h.text("threads.claim.contact", map[string]any{"Name": "지수", "N": 1})}},
+			step{msg: staffMsg("/inbox"), want: []string{"#1", h.text("threads.state.contact", map[string]any{"By": staffID})}, not: []string{"응대 완료"}},
+			step{msg: staffMsg("/inbox close 1 전화로 사과드림"), check: func(t *testing.T, h *harness, _ []Reply) {
+				if fs := h.allFeedback(); len(fs) != 1 || fs[0].AnsweredBy != "slack:"+staffID {
+					t.Errorf("feedback %+v, want resolved by the closer", fs)
+				}
+			}},
+		)
+	}},
+}
+
+func TestThreadScripts(t *testing.T) { runScripts(t, threadScripts) }
