@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dangol/dangol/feedback/charttest"
 	"github.com/dangol/dangol/ledger"
 	"github.com/dangol/dangol/locales"
 )
@@ -53,12 +54,20 @@ type harness struct {
 	lang  string // the language scripts send in
 }
 
+// testCatalog is the catalog of harnesses opened without one of their
+// own: parsing every locale file again for each test was a twentieth of
+// the package's time. A test that asserts Catalog.Missing after driving
+// flows may pass a fresh one, so nothing another test looked up counts.
+var testCatalog = sync.OnceValue(locales.MustLoad)
+
 // mustOpenHarness opens a fresh ledger and engine. cat may be shared by
-// several harnesses (the catalog completeness test does).
+// several harnesses (the catalog completeness test does); nil:
+// testCatalog. The engine draws charts with charttest.Stub: a test about
+// the picture sets h.cfg.Chart to nil (the real chart) and reopens.
 func mustOpenHarness(tb testing.TB, cat *locales.Catalog, lang string) *harness {
 	tb.Helper()
 	if cat == nil {
-		cat = locales.MustLoad()
+		cat = testCatalog()
 	}
 	h := &harness{tb: tb, path: filepath.Join(tb.TempDir(), "dangol.db"), cat: cat, clock: t0, lang: lang}
 	h.cfg = Config{
@@ -70,6 +79,7 @@ func mustOpenHarness(tb testing.TB, cat *locales.Catalog, lang string) *harness 
 		Staff:    []string{"slack:" + staffID, "slack:" + staff2ID},
 		Now:      h.now,
 		NewCode:  h.newCode,
+		Chart:    charttest.Stub,
 	}
 	testPolicy(&h.cfg)
 	h.open()

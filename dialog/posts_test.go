@@ -3,13 +3,16 @@ package dialog
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image/png"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
 	"github.com/dangol/dangol/feedback"
+	"github.com/dangol/dangol/feedback/charttest"
 	"github.com/dangol/dangol/ledger"
 )
 
@@ -209,12 +212,19 @@ func TestFollowUpPostsMany(t *testing.T) {
 }
 
 // TestWeeklyPost: the staff channel's post is /summary's answer in the
-// engine's default language, with a chart that decodes as a PNG.
+// engine's default language, with a chart that decodes as a PNG. This is
+// dialog's one test of the real chart (Config.Chart nil), drawn in Korean,
+// the default language; the English post carries charttest's stand-in,
+// feedback's own tests drawing the chart in both languages.
 func TestWeeklyPost(t *testing.T) {
 	for _, lang := range []string{"ko", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			h := mustOpenHarness(t, nil, lang)
 			h.cfg.Lang = lang
+			real := lang == "ko"
+			if real {
+				h.cfg.Chart = nil
+			}
 			h.reopen()
 			seed(h)
 			runSteps(t, h, []step{
@@ -240,12 +250,10 @@ func TestWeeklyPost(t *testing.T) {
 			if r.Image == nil || r.Image.Name != "week-2026-W20.png" {
 				t.Fatalf("image %v", r.Image)
 			}
-			img, err := png.Decode(bytes.NewReader(r.Image.PNG))
-			if err != nil {
+			if real {
+				charttest.Real(t, r.Image.PNG)
+			} else if _, err := png.Decode(bytes.NewReader(r.Image.PNG)); err != nil {
 				t.Fatalf("the chart does not decode: %v", err)
-			}
-			if b := img.Bounds(); b.Dx() < 300 || b.Dy() < 300 {
-				t.Errorf("chart is %v", b)
 			}
 			// The same words as /summary, for a manager in that language.
 			h.update(func(tx *ledger.Tx) error { return tx.DeleteProfile("slack:" + managerID) })
@@ -275,5 +283,32 @@ func TestClipText(t *testing.T) {
 		if got := clipText(c.in, 5); got != c.want {
 			t.Errorf("clipText(%q) = %q, want %q", c.in, got, c.want)
 		}
+	}
+}
+
+// TestWeeklyPostChartFails: a chart that fails to draw is logged and left
+// out; the numbers are still posted, and /summary still answers.
+func TestWeeklyPostChartFails(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	var logs bytes.Buffer
+	h.cfg.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	h.cfg.Chart = func(*feedback.Summary, feedback.Translator, string) ([]byte, error) {
+		return nil, errors.New("no font")
+	}
+	h.reopen()
+	seed(h)
+	r, err := h.eng.WeeklyPost(context.Background(), feedback.WeekOf(t0, seoul))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Image != nil || r.Text == "" || len(r.Sections) == 0 {
+		t.Errorf("post %+v", r)
+	}
+	rs := h.send(managerMsg("/summary"))
+	if len(rs) != 1 || rs[0].Image != nil || len(rs[0].Sections) == 0 {
+		t.Errorf("/summary = %+v", rs)
+	}
+	if got := strings.Count(logs.String(), "dialog: summary chart"); got != 2 || !strings.Contains(logs.String(), "no font") {
+		t.Errorf("logged %d chart failures:\n%s", got, logs.String())
 	}
 }
