@@ -222,12 +222,15 @@ func (t *turn) openComplaints(customerID string) (int, error) {
 	return n, nil
 }
 
-// threadButtons are a thread post's [내가 맡을게요] [고객 카드] [종료] in the
-// shop's language; the card only for a linked customer.
+// threadButtons are a thread post's [내가 맡을게요] (until someone took it)
+// [고객 카드] (a linked customer) [종료], in the shop's language.
 func (t *turn) threadButtons(th ledger.Thread, linked bool) []Button {
 	lang := t.e.lang
 	n := strconv.FormatInt(th.Number, 10)
-	bs := []Button{{Label: t.e.cat.Text(lang, "threads.btn.claim", nil), Payload: threadAction + ":claim:" + n}}
+	var bs []Button
+	if th.ClaimedBy == "" { // taken: the button no longer applies
+		bs = append(bs, Button{Label: t.e.cat.Text(lang, "threads.btn.claim", nil), Payload: threadAction + ":claim:" + n})
+	}
 	if linked {
 		bs = append(bs, Button{Label: t.e.cat.Text(lang, "threads.btn.card", nil), Payload: threadAction + ":card:" + n})
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/ledger"
 	"github.com/dangol/dangol/locales"
 )
@@ -45,6 +46,11 @@ type Config struct {
 	// 0: dialog's default (30); "off" (stored as -1): no bot-wide limit.
 	LinkCodeMisses int
 
+	// Hours are DANGOL_OPEN_HOURS ("10:00-20:00", the default) and
+	// DANGOL_CLOSED_DAYS ("sun", "일요일,월요일"), told to a customer whose
+	// question went to the staff (dialog.ParseHours).
+	Hours dialog.Hours
+
 	// Verbose (-v, --verbose) shows the start-up INFO lines in the console,
 	// where they are hidden so that a newcomer sees the chat first.
 	Verbose bool
@@ -77,6 +83,8 @@ type Config struct {
 	confirmWon string
 	codeMisses string
 	retention  string
+	openHours  string
+	closedDays string
 	// logLevelSet records that DANGOL_LOG_LEVEL was given, so the console
 	// honours it instead of hiding INFO lines.
 	logLevelSet bool
@@ -174,6 +182,8 @@ func configFromEnv(getenv func(string) string) Config {
 		confirmWon:   env("DANGOL_POINTS_CONFIRM_WON", ""),
 		codeMisses:   env("DANGOL_LINK_CODE_MISSES", ""),
 		retention:    env("DANGOL_RETENTION", DefaultRetention),
+		openHours:    env("DANGOL_OPEN_HOURS", ""),
+		closedDays:   env("DANGOL_CLOSED_DAYS", ""),
 		logLevel:     env("DANGOL_LOG_LEVEL", ""),
 		LogFormat:    env("DANGOL_LOG_FORMAT", "text"),
 		Telegram: TelegramConfig{
@@ -271,6 +281,9 @@ func (c *Config) validate(usage func(id string, data map[string]any) error) erro
 		return usage("privacy.err.retention", map[string]any{"Value": c.retention})
 	}
 	c.Retention = r
+	if c.Hours, err = dialog.ParseHours(c.openHours, c.closedDays); err != nil {
+		return usage("threads.err.hours", map[string]any{"Hours": c.openHours, "Closed": c.closedDays})
+	}
 	if c.Telegram.Limits, err = readTelegramLimits(c.Telegram.chatRate, c.Telegram.chatBurst, c.Telegram.allRate, usage); err != nil {
 		return err
 	}

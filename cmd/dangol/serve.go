@@ -88,6 +88,7 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 		Retention: m.Config.Retention,
 		ShopName:  m.Config.ShopName,
 		Notify:    notify,
+		Hours:     m.Config.Hours,
 	}))
 	if err != nil {
 		return fmt.Errorf("start dialog engine: %w", err)
