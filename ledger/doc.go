@@ -165,6 +165,27 @@
 // weekly summary, from a clear loyalty log (no decryption), and the tiers
 // customers held at the range's end.
 //
+// # Threads
+//
+// A question or complaint is a Thread (thread.go), numbered from 1 (the
+// chat's "#12"), with its messages in and out. Its state moves open →
+// claimed (ClaimThread) → answered (the first staff message, which sets
+// the first response) → closed (CloseThread, with an optional note); a
+// customer's message within ReopenWindow of the closing reopens it, a
+// staff message to a closed one is ErrThreadClosed (ReopenThread first).
+// The reply-to platform id, the closing note and every message text are
+// sealed under the customer's key, or an unlinked sender's own key, so
+// EraseCustomer and EraseSender shred them with nothing else to do; the
+// times, states, staff ids, kind and rating stay clear, and OpenThreads
+// and ScanThreads read only those. LatestThreadOf finds a person's latest
+// thread (thread_last), and treats one whose key is shredded as none.
+//
+// Caveats of threads: thread numbers come from the bucket's sequence, so a
+// rolled-back transaction may leave a gap; OpenThreads is every thread not
+// closed, read whole (a shop's open threads are few), and ScanThreads is
+// by opening time, so a week's figures about closings need the threads
+// opened before the week as well.
+//
 // # Caveats
 //
 // Store.Update may run fn more than once. Concurrent writers share commits
