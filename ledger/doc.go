@@ -180,9 +180,8 @@
 // and ScanThreads read only those. LatestThreadOf finds a person's latest
 // thread (thread_last), and treats one whose key is shredded as none.
 //
-// Caveats of threads: thread numbers come from the bucket's sequence, so a
-// rolled-back transaction may leave a gap; OpenThreads is every thread not
-// closed, read whole (a shop's open threads are few), and ScanThreads is
+// Caveats of threads: OpenThreads is every thread not closed, read whole
+// (a shop's open threads are few), and ScanThreads is
 // by opening time, so a week's figures about closings need the threads
 // opened before the week as well.
 //
