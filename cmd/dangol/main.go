@@ -14,6 +14,7 @@ import (
 	"time"
 	_ "time/tzdata" // machines without zoneinfo still know Asia/Seoul
 
+	"github.com/dangol/dangol/feedback"
 	"github.com/dangol/dangol/ledger"
 	"github.com/dangol/dangol/locales"
 )
@@ -85,8 +86,15 @@ type Main struct {
 	// Store is the open ledger, if the command needed one.
 	Store *ledger.Store
 
+	// Catalog words every message; Run loads the embedded one unless it
+	// is set (tests share one: parsing it is a tenth of a run's time
+	// under the race detector).
 	Catalog *locales.Catalog
 	Logger  *slog.Logger
+	// Chart, when set, replaces feedback's weekly chart in the engine's
+	// /summary and scheduled summary posts (dialog.Config.Chart): tests
+	// that are not about the picture pass a cheap stand-in.
+	Chart func(s *feedback.Summary, t feedback.Translator, lang string) ([]byte, error)
 	// metrics count what /metrics shows while serve (or chat) runs with
 	// DANGOL_ADMIN_ADDR set; nil: nothing is counted (metrics.go).
 	metrics *metrics
@@ -137,11 +145,13 @@ type commandOpts struct {
 // the command is done; for serve and chat that is when the input ends or
 // ctx is done. Errors from bad arguments or settings are *usageError.
 func (m *Main) Run(ctx context.Context, args []string) error {
-	cat, err := locales.Load()
-	if err != nil {
-		return err
+	if m.Catalog == nil {
+		cat, err := locales.Load()
+		if err != nil {
+			return err
+		}
+		m.Catalog = cat
 	}
-	m.Catalog = cat
 	m.Config = configFromEnv(m.Getenv)
 	var opts commandOpts
 	bind := func(cmd string, fs *flag.FlagSet) {

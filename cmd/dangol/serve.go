@@ -81,6 +81,7 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 		Staff:      m.Config.Slack.Staff,
 		Now:        clock.Now,
 		NewCode:    m.NewCode,
+		Chart:      m.Chart,
 
 		PointsConfirmWon: m.Config.PointsConfirmWon,
 		LinkCodeMisses:   m.Config.LinkCodeMisses,
