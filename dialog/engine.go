@@ -64,6 +64,10 @@ type Config struct {
 	// Hours are the shop's opening hours, told to a customer whose
 	// question went to the staff (flow_thread.go); zero: DefaultHours.
 	Hours Hours
+	// SLA is how long a question may wait for a staff answer and a
+	// complaint for its resolution, in opening hours (sla.go); zero:
+	// DefaultSLA.
+	SLA SLA
 	// Notify are platform ids told, in the morning follow-up DMs, what
 	// dangol did on its own (how many customers retention erased), beside
 	// the managers configured and granted: a trusted channel keeps no
@@ -142,6 +146,7 @@ type Engine struct {
 	shop      string
 	notify    []string
 	hours     Hours // Config.Hours, defaulted (flow_thread.go)
+	sla       SLA   // Config.SLA, defaulted (sla.go)
 }
 
 // New returns an Engine. Store and Catalog are required.
@@ -179,6 +184,7 @@ func New(cfg Config) (*Engine, error) {
 	}
 	e.outbox = cfg.Outbox
 	e.hours = cfg.Hours.orDefault()
+	e.sla = cfg.SLA.orDefault()
 	if err := cfg.Retention.Validate(); err != nil {
 		return nil, fmt.Errorf("dialog: new engine: %w", err)
 	}

@@ -255,7 +255,7 @@ func (t *turn) staffPost(text string, buttons ...Button) Reply {
 	return Reply{To: ToStaffChannel, Lang: t.e.lang, Text: text, Buttons: buttons}
 }
 
-// threadButton handles "th:<verb>:<n>": claim, card, close, reopen.
+// threadButton handles "th:<verb>:<n>": claim, card, close, reopen, open.
 func (t *turn) threadButton(arg string) error {
 	if !t.staffish() {
 		t.say("core.refused", nil)
@@ -275,6 +275,8 @@ func (t *turn) threadButton(arg string) error {
 		return t.closeThread(th, "")
 	case "reopen":
 		return t.reopenThread(th)
+	case "open": // an SLA DM's [열기] (sla.go)
+		return t.inboxThread(th)
 	}
 	t.sayStale()
 	return nil

@@ -1,0 +1,164 @@
+package dialog
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// SLA is how long a thread may wait, counted in opening hours only
+// (Hours): nights and days off do not count.
+type SLA struct {
+	// Reply is how long a question may wait for its first staff answer
+	// (DANGOL_REPLY_SLA).
+	Reply time.Duration
+	// Resolve is how long a complaint may wait to be resolved
+	// (DANGOL_RESOLVE_SLA), in opening days: 2 days is twice the day's
+	// opening hours.
+	Resolve time.Duration
+}
+
+// DefaultSLA is 2 hours to answer a question and 2 opening days to resolve
+// a complaint.
+var DefaultSLA = SLA{Reply: 2 * time.Hour, Resolve: 48 * time.Hour}
+
+func (s SLA) orDefault() SLA {
+	if s.Reply <= 0 {
+		s.Reply = DefaultSLA.Reply
+	}
+	if s.Resolve <= 0 {
+		s.Resolve = DefaultSLA.Resolve
+	}
+	return s
+}
+
+// SLAJobName names the SLA check in the scheduler's records.
+const SLAJobName = "sla"
+
+// DefaultSLASpec checks the SLAs every ten minutes.
+const DefaultSLASpec = "*/10 * * * *"
+
+// Deadline returns when d of opening time has passed since start, in loc:
+// only the hours between Open and Close of days not Closed count.
+func (h Hours) Deadline(start time.Time, d time.Duration, loc *time.Location) time.Time {
+	h = h.orDefault()
+	t := start.In(loc)
+	for range 800 { // more than two years of days; Hours has an open day
+		y, m, day := t.Date()
+		midnight := time.Date(y, m, day, 0, 0, 0, 0, loc)
+		open, close := midnight.Add(h.Open), midnight.Add(h.Close)
+		if !slices.Contains(h.Closed, t.Weekday()) && t.Before(close) {
+			from := t
+			if from.Before(open) {
+				from = open
+			}
+			if left := close.Sub(from); d <= left {
+				return from.Add(d)
+			} else {
+				d -= left
+			}
+		}
+		t = time.Date(y, m, day+1, 0, 0, 0, 0, loc)
+	}
+	return t
+}
+
+// slaDue says which SLA th has passed at now: "reply" (a question with no
+// staff answer) or "resolve" (a complaint not closed), or "".
+func (e *Engine) slaDue(th ledger.Thread, now time.Time) string {
+	if th.State == ledger.ThreadClosed {
+		return ""
+	}
+	switch th.Kind {
+	case ledger.ThreadQuestion:
+		if th.AnsweredAt.IsZero() && !now.Before(e.hours.Deadline(th.OpenedAt, e.sla.Reply, e.loc)) {
+			return "reply"
+		}
+	case ledger.ThreadComplaint:
+		days := e.sla.Resolve / (24 * time.Hour)
+		span := e.hours.Close - e.hours.Open
+		if !now.Before(e.hours.Deadline(th.OpenedAt, time.Duration(days)*span+e.sla.Resolve%(24*time.Hour), e.loc)) {
+			return "resolve"
+		}
+	}
+	return ""
+}
+
+// SLAJob checks the open threads every ten minutes and tells each
+// configured manager once, by DM with [열기], of a question past its reply
+// SLA or a complaint past its resolve SLA. That a thread was told is
+// recorded with the check, before the DMs are sent: a DM that keeps
+// failing past the scheduler's retries is lost rather than sent twice.
+func (e *Engine) SLAJob(deliver func(context.Context, Reply) error) Job {
+	return Job{
+		Name: SLAJobName, Spec: DefaultSLASpec, Loc: e.loc, MaxLate: 10 * time.Minute,
+		Posts:   e.SLAPosts,
+		Deliver: deliver,
+	}
+}
+
+// SLAPosts returns the DMs for every thread past its SLA at at and not
+// told before, and records them as told.
+func (e *Engine) SLAPosts(ctx context.Context, at time.Time) ([]Reply, error) {
+	managers := make([]string, 0, len(e.managers))
+	for id := range e.managers {
+		managers = append(managers, id)
+	}
+	slices.Sort(managers)
+	var out []Reply
+	err := e.store.Update(ctx, func(tx *ledger.Tx) error {
+		out = out[:0] // Update may run this more than once
+		ths, err := tx.OpenThreads()
+		if err != nil {
+			return err
+		}
+		for _, th := range ths {
+			kind := e.slaDue(th, at)
+			if kind == "" {
+				continue
+			}
+			key := "sla:" + kind + ":" + strconv.FormatInt(th.Number, 10)
+			if told, err := tx.Posted(key); err != nil || told {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			if err := tx.MarkPosted(key, at); err != nil {
+				return err
+			}
+			out = append(out, e.slaDMs(th, kind, managers)...)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dialog: SLA posts: %w", err)
+	}
+	return out, nil
+}
+
+// slaDMs is one DM per manager about th, in the shop's language, without
+// the customer's name (a DM may be read on a lock screen).
+func (e *Engine) slaDMs(th ledger.Thread, kind string, managers []string) []Reply {
+	lang := e.lang
+	tag := e.cat.Text(lang, "threads.tag.question", map[string]any{"N": th.Number})
+	if th.Kind == ledger.ThreadComplaint {
+		tag = e.cat.Text(lang, "threads.tag.complaint", map[string]any{"N": th.Number})
+	}
+	text := e.cat.Text(lang, "threads.sla."+kind, map[string]any{"Tag": tag, "Since": th.OpenedAt.In(e.loc).Format("2006-01-02 15:04")})
+	open := Button{Label: e.cat.Text(lang, "threads.btn.open", nil), Payload: threadAction + ":open:" + strconv.FormatInt(th.Number, 10)}
+	var out []Reply
+	for _, id := range managers {
+		channel, user, ok := strings.Cut(id, ":")
+		if !ok || user == "" {
+			continue
+		}
+		out = append(out, Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Text: text, Buttons: []Button{open}})
+	}
+	return out
+}
