@@ -26,6 +26,7 @@ import (
 	"github.com/dangol/dangol/bots/slack"
 	"github.com/dangol/dangol/bots/telegram"
 	"github.com/dangol/dangol/dialog"
+	"github.com/dangol/dangol/feedback/charttest"
 	"github.com/dangol/dangol/ledger"
 	"github.com/dangol/dangol/locales"
 )
@@ -487,7 +488,7 @@ func TestServe_AdminAddrBad(t *testing.T) {
 	for _, lang := range []string{"ko", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			env := map[string]string{"DANGOL_DB": filepath.Join(t.TempDir(), "x.db"), "DANGOL_ADMIN_ADDR": "9090", "DANGOL_LANG": lang}
-			m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Getenv: func(k string) string { return env[k] }}
+			m := &Main{Catalog: testCatalog, Chart: charttest.Stub, Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Getenv: func(k string) string { return env[k] }}
 			err := m.Run(context.Background(), []string{"serve"})
 			var ue *usageError
 			if !errors.As(err, &ue) {
@@ -540,7 +541,7 @@ func TestServe_AdminEndToEnd(t *testing.T) {
 		"DANGOL_BACKUP_CRON":      "0 3 1 1 *", // not due during the test
 	}
 	var stderr retrytest.Log
-	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, Getenv: func(k string) string { return env[k] }}
+	m := &Main{Catalog: testCatalog, Chart: charttest.Stub, Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, Getenv: func(k string) string { return env[k] }}
 	srv := startServing(t, m, func(addr string) bool { return addr == env["DANGOL_ADMIN_ADDR"] })
 	base := srv.base
 	for range 2 {
@@ -601,6 +602,7 @@ func TestChat_Admin(t *testing.T) {
 	out := notifyWriter{wrote: make(chan struct{}, 1)}
 	adminAddr := make(chan string, 1)
 	m := &Main{
+		Catalog: testCatalog, Chart: charttest.Stub,
 		Stdin: in, Stdout: out, Stderr: io.Discard, Getenv: func(k string) string { return env[k] },
 		Listen: func(network, addr string) (net.Listener, error) {
 			ln, err := net.Listen(network, addr)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dangol/dangol/dialog"
+	"github.com/dangol/dangol/feedback/charttest"
 	"github.com/dangol/dangol/ledger"
 )
 
@@ -22,6 +23,7 @@ func chatAt(t *testing.T, db string, now time.Time, script string, extra ...stri
 	t.Helper()
 	var out, logs bytes.Buffer
 	m := &Main{
+		Catalog: testCatalog, Chart: charttest.Stub,
 		Stdin: strings.NewReader(script), Stdout: &out, Stderr: &logs,
 		Getenv: func(k string) string { return map[string]string{"DANGOL_DB": db}[k] },
 		Now:    func() time.Time { return now },
@@ -207,6 +209,7 @@ func TestChat_At(t *testing.T) {
 			db := filepath.Join(t.TempDir(), "d.db")
 			var out, logs bytes.Buffer
 			m := &Main{
+				Catalog: testCatalog, Chart: charttest.Stub,
 				Stdin: strings.NewReader(":time\n"), Stdout: &out, Stderr: &logs,
 				Getenv: func(k string) string { return map[string]string{"DANGOL_DB": db}[k] },
 				Now:    func() time.Time { return real },
@@ -368,6 +371,7 @@ func TestChat_RehearsalRefused(t *testing.T) {
 		cancel()
 		var out, logs bytes.Buffer
 		m := &Main{
+			Catalog: testCatalog, Chart: charttest.Stub,
 			Stdin: in, Stdout: &out, Stderr: &logs,
 			Getenv: func(k string) string { return map[string]string{"DANGOL_DB": db}[k] },
 			Now:    func() time.Time { return time.Date(2027, 1, 31, 10, 0, 0, 0, time.UTC) },

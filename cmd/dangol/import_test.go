@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/text/encoding/korean"
 
+	"github.com/dangol/dangol/feedback/charttest"
 	"github.com/dangol/dangol/ledger"
 )
 
@@ -406,6 +407,7 @@ func TestImport_AllOrNothing(t *testing.T) {
 	ctx := &countdownCtx{Context: context.Background()}
 	ctx.n.Store(1 + 4)
 	m := &Main{
+		Catalog: testCatalog, Chart: charttest.Stub,
 		Stdin: strings.NewReader(""), Stdout: &strings.Builder{}, Stderr: &strings.Builder{},
 		Getenv: func(k string) string { return env[k] },
 		Now:    func() time.Time { return seededNow },

@@ -13,6 +13,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/dangol/dangol/feedback/charttest"
 	"github.com/dangol/dangol/ledger"
 )
 
@@ -202,7 +203,7 @@ func TestKey_Check(t *testing.T) {
 func runMainWith(t *testing.T, env map[string]string, setup func(*Main), args ...string) result {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	m := &Main{Stdout: &stdout, Stderr: &stderr, Stdin: strings.NewReader(""), Getenv: func(k string) string { return env[k] }}
+	m := &Main{Catalog: testCatalog, Chart: charttest.Stub, Stdout: &stdout, Stderr: &stderr, Stdin: strings.NewReader(""), Getenv: func(k string) string { return env[k] }}
 	setup(m)
 	err := m.Run(context.Background(), args)
 	if cerr := m.Close(); err == nil {

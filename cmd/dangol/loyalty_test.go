@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dangol/dangol/feedback/charttest"
 	"github.com/dangol/dangol/ledger"
 )
 
@@ -48,6 +49,7 @@ func TestChat_LoyaltyRehearsal(t *testing.T) {
 	}, "\n") + "\n"
 	var out, logs bytes.Buffer
 	m := &Main{
+		Catalog: testCatalog, Chart: charttest.Stub,
 		Stdin: strings.NewReader(script), Stdout: &out, Stderr: &logs,
 		Getenv:  func(k string) string { return map[string]string{"DANGOL_DB": db}[k] },
 		Now:     func() time.Time { return time.Date(2026, 5, 1, 9, 0, 0, 0, seoul) },
@@ -137,7 +139,7 @@ func TestExport_Loyalty(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, logs bytes.Buffer
-	m := &Main{Stdout: &out, Stderr: &logs, Stdin: strings.NewReader(""),
+	m := &Main{Catalog: testCatalog, Chart: charttest.Stub, Stdout: &out, Stderr: &logs, Stdin: strings.NewReader(""),
 		Getenv: func(k string) string { return map[string]string{"DANGOL_DB": db}[k] },
 		Now:    func() time.Time { return at(20, 9) }}
 	err = m.Run(context.Background(), []string{"export"})

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dangol/dangol/feedback/charttest"
 	"github.com/dangol/dangol/ledger"
 	"github.com/dangol/dangol/locales"
 )
@@ -31,6 +32,7 @@ func runMain(t *testing.T, env map[string]string, stdin string, args ...string) 
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	m := &Main{
+		Catalog: testCatalog, Chart: charttest.Stub,
 		Stdin:  strings.NewReader(stdin),
 		Stdout: &stdout,
 		Stderr: &stderr,

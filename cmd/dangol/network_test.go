@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/dangol/dangol/bots/retry/retrytest"
+	"github.com/dangol/dangol/feedback/charttest"
 )
 
 // retryGate is Main.RetryAfter for tests: each wait a platform asks for is
@@ -161,6 +162,7 @@ func TestServe_PlatformDownAtStart(t *testing.T) {
 			gate := make(retryGate, 16)
 			stderr := &retrytest.Log{}
 			m := &Main{
+				Catalog: testCatalog, Chart: charttest.Stub,
 				Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: stderr,
 				Getenv:     func(k string) string { return env[k] },
 				RetryAfter: gate.after,
@@ -279,7 +281,7 @@ func TestServe_TokenRejected(t *testing.T) {
 				env["DANGOL_TELEGRAM_WEBHOOK_URL"] = "https://shop.example/tg/hook"
 			}
 			gate := make(retryGate, 16)
-			m := &Main{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(k string) string { return env[k] }, RetryAfter: gate.after}
+			m := &Main{Catalog: testCatalog, Chart: charttest.Stub, Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(k string) string { return env[k] }, RetryAfter: gate.after}
 			ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
 			defer cancel()
 			err := m.Run(ctx, []string{"serve"})

@@ -14,6 +14,7 @@ import (
 	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/dangol/dangol/bots/telegram/telegramfake"
+	"github.com/dangol/dangol/feedback/charttest"
 )
 
 // posterLink decodes the QR code on the poster at path, checking it is an
@@ -122,7 +123,7 @@ func TestBotNameKept(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "d.db")
 	var stderr bytes.Buffer
-	m := &Main{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &stderr, Getenv: func(k string) string {
+	m := &Main{Catalog: testCatalog, Chart: charttest.Stub, Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &stderr, Getenv: func(k string) string {
 		return map[string]string{
 			"DANGOL_DB": db, "DANGOL_TELEGRAM_TOKEN": tgToken, "DANGOL_TELEGRAM_API_URL": api.URL(),
 			"DANGOL_TELEGRAM_BOT_NAME": "dangol_old_bot",

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dangol/dangol/feedback/charttest"
 )
 
 // runChat runs `dangol chat` in process on stdin with a fixed clock and
@@ -18,6 +20,7 @@ func runChat(t *testing.T, env map[string]string, stdin string) result {
 	var stdout, stderr bytes.Buffer
 	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
 	m := &Main{
+		Catalog: testCatalog, Chart: charttest.Stub,
 		Stdin: strings.NewReader(stdin), Stdout: &stdout, Stderr: &stderr,
 		Getenv:  func(k string) string { return env[k] },
 		Now:     func() time.Time { return now },

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dangol/dangol/feedback/charttest"
 	"github.com/dangol/dangol/ledger"
 )
 
@@ -129,7 +130,7 @@ func TestRetention_AtStart(t *testing.T) {
 			gone, kept := seedRetention(t, db, now)
 			env := map[string]string{"DANGOL_DB": db, "DANGOL_RETENTION": tt.retention}
 			var out, logs bytes.Buffer
-			m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &logs,
+			m := &Main{Catalog: testCatalog, Chart: charttest.Stub, Stdin: strings.NewReader(""), Stdout: &out, Stderr: &logs,
 				Getenv: func(k string) string { return env[k] }, Now: func() time.Time { return now }}
 			err := m.Run(context.Background(), []string{tt.cmd})
 			if cerr := m.Close(); err == nil {
@@ -218,7 +219,7 @@ func TestChat_RetentionRehearsal(t *testing.T) {
 	}, "\n") + "\n"
 	var out, logs bytes.Buffer
 	env := map[string]string{"DANGOL_DB": db, "DANGOL_SUMMARY_CRON": "off"} // its charts are beside the point
-	m := &Main{Stdin: strings.NewReader(script), Stdout: &out, Stderr: &logs,
+	m := &Main{Catalog: testCatalog, Chart: charttest.Stub, Stdin: strings.NewReader(script), Stdout: &out, Stderr: &logs,
 		Getenv: func(k string) string { return env[k] }, Now: func() time.Time { return time.Date(2026, 12, 1, 15, 0, 0, 0, seoul) }}
 	err = m.Run(context.Background(), []string{"chat", "--at", "2027-01-04T10:00"})
 	if cerr := m.Close(); err == nil {

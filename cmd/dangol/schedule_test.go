@@ -12,12 +12,21 @@ import (
 
 	"github.com/dangol/dangol/bots/retry/retrytest"
 	"github.com/dangol/dangol/dialog"
+	"github.com/dangol/dangol/feedback"
+	"github.com/dangol/dangol/feedback/charttest"
 )
 
 // serveRound is one start of serve at a stopped clock: it runs until the
 // scheduler has made what was due at start-up, then stops, and returns the
 // Slack calls made meanwhile (none when calls is nil) and what was logged.
+// Summaries carry charttest's stand-in for a chart (serveRoundChart).
 func serveRound(t *testing.T, env map[string]string, calls chan call, now time.Time, args ...string) ([]call, string) {
+	t.Helper()
+	return serveRoundChart(t, charttest.Stub, env, calls, now, args...)
+}
+
+// serveRoundChart is serveRound drawing charts with chart; nil: the real one.
+func serveRoundChart(t *testing.T, chart func(*feedback.Summary, feedback.Translator, string) ([]byte, error), env map[string]string, calls chan call, now time.Time, args ...string) ([]call, string) {
 	t.Helper()
 	var logs retrytest.Log
 	// Input that stays open: the console must not end serve before the
@@ -26,6 +35,7 @@ func serveRound(t *testing.T, env map[string]string, calls chan call, now time.T
 	defer hold.Close()
 	ticked := make(chan struct{}, 1)
 	m := &Main{
+		Catalog: testCatalog, Chart: chart,
 		Stdin: in, Stdout: &bytes.Buffer{}, Stderr: &logs,
 		Getenv: func(k string) string { return env[k] },
 		Now:    func() time.Time { return now },
@@ -124,7 +134,8 @@ func TestServe_ScheduledPosts(t *testing.T) {
 	seoul, _ := time.LoadLocation("Asia/Seoul")
 	monday := time.Date(2026, 11, 30, 10, 0, 0, 0, seoul)
 
-	got, logs := serveRound(t, env, calls, monday)
+	// cmd's one test of the real chart, drawn by the engine serve wires.
+	got, logs := serveRoundChart(t, nil, env, calls, monday)
 	texts, files := posts(got, "CSTAFF")
 	summaries := 0
 	for _, tx := range texts {

@@ -18,6 +18,7 @@ import (
 	"github.com/dangol/dangol/bots/telegram"
 	"github.com/dangol/dangol/bots/telegram/telegramfake"
 	"github.com/dangol/dangol/dialog"
+	"github.com/dangol/dangol/feedback/charttest"
 	"github.com/dangol/dangol/ledger"
 )
 
@@ -114,7 +115,7 @@ func TestServe_RoutesBetweenPlatforms(t *testing.T) {
 		"DANGOL_HTTP_ADDR":            "127.0.0.1:0",
 	}
 	var stderr bytes.Buffer
-	m := &Main{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &stderr, Getenv: func(k string) string { return env[k] }}
+	m := &Main{Catalog: testCatalog, Chart: charttest.Stub, Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &stderr, Getenv: func(k string) string { return env[k] }}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)
@@ -257,6 +258,7 @@ func TestServe_SharedHTTP(t *testing.T) {
 		"DANGOL_HTTP_ADDR":               "127.0.0.1:0",
 	}
 	m := &Main{
+		Catalog: testCatalog, Chart: charttest.Stub,
 		Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &retrytest.Log{},
 		Getenv: func(k string) string { return env[k] },
 	}

@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"github.com/kardianos/service"
+
+	"github.com/dangol/dangol/feedback/charttest"
 )
 
 // fakeHost is a service manager that installs nothing: it records the
@@ -95,6 +97,7 @@ func runWithHost(t *testing.T, host *fakeHost, env map[string]string, args ...st
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	m := &Main{
+		Catalog: testCatalog, Chart: charttest.Stub,
 		Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
 		Getenv: func(k string) string { return env[k] },
 		Environ: func() []string {
@@ -223,7 +226,7 @@ func TestService_EnvFileRoundTrip(t *testing.T) {
 	}
 
 	// The service's own start: an empty environment and the arguments.
-	m := &Main{Getenv: func(string) string { return "" }, Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}}
+	m := &Main{Catalog: testCatalog, Chart: charttest.Stub, Getenv: func(string) string { return "" }, Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}}
 	m.Catalog = testCatalog
 	getenv, err := m.envFileGetenv(envFile)
 	if err != nil {
@@ -380,7 +383,7 @@ func TestService_Actions(t *testing.T) {
 func TestService_RunUnderManager(t *testing.T) {
 	t.Run("Stop", func(t *testing.T) {
 		host := &fakeHost{os: "linux"}
-		m := &Main{Services: host}
+		m := &Main{Catalog: testCatalog, Chart: charttest.Stub, Services: host}
 		ctx, cancel := context.WithCancel(context.Background())
 		served := make(chan struct{})
 		stopped := false
@@ -404,7 +407,7 @@ func TestService_RunUnderManager(t *testing.T) {
 	})
 	t.Run("ServeFails", func(t *testing.T) {
 		host := &fakeHost{os: "darwin"}
-		m := &Main{Services: host}
+		m := &Main{Catalog: testCatalog, Chart: charttest.Stub, Services: host}
 		refused := errors.New("telegram: token refused")
 		err := m.runService(context.Background(), func(context.Context) error { return refused })
 		if !errors.Is(err, refused) {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dangol/dangol/feedback/charttest"
 )
 
 // seededNow is "now" for tests over seed's data: Tuesday 2026-12-01 10:00
@@ -20,6 +22,7 @@ func runMainAt(t *testing.T, now time.Time, env map[string]string, args ...strin
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	m := &Main{
+		Catalog: testCatalog, Chart: charttest.Stub,
 		Stdin:  strings.NewReader(""),
 		Stdout: &stdout,
 		Stderr: &stderr,
