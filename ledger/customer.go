@@ -203,6 +203,68 @@ func (tx *Tx) customer(k []byte) (Customer, error) {
 	if v == nil {
 		return Customer{}, ErrCustomerNotFound
 	}
+	ck, memo := [custKeyLen]byte{}, len(k) == custKeyLen
+	if memo {
+		ck = [custKeyLen]byte(k)
+		if o, ok := tx.customers[ck]; ok && o.from(v) {
+			c := o.c
+			c.Tags, c.Links = slices.Clone(c.Tags), slices.Clone(c.Links)
+			return tx.withVisits(k, c)
+		}
+	}
+	c, err := tx.openCustomer(k, v)
+	if err != nil {
+		return Customer{}, err
+	}
+	if memo {
+		if tx.customers == nil {
+			tx.customers = map[[custKeyLen]byte]openedCustomer{}
+		}
+		o := openedCustomer{raw: v, c: c}
+		o.c.Tags, o.c.Links = slices.Clone(c.Tags), slices.Clone(c.Links)
+		tx.customers[ck] = o
+	}
+	return tx.withVisits(k, c)
+}
+
+// openedCustomer is a customer record as opened from raw, its stored bytes.
+// A message reads the same customer several times (the lookup, the card,
+// the tier); opening means a JSON decode, a key unwrap and an AES-GCM open.
+type openedCustomer struct {
+	raw []byte
+	c   Customer
+}
+
+// from reports whether v is the very value o was opened from. A Put in this
+// transaction stores a new slice, so the same bytes at the same address are
+// the same record; raw stays referenced here, so its address is not reused.
+func (o openedCustomer) from(v []byte) bool {
+	return len(v) == len(o.raw) && len(v) > 0 && &v[0] == &o.raw[0]
+}
+
+// forgetCustomer drops the memo of customer key k (their data key shredded).
+func (tx *Tx) forgetCustomer(k []byte) {
+	if len(k) == custKeyLen {
+		delete(tx.customers, [custKeyLen]byte(k))
+	}
+}
+
+// withVisits fills in the visit stats of customer key k, never memoized:
+// visits change without the record changing.
+func (tx *Tx) withVisits(k []byte, c Customer) (Customer, error) {
+	if v := tx.bucket(bucketVisits).Get(k); v != nil {
+		s, err := decodeVisits(k, v)
+		if err != nil {
+			return Customer{}, err
+		}
+		c.Visits, c.LastVisit = s.Visits, s.Last
+	}
+	return c, nil
+}
+
+// openCustomer decodes and opens the stored record v of key k, without its
+// visit stats.
+func (tx *Tx) openCustomer(k, v []byte) (Customer, error) {
 	var sc storedCustomer
 	if err := json.Unmarshal(v, &sc); err != nil {
 		return Customer{}, fmt.Errorf("%w: customer %s: %v", errCorrupt, custIDOfKey(k), err)
@@ -230,13 +292,6 @@ func (tx *Tx) customer(k []byte) (Customer, error) {
 			c.Name, c.Phone, c.Birthday, c.Preferences, c.Remarks, c.Tags, c.Links =
 				sec.Name, sec.Phone, sec.Birthday, sec.Preferences, sec.Remarks, NormalizeTags(sec.Tags), sec.Links
 		}
-	}
-	if v := tx.bucket(bucketVisits).Get(k); v != nil {
-		s, err := decodeVisits(k, v)
-		if err != nil {
-			return Customer{}, err
-		}
-		c.Visits, c.LastVisit = s.Visits, s.Last
 	}
 	return c, nil
 }

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -400,5 +401,64 @@ func TestImportVisits(t *testing.T) {
 				return nil
 			})
 		})
+	}
+}
+
+// TestCustomerMemo checks that a customer read twice in one transaction is
+// opened once yet always current: a change, an erasure and a new key in
+// the same transaction show at the next read, and a caller changing its
+// copy's slices changes nothing for the next.
+func TestCustomerMemo(t *testing.T) {
+	s := MustOpen(t)
+	ctx := context.Background()
+	var id string
+	if err := s.Update(ctx, func(tx *Tx) error {
+		c := Customer{Name: "김하늘", Phone: "01012345678", Tags: []string{"커트"}, CreatedAt: t0}
+		if err := tx.CreateCustomer(&c); err != nil {
+			return err
+		}
+		id = c.ID
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	err := s.Update(ctx, func(tx *Tx) error {
+		c, err := tx.Customer(id)
+		if err != nil {
+			return err
+		}
+		c.Tags[0] = "바뀜"
+		again, err := tx.Customer(id)
+		if err != nil {
+			return err
+		}
+		if again.Tags[0] != "커트" {
+			t.Errorf("a caller's change of Tags reached the next read: %v", again.Tags)
+		}
+		again.Name, again.Tags = "김바다", []string{"펌"}
+		if err := tx.PutCustomer(again); err != nil {
+			return err
+		}
+		after, err := tx.Customer(id)
+		if err != nil {
+			return err
+		}
+		if after.Name != "김바다" || !slices.Equal(after.Tags, []string{"펌"}) {
+			t.Errorf("after PutCustomer the same transaction reads %q %v, want 김바다 [펌]", after.Name, after.Tags)
+		}
+		if err := tx.EraseCustomer(id, t0.Add(time.Hour)); err != nil {
+			return err
+		}
+		gone, err := tx.Customer(id)
+		if err != nil {
+			return err
+		}
+		if !gone.Erased || gone.Name != "" {
+			t.Errorf("after EraseCustomer the same transaction reads %+v, want it erased", gone)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

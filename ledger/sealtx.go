@@ -92,6 +92,7 @@ func (tx *Tx) newCustKey(ck []byte) (cipher.AEAD, error) {
 		return nil, fmt.Errorf("store data key: %w", err)
 	}
 	delete(tx.aeads, [custKeyLen]byte(ck))
+	tx.forgetCustomer(ck)
 	return a, nil
 }
 
@@ -155,6 +156,7 @@ func (tx *Tx) shred(bucket, k []byte, at time.Time) error {
 	if len(k) == custKeyLen {
 		delete(tx.aeads, [custKeyLen]byte(k))
 	}
+	tx.forgetCustomer(k)
 	tx.shredded = append(tx.shredded, shredded{id: id, at: at})
 	return nil
 }

@@ -166,6 +166,9 @@ type Tx struct {
 	// aeads memoizes customers' data keys (nil: shredded) for the life of
 	// the transaction, whose snapshot cannot change under it.
 	aeads map[[custKeyLen]byte]cipher.AEAD
+	// customers memoizes opened customer records by key, each with the
+	// stored bytes it was opened from (customer.go).
+	customers map[[custKeyLen]byte]openedCustomer
 }
 
 // Open opens (creating if needed) the ledger file at path with the master
