@@ -302,6 +302,7 @@ func (m *Main) consoleSchedule(engine *dialog.Engine, clock *consoleClock) (*dia
 		jobs = append([]dialog.Job{j}, jobs...) // first, as serve has it
 	}
 	jobs = append(jobs, m.loyaltyJob(engine, clock.deliver)...) // loyalty.go
+	jobs = append(jobs, m.slaJob(engine, clock.deliver)...)     // threads.go
 	if len(jobs) == 0 {
 		return nil, nil
 	}

@@ -50,6 +50,9 @@ type Config struct {
 	// DANGOL_CLOSED_DAYS ("sun", "일요일,월요일"), told to a customer whose
 	// question went to the staff (dialog.ParseHours).
 	Hours dialog.Hours
+	// SLA is DANGOL_REPLY_SLA (default 2h) and DANGOL_RESOLVE_SLA (default
+	// 2d), in opening hours (threads.go).
+	SLA dialog.SLA
 
 	// Verbose (-v, --verbose) shows the start-up INFO lines in the console,
 	// where they are hidden so that a newcomer sees the chat first.
@@ -85,6 +88,8 @@ type Config struct {
 	retention  string
 	openHours  string
 	closedDays string
+	replySLA   string
+	resolveSLA string
 	// logLevelSet records that DANGOL_LOG_LEVEL was given, so the console
 	// honours it instead of hiding INFO lines.
 	logLevelSet bool
@@ -184,6 +189,8 @@ func configFromEnv(getenv func(string) string) Config {
 		retention:    env("DANGOL_RETENTION", DefaultRetention),
 		openHours:    env("DANGOL_OPEN_HOURS", ""),
 		closedDays:   env("DANGOL_CLOSED_DAYS", ""),
+		replySLA:     env("DANGOL_REPLY_SLA", ""),
+		resolveSLA:   env("DANGOL_RESOLVE_SLA", ""),
 		logLevel:     env("DANGOL_LOG_LEVEL", ""),
 		LogFormat:    env("DANGOL_LOG_FORMAT", "text"),
 		Telegram: TelegramConfig{
@@ -283,6 +290,12 @@ func (c *Config) validate(usage func(id string, data map[string]any) error) erro
 	c.Retention = r
 	if c.Hours, err = dialog.ParseHours(c.openHours, c.closedDays); err != nil {
 		return usage("threads.err.hours", map[string]any{"Hours": c.openHours, "Closed": c.closedDays})
+	}
+	if c.SLA.Reply, ok = parseSLA(c.replySLA); !ok {
+		return usage("threads.err.sla", map[string]any{"Setting": "DANGOL_REPLY_SLA", "Value": c.replySLA})
+	}
+	if c.SLA.Resolve, ok = parseSLA(c.resolveSLA); !ok {
+		return usage("threads.err.sla", map[string]any{"Setting": "DANGOL_RESOLVE_SLA", "Value": c.resolveSLA})
 	}
 	if c.Telegram.Limits, err = readTelegramLimits(c.Telegram.chatRate, c.Telegram.chatBurst, c.Telegram.allRate, usage); err != nil {
 		return err

@@ -74,6 +74,7 @@ func (m *Main) scheduler(engine *dialog.Engine, r *router) (*dialog.Scheduler, e
 	// First, so that a follow-up DM due at the same time reports it.
 	keep = append(m.retentionJob(engine), keep...)
 	keep = append(keep, m.loyaltyJob(engine, r.scheduled)...) // loyalty.go
+	keep = append(keep, m.slaJob(engine, r.scheduled)...)     // threads.go
 	if len(keep) == 0 {
 		return nil, nil
 	}

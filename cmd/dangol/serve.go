@@ -90,6 +90,7 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 		ShopName:  m.Config.ShopName,
 		Notify:    notify,
 		Hours:     m.Config.Hours,
+		SLA:       m.Config.SLA,
 	}))
 	if err != nil {
 		return fmt.Errorf("start dialog engine: %w", err)

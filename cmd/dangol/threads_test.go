@@ -4,6 +4,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/dangol/dangol/dialog"
 )
 
 // DANGOL_OPEN_HOURS and DANGOL_CLOSED_DAYS give the opening hours a
@@ -85,6 +88,47 @@ func TestChat_QuestionThread(t *testing.T) {
 				}
 			}
 			assertGolden(t, filepath.Join("testdata", "threads."+lang+".golden"), r.stdout)
+		})
+	}
+}
+
+// DANGOL_REPLY_SLA and DANGOL_RESOLVE_SLA take a duration or whole days;
+// unset leaves dialog's defaults (0 here); a bad one is refused naming it.
+func TestConfigSLA(t *testing.T) {
+	for _, tt := range []struct {
+		reply, resolve string
+		want           dialog.SLA
+		bad            string
+	}{
+		{"", "", dialog.SLA{}, ""},
+		{"90m", "3d", dialog.SLA{Reply: 90 * time.Minute, Resolve: 72 * time.Hour}, ""},
+		{"2h", "", dialog.SLA{Reply: 2 * time.Hour}, ""},
+		{"두시간", "", dialog.SLA{}, "DANGOL_REPLY_SLA"},
+		{"", "0d", dialog.SLA{}, "DANGOL_RESOLVE_SLA"},
+		{"10s", "", dialog.SLA{}, "DANGOL_REPLY_SLA"},
+	} {
+		t.Run(tt.reply+"/"+tt.resolve, func(t *testing.T) {
+			cfg := configFromEnv(func(k string) string {
+				return map[string]string{"DANGOL_REPLY_SLA": tt.reply, "DANGOL_RESOLVE_SLA": tt.resolve}[k]
+			})
+			err := cfg.validate((&Main{Config: cfg, Catalog: testCatalog}).usage)
+			if tt.bad != "" {
+				value := tt.reply
+				if tt.bad == "DANGOL_RESOLVE_SLA" {
+					value = tt.resolve
+				}
+				want := testCatalog.Text("ko", "threads.err.sla", map[string]any{"Setting": tt.bad, "Value": value})
+				if err == nil || err.Error() != want {
+					t.Fatalf("validate = %v, want %q", err, want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.SLA != tt.want {
+				t.Errorf("SLA = %+v, want %+v", cfg.SLA, tt.want)
+			}
 		})
 	}
 }
