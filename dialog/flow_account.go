@@ -142,6 +142,11 @@ func (t *turn) cmdMyData(string) error {
 		fl = []string{t.text("core.mydata.no_feedback", nil)}
 	}
 	secs = append(secs, Section{Title: t.text("core.mydata.feedback_title", nil), Lines: fl})
+	if sec, ok, err := t.threadSection(c.ID, true); err != nil { // their questions (flow_thread.go)
+		return err
+	} else if ok {
+		secs = append(secs, sec)
+	}
 	t.add(t.mkSections(t.text("core.mydata.head", data), secs))
 	return nil
 }

@@ -601,3 +601,75 @@ func (t *turn) inboxThread(th ledger.Thread) error {
 func (t *turn) when(at time.Time) string {
 	return at.In(t.e.loc).Format("2006-01-02 15:04")
 }
+
+// Recent threads shown on the staff's card and in the customer's /mydata.
+const (
+	cardThreads   = 3
+	myDataThreads = 20
+)
+
+// threadSection is a customer's recent threads: on the card ("최근 문의"),
+// one line each with its state and first words; in /mydata (mine), every
+// message, the staff named only as the shop. ok is false when they have
+// none.
+func (t *turn) threadSection(customerID string, mine bool) (Section, bool, error) {
+	limit := cardThreads
+	if mine {
+		limit = myDataThreads
+	}
+	ths, err := t.tx.ThreadsOf(customerID, limit)
+	if err != nil {
+		return Section{}, false, fmt.Errorf("dialog: threads of a customer: %w", err)
+	}
+	if len(ths) == 0 {
+		return Section{}, false, nil
+	}
+	sec := Section{Title: t.text("threads.card.title", nil)}
+	for _, th := range ths {
+		ms, err := t.tx.ThreadMessages(th.Number)
+		if err != nil {
+			return Section{}, false, fmt.Errorf("dialog: thread messages: %w", err)
+		}
+		head := t.text("threads.card.line", map[string]any{"Tag": t.threadTag(t.lang, th), "Date": t.day(th.OpenedAt), "State": t.customerState(th, mine)})
+		if !mine {
+			if len(ms) > 0 && ms[0].Text != "" {
+				head += " " + quote(clip(ms[0].Text, 40))
+			}
+			sec.Lines = append(sec.Lines, head)
+			continue
+		}
+		sec.Lines = append(sec.Lines, head)
+		for _, m := range ms {
+			who := t.text("threads.msg.me", nil)
+			if m.Out {
+				who = t.shopName(t.lang)
+			}
+			sec.Lines = append(sec.Lines, "  "+t.text("threads.msg.line", map[string]any{"At": t.when(m.At), "Who": who, "Text": m.Text}))
+		}
+	}
+	return sec, true, nil
+}
+
+// customerState is a thread's state for the card (staff) or /mydata (the
+// customer, who is not shown staff ids).
+func (t *turn) customerState(th ledger.Thread, mine bool) string {
+	if !mine {
+		return t.threadState(th)
+	}
+	if th.State == ledger.ThreadClosed {
+		return t.text("threads.mine.closed", nil)
+	}
+	if th.State == ledger.ThreadAnswered {
+		return t.text("threads.mine.answered", nil)
+	}
+	return t.text("threads.mine.open", nil)
+}
+
+// clip shortens s to n runes with an ellipsis.
+func clip(s string, n int) string {
+	r := []rune(strings.ReplaceAll(s, "\n", " "))
+	if len(r) <= n {
+		return string(r)
+	}
+	return string(r[:n]) + "…"
+}

@@ -252,6 +252,11 @@ func (t *turn) card(c ledger.Customer) (Reply, error) {
 		}
 		secs = append(secs, Section{Title: t.text("core.card.feedback_title", nil), Lines: fl})
 	}
+	if sec, ok, err := t.threadSection(c.ID, false); err != nil { // 최근 문의 (flow_thread.go)
+		return Reply{}, err
+	} else if ok {
+		secs = append(secs, sec)
+	}
 	r := t.mkSections(t.text("core.card.head", data), secs)
 	r.Buttons = append(r.Buttons, noteButtons...)
 	return r, nil
