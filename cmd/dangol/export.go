@@ -46,6 +46,7 @@ type exportCustomer struct {
 	Erased      bool     `json:"erased"`
 
 	Loyalty *exportLoyalty `json:"loyalty,omitempty"` // loyalty.go
+	Threads []exportThread `json:"threads,omitempty"` // threads.go
 }
 
 // exportConsent is a customer's consent: an object, not a bool, because
@@ -327,6 +328,9 @@ func exportCustomerOf(tx *ledger.Tx, c ledger.Customer, loc *time.Location, now 
 		ec.Feedback = append(ec.Feedback, exportFeedbackOf(f, loc))
 	}
 	if ec.Loyalty, err = exportLoyaltyOf(tx, c, number, loc, now); err != nil {
+		return exportCustomer{}, err
+	}
+	if ec.Threads, err = exportThreadsOf(tx, c.ID, loc); err != nil {
 		return exportCustomer{}, err
 	}
 	return ec, nil

@@ -88,6 +88,16 @@ func TestChat_QuestionThread(t *testing.T) {
 				}
 			}
 			assertGolden(t, filepath.Join("testdata", "threads."+lang+".golden"), r.stdout)
+			// The export holds the thread with every message and the note.
+			ex := runMain(t, env, "", "export")
+			if ex.err != nil {
+				t.Fatalf("export: %v\n%s", ex.err, ex.stderr)
+			}
+			for _, w := range []string{`"threads":[{"number":1,"kind":"question","state":"closed"`, question, answer, more, `"note":"` + note + `"`, `"dir":"out","staff":"console:민지"`} {
+				if !strings.Contains(ex.stdout, w) {
+					t.Errorf("export lacks %q:\n%s", w, ex.stdout)
+				}
+			}
 		})
 	}
 }
