@@ -30,8 +30,23 @@ var (
 // reopens a thread instead of starting another.
 const ReopenWindow = 7 * 24 * time.Hour
 
-// maxThreadTextRunes bounds one message of a thread and a closing note.
-const maxThreadTextRunes = 4000
+// MaxThreadTextRunes bounds one message of a thread and a closing note.
+const MaxThreadTextRunes = 4000
+
+// CheckThreadText reports whether s can be a thread message: not empty
+// once trimmed, within MaxThreadTextRunes, without control characters. The
+// error is a *LimitError or *ControlError (field "message") wrapping
+// ErrInvalid.
+func CheckThreadText(s string) error {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "":
+		return invalid("thread message", "text is required")
+	case utf8.RuneCountInString(s) > MaxThreadTextRunes:
+		return tooLong("thread message", "message", MaxThreadTextRunes)
+	}
+	return checkText("thread message", "message", s)
+}
 
 // ThreadKind says what opened a thread.
 type ThreadKind uint8
@@ -112,8 +127,8 @@ func (t *Thread) Validate() error {
 		return invalid("thread", "a customer or a sender id is required")
 	case len(t.SenderID) > 128:
 		return invalid("thread", "sender id longer than 128 bytes")
-	case utf8.RuneCountInString(t.CloseNote) > maxThreadTextRunes:
-		return tooLong("thread", "note", maxThreadTextRunes)
+	case utf8.RuneCountInString(t.CloseNote) > MaxThreadTextRunes:
+		return tooLong("thread", "note", MaxThreadTextRunes)
 	}
 	return checkText("thread", "note", t.CloseNote)
 }
@@ -241,6 +256,11 @@ func (tx *Tx) OpenThread(t *Thread, first string) error {
 	if err := t.Validate(); err != nil {
 		return fail(err)
 	}
+	if strings.TrimSpace(first) != "" {
+		if err := CheckThreadText(first); err != nil {
+			return fail(err)
+		}
+	}
 	var ck []byte
 	if t.CustomerID != "" {
 		var err error
@@ -353,14 +373,10 @@ func (tx *Tx) AddThreadMessage(m *ThreadMessage) (Thread, error) {
 	switch {
 	case m.At.IsZero():
 		return fail(invalid("thread message", "time is required"))
-	case m.Text == "":
-		return fail(invalid("thread message", "text is required"))
-	case utf8.RuneCountInString(m.Text) > maxThreadTextRunes:
-		return fail(tooLong("thread message", "text", maxThreadTextRunes))
 	case m.Out && m.StaffID == "":
 		return fail(invalid("thread message", "a staff message needs its sender"))
 	}
-	if err := checkText("thread message", "text", m.Text); err != nil {
+	if err := CheckThreadText(m.Text); err != nil {
 		return fail(err)
 	}
 	t, gone, err := tx.readThread(threadKey(m.Thread), true)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -182,6 +183,12 @@ func TestThreadRefusals(t *testing.T) {
 			}
 			_, err := tx.AddThreadMessage(&ThreadMessage{Thread: th.Number, At: t0, Text: "a\x00b"})
 			return err
+		}},
+		{"ErrFirstTooLong", func(tx *Tx) error {
+			return tx.OpenThread(&Thread{Kind: ThreadQuestion, SenderID: "telegram:1", OpenedAt: t0}, strings.Repeat("가", MaxThreadTextRunes+1))
+		}},
+		{"ErrFirstControl", func(tx *Tx) error {
+			return tx.OpenThread(&Thread{Kind: ThreadQuestion, SenderID: "telegram:1", OpenedAt: t0}, "a\x00b")
 		}},
 		{"ErrNoThread", func(tx *Tx) error {
 			_, err := tx.AddThreadMessage(&ThreadMessage{Thread: 99, At: t0, Text: "hi"})
