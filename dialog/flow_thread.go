@@ -63,6 +63,9 @@ func (t *turn) onQuestionText(text string) error {
 		t.say("core.help.short_customer", nil)
 		return nil
 	}
+	if t.refusedText(text) {
+		return nil
+	}
 	c, linked, err := t.linkedCustomer()
 	if err != nil {
 		return err
@@ -98,6 +101,9 @@ func (t *turn) questionStep(in input) error {
 	case in.payload != "" || in.text == "":
 		t.askQuestion()
 		return nil
+	}
+	if t.refusedText(text + "\n" + in.text) {
+		return nil // the question kept so far still waits for [보내기]
 	}
 	if err := t.fire("more"); err != nil && !isNoTransition(err) {
 		return err
@@ -350,10 +356,29 @@ func (t *turn) threadCard(th ledger.Thread) error {
 	return t.actCard(c, "")
 }
 
+// refusedText tells the sender why text cannot be a thread message (too
+// long, control characters) and reports whether it did.
+func (t *turn) refusedText(text string) bool {
+	err := ledger.CheckThreadText(text)
+	var le *ledger.LimitError
+	switch {
+	case err == nil:
+		return false
+	case errors.As(err, &le):
+		t.say("threads.err.too_long", map[string]any{"Limit": groupDigits(int64(le.Limit))})
+	default:
+		t.say("threads.err.text", nil)
+	}
+	return true
+}
+
 // closeThread closes (resolves) a thread with an optional note. A
 // complaint's feedback is marked answered only now, so the summary's
 // "응대 완료" means resolved.
 func (t *turn) closeThread(th ledger.Thread, note string) error {
+	if strings.TrimSpace(note) != "" && t.refusedText(note) {
+		return nil
+	}
 	got, err := t.tx.CloseThread(th.Number, t.actor.ID(), note, t.now)
 	if errors.Is(err, ledger.ErrThreadClosed) {
 		t.say("threads.closed", map[string]any{"N": th.Number})
@@ -400,6 +425,9 @@ func (t *turn) cmdReply(args string) error {
 	num, text := firstField(args)
 	if num == "" || strings.TrimSpace(text) == "" {
 		t.say("threads.reply.usage", nil)
+		return nil
+	}
+	if t.refusedText(text) {
 		return nil
 	}
 	th, ok, err := t.threadByText(num)

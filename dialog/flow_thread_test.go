@@ -151,6 +151,35 @@ var threadScripts = []script{
 			}},
 		}
 	}},
+	{"ThreadTextRefused", func(h *harness, f fixture) []step {
+		long := strings.Repeat("가", ledger.MaxThreadTextRunes+1)
+		nothing := func(t *testing.T, h *harness, rs []Reply) {
+			if len(repliesTo(rs, ToStaffChannel)) != 0 {
+				t.Error("a refused text reached the staff")
+			}
+		}
+		return []step{
+			{msg: custMsg(long), want: []string{h.text("threads.err.too_long", map[string]any{"Limit": "4,000"})}, check: nothing},
+			{msg: custMsg("a\x01b"), ids: []string{"threads.err.text"}, check: nothing},
+			{msg: custMsg("질문이요"), ids: []string{"threads.ask"}},
+			{msg: custMsg(long), want: []string{h.text("threads.err.too_long", map[string]any{"Limit": "4,000"})}},
+			{msg: press(custMsg(""), questionSend), check: func(t *testing.T, h *harness, rs []Reply) {
+				if ms := h.threadMessages(1); len(ms) != 1 || ms[0].Text != "질문이요" {
+					t.Errorf("messages %+v, want only the question kept before the refusal", ms)
+				}
+			}},
+			{msg: staffMsg("/reply 1 " + long), want: []string{h.text("threads.err.too_long", map[string]any{"Limit": "4,000"})}, check: func(t *testing.T, h *harness, rs []Reply) {
+				if len(repliesTo(rs, ToUser)) != 0 {
+					t.Error("a refused reply was relayed")
+				}
+			}},
+			{msg: staffMsg("/inbox close 1 a\x01b"), ids: []string{"threads.err.text"}, check: func(t *testing.T, h *harness, _ []Reply) {
+				if th := h.thread(1); th.State == ledger.ThreadClosed {
+					t.Error("closed with a refused note")
+				}
+			}},
+		}
+	}},
 	{"ThreadRefusals", func(h *harness, f fixture) []step {
 		return []step{
 			{msg: custMsg("질문 있어요")},
