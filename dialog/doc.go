@@ -136,7 +136,11 @@
 // 예정") and only closing it marks the feedback answered, which is what
 // the summary counts as "응대 완료". Feedback without a thread (left
 // before threads existed, or by someone who declined consent) is still
-// marked answered by the button, as before.
+// marked answered by the button, as before. SLAJob (sla.go) counts only
+// opening hours (Config.Hours) and tells only the managers configured by
+// id (Config.Managers), not those granted in chat; a thread is recorded
+// as told before its DMs go out, so a DM that fails past the scheduler's
+// retries is lost, never doubled.
 //
 // Replies are semantic (text, sections, buttons, form, image); adapters
 // render them. All text comes from the core.* messages of package locales;
