@@ -96,7 +96,7 @@ func (e *Engine) slaDue(th ledger.Thread, now time.Time) string {
 // failing past the scheduler's retries is lost rather than sent twice.
 func (e *Engine) SLAJob(deliver func(context.Context, Reply) error) Job {
 	return Job{
-		Name: SLAJobName, Spec: DefaultSLASpec, Loc: e.loc, MaxLate: 10 * time.Minute,
+		Name: SLAJobName, Spec: DefaultSLASpec, Loc: e.loc, MaxLate: 9 * time.Minute, // shorter than the interval (Job.MaxLate)
 		Posts:   e.SLAPosts,
 		Deliver: deliver,
 	}

@@ -51,6 +51,10 @@ func TestSLAPosts(t *testing.T) {
 		t.Fatalf("no thread head: %+v", rs)
 	}
 	ctx := context.Background()
+	j := h.eng.SLAJob(func(context.Context, Reply) error { return nil })
+	if _, err := NewScheduler(SchedulerConfig{Store: h.store, Jobs: []Job{j}, Loc: seoul}); err != nil || j.Name != SLAJobName || j.MaxLate >= 10*time.Minute {
+		t.Fatalf("SLAJob %+v: scheduler %v", j, err)
+	}
 	for _, at := range []time.Time{
 		time.Date(2026, 5, 16, 21, 50, 0, 0, seoul), // two clock hours later: closed
 		time.Date(2026, 5, 17, 12, 0, 0, 0, seoul),  // Sunday
