@@ -576,16 +576,8 @@ func (t *turn) threadState(th ledger.Thread) string {
 	return t.text("threads.state.open", nil)
 }
 
-// age writes a duration as "14분", "3시간", "2일".
-func (t *turn) age(d time.Duration) string {
-	switch {
-	case d < time.Hour:
-		return t.text("threads.age.minutes", map[string]any{"N": int(max(d, 0) / time.Minute)})
-	case d < 24*time.Hour:
-		return t.text("threads.age.hours", map[string]any{"N": int(d / time.Hour)})
-	}
-	return t.text("threads.age.days", map[string]any{"N": int(d / (24 * time.Hour))})
-}
+// age writes a duration as "14분", "3시간", "2일" in the turn's language.
+func (t *turn) age(d time.Duration) string { return t.e.ageText(t.lang, d) }
 
 // inboxThread shows a thread's whole conversation.
 func (t *turn) inboxThread(th ledger.Thread) error {

@@ -222,6 +222,9 @@ var threadScripts = []script{
 					t.Errorf("feedback %+v, want resolved by the closer", fs)
 				}
 			}},
+			step{msg: managerMsg("/summary"), ids: []string{"threads.week.title"}, want: []string{
+				h.text("threads.week.complaints", map[string]any{"Opened": 1, "Resolved": 1, "Open": 0, "Median": h.text("threads.age.minutes", map[string]any{"N": 0})}),
+			}},
 		)
 	}},
 }

@@ -109,6 +109,11 @@ func (e *Engine) summaryReply(ctx context.Context, w feedback.Week, lang string,
 	for _, sec := range secs {
 		r.Sections = append(r.Sections, Section{Title: sec.Title, Lines: sec.Lines})
 	}
+	if sec, ok, err := e.threadWeekSection(ctx, w, lang, now); err != nil { // questions and complaints (sla.go)
+		return Reply{}, err
+	} else if ok {
+		r.Sections = append(r.Sections, sec)
+	}
 	png, err := e.chart(s, e.cat, lang)
 	if err != nil {
 		e.log.WarnContext(ctx, "dialog: summary chart", "week", w.String(), "err", err)

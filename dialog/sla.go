@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dangol/dangol/feedback"
 	"github.com/dangol/dangol/ledger"
 )
 
@@ -80,9 +81,7 @@ func (e *Engine) slaDue(th ledger.Thread, now time.Time) string {
 			return "reply"
 		}
 	case ledger.ThreadComplaint:
-		days := e.sla.Resolve / (24 * time.Hour)
-		span := e.hours.Close - e.hours.Open
-		if !now.Before(e.hours.Deadline(th.OpenedAt, time.Duration(days)*span+e.sla.Resolve%(24*time.Hour), e.loc)) {
+		if !now.Before(e.hours.Deadline(th.OpenedAt, e.resolveOpening(), e.loc)) {
 			return "resolve"
 		}
 	}
@@ -161,4 +160,101 @@ func (e *Engine) slaDMs(th ledger.Thread, kind string, managers []string) []Repl
 		out = append(out, Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Text: text, Buttons: []Button{open}})
 	}
 	return out
+}
+
+// Between is the opening time from a to b in loc: only the hours between
+// Open and Close of days not Closed count.
+func (h Hours) Between(a, b time.Time, loc *time.Location) time.Duration {
+	h = h.orDefault()
+	var sum time.Duration
+	t := a.In(loc)
+	for i := 0; i < 800 && t.Before(b); i++ {
+		y, m, day := t.Date()
+		midnight := time.Date(y, m, day, 0, 0, 0, 0, loc)
+		if !slices.Contains(h.Closed, t.Weekday()) {
+			from, to := midnight.Add(h.Open), midnight.Add(h.Close)
+			if t.After(from) {
+				from = t
+			}
+			if b.Before(to) {
+				to = b
+			}
+			if to.After(from) {
+				sum += to.Sub(from)
+			}
+		}
+		t = time.Date(y, m, day+1, 0, 0, 0, 0, loc)
+	}
+	return sum
+}
+
+// resolveOpening is the resolve SLA in opening time: its days as opening
+// days (the day's opening hours each), its remainder as hours.
+func (e *Engine) resolveOpening() time.Duration {
+	days := e.sla.Resolve / (24 * time.Hour)
+	return time.Duration(days)*(e.hours.Close-e.hours.Open) + e.sla.Resolve%(24*time.Hour)
+}
+
+// threadWeekSection is the summary's part on questions and complaints of
+// week w, judged at now (zero: the week's end); ok is false when the week
+// had none.
+func (e *Engine) threadWeekSection(ctx context.Context, w feedback.Week, lang string, now time.Time) (Section, bool, error) {
+	from, to := w.Start(e.loc), w.End(e.loc)
+	if now.IsZero() || now.After(to) {
+		now = to
+	}
+	fig, err := feedback.ThreadFigures(ctx, e.store, from, to, feedback.ThreadOptions{
+		Opening:  func(a, b time.Time) time.Duration { return e.hours.Between(a, b, e.loc) },
+		ReplySLA: e.sla.Reply, ResolveSLA: e.resolveOpening(), Now: now,
+	})
+	if err != nil {
+		return Section{}, false, fmt.Errorf("dialog: thread figures: %w", err)
+	}
+	if fig.Questions == 0 && fig.ComplaintsOpened == 0 {
+		return Section{}, false, nil
+	}
+	sec := Section{Title: e.cat.Text(lang, "threads.week.title", nil)}
+	sec.Lines = append(sec.Lines,
+		e.cat.Text(lang, "threads.week.questions", map[string]any{
+			"N": fig.Questions, "Answered": fig.Answered, "Median": e.ageText(lang, fig.FirstMedian), "P90": e.ageText(lang, fig.FirstP90),
+		}),
+		e.cat.Text(lang, "threads.week.complaints", map[string]any{
+			"Opened": fig.ComplaintsOpened, "Resolved": fig.ComplaintsResolved, "Open": fig.ComplaintsOpen, "Median": e.ageText(lang, fig.ResolveMedian),
+		}),
+		e.cat.Text(lang, "threads.week.breaches", map[string]any{"Reply": fig.ReplyBreaches, "Resolve": fig.ResolveBreaches}),
+	)
+	if fig.Slowest.Number != 0 {
+		who := e.cat.Text(lang, "threads.unlinked", nil)
+		if fig.Slowest.CustomerID != "" {
+			err := e.store.View(ctx, func(tx *ledger.Tx) error {
+				c, err := tx.Customer(fig.Slowest.CustomerID)
+				if err == nil && !c.Erased {
+					who = c.Name
+				}
+				return err
+			})
+			if err != nil {
+				return Section{}, false, fmt.Errorf("dialog: slowest thread's customer: %w", err)
+			}
+		}
+		id := "threads.tag.question"
+		if fig.Slowest.Kind == ledger.ThreadComplaint {
+			id = "threads.tag.complaint"
+		}
+		sec.Lines = append(sec.Lines, e.cat.Text(lang, "threads.week.slowest", map[string]any{
+			"Tag": e.cat.Text(lang, id, map[string]any{"N": fig.Slowest.Number}), "Who": who, "Wait": e.ageText(lang, fig.SlowestWait),
+		}))
+	}
+	return sec, true, nil
+}
+
+// ageText writes a duration as "14분", "3시간", "2일" in lang.
+func (e *Engine) ageText(lang string, d time.Duration) string {
+	switch {
+	case d < time.Hour:
+		return e.cat.Text(lang, "threads.age.minutes", map[string]any{"N": int(max(d, 0) / time.Minute)})
+	case d < 24*time.Hour:
+		return e.cat.Text(lang, "threads.age.hours", map[string]any{"N": int(d / time.Hour)})
+	}
+	return e.cat.Text(lang, "threads.age.days", map[string]any{"N": int(d / (24 * time.Hour))})
 }

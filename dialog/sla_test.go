@@ -35,6 +35,34 @@ func TestHoursDeadline(t *testing.T) {
 	}
 }
 
+func TestHoursBetween(t *testing.T) {
+	h := Hours{Open: 10 * time.Hour, Close: 20 * time.Hour, Closed: []time.Weekday{time.Sunday}}
+	sat := func(hh, mm int) time.Time { return time.Date(2026, 5, 16, hh, mm, 0, 0, seoul) }
+	mon := func(hh, mm int) time.Time { return time.Date(2026, 5, 18, hh, mm, 0, 0, seoul) }
+	tests := []struct {
+		name string
+		a, b time.Time
+		want time.Duration
+	}{
+		{"WithinTheDay", sat(11, 0), sat(13, 30), 150 * time.Minute},
+		{"OverTheWeekend", sat(19, 50), mon(11, 50), 2 * time.Hour},
+		{"NightOnly", sat(20, 30), sat(23, 0), 0},
+		{"Backwards", mon(12, 0), sat(12, 0), 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := h.Between(tt.a, tt.b, seoul); got != tt.want {
+				t.Errorf("Between = %v, want %v", got, tt.want)
+			}
+			if tt.want > 0 {
+				if d := h.Deadline(tt.a, tt.want, seoul); !d.Equal(tt.b) {
+					t.Errorf("Deadline(a, Between) = %v, want b %v", d, tt.b)
+				}
+			}
+		})
+	}
+}
+
 // TestSLAPosts: a question at 19:50 on a Saturday, with Sunday closed and
 // the default 2 h reply SLA, breaches on Monday at 11:50 (10 minutes on
 // Saturday, 1 h 50 on Monday), not before; each manager gets one DM with
