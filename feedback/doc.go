@@ -46,6 +46,12 @@
 // two runes, so one-syllable nouns keep their particle (펌이) and a few longer
 // words lose a final syllable that looks like one (고양이 → 고양).
 //
+// ThreadFigures (threads.go) counts the threads opened in a range, by
+// their opening time: a complaint opened the week before and resolved in
+// this one counts in neither week's "resolved". It reads clear fields only
+// and counts time with the caller's Opening (dialog's opening hours), so
+// its breaches agree with the SLA DMs only when given the same hours.
+//
 // The chart embeds NanumSquareR (SIL OFL 1.1, fonts/OFL.txt), since no Go
 // module ships a Hangul font.
 package feedback
