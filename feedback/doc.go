@@ -47,8 +47,9 @@
 // words lose a final syllable that looks like one (고양이 → 고양).
 //
 // ThreadFigures (threads.go) counts the threads opened in a range, by
-// their opening time: a complaint opened the week before and resolved in
-// this one counts in neither week's "resolved". It reads clear fields only
+// their opening time: a complaint counts in the week it was opened, with
+// its state as of ThreadOptions.Now, never in the week it was resolved
+// (a past week's figures change as its threads close). It reads clear fields only
 // and counts time with the caller's Opening (dialog's opening hours), so
 // its breaches agree with the SLA DMs only when given the same hours.
 //
