@@ -64,6 +64,7 @@ func answer(t *testing.T, transcript, speaker, cmd string) (got, after string) {
 // second rehearsal of the same days posts the summary again and no DM. A
 // console without --at refuses to move its clock.
 func TestChat_ClockRunsScheduledPosts(t *testing.T) {
+	t.Parallel() // its own ledger, Main and fakes
 	dir := t.TempDir()
 	db := filepath.Join(dir, "rehearsal.db")
 	seoul, err := time.LoadLocation("Asia/Seoul")

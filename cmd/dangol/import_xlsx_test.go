@@ -189,6 +189,7 @@ func TestImportXLSX_LikeCSV(t *testing.T) {
 // TestImportXLSX_Report: numbers in the report are grouped and carry
 // chat's units in each language.
 func TestImportXLSX_Report(t *testing.T) {
+	t.Parallel() // its own ledger, Main and fakes
 	path := writeFile(t, filepath.Join(t.TempDir(), "big.xlsx"), newXLSX(t, func(f *excelize.File, sh string) {
 		must(t, f.SetSheetRow(sh, "A1", &[]any{"이름", "전화번호", "포인트"}))
 		for i := range 1200 {

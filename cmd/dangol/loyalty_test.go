@@ -21,6 +21,7 @@ import (
 // day and gone a minute after it; 30 days before the points' end the
 // customer is told once, and on the day they expire, once more.
 func TestChat_LoyaltyRehearsal(t *testing.T) {
+	t.Parallel() // its own ledger, Main and fakes
 	db := filepath.Join(t.TempDir(), "dangol.db")
 	seoul, err := time.LoadLocation("Asia/Seoul")
 	if err != nil {

@@ -44,6 +44,7 @@ func posterLink(t *testing.T, path string) string {
 }
 
 func TestPoster(t *testing.T) {
+	t.Parallel() // its own ledger, Main and fakes
 	for _, lang := range []string{"ko", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			dir := t.TempDir()
@@ -110,6 +111,7 @@ func TestPosterRefused(t *testing.T) {
 // ledger, and it replaces a configured one; the poster (and /link) then
 // find it without any setting.
 func TestBotNameKept(t *testing.T) {
+	t.Parallel() // its own ledger, Main and fakes
 	commands := make(chan struct{}, 4)
 	api := telegramfake.New(telegramfake.Options{Username: "dangol_real_bot", OnCall: func(c telegramfake.Call) {
 		if c.Method == "setMyCommands" {

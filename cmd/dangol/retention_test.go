@@ -186,6 +186,7 @@ func TestRetention_AtStart(t *testing.T) {
 // run after their two years erases them, once, and the owner's morning DM
 // says so, once; the one who came back stays.
 func TestChat_RetentionRehearsal(t *testing.T) {
+	t.Parallel() // its own ledger, Main and fakes
 	dir := t.TempDir()
 	db := filepath.Join(dir, "shop.db")
 	seoul, err := time.LoadLocation("Asia/Seoul")

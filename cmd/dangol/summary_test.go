@@ -37,6 +37,7 @@ func runMainAt(t *testing.T, now time.Time, env map[string]string, args ...strin
 }
 
 func TestSummary(t *testing.T) {
+	t.Parallel() // its own ledger, Main and fakes
 	dir := t.TempDir()
 	db := filepath.Join(dir, "shop.db")
 	seed(t, db)

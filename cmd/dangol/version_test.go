@@ -24,6 +24,7 @@ func gitOut(t *testing.T, dir string, args ...string) string {
 // TestVersion_Binary builds dangol with VCS stamping and checks that
 // --version names the commit it was built from and the Go toolchain.
 func TestVersion_Binary(t *testing.T) {
+	t.Parallel() // its own ledger, Main and fakes
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git is not on PATH: no VCS information to stamp")
 	}
