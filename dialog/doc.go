@@ -95,6 +95,11 @@
 // Managers and Staff listed by id, and refuses every customer. A new
 // channel (KakaoTalk, a web chat) is admitted by naming it there.
 //
+// Config.Chart left nil draws the real chart (feedback's, about a second
+// under the race detector) for every /summary and weekly post: a test that
+// drives summaries and is not about the picture passes
+// feedback/charttest.Stub, or it pays that second each time.
+//
 // Retention (Config.Retention, flow_retention.go) erases on its own, not in
 // answer to a message: ApplyRetention at serve's and chat's start and
 // RetentionJob daily. Their count reaches the managers in the morning
