@@ -636,6 +636,37 @@ func TestSchedulerAdvance(t *testing.T) {
 	}
 }
 
+// TestSchedulerAdvanceCheck: a Check job every ten minutes, beside a daily
+// job, is made over a jump only at its last occurrence before each daily
+// one and before the target, each with the clock at its own due time; the
+// daily job still runs at each of its times, after the check due with it.
+func TestSchedulerAdvanceCheck(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	from := time.Date(2026, 5, 10, 10, 0, 0, 0, seoul)
+	box, ran := &outbox{}, []string(nil)
+	check := advanceJob("check", "*/10 * * * *", h, box, &ran)
+	check.Check = true
+	s, err := NewScheduler(SchedulerConfig{Store: h.store, Logger: quiet, Now: h.now, Jobs: []Job{
+		check,
+		advanceJob("daily", "0 9 * * *", h, box, &ran),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.setClock(from)
+	if err := s.Advance(context.Background(), from.AddDate(0, 0, 2).Add(5*time.Minute), func(at time.Time) { h.setClock(at) }); err != nil {
+		t.Fatalf("Advance: %v", err)
+	}
+	want := []string{
+		"check 05-11 09:00", "daily 05-11 09:00",
+		"check 05-12 09:00", "daily 05-12 09:00",
+		"check 05-12 10:00",
+	}
+	if strings.Join(ran, "|") != strings.Join(want, "|") {
+		t.Errorf("ran\n  %v\nwant\n  %v", ran, want)
+	}
+}
+
 // TestSchedulerAdvanceEdges: an occurrence due at the very time the clock
 // shows is made; the one after the target is not; moving back is
 // ErrClockBack and makes nothing; moving to the same time is allowed.

@@ -98,6 +98,7 @@ func (e *Engine) SLAJob(deliver func(context.Context, Reply) error) Job {
 		Name: SLAJobName, Spec: DefaultSLASpec, Loc: e.loc, MaxLate: 9 * time.Minute, // shorter than the interval (Job.MaxLate)
 		Posts:   e.SLAPosts,
 		Deliver: deliver,
+		Check:   true, // it reads the threads as they are at its run
 	}
 }
 
