@@ -1092,6 +1092,7 @@ func randomBytes(seed uint64, n int) []byte {
 // TestRandomConversations runs long random conversations with fixed seeds,
 // one after another and then eight at once against one engine.
 func TestRandomConversations(t *testing.T) {
+	t.Parallel() // its own catalog and ledgers
 	cat := locales.MustLoad()
 	const seeds, messages = 20, 200
 	t.Run("sequential", func(t *testing.T) {

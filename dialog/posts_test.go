@@ -217,6 +217,7 @@ func TestFollowUpPostsMany(t *testing.T) {
 // the default language; the English post carries charttest's stand-in,
 // feedback's own tests drawing the chart in both languages.
 func TestWeeklyPost(t *testing.T) {
+	t.Parallel() // its own ledgers; draws the real chart
 	for _, lang := range []string{"ko", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			h := mustOpenHarness(t, nil, lang)
