@@ -494,12 +494,8 @@ func parseStampRules(s string) stampArgs {
 		out.badReward = ""
 		return out
 	}
-	for k := min(2, len(toks)-1); k >= 1; k-- {
-		if d, ok := parseDays(strings.Join(toks[len(toks)-k:], " ")); ok {
-			out.rules.RewardDays = d
-			toks = toks[:len(toks)-k]
-			break
-		}
+	if rest, d, ok := trailingDays(toks); ok {
+		out.rules.RewardDays, toks = d, rest
 	}
 	b, ok := parseBenefit(strings.Join(toks, " "))
 	if !ok {
@@ -556,12 +552,8 @@ func parseBirthdayBenefit(s string) birthdayArgs {
 			out.badCoupon = toks[ci]
 			return out
 		}
-		for k := min(2, len(rest)-1); k >= 1; k-- {
-			if d, ok := parseDays(strings.Join(rest[len(rest)-k:], " ")); ok {
-				out.benefit.CouponDays = d
-				rest = rest[:len(rest)-k]
-				break
-			}
+		if before, d, ok := trailingDays(rest); ok {
+			out.benefit.CouponDays, rest = d, before
 		}
 		b, ok := parseBenefit(strings.Join(rest, " "))
 		if !ok {
@@ -574,4 +566,16 @@ func parseBirthdayBenefit(s string) birthdayArgs {
 		out.badWords = s
 	}
 	return out
+}
+
+// trailingDays reads a coupon's validity ("30일", "30 days") from the last
+// one or two of toks, leaving at least one word for the benefit before it,
+// and returns those words with the days; ok is false when toks end in none.
+func trailingDays(toks []string) (rest []string, days int, ok bool) {
+	for k := min(2, len(toks)-1); k >= 1; k-- {
+		if d, ok := parseDays(strings.Join(toks[len(toks)-k:], " ")); ok {
+			return toks[:len(toks)-k], d, true
+		}
+	}
+	return toks, 0, false
 }
