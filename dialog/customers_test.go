@@ -2,9 +2,6 @@ package dialog
 
 import (
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"slices"
 	"strconv"
 	"strings"
@@ -314,20 +311,9 @@ func TestAuditErasedCustomer(t *testing.T) {
 func TestCustomersLocaleIDs(t *testing.T) {
 	cat := locales.MustLoad()
 	used := map[string]bool{}
-	fset := token.NewFileSet()
-	for _, name := range []string{"flow_customers.go", "flow_audit.go", "help.go", "../bots/console/file.go"} {
-		file, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ast.Inspect(file, func(n ast.Node) bool {
-			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
-				if s, err := strconv.Unquote(lit.Value); err == nil && strings.HasPrefix(s, "customers.") && !strings.HasSuffix(s, ".") {
-					used[s] = true
-				}
-			}
-			return true
-		})
+	files := []string{"flow_customers.go", "flow_audit.go", "help.go", "../bots/console/file.go"}
+	for _, s := range stringLiterals(t, files, func(s string) bool { return strings.HasPrefix(s, "customers.") && !strings.HasSuffix(s, ".") }) {
+		used[s] = true
 	}
 	for id := range used {
 		for _, lang := range locales.Languages {

@@ -303,32 +303,10 @@ func TestConversationsInParallel(t *testing.T) {
 // message in the catalogs is used.
 func TestLocaleIDsExist(t *testing.T) {
 	cat := locales.MustLoad()
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
 	idRE := regexp.MustCompile(`^core(\.[a-z0-9_]+)+$`)
 	used := map[string]bool{"lang.name": true}
-	fset := token.NewFileSet()
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		file, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ast.Inspect(file, func(n ast.Node) bool {
-			lit, ok := n.(*ast.BasicLit)
-			if !ok || lit.Kind != token.STRING {
-				return true
-			}
-			s, err := strconv.Unquote(lit.Value)
-			if err == nil && idRE.MatchString(s) {
-				used[s] = true
-			}
-			return true
-		})
+	for _, s := range stringLiterals(t, sourceFiles(t), idRE.MatchString) {
+		used[s] = true
 	}
 	if len(used) < 100 {
 		t.Fatalf("found only %d ids: is the text helper still called with literals?", len(used))

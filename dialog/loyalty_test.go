@@ -3,13 +3,8 @@ package dialog
 import (
 	"context"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -813,41 +808,13 @@ func FuzzLoyaltyParsers(f *testing.F) {
 // code completes ("loyalty.field." + a RuleError's field).
 func TestLoyaltyLocaleIDs(t *testing.T) {
 	cat := locales.MustLoad()
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
 	idRE := regexp.MustCompile(`^loyalty(\.[a-z0-9_]+)+\.?$`)
 	used, prefixes := map[string]bool{}, []string{}
-	fset := token.NewFileSet()
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		file, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ast.Inspect(file, func(n ast.Node) bool {
-			lit, ok := n.(*ast.BasicLit)
-			if !ok || lit.Kind != token.STRING {
-				return true
-			}
-			if s, err := strconv.Unquote(lit.Value); err == nil && idRE.MatchString(s) {
-				if strings.HasSuffix(s, ".") {
-					prefixes = append(prefixes, s)
-				} else {
-					used[s] = true
-				}
-			}
-			return true
-		})
-	}
-	for id := range used {
-		for _, lang := range locales.Languages {
-			if !cat.Has(lang, id) {
-				t.Errorf("%s is used in dialog but missing from the %s catalog", id, lang)
-			}
+	for _, s := range stringLiterals(t, sourceFiles(t), idRE.MatchString) {
+		if strings.HasSuffix(s, ".") {
+			prefixes = append(prefixes, s)
+		} else {
+			used[s] = true
 		}
 	}
 	// The completed prefixes: every part, every field a RuleError names.
