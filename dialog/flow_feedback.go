@@ -186,6 +186,7 @@ func (t *turn) saveFeedback(comment string) error {
 		Buttons: []Button{{Label: t.e.cat.Text(lang, "core.btn.answer", nil), Payload: "answer:" + f.ID}},
 	}
 	if th.Number != 0 {
+		alert.Thread, alert.ThreadLabel, alert.Head = strconv.FormatInt(th.Number, 10), t.threadLabel(lang, th), true
 		alert.Text = t.threadTag(lang, th) + " " + alert.Text
 		alert.Buttons = append(alert.Buttons, t.complaintButtons(th, linked)...)
 	}

@@ -132,7 +132,9 @@ func (t *turn) openQuestion(text string) error {
 	if err != nil {
 		return err
 	}
-	t.add(t.staffPost(head+"\n"+quote(text), t.threadButtons(th, linked)...))
+	post := t.staffPost(th, head+"\n"+quote(text), t.threadButtons(th, linked)...)
+	post.Head = true
+	t.add(post)
 	return nil
 }
 
@@ -151,7 +153,7 @@ func (t *turn) joinThread(th ledger.Thread, c ledger.Customer, linked bool, text
 		id = "threads.staff.reopened"
 	}
 	body := t.e.cat.Text(lang, id, map[string]any{"Tag": t.threadTag(lang, th), "Who": t.whoName(lang, c, linked)}) + "\n" + quote(text)
-	t.add(t.staffPost(body, t.threadButtons(th, linked)...))
+	t.add(t.staffPost(th, body, t.threadButtons(th, linked)...))
 	return nil
 }
 
@@ -255,10 +257,22 @@ func (t *turn) complaintButtons(th ledger.Thread, linked bool) []Button {
 	return append(bs, Button{Label: t.e.cat.Text(lang, "threads.btn.resolved", nil), Payload: threadAction + ":close:" + n})
 }
 
-// staffPost is a message to the staff channel about th, in the shop's
-// language.
-func (t *turn) staffPost(text string, buttons ...Button) Reply {
-	return Reply{To: ToStaffChannel, Lang: t.e.lang, Text: text, Buttons: buttons}
+// staffPost is a message to the staff channel in th's thread, in the
+// shop's language.
+func (t *turn) staffPost(th ledger.Thread, text string, buttons ...Button) Reply {
+	return Reply{
+		To: ToStaffChannel, Lang: t.e.lang, Text: text, Buttons: buttons,
+		Thread: strconv.FormatInt(th.Number, 10), ThreadLabel: t.threadLabel(t.e.lang, th),
+	}
+}
+
+// threadLabel is "문의 #12" or "불만 #12" in lang: the tag without brackets.
+func (t *turn) threadLabel(lang string, th ledger.Thread) string {
+	id := "threads.label.question"
+	if th.Kind == ledger.ThreadComplaint {
+		id = "threads.label.complaint"
+	}
+	return t.e.cat.Text(lang, id, map[string]any{"N": th.Number})
 }
 
 // threadButton handles "th:<verb>:<n>": claim, card, close, reopen, open.

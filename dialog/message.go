@@ -38,7 +38,52 @@ type Message struct {
 	// an adapter can resume after the last update it committed.
 	CursorName  string
 	CursorValue int64
+
+	// Thread, set by an adapter that threads messages (Slack), names the
+	// engine's thread the message was written under: the Reply.Thread of
+	// the post it answers. A staff member's message there is an answer to
+	// that thread's customer.
+	Thread string
+	// Edit says the message changes (EditChanged) or removes (EditDeleted)
+	// one written before in Thread; the engine never relays it, since what
+	// was relayed cannot be taken back.
+	Edit string
+	// Media is what the message carried besides Text (a photo, a sticker,
+	// a voice note); nil when nothing.
+	Media *Media
 }
+
+// Values of Message.Edit.
+const (
+	EditChanged = "edited"
+	EditDeleted = "deleted"
+)
+
+// Media is a non-text part of an incoming message.
+type Media struct {
+	Kind MediaKind
+	Name string // a file name, when the platform gives one
+	Mime string // the media type, e.g. "image/jpeg"
+	// Bytes is the content, fetched by the adapter for kinds the engine
+	// keeps (a photo), at most MaxMediaBytes; nil for the others.
+	Bytes []byte
+}
+
+// MediaKind says what a Media is.
+type MediaKind string
+
+// Kinds of Media. Only photos travel on to the staff; for the others the
+// customer is asked to write or send a photo instead.
+const (
+	MediaPhoto   MediaKind = "photo"
+	MediaSticker MediaKind = "sticker"
+	MediaVoice   MediaKind = "voice"
+	MediaOther   MediaKind = "other" // a video, a document, a location…
+)
+
+// MaxMediaBytes bounds a photo an adapter fetches for the engine: larger
+// ones arrive as MediaOther without Bytes.
+const MaxMediaBytes = 5 << 20
 
 // Action is a pressed button: the payload of the Button that was pressed.
 type Action struct {
@@ -89,6 +134,21 @@ type Reply struct {
 	// Menu asks the adapter to show its persistent main menu (Telegram's reply
 	// keyboard) in Lang.
 	Menu bool
+
+	// Thread groups the staff channel's posts about one conversation with
+	// a customer (a question or complaint thread, by its number "12"):
+	// adapters that thread messages (Slack) post the thread's first post as
+	// a new message and the rest under it, a File included; the console
+	// labels each with ThreadLabel. Only on ToStaffChannel replies.
+	Thread      string
+	ThreadLabel string // Thread as staff read it ("문의 #12"), localised
+	// Head marks the thread's head post (the customer, the state, the
+	// buttons). With HeadUpdate it is a new version of a head posted before:
+	// an adapter that can edit messages (Slack chat.update) replaces that
+	// head in place, others may drop it (the change is also said in the
+	// thread).
+	Head       bool
+	HeadUpdate bool
 
 	// OutboxID, when set, names the reply in the ledger's outbox
 	// (Config.Outbox): tell Engine.Delivered once the platform accepted it,

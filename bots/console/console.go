@@ -517,6 +517,14 @@ func (c *Console) render(r dialog.Reply, conv string) {
 			c.remember(dmKey(r.UserID), chs)
 		}
 		addr := c.cat.Text(lang, "console.to.staff", nil)
+		if r.To == dialog.ToStaffChannel && r.ThreadLabel != "" {
+			addr = c.cat.Text(lang, "console.to.staff_thread", map[string]any{"Thread": r.ThreadLabel})
+			// The address names the thread: the tag that starts the text
+			// for platforms without one is not said twice.
+			if len(lines) > 0 {
+				lines[0] = strings.TrimPrefix(lines[0], "["+r.ThreadLabel+"] ")
+			}
+		}
 		if r.To == dialog.ToUser {
 			addr = c.cat.Text(lang, "console.to.user", map[string]any{"Channel": r.Channel, "User": r.UserID})
 		}

@@ -357,7 +357,7 @@ func TestEndToEnd(t *testing.T) {
 	p.press(ko("core.btn.skip"))                                // no NPS
 	p.reply(`\[\d+\] ` + regexp.QuoteMeta(ko("core.btn.skip"))) // the comment may be skipped too
 	p.send("너무 오래 기다렸어요")
-	alert := p.reply(`^→ \[직원 채널\] (.*)`)
+	alert := p.reply(`^→ \[직원 채널(?: · 불만 #\d+)?\] (.*)`)
 	if !strings.Contains(alert[1], "2") {
 		t.Errorf("staff alert %q does not give the rating", alert[0])
 	}
