@@ -347,7 +347,10 @@ func exportFeedbackOf(f ledger.Feedback, loc *time.Location) exportFeedback {
 
 // csvHeader names the CSV columns; they stay English so formulas and
 // scripts built on an export keep working whatever the shop's language.
-var csvHeader = []string{"id", "name", "phone", "points", "visits", "last_visit", "tags", "consent", "created_at"}
+// The loyalty columns come last, after the columns of older exports, so
+// formulas written against those still find theirs.
+var csvHeader = []string{"id", "name", "phone", "points", "visits", "last_visit", "tags", "consent", "created_at",
+	"tier", "stamps", "coupons_valid"}
 
 // exportCSV writes one row per customer. It starts with a UTF-8 byte order
 // mark: without it Excel reads the file as the local code page and shows
@@ -362,11 +365,16 @@ func (m *Main) exportCSV(ctx context.Context, tx *ledger.Tx, w io.Writer) error 
 		return err
 	}
 	loc := m.Config.Loc
+	now := m.now()
 	err := tx.ForEachCustomer(func(c ledger.Customer) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		bal, err := tx.Balance(c.ID)
+		if err != nil {
+			return err
+		}
+		tier, stamps, coupons, err := csvLoyalty(tx, c, loc, now)
 		if err != nil {
 			return err
 		}
@@ -389,6 +397,7 @@ func (m *Main) exportCSV(ctx context.Context, tx *ledger.Tx, w io.Writer) error 
 			cell(strings.Join(c.Tags, ", ")),
 			consent,
 			localTime(c.CreatedAt, loc),
+			tier, stamps, coupons,
 		})
 	})
 	if err != nil {
@@ -396,6 +405,29 @@ func (m *Main) exportCSV(ctx context.Context, tx *ledger.Tx, w io.Writer) error 
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// csvLoyalty is a customer's loyalty in three cells: their tier's id (as
+// the programme names it), the stamps on their current card and how many
+// coupons they can still use. An erased customer's are empty: nothing of
+// theirs opens any more.
+func csvLoyalty(tx *ledger.Tx, c ledger.Customer, loc *time.Location, now time.Time) (tier, stamps, coupons string, err error) {
+	if c.Erased {
+		return "", "", "", nil
+	}
+	st, err := tx.TierOf(c.ID, now, loc)
+	if err != nil {
+		return "", "", "", fmt.Errorf("tier of a customer: %w", err)
+	}
+	card, err := tx.StampCardOf(c.ID, now)
+	if err != nil {
+		return "", "", "", fmt.Errorf("stamp card of a customer: %w", err)
+	}
+	valid, err := tx.CouponsOf(c.ID, now, false)
+	if err != nil {
+		return "", "", "", fmt.Errorf("coupons of a customer: %w", err)
+	}
+	return cell(st.TierID), strconv.Itoa(card.Stamps), strconv.Itoa(len(valid)), nil
 }
 
 // cell keeps a text a spreadsheet would run as a formula ("=…", "+…",

@@ -139,17 +139,29 @@ func TestExport_Loyalty(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	var out, logs bytes.Buffer
-	m := &Main{Catalog: testCatalog, Chart: charttest.Stub, Stdout: &out, Stderr: &logs, Stdin: strings.NewReader(""),
-		Getenv: func(k string) string { return map[string]string{"DANGOL_DB": db}[k] },
-		Now:    func() time.Time { return at(20, 9) }}
-	err = m.Run(context.Background(), []string{"export"})
-	if cerr := m.Close(); err == nil {
-		err = cerr
+	export := func(args ...string) bytes.Buffer {
+		t.Helper()
+		var out, logs bytes.Buffer
+		m := &Main{Catalog: testCatalog, Chart: charttest.Stub, Stdout: &out, Stderr: &logs, Stdin: strings.NewReader(""),
+			Getenv: func(k string) string { return map[string]string{"DANGOL_DB": db}[k] },
+			Now:    func() time.Time { return at(20, 9) }}
+		err := m.Run(context.Background(), append([]string{"export"}, args...))
+		if cerr := m.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			t.Fatalf("export %v: %v\n%s", args, err, logs.String())
+		}
+		return out
 	}
-	if err != nil {
-		t.Fatalf("export: %v\n%s", err, logs.String())
+	// The CSV's last three columns: the pinned tier, the stamp left on the
+	// card after the reward, and the one coupon still valid (the reward's).
+	csvOut := export("--format", "csv")
+	rows := strings.Split(strings.TrimSpace(csvOut.String()), "\r\n")
+	if len(rows) != 2 || !strings.HasSuffix(rows[0], ",tier,stamps,coupons_valid") || !strings.HasSuffix(rows[1], ","+ledger.TierVIP+",1,1") {
+		t.Errorf("CSV export:\n%s", csvOut.String())
 	}
+	out := export()
 	var got struct {
 		Customers []struct {
 			Loyalty *exportLoyalty `json:"loyalty"`
