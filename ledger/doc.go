@@ -180,6 +180,13 @@
 // and ScanThreads read only those. LatestThreadOf finds a person's latest
 // thread (thread_last), and treats one whose key is shredded as none.
 //
+// A thread's ref on a platform that threads messages (refs.go: the Slack
+// staff channel and its head post's ts) is kept clear in thread_refs,
+// both ways (SetThreadRef, ThreadRef, ThreadByRef), with the flag that the
+// thread was told once that edits are not relayed (MarkEditNoticed): a
+// message address and a thread number are no one's personal data, so an
+// erasure leaves them and shreds nothing there.
+//
 // Caveats of threads: OpenThreads is every thread not closed, read whole
 // (a shop's open threads are few), and ScanThreads is
 // by opening time, so a week's figures about closings need the threads

@@ -79,6 +79,7 @@ var allBuckets = [][]byte{
 	bucketLots, bucketLotOpen, bucketLotDue, bucketLotTakes, bucketLotState,
 	// thread.go
 	bucketThreads, bucketThreadMsgs, bucketThreadOpen, bucketThreadTime, bucketThreadLast, bucketCustThreads, bucketThreadFB,
+	bucketThreadRefs, // refs.go
 }
 
 var (
