@@ -1,0 +1,306 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/dangol/dangol/bots/telegram/telegramfake"
+	"github.com/dangol/dangol/ledger"
+)
+
+// loadChats is how many distinct chats TestBinary_ManyChats makes each send
+// one message. The default keeps the test a few seconds long under -race;
+// the figure is measured with
+//
+//	go test -run TestBinary_ManyChats -chats 50000 -v ./cmd/dangol/
+var loadChats = flag.Int("chats", 2000, "distinct chats in TestBinary_ManyChats")
+
+// loadRig is the built dangol long-polling a fake Bot API into which
+// many chats have each pushed one message, and what the fake saw of it.
+type loadRig struct {
+	t   *testing.T
+	db  string
+	env []string
+	tg  *telegramfake.Server
+
+	mu      sync.Mutex
+	replies map[int64]int // sendMessage calls per chat
+	total   int           // sendMessage calls in all
+	moved   chan struct{} // closed and replaced at each sendMessage
+	polled  chan struct{} // closed at the first getUpdates of a run
+	offset  int64         // the highest getUpdates offset seen
+
+	proc *exec.Cmd
+	runs int
+	logs []string
+}
+
+func newLoadRig(t *testing.T) *loadRig {
+	r := &loadRig{t: t, db: filepath.Join(t.TempDir(), "shop.db"), replies: map[int64]int{}, moved: make(chan struct{})}
+	r.tg = telegramfake.New(telegramfake.Options{Token: tgToken, Username: "dangol_bot",
+		OnPoll: func(offset int64) {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			r.offset = max(r.offset, offset)
+			if r.polled != nil {
+				close(r.polled)
+				r.polled = nil
+			}
+		},
+		OnCall: func(c telegramfake.Call) {
+			if c.Method != "sendMessage" {
+				return
+			}
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			r.replies[c.ChatID()]++
+			r.total++
+			close(r.moved)
+			r.moved = make(chan struct{})
+		}})
+	t.Cleanup(r.tg.Close)
+	r.env = envFor(r.db,
+		"DANGOL_TELEGRAM_TOKEN="+tgToken, "DANGOL_TELEGRAM_API_URL="+r.tg.URL(),
+		"DANGOL_TELEGRAM_CHAT_RATE=off", "DANGOL_TELEGRAM_RATE=off",
+		"DANGOL_HTTP_ADDR=127.0.0.1:0", "DANGOL_LOG_LEVEL=warn")
+	t.Cleanup(func() {
+		if t.Failed() {
+			for _, p := range r.logs {
+				b, _ := os.ReadFile(p)
+				t.Logf("%s:\n%s", filepath.Base(p), lastLines(string(b), 15))
+			}
+		}
+		if r.proc != nil {
+			_ = r.proc.Process.Kill()
+			_ = r.proc.Wait()
+		}
+	})
+	return r
+}
+
+// loadChat is the i-th chat of the load.
+func loadChat(i int) int64 { return 700_000 + int64(i) }
+
+// start runs the binary and returns once it polls the Bot API.
+func (r *loadRig) start() {
+	r.t.Helper()
+	r.runs++
+	polled := make(chan struct{})
+	r.mu.Lock()
+	r.polled = polled
+	r.mu.Unlock()
+	path := filepath.Join(filepath.Dir(r.db), fmt.Sprintf("load%02d.log", r.runs))
+	log, err := os.Create(path)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	defer log.Close()
+	r.logs = append(r.logs, path)
+	r.proc = exec.Command(binary, "serve")
+	r.proc.Env, r.proc.Stdout, r.proc.Stderr = r.env, log, log
+	if err := r.proc.Start(); err != nil {
+		r.t.Fatal(err)
+	}
+	select {
+	case <-polled:
+	case <-time.After(waitTimeout):
+		r.t.Fatalf("run %d never polled the Bot API", r.runs)
+	}
+}
+
+// stop sends SIGTERM and waits for a clean exit.
+func (r *loadRig) stop() {
+	r.t.Helper()
+	if err := r.proc.Process.Signal(syscall.SIGTERM); err != nil {
+		r.t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- r.proc.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			r.t.Fatalf("exit after SIGTERM: %v", err)
+		}
+	case <-time.After(waitTimeout):
+		r.t.Fatalf("no exit within %v of SIGTERM", waitTimeout)
+	}
+	r.proc = nil
+}
+
+// sent returns the sendMessage calls so far, and a channel closed at the
+// next one.
+func (r *loadRig) sent() (int, <-chan struct{}) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.total, r.moved
+}
+
+// waitSent waits until the fake has answered n sendMessage calls, watching
+// the process's peak memory meanwhile; false if it did not within
+// waitTimeout of the last send (the bot stalled).
+func (r *loadRig) waitSent(n int, peak *int64) bool {
+	for {
+		got, moved := r.sent()
+		if got >= n {
+			return true
+		}
+		*peak = max(*peak, peakRSS(r.proc.Process.Pid))
+		select {
+		case <-moved:
+		case <-time.After(waitTimeout):
+			return false
+		}
+	}
+}
+
+// peakRSS is a process's resident-set high-water mark (VmHWM) in kB; 0 when
+// it cannot be read (the process ended, or no /proc).
+func peakRSS(pid int) int64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kb
+		}
+	}
+	return 0
+}
+
+// outboxWaiting counts the replies waiting in the outbox (the binary
+// stopped): what the next start must send.
+func (r *loadRig) outboxWaiting() int {
+	r.t.Helper()
+	s, err := ledger.Open(r.db, testLedgerOptions(r.t, r.db))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	defer s.Close()
+	n := 0
+	err = s.View(context.Background(), func(tx *ledger.Tx) error {
+		out, err := tx.Outbox("", 0)
+		n = len(out)
+		return err
+	})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return n
+}
+
+// TestBinary_ManyChats pushes one /start from each of -chats distinct chats
+// (every one an effect: a consent flow begins, its answer in the outbox)
+// into the fake Bot API at once, lets the built binary take them with its
+// limits lifted, SIGTERMs it halfway through the answers, and starts it
+// again. Intake stays bounded (the poller never runs far ahead of what is
+// answered), the peak RSS stays under a generous bound, the SIGTERM exits
+// cleanly, and after the restart every chat has had its answer (at least
+// once, as designed; the repeats are counted).
+func TestBinary_ManyChats(t *testing.T) {
+	n := *loadChats
+	r := newLoadRig(t)
+	updates := make([]telegramfake.Update, n)
+	for i := range n {
+		updates[i] = telegramfake.Text(loadChat(i), "고객", "ko", "/start")
+	}
+	ids, err := r.tg.Push(updates...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := ids[0]
+
+	began := time.Now()
+	r.start()
+	var peak int64
+	// Intake: watch how far the poller's offset runs ahead of the answers.
+	ahead := 0
+	half := n / 2
+	for {
+		got, moved := r.sent()
+		r.mu.Lock()
+		ahead = max(ahead, int(r.offset-first)-got)
+		r.mu.Unlock()
+		if got >= half {
+			break
+		}
+		peak = max(peak, peakRSS(r.proc.Process.Pid))
+		select {
+		case <-moved:
+		case <-time.After(waitTimeout):
+			t.Fatalf("the bot stalled at %d of %d answers", got, n)
+		}
+	}
+	peak = max(peak, peakRSS(r.proc.Process.Pid))
+	atTerm, _ := r.sent()
+	r.stop()
+	afterTerm, _ := r.sent()
+	firstRun := time.Since(began)
+	waiting := r.outboxWaiting()
+
+	r.start()
+	if !r.waitSent(n, &peak) {
+		got, _ := r.sent()
+		t.Fatalf("only %d answers for %d chats after the restart", got, n)
+	}
+	// Every chat answered; wait for any straggler chat (a chat answered
+	// twice makes the total reach n before the last chat is answered).
+	deadline := time.Now().Add(waitTimeout)
+	var missing []int64
+	for {
+		missing = missing[:0]
+		r.mu.Lock()
+		for i := range n {
+			if r.replies[loadChat(i)] == 0 {
+				missing = append(missing, loadChat(i))
+			}
+		}
+		moved := r.moved
+		r.mu.Unlock()
+		if len(missing) == 0 || time.Now().After(deadline) {
+			break
+		}
+		select {
+		case <-moved:
+		case <-time.After(time.Until(deadline)):
+		}
+	}
+	peak = max(peak, peakRSS(r.proc.Process.Pid))
+	r.stop()
+	if len(missing) > 0 {
+		t.Errorf("%d of %d chats never got an answer (first: %d)", len(missing), n, missing[0])
+	}
+	twice := 0
+	r.mu.Lock()
+	for _, k := range r.replies {
+		if k > 1 {
+			twice++
+		}
+	}
+	total := r.total
+	r.mu.Unlock()
+	// Intake bound: the poller asks from the earliest update in flight and
+	// takes at most a batch beyond it, the relay queues at most its Limit.
+	const intakeBound = 4096 + telegramfake.MaxBatch
+	if ahead > intakeBound {
+		t.Errorf("the poller ran %d updates ahead of the answers, want at most %d", ahead, intakeBound)
+	}
+	// A generous bound, not a timing: the target is 150 MB at
+	// 50,000 chats (without the race detector).
+	if peak > 400<<10 {
+		t.Errorf("peak RSS %d MB", peak>>10)
+	}
+	t.Logf("%d chats: %d answers before SIGTERM (%d more while stopping, %d left in the outbox), first run %v; %d answers in all, %d chats twice; poller at most %d ahead; peak RSS %.1f MB",
+		n, atTerm, afterTerm-atTerm, waiting, firstRun.Round(time.Millisecond), total, twice, ahead, float64(peak)/1024)
+}
