@@ -187,7 +187,20 @@
 // message address and a thread number are no one's personal data, so an
 // erasure leaves them and shreds nothing there.
 //
-// Caveats of threads: OpenThreads is every thread not closed, read whole
+// A customer's photos in a thread (thread_media.go, AddThreadPhoto) are
+// sealed under the same key as its texts, at most MaxPhotoBytes each and
+// MaxThreadPhotos a thread; their time, type and size stay clear. A person
+// the platform refuses to deliver to (a Telegram user who blocked the bot)
+// is marked by MarkUnreachable under a blind id (reach.go) until
+// ClearUnreachable.
+//
+// Caveats of threads: an erasure shreds a photo's key but leaves its
+// sealed bytes in the file (up to MaxThreadPhotos × MaxPhotoBytes a
+// thread), as it leaves every sealed text: unreadable, not reclaimed. An
+// unreachable mark outlives the person's erasure (it is a blind id, with
+// nothing to read); it is cleared when they write again.
+//
+// OpenThreads is every thread not closed, read whole
 // (a shop's open threads are few), and ScanThreads is
 // by opening time, so a week's figures about closings need the threads
 // opened before the week as well.

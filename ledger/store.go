@@ -79,7 +79,9 @@ var allBuckets = [][]byte{
 	bucketLots, bucketLotOpen, bucketLotDue, bucketLotTakes, bucketLotState,
 	// thread.go
 	bucketThreads, bucketThreadMsgs, bucketThreadOpen, bucketThreadTime, bucketThreadLast, bucketCustThreads, bucketThreadFB,
-	bucketThreadRefs, // refs.go
+	bucketThreadRefs,  // refs.go
+	bucketThreadMedia, // thread_media.go
+	bucketUnreachable, // reach.go
 }
 
 var (

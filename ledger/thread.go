@@ -386,23 +386,16 @@ func (tx *Tx) AddThreadMessage(m *ThreadMessage) (Thread, error) {
 	if gone {
 		return fail(invalid("thread", "erased"))
 	}
-	if t.State == ThreadClosed {
-		if m.Out || m.At.Sub(t.ClosedAt) >= ReopenWindow {
+	if m.Out {
+		if t.State == ThreadClosed {
 			return fail(ErrThreadClosed)
 		}
-		t.State, t.ClosedBy, t.ClosedAt, t.CloseNote = ThreadOpen, "", time.Time{}, ""
-		if !t.AnsweredAt.IsZero() {
-			t.State = ThreadAnswered
-		}
-		t.Reopened++
-	}
-	if m.Out {
 		if t.AnsweredAt.IsZero() {
 			t.AnsweredBy, t.AnsweredAt = m.StaffID, m.At
 		}
 		t.State = ThreadAnswered
-	} else {
-		t.LastInAt = m.At
+	} else if err := t.takeIn(m.At); err != nil { // thread_media.go
+		return fail(err)
 	}
 	if err := tx.putThread(&t, false); err != nil {
 		return fail(err)
