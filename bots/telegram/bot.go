@@ -35,6 +35,12 @@ type Config struct {
 	// Listener, when set, serves the webhook instead of listening on HTTPAddr
 	// (tests bind 127.0.0.1:0).
 	Listener net.Listener
+	// Transport, when set, carries every Bot API request instead of the
+	// pooled transport the Bot makes for itself (relay.Transport): dangol
+	// bench serves its fake Bot API in process through one, with no TCP.
+	// Bodies still go out in one piece (relay.Buffered) and answers are
+	// still noted for Reached.
+	Transport http.RoundTripper
 
 	Handler relay.Handler
 	Catalog *locales.Catalog

@@ -35,7 +35,13 @@ func (b *Bot) Reached() time.Time { return b.reached.Last() }
 // (go-telegram/bot streams its multipart bodies through a pipe), and each
 // answer noted for Reached.
 func (b *Bot) transport() http.RoundTripper {
-	b.pool.Do(func() { b.rt = relay.Buffered(relay.Transport(b.cfg.Workers)) })
+	b.pool.Do(func() {
+		base := b.cfg.Transport
+		if base == nil {
+			base = relay.Transport(b.cfg.Workers)
+		}
+		b.rt = relay.Buffered(base)
+	})
 	return b.reached.Transport(b.rt)
 }
 
