@@ -494,8 +494,11 @@ func (t *turn) run() (err error) {
 		return errWrites // staff are audited: no need to read further
 	}
 	if t.role == ledger.RoleNone {
-		// Nothing about the shop is read for a stranger.
-		t.say("core.refused", nil)
+		// Nothing about the shop is read for a stranger. One writing in
+		// a staff thread is not even answered (thread_relay.go).
+		if t.m.Thread == "" {
+			t.say("core.refused", nil)
+		}
 		return t.mark(t.tx)
 	}
 	if p, err := t.tx.Profile(t.pid); err != nil {
@@ -728,6 +731,10 @@ type input struct {
 func (t *turn) dispatch() error {
 	m := t.m
 	switch {
+	case m.Thread != "" && m.FormID == "" && m.Action == nil:
+		return t.onThreadMessage() // thread_relay.go
+	case strings.HasPrefix(m.FormID, formReplyPrefix):
+		return t.onReplyForm(strings.TrimPrefix(m.FormID, formReplyPrefix)) // thread_relay.go
 	case m.FormID != "":
 		return t.onForm()
 	case m.Action != nil:
