@@ -26,7 +26,11 @@
 // The methods served: getMe, getUpdates, sendMessage, sendPhoto,
 // editMessageText, editMessageReplyMarkup, answerCallbackQuery,
 // setMyCommands, deleteMyCommands, setWebhook, deleteWebhook,
-// getWebhookInfo, sendChatAction. Sends and edits return the Message
+// getWebhookInfo, sendChatAction, getFile. Photo and Media make a message
+// carrying a photo (sizes naming files given to AddFile, which getFile and
+// the download path /file/bot<token>/<file_path> then serve) or any other
+// media; Block makes every send to a chat answer 403 "Forbidden: bot was
+// blocked by the user" until Unblock. Sends and edits return the Message
 // Telegram would (a fresh message_id for a send, the same one for an edit,
 // the text and the inline keyboard). Any other method is 404, a wrong token
 // 401.

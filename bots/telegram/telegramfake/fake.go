@@ -98,6 +98,8 @@ type Server struct {
 	nextUpd int64
 	arrived chan struct{} // closed and replaced by each Push
 	fail    map[string][]Failure
+	files   map[string][]byte // file_id -> content, served by getFile and /file/ (AddFile)
+	blocked map[int64]bool    // chats whose sends answer 403 (Block)
 }
 
 // queued is one update with its id, encoded.
@@ -112,7 +114,8 @@ func New(opts Options) *Server {
 	if opts.Username == "" {
 		opts.Username = BotUsername
 	}
-	s := &Server{opts: opts, done: make(chan struct{}), arrived: make(chan struct{}), fail: map[string][]Failure{}}
+	s := &Server{opts: opts, done: make(chan struct{}), arrived: make(chan struct{}), fail: map[string][]Failure{},
+		files: map[string][]byte{}, blocked: map[int64]bool{}}
 	s.nextMsg.Store(max(opts.FirstMessageID, 2) - 1)
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
@@ -230,6 +233,10 @@ func (s *Server) Redeliver(id int64, u Update) error {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/file/bot"); ok {
+		s.serveFile(w, rest)
+		return
+	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/bot")
 	token, method, ok2 := strings.Cut(rest, "/")
 	if !ok || !ok2 || (s.opts.Token != "" && token != s.opts.Token) {
@@ -277,11 +284,25 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			answerErr(w, http.StatusBadRequest, "Bad Request: chat not found")
 			return
 		}
+		if s.isBlocked(c.ChatID()) {
+			if s.opts.OnCall != nil {
+				s.opts.OnCall(c)
+			}
+			answerErr(w, http.StatusForbidden, "Forbidden: bot was blocked by the user")
+			return
+		}
 		var m map[string]any
 		c.MessageID, m = s.message(c)
 		result = m
 	case "answerCallbackQuery", "setMyCommands", "deleteMyCommands", "setWebhook", "deleteWebhook", "sendChatAction":
 		result = true
+	case "getFile":
+		f, ok := s.fileInfo(c.Fields["file_id"])
+		if !ok {
+			answerErr(w, http.StatusBadRequest, "Bad Request: invalid file_id")
+			return
+		}
+		result = f
 	case "getWebhookInfo":
 		result = map[string]any{"url": "", "has_custom_certificate": false, "pending_update_count": s.Queued()}
 	default:

@@ -9,11 +9,29 @@ import (
 )
 
 // Update is one update to Push, without its update_id (Push gives it).
-// Make one with Text, Press or Raw.
+// Make one with Text, Press, Photo, Media or Raw.
 type Update struct {
 	text  *textUpdate
 	press *pressUpdate
+	media *mediaUpdate
 	raw   json.RawMessage
+}
+
+type mediaUpdate struct {
+	chat       int64
+	name, lang string
+	fields     map[string]any
+}
+
+// PhotoSize is one size of a photo message, as Telegram lists them
+// (smallest first); FileID names a file given to AddFile to make it
+// downloadable.
+type PhotoSize struct {
+	FileID   string `json:"file_id"`
+	UniqueID string `json:"file_unique_id"`
+	Width    int    `json:"width"`
+	Height   int    `json:"height"`
+	FileSize int    `json:"file_size"`
 }
 
 type textUpdate struct {
@@ -81,6 +99,28 @@ func Press(chatID int64, firstName, lang string, call Call, data string) Update 
 	return Update{press: &pressUpdate{chat: chatID, name: firstName, lang: lang, on: call, data: data}}
 }
 
+// Photo is a photo a person sends the bot in their private chat, in the
+// sizes given, with an optional caption.
+func Photo(chatID int64, firstName, lang, caption string, sizes ...PhotoSize) Update {
+	for i := range sizes {
+		if sizes[i].UniqueID == "" {
+			sizes[i].UniqueID = "u" + sizes[i].FileID
+		}
+	}
+	fields := map[string]any{"photo": sizes}
+	if caption != "" {
+		fields["caption"] = caption
+	}
+	return Media(chatID, firstName, lang, fields)
+}
+
+// Media is a message a person sends the bot in their private chat with
+// fields beside the usual ones: {"sticker": {...}}, {"voice": {...}},
+// {"location": {...}}, as the Bot API names them.
+func Media(chatID int64, firstName, lang string, fields map[string]any) Update {
+	return Update{media: &mediaUpdate{chat: chatID, name: firstName, lang: lang, fields: fields}}
+}
+
 // Raw is an update given as JSON: an object whose update_id, if any, Push
 // replaces.
 func Raw(update json.RawMessage) Update { return Update{raw: update} }
@@ -115,6 +155,15 @@ func (u Update) encode(id int64, s *Server) (json.RawMessage, error) {
 			CallbackQuery callbackQuery `json:"callback_query"`
 		}{id, callbackQuery{ID: "cq" + strconv.FormatInt(id, 10), From: from, Message: on,
 			ChatInstance: strconv.FormatInt(p.chat, 10), Data: p.data}})
+	case u.media != nil:
+		md := u.media
+		from := user{ID: md.chat, FirstName: md.name, Lang: md.lang}
+		m := map[string]any{"message_id": s.nextMsg.Add(1), "date": messageDate, "from": from,
+			"chat": chat{ID: md.chat, Type: "private", FirstName: md.name}}
+		for k, v := range md.fields {
+			m[k] = v
+		}
+		return json.Marshal(map[string]any{"update_id": id, "message": m})
 	case u.raw != nil:
 		var m map[string]json.RawMessage
 		if err := json.Unmarshal(u.raw, &m); err != nil {
