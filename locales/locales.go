@@ -25,6 +25,10 @@ type Catalog struct {
 	bundle     *i18n.Bundle
 	localizers map[string]*i18n.Localizer
 	ids        map[string]map[string]bool // lang -> message ids
+	// msgs holds each message of each language made ready at load
+	// (compiled.go): what Text fills, go-i18n rendering only what it alone
+	// can (plural forms).
+	msgs map[string]map[string]*compiled
 
 	mu      sync.Mutex
 	missing map[string]bool // "lang:id" looked up but absent
@@ -49,7 +53,8 @@ func MustLoad() *Catalog {
 func LoadFS(fsys fs.FS) (*Catalog, error) {
 	b := i18n.NewBundle(language.Korean)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-	c := &Catalog{bundle: b, localizers: map[string]*i18n.Localizer{}, ids: map[string]map[string]bool{}, missing: map[string]bool{}}
+	c := &Catalog{bundle: b, localizers: map[string]*i18n.Localizer{}, ids: map[string]map[string]bool{}, missing: map[string]bool{},
+		msgs: map[string]map[string]*compiled{}}
 	names, err := fs.Glob(fsys, "*.toml")
 	if err != nil {
 		return nil, fmt.Errorf("locales: list catalogs: %w", err)
@@ -65,12 +70,15 @@ func LoadFS(fsys fs.FS) (*Catalog, error) {
 		}
 		if c.ids[lang] == nil {
 			c.ids[lang] = map[string]bool{}
+			c.msgs[lang] = map[string]*compiled{}
 		}
 		for _, m := range mf.Messages {
 			if c.ids[lang][m.ID] {
 				return nil, fmt.Errorf("locales: %s: message %q defined twice", name, m.ID)
 			}
 			c.ids[lang][m.ID] = true
+			cm := compile(m)
+			c.msgs[lang][m.ID] = &cm
 		}
 	}
 	for _, lang := range Languages {
@@ -98,7 +106,11 @@ func Normalize(tag string) string {
 // struct, may be nil). A missing id is returned as the id itself and recorded.
 func (c *Catalog) Text(lang, id string, data any) string {
 	lang = Normalize(lang)
-	if !c.ids[lang][id] {
+	if m := c.msgs[lang][id]; m != nil {
+		if s, ok := m.render(data); ok {
+			return s
+		}
+	} else {
 		c.mu.Lock()
 		c.missing[lang+":"+id] = true
 		c.mu.Unlock()
@@ -106,6 +118,12 @@ func (c *Catalog) Text(lang, id string, data any) string {
 			return id
 		}
 	}
+	return c.localize(lang, id, data)
+}
+
+// localize is Text through go-i18n itself: for what compile left to it,
+// and for a message missing in lang (go-i18n falls back to Korean's).
+func (c *Catalog) localize(lang, id string, data any) string {
 	s, err := c.localizers[lang].Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
 	if err != nil && s == "" {
 		return id
