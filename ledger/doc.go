@@ -198,7 +198,11 @@
 // sealed bytes in the file (up to MaxThreadPhotos × MaxPhotoBytes a
 // thread), as it leaves every sealed text: unreadable, not reclaimed. An
 // unreachable mark outlives the person's erasure (it is a blind id, with
-// nothing to read); it is cleared when they write again.
+// nothing to read); it is cleared when they write again. A thread of an
+// erased customer can still be claimed and closed, but CloseThread drops
+// its note (there is no key to seal it under). An erased unlinked sender's
+// thread cannot be closed (it has neither customer nor sender left, so
+// Validate refuses it): it stays open in OpenThreads.
 //
 // OpenThreads is every thread not closed, read whole
 // (a shop's open threads are few), and ScanThreads is

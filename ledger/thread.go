@@ -188,11 +188,16 @@ func (tx *Tx) putThread(t *Thread, create bool) error {
 	if err != nil {
 		return err
 	}
-	e := encoder{}
-	e.string(t.SenderID)
-	e.string(t.CloseNote)
-	if rec.Sealed, err = sealRecord(a, bucketThreads, k, e.b); err != nil {
-		return err
+	// An erased customer's key is gone, and their thread reads without a
+	// sender: nothing personal is kept (a closing note is dropped), but
+	// the clear fields still move, so staff can close the thread.
+	if a != nil || t.SenderID != "" {
+		e := encoder{}
+		e.string(t.SenderID)
+		e.string(t.CloseNote)
+		if rec.Sealed, err = sealRecord(a, bucketThreads, k, e.b); err != nil {
+			return err
+		}
 	}
 	v, err := json.Marshal(rec)
 	if err != nil {
