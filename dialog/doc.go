@@ -142,10 +142,21 @@
 // the summary counts as "응대 완료". Feedback without a thread (left
 // before threads existed, or by someone who declined consent) is still
 // marked answered by the button, as before. SLAJob (sla.go) counts only
-// opening hours (Config.Hours) and tells only the managers configured by
-// id (Config.Managers), not those granted in chat; a thread is recorded
-// as told before its DMs go out, so a DM that fails past the scheduler's
-// retries is lost, never doubled.
+// opening hours (Config.Hours) and tells the managers configured by id
+// (Config.Managers), those granted in chat (/staff add … manager) and
+// Config.Notify, never plain staff; a manager granted after a thread was
+// told is not told of it. A thread is recorded as told before its DMs go
+// out, so a DM that fails past the scheduler's retries is lost, never
+// doubled.
+//
+// Resolving a complaint (flow_resolve.go): its [해결됨] and /inbox close
+// start the "resolve" flow (or a form), and nothing changes until its last
+// answer. In the form the message field comes filled with the apology, so
+// a staff member who submits without reading sends it; cleared, nothing
+// goes. The apology, the points line and the adjust entry's reason ("불만
+// #12 보상") are in the customer's language, as their /points shows them.
+// Bonus points are capped at MaxBonusPoints. An erased customer gets no
+// message and no points, and the closing note is not kept.
 //
 // Replies are semantic (text, sections, buttons, form, image); adapters
 // render them. All text comes from the core.* messages of package locales;

@@ -477,6 +477,9 @@ func (t *turn) onForm() error {
 	if part, ok := strings.CutPrefix(t.m.FormID, formProgramPrefix); ok { // flow_program.go
 		return t.onProgramForm(part)
 	}
+	if num, ok := strings.CutPrefix(t.m.FormID, formResolvePrefix); ok { // flow_resolve.go
+		return t.onResolveForm(num)
+	}
 	if t.m.FormID != "note" {
 		t.sayStale()
 		return nil

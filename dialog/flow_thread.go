@@ -292,6 +292,9 @@ func (t *turn) threadButton(arg string) error {
 	case "card":
 		return t.threadCard(th)
 	case "close":
+		if th.Kind == ledger.ThreadComplaint { // [해결됨] asks what was done (flow_resolve.go)
+			return t.startResolve(th, "")
+		}
 		return t.closeThread(th, "")
 	case "reopen":
 		return t.reopenThread(th)
@@ -515,6 +518,9 @@ func (t *turn) cmdInbox(args string) error {
 		if err != nil || !ok {
 			return err
 		}
+		if th.Kind == ledger.ThreadComplaint { // flow_resolve.go
+			return t.startResolve(th, note)
+		}
 		return t.closeThread(th, note)
 	case "claim", "맡기":
 		th, ok, err := t.threadByText(rest)
@@ -557,7 +563,8 @@ func (t *turn) inboxList() error {
 	return nil
 }
 
-// inboxLine is one open thread: tag, customer, state and who, age.
+// inboxLine is one open thread: tag, customer, state and who, age, and
+// whether its reply or resolve SLA passed.
 func (t *turn) inboxLine(th ledger.Thread) (string, error) {
 	who := t.text("threads.unlinked", nil)
 	if th.CustomerID != "" {
@@ -569,9 +576,13 @@ func (t *turn) inboxLine(th ledger.Thread) (string, error) {
 			who = c.Name
 		}
 	}
-	return t.text("threads.inbox.line", map[string]any{
+	line := t.text("threads.inbox.line", map[string]any{
 		"Tag": t.threadTag(t.lang, th), "Who": who, "State": t.threadState(th), "Age": t.age(t.now.Sub(th.OpenedAt)),
-	}), nil
+	})
+	if kind := t.e.slaDue(th, t.now); kind != "" { // the SLA DMs' own test (sla.go)
+		line += " · " + t.text("threads.inbox.sla."+kind, nil)
+	}
+	return line, nil
 }
 
 // threadState says where a thread is, and who holds it.

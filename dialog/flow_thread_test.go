@@ -217,7 +217,10 @@ var threadScripts = []script{
 			}},
 			step{build: func() Message { return press(staffMsg(""), "answer:"+fid) }, want: []string{h.text("threads.claim.contact", map[string]any{"Name": "지수", "N": 1})}},
 			step{msg: staffMsg("/inbox"), want: []string{"#1", h.text("threads.state.contact", map[string]any{"By": staffID})}, not: []string{"응대 완료"}},
-			step{msg: staffMsg("/inbox close 1 전화로 사과드림"), check: func(t *testing.T, h *harness, _ []Reply) {
+			// A complaint's close asks what to tell the customer (flow_resolve.go).
+			step{msg: staffMsg("/inbox close 1 전화로 사과드림"), ids: []string{"resolve.btn.apology"}},
+			step{msg: press(staffMsg(""), resolveBtnNoMsg)},
+			step{msg: press(staffMsg(""), resolveBtnNoPoints), check: func(t *testing.T, h *harness, _ []Reply) {
 				if fs := h.allFeedback(); len(fs) != 1 || fs[0].AnsweredBy != "slack:"+staffID {
 					t.Errorf("feedback %+v, want resolved by the closer", fs)
 				}

@@ -137,5 +137,6 @@ func init() {
 		flowProgram:      programFlow(),      // flow_program.go
 		flowCoupon:       couponFlow(),       // flow_coupon.go
 		flowQuestion:     questionFlow(),     // flow_thread.go
+		flowResolve:      resolveFlow(),      // flow_resolve.go
 	}
 }
