@@ -89,7 +89,7 @@ func (e *Engine) slaDue(th ledger.Thread, now time.Time) string {
 }
 
 // SLAJob checks the open threads every ten minutes and tells each
-// configured manager once, by DM with [열기], of a question past its reply
+// manager once, by DM with [열기], of a question past its reply
 // SLA or a complaint past its resolve SLA. That a thread was told is
 // recorded with the check, before the DMs are sent: a DM that keeps
 // failing past the scheduler's retries is lost rather than sent twice.
@@ -104,16 +104,21 @@ func (e *Engine) SLAJob(deliver func(context.Context, Reply) error) Job {
 
 // SLAPosts returns the DMs for every thread past its SLA at at and not
 // told before, and records them as told.
+// The managers are those configured (Config.Managers), those granted in
+// the ledger (/staff add … manager) and Config.Notify (the console's
+// speaker), each once (managerIDs); plain staff are never told.
 func (e *Engine) SLAPosts(ctx context.Context, at time.Time) ([]Reply, error) {
-	managers := make([]string, 0, len(e.managers))
-	for id := range e.managers {
-		managers = append(managers, id)
-	}
-	slices.Sort(managers)
 	var out []Reply
 	err := e.store.Update(ctx, func(tx *ledger.Tx) error {
 		out = out[:0] // Update may run this more than once
 		ths, err := tx.OpenThreads()
+		if err != nil {
+			return err
+		}
+		if len(ths) == 0 {
+			return nil
+		}
+		managers, err := e.managerIDs(tx) // flow_retention.go
 		if err != nil {
 			return err
 		}
