@@ -121,7 +121,7 @@ func (b *Bot) reply(ctx context.Context, org *origin, r dialog.Reply) error {
 		if private {
 			err = b.postEphemeral(ctx, org, m)
 		} else {
-			err = b.post(ctx, org.channelID, m)
+			_, err = b.postIn(ctx, org.channelID, org.threadTS, m)
 		}
 		if err != nil {
 			return err
@@ -136,7 +136,7 @@ func (b *Bot) reply(ctx context.Context, org *origin, r dialog.Reply) error {
 		return nil
 	}
 	if !private {
-		return b.upload(ctx, org.channelID, r.Image)
+		return b.upload(ctx, org.channelID, org.threadTS, r.Image)
 	}
 	// A file cannot be ephemeral: the picture goes to the sender's DM with
 	// dangol, never to the channel where it was asked for.
@@ -144,7 +144,7 @@ func (b *Bot) reply(ctx context.Context, org *origin, r dialog.Reply) error {
 	if err != nil {
 		return err
 	}
-	if err := b.upload(ctx, dm, r.Image); err != nil {
+	if err := b.upload(ctx, dm, "", r.Image); err != nil {
 		return err
 	}
 	if dm == org.channelID {
@@ -193,7 +193,7 @@ func (b *Bot) Send(ctx context.Context, to relay.Address, r dialog.Reply) error 
 		if b.cfg.StaffChannel == "" {
 			return ErrNoStaffChannel
 		}
-		return b.postAll(ctx, b.cfg.StaffChannel, r)
+		return b.postStaff(ctx, r) // thread.go
 	case to.User != "":
 		// Accept "slack:U123" too: that is how the engine names staff.
 		dm, err := b.dmChannel(ctx, strings.TrimPrefix(to.User, Channel+":"))
@@ -223,34 +223,52 @@ func conversationOrigin(key string) *origin {
 	return &origin{kind: kind, channelID: channelID, userID: userID}
 }
 
-// postAll posts r's messages and then its image to a channel.
+// postAll posts r's messages and then its file and image to a channel.
 func (b *Bot) postAll(ctx context.Context, channelID string, r dialog.Reply) error {
-	for _, m := range renderReply(r) {
-		if err := b.post(ctx, channelID, m); err != nil {
+	return b.postMsgs(ctx, channelID, "", renderReply(r), r)
+}
+
+// postMsgs posts msgs and then r's file and image to a channel, under the
+// thread whose head is threadTS when it is set.
+func (b *Bot) postMsgs(ctx context.Context, channelID, threadTS string, msgs []outMessage, r dialog.Reply) error {
+	for _, m := range msgs {
+		if _, err := b.postIn(ctx, channelID, threadTS, m); err != nil {
 			return err
 		}
 	}
 	if r.File != nil {
-		if err := b.uploadFile(ctx, channelID, r.File); err != nil { // file.go
+		if err := b.uploadFile(ctx, channelID, threadTS, r.File); err != nil { // file.go
 			return err
 		}
 	}
 	if r.Image != nil {
-		return b.upload(ctx, channelID, r.Image)
+		return b.upload(ctx, channelID, threadTS, r.Image)
 	}
 	return nil
 }
 
 func (b *Bot) post(ctx context.Context, channelID string, m outMessage) error {
-	err := b.call(ctx, func() error {
-		_, _, err := b.api.PostMessageContext(ctx, channelID, slack.MsgOptionText(m.text, false), slack.MsgOptionBlocks(m.blocks...))
+	_, err := b.postIn(ctx, channelID, "", m)
+	return err
+}
+
+// postIn posts m to a channel, under the thread whose head is threadTS
+// when it is set, and returns the new message's ts.
+func (b *Bot) postIn(ctx context.Context, channelID, threadTS string, m outMessage) (string, error) {
+	opts := []slack.MsgOption{slack.MsgOptionText(m.text, false), slack.MsgOptionBlocks(m.blocks...)}
+	if threadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(threadTS))
+	}
+	var ts string
+	err := b.call(ctx, func() (err error) {
+		_, ts, err = b.api.PostMessageContext(ctx, channelID, opts...)
 		return err
 	})
 	if err != nil {
 		relay.SendFailed(b.cfg.Observer)
-		return fmt.Errorf("slack: chat.postMessage to %s: %w", channelID, err)
+		return "", fmt.Errorf("slack: chat.postMessage to %s: %w", channelID, err)
 	}
-	return nil
+	return ts, nil
 }
 
 // maxResponseURLPosts is how often Slack accepts a post to one response_url.
@@ -262,6 +280,10 @@ const maxResponseURLPosts = 5
 // user's DM with dangol, so a confirmation is never lost.
 func (b *Bot) postEphemeral(ctx context.Context, org *origin, m outMessage) error {
 	opts := []slack.MsgOption{slack.MsgOptionText(m.text, false), slack.MsgOptionBlocks(m.blocks...)}
+	if org.threadTS != "" {
+		// In the thread the sender wrote in or clicked, not below it.
+		opts = append(opts, slack.MsgOptionTS(org.threadTS))
+	}
 	if org.responseURL != "" && org.urlPosts < maxResponseURLPosts {
 		org.urlPosts++
 		err := b.call(ctx, func() error {
@@ -312,7 +334,9 @@ func (b *Bot) dmChannel(ctx context.Context, userID string) (string, error) {
 	return ch.ID, nil
 }
 
-func (b *Bot) upload(ctx context.Context, channelID string, img *dialog.Image) error {
+// upload uploads img to a channel, into the thread whose head is threadTS
+// when it is set.
+func (b *Bot) upload(ctx context.Context, channelID, threadTS string, img *dialog.Image) error {
 	if len(img.PNG) == 0 {
 		return nil
 	}
@@ -322,11 +346,12 @@ func (b *Bot) upload(ctx context.Context, channelID string, img *dialog.Image) e
 	}
 	err := b.call(ctx, func() error {
 		_, err := b.api.UploadFileContext(ctx, slack.UploadFileParameters{
-			Channel:  channelID,
-			Filename: name,
-			Title:    name,
-			FileSize: len(img.PNG),
-			Reader:   bytes.NewReader(img.PNG), // a fresh reader for each attempt
+			Channel:         channelID,
+			ThreadTimestamp: threadTS,
+			Filename:        name,
+			Title:           name,
+			FileSize:        len(img.PNG),
+			Reader:          bytes.NewReader(img.PNG), // a fresh reader for each attempt
 		})
 		return err
 	})

@@ -22,6 +22,11 @@
 //     purpose is not);
 //   - a DM to the bot (message.im) becomes Text, Private, EventID "slack:"
 //     plus Slack's event_id; edits, joins and bots' messages are ignored;
+//   - a message in a channel (message.channels, message.groups) written
+//     under the head of one of dangol's threads becomes Text with Thread
+//     (the engine's thread number), and its edits and deletions the same
+//     with Edit; the channel's own chatter, other threads, bots and
+//     dangol's own posts are ignored (thread.go);
 //   - a button click becomes an Action with the button's payload;
 //   - a modal submission becomes FormID (the view's callback_id) and Form
 //     (field name -> value; each input block is named after its field).
@@ -42,6 +47,14 @@
 // channel's replies (posted to StaffChannel; New makes Slack the Router's
 // staff channel when it is set) and a user's DM. Alerts and the weekly
 // summary reach it the same way, through the Router's Deliver.
+//
+// Threads: a staff channel reply with Thread is posted, the first time, as
+// a message of its own, the thread's head, whose channel and ts are kept
+// in Config.Threads (the ledger); later ones go under it with thread_ts,
+// files and images too, and a Head reply replaces the head in place with
+// chat.update. A button clicked on a thread's head or in its thread is
+// answered in that thread, and a message written there is answered
+// ephemerally in it.
 //
 // # Caveats
 //
@@ -66,6 +79,16 @@
 //
 // A file cannot be ephemeral: a chart answering a slash command is uploaded
 // to the asker's DM with dangol, not to the channel.
+//
+// A thread's ref names the staff channel it is in: after
+// DANGOL_SLACK_STAFF_CHANNEL changes, a thread's next post starts a new
+// head in the new channel, and replies under the old head are no longer
+// heard. A head posted whose ref could not be kept (a ledger error,
+// logged) leaves the next post to start another head. Messages written in
+// a thread carry no trigger_id: CanForm is false, and [답장하기] in the
+// thread opens the modal instead. Text Slack already shows (the staff's
+// answer, the customer's words) stays in Slack's own history: erasing a
+// customer in dangol does not delete Slack messages.
 //
 // Ephemeral answers go through the command's response_url (which works in
 // channels dangol has not joined, 5 posts within 30 minutes), then

@@ -15,19 +15,20 @@ import (
 // or, for a private reply, to the sender's DM with dangol: a file cannot be
 // ephemeral, and a customer list must not land in a channel.
 func (b *Bot) sendFile(ctx context.Context, org *origin, f *dialog.File, private bool) error {
-	channel := org.channelID
+	channel, threadTS := org.channelID, org.threadTS
 	if private {
 		dm, err := b.dmChannel(ctx, org.userID)
 		if err != nil {
 			return err
 		}
-		channel = dm
+		channel, threadTS = dm, ""
 	}
-	return b.uploadFile(ctx, channel, f)
+	return b.uploadFile(ctx, channel, threadTS, f)
 }
 
-// uploadFile uploads f to a channel.
-func (b *Bot) uploadFile(ctx context.Context, channelID string, f *dialog.File) error {
+// uploadFile uploads f to a channel, into the thread whose head is
+// threadTS when it is set (files.completeUploadExternal's thread_ts).
+func (b *Bot) uploadFile(ctx context.Context, channelID, threadTS string, f *dialog.File) error {
 	if len(f.Bytes) == 0 {
 		return nil
 	}
@@ -37,11 +38,12 @@ func (b *Bot) uploadFile(ctx context.Context, channelID string, f *dialog.File) 
 	}
 	err := b.call(ctx, func() error {
 		_, err := b.api.UploadFileContext(ctx, slack.UploadFileParameters{
-			Channel:  channelID,
-			Filename: name,
-			Title:    name,
-			FileSize: len(f.Bytes),
-			Reader:   bytes.NewReader(f.Bytes), // a fresh reader for each attempt
+			Channel:         channelID,
+			ThreadTimestamp: threadTS,
+			Filename:        name,
+			Title:           name,
+			FileSize:        len(f.Bytes),
+			Reader:          bytes.NewReader(f.Bytes), // a fresh reader for each attempt
 		})
 		return err
 	})

@@ -25,6 +25,7 @@ const (
 	fromDM                           // a message in the bot's DM (message.im)
 	fromAction                       // a button click (block_actions)
 	fromSubmission                   // a modal submission (view_submission)
+	fromThread                       // a message in a thread of the staff channel (thread.go)
 )
 
 // origin is where a message came from and how to answer it. It lives as long
@@ -36,7 +37,10 @@ type origin struct {
 	responseURL string // answers for the sender only; Slack allows 5 posts in 30 minutes
 	triggerID   string // opens one modal within 3 s; cleared once used
 	ephemeral   bool   // every ToConversation answer is for the sender only
-	urlPosts    int
+	// threadTS, when set, is the head of the thread the message was
+	// written or clicked in: answers go into that thread.
+	threadTS string
+	urlPosts int
 }
 
 // job is one message for the engine, with where it came from. For a modal
@@ -139,12 +143,16 @@ func (b *Bot) commandJob(c slack.SlashCommand) job {
 }
 
 // eventJob turns an Events API callback into a job; ok is false for events
-// dangol ignores (anything but a person's plain message in the bot's DM).
+// dangol ignores (anything but a person's plain message in the bot's DM,
+// or a message in one of dangol's threads: threadJob).
 func (b *Bot) eventJob(ev slackevents.EventsAPIEvent) (job, bool) {
 	cb, isCallback := ev.Data.(*slackevents.EventsAPICallbackEvent)
 	m, isMessage := ev.InnerEvent.Data.(*slackevents.MessageEvent)
 	if !isCallback || !isMessage {
 		return job{}, false
+	}
+	if m.ChannelType == "channel" || m.ChannelType == "group" {
+		return b.threadJob(cb, m) // thread.go
 	}
 	// Subtypes are edits, deletions, joins, bot posts, file shares: none is
 	// something a staff member said to dangol.
@@ -181,6 +189,10 @@ func (b *Bot) actionJob(ic slack.InteractionCallback) (job, bool) {
 	if channelID == "" {
 		channelID = ic.Channel.ID
 	}
+	var threadTS string
+	if !ic.Container.IsEphemeral {
+		threadTS = b.clickedThread(channelID, ic.Container) // thread.go
+	}
 	return job{
 		msg: dialog.Message{
 			Channel:        Channel,
@@ -201,6 +213,7 @@ func (b *Bot) actionJob(ic slack.InteractionCallback) (job, bool) {
 			// A click on an ephemeral message (a card shown after /customer)
 			// must not answer in public.
 			ephemeral: ic.Container.IsEphemeral,
+			threadTS:  threadTS,
 		},
 	}, true
 }

@@ -66,6 +66,12 @@ type Config struct {
 	// Run asks auth.test again, so Reached stays fresh and a revoked token
 	// is noticed while serving; 0: 1 min.
 	KeepAlive time.Duration
+
+	// Threads keeps where each thread's head is in the staff channel
+	// (thread.go), across restarts: the ledger. nil: no threads, every
+	// staff channel post is a message of its own and messages written in
+	// threads are not heard.
+	Threads ThreadRefs
 }
 
 // Bot is the Slack adapter: it turns slash commands, DMs, button clicks and
@@ -86,6 +92,10 @@ type Bot struct {
 
 	relay *relay.Relay
 	users *userCache
+
+	// heads serialises the first post of threads, so two posts of one
+	// new thread cannot both become its head.
+	heads sync.Mutex
 
 	mu        sync.Mutex
 	botUserID string                     // learnt from auth.test in Run; empty until then

@@ -10,7 +10,8 @@
 // URL; ResponseURL(id) a response_url; WS receives the websocket Socket
 // Mode opens (apps.connections.open answers with its address). The Web API
 // methods dangol uses answer as Slack does: auth.test, users.info (per
-// SetLocale), chat.postMessage, chat.postEphemeral, views.open,
+// SetLocale), chat.postMessage (each post its own ts, PostTS; a thread's
+// posts carry thread_ts in their Form), chat.update, chat.postEphemeral, views.open,
 // conversations.open (the DM with user U is "DU"), and the three calls of a
 // file upload, whose bytes are recorded as the call "upload".
 //

@@ -47,6 +47,7 @@ type Server struct {
 	scripted  map[string][]Answer // method -> how its next calls are answered, in order
 	locales   map[string]string   // user id -> locale for users.info
 	infoCalls int
+	posts     int // chat.postMessage calls served: each gets its own ts
 }
 
 // Options configure a Server.
@@ -240,7 +241,14 @@ func (f *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, map[string]any{"ok": true, "url": "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/ws"})
 	case "chat.postMessage":
 		f.record(c)
-		writeJSON(w, 200, map[string]any{"ok": true, "channel": c.Form.Get("channel"), "ts": "1700000000.000100"})
+		f.mu.Lock()
+		f.posts++
+		ts := PostTS(f.posts)
+		f.mu.Unlock()
+		writeJSON(w, 200, map[string]any{"ok": true, "channel": c.Form.Get("channel"), "ts": ts})
+	case "chat.update":
+		f.record(c)
+		writeJSON(w, 200, map[string]any{"ok": true, "channel": c.Form.Get("channel"), "ts": c.Form.Get("ts"), "text": c.Form.Get("text")})
 	case "chat.postEphemeral":
 		f.record(c)
 		writeJSON(w, 200, map[string]any{"ok": true, "message_ts": "1700000000.000200"})
@@ -328,6 +336,11 @@ func (f *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 	_, _ = io.WriteString(w, "OK - 4")
 }
+
+// PostTS is the ts the fake gives the nth chat.postMessage it serves
+// (from 1): "1700000000.000100", "1700000000.000200", … as Slack's are
+// unique in a channel.
+func PostTS(n int) string { return fmt.Sprintf("1700000000.%06d", n*100) }
 
 // Next returns the next recorded call, failing the test if none comes or if
 // it is not of method.
