@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -39,6 +40,10 @@ type benchOpts struct {
 	dir       string        // where the temporary folder goes
 	out       string        // JSON lines to this file; "": standard output
 	limits    string        // "off": Telegram's limits lifted; "telegram": DANGOL_TELEGRAM_* (Telegram's)
+	api       string        // "inproc": the fake served in process; "loopback": over 127.0.0.1
+	cpuprof   string        // a CPU profile of the scenarios to this file; "": none
+	memprof   string        // an allocation profile at the end to this file; "": none
+	trace     string        // an execution trace of the scenarios to this file; "": none
 }
 
 func (o *benchOpts) bind(fs *flag.FlagSet) {
@@ -51,6 +56,10 @@ func (o *benchOpts) bind(fs *flag.FlagSet) {
 	fs.StringVar(&o.dir, "dir", "", "folder for the temporary ledger; default the system's temporary folder")
 	fs.StringVar(&o.out, "out", "", "write the JSON lines to this file; default standard output")
 	fs.StringVar(&o.limits, "limits", "off", "Telegram's outgoing limits: off (lifted), or telegram (DANGOL_TELEGRAM_CHAT_RATE, _CHAT_BURST, _RATE; Telegram's by default)")
+	fs.StringVar(&o.api, "api", "inproc", "how the adapter reaches the fake Bot API: inproc (its handler called in process, no TCP, as the grammY peer) or loopback (HTTP over 127.0.0.1)")
+	fs.StringVar(&o.cpuprof, "cpuprofile", "", "write a CPU profile of the scenarios (not the seeding) to this file")
+	fs.StringVar(&o.memprof, "memprofile", "", "write an allocation profile to this file at the end")
+	fs.StringVar(&o.trace, "trace", "", "write an execution trace of the scenarios to this file (go tool trace)")
 }
 
 // benchPlan is benchOpts checked.
@@ -58,7 +67,8 @@ type benchPlan struct {
 	feedback, points, open bool
 	chats                  []int
 	limits                 telegramLimits
-	keepLimits             bool // the adapter keeps limits: say so instead of "lifted"
+	keepLimits             bool   // the adapter keeps limits: say so instead of "lifted"
+	api                    string // "inproc" or "loopback"
 }
 
 // plan checks the flags; a bad one is a usage error.
@@ -96,6 +106,11 @@ func (m *Main) benchPlan(o benchOpts) (benchPlan, error) {
 	default:
 		return p, m.usage("bench.err.limits", map[string]any{"Value": o.limits})
 	}
+	switch p.api = strings.ToLower(strings.TrimSpace(o.api)); p.api {
+	case "inproc", "loopback":
+	default:
+		return p, m.usage("bench.err.api", map[string]any{"Value": o.api})
+	}
 	if p.feedback || p.points {
 		for _, s := range strings.Split(o.chats, ",") {
 			n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -117,10 +132,16 @@ type benchResult struct {
 	P50ms         float64 `json:"p50_ms"`
 	P99ms         float64 `json:"p99_ms"`
 	Mode          string  `json:"mode"`                    // "closed" or "open"
+	API           string  `json:"api"`                     // "inproc" or "loopback" (--api)
 	OfferedPerS   int     `json:"offered_per_s,omitempty"` // open loop only
 	Updates       int     `json:"updates"`
 	Completed     int     `json:"completed"`
 	Seconds       float64 `json:"seconds"`
+	// CPUusPerUpdate and AllocsPerUpdate are the whole process's CPU time
+	// (microseconds) and heap allocations per update (benchCost): steadier
+	// than the rates on a machine others share.
+	CPUusPerUpdate  float64 `json:"cpu_us_per_update"`
+	AllocsPerUpdate float64 `json:"allocs_per_update"`
 }
 
 // bench runs dangol bench. The temporary folder and its ledger are removed
@@ -157,7 +178,17 @@ func (m *Main) bench(ctx context.Context, o benchOpts) (err error) {
 			err = cerr
 		}
 	}()
+	stopProfile, err := benchProfile(o.cpuprof, o.memprof, o.trace)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if perr := stopProfile(); err == nil {
+			err = perr
+		}
+	}()
 	emit := func(r benchResult) error {
+		r.API = plan.api
 		line, err := json.Marshal(r)
 		if err != nil {
 			return fmt.Errorf("bench: %w", err)
@@ -247,6 +278,10 @@ func (m *Main) newBenchRig(ctx context.Context, path string, customers int, plan
 	r.thanks = m.Catalog.Text(benchLang, "core.feedback.thanks", nil)
 	r.balance = m.Catalog.Text(benchLang, "core.fmt.points", map[string]any{"N": "500"})
 	r.fake = telegramfake.New(telegramfake.Options{Token: benchToken, OnCall: r.track.onCall})
+	var transport http.RoundTripper // loopback: the adapter's own pool
+	if plan.api == "inproc" {
+		transport = inprocTransport{r.fake.Handler()}
+	}
 
 	logger := newLogger(m.Stderr, m.Config, true) // warnings and errors only, unless -v
 	engine, err := dialog.New(channelPolicy(dialog.Config{
@@ -268,6 +303,7 @@ func (m *Main) newBenchRig(ctx context.Context, path string, customers int, plan
 	tg, err := telegram.New(telegram.Config{
 		Token:        benchToken,
 		APIURL:       r.fake.URL(),
+		Transport:    transport,
 		Handler:      engine,
 		Catalog:      m.Catalog,
 		LastUpdateID: telegram.LastCommitted(store),
@@ -408,6 +444,7 @@ func (r *benchRig) closedLoop(ctx context.Context, scenario string, n int, d tim
 		lats      []time.Duration
 		wg        sync.WaitGroup
 	)
+	cost := benchCostNow()
 	start := time.Now()
 	deadline := start.Add(d)
 	more := func() bool {
@@ -448,7 +485,9 @@ func (r *benchRig) closedLoop(ctx context.Context, scenario string, n int, d tim
 		r.feedbacks += int(completed.Load())
 	}
 	p50, p99 := percentiles(lats)
+	cpu, allocs := cost.per(int(updates.Load()))
 	return benchResult{
+		CPUusPerUpdate: cpu, AllocsPerUpdate: allocs,
 		Scenario: scenario, Chats: n, Mode: "closed",
 		UpdatesPerS: round(float64(updates.Load())/secs, 1), CompletedPerS: round(float64(completed.Load())/secs, 1),
 		P50ms: p50, P99ms: p99,
@@ -466,6 +505,7 @@ func (r *benchRig) openLoop(ctx context.Context, rate int, d time.Duration, coun
 	}
 	sink := r.track.openSink(total)
 	defer r.track.openSink(0)
+	cost := benchCostNow()
 	start := time.Now()
 	for sent := 0; sent < total; {
 		due := min(total, int(time.Since(start).Seconds()*float64(rate))+1)
@@ -495,7 +535,9 @@ func (r *benchRig) openLoop(ctx context.Context, rate int, d time.Duration, coun
 	lats := sink.snapshot()
 	secs := sink.last.Sub(start).Seconds()
 	p50, p99 := percentiles(lats)
+	cpu, allocs := cost.per(total)
 	return benchResult{
+		CPUusPerUpdate: cpu, AllocsPerUpdate: allocs,
 		Scenario: "points", Chats: min(total, r.customers), Mode: "open", OfferedPerS: rate,
 		UpdatesPerS: round(float64(total)/secs, 1), CompletedPerS: round(float64(total)/secs, 1),
 		P50ms: p50, P99ms: p99, Updates: total, Completed: total, Seconds: round(secs, 2),

@@ -45,6 +45,9 @@ func TestBench(t *testing.T) {
 		if r.CompletedPerS <= 0 || r.UpdatesPerS <= 0 || r.P50ms <= 0 || r.P99ms < r.P50ms {
 			t.Errorf("figures %+v, want positive rates and p99 >= p50", r)
 		}
+		if r.API != "inproc" || r.CPUusPerUpdate <= 0 || r.AllocsPerUpdate <= 0 {
+			t.Errorf("result %+v, want api inproc (the default) and positive costs per update", r)
+		}
 		if want := testCatalog.Text("ko", "bench.verified", map[string]any{"Stored": 50}); !strings.Contains(res.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, res.stderr)
 		}
@@ -58,7 +61,7 @@ func TestBench(t *testing.T) {
 	t.Run("PointsAndOpenLoop", func(t *testing.T) {
 		out := filepath.Join(t.TempDir(), "bench.jsonl")
 		res := runMain(t, map[string]string{"DANGOL_LANG": "en"}, "", "bench", "--scenario", "points,open", "--chats", "1,4", "--count", "200",
-			"--customers", "100", "--rate", "2000", "--dir", t.TempDir(), "--out", out)
+			"--customers", "100", "--rate", "2000", "--dir", t.TempDir(), "--out", out, "--api", "loopback")
 		if res.err != nil {
 			t.Fatalf("bench: %v\n%s", res.err, res.stderr)
 		}
@@ -79,7 +82,7 @@ func TestBench(t *testing.T) {
 		}
 		for i, w := range want {
 			r := rs[i]
-			if r.Scenario != "points" || r.Mode != w.mode || r.Chats != w.chats || r.Completed != 200 || r.Updates != 200 {
+			if r.Scenario != "points" || r.Mode != w.mode || r.Chats != w.chats || r.Completed != 200 || r.Updates != 200 || r.API != "loopback" {
 				t.Errorf("line %d: %+v, want 200 %s points checks at %d chats", i, r, w.mode, w.chats)
 			}
 		}
@@ -100,6 +103,7 @@ func TestBench(t *testing.T) {
 			{"--count", "-1"},
 			{"--customers", "0"},
 			{"--duration", "0s"},
+			{"--api", "tcp"},
 			{"--nope"},
 		} {
 			res := runMain(t, nil, "", append([]string{"bench"}, args...)...)
