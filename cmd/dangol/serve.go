@@ -204,6 +204,7 @@ func (m *Main) platforms(engine *dialog.Engine, r *router) ([]runner, error) {
 			Logger:        m.Logger,
 			Observer:      m.metrics.watchPlatform(slack.Channel),
 			Reconnect:     m.reconnect(),
+			Threads:       threadRefs{store: m.Store, platform: slack.Channel}, // threadrefs.go
 		})
 		if err != nil {
 			return nil, fmt.Errorf("start slack: %w", err)
