@@ -51,7 +51,10 @@
 // its state as of ThreadOptions.Now, never in the week it was resolved
 // (a past week's figures change as its threads close). It reads clear fields only
 // and counts time with the caller's Opening (dialog's opening hours), so
-// its breaches agree with the SLA DMs only when given the same hours.
+// its breaches agree with the SLA DMs only when given the same hours. A
+// question closed without a staff answer stopped waiting when it was
+// closed: it breaches only if that took longer than the reply SLA, while
+// the SLA DMs, which look at open threads only, never told of it.
 //
 // The chart embeds NanumSquareR (SIL OFL 1.1, fonts/OFL.txt), since no Go
 // module ships a Hangul font.

@@ -17,7 +17,7 @@ type ThreadWeek struct {
 	Answered      int           // of which a staff member answered
 	FirstMedian   time.Duration // median first response of those answered
 	FirstP90      time.Duration // 90th percentile (nearest rank)
-	ReplyBreaches int           // questions whose first answer came, or has not come by now, past the reply SLA
+	ReplyBreaches int           // questions whose first answer came, or has not come by now (or by their closing, closed unanswered), past the reply SLA
 
 	ComplaintsOpened   int
 	ComplaintsResolved int // of the week's complaints, closed by now
@@ -59,9 +59,14 @@ func ThreadFigures(ctx context.Context, r Reader, from, to time.Time, opts Threa
 			switch th.Kind {
 			case ledger.ThreadQuestion:
 				w.Questions++
-				if th.AnsweredAt.IsZero() {
+				switch {
+				case th.AnsweredAt.IsZero() && th.State == ledger.ThreadClosed:
+					// Closed without an answer (sorted out another way):
+					// the wait ended with the closing, not now.
+					waited = opening(th.OpenedAt, th.ClosedAt)
+				case th.AnsweredAt.IsZero():
 					waited = opening(th.OpenedAt, opts.Now)
-				} else {
+				default:
 					w.Answered++
 					waited = opening(th.OpenedAt, th.AnsweredAt)
 					firsts = append(firsts, waited)
