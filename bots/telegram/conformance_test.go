@@ -45,6 +45,12 @@ func TestConformance(t *testing.T) {
 type tgPlatform struct {
 	fake *telegramfake.Server
 	stop func()
+	// deliver, in webhook mode, posts the update pushed to the fake as id
+	// to the bot's webhook and returns its body; nil: the bot polls.
+	deliver func(t *testing.T, chat, id int64) []byte
+	// redeliver, in webhook mode, posts a delivered body again.
+	redeliver func(t *testing.T, chat int64, raw []byte)
+	pushMu    sync.Mutex // in webhook mode, a push and its deliver at a time
 
 	mu    sync.Mutex
 	shown map[int64]chan telegramfake.Call // chat -> messages sent to it
@@ -53,8 +59,10 @@ type tgPlatform struct {
 
 // tgDelivery is an update pushed, for Redeliver.
 type tgDelivery struct {
-	id int64
-	u  telegramfake.Update
+	id   int64
+	u    telegramfake.Update
+	chat int64
+	raw  []byte // as posted to the webhook
 }
 
 func (p *tgPlatform) chat(user string) int64 {
@@ -79,17 +87,27 @@ func (p *tgPlatform) onCall(c telegramfake.Call) {
 
 func (p *tgPlatform) UserID(user string) string { return strconv.FormatInt(p.chat(user), 10) }
 
-func (p *tgPlatform) push(t *testing.T, u telegramfake.Update) any {
+func (p *tgPlatform) push(t *testing.T, chat int64, u telegramfake.Update) any {
 	t.Helper()
+	if p.deliver != nil {
+		// deliver reads the update back off the fake's queue, which
+		// forgets what is below: one push at a time.
+		p.pushMu.Lock()
+		defer p.pushMu.Unlock()
+	}
 	ids, err := p.fake.Push(u)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return tgDelivery{ids[0], u}
+	d := tgDelivery{id: ids[0], u: u, chat: chat}
+	if p.deliver != nil {
+		d.raw = p.deliver(t, chat, d.id)
+	}
+	return d
 }
 
 func (p *tgPlatform) Say(t *testing.T, user, text string) any {
-	return p.push(t, telegramfake.Text(p.chat(user), user, "ko", text))
+	return p.push(t, p.chat(user), telegramfake.Text(p.chat(user), user, "ko", text))
 }
 
 func (p *tgPlatform) Press(t *testing.T, user, payload string) any {
@@ -99,11 +117,15 @@ func (p *tgPlatform) Press(t *testing.T, user, payload string) any {
 	if !ok || !slices.Contains(on.Buttons(), payload) {
 		t.Fatalf("no message with %q was shown to %s", payload, user)
 	}
-	return p.push(t, telegramfake.Press(p.chat(user), user, "ko", on, payload))
+	return p.push(t, p.chat(user), telegramfake.Press(p.chat(user), user, "ko", on, payload))
 }
 
 func (p *tgPlatform) Redeliver(t *testing.T, d any) {
 	dl := d.(tgDelivery)
+	if p.redeliver != nil {
+		p.redeliver(t, dl.chat, dl.raw)
+		return
+	}
 	if err := p.fake.Redeliver(dl.id, dl.u); err != nil {
 		t.Fatal(err)
 	}

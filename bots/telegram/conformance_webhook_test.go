@@ -1,0 +1,150 @@
+package telegram
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dangol/dangol/bots/relay/relaytest"
+	"github.com/dangol/dangol/bots/telegram/telegramfake"
+)
+
+// TestConformanceWebhook runs the adapter contract's suite on the Bot in
+// webhook mode: the updates come as Telegram's webhook requests, each
+// chat's one at a time (Telegram sends a chat's next update once the last
+// was answered), and the answers go to the shared fake Bot API.
+func TestConformanceWebhook(t *testing.T) {
+	const secret = "conformance-secret"
+	relaytest.Run(t, relaytest.Options{Channel: Channel}, func(t *testing.T, e *relaytest.Engine) relaytest.Platform {
+		p := &tgPlatform{shown: map[int64]chan telegramfake.Call{}, last: map[string]telegramfake.Call{}}
+		p.fake = telegramfake.New(telegramfake.Options{Token: testToken, OnCall: p.onCall})
+		t.Cleanup(p.fake.Close)
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := &hookSender{t: t, fake: p.fake, url: "http://" + ln.Addr().String() + "/hook", secret: secret, chats: map[int64]chan []byte{}}
+		p.deliver, p.redeliver = h.deliver, h.queue
+		b, err := New(Config{
+			Token:          testToken,
+			APIURL:         p.fake.URL(),
+			WebhookURL:     "https://shop.example/hook",
+			WebhookSecret:  secret,
+			Listener:       ln,
+			Handler:        e,
+			Catalog:        testCatalog(),
+			Logger:         slog.New(slog.DiscardHandler),
+			ChatInterval:   time.Microsecond,
+			GlobalRate:     1_000_000,
+			RetryAfterUnit: time.Millisecond,
+			RetryBase:      time.Millisecond,
+			DrainTimeout:   relaytest.Wait,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.stop = runBot(t, b)
+		t.Cleanup(h.close)
+		return p
+	})
+}
+
+// hookSender plays Telegram's side of a webhook: each update pushed to the
+// fake (which numbers and encodes it, as for getUpdates) is taken back off
+// the fake's queue and posted to the bot's webhook with the secret token,
+// a chat's updates one after another, each once the last was answered.
+type hookSender struct {
+	t      *testing.T
+	fake   *telegramfake.Server
+	url    string
+	secret string
+
+	mu     sync.Mutex
+	chats  map[int64]chan []byte // each chat's updates waiting to be posted
+	posted sync.WaitGroup
+	closed bool
+}
+
+// deliver posts the update pushed to the fake as id to the webhook after
+// its chat's earlier updates, and returns its body at once.
+func (h *hookSender) deliver(t *testing.T, chat, id int64) []byte {
+	t.Helper()
+	raw := h.take(t, id)
+	h.queue(t, chat, raw)
+	return raw
+}
+
+// queue posts raw to the webhook after chat's earlier updates.
+func (h *hookSender) queue(_ *testing.T, chat int64, raw []byte) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return
+	}
+	q := h.chats[chat]
+	if q == nil {
+		q = make(chan []byte, 256)
+		h.chats[chat] = q
+		h.posted.Go(func() {
+			for body := range q {
+				h.post(body)
+			}
+		})
+	}
+	q <- raw
+}
+
+// take reads update id back from the fake's queue, as getUpdates gives it.
+func (h *hookSender) take(t *testing.T, id int64) []byte {
+	t.Helper()
+	resp, err := http.Post(h.fake.URL()+"/bot"+testToken+"/getUpdates", "application/json",
+		strings.NewReader(fmt.Sprintf(`{"offset":%d,"limit":1,"timeout":0}`, id)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got struct {
+		Result []json.RawMessage `json:"result"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil || len(got.Result) != 1 {
+		t.Fatalf("update %d not read back from the fake: %v (%d updates)", id, err, len(got.Result))
+	}
+	return got.Result[0]
+}
+
+// post sends one webhook request and waits for its answer, as Telegram
+// does; a refusal is the test's failure.
+func (h *hookSender) post(body []byte) {
+	req, _ := http.NewRequest(http.MethodPost, h.url, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", h.secret)
+	resp, err := (&http.Client{Timeout: 2 * relaytest.Wait}).Do(req)
+	if err != nil {
+		h.t.Errorf("webhook request: %v", err)
+		return
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		h.t.Errorf("webhook answered %d", resp.StatusCode)
+	}
+}
+
+// close ends the senders once what was delivered is posted.
+func (h *hookSender) close() {
+	h.mu.Lock()
+	h.closed = true
+	for _, q := range h.chats {
+		close(q)
+	}
+	h.mu.Unlock()
+	h.posted.Wait()
+}
