@@ -149,6 +149,18 @@
 // out, so a DM that fails past the scheduler's retries is lost, never
 // doubled.
 //
+// Media (flow_media.go): a customer's photo (Message.Media with bytes)
+// joins their open thread or starts a question as text does, its caption
+// the words; it is kept sealed with the thread (ledger.AddThreadPhoto) and
+// posted into the thread as the post's File ("photo-3.jpg"). While a
+// question waits for [보내기] its photos wait in the session's draft, at
+// most maxPendingPhotos and MaxMediaBytes together, so the draft stays
+// small; [취소] or another command drops them with the draft. Stickers,
+// voice and other media are answered "글이나 사진으로 보내 주세요" and
+// nothing is kept, their caption included; inside any other flow media is
+// answered by that flow asking again. Staff's media is ignored and their
+// text read as usual. /mydata names a thread's photos, never sends them.
+//
 // Resolving a complaint (flow_resolve.go): its [해결됨] and /inbox close
 // start the "resolve" flow (or a form), and nothing changes until its last
 // answer. In the form the message field comes filled with the apology, so

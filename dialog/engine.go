@@ -745,6 +745,8 @@ func (t *turn) dispatch() error {
 			return nil
 		}
 		return t.onSharedPhone(m.Phone)
+	case m.Media != nil && t.role == ledger.RoleCustomer:
+		return t.onMedia(m.Media) // flow_media.go; staff's media is ignored, their text read
 	}
 	text := strings.TrimSpace(m.Text)
 	if cmd, args, ok := parseCommand(text, t.sess.Flow != ""); ok {

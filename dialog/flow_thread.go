@@ -70,12 +70,12 @@ func (t *turn) onQuestionText(text string) error {
 	if err != nil {
 		return err
 	}
-	th, ok, err := t.tx.LatestThreadOf(c.ID, t.pid)
+	th, ok, err := t.liveThread(c) // flow_media.go
 	if err != nil {
-		return fmt.Errorf("dialog: latest thread: %w", err)
+		return err
 	}
-	if ok && (th.State != ledger.ThreadClosed || t.now.Sub(th.ClosedAt) < ledger.ReopenWindow) {
-		return t.joinThread(th, c, linked, text)
+	if ok {
+		return t.joinThread(th, c, linked, text, nil)
 	}
 	t.begin(flowQuestion)
 	t.sess.Draft[dQText] = text
@@ -94,28 +94,31 @@ func (t *turn) questionStep(in input) error {
 	text := t.sess.Draft[dQText]
 	switch {
 	case t.isButton(in, questionSend, "threads.btn.send"):
+		photos := t.pendingPhotos() // flow_media.go
 		t.end()
-		return t.openQuestion(text)
+		return t.openQuestion(text, photos)
 	case t.isButton(in, "cancel", "threads.btn.cancel"):
 		return t.cancel()
 	case in.payload != "" || in.text == "":
 		t.askQuestion()
 		return nil
 	}
-	if t.refusedText(text + "\n" + in.text) {
+	more := strings.TrimSpace(text + "\n" + in.text) // a question begun by a photo alone has no words yet
+	if t.refusedText(more) {
 		return nil // the question kept so far still waits for [보내기]
 	}
 	if err := t.fire("more"); err != nil && !isNoTransition(err) {
 		return err
 	}
-	t.sess.Draft[dQText] = text + "\n" + in.text
+	t.sess.Draft[dQText] = more
 	t.askQuestion()
 	return nil
 }
 
-// openQuestion opens a question thread with text, tells the staff channel
-// and confirms with the opening hours.
-func (t *turn) openQuestion(text string) error {
+// openQuestion opens a question thread with text (empty when photos alone
+// ask it) and photos, tells the staff channel and confirms with the
+// opening hours.
+func (t *turn) openQuestion(text string, photos []*Media) error {
 	c, linked, err := t.linkedCustomer()
 	if err != nil {
 		return err
@@ -132,19 +135,34 @@ func (t *turn) openQuestion(text string) error {
 	if err != nil {
 		return err
 	}
-	post := t.staffPost(th, head+"\n"+quote(text), t.threadButtons(th, linked)...)
+	if text != "" {
+		head += "\n" + quote(text)
+	}
+	post := t.staffPost(th, head, t.threadButtons(th, linked)...)
 	post.Head = true
 	t.add(post)
-	return nil
+	return t.photoPosts(th, c, linked, photos) // flow_media.go
 }
 
-// joinThread adds a customer's message to their thread and posts it to the
-// staff channel under the thread's number.
-func (t *turn) joinThread(th ledger.Thread, c ledger.Customer, linked bool, text string) error {
+// joinThread adds a customer's message (text, a photo, or both) to their
+// thread and posts it to the staff channel under the thread's number, the
+// photo as the post's File.
+func (t *turn) joinThread(th ledger.Thread, c ledger.Customer, linked bool, text string, photo *Media) error {
 	wasClosed := th.State == ledger.ThreadClosed
-	th, err := t.tx.AddThreadMessage(&ledger.ThreadMessage{Thread: th.Number, At: t.now, Text: text})
-	if err != nil {
-		return fmt.Errorf("dialog: join thread: %w", err)
+	var err error
+	if text != "" {
+		if th, err = t.tx.AddThreadMessage(&ledger.ThreadMessage{Thread: th.Number, At: t.now, Text: text}); err != nil {
+			return fmt.Errorf("dialog: join thread: %w", err)
+		}
+	}
+	var file *File
+	if photo != nil {
+		if th, file, err = t.keepPhoto(th, photo); err != nil { // flow_media.go
+			return err
+		}
+		if file == nil && text == "" {
+			return nil // nothing was added: the customer was told why
+		}
 	}
 	t.say("threads.joined", nil)
 	lang := t.e.lang
@@ -152,8 +170,13 @@ func (t *turn) joinThread(th ledger.Thread, c ledger.Customer, linked bool, text
 	if wasClosed {
 		id = "threads.staff.reopened"
 	}
-	body := t.e.cat.Text(lang, id, map[string]any{"Tag": t.threadTag(lang, th), "Who": t.whoName(lang, c, linked)}) + "\n" + quote(text)
-	t.add(t.staffPost(th, body, t.threadButtons(th, linked)...))
+	body := t.e.cat.Text(lang, id, map[string]any{"Tag": t.threadTag(lang, th), "Who": t.whoName(lang, c, linked)})
+	if text != "" {
+		body += "\n" + quote(text)
+	}
+	post := t.staffPost(th, body, t.threadButtons(th, linked)...)
+	post.File = file
+	t.add(post)
 	return nil
 }
 
@@ -690,6 +713,11 @@ func (t *turn) threadSection(customerID string, mine bool) (Section, bool, error
 				who = t.shopName(t.lang)
 			}
 			sec.Lines = append(sec.Lines, "  "+t.text("threads.msg.line", map[string]any{"At": t.when(m.At), "Who": who, "Text": m.Text}))
+		}
+		if line, ok, err := t.photoLine(th.Number, "media.mine.photos"); err != nil { // flow_media.go
+			return Section{}, false, err
+		} else if ok {
+			sec.Lines = append(sec.Lines, line)
 		}
 	}
 	return sec, true, nil

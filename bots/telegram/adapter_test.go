@@ -207,12 +207,6 @@ func TestNotForTheEngine(t *testing.T) {
 	}{
 		{"GroupToldOnce", []string{text(1, group, "/points"), text(2, group, "안녕하세요")},
 			[]string{"안녕하세요! 저는 1:1 대화에서만 도와드릴 수 있어요. 포인트 확인과 후기는 https://t.me/dangol_test_bot 에서 저와 따로 대화해 주세요. 이 방의 메시지에는 답하지 않을게요."}},
-		{"Sticker", []string{message(1, minji, "message", map[string]any{"sticker": map[string]any{
-			"file_id": "x", "file_unique_id": "y", "type": "regular", "width": 512, "height": 512}})},
-			[]string{"죄송해요, 사진·스티커·파일은 아직 읽을 수 없어요. 글로 적어 주시거나 아래 메뉴를 이용해 주세요."}},
-		{"PhotoEnglish", []string{message(1, tom, "message", map[string]any{"photo": []any{map[string]any{
-			"file_id": "x", "file_unique_id": "y", "width": 90, "height": 90}}, "caption": "my receipt"})},
-			[]string{"Sorry, I can't read photos, stickers or files yet. Please write it out or use the menu below."}},
 		{"EditedMessage", []string{message(1, minji, "edited_message", map[string]any{"text": "고쳤어요", "edit_date": 1764000100})},
 			[]string{"수정하신 메시지는 반영되지 않아요. 필요하시면 새로 보내 주세요."}},
 		{"SomeoneElsesContact", []string{message(1, minji, "message", map[string]any{"contact": map[string]any{

@@ -368,8 +368,9 @@ func (b *Bot) take(ctx context.Context, u *models.Update) (<-chan struct{}, erro
 		Message: in.msg,
 		Origin:  &in,
 		Key:     key,
-		Before: func(_ context.Context, m *dialog.Message) {
+		Before: func(ctx context.Context, m *dialog.Message) {
 			m.CursorValue = b.offs.lowWater(u.ID)
+			b.fetchMedia(ctx, m, in.file) // a photo's bytes, in the chat's turn (media.go)
 		},
 		Handled: func() { b.offs.done(u.ID) },
 		After: func(ctx context.Context, _ dialog.Message, replies []dialog.Reply, _ error) []dialog.Reply {
@@ -393,7 +394,7 @@ func (b *Bot) take(ctx context.Context, u *models.Update) (<-chan struct{}, erro
 }
 
 // answerAlone answers an update the engine has no part in: what only
-// Telegram understands (media, edits, groups, someone else's contact). It
+// Telegram understands (edits, groups, someone else's contact). It
 // calls handled before sending, as the relay does for the engine's updates.
 func (b *Bot) answerAlone(ctx context.Context, u *models.Update, in inbound, handled func()) {
 	handled()

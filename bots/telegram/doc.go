@@ -89,10 +89,24 @@
 // What the adapter answers by itself, without the engine, is Telegram's
 // alone: group chats (told once, while the chat is among the 10,000 the
 // adapter remembers, that the bot works in private chats only, then
-// ignored), edited messages, stickers, photos and
-// other media, and a shared contact that is not the sender's own. Channel
-// posts are logged and ignored. None of this is recorded in the ledger, so
-// it may repeat after a restart. Forms (Slack modals) do not exist in
-// Telegram; the engine does not send one here, and if it did only its text
-// would be shown.
+// ignored), edited messages, and a shared contact that is not the
+// sender's own. Channel posts are logged and ignored. None of this is
+// recorded in the ledger, so it may repeat after a restart. Forms (Slack
+// modals) do not exist in Telegram; the engine does not send one here, and
+// if it did only its text would be shown.
+//
+// Media go to the engine as dialog.Media, the caption as the text (media.go):
+// a photo with its bytes, fetched in the chat's turn (getFile and the
+// download link, over the adapter's pooled connections) from its largest
+// size of at most dialog.MaxMediaBytes; a picture sent as a file (JPEG,
+// PNG, WebP) likewise. Stickers are MediaSticker, voice notes, audio and
+// video notes MediaVoice, everything else (videos, documents, locations,
+// polls) MediaOther, none with bytes.
+//
+// Caveats of media: a photo that cannot be fetched within 15 seconds, or
+// whose file turns out larger than dialog.MaxMediaBytes, reaches the engine
+// as MediaOther without bytes, so the customer is asked to send it again
+// rather than kept waiting; that wait holds the chat's later updates. The
+// download link holds the bot token: it is never logged (client errors
+// are logged without their URL).
 package telegram

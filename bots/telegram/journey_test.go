@@ -436,7 +436,7 @@ func TestJourneyLanguageSwitch(t *testing.T) {
 	if tx := texts(points); len(tx) != 1 || !strings.HasPrefix(tx[0], "김민지, you have") {
 		t.Errorf("points in English: %q", tx)
 	}
-	// The adapter's own notices follow the chosen language too.
+	// The answer to a sticker (the engine's) follows the chosen language too.
 	sticker := j.send(minji, "sticker", func(id int64) string {
 		return message(id, minji, "message", map[string]any{"sticker": map[string]any{"file_id": "x", "file_unique_id": "y", "type": "regular", "width": 1, "height": 1}})
 	})

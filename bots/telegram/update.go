@@ -44,6 +44,7 @@ type inbound struct {
 	msg      dialog.Message
 	replyID  string                // with inReply
 	callback *models.CallbackQuery // set for button presses
+	file     fileRef               // a photo to fetch before the engine sees msg (media.go)
 	why      string                // with inIgnore, for the log
 }
 
@@ -80,8 +81,8 @@ func callbackChat(cq *models.CallbackQuery) models.Chat {
 
 // translate turns an update into what the adapter should do with it. It
 // holds no business logic: everything a customer can mean goes to the
-// engine; only what Telegram alone understands (media, edits, groups,
-// someone else's contact) is answered here.
+// engine, media included; only what Telegram alone understands (edits,
+// groups, someone else's contact) is answered here.
 func (b *Bot) translate(u *models.Update) inbound {
 	switch {
 	case u.Message != nil:
@@ -132,8 +133,11 @@ func (b *Bot) translateMessage(u *models.Update, m *models.Message) inbound {
 	case m.Text != "":
 		in.msg.Text = b.normalizeText(m.Text)
 	case hasMedia(m):
-		in.kind, in.replyID = inReply, "telegram.unsupported.media"
-		return in
+		// The engine answers media: a photo joins the customer's
+		// question, anything else is asked for in words or a photo. The
+		// caption is the message's text, as typed.
+		in.msg.Media, in.file = mediaOf(m)
+		in.msg.Text = m.Caption
 	default:
 		in.kind, in.why = inIgnore, "service message"
 		return in
