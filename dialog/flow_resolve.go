@@ -243,7 +243,7 @@ func (t *turn) askResolveMessage(p complaintParty) {
 }
 
 func (t *turn) askResolvePoints() {
-	t.say("resolve.ask.points", map[string]any{"Max": groupDigits(MaxBonusPoints)},
+	t.say("resolve.ask.points", map[string]any{"Max": t.pts(MaxBonusPoints)},
 		t.btn("resolve.btn.no_points", resolveBtnNoPoints), t.btn("core.btn.cancel", "cancel"))
 }
 

@@ -89,7 +89,7 @@ var resolveScripts = []script{
 			step{msg: staffMsg("a\x01b"), ids: []string{"threads.err.text"}, check: stillOpen(f.minji)},
 			step{msg: staffMsg("전화로 사과드리고 다음 커트 무료로 약속"), payloads: []string{resolveBtnApology, resolveBtnNoMsg, "cancel"},
 				want: []string{h.text("resolve.ask.message", map[string]any{"Apology": h.text("resolve.apology", map[string]any{"Shop": ""})})}, check: stillOpen(f.minji)},
-			step{msg: press(staffMsg(""), resolveBtnApology), payloads: []string{resolveBtnNoPoints}, want: []string{h.text("resolve.ask.points", map[string]any{"Max": "1,000,000"})}, check: stillOpen(f.minji)},
+			step{msg: press(staffMsg(""), resolveBtnApology), payloads: []string{resolveBtnNoPoints}, want: []string{h.text("resolve.ask.points", map[string]any{"Max": h.pts("1,000,000")})}, check: stillOpen(f.minji)},
 			step{msg: staffMsg("-1000"), want: []string{h.text("resolve.err.points_negative", map[string]any{"Input": "-1000"})}, check: stillOpen(f.minji)},
 			step{msg: staffMsg("많이"), want: []string{h.text("resolve.err.points", map[string]any{"Input": "많이", "Max": "1,000,000"})}, check: stillOpen(f.minji)},
 			step{msg: staffMsg("0"), want: []string{h.text("resolve.err.points", map[string]any{"Input": "0", "Max": "1,000,000"})}, check: stillOpen(f.minji)},

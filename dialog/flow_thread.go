@@ -646,7 +646,7 @@ func (t *turn) inboxThread(th ledger.Thread) error {
 		if m.Out {
 			who = t.actorLabel(m.StaffID)
 		}
-		text := m.Text
+		text := strings.ReplaceAll(m.Text, "\n", "\n    ") // a message's later lines stay under it
 		if text == "" {
 			text = t.text("threads.msg.erased", nil)
 		}
