@@ -32,8 +32,8 @@ func TestChat_ComplaintResolved(t *testing.T) {
 				"/start", "1", "815887",
 				"/feedback", "2", "11", comment,
 				":as staff 민지",
-				"1",              // [내가 연락할게요]
-				"/inbox",         // 연락 예정
+				"1",      // [내가 연락할게요]
+				"/inbox", // 연락 예정
 				"3",      // [해결됨]: what was done?
 				note,
 				"1",     // [사과 문구 보내기]
