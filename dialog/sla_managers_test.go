@@ -157,3 +157,32 @@ func TestInboxSLAMarks(t *testing.T) {
 		})
 	}
 }
+
+// TestWeekSlowestByName: the summary names the open thread of the week
+// that has waited longest, by its customer's name, with its wait in
+// opening hours (default 10:00–20:00 every day). On Wednesday 14:00 a
+// complaint from Monday 12:00 has waited 8 + 10 + 4 = 22 h, an unlinked
+// customer's question from Tuesday 10:00 10 + 4 = 14 h: the complaint,
+// 김민지's, is the slowest.
+func TestWeekSlowestByName(t *testing.T) {
+	for _, lang := range []string{"ko", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			seed(h)
+			runSteps(t, h, linkMinji(h))
+			h.clock = time.Date(2026, 5, 11, 12, 0, 0, 0, seoul) // Monday
+			runSteps(t, h, lowRating(custMsg, "1", "불친절했어요"))
+			h.clock = time.Date(2026, 5, 12, 10, 0, 0, 0, seoul)
+			h.send(cust2Msg("가격표 있나요?"))
+			h.send(press(cust2Msg(""), questionSend))
+			h.clock = t0 // Wednesday 14:00
+			want := h.text("threads.week.slowest", map[string]any{
+				"Tag": h.text("threads.tag.complaint", map[string]any{"N": 1}), "Who": "김민지", "Wait": h.text("threads.age.hours", map[string]any{"N": 22}),
+			})
+			runSteps(t, h, []step{{msg: managerMsg("/summary"), want: []string{
+				want,
+				h.text("threads.week.breaches", map[string]any{"Reply": 1, "Resolve": 1}),
+			}}})
+		})
+	}
+}
