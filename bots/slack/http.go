@@ -31,10 +31,11 @@ const signatureWindow = 5 * time.Minute
 
 // httpLimits bound HTTP mode's server. Slack sends a request at once and
 // gives up on the answer after 3 s, so a request still arriving after 5 s
-// is not Slack's, and 15 s to answer is generous; a shop's workspace sends
-// a few requests at a time, not 64. (Measured with 300 clients trickling
-// 900 kB bodies for 30 s: RSS peaks at 124 MB, against 564 MB unbounded.)
-var httpLimits = webhook.Limits{ReadTimeout: 5 * time.Second, WriteTimeout: 15 * time.Second, IdleTimeout: 60 * time.Second, MaxConns: 64}
+// is not Slack's, and 15 s to answer is generous. The connection cap and
+// the body budget are webhook.Default's: enough connections that slow
+// clients do not keep Slack's own requests waiting, and the memory of
+// their bodies bounded apart (cmd/dangol's TestBinary_SlowClients).
+var httpLimits = webhook.Limits{ReadTimeout: 5 * time.Second, WriteTimeout: 15 * time.Second, IdleTimeout: 60 * time.Second, MaxConns: webhook.Default.MaxConns}
 
 // Errors of request verification, answered with 401.
 var (
@@ -71,9 +72,12 @@ func (b *Bot) verified(next func(w http.ResponseWriter, r *http.Request, body []
 		body, err := webhook.ReadBody(w, r, maxRequestBody)
 		if err != nil {
 			b.log.Warn("slack: request body not read", "path", r.URL.Path, "remote", r.RemoteAddr, "err", err)
-			if errors.Is(err, webhook.ErrTooLarge) {
+			switch {
+			case errors.Is(err, webhook.ErrTooLarge):
 				http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
-			} else {
+			case errors.Is(err, webhook.ErrBusy):
+				http.Error(w, "busy", http.StatusServiceUnavailable)
+			default:
 				http.Error(w, "request body not read", http.StatusBadRequest)
 			}
 			return

@@ -23,8 +23,10 @@ const maxUpdateBytes = 1 << 20
 // webhookLimits bound the webhook server. Telegram opens at most 100
 // connections to a webhook (setWebhook's max_connections, 40 unless set)
 // and sends each update at once; the answer waits for the engine's commit,
-// retries included (Config.HandleAttempts), hence 30 s to write it.
-var webhookLimits = webhook.Limits{ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second, MaxConns: 100}
+// retries included (Config.HandleAttempts), hence 30 s to write it. The
+// connection cap is webhook.Default's, well above Telegram's 100, so that
+// slow clients beside it do not keep Telegram waiting.
+var webhookLimits = webhook.Limits{ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second, MaxConns: webhook.Default.MaxConns}
 
 // runWebhook registers the webhook with its secret token and serves it on
 // Config.Listener or Config.HTTPAddr (if either is set) until ctx is done.
@@ -99,6 +101,12 @@ func (b *Bot) WebhookHandler() http.Handler {
 		if errors.Is(err, webhook.ErrTooLarge) {
 			b.log.Warn("telegram: webhook update too large", "remote", r.RemoteAddr, "err", err)
 			http.Error(w, "update too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		if errors.Is(err, webhook.ErrBusy) {
+			// Telegram sends it again later.
+			b.log.Warn("telegram: webhook update refused, too many large bodies at once", "remote", r.RemoteAddr)
+			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return
 		}
 		var u models.Update

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"golang.org/x/net/netutil"
@@ -24,23 +25,35 @@ type Limits struct {
 	IdleTimeout time.Duration
 	// MaxConns is how many connections are served at once.
 	MaxConns int
+	// BodyBytes bounds the memory all requests' bodies past their first
+	// 16 kB may hold at once (ReadBody): a request that would go over it
+	// waits, at most ReadTimeout, for others to end, then is refused
+	// with ErrBusy.
+	BodyBytes int64
 }
 
 // Default are limits for platform callbacks: a platform sends a small
 // request at once (5 s to read it is ample) and waits seconds, not minutes,
 // for an answer. Telegram opens 40 connections to a webhook unless told
-// otherwise, Slack a few. Up to MaxConns bodies of up to a megabyte may be
-// held at once (Slack's body is read before its signature can be checked),
-// which bounds the memory a flood can take.
-var Default = Limits{ReadTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second, MaxConns: 64}
+// otherwise, Slack a few; 512 leaves room for them beside hundreds of slow
+// clients, each costing a goroutine, its buffers and at most 16 kB of
+// body (and keeps well within a process's usual 1,024 open files). The
+// platforms' requests are a few kilobytes, so
+// 16 MB of large bodies at once is ample for them, and it is what a flood
+// of large bodies can take (Slack's body is read before its signature can
+// be checked): without it, MaxConns bodies of a megabyte each.
+var Default = Limits{ReadTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second, MaxConns: 512, BodyBytes: 16 << 20}
 
 // Server returns a server for h and ln capped at l.MaxConns connections;
 // serve it with srv.Serve(capped). Requests' contexts derive from ctx but
 // are not cancelled with it, so a shutdown lets those in flight finish.
+// ReadBody, called by h, keeps the server's large bodies within
+// l.BodyBytes.
 func (l Limits) Server(ctx context.Context, h http.Handler, ln net.Listener) (srv *http.Server, capped net.Listener) {
 	l = l.orDefault()
+	bodies := &budget{free: l.BodyBytes, total: l.BodyBytes, wait: l.ReadTimeout, freed: make(chan struct{})}
 	srv = &http.Server{
-		Handler:           h,
+		Handler:           bodies.around(h),
 		ReadHeaderTimeout: l.ReadTimeout,
 		ReadTimeout:       l.ReadTimeout,
 		WriteTimeout:      l.WriteTimeout,
@@ -63,7 +76,94 @@ func (l Limits) orDefault() Limits {
 	if l.MaxConns <= 0 {
 		l.MaxConns = Default.MaxConns
 	}
+	if l.BodyBytes <= 0 {
+		l.BodyBytes = Default.BodyBytes
+	}
 	return l
+}
+
+// ErrBusy is returned by ReadBody when the server's large bodies hold
+// Limits.BodyBytes and none ended in time: the platform sends the request
+// again later.
+var ErrBusy = errors.New("webhook: too many large request bodies at once")
+
+// budget is the memory a server's large bodies may hold at once, shared by
+// its requests: each takes what its body needs past the first chunk
+// (lease), and gives it back when its handler ends.
+type budget struct {
+	total int64
+	wait  time.Duration // the longest a body waits for room
+
+	mu    sync.Mutex
+	free  int64
+	freed chan struct{} // closed and replaced when bytes are given back
+}
+
+// take takes n bytes (at most the whole budget), waiting up to b.wait for
+// them.
+func (b *budget) take(ctx context.Context, n int64) error {
+	n = min(n, b.total)
+	ctx, cancel := context.WithTimeout(ctx, b.wait)
+	defer cancel()
+	for {
+		b.mu.Lock()
+		if n <= b.free {
+			b.free -= n
+			b.mu.Unlock()
+			return nil
+		}
+		freed := b.freed
+		b.mu.Unlock()
+		select {
+		case <-freed:
+		case <-ctx.Done():
+			return fmt.Errorf("%w: waited %v for %d bytes", ErrBusy, b.wait, n)
+		}
+	}
+}
+
+// give gives back n bytes taken.
+func (b *budget) give(n int64) {
+	if n <= 0 {
+		return
+	}
+	b.mu.Lock()
+	b.free += min(n, b.total)
+	close(b.freed)
+	b.freed = make(chan struct{})
+	b.mu.Unlock()
+}
+
+// lease is one request's share of the budget, given back when its handler
+// ends (the body is the handler's until then).
+type lease struct {
+	b     *budget
+	taken int64
+}
+
+type leaseKey struct{}
+
+// around runs h with a lease for each request.
+func (b *budget) around(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l := &lease{b: b}
+		defer func() { b.give(l.taken) }()
+		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), leaseKey{}, l)))
+	})
+}
+
+// reserve takes n more bytes for r's body from its server's budget; a
+// request served elsewhere (a test calling the handler) has none to keep.
+func reserve(r *http.Request, n int64) error {
+	l, ok := r.Context().Value(leaseKey{}).(*lease)
+	if !ok {
+		return nil
+	}
+	if err := l.b.take(r.Context(), n); err != nil {
+		return err
+	}
+	l.taken += min(n, l.b.total)
+	return nil
 }
 
 // ErrTooLarge is returned by ReadBody when a body is over its limit.
@@ -75,9 +175,12 @@ var ErrTooLarge = errors.New("webhook: request body too large")
 // be the platform) returns that error, wrapped.
 //
 // A body of known length is read into one buffer of that length once its
-// first 64 kB have come, not grown by doubling: a server holding MaxConns
-// large bodies then holds about MaxConns × limit, not twice that in
-// abandoned buffers, and a client that sends headers alone costs 64 kB.
+// first 16 kB have come, not grown by doubling, and only once the server's
+// budget for large bodies (Limits.BodyBytes) has room for it; one of
+// unknown length past 16 kB takes limit from that budget. A client that
+// sends headers alone costs 16 kB, and all of them together, however
+// slow, hold at most MaxConns × 16 kB plus BodyBytes. A body that finds no
+// room within the read timeout returns ErrBusy.
 func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	if r.ContentLength > limit {
 		return nil, fmt.Errorf("%w: %d bytes declared, %d allowed", ErrTooLarge, r.ContentLength, limit)
@@ -88,12 +191,14 @@ func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 		err error
 	)
 	if n := r.ContentLength; n >= 0 {
-		b, err = readKnown(body, n)
+		b, err = readKnown(body, n, func() error { return reserve(r, n) })
 	} else {
-		b, err = io.ReadAll(body)
+		b, err = readUnknown(body, func() error { return reserve(r, limit) })
 	}
 	var tooLarge *http.MaxBytesError
 	switch {
+	case errors.Is(err, ErrBusy):
+		return nil, err
 	case errors.As(err, &tooLarge):
 		return nil, fmt.Errorf("%w: over %d bytes", ErrTooLarge, limit)
 	case err != nil:
@@ -102,12 +207,15 @@ func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	return b, nil
 }
 
-// firstChunk is what ReadBody reads before it allocates a whole body.
-const firstChunk = 64 << 10
+// firstChunk is what ReadBody reads before it allocates a whole body from
+// the server's budget: more than the platforms' requests (a few kB), so
+// theirs never wait for it, and small enough that every connection the
+// server holds may have one.
+const firstChunk = 16 << 10
 
 // readKnown reads a body of n bytes: the first firstChunk into a small
-// buffer, the rest into one of n bytes.
-func readKnown(r io.Reader, n int64) ([]byte, error) {
+// buffer, the rest, once room is reserved, into one of n bytes.
+func readKnown(r io.Reader, n int64, reserve func() error) ([]byte, error) {
 	head := make([]byte, min(n, firstChunk))
 	if _, err := io.ReadFull(r, head); err != nil {
 		return nil, err
@@ -115,10 +223,30 @@ func readKnown(r io.Reader, n int64) ([]byte, error) {
 	if int64(len(head)) == n {
 		return head, nil
 	}
+	if err := reserve(); err != nil {
+		return nil, err
+	}
 	b := make([]byte, n)
 	copy(b, head)
 	if _, err := io.ReadFull(r, b[len(head):]); err != nil {
 		return nil, err
 	}
 	return b, nil
+}
+
+// readUnknown reads a body of unknown length: the first firstChunk, then,
+// if there is more and once room is reserved, the rest.
+func readUnknown(r io.Reader, reserve func() error) ([]byte, error) {
+	head, err := io.ReadAll(io.LimitReader(r, firstChunk))
+	if err != nil || len(head) < firstChunk {
+		return head, err
+	}
+	if err := reserve(); err != nil {
+		return nil, err
+	}
+	rest, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	return append(head, rest...), nil
 }

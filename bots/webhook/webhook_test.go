@@ -197,3 +197,70 @@ func TestLimitsDefault(t *testing.T) {
 }
 
 type nopListener struct{ net.Listener }
+
+// TestBodyBudget holds one large body in its handler: a second large body
+// finds no room and is refused with ErrBusy once the read timeout has
+// passed, a small one is read meanwhile, and once the first ends a large
+// one is read again.
+func TestBodyBudget(t *testing.T) {
+	const large = 3 * firstChunk
+	l := Limits{ReadTimeout: 200 * time.Millisecond, WriteTimeout: 2 * time.Second, IdleTimeout: time.Second, MaxConns: 8, BodyBytes: large + firstChunk}
+	holding := make(chan struct{})
+	release := make(chan struct{})
+	var held atomic.Bool
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := ReadBody(w, r, 1<<20)
+		switch {
+		case errors.Is(err, ErrBusy):
+			http.Error(w, err.Error(), http.StatusServiceUnavailable)
+			return
+		case err != nil:
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if r.URL.Path == "/hold" && held.CompareAndSwap(false, true) {
+			close(holding)
+			<-release
+		}
+		fmt.Fprint(w, len(body))
+	})
+	addr := serve(t, l, h)
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	post := func(path string, n int) (int, string) {
+		t.Helper()
+		resp, err := client.Post("http://"+addr+path, "text/plain", strings.NewReader(strings.Repeat("x", n)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, strings.TrimSpace(string(b))
+	}
+	first := make(chan int, 1)
+	go func() {
+		code, _ := post("/hold", large)
+		first <- code
+	}()
+	select {
+	case <-holding:
+	case <-time.After(waitFor):
+		t.Fatal("the first large body never reached its handler")
+	}
+	start := time.Now()
+	if code, msg := post("/", large); code != http.StatusServiceUnavailable {
+		t.Errorf("a second large body while the first is held: %d %q, want 503", code, msg)
+	}
+	if el := time.Since(start); el < l.ReadTimeout {
+		t.Errorf("refused after %v, before waiting the read timeout %v", el, l.ReadTimeout)
+	}
+	if code, msg := post("/", firstChunk); code != http.StatusOK || msg != fmt.Sprint(firstChunk) {
+		t.Errorf("a small body while the large one is held: %d %q", code, msg)
+	}
+	close(release)
+	if code := <-first; code != http.StatusOK {
+		t.Errorf("the held body answered %d", code)
+	}
+	if code, msg := post("/", large); code != http.StatusOK || msg != fmt.Sprint(large) {
+		t.Errorf("a large body after the first ended: %d %q", code, msg)
+	}
+}
