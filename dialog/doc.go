@@ -161,6 +161,17 @@
 // answered by that flow asking again. Staff's media is ignored and their
 // text read as usual. /mydata names a thread's photos, never sends them.
 //
+// Blocked customers (reach.go): an adapter whose platform refuses a person
+// for good (Telegram's 403) returns an error wrapping ErrBlocked, and its
+// caller hands the reply to Engine.Blocked, which marks the person
+// unreachable, takes the reply out of the outbox as failed and, the first
+// time, returns the post "전달 실패: 고객이 봇을 차단했어요" for their
+// thread: the reply's Reply.Thread, else their latest thread not closed.
+// Any message of theirs clears the mark (a read-only turn becomes a write
+// then); until then a staff turn that writes to them gets a warning ahead
+// of the reply, which is still sent (they may have unblocked the bot
+// without writing).
+//
 // Resolving a complaint (flow_resolve.go): its [해결됨] and /inbox close
 // start the "resolve" flow (or a form), and nothing changes until its last
 // answer. In the form the message field comes filled with the apology, so

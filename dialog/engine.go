@@ -501,6 +501,11 @@ func (t *turn) run() (err error) {
 		}
 		return t.mark(t.tx)
 	}
+	if t.role == ledger.RoleCustomer {
+		if err := t.reachable(); err != nil { // they wrote: reach.go
+			return err
+		}
+	}
 	if p, err := t.tx.Profile(t.pid); err != nil {
 		return fmt.Errorf("dialog: read profile: %w", err)
 	} else if p.Lang != "" {
@@ -514,6 +519,11 @@ func (t *turn) run() (err error) {
 	}
 	if err := t.dispatch(); err != nil {
 		return err
+	}
+	if t.staffish() {
+		if err := t.warnBlocked(); err != nil { // reach.go
+			return err
+		}
 	}
 	return t.finish()
 }

@@ -109,4 +109,9 @@
 // rather than kept waiting; that wait holds the chat's later updates. The
 // download link holds the bot token: it is never logged (client errors
 // are logged without their URL).
+//
+// A 403 to a private chat (the user blocked the bot, or never started it)
+// is not retried: Send returns it wrapping dialog.ErrBlocked at once, the
+// reply's remaining parts unsent, for the caller to tell the engine
+// (Engine.Blocked).
 package telegram

@@ -67,8 +67,16 @@ func permanent(err error) bool {
 		errors.Is(err, bot.ErrorConflict) || errors.As(err, &migrate)
 }
 
+// blocked reports whether err is Telegram's 403 to a private chat (whose
+// id, a user's, is positive): the user blocked the bot, deleted their
+// account or never started it. Groups have negative ids.
+func blocked(chat int64, err error) bool {
+	return chat > 0 && errors.Is(err, bot.ErrorForbidden)
+}
+
 // sendReply renders r and sends it to chat. A part that could not be sent is
-// counted and reported; the rest are still tried.
+// counted and reported; the rest are still tried, unless the person blocked
+// the bot (dialog.ErrBlocked).
 func (b *Bot) sendReply(ctx context.Context, chat int64, r dialog.Reply, lang string) error {
 	if r.Lang != "" {
 		b.rememberLang(chat, r.Lang)
@@ -84,6 +92,11 @@ func (b *Bot) sendReply(ctx context.Context, chat int64, r dialog.Reply, lang st
 		if err := b.send(ctx, chat, m); err != nil {
 			// Logged by the router, with the reply's length.
 			relay.SendFailed(b.cfg.Observer)
+			if blocked(chat, err) {
+				// The person blocked the bot: the other parts would be
+				// refused too, and the caller must know it for good.
+				return fmt.Errorf("%w: %w", dialog.ErrBlocked, err)
+			}
 			errs = append(errs, err)
 			continue
 		}

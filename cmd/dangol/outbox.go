@@ -138,6 +138,11 @@ func (r *resender) sweep(ctx context.Context, before time.Time) (sent, failed in
 // (by id only). Otherwise it stays, with a warning.
 func (r *resender) giveUp(ctx context.Context, o dialog.Outgoing, err error) {
 	switch {
+	case errors.Is(err, dialog.ErrBlocked):
+		// The person blocked the bot: blockedSender has handed it to the
+		// engine, which took it out of the outbox as failed.
+		r.logger.InfoContext(ctx, "outbox: an unsent reply's recipient blocked the bot; given up", "outbox_id", o.Reply.OutboxID, "channel", o.Channel)
+		return
 	case errors.Is(err, relay.ErrNoRoute) || errors.Is(err, relay.ErrNoConversation):
 		r.logger.ErrorContext(ctx, "outbox: an unsent reply has nowhere to go; given up", "outbox_id", o.Reply.OutboxID, "to", o.Reply.To, "channel", o.Channel, "err", err)
 	case r.now().Sub(o.At) >= outboxGiveUp:
@@ -170,4 +175,45 @@ func (p pacedHandler) Handle(ctx context.Context, m dialog.Message) ([]dialog.Re
 // paced returns next held back while engine's outbox holds limit replies.
 func paced(next handler, engine *dialog.Engine, limit int) handler {
 	return pacedHandler{next: next, wait: func(ctx context.Context) error { return engine.WaitPending(ctx, limit) }}
+}
+
+// blockedSender is a platform's Sender that tells the engine when a reply
+// failed because its person blocked the bot (dialog.ErrBlocked, Telegram's
+// 403): Engine.Blocked marks them unreachable and takes the reply out of
+// the outbox (never retried), and the staff post it returns, the first
+// time, goes to their thread through deliver. The error still goes back,
+// so the Router does not count the reply as sent.
+type blockedSender struct {
+	relay.Sender
+	engine  *dialog.Engine
+	deliver func(ctx context.Context, r dialog.Reply) error
+	logger  *slog.Logger
+}
+
+// Send implements relay.Sender.
+func (s blockedSender) Send(ctx context.Context, to relay.Address, r dialog.Reply) error {
+	err := s.Sender.Send(ctx, to, r)
+	if err == nil || !errors.Is(err, dialog.ErrBlocked) {
+		return err
+	}
+	user := to.User
+	if user == "" {
+		user = to.Conversation // a private chat's id is its person's
+	}
+	posts, berr := s.engine.Blocked(ctx, to.Channel, user, r)
+	if berr != nil {
+		s.logger.WarnContext(ctx, "outbox: a person who blocked the bot was not recorded as such", "channel", to.Channel, "err", berr)
+	}
+	for _, p := range posts {
+		if derr := s.deliver(ctx, p); derr != nil {
+			s.logger.WarnContext(ctx, "outbox: the thread was not told its customer blocked the bot", "err", derr)
+		}
+	}
+	return err
+}
+
+// watchBlocked registers channel's sender s again on r, wrapped in a
+// blockedSender.
+func watchBlocked(r *router, channel string, s relay.Sender, e *dialog.Engine, log *slog.Logger) {
+	r.Register(channel, blockedSender{Sender: s, engine: e, deliver: r.Deliver, logger: log})
 }

@@ -187,6 +187,7 @@ func (m *Main) platforms(engine *dialog.Engine, r *router) ([]runner, error) {
 			return nil, fmt.Errorf("start telegram: %w", err)
 		}
 		r.byChannel[telegram.Channel] = tg
+		watchBlocked(r, telegram.Channel, tg, engine, m.Logger) // a customer who blocked the bot (outbox.go)
 		runners = append(runners, tg)
 		m.Logger.Info("telegram on", "mode", map[bool]string{true: "webhook", false: "long polling"}[tc.WebhookURL != ""])
 	}
