@@ -55,6 +55,9 @@ type slPlatform struct {
 	conn *websocket.Conn
 	stop func()
 	n    atomic.Int64 // envelopes and events sent
+	// post, in HTTP mode, sends a delivery as Slack's HTTP request (retry
+	// > 0: a retry); nil: Socket Mode, an envelope on the socket.
+	post func(t *testing.T, d slDelivery, retry int)
 
 	wmu   sync.Mutex // one writer on the socket
 	mu    sync.Mutex
@@ -116,6 +119,17 @@ type slDelivery struct {
 	payload map[string]any
 }
 
+// deliver sends d the way the platform runs: an HTTP request or an
+// envelope.
+func (p *slPlatform) deliver(t *testing.T, d slDelivery, retry int) {
+	t.Helper()
+	if p.post != nil {
+		p.post(t, d, retry)
+		return
+	}
+	p.envelope(t, d.typ, d.payload, retry)
+}
+
 func (p *slPlatform) envelope(t *testing.T, typ string, payload map[string]any, retry int) {
 	t.Helper()
 	id := fmt.Sprint("E", p.n.Add(1))
@@ -124,7 +138,7 @@ func (p *slPlatform) envelope(t *testing.T, typ string, payload map[string]any, 
 
 func (p *slPlatform) Say(t *testing.T, user, text string) any {
 	d := slDelivery{"events_api", dmEvent(fmt.Sprint("Ev", p.n.Add(1)), p.UserID(user), p.dm(user), text, nil)}
-	p.envelope(t, d.typ, d.payload, 0)
+	p.deliver(t, d, 0)
 	return d
 }
 
@@ -151,15 +165,14 @@ func (p *slPlatform) Press(t *testing.T, user, payload string) any {
 	}
 	trigger := fmt.Sprint("TRIG", p.n.Add(1))
 	d := slDelivery{"interactive", buttonClick(p.UserID(user), p.dm(user), trigger, actionID, payload, label, false, "")}
-	p.envelope(t, d.typ, d.payload, 0)
+	p.deliver(t, d, 0)
 	return d
 }
 
 // Redeliver sends the event again in a new envelope, as Slack does when it
 // got no acknowledgement.
 func (p *slPlatform) Redeliver(t *testing.T, d any) {
-	dl := d.(slDelivery)
-	p.envelope(t, dl.typ, dl.payload, 1)
+	p.deliver(t, d.(slDelivery), 1)
 }
 
 func (p *slPlatform) Next(t *testing.T, user string) relaytest.Shown {

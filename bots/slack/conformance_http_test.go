@@ -1,0 +1,88 @@
+package slack
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/dangol/dangol/bots/relay/relaytest"
+	"github.com/dangol/dangol/locales"
+)
+
+// TestConformanceHTTP runs the adapter contract's suite on the Bot in HTTP
+// mode (the Events API and interactivity as signed requests to its own
+// server, as Slack sends them) against the fake Slack: each user writes in
+// their DM with dangol.
+func TestConformanceHTTP(t *testing.T) {
+	relaytest.Run(t, relaytest.Options{Channel: Channel}, func(t *testing.T, e *relaytest.Engine) relaytest.Platform {
+		p := &slPlatform{fake: newFakeSlack(t), shown: map[string]chan apiCall{}, last: map[string]apiCall{}}
+		b, err := New(Config{
+			BotToken:      testBotToken,
+			SigningSecret: testSecret,
+			APIURL:        p.fake.APIURL(),
+			Handler:       e,
+			Catalog:       locales.MustLoad(),
+			Logger:        quietLogger(t),
+			Now:           func() time.Time { return testNow },
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		base := "http://" + ln.Addr().String()
+		p.post = func(t *testing.T, d slDelivery, retry int) { postHTTP(t, base, d, retry) }
+		// serveHTTP is Run's HTTP mode without the token check, which the
+		// fake would answer anyway.
+		p.stop = relaytest.Start(t, func(ctx context.Context) error { return b.serveHTTP(ctx, ln) })
+		ended := make(chan struct{})
+		t.Cleanup(func() { close(ended) })
+		go p.sort(ended)
+		return p
+	})
+}
+
+// postHTTP sends d to the Bot's server as Slack does: an event callback as
+// JSON to /slack/events (with X-Slack-Retry-Num on a retry), an
+// interaction as a form's payload to /slack/interactivity, each signed at
+// testNow; Slack expects a 200.
+func postHTTP(t *testing.T, base string, d slDelivery, retry int) {
+	t.Helper()
+	js, err := json.Marshal(d.payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, ctype, body := "/slack/events", "application/json", js
+	if d.typ == "interactive" {
+		path, ctype, body = "/slack/interactivity", formType, []byte(url.Values{"payload": {string(js)}}.Encode())
+	}
+	req, err := http.NewRequest(http.MethodPost, base+path, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", ctype)
+	req.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(testNow.Unix(), 10))
+	req.Header.Set("X-Slack-Signature", sign(testSecret, testNow.Unix(), body))
+	if retry > 0 {
+		req.Header.Set("X-Slack-Retry-Num", strconv.Itoa(retry))
+		req.Header.Set("X-Slack-Retry-Reason", "http_timeout")
+	}
+	resp, err := (&http.Client{Timeout: relaytest.Wait}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("%s answered %d", path, resp.StatusCode)
+	}
+}
