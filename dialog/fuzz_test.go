@@ -891,15 +891,17 @@ func chaosSeeds() map[string][]byte {
 			pressDict(sCust, "rate:1").
 			pressDict(sCust, "nps:0").
 			say(sCust, "아니요", "커트").
-			pressSeen(sStaff2, 0).
-			pressSeen(sStaff, 0).
+			pressSeen(sStaff2, 0). // [해결됨]: what was done? (flow_resolve.go)
+			say(sStaff2, "커트").
+			press(sStaff2, 1). // [보내지 않기]
+			press(sStaff2, 0). // [포인트 없이 해결]: resolved, the feedback answered
 			again(8).
 			cmd(sCust, "/mydata").
 			cmd(sCust, "/forget").
 			pressDict(sCust, "yes").
 			cmd(sStaff, "/points redeem ", "C1", "10").
 			cmd(sCust, "/mydata").
-			again(13),
+			again(15),
 		"guided note with follow-up": new(enc).
 			cmd(sStaff, "/note").
 			say(sStaff, "박지훈").

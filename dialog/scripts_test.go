@@ -395,7 +395,11 @@ var scripts = []script{
 				}
 			}},
 			step{build: func() Message { return press(staff2Msg(""), "answer:"+fid) }, want: []string{h.text("threads.claim.other", map[string]any{"N": 1, "By": staffID})}},
-			step{msg: press(staffMsg(""), "th:close:1"), want: []string{h.text("threads.close.done", map[string]any{"Name": "지수", "N": 1})}, check: func(t *testing.T, h *harness, _ []Reply) {
+			// [해결됨] asks what was done first (flow_resolve.go).
+			step{msg: press(staffMsg(""), "th:close:1"), ids: []string{"core.btn.cancel"}},
+			step{msg: staffMsg("전화로 사과드림"), payloads: []string{resolveBtnNoMsg}},
+			step{msg: press(staffMsg(""), resolveBtnNoMsg), payloads: []string{resolveBtnNoPoints}},
+			step{msg: press(staffMsg(""), resolveBtnNoPoints), want: []string{h.text("threads.close.done", map[string]any{"Name": "지수", "N": 1})}, check: func(t *testing.T, h *harness, _ []Reply) {
 				fs := h.allFeedback()
 				if len(fs) != 1 || fs[0].AnsweredBy != "slack:"+staffID || !fs[0].AnsweredAt.Equal(t0) {
 					t.Errorf("feedback = %+v", fs)
