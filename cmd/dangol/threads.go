@@ -50,6 +50,17 @@ type exportThread struct {
 	ClosedBy   string          `json:"closed_by,omitempty"`
 	Note       string          `json:"note,omitempty"`
 	Messages   []exportMessage `json:"messages"`
+	Photos     []exportPhoto   `json:"photos,omitempty"`
+}
+
+// exportPhoto is a photo the customer sent in a thread: its name as the
+// staff saw it, when, its type and size. The picture itself is not in the
+// export (it is a file of its own in the staff's thread).
+type exportPhoto struct {
+	Name  string `json:"name"`
+	At    string `json:"at"`
+	Mime  string `json:"mime"`
+	Bytes int    `json:"bytes"`
 }
 
 // exportMessage is one message of a thread: "in" from the customer, "out"
@@ -93,6 +104,13 @@ func exportThreadsOf(tx *ledger.Tx, customerID string, loc *time.Location) ([]ex
 				em.Dir, em.Staff = "out", m.StaffID
 			}
 			et.Messages = append(et.Messages, em)
+		}
+		photos, err := tx.ThreadPhotos(th.Number, false)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range photos {
+			et.Photos = append(et.Photos, exportPhoto{Name: p.FileName(), At: rfc3339(p.At, loc), Mime: p.Mime, Bytes: p.Size})
 		}
 		out = append(out, et)
 	}
