@@ -25,6 +25,11 @@ import (
 //	go test -run TestBinary_ManyChats -chats 50000 -v ./cmd/dangol/
 var loadChats = flag.Int("chats", 2000, "distinct chats in TestBinary_ManyChats")
 
+// loadRate is DANGOL_TELEGRAM_RATE for TestBinary_ManyChats: off by default,
+// so the answers go as fast as the bot makes them; a rate (-load-rate 300)
+// lets answers pile up in the outbox until intake stops at its limit.
+var loadRate = flag.String("load-rate", "off", "DANGOL_TELEGRAM_RATE in TestBinary_ManyChats")
+
 // loadRig is the built dangol long-polling a fake Bot API into which
 // many chats have each pushed one message, and what the fake saw of it.
 type loadRig struct {
@@ -71,7 +76,7 @@ func newLoadRig(t *testing.T) *loadRig {
 	t.Cleanup(r.tg.Close)
 	r.env = envFor(r.db,
 		"DANGOL_TELEGRAM_TOKEN="+tgToken, "DANGOL_TELEGRAM_API_URL="+r.tg.URL(),
-		"DANGOL_TELEGRAM_CHAT_RATE=off", "DANGOL_TELEGRAM_RATE=off",
+		"DANGOL_TELEGRAM_CHAT_RATE=off", "DANGOL_TELEGRAM_RATE="+*loadRate,
 		"DANGOL_HTTP_ADDR=127.0.0.1:0", "DANGOL_LOG_LEVEL=warn")
 	t.Cleanup(func() {
 		if t.Failed() {
