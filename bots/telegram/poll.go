@@ -168,29 +168,71 @@ func (g *gatedClient) Do(req *http.Request) (*http.Response, error) {
 	return g.noteNew(resp, known)
 }
 
-// noteNew reads which updates a getUpdates ahead brought and remembers
-// whether any was new (above known), then hands the answer on unchanged.
+// noteNew reads which updates a getUpdates ahead brought, remembers
+// whether any was new (above known), and hands the answer on without the
+// updates already taken: Telegram sends every update in flight again with
+// each getUpdates ahead, and the library would decode each of them in full
+// (most of the poller's work under load) only for the handler to skip it
+// (offsets.fresh). Ids come in ascending order and the highest taken only
+// grows, so an update at or below known is one the handler would skip.
 func (g *gatedClient) noteNew(resp *http.Response, known int64) (*http.Response, error) {
 	raw, err := io.ReadAll(resp.Body)
 	_ = resp.Body.Close()
 	if err != nil {
 		return nil, fmt.Errorf("telegram: read getUpdates answer: %w", err)
 	}
-	var ids struct {
-		Result []struct {
-			ID int64 `json:"update_id"`
-		} `json:"result"`
-	}
-	fresh := false
-	if json.Unmarshal(raw, &ids) == nil {
-		for _, u := range ids.Result {
-			fresh = fresh || u.ID > known
-		}
-	}
+	raw, fresh := dropTaken(raw, known)
 	g.stale.Store(!fresh)
 	resp.Body = io.NopCloser(bytes.NewReader(raw))
 	resp.ContentLength = int64(len(raw))
 	return resp, nil
+}
+
+// dropTaken returns a getUpdates answer without its updates at or below
+// known, and whether any update was above it. An answer it cannot read (an
+// error, a shape it does not know) goes on as it is, for the library to
+// report.
+func dropTaken(raw []byte, known int64) ([]byte, bool) {
+	var ids struct {
+		OK     bool `json:"ok"`
+		Result []struct {
+			ID int64 `json:"update_id"`
+		} `json:"result"`
+	}
+	if json.Unmarshal(raw, &ids) != nil || !ids.OK {
+		return raw, false
+	}
+	keep := 0
+	for _, u := range ids.Result {
+		if u.ID > known {
+			keep++
+		}
+	}
+	if keep == len(ids.Result) {
+		return raw, keep > 0
+	}
+	if keep == 0 {
+		return []byte(`{"ok":true,"result":[]}`), false
+	}
+	var all struct {
+		Result []json.RawMessage `json:"result"`
+	}
+	if json.Unmarshal(raw, &all) != nil || len(all.Result) != len(ids.Result) {
+		return raw, true
+	}
+	out := append(make([]byte, 0, len(raw)), `{"ok":true,"result":[`...)
+	n := 0
+	for i, u := range all.Result {
+		if ids.Result[i].ID <= known {
+			continue
+		}
+		if n > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, u...)
+		n++
+	}
+	return append(out, "]}"...), true
 }
 
 // formFields reads the fields of a multipart/form-data body, and their
