@@ -9,6 +9,7 @@ package dialog
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -38,7 +39,8 @@ const (
 // handed its message over, so a failed send is tried again (the
 // scheduler's retry, or the next day) and a delivered notice is never sent
 // again. Notices of customers no channel reaches (never linked, or without
-// consent) are dropped.
+// consent) are dropped, and so are those refused because the customer
+// blocked the bot (ErrBlocked).
 func (e *Engine) LoyaltyJob(deliver func(context.Context, Reply) error) Job {
 	sent := &noticeBook{ids: map[string][]string{}}
 	return Job{
@@ -48,10 +50,12 @@ func (e *Engine) LoyaltyJob(deliver func(context.Context, Reply) error) Job {
 		},
 		Deliver: func(ctx context.Context, r Reply) error {
 			ids := sent.take(r)
-			if err := deliver(ctx, r); err != nil {
+			if err := deliver(ctx, r); err != nil && !errors.Is(err, ErrBlocked) {
 				sent.put(r, ids)
 				return err
 			}
+			// Out, or refused by someone who blocked the bot (reach.go):
+			// telling it again tomorrow would be refused again.
 			// The message is out: a failure to record it only risks
 			// telling it again tomorrow, never losing it.
 			err := e.store.Update(context.WithoutCancel(ctx), func(tx *ledger.Tx) error {

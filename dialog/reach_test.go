@@ -2,6 +2,8 @@ package dialog
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -113,5 +115,28 @@ func TestBlocked_NoThread(t *testing.T) {
 	})
 	if _, err := h.eng.Blocked(context.Background(), "", "", Reply{}); err == nil {
 		t.Error("Blocked of no one: no error")
+	}
+}
+
+// TestLoyaltyJob_Blocked: a loyalty message refused because the customer
+// blocked the bot is not an error the scheduler retries (or the next day
+// repeats); any other failure still is.
+func TestLoyaltyJob_Blocked(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	r := Reply{To: ToUser, Channel: ChannelTelegram, UserID: custTG, Text: "포인트가 곧 소멸돼요"}
+	for _, tc := range []struct {
+		name string
+		err  error
+		want bool // an error back
+	}{
+		{"OKBlockedDropped", fmt.Errorf("relay: send to telegram:user: %w", ErrBlocked), false},
+		{"ErrOtherRetried", errors.New("relay: timeout"), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			job := h.eng.LoyaltyJob(func(context.Context, Reply) error { return tc.err })
+			if err := job.Deliver(context.Background(), r); (err != nil) != tc.want {
+				t.Errorf("Deliver = %v, want an error: %v", err, tc.want)
+			}
+		})
 	}
 }
