@@ -142,6 +142,9 @@ type benchResult struct {
 	// than the rates on a machine others share.
 	CPUusPerUpdate  float64 `json:"cpu_us_per_update"`
 	AllocsPerUpdate float64 `json:"allocs_per_update"`
+	// PollsPerUpdate is how many getUpdates the adapter made per update:
+	// the poller's share of the work.
+	PollsPerUpdate float64 `json:"polls_per_update"`
 }
 
 // bench runs dangol bench. The temporary folder and its ledger are removed
@@ -444,7 +447,7 @@ func (r *benchRig) closedLoop(ctx context.Context, scenario string, n int, d tim
 		lats      []time.Duration
 		wg        sync.WaitGroup
 	)
-	cost := benchCostNow()
+	cost, polls := benchCostNow(), r.fake.Polls()
 	start := time.Now()
 	deadline := start.Add(d)
 	more := func() bool {
@@ -487,7 +490,7 @@ func (r *benchRig) closedLoop(ctx context.Context, scenario string, n int, d tim
 	p50, p99 := percentiles(lats)
 	cpu, allocs := cost.per(int(updates.Load()))
 	return benchResult{
-		CPUusPerUpdate: cpu, AllocsPerUpdate: allocs,
+		CPUusPerUpdate: cpu, AllocsPerUpdate: allocs, PollsPerUpdate: perUpdate(r.fake.Polls()-polls, int(updates.Load())),
 		Scenario: scenario, Chats: n, Mode: "closed",
 		UpdatesPerS: round(float64(updates.Load())/secs, 1), CompletedPerS: round(float64(completed.Load())/secs, 1),
 		P50ms: p50, P99ms: p99,
@@ -505,7 +508,7 @@ func (r *benchRig) openLoop(ctx context.Context, rate int, d time.Duration, coun
 	}
 	sink := r.track.openSink(total)
 	defer r.track.openSink(0)
-	cost := benchCostNow()
+	cost, polls := benchCostNow(), r.fake.Polls()
 	start := time.Now()
 	for sent := 0; sent < total; {
 		due := min(total, int(time.Since(start).Seconds()*float64(rate))+1)
@@ -537,7 +540,7 @@ func (r *benchRig) openLoop(ctx context.Context, rate int, d time.Duration, coun
 	p50, p99 := percentiles(lats)
 	cpu, allocs := cost.per(total)
 	return benchResult{
-		CPUusPerUpdate: cpu, AllocsPerUpdate: allocs,
+		CPUusPerUpdate: cpu, AllocsPerUpdate: allocs, PollsPerUpdate: perUpdate(r.fake.Polls()-polls, total),
 		Scenario: "points", Chats: min(total, r.customers), Mode: "open", OfferedPerS: rate,
 		UpdatesPerS: round(float64(total)/secs, 1), CompletedPerS: round(float64(total)/secs, 1),
 		P50ms: p50, P99ms: p99, Updates: total, Completed: total, Seconds: round(secs, 2),
@@ -767,6 +770,14 @@ func percentiles(lats []time.Duration) (p50, p99 float64) {
 		return round(float64(s[max(0, i)])/float64(time.Millisecond), 2)
 	}
 	return at(0.50), at(0.99)
+}
+
+// perUpdate is n per update, to two places.
+func perUpdate(n int64, updates int) float64 {
+	if updates <= 0 {
+		return 0
+	}
+	return round(float64(n)/float64(updates), 2)
 }
 
 func round(v float64, places int) float64 {
