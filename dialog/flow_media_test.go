@@ -228,3 +228,10 @@ func TestMedia_Sealed(t *testing.T) {
 		t.Error("the data file holds the photo in the clear")
 	}
 }
+
+// TestMaxMediaBytes: what an adapter fetches is what the ledger keeps.
+func TestMaxMediaBytes(t *testing.T) {
+	if MaxMediaBytes != ledger.MaxPhotoBytes {
+		t.Errorf("MaxMediaBytes %d, ledger.MaxPhotoBytes %d: a photo fetched could be refused", MaxMediaBytes, ledger.MaxPhotoBytes)
+	}
+}
