@@ -254,7 +254,8 @@ func (t *turn) openComplaints(customerID string) (int, error) {
 }
 
 // threadButtons are a thread post's [내가 맡을게요] (until someone took it)
-// [고객 카드] (a linked customer) [종료], in the shop's language.
+// [고객 카드] (a linked customer) [종료] [답장하기] (thread_relay.go), in the
+// shop's language.
 func (t *turn) threadButtons(th ledger.Thread, linked bool) []Button {
 	lang := t.e.lang
 	n := strconv.FormatInt(th.Number, 10)
@@ -265,7 +266,8 @@ func (t *turn) threadButtons(th ledger.Thread, linked bool) []Button {
 	if linked {
 		bs = append(bs, Button{Label: t.e.cat.Text(lang, "threads.btn.card", nil), Payload: threadAction + ":card:" + n})
 	}
-	return append(bs, Button{Label: t.e.cat.Text(lang, "threads.btn.close", nil), Payload: threadAction + ":close:" + n})
+	return append(bs, Button{Label: t.e.cat.Text(lang, "threads.btn.close", nil), Payload: threadAction + ":close:" + n},
+		Button{Label: t.e.cat.Text(lang, "threadrelay.btn.reply", nil), Payload: replyAction + ":" + n})
 }
 
 // complaintButtons follow a low rating's [내가 연락할게요]: [고객 카드] for a
@@ -368,7 +370,7 @@ func (t *turn) claimThread(th ledger.Thread) error {
 		id = "threads.claim.contact"
 	}
 	t.say(id, map[string]any{"N": got.Number, "Name": t.staffName()})
-	return nil
+	return t.headUpdate(got) // thread_relay.go
 }
 
 // auditThread audits a staff action on a linked customer's thread.
@@ -442,7 +444,7 @@ func (t *turn) closeThread(th ledger.Thread, note string) error {
 		return err
 	}
 	t.say("threads.close.done", map[string]any{"N": got.Number, "Name": t.staffName()})
-	return nil
+	return t.headUpdate(got) // thread_relay.go
 }
 
 // reopenThread opens a closed thread again, for a staff member who wants
@@ -456,11 +458,12 @@ func (t *turn) reopenThread(th ledger.Thread) error {
 		return err
 	}
 	t.say("threads.reopen.done", map[string]any{"N": got.Number})
-	return nil
+	return t.headUpdate(got) // thread_relay.go
 }
 
 // cmdReply: /reply <n> <text> relays text to the thread's customer as
-// "[<shop> <staff name>] …"; a closed thread is offered to reopen.
+// "[<shop> <staff name>] …" (relayReply, which answers written in the
+// thread share: thread_relay.go); a closed thread is offered to reopen.
 func (t *turn) cmdReply(args string) error {
 	num, text := firstField(args)
 	if num == "" || strings.TrimSpace(text) == "" {
@@ -474,37 +477,7 @@ func (t *turn) cmdReply(args string) error {
 	if err != nil || !ok {
 		return err
 	}
-	if th.State == ledger.ThreadClosed {
-		t.say("threads.reply.closed", map[string]any{"N": th.Number},
-			t.btn("threads.btn.reopen", threadAction+":reopen:"+strconv.FormatInt(th.Number, 10)))
-		return nil
-	}
-	channel, user, ok := strings.Cut(th.SenderID, ":")
-	if !ok || user == "" {
-		t.say("threads.reply.unreachable", map[string]any{"N": th.Number})
-		return nil
-	}
-	if th.ClaimedBy == "" {
-		if _, err := t.tx.ClaimThread(th.Number, t.actor.ID(), t.now); err != nil {
-			return fmt.Errorf("dialog: claim replied thread: %w", err)
-		}
-	}
-	th, err = t.tx.AddThreadMessage(&ledger.ThreadMessage{Thread: th.Number, At: t.now, Out: true, StaffID: t.actor.ID(), Text: text})
-	if err != nil {
-		return fmt.Errorf("dialog: reply to thread: %w", err)
-	}
-	if err := t.auditThread("thread_reply", th); err != nil {
-		return err
-	}
-	lang := th.Lang
-	if lang == "" {
-		lang = t.e.lang
-	}
-	t.add(Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Text: t.e.cat.Text(lang, "threads.relay", map[string]any{
-		"Shop": t.shopName(lang), "Staff": t.publicStaffName(), "Text": strings.TrimSpace(text),
-	})})
-	t.say("threads.reply.sent", map[string]any{"N": th.Number})
-	return nil
+	return t.relayReply(th, text, false)
 }
 
 // shopName is the shop as a relayed reply names it.
@@ -608,21 +581,10 @@ func (t *turn) inboxLine(th ledger.Thread) (string, error) {
 	return line, nil
 }
 
-// threadState says where a thread is, and who holds it.
-func (t *turn) threadState(th ledger.Thread) string {
-	by := t.actorLabel(th.ClaimedBy)
-	switch {
-	case th.State == ledger.ThreadClosed:
-		return t.text("threads.state.closed", map[string]any{"By": t.actorLabel(th.ClosedBy)})
-	case th.State == ledger.ThreadAnswered:
-		return t.text("threads.state.answered", map[string]any{"By": by, "First": t.age(th.FirstResponse())})
-	case th.ClaimedBy != "" && th.Kind == ledger.ThreadComplaint:
-		return t.text("threads.state.contact", map[string]any{"By": by})
-	case th.ClaimedBy != "":
-		return t.text("threads.state.claimed", map[string]any{"By": by})
-	}
-	return t.text("threads.state.open", nil)
-}
+// threadState says where a thread is, and who holds it, in the turn's
+// language (threadStateIn, thread_relay.go, which the head shares in the
+// shop's).
+func (t *turn) threadState(th ledger.Thread) string { return t.threadStateIn(t.lang, th) }
 
 // age writes a duration as "14분", "3시간", "2일" in the turn's language.
 func (t *turn) age(d time.Duration) string { return t.e.ageText(t.lang, d) }

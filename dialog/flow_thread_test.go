@@ -55,7 +55,7 @@ var threadScripts = []script{
 						t.Errorf("head %q lacks %q", p.Text, w)
 					}
 				}
-				if ps := payloads(posts); len(ps) != 3 || ps[0] != "th:claim:1" || ps[1] != "th:card:1" || ps[2] != "th:close:1" {
+				if ps := payloads(posts); len(ps) != 4 || ps[0] != "th:claim:1" || ps[1] != "th:card:1" || ps[2] != "th:close:1" || ps[3] != "thr:1" {
 					t.Errorf("head buttons %v", ps)
 				}
 				if th := h.thread(1); th.CustomerID != f.minji || th.State != ledger.ThreadOpen || th.SenderID != "telegram:"+custTG {

@@ -1,6 +1,7 @@
 package dialog
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -174,6 +175,73 @@ var threadRelayScripts = []script{
 			step{msg: form(staffMsg(""), "reply:9", "안녕하세요"), want: []string{h.text("threads.err.none", map[string]any{"N": 9})}},
 			step{msg: press(strangerMsg(""), "thr:1"), ids: []string{"core.refused"}},
 			step{msg: press(custMsg(""), "thr:1"), ids: []string{"core.refused"}},
+		)
+	}},
+	{"HeadUpdates", func(h *harness, f fixture) []step {
+		// head checks the one head update of rs: its state line and buttons.
+		head := func(state string, want, not []string) func(t *testing.T, h *harness, rs []Reply) {
+			return func(t *testing.T, h *harness, rs []Reply) {
+				t.Helper()
+				heads := headUpdates(rs)
+				if len(heads) != 1 || heads[0].Thread != "1" || heads[0].Lang != "ko" {
+					t.Fatalf("head updates %+v, want thread 1's once, in the shop's language", heads)
+				}
+				if line := h.cat.Text("ko", "threadrelay.head.state", map[string]any{"State": state}); !strings.Contains(heads[0].Text, line) {
+					t.Errorf("head %q lacks %q", heads[0].Text, line)
+				}
+				ps := payloads(heads)
+				for _, p := range want {
+					if !slices.Contains(ps, p) {
+						t.Errorf("head buttons %v lack %s", ps, p)
+					}
+				}
+				for _, p := range not {
+					if slices.Contains(ps, p) {
+						t.Errorf("head buttons %v still offer %s", ps, p)
+					}
+				}
+			}
+		}
+		ko := func(id string) string { return h.cat.Text("ko", id, map[string]any{"By": staffID}) }
+		return append(questionOpen(h, "예약 바꿀 수 있나요?"),
+			step{msg: press(staffMsg(""), "th:claim:1"), check: head(ko("threads.state.claimed"), []string{"th:close:1", "thr:1"}, []string{"th:claim:1"})},
+			step{msg: staffMsg("/inbox close 1 전화로 변경"), check: head(ko("threads.state.closed"), []string{"th:reopen:1"}, []string{"th:close:1", "thr:1", "th:card:1"})},
+			step{msg: press(staffMsg(""), "th:reopen:1"), check: head(ko("threads.state.claimed"), []string{"th:close:1", "thr:1"}, []string{"th:reopen:1"})},
+			// A head update is never one the customer sees.
+			step{msg: staffMsg("/reply 1 네, 바꿔 드렸어요"), check: func(t *testing.T, h *harness, rs []Reply) {
+				for _, r := range headUpdates(rs) {
+					if r.To != ToStaffChannel {
+						t.Errorf("head update to %v", r.To)
+					}
+				}
+				if n := len(headUpdates(rs)); n != 1 {
+					t.Errorf("%d head updates for the first answer, want 1", n)
+				}
+			}},
+		)
+	}},
+	{"ComplaintHead", func(h *harness, f fixture) []step {
+		return append(linkMinji(h),
+			step{msg: custMsg("/feedback")},
+			step{msg: press(custMsg(""), "rate:1")},
+			step{msg: press(custMsg(""), "skip")},
+			step{msg: custMsg("너무 오래 기다렸어요")},
+			step{msg: press(staffMsg(""), "th:claim:1"), check: func(t *testing.T, h *harness, rs []Reply) {
+				heads := headUpdates(rs)
+				if len(heads) != 1 {
+					t.Fatalf("head updates %+v, want one", heads)
+				}
+				for _, w := range []string{"[불만 #1]", "★☆☆☆☆", "김민지", "너무 오래 기다렸어요", h.cat.Text("ko", "threads.state.contact", map[string]any{"By": staffID})} {
+					if !strings.Contains(heads[0].Text, w) {
+						t.Errorf("complaint head %q lacks %q", heads[0].Text, w)
+					}
+				}
+				for _, p := range payloads(heads) {
+					if strings.HasPrefix(p, "answer:") {
+						t.Errorf("the taken complaint still offers %s", p)
+					}
+				}
+			}},
 		)
 	}},
 }

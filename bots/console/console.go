@@ -453,6 +453,12 @@ func (c *Console) send(ctx context.Context, m dialog.Message) {
 // render prints r. Buttons of a reply to conv become the ones a number
 // presses; conv is empty for replies that answer no console line.
 func (c *Console) render(r dialog.Reply, conv string) {
+	if r.HeadUpdate {
+		// A thread head rewritten in place: the console cannot edit what
+		// it printed, and the change was just said to whoever made it, so
+		// printing the head again would only repeat it.
+		return
+	}
 	lang := c.lang
 	if r.Lang != "" {
 		lang = locales.Normalize(r.Lang)

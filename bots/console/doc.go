@@ -49,6 +49,10 @@
 //
 // # Caveats
 //
+// A thread's head rewritten in place (Reply.HeadUpdate: a thread taken,
+// answered, closed) is not printed: the console cannot edit a line it
+// printed, and the change is said to the staff member who made it.
+//
 // A line of one or two digits that names no current button prints a hint
 // instead of being sent; longer numbers (link codes, amounts) always go
 // through as text. Every Handle runs with a context that is not cancelled

@@ -23,6 +23,7 @@ type Call struct {
 	Token  string     // from the form or the Authorization header
 	Status int        // what the fake answered
 	Body   []byte     // upload: the file's bytes
+	TS     string     // chat.postMessage: the ts the fake gave the new message (PostTS)
 }
 
 // Server is the fake Slack: the Web API, response_urls, file uploads and
@@ -240,12 +241,12 @@ func (f *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		f.record(c)
 		writeJSON(w, 200, map[string]any{"ok": true, "url": "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/ws"})
 	case "chat.postMessage":
-		f.record(c)
 		f.mu.Lock()
 		f.posts++
-		ts := PostTS(f.posts)
+		c.TS = PostTS(f.posts)
 		f.mu.Unlock()
-		writeJSON(w, 200, map[string]any{"ok": true, "channel": c.Form.Get("channel"), "ts": ts})
+		f.record(c)
+		writeJSON(w, 200, map[string]any{"ok": true, "channel": c.Form.Get("channel"), "ts": c.TS})
 	case "chat.update":
 		f.record(c)
 		writeJSON(w, 200, map[string]any{"ok": true, "channel": c.Form.Get("channel"), "ts": c.Form.Get("ts"), "text": c.Form.Get("text")})
