@@ -172,6 +172,22 @@
 // of the reply, which is still sent (they may have unblocked the bot
 // without writing).
 //
+// Answers written in a thread (thread_relay.go): a staff member's Message
+// with Thread (an adapter that threads the staff channel sets it) is
+// relayed as /reply relays, through the same relayReply; only a command
+// typed with its slash runs there, so an answer that starts with a Korean
+// command word ("답장 드려요", "취소됐어요") is still an answer. A
+// stranger's thread message gets no reply at all, not even a refusal
+// (run's role check), and a customer's is ignored. Edits and deletions
+// (Message.Edit) are never relayed; the thread is told so once
+// (ledger.MarkEditNoticed), whoever edits later. Every change of a
+// thread's state (taken, first answered, closed, reopened) adds its head
+// again with Head and HeadUpdate, in the shop's language: adapters that
+// cannot edit a post drop it (the console does), so such a reply must
+// never be the only place a change is said. An answer sent by /reply or
+// [답장하기]'s form is also posted into the thread, which then holds the
+// whole conversation; one written in the thread is not posted twice.
+//
 // Resolving a complaint (flow_resolve.go): its [해결됨] and /inbox close
 // start the "resolve" flow (or a form), and nothing changes until its last
 // answer. In the form the message field comes filled with the apology, so
