@@ -31,7 +31,8 @@ import (
 
 // benchOpts are dangol bench's flags.
 type benchOpts struct {
-	scenarios string        // feedback,points,open or all
+	scenarios string        // feedback,points,open,press or all (press excepted)
+	every     time.Duration // press: each customer's pace
 	chats     string        // closed-loop concurrencies, "1,64"
 	duration  time.Duration // per scenario
 	count     int           // per scenario, instead of duration; 0: duration
@@ -47,7 +48,8 @@ type benchOpts struct {
 }
 
 func (o *benchOpts) bind(fs *flag.FlagSet) {
-	fs.StringVar(&o.scenarios, "scenario", "all", "feedback, points, open, a comma list of them, or all")
+	fs.StringVar(&o.scenarios, "scenario", "all", "feedback, points, open, press, a comma list of them, or all (all but press)")
+	fs.DurationVar(&o.every, "every", 2*time.Second, "press: each customer sends its next update this long after its last, whatever the answer's pace")
 	fs.StringVar(&o.chats, "chats", "1,64", "closed-loop concurrencies: chats each waiting for its answer, comma list")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "how long each scenario runs")
 	fs.IntVar(&o.count, "count", 0, "run each scenario for this many feedbacks, checks or open-loop updates instead of --duration")
@@ -65,6 +67,7 @@ func (o *benchOpts) bind(fs *flag.FlagSet) {
 // benchPlan is benchOpts checked.
 type benchPlan struct {
 	feedback, points, open bool
+	press                  bool // the paced feedback of buttons (pacedLoop)
 	chats                  []int
 	limits                 telegramLimits
 	keepLimits             bool   // the adapter keeps limits: say so instead of "lifted"
@@ -84,6 +87,8 @@ func (m *Main) benchPlan(o benchOpts) (benchPlan, error) {
 			p.points = true
 		case "open":
 			p.open = true
+		case "press":
+			p.press = true
 		default:
 			return p, m.usage("bench.err.scenario", map[string]any{"Value": o.scenarios})
 		}
@@ -97,6 +102,8 @@ func (m *Main) benchPlan(o benchOpts) (benchPlan, error) {
 		return p, m.usage("bench.err.count", map[string]any{"Value": o.count})
 	case o.rate < 1 || o.rate > 1_000_000:
 		return p, m.usage("bench.err.rate", map[string]any{"Value": o.rate})
+	case o.every < time.Millisecond || o.every > time.Minute:
+		return p, m.usage("bench.err.every", map[string]any{"Value": o.every})
 	}
 	switch strings.ToLower(strings.TrimSpace(o.limits)) {
 	case "off", "":
@@ -111,7 +118,7 @@ func (m *Main) benchPlan(o benchOpts) (benchPlan, error) {
 	default:
 		return p, m.usage("bench.err.api", map[string]any{"Value": o.api})
 	}
-	if p.feedback || p.points {
+	if p.feedback || p.points || p.press {
 		for _, s := range strings.Split(o.chats, ",") {
 			n, err := strconv.Atoi(strings.TrimSpace(s))
 			if err != nil || n < 1 || n > o.customers {
@@ -131,12 +138,16 @@ type benchResult struct {
 	CompletedPerS float64 `json:"completed_per_s"`
 	P50ms         float64 `json:"p50_ms"`
 	P99ms         float64 `json:"p99_ms"`
-	Mode          string  `json:"mode"`                    // "closed" or "open"
-	API           string  `json:"api"`                     // "inproc" or "loopback" (--api)
-	OfferedPerS   int     `json:"offered_per_s,omitempty"` // open loop only
-	Updates       int     `json:"updates"`
-	Completed     int     `json:"completed"`
-	Seconds       float64 `json:"seconds"`
+	Mode          string  `json:"mode"`               // "closed", "open" or "paced"
+	EveryMS       float64 `json:"every_ms,omitempty"` // paced only: each customer's pace
+	// PressP99ms is the 99th percentile of the answers to button presses
+	// alone (paced only): what a customer waits after a tap.
+	PressP99ms  float64 `json:"press_p99_ms,omitempty"`
+	API         string  `json:"api"`                     // "inproc" or "loopback" (--api)
+	OfferedPerS int     `json:"offered_per_s,omitempty"` // open loop only
+	Updates     int     `json:"updates"`
+	Completed   int     `json:"completed"`
+	Seconds     float64 `json:"seconds"`
 	// CPUusPerUpdate and AllocsPerUpdate are the whole process's CPU time
 	// (microseconds) and heap allocations per update (benchCost): steadier
 	// than the rates on a machine others share.
@@ -222,6 +233,20 @@ func (m *Main) bench(ctx context.Context, o benchOpts) (err error) {
 			}
 		}
 	}
+	if plan.press {
+		for _, n := range plan.chats {
+			r, err := rig.pacedLoop(ctx, n, o.every, o.duration, o.count)
+			if err != nil {
+				return err
+			}
+			if err := rig.verify(ctx); err != nil {
+				return err
+			}
+			if err := emit(r); err != nil {
+				return err
+			}
+		}
+	}
 	if plan.open {
 		r, err := rig.openLoop(ctx, o.rate, o.duration, o.count)
 		if err != nil {
@@ -259,7 +284,8 @@ type benchRig struct {
 	customers int
 	thanks    string // the engine's thank-you for a feedback
 	balance   string // what a seeded customer's balance reads as
-	feedbacks int    // completed so far, in every scenario
+	feedbacks int    // completed so far, in every scenario, with benchComment
+	pressed   int    // completed so far by presses alone (no comment: skipped)
 	cancel    context.CancelFunc
 	ran       chan error // the adapter's Run
 }
@@ -395,13 +421,16 @@ func seedBench(ctx context.Context, s *ledger.Store, customers int, now time.Tim
 }
 
 // verify checks that the ledger holds exactly the feedback completed, each
-// with the bench's comment.
+// with the bench's comment, or none for those of the press scenario.
 func (r *benchRig) verify(ctx context.Context) error {
-	stored, wrong := 0, 0
+	stored, wrong, skipped := 0, 0, 0
 	err := r.store.View(ctx, func(tx *ledger.Tx) error {
 		return tx.ScanFeedback(time.Unix(0, 0), r.m.now().Add(24*time.Hour), func(f ledger.Feedback) error {
 			stored++
-			if f.Comment != benchComment || f.Rating < 4 || f.CustomerID == "" {
+			if f.Comment == "" {
+				skipped++
+			}
+			if (f.Comment != benchComment && f.Comment != "") || f.Rating < 4 || f.CustomerID == "" {
 				wrong++
 			}
 			return nil
@@ -413,8 +442,8 @@ func (r *benchRig) verify(ctx context.Context) error {
 	if stray := r.track.stray.Load(); stray > 0 {
 		return &localError{r.m.Catalog.Text(r.m.Config.Lang, "bench.err.stray", map[string]any{"Count": stray}), nil}
 	}
-	if stored != r.feedbacks || wrong > 0 {
-		return &localError{r.m.Catalog.Text(r.m.Config.Lang, "bench.err.verify", map[string]any{"Stored": stored, "Completed": r.feedbacks, "Wrong": wrong}), nil}
+	if stored != r.feedbacks+r.pressed || skipped != r.pressed || wrong > 0 {
+		return &localError{r.m.Catalog.Text(r.m.Config.Lang, "bench.err.verify", map[string]any{"Stored": stored, "Completed": r.feedbacks + r.pressed, "Wrong": wrong + abs(skipped-r.pressed)}), nil}
 	}
 	r.m.benchSay("bench.verified", map[string]any{"Stored": stored})
 	return nil
@@ -547,6 +576,96 @@ func (r *benchRig) openLoop(ctx context.Context, rate int, d time.Duration, coun
 	}, nil
 }
 
+// pacedLoop runs n virtual customers who each leave feedbacks by buttons
+// alone (/feedback, then a press on the stars, on the NPS score and on
+// [건너뛰기] for the comment), one update every `every`, whatever the bot's
+// pace, the customers' starts spread evenly over one interval: the
+// press-every-2-seconds load of issue 10, meant to run with --limits
+// telegram. Each finishes the feedback it is in after d (or count
+// feedbacks in all).
+func (r *benchRig) pacedLoop(ctx context.Context, n int, every, d time.Duration, count int) (benchResult, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var (
+		tickets, updates, completed atomic.Int64
+		mu                          sync.Mutex
+		lats, presses               []time.Duration
+		wg                          sync.WaitGroup
+	)
+	cost, polls := benchCostNow(), r.fake.Polls()
+	start := time.Now()
+	deadline := start.Add(d)
+	more := func() bool {
+		if count > 0 {
+			return tickets.Add(1) <= int64(count)
+		}
+		return time.Now().Before(deadline)
+	}
+	for k := range n {
+		wg.Go(func() {
+			c := &benchCustomer{rig: r, chat: benchChat(k), name: fmt.Sprintf("손님%05d", k), replies: r.track.listen(benchChat(k)),
+				pace: every, next: start.Add(every * time.Duration(k) / time.Duration(n))}
+			defer r.track.unlisten(c.chat)
+			for i := 0; more() && ctx.Err() == nil; i++ {
+				if err := c.pressFeedback(ctx, 4+i%2); err != nil {
+					cancel(err)
+					break
+				}
+				completed.Add(1)
+			}
+			updates.Add(int64(len(c.lats)))
+			mu.Lock()
+			lats, presses = append(lats, c.lats...), append(presses, c.presses...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return benchResult{}, err
+	}
+	secs := time.Since(start).Seconds()
+	r.pressed += int(completed.Load())
+	p50, p99 := percentiles(lats)
+	_, pressP99 := percentiles(presses)
+	cpu, allocs := cost.per(int(updates.Load()))
+	return benchResult{
+		CPUusPerUpdate: cpu, AllocsPerUpdate: allocs, PollsPerUpdate: perUpdate(r.fake.Polls()-polls, int(updates.Load())),
+		Scenario: "press", Chats: n, Mode: "paced", EveryMS: round(float64(every)/float64(time.Millisecond), 1),
+		UpdatesPerS: round(float64(updates.Load())/secs, 1), CompletedPerS: round(float64(completed.Load())/secs, 1),
+		P50ms: p50, P99ms: p99, PressP99ms: pressP99,
+		Updates: int(updates.Load()), Completed: int(completed.Load()), Seconds: round(secs, 2),
+	}, nil
+}
+
+// pressFeedback leaves one feedback by buttons alone, each update at the
+// customer's pace.
+func (c *benchCustomer) pressFeedback(ctx context.Context, rating int) error {
+	rate := "rate:" + strconv.Itoa(rating)
+	has := func(data string) func(telegramfake.Call) bool {
+		return func(got telegramfake.Call) bool { return slices.Contains(got.Buttons(), data) }
+	}
+	got, err := c.step(ctx, "/feedback", telegramfake.Text(c.chat, c.name, benchLang, "/feedback"), has(rate))
+	if err != nil {
+		return err
+	}
+	for _, p := range []struct{ name, data, next string }{{"rate", rate, "nps:9"}, {"nps", "nps:9", "skip"}} {
+		if got, err = c.step(ctx, p.name, telegramfake.Press(c.chat, c.name, benchLang, got, p.data), has(p.next)); err != nil {
+			return err
+		}
+	}
+	_, err = c.step(ctx, "skip", telegramfake.Press(c.chat, c.name, benchLang, got, "skip"), func(got telegramfake.Call) bool {
+		return got.Buttons() == nil && got.Fields["text"] == c.rig.thanks
+	})
+	return err
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -565,10 +684,22 @@ type benchCustomer struct {
 	name    string
 	replies <-chan benchReply
 	lats    []time.Duration
+	// pace, when set, spaces the customer's updates (pacedLoop): each is
+	// sent at next, next then moving on by pace; presses holds the
+	// latencies of the button presses among lats.
+	pace    time.Duration
+	next    time.Time
+	presses []time.Duration
 }
 
 // ask sends u and waits for the bot's message in answer.
 func (c *benchCustomer) ask(ctx context.Context, step string, u telegramfake.Update) (telegramfake.Call, error) {
+	if c.pace > 0 {
+		if err := sleepCtx(ctx, time.Until(c.next)); err != nil {
+			return telegramfake.Call{}, err
+		}
+		c.next = c.next.Add(c.pace)
+	}
 	if err := c.rig.push(c.chat, u); err != nil {
 		return telegramfake.Call{}, err
 	}
@@ -577,6 +708,9 @@ func (c *benchCustomer) ask(ctx context.Context, step string, u telegramfake.Upd
 	select {
 	case rep := <-c.replies:
 		c.lats = append(c.lats, rep.latency)
+		if c.pace > 0 && step != "/feedback" {
+			c.presses = append(c.presses, rep.latency)
+		}
 		return rep.call, nil
 	case <-t.C:
 		return telegramfake.Call{}, &localError{c.rig.m.Catalog.Text(c.rig.m.Config.Lang, "bench.err.reply", map[string]any{"Chat": c.chat, "Wait": replyWait, "Step": step}), nil}

@@ -93,6 +93,31 @@ func TestBench(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, res.stderr)
 		}
 	})
+	t.Run("Press", func(t *testing.T) {
+		res := runMain(t, nil, "", "bench", "--scenario", "press", "--chats", "4", "--count", "8", "--every", "5ms",
+			"--customers", "100", "--dir", t.TempDir())
+		if res.err != nil {
+			t.Fatalf("bench: %v\n%s", res.err, res.stderr)
+		}
+		rs := benchLines(t, res.stdout)
+		if len(rs) != 1 {
+			t.Fatalf("%d lines, want 1:\n%s", len(rs), res.stdout)
+		}
+		r := rs[0]
+		if r.Scenario != "press" || r.Mode != "paced" || r.Chats != 4 || r.Completed != 8 || r.Updates != 4*8 || r.EveryMS != 5 {
+			t.Errorf("result %+v, want 8 feedbacks by presses of 4 updates at 4 chats, every 5 ms", r)
+		}
+		if r.PressP99ms <= 0 || r.P99ms < r.P50ms {
+			t.Errorf("figures %+v, want a press p99 and p99 >= p50", r)
+		}
+		// 8 updates a chat at 5 ms apart: at least 35 ms, whatever the bot's pace.
+		if r.Seconds < 0.035 {
+			t.Errorf("ran %.3f s, want the pace kept (>= 0.035 s)", r.Seconds)
+		}
+		if want := testCatalog.Text("ko", "bench.verified", map[string]any{"Stored": 8}); !strings.Contains(res.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, res.stderr)
+		}
+	})
 	t.Run("ErrFlags", func(t *testing.T) {
 		for _, args := range [][]string{
 			{"--scenario", "chart"},
@@ -104,6 +129,8 @@ func TestBench(t *testing.T) {
 			{"--customers", "0"},
 			{"--duration", "0s"},
 			{"--api", "tcp"},
+			{"--every", "0s"},
+			{"--scenario", "press", "--every", "2m"},
 			{"--nope"},
 		} {
 			res := runMain(t, nil, "", append([]string{"bench"}, args...)...)

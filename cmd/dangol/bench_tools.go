@@ -39,6 +39,11 @@ func (t inprocTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Body != nil {
 		_ = req.Body.Close()
 	}
+	if err := req.Context().Err(); err != nil {
+		// A long poll the client gave up: over TCP it gets no answer
+		// either, only its own context's error.
+		return nil, err
+	}
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
