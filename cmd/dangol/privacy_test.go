@@ -77,9 +77,10 @@ func TestPrivacy_NothingInTheClear(t *testing.T) {
 		"/feedback", "2", "11", "코멘트바다코끼리6671",
 		"/birthday 1992-08-24",
 		// A question joins the complaint thread the low rating opened (#1);
-		// staff answer and close it with a note (issue 12).
+		// staff answer and resolve it with a note, a typed message to the
+		// customer and bonus points (issue 12, flow_resolve.go).
 		"문의하마코뿔소4747",
-		":as staff 민지", "/reply 1 답장두루미5858", "/inbox close 1 메모올빼미6969",
+		":as staff 민지", "/reply 1 답장두루미5858", "/inbox close 1 메모올빼미6969", "사과수달7171", "500",
 		":as manager 사장", "/customer 010-3141-5926 삭제", "사유고객요청판다9090", "1", // erased on request
 		// A pending pair of code and token, left in the file.
 		":as staff 민지",
@@ -94,7 +95,7 @@ func TestPrivacy_NothingInTheClear(t *testing.T) {
 		!strings.Contains(r.stdout, "남궁하늘별 (010-****-2818) 님 기록을 보고 바꾼 내역") || !strings.Contains(r.stdout, "민지 님이 보고 바꾼 내역") {
 		t.Fatalf("chat: %v\n%s", r.err, r.stdout)
 	}
-	if !strings.Contains(r.stdout, "[매장 민지] 답장두루미5858") || !strings.Contains(r.stdout, "민지님이 #1을 종료했어요") {
+	if !strings.Contains(r.stdout, "[매장 민지] 답장두루미5858") || !strings.Contains(r.stdout, "[매장 민지] 사과수달7171") || !strings.Contains(r.stdout, "민지님이 #1을 종료했어요") {
 		t.Fatalf("chat: the question's answer was not relayed or its thread not closed:\n%s", r.stdout)
 	}
 	if !strings.Contains(r.stdout, "황보잔티페 고객의 개인정보를 지웠어요") {
@@ -132,7 +133,7 @@ func TestPrivacy_NothingInTheClear(t *testing.T) {
 		"지울노트오실롯9753", "고친말코손바닥1357", "사유확인오카피2468", // a deleted note, an edited one, a confirmed earn's reason
 		"선호카피바라6060", "특이쿼카7070", "태그웜뱃8080", "1991-07-23", "19910723", "1992-08-24", "19920824", // edited in chat
 		"010-3141-5926", "01031415926", "사유고객요청판다9090", // a customer erased on request, and the reason
-		"문의하마코뿔소4747", "답장두루미5858", "메모올빼미6969", "anon-question-3366", // thread texts: a question, an answer, a closing note
+		"문의하마코뿔소4747", "답장두루미5858", "메모올빼미6969", "사과수달7171", "anon-question-3366", // thread texts: a question, an answer, a closing note, the resolution's message
 		"815887",                   // the link code
 		tokens[0][1], tokens[1][1], // deep-link tokens: used up with its code, and pending
 	}
