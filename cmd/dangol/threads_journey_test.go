@@ -244,6 +244,27 @@ func (r *journeyRig) settle() {
 	r.telegram("6")
 }
 
+// submit posts the view_submission of view (as views.open got it) with
+// its input blocks holding values.
+func (r *journeyRig) submit(view map[string]any, values map[string]string) {
+	r.t.Helper()
+	r.event++
+	state := map[string]any{}
+	for k, v := range values {
+		state[k] = map[string]any{k: map[string]any{"type": "plain_text_input", "value": v}}
+	}
+	v := map[string]any{"id": "V1", "type": "modal", "state": map[string]any{"values": state}}
+	for k, x := range view {
+		v[k] = x
+	}
+	js, _ := json.Marshal(map[string]any{
+		"type": "view_submission", "team": map[string]any{"id": "T1"},
+		"user":       map[string]any{"id": journeyStaff, "name": strings.ToLower(journeyStaff)},
+		"trigger_id": fmt.Sprintf("trig-journey-%d", r.event), "view": v,
+	})
+	r.signed("/slack/interactivity", "application/x-www-form-urlencoded", []byte(url.Values{"payload": {string(js)}}.Encode()))
+}
+
 // relayed is how often the customer was sent text.
 func (r *journeyRig) relayed(text string) int {
 	r.mu.Lock()
@@ -376,6 +397,22 @@ func TestThreadsJourney(t *testing.T) {
 	}()
 	r.telegram(parking)
 
+	// [답장하기] opens a modal; what is submitted there reaches the customer
+	// and is told in the thread.
+	r.click(journeyStaff, headTS, "thr:1")
+	open := r.slack("views.open", func(slackfake.Call) bool { return true })
+	view, _ := open.JSONField(t, "view").(map[string]any)
+	if view["callback_id"] != "reply:1" {
+		t.Fatalf("modal %v, want the reply form of #1", view)
+	}
+	const viaForm = "네, 내일 뵐게요"
+	r.submit(view, map[string]string{"text": viaForm})
+	r.telegram("[단골미용실 Display U1] " + viaForm)
+	told := r.slack("chat.postMessage", func(c slackfake.Call) bool { return shows(c, viaForm) })
+	if told.Form.Get("thread_ts") != headTS {
+		t.Errorf("the form's answer was told under %q, want the thread", told.Form.Get("thread_ts"))
+	}
+
 	// Closing rewrites the same head (its ref survived the restart), with
 	// only [다시 열기] left.
 	r.click(journeyStaff, headTS, "th:close:1")
@@ -386,6 +423,9 @@ func TestThreadsJourney(t *testing.T) {
 	r.stop()
 	if n := r.relayed("[단골미용실 Display U1] " + parking); n != 2 {
 		t.Errorf("the answer waiting in the outbox was tried %d times, want 2 (refused once, sent once)", n)
+	}
+	if n := r.relayed("[단골미용실 Display U1] " + viaForm); n != 1 {
+		t.Errorf("the form's answer was sent %d times, want once", n)
 	}
 	if n := r.relayed("[단골미용실 Display U1] 네, 3시 비어 있어요"); n != 1 {
 		t.Errorf("the first answer was sent %d times, want once", n)
