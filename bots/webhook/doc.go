@@ -12,7 +12,8 @@
 // # Caveats
 //
 // The body budget counts only requests served by Limits.Server: a handler
-// mounted on another server reads its bodies unbounded but for MaxConns.
+// mounted on another server reads each body up to its own limit, with no
+// budget shared between them.
 // A large body that finds no room within the read timeout is refused with
 // ErrBusy (its handler answers 503, and the platform sends it again); a
 // flood of large bodies can thus delay a platform's own large requests,
