@@ -199,10 +199,8 @@
 // thread), as it leaves every sealed text: unreadable, not reclaimed. An
 // unreachable mark outlives the person's erasure (it is a blind id, with
 // nothing to read); it is cleared when they write again. A thread of an
-// erased customer can still be claimed and closed, but CloseThread drops
-// its note (there is no key to seal it under). An erased unlinked sender's
-// thread cannot be closed (it has neither customer nor sender left, so
-// Validate refuses it): it stays open in OpenThreads.
+// erased customer or unlinked sender can still be closed, but CloseThread
+// drops its note (there is no key to seal it under).
 //
 // OpenThreads is every thread not closed, read whole
 // (a shop's open threads are few), and ScanThreads is

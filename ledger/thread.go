@@ -513,15 +513,28 @@ func (tx *Tx) ClaimThread(n int64, staffID string, at time.Time) (Thread, error)
 // CloseThread closes (resolves) thread n, by staffID at at, with an
 // optional note of what was done. Closing a closed thread returns
 // ErrThreadClosed.
+//
+// A thread whose person was erased closes too, without its note: there is
+// no key left to seal it under.
 func (tx *Tx) CloseThread(n int64, staffID, note string, at time.Time) (Thread, error) {
-	t, err := tx.Thread(n)
+	k := threadKey(n)
+	t, gone, err := tx.readThread(k, true)
 	if err != nil {
-		return Thread{}, err
+		return Thread{}, fmt.Errorf("ledger: thread %d: %w", n, err)
 	}
 	if t.State == ThreadClosed {
 		return t, fmt.Errorf("ledger: close thread %d: %w", n, ErrThreadClosed)
 	}
 	t.State, t.ClosedBy, t.ClosedAt, t.CloseNote = ThreadClosed, staffID, at, strings.TrimSpace(note)
+	if gone && t.CustomerID == "" {
+		// An erased unlinked sender: no sender id is left to validate or
+		// to derive the blind id from, so the record keeps its own.
+		t.CloseNote = ""
+		if err := tx.closeGoneThread(k, t); err != nil {
+			return Thread{}, fmt.Errorf("ledger: close thread %d: %w", n, err)
+		}
+		return t, nil
+	}
 	if err := t.Validate(); err != nil {
 		return Thread{}, fmt.Errorf("ledger: close thread %d: %w", n, err)
 	}
@@ -529,6 +542,24 @@ func (tx *Tx) CloseThread(n int64, staffID, note string, at time.Time) (Thread, 
 		return Thread{}, fmt.Errorf("ledger: close thread %d: %w", n, err)
 	}
 	return t, nil
+}
+
+// closeGoneThread stores t, closed, over the record at k, keeping the
+// record's blind id and its (now unreadable) sealed part.
+func (tx *Tx) closeGoneThread(k []byte, t Thread) error {
+	var rec threadRecord
+	if err := json.Unmarshal(tx.bucket(bucketThreads).Get(k), &rec); err != nil {
+		return err
+	}
+	rec.Thread = t
+	v, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	if err := tx.bucket(bucketThreads).Put(k, v); err != nil {
+		return err
+	}
+	return tx.bucket(bucketThreadOpen).Delete(k)
 }
 
 // ReopenThread opens a closed thread again (a staff member's choice, when
