@@ -107,6 +107,7 @@ var mediaScripts = []script{
 					t.Errorf("a voice note's caption was kept: %+v", ms)
 				}
 			}},
+			step{msg: staffMsg("/inbox 1"), want: []string{h.text("media.inbox.photos", map[string]any{"Count": 3, "Names": "photo-1.jpg, photo-2.jpg, photo-3.jpg"})}},
 			step{msg: custMsg("/mydata"), want: []string{h.text("media.mine.photos", map[string]any{"Count": 3, "Names": "photo-1.jpg, photo-2.jpg, photo-3.jpg"})},
 				check: func(t *testing.T, h *harness, rs []Reply) {
 					for _, r := range rs {

@@ -616,6 +616,11 @@ func (t *turn) inboxThread(th ledger.Thread) error {
 			"At": t.when(m.At), "Who": who, "Text": text,
 		}))
 	}
+	if pl, ok, err := t.photoLine(th.Number, "media.inbox.photos"); err != nil { // flow_media.go
+		return err
+	} else if ok {
+		lines = append(lines, pl)
+	}
 	if th.CloseNote != "" {
 		lines = append(lines, t.text("threads.msg.note", map[string]any{"Text": th.CloseNote}))
 	}
