@@ -159,7 +159,11 @@
 // voice and other media are answered "글이나 사진으로 보내 주세요" and
 // nothing is kept, their caption included; inside any other flow media is
 // answered by that flow asking again. Staff's media is ignored and their
-// text read as usual. /mydata names a thread's photos, never sends them.
+// text read as usual. /mydata and /inbox <n> name a thread's photos,
+// never send them. Caveat: a photo's staff post waits in the outbox (with
+// Config.Outbox) like every reply, sealed with the shop key, until the
+// staff's platform takes it: an erasure meanwhile does not reach that
+// copy, and a slow Slack holds up to MaxMediaBytes a photo there.
 //
 // Blocked customers (reach.go): an adapter whose platform refuses a person
 // for good (Telegram's 403) returns an error wrapping ErrBlocked, and its
