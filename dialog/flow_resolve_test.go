@@ -194,6 +194,20 @@ var resolveScripts = []script{
 			}},
 		)
 	}},
+	{"ErasedUnlinkedNoMessage", func(h *harness, f fixture) []step {
+		return append(lowRating(cust2Msg, "1", "불만"),
+			step{msg: cust2Msg("/forget")},
+			step{msg: press(cust2Msg(""), "yes")},
+			step{msg: press(staffMsg(""), "th:close:1")},
+			step{msg: staffMsg("기록만 남김"), ids: []string{"resolve.done.unreachable"}, check: func(t *testing.T, h *harness, rs []Reply) {
+				toCustomer(custTG2, nil)(t, h, rs)
+				if th := h.thread(1); th.State != ledger.ThreadClosed || th.CloseNote != "" {
+					t.Errorf("complaint %+v, want closed without the note", th)
+				}
+			}},
+			step{msg: staffMsg("/inbox"), ids: []string{"threads.inbox.empty"}},
+		)
+	}},
 	{"CancelledAndClosedMeanwhile", func(h *harness, f fixture) []step {
 		steps := append(linkMinji(h), lowRating(custMsg, "2", "늦었어요")...)
 		return append(steps,
