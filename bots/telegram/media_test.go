@@ -2,9 +2,11 @@ package telegram
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 
+	"github.com/dangol/dangol/bots/telegram/telegramfake"
 	"github.com/dangol/dangol/dialog"
 )
 
@@ -71,5 +73,35 @@ func TestMedia(t *testing.T) {
 				t.Errorf("the log holds the bot token:\n%s", hs.logs.String())
 			}
 		})
+	}
+}
+
+// TestFetchMedia_Fails: a getFile that keeps failing (dropped
+// connections, retried), or a turn whose time is up, leaves the photo as
+// MediaOther without bytes, at once, and never panics.
+func TestFetchMedia_Fails(t *testing.T) {
+	hs := startBot(t, newScript(nil))
+	hs.f.AddFile("p", []byte("\xff\xd8 photo"))
+	photoMsg := func() *dialog.Message {
+		return &dialog.Message{EventID: "telegram:9", Media: &dialog.Media{Kind: dialog.MediaPhoto, Mime: "image/jpeg"}}
+	}
+	drops := make([]telegramfake.Failure, 5) // Status 0: the connection dropped, every attempt
+	hs.f.FailNext("getFile", drops...)
+	m := photoMsg()
+	hs.b.fetchMedia(t.Context(), m, fileRef{id: "p"})
+	if m.Media.Kind != dialog.MediaOther || m.Media.Bytes != nil || m.Media.Mime != "image/jpeg" {
+		t.Errorf("after failed getFiles: %+v, want MediaOther without bytes", m.Media)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	m = photoMsg()
+	hs.b.fetchMedia(ctx, m, fileRef{id: "p"})
+	if m.Media.Kind != dialog.MediaOther || m.Media.Bytes != nil {
+		t.Errorf("with the turn's time up: %+v, want MediaOther", m.Media)
+	}
+	m = photoMsg()
+	hs.b.fetchMedia(t.Context(), m, fileRef{id: "p"})
+	if m.Media.Kind != dialog.MediaPhoto || string(m.Media.Bytes) != "\xff\xd8 photo" {
+		t.Errorf("once getFile answers: %+v, want the photo", m.Media)
 	}
 }
