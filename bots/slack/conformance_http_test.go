@@ -10,10 +10,8 @@ import (
 	"net/url"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/dangol/dangol/bots/relay/relaytest"
-	"github.com/dangol/dangol/locales"
 )
 
 // TestConformanceHTTP runs the adapter contract's suite on the Bot in HTTP
@@ -22,19 +20,7 @@ import (
 // their DM with dangol.
 func TestConformanceHTTP(t *testing.T) {
 	relaytest.Run(t, relaytest.Options{Channel: Channel}, func(t *testing.T, e *relaytest.Engine) relaytest.Platform {
-		p := &slPlatform{fake: newFakeSlack(t), shown: map[string]chan apiCall{}, last: map[string]apiCall{}}
-		b, err := New(Config{
-			BotToken:      testBotToken,
-			SigningSecret: testSecret,
-			APIURL:        p.fake.APIURL(),
-			Handler:       e,
-			Catalog:       locales.MustLoad(),
-			Logger:        quietLogger(t),
-			Now:           func() time.Time { return testNow },
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		p, b := newSLPlatform(t, e, func(c *Config) { c.SigningSecret = testSecret })
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
@@ -44,9 +30,6 @@ func TestConformanceHTTP(t *testing.T) {
 		// serveHTTP is Run's HTTP mode without the token check, which the
 		// fake would answer anyway.
 		p.stop = relaytest.Start(t, func(ctx context.Context) error { return b.serveHTTP(ctx, ln) })
-		ended := make(chan struct{})
-		t.Cleanup(func() { close(ended) })
-		go p.sort(ended)
 		return p
 	})
 }

@@ -19,23 +19,8 @@ import (
 // Mode against the fake Slack: each user writes in their DM with dangol.
 func TestConformance(t *testing.T) {
 	relaytest.Run(t, relaytest.Options{Channel: Channel}, func(t *testing.T, e *relaytest.Engine) relaytest.Platform {
-		p := &slPlatform{fake: newFakeSlack(t), shown: map[string]chan apiCall{}, last: map[string]apiCall{}}
-		b, err := New(Config{
-			BotToken: testBotToken,
-			AppToken: testAppToken,
-			APIURL:   p.fake.APIURL(),
-			Handler:  e,
-			Catalog:  locales.MustLoad(),
-			Logger:   quietLogger(t),
-			Now:      func() time.Time { return testNow },
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		p, b := newSLPlatform(t, e, func(c *Config) { c.AppToken = testAppToken })
 		p.stop = relaytest.Start(t, b.Run)
-		ended := make(chan struct{})
-		t.Cleanup(func() { close(ended) })
-		go p.sort(ended)
 		select {
 		case p.conn = <-p.fake.WS:
 		case <-time.After(relaytest.Wait):
@@ -48,8 +33,33 @@ func TestConformance(t *testing.T) {
 	})
 }
 
-// slPlatform is the suite's view of a Bot on the fake's websocket: user uN
-// is the Slack user UN, in the DM DUN.
+// newSLPlatform makes the suite's fake Slack, sorting what the bot posts
+// there until the test ends, and a Bot on it with e as its engine, the
+// Config changed by mode (Socket Mode's app token, HTTP mode's secret).
+func newSLPlatform(t *testing.T, e *relaytest.Engine, mode func(*Config)) (*slPlatform, *Bot) {
+	t.Helper()
+	p := &slPlatform{fake: newFakeSlack(t), shown: map[string]chan apiCall{}, last: map[string]apiCall{}}
+	cfg := Config{
+		BotToken: testBotToken,
+		APIURL:   p.fake.APIURL(),
+		Handler:  e,
+		Catalog:  locales.MustLoad(),
+		Logger:   quietLogger(t),
+		Now:      func() time.Time { return testNow },
+	}
+	mode(&cfg)
+	b, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ended := make(chan struct{})
+	t.Cleanup(func() { close(ended) })
+	go p.sort(ended)
+	return p, b
+}
+
+// slPlatform is the suite's view of a Bot on the fake's websocket (or, in
+// HTTP mode, its server): user uN is the Slack user UN, in the DM DUN.
 type slPlatform struct {
 	fake *fakeSlack
 	conn *websocket.Conn

@@ -17,27 +17,39 @@ import (
 // polling against the shared fake Bot API.
 func TestConformance(t *testing.T) {
 	relaytest.Run(t, relaytest.Options{Channel: Channel}, func(t *testing.T, e *relaytest.Engine) relaytest.Platform {
-		p := &tgPlatform{shown: map[int64]chan telegramfake.Call{}, last: map[string]telegramfake.Call{}}
-		p.fake = telegramfake.New(telegramfake.Options{Token: testToken, OnCall: p.onCall})
-		t.Cleanup(p.fake.Close)
-		b, err := New(Config{
-			Token:          testToken,
-			APIURL:         p.fake.URL(),
-			Handler:        e,
-			Catalog:        testCatalog(),
-			Logger:         slog.New(slog.DiscardHandler),
-			ChatInterval:   time.Microsecond,
-			GlobalRate:     1_000_000,
-			RetryAfterUnit: time.Millisecond,
-			RetryBase:      time.Millisecond,
-			DrainTimeout:   relaytest.Wait,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		p, b := newTGPlatform(t, e, nil)
 		p.stop = runBot(t, b)
 		return p
 	})
+}
+
+// newTGPlatform makes the suite's fake Bot API and a Bot on it with e as
+// its engine and the limits lifted, the Config changed by mod if set.
+func newTGPlatform(t *testing.T, e *relaytest.Engine, mod func(*Config)) (*tgPlatform, *Bot) {
+	t.Helper()
+	p := &tgPlatform{shown: map[int64]chan telegramfake.Call{}, last: map[string]telegramfake.Call{}}
+	p.fake = telegramfake.New(telegramfake.Options{Token: testToken, OnCall: p.onCall})
+	t.Cleanup(p.fake.Close)
+	cfg := Config{
+		Token:          testToken,
+		APIURL:         p.fake.URL(),
+		Handler:        e,
+		Catalog:        testCatalog(),
+		Logger:         slog.New(slog.DiscardHandler),
+		ChatInterval:   time.Microsecond,
+		GlobalRate:     1_000_000,
+		RetryAfterUnit: time.Millisecond,
+		RetryBase:      time.Millisecond,
+		DrainTimeout:   relaytest.Wait,
+	}
+	if mod != nil {
+		mod(&cfg)
+	}
+	b, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, b
 }
 
 // tgPlatform is the suite's view of a Bot polling the fake: user uN is the

@@ -5,13 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/dangol/dangol/bots/relay/relaytest"
 	"github.com/dangol/dangol/bots/telegram/telegramfake"
@@ -24,33 +22,15 @@ import (
 func TestConformanceWebhook(t *testing.T) {
 	const secret = "conformance-secret"
 	relaytest.Run(t, relaytest.Options{Channel: Channel}, func(t *testing.T, e *relaytest.Engine) relaytest.Platform {
-		p := &tgPlatform{shown: map[int64]chan telegramfake.Call{}, last: map[string]telegramfake.Call{}}
-		p.fake = telegramfake.New(telegramfake.Options{Token: testToken, OnCall: p.onCall})
-		t.Cleanup(p.fake.Close)
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
 		}
+		p, b := newTGPlatform(t, e, func(c *Config) {
+			c.WebhookURL, c.WebhookSecret, c.Listener = "https://shop.example/hook", secret, ln
+		})
 		h := &hookSender{t: t, fake: p.fake, url: "http://" + ln.Addr().String() + "/hook", secret: secret, chats: map[int64]chan []byte{}}
 		p.deliver, p.redeliver = h.deliver, h.queue
-		b, err := New(Config{
-			Token:          testToken,
-			APIURL:         p.fake.URL(),
-			WebhookURL:     "https://shop.example/hook",
-			WebhookSecret:  secret,
-			Listener:       ln,
-			Handler:        e,
-			Catalog:        testCatalog(),
-			Logger:         slog.New(slog.DiscardHandler),
-			ChatInterval:   time.Microsecond,
-			GlobalRate:     1_000_000,
-			RetryAfterUnit: time.Millisecond,
-			RetryBase:      time.Millisecond,
-			DrainTimeout:   relaytest.Wait,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
 		p.stop = runBot(t, b)
 		t.Cleanup(h.close)
 		return p
