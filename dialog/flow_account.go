@@ -178,6 +178,10 @@ func (t *turn) forgetStep(in input) error {
 		if err != nil {
 			return err
 		}
+		heads, err := t.headsOf(c.ID, t.pid) // thread_relay.go
+		if err != nil {
+			return err
+		}
 		if ok {
 			if err := t.tx.EraseCustomer(c.ID, t.now); err != nil {
 				return fmt.Errorf("dialog: erase customer: %w", err)
@@ -194,7 +198,7 @@ func (t *turn) forgetStep(in input) error {
 		}
 		t.end()
 		t.say("core.forget.done", nil)
-		return nil
+		return t.scrubHeads(heads) // the staff channel's heads named them
 	case t.isButton(in, "no", "core.btn.keep"):
 		if err := t.fire("keep"); err != nil {
 			return err

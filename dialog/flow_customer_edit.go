@@ -649,6 +649,10 @@ func (t *turn) eraseQuestion(c ledger.Customer, reason, why string) Reply {
 // audit entry comes after the erasure so it is sealed under the shop key
 // and outlives the customer's shredded one.
 func (t *turn) eraseOnRequest(c ledger.Customer, reason string) error {
+	heads, err := t.headsOf(c.ID, "") // thread_relay.go
+	if err != nil {
+		return err
+	}
 	if err := t.tx.EraseCustomer(c.ID, t.now); err != nil {
 		return fmt.Errorf("dialog: erase customer: %w", err)
 	}
@@ -656,7 +660,7 @@ func (t *turn) eraseOnRequest(c ledger.Customer, reason string) error {
 		return err
 	}
 	t.say("customer_edit.erase.done", map[string]any{"Name": c.Name, "Reason": reason})
-	return nil
+	return t.scrubHeads(heads) // the staff channel's heads named them
 }
 
 // --- the flow ---

@@ -3,6 +3,7 @@ package dialog
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -164,11 +165,15 @@ func (t *turn) headUpdate(th ledger.Thread) error {
 // rating's alert. linked says the customer has a record to show.
 func (t *turn) headText(th ledger.Thread) (text string, linked bool, err error) {
 	var c ledger.Customer
+	lang := t.e.lang
 	if th.CustomerID != "" {
 		if c, err = t.tx.Customer(th.CustomerID); err != nil {
 			return "", false, fmt.Errorf("dialog: read customer: %w", err)
 		}
-		linked = !c.Erased
+		if c.Erased { // their words are shredded too: nothing of them is shown
+			return t.e.cat.Text(lang, "threadrelay.head.erased", map[string]any{"Tag": t.threadTag(lang, th)}), false, nil
+		}
+		linked = true
 	}
 	ms, err := t.tx.ThreadMessages(th.Number)
 	if err != nil {
@@ -178,7 +183,6 @@ func (t *turn) headText(th ledger.Thread) (text string, linked bool, err error) 
 	if len(ms) > 0 && !ms[0].Out {
 		firstWords = ms[0].Text
 	}
-	lang := t.e.lang
 	if th.Kind == ledger.ThreadComplaint {
 		who := t.e.cat.Text(lang, "core.feedback.anonymous", nil)
 		if linked {
@@ -199,6 +203,50 @@ func (t *turn) headText(th ledger.Thread) (text string, linked bool, err error) 
 		head += "\n" + quote(firstWords)
 	}
 	return head, linked, nil
+}
+
+// headsOf returns the threads whose heads name someone about to be
+// erased: every thread of the customer customerID (when set), and the
+// latest of the unlinked sender senderID (when set; an unlinked sender's
+// older threads have no index to find them by).
+func (t *turn) headsOf(customerID, senderID string) ([]int64, error) {
+	var nums []int64
+	if customerID != "" {
+		ths, err := t.tx.ThreadsOf(customerID, 0)
+		if err != nil {
+			return nil, fmt.Errorf("dialog: threads to scrub: %w", err)
+		}
+		for _, th := range ths {
+			nums = append(nums, th.Number)
+		}
+	}
+	if senderID != "" {
+		th, ok, err := t.tx.LatestThreadOf("", senderID)
+		if err != nil {
+			return nil, fmt.Errorf("dialog: threads to scrub: %w", err)
+		}
+		if ok && !slices.Contains(nums, th.Number) {
+			nums = append(nums, th.Number)
+		}
+	}
+	return nums, nil
+}
+
+// scrubHeads rewrites, after an erasure, the heads of the threads nums
+// (headsOf, taken before it): without the person's name, phone or words,
+// which the staff channel's heads showed. The posts under a head are the
+// platform's and stay as they were.
+func (t *turn) scrubHeads(nums []int64) error {
+	for _, n := range nums {
+		th, err := t.tx.Thread(n)
+		if err != nil {
+			return fmt.Errorf("dialog: scrub thread head: %w", err)
+		}
+		if err := t.headUpdate(th); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // threadStateIn is threadState in lang: where a thread is, and who holds it.

@@ -244,6 +244,60 @@ var threadRelayScripts = []script{
 			}},
 		)
 	}},
+	{"ErasureScrubsHeads", func(h *harness, f fixture) []step {
+		const question, unlinked = "내일 3시 예약 가능한가요?", "가격표 있나요?"
+		scrubbed := func(n string, gone ...string) func(t *testing.T, h *harness, rs []Reply) {
+			return func(t *testing.T, h *harness, rs []Reply) {
+				t.Helper()
+				var heads []Reply
+				for _, r := range headUpdates(rs) {
+					if r.Thread == n {
+						heads = append(heads, r)
+					}
+				}
+				if len(heads) != 1 {
+					t.Fatalf("head updates of #%s %+v, want one", n, headUpdates(rs))
+				}
+				for _, g := range gone {
+					if strings.Contains(heads[0].Text+allText(heads), g) {
+						t.Errorf("the scrubbed head of #%s still shows %q: %q", n, g, heads[0].Text)
+					}
+				}
+			}
+		}
+		return append(questionOpen(h, question),
+			step{msg: cust2Msg(unlinked)},
+			step{msg: press(cust2Msg(""), questionSend)},
+			step{msg: custMsg("/forget")},
+			step{msg: press(custMsg(""), "yes"), ids: []string{"core.forget.done"}, check: func(t *testing.T, h *harness, rs []Reply) {
+				scrubbed("1", "김민지", "5678", question, h.cat.Text("ko", "threads.btn.card", nil))(t, h, rs)
+				if heads := headUpdates(rs); !strings.Contains(heads[0].Text, h.cat.Text("ko", "threadrelay.head.erased", map[string]any{"Tag": "[문의 #1]"})) {
+					t.Errorf("head %q does not say the customer was erased", heads[0].Text)
+				}
+			}},
+			step{msg: cust2Msg("/forget")},
+			step{msg: press(cust2Msg(""), "yes"), ids: []string{"core.forget.done"}, check: scrubbed("2", unlinked)},
+		)
+	}},
+	{"StaffErasureScrubsHeads", func(h *harness, f fixture) []step {
+		erase := word(h, "삭제", "delete")
+		reason := word(h, "고객 요청 (전화)", "customer's request (phone)")
+		return append(questionOpen(h, "주차 되나요?"),
+			step{msg: managerMsg("/customer 김민지 " + erase)},
+			step{msg: managerMsg(reason)},
+			step{msg: press(managerMsg(""), "yes"), check: func(t *testing.T, h *harness, rs []Reply) {
+				heads := headUpdates(rs)
+				if len(heads) != 1 || heads[0].Thread != "1" {
+					t.Fatalf("head updates %+v, want thread 1's", heads)
+				}
+				for _, g := range []string{"김민지", "5678", "주차 되나요?"} {
+					if strings.Contains(heads[0].Text, g) {
+						t.Errorf("the scrubbed head still shows %q: %q", g, heads[0].Text)
+					}
+				}
+			}},
+		)
+	}},
 }
 
 func TestThreadRelayScripts(t *testing.T) { runScripts(t, threadRelayScripts) }
