@@ -86,9 +86,11 @@
 // heard. A head posted whose ref could not be kept (a ledger error,
 // logged) leaves the next post to start another head. Messages written in
 // a thread carry no trigger_id: CanForm is false, and [답장하기] in the
-// thread opens the modal instead. Text Slack already shows (the staff's
-// answer, the customer's words) stays in Slack's own history: erasing a
-// customer in dangol does not delete Slack messages.
+// thread opens the modal instead. An erasure rewrites the person's thread
+// heads without their name, phone or words (the engine's head updates),
+// but what was posted under a head (the customer's later messages, the
+// staff's answers) stays in Slack's own history: dangol keeps no ts of
+// those posts, and does not delete Slack messages.
 //
 // Ephemeral answers go through the command's response_url (which works in
 // channels dangol has not joined, 5 posts within 30 minutes), then
