@@ -146,25 +146,9 @@ func (r *crashRig) start() {
 	r.mu.Lock()
 	r.polled = polled
 	r.mu.Unlock()
-	defer func() {
-		select {
-		case <-polled:
-		case <-time.After(waitTimeout):
-			r.t.Fatalf("run %d never polled the Bot API", r.runs)
-		}
-	}()
 	path := filepath.Join(filepath.Dir(r.db), fmt.Sprintf("run%02d.log", r.runs))
-	log, err := os.Create(path)
 	r.logs = append(r.logs, path)
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	defer log.Close()
-	r.proc = exec.Command(binary, "serve")
-	r.proc.Env, r.proc.Stdout, r.proc.Stderr = r.env, log, log
-	if err := r.proc.Start(); err != nil {
-		r.t.Fatal(err)
-	}
+	r.proc = startServeBinary(r.t, r.env, path, polled)
 }
 
 // stop ends the binary with sig (SIGKILL: no goodbye at all).

@@ -127,22 +127,31 @@ func (r *loadRig) start() {
 	r.polled = polled
 	r.mu.Unlock()
 	path := filepath.Join(filepath.Dir(r.db), fmt.Sprintf("load%02d.log", r.runs))
+	r.logs = append(r.logs, path)
+	r.proc = startServeBinary(r.t, r.env, path, polled)
+}
+
+// startServeBinary runs the built `dangol serve` with env, its log written
+// to path, and returns it once polled is closed (the fake Bot API saw it
+// poll).
+func startServeBinary(t *testing.T, env []string, path string, polled <-chan struct{}) *exec.Cmd {
+	t.Helper()
 	log, err := os.Create(path)
 	if err != nil {
-		r.t.Fatal(err)
+		t.Fatal(err)
 	}
 	defer log.Close()
-	r.logs = append(r.logs, path)
-	r.proc = exec.Command(binary, "serve")
-	r.proc.Env, r.proc.Stdout, r.proc.Stderr = r.env, log, log
-	if err := r.proc.Start(); err != nil {
-		r.t.Fatal(err)
+	cmd := exec.Command(binary, "serve")
+	cmd.Env, cmd.Stdout, cmd.Stderr = env, log, log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
 	}
 	select {
 	case <-polled:
 	case <-time.After(waitTimeout):
-		r.t.Fatalf("run %d never polled the Bot API", r.runs)
+		t.Fatalf("%s: never polled the Bot API", filepath.Base(path))
 	}
+	return cmd
 }
 
 // stop sends SIGTERM and waits for a clean exit.
