@@ -501,7 +501,7 @@ func (t *turn) run() (err error) {
 		}
 		return t.mark(t.tx)
 	}
-	if t.role == ledger.RoleCustomer {
+	if t.role == ledger.RoleCustomer && t.m.Reach == "" {
 		if err := t.reachable(); err != nil { // they wrote: reach.go
 			return err
 		}
@@ -755,6 +755,8 @@ func (t *turn) dispatch() error {
 			return nil
 		}
 		return t.onSharedPhone(m.Phone)
+	case m.Reach != "":
+		return t.onReach(m.Reach) // reach.go
 	case m.Media != nil && t.role == ledger.RoleCustomer:
 		return t.onMedia(m.Media) // flow_media.go; staff's media is ignored, their text read
 	}

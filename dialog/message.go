@@ -3,8 +3,8 @@ package dialog
 import "github.com/dangol/dangol/ledger"
 
 // Message is one incoming event from any platform, already stripped of the
-// platform's own types. Exactly one of Text, Action, Form or Phone carries the
-// content.
+// platform's own types. Exactly one of Text, Action, Form, Phone, Media or
+// Reach carries the content (Media may come with Text, its caption).
 type Message struct {
 	Channel        string // the adapter's channel name ("telegram"); Config's channel policy says whom it carries
 	UserID         string // the sender's id on that platform
@@ -51,7 +51,18 @@ type Message struct {
 	// Media is what the message carried besides Text (a photo, a sticker,
 	// a voice note); nil when nothing.
 	Media *Media
+	// Reach, set by an adapter whose platform says so (Telegram's
+	// my_chat_member), reports that the sender blocked the bot
+	// (ReachBlocked) or allowed it again (ReachAllowed); such a message
+	// carries nothing else and is never answered.
+	Reach string
 }
+
+// Values of Message.Reach.
+const (
+	ReachBlocked = "blocked"
+	ReachAllowed = "allowed"
+)
 
 // Values of Message.Edit.
 const (

@@ -48,8 +48,7 @@ func (e *Engine) Blocked(ctx context.Context, channel, userID string, r Reply) (
 		if err != nil || !ok {
 			return err
 		}
-		lang := e.lang
-		posts = append(posts, t.staffPost(th, e.cat.Text(lang, "media.staff.blocked", map[string]any{"Tag": t.threadTag(lang, th)})))
+		posts = append(posts, t.blockedPost(th))
 		return nil
 	})
 	if err != nil {
@@ -124,4 +123,36 @@ func (t *turn) warnBlocked() error {
 		i++
 	}
 	return nil
+}
+
+// onReach handles the platform's word that the sender blocked the bot or
+// allowed it again (Message.Reach): blocked marks them unreachable and,
+// the first time, tells their open thread; allowed clears the mark.
+// Nothing is said to the sender, who may not be reached.
+func (t *turn) onReach(reach string) error {
+	if t.role != ledger.RoleCustomer {
+		return nil
+	}
+	switch reach {
+	case ReachAllowed:
+		return t.reachable()
+	case ReachBlocked:
+		fresh, err := t.tx.MarkUnreachable(t.pid, t.now)
+		if err != nil || !fresh {
+			return err
+		}
+		th, ok, err := t.blockedThread("")
+		if err != nil || !ok {
+			return err
+		}
+		t.add(t.blockedPost(th))
+	}
+	return nil
+}
+
+// blockedPost tells th in the staff channel that its customer blocked the
+// bot: "전달 실패: 고객이 봇을 차단했어요".
+func (t *turn) blockedPost(th ledger.Thread) Reply {
+	lang := t.e.lang
+	return t.staffPost(th, t.e.cat.Text(lang, "media.staff.blocked", map[string]any{"Tag": t.threadTag(lang, th)}))
 }

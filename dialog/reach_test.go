@@ -140,3 +140,40 @@ func TestLoyaltyJob_Blocked(t *testing.T) {
 		})
 	}
 }
+
+// TestReach: the platform's word that a customer blocked the bot marks
+// them and tells their open thread once, saying nothing to them; its word
+// that they allowed it again clears the mark.
+func TestReach(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	seed(h)
+	runSteps(t, h, append(linkMinji(h),
+		step{msg: custMsg("주차 되나요?")},
+		step{msg: press(custMsg(""), questionSend)},
+	))
+	reach := func(r string) Message { m := custMsg(""); m.Reach = r; return m }
+	unreachable := func() bool {
+		var ok bool
+		h.view(func(tx *ledger.Tx) (err error) { _, ok, err = tx.Unreachable("telegram:" + custTG); return err })
+		return ok
+	}
+	rs := h.send(reach(ReachBlocked))
+	if len(rs) != 1 || rs[0].To != ToStaffChannel || rs[0].Thread != "1" || !strings.Contains(rs[0].Text, "전달 실패: 고객이 봇을 차단했어요") {
+		t.Fatalf("replies %+v, want only the thread told", rs)
+	}
+	if !unreachable() {
+		t.Error("not marked")
+	}
+	if rs := h.send(reach(ReachBlocked)); len(rs) != 0 {
+		t.Errorf("blocked twice: %q, want nothing more", allText(rs))
+	}
+	if rs := h.send(reach(ReachAllowed)); len(rs) != 0 || unreachable() {
+		t.Errorf("allowed again: replies %q, unreachable %v; want none, cleared", allText(rs), unreachable())
+	}
+	// A stranger's (or staff's) word changes nothing and says nothing.
+	m := staffMsg("")
+	m.Reach = ReachBlocked
+	if rs := h.send(m); len(rs) != 0 {
+		t.Errorf("staff's reach: %q", allText(rs))
+	}
+}

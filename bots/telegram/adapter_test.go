@@ -541,7 +541,7 @@ func TestWebhook(t *testing.T) {
 	f.expect(t, "setMyCommands")
 	c := f.expect(t, "setWebhook")
 	if c.Fields["url"] != cfg.WebhookURL || c.Fields["secret_token"] != "s3cret-token" ||
-		c.Fields["allowed_updates"] != `["message","edited_message","channel_post","callback_query"]` {
+		c.Fields["allowed_updates"] != `["message","edited_message","channel_post","callback_query","my_chat_member"]` {
 		t.Errorf("setWebhook %v", c.Fields)
 	}
 	url := "http://" + ln.Addr().String() + "/telegram/hook"

@@ -99,12 +99,14 @@ type Config struct {
 }
 
 // allowedUpdates are the update types dangol asks for; the rest (inline
-// queries, payments, reactions, member changes) it has no use for.
+// queries, payments, reactions, other members' changes) it has no use
+// for. my_chat_member says a person blocked the bot or allowed it again.
 var allowedUpdates = []string{
 	models.AllowedUpdateMessage,
 	models.AllowedUpdateEditedMessage,
 	models.AllowedUpdateChannelPost,
 	models.AllowedUpdateCallbackQuery,
+	models.AllowedUpdateMyChatMember,
 }
 
 // Bot is dangol's Telegram adapter. It is safe for concurrent use.

@@ -113,5 +113,9 @@
 // A 403 to a private chat (the user blocked the bot, or never started it)
 // is not retried: Send returns it wrapping dialog.ErrBlocked at once, the
 // reply's remaining parts unsent, for the caller to tell the engine
-// (Engine.Blocked).
+// (Engine.Blocked). The adapter also asks for my_chat_member updates: a
+// person blocking the bot in their private chat (status "kicked") or
+// allowing it again ("member") goes to the engine as a Message with
+// Reach, so the staff know before a reply fails, and a mark is cleared
+// even if the person does not write.
 package telegram

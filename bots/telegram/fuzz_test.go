@@ -24,6 +24,8 @@ func FuzzUpdate(f *testing.F) {
 		message(10, minji, "message", map[string]any{"photo": []any{map[string]any{"file_id": "p", "width": 9, "height": 9, "file_size": 5}}}),
 		message(11, minji, "message", map[string]any{"document": map[string]any{"file_id": "d", "mime_type": "image/png", "file_size": 99999999}}),
 		message(12, minji, "message", map[string]any{"sticker": map[string]any{"file_id": "s"}, "caption": "x"}),
+		memberUpdate(13, minji, "kicked"),
+		`{"update_id":14,"my_chat_member":{"chat":{"id":-5,"type":"group"},"from":{"id":1},"new_chat_member":{"status":"left"}}}`,
 		`{"update_id":7,"callback_query":{"id":"q","from":{"id":1},"message":{"date":0,"chat":{"id":0}}}}`,
 		`{"update_id":8,"message":{"date":1,"chat":{"id":1,"type":"private"},"text":"/@"}}`,
 		`{"update_id":9}`,
@@ -45,7 +47,7 @@ func FuzzUpdate(f *testing.F) {
 			if m.Channel != Channel || m.UserID == "" || m.ConversationID == "" || m.EventID == "" {
 				t.Fatalf("engine message without its ids: %+v", m)
 			}
-			if m.Text == "" && m.Action == nil && m.Phone == "" && m.Media == nil {
+			if m.Text == "" && m.Action == nil && m.Phone == "" && m.Media == nil && m.Reach == "" {
 				t.Fatalf("engine message without content: %+v", m)
 			}
 			if m.Media != nil && m.Media.Kind == dialog.MediaPhoto && in.file.id == "" {

@@ -105,3 +105,35 @@ func TestFetchMedia_Fails(t *testing.T) {
 		t.Errorf("once getFile answers: %+v, want the photo", m.Media)
 	}
 }
+
+// memberUpdate is Telegram's my_chat_member for u's private chat: the
+// bot's new status there ("kicked" when blocked, "member" when allowed).
+func memberUpdate(id int64, u user, status string) string {
+	bot := map[string]any{"id": 123456, "is_bot": true, "first_name": "단골"}
+	return mustJSON(map[string]any{"update_id": id, "my_chat_member": map[string]any{
+		"chat": u.chat(), "from": u.from(), "date": 1764000000,
+		"old_chat_member": map[string]any{"status": "member", "user": bot},
+		"new_chat_member": map[string]any{"status": status, "user": bot},
+	}})
+}
+
+// TestMemberUpdates: a person blocking the bot, or allowing it again,
+// reaches the engine as Reach with the usual ids; other member changes
+// do not.
+func TestMemberUpdates(t *testing.T) {
+	h := newScript(nil)
+	hs := startBot(t, h)
+	group := user{id: 1001, first: "민지", chatType: "group", chatID: -500}
+	hs.f.push(memberUpdate(1, minji, "kicked"), memberUpdate(2, group, "left"), memberUpdate(3, minji, "restricted"), memberUpdate(4, minji, "member"))
+	for _, want := range []struct {
+		event, reach string
+	}{{"telegram:1", dialog.ReachBlocked}, {"telegram:4", dialog.ReachAllowed}} {
+		m := h.next(t)
+		if m.Reach != want.reach || m.EventID != want.event || m.UserID != "1001" || m.ConversationID != "1001" || m.Text != "" {
+			t.Errorf("engine got %+v, want %s from 1001 as %s", m, want.reach, want.event)
+		}
+	}
+	hs.f.waitPoll(t, 5)
+	hs.stop()
+	h.expectNone(t)
+}

@@ -62,6 +62,8 @@ func chatOf(u *models.Update) int64 {
 		return u.EditedChannelPost.Chat.ID
 	case u.CallbackQuery != nil:
 		return callbackChat(u.CallbackQuery).ID
+	case u.MyChatMember != nil:
+		return u.MyChatMember.Chat.ID
 	}
 	return 0
 }
@@ -97,8 +99,35 @@ func (b *Bot) translate(u *models.Update) inbound {
 		return inbound{kind: inIgnore, chatID: chatOf(u), why: "channel post"}
 	case u.CallbackQuery != nil:
 		return b.translateCallback(u, u.CallbackQuery)
+	case u.MyChatMember != nil:
+		return b.translateMember(u, u.MyChatMember)
 	}
 	return inbound{kind: inIgnore, why: "unhandled update type"}
+}
+
+// translateMember turns a person blocking the bot in their private chat
+// (the bot's new status "kicked") or allowing it again ("member") into a
+// Message with Reach for the engine; anything else (a group adding or
+// removing the bot) is ignored.
+func (b *Bot) translateMember(u *models.Update, cm *models.ChatMemberUpdated) inbound {
+	in := inbound{chatID: cm.Chat.ID, lang: cm.From.LanguageCode}
+	if cm.Chat.Type != models.ChatTypePrivate || cm.From.IsBot || cm.From.ID == 0 {
+		in.kind, in.why = inIgnore, "member change outside a private chat"
+		return in
+	}
+	from := cm.From
+	in.msg = b.baseMessage(u, &from, cm.Chat)
+	switch cm.NewChatMember.Type {
+	case models.ChatMemberTypeBanned:
+		in.msg.Reach = dialog.ReachBlocked
+	case models.ChatMemberTypeMember:
+		in.msg.Reach = dialog.ReachAllowed
+	default:
+		in.kind, in.why = inIgnore, "member change of no interest"
+		return in
+	}
+	in.kind = inEngine
+	return in
 }
 
 func (b *Bot) translateMessage(u *models.Update, m *models.Message) inbound {
