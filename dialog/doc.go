@@ -171,8 +171,10 @@
 // unreachable, takes the reply out of the outbox as failed and, the first
 // time, returns the post "전달 실패: 고객이 봇을 차단했어요" for their
 // thread: the reply's Reply.Thread, else their latest thread not closed.
-// Any message of theirs clears the mark (a read-only turn becomes a write
-// then); until then a staff turn that writes to them gets a warning ahead
+// A Message with Reach (the platform saying they blocked the bot, or
+// allowed it again) marks or clears them without a failed reply, and is
+// never answered. Any message of theirs clears the mark (a read-only turn
+// becomes a write then); until then a staff turn that writes to them gets a warning ahead
 // of the reply, which is still sent (they may have unblocked the bot
 // without writing).
 //
