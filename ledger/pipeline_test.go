@@ -138,12 +138,20 @@ func TestPipelineOneFails(t *testing.T) {
 // own, and a second one after it in the next.
 func TestPipelineLoneWriter(t *testing.T) {
 	s := MustOpen(t)
-	before := txID(t, s)
+	before, commits := txID(t, s), s.Commits()
 	for i := range 2 {
 		mustUpdate(t, s, func(tx *Tx) error { return tx.MarkEvent(fmt.Sprintf("lone%d", i), t0) })
 	}
 	if got := txID(t, s); got != before+2 {
 		t.Errorf("two lone writers: tx id %d, want %d", got, before+2)
+	}
+	// A writer that fails alone is rolled back: no commit to count.
+	boom := errors.New("boom")
+	if err := s.Update(context.Background(), func(tx *Tx) error { return boom }); !errors.Is(err, boom) {
+		t.Fatalf("failing writer: %v", err)
+	}
+	if got := s.Commits() - commits; got != 2 {
+		t.Errorf("Commits grew by %d, want 2", got)
 	}
 }
 

@@ -156,6 +156,9 @@ type benchResult struct {
 	// PollsPerUpdate is how many getUpdates the adapter made per update:
 	// the poller's share of the work.
 	PollsPerUpdate float64 `json:"polls_per_update"`
+	// CommitsPerUpdate is how many ledger commits (each an fsync) there
+	// were per update: how the commit pipeline shares its fsyncs.
+	CommitsPerUpdate float64 `json:"commits_per_update"`
 }
 
 // bench runs dangol bench. The temporary folder and its ledger are removed
@@ -476,7 +479,7 @@ func (r *benchRig) closedLoop(ctx context.Context, scenario string, n int, d tim
 		lats      []time.Duration
 		wg        sync.WaitGroup
 	)
-	cost, polls := benchCostNow(), r.fake.Polls()
+	cost, polls, commits := benchCostNow(), r.fake.Polls(), r.store.Commits()
 	start := time.Now()
 	deadline := start.Add(d)
 	more := func() bool {
@@ -520,7 +523,8 @@ func (r *benchRig) closedLoop(ctx context.Context, scenario string, n int, d tim
 	cpu, allocs := cost.per(int(updates.Load()))
 	return benchResult{
 		CPUusPerUpdate: cpu, AllocsPerUpdate: allocs, PollsPerUpdate: perUpdate(r.fake.Polls()-polls, int(updates.Load())),
-		Scenario: scenario, Chats: n, Mode: "closed",
+		CommitsPerUpdate: perUpdate(r.store.Commits()-commits, int(updates.Load())),
+		Scenario:         scenario, Chats: n, Mode: "closed",
 		UpdatesPerS: round(float64(updates.Load())/secs, 1), CompletedPerS: round(float64(completed.Load())/secs, 1),
 		P50ms: p50, P99ms: p99,
 		Updates: int(updates.Load()), Completed: int(completed.Load()), Seconds: round(secs, 2),
@@ -537,7 +541,7 @@ func (r *benchRig) openLoop(ctx context.Context, rate int, d time.Duration, coun
 	}
 	sink := r.track.openSink(total)
 	defer r.track.openSink(0)
-	cost, polls := benchCostNow(), r.fake.Polls()
+	cost, polls, commits := benchCostNow(), r.fake.Polls(), r.store.Commits()
 	start := time.Now()
 	for sent := 0; sent < total; {
 		due := min(total, int(time.Since(start).Seconds()*float64(rate))+1)
@@ -570,7 +574,8 @@ func (r *benchRig) openLoop(ctx context.Context, rate int, d time.Duration, coun
 	cpu, allocs := cost.per(total)
 	return benchResult{
 		CPUusPerUpdate: cpu, AllocsPerUpdate: allocs, PollsPerUpdate: perUpdate(r.fake.Polls()-polls, total),
-		Scenario: "points", Chats: min(total, r.customers), Mode: "open", OfferedPerS: rate,
+		CommitsPerUpdate: perUpdate(r.store.Commits()-commits, total),
+		Scenario:         "points", Chats: min(total, r.customers), Mode: "open", OfferedPerS: rate,
 		UpdatesPerS: round(float64(total)/secs, 1), CompletedPerS: round(float64(total)/secs, 1),
 		P50ms: p50, P99ms: p99, Updates: total, Completed: total, Seconds: round(secs, 2),
 	}, nil
@@ -592,7 +597,7 @@ func (r *benchRig) pacedLoop(ctx context.Context, n int, every, d time.Duration,
 		lats, presses               []time.Duration
 		wg                          sync.WaitGroup
 	)
-	cost, polls := benchCostNow(), r.fake.Polls()
+	cost, polls, commits := benchCostNow(), r.fake.Polls(), r.store.Commits()
 	start := time.Now()
 	deadline := start.Add(d)
 	more := func() bool {
@@ -630,7 +635,8 @@ func (r *benchRig) pacedLoop(ctx context.Context, n int, every, d time.Duration,
 	cpu, allocs := cost.per(int(updates.Load()))
 	return benchResult{
 		CPUusPerUpdate: cpu, AllocsPerUpdate: allocs, PollsPerUpdate: perUpdate(r.fake.Polls()-polls, int(updates.Load())),
-		Scenario: "press", Chats: n, Mode: "paced", EveryMS: round(float64(every)/float64(time.Millisecond), 1),
+		CommitsPerUpdate: perUpdate(r.store.Commits()-commits, int(updates.Load())),
+		Scenario:         "press", Chats: n, Mode: "paced", EveryMS: round(float64(every)/float64(time.Millisecond), 1),
 		UpdatesPerS: round(float64(updates.Load())/secs, 1), CompletedPerS: round(float64(completed.Load())/secs, 1),
 		P50ms: p50, P99ms: p99, PressP99ms: pressP99,
 		Updates: int(updates.Load()), Completed: int(completed.Load()), Seconds: round(secs, 2),
