@@ -55,7 +55,11 @@ func (t bufferedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if err != nil {
 		return nil, fmt.Errorf("relay: read request body: %w", err)
 	}
-	out := req.Clone(req.Context())
+	// A shallow copy, not req.Clone: only the body changes, and Clone
+	// would copy the headers and the URL of every request for nothing.
+	// The copy shares them with req, which neither side changes.
+	out := new(http.Request)
+	*out = *req
 	out.ContentLength = int64(len(body))
 	out.Body = io.NopCloser(bytes.NewReader(body))
 	out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
