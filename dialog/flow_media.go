@@ -186,10 +186,10 @@ func (t *turn) photoPosts(th ledger.Thread, c ledger.Customer, linked bool, phot
 	return nil
 }
 
-// photoLine is /mydata's line about a thread's photos ("사진 2장을
-// 보내셨어요 (photo-1.jpg, photo-2.jpg)"), or staff's for the card's
-// conversation; ok is false when it has none. Only the names show: the
-// bytes are never sent back into the chat.
+// photoLine is the line about thread n's photos in catalog message id:
+// /mydata's ("사진 2장을 보내셨어요 (photo-1.jpg, photo-2.jpg)") or /inbox
+// <n>'s; ok is false when it has none. Only the names show: the bytes are
+// never sent back into the chat.
 func (t *turn) photoLine(n int64, id string) (string, bool, error) {
 	ps, err := t.tx.ThreadPhotos(n, false)
 	if err != nil {
