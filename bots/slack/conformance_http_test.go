@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -26,7 +27,17 @@ func TestConformanceHTTP(t *testing.T) {
 			t.Fatal(err)
 		}
 		base := "http://" + ln.Addr().String()
-		p.post = func(t *testing.T, d slDelivery, retry int) { postHTTP(t, base, d, retry) }
+		// Each user's requests one after another, as Slack waits for an
+		// answer; Say returns at once.
+		var users relaytest.Serial
+		t.Cleanup(users.Close)
+		p.post = func(t *testing.T, d slDelivery, retry int) {
+			users.Go(d.user, func() {
+				if err := postHTTP(base, d, retry); err != nil {
+					t.Error(err)
+				}
+			})
+		}
 		// serveHTTP is Run's HTTP mode without the token check, which the
 		// fake would answer anyway.
 		p.stop = relaytest.Start(t, func(ctx context.Context) error { return b.serveHTTP(ctx, ln) })
@@ -38,11 +49,10 @@ func TestConformanceHTTP(t *testing.T) {
 // JSON to /slack/events (with X-Slack-Retry-Num on a retry), an
 // interaction as a form's payload to /slack/interactivity, each signed at
 // testNow; Slack expects a 200.
-func postHTTP(t *testing.T, base string, d slDelivery, retry int) {
-	t.Helper()
+func postHTTP(base string, d slDelivery, retry int) error {
 	js, err := json.Marshal(d.payload)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	path, ctype, body := "/slack/events", "application/json", js
 	if d.typ == "interactive" {
@@ -50,7 +60,7 @@ func postHTTP(t *testing.T, base string, d slDelivery, retry int) {
 	}
 	req, err := http.NewRequest(http.MethodPost, base+path, bytes.NewReader(body))
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	req.Header.Set("Content-Type", ctype)
 	req.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(testNow.Unix(), 10))
@@ -61,11 +71,12 @@ func postHTTP(t *testing.T, base string, d slDelivery, retry int) {
 	}
 	resp, err := (&http.Client{Timeout: relaytest.Wait}).Do(req)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("%s answered %d", path, resp.StatusCode)
+		return fmt.Errorf("%s answered %d", path, resp.StatusCode)
 	}
+	return nil
 }

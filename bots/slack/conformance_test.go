@@ -123,10 +123,12 @@ func (p *slPlatform) write(t *testing.T, v any) {
 	}
 }
 
-// slDelivery is an envelope's type and payload, for Redeliver.
+// slDelivery is an envelope's type and payload, for Redeliver, and the
+// suite's user it came from.
 type slDelivery struct {
 	typ     string
 	payload map[string]any
+	user    string
 }
 
 // deliver sends d the way the platform runs: an HTTP request or an
@@ -147,7 +149,7 @@ func (p *slPlatform) envelope(t *testing.T, typ string, payload map[string]any, 
 }
 
 func (p *slPlatform) Say(t *testing.T, user, text string) any {
-	d := slDelivery{"events_api", dmEvent(fmt.Sprint("Ev", p.n.Add(1)), p.UserID(user), p.dm(user), text, nil)}
+	d := slDelivery{"events_api", dmEvent(fmt.Sprint("Ev", p.n.Add(1)), p.UserID(user), p.dm(user), text, nil), user}
 	p.deliver(t, d, 0)
 	return d
 }
@@ -174,7 +176,7 @@ func (p *slPlatform) Press(t *testing.T, user, payload string) any {
 		t.Fatalf("no button %q on the message shown to %s", payload, user)
 	}
 	trigger := fmt.Sprint("TRIG", p.n.Add(1))
-	d := slDelivery{"interactive", buttonClick(p.UserID(user), p.dm(user), trigger, actionID, payload, label, false, "")}
+	d := slDelivery{"interactive", buttonClick(p.UserID(user), p.dm(user), trigger, actionID, payload, label, false, ""), user}
 	p.deliver(t, d, 0)
 	return d
 }

@@ -7,8 +7,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/dangol/dangol/bots/relay/relaytest"
@@ -29,10 +29,10 @@ func TestConformanceWebhook(t *testing.T) {
 		p, b := newTGPlatform(t, e, func(c *Config) {
 			c.WebhookURL, c.WebhookSecret, c.Listener = "https://shop.example/hook", secret, ln
 		})
-		h := &hookSender{t: t, fake: p.fake, url: "http://" + ln.Addr().String() + "/hook", secret: secret, chats: map[int64]chan []byte{}}
+		h := &hookSender{t: t, fake: p.fake, url: "http://" + ln.Addr().String() + "/hook", secret: secret}
 		p.deliver, p.redeliver = h.deliver, h.queue
 		p.stop = runBot(t, b)
-		t.Cleanup(h.close)
+		t.Cleanup(h.chats.Close)
 		return p
 	})
 }
@@ -46,11 +46,7 @@ type hookSender struct {
 	fake   *telegramfake.Server
 	url    string
 	secret string
-
-	mu     sync.Mutex
-	chats  map[int64]chan []byte // each chat's updates waiting to be posted
-	posted sync.WaitGroup
-	closed bool
+	chats  relaytest.Serial // each chat's updates, posted in order
 }
 
 // deliver posts the update pushed to the fake as id to the webhook after
@@ -64,22 +60,7 @@ func (h *hookSender) deliver(t *testing.T, chat, id int64) []byte {
 
 // queue posts raw to the webhook after chat's earlier updates.
 func (h *hookSender) queue(_ *testing.T, chat int64, raw []byte) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.closed {
-		return
-	}
-	q := h.chats[chat]
-	if q == nil {
-		q = make(chan []byte, 256)
-		h.chats[chat] = q
-		h.posted.Go(func() {
-			for body := range q {
-				h.post(body)
-			}
-		})
-	}
-	q <- raw
+	h.chats.Go(strconv.FormatInt(chat, 10), func() { h.post(raw) })
 }
 
 // take reads update id back from the fake's queue, as getUpdates gives it.
@@ -116,15 +97,4 @@ func (h *hookSender) post(body []byte) {
 	if resp.StatusCode != http.StatusOK {
 		h.t.Errorf("webhook answered %d", resp.StatusCode)
 	}
-}
-
-// close ends the senders once what was delivered is posted.
-func (h *hookSender) close() {
-	h.mu.Lock()
-	h.closed = true
-	for _, q := range h.chats {
-		close(q)
-	}
-	h.mu.Unlock()
-	h.posted.Wait()
 }
