@@ -251,3 +251,28 @@ func TestThreadClickAnswersInThread(t *testing.T) {
 	e.close()
 	e.fake.None(t)
 }
+
+// Socket Mode takes a thread's messages as HTTP mode does: acknowledged,
+// handed to the engine with Thread, answered in the thread.
+func TestThreadEventsSocketMode(t *testing.T) {
+	refs := newMemRefs()
+	headTS := "1700000000.000100"
+	_ = refs.SetThreadRef(t.Context(), "4", staffChannel+":"+headTS)
+	s := newSocketEnvOn(t, newFakeSlack(t), func(_ context.Context, m dialog.Message) ([]dialog.Reply, error) {
+		return []dialog.Reply{{Lang: "ko", Text: "#4 고객님께 답장을 보냈어요."}}, nil
+	}, withRefs(refs))
+	s.envelope("E1", "events_api", channelEvent("EvSock1", map[string]any{"user": "U1", "text": "네, 가능해요", "ts": "1700000001.000001", "thread_ts": headTS}), 0)
+	if m := s.h.next(t); m.Thread != "4" || m.Text != "네, 가능해요" || m.EventID != "slack:EvSock1" {
+		t.Errorf("message %+v, want U1's answer in thread 4", m)
+	}
+	if c := s.fake.Next(t, "chat.postEphemeral"); c.Form.Get("thread_ts") != headTS {
+		t.Errorf("confirmation under %q, want the thread", c.Form.Get("thread_ts"))
+	}
+	// Chatter in the channel is acknowledged and goes nowhere.
+	s.envelope("E2", "events_api", channelEvent("EvSock2", map[string]any{"user": "U1", "text": "점심 뭐 먹죠", "ts": "1700000001.000002"}), 0)
+	if err := s.stop(); err != nil {
+		t.Errorf("Run returned %v after cancel", err)
+	}
+	s.h.none(t)
+	s.fake.None(t)
+}
