@@ -268,6 +268,8 @@ func TestBinary_ManyChats(t *testing.T) {
 	r.start()
 	var peak int64
 	// Intake: watch how far the poller's offset runs ahead of the answers.
+	// A getUpdates brings at most a batch from its offset, so what was
+	// taken and not yet answered is at most ahead + a batch.
 	ahead := 0
 	half := n / 2
 	for {
@@ -351,13 +353,13 @@ func TestBinary_ManyChats(t *testing.T) {
 	// takes at most a batch beyond it, the relay queues at most its Limit.
 	const intakeBound = 4096 + telegramfake.MaxBatch
 	if ahead > intakeBound {
-		t.Errorf("the poller ran %d updates ahead of the answers, want at most %d", ahead, intakeBound)
+		t.Errorf("the poller's offset ran %d updates ahead of the answers, want at most %d", ahead, intakeBound)
 	}
 	// A generous bound, not a timing: the target is 150 MB at
 	// 50,000 chats (without the race detector).
 	if peak > 400<<10 {
 		t.Errorf("peak RSS %d MB", peak>>10)
 	}
-	t.Logf("%d chats: %d answers before SIGTERM, %d left in the outbox (Telegram unreachable: %d sends dropped, stopped in %v), first run %v; %d answers in all, %d chats twice; poller at most %d ahead; peak RSS %.1f MB",
+	t.Logf("%d chats: %d answers before SIGTERM, %d left in the outbox (Telegram unreachable: %d sends dropped, stopped in %v), first run %v; %d answers in all, %d chats twice; poller's offset at most %d ahead of the answers (taken: at most a batch more); peak RSS %.1f MB",
 		n, atTerm, waiting, r.dropped.Load(), stopped.Round(time.Millisecond), firstRun.Round(time.Millisecond), total, twice, ahead, float64(peak)/1024)
 }
