@@ -133,7 +133,8 @@ func (t *turn) relayReply(th ledger.Thread, text string, inThread bool) error {
 // headUpdate adds th's head post as it is now (Head, HeadUpdate): the
 // head it was posted with, its state line ("민지님 응답 · 첫 응답 14분",
 // "민지님이 종료"), and only the buttons that still apply: after the
-// closing none but [다시 열기].
+// closing none but [다시 열기]; a complaint's gets [답장하기] too, which its
+// first alert (flow_feedback.go) does not have.
 func (t *turn) headUpdate(th ledger.Thread) error {
 	text, linked, err := t.headText(th)
 	if err != nil {
@@ -151,6 +152,8 @@ func (t *turn) headUpdate(th ledger.Thread) error {
 			bs = append(bs, Button{Label: t.e.cat.Text(lang, "core.btn.answer", nil), Payload: "answer:" + th.FeedbackID})
 		}
 		bs = append(bs, t.complaintButtons(th, linked)...)
+		// A complaint's customer may be written to before it is resolved.
+		bs = append(bs, Button{Label: t.e.cat.Text(lang, "threadrelay.btn.reply", nil), Payload: replyAction + ":" + n})
 	default:
 		bs = t.threadButtons(th, linked)
 	}

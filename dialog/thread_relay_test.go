@@ -236,10 +236,14 @@ var threadRelayScripts = []script{
 						t.Errorf("complaint head %q lacks %q", heads[0].Text, w)
 					}
 				}
-				for _, p := range payloads(heads) {
+				ps := payloads(heads)
+				for _, p := range ps {
 					if strings.HasPrefix(p, "answer:") {
 						t.Errorf("the taken complaint still offers %s", p)
 					}
+				}
+				if !slices.Contains(ps, "thr:1") || !slices.Contains(ps, "th:close:1") {
+					t.Errorf("complaint head buttons %v, want [해결됨] and [답장하기]", ps)
 				}
 			}},
 		)
