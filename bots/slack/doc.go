@@ -51,8 +51,9 @@
 // Threads: a staff channel reply with Thread is posted, the first time, as
 // a message of its own, the thread's head, whose channel and ts are kept
 // in Config.Threads (the ledger); later ones go under it with thread_ts,
-// files and images too, and a Head reply replaces the head in place with
-// chat.update. A button clicked on a thread's head or in its thread is
+// files and images too, and a new version of the head (Head with
+// HeadUpdate) replaces it in place with chat.update; the first head sent
+// again (the outbox after a restart) is not posted twice. A button clicked on a thread's head or in its thread is
 // answered in that thread, and a message written there is answered
 // ephemerally in it.
 //

@@ -18,7 +18,7 @@ import (
 // thread (Reply.Thread) becomes a message of its own, its head, whose
 // channel and ts are kept (Config.Threads) as the thread's ref; later
 // posts go under it (thread_ts), files included, and a new version of the
-// head (Reply.Head) replaces it with chat.update. A staff member's message
+// head (Reply.Head with HeadUpdate) replaces it with chat.update. A staff member's message
 // under a known head comes in as a dialog.Message with Thread, and so do
 // its edits and deletions (with Edit); everything else said in the
 // channel is not dangol's business.
@@ -56,8 +56,9 @@ func (b *Bot) headTS(ctx context.Context, channel, thread string) (string, bool,
 }
 
 // postStaff posts r to the staff channel: in its thread when it has one
-// (the first post becomes the thread's head), and a head known already is
-// replaced in place.
+// (the first post becomes the thread's head), a new version of a head
+// known already replaces it in place, and the first head sent again is
+// not posted twice.
 func (b *Bot) postStaff(ctx context.Context, r dialog.Reply) error {
 	channel := b.cfg.StaffChannel
 	if r.Thread == "" || b.cfg.Threads == nil {
@@ -68,10 +69,12 @@ func (b *Bot) postStaff(ctx context.Context, r dialog.Reply) error {
 		return err
 	}
 	switch {
-	case ok && r.Head:
-		// A new version of the head; or the head again, sent once more
-		// after a restart: either way the thread keeps one head.
+	case ok && r.Head && r.HeadUpdate:
 		return b.updateHead(ctx, channel, ts, r)
+	case ok && r.Head:
+		// The first head again, sent once more after a restart (the
+		// outbox): the thread has it, maybe in a newer version already.
+		return nil
 	case ok:
 		return b.postMsgs(ctx, channel, ts, renderReply(r), r)
 	}
