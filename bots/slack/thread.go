@@ -166,9 +166,7 @@ func (b *Bot) clickedThread(channel string, c slack.Container) string {
 // threads; ok is false for everything else (the channel's own chatter,
 // other threads, bots, dangol's own posts, unfurls).
 func (b *Bot) threadJob(cb *slackevents.EventsAPICallbackEvent, m *slackevents.MessageEvent) (job, bool) {
-	var (
-		user, text, threadTS, bot, edit string
-	)
+	var user, text, threadTS, bot, edit string
 	switch m.SubType {
 	case "", "thread_broadcast", "file_share":
 		user, text, threadTS, bot = m.User, m.Text, m.ThreadTimeStamp, m.BotID
