@@ -121,12 +121,21 @@ func (o *offsets) waitTaken(ctx context.Context, offset int64) error {
 	}
 }
 
+// changes returns a channel closed at the next take or done.
+func (o *offsets) changes() <-chan struct{} {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.changed
+}
+
 // waitChange waits until an update is taken or handled, at most d, or until
 // ctx ends.
 func (o *offsets) waitChange(ctx context.Context, d time.Duration) error {
-	o.mu.Lock()
-	ch := o.changed
-	o.mu.Unlock()
+	return waitOn(ctx, o.changes(), d)
+}
+
+// waitOn waits until ch is closed, at most d, or until ctx ends.
+func waitOn(ctx context.Context, ch <-chan struct{}, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
