@@ -86,6 +86,12 @@
 // stops taking input, finishes the messages it holds and closes the file; a
 // second signal exits at once.
 //
+// What the last run left in the outbox (replies it could not send before it
+// stopped or died) is sent by the resender alone (outbox.go, leftovers): a
+// message delivered again after the restart is answered without them, even
+// while a platform still refuses them, so a customer sees each once; they
+// go when the resender's next minute finds the platform back.
+//
 // A platform whose API cannot be reached (no network yet, DNS, timeouts,
 // 5xx) is retried with back-off inside its adapter while the rest serves;
 // serve stops only when a platform rejects a token (exit 1, one line naming

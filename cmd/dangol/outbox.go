@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/dangol/dangol/bots/relay"
@@ -54,6 +55,67 @@ func newOutboxRouter(log *slog.Logger, e *dialog.Engine) *router {
 	return r
 }
 
+// leftovers are the replies the last run left in the outbox, read before
+// intake starts: the resender alone sends them. After a restart the
+// platform also delivers their messages again (the cursor had not moved
+// past them), and the engine answers each re-delivered one with its
+// replies still waiting; were both to send them, a customer would get one
+// twice whenever the resender's page of the outbox was read before the
+// other recorded it sent. A nil *leftovers holds nothing.
+type leftovers struct {
+	mu  sync.Mutex
+	ids map[string]bool
+}
+
+// readLeftovers reads the ids of every reply waiting in e's outbox (at
+// most what intake lets wait, outboxLimit and a little more).
+func readLeftovers(ctx context.Context, e *dialog.Engine) (*leftovers, error) {
+	const page = 1000
+	l := &leftovers{ids: map[string]bool{}}
+	for after := ""; ; {
+		out, err := e.Unsent(ctx, after, page)
+		if err != nil {
+			return nil, fmt.Errorf("outbox: read what the last run left: %w", err)
+		}
+		for _, o := range out {
+			l.ids[o.Reply.OutboxID] = true
+		}
+		if len(out) < page {
+			return l, nil
+		}
+		after = out[len(out)-1].Reply.OutboxID
+	}
+}
+
+// sent forgets id: the resender sent it (or gave it up).
+func (l *leftovers) sent(id string) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	delete(l.ids, id)
+	l.mu.Unlock()
+}
+
+// others returns rs without the replies left by the last run.
+func (l *leftovers) others(rs []dialog.Reply) []dialog.Reply {
+	if l == nil {
+		return rs
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.ids) == 0 {
+		return rs
+	}
+	out := rs[:0:0]
+	for _, r := range rs {
+		if !l.ids[r.OutboxID] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // resender sends the replies waiting in the outbox that no one else will:
 // at start and then every interval, everything an earlier run left (it
 // crashed, or a platform was down) and what this run wrote more than
@@ -66,6 +128,9 @@ type resender struct {
 	now    func() time.Time
 	every  time.Duration
 	logger *slog.Logger
+	// left, shared with the paced handlers, are the replies the last run
+	// left, which the resender alone sends; nil: none.
+	left *leftovers
 }
 
 // Run resends at once, then every interval, until ctx is done. A failed
@@ -111,25 +176,40 @@ func (r *resender) sweep(ctx context.Context, before time.Time) (sent, failed in
 			if !before.IsZero() && !o.At.Before(before) {
 				return sent, failed, nil // time order: the rest are younger
 			}
-			from := relay.Address{Channel: o.Channel, Conversation: o.ConversationID}
-			if err := r.send(ctx, from, o.Reply); err != nil {
-				if ctx.Err() != nil {
-					return sent, failed, ctx.Err()
-				}
+			ok, err := r.resend(ctx, o)
+			if err != nil {
+				return sent, failed, err
+			}
+			if ok {
+				sent++
+			} else {
 				failed++
-				r.giveUp(ctx, o, err)
-				continue
 			}
-			if err := r.engine.Delivered(ctx, o.Reply.OutboxID); err != nil {
-				return sent, failed, fmt.Errorf("outbox: %w", err)
-			}
-			sent++
 		}
 		if len(out) < page {
 			return sent, failed, nil
 		}
 		after = out[len(out)-1].Reply.OutboxID
 	}
+}
+
+// resend sends o once from its conversation: true when the platform took
+// it (it is then recorded delivered); false when it failed and was kept or
+// given up; an error when ctx ended or the ledger failed.
+func (r *resender) resend(ctx context.Context, o dialog.Outgoing) (bool, error) {
+	from := relay.Address{Channel: o.Channel, Conversation: o.ConversationID}
+	if err := r.send(ctx, from, o.Reply); err != nil {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		r.giveUp(ctx, o, err)
+		return false, nil
+	}
+	if err := r.engine.Delivered(ctx, o.Reply.OutboxID); err != nil {
+		return false, fmt.Errorf("outbox: %w", err)
+	}
+	r.left.sent(o.Reply.OutboxID)
+	return true, nil
 }
 
 // giveUp gives up the reply o, whose send failed with err, when nothing
@@ -153,15 +233,20 @@ func (r *resender) giveUp(ctx context.Context, o dialog.Outgoing, err error) {
 	}
 	if err := r.engine.Delivered(ctx, o.Reply.OutboxID); err != nil {
 		r.logger.WarnContext(ctx, "outbox: a reply given up stays in the outbox", "outbox_id", o.Reply.OutboxID, "err", err)
+		return
 	}
+	r.left.sent(o.Reply.OutboxID)
 }
 
 // pacedHandler holds each message back while the outbox is full (wait
 // returns), so intake stops taking messages there instead of piling them
-// up in memory: the back-pressure a poller or webhook feels.
+// up in memory: the back-pressure a poller or webhook feels. Of the
+// replies it returns it leaves out those the last run left (the
+// resender's), which a re-delivered message is answered with.
 type pacedHandler struct {
 	next handler
 	wait func(ctx context.Context) error
+	left *leftovers
 }
 
 // Handle waits for room in the outbox, then handles m.
@@ -169,12 +254,14 @@ func (p pacedHandler) Handle(ctx context.Context, m dialog.Message) ([]dialog.Re
 	if err := p.wait(ctx); err != nil {
 		return nil, fmt.Errorf("outbox full: %w", err)
 	}
-	return p.next.Handle(ctx, m)
+	rs, err := p.next.Handle(ctx, m)
+	return p.left.others(rs), err
 }
 
-// paced returns next held back while engine's outbox holds limit replies.
-func paced(next handler, engine *dialog.Engine, limit int) handler {
-	return pacedHandler{next: next, wait: func(ctx context.Context) error { return engine.WaitPending(ctx, limit) }}
+// paced returns next held back while engine's outbox holds limit replies,
+// without the replies of left (nil: none).
+func paced(next handler, engine *dialog.Engine, limit int, left *leftovers) handler {
+	return pacedHandler{next: next, wait: func(ctx context.Context) error { return engine.WaitPending(ctx, limit) }, left: left}
 }
 
 // blockedSender is a platform's Sender that tells the engine when a reply

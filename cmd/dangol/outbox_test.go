@@ -159,7 +159,7 @@ func TestPacedHandler(t *testing.T) {
 	r := newOutboxRig(t)
 	r.fail = errors.New("slack down")
 	lost := r.note("ev-1")
-	h := paced(r.engine, r.engine, len(lost))
+	h := paced(r.engine, r.engine, len(lost), nil)
 	m := dialog.Message{Channel: "slack", UserID: "U1", ConversationID: "DU1", EventID: "ev-2", Text: "/help", Lang: "ko"}
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -216,5 +216,44 @@ func TestOutboxGiveUp(t *testing.T) {
 				t.Errorf("pending %d, kept want %v", got, tt.kept)
 			}
 		})
+	}
+}
+
+// TestOutboxLeftoversSentOnce: after a restart the replies the last run
+// left are the resender's alone: the answer to their message, re-delivered,
+// leaves them out, and the resender sends each once.
+func TestOutboxLeftoversSentOnce(t *testing.T) {
+	ctx := context.Background()
+	r := newOutboxRig(t)
+	r.fail = errors.New("slack down")
+	lost := r.note("ev-1")
+	if err := r.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r.open()
+	r.fail = nil
+	left, err := readLeftovers(ctx, r.engine)
+	if err != nil || len(left.ids) != len(lost) {
+		t.Fatalf("leftovers: %d (%v), want %d", len(left.ids), err, len(lost))
+	}
+	redelivered := dialog.Message{Channel: "slack", UserID: "U1", UserName: "지수", ConversationID: "DU1",
+		EventID: "ev-1", Private: true, Lang: "ko", Text: "/note 010-1234-5678 커트 상담"}
+	if rs, err := paced(r.engine, r.engine, 0, left).Handle(ctx, redelivered); err != nil || len(rs) != 0 {
+		t.Fatalf("the re-delivered message answered %d replies (%v), want none: the resender's", len(rs), err)
+	}
+	if rs, err := r.engine.Handle(ctx, redelivered); err != nil || len(rs) != len(lost) {
+		t.Fatalf("the engine answers the re-delivered message with %d replies (%v), want its %d waiting", len(rs), err, len(lost))
+	}
+	res := r.resender()
+	res.left = left
+	if sent, _, err := res.sweep(ctx, time.Time{}); err != nil || sent != len(lost) {
+		t.Fatalf("the resender sent %d (%v), want %d", sent, err, len(lost))
+	}
+	if len(r.got) != len(lost) || len(left.ids) != 0 {
+		t.Errorf("the platform got %d replies, want %d; %d leftovers still kept", len(r.got), len(lost), len(left.ids))
+	}
+	// A new message's replies are its own, left in.
+	if rs := r.note("ev-2"); len(left.others(rs)) != len(rs) {
+		t.Errorf("a new message's replies were left out")
 	}
 }

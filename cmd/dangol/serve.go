@@ -97,6 +97,11 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 	}
 
 	r := newOutboxRouter(m.Logger, engine)
+	if platformsOn {
+		if r.left, err = readLeftovers(ctx, engine); err != nil {
+			return err
+		}
+	}
 	var runners []runner
 	if !consoleOnly {
 		runners, err = m.platforms(engine, r)
@@ -104,7 +109,7 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 			return err
 		}
 		if platformsOn {
-			runners = append(runners, &resender{engine: engine, send: r.Send, now: clock.Now, every: time.Minute, logger: m.Logger})
+			runners = append(runners, &resender{engine: engine, send: r.Send, now: clock.Now, every: time.Minute, logger: m.Logger, left: r.left})
 		}
 		// Checked before anything starts: a schedule that does not parse
 		// stops dangol at once, not on Monday morning.
@@ -171,7 +176,7 @@ func (m *Main) platforms(engine *dialog.Engine, r *router) ([]runner, error) {
 			WebhookURL:    tc.WebhookURL,
 			WebhookSecret: tc.WebhookSecret,
 			HTTPAddr:      addr,
-			Handler:       m.metrics.handler(paced(engine, engine, outboxLimit)),
+			Handler:       m.metrics.handler(paced(engine, engine, outboxLimit, r.left)),
 			Catalog:       m.Catalog,
 			Router:        r.Router,
 			LastUpdateID:  telegram.LastCommitted(m.Store),
@@ -199,7 +204,7 @@ func (m *Main) platforms(engine *dialog.Engine, r *router) ([]runner, error) {
 			APIURL:        sc.APIURL,
 			HTTPAddr:      m.Config.HTTPAddr,
 			StaffChannel:  sc.StaffChannel,
-			Handler:       m.metrics.handler(paced(engine, engine, outboxLimit)),
+			Handler:       m.metrics.handler(paced(engine, engine, outboxLimit, r.left)),
 			Catalog:       m.Catalog,
 			Router:        r.Router,
 			Logger:        m.Logger,
@@ -387,6 +392,7 @@ type router struct {
 	*relay.Router
 	logger    *slog.Logger
 	byChannel map[string]runner
+	left      *leftovers // what the last run left in the outbox (serve); nil: none
 }
 
 func newRouter(logger *slog.Logger) *router {
