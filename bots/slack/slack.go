@@ -69,8 +69,8 @@ type Config struct {
 
 	// Threads keeps where each thread's head is in the staff channel
 	// (thread.go), across restarts: the ledger. nil: no threads, every
-	// staff channel post is a message of its own and messages written in
-	// threads are not heard.
+	// staff channel post is a message of its own (a head's new versions
+	// are dropped) and messages written in threads are not heard.
 	Threads ThreadRefs
 }
 

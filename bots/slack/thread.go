@@ -61,7 +61,10 @@ func (b *Bot) headTS(ctx context.Context, channel, thread string) (string, bool,
 // not posted twice.
 func (b *Bot) postStaff(ctx context.Context, r dialog.Reply) error {
 	channel := b.cfg.StaffChannel
-	if r.Thread == "" || b.cfg.Threads == nil {
+	switch {
+	case r.Thread != "" && b.cfg.Threads == nil && r.HeadUpdate:
+		return nil // no head kept to edit: the change is said in its own post
+	case r.Thread == "" || b.cfg.Threads == nil:
 		return b.postAll(ctx, channel, r)
 	}
 	ts, ok, err := b.headTS(ctx, channel, r.Thread)

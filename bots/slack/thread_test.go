@@ -275,3 +275,29 @@ func TestThreadEventsSocketMode(t *testing.T) {
 	s.h.none(t)
 	s.fake.None(t)
 }
+
+// Without Config.Threads every staff channel post is a message of its own
+// and nothing written in a thread is heard.
+func TestThreadsOff(t *testing.T) {
+	e := newEnv(t, func(context.Context, dialog.Message) ([]dialog.Reply, error) { return nil, nil })
+	head := staffPost("1", "[문의 #1] 새 문의")
+	head.Head = true
+	for _, r := range []dialog.Reply{head, staffPost("1", "추가 메시지")} {
+		if err := e.deliver(t.Context(), r); err != nil {
+			t.Fatal(err)
+		}
+		if c := e.fake.Next(t, "chat.postMessage"); c.Form.Get("thread_ts") != "" {
+			t.Errorf("posted under %q without threads", c.Form.Get("thread_ts"))
+		}
+	}
+	upd := staffPost("1", "[문의 #1] 상태: 종료")
+	upd.Head, upd.HeadUpdate = true, true
+	if err := e.deliver(t.Context(), upd); err != nil {
+		t.Fatal(err)
+	}
+	// No head is kept to edit: the update is dropped, as the console does.
+	e.event(channelEvent("EvOff", map[string]any{"user": "U1", "text": "네", "ts": "1700000001.000001", "thread_ts": slackfake.PostTS(1)}), 0)
+	e.close()
+	e.h.none(t)
+	e.fake.None(t)
+}
