@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -23,10 +21,8 @@ import (
 // (the staff channel), killed and started again while customers leave
 // feedback.
 type crashRig struct {
-	t   *testing.T
-	db  string
-	env []string
-	tg  *telegramfake.Server
+	*servedBinary
+	tg *telegramfake.Server
 
 	mu     sync.Mutex
 	chats  map[int64]chan telegramfake.Call // each chat's sendMessage calls
@@ -35,26 +31,16 @@ type crashRig struct {
 	owner  map[string]int64                 // customer id -> their chat
 	sends  int                              // sendMessage calls in all
 	moved  chan struct{}                    // closed and replaced at each call recorded
-	polled chan struct{}                    // closed at the first getUpdates of a run
-
-	proc *exec.Cmd
-	runs int
-	logs []string // each run's log, shown when the test fails
 }
 
 const crashChats = 8
 
 func newCrashRig(t *testing.T) *crashRig {
-	r := &crashRig{t: t, db: filepath.Join(t.TempDir(), "shop.db"), chats: map[int64]chan telegramfake.Call{},
+	r := &crashRig{chats: map[int64]chan telegramfake.Call{},
 		thanks: map[int64]int{}, owner: map[string]int64{}, moved: make(chan struct{})}
 	thanks := testCatalog.Text("ko", "core.feedback.thanks", nil)
 	r.tg = telegramfake.New(telegramfake.Options{Token: tgToken, Username: "dangol_bot", OnPoll: func(int64) {
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		if r.polled != nil {
-			close(r.polled)
-			r.polled = nil
-		}
+		r.sawPoll()
 	}, OnCall: func(c telegramfake.Call) {
 		if c.Method != "sendMessage" {
 			return
@@ -84,6 +70,7 @@ func newCrashRig(t *testing.T) *crashRig {
 			r.mu.Unlock()
 		}
 	}})
+	r.servedBinary = newServedBinary(t, filepath.Join(t.TempDir(), "shop.db"), "run")
 	for i := range crashChats {
 		r.chats[crashChat(i)] = make(chan telegramfake.Call, 64)
 	}
@@ -114,18 +101,6 @@ func newCrashRig(t *testing.T) *crashRig {
 		"DANGOL_SLACK_BOT_TOKEN=xoxb-test", "DANGOL_SLACK_SIGNING_SECRET=secret",
 		"DANGOL_SLACK_API_URL="+sl.APIURL(), "DANGOL_SLACK_STAFF_CHANNEL=CSTAFF",
 		"DANGOL_HTTP_ADDR=127.0.0.1:0", "DANGOL_LOG_LEVEL=warn")
-	t.Cleanup(func() {
-		if t.Failed() {
-			for _, p := range r.logs {
-				b, _ := os.ReadFile(p)
-				t.Logf("%s:\n%s", filepath.Base(p), lastLines(string(b), 15))
-			}
-		}
-		if r.proc != nil {
-			r.proc.Process.Kill()
-			r.proc.Wait()
-		}
-	})
 	return r
 }
 
@@ -136,33 +111,6 @@ func lastLines(s string, n int) string {
 }
 
 func crashChat(i int) int64 { return 5000 + int64(i) }
-
-// start runs the binary and returns once it polls the Bot API (it
-// serves); its log goes to a file shown when the test fails.
-func (r *crashRig) start() {
-	r.t.Helper()
-	r.runs++
-	polled := make(chan struct{})
-	r.mu.Lock()
-	r.polled = polled
-	r.mu.Unlock()
-	path := filepath.Join(filepath.Dir(r.db), fmt.Sprintf("run%02d.log", r.runs))
-	r.logs = append(r.logs, path)
-	r.proc = startServeBinary(r.t, r.env, path, polled)
-}
-
-// stop ends the binary with sig (SIGKILL: no goodbye at all).
-func (r *crashRig) stop(sig syscall.Signal) {
-	r.t.Helper()
-	if err := r.proc.Process.Signal(sig); err != nil {
-		r.t.Fatal(err)
-	}
-	err := r.proc.Wait()
-	if sig == syscall.SIGTERM && err != nil {
-		r.t.Fatalf("exit after SIGTERM: %v", err)
-	}
-	r.proc = nil
-}
 
 // sent is how many sendMessage calls the fake answered.
 func (r *crashRig) sent() int {

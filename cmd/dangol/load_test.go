@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -36,16 +34,13 @@ var loadRate = flag.String("load-rate", "off", "DANGOL_TELEGRAM_RATE in TestBina
 // loadRig is the built dangol long-polling a fake Bot API into which
 // many chats have each pushed one message, and what the fake saw of it.
 type loadRig struct {
-	t   *testing.T
-	db  string
-	env []string
-	tg  *telegramfake.Server
+	*servedBinary
+	tg *telegramfake.Server
 
 	mu      sync.Mutex
 	replies map[int64]int // sendMessage calls per chat
 	total   int           // sendMessage calls in all
 	moved   chan struct{} // closed and replaced at each sendMessage
-	polled  chan struct{} // closed at the first getUpdates of a run
 	offset  int64         // the highest getUpdates offset seen
 
 	// down, while set, drops every sendMessage connection before the fake
@@ -54,23 +49,16 @@ type loadRig struct {
 	dropped   atomic.Int64  // sendMessage connections dropped while down
 	firstDrop chan struct{} // closed at the first of them
 	dropOnce  sync.Once
-
-	proc *exec.Cmd
-	runs int
-	logs []string
 }
 
 func newLoadRig(t *testing.T) *loadRig {
-	r := &loadRig{t: t, db: filepath.Join(t.TempDir(), "shop.db"), replies: map[int64]int{}, moved: make(chan struct{}), firstDrop: make(chan struct{})}
+	r := &loadRig{replies: map[int64]int{}, moved: make(chan struct{}), firstDrop: make(chan struct{})}
 	r.tg = telegramfake.New(telegramfake.Options{Token: tgToken, Username: "dangol_bot",
 		OnPoll: func(offset int64) {
 			r.mu.Lock()
 			defer r.mu.Unlock()
 			r.offset = max(r.offset, offset)
-			if r.polled != nil {
-				close(r.polled)
-				r.polled = nil
-			}
+			r.sawPoll()
 		},
 		OnCall: func(c telegramfake.Call) {
 			if c.Method != "sendMessage" {
@@ -84,6 +72,7 @@ func newLoadRig(t *testing.T) *loadRig {
 			r.moved = make(chan struct{})
 		}})
 	t.Cleanup(r.tg.Close)
+	r.servedBinary = newServedBinary(t, filepath.Join(t.TempDir(), "shop.db"), "load")
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if r.down.Load() && strings.HasSuffix(req.URL.Path, "/sendMessage") {
 			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
@@ -100,78 +89,11 @@ func newLoadRig(t *testing.T) *loadRig {
 		"DANGOL_TELEGRAM_TOKEN="+tgToken, "DANGOL_TELEGRAM_API_URL="+api.URL,
 		"DANGOL_TELEGRAM_CHAT_RATE=off", "DANGOL_TELEGRAM_RATE="+*loadRate,
 		"DANGOL_HTTP_ADDR=127.0.0.1:0", "DANGOL_LOG_LEVEL=warn")
-	t.Cleanup(func() {
-		if t.Failed() {
-			for _, p := range r.logs {
-				b, _ := os.ReadFile(p)
-				t.Logf("%s:\n%s", filepath.Base(p), lastLines(string(b), 15))
-			}
-		}
-		if r.proc != nil {
-			_ = r.proc.Process.Kill()
-			_ = r.proc.Wait()
-		}
-	})
 	return r
 }
 
 // loadChat is the i-th chat of the load.
 func loadChat(i int) int64 { return 700_000 + int64(i) }
-
-// start runs the binary and returns once it polls the Bot API.
-func (r *loadRig) start() {
-	r.t.Helper()
-	r.runs++
-	polled := make(chan struct{})
-	r.mu.Lock()
-	r.polled = polled
-	r.mu.Unlock()
-	path := filepath.Join(filepath.Dir(r.db), fmt.Sprintf("load%02d.log", r.runs))
-	r.logs = append(r.logs, path)
-	r.proc = startServeBinary(r.t, r.env, path, polled)
-}
-
-// startServeBinary runs the built `dangol serve` with env, its log written
-// to path, and returns it once polled is closed (the fake Bot API saw it
-// poll).
-func startServeBinary(t *testing.T, env []string, path string, polled <-chan struct{}) *exec.Cmd {
-	t.Helper()
-	log, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer log.Close()
-	cmd := exec.Command(binary, "serve")
-	cmd.Env, cmd.Stdout, cmd.Stderr = env, log, log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-polled:
-	case <-time.After(waitTimeout):
-		t.Fatalf("%s: never polled the Bot API", filepath.Base(path))
-	}
-	return cmd
-}
-
-// stop sends SIGTERM and waits for a clean exit.
-func (r *loadRig) stop() {
-	r.t.Helper()
-	if err := r.proc.Process.Signal(syscall.SIGTERM); err != nil {
-		r.t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- r.proc.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			r.t.Fatalf("exit after SIGTERM: %v", err)
-		}
-	case <-time.After(waitTimeout):
-		r.t.Fatalf("no exit within %v of SIGTERM", waitTimeout)
-	}
-	r.proc = nil
-}
 
 // sent returns the sendMessage calls so far, and a channel closed at the
 // next one.
@@ -299,7 +221,7 @@ func TestBinary_ManyChats(t *testing.T) {
 	}
 	atTerm, _ := r.sent()
 	stopping := time.Now()
-	r.stop()
+	r.stop(syscall.SIGTERM)
 	stopped := time.Since(stopping)
 	firstRun := time.Since(began)
 	waiting := r.outboxWaiting()
@@ -336,7 +258,7 @@ func TestBinary_ManyChats(t *testing.T) {
 		}
 	}
 	peak = max(peak, peakRSS(r.proc.Process.Pid))
-	r.stop()
+	r.stop(syscall.SIGTERM)
 	if len(missing) > 0 {
 		t.Errorf("%d of %d chats never got an answer (first: %d)", len(missing), n, missing[0])
 	}
