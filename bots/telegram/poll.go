@@ -107,6 +107,19 @@ func (b *Bot) runPolling(ctx context.Context, fail context.CancelCauseFunc) erro
 // getUpdates is a plain long poll.
 const aheadPause = 20 * time.Millisecond
 
+// stalledPause is how long, at most, the poller waits for an update in
+// flight to be done when the last getUpdates ahead was stalled: it brought
+// back a whole batch, every one of them already taken. Nothing new can
+// come before one of them is done (Telegram sends a batch from the
+// earliest in flight), so fetching again is useless until then: this is
+// the poller stopping while intake is full (the outbox over its limit, the
+// platform refusing the answers), not a delay. The bound is a safety net.
+const stalledPause = time.Minute
+
+// defaultBatch is how many updates a getUpdates brings at most when it
+// names no limit: Telegram's default (and most).
+const defaultBatch = 100
+
 // gatedClient is the poller's HTTP client. It never lets a getUpdates
 // confirm an update still in flight, yet never waits for one: while
 // updates are in flight it asks from the earliest of them (offset = its
@@ -118,6 +131,9 @@ type gatedClient struct {
 	offs  *offsets
 	b     *Bot
 	fails atomic.Int64 // getUpdates in a row that did not reach Telegram
+	// stalled: the last getUpdates ahead brought a whole batch back, all of
+	// it taken (stalledPause).
+	stalled atomic.Bool
 }
 
 // Do implements bot.HttpClient.
@@ -150,7 +166,11 @@ func (g *gatedClient) Do(req *http.Request) (*http.Response, error) {
 	low := g.offs.lowestPending()
 	ahead := low > 0 && (offset == 0 || low < offset)
 	if ahead {
-		if err := waitOn(ctx, changed, aheadPause); err != nil {
+		pause := aheadPause
+		if g.stalled.Load() {
+			pause = stalledPause
+		}
+		if err := waitOn(ctx, changed, pause); err != nil {
 			return nil, err
 		}
 		if low = g.offs.lowestPending(); low == 0 || (offset != 0 && low >= offset) {
@@ -170,9 +190,14 @@ func (g *gatedClient) Do(req *http.Request) (*http.Response, error) {
 	}
 	resp, err = g.pollAnswered(ctx, resp)
 	if err != nil || !ahead {
+		g.stalled.Store(false)
 		return resp, err
 	}
-	return g.noteNew(resp, known)
+	batch, err := strconv.Atoi(fields["limit"])
+	if err != nil || batch <= 0 {
+		batch = defaultBatch
+	}
+	return g.noteNew(resp, known, batch)
 }
 
 // noteNew hands the answer of a getUpdates ahead on without the updates
@@ -180,14 +205,17 @@ func (g *gatedClient) Do(req *http.Request) (*http.Response, error) {
 // flight again with each getUpdates ahead, and the library would decode
 // each of them in full only for the handler to skip it (offsets.fresh).
 // Ids come in ascending order and the highest taken only grows, so an
-// update at or below known is one the handler would skip.
-func (g *gatedClient) noteNew(resp *http.Response, known int64) (*http.Response, error) {
+// update at or below known is one the handler would skip. An answer of a
+// whole batch (batch updates) with none new stalls the poller until one in
+// flight is done (stalledPause).
+func (g *gatedClient) noteNew(resp *http.Response, known int64, batch int) (*http.Response, error) {
 	raw, err := io.ReadAll(resp.Body)
 	_ = resp.Body.Close()
 	if err != nil {
 		return nil, fmt.Errorf("telegram: read getUpdates answer: %w", err)
 	}
-	raw, _ = dropTaken(raw, known)
+	raw, fresh, n := dropTakenN(raw, known)
+	g.stalled.Store(!fresh && n >= batch)
 	resp.Body = io.NopCloser(bytes.NewReader(raw))
 	resp.ContentLength = int64(len(raw))
 	return resp, nil
@@ -198,6 +226,13 @@ func (g *gatedClient) noteNew(resp *http.Response, known int64) (*http.Response,
 // error, a shape it does not know) goes on as it is, for the library to
 // report.
 func dropTaken(raw []byte, known int64) ([]byte, bool) {
+	out, fresh, _ := dropTakenN(raw, known)
+	return out, fresh
+}
+
+// dropTakenN is dropTaken that also says how many updates the answer
+// brought, taken or not.
+func dropTakenN(raw []byte, known int64) ([]byte, bool, int) {
 	var ids struct {
 		OK     bool `json:"ok"`
 		Result []struct {
@@ -205,7 +240,7 @@ func dropTaken(raw []byte, known int64) ([]byte, bool) {
 		} `json:"result"`
 	}
 	if json.Unmarshal(raw, &ids) != nil || !ids.OK {
-		return raw, false
+		return raw, false, 0
 	}
 	keep := 0
 	for _, u := range ids.Result {
@@ -214,16 +249,16 @@ func dropTaken(raw []byte, known int64) ([]byte, bool) {
 		}
 	}
 	if keep == len(ids.Result) {
-		return raw, keep > 0
+		return raw, keep > 0, len(ids.Result)
 	}
 	if keep == 0 {
-		return []byte(`{"ok":true,"result":[]}`), false
+		return []byte(`{"ok":true,"result":[]}`), false, len(ids.Result)
 	}
 	var all struct {
 		Result []json.RawMessage `json:"result"`
 	}
 	if json.Unmarshal(raw, &all) != nil || len(all.Result) != len(ids.Result) {
-		return raw, true
+		return raw, true, len(ids.Result)
 	}
 	out := append(make([]byte, 0, len(raw)), `{"ok":true,"result":[`...)
 	n := 0
@@ -237,7 +272,7 @@ func dropTaken(raw []byte, known int64) ([]byte, bool) {
 		out = append(out, u...)
 		n++
 	}
-	return append(out, "]}"...), true
+	return append(out, "]}"...), true, len(ids.Result)
 }
 
 // formFields reads the fields of a multipart/form-data body, and their
