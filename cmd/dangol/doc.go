@@ -17,7 +17,7 @@
 //	dangol migrate [--dry-run]   encrypt a data file from before encryption, or say what that would do
 //	dangol service install|uninstall|start|stop|status
 //	dangol version        (or --version) the version, VCS revision and time, Go version
-//	dangol bench [--scenario feedback|points] [--chats N] [--duration D]   measure the Telegram path on loopback
+//	dangol bench [--scenario feedback|points|open|press] [--chats N] [--duration D] [--api inproc|loopback]   measure the Telegram path against a fake Bot API
 //	dangol help
 //
 // Flags --db, --lang and --tz override DANGOL_DB, DANGOL_LANG and DANGOL_TZ;
@@ -109,4 +109,13 @@
 // Monday posts serve still makes. Without --at, :time only shows the
 // time. summary needs the data file, so it cannot run beside a serving
 // dangol.
+//
+// bench's default --api inproc hands each Bot API request to the fake's
+// handler in process (bench_tools.go): it leaves the kernel's loopback out,
+// as the grammY peer does, so its rates are not comparable with figures
+// taken before it (loopback only); --api loopback measures those. Its
+// cpu_us_per_update and allocs_per_update count the whole process, the
+// fake and the virtual customers with dangol. The press scenario sleeps
+// between a customer's updates: its pace is the point, so --count and
+// --duration bound it, not the bot's speed.
 package main
