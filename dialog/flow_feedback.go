@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dangol/dangol/ledger"
 )
@@ -82,6 +84,15 @@ func (t *turn) feedbackStep(in input) error {
 	case fbNPS:
 		if !skip {
 			n, ok := scale(in, "nps:", 0, 10)
+			if !ok && isWords(in) {
+				// Words typed instead of a score are what the customer
+				// wanted to say: refusing them would lose the comment.
+				// The score stays unknown and the feedback is finished.
+				if err := t.fire("scored"); err != nil {
+					return err
+				}
+				return t.feedbackComment(in.text)
+			}
 			if !ok {
 				return t.feedbackReask("core.feedback.bad_nps")
 			}
@@ -89,22 +100,43 @@ func (t *turn) feedbackStep(in input) error {
 		}
 		return t.feedbackNext("scored")
 	case fbComment:
-		comment := ""
-		if !skip {
-			if in.text == "" {
-				return t.feedbackReask("core.feedback.bad_comment")
-			}
-			comment = in.text
-			if len(comment) > maxComment {
-				comment = strings.ToValidUTF8(comment[:maxComment], "")
-			}
+		if skip {
+			return t.feedbackComment("")
 		}
-		if err := t.fire("commented"); err != nil {
-			return err
+		if in.text == "" {
+			return t.feedbackReask("core.feedback.bad_comment")
 		}
-		return t.saveFeedback(comment)
+		return t.feedbackComment(in.text)
 	}
 	return fmt.Errorf("dialog: feedback flow: unknown state %q", t.sess.State)
+}
+
+// feedbackComment finishes the feedback with comment (empty: none), cut
+// to maxComment bytes.
+func (t *turn) feedbackComment(comment string) error {
+	if len(comment) > maxComment {
+		comment = strings.ToValidUTF8(comment[:maxComment], "")
+	}
+	if err := t.fire("commented"); err != nil {
+		return err
+	}
+	return t.saveFeedback(comment)
+}
+
+// isWords reports whether in is typed text holding a letter: words, not a
+// mistyped score such as "11" or "8.5" (those are asked again).
+func isWords(in input) bool {
+	if in.payload != "" {
+		return false
+	}
+	return strings.IndexFunc(in.text, unicode.IsLetter) >= 0 && !isScoreText(in.text)
+}
+
+// isScoreText reports whether s is a number with a unit, "8점" or "8 points":
+// its leading digits are meant as a score.
+func isScoreText(s string) bool {
+	s = strings.TrimSpace(s)
+	return s != "" && s[0] >= '0' && s[0] <= '9' && utf8.RuneCountInString(s) <= 8
 }
 
 func (t *turn) feedbackNext(event string) error {
