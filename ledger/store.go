@@ -82,6 +82,7 @@ var allBuckets = [][]byte{
 	bucketThreadRefs,  // refs.go
 	bucketThreadMedia, // thread_media.go
 	bucketUnreachable, // reach.go
+	bucketMarketing,   // marketing.go
 }
 
 var (

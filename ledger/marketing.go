@@ -1,0 +1,232 @@
+package ledger
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Advertising consent (정보통신망법 제50조): separate from the consent given
+// at /start, optional, changed at any time, and confirmed with the customer
+// every two years or lapsing. It is kept per customer, in the clear like
+// Consent (a flag and times are not personal data), in its own bucket so
+// the customer record's format does not change.
+
+// bucketMarketing holds the records: customer key -> JSON Marketing
+// (listed in allBuckets).
+var bucketMarketing = []byte("marketing")
+
+// The law's re-confirmation: consent is confirmed with the customer every
+// MarketingReconfirmYears, and a question left unanswered for
+// MarketingLapseAfter lapses it (withdrawn, recorded as lapsed). 30 days
+// gives a customer who reads their messages once a month time to answer.
+const (
+	MarketingReconfirmYears = 2
+	MarketingLapseAfter     = 30 * 24 * time.Hour
+)
+
+// MarketingVia says how advertising consent last changed.
+type MarketingVia string
+
+// The ways advertising consent changes.
+const (
+	ViaStart     MarketingVia = "start"     // the optional question after the first consent
+	ViaCommand   MarketingVia = "command"   // /marketing
+	ViaOptOut    MarketingVia = "optout"    // an advertising message's [수신 거부]
+	ViaReconfirm MarketingVia = "reconfirm" // the answer to the two-year question
+	ViaLapse     MarketingVia = "lapse"     // the two-year question went unanswered
+)
+
+// Marketing is one customer's advertising consent. The zero value is a
+// customer never asked, who has not consented.
+type Marketing struct {
+	CustomerID string `json:"-"`
+	// Given reports consent now.
+	Given bool `json:"given,omitempty"`
+	// GivenAt is when consent was last given; WithdrawnAt when it was
+	// last withdrawn (or lapsed, or declined at the first question).
+	GivenAt     time.Time `json:"given_at,omitzero"`
+	WithdrawnAt time.Time `json:"withdrawn_at,omitzero"`
+	// ConfirmedAt is when the customer last said yes (given or
+	// re-confirmed): the two years count from it.
+	ConfirmedAt time.Time `json:"confirmed_at,omitzero"`
+	// Via is how it last changed.
+	Via MarketingVia `json:"via,omitempty"`
+	// Lapsed reports a withdrawal because the re-confirmation went
+	// unanswered (Via is ViaLapse).
+	Lapsed bool `json:"lapsed,omitempty"`
+	// AskedAt is when the optional question was first asked (it is asked
+	// once); ReconfirmAskedAt when the two-year question was asked, zero
+	// when none is pending.
+	AskedAt          time.Time `json:"asked_at,omitzero"`
+	ReconfirmAskedAt time.Time `json:"reconfirm_asked_at,omitzero"`
+}
+
+// ReconfirmDue returns when consent confirmed at ConfirmedAt must be
+// confirmed again; zero without consent.
+func (m Marketing) ReconfirmDue() time.Time {
+	if !m.Given || m.ConfirmedAt.IsZero() {
+		return time.Time{}
+	}
+	return m.ConfirmedAt.AddDate(MarketingReconfirmYears, 0, 0)
+}
+
+// marketingKey returns the stored key of customerID.
+func marketingKey(customerID string) ([]byte, error) {
+	k, ok := custKeyOf(customerID)
+	if !ok {
+		return nil, fmt.Errorf("ledger: marketing %s: %w", customerID, ErrCustomerNotFound)
+	}
+	return k, nil
+}
+
+// Marketing returns customerID's advertising consent: the zero Marketing
+// (with CustomerID set) when never asked. ErrCustomerNotFound is returned
+// for an id that names no customer.
+func (tx *Tx) Marketing(customerID string) (Marketing, error) {
+	k, err := marketingKey(customerID)
+	if err != nil {
+		return Marketing{}, err
+	}
+	if tx.bucket(bucketCustomers).Get(k) == nil {
+		return Marketing{}, fmt.Errorf("ledger: marketing %s: %w", customerID, ErrCustomerNotFound)
+	}
+	return tx.marketing(k, customerID)
+}
+
+func (tx *Tx) marketing(k []byte, customerID string) (Marketing, error) {
+	m := Marketing{CustomerID: customerID}
+	v := tx.bucket(bucketMarketing).Get(k)
+	if v == nil {
+		return m, nil
+	}
+	if err := json.Unmarshal(v, &m); err != nil {
+		return Marketing{}, fmt.Errorf("ledger: marketing %s: %w: %v", customerID, errCorrupt, err)
+	}
+	m.CustomerID = customerID
+	return m, nil
+}
+
+func (tx *Tx) putMarketing(m Marketing) error {
+	k, err := marketingKey(m.CustomerID)
+	if err != nil {
+		return err
+	}
+	v, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("ledger: put marketing %s: %w", m.CustomerID, err)
+	}
+	if err := tx.bucket(bucketMarketing).Put(k, v); err != nil {
+		return fmt.Errorf("ledger: put marketing %s: %w", m.CustomerID, err)
+	}
+	return nil
+}
+
+// SetMarketing records customerID's answer at at: consent given (a yes
+// also re-confirms it) or withdrawn, and how. An erased customer cannot
+// consent (ErrInvalid); withdrawing is always possible. It returns the
+// record as stored. Setting the state the customer already has changes
+// only its times when given (a yes confirms again), and nothing when
+// withdrawn, so a second [수신 거부] keeps the first withdrawal's date.
+func (tx *Tx) SetMarketing(customerID string, given bool, via MarketingVia, at time.Time) (Marketing, error) {
+	if at.IsZero() || via == "" || via == ViaLapse {
+		return Marketing{}, fmt.Errorf("ledger: set marketing: %w", invalid("marketing", "a time and a way (not lapse) are required"))
+	}
+	c, err := tx.Customer(customerID)
+	if err != nil {
+		return Marketing{}, fmt.Errorf("ledger: set marketing: %w", err)
+	}
+	m, err := tx.Marketing(customerID)
+	if err != nil {
+		return Marketing{}, err
+	}
+	if m.AskedAt.IsZero() {
+		m.AskedAt = at
+	}
+	switch {
+	case given && c.Erased:
+		return Marketing{}, fmt.Errorf("ledger: set marketing %s: %w", customerID, invalid("marketing", "erased customer"))
+	case given:
+		if !m.Given {
+			m.GivenAt = at
+		}
+		m.Given, m.ConfirmedAt, m.Lapsed, m.ReconfirmAskedAt = true, at, false, time.Time{}
+	case !m.Given && !m.WithdrawnAt.IsZero():
+		return m, nil // withdrawn already: the first date stands
+	default:
+		m.Given, m.WithdrawnAt, m.Lapsed, m.ReconfirmAskedAt = false, at, false, time.Time{}
+	}
+	m.Via = via
+	return m, tx.putMarketing(m)
+}
+
+// MarkMarketingAsked records that the optional question was put to
+// customerID at at, so it is asked once. It reports whether it was new.
+func (tx *Tx) MarkMarketingAsked(customerID string, at time.Time) (bool, error) {
+	m, err := tx.Marketing(customerID)
+	if err != nil {
+		return false, err
+	}
+	if !m.AskedAt.IsZero() {
+		return false, nil
+	}
+	m.AskedAt = at
+	return true, tx.putMarketing(m)
+}
+
+// MarketingRenewal is what the daily re-confirmation check did.
+type MarketingRenewal struct {
+	// Ask are the customers whose consent turned two years old and who
+	// were not asked yet: each is marked asked at the check's time, so
+	// the caller asks them once.
+	Ask []string
+	// Lapsed are the customers whose question went unanswered for
+	// MarketingLapseAfter: their consent is withdrawn, recorded as lapsed.
+	Lapsed []string
+}
+
+// RenewMarketing is the daily re-confirmation check at now: it marks the
+// customers to ask and lapses the unanswered, in one transaction. Erased
+// customers are lapsed without asking. It reads every record (one per
+// customer ever asked), a scan a daily job affords.
+func (tx *Tx) RenewMarketing(now time.Time) (MarketingRenewal, error) {
+	var r MarketingRenewal
+	var changed []Marketing
+	b := tx.bucket(bucketMarketing)
+	err := b.ForEach(func(k, v []byte) error {
+		id := custIDOfKey(k)
+		m, err := tx.marketing(k, id)
+		if err != nil {
+			return err
+		}
+		if !m.Given {
+			return nil
+		}
+		c, err := tx.Customer(id)
+		if err != nil {
+			return fmt.Errorf("ledger: renew marketing: %w", err)
+		}
+		switch {
+		case c.Erased || (!m.ReconfirmAskedAt.IsZero() && !now.Before(m.ReconfirmAskedAt.Add(MarketingLapseAfter))):
+			m.Given, m.WithdrawnAt, m.Lapsed, m.Via, m.ReconfirmAskedAt = false, now, true, ViaLapse, time.Time{}
+			r.Lapsed = append(r.Lapsed, id)
+		case m.ReconfirmAskedAt.IsZero() && !now.Before(m.ReconfirmDue()):
+			m.ReconfirmAskedAt = now
+			r.Ask = append(r.Ask, id)
+		default:
+			return nil
+		}
+		changed = append(changed, m)
+		return nil
+	})
+	if err != nil {
+		return MarketingRenewal{}, fmt.Errorf("ledger: renew marketing: %w", err)
+	}
+	// Written after the walk: bbolt forbids changing a bucket mid-ForEach.
+	for _, m := range changed {
+		if err := tx.putMarketing(m); err != nil {
+			return MarketingRenewal{}, err
+		}
+	}
+	return r, nil
+}

@@ -1,0 +1,159 @@
+package ledger
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+)
+
+func TestSetMarketing(t *testing.T) {
+	day := 24 * time.Hour
+	tests := []struct {
+		name  string
+		steps []bool // true: give, false: withdraw, each a day after the last
+		want  Marketing
+	}{
+		{"OK_Given", []bool{true}, Marketing{Given: true, GivenAt: t0, ConfirmedAt: t0, Via: ViaCommand, AskedAt: t0}},
+		{"OK_Declined", []bool{false}, Marketing{WithdrawnAt: t0, Via: ViaCommand, AskedAt: t0}},
+		{"OK_Withdrawn", []bool{true, false}, Marketing{GivenAt: t0, ConfirmedAt: t0, WithdrawnAt: t0.Add(day), Via: ViaCommand, AskedAt: t0}},
+		// A second withdrawal keeps the first one's date.
+		{"OK_WithdrawnTwice", []bool{true, false, false}, Marketing{GivenAt: t0, ConfirmedAt: t0, WithdrawnAt: t0.Add(day), Via: ViaCommand, AskedAt: t0}},
+		// A second yes confirms again, the first given time stays.
+		{"OK_GivenTwice", []bool{true, true}, Marketing{Given: true, GivenAt: t0, ConfirmedAt: t0.Add(day), Via: ViaCommand, AskedAt: t0}},
+		{"OK_GivenAgain", []bool{true, false, true}, Marketing{Given: true, GivenAt: t0.Add(2 * day), ConfirmedAt: t0.Add(2 * day), WithdrawnAt: t0.Add(day), Via: ViaCommand, AskedAt: t0}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := MustOpen(t)
+			c := mustCustomer(t, s, "김하늘", "01012345678")
+			for i, give := range tt.steps {
+				mustUpdate(t, s, func(tx *Tx) error {
+					_, err := tx.SetMarketing(c.ID, give, ViaCommand, t0.Add(time.Duration(i)*day))
+					return err
+				})
+			}
+			var got Marketing
+			mustView(t, s, func(tx *Tx) (err error) { got, err = tx.Marketing(c.ID); return err })
+			tt.want.CustomerID = c.ID
+			if !sameMarketing(got, tt.want) {
+				t.Errorf("got %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+// sameMarketing compares two records by their instants.
+func sameMarketing(a, b Marketing) bool {
+	return a.CustomerID == b.CustomerID && a.Given == b.Given && a.GivenAt.Equal(b.GivenAt) &&
+		a.WithdrawnAt.Equal(b.WithdrawnAt) && a.ConfirmedAt.Equal(b.ConfirmedAt) && a.Via == b.Via &&
+		a.Lapsed == b.Lapsed && a.AskedAt.Equal(b.AskedAt) && a.ReconfirmAskedAt.Equal(b.ReconfirmAskedAt)
+}
+
+func TestSetMarketing_Errors(t *testing.T) {
+	s := MustOpen(t)
+	c := mustCustomer(t, s, "김하늘", "01012345678")
+	mustUpdate(t, s, func(tx *Tx) error { return tx.EraseCustomer(c.ID, t0) })
+	tests := []struct {
+		name  string
+		id    string
+		given bool
+		via   MarketingVia
+		at    time.Time
+		want  error
+	}{
+		{"ErrCustomerNotFound", "C99", true, ViaCommand, t0, ErrCustomerNotFound},
+		{"ErrCustomerNotFound_BadID", "x", true, ViaCommand, t0, ErrCustomerNotFound},
+		{"ErrInvalid_Erased", c.ID, true, ViaCommand, t0, ErrInvalid},
+		{"ErrInvalid_NoTime", c.ID, false, ViaCommand, time.Time{}, ErrInvalid},
+		{"ErrInvalid_Lapse", c.ID, false, ViaLapse, t0, ErrInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := s.Update(t.Context(), func(tx *Tx) error {
+				_, err := tx.SetMarketing(tt.id, tt.given, tt.via, tt.at)
+				return err
+			})
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("got %v, want %v", err, tt.want)
+			}
+		})
+	}
+	t.Run("OK_ErasedWithdraws", func(t *testing.T) {
+		mustUpdate(t, s, func(tx *Tx) error { _, err := tx.SetMarketing(c.ID, false, ViaOptOut, t0); return err })
+	})
+}
+
+func TestMarkMarketingAsked(t *testing.T) {
+	s := MustOpen(t)
+	c := mustCustomer(t, s, "김하늘", "01012345678")
+	for i, want := range []bool{true, false} {
+		var got bool
+		mustUpdate(t, s, func(tx *Tx) (err error) {
+			got, err = tx.MarkMarketingAsked(c.ID, t0.Add(time.Duration(i)*time.Hour))
+			return err
+		})
+		if got != want {
+			t.Errorf("ask %d: got %v, want %v", i+1, got, want)
+		}
+	}
+	var m Marketing
+	mustView(t, s, func(tx *Tx) (err error) { m, err = tx.Marketing(c.ID); return err })
+	if !m.AskedAt.Equal(t0) || m.Given {
+		t.Errorf("got %+v, want asked at %v and not given", m, t0)
+	}
+}
+
+// TestRenewMarketing walks a consent through the law's two years: not
+// due a day before, asked once on the day, lapsed when unanswered for
+// MarketingLapseAfter, and a yes in between starts the two years again.
+func TestRenewMarketing(t *testing.T) {
+	s := MustOpen(t)
+	a := mustCustomer(t, s, "김하늘", "01012345678") // never answers
+	b := mustCustomer(t, s, "이바다", "01087654321") // answers yes
+	n := mustCustomer(t, s, "박산", "01011112222")   // never consented
+	for _, id := range []string{a.ID, b.ID} {
+		mustUpdate(t, s, func(tx *Tx) error { _, err := tx.SetMarketing(id, true, ViaStart, t0); return err })
+	}
+	mustUpdate(t, s, func(tx *Tx) error { _, err := tx.SetMarketing(n.ID, false, ViaStart, t0); return err })
+	due := t0.AddDate(MarketingReconfirmYears, 0, 0)
+	renew := func(at time.Time) MarketingRenewal {
+		t.Helper()
+		var r MarketingRenewal
+		mustUpdate(t, s, func(tx *Tx) (err error) { r, err = tx.RenewMarketing(at); return err })
+		return r
+	}
+	steps := []struct {
+		name       string
+		at         time.Time
+		before     func()
+		ask, lapse []string
+	}{
+		{"DayBefore", due.Add(-24 * time.Hour), nil, nil, nil},
+		{"Due", due, nil, []string{a.ID, b.ID}, nil},
+		{"AskedOnce", due.Add(time.Hour), nil, nil, nil},
+		{"BeforeLapse", due.Add(MarketingLapseAfter - time.Second), func() {
+			mustUpdate(t, s, func(tx *Tx) error {
+				_, err := tx.SetMarketing(b.ID, true, ViaReconfirm, due.Add(time.Hour))
+				return err
+			})
+		}, nil, nil},
+		{"Lapse", due.Add(MarketingLapseAfter), nil, nil, []string{a.ID}},
+		{"LapsedOnce", due.Add(2 * MarketingLapseAfter), nil, nil, nil},
+		{"ReconfirmedDue", due.Add(time.Hour).AddDate(MarketingReconfirmYears, 0, 0), nil, []string{b.ID}, nil},
+	}
+	for _, st := range steps {
+		if st.before != nil {
+			st.before()
+		}
+		r := renew(st.at)
+		if !slices.Equal(r.Ask, st.ask) || !slices.Equal(r.Lapsed, st.lapse) {
+			t.Errorf("%s: got ask %v lapsed %v, want ask %v lapsed %v", st.name, r.Ask, r.Lapsed, st.ask, st.lapse)
+		}
+	}
+	var m Marketing
+	mustView(t, s, func(tx *Tx) (err error) { m, err = tx.Marketing(a.ID); return err })
+	if m.Given || !m.Lapsed || m.Via != ViaLapse || !m.WithdrawnAt.Equal(due.Add(MarketingLapseAfter)) {
+		t.Errorf("lapsed record: got %+v", m)
+	}
+}
