@@ -1,0 +1,236 @@
+package dialog
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// The rating request after a visit (issue 14): a service message, so it
+// needs only the consent given at /start. A linked, consenting, reachable
+// customer whose visit was recorded (a note or a points earn:
+// ledger.RecordVisit) is asked "오늘 방문 어떠셨어요?" with the star buttons,
+// DANGOL_FEEDBACK_AFTER after their day's first visit, once per visit day,
+// not when they already left feedback that day, and never between 21:00
+// and 09:00 in the shop's zone: a request falling then waits for 09:00.
+
+// RatingJobName names the rating requests in the scheduler's records.
+const RatingJobName = "rating"
+
+// DefaultFeedbackAfter is how long after a visit its rating is asked for.
+const DefaultFeedbackAfter = 3 * time.Hour
+
+// The hours (in the shop's zone) between which no rating request is sent.
+const (
+	ratingQuietFrom  = 21 // from 21:00
+	ratingQuietUntil = 9  // to 09:00
+)
+
+// ratingAction is the verb of the request's star buttons: "rr:<day>:<n>".
+const ratingAction = "rr"
+
+func init() {
+	actionHandlers[ratingAction] = (*turn).onRatingButton
+}
+
+// RatingRequestJob asks for visit ratings every ten minutes (a Check job,
+// as the SLA check). after is DANGOL_FEEDBACK_AFTER: how long after the
+// visit; <= 0 turns the requests off (ok is false).
+func (e *Engine) RatingRequestJob(after time.Duration, deliver func(context.Context, Reply) error) (Job, bool) {
+	if after <= 0 {
+		return Job{}, false
+	}
+	return Job{
+		Name: RatingJobName, Spec: DefaultSLASpec, Loc: e.loc, MaxLate: 9 * time.Minute, // shorter than the interval
+		Posts:   func(ctx context.Context, at time.Time) ([]Reply, error) { return e.RatingRequests(ctx, at, after) },
+		Deliver: deliver,
+		Check:   true, // it reads the visits as they are at its run
+	}, true
+}
+
+// ratingDue returns when the rating of a visit at visit is asked for:
+// after later, moved out of the night (21:00-09:00 in loc) to 09:00.
+func ratingDue(visit time.Time, after time.Duration, loc *time.Location) time.Time {
+	due := visit.Add(after).In(loc)
+	y, m, d := due.Date()
+	switch {
+	case due.Hour() < ratingQuietUntil:
+		return time.Date(y, m, d, ratingQuietUntil, 0, 0, 0, loc)
+	case due.Hour() >= ratingQuietFrom:
+		return time.Date(y, m, d+1, ratingQuietUntil, 0, 0, 0, loc)
+	}
+	return due
+}
+
+// ratingAskable reports whether a request due at due may go at at: it is
+// due, and it is still its day's daytime (a request not sent by 21:00 of
+// its day, dangol being down, is dropped rather than sent days late).
+func ratingAskable(due, at time.Time, loc *time.Location) bool {
+	if at.Before(due) {
+		return false
+	}
+	y, m, d := due.Date()
+	return at.Before(time.Date(y, m, d, ratingQuietFrom, 0, 0, 0, loc))
+}
+
+// RatingRequests returns the rating requests due at at, each to the
+// customer's linked platform, and records each as requested in the same
+// transaction that puts it in the outbox (with Config.Outbox): a restart
+// never asks twice, and a request whose send fails is sent again from the
+// outbox. Customers unlinked, without consent, unreachable (they blocked
+// the bot) or erased are never asked.
+func (e *Engine) RatingRequests(ctx context.Context, at time.Time, after time.Duration) ([]Reply, error) {
+	var out []Reply
+	err := e.store.Update(ctx, func(tx *ledger.Tx) error {
+		out = out[:0] // Update may run this more than once
+		var due []ledger.VisitStats
+		err := tx.ScanVisitStats(func(s ledger.VisitStats) error {
+			if s.Visits > 0 && ratingAskable(ratingDue(s.Last, after, e.loc), at, e.loc) {
+				due = append(due, s)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, s := range due {
+			r, ok, err := e.ratingRequest(tx, s, at)
+			if err != nil {
+				return err
+			}
+			if ok {
+				out = append(out, r)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dialog: rating requests: %w", err)
+	}
+	return out, nil
+}
+
+// ratingRequest is the request for s's latest visit day, recorded, or ok
+// false when the customer is not to be asked.
+func (e *Engine) ratingRequest(tx *ledger.Tx, s ledger.VisitStats, at time.Time) (Reply, bool, error) {
+	day := s.Last.In(e.loc)
+	if asked, err := tx.RatingRequested(s.CustomerID, day); err != nil || asked {
+		return Reply{}, false, err
+	}
+	c, err := tx.Customer(s.CustomerID)
+	if errors.Is(err, ledger.ErrCustomerNotFound) {
+		return Reply{}, false, nil
+	}
+	if err != nil {
+		return Reply{}, false, fmt.Errorf("read customer: %w", err)
+	}
+	if c.Erased || !c.Consent.Given {
+		return Reply{}, false, nil
+	}
+	if rated, err := tx.RatedOn(c.ID, day); err != nil || rated {
+		return Reply{}, false, err
+	}
+	pid, p, ok, err := e.reachableLink(tx, c)
+	if err != nil || !ok {
+		return Reply{}, false, err
+	}
+	if err := tx.MarkRatingRequested(c.ID, day, at); err != nil {
+		return Reply{}, false, err
+	}
+	channel, user, _ := strings.Cut(pid, ":")
+	lang := e.lang
+	if p.Lang != "" {
+		lang = p.Lang
+	} else if c.Lang != "" {
+		lang = c.Lang
+	}
+	date := day.Format(time.DateOnly)
+	r := Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang,
+		Text: e.cat.Text(lang, "care.rating.ask", map[string]any{"Shop": e.shop})}
+	for i := 1; i <= 5; i++ {
+		r.Buttons = append(r.Buttons, Button{Label: strings.Repeat("★", i), Payload: ratingAction + ":" + date + ":" + strconv.Itoa(i)})
+	}
+	if err := e.stashCare(tx, "care:rate:"+c.ID+":"+date, at, &r); err != nil {
+		return Reply{}, false, err
+	}
+	return r, true, nil
+}
+
+// reachableLink is the first of c's linked platform ids whose profile
+// consents and that has not blocked the bot.
+func (e *Engine) reachableLink(tx *ledger.Tx, c ledger.Customer) (string, ledger.Profile, bool, error) {
+	for _, pid := range c.Links {
+		if _, user, ok := strings.Cut(pid, ":"); !ok || user == "" {
+			continue
+		}
+		p, err := tx.Profile(pid)
+		if err != nil {
+			return "", ledger.Profile{}, false, fmt.Errorf("read profile: %w", err)
+		}
+		if p.CustomerID != c.ID || !p.Consent.Given {
+			continue
+		}
+		if _, blocked, err := tx.Unreachable(pid); err != nil {
+			return "", ledger.Profile{}, false, fmt.Errorf("unreachable: %w", err)
+		} else if blocked {
+			continue
+		}
+		return pid, p, true, nil
+	}
+	return "", ledger.Profile{}, false, nil
+}
+
+// stashCare puts r, a message the shop starts (no incoming event), into the
+// outbox under eventID in tx (with Config.Outbox), setting r.OutboxID.
+func (e *Engine) stashCare(tx *ledger.Tx, eventID string, at time.Time, r *Reply) error {
+	if !e.outbox {
+		return nil
+	}
+	payload, err := json.Marshal(outboxRecord{Channel: r.Channel, Conversation: r.UserID, User: r.UserID, Reply: *r})
+	if err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	id, err := tx.AddOutbox(eventID, at, payload)
+	if err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	r.OutboxID = id
+	return nil
+}
+
+// onRatingButton: a customer pressed a star of a rating request
+// ("rr:<day>:<n>"): the feedback flow starts with that rating and goes on
+// to its NPS question. A second press after they rated that day is
+// thanked, not counted twice.
+func (t *turn) onRatingButton(arg string) error {
+	if t.role != ledger.RoleCustomer {
+		t.sayStale()
+		return nil
+	}
+	date, stars, ok := strings.Cut(arg, ":")
+	day, derr := time.ParseInLocation(time.DateOnly, date, t.e.loc)
+	n, nerr := strconv.Atoi(stars)
+	if !ok || derr != nil || nerr != nil || n < 1 || n > 5 {
+		t.sayStale()
+		return nil
+	}
+	if c, linked, err := t.linkedCustomer(); err != nil {
+		return err
+	} else if linked {
+		if rated, err := t.tx.RatedOn(c.ID, day); err != nil {
+			return fmt.Errorf("dialog: rated on: %w", err)
+		} else if rated {
+			t.say("care.rating.already", nil)
+			return nil
+		}
+	}
+	t.begin(flowFeedback)
+	t.sess.Draft[dRating] = strconv.Itoa(n)
+	return t.feedbackNext("rated")
+}

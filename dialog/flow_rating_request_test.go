@@ -1,0 +1,178 @@
+package dialog
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// ratingWalk runs the rating requests every ten minutes from from to to
+// (as the scheduler's check does) and returns when each request went.
+func ratingWalk(t *testing.T, h *harness, from, to time.Time) []time.Time {
+	t.Helper()
+	var asked []time.Time
+	for at := from; !at.After(to); at = at.Add(10 * time.Minute) {
+		rs, err := h.eng.RatingRequests(context.Background(), at, DefaultFeedbackAfter)
+		if err != nil {
+			t.Fatalf("RatingRequests(%v): %v", at, err)
+		}
+		for _, r := range rs {
+			if r.To != ToUser || r.Channel != ChannelTelegram || r.UserID != custTG || len(r.Buttons) != 5 {
+				t.Fatalf("request = %+v", r)
+			}
+			if want := h.cat.Text(r.Lang, "care.rating.ask", map[string]any{"Shop": ""}); r.Text != want {
+				t.Errorf("request text %q, want %q", r.Text, want)
+			}
+			asked = append(asked, at)
+		}
+	}
+	return asked
+}
+
+// TestRatingRequests walks two days in ten-minute checks after visits
+// recorded by a note or a points earn, on the injected clock.
+func TestRatingRequests(t *testing.T) {
+	day := func(d, hour, min int) time.Time { return time.Date(2026, 5, d, hour, min, 0, 0, seoul) }
+	tests := []struct {
+		name  string
+		visit time.Time
+		setup func(t *testing.T, h *harness, f fixture)
+		want  []time.Time
+	}{
+		{"AfternoonVisitAsksThreeHoursLater", day(13, 14, 0), nil, []time.Time{day(13, 17, 0)}},
+		{"EveningVisitWaitsForNine", day(13, 19, 30), nil, []time.Time{day(14, 9, 0)}},
+		{"TwoVisitsOneDayAskOnce", day(13, 14, 0), func(t *testing.T, h *harness, f fixture) {
+			h.advance(2 * time.Hour)
+			h.send(staffMsg("/points add 김민지 10000"))
+		}, []time.Time{day(13, 17, 0)}},
+		{"RatedThatDayNotAsked", day(13, 14, 0), func(t *testing.T, h *harness, f fixture) {
+			h.advance(time.Hour)
+			h.send(custMsg("/feedback"))
+			h.send(press(custMsg(""), "rate:5"))
+			h.send(press(custMsg(""), "skip"))
+			h.send(press(custMsg(""), "skip"))
+		}, nil},
+		{"NoConsentNotAsked", day(13, 14, 0), func(t *testing.T, h *harness, f fixture) {
+			h.update(func(tx *ledger.Tx) error {
+				p, err := tx.Profile("telegram:" + custTG)
+				if err != nil {
+					return err
+				}
+				p.Consent = ledger.Consent{}
+				return tx.PutProfile(p)
+			})
+		}, nil},
+		{"UnreachableNotAsked", day(13, 14, 0), func(t *testing.T, h *harness, f fixture) {
+			h.update(func(tx *ledger.Tx) error {
+				_, err := tx.MarkUnreachable("telegram:"+custTG, h.now())
+				return err
+			})
+		}, nil},
+		{"ErasedNotAsked", day(13, 14, 0), func(t *testing.T, h *harness, f fixture) {
+			h.update(func(tx *ledger.Tx) error { return tx.EraseCustomer(f.minji, h.now()) })
+		}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, "ko")
+			f := seed(h)
+			h.clock = tt.visit.Add(-time.Minute)
+			runSteps(t, h, linkMinji(h))
+			h.advance(time.Minute)
+			h.send(staffMsg("/note 김민지 펌 상담"))
+			if tt.setup != nil {
+				tt.setup(t, h, f)
+			}
+			got := ratingWalk(t, h, tt.visit, tt.visit.Add(48*time.Hour))
+			if len(got) != len(tt.want) || (len(got) == 1 && !got[0].Equal(tt.want[0])) {
+				t.Errorf("asked at %v, want %v", got, tt.want)
+			}
+		})
+	}
+	t.Run("UnlinkedNotAsked", func(t *testing.T) {
+		h := mustOpenHarness(t, nil, "ko")
+		seed(h)
+		h.send(staffMsg("/note 박지훈 010-2222-3333 커트 상담"))
+		if got := ratingWalk(t, h, t0, t0.Add(24*time.Hour)); len(got) != 0 {
+			t.Errorf("an unlinked customer was asked at %v", got)
+		}
+	})
+}
+
+// TestRatingRequestOnceAcrossRestart: the request is recorded with its
+// outbox entry, so the check after a restart does not ask again, and the
+// request waits in the outbox until delivered.
+func TestRatingRequestOnceAcrossRestart(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	h.cfg.Outbox = true
+	h.reopen()
+	seed(h)
+	runSteps(t, h, linkMinji(h))
+	h.send(staffMsg("/note 김민지 펌 상담"))
+	ctx := context.Background()
+	at := t0.Add(3 * time.Hour)
+	rs, err := h.eng.RatingRequests(ctx, at, DefaultFeedbackAfter)
+	if err != nil || len(rs) != 1 || rs[0].OutboxID == "" {
+		t.Fatalf("RatingRequests = %+v, %v; want one request in the outbox", rs, err)
+	}
+	h.reopen()
+	unsent, err := h.eng.Unsent(ctx, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, o := range unsent {
+		found = found || o.Reply.OutboxID == rs[0].OutboxID && o.Reply.UserID == custTG && o.Reply.To == ToUser
+	}
+	if !found {
+		t.Errorf("request not in the outbox after a restart: %+v", unsent)
+	}
+	if again, err := h.eng.RatingRequests(ctx, at.Add(10*time.Minute), DefaultFeedbackAfter); err != nil || len(again) != 0 {
+		t.Errorf("after a restart RatingRequests = %+v, %v; want nothing", again, err)
+	}
+}
+
+// TestRatingButtons: a star of the request starts the feedback flow with
+// that rating; pressed again after rating, it only thanks.
+func TestRatingButtons(t *testing.T) {
+	for _, lang := range []string{"ko", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			f := seed(h)
+			runSteps(t, h, linkMinji(h))
+			runSteps(t, h, []step{
+				{msg: press(custMsg(""), "rr:2026-05-13:4"), ids: []string{"core.feedback.ask_nps"}, payloads: []string{"nps:10", "skip"}},
+				{msg: press(custMsg(""), "nps:9"), ids: []string{"core.feedback.ask_comment"}},
+				{msg: press(custMsg(""), "skip"), ids: []string{"core.feedback.thanks"}, check: func(t *testing.T, h *harness, _ []Reply) {
+					if fs := h.allFeedback(); len(fs) != 1 || fs[0].Rating != 4 || fs[0].NPS != 9 || fs[0].CustomerID != f.minji {
+						t.Errorf("feedback = %+v", fs)
+					}
+				}},
+				{msg: press(custMsg(""), "rr:2026-05-13:1"), ids: []string{"care.rating.already"}, check: func(t *testing.T, h *harness, _ []Reply) {
+					if fs := h.allFeedback(); len(fs) != 1 {
+						t.Errorf("a second press counted: %+v", fs)
+					}
+				}},
+				{msg: press(custMsg(""), "rr:bad:9"), ids: []string{"core.button.stale"}},
+				{msg: press(staffMsg(""), "rr:2026-05-13:4"), ids: []string{"core.button.stale"}},
+			})
+		})
+	}
+}
+
+func TestRatingDue(t *testing.T) {
+	at := func(d, hour, min int) time.Time { return time.Date(2026, 5, d, hour, min, 0, 0, seoul) }
+	for _, tt := range []struct{ visit, want time.Time }{
+		{at(13, 14, 0), at(13, 17, 0)},
+		{at(13, 17, 59), at(13, 20, 59)},
+		{at(13, 18, 0), at(14, 9, 0)},
+		{at(13, 23, 30), at(14, 9, 0)},
+		{at(13, 5, 0), at(13, 9, 0)},
+	} {
+		if got := ratingDue(tt.visit, 3*time.Hour, seoul); !got.Equal(tt.want) {
+			t.Errorf("ratingDue(%v) = %v, want %v", tt.visit, got, tt.want)
+		}
+	}
+}
