@@ -129,6 +129,11 @@ func (t *turn) cmdMyData(string) error {
 		t.text("core.mydata.notes", data),
 	}
 	info = append(info, t.myBirthdayLine(c)...) // flow_customer_edit.go
+	mline, err := t.myMarketingLine(c)          // flow_marketing.go
+	if err != nil {
+		return err
+	}
+	info = append(info, mline)
 	// When their data is due for erasure, in the last days (flow_retention.go).
 	if line, ok := t.retentionLine(c, "privacy.retention.mydata"); ok {
 		info = append(info, line)

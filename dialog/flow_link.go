@@ -381,7 +381,10 @@ func (t *turn) link(p ledger.Profile, customerID string) error {
 			return fmt.Errorf("dialog: save customer language: %w", err)
 		}
 	}
-	return t.welcome(c, "core.link.welcome")
+	if err := t.welcome(c, "core.link.welcome"); err != nil {
+		return err
+	}
+	return t.askMarketing(c) // flow_marketing.go: the optional question, once
 }
 
 // welcome greets a linked customer with their balance and shows the menu.

@@ -1,0 +1,211 @@
+package dialog
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+const testShop = "하늘미용실"
+
+// adHarness is a harness whose shop has a name, with 김민지 linked to
+// custTG (the optional question not yet answered).
+func adHarness(t *testing.T, lang string) (*harness, string) {
+	t.Helper()
+	h := mustOpenHarness(t, nil, lang)
+	h.cfg.ShopName = testShop
+	h.reopen()
+	id := h.customer("김민지", "01012345678")
+	runSteps(t, h, linkMinji(h))
+	return h, id
+}
+
+func (h *harness) marketing(id string) ledger.Marketing {
+	h.tb.Helper()
+	var m ledger.Marketing
+	h.view(func(tx *ledger.Tx) (err error) { m, err = tx.Marketing(id); return err })
+	return m
+}
+
+// TestMarketingConsent: the optional question comes once, after the first
+// consent and the link; /marketing and /mydata show the answer with its
+// date; [수신 거부] withdraws in one tap and says the date and the shop.
+func TestMarketingConsent(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	h.cfg.ShopName = testShop
+	h.reopen()
+	id := h.customer("김민지", "01012345678")
+	date := map[string]any{"Date": "2026-05-13"}
+	runSteps(t, h, []step{
+		{msg: staffMsg("/link 김민지")},
+		{msg: custMsg("/start 100000"), payloads: []string{"yes", "no"}, not: []string{"[혜택·이벤트 소식 받기 (선택)]"}},
+		{msg: press(custMsg(""), "yes"), want: []string{"김민지", "[혜택·이벤트 소식 받기 (선택)]", testShop},
+			payloads: []string{"mkt:on:start", "mkt:off:start"}},
+		{msg: custMsg("/marketing"), want: []string{h.text("ads.state.none", nil)}, payloads: []string{"mkt:on:command"}},
+		{msg: press(custMsg(""), "mkt:on:start"), want: []string{h.text("ads.set.on", date)}},
+		{msg: custMsg("광고수신"), want: []string{h.text("ads.state.given", date)}, payloads: []string{"mkt:off:command"}},
+		{msg: custMsg("/mydata"), want: []string{h.text("ads.mydata", map[string]any{"State": h.text("ads.state.given", date)})}},
+		{msg: press(custMsg(""), adOptOutPayload), advance: 24 * time.Hour,
+			want: []string{h.text("ads.set.off", map[string]any{"Date": "2026-05-14", "Shop": testShop})}},
+		// A second tap keeps the first withdrawal's date.
+		{msg: press(custMsg(""), adOptOutPayload), advance: 24 * time.Hour, want: []string{"2026-05-14"}},
+		{msg: custMsg("/marketing 받기"), want: []string{h.text("ads.set.on", map[string]any{"Date": "2026-05-15"})}},
+		{msg: custMsg("/marketing 아무거나"), ids: []string{"ads.marketing.usage"}},
+		// Asked once: linking again does not ask again.
+		{msg: staffMsg("/link 김민지")},
+		{msg: staffMsg("/cancel")},
+		// Staff cannot press a customer's button.
+		{msg: press(staffMsg(""), adOptOutPayload), ids: []string{"core.refused"}},
+		{msg: press(custMsg(""), "mkt:maybe:start"), ids: []string{"core.button.stale"}},
+		{msg: press(custMsg(""), "mkt:on:lapse"), ids: []string{"core.button.stale"}},
+	})
+	if m := h.marketing(id); !m.Given || m.Via != ledger.ViaCommand || !m.GivenAt.Equal(t0.Add(48*time.Hour)) {
+		t.Errorf("marketing = %+v, want given by command on day 3", m)
+	}
+	// Not linked: told to link first, nothing stored.
+	runSteps(t, h, []step{
+		{msg: cust2Msg("/marketing"), ids: []string{"ads.marketing.unlinked"}},
+		{msg: press(cust2Msg(""), adOptOutPayload), ids: []string{"ads.marketing.unlinked"}},
+	})
+}
+
+// TestAdMessage: the advertising message's shape, and each customer it
+// refuses.
+func TestAdMessage(t *testing.T) {
+	for _, lang := range []string{"ko", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			h, id := adHarness(t, lang)
+			runSteps(t, h, []step{{msg: custMsg("/lang " + lang)}})
+			build := func() (Reply, AdSkip) {
+				t.Helper()
+				var r Reply
+				var skip AdSkip
+				h.update(func(tx *ledger.Tx) error {
+					c, err := tx.Customer(id)
+					if err != nil {
+						return err
+					}
+					r, skip, err = h.eng.adMessage(tx, c, h.now(), func(t *turn) string { return "이번 주 펌 20%" },
+						Button{Label: "x", Payload: "x"})
+					return err
+				})
+				return r, skip
+			}
+			if _, skip := build(); skip != AdNoConsent {
+				t.Fatalf("before consent: skip %q, want %q", skip, AdNoConsent)
+			}
+			runSteps(t, h, []step{{msg: press(custMsg(""), "mkt:on:start")}})
+			r, skip := build()
+			if skip != AdSent {
+				t.Fatalf("with consent: skip %q", skip)
+			}
+			head := h.text("ads.header", map[string]any{"Shop": testShop})
+			if !strings.HasPrefix(r.Text, head+"\n") || !strings.HasSuffix(r.Text, h.text("ads.optout_line", nil)) ||
+				!strings.Contains(r.Text, "이번 주 펌 20%") {
+				t.Errorf("text %q: want %q first, the body, the opt-out line last", r.Text, head)
+			}
+			if r.To != ToUser || r.Channel != ChannelTelegram || r.UserID != custTG || r.Lang != lang {
+				t.Errorf("addressed to %v %s:%s in %q", r.To, r.Channel, r.UserID, r.Lang)
+			}
+			if n := len(r.Buttons); n != 2 || r.Buttons[0].Payload != "x" || r.Buttons[1].Payload != adOptOutPayload ||
+				r.Buttons[1].Label != h.text("ads.btn.optout", nil) {
+				t.Errorf("buttons %+v: want the caller's, then [수신 거부]", r.Buttons)
+			}
+			// Withdrawal stops the next one.
+			runSteps(t, h, []step{{msg: press(custMsg(""), adOptOutPayload)}})
+			if _, skip := build(); skip != AdNoConsent {
+				t.Errorf("after [수신 거부]: skip %q, want %q", skip, AdNoConsent)
+			}
+			runSteps(t, h, []step{{msg: custMsg("/marketing on")}})
+			h.update(func(tx *ledger.Tx) error { _, err := tx.MarkUnreachable(ChannelTelegram+":"+custTG, h.now()); return err })
+			if _, skip := build(); skip != AdUnreachable {
+				t.Errorf("blocked: skip %q, want %q", skip, AdUnreachable)
+			}
+			h.update(func(tx *ledger.Tx) error { _, err := tx.ClearUnreachable(ChannelTelegram + ":" + custTG); return err })
+			h.cfg.ShopName = ""
+			h.reopen()
+			if _, skip := build(); skip != AdNoShop {
+				t.Errorf("no shop name: skip %q, want %q", skip, AdNoShop)
+			}
+			h.cfg.ShopName = testShop
+			h.reopen()
+			h.update(func(tx *ledger.Tx) error { return tx.UnlinkCustomer(ChannelTelegram + ":" + custTG) })
+			if _, skip := build(); skip != AdUnlinked {
+				t.Errorf("unlinked: skip %q, want %q", skip, AdUnlinked)
+			}
+			h.update(func(tx *ledger.Tx) error { return tx.EraseCustomer(id, h.now()) })
+			if _, skip := build(); skip != AdErased {
+				t.Errorf("erased: skip %q, want %q", skip, AdErased)
+			}
+		})
+	}
+}
+
+func TestAdSendAt(t *testing.T) {
+	at := func(d, h, m int) time.Time { return time.Date(2026, 5, d, h, m, 0, 0, seoul) }
+	tests := []struct {
+		name     string
+		in, want time.Time
+	}{
+		{"Day", at(13, 14, 0), at(13, 14, 0)},
+		{"Morning", at(13, 8, 0), at(13, 8, 0)},
+		{"LastMinute", at(13, 20, 59), at(13, 20, 59)},
+		{"Nine", at(13, 21, 0), at(14, 8, 0)},
+		{"Midnight", at(14, 0, 0), at(14, 8, 0)},
+		{"BeforeEight", at(14, 7, 59), at(14, 8, 0)},
+		{"MonthEnd", time.Date(2026, 5, 31, 23, 0, 0, 0, seoul), time.Date(2026, 6, 1, 8, 0, 0, 0, seoul)},
+		// Read in the shop's zone, whatever the zone of the time given.
+		{"UTC", time.Date(2026, 5, 13, 12, 30, 0, 0, time.UTC), at(14, 8, 0)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := adSendAt(tt.in, seoul); !got.Equal(tt.want) {
+				t.Errorf("adSendAt(%v) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestMarketingJob: two years after the consent the customer is asked
+// once; unanswered for 30 days the consent lapses, and /marketing says so.
+func TestMarketingJob(t *testing.T) {
+	h, id := adHarness(t, "ko")
+	runSteps(t, h, []step{{msg: press(custMsg(""), "mkt:on:start")}})
+	ctx := context.Background()
+	due := t0.AddDate(2, 0, 0)
+	posts := func(at time.Time) []Reply {
+		t.Helper()
+		rs, err := h.eng.marketingPosts(ctx, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rs
+	}
+	if rs := posts(due.Add(-24 * time.Hour)); len(rs) != 0 {
+		t.Fatalf("a day early: %q", allText(rs))
+	}
+	rs := posts(due)
+	if len(rs) != 1 || rs[0].UserID != custTG || !strings.Contains(rs[0].Text, "2026-05-13") {
+		t.Fatalf("due: want one question naming the consent's date, got %q", allText(rs))
+	}
+	if ps := payloads(rs); len(ps) != 2 || ps[0] != "mkt:on:reconfirm" || ps[1] != "mkt:off:reconfirm" {
+		t.Errorf("buttons %v", ps)
+	}
+	if rs := posts(due.Add(24 * time.Hour)); len(rs) != 0 {
+		t.Errorf("asked twice: %q", allText(rs))
+	}
+	lapse := due.Add(ledger.MarketingLapseAfter)
+	posts(lapse)
+	if m := h.marketing(id); m.Given || !m.Lapsed {
+		t.Fatalf("after %v unanswered: %+v, want lapsed", ledger.MarketingLapseAfter, m)
+	}
+	h.advance(lapse.Sub(h.now()))
+	runSteps(t, h, []step{
+		{msg: custMsg("/marketing"), want: []string{h.text("ads.state.lapsed", map[string]any{"Date": h.eng.quietTurn(nil, "ko", lapse).day(lapse)})}},
+		// A late [계속 받을게요] gives consent again, from today.
+		{msg: press(custMsg(""), "mkt:on:reconfirm"), want: []string{h.text("ads.set.on", map[string]any{"Date": lapse.In(seoul).Format("2006-01-02")})}},
+	})
+}

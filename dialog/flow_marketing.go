@@ -1,0 +1,235 @@
+package dialog
+
+// The customer's advertising consent: asked once, optionally, right after
+// they link (the first consent given); shown and changed with /marketing
+// (광고수신); withdrawn in one tap with an advertising message's [수신
+// 거부]; confirmed again every two years by MarketingJob. Every answer is
+// a button "mkt:<on|off>:<how>" that works outside any flow, so an old
+// message's button still does what it says.
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+func init() {
+	customerCommands["marketing"] = command{run: (*turn).cmdMarketing}
+	koreanCommands["광고수신"] = "marketing"
+	addHelp(&helpCustomer, "ads.help.marketing")
+	actionHandlers[adOptOutAction] = (*turn).marketingButton
+}
+
+// The daily re-confirmation job.
+const (
+	// MarketingJob asks customers whose advertising consent is two years
+	// old to confirm it, and lapses those who did not answer in
+	// ledger.MarketingLapseAfter.
+	MarketingJob = "marketing-reconfirm"
+	// DefaultMarketingSpec is every day at 11:00: a daytime hour, inside
+	// the night rule, after the 10:00 loyalty and birthday messages.
+	DefaultMarketingSpec = "0 11 * * *"
+	// MarketingMaxLate is how late a missed run is still made: the same
+	// day, before the night rule's 21:00.
+	MarketingMaxLate = 9 * time.Hour
+)
+
+// marketingPayload is a button's payload setting consent on or off, how.
+func marketingPayload(on bool, via ledger.MarketingVia) string {
+	v := "off"
+	if on {
+		v = "on"
+	}
+	return adOptOutAction + ":" + v + ":" + string(via)
+}
+
+// cmdMarketing: /marketing shows the sender's advertising consent with a
+// button to change it; /marketing on|off (받기|거부) changes it at once.
+func (t *turn) cmdMarketing(args string) error {
+	c, ok, err := t.linkedCustomer()
+	if err != nil {
+		return err
+	}
+	if !ok {
+		t.say("ads.marketing.unlinked", nil)
+		return nil
+	}
+	switch strings.ToLower(strings.TrimSpace(args)) {
+	case "":
+	case "on", "yes", "받기", "동의":
+		return t.setMarketing(c, true, ledger.ViaCommand)
+	case "off", "no", "거부", "안받기", "그만":
+		return t.setMarketing(c, false, ledger.ViaCommand)
+	default:
+		t.say("ads.marketing.usage", nil)
+		return nil
+	}
+	m, err := t.tx.Marketing(c.ID)
+	if err != nil {
+		return fmt.Errorf("dialog: read advertising consent: %w", err)
+	}
+	b := t.btn("ads.btn.on", marketingPayload(true, ledger.ViaCommand))
+	if m.Given {
+		b = t.btn("ads.btn.off", marketingPayload(false, ledger.ViaCommand))
+	}
+	t.say("ads.marketing.show", map[string]any{"State": t.marketingState(m)}, b)
+	return nil
+}
+
+// marketingState says a consent in a line: given since when, withdrawn or
+// lapsed when, or never answered.
+func (t *turn) marketingState(m ledger.Marketing) string {
+	switch {
+	case m.Given:
+		return t.text("ads.state.given", map[string]any{"Date": t.day(m.ConfirmedAt)})
+	case m.Lapsed:
+		return t.text("ads.state.lapsed", map[string]any{"Date": t.day(m.WithdrawnAt)})
+	case !m.WithdrawnAt.IsZero():
+		return t.text("ads.state.withdrawn", map[string]any{"Date": t.day(m.WithdrawnAt)})
+	}
+	return t.text("ads.state.none", nil)
+}
+
+// myMarketingLine is /mydata's line on advertising consent
+// (flow_account.go).
+func (t *turn) myMarketingLine(c ledger.Customer) (string, error) {
+	m, err := t.tx.Marketing(c.ID)
+	if err != nil {
+		return "", fmt.Errorf("dialog: read advertising consent: %w", err)
+	}
+	return t.text("ads.mydata", map[string]any{"State": t.marketingState(m)}), nil
+}
+
+// marketingButton handles "mkt:<on|off>:<how>", pressed by a customer: an
+// answer to the optional question, to /marketing, to the two-year
+// question or an advertising message's [수신 거부].
+func (t *turn) marketingButton(arg string) error {
+	if t.role != ledger.RoleCustomer {
+		t.say("core.refused", nil)
+		return nil
+	}
+	v, how, _ := strings.Cut(arg, ":")
+	via := ledger.MarketingVia(how)
+	switch via {
+	case ledger.ViaStart, ledger.ViaCommand, ledger.ViaOptOut, ledger.ViaReconfirm:
+	default:
+		t.sayStale()
+		return nil
+	}
+	if v != "on" && v != "off" {
+		t.sayStale()
+		return nil
+	}
+	c, ok, err := t.linkedCustomer()
+	if err != nil {
+		return err
+	}
+	if !ok {
+		t.say("ads.marketing.unlinked", nil)
+		return nil
+	}
+	return t.setMarketing(c, v == "on", via)
+}
+
+// setMarketing records c's answer and confirms it with its date; a
+// withdrawal names the shop and the date, as the law asks of the answer to
+// an opt-out.
+func (t *turn) setMarketing(c ledger.Customer, on bool, via ledger.MarketingVia) error {
+	m, err := t.tx.SetMarketing(c.ID, on, via, t.now)
+	if err != nil {
+		return fmt.Errorf("dialog: save advertising consent: %w", err)
+	}
+	if on {
+		t.say("ads.set.on", map[string]any{"Date": t.day(m.ConfirmedAt)})
+		return nil
+	}
+	t.say("ads.set.off", map[string]any{"Date": t.day(m.WithdrawnAt), "Shop": t.e.shopOr(t)})
+	return nil
+}
+
+// shopOr is the shop's name, or the neutral wording when none is set.
+func (e *Engine) shopOr(t *turn) string {
+	if e.shop != "" {
+		return e.shop
+	}
+	return t.text("ads.shop_unnamed", nil)
+}
+
+// askMarketing puts the optional question to a customer just linked, once
+// in their life (flow_link.go's link).
+func (t *turn) askMarketing(c ledger.Customer) error {
+	first, err := t.tx.MarkMarketingAsked(c.ID, t.now)
+	if err != nil {
+		return fmt.Errorf("dialog: mark advertising question: %w", err)
+	}
+	if !first {
+		return nil
+	}
+	t.say("ads.start.ask", map[string]any{"Shop": t.e.shopOr(t)},
+		t.btn("ads.btn.start_yes", marketingPayload(true, ledger.ViaStart)),
+		t.btn("ads.btn.start_no", marketingPayload(false, ledger.ViaStart)))
+	return nil
+}
+
+// MarketingJob returns the daily re-confirmation for NewScheduler, its
+// questions sent with deliver: ledger.Tx.RenewMarketing marks each
+// customer due as asked (so they are asked once, even when the send
+// fails) and lapses the unanswered. A customer no channel reaches is
+// asked nowhere, and lapses in its time.
+func (e *Engine) MarketingJob(deliver func(context.Context, Reply) error) Job {
+	return Job{
+		Name: MarketingJob, Spec: DefaultMarketingSpec, Loc: e.loc, MaxLate: MarketingMaxLate,
+		Posts:   e.marketingPosts,
+		Deliver: deliver,
+	}
+}
+
+// marketingPosts runs the re-confirmation check at at and returns the
+// questions to send: MarketingJob's Posts.
+func (e *Engine) marketingPosts(ctx context.Context, at time.Time) ([]Reply, error) {
+	var out []Reply
+	var lapsed int
+	err := e.store.Update(ctx, func(tx *ledger.Tx) error {
+		out = nil // Update may run this more than once
+		r, err := tx.RenewMarketing(at)
+		if err != nil {
+			return err
+		}
+		lapsed = len(r.Lapsed)
+		for _, id := range r.Ask {
+			c, err := tx.Customer(id)
+			if err != nil {
+				return fmt.Errorf("dialog: read customer: %w", err)
+			}
+			channel, user, lang, ok, err := e.customerAddress(tx, c)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue // lapses in its time, asked nowhere
+			}
+			m, err := tx.Marketing(id)
+			if err != nil {
+				return err
+			}
+			t := e.quietTurn(tx, lang, at)
+			text := t.text("ads.reconfirm.ask", map[string]any{
+				"Shop": e.shopOr(t), "Date": t.day(m.ConfirmedAt), "Years": ledger.MarketingReconfirmYears,
+				"Days": int(ledger.MarketingLapseAfter / (24 * time.Hour)),
+			})
+			out = append(out, Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Text: text, Buttons: []Button{
+				t.btn("ads.btn.keep", marketingPayload(true, ledger.ViaReconfirm)),
+				t.btn("ads.btn.stop", marketingPayload(false, ledger.ViaReconfirm)),
+			}})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dialog: advertising re-confirmation: %w", err)
+	}
+	e.log.InfoContext(ctx, "dialog: advertising re-confirmation", "asked", len(out), "lapsed", lapsed)
+	return out, nil
+}
