@@ -120,7 +120,10 @@ func TestAdMessage(t *testing.T) {
 				t.Errorf("after [수신 거부]: skip %q, want %q", skip, AdNoConsent)
 			}
 			runSteps(t, h, []step{{msg: custMsg("/marketing on")}})
-			h.update(func(tx *ledger.Tx) error { _, err := tx.MarkUnreachable(ChannelTelegram+":"+custTG, h.now()); return err })
+			h.update(func(tx *ledger.Tx) error {
+				_, err := tx.MarkUnreachable(ChannelTelegram+":"+custTG, h.now())
+				return err
+			})
 			if _, skip := build(); skip != AdUnreachable {
 				t.Errorf("blocked: skip %q, want %q", skip, AdUnreachable)
 			}

@@ -111,7 +111,7 @@ func TestRenewMarketing(t *testing.T) {
 	s := MustOpen(t)
 	a := mustCustomer(t, s, "김하늘", "01012345678") // never answers
 	b := mustCustomer(t, s, "이바다", "01087654321") // answers yes
-	n := mustCustomer(t, s, "박산", "01011112222")   // never consented
+	n := mustCustomer(t, s, "박산", "01011112222")  // never consented
 	for _, id := range []string{a.ID, b.ID} {
 		mustUpdate(t, s, func(tx *Tx) error { _, err := tx.SetMarketing(id, true, ViaStart, t0); return err })
 	}
