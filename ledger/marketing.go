@@ -60,6 +60,9 @@ type Marketing struct {
 	// when none is pending.
 	AskedAt          time.Time `json:"asked_at,omitzero"`
 	ReconfirmAskedAt time.Time `json:"reconfirm_asked_at,omitzero"`
+	// BirthdayOn is the day (midnight, shop's zone) of the last birthday
+	// greeting recorded (MarkBirthday): one a year.
+	BirthdayOn time.Time `json:"birthday_on,omitzero"`
 }
 
 // ReconfirmDue returns when consent confirmed at ConfirmedAt must be
@@ -229,4 +232,70 @@ func (tx *Tx) RenewMarketing(now time.Time) (MarketingRenewal, error) {
 		}
 	}
 	return r, nil
+}
+
+// BirthdayState says where customerID's birthday greeting of day's year
+// is: not recorded yet, recorded on day itself (a send tried again), or
+// recorded on another day of that year (done: never twice a year).
+type BirthdayState int
+
+// The states of a year's birthday greeting.
+const (
+	BirthdayDue   BirthdayState = iota // nothing recorded this year
+	BirthdayToday                      // recorded on this very day: sending it again is the same greeting
+	BirthdayDone                       // recorded on an earlier day of this year
+)
+
+// Birthday returns the state of customerID's birthday greeting for day (a
+// midnight in the shop's zone).
+func (tx *Tx) Birthday(customerID string, day time.Time) (BirthdayState, error) {
+	m, err := tx.Marketing(customerID)
+	if err != nil {
+		return 0, err
+	}
+	switch {
+	case m.BirthdayOn.IsZero() || m.BirthdayOn.Year() != day.Year():
+		return BirthdayDue, nil
+	case m.BirthdayOn.Equal(day):
+		return BirthdayToday, nil
+	}
+	return BirthdayDone, nil
+}
+
+// MarkBirthday records customerID's birthday greeting on day (a midnight
+// in the shop's zone), before it is sent, and gives the benefit b with it
+// in the same transaction: a points entry (kind adjust, reason
+// "birthday") and a coupon (SourceBirthday) issued at at. It reports
+// whether it was new: false when a greeting of day's year was recorded
+// already, and then gives nothing. A customer without advertising consent
+// is refused (ErrNoConsent): the benefit is sent as advertising.
+func (tx *Tx) MarkBirthday(customerID string, day, at time.Time, b BirthdayBenefit, loc *time.Location) (bool, error) {
+	st, err := tx.Birthday(customerID, day)
+	if err != nil || st != BirthdayDue {
+		return false, err
+	}
+	m, err := tx.Marketing(customerID)
+	if err != nil {
+		return false, err
+	}
+	if !m.Given {
+		return false, fmt.Errorf("ledger: birthday %s: %w", customerID, ErrNoConsent)
+	}
+	m.BirthdayOn = day
+	if err := tx.putMarketing(m); err != nil {
+		return false, err
+	}
+	if b.Points > 0 {
+		e := PointsEntry{CustomerID: customerID, At: at, Kind: PointsAdjust, Points: b.Points, ActorID: "system:birthday", Reason: "birthday"}
+		if err := tx.AddPoints(&e); err != nil {
+			return false, fmt.Errorf("ledger: birthday points %s: %w", customerID, err)
+		}
+	}
+	if b.Coupon != nil {
+		spec := CouponSpec{CustomerID: customerID, Benefit: *b.Coupon, Days: b.CouponDays, Source: SourceBirthday, ActorID: "system:birthday"}
+		if _, err := tx.IssueCoupon(spec, at, loc); err != nil {
+			return false, fmt.Errorf("ledger: birthday coupon %s: %w", customerID, err)
+		}
+	}
+	return true, nil
 }

@@ -157,3 +157,65 @@ func TestRenewMarketing(t *testing.T) {
 		t.Errorf("lapsed record: got %+v", m)
 	}
 }
+
+// TestMarkBirthday: the greeting is recorded once a year with its
+// benefit, the same day reads as a retry, and none without consent.
+func TestMarkBirthday(t *testing.T) {
+	s := MustOpen(t)
+	c := mustCustomer(t, s, "김하늘", "01012345678")
+	n := mustCustomer(t, s, "박산", "01011112222")
+	mustUpdate(t, s, func(tx *Tx) error { _, err := tx.SetMarketing(c.ID, true, ViaStart, t0); return err })
+	b := BirthdayBenefit{Points: 2000, Coupon: &CouponBenefit{Kind: BenefitPercent, Percent: 10}, CouponDays: 30}
+	day := time.Date(2026, 3, 15, 0, 0, 0, 0, seoul)
+	mark := func(id string, d time.Time) (bool, error) {
+		var ok bool
+		err := s.Update(t.Context(), func(tx *Tx) (err error) {
+			ok, err = tx.MarkBirthday(id, d, d.Add(10*time.Hour), b, seoul)
+			return err
+		})
+		return ok, err
+	}
+	state := func(d time.Time) BirthdayState {
+		var st BirthdayState
+		mustView(t, s, func(tx *Tx) (err error) { st, err = tx.Birthday(c.ID, d); return err })
+		return st
+	}
+	if st := state(day); st != BirthdayDue {
+		t.Fatalf("before: state %v, want due", st)
+	}
+	steps := []struct {
+		name string
+		day  time.Time
+		want bool
+		st   BirthdayState
+	}{
+		{"First", day, true, BirthdayToday},
+		{"SameDay", day, false, BirthdayToday},
+		{"LaterThisYear", day.AddDate(0, 1, 0), false, BirthdayDone},
+		{"NextYear", day.AddDate(1, 0, 0), true, BirthdayToday},
+	}
+	for _, st := range steps {
+		got, err := mark(c.ID, st.day)
+		if err != nil || got != st.want {
+			t.Errorf("%s: got %v, %v; want %v", st.name, got, err, st.want)
+		}
+		if s := state(st.day); s != st.st {
+			t.Errorf("%s: state %v, want %v", st.name, s, st.st)
+		}
+	}
+	var bal int64
+	var coupons []Coupon
+	mustView(t, s, func(tx *Tx) (err error) {
+		if bal, err = tx.Balance(c.ID); err != nil {
+			return err
+		}
+		coupons, err = tx.CouponsOf(c.ID, day, true)
+		return err
+	})
+	if bal != 4000 || len(coupons) != 2 || coupons[0].Source != SourceBirthday {
+		t.Errorf("two years: balance %d and coupons %+v, want 4000 and two birthday coupons", bal, coupons)
+	}
+	if _, err := mark(n.ID, day); !errors.Is(err, ErrNoConsent) {
+		t.Errorf("without consent: got %v, want ErrNoConsent", err)
+	}
+}
