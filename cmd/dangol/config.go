@@ -53,6 +53,9 @@ type Config struct {
 	// SLA is DANGOL_REPLY_SLA (default 2h) and DANGOL_RESOLVE_SLA (default
 	// 2d), in opening hours (threads.go).
 	SLA dialog.SLA
+	// FeedbackAfter is DANGOL_FEEDBACK_AFTER: how long after a visit its
+	// rating is asked for (default 3h; "0" or "off": never).
+	FeedbackAfter time.Duration
 
 	// Verbose (-v, --verbose) shows the start-up INFO lines in the console,
 	// where they are hidden so that a newcomer sees the chat first.
@@ -90,6 +93,7 @@ type Config struct {
 	closedDays string
 	replySLA   string
 	resolveSLA string
+	fbAfter    string
 	// logLevelSet records that DANGOL_LOG_LEVEL was given, so the console
 	// honours it instead of hiding INFO lines.
 	logLevelSet bool
@@ -191,6 +195,7 @@ func configFromEnv(getenv func(string) string) Config {
 		closedDays:   env("DANGOL_CLOSED_DAYS", ""),
 		replySLA:     env("DANGOL_REPLY_SLA", ""),
 		resolveSLA:   env("DANGOL_RESOLVE_SLA", ""),
+		fbAfter:      env("DANGOL_FEEDBACK_AFTER", ""),
 		logLevel:     env("DANGOL_LOG_LEVEL", ""),
 		LogFormat:    env("DANGOL_LOG_FORMAT", "text"),
 		Telegram: TelegramConfig{
@@ -296,6 +301,9 @@ func (c *Config) validate(usage func(id string, data map[string]any) error) erro
 	}
 	if c.SLA.Resolve, ok = parseSLA(c.resolveSLA); !ok {
 		return usage("threads.err.sla", map[string]any{"Setting": "DANGOL_RESOLVE_SLA", "Value": c.resolveSLA})
+	}
+	if c.FeedbackAfter, ok = parseFeedbackAfter(c.fbAfter); !ok {
+		return usage("care.err.feedback_after", map[string]any{"Setting": "DANGOL_FEEDBACK_AFTER", "Value": c.fbAfter})
 	}
 	if c.Telegram.Limits, err = readTelegramLimits(c.Telegram.chatRate, c.Telegram.chatBurst, c.Telegram.allRate, usage); err != nil {
 		return err
