@@ -165,6 +165,10 @@ func (e *Engine) FollowUpPosts(ctx context.Context, day time.Time) ([]Reply, err
 		// The managers' line on what retention erased (flow_retention.go).
 		var err error
 		out, err = e.retentionNotice(tx, day, out)
+		if err != nil {
+			return err
+		}
+		out, err = e.birthdayNotice(tx, day, out) // flow_birthday.go: "생일 축하 N명"
 		return err
 	})
 	if err != nil {

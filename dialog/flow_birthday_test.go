@@ -1,0 +1,128 @@
+package dialog
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+func TestBirthdaySpec(t *testing.T) {
+	tests := []struct {
+		in, spec string
+		late     time.Duration
+		ok       bool
+	}{
+		{"", "0 10 * * *", 11*time.Hour - time.Minute, true},
+		{"9:30", "30 9 * * *", 11*time.Hour + 29*time.Minute, true},
+		{" 08:00 ", "0 8 * * *", 13*time.Hour - time.Minute, true},
+		{"20:59", "59 20 * * *", 0, true},
+		{"21:00", "", 0, false},
+		{"7:59", "", 0, false},
+		{"10", "", 0, false},
+		{"10:5", "", 0, false},
+		{"25:00", "", 0, false},
+		{"열시", "", 0, false},
+	}
+	for _, tt := range tests {
+		spec, late, err := BirthdaySpec(tt.in)
+		if (err == nil) != tt.ok || spec != tt.spec || late != tt.late {
+			t.Errorf("BirthdaySpec(%q) = %q, %v, %v; want %q, %v, ok %v", tt.in, spec, late, err, tt.spec, tt.late, tt.ok)
+		}
+	}
+}
+
+// birthdayScheduler is the birthday job at 10:00 beside the morning DMs
+// at 09:00, delivering into box.
+func (h *harness) birthdayScheduler(box *timedBox) *Scheduler {
+	h.tb.Helper()
+	spec, late, err := BirthdaySpec("")
+	if err != nil {
+		h.tb.Fatal(err)
+	}
+	s, err := NewScheduler(SchedulerConfig{
+		Store: h.store, Loc: seoul, Now: h.now, Logger: quiet,
+		Jobs: append([]Job{h.eng.BirthdayJob(spec, late, box.deliver)}, h.eng.Jobs(SpecOff, "", box.deliver)...),
+	})
+	if err != nil {
+		h.tb.Fatal(err)
+	}
+	return s
+}
+
+// TestBirthdayJob: on the birthday at 10:00 the consenting customer gets
+// the greeting with the benefit as an advertising message, once: a
+// restart sends nothing again and gives nothing again; the customer who
+// declined advertising gets nothing; the manager's morning DM counts them.
+// The next year greets again.
+func TestBirthdayJob(t *testing.T) {
+	h, minji := adHarness(t, "ko")
+	bada := h.customer("이바다", "01087654321")
+	birthday := time.Date(1990, 5, 20, 0, 0, 0, 0, seoul)
+	for _, id := range []string{minji, bada} {
+		h.update(func(tx *ledger.Tx) error {
+			c, err := tx.Customer(id)
+			if err != nil {
+				return err
+			}
+			c.Birthday = birthday
+			return tx.PutCustomer(c)
+		})
+	}
+	runSteps(t, h, []step{
+		{msg: press(custMsg(""), "mkt:on:start")},
+		{msg: staffMsg("/link 이바다")},
+		{msg: cust2Msg("/start 100001")},
+		{msg: press(cust2Msg(""), "yes"), payloads: []string{"mkt:off:start"}},
+		{msg: press(cust2Msg(""), "mkt:off:start")},
+		{msg: managerMsg("/program birthday 2,000P")},
+	})
+	box := &timedBox{h: h}
+	s := h.birthdayScheduler(box)
+	h.advanceTo(s, time.Date(2026, 5, 20, 10, 30, 0, 0, seoul))
+	greetings := box.dms(ChannelTelegram, custTG, h.text("ads.birthday.greeting", map[string]any{"Name": "김민지"}))
+	if len(greetings) != 1 {
+		t.Fatalf("greetings to 김민지: %d, want 1", len(greetings))
+	}
+	g := greetings[0]
+	if want := time.Date(2026, 5, 20, 10, 0, 0, 0, seoul); !g.at.Equal(want) {
+		t.Errorf("sent at %v, want %v", g.at, want)
+	}
+	if !strings.HasPrefix(g.r.Text, "(광고) "+testShop) || !strings.Contains(g.r.Text, "2,000P") ||
+		!strings.Contains(strings.Join(payloads([]Reply{g.r}), " "), adOptOutPayload) {
+		t.Errorf("greeting %q %v: want (광고), the shop, the gift and [수신 거부]", g.r.Text, payloads([]Reply{g.r}))
+	}
+	if n := len(box.dms(ChannelTelegram, custTG2, "")); n != 0 {
+		t.Errorf("이바다 declined advertising and got %d messages", n)
+	}
+	if n := len(box.dms(ChannelSlack, managerID, h.text("ads.birthday.dm", map[string]any{"Count": 1}))); n != 1 {
+		t.Errorf("manager's DMs with 생일 축하 1명: %d, want 1", n)
+	}
+	if b := h.balance(minji); b != 2000 {
+		t.Errorf("balance %d, want the 2,000P gift", b)
+	}
+	// A restart the same day: nothing sent again, nothing given again.
+	h.reopen()
+	s = h.birthdayScheduler(box)
+	h.advanceTo(s, time.Date(2026, 5, 20, 15, 0, 0, 0, seoul))
+	if n := len(box.dms(ChannelTelegram, custTG, "")); n != 1 || h.balance(minji) != 2000 {
+		t.Errorf("after a restart: %d messages, balance %d; want 1 and 2000", n, h.balance(minji))
+	}
+	// The next year, after a withdrawal: nothing.
+	runSteps(t, h, []step{{msg: press(custMsg(""), adOptOutPayload)}})
+	h.setClock(time.Date(2027, 5, 20, 9, 59, 0, 0, seoul))
+	s = h.birthdayScheduler(box)
+	h.advanceTo(s, time.Date(2027, 5, 20, 10, 1, 0, 0, seoul))
+	if n := len(box.dms(ChannelTelegram, custTG, "")); n != 1 || h.balance(minji) != 2000 {
+		t.Errorf("withdrawn: %d messages, balance %d; want 1 and 2000", n, h.balance(minji))
+	}
+	// Consent again: the year after greets again.
+	runSteps(t, h, []step{{msg: custMsg("/marketing on")}})
+	h.setClock(time.Date(2028, 5, 20, 9, 59, 0, 0, seoul))
+	s = h.birthdayScheduler(box)
+	h.advanceTo(s, time.Date(2028, 5, 20, 10, 1, 0, 0, seoul))
+	if n := len(box.dms(ChannelTelegram, custTG, "")); n != 2 || h.balance(minji) != 4000 {
+		t.Errorf("a year later: %d messages, balance %d; want 2 and 4000", n, h.balance(minji))
+	}
+}
