@@ -117,7 +117,7 @@ func (p *conPlatform) Stop(*testing.T) { p.stop() }
 
 // transcript reads the console's output line by line and hands each
 // message to the user it was shown to: the current speaker, or the user
-// named in a "→ [console:uN]" address. A message ends at the next line
+// named in a "→ [고객 uN]" address. A message ends at the next line
 // that is not its buttons.
 type transcript struct {
 	as      *regexp.Regexp // the speaker's confirmation, naming them
@@ -135,7 +135,9 @@ type transcript struct {
 
 func newTranscript(cat *locales.Catalog) *transcript {
 	as := cat.Text("ko", "console.as.done", map[string]any{"Role": cat.Text("ko", "console.role.customer", nil), "Name": "NAME"})
-	to := cat.Text("ko", "console.to.user", map[string]any{"Channel": console.Channel, "User": "NAME"})
+	// The suite's users speak as customers, so a message to one is
+	// addressed "→ [고객 uN]" (console.to.customer).
+	to := cat.Text("ko", "console.to.customer", map[string]any{"User": "NAME"})
 	pattern := func(s, name string) *regexp.Regexp {
 		return regexp.MustCompile("^" + strings.Replace(regexp.QuoteMeta(s), "NAME", name, 1))
 	}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -59,6 +60,10 @@ type Config struct {
 	// Clock, when set, is the rehearsal clock :time shows and moves; nil:
 	// :time says the console has none.
 	Clock Clock
+	// CustomerChannels are the platforms whose users are customers
+	// (Telegram): a direct message to one prints as "→ [고객 42]", like one
+	// to a console speaker who spoke as a customer.
+	CustomerChannels []string
 	// EventPrefix starts every EventID ("<prefix>:<line number>"); "":
 	// "console:<start time in unix nanos>", unique per run.
 	EventPrefix string
@@ -82,7 +87,10 @@ type Console struct {
 	lang    string
 	line    int
 	buttons map[string]shown // conversation id (or staffChannel) -> latest buttons shown there
-	shownN  int              // counts buttons shown, to tell which are the most recent
+	// customers are the console ids that spoke as a customer in this run:
+	// a direct message to one is addressed as to a customer.
+	customers map[string]bool
+	shownN    int // counts buttons shown, to tell which are the most recent
 }
 
 // New returns a Console for cfg.
@@ -97,6 +105,8 @@ func New(cfg Config) *Console {
 		name:    cfg.Name,
 		lang:    locales.Normalize(cfg.Lang),
 		buttons: map[string]shown{},
+
+		customers: map[string]bool{},
 	}
 	if c.logger == nil {
 		c.logger = slog.Default()
@@ -308,6 +318,9 @@ func (c *Console) conversation() string { return string(c.role) + ":" + c.name }
 
 // message starts a Message from the current speaker.
 func (c *Console) message() dialog.Message {
+	if c.role == ledger.RoleCustomer {
+		c.customers[c.name] = true
+	}
 	return dialog.Message{
 		Channel:        Channel,
 		UserID:         c.name,
@@ -533,6 +546,9 @@ func (c *Console) render(r dialog.Reply, conv string) {
 		}
 		if r.To == dialog.ToUser {
 			addr = c.cat.Text(lang, "console.to.user", map[string]any{"Channel": r.Channel, "User": r.UserID})
+			if c.isCustomer(r.Channel, r.UserID) {
+				addr = c.cat.Text(lang, "console.to.customer", map[string]any{"User": r.UserID})
+			}
 		}
 		if len(lines) == 0 {
 			lines = []string{""}
@@ -617,4 +633,13 @@ func (c *Console) flush() error {
 		return fmt.Errorf("console: write output: %w", err)
 	}
 	return nil
+}
+
+// isCustomer reports whether channel:user is a customer: a user of one of
+// Config.CustomerChannels, or a console id that spoke as a customer.
+func (c *Console) isCustomer(channel, user string) bool {
+	if channel == Channel {
+		return c.customers[user]
+	}
+	return slices.Contains(c.cfg.CustomerChannels, channel)
 }

@@ -101,7 +101,7 @@ func TestChat_RatingRequest(t *testing.T) {
 				t.Fatalf("chat: %v\n%s\n%s", err, out.String(), logs.String())
 			}
 			tr := out.String()
-			ask := "→ [console:4242] " + testCatalog.Text(lang, "care.rating.ask", map[string]any{"Shop": "단골미용실"})
+			ask := testCatalog.Text(lang, "console.to.customer", map[string]any{"User": "4242"}) + " " + testCatalog.Text(lang, "care.rating.ask", map[string]any{"Shop": "단골미용실"})
 			if n := strings.Count(tr, ask); n != 1 {
 				t.Errorf("the rating request is made %d times, want once:\n%s", n, tr)
 			}

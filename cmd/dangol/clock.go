@@ -303,6 +303,7 @@ func (m *Main) consoleSchedule(engine *dialog.Engine, clock *consoleClock) (*dia
 	}
 	jobs = append(jobs, m.loyaltyJob(engine, clock.deliver)...) // loyalty.go
 	jobs = append(jobs, m.slaJob(engine, clock.deliver)...)     // threads.go
+	jobs = append(jobs, m.adJobs(engine, clock.deliver)...)     // marketing.go
 	jobs = append(jobs, m.ratingJob(engine, clock.deliver)...)  // care.go
 	if len(jobs) == 0 {
 		return nil, nil

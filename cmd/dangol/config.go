@@ -56,6 +56,9 @@ type Config struct {
 	// FeedbackAfter is DANGOL_FEEDBACK_AFTER: how long after a visit its
 	// rating is asked for (default 3h; "0" or "off": never).
 	FeedbackAfter time.Duration
+	// BirthdayAt is DANGOL_BIRTHDAY_AT: when birthday greetings go, "HH:MM"
+	// in TZ outside the night (default 10:00; dialog.BirthdaySpec).
+	BirthdayAt string
 
 	// Verbose (-v, --verbose) shows the start-up INFO lines in the console,
 	// where they are hidden so that a newcomer sees the chat first.
@@ -196,6 +199,7 @@ func configFromEnv(getenv func(string) string) Config {
 		replySLA:     env("DANGOL_REPLY_SLA", ""),
 		resolveSLA:   env("DANGOL_RESOLVE_SLA", ""),
 		fbAfter:      env("DANGOL_FEEDBACK_AFTER", ""),
+		BirthdayAt:   env("DANGOL_BIRTHDAY_AT", dialog.DefaultBirthdayAt),
 		logLevel:     env("DANGOL_LOG_LEVEL", ""),
 		LogFormat:    env("DANGOL_LOG_FORMAT", "text"),
 		Telegram: TelegramConfig{
@@ -304,6 +308,9 @@ func (c *Config) validate(usage func(id string, data map[string]any) error) erro
 	}
 	if c.FeedbackAfter, ok = parseFeedbackAfter(c.fbAfter); !ok {
 		return usage("care.err.feedback_after", map[string]any{"Setting": "DANGOL_FEEDBACK_AFTER", "Value": c.fbAfter})
+	}
+	if _, _, err := dialog.BirthdaySpec(c.BirthdayAt); err != nil {
+		return usage("ads.err.birthday_at", map[string]any{"Value": c.BirthdayAt})
 	}
 	if c.Telegram.Limits, err = readTelegramLimits(c.Telegram.chatRate, c.Telegram.chatBurst, c.Telegram.allRate, usage); err != nil {
 		return err

@@ -65,7 +65,7 @@ func TestChat_LoyaltyRehearsal(t *testing.T) {
 	}
 	tr := out.String()
 	const staff, cust = "민지(직원)", "42(고객)"
-	if got, _ := answer(t, tr, staff, "/coupon give 010-1234-5678 10% 3일"); !strings.Contains(got, "2026-05-15까지") || !strings.Contains(got, "→ [console:42] 🎟️ 쿠폰이 도착했어요: 10% 할인") {
+	if got, _ := answer(t, tr, staff, "/coupon give 010-1234-5678 10% 3일"); !strings.Contains(got, "2026-05-15까지") || !strings.Contains(got, "→ [고객 42] 🎟️ 쿠폰이 도착했어요: 10% 할인") {
 		t.Errorf("coupon given:\n%s", got)
 	}
 	if got, _ := answer(t, tr, staff, "/coupon 010-1234-5678"); !strings.Contains(got, "10% 할인 · 코드") {
@@ -74,12 +74,12 @@ func TestChat_LoyaltyRehearsal(t *testing.T) {
 	if got, _ := answer(t, tr, staff, "/coupon use 010-1234-5678"); !strings.Contains(got, "김하늘님이 지금 쓸 수 있는 쿠폰이 없어요.") {
 		t.Errorf("after its last day the coupon is still offered:\n%s", got)
 	}
-	soon := "→ [console:42] 1,200P가 2026-07-13에 소멸돼요. 2026-07-12까지 사용해 주세요."
-	gone := "→ [console:42] 유효기간이 지나 1,200P가 소멸됐어요."
+	soon := "→ [고객 42] 1,200P가 2026-07-13에 소멸돼요. 2026-07-12까지 사용해 주세요."
+	gone := "→ [고객 42] 유효기간이 지나 1,200P가 소멸됐어요."
 	if n := strings.Count(tr, soon); n != 1 {
 		t.Errorf("the notice 30 days ahead is told %d times, want once:\n%s", n, tr)
 	}
-	if got, _ := answer(t, tr, staff, ":time 2026-06-12 23:00"); strings.Contains(got, "→ [console:42]") {
+	if got, _ := answer(t, tr, staff, ":time 2026-06-12 23:00"); strings.Contains(got, "→ [고객 42]") {
 		t.Errorf("told before 30 days ahead:\n%s", got)
 	}
 	if got, _ := answer(t, tr, staff, ":time 2026-06-13 10:01"); !strings.Contains(got, soon) {

@@ -48,7 +48,7 @@ func TestChat_ComplaintResolved(t *testing.T) {
 			}
 			apology := testCatalog.Text(lang, "resolve.apology", map[string]any{"Shop": "단골미용실"})
 			reason := testCatalog.Text(lang, "resolve.reason", map[string]any{"N": 1})
-			for _, w := range []string{"→ [console:4242] " + apology, reason, "+1,000"} {
+			for _, w := range []string{testCatalog.Text(lang, "console.to.customer", map[string]any{"User": "4242"}) + " " + apology, reason, "+1,000"} {
 				if !strings.Contains(r.stdout, w) {
 					t.Errorf("chat output lacks %q:\n%s", w, r.stdout)
 				}

@@ -138,6 +138,8 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 			Echo:     true,
 			ImageDir: imageDir,
 			Clock:    clock,
+			// Their direct messages print as "→ [고객 42]".
+			CustomerChannels: []string{telegram.Channel},
 		})
 		// The console registers itself as the staff channel and the
 		// fallback of everything: a rehearsal shows what would go anywhere.
