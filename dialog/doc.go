@@ -34,7 +34,8 @@
 // my_birthday (flow_customer_edit.go); the other
 // commands answer at once. Buttons carry short payloads ("pick:C12",
 // "rate:4", "nps:9", "yes", "no", "skip", "cancel", "lang:en",
-// "answer:<feedback id>", "fu:<note id>"); the last three work outside any
+// "answer:<feedback id>", "fu:<note id>", "fs:<note id>", "rr:<day>:<n>");
+// the last five work outside any
 // flow, and so does "note:<note id>", a note's button on the card, which
 // starts the correct flow (flow_corrections.go: edit or delete a note,
 // confirm a large or repeated earn). Typing a button's label counts as
@@ -202,6 +203,30 @@
 // #12 보상") are in the customer's language, as their /points shows them.
 // Bonus points are capped at MaxBonusPoints. An erased customer gets no
 // message and no points, and the closing note is not kept.
+//
+// Care messages (issue 14) are service messages the shop starts; they
+// need only the consent given at /start. A follow-up's [메시지 보내기]
+// ("fs:<note id>", flow_followup_send.go) sends a draft (the note's first
+// tag or first words, in the customer's language), edited in a form or
+// accepted or replaced in the "followup_send" flow, as a staff answer in
+// the customer's open thread (or a new question thread, whose head says
+// "후속 연락"), and marks the follow-up done in the same transaction. The
+// rating request (flow_rating_request.go, RatingRequestJob) is a Check job
+// every ten minutes that writes each request into the outbox itself, in
+// the transaction that marks it asked, and returns it for the scheduler
+// to deliver: its "rr:<day>:<n>" stars start the feedback flow at the
+// score question. At that question, words typed instead of a score are
+// the feedback's comment and finish it (the score left unknown); a
+// mistyped number ("11", "11점") is asked again.
+//
+// Caveats of care messages: the rating check scans every customer's visit
+// stats each run (cheap for a shop's thousands, not for millions). A
+// request not sent by 21:00 of its due day (dangol down) is dropped, not
+// sent days late. The follow-up's thread is a question thread: /inbox and
+// the week's figures count it as one, and its head rewritten in Slack
+// after the first answer reads like a customer's question. A follow-up
+// whose customer is not reachable shows the full phone (audited as a read,
+// "followup-phone") privately to the staff member who pressed.
 //
 // Replies are semantic (text, sections, buttons, form, image); adapters
 // render them. All text comes from the core.* messages of package locales;

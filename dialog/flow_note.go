@@ -480,6 +480,9 @@ func (t *turn) onForm() error {
 	if num, ok := strings.CutPrefix(t.m.FormID, formResolvePrefix); ok { // flow_resolve.go
 		return t.onResolveForm(num)
 	}
+	if id, ok := followUpFormID(t.m.FormID); ok { // flow_followup_send.go
+		return t.onFollowUpForm(id)
+	}
 	if t.m.FormID != "note" {
 		t.sayStale()
 		return nil

@@ -245,7 +245,7 @@ func TestRetentionNoticeRetried(t *testing.T) {
 		if r.UserID != managerID {
 			continue
 		}
-		if txt := allText([]Reply{r}); !strings.Contains(txt, "새 고객 연락") || !strings.Contains(txt, "보관 기간이 지난 고객 1명") || len(r.Buttons) != 1 {
+		if txt := allText([]Reply{r}); !strings.Contains(txt, "새 고객 연락") || !strings.Contains(txt, "보관 기간이 지난 고객 1명") || len(r.Buttons) != 2 { // [완료] [메시지 보내기]
 			t.Errorf("the manager's DM:\n%s\nwant the follow-up with its button and the count", txt)
 		}
 	}

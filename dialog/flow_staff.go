@@ -229,6 +229,7 @@ func (t *turn) cmdFollowUps(string) error {
 		}
 		lines = append(lines, t.text(id, d))
 		bs = append(bs, Button{Label: t.text("core.followups.button", d), Payload: "fu:" + n.ID})
+		bs = append(bs, t.e.followUpSendButton(t.lang, d, n.ID)) // flow_followup_send.go
 	}
 	if total == 0 {
 		t.say("core.followups.none", nil)

@@ -138,5 +138,6 @@ func init() {
 		flowCoupon:       couponFlow(),       // flow_coupon.go
 		flowQuestion:     questionFlow(),     // flow_thread.go
 		flowResolve:      resolveFlow(),      // flow_resolve.go
+		flowFollowUpSend: followUpSendFlow(), // flow_followup_send.go
 	}
 }

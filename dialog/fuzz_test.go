@@ -1194,7 +1194,7 @@ func TestErasedCustomerNotShown(t *testing.T) {
 			fuNote = ns[0].ID
 		}},
 		{msg: staffMsg("/followups"), want: []string{"박지훈"}, check: func(t *testing.T, _ *harness, rs []Reply) {
-			if ps := payloads(rs); !slices.Equal(ps, []string{"fu:" + fuNote}) {
+			if ps := payloads(rs); !slices.Equal(ps, []string{"fu:" + fuNote, "fs:" + fuNote}) {
 				t.Errorf("buttons = %v", ps)
 			}
 		}},

@@ -234,6 +234,7 @@ func (e *Engine) followUpDM(tx *ledger.Tx, staffID string, due []ledger.Note, no
 		data := map[string]any{"Name": c.Name, "Masked": maskPhone(c.Phone), "Text": clipText(n.Text, noteClip)}
 		lines = append(lines, e.cat.Text(lang, "core.followups.dm_line", data))
 		bs = append(bs, Button{Label: e.cat.Text(lang, "core.followups.button", data), Payload: "fu:" + n.ID})
+		bs = append(bs, e.followUpSendButton(lang, data, n.ID)) // flow_followup_send.go
 	}
 	if total == 0 {
 		return Reply{}, false, nil

@@ -104,6 +104,12 @@ func TestFollowUpPosts(t *testing.T) {
 		}
 		var got []string
 		for _, b := range r.Buttons {
+			if id, ok := strings.CutPrefix(b.Payload, "fs:"); ok { // [메시지 보내기] after its [완료]
+				if len(got) == 0 || got[len(got)-1] != id || b.Label == "" {
+					t.Errorf("DM %d: send button %+v not after its note's done button", i, b)
+				}
+				continue
+			}
 			got = append(got, strings.TrimPrefix(b.Payload, "fu:"))
 			if len(b.Payload) > 64 || !strings.HasPrefix(b.Payload, "fu:") || b.Label == "" {
 				t.Errorf("DM %d: bad button %+v", i, b)
@@ -164,7 +170,7 @@ func TestFollowUpPosts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rs) != 2 || rs[0].UserID != staffID || len(rs[0].Buttons) != 1 || rs[0].Buttons[0].Payload != "fu:"+n["u1Long"] {
+	if len(rs) != 2 || rs[0].UserID != staffID || len(rs[0].Buttons) != 2 || rs[0].Buttons[0].Payload != "fu:"+n["u1Long"] {
 		t.Errorf("after done, DMs are %+v", rs)
 	}
 
@@ -193,7 +199,7 @@ func TestFollowUpPostsMany(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rs) != 1 || len(rs[0].Buttons) != maxFollowUps || len(rs[0].Sections[0].Lines) != maxFollowUps ||
+	if len(rs) != 1 || len(rs[0].Buttons) != 2*maxFollowUps || len(rs[0].Sections[0].Lines) != maxFollowUps || // [완료] [메시지 보내기] each
 		rs[0].Text != h.cat.Text("ko", "core.followups.dm_head", map[string]any{"Count": maxFollowUps + 3}) {
 		t.Errorf("got %+v", rs)
 	}

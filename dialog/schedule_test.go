@@ -748,7 +748,7 @@ func TestFollowUpPostsTrustedChannel(t *testing.T) {
 		t.Fatalf("got %d DMs, want 1:\n%s", len(rs), allText(rs))
 	}
 	r := rs[0]
-	if r.To != ToUser || r.Channel != ChannelConsole || r.UserID != "민지" || len(r.Buttons) != 1 || r.Buttons[0].Payload != "fu:"+id {
+	if r.To != ToUser || r.Channel != ChannelConsole || r.UserID != "민지" || len(r.Buttons) != 2 || r.Buttons[0].Payload != "fu:"+id || r.Buttons[1].Payload != "fs:"+id {
 		t.Errorf("DM = %+v, want one to console:민지 with the done button", r)
 	}
 	if all := allText(rs); !strings.Contains(all, "콘솔 상담") || strings.Contains(all, "퇴사자") {

@@ -589,7 +589,7 @@ var scripts = []script{
 		})
 		return []step{
 			{msg: staffMsg("/followups"), want: []string{"펌 경과 확인", "color check", "김민지"}, not: []string{"현우 고객", "이미 연락함", "다음 달", "너무 오래전"}, check: func(t *testing.T, h *harness, rs []Reply) {
-				if ps := payloads(rs); !slices.Equal(ps, []string{"fu:" + overdue, "fu:" + due}) && !slices.Equal(ps, []string{"fu:" + due, "fu:" + overdue}) {
+				if ps := payloads(rs); !slices.Equal(ps, []string{"fu:" + overdue, "fs:" + overdue, "fu:" + due, "fs:" + due}) && !slices.Equal(ps, []string{"fu:" + due, "fs:" + due, "fu:" + overdue, "fs:" + overdue}) {
 					t.Errorf("buttons %v", ps)
 				}
 			}},

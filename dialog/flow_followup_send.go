@@ -1,0 +1,311 @@
+package dialog
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/looplab/fsm"
+
+	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
+)
+
+// A follow-up message to the customer (issue 14): each /followups item and
+// each line of the morning DM has [메시지 보내기] ("fs:<note id>") beside
+// [완료]. It offers a draft in the customer's language with their name and
+// the note's topic (its first tag, else its first words), which the staff
+// member edits in a Slack modal (Message.CanForm) or, elsewhere, accepts
+// with [보내기] or replaces by typing the text ("followup_send" flow). The
+// message goes to the customer's linked platform as a staff answer in
+// their thread (relayReply, thread_relay.go): their open thread, else a
+// new one, so that their answer lands there. The ToUser reply is written
+// in the transaction that records it, so the outbox delivers it at least
+// once and never twice; the same transaction marks the follow-up done.
+// A customer not linked, without consent or unreachable (they blocked the
+// bot) cannot be written to: the staff member is shown the full phone to
+// call, and that is audited as a read. An erased customer is refused. It
+// is a service message: it needs only the consent given at /start.
+
+// flowFollowUpSend holds a follow-up draft until it is sent or cancelled.
+const flowFollowUpSend = "followup_send"
+
+// States, draft keys, payloads and form of the follow-up message.
+const (
+	fsDraft         = "draft"
+	dfsNote         = "note"
+	dfsText         = "text"
+	followUpAction  = "fs"      // "fs:<note id>": [메시지 보내기]
+	followUpSendBtn = "fs_send" // [보내기] in flowFollowUpSend
+	formFollowUp    = "fs:"     // form id prefix, the note id after it
+	fieldFollowUp   = "text"
+)
+
+// followUpTopicRunes bounds the topic a draft takes from a note's words.
+const followUpTopicRunes = 20
+
+func init() {
+	actionHandlers[followUpAction] = (*turn).onFollowUpSend
+}
+
+// followUpSendFlow is the state machine of flowFollowUpSend: one draft,
+// sent or cancelled.
+func followUpSendFlow() *flowDef {
+	return &flowDef{
+		initial: fsDraft,
+		roles:   staffRoles,
+		events:  fsm.Events{{Name: "sent", Src: []string{fsDraft}, Dst: stateDone}},
+		step:    (*turn).followUpSendStep,
+	}
+}
+
+// followUpSendButton is an item's [메시지 보내기], in lang; data names the
+// customer ("Name").
+func (e *Engine) followUpSendButton(lang string, data map[string]any, noteID string) Button {
+	return Button{Label: e.cat.Text(lang, "care.followup.button", data), Payload: followUpAction + ":" + noteID}
+}
+
+// followUpTopic is what a draft says the consult was about: the note's
+// first tag, else its first words up to a punctuation mark (at most three
+// words, followUpTopicRunes runes).
+func followUpTopic(n ledger.Note) string {
+	for _, tag := range n.Tags {
+		if tag = strings.TrimSpace(strings.TrimPrefix(tag, "#")); tag != "" {
+			return tag
+		}
+	}
+	text := n.Text
+	if i := strings.IndexAny(text, ",.!?;\n。·"); i >= 0 {
+		text = text[:i]
+	}
+	words := strings.Fields(text)
+	if len(words) > 3 {
+		words = words[:3]
+	}
+	topic := strings.Join(words, " ")
+	if utf8.RuneCountInString(topic) > followUpTopicRunes {
+		topic = string([]rune(topic)[:followUpTopicRunes])
+	}
+	return topic
+}
+
+// followUpTarget is who a follow-up of note n is about, and where a
+// message to them goes.
+type followUpTarget struct {
+	note     ledger.Note
+	customer ledger.Customer
+	pid      string // the linked platform id to write to; "" when none can be
+	lang     string // the customer's language
+	blocked  bool   // linked, but they blocked the bot
+}
+
+// followUpTarget reads note id's customer and link; ok is false when the
+// turn already answered (a stale button, an erased customer, a follow-up
+// done).
+func (t *turn) followUpTarget(id string) (followUpTarget, bool, error) {
+	n, err := t.tx.Note(id)
+	if errors.Is(err, ledger.ErrNotFound) {
+		t.sayStale()
+		return followUpTarget{}, false, nil
+	}
+	if err != nil {
+		return followUpTarget{}, false, fmt.Errorf("dialog: read note: %w", err)
+	}
+	c, err := t.tx.Customer(n.CustomerID)
+	if errors.Is(err, ledger.ErrCustomerNotFound) || (err == nil && c.Erased) {
+		t.say("care.followup.erased", nil)
+		return followUpTarget{}, false, nil
+	}
+	if err != nil {
+		return followUpTarget{}, false, fmt.Errorf("dialog: read customer: %w", err)
+	}
+	if n.FollowUpDone {
+		t.say("core.followups.already", map[string]any{"Name": c.Name})
+		return followUpTarget{}, false, nil
+	}
+	ft := followUpTarget{note: n, customer: c, lang: t.e.lang}
+	pid, p, ok, err := t.e.reachableLink(t.tx, c) // flow_rating_request.go
+	if err != nil {
+		return followUpTarget{}, false, fmt.Errorf("dialog: follow-up link: %w", err)
+	}
+	if ok {
+		ft.pid = pid
+		switch {
+		case p.Lang != "":
+			ft.lang = locales.Normalize(p.Lang)
+		case c.Lang != "":
+			ft.lang = locales.Normalize(c.Lang)
+		}
+	} else {
+		ft.blocked, err = t.linkBlocked(c)
+		if err != nil {
+			return followUpTarget{}, false, err
+		}
+	}
+	return ft, true, nil
+}
+
+// linkBlocked reports whether one of c's consenting links is only kept
+// from reach by their blocking the bot (said to staff instead of "not
+// linked").
+func (t *turn) linkBlocked(c ledger.Customer) (bool, error) {
+	for _, pid := range c.Links {
+		if _, blocked, err := t.tx.Unreachable(pid); err != nil {
+			return false, fmt.Errorf("dialog: unreachable: %w", err)
+		} else if blocked {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// onFollowUpSend handles [메시지 보내기] ("fs:<note id>"): the draft, as a
+// form or in the chat, or the phone to call when no message can reach
+// the customer.
+func (t *turn) onFollowUpSend(id string) error {
+	if !t.staffish() {
+		t.say("core.refused", nil)
+		return nil
+	}
+	ft, ok, err := t.followUpTarget(id)
+	if err != nil || !ok {
+		return err
+	}
+	if ft.pid == "" {
+		return t.followUpCall(ft)
+	}
+	if err := t.audit("read", ft.customer.ID, "followup-draft"); err != nil {
+		return err
+	}
+	draft := t.e.cat.Text(ft.lang, "care.followup.draft_text", map[string]any{"Name": ft.customer.Name, "Topic": followUpTopic(ft.note)})
+	data := map[string]any{"Name": ft.customer.Name, "Draft": draft}
+	if t.m.CanForm {
+		t.add(Reply{Lang: t.lang, Form: &Form{
+			ID:     formFollowUp + id,
+			Title:  t.text("care.followup.form.title", nil),
+			Submit: t.text("care.followup.form.submit", nil),
+			Fields: []Field{{
+				Name: fieldFollowUp, Label: t.text("care.followup.form.text", data),
+				Hint: t.text("care.followup.form.hint", nil), Multiline: true, Value: draft,
+			}},
+		}})
+		return nil
+	}
+	t.begin(flowFollowUpSend)
+	t.sess.Draft[dfsNote], t.sess.Draft[dfsText] = id, draft
+	r := t.mk(t.text("care.followup.draft", data), t.btn("care.followup.btn.send", followUpSendBtn), t.btn("core.btn.cancel", "cancel"))
+	r.Private = true
+	t.add(r)
+	return nil
+}
+
+// followUpCall shows the full phone of a customer no message can reach,
+// with [완료], audited as a read.
+func (t *turn) followUpCall(ft followUpTarget) error {
+	if err := t.audit("read", ft.customer.ID, "followup-phone"); err != nil {
+		return err
+	}
+	id := "care.followup.call_unlinked"
+	if ft.blocked {
+		id = "care.followup.call_blocked"
+	}
+	data := map[string]any{"Name": ft.customer.Name, "Phone": formatPhone(ft.customer.Phone)}
+	r := t.mk(t.text(id, data), Button{Label: t.text("core.followups.button", data), Payload: "fu:" + ft.note.ID})
+	r.Private = true // the full phone: for them only
+	t.add(r)
+	return nil
+}
+
+// followUpSendStep reads the answer to the draft: [보내기] sends it, typed
+// text is sent instead of it.
+func (t *turn) followUpSendStep(in input) error {
+	id, text := t.sess.Draft[dfsNote], t.sess.Draft[dfsText]
+	switch {
+	case t.isButton(in, followUpSendBtn, "care.followup.btn.send"):
+	case t.isButton(in, "cancel", "core.btn.cancel"):
+		return t.cancel()
+	case in.payload != "" || in.text == "":
+		t.followUpReask("")
+		return nil
+	default:
+		text = strings.TrimSpace(in.text)
+		if msg := t.replyFormError(text); msg != "" { // thread_relay.go
+			t.followUpReask(msg)
+			return nil
+		}
+	}
+	if err := t.fire("sent"); err != nil {
+		return err
+	}
+	t.end()
+	return t.sendFollowUp(id, text)
+}
+
+// followUpReask asks again for [보내기] or the text, after why ("": none).
+func (t *turn) followUpReask(why string) {
+	text := t.text("care.followup.reask", nil)
+	if why != "" {
+		text = why + "\n" + text
+	}
+	t.add(t.mk(text, t.btn("care.followup.btn.send", followUpSendBtn), t.btn("core.btn.cancel", "cancel")))
+}
+
+// onFollowUpForm sends the follow-up message submitted in the modal for
+// note id; an empty, too long or garbled text keeps the form open with
+// the error and sends nothing.
+func (t *turn) onFollowUpForm(id string) error {
+	text := strings.TrimSpace(t.m.Form[fieldFollowUp])
+	if msg := t.replyFormError(text); msg != "" { // thread_relay.go
+		t.add(Reply{Lang: t.lang, FormErrors: map[string]string{fieldFollowUp: msg}})
+		return nil
+	}
+	return t.sendFollowUp(id, text)
+}
+
+// sendFollowUp sends text to note id's customer in their thread and marks
+// the follow-up done, all in the turn's transaction. The customer is read
+// again: erased, done or unreachable since the draft was offered, nothing
+// is sent.
+func (t *turn) sendFollowUp(id, text string) error {
+	ft, ok, err := t.followUpTarget(id)
+	if err != nil || !ok {
+		return err
+	}
+	if ft.pid == "" {
+		return t.followUpCall(ft)
+	}
+	th, ok, err := t.tx.LatestThreadOf(ft.customer.ID, ft.pid)
+	if err != nil {
+		return fmt.Errorf("dialog: latest thread: %w", err)
+	}
+	if !ok || th.State == ledger.ThreadClosed {
+		th = ledger.Thread{Kind: ledger.ThreadQuestion, CustomerID: ft.customer.ID, SenderID: ft.pid, Lang: ft.lang, OpenedAt: t.now}
+		if err := t.tx.OpenThread(&th, ""); err != nil {
+			return fmt.Errorf("dialog: open follow-up thread: %w", err)
+		}
+		lang := t.e.lang
+		head := t.staffPost(th, t.e.cat.Text(lang, "care.followup.head", map[string]any{
+			"Tag": t.threadTag(lang, th), "Name": ft.customer.Name, "Masked": maskPhone(ft.customer.Phone),
+		}), t.threadButtons(th, true)...)
+		head.Head = true
+		t.add(head)
+	}
+	if err := t.relayReply(th, text, false); err != nil { // thread_relay.go
+		return err
+	}
+	if err := t.tx.SetFollowUpDone(id); err != nil {
+		return fmt.Errorf("dialog: follow-up done: %w", err)
+	}
+	if err := t.audit("followup", ft.customer.ID, id); err != nil {
+		return err
+	}
+	t.say("core.followups.done", map[string]any{"Name": ft.customer.Name})
+	return nil
+}
+
+// followUpFormID reports whether formID is a follow-up form's, and its note.
+func followUpFormID(formID string) (string, bool) {
+	id, ok := strings.CutPrefix(formID, formFollowUp)
+	return id, ok && id != ""
+}

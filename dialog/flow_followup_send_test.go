@@ -1,0 +1,249 @@
+package dialog
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// followUpNote adds a note by the staff member with a follow-up due today
+// and returns its id.
+func followUpNote(h *harness, customerID, text string, tags ...string) string {
+	h.tb.Helper()
+	y, m, d := h.now().In(seoul).Date()
+	n := ledger.Note{CustomerID: customerID, StaffID: "slack:" + staffID, StaffName: "지수", At: h.now(), Text: text, Tags: tags,
+		FollowUp: time.Date(y, m, d, 0, 0, 0, 0, seoul)}
+	h.update(func(tx *ledger.Tx) error { return tx.AddNote(&n) })
+	return n.ID
+}
+
+// sentToCustomer is the one reply to the first customer (toUser,
+// loyalty_test.go), or fails.
+func sentToCustomer(t *testing.T, rs []Reply) Reply {
+	t.Helper()
+	out := toUser(rs, ChannelTelegram, custTG)
+	if len(out) != 1 || slices.ContainsFunc(rs, func(r Reply) bool { return r.To == ToUser && r.UserID != custTG }) {
+		t.Fatalf("messages to the customer = %+v in %+v", out, rs)
+	}
+	return out[0]
+}
+
+// followUpIsDone asserts whether note *id's follow-up is done.
+func followUpIsDone(id *string, want bool) func(*testing.T, *harness, []Reply) {
+	return func(t *testing.T, h *harness, _ []Reply) {
+		t.Helper()
+		h.view(func(tx *ledger.Tx) error {
+			n, err := tx.Note(*id)
+			if err != nil {
+				return err
+			}
+			if n.FollowUpDone != want {
+				t.Errorf("follow-up done = %v, want %v", n.FollowUpDone, want)
+			}
+			return nil
+		})
+	}
+}
+
+// audited asserts an audit entry action/detail about customerID.
+func audited(customerID *string, action, detail string) func(*testing.T, *harness, []Reply) {
+	return func(t *testing.T, h *harness, _ []Reply) {
+		t.Helper()
+		if !slices.ContainsFunc(h.audits(), func(a ledger.AuditEntry) bool {
+			return a.CustomerID == *customerID && a.Action == action && a.Detail == detail
+		}) {
+			t.Errorf("no audit %s/%s of %s in %+v", action, detail, *customerID, h.audits())
+		}
+	}
+}
+
+var followUpScripts = []script{
+	{"FollowUpDraftSent", func(h *harness, f fixture) []step {
+		var id string
+		steps := linkMinji(h)
+		return append(steps,
+			step{build: func() Message {
+				id = followUpNote(h, f.minji, "펌 상담, 다음 달 재방문", "펌")
+				return staffMsg("/followups")
+			},
+				check: func(t *testing.T, h *harness, rs []Reply) {
+					if ps := payloads(rs); !slices.Contains(ps, "fs:"+id) || !slices.Contains(ps, "fu:"+id) {
+						t.Errorf("buttons %v lack [메시지 보내기] or [완료]", ps)
+					}
+				}},
+			step{build: func() Message { return press(staffMsg(""), "fs:"+id) }, want: []string{"김민지", "펌"}, payloads: []string{followUpSendBtn, "cancel"},
+				check: all(followUpIsDone(&id, false), audited(&f.minji, "read", "followup-draft"))},
+			step{msg: press(staffMsg(""), followUpSendBtn), want: []string{h.text("core.followups.done", map[string]any{"Name": "김민지"})},
+				check: func(t *testing.T, h *harness, rs []Reply) {
+					r := sentToCustomer(t, rs)
+					if !strings.Contains(r.Text, "김민지") || !strings.Contains(r.Text, "펌") {
+						t.Errorf("message %q lacks the name or the topic", r.Text)
+					}
+					followUpIsDone(&id, true)(t, h, rs)
+					audited(&f.minji, "followup", id)(t, h, rs)
+					if !slices.ContainsFunc(rs, func(r Reply) bool { return r.To == ToStaffChannel && r.Head && r.Thread == "1" }) {
+						t.Errorf("no thread head in the staff channel: %+v", rs)
+					}
+					h.view(func(tx *ledger.Tx) error {
+						ms, err := tx.ThreadMessages(1)
+						if err != nil {
+							return err
+						}
+						if len(ms) != 1 || !ms[0].Out || !strings.Contains(ms[0].Text, "펌") {
+							t.Errorf("thread #1 messages = %+v", ms)
+						}
+						return nil
+					})
+				}},
+			// The customer's answer continues the thread.
+			step{msg: custMsg("네 덕분에 잘 지내요"), ids: []string{"threads.joined"}, check: func(t *testing.T, h *harness, rs []Reply) {
+				if !slices.ContainsFunc(rs, func(r Reply) bool { return r.To == ToStaffChannel && r.Thread == "1" }) {
+					t.Errorf("the answer is not posted in thread #1: %+v", rs)
+				}
+			}},
+			step{build: func() Message { return press(staffMsg(""), "fs:"+id) }, want: []string{h.text("core.followups.already", map[string]any{"Name": "김민지"})}},
+		)
+	}},
+	{"FollowUpTypedText", func(h *harness, f fixture) []step {
+		var id string
+		steps := linkMinji(h)
+		return append(steps,
+			step{build: func() Message { id = followUpNote(h, f.minji, "염색 상담"); return press(staffMsg(""), "fs:"+id) }, want: []string{"염색 상담"}},
+			step{msg: press(staffMsg(""), "rate:3"), ids: []string{"care.followup.reask"}},
+			step{msg: staffMsg("내일 오후에 전화드려도 될까요?"), check: func(t *testing.T, h *harness, rs []Reply) {
+				if r := sentToCustomer(t, rs); !strings.Contains(r.Text, "내일 오후에 전화드려도 될까요?") || strings.Contains(r.Text, "염색") {
+					t.Errorf("message = %q, want the typed text", r.Text)
+				}
+				followUpIsDone(&id, true)(t, h, rs)
+			}},
+		)
+	}},
+	{"FollowUpCancelled", func(h *harness, f fixture) []step {
+		var id string
+		steps := linkMinji(h)
+		return append(steps,
+			step{build: func() Message { id = followUpNote(h, f.minji, "커트 상담"); return press(staffMsg(""), "fs:"+id) }},
+			step{msg: press(staffMsg(""), "cancel"), ids: []string{"core.cancel.done"}, check: func(t *testing.T, h *harness, rs []Reply) {
+				if slices.ContainsFunc(rs, func(r Reply) bool { return r.To == ToUser }) {
+					t.Errorf("a cancelled draft was sent: %+v", rs)
+				}
+				followUpIsDone(&id, false)(t, h, rs)
+			}},
+		)
+	}},
+	{"FollowUpUnlinkedShowsPhone", func(h *harness, f fixture) []step {
+		var id string
+		return []step{
+			{build: func() Message { id = followUpNote(h, f.jihoon1, "두피 상담"); return press(staffMsg(""), "fs:"+id) },
+				want: []string{"010-2222-3333"}, check: func(t *testing.T, h *harness, rs []Reply) {
+					if slices.ContainsFunc(rs, func(r Reply) bool { return r.To == ToUser }) || !rs[0].Private || !slices.Contains(payloads(rs), "fu:"+id) {
+						t.Errorf("replies = %+v", rs)
+					}
+					audited(&f.jihoon1, "read", "followup-phone")(t, h, rs)
+				}},
+		}
+	}},
+	{"FollowUpBlockedShowsPhone", func(h *harness, f fixture) []step {
+		var id string
+		steps := linkMinji(h)
+		return append(steps,
+			step{build: func() Message {
+				id = followUpNote(h, f.minji, "펌 상담")
+				h.update(func(tx *ledger.Tx) error { _, err := tx.MarkUnreachable("telegram:"+custTG, h.now()); return err })
+				return press(staffMsg(""), "fs:"+id)
+			}, want: []string{"010-1234-5678", h.text("care.followup.call_blocked", map[string]any{"Name": "김민지", "Phone": "010-1234-5678"})}},
+		)
+	}},
+	{"FollowUpErasedRefused", func(h *harness, f fixture) []step {
+		var id string
+		steps := linkMinji(h)
+		return append(steps,
+			step{build: func() Message {
+				id = followUpNote(h, f.minji, "펌 상담")
+				h.update(func(tx *ledger.Tx) error { return tx.EraseCustomer(f.minji, h.now()) })
+				return press(staffMsg(""), "fs:"+id)
+			}, ids: []string{"care.followup.erased"}, not: []string{"010-1234-5678"}},
+		)
+	}},
+	{"FollowUpForm", func(h *harness, f fixture) []step {
+		var id string
+		steps := linkMinji(h)
+		form := func(text string) Message {
+			m := staffMsg("")
+			m.CanForm, m.FormID, m.Form = true, "fs:"+id, map[string]string{"text": text}
+			return m
+		}
+		return append(steps,
+			step{build: func() Message {
+				id = followUpNote(h, f.minji, "클리닉 상담", "클리닉")
+				m := press(staffMsg(""), "fs:"+id)
+				m.CanForm = true
+				return m
+			}, check: func(t *testing.T, h *harness, rs []Reply) {
+				if len(rs) != 1 || rs[0].Form == nil || rs[0].Form.ID != "fs:"+id || len(rs[0].Form.Fields) != 1 || !strings.Contains(rs[0].Form.Fields[0].Value, "클리닉") {
+					t.Fatalf("replies = %+v", rs)
+				}
+			}},
+			step{build: func() Message { return form("  ") }, check: func(t *testing.T, h *harness, rs []Reply) {
+				if len(rs) != 1 || rs[0].FormErrors["text"] == "" {
+					t.Errorf("an empty message: replies = %+v", rs)
+				}
+				followUpIsDone(&id, false)(t, h, rs)
+			}},
+			step{build: func() Message { return form("클리닉 받으신 뒤 두피는 괜찮으세요?") }, check: func(t *testing.T, h *harness, rs []Reply) {
+				if r := sentToCustomer(t, rs); !strings.Contains(r.Text, "클리닉 받으신 뒤 두피는 괜찮으세요?") {
+					t.Errorf("message = %q", r.Text)
+				}
+				followUpIsDone(&id, true)(t, h, rs)
+			}},
+		)
+	}},
+	{"FollowUpCustomerCannotPress", func(h *harness, f fixture) []step {
+		var id string
+		steps := linkMinji(h)
+		return append(steps,
+			step{build: func() Message { id = followUpNote(h, f.minji, "펌 상담"); return press(custMsg(""), "fs:"+id) }, ids: []string{"core.refused"}, not: []string{"010-1234-5678"}},
+		)
+	}},
+}
+
+func TestFollowUpScripts(t *testing.T) { runScripts(t, followUpScripts) }
+
+// TestFollowUpSendOnce: the message is kept in the outbox with the thread
+// message and the follow-up's mark, in one transaction; the same press
+// delivered again (a platform's retry) answers from the outbox and sends
+// nothing twice.
+func TestFollowUpSendOnce(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	h.cfg.Outbox = true
+	h.reopen()
+	f := seed(h)
+	runSteps(t, h, linkMinji(h))
+	id := followUpNote(h, f.minji, "펌 상담", "펌")
+	h.send(press(staffMsg(""), "fs:"+id))
+	m := press(staffMsg(""), followUpSendBtn)
+	m.EventID = "send-1"
+	first := h.send(m)
+	r := sentToCustomer(t, first)
+	if r.OutboxID == "" {
+		t.Fatalf("the message is not in the outbox: %+v", r)
+	}
+	h.reopen()
+	again := h.send(m)
+	if r2 := sentToCustomer(t, again); r2.OutboxID != r.OutboxID || r2.Text != r.Text {
+		t.Errorf("delivered again: %+v, want the kept %+v", r2, r)
+	}
+	h.view(func(tx *ledger.Tx) error {
+		ms, err := tx.ThreadMessages(1)
+		if err != nil {
+			return err
+		}
+		if len(ms) != 1 {
+			t.Errorf("thread #1 has %d messages, want 1", len(ms))
+		}
+		return nil
+	})
+}
