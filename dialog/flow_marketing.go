@@ -142,8 +142,12 @@ func (t *turn) setMarketing(c ledger.Customer, on bool, via ledger.MarketingVia)
 	if err != nil {
 		return fmt.Errorf("dialog: save advertising consent: %w", err)
 	}
-	if on {
+	switch {
+	case on:
 		t.say("ads.set.on", map[string]any{"Date": t.day(m.ConfirmedAt)})
+		return nil
+	case via == ledger.ViaStart:
+		t.say("ads.start.no", nil) // a no to the question, nothing withdrawn
 		return nil
 	}
 	t.say("ads.set.off", map[string]any{"Date": t.day(m.WithdrawnAt), "Shop": t.e.shopOr(t)})

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dangol/dangol/feedback/charttest"
+)
+
+// TestChat_Advertising is advertising consent and a birthday in the
+// console, in Korean and English: after the link the customer is asked
+// the optional [혜택·이벤트 소식 받기 (선택)] and says no; /marketing shows
+// it and turns it on; the manager's birthday benefit is 2,000P; :time to
+// the birthday's 10:00 sends the greeting as an advertising message
+// ("→ [고객 4242] (광고) 단골미용실 …" with [수신 거부]), once; [수신 거부]
+// withdraws in one tap and says the date, and /marketing and /mydata show
+// it; a day later nothing more is sent. Goldens: testdata/ads.<lang>.golden.
+func TestChat_Advertising(t *testing.T) {
+	t.Parallel() // its own ledger and Main
+	seoul, err := time.LoadLocation("Asia/Seoul")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"ko", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			script := strings.Join([]string{
+				":as manager 사장",
+				"/program birthday 2,000P",
+				":as staff 민지",
+				"/customer new 010-4815-1623 김하늘",
+				"/link 010-4815-1623",
+				":as customer 4242",
+				"/start", "1", "815887",
+				"2", // [받지 않을게요]
+				"/marketing",
+				"1", // [소식 받기]
+				"/marketing off",
+				"/marketing on",
+				"/birthday 5/14",
+				":as staff 민지",
+				":time 2026-05-14 10:30",
+				":as customer 4242",
+				"1", // the greeting's [수신 거부]
+				"/marketing",
+				"/mydata",
+				":as staff 민지",
+				":time +1d", // nothing more
+			}, "\n") + "\n"
+			env := map[string]string{"DANGOL_DB": filepath.Join(t.TempDir(), "dangol.db"), "DANGOL_LANG": lang, "DANGOL_SHOP_NAME": "단골미용실"}
+			var out, logs bytes.Buffer
+			m := &Main{
+				Catalog: testCatalog, Chart: charttest.Stub,
+				Stdin: strings.NewReader(script), Stdout: &out, Stderr: &logs,
+				Getenv:  func(k string) string { return env[k] },
+				Now:     func() time.Time { return time.Date(2026, 5, 1, 9, 0, 0, 0, seoul) },
+				NewCode: func() string { return "815887" },
+			}
+			err := m.Run(context.Background(), []string{"chat", "--at", "2026-05-13T14:00"})
+			if cerr := m.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil || strings.Contains(logs.String(), "level=ERROR") {
+				t.Fatalf("chat: %v\n%s\n%s", err, out.String(), logs.String())
+			}
+			tr := out.String()
+			to := testCatalog.Text(lang, "console.to.customer", map[string]any{"User": "4242"})
+			ad := to + " " + testCatalog.Text(lang, "ads.header", map[string]any{"Shop": "단골미용실"})
+			if n := strings.Count(tr, ad); n != 1 {
+				t.Errorf("advertising messages: %d, want the one birthday greeting:\n%s", n, tr)
+			}
+			off := testCatalog.Text(lang, "ads.set.off", map[string]any{"Shop": "단골미용실", "Date": "2026-05-14"})
+			if !strings.Contains(tr, off) {
+				t.Errorf("[수신 거부] is not confirmed with its date (%q):\n%s", off, tr)
+			}
+			// From the first line after the banner, which names the
+			// rehearsal copy's temporary path.
+			_, from, ok := strings.Cut(tr, "> :as manager 사장")
+			if !ok {
+				t.Fatalf("no script in the transcript:\n%s", tr)
+			}
+			assertGolden(t, filepath.Join("testdata", "ads."+lang+".golden"), "> :as manager 사장"+from)
+		})
+	}
+}
