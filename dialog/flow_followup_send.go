@@ -285,9 +285,11 @@ func (t *turn) sendFollowUp(id, text string) error {
 			return fmt.Errorf("dialog: open follow-up thread: %w", err)
 		}
 		lang := t.e.lang
+		taken := th
+		taken.ClaimedBy = t.actor.ID() // relayReply takes it on below: no [내가 맡을게요]
 		head := t.staffPost(th, t.e.cat.Text(lang, "care.followup.head", map[string]any{
 			"Tag": t.threadTag(lang, th), "Name": ft.customer.Name, "Masked": maskPhone(ft.customer.Phone),
-		}), t.threadButtons(th, true)...)
+		}), t.threadButtons(taken, true)...)
 		head.Head = true
 		t.add(head)
 	}
