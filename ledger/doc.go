@@ -202,6 +202,15 @@
 // erased customer or unlinked sender can still be closed, but CloseThread
 // drops its note (there is no key to seal it under).
 //
+// Care messages (care.go): MarkRatingRequested records that a customer
+// was asked to rate a visit day, and RatingRequested reads it; RatedOn
+// says whether they left feedback on a day. Caveats: the markers live in
+// the scheduler's posted bucket under "care:rate:<customer id>:<date>"
+// (an id and a date, no personal data) and are never pruned or erased:
+// one key a customer a visit day. A day is a calendar date in the
+// location of the time passed, so callers pass times in the shop's zone.
+// RatedOn looks at the customer's 20 newest feedbacks only.
+//
 // OpenThreads is every thread not closed, read whole
 // (a shop's open threads are few), and ScanThreads is
 // by opening time, so a week's figures about closings need the threads
