@@ -47,6 +47,9 @@ type exportCustomer struct {
 
 	Loyalty *exportLoyalty `json:"loyalty,omitempty"` // loyalty.go
 	Threads []exportThread `json:"threads,omitempty"` // threads.go
+	// Marketing is the advertising consent (marketing.go); absent when
+	// never asked.
+	Marketing *exportMarketing `json:"marketing,omitempty"`
 }
 
 // exportConsent is a customer's consent: an object, not a bool, because
@@ -331,6 +334,9 @@ func exportCustomerOf(tx *ledger.Tx, c ledger.Customer, loc *time.Location, now 
 		return exportCustomer{}, err
 	}
 	if ec.Threads, err = exportThreadsOf(tx, c.ID, loc); err != nil {
+		return exportCustomer{}, err
+	}
+	if ec.Marketing, err = exportMarketingOf(tx, c.ID, loc); err != nil {
 		return exportCustomer{}, err
 	}
 	return ec, nil

@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/dangol/dangol/dialog"
+	"github.com/dangol/dangol/ledger"
 )
 
 // adJobs are the advertising jobs serve and the console's clock run: the
@@ -25,4 +28,39 @@ func (m *Main) adJobs(engine *dialog.Engine, deliver func(context.Context, dialo
 	m.Logger.Info("scheduled birthday greetings", "job", b.Name, "cron", b.Spec, "tz", m.Config.TZ)
 	m.Logger.Info("scheduled advertising re-confirmation", "job", r.Name, "cron", r.Spec, "tz", m.Config.TZ)
 	return []dialog.Job{b, r}
+}
+
+// exportMarketing is a customer's advertising consent in the JSON export:
+// what a shop must be able to show for 정보통신망법 제50조 (when it was
+// given, last confirmed, withdrawn or lapsed, and how it last changed).
+type exportMarketing struct {
+	Given       bool    `json:"given"`
+	GivenAt     *string `json:"given_at"`
+	ConfirmedAt *string `json:"confirmed_at"`
+	WithdrawnAt *string `json:"withdrawn_at"`
+	Lapsed      bool    `json:"lapsed"`
+	Via         string  `json:"via"` // start, command, optout, reconfirm, lapse
+	AskedAt     *string `json:"asked_at"`
+	// ReconfirmAskedAt is set while the two-year question waits for an
+	// answer.
+	ReconfirmAskedAt *string `json:"reconfirm_asked_at"`
+	BirthdayOn       *string `json:"birthday_greeted_on"` // the last birthday greeting's day
+}
+
+// exportMarketingOf is customer id's advertising consent, nil when never
+// asked.
+func exportMarketingOf(tx *ledger.Tx, id string, loc *time.Location) (*exportMarketing, error) {
+	m, err := tx.Marketing(id)
+	if err != nil {
+		return nil, fmt.Errorf("export advertising consent: %w", err)
+	}
+	if m.AskedAt.IsZero() && m.GivenAt.IsZero() && m.WithdrawnAt.IsZero() {
+		return nil, nil
+	}
+	return &exportMarketing{
+		Given: m.Given, GivenAt: optTime(m.GivenAt, loc), ConfirmedAt: optTime(m.ConfirmedAt, loc),
+		WithdrawnAt: optTime(m.WithdrawnAt, loc), Lapsed: m.Lapsed, Via: string(m.Via),
+		AskedAt: optTime(m.AskedAt, loc), ReconfirmAskedAt: optTime(m.ReconfirmAskedAt, loc),
+		BirthdayOn: optDate(m.BirthdayOn, loc),
+	}, nil
 }

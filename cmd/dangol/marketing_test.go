@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/dangol/dangol/feedback/charttest"
+	"github.com/dangol/dangol/ledger"
 )
 
 // TestChat_Advertising is advertising consent and a birthday in the
@@ -84,5 +86,59 @@ func TestChat_Advertising(t *testing.T) {
 			}
 			assertGolden(t, filepath.Join("testdata", "ads."+lang+".golden"), "> :as manager 사장"+from)
 		})
+	}
+}
+
+// TestExport_Marketing: the JSON export carries the advertising consent
+// with its times and how it changed, and leaves it out for a customer
+// never asked.
+func TestExport_Marketing(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "shop.db")
+	s, err := ledger.Open(db, testLedgerOptions(t, db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 5, 13, 14, 0, 0, 0, time.UTC)
+	err = s.Update(context.Background(), func(tx *ledger.Tx) error {
+		for _, c := range []*ledger.Customer{{Name: "김하늘", Phone: "01048151623", CreatedAt: at}, {Name: "이바다", Phone: "01011112222", CreatedAt: at}} {
+			if err := tx.CreateCustomer(c); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.SetMarketing("C1", true, ledger.ViaStart, at); err != nil {
+			return err
+		}
+		_, err := tx.SetMarketing("C1", false, ledger.ViaOptOut, at.Add(24*time.Hour))
+		return err
+	})
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runMain(t, map[string]string{"DANGOL_DB": db, "DANGOL_TZ": "UTC"}, "", "export")
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	var out struct {
+		Customers []struct {
+			ID        string           `json:"id"`
+			Marketing *exportMarketing `json:"marketing"`
+		} `json:"customers"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatalf("export: %v\n%s", err, r.stdout)
+	}
+	if len(out.Customers) != 2 {
+		t.Fatalf("customers: %d, want 2\n%s", len(out.Customers), r.stdout)
+	}
+	m := out.Customers[0].Marketing
+	if m == nil || m.Given || m.Via != "optout" || m.GivenAt == nil || *m.GivenAt != "2026-05-13T14:00:00Z" ||
+		m.WithdrawnAt == nil || *m.WithdrawnAt != "2026-05-14T14:00:00Z" {
+		t.Errorf("C1's marketing: %+v\n%s", m, r.stdout)
+	}
+	if out.Customers[1].Marketing != nil {
+		t.Errorf("C2 was never asked, and the export has %+v", out.Customers[1].Marketing)
 	}
 }
