@@ -222,7 +222,9 @@
 // Caveats of care messages: the rating check scans every customer's visit
 // stats each run (cheap for a shop's thousands, not for millions). A
 // request not sent by 21:00 of its due day (dangol down) is dropped, not
-// sent days late. The follow-up's thread is a question thread: /inbox and
+// sent days late ("오늘 방문" would be wrong): the console's :time, which
+// makes a check only at the end of a jump (Job.Check), drops a request
+// whose day it jumps past. The follow-up's thread is a question thread: /inbox and
 // the week's figures count it as one, and its head rewritten in Slack
 // after the first answer reads like a customer's question. A follow-up
 // whose customer is not reachable shows the full phone (audited as a read,

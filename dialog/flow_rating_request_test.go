@@ -176,3 +176,36 @@ func TestRatingDue(t *testing.T) {
 		}
 	}
 }
+
+// TestRatingRequestJob: the job is a valid Check job of the scheduler,
+// off for a zero duration, and the scheduler's clock drives it: moving
+// from the visit at 14:00 to 17:00 delivers the request once, and moving
+// on that day delivers nothing more.
+func TestRatingRequestJob(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	if _, ok := h.eng.RatingRequestJob(0, nil); ok {
+		t.Error("RatingRequestJob(0) is on")
+	}
+	seed(h)
+	runSteps(t, h, linkMinji(h))
+	h.send(staffMsg("/note 김민지 펌 상담"))
+	var got []Reply
+	j, ok := h.eng.RatingRequestJob(DefaultFeedbackAfter, func(_ context.Context, r Reply) error { got = append(got, r); return nil })
+	if !ok || j.Name != RatingJobName || !j.Check || j.MaxLate >= 10*time.Minute {
+		t.Fatalf("job = %+v, %v", j, ok)
+	}
+	s, err := NewScheduler(SchedulerConfig{Store: h.store, Jobs: []Job{j}, Loc: seoul, Now: h.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := func(at time.Time) { h.mu.Lock(); h.clock = at; h.mu.Unlock() }
+	if err := s.Advance(context.Background(), t0.Add(3*time.Hour-time.Minute), set); err != nil || len(got) != 0 {
+		t.Fatalf("by 16:59: %v, %+v", err, got)
+	}
+	if err := s.Advance(context.Background(), t0.Add(3*time.Hour), set); err != nil || len(got) != 1 || got[0].UserID != custTG {
+		t.Fatalf("at 17:00: %v, %+v", err, got)
+	}
+	if err := s.Advance(context.Background(), t0.Add(6*time.Hour), set); err != nil || len(got) != 1 {
+		t.Fatalf("by 20:00: %v, %+v", err, got)
+	}
+}
