@@ -320,7 +320,7 @@ func (b *Bot) setCommands(ctx context.Context) {
 			l = "en"
 		}
 		var cmds []models.BotCommand
-		for _, c := range []string{"start", "points", "coupon", "feedback", "lang", "mydata", "birthday", "help", "cancel", "forget"} {
+		for _, c := range []string{"start", "points", "coupon", "feedback", "lang", "mydata", "birthday", "marketing", "help", "cancel", "forget"} {
 			cmds = append(cmds, models.BotCommand{Command: c, Description: b.cfg.Catalog.Text(l, "telegram.cmd."+c, nil)})
 		}
 		err := b.call(ctx, 0, "setMyCommands", func(ctx context.Context) error {
