@@ -241,4 +241,26 @@
 // conversation key and answered with a localised apology; Handle returns
 // the error for the adapter's log. /summary is computed after the commit in
 // a read transaction of its own, so a slow chart never holds the write lock.
+//
+// Advertising (ads.go, flow_marketing.go, flow_birthday.go; 정보통신망법
+// 제50조): every advertising message is built by adMessage, which puts
+// "(광고)" and Config.ShopName first and the free opt-out line with
+// [수신 거부] last, and refuses (an AdSkip, counted by the caller) a
+// customer without advertising consent, erased, unlinked or without the
+// base consent, or marked unreachable; with no ShopName it refuses every
+// customer (AdNoShop), since the law wants the sender named. adMessage
+// does not look at the hour: a caller sends at AdSendAt (never 21:00–08:00
+// in the shop's zone). The optional question is asked once per customer,
+// right after their first link (link in flow_link.go); a customer linked
+// before it existed is never asked and has no advertising consent until
+// they use /marketing. Its buttons ("mkt:on|off:<how>") work outside any
+// flow and whenever pressed, so an old [수신 거부] still withdraws.
+// MarketingJob asks a customer whose consent is
+// ledger.MarketingReconfirmYears old once (marked asked even if the send
+// fails: they are not asked again, and lapse after
+// ledger.MarketingLapseAfter). BirthdayJob's occurrence is made until
+// 21:00 at the latest (BirthdaySpec's MaxLate): a greeting missed because
+// dangol was down all day is skipped for that year, never sent at night.
+// Its greeting and benefit are recorded in Deliver, before the send; a
+// crash between the two loses that greeting (the benefit stays).
 package dialog

@@ -318,4 +318,14 @@
 // that lot right. Days (a coupon's last day, a lot's end) are calendar
 // days in the *time.Location the caller passes: pass the shop's, always
 // the same one.
+//
+// Advertising consent (marketing.go) is kept apart from Consent, per
+// customer, in the clear (flags and times): it keeps only the last change
+// (how, when) and the first asking, not a history, and an erasure leaves
+// the record (it names nobody) but SetMarketing refuses to give consent
+// for an erased customer and RenewMarketing lapses it. A birthday greeting
+// is recorded once a year by day (Marketing.BirthdayOn, the day in the
+// caller's zone): MarkBirthday gives the benefit with the record, so a
+// caller that records and then fails to send has given the benefit
+// without telling the customer (it is in /points all the same).
 package ledger

@@ -49,6 +49,12 @@
 //
 // # Caveats
 //
+// A direct message to a customer prints as "→ [고객 42]": the console
+// knows a customer by its Config.CustomerChannels or, for its own ids, by
+// their having spoken as a customer in this run; a message to a console
+// customer who has not spoken yet (a scheduled one right after a restart)
+// prints with its platform address, "→ [console:42]".
+//
 // A thread's head rewritten in place (Reply.HeadUpdate: a thread taken,
 // answered, closed) is not printed: the console cannot edit a line it
 // printed, and the change is said to the staff member who made it.
