@@ -2,6 +2,8 @@ package dialog
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -211,4 +213,20 @@ func TestMarketingJob(t *testing.T) {
 		// A late [계속 받을게요] gives consent again, from today.
 		{msg: press(custMsg(""), "mkt:on:reconfirm"), want: []string{h.text("ads.set.on", map[string]any{"Date": lapse.In(seoul).Format("2006-01-02")})}},
 	})
+}
+
+// TestMarketingJob_Blocked: a question refused because the customer
+// blocked the bot is done with (they lapse in their time); any other
+// failure is tried again.
+func TestMarketingJob_Blocked(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	other := errors.New("telegram down")
+	for _, tt := range []struct {
+		give, want error
+	}{{nil, nil}, {ErrBlocked, nil}, {fmt.Errorf("send: %w", ErrBlocked), nil}, {other, other}} {
+		j := h.eng.MarketingJob(func(context.Context, Reply) error { return tt.give })
+		if got := j.Deliver(context.Background(), Reply{}); !errors.Is(got, tt.want) || (tt.want == nil && got != nil) {
+			t.Errorf("deliver failing with %v: got %v, want %v", tt.give, got, tt.want)
+		}
+	}
 }

@@ -9,6 +9,7 @@ package dialog
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -186,8 +187,15 @@ func (t *turn) askMarketing(c ledger.Customer) error {
 func (e *Engine) MarketingJob(deliver func(context.Context, Reply) error) Job {
 	return Job{
 		Name: MarketingJob, Spec: DefaultMarketingSpec, Loc: e.loc, MaxLate: MarketingMaxLate,
-		Posts:   e.marketingPosts,
-		Deliver: deliver,
+		Posts: e.marketingPosts,
+		Deliver: func(ctx context.Context, r Reply) error {
+			// Someone who blocked the bot (reach.go) would refuse it again:
+			// they lapse in their time.
+			if err := deliver(ctx, r); err != nil && !errors.Is(err, ErrBlocked) {
+				return err
+			}
+			return nil
+		},
 	}
 }
 
