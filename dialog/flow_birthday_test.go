@@ -1,6 +1,7 @@
 package dialog
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -124,5 +125,40 @@ func TestBirthdayJob(t *testing.T) {
 	h.advanceTo(s, time.Date(2028, 5, 20, 10, 1, 0, 0, seoul))
 	if n := len(box.dms(ChannelTelegram, custTG, "")); n != 2 || h.balance(minji) != 4000 {
 		t.Errorf("a year later: %d messages, balance %d; want 2 and 4000", n, h.balance(minji))
+	}
+}
+
+// TestBirthdayJob_Night: dangol down from before 10:00 until the night
+// makes no greeting at 21:30 (it is advertising: skipped for the year,
+// never sent at night); up again at 20:30 it greets at once.
+func TestBirthdayJob_Night(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		at   time.Time
+		want int
+	}{
+		{"Evening", time.Date(2026, 5, 20, 20, 30, 0, 0, seoul), 1},
+		{"Night", time.Date(2026, 5, 20, 21, 30, 0, 0, seoul), 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h, minji := adHarness(t, "ko")
+			h.update(func(tx *ledger.Tx) error {
+				c, err := tx.Customer(minji)
+				if err != nil {
+					return err
+				}
+				c.Birthday = time.Date(1990, 5, 20, 0, 0, 0, 0, seoul)
+				return tx.PutCustomer(c)
+			})
+			runSteps(t, h, []step{{msg: press(custMsg(""), "mkt:on:start")}})
+			box := &timedBox{h: h}
+			h.setClock(tt.at)
+			if err := h.birthdayScheduler(box).Tick(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if n := len(box.dms(ChannelTelegram, custTG, "(광고)")); n != tt.want {
+				t.Errorf("greetings at %v: %d, want %d", tt.at, n, tt.want)
+			}
+		})
 	}
 }
