@@ -224,9 +224,10 @@
 // request not sent by 21:00 of its due day (dangol down) is dropped, not
 // sent days late ("오늘 방문" would be wrong): the console's :time, which
 // makes a check only at the end of a jump (Job.Check), drops a request
-// whose day it jumps past. The follow-up's thread is a question thread: /inbox and
-// the week's figures count it as one, and its head rewritten in Slack
-// after the first answer reads like a customer's question. A follow-up
+// whose day it jumps past. The follow-up's thread is a question thread
+// whose first message is the staff's (its head, and headText's, say
+// "후속 연락"): /inbox and the week's figures count it as a question, with
+// a first response at once. A follow-up
 // whose customer is not reachable shows the full phone (audited as a read,
 // "followup-phone") privately to the staff member who pressed.
 //

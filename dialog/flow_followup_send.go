@@ -284,12 +284,9 @@ func (t *turn) sendFollowUp(id, text string) error {
 		if err := t.tx.OpenThread(&th, ""); err != nil {
 			return fmt.Errorf("dialog: open follow-up thread: %w", err)
 		}
-		lang := t.e.lang
 		taken := th
 		taken.ClaimedBy = t.actor.ID() // relayReply takes it on below: no [내가 맡을게요]
-		head := t.staffPost(th, t.e.cat.Text(lang, "care.followup.head", map[string]any{
-			"Tag": t.threadTag(lang, th), "Name": ft.customer.Name, "Masked": maskPhone(ft.customer.Phone),
-		}), t.threadButtons(taken, true)...)
+		head := t.staffPost(th, t.followUpHead(th, ft.customer), t.threadButtons(taken, true)...)
 		head.Head = true
 		t.add(head)
 	}
@@ -304,6 +301,16 @@ func (t *turn) sendFollowUp(id, text string) error {
 	}
 	t.say("core.followups.done", map[string]any{"Name": ft.customer.Name})
 	return nil
+}
+
+// followUpHead is the staff channel's head of a thread the shop opened
+// with a follow-up to c (its first message is the staff's), in the shop's
+// language: also what headUpdate (thread_relay.go) shows for it.
+func (t *turn) followUpHead(th ledger.Thread, c ledger.Customer) string {
+	lang := t.e.lang
+	return t.e.cat.Text(lang, "care.followup.head", map[string]any{
+		"Tag": t.threadTag(lang, th), "Name": c.Name, "Masked": maskPhone(c.Phone),
+	})
 }
 
 // followUpFormID reports whether formID is a follow-up form's, and its note.

@@ -84,8 +84,13 @@ var followUpScripts = []script{
 					}
 					followUpIsDone(&id, true)(t, h, rs)
 					audited(&f.minji, "followup", id)(t, h, rs)
-					if !slices.ContainsFunc(rs, func(r Reply) bool { return r.To == ToStaffChannel && r.Head && r.Thread == "1" }) {
+					if !slices.ContainsFunc(rs, func(r Reply) bool { return r.To == ToStaffChannel && r.Head && !r.HeadUpdate && r.Thread == "1" }) {
 						t.Errorf("no thread head in the staff channel: %+v", rs)
+					}
+					// Its new version after the answer still says it is a follow-up.
+					head := h.cat.Text("ko", "care.followup.head", map[string]any{"Tag": h.cat.Text("ko", "threads.tag.question", map[string]any{"N": 1}), "Name": "김민지", "Masked": "010-****-5678"})
+					if !slices.ContainsFunc(rs, func(r Reply) bool { return r.HeadUpdate && strings.HasPrefix(r.Text, head) }) {
+						t.Errorf("no head update starting %q in %+v", head, rs)
 					}
 					h.view(func(tx *ledger.Tx) error {
 						ms, err := tx.ThreadMessages(1)

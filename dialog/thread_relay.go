@@ -198,6 +198,9 @@ func (t *turn) headText(th ledger.Thread) (text string, linked bool, err error) 
 			"Stars": stars(th.Rating), "Rating": th.Rating, "Who": who, "Comment": firstWords,
 		}), linked, nil
 	}
+	if linked && len(ms) > 0 && ms[0].Out { // the shop wrote first: a follow-up (flow_followup_send.go)
+		return t.followUpHead(th, c), linked, nil
+	}
 	head, err := t.threadHead(th, c, linked)
 	if err != nil {
 		return "", false, err
