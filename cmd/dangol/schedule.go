@@ -76,7 +76,7 @@ func (m *Main) scheduler(engine *dialog.Engine, r *router) (*dialog.Scheduler, e
 	keep = append(keep, m.loyaltyJob(engine, r.scheduled)...) // loyalty.go
 	keep = append(keep, m.slaJob(engine, r.scheduled)...)     // threads.go
 	keep = append(keep, m.adJobs(engine, r.scheduled)...)     // marketing.go
-	keep = append(keep, m.ratingJob(engine, r.scheduled)...)  // care.go
+	keep = append(keep, m.servedRatingJob(engine, r)...)      // care.go
 	if len(keep) == 0 {
 		return nil, nil
 	}
