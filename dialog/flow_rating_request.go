@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
 )
 
 // The rating request after a visit (issue 14): a service message, so it
@@ -146,9 +147,9 @@ func (e *Engine) ratingRequest(tx *ledger.Tx, s ledger.VisitStats, at time.Time)
 	channel, user, _ := strings.Cut(pid, ":")
 	lang := e.lang
 	if p.Lang != "" {
-		lang = p.Lang
+		lang = locales.Normalize(p.Lang)
 	} else if c.Lang != "" {
-		lang = c.Lang
+		lang = locales.Normalize(c.Lang)
 	}
 	date := day.Format(time.DateOnly)
 	r := Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang,
