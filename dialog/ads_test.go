@@ -230,3 +230,43 @@ func TestMarketingJob_Blocked(t *testing.T) {
 		}
 	}
 }
+
+// TestMarketingJob_Retry: a question whose send failed is asked again by
+// the scheduler's retry of the same occurrence, and the next day's run
+// does not ask it again.
+func TestMarketingJob_Retry(t *testing.T) {
+	h, _ := adHarness(t, "ko")
+	runSteps(t, h, []step{{msg: press(custMsg(""), "mkt:on:start")}})
+	fail := true
+	var sent []Reply
+	j := h.eng.MarketingJob(func(_ context.Context, r Reply) error {
+		if fail {
+			return errors.New("telegram down")
+		}
+		sent = append(sent, r)
+		return nil
+	})
+	s, err := NewScheduler(SchedulerConfig{Store: h.store, Jobs: []Job{j}, Loc: seoul, Now: h.now, Logger: quiet, RetryDelay: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Consent given on 2026-05-13 at 14:00: the first 11:00 check after two
+	// years is the next day's.
+	due := time.Date(2028, 5, 14, 11, 0, 0, 0, seoul)
+	h.setClock(due)
+	if err := s.Tick(context.Background()); err == nil {
+		t.Fatal("the failed send is not reported")
+	}
+	fail = false
+	h.setClock(due.Add(time.Hour))
+	if err := s.Tick(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	h.setClock(due.Add(24 * time.Hour))
+	if err := s.Tick(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(sent) != 1 || sent[0].UserID != custTG {
+		t.Errorf("questions sent: %d (%q), want the one, after the retry", len(sent), allText(sent))
+	}
+}

@@ -257,9 +257,9 @@
 // they use /marketing. Its buttons ("mkt:on|off:<how>") work outside any
 // flow and whenever pressed, so an old [수신 거부] still withdraws.
 // MarketingJob asks a customer whose consent is
-// ledger.MarketingReconfirmYears old once (marked asked even if the send
-// fails: they are not asked again, and lapse after
-// ledger.MarketingLapseAfter). BirthdayJob's occurrence is made until
+// ledger.MarketingReconfirmYears old once (the scheduler's retries of that
+// day's occurrence ask again a question whose send failed; past the day
+// they are not asked again, and lapse after ledger.MarketingLapseAfter). BirthdayJob's occurrence is made until
 // 21:00 at the latest (BirthdaySpec's MaxLate): a greeting missed because
 // dangol was down all day is skipped for that year, never sent at night.
 // Its greeting and benefit are recorded in Deliver, before the send; a

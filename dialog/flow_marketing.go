@@ -181,8 +181,9 @@ func (t *turn) askMarketing(c ledger.Customer) error {
 
 // MarketingJob returns the daily re-confirmation for NewScheduler, its
 // questions sent with deliver: ledger.Tx.RenewMarketing marks each
-// customer due as asked (so they are asked once, even when the send
-// fails) and lapses the unanswered. A customer no channel reaches is
+// customer due as asked (so they are asked once; the scheduler's retries
+// of the occurrence ask again those whose send failed) and lapses the
+// unanswered. A customer no channel reaches is
 // asked nowhere, and lapses in its time.
 func (e *Engine) MarketingJob(deliver func(context.Context, Reply) error) Job {
 	return Job{

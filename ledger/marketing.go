@@ -181,7 +181,8 @@ func (tx *Tx) MarkMarketingAsked(customerID string, at time.Time) (bool, error) 
 type MarketingRenewal struct {
 	// Ask are the customers whose consent turned two years old and who
 	// were not asked yet: each is marked asked at the check's time, so
-	// the caller asks them once.
+	// the caller asks them once. A check at that very time again (a
+	// scheduled occurrence tried again) lists them again.
 	Ask []string
 	// Lapsed are the customers whose question went unanswered for
 	// MarketingLapseAfter: their consent is withdrawn, recorded as lapsed.
@@ -216,6 +217,11 @@ func (tx *Tx) RenewMarketing(now time.Time) (MarketingRenewal, error) {
 		case m.ReconfirmAskedAt.IsZero() && !now.Before(m.ReconfirmDue()):
 			m.ReconfirmAskedAt = now
 			r.Ask = append(r.Ask, id)
+		case m.ReconfirmAskedAt.Equal(now):
+			// The same check again (its sends failed and are tried
+			// again): the same question, nothing to write.
+			r.Ask = append(r.Ask, id)
+			return nil
 		default:
 			return nil
 		}

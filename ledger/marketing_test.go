@@ -131,6 +131,7 @@ func TestRenewMarketing(t *testing.T) {
 	}{
 		{"DayBefore", due.Add(-24 * time.Hour), nil, nil, nil},
 		{"Due", due, nil, []string{a.ID, b.ID}, nil},
+		{"DueTriedAgain", due, nil, []string{a.ID, b.ID}, nil},
 		{"AskedOnce", due.Add(time.Hour), nil, nil, nil},
 		{"BeforeLapse", due.Add(MarketingLapseAfter - time.Second), func() {
 			mustUpdate(t, s, func(tx *Tx) error {
