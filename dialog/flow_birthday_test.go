@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -160,5 +161,48 @@ func TestBirthdayJob_Night(t *testing.T) {
 				t.Errorf("greetings at %v: %d, want %d", tt.at, n, tt.want)
 			}
 		})
+	}
+}
+
+// TestBirthdayJob_Retry: a greeting whose send failed is sent by the
+// scheduler's retry, once, with the benefit given once.
+func TestBirthdayJob_Retry(t *testing.T) {
+	h, minji := adHarness(t, "ko")
+	h.update(func(tx *ledger.Tx) error {
+		c, err := tx.Customer(minji)
+		if err != nil {
+			return err
+		}
+		c.Birthday = time.Date(1990, 5, 20, 0, 0, 0, 0, seoul)
+		return tx.PutCustomer(c)
+	})
+	runSteps(t, h, []step{{msg: press(custMsg(""), "mkt:on:start")}, {msg: managerMsg("/program birthday 2,000P")}})
+	fail := true
+	var sent []Reply
+	spec, late, _ := BirthdaySpec("")
+	j := h.eng.BirthdayJob(spec, late, func(_ context.Context, r Reply) error {
+		if fail {
+			return errors.New("telegram down")
+		}
+		sent = append(sent, r)
+		return nil
+	})
+	s, err := NewScheduler(SchedulerConfig{Store: h.store, Jobs: []Job{j}, Loc: seoul, Now: h.now, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.setClock(time.Date(2026, 5, 20, 10, 0, 0, 0, seoul))
+	if err := s.Tick(context.Background()); err == nil {
+		t.Fatal("the failed send is not reported")
+	}
+	fail = false
+	for _, at := range []time.Time{time.Date(2026, 5, 20, 10, 5, 0, 0, seoul), time.Date(2026, 5, 20, 11, 0, 0, 0, seoul)} {
+		h.setClock(at)
+		if err := s.Tick(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(sent) != 1 || h.balance(minji) != 2000 {
+		t.Errorf("greetings %d, balance %d; want 1 and 2000", len(sent), h.balance(minji))
 	}
 }
