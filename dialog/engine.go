@@ -59,7 +59,9 @@ type Config struct {
 	// RetentionWarnDays, and ApplyRetention and RetentionJob erase
 	// (flow_retention.go). Zero: off, kept until erased on request.
 	Retention ledger.Retention
-	// ShopName names the shop in the consent question; "": a neutral wording.
+	// ShopName names the shop in the consent question ("": a neutral
+	// wording) and first in every advertising message ("": none is sent,
+	// ads.go).
 	ShopName string
 	// Hours are the shop's opening hours, told to a customer whose
 	// question went to the staff (flow_thread.go); zero: DefaultHours.
