@@ -309,8 +309,13 @@ func TestJourneyLinkAndPoints(t *testing.T) {
 		t.Fatalf("consent question: %v", consent)
 	}
 	linked := j.press(minji, consent[0], "동의합니다")
-	if got := drawMarkup(linked[len(linked)-1].Fields["reply_markup"]); !strings.Contains(got, "(💰 포인트) (⭐ 후기 남기기)") {
+	// The welcome brings the menu; the optional advertising question
+	// (dialog's flow_marketing.go) comes last, with its own buttons.
+	if got := drawMarkup(linked[len(linked)-2].Fields["reply_markup"]); !strings.Contains(got, "(💰 포인트) (⭐ 후기 남기기)") {
 		t.Errorf("no main menu after linking: %s", got)
+	}
+	if got := drawMarkup(linked[len(linked)-1].Fields["reply_markup"]); !strings.Contains(got, "mkt:on:start") {
+		t.Errorf("no optional advertising question after linking: %s", got)
 	}
 	points := j.say(minji, "💰 포인트")
 	if tx := texts(points); len(tx) != 1 || !strings.Contains(tx[0], "1,200") || !strings.Contains(tx[0], "커트") {
@@ -345,8 +350,8 @@ func TestJourneyLinkBySharedContact(t *testing.T) {
 		return message(id, minji, "message", map[string]any{"contact": map[string]any{
 			"phone_number": "+82 10-1234-5678", "first_name": "민지", "user_id": minji.id}})
 	})
-	if tx := texts(linked); len(tx) != 1 || !strings.Contains(tx[0], "김민지님, 연결되었어요") {
-		t.Errorf("not linked by phone: %q", tx)
+	if tx := texts(linked); len(tx) != 2 || !strings.Contains(tx[0], "김민지님, 연결되었어요") || !strings.Contains(tx[1], "[혜택·이벤트 소식 받기 (선택)]") {
+		t.Errorf("not linked by phone, then asked about advertising: %q", tx)
 	}
 }
 
