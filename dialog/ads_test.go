@@ -56,9 +56,13 @@ func TestMarketingConsent(t *testing.T) {
 		{msg: press(custMsg(""), adOptOutPayload), advance: 24 * time.Hour, want: []string{"2026-05-14"}},
 		{msg: custMsg("/marketing 받기"), want: []string{h.text("ads.set.on", map[string]any{"Date": "2026-05-15"})}},
 		{msg: custMsg("/marketing 아무거나"), ids: []string{"ads.marketing.usage"}},
-		// Asked once: linking again does not ask again.
+		// Asked once in their life: unlinked and linked again, they are
+		// not asked again.
 		{msg: staffMsg("/link 김민지")},
-		{msg: staffMsg("/cancel")},
+		{build: func() Message {
+			h.update(func(tx *ledger.Tx) error { return tx.UnlinkCustomer(ChannelTelegram + ":" + custTG) })
+			return custMsg("/start 100001")
+		}, want: []string{"김민지"}, not: []string{"[혜택·이벤트 소식 받기 (선택)]"}},
 		// Staff cannot press a customer's button.
 		{msg: press(staffMsg(""), adOptOutPayload), ids: []string{"core.refused"}},
 		{msg: press(custMsg(""), "mkt:maybe:start"), ids: []string{"core.button.stale"}},
