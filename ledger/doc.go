@@ -328,4 +328,17 @@
 // caller's zone): MarkBirthday gives the benefit with the record, so a
 // caller that records and then fails to send has given the benefit
 // without telling the customer (it is in /points all the same).
+//
+// Campaigns (campaign.go) are numbered from 1; a campaign's text, its
+// audience as typed and its author are sealed under the shop key, its
+// states, counts and times are clear. Every recipient is recorded by
+// AddCampaign (queued, or skipped with a reason) before anything is sent;
+// MarkRecipient takes one from queued to sent, skipped or failed once
+// only, gives the benefit with it, and must share its transaction with
+// the outbox entry of the message, so a restart sends nobody twice. The
+// counts live in the campaign's record: every change of a recipient
+// rewrites it, which serialises a campaign's sends on one key (the
+// delivery job marks a batch in one transaction to keep that cheap).
+// Cancelling leaves the queued counted as queued. An erasure leaves the
+// recipients (customer ids, states and times, naming nobody).
 package ledger

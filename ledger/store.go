@@ -83,6 +83,8 @@ var allBuckets = [][]byte{
 	bucketThreadMedia, // thread_media.go
 	bucketUnreachable, // reach.go
 	bucketMarketing,   // marketing.go
+	// campaign.go
+	bucketCampaigns, bucketCampaignRcpt, bucketCampaignQueue, bucketCustCampaigns,
 }
 
 var (

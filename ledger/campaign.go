@@ -1,0 +1,565 @@
+package ledger
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+	"unicode/utf8"
+)
+
+// Campaigns (issue 14): an advertising message a manager sends to an
+// audience of customers, with an optional benefit for each recipient.
+// The campaign and every recipient are recorded before any message goes
+// out, each recipient's send in the transaction that marks it sent (and
+// gives its benefit), so a restart sends nobody twice and finishes the
+// rest. What a campaign says (its text, the audience as typed, who made
+// it) is sealed under the shop key; states, counts and times stay in the
+// clear, like the summaries' figures.
+
+// Campaign buckets (listed in allBuckets).
+var (
+	bucketCampaigns     = []byte("campaigns")      // campaign key (8-byte number) -> JSON campaignRecord
+	bucketCampaignRcpt  = []byte("campaign_rcpt")  // campaign key + custKey -> JSON recipient
+	bucketCampaignQueue = []byte("campaign_queue") // campaign key + custKey, while the recipient is queued
+	bucketCustCampaigns = []byte("cust_campaigns") // custKey + campaign key -> sortable nanos of the send
+)
+
+// Limits of a campaign.
+const (
+	// MaxCampaignText is the longest campaign text in characters: with
+	// the "(광고)" header and the opt-out line it stays far below
+	// Telegram's 4,096.
+	MaxCampaignText = 1000
+	// MaxCampaignAudience is the longest audience filter as typed.
+	MaxCampaignAudience = 200
+	// CampaignResponseWindow is how long after its send a recipient's
+	// message to the shop or opt-out counts for a campaign.
+	CampaignResponseWindow = 14 * 24 * time.Hour
+)
+
+// CampaignState is where a campaign is.
+type CampaignState string
+
+// The states of a campaign.
+const (
+	CampaignDraft     CampaignState = "draft"     // previewed, not confirmed
+	CampaignScheduled CampaignState = "scheduled" // confirmed, waiting for its SendAt
+	CampaignSending   CampaignState = "sending"   // the job has sent to some
+	CampaignDone      CampaignState = "done"      // nobody queued any more
+	CampaignCancelled CampaignState = "cancelled" // cancelled before done: the queued get nothing
+)
+
+// RecipientState is where one recipient of a campaign is.
+type RecipientState string
+
+// The states of a recipient.
+const (
+	RecipientQueued  RecipientState = "queued"  // to be sent
+	RecipientSent    RecipientState = "sent"    // its message is in the outbox
+	RecipientSkipped RecipientState = "skipped" // not sent, for Reason
+	RecipientFailed  RecipientState = "failed"  // the send failed for good
+)
+
+// The reasons a recipient is skipped (the dialog's AdSkip values).
+const (
+	SkipNoConsent   = "no_consent"
+	SkipUnreachable = "unreachable"
+	SkipErased      = "erased"
+	SkipUnlinked    = "unlinked"
+)
+
+// CampaignBenefit is what each recipient gets with the message: points
+// (an adjust entry, reason "campaign") and/or a coupon (SourceCampaign).
+type CampaignBenefit struct {
+	Points int64 `json:"points,omitempty"`
+	// Coupon is the coupon's benefit; nil: no coupon.
+	Coupon *CouponBenefit `json:"coupon,omitempty"`
+	// CouponDays is the coupon's validity in days; 0: DefaultCouponDays.
+	CouponDays int `json:"coupon_days,omitempty"`
+}
+
+// IsZero reports a campaign without benefit.
+func (b CampaignBenefit) IsZero() bool { return b.Points == 0 && b.Coupon == nil }
+
+// CampaignCounts are a campaign's recipients per state, kept in the
+// campaign's record so a list reads them without walking recipients.
+type CampaignCounts struct {
+	Queued int `json:"queued,omitempty"`
+	Sent   int `json:"sent,omitempty"`
+	Failed int `json:"failed,omitempty"`
+	// Skipped counts the skipped by reason.
+	Skipped map[string]int `json:"skipped,omitempty"`
+	// OptedOut counts the sent who withdrew advertising consent within
+	// CampaignResponseWindow of it; Responded those who wrote to the
+	// shop in that window (MarkCampaignReaction).
+	OptedOut  int `json:"opted_out,omitempty"`
+	Responded int `json:"responded,omitempty"`
+}
+
+// SkippedTotal is the number skipped for any reason.
+func (c CampaignCounts) SkippedTotal() int {
+	n := 0
+	for _, v := range c.Skipped {
+		n += v
+	}
+	return n
+}
+
+// Campaign is one campaign.
+type Campaign struct {
+	// Number is its number, from 1, given by AddCampaign.
+	Number int
+	// Audience is the /customers filter as the manager typed it; Text
+	// the message's body. Both sealed.
+	Audience string
+	Text     string
+	Benefit  CampaignBenefit
+	// SendAt is when it goes (after the night rule).
+	SendAt time.Time
+	// CreatedBy (sealed) and CreatedAt say who made it and when.
+	CreatedBy string
+	CreatedAt time.Time
+	State     CampaignState
+	// DoneAt is when it was done or cancelled.
+	DoneAt time.Time
+	Counts CampaignCounts
+}
+
+// Validate reports a campaign that cannot be stored.
+func (c *Campaign) Validate() error {
+	switch {
+	case c.Text == "":
+		return invalid("campaign", "text is required")
+	case utf8.RuneCountInString(c.Text) > MaxCampaignText:
+		return &LimitError{Record: "campaign", Field: "text", Limit: MaxCampaignText}
+	case utf8.RuneCountInString(c.Audience) > MaxCampaignAudience:
+		return &LimitError{Record: "campaign", Field: "audience", Limit: MaxCampaignAudience}
+	case c.SendAt.IsZero() || c.CreatedAt.IsZero():
+		return invalid("campaign", "send and creation times are required")
+	case c.Benefit.Points < 0 || c.Benefit.Points > MaxBirthdayPoints:
+		return invalid("campaign", "points out of range")
+	}
+	if err := checkText("campaign", "text", c.Text); err != nil {
+		return err
+	}
+	if err := checkLine("campaign", "audience", c.Audience); err != nil {
+		return err
+	}
+	if c.Benefit.Coupon != nil {
+		if err := c.Benefit.Coupon.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// campaignRecord is a campaign as stored: the personal part sealed.
+type campaignRecord struct {
+	Benefit   CampaignBenefit `json:"benefit"`
+	SendAt    time.Time       `json:"send_at"`
+	CreatedAt time.Time       `json:"created_at"`
+	State     CampaignState   `json:"state"`
+	DoneAt    time.Time       `json:"done_at,omitzero"`
+	Counts    CampaignCounts  `json:"counts"`
+	Sealed    []byte          `json:"sealed"` // JSON campaignPersonal under the shop key
+}
+
+type campaignPersonal struct {
+	Audience  string `json:"a,omitempty"`
+	Text      string `json:"t"`
+	CreatedBy string `json:"by,omitempty"`
+}
+
+// recipient is one recipient as stored.
+type recipient struct {
+	State  RecipientState `json:"s"`
+	Reason string         `json:"r,omitempty"`
+	At     time.Time      `json:"at,omitzero"` // of the last change
+	// OptedOut and Responded mark the reactions counted (once each).
+	OptedOut  bool `json:"o,omitempty"`
+	Responded bool `json:"w,omitempty"`
+}
+
+func campaignKey(n int) []byte {
+	k := make([]byte, 8)
+	binary.BigEndian.PutUint64(k, uint64(n))
+	return k
+}
+
+func (tx *Tx) putCampaign(c *Campaign) error {
+	k := campaignKey(c.Number)
+	p, err := json.Marshal(campaignPersonal{Audience: c.Audience, Text: c.Text, CreatedBy: c.CreatedBy})
+	if err != nil {
+		return fmt.Errorf("ledger: put campaign %d: %w", c.Number, err)
+	}
+	r := campaignRecord{Benefit: c.Benefit, SendAt: c.SendAt, CreatedAt: c.CreatedAt, State: c.State,
+		DoneAt: c.DoneAt, Counts: c.Counts, Sealed: seal(tx.kr.shop, recordAD(bucketCampaigns, k), p)}
+	v, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("ledger: put campaign %d: %w", c.Number, err)
+	}
+	if err := tx.bucket(bucketCampaigns).Put(k, v); err != nil {
+		return fmt.Errorf("ledger: put campaign %d: %w", c.Number, err)
+	}
+	return nil
+}
+
+func (tx *Tx) decodeCampaign(k, v []byte) (Campaign, error) {
+	n := int(binary.BigEndian.Uint64(k))
+	var r campaignRecord
+	if err := json.Unmarshal(v, &r); err != nil {
+		return Campaign{}, fmt.Errorf("ledger: campaign %d: %w: %v", n, errCorrupt, err)
+	}
+	plain, err := unseal(tx.kr.shop, recordAD(bucketCampaigns, k), r.Sealed)
+	if err != nil {
+		return Campaign{}, fmt.Errorf("ledger: campaign %d: %w", n, err)
+	}
+	var p campaignPersonal
+	if err := json.Unmarshal(plain, &p); err != nil {
+		return Campaign{}, fmt.Errorf("ledger: campaign %d: %w: %v", n, errCorrupt, err)
+	}
+	return Campaign{Number: n, Audience: p.Audience, Text: p.Text, Benefit: r.Benefit, SendAt: r.SendAt,
+		CreatedBy: p.CreatedBy, CreatedAt: r.CreatedAt, State: r.State, DoneAt: r.DoneAt, Counts: r.Counts}, nil
+}
+
+// AddCampaign stores c as a new draft with its recipients: queued (in
+// the order given) and skipped[id] = reason (counted, never sent; the
+// baseline of the response figures). It sets c.Number, c.State and
+// c.Counts. A customer listed twice is recorded once, queued winning.
+func (tx *Tx) AddCampaign(c *Campaign, queued []string, skipped map[string]string) error {
+	if err := c.Validate(); err != nil {
+		return fmt.Errorf("ledger: add campaign: %w", err)
+	}
+	seq, err := tx.bucket(bucketCampaigns).NextSequence()
+	if err != nil {
+		return fmt.Errorf("ledger: add campaign: %w", err)
+	}
+	c.Number, c.State, c.DoneAt, c.Counts = int(seq), CampaignDraft, time.Time{}, CampaignCounts{}
+	ck := campaignKey(c.Number)
+	put := func(id string, r recipient) (bool, error) {
+		k, ok := custKeyOf(id)
+		if !ok || tx.bucket(bucketCustomers).Get(k) == nil {
+			return false, fmt.Errorf("ledger: add campaign: recipient %s: %w", id, ErrCustomerNotFound)
+		}
+		rk := concat(ck, k)
+		if tx.bucket(bucketCampaignRcpt).Get(rk) != nil {
+			return false, nil
+		}
+		if r.State == RecipientQueued {
+			if err := tx.bucket(bucketCampaignQueue).Put(rk, []byte{}); err != nil {
+				return false, fmt.Errorf("ledger: add campaign: %w", err)
+			}
+		}
+		return true, tx.putRecipient(rk, r)
+	}
+	for _, id := range queued {
+		if ok, err := put(id, recipient{State: RecipientQueued, At: c.CreatedAt}); err != nil {
+			return err
+		} else if ok {
+			c.Counts.Queued++
+		}
+	}
+	for id, reason := range skipped {
+		if reason == "" {
+			return fmt.Errorf("ledger: add campaign: %w", invalid("campaign", "a skip needs a reason"))
+		}
+		if ok, err := put(id, recipient{State: RecipientSkipped, Reason: reason, At: c.CreatedAt}); err != nil {
+			return err
+		} else if ok {
+			if c.Counts.Skipped == nil {
+				c.Counts.Skipped = map[string]int{}
+			}
+			c.Counts.Skipped[reason]++
+		}
+	}
+	return tx.putCampaign(c)
+}
+
+func (tx *Tx) putRecipient(rk []byte, r recipient) error {
+	v, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("ledger: put recipient: %w", err)
+	}
+	if err := tx.bucket(bucketCampaignRcpt).Put(rk, v); err != nil {
+		return fmt.Errorf("ledger: put recipient: %w", err)
+	}
+	return nil
+}
+
+func (tx *Tx) getRecipient(rk []byte) (recipient, bool, error) {
+	v := tx.bucket(bucketCampaignRcpt).Get(rk)
+	if v == nil {
+		return recipient{}, false, nil
+	}
+	var r recipient
+	if err := json.Unmarshal(v, &r); err != nil {
+		return recipient{}, false, fmt.Errorf("ledger: recipient: %w: %v", errCorrupt, err)
+	}
+	return r, true, nil
+}
+
+// Campaign returns campaign n; ErrNotFound when there is none.
+func (tx *Tx) Campaign(n int) (Campaign, error) {
+	if n <= 0 {
+		return Campaign{}, fmt.Errorf("ledger: campaign %d: %w", n, ErrNotFound)
+	}
+	k := campaignKey(n)
+	v := tx.bucket(bucketCampaigns).Get(k)
+	if v == nil {
+		return Campaign{}, fmt.Errorf("ledger: campaign %d: %w", n, ErrNotFound)
+	}
+	return tx.decodeCampaign(k, v)
+}
+
+// Campaigns returns up to limit campaigns, newest first (limit <= 0: all).
+func (tx *Tx) Campaigns(limit int) ([]Campaign, error) {
+	var out []Campaign
+	c := tx.bucket(bucketCampaigns).Cursor()
+	for k, v := c.Last(); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Prev() {
+		cp, err := tx.decodeCampaign(k, v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cp)
+	}
+	return out, nil
+}
+
+// ScheduleCampaign confirms draft n to go at sendAt (the [발송] button).
+// Confirming one scheduled already changes nothing (a pressed-twice
+// button); any other state is refused with ErrInvalid.
+func (tx *Tx) ScheduleCampaign(n int, sendAt time.Time) (Campaign, error) {
+	c, err := tx.Campaign(n)
+	if err != nil {
+		return Campaign{}, err
+	}
+	switch c.State {
+	case CampaignScheduled, CampaignSending, CampaignDone:
+		return c, nil
+	case CampaignCancelled:
+		return c, fmt.Errorf("ledger: schedule campaign %d: %w", n, invalid("campaign", "cancelled"))
+	}
+	if sendAt.IsZero() {
+		return c, fmt.Errorf("ledger: schedule campaign %d: %w", n, invalid("campaign", "a send time is required"))
+	}
+	c.State, c.SendAt = CampaignScheduled, sendAt
+	if c.Counts.Queued == 0 {
+		c.State, c.DoneAt = CampaignDone, sendAt
+	}
+	return c, tx.putCampaign(&c)
+}
+
+// CancelCampaign cancels campaign n at at: its queued recipients get
+// nothing (they stay counted as queued). A campaign done is refused
+// (ErrInvalid); one cancelled already changes nothing.
+func (tx *Tx) CancelCampaign(n int, at time.Time) (Campaign, error) {
+	c, err := tx.Campaign(n)
+	if err != nil {
+		return Campaign{}, err
+	}
+	switch c.State {
+	case CampaignCancelled:
+		return c, nil
+	case CampaignDone:
+		return c, fmt.Errorf("ledger: cancel campaign %d: %w", n, invalid("campaign", "done already"))
+	}
+	ck := campaignKey(n)
+	q := tx.bucket(bucketCampaignQueue)
+	var keys [][]byte
+	cur := q.Cursor()
+	for k, _ := cur.Seek(ck); k != nil && bytes.HasPrefix(k, ck); k, _ = cur.Next() {
+		keys = append(keys, bytes.Clone(k))
+	}
+	for _, k := range keys {
+		if err := q.Delete(k); err != nil {
+			return c, fmt.Errorf("ledger: cancel campaign %d: %w", n, err)
+		}
+	}
+	c.State, c.DoneAt = CampaignCancelled, at
+	return c, tx.putCampaign(&c)
+}
+
+// DueCampaigns returns the campaigns scheduled or sending whose SendAt is
+// at or before now, oldest first.
+func (tx *Tx) DueCampaigns(now time.Time) ([]Campaign, error) {
+	var out []Campaign
+	err := tx.bucket(bucketCampaigns).ForEach(func(k, v []byte) error {
+		c, err := tx.decodeCampaign(k, v)
+		if err != nil {
+			return err
+		}
+		if (c.State == CampaignScheduled || c.State == CampaignSending) && !c.SendAt.After(now) {
+			out = append(out, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ledger: due campaigns: %w", err)
+	}
+	return out, nil
+}
+
+// QueuedRecipients returns up to limit customer ids still queued in
+// campaign n, in customer order: one range scan of the queue.
+func (tx *Tx) QueuedRecipients(n, limit int) ([]string, error) {
+	ck := campaignKey(n)
+	var out []string
+	cur := tx.bucket(bucketCampaignQueue).Cursor()
+	for k, _ := cur.Seek(ck); k != nil && bytes.HasPrefix(k, ck) && (limit <= 0 || len(out) < limit); k, _ = cur.Next() {
+		out = append(out, custIDOfKey(k[len(ck):]))
+	}
+	return out, nil
+}
+
+// RecipientOf returns customerID's state in campaign n and the skip
+// reason; ok is false when they are not a recipient.
+func (tx *Tx) RecipientOf(n int, customerID string) (state RecipientState, reason string, ok bool, err error) {
+	k, found := custKeyOf(customerID)
+	if !found {
+		return "", "", false, nil
+	}
+	r, ok, err := tx.getRecipient(concat(campaignKey(n), k))
+	return r.State, r.Reason, ok, err
+}
+
+// MarkRecipient moves customerID in campaign n from queued to state
+// (sent, skipped with reason, or failed) at at and updates the counts; the
+// campaign becomes sending, and done when nobody is queued. It must run
+// in the transaction that puts the recipient's message in the outbox. It
+// reports false, changing nothing, when the recipient is not queued (sent
+// already: a job run again) or the campaign is cancelled. A sent
+// recipient is given the campaign's benefit in the same transaction (loc
+// dates its coupon).
+func (tx *Tx) MarkRecipient(n int, customerID string, state RecipientState, reason string, at time.Time, loc *time.Location) (bool, error) {
+	if state == RecipientQueued || (state == RecipientSkipped) != (reason != "") {
+		return false, fmt.Errorf("ledger: mark recipient: %w", invalid("campaign", "state %q with reason %q", state, reason))
+	}
+	c, err := tx.Campaign(n)
+	if err != nil {
+		return false, err
+	}
+	if c.State == CampaignCancelled || c.State == CampaignDraft {
+		return false, nil
+	}
+	k, ok := custKeyOf(customerID)
+	if !ok {
+		return false, fmt.Errorf("ledger: mark recipient %s: %w", customerID, ErrCustomerNotFound)
+	}
+	ck := campaignKey(n)
+	rk := concat(ck, k)
+	r, ok, err := tx.getRecipient(rk)
+	if err != nil || !ok || r.State != RecipientQueued {
+		return false, err
+	}
+	if err := tx.bucket(bucketCampaignQueue).Delete(rk); err != nil {
+		return false, fmt.Errorf("ledger: mark recipient: %w", err)
+	}
+	r.State, r.Reason, r.At = state, reason, at
+	if err := tx.putRecipient(rk, r); err != nil {
+		return false, err
+	}
+	c.Counts.Queued--
+	switch state {
+	case RecipientSent:
+		c.Counts.Sent++
+		if err := tx.bucket(bucketCustCampaigns).Put(concat(k, ck), binary.BigEndian.AppendUint64(nil, sortableNanos(at))); err != nil {
+			return false, fmt.Errorf("ledger: mark recipient: %w", err)
+		}
+		if err := tx.giveCampaignBenefit(c, customerID, at, loc); err != nil {
+			return false, err
+		}
+	case RecipientSkipped:
+		if c.Counts.Skipped == nil {
+			c.Counts.Skipped = map[string]int{}
+		}
+		c.Counts.Skipped[reason]++
+	case RecipientFailed:
+		c.Counts.Failed++
+	}
+	c.State = CampaignSending
+	if c.Counts.Queued <= 0 {
+		c.State, c.DoneAt = CampaignDone, at
+	}
+	return true, tx.putCampaign(&c)
+}
+
+func (tx *Tx) giveCampaignBenefit(c Campaign, customerID string, at time.Time, loc *time.Location) error {
+	actor := fmt.Sprintf("system:campaign:%d", c.Number)
+	if c.Benefit.Points > 0 {
+		e := PointsEntry{CustomerID: customerID, At: at, Kind: PointsAdjust, Points: c.Benefit.Points, ActorID: actor, Reason: "campaign"}
+		if err := tx.AddPoints(&e); err != nil {
+			return fmt.Errorf("ledger: campaign %d points %s: %w", c.Number, customerID, err)
+		}
+	}
+	if c.Benefit.Coupon != nil {
+		spec := CouponSpec{CustomerID: customerID, Benefit: *c.Benefit.Coupon, Days: c.Benefit.CouponDays, Source: SourceCampaign, ActorID: actor}
+		if _, err := tx.IssueCoupon(spec, at, loc); err != nil {
+			return fmt.Errorf("ledger: campaign %d coupon %s: %w", c.Number, customerID, err)
+		}
+	}
+	return nil
+}
+
+// CampaignReaction is what a recipient did after a campaign.
+type CampaignReaction int
+
+// The reactions counted.
+const (
+	ReactionResponded CampaignReaction = iota + 1 // wrote to the shop (a thread message)
+	ReactionOptedOut                              // withdrew advertising consent
+)
+
+// MarkCampaignReaction counts reaction of customerID at at for every
+// campaign sent to them within CampaignResponseWindow before at, once per
+// campaign and reaction. It returns how many campaigns counted it.
+func (tx *Tx) MarkCampaignReaction(customerID string, reaction CampaignReaction, at time.Time) (int, error) {
+	k, ok := custKeyOf(customerID)
+	if !ok {
+		return 0, nil
+	}
+	from := at.Add(-CampaignResponseWindow)
+	var nums []int
+	cur := tx.bucket(bucketCustCampaigns).Cursor()
+	for ik, v := cur.Seek(k); ik != nil && bytes.HasPrefix(ik, k); ik, v = cur.Next() {
+		if len(v) != 8 || len(ik) != custKeyLen+8 {
+			continue
+		}
+		sent := timeFromSortable(binary.BigEndian.Uint64(v))
+		if sent.Before(from) || sent.After(at) {
+			continue
+		}
+		nums = append(nums, int(binary.BigEndian.Uint64(ik[custKeyLen:])))
+	}
+	counted := 0
+	for _, n := range nums {
+		rk := concat(campaignKey(n), k)
+		r, ok, err := tx.getRecipient(rk)
+		if err != nil || !ok {
+			return counted, err
+		}
+		c, err := tx.Campaign(n)
+		if err != nil {
+			return counted, err
+		}
+		switch {
+		case reaction == ReactionResponded && !r.Responded:
+			r.Responded = true
+			c.Counts.Responded++
+		case reaction == ReactionOptedOut && !r.OptedOut:
+			r.OptedOut = true
+			c.Counts.OptedOut++
+		default:
+			continue
+		}
+		if err := tx.putRecipient(rk, r); err != nil {
+			return counted, err
+		}
+		if err := tx.putCampaign(&c); err != nil {
+			return counted, err
+		}
+		counted++
+	}
+	return counted, nil
+}
