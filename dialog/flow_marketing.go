@@ -143,6 +143,12 @@ func (t *turn) setMarketing(c ledger.Customer, on bool, via ledger.MarketingVia)
 	if err != nil {
 		return fmt.Errorf("dialog: save advertising consent: %w", err)
 	}
+	if !on {
+		// Counted as an opt-out of the campaigns of the last 14 days.
+		if _, err := t.tx.MarkCampaignReaction(c.ID, ledger.ReactionOptedOut, t.now); err != nil {
+			return fmt.Errorf("dialog: campaign opt-out: %w", err)
+		}
+	}
 	switch {
 	case on:
 		t.say("ads.set.on", map[string]any{"Date": t.day(m.ConfirmedAt)})

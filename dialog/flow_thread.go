@@ -130,6 +130,9 @@ func (t *turn) openQuestion(text string, photos []*Media) error {
 	if err := t.tx.OpenThread(&th, text); err != nil {
 		return fmt.Errorf("dialog: open question: %w", err)
 	}
+	if err := t.campaignResponse(c, linked); err != nil { // flow_campaign.go
+		return err
+	}
 	t.say("threads.sent", map[string]any{"Hours": t.e.hours.Span(), "Closed": t.closedDays()})
 	head, err := t.threadHead(th, c, linked)
 	if err != nil {
@@ -163,6 +166,9 @@ func (t *turn) joinThread(th ledger.Thread, c ledger.Customer, linked bool, text
 		if file == nil && text == "" {
 			return nil // nothing was added: the customer was told why
 		}
+	}
+	if err := t.campaignResponse(c, linked); err != nil { // flow_campaign.go
+		return err
 	}
 	t.say("threads.joined", nil)
 	lang := t.e.lang

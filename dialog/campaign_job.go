@@ -1,0 +1,140 @@
+package dialog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// The campaigns' delivery: a Check job every minute that takes the queued
+// recipients of each campaign due, a batch per transaction, checks each
+// again (consent, reach) at that moment, and marks each sent with its
+// message put in the outbox and its benefit given, in the same
+// transaction: a restart resends nothing and goes on with the rest. It
+// sends nothing in the night rule's hours: a campaign reaching 21:00 with
+// recipients left finishes at 08:00.
+
+// The campaign job.
+const (
+	// CampaignJobName names the campaigns' delivery in the scheduler.
+	CampaignJobName = "campaign"
+	// campaignSpec is every minute.
+	campaignSpec = "* * * * *"
+	// DefaultCampaignBatch is how many recipients one transaction marks.
+	DefaultCampaignBatch = 100
+	// DefaultCampaignPerRun is how many recipients one run of the job
+	// takes at most (of all campaigns): at Telegram's 30 messages a second
+	// the adapter sends them in about half a minute, before the next run.
+	DefaultCampaignPerRun = 1000
+)
+
+// CampaignJob returns the campaigns' delivery for NewScheduler: a Check
+// job every minute whose Posts records and returns the messages due
+// (CampaignSends) and whose Deliver is deliver. perRun caps the
+// recipients taken per run (<= 0: DefaultCampaignPerRun); batch the
+// recipients per transaction (<= 0: DefaultCampaignBatch). A message
+// whose send is refused because the customer blocked the bot (ErrBlocked)
+// is done with: the adapter's runtime marks them unreachable.
+func (e *Engine) CampaignJob(perRun, batch int, deliver func(context.Context, Reply) error) Job {
+	return Job{
+		Name: CampaignJobName, Spec: campaignSpec, Loc: e.loc, MaxLate: 59 * time.Second,
+		Posts: func(ctx context.Context, at time.Time) ([]Reply, error) {
+			return e.CampaignSends(ctx, at, perRun, batch)
+		},
+		Deliver: func(ctx context.Context, r Reply) error {
+			if err := deliver(ctx, r); err != nil && !errors.Is(err, ErrBlocked) {
+				return err
+			}
+			return nil
+		},
+		Check: true, // it reads the queue as it is when it runs
+	}
+}
+
+// CampaignSends takes up to perRun queued recipients of the campaigns due
+// at at, batch per transaction, and returns their messages, each recorded
+// as sent (and in the outbox, with Config.Outbox) before it is returned.
+// A recipient who lost consent or reach since the preview is marked
+// skipped with the reason. In the night (21:00–08:00) it takes nobody.
+func (e *Engine) CampaignSends(ctx context.Context, at time.Time, perRun, batch int) ([]Reply, error) {
+	if perRun <= 0 {
+		perRun = DefaultCampaignPerRun
+	}
+	if batch <= 0 {
+		batch = DefaultCampaignBatch
+	}
+	if !adSendAt(at, e.loc).Equal(at) {
+		return nil, nil // the night: the queue waits for 08:00
+	}
+	var due []ledger.Campaign
+	if err := e.store.View(ctx, func(tx *ledger.Tx) (err error) { due, err = tx.DueCampaigns(at); return err }); err != nil {
+		return nil, fmt.Errorf("dialog: due campaigns: %w", err)
+	}
+	var out []Reply
+	left := perRun
+	for _, c := range due {
+		for left > 0 {
+			rs, taken, err := e.campaignBatch(ctx, c, at, min(batch, left))
+			if err != nil {
+				return out, err
+			}
+			out = append(out, rs...)
+			left -= taken
+			if taken == 0 {
+				break
+			}
+		}
+	}
+	if len(out) > 0 {
+		e.log.InfoContext(ctx, "dialog: campaign messages", "messages", len(out))
+	}
+	return out, nil
+}
+
+// campaignBatch marks up to n queued recipients of campaign c in one
+// transaction and returns the messages of those sent and how many it took.
+func (e *Engine) campaignBatch(ctx context.Context, c ledger.Campaign, at time.Time, n int) ([]Reply, int, error) {
+	var out []Reply
+	var taken int
+	err := e.store.Update(ctx, func(tx *ledger.Tx) error {
+		out, taken = out[:0], 0 // Update may run this more than once
+		ids, err := tx.QueuedRecipients(c.Number, n)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			taken++
+			cust, err := tx.Customer(id)
+			if err != nil {
+				return fmt.Errorf("read customer: %w", err)
+			}
+			r, skip, err := e.adMessage(tx, cust, at, func(t *turn) string { return t.campaignBody(c.Text, c.Benefit) })
+			if err != nil {
+				return err
+			}
+			if skip != AdSent {
+				if _, err := tx.MarkRecipient(c.Number, id, ledger.RecipientSkipped, string(skip), at, e.loc); err != nil {
+					return err
+				}
+				continue
+			}
+			ok, err := tx.MarkRecipient(c.Number, id, ledger.RecipientSent, "", at, e.loc)
+			if err != nil || !ok {
+				return err
+			}
+			if err := e.stashCare(tx, "campaign:"+strconv.Itoa(c.Number)+":"+id, at, &r); err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("dialog: campaign %d: %w", c.Number, err)
+	}
+	return out, taken, nil
+}

@@ -1,0 +1,382 @@
+package dialog
+
+// Campaigns (issue 14): a manager sends an advertising message to an
+// audience of customers in one line,
+//
+//	/campaign #펌 90일 이상 : 이번 주 펌 20% 할인해 드려요 --at 2026-12-02 10:00
+//
+// the audience being any /customers filter before the colon (nothing: every
+// customer), the text after it, and options at its end: "--at YYYY-MM-DD
+// HH:MM" or "--at HH:MM" (today, or tomorrow once past), "--points N" and
+// "--coupon <benefit>" (as /coupon reads it) given to each recipient. The
+// preview records a draft with every recipient (queued, or skipped with
+// the reason) and shows how many match, will receive it and are skipped,
+// the first message exactly as it goes (adMessage's), and the send time
+// after the night rule (AdSendAt), with [발송] [취소]. CampaignJob sends
+// it. /campaign list, /campaign <n> and /campaign cancel <n> follow it.
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// campaignAction is the payload verb of the preview's buttons:
+// "cmp:send:<n>" and "cmp:drop:<n>".
+const campaignAction = "cmp"
+
+// campaignListMax is how many campaigns /campaign list shows.
+const campaignListMax = 20
+
+func init() {
+	staffCommands["campaign"] = command{run: (*turn).cmdCampaign, manager: true}
+	koreanCommands["캠페인"] = "campaign"
+	helpManager = append(helpManager, "campaign.help")
+	actionHandlers[campaignAction] = (*turn).campaignButton
+}
+
+// cmdCampaign: /campaign <audience> : <text> [options], list, <n>,
+// cancel <n>.
+func (t *turn) cmdCampaign(args string) error {
+	args = strings.TrimSpace(foldFullWidth(args))
+	if strings.Contains(args, ":") {
+		return t.campaignPreview(args)
+	}
+	verb, rest, _ := strings.Cut(args, " ")
+	switch strings.ToLower(verb) {
+	case "list", "목록":
+		return t.campaignList()
+	case "cancel", "취소":
+		n, err := strconv.Atoi(strings.TrimSpace(rest))
+		if err != nil {
+			t.say("campaign.usage", nil)
+			return nil
+		}
+		return t.campaignCancel(n)
+	}
+	if n, err := strconv.Atoi(verb); err == nil && rest == "" {
+		return t.campaignShow(n)
+	}
+	t.say("campaign.usage", nil)
+	return nil
+}
+
+// campaignOpts are the options read at the end of a campaign's text.
+type campaignOpts struct {
+	at      time.Time // zero: now
+	benefit ledger.CampaignBenefit
+}
+
+// parseCampaignOpts splits text into the message and its "--" options; bad
+// is the option not understood.
+func (t *turn) parseCampaignOpts(text string) (msg string, o campaignOpts, bad string) {
+	parts := strings.Split(text, " --")
+	msg = strings.TrimSpace(parts[0])
+	for _, p := range parts[1:] {
+		name, val, _ := strings.Cut(strings.TrimSpace(p), " ")
+		val = strings.TrimSpace(val)
+		switch strings.ToLower(name) {
+		case "at":
+			at, ok := t.parseCampaignAt(val)
+			if !ok {
+				return msg, o, "--" + p
+			}
+			o.at = at
+		case "points":
+			n, ok := parsePoints(val)
+			if !ok || n > ledger.MaxBirthdayPoints {
+				return msg, o, "--" + p
+			}
+			o.benefit.Points = n
+		case "coupon":
+			b, ok := parseBenefit(val)
+			if !ok || b.Validate() != nil {
+				return msg, o, "--" + p
+			}
+			o.benefit.Coupon = &b
+		default:
+			return msg, o, "--" + strings.TrimSpace(p)
+		}
+	}
+	return msg, o, ""
+}
+
+// parseCampaignAt reads "YYYY-MM-DD HH:MM" or "HH:MM" (the next such
+// time) in the shop's zone.
+func (t *turn) parseCampaignAt(s string) (time.Time, bool) {
+	if at, err := time.ParseInLocation("2006-01-02 15:04", s, t.e.loc); err == nil {
+		return at, true
+	}
+	hm, err := time.ParseInLocation("15:04", s, t.e.loc)
+	if err != nil {
+		return time.Time{}, false
+	}
+	now := t.now.In(t.e.loc)
+	at := time.Date(now.Year(), now.Month(), now.Day(), hm.Hour(), hm.Minute(), 0, 0, t.e.loc)
+	if at.Before(now) {
+		at = at.AddDate(0, 0, 1)
+	}
+	return at, true
+}
+
+// campaignPreview reads the one line, records the draft with its
+// recipients and shows the preview with [발송] [취소].
+func (t *turn) campaignPreview(args string) error {
+	if t.e.shop == "" {
+		t.say("campaign.no_shop", nil)
+		return nil
+	}
+	audience, rest, _ := strings.Cut(args, ":")
+	audience = strings.Join(strings.Fields(audience), " ")
+	msg, opts, bad := t.parseCampaignOpts(rest)
+	switch {
+	case bad != "":
+		t.say("campaign.bad_option", map[string]any{"Option": strings.TrimSpace(bad)})
+		return nil
+	case msg == "":
+		t.say("campaign.usage", nil)
+		return nil
+	case utf8.RuneCountInString(msg) > ledger.MaxCampaignText:
+		t.say("campaign.too_long", map[string]any{"Max": ledger.MaxCampaignText, "Length": utf8.RuneCountInString(msg)})
+		return nil
+	case !opts.at.IsZero() && opts.at.Before(t.now):
+		t.say("campaign.past", map[string]any{"At": t.when(opts.at)})
+		return nil
+	}
+	f, badWord := t.parseCustomerFilter(audience)
+	if badWord != "" {
+		t.say("customers.bad_word", map[string]any{"Word": badWord})
+		return nil
+	}
+	tiers, err := t.tx.TierLookup(t.now, t.e.loc)
+	if err != nil {
+		return fmt.Errorf("dialog: campaign audience: %w", err)
+	}
+	n, cs, err := t.listCustomers(f, tiers, 0, 0)
+	if err != nil {
+		return err
+	}
+	label := audience
+	if label == "" {
+		label = t.text("customers.all", nil)
+	}
+	if n == 0 {
+		t.say("campaign.empty", map[string]any{"Filter": label})
+		return nil
+	}
+	at := opts.at
+	if at.IsZero() {
+		at = t.now
+	}
+	sendAt := t.e.AdSendAt(at)
+	var queued []string
+	skipped := map[string]string{}
+	var first *Reply
+	for _, c := range cs {
+		r, skip, err := t.e.adMessage(t.tx, c, sendAt, func(rt *turn) string { return rt.campaignBody(msg, opts.benefit) })
+		if err != nil {
+			return err
+		}
+		if skip != AdSent {
+			skipped[c.ID] = string(skip)
+			continue
+		}
+		if first == nil {
+			first = &r
+		}
+		queued = append(queued, c.ID)
+	}
+	counts := map[string]int{}
+	for _, why := range skipped {
+		counts[why]++
+	}
+	data := map[string]any{
+		"Filter": label, "Match": groupDigits(int64(n)), "Receive": groupDigits(int64(len(queued))),
+		"NoConsent": counts[string(AdNoConsent)], "Unreachable": counts[string(AdUnreachable)] + counts[string(AdUnlinked)],
+		"Erased": counts[string(AdErased)], "At": t.when(sendAt),
+	}
+	if first == nil {
+		t.say("campaign.nobody", data)
+		return nil
+	}
+	cp := ledger.Campaign{Audience: audience, Text: msg, Benefit: opts.benefit, SendAt: sendAt, CreatedBy: t.actor.ID(), CreatedAt: t.now}
+	if err := t.tx.AddCampaign(&cp, queued, skipped); err != nil {
+		var le *ledger.LimitError
+		if errors.As(err, &le) {
+			t.say("campaign.too_long", map[string]any{"Max": ledger.MaxCampaignText, "Length": utf8.RuneCountInString(msg)})
+			return nil
+		}
+		return fmt.Errorf("dialog: add campaign: %w", err)
+	}
+	data["Number"] = cp.Number
+	data["First"] = first.Text
+	data["Buttons"] = buttonLine(first.Buttons)
+	if !sendAt.Equal(at) {
+		data["Night"] = t.text("campaign.night", nil)
+	} else {
+		data["Night"] = ""
+	}
+	num := strconv.Itoa(cp.Number)
+	t.say("campaign.preview", data,
+		t.btn("campaign.btn.send", campaignAction+":send:"+num), t.btn("campaign.btn.drop", campaignAction+":drop:"+num))
+	return nil
+}
+
+// buttonLine writes buttons as "[a] [b]" for the preview.
+func buttonLine(bs []Button) string {
+	parts := make([]string, len(bs))
+	for i, b := range bs {
+		parts[i] = "[" + b.Label + "]"
+	}
+	return strings.Join(parts, " ")
+}
+
+// campaignBody is the middle of a campaign's message: the text as the
+// manager wrote it and the benefit, in the turn's language.
+func (t *turn) campaignBody(msg string, b ledger.CampaignBenefit) string {
+	var gifts []string
+	if b.Points > 0 {
+		gifts = append(gifts, t.pts(b.Points))
+	}
+	if b.Coupon != nil {
+		gifts = append(gifts, t.text("campaign.coupon", map[string]any{"Benefit": t.benefitText(*b.Coupon), "Days": daysOr(b.CouponDays)}))
+	}
+	if len(gifts) == 0 {
+		return msg
+	}
+	return msg + "\n" + t.text("campaign.gift", map[string]any{"Gift": strings.Join(gifts, " + ")})
+}
+
+// campaignButton handles "cmp:send:<n>" and "cmp:drop:<n>", managers only.
+func (t *turn) campaignButton(arg string) error {
+	if t.role != ledger.RoleManager {
+		t.say("core.refused", nil)
+		return nil
+	}
+	verb, num, _ := strings.Cut(arg, ":")
+	n, err := strconv.Atoi(num)
+	if err != nil {
+		t.sayStale()
+		return nil
+	}
+	switch verb {
+	case "send":
+		c, err := t.tx.Campaign(n)
+		if errors.Is(err, ledger.ErrNotFound) {
+			t.sayStale()
+			return nil
+		} else if err != nil {
+			return fmt.Errorf("dialog: campaign: %w", err)
+		}
+		at := c.SendAt
+		if at.Before(t.now) {
+			at = t.now
+		}
+		c, err = t.tx.ScheduleCampaign(n, t.e.AdSendAt(at))
+		if errors.Is(err, ledger.ErrInvalid) {
+			t.say("campaign.cancelled_already", map[string]any{"Number": n})
+			return nil
+		} else if err != nil {
+			return fmt.Errorf("dialog: schedule campaign: %w", err)
+		}
+		t.say("campaign.scheduled", map[string]any{"Number": n, "At": t.when(c.SendAt), "Count": groupDigits(int64(c.Counts.Queued))})
+		return nil
+	case "drop":
+		return t.campaignCancel(n)
+	}
+	t.sayStale()
+	return nil
+}
+
+// campaignCancel: /campaign cancel <n> and the preview's [취소].
+func (t *turn) campaignCancel(n int) error {
+	c, err := t.tx.CancelCampaign(n, t.now)
+	switch {
+	case errors.Is(err, ledger.ErrNotFound):
+		t.say("campaign.not_found", map[string]any{"Number": n})
+		return nil
+	case errors.Is(err, ledger.ErrInvalid):
+		t.say("campaign.cancel_done", map[string]any{"Number": n})
+		return nil
+	case err != nil:
+		return fmt.Errorf("dialog: cancel campaign: %w", err)
+	}
+	t.say("campaign.cancelled", map[string]any{"Number": n, "Sent": c.Counts.Sent})
+	return nil
+}
+
+// campaignList: /campaign list, newest first.
+func (t *turn) campaignList() error {
+	cs, err := t.tx.Campaigns(campaignListMax)
+	if err != nil {
+		return fmt.Errorf("dialog: list campaigns: %w", err)
+	}
+	if len(cs) == 0 {
+		t.say("campaign.list_none", nil)
+		return nil
+	}
+	lines := make([]string, 0, len(cs))
+	for _, c := range cs {
+		lines = append(lines, t.campaignLine(c))
+	}
+	t.add(t.mkSections(t.text("campaign.list_head", map[string]any{"Count": len(cs)}), []Section{{Lines: lines}}))
+	return nil
+}
+
+// campaignLine is one campaign in a line with its figures.
+func (t *turn) campaignLine(c ledger.Campaign) string {
+	head := []rune(strings.ReplaceAll(c.Text, "\n", " "))
+	text := string(head)
+	if len(head) > 20 {
+		text = string(head[:20]) + "…"
+	}
+	return t.text("campaign.line", t.campaignData(c, text))
+}
+
+// campaignData are the figures of c for the catalog.
+func (t *turn) campaignData(c ledger.Campaign, text string) map[string]any {
+	return map[string]any{
+		"Number": c.Number, "Text": text, "State": t.text("campaign.state."+string(c.State), nil),
+		"At": t.when(c.SendAt), "Sent": c.Counts.Sent, "Skipped": c.Counts.SkippedTotal(), "Failed": c.Counts.Failed,
+		"OptedOut": c.Counts.OptedOut, "Responded": c.Counts.Responded, "Queued": c.Counts.Queued,
+	}
+}
+
+// campaignShow: /campaign <n>, the campaign with its figures.
+func (t *turn) campaignShow(n int) error {
+	c, err := t.tx.Campaign(n)
+	if errors.Is(err, ledger.ErrNotFound) {
+		t.say("campaign.not_found", map[string]any{"Number": n})
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("dialog: campaign: %w", err)
+	}
+	audience := c.Audience
+	if audience == "" {
+		audience = t.text("customers.all", nil)
+	}
+	data := t.campaignData(c, c.Text)
+	data["Filter"] = audience
+	data["NoConsent"] = c.Counts.Skipped[ledger.SkipNoConsent]
+	data["Unreachable"] = c.Counts.Skipped[ledger.SkipUnreachable] + c.Counts.Skipped[ledger.SkipUnlinked]
+	t.say("campaign.show", data)
+	return nil
+}
+
+// campaignResponse counts a linked customer's message to the shop (a
+// question or a message in their thread) as a reply to the campaigns sent
+// them in the last 14 days (flow_thread.go calls it).
+func (t *turn) campaignResponse(c ledger.Customer, linked bool) error {
+	if !linked {
+		return nil
+	}
+	if _, err := t.tx.MarkCampaignReaction(c.ID, ledger.ReactionResponded, t.now); err != nil {
+		return fmt.Errorf("dialog: campaign response: %w", err)
+	}
+	return nil
+}
