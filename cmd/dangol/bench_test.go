@@ -28,6 +28,7 @@ func benchLines(t *testing.T, out string) []benchResult {
 // Bot API, the engine, a seeded ledger. It checks what was done and that the
 // ledger verification passed, never how fast.
 func TestBench(t *testing.T) {
+	t.Parallel() // its own temp ledgers and in-process fakes
 	t.Run("Feedback", func(t *testing.T) {
 		dir := t.TempDir()
 		res := runMain(t, nil, "", "bench", "--scenario", "feedback", "--chats", "4", "--count", "50", "--customers", "100", "--dir", dir)

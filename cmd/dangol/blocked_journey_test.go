@@ -19,6 +19,7 @@ import (
 // restart nothing refused is sent again; the customer writing again
 // clears it, and the next answer reaches them.
 func TestMediaBlockedJourney(t *testing.T) {
+	t.Parallel() // its own ledger, fakes and port
 	r := newJourneyRig(t)
 	r.start()
 	pic := append([]byte("\xff\xd8\xff\xe0"), bytes.Repeat([]byte("사진"), 200)...)

@@ -22,6 +22,7 @@ import (
 // are an adjust entry with the complaint's reason, and the head is
 // rewritten in place as closed.
 func TestComplaintJourney(t *testing.T) {
+	t.Parallel() // its own ledger, fakes and port
 	r := newJourneyRig(t)
 	seedLinked(t, r.db)
 	r.start()

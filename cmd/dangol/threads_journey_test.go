@@ -314,6 +314,7 @@ func (r *journeyRig) quiet(what string) {
 // noticed once), an answer recorded but not sent when serve stops is sent
 // once after the restart, and closing rewrites the head in place.
 func TestThreadsJourney(t *testing.T) {
+	t.Parallel() // its own ledger, fakes and port
 	r := newJourneyRig(t)
 	r.start()
 
