@@ -231,6 +231,22 @@
 // whose customer is not reachable shows the full phone (audited as a read,
 // "followup-phone") privately to the staff member who pressed.
 //
+// Campaigns (flow_campaign.go, campaign_job.go): /campaign's preview
+// records the draft with every matching customer, queued or skipped with
+// the reason adMessage gave, so the figures shown are the ones sent;
+// CampaignJob, a Check job each minute, takes up to DefaultCampaignPerRun
+// queued recipients a run, DefaultCampaignBatch a transaction, builds each
+// message again with adMessage at that moment (a consent withdrawn since
+// the preview skips them) and marks them sent with the outbox entry and
+// the benefit in that transaction. Caveats: a recipient is marked sent
+// when the message enters the outbox, so a send that fails for good
+// (other than a block) is not counted as failed; the message is built in
+// the customer's language around the manager's text as typed (not
+// translated); the console's :time makes a check only at the end of a
+// jump (Job.Check), so one jump sends at most one run's recipients; the
+// job never sends between 21:00 and 08:00, and a campaign whose queue
+// reaches 21:00 finishes from 08:00.
+//
 // Replies are semantic (text, sections, buttons, form, image); adapters
 // render them. All text comes from the core.* messages of package locales;
 // a test parses this package for every "core.…" literal and checks both
