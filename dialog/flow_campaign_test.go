@@ -171,3 +171,42 @@ func (h *harness) tickEach(s *Scheduler, to time.Time) {
 		}
 	}
 }
+
+// TestCampaign_SendTime: a customer who withdraws between the preview and
+// the send is skipped (counted as no consent), never messaged; a time at
+// night is moved to 08:00 in the preview; a coupon benefit is issued with
+// the message.
+func TestCampaign_SendTime(t *testing.T) {
+	h, minji, bada := campaignHarness(t, "ko", true)
+	runSteps(t, h, []step{
+		{msg: managerMsg("/campaign : 쿠폰 드려요 --coupon 10% --at 22:30"), want: []string{
+			"받는 분: 2명", "보낼 시각: 2026-05-14 08:00" + h.text("campaign.night", nil), "쿠폰 10%"}},
+		{msg: press(managerMsg(""), "cmp:send:1"), want: []string{"2026-05-14 08:00"}},
+		{msg: press(cust2Msg(""), adOptOutPayload)},
+	})
+	box := &timedBox{h: h}
+	h.setClock(time.Date(2026, 5, 14, 7, 58, 0, 0, seoul))
+	h.tickEach(h.campaignScheduler(box, 0), time.Date(2026, 5, 14, 8, 2, 0, 0, seoul))
+	if len(box.sent) != 1 || box.sent[0].r.UserID != custTG || !box.sent[0].at.Equal(time.Date(2026, 5, 14, 8, 0, 0, 0, seoul)) {
+		t.Fatalf("sent %+v; want 김민지's message at 08:00 only", box.sent)
+	}
+	h.view(func(tx *ledger.Tx) error {
+		c, err := tx.Campaign(1)
+		if err != nil {
+			return err
+		}
+		if c.State != ledger.CampaignDone || c.Counts.Sent != 1 || c.Counts.Skipped[ledger.SkipNoConsent] != 1 {
+			t.Errorf("campaign %+v", c)
+		}
+		for id, want := range map[string]int{minji: 1, bada: 0} {
+			cs, err := tx.CouponsOf(id, h.now(), true)
+			if err != nil {
+				return err
+			}
+			if len(cs) != want || (want == 1 && cs[0].Source != ledger.SourceCampaign) {
+				t.Errorf("%s coupons %+v, want %d from the campaign", id, cs, want)
+			}
+		}
+		return nil
+	})
+}
