@@ -314,7 +314,7 @@ func (t *turn) resolveComplaint(th ledger.Thread, p complaintParty, note, mode, 
 		if _, err := t.tx.AddThreadMessage(&ledger.ThreadMessage{Thread: th.Number, At: t.now, Out: true, StaffID: t.actor.ID(), Text: text}); err != nil {
 			return fmt.Errorf("dialog: record complaint #%d's message: %w", th.Number, err)
 		}
-		t.add(Reply{To: ToUser, Channel: p.channel, UserID: p.user, Lang: p.lang, Text: text})
+		t.add(Reply{To: ToUser, Channel: p.channel, UserID: p.user, Lang: p.lang, Text: text, Thread: strconv.FormatInt(th.Number, 10)})
 	}
 	told := map[string]string{resolveNone: "resolve.done.no_message", resolveApology: "resolve.done.apology", resolveText: "resolve.done.message"}[mode]
 	if p.channel == "" {

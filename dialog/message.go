@@ -150,7 +150,10 @@ type Reply struct {
 	// a customer (a question or complaint thread, by its number "12"):
 	// adapters that thread messages (Slack) post the thread's first post as
 	// a new message and the rest under it, a File included; the console
-	// labels each with ThreadLabel. Only on ToStaffChannel replies.
+	// labels each with ThreadLabel. On a ToUser reply it names the thread
+	// the message to the customer belongs to (a relayed answer), so a
+	// refusal is told in that thread (Engine.Blocked); adapters ignore it
+	// there.
 	Thread      string
 	ThreadLabel string // Thread as staff read it ("문의 #12"), localised
 	// Head marks the thread's head post (the customer, the state, the

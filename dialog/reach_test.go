@@ -27,8 +27,8 @@ func TestBlocked(t *testing.T) {
 	relayOf := func(rs []Reply) Reply {
 		t.Helper()
 		out := repliesTo(rs, ToUser)
-		if len(out) != 1 || out[0].UserID != custTG || out[0].OutboxID == "" {
-			t.Fatalf("relayed %+v, want one reply to the customer kept in the outbox", out)
+		if len(out) != 1 || out[0].UserID != custTG || out[0].OutboxID == "" || out[0].Thread != "1" {
+			t.Fatalf("relayed %+v, want one reply to the customer of thread 1 kept in the outbox", out)
 		}
 		return out[0]
 	}

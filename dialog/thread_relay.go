@@ -115,9 +115,8 @@ func (t *turn) relayReply(th ledger.Thread, text string, inThread bool) error {
 		lang = t.e.lang
 	}
 	text = strings.TrimSpace(text)
-	t.add(Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Text: t.e.cat.Text(lang, "threads.relay", map[string]any{
-		"Shop": t.shopName(lang), "Staff": t.publicStaffName(), "Text": text,
-	})})
+	t.add(Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Thread: strconv.FormatInt(th.Number, 10),
+		Text: t.e.cat.Text(lang, "threads.relay", map[string]any{"Shop": t.shopName(lang), "Staff": t.publicStaffName(), "Text": text})})
 	if !inThread {
 		t.add(t.staffPost(th, t.e.cat.Text(t.e.lang, "threadrelay.replied", map[string]any{"Name": t.staffName(), "Text": text})))
 	}
