@@ -14,6 +14,8 @@ package dialog
 // the first message exactly as it goes (adMessage's), and the send time
 // after the night rule (AdSendAt), with [발송] [취소]. CampaignJob sends
 // it. /campaign list, /campaign <n> and /campaign cancel <n> follow it.
+// /campaign alone asks the audience, the text and the time one by one
+// (flow "campaign") and ends in the same preview.
 
 import (
 	"errors"
@@ -22,6 +24,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/looplab/fsm"
 
 	"github.com/dangol/dangol/ledger"
 )
@@ -46,6 +50,9 @@ func (t *turn) cmdCampaign(args string) error {
 	args = strings.TrimSpace(foldFullWidth(args))
 	if strings.Contains(args, ":") {
 		return t.campaignPreview(args)
+	}
+	if args == "" {
+		return t.campaignGuided()
 	}
 	verb, rest, _ := strings.Cut(args, " ")
 	switch strings.ToLower(verb) {
@@ -377,6 +384,88 @@ func (t *turn) campaignResponse(c ledger.Customer, linked bool) error {
 	}
 	if _, err := t.tx.MarkCampaignReaction(c.ID, ledger.ReactionResponded, t.now); err != nil {
 		return fmt.Errorf("dialog: campaign response: %w", err)
+	}
+	return nil
+}
+
+// The guided /campaign: flow "campaign", states audience → text → when.
+const (
+	flowCampaign = "campaign"
+	cmpAudience  = "audience"
+	cmpText      = "text"
+	cmpWhen      = "when"
+	cmpNow       = "now" // the [지금 보내기] payload at the time question
+)
+
+// campaignFlow is the guided /campaign, managers only.
+func campaignFlow() *flowDef {
+	return &flowDef{
+		initial: cmpAudience,
+		roles:   []ledger.Role{ledger.RoleManager},
+		events: fsm.Events{
+			{Name: "text", Src: []string{cmpAudience}, Dst: cmpText},
+			{Name: "when", Src: []string{cmpText}, Dst: cmpWhen},
+		},
+		step: (*turn).campaignStep,
+	}
+}
+
+// campaignGuided starts the guided /campaign.
+func (t *turn) campaignGuided() error {
+	if t.e.shop == "" {
+		t.say("campaign.no_shop", nil)
+		return nil
+	}
+	t.begin(flowCampaign)
+	t.say("campaign.ask_audience", nil, t.btn("campaign.btn.all", "all"))
+	return nil
+}
+
+// campaignStep reads one answer of the guided /campaign; a wrong one is
+// asked again with why.
+func (t *turn) campaignStep(in input) error {
+	text := strings.Join(strings.Fields(foldFullWidth(in.text)), " ")
+	switch t.sess.State {
+	case cmpAudience:
+		if in.payload == "all" || t.isButton(in, "all", "campaign.btn.all") {
+			text = ""
+		} else if _, bad := t.parseCustomerFilter(text); bad != "" || text == "" {
+			t.say("customers.bad_word", map[string]any{"Word": bad}, t.btn("campaign.btn.all", "all"))
+			return nil
+		}
+		t.sess.Draft["audience"] = text
+		if err := t.fire("text"); err != nil {
+			return err
+		}
+		t.say("campaign.ask_text", map[string]any{"Max": ledger.MaxCampaignText})
+	case cmpText:
+		body := strings.TrimSpace(in.text)
+		switch n := utf8.RuneCountInString(body); {
+		case body == "" || strings.Contains(body, " --"):
+			t.say("campaign.ask_text", map[string]any{"Max": ledger.MaxCampaignText})
+			return nil
+		case n > ledger.MaxCampaignText:
+			t.say("campaign.too_long", map[string]any{"Max": ledger.MaxCampaignText, "Length": n})
+			return nil
+		}
+		t.sess.Draft["text"] = body
+		if err := t.fire("when"); err != nil {
+			return err
+		}
+		t.say("campaign.ask_when", nil, t.btn("campaign.btn.now", cmpNow))
+	case cmpWhen:
+		opt := ""
+		if !t.isButton(in, cmpNow, "campaign.btn.now") {
+			at, ok := t.parseCampaignAt(text)
+			if !ok || at.Before(t.now) {
+				t.say("campaign.ask_when", nil, t.btn("campaign.btn.now", cmpNow))
+				return nil
+			}
+			opt = " --at " + at.In(t.e.loc).Format("2006-01-02 15:04")
+		}
+		line := t.sess.Draft["audience"] + " : " + t.sess.Draft["text"] + opt
+		t.end()
+		return t.campaignPreview(line)
 	}
 	return nil
 }

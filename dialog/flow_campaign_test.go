@@ -114,7 +114,7 @@ func TestCampaign_Refusals(t *testing.T) {
 		{msg: managerMsg("/campaign : 할인 --soon"), want: []string{h.text("campaign.bad_option", map[string]any{"Option": "--soon"})}},
 		{msg: managerMsg("/campaign : 할인 --at 2020-01-01 10:00"), want: []string{h.text("campaign.past", map[string]any{"At": "2020-01-01 10:00"})}},
 		{msg: managerMsg("/campaign :"), ids: []string{"campaign.usage"}},
-		{msg: managerMsg("/campaign"), ids: []string{"campaign.usage"}},
+		{msg: managerMsg("/campaign"), ids: []string{"campaign.ask_audience"}}, // the guided one
 		{msg: managerMsg("/campaign list"), ids: []string{"campaign.list_none"}},
 	})
 	h.cfg.ShopName = ""
@@ -208,5 +208,23 @@ func TestCampaign_SendTime(t *testing.T) {
 			}
 		}
 		return nil
+	})
+}
+
+// TestCampaign_Guided: /campaign alone asks the audience (a word not
+// understood is asked again), the text and the time, then previews as
+// the one line does.
+func TestCampaign_Guided(t *testing.T) {
+	h, _, _ := campaignHarness(t, "ko", true)
+	runSteps(t, h, []step{
+		{msg: managerMsg("/캠페인"), ids: []string{"campaign.btn.all"}, payloads: []string{"all"}},
+		{msg: managerMsg("아무거나"), want: []string{h.text("customers.bad_word", map[string]any{"Word": "아무거나"})}},
+		{msg: press(managerMsg(""), "all"), want: []string{h.text("campaign.ask_text", map[string]any{"Max": ledger.MaxCampaignText})}},
+		{msg: managerMsg("주말 특가 안내드려요"), payloads: []string{cmpNow}},
+		{msg: managerMsg("어제"), payloads: []string{cmpNow}},
+		{msg: managerMsg("18:00"), want: []string{"받는 분: 2명", "보낼 시각: 2026-05-13 18:00", "주말 특가 안내드려요"},
+			payloads: []string{"cmp:send:1", "cmp:drop:1"}},
+		{msg: press(managerMsg(""), "cmp:drop:1"), want: []string{h.text("campaign.cancelled", map[string]any{"Number": 1, "Sent": 0})}},
+		{msg: staffMsg("/campaign"), ids: []string{"core.command.manager_only"}},
 	})
 }

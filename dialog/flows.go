@@ -134,6 +134,7 @@ func init() {
 		flowCustomerEdit: customerEditFlow(), // flow_customer_edit.go
 		flowMyBirthday:   myBirthdayFlow(),   // flow_customer_edit.go
 		flowCustomers:    customersFlow(),    // flow_customers.go
+		flowCampaign:     campaignFlow(),     // flow_campaign.go
 		flowProgram:      programFlow(),      // flow_program.go
 		flowCoupon:       couponFlow(),       // flow_coupon.go
 		flowQuestion:     questionFlow(),     // flow_thread.go
