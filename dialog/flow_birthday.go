@@ -213,23 +213,38 @@ func (t *turn) birthdayGreeting(c ledger.Customer, b ledger.BirthdayBenefit) str
 // go with BirthdayJob); nothing is said when nobody is.
 func (e *Engine) birthdayNotice(tx *ledger.Tx, day time.Time, out []Reply) ([]Reply, error) {
 	d := midnight(day, e.loc)
-	n := 0
+	n, noShop := 0, 0
 	err := tx.ScanBirthdays(d, d.AddDate(0, 0, 1), func(c ledger.Customer) error {
 		if st, err := tx.Birthday(c.ID, d); err != nil || st == ledger.BirthdayDone {
 			return err
 		}
 		_, skip, err := e.adMessage(tx, c, day, func(*turn) string { return "" })
-		if err == nil && skip == AdSent {
+		switch {
+		case err == nil && skip == AdSent:
 			n++
+		case err == nil && skip == AdNoShop:
+			noShop++
 		}
 		return err
 	})
-	if err != nil || n == 0 {
+	if err != nil || n == 0 && noShop == 0 {
 		return out, err
 	}
+	// Without a shop name no greeting may go (the law wants the sender
+	// named): the managers are told why, or they would wait for greetings
+	// that never come.
+	lines := func(lang string) []string {
+		var ls []string
+		if n > 0 {
+			ls = append(ls, e.cat.Text(lang, "ads.birthday.dm", map[string]any{"Count": n}))
+		}
+		if noShop > 0 {
+			ls = append(ls, e.cat.Text(lang, "ads.birthday.no_shop", map[string]any{"Count": noShop}))
+		}
+		return ls
+	}
 	for i := range out {
-		line := e.cat.Text(out[i].Lang, "ads.birthday.dm", map[string]any{"Count": n})
-		out[i].Sections = append(out[i].Sections, Section{Lines: []string{line}})
+		out[i].Sections = append(out[i].Sections, Section{Lines: lines(out[i].Lang)})
 	}
 	managers, err := e.managerIDs(tx)
 	if err != nil {
@@ -246,8 +261,7 @@ func (e *Engine) birthdayNotice(tx *ledger.Tx, day time.Time, out []Reply) ([]Re
 		} else if p.Lang != "" {
 			lang = locales.Normalize(p.Lang)
 		}
-		out = append(out, Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang,
-			Text: e.cat.Text(lang, "ads.birthday.dm", map[string]any{"Count": n})})
+		out = append(out, Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Text: strings.Join(lines(lang), "\n")})
 	}
 	return out, nil
 }

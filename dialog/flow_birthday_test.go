@@ -206,3 +206,40 @@ func TestBirthdayJob_Retry(t *testing.T) {
 		t.Errorf("greetings %d, balance %d; want 1 and 2000", len(sent), h.balance(minji))
 	}
 }
+
+// TestBirthdayJob_NoShop: a consenting customer's birthday while
+// DANGOL_SHOP_NAME is unset sends no greeting and gives no benefit (an
+// advertising message must name the shop), and the manager's morning DM
+// says so instead of counting a greeting that never comes.
+func TestBirthdayJob_NoShop(t *testing.T) {
+	h, minji := adHarness(t, "ko")
+	h.update(func(tx *ledger.Tx) error {
+		c, err := tx.Customer(minji)
+		if err != nil {
+			return err
+		}
+		c.Birthday = time.Date(1990, 5, 20, 0, 0, 0, 0, seoul)
+		return tx.PutCustomer(c)
+	})
+	runSteps(t, h, []step{
+		{msg: press(custMsg(""), "mkt:on:start")},
+		{msg: managerMsg("/program birthday 2,000P")},
+	})
+	h.cfg.ShopName = ""
+	h.reopen()
+	box := &timedBox{h: h}
+	s := h.birthdayScheduler(box)
+	h.advanceTo(s, time.Date(2026, 5, 20, 10, 30, 0, 0, seoul))
+	if n := len(box.dms(ChannelTelegram, custTG, "")); n != 0 {
+		t.Errorf("the customer got %d messages without a shop name, want none", n)
+	}
+	if b := h.balance(minji); b != 0 {
+		t.Errorf("balance %d, want no gift without a greeting", b)
+	}
+	if n := len(box.dms(ChannelSlack, managerID, h.text("ads.birthday.no_shop", map[string]any{"Count": 1}))); n != 1 {
+		t.Errorf("manager's DMs saying why no greeting went: %d, want 1", n)
+	}
+	if n := len(box.dms(ChannelSlack, managerID, h.text("ads.birthday.dm", map[string]any{"Count": 1}))); n != 0 {
+		t.Errorf("the manager was told of %d greetings that never went", n)
+	}
+}
