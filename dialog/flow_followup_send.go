@@ -280,7 +280,7 @@ func (t *turn) sendFollowUp(id, text string) error {
 		return fmt.Errorf("dialog: latest thread: %w", err)
 	}
 	if !ok || th.State == ledger.ThreadClosed {
-		th = ledger.Thread{Kind: ledger.ThreadQuestion, CustomerID: ft.customer.ID, SenderID: ft.pid, Lang: ft.lang, OpenedAt: t.now}
+		th = ledger.Thread{Kind: ledger.ThreadQuestion, CustomerID: ft.customer.ID, SenderID: ft.pid, Lang: ft.lang, OpenedAt: t.now, ByShop: true}
 		if err := t.tx.OpenThread(&th, ""); err != nil {
 			return fmt.Errorf("dialog: open follow-up thread: %w", err)
 		}

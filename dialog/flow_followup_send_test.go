@@ -249,6 +249,10 @@ func TestFollowUpSendOnce(t *testing.T) {
 		if len(ms) != 1 {
 			t.Errorf("thread #1 has %d messages, want 1", len(ms))
 		}
+		// The shop opened it: the week's figures count no question received.
+		if th, err := tx.Thread(1); err != nil || !th.ByShop {
+			t.Errorf("thread #1 %+v, %v: want one the shop opened", th, err)
+		}
 		return nil
 	})
 }

@@ -58,6 +58,11 @@ func ThreadFigures(ctx context.Context, r Reader, from, to time.Time, opts Threa
 			waited := time.Duration(0)
 			switch th.Kind {
 			case ledger.ThreadQuestion:
+				if th.ByShop {
+					// The shop wrote first (a follow-up): no question was
+					// received, and its "answer" at opening is no response time.
+					break
+				}
 				w.Questions++
 				switch {
 				case th.AnsweredAt.IsZero() && th.State == ledger.ThreadClosed:

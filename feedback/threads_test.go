@@ -13,7 +13,8 @@ import (
 // lower middle) 14 min, 90th percentile 3 h; a 2 h reply SLA is passed by
 // the 3 h one and by the question still unanswered after 48 h, which is the
 // slowest open one. Complaints: one resolved in 24 h, one open 24 h (within
-// a 48 h SLA). A question of the week before is not counted.
+// a 48 h SLA). A question of the week before is not counted, nor a thread
+// the shop opened with a follow-up.
 func TestThreadFigures(t *testing.T) {
 	s := mustOpen(t)
 	write(t, s, func(f fixture) {
@@ -40,6 +41,11 @@ func TestThreadFigures(t *testing.T) {
 		open(ledger.ThreadQuestion, day(time.May, 15, 10, 0)) // never answered
 		closeAt(open(ledger.ThreadComplaint, day(time.May, 11, 12, 0)), day(time.May, 12, 12, 0))
 		open(ledger.ThreadComplaint, day(time.May, 16, 10, 0))
+		// A follow-up the shop sent (a thread it opened, answered at once):
+		// no question received, no response time.
+		byShop := ledger.Thread{Kind: ledger.ThreadQuestion, SenderID: "telegram:1", OpenedAt: day(time.May, 13, 14, 0), ByShop: true}
+		f.check(f.tx.OpenThread(&byShop, ""))
+		answer(byShop.Number, day(time.May, 13, 14, 0))
 	})
 	w, err := ThreadFigures(context.Background(), s, day(time.May, 11, 0, 0), day(time.May, 18, 0, 0), ThreadOptions{
 		ReplySLA: 2 * time.Hour, ResolveSLA: 48 * time.Hour, Now: day(time.May, 17, 10, 0),

@@ -103,6 +103,10 @@ type Thread struct {
 	ClosedAt   time.Time
 	CloseNote  string // what was done; sealed
 	Reopened   int    // how many times the customer's writing reopened it
+	// ByShop says the shop opened it (a follow-up message to the
+	// customer), so it is no question received: the week's question
+	// figures leave it out.
+	ByShop bool `json:",omitempty"`
 }
 
 // FirstResponse is the time from opening to the first staff message, 0
