@@ -374,12 +374,28 @@ func (s *Scheduler) occur(ctx context.Context, j *scheduled, at, now time.Time) 
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
-	err = s.store.Update(keep, func(tx *ledger.Tx) error { return tx.MarkPosted(key, now) })
+	err = s.store.Update(keep, func(tx *ledger.Tx) error {
+		if err := tx.MarkPosted(key, now); err != nil {
+			return err
+		}
+		if !j.Check {
+			return nil
+		}
+		// A check runs every few minutes: its records older than its
+		// lateness (and a day's margin for a clock put back) are never read
+		// again, and would grow the file by an occurrence each run.
+		_, err := tx.PrunePosted(j.Name+"@", now.Add(-j.MaxLate-checkKeep))
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("dialog: schedule %s: record: %w", key, err)
 	}
 	return nil
 }
+
+// checkKeep is how long past its lateness a check's record of an
+// occurrence is kept.
+const checkKeep = 24 * time.Hour
 
 // posted reports whether key is recorded as posted.
 func (s *Scheduler) posted(ctx context.Context, key string) (bool, error) {

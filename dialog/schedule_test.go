@@ -755,3 +755,50 @@ func TestFollowUpPostsTrustedChannel(t *testing.T) {
 		t.Errorf("DM text:\n%s", all)
 	}
 }
+
+// TestSchedulerCheckPrunes: a check every ten minutes for three days keeps
+// only the records of occurrences within its lateness and a day's margin,
+// not one per run for ever; a daily job's records are all kept.
+func TestSchedulerCheckPrunes(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	box, ran := &outbox{}, []string(nil)
+	check := advanceJob("check", "*/10 * * * *", h, box, &ran)
+	check.Check = true
+	s, err := NewScheduler(SchedulerConfig{Store: h.store, Logger: quiet, Now: h.now, Jobs: []Job{
+		check, advanceJob("daily", "0 9 * * *", h, box, &ran),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2026, 5, 10, 10, 0, 0, 0, seoul)
+	for at := from; at.Before(from.AddDate(0, 0, 3)); at = at.Add(10 * time.Minute) {
+		h.setClock(at)
+		if err := s.Tick(context.Background()); err != nil {
+			t.Fatalf("Tick at %v: %v", at, err)
+		}
+	}
+	counts := map[string]int{}
+	h.view(func(tx *ledger.Tx) error {
+		for _, name := range []string{"check@", "daily@"} {
+			for at := from.Add(-time.Hour); at.Before(from.AddDate(0, 0, 3)); at = at.Add(10 * time.Minute) {
+				if ok, err := tx.Posted(name + at.UTC().Format(time.RFC3339)); err != nil {
+					return err
+				} else if ok {
+					counts[name]++
+				}
+			}
+		}
+		return nil
+	})
+	// Kept: the last 25 hours of checks (DefaultMaxLate + checkKeep), one
+	// every ten minutes, give or take the edges; every daily post.
+	if n := counts["check@"]; n < 25*6-1 || n > 25*6+1 {
+		t.Errorf("%d check records kept after 3 days (432 runs), want about %d", n, 25*6)
+	}
+	if n := counts["daily@"]; n != 4 { // 05-10 (an hour late at the first tick) to 05-13
+		t.Errorf("%d daily records, want all 4", n)
+	}
+	if len(ran) < 3*24*6 {
+		t.Errorf("the check ran %d times, want every ten minutes", len(ran))
+	}
+}

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"time"
@@ -110,6 +111,32 @@ func (tx *Tx) MarkPosted(key string, at time.Time) error {
 		return fmt.Errorf("ledger: mark posted %s: %w", key, err)
 	}
 	return nil
+}
+
+// PrunePosted forgets the scheduled posts whose keys start with prefix and
+// that were made before before, returning how many. A job run every few
+// minutes (a check) records an occurrence each time; without pruning its
+// keys would grow the file for ever, though none older than the job's
+// lateness is read again.
+func (tx *Tx) PrunePosted(prefix string, before time.Time) (int, error) {
+	if prefix == "" {
+		return 0, fmt.Errorf("ledger: prune posted: %w", invalid("post", "prefix is required"))
+	}
+	cut := timePrefix(before)
+	var old [][]byte
+	c := tx.bucket(bucketPosted).Cursor()
+	for k, v := c.Seek([]byte(prefix)); k != nil && bytes.HasPrefix(k, []byte(prefix)); k, v = c.Next() {
+		if bytes.Compare(v, cut) < 0 {
+			old = append(old, bytes.Clone(k))
+		}
+	}
+	b := tx.bucket(bucketPosted)
+	for _, k := range old {
+		if err := b.Delete(k); err != nil {
+			return 0, fmt.Errorf("ledger: prune posted: %w", err)
+		}
+	}
+	return len(old), nil
 }
 
 // UnmarkPosted forgets that the scheduled post key was made, so a post whose

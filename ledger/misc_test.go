@@ -150,6 +150,50 @@ func TestPosted(t *testing.T) {
 	})
 }
 
+// TestPrunePosted: only the keys under the prefix recorded before the cut
+// go; a key of another job with the same start, a newer one and an empty
+// prefix are kept or refused.
+func TestPrunePosted(t *testing.T) {
+	s := MustOpen(t)
+	mustUpdate(t, s, func(tx *Tx) error {
+		for _, p := range []struct {
+			key string
+			at  time.Time
+		}{
+			{"sla@2026-05-10T01:00:00Z", t0.Add(-2 * time.Hour)},
+			{"sla@2026-05-10T01:10:00Z/staff", t0.Add(-2 * time.Hour)},
+			{"sla@2026-05-10T03:00:00Z", t0},
+			{"slack@2026-05-10T01:00:00Z", t0.Add(-2 * time.Hour)},
+		} {
+			if err := tx.MarkPosted(p.key, p.at); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	mustUpdate(t, s, func(tx *Tx) error {
+		n, err := tx.PrunePosted("sla@", t0.Add(-time.Hour))
+		if err != nil || n != 2 {
+			t.Errorf("pruned %d, %v; want the 2 old sla records", n, err)
+		}
+		if _, err := tx.PrunePosted("", t0); !errors.Is(err, ErrInvalid) {
+			t.Errorf("empty prefix: %v, want ErrInvalid", err)
+		}
+		return nil
+	})
+	mustView(t, s, func(tx *Tx) error {
+		for key, want := range map[string]bool{
+			"sla@2026-05-10T01:00:00Z": false, "sla@2026-05-10T01:10:00Z/staff": false,
+			"sla@2026-05-10T03:00:00Z": true, "slack@2026-05-10T01:00:00Z": true,
+		} {
+			if ok, _ := tx.Posted(key); ok != want {
+				t.Errorf("%s posted %v, want %v", key, ok, want)
+			}
+		}
+		return nil
+	})
+}
+
 func TestSessions(t *testing.T) {
 	s := MustOpen(t)
 	in := Session{Key: "slack:D1", Flow: "note", State: "ask_text", Draft: map[string]string{"customer": "C1"}, Lang: "ko", Updated: t0}
