@@ -1,14 +1,9 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/dangol/dangol/feedback/charttest"
 )
 
 // TestChat_Campaign, console goldens campaign.{ko,en}: a customer linked
@@ -18,10 +13,6 @@ import (
 // with [수신 거부], nothing to the other customer, and /campaign list.
 func TestChat_Campaign(t *testing.T) {
 	t.Parallel() // its own ledger and Main
-	seoul, err := time.LoadLocation("Asia/Seoul")
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, lang := range []string{"ko", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			script := strings.Join([]string{
@@ -40,23 +31,7 @@ func TestChat_Campaign(t *testing.T) {
 				":time +2m",
 				"/campaign list",
 			}, "\n") + "\n"
-			env := map[string]string{"DANGOL_DB": filepath.Join(t.TempDir(), "dangol.db"), "DANGOL_LANG": lang, "DANGOL_SHOP_NAME": "단골미용실"}
-			var out, logs bytes.Buffer
-			m := &Main{
-				Catalog: testCatalog, Chart: charttest.Stub,
-				Stdin: strings.NewReader(script), Stdout: &out, Stderr: &logs,
-				Getenv:  func(k string) string { return env[k] },
-				Now:     func() time.Time { return time.Date(2026, 5, 1, 9, 0, 0, 0, seoul) },
-				NewCode: func() string { return "815887" },
-			}
-			err := m.Run(context.Background(), []string{"chat", "--at", "2026-05-13T14:00"})
-			if cerr := m.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil || strings.Contains(logs.String(), "level=ERROR") {
-				t.Fatalf("chat: %v\n%s\n%s", err, out.String(), logs.String())
-			}
-			tr := out.String()
+			tr := shopChat(t, lang, script)
 			to := testCatalog.Text(lang, "console.to.customer", map[string]any{"User": "4242"})
 			ad := to + " " + testCatalog.Text(lang, "ads.header", map[string]any{"Shop": "단골미용실"})
 			if n := strings.Count(tr, ad); n != 1 {

@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/dangol/dangol/dialog"
-	"github.com/dangol/dangol/feedback/charttest"
 )
 
 // DANGOL_FEEDBACK_AFTER takes a duration; unset is 3h; 0 and off turn the
@@ -59,10 +56,6 @@ func TestConfigFeedbackAfter(t *testing.T) {
 // testdata/rating.<lang>.golden.
 func TestChat_RatingRequest(t *testing.T) {
 	t.Parallel() // its own ledger and Main
-	seoul, err := time.LoadLocation("Asia/Seoul")
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, lang := range []string{"ko", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			comment := "친절하게 설명해 주셔서 좋았어요"
@@ -84,23 +77,7 @@ func TestChat_RatingRequest(t *testing.T) {
 				":as staff 민지",
 				":time +1d",
 			}, "\n") + "\n"
-			env := map[string]string{"DANGOL_DB": filepath.Join(t.TempDir(), "dangol.db"), "DANGOL_LANG": lang, "DANGOL_SHOP_NAME": "단골미용실"}
-			var out, logs bytes.Buffer
-			m := &Main{
-				Catalog: testCatalog, Chart: charttest.Stub,
-				Stdin: strings.NewReader(script), Stdout: &out, Stderr: &logs,
-				Getenv:  func(k string) string { return env[k] },
-				Now:     func() time.Time { return time.Date(2026, 5, 1, 9, 0, 0, 0, seoul) },
-				NewCode: func() string { return "815887" },
-			}
-			err := m.Run(context.Background(), []string{"chat", "--at", "2026-05-13T14:00"})
-			if cerr := m.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil || strings.Contains(logs.String(), "level=ERROR") {
-				t.Fatalf("chat: %v\n%s\n%s", err, out.String(), logs.String())
-			}
-			tr := out.String()
+			tr := shopChat(t, lang, script)
 			ask := testCatalog.Text(lang, "console.to.customer", map[string]any{"User": "4242"}) + " " + testCatalog.Text(lang, "care.rating.ask", map[string]any{"Shop": "단골미용실"})
 			if n := strings.Count(tr, ask); n != 1 {
 				t.Errorf("the rating request is made %d times, want once:\n%s", n, tr)
