@@ -35,6 +35,34 @@ func TestBirthdaySpec(t *testing.T) {
 	}
 }
 
+// birthdayHarness is adHarness's 김민지 born on May 20th, who took the
+// optional advertising consent, and the programme's birthday benefit set
+// to benefit ("" leaves the programme's none).
+func birthdayHarness(t *testing.T, benefit string) (*harness, string) {
+	t.Helper()
+	h, minji := adHarness(t, "ko")
+	h.setBirthday(minji, time.Date(1990, 5, 20, 0, 0, 0, 0, seoul))
+	steps := []step{{msg: press(custMsg(""), "mkt:on:start")}}
+	if benefit != "" {
+		steps = append(steps, step{msg: managerMsg("/program birthday " + benefit)})
+	}
+	runSteps(t, h, steps)
+	return h, minji
+}
+
+// setBirthday records customer id's birthday.
+func (h *harness) setBirthday(id string, birthday time.Time) {
+	h.tb.Helper()
+	h.update(func(tx *ledger.Tx) error {
+		c, err := tx.Customer(id)
+		if err != nil {
+			return err
+		}
+		c.Birthday = birthday
+		return tx.PutCustomer(c)
+	})
+}
+
 // birthdayScheduler is the birthday job at 10:00 beside the morning DMs
 // at 09:00, delivering into box.
 func (h *harness) birthdayScheduler(box *timedBox) *Scheduler {
@@ -63,14 +91,7 @@ func TestBirthdayJob(t *testing.T) {
 	bada := h.customer("이바다", "01087654321")
 	birthday := time.Date(1990, 5, 20, 0, 0, 0, 0, seoul)
 	for _, id := range []string{minji, bada} {
-		h.update(func(tx *ledger.Tx) error {
-			c, err := tx.Customer(id)
-			if err != nil {
-				return err
-			}
-			c.Birthday = birthday
-			return tx.PutCustomer(c)
-		})
+		h.setBirthday(id, birthday)
 	}
 	runSteps(t, h, []step{
 		{msg: press(custMsg(""), "mkt:on:start")},
@@ -142,16 +163,7 @@ func TestBirthdayJob_Night(t *testing.T) {
 		{"Night", time.Date(2026, 5, 20, 21, 30, 0, 0, seoul), 0},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			h, minji := adHarness(t, "ko")
-			h.update(func(tx *ledger.Tx) error {
-				c, err := tx.Customer(minji)
-				if err != nil {
-					return err
-				}
-				c.Birthday = time.Date(1990, 5, 20, 0, 0, 0, 0, seoul)
-				return tx.PutCustomer(c)
-			})
-			runSteps(t, h, []step{{msg: press(custMsg(""), "mkt:on:start")}})
+			h, _ := birthdayHarness(t, "")
 			box := &timedBox{h: h}
 			h.setClock(tt.at)
 			if err := h.birthdayScheduler(box).Tick(context.Background()); err != nil {
@@ -167,16 +179,7 @@ func TestBirthdayJob_Night(t *testing.T) {
 // TestBirthdayJob_Retry: a greeting whose send failed is sent by the
 // scheduler's retry, once, with the benefit given once.
 func TestBirthdayJob_Retry(t *testing.T) {
-	h, minji := adHarness(t, "ko")
-	h.update(func(tx *ledger.Tx) error {
-		c, err := tx.Customer(minji)
-		if err != nil {
-			return err
-		}
-		c.Birthday = time.Date(1990, 5, 20, 0, 0, 0, 0, seoul)
-		return tx.PutCustomer(c)
-	})
-	runSteps(t, h, []step{{msg: press(custMsg(""), "mkt:on:start")}, {msg: managerMsg("/program birthday 2,000P")}})
+	h, minji := birthdayHarness(t, "2,000P")
 	fail := true
 	var sent []Reply
 	spec, late, _ := BirthdaySpec("")
@@ -212,19 +215,7 @@ func TestBirthdayJob_Retry(t *testing.T) {
 // advertising message must name the shop), and the manager's morning DM
 // says so instead of counting a greeting that never comes.
 func TestBirthdayJob_NoShop(t *testing.T) {
-	h, minji := adHarness(t, "ko")
-	h.update(func(tx *ledger.Tx) error {
-		c, err := tx.Customer(minji)
-		if err != nil {
-			return err
-		}
-		c.Birthday = time.Date(1990, 5, 20, 0, 0, 0, 0, seoul)
-		return tx.PutCustomer(c)
-	})
-	runSteps(t, h, []step{
-		{msg: press(custMsg(""), "mkt:on:start")},
-		{msg: managerMsg("/program birthday 2,000P")},
-	})
+	h, minji := birthdayHarness(t, "2,000P")
 	h.cfg.ShopName = ""
 	h.reopen()
 	box := &timedBox{h: h}
