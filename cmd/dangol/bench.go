@@ -469,15 +469,42 @@ func (r *benchRig) push(chat int64, us ...telegramfake.Update) error {
 // feedback it is in) or, with count, until count feedbacks or checks are
 // done.
 func (r *benchRig) closedLoop(ctx context.Context, scenario string, n int, d time.Duration, count int) (benchResult, error) {
+	res, _, err := r.customerRun(ctx, n, d, count, func(k int, _ time.Time) *benchCustomer { return r.customer(k) },
+		func(ctx context.Context, c *benchCustomer, i int) error {
+			if scenario == "feedback" {
+				return c.feedback(ctx, 4+i%2)
+			}
+			return c.points(ctx)
+		})
+	if err != nil {
+		return benchResult{}, err
+	}
+	if scenario == "feedback" {
+		r.feedbacks += res.Completed
+	}
+	res.Scenario, res.Mode = scenario, "closed"
+	return res, nil
+}
+
+// customer is the k-th virtual customer, listening for the bot's answers.
+func (r *benchRig) customer(k int) *benchCustomer {
+	return &benchCustomer{rig: r, chat: benchChat(k), name: fmt.Sprintf("손님%05d", k), replies: r.track.listen(benchChat(k))}
+}
+
+// customerRun runs n virtual customers (customer(k, start) makes the k-th,
+// leave makes its i-th feedback or check) until d has passed or, with
+// count, until count are done. The result has the run's counts, rates,
+// latencies and costs; the presses' latencies come beside it.
+func (r *benchRig) customerRun(ctx context.Context, n int, d time.Duration, count int,
+	customer func(k int, start time.Time) *benchCustomer, leave func(ctx context.Context, c *benchCustomer, i int) error,
+) (benchResult, []time.Duration, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var (
-		tickets   atomic.Int64
-		updates   atomic.Int64
-		completed atomic.Int64
-		mu        sync.Mutex
-		lats      []time.Duration
-		wg        sync.WaitGroup
+		tickets, updates, completed atomic.Int64
+		mu                          sync.Mutex
+		lats, presses               []time.Duration
+		wg                          sync.WaitGroup
 	)
 	cost, polls, commits := benchCostNow(), r.fake.Polls(), r.store.Commits()
 	start := time.Now()
@@ -490,16 +517,10 @@ func (r *benchRig) closedLoop(ctx context.Context, scenario string, n int, d tim
 	}
 	for k := range n {
 		wg.Go(func() {
-			c := &benchCustomer{rig: r, chat: benchChat(k), name: fmt.Sprintf("손님%05d", k), replies: r.track.listen(benchChat(k))}
+			c := customer(k, start)
 			defer r.track.unlisten(c.chat)
 			for i := 0; more() && ctx.Err() == nil; i++ {
-				var err error
-				if scenario == "feedback" {
-					err = c.feedback(ctx, 4+i%2)
-				} else {
-					err = c.points(ctx)
-				}
-				if err != nil {
+				if err := leave(ctx, c, i); err != nil {
 					cancel(err)
 					break
 				}
@@ -507,28 +528,26 @@ func (r *benchRig) closedLoop(ctx context.Context, scenario string, n int, d tim
 			}
 			updates.Add(int64(len(c.lats)))
 			mu.Lock()
-			lats = append(lats, c.lats...)
+			lats, presses = append(lats, c.lats...), append(presses, c.presses...)
 			mu.Unlock()
 		})
 	}
 	wg.Wait()
 	if err := context.Cause(ctx); err != nil {
-		return benchResult{}, err
+		return benchResult{}, nil, err
 	}
 	secs := time.Since(start).Seconds()
-	if scenario == "feedback" {
-		r.feedbacks += int(completed.Load())
-	}
+	ups, done := int(updates.Load()), int(completed.Load())
 	p50, p99 := percentiles(lats)
-	cpu, allocs := cost.per(int(updates.Load()))
+	cpu, allocs := cost.per(ups)
 	return benchResult{
-		CPUusPerUpdate: cpu, AllocsPerUpdate: allocs, PollsPerUpdate: perUpdate(r.fake.Polls()-polls, int(updates.Load())),
-		CommitsPerUpdate: perUpdate(r.store.Commits()-commits, int(updates.Load())),
-		Scenario:         scenario, Chats: n, Mode: "closed",
-		UpdatesPerS: round(float64(updates.Load())/secs, 1), CompletedPerS: round(float64(completed.Load())/secs, 1),
+		CPUusPerUpdate: cpu, AllocsPerUpdate: allocs, PollsPerUpdate: perUpdate(r.fake.Polls()-polls, ups),
+		CommitsPerUpdate: perUpdate(r.store.Commits()-commits, ups),
+		Chats:            n,
+		UpdatesPerS:      round(float64(ups)/secs, 1), CompletedPerS: round(float64(done)/secs, 1),
 		P50ms: p50, P99ms: p99,
-		Updates: int(updates.Load()), Completed: int(completed.Load()), Seconds: round(secs, 2),
-	}, nil
+		Updates: ups, Completed: done, Seconds: round(secs, 2),
+	}, presses, nil
 }
 
 // openLoop offers rate /points updates a second, from every customer in
@@ -589,58 +608,20 @@ func (r *benchRig) openLoop(ctx context.Context, rate int, d time.Duration, coun
 // telegram. Each finishes the feedback it is in after d (or count
 // feedbacks in all).
 func (r *benchRig) pacedLoop(ctx context.Context, n int, every, d time.Duration, count int) (benchResult, error) {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	var (
-		tickets, updates, completed atomic.Int64
-		mu                          sync.Mutex
-		lats, presses               []time.Duration
-		wg                          sync.WaitGroup
-	)
-	cost, polls, commits := benchCostNow(), r.fake.Polls(), r.store.Commits()
-	start := time.Now()
-	deadline := start.Add(d)
-	more := func() bool {
-		if count > 0 {
-			return tickets.Add(1) <= int64(count)
-		}
-		return time.Now().Before(deadline)
-	}
-	for k := range n {
-		wg.Go(func() {
-			c := &benchCustomer{rig: r, chat: benchChat(k), name: fmt.Sprintf("손님%05d", k), replies: r.track.listen(benchChat(k)),
-				pace: every, next: start.Add(every * time.Duration(k) / time.Duration(n))}
-			defer r.track.unlisten(c.chat)
-			for i := 0; more() && ctx.Err() == nil; i++ {
-				if err := c.pressFeedback(ctx, 4+i%2); err != nil {
-					cancel(err)
-					break
-				}
-				completed.Add(1)
-			}
-			updates.Add(int64(len(c.lats)))
-			mu.Lock()
-			lats, presses = append(lats, c.lats...), append(presses, c.presses...)
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	if err := context.Cause(ctx); err != nil {
+	res, presses, err := r.customerRun(ctx, n, d, count,
+		func(k int, start time.Time) *benchCustomer {
+			c := r.customer(k)
+			c.pace, c.next = every, start.Add(every*time.Duration(k)/time.Duration(n))
+			return c
+		},
+		func(ctx context.Context, c *benchCustomer, i int) error { return c.pressFeedback(ctx, 4+i%2) })
+	if err != nil {
 		return benchResult{}, err
 	}
-	secs := time.Since(start).Seconds()
-	r.pressed += int(completed.Load())
-	p50, p99 := percentiles(lats)
-	_, pressP99 := percentiles(presses)
-	cpu, allocs := cost.per(int(updates.Load()))
-	return benchResult{
-		CPUusPerUpdate: cpu, AllocsPerUpdate: allocs, PollsPerUpdate: perUpdate(r.fake.Polls()-polls, int(updates.Load())),
-		CommitsPerUpdate: perUpdate(r.store.Commits()-commits, int(updates.Load())),
-		Scenario:         "press", Chats: n, Mode: "paced", EveryMS: round(float64(every)/float64(time.Millisecond), 1),
-		UpdatesPerS: round(float64(updates.Load())/secs, 1), CompletedPerS: round(float64(completed.Load())/secs, 1),
-		P50ms: p50, P99ms: p99, PressP99ms: pressP99,
-		Updates: int(updates.Load()), Completed: int(completed.Load()), Seconds: round(secs, 2),
-	}, nil
+	r.pressed += res.Completed
+	_, res.PressP99ms = percentiles(presses)
+	res.Scenario, res.Mode, res.EveryMS = "press", "paced", round(float64(every)/float64(time.Millisecond), 1)
+	return res, nil
 }
 
 // pressFeedback leaves one feedback by buttons alone, each update at the
