@@ -59,17 +59,9 @@ func (t *turn) cmdCoupon(args string) error {
 		t.say("loyalty.coupon.usage", nil)
 		return nil
 	case "give", "issue", "발급", "주기", "지급":
-		if rest == "" {
-			t.say("loyalty.coupon.usage", nil)
-			return nil
-		}
-		return t.withCustomer("coupon.give", rest)
+		return t.withCustomerOr("loyalty.coupon.usage", "coupon.give", rest)
 	case "use", "redeem", "사용":
-		if rest == "" {
-			t.say("loyalty.coupon.usage", nil)
-			return nil
-		}
-		return t.withCustomer("coupon.use", rest)
+		return t.withCustomerOr("loyalty.coupon.usage", "coupon.use", rest)
 	}
 	return t.withCustomer("coupon.list", args)
 }

@@ -119,6 +119,16 @@ func (t *turn) lookupLead(args string) (cs []ledger.Customer, query, phone, rest
 	return cs, toks[0], "", dropFields(args, 1), nil
 }
 
+// withCustomerOr runs act on the customer args names, or says usage when
+// a sub-command came without one ("/points add", "/coupon use").
+func (t *turn) withCustomerOr(usage, act, args string) error {
+	if args == "" {
+		t.say(usage, nil)
+		return nil
+	}
+	return t.withCustomer(act, args)
+}
+
 // withCustomer runs act on the customer named at the start of args.
 func (t *turn) withCustomer(act, args string) error {
 	cs, query, phone, rest, err := t.lookupLead(args)

@@ -52,17 +52,9 @@ func (t *turn) cmdNote(args string) error {
 	sub, rest := firstField(args)
 	switch strings.ToLower(sub) {
 	case "edit", "편집":
-		if rest == "" {
-			t.say("corrections.note.edit_usage", nil)
-			return nil
-		}
-		return t.withCustomer("note.edit", rest)
+		return t.withCustomerOr("corrections.note.edit_usage", "note.edit", rest)
 	case "delete", "삭제":
-		if rest == "" {
-			t.say("corrections.note.delete_usage", nil)
-			return nil
-		}
-		return t.withCustomer("note.delete", rest)
+		return t.withCustomerOr("corrections.note.delete_usage", "note.delete", rest)
 	}
 	if args == "" {
 		if t.m.CanForm {

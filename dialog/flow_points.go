@@ -30,23 +30,11 @@ func (t *turn) cmdPoints(args string) error {
 			t.say("corrections.void.manager_only", nil)
 			return nil
 		}
-		if rest == "" {
-			t.say("corrections.void.usage", nil)
-			return nil
-		}
-		return t.withCustomer("points.void", rest)
+		return t.withCustomerOr("corrections.void.usage", "points.void", rest)
 	case "add", "earn", "적립":
-		if rest == "" {
-			t.say("core.points.usage", nil)
-			return nil
-		}
-		return t.withCustomer("points.add", rest)
+		return t.withCustomerOr("core.points.usage", "points.add", rest)
 	case "redeem", "use", "사용":
-		if rest == "" {
-			t.say("core.points.usage", nil)
-			return nil
-		}
-		return t.withCustomer("points.redeem", rest)
+		return t.withCustomerOr("core.points.usage", "points.redeem", rest)
 	}
 	return t.withCustomer("points.show", args)
 }

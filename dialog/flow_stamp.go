@@ -41,11 +41,7 @@ func (t *turn) cmdStamp(args string) error {
 			t.say("corrections.void.manager_only", nil)
 			return nil
 		}
-		if rest == "" {
-			t.say("loyalty.stamp.void_usage", nil)
-			return nil
-		}
-		return t.withCustomer("stamp.void", rest)
+		return t.withCustomerOr("loyalty.stamp.void_usage", "stamp.void", rest)
 	}
 	return t.withCustomer("stamp", args)
 }
