@@ -57,6 +57,9 @@ func (tx *Tx) EraseCustomer(id string, at time.Time) error {
 	if _, err := tx.deleteLinkCodes(func(v []byte) bool { return bytes.Equal(v[:8], k) }); err != nil {
 		return fail(err)
 	}
+	if err := tx.eraseOutreach(k); err != nil {
+		return fail(err)
+	}
 	if err := tx.shred(bucketKeys, k, at); err != nil {
 		return fail(err)
 	}

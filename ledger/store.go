@@ -85,6 +85,7 @@ var allBuckets = [][]byte{
 	bucketMarketing,   // marketing.go
 	// campaign.go
 	bucketCampaigns, bucketCampaignRcpt, bucketCampaignQueue, bucketCustCampaigns,
+	bucketOutreach, bucketCustOutreach, // outreach.go
 }
 
 var (
