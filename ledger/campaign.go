@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 	"unicode/utf8"
@@ -35,8 +36,13 @@ const (
 	// MaxCampaignAudience is the longest audience filter as typed.
 	MaxCampaignAudience = 200
 	// CampaignResponseWindow is how long after its send a recipient's
-	// message to the shop or opt-out counts for a campaign.
+	// message to the shop, opt-out, visit or use of the campaign's coupon
+	// counts for a campaign.
 	CampaignResponseWindow = 14 * 24 * time.Hour
+	// CampaignDraftTTL is how long a previewed campaign may wait for its
+	// [발송]: an older draft is expired (DraftExpired), cannot be sent and
+	// is listed apart.
+	CampaignDraftTTL = 24 * time.Hour
 )
 
 // CampaignState is where a campaign is.
@@ -59,7 +65,16 @@ const (
 	RecipientQueued  RecipientState = "queued"  // to be sent
 	RecipientSent    RecipientState = "sent"    // its message is in the outbox
 	RecipientSkipped RecipientState = "skipped" // not sent, for Reason
-	RecipientFailed  RecipientState = "failed"  // the send failed for good
+	RecipientFailed  RecipientState = "failed"  // the send failed for good, for Reason (FailBlocked, FailGaveUp)
+	// RecipientCancelled is a recipient still queued when the campaign was
+	// cancelled: never sent.
+	RecipientCancelled RecipientState = "cancelled"
+)
+
+// The reasons a sent recipient's message failed for good (FailRecipient).
+const (
+	FailBlocked = "blocked" // the customer blocked the bot (Telegram's 403)
+	FailGaveUp  = "gave_up" // the outbox gave the message up (no route, or still failing after days)
 )
 
 // The reasons a recipient is skipped (the dialog's AdSkip values).
@@ -87,8 +102,13 @@ func (b CampaignBenefit) IsZero() bool { return b.Points == 0 && b.Coupon == nil
 // campaign's record so a list reads them without walking recipients.
 type CampaignCounts struct {
 	Queued int `json:"queued,omitempty"`
+	// Sent counts the messages put in the outbox and not failed since.
 	Sent   int `json:"sent,omitempty"`
 	Failed int `json:"failed,omitempty"`
+	// FailedBy counts the failed by reason (FailBlocked, FailGaveUp).
+	FailedBy map[string]int `json:"failed_by,omitempty"`
+	// Cancelled counts those still queued when the campaign was cancelled.
+	Cancelled int `json:"cancelled,omitempty"`
 	// Skipped counts the skipped by reason.
 	Skipped map[string]int `json:"skipped,omitempty"`
 	// OptedOut counts the sent who withdrew advertising consent within
@@ -105,6 +125,12 @@ func (c CampaignCounts) SkippedTotal() int {
 		n += v
 	}
 	return n
+}
+
+// DraftExpired reports a draft older than CampaignDraftTTL at now: its
+// [발송] is refused and lists show it apart.
+func (c *Campaign) DraftExpired(now time.Time) bool {
+	return c.State == CampaignDraft && now.Sub(c.CreatedAt) > CampaignDraftTTL
 }
 
 // Campaign is one campaign.
@@ -180,6 +206,10 @@ type recipient struct {
 	// OptedOut and Responded mark the reactions counted (once each).
 	OptedOut  bool `json:"o,omitempty"`
 	Responded bool `json:"w,omitempty"`
+	// SentAt is when it was marked sent (At moves on if it fails later);
+	// Coupon the id of the coupon given with it, for the redemptions.
+	SentAt time.Time `json:"st,omitzero"`
+	Coupon string    `json:"c,omitempty"`
 }
 
 func campaignKey(n int) []byte {
@@ -352,8 +382,8 @@ func (tx *Tx) ScheduleCampaign(n int, sendAt time.Time) (Campaign, error) {
 }
 
 // CancelCampaign cancels campaign n at at: its queued recipients get
-// nothing (they stay counted as queued). A campaign done is refused
-// (ErrInvalid); one cancelled already changes nothing.
+// nothing, and are counted Cancelled, no longer Queued. A campaign done is
+// refused (ErrInvalid); one cancelled already changes nothing.
 func (tx *Tx) CancelCampaign(n int, at time.Time) (Campaign, error) {
 	c, err := tx.Campaign(n)
 	if err != nil {
@@ -376,7 +406,19 @@ func (tx *Tx) CancelCampaign(n int, at time.Time) (Campaign, error) {
 		if err := q.Delete(k); err != nil {
 			return c, fmt.Errorf("ledger: cancel campaign %d: %w", n, err)
 		}
+		r, ok, err := tx.getRecipient(k)
+		if err != nil {
+			return c, fmt.Errorf("ledger: cancel campaign %d: %w", n, err)
+		}
+		if ok && r.State == RecipientQueued {
+			r.State, r.At = RecipientCancelled, at
+			if err := tx.putRecipient(k, r); err != nil {
+				return c, fmt.Errorf("ledger: cancel campaign %d: %w", n, err)
+			}
+		}
 	}
+	c.Counts.Cancelled += c.Counts.Queued
+	c.Counts.Queued = 0
 	c.State, c.DoneAt = CampaignCancelled, at
 	return c, tx.putCampaign(&c)
 }
@@ -425,7 +467,7 @@ func (tx *Tx) RecipientOf(n int, customerID string) (state RecipientState, reaso
 }
 
 // MarkRecipient moves customerID in campaign n from queued to state
-// (sent, skipped with reason, or failed) at at and updates the counts; the
+// (sent, skipped with reason, or failed with one) at at and updates the counts; the
 // campaign becomes sending, and done when nobody is queued. It must run
 // in the transaction that puts the recipient's message in the outbox. It
 // reports false, changing nothing, when the recipient is not queued (sent
@@ -433,7 +475,7 @@ func (tx *Tx) RecipientOf(n int, customerID string) (state RecipientState, reaso
 // recipient is given the campaign's benefit in the same transaction (loc
 // dates its coupon).
 func (tx *Tx) MarkRecipient(n int, customerID string, state RecipientState, reason string, at time.Time, loc *time.Location) (bool, error) {
-	if state == RecipientQueued || (state == RecipientSkipped) != (reason != "") {
+	if state == RecipientQueued || state == RecipientCancelled || (state == RecipientSent) != (reason == "") {
 		return false, fmt.Errorf("ledger: mark recipient: %w", invalid("campaign", "state %q with reason %q", state, reason))
 	}
 	c, err := tx.Campaign(n)
@@ -457,17 +499,15 @@ func (tx *Tx) MarkRecipient(n int, customerID string, state RecipientState, reas
 		return false, fmt.Errorf("ledger: mark recipient: %w", err)
 	}
 	r.State, r.Reason, r.At = state, reason, at
-	if err := tx.putRecipient(rk, r); err != nil {
-		return false, err
-	}
 	c.Counts.Queued--
 	switch state {
 	case RecipientSent:
 		c.Counts.Sent++
+		r.SentAt = at
 		if err := tx.bucket(bucketCustCampaigns).Put(concat(k, ck), binary.BigEndian.AppendUint64(nil, sortableNanos(at))); err != nil {
 			return false, fmt.Errorf("ledger: mark recipient: %w", err)
 		}
-		if err := tx.giveCampaignBenefit(c, customerID, at, loc); err != nil {
+		if r.Coupon, err = tx.giveCampaignBenefit(c, customerID, at, loc); err != nil {
 			return false, err
 		}
 	case RecipientSkipped:
@@ -476,7 +516,10 @@ func (tx *Tx) MarkRecipient(n int, customerID string, state RecipientState, reas
 		}
 		c.Counts.Skipped[reason]++
 	case RecipientFailed:
-		c.Counts.Failed++
+		c.Counts.countFailed(reason)
+	}
+	if err := tx.putRecipient(rk, r); err != nil {
+		return false, err
 	}
 	c.State = CampaignSending
 	if c.Counts.Queued <= 0 {
@@ -485,21 +528,76 @@ func (tx *Tx) MarkRecipient(n int, customerID string, state RecipientState, reas
 	return true, tx.putCampaign(&c)
 }
 
-func (tx *Tx) giveCampaignBenefit(c Campaign, customerID string, at time.Time, loc *time.Location) error {
+func (c *CampaignCounts) countFailed(reason string) {
+	c.Failed++
+	if reason != "" {
+		if c.FailedBy == nil {
+			c.FailedBy = map[string]int{}
+		}
+		c.FailedBy[reason]++
+	}
+}
+
+// giveCampaignBenefit gives c's benefit to customerID and returns the id
+// of the coupon issued ("" none).
+func (tx *Tx) giveCampaignBenefit(c Campaign, customerID string, at time.Time, loc *time.Location) (string, error) {
 	actor := fmt.Sprintf("system:campaign:%d", c.Number)
 	if c.Benefit.Points > 0 {
 		e := PointsEntry{CustomerID: customerID, At: at, Kind: PointsAdjust, Points: c.Benefit.Points, ActorID: actor, Reason: "campaign"}
 		if err := tx.AddPoints(&e); err != nil {
-			return fmt.Errorf("ledger: campaign %d points %s: %w", c.Number, customerID, err)
+			return "", fmt.Errorf("ledger: campaign %d points %s: %w", c.Number, customerID, err)
 		}
 	}
 	if c.Benefit.Coupon != nil {
 		spec := CouponSpec{CustomerID: customerID, Benefit: *c.Benefit.Coupon, Days: c.Benefit.CouponDays, Source: SourceCampaign, ActorID: actor}
-		if _, err := tx.IssueCoupon(spec, at, loc); err != nil {
-			return fmt.Errorf("ledger: campaign %d coupon %s: %w", c.Number, customerID, err)
+		cp, err := tx.IssueCoupon(spec, at, loc)
+		if err != nil {
+			return "", fmt.Errorf("ledger: campaign %d coupon %s: %w", c.Number, customerID, err)
 		}
+		return cp.ID, nil
 	}
-	return nil
+	return "", nil
+}
+
+// FailRecipient records that the message of customerID in campaign n,
+// marked sent, failed for good at at for reason (FailBlocked: they
+// blocked the bot; FailGaveUp: the outbox gave it up): the recipient
+// becomes failed, counted in Failed and no longer in Sent, and their
+// later messages or opt-out no longer count as reactions to it. Its
+// benefit stays given (the customer may find it in /coupons or their
+// points). It reports false, changing nothing, when the recipient is not
+// sent (failed already: the other path reported it too; never sent;
+// not a recipient), so whichever path reports first counts, once.
+func (tx *Tx) FailRecipient(n int, customerID, reason string, at time.Time) (bool, error) {
+	if reason == "" {
+		return false, fmt.Errorf("ledger: fail recipient: %w", invalid("campaign", "a failure needs a reason"))
+	}
+	k, ok := custKeyOf(customerID)
+	if !ok {
+		return false, nil
+	}
+	c, err := tx.Campaign(n)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	ck := campaignKey(n)
+	rk := concat(ck, k)
+	r, ok, err := tx.getRecipient(rk)
+	if err != nil || !ok || r.State != RecipientSent {
+		return false, err
+	}
+	r.State, r.Reason, r.At = RecipientFailed, reason, at
+	if err := tx.putRecipient(rk, r); err != nil {
+		return false, err
+	}
+	if err := tx.bucket(bucketCustCampaigns).Delete(concat(k, ck)); err != nil {
+		return false, fmt.Errorf("ledger: fail recipient: %w", err)
+	}
+	c.Counts.Sent--
+	c.Counts.countFailed(reason)
+	return true, tx.putCampaign(&c)
 }
 
 // CampaignReaction is what a recipient did after a campaign.
@@ -562,4 +660,132 @@ func (tx *Tx) MarkCampaignReaction(customerID string, reaction CampaignReaction,
 		counted++
 	}
 	return counted, nil
+}
+
+// CampaignFigures are a campaign's response figures (프로모션 반응), beyond
+// the replies and opt-outs its Counts keep: who came back and who used
+// its coupon within CampaignResponseWindow of the send, against the
+// customers of the same audience skipped for want of advertising consent,
+// who were never messaged (the baseline).
+type CampaignFigures struct {
+	// Sent is the recipients whose message went (the failed left out);
+	// Visited those of them with a visit (a note or a points earn) in the
+	// window after their send; Redeemed those who used the campaign's
+	// coupon in it.
+	Sent, Visited, Redeemed int
+	// Baseline is the customers skipped for no consent; BaselineVisited
+	// those of them with a visit in the window after the campaign's
+	// SendAt.
+	Baseline, BaselineVisited int
+	// Open says the window has not ended yet at the time asked: the
+	// figures may still grow.
+	Open bool
+}
+
+// CampaignFigures returns campaign n's response figures as they stand at
+// now: visits and redemptions after now are not counted. One walk of its
+// recipients; per recipient a range scan of their notes and points in the
+// window. ErrNotFound when there is no campaign n.
+func (tx *Tx) CampaignFigures(n int, now time.Time) (CampaignFigures, error) {
+	c, err := tx.Campaign(n)
+	if err != nil {
+		return CampaignFigures{}, err
+	}
+	var f CampaignFigures
+	ck := campaignKey(n)
+	cur := tx.bucket(bucketCampaignRcpt).Cursor()
+	for k, v := cur.Seek(ck); k != nil && bytes.HasPrefix(k, ck); k, v = cur.Next() {
+		var r recipient
+		if err := json.Unmarshal(v, &r); err != nil {
+			return CampaignFigures{}, fmt.Errorf("ledger: campaign %d figures: %w: %v", n, errCorrupt, err)
+		}
+		cust := k[len(ck):]
+		var from time.Time
+		switch {
+		case r.State == RecipientSent:
+			f.Sent++
+			from = r.SentAt
+			if from.IsZero() {
+				from = r.At // recorded before SentAt was kept
+			}
+		case r.State == RecipientSkipped && r.Reason == SkipNoConsent:
+			f.Baseline++
+			from = c.SendAt
+		default:
+			continue
+		}
+		to := from.Add(CampaignResponseWindow)
+		if now.Before(to) {
+			f.Open = true
+			to = now
+		}
+		visited, err := tx.visitedBetween(cust, from, to)
+		if err != nil {
+			return CampaignFigures{}, fmt.Errorf("ledger: campaign %d figures: %w", n, err)
+		}
+		if r.State == RecipientSkipped {
+			if visited {
+				f.BaselineVisited++
+			}
+			continue
+		}
+		if visited {
+			f.Visited++
+		}
+		if used, err := tx.couponUsedBetween(r.Coupon, from, to); err != nil {
+			return CampaignFigures{}, fmt.Errorf("ledger: campaign %d figures: %w", n, err)
+		} else if used {
+			f.Redeemed++
+		}
+	}
+	return f, nil
+}
+
+// visitedBetween reports whether the customer at ck has a note or a points
+// earn at a time in [from, to]: a visit, as the tiers count them.
+func (tx *Tx) visitedBetween(ck []byte, from, to time.Time) (bool, error) {
+	if to.Before(from) {
+		return false, nil
+	}
+	lo := concat(ck, timePrefix(from))
+	hi := concat(ck, timePrefix(to.Add(time.Nanosecond)))
+	if k, _ := tx.bucket(bucketCustNotes).Cursor().Seek(lo); k != nil && bytes.Compare(k, hi) < 0 {
+		return true, nil
+	}
+	c := tx.bucket(bucketCustPoints).Cursor()
+	pb := tx.bucket(bucketPoints)
+	for k, _ := c.Seek(lo); k != nil && bytes.Compare(k, hi) < 0; k, _ = c.Next() {
+		tk := k[len(ck):]
+		v := pb.Get(tk)
+		if v == nil {
+			continue
+		}
+		p, _, err := decodePoints(tk, v)
+		if err != nil {
+			return false, err
+		}
+		if p.Kind == PointsEarn {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// couponUsedBetween reports whether the coupon with id (none: "") was
+// used at a time in [from, to].
+func (tx *Tx) couponUsedBetween(id string, from, to time.Time) (bool, error) {
+	if id == "" {
+		return false, nil
+	}
+	k, ok := keyOfID(id)
+	if !ok {
+		return false, nil
+	}
+	cp, err := tx.coupon(k)
+	if errors.Is(err, ErrCouponNotFound) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	return cp.State == CouponUsed && !cp.UsedAt.Before(from) && !cp.UsedAt.After(to), nil
 }

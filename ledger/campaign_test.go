@@ -179,8 +179,11 @@ func TestCampaign_Cancel(t *testing.T) {
 	}
 	mustView(t, s, func(tx *Tx) error {
 		got, _ := tx.Campaign(cp.Number)
-		if got.Counts.Sent != 1 || got.Counts.Queued != 1 {
-			t.Errorf("counts %+v", got.Counts)
+		if got.Counts.Sent != 1 || got.Counts.Queued != 0 || got.Counts.Cancelled != 1 {
+			t.Errorf("counts %+v, want 1 sent and 1 cancelled, none queued", got.Counts)
+		}
+		if st, _, _, _ := tx.RecipientOf(cp.Number, b.ID); st != RecipientCancelled {
+			t.Errorf("the unsent recipient is %q, want cancelled", st)
 		}
 		if due, _ := tx.DueCampaigns(t0.Add(time.Hour)); len(due) != 0 {
 			t.Errorf("cancelled but due: %+v", due)

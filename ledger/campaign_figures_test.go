@@ -1,0 +1,184 @@
+package ledger
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+// TestCampaign_Fail: a sent recipient whose message failed for good is
+// counted failed, with its reason, exactly once whichever path reports
+// it; a reaction after that is not counted; nobody else can fail.
+func TestCampaign_Fail(t *testing.T) {
+	s := MustOpen(t)
+	a := mustCustomer(t, s, "김하늘", "01011110001")
+	b := mustCustomer(t, s, "이바다", "01011110002")
+	c := mustCustomer(t, s, "박구름", "01011110003")
+	cp := mustCampaign(t, s, Campaign{}, []string{a.ID, b.ID}, map[string]string{c.ID: SkipNoConsent})
+	mustUpdate(t, s, func(tx *Tx) error { _, err := tx.ScheduleCampaign(cp.Number, t0); return err })
+	sendBatch(t, s, cp.Number, 10, t0)
+	fail := func(id, reason string) bool {
+		var ok bool
+		mustUpdate(t, s, func(tx *Tx) (err error) { ok, err = tx.FailRecipient(cp.Number, id, reason, t0.Add(time.Minute)); return err })
+		return ok
+	}
+	tests := []struct {
+		name   string
+		id     string
+		reason string
+		want   bool
+	}{
+		{"Blocked", a.ID, FailBlocked, true},
+		{"Again_GaveUp", a.ID, FailGaveUp, false}, // the other path, later: counted once
+		{"Again_Blocked", a.ID, FailBlocked, false},
+		{"Skipped", c.ID, FailBlocked, false},
+		{"NotRecipient", "C999", FailBlocked, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := fail(tt.id, tt.reason); got != tt.want {
+				t.Errorf("FailRecipient(%s, %s) = %v, want %v", tt.id, tt.reason, got, tt.want)
+			}
+		})
+	}
+	if err := s.Update(t.Context(), func(tx *Tx) error { _, err := tx.FailRecipient(cp.Number, b.ID, "", t0); return err }); err == nil {
+		t.Error("a failure without a reason was accepted")
+	}
+	mustUpdate(t, s, func(tx *Tx) error {
+		if n, err := tx.MarkCampaignReaction(a.ID, ReactionResponded, t0.Add(time.Hour)); err != nil || n != 0 {
+			t.Errorf("a failed recipient's message counted for %d campaigns (%v)", n, err)
+		}
+		got, err := tx.Campaign(cp.Number)
+		if err != nil {
+			return err
+		}
+		want := CampaignCounts{Sent: 1, Failed: 1, FailedBy: map[string]int{FailBlocked: 1}, Skipped: map[string]int{SkipNoConsent: 1}}
+		if fmt.Sprint(got.Counts) != fmt.Sprint(want) {
+			t.Errorf("counts %+v, want %+v", got.Counts, want)
+		}
+		if st, why, _, _ := tx.RecipientOf(cp.Number, a.ID); st != RecipientFailed || why != FailBlocked {
+			t.Errorf("recipient %q %q, want failed, blocked", st, why)
+		}
+		if bal, _ := tx.Balance(a.ID); bal != 0 {
+			t.Errorf("balance %d", bal) // no benefit in this campaign
+		}
+		return nil
+	})
+}
+
+// TestCampaign_DraftExpired: a draft expires a day after its preview; a
+// scheduled campaign never does.
+func TestCampaign_DraftExpired(t *testing.T) {
+	c := Campaign{State: CampaignDraft, CreatedAt: t0}
+	if c.DraftExpired(t0.Add(CampaignDraftTTL)) || !c.DraftExpired(t0.Add(CampaignDraftTTL+time.Second)) {
+		t.Error("a draft expires after CampaignDraftTTL, not before")
+	}
+	c.State = CampaignScheduled
+	if c.DraftExpired(t0.AddDate(1, 0, 0)) {
+		t.Error("a scheduled campaign expired")
+	}
+}
+
+// TestCampaignFigures: the response figures of a campaign with a coupon,
+// on hand-computed visits and redemptions. Sent at t0 to five (A–E) and
+// one more whose message failed (F); three skipped for no consent (X, Y,
+// Z: the baseline) and one unreachable (W, in neither).
+//
+//	A  note on day 3              visited
+//	B  earn on day 20             not (after 14 days)
+//	C  coupon used on day 13      redeemed
+//	D  coupon used on day 15      not (after 14 days)
+//	E  a redeem on day 2          not a visit
+//	F  failed; note on day 1      not counted at all
+//	X  earn on day 5              baseline visited
+//	Y  nothing
+//	Z  note on day 16             not (after 14 days)
+//	W  note on day 2              not counted (unreachable, not baseline)
+//
+// By day 30: sent 5, visited 1, redeemed 1; baseline 3, visited 1. By
+// day 4: visited 1 (A), redeemed 0, baseline visited 0 (X is day 5),
+// the window open.
+func TestCampaignFigures(t *testing.T) {
+	s := MustOpen(t)
+	ids := map[string]string{}
+	for i, n := range []string{"A", "B", "C", "D", "E", "F", "X", "Y", "Z", "W"} {
+		ids[n] = mustCustomer(t, s, "고객"+n, fmt.Sprintf("0101111%04d", i)).ID
+	}
+	coupon := CouponBenefit{Kind: BenefitPercent, Percent: 10}
+	cp := mustCampaign(t, s, Campaign{Benefit: CampaignBenefit{Coupon: &coupon, CouponDays: 30, Points: 100}},
+		[]string{ids["A"], ids["B"], ids["C"], ids["D"], ids["E"], ids["F"]},
+		map[string]string{ids["X"]: SkipNoConsent, ids["Y"]: SkipNoConsent, ids["Z"]: SkipNoConsent, ids["W"]: SkipUnreachable})
+	mustUpdate(t, s, func(tx *Tx) error { _, err := tx.ScheduleCampaign(cp.Number, t0); return err })
+	if got := sendBatch(t, s, cp.Number, 10, t0); len(got) != 6 {
+		t.Fatalf("sent %d", len(got))
+	}
+	day := func(n int) time.Time { return t0.AddDate(0, 0, n) }
+	mustUpdate(t, s, func(tx *Tx) error {
+		if _, err := tx.FailRecipient(cp.Number, ids["F"], FailGaveUp, day(2)); err != nil {
+			return err
+		}
+		for _, v := range []struct {
+			who string
+			at  time.Time
+		}{{"A", day(3)}, {"F", day(1)}, {"Z", day(16)}, {"W", day(2)}} {
+			n := Note{CustomerID: ids[v.who], StaffID: "slack:U1", StaffName: "지수", At: v.at, Text: "커트"}
+			if err := tx.AddNote(&n); err != nil {
+				return err
+			}
+		}
+		for _, v := range []struct {
+			who string
+			at  time.Time
+		}{{"B", day(20)}, {"X", day(5)}} {
+			e := PointsEntry{CustomerID: ids[v.who], At: v.at, Kind: PointsEarn, Points: 500, Amount: 10000, ActorID: "slack:U1"}
+			if err := tx.AddPoints(&e); err != nil {
+				return err
+			}
+		}
+		e := PointsEntry{CustomerID: ids["E"], At: day(2), Kind: PointsRedeem, Points: -100, ActorID: "slack:U1"}
+		if err := tx.AddPoints(&e); err != nil {
+			return err
+		}
+		for _, v := range []struct {
+			who string
+			at  time.Time
+		}{{"C", day(13)}, {"D", day(15)}} {
+			cs, err := tx.CouponsOf(ids[v.who], t0, false)
+			if err != nil || len(cs) != 1 {
+				return fmt.Errorf("coupons of %s: %v, %v", v.who, cs, err)
+			}
+			if _, err := tx.UseCoupon(ids[v.who], cs[0].Code, "slack:U1", v.at); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	tests := []struct {
+		name string
+		now  time.Time
+		want CampaignFigures
+	}{
+		{"Day30", day(30), CampaignFigures{Sent: 5, Visited: 1, Redeemed: 1, Baseline: 3, BaselineVisited: 1}},
+		{"Day4_Open", day(4), CampaignFigures{Sent: 5, Visited: 1, Baseline: 3, Open: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mustView(t, s, func(tx *Tx) error {
+				got, err := tx.CampaignFigures(cp.Number, tt.now)
+				if err != nil {
+					return err
+				}
+				if got != tt.want {
+					t.Errorf("figures %+v, want %+v", got, tt.want)
+				}
+				return nil
+			})
+		})
+	}
+	mustView(t, s, func(tx *Tx) error {
+		if _, err := tx.CampaignFigures(99, day(30)); err == nil {
+			t.Error("figures of no campaign")
+		}
+		return nil
+	})
+}
