@@ -19,7 +19,10 @@ func TestCampaign_Fail(t *testing.T) {
 	sendBatch(t, s, cp.Number, 10, t0)
 	fail := func(id, reason string) bool {
 		var ok bool
-		mustUpdate(t, s, func(tx *Tx) (err error) { ok, err = tx.FailRecipient(cp.Number, id, reason, t0.Add(time.Minute)); return err })
+		mustUpdate(t, s, func(tx *Tx) (err error) {
+			ok, err = tx.FailRecipient(cp.Number, id, reason, t0.Add(time.Minute))
+			return err
+		})
 		return ok
 	}
 	tests := []struct {
