@@ -25,6 +25,7 @@ const (
 	PartStamps   ProgrammePart = "stamps"   // the stamp card
 	PartExpiry   ProgrammePart = "expiry"   // when points expire
 	PartBirthday ProgrammePart = "birthday" // the birthday benefit
+	PartWinBack  ProgrammePart = "winback"  // the win-back benefit and the automatic win-back (winback.go)
 	PartCoupon   ProgrammePart = "coupon"   // not a part: a coupon being issued (RuleError only)
 )
 
@@ -45,6 +46,45 @@ type Programme struct {
 	Stamps     StampRules      `json:"stamps"`
 	Expiry     ExpiryRules     `json:"expiry"`
 	Birthday   BirthdayBenefit `json:"birthday"`
+	// WinBack is what a regular at risk is offered, and whether dangol
+	// sends it by itself (winback.go); absent from versions stored before
+	// it existed, which read as off.
+	WinBack WinBackRules `json:"winback,omitzero"`
+}
+
+// WinBackRules are the win-back offer: the benefit a lapsed regular gets
+// with a win-back message (points, a coupon, both or neither) and whether
+// the daily job sends it by itself (Auto). A staff member's [안부 메시지]
+// gives the same benefit, automatic or not.
+type WinBackRules struct {
+	// Auto turns on the automatic win-back: each at-risk regular with
+	// advertising consent gets it once per lapse.
+	Auto   bool  `json:"auto,omitempty"`
+	Points int64 `json:"points,omitempty"`
+	// Coupon is the coupon's benefit; nil: no coupon.
+	Coupon *CouponBenefit `json:"coupon,omitempty"`
+	// CouponDays is the coupon's validity in days; 0: DefaultCouponDays.
+	CouponDays int `json:"coupon_days,omitempty"`
+}
+
+// HasBenefit reports whether the offer gives anything.
+func (r WinBackRules) HasBenefit() bool { return r.Points > 0 || r.Coupon != nil }
+
+// Validate reports whether the win-back offer is in range, as the
+// birthday benefit's: points from 0 to MaxBirthdayPoints, a valid coupon
+// benefit, a validity from 0 (the default) to MaxCouponDays. The error is
+// a *RuleError.
+func (r *WinBackRules) Validate() error {
+	if r.Points < 0 || r.Points > MaxBirthdayPoints {
+		return rangeErr(PartWinBack, "points", 0, MaxBirthdayPoints)
+	}
+	if r.CouponDays < 0 || r.CouponDays > MaxCouponDays {
+		return rangeErr(PartWinBack, "coupon_days", 0, MaxCouponDays)
+	}
+	if r.Coupon != nil {
+		return r.Coupon.validate(PartWinBack)
+	}
+	return nil
 }
 
 // ExpiryRules say when earned points expire.
@@ -188,7 +228,7 @@ func (p *Programme) Validate() error {
 	if p.EarnRateBP < 0 || p.EarnRateBP > MaxEarnRateBP {
 		return rangeErr(PartRate, "rate", 0, MaxEarnRateBP)
 	}
-	for _, err := range []error{p.Tiers.Validate(), p.Stamps.Validate(), p.Expiry.Validate(), p.Birthday.Validate()} {
+	for _, err := range []error{p.Tiers.Validate(), p.Stamps.Validate(), p.Expiry.Validate(), p.Birthday.Validate(), p.WinBack.Validate()} {
 		if err != nil {
 			return err
 		}
@@ -279,6 +319,22 @@ func (p *Programme) partString(part ProgrammePart) string {
 			parts = append(parts, fmt.Sprintf("%s/%dd", b.Coupon.String(), b.CouponDays))
 		}
 		if len(parts) == 0 {
+			return "off"
+		}
+		return strings.Join(parts, "+")
+	case PartWinBack:
+		w := p.WinBack
+		parts := []string{"manual"}
+		if w.Auto {
+			parts[0] = "auto"
+		}
+		if w.Points > 0 {
+			parts = append(parts, fmt.Sprintf("%dP", w.Points))
+		}
+		if w.Coupon != nil {
+			parts = append(parts, fmt.Sprintf("%s/%dd", w.Coupon.String(), w.CouponDays))
+		}
+		if !w.Auto && !w.HasBenefit() {
 			return "off"
 		}
 		return strings.Join(parts, "+")
@@ -440,6 +496,12 @@ func (tx *Tx) SetExpiry(r ExpiryRules, actorID string, at time.Time) (Programme,
 // SetBirthday changes the birthday benefit from at on.
 func (tx *Tx) SetBirthday(b BirthdayBenefit, actorID string, at time.Time) (Programme, error) {
 	return tx.setPart(PartBirthday, actorID, at, func(p *Programme) { p.Birthday = b })
+}
+
+// SetWinBack changes the win-back offer and the automatic win-back from
+// at on.
+func (tx *Tx) SetWinBack(r WinBackRules, actorID string, at time.Time) (Programme, error) {
+	return tx.setPart(PartWinBack, actorID, at, func(p *Programme) { p.WinBack = r })
 }
 
 // setPart stores a new version: the one in force at at with change applied,

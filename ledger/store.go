@@ -86,6 +86,7 @@ var allBuckets = [][]byte{
 	// campaign.go
 	bucketCampaigns, bucketCampaignRcpt, bucketCampaignQueue, bucketCustCampaigns,
 	bucketOutreach, bucketCustOutreach, // outreach.go
+	bucketWinBack, bucketWinBackQueue, // winback.go
 }
 
 var (
