@@ -278,6 +278,10 @@
 // they are not asked again, and lapse after ledger.MarketingLapseAfter). BirthdayJob's occurrence is made until
 // 21:00 at the latest (BirthdaySpec's MaxLate): a greeting missed because
 // dangol was down all day is skipped for that year, never sent at night.
-// Its greeting and benefit are recorded in Deliver, before the send; a
-// crash between the two loses that greeting (the benefit stays).
+// Its greeting, benefit, year's mark and outreach record are written in
+// Posts (BirthdayGreetings), in one transaction with the greeting's outbox
+// entry (with Config.Outbox): a crash before the send leaves it to the
+// outbox's resender, so it goes at least once. Without Config.Outbox (the
+// tests' engine) a greeting whose send failed is built again by the next
+// run of the occurrence and goes then, or, dangol restarted, is lost.
 package dialog

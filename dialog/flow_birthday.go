@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/dangol/dangol/ledger"
@@ -49,91 +48,26 @@ func BirthdaySpec(at string) (spec string, maxLate time.Duration, err error) {
 }
 
 // BirthdayJob returns the daily birthday greetings for NewScheduler at
-// spec (BirthdaySpec's), sent with deliver. Posts builds one greeting per
-// customer whose birthday it is and who has advertising consent, is
-// linked, reachable and not greeted this year; Deliver records the
-// greeting with its benefit (ledger.Tx.MarkBirthday) before it sends it,
-// so a restart never sends it twice nor gives the benefit twice (a crash
-// between the record and the send loses that greeting). A customer who
-// withdrew between the two is not sent it.
+// spec (BirthdaySpec's), sent with deliver. Posts (BirthdayGreetings)
+// builds one greeting per customer whose birthday it is and who has
+// advertising consent, is linked, reachable and not greeted this year, and
+// records each in the same transaction as its benefit and the year's mark
+// (ledger.Tx.MarkBirthday) and, with Config.Outbox, its outbox entry: a
+// restart neither sends it twice nor gives the benefit twice, and a crash
+// between the record and the send leaves the greeting in the outbox, sent
+// by the resender (at least once). A customer who blocked the bot is not
+// retried.
 func (e *Engine) BirthdayJob(spec string, maxLate time.Duration, deliver func(context.Context, Reply) error) Job {
-	book := &birthdayBook{ids: map[string]string{}}
 	return Job{
 		Name: BirthdayJob, Spec: spec, Loc: e.loc, MaxLate: maxLate,
-		Posts: func(ctx context.Context, at time.Time) ([]Reply, error) {
-			rs, _, err := e.birthdayPosts(ctx, at, book)
-			return rs, err
-		},
+		Posts: e.BirthdayGreetings,
 		Deliver: func(ctx context.Context, r Reply) error {
-			id, ok := book.take(r)
-			if !ok {
-				return nil // not one of ours any more (a new Posts cleared it)
-			}
-			send, err := e.markBirthday(ctx, id)
-			if err != nil || !send {
-				return err
-			}
 			if err := deliver(ctx, r); err != nil && !errors.Is(err, ErrBlocked) {
-				book.put(r, id)
 				return err
 			}
 			return nil
 		},
 	}
-}
-
-// birthdayBook remembers, between Posts and Deliver, whose greeting each
-// message is.
-type birthdayBook struct {
-	mu  sync.Mutex
-	ids map[string]string // bookKey -> customer id
-}
-
-func (b *birthdayBook) put(r Reply, id string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.ids[bookKey(r)] = id
-}
-
-func (b *birthdayBook) take(r Reply) (string, bool) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	id, ok := b.ids[bookKey(r)]
-	delete(b.ids, bookKey(r))
-	return id, ok
-}
-
-// markBirthday records customer id's greeting of today with its benefit;
-// send is false when it must not go (withdrawn since Posts, or greeted on
-// another day this year).
-func (e *Engine) markBirthday(ctx context.Context, id string) (send bool, err error) {
-	now := e.now()
-	err = e.store.Update(context.WithoutCancel(ctx), func(tx *ledger.Tx) error {
-		send = false
-		day := midnight(now, e.loc)
-		st, err := tx.Birthday(id, day)
-		if err != nil || st == ledger.BirthdayDone {
-			return err
-		}
-		if st == ledger.BirthdayToday {
-			send = true // recorded, its send failed: the same greeting again
-			return nil
-		}
-		p, err := e.quietTurn(tx, e.lang, now).programme()
-		if err != nil {
-			return err
-		}
-		_, err = tx.MarkBirthday(id, day, now, p.Birthday, e.loc)
-		if errors.Is(err, ledger.ErrNoConsent) {
-			return nil
-		}
-		send = err == nil
-		return err
-	})
-	if err != nil {
-		return false, fmt.Errorf("dialog: record birthday greeting: %w", err)
-	}
-	return send, nil
 }
 
 // midnight is the start of at's day in loc.
@@ -142,50 +76,129 @@ func midnight(at time.Time, loc *time.Location) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, loc)
 }
 
-// birthdayPosts returns the greetings of at's day and how many of the
-// day's birthdays were skipped, by reason: BirthdayJob's Posts.
-func (e *Engine) birthdayPosts(ctx context.Context, at time.Time, book *birthdayBook) ([]Reply, map[AdSkip]int, error) {
+// BirthdayGreetings returns the greetings of at's day, each recorded with
+// its benefit, its outreach record (ledger.OutreachBirthday, with the
+// coupon code or points) and, with Config.Outbox, its outbox entry, in one
+// transaction. The day's other birthdays are recorded as skipped outreach
+// with their reason (once a day; those skipped for consent are the
+// baseline of the response figures). A greeting recorded already (a run
+// again after a failed send) is returned again without Config.Outbox, the
+// scheduler's record of each post keeping it from going twice; with the
+// outbox it waits there and is not returned.
+func (e *Engine) BirthdayGreetings(ctx context.Context, at time.Time) ([]Reply, error) {
 	day := midnight(at, e.loc)
+	now := e.now()
 	var out []Reply
 	var skipped map[AdSkip]int
-	err := e.store.View(ctx, func(tx *ledger.Tx) error {
-		out, skipped = nil, map[AdSkip]int{}
-		if book != nil {
-			book.mu.Lock()
-			clear(book.ids)
-			book.mu.Unlock()
-		}
+	err := e.store.Update(ctx, func(tx *ledger.Tx) error {
+		out, skipped = nil, map[AdSkip]int{} // Update may run this more than once
 		p, err := e.quietTurn(tx, e.lang, at).programme()
 		if err != nil {
 			return err
 		}
-		return tx.ScanBirthdays(day, day.AddDate(0, 0, 1), func(c ledger.Customer) error {
-			if st, err := tx.Birthday(c.ID, day); err != nil {
-				return err
-			} else if st == ledger.BirthdayDone {
-				return nil
-			}
-			r, skip, err := e.adMessage(tx, c, at, func(t *turn) string { return t.birthdayGreeting(c, p.Birthday) })
+		var cs []ledger.Customer
+		if err := tx.ScanBirthdays(day, day.AddDate(0, 0, 1), func(c ledger.Customer) error {
+			cs = append(cs, c)
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, c := range cs {
+			r, skip, err := e.birthdayGreetingOf(tx, c, day, now, p.Birthday)
 			if err != nil {
-				return err
+				return fmt.Errorf("%s: %w", c.ID, err)
 			}
 			if skip != AdSent {
 				skipped[skip]++
-				return nil
 			}
-			if book != nil {
-				book.put(r, c.ID)
+			if r != nil {
+				out = append(out, *r)
 			}
-			out = append(out, r)
-			return nil
-		})
+		}
+		return nil
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("dialog: birthday greetings: %w", err)
+		return nil, fmt.Errorf("dialog: birthday greetings: %w", err)
 	}
 	e.log.InfoContext(ctx, "dialog: birthday greetings", "greetings", len(out), "skipped_consent", skipped[AdNoConsent],
 		"skipped_unlinked", skipped[AdUnlinked], "skipped_unreachable", skipped[AdUnreachable], "skipped_no_shop", skipped[AdNoShop])
-	return out, skipped, nil
+	return out, nil
+}
+
+// birthdayGreetingOf is c's greeting of day, recorded (nil when none is
+// to go now), or why it was skipped.
+func (e *Engine) birthdayGreetingOf(tx *ledger.Tx, c ledger.Customer, day, now time.Time, b ledger.BirthdayBenefit) (*Reply, AdSkip, error) {
+	st, err := tx.Birthday(c.ID, day)
+	if err != nil || st == ledger.BirthdayDone {
+		return nil, AdSent, err
+	}
+	r, skip, err := e.adMessage(tx, c, now, func(t *turn) string { return t.birthdayGreeting(c, b) })
+	if err != nil {
+		return nil, "", err
+	}
+	if st == ledger.BirthdayToday {
+		if e.outbox || skip != AdSent {
+			return nil, AdSent, nil // in the outbox, or no longer to be sent
+		}
+		return &r, AdSent, nil
+	}
+	if skip != AdSent {
+		if skip == AdNoShop || skip == AdErased {
+			return nil, skip, nil // the shop's setting, or nobody left: no baseline
+		}
+		return nil, skip, e.recordSkipped(tx, ledger.OutreachBirthday, c.ID, day, now, string(skip))
+	}
+	if ok, err := tx.MarkBirthday(c.ID, day, now, b, e.loc); err != nil || !ok {
+		return nil, AdSent, err
+	}
+	o := ledger.Outreach{Kind: ledger.OutreachBirthday, CustomerID: c.ID, At: now, Points: b.Points}
+	if b.Coupon != nil {
+		if o.Coupon, err = issuedCoupon(tx, c.ID, ledger.SourceBirthday, now); err != nil {
+			return nil, "", err
+		}
+	}
+	if err := tx.RecordOutreach(o); err != nil {
+		return nil, "", err
+	}
+	if err := e.stashCare(tx, "care:birthday:"+c.ID+":"+day.Format(time.DateOnly), now, &r); err != nil {
+		return nil, "", err
+	}
+	return &r, AdSent, nil
+}
+
+// issuedCoupon is the code of the coupon from source issued to the
+// customer at at (MarkBirthday's, which does not return it).
+func issuedCoupon(tx *ledger.Tx, customerID string, source ledger.CouponSource, at time.Time) (string, error) {
+	cs, err := tx.CouponsOf(customerID, at, true)
+	if err != nil {
+		return "", fmt.Errorf("read coupons: %w", err)
+	}
+	for _, c := range cs {
+		if c.Source == source && c.IssuedAt.Equal(at) {
+			return c.Code, nil
+		}
+	}
+	return "", nil
+}
+
+// recordSkipped records that the customer was skipped for reason on day,
+// once: a run again the same day records nothing more.
+func (e *Engine) recordSkipped(tx *ledger.Tx, kind ledger.OutreachKind, customerID string, day, now time.Time, reason string) error {
+	recent, err := tx.OutreachOf(customerID, 10)
+	if err != nil {
+		return err
+	}
+	for _, o := range recent {
+		if o.Kind == kind && sameDayIn(o.At, day, e.loc) {
+			return nil
+		}
+	}
+	return tx.RecordOutreach(ledger.Outreach{Kind: kind, CustomerID: customerID, At: now, Skipped: reason})
+}
+
+// sameDayIn reports whether a and b fall on one calendar day in loc.
+func sameDayIn(a, b time.Time, loc *time.Location) bool {
+	return midnight(a, loc).Equal(midnight(b, loc))
 }
 
 // birthdayGreeting is the greeting to c with the benefit b, in the turn's

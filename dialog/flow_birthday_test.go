@@ -234,3 +234,72 @@ func TestBirthdayJob_NoShop(t *testing.T) {
 		t.Errorf("the manager was told of %d greetings that never went", n)
 	}
 }
+
+// outreachOf returns customer id's outreach records, newest first.
+func (h *harness) outreachOf(id string) []ledger.Outreach {
+	h.tb.Helper()
+	var out []ledger.Outreach
+	h.view(func(tx *ledger.Tx) (err error) { out, err = tx.OutreachOf(id, 0); return err })
+	return out
+}
+
+// TestBirthdayJob_CrashBeforeSend: with the outbox, the greeting is
+// recorded in the transaction of its benefit and the year's mark; dangol
+// dying before the send leaves it in the outbox, where the restart finds
+// it, and the occurrence made again sends and gives nothing more. The
+// greeting's outreach record names its coupon and points; 이바다, who
+// declined advertising, is recorded once as skipped for consent.
+func TestBirthdayJob_CrashBeforeSend(t *testing.T) {
+	h, minji := birthdayHarness(t, "")
+	h.cfg.Outbox = true
+	h.reopen()
+	bada := h.customer("이바다", "01087654321")
+	h.setBirthday(bada, time.Date(1991, 5, 20, 0, 0, 0, 0, seoul))
+	runSteps(t, h, []step{
+		{msg: staffMsg("/link 이바다")},
+		{msg: cust2Msg("/start 100001")},
+		{msg: press(cust2Msg(""), "yes"), payloads: []string{"mkt:off:start"}},
+		{msg: press(cust2Msg(""), "mkt:off:start")},
+		{msg: managerMsg("/program birthday 2,000P 쿠폰 10% 30일")},
+	})
+	h.setClock(time.Date(2026, 5, 20, 10, 0, 0, 0, seoul))
+	ctx := context.Background()
+	rs, err := h.eng.BirthdayGreetings(ctx, h.now())
+	if err != nil || len(rs) != 1 || rs[0].OutboxID == "" || rs[0].UserID != custTG {
+		t.Fatalf("BirthdayGreetings = %+v, %v; want one greeting to 김민지 in the outbox", rs, err)
+	}
+	h.reopen() // the crash: the greeting was never handed to Telegram
+	unsent, err := h.eng.Unsent(ctx, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found int
+	for _, o := range unsent {
+		if o.Reply.OutboxID == rs[0].OutboxID && o.Reply.UserID == custTG && strings.HasPrefix(o.Reply.Text, "(광고) "+testShop) {
+			found++
+		}
+	}
+	if found != 1 {
+		t.Errorf("greeting in the outbox after the restart: %d, want 1 (%+v)", found, unsent)
+	}
+	box := &timedBox{h: h}
+	h.advanceTo(h.birthdayScheduler(box), time.Date(2026, 5, 20, 10, 30, 0, 0, seoul))
+	if n := len(box.dms(ChannelTelegram, custTG, "")); n != 0 {
+		t.Errorf("the occurrence after the restart sent %d greetings more, want 0 (the outbox sends it)", n)
+	}
+	if b := h.balance(minji); b != 2000 {
+		t.Errorf("balance %d, want the 2,000P given once", b)
+	}
+	got := h.outreachOf(minji)
+	if len(got) != 1 || got[0].Kind != ledger.OutreachBirthday || got[0].Points != 2000 || got[0].Coupon == "" || got[0].Skipped != "" {
+		t.Fatalf("김민지's outreach = %+v, want one birthday with 2,000P and a coupon code", got)
+	}
+	var c ledger.Coupon
+	h.view(func(tx *ledger.Tx) (err error) { c, err = tx.Coupon(got[0].Coupon); return err })
+	if c.CustomerID != minji || c.Source != ledger.SourceBirthday {
+		t.Errorf("coupon %s = %+v, want 김민지's birthday coupon", got[0].Coupon, c)
+	}
+	if sk := h.outreachOf(bada); len(sk) != 1 || sk[0].Skipped != ledger.SkipNoConsent {
+		t.Errorf("이바다's outreach = %+v, want one skipped for consent", sk)
+	}
+}

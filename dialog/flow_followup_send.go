@@ -296,6 +296,10 @@ func (t *turn) sendFollowUp(id, text string) error {
 	if err := t.tx.SetFollowUpDone(id); err != nil {
 		return fmt.Errorf("dialog: follow-up done: %w", err)
 	}
+	// The response figures (response.go) count it from here.
+	if err := t.tx.RecordOutreach(ledger.Outreach{Kind: ledger.OutreachFollowUp, CustomerID: ft.customer.ID, At: t.now}); err != nil {
+		return fmt.Errorf("dialog: follow-up outreach: %w", err)
+	}
 	if err := t.audit("followup", ft.customer.ID, id); err != nil {
 		return err
 	}

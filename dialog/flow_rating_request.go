@@ -144,6 +144,9 @@ func (e *Engine) ratingRequest(tx *ledger.Tx, s ledger.VisitStats, at time.Time)
 	if err := tx.MarkRatingRequested(c.ID, day, at); err != nil {
 		return Reply{}, false, err
 	}
+	if err := tx.RecordOutreach(ledger.Outreach{Kind: ledger.OutreachRating, CustomerID: c.ID, At: at}); err != nil {
+		return Reply{}, false, err
+	}
 	channel, user, _ := strings.Cut(pid, ":")
 	lang := e.lang
 	if p.Lang != "" {
