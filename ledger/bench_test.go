@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -12,15 +11,17 @@ import (
 )
 
 // BenchmarkAddNote measures a durable (fsynced) note with its event id, the
-// path every staff message takes: alone, and with 64 writers whose commits
-// the store coalesces.
+// path every staff message takes, from 1, 8 and 64 writers whose commits
+// the store coalesces (BenchmarkRawPut is its yardstick). commits/op is the
+// fsyncs a note cost.
 func BenchmarkAddNote(b *testing.B) {
-	for _, writers := range []int{1, 64} {
+	for _, writers := range benchWriters {
 		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) {
 			s := MustOpen(b)
 			c := mustCustomer(b, s, "김민지", "010-1234-5678")
 			var seq atomic.Int64
-			add := func() error {
+			commits := s.Commits()
+			runWriters(b, writers, func() error {
 				i := seq.Add(1)
 				ev := "ev" + strconv.FormatInt(i, 10)
 				return s.Update(context.Background(), func(tx *Tx) error {
@@ -34,26 +35,8 @@ func BenchmarkAddNote(b *testing.B) {
 					}
 					return tx.MarkEvent(ev, n.At)
 				})
-			}
-			b.ResetTimer()
-			if writers == 1 {
-				for b.Loop() {
-					if err := add(); err != nil {
-						b.Fatal(err)
-					}
-				}
-				return
-			}
-			// RunParallel starts parallelism × GOMAXPROCS goroutines.
-			b.SetParallelism((writers + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
-					if err := add(); err != nil {
-						b.Error(err)
-						return
-					}
-				}
 			})
+			b.ReportMetric(float64(s.Commits()-commits)/float64(b.N), "commits/op")
 		})
 	}
 }
