@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/dangol/dangol/ledger"
@@ -38,7 +39,8 @@ const (
 // recipients taken per run (<= 0: DefaultCampaignPerRun); batch the
 // recipients per transaction (<= 0: DefaultCampaignBatch). A message
 // whose send is refused because the customer blocked the bot (ErrBlocked)
-// is done with: the adapter's runtime marks them unreachable.
+// is done with: the adapter's runtime hands it to Blocked, which marks
+// them unreachable and the recipient failed.
 func (e *Engine) CampaignJob(perRun, batch int, deliver func(context.Context, Reply) error) Job {
 	return Job{
 		Name: CampaignJobName, Spec: campaignSpec, Loc: e.loc, MaxLate: 59 * time.Second,
@@ -126,7 +128,8 @@ func (e *Engine) campaignBatch(ctx context.Context, c ledger.Campaign, at time.T
 			if err != nil || !ok {
 				return err
 			}
-			if err := e.stashCare(tx, "campaign:"+strconv.Itoa(c.Number)+":"+id, at, &r); err != nil {
+			r.Origin = campaignOrigin(c.Number, id)
+			if err := e.stashCare(tx, r.Origin, at, &r); err != nil {
 				return err
 			}
 			out = append(out, r)
@@ -137,4 +140,58 @@ func (e *Engine) campaignBatch(ctx context.Context, c ledger.Campaign, at time.T
 		return nil, 0, fmt.Errorf("dialog: campaign %d: %w", c.Number, err)
 	}
 	return out, taken, nil
+}
+
+// campaignOriginPrefix starts the Reply.Origin of a campaign's message:
+// "campaign:<n>:<customer id>", which is also its outbox event id.
+const campaignOriginPrefix = "campaign:"
+
+// campaignOrigin is the Reply.Origin of campaign n's message to
+// customerID.
+func campaignOrigin(n int, customerID string) string {
+	return campaignOriginPrefix + strconv.Itoa(n) + ":" + customerID
+}
+
+// parseCampaignOrigin reads a campaign message's Reply.Origin; ok is false
+// for any other.
+func parseCampaignOrigin(origin string) (n int, customerID string, ok bool) {
+	rest, ok := strings.CutPrefix(origin, campaignOriginPrefix)
+	if !ok {
+		return 0, "", false
+	}
+	num, id, ok := strings.Cut(rest, ":")
+	n, err := strconv.Atoi(num)
+	if !ok || err != nil || n <= 0 || id == "" {
+		return 0, "", false
+	}
+	return n, id, true
+}
+
+// failSent records in tx that r, a message the shop started, failed for
+// good for reason (ledger.FailBlocked, ledger.FailGaveUp): a campaign's
+// recipient becomes failed, once. Any other message changes nothing.
+func (e *Engine) failSent(tx *ledger.Tx, r Reply, reason string, at time.Time) error {
+	n, id, ok := parseCampaignOrigin(r.Origin)
+	if !ok {
+		return nil
+	}
+	if _, err := tx.FailRecipient(n, id, reason, at); err != nil {
+		return fmt.Errorf("dialog: campaign %d failed send: %w", n, err)
+	}
+	return nil
+}
+
+// GaveUp records that the outbox gave r up (nothing carries it, or it
+// still failed after days; cmd/dangol's resender), before or after it
+// reports r Delivered: a campaign's message counts its recipient failed,
+// once, even if Blocked reported it too. Other messages change nothing.
+func (e *Engine) GaveUp(ctx context.Context, r Reply) error {
+	if _, _, ok := parseCampaignOrigin(r.Origin); !ok {
+		return nil
+	}
+	now := e.now()
+	if err := e.store.Update(ctx, func(tx *ledger.Tx) error { return e.failSent(tx, r, ledger.FailGaveUp, now) }); err != nil {
+		return fmt.Errorf("dialog: gave up: %w", err)
+	}
+	return nil
 }

@@ -280,6 +280,10 @@ func (t *turn) campaignButton(arg string) error {
 		} else if err != nil {
 			return fmt.Errorf("dialog: campaign: %w", err)
 		}
+		if c.DraftExpired(t.now) {
+			t.say("campaign.draft_expired", map[string]any{"Number": n})
+			return nil
+		}
 		at := c.SendAt
 		if at.Before(t.now) {
 			at = t.now
@@ -323,15 +327,24 @@ func (t *turn) campaignList() error {
 	if err != nil {
 		return fmt.Errorf("dialog: list campaigns: %w", err)
 	}
-	if len(cs) == 0 {
+	lines := make([]string, 0, len(cs))
+	expired := 0
+	for _, c := range cs {
+		if c.DraftExpired(t.now) {
+			expired++ // never confirmed: listed apart, by count
+			continue
+		}
+		lines = append(lines, t.campaignLine(c))
+	}
+	if len(lines) == 0 && expired == 0 {
 		t.say("campaign.list_none", nil)
 		return nil
 	}
-	lines := make([]string, 0, len(cs))
-	for _, c := range cs {
-		lines = append(lines, t.campaignLine(c))
+	sections := []Section{{Lines: lines}}
+	if expired > 0 {
+		sections = append(sections, Section{Lines: []string{t.text("campaign.list_expired", map[string]any{"Count": expired})}})
 	}
-	t.add(t.mkSections(t.text("campaign.list_head", map[string]any{"Count": len(cs)}), []Section{{Lines: lines}}))
+	t.add(t.mkSections(t.text("campaign.list_head", map[string]any{"Count": len(lines)}), sections))
 	return nil
 }
 
@@ -347,8 +360,12 @@ func (t *turn) campaignLine(c ledger.Campaign) string {
 
 // campaignData are the figures of c for the catalog.
 func (t *turn) campaignData(c ledger.Campaign, text string) map[string]any {
+	state := string(c.State)
+	if c.DraftExpired(t.now) {
+		state = "expired"
+	}
 	return map[string]any{
-		"Number": c.Number, "Text": text, "State": t.text("campaign.state."+string(c.State), nil),
+		"Number": c.Number, "Text": text, "State": t.text("campaign.state."+state, nil),
 		"At": t.when(c.SendAt), "Sent": c.Counts.Sent, "Skipped": c.Counts.SkippedTotal(), "Failed": c.Counts.Failed,
 		"OptedOut": c.Counts.OptedOut, "Responded": c.Counts.Responded, "Queued": c.Counts.Queued,
 	}
@@ -371,8 +388,49 @@ func (t *turn) campaignShow(n int) error {
 	data["Filter"] = audience
 	data["NoConsent"] = c.Counts.Skipped[ledger.SkipNoConsent]
 	data["Unreachable"] = c.Counts.Skipped[ledger.SkipUnreachable] + c.Counts.Skipped[ledger.SkipUnlinked]
+	data["FailedLine"] = t.text("campaign.failed", map[string]any{"Failed": c.Counts.Failed,
+		"Blocked": c.Counts.FailedBy[ledger.FailBlocked], "GaveUp": c.Counts.FailedBy[ledger.FailGaveUp]})
+	data["CancelledLine"] = ""
+	if c.Counts.Cancelled > 0 {
+		data["CancelledLine"] = t.text("campaign.cancelled_count", map[string]any{"Count": c.Counts.Cancelled})
+	}
+	f, err := t.tx.CampaignFigures(n, t.now)
+	if err != nil {
+		return fmt.Errorf("dialog: campaign figures: %w", err)
+	}
+	data["Response"] = t.campaignResponseLine(c, f)
 	t.say("campaign.show", data)
 	return nil
+}
+
+// campaignResponseLine is the 프로모션 반응 of /campaign <n>: "14일 내 재방문
+// 3/12명 (25%) · 쿠폰 사용 2 · 기준(동의 안 한 고객) 재방문 1/8명 (12%)",
+// with until when it is still counted; "" before anyone was sent it.
+func (t *turn) campaignResponseLine(c ledger.Campaign, f ledger.CampaignFigures) string {
+	if f.Sent == 0 {
+		return ""
+	}
+	data := map[string]any{
+		"Visited": f.Visited, "Sent": f.Sent, "VisitedPct": t.percentOf(f.Visited, f.Sent),
+		"BaseVisited": f.BaselineVisited, "Baseline": f.Baseline, "BasePct": t.percentOf(f.BaselineVisited, f.Baseline),
+		"Coupon": "", "Open": "",
+	}
+	if c.Benefit.Coupon != nil {
+		data["Coupon"] = t.text("campaign.response.coupon", map[string]any{"Redeemed": f.Redeemed})
+	}
+	if f.Open {
+		data["Open"] = t.text("campaign.response.open", map[string]any{"Until": t.when(c.SendAt.Add(ledger.CampaignResponseWindow))})
+	}
+	return "\n" + t.text("campaign.response", data)
+}
+
+// percentOf is n of total as a whole percent, rounded down ("12%"), or
+// "-" of nobody.
+func (t *turn) percentOf(n, total int) string {
+	if total <= 0 {
+		return "-"
+	}
+	return strconv.Itoa(n*100/total) + "%"
 }
 
 // campaignResponse counts a linked customer's message to the shop (a

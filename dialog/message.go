@@ -164,6 +164,12 @@ type Reply struct {
 	Head       bool
 	HeadUpdate bool
 
+	// Origin, on a message the shop started to a customer, names what it
+	// was sent for ("campaign:3:C12": campaign 3's message to customer
+	// C12), so that a send refused (Engine.Blocked) or given up
+	// (Engine.GaveUp) is counted against it. Adapters ignore it.
+	Origin string `json:",omitempty"`
+
 	// OutboxID, when set, names the reply in the ledger's outbox
 	// (Config.Outbox): tell Engine.Delivered once the platform accepted it,
 	// or it is sent again after a restart.

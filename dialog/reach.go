@@ -27,7 +27,8 @@ var ErrBlocked = errors.New("dialog: the person blocked the bot")
 // Blocked records that r, a reply to the person userID on channel (for a
 // Telegram private chat, the chat id), failed with ErrBlocked: the person
 // is marked unreachable, r leaves the outbox (it is not sent, nor tried
-// again), and the first time they are so marked it returns a post for the
+// again), a campaign's message counts its recipient failed (once; see
+// GaveUp), and the first time they are so marked it returns a post for the
 // staff channel in their thread ("전달 실패: 고객이 봇을 차단했어요") — the
 // thread r relays to (Reply.Thread), else their latest thread still open;
 // none when there is none. The caller sends what it returns.
@@ -39,6 +40,9 @@ func (e *Engine) Blocked(ctx context.Context, channel, userID string, r Reply) (
 	var posts []Reply
 	err := e.store.Update(ctx, func(tx *ledger.Tx) error {
 		posts = nil // Update may run this again
+		if err := e.failSent(tx, r, ledger.FailBlocked, e.now()); err != nil {
+			return err
+		}
 		fresh, err := tx.MarkUnreachable(pid, e.now())
 		if err != nil || !fresh {
 			return err

@@ -231,6 +231,10 @@ func (r *resender) giveUp(ctx context.Context, o dialog.Outgoing, err error) {
 		r.logger.WarnContext(ctx, "outbox: an unsent reply failed again; kept for the next try", "outbox_id", o.Reply.OutboxID, "to", o.Reply.To, "err", err)
 		return
 	}
+	// A campaign's message given up counts its recipient failed (once).
+	if err := r.engine.GaveUp(ctx, o.Reply); err != nil {
+		r.logger.WarnContext(ctx, "outbox: a reply given up was not counted as failed", "outbox_id", o.Reply.OutboxID, "err", err)
+	}
 	if err := r.engine.Delivered(ctx, o.Reply.OutboxID); err != nil {
 		r.logger.WarnContext(ctx, "outbox: a reply given up stays in the outbox", "outbox_id", o.Reply.OutboxID, "err", err)
 		return
