@@ -78,6 +78,43 @@ func TestMarketingConsent(t *testing.T) {
 	})
 }
 
+// TestMarketingAskedLater: a customer linked before the optional question
+// existed is asked it once when they come back (/points, /start), never
+// again after; one who decided with /marketing, or an unlinked sender, is
+// never asked.
+func TestMarketingAskedLater(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	h.cfg.ShopName = testShop
+	h.reopen()
+	first := h.customer("김민지", "01012345678")
+	second := h.customer("이바다", "01022223333")
+	consent := ledger.Consent{Given: true, At: t0, Purpose: "loyalty+feedback"}
+	h.update(func(tx *ledger.Tx) error { // linked the way dangol linked before the question
+		if err := tx.LinkCustomer(first, ChannelTelegram+":"+custTG, consent); err != nil {
+			return err
+		}
+		return tx.LinkCustomer(second, ChannelTelegram+":"+custTG2, consent)
+	})
+	ask := h.text("ads.start.ask", map[string]any{"Shop": testShop})
+	date := map[string]any{"Date": "2026-05-13"}
+	runSteps(t, h, []step{
+		{msg: custMsg("/points"), want: []string{"김민지님의 포인트", ask},
+			payloads: []string{"mkt:on:start", "mkt:off:start"}},
+		{msg: custMsg("/points"), not: []string{ask}},
+		{msg: custMsg("/start"), not: []string{ask}},
+		{msg: cust2Msg("/marketing 받기"), want: []string{h.text("ads.set.on", date)}},
+		{msg: cust2Msg("/start"), not: []string{ask}},
+		{msg: cust2Msg("/points"), not: []string{ask}},
+	})
+	if m := h.marketing(first); m.AskedAt.IsZero() || m.Given {
+		t.Errorf("first customer's consent = %+v, want asked and not given", m)
+	}
+	runSteps(t, h, []step{{msg: press(custMsg(""), "mkt:on:start"), want: []string{h.text("ads.set.on", date)}}})
+	if m := h.marketing(first); !m.Given || m.Via != ledger.ViaStart {
+		t.Errorf("after [받기]: %+v, want given via the question", m)
+	}
+}
+
 // TestAdMessage: the advertising message's shape, and each customer it
 // refuses.
 func TestAdMessage(t *testing.T) {

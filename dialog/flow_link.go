@@ -145,7 +145,10 @@ func (t *turn) cmdStart(args string) error {
 	if c, ok, err := t.linkedCustomer(); err != nil {
 		return err
 	} else if ok {
-		return t.welcome(c, "core.start.welcome_back")
+		if err := t.welcome(c, "core.start.welcome_back"); err != nil {
+			return err
+		}
+		return t.askMarketingLater(c) // flow_marketing.go: once, if never asked
 	}
 	if join {
 		t.offerContact()

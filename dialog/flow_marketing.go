@@ -185,6 +185,23 @@ func (t *turn) askMarketing(c ledger.Customer) error {
 	return nil
 }
 
+// askMarketingLater puts the optional question to a linked customer who
+// has neither been asked nor decided: one linked before the question
+// existed, or whose question was never delivered. It is asked when they
+// come back to the bot (/start, their points), never by a message of the
+// shop's own: a message asking for advertising consent counts as
+// advertising itself, which they have not agreed to.
+func (t *turn) askMarketingLater(c ledger.Customer) error {
+	m, err := t.tx.Marketing(c.ID)
+	if err != nil {
+		return fmt.Errorf("dialog: read advertising consent: %w", err)
+	}
+	if !m.AskedAt.IsZero() || m.Given || !m.GivenAt.IsZero() || !m.WithdrawnAt.IsZero() {
+		return nil
+	}
+	return t.askMarketing(c)
+}
+
 // MarketingJob returns the daily re-confirmation for NewScheduler, its
 // questions sent with deliver: ledger.Tx.RenewMarketing marks each
 // customer due as asked (so they are asked once; the scheduler's retries

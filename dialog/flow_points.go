@@ -374,7 +374,7 @@ func (t *turn) cmdMyPoints(string) error {
 		return err
 	}
 	t.add(r)
-	return nil
+	return t.askMarketingLater(c) // flow_marketing.go: once, if never asked
 }
 
 // linkedCustomer returns the customer the sender is linked to, if any.
