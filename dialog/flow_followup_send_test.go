@@ -88,7 +88,7 @@ var followUpScripts = []script{
 						t.Errorf("no thread head in the staff channel: %+v", rs)
 					}
 					// Its new version after the answer still says it is a follow-up.
-					head := h.cat.Text("ko", "care.followup.head", map[string]any{"Tag": h.cat.Text("ko", "threads.tag.question", map[string]any{"N": 1}), "Name": "김민지", "Masked": "010-****-5678"})
+					head := h.cat.Text("ko", "care.followup.head", map[string]any{"Tag": h.cat.Text("ko", "threads.tag.byshop", map[string]any{"N": 1}), "Name": "김민지", "Masked": "010-****-5678"})
 					if !slices.ContainsFunc(rs, func(r Reply) bool { return r.HeadUpdate && strings.HasPrefix(r.Text, head) }) {
 						t.Errorf("no head update starting %q in %+v", head, rs)
 					}

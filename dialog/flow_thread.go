@@ -203,11 +203,20 @@ func quote(s string) string { return "“" + s + "”" }
 
 // threadTag is "[문의 #12]" or "[불만 #12]" in lang.
 func (t *turn) threadTag(lang string, th ledger.Thread) string {
-	id := "threads.tag.question"
-	if th.Kind == ledger.ThreadComplaint {
-		id = "threads.tag.complaint"
+	return t.e.cat.Text(lang, "threads.tag."+threadKindWord(th), map[string]any{"N": th.Number})
+}
+
+// threadKindWord names what a thread is for its tag and label: a
+// complaint, a question, or a conversation the shop started (a follow-up
+// message; ByShop), which staff would misread as a question waiting.
+func threadKindWord(th ledger.Thread) string {
+	switch {
+	case th.Kind == ledger.ThreadComplaint:
+		return "complaint"
+	case th.ByShop:
+		return "byshop"
 	}
-	return t.e.cat.Text(lang, id, map[string]any{"N": th.Number})
+	return "question"
 }
 
 // whoName names the thread's customer to staff: their name, or "미연결 고객".
@@ -297,13 +306,9 @@ func (t *turn) staffPost(th ledger.Thread, text string, buttons ...Button) Reply
 	}
 }
 
-// threadLabel is "문의 #12" or "불만 #12" in lang: the tag without brackets.
+// threadLabel is "문의 #12", "불만 #12" or "연락 #12" in lang: the tag without brackets.
 func (t *turn) threadLabel(lang string, th ledger.Thread) string {
-	id := "threads.label.question"
-	if th.Kind == ledger.ThreadComplaint {
-		id = "threads.label.complaint"
-	}
-	return t.e.cat.Text(lang, id, map[string]any{"N": th.Number})
+	return t.e.cat.Text(lang, "threads.label."+threadKindWord(th), map[string]any{"N": th.Number})
 }
 
 // threadButton handles "th:<verb>:<n>": claim, card, close, reopen, open.

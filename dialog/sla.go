@@ -151,10 +151,7 @@ func (e *Engine) SLAPosts(ctx context.Context, at time.Time) ([]Reply, error) {
 // the customer's name (a DM may be read on a lock screen).
 func (e *Engine) slaDMs(th ledger.Thread, kind string, managers []string) []Reply {
 	lang := e.lang
-	tag := e.cat.Text(lang, "threads.tag.question", map[string]any{"N": th.Number})
-	if th.Kind == ledger.ThreadComplaint {
-		tag = e.cat.Text(lang, "threads.tag.complaint", map[string]any{"N": th.Number})
-	}
+	tag := e.cat.Text(lang, "threads.tag."+threadKindWord(th), map[string]any{"N": th.Number})
 	text := e.cat.Text(lang, "threads.sla."+kind, map[string]any{"Tag": tag, "Since": th.OpenedAt.In(e.loc).Format("2006-01-02 15:04")})
 	open := Button{Label: e.cat.Text(lang, "threads.btn.open", nil), Payload: threadAction + ":open:" + strconv.FormatInt(th.Number, 10)}
 	var out []Reply
@@ -243,12 +240,8 @@ func (e *Engine) threadWeekSection(ctx context.Context, w feedback.Week, lang st
 				return Section{}, false, fmt.Errorf("dialog: slowest thread's customer: %w", err)
 			}
 		}
-		id := "threads.tag.question"
-		if fig.Slowest.Kind == ledger.ThreadComplaint {
-			id = "threads.tag.complaint"
-		}
 		sec.Lines = append(sec.Lines, e.cat.Text(lang, "threads.week.slowest", map[string]any{
-			"Tag": e.cat.Text(lang, id, map[string]any{"N": fig.Slowest.Number}), "Who": who, "Wait": e.ageText(lang, fig.SlowestWait),
+			"Tag": e.cat.Text(lang, "threads.tag."+threadKindWord(fig.Slowest), map[string]any{"N": fig.Slowest.Number}), "Who": who, "Wait": e.ageText(lang, fig.SlowestWait),
 		}))
 	}
 	return sec, true, nil
