@@ -95,7 +95,15 @@ type Config struct {
 
 	PollTimeout  time.Duration // long-polling timeout; 0: 50s
 	DrainTimeout time.Duration // how long Run waits for in-flight work after ctx is done; 0: 15s
-	Now          func() time.Time
+	// Now is the clock the outgoing limits and Reached read; nil:
+	// time.Now.
+	Now func() time.Time
+	// After, when set, replaces time.After for the waits of the outgoing
+	// limits, of the retries of a send (a 429's retry_after, a network
+	// error's back-off) and of an update the engine failed: with Now, a
+	// virtual clock a test drives, so a campaign's minutes at Telegram's
+	// pace take no real time. nil: real timers. Reconnect has its own.
+	After func(time.Duration) <-chan time.Time
 }
 
 // allowedUpdates are the update types dangol asks for; the rest (inline
@@ -184,7 +192,7 @@ func New(cfg Config) (*Bot, error) {
 	b := &Bot{
 		cfg:    cfg,
 		log:    cfg.Logger,
-		lim:    newLimiter(float64(cfg.GlobalRate), cfg.GlobalRate, cfg.ChatInterval, cfg.ChatBurst, cfg.Now),
+		lim:    newLimiter(cfg.GlobalRate, cfg.ChatInterval, cfg.ChatBurst, cfg.Now, cfg.After),
 		menu:   menuLabels(cfg.Catalog),
 		secret: cfg.WebhookSecret,
 		chats:  lru.New[int64, chatMemory](chatMemoryCap),
@@ -193,6 +201,7 @@ func New(cfg Config) (*Bot, error) {
 	b.rep = &retry.Reporter{Logger: b.log, Name: "telegram", Now: cfg.Now}
 	b.reached.Now = cfg.Now
 	b.retry = b.callPolicy()
+	b.retry.Backoff.After = cfg.After
 	var err error
 	b.relay, err = relay.New(relay.Config{
 		Channel:        Channel,
@@ -201,7 +210,7 @@ func New(cfg Config) (*Bot, error) {
 		Logger:         b.log,
 		Workers:        cfg.Workers,
 		HandleAttempts: cfg.HandleAttempts,
-		HandleBackoff:  retry.Backoff{Base: cfg.RetryBase, Jitter: noJitter},
+		HandleBackoff:  retry.Backoff{Base: cfg.RetryBase, Jitter: noJitter, After: cfg.After},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("telegram: %w", err)

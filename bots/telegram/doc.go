@@ -44,7 +44,13 @@
 // idle connections to the Bot API and sends each body in one piece.
 // Messages sent to a chat keep to about one a second per chat, with short
 // bursts, and 30 a second in all (limiter; Config.ChatInterval, ChatBurst
-// and GlobalRate); nothing else counts against those limits: a press is
+// and GlobalRate): each message takes the earliest slot its chat's bucket
+// allows such that no one-second window [t, t+1s) holds more than
+// GlobalRate slots (a sliding window over the slots taken, not a bucket,
+// which would let 59 through in the first second after a pause); a
+// message its chat holds back does not hold other chats behind it, and a
+// chat's messages keep their order. Nothing else counts against those
+// limits: a press is
 // answered at once, beside its chat's turn, and the edit of a pressed
 // message goes when it is due. A 429 waits retry_after, a network error
 // backs off (bots/retry's Policy), and a reply that still cannot be sent is
@@ -60,6 +66,13 @@
 // answered anything.
 //
 // # Caveats
+//
+// The limits are kept on the slots the limiter hands out, on Config.Now's
+// clock: a send that leaves late (a slow connection, a retry) arrives later
+// than its slot, and a wait cut short by its context keeps its slot taken,
+// so the bot errs on the slow side. Config.After is the clock the waits
+// run on (limits, a send's retries, an update's); a test passing a virtual
+// one must move Now with it.
 //
 // go-telegram/bot advances its getUpdates offset as soon as an update is
 // queued, and Telegram forgets every update below the offset of the next
