@@ -264,6 +264,11 @@ func (t *turn) customersPage(filter string, offset int) error {
 		"Count": groupDigits(int64(n)), "Filter": label, "From": offset + 1, "To": next,
 	})
 	r := t.mkSections(head, []Section{{Lines: lines}})
+	if f.atRisk { // 뜸한: [안부 메시지] on each row (flow_winback.go)
+		for _, c := range cs {
+			r.Buttons = append(r.Buttons, t.winBackButton(c.Name, c.ID))
+		}
+	}
 	if next < n {
 		r.Buttons = append(r.Buttons, t.btn("customers.btn.more", "more"))
 	}

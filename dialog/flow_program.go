@@ -33,7 +33,7 @@ const (
 const formProgramPrefix = "program:"
 
 // programParts are the parts a manager changes, in the order shown.
-var programParts = []ledger.ProgrammePart{ledger.PartTiers, ledger.PartStamps, ledger.PartExpiry, ledger.PartRate, ledger.PartBirthday}
+var programParts = []ledger.ProgrammePart{ledger.PartTiers, ledger.PartStamps, ledger.PartExpiry, ledger.PartRate, ledger.PartBirthday, ledger.PartWinBack}
 
 // partWords are the words typed for each part.
 var partWords = map[string]ledger.ProgrammePart{
@@ -42,6 +42,7 @@ var partWords = map[string]ledger.ProgrammePart{
 	"expire": ledger.PartExpiry, "expiry": ledger.PartExpiry, "소멸": ledger.PartExpiry, "유효기간": ledger.PartExpiry,
 	"rate": ledger.PartRate, "적립률": ledger.PartRate, "적립": ledger.PartRate,
 	"birthday": ledger.PartBirthday, "생일": ledger.PartBirthday,
+	"winback": ledger.PartWinBack, "win-back": ledger.PartWinBack, "안부": ledger.PartWinBack, "윈백": ledger.PartWinBack, // flow_winback.go
 }
 
 // programFlow is the state machine of flowProgram.
@@ -358,6 +359,7 @@ func (t *turn) programmeReply(p ledger.Programme) Reply {
 		t.expiryLine(p),
 		t.stampsLine(p),
 		t.birthdayLine(p),
+		t.winBackLine(p), // flow_winback.go
 	}
 	tierTitle := t.text("loyalty.program.tiers_all_time", nil)
 	if w := p.Tiers.WindowMonths; w > 0 {
@@ -431,6 +433,8 @@ func (t *turn) partLine(part ledger.ProgrammePart, p ledger.Programme) string {
 		return t.stampsLine(p)
 	case ledger.PartBirthday:
 		return t.birthdayLine(p)
+	case ledger.PartWinBack:
+		return t.winBackLine(p)
 	}
 	r := t.programmeReply(p)
 	return strings.Join(r.Sections[1].Lines, "\n")
@@ -627,6 +631,12 @@ func (t *turn) setPart(part ledger.ProgrammePart, value string) (ledger.Programm
 			return p, "loyalty.program.bad_birthday", map[string]any{"Value": a.badWords}, nil
 		}
 		p, err = t.tx.SetBirthday(a.benefit, actor, t.now)
+	case ledger.PartWinBack:
+		r, id, data := parseWinBack(value) // flow_winback.go
+		if id != "" {
+			return p, id, data, nil
+		}
+		p, err = t.tx.SetWinBack(r, actor, t.now)
 	case ledger.PartTiers:
 		r, bad := parseTierRules(value, t.e.builtinTier)
 		if bad != nil {
@@ -726,6 +736,8 @@ func (t *turn) partInput(part ledger.ProgrammePart, p ledger.Programme) string {
 			return off
 		}
 		return strings.Join(parts, " + ")
+	case ledger.PartWinBack:
+		return t.winBackInput(p.WinBack) // flow_winback.go
 	}
 	var clauses []string
 	for i, l := range p.Tiers.Levels {

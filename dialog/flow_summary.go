@@ -2,8 +2,11 @@ package dialog
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/dangol/dangol/feedback"
+	"github.com/dangol/dangol/ledger"
 )
 
 // cmdSummary: /summary [this|last|YYYY-Www], managers only. The week is
@@ -21,7 +24,41 @@ func (t *turn) cmdSummary(args string) error {
 		if err != nil {
 			return nil, err
 		}
+		bs, err := e.atRiskButtons(ctx, lang, now)
+		if err != nil {
+			return nil, err
+		}
+		r.Buttons = append(r.Buttons, bs...)
 		return []Reply{r}, nil
 	}
 	return nil
+}
+
+// atRiskButtons are the summary's [안부 메시지: 이름] for each regular at
+// risk it names (feedback.AtRiskRegulars: the same order and limit), in
+// lang; none for an erased one. Pressing one starts the win-back draft
+// (flow_winback.go), which checks consent and the lapse.
+func (e *Engine) atRiskButtons(ctx context.Context, lang string, now time.Time) ([]Button, error) {
+	var out []Button
+	err := e.store.View(ctx, func(tx *ledger.Tx) error {
+		out = out[:0]
+		list, _, err := feedback.AtRiskRegulars(tx, now, 0)
+		if err != nil {
+			return err
+		}
+		for _, a := range list {
+			if a.Customer.Erased || a.Customer.Name == "" {
+				continue
+			}
+			out = append(out, Button{
+				Label:   e.cat.Text(lang, "winback.button", map[string]any{"Name": a.Customer.Name}),
+				Payload: winBackAction + ":" + a.Customer.ID,
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dialog: summary win-back buttons: %w", err)
+	}
+	return out, nil
 }

@@ -140,5 +140,6 @@ func init() {
 		flowQuestion:     questionFlow(),     // flow_thread.go
 		flowResolve:      resolveFlow(),      // flow_resolve.go
 		flowFollowUpSend: followUpSendFlow(), // flow_followup_send.go
+		flowWinBack:      winBackFlow(),      // flow_winback.go
 	}
 }

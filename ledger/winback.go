@@ -55,12 +55,22 @@ type WinBack struct {
 	// it counts for its lapse already, so neither the job nor a second
 	// press sends another meanwhile.
 	Queued bool `json:"queued,omitempty"`
+	// Skipped is the last visit of the lapse for which the automatic
+	// win-back recorded the customer as skipped (no advertising consent):
+	// the baseline is counted once per lapse too.
+	Skipped time.Time `json:"skipped,omitzero"`
 }
 
 // Covers reports whether the mark is for the lapse of a customer whose
 // visits are v: no visit since the message (or its queueing).
 func (w WinBack) Covers(v VisitStats) bool {
 	return !w.At.IsZero() && !v.Last.After(w.Lapse)
+}
+
+// SkipCovers reports whether the customer, whose visits are v, was
+// recorded as skipped for this lapse already (MarkWinBackSkipped).
+func (w WinBack) SkipCovers(v VisitStats) bool {
+	return !w.Skipped.IsZero() && !v.Last.After(w.Skipped)
 }
 
 // QueuedWinBack is a staff member's win-back message waiting for the
@@ -125,6 +135,15 @@ func (tx *Tx) winBackFor(customerID string) ([]byte, VisitStats, error) {
 	return k, v, nil
 }
 
+// prevSkipped is the Skipped of the mark stored at k, kept by a new mark.
+func prevSkipped(tx *Tx, k []byte) time.Time {
+	var w WinBack
+	if v := tx.bucket(bucketWinBack).Get(k); v != nil && json.Unmarshal(v, &w) == nil {
+		return w.Skipped
+	}
+	return time.Time{}
+}
+
 func (tx *Tx) putWinBack(k []byte, w WinBack) error {
 	v, err := json.Marshal(w)
 	if err != nil {
@@ -150,7 +169,7 @@ func (tx *Tx) MarkWinBack(customerID string, at time.Time, auto bool, r WinBackR
 	if err != nil {
 		return fail(err)
 	}
-	if err := tx.putWinBack(k, WinBack{Lapse: v.Last, At: at, Auto: auto}); err != nil {
+	if err := tx.putWinBack(k, WinBack{Lapse: v.Last, At: at, Auto: auto, Skipped: prevSkipped(tx, k)}); err != nil {
 		return fail(err)
 	}
 	if r.Points > 0 {
@@ -168,6 +187,27 @@ func (tx *Tx) MarkWinBack(customerID string, at time.Time, auto bool, r WinBackR
 		return fail(fmt.Errorf("coupon: %w", err))
 	}
 	return c.Code, nil
+}
+
+// MarkWinBackSkipped records that the automatic win-back skipped
+// customerID at at for the lapse after their last visit (the caller
+// records why, as a skipped outreach): it is not counted again for that
+// lapse. It changes no mark of a message sent.
+func (tx *Tx) MarkWinBackSkipped(customerID string, at time.Time) error {
+	w, err := tx.WinBack(customerID)
+	if err != nil {
+		return fmt.Errorf("ledger: win-back skipped: %w", err)
+	}
+	v, err := tx.VisitStatsOf(customerID)
+	if err != nil {
+		return fmt.Errorf("ledger: win-back skipped: %w", err)
+	}
+	w.Skipped = v.Last
+	if w.Skipped.IsZero() {
+		w.Skipped = at
+	}
+	k, _ := custKeyOf(customerID)
+	return tx.putWinBack(k, w)
 }
 
 func winBackQueueKey(sendAt time.Time, ck []byte) []byte { return concat(timePrefix(sendAt), ck) }
@@ -207,7 +247,7 @@ func (tx *Tx) QueueWinBack(q QueuedWinBack, at time.Time) error {
 	if err := tx.bucket(bucketWinBackQueue).Put(qk, sealed); err != nil {
 		return fail(err)
 	}
-	return tx.putWinBack(k, WinBack{Lapse: v.Last, At: at, Queued: true})
+	return tx.putWinBack(k, WinBack{Lapse: v.Last, At: at, Queued: true, Skipped: prevSkipped(tx, k)})
 }
 
 // DueWinBacks returns up to n queued messages whose SendAt is not after
