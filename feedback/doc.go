@@ -25,6 +25,15 @@
 //     first) / (visits − 1);
 //   - the 8-week average of a count is its sum over the 8 weeks before
 //     divided by 8; of a rate, the rate of those weeks pooled.
+//   - messages sent (the care section's last lines, response.go): the
+//     messages the shop started in the week, follow-ups, rating requests,
+//     birthday greetings and win-backs (ledger.Outreach) and campaign
+//     recipients sent; replies are customers who wrote to the shop within
+//     14 days of a message, return visits customers with a note or an earn
+//     on a later day within 14 days (as a share of the customers
+//     messaged); the baseline is the customers skipped for want of
+//     advertising consent and their visits in the 14 days after. The line
+//     shows only in a week with a message sent.
 //
 // In a rendered summary the arrow compares a figure with the week before,
 // as displayed (so 4.33 against 4.31 shows "=").
@@ -55,6 +64,12 @@
 // question closed without a staff answer stopped waiting when it was
 // closed: it breaches only if that took longer than the reply SLA, while
 // the SLA DMs, which look at open threads only, never told of it.
+//
+// The messages-sent line is computed when the summary is made, from
+// everything recorded by then: a week's replies and visits may still grow
+// for 14 days after its last message, so the same week shows more later.
+// An erased customer's messages stay counted as sent, and nothing they did
+// after counts.
 //
 // The chart embeds NanumSquareR (SIL OFL 1.1, fonts/OFL.txt), since no Go
 // module ships a Hangul font.

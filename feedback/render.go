@@ -30,7 +30,7 @@ func (s *Summary) Render(t Translator, lang string, audience Audience) (headline
 	sections = []Section{
 		{Title: p.text("summary.section.activity", nil), Lines: s.activityLines(p)},
 		{Title: p.text("summary.section.satisfaction", nil), Lines: s.satisfactionLines(p)},
-		{Title: p.text("summary.section.care", nil), Lines: s.careLines(p)},
+		{Title: p.text("summary.section.care", nil), Lines: append(s.careLines(p), s.outreachLines(p)...)}, // response.go
 		{Title: p.text("summary.section.points", nil), Lines: s.pointsLines(p)},
 		{Title: p.text("summary.section.topics", nil), Lines: s.topicLines(p)},
 	}

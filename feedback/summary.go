@@ -228,6 +228,10 @@ type Summary struct {
 
 	// Loyalty is the week's loyalty programme in numbers (loyalty.go).
 	Loyalty LoyaltyWeek
+
+	// Outreach is what came back from the messages the shop started in
+	// the week, care messages and campaigns (response.go).
+	Outreach ledger.ResponseFigures
 }
 
 // Prev returns the figures of the week before.
@@ -264,7 +268,7 @@ func Weekly(ctx context.Context, r Reader, w Week, opts Options) (*Summary, erro
 		b := newBuilder(ctx, s, limit)
 		steps := []func(*ledger.Tx) error{
 			b.scanNotes, b.scanPoints, b.scanFeedback, b.scanNewCustomers,
-			b.scanFollowUps, b.scanBirthdays, b.scanVisitStats, b.scanLoyalty, b.finish,
+			b.scanFollowUps, b.scanBirthdays, b.scanVisitStats, b.scanLoyalty, b.scanOutreach, b.finish,
 		}
 		for _, step := range steps {
 			if err := ctx.Err(); err != nil {

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -320,6 +321,270 @@ func (tx *Tx) customerMessagesAfter(ck []byte, from, to time.Time) (bool, error)
 				return false, fmt.Errorf("ledger: thread message %x: %w", mk, d.err)
 			}
 			if !out && at.After(from) && !at.After(to) {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// ResponseQuery selects the messages whose response figures
+// OutreachFigures computes.
+type ResponseQuery struct {
+	// From and To bound the messages' times (and the skips'): From <= At < To.
+	From, To time.Time
+	// Kinds are the outreach kinds counted; nil: every kind.
+	Kinds []OutreachKind
+	// Campaigns counts campaign recipients too (ScanCampaignSends).
+	Campaigns bool
+	// Customers, when not nil, counts only the messages to these customers
+	// (and only these in the baseline).
+	Customers []string
+	// Loc is the shop's zone, in which visit days are counted; nil: UTC.
+	Loc *time.Location
+}
+
+// ResponseFigures say what came back from the messages of a ResponseQuery
+// (issue 14, 프로모션 반응). Replies, visits and redemptions are counted
+// within ResponseWindow of each message, so a message sent yesterday may
+// still gain; an erased customer's messages count as sent and nothing
+// after.
+type ResponseFigures struct {
+	// Sent is how many messages went; Customers to how many customers.
+	Sent      int
+	Customers int
+	// Replied is how many of those customers wrote to the shop (a message
+	// in a thread of theirs) within ResponseWindow after a message.
+	Replied int
+	// Visited is how many of them visited (a note or a points earn not
+	// reversed) on a later day than a message, within 14 days of its day
+	// in Loc: customers, not visits.
+	Visited int
+	// WithBenefit is how many messages carried a benefit (a coupon or
+	// points); Redeemed how many of those saw it used within
+	// ResponseWindow: the coupon used, or points redeemed.
+	WithBenefit int
+	Redeemed    int
+	// Baseline is how many customers were skipped for want of advertising
+	// consent (SkipNoConsent) and so not messaged; BaselineVisited how
+	// many of them visited in the 14 days after the day they were skipped.
+	Baseline        int
+	BaselineVisited int
+}
+
+// Add returns the field-by-field sum of f and g (for figures of disjoint
+// customer sets; the customer counts of overlapping ones add up to more
+// than their union).
+func (f ResponseFigures) Add(g ResponseFigures) ResponseFigures {
+	return ResponseFigures{
+		Sent: f.Sent + g.Sent, Customers: f.Customers + g.Customers, Replied: f.Replied + g.Replied,
+		Visited: f.Visited + g.Visited, WithBenefit: f.WithBenefit + g.WithBenefit, Redeemed: f.Redeemed + g.Redeemed,
+		Baseline: f.Baseline + g.Baseline, BaselineVisited: f.BaselineVisited + g.BaselineVisited,
+	}
+}
+
+// sentMessage is one message (or skip) as OutreachFigures weighs it.
+type sentMessage struct {
+	customer string // "" anonymised
+	at       time.Time
+	coupon   string
+	points   int64
+	skipped  string
+}
+
+// OutreachFigures computes the response figures of the messages q
+// selects: one range scan of the outreach records (and the campaigns'
+// recipients), then one of the notes and one of the points entries over
+// the messages' windows, each messaged customer's threads and the
+// coupons given. It reads clear fields only and opens no sealed record.
+func (tx *Tx) OutreachFigures(q ResponseQuery) (ResponseFigures, error) {
+	loc := q.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	var only map[string]bool
+	if q.Customers != nil {
+		only = make(map[string]bool, len(q.Customers))
+		for _, id := range q.Customers {
+			only[id] = true
+		}
+	}
+	kinds := map[OutreachKind]bool{}
+	for _, k := range q.Kinds {
+		kinds[k] = true
+	}
+	var msgs []sentMessage
+	keep := func(m sentMessage) {
+		if only == nil || (m.customer != "" && only[m.customer]) {
+			msgs = append(msgs, m)
+		}
+	}
+	err := tx.ScanOutreach(q.From, q.To, func(o Outreach) error {
+		if len(kinds) == 0 || kinds[o.Kind] {
+			keep(sentMessage{customer: o.CustomerID, at: o.At, coupon: o.Coupon, points: o.Points, skipped: o.Skipped})
+		}
+		return nil
+	})
+	if err == nil && q.Campaigns {
+		err = tx.ScanCampaignSends(q.From, q.To, func(s CampaignSend) error {
+			keep(sentMessage{customer: s.CustomerID, at: s.At, points: s.Points, skipped: s.Skipped})
+			return nil
+		})
+	}
+	if err != nil {
+		return ResponseFigures{}, fmt.Errorf("ledger: outreach figures: %w", err)
+	}
+	return tx.responseOf(msgs, loc)
+}
+
+// customerActs are a customer's visits and redeems in the figures' span.
+type customerActs struct {
+	visits  []time.Time
+	redeems []time.Time
+}
+
+// responseOf weighs msgs against what their customers did afterwards.
+func (tx *Tx) responseOf(msgs []sentMessage, loc *time.Location) (ResponseFigures, error) {
+	var f ResponseFigures
+	if len(msgs) == 0 {
+		return f, nil
+	}
+	acts := map[string]*customerActs{}
+	first, last := msgs[0].at, msgs[0].at
+	for _, m := range msgs {
+		if m.at.Before(first) {
+			first = m.at
+		}
+		if m.at.After(last) {
+			last = m.at
+		}
+		if m.customer != "" && acts[m.customer] == nil {
+			acts[m.customer] = &customerActs{}
+		}
+	}
+	from, to := first, midnightIn(last, loc).AddDate(0, 0, responseDays+1)
+	if end := last.Add(ResponseWindow + time.Nanosecond); end.After(to) {
+		to = end
+	}
+	err := tx.ScanNotesClear(from, to, func(n Note) error {
+		if a := acts[n.CustomerID]; a != nil {
+			a.visits = append(a.visits, n.At)
+		}
+		return nil
+	})
+	if err != nil {
+		return f, fmt.Errorf("ledger: outreach figures: %w", err)
+	}
+	err = tx.ScanPointsClear(from, to, func(p PointsEntry) error {
+		a := acts[p.CustomerID]
+		if a == nil || p.ReversedBy != "" {
+			return nil
+		}
+		switch p.Kind {
+		case PointsEarn:
+			a.visits = append(a.visits, p.At)
+		case PointsRedeem:
+			a.redeems = append(a.redeems, p.At)
+		}
+		return nil
+	})
+	if err != nil {
+		return f, fmt.Errorf("ledger: outreach figures: %w", err)
+	}
+	sentTo, replied, visited := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	base, baseVisited := map[string]bool{}, map[string]bool{}
+	for _, m := range msgs {
+		a := acts[m.customer]
+		if m.skipped != "" {
+			if m.skipped == SkipNoConsent && m.customer != "" {
+				base[m.customer] = true
+				if visitedAfter(a, m.at, loc) {
+					baseVisited[m.customer] = true
+				}
+			}
+			continue
+		}
+		f.Sent++
+		if m.coupon != "" || m.points > 0 {
+			f.WithBenefit++
+		}
+		if m.customer == "" {
+			f.Customers++ // erased: someone was sent it, nothing more is known
+			continue
+		}
+		sentTo[m.customer] = true
+		if visitedAfter(a, m.at, loc) {
+			visited[m.customer] = true
+		}
+		if !replied[m.customer] {
+			ck, _ := custKeyOf(m.customer)
+			ok, err := tx.customerMessagesAfter(ck, m.at, m.at.Add(ResponseWindow))
+			if err != nil {
+				return f, fmt.Errorf("ledger: outreach figures: %w", err)
+			}
+			replied[m.customer] = ok
+		}
+		used, err := tx.benefitUsed(m, a)
+		if err != nil {
+			return f, err
+		}
+		if used {
+			f.Redeemed++
+		}
+	}
+	f.Customers += len(sentTo)
+	f.Visited = len(visited)
+	for _, ok := range replied {
+		if ok {
+			f.Replied++
+		}
+	}
+	f.Baseline, f.BaselineVisited = len(base), len(baseVisited)
+	return f, nil
+}
+
+// midnightIn is the start of t's day in loc.
+func midnightIn(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc)
+}
+
+// visitedAfter reports a visit in a on a later day than at, within
+// responseDays days of at's day in loc.
+func visitedAfter(a *customerActs, at time.Time, loc *time.Location) bool {
+	if a == nil {
+		return false
+	}
+	day := midnightIn(at, loc)
+	from, to := day.AddDate(0, 0, 1), day.AddDate(0, 0, responseDays+1)
+	for _, v := range a.visits {
+		if !v.Before(from) && v.Before(to) {
+			return true
+		}
+	}
+	return false
+}
+
+// benefitUsed reports whether m's benefit was used within ResponseWindow
+// after it: its coupon, or a points redeem when it gave points.
+func (tx *Tx) benefitUsed(m sentMessage, a *customerActs) (bool, error) {
+	end := m.at.Add(ResponseWindow)
+	in := func(t time.Time) bool { return t.After(m.at) && !t.After(end) }
+	if m.coupon != "" {
+		// The clear part of the coupon's record says all: no unsealing.
+		if k := tx.bucket(bucketCouponCodes).Get([]byte(m.coupon)); k != nil {
+			var r couponRecord
+			if err := json.Unmarshal(tx.bucket(bucketCoupons).Get(k), &r); err != nil {
+				return false, fmt.Errorf("ledger: outreach figures: coupon %s: %w: %v", idOf(k), errCorrupt, err)
+			}
+			if r.CustomerID == m.customer && r.State == CouponUsed && in(r.UsedAt) {
+				return true, nil
+			}
+		}
+	}
+	if m.points > 0 && a != nil {
+		for _, r := range a.redeems {
+			if in(r) {
 				return true, nil
 			}
 		}

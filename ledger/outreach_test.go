@@ -104,3 +104,133 @@ func TestRecordOutreach(t *testing.T) {
 		}
 	})
 }
+
+// TestOutreachFigures: the response figures on a fixture whose counts are
+// worked out by hand. Day 0 is t0 (a Monday, 10:00 in Seoul).
+//
+//   - 김하늘 (birthday, coupon 1): a reply on day 2, visits on day 3 (a
+//     note) and day 20 (an earn), the coupon used on day 13: replied,
+//     visited, redeemed.
+//   - 이서준 (birthday, coupon 2): only a staff message in a thread, a
+//     message of his own on day 16, an earn on day 20, the coupon used on
+//     day 15: nothing counts.
+//   - 박지훈 (win-back, 500P): an earn on day 0 an hour after the message
+//     (the same day: no visit), a redeem on day 4: redeemed.
+//   - 윤서 (a follow-up on day 6): nothing; it stretches the scans to day
+//     21, so the day-20 visits are read and must be left out by the rule.
+//   - 최유나 (birthday skipped for consent): visits on day 5; 정다은
+//     (skipped for consent) never; 한별 (skipped, unreachable): no baseline.
+func TestOutreachFigures(t *testing.T) {
+	s := MustOpen(t)
+	day := func(d int, hour int) time.Time { return t0.AddDate(0, 0, d).Add(time.Duration(hour-10) * time.Hour) }
+	haneul := mustCustomer(t, s, "김하늘", "010-1000-0001")
+	seojun := mustCustomer(t, s, "이서준", "010-1000-0002")
+	jihun := mustCustomer(t, s, "박지훈", "010-1000-0003")
+	yuna := mustCustomer(t, s, "최유나", "010-1000-0004")
+	daeun := mustCustomer(t, s, "정다은", "010-1000-0005")
+	byeol := mustCustomer(t, s, "한별", "010-1000-0006")
+	yunseo := mustCustomer(t, s, "윤서", "010-1000-0007")
+	benefit := CouponBenefit{Kind: BenefitPercent, Percent: 10}
+	note := func(tx *Tx, id string, at time.Time) error {
+		return tx.AddNote(&Note{CustomerID: id, StaffID: "slack:U1", At: at, Text: "커트"})
+	}
+	points := func(tx *Tx, id string, kind PointsKind, n int64, at time.Time) error {
+		return tx.AddPoints(&PointsEntry{CustomerID: id, At: at, Kind: kind, Points: n, ActorID: "slack:U1", Reason: "방문"})
+	}
+	var c1, c2 Coupon
+	mustUpdate(t, s, func(tx *Tx) (err error) {
+		spec := func(id string) CouponSpec {
+			return CouponSpec{CustomerID: id, Benefit: benefit, Days: 30, Source: SourceBirthday, ActorID: "system:birthday"}
+		}
+		if c1, err = tx.IssueCoupon(spec(haneul.ID), day(0, 10), seoul); err != nil {
+			return err
+		}
+		if c2, err = tx.IssueCoupon(spec(seojun.ID), day(0, 10), seoul); err != nil {
+			return err
+		}
+		if err := points(tx, jihun.ID, PointsEarn, 1000, day(0, 12)); err != nil {
+			return err
+		}
+		for _, o := range []Outreach{
+			{Kind: OutreachBirthday, CustomerID: haneul.ID, At: day(0, 10), Coupon: c1.Code},
+			{Kind: OutreachBirthday, CustomerID: seojun.ID, At: day(0, 10), Coupon: c2.Code},
+			{Kind: OutreachBirthday, CustomerID: yuna.ID, At: day(0, 10), Skipped: SkipNoConsent},
+			{Kind: OutreachBirthday, CustomerID: daeun.ID, At: day(0, 10), Skipped: SkipNoConsent},
+			{Kind: OutreachBirthday, CustomerID: byeol.ID, At: day(0, 10), Skipped: SkipUnreachable},
+			{Kind: OutreachWinBack, CustomerID: jihun.ID, At: day(0, 11), Points: 500},
+			{Kind: OutreachFollowUp, CustomerID: yunseo.ID, At: day(6, 18)},
+		} {
+			if err := tx.RecordOutreach(o); err != nil {
+				return err
+			}
+		}
+		// 김하늘 replies on day 2; 이서준 only hears from staff, and writes on day 16.
+		th := Thread{Kind: ThreadQuestion, CustomerID: haneul.ID, SenderID: "telegram:1", Lang: "ko", OpenedAt: day(2, 12)}
+		if err := tx.OpenThread(&th, "감사합니다!"); err != nil {
+			return err
+		}
+		th2 := Thread{Kind: ThreadQuestion, CustomerID: seojun.ID, SenderID: "telegram:2", Lang: "ko", OpenedAt: day(-3, 12), ByShop: true}
+		if err := tx.OpenThread(&th2, ""); err != nil {
+			return err
+		}
+		if _, err := tx.AddThreadMessage(&ThreadMessage{Thread: th2.Number, At: day(1, 12), Out: true, StaffID: "slack:U1", Text: "생일 축하드려요"}); err != nil {
+			return err
+		}
+		if _, err := tx.AddThreadMessage(&ThreadMessage{Thread: th2.Number, At: day(16, 12), Text: "예약할게요"}); err != nil {
+			return err
+		}
+		for _, err := range []error{
+			note(tx, haneul.ID, day(3, 15)),
+			points(tx, haneul.ID, PointsEarn, 300, day(20, 15)),
+			points(tx, seojun.ID, PointsEarn, 300, day(20, 15)),
+			points(tx, jihun.ID, PointsRedeem, -500, day(4, 15)),
+			note(tx, yuna.ID, day(5, 15)),
+		} {
+			if err != nil {
+				return err
+			}
+		}
+		if _, err := tx.UseCoupon(haneul.ID, c1.Code, "slack:U1", day(13, 15)); err != nil {
+			return err
+		}
+		_, err = tx.UseCoupon(seojun.ID, c2.Code, "slack:U1", day(15, 15))
+		return err
+	})
+	week := ResponseQuery{From: day(0, 0), To: day(7, 0), Loc: seoul}
+	with := func(f func(*ResponseQuery)) ResponseQuery { q := week; f(&q); return q }
+	tests := []struct {
+		name string
+		q    ResponseQuery
+		want ResponseFigures
+	}{
+		{"Birthdays", with(func(q *ResponseQuery) { q.Kinds = []OutreachKind{OutreachBirthday} }),
+			ResponseFigures{Sent: 2, Customers: 2, Replied: 1, Visited: 1, WithBenefit: 2, Redeemed: 1, Baseline: 2, BaselineVisited: 1}},
+		{"EveryKind", week,
+			ResponseFigures{Sent: 4, Customers: 4, Replied: 1, Visited: 1, WithBenefit: 3, Redeemed: 2, Baseline: 2, BaselineVisited: 1}},
+		{"WinBack", with(func(q *ResponseQuery) { q.Kinds = []OutreachKind{OutreachWinBack} }),
+			ResponseFigures{Sent: 1, Customers: 1, WithBenefit: 1, Redeemed: 1}},
+		{"OneCustomer", with(func(q *ResponseQuery) { q.Customers = []string{seojun.ID, daeun.ID} }),
+			ResponseFigures{Sent: 1, Customers: 1, WithBenefit: 1, Baseline: 1}},
+		{"FollowUps", with(func(q *ResponseQuery) { q.Kinds = []OutreachKind{OutreachFollowUp} }), ResponseFigures{Sent: 1, Customers: 1}},
+		{"NextWeek", ResponseQuery{From: day(7, 0), To: day(14, 0), Loc: seoul}, ResponseFigures{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got ResponseFigures
+			mustView(t, s, func(tx *Tx) (err error) { got, err = tx.OutreachFigures(tt.q); return err })
+			if got != tt.want {
+				t.Errorf("figures\n got %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+	t.Run("Erased", func(t *testing.T) {
+		mustUpdate(t, s, func(tx *Tx) error { return tx.EraseCustomer(haneul.ID, day(30, 9)) })
+		var got ResponseFigures
+		mustView(t, s, func(tx *Tx) (err error) { got, err = tx.OutreachFigures(week); return err })
+		// 김하늘's message still counts as sent (anonymised); what she did no longer.
+		want := ResponseFigures{Sent: 4, Customers: 4, WithBenefit: 2, Redeemed: 1, Baseline: 2, BaselineVisited: 1}
+		if got != want {
+			t.Errorf("after erasure\n got %+v\nwant %+v", got, want)
+		}
+	})
+}
