@@ -155,26 +155,45 @@ func (t *turn) campaignPreview(args string) error {
 		t.say("campaign.past", map[string]any{"At": t.when(opts.at)})
 		return nil
 	}
+	no, err := t.campaignDraft(audience, msg, opts)
+	if err != nil || no == nil {
+		return err
+	}
+	t.say(no.id, no.data)
+	return nil
+}
+
+// campaignRefusal is why a campaign was not previewed: a message of the
+// catalog, and the field of the campaign form it is about.
+type campaignRefusal struct {
+	field string
+	id    string
+	data  map[string]any
+}
+
+// campaignDraft finds the audience, records the draft with its
+// recipients and shows the preview with [발송] [취소]; a refusal (an
+// audience not understood, nobody matching or able to receive it, a text
+// the ledger refuses) is returned for the caller to say, nothing recorded.
+func (t *turn) campaignDraft(audience, msg string, opts campaignOpts) (*campaignRefusal, error) {
 	f, badWord := t.parseCustomerFilter(audience)
 	if badWord != "" {
-		t.say("customers.bad_word", map[string]any{"Word": badWord})
-		return nil
+		return &campaignRefusal{fieldAudience, "customers.bad_word", map[string]any{"Word": badWord}}, nil
 	}
 	tiers, err := t.tx.TierLookup(t.now, t.e.loc)
 	if err != nil {
-		return fmt.Errorf("dialog: campaign audience: %w", err)
+		return nil, fmt.Errorf("dialog: campaign audience: %w", err)
 	}
 	n, cs, err := t.listCustomers(f, tiers, 0, 0)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	label := audience
 	if label == "" {
 		label = t.text("customers.all", nil)
 	}
 	if n == 0 {
-		t.say("campaign.empty", map[string]any{"Filter": label})
-		return nil
+		return &campaignRefusal{fieldAudience, "campaign.empty", map[string]any{"Filter": label}}, nil
 	}
 	at := opts.at
 	if at.IsZero() {
@@ -187,7 +206,7 @@ func (t *turn) campaignPreview(args string) error {
 	for _, c := range cs {
 		r, skip, err := t.e.adMessage(t.tx, c, sendAt, func(rt *turn) string { return rt.campaignBody(msg, opts.benefit) })
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if skip != AdSent {
 			skipped[c.ID] = string(skip)
@@ -208,17 +227,20 @@ func (t *turn) campaignPreview(args string) error {
 		"Erased": counts[string(AdErased)], "At": t.when(sendAt),
 	}
 	if first == nil {
-		t.say("campaign.nobody", data)
-		return nil
+		return &campaignRefusal{fieldAudience, "campaign.nobody", data}, nil
 	}
 	cp := ledger.Campaign{Audience: audience, Text: msg, Benefit: opts.benefit, SendAt: sendAt, CreatedBy: t.actor.ID(), CreatedAt: t.now}
 	if err := t.tx.AddCampaign(&cp, queued, skipped); err != nil {
 		var le *ledger.LimitError
-		if errors.As(err, &le) {
-			t.say("campaign.too_long", map[string]any{"Max": ledger.MaxCampaignText, "Length": utf8.RuneCountInString(msg)})
-			return nil
+		switch {
+		case errors.As(err, &le) && le.Field == "audience":
+			return &campaignRefusal{fieldAudience, "campaign.audience_too_long", map[string]any{"Max": ledger.MaxCampaignAudience}}, nil
+		case errors.As(err, &le):
+			return &campaignRefusal{fieldText, "campaign.too_long", map[string]any{"Max": ledger.MaxCampaignText, "Length": utf8.RuneCountInString(msg)}}, nil
+		case errors.Is(err, ledger.ErrInvalid):
+			return &campaignRefusal{fieldText, "campaign.bad_text", nil}, nil
 		}
-		return fmt.Errorf("dialog: add campaign: %w", err)
+		return nil, fmt.Errorf("dialog: add campaign: %w", err)
 	}
 	data["Number"] = cp.Number
 	data["First"] = first.Text
@@ -231,7 +253,7 @@ func (t *turn) campaignPreview(args string) error {
 	num := strconv.Itoa(cp.Number)
 	t.say("campaign.preview", data,
 		t.btn("campaign.btn.send", campaignAction+":send:"+num), t.btn("campaign.btn.drop", campaignAction+":drop:"+num))
-	return nil
+	return nil, nil
 }
 
 // buttonLine writes buttons as "[a] [b]" for the preview.
@@ -474,6 +496,10 @@ func (t *turn) campaignGuided() error {
 		t.say("campaign.no_shop", nil)
 		return nil
 	}
+	if t.m.CanForm {
+		t.add(t.campaignForm())
+		return nil
+	}
 	t.begin(flowCampaign)
 	t.say("campaign.ask_audience", nil, t.btn("campaign.btn.all", "all"))
 	return nil
@@ -525,5 +551,100 @@ func (t *turn) campaignStep(in input) error {
 		t.end()
 		return t.campaignPreview(line)
 	}
+	return nil
+}
+
+// The campaign form (a Slack modal, when Message.CanForm): the guided
+// /campaign's questions at once, and the benefit.
+const (
+	formCampaign  = "campaign" // its Form.ID, and Message.FormID on submit
+	fieldAudience = "audience"
+	fieldText     = "text"
+	fieldPoints   = "points"
+	fieldCoupon   = "coupon"
+	fieldWhen     = "when"
+)
+
+// campaignForm is the /campaign form: the audience (empty: every
+// customer), the text, the benefit (points, a coupon as /coupon reads it,
+// both optional) and the time (empty: now).
+func (t *turn) campaignForm() Reply {
+	return Reply{Lang: t.lang, Private: true, Form: &Form{
+		ID: formCampaign, Title: t.text("campaign.form.title", nil), Submit: t.text("campaign.form.submit", nil),
+		Fields: []Field{
+			{Name: fieldAudience, Label: t.text("campaign.form.audience", nil), Hint: t.text("campaign.form.audience_hint", nil), Optional: true},
+			{Name: fieldText, Label: t.text("campaign.form.text", map[string]any{"Max": ledger.MaxCampaignText}), Hint: t.text("campaign.form.text_hint", nil), Multiline: true},
+			{Name: fieldPoints, Label: t.text("campaign.form.points", nil), Hint: t.text("campaign.form.points_hint", nil), Optional: true},
+			{Name: fieldCoupon, Label: t.text("campaign.form.coupon", nil), Hint: t.text("campaign.form.coupon_hint", nil), Optional: true},
+			{Name: fieldWhen, Label: t.text("campaign.form.when", nil), Hint: t.text("campaign.form.when_hint", nil), Optional: true},
+		},
+	}}
+}
+
+// onCampaignForm reads a submitted campaign form: every field is checked
+// and the errors come back at once, inline, in the manager's language,
+// nothing recorded; otherwise the form closes on the same preview as the
+// one-line /campaign, with [발송] [취소].
+func (t *turn) onCampaignForm() error {
+	if t.role != ledger.RoleManager {
+		t.say("core.command.manager_only", nil)
+		return nil
+	}
+	if t.e.shop == "" {
+		t.say("campaign.no_shop", nil)
+		return nil
+	}
+	f := t.m.Form
+	errs := map[string]string{}
+	audience := strings.Join(strings.Fields(foldFullWidth(f[fieldAudience])), " ")
+	if _, bad := t.parseCustomerFilter(audience); bad != "" {
+		errs[fieldAudience] = t.text("customers.bad_word", map[string]any{"Word": bad})
+	}
+	msg := strings.TrimSpace(f[fieldText])
+	switch n := utf8.RuneCountInString(msg); {
+	case msg == "":
+		errs[fieldText] = t.text("campaign.form.err.text", nil)
+	case n > ledger.MaxCampaignText:
+		errs[fieldText] = t.text("campaign.too_long", map[string]any{"Max": ledger.MaxCampaignText, "Length": n})
+	}
+	var opts campaignOpts
+	if s := strings.TrimSpace(foldFullWidth(f[fieldPoints])); s != "" {
+		n, ok := parsePoints(s)
+		if !ok || n <= 0 || n > ledger.MaxBirthdayPoints {
+			errs[fieldPoints] = t.text("campaign.form.err.points", map[string]any{"Max": groupDigits(ledger.MaxBirthdayPoints)})
+		}
+		opts.benefit.Points = n
+	}
+	if s := strings.TrimSpace(foldFullWidth(f[fieldCoupon])); s != "" {
+		b, ok := parseBenefit(s)
+		if !ok || b.Validate() != nil {
+			errs[fieldCoupon] = t.text("campaign.form.err.coupon", nil)
+		} else {
+			opts.benefit.Coupon = &b
+		}
+	}
+	if s := strings.Join(strings.Fields(foldFullWidth(f[fieldWhen])), " "); s != "" {
+		at, ok := t.parseCampaignAt(s)
+		switch {
+		case !ok:
+			errs[fieldWhen] = t.text("campaign.form.err.when", nil)
+		case at.Before(t.now):
+			errs[fieldWhen] = t.text("campaign.past", map[string]any{"At": t.when(at)})
+		}
+		opts.at = at
+	}
+	if len(errs) == 0 {
+		no, err := t.campaignDraft(audience, msg, opts)
+		if err != nil {
+			return err
+		}
+		if no == nil {
+			return nil
+		}
+		errs[no.field] = t.text(no.id, no.data)
+	}
+	r := t.mk(t.text("campaign.form.invalid", nil))
+	r.FormErrors, r.Private = errs, true
+	t.add(r)
 	return nil
 }

@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -226,5 +227,145 @@ func TestCampaign_Guided(t *testing.T) {
 			payloads: []string{"cmp:send:1", "cmp:drop:1"}},
 		{msg: press(managerMsg(""), "cmp:drop:1"), want: []string{h.text("campaign.cancelled", map[string]any{"Number": 1, "Sent": 0})}},
 		{msg: staffMsg("/campaign"), ids: []string{"core.command.manager_only"}},
+	})
+}
+
+// TestCampaign_Form: /campaign from a client that shows forms opens the
+// campaign form; a submission with wrong fields comes back with every
+// error inline in the manager's language, nothing recorded; a right one
+// closes on the same preview as the one-line /campaign, and [발송]
+// schedules it with its benefit.
+func TestCampaign_Form(t *testing.T) {
+	for _, lang := range []string{"ko", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			h, _, _ := campaignHarness(t, lang, false)
+			submit := func(fields map[string]string) Message {
+				m := managerMsg("")
+				m.FormID, m.Form, m.CanForm = formCampaign, fields, true
+				return m
+			}
+			open := managerMsg("/campaign")
+			open.CanForm = true
+			var form *Form
+			runSteps(t, h, []step{{msg: open, check: func(t *testing.T, h *harness, rs []Reply) {
+				if form = formOf(rs); form == nil {
+					t.Fatalf("no form: %+v", rs)
+				}
+			}}})
+			var names []string
+			for _, f := range form.Fields {
+				names = append(names, f.Name)
+			}
+			if form.ID != formCampaign || strings.Join(names, " ") != "audience text points coupon when" || form.Fields[0].Hint != h.text("campaign.form.audience_hint", nil) {
+				t.Errorf("form %+v", form)
+			}
+			tests := []struct {
+				name   string
+				fields map[string]string
+				want   map[string]string // field -> error
+			}{
+				{"AllWrong", map[string]string{fieldAudience: "아무거나", fieldText: " ", fieldPoints: "많이", fieldCoupon: "150%", fieldWhen: "25:99"}, map[string]string{
+					fieldAudience: h.text("customers.bad_word", map[string]any{"Word": "아무거나"}),
+					fieldText:     h.text("campaign.form.err.text", nil),
+					fieldPoints:   h.text("campaign.form.err.points", map[string]any{"Max": "1,000,000"}),
+					fieldCoupon:   h.text("campaign.form.err.coupon", nil),
+					fieldWhen:     h.text("campaign.form.err.when", nil),
+				}},
+				{"Past", map[string]string{fieldText: "할인", fieldWhen: "2020-01-01 10:00"}, map[string]string{
+					fieldWhen: h.text("campaign.past", map[string]any{"At": "2020-01-01 10:00"}),
+				}},
+				{"TooLong", map[string]string{fieldText: strings.Repeat("가", ledger.MaxCampaignText+1)}, map[string]string{
+					fieldText: h.text("campaign.too_long", map[string]any{"Max": ledger.MaxCampaignText, "Length": ledger.MaxCampaignText + 1}),
+				}},
+				{"NobodyMatches", map[string]string{fieldAudience: "#없는태그", fieldText: "할인"}, map[string]string{
+					fieldAudience: h.text("campaign.empty", map[string]any{"Filter": "#없는태그"}),
+				}},
+			}
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					rs := h.send(submit(tt.fields))
+					var got map[string]string
+					for _, r := range rs {
+						if r.FormErrors != nil {
+							got = r.FormErrors
+						}
+					}
+					if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+						t.Errorf("form errors\n%v\nwant\n%v", got, tt.want)
+					}
+				})
+			}
+			runSteps(t, h, []step{{msg: managerMsg("/campaign list"), ids: []string{"campaign.list_none"}}})
+			runSteps(t, h, []step{
+				{msg: func() Message {
+					m := submit(map[string]string{fieldText: "폼에서 쓴 할인 소식"})
+					m.UserID, m.ConversationID = staffID, "D"+staffID
+					return m
+				}(),
+					ids: []string{"core.command.manager_only"}},
+				{msg: submit(map[string]string{fieldAudience: "", fieldText: "폼에서 쓴\n할인 소식", fieldPoints: "500", fieldCoupon: "10%"}),
+					want:     []string{"폼에서 쓴\n할인 소식", "500P", h.text("campaign.preview", nil)[:10]},
+					payloads: []string{"cmp:send:1", "cmp:drop:1"}},
+				{msg: press(managerMsg(""), "cmp:send:1"), want: []string{h.text("campaign.scheduled", map[string]any{"Number": 1, "At": h.when(h.now()), "Count": "1"})}},
+			})
+			h.view(func(tx *ledger.Tx) error {
+				c, err := tx.Campaign(1)
+				if err == nil && (c.Benefit.Points != 500 || c.Benefit.Coupon == nil || c.Text != "폼에서 쓴\n할인 소식") {
+					t.Errorf("campaign %+v", c)
+				}
+				return err
+			})
+		})
+	}
+}
+
+// TestCampaign_Show: /campaign <n> after the send shows the failed, and
+// the response figures: 김민지 (sent) visits on day 3, 이바다 (no
+// consent: the baseline) does not; within the 14 days it says until when
+// it counts, after them not.
+func TestCampaign_Show(t *testing.T) {
+	h, minji, _ := campaignHarness(t, "ko", false)
+	runSteps(t, h, []step{
+		{msg: managerMsg("/campaign : 이번 주 펌 20% 할인 --coupon 10%")},
+		{msg: press(managerMsg(""), "cmp:send:1")},
+	})
+	sentAt := h.now()
+	box := &timedBox{h: h}
+	h.advanceTo(h.campaignScheduler(box, 0), h.now().Add(2*time.Minute))
+	if len(box.sent) != 1 {
+		t.Fatalf("sent %d", len(box.sent))
+	}
+	h.update(func(tx *ledger.Tx) error {
+		n := ledger.Note{CustomerID: minji, StaffID: "slack:" + staffID, StaffName: "지수", At: sentAt.AddDate(0, 0, 3), Text: "펌"}
+		return tx.AddNote(&n)
+	})
+	h.advance(4 * 24 * time.Hour)
+	line := func(open string) string {
+		return h.text("campaign.response", map[string]any{"Visited": 1, "Sent": 1, "VisitedPct": "100%", "BaseVisited": 0, "Baseline": 1, "BasePct": "0%",
+			"Coupon": h.text("campaign.response.coupon", map[string]any{"Redeemed": 0}), "Open": open})
+	}
+	open := h.text("campaign.response.open", map[string]any{"Until": h.when(sentAt.Add(ledger.CampaignResponseWindow))})
+	runSteps(t, h, []step{
+		{msg: managerMsg("/campaign 1"), want: []string{line(open), h.text("campaign.failed", map[string]any{"Failed": 0, "Blocked": 0, "GaveUp": 0})}},
+		{advance: 11 * 24 * time.Hour, msg: managerMsg("/campaign 1"), want: []string{line("")}, not: []string{open}},
+	})
+}
+
+// TestCampaign_Drafts: a preview never confirmed expires after a day: its
+// [발송] is refused and /campaign list leaves it out, by count; a cancel
+// counts the recipients it left unsent, no longer waiting.
+func TestCampaign_Drafts(t *testing.T) {
+	h, _, _ := campaignHarness(t, "ko", true)
+	runSteps(t, h, []step{
+		{msg: managerMsg("/campaign : 잊힌 미리 보기")},
+		{msg: managerMsg("/campaign : 보내고 취소 --at 2026-06-01 10:00")},
+		{msg: press(managerMsg(""), "cmp:send:2")},
+		{msg: managerMsg("/campaign cancel 2"), want: []string{h.text("campaign.cancelled", map[string]any{"Number": 2, "Sent": 0})}},
+		{msg: managerMsg("/campaign 2"), want: []string{"대기 0" + h.text("campaign.cancelled_count", map[string]any{"Count": 2})}},
+		{advance: ledger.CampaignDraftTTL + time.Minute, msg: press(managerMsg(""), "cmp:send:1"),
+			want: []string{h.text("campaign.draft_expired", map[string]any{"Number": 1})}},
+		{msg: managerMsg("/campaign list"), want: []string{h.text("campaign.list_head", map[string]any{"Count": 1}), h.text("campaign.list_expired", map[string]any{"Count": 1})},
+			not: []string{"잊힌"}},
+		{msg: managerMsg("/campaign 1"), want: []string{h.text("campaign.state.expired", nil)}},
 	})
 }

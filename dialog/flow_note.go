@@ -475,6 +475,9 @@ func (t *turn) onForm() error {
 	if id, ok := followUpFormID(t.m.FormID); ok { // flow_followup_send.go
 		return t.onFollowUpForm(id)
 	}
+	if t.m.FormID == formCampaign { // flow_campaign.go
+		return t.onCampaignForm()
+	}
 	if id, ok := winBackFormID(t.m.FormID); ok { // flow_winback.go
 		return t.onWinBackForm(id)
 	}

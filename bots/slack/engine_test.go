@@ -30,14 +30,16 @@ type engineEnv struct {
 	feedback ledger.Feedback
 }
 
-func newEngineEnv(t *testing.T) *engineEnv {
+// newEngineEnv opens the ledger, seeds 김민지 and runs the engine, with
+// opts applied to its configuration (a shop name, say).
+func newEngineEnv(t *testing.T, opts ...func(*dialog.Config)) *engineEnv {
 	t.Helper()
 	store, err := ledger.Open(filepath.Join(t.TempDir(), "dangol.db"), &ledger.Options{Key: testKey})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cat := locales.MustLoad()
-	eng, err := dialog.New(dialog.Config{
+	cfg := dialog.Config{
 		Store:    store,
 		Catalog:  cat,
 		Logger:   quietLogger(t),
@@ -49,7 +51,11 @@ func newEngineEnv(t *testing.T) *engineEnv {
 		// Telegram's.
 		StaffChannels:    []string{Channel},
 		CustomerChannels: []string{"telegram"},
-	})
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	eng, err := dialog.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
