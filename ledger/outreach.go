@@ -335,8 +335,10 @@ type ResponseQuery struct {
 	From, To time.Time
 	// Kinds are the outreach kinds counted; nil: every kind.
 	Kinds []OutreachKind
-	// Campaigns counts campaign recipients too (ScanCampaignSends).
-	Campaigns bool
+	// Campaigns counts campaign recipients too (ScanCampaignSends);
+	// CampaignsOnly counts them alone, leaving the outreach records out.
+	Campaigns     bool
+	CampaignsOnly bool
 	// Customers, when not nil, counts only the messages to these customers
 	// (and only these in the baseline).
 	Customers []string
@@ -419,13 +421,16 @@ func (tx *Tx) OutreachFigures(q ResponseQuery) (ResponseFigures, error) {
 			msgs = append(msgs, m)
 		}
 	}
-	err := tx.ScanOutreach(q.From, q.To, func(o Outreach) error {
-		if len(kinds) == 0 || kinds[o.Kind] {
-			keep(sentMessage{customer: o.CustomerID, at: o.At, coupon: o.Coupon, points: o.Points, skipped: o.Skipped})
-		}
-		return nil
-	})
-	if err == nil && q.Campaigns {
+	var err error
+	if !q.CampaignsOnly {
+		err = tx.ScanOutreach(q.From, q.To, func(o Outreach) error {
+			if len(kinds) == 0 || kinds[o.Kind] {
+				keep(sentMessage{customer: o.CustomerID, at: o.At, coupon: o.Coupon, points: o.Points, skipped: o.Skipped})
+			}
+			return nil
+		})
+	}
+	if err == nil && (q.Campaigns || q.CampaignsOnly) {
 		err = tx.ScanCampaignSends(q.From, q.To, func(s CampaignSend) error {
 			keep(sentMessage{customer: s.CustomerID, at: s.At, points: s.Points, skipped: s.Skipped})
 			return nil
