@@ -20,10 +20,12 @@ import (
 )
 
 // TestChat_Campaign, console goldens campaign.{ko,en}: a customer linked
-// with advertising consent, a second one without it, the manager's
+// with advertising consent, a second one linked without it, the manager's
 // one-line /campaign with its preview (counts, the first message as it
 // goes, the time), [발송], the send by :time as '→ [고객 4242] (광고) …'
-// with [수신 거부], nothing to the other customer, and /campaign list.
+// with [수신 거부], nothing to the other customer, /campaign list, and
+// three days later, after a note for 김하늘 (a visit), /campaign 1 with
+// its response figures (재방문 1/1명, still counting).
 func TestChat_Campaign(t *testing.T) {
 	t.Parallel() // its own ledger and Main
 	for _, lang := range []string{"ko", "en"} {
@@ -38,11 +40,20 @@ func TestChat_Campaign(t *testing.T) {
 				"1", // [받을게요]
 				":as staff 민지",
 				"/customer new 010-1111-2222 이바다",
+				"/link 010-1111-2222",
+				":as customer 4343",
+				"/start", "1", "815887",
+				"2", // [받지 않을게요]: the baseline
 				":as manager 사장",
 				"/campaign : 이번 주 펌 20% 할인해 드려요 --points 500",
 				"1", // [발송]
 				":time +2m",
 				"/campaign list",
+				":time +3d",
+				":as staff 민지",
+				"/note 010-4815-1623 펌 상담 후 시술",
+				":as manager 사장",
+				"/campaign 1",
 			}, "\n") + "\n"
 			tr := shopChat(t, lang, script)
 			to := testCatalog.Text(lang, "console.to.customer", map[string]any{"User": "4242"})
