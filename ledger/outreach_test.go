@@ -234,3 +234,67 @@ func TestOutreachFigures(t *testing.T) {
 		}
 	})
 }
+
+// TestScanCampaignSends: the response figures read campaign recipients
+// sent or skipped, but not those of a campaign never confirmed (a draft,
+// or cancelled before anyone got it), and not the queued.
+func TestScanCampaignSends(t *testing.T) {
+	s := MustOpen(t)
+	a := mustCustomer(t, s, "김하늘", "010-2000-0001")
+	b := mustCustomer(t, s, "이서준", "010-2000-0002")
+	c := mustCustomer(t, s, "박지훈", "010-2000-0003")
+	mk := func(tx *Tx, queued []string, skipped map[string]string) (Campaign, error) {
+		cp := Campaign{Text: "이번 주 펌 20% 할인", SendAt: t0.Add(time.Hour), CreatedAt: t0, CreatedBy: "slack:M1", Benefit: CampaignBenefit{Points: 100}}
+		return cp, tx.AddCampaign(&cp, queued, skipped)
+	}
+	mustUpdate(t, s, func(tx *Tx) error {
+		if _, err := mk(tx, []string{a.ID}, map[string]string{b.ID: SkipNoConsent}); err != nil { // a draft
+			return err
+		}
+		sent, err := mk(tx, []string{a.ID, c.ID}, map[string]string{b.ID: SkipNoConsent})
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ScheduleCampaign(sent.Number, sent.SendAt); err != nil {
+			return err
+		}
+		if _, err := tx.MarkRecipient(sent.Number, a.ID, RecipientSent, "", t0.Add(time.Hour), seoul); err != nil {
+			return err
+		}
+		// c stays queued.
+		gone, err := mk(tx, []string{a.ID}, map[string]string{c.ID: SkipNoConsent})
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ScheduleCampaign(gone.Number, gone.SendAt); err != nil {
+			return err
+		}
+		_, err = tx.CancelCampaign(gone.Number, t0.Add(30*time.Minute))
+		return err
+	})
+	var sends []CampaignSend
+	mustView(t, s, func(tx *Tx) error {
+		return tx.ScanCampaignSends(t0.Add(-time.Hour), t0.Add(24*time.Hour), func(cs CampaignSend) error { sends = append(sends, cs); return nil })
+	})
+	if len(sends) != 2 {
+		t.Fatalf("sends = %+v, want campaign 2's sent and skipped", sends)
+	}
+	for _, cs := range sends {
+		switch {
+		case cs.Campaign != 2:
+			t.Errorf("send of campaign %d: %+v", cs.Campaign, cs)
+		case cs.CustomerID == a.ID && (cs.Skipped != "" || cs.Points != 100 || !cs.At.Equal(t0.Add(time.Hour))):
+			t.Errorf("sent = %+v, want at t0+1h with 100P", cs)
+		case cs.CustomerID == b.ID && cs.Skipped != SkipNoConsent:
+			t.Errorf("skipped = %+v, want no consent", cs)
+		}
+	}
+	var f ResponseFigures
+	mustView(t, s, func(tx *Tx) (err error) {
+		f, err = tx.OutreachFigures(ResponseQuery{From: t0.Add(-time.Hour), To: t0.Add(24 * time.Hour), CampaignsOnly: true, Loc: seoul})
+		return err
+	})
+	if want := (ResponseFigures{Sent: 1, Customers: 1, WithBenefit: 1, Baseline: 1}); f != want {
+		t.Errorf("campaign figures %+v, want %+v", f, want)
+	}
+}
