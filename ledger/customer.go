@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -175,7 +174,9 @@ func (tx *Tx) Customer(id string) (Customer, error) {
 }
 
 // storedCustomer is a customer as stored: what the ledger counts in the
-// clear, and the personal fields sealed under the customer's data key.
+// clear, and the personal fields sealed under the customer's data key
+// (customer_record.go has its binary form; the JSON tags are for records
+// written before it).
 type storedCustomer struct {
 	Consent   Consent
 	Lang      string `json:",omitempty"`
@@ -265,9 +266,9 @@ func (tx *Tx) withVisits(k []byte, c Customer) (Customer, error) {
 // openCustomer decodes and opens the stored record v of key k, without its
 // visit stats.
 func (tx *Tx) openCustomer(k, v []byte) (Customer, error) {
-	var sc storedCustomer
-	if err := json.Unmarshal(v, &sc); err != nil {
-		return Customer{}, fmt.Errorf("%w: customer %s: %v", errCorrupt, custIDOfKey(k), err)
+	sc, err := decodeStoredCustomer(v)
+	if err != nil {
+		return Customer{}, fmt.Errorf("customer %s: %w", custIDOfKey(k), err)
 	}
 	c := Customer{ID: custIDOfKey(k), Consent: sc.Consent, Lang: sc.Lang, CreatedAt: sc.CreatedAt, Erased: sc.Erased, ErasedAt: sc.ErasedAt}
 	if len(sc.Sealed) > 0 {
@@ -282,9 +283,9 @@ func (tx *Tx) openCustomer(k, v []byte) (Customer, error) {
 			if err != nil {
 				return Customer{}, err
 			}
-			var sec customerSecrets
-			if err := json.Unmarshal(plain, &sec); err != nil {
-				return Customer{}, fmt.Errorf("%w: customer %s: %v", errCorrupt, c.ID, err)
+			sec, err := decodeSecrets(plain)
+			if err != nil {
+				return Customer{}, fmt.Errorf("customer %s: %w", c.ID, err)
 			}
 			// Tags written before the ledger owned their form are
 			// normalized on read, so the card, the export and a filter see
@@ -302,10 +303,7 @@ func (tx *Tx) putCustomer(k []byte, c *Customer) error {
 		Remarks: c.Remarks, Tags: c.Tags, Links: c.Links}
 	if sec.Name != "" || sec.Phone != "" || !sec.Birthday.IsZero() || sec.Preferences != "" || sec.Remarks != "" ||
 		len(sec.Tags) > 0 || len(sec.Links) > 0 {
-		plain, err := json.Marshal(sec)
-		if err != nil {
-			return err
-		}
+		plain := encodeSecrets(&sec)
 		a, err := tx.custAEAD(k)
 		if err != nil {
 			return err
@@ -314,11 +312,7 @@ func (tx *Tx) putCustomer(k []byte, c *Customer) error {
 			return err
 		}
 	}
-	v, err := json.Marshal(sc)
-	if err != nil {
-		return err
-	}
-	return tx.bucket(bucketCustomers).Put(k, v)
+	return tx.bucket(bucketCustomers).Put(k, encodeStoredCustomer(&sc))
 }
 
 // PutCustomer stores changes to an existing customer (indexes follow). It
@@ -710,9 +704,9 @@ func (tx *Tx) ScanNewCustomersClear(from, to time.Time, fn func(Customer) error)
 		if v == nil {
 			return fmt.Errorf("ledger: scan new customers: %s: %w", custIDOfKey(ck), ErrCustomerNotFound)
 		}
-		var sc storedCustomer
-		if err := json.Unmarshal(v, &sc); err != nil {
-			return fmt.Errorf("ledger: scan new customers: %w: customer %s: %v", errCorrupt, custIDOfKey(ck), err)
+		sc, err := decodeStoredCustomer(v)
+		if err != nil {
+			return fmt.Errorf("ledger: scan new customers: customer %s: %w", custIDOfKey(ck), err)
 		}
 		return fn(Customer{ID: custIDOfKey(ck), Consent: sc.Consent, Lang: sc.Lang, CreatedAt: sc.CreatedAt, Erased: sc.Erased, ErasedAt: sc.ErasedAt})
 	})

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Notes, feedback, points entries and audit entries are scanned by the
@@ -33,6 +34,21 @@ func (e *encoder) strings(ss []string) {
 	for _, s := range ss {
 		e.string(s)
 	}
+}
+
+// time appends t as its instant and zone offset: a byte saying whether it
+// is set, unix seconds, nanoseconds and the offset in seconds. It reads
+// back as JSON's RFC 3339 text did (decoder.time), without the text.
+func (e *encoder) time(t time.Time) {
+	if t.IsZero() {
+		e.byte(0)
+		return
+	}
+	_, off := t.Zone()
+	e.byte(1)
+	e.varint(t.Unix())
+	e.uvarint(uint64(t.Nanosecond()))
+	e.varint(int64(off))
 }
 
 // decoder reads fields back. It works on one string copy of the stored value
@@ -122,6 +138,40 @@ func (d *decoder) strings() []string {
 		ss[i] = d.string()
 	}
 	return ss
+}
+
+// time reads what encoder.time wrote, in the location time.Parse gives a
+// time written with that offset (what the JSON these records replace read
+// back as): UTC for offset 0, Local when Local had that offset then, else
+// a fixed zone (time.FixedZone shares one per whole hour, so +09:00 costs
+// no allocation).
+func (d *decoder) time() time.Time {
+	switch d.byte() {
+	case 0:
+		return time.Time{}
+	case 1:
+	default:
+		d.fail("time")
+		return time.Time{}
+	}
+	sec, ns, off := d.varint(), d.uvarint(), d.varint()
+	if d.err != nil || ns >= uint64(time.Second) || off < -24*3600 || off > 24*3600 {
+		d.fail("time")
+		return time.Time{}
+	}
+	return time.Unix(sec, int64(ns)).In(zoneOf(sec, int(off)))
+}
+
+// zoneOf is the location of a time at unix second sec read with offset
+// off: as time.Parse chooses it.
+func zoneOf(sec int64, off int) *time.Location {
+	if off == 0 {
+		return time.UTC
+	}
+	if _, lo := time.Unix(sec, 0).In(time.Local).Zone(); lo == off {
+		return time.Local
+	}
+	return time.FixedZone("", off)
 }
 
 // version reads the leading version byte and checks it is one this code knows.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -220,9 +219,9 @@ func (tx *Tx) eraseIfExpired(id string, r Retention, loc *time.Location, now tim
 	if v == nil {
 		return false, nil
 	}
-	var sc storedCustomer // the clear part only: nothing is opened to decide
-	if err := json.Unmarshal(v, &sc); err != nil {
-		return false, fmt.Errorf("%w: customer %s: %v", errCorrupt, id, err)
+	sc, err := decodeStoredCustomer(v) // the clear part only: nothing is opened to decide
+	if err != nil {
+		return false, fmt.Errorf("customer %s: %w", id, err)
 	}
 	if sc.Erased {
 		return false, nil

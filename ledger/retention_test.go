@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -239,16 +238,12 @@ func TestExpiredCustomersOpensNothing(t *testing.T) {
 	mustUpdate(t, sh.s, func(tx *Tx) error {
 		for _, id := range []string{sh.recent, sh.oldVisit} {
 			k, _ := custKeyOf(id)
-			var sc storedCustomer
-			if err := json.Unmarshal(tx.bucket(bucketCustomers).Get(k), &sc); err != nil {
-				return err
-			}
-			sc.Sealed = []byte("not a sealed value at all")
-			v, err := json.Marshal(sc)
+			sc, err := decodeStoredCustomer(tx.bucket(bucketCustomers).Get(k))
 			if err != nil {
 				return err
 			}
-			if err := tx.bucket(bucketCustomers).Put(k, v); err != nil {
+			sc.Sealed = []byte("not a sealed value at all")
+			if err := tx.bucket(bucketCustomers).Put(k, encodeStoredCustomer(&sc)); err != nil {
 				return err
 			}
 		}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dangol/dangol/ledger"
+	bolt "go.etcd.io/bbolt"
 )
 
 // backupFiles lists the files in dir, hidden ones (temporary files) too.
@@ -247,33 +248,45 @@ func TestBackup_WhileServing(t *testing.T) {
 	}
 }
 
-// flipSealed changes one base64 character inside every sealed customer
-// value in the file at path, in place: the bbolt tree stays whole (its
-// consistency check passes), but GCM's authentication of those values
+// flipSealed changes the last byte of every sealed customer value in the
+// file at path (inside GCM's tag), through bbolt: the tree stays whole
+// (its consistency check passes), but GCM's authentication of those values
 // fails. It returns how many values it changed.
 func flipSealed(t *testing.T, path string) int {
 	t.Helper()
-	data, err := os.ReadFile(path)
+	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
-	marker := []byte(`"Sealed":"`)
+	defer bdb.Close()
 	n := 0
-	for i := 0; ; {
-		j := bytes.Index(data[i:], marker)
-		if j < 0 {
-			break
+	err = bdb.Update(func(btx *bolt.Tx) error {
+		b := btx.Bucket([]byte("customers"))
+		if b == nil {
+			return nil
 		}
-		at := i + j + len(marker) + 20 // inside the nonce or the text
-		if data[at] == 'A' {
-			data[at] = 'B'
-		} else {
-			data[at] = 'A'
+		type kv struct{ k, v []byte }
+		var flipped []kv
+		err := b.ForEach(func(k, v []byte) error {
+			if len(v) > 0 && v[0] != '{' { // the binary form: its sealed part ends the value
+				v = bytes.Clone(v)
+				v[len(v)-1] ^= 0x55
+				flipped = append(flipped, kv{bytes.Clone(k), v})
+			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		n++
-		i = at
-	}
-	if err := os.WriteFile(path, data, 0o600); err != nil {
+		for _, f := range flipped {
+			if err := b.Put(f.k, f.v); err != nil {
+				return err
+			}
+		}
+		n = len(flipped)
+		return nil
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	return n

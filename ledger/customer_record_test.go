@@ -1,0 +1,190 @@
+package ledger
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+)
+
+// TestCustomerRecordTimes: a time read back from the binary form has the
+// instant and the location JSON's RFC 3339 text gave it (UTC, Local, or a
+// fixed zone with its offset), so nothing that reads a customer sees a
+// difference.
+func TestCustomerRecordTimes(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		at   time.Time
+	}{
+		{"Zero", time.Time{}},
+		{"Seoul", time.Date(2026, 3, 2, 10, 0, 0, 123456789, seoul)},
+		{"UTC", time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)},
+		{"Local", time.Date(2026, 3, 2, 1, 0, 0, 5, time.Local)},
+		{"HalfHour", time.Date(2026, 7, 1, 0, 0, 0, 0, time.FixedZone("IST", 5*3600+1800))},
+		{"West", time.Date(1999, 12, 31, 23, 59, 59, 0, time.FixedZone("", -8*3600))},
+		{"Birthday", time.Date(1990, 5, 20, 0, 0, 0, 0, seoul)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			j, err := json.Marshal(tc.at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want time.Time
+			if err := json.Unmarshal(j, &want); err != nil {
+				t.Fatal(err)
+			}
+			var e encoder
+			e.time(tc.at)
+			d := newDecoder(e.b)
+			got := d.time()
+			if d.err != nil {
+				t.Fatal(d.err)
+			}
+			_, wantOff := want.Zone()
+			_, gotOff := got.Zone()
+			if !got.Equal(want) || got.Location().String() != want.Location().String() || gotOff != wantOff ||
+				got.Format(time.RFC3339Nano) != want.Format(time.RFC3339Nano) {
+				t.Errorf("binary %v (%s), JSON %v (%s)", got, got.Location(), want, want.Location())
+			}
+		})
+	}
+}
+
+// TestCustomerRecordForms: a customer written now is stored in the binary
+// form (clear and sealed parts), a record written as JSON by an earlier
+// build still opens the same, and takes the binary form at its next write.
+func TestCustomerRecordForms(t *testing.T) {
+	s := MustOpen(t)
+	c := Customer{Name: "김민지", Phone: "010-1234-5678", Birthday: time.Date(1990, 5, 20, 0, 0, 0, 0, seoul),
+		Preferences: "따뜻한 물", Remarks: "두피 민감", Tags: []string{"vip", "펌"},
+		Consent: Consent{Given: true, At: t0, Purpose: "loyalty+feedback"}, Lang: "ko", CreatedAt: t0}
+	mustUpdate(t, s, func(tx *Tx) error { return tx.CreateCustomer(&c) })
+	k, _ := custKeyOf(c.ID)
+
+	var fresh Customer
+	mustView(t, s, func(tx *Tx) error {
+		v := tx.bucket(bucketCustomers).Get(k)
+		if len(v) == 0 || v[0] != custRecordVersion {
+			t.Fatalf("stored as %q, want the binary form", v)
+		}
+		var err error
+		fresh, err = tx.Customer(c.ID)
+		return err
+	})
+	if fresh.Name != c.Name || fresh.Phone != "01012345678" || !fresh.Birthday.Equal(c.Birthday) ||
+		fresh.Preferences != c.Preferences || fresh.Remarks != c.Remarks || !reflect.DeepEqual(fresh.Tags, c.Tags) ||
+		fresh.Consent.Purpose != c.Consent.Purpose || !fresh.Consent.At.Equal(t0) || !fresh.CreatedAt.Equal(t0) || fresh.Lang != "ko" {
+		t.Fatalf("read back %+v", fresh)
+	}
+
+	// The record as an earlier build wrote it: JSON, the sealed part JSON.
+	mustUpdate(t, s, func(tx *Tx) error {
+		sec := customerSecrets{Name: fresh.Name, Phone: fresh.Phone, Birthday: fresh.Birthday,
+			Preferences: fresh.Preferences, Remarks: fresh.Remarks, Tags: fresh.Tags}
+		plain, err := json.Marshal(sec)
+		if err != nil {
+			return err
+		}
+		a, err := tx.custAEAD(k)
+		if err != nil {
+			return err
+		}
+		sc := storedCustomer{Consent: fresh.Consent, Lang: fresh.Lang, CreatedAt: fresh.CreatedAt}
+		if sc.Sealed, err = sealRecord(a, bucketCustomers, k, plain); err != nil {
+			return err
+		}
+		v, err := json.Marshal(sc)
+		if err != nil {
+			return err
+		}
+		return tx.bucket(bucketCustomers).Put(k, v)
+	})
+	mustView(t, s, func(tx *Tx) error {
+		if v := tx.bucket(bucketCustomers).Get(k); len(v) == 0 || v[0] != '{' {
+			t.Fatalf("the JSON record was not written: %q", v)
+		}
+		old, err := tx.Customer(c.ID)
+		if err != nil {
+			return err
+		}
+		if !reflect.DeepEqual(old.Tags, fresh.Tags) || old.Name != fresh.Name || !old.Birthday.Equal(fresh.Birthday) ||
+			old.Birthday.Location().String() != fresh.Birthday.Location().String() || !old.CreatedAt.Equal(fresh.CreatedAt) {
+			t.Errorf("JSON record reads %+v, binary %+v", old, fresh)
+		}
+		return nil
+	})
+	mustUpdate(t, s, func(tx *Tx) error {
+		cu, err := tx.Customer(c.ID)
+		if err != nil {
+			return err
+		}
+		cu.Remarks = "두피 민감, 향 없는 제품"
+		return tx.PutCustomer(cu)
+	})
+	mustView(t, s, func(tx *Tx) error {
+		if v := tx.bucket(bucketCustomers).Get(k); len(v) == 0 || v[0] != custRecordVersion {
+			t.Errorf("rewritten as %q, want the binary form", v)
+		}
+		cu, err := tx.Customer(c.ID)
+		if err != nil || cu.Remarks != "두피 민감, 향 없는 제품" || cu.Name != "김민지" {
+			t.Errorf("after the rewrite: %+v, %v", cu, err)
+		}
+		return nil
+	})
+}
+
+// TestCustomerRecordCorrupt: a damaged record is reported as corrupt,
+// never read as something else, and never panics.
+func TestCustomerRecordCorrupt(t *testing.T) {
+	good := encodeStoredCustomer(&storedCustomer{Consent: Consent{Given: true, At: t0, Purpose: "p"}, Lang: "ko",
+		CreatedAt: t0, Sealed: []byte("sealed bytes")})
+	sc, err := decodeStoredCustomer(good)
+	if err != nil || !bytes.Equal(sc.Sealed, []byte("sealed bytes")) || !sc.Consent.Given || sc.Lang != "ko" {
+		t.Fatalf("good record: %+v, %v", sc, err)
+	}
+	for _, tc := range []struct {
+		name string
+		v    []byte
+	}{
+		{"Empty", nil},
+		{"Version", append([]byte{9}, good[1:]...)},
+		{"Length", []byte{custRecordVersion, 0xff, 0xff, 0xff, 0xff, 0x0f}},
+		{"Truncated", good[:5]},
+		{"Flags", func() []byte { v := bytes.Clone(good); v[2] = 0x80; return v }()},
+		{"JSON", []byte(`{"Consent":`)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := decodeStoredCustomer(tc.v); !errors.Is(err, errCorrupt) {
+				t.Errorf("err %v, want errCorrupt", err)
+			}
+		})
+	}
+	sec := encodeSecrets(&customerSecrets{Name: "김민지", Tags: []string{"a"}})
+	for n := range len(sec) {
+		if _, err := decodeSecrets(sec[:n]); !errors.Is(err, errCorrupt) {
+			t.Errorf("secrets cut at %d: err %v, want errCorrupt", n, err)
+		}
+	}
+}
+
+// FuzzCustomerRecord: any bytes decode to a record or an error, and a
+// decoded record encodes to bytes that decode to it again.
+func FuzzCustomerRecord(f *testing.F) {
+	f.Add(encodeStoredCustomer(&storedCustomer{Consent: Consent{Given: true, At: t0}, CreatedAt: t0, Sealed: []byte{1, 2}}))
+	f.Add([]byte(`{"Consent":{"Given":true}}`))
+	f.Fuzz(func(t *testing.T, v []byte) {
+		sc, err := decodeStoredCustomer(v)
+		if err != nil {
+			return
+		}
+		again, err := decodeStoredCustomer(encodeStoredCustomer(&sc))
+		ac, c := again.Consent, sc.Consent
+		if err != nil || !bytes.Equal(again.Sealed, sc.Sealed) || again.Lang != sc.Lang || !again.CreatedAt.Equal(sc.CreatedAt) ||
+			!again.ErasedAt.Equal(sc.ErasedAt) || again.Erased != sc.Erased ||
+			ac.Given != c.Given || ac.Declined != c.Declined || ac.Purpose != c.Purpose || !ac.At.Equal(c.At) {
+			t.Fatalf("%+v -> %+v, %v", sc, again, err)
+		}
+	})
+}
