@@ -19,8 +19,13 @@ import (
 // BenchmarkHandle measures whole messages through the engine over a durable
 // ledger (fsync on every commit): a one-liner /note (a write) and a staff
 // /points balance check (a read, still committed with its event id), from 1
-// conversation and from 64 at once. Each message has its own event id, and
-// each goroutine its own conversation.
+// conversation, 8 and 64 at once. Each message has its own event id, and
+// each goroutine its own conversation. Its yardstick is ledger's
+// BenchmarkRawPut at the same concurrencies, printed by one command:
+//
+//	go test -run '^$' -bench 'BenchmarkRawPut|BenchmarkHandle/note' ./ledger ./dialog
+//
+// commits/op is the fsyncs a message cost (1/commits/op messages share one).
 func BenchmarkHandle(b *testing.B) {
 	cases := []struct {
 		name string
@@ -30,7 +35,7 @@ func BenchmarkHandle(b *testing.B) {
 		{"points", "/points 김민지"},
 	}
 	for _, c := range cases {
-		for _, conc := range []int{1, 64} {
+		for _, conc := range []int{1, 8, 64} {
 			b.Run(c.name+"/conv="+strconv.Itoa(conc), func(b *testing.B) {
 				eng := benchEngine(b)
 				var seq atomic.Int64
@@ -42,6 +47,11 @@ func BenchmarkHandle(b *testing.B) {
 					}
 				}
 				ctx := context.Background()
+				commits := eng.store.Commits()
+				defer func() {
+					n := eng.store.Commits() - commits
+					b.ReportMetric(float64(n)/float64(b.N), "commits/op")
+				}()
 				b.ReportAllocs()
 				b.ResetTimer()
 				if conc == 1 {
