@@ -284,4 +284,23 @@
 // outbox's resender, so it goes at least once. Without Config.Outbox (the
 // tests' engine) a greeting whose send failed is built again by the next
 // run of the occurrence and goes then, or, dangol restarted, is lost.
+//
+// Win-back (flow_winback.go): [안부 메시지] ("wb:<customer id>") and
+// WinBackJob send adMessage's message with the programme's win-back offer
+// (ledger.WinBackRules), once per lapse (ledger.MarkWinBack), with the
+// benefit, the outreach record and the outbox entry in one transaction.
+// Caveats: the offer line is added after the staff's words and cannot be
+// edited away, so the customer is told what they get; the coupon's own
+// notice is marked told, the win-back message telling of it. A press in
+// the night queues the staff's words, not the message: the morning job
+// (WinBackMorningJob, 08:00, until 20:59 when dangol was down) builds it
+// again with the offer then in force, and drops it, said only in the log,
+// when the customer has withdrawn, blocked the bot, been erased or come in
+// meanwhile. The automatic job runs at DefaultWinBackAt (11:00, not a
+// setting yet) and scans every customer's visit stats, as the summary
+// does; it records customers skipped for advertising consent once per
+// lapse (the baseline), the other skips only in the log. The win-back is
+// not a thread: a customer's answer starts a question as any text does.
+// No phone is offered instead of a message that cannot go: a call
+// offering the benefit would be advertising without consent too.
 package dialog

@@ -64,8 +64,10 @@
 // follow-up and birthday indexes and the visit stats are kept in the same
 // transaction as the record. Those bulk-scanned records use a compact
 // versioned binary encoding, their personal part one sealed field;
-// customers, sessions and profiles are JSON, customers' and sessions'
-// personal parts sealed.
+// customers use it too (customer_record.go: every message naming a
+// customer opens one inside the shared write transaction), their personal
+// part sealed; sessions and profiles are JSON, sessions' personal parts
+// sealed.
 //
 // Points are append-only entries. The balance is derived from them and
 // cached per customer in the same transaction; an entry that would make it
@@ -251,7 +253,10 @@
 // Record versions only go up. Points entries are written as version 4
 // (which names the correction that reversed an entry), and a build of
 // dangol from before it reads them as corrupt records, so a file used by
-// this one is not for an older build.
+// this one is not for an older build. Customer records are written in
+// their binary form (customer_record.go) since the JSON ones: a build from
+// before it reads a customer written or changed since as corrupt. JSON
+// customers are read as they are and rewritten only when they change.
 //
 // Losing the master key is losing the data: nothing sealed can be read
 // without it, and no one (not dangol, not its authors) can recover it. Keep
@@ -341,4 +346,17 @@
 // delivery job marks a batch in one transaction to keep that cheap).
 // Cancelling leaves the queued counted as queued. An erasure leaves the
 // recipients (customer ids, states and times, naming nobody).
+//
+// Win-back (winback.go): one mark per customer, in the clear (a customer
+// key and times), names the lapse its message was for by the last visit
+// it followed; MarkWinBack refuses another (ErrWinBackSent) until a visit
+// moves the customer's last visit past it. The mark says nothing of the
+// at-risk rule, which is the caller's (feedback.IsAtRisk): a visit
+// recorded out of order (before the last) does not end a lapse. A
+// message queued in the night holds its lapse (Queued) from the press on;
+// TakeQueuedWinBack lifts that before the morning's MarkWinBack, so a
+// caller that takes and then fails to record leaves the lapse free again
+// (the message is lost, never doubled). The queued text is sealed under
+// the customer's key; an erasure leaves the mark and makes the text read
+// as empty.
 package ledger

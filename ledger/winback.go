@@ -155,8 +155,9 @@ func (tx *Tx) putWinBack(k []byte, w WinBack) error {
 // MarkWinBack records a win-back message to customerID at at, for the
 // lapse after their last visit, and gives r's benefit in the same
 // transaction: a points entry (kind adjust, reason "winback", by actorID)
-// and a coupon (SourceWinBack) issued at at. It returns the coupon's code
-// ("" when none). A lapse that had its message already is refused with
+// and a coupon (SourceWinBack) issued at at, its notice marked delivered
+// (the win-back message tells of it). It returns the coupon's code ("" when
+// none). A lapse that had its message already is refused with
 // ErrWinBackSent, a customer without advertising consent with
 // ErrNoConsent (the offer is advertising); either gives nothing. Record
 // the message in the same transaction (RecordOutreach, the outbox).
@@ -185,6 +186,13 @@ func (tx *Tx) MarkWinBack(customerID string, at time.Time, auto bool, r WinBackR
 	c, err := tx.IssueCoupon(spec, at, loc)
 	if err != nil {
 		return fail(fmt.Errorf("coupon: %w", err))
+	}
+	// The win-back message tells of the coupon: its notice is not told
+	// again the next morning.
+	if c.NoticeID != "" {
+		if err := tx.MarkNoticeDelivered(c.NoticeID, at); err != nil {
+			return fail(fmt.Errorf("coupon notice: %w", err))
+		}
 	}
 	return c.Code, nil
 }

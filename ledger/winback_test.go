@@ -53,6 +53,9 @@ func TestMarkWinBack(t *testing.T) {
 		if err != nil || bal != 500 {
 			t.Errorf("balance = %d, %v; want 500", bal, err)
 		}
+		if ns, err := tx.PendingNotices(0); err != nil || len(ns) != 0 {
+			t.Errorf("pending notices = %+v, %v; the win-back message tells of its coupon", ns, err)
+		}
 		_, err = tx.MarkWinBack(c.ID, at.Add(time.Hour), false, offer, "slack:U1", seoul)
 		if !errors.Is(err, ErrWinBackSent) {
 			t.Errorf("second in the lapse: err = %v, want ErrWinBackSent", err)

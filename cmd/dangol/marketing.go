@@ -13,7 +13,8 @@ import (
 // birthday greetings at DANGOL_BIRTHDAY_AT (validated by Config, so
 // BirthdaySpec cannot fail here) and the daily two-year re-confirmation of
 // advertising consent, and the campaigns' delivery every minute
-// (/campaign). All only message customers a channel reaches;
+// (/campaign), and the win-back's two (winback.go). All only message
+// customers a channel reaches;
 // without DANGOL_SHOP_NAME the greetings are skipped (the law wants the
 // sender named), which is said once here.
 func (m *Main) adJobs(engine *dialog.Engine, deliver func(context.Context, dialog.Reply) error) []dialog.Job {
@@ -30,7 +31,7 @@ func (m *Main) adJobs(engine *dialog.Engine, deliver func(context.Context, dialo
 	m.Logger.Info("scheduled birthday greetings", "job", b.Name, "cron", b.Spec, "tz", m.Config.TZ)
 	m.Logger.Info("scheduled advertising re-confirmation", "job", r.Name, "cron", r.Spec, "tz", m.Config.TZ)
 	m.Logger.Info("scheduled campaign delivery", "job", c.Name, "cron", c.Spec, "tz", m.Config.TZ)
-	return []dialog.Job{b, r, c}
+	return append([]dialog.Job{b, r, c}, m.winBackJobs(engine, deliver)...) // winback.go
 }
 
 // exportMarketing is a customer's advertising consent in the JSON export:
