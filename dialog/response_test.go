@@ -86,3 +86,30 @@ func TestParseResponseDays(t *testing.T) {
 		}
 	}
 }
+
+// TestResponse_FollowUp: [메시지 보내기] of a follow-up records its
+// outreach in the turn that sends it; the customer's answer in the thread
+// is a reply, and a repeated press records nothing more.
+func TestResponse_FollowUp(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	f := seed(h)
+	runSteps(t, h, linkMinji(h))
+	id := followUpNote(h, f.minji, "펌 상담", "펌")
+	h.send(press(staffMsg(""), followUpAction+":"+id))
+	sentToCustomer(t, h.send(press(staffMsg(""), followUpSendBtn)))
+	h.send(press(staffMsg(""), followUpAction+":"+id)) // done already: nothing sent
+	got := h.outreachOf(f.minji)
+	if len(got) != 1 || got[0].Kind != ledger.OutreachFollowUp || !got[0].At.Equal(h.now()) {
+		t.Fatalf("outreach = %+v, want one follow-up at %v", got, h.now())
+	}
+	h.advance(time.Hour)
+	h.send(custMsg("네, 다음 주에 갈게요"))
+	var fig ledger.ResponseFigures
+	h.view(func(tx *ledger.Tx) (err error) {
+		fig, err = tx.OutreachFigures(ledger.ResponseQuery{From: t0.Add(-time.Hour), To: h.now(), Loc: seoul})
+		return err
+	})
+	if want := (ledger.ResponseFigures{Sent: 1, Customers: 1, Replied: 1}); fig != want {
+		t.Errorf("figures %+v, want %+v", fig, want)
+	}
+}
