@@ -238,9 +238,21 @@
 // queued recipients a run, DefaultCampaignBatch a transaction, builds each
 // message again with adMessage at that moment (a consent withdrawn since
 // the preview skips them) and marks them sent with the outbox entry and
-// the benefit in that transaction. Caveats: a recipient is marked sent
-// when the message enters the outbox, so a send that fails for good
-// (other than a block) is not counted as failed; the message is built in
+// the benefit in that transaction. Each message carries Reply.Origin
+// ("campaign:<n>:<customer>"): a 403 handed to Blocked, or a give-up
+// reported with GaveUp (cmd/dangol's resender), moves its recipient from
+// sent to failed (blocked, gave_up) once, whichever comes first. /campaign
+// alone opens a form when Message.CanForm (Slack), checked field by field
+// (FormErrors), else asks step by step; both end in the one-line
+// preview (campaignDraft). /campaign <n> adds the response figures
+// (ledger.CampaignFigures). Caveats: a recipient is marked sent when the
+// message enters the outbox and becomes failed only when a path reports
+// it, so a send still being retried counts as sent; a failed recipient
+// keeps the benefit given with the send (points, a coupon it may never
+// hear of); a reply without Origin (built before it existed, or another
+// kind of message) is failed by nobody; a draft expires a day after its
+// preview ([발송] refused, listed apart) but its recipients stay in the
+// file; the message is built in
 // the customer's language around the manager's text as typed (not
 // translated); the console's :time makes a check only at the end of a
 // jump (Job.Check), so one jump sends at most one run's recipients; the
@@ -303,4 +315,13 @@
 // not a thread: a customer's answer starts a question as any text does.
 // No phone is offered instead of a message that cannot go: a call
 // offering the benefit would be advertising without consent too.
+//
+// Response figures (response.go): the follow-up send, the rating request,
+// the birthday greeting and the win-back each record a ledger.Outreach in
+// the transaction of their outbox entry (the birthday job also its
+// skipped customers, once a day), and /response (반응, managers) shows
+// ledger.OutreachFigures per kind over the last 30 days (or N), through
+// responseLine, which any flow showing figures (a campaign's) may use; the
+// weekly summary's line is feedback's. Caveat: a rating request's answer
+// with the stars is feedback, not a reply: only thread messages count.
 package dialog

@@ -344,7 +344,14 @@
 // counts live in the campaign's record: every change of a recipient
 // rewrites it, which serialises a campaign's sends on one key (the
 // delivery job marks a batch in one transaction to keep that cheap).
-// Cancelling leaves the queued counted as queued. An erasure leaves the
+// FailRecipient takes a sent one to failed (blocked, gave_up) once; the
+// benefit stays given. Cancelling moves the queued to cancelled
+// (Counts.Cancelled). CampaignFigures counts visits (a note or a points
+// earn) and uses of the campaign's coupon within CampaignResponseWindow
+// of each recipient's send, and the baseline's visits (skipped for no
+// consent) from the campaign's SendAt; a visit imported without a time
+// (VisitStats only) is not seen, and a coupon use is counted whether or
+// not it came with a visit. An erasure leaves the
 // recipients (customer ids, states and times, naming nobody).
 //
 // Win-back (winback.go): one mark per customer, in the clear (a customer
@@ -359,4 +366,25 @@
 // (the message is lost, never doubled). The queued text is sealed under
 // the customer's key; an erasure leaves the mark and makes the text read
 // as empty.
+//
+// Outreach (outreach.go): every message the shop starts toward a customer
+// (a follow-up, a rating request, a birthday greeting, a win-back; not a
+// campaign, whose recipients are its own record) is recorded by
+// RecordOutreach in the transaction that puts it in the outbox, with its
+// coupon code and points, and so is each customer skipped (Skipped: the
+// reason), those skipped for want of advertising consent being the
+// baseline of the response figures. Keys are the time key then the
+// customer key, so a week is one range scan (ScanOutreach); the values are
+// a kind, a reason, a code and a number, nothing sealed. OutreachFigures
+// weighs a period's messages (and, read-only, campaign recipients:
+// ScanCampaignSends) against what their customers did within
+// ResponseWindow: a thread message of theirs (a reply), a note or an earn
+// on a later day (a visit), the coupon used or points redeemed. Caveats:
+// the figures read what is recorded when they are asked, so a period's
+// replies and visits grow for 14 days after its last message; a reply is
+// any message of the customer's in a thread, about that message or not,
+// and a rating left with the stars is not one. An erasure anonymises the
+// customer's outreach (the customer key zeroed, the coupon code dropped):
+// it still counts as sent, and nothing after it counts. Nothing prunes the
+// records: one small key per message or skip.
 package ledger
