@@ -67,6 +67,7 @@ const (
 
 func init() {
 	actionHandlers[winBackAction] = (*turn).onWinBack
+	helpManager = append(helpManager, "winback.help")
 }
 
 // winBackFlow is the state machine of flowWinBack: one draft, sent or

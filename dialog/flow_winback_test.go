@@ -155,9 +155,10 @@ func TestWinBack_Edited(t *testing.T) {
 	})
 }
 
-// TestWinBack_Refusals: nothing is sent, and the staff member is told why,
-// to a customer without advertising consent, unlinked, erased, not at
-// risk, while the shop has no name, or by someone who is not staff.
+// TestWinBack_Refusals: nothing is sent, and the staff member is told why
+// (never shown a phone), to a customer without advertising consent,
+// unlinked, erased, who blocked the bot, not at risk, while the shop has
+// no name, or by someone who is not staff.
 func TestWinBack_Refusals(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -175,6 +176,10 @@ func TestWinBack_Refusals(t *testing.T) {
 			h.update(func(tx *ledger.Tx) error { return tx.EraseCustomer(minji, h.now()) })
 			return minji
 		}, nil, "winback.erased"},
+		{"Blocked", func(h *harness, minji string) string {
+			h.update(func(tx *ledger.Tx) error { _, err := tx.MarkUnreachable(ChannelTelegram+":"+custTG, h.now()); return err })
+			return minji
+		}, nil, "winback.skip.unreachable"},
 		{"NotAtRisk", func(h *harness, minji string) string { h.visits(minji, -1); return minji }, nil, "winback.not_at_risk"},
 		{"NoShop", func(h *harness, minji string) string { h.cfg.ShopName = ""; h.reopen(); return minji }, nil, "winback.skip.no_shop"},
 		{"Customer", nil, func(id string) Message { return press(custMsg(""), "wb:"+id) }, "core.refused"},
