@@ -188,3 +188,34 @@ func FuzzCustomerRecord(f *testing.F) {
 		}
 	})
 }
+
+// TestTierMemo: a tier record read twice in one transaction is decoded
+// once, and a change of it in the same transaction is what the next read
+// sees.
+func TestTierMemo(t *testing.T) {
+	s := MustOpen(t)
+	c := mustCustomer(t, s, "김민지", "010-1234-5678")
+	mustUpdate(t, s, func(tx *Tx) error {
+		if _, err := tx.UpdateTier(c.ID, t0, seoul); err != nil {
+			return err
+		}
+		st, err := tx.TierOf(c.ID, t0, seoul)
+		if err != nil {
+			return err
+		}
+		if !st.Stored || st.TierID != TierNew || st.Pinned {
+			t.Errorf("first record: %+v", st.CustomerTier)
+		}
+		if _, err := tx.PinTier(c.ID, TierVIP, "slack:M1", t0.Add(time.Minute), seoul); err != nil {
+			return err
+		}
+		st, err = tx.TierOf(c.ID, t0.Add(time.Minute), seoul)
+		if err != nil {
+			return err
+		}
+		if st.TierID != TierVIP || !st.Pinned {
+			t.Errorf("after the pin in the same transaction: %+v", st.CustomerTier)
+		}
+		return nil
+	})
+}

@@ -177,6 +177,9 @@ type Tx struct {
 	// customers memoizes opened customer records by key, each with the
 	// stored bytes it was opened from (customer.go).
 	customers map[[custKeyLen]byte]openedCustomer
+	// tiers memoizes decoded tier records the same way (tier.go): a note
+	// reads its customer's twice, in UpdateTier and for the card.
+	tiers map[[custKeyLen]byte]openedTier
 }
 
 // Open opens (creating if needed) the ledger file at path with the master

@@ -117,6 +117,19 @@ func FuzzNormalizeTagsFastPath(f *testing.F) {
 	})
 }
 
+// FuzzNormalizeTagShortcut: the shortcut for a tag in form after its '#'
+// never changes what NormalizeTag returns.
+func FuzzNormalizeTagShortcut(f *testing.F) {
+	for _, s := range []string{"#염색", "##펌", "#VIP", "# 펌", "#펌 ", "#", "#ＶＩＰ", "#e\u0301", "#\u0301", "#ǅ", "#두 단어", "#두  단어", "염색"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := NormalizeTag(s), normalizeTag(s); got != want {
+			t.Fatalf("NormalizeTag(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
 // TestNormalizeTagsCopies: the result never shares the caller's array, so
 // editing one leaves the other as it was (a customer edit keeps the tags
 // from before to show before → after).

@@ -313,12 +313,37 @@ func (tx *Tx) tierRecord(ck []byte) (CustomerTier, bool, error) {
 	if v == nil {
 		return CustomerTier{CustomerID: custIDOfKey(ck)}, false, nil
 	}
+	id, memo := [custKeyLen]byte{}, len(ck) == custKeyLen
+	if memo {
+		id = [custKeyLen]byte(ck)
+		if o, ok := tx.tiers[id]; ok && o.from(v) {
+			return o.r, true, nil // a plain value: the caller's own copy
+		}
+	}
 	var r CustomerTier
 	if err := json.Unmarshal(v, &r); err != nil {
 		return CustomerTier{}, false, fmt.Errorf("%w: tier of %s: %v", errCorrupt, custIDOfKey(ck), err)
 	}
 	r.CustomerID = custIDOfKey(ck)
+	if memo {
+		if tx.tiers == nil {
+			tx.tiers = map[[custKeyLen]byte]openedTier{}
+		}
+		tx.tiers[id] = openedTier{raw: v, r: r}
+	}
 	return r, true, nil
+}
+
+// openedTier is a tier record as decoded from raw, its stored bytes.
+type openedTier struct {
+	raw []byte
+	r   CustomerTier
+}
+
+// from reports whether v is the very value o was decoded from, as
+// openedCustomer.from does.
+func (o openedTier) from(v []byte) bool {
+	return len(v) == len(o.raw) && len(v) > 0 && &v[0] == &o.raw[0]
 }
 
 func (tx *Tx) putTierRecord(ck []byte, r *CustomerTier) error {
