@@ -177,7 +177,10 @@ func TestWinBack_Refusals(t *testing.T) {
 			return minji
 		}, nil, "winback.erased"},
 		{"Blocked", func(h *harness, minji string) string {
-			h.update(func(tx *ledger.Tx) error { _, err := tx.MarkUnreachable(ChannelTelegram+":"+custTG, h.now()); return err })
+			h.update(func(tx *ledger.Tx) error {
+				_, err := tx.MarkUnreachable(ChannelTelegram+":"+custTG, h.now())
+				return err
+			})
 			return minji
 		}, nil, "winback.skip.unreachable"},
 		{"NotAtRisk", func(h *harness, minji string) string { h.visits(minji, -1); return minji }, nil, "winback.not_at_risk"},
