@@ -314,7 +314,10 @@
 // lapse (the baseline), the other skips only in the log. The win-back is
 // not a thread: a customer's answer starts a question as any text does.
 // No phone is offered instead of a message that cannot go: a call
-// offering the benefit would be advertising without consent too.
+// offering the benefit would be advertising without consent too. The
+// jobs' messages are written into the outbox with their mark: without
+// Config.Outbox (the tests' engine) one whose send fails is not sent
+// again, its lapse being marked.
 //
 // Response figures (response.go): the follow-up send, the rating request,
 // the birthday greeting and the win-back each record a ledger.Outreach in
