@@ -354,3 +354,13 @@ func (m *Main) prepareConsole(engine *dialog.Engine, clock *consoleClock, hk *ho
 	}
 	return nil
 }
+
+// sendNow is the clock of Telegram's outgoing limits: Main's when a test
+// gives the timers too (SendAfter), else nil, the real one. A clock that
+// stands still with real timers would push every slot further out.
+func (m *Main) sendNow() func() time.Time {
+	if m.SendAfter == nil {
+		return nil
+	}
+	return m.now
+}

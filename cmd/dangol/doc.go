@@ -90,7 +90,11 @@
 // stopped or died) is sent by the resender alone (outbox.go, leftovers): a
 // message delivered again after the restart is answered without them, even
 // while a platform still refuses them, so a customer sees each once; they
-// go when the resender's next minute finds the platform back.
+// go when the resender's next minute finds the platform back. What this
+// run writes is its sender's until it is 15 minutes old, even when dated
+// before the start: the campaign job making up the minute the restart cut
+// short dates its messages at that minute, and the resender taking them
+// as left over sent them twice.
 //
 // A platform whose API cannot be reached (no network yet, DNS, timeouts,
 // 5xx) is retried with back-off inside its adapter while the rest serves;

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -76,6 +77,14 @@ type Main struct {
 	// platform whose API cannot be reached (network.go): a test learns of
 	// each failed try and decides when the next one goes.
 	RetryAfter func(time.Duration) <-chan time.Time
+	// SendAfter, when set, replaces time.After for the waits of Telegram's
+	// sends (its outgoing limits and retries, telegram.Config.After), which
+	// then also read Now: a test's virtual clock, on which a campaign's
+	// minutes at Telegram's pace take no real time. nil: both real.
+	SendAfter func(time.Duration) <-chan time.Time
+	// TelegramTransport, when set, carries every Bot API request
+	// (telegram.Config.Transport): a test's fake Bot API called in process.
+	TelegramTransport http.RoundTripper
 	// Listen opens the HTTP listeners: the shared one (Telegram's webhook
 	// beside Slack's HTTP mode) and the admin server's (DANGOL_ADMIN_ADDR);
 	// nil: net.Listen. Tests learn the ports through it.

@@ -87,6 +87,26 @@ func readLeftovers(ctx context.Context, e *dialog.Engine) (*leftovers, error) {
 	}
 }
 
+// has reports whether id is one of the replies the last run left.
+func (l *leftovers) has(id string) bool {
+	if l == nil {
+		return false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.ids[id]
+}
+
+// empty reports whether every reply the last run left is sent.
+func (l *leftovers) empty() bool {
+	if l == nil {
+		return true
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.ids) == 0
+}
+
 // sent forgets id: the resender sent it (or gave it up).
 func (l *leftovers) sent(id string) {
 	if l == nil {
@@ -118,9 +138,17 @@ func (l *leftovers) others(rs []dialog.Reply) []dialog.Reply {
 
 // resender sends the replies waiting in the outbox that no one else will:
 // at start and then every interval, everything an earlier run left (it
-// crashed, or a platform was down) and what this run wrote more than
-// outboxStale ago (a send given up). Delivery is at least once: a reply
-// whose acceptance was not recorded before a crash goes again.
+// crashed, or a platform was down: left, read before anything started) and
+// what was written more than outboxStale ago (a send given up). Delivery is
+// at least once: a reply whose acceptance was not recorded before a crash
+// goes again.
+//
+// What this run wrote is not the resender's until it is stale, even when
+// it is dated before the start: a scheduled job making up an occurrence
+// missed by the restart (the campaign job's minute) dates its messages at
+// the occurrence, and while the job sends them the resender used to send
+// them too (TestCampaignLoad: 959 of a 10,000-recipient campaign twice
+// after a restart mid-run).
 type resender struct {
 	engine *dialog.Engine
 	// send sends one reply from its conversation: the Router's Send.
@@ -136,16 +164,11 @@ type resender struct {
 // Run resends at once, then every interval, until ctx is done. A failed
 // sweep is logged and tried again at the next tick.
 func (r *resender) Run(ctx context.Context) error {
-	start := r.now()
 	t := time.NewTicker(r.every)
 	defer t.Stop()
 	for {
-		// Written before this run, or by it and since given up.
-		before := r.now().Add(-outboxStale)
-		if before.Before(start) {
-			before = start
-		}
-		sent, failed, err := r.sweep(ctx, before)
+		// Left by the last run, or stale (given up).
+		sent, failed, err := r.sweep(ctx, r.now().Add(-outboxStale))
 		switch {
 		case err != nil && ctx.Err() == nil:
 			r.logger.WarnContext(ctx, "outbox: resending unsent replies failed; trying again later", "err", err)
@@ -161,9 +184,10 @@ func (r *resender) Run(ctx context.Context) error {
 }
 
 // sweep sends, a page at a time, the waiting replies written before before
-// (all of them when before is zero), and reports each accepted one
-// delivered. A reply that fails stays in the outbox for the next sweep; it
-// is counted in failed and logged by id only (its text may be personal).
+// (all of them when before is zero) and those the last run left, and
+// reports each accepted one delivered. A reply that fails stays in the
+// outbox for the next sweep; it is counted in failed and logged by id only
+// (its text may be personal).
 func (r *resender) sweep(ctx context.Context, before time.Time) (sent, failed int, err error) {
 	const page = 100
 	after := ""
@@ -173,8 +197,11 @@ func (r *resender) sweep(ctx context.Context, before time.Time) (sent, failed in
 			return sent, failed, fmt.Errorf("outbox: %w", err)
 		}
 		for _, o := range out {
-			if !before.IsZero() && !o.At.Before(before) {
-				return sent, failed, nil // time order: the rest are younger
+			if !before.IsZero() && !o.At.Before(before) && !r.left.has(o.Reply.OutboxID) {
+				if r.left.empty() {
+					return sent, failed, nil // time order: the rest are younger
+				}
+				continue // this run's, and not stale: its sender's
 			}
 			ok, err := r.resend(ctx, o)
 			if err != nil {

@@ -189,6 +189,9 @@ func (m *Main) platforms(engine *dialog.Engine, r *router) ([]runner, error) {
 			ChatBurst:     tc.Limits.ChatBurst,
 			GlobalRate:    tc.Limits.GlobalRate,
 			Logger:        m.Logger.With("adapter", "telegram"),
+			Transport:     m.TelegramTransport,
+			Now:           m.sendNow(),
+			After:         m.SendAfter,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("start telegram: %w", err)
