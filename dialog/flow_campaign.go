@@ -441,7 +441,7 @@ func (t *turn) campaignResponseLine(c ledger.Campaign, f ledger.CampaignFigures)
 		data["Coupon"] = t.text("campaign.response.coupon", map[string]any{"Redeemed": f.Redeemed})
 	}
 	if f.Open {
-		data["Open"] = t.text("campaign.response.open", map[string]any{"Until": t.when(c.SendAt.Add(ledger.CampaignResponseWindow))})
+		data["Open"] = t.text("campaign.response.open", map[string]any{"Until": t.when(f.Until)})
 	}
 	return "\n" + t.text("campaign.response", data)
 }

@@ -335,6 +335,7 @@ func TestCampaign_Show(t *testing.T) {
 	if len(box.sent) != 1 {
 		t.Fatalf("sent %d", len(box.sent))
 	}
+	sentAt = box.sent[0].at // the job's run, the window's start
 	h.update(func(tx *ledger.Tx) error {
 		n := ledger.Note{CustomerID: minji, StaffID: "slack:" + staffID, StaffName: "지수", At: sentAt.AddDate(0, 0, 3), Text: "펌"}
 		return tx.AddNote(&n)

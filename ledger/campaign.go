@@ -677,9 +677,10 @@ type CampaignFigures struct {
 	// those of them with a visit in the window after the campaign's
 	// SendAt.
 	Baseline, BaselineVisited int
-	// Open says the window has not ended yet at the time asked: the
-	// figures may still grow.
-	Open bool
+	// Open says a window has not ended yet at the time asked: the
+	// figures may still grow until Until, the end of the last window.
+	Open  bool
+	Until time.Time
 }
 
 // CampaignFigures returns campaign n's response figures as they stand at
@@ -715,6 +716,9 @@ func (tx *Tx) CampaignFigures(n int, now time.Time) (CampaignFigures, error) {
 			continue
 		}
 		to := from.Add(CampaignResponseWindow)
+		if to.After(f.Until) {
+			f.Until = to
+		}
 		if now.Before(to) {
 			f.Open = true
 			to = now

@@ -161,8 +161,8 @@ func TestCampaignFigures(t *testing.T) {
 		now  time.Time
 		want CampaignFigures
 	}{
-		{"Day30", day(30), CampaignFigures{Sent: 5, Visited: 1, Redeemed: 1, Baseline: 3, BaselineVisited: 1}},
-		{"Day4_Open", day(4), CampaignFigures{Sent: 5, Visited: 1, Baseline: 3, Open: true}},
+		{"Day30", day(30), CampaignFigures{Sent: 5, Visited: 1, Redeemed: 1, Baseline: 3, BaselineVisited: 1, Until: day(14)}},
+		{"Day4_Open", day(4), CampaignFigures{Sent: 5, Visited: 1, Baseline: 3, Open: true, Until: day(14)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -171,6 +171,10 @@ func TestCampaignFigures(t *testing.T) {
 				if err != nil {
 					return err
 				}
+				if !got.Until.Equal(tt.want.Until) {
+					t.Errorf("until %v, want %v", got.Until, tt.want.Until)
+				}
+				got.Until, tt.want.Until = time.Time{}, time.Time{}
 				if got != tt.want {
 					t.Errorf("figures %+v, want %+v", got, tt.want)
 				}
