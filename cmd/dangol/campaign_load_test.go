@@ -291,7 +291,7 @@ func campaignServe(t *testing.T, env map[string]string, api http.RoundTripper, l
 // seedCampaignShop stores n customers linked in Telegram with advertising
 // consent, then noConsent linked without it, then unreachable with it whom
 // the bot can no longer reach (they blocked it), a hundred a transaction.
-func seedCampaignShop(t *testing.T, db string, n, noConsent, unreachable int) {
+func seedCampaignShop(t testing.TB, db string, n, noConsent, unreachable int) {
 	t.Helper()
 	// Without fsyncs, as a bulk import: serve's commits are what is tested.
 	opts := testLedgerOptions(t, db)
