@@ -68,9 +68,13 @@
 // # Caveats
 //
 // The limits are kept on the slots the limiter hands out, on Config.Now's
-// clock: a send that leaves late (a slow connection, a retry) arrives later
-// than its slot, and a wait cut short by its context keeps its slot taken,
-// so the bot errs on the slow side. Config.After is the clock the waits
+// clock, not on when Telegram reads each request: a send slowed on its way
+// (a slow connection) can reach Telegram nearer the next second's sends
+// than its slot was, and a 429 it then gets is honoured. A retry takes a
+// slot of its own; a wait cut short by its context keeps its slot taken,
+// erring on the slow side. The slots live in memory: a dangol
+// started again within a second of a burst does not know it (a restart
+// takes longer than that). Config.After is the clock the waits
 // run on (limits, a send's retries, an update's); a test passing a virtual
 // one must move Now with it.
 //
