@@ -219,3 +219,50 @@ func TestTierMemo(t *testing.T) {
 		return nil
 	})
 }
+
+// TestProfileForms: a profile is stored in the binary form and reads back
+// whole; one written as JSON by an earlier build still reads; damaged
+// bytes are corrupt.
+func TestProfileForms(t *testing.T) {
+	s := MustOpen(t)
+	want := Profile{ID: "telegram:4242", Lang: "en", Consent: Consent{Given: true, At: t0, Purpose: "loyalty+feedback"},
+		CustomerID: "C7", CodeMisses: 2, CodeMissAt: t0.Add(time.Minute)}
+	mustUpdate(t, s, func(tx *Tx) error { return tx.PutProfile(want) })
+	check := func(form string) {
+		t.Helper()
+		mustView(t, s, func(tx *Tx) error {
+			got, err := tx.Profile(want.ID)
+			if err != nil {
+				return err
+			}
+			if got.ID != want.ID || got.Lang != want.Lang || got.CustomerID != want.CustomerID || got.CodeMisses != 2 ||
+				!got.CodeMissAt.Equal(want.CodeMissAt) || got.Consent.Given != true || got.Consent.Purpose != want.Consent.Purpose ||
+				!got.Consent.At.Equal(t0) {
+				t.Errorf("%s profile reads %+v", form, got)
+			}
+			return nil
+		})
+	}
+	mustView(t, s, func(tx *Tx) error {
+		if v := tx.bucket(bucketProfiles).Get(tx.profileBlind(want.ID)); len(v) == 0 || v[0] != profileVersion {
+			t.Errorf("stored as %q, want the binary form", v)
+		}
+		return nil
+	})
+	check("binary")
+	mustUpdate(t, s, func(tx *Tx) error {
+		p := want
+		p.ID = ""
+		v, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		return tx.bucket(bucketProfiles).Put(tx.profileBlind(want.ID), v)
+	})
+	check("json")
+	for n := range len(encodeProfile(&want)) {
+		if _, err := decodeProfile(encodeProfile(&want)[:n]); !errors.Is(err, errCorrupt) {
+			t.Errorf("profile cut at %d: err %v, want errCorrupt", n, err)
+		}
+	}
+}

@@ -21,6 +21,63 @@ type Profile struct {
 
 // Profiles are stored under the blind index of the platform id; the value
 // holds no personal data (a language, a consent, a customer id, counts).
+// Every message reads its sender's (the language), so the value is in the
+// binary form of encoding.go since profileVersion; one written as JSON
+// before (a '{' first) still reads, and takes the binary form when next
+// written.
+
+// profileVersion is the version of a profile's binary form.
+const profileVersion = 1
+
+// encodeProfile is p as stored (without its ID).
+func encodeProfile(p *Profile) []byte {
+	e := encoder{b: make([]byte, 0, 32+len(p.Lang)+len(p.Consent.Purpose)+len(p.CustomerID))}
+	e.byte(profileVersion)
+	var flags byte
+	if p.Consent.Given {
+		flags |= custConsentGiven
+	}
+	if p.Consent.Declined {
+		flags |= custConsentDeclined
+	}
+	e.byte(flags)
+	e.time(p.Consent.At)
+	e.string(p.Consent.Purpose)
+	e.string(p.Lang)
+	e.string(p.CustomerID)
+	e.varint(int64(p.CodeMisses))
+	e.time(p.CodeMissAt)
+	return e.b
+}
+
+// decodeProfile reads a stored profile, binary or JSON; errors wrap
+// errCorrupt.
+func decodeProfile(v []byte) (Profile, error) {
+	var p Profile
+	if len(v) > 0 && v[0] == '{' {
+		if err := json.Unmarshal(v, &p); err != nil {
+			return Profile{}, fmt.Errorf("%w: %v", errCorrupt, err)
+		}
+		return p, nil
+	}
+	d := newDecoder(v)
+	d.version(profileVersion)
+	flags := d.byte()
+	if d.err == nil && flags&^(custConsentGiven|custConsentDeclined) != 0 {
+		d.fail("flags")
+	}
+	p.Consent.Given, p.Consent.Declined = flags&custConsentGiven != 0, flags&custConsentDeclined != 0
+	p.Consent.At = d.time()
+	p.Consent.Purpose = d.string()
+	p.Lang = d.string()
+	p.CustomerID = d.string()
+	p.CodeMisses = int(d.varint())
+	p.CodeMissAt = d.time()
+	if d.err != nil {
+		return Profile{}, d.err
+	}
+	return p, nil
+}
 
 func (tx *Tx) profileBlind(id string) []byte { return tx.kr.blind("profile", id) }
 
@@ -31,8 +88,9 @@ func (tx *Tx) Profile(id string) (Profile, error) {
 	if v == nil {
 		return p, nil
 	}
-	if err := json.Unmarshal(v, &p); err != nil {
-		return Profile{}, fmt.Errorf("ledger: profile %s: %w: %v", id, errCorrupt, err)
+	p, err := decodeProfile(v)
+	if err != nil {
+		return Profile{}, fmt.Errorf("ledger: profile %s: %w", id, err)
 	}
 	p.ID = id
 	return p, nil
@@ -45,11 +103,7 @@ func (tx *Tx) PutProfile(p Profile) error {
 	}
 	id := p.ID
 	p.ID = "" // stored under its blind index, never in the clear
-	v, err := json.Marshal(p)
-	if err != nil {
-		return fmt.Errorf("ledger: put profile %s: %w", id, err)
-	}
-	if err := tx.bucket(bucketProfiles).Put(tx.profileBlind(id), v); err != nil {
+	if err := tx.bucket(bucketProfiles).Put(tx.profileBlind(id), encodeProfile(&p)); err != nil {
 		return fmt.Errorf("ledger: put profile %s: %w", p.ID, err)
 	}
 	return nil
