@@ -304,8 +304,10 @@ func (tx *Tx) ScanCampaignSends(from, to time.Time, fn func(CampaignSend) error)
 }
 
 // customerMessagesAfter reports whether the customer wrote to the shop (a
-// thread message of theirs, not a staff one) after from and at or before
-// to. It reads the clear header of their thread messages only.
+// thread message of theirs, not a staff one) at or after from and at or
+// before to: at from itself too, since the console's stopped clock (and a
+// coarse platform clock) can give the answer the message's own time. It
+// reads the clear header of their thread messages only.
 func (tx *Tx) customerMessagesAfter(ck []byte, from, to time.Time) (bool, error) {
 	msgs := tx.bucket(bucketThreadMsgs)
 	c := tx.bucket(bucketCustThreads).Cursor()
@@ -320,7 +322,7 @@ func (tx *Tx) customerMessagesAfter(ck []byte, from, to time.Time) (bool, error)
 			if d.err != nil {
 				return false, fmt.Errorf("ledger: thread message %x: %w", mk, d.err)
 			}
-			if !out && at.After(from) && !at.After(to) {
+			if !out && !at.Before(from) && !at.After(to) {
 				return true, nil
 			}
 		}
