@@ -406,6 +406,12 @@ func seedBench(ctx context.Context, s *ledger.Store, customers int, now time.Tim
 				if err := tx.LinkCustomer(c.ID, "telegram:"+strconv.FormatInt(benchChat(i), 10), consent); err != nil {
 					return err
 				}
+				// Asked the optional advertising question at their link, as
+				// a customer linked today is: else their first /points
+				// would be answered with it.
+				if _, err := tx.MarkMarketingAsked(c.ID, now); err != nil {
+					return err
+				}
 				for k := range 5 {
 					e := ledger.PointsEntry{CustomerID: c.ID, At: now.AddDate(0, 0, k-5), Kind: ledger.PointsEarn,
 						Points: 100, Amount: 2000, ActorID: "bench", Reason: "커트"}
