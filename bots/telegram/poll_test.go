@@ -38,3 +38,33 @@ func TestDropTaken(t *testing.T) {
 		})
 	}
 }
+
+// FuzzScanUpdates: whenever the one-pass scan takes a getUpdates answer
+// that is JSON, dropTakenN gives exactly what reading it with
+// encoding/json gives. (One that is not JSON goes on to the library, which
+// reports it, either way.)
+func FuzzScanUpdates(f *testing.F) {
+	for _, s := range []string{
+		`{"ok":true,"result":[{"update_id":5,"message":{"text":"a"}},{"update_id":6}]}`,
+		`{"ok":true,"result":[{"update_id":5,"message":{"text":"a, \"]}"}},{"update_id":7,"callback_query":{"id":"x"}}]}`,
+		`{"ok":true,"result":[{"message":{"update_id":9},"update_id":8}]}`,
+		`{"ok":true,"result":[{"Update_Id":5}]}`,
+		`{"ok":true,"result":[{"update_id":5,"update_id":6}]}`,
+		`{"ok":true,"result":[{"update_id":-1},{"update_id":1e3}]}`,
+		`{"ok":true,"result":[{"k\"":1,"update_id":2}]}`,
+		`{"ok":true,"result":[]}`,
+		`{"ok":true,"result":[{"update_id":5}]`,
+	} {
+		f.Add(s, int64(5))
+	}
+	f.Fuzz(func(t *testing.T, raw string, known int64) {
+		if _, ok := scanUpdates([]byte(raw)); !ok || !json.Valid([]byte(raw)) {
+			return
+		}
+		got, gotFresh, gotN := dropTakenN([]byte(raw), known)
+		want, wantFresh, wantN := dropTakenDecoded([]byte(raw), known)
+		if string(got) != string(want) || gotFresh != wantFresh || gotN != wantN {
+			t.Fatalf("dropTakenN(%s, %d) = %s %v %d; encoding/json: %s %v %d", raw, known, got, gotFresh, gotN, want, wantFresh, wantN)
+		}
+	})
+}
