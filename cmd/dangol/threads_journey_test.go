@@ -40,6 +40,10 @@ type journeyRig struct {
 
 	mu     sync.Mutex
 	relays map[string]int // sendMessage calls to the customer by text
+
+	// setup, when set, changes each start's settings and Main before
+	// serve runs (care_journey_test.go: the engine's clock, a manager).
+	setup func(env map[string]string, m *Main)
 }
 
 const (
@@ -107,6 +111,9 @@ func (r *journeyRig) start() {
 	}
 	r.m = &Main{Catalog: testCatalog, Chart: charttest.Stub, Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{},
 		Stderr: &lockedBuffer{}, Getenv: func(k string) string { return env[k] }}
+	if r.setup != nil {
+		r.setup(env, r.m)
+	}
 	// Slack's HTTP mode listens by itself, not through Main.Listen: serve is
 	// up once its address answers.
 	ctx, cancel := context.WithCancel(context.Background())
@@ -223,13 +230,20 @@ func (r *journeyRig) inThread(inner map[string]any) {
 // click presses the button with payload on the head at headTS.
 func (r *journeyRig) click(user, headTS, payload string) {
 	r.t.Helper()
+	r.clickIn(user, "CSTAFF", headTS, payload)
+}
+
+// clickIn presses the button with payload on the message at ts in
+// channel (the staff channel, or a DM "D…").
+func (r *journeyRig) clickIn(user, channel, ts, payload string) {
+	r.t.Helper()
 	r.event++
 	js, _ := json.Marshal(map[string]any{
 		"type": "block_actions", "team": map[string]any{"id": "T1"},
 		"user":       map[string]any{"id": user, "name": strings.ToLower(user)},
 		"trigger_id": fmt.Sprintf("trig-journey-%d", r.event),
-		"channel":    map[string]any{"id": "CSTAFF"},
-		"container":  map[string]any{"type": "message", "channel_id": "CSTAFF", "message_ts": headTS},
+		"channel":    map[string]any{"id": channel},
+		"container":  map[string]any{"type": "message", "channel_id": channel, "message_ts": ts},
 		"actions":    []map[string]any{{"type": "button", "action_id": "dangol_btn_0", "block_id": "b1", "value": payload, "text": map[string]any{"type": "plain_text", "text": payload}}},
 	})
 	r.signed("/slack/interactivity", "application/x-www-form-urlencoded", []byte(url.Values{"payload": {string(js)}}.Encode()))

@@ -1,0 +1,424 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dangol/dangol/bots/slack/slackfake"
+	"github.com/dangol/dangol/bots/telegram/telegramfake"
+	"github.com/dangol/dangol/ledger"
+)
+
+// Issue 14's care messages through the real adapters on their fakes, with
+// the real engine, ledger and scheduler: journeyRig (threads_journey_test.go)
+// on an engine clock the test moves (journeyClock), so a follow-up's
+// morning, a visit's three hours and the night rule take no real time.
+
+// journeyClock is the engine's and the scheduler's clock in a care
+// journey (Main.Now, Main.After): it stands still until the test moves it,
+// and then wakes serve's scheduler and waits until it has made what fell
+// due. The Slack and Telegram adapters keep the real clock (request
+// signatures, Telegram's limits), as in production.
+type journeyClock struct {
+	mu   sync.Mutex
+	now  time.Time
+	wake chan time.Time // the scheduler's timer while it waits; nil otherwise
+	idle chan struct{}  // told each time the scheduler waits again
+}
+
+// Now is Main.Now.
+func (c *journeyClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// After is Main.After. The scheduler asks for a timer once it has made
+// what was due, so a call says it is idle; the timer fires only when the
+// test moves the clock.
+func (c *journeyClock) After(time.Duration) <-chan time.Time {
+	ch := make(chan time.Time, 1)
+	c.mu.Lock()
+	c.wake = ch
+	c.mu.Unlock()
+	select {
+	case c.idle <- struct{}{}:
+	default:
+	}
+	return ch
+}
+
+// set moves the clock to when and returns the scheduler's timer, if it
+// waits on one.
+func (c *journeyClock) set(when time.Time) chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = when
+	wake := c.wake
+	c.wake = nil
+	return wake
+}
+
+// careRig is a journeyRig on a journeyClock, with the slash commands staff
+// type and every Telegram message to every chat kept (the rig counts only
+// journeyChat's).
+type careRig struct {
+	*journeyRig
+	clock *journeyClock
+	sent  map[int64][]string // sendMessage texts by chat, of the calls taken from tgc
+}
+
+// The journeys' second Telegram customer.
+const otherChat = 43
+
+// newCareRig is a journeyRig whose engine clock starts at start, with
+// extra settings over the rig's.
+func newCareRig(t *testing.T, start time.Time, extra map[string]string) *careRig {
+	r := &careRig{journeyRig: newJourneyRig(t), clock: &journeyClock{now: start, idle: make(chan struct{}, 1)},
+		sent: map[int64][]string{}}
+	r.setup = func(env map[string]string, m *Main) {
+		for k, v := range extra {
+			env[k] = v
+		}
+		m.Now, m.After = r.clock.Now, r.clock.After
+	}
+	return r
+}
+
+// begin starts serve and waits until its scheduler has made what was due
+// at start (a post missed while it was down included).
+func (r *careRig) begin() {
+	r.t.Helper()
+	r.start()
+	r.waitIdle("its start-up round")
+}
+
+// waitIdle waits until the scheduler waits for its timer again.
+func (r *careRig) waitIdle(what string) {
+	r.t.Helper()
+	select {
+	case <-r.clock.idle:
+	case err := <-r.srv.done:
+		r.t.Fatalf("serve ended before the scheduler finished %s: %v\n%s", what, err, r.srv.logText())
+	case <-time.After(waitTimeout):
+		r.t.Fatalf("the scheduler did not finish %s within %s\n%s", what, waitTimeout, r.srv.logText())
+	}
+}
+
+// at moves the engine clock to when and waits until the scheduler has
+// made what fell due by then: each job its latest occurrence, so a check
+// job (ratings, campaigns) looks at the moment it is moved to. Replies to
+// Telegram are sent before the scheduler records them, so what the round
+// sent has reached the fake.
+func (r *careRig) at(when time.Time) {
+	r.t.Helper()
+	wake := r.clock.set(when)
+	if wake == nil {
+		r.t.Fatal("the scheduler is not waiting for its timer")
+	}
+	wake <- when
+	r.waitIdle("its round at " + when.Format(time.DateTime))
+}
+
+// command types a slash command in Slack as user, in channel.
+func (r *careRig) command(user, channel, cmd, text string) {
+	r.t.Helper()
+	r.event++
+	form := url.Values{
+		"token": {"legacy"}, "team_id": {"T1"}, "api_app_id": {"A1"},
+		"channel_id": {channel}, "user_id": {user}, "user_name": {strings.ToLower(user)},
+		"command": {cmd}, "text": {text},
+		"response_url": {r.sl.ResponseURL(fmt.Sprintf("cmd-%d", r.event))},
+		"trigger_id":   {fmt.Sprintf("trig-cmd-%d", r.event)},
+	}
+	r.signed("/slack/commands", "application/x-www-form-urlencoded", []byte(form.Encode()))
+}
+
+// answer waits for the next answer to a staff member shown in Slack (a
+// slash command's response_url, an ephemeral or a post) that holds want.
+func (r *careRig) answer(want string) slackfake.Call {
+	r.t.Helper()
+	timeout := time.After(waitTimeout)
+	for {
+		select {
+		case c := <-r.slc:
+			switch c.Method {
+			case "response_url", "chat.postEphemeral", "chat.postMessage":
+				if says(c, want) {
+					return c
+				}
+			}
+		case <-timeout:
+			r.t.Fatalf("Slack showed nothing with %q within %s", want, waitTimeout)
+		}
+	}
+}
+
+// says reports whether a Slack call's text, blocks or JSON body hold want.
+func says(c slackfake.Call, want string) bool {
+	return shows(c, want) || strings.Contains(string(c.JSON), want)
+}
+
+// buttonRE finds the values of the buttons in Block Kit.
+var buttonRE = regexp.MustCompile(`"value":"([^"]*)"`)
+
+// button returns the value of c's first button whose value starts with
+// prefix.
+func button(t *testing.T, c slackfake.Call, prefix string) string {
+	t.Helper()
+	for _, m := range buttonRE.FindAllStringSubmatch(c.Form.Get("blocks")+string(c.JSON), -1) {
+		if strings.HasPrefix(m[1], prefix) {
+			return m[1]
+		}
+	}
+	t.Fatalf("no button %s… in %s %v %s", prefix, c.Method, c.Form, c.JSON)
+	return ""
+}
+
+// take keeps a Telegram call taken from tgc.
+func (r *careRig) take(c telegramfake.Call) {
+	if c.Method == "sendMessage" {
+		r.sent[c.ChatID()] = append(r.sent[c.ChatID()], c.Fields["text"])
+	}
+}
+
+// telegramTo waits for the next sendMessage to chat whose text holds want.
+func (r *careRig) telegramTo(chat int64, want string) telegramfake.Call {
+	r.t.Helper()
+	timeout := time.After(waitTimeout)
+	for {
+		select {
+		case c := <-r.tgc:
+			r.take(c)
+			if c.Method == "sendMessage" && c.ChatID() == chat && strings.Contains(c.Fields["text"], want) {
+				return c
+			}
+		case <-timeout:
+			r.t.Fatalf("no sendMessage to chat %d with %q within %s", chat, want, waitTimeout)
+		}
+	}
+}
+
+// sentTo is how many messages to chat held want, of every call made so
+// far.
+func (r *careRig) sentTo(chat int64, want string) int {
+	for more := true; more; {
+		select {
+		case c := <-r.tgc:
+			r.take(c)
+		default:
+			more = false
+		}
+	}
+	n := 0
+	for _, text := range r.sent[chat] {
+		if strings.Contains(text, want) {
+			n++
+		}
+	}
+	return n
+}
+
+// press is the customer in chat pressing the button data on the message
+// the bot sent in call.
+func (r *careRig) press(chat int64, call telegramfake.Call, data string) {
+	r.t.Helper()
+	if !hasString(call.Buttons(), data) {
+		r.t.Fatalf("the message %q has no button %q: %q", call.Fields["text"], data, call.Buttons())
+	}
+	r.customer(telegramfake.Press(chat, "하늘", "ko", call, data))
+}
+
+func hasString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// careCustomer is a customer seeded before serve starts: linked to a
+// Telegram chat with the consent given at /start when chat is not 0,
+// with advertising consent when ads, with visits on the days given.
+type careCustomer struct {
+	name, phone string
+	chat        int64
+	ads         bool
+	visits      []time.Time
+	code        string // a link code waiting for them, when not ""
+}
+
+// seedCare writes cs into the data file at path at the time at, and
+// returns their ids in order.
+func seedCare(t *testing.T, path string, at time.Time, cs ...careCustomer) []string {
+	t.Helper()
+	s := mustOpenStore(t, path)
+	var ids []string
+	err := s.Update(context.Background(), func(tx *ledger.Tx) error {
+		ids = ids[:0]
+		for _, cc := range cs {
+			c := &ledger.Customer{Name: cc.name, Phone: cc.phone, CreatedAt: at.Add(-200 * 24 * time.Hour)}
+			if err := tx.CreateCustomer(c); err != nil {
+				return err
+			}
+			ids = append(ids, c.ID)
+			if cc.chat != 0 {
+				pid := fmt.Sprintf("telegram:%d", cc.chat)
+				if err := tx.LinkCustomer(c.ID, pid, ledger.Consent{Given: true, At: c.CreatedAt, Purpose: "loyalty+feedback"}); err != nil {
+					return err
+				}
+			}
+			if cc.ads {
+				if _, err := tx.SetMarketing(c.ID, true, ledger.ViaStart, c.CreatedAt); err != nil {
+					return err
+				}
+			}
+			for _, v := range cc.visits {
+				if err := tx.RecordVisit(c.ID, v); err != nil {
+					return err
+				}
+			}
+			if cc.code != "" {
+				if err := tx.PutLinkCode(cc.code, c.ID, at.Add(time.Hour)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+// inspect reads the data file once serve has stopped.
+func inspect(t *testing.T, path string, fn func(tx *ledger.Tx) error) {
+	t.Helper()
+	s := mustOpenStore(t, path)
+	defer s.Close()
+	if err := s.View(context.Background(), fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// kst is a wall-clock time in the shop's zone (DANGOL_TZ's default).
+func kst(month time.Month, day, hour, minute int) time.Time {
+	return time.Date(2026, month, day, hour, minute, 0, 0, mustSeoul())
+}
+
+var seoulOnce = sync.OnceValue(func() *time.Location {
+	loc, err := time.LoadLocation(DefaultTZ)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+})
+
+func mustSeoul() *time.Location { return seoulOnce() }
+
+// relayedText is the message a staff member's answer reaches the customer
+// as.
+func relayedText(text string) string {
+	return testCatalog.Text("ko", "threads.relay", map[string]any{"Shop": "단골미용실", "Staff": "Display U1", "Text": text})
+}
+
+// TestCareJourney_FollowUp: a note with a follow-up date saved from the
+// Slack note modal; the next morning's 09:00 DM and /followups carry
+// [메시지 보내기]; pressing it in the DM opens the modal with the draft
+// (the customer's name and the note's tag); what is submitted there reaches
+// the customer's Telegram once, as the staff's answer in a thread whose head
+// is posted in the staff channel, and the follow-up is done; the customer's
+// answer lands under that head.
+func TestCareJourney_FollowUp(t *testing.T) {
+	t.Parallel() // its own ledger, fakes, port and clock
+	r := newCareRig(t, kst(12, 2, 13, 0), nil)
+	seedCare(t, r.db, r.clock.Now(), careCustomer{name: "김하늘", phone: "01012345678", chat: journeyChat})
+	r.begin()
+
+	// The note, in the modal /note opens.
+	r.command(journeyStaff, "CSTAFF", "/note", "")
+	open := r.slack("views.open", func(slackfake.Call) bool { return true })
+	view, _ := open.JSONField(t, "view").(map[string]any)
+	if view["callback_id"] != "note" {
+		t.Fatalf("/note opened %v, want the note form", view)
+	}
+	r.submit(view, map[string]string{"customer": "010-1234-5678", "text": "펌 상담, 다음 달 뿌리 염색 예정",
+		"amount": "", "tags": "#펌", "followup": "2026-12-03"})
+	r.answer("김하늘")
+
+	// The next morning's DM, and /followups, offer [메시지 보내기].
+	r.at(kst(12, 3, 9, 0))
+	dm := r.slack("chat.postMessage", func(c slackfake.Call) bool { return c.Form.Get("channel") == "DU1" })
+	if !says(dm, "김하늘") || !says(dm, "메시지 보내기") {
+		t.Fatalf("the morning DM %v, want 김하늘 with [메시지 보내기]", dm.Form)
+	}
+	send := button(t, dm, "fs:")
+	r.command(journeyStaff, "CSTAFF", "/followups", "")
+	list := r.answer("김하늘")
+	if got := button(t, list, "fs:"); got != send {
+		t.Errorf("/followups offers %q, the DM %q", got, send)
+	}
+
+	// [메시지 보내기] in the DM: the modal with the draft.
+	r.clickIn(journeyStaff, "DU1", dm.TS, send)
+	open = r.slack("views.open", func(slackfake.Call) bool { return true })
+	view, _ = open.JSONField(t, "view").(map[string]any)
+	draft := testCatalog.Text("ko", "care.followup.draft_text", map[string]any{"Name": "김하늘", "Topic": "펌"})
+	if view["callback_id"] != strings.Replace(send, "fs:", "fs:", 1) || !strings.Contains(string(open.JSON), draft) {
+		t.Fatalf("the follow-up modal %s, want %s with the draft %q", open.JSON, send, draft)
+	}
+	const edited = "김하늘님, 지난번 펌 관련해 연락드려요. 뿌리 염색은 다음 주 화요일 어떠세요?"
+	r.submit(view, map[string]string{"text": edited})
+
+	// Once to the customer, under a new head in the staff channel.
+	got := r.telegramTo(journeyChat, edited)
+	if got.Fields["text"] != relayedText(edited) {
+		t.Errorf("the customer got %q, want %q", got.Fields["text"], relayedText(edited))
+	}
+	head := r.slack("chat.postMessage", func(c slackfake.Call) bool { return c.Form.Get("channel") == "CSTAFF" && says(c, "후속 연락") })
+	if head.Form.Get("thread_ts") != "" || !says(head, "김하늘") || says(head, "01012345678") || says(head, "010-1234-5678") {
+		t.Errorf("the follow-up's head %v, want a new message naming 김하늘 with the phone masked", head.Form)
+	}
+	told := r.slack("chat.postMessage", func(c slackfake.Call) bool { return says(c, edited) })
+	if told.Form.Get("thread_ts") != head.TS {
+		t.Errorf("the message was told under %q, want the head %q", told.Form.Get("thread_ts"), head.TS)
+	}
+	r.answer(testCatalog.Text("ko", "core.followups.done", map[string]any{"Name": "김하늘"}))
+
+	// The customer's answer joins that thread.
+	const reply = "네 좋아요, 화요일 오후에 갈게요"
+	r.customer(telegramfake.Text(journeyChat, "하늘", "ko", reply))
+	joined := r.slack("chat.postMessage", func(c slackfake.Call) bool { return says(c, reply) })
+	if joined.Form.Get("thread_ts") != head.TS {
+		t.Errorf("the customer's answer went under %q, want the follow-up's head %q", joined.Form.Get("thread_ts"), head.TS)
+	}
+
+	// Done: /followups has nothing left.
+	r.command(journeyStaff, "CSTAFF", "/followups", "")
+	r.answer(testCatalog.Text("ko", "core.followups.none", nil))
+	r.stop()
+	if n := r.sentTo(journeyChat, edited); n != 1 {
+		t.Errorf("the follow-up message was sent %d times, want once", n)
+	}
+	inspect(t, r.db, func(tx *ledger.Tx) error {
+		n, err := tx.Note(strings.TrimPrefix(send, "fs:"))
+		if err != nil {
+			return err
+		}
+		if !n.FollowUpDone {
+			t.Error("the follow-up is not marked done")
+		}
+		return nil
+	})
+}
