@@ -39,6 +39,14 @@ func BenchmarkHandleCustomerPoints(b *testing.B) {
 					EventID: "bench-" + strconv.FormatInt(seq.Add(1), 10), Text: "/points"}
 			}
 			ctx := context.Background()
+			// Each customer's first message also asks the optional
+			// advertising question (a write, and a second reply): ask it
+			// before timing, so what is measured is the read it is after.
+			for i := range 64 {
+				if _, err := eng.Handle(ctx, msg(strconv.Itoa(7000+i))); err != nil {
+					b.Fatal(err)
+				}
+			}
 			b.ReportAllocs()
 			b.ResetTimer()
 			b.SetParallelism(max(1, conc/runtime.GOMAXPROCS(0)))

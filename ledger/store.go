@@ -180,6 +180,9 @@ type Tx struct {
 	// tiers memoizes decoded tier records the same way (tier.go): a note
 	// reads its customer's twice, in UpdateTier and for the card.
 	tiers map[[custKeyLen]byte]openedTier
+	// buckets holds the first nbuckets bucket handles asked for (bucket).
+	buckets  [16]bucketRef
+	nbuckets int
 }
 
 // Open opens (creating if needed) the ledger file at path with the master
@@ -394,7 +397,35 @@ func syncDir(dir string) {
 }
 
 // bucket returns a top-level bucket, which Open guarantees exists.
-func (tx *Tx) bucket(name []byte) *bolt.Bucket { return tx.tx.Bucket(name) }
+// bucket returns the transaction's top-level bucket name. A read-only bbolt
+// transaction looks a bucket up afresh each time (a seek in the root and a
+// new Bucket), and one message asks for the same few many times, so the Tx
+// keeps the first handles it was given, by the name's backing array (the
+// bucket names are package variables; any other slice is looked up).
+// Buckets are created only by Open and never deleted, so a handle stays
+// right for the whole transaction.
+func (tx *Tx) bucket(name []byte) *bolt.Bucket {
+	if len(name) == 0 {
+		return tx.tx.Bucket(name)
+	}
+	for i := range tx.nbuckets {
+		if r := &tx.buckets[i]; len(r.name) == len(name) && &r.name[0] == &name[0] {
+			return r.b
+		}
+	}
+	b := tx.tx.Bucket(name)
+	if b != nil && tx.nbuckets < len(tx.buckets) {
+		tx.buckets[tx.nbuckets] = bucketRef{name: name, b: b}
+		tx.nbuckets++
+	}
+	return b
+}
+
+// bucketRef is a bucket handle a Tx keeps (bucket).
+type bucketRef struct {
+	name []byte
+	b    *bolt.Bucket
+}
 
 // Sealed reports whether the file at path is a sealed ledger (schema 2 or
 // later), without a key and without writing: a missing file, a new empty
