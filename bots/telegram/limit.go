@@ -49,11 +49,14 @@ type limiter struct {
 	slots      []time.Time
 	rate       int // messages in any window; >= unlimited: no global limit
 	interval   time.Duration
-	burst      time.Duration // (burst-1)·interval: how far ahead of tat a chat may send
+	ahead      time.Duration // (burst-1)·interval: how far before tat a chat may send; MaxInt64: no chat limit
 	chats      map[int64]*chatSlot
 	sweepAbove int // sweep idle chats when the map grows beyond this
 }
 
+// newLimiter returns a limiter of rate messages in any second, and per
+// chat chatBurst at once then one every chatInterval, on the clock now and
+// waiting through after (nil: real timers).
 func newLimiter(rate int, chatInterval time.Duration, chatBurst int, now func() time.Time, after func(time.Duration) <-chan time.Time) *limiter {
 	ahead := time.Duration(math.MaxInt64)
 	if b := int64(chatBurst - 1); b <= 0 {
@@ -66,7 +69,7 @@ func newLimiter(rate int, chatInterval time.Duration, chatBurst int, now func() 
 		after:      after,
 		rate:       max(rate, 1),
 		interval:   chatInterval,
-		burst:      ahead,
+		ahead:      ahead,
 		chats:      map[int64]*chatSlot{},
 		sweepAbove: minSweep,
 	}
@@ -88,8 +91,8 @@ func (l *limiter) reserve(chat int64) (at, now time.Time) {
 	if c.last.After(at) {
 		at = c.last
 	}
-	if !c.tat.IsZero() && l.burst != time.Duration(math.MaxInt64) {
-		if first := c.tat.Add(-l.burst); first.After(at) {
+	if !c.tat.IsZero() && l.ahead != time.Duration(math.MaxInt64) {
+		if first := c.tat.Add(-l.ahead); first.After(at) {
 			at = first
 		}
 	}
