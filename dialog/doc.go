@@ -308,8 +308,8 @@
 // (WinBackMorningJob, 08:00, until 20:59 when dangol was down) builds it
 // again with the offer then in force, and drops it, said only in the log,
 // when the customer has withdrawn, blocked the bot, been erased or come in
-// meanwhile. The automatic job runs at DefaultWinBackAt (11:00, not a
-// setting yet) and scans every customer's visit stats, as the summary
+// meanwhile. The automatic job runs at Config.WinBackAt (DANGOL_WINBACK_AT,
+// 11:00) and scans every customer's visit stats, as the summary
 // does; it records customers skipped for advertising consent once per
 // lapse (the baseline), the other skips only in the log. The win-back is
 // not a thread: a customer's answer starts a question as any text does.

@@ -63,6 +63,9 @@ type Config struct {
 	// wording) and first in every advertising message ("": none is sent,
 	// ads.go).
 	ShopName string
+	// WinBackAt is when the automatic win-back runs, "HH:MM" in Loc
+	// outside the night; "": DefaultWinBackAt (flow_winback.go).
+	WinBackAt string
 	// Hours are the shop's opening hours, told to a customer whose
 	// question went to the staff (flow_thread.go); zero: DefaultHours.
 	Hours Hours
@@ -146,6 +149,7 @@ type Engine struct {
 	// Config.Retention, ShopName and Notify (flow_retention.go).
 	retention ledger.Retention
 	shop      string
+	winBackAt string // "HH:MM" (flow_winback.go)
 	notify    []string
 	hours     Hours // Config.Hours, defaulted (flow_thread.go)
 	sla       SLA   // Config.SLA, defaulted (sla.go)
@@ -191,6 +195,12 @@ func New(cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("dialog: new engine: %w", err)
 	}
 	e.retention, e.shop, e.notify = cfg.Retention, strings.TrimSpace(cfg.ShopName), slices.Clone(cfg.Notify)
+	if e.winBackAt = strings.TrimSpace(cfg.WinBackAt); e.winBackAt == "" {
+		e.winBackAt = DefaultWinBackAt
+	}
+	if _, _, err := WinBackSpec(e.winBackAt); err != nil {
+		return nil, fmt.Errorf("dialog: new engine: %w", err)
+	}
 	if e.log == nil {
 		e.log = slog.Default()
 	}

@@ -373,7 +373,8 @@ func (e *Engine) winBackSend(tx *ledger.Tx, c ledger.Customer, greeting string, 
 
 // --- the jobs ---
 
-// WinBackSpec reads a time of day ("11:00"; "" is DefaultWinBackAt) into
+// WinBackSpec reads a time of day (DANGOL_WINBACK_AT, Config.WinBackAt:
+// "11:00"; "" is DefaultWinBackAt) into
 // the automatic win-back's cron expression and how late a missed run may
 // still be made (until 21:00): the same rule as the birthday greetings',
 // which are advertising too.
@@ -388,15 +389,16 @@ func WinBackSpec(at string) (spec string, maxLate time.Duration, err error) {
 	return spec, maxLate, nil
 }
 
-// WinBackJob returns the automatic win-back for NewScheduler at spec
-// (WinBackSpec's): while the programme's win-back is on
+// WinBackJob returns the automatic win-back for NewScheduler, daily at
+// Config.WinBackAt: while the programme's win-back is on
 // (ledger.WinBackRules.Auto), each day's run sends every regular at risk
 // with advertising consent the win-back message with the offer, once per
 // lapse, each recorded (mark, benefit, outreach, outbox) before it is
 // returned; those skipped for consent are recorded as outreach skipped,
 // once per lapse too. A send refused because the customer blocked the bot
 // is done with.
-func (e *Engine) WinBackJob(spec string, maxLate time.Duration, deliver func(context.Context, Reply) error) Job {
+func (e *Engine) WinBackJob(deliver func(context.Context, Reply) error) Job {
+	spec, maxLate, _ := WinBackSpec(e.winBackAt) // checked by New
 	return Job{
 		Name: WinBackJobName, Spec: spec, Loc: e.loc, MaxLate: maxLate,
 		Posts: func(ctx context.Context, at time.Time) ([]Reply, error) {
@@ -706,7 +708,7 @@ func (t *turn) winBackLine(p ledger.Programme) string {
 	if w.HasBenefit() {
 		gift = t.winBackGift(w)
 	}
-	return t.text("winback.program.line", map[string]any{"Auto": w.Auto, "At": DefaultWinBackAt, "Gift": gift})
+	return t.text("winback.program.line", map[string]any{"Auto": w.Auto, "At": t.e.winBackAt, "Gift": gift})
 }
 
 // winBackInput writes the win-back as /program winback takes it, to fill

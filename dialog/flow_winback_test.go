@@ -399,3 +399,20 @@ func TestWinBackButtons(t *testing.T) {
 		}},
 	})
 }
+
+// TestWinBackAt: Config.WinBackAt moves the automatic win-back (and what
+// /program says of it); a time in the night is refused by New.
+func TestWinBackAt(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	h.cfg.WinBackAt = "10:30"
+	h.reopen()
+	runSteps(t, h, []step{{msg: managerMsg("/program winback 500P"), want: []string{"매일 10:30에"}}})
+	if j := h.eng.WinBackJob(nil); j.Spec != "30 10 * * *" {
+		t.Errorf("spec = %q, want 30 10 * * *", j.Spec)
+	}
+	cfg := h.cfg
+	cfg.Store, cfg.WinBackAt = h.store, "22:00"
+	if _, err := New(cfg); err == nil {
+		t.Error("New accepted a win-back at 22:00")
+	}
+}

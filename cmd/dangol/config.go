@@ -59,6 +59,9 @@ type Config struct {
 	// BirthdayAt is DANGOL_BIRTHDAY_AT: when birthday greetings go, "HH:MM"
 	// in TZ outside the night (default 10:00; dialog.BirthdaySpec).
 	BirthdayAt string
+	// WinBackAt is DANGOL_WINBACK_AT: when the automatic win-back runs,
+	// "HH:MM" in TZ outside the night (default 11:00; dialog.WinBackSpec).
+	WinBackAt string
 
 	// Verbose (-v, --verbose) shows the start-up INFO lines in the console,
 	// where they are hidden so that a newcomer sees the chat first.
@@ -200,6 +203,7 @@ func configFromEnv(getenv func(string) string) Config {
 		resolveSLA:   env("DANGOL_RESOLVE_SLA", ""),
 		fbAfter:      env("DANGOL_FEEDBACK_AFTER", ""),
 		BirthdayAt:   env("DANGOL_BIRTHDAY_AT", dialog.DefaultBirthdayAt),
+		WinBackAt:    env("DANGOL_WINBACK_AT", dialog.DefaultWinBackAt),
 		logLevel:     env("DANGOL_LOG_LEVEL", ""),
 		LogFormat:    env("DANGOL_LOG_FORMAT", "text"),
 		Telegram: TelegramConfig{
@@ -311,6 +315,9 @@ func (c *Config) validate(usage func(id string, data map[string]any) error) erro
 	}
 	if _, _, err := dialog.BirthdaySpec(c.BirthdayAt); err != nil {
 		return usage("ads.err.birthday_at", map[string]any{"Value": c.BirthdayAt})
+	}
+	if _, _, err := dialog.WinBackSpec(c.WinBackAt); err != nil {
+		return usage("winback.err.at", map[string]any{"Value": c.WinBackAt})
 	}
 	if c.Telegram.Limits, err = readTelegramLimits(c.Telegram.chatRate, c.Telegram.chatBurst, c.Telegram.allRate, usage); err != nil {
 		return err

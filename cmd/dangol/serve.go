@@ -88,6 +88,7 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 
 		Retention: m.Config.Retention,
 		ShopName:  m.Config.ShopName,
+		WinBackAt: m.Config.WinBackAt,
 		Notify:    notify,
 		Hours:     m.Config.Hours,
 		SLA:       m.Config.SLA,

@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dangol/dangol/dialog"
 )
 
 // TestChat_WinBack, console goldens winback.{ko,en}: two regulars (three
@@ -53,6 +55,40 @@ func TestChat_WinBack(t *testing.T) {
 				t.Fatalf("no manager in the transcript:\n%s", tr)
 			}
 			assertGolden(t, filepath.Join("testdata", "winback."+lang+".golden"), "> :as manager 사장"+from)
+		})
+	}
+}
+
+// DANGOL_WINBACK_AT takes a daytime HH:MM; unset is 11:00; a time in the
+// night or garbage is refused naming the variable.
+func TestConfigWinBackAt(t *testing.T) {
+	for _, tt := range []struct {
+		value, want string
+		bad         bool
+	}{
+		{"", dialog.DefaultWinBackAt, false},
+		{"10:30", "10:30", false},
+		{"22:00", "", true},
+		{"열한시", "", true},
+	} {
+		t.Run(tt.value, func(t *testing.T) {
+			cfg := configFromEnv(func(k string) string {
+				return map[string]string{"DANGOL_WINBACK_AT": tt.value}[k]
+			})
+			err := cfg.validate((&Main{Config: cfg, Catalog: testCatalog}).usage)
+			if tt.bad {
+				want := testCatalog.Text("ko", "winback.err.at", map[string]any{"Value": tt.value})
+				if err == nil || err.Error() != want {
+					t.Fatalf("validate = %v, want %q", err, want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.WinBackAt != tt.want {
+				t.Errorf("WinBackAt = %q, want %q", cfg.WinBackAt, tt.want)
+			}
 		})
 	}
 }
