@@ -341,11 +341,11 @@ func (t *turn) sendWinBack(id, greeting string) error {
 	if err := t.audit("winback", id, "sent"); err != nil {
 		return err
 	}
-	id = "winback.sent"
+	msg := "winback.sent"
 	if wt.offer.HasBenefit() {
-		id, d["Gift"] = "winback.sent_gift", t.winBackGift(wt.offer)
+		msg, d["Gift"] = "winback.sent_gift", t.winBackGift(wt.offer)
 	}
-	t.say(id, d)
+	t.say(msg, d)
 	return nil
 }
 
