@@ -216,8 +216,12 @@ func (t *turn) onWinBack(id string) error {
 		return err
 	}
 	if t.m.CanForm {
+		// The preview goes as a message of its own: Slack shows a reply's
+		// text only when no modal opens, and a modal holds no free text.
 		r := t.mk(preview)
 		r.Private = true
+		t.add(r)
+		r = Reply{Lang: t.lang, Private: true}
 		r.Form = &Form{
 			ID:     formWinBack + id,
 			Title:  t.text("winback.form.title", nil),
