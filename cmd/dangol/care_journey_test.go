@@ -312,20 +312,19 @@ func inspect(t *testing.T, path string, fn func(tx *ledger.Tx) error) {
 	}
 }
 
-// kst is a wall-clock time in the shop's zone (DANGOL_TZ's default).
+// kst is a wall-clock time of 2026 in the shop's zone (DANGOL_TZ's
+// default).
 func kst(month time.Month, day, hour, minute int) time.Time {
-	return time.Date(2026, month, day, hour, minute, 0, 0, mustSeoul())
+	return time.Date(2026, month, day, hour, minute, 0, 0, shopZone())
 }
 
-var seoulOnce = sync.OnceValue(func() *time.Location {
+var shopZone = sync.OnceValue(func() *time.Location {
 	loc, err := time.LoadLocation(DefaultTZ)
 	if err != nil {
 		panic(err)
 	}
 	return loc
 })
-
-func mustSeoul() *time.Location { return seoulOnce() }
 
 // relayedText is the message a staff member's answer reaches the customer
 // as.
@@ -375,7 +374,7 @@ func TestCareJourney_FollowUp(t *testing.T) {
 	open = r.slack("views.open", func(slackfake.Call) bool { return true })
 	view, _ = open.JSONField(t, "view").(map[string]any)
 	draft := testCatalog.Text("ko", "care.followup.draft_text", map[string]any{"Name": "김하늘", "Topic": "펌"})
-	if view["callback_id"] != strings.Replace(send, "fs:", "fs:", 1) || !strings.Contains(string(open.JSON), draft) {
+	if view["callback_id"] != send || !strings.Contains(string(open.JSON), draft) { // the form's id is the button's payload
 		t.Fatalf("the follow-up modal %s, want %s with the draft %q", open.JSON, send, draft)
 	}
 	const edited = "김하늘님, 지난번 펌 관련해 연락드려요. 뿌리 염색은 다음 주 화요일 어떠세요?"
@@ -418,6 +417,81 @@ func TestCareJourney_FollowUp(t *testing.T) {
 		}
 		if !n.FollowUpDone {
 			t.Error("the follow-up is not marked done")
+		}
+		return nil
+	})
+}
+
+// TestCareJourney_Advertising: a customer links in Telegram with a code
+// and says yes to the optional advertising question (a callback); a
+// manager's one-line /campaign in Slack shows the preview, and [발송]
+// queues it for the campaign job; the customer gets one message starting
+// "(광고) 단골미용실" with the [수신 거부] button, presses it and is told
+// the withdrawal with its date; the next campaign counts them as without
+// consent and sends them nothing, while the other consenting customer
+// gets both.
+func TestCareJourney_Advertising(t *testing.T) {
+	t.Parallel() // its own ledger, fakes, port and clock
+	r := newCareRig(t, kst(12, 2, 13, 0), map[string]string{"DANGOL_SLACK_MANAGERS": journeyStaff})
+	seedCare(t, r.db, r.clock.Now(),
+		careCustomer{name: "김하늘", phone: "01012345678", code: "135790"},
+		careCustomer{name: "이바다", phone: "01087654321", chat: otherChat, ads: true})
+	r.begin()
+
+	// Linking: the consent, then the optional question, answered yes.
+	r.customer(telegramfake.Text(journeyChat, "하늘", "ko", "/start 135790"))
+	consent := r.telegramTo(journeyChat, "포인트 적립과 더 나은 서비스를 위해")
+	r.press(journeyChat, consent, "yes")
+	ask := r.telegramTo(journeyChat, "[혜택·이벤트 소식 받기 (선택)]")
+	r.press(journeyChat, ask, "mkt:on:start")
+	r.telegramTo(journeyChat, testCatalog.Text("ko", "ads.set.on", map[string]any{"Date": "2026-12-02"}))
+
+	// The campaign: the preview, [발송], the job's next minute.
+	const offer = "이번 주 펌 20% 할인해 드려요"
+	r.command(journeyStaff, "CSTAFF", "/campaign", ": "+offer)
+	preview := r.answer("캠페인 #1 미리 보기")
+	if !says(preview, "받는 분: 2명") {
+		t.Errorf("the preview %s, want 2 recipients", preview.JSON)
+	}
+	r.clickIn(journeyStaff, "CSTAFF", "", button(t, preview, "cmp:send:1"))
+	r.answer("캠페인 #1: 2명에게")
+	r.at(kst(12, 2, 13, 1))
+	ad := r.telegramTo(journeyChat, offer)
+	if text := ad.Fields["text"]; !strings.HasPrefix(text, "(광고) 단골미용실\n") || !strings.Contains(ad.Fields["reply_markup"], "수신 거부") {
+		t.Errorf("the campaign reads %q with %s, want it to start with (광고) and the shop, with [수신 거부]", text, ad.Fields["reply_markup"])
+	}
+	r.telegramTo(otherChat, offer)
+
+	// [수신 거부]: withdrawn in one tap, the date confirmed.
+	r.press(journeyChat, ad, "mkt:off:optout")
+	r.telegramTo(journeyChat, testCatalog.Text("ko", "ads.set.off", map[string]any{"Date": "2026-12-02", "Shop": "단골미용실"}))
+
+	// The next campaign skips them as without consent.
+	r.at(kst(12, 2, 15, 0))
+	const second = "주말 염색 예약하시면 트리트먼트 무료예요"
+	r.command(journeyStaff, "CSTAFF", "/campaign", ": "+second)
+	preview = r.answer("캠페인 #2 미리 보기")
+	if !says(preview, "받는 분: 1명 (광고 수신 미동의 1명") {
+		t.Errorf("the second preview %s, want 1 recipient and 1 without consent", preview.JSON)
+	}
+	r.clickIn(journeyStaff, "CSTAFF", "", button(t, preview, "cmp:send:2"))
+	r.answer("캠페인 #2: 1명에게")
+	r.at(kst(12, 2, 15, 1))
+	r.telegramTo(otherChat, second)
+	r.stop()
+	if n, m := r.sentTo(journeyChat, offer), r.sentTo(journeyChat, second); n != 1 || m != 0 {
+		t.Errorf("the customer who opted out got the campaigns %d and %d times, want once and never", n, m)
+	}
+	if n := r.sentTo(journeyChat, "(광고) 단골미용실"); n != 1 {
+		t.Errorf("the customer who opted out got %d advertising messages, want 1", n)
+	}
+	inspect(t, r.db, func(tx *ledger.Tx) error {
+		c, err := tx.Campaign(2)
+		if err != nil {
+			return err
+		}
+		if c.Counts.Sent != 1 || c.Counts.Skipped[ledger.SkipNoConsent] != 1 {
+			t.Errorf("campaign #2 counts %+v, want 1 sent and 1 skipped for consent", c.Counts)
 		}
 		return nil
 	})
