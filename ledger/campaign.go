@@ -746,7 +746,10 @@ func (tx *Tx) CampaignFigures(n int, now time.Time) (CampaignFigures, error) {
 }
 
 // visitedBetween reports whether the customer at ck has a note or a points
-// earn at a time in [from, to]: a visit, as the tiers count them.
+// earn not reversed since at a time in [from, to]: a visit. Unlike
+// OutreachFigures, which counts from the day after a care message (the
+// visit that led to a rating request is no answer to it), a visit the
+// same day after a campaign's message counts.
 func (tx *Tx) visitedBetween(ck []byte, from, to time.Time) (bool, error) {
 	if to.Before(from) {
 		return false, nil
@@ -758,11 +761,11 @@ func (tx *Tx) visitedBetween(ck []byte, from, to time.Time) (bool, error) {
 	}
 	c := tx.bucket(bucketCustPoints).Cursor()
 	pb := tx.bucket(bucketPoints)
-	for k, _ := c.Seek(lo); k != nil && bytes.Compare(k, hi) < 0; k, _ = c.Next() {
+	for k, rev := c.Seek(lo); k != nil && bytes.Compare(k, hi) < 0; k, rev = c.Next() {
 		tk := k[len(ck):]
 		v := pb.Get(tk)
-		if v == nil {
-			continue
+		if v == nil || len(rev) > 0 {
+			continue // a correction reversed it: no visit
 		}
 		p, _, err := decodePoints(tk, v)
 		if err != nil {

@@ -92,6 +92,7 @@ func TestCampaign_DraftExpired(t *testing.T) {
 //	C  coupon used on day 13      redeemed
 //	D  coupon used on day 15      not (after 14 days)
 //	E  a redeem on day 2          not a visit
+//	   an earn on day 4, reversed  not a visit (a correction took it back)
 //	F  failed; note on day 1      not counted at all
 //	X  earn on day 5              baseline visited
 //	Y  nothing
@@ -140,6 +141,14 @@ func TestCampaignFigures(t *testing.T) {
 		}
 		e := PointsEntry{CustomerID: ids["E"], At: day(2), Kind: PointsRedeem, Points: -100, ActorID: "slack:U1"}
 		if err := tx.AddPoints(&e); err != nil {
+			return err
+		}
+		wrong := PointsEntry{CustomerID: ids["E"], At: day(4), Kind: PointsEarn, Points: 500, Amount: 10000, ActorID: "slack:U1"}
+		if err := tx.AddPoints(&wrong); err != nil {
+			return err
+		}
+		undo := PointsEntry{CustomerID: ids["E"], At: day(4).Add(time.Minute), Kind: PointsAdjust, Points: -500, Reverses: wrong.ID, ActorID: "slack:U1", Reason: "잘못 적립"}
+		if err := tx.AddPoints(&undo); err != nil {
 			return err
 		}
 		for _, v := range []struct {
