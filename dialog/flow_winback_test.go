@@ -416,3 +416,45 @@ func TestWinBackAt(t *testing.T) {
 		t.Error("New accepted a win-back at 22:00")
 	}
 }
+
+// TestWinBackDraft: the draft is in the customer's language (not the
+// staff member's), names them, says how long it has been (days, weeks or
+// months) and carries the programme's offer, or no offer line without one.
+func TestWinBackDraft(t *testing.T) {
+	tests := []struct {
+		name     string
+		custLang string
+		visits   []int
+		offer    string
+		want     []string
+		not      []string
+	}{
+		{"Months", "", []int{-90, -80, -70}, "", []string{"김민지님, 요즘 뵙기 어려워 안부 여쭤요", "2개월 넘게"}, []string{"🎁"}},
+		{"Weeks", "", []int{-45, -40, -35}, "500P", []string{"5주 넘게", "🎁 다시 오시면 드리려고 준비했어요: 500P"}, nil},
+		{"Days", "", []int{-12, -11, -10}, "", []string{"10일 넘게"}, nil},
+		{"Both", "", []int{-90, -80, -70}, "500P + 쿠폰 10% 14일", []string{"500P + 쿠폰 10% 할인 (14일 동안 사용)"}, nil},
+		{"English", "en", []int{-90, -80, -70}, "쿠폰 10% 14일", []string{"Hi 김민지, we haven't seen you in a while", "2 months", "a coupon, 10% off (valid 14 days)",
+			"(광고) " + testShop + " (advertising)"}, []string{"안부 여쭤요"}},
+		{"EnglishWeeks", "en", []int{-23, -20, -17}, "", []string{"It's been 2 weeks"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, minji := adHarness(t, "ko")
+			h.visits(minji, tt.visits...)
+			steps := []step{{msg: press(custMsg(""), "mkt:on:start")}}
+			if tt.custLang != "" {
+				steps = append(steps, step{msg: custMsg("/lang " + tt.custLang)})
+			}
+			if tt.offer != "" {
+				steps = append(steps, step{msg: managerMsg("/program winback " + tt.offer)})
+			}
+			steps = append(steps, step{msg: press(staffMsg(""), "wb:"+minji), want: tt.want, not: tt.not,
+				check: func(t *testing.T, h *harness, rs []Reply) {
+					if !strings.Contains(allText(rs), h.cat.Text("ko", "winback.draft_hint", nil)) {
+						t.Errorf("the staff's part of the draft is not in Korean:\n%s", allText(rs))
+					}
+				}})
+			runSteps(t, h, steps)
+		})
+	}
+}
