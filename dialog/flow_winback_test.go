@@ -458,3 +458,28 @@ func TestWinBackDraft(t *testing.T) {
 		})
 	}
 }
+
+// TestWinBack_NightErased: a message queued in the night for a customer
+// erased before the morning is dropped: nothing goes, nothing is given,
+// and the run does not fail.
+func TestWinBack_NightErased(t *testing.T) {
+	h, minji := winBackHarness(t, "ko", true, "500P")
+	h.advance(8 * time.Hour) // 22:00
+	runSteps(t, h, []step{
+		{msg: press(staffMsg(""), "wb:"+minji)},
+		{msg: press(staffMsg(""), winBackSendBtn), want: []string{"2026-05-14 08:00에 보낼게요"}},
+	})
+	h.update(func(tx *ledger.Tx) error { return tx.EraseCustomer(minji, h.now()) })
+	h.advance(10 * time.Hour) // 08:00
+	rs, err := h.eng.QueuedWinBacks(context.Background(), h.now())
+	if err != nil || len(rs) != 0 {
+		t.Errorf("morning after an erasure: %+v, %v", rs, err)
+	}
+	h.view(func(tx *ledger.Tx) error {
+		due, err := tx.DueWinBacks(h.now(), 10)
+		if len(due) != 0 {
+			t.Errorf("still queued: %+v", due)
+		}
+		return err
+	})
+}
