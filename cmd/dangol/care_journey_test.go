@@ -496,3 +496,84 @@ func TestCareJourney_Advertising(t *testing.T) {
 		return nil
 	})
 }
+
+// TestCareJourney_RatingRequest: a visit recorded from Slack (/points add
+// at 13:00) gets its rating request in Telegram at 16:00
+// (DANGOL_FEEDBACK_AFTER's 3h), with the five star buttons, once; a star
+// goes on with the feedback flow (its NPS question, then the comment); a
+// visit noted at 19:30 the next day is asked for not at 22:30 but at 09:00
+// the morning after.
+func TestCareJourney_RatingRequest(t *testing.T) {
+	t.Parallel() // its own ledger, fakes, port and clock
+	r := newCareRig(t, kst(12, 2, 13, 0), nil)
+	seedCare(t, r.db, r.clock.Now(), careCustomer{name: "김하늘", phone: "01012345678", chat: journeyChat})
+	r.begin()
+	const asked = "오늘 방문 어떠셨어요?"
+	ask := testCatalog.Text("ko", "care.rating.ask", map[string]any{"Shop": "단골미용실"})
+
+	// The visit: a points earn from Slack.
+	r.command(journeyStaff, "CSTAFF", "/points", "add 010-1234-5678 30000")
+	r.answer("김하늘님께")
+	r.at(kst(12, 2, 15, 50))
+	if n := r.sentTo(journeyChat, asked); n != 0 {
+		t.Fatalf("asked %d times before the three hours were up", n)
+	}
+
+	// Three hours later: the request, with the stars, once.
+	r.at(kst(12, 2, 16, 0))
+	req := r.telegramTo(journeyChat, asked)
+	if req.Fields["text"] != ask {
+		t.Errorf("the request reads %q, want %q", req.Fields["text"], ask)
+	}
+	want := []string{"rr:2026-12-02:1", "rr:2026-12-02:2", "rr:2026-12-02:3", "rr:2026-12-02:4", "rr:2026-12-02:5"}
+	if got := req.Buttons(); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("the request's buttons %q, want %q", got, want)
+	}
+	r.at(kst(12, 2, 16, 10))
+	r.at(kst(12, 2, 17, 30))
+	if n := r.sentTo(journeyChat, asked); n != 1 {
+		t.Errorf("the visit was asked about %d times, want once", n)
+	}
+
+	// A star goes on with the feedback flow.
+	r.press(journeyChat, req, "rr:2026-12-02:5")
+	nps := r.telegramTo(journeyChat, testCatalog.Text("ko", "core.feedback.ask_nps", nil))
+	r.press(journeyChat, nps, "skip")
+	r.telegramTo(journeyChat, testCatalog.Text("ko", "core.feedback.ask_comment", nil))
+	r.customer(telegramfake.Text(journeyChat, "하늘", "ko", "친절하게 해 주셔서 좋았어요"))
+	r.telegramTo(journeyChat, testCatalog.Text("ko", "core.feedback.thanks", nil))
+
+	// The next day's visit at 19:30 waits for the morning.
+	r.at(kst(12, 3, 19, 30))
+	r.command(journeyStaff, "CSTAFF", "/note", "010-1234-5678 커트 상담 #커트")
+	r.answer("김하늘")
+	r.at(kst(12, 3, 22, 30))
+	r.at(kst(12, 4, 8, 50))
+	if n := r.sentTo(journeyChat, asked); n != 1 {
+		t.Errorf("the 19:30 visit was asked about in the night (%d requests in all, want 1 so far)", n)
+	}
+	r.at(kst(12, 4, 9, 0))
+	late := r.telegramTo(journeyChat, asked)
+	if got := late.Buttons(); len(got) != 5 || got[4] != "rr:2026-12-03:5" {
+		t.Errorf("the morning request's buttons %q, want the stars of 2026-12-03", got)
+	}
+	r.at(kst(12, 4, 9, 10))
+	r.stop()
+	if n := r.sentTo(journeyChat, asked); n != 2 {
+		t.Errorf("%d rating requests in all, want 2 (one per visit day)", n)
+	}
+	inspect(t, r.db, func(tx *ledger.Tx) error {
+		var got []ledger.Feedback
+		err := tx.ScanFeedback(kst(12, 1, 0, 0), kst(12, 5, 0, 0), func(f ledger.Feedback) error {
+			got = append(got, f)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if len(got) != 1 || got[0].Rating != 5 || got[0].Comment != "친절하게 해 주셔서 좋았어요" {
+			t.Errorf("feedback %+v, want the one 5-star rating with its comment", got)
+		}
+		return nil
+	})
+}
