@@ -62,12 +62,16 @@ func (e *Engine) CampaignJob(perRun, batch int, deliver func(context.Context, Re
 // as sent (and in the outbox, with Config.Outbox) before it is returned.
 // A recipient who lost consent or reach since the preview is marked
 // skipped with the reason. In the night (21:00–08:00) it takes nobody.
+// Each run first expires the previews never confirmed for a day.
 func (e *Engine) CampaignSends(ctx context.Context, at time.Time, perRun, batch int) ([]Reply, error) {
 	if perRun <= 0 {
 		perRun = DefaultCampaignPerRun
 	}
 	if batch <= 0 {
 		batch = DefaultCampaignBatch
+	}
+	if err := e.expireDrafts(ctx, at); err != nil {
+		return nil, err
 	}
 	if !adSendAt(at, e.loc).Equal(at) {
 		return nil, nil // the night: the queue waits for 08:00
@@ -95,6 +99,24 @@ func (e *Engine) CampaignSends(ctx context.Context, at time.Time, perRun, batch 
 		e.log.InfoContext(ctx, "dialog: campaign messages", "messages", len(out))
 	}
 	return out, nil
+}
+
+// expireDrafts expires the previews never confirmed for a day
+// (ledger.ExpireCampaignDrafts), writing only when there is one.
+func (e *Engine) expireDrafts(ctx context.Context, at time.Time) error {
+	var stale bool
+	if err := e.store.View(ctx, func(tx *ledger.Tx) (err error) { stale, err = tx.HasExpiredDrafts(at); return err }); err != nil {
+		return fmt.Errorf("dialog: expired drafts: %w", err)
+	}
+	if !stale {
+		return nil
+	}
+	var n int
+	if err := e.store.Update(ctx, func(tx *ledger.Tx) (err error) { n, err = tx.ExpireCampaignDrafts(at); return err }); err != nil {
+		return fmt.Errorf("dialog: expire drafts: %w", err)
+	}
+	e.log.InfoContext(ctx, "dialog: campaign previews never sent expired", "campaigns", n)
+	return nil
 }
 
 // campaignBatch marks up to n queued recipients of campaign c in one

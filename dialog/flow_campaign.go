@@ -328,6 +328,10 @@ func (t *turn) campaignButton(arg string) error {
 
 // campaignCancel: /campaign cancel <n> and the preview's [취소].
 func (t *turn) campaignCancel(n int) error {
+	if c, err := t.tx.Campaign(n); err == nil && c.DraftExpired(t.now) {
+		t.say("campaign.draft_expired", map[string]any{"Number": n})
+		return nil
+	}
 	c, err := t.tx.CancelCampaign(n, t.now)
 	switch {
 	case errors.Is(err, ledger.ErrNotFound):

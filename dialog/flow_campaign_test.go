@@ -353,8 +353,9 @@ func TestCampaign_Show(t *testing.T) {
 }
 
 // TestCampaign_Drafts: a preview never confirmed expires after a day: its
-// [발송] is refused and /campaign list leaves it out, by count; a cancel
-// counts the recipients it left unsent, no longer waiting.
+// [발송] and cancel are refused and /campaign list leaves it out, by
+// count, before and after the job's next run deletes its recipients; a
+// cancel counts the recipients it left unsent, no longer waiting.
 func TestCampaign_Drafts(t *testing.T) {
 	h, _, _ := campaignHarness(t, "ko", true)
 	runSteps(t, h, []step{
@@ -368,5 +369,22 @@ func TestCampaign_Drafts(t *testing.T) {
 		{msg: managerMsg("/campaign list"), want: []string{h.text("campaign.list_head", map[string]any{"Count": 1}), h.text("campaign.list_expired", map[string]any{"Count": 1})},
 			not: []string{"잊힌"}},
 		{msg: managerMsg("/campaign 1"), want: []string{h.text("campaign.state.expired", nil)}},
+	})
+	// The next run of the job deletes its recipients; it reads the same.
+	h.advanceTo(h.campaignScheduler(&timedBox{h: h}, 0), h.now().Add(2*time.Minute))
+	h.view(func(tx *ledger.Tx) error {
+		c, err := tx.Campaign(1)
+		if err == nil && (c.State != ledger.CampaignExpired || c.Counts.Queued != 0) {
+			t.Errorf("after the job: %+v, want expired, nobody queued", c)
+		}
+		if q, _ := tx.QueuedRecipients(1, 0); len(q) != 0 {
+			t.Errorf("queued %v", q)
+		}
+		return err
+	})
+	runSteps(t, h, []step{
+		{msg: press(managerMsg(""), "cmp:send:1"), want: []string{h.text("campaign.draft_expired", map[string]any{"Number": 1})}},
+		{msg: managerMsg("/campaign cancel 1"), want: []string{h.text("campaign.draft_expired", map[string]any{"Number": 1})}},
+		{msg: managerMsg("/campaign list"), want: []string{h.text("campaign.list_expired", map[string]any{"Count": 1})}, not: []string{"잊힌"}},
 	})
 }

@@ -55,6 +55,9 @@ const (
 	CampaignSending   CampaignState = "sending"   // the job has sent to some
 	CampaignDone      CampaignState = "done"      // nobody queued any more
 	CampaignCancelled CampaignState = "cancelled" // cancelled before done: the queued get nothing
+	// CampaignExpired is a draft never confirmed within CampaignDraftTTL,
+	// its recipients deleted (ExpireCampaignDrafts).
+	CampaignExpired CampaignState = "expired"
 )
 
 // RecipientState is where one recipient of a campaign is.
@@ -127,10 +130,11 @@ func (c CampaignCounts) SkippedTotal() int {
 	return n
 }
 
-// DraftExpired reports a draft older than CampaignDraftTTL at now: its
-// [발송] is refused and lists show it apart.
+// DraftExpired reports a draft older than CampaignDraftTTL at now, or one
+// ExpireCampaignDrafts expired: its [발송] is refused and lists show it
+// apart.
 func (c *Campaign) DraftExpired(now time.Time) bool {
-	return c.State == CampaignDraft && now.Sub(c.CreatedAt) > CampaignDraftTTL
+	return c.State == CampaignExpired || (c.State == CampaignDraft && now.Sub(c.CreatedAt) > CampaignDraftTTL)
 }
 
 // Campaign is one campaign.
@@ -368,8 +372,8 @@ func (tx *Tx) ScheduleCampaign(n int, sendAt time.Time) (Campaign, error) {
 	switch c.State {
 	case CampaignScheduled, CampaignSending, CampaignDone:
 		return c, nil
-	case CampaignCancelled:
-		return c, fmt.Errorf("ledger: schedule campaign %d: %w", n, invalid("campaign", "cancelled"))
+	case CampaignCancelled, CampaignExpired:
+		return c, fmt.Errorf("ledger: schedule campaign %d: %w", n, invalid("campaign", "%s", c.State))
 	}
 	if sendAt.IsZero() {
 		return c, fmt.Errorf("ledger: schedule campaign %d: %w", n, invalid("campaign", "a send time is required"))
@@ -390,7 +394,7 @@ func (tx *Tx) CancelCampaign(n int, at time.Time) (Campaign, error) {
 		return Campaign{}, err
 	}
 	switch c.State {
-	case CampaignCancelled:
+	case CampaignCancelled, CampaignExpired:
 		return c, nil
 	case CampaignDone:
 		return c, fmt.Errorf("ledger: cancel campaign %d: %w", n, invalid("campaign", "done already"))
@@ -423,18 +427,107 @@ func (tx *Tx) CancelCampaign(n int, at time.Time) (Campaign, error) {
 	return c, tx.putCampaign(&c)
 }
 
+// campaignClear is the clear part of a campaign's record, read without
+// unsealing when only its state and times are asked.
+type campaignClear struct {
+	State     CampaignState `json:"state"`
+	SendAt    time.Time     `json:"send_at"`
+	CreatedAt time.Time     `json:"created_at"`
+}
+
+func decodeCampaignClear(k, v []byte) (campaignClear, error) {
+	var r campaignClear
+	if err := json.Unmarshal(v, &r); err != nil {
+		return r, fmt.Errorf("ledger: campaign %d: %w: %v", binary.BigEndian.Uint64(k), errCorrupt, err)
+	}
+	return r, nil
+}
+
+// ExpireCampaignDrafts expires the drafts previewed more than
+// CampaignDraftTTL before now: their recipients are deleted (ids and
+// states of customers nobody will message), the queued counted
+// Cancelled, the state CampaignExpired. It returns how many; with none
+// it writes nothing, so a caller may run it in every job run.
+func (tx *Tx) ExpireCampaignDrafts(now time.Time) (int, error) {
+	var nums []int
+	err := tx.bucket(bucketCampaigns).ForEach(func(k, v []byte) error {
+		r, err := decodeCampaignClear(k, v)
+		if err != nil {
+			return err
+		}
+		if r.State == CampaignDraft && now.Sub(r.CreatedAt) > CampaignDraftTTL {
+			nums = append(nums, int(binary.BigEndian.Uint64(k)))
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("ledger: expire campaign drafts: %w", err)
+	}
+	for _, n := range nums {
+		c, err := tx.Campaign(n)
+		if err != nil {
+			return 0, err
+		}
+		ck := campaignKey(n)
+		for _, b := range [][]byte{bucketCampaignRcpt, bucketCampaignQueue} {
+			bk := tx.bucket(b)
+			var keys [][]byte
+			cur := bk.Cursor()
+			for k, _ := cur.Seek(ck); k != nil && bytes.HasPrefix(k, ck); k, _ = cur.Next() {
+				keys = append(keys, bytes.Clone(k))
+			}
+			for _, k := range keys {
+				if err := bk.Delete(k); err != nil {
+					return 0, fmt.Errorf("ledger: expire campaign %d: %w", n, err)
+				}
+			}
+		}
+		c.Counts.Cancelled += c.Counts.Queued
+		c.Counts.Queued = 0
+		c.State, c.DoneAt = CampaignExpired, now
+		if err := tx.putCampaign(&c); err != nil {
+			return 0, err
+		}
+	}
+	return len(nums), nil
+}
+
+// HasExpiredDrafts reports whether ExpireCampaignDrafts has anything to
+// do at now, reading the clear part of each campaign only.
+func (tx *Tx) HasExpiredDrafts(now time.Time) (bool, error) {
+	found := false
+	err := tx.bucket(bucketCampaigns).ForEach(func(k, v []byte) error {
+		r, err := decodeCampaignClear(k, v)
+		if err == nil && r.State == CampaignDraft && now.Sub(r.CreatedAt) > CampaignDraftTTL {
+			found = true
+		}
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("ledger: expired drafts: %w", err)
+	}
+	return found, nil
+}
+
 // DueCampaigns returns the campaigns scheduled or sending whose SendAt is
 // at or before now, oldest first.
 func (tx *Tx) DueCampaigns(now time.Time) ([]Campaign, error) {
 	var out []Campaign
 	err := tx.bucket(bucketCampaigns).ForEach(func(k, v []byte) error {
+		// The clear part says whether it is due: only those are unsealed
+		// (the job asks every minute, and campaigns done pile up).
+		r, err := decodeCampaignClear(k, v)
+		if err != nil {
+			return err
+		}
+		if (r.State != CampaignScheduled && r.State != CampaignSending) || r.SendAt.After(now) {
+			return nil
+		}
 		c, err := tx.decodeCampaign(k, v)
 		if err != nil {
 			return err
 		}
-		if (c.State == CampaignScheduled || c.State == CampaignSending) && !c.SendAt.After(now) {
-			out = append(out, c)
-		}
+		out = append(out, c)
 		return nil
 	})
 	if err != nil {

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -197,4 +198,69 @@ func TestCampaignFigures(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestCampaign_ExpireDrafts: a draft older than CampaignDraftTTL loses
+// its recipients and becomes expired, once; a younger draft and a
+// scheduled campaign are left alone; an expired one cannot be sent.
+func TestCampaign_ExpireDrafts(t *testing.T) {
+	s := MustOpen(t)
+	a := mustCustomer(t, s, "김하늘", "01011110001")
+	b := mustCustomer(t, s, "이바다", "01011110002")
+	old := mustCampaign(t, s, Campaign{}, []string{a.ID}, map[string]string{b.ID: SkipNoConsent})
+	sched := mustCampaign(t, s, Campaign{}, []string{a.ID}, nil)
+	mustUpdate(t, s, func(tx *Tx) error { _, err := tx.ScheduleCampaign(sched.Number, t0.Add(48*time.Hour)); return err })
+	young := Campaign{Text: "내일 할인", SendAt: t0, CreatedAt: t0.Add(23 * time.Hour), CreatedBy: "slack:UMANAGER"}
+	mustUpdate(t, s, func(tx *Tx) error { return tx.AddCampaign(&young, []string{a.ID}, nil) })
+	now := t0.Add(CampaignDraftTTL + time.Second)
+	expire := func() (n int, has bool) {
+		mustUpdate(t, s, func(tx *Tx) (err error) {
+			if has, err = tx.HasExpiredDrafts(now); err != nil {
+				return err
+			}
+			n, err = tx.ExpireCampaignDrafts(now)
+			return err
+		})
+		return n, has
+	}
+	if n, has := expire(); n != 1 || !has {
+		t.Fatalf("expired %d (has %v), want the old draft", n, has)
+	}
+	if n, has := expire(); n != 0 || has {
+		t.Errorf("again: expired %d (has %v), want none", n, has)
+	}
+	mustView(t, s, func(tx *Tx) error {
+		for _, tt := range []struct {
+			n    int
+			want CampaignState
+		}{{old.Number, CampaignExpired}, {sched.Number, CampaignScheduled}, {young.Number, CampaignDraft}} {
+			c, err := tx.Campaign(tt.n)
+			if err != nil {
+				return err
+			}
+			if c.State != tt.want {
+				t.Errorf("campaign %d is %s, want %s", tt.n, c.State, tt.want)
+			}
+		}
+		c, _ := tx.Campaign(old.Number)
+		if c.Counts.Queued != 0 || c.Counts.Cancelled != 1 || !c.DraftExpired(now) {
+			t.Errorf("expired counts %+v", c.Counts)
+		}
+		for _, id := range []string{a.ID, b.ID} {
+			if _, _, ok, _ := tx.RecipientOf(old.Number, id); ok {
+				t.Errorf("%s is still a recipient of the expired draft", id)
+			}
+		}
+		if q, _ := tx.QueuedRecipients(old.Number, 0); len(q) != 0 {
+			t.Errorf("queued %v", q)
+		}
+		if _, _, ok, _ := tx.RecipientOf(young.Number, a.ID); !ok {
+			t.Error("the young draft lost its recipient")
+		}
+		return nil
+	})
+	err := s.Update(t.Context(), func(tx *Tx) error { _, err := tx.ScheduleCampaign(old.Number, now); return err })
+	if !errors.Is(err, ErrInvalid) {
+		t.Errorf("schedule expired: %v, want ErrInvalid", err)
+	}
 }
