@@ -251,8 +251,10 @@
 // keeps the benefit given with the send (points, a coupon it may never
 // hear of); a reply without Origin (built before it existed, or another
 // kind of message) is failed by nobody; a draft expires a day after its
-// preview ([발송] refused, listed apart) but its recipients stay in the
-// file; the message is built in
+// preview ([발송] refused, listed apart) and the job's next run deletes
+// its recipients; a campaign's visits count from its send on, the same
+// day included, while /response's count from the next day, so the two
+// may differ by same-day visits; the message is built in
 // the customer's language around the manager's text as typed (not
 // translated); the console's :time makes a check only at the end of a
 // jump (Job.Check), so one jump sends at most one run's recipients; the
@@ -306,9 +308,10 @@
 // notice is marked told, the win-back message telling of it. A press in
 // the night queues the staff's words, not the message: the morning job
 // (WinBackMorningJob, 08:00, until 20:59 when dangol was down) builds it
-// again with the offer then in force, and drops it, said only in the log,
-// when the customer has withdrawn, blocked the bot, been erased or come in
-// meanwhile. The automatic job runs at Config.WinBackAt (DANGOL_WINBACK_AT,
+// again with the offer then in force, and drops it when the customer has
+// withdrawn, blocked the bot, been erased or come in meanwhile, telling
+// the staff member who queued it why (a DM; nobody for an erasure, which
+// shreds the sealed actor with the text). The automatic job runs at Config.WinBackAt (DANGOL_WINBACK_AT,
 // 11:00) and scans every customer's visit stats, as the summary
 // does; it records customers skipped for advertising consent once per
 // lapse (the baseline), the other skips only in the log. The win-back is

@@ -32,6 +32,7 @@ import (
 
 	"github.com/dangol/dangol/feedback"
 	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
 )
 
 // flowWinBack holds a win-back draft until it is sent or cancelled.
@@ -585,7 +586,8 @@ func (e *Engine) winBackSkipped(tx *ledger.Tx, id string, now time.Time, skip Ad
 // and due at at: each taken from the queue, checked again (consent, reach,
 // a visit since) and, if it may still go, marked with the offer in force
 // now, recorded and put in the outbox in one transaction. One that may no
-// longer go is dropped and said in the log.
+// longer go is dropped, and the staff member who queued it told why in a
+// direct message (with the messages returned).
 func (e *Engine) QueuedWinBacks(ctx context.Context, at time.Time) ([]Reply, error) {
 	now := e.now()
 	if !adSendAt(now, e.loc).Equal(now) {
@@ -610,9 +612,21 @@ func (e *Engine) QueuedWinBacks(ctx context.Context, at time.Time) ([]Reply, err
 				}
 				continue
 			}
+			drop := func(why string, c ledger.Customer) error {
+				dropped++
+				r, ok, err := e.winBackDroppedDM(tx, q, c, why)
+				if err != nil || !ok {
+					return err
+				}
+				if err := e.stashCare(tx, "winback-dropped:"+q.CustomerID+":"+strconv.FormatInt(q.SendAt.UnixNano(), 10), now, &r); err != nil {
+					return err
+				}
+				out = append(out, r)
+				return nil
+			}
 			c, err := tx.Customer(q.CustomerID)
 			if errors.Is(err, ledger.ErrCustomerNotFound) || (err == nil && (c.Erased || q.Text == "")) {
-				dropped++
+				dropped++ // its actor was sealed under the shredded key: nobody to tell
 				continue
 			}
 			if err != nil {
@@ -623,13 +637,17 @@ func (e *Engine) QueuedWinBacks(ctx context.Context, at time.Time) ([]Reply, err
 				return err
 			}
 			if !feedback.IsAtRisk(v, now) {
-				dropped++ // they came in before the morning
+				if err := drop("visited", c); err != nil { // they came in before the morning
+					return err
+				}
 				continue
 			}
 			if _, skip, err := e.adMessage(tx, c, now, func(*turn) string { return "" }); err != nil {
 				return err
 			} else if skip != AdSent {
-				dropped++
+				if err := drop(string(skip), c); err != nil {
+					return err
+				}
 				continue
 			}
 			r, err := e.winBackSend(tx, c, q.Text, p.WinBack, false, q.ActorID, now)
@@ -650,6 +668,26 @@ func (e *Engine) QueuedWinBacks(ctx context.Context, at time.Time) ([]Reply, err
 		e.log.InfoContext(ctx, "dialog: queued win-back messages", "messages", len(out), "dropped", dropped)
 	}
 	return out, nil
+}
+
+// winBackDroppedDM tells the staff member who queued q that it did not go
+// and why (an AdSkip, or "visited"), in their language: a direct message
+// to their platform id; ok is false when they cannot be written to (the
+// actor is no platform id).
+func (e *Engine) winBackDroppedDM(tx *ledger.Tx, q ledger.QueuedWinBack, c ledger.Customer, why string) (Reply, bool, error) {
+	channel, user, ok := strings.Cut(q.ActorID, ":")
+	if !ok || channel == "" || user == "" || strings.HasPrefix(q.ActorID, "system:") {
+		return Reply{}, false, nil
+	}
+	lang := e.lang
+	if p, err := tx.Profile(q.ActorID); err != nil {
+		return Reply{}, false, fmt.Errorf("dialog: read profile: %w", err)
+	} else if p.Lang != "" {
+		lang = locales.Normalize(p.Lang)
+	}
+	reason := e.cat.Text(lang, "winback.dropped_why."+why, nil)
+	text := e.cat.Text(lang, "winback.dropped", map[string]any{"Name": c.Name, "Why": reason})
+	return Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Text: text}, true, nil
 }
 
 // --- /program winback ---

@@ -483,3 +483,28 @@ func TestWinBack_NightErased(t *testing.T) {
 		return err
 	})
 }
+
+// TestWinBack_NightWithdrawn: a customer who withdraws advertising consent
+// (their [수신 거부]) before the morning is not sent the queued message nor
+// given its benefit; the staff member who queued it is told why.
+func TestWinBack_NightWithdrawn(t *testing.T) {
+	h, minji := winBackHarness(t, "ko", true, "500P")
+	h.advance(8 * time.Hour) // 22:00
+	runSteps(t, h, []step{
+		{msg: press(staffMsg(""), "wb:"+minji)},
+		{msg: press(staffMsg(""), winBackSendBtn), want: []string{"2026-05-14 08:00에 보낼게요"}},
+		{msg: press(custMsg(""), adOptOutPayload), advance: time.Hour},
+	})
+	h.advance(9 * time.Hour) // 08:00
+	rs, err := h.eng.QueuedWinBacks(context.Background(), h.now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(toUser(rs, ChannelTelegram, custTG)) != 0 || h.balance(minji) != 0 {
+		t.Errorf("sent after the withdrawal: %+v, balance %d", rs, h.balance(minji))
+	}
+	want := h.text("winback.dropped", map[string]any{"Name": "김민지", "Why": h.text("winback.dropped_why.no_consent", nil)})
+	if dms := toUser(rs, ChannelSlack, staffID); len(dms) != 1 || dms[0].Text != want {
+		t.Errorf("the staff member's DM = %+v, want %q", dms, want)
+	}
+}
