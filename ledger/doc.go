@@ -348,8 +348,9 @@
 // delivery job marks a batch in one transaction to keep that cheap).
 // FailRecipient takes a sent one to failed (blocked, gave_up) once; the
 // benefit stays given. Cancelling moves the queued to cancelled
-// (Counts.Cancelled). CampaignFigures counts visits (a note or a points
-// earn) and uses of the campaign's coupon within CampaignResponseWindow
+// (Counts.Cancelled); ExpireCampaignDrafts deletes the recipients of a
+// draft a day old (CampaignExpired). CampaignFigures counts visits (a
+// note or a points earn not reversed) and uses of the campaign's coupon within CampaignResponseWindow
 // of each recipient's send, and the baseline's visits (skipped for no
 // consent) from the campaign's SendAt; a visit imported without a time
 // (VisitStats only) is not seen, and a coupon use is counted whether or
