@@ -311,11 +311,12 @@
 // again with the offer then in force, and drops it when the customer has
 // withdrawn, blocked the bot, been erased or come in meanwhile, telling
 // the staff member who queued it why (a DM; nobody for an erasure, which
-// shreds the sealed actor with the text). The automatic job runs at Config.WinBackAt (DANGOL_WINBACK_AT,
-// 11:00) and scans every customer's visit stats, as the summary
-// does; it records customers skipped for advertising consent once per
-// lapse (the baseline), the other skips only in the log. The win-back is
-// not a thread: a customer's answer starts a question as any text does.
+// shreds the sealed actor with the text). The automatic job runs at
+// Config.WinBackAt (DANGOL_WINBACK_AT, 11:00) and scans every customer's
+// visit stats, as the summary does; it records customers skipped for
+// advertising consent once per lapse (the baseline), the other skips only
+// in the log. The win-back is not a thread: a customer's answer starts a
+// question as any text does.
 // No phone is offered instead of a message that cannot go: a call
 // offering the benefit would be advertising without consent too. The
 // jobs' messages are written into the outbox with their mark: without
