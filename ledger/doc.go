@@ -350,12 +350,12 @@
 // benefit stays given. Cancelling moves the queued to cancelled
 // (Counts.Cancelled); ExpireCampaignDrafts deletes the recipients of a
 // draft a day old (CampaignExpired). CampaignFigures counts visits (a
-// note or a points earn not reversed) and uses of the campaign's coupon within CampaignResponseWindow
-// of each recipient's send, and the baseline's visits (skipped for no
-// consent) from the campaign's SendAt; a visit imported without a time
-// (VisitStats only) is not seen, and a coupon use is counted whether or
-// not it came with a visit. An erasure leaves the
-// recipients (customer ids, states and times, naming nobody).
+// note or a points earn not reversed) and uses of the campaign's coupon
+// within CampaignResponseWindow of each recipient's send, and the
+// baseline's visits (skipped for no consent) from the campaign's SendAt;
+// a visit imported without a time (VisitStats only) is not seen, and a
+// coupon use is counted whether or not it came with a visit. An erasure
+// leaves the recipients (customer ids, states and times, naming nobody).
 //
 // Win-back (winback.go): one mark per customer, in the clear (a customer
 // key and times), names the lapse its message was for by the last visit
