@@ -467,7 +467,7 @@ func (e *Engine) WinBacks(ctx context.Context, at time.Time) ([]Reply, map[AdSki
 			if err != nil && !errors.Is(err, ledger.ErrCustomerNotFound) {
 				return err
 			}
-			if err == nil && !w.Covers(v) && !w.SkipCovers(v) {
+			if err == nil && !w.Covers(v) {
 				ids = append(ids, v.CustomerID)
 			}
 			return nil
@@ -526,7 +526,7 @@ func (e *Engine) winBackBatch(ctx context.Context, ids []string, offer ledger.Wi
 			if err != nil {
 				return err
 			}
-			if !feedback.IsAtRisk(v, now) || w.Covers(v) || w.SkipCovers(v) {
+			if !feedback.IsAtRisk(v, now) || w.Covers(v) {
 				continue
 			}
 			_, skip, err := e.adMessage(tx, c, now, func(*turn) string { return "" })
@@ -535,7 +535,7 @@ func (e *Engine) winBackBatch(ctx context.Context, ids []string, offer ledger.Wi
 			}
 			if skip != AdSent {
 				skipped[skip]++
-				if skip == AdNoConsent {
+				if skip == AdNoConsent && !w.SkipCovers(v) { // once per lapse; consent given later still gets it
 					if err := e.winBackSkipped(tx, id, now, skip); err != nil {
 						return err
 					}

@@ -277,7 +277,8 @@ func TestWinBack_Night(t *testing.T) {
 // TestWinBackJob_OncePerLapse: the automatic win-back sends 김민지 its
 // message once (and records 이서준, linked without advertising consent, as
 // skipped once: the baseline), not again the next days nor after a
-// restart; after a visit and a second lapse it sends once more. While the
+// restart, until he agrees to offers, when he gets his; after a visit and
+// a second lapse she gets one more. While the
 // programme's win-back is off, or in the night, it sends nothing.
 func TestWinBackJob_OncePerLapse(t *testing.T) {
 	h, minji := winBackHarness(t, "ko", true, "")
@@ -322,6 +323,16 @@ func TestWinBackJob_OncePerLapse(t *testing.T) {
 	}
 	if os := h.outreach(fresh); len(os) != 0 {
 		t.Errorf("박지우 (not at risk) outreach = %+v", os)
+	}
+	// 이서준 agrees to offers later in the same lapse: the next run sends
+	// him his, the skip recorded before notwithstanding.
+	runSteps(t, h, []step{{msg: press(cust2Msg(""), "mkt:on:command")}})
+	h.advance(24 * time.Hour)
+	if r := toUser(run(1), ChannelTelegram, custTG2); len(r) != 1 {
+		t.Errorf("이서준 after his consent: %+v", r)
+	}
+	if os := h.outreach(seojun); len(os) != 2 || os[1].Skipped != "" {
+		t.Errorf("이서준's outreach = %+v, want the skip then the message", os)
 	}
 	// A visit ends the lapse; two months later she is at risk again.
 	h.visits(minji, 0)
