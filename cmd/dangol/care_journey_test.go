@@ -78,11 +78,14 @@ type careRig struct {
 const otherChat = 43
 
 // newCareRig is a journeyRig whose engine clock starts at start, with
-// extra settings over the rig's.
+// extra settings over the rig's. The weekly summary is off: a Monday's
+// post missed at start would name the journey's customers in the staff
+// channel, among the answers a journey waits for.
 func newCareRig(t *testing.T, start time.Time, extra map[string]string) *careRig {
 	r := &careRig{journeyRig: newJourneyRig(t), clock: &journeyClock{now: start, idle: make(chan struct{}, 1)},
 		sent: map[int64][]string{}}
 	r.setup = func(env map[string]string, m *Main) {
+		env["DANGOL_SUMMARY_CRON"] = "off"
 		for k, v := range extra {
 			env[k] = v
 		}
@@ -576,4 +579,80 @@ func TestCareJourney_RatingRequest(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestCareJourney_WinBack: two regulars away for months, both with
+// advertising consent. [안부 메시지] on /customers 뜸한 in Slack opens the
+// modal with the greeting; submitted at 14:00 it reaches 이바다's Telegram
+// at once, as advertising. Pressed for 김하늘 at 21:30 it waits for 08:00;
+// serve restarts in the night and again right after the morning's send,
+// and each of them gets it exactly once; a further press is refused as
+// already sent.
+func TestCareJourney_WinBack(t *testing.T) {
+	t.Parallel() // its own ledger, fakes, port and clock
+	r := newCareRig(t, kst(12, 2, 14, 0), nil)
+	now := r.clock.Now()
+	away := []time.Time{now.AddDate(0, 0, -130), now.AddDate(0, 0, -120), now.AddDate(0, 0, -110)}
+	ids := seedCare(t, r.db, now,
+		careCustomer{name: "김하늘", phone: "01012345678", chat: journeyChat, ads: true, visits: away},
+		careCustomer{name: "이바다", phone: "01087654321", chat: otherChat, ads: true, visits: away})
+	haneul, bada := ids[0], ids[1]
+	r.begin()
+
+	// By day: sent at once.
+	r.command(journeyStaff, "CSTAFF", "/customers", "뜸한")
+	list := r.answer("이바다")
+	r.clickIn(journeyStaff, "CSTAFF", "", button(t, list, "wb:"+bada))
+	open := r.slack("views.open", func(slackfake.Call) bool { return true })
+	view, _ := open.JSONField(t, "view").(map[string]any)
+	if view["callback_id"] != "wb:"+bada || !strings.Contains(string(open.JSON), "이바다님, 요즘 뵙기 어려워") {
+		t.Fatalf("the win-back modal %s, want 이바다's greeting", open.JSON)
+	}
+	const dayText = "이바다님, 요즘 뵙기 어려워 안부 여쭤요. 잘 지내시죠?"
+	r.submit(view, map[string]string{"text": dayText})
+	got := r.telegramTo(otherChat, dayText)
+	if text := got.Fields["text"]; !strings.HasPrefix(text, "(광고) 단골미용실\n") || !hasString(got.Buttons(), "mkt:off:optout") {
+		t.Errorf("the win-back reads %q with %q, want (광고), the shop and [수신 거부]", text, got.Buttons())
+	}
+	r.answer(testCatalog.Text("ko", "winback.sent", map[string]any{"Name": "이바다"}))
+
+	// At 21:30: queued for 08:00.
+	r.at(kst(12, 2, 21, 30))
+	r.command(journeyStaff, "CSTAFF", "/customers", "뜸한")
+	list = r.answer("김하늘")
+	r.clickIn(journeyStaff, "CSTAFF", "", button(t, list, "wb:"+haneul))
+	open = r.slack("views.open", func(slackfake.Call) bool { return true })
+	view, _ = open.JSONField(t, "view").(map[string]any)
+	const nightText = "김하늘님, 요즘 뵙기 어려워 안부 여쭤요. 다음에 또 들러 주세요."
+	r.submit(view, map[string]string{"text": nightText})
+	r.answer(testCatalog.Text("ko", "winback.queued", map[string]any{"Name": "김하늘", "When": "2026-12-03 08:00"}))
+	if n := r.sentTo(journeyChat, nightText); n != 0 {
+		t.Fatalf("the win-back pressed at 21:30 went in the night (%d)", n)
+	}
+
+	// A restart in the night; the morning job sends it, once.
+	r.stop()
+	r.clock.set(kst(12, 3, 7, 59))
+	r.begin()
+	if n := r.sentTo(journeyChat, nightText); n != 0 {
+		t.Fatalf("the win-back went before 08:00 (%d)", n)
+	}
+	r.at(kst(12, 3, 8, 0))
+	got = r.telegramTo(journeyChat, nightText)
+	if !strings.HasPrefix(got.Fields["text"], "(광고) 단골미용실\n") {
+		t.Errorf("the morning's win-back reads %q, want it to start with (광고) and the shop", got.Fields["text"])
+	}
+
+	// A restart right after the send: nothing again, and another press is
+	// refused.
+	r.stop()
+	r.clock.set(kst(12, 3, 8, 5))
+	r.begin()
+	r.at(kst(12, 3, 11, 0)) // the automatic win-back's hour: off, nothing
+	r.clickIn(journeyStaff, "CSTAFF", "", "wb:"+haneul)
+	r.answer(testCatalog.Text("ko", "winback.already", map[string]any{"Name": "김하늘", "Date": "2026-12-03"}))
+	r.stop()
+	if n, m := r.sentTo(journeyChat, "(광고) 단골미용실"), r.sentTo(otherChat, "(광고) 단골미용실"); n != 1 || m != 1 {
+		t.Errorf("advertising messages sent %d and %d times, want once to each", n, m)
+	}
 }
