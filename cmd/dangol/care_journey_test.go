@@ -143,19 +143,19 @@ func (r *careRig) command(user, channel, cmd, text string) {
 	r.signed("/slack/commands", "application/x-www-form-urlencoded", []byte(form.Encode()))
 }
 
-// answer waits for the next answer to a staff member shown in Slack (a
-// slash command's response_url, an ephemeral or a post) that holds want.
+// answer waits for the next answer shown to a staff member alone in
+// Slack (a slash command's or an ephemeral click's response_url, an
+// ephemeral message or a post in their DM) that holds want.
 func (r *careRig) answer(want string) slackfake.Call {
 	r.t.Helper()
 	timeout := time.After(waitTimeout)
 	for {
 		select {
 		case c := <-r.slc:
-			switch c.Method {
-			case "response_url", "chat.postEphemeral", "chat.postMessage":
-				if says(c, want) {
-					return c
-				}
+			private := c.Method == "response_url" || c.Method == "chat.postEphemeral" ||
+				(c.Method == "chat.postMessage" && strings.HasPrefix(c.Form.Get("channel"), "D"))
+			if private && says(c, want) {
+				return c
 			}
 		case <-timeout:
 			r.t.Fatalf("Slack showed nothing with %q within %s", want, waitTimeout)

@@ -234,18 +234,24 @@ func (r *journeyRig) click(user, headTS, payload string) {
 }
 
 // clickIn presses the button with payload on the message at ts in
-// channel (the staff channel, or a DM "D…").
+// channel (the staff channel, or a DM "D…"); ts "" is an ephemeral
+// message (a slash command's answer), which Slack gives a response_url.
 func (r *journeyRig) clickIn(user, channel, ts, payload string) {
 	r.t.Helper()
 	r.event++
-	js, _ := json.Marshal(map[string]any{
+	click := map[string]any{
 		"type": "block_actions", "team": map[string]any{"id": "T1"},
 		"user":       map[string]any{"id": user, "name": strings.ToLower(user)},
 		"trigger_id": fmt.Sprintf("trig-journey-%d", r.event),
 		"channel":    map[string]any{"id": channel},
 		"container":  map[string]any{"type": "message", "channel_id": channel, "message_ts": ts},
 		"actions":    []map[string]any{{"type": "button", "action_id": "dangol_btn_0", "block_id": "b1", "value": payload, "text": map[string]any{"type": "plain_text", "text": payload}}},
-	})
+	}
+	if ts == "" {
+		click["container"] = map[string]any{"type": "message", "channel_id": channel, "is_ephemeral": true}
+		click["response_url"] = r.sl.ResponseURL(fmt.Sprintf("act-%d", r.event))
+	}
+	js, _ := json.Marshal(click)
 	r.signed("/slack/interactivity", "application/x-www-form-urlencoded", []byte(url.Values{"payload": {string(js)}}.Encode()))
 }
 
