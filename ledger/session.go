@@ -1,8 +1,11 @@
 package ledger
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 )
 
@@ -11,6 +14,13 @@ import (
 // shop key, since a session belongs to a conversation, not to a customer,
 // and lives half an hour. Erasing a customer deletes the sessions about
 // them.
+
+// A message in a flow reads its session and stores it again, so sessions
+// are in the binary form of encoding.go since sessionVersion, their clear
+// fields and the sealed part alike; one written as JSON before (a '{'
+// first) still reads, and takes the binary form when next stored.
+
+const sessionVersion = 1 // storedSession's and sessionSecrets' binary forms
 
 // storedSession is a session as stored.
 type storedSession struct {
@@ -31,17 +41,17 @@ func (tx *Tx) sessionBlind(key string) []byte { return tx.kr.blind("session", ke
 
 // decodeSession decodes the session stored as v under blind key bk.
 func (tx *Tx) decodeSession(bk, v []byte) (Session, error) {
-	var ss storedSession
-	if err := json.Unmarshal(v, &ss); err != nil {
-		return Session{}, fmt.Errorf("%w: %v", errCorrupt, err)
+	ss, err := decodeStoredSession(v)
+	if err != nil {
+		return Session{}, err
 	}
 	plain, err := openRecord(tx.kr.shop, bucketSessions, bk, ss.Sealed)
 	if err != nil {
 		return Session{}, err
 	}
-	var sec sessionSecrets
-	if err := json.Unmarshal(plain, &sec); err != nil {
-		return Session{}, fmt.Errorf("%w: %v", errCorrupt, err)
+	sec, err := decodeSessionSecrets(plain)
+	if err != nil {
+		return Session{}, err
 	}
 	return Session{Key: sec.Key, Flow: ss.Flow, State: ss.State, Draft: sec.Draft, Lang: ss.Lang, Updated: ss.Updated, Expired: ss.Expired}, nil
 }
@@ -68,18 +78,12 @@ func (tx *Tx) PutSession(s Session) error {
 		return fmt.Errorf("ledger: put session: %w", invalid("session", "key is required"))
 	}
 	bk := tx.sessionBlind(s.Key)
-	plain, err := json.Marshal(sessionSecrets{Key: s.Key, Draft: s.Draft})
-	if err != nil {
-		return fmt.Errorf("ledger: put session %s: %w", s.Key, err)
-	}
+	plain := encodeSessionSecrets(&sessionSecrets{Key: s.Key, Draft: s.Draft})
 	sealed, err := sealRecord(tx.kr.shop, bucketSessions, bk, plain)
 	if err != nil {
 		return fmt.Errorf("ledger: put session %s: %w", s.Key, err)
 	}
-	v, err := json.Marshal(storedSession{Flow: s.Flow, State: s.State, Lang: s.Lang, Updated: s.Updated, Expired: s.Expired, Sealed: sealed})
-	if err != nil {
-		return fmt.Errorf("ledger: put session %s: %w", s.Key, err)
-	}
+	v := encodeStoredSession(&storedSession{Flow: s.Flow, State: s.State, Lang: s.Lang, Updated: s.Updated, Expired: s.Expired, Sealed: sealed})
 	if err := tx.bucket(bucketSessions).Put(bk, v); err != nil {
 		return fmt.Errorf("ledger: put session %s: %w", s.Key, err)
 	}
@@ -144,4 +148,98 @@ func (tx *Tx) ExpireSessions(idleBefore, forgetBefore time.Time) (ended, dropped
 		}
 	}
 	return len(stubs), len(gone), nil
+}
+
+// encodeStoredSession is ss as stored: the version, the length of the
+// clear fields and the clear fields, then the sealed part to the end.
+func encodeStoredSession(ss *storedSession) []byte {
+	var c encoder
+	c.string(ss.Flow)
+	c.string(ss.State)
+	c.string(ss.Lang)
+	c.time(ss.Updated)
+	c.string(ss.Expired)
+	e := encoder{b: make([]byte, 0, 1+binary.MaxVarintLen64+len(c.b)+len(ss.Sealed))}
+	e.byte(sessionVersion)
+	e.uvarint(uint64(len(c.b)))
+	e.b = append(e.b, c.b...)
+	e.b = append(e.b, ss.Sealed...)
+	return e.b
+}
+
+// decodeStoredSession reads a stored session, binary or JSON; its Sealed
+// is a slice of v. Errors wrap errCorrupt.
+func decodeStoredSession(v []byte) (storedSession, error) {
+	var ss storedSession
+	if len(v) > 0 && v[0] == '{' {
+		if err := json.Unmarshal(v, &ss); err != nil {
+			return storedSession{}, fmt.Errorf("%w: %v", errCorrupt, err)
+		}
+		return ss, nil
+	}
+	if len(v) == 0 || v[0] != sessionVersion {
+		return storedSession{}, fmt.Errorf("%w: unknown session version", errCorrupt)
+	}
+	n, w := binary.Uvarint(v[1:])
+	if w <= 0 || n > uint64(len(v)-1-w) {
+		return storedSession{}, fmt.Errorf("%w: bad session length", errCorrupt)
+	}
+	start := 1 + w
+	d := newDecoder(v[start : start+int(n)])
+	ss.Flow = d.string()
+	ss.State = d.string()
+	ss.Lang = d.string()
+	ss.Updated = d.time()
+	ss.Expired = d.string()
+	if d.err != nil {
+		return storedSession{}, d.err
+	}
+	if sealed := v[start+int(n):]; len(sealed) > 0 {
+		ss.Sealed = sealed
+	}
+	return ss, nil
+}
+
+// encodeSessionSecrets is what PutSession seals: the key and the draft,
+// its fields in key order.
+func encodeSessionSecrets(sec *sessionSecrets) []byte {
+	var e encoder
+	e.byte(sessionVersion)
+	e.string(sec.Key)
+	e.uvarint(uint64(len(sec.Draft)))
+	for _, k := range slices.Sorted(maps.Keys(sec.Draft)) {
+		e.string(k)
+		e.string(sec.Draft[k])
+	}
+	return e.b
+}
+
+// decodeSessionSecrets reads an opened session's key and draft, binary or
+// JSON. Errors wrap errCorrupt.
+func decodeSessionSecrets(plain []byte) (sessionSecrets, error) {
+	var sec sessionSecrets
+	if len(plain) > 0 && plain[0] == '{' {
+		if err := json.Unmarshal(plain, &sec); err != nil {
+			return sessionSecrets{}, fmt.Errorf("%w: %v", errCorrupt, err)
+		}
+		return sec, nil
+	}
+	d := newDecoder(plain)
+	d.version(sessionVersion)
+	sec.Key = d.string()
+	n := d.uvarint()
+	if d.err == nil && n > uint64(len(plain)) { // each field takes at least two bytes
+		d.fail("draft length")
+	}
+	if d.err == nil && n > 0 {
+		sec.Draft = make(map[string]string, n)
+		for range n {
+			k := d.string()
+			sec.Draft[k] = d.string()
+		}
+	}
+	if d.err != nil {
+		return sessionSecrets{}, d.err
+	}
+	return sec, nil
 }
