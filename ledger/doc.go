@@ -64,10 +64,10 @@
 // follow-up and birthday indexes and the visit stats are kept in the same
 // transaction as the record. Those bulk-scanned records use a compact
 // versioned binary encoding, their personal part one sealed field;
-// customers and profiles use it too (customer_record.go, profile.go:
-// every message reads its sender's profile, and every one naming a
-// customer opens the record inside the shared write transaction), a
-// customer's personal part sealed; sessions are JSON, their personal parts
+// customers, profiles and sessions use it too (customer_record.go,
+// profile.go, session.go: every message reads its sender's profile and
+// session, and every one naming a customer opens the record inside the
+// shared write transaction), the personal parts of customers and sessions
 // sealed.
 //
 // Points are append-only entries. The balance is derived from them and
@@ -254,11 +254,11 @@
 // Record versions only go up. Points entries are written as version 4
 // (which names the correction that reversed an entry), and a build of
 // dangol from before it reads them as corrupt records, so a file used by
-// this one is not for an older build. Customer records and profiles are
-// written in their binary form (customer_record.go, profile.go) since the
-// JSON ones: a build from before it reads one written or changed since as
-// corrupt. JSON ones are read as they are and rewritten only when they
-// change.
+// this one is not for an older build. Customer records, profiles and
+// sessions are written in their binary form (customer_record.go,
+// profile.go, session.go) since the JSON ones: a build from before it
+// reads one written or changed since as corrupt. JSON ones are read as
+// they are and rewritten only when they change.
 //
 // Losing the master key is losing the data: nothing sealed can be read
 // without it, and no one (not dangol, not its authors) can recover it. Keep
