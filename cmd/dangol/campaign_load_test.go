@@ -13,12 +13,14 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/dangol/dangol/bots/retry/retrytest"
 	"github.com/dangol/dangol/bots/telegram/telegramfake"
+	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/feedback/charttest"
 	"github.com/dangol/dangol/ledger"
 )
@@ -29,6 +31,12 @@ import (
 //
 //	go test -run TestCampaignLoad -campaign 10000 -v ./cmd/dangol/
 var campaignLoad = flag.Int("campaign", 1200, "consenting recipients of TestCampaignLoad's campaign")
+
+// campaignKilled is how many customers TestBinary_CampaignKilled's
+// campaign goes to; its peak RSS at the size:
+//
+//	go test -run TestBinary_CampaignKilled -campaign-killed 10000 -v ./cmd/dangol/
+var campaignKilled = flag.Int("campaign-killed", 600, "recipients of TestBinary_CampaignKilled's campaign")
 
 // campaignChat is the Telegram chat (and user) of the i-th seeded customer.
 func campaignChat(i int) int64 { return 800_000 + int64(i) }
@@ -209,8 +217,9 @@ func TestCampaignLoad(t *testing.T) {
 }
 
 // campaignShop confirms campaign 1 to everyone in the shop at db (n of
-// them receiving it) in the console, as its manager, and returns serve's
-// settings, the record of sends and the fake Bot API in process.
+// them receiving it) in the console at campaignStart, as its manager, and
+// returns serve's settings, the record of sends and the fake Bot API in
+// process.
 func campaignShop(t *testing.T, db string, n int) (map[string]string, *sendLog, http.RoundTripper) {
 	t.Helper()
 	env := map[string]string{
@@ -218,9 +227,21 @@ func campaignShop(t *testing.T, db string, n int) (map[string]string, *sendLog, 
 		"DANGOL_TELEGRAM_TOKEN": tgToken, "DANGOL_TELEGRAM_API_URL": "http://telegram.invalid",
 		"DANGOL_LOG_LEVEL": "warn",
 	}
-	console := map[string]string{"DANGOL_DB": db, "DANGOL_SHOP_NAME": "단골미용실", "DANGOL_TZ": "Asia/Seoul"}
+	confirmCampaign(t, db, n, "Asia/Seoul", campaignStart)
+	log := &sendLog{chats: map[int64]int{}}
+	fake := telegramfake.New(telegramfake.Options{Token: tgToken, Username: "dangol_bot", OnCall: log.onCall})
+	t.Cleanup(fake.Close)
+	return env, log, inprocAPI{inprocTransport{fake.Handler()}}
+}
+
+// confirmCampaign has the manager type the campaign's one line and press
+// [발송] in the console on the shop's file at at, in time zone tz, and
+// checks the preview counts n receiving it.
+func confirmCampaign(t *testing.T, db string, n int, tz string, at time.Time) {
+	t.Helper()
+	console := map[string]string{"DANGOL_DB": db, "DANGOL_SHOP_NAME": "단골미용실", "DANGOL_TZ": tz}
 	res := runMainWith(t, console, func(m *Main) {
-		m.Now = func() time.Time { return campaignStart }
+		m.Now = func() time.Time { return at }
 		m.Stdin = strings.NewReader(":as manager 사장\n/campaign : 이번 주 펌 20% 할인해 드려요\n1\n")
 	}, "chat")
 	if res.err != nil {
@@ -229,10 +250,106 @@ func campaignShop(t *testing.T, db string, n int) (map[string]string, *sendLog, 
 	if want := "받는 분: " + thousands(n) + "명"; !strings.Contains(res.stdout, want) {
 		t.Fatalf("the preview does not say %q:\n%s", want, res.stdout)
 	}
-	log := &sendLog{chats: map[int64]int{}}
-	fake := telegramfake.New(telegramfake.Options{Token: tgToken, Username: "dangol_bot", OnCall: log.onCall})
+}
+
+// middayZone is a time zone (Etc/GMT±N) in which it is about noon now:
+// the built binary runs on the real clock, and a campaign is never sent
+// at night.
+func middayZone(now time.Time) string {
+	switch off := 12 - now.UTC().Hour(); { // -11 … 12 hours east of UTC
+	case off > 0:
+		return fmt.Sprintf("Etc/GMT-%d", off)
+	case off < 0:
+		return fmt.Sprintf("Etc/GMT+%d", -off)
+	default:
+		return "Etc/GMT"
+	}
+}
+
+// TestBinary_CampaignKilled runs a campaign on the built binary with
+// Telegram's limits lifted and the real clock (it cannot run on another),
+// SIGKILLs it half-way through the sends, while a message is on its way,
+// and starts it again on the same file. Every customer gets the message;
+// a repeat is only ever one whose acceptance the kill cut off before it
+// was recorded (the last sends before the kill), and is counted. The
+// limits themselves are TestCampaignLoad's.
+func TestBinary_CampaignKilled(t *testing.T) {
+	t.Parallel()
+	n := *campaignKilled
+	db := filepath.Join(t.TempDir(), "shop.db")
+	seedCampaignShop(t, db, n, 0, 0)
+	tz := middayZone(time.Now())
+	// Confirmed before this minute began, so the job's occurrence of this
+	// minute takes it, and at the latest the next one's.
+	confirmCampaign(t, db, n, tz, time.Now().Truncate(time.Minute).Add(-30*time.Second))
+	var (
+		mu    sync.Mutex
+		chats = map[int64]int{}
+		sent  int
+		half  = make(chan struct{})
+		all   = make(chan struct{})
+	)
+	b := newServedBinary(t, db, "campaign")
+	fake := telegramfake.New(telegramfake.Options{Token: tgToken, Username: "dangol_bot", OnPoll: func(int64) { b.sawPoll() },
+		OnCall: func(c telegramfake.Call) {
+			if c.Method != "sendMessage" {
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			chats[c.ChatID()]++
+			sent++
+			if sent == n/2 {
+				close(half)
+			}
+			if len(chats) == n && all != nil {
+				close(all)
+				all = nil
+			}
+		}})
 	t.Cleanup(fake.Close)
-	return env, log, inprocAPI{inprocTransport{fake.Handler()}}
+	b.env = envFor(db, "DANGOL_TELEGRAM_TOKEN="+tgToken, "DANGOL_TELEGRAM_API_URL="+fake.URL(),
+		"DANGOL_TELEGRAM_CHAT_RATE=off", "DANGOL_TELEGRAM_RATE=off", "DANGOL_SHOP_NAME=단골미용실", "DANGOL_TZ="+tz,
+		"DANGOL_LOG_LEVEL=warn")
+	mu.Lock()
+	done := all
+	mu.Unlock()
+	b.start()
+	// The job takes a thousand a minute, whatever the limits.
+	runs := time.Duration(n/2/dialog.DefaultCampaignPerRun+1) * time.Minute
+	select {
+	case <-half:
+	case <-time.After(runs + waitTimeout):
+		t.Fatal("the campaign did not get half-way")
+	}
+	peak := peakRSS(b.proc.Process.Pid)
+	b.stop(syscall.SIGKILL)
+	mu.Lock()
+	before := sent
+	mu.Unlock()
+	b.start()
+	select {
+	case <-done:
+	case <-time.After(runs + waitTimeout):
+		mu.Lock()
+		t.Fatalf("after the restart %d of %d customers got the message", len(chats), n)
+	}
+	// The resender and the job's next minute find nothing more.
+	time.Sleep(2 * time.Second)
+	peak = max(peak, peakRSS(b.proc.Process.Pid))
+	b.stop(syscall.SIGTERM)
+	mu.Lock()
+	defer mu.Unlock()
+	repeats := 0
+	for i := range n {
+		if got := chats[campaignChat(i)]; got > 1 {
+			repeats += got - 1
+		}
+	}
+	if repeats > 3 {
+		t.Errorf("%d messages sent twice across the kill, want at most the few in flight", repeats)
+	}
+	t.Logf("%d recipients: SIGKILL after %d sends, %d in all, %d sent twice; peak RSS %d MB", n, before, sent, repeats, peak>>10)
 }
 
 // TestCampaignLoad_StoppedMidSend stops serve while Telegram is taking a
