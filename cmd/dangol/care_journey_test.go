@@ -94,6 +94,18 @@ func newCareRig(t *testing.T, start time.Time, extra map[string]string) *careRig
 	return r
 }
 
+// stop ends serve, failing the test if that run logged a warning or an
+// error: a care message that failed, even if retried, is a finding.
+func (r *careRig) stop() {
+	r.t.Helper()
+	r.journeyRig.stop()
+	for _, line := range strings.Split(r.srv.logText(), "\n") {
+		if strings.Contains(line, "level=ERROR") || strings.Contains(line, "level=WARN") {
+			r.t.Errorf("serve logged: %s", line)
+		}
+	}
+}
+
 // begin starts serve and waits until its scheduler has made what was due
 // at start (a post missed while it was down included).
 func (r *careRig) begin() {
@@ -432,7 +444,8 @@ func TestCareJourney_FollowUp(t *testing.T) {
 // "(광고) 단골미용실" with the [수신 거부] button, presses it and is told
 // the withdrawal with its date; the next campaign counts them as without
 // consent and sends them nothing, while the other consenting customer
-// gets both.
+// gets both. serve is down at the campaign's minute and restarts: the
+// start-up round sends it, and a restart right after sends nothing again.
 func TestCareJourney_Advertising(t *testing.T) {
 	t.Parallel() // its own ledger, fakes, port and clock
 	r := newCareRig(t, kst(12, 2, 13, 0), map[string]string{"DANGOL_SLACK_MANAGERS": journeyStaff})
@@ -458,12 +471,20 @@ func TestCareJourney_Advertising(t *testing.T) {
 	}
 	r.clickIn(journeyStaff, "CSTAFF", "", button(t, preview, "cmp:send:1"))
 	r.answer("캠페인 #1: 2명에게")
-	r.at(kst(12, 2, 13, 1))
+	// serve is down when the job's minute comes: the start-up round sends
+	// it, and a restart right after sends nothing again.
+	r.stop()
+	r.clock.set(kst(12, 2, 13, 1))
+	r.begin()
 	ad := r.telegramTo(journeyChat, offer)
 	if text := ad.Fields["text"]; !strings.HasPrefix(text, "(광고) 단골미용실\n") || !strings.Contains(ad.Fields["reply_markup"], "수신 거부") {
 		t.Errorf("the campaign reads %q with %s, want it to start with (광고) and the shop, with [수신 거부]", text, ad.Fields["reply_markup"])
 	}
 	r.telegramTo(otherChat, offer)
+	r.stop()
+	r.clock.set(kst(12, 2, 13, 2))
+	r.begin()
+	r.at(kst(12, 2, 13, 3))
 
 	// [수신 거부]: withdrawn in one tap, the date confirmed.
 	r.press(journeyChat, ad, "mkt:off:optout")
@@ -485,6 +506,9 @@ func TestCareJourney_Advertising(t *testing.T) {
 	if n, m := r.sentTo(journeyChat, offer), r.sentTo(journeyChat, second); n != 1 || m != 0 {
 		t.Errorf("the customer who opted out got the campaigns %d and %d times, want once and never", n, m)
 	}
+	if n, m := r.sentTo(otherChat, offer), r.sentTo(otherChat, second); n != 1 || m != 1 {
+		t.Errorf("the other customer got the campaigns %d and %d times, want once each", n, m)
+	}
 	if n := r.sentTo(journeyChat, "(광고) 단골미용실"); n != 1 {
 		t.Errorf("the customer who opted out got %d advertising messages, want 1", n)
 	}
@@ -505,7 +529,7 @@ func TestCareJourney_Advertising(t *testing.T) {
 // (DANGOL_FEEDBACK_AFTER's 3h), with the five star buttons, once; a star
 // goes on with the feedback flow (its NPS question, then the comment); a
 // visit noted at 19:30 the next day is asked for not at 22:30 but at 09:00
-// the morning after.
+// the morning after. A restart after the request does not ask again.
 func TestCareJourney_RatingRequest(t *testing.T) {
 	t.Parallel() // its own ledger, fakes, port and clock
 	r := newCareRig(t, kst(12, 2, 13, 0), nil)
@@ -532,6 +556,9 @@ func TestCareJourney_RatingRequest(t *testing.T) {
 	if got := req.Buttons(); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("the request's buttons %q, want %q", got, want)
 	}
+	r.stop() // a restart does not ask again
+	r.clock.set(kst(12, 2, 16, 5))
+	r.begin()
 	r.at(kst(12, 2, 16, 10))
 	r.at(kst(12, 2, 17, 30))
 	if n := r.sentTo(journeyChat, asked); n != 1 {
