@@ -446,6 +446,7 @@ func TestCareJourney_FollowUp(t *testing.T) {
 // consent and sends them nothing, while the other consenting customer
 // gets both. serve is down at the campaign's minute and restarts: the
 // start-up round sends it, and a restart right after sends nothing again.
+// A campaign confirmed at 21:10 goes at 08:00.
 func TestCareJourney_Advertising(t *testing.T) {
 	t.Parallel() // its own ledger, fakes, port and clock
 	r := newCareRig(t, kst(12, 2, 13, 0), map[string]string{"DANGOL_SLACK_MANAGERS": journeyStaff})
@@ -502,6 +503,24 @@ func TestCareJourney_Advertising(t *testing.T) {
 	r.answer("캠페인 #2: 1명에게")
 	r.at(kst(12, 2, 15, 1))
 	r.telegramTo(otherChat, second)
+
+	// One confirmed at 21:10 waits for 08:00.
+	r.at(kst(12, 2, 21, 10))
+	const night = "내일 오전 예약 손님께 음료 서비스 드려요"
+	r.command(journeyStaff, "CSTAFF", "/campaign", ": "+night)
+	preview = r.answer("캠페인 #3 미리 보기")
+	if !says(preview, "보낼 시각: 2026-12-03 08:00") || !says(preview, "밤 9시~아침 8시에는 보내지 않아") {
+		t.Errorf("the 21:10 preview %s, want it sent at 08:00 after the night rule", preview.JSON)
+	}
+	r.clickIn(journeyStaff, "CSTAFF", "", button(t, preview, "cmp:send:3"))
+	r.answer("캠페인 #3: 1명에게 2026-12-03 08:00에")
+	r.at(kst(12, 2, 21, 11))
+	r.at(kst(12, 3, 7, 59))
+	if n := r.sentTo(otherChat, night); n != 0 {
+		t.Fatalf("the campaign confirmed at 21:10 went in the night (%d)", n)
+	}
+	r.at(kst(12, 3, 8, 0))
+	r.telegramTo(otherChat, night)
 	r.stop()
 	if n, m := r.sentTo(journeyChat, offer), r.sentTo(journeyChat, second); n != 1 || m != 0 {
 		t.Errorf("the customer who opted out got the campaigns %d and %d times, want once and never", n, m)
