@@ -267,7 +267,8 @@ type careCustomer struct {
 	chat        int64
 	ads         bool
 	visits      []time.Time
-	code        string // a link code waiting for them, when not ""
+	code        string    // a link code waiting for them, when not ""
+	birthday    time.Time // zero: unknown
 }
 
 // seedCare writes cs into the data file at path at the time at, and
@@ -279,7 +280,7 @@ func seedCare(t *testing.T, path string, at time.Time, cs ...careCustomer) []str
 	err := s.Update(context.Background(), func(tx *ledger.Tx) error {
 		ids = ids[:0]
 		for _, cc := range cs {
-			c := &ledger.Customer{Name: cc.name, Phone: cc.phone, CreatedAt: at.Add(-200 * 24 * time.Hour)}
+			c := &ledger.Customer{Name: cc.name, Phone: cc.phone, Birthday: cc.birthday, CreatedAt: at.Add(-200 * 24 * time.Hour)}
 			if err := tx.CreateCustomer(c); err != nil {
 				return err
 			}
@@ -701,4 +702,52 @@ func TestCareJourney_WinBack(t *testing.T) {
 	if n, m := r.sentTo(journeyChat, "(광고) 단골미용실"), r.sentTo(otherChat, "(광고) 단골미용실"); n != 1 || m != 1 {
 		t.Errorf("advertising messages sent %d and %d times, want once to each", n, m)
 	}
+}
+
+// TestCareJourney_Birthday: a manager sets the birthday benefit in Slack;
+// on the birthday the 09:00 DM tells them "생일 축하 1명", and at 10:00
+// the customer with advertising consent gets the greeting in Telegram as
+// advertising, with the benefit given once, while the one without it gets
+// nothing; a restart that morning sends nothing again.
+func TestCareJourney_Birthday(t *testing.T) {
+	t.Parallel() // its own ledger, fakes, port and clock
+	r := newCareRig(t, kst(12, 2, 13, 0), map[string]string{"DANGOL_SLACK_MANAGERS": journeyStaff})
+	ids := seedCare(t, r.db, r.clock.Now(),
+		careCustomer{name: "김하늘", phone: "01012345678", chat: journeyChat, ads: true, birthday: time.Date(1990, 12, 3, 0, 0, 0, 0, time.UTC)},
+		careCustomer{name: "이바다", phone: "01087654321", chat: otherChat, birthday: time.Date(1992, 12, 3, 0, 0, 0, 0, time.UTC)})
+	r.begin()
+	r.command(journeyStaff, "CSTAFF", "/program", "birthday 2,000P")
+	r.answer("2,000P")
+
+	r.at(kst(12, 3, 9, 0))
+	dm := r.slack("chat.postMessage", func(c slackfake.Call) bool { return c.Form.Get("channel") == "DU1" })
+	if want := testCatalog.Text("ko", "ads.birthday.dm", map[string]any{"Count": 1}); !says(dm, want) {
+		t.Errorf("the morning DM %v, want %q", dm.Form, want)
+	}
+	r.at(kst(12, 3, 10, 0))
+	greeting := testCatalog.Text("ko", "ads.birthday.greeting", map[string]any{"Name": "김하늘"})
+	got := r.telegramTo(journeyChat, greeting)
+	if text := got.Fields["text"]; !strings.HasPrefix(text, "(광고) 단골미용실\n") || !strings.Contains(text, "2,000P") || !hasString(got.Buttons(), "mkt:off:optout") {
+		t.Errorf("the greeting reads %q with %q, want (광고), the shop, the 2,000P and [수신 거부]", text, got.Buttons())
+	}
+	r.stop()
+	r.clock.set(kst(12, 3, 10, 5))
+	r.begin()
+	r.at(kst(12, 3, 10, 10))
+	r.stop()
+	if n, m := r.sentTo(journeyChat, "(광고) 단골미용실"), r.sentTo(otherChat, "(광고) 단골미용실"); n != 1 || m != 0 {
+		t.Errorf("birthday greetings sent %d and %d times, want once to the consenting customer and never to the other", n, m)
+	}
+	inspect(t, r.db, func(tx *ledger.Tx) error {
+		for i, want := range []int64{2000, 0} {
+			bal, err := tx.Balance(ids[i])
+			if err != nil {
+				return err
+			}
+			if bal != want {
+				t.Errorf("customer %d's balance %d, want %d", i, bal, want)
+			}
+		}
+		return nil
+	})
 }
