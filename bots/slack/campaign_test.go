@@ -12,8 +12,10 @@ import (
 )
 
 // TestEngineCampaignModal: a manager's /campaign opens the campaign modal
-// (views.open) with its five fields; a submission with a wrong field is
-// answered inline (response_action errors), nothing recorded; a right
+// (views.open) with its five fields (golden campaign_modal); a
+// submission with a wrong field is
+// answered inline (response_action errors, golden
+// campaign_modal_errors), nothing recorded; a right
 // one closes the modal and the preview, with [발송] [취소], goes to the
 // command's response_url.
 func TestEngineCampaignModal(t *testing.T) {
@@ -32,7 +34,15 @@ func TestEngineCampaignModal(t *testing.T) {
 	if resp := e.command("U2", "C1", "/campaign", "", "TRIG1"); resp.status != http.StatusOK {
 		t.Fatalf("/campaign answered %d", resp.status)
 	}
-	view := viewFrom(t, e.fake.Next(t, "views.open"))
+	opened := e.fake.Next(t, "views.open")
+	var body struct {
+		View json.RawMessage `json:"view"`
+	}
+	if err := json.Unmarshal(opened.JSON, &body); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "campaign_modal", e.stable(body.View))
+	view := viewFrom(t, opened)
 	if view["callback_id"] != "campaign" {
 		t.Errorf("callback_id %v", view["callback_id"])
 	}
@@ -55,6 +65,7 @@ func TestEngineCampaignModal(t *testing.T) {
 	if got.ResponseAction != "errors" || len(got.Errors) != 1 || !strings.Contains(got.Errors["points"], "포인트") {
 		t.Errorf("submission answered %+v, want one inline error on points, in Korean", got)
 	}
+	golden(t, "campaign_modal_errors", []byte(resp.body))
 
 	resp = e.interaction(submission("U2", "TRIG3", view, map[string]string{"audience": "", "text": "이번 주 펌 20% 할인", "points": "500"}))
 	if resp.status != http.StatusOK || resp.body != "" {
