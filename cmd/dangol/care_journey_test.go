@@ -72,6 +72,9 @@ type careRig struct {
 	*journeyRig
 	clock *journeyClock
 	sent  map[int64][]string // sendMessage texts by chat, of the calls taken from tgc
+	// expected are the warnings a journey causes on purpose (a customer
+	// who blocked the bot): stop fails on any other.
+	expected []string
 }
 
 // The journeys' second Telegram customer.
@@ -100,10 +103,19 @@ func (r *careRig) stop() {
 	r.t.Helper()
 	r.journeyRig.stop()
 	for _, line := range strings.Split(r.srv.logText(), "\n") {
-		if strings.Contains(line, "level=ERROR") || strings.Contains(line, "level=WARN") {
+		if (strings.Contains(line, "level=ERROR") || strings.Contains(line, "level=WARN")) && !r.isExpected(line) {
 			r.t.Errorf("serve logged: %s", line)
 		}
 	}
+}
+
+func (r *careRig) isExpected(line string) bool {
+	for _, msg := range r.expected {
+		if strings.Contains(line, msg) {
+			return true
+		}
+	}
+	return false
 }
 
 // begin starts serve and waits until its scheduler has made what was due
@@ -750,4 +762,51 @@ func TestCareJourney_Birthday(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestCareJourney_Blocked: a customer who blocked the bot is refused
+// (403) the campaign once and never retried, while the other gets it;
+// /campaign 1 counts the failure as blocked, and the next preview counts
+// them unreachable; once they write again, they are counted in again.
+func TestCareJourney_Blocked(t *testing.T) {
+	t.Parallel() // its own ledger, fakes, port and clock
+	r := newCareRig(t, kst(12, 2, 13, 0), map[string]string{"DANGOL_SLACK_MANAGERS": journeyStaff})
+	seedCare(t, r.db, r.clock.Now(),
+		careCustomer{name: "김하늘", phone: "01012345678", chat: journeyChat, ads: true},
+		careCustomer{name: "이바다", phone: "01087654321", chat: otherChat, ads: true})
+	r.expected = []string{`msg="outbox: a reply to someone who blocked the bot is given up"`}
+	r.begin()
+	r.tg.Block(otherChat)
+
+	const offer = "이번 주 펌 20% 할인해 드려요"
+	r.command(journeyStaff, "CSTAFF", "/campaign", ": "+offer)
+	r.clickIn(journeyStaff, "CSTAFF", "", button(t, r.answer("캠페인 #1 미리 보기"), "cmp:send:1"))
+	r.answer("캠페인 #1: 2명에게")
+	r.at(kst(12, 2, 13, 1))
+	r.telegramTo(journeyChat, offer)
+	r.telegramTo(otherChat, offer) // refused: blocked
+	r.at(kst(12, 2, 13, 2))
+	r.at(kst(12, 2, 13, 10))
+
+	r.command(journeyStaff, "CSTAFF", "/campaign", "1")
+	if shown := r.answer("캠페인 #1 ("); !says(shown, "발송 1") || !says(shown, "실패 1 (차단 1") {
+		t.Errorf("/campaign 1 %s, want 1 sent and 1 failed as blocked", shown.JSON)
+	}
+	r.command(journeyStaff, "CSTAFF", "/campaign", ": 주말 예약 안내")
+	if preview := r.answer("캠페인 #2 미리 보기"); !says(preview, "받는 분: 1명 (광고 수신 미동의 0명, 연락 불가 1명") {
+		t.Errorf("the next preview %s, want the blocked customer counted unreachable", preview.JSON)
+	}
+
+	// They write again: reachable, and counted in.
+	r.tg.Unblock(otherChat)
+	r.customer(telegramfake.Text(otherChat, "바다", "ko", "/points"))
+	r.telegramTo(otherChat, "0P")
+	r.command(journeyStaff, "CSTAFF", "/campaign", ": 다음 주 예약 안내")
+	if preview := r.answer("캠페인 #3 미리 보기"); !says(preview, "받는 분: 2명") {
+		t.Errorf("the preview after they wrote again %s, want 2 recipients", preview.JSON)
+	}
+	r.stop()
+	if n, m := r.sentTo(journeyChat, offer), r.sentTo(otherChat, offer); n != 1 || m != 1 {
+		t.Errorf("the campaign was tried %d and %d times, want once each (the refused one never retried)", n, m)
+	}
 }
