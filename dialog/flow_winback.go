@@ -400,7 +400,8 @@ func WinBackSpec(at string) (spec string, maxLate time.Duration, err error) {
 // with advertising consent the win-back message with the offer, once per
 // lapse, each recorded (mark, benefit, outreach, outbox) before it is
 // returned; those skipped for consent are recorded as outreach skipped,
-// once per lapse too. A send refused because the customer blocked the bot
+// once per lapse too. The managers are told the day's counts
+// (winBackReport). A send refused because the customer blocked the bot
 // is done with.
 func (e *Engine) WinBackJob(deliver func(context.Context, Reply) error) Job {
 	spec, maxLate, _ := WinBackSpec(e.winBackAt) // checked by New
@@ -438,9 +439,10 @@ func blockedIsDone(deliver func(context.Context, Reply) error) func(context.Cont
 	}
 }
 
-// WinBacks makes the automatic win-back of at: the messages sent, and how
-// many regulars at risk were skipped, by reason (those whose lapse had its
-// message already are not counted). Nothing while the programme's
+// WinBacks makes the automatic win-back of at: the messages sent (and the
+// managers' report, winBackReport), and how many regulars at risk were
+// skipped, by reason (not those whose lapse had its message, nor those
+// whose lapse's skip for consent was counted on an earlier day). Nothing while the programme's
 // win-back is off, and nothing in the night.
 func (e *Engine) WinBacks(ctx context.Context, at time.Time) ([]Reply, map[AdSkip]int, error) {
 	now := e.now()
@@ -492,7 +494,52 @@ func (e *Engine) WinBacks(ctx context.Context, at time.Time) ([]Reply, map[AdSki
 	}
 	e.log.InfoContext(ctx, "dialog: win-back messages", "messages", len(out), "skipped_consent", skipped[AdNoConsent],
 		"skipped_unlinked", skipped[AdUnlinked], "skipped_unreachable", skipped[AdUnreachable], "skipped_no_shop", skipped[AdNoShop])
-	return out, skipped, nil
+	dms, err := e.winBackReport(ctx, len(out), skipped)
+	return append(out, dms...), skipped, err
+}
+
+// winBackReport tells each manager (managerIDs) what the automatic
+// win-back did: how many were sent it, how many were left out for want of
+// advertising consent, and how many could not go for want of
+// DANGOL_SHOP_NAME; nothing when it did nothing. The DMs are informative:
+// one whose send fails past the scheduler's retries is lost.
+func (e *Engine) winBackReport(ctx context.Context, sent int, skipped map[AdSkip]int) ([]Reply, error) {
+	if sent == 0 && skipped[AdNoConsent] == 0 && skipped[AdNoShop] == 0 {
+		return nil, nil
+	}
+	var out []Reply
+	err := e.store.View(ctx, func(tx *ledger.Tx) error {
+		out = out[:0]
+		ids, err := e.managerIDs(tx)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			channel, user, ok := strings.Cut(id, ":")
+			if !ok || channel == "" || user == "" {
+				continue
+			}
+			lang := e.lang
+			if p, err := tx.Profile(id); err != nil {
+				return fmt.Errorf("read profile: %w", err)
+			} else if p.Lang != "" {
+				lang = locales.Normalize(p.Lang)
+			}
+			lines := []string{e.cat.Text(lang, "winback.report", map[string]any{"Count": sent})}
+			if n := skipped[AdNoConsent]; n > 0 {
+				lines = append(lines, e.cat.Text(lang, "winback.report_no_consent", map[string]any{"Count": n}))
+			}
+			if n := skipped[AdNoShop]; n > 0 {
+				lines = append(lines, e.cat.Text(lang, "winback.report_no_shop", map[string]any{"Count": n}))
+			}
+			out = append(out, Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Text: strings.Join(lines, "\n")})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dialog: win-back report: %w", err)
+	}
+	return out, nil
 }
 
 // wrapErr wraps err with what, or is nil.
@@ -533,13 +580,18 @@ func (e *Engine) winBackBatch(ctx context.Context, ids []string, offer ledger.Wi
 			if err != nil {
 				return err
 			}
-			if skip != AdSent {
+			switch {
+			case skip == AdNoConsent && w.SkipCovers(v):
+				// counted this lapse already; consent given later still gets it
+			case skip == AdNoConsent:
 				skipped[skip]++
-				if skip == AdNoConsent && !w.SkipCovers(v) { // once per lapse; consent given later still gets it
-					if err := e.winBackSkipped(tx, id, now, skip); err != nil {
-						return err
-					}
+				if err := e.winBackSkipped(tx, id, now, skip); err != nil {
+					return err
 				}
+			case skip != AdSent:
+				skipped[skip]++
+			}
+			if skip != AdSent {
 				continue
 			}
 			lang := e.customerLang(tx, c)

@@ -293,11 +293,19 @@ func TestWinBackJob_OncePerLapse(t *testing.T) {
 	h.visits(fresh, -30, -20, -10)
 	ctx := context.Background()
 	h.advance(21 * time.Hour) // 11:00 the next day
+	var report []Reply // the managers' DMs of the last run
 	run := func(want int) []Reply {
 		t.Helper()
-		rs, _, err := h.eng.WinBacks(ctx, h.now())
+		all, _, err := h.eng.WinBacks(ctx, h.now())
+		report = toUser(all, ChannelSlack, managerID)
 		if err != nil {
 			t.Fatal(err)
+		}
+		var rs []Reply // the customers' messages, the managers' report left out
+		for _, r := range all {
+			if r.Channel == ChannelTelegram {
+				rs = append(rs, r)
+			}
 		}
 		if len(rs) != want {
 			t.Fatalf("at %s: %d messages, want %d: %+v", h.now(), len(rs), want, rs)
@@ -310,8 +318,15 @@ func TestWinBackJob_OncePerLapse(t *testing.T) {
 	if r := sentToCustomer(t, rs); !strings.HasPrefix(r.Text, "(광고) "+testShop+"\n김민지님") || !strings.Contains(r.Text, "10% 할인") {
 		t.Errorf("message = %q", r.Text)
 	}
+	want := h.text("winback.report", map[string]any{"Count": 1}) + "\n" + h.text("winback.report_no_consent", map[string]any{"Count": 1})
+	if len(report) != 1 || report[0].Text != want {
+		t.Errorf("managers' report = %+v, want %q", report, want)
+	}
 	h.advance(24 * time.Hour)
 	run(0)
+	if len(report) != 0 {
+		t.Errorf("a report of a day when nothing happened: %+v", report)
+	}
 	h.reopen()
 	h.advance(24 * time.Hour)
 	run(0)
