@@ -293,7 +293,7 @@ func TestWinBackJob_OncePerLapse(t *testing.T) {
 	h.visits(fresh, -30, -20, -10)
 	ctx := context.Background()
 	h.advance(21 * time.Hour) // 11:00 the next day
-	var report []Reply // the managers' DMs of the last run
+	var report []Reply        // the managers' DMs of the last run
 	run := func(want int) []Reply {
 		t.Helper()
 		all, _, err := h.eng.WinBacks(ctx, h.now())
