@@ -315,8 +315,9 @@
 // Config.WinBackAt (DANGOL_WINBACK_AT, 11:00) and scans every customer's
 // visit stats, as the summary does; it records customers skipped for
 // advertising consent once per lapse (the baseline), the other skips only
-// in the log. The win-back is not a thread: a customer's answer starts a
-// question as any text does.
+// in the log, and tells the managers the day's counts in a DM that is not
+// kept in the outbox (lost if its send fails for good). The win-back is
+// not a thread: a customer's answer starts a question as any text does.
 // No phone is offered instead of a message that cannot go: a call
 // offering the benefit would be advertising without consent too. The
 // jobs' messages are written into the outbox with their mark: without
