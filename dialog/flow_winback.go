@@ -113,13 +113,18 @@ func (t *turn) winBackTarget(id string) (winBackTarget, bool, error) {
 		return winBackTarget{}, false, fmt.Errorf("dialog: visit stats: %w", err)
 	}
 	d := map[string]any{"Name": c.Name}
+	// A refusal names the customer and says something of their record:
+	// a read, audited like the draft.
+	refuse := func(msg string) (winBackTarget, bool, error) {
+		t.say(msg, d)
+		return winBackTarget{}, false, t.audit("read", id, "winback-refused")
+	}
 	if !feedback.IsAtRisk(v, t.now) {
 		d["Last"] = "-"
 		if v.Visits > 0 {
 			d["Last"] = t.day(v.Last)
 		}
-		t.say("winback.not_at_risk", d)
-		return winBackTarget{}, false, nil
+		return refuse("winback.not_at_risk")
 	}
 	w, err := t.tx.WinBack(id)
 	if err != nil {
@@ -128,19 +133,16 @@ func (t *turn) winBackTarget(id string) (winBackTarget, bool, error) {
 	if w.Covers(v) {
 		d["Date"] = t.day(w.At)
 		if w.Queued {
-			t.say("winback.already_queued", d)
-		} else {
-			t.say("winback.already", d)
+			return refuse("winback.already_queued")
 		}
-		return winBackTarget{}, false, nil
+		return refuse("winback.already")
 	}
 	r, skip, err := t.e.adMessage(t.tx, c, t.now, func(*turn) string { return "" })
 	if err != nil {
 		return winBackTarget{}, false, err
 	}
 	if skip != AdSent {
-		t.say("winback.skip."+string(skip), d)
-		return winBackTarget{}, false, nil
+		return refuse("winback.skip." + string(skip))
 	}
 	p, err := t.programme()
 	if err != nil {

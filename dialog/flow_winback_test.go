@@ -221,6 +221,9 @@ func TestWinBack_Refusals(t *testing.T) {
 			if os := h.outreach(who); len(os) != 0 {
 				t.Errorf("outreach = %+v", os)
 			}
+			if tt.name != "Erased" && tt.name != "Customer" {
+				audited(&who, "read", "winback-refused")(t, h, rs)
+			}
 		})
 	}
 }
