@@ -252,9 +252,9 @@
 // hear of); a reply without Origin (built before it existed, or another
 // kind of message) is failed by nobody; a draft expires a day after its
 // preview ([발송] refused, listed apart) and the job's next run deletes
-// its recipients; a campaign's visits count from its send on, the same
-// day included, while /response's count from the next day, so the two
-// may differ by same-day visits; the message is built in
+// its recipients; a campaign's figures are weighed as /response's are
+// (ledger.Tx.CampaignFigures over the same rule: after the send, within 14
+// days); the message is built in
 // the customer's language around the manager's text as typed (not
 // translated); the console's :time makes a check only at the end of a
 // jump (Job.Check), so one jump sends at most one run's recipients; the

@@ -86,9 +86,9 @@ func (e *Engine) responseReply(ctx context.Context, lang string, now time.Time, 
 		lines = lines[:0]
 		t = e.quietTurn(tx, lang, now)
 		for _, k := range responseKinds {
-			q := ledger.ResponseQuery{From: from, To: now, Kinds: []ledger.OutreachKind{k}, Loc: e.loc}
+			q := ledger.ResponseQuery{From: from, To: now, Kinds: []ledger.OutreachKind{k}}
 			if k == "" {
-				q = ledger.ResponseQuery{From: from, To: now, CampaignsOnly: true, Loc: e.loc}
+				q = ledger.ResponseQuery{From: from, To: now, CampaignsOnly: true}
 			}
 			f, err := tx.OutreachFigures(q)
 			if err != nil {

@@ -106,7 +106,7 @@ func TestResponse_FollowUp(t *testing.T) {
 	h.send(custMsg("네, 다음 주에 갈게요"))
 	var fig ledger.ResponseFigures
 	h.view(func(tx *ledger.Tx) (err error) {
-		fig, err = tx.OutreachFigures(ledger.ResponseQuery{From: t0.Add(-time.Hour), To: h.now(), Loc: seoul})
+		fig, err = tx.OutreachFigures(ledger.ResponseQuery{From: t0.Add(-time.Hour), To: h.now()})
 		return err
 	})
 	if want := (ledger.ResponseFigures{Sent: 1, Customers: 1, Replied: 1}); fig != want {

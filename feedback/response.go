@@ -16,7 +16,7 @@ import (
 
 // scanOutreach computes Summary.Outreach for the week.
 func (b *builder) scanOutreach(tx *ledger.Tx) error {
-	f, err := tx.OutreachFigures(ledger.ResponseQuery{From: b.s.From, To: b.s.To, Campaigns: true, Loc: b.s.Loc})
+	f, err := tx.OutreachFigures(ledger.ResponseQuery{From: b.s.From, To: b.s.To, Campaigns: true})
 	if err != nil {
 		return err
 	}

@@ -12,11 +12,11 @@ import (
 // TestRenderOutreach: the care section's line of the messages the shop
 // started in W48, worked out by hand. 김하늘 gets a birthday greeting
 // (Mon) and the campaign (Wed), replies on Thu and visits on Fri; 이서준
-// a follow-up (Tue) and nothing after; 박지훈 a win-back (Sat) and a visit
-// the same day (not a later day); 정다은 the campaign and a visit on 12/3,
-// the next week but within 14 days. 최유나 is skipped by the campaign
-// for want of consent and visits on 11/30: the baseline. Sent 5 to 4
-// customers; 1 replied; 2 came back (50%).
+// a follow-up (Tue) and nothing after; 박지훈 a win-back (Sat 11:00) and a
+// visit that afternoon (back after the message); 정다은 the campaign and a
+// visit on 12/3, the next week but within 14 days. 최유나 is skipped by the
+// campaign for want of consent and visits on 11/30: the baseline. Sent 5
+// to 4 customers; 1 replied; 3 came back (75%).
 func TestRenderOutreach(t *testing.T) {
 	s := mustOpen(t)
 	var haneul string
@@ -53,7 +53,7 @@ func TestRenderOutreach(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := ledger.ResponseFigures{Sent: 5, Customers: 4, Replied: 1, Visited: 2, WithBenefit: 1, Baseline: 1, BaselineVisited: 1}
+	want := ledger.ResponseFigures{Sent: 5, Customers: 4, Replied: 1, Visited: 3, WithBenefit: 1, Baseline: 1, BaselineVisited: 1}
 	if sum.Outreach != want {
 		t.Errorf("Outreach\n got %+v\nwant %+v", sum.Outreach, want)
 	}
@@ -65,7 +65,7 @@ func TestRenderOutreach(t *testing.T) {
 	}
 	_, secs := sum.Render(cat, "ko", ForPublic)
 	care := strings.Join(secs[2].Lines, "\n")
-	if line := "보낸 메시지 5 · 답장 1 · 14일 내 재방문 2 (50%)"; !strings.Contains(care, line) {
+	if line := "보낸 메시지 5 · 답장 1 · 14일 내 재방문 3 (75%)"; !strings.Contains(care, line) {
 		t.Errorf("public care section lacks %q:\n%s", line, care)
 	}
 	if m := cat.Missing(); len(m) > 0 {

@@ -757,14 +757,14 @@ func (tx *Tx) MarkCampaignReaction(customerID string, reaction CampaignReaction,
 
 // CampaignFigures are a campaign's response figures (프로모션 반응), beyond
 // the replies and opt-outs its Counts keep: who came back and who used
-// its coupon within CampaignResponseWindow of the send, against the
+// its benefit within CampaignResponseWindow of the send, against the
 // customers of the same audience skipped for want of advertising consent,
 // who were never messaged (the baseline).
 type CampaignFigures struct {
 	// Sent is the recipients whose message went (the failed left out);
 	// Visited those of them with a visit (a note or a points earn) in the
-	// window after their send; Redeemed those who used the campaign's
-	// coupon in it.
+	// window after their send; Redeemed those who used its benefit in it
+	// (the campaign's coupon, or points redeemed when it gave points).
 	Sent, Visited, Redeemed int
 	// Baseline is the customers skipped for no consent; BaselineVisited
 	// those of them with a visit in the window after the campaign's
@@ -777,115 +777,36 @@ type CampaignFigures struct {
 }
 
 // CampaignFigures returns campaign n's response figures as they stand at
-// now: visits and redemptions after now are not counted. One walk of its
-// recipients; per recipient a range scan of their notes and points in the
-// window. ErrNotFound when there is no campaign n.
+// now: visits and redemptions after now are not counted. They are weighed
+// as every message the shop starts is (OutreachFigures, responseOf): a
+// visit or a use of the benefit after the send, within the window.
+// ErrNotFound when there is no campaign n.
 func (tx *Tx) CampaignFigures(n int, now time.Time) (CampaignFigures, error) {
 	c, err := tx.Campaign(n)
 	if err != nil {
 		return CampaignFigures{}, err
 	}
 	var f CampaignFigures
-	ck := campaignKey(n)
-	cur := tx.bucket(bucketCampaignRcpt).Cursor()
-	for k, v := cur.Seek(ck); k != nil && bytes.HasPrefix(k, ck); k, v = cur.Next() {
-		var r recipient
-		if err := json.Unmarshal(v, &r); err != nil {
-			return CampaignFigures{}, fmt.Errorf("ledger: campaign %d figures: %w: %v", n, errCorrupt, err)
+	var msgs []sentMessage
+	err = tx.campaignSends(c, func(s CampaignSend) error {
+		if s.Skipped != "" && s.Skipped != SkipNoConsent {
+			return nil // neither messaged nor the baseline
 		}
-		cust := k[len(ck):]
-		var from time.Time
-		switch {
-		case r.State == RecipientSent:
-			f.Sent++
-			from = r.SentAt
-			if from.IsZero() {
-				from = r.At // recorded before SentAt was kept
-			}
-		case r.State == RecipientSkipped && r.Reason == SkipNoConsent:
-			f.Baseline++
-			from = c.SendAt
-		default:
-			continue
+		if end := s.At.Add(CampaignResponseWindow); end.After(f.Until) {
+			f.Until = end
 		}
-		to := from.Add(CampaignResponseWindow)
-		if to.After(f.Until) {
-			f.Until = to
-		}
-		if now.Before(to) {
-			f.Open = true
-			to = now
-		}
-		visited, err := tx.visitedBetween(cust, from, to)
-		if err != nil {
-			return CampaignFigures{}, fmt.Errorf("ledger: campaign %d figures: %w", n, err)
-		}
-		if r.State == RecipientSkipped {
-			if visited {
-				f.BaselineVisited++
-			}
-			continue
-		}
-		if visited {
-			f.Visited++
-		}
-		if used, err := tx.couponUsedBetween(r.Coupon, from, to); err != nil {
-			return CampaignFigures{}, fmt.Errorf("ledger: campaign %d figures: %w", n, err)
-		} else if used {
-			f.Redeemed++
-		}
+		msgs = append(msgs, s.message())
+		return nil
+	})
+	if err != nil {
+		return CampaignFigures{}, fmt.Errorf("ledger: campaign %d figures: %w", n, err)
 	}
+	f.Open = now.Before(f.Until)
+	r, err := tx.responseOf(msgs, now)
+	if err != nil {
+		return CampaignFigures{}, fmt.Errorf("ledger: campaign %d figures: %w", n, err)
+	}
+	f.Sent, f.Visited, f.Redeemed = r.Sent, r.Visited, r.Redeemed
+	f.Baseline, f.BaselineVisited = r.Baseline, r.BaselineVisited
 	return f, nil
-}
-
-// visitedBetween reports whether the customer at ck has a note or a points
-// earn not reversed since at a time in [from, to]: a visit. Unlike
-// OutreachFigures, which counts from the day after a care message (the
-// visit that led to a rating request is no answer to it), a visit the
-// same day after a campaign's message counts.
-func (tx *Tx) visitedBetween(ck []byte, from, to time.Time) (bool, error) {
-	if to.Before(from) {
-		return false, nil
-	}
-	lo := concat(ck, timePrefix(from))
-	hi := concat(ck, timePrefix(to.Add(time.Nanosecond)))
-	if k, _ := tx.bucket(bucketCustNotes).Cursor().Seek(lo); k != nil && bytes.Compare(k, hi) < 0 {
-		return true, nil
-	}
-	c := tx.bucket(bucketCustPoints).Cursor()
-	pb := tx.bucket(bucketPoints)
-	for k, rev := c.Seek(lo); k != nil && bytes.Compare(k, hi) < 0; k, rev = c.Next() {
-		tk := k[len(ck):]
-		v := pb.Get(tk)
-		if v == nil || len(rev) > 0 {
-			continue // a correction reversed it: no visit
-		}
-		p, _, err := decodePoints(tk, v)
-		if err != nil {
-			return false, err
-		}
-		if p.Kind == PointsEarn {
-			return true, nil
-		}
-	}
-	return false, nil
-}
-
-// couponUsedBetween reports whether the coupon with id (none: "") was
-// used at a time in [from, to].
-func (tx *Tx) couponUsedBetween(id string, from, to time.Time) (bool, error) {
-	if id == "" {
-		return false, nil
-	}
-	k, ok := keyOfID(id)
-	if !ok {
-		return false, nil
-	}
-	cp, err := tx.coupon(k)
-	if errors.Is(err, ErrCouponNotFound) {
-		return false, nil
-	} else if err != nil {
-		return false, err
-	}
-	return cp.State == CouponUsed && !cp.UsedAt.Before(from) && !cp.UsedAt.After(to), nil
 }

@@ -92,7 +92,7 @@ func TestCampaign_DraftExpired(t *testing.T) {
 //	B  earn on day 20             not (after 14 days)
 //	C  coupon used on day 13      redeemed
 //	D  coupon used on day 15      not (after 14 days)
-//	E  a redeem on day 2          not a visit
+//	E  a redeem on day 2          not a visit; redeemed (the campaign gave points)
 //	   an earn on day 4, reversed  not a visit (a correction took it back)
 //	F  failed; note on day 1      not counted at all
 //	X  earn on day 5              baseline visited
@@ -100,9 +100,9 @@ func TestCampaign_DraftExpired(t *testing.T) {
 //	Z  note on day 16             not (after 14 days)
 //	W  note on day 2              not counted (unreachable, not baseline)
 //
-// By day 30: sent 5, visited 1, redeemed 1; baseline 3, visited 1. By
-// day 4: visited 1 (A), redeemed 0, baseline visited 0 (X is day 5),
-// the window open.
+// By day 30: sent 5, visited 1, redeemed 2 (C, E); baseline 3, visited 1.
+// By day 4: visited 1 (A), redeemed 1 (E), baseline visited 0 (X is day
+// 5), the window open.
 func TestCampaignFigures(t *testing.T) {
 	s := MustOpen(t)
 	ids := map[string]string{}
@@ -171,8 +171,8 @@ func TestCampaignFigures(t *testing.T) {
 		now  time.Time
 		want CampaignFigures
 	}{
-		{"Day30", day(30), CampaignFigures{Sent: 5, Visited: 1, Redeemed: 1, Baseline: 3, BaselineVisited: 1, Until: day(14)}},
-		{"Day4_Open", day(4), CampaignFigures{Sent: 5, Visited: 1, Baseline: 3, Open: true, Until: day(14)}},
+		{"Day30", day(30), CampaignFigures{Sent: 5, Visited: 1, Redeemed: 2, Baseline: 3, BaselineVisited: 1, Until: day(14)}},
+		{"Day4_Open", day(4), CampaignFigures{Sent: 5, Visited: 1, Redeemed: 1, Baseline: 3, Open: true, Until: day(14)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -382,7 +382,9 @@
 // weighs a period's messages (and, read-only, campaign recipients:
 // ScanCampaignSends) against what their customers did within
 // ResponseWindow: a thread message of theirs (a reply), a note or an earn
-// on a later day (a visit), the coupon used or points redeemed. Caveats:
+// after the message (a visit: the visit that led to a care message is
+// before it), the coupon used or points redeemed; CampaignFigures weighs
+// one campaign's recipients by the same rule (responseOf). Caveats:
 // the figures read what is recorded when they are asked, so a period's
 // replies and visits grow for 14 days after its last message; a reply is
 // any message of the customer's in a thread, about that message or not,

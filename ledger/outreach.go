@@ -34,9 +34,6 @@ var anonKey = make([]byte, custKeyLen)
 // redemption of its benefit counts for it: 14 days, as for campaigns.
 const ResponseWindow = CampaignResponseWindow
 
-// responseDays is ResponseWindow in calendar days, for visits.
-const responseDays = 14
-
 // maxSkipReason bounds Outreach.Skipped: a reason is a short code.
 const maxSkipReason = 32
 
@@ -236,13 +233,19 @@ func (tx *Tx) eraseOutreach(ck []byte) error {
 }
 
 // CampaignSend is one campaign recipient as the response figures read it:
-// sent at At, or skipped at the campaign's creation for Skipped.
+// sent at At, or skipped for Skipped (At is then the campaign's SendAt).
 type CampaignSend struct {
 	Campaign   int
 	CustomerID string
 	At         time.Time
 	Points     int64  // the campaign's points for each recipient; 0 none
+	Coupon     string // the id of the coupon given with it; "" none
 	Skipped    string // "" sent; else the reason (SkipNoConsent, …)
+}
+
+// message is s as the figures weigh it.
+func (s CampaignSend) message() sentMessage {
+	return sentMessage{customer: s.CustomerID, at: s.At, points: s.Points, couponID: s.Coupon, skipped: s.Skipped}
 }
 
 // ScanCampaignSends calls fn for every campaign recipient sent, or
@@ -273,31 +276,50 @@ func (tx *Tx) ScanCampaignSends(from, to time.Time, fn func(CampaignSend) error)
 		return fmt.Errorf("ledger: scan campaign sends: %w", err)
 	}
 	for _, c := range camps {
-		ck := campaignKey(c.Number)
-		cur := tx.bucket(bucketCampaignRcpt).Cursor()
-		for k, _ := cur.Seek(ck); k != nil && bytes.HasPrefix(k, ck); k, _ = cur.Next() {
-			if len(k) != len(ck)+custKeyLen {
-				continue
-			}
-			r, ok, err := tx.getRecipient(k)
-			if err != nil || !ok {
-				return err
-			}
-			s := CampaignSend{Campaign: c.Number, CustomerID: custIDOfKey(k[len(ck):]), At: r.At}
-			switch r.State {
-			case RecipientSent:
-				s.Points = c.Benefit.Points
-			case RecipientSkipped:
-				s.Skipped = r.Reason
-			default:
-				continue
-			}
+		err := tx.campaignSends(c, func(s CampaignSend) error {
 			if s.At.Before(from) || !s.At.Before(to) {
-				continue
+				return nil
 			}
-			if err := fn(s); err != nil {
-				return err
+			return fn(s)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// campaignSends calls fn for each recipient of c sent (at its send, with
+// the coupon it was given) or skipped (at the campaign's SendAt, when the
+// others got it: the baseline's window starts there too).
+func (tx *Tx) campaignSends(c Campaign, fn func(CampaignSend) error) error {
+	ck := campaignKey(c.Number)
+	cur := tx.bucket(bucketCampaignRcpt).Cursor()
+	for k, _ := cur.Seek(ck); k != nil && bytes.HasPrefix(k, ck); k, _ = cur.Next() {
+		if len(k) != len(ck)+custKeyLen {
+			continue
+		}
+		r, ok, err := tx.getRecipient(k)
+		if err != nil || !ok {
+			return err
+		}
+		s := CampaignSend{Campaign: c.Number, CustomerID: custIDOfKey(k[len(ck):]), At: r.At}
+		switch r.State {
+		case RecipientSent:
+			s.Points, s.Coupon = c.Benefit.Points, r.Coupon
+			if !r.SentAt.IsZero() {
+				s.At = r.SentAt
 			}
+		case RecipientSkipped:
+			s.Skipped = r.Reason
+			if !c.SendAt.IsZero() {
+				s.At = c.SendAt
+			}
+		default:
+			continue
+		}
+		if err := fn(s); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -344,8 +366,6 @@ type ResponseQuery struct {
 	// Customers, when not nil, counts only the messages to these customers
 	// (and only these in the baseline).
 	Customers []string
-	// Loc is the shop's zone, in which visit days are counted; nil: UTC.
-	Loc *time.Location
 }
 
 // ResponseFigures say what came back from the messages of a ResponseQuery
@@ -361,8 +381,9 @@ type ResponseFigures struct {
 	// in a thread of theirs) within ResponseWindow after a message.
 	Replied int
 	// Visited is how many of them visited (a note or a points earn not
-	// reversed) on a later day than a message, within 14 days of its day
-	// in Loc: customers, not visits.
+	// reversed) after a message, within ResponseWindow: customers, not
+	// visits. The visit that led to a care message (the rating request's,
+	// the follow-up's note) is before it, so it is no answer to it.
 	Visited int
 	// WithBenefit is how many messages carried a benefit (a coupon or
 	// points); Redeemed how many of those saw it used within
@@ -371,7 +392,7 @@ type ResponseFigures struct {
 	Redeemed    int
 	// Baseline is how many customers were skipped for want of advertising
 	// consent (SkipNoConsent) and so not messaged; BaselineVisited how
-	// many of them visited in the 14 days after the day they were skipped.
+	// many of them visited in the ResponseWindow after they were skipped.
 	Baseline        int
 	BaselineVisited int
 }
@@ -393,6 +414,7 @@ type sentMessage struct {
 	at       time.Time
 	coupon   string
 	points   int64
+	couponID string // a campaign's coupon, by id (its recipients keep the id)
 	skipped  string
 }
 
@@ -402,10 +424,6 @@ type sentMessage struct {
 // the messages' windows, each messaged customer's threads and the
 // coupons given. It reads clear fields only and opens no sealed record.
 func (tx *Tx) OutreachFigures(q ResponseQuery) (ResponseFigures, error) {
-	loc := q.Loc
-	if loc == nil {
-		loc = time.UTC
-	}
 	var only map[string]bool
 	if q.Customers != nil {
 		only = make(map[string]bool, len(q.Customers))
@@ -434,14 +452,14 @@ func (tx *Tx) OutreachFigures(q ResponseQuery) (ResponseFigures, error) {
 	}
 	if err == nil && (q.Campaigns || q.CampaignsOnly) {
 		err = tx.ScanCampaignSends(q.From, q.To, func(s CampaignSend) error {
-			keep(sentMessage{customer: s.CustomerID, at: s.At, points: s.Points, skipped: s.Skipped})
+			keep(s.message())
 			return nil
 		})
 	}
 	if err != nil {
 		return ResponseFigures{}, fmt.Errorf("ledger: outreach figures: %w", err)
 	}
-	return tx.responseOf(msgs, loc)
+	return tx.responseOf(msgs, time.Time{})
 }
 
 // customerActs are a customer's visits and redeems in the figures' span.
@@ -450,8 +468,9 @@ type customerActs struct {
 	redeems []time.Time
 }
 
-// responseOf weighs msgs against what their customers did afterwards.
-func (tx *Tx) responseOf(msgs []sentMessage, loc *time.Location) (ResponseFigures, error) {
+// responseOf weighs msgs against what their customers did afterwards, up
+// to until (zero: all that is recorded).
+func (tx *Tx) responseOf(msgs []sentMessage, until time.Time) (ResponseFigures, error) {
 	var f ResponseFigures
 	if len(msgs) == 0 {
 		return f, nil
@@ -469,9 +488,9 @@ func (tx *Tx) responseOf(msgs []sentMessage, loc *time.Location) (ResponseFigure
 			acts[m.customer] = &customerActs{}
 		}
 	}
-	from, to := first, midnightIn(last, loc).AddDate(0, 0, responseDays+1)
-	if end := last.Add(ResponseWindow + time.Nanosecond); end.After(to) {
-		to = end
+	from, to := first, last.Add(ResponseWindow+time.Nanosecond)
+	if !until.IsZero() && until.Before(to) {
+		to = until.Add(time.Nanosecond)
 	}
 	err := tx.ScanNotesClear(from, to, func(n Note) error {
 		if a := acts[n.CustomerID]; a != nil {
@@ -505,7 +524,7 @@ func (tx *Tx) responseOf(msgs []sentMessage, loc *time.Location) (ResponseFigure
 		if m.skipped != "" {
 			if m.skipped == SkipNoConsent && m.customer != "" {
 				base[m.customer] = true
-				if visitedAfter(a, m.at, loc) {
+				if visitedAfter(a, m.at) {
 					baseVisited[m.customer] = true
 				}
 			}
@@ -520,7 +539,7 @@ func (tx *Tx) responseOf(msgs []sentMessage, loc *time.Location) (ResponseFigure
 			continue
 		}
 		sentTo[m.customer] = true
-		if visitedAfter(a, m.at, loc) {
+		if visitedAfter(a, m.at) {
 			visited[m.customer] = true
 		}
 		if !replied[m.customer] {
@@ -531,7 +550,7 @@ func (tx *Tx) responseOf(msgs []sentMessage, loc *time.Location) (ResponseFigure
 			}
 			replied[m.customer] = ok
 		}
-		used, err := tx.benefitUsed(m, a)
+		used, err := tx.benefitUsed(m, a, until)
 		if err != nil {
 			return f, err
 		}
@@ -550,22 +569,14 @@ func (tx *Tx) responseOf(msgs []sentMessage, loc *time.Location) (ResponseFigure
 	return f, nil
 }
 
-// midnightIn is the start of t's day in loc.
-func midnightIn(t time.Time, loc *time.Location) time.Time {
-	y, m, d := t.In(loc).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, loc)
-}
-
-// visitedAfter reports a visit in a on a later day than at, within
-// responseDays days of at's day in loc.
-func visitedAfter(a *customerActs, at time.Time, loc *time.Location) bool {
+// visitedAfter reports a visit in a after at, within ResponseWindow.
+func visitedAfter(a *customerActs, at time.Time) bool {
 	if a == nil {
 		return false
 	}
-	day := midnightIn(at, loc)
-	from, to := day.AddDate(0, 0, 1), day.AddDate(0, 0, responseDays+1)
+	end := at.Add(ResponseWindow)
 	for _, v := range a.visits {
-		if !v.Before(from) && v.Before(to) {
+		if v.After(at) && !v.After(end) {
 			return true
 		}
 	}
@@ -574,14 +585,24 @@ func visitedAfter(a *customerActs, at time.Time, loc *time.Location) bool {
 
 // benefitUsed reports whether m's benefit was used within ResponseWindow
 // after it: its coupon, or a points redeem when it gave points.
-func (tx *Tx) benefitUsed(m sentMessage, a *customerActs) (bool, error) {
+func (tx *Tx) benefitUsed(m sentMessage, a *customerActs, until time.Time) (bool, error) {
 	end := m.at.Add(ResponseWindow)
+	if !until.IsZero() && until.Before(end) {
+		end = until
+	}
 	in := func(t time.Time) bool { return t.After(m.at) && !t.After(end) }
-	if m.coupon != "" {
-		// The clear part of the coupon's record says all: no unsealing.
-		if k := tx.bucket(bucketCouponCodes).Get([]byte(m.coupon)); k != nil {
+	var k []byte
+	switch {
+	case m.coupon != "":
+		k = tx.bucket(bucketCouponCodes).Get([]byte(m.coupon))
+	case m.couponID != "":
+		k, _ = keyOfID(m.couponID)
+	}
+	if k != nil {
+		if v := tx.bucket(bucketCoupons).Get(k); v != nil {
+			// The clear part of the coupon's record says all: no unsealing.
 			var r couponRecord
-			if err := json.Unmarshal(tx.bucket(bucketCoupons).Get(k), &r); err != nil {
+			if err := json.Unmarshal(v, &r); err != nil {
 				return false, fmt.Errorf("ledger: outreach figures: coupon %s: %w: %v", idOf(k), errCorrupt, err)
 			}
 			if r.CustomerID == m.customer && r.State == CouponUsed && in(r.UsedAt) {
