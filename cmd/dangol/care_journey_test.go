@@ -2,9 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -192,19 +192,57 @@ func says(c slackfake.Call, want string) bool {
 	return shows(c, want) || strings.Contains(string(c.JSON), want)
 }
 
-// buttonRE finds the values of the buttons in Block Kit.
-var buttonRE = regexp.MustCompile(`"value":"([^"]*)"`)
+// slackButton is a Block Kit button as dangol renders it.
+type slackButton struct{ label, value string }
 
-// button returns the value of c's first button whose value starts with
-// prefix.
-func button(t *testing.T, c slackfake.Call, prefix string) string {
+// slackButtons returns the buttons of a Slack message call (its blocks, as
+// a form field or in a JSON body), in order.
+func slackButtons(t *testing.T, c slackfake.Call) []slackButton {
 	t.Helper()
-	for _, m := range buttonRE.FindAllStringSubmatch(c.Form.Get("blocks")+string(c.JSON), -1) {
-		if strings.HasPrefix(m[1], prefix) {
-			return m[1]
+	var doc any
+	raw := c.Form.Get("blocks")
+	if raw == "" {
+		raw = string(c.JSON)
+	}
+	if err := json.Unmarshal([]byte(raw), &doc); err != nil {
+		t.Fatalf("%s blocks %q: %v", c.Method, raw, err)
+	}
+	var out []slackButton
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if v["type"] == "button" {
+				text, _ := v["text"].(map[string]any)
+				label, _ := text["text"].(string)
+				value, _ := v["value"].(string)
+				out = append(out, slackButton{label, value})
+				return
+			}
+			for _, x := range v {
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
 		}
 	}
-	t.Fatalf("no button %s… in %s %v %s", prefix, c.Method, c.Form, c.JSON)
+	walk(doc)
+	return out
+}
+
+// button returns the value of c's first button whose value starts with
+// prefix, or whose label is prefix.
+func button(t *testing.T, c slackfake.Call, prefix string) string {
+	t.Helper()
+	bs := slackButtons(t, c)
+	for _, b := range bs {
+		if strings.HasPrefix(b.value, prefix) || b.label == prefix {
+			return b.value
+		}
+	}
+	t.Fatalf("no button %s in %s: %q", prefix, c.Method, bs)
 	return ""
 }
 
@@ -366,41 +404,50 @@ func relayedText(text string) string {
 // (the customer's name and the note's tag); what is submitted there reaches
 // the customer's Telegram once, as the staff's answer in a thread whose head
 // is posted in the staff channel, and the follow-up is done; the customer's
-// answer lands under that head.
+// answer lands under that head. For a customer not linked, the button
+// shows the staff member alone the full phone to call.
 func TestCareJourney_FollowUp(t *testing.T) {
 	t.Parallel() // its own ledger, fakes, port and clock
 	r := newCareRig(t, kst(12, 2, 13, 0), nil)
-	seedCare(t, r.db, r.clock.Now(), careCustomer{name: "김하늘", phone: "01012345678", chat: journeyChat})
+	seedCare(t, r.db, r.clock.Now(), careCustomer{name: "김하늘", phone: "01012345678", chat: journeyChat},
+		careCustomer{name: "박솔", phone: "01055556666"}) // not linked
 	r.begin()
 
-	// The note, in the modal /note opens.
-	r.command(journeyStaff, "CSTAFF", "/note", "")
-	open := r.slack("views.open", func(slackfake.Call) bool { return true })
-	view, _ := open.JSONField(t, "view").(map[string]any)
-	if view["callback_id"] != "note" {
-		t.Fatalf("/note opened %v, want the note form", view)
+	// The notes, in the modal /note opens.
+	for _, n := range []map[string]string{
+		{"customer": "010-1234-5678", "text": "펌 상담, 다음 달 뿌리 염색 예정", "amount": "", "tags": "#펌", "followup": "2026-12-03"},
+		{"customer": "010-5555-6666", "text": "염색 상담", "amount": "", "tags": "", "followup": "2026-12-03"},
+	} {
+		r.command(journeyStaff, "CSTAFF", "/note", "")
+		open := r.slack("views.open", func(slackfake.Call) bool { return true })
+		view, _ := open.JSONField(t, "view").(map[string]any)
+		if view["callback_id"] != "note" {
+			t.Fatalf("/note opened %v, want the note form", view)
+		}
+		r.submit(view, n)
+		r.answer("상담 기록을 저장했어요")
 	}
-	r.submit(view, map[string]string{"customer": "010-1234-5678", "text": "펌 상담, 다음 달 뿌리 염색 예정",
-		"amount": "", "tags": "#펌", "followup": "2026-12-03"})
-	r.answer("김하늘")
 
 	// The next morning's DM, and /followups, offer [메시지 보내기].
 	r.at(kst(12, 3, 9, 0))
 	dm := r.slack("chat.postMessage", func(c slackfake.Call) bool { return c.Form.Get("channel") == "DU1" })
-	if !says(dm, "김하늘") || !says(dm, "메시지 보내기") {
-		t.Fatalf("the morning DM %v, want 김하늘 with [메시지 보내기]", dm.Form)
-	}
-	send := button(t, dm, "fs:")
+	send := button(t, dm, "메시지 보내기: 김하늘")
+	call := button(t, dm, "메시지 보내기: 박솔")
 	r.command(journeyStaff, "CSTAFF", "/followups", "")
 	list := r.answer("김하늘")
-	if got := button(t, list, "fs:"); got != send {
+	if got := button(t, list, "메시지 보내기: 김하늘"); got != send {
 		t.Errorf("/followups offers %q, the DM %q", got, send)
 	}
 
+	// 박솔 is not linked: the full phone to call, to the staff member alone.
+	r.clickIn(journeyStaff, "DU1", dm.TS, call)
+	phone := testCatalog.Text("ko", "care.followup.call_unlinked", map[string]any{"Name": "박솔", "Phone": "010-5555-6666"})
+	r.answer(strings.Split(phone, "\n")[0]) // a line: JSON bodies escape the newline
+
 	// [메시지 보내기] in the DM: the modal with the draft.
 	r.clickIn(journeyStaff, "DU1", dm.TS, send)
-	open = r.slack("views.open", func(slackfake.Call) bool { return true })
-	view, _ = open.JSONField(t, "view").(map[string]any)
+	open := r.slack("views.open", func(slackfake.Call) bool { return true })
+	view, _ := open.JSONField(t, "view").(map[string]any)
 	draft := testCatalog.Text("ko", "care.followup.draft_text", map[string]any{"Name": "김하늘", "Topic": "펌"})
 	if view["callback_id"] != send || !strings.Contains(string(open.JSON), draft) { // the form's id is the button's payload
 		t.Fatalf("the follow-up modal %s, want %s with the draft %q", open.JSON, send, draft)
@@ -431,9 +478,11 @@ func TestCareJourney_FollowUp(t *testing.T) {
 		t.Errorf("the customer's answer went under %q, want the follow-up's head %q", joined.Form.Get("thread_ts"), head.TS)
 	}
 
-	// Done: /followups has nothing left.
+	// Done: /followups has only 박솔 left.
 	r.command(journeyStaff, "CSTAFF", "/followups", "")
-	r.answer(testCatalog.Text("ko", "core.followups.none", nil))
+	if left := r.answer("박솔"); says(left, "김하늘") {
+		t.Errorf("/followups after the message %s, want 김하늘's follow-up done", left.JSON)
+	}
 	r.stop()
 	if n := r.sentTo(journeyChat, edited); n != 1 {
 		t.Errorf("the follow-up message was sent %d times, want once", n)
