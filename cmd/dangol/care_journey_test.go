@@ -500,11 +500,13 @@ func TestCareJourney_FollowUp(t *testing.T) {
 }
 
 // TestCareJourney_Advertising: a customer links in Telegram with a code
-// and says yes to the optional advertising question (a callback); a
+// and says yes to the optional advertising question (a callback), which
+// /mydata then shows with its date; a
 // manager's one-line /campaign in Slack shows the preview, and [발송]
 // queues it for the campaign job; the customer gets one message starting
 // "(광고) 단골미용실" with the [수신 거부] button, presses it and is told
-// the withdrawal with its date; the next campaign counts them as without
+// the withdrawal with its date (and /marketing says so); the next
+// campaign counts them as without
 // consent and sends them nothing, while the other consenting customer
 // gets both. serve is down at the campaign's minute and restarts: the
 // start-up round sends it, and a restart right after sends nothing again.
@@ -524,6 +526,8 @@ func TestCareJourney_Advertising(t *testing.T) {
 	ask := r.telegramTo(journeyChat, "[혜택·이벤트 소식 받기 (선택)]")
 	r.press(journeyChat, ask, "mkt:on:start")
 	r.telegramTo(journeyChat, testCatalog.Text("ko", "ads.set.on", map[string]any{"Date": "2026-12-02"}))
+	r.customer(telegramfake.Text(journeyChat, "하늘", "ko", "/mydata"))
+	r.telegramTo(journeyChat, "혜택·이벤트 소식(광고): 동의 (2026-12-02 동의)")
 
 	// The campaign: the preview, [발송], the job's next minute.
 	const offer = "이번 주 펌 20% 할인해 드려요"
@@ -552,6 +556,8 @@ func TestCareJourney_Advertising(t *testing.T) {
 	// [수신 거부]: withdrawn in one tap, the date confirmed.
 	r.press(journeyChat, ad, "mkt:off:optout")
 	r.telegramTo(journeyChat, testCatalog.Text("ko", "ads.set.off", map[string]any{"Date": "2026-12-02", "Shop": "단골미용실"}))
+	r.customer(telegramfake.Text(journeyChat, "하늘", "ko", "/marketing"))
+	r.telegramTo(journeyChat, "혜택·이벤트 소식(광고) 수신: 받지 않음 (2026-12-02 거부)")
 
 	// The next campaign skips them as without consent.
 	r.at(kst(12, 2, 15, 0))
@@ -610,7 +616,9 @@ func TestCareJourney_Advertising(t *testing.T) {
 // (DANGOL_FEEDBACK_AFTER's 3h), with the five star buttons, once; a star
 // goes on with the feedback flow (its NPS question, then the comment); a
 // visit noted at 19:30 the next day is asked for not at 22:30 but at 09:00
-// the morning after. A restart after the request does not ask again.
+// the morning after. A restart after the request does not ask again; a
+// visit on a day they rated already (/feedback) is not asked about. Words
+// typed at the NPS question are taken as the comment.
 func TestCareJourney_RatingRequest(t *testing.T) {
 	t.Parallel() // its own ledger, fakes, port and clock
 	r := newCareRig(t, kst(12, 2, 13, 0), nil)
@@ -648,9 +656,8 @@ func TestCareJourney_RatingRequest(t *testing.T) {
 
 	// A star goes on with the feedback flow.
 	r.press(journeyChat, req, "rr:2026-12-02:5")
-	nps := r.telegramTo(journeyChat, testCatalog.Text("ko", "core.feedback.ask_nps", nil))
-	r.press(journeyChat, nps, "skip")
-	r.telegramTo(journeyChat, testCatalog.Text("ko", "core.feedback.ask_comment", nil))
+	// Words typed at the NPS question are the comment, not refused.
+	r.telegramTo(journeyChat, testCatalog.Text("ko", "core.feedback.ask_nps", nil))
 	r.customer(telegramfake.Text(journeyChat, "하늘", "ko", "친절하게 해 주셔서 좋았어요"))
 	r.telegramTo(journeyChat, testCatalog.Text("ko", "core.feedback.thanks", nil))
 
@@ -669,21 +676,37 @@ func TestCareJourney_RatingRequest(t *testing.T) {
 		t.Errorf("the morning request's buttons %q, want the stars of 2026-12-03", got)
 	}
 	r.at(kst(12, 4, 9, 10))
+
+	// A visit whose day they rated already, by /feedback, is not asked
+	// about.
+	r.at(kst(12, 5, 11, 0))
+	r.command(journeyStaff, "CSTAFF", "/points", "add 010-1234-5678 20000")
+	r.answer("김하늘님께")
+	r.customer(telegramfake.Text(journeyChat, "하늘", "ko", "/feedback"))
+	stars := r.telegramTo(journeyChat, testCatalog.Text("ko", "core.feedback.ask_rating", nil))
+	r.press(journeyChat, stars, "rate:4")
+	nps := r.telegramTo(journeyChat, testCatalog.Text("ko", "core.feedback.ask_nps", nil))
+	r.press(journeyChat, nps, "skip")
+	comment := r.telegramTo(journeyChat, testCatalog.Text("ko", "core.feedback.ask_comment", nil))
+	r.press(journeyChat, comment, "skip")
+	r.telegramTo(journeyChat, testCatalog.Text("ko", "core.feedback.thanks", nil))
+	r.at(kst(12, 5, 14, 0))
+	r.at(kst(12, 5, 18, 0))
 	r.stop()
 	if n := r.sentTo(journeyChat, asked); n != 2 {
-		t.Errorf("%d rating requests in all, want 2 (one per visit day)", n)
+		t.Errorf("%d rating requests in all, want 2 (one per visit day, none for the day rated already)", n)
 	}
 	inspect(t, r.db, func(tx *ledger.Tx) error {
 		var got []ledger.Feedback
-		err := tx.ScanFeedback(kst(12, 1, 0, 0), kst(12, 5, 0, 0), func(f ledger.Feedback) error {
+		err := tx.ScanFeedback(kst(12, 1, 0, 0), kst(12, 4, 0, 0), func(f ledger.Feedback) error {
 			got = append(got, f)
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		if len(got) != 1 || got[0].Rating != 5 || got[0].Comment != "친절하게 해 주셔서 좋았어요" {
-			t.Errorf("feedback %+v, want the one 5-star rating with its comment", got)
+		if len(got) != 1 || got[0].Rating != 5 || got[0].NPS != ledger.NoNPS || got[0].Comment != "친절하게 해 주셔서 좋았어요" {
+			t.Errorf("feedback %+v, want the one 5-star rating without NPS, with its comment", got)
 		}
 		return nil
 	})
