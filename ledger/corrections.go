@@ -43,7 +43,7 @@ func (tx *Tx) checkReversal(ck []byte, e *PointsEntry) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("reverse %q: %w", e.Reverses, ErrNotFound)
 	}
-	v := tx.bucket(bucketCustPoints).Get(concat(ck, k))
+	v := tx.get(bucketCustPoints, concat(ck, k))
 	if v == nil {
 		// Not this customer's entry (or no entry at all).
 		return nil, fmt.Errorf("reverse %s: %w", e.Reverses, ErrNotFound)
@@ -71,7 +71,7 @@ func (tx *Tx) reversedBy(customerID string, k []byte) string {
 	if !ok {
 		return ""
 	}
-	if v := tx.bucket(bucketCustPoints).Get(concat(ck, k)); len(v) == timeKeyLen {
+	if v := tx.get(bucketCustPoints, concat(ck, k)); len(v) == timeKeyLen {
 		return idOf(v)
 	}
 	return ""

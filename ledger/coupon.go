@@ -255,7 +255,7 @@ func (tx *Tx) putCoupon(k []byte, c *Coupon) error {
 }
 
 func (tx *Tx) coupon(k []byte) (Coupon, error) {
-	v := tx.bucket(bucketCoupons).Get(k)
+	v := tx.get(bucketCoupons, k)
 	if v == nil {
 		return Coupon{}, ErrCouponNotFound
 	}
@@ -451,14 +451,14 @@ func (tx *Tx) indexCoupon(ck, k []byte, c *Coupon) error {
 
 // couponKey finds the key of the coupon an id or a code names.
 func (tx *Tx) couponKey(ref string) ([]byte, bool) {
-	if k, ok := keyOfID(ref); ok && tx.bucket(bucketCoupons).Get(k) != nil {
+	if k, ok := keyOfID(ref); ok && tx.get(bucketCoupons, k) != nil {
 		return k, true
 	}
 	code, ok := NormalizeCouponCode(ref)
 	if !ok {
 		return nil, false
 	}
-	if k := tx.bucket(bucketCouponCodes).Get([]byte(code)); k != nil {
+	if k := tx.get(bucketCouponCodes, []byte(code)); k != nil {
 		return bytes.Clone(k), true
 	}
 	return nil, false
@@ -640,7 +640,7 @@ func (tx *Tx) ImportCoupon(c Coupon) (Coupon, error) {
 		return fail(err)
 	}
 	k := timeKey(c.IssuedAt, seq)
-	if code, ok := NormalizeCouponCode(c.Code); ok && tx.bucket(bucketCouponCodes).Get([]byte(code)) == nil {
+	if code, ok := NormalizeCouponCode(c.Code); ok && tx.get(bucketCouponCodes, []byte(code)) == nil {
 		c.Code = code
 	} else if c.Code, err = tx.newCouponCode(k); err != nil {
 		return fail(err)

@@ -133,11 +133,11 @@ func (tx *Tx) CreateCustomer(c *Customer) error {
 	if err := c.Validate(); err != nil {
 		return fmt.Errorf("ledger: create customer: %w", err)
 	}
-	if c.Phone != "" && tx.bucket(bucketPhones).Get(tx.phoneBlind(c.Phone)) != nil {
+	if c.Phone != "" && tx.get(bucketPhones, tx.phoneBlind(c.Phone)) != nil {
 		return fmt.Errorf("ledger: create customer: %w", ErrDuplicatePhone)
 	}
 	for _, l := range c.Links {
-		if tx.bucket(bucketLinks).Get(tx.linkBlind(l)) != nil {
+		if tx.get(bucketLinks, tx.linkBlind(l)) != nil {
 			return fmt.Errorf("ledger: create customer: %w", invalid("customer", "%s is linked to another customer", l))
 		}
 	}
@@ -200,7 +200,7 @@ type customerSecrets struct {
 // customer loads the customer at key k. A customer whose data key is gone
 // (shredded by an erasure after the copy was made) reads as erased.
 func (tx *Tx) customer(k []byte) (Customer, error) {
-	v := tx.bucket(bucketCustomers).Get(k)
+	v := tx.get(bucketCustomers, k)
 	if v == nil {
 		return Customer{}, ErrCustomerNotFound
 	}
@@ -253,7 +253,7 @@ func (tx *Tx) forgetCustomer(k []byte) {
 // withVisits fills in the visit stats of customer key k, never memoized:
 // visits change without the record changing.
 func (tx *Tx) withVisits(k []byte, c Customer) (Customer, error) {
-	if v := tx.bucket(bucketVisits).Get(k); v != nil {
+	if v := tx.get(bucketVisits, k); v != nil {
 		s, err := decodeVisits(k, v)
 		if err != nil {
 			return Customer{}, err
@@ -339,7 +339,7 @@ func (tx *Tx) PutCustomer(c Customer) error {
 	if err := c.Validate(); err != nil {
 		return fmt.Errorf("ledger: put customer %s: %w", c.ID, err)
 	}
-	if c.Phone != "" && c.Phone != old.Phone && tx.bucket(bucketPhones).Get(tx.phoneBlind(c.Phone)) != nil {
+	if c.Phone != "" && c.Phone != old.Phone && tx.get(bucketPhones, tx.phoneBlind(c.Phone)) != nil {
 		return fmt.Errorf("ledger: put customer %s: %w", c.ID, ErrDuplicatePhone)
 	}
 	if err := tx.reindexCustomer(k, &old, &c); err != nil {
@@ -455,7 +455,7 @@ func (tx *Tx) CustomerByPhone(phone string) (Customer, error) {
 	if !ok {
 		return Customer{}, fmt.Errorf("ledger: customer by phone: %w", ErrCustomerNotFound)
 	}
-	k := tx.bucket(bucketPhones).Get(tx.phoneBlind(d))
+	k := tx.get(bucketPhones, tx.phoneBlind(d))
 	if k == nil {
 		return Customer{}, fmt.Errorf("ledger: customer by phone: %w", ErrCustomerNotFound)
 	}
@@ -468,7 +468,7 @@ func (tx *Tx) CustomerByPhone(phone string) (Customer, error) {
 
 // CustomerByLink returns the customer a platform id is linked to.
 func (tx *Tx) CustomerByLink(platformID string) (Customer, error) {
-	k := tx.bucket(bucketLinks).Get(tx.linkBlind(platformID))
+	k := tx.get(bucketLinks, tx.linkBlind(platformID))
 	if k == nil {
 		return Customer{}, fmt.Errorf("ledger: customer by link %s: %w", platformID, ErrCustomerNotFound)
 	}
@@ -557,13 +557,13 @@ func (tx *Tx) FindCustomers(query string, limit int) ([]Customer, error) {
 		}
 		return false, nil
 	}
-	if k, ok := custKeyOf(q); ok && tx.bucket(bucketCustomers).Get(k) != nil {
+	if k, ok := custKeyOf(q); ok && tx.get(bucketCustomers, k) != nil {
 		if full, err := add(k); full || err != nil {
 			return out, err
 		}
 	}
 	if d, ok := NormalizePhone(q); ok {
-		if k := tx.bucket(bucketPhones).Get(tx.phoneBlind(d)); k != nil {
+		if k := tx.get(bucketPhones, tx.phoneBlind(d)); k != nil {
 			if full, err := add(k); full || err != nil {
 				return out, err
 			}
@@ -620,7 +620,7 @@ func (tx *Tx) LinkCustomer(customerID, platformID string, consent Consent) error
 	if c.Erased {
 		return fmt.Errorf("ledger: link %s to %s: %w", platformID, customerID, ErrCustomerNotFound)
 	}
-	if prev := tx.bucket(bucketLinks).Get(tx.linkBlind(platformID)); prev != nil && !bytes.Equal(prev, k) {
+	if prev := tx.get(bucketLinks, tx.linkBlind(platformID)); prev != nil && !bytes.Equal(prev, k) {
 		if err := tx.unlink(slices.Clone(prev), platformID); err != nil {
 			return fmt.Errorf("ledger: link %s to %s: %w", platformID, customerID, err)
 		}
@@ -651,7 +651,7 @@ func (tx *Tx) LinkCustomer(customerID, platformID string, consent Consent) error
 // UnlinkCustomer removes the link of platform id to its customer, if any,
 // and clears the profile's customer. Consent stays as given.
 func (tx *Tx) UnlinkCustomer(platformID string) error {
-	k := tx.bucket(bucketLinks).Get(tx.linkBlind(platformID))
+	k := tx.get(bucketLinks, tx.linkBlind(platformID))
 	if k == nil {
 		return nil
 	}
@@ -700,7 +700,7 @@ func (tx *Tx) ScanNewCustomers(from, to time.Time, fn func(Customer) error) erro
 func (tx *Tx) ScanNewCustomersClear(from, to time.Time, fn func(Customer) error) error {
 	return scanTime(tx.bucket(bucketCreated), from, to, func(k, _ []byte) error {
 		ck := k[8:]
-		v := tx.bucket(bucketCustomers).Get(ck)
+		v := tx.get(bucketCustomers, ck)
 		if v == nil {
 			return fmt.Errorf("ledger: scan new customers: %s: %w", custIDOfKey(ck), ErrCustomerNotFound)
 		}

@@ -150,7 +150,7 @@ func (tx *Tx) dailyTiers(after []byte, now time.Time, loc *time.Location, r *Dai
 		keys = keys[:dailyChunk]
 	}
 	for _, ck := range keys {
-		if tx.bucket(bucketErased).Get(ck) != nil {
+		if tx.get(bucketErased, ck) != nil {
 			continue
 		}
 		ch, err := tx.recomputeTier(custIDOfKey(ck), now, loc, true)

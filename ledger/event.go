@@ -10,7 +10,7 @@ import (
 // SeenEvent reports whether event id was already committed, or, in this
 // process, queued to commit with its marks (Store.QueueMarks).
 func (tx *Tx) SeenEvent(id string) (bool, error) {
-	if tx.bucket(bucketEvents).Get([]byte(id)) != nil {
+	if tx.get(bucketEvents, []byte(id)) != nil {
 		return true, nil
 	}
 	return tx.pipe != nil && tx.pipe.queuedEvent(id), nil
@@ -65,7 +65,7 @@ func (tx *Tx) PruneEvents(before time.Time) (int, error) {
 // with a message's marks (Store.QueueMarks) when that is higher.
 func (tx *Tx) Cursor(name string) (int64, error) {
 	var cur int64
-	if v := tx.bucket(bucketCursors).Get([]byte(name)); v != nil {
+	if v := tx.get(bucketCursors, []byte(name)); v != nil {
 		if len(v) != 8 {
 			return 0, fmt.Errorf("ledger: cursor %s: %w", name, errCorrupt)
 		}
@@ -86,7 +86,7 @@ func (tx *Tx) SetCursor(name string, v int64) error {
 	if err != nil {
 		return err
 	}
-	if tx.bucket(bucketCursors).Get([]byte(name)) != nil && v <= cur {
+	if tx.get(bucketCursors, []byte(name)) != nil && v <= cur {
 		return nil
 	}
 	var b [8]byte
@@ -99,7 +99,7 @@ func (tx *Tx) SetCursor(name string, v int64) error {
 
 // Posted reports whether the scheduled post key (e.g. "summary:2026-W48") was made.
 func (tx *Tx) Posted(key string) (bool, error) {
-	return tx.bucket(bucketPosted).Get([]byte(key)) != nil, nil
+	return tx.get(bucketPosted, []byte(key)) != nil, nil
 }
 
 // MarkPosted records that the scheduled post key was made at at.

@@ -225,7 +225,7 @@ func (tx *Tx) Feedback(id string) (Feedback, error) {
 }
 
 func (tx *Tx) feedback(k []byte) (Feedback, error) {
-	v := tx.bucket(bucketFeedback).Get(k)
+	v := tx.get(bucketFeedback, k)
 	if v == nil {
 		return Feedback{}, ErrNotFound
 	}

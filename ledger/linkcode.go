@@ -185,7 +185,7 @@ type codeGuard struct {
 // codeGuard reads the guard; a missing or unreadable one is empty (a
 // guard that cannot be read must not stop every customer from linking).
 func (tx *Tx) codeGuard() codeGuard {
-	v := tx.bucket(bucketMeta).Get(metaCodeGuard)
+	v := tx.get(bucketMeta, metaCodeGuard)
 	if len(v) < 9 || v[0] != codeGuardVersion || (len(v)-9)%8 != 0 {
 		return codeGuard{}
 	}
@@ -265,7 +265,7 @@ var metaBotName = []byte("telegram.bot")
 // BotName returns the Telegram bot's username (without @) last stored with
 // SetBotName, or "" if none was.
 func (tx *Tx) BotName() (string, error) {
-	return string(tx.bucket(bucketMeta).Get(metaBotName)), nil
+	return string(tx.get(bucketMeta, metaBotName)), nil
 }
 
 // SetBotName stores the Telegram bot's username, as Telegram's getMe or the
@@ -277,7 +277,7 @@ func (tx *Tx) SetBotName(name string) error {
 	if name == "" {
 		return fmt.Errorf("ledger: set bot name: %w", invalid("bot name", "empty"))
 	}
-	if string(tx.bucket(bucketMeta).Get(metaBotName)) == name {
+	if string(tx.get(bucketMeta, metaBotName)) == name {
 		return nil // no write, no commit of a page for nothing
 	}
 	if err := tx.bucket(bucketMeta).Put(metaBotName, []byte(name)); err != nil {

@@ -150,7 +150,7 @@ type lotBook struct {
 // built in memory from the customer's entries (persist stores them).
 func (tx *Tx) lotBookOf(ck []byte) (*lotBook, error) {
 	b := &lotBook{tx: tx, ck: ck, lots: map[string]*lotRec{}, takes: map[string][]lotTake{}, dirty: map[string]bool{}}
-	if tx.bucket(bucketLotState).Get(ck) != nil {
+	if tx.get(bucketLotState, ck) != nil {
 		return b, nil
 	}
 	b.fresh, b.loaded, b.allLots = true, true, true
@@ -177,7 +177,7 @@ func (b *lotBook) get(key []byte) (*lotRec, error) {
 	if r, ok := b.lots[string(key)]; ok || b.fresh {
 		return r, nil
 	}
-	v := b.tx.bucket(bucketLots).Get(concat(b.ck, key))
+	v := b.tx.get(bucketLots, concat(b.ck, key))
 	if v == nil {
 		return nil, nil
 	}
@@ -332,7 +332,7 @@ func (b *lotBook) apply(k []byte, p *PointsEntry, replay bool) error {
 	switch {
 	case p.Points > 0:
 		if rk != nil {
-			orig := b.tx.bucket(bucketPoints).Get(rk)
+			orig := b.tx.get(bucketPoints, rk)
 			if orig != nil {
 				o, _, err := decodePoints(rk, orig)
 				if err != nil {
@@ -446,7 +446,7 @@ func (b *lotBook) persist() error {
 // history makes, so nothing is written until an entry makes an expiring
 // lot, which builds them all.
 func (tx *Tx) lotsAfterEntry(ck, k []byte, e *PointsEntry) error {
-	fresh := tx.bucket(bucketLotState).Get(ck) == nil
+	fresh := tx.get(bucketLotState, ck) == nil
 	if fresh {
 		if e.Points < 0 {
 			return nil
@@ -480,7 +480,7 @@ func (r *lotRec) lot(ck []byte) Lot {
 // included (Remaining 0).
 func (tx *Tx) LotsOf(customerID string) ([]Lot, error) {
 	ck, ok := custKeyOf(customerID)
-	if !ok || tx.bucket(bucketCustomers).Get(ck) == nil {
+	if !ok || tx.get(bucketCustomers, ck) == nil {
 		return nil, fmt.Errorf("ledger: lots of %q: %w", customerID, ErrCustomerNotFound)
 	}
 	b, err := tx.lotBookOf(ck)
@@ -519,7 +519,7 @@ func (tx *Tx) NextExpiry(customerID string, loc *time.Location) (Expiry, bool, e
 		loc = time.UTC
 	}
 	ck, ok := custKeyOf(customerID)
-	if !ok || tx.bucket(bucketCustomers).Get(ck) == nil {
+	if !ok || tx.get(bucketCustomers, ck) == nil {
 		return Expiry{}, false, fmt.Errorf("ledger: next expiry of %q: %w", customerID, ErrCustomerNotFound)
 	}
 	b, err := tx.lotBookOf(ck)
@@ -602,7 +602,7 @@ func (tx *Tx) expireLots(now time.Time, loc *time.Location, limit int) (int, int
 	var order []group
 	var points int64
 	for _, d := range due {
-		if tx.bucket(bucketErased).Get(d.ck) != nil {
+		if tx.get(bucketErased, d.ck) != nil {
 			// No one to expire for: the lot stays as it was, out of the index.
 			if err := tx.bucket(bucketLotDue).Delete(concat([]byte{byte(d.months)}, d.lot, d.ck)); err != nil {
 				return 0, 0, nil, false, err
@@ -703,7 +703,7 @@ func (tx *Tx) noticeLots(now time.Time, loc *time.Location, days, limit int) ([]
 	var order []group
 	books := map[string]*lotBook{}
 	for _, d := range due {
-		if tx.bucket(bucketErased).Get(d.ck) != nil {
+		if tx.get(bucketErased, d.ck) != nil {
 			continue
 		}
 		b := books[string(d.ck)]

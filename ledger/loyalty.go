@@ -167,7 +167,7 @@ func (tx *Tx) putNotice(k []byte, n *Notice) error {
 }
 
 func (tx *Tx) notice(k []byte) (Notice, error) {
-	v := tx.bucket(bucketNotices).Get(k)
+	v := tx.get(bucketNotices, k)
 	if v == nil {
 		return Notice{}, ErrNotFound
 	}
@@ -230,7 +230,7 @@ func (tx *Tx) PendingNotices(limit int) ([]Notice, error) {
 		if err != nil {
 			return nil, fmt.Errorf("ledger: pending notices: %w", err)
 		}
-		if ck, ok := custKeyOf(n.CustomerID); ok && tx.bucket(bucketErased).Get(ck) != nil {
+		if ck, ok := custKeyOf(n.CustomerID); ok && tx.get(bucketErased, ck) != nil {
 			continue
 		}
 		out = append(out, n)

@@ -51,11 +51,11 @@ func (l *TierLookup) Programme() Programme { return l.p }
 // unknown id.
 func (l *TierLookup) Of(customerID string) (string, error) {
 	ck, ok := custKeyOf(customerID)
-	if !ok || l.tx.bucket(bucketCustomers).Get(ck) == nil {
+	if !ok || l.tx.get(bucketCustomers, ck) == nil {
 		return "", fmt.Errorf("ledger: tier of %q: %w", customerID, ErrCustomerNotFound)
 	}
 	var v VisitStats
-	if raw := l.tx.bucket(bucketVisits).Get(ck); raw != nil {
+	if raw := l.tx.get(bucketVisits, ck); raw != nil {
 		var err error
 		if v, err = decodeVisitCounts(ck, raw); err != nil {
 			return "", fmt.Errorf("ledger: tier of %s: %w", customerID, err)
@@ -75,7 +75,7 @@ type storedTier struct {
 
 // ofKey is Of for the customer at ck whose visit stats are v.
 func (l *TierLookup) ofKey(ck []byte, v VisitStats) (string, error) {
-	if raw := l.tx.bucket(bucketTiers).Get(ck); raw != nil {
+	if raw := l.tx.get(bucketTiers, ck); raw != nil {
 		var r storedTier
 		if err := json.Unmarshal(raw, &r); err != nil {
 			return "", fmt.Errorf("%w: tier of %s: %v", errCorrupt, custIDOfKey(ck), err)

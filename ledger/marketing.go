@@ -91,7 +91,7 @@ func (tx *Tx) Marketing(customerID string) (Marketing, error) {
 	if err != nil {
 		return Marketing{}, err
 	}
-	if tx.bucket(bucketCustomers).Get(k) == nil {
+	if tx.get(bucketCustomers, k) == nil {
 		return Marketing{}, fmt.Errorf("ledger: marketing %s: %w", customerID, ErrCustomerNotFound)
 	}
 	return tx.marketing(k, customerID)
@@ -99,7 +99,7 @@ func (tx *Tx) Marketing(customerID string) (Marketing, error) {
 
 func (tx *Tx) marketing(k []byte, customerID string) (Marketing, error) {
 	m := Marketing{CustomerID: customerID}
-	v := tx.bucket(bucketMarketing).Get(k)
+	v := tx.get(bucketMarketing, k)
 	if v == nil {
 		return m, nil
 	}

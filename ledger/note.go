@@ -179,10 +179,10 @@ func (tx *Tx) decodeNoteMemo(k, v []byte, memo tagMemo) (Note, error) {
 // entry and feedback calls it.
 func (tx *Tx) liveCustomer(id string) ([]byte, error) {
 	k, ok := custKeyOf(id)
-	if !ok || tx.bucket(bucketCustomers).Get(k) == nil {
+	if !ok || tx.get(bucketCustomers, k) == nil {
 		return nil, fmt.Errorf("customer %q: %w", id, ErrCustomerNotFound)
 	}
-	if tx.bucket(bucketErased).Get(k) != nil {
+	if tx.get(bucketErased, k) != nil {
 		return nil, fmt.Errorf("customer %s: %w", id, invalid("customer", "erased"))
 	}
 	return k, nil
@@ -240,7 +240,7 @@ func (tx *Tx) Note(id string) (Note, error) {
 }
 
 func (tx *Tx) note(k []byte) (Note, error) {
-	v := tx.bucket(bucketNotes).Get(k)
+	v := tx.get(bucketNotes, k)
 	if v == nil {
 		return Note{}, ErrNotFound
 	}

@@ -86,7 +86,7 @@ func (tx *Tx) OutboxOf(eventID string) ([]OutboxEntry, error) {
 	c := tx.bucket(bucketOutboxEvent).Cursor()
 	for k, _ := c.Seek(blind); k != nil && bytes.HasPrefix(k, blind); k, _ = c.Next() {
 		tk := k[len(blind):]
-		v := tx.bucket(bucketOutbox).Get(tk)
+		v := tx.get(bucketOutbox, tk)
 		if v == nil || tx.sentQueued(tk) {
 			continue
 		}

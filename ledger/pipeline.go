@@ -311,7 +311,10 @@ func (s *Store) commitGroup(group []*call, marks []Marks, sent map[string]bool) 
 		failed := -1
 		var deleted int
 		err := s.db.Update(func(btx *bolt.Tx) error {
-			shared := &Tx{tx: btx, kr: s.kr}
+			// One set of bucket handles and read cursors for the whole
+			// group: its functions run one after another on this goroutine.
+			refs := &txRefs{}
+			shared := &Tx{tx: btx, kr: s.kr, refs: refs}
 			shared.applyMarks(marks)
 			var err error
 			if deleted, err = shared.deleteSent(sent); err != nil {
@@ -321,7 +324,7 @@ func (s *Store) commitGroup(group []*call, marks []Marks, sent map[string]bool) 
 				if c.fn == nil {
 					continue
 				}
-				tx := &Tx{tx: btx, kr: s.kr, pipe: &s.pipe}
+				tx := &Tx{tx: btx, kr: s.kr, pipe: &s.pipe, refs: refs}
 				err := s.runFn(c, tx)
 				if err != nil {
 					failed = i

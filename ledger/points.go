@@ -296,7 +296,7 @@ func (tx *Tx) newestPointsTime(ck []byte) time.Time {
 
 // balance returns the cached balance of the customer at key ck.
 func (tx *Tx) balance(ck []byte) (int64, error) {
-	v := tx.bucket(bucketBalances).Get(ck)
+	v := tx.get(bucketBalances, ck)
 	if v == nil {
 		return 0, nil
 	}
@@ -311,7 +311,7 @@ func (tx *Tx) balance(ck []byte) (int64, error) {
 // entries in the same transaction as each entry, so it always equals their sum.
 func (tx *Tx) Balance(customerID string) (int64, error) {
 	ck, ok := custKeyOf(customerID)
-	if !ok || tx.bucket(bucketCustomers).Get(ck) == nil {
+	if !ok || tx.get(bucketCustomers, ck) == nil {
 		return 0, fmt.Errorf("ledger: balance of %q: %w", customerID, ErrCustomerNotFound)
 	}
 	bal, err := tx.balance(ck)
@@ -344,7 +344,7 @@ func (tx *Tx) PointsOf(customerID string, limit int) ([]PointsEntry, error) {
 }
 
 func (tx *Tx) pointsEntry(k []byte) (PointsEntry, error) {
-	v := tx.bucket(bucketPoints).Get(k)
+	v := tx.get(bucketPoints, k)
 	if v == nil {
 		return PointsEntry{}, ErrNotFound
 	}

@@ -84,7 +84,7 @@ func (tx *Tx) profileBlind(id string) []byte { return tx.kr.blind("profile", id)
 // Profile returns what is known of a platform user (zero Profile with ID set if nothing).
 func (tx *Tx) Profile(id string) (Profile, error) {
 	p := Profile{ID: id}
-	v := tx.bucket(bucketProfiles).Get(tx.profileBlind(id))
+	v := tx.get(bucketProfiles, tx.profileBlind(id))
 	if v == nil {
 		return p, nil
 	}

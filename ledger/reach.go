@@ -41,7 +41,7 @@ func (tx *Tx) MarkUnreachable(id string, at time.Time) (bool, error) {
 // Unreachable returns since when the platform refuses to deliver to id,
 // and whether it does.
 func (tx *Tx) Unreachable(id string) (time.Time, bool, error) {
-	v := tx.bucket(bucketUnreachable).Get(tx.unreachableBlind(id))
+	v := tx.get(bucketUnreachable, tx.unreachableBlind(id))
 	if v == nil {
 		return time.Time{}, false, nil
 	}

@@ -75,7 +75,7 @@ func (tx *Tx) SetThreadRef(platform, thread, ref string) error {
 // ThreadRef returns where thread lives on platform, and whether it is
 // known there.
 func (tx *Tx) ThreadRef(platform, thread string) (string, bool, error) {
-	v := tx.bucket(bucketThreadRefs).Get(refKey('t', platform, thread))
+	v := tx.get(bucketThreadRefs, refKey('t', platform, thread))
 	if v == nil {
 		return "", false, nil
 	}
@@ -85,7 +85,7 @@ func (tx *Tx) ThreadRef(platform, thread string) (string, bool, error) {
 // ThreadByRef returns the thread that lives at ref on platform, and
 // whether there is one.
 func (tx *Tx) ThreadByRef(platform, ref string) (string, bool, error) {
-	v := tx.bucket(bucketThreadRefs).Get(refKey('r', platform, ref))
+	v := tx.get(bucketThreadRefs, refKey('r', platform, ref))
 	if v == nil {
 		return "", false, nil
 	}

@@ -212,10 +212,10 @@ func (tx *Tx) EraseExpiredOf(ids []string, r Retention, loc *time.Location, now 
 // eraseIfExpired erases the customer id if their retention has passed.
 func (tx *Tx) eraseIfExpired(id string, r Retention, loc *time.Location, now time.Time) (bool, error) {
 	k, ok := custKeyOf(id)
-	if !ok || tx.bucket(bucketErased).Get(k) != nil {
+	if !ok || tx.get(bucketErased, k) != nil {
 		return false, nil
 	}
-	v := tx.bucket(bucketCustomers).Get(k)
+	v := tx.get(bucketCustomers, k)
 	if v == nil {
 		return false, nil
 	}
@@ -227,7 +227,7 @@ func (tx *Tx) eraseIfExpired(id string, r Retention, loc *time.Location, now tim
 		return false, nil
 	}
 	var s VisitStats
-	if vv := tx.bucket(bucketVisits).Get(k); vv != nil {
+	if vv := tx.get(bucketVisits, k); vv != nil {
 		var err error
 		if s, err = decodeVisits(k, vv); err != nil {
 			return false, err
@@ -305,7 +305,7 @@ func (tx *Tx) TellRetention(at time.Time) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if tx.bucket(bucketCursors).Get(cursorRetentionToldAt) != nil && toldAt == nanos(at) {
+	if tx.get(bucketCursors, cursorRetentionToldAt) != nil && toldAt == nanos(at) {
 		n, err := tx.counter(cursorRetentionTold)
 		return int(n), err
 	}
@@ -326,7 +326,7 @@ func (tx *Tx) TellRetention(at time.Time) (int, error) {
 
 // counter reads a cursor that, unlike SetCursor's, may go down.
 func (tx *Tx) counter(name []byte) (int64, error) {
-	v := tx.bucket(bucketCursors).Get(name)
+	v := tx.get(bucketCursors, name)
 	if v == nil {
 		return 0, nil
 	}

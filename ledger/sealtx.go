@@ -20,7 +20,7 @@ func (tx *Tx) custAEAD(ck []byte) (cipher.AEAD, error) {
 	if a, ok := tx.aeads[id]; ok {
 		return a, nil // a summary reads a regular's records many times
 	}
-	v := tx.bucket(bucketKeys).Get(ck)
+	v := tx.get(bucketKeys, ck)
 	var a cipher.AEAD
 	if v != nil {
 		var err error

@@ -59,7 +59,7 @@ func (tx *Tx) decodeSession(bk, v []byte) (Session, error) {
 // Session returns the stored session for key; ok is false if there is none.
 func (tx *Tx) Session(key string) (s Session, ok bool, err error) {
 	bk := tx.sessionBlind(key)
-	v := tx.bucket(bucketSessions).Get(bk)
+	v := tx.get(bucketSessions, bk)
 	if v == nil {
 		return Session{}, false, nil
 	}

@@ -7,7 +7,7 @@ import (
 
 // Staff returns the role granted in the ledger to platform user id, if any.
 func (tx *Tx) Staff(id string) (StaffMember, bool, error) {
-	v := tx.bucket(bucketStaff).Get([]byte(id))
+	v := tx.get(bucketStaff, []byte(id))
 	if v == nil {
 		return StaffMember{}, false, nil
 	}

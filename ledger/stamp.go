@@ -161,7 +161,7 @@ func (tx *Tx) putStamp(k []byte, s *StampEntry) error {
 }
 
 func (tx *Tx) stampEntry(k []byte) (StampEntry, error) {
-	v := tx.bucket(bucketStamps).Get(k)
+	v := tx.get(bucketStamps, k)
 	if v == nil {
 		return StampEntry{}, ErrNotFound
 	}
@@ -185,7 +185,7 @@ func (tx *Tx) stampEntry(k []byte) (StampEntry, error) {
 		}
 	}
 	if ck, ok := custKeyOf(s.CustomerID); ok {
-		if rv := tx.bucket(bucketCustStamps).Get(concat(ck, k)); len(rv) == timeKeyLen {
+		if rv := tx.get(bucketCustStamps, concat(ck, k)); len(rv) == timeKeyLen {
 			s.ReversedBy = idOf(rv)
 		}
 	}
@@ -194,7 +194,7 @@ func (tx *Tx) stampEntry(k []byte) (StampEntry, error) {
 
 // The card cache: stamps on the card, net stamps ever, rewards.
 func (tx *Tx) stampCard(ck []byte) (StampCard, error) {
-	v := tx.bucket(bucketStampCards).Get(ck)
+	v := tx.get(bucketStampCards, ck)
 	if v == nil {
 		return StampCard{CustomerID: custIDOfKey(ck)}, nil
 	}
@@ -225,7 +225,7 @@ func (tx *Tx) putStampCard(ck []byte, c *StampCard) error {
 // in force at at.
 func (tx *Tx) StampCardOf(customerID string, at time.Time) (StampCard, error) {
 	ck, ok := custKeyOf(customerID)
-	if !ok || tx.bucket(bucketCustomers).Get(ck) == nil {
+	if !ok || tx.get(bucketCustomers, ck) == nil {
 		return StampCard{}, fmt.Errorf("ledger: stamp card of %q: %w", customerID, ErrCustomerNotFound)
 	}
 	card, err := tx.stampCard(ck)

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"bytes"
 	"context"
 	"crypto/cipher"
 	"encoding/binary"
@@ -180,9 +181,17 @@ type Tx struct {
 	// tiers memoizes decoded tier records the same way (tier.go): a note
 	// reads its customer's twice, in UpdateTier and for the card.
 	tiers map[[custKeyLen]byte]openedTier
-	// buckets holds the first nbuckets bucket handles asked for (bucket).
-	buckets  [16]bucketRef
-	nbuckets int
+	// refs holds the bucket handles and read cursors asked for (bucket,
+	// get); the calls of one grouped commit share one (pipeline.go), as
+	// they share the bbolt transaction. nil until the first.
+	refs *txRefs
+}
+
+// txRefs are the bucket handles a bbolt transaction has given, up to 16,
+// each with the cursor get reads it through.
+type txRefs struct {
+	buckets [16]bucketRef
+	n       int
 }
 
 // Open opens (creating if needed) the ledger file at path with the master
@@ -405,26 +414,67 @@ func syncDir(dir string) {
 // Buckets are created only by Open and never deleted, so a handle stays
 // right for the whole transaction.
 func (tx *Tx) bucket(name []byte) *bolt.Bucket {
-	if len(name) == 0 {
-		return tx.tx.Bucket(name)
+	if r := tx.ref(name); r != nil {
+		return r.b
 	}
-	for i := range tx.nbuckets {
-		if r := &tx.buckets[i]; len(r.name) == len(name) && &r.name[0] == &name[0] {
-			return r.b
+	return tx.tx.Bucket(name)
+}
+
+// ref is the handle the Tx keeps for bucket name, found or made; nil when
+// it keeps none (no such bucket, an empty name, or no room left).
+func (tx *Tx) ref(name []byte) *bucketRef {
+	if len(name) == 0 {
+		return nil
+	}
+	if tx.refs == nil {
+		tx.refs = &txRefs{}
+	}
+	rs := tx.refs
+	for i := range rs.n {
+		if r := &rs.buckets[i]; len(r.name) == len(name) && &r.name[0] == &name[0] {
+			return r
 		}
 	}
-	b := tx.tx.Bucket(name)
-	if b != nil && tx.nbuckets < len(tx.buckets) {
-		tx.buckets[tx.nbuckets] = bucketRef{name: name, b: b}
-		tx.nbuckets++
+	if rs.n == len(rs.buckets) {
+		return nil
 	}
-	return b
+	b := tx.tx.Bucket(name)
+	if b == nil {
+		return nil
+	}
+	r := &rs.buckets[rs.n]
+	*r = bucketRef{name: name, b: b}
+	rs.n++
+	return r
+}
+
+// get returns the value of key in the top-level bucket name, or nil, as
+// Bucket.Get does, through one cursor kept for that bucket (txRefs):
+// Bucket.Get makes a cursor each time and grows its stack from nothing, a
+// few allocations for every read (a quarter of a staff note's). Seek
+// starts from the root each time, so a Put in between is seen. Reads run
+// one after another on the transaction's goroutine, so one cursor a
+// bucket serves them all.
+func (tx *Tx) get(name, key []byte) []byte {
+	r := tx.ref(name)
+	if r == nil {
+		return tx.tx.Bucket(name).Get(key)
+	}
+	if r.c == nil {
+		r.c = r.b.Cursor()
+	}
+	k, v := r.c.Seek(key)
+	if !bytes.Equal(k, key) {
+		return nil
+	}
+	return v
 }
 
 // bucketRef is a bucket handle a Tx keeps (bucket).
 type bucketRef struct {
 	name []byte
 	b    *bolt.Bucket
+	c    *bolt.Cursor // get's, made at its first read
 }
 
 // Sealed reports whether the file at path is a sealed ledger (schema 2 or

@@ -220,7 +220,7 @@ func (tx *Tx) putThread(t *Thread, create bool) error {
 // personal parts (empty once the key is shredded), and gone reports a key
 // that is shredded.
 func (tx *Tx) readThread(k []byte, open bool) (t Thread, gone bool, err error) {
-	v := tx.bucket(bucketThreads).Get(k)
+	v := tx.get(bucketThreads, k)
 	if v == nil {
 		return Thread{}, false, ErrNotFound
 	}
@@ -339,7 +339,7 @@ func (tx *Tx) LatestThreadOf(customerID, senderID string) (Thread, bool, error) 
 	if err != nil {
 		return Thread{}, false, fmt.Errorf("ledger: latest thread: %w", err)
 	}
-	k := tx.bucket(bucketThreadLast).Get(pk)
+	k := tx.get(bucketThreadLast, pk)
 	if k == nil {
 		return Thread{}, false, nil
 	}
@@ -357,7 +357,7 @@ func (tx *Tx) ThreadOfFeedback(feedbackID string) (Thread, bool, error) {
 	if !ok {
 		return Thread{}, false, nil
 	}
-	k := tx.bucket(bucketThreadFB).Get(fk)
+	k := tx.get(bucketThreadFB, fk)
 	if k == nil {
 		return Thread{}, false, nil
 	}
@@ -452,7 +452,7 @@ func (tx *Tx) putThreadMessage(t *Thread, m *ThreadMessage) error {
 // empty once the customer's key is shredded.
 func (tx *Tx) ThreadMessages(n int64) ([]ThreadMessage, error) {
 	tk := threadKey(n)
-	v := tx.bucket(bucketThreads).Get(tk)
+	v := tx.get(bucketThreads, tk)
 	if v == nil {
 		return nil, fmt.Errorf("ledger: thread %d messages: %w", n, ErrNotFound)
 	}
@@ -552,7 +552,7 @@ func (tx *Tx) CloseThread(n int64, staffID, note string, at time.Time) (Thread, 
 // record's blind id and its (now unreadable) sealed part.
 func (tx *Tx) closeGoneThread(k []byte, t Thread) error {
 	var rec threadRecord
-	if err := json.Unmarshal(tx.bucket(bucketThreads).Get(k), &rec); err != nil {
+	if err := json.Unmarshal(tx.get(bucketThreads, k), &rec); err != nil {
 		return err
 	}
 	rec.Thread = t

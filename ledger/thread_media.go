@@ -180,7 +180,7 @@ func (tx *Tx) ThreadPhotos(n int64, withBytes bool) ([]ThreadPhoto, error) {
 	tk := threadKey(n)
 	var a cipher.AEAD
 	if withBytes {
-		v := tx.bucket(bucketThreads).Get(tk)
+		v := tx.get(bucketThreads, tk)
 		if v == nil {
 			return fail(ErrNotFound)
 		}

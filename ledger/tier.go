@@ -309,7 +309,7 @@ type TierMove struct {
 }
 
 func (tx *Tx) tierRecord(ck []byte) (CustomerTier, bool, error) {
-	v := tx.bucket(bucketTiers).Get(ck)
+	v := tx.get(bucketTiers, ck)
 	if v == nil {
 		return CustomerTier{CustomerID: custIDOfKey(ck)}, false, nil
 	}
@@ -449,7 +449,7 @@ func (tx *Tx) computeTier(ck []byte, p *Programme, at time.Time, loc *time.Locat
 func (tx *Tx) TierOf(customerID string, at time.Time, loc *time.Location) (TierStatus, error) {
 	loc = locOr(loc, at)
 	ck, ok := custKeyOf(customerID)
-	if !ok || tx.bucket(bucketCustomers).Get(ck) == nil {
+	if !ok || tx.get(bucketCustomers, ck) == nil {
 		return TierStatus{}, fmt.Errorf("ledger: tier of %q: %w", customerID, ErrCustomerNotFound)
 	}
 	p, err := tx.ProgrammeAt(at)

@@ -59,7 +59,7 @@ func (tx *Tx) RecordVisit(customerID string, at time.Time) error {
 	if at.IsZero() {
 		return fmt.Errorf("ledger: record visit %s: %w", customerID, invalid("visit", "time is required"))
 	}
-	if tx.bucket(bucketCustomers).Get(k) == nil {
+	if tx.get(bucketCustomers, k) == nil {
 		return fmt.Errorf("ledger: record visit %s: %w", customerID, ErrCustomerNotFound)
 	}
 	b := tx.bucket(bucketVisits)
@@ -93,7 +93,7 @@ func (tx *Tx) VisitStatsOf(customerID string) (VisitStats, error) {
 	if !ok {
 		return VisitStats{}, fmt.Errorf("ledger: visit stats %q: %w", customerID, ErrCustomerNotFound)
 	}
-	v := tx.bucket(bucketVisits).Get(k)
+	v := tx.get(bucketVisits, k)
 	if v == nil {
 		return VisitStats{CustomerID: customerID}, nil
 	}
@@ -135,7 +135,7 @@ func (tx *Tx) ImportVisits(customerID string, visits int, first, last time.Time)
 		return fmt.Errorf("ledger: import visits %s: %w", customerID, invalid("visit", "%d visits need a first visit before the last", visits))
 	}
 	k, ok := custKeyOf(customerID)
-	if !ok || tx.bucket(bucketCustomers).Get(k) == nil {
+	if !ok || tx.get(bucketCustomers, k) == nil {
 		return fmt.Errorf("ledger: import visits %q: %w", customerID, ErrCustomerNotFound)
 	}
 	b := tx.bucket(bucketVisits)
