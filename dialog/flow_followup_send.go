@@ -217,51 +217,19 @@ func (t *turn) followUpCall(ft followUpTarget) error {
 	return nil
 }
 
-// followUpSendStep reads the answer to the draft: [보내기] sends it, typed
-// text is sent instead of it.
-func (t *turn) followUpSendStep(in input) error {
-	id, text := t.sess.Draft[dfsNote], t.sess.Draft[dfsText]
-	switch {
-	case t.isButton(in, followUpSendBtn, "care.followup.btn.send"):
-	case t.isButton(in, "cancel", "core.btn.cancel"):
-		return t.cancel()
-	case in.payload != "" || in.text == "":
-		t.followUpReask("")
-		return nil
-	default:
-		text = strings.TrimSpace(in.text)
-		if msg := t.replyFormError(text); msg != "" { // thread_relay.go
-			t.followUpReask(msg)
-			return nil
-		}
-	}
-	if err := t.fire("sent"); err != nil {
-		return err
-	}
-	t.end()
-	return t.sendFollowUp(id, text)
+// followUpDraft is the follow-up message's draft: sent as it is, typed
+// over in chat, or edited in the modal (draft_send.go).
+var followUpDraft = &draftSend{
+	subject: dfsNote, text: dfsText, sendPayload: followUpSendBtn, sendLabel: "care.followup.btn.send",
+	reask: "care.followup.reask", field: fieldFollowUp, send: (*turn).sendFollowUp,
 }
 
-// followUpReask asks again for [보내기] or the text, after why ("": none).
-func (t *turn) followUpReask(why string) {
-	text := t.text("care.followup.reask", nil)
-	if why != "" {
-		text = why + "\n" + text
-	}
-	t.add(t.mk(text, t.btn("care.followup.btn.send", followUpSendBtn), t.btn("core.btn.cancel", "cancel")))
-}
+// followUpSendStep reads the answer to the draft.
+func (t *turn) followUpSendStep(in input) error { return followUpDraft.step(t, in) }
 
 // onFollowUpForm sends the follow-up message submitted in the modal for
-// note id; an empty, too long or garbled text keeps the form open with
-// the error and sends nothing.
-func (t *turn) onFollowUpForm(id string) error {
-	text := strings.TrimSpace(t.m.Form[fieldFollowUp])
-	if msg := t.replyFormError(text); msg != "" { // thread_relay.go
-		t.add(Reply{Lang: t.lang, FormErrors: map[string]string{fieldFollowUp: msg}})
-		return nil
-	}
-	return t.sendFollowUp(id, text)
-}
+// note id.
+func (t *turn) onFollowUpForm(id string) error { return followUpDraft.onForm(t, id) }
 
 // sendFollowUp sends text to note id's customer in their thread and marks
 // the follow-up done, all in the turn's transaction. The customer is read

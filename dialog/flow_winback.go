@@ -263,52 +263,18 @@ func (t *turn) winBackPreview(wt winBackTarget, greeting string) (string, error)
 	return text, nil
 }
 
-// winBackStep reads the answer to the draft: [보내기] sends it, typed
-// text is sent instead of the greeting.
-func (t *turn) winBackStep(in input) error {
-	id, text := t.sess.Draft[dwbCustomer], t.sess.Draft[dwbText]
-	switch {
-	case t.isButton(in, winBackSendBtn, "winback.btn.send"):
-	case t.isButton(in, "cancel", "core.btn.cancel"):
-		return t.cancel()
-	case in.payload != "" || in.text == "":
-		t.winBackReask("")
-		return nil
-	default:
-		text = strings.TrimSpace(in.text)
-		if msg := t.replyFormError(text); msg != "" { // thread_relay.go
-			t.winBackReask(msg)
-			return nil
-		}
-	}
-	if err := t.fire("sent"); err != nil {
-		return err
-	}
-	t.end()
-	return t.sendWinBack(id, text)
+// winBackDraft is the win-back greeting's draft: sent as it is, typed
+// over in chat, or edited in the modal (draft_send.go).
+var winBackDraft = &draftSend{
+	subject: dwbCustomer, text: dwbText, sendPayload: winBackSendBtn, sendLabel: "winback.btn.send",
+	reask: "winback.reask", field: fieldWinBack, send: (*turn).sendWinBack,
 }
 
-// winBackReask asks again for [보내기] or other words, after why ("":
-// none).
-func (t *turn) winBackReask(why string) {
-	text := t.text("winback.reask", nil)
-	if why != "" {
-		text = why + "\n" + text
-	}
-	t.add(t.mk(text, t.btn("winback.btn.send", winBackSendBtn), t.btn("core.btn.cancel", "cancel")))
-}
+// winBackStep reads the answer to the draft.
+func (t *turn) winBackStep(in input) error { return winBackDraft.step(t, in) }
 
-// onWinBackForm sends the greeting submitted in the modal for customer
-// id; an empty, too long or garbled text keeps the form open with the
-// error and sends nothing.
-func (t *turn) onWinBackForm(id string) error {
-	text := strings.TrimSpace(t.m.Form[fieldWinBack])
-	if msg := t.replyFormError(text); msg != "" {
-		t.add(Reply{Lang: t.lang, FormErrors: map[string]string{fieldWinBack: msg}})
-		return nil
-	}
-	return t.sendWinBack(id, text)
-}
+// onWinBackForm sends the greeting submitted in the modal for customer id.
+func (t *turn) onWinBackForm(id string) error { return winBackDraft.onForm(t, id) }
 
 // winBackFormID reports whether formID is a win-back form's, and its
 // customer.
