@@ -80,15 +80,19 @@ func parseResponseDays(s string) (int, bool) {
 // or skipped any.
 func (e *Engine) responseReply(ctx context.Context, lang string, now time.Time, days int) (Reply, error) {
 	from := midnight(now, e.loc).AddDate(0, 0, -(days - 1))
+	// Up to now included (ResponseQuery's To is not): a message sent at
+	// this very moment counts, as on a clock that stands still (the
+	// console's, between a follow-up and /response).
+	to := now.Add(time.Nanosecond)
 	var lines []string
 	var t *turn
 	err := e.store.View(ctx, func(tx *ledger.Tx) error {
 		lines = lines[:0]
 		t = e.quietTurn(tx, lang, now)
 		for _, k := range responseKinds {
-			q := ledger.ResponseQuery{From: from, To: now, Kinds: []ledger.OutreachKind{k}}
+			q := ledger.ResponseQuery{From: from, To: to, Kinds: []ledger.OutreachKind{k}}
 			if k == "" {
-				q = ledger.ResponseQuery{From: from, To: now, CampaignsOnly: true}
+				q = ledger.ResponseQuery{From: from, To: to, CampaignsOnly: true}
 			}
 			f, err := tx.OutreachFigures(q)
 			if err != nil {
