@@ -404,11 +404,12 @@ func relayedText(text string) string {
 // (the customer's name and the note's tag); what is submitted there reaches
 // the customer's Telegram once, as the staff's answer in a thread whose head
 // is posted in the staff channel, and the follow-up is done; the customer's
-// answer lands under that head. For a customer not linked, the button
+// answer lands under that head, and /response counts both. For a customer
+// not linked, the button
 // shows the staff member alone the full phone to call.
 func TestCareJourney_FollowUp(t *testing.T) {
 	t.Parallel() // its own ledger, fakes, port and clock
-	r := newCareRig(t, kst(12, 2, 13, 0), nil)
+	r := newCareRig(t, kst(12, 2, 13, 0), map[string]string{"DANGOL_SLACK_MANAGERS": journeyStaff})
 	seedCare(t, r.db, r.clock.Now(), careCustomer{name: "김하늘", phone: "01012345678", chat: journeyChat},
 		careCustomer{name: "박솔", phone: "01055556666"}) // not linked
 	r.begin()
@@ -483,6 +484,10 @@ func TestCareJourney_FollowUp(t *testing.T) {
 	if left := r.answer("박솔"); says(left, "김하늘") {
 		t.Errorf("/followups after the message %s, want 김하늘's follow-up done", left.JSON)
 	}
+	// The response figures count the message and its answer.
+	// The clock has stood still since the message, as the console's does.
+	r.command(journeyStaff, "CSTAFF", "/response", "")
+	r.answer("팔로업: 보낸 메시지 1 · 답장 1")
 	r.stop()
 	if n := r.sentTo(journeyChat, edited); n != 1 {
 		t.Errorf("the follow-up message was sent %d times, want once", n)
