@@ -510,7 +510,8 @@ func TestCareJourney_FollowUp(t *testing.T) {
 // manager's one-line /campaign in Slack shows the preview, and [발송]
 // queues it for the campaign job; the customer gets one message starting
 // "(광고) 단골미용실" with the [수신 거부] button, presses it and is told
-// the withdrawal with its date (and /marketing says so); the next
+// the withdrawal with its date (and /marketing says so); the other
+// customer's question counts as a reply in /campaign 1; the next
 // campaign counts them as without
 // consent and sends them nothing, while the other consenting customer
 // gets both. serve is down at the campaign's minute and restarts: the
@@ -563,6 +564,16 @@ func TestCareJourney_Advertising(t *testing.T) {
 	r.telegramTo(journeyChat, testCatalog.Text("ko", "ads.set.off", map[string]any{"Date": "2026-12-02", "Shop": "단골미용실"}))
 	r.customer(telegramfake.Text(journeyChat, "하늘", "ko", "/marketing"))
 	r.telegramTo(journeyChat, "혜택·이벤트 소식(광고) 수신: 받지 않음 (2026-12-02 거부)")
+
+	// The other customer asks about it: a thread, counted as a reply.
+	const question = "펌 할인 토요일에도 되나요?"
+	r.customer(telegramfake.Text(otherChat, "바다", "ko", question))
+	r.press(otherChat, r.telegramTo(otherChat, testCatalog.Text("ko", "threads.ask", nil)), "qsend")
+	r.slack("chat.postMessage", func(c slackfake.Call) bool { return c.Form.Get("channel") == "CSTAFF" && says(c, question) })
+	r.command(journeyStaff, "CSTAFF", "/campaign", "1")
+	if shown := r.answer("캠페인 #1 ("); !says(shown, "발송 2") || !says(shown, "14일 안에 수신 거부 1 · 답장 1") {
+		t.Errorf("/campaign 1 %s, want 2 sent, 1 opted out and 1 reply", shown.JSON)
+	}
 
 	// The next campaign skips them as without consent.
 	r.at(kst(12, 2, 15, 0))
