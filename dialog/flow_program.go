@@ -721,21 +721,10 @@ func (t *turn) partInput(part ledger.ProgrammePart, p ledger.Programme) string {
 		return s
 	case ledger.PartBirthday:
 		b := p.Birthday
-		var parts []string
-		if b.Points > 0 {
-			parts = append(parts, groupDigits(b.Points)+"P")
+		if s := t.offerInput(b.Points, b.Coupon, b.CouponDays); s != "" {
+			return s
 		}
-		if b.Coupon != nil {
-			s := t.text("loyalty.input.coupon", nil) + " " + t.benefitInput(*b.Coupon)
-			if b.CouponDays > 0 {
-				s += " " + t.text("loyalty.input.days", map[string]any{"N": b.CouponDays})
-			}
-			parts = append(parts, s)
-		}
-		if len(parts) == 0 {
-			return off
-		}
-		return strings.Join(parts, " + ")
+		return off
 	case ledger.PartWinBack:
 		return t.winBackInput(p.WinBack) // flow_winback.go
 	}
@@ -771,6 +760,23 @@ func (t *turn) partInput(part ledger.ProgrammePart, p ledger.Programme) string {
 		window = t.text("loyalty.input.window", map[string]any{"N": p.Tiers.WindowMonths})
 	}
 	return strings.Join(append(clauses, window), ", ")
+}
+
+// offerInput writes a benefit given with a message (the birthday's, the
+// win-back's) as /program takes it: "2,000P + 쿠폰 10% 30일"; "" for none.
+func (t *turn) offerInput(points int64, coupon *ledger.CouponBenefit, days int) string {
+	var parts []string
+	if points > 0 {
+		parts = append(parts, groupDigits(points)+"P")
+	}
+	if coupon != nil {
+		s := t.text("loyalty.input.coupon", nil) + " " + t.benefitInput(*coupon)
+		if days > 0 {
+			s += " " + t.text("loyalty.input.days", map[string]any{"N": days})
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, " + ")
 }
 
 // benefitInput writes a benefit as it is typed: "10%", "5,000원", the item.

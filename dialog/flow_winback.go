@@ -783,19 +783,8 @@ func (t *turn) winBackInput(w ledger.WinBackRules) string {
 	if !w.Auto {
 		word = t.text("winback.input.manual", nil)
 	}
-	parts := []string{}
-	if w.Points > 0 {
-		parts = append(parts, groupDigits(w.Points)+"P")
+	if s := t.offerInput(w.Points, w.Coupon, w.CouponDays); s != "" { // flow_program.go
+		return word + " " + s
 	}
-	if w.Coupon != nil {
-		s := t.text("loyalty.input.coupon", nil) + " " + t.benefitInput(*w.Coupon)
-		if w.CouponDays > 0 {
-			s += " " + t.text("loyalty.input.days", map[string]any{"N": w.CouponDays})
-		}
-		parts = append(parts, s)
-	}
-	if len(parts) == 0 {
-		return word
-	}
-	return word + " " + strings.Join(parts, " + ")
+	return word
 }

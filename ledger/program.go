@@ -75,16 +75,7 @@ func (r WinBackRules) HasBenefit() bool { return r.Points > 0 || r.Coupon != nil
 // benefit, a validity from 0 (the default) to MaxCouponDays. The error is
 // a *RuleError.
 func (r *WinBackRules) Validate() error {
-	if r.Points < 0 || r.Points > MaxBirthdayPoints {
-		return rangeErr(PartWinBack, "points", 0, MaxBirthdayPoints)
-	}
-	if r.CouponDays < 0 || r.CouponDays > MaxCouponDays {
-		return rangeErr(PartWinBack, "coupon_days", 0, MaxCouponDays)
-	}
-	if r.Coupon != nil {
-		return r.Coupon.validate(PartWinBack)
-	}
-	return nil
+	return validateOffer(PartWinBack, r.Points, r.Coupon, r.CouponDays)
 }
 
 // ExpiryRules say when earned points expire.
@@ -249,14 +240,21 @@ func (r *ExpiryRules) Validate() error {
 // to MaxBirthdayPoints, a valid coupon benefit, a validity from 0 (the
 // default) to MaxCouponDays. The error is a *RuleError.
 func (b *BirthdayBenefit) Validate() error {
-	if b.Points < 0 || b.Points > MaxBirthdayPoints {
-		return rangeErr(PartBirthday, "points", 0, MaxBirthdayPoints)
+	return validateOffer(PartBirthday, b.Points, b.Coupon, b.CouponDays)
+}
+
+// validateOffer checks a benefit given with a message (the birthday's,
+// the win-back's) for the programme's part: points from 0 to
+// MaxBirthdayPoints, a validity from 0 to MaxCouponDays, a valid coupon.
+func validateOffer(part ProgrammePart, points int64, coupon *CouponBenefit, days int) error {
+	if points < 0 || points > MaxBirthdayPoints {
+		return rangeErr(part, "points", 0, MaxBirthdayPoints)
 	}
-	if b.CouponDays < 0 || b.CouponDays > MaxCouponDays {
-		return rangeErr(PartBirthday, "coupon_days", 0, MaxCouponDays)
+	if days < 0 || days > MaxCouponDays {
+		return rangeErr(part, "coupon_days", 0, MaxCouponDays)
 	}
-	if b.Coupon != nil {
-		return b.Coupon.validate(PartBirthday)
+	if coupon != nil {
+		return coupon.validate(part)
 	}
 	return nil
 }
