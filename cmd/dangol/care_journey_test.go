@@ -898,3 +898,51 @@ func TestCareJourney_Blocked(t *testing.T) {
 		t.Errorf("the campaign was tried %d and %d times, want once each (the refused one never retried)", n, m)
 	}
 }
+
+// TestCareJourney_CampaignModal: /campaign alone opens the Slack modal;
+// submitted with an audience (#펌, which one customer's note carries), a
+// text and 500 points each, it shows the preview; [발송] sends it by the
+// job to that customer only, with the benefit said and given once.
+func TestCareJourney_CampaignModal(t *testing.T) {
+	t.Parallel() // its own ledger, fakes, port and clock
+	r := newCareRig(t, kst(12, 2, 13, 0), map[string]string{"DANGOL_SLACK_MANAGERS": journeyStaff})
+	ids := seedCare(t, r.db, r.clock.Now(),
+		careCustomer{name: "김하늘", phone: "01012345678", chat: journeyChat, ads: true},
+		careCustomer{name: "이바다", phone: "01087654321", chat: otherChat, ads: true})
+	r.begin()
+	r.command(journeyStaff, "CSTAFF", "/note", "010-8765-4321 펌 상담 #펌")
+	r.answer("상담 기록을 저장했어요")
+
+	r.command(journeyStaff, "CSTAFF", "/campaign", "")
+	open := r.slack("views.open", func(slackfake.Call) bool { return true })
+	view, _ := open.JSONField(t, "view").(map[string]any)
+	if view["callback_id"] != "campaign" {
+		t.Fatalf("/campaign opened %v, want the campaign form", view)
+	}
+	const offer = "펌 하신 분께 클리닉 20% 할인해 드려요"
+	r.submit(view, map[string]string{"audience": "#펌", "text": offer, "points": "500", "coupon": "", "when": ""})
+	preview := r.answer("캠페인 #1 미리 보기")
+	if !says(preview, "대상: #펌 — 1명") || !says(preview, "받는 분: 1명") || !says(preview, "500P") {
+		t.Errorf("the preview %s, want #펌's one customer and the 500P", preview.JSON)
+	}
+	r.clickIn(journeyStaff, "CSTAFF", "", button(t, preview, "cmp:send:1"))
+	r.answer("캠페인 #1: 1명에게")
+	r.at(kst(12, 2, 13, 1))
+	got := r.telegramTo(otherChat, offer)
+	if text := got.Fields["text"]; !strings.HasPrefix(text, "(광고) 단골미용실\n") || !strings.Contains(text, "🎁 혜택: 500P") {
+		t.Errorf("the campaign reads %q, want (광고), the shop and the 500P", text)
+	}
+	r.at(kst(12, 2, 13, 2))
+	r.stop()
+	if n, m := r.sentTo(otherChat, offer), r.sentTo(journeyChat, offer); n != 1 || m != 0 {
+		t.Errorf("sent %d times to the audience and %d to the customer outside it, want once and never", n, m)
+	}
+	inspect(t, r.db, func(tx *ledger.Tx) error {
+		for i, want := range []int64{0, 500} {
+			if bal, err := tx.Balance(ids[i]); err != nil || bal != want {
+				t.Errorf("customer %d's balance %d (%v), want %d", i, bal, err, want)
+			}
+		}
+		return nil
+	})
+}
