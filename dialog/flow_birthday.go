@@ -205,17 +205,8 @@ func sameDayIn(a, b time.Time, loc *time.Location) bool {
 // language.
 func (t *turn) birthdayGreeting(c ledger.Customer, b ledger.BirthdayBenefit) string {
 	lines := []string{t.text("ads.birthday.greeting", map[string]any{"Name": c.Name})}
-	var gifts []string
-	if b.Points > 0 {
-		gifts = append(gifts, t.pts(b.Points))
-	}
-	if b.Coupon != nil {
-		gifts = append(gifts, t.text("loyalty.program.birthday_coupon", map[string]any{
-			"Benefit": t.benefitText(*b.Coupon), "Days": daysOr(b.CouponDays),
-		}))
-	}
-	if len(gifts) > 0 {
-		lines = append(lines, t.text("ads.birthday.gift", map[string]any{"Gift": strings.Join(gifts, " + ")}))
+	if gift := t.offerText(b.Points, b.Coupon, b.CouponDays); gift != "" { // flow_program.go
+		lines = append(lines, t.text("ads.birthday.gift", map[string]any{"Gift": gift}))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -762,6 +762,22 @@ func (t *turn) partInput(part ledger.ProgrammePart, p ledger.Programme) string {
 	return strings.Join(append(clauses, window), ", ")
 }
 
+// offerText says what a benefit given with a message (the birthday's, the
+// win-back's) gives, in the turn's language: "2,000P", "쿠폰 10% 할인 (30일
+// 동안 사용)", or both joined by " + "; "" for none.
+func (t *turn) offerText(points int64, coupon *ledger.CouponBenefit, days int) string {
+	var gifts []string
+	if points > 0 {
+		gifts = append(gifts, t.pts(points))
+	}
+	if coupon != nil {
+		gifts = append(gifts, t.text("loyalty.program.birthday_coupon", map[string]any{
+			"Benefit": t.benefitText(*coupon), "Days": daysOr(days),
+		}))
+	}
+	return strings.Join(gifts, " + ")
+}
+
 // offerInput writes a benefit given with a message (the birthday's, the
 // win-back's) as /program takes it: "2,000P + 쿠폰 10% 30일"; "" for none.
 func (t *turn) offerInput(points int64, coupon *ledger.CouponBenefit, days int) string {

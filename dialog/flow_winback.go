@@ -183,19 +183,9 @@ func winBackBody(greeting string, offer ledger.WinBackRules) func(t *turn) strin
 	}
 }
 
-// winBackGift says what the offer gives, in the turn's language: "500P",
-// "쿠폰 10% 할인 (14일 동안 사용)", or both.
+// winBackGift says what the offer gives, in the turn's language.
 func (t *turn) winBackGift(offer ledger.WinBackRules) string {
-	var gifts []string
-	if offer.Points > 0 {
-		gifts = append(gifts, t.pts(offer.Points))
-	}
-	if offer.Coupon != nil {
-		gifts = append(gifts, t.text("loyalty.program.birthday_coupon", map[string]any{
-			"Benefit": t.benefitText(*offer.Coupon), "Days": daysOr(offer.CouponDays),
-		}))
-	}
-	return strings.Join(gifts, " + ")
+	return t.offerText(offer.Points, offer.Coupon, offer.CouponDays) // flow_program.go
 }
 
 // onWinBack handles [안부 메시지] ("wb:<customer id>"): the draft exactly
