@@ -319,6 +319,7 @@ type careCustomer struct {
 	visits      []time.Time
 	code        string    // a link code waiting for them, when not ""
 	birthday    time.Time // zero: unknown
+	adsAt       time.Time // when the advertising consent was given; zero: when they registered
 }
 
 // seedCare writes cs into the data file at path at the time at, and
@@ -342,7 +343,11 @@ func seedCare(t *testing.T, path string, at time.Time, cs ...careCustomer) []str
 				}
 			}
 			if cc.ads {
-				if _, err := tx.SetMarketing(c.ID, true, ledger.ViaStart, c.CreatedAt); err != nil {
+				given := cc.adsAt
+				if given.IsZero() {
+					given = c.CreatedAt
+				}
+				if _, err := tx.SetMarketing(c.ID, true, ledger.ViaStart, given); err != nil {
 					return err
 				}
 			}
@@ -945,4 +950,43 @@ func TestCareJourney_CampaignModal(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestCareJourney_Reconfirm: advertising consent given more than two
+// years ago is confirmed again in Telegram (정보통신망법's 재확인): at 11:00
+// both customers are asked once; one presses [계속 받을게요] and keeps it,
+// the other does not answer and lapses 30 days later, which /marketing
+// tells them and the next campaign counts.
+func TestCareJourney_Reconfirm(t *testing.T) {
+	t.Parallel() // its own ledger, fakes, port and clock
+	r := newCareRig(t, kst(12, 2, 10, 30), map[string]string{"DANGOL_SLACK_MANAGERS": journeyStaff})
+	long := kst(11, 20, 12, 0).AddDate(-2, 0, 0)
+	seedCare(t, r.db, r.clock.Now(),
+		careCustomer{name: "김하늘", phone: "01012345678", chat: journeyChat, ads: true, adsAt: long},
+		careCustomer{name: "이바다", phone: "01087654321", chat: otherChat, ads: true, adsAt: long})
+	r.begin()
+	const asked = "법에 따라 2년마다 수신 동의 여부를 다시 여쭤봐요"
+
+	r.at(kst(12, 2, 11, 0))
+	ask := r.telegramTo(journeyChat, asked)
+	if !strings.Contains(ask.Fields["text"], "2024-11-20") || !strings.Contains(ask.Fields["text"], "단골미용실") {
+		t.Errorf("the question reads %q, want the shop and the consent's date", ask.Fields["text"])
+	}
+	r.telegramTo(otherChat, asked)
+	r.press(journeyChat, ask, "mkt:on:reconfirm")
+	r.telegramTo(journeyChat, testCatalog.Text("ko", "ads.set.on", map[string]any{"Date": "2026-12-02"}))
+	r.at(kst(12, 3, 11, 0)) // asked once
+
+	lapse := kst(12, 2, 11, 0).AddDate(0, 0, 31)
+	r.at(lapse)
+	r.customer(telegramfake.Text(otherChat, "바다", "ko", "/marketing"))
+	r.telegramTo(otherChat, "받지 않음 ("+lapse.Format(time.DateOnly)+" 재동의 기간이 지나 종료)")
+	r.command(journeyStaff, "CSTAFF", "/campaign", ": 새해 첫 주 할인해 드려요")
+	if preview := r.answer("캠페인 #1 미리 보기"); !says(preview, "받는 분: 1명 (광고 수신 미동의 1명") {
+		t.Errorf("the preview after the lapse %s, want 1 recipient and 1 without consent", preview.JSON)
+	}
+	r.stop()
+	if n, m := r.sentTo(journeyChat, asked), r.sentTo(otherChat, asked); n != 1 || m != 1 {
+		t.Errorf("asked %d and %d times, want once each", n, m)
+	}
 }
