@@ -240,9 +240,17 @@
 // with the next commit.
 //
 // The outbox (outbox.go) keeps replies from their effect's commit until
-// Sent; entries are sealed with the shop key, not a customer's, so an
-// erasure does not reach a reply still waiting to be sent (entries live
-// until the platform takes them, or PruneOutbox).
+// Sent (or PruneOutbox). An entry written with AddOutboxFor is sealed
+// under its customer's key and indexed under them: EraseCustomer deletes
+// it in the erasure's transaction, so a reply to them or quoting them is
+// never sent after their erasure, and any copy left (free pages, a backup)
+// no longer opens. Only what the caller ties to a customer is reached:
+// AddOutbox seals under the shop key, as every entry written before this
+// (version 1, still read and sent) was. An entry whose customer's key is
+// gone but which is still there (a restored backup) is listed with Erased
+// set and no payload: the sender must drop it (Sent), never retry it.
+// Entries are written as version 2: a build from before reads one as
+// corrupt, so a file with replies waiting is not for an older build.
 //
 // A Tx is valid only inside its function and only on its goroutine. Values
 // the ledger returns are copies and stay valid afterwards; nothing hands out

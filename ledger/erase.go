@@ -33,6 +33,10 @@ func (tx *Tx) EraseCustomer(id string, at time.Time) error {
 	}
 	fail := func(err error) error { return fmt.Errorf("ledger: erase %s: %w", id, err) }
 	if c.Erased {
+		// A restored backup may still hold their waiting replies.
+		if _, err := tx.eraseOutbox(k); err != nil {
+			return fail(err)
+		}
 		if err := tx.shred(bucketKeys, k, at); err != nil {
 			return fail(err)
 		}
@@ -58,6 +62,11 @@ func (tx *Tx) EraseCustomer(id string, at time.Time) error {
 		return fail(err)
 	}
 	if err := tx.eraseOutreach(k); err != nil {
+		return fail(err)
+	}
+	// Replies to them (or quoting them) still waiting go unsent: sealed
+	// under their key, they would not open after the shred anyway.
+	if _, err := tx.eraseOutbox(k); err != nil {
 		return fail(err)
 	}
 	if err := tx.shred(bucketKeys, k, at); err != nil {

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -21,31 +22,73 @@ import (
 // silently dropped.
 //
 // An entry's payload is opaque here (the engine's encoding of the reply and
-// its address) and personal: it is sealed under the shop key, bound to the
-// entry's key. The event id is kept only as a blind index.
+// its address) and personal, sealed and bound to the entry's key. An entry
+// about a customer (AddOutboxFor: a reply to them, or a staff post of
+// their thread) is sealed under that customer's data key and indexed by
+// customer, so an erasure deletes it in its own transaction and, were a
+// copy of it left (a free page, a backup), shredding the key makes it
+// unreadable; one about no customer is sealed under the shop key. The
+// event id is kept only as a blind index.
 
 // Outbox buckets.
 var (
 	bucketOutbox      = []byte("outbox")       // time key -> version, blind event id, sealed payload
 	bucketOutboxEvent = []byte("outbox_event") // blind event id + time key
+	// bucketOutboxCustomer indexes the entries about a customer, for their
+	// erasure: customer key + time key.
+	bucketOutboxCustomer = []byte("outbox_customer")
 )
 
-// outboxVersion is the encoding of an outbox value.
-const outboxVersion = 1
+// outboxVersion is the encoding of an outbox value: 1 (before erasure
+// reached the outbox) is version, blind event id, payload sealed under the
+// shop key; 2 adds, after the blind event id, the key of the customer the
+// entry is about ("" for none), whose data key seals the payload. Both
+// are read.
+const outboxVersion = 2
 
 // OutboxEntry is one reply waiting to be sent.
 type OutboxEntry struct {
 	ID      string    // 26 characters, in time order (of At, then of writing)
 	At      time.Time // when it was written
-	Payload []byte    // what AddOutbox was given
+	Payload []byte    // what AddOutbox was given; nil when Erased
+	// Erased says the entry was about a customer whose key is gone (an
+	// erasure that did not delete it: a file restored from a backup taken
+	// before, then erased again): it can never be opened nor sent, and the
+	// sender drops it (Store.Sent).
+	Erased bool
 }
 
 // AddOutbox writes payload (a reply and where it goes) into the outbox for
-// event id eventID ("" for none) and returns the entry's id. It belongs in
-// the transaction of the effect the reply answers.
+// event id eventID ("" for none) and returns the entry's id, sealed under
+// the shop key: for a reply about no customer. It belongs in the
+// transaction of the effect the reply answers.
 func (tx *Tx) AddOutbox(eventID string, at time.Time, payload []byte) (string, error) {
+	return tx.AddOutboxFor(eventID, "", at, payload)
+}
+
+// AddOutboxFor is AddOutbox for a reply about the customer customerID (to
+// them, or quoting them): the payload is sealed under their data key and
+// the entry indexed under them, so EraseCustomer deletes it before it is
+// sent. An empty customerID, or a customer already erased (the answer to
+// their own /forget, which names nobody), seals it under the shop key as
+// AddOutbox does; an unknown one is an error wrapping ErrCustomerNotFound.
+func (tx *Tx) AddOutboxFor(eventID, customerID string, at time.Time, payload []byte) (string, error) {
 	if len(payload) == 0 {
 		return "", fmt.Errorf("ledger: add outbox: %w", invalid("outbox", "payload is required"))
+	}
+	a, ck := tx.kr.shop, []byte(nil)
+	if customerID != "" {
+		k, ok := custKeyOf(customerID)
+		if !ok || tx.get(bucketCustomers, k) == nil {
+			return "", fmt.Errorf("ledger: add outbox for %q: %w", customerID, ErrCustomerNotFound)
+		}
+		ca, err := tx.custAEAD(k)
+		if err != nil {
+			return "", fmt.Errorf("ledger: add outbox: %w", err)
+		}
+		if ca != nil {
+			a, ck = ca, k
+		}
 	}
 	b := tx.bucket(bucketOutbox)
 	seq, err := b.NextSequence()
@@ -57,10 +100,11 @@ func (tx *Tx) AddOutbox(eventID string, at time.Time, payload []byte) (string, e
 	if eventID != "" {
 		blind = tx.kr.blind("outbox", eventID)
 	}
-	e := encoder{b: make([]byte, 0, 1+1+len(blind)+len(payload)+64)}
+	e := encoder{b: make([]byte, 0, 1+1+len(blind)+1+len(ck)+len(payload)+64)}
 	e.byte(outboxVersion)
 	e.string(string(blind))
-	e.b = append(e.b, seal(tx.kr.shop, recordAD(bucketOutbox, k), payload)...)
+	e.string(string(ck))
+	e.b = append(e.b, seal(a, recordAD(bucketOutbox, k), payload)...)
 	if err := b.Put(k, e.b); err != nil {
 		return "", fmt.Errorf("ledger: add outbox: %w", err)
 	}
@@ -69,8 +113,36 @@ func (tx *Tx) AddOutbox(eventID string, at time.Time, payload []byte) (string, e
 			return "", fmt.Errorf("ledger: add outbox: %w", err)
 		}
 	}
+	if ck != nil {
+		if err := tx.bucket(bucketOutboxCustomer).Put(concat(ck, k), []byte{}); err != nil {
+			return "", fmt.Errorf("ledger: add outbox: %w", err)
+		}
+	}
 	tx.outboxAdded++
 	return idOf(k), nil
+}
+
+// eraseOutbox deletes, for the erasure of the customer at ck, every outbox
+// entry about them still waiting (sent or not: one reported Sent but not
+// yet deleted goes too), through their index, and returns how many.
+func (tx *Tx) eraseOutbox(ck []byte) (int, error) {
+	var keys [][]byte
+	c := tx.bucket(bucketOutboxCustomer).Cursor()
+	for k, _ := c.Seek(ck); k != nil && bytes.HasPrefix(k, ck); k, _ = c.Next() {
+		keys = append(keys, bytes.Clone(k[len(ck):]))
+	}
+	n := 0
+	for _, k := range keys {
+		ok, err := tx.deleteOutbox(k)
+		if err != nil {
+			return n, fmt.Errorf("outbox: %w", err)
+		}
+		if ok {
+			n++
+		}
+	}
+	tx.outboxAdded -= n
+	return n, nil
 }
 
 // OutboxOf returns the entries of event id eventID still waiting, in the
@@ -139,12 +211,27 @@ func (tx *Tx) sentQueued(k []byte) bool { return tx.pipe != nil && tx.pipe.queue
 // decodeOutbox opens an outbox value stored under k.
 func (tx *Tx) decodeOutbox(k, v []byte) (OutboxEntry, error) {
 	d := newDecoder(v)
-	d.version(outboxVersion)
+	ver := d.version(outboxVersion)
 	d.string() // the blind event id
-	if d.err != nil {
-		return OutboxEntry{}, fmt.Errorf("outbox %s: %w", idOf(k), d.err)
+	var ck string
+	if ver >= 2 {
+		ck = d.string()
 	}
-	plain, err := unseal(tx.kr.shop, recordAD(bucketOutbox, k), []byte(d.s[d.off:]))
+	if d.err != nil || (ck != "" && len(ck) != custKeyLen) {
+		return OutboxEntry{}, fmt.Errorf("outbox %s: %w", idOf(k), cmp.Or(d.err, errCorrupt))
+	}
+	a := tx.kr.shop // version 1, or about no customer
+	if ck != "" {
+		ca, err := tx.custAEAD([]byte(ck))
+		if err != nil {
+			return OutboxEntry{}, fmt.Errorf("outbox %s: %w", idOf(k), err)
+		}
+		if ca == nil {
+			return OutboxEntry{ID: idOf(k), At: keyTime(k), Erased: true}, nil
+		}
+		a = ca
+	}
+	plain, err := unseal(a, recordAD(bucketOutbox, k), []byte(d.s[d.off:]))
 	if err != nil {
 		return OutboxEntry{}, fmt.Errorf("outbox %s: %w", idOf(k), err)
 	}
@@ -160,13 +247,22 @@ func (tx *Tx) deleteOutbox(k []byte) (bool, error) {
 		return false, nil
 	}
 	d := newDecoder(v)
-	d.version(outboxVersion)
+	ver := d.version(outboxVersion)
 	blind := d.string()
+	var ck string
+	if ver >= 2 {
+		ck = d.string()
+	}
 	if err := b.Delete(k); err != nil {
 		return false, err
 	}
 	if d.err == nil && blind != "" {
 		if err := tx.bucket(bucketOutboxEvent).Delete(concat([]byte(blind), k)); err != nil {
+			return false, err
+		}
+	}
+	if d.err == nil && ck != "" {
+		if err := tx.bucket(bucketOutboxCustomer).Delete(concat([]byte(ck), k)); err != nil {
 			return false, err
 		}
 	}

@@ -73,7 +73,7 @@ var allBuckets = [][]byte{
 	bucketEventTimes, bucketCursors, bucketPosted, bucketSessions,
 	bucketProfiles, bucketStaff, bucketLinkCodes, bucketAudit, bucketCustAudit,
 	bucketCustTags, bucketActorAudit,
-	bucketOutbox, bucketOutboxEvent, // outbox.go
+	bucketOutbox, bucketOutboxEvent, bucketOutboxCustomer, // outbox.go
 	// loyalty.go
 	bucketProgramme, bucketTiers, bucketLoyaltyLog, bucketNotices, bucketNoticePending, bucketStamps,
 	bucketCustStamps, bucketStampCards, bucketCoupons, bucketCustCoupons, bucketCouponCodes, bucketCouponDue,
