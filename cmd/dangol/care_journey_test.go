@@ -734,15 +734,16 @@ func TestCareJourney_RatingRequest(t *testing.T) {
 }
 
 // TestCareJourney_WinBack: two regulars away for months, both with
-// advertising consent. [안부 메시지] on /customers 뜸한 in Slack opens the
+// advertising consent; /summary in Slack lists both with [안부 메시지].
+// [안부 메시지] on /customers 뜸한 opens the
 // modal with the greeting; submitted at 14:00 it reaches 이바다's Telegram
 // at once, as advertising. Pressed for 김하늘 at 21:30 it waits for 08:00;
 // serve restarts in the night and again right after the morning's send,
 // and each of them gets it exactly once; a further press is refused as
 // already sent.
 func TestCareJourney_WinBack(t *testing.T) {
-	t.Parallel() // its own ledger, fakes, port and clock
-	r := newCareRig(t, kst(12, 2, 14, 0), nil)
+	t.Parallel()                                                                                    // its own ledger, fakes, port and clock
+	r := newCareRig(t, kst(12, 2, 14, 0), map[string]string{"DANGOL_SLACK_MANAGERS": journeyStaff}) // /summary is theirs
 	now := r.clock.Now()
 	away := []time.Time{now.AddDate(0, 0, -130), now.AddDate(0, 0, -120), now.AddDate(0, 0, -110)}
 	ids := seedCare(t, r.db, now,
@@ -750,6 +751,13 @@ func TestCareJourney_WinBack(t *testing.T) {
 		careCustomer{name: "이바다", phone: "01087654321", chat: otherChat, ads: true, visits: away})
 	haneul, bada := ids[0], ids[1]
 	r.begin()
+
+	// /summary lists them as at risk, each with [안부 메시지].
+	r.command(journeyStaff, "CSTAFF", "/summary", "")
+	summary := r.answer("발길이 뜸해진 단골 2명")
+	for _, id := range ids {
+		button(t, summary, "wb:"+id)
+	}
 
 	// By day: sent at once.
 	r.command(journeyStaff, "CSTAFF", "/customers", "뜸한")
