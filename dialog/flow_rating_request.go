@@ -2,7 +2,6 @@ package dialog
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -196,11 +195,9 @@ func (e *Engine) stashCare(tx *ledger.Tx, eventID string, at time.Time, r *Reply
 	if !e.outbox {
 		return nil
 	}
-	payload, err := json.Marshal(outboxRecord{Channel: r.Channel, Conversation: r.UserID, User: r.UserID, Reply: *r})
-	if err != nil {
-		return fmt.Errorf("outbox: %w", err)
-	}
-	id, err := tx.AddOutbox(eventID, at, payload)
+	// Sealed under the key of the customer it goes to: their erasure
+	// deletes it unsent.
+	id, err := addOutbox(tx, eventID, at, outboxRecord{Channel: r.Channel, Conversation: r.UserID, User: r.UserID, Reply: *r}, "")
 	if err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/dangol/dangol/ledger"
@@ -116,17 +117,74 @@ func (t *turn) stash() error {
 			// lives 3 seconds): never sent later, so never kept.
 			continue
 		}
-		payload, err := json.Marshal(outboxRecord{Channel: t.m.Channel, Conversation: t.m.ConversationID, User: t.m.UserID, Reply: *r})
-		if err != nil {
-			return fmt.Errorf("dialog: outbox: %w", err)
+		sender := ""
+		if t.role == ledger.RoleCustomer {
+			sender = t.pid
 		}
-		id, err := t.tx.AddOutbox(t.m.EventID, t.now, payload)
+		id, err := addOutbox(t.tx, t.m.EventID, t.now, outboxRecord{Channel: t.m.Channel, Conversation: t.m.ConversationID, User: t.m.UserID, Reply: *r}, sender)
 		if err != nil {
 			return fmt.Errorf("dialog: outbox: %w", err)
 		}
 		r.OutboxID = id
 	}
 	return nil
+}
+
+// addOutbox writes rec into tx's outbox for event eventID, sealed under
+// the key of the customer its reply is about (outboxCustomer), so that
+// their erasure deletes it unsent; senderPID is the platform id of the
+// customer whose message it answers ("" for staff or a job).
+func addOutbox(tx *ledger.Tx, eventID string, at time.Time, rec outboxRecord, senderPID string) (string, error) {
+	payload, err := json.Marshal(rec)
+	if err != nil {
+		return "", err
+	}
+	cust, err := outboxCustomer(tx, rec.Reply, senderPID)
+	if err != nil {
+		return "", err
+	}
+	return tx.AddOutboxFor(eventID, cust, at, payload)
+}
+
+// outboxCustomer returns the id of the customer reply r is about, "" for
+// none: the one linked to its recipient (ToUser), the one whose message it
+// answers in their conversation (senderPID), or the customer of the staff
+// thread it is posted in (a question or complaint quoted to the staff
+// channel). A staff post outside a thread, or an answer to staff that
+// names a customer, is tied to nobody: the reply says who it is about
+// only in its text.
+func outboxCustomer(tx *ledger.Tx, r Reply, senderPID string) (string, error) {
+	pid := ""
+	switch r.To {
+	case ToUser:
+		pid = r.Channel + ":" + r.UserID
+	case ToConversation:
+		pid = senderPID
+	case ToStaffChannel:
+		n, err := strconv.ParseInt(r.Thread, 10, 64)
+		if r.Thread == "" || err != nil {
+			return "", nil
+		}
+		th, err := tx.Thread(n)
+		if errors.Is(err, ledger.ErrNotFound) {
+			return "", nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("thread of a staff post: %w", err)
+		}
+		return th.CustomerID, nil
+	}
+	if pid == "" || pid == ":" {
+		return "", nil
+	}
+	c, err := tx.CustomerByLink(pid)
+	if errors.Is(err, ledger.ErrCustomerNotFound) || (err == nil && c.Erased) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("recipient of a reply: %w", err)
+	}
+	return c.ID, nil
 }
 
 // unsent loads the replies of the turn's (re-delivered) event still
@@ -160,27 +218,55 @@ func decodeOutgoing(en ledger.OutboxEntry) (Outgoing, error) {
 // first, written after the one with outbox id after ("" for the oldest):
 // at start, what the last run committed and did not see sent. limit <= 0
 // means all. Send each and report it with Delivered; an entry that cannot
-// be read is logged (by id) and skipped, never deleted.
+// be read is logged (by id) and skipped, never deleted. An entry about a
+// customer whose key is gone (ledger.OutboxEntry.Erased) is logged by id,
+// counted and dropped (Delivered) instead: it will never open. Skipped
+// entries do not shorten the page: fewer than limit means no more wait.
 func (e *Engine) Unsent(ctx context.Context, after string, limit int) ([]Outgoing, error) {
-	var entries []ledger.OutboxEntry
-	err := e.store.View(ctx, func(tx *ledger.Tx) error {
-		var err error
-		entries, err = tx.Outbox(after, limit)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("dialog: unsent replies: %w", err)
-	}
-	out := make([]Outgoing, 0, len(entries))
-	for _, en := range entries {
-		o, err := decodeOutgoing(en)
-		if err != nil {
-			e.log.ErrorContext(ctx, "dialog: outbox entry unreadable: kept, not sent", "outbox_id", en.ID, "err", err)
-			continue
+	var out []Outgoing
+	for {
+		want := 0
+		if limit > 0 {
+			want = limit - len(out)
 		}
-		out = append(out, o)
+		var entries []ledger.OutboxEntry
+		err := e.store.View(ctx, func(tx *ledger.Tx) error {
+			var err error
+			entries, err = tx.Outbox(after, want)
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("dialog: unsent replies: %w", err)
+		}
+		var erased []string
+		for _, en := range entries {
+			if en.Erased {
+				// About a customer erased since: it can never be opened,
+				// so it is dropped, never sent nor retried.
+				e.log.InfoContext(ctx, "dialog: outbox entry of an erased customer: dropped, not sent", "outbox_id", en.ID)
+				erased = append(erased, en.ID)
+				continue
+			}
+			o, err := decodeOutgoing(en)
+			if err != nil {
+				e.log.ErrorContext(ctx, "dialog: outbox entry unreadable: kept, not sent", "outbox_id", en.ID, "err", err)
+				continue
+			}
+			out = append(out, o)
+		}
+		if len(erased) > 0 {
+			if err := e.Delivered(ctx, erased...); err != nil {
+				return nil, fmt.Errorf("dialog: unsent replies: drop %d of erased customers: %w", len(erased), err)
+			}
+			e.log.InfoContext(ctx, "dialog: outbox entries of erased customers dropped", "count", len(erased))
+		}
+		// A skipped entry leaves the page short: read on past it, so that
+		// a short page still means the end.
+		if want == 0 || len(entries) < want || len(out) >= limit {
+			return out, nil
+		}
+		after = entries[len(entries)-1].ID
 	}
-	return out, nil
 }
 
 // Delivered reports that the platform accepted the replies with these
