@@ -49,6 +49,14 @@
 // call Push while the bot waits on that same call (Push never blocks, so
 // it may).
 //
+// The fake shares the bench's cores with the bot it measures, so it is
+// kept cheap: a getUpdates answer is put together from each update's JSON
+// as it was queued (PushRaw's as the test wrote them, whitespace and all),
+// and a multipart body in the plain shape multipart.Writer gives
+// go-telegram/bot is split by hand; a body in any other shape (transport
+// padding, an escaped name, a file name with a path) goes through
+// mime/multipart, which reads it as before.
+//
 // The fake lives once: bots/telegram's tests (through a thin reader in
 // fakeapi_test.go), its conformance suite, cmd/dangol's tests and the
 // bench all use it. PushRaw queues updates as a test wrote them (their own
