@@ -187,7 +187,9 @@ func (r *resender) Run(ctx context.Context) error {
 // (all of them when before is zero) and those the last run left, and
 // reports each accepted one delivered. A reply that fails stays in the
 // outbox for the next sweep; it is counted in failed and logged by id only
-// (its text may be personal).
+// (its text may be personal). A reply to or about a customer erased since
+// is not there to send: the erasure deleted it, or, in a backup restored
+// from before, Unsent finds it unopenable and drops it (logged by id).
 func (r *resender) sweep(ctx context.Context, before time.Time) (sent, failed int, err error) {
 	const page = 100
 	after := ""
