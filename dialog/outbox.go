@@ -195,6 +195,9 @@ func (t *turn) unsent() error {
 		return fmt.Errorf("dialog: outbox of event: %w", err)
 	}
 	for _, en := range entries {
+		if en.Erased {
+			continue // about a customer erased since: never sent (Unsent drops it)
+		}
 		o, err := decodeOutgoing(en)
 		if err != nil {
 			return err
