@@ -368,3 +368,48 @@ func TestRefusalCommitsNothing(t *testing.T) {
 		t.Errorf("a refusal made %d commits", got-before)
 	}
 }
+
+// TestTxGetSeesWrites: a read through the Tx's kept cursor (get) sees what
+// the same transaction wrote or deleted just before, as Bucket.Get does,
+// and a transaction after a rolled-back one sees nothing of it.
+func TestTxGetSeesWrites(t *testing.T) {
+	s := MustOpen(t)
+	k := []byte("h5-key")
+	boom := errors.New("boom")
+	err := s.Update(context.Background(), func(tx *Tx) error {
+		if v := tx.get(bucketMeta, k); v != nil {
+			t.Errorf("before the put: %q", v)
+		}
+		if err := tx.bucket(bucketMeta).Put(k, []byte("1")); err != nil {
+			return err
+		}
+		if v := tx.get(bucketMeta, k); string(v) != "1" {
+			t.Errorf("after the put: %q", v)
+		}
+		if err := tx.bucket(bucketMeta).Put(k, []byte("2")); err != nil {
+			return err
+		}
+		if v, w := tx.get(bucketMeta, k), tx.bucket(bucketMeta).Get(k); string(v) != "2" || string(w) != "2" {
+			t.Errorf("after the second put: get %q, Bucket.Get %q", v, w)
+		}
+		if err := tx.bucket(bucketMeta).Delete(k); err != nil {
+			return err
+		}
+		if v := tx.get(bucketMeta, k); v != nil {
+			t.Errorf("after the delete: %q", v)
+		}
+		if err := tx.bucket(bucketMeta).Put(k, []byte("3")); err != nil {
+			return err
+		}
+		return boom // rolled back
+	})
+	if !errors.Is(err, boom) {
+		t.Fatal(err)
+	}
+	mustView(t, s, func(tx *Tx) error {
+		if v := tx.get(bucketMeta, k); v != nil {
+			t.Errorf("after the rollback: %q", v)
+		}
+		return nil
+	})
+}
