@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -174,4 +175,90 @@ func TestOutbox_LegacyAndErased(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// BenchmarkEraseOutbox measures what an erasure pays to find the waiting
+// entries of its customer among outboxLoad others (the outbox's limit
+// under load): through the customer index (what EraseCustomer does), and,
+// for comparison, by the full scan it replaced, reading every entry's
+// customer key.
+func BenchmarkEraseOutbox(b *testing.B) {
+	const outboxLoad = 10_000
+	s := MustOpen(b)
+	var ids []string
+	mustUpdate(b, s, func(tx *Tx) error {
+		for i := range 100 {
+			c := Customer{Name: "고객", Phone: fmt.Sprintf("0101234%04d", i), CreatedAt: t0}
+			if err := tx.CreateCustomer(&c); err != nil {
+				return err
+			}
+			ids = append(ids, c.ID)
+		}
+		for i := range outboxLoad {
+			if _, err := tx.AddOutboxFor("", ids[i%len(ids)], t0.Add(time.Duration(i)), []byte("감사합니다, 고객님")); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	ck, _ := custKeyOf(ids[0])
+	b.Run("Index", func(b *testing.B) {
+		for b.Loop() {
+			mustView(b, s, func(tx *Tx) error {
+				n := 0
+				c := tx.bucket(bucketOutboxCustomer).Cursor()
+				for k, _ := c.Seek(ck); k != nil && bytes.HasPrefix(k, ck); k, _ = c.Next() {
+					n++
+				}
+				if n != outboxLoad/len(ids) {
+					b.Fatalf("found %d", n)
+				}
+				return nil
+			})
+		}
+	})
+	b.Run("Scan", func(b *testing.B) {
+		for b.Loop() {
+			mustView(b, s, func(tx *Tx) error {
+				n := 0
+				c := tx.bucket(bucketOutbox).Cursor()
+				for k, v := c.First(); k != nil; k, v = c.Next() {
+					d := newDecoder(v)
+					d.version(outboxVersion)
+					d.string()
+					if d.string() == string(ck) {
+						n++
+					}
+				}
+				if n != outboxLoad/len(ids) {
+					b.Fatalf("found %d", n)
+				}
+				return nil
+			})
+		}
+	})
+}
+
+// BenchmarkAddOutboxFor measures what sealing under a customer's key and
+// indexing under them adds to writing an outbox entry (a commit of 100, as
+// the campaign job writes them), against the shop key and no index.
+func BenchmarkAddOutboxFor(b *testing.B) {
+	s := MustOpen(b)
+	c := mustCustomer(b, s, "김민지", "010-1234-5678")
+	for _, bb := range []struct{ name, cust string }{{"ShopKey", ""}, {"CustomerKey", c.ID}} {
+		b.Run(bb.name, func(b *testing.B) {
+			at := t0
+			for b.Loop() {
+				mustUpdate(b, s, func(tx *Tx) error {
+					for range 100 {
+						at = at.Add(time.Millisecond)
+						if _, err := tx.AddOutboxFor("", bb.cust, at, []byte("(광고) 단골미용실: 김민지 고객님, 이번 주 커트 20% 할인")); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+			}
+		})
+	}
 }
