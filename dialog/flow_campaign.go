@@ -302,6 +302,11 @@ func (t *turn) campaignButton(arg string) error {
 		} else if err != nil {
 			return fmt.Errorf("dialog: campaign: %w", err)
 		}
+		if c.State == ledger.CampaignSending || c.State == ledger.CampaignDone {
+			// Pressed again once it went: what it did, not "0명에게" at a
+			// time past.
+			return t.campaignShow(n)
+		}
 		if c.DraftExpired(t.now) {
 			t.say("campaign.draft_expired", map[string]any{"Number": n})
 			return nil
