@@ -915,7 +915,9 @@ func TestCareJourney_Blocked(t *testing.T) {
 // TestCareJourney_CampaignModal: /campaign alone opens the Slack modal;
 // submitted with an audience (#펌, which one customer's note carries), a
 // text and 500 points each, it shows the preview; [발송] sends it by the
-// job to that customer only, with the benefit said and given once.
+// job to that customer only, with the benefit said and given once. [발송]
+// pressed again before the send changes nothing; after it, it shows what
+// the campaign did.
 func TestCareJourney_CampaignModal(t *testing.T) {
 	t.Parallel() // its own ledger, fakes, port and clock
 	r := newCareRig(t, kst(12, 2, 13, 0), map[string]string{"DANGOL_SLACK_MANAGERS": journeyStaff})
@@ -938,14 +940,22 @@ func TestCareJourney_CampaignModal(t *testing.T) {
 	if !says(preview, "대상: #펌 — 1명") || !says(preview, "받는 분: 1명") || !says(preview, "500P") {
 		t.Errorf("the preview %s, want #펌's one customer and the 500P", preview.JSON)
 	}
-	r.clickIn(journeyStaff, "CSTAFF", "", button(t, preview, "cmp:send:1"))
+	send := button(t, preview, "cmp:send:1")
+	r.clickIn(journeyStaff, "CSTAFF", "", send)
+	r.answer("캠페인 #1: 1명에게")
+	r.clickIn(journeyStaff, "CSTAFF", "", send) // a second click on the same preview
 	r.answer("캠페인 #1: 1명에게")
 	r.at(kst(12, 2, 13, 1))
 	got := r.telegramTo(otherChat, offer)
 	if text := got.Fields["text"]; !strings.HasPrefix(text, "(광고) 단골미용실\n") || !strings.Contains(text, "🎁 혜택: 500P") {
 		t.Errorf("the campaign reads %q, want (광고), the shop and the 500P", text)
 	}
+	r.clickIn(journeyStaff, "CSTAFF", "", send) // and once it went: what it did
+	if late := r.answer("캠페인 #1"); !says(late, "캠페인 #1 (완료)") || !says(late, "발송 1") {
+		t.Errorf("[발송] pressed after the send answers %s, want the campaign done with 1 sent", late.JSON)
+	}
 	r.at(kst(12, 2, 13, 2))
+	r.at(kst(12, 2, 13, 3))
 	r.stop()
 	if n, m := r.sentTo(otherChat, offer), r.sentTo(journeyChat, offer); n != 1 || m != 0 {
 		t.Errorf("sent %d times to the audience and %d to the customer outside it, want once and never", n, m)
