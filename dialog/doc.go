@@ -101,7 +101,9 @@
 // to nobody, sealed under the shop key, and still sent: a flow that
 // quotes a customer to staff should post in their thread. A thread of an
 // unlinked sender is tied to nobody either (their /forget shreds their
-// sender key, not the outbox).
+// sender key, not the outbox). A reply already handed to the platform
+// when the erasure commits still goes: the erasure reaches what waits,
+// not what is in flight.
 //
 // The channel policy has no default: an engine configured without
 // CustomerChannels, StaffChannels and TrustedChannels admits only the

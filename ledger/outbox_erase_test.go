@@ -101,13 +101,27 @@ func TestOutbox_Erasure(t *testing.T) {
 			t.Errorf("got %v, want ErrCustomerNotFound", err)
 		}
 	})
+	t.Run("PruneDropsTheIndex", func(t *testing.T) {
+		mustUpdate(t, s, func(tx *Tx) error {
+			if n, err := tx.PruneOutbox(t0.Add(time.Hour)); err != nil || n != 2 {
+				t.Errorf("pruned %d (%v), want 2", n, err)
+			}
+			return nil
+		})
+		mustView(t, s, func(tx *Tx) error {
+			if k, _ := tx.bucket(bucketOutboxCustomer).Cursor().First(); k != nil {
+				t.Errorf("customer index still holds %x after the prune", k)
+			}
+			return nil
+		})
+	})
 	t.Run("ErasedCustomerGetsShopKey", func(t *testing.T) {
 		// The answer to their own /forget, written after the erasure.
 		mustUpdate(t, s, func(tx *Tx) error {
 			_, err := tx.AddOutboxFor("tg:10", minji.ID, t0.Add(2*time.Minute), []byte("삭제했어요"))
 			return err
 		})
-		if got := outboxPayloads(t, s); len(got) != 3 || got[2] != "삭제했어요" {
+		if got := outboxPayloads(t, s); len(got) != 1 || got[0] != "삭제했어요" {
 			t.Errorf("outbox %q", got)
 		}
 	})
