@@ -56,16 +56,16 @@ func TestCampaign(t *testing.T) {
 			h, minji, _ := campaignHarness(t, lang, false)
 			line := "/campaign : 이번 주 펌 20% 할인해 드려요 --points 500"
 			at := h.when(h.now())
-			ko := func(id string, data any) string { return h.cat.Text("ko", id, data) }
+			pts := map[string]string{"ko": "500P", "en": "500 pts"}[lang]
 			runSteps(t, h, []step{
 				{msg: staffMsg(line), ids: []string{"core.command.manager_only"}},
 				{msg: managerMsg(line), want: []string{
 					h.text("campaign.preview", map[string]any{"Number": 1, "Filter": h.text("customers.all", nil), "Match": "3", "Receive": "1",
 						"NoConsent": 1, "Unreachable": 1, "At": at, "Night": "",
-						// The customer's language (Korean), whatever the manager's.
-						"First": ko("ads.header", map[string]any{"Shop": testShop}) + "\n이번 주 펌 20% 할인해 드려요\n" +
-							ko("campaign.gift", map[string]any{"Gift": "500P"}) + "\n\n" + ko("ads.optout_line", nil),
-						"Buttons": "[" + ko("ads.btn.optout", nil) + "]"}),
+						// The customer's language: the one they linked in.
+						"First": h.text("ads.header", map[string]any{"Shop": testShop}) + "\n이번 주 펌 20% 할인해 드려요\n" +
+							h.text("campaign.gift", map[string]any{"Gift": pts}) + "\n\n" + h.text("ads.optout_line", nil),
+						"Buttons": "[" + h.text("ads.btn.optout", nil) + "]"}),
 				}, payloads: []string{"cmp:send:1", "cmp:drop:1"}},
 				{msg: press(managerMsg(""), "cmp:send:1"), want: []string{h.text("campaign.scheduled", map[string]any{"Number": 1, "At": at, "Count": "1"})}},
 				{msg: press(managerMsg(""), "cmp:send:1"), ids: nil},
@@ -304,7 +304,7 @@ func TestCampaign_Form(t *testing.T) {
 				}(),
 					ids: []string{"core.command.manager_only"}},
 				{msg: submit(map[string]string{fieldAudience: "", fieldText: "폼에서 쓴\n할인 소식", fieldPoints: "500", fieldCoupon: "10%"}),
-					want:     []string{"폼에서 쓴\n할인 소식", "500P", h.text("campaign.preview", nil)[:10]},
+					want:     []string{"폼에서 쓴\n할인 소식", map[string]string{"ko": "500P", "en": "500 pts"}[lang], h.text("campaign.preview", nil)[:10]},
 					payloads: []string{"cmp:send:1", "cmp:drop:1"}},
 				{msg: press(managerMsg(""), "cmp:send:1"), want: []string{h.text("campaign.scheduled", map[string]any{"Number": 1, "At": h.when(h.now()), "Count": "1"})}},
 			})

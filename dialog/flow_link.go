@@ -378,8 +378,15 @@ func (t *turn) link(p ledger.Profile, customerID string) error {
 	if err != nil {
 		return fmt.Errorf("dialog: read linked customer: %w", err)
 	}
-	if c.Lang == "" && p.Lang != "" {
-		c.Lang = p.Lang
+	// The language they chose, else the one they write in (their
+	// Telegram's): what the shop's own messages to them (campaigns,
+	// rating requests, follow-ups) are written in; kept nowhere else.
+	lang := p.Lang
+	if lang == "" && t.m.Lang != "" {
+		lang = t.lang
+	}
+	if c.Lang == "" && lang != "" {
+		c.Lang = lang
 		if err := t.tx.PutCustomer(c); err != nil {
 			return fmt.Errorf("dialog: save customer language: %w", err)
 		}
