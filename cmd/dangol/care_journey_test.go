@@ -1008,3 +1008,41 @@ func TestCareJourney_Reconfirm(t *testing.T) {
 		t.Errorf("asked %d and %d times, want once each", n, m)
 	}
 }
+
+// TestCareJourney_English: a customer whose Telegram is in English links,
+// is asked the advertising question in English and says yes; the campaign
+// the manager wrote reaches them with the law's "(광고)" and the shop first
+// and the English opt-out line and [Unsubscribe]; pressing it answers in
+// English with the date.
+func TestCareJourney_English(t *testing.T) {
+	t.Parallel() // its own ledger, fakes, port and clock
+	r := newCareRig(t, kst(12, 2, 13, 0), map[string]string{"DANGOL_SLACK_MANAGERS": journeyStaff})
+	seedCare(t, r.db, r.clock.Now(), careCustomer{name: "Sky Kim", phone: "01012345678", code: "246801"})
+	r.begin()
+	press := func(call telegramfake.Call, data string) {
+		t.Helper()
+		if !hasString(call.Buttons(), data) {
+			t.Fatalf("the message %q has no button %q: %q", call.Fields["text"], data, call.Buttons())
+		}
+		r.customer(telegramfake.Press(journeyChat, "Sky", "en", call, data))
+	}
+
+	r.customer(telegramfake.Text(journeyChat, "Sky", "en", "/start 246801"))
+	press(r.telegramTo(journeyChat, "points"), "yes")
+	press(r.telegramTo(journeyChat, "[Get offers and news (optional)]"), "mkt:on:start")
+	r.telegramTo(journeyChat, testCatalog.Text("en", "ads.set.on", map[string]any{"Date": "2026-12-02"}))
+
+	const offer = "이번 주 펌 20% 할인해 드려요"
+	r.command(journeyStaff, "CSTAFF", "/campaign", ": "+offer)
+	r.clickIn(journeyStaff, "CSTAFF", "", button(t, r.answer("캠페인 #1 미리 보기"), "cmp:send:1"))
+	r.answer("캠페인 #1: 1명에게")
+	r.at(kst(12, 2, 13, 1))
+	ad := r.telegramTo(journeyChat, offer)
+	want := testCatalog.Text("en", "ads.header", map[string]any{"Shop": "단골미용실"}) + "\n" + offer + "\n\n" + testCatalog.Text("en", "ads.optout_line", nil)
+	if text := ad.Fields["text"]; text != want || !strings.HasPrefix(text, "(광고) 단골미용실") || !strings.Contains(ad.Fields["reply_markup"], "Unsubscribe") {
+		t.Errorf("the campaign reads %q with %s, want %q with [Unsubscribe]", text, ad.Fields["reply_markup"], want)
+	}
+	press(ad, "mkt:off:optout")
+	r.telegramTo(journeyChat, testCatalog.Text("en", "ads.set.off", map[string]any{"Date": "2026-12-02", "Shop": "단골미용실"}))
+	r.stop()
+}
