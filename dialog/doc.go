@@ -93,14 +93,16 @@
 //
 // An erasure reaches a reply still in the outbox only when the reply is
 // tied to the customer (addOutbox, outboxCustomer): a reply to their
-// linked chat (ToUser, or the answer in their own conversation) and a
-// staff post in their thread are sealed under their key and deleted with
-// them, so nothing of theirs is sent after /forget, a manager's erase or
-// retention. A staff post outside a thread (an alert without one) and an
-// answer to staff naming a customer ("김민지 고객님 메모 저장") are tied
-// to nobody, sealed under the shop key, and still sent: a flow that
-// quotes a customer to staff should post in their thread. A thread of an
-// unlinked sender is tied to nobody either (their /forget shreds their
+// linked chat (ToUser, or the answer in their own conversation), a staff
+// post in their thread, and the answer to a staff message that audited
+// them and no other customer (a note, their card, points) are sealed
+// under their key and deleted with them, so nothing of theirs is sent
+// after /forget, a manager's erase or retention. A staff post outside a
+// thread (the weekly summary) and an answer to a staff message that
+// audited several customers or none are tied to nobody, sealed under the
+// shop key, and still sent: a flow that quotes one customer to staff
+// should audit them or post in their thread. A thread of an unlinked
+// sender is tied to nobody either (their /forget shreds their
 // sender key, not the outbox). A reply already handed to the platform
 // when the erasure commits still goes: the erasure reaches what waits,
 // not what is in flight.

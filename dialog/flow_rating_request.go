@@ -197,7 +197,7 @@ func (e *Engine) stashCare(tx *ledger.Tx, eventID string, at time.Time, r *Reply
 	}
 	// Sealed under the key of the customer it goes to: their erasure
 	// deletes it unsent.
-	id, err := addOutbox(tx, eventID, at, outboxRecord{Channel: r.Channel, Conversation: r.UserID, User: r.UserID, Reply: *r}, "")
+	id, err := addOutbox(tx, eventID, at, outboxRecord{Channel: r.Channel, Conversation: r.UserID, User: r.UserID, Reply: *r}, conversationOf{})
 	if err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}

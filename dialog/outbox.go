@@ -117,11 +117,7 @@ func (t *turn) stash() error {
 			// lives 3 seconds): never sent later, so never kept.
 			continue
 		}
-		sender := ""
-		if t.role == ledger.RoleCustomer {
-			sender = t.pid
-		}
-		id, err := addOutbox(t.tx, t.m.EventID, t.now, outboxRecord{Channel: t.m.Channel, Conversation: t.m.ConversationID, User: t.m.UserID, Reply: *r}, sender)
+		id, err := addOutbox(t.tx, t.m.EventID, t.now, outboxRecord{Channel: t.m.Channel, Conversation: t.m.ConversationID, User: t.m.UserID, Reply: *r}, t.about())
 		if err != nil {
 			return fmt.Errorf("dialog: outbox: %w", err)
 		}
@@ -130,36 +126,65 @@ func (t *turn) stash() error {
 	return nil
 }
 
+// conversationOf says whom the turn's answers in its own conversation are
+// about: a customer's message, the customer linked to them (by platform
+// id); a staff member's, the one customer it audited (a note, a card, a
+// points change), if exactly one.
+type conversationOf struct {
+	senderPID  string // the customer's platform id; "" for staff or a job
+	customerID string // the one customer a staff message audited; "" none
+}
+
+// about says whom the turn's answers in its conversation are about.
+func (t *turn) about() conversationOf {
+	if t.role == ledger.RoleCustomer {
+		return conversationOf{senderPID: t.pid}
+	}
+	if a := t.tx.Audited(); len(a) == 1 {
+		return conversationOf{customerID: a[0]}
+	}
+	return conversationOf{}
+}
+
 // addOutbox writes rec into tx's outbox for event eventID, sealed under
 // the key of the customer its reply is about (outboxCustomer), so that
-// their erasure deletes it unsent; senderPID is the platform id of the
-// customer whose message it answers ("" for staff or a job).
-func addOutbox(tx *ledger.Tx, eventID string, at time.Time, rec outboxRecord, senderPID string) (string, error) {
+// their erasure deletes it unsent; conv says whom an answer in its
+// conversation is about (zero for a job's message).
+func addOutbox(tx *ledger.Tx, eventID string, at time.Time, rec outboxRecord, conv conversationOf) (string, error) {
 	payload, err := json.Marshal(rec)
 	if err != nil {
 		return "", err
 	}
-	cust, err := outboxCustomer(tx, rec.Reply, senderPID)
+	cust, err := outboxCustomer(tx, rec.Reply, conv)
 	if err != nil {
 		return "", err
 	}
-	return tx.AddOutboxFor(eventID, cust, at, payload)
+	id, err := tx.AddOutboxFor(eventID, cust, at, payload)
+	if errors.Is(err, ledger.ErrCustomerNotFound) && cust != "" {
+		// Never fail an effect over its reply's tie: the shop key, as before.
+		return tx.AddOutbox(eventID, at, payload)
+	}
+	return id, err
 }
 
 // outboxCustomer returns the id of the customer reply r is about, "" for
 // none: the one linked to its recipient (ToUser), the one whose message it
-// answers in their conversation (senderPID), or the customer of the staff
-// thread it is posted in (a question or complaint quoted to the staff
-// channel). A staff post outside a thread, or an answer to staff that
-// names a customer, is tied to nobody: the reply says who it is about
-// only in its text.
-func outboxCustomer(tx *ledger.Tx, r Reply, senderPID string) (string, error) {
+// answers in their conversation or the one customer the staff member's
+// message audited (conv), or the customer of the staff thread it is posted
+// in (a question or complaint quoted to the staff channel). A staff post
+// outside a thread, or an answer to staff about several customers or
+// none audited, is tied to nobody: the reply says who it is about only in
+// its text.
+func outboxCustomer(tx *ledger.Tx, r Reply, conv conversationOf) (string, error) {
 	pid := ""
 	switch r.To {
 	case ToUser:
 		pid = r.Channel + ":" + r.UserID
 	case ToConversation:
-		pid = senderPID
+		if conv.senderPID == "" {
+			return conv.customerID, nil
+		}
+		pid = conv.senderPID
 	case ToStaffChannel:
 		n, err := strconv.ParseInt(r.Thread, 10, 64)
 		if r.Thread == "" || err != nil {

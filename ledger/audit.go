@@ -3,6 +3,7 @@ package ledger
 import (
 	"crypto/cipher"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -139,9 +140,19 @@ func (tx *Tx) Audit(e AuditEntry) error {
 		if err := tx.bucket(bucketCustAudit).Put(concat(ck, k), []byte{}); err != nil {
 			return fmt.Errorf("ledger: audit: %w", err)
 		}
+		if !slices.Contains(tx.audited, e.CustomerID) {
+			tx.audited = append(tx.audited, e.CustomerID)
+		}
 	}
 	return nil
 }
+
+// Audited returns the ids of the customers audited so far in this
+// transaction, in the order first audited: whom a staff member's message
+// read or changed. The engine ties its answer to staff to the customer
+// when there is exactly one, so that their erasure reaches it in the
+// outbox (AddOutboxFor).
+func (tx *Tx) Audited() []string { return slices.Clone(tx.audited) }
 
 // ScanAudit calls fn for every audit entry in [from, to), in time order.
 func (tx *Tx) ScanAudit(from, to time.Time, fn func(AuditEntry) error) error {

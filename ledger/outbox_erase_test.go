@@ -276,3 +276,29 @@ func BenchmarkAddOutboxFor(b *testing.B) {
 		})
 	}
 }
+
+// TestAudited: the customers audited in a transaction, each once, in the
+// order first audited; an entry about no customer is not one; a new
+// transaction starts with none.
+func TestAudited(t *testing.T) {
+	s := MustOpen(t)
+	a := mustCustomer(t, s, "김민지", "010-1234-5678")
+	b := mustCustomer(t, s, "박서준", "010-9876-5432")
+	mustUpdate(t, s, func(tx *Tx) error {
+		for _, id := range []string{a.ID, "", b.ID, a.ID} {
+			if err := tx.Audit(AuditEntry{At: t0, ActorID: "slack:U1", Action: "read", CustomerID: id}); err != nil {
+				return err
+			}
+		}
+		if got, want := tx.Audited(), []string{a.ID, b.ID}; !slices.Equal(got, want) {
+			t.Errorf("Audited %q, want %q", got, want)
+		}
+		return nil
+	})
+	mustUpdate(t, s, func(tx *Tx) error {
+		if got := tx.Audited(); len(got) != 0 {
+			t.Errorf("a new transaction has %q audited", got)
+		}
+		return nil
+	})
+}

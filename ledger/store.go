@@ -169,6 +169,7 @@ type Tx struct {
 	kr          *keyring
 	shredded    []shredded // data keys erased in this transaction
 	outboxAdded int        // outbox entries added in this transaction
+	audited     []string   // customers audited in this transaction (Audited)
 	// pipe, when set, lets SeenEvent and Cursor see marks still queued
 	// (pipeline.go): what this process handled, committed or not yet.
 	pipe *pipeline

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,9 +16,10 @@ import (
 	"github.com/dangol/dangol/ledger"
 )
 
-// TestOutboxErasure: three replies wait in the outbox while Telegram is
-// down: one to 김민지, one to 박서준, and one to 박서준 sealed with the
-// shop key as every entry was before erasure reached the outbox. 김민지 is
+// TestOutboxErasure: four replies wait in the outbox while the platforms
+// are down: one to 김민지, one to 박서준, one to 박서준 sealed with the
+// shop key as every entry was before erasure reached the outbox, and the
+// answer to staff's note about 김민지, which names her. 김민지 is
 // erased; after a restart the resender sends the two others and nothing
 // of hers, and her entry's words are nowhere in the file. A backup taken
 // before her erasure, restored, does not send hers either: the erased-keys
@@ -66,6 +68,12 @@ func TestOutboxErasure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Staff's note about her, whose answer names her, fails to reach Slack.
+	r.fail = errors.New("slack down")
+	if rs := r.note("ev-note"); !strings.Contains(rs[0].Text, "김민지") {
+		t.Fatalf("the note's answer %q does not name her", rs[0].Text)
+	}
+	r.fail = nil
 	backup := filepath.Join(filepath.Dir(r.path), "before-erasure.db")
 	f, err := os.Create(backup)
 	if err != nil {
