@@ -245,7 +245,11 @@
 // "후속 연락"): /inbox and the week's figures count it as a question, with
 // a first response at once. A follow-up
 // whose customer is not reachable shows the full phone (audited as a read,
-// "followup-phone") privately to the staff member who pressed.
+// "followup-phone") privately to the staff member who pressed. Every
+// message the shop starts is in the customer's stored language: their
+// /lang, else the one they linked in (their Telegram's, kept at the link);
+// a customer linked before that was kept gets the shop's language until
+// they write /lang, though the bot answers them in their platform's.
 //
 // Campaigns (flow_campaign.go, campaign_job.go): /campaign's preview
 // records the draft with every matching customer, queued or skipped with
