@@ -409,7 +409,8 @@ func relayedText(text string) string {
 // (the customer's name and the note's tag); what is submitted there reaches
 // the customer's Telegram once, as the staff's answer in a thread whose head
 // is posted in the staff channel, and the follow-up is done; the customer's
-// answer lands under that head, and /response counts both. For a customer
+// answer lands under that head, and /response counts both; the modal
+// submitted again sends nothing. For a customer
 // not linked, the button
 // shows the staff member alone the full phone to call.
 func TestCareJourney_FollowUp(t *testing.T) {
@@ -475,6 +476,10 @@ func TestCareJourney_FollowUp(t *testing.T) {
 		t.Errorf("the message was told under %q, want the head %q", told.Form.Get("thread_ts"), head.TS)
 	}
 	r.answer(testCatalog.Text("ko", "core.followups.done", map[string]any{"Name": "김하늘"}))
+	// The same modal submitted again (a second window, a double click):
+	// done already, nothing sent.
+	r.submit(view, map[string]string{"text": edited})
+	r.answer(testCatalog.Text("ko", "core.followups.already", map[string]any{"Name": "김하늘"}))
 
 	// The customer's answer joins that thread.
 	const reply = "네 좋아요, 화요일 오후에 갈게요"
