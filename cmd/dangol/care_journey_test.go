@@ -686,6 +686,8 @@ func TestCareJourney_RatingRequest(t *testing.T) {
 	r.telegramTo(journeyChat, testCatalog.Text("ko", "core.feedback.ask_nps", nil))
 	r.customer(telegramfake.Text(journeyChat, "하늘", "ko", "친절하게 해 주셔서 좋았어요"))
 	r.telegramTo(journeyChat, testCatalog.Text("ko", "core.feedback.thanks", nil))
+	r.press(journeyChat, req, "rr:2026-12-02:3") // a second star on the same request: not counted
+	r.telegramTo(journeyChat, testCatalog.Text("ko", "care.rating.already", nil))
 
 	// The next day's visit at 19:30 waits for the morning.
 	r.at(kst(12, 3, 19, 30))
@@ -780,6 +782,8 @@ func TestCareJourney_WinBack(t *testing.T) {
 		t.Errorf("the win-back reads %q with %q, want (광고), the shop and [수신 거부]", text, got.Buttons())
 	}
 	r.answer(testCatalog.Text("ko", "winback.sent", map[string]any{"Name": "이바다"}))
+	r.submit(view, map[string]string{"text": dayText}) // submitted again: once per lapse
+	r.answer("이바다님께는 2026-12-02에 안부 메시지를 이미 보냈어요")
 
 	// At 21:30: queued for 08:00.
 	r.at(kst(12, 2, 21, 30))
