@@ -59,7 +59,10 @@ type Job struct {
 	// time calls for. When the console clock jumps (Advance), a check is
 	// made only at its last occurrence before each occurrence of another
 	// job and before the clock's new time: a jump of two years is then a
-	// few thousand checks instead of a hundred thousand, each a commit.
+	// few thousand checks instead of a hundred thousand. A check that
+	// posts nothing writes nothing either (its occurrence is remembered in
+	// memory only): made again after a restart it finds what it found, and
+	// the campaign check every minute would otherwise be a commit a minute.
 	Check bool
 }
 
@@ -107,6 +110,9 @@ type Scheduler struct {
 type scheduled struct {
 	Job
 	sched cron.Schedule
+	// checked is the last occurrence of a Check made without posts, which
+	// left no record in the ledger.
+	checked time.Time
 }
 
 // NewScheduler checks every job: a cron expression that does not parse,
@@ -332,6 +338,9 @@ func earliest(times []time.Time) int {
 // occur makes j's occurrence due at at, at the time now, unless it is
 // recorded as complete.
 func (s *Scheduler) occur(ctx context.Context, j *scheduled, at, now time.Time) error {
+	if j.Check && j.checked.Equal(at) {
+		return nil
+	}
 	key := j.Name + "@" + at.UTC().Format(time.RFC3339)
 	done, err := s.posted(ctx, key)
 	if err != nil || done {
@@ -373,6 +382,10 @@ func (s *Scheduler) occur(ctx context.Context, j *scheduled, at, now time.Time) 
 	}
 	if len(errs) > 0 {
 		return errors.Join(errs...)
+	}
+	if j.Check && len(posts) == 0 {
+		j.checked = at
+		return nil
 	}
 	err = s.store.Update(keep, func(tx *ledger.Tx) error {
 		if err := tx.MarkPosted(key, now); err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -800,5 +801,46 @@ func TestSchedulerCheckPrunes(t *testing.T) {
 	}
 	if len(ran) < 3*24*6 {
 		t.Errorf("the check ran %d times, want every ten minutes", len(ran))
+	}
+}
+
+// TestSchedulerQuietCheck: a check that posts nothing is made once per
+// occurrence however often the scheduler ticks, and writes nothing to the
+// ledger (no record, no commit); one that posts is recorded as before.
+func TestSchedulerQuietCheck(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	var ran []string
+	quietCheck := Job{
+		Name: "quiet", Spec: "*/10 * * * *", Loc: seoul, Check: true, Deliver: (&outbox{}).deliver,
+		Posts: func(_ context.Context, at time.Time) ([]Reply, error) {
+			ran = append(ran, at.Format("15:04"))
+			return nil, nil
+		},
+	}
+	s, err := NewScheduler(SchedulerConfig{Store: h.store, Logger: quiet, Now: h.now, Jobs: []Job{quietCheck}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2026, 5, 10, 10, 0, 0, 0, seoul)
+	before := h.store.Commits()
+	for at := from; at.Before(from.Add(30 * time.Minute)); at = at.Add(time.Minute) {
+		h.setClock(at)
+		if err := s.Tick(context.Background()); err != nil {
+			t.Fatalf("Tick at %v: %v", at, err)
+		}
+	}
+	if want := []string{"10:00", "10:10", "10:20"}; !slices.Equal(ran, want) {
+		t.Errorf("the quiet check ran at %v, want once per occurrence %v", ran, want)
+	}
+	h.view(func(tx *ledger.Tx) error {
+		for _, at := range []time.Time{from, from.Add(10 * time.Minute), from.Add(20 * time.Minute)} {
+			if ok, err := tx.Posted("quiet@" + at.UTC().Format(time.RFC3339)); err != nil || ok {
+				t.Errorf("record of the quiet check at %v: %v, %v; want none", at, ok, err)
+			}
+		}
+		return nil
+	})
+	if n := h.store.Commits() - before; n != 0 {
+		t.Errorf("%d commits for 30 ticks of a check that posts nothing, want 0", n)
 	}
 }
