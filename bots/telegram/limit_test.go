@@ -10,6 +10,7 @@ import (
 
 	"github.com/dangol/dangol/bots/relay"
 	"github.com/dangol/dangol/bots/retry/retrytest"
+	"github.com/dangol/dangol/bots/telegram/telegramfake"
 	"github.com/dangol/dangol/dialog"
 )
 
@@ -97,18 +98,6 @@ func TestLimiter(t *testing.T) {
 	}
 }
 
-// busiest returns the most slots in any [t, t+1s) of sorted slots.
-func busiest(slots []time.Time) int {
-	most, lo := 0, 0
-	for hi := range slots {
-		for slots[hi].Sub(slots[lo]) >= time.Second {
-			lo++
-		}
-		most = max(most, hi-lo+1)
-	}
-	return most
-}
-
 // TestLimiterCampaign sends 10,000 messages to distinct chats one after
 // another, each waiting its slot on a virtual clock, as a campaign does:
 // the busiest second holds 30 (a bucket allowed 59), and the whole takes
@@ -121,7 +110,7 @@ func TestLimiterCampaign(t *testing.T) {
 		now = now.Add(l.delay(int64(1000 + i)))
 		slots = append(slots, now)
 	}
-	if got := busiest(slots); got != 30 {
+	if got := telegramfake.Busiest(slots); got != 30 {
 		t.Errorf("busiest second: %d sends, want 30", got)
 	}
 	if took := now.Sub(limT0); took != 333*time.Second {
@@ -169,7 +158,7 @@ func TestLimiterProperty(t *testing.T) {
 			slots = slices.Insert(slots, i, want)
 			byChat[chat] = append(byChat[chat], want)
 		}
-		if got := busiest(slots); got > rate {
+		if got := telegramfake.Busiest(slots); got > rate {
 			t.Fatalf("round %d (rate %d): %d slots in one second", round, rate, got)
 		}
 	}

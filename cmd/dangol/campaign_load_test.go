@@ -179,7 +179,7 @@ func TestCampaignLoad(t *testing.T) {
 	}
 	at := slices.Clone(log.at)
 	slices.SortFunc(at, time.Time.Compare)
-	if got := busiestSecond(at); got > 30 {
+	if got := telegramfake.Busiest(at); got > 30 {
 		t.Errorf("%d sends in one second, Telegram allows 30", got)
 	}
 	if most := maxValue(log.chats); most > 3 {
@@ -213,7 +213,7 @@ func TestCampaignLoad(t *testing.T) {
 	first, last := at[0], at[len(at)-1]
 	t.Logf("%d recipients (+%d without consent, %d unreachable): seeded in %v; sent over %v of virtual time (stopped after %d, %d in the outbox, %d queued) in %v of real time; busiest second %d; peak heap %d MB, peak RSS %d MB",
 		n, noConsent, unreachable, seeded.Round(time.Millisecond), last.Sub(first).Round(time.Second), half, left, queued, took.Round(time.Millisecond),
-		busiestSecond(at), peakHeap>>20, selfPeakRSS()>>20)
+		telegramfake.Busiest(at), peakHeap>>20, selfPeakRSS()>>20)
 }
 
 // campaignShop confirms campaign 1 to everyone in the shop at db (n of
@@ -505,18 +505,6 @@ func seedCampaignShop(t testing.TB, db string, n, noConsent, unreachable int) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// busiestSecond returns the most of the sorted times in any [t, t+1s).
-func busiestSecond(at []time.Time) int {
-	most, lo := 0, 0
-	for hi := range at {
-		for at[hi].Sub(at[lo]) >= time.Second {
-			lo++
-		}
-		most = max(most, hi-lo+1)
-	}
-	return most
 }
 
 func maxValue(m map[int64]int) int {
