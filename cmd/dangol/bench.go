@@ -215,6 +215,17 @@ func (m *Main) bench(ctx context.Context, o benchOpts) (err error) {
 		}
 		return nil
 	}
+	// done checks the ledger after a run (it holds exactly the feedback
+	// completed) and prints the run's line.
+	done := func(r benchResult, err error) error {
+		if err != nil {
+			return err
+		}
+		if err := rig.verify(ctx); err != nil {
+			return err
+		}
+		return emit(r)
+	}
 	type closed struct {
 		run  bool
 		name string
@@ -224,43 +235,20 @@ func (m *Main) bench(ctx context.Context, o benchOpts) (err error) {
 			continue
 		}
 		for _, n := range plan.chats {
-			r, err := rig.closedLoop(ctx, sc.name, n, o.duration, o.count)
-			if err != nil {
-				return err
-			}
-			if err := rig.verify(ctx); err != nil {
-				return err
-			}
-			if err := emit(r); err != nil {
+			if err := done(rig.closedLoop(ctx, sc.name, n, o.duration, o.count)); err != nil {
 				return err
 			}
 		}
 	}
 	if plan.press {
 		for _, n := range plan.chats {
-			r, err := rig.pacedLoop(ctx, n, o.every, o.duration, o.count)
-			if err != nil {
-				return err
-			}
-			if err := rig.verify(ctx); err != nil {
-				return err
-			}
-			if err := emit(r); err != nil {
+			if err := done(rig.pacedLoop(ctx, n, o.every, o.duration, o.count)); err != nil {
 				return err
 			}
 		}
 	}
 	if plan.open {
-		r, err := rig.openLoop(ctx, o.rate, o.duration, o.count)
-		if err != nil {
-			return err
-		}
-		if err := rig.verify(ctx); err != nil {
-			return err
-		}
-		if err := emit(r); err != nil {
-			return err
-		}
+		return done(rig.openLoop(ctx, o.rate, o.duration, o.count))
 	}
 	return nil
 }
