@@ -21,17 +21,14 @@ func TestChat_FollowUpMessage(t *testing.T) {
 			if lang == "en" {
 				answer = "All good, thank you"
 			}
-			env := map[string]string{
-				"DANGOL_DB": filepath.Join(t.TempDir(), "dangol.db"), "DANGOL_LANG": lang, "DANGOL_SHOP_NAME": "단골미용실",
-			}
-			r := runChat(t, env, strings.Join([]string{
+			tr := shopChat(t, lang, strings.Join([]string{
 				":as staff 민지",
 				"/customer new 010-4815-1623 김하늘",
 				"/link 010-4815-1623",
 				":as customer 4242",
 				"/start", "1", "815887",
 				":as staff 민지",
-				"/note", "010-4815-1623", "펌 상담, 다음 달 뿌리 염색 예정", "1", "#펌", "2026-11-30", "1",
+				"/note", "010-4815-1623", "펌 상담, 다음 달 뿌리 염색 예정", "1", "#펌", "2026-05-13", "1",
 				"/followups",
 				"2", // [메시지 보내기: 김하늘]
 				"1", // [보내기]
@@ -40,19 +37,16 @@ func TestChat_FollowUpMessage(t *testing.T) {
 				":as staff 민지",
 				"/followups",
 			}, "\n")+"\n")
-			if r.err != nil || strings.Contains(r.stderr, "level=ERROR") {
-				t.Fatalf("chat: %v\n%s\n%s", r.err, r.stdout, r.stderr)
-			}
 			draft := testCatalog.Text(lang, "care.followup.draft_text", map[string]any{"Name": "김하늘", "Topic": "펌"})
-			if n := strings.Count(r.stdout, draft); n != 3 { // the draft shown, the message the customer reads, its copy in the thread
-				t.Errorf("the draft appears %d times, want 3 (shown, sent, in the thread):\n%s", n, r.stdout)
+			if n := strings.Count(tr, draft); n != 3 { // the draft shown, the message the customer reads, its copy in the thread
+				t.Errorf("the draft appears %d times, want 3 (shown, sent, in the thread):\n%s", n, tr)
 			}
-			if !strings.Contains(r.stdout, testCatalog.Text(lang, "core.followups.none", nil)) {
-				t.Errorf("the follow-up is not done:\n%s", r.stdout)
+			if !strings.Contains(tr, testCatalog.Text(lang, "core.followups.none", nil)) {
+				t.Errorf("the follow-up is not done:\n%s", tr)
 			}
-			_, from, ok := strings.Cut(r.stdout, "> /note\n")
+			_, from, ok := strings.Cut(tr, "> /note\n")
 			if !ok {
-				t.Fatalf("no note in the transcript:\n%s", r.stdout)
+				t.Fatalf("no note in the transcript:\n%s", tr)
 			}
 			assertGolden(t, filepath.Join("testdata", "followup."+lang+".golden"), "> /note\n"+from)
 		})
