@@ -190,6 +190,22 @@ func (r *careRig) answer(want string) slackfake.Call {
 	}
 }
 
+// campaign has the manager (journeyStaff) type the one-line /campaign
+// ": text" in the staff channel and returns campaign n's preview.
+func (r *careRig) campaign(n int, text string) slackfake.Call {
+	r.t.Helper()
+	r.command(journeyStaff, "CSTAFF", "/campaign", ": "+text)
+	return r.answer(fmt.Sprintf("캠페인 #%d 미리 보기", n))
+}
+
+// confirm presses campaign n's [발송] on its preview and waits for the
+// answer, which starts with want ("캠페인 #1: 2명에게").
+func (r *careRig) confirm(n int, preview slackfake.Call, want string) {
+	r.t.Helper()
+	r.clickIn(journeyStaff, "CSTAFF", "", button(r.t, preview, fmt.Sprintf("cmp:send:%d", n)))
+	r.answer(want)
+}
+
 // says reports whether a Slack call's text, blocks or JSON body hold want.
 func says(c slackfake.Call, want string) bool {
 	return shows(c, want) || strings.Contains(string(c.JSON), want)
@@ -550,13 +566,11 @@ func TestCareJourney_Advertising(t *testing.T) {
 
 	// The campaign: the preview, [발송], the job's next minute.
 	const offer = "이번 주 펌 20% 할인해 드려요"
-	r.command(journeyStaff, "CSTAFF", "/campaign", ": "+offer)
-	preview := r.answer("캠페인 #1 미리 보기")
+	preview := r.campaign(1, offer)
 	if !says(preview, "받는 분: 2명") {
 		t.Errorf("the preview %s, want 2 recipients", preview.JSON)
 	}
-	r.clickIn(journeyStaff, "CSTAFF", "", button(t, preview, "cmp:send:1"))
-	r.answer("캠페인 #1: 2명에게")
+	r.confirm(1, preview, "캠페인 #1: 2명에게")
 	// serve is down when the job's minute comes: the start-up round sends
 	// it, and a restart right after sends nothing again.
 	r.stop()
@@ -591,26 +605,22 @@ func TestCareJourney_Advertising(t *testing.T) {
 	// The next campaign skips them as without consent.
 	r.at(kst(12, 2, 15, 0))
 	const second = "주말 염색 예약하시면 트리트먼트 무료예요"
-	r.command(journeyStaff, "CSTAFF", "/campaign", ": "+second)
-	preview = r.answer("캠페인 #2 미리 보기")
+	preview = r.campaign(2, second)
 	if !says(preview, "받는 분: 1명 (광고 수신 미동의 1명") {
 		t.Errorf("the second preview %s, want 1 recipient and 1 without consent", preview.JSON)
 	}
-	r.clickIn(journeyStaff, "CSTAFF", "", button(t, preview, "cmp:send:2"))
-	r.answer("캠페인 #2: 1명에게")
+	r.confirm(2, preview, "캠페인 #2: 1명에게")
 	r.at(kst(12, 2, 15, 1))
 	r.telegramTo(otherChat, second)
 
 	// One confirmed at 21:10 waits for 08:00.
 	r.at(kst(12, 2, 21, 10))
 	const night = "내일 오전 예약 손님께 음료 서비스 드려요"
-	r.command(journeyStaff, "CSTAFF", "/campaign", ": "+night)
-	preview = r.answer("캠페인 #3 미리 보기")
+	preview = r.campaign(3, night)
 	if !says(preview, "보낼 시각: 2026-12-03 08:00") || !says(preview, "밤 9시~아침 8시에는 보내지 않아") {
 		t.Errorf("the 21:10 preview %s, want it sent at 08:00 after the night rule", preview.JSON)
 	}
-	r.clickIn(journeyStaff, "CSTAFF", "", button(t, preview, "cmp:send:3"))
-	r.answer("캠페인 #3: 1명에게 2026-12-03 08:00에")
+	r.confirm(3, preview, "캠페인 #3: 1명에게 2026-12-03 08:00에")
 	r.at(kst(12, 2, 21, 11))
 	r.at(kst(12, 3, 7, 59))
 	if n := r.sentTo(otherChat, night); n != 0 {
@@ -892,9 +902,7 @@ func TestCareJourney_Blocked(t *testing.T) {
 	r.tg.Block(otherChat)
 
 	const offer = "이번 주 펌 20% 할인해 드려요"
-	r.command(journeyStaff, "CSTAFF", "/campaign", ": "+offer)
-	r.clickIn(journeyStaff, "CSTAFF", "", button(t, r.answer("캠페인 #1 미리 보기"), "cmp:send:1"))
-	r.answer("캠페인 #1: 2명에게")
+	r.confirm(1, r.campaign(1, offer), "캠페인 #1: 2명에게")
 	r.at(kst(12, 2, 13, 1))
 	r.telegramTo(journeyChat, offer)
 	r.telegramTo(otherChat, offer) // refused: blocked
@@ -905,8 +913,7 @@ func TestCareJourney_Blocked(t *testing.T) {
 	if shown := r.answer("캠페인 #1 ("); !says(shown, "발송 1") || !says(shown, "실패 1 (차단 1") {
 		t.Errorf("/campaign 1 %s, want 1 sent and 1 failed as blocked", shown.JSON)
 	}
-	r.command(journeyStaff, "CSTAFF", "/campaign", ": 주말 예약 안내")
-	if preview := r.answer("캠페인 #2 미리 보기"); !says(preview, "받는 분: 1명 (광고 수신 미동의 0명, 연락 불가 1명") {
+	if preview := r.campaign(2, "주말 예약 안내"); !says(preview, "받는 분: 1명 (광고 수신 미동의 0명, 연락 불가 1명") {
 		t.Errorf("the next preview %s, want the blocked customer counted unreachable", preview.JSON)
 	}
 
@@ -914,8 +921,7 @@ func TestCareJourney_Blocked(t *testing.T) {
 	r.tg.Unblock(otherChat)
 	r.customer(telegramfake.Text(otherChat, "바다", "ko", "/points"))
 	r.telegramTo(otherChat, "0P")
-	r.command(journeyStaff, "CSTAFF", "/campaign", ": 다음 주 예약 안내")
-	if preview := r.answer("캠페인 #3 미리 보기"); !says(preview, "받는 분: 2명") {
+	if preview := r.campaign(3, "다음 주 예약 안내"); !says(preview, "받는 분: 2명") {
 		t.Errorf("the preview after they wrote again %s, want 2 recipients", preview.JSON)
 	}
 	r.stop()
@@ -1011,8 +1017,7 @@ func TestCareJourney_Reconfirm(t *testing.T) {
 	r.at(lapse)
 	r.customer(telegramfake.Text(otherChat, "바다", "ko", "/marketing"))
 	r.telegramTo(otherChat, "받지 않음 ("+lapse.Format(time.DateOnly)+" 재동의 기간이 지나 종료)")
-	r.command(journeyStaff, "CSTAFF", "/campaign", ": 새해 첫 주 할인해 드려요")
-	if preview := r.answer("캠페인 #1 미리 보기"); !says(preview, "받는 분: 1명 (광고 수신 미동의 1명") {
+	if preview := r.campaign(1, "새해 첫 주 할인해 드려요"); !says(preview, "받는 분: 1명 (광고 수신 미동의 1명") {
 		t.Errorf("the preview after the lapse %s, want 1 recipient and 1 without consent", preview.JSON)
 	}
 	r.stop()
@@ -1045,9 +1050,7 @@ func TestCareJourney_English(t *testing.T) {
 	r.telegramTo(journeyChat, testCatalog.Text("en", "ads.set.on", map[string]any{"Date": "2026-12-02"}))
 
 	const offer = "이번 주 펌 20% 할인해 드려요"
-	r.command(journeyStaff, "CSTAFF", "/campaign", ": "+offer)
-	r.clickIn(journeyStaff, "CSTAFF", "", button(t, r.answer("캠페인 #1 미리 보기"), "cmp:send:1"))
-	r.answer("캠페인 #1: 1명에게")
+	r.confirm(1, r.campaign(1, offer), "캠페인 #1: 1명에게")
 	r.at(kst(12, 2, 13, 1))
 	ad := r.telegramTo(journeyChat, offer)
 	want := testCatalog.Text("en", "ads.header", map[string]any{"Shop": "단골미용실"}) + "\n" + offer + "\n\n" + testCatalog.Text("en", "ads.optout_line", nil)
