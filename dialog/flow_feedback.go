@@ -19,15 +19,71 @@ const maxComment = 2000
 
 // Draft keys of the feedback flow.
 const (
-	dRating = "rating"
-	dNPS    = "nps"
+	dRating  = "rating"
+	dNPS     = "nps"
+	dComment = "comment" // words typed with /feedback before its rating
 )
 
-// cmdFeedback starts the feedback flow: rating, optional NPS, optional comment.
-func (t *turn) cmdFeedback(string) error {
+// cmdFeedback starts the feedback flow: rating, optional NPS, optional
+// comment. Typed on one line, "/feedback 4 친절했어요" is the whole feedback,
+// recorded at once as the grammY-style bots shops know do it; "/feedback 4"
+// goes on to the NPS question, as a tap on a rating request does; words
+// without a rating ("/feedback 친절했어요") are kept and only the rating is
+// asked, so nothing the customer wrote is lost.
+func (t *turn) cmdFeedback(args string) error {
+	if t.ro {
+		// Every form writes (a session, or the feedback): the read-only
+		// attempt stops here rather than doing the work twice.
+		return errWrites
+	}
 	t.begin(flowFeedback)
+	if args == "" {
+		t.add(t.feedbackAsk())
+		return nil
+	}
+	word, rest := firstField(args)
+	n, ok := typedRating(word)
+	switch {
+	case ok && rest != "":
+		t.sess.Draft[dRating] = strconv.Itoa(n)
+		return t.saveFeedback(cutComment(rest))
+	case ok:
+		t.sess.Draft[dRating] = strconv.Itoa(n)
+		return t.feedbackNext("rated")
+	case isScoreText(word) && !isWords(input{text: word}):
+		// A score out of range ("/feedback 7 …"): asked again, the words kept.
+		if rest != "" {
+			t.sess.Draft[dComment] = cutComment(rest)
+		}
+		return t.feedbackReask("core.feedback.bad_rating")
+	}
+	t.sess.Draft[dComment] = cutComment(args)
 	t.add(t.feedbackAsk())
 	return nil
+}
+
+// typedRating reads a rating typed with /feedback: "4", "4점", "4/5" or a
+// run of stars ("★★★★", "⭐⭐⭐⭐").
+func typedRating(word string) (int, bool) {
+	if stars := strings.Count(word, "★") + strings.Count(word, "⭐"); stars > 0 {
+		if strings.Trim(word, "★⭐\ufe0f") != "" || stars > 5 {
+			return 0, false
+		}
+		return stars, true
+	}
+	word = strings.TrimSuffix(word, "/5")
+	if !isScoreText(word) {
+		return 0, false
+	}
+	return scale(input{text: word}, "", 1, 5)
+}
+
+// cutComment cuts a comment to maxComment bytes, on a character boundary.
+func cutComment(comment string) string {
+	if len(comment) > maxComment {
+		comment = strings.ToValidUTF8(comment[:maxComment], "")
+	}
+	return comment
 }
 
 // feedbackAsk asks the feedback flow's current question.
@@ -80,6 +136,10 @@ func (t *turn) feedbackStep(in input) error {
 			return t.feedbackReask("core.feedback.bad_rating")
 		}
 		d[dRating] = strconv.Itoa(n)
+		if c := d[dComment]; c != "" {
+			// The words came with /feedback: the rating was all that was missing.
+			return t.saveFeedback(c)
+		}
 		return t.feedbackNext("rated")
 	case fbNPS:
 		if !skip {
@@ -114,9 +174,7 @@ func (t *turn) feedbackStep(in input) error {
 // feedbackComment finishes the feedback with comment (empty: none), cut
 // to maxComment bytes.
 func (t *turn) feedbackComment(comment string) error {
-	if len(comment) > maxComment {
-		comment = strings.ToValidUTF8(comment[:maxComment], "")
-	}
+	comment = cutComment(comment)
 	if err := t.fire("commented"); err != nil {
 		return err
 	}

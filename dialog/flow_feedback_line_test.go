@@ -1,0 +1,124 @@
+package dialog
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// feedbackLineScripts are /feedback typed on one line: the rating and the
+// comment at once, the rating alone, words alone, a rating out of range.
+var feedbackLineScripts = []script{
+	{"FeedbackOneLine", func(h *harness, f fixture) []step {
+		return append(linkMinji(h),
+			step{msg: custMsg("/feedback 4 직원분이 친절했어요"), ids: []string{"core.feedback.thanks"}, check: func(t *testing.T, h *harness, rs []Reply) {
+				fs := h.allFeedback()
+				if len(fs) != 1 || fs[0].Rating != 4 || fs[0].NPS != ledger.NoNPS || fs[0].Comment != "직원분이 친절했어요" || fs[0].CustomerID != f.minji {
+					t.Errorf("feedback = %+v", fs)
+				}
+				if len(rs) != 1 || rs[0].To == ToStaffChannel {
+					t.Errorf("a rating of 4 alerts nobody; replies %+v", rs)
+				}
+				noSession("telegram:"+custTG)(t, h, nil)
+			}},
+			// The Korean command word and the other ways of typing a rating.
+			step{msg: custMsg("피드백 ★★★★★ 최고예요"), ids: []string{"core.feedback.thanks"}},
+			step{msg: custMsg("/feedback 3점 보통이에요"), ids: []string{"core.feedback.thanks"}},
+			step{msg: custMsg("/feedback 5/5 great"), ids: []string{"core.feedback.thanks"}, check: func(t *testing.T, h *harness, _ []Reply) {
+				var got []string
+				for _, fb := range h.allFeedback() {
+					got = append(got, strings.Repeat("★", fb.Rating)+" "+fb.Comment)
+				}
+				want := map[string]bool{"★★★★ 직원분이 친절했어요": true, "★★★★★ 최고예요": true, "★★★ 보통이에요": true, "★★★★★ great": true}
+				if len(got) != len(want) {
+					t.Fatalf("feedback = %q", got)
+				}
+				for _, g := range got {
+					if !want[g] {
+						t.Errorf("unexpected feedback %q in %q", g, got)
+					}
+				}
+			}},
+		)
+	}},
+	{"FeedbackOneLineLowRatingAlerts", func(h *harness, f fixture) []step {
+		return append(linkMinji(h),
+			step{msg: custMsg("/feedback 1 너무 오래 기다렸어요"), ids: []string{"core.feedback.thanks"}, check: func(t *testing.T, h *harness, rs []Reply) {
+				var alert *Reply
+				for i := range rs {
+					if rs[i].To == ToStaffChannel {
+						alert = &rs[i]
+					}
+				}
+				if alert == nil {
+					t.Fatalf("no staff alert in %+v", rs)
+				}
+				for _, w := range []string{"김민지", "010-****-5678", "너무 오래 기다렸어요", "★☆☆☆☆"} {
+					if !strings.Contains(alert.Text, w) {
+						t.Errorf("alert %q lacks %q", alert.Text, w)
+					}
+				}
+				if fs := h.allFeedback(); len(fs) != 1 || fs[0].Rating != 1 {
+					t.Errorf("feedback = %+v", fs)
+				}
+			}},
+		)
+	}},
+	{"FeedbackRatingAloneAsksTheRest", func(h *harness, f fixture) []step {
+		return []step{
+			{msg: custMsg("/feedback 5"), ids: []string{"core.feedback.ask_nps"}, payloads: []string{"nps:0", "nps:10", "skip"}, check: func(t *testing.T, h *harness, _ []Reply) {
+				if fs := h.allFeedback(); len(fs) != 0 {
+					t.Errorf("recorded before the flow ended: %+v", fs)
+				}
+			}},
+			{msg: press(custMsg(""), "nps:9"), ids: []string{"core.feedback.ask_comment"}},
+			{msg: press(custMsg(""), "skip"), ids: []string{"core.feedback.thanks"}, check: func(t *testing.T, h *harness, _ []Reply) {
+				if fs := h.allFeedback(); len(fs) != 1 || fs[0].Rating != 5 || fs[0].NPS != 9 || fs[0].Comment != "" {
+					t.Errorf("feedback = %+v", fs)
+				}
+			}},
+		}
+	}},
+	{"FeedbackWordsAloneKeepTheWords", func(h *harness, f fixture) []step {
+		return []step{
+			{msg: custMsg("/feedback 주차가 불편했어요"), ids: []string{"core.feedback.ask_rating"}, payloads: []string{"rate:1", "rate:5"}},
+			{msg: press(custMsg(""), "rate:3"), ids: []string{"core.feedback.thanks"}, check: func(t *testing.T, h *harness, _ []Reply) {
+				if fs := h.allFeedback(); len(fs) != 1 || fs[0].Rating != 3 || fs[0].NPS != ledger.NoNPS || fs[0].Comment != "주차가 불편했어요" {
+					t.Errorf("feedback = %+v", fs)
+				}
+				noSession("telegram:"+custTG)(t, h, nil)
+			}},
+		}
+	}},
+	{"FeedbackOneLineBadRating", func(h *harness, f fixture) []step {
+		return []step{
+			{msg: custMsg("/feedback 7 좋아요"), ids: []string{"core.feedback.bad_rating", "core.feedback.ask_rating"}},
+			{msg: custMsg("0점"), ids: []string{"core.feedback.bad_rating"}},
+			{msg: custMsg("★★★★★★"), ids: []string{"core.feedback.bad_rating"}},
+			{msg: custMsg("4"), ids: []string{"core.feedback.thanks"}, check: func(t *testing.T, h *harness, _ []Reply) {
+				if fs := h.allFeedback(); len(fs) != 1 || fs[0].Rating != 4 || fs[0].Comment != "좋아요" {
+					t.Errorf("feedback = %+v", fs)
+				}
+			}},
+		}
+	}},
+}
+
+func TestFeedbackLineScripts(t *testing.T) { runScripts(t, feedbackLineScripts) }
+
+// TestTypedRating is every way a rating can be typed with /feedback.
+func TestTypedRating(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int // 0: not a rating
+	}{
+		{"1", 1}, {"5", 5}, {"4점", 4}, {"5/5", 5}, {"★★★", 3}, {"⭐⭐⭐⭐", 4}, {"⭐️⭐️", 2},
+		{"0", 0}, {"6", 0}, {"10점", 0}, {"★★★★★★", 0}, {"★x", 0}, {"좋아요", 0}, {"", 0}, {"3.5", 0},
+	} {
+		got, ok := typedRating(c.in)
+		if (c.want != 0) != ok || got != c.want && ok {
+			t.Errorf("typedRating(%q) = %d, %v; want %d", c.in, got, ok, c.want)
+		}
+	}
+}
