@@ -38,6 +38,13 @@ func main() {
 		os.Exit(1)
 	}()
 
+	if os.Getenv("GOGC") == "" {
+		// The collector's pace is the process's, so it is set here and
+		// not in Run, which tests call many times in one process.
+		tick := time.NewTicker(gcInterval)
+		defer tick.Stop()
+		go newGCTuner().run(ctx, tick.C)
+	}
 	m := NewMain()
 	err := m.Run(ctx, os.Args[1:])
 	if cerr := m.Close(); err == nil {
