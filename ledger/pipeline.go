@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"crypto/cipher"
 	"errors"
 	"fmt"
 	"runtime"
@@ -315,6 +316,13 @@ func (s *Store) commitGroup(group []*call, marks []Marks, sent map[string]bool) 
 			// group: its functions run one after another on this goroutine.
 			refs := &txRefs{}
 			shared := &Tx{tx: btx, kr: s.kr, refs: refs}
+			// And one set of memos (data keys, opened customers, decoded
+			// tiers): a commit of many messages about one customer opens
+			// them once. Each entry is checked against the stored bytes
+			// it came from (or dropped by the write that changes it), so a
+			// function sees what the ones before it wrote. Made afresh
+			// with each attempt: a rerun never sees a rolled-back value.
+			memo := newTxMemo()
 			shared.applyMarks(marks)
 			var err error
 			if deleted, err = shared.deleteSent(sent); err != nil {
@@ -325,6 +333,7 @@ func (s *Store) commitGroup(group []*call, marks []Marks, sent map[string]bool) 
 					continue
 				}
 				tx := &Tx{tx: btx, kr: s.kr, pipe: &s.pipe, refs: refs}
+				memo.share(tx)
 				err := s.runFn(c, tx)
 				if err != nil {
 					failed = i
@@ -348,6 +357,27 @@ func (s *Store) commitGroup(group []*call, marks []Marks, sent map[string]bool) 
 		s.settle(pending, marks, sent, deleted, err)
 		return
 	}
+}
+
+// txMemo is the memos the functions of one grouped commit share.
+type txMemo struct {
+	aeads     map[[custKeyLen]byte]cipher.AEAD
+	customers map[[custKeyLen]byte]openedCustomer
+	tiers     map[[custKeyLen]byte]openedTier
+}
+
+func newTxMemo() txMemo {
+	return txMemo{
+		aeads:     map[[custKeyLen]byte]cipher.AEAD{},
+		customers: map[[custKeyLen]byte]openedCustomer{},
+		tiers:     map[[custKeyLen]byte]openedTier{},
+	}
+}
+
+// share gives tx the group's memos: the maps themselves, so what one
+// function memoizes or forgets (an erasure's shredded key) the next sees.
+func (m txMemo) share(tx *Tx) {
+	tx.aeads, tx.customers, tx.tiers = m.aeads, m.customers, m.tiers
 }
 
 // hasWork reports whether a call in group has a function to run.

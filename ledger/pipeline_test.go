@@ -413,3 +413,95 @@ func TestTxGetSeesWrites(t *testing.T) {
 		return nil
 	})
 }
+
+// TestGroupSharesMemos runs writers about one customer in one grouped
+// commit, whose functions share the memos of opened customers, tiers and
+// data keys: each sees what the ones before it wrote (a new name, a tier,
+// an erasure), and a writer that fails after reading leaves nothing its
+// rerun group could see.
+func TestGroupSharesMemos(t *testing.T) {
+	s := MustOpen(t)
+	c := mustCustomer(t, s, "박지훈", "01011112222")
+	boom := errors.New("boom")
+	steps := []struct {
+		name string
+		fn   func(tx *Tx) error
+	}{
+		{"ReadsFirst", func(tx *Tx) error {
+			got, err := tx.CustomerByPhone("01011112222")
+			if err == nil && got.Name != "박지훈" {
+				t.Errorf("first read: name %q", got.Name)
+			}
+			_, err = tx.UpdateTier(c.ID, t0, nil)
+			return err
+		}},
+		{"Renames", func(tx *Tx) error {
+			got, err := tx.Customer(c.ID)
+			if err != nil {
+				return err
+			}
+			got.Name = "박지현"
+			return tx.PutCustomer(got)
+		}},
+		{"FailsAfterReading", func(tx *Tx) error {
+			if _, err := tx.Customer(c.ID); err != nil {
+				return err
+			}
+			if _, err := tx.TierOf(c.ID, t0, nil); err != nil {
+				return err
+			}
+			return boom
+		}},
+		{"SeesTheRename", func(tx *Tx) error {
+			got, err := tx.Customer(c.ID)
+			if err == nil && got.Name != "박지현" {
+				t.Errorf("after the rename: name %q", got.Name)
+			}
+			return err
+		}},
+		{"Erases", func(tx *Tx) error { return tx.EraseCustomer(c.ID, t0) }},
+		{"SeesTheErasure", func(tx *Tx) error {
+			got, err := tx.Customer(c.ID)
+			if err == nil && (!got.Erased || got.Name != "") {
+				t.Errorf("after the erasure: %+v", got)
+			}
+			return err
+		}},
+	}
+	release, wait := holdCommit(t, s)
+	errs := make([]error, len(steps))
+	ids := make([]int, len(steps))
+	var wg sync.WaitGroup
+	for i, st := range steps {
+		queued := expectQueued(s, i+1) // in this order
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = s.Update(context.Background(), func(tx *Tx) error {
+				ids[i] = tx.tx.ID()
+				return st.fn(tx)
+			})
+		}()
+		queued()
+	}
+	release()
+	wg.Wait()
+	if err := wait(); err != nil {
+		t.Fatal(err)
+	}
+	for i, st := range steps {
+		if want := st.name == "FailsAfterReading"; errors.Is(errs[i], boom) != want || (!want && errs[i] != nil) {
+			t.Errorf("%s: %v", st.name, errs[i])
+		}
+	}
+	if ids[0] != ids[len(ids)-1] {
+		t.Errorf("the writers ran in transactions %v, not one group", ids)
+	}
+	mustView(t, s, func(tx *Tx) error {
+		got, err := tx.Customer(c.ID)
+		if err == nil && !got.Erased {
+			t.Errorf("committed: %+v, want erased", got)
+		}
+		return err
+	})
+}

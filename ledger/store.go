@@ -174,7 +174,9 @@ type Tx struct {
 	// (pipeline.go): what this process handled, committed or not yet.
 	pipe *pipeline
 	// aeads memoizes customers' data keys (nil: shredded) for the life of
-	// the transaction, whose snapshot cannot change under it.
+	// the bbolt transaction: a key changes only by a write of this
+	// transaction (newCustKey, shred), which drops its entry. The
+	// functions of a grouped commit share these three memos (txMemo).
 	aeads map[[custKeyLen]byte]cipher.AEAD
 	// customers memoizes opened customer records by key, each with the
 	// stored bytes it was opened from (customer.go).
