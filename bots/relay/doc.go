@@ -52,6 +52,12 @@
 // that gap. A reply the Router cannot place is logged with the kind of its
 // address and its length, never its text or ids.
 //
+// The workers that run the conversations' turns are goroutines kept from
+// the first burst that needs them until Close (Workers of them at most),
+// not one per conversation per burst: a Relay that is never closed keeps
+// them. Deadline bounds an HTTP call with a context deadline instead of
+// http.Client.Timeout; its errors are the context's.
+//
 // Close cancels the work still running after its context ends: a reply in
 // the middle of its retries is then given up.
 package relay

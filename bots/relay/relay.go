@@ -223,7 +223,7 @@ func orDefault(n, def int) int {
 func (r *Relay) Router() *Router { return r.router }
 
 // Workers returns how many conversations are handled at once.
-func (r *Relay) Workers() int { return cap(r.q.slots) }
+func (r *Relay) Workers() int { return r.q.workers }
 
 // Queued returns how many events and adapter jobs are waiting or being
 // handled, in all conversations: the adapter's queue depth.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -547,5 +548,111 @@ func TestBuffered(t *testing.T) {
 	}
 	if tr := Transport(64); tr.MaxIdleConnsPerHost != 64 || tr.MaxIdleConns != 64 || tr.DisableKeepAlives {
 		t.Errorf("Transport(64) keeps %d idle a host, %d in all, keep-alive off %v", tr.MaxIdleConnsPerHost, tr.MaxIdleConns, tr.DisableKeepAlives)
+	}
+}
+
+// TestRelay_WorkersKept: at most Workers jobs run at once whatever the
+// number of conversations, the workers are kept between bursts (none
+// started again), a busy conversation takes turns with the others, and
+// Close ends the workers.
+func TestRelay_WorkersKept(t *testing.T) {
+	hold := make(chan struct{})
+	var mu sync.Mutex
+	running, most := 0, 0
+	h := handlerFunc(func(ctx context.Context, m dialog.Message) ([]dialog.Reply, error) {
+		mu.Lock()
+		running++
+		most = max(most, running)
+		mu.Unlock()
+		if m.Text == "hold" {
+			<-hold
+		}
+		mu.Lock()
+		running--
+		mu.Unlock()
+		return nil, nil
+	})
+	r, _ := newTestRelay(t, h, func(c *Config) { c.Workers = 3 })
+	var last []Ticket
+	for burst := range 2 {
+		last = last[:0]
+		for conv := range 10 {
+			for i := range 3 {
+				text := "go"
+				if burst == 0 && i == 0 && conv < 2 {
+					text = "hold" // two workers held: the third serves all the rest
+				}
+				last = append(last, submit(t, r, msg(fmt.Sprint("c", conv), fmt.Sprint(burst, conv, i), text)))
+			}
+		}
+		if burst == 0 {
+			for _, tk := range last[6:] {
+				wait(t, tk.Handled, "an event beside the held conversations")
+			}
+			close(hold)
+		}
+		for _, tk := range last {
+			wait(t, tk.Handled, "every event")
+		}
+	}
+	r.q.mu.Lock()
+	started := r.q.started
+	r.q.mu.Unlock()
+	if started != 3 || most > 3 {
+		t.Errorf("%d workers started, %d jobs at once; want 3 and at most 3", started, most)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+	defer cancel()
+	if err := r.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r.q.wg.Wait() // Close returned: the workers have ended
+}
+
+// TestDeadline: a call that does not answer in time ends with the
+// deadline's error; one that answers is read in full, and its connection
+// is kept for the next call.
+func TestDeadline(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+			return
+		}
+		_, _ = io.WriteString(w, strings.Repeat("답", 10_000))
+	}))
+	defer srv.Close()
+	defer close(release)
+	tr := Transport(2)
+	var conns sync.Map
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if err == nil {
+			conns.Store(c.LocalAddr().String(), true)
+		}
+		return c, err
+	}
+	c := &http.Client{Transport: Deadline(tr, 200*time.Millisecond)}
+	if _, err := c.Get(srv.URL + "/slow"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("slow call: %v, want the deadline's error", err)
+	}
+	for range 3 {
+		resp, err := c.Get(srv.URL + "/fast")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || len(b) != 30_000 {
+			t.Fatalf("fast call: %d bytes, %v", len(b), err)
+		}
+	}
+	n := 0
+	conns.Range(func(any, any) bool { n++; return true })
+	if n != 2 { // the slow call's, given up, and one for the three fast ones
+		t.Errorf("%d connections dialled, want 2", n)
 	}
 }

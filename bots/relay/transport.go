@@ -2,6 +2,7 @@ package relay
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -64,4 +65,58 @@ func (t bufferedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	out.Body = io.NopCloser(bytes.NewReader(body))
 	out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	return t.base.RoundTrip(out)
+}
+
+// Deadline returns base ending every request d after it starts, the
+// reading of its answer included: what http.Client.Timeout does, without
+// its cost. For any round tripper but a bare *http.Transport (and every
+// one an adapter uses wraps one: Buffered, the reach of retry.Reach) the
+// client's Timeout starts a goroutine, a timer and two channels per
+// request to enforce it; a context deadline, ended when the answer's body
+// is read to its end or closed, does the same with one timer. Errors are
+// the context's (context.DeadlineExceeded, wrapped), not the client's
+// "Client.Timeout exceeded".
+func Deadline(base http.RoundTripper, d time.Duration) http.RoundTripper {
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return deadlineTransport{base: base, d: d}
+}
+
+type deadlineTransport struct {
+	base http.RoundTripper
+	d    time.Duration
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t deadlineTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx, cancel := context.WithTimeout(req.Context(), t.d)
+	resp, err := t.base.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	resp.Body = &deadlineBody{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// deadlineBody is an answer's body whose deadline ends with it: at its end
+// (io.EOF, which io.ReadAll stops at) or when it is closed.
+type deadlineBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *deadlineBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil {
+		b.cancel()
+	}
+	return n, err
+}
+
+func (b *deadlineBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }

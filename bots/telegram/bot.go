@@ -224,7 +224,10 @@ func New(cfg Config) (*Bot, error) {
 	b.api, err = bot.New(cfg.Token,
 		bot.WithServerURL(cfg.APIURL),
 		bot.WithSkipGetMe(),
-		bot.WithHTTPClient(cfg.PollTimeout, &http.Client{Timeout: 30 * time.Second, Transport: b.transport()}),
+		// The 30 s bound of a call through a context deadline, not the
+		// client's Timeout: that one costs a goroutine per call
+		// (relay.Deadline).
+		bot.WithHTTPClient(cfg.PollTimeout, &http.Client{Transport: relay.Deadline(b.transport(), 30*time.Second)}),
 		bot.WithErrorsHandler(func(err error) { b.log.Warn("telegram: client", "err", err) }),
 	)
 	if err != nil {

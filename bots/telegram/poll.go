@@ -18,6 +18,8 @@ import (
 
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
+
+	"github.com/dangol/dangol/bots/relay"
 )
 
 // runPolling long-polls getUpdates until ctx is done.
@@ -69,7 +71,7 @@ func (b *Bot) runPolling(ctx context.Context, fail context.CancelCauseFunc) erro
 			}
 		}),
 		bot.WithHTTPClient(b.cfg.PollTimeout, &gatedClient{
-			inner: &http.Client{Timeout: b.cfg.PollTimeout + 15*time.Second, Transport: b.transport()},
+			inner: &http.Client{Transport: relay.Deadline(b.transport(), b.cfg.PollTimeout+15*time.Second)},
 			offs:  b.offs,
 			b:     b,
 		}),
