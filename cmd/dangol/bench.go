@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/dangol/dangol/bots/relay"
 	"github.com/dangol/dangol/bots/telegram"
 	"github.com/dangol/dangol/bots/telegram/telegramfake"
 	"github.com/dangol/dangol/dialog"
@@ -31,7 +32,7 @@ import (
 
 // benchOpts are dangol bench's flags.
 type benchOpts struct {
-	scenarios string        // feedback,points,open,press or all (press excepted)
+	scenarios string        // feedback,line,points,open,press or all (press excepted)
 	every     time.Duration // press: each customer's pace
 	chats     string        // closed-loop concurrencies, "1,64"
 	duration  time.Duration // per scenario
@@ -48,7 +49,7 @@ type benchOpts struct {
 }
 
 func (o *benchOpts) bind(fs *flag.FlagSet) {
-	fs.StringVar(&o.scenarios, "scenario", "all", "feedback, points, open, press, a comma list of them, or all (all but press)")
+	fs.StringVar(&o.scenarios, "scenario", "all", "feedback, line, points, open, press, a comma list of them, or all (all but press)")
 	fs.DurationVar(&o.every, "every", 2*time.Second, "press: each customer sends its next update this long after its last, whatever the answer's pace")
 	fs.StringVar(&o.chats, "chats", "1,64", "closed-loop concurrencies: chats each waiting for its answer, comma list")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "how long each scenario runs")
@@ -67,6 +68,7 @@ func (o *benchOpts) bind(fs *flag.FlagSet) {
 // benchPlan is benchOpts checked.
 type benchPlan struct {
 	feedback, points, open bool
+	line                   bool // the one-line feedback, as the grammY peer's (lineFeedback)
 	press                  bool // the paced feedback of buttons (pacedLoop)
 	chats                  []int
 	limits                 telegramLimits
@@ -80,9 +82,11 @@ func (m *Main) benchPlan(o benchOpts) (benchPlan, error) {
 	for _, s := range strings.Split(o.scenarios, ",") {
 		switch strings.TrimSpace(strings.ToLower(s)) {
 		case "all":
-			p.feedback, p.points, p.open = true, true, true
+			p.feedback, p.line, p.points, p.open = true, true, true, true
 		case "feedback":
 			p.feedback = true
+		case "line":
+			p.line = true
 		case "points":
 			p.points = true
 		case "open":
@@ -118,7 +122,7 @@ func (m *Main) benchPlan(o benchOpts) (benchPlan, error) {
 	default:
 		return p, m.usage("bench.err.api", map[string]any{"Value": o.api})
 	}
-	if p.feedback || p.points || p.press {
+	if p.feedback || p.line || p.points || p.press {
 		for _, s := range strings.Split(o.chats, ",") {
 			n, err := strconv.Atoi(strings.TrimSpace(s))
 			if err != nil || n < 1 || n > o.customers {
@@ -230,7 +234,7 @@ func (m *Main) bench(ctx context.Context, o benchOpts) (err error) {
 		run  bool
 		name string
 	}
-	for _, sc := range []closed{{plan.feedback, "feedback"}, {plan.points, "points"}} {
+	for _, sc := range []closed{{plan.feedback, "feedback"}, {plan.line, "line"}, {plan.points, "points"}} {
 		if !sc.run {
 			continue
 		}
@@ -277,8 +281,13 @@ type benchRig struct {
 	balance   string // what a seeded customer's balance reads as
 	feedbacks int    // completed so far, in every scenario, with benchComment
 	pressed   int    // completed so far by presses alone (no comment: skipped)
-	cancel    context.CancelFunc
-	ran       chan error // the adapter's Run
+	// low counts the feedbacks completed with a rating below 4 (the line
+	// scenario's 1 to 3; the others rate 4 or 5), alerted those at or
+	// below dialog.LowRating, which the staff channel must have got.
+	low, alerted int
+	staff        *benchStaff // the shop's staff channel: counts the alerts
+	cancel       context.CancelFunc
+	ran          chan error // the adapter's Run
 }
 
 // newBenchRig opens and seeds the ledger at path and starts the adapter on
@@ -288,7 +297,7 @@ func (m *Main) newBenchRig(ctx context.Context, path string, customers int, plan
 	if err != nil {
 		return nil, err
 	}
-	r := &benchRig{m: m, store: store, customers: customers, track: newReplyTracker()}
+	r := &benchRig{m: m, store: store, customers: customers, track: newReplyTracker(), staff: newBenchStaff()}
 	start := time.Now()
 	if err := seedBench(ctx, store, customers, m.now()); err != nil {
 		store.Close()
@@ -304,6 +313,12 @@ func (m *Main) newBenchRig(ctx context.Context, path string, customers int, plan
 	}
 
 	logger := newLogger(m.Stderr, m.Config, true) // warnings and errors only, unless -v
+	// The bench has no Slack: the staff channel is a counter, so a low
+	// rating's alert is delivered (and checked by verify) instead of
+	// logged as having nowhere to go.
+	router := relay.NewRouter(relay.RouterConfig{Logger: logger})
+	router.Register(benchStaffChannel, r.staff)
+	router.SetStaff(benchStaffChannel)
 	engine, err := dialog.New(channelPolicy(dialog.Config{
 		Store:      store,
 		Catalog:    m.Catalog,
@@ -326,6 +341,7 @@ func (m *Main) newBenchRig(ctx context.Context, path string, customers int, plan
 		Transport:    transport,
 		Handler:      engine,
 		Catalog:      m.Catalog,
+		Router:       router,
 		LastUpdateID: telegram.LastCommitted(store),
 		Logger:       logger.With("adapter", "telegram"),
 		// Telegram's limits (1 a second per chat, 30 in all) lifted unless
@@ -418,16 +434,22 @@ func seedBench(ctx context.Context, s *ledger.Store, customers int, now time.Tim
 }
 
 // verify checks that the ledger holds exactly the feedback completed, each
-// with the bench's comment, or none for those of the press scenario.
+// with the bench's comment, or none for those of the press scenario, as
+// many rated below 4 as the line scenario left, and that the staff channel
+// got an alert for each low rating (the last may still be on its way: it
+// is sent after the thank-you the customer waited for).
 func (r *benchRig) verify(ctx context.Context) error {
-	stored, wrong, skipped := 0, 0, 0
+	stored, wrong, skipped, low := 0, 0, 0, 0
 	err := r.store.View(ctx, func(tx *ledger.Tx) error {
 		return tx.ScanFeedback(time.Unix(0, 0), r.m.now().Add(24*time.Hour), func(f ledger.Feedback) error {
 			stored++
 			if f.Comment == "" {
 				skipped++
 			}
-			if (f.Comment != benchComment && f.Comment != "") || f.Rating < 4 || f.CustomerID == "" {
+			if f.Rating < 4 {
+				low++
+			}
+			if (f.Comment != benchComment && f.Comment != "") || f.Rating < 1 || f.Rating > 5 || f.CustomerID == "" {
 				wrong++
 			}
 			return nil
@@ -436,6 +458,7 @@ func (r *benchRig) verify(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("bench: verify: %w", err)
 	}
+	wrong += abs(low-r.low) + abs(r.staff.wait(ctx, r.alerted, replyWait)-r.alerted)
 	if stray := r.track.stray.Load(); stray > 0 {
 		return &localError{r.m.Catalog.Text(r.m.Config.Lang, "bench.err.stray", map[string]any{"Count": stray}), nil}
 	}
@@ -463,20 +486,39 @@ func (r *benchRig) push(chat int64, us ...telegramfake.Update) error {
 // feedback it is in) or, with count, until count feedbacks or checks are
 // done.
 func (r *benchRig) closedLoop(ctx context.Context, scenario string, n int, d time.Duration, count int) (benchResult, error) {
+	var low, alerted atomic.Int64 // the line scenario's ratings below 4, and at or below LowRating
 	res, _, err := r.customerRun(ctx, n, d, count, func(k int, _ time.Time) *benchCustomer { return r.customer(k) },
 		func(ctx context.Context, c *benchCustomer, i int) error {
-			if scenario == "feedback" {
+			switch scenario {
+			case "feedback":
 				return c.feedback(ctx, 4+i%2)
+			case "line":
+				rating := 1 + i%5
+				if err := c.lineFeedback(ctx, rating); err != nil {
+					return err
+				}
+				if rating < 4 {
+					low.Add(1)
+				}
+				if rating <= dialog.LowRating {
+					alerted.Add(1)
+				}
+				return nil
 			}
 			return c.points(ctx)
 		})
 	if err != nil {
 		return benchResult{}, err
 	}
-	if scenario == "feedback" {
+	if scenario == "feedback" || scenario == "line" {
 		r.feedbacks += res.Completed
 	}
+	r.low += int(low.Load())
+	r.alerted += int(alerted.Load())
 	res.Scenario, res.Mode = scenario, "closed"
+	if scenario == "line" {
+		res.Scenario = "feedback-line"
+	}
 	return res, nil
 }
 
@@ -742,6 +784,17 @@ func (c *benchCustomer) feedback(ctx context.Context, rating int) error {
 	return err
 }
 
+// lineFeedback leaves one feedback on one line, as the grammY peer's
+// customers do: "/feedback <rating> 좋아요 great", answered by the
+// thank-you alone (a low rating's alert goes to the staff channel).
+func (c *benchCustomer) lineFeedback(ctx context.Context, rating int) error {
+	text := "/feedback " + strconv.Itoa(rating) + " " + benchComment
+	_, err := c.step(ctx, "/feedback", telegramfake.Text(c.chat, c.name, benchLang, text), func(got telegramfake.Call) bool {
+		return got.Buttons() == nil && got.Fields["text"] == c.rig.thanks
+	})
+	return err
+}
+
 // step sends u, waits for the answer and checks it with want.
 func (c *benchCustomer) step(ctx context.Context, name string, u telegramfake.Update, want func(telegramfake.Call) bool) (telegramfake.Call, error) {
 	got, err := c.ask(ctx, name, u)
@@ -752,6 +805,55 @@ func (c *benchCustomer) step(ctx context.Context, name string, u telegramfake.Up
 		return got, c.unexpected(name, got)
 	}
 	return got, nil
+}
+
+// benchStaffChannel is the channel name of the bench's staff channel.
+const benchStaffChannel = "bench-staff"
+
+// benchStaff is the bench's staff channel (a relay.Sender): it counts what
+// the engine sends the staff, the low ratings' alerts, and keeps nothing
+// (they name customers).
+type benchStaff struct {
+	mu   sync.Mutex
+	n    int
+	more chan struct{} // closed and replaced by each post
+}
+
+func newBenchStaff() *benchStaff { return &benchStaff{more: make(chan struct{})} }
+
+// Send implements relay.Sender.
+func (s *benchStaff) Send(_ context.Context, to relay.Address, _ dialog.Reply) error {
+	if !to.Staff {
+		return fmt.Errorf("bench: %w: %s", relay.ErrNoRoute, to.Kind())
+	}
+	s.mu.Lock()
+	s.n++
+	close(s.more)
+	s.more = make(chan struct{})
+	s.mu.Unlock()
+	return nil
+}
+
+// wait returns the posts so far once there are want of them, or when
+// patience or ctx runs out.
+func (s *benchStaff) wait(ctx context.Context, want int, patience time.Duration) int {
+	t := time.NewTimer(patience)
+	defer t.Stop()
+	for {
+		s.mu.Lock()
+		n, more := s.n, s.more
+		s.mu.Unlock()
+		if n >= want {
+			return n
+		}
+		select {
+		case <-more:
+		case <-t.C:
+			return n
+		case <-ctx.Done():
+			return n
+		}
+	}
 }
 
 // benchReply is the bot's message answering one update, and how long after

@@ -59,6 +59,31 @@ func TestBench(t *testing.T) {
 			t.Errorf("temporary folder left behind: %v", left)
 		}
 	})
+	t.Run("Line", func(t *testing.T) {
+		// Ratings 1 to 5 in turn: those at or below dialog.LowRating alert
+		// the staff channel, which the bench counts (no Slack) and checks.
+		res := runMain(t, nil, "", "bench", "--scenario", "line", "--chats", "4", "--count", "50", "--customers", "100", "--dir", t.TempDir())
+		if res.err != nil {
+			t.Fatalf("bench: %v\n%s", res.err, res.stderr)
+		}
+		rs := benchLines(t, res.stdout)
+		if len(rs) != 1 {
+			t.Fatalf("%d lines, want 1:\n%s", len(rs), res.stdout)
+		}
+		r := rs[0]
+		if r.Scenario != "feedback-line" || r.Mode != "closed" || r.Chats != 4 || r.Completed != 50 || r.Updates != 50 {
+			t.Errorf("result %+v, want 50 one-line feedbacks of one update at 4 chats", r)
+		}
+		if r.CompletedPerS <= 0 || r.P99ms < r.P50ms {
+			t.Errorf("figures %+v, want a positive rate and p99 >= p50", r)
+		}
+		if want := testCatalog.Text("ko", "bench.verified", map[string]any{"Stored": 50}); !strings.Contains(res.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, res.stderr)
+		}
+		if strings.Contains(res.stderr, "nowhere to go") {
+			t.Errorf("a low rating's alert was dropped:\n%s", res.stderr)
+		}
+	})
 	t.Run("PointsAndOpenLoop", func(t *testing.T) {
 		out := filepath.Join(t.TempDir(), "bench.jsonl")
 		res := runMain(t, map[string]string{"DANGOL_LANG": "en"}, "", "bench", "--scenario", "points,open", "--chats", "1,4", "--count", "200",
