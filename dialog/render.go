@@ -34,11 +34,11 @@ func (t *turn) tierLabel(c ledger.Customer) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	st, err := t.tx.TierOf(c.ID, t.now, t.e.loc)
+	id, err := t.tx.TierIDOf(c.ID, t.now, t.e.loc)
 	if err != nil {
 		return "", fmt.Errorf("dialog: read tier: %w", err)
 	}
-	return t.tierNameOf(p, st.TierID), nil
+	return t.tierNameOf(p, id), nil
 }
 
 // maskPhone hides the middle of a phone number: 010-****-5678. Like

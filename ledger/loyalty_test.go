@@ -558,3 +558,61 @@ func TestLoyaltyJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestTierIDOf: the tier a card names is TierOf's TierID, whether the
+// customer has a tier record yet (computed) or not, pinned or after an
+// upgrade; an unknown customer is ErrCustomerNotFound.
+func TestTierIDOf(t *testing.T) {
+	s := MustOpen(t)
+	mustUpdate(t, s, func(tx *Tx) error {
+		_, err := tx.SetTiers(TierRules{Levels: []Tier{{ID: TierNew}, {ID: TierRegular, MinVisits: 2}, {ID: TierVIP, MinVisits: 4}}}, "slack:M1", t0)
+		return err
+	})
+	fresh := mustCustomer(t, s, "새손님", "01022223333")
+	regular := mustCustomer(t, s, "단골손님", "01033334444")
+	pinned := mustCustomer(t, s, "고정손님", "01044445555")
+	at := t0.AddDate(0, 0, 3)
+	for d := range 3 {
+		earnAt(t, s, regular.ID, 1000, 50, t0.AddDate(0, 0, d))
+	}
+	// Visits without a record: the computed tier is regular already.
+	earnAt(t, s, fresh.ID, 1000, 50, t0)
+	earnAt(t, s, fresh.ID, 1000, 50, t0.AddDate(0, 0, 1))
+	mustUpdate(t, s, func(tx *Tx) error {
+		if _, err := tx.UpdateTier(regular.ID, at, seoul); err != nil {
+			return err
+		}
+		_, err := tx.PinTier(pinned.ID, TierVIP, "slack:M1", at, seoul)
+		return err
+	})
+	tests := []struct {
+		name, id, want string
+	}{
+		{"Computed", fresh.ID, TierRegular},
+		{"Stored", regular.ID, TierRegular},
+		{"Pinned", pinned.ID, TierVIP},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mustView(t, s, func(tx *Tx) error {
+				st, err := tx.TierOf(tt.id, at, seoul)
+				if err != nil {
+					return err
+				}
+				got, err := tx.TierIDOf(tt.id, at, seoul)
+				if err != nil || got != st.TierID || got != tt.want {
+					t.Errorf("TierIDOf = %q, %v; TierOf's %q, want %q", got, err, st.TierID, tt.want)
+				}
+				return nil
+			})
+		})
+	}
+	t.Run("ErrCustomerNotFound", func(t *testing.T) {
+		mustView(t, s, func(tx *Tx) error {
+			if _, err := tx.TierIDOf("C999", at, seoul); !errors.Is(err, ErrCustomerNotFound) {
+				t.Errorf("unknown customer: %v", err)
+			}
+			return nil
+		})
+	})
+}

@@ -482,6 +482,29 @@ func (tx *Tx) TierOf(customerID string, at time.Time, loc *time.Location) (TierS
 	return st, nil
 }
 
+// TierIDOf returns the id of the customer's tier at at, as TierOf's
+// TierID: the stored tier, else the computed one (days in loc; nil: at's
+// location). A card names the tier and nothing else of its status, so a
+// stored tier is read without the programme or the visits and spend.
+func (tx *Tx) TierIDOf(customerID string, at time.Time, loc *time.Location) (string, error) {
+	ck, ok := custKeyOf(customerID)
+	if !ok || tx.get(bucketCustomers, ck) == nil {
+		return "", fmt.Errorf("ledger: tier of %q: %w", customerID, ErrCustomerNotFound)
+	}
+	rec, stored, err := tx.tierRecord(ck)
+	if err != nil {
+		return "", fmt.Errorf("ledger: tier of %s: %w", customerID, err)
+	}
+	if stored {
+		return rec.TierID, nil
+	}
+	st, err := tx.TierOf(customerID, at, loc)
+	if err != nil {
+		return "", err
+	}
+	return st.TierID, nil
+}
+
 // setTier moves the record to tier to for cause, logs the move and, for
 // an up or down move the customer should hear of, records a notice.
 func (tx *Tx) setTier(ck []byte, rec *CustomerTier, p *Programme, to string, cause TierCause, at time.Time, ch *TierChange) error {
