@@ -656,3 +656,40 @@ func TestDeadline(t *testing.T) {
 		t.Errorf("%d connections dialled, want 2", n)
 	}
 }
+
+// TestDirect: the request goes straight to the transport and its answer
+// comes back as it is: a redirect is not followed, and a transport's error
+// is not wrapped with the URL (an API's may hold a token).
+func TestDirect(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/moved" {
+			http.Redirect(w, r, "/elsewhere", http.StatusTemporaryRedirect)
+			return
+		}
+		b, _ := io.ReadAll(r.Body)
+		_, _ = io.WriteString(w, r.Header.Get("X-Test")+" "+string(b))
+	}))
+	defer srv.Close()
+	c := Direct{Transport: Buffered(Transport(2))}
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/bot123:SECRET/sendMessage", strings.NewReader("본문"))
+	req.Header.Set("X-Test", "머리")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(b) != "머리 본문" {
+		t.Errorf("answer %q", b)
+	}
+	req, _ = http.NewRequest(http.MethodPost, srv.URL+"/moved", http.NoBody)
+	if resp, err := c.Do(req); err != nil || resp.StatusCode != http.StatusTemporaryRedirect {
+		t.Errorf("redirect: %v, %v; want the 307 itself", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	req, _ = http.NewRequest(http.MethodPost, "http://127.0.0.1:1/bot123:SECRET/getMe", http.NoBody)
+	if _, err := c.Do(req); err == nil || strings.Contains(err.Error(), "SECRET") {
+		t.Errorf("unreachable: %v, want an error without the URL", err)
+	}
+}

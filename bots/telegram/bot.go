@@ -224,10 +224,10 @@ func New(cfg Config) (*Bot, error) {
 	b.api, err = bot.New(cfg.Token,
 		bot.WithServerURL(cfg.APIURL),
 		bot.WithSkipGetMe(),
-		// The 30 s bound of a call through a context deadline, not the
-		// client's Timeout: that one costs a goroutine per call
-		// (relay.Deadline).
-		bot.WithHTTPClient(cfg.PollTimeout, &http.Client{Transport: relay.Deadline(b.transport(), 30*time.Second)}),
+		// Straight to the transport, a call bounded to 30 s by a context
+		// deadline: http.Client's Timeout costs a goroutine a call, and its
+		// redirect and cookie bookkeeping a header map (relay.Direct).
+		bot.WithHTTPClient(cfg.PollTimeout, relay.Direct{Transport: relay.Deadline(b.transport(), 30*time.Second)}),
 		bot.WithErrorsHandler(func(err error) { b.log.Warn("telegram: client", "err", err) }),
 	)
 	if err != nil {

@@ -71,7 +71,7 @@ func (b *Bot) runPolling(ctx context.Context, fail context.CancelCauseFunc) erro
 			}
 		}),
 		bot.WithHTTPClient(b.cfg.PollTimeout, &gatedClient{
-			inner: &http.Client{Transport: relay.Deadline(b.transport(), b.cfg.PollTimeout+15*time.Second)},
+			inner: relay.Direct{Transport: relay.Deadline(b.transport(), b.cfg.PollTimeout+15*time.Second)},
 			offs:  b.offs,
 			b:     b,
 		}),
@@ -129,7 +129,7 @@ const defaultBatch = 100
 // and the poller skips those it has. After a getUpdates that did not reach
 // Telegram it waits the back-off.
 type gatedClient struct {
-	inner *http.Client
+	inner relay.Direct
 	offs  *offsets
 	b     *Bot
 	fails atomic.Int64 // getUpdates in a row that did not reach Telegram

@@ -55,7 +55,9 @@
 // and a multipart body in the plain shape multipart.Writer gives
 // go-telegram/bot is split by hand; a body in any other shape (transport
 // padding, an escaped name, a file name with a path) goes through
-// mime/multipart, which reads it as before.
+// mime/multipart, which reads it as before. The answer to a send or an
+// edit is written by hand too: the same JSON encoding/json writes, but for
+// <, > and &, which it escapes and the fake leaves as they are.
 //
 // The fake lives once: bots/telegram's tests (through a thin reader in
 // fakeapi_test.go), its conformance suite, cmd/dangol's tests and the
