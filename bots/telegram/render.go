@@ -66,9 +66,9 @@ type line struct {
 // on a reply without buttons, so that a chat has the menu (and its
 // share-contact button, for linking) from its first answer on.
 func (b *Bot) render(r dialog.Reply, lang string, autoMenu bool) []outMsg {
-	lines := bodyLines(r)
 	var msgs []outMsg
 	if r.Image != nil {
+		lines := bodyLines(r)
 		chunks := split(lines, maxCaption)
 		if len(chunks) == 1 {
 			chunks[0].photo = r.Image
@@ -76,8 +76,10 @@ func (b *Bot) render(r dialog.Reply, lang string, autoMenu bool) []outMsg {
 		} else {
 			msgs = append([]outMsg{{photo: r.Image}}, split(lines, maxText)...)
 		}
-	} else {
-		msgs = split(lines, maxText)
+	} else if t, ok := plainText(r, maxText); !ok {
+		msgs = split(bodyLines(r), maxText)
+	} else if t != "" {
+		msgs = []outMsg{{text: t}}
 	}
 	kb := b.inlineKeyboard(r.Buttons)
 	if len(msgs) == 0 && (kb != nil || r.Menu) {
@@ -100,6 +102,44 @@ func (b *Bot) render(r dialog.Reply, lang string, autoMenu bool) []outMsg {
 		msgs = append(msgs, outMsg{text: b.cfg.Catalog.Text(lang, "telegram.menu.shown", nil), markup: b.menuKeyboard(lang)})
 	}
 	return msgs
+}
+
+// plainText is the one message split(bodyLines(r), limit) makes of a
+// reply that is text alone (no sections) and fits in limit, found without
+// cutting it into lines and joining them again: the text without the
+// blank lines at its start and end. ok is false for any other reply.
+// Most replies are such a text. TestPlainText holds it to split's.
+func plainText(r dialog.Reply, limit int) (text string, ok bool) {
+	if len(r.Sections) > 0 {
+		return "", false
+	}
+	t := strings.TrimRight(r.Text, "\n ")
+	for t != "" { // no message starts with a blank line
+		first, rest, found := strings.Cut(t, "\n")
+		if strings.TrimSpace(first) != "" {
+			break
+		}
+		if !found {
+			t = ""
+			break
+		}
+		t = rest
+	}
+	for t != "" { // nor ends with one
+		i := strings.LastIndexByte(t, '\n')
+		if strings.TrimSpace(t[i+1:]) != "" {
+			break
+		}
+		if i < 0 {
+			t = ""
+			break
+		}
+		t = t[:i]
+	}
+	if units(t) > limit {
+		return "", false
+	}
+	return t, true
 }
 
 // bodyLines lays out a reply's text and sections.

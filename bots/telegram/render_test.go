@@ -154,3 +154,37 @@ func TestNormalizeText(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainText: the shortcut for a text alone makes the message split
+// makes of its lines, blank lines at either end dropped, and stands aside
+// for sections and for text too long for one message.
+func TestPlainText(t *testing.T) {
+	texts := []string{
+		"", " ", "\n", "\n\n \n", "\t", " \t\n\t ",
+		"포인트 500P", "포인트 500P\n", "\n\n포인트\n\n500P\n\n", "  \n\t\n첫 줄\n  \n둘째 줄\n\t\n \n",
+		"a\r\nb\r\n", "한 줄 끝에 공백   ", "\t앞에 탭", "😀😀😀", strings.Repeat("가", 10), strings.Repeat("가", 11),
+		"12345\n67890", "12345\n678901", "\n\n1234567890\n\n", "😀😀😀😀😀\n", "a\n\n\nb",
+	}
+	for _, limit := range []int{10, maxText} {
+		for _, text := range texts {
+			r := dialog.Reply{Text: text}
+			got, ok := plainText(r, limit)
+			want := split(bodyLines(r), limit)
+			switch {
+			case !ok:
+				if len(want) == 1 {
+					t.Errorf("limit %d, %q: stood aside for a text split keeps in one message %q", limit, text, want[0].text)
+				}
+			case got == "":
+				if len(want) != 0 {
+					t.Errorf("limit %d, %q: no message, split makes %+v", limit, text, want)
+				}
+			case len(want) != 1 || want[0].text != got || want[0].entities != nil:
+				t.Errorf("limit %d, %q: %q, split makes %+v", limit, text, got, want)
+			}
+		}
+	}
+	if _, ok := plainText(dialog.Reply{Text: "요약", Sections: []dialog.Section{{Title: "이번 주", Lines: []string{"3건"}}}}, maxText); ok {
+		t.Error("a reply with sections took the shortcut")
+	}
+}

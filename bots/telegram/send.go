@@ -107,12 +107,17 @@ func (b *Bot) sendReply(ctx context.Context, chat int64, r dialog.Reply, lang st
 	return errors.Join(errs...)
 }
 
+// chatParam is a chat id as go-telegram/bot's ChatID takes it: as text,
+// which it sends as it is; an integer it would encode with encoding/json
+// on every call, to the same digits.
+func chatParam(chat int64) string { return strconv.FormatInt(chat, 10) }
+
 // send sends one rendered message.
 func (b *Bot) send(ctx context.Context, chat int64, m outMsg) error {
 	if m.photo != nil {
 		return b.call(ctx, chat, "sendPhoto", func(ctx context.Context) error {
 			_, err := b.api.SendPhoto(ctx, &bot.SendPhotoParams{
-				ChatID:          chat,
+				ChatID:          chatParam(chat),
 				Photo:           &models.InputFileUpload{Filename: m.photo.Name, Data: bytes.NewReader(m.photo.PNG)},
 				Caption:         m.text,
 				CaptionEntities: m.entities,
@@ -123,7 +128,7 @@ func (b *Bot) send(ctx context.Context, chat int64, m outMsg) error {
 	}
 	return b.call(ctx, chat, "sendMessage", func(ctx context.Context) error {
 		_, err := b.api.SendMessage(ctx, &bot.SendMessageParams{
-			ChatID:             chat,
+			ChatID:             chatParam(chat),
 			Text:               m.text,
 			Entities:           m.entities,
 			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: bot.True()},

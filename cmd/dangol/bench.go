@@ -713,6 +713,7 @@ type benchCustomer struct {
 	pace    time.Duration
 	next    time.Time
 	presses []time.Duration
+	wait    *time.Timer // bounds the wait for an answer (replyWait)
 }
 
 // ask sends u and waits for the bot's message in answer.
@@ -726,8 +727,13 @@ func (c *benchCustomer) ask(ctx context.Context, step string, u telegramfake.Upd
 	if err := c.rig.push(c.chat, u); err != nil {
 		return telegramfake.Call{}, err
 	}
-	t := time.NewTimer(replyWait)
-	defer t.Stop()
+	// One timer a customer, reset for each update: go 1.23's timers drop a
+	// stale expiry on Reset, and a new timer per update was garbage.
+	if c.wait == nil {
+		c.wait = time.NewTimer(replyWait)
+	} else {
+		c.wait.Reset(replyWait)
+	}
 	select {
 	case rep := <-c.replies:
 		c.lats = append(c.lats, rep.latency)
@@ -735,7 +741,7 @@ func (c *benchCustomer) ask(ctx context.Context, step string, u telegramfake.Upd
 			c.presses = append(c.presses, rep.latency)
 		}
 		return rep.call, nil
-	case <-t.C:
+	case <-c.wait.C:
 		return telegramfake.Call{}, &localError{c.rig.m.Catalog.Text(c.rig.m.Config.Lang, "bench.err.reply", map[string]any{"Chat": c.chat, "Wait": replyWait, "Step": step}), nil}
 	case <-ctx.Done():
 		return telegramfake.Call{}, context.Cause(ctx)

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"reflect"
+	"strings"
 	"testing"
+	"unicode/utf16"
 )
 
 // TestAnswer_HandWritten: the answers written by hand decode to what
@@ -46,6 +48,43 @@ func TestAnswer_HandWritten(t *testing.T) {
 		answer(rec, v)
 		if want := fmt.Sprintf(`{"ok":true,"result":%v}`, v); rec.Body.String() != want {
 			t.Errorf("answer(%v) = %s, want %s", v, rec.Body, want)
+		}
+	}
+}
+
+// TestTextUpdate: a text update written by hand decodes to what
+// encoding/json writes for it.
+func TestTextUpdate(t *testing.T) {
+	for _, tc := range []textUpdate{
+		{chat: 1001, name: "민지", lang: "ko", text: "/points"},
+		{chat: 1002, name: "Kim \"K\" <3", lang: "", text: "/feedback 4 좋아요 great"},
+		{chat: 1003, name: "", lang: "en", text: "/시작😀 x"},
+		{chat: 1004, name: "a\x00b\xff", lang: "ko", text: "그냥 말\n두 줄"},
+		{chat: 1005, name: "빈 글", lang: "ko", text: ""},
+	} {
+		hand := tc.appendJSON(nil, 42, 77)
+		from := user{ID: tc.chat, FirstName: tc.name, Lang: tc.lang}
+		m := message{ID: 77, Date: messageDate, From: &from, Chat: chat{ID: tc.chat, Type: "private", FirstName: tc.name}, Text: tc.text}
+		if strings.HasPrefix(tc.text, "/") {
+			head, _, _ := strings.Cut(tc.text, " ")
+			m.Entities = []entity{{Type: "bot_command", Offset: 0, Length: len(utf16.Encode([]rune(head)))}}
+		}
+		lib, err := json.Marshal(struct {
+			ID      int64    `json:"update_id"`
+			Message *message `json:"message"`
+		}{42, &m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got, want any
+		if err := json.Unmarshal(hand, &got); err != nil {
+			t.Fatalf("hand-written update is not JSON: %v\n%s", err, hand)
+		}
+		if err := json.Unmarshal(lib, &want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("hand-written\n%s\nencoding/json\n%s", hand, lib)
 		}
 	}
 }
