@@ -2,54 +2,55 @@ package main
 
 import (
 	"context"
+	"math"
 	"slices"
 	"testing"
 	"time"
 )
 
-func TestGCPercent(t *testing.T) {
+func TestGCLimit(t *testing.T) {
 	const mb = 1 << 20
 	for _, c := range []struct {
-		live uint64
-		want int
+		live, want uint64
 	}{
-		{0, 400},        // nothing measured yet
-		{8 * mb, 400},   // small: five times the live heap
-		{19 * mb, 400},  // 96/19 - 1 = 4.05
-		{24 * mb, 300},  // grows to exactly the budget
-		{32 * mb, 200},  //
-		{48 * mb, 100},  // Go's default from here on
-		{64 * mb, 100},  // never more eager than the default
-		{96 * mb, 100},  // at the budget
-		{500 * mb, 100}, // far over it
+		{0, 64 * mb},        // nothing measured yet: the budget
+		{16 * mb, 64 * mb},  // small: the budget caps GOGC=400's growth
+		{20 * mb, 64 * mb},  // 2×20+24 = 64
+		{32 * mb, 88 * mb},  // Go's default headroom from here on
+		{500 * mb, 1024 * mb},
 	} {
-		if got := gcPercent(c.live, gcBudget, gcMinPct, gcMaxPct); got != c.want {
-			t.Errorf("gcPercent(%d MB) = %d, want %d", c.live/mb, got, c.want)
+		if got := gcLimit(c.live, gcBudget, gcOverhead); got != c.want {
+			t.Errorf("gcLimit(%d MB) = %d MB, want %d MB", c.live/mb, got/mb, c.want/mb)
 		}
 	}
 }
 
-// TestGCTunerRun follows the live heap tick by tick, sets GOGC only when it
-// changes, and leaves Go's default behind when it stops.
+// TestGCTunerRun follows the live heap tick by tick, sets the limit only
+// when it changes, and leaves Go's defaults behind when it stops.
 func TestGCTunerRun(t *testing.T) {
-	lives := []uint64{10 << 20, 10 << 20, 32 << 20, 200 << 20, 12 << 20}
-	var set []int
+	const mb = 1 << 20
+	lives := []uint64{10 * mb, 12 * mb, 40 * mb, 40 * mb, 8 * mb}
+	var limits []int64
+	var pcts []int
 	i := 0
 	g := &gcTuner{
-		live: func() uint64 { v := lives[min(i, len(lives)-1)]; i++; return v },
-		set:  func(p int) { set = append(set, p) },
+		live:     func() uint64 { v := lives[min(i, len(lives)-1)]; i++; return v },
+		setLimit: func(l int64) { limits = append(limits, l) },
+		setPct:   func(p int) { pcts = append(pcts, p) },
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	tick := make(chan time.Time)
 	done := make(chan struct{})
 	go func() { g.run(ctx, tick); close(done) }()
-	for range len(lives) - 1 {
-		tick <- time.Time{}
+	for range len(lives) {
+		tick <- time.Time{} // the last send is taken once every value was read
 	}
-	tick <- time.Time{} // the run has read every value once this send is taken
 	cancel()
 	<-done
-	if want := []int{400, 200, 100, 400, 100}; !slices.Equal(set, want) {
-		t.Errorf("GOGC set to %v, want %v", set, want)
+	if want := []int64{64 * mb, 104 * mb, 64 * mb, math.MaxInt64}; !slices.Equal(limits, want) {
+		t.Errorf("limits %v, want %v", limits, want)
+	}
+	if want := []int{gcPercent, 100}; !slices.Equal(pcts, want) {
+		t.Errorf("GOGC set to %v, want %v", pcts, want)
 	}
 }

@@ -38,7 +38,7 @@ func main() {
 		os.Exit(1)
 	}()
 
-	if os.Getenv("GOGC") == "" {
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
 		// The collector's pace is the process's, so it is set here and
 		// not in Run, which tests call many times in one process.
 		tick := time.NewTicker(gcInterval)
