@@ -13,10 +13,10 @@ func TestGCLimit(t *testing.T) {
 	for _, c := range []struct {
 		live, want uint64
 	}{
-		{0, 64 * mb},        // nothing measured yet: the budget
-		{16 * mb, 64 * mb},  // small: the budget caps GOGC=400's growth
-		{20 * mb, 64 * mb},  // 2×20+24 = 64
-		{32 * mb, 88 * mb},  // Go's default headroom from here on
+		{0, 64 * mb},       // nothing measured yet: the budget
+		{16 * mb, 64 * mb}, // small: the budget caps GOGC=400's growth
+		{20 * mb, 64 * mb}, // 2×20+24 = 64
+		{32 * mb, 88 * mb}, // Go's default headroom from here on
 		{500 * mb, 1024 * mb},
 	} {
 		if got := gcLimit(c.live, gcBudget, gcOverhead); got != c.want {
