@@ -67,6 +67,10 @@
 //
 // # Caveats
 //
+// The collector's pace (gctune.go) is the process's: main sets it, Run does
+// not, since tests run Main many times in one process. A test of the built
+// binary runs with it; one in process runs with Go's defaults.
+//
 // key rotate needs the file (stop serve first) and goes in steps whose
 // order keeps every crash openable (key.go): a start whose key file does
 // not open the data file tries dangol.key.new and, if that opens it,
