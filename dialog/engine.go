@@ -469,6 +469,8 @@ type turn struct {
 	// ro says the turn runs in a read-only transaction (outbox.go): its
 	// marks are queued afterwards, and any write ends the attempt.
 	ro bool
+	// figures is pts' and won's data map, reused (render.go).
+	figures map[string]any
 }
 
 func (e *Engine) newTurn(ctx context.Context, tx *ledger.Tx, m Message, key string, now time.Time) *turn {

@@ -3,6 +3,7 @@ package dialog
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -255,22 +256,22 @@ func (t *turn) entryLines(customerID string, es []ledger.PointsEntry) ([]string,
 	if err != nil {
 		return nil, fmt.Errorf("dialog: count points: %w", err)
 	}
-	num := map[string]int{}
+	// One data map for every line's entry and one for its number: the
+	// catalog reads them and keeps nothing, and a /points lists several.
+	lines := make([]string, 0, len(es))
+	d, nd := make(map[string]any, 4), make(map[string]any, 2)
 	for i, e := range es {
-		num[e.ID] = total - i
-	}
-	var lines []string
-	for i, e := range es {
-		d := map[string]any{"Date": t.day(e.At), "Points": t.signedPts(e.Points), "Kind": t.text(entryKindID(e), nil), "Reason": e.Reason}
+		d["Date"], d["Points"], d["Kind"], d["Reason"] = t.day(e.At), t.signedPts(e.Points), t.text(entryKindID(e), nil), e.Reason
 		id := "core.points.entry"
 		if e.Reason != "" {
 			id = "core.points.entry_reason"
 		}
-		line := t.text("corrections.numbered", map[string]any{"N": total - i, "Line": t.text(id, d)})
+		nd["N"], nd["Line"] = total-i, t.text(id, d)
+		line := t.text("corrections.numbered", nd)
 		if e.Reverses != "" {
 			ref := "?"
-			if n, ok := num[e.Reverses]; ok {
-				ref = strconv.Itoa(n)
+			if j := slices.IndexFunc(es, func(x ledger.PointsEntry) bool { return x.ID == e.Reverses }); j >= 0 {
+				ref = strconv.Itoa(total - j)
 			} else if orig, err := t.tx.PointsEntry(e.Reverses); err == nil {
 				if n, err := t.entryNumber(orig); err == nil {
 					ref = strconv.Itoa(n)

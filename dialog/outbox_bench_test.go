@@ -14,9 +14,19 @@ import (
 // /points over a durable ledger (fsync on every commit), from 1 chat and
 // from 64 at once: a read, which the engine answers without a commit of
 // its own (its event id rides on a later commit).
+//
+// The entries=5 runs give each customer five earns, as dangol bench seeds
+// them, so the reply lists entries as a real customer's does.
 func BenchmarkHandleCustomerPoints(b *testing.B) {
-	for _, conc := range []int{1, 64} {
-		b.Run("conv="+strconv.Itoa(conc), func(b *testing.B) {
+	for _, bc := range []struct {
+		conc, entries int
+	}{{1, 0}, {64, 0}, {1, 5}, {64, 5}} {
+		conc := bc.conc
+		name := "conv=" + strconv.Itoa(conc)
+		if bc.entries > 0 {
+			name += "/entries=" + strconv.Itoa(bc.entries)
+		}
+		b.Run(name, func(b *testing.B) {
 			eng := benchEngine(b)
 			err := eng.store.Update(context.Background(), func(tx *ledger.Tx) error {
 				for i := range 64 { // a customer of her own for each chat
@@ -26,6 +36,13 @@ func BenchmarkHandleCustomerPoints(b *testing.B) {
 					}
 					if err := tx.LinkCustomer(c.ID, "telegram:"+strconv.Itoa(7000+i), ledger.Consent{Given: true, At: t0}); err != nil {
 						return err
+					}
+					for k := range bc.entries {
+						e := ledger.PointsEntry{CustomerID: c.ID, At: t0.AddDate(0, 0, k-5), Kind: ledger.PointsEarn,
+							Points: 100, Amount: 2000, ActorID: "bench", Reason: "커트"}
+						if err := tx.AddPoints(&e); err != nil {
+							return err
+						}
 					}
 				}
 				return nil

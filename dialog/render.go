@@ -90,28 +90,38 @@ func groupDigits(n int64) string {
 	if neg {
 		n = -n
 	}
-	s := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
+	// On the stack, one allocation for the result: every points and won
+	// figure of every reply comes through here.
+	var digits, out [40]byte
+	s := strconv.AppendInt(digits[:0], n, 10)
+	b := out[:0]
 	if neg {
-		return "-" + b.String()
+		b = append(b, '-')
 	}
-	return b.String()
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b = append(b, ',')
+		}
+		b = append(b, c)
+	}
+	return string(b)
 }
 
 // won formats an amount of money: 55,000원 in Korean, ₩55,000 in English.
-func (t *turn) won(n int64) string {
-	return t.text("core.fmt.won", map[string]any{"N": groupDigits(n)})
-}
+func (t *turn) won(n int64) string { return t.figure("core.fmt.won", n) }
 
 // pts formats a number of points: 1,200P.
-func (t *turn) pts(n int64) string {
-	return t.text("core.fmt.points", map[string]any{"N": groupDigits(n)})
+func (t *turn) pts(n int64) string { return t.figure("core.fmt.points", n) }
+
+// figure renders the format id of one figure N, grouped, through one data
+// map the turn keeps (a /points reply writes a figure per entry); nothing
+// else uses that map, and the catalog keeps none of it.
+func (t *turn) figure(id string, n int64) string {
+	if t.figures == nil {
+		t.figures = make(map[string]any, 1)
+	}
+	t.figures["N"] = groupDigits(n)
+	return t.text(id, t.figures)
 }
 
 // signedPts formats a points change with its sign: +2,750P, -1,000P.

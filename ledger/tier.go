@@ -498,11 +498,15 @@ func (tx *Tx) TierIDOf(customerID string, at time.Time, loc *time.Location) (str
 	if stored {
 		return rec.TierID, nil
 	}
-	st, err := tx.TierOf(customerID, at, loc)
+	p, err := tx.ProgrammeAt(at)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("ledger: tier of %s: %w", customerID, err)
 	}
-	return st.TierID, nil
+	rank, _, _, err := tx.computeTier(ck, &p, at, locOr(loc, at))
+	if err != nil {
+		return "", fmt.Errorf("ledger: tier of %s: %w", customerID, err)
+	}
+	return p.Tiers.Levels[rank].ID, nil
 }
 
 // setTier moves the record to tier to for cause, logs the move and, for
