@@ -226,8 +226,9 @@ func New(cfg Config) (*Bot, error) {
 		bot.WithSkipGetMe(),
 		// Straight to the transport, a call bounded to 30 s by a context
 		// deadline: http.Client's Timeout costs a goroutine a call, and its
-		// redirect and cookie bookkeeping a header map (relay.Direct).
-		bot.WithHTTPClient(cfg.PollTimeout, relay.Direct{Transport: relay.Deadline(b.transport(), 30*time.Second)}),
+		// redirect and cookie bookkeeping a header map (relay.Direct). The
+		// messages sent come back without the Message (dropResults).
+		bot.WithHTTPClient(cfg.PollTimeout, relay.Direct{Transport: dropResults{relay.Deadline(b.transport(), 30*time.Second)}}),
 		bot.WithErrorsHandler(func(err error) { b.log.Warn("telegram: client", "err", err) }),
 	)
 	if err != nil {

@@ -103,6 +103,13 @@
 // secret and 200 only once the update is committed, so Telegram re-sends
 // what a crash cut short.
 //
+// The Message Telegram returns for a send or an edit (sendMessage,
+// sendPhoto, editMessageText, editMessageReplyMarkup) is never read: the
+// sending client hands go-telegram/bot an empty result in its place
+// (dropResults), so the library does not decode it. A feature that needs a
+// sent message's id must take its method out of unread. Errors, and
+// answers in a shape other than Telegram's own, reach the library as sent.
+//
 // What the adapter answers by itself, without the engine, is Telegram's
 // alone: group chats (told once, while the chat is among the 10,000 the
 // adapter remembers, that the bot works in private chats only, then
