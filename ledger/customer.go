@@ -254,7 +254,7 @@ func (tx *Tx) forgetCustomer(k []byte) {
 // visits change without the record changing.
 func (tx *Tx) withVisits(k []byte, c Customer) (Customer, error) {
 	if v := tx.get(bucketVisits, k); v != nil {
-		s, err := decodeVisits(k, v)
+		s, err := decodeVisitCounts(k, v) // no id, no copy: every open reads them
 		if err != nil {
 			return Customer{}, err
 		}
@@ -369,8 +369,8 @@ func birthdayKey(t time.Time) []byte {
 // it is. Each kind has its own label, so a phone's entry never matches a
 // name's.
 
-func (tx *Tx) phoneBlind(digits string) []byte    { return tx.kr.blind("phone", digits) }
-func (tx *Tx) linkBlind(platformID string) []byte { return tx.kr.blind("link", platformID) }
+func (tx *Tx) phoneBlind(digits string) []byte    { return tx.blind("phone", digits) }
+func (tx *Tx) linkBlind(platformID string) []byte { return tx.blind("link", platformID) }
 
 // maxNameAffix bounds the prefixes and suffixes of a name that are indexed:
 // longer queries find a name only when they are all of it.

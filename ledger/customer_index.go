@@ -36,10 +36,10 @@ var (
 func (tx *Tx) tagBlind(tag string) []byte { return tx.kr.blind("tag", NormalizeTag(tag)) }
 
 // noteTagBlind is the index entry prefix of a note's tag.
-func (tx *Tx) noteTagBlind(tag string) []byte { return tx.kr.blind("ntag", NormalizeTag(tag)) }
+func (tx *Tx) noteTagBlind(tag string) []byte { return tx.blind("ntag", NormalizeTag(tag)) }
 
 // actorBlind is the index entry prefix of an audit actor.
-func (tx *Tx) actorBlind(actorID string) []byte { return tx.kr.blind("actor", actorID) }
+func (tx *Tx) actorBlind(actorID string) []byte { return tx.blind("actor", actorID) }
 
 // indexNoteTags adds (add) or removes the tag index entries of the note at
 // key nk of the customer at ck. A note whose tags change, or that is

@@ -23,16 +23,17 @@ func (tx *Tx) MarkEvent(id string, at time.Time) error {
 		return fmt.Errorf("ledger: mark event: %w", invalid("event", "id is required"))
 	}
 	b, bt := tx.bucket(bucketEvents), tx.bucket(bucketEventTimes)
-	if old := b.Get([]byte(id)); len(old) == 8 {
-		if err := bt.Delete(concat(old, []byte(id))); err != nil {
+	key := []byte(id)
+	if old := tx.get(bucketEvents, key); len(old) == 8 {
+		if err := bt.Delete(concat(old, key)); err != nil {
 			return fmt.Errorf("ledger: mark event %s: %w", id, err)
 		}
 	}
 	t := timePrefix(at)
-	if err := b.Put([]byte(id), t); err != nil {
+	if err := b.Put(key, t); err != nil {
 		return fmt.Errorf("ledger: mark event %s: %w", id, err)
 	}
-	if err := bt.Put(concat(t, []byte(id)), []byte{}); err != nil {
+	if err := bt.Put(concat(t, key), []byte{}); err != nil {
 		return fmt.Errorf("ledger: mark event %s: %w", id, err)
 	}
 	return nil

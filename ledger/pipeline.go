@@ -317,11 +317,13 @@ func (s *Store) commitGroup(group []*call, marks []Marks, sent map[string]bool) 
 			refs := &txRefs{}
 			shared := &Tx{tx: btx, kr: s.kr, refs: refs}
 			// And one set of memos (data keys, opened customers, decoded
-			// tiers): a commit of many messages about one customer opens
-			// them once. Each entry is checked against the stored bytes
-			// it came from (or dropped by the write that changes it), so a
-			// function sees what the ones before it wrote. Made afresh
-			// with each attempt: a rerun never sees a rolled-back value.
+			// tiers, blind indexes): a commit of many messages about one
+			// customer, or from one staff member, works each out once.
+			// Each entry is checked against the stored bytes it came from
+			// (or dropped by the write that changes it; a blind never
+			// changes), so a function sees what the ones before it wrote.
+			// Made afresh with each attempt: a rerun never sees a
+			// rolled-back value.
 			memo := newTxMemo()
 			shared.applyMarks(marks)
 			var err error
@@ -364,6 +366,7 @@ type txMemo struct {
 	aeads     map[[custKeyLen]byte]cipher.AEAD
 	customers map[[custKeyLen]byte]openedCustomer
 	tiers     map[[custKeyLen]byte]openedTier
+	blinds    map[blindKey][]byte
 }
 
 func newTxMemo() txMemo {
@@ -371,13 +374,14 @@ func newTxMemo() txMemo {
 		aeads:     map[[custKeyLen]byte]cipher.AEAD{},
 		customers: map[[custKeyLen]byte]openedCustomer{},
 		tiers:     map[[custKeyLen]byte]openedTier{},
+		blinds:    map[blindKey][]byte{},
 	}
 }
 
 // share gives tx the group's memos: the maps themselves, so what one
 // function memoizes or forgets (an erasure's shredded key) the next sees.
 func (m txMemo) share(tx *Tx) {
-	tx.aeads, tx.customers, tx.tiers = m.aeads, m.customers, m.tiers
+	tx.aeads, tx.customers, tx.tiers, tx.blinds = m.aeads, m.customers, m.tiers, m.blinds
 }
 
 // hasWork reports whether a call in group has a function to run.

@@ -415,9 +415,9 @@ func TestTxGetSeesWrites(t *testing.T) {
 }
 
 // TestGroupSharesMemos runs writers about one customer in one grouped
-// commit, whose functions share the memos of opened customers, tiers and
-// data keys: each sees what the ones before it wrote (a new name, a tier,
-// an erasure), and a writer that fails after reading leaves nothing its
+// commit, whose functions share the memos of opened customers, tiers,
+// data keys and blind indexes: each sees what the ones before it wrote (a
+// new name, a tier, a new customer's phone, an erasure), and a writer that fails after reading leaves nothing its
 // rerun group could see.
 func TestGroupSharesMemos(t *testing.T) {
 	s := MustOpen(t)
@@ -456,6 +456,17 @@ func TestGroupSharesMemos(t *testing.T) {
 			got, err := tx.Customer(c.ID)
 			if err == nil && got.Name != "박지현" {
 				t.Errorf("after the rename: name %q", got.Name)
+			}
+			return err
+		}},
+		{"Registers", func(tx *Tx) error {
+			n := Customer{Name: "이서연", Phone: "01033334444", CreatedAt: t0}
+			return tx.CreateCustomer(&n)
+		}},
+		{"FindsByPhone", func(tx *Tx) error { // the blind index memoized by Registers
+			got, err := tx.CustomerByPhone("010-3333-4444")
+			if err == nil && got.Name != "이서연" {
+				t.Errorf("by phone: %+v", got)
 			}
 			return err
 		}},

@@ -79,7 +79,7 @@ func decodeProfile(v []byte) (Profile, error) {
 	return p, nil
 }
 
-func (tx *Tx) profileBlind(id string) []byte { return tx.kr.blind("profile", id) }
+func (tx *Tx) profileBlind(id string) []byte { return tx.blind("profile", id) }
 
 // Profile returns what is known of a platform user (zero Profile with ID set if nothing).
 func (tx *Tx) Profile(id string) (Profile, error) {

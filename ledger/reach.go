@@ -17,7 +17,7 @@ import (
 var bucketUnreachable = []byte("unreachable")
 
 // unreachableBlind is the blind id a mark is kept under.
-func (tx *Tx) unreachableBlind(id string) []byte { return tx.kr.blind("unreachable", id) }
+func (tx *Tx) unreachableBlind(id string) []byte { return tx.blind("unreachable", id) }
 
 // MarkUnreachable records that the platform refused to deliver to id (a
 // platform-qualified id, "telegram:42") at at. It reports whether the mark

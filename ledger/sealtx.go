@@ -107,6 +107,29 @@ func (tx *Tx) aeadOf(customerID string) (cipher.AEAD, error) {
 	return tx.custAEAD(ck)
 }
 
+// blind is kr.blind, memoized across the functions of a grouped commit
+// (txMemo): one staff member's notes in a commit name the same actor and
+// profile, often the same customer and tag, each an HMAC. A transaction
+// of its own (a read, a lone writer) asks each once and keeps no memo.
+// A memoized slice is shared: its capacity is its length, so an append
+// copies, and callers never write into it.
+func (tx *Tx) blind(kind, value string) []byte {
+	if tx.blinds == nil {
+		return tx.kr.blind(kind, value)
+	}
+	k := blindKey{kind, value}
+	if b, ok := tx.blinds[k]; ok {
+		return b
+	}
+	b := tx.kr.blind(kind, value)
+	b = b[:len(b):len(b)]
+	tx.blinds[k] = b
+	return b
+}
+
+// blindKey is what a blind index is made of: its kind and the value.
+type blindKey struct{ kind, value string }
+
 // senderBlind is the blind id of an unlinked sender's platform id.
 func (tx *Tx) senderBlind(senderID string) []byte { return tx.kr.blind("sender", senderID) }
 

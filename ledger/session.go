@@ -37,7 +37,7 @@ type sessionSecrets struct {
 	Draft map[string]string `json:",omitempty"`
 }
 
-func (tx *Tx) sessionBlind(key string) []byte { return tx.kr.blind("session", key) }
+func (tx *Tx) sessionBlind(key string) []byte { return tx.blind("session", key) }
 
 // decodeSession decodes the session stored as v under blind key bk.
 func (tx *Tx) decodeSession(bk, v []byte) (Session, error) {

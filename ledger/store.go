@@ -184,6 +184,8 @@ type Tx struct {
 	// tiers memoizes decoded tier records the same way (tier.go): a note
 	// reads its customer's twice, in UpdateTier and for the card.
 	tiers map[[custKeyLen]byte]openedTier
+	// blinds memoizes blind indexes by kind and value (sealtx.go).
+	blinds map[blindKey][]byte
 	// refs holds the bucket handles and read cursors asked for (bucket,
 	// get); the calls of one grouped commit share one (pipeline.go), as
 	// they share the bbolt transaction. nil until the first.

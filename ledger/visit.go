@@ -64,7 +64,7 @@ func (tx *Tx) RecordVisit(customerID string, at time.Time) error {
 	}
 	b := tx.bucket(bucketVisits)
 	s := VisitStats{CustomerID: customerID, First: at, Last: at}
-	if v := b.Get(k); v != nil {
+	if v := tx.get(bucketVisits, k); v != nil {
 		var err error
 		if s, err = decodeVisits(k, v); err != nil {
 			return fmt.Errorf("ledger: record visit: %w", err)
