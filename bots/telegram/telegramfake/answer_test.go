@@ -88,3 +88,37 @@ func TestTextUpdate(t *testing.T) {
 		}
 	}
 }
+
+// TestButtons: the scan of a compact keyboard finds what decoding it does,
+// and stands aside for escapes and other shapes.
+func TestButtons(t *testing.T) {
+	for _, rm := range []string{
+		`{"inline_keyboard":[[{"text":"★","callback_data":"rate:1"},{"text":"★★","callback_data":"rate:2"}],[{"text":"건너뛰기","callback_data":"skip"}]]}`,
+		`{"inline_keyboard":[[{"text":"\"callback_data\":\"no\"","callback_data":"yes"}]]}`,
+		`{"inline_keyboard":[[{"text":"a","callback_data":"q\"uote"}]]}`,
+		`{"inline_keyboard": [[{"text": "a", "callback_data": "spaced"}]]}`,
+		`{"inline_keyboard":[[{"callback_data":"first","text":"b"}]]}`,
+		`{"inline_keyboard":[]}`,
+		`{"keyboard":[[{"text":"포인트"}]],"is_persistent":true}`,
+	} {
+		c := Call{Fields: map[string]string{"reply_markup": rm}}
+		got := c.Buttons()
+		var kb struct {
+			Rows [][]struct {
+				Data string `json:"callback_data"`
+			} `json:"inline_keyboard"`
+		}
+		var want []string
+		if err := json.Unmarshal([]byte(rm), &kb); err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range kb.Rows {
+			for _, b := range row {
+				want = append(want, b.Data)
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: Buttons %q, decoded %q", rm, got, want)
+		}
+	}
+}

@@ -831,6 +831,9 @@ func (c Call) Buttons() []string {
 	if !strings.Contains(rm, `"inline_keyboard"`) {
 		return nil
 	}
+	if out, ok := scanButtons(rm); ok {
+		return out
+	}
 	var kb struct {
 		Rows [][]struct {
 			Data string `json:"callback_data"`
@@ -846,4 +849,30 @@ func (c Call) Buttons() []string {
 		}
 	}
 	return out
+}
+
+// scanButtons reads the callback data of a keyboard encoded as
+// encoding/json writes it, compact, `{"inline_keyboard":[[`, with no
+// escape in any callback data, in one pass instead of decoding it (a bench
+// customer reads every keyboard the bot sends). ok is false for anything
+// else, which Buttons then decodes. In compact JSON `"callback_data":"`
+// cannot occur inside a string: a quote there is escaped.
+func scanButtons(rm string) (out []string, ok bool) {
+	if !strings.HasPrefix(rm, `{"inline_keyboard":[[`) {
+		return nil, false
+	}
+	const key = `"callback_data":"`
+	for rest := rm; ; {
+		i := strings.Index(rest, key)
+		if i < 0 {
+			return out, len(out) > 0
+		}
+		rest = rest[i+len(key):]
+		end := strings.IndexByte(rest, '"')
+		if end < 0 || strings.IndexByte(rest[:end], '\\') >= 0 {
+			return nil, false
+		}
+		out = append(out, rest[:end])
+		rest = rest[end:]
+	}
 }
