@@ -98,7 +98,7 @@ func (tx *Tx) PointsCount(customerID string) (int, error) {
 	if !ok {
 		return 0, fmt.Errorf("ledger: points count of %q: %w", customerID, ErrCustomerNotFound)
 	}
-	return countPrefix(tx.bucket(bucketCustPoints).Cursor(), ck), nil
+	return countPrefix(tx.cursor(bucketCustPoints), ck), nil
 }
 
 // PointsAt returns a customer's entry number n (1 is the oldest, as

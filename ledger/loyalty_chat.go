@@ -204,6 +204,6 @@ func (tx *Tx) HasLoyaltyEvents(from, to time.Time) bool {
 // (SeedProgramme or a change): until then ProgrammeAt returns the built-in
 // default, and the chat shows the default with the shop's configured rate.
 func (tx *Tx) ProgrammeStored() bool {
-	k, _ := tx.bucket(bucketProgramme).Cursor().First()
+	k, _ := tx.cursor(bucketProgramme).First()
 	return k != nil
 }

@@ -379,7 +379,7 @@ func decodeProgramme(k, v []byte) (Programme, error) {
 // versionAt returns the key and value of the version in force at at; nil
 // when none is stored.
 func (tx *Tx) versionAt(at time.Time) (k, v []byte) {
-	c := tx.bucket(bucketProgramme).Cursor()
+	c := tx.cursor(bucketProgramme)
 	k, v = c.Seek(timePrefix(at.Add(time.Nanosecond)))
 	if k == nil {
 		return c.Last()

@@ -475,6 +475,22 @@ func (tx *Tx) get(name, key []byte) []byte {
 	return v
 }
 
+// cursor returns the cursor the Tx keeps for bucket name (get's), for a
+// read that moves it and is done before anything else reads that bucket:
+// a First, a Seek and a step, a count. Its keys and values stay valid
+// after it moves (they are the transaction's, not the cursor's). A scan
+// that reads the same bucket while it iterates needs a cursor of its own.
+func (tx *Tx) cursor(name []byte) *bolt.Cursor {
+	r := tx.ref(name)
+	if r == nil {
+		return tx.tx.Bucket(name).Cursor()
+	}
+	if r.c == nil {
+		r.c = r.b.Cursor()
+	}
+	return r.c
+}
+
 // bucketRef is a bucket handle a Tx keeps (bucket).
 type bucketRef struct {
 	name []byte
