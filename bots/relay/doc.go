@@ -31,8 +31,11 @@
 // RouterConfig.Sent hears of each reply a platform accepted.
 //
 // bots/retry's Policy is the retry of one platform call (a 429 waits its
-// Retry-After, other failures back off, refusals are final); Transport and
-// Buffered make the HTTP clients adapters send with.
+// Retry-After, other failures back off, refusals are final); Transport,
+// Buffered, Deadline and Direct make the HTTP clients adapters send with:
+// a pool sized for the workers, bodies in one piece, a bound on each call,
+// and the requests handed to the transport without http.Client's
+// bookkeeping.
 //
 // # Caveats
 //
