@@ -78,6 +78,33 @@ func BenchmarkHandle(b *testing.B) {
 	}
 }
 
+// BenchmarkHandleSeeded is BenchmarkHandle/note at 64 conversations over a
+// ledger whose programme is stored, as it is in a shop once the daily run
+// or a manager's change has seeded it (BenchmarkHandle's has none, so its
+// programme is the built-in default, decoded from nothing).
+func BenchmarkHandleSeeded(b *testing.B) {
+	eng := benchEngine(b)
+	if err := eng.store.Update(context.Background(), eng.seedProgramme); err != nil {
+		b.Fatal(err)
+	}
+	var seq, convs atomic.Int64
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
+	b.RunParallel(func(pb *testing.PB) {
+		conv := fmt.Sprintf("D%d", convs.Add(1))
+		for pb.Next() {
+			m := Message{Channel: ChannelSlack, UserID: staffID, UserName: "지수", ConversationID: conv,
+				EventID: "bench-" + strconv.FormatInt(seq.Add(1), 10), Text: "/note 010-1234-5678 뿌리 염색 상담, 다음엔 클리닉 #염색"}
+			if rs, err := eng.Handle(ctx, m); err != nil || len(rs) != 1 {
+				b.Errorf("Handle: %v %+v", err, rs)
+				return
+			}
+		}
+	})
+}
+
 // BenchmarkLedgerBaseline is the floor under BenchmarkHandle/note/conv=1:
 // the same durable commit (event id and a note) without the engine.
 func BenchmarkLedgerBaseline(b *testing.B) {

@@ -616,3 +616,42 @@ func TestTierIDOf(t *testing.T) {
 		})
 	})
 }
+
+// TestProgrammeMemo: the programme in force, read again in the same
+// transaction, is the stored version's whether memoized or not, shares
+// nothing with an earlier read (a caller may change what it got), and a
+// change in the transaction is read at once.
+func TestProgrammeMemo(t *testing.T) {
+	s := MustOpen(t)
+	at := t0.Add(time.Hour)
+	mustUpdate(t, s, func(tx *Tx) error {
+		if _, err := tx.SetTiers(TierRules{Levels: []Tier{{ID: TierNew}, {ID: "골드", Name: "골드", MinVisits: 3}}}, "slack:M1", t0); err != nil {
+			return err
+		}
+		_, err := tx.SetBirthday(BirthdayBenefit{Points: 500, Coupon: &CouponBenefit{Kind: BenefitItem, Item: "아메리카노 1잔"}}, "slack:M1", t0)
+		return err
+	})
+	mustUpdate(t, s, func(tx *Tx) error {
+		first, err := tx.ProgrammeAt(at)
+		if err != nil {
+			return err
+		}
+		first.Tiers.Levels[1].Name = "바뀜"
+		first.Birthday.Coupon.Item = "바뀜"
+		again, err := tx.ProgrammeAt(at)
+		if err != nil {
+			return err
+		}
+		if again.Tiers.Levels[1].Name != "골드" || again.Birthday.Coupon.Item != "아메리카노 1잔" || again.Birthday.Points != 500 {
+			t.Errorf("read again after the first was changed: %+v, coupon %+v", again.Tiers, again.Birthday.Coupon)
+		}
+		if _, err := tx.SetEarnRate(900, "slack:M1", t0.Add(time.Minute)); err != nil {
+			return err
+		}
+		changed, err := tx.ProgrammeAt(at)
+		if err == nil && (changed.EarnRateBP != 900 || changed.Tiers.Levels[1].Name != "골드") {
+			t.Errorf("after a change in the transaction: rate %d, tiers %+v", changed.EarnRateBP, changed.Tiers)
+		}
+		return err
+	})
+}

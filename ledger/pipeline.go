@@ -317,7 +317,7 @@ func (s *Store) commitGroup(group []*call, marks []Marks, sent map[string]bool) 
 			refs := &txRefs{}
 			shared := &Tx{tx: btx, kr: s.kr, refs: refs}
 			// And one set of memos (data keys, opened customers, decoded
-			// tiers, blind indexes): a commit of many messages about one
+			// tiers and programme, blind indexes): a commit of many messages about one
 			// customer, or from one staff member, works each out once.
 			// Each entry is checked against the stored bytes it came from
 			// (or dropped by the write that changes it; a blind never
@@ -367,6 +367,7 @@ type txMemo struct {
 	customers map[[custKeyLen]byte]openedCustomer
 	tiers     map[[custKeyLen]byte]openedTier
 	blinds    map[blindKey][]byte
+	programme *openedProgramme
 }
 
 func newTxMemo() txMemo {
@@ -375,13 +376,14 @@ func newTxMemo() txMemo {
 		customers: map[[custKeyLen]byte]openedCustomer{},
 		tiers:     map[[custKeyLen]byte]openedTier{},
 		blinds:    map[blindKey][]byte{},
+		programme: &openedProgramme{},
 	}
 }
 
 // share gives tx the group's memos: the maps themselves, so what one
 // function memoizes or forgets (an erasure's shredded key) the next sees.
 func (m txMemo) share(tx *Tx) {
-	tx.aeads, tx.customers, tx.tiers, tx.blinds = m.aeads, m.customers, m.tiers, m.blinds
+	tx.aeads, tx.customers, tx.tiers, tx.blinds, tx.programme = m.aeads, m.customers, m.tiers, m.blinds, m.programme
 }
 
 // hasWork reports whether a call in group has a function to run.

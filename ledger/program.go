@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -414,11 +415,48 @@ func (tx *Tx) ProgrammeAt(at time.Time) (Programme, error) {
 	if k == nil {
 		return DefaultProgramme(DefaultEarnRateBP), nil
 	}
+	if o := tx.programme; o != nil && o.from(v) {
+		return o.p.clone(), nil
+	}
 	p, err := decodeProgramme(k, v)
 	if err != nil {
 		return Programme{}, fmt.Errorf("ledger: programme at %s: %w", at.Format(time.RFC3339), err)
 	}
+	if tx.programme == nil {
+		tx.programme = &openedProgramme{}
+	}
+	*tx.programme = openedProgramme{raw: v, p: p.clone()}
 	return p, nil
+}
+
+// openedProgramme is a programme version as decoded from raw, its stored
+// bytes: a note reads the version in force two or three times (its tier,
+// the card's tier name), a JSON decode each.
+type openedProgramme struct {
+	raw []byte
+	p   Programme
+}
+
+// from reports whether v is the very value o was decoded from, as
+// openedCustomer.from does.
+func (o *openedProgramme) from(v []byte) bool {
+	return len(v) == len(o.raw) && len(v) > 0 && &v[0] == &o.raw[0]
+}
+
+// clone returns a copy of p that shares nothing with it: the tier levels
+// and the coupons of the birthday and win-back benefits are its own. A
+// field that refers to memory, added to Programme, must be copied here.
+func (p Programme) clone() Programme {
+	p.Tiers.Levels = slices.Clone(p.Tiers.Levels)
+	if c := p.Birthday.Coupon; c != nil {
+		cc := *c
+		p.Birthday.Coupon = &cc
+	}
+	if c := p.WinBack.Coupon; c != nil {
+		cc := *c
+		p.WinBack.Coupon = &cc
+	}
+	return p
 }
 
 // Programmes returns every stored version, oldest first (empty when only

@@ -186,6 +186,8 @@ type Tx struct {
 	tiers map[[custKeyLen]byte]openedTier
 	// blinds memoizes blind indexes by kind and value (sealtx.go).
 	blinds map[blindKey][]byte
+	// programme memoizes the programme version last decoded (program.go).
+	programme *openedProgramme
 	// refs holds the bucket handles and read cursors asked for (bucket,
 	// get); the calls of one grouped commit share one (pipeline.go), as
 	// they share the bbolt transaction. nil until the first.
