@@ -426,8 +426,16 @@ func scanInt(raw []byte, i int) (n int64, after int, ok bool) {
 }
 
 // formFields reads the fields of a multipart/form-data body, and their
-// order; none if it cannot be read.
+// order; none if it cannot be read. A body as multipart.Writer writes
+// go-telegram/bot's fields is read by hand (plainFields), anything else by
+// mime/multipart, whose header parsing of every part was most of the cost
+// of a getUpdates at one chat.
 func formFields(contentType string, body []byte) (map[string]string, []string) {
+	if b, ok := strings.CutPrefix(contentType, "multipart/form-data; boundary="); ok && plainBoundary(b) {
+		if fields, order, ok := plainFields(body, b); ok {
+			return fields, order
+		}
+	}
 	fields := map[string]string{}
 	var order []string
 	_, params, err := mime.ParseMediaType(contentType)
@@ -440,11 +448,71 @@ func formFields(contentType string, body []byte) (map[string]string, []string) {
 		if err != nil {
 			return fields, order
 		}
-		v, _ := io.ReadAll(io.LimitReader(p, 1<<16))
+		v, _ := io.ReadAll(io.LimitReader(p, maxField))
 		if _, ok := fields[p.FormName()]; !ok {
 			order = append(order, p.FormName())
 		}
 		fields[p.FormName()] = strings.TrimSpace(string(v))
+	}
+}
+
+// maxField is the most of a field's value formFields reads.
+const maxField = 1 << 16
+
+// plainBoundary reports whether b is a boundary as multipart.Writer makes
+// them (letters and digits, at most 70), which needs no quoting.
+func plainBoundary(b string) bool {
+	if b == "" || len(b) > 70 {
+		return false
+	}
+	for i := 0; i < len(b); i++ {
+		if c := b[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// plainFields reads body when it holds only fields written by
+// multipart.Writer.WriteField (a Content-Disposition with a plain name, no
+// other header), as formFields would: values trimmed, the last of a
+// repeated name kept, the order of first appearance. ok is false for any
+// other body (a file, an escaped name, a value over maxField), which
+// formFields leaves to mime/multipart.
+func plainFields(body []byte, boundary string) (fields map[string]string, order []string, ok bool) {
+	const head = "Content-Disposition: form-data; name=\""
+	delim := "--" + boundary
+	rest, ok := bytes.CutPrefix(body, []byte(delim+"\r\n"))
+	if !ok {
+		return nil, nil, false
+	}
+	sep := []byte("\r\n" + delim)
+	fields = map[string]string{}
+	for {
+		r, ok := bytes.CutPrefix(rest, []byte(head))
+		if !ok {
+			return nil, nil, false
+		}
+		name, r, ok := bytes.Cut(r, []byte("\"\r\n\r\n"))
+		if !ok || len(name) == 0 || bytes.ContainsAny(name, "\"\\\r\n") {
+			return nil, nil, false
+		}
+		i := bytes.Index(r, sep)
+		if i < 0 || i > maxField {
+			return nil, nil, false
+		}
+		n := string(name)
+		if _, seen := fields[n]; !seen {
+			order = append(order, n)
+		}
+		fields[n] = strings.TrimSpace(string(r[:i]))
+		rest = r[i+len(sep):]
+		if string(rest) == "--\r\n" || string(rest) == "--" {
+			return fields, order, true
+		}
+		if rest, ok = bytes.CutPrefix(rest, []byte("\r\n")); !ok {
+			return nil, nil, false
+		}
 	}
 }
 

@@ -1,7 +1,13 @@
 package telegram
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
+	"maps"
+	"mime/multipart"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -67,4 +73,57 @@ func FuzzScanUpdates(f *testing.F) {
 			t.Fatalf("dropTakenN(%s, %d) = %s %v %d; encoding/json: %s %v %d", raw, known, got, gotFresh, gotN, want, wantFresh, wantN)
 		}
 	})
+}
+
+// TestFormFields: a body written by multipart.Writer is read by hand as
+// mime/multipart reads it; other bodies are left to mime/multipart.
+func TestFormFields(t *testing.T) {
+	type field struct{ name, value, file string }
+	for _, tc := range []struct {
+		name   string
+		fields []field
+		plain  bool // read by hand
+	}{
+		{"GetUpdates", []field{{"offset", "1042", ""}, {"timeout", "49", ""}, {"allowed_updates", `["message","callback_query"]`, ""}}, true},
+		{"Spaces", []field{{"offset", "  7\r\n", ""}}, true},
+		{"Twice", []field{{"offset", "1", ""}, {"limit", "5", ""}, {"offset", "2", ""}}, true},
+		{"LooksLikeABoundary", []field{{"text", "a\r\n--b\r\n--", ""}, {"offset", "3", ""}}, true},
+		{"Long", []field{{"text", strings.Repeat("가", maxField), ""}, {"offset", "4", ""}}, false},
+		{"File", []field{{"offset", "5", ""}, {"photo", "png", "a.png"}}, false},
+		{"QuotedName", []field{{`o"ffset`, "6", ""}}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var body bytes.Buffer
+			mw := multipart.NewWriter(&body)
+			for _, f := range tc.fields {
+				if f.file != "" {
+					w, _ := mw.CreateFormFile(f.name, f.file)
+					_, _ = io.WriteString(w, f.value)
+					continue
+				}
+				_ = mw.WriteField(f.name, f.value)
+			}
+			_ = mw.Close()
+			want, wantOrder := map[string]string{}, []string(nil)
+			r := multipart.NewReader(bytes.NewReader(body.Bytes()), mw.Boundary())
+			for {
+				p, err := r.NextPart()
+				if err != nil {
+					break
+				}
+				v, _ := io.ReadAll(io.LimitReader(p, maxField))
+				if _, ok := want[p.FormName()]; !ok {
+					wantOrder = append(wantOrder, p.FormName())
+				}
+				want[p.FormName()] = strings.TrimSpace(string(v))
+			}
+			if _, _, ok := plainFields(body.Bytes(), mw.Boundary()); ok != tc.plain {
+				t.Errorf("read by hand: %v, want %v", ok, tc.plain)
+			}
+			got, order := formFields(mw.FormDataContentType(), body.Bytes())
+			if !maps.Equal(got, want) || !slices.Equal(order, wantOrder) {
+				t.Errorf("formFields %q %v, mime/multipart %q %v", got, order, want, wantOrder)
+			}
+		})
+	}
 }
