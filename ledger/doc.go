@@ -129,7 +129,9 @@
 // for the staff reply; a downgrade happens only in the daily run, after a
 // NoticeTierDownSoon TierDownNoticeDays ahead, and is cancelled if the
 // customer requalifies. PinTier (audited) holds a tier against both.
-// TierOf is the tier as the chat shows it.
+// TierOf is the tier as the chat shows it; TierIDOf is only its id (a
+// card's tier name), which a stored tier gives without the programme,
+// the visits or the spend.
 //
 // Stamps (stamp.go) are append-only entries like points; the card is
 // derived and cached. AddStamps issues a reward coupon in the same
@@ -224,7 +226,11 @@
 // Store.Update may run fn more than once. Concurrent writers share commits
 // (pipeline.go): a commit starts as soon as the previous one has ended and
 // takes every writer queued meanwhile, and when one function of the group
-// fails the group is rolled back and made again without it. fn must
+// fails the group is rolled back and made again without it. The functions
+// of a group share the transaction's memos (opened customers, data keys,
+// tier records, the programme, blind indexes), each checked against the
+// bytes it came from, so a function sees what the ones before it wrote
+// and is handed copies it may change. fn must
 // therefore be idempotent: check SeenEvent first and keep side effects
 // outside the ledger (sending replies, logging) until Update has returned.
 // If fn returns an error nothing of it is kept. A lone writer commits at
