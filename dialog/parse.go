@@ -12,6 +12,7 @@ package dialog
 import (
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -643,10 +644,10 @@ func normalizeTag(t string) string { return ledger.NormalizeTag(t) }
 // runs of spaces collapse to one, lines left empty by removed tags are
 // dropped and other line breaks are kept.
 func splitTags(text string) (clean string, tags []string) {
-	seen := map[string]bool{}
 	var lines []string
-	for _, line := range strings.Split(text, "\n") {
+	for line := range strings.SplitSeq(text, "\n") {
 		var b strings.Builder
+		b.Grow(len(line))
 		hadTag, prevTag := false, false
 		prev := rune(-1)
 		for i := 0; i < len(line); {
@@ -662,8 +663,7 @@ func splitTags(text string) (clean string, tags []string) {
 				}
 				tag := normalizeTag(line[i+size : j])
 				if tag != "" && strings.Trim(tag, "0123456789") != "" {
-					if !seen[tag] {
-						seen[tag] = true
+					if !slices.Contains(tags, tag) { // a note has a few tags
 						tags = append(tags, tag)
 					}
 					hadTag, prevTag = true, true

@@ -20,15 +20,19 @@ import "strings"
 // including letters, is not.
 func NormalizePhone(s string) (digits string, ok bool) {
 	s = strings.TrimSpace(s)
-	var b strings.Builder
-	b.Grow(len(s))
+	// The digits go on the stack: a one-liner's first words are tried as
+	// a phone, and most are not one (no allocation for them).
+	var buf [17]byte
+	n := 0
 	plus := false
 	for i, r := range s {
 		switch {
 		case r >= '0' && r <= '9':
-			b.WriteRune(r)
+			buf[n] = byte(r)
+			n++
 		case r >= '０' && r <= '９':
-			b.WriteRune('0' + (r - '０'))
+			buf[n] = byte('0' + (r - '０'))
+			n++
 		case r == '+' && i == 0:
 			plus = true
 		case r == ' ' || r == '.' || r == '-' || r == '(' || r == ')' ||
@@ -36,11 +40,11 @@ func NormalizePhone(s string) (digits string, ok bool) {
 		default:
 			return "", false
 		}
-		if b.Len() > 16 {
+		if n > 16 {
 			return "", false
 		}
 	}
-	d := b.String()
+	d := string(buf[:n])
 	intl := true
 	switch {
 	case plus && !strings.HasPrefix(d, "82"):

@@ -391,9 +391,17 @@ func windowStart(months int, at time.Time) time.Time {
 func (tx *Tx) tierFigures(ck []byte, months int, at time.Time, loc *time.Location, needSpend bool) (visits int, spend int64, err error) {
 	if months <= 0 && !needSpend {
 		// The visits ever counted are all the rules ask (the default
-		// programme): no entry needs reading.
-		s, err := tx.VisitStatsOf(custIDOfKey(ck))
-		return s.Visits, 0, err
+		// programme): no entry needs reading, and the stats are read in
+		// place (every note and earn asks).
+		v := tx.get(bucketVisits, ck)
+		if v == nil {
+			return 0, 0, nil
+		}
+		s, err := decodeVisitCounts(ck, v)
+		if err != nil {
+			return 0, 0, fmt.Errorf("ledger: %w", err)
+		}
+		return s.Visits, 0, nil
 	}
 	from := windowStart(months, at)
 	lo := concat(ck, timePrefix(from))
