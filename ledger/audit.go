@@ -133,11 +133,11 @@ func (tx *Tx) Audit(e AuditEntry) error {
 	if err := tx.putAudit(k, &e); err != nil {
 		return fmt.Errorf("ledger: audit: %w", err)
 	}
-	if err := tx.bucket(bucketActorAudit).Put(concat(tx.actorBlind(e.ActorID), k), []byte{}); err != nil {
+	if err := tx.bucket(bucketActorAudit).Put(tx.indexKey(tx.actorBlind(e.ActorID), k), []byte{}); err != nil {
 		return fmt.Errorf("ledger: audit: %w", err)
 	}
 	if ck, ok := custKeyOf(e.CustomerID); ok {
-		if err := tx.bucket(bucketCustAudit).Put(concat(ck, k), []byte{}); err != nil {
+		if err := tx.bucket(bucketCustAudit).Put(tx.indexKey(ck, k), []byte{}); err != nil {
 			return fmt.Errorf("ledger: audit: %w", err)
 		}
 		if !slices.Contains(tx.audited, e.CustomerID) {

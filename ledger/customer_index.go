@@ -50,7 +50,7 @@ func (tx *Tx) indexNoteTags(ck, nk []byte, tags []string, add bool) error {
 		if NormalizeTag(t) == "" {
 			continue
 		}
-		key := concat(tx.noteTagBlind(t), ck, nk)
+		key := tx.indexKey(tx.noteTagBlind(t), ck, nk)
 		var err error
 		if add {
 			err = b.Put(key, []byte{})

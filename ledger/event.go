@@ -33,7 +33,7 @@ func (tx *Tx) MarkEvent(id string, at time.Time) error {
 	if err := b.Put(key, t); err != nil {
 		return fmt.Errorf("ledger: mark event %s: %w", id, err)
 	}
-	if err := bt.Put(concat(t, key), []byte{}); err != nil {
+	if err := bt.Put(tx.indexKey(t, key), []byte{}); err != nil {
 		return fmt.Errorf("ledger: mark event %s: %w", id, err)
 	}
 	return nil

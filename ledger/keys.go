@@ -116,6 +116,22 @@ func custKeyOf(id string) ([]byte, bool) {
 // custIDOfKey returns the public id of a stored customer key.
 func custIDOfKey(k []byte) string { return custID(binary.BigEndian.Uint64(k)) }
 
+// indexKey joins parts into the Tx's scratch buffer, for the key of an
+// index entry put or deleted at once: bbolt copies a key it stores and
+// keeps none it looks up, so one buffer serves every such key (a note
+// writes four). The slice is valid until the next indexKey.
+func (tx *Tx) indexKey(parts ...[]byte) []byte {
+	b := tx.keyBuf[:0]
+	if b == nil {
+		b = make([]byte, 0, 64) // a blind, a customer and a time key
+	}
+	for _, p := range parts {
+		b = append(b, p...)
+	}
+	tx.keyBuf = b
+	return b
+}
+
 // concat joins byte slices into a new slice.
 func concat(parts ...[]byte) []byte {
 	n := 0

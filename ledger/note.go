@@ -208,7 +208,7 @@ func (tx *Tx) AddNote(n *Note) error {
 	if err := tx.putNote(k, n); err != nil {
 		return fmt.Errorf("ledger: add note: %w", err)
 	}
-	if err := tx.bucket(bucketCustNotes).Put(concat(ck, k), []byte{}); err != nil {
+	if err := tx.bucket(bucketCustNotes).Put(tx.indexKey(ck, k), []byte{}); err != nil {
 		return fmt.Errorf("ledger: add note: %w", err)
 	}
 	if err := tx.indexNoteTags(ck, k, n.Tags, true); err != nil {

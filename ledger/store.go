@@ -188,6 +188,8 @@ type Tx struct {
 	blinds map[blindKey][]byte
 	// programme memoizes the programme version last decoded (program.go).
 	programme *openedProgramme
+	// keyBuf is indexKey's scratch buffer (keys.go).
+	keyBuf []byte
 	// refs holds the bucket handles and read cursors asked for (bucket,
 	// get); the calls of one grouped commit share one (pipeline.go), as
 	// they share the bbolt transaction. nil until the first.
