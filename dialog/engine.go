@@ -471,6 +471,17 @@ type turn struct {
 	ro bool
 	// figures is pts' and won's data map, reused (render.go).
 	figures map[string]any
+	// aid is actorID's memo.
+	aid string
+}
+
+// actorID is t.actor.ID(), made once: a note names its author in the note
+// and in its audit entry.
+func (t *turn) actorID() string {
+	if t.aid == "" {
+		t.aid = t.actor.ID()
+	}
+	return t.aid
 }
 
 func (e *Engine) newTurn(ctx context.Context, tx *ledger.Tx, m Message, key string, now time.Time) *turn {
@@ -737,7 +748,7 @@ func (t *turn) audit(action, customerID, detail string) error {
 	if !t.staffish() {
 		return nil
 	}
-	err := t.tx.Audit(ledger.AuditEntry{At: t.now, ActorID: t.actor.ID(), Action: action, CustomerID: customerID, Detail: detail})
+	err := t.tx.Audit(ledger.AuditEntry{At: t.now, ActorID: t.actorID(), Action: action, CustomerID: customerID, Detail: detail})
 	if err != nil {
 		return fmt.Errorf("dialog: audit %s: %w", action, err)
 	}

@@ -374,7 +374,7 @@ func (t *turn) saveNote(n ledger.Note, newc *ledger.Customer) (Reply, error) {
 		}
 		n.CustomerID = newc.ID
 	}
-	n.StaffID = t.actor.ID()
+	n.StaffID = t.actorID()
 	n.StaffName = t.staffName()
 	n.At = t.now
 	if err := t.tx.AddNote(&n); err != nil {
