@@ -45,43 +45,61 @@ func (t *turn) tierLabel(c ledger.Customer) (string, error) {
 // formatPhone it takes the digits ledger.NormalizePhone gives, the only form
 // the ledger stores.
 func maskPhone(d string) string {
-	g := phoneGroups(d)
+	g, n := phoneGroups(d)
+	var buf [32]byte
+	b := buf[:0]
 	switch {
-	case len(g) == 3:
-		return g[0] + "-" + strings.Repeat("*", len(g[1])) + "-" + g[2]
+	case n == 3:
+		b = append(append(b, g[0]...), '-')
+		for range len(g[1]) {
+			b = append(b, '*')
+		}
+		b = append(append(b, '-'), g[2]...)
 	case len(d) > 4:
-		return strings.Repeat("*", len(d)-4) + d[len(d)-4:]
+		for range len(d) - 4 {
+			b = append(b, '*')
+		}
+		b = append(b, d[len(d)-4:]...)
+	default:
+		return "****"
 	}
-	return "****"
+	return string(b)
 }
 
 // formatPhone writes a domestic number with dashes: 010-1234-5678,
 // 02-123-4567, 1588-1234.
 func formatPhone(d string) string {
-	if g := phoneGroups(d); g != nil {
-		return strings.Join(g, "-")
+	g, n := phoneGroups(d)
+	if n == 0 {
+		return d
 	}
-	return d
+	var buf [32]byte
+	b := append(buf[:0], g[0]...)
+	for _, x := range g[1:n] {
+		b = append(append(b, '-'), x...)
+	}
+	return string(b)
 }
 
 // phoneGroups splits domestic digits the way Koreans write them: mobiles
 // 3-4-4, Seoul (02) 2-3-4 or 2-4-4, other areas 3-3-4 or 3-4-4, and 8-digit
-// business numbers (1588-…) 4-4; nil for anything else.
-func phoneGroups(d string) []string {
+// business numbers (1588-…) 4-4; n is 0 for anything else. The groups
+// come in an array, not a slice: every card formats and masks a phone.
+func phoneGroups(d string) (g [3]string, n int) {
 	seoul := strings.HasPrefix(d, "02")
 	switch {
 	case len(d) == 8 && !strings.HasPrefix(d, "0"):
-		return []string{d[:4], d[4:]}
+		return [3]string{d[:4], d[4:]}, 2
 	case seoul && len(d) == 9:
-		return []string{d[:2], d[2:5], d[5:]}
+		return [3]string{d[:2], d[2:5], d[5:]}, 3
 	case seoul && len(d) == 10:
-		return []string{d[:2], d[2:6], d[6:]}
+		return [3]string{d[:2], d[2:6], d[6:]}, 3
 	case len(d) == 10:
-		return []string{d[:3], d[3:6], d[6:]}
+		return [3]string{d[:3], d[3:6], d[6:]}, 3
 	case len(d) == 11:
-		return []string{d[:3], d[3:7], d[7:]}
+		return [3]string{d[:3], d[3:7], d[7:]}, 3
 	}
-	return nil
+	return g, 0
 }
 
 // groupDigits writes n with thousands separators: 55,000.
