@@ -3,6 +3,7 @@ package relay
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -51,26 +52,56 @@ func (t bufferedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if req.Body == nil || req.Body == http.NoBody || req.ContentLength > 0 || req.GetBody != nil {
 		return t.base.RoundTrip(req)
 	}
-	// One buffer the size of most API calls (a message with its keyboard
-	// is 1 to 2 KB of multipart): io.ReadAll would start at 512 bytes and
-	// grow it three times on the way.
-	buf := bytes.NewBuffer(make([]byte, 0, 4096))
-	_, err := buf.ReadFrom(req.Body)
+	body, err := readBody(req.Body)
 	_ = req.Body.Close()
 	if err != nil {
 		return nil, fmt.Errorf("relay: read request body: %w", err)
 	}
-	body := buf.Bytes()
 	// A shallow copy, not req.Clone: only the body changes, and Clone
 	// would copy the headers and the URL of every request for nothing.
 	// The copy shares them with req, which neither side changes.
 	out := new(http.Request)
 	*out = *req
 	out.ContentLength = int64(len(body))
-	out.Body = io.NopCloser(bytes.NewReader(body))
-	out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	out.Body = newBodyReader(body)
+	out.GetBody = func() (io.ReadCloser, error) { return newBodyReader(body), nil }
 	return t.base.RoundTrip(out)
 }
+
+// readBody reads r to its end into one buffer the size of most API calls
+// (a message with its keyboard is 1 to 2 KB of multipart), grown only for
+// a larger one: io.ReadAll would start at 512 bytes and grow it three
+// times on the way.
+func readBody(r io.Reader) ([]byte, error) {
+	b := make([]byte, 0, 4096)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if errors.Is(err, io.EOF) {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+}
+
+// bodyReader is a request body read from memory: a bytes.Reader that
+// closes, in one allocation rather than a reader and io.NopCloser's
+// wrapper.
+type bodyReader struct{ bytes.Reader }
+
+func newBodyReader(b []byte) *bodyReader {
+	r := new(bodyReader)
+	r.Reset(b)
+	return r
+}
+
+// Close implements io.Closer; there is nothing to release.
+func (*bodyReader) Close() error { return nil }
 
 // Deadline returns base ending every request d after it starts, the
 // reading of its answer included: what http.Client.Timeout does, without

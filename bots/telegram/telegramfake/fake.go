@@ -750,7 +750,7 @@ func plainDisposition(v []byte) (name, file string, ok bool) {
 		return "", "", false
 	}
 	if len(rest) == 0 {
-		return string(n), "", true
+		return fieldName(n), "", true
 	}
 	rest, ok = bytes.CutPrefix(rest, []byte(`; filename="`))
 	if !ok {
@@ -760,7 +760,35 @@ func plainDisposition(v []byte) (name, file string, ok bool) {
 	if !ok || len(rest) != 0 || len(f) == 0 || bytes.ContainsAny(f, `\/`) { // mime/multipart keeps a path's base
 		return "", "", false
 	}
-	return string(n), string(f), true
+	return fieldName(n), string(f), true
+}
+
+// fieldName is a part's name as a string: one of the names go-telegram/bot
+// sends on every call without a copy, any other name copied.
+func fieldName(n []byte) string {
+	switch string(n) { // compared without a copy
+	case "chat_id":
+		return "chat_id"
+	case "text":
+		return "text"
+	case "entities":
+		return "entities"
+	case "link_preview_options":
+		return "link_preview_options"
+	case "reply_markup":
+		return "reply_markup"
+	case "message_id":
+		return "message_id"
+	case "callback_query_id":
+		return "callback_query_id"
+	case "offset":
+		return "offset"
+	case "timeout":
+		return "timeout"
+	case "allowed_updates":
+		return "allowed_updates"
+	}
+	return string(n)
 }
 
 // readMultipartParts reads body with mime/multipart.
