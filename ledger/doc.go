@@ -225,8 +225,9 @@
 //
 // Store.Update may run fn more than once. Concurrent writers share commits
 // (pipeline.go): a commit starts as soon as the previous one has ended and
-// takes every writer queued meanwhile, and when one function of the group
-// fails the group is rolled back and made again without it. The functions
+// takes every writer queued meanwhile (and those that queue while it runs
+// the functions), and when one function of the group fails the group is
+// rolled back and made again without it. The functions
 // of a group share the transaction's memos (opened customers, data keys,
 // tier records, the programme, blind indexes), each checked against the
 // bytes it came from, so a function sees what the ones before it wrote
@@ -238,7 +239,7 @@
 // depend on its goroutine, and a panic in it is raised again on its own.
 //
 // Marks queued with QueueMarks (the event id and cursor of a message that
-// only read) are committed with the next Update, or alone after
+// only read) are committed with the next commit to start, or alone after
 // Options.MarkDelay; until then SeenEvent and Cursor count them in this
 // process only, and a crash forgets them. Only a message that wrote
 // nothing may be marked so: an effect commits with its event id. Likewise

@@ -17,9 +17,10 @@ import (
 
 // The commit pipeline. Every Store.Update queues its function; one caller
 // at a time leads a commit, which takes everything queued so far into one
-// bbolt transaction and one fsync. Callers that arrive while it commits
-// queue behind it, and the first of them leads the next commit the moment
-// this one ends, taking all of them. So a lone writer commits at once (no
+// bbolt transaction and one fsync. Callers that arrive while it runs the
+// functions join it (joinGroup); those that arrive while it commits queue
+// behind it, and the first of them leads the next commit the moment this
+// one ends, taking all of them. So a lone writer commits at once (no
 // collection window), and under load each fsync carries everything that
 // queued during the previous one (no throughput lost to a window that is
 // too short, no latency added by one that is too long).
@@ -219,7 +220,7 @@ func (s *Store) lead() {
 	marks, sent := p.take()
 	p.mu.Unlock()
 
-	s.commitGroup(group, marks, sent)
+	group = s.commitGroup(group, marks, sent)
 
 	p.busy.Store(len(group) > 1)
 	for _, c := range group[1:] {
@@ -299,15 +300,18 @@ func (s *Store) Flush(ctx context.Context) error {
 // transaction. A function that fails is taken out and the transaction
 // made again without it (what the others wrote with it is rolled back and
 // written again), so each keeps all-or-nothing: the functions may run more
-// than once and must be idempotent.
-func (s *Store) commitGroup(group []*call, marks []Marks, sent map[string]bool) {
-	pending := group
+// than once and must be idempotent. The writers that queue while the
+// first attempt runs its functions join it (joinGroup), and commitGroup
+// returns the group with them.
+func (s *Store) commitGroup(group []*call, marks []Marks, sent map[string]bool) []*call {
+	pending := append([]*call(nil), group...)
+	join := true
 	for {
 		if !hasWork(pending) && len(marks) == 0 && len(sent) == 0 {
 			// Every writer failed (rolled back, nothing to sync): no
 			// empty commit.
 			s.settle(pending, nil, nil, 0, nil)
-			return
+			return group
 		}
 		failed := -1
 		var deleted int
@@ -317,8 +321,9 @@ func (s *Store) commitGroup(group []*call, marks []Marks, sent map[string]bool) 
 			refs := &txRefs{}
 			shared := &Tx{tx: btx, kr: s.kr, refs: refs}
 			// And one set of memos (data keys, opened customers, decoded
-			// tiers and programme, blind indexes): a commit of many messages about one
-			// customer, or from one staff member, works each out once.
+			// tiers and programme, blind indexes): a commit of many
+			// messages about one customer, or from one staff member,
+			// works each out once.
 			// Each entry is checked against the stored bytes it came from
 			// (or dropped by the write that changes it; a blind never
 			// changes), so a function sees what the ones before it wrote.
@@ -330,7 +335,15 @@ func (s *Store) commitGroup(group []*call, marks []Marks, sent map[string]bool) 
 			if deleted, err = shared.deleteSent(sent); err != nil {
 				return err
 			}
-			for i, c := range pending {
+			for i := 0; ; i++ {
+				if i == len(pending) {
+					more := s.pipe.joinGroup(join, maxGroup-len(pending))
+					if len(more) == 0 {
+						break
+					}
+					pending, group = append(pending, more...), append(group, more...)
+				}
+				c := pending[i]
 				if c.fn == nil {
 					continue
 				}
@@ -345,6 +358,7 @@ func (s *Store) commitGroup(group []*call, marks []Marks, sent map[string]bool) 
 			}
 			return nil
 		})
+		join = false // a rerun makes the same group again, without its failure
 		if failed >= 0 {
 			c := pending[failed]
 			if !c.solo {
@@ -357,8 +371,35 @@ func (s *Store) commitGroup(group []*call, marks []Marks, sent map[string]bool) 
 			s.pipe.commits.Add(1)
 		}
 		s.settle(pending, marks, sent, deleted, err)
-		return
+		return group
 	}
+}
+
+// joinGroup takes, when join is set, up to room writers queued since the
+// commit in the making took its group, for it to run them too. Told of a
+// commit of 64 writers on two cores, the first back leads the next at
+// once, having let in only the half its own core ran (31); the other half
+// queued during its functions and waited for one more commit, with its
+// two fsyncs (BenchmarkHandle/note/conv=64: 0.022 commits a note, 0.016
+// joined). It stops at a call without a function (a commit made for
+// queued marks must take them, and they are taken at the start) and
+// takes no marks itself: those queued meanwhile ride on the next commit.
+func (p *pipeline) joinGroup(join bool, room int) []*call {
+	if !join || room <= 0 {
+		return nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for n < len(p.queue) && n < room && p.queue[n].fn != nil {
+		n++
+	}
+	if n == 0 {
+		return nil
+	}
+	more := append([]*call(nil), p.queue[:n]...)
+	p.queue = append(p.queue[:0:0], p.queue[n:]...)
+	return more
 }
 
 // txMemo is the memos the functions of one grouped commit share.
@@ -449,9 +490,9 @@ func (s *Store) settle(group []*call, marks []Marks, sent map[string]bool, delet
 }
 
 // QueueMarks queues the marks of a message that changed nothing else (a
-// points check, /help): they are committed with the next Update, or by
-// themselves after Options.MarkDelay, never with an fsync of their own
-// while writers come. Meanwhile SeenEvent and Cursor count them, in this
+// points check, /help): they are committed with the next commit to start,
+// or by themselves after Options.MarkDelay, never with an fsync of their
+// own while writers come. Meanwhile SeenEvent and Cursor count them, in this
 // process; a crash before the commit forgets them, so a re-delivery is
 // answered again, which for a read is harmless. Call it only for messages
 // whose handling wrote nothing: an effect must commit with its event id

@@ -516,3 +516,53 @@ func TestGroupSharesMemos(t *testing.T) {
 		return err
 	})
 }
+
+// TestPipelineJoins: a writer that queues while a commit runs its
+// functions joins that commit (one transaction, one fsync), while a
+// commit made for queued marks (Flush) does not join one that took its
+// marks before them: its marks are committed when it returns.
+func TestPipelineJoins(t *testing.T) {
+	s := MustOpen(t)
+	release, wait := holdCommit(t, s)
+	queued := expectQueued(s, 1)
+	var joined int
+	done := make(chan error, 1)
+	go func() {
+		done <- s.Update(context.Background(), func(tx *Tx) error {
+			joined = tx.tx.ID()
+			return tx.MarkEvent("joiner", t0)
+		})
+	}()
+	queued()
+	if err := s.QueueMarks(Marks{EventID: "read1", At: t0}); err != nil {
+		t.Fatal(err)
+	}
+	flushQueued := expectQueued(s, 2)
+	flushed := make(chan error, 1)
+	go func() { flushed <- s.Flush(context.Background()) }()
+	flushQueued()
+	release()
+	if err := wait(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-flushed; err != nil {
+		t.Fatal(err)
+	}
+	held := 0
+	mustView(t, s, func(tx *Tx) error {
+		if tx.bucket(bucketMeta).Get([]byte("held")) == nil || tx.bucket(bucketEvents).Get([]byte("joiner")) == nil {
+			t.Error("the held commit or its joiner is missing")
+		}
+		if tx.bucket(bucketEvents).Get([]byte("read1")) == nil {
+			t.Error("Flush returned before the marks it was for were committed")
+		}
+		held = tx.tx.ID()
+		return nil
+	})
+	if joined == 0 || joined != held-1 {
+		t.Errorf("the joiner ran in transaction %d; the held commit was %d and the flush %d", joined, held-1, held)
+	}
+}
