@@ -473,9 +473,24 @@ func plainBoundary(b string) bool {
 	return true
 }
 
+// plainName reports whether a field's name is one the Bot API could have:
+// letters, digits and underscores. Anything else (a quote, an escape, a
+// control character) is mime/multipart's to read.
+func plainName(n []byte) bool {
+	if len(n) == 0 {
+		return false
+	}
+	for _, c := range n {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
 // plainFields reads body when it holds only fields written by
-// multipart.Writer.WriteField (a Content-Disposition with a plain name, no
-// other header), as formFields would: values trimmed, the last of a
+// multipart.Writer.WriteField (a Content-Disposition with a plain name,
+// plainName, no other header), as formFields would: values trimmed, the last of a
 // repeated name kept, the order of first appearance. ok is false for any
 // other body (a file, an escaped name, a value over maxField), which
 // formFields leaves to mime/multipart.
@@ -494,7 +509,7 @@ func plainFields(body []byte, boundary string) (fields map[string]string, order 
 			return nil, nil, false
 		}
 		name, r, ok := bytes.Cut(r, []byte("\"\r\n\r\n"))
-		if !ok || len(name) == 0 || bytes.ContainsAny(name, "\"\\\r\n") {
+		if !ok || !plainName(name) {
 			return nil, nil, false
 		}
 		i := bytes.Index(r, sep)

@@ -75,6 +75,43 @@ func FuzzScanUpdates(f *testing.F) {
 	})
 }
 
+// mimeFields reads body as formFields did before its hand reading:
+// through mime/multipart, values trimmed, the last of a name kept.
+func mimeFields(body []byte, boundary string) (map[string]string, []string) {
+	fields, order := map[string]string{}, []string(nil)
+	r := multipart.NewReader(bytes.NewReader(body), boundary)
+	for {
+		p, err := r.NextPart()
+		if err != nil {
+			return fields, order
+		}
+		v, _ := io.ReadAll(io.LimitReader(p, maxField))
+		if _, ok := fields[p.FormName()]; !ok {
+			order = append(order, p.FormName())
+		}
+		fields[p.FormName()] = strings.TrimSpace(string(v))
+	}
+}
+
+// FuzzFormFields: whatever two fields hold, formFields reads a body
+// multipart.Writer wrote as mime/multipart does.
+func FuzzFormFields(f *testing.F) {
+	f.Add("offset", "1042", "allowed_updates", `["message"]`)
+	f.Add("text", "a\r\n--b--\r\n", "text", " 두 번 ")
+	f.Fuzz(func(t *testing.T, n1, v1, n2, v2 string) {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		_ = mw.WriteField(n1, v1)
+		_ = mw.WriteField(n2, v2)
+		_ = mw.Close()
+		want, wantOrder := mimeFields(body.Bytes(), mw.Boundary())
+		got, order := formFields(mw.FormDataContentType(), body.Bytes())
+		if !maps.Equal(got, want) || !slices.Equal(order, wantOrder) {
+			t.Errorf("formFields %q %q, mime/multipart %q %q", got, order, want, wantOrder)
+		}
+	})
+}
+
 // TestFormFields: a body written by multipart.Writer is read by hand as
 // mime/multipart reads it; other bodies are left to mime/multipart.
 func TestFormFields(t *testing.T) {
@@ -104,19 +141,7 @@ func TestFormFields(t *testing.T) {
 				_ = mw.WriteField(f.name, f.value)
 			}
 			_ = mw.Close()
-			want, wantOrder := map[string]string{}, []string(nil)
-			r := multipart.NewReader(bytes.NewReader(body.Bytes()), mw.Boundary())
-			for {
-				p, err := r.NextPart()
-				if err != nil {
-					break
-				}
-				v, _ := io.ReadAll(io.LimitReader(p, maxField))
-				if _, ok := want[p.FormName()]; !ok {
-					wantOrder = append(wantOrder, p.FormName())
-				}
-				want[p.FormName()] = strings.TrimSpace(string(v))
-			}
+			want, wantOrder := mimeFields(body.Bytes(), mw.Boundary())
 			if _, _, ok := plainFields(body.Bytes(), mw.Boundary()); ok != tc.plain {
 				t.Errorf("read by hand: %v, want %v", ok, tc.plain)
 			}

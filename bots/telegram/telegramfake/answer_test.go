@@ -122,3 +122,25 @@ func TestButtons(t *testing.T) {
 		}
 	}
 }
+
+// FuzzAppendString: any text written by hand decodes to what encoding/json
+// writes for it.
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "안녕", "\"\\\n\x00\x7f\u2028", "bad \xff utf-8", "<b>&</b>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		hand := appendString(nil, s)
+		lib, _ := json.Marshal(s)
+		var got, want string
+		if err := json.Unmarshal(hand, &got); err != nil {
+			t.Fatalf("%q written as %s: %v", s, hand, err)
+		}
+		if err := json.Unmarshal(lib, &want); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("%q: hand %q, encoding/json %q", s, got, want)
+		}
+	})
+}
