@@ -240,7 +240,8 @@ func cut(s string, limit int) (head, rest string) {
 			break
 		}
 		n += w
-		end = i + utf8.RuneLen(r)
+		_, size := utf8.DecodeRuneInString(s[i:]) // a byte that is not UTF-8 is one, not RuneLen(U+FFFD)
+		end = i + size
 		if r == ' ' && n > limit/2 {
 			space = end
 		}

@@ -188,3 +188,35 @@ func TestPlainText(t *testing.T) {
 		t.Error("a reply with sections took the shortcut")
 	}
 }
+
+// FuzzPlainText: for any text and limit, the shortcut makes split's one
+// message or stands aside (split cutting a line too long for the limit may
+// leave one message too, which the shortcut leaves to it).
+func FuzzPlainText(f *testing.F) {
+	for _, s := range []string{"", "\n \n", "포인트 500P\n\n", " \t\n첫 줄\n\n둘째\n\t", "😀😀😀😀😀😀"} {
+		f.Add(s, 10)
+	}
+	f.Fuzz(func(t *testing.T, text string, limit int) {
+		limit = 1 + abs(limit)%maxText
+		r := dialog.Reply{Text: text}
+		got, ok := plainText(r, limit)
+		want := split(bodyLines(r), limit)
+		switch {
+		case !ok:
+			// Standing aside is always right: split does the work.
+		case got == "":
+			if len(want) != 0 {
+				t.Errorf("limit %d, %q: no message, split makes %+v", limit, text, want)
+			}
+		case len(want) != 1 || want[0].text != got || want[0].entities != nil:
+			t.Errorf("limit %d, %q: %q, split makes %+v", limit, text, got, want)
+		}
+	})
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
