@@ -515,7 +515,7 @@ func (t *turn) run() (err error) {
 	if err := t.resolveRole(); err != nil {
 		return err
 	}
-	if t.ro && t.staffish() {
+	if t.ro && (t.staffish() || t.role == ledger.RoleCustomer && t.commandWrites()) {
 		return errWrites // staff are audited: no need to read further
 	}
 	if t.role == ledger.RoleNone {
@@ -853,6 +853,10 @@ type command struct {
 	run     func(t *turn, args string) error
 	manager bool // managers only (staff get a polite refusal)
 	keep    bool // does not interrupt a running flow
+	// writes: the command writes whatever its arguments (a flow's session
+	// at the least), so a customer's message of it skips the read-only
+	// attempt (outbox.go) instead of reading everything twice.
+	writes bool
 }
 
 // staffCommands are the commands of staff and managers.
@@ -875,7 +879,7 @@ var staffCommands = map[string]command{
 var customerCommands = map[string]command{
 	"start":    {run: (*turn).cmdStart},
 	"points":   {run: (*turn).cmdMyPoints},
-	"feedback": {run: (*turn).cmdFeedback},
+	"feedback": {run: (*turn).cmdFeedback, writes: true},
 	"lang":     {run: (*turn).cmdLang},
 	"mydata":   {run: (*turn).cmdMyData},
 	"birthday": {run: (*turn).cmdBirthday}, // flow_customer_edit.go
@@ -907,6 +911,17 @@ func (t *turn) onCommand(name, args string) error {
 		t.sess = ledger.Session{Key: t.key}
 	}
 	return c.run(t, strings.TrimSpace(args))
+}
+
+// commandWrites reports whether a customer's message is a command that
+// always writes (command.writes), read as dispatch will read it outside a
+// flow (inside one, the turn writes its session anyway).
+func (t *turn) commandWrites() bool {
+	if t.m.Action != nil || t.m.Text == "" {
+		return false
+	}
+	name, _, ok := parseCommand(t.m.Text, false)
+	return ok && customerCommands[name].writes
 }
 
 // parseCommand reads a command line: "/note …", "/start@bot CODE", or a

@@ -31,11 +31,6 @@ const (
 // without a rating ("/feedback 친절했어요") are kept and only the rating is
 // asked, so nothing the customer wrote is lost.
 func (t *turn) cmdFeedback(args string) error {
-	if t.ro {
-		// Every form writes (a session, or the feedback): the read-only
-		// attempt stops here rather than doing the work twice.
-		return errWrites
-	}
 	t.begin(flowFeedback)
 	if args == "" {
 		t.add(t.feedbackAsk())

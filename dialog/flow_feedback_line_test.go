@@ -122,3 +122,27 @@ func TestTypedRating(t *testing.T) {
 		}
 	}
 }
+
+// TestCommandWrites: a customer's /feedback, in any form, skips the
+// read-only attempt; a read such as /points does not.
+func TestCommandWrites(t *testing.T) {
+	for _, c := range []struct {
+		m    Message
+		want bool
+	}{
+		{custMsg("/feedback"), true},
+		{custMsg("/feedback 5 좋아요 great"), true},
+		{custMsg("/feedback@dangol_bot 4"), true},
+		{custMsg("피드백 ★★★ 보통"), true},
+		{custMsg("/points"), false},
+		{custMsg("포인트"), false},
+		{custMsg("피드백이 늦었네요"), false}, // not the command word
+		{custMsg(""), false},
+		{press(custMsg(""), "rate:5"), false},
+	} {
+		tr := &turn{m: c.m}
+		if got := tr.commandWrites(); got != c.want {
+			t.Errorf("commandWrites(%q, action %v) = %v, want %v", c.m.Text, c.m.Action, got, c.want)
+		}
+	}
+}
