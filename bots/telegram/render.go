@@ -76,10 +76,10 @@ func (b *Bot) render(r dialog.Reply, lang string, autoMenu bool) []outMsg {
 		} else {
 			msgs = append([]outMsg{{photo: r.Image}}, split(lines, maxText)...)
 		}
-	} else if t, ok := plainText(r, maxText); !ok {
+	} else if t, ents, ok := oneMessage(r, maxText); !ok {
 		msgs = split(bodyLines(r), maxText)
 	} else if t != "" {
-		msgs = []outMsg{{text: t}}
+		msgs = []outMsg{{text: t, entities: ents}}
 	}
 	kb := b.inlineKeyboard(r.Buttons)
 	if len(msgs) == 0 && (kb != nil || r.Menu) {
@@ -104,42 +104,85 @@ func (b *Bot) render(r dialog.Reply, lang string, autoMenu bool) []outMsg {
 	return msgs
 }
 
-// plainText is the one message split(bodyLines(r), limit) makes of a
-// reply that is text alone (no sections) and fits in limit, found without
-// cutting it into lines and joining them again: the text without the
-// blank lines at its start and end. ok is false for any other reply.
-// Most replies are such a text. TestPlainText holds it to split's.
-func plainText(r dialog.Reply, limit int) (text string, ok bool) {
-	if len(r.Sections) > 0 {
-		return "", false
+// oneMessage is the message split(bodyLines(r), limit) makes of a reply
+// that fits in one (its text and entities), found without building the
+// lines, the pieces and the joins: most replies, text or a card of a few
+// sections, are one message. The empty text when the reply shows nothing;
+// ok is false when it does not fit, for split to cut. TestOneMessage and
+// FuzzOneMessage hold it to split's result.
+func oneMessage(r dialog.Reply, limit int) (text string, ents []models.MessageEntity, ok bool) {
+	// The lines bodyLines would make: a bullet line is "• " and its text.
+	type vline struct {
+		text         string
+		bold, bullet bool
 	}
-	t := strings.TrimRight(r.Text, "\n ")
-	for t != "" { // no message starts with a blank line
-		first, rest, found := strings.Cut(t, "\n")
-		if strings.TrimSpace(first) != "" {
-			break
+	var room [48]vline
+	lines := room[:0]
+	if t := strings.TrimRight(r.Text, "\n "); t != "" {
+		for rest, more := t, true; more; {
+			var l string
+			l, rest, more = strings.Cut(rest, "\n")
+			lines = append(lines, vline{text: l})
 		}
-		if !found {
-			t = ""
-			break
-		}
-		t = rest
 	}
-	for t != "" { // nor ends with one
-		i := strings.LastIndexByte(t, '\n')
-		if strings.TrimSpace(t[i+1:]) != "" {
-			break
+	for _, sec := range r.Sections {
+		if len(lines) > 0 {
+			lines = append(lines, vline{})
 		}
-		if i < 0 {
-			t = ""
-			break
+		if sec.Title != "" {
+			lines = append(lines, vline{text: sec.Title, bold: true})
 		}
-		t = t[:i]
+		for _, l := range sec.Lines {
+			lines = append(lines, vline{text: l, bullet: true})
+		}
 	}
-	if units(t) > limit {
-		return "", false
+	if len(lines) > len(room) {
+		return "", nil, false // a long reply: split's way
 	}
-	return t, true
+	blank := func(l vline) bool { return !l.bullet && strings.TrimSpace(l.text) == "" }
+	lo, hi := 0, len(lines)
+	for lo < hi && blank(lines[lo]) { // no message starts with a blank line
+		lo++
+	}
+	for hi > lo && blank(lines[hi-1]) { // nor ends with one
+		hi--
+	}
+	if lo == hi {
+		return "", nil, true
+	}
+	const bullet = "• "
+	n, size := hi-lo-1, hi-lo-1 // the newlines between the lines
+	for _, l := range lines[lo:hi] {
+		n += units(l.text)
+		size += len(l.text)
+		if l.bullet {
+			n += units(bullet)
+			size += len(bullet)
+		}
+	}
+	if n > limit {
+		return "", nil, false
+	}
+	var sb strings.Builder
+	sb.Grow(size)
+	off := 0
+	for i, l := range lines[lo:hi] {
+		if i > 0 {
+			sb.WriteByte('\n')
+			off++
+		}
+		u := units(l.text)
+		if l.bullet {
+			sb.WriteString(bullet)
+			u += units(bullet)
+		}
+		if l.bold && u > 0 {
+			ents = append(ents, models.MessageEntity{Type: models.MessageEntityTypeBold, Offset: off, Length: u})
+		}
+		sb.WriteString(l.text)
+		off += u
+	}
+	return sb.String(), ents, true
 }
 
 // bodyLines lays out a reply's text and sections.

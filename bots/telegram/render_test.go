@@ -1,8 +1,10 @@
 package telegram
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -155,61 +157,68 @@ func TestNormalizeText(t *testing.T) {
 	}
 }
 
-// TestPlainText: the shortcut for a text alone makes the message split
-// makes of its lines, blank lines at either end dropped, and stands aside
-// for sections and for text too long for one message.
-func TestPlainText(t *testing.T) {
+// sameMessages reports whether oneMessage's result (text, entities, ok)
+// is what split makes of r's lines at limit: that one message, none for
+// "", or anything when it stood aside (split then does the work; cutting
+// a line too long for the limit may leave one message too).
+func sameMessages(r dialog.Reply, limit int) (string, bool) {
+	got, ents, ok := oneMessage(r, limit)
+	want := split(bodyLines(r), limit)
+	switch {
+	case !ok:
+		return "", true
+	case got == "":
+		return fmt.Sprintf("no message, split makes %+v", want), len(want) == 0
+	case len(want) != 1 || want[0].text != got || !slices.Equal(want[0].entities, ents):
+		return fmt.Sprintf("%q %+v, split makes %+v", got, ents, want), false
+	}
+	return "", true
+}
+
+// TestOneMessage: the shortcut for a reply that fits one message makes the
+// message split makes of its lines (blank lines at either end dropped,
+// titles bold), and takes every reply that fits.
+func TestOneMessage(t *testing.T) {
 	texts := []string{
 		"", " ", "\n", "\n\n \n", "\t", " \t\n\t ",
 		"포인트 500P", "포인트 500P\n", "\n\n포인트\n\n500P\n\n", "  \n\t\n첫 줄\n  \n둘째 줄\n\t\n \n",
 		"a\r\nb\r\n", "한 줄 끝에 공백   ", "\t앞에 탭", "😀😀😀", strings.Repeat("가", 10), strings.Repeat("가", 11),
 		"12345\n67890", "12345\n678901", "\n\n1234567890\n\n", "😀😀😀😀😀\n", "a\n\n\nb",
 	}
-	for _, limit := range []int{10, maxText} {
+	sections := [][]dialog.Section{
+		nil,
+		{{Title: "내역", Lines: []string{"11-28 +100P", "11-29 +100P"}}},
+		{{Title: " ", Lines: nil}, {Title: "", Lines: []string{"", " "}}},
+		{{Title: "😀제목", Lines: []string{"😀"}}, {Title: "둘", Lines: []string{strings.Repeat("x", 20)}}},
+	}
+	for _, limit := range []int{10, 40, maxText} {
 		for _, text := range texts {
-			r := dialog.Reply{Text: text}
-			got, ok := plainText(r, limit)
-			want := split(bodyLines(r), limit)
-			switch {
-			case !ok:
-				if len(want) == 1 {
-					t.Errorf("limit %d, %q: stood aside for a text split keeps in one message %q", limit, text, want[0].text)
+			for _, secs := range sections {
+				r := dialog.Reply{Text: text, Sections: secs}
+				if msg, ok := sameMessages(r, limit); !ok {
+					t.Errorf("limit %d, %q %+v: %s", limit, text, secs, msg)
 				}
-			case got == "":
-				if len(want) != 0 {
-					t.Errorf("limit %d, %q: no message, split makes %+v", limit, text, want)
+				if _, _, ok := oneMessage(r, limit); !ok && limit == maxText {
+					t.Errorf("%q %+v: stood aside for a reply that fits", text, secs)
 				}
-			case len(want) != 1 || want[0].text != got || want[0].entities != nil:
-				t.Errorf("limit %d, %q: %q, split makes %+v", limit, text, got, want)
 			}
 		}
 	}
-	if _, ok := plainText(dialog.Reply{Text: "요약", Sections: []dialog.Section{{Title: "이번 주", Lines: []string{"3건"}}}}, maxText); ok {
-		t.Error("a reply with sections took the shortcut")
-	}
 }
 
-// FuzzPlainText: for any text and limit, the shortcut makes split's one
-// message or stands aside (split cutting a line too long for the limit may
-// leave one message too, which the shortcut leaves to it).
-func FuzzPlainText(f *testing.F) {
+// FuzzOneMessage: for any text, section and limit, the shortcut makes
+// split's one message or stands aside.
+func FuzzOneMessage(f *testing.F) {
 	for _, s := range []string{"", "\n \n", "포인트 500P\n\n", " \t\n첫 줄\n\n둘째\n\t", "😀😀😀😀😀😀"} {
-		f.Add(s, 10)
+		f.Add(s, "내역", "11-28 +100P", "", 10)
 	}
-	f.Fuzz(func(t *testing.T, text string, limit int) {
+	f.Fuzz(func(t *testing.T, text, title, line1, line2 string, limit int) {
 		limit = 1 + abs(limit)%maxText
-		r := dialog.Reply{Text: text}
-		got, ok := plainText(r, limit)
-		want := split(bodyLines(r), limit)
-		switch {
-		case !ok:
-			// Standing aside is always right: split does the work.
-		case got == "":
-			if len(want) != 0 {
-				t.Errorf("limit %d, %q: no message, split makes %+v", limit, text, want)
+		for _, secs := range [][]dialog.Section{nil, {{Title: title, Lines: []string{line1, line2}}}} {
+			r := dialog.Reply{Text: text, Sections: secs}
+			if msg, ok := sameMessages(r, limit); !ok {
+				t.Errorf("limit %d, %q %+v: %s", limit, text, secs, msg)
 			}
-		case len(want) != 1 || want[0].text != got || want[0].entities != nil:
-			t.Errorf("limit %d, %q: %q, split makes %+v", limit, text, got, want)
 		}
 	})
 }
