@@ -487,21 +487,27 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, c Call) {
 	}
 	for {
 		s.mu.Lock()
-		// Confirmed updates are forgotten; one re-delivered goes once.
-		keep := s.queue[:0:0]
+		// Confirmed updates are forgotten; one re-delivered goes once. The
+		// scan stops at a full batch and what it keeps moves up against
+		// the rest, which stays where it is: a poll costs its batch, not
+		// the whole queue (20,000 updates queued at once made each poll
+		// copy all of them, and the polls of one chat quadratic).
+		q := s.queue
 		var batch []json.RawMessage
-		for _, q := range s.queue {
-			switch {
-			case q.again && len(batch) < limit:
-				batch = append(batch, q.raw)
-			case q.again || q.id >= offset:
-				if q.id >= offset && len(batch) < limit {
-					batch = append(batch, q.raw)
-				}
-				keep = append(keep, q)
+		var kept []queued
+		i := 0
+		for ; i < len(q) && len(batch) < limit; i++ {
+			switch e := q[i]; {
+			case e.again:
+				batch = append(batch, e.raw)
+			case e.id >= offset:
+				batch = append(batch, e.raw)
+				kept = append(kept, e)
 			}
 		}
-		s.queue = keep
+		start := i - len(kept)
+		copy(q[start:i], kept)
+		s.queue = q[start:]
 		arrived := s.arrived
 		s.mu.Unlock()
 		if len(batch) > 0 || timeout <= 0 {

@@ -132,3 +132,45 @@ func TestFake_ErrToken(t *testing.T) {
 		t.Fatal("getMe with a wrong token: no error")
 	}
 }
+
+// TestFake_GetUpdatesLimit: a poll takes at most its limit from the front,
+// forgets what its offset confirms and keeps the rest in order; a
+// re-delivered update comes once, after the updates queued before it.
+func TestFake_GetUpdatesLimit(t *testing.T) {
+	srv := telegramfake.New(telegramfake.Options{Token: token})
+	defer srv.Close()
+	var us []telegramfake.Update
+	for range 250 {
+		us = append(us, telegramfake.Text(1001, "민지", "ko", "/points"))
+	}
+	if _, err := srv.Push(us...); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(batch []map[string]any) (first, last int) {
+		if len(batch) == 0 {
+			return 0, 0
+		}
+		return int(batch[0]["update_id"].(float64)), int(batch[len(batch)-1]["update_id"].(float64))
+	}
+	for _, c := range []struct {
+		offset, limit       string
+		first, last, queued int
+	}{
+		{"0", "10", 1, 10, 250},     // nothing confirmed yet
+		{"11", "100", 11, 110, 240}, // 1-10 confirmed and forgotten
+		{"11", "5", 11, 15, 240},    // the same offset again: the same front
+		{"200", "100", 200, 250, 51},
+	} {
+		batch := getUpdates(t, srv, map[string]string{"offset": c.offset, "limit": c.limit, "timeout": "1"})
+		if f, l := ids(batch); f != c.first || l != c.last || srv.Queued() != c.queued {
+			t.Errorf("offset %s limit %s: updates %d-%d, %d queued; want %d-%d, %d", c.offset, c.limit, f, l, srv.Queued(), c.first, c.last, c.queued)
+		}
+	}
+	if err := srv.Redeliver(7, telegramfake.Text(1001, "민지", "ko", "/points")); err != nil {
+		t.Fatal(err)
+	}
+	batch := getUpdates(t, srv, map[string]string{"offset": "251", "timeout": "1"})
+	if f, l := ids(batch); len(batch) != 1 || f != 7 || l != 7 || srv.Queued() != 0 {
+		t.Errorf("after the redelivery: %d updates (%d-%d), %d queued; want update 7 once, none queued", len(batch), f, l, srv.Queued())
+	}
+}
