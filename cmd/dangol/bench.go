@@ -43,6 +43,7 @@ type benchOpts struct {
 	out       string        // JSON lines to this file; "": standard output
 	limits    string        // "off": Telegram's limits lifted; "telegram": DANGOL_TELEGRAM_* (Telegram's)
 	api       string        // "inproc": the fake served in process; "loopback": over 127.0.0.1
+	spread    bool          // closed loop: each customer moves to another chat after each item
 	cpuprof   string        // a CPU profile of the scenarios to this file; "": none
 	memprof   string        // an allocation profile at the end to this file; "": none
 	trace     string        // an execution trace of the scenarios to this file; "": none
@@ -60,6 +61,7 @@ func (o *benchOpts) bind(fs *flag.FlagSet) {
 	fs.StringVar(&o.out, "out", "", "write the JSON lines to this file; default standard output")
 	fs.StringVar(&o.limits, "limits", "off", "Telegram's outgoing limits: off (lifted), or telegram (DANGOL_TELEGRAM_CHAT_RATE, _CHAT_BURST, _RATE; Telegram's by default)")
 	fs.StringVar(&o.api, "api", "inproc", "how the adapter reaches the fake Bot API: inproc (its handler called in process, no TCP, as the grammY peer) or loopback (HTTP over 127.0.0.1)")
+	fs.BoolVar(&o.spread, "spread", false, "closed loop: each virtual customer moves to another seeded chat after each feedback or check, as the grammY peer's conc=N cycles through chats")
 	fs.StringVar(&o.cpuprof, "cpuprofile", "", "write a CPU profile of the scenarios (not the seeding) to this file")
 	fs.StringVar(&o.memprof, "memprofile", "", "write an allocation profile to this file at the end")
 	fs.StringVar(&o.trace, "trace", "", "write an execution trace of the scenarios to this file (go tool trace)")
@@ -143,6 +145,7 @@ type benchResult struct {
 	P50ms         float64 `json:"p50_ms"`
 	P99ms         float64 `json:"p99_ms"`
 	Mode          string  `json:"mode"`               // "closed", "open" or "paced"
+	Spread        bool    `json:"spread,omitempty"`   // closed loop with --spread
 	EveryMS       float64 `json:"every_ms,omitempty"` // paced only: each customer's pace
 	// PressP99ms is the 99th percentile of the answers to button presses
 	// alone (paced only): what a customer waits after a tap.
@@ -194,6 +197,7 @@ func (m *Main) bench(ctx context.Context, o benchOpts) (err error) {
 	if err != nil {
 		return err
 	}
+	rig.spread = o.spread
 	defer func() {
 		if cerr := rig.stop(); err == nil {
 			err = cerr
@@ -277,6 +281,10 @@ type benchRig struct {
 	fake      *telegramfake.Server
 	track     *replyTracker
 	customers int
+	// spread moves each closed-loop customer to another chat after each
+	// item (--spread): under Telegram's limits one chat is held to about
+	// a message a second, many chats only by the 30 a second in all.
+	spread    bool
 	thanks    string // the engine's thank-you for a feedback
 	balance   string // what a seeded customer's balance reads as
 	feedbacks int    // completed so far, in every scenario, with benchComment
@@ -489,6 +497,9 @@ func (r *benchRig) closedLoop(ctx context.Context, scenario string, n int, d tim
 	var low, alerted atomic.Int64 // the line scenario's ratings below 4, and at or below LowRating
 	res, _, err := r.customerRun(ctx, n, d, count, func(k int, _ time.Time) *benchCustomer { return r.customer(k) },
 		func(ctx context.Context, c *benchCustomer, i int) error {
+			if r.spread && i > 0 {
+				c.spreadOn(n)
+			}
 			switch scenario {
 			case "feedback":
 				return c.feedback(ctx, 4+i%2)
@@ -515,7 +526,7 @@ func (r *benchRig) closedLoop(ctx context.Context, scenario string, n int, d tim
 	}
 	r.low += int(low.Load())
 	r.alerted += int(alerted.Load())
-	res.Scenario, res.Mode = scenario, "closed"
+	res.Scenario, res.Mode, res.Spread = scenario, "closed", r.spread
 	if scenario == "line" {
 		res.Scenario = "feedback-line"
 	}
@@ -525,6 +536,22 @@ func (r *benchRig) closedLoop(ctx context.Context, scenario string, n int, d tim
 // customer is the k-th virtual customer, listening for the bot's answers.
 func (r *benchRig) customer(k int) *benchCustomer {
 	return &benchCustomer{rig: r, chat: benchChat(k), name: fmt.Sprintf("손님%05d", k), replies: r.track.listen(benchChat(k))}
+}
+
+// spreadOn moves c, one of n closed-loop customers, n seeded chats on
+// (--spread): the k-th walks k, k+n, k+2n, … modulo the largest multiple of
+// n among the customers, so each chat stays one customer's (k modulo n)
+// however far ahead of the others it runs.
+func (c *benchCustomer) spreadOn(n int) {
+	span := int64(c.rig.customers - c.rig.customers%n)
+	c.moveTo(int((c.chat - benchChat(0) + int64(n)) % span))
+}
+
+// moveTo makes c the k-th seeded customer, in its chat, keeping what c
+// measured so far.
+func (c *benchCustomer) moveTo(k int) {
+	c.rig.track.unlisten(c.chat)
+	c.chat, c.name, c.replies = benchChat(k), fmt.Sprintf("손님%05d", k), c.rig.track.listen(benchChat(k))
 }
 
 // customerRun runs n virtual customers (customer(k, start) makes the k-th,

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -82,6 +83,21 @@ func TestBench(t *testing.T) {
 		}
 		if strings.Contains(res.stderr, "nowhere to go") {
 			t.Errorf("a low rating's alert was dropped:\n%s", res.stderr)
+		}
+	})
+	t.Run("Spread", func(t *testing.T) {
+		// The four-step feedback, each in another chat: a customer moves
+		// only between feedbacks, so every one completes and is stored.
+		res := runMain(t, nil, "", "bench", "--scenario", "feedback", "--chats", "2", "--count", "10", "--customers", "7", "--spread", "--dir", t.TempDir())
+		if res.err != nil {
+			t.Fatalf("bench: %v\n%s", res.err, res.stderr)
+		}
+		rs := benchLines(t, res.stdout)
+		if len(rs) != 1 || !rs[0].Spread || rs[0].Completed != 10 || rs[0].Updates != 40 {
+			t.Fatalf("result %+v, want 10 spread feedbacks of 4 updates", rs)
+		}
+		if want := testCatalog.Text("ko", "bench.verified", map[string]any{"Stored": 10}); !strings.Contains(res.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, res.stderr)
 		}
 	})
 	t.Run("PointsAndOpenLoop", func(t *testing.T) {
@@ -171,4 +187,34 @@ func TestBench(t *testing.T) {
 			t.Errorf("help bench: %v\n%s", res.err, res.stdout)
 		}
 	})
+}
+
+// TestBenchSpreadStride: with --spread the customers of a closed loop of n
+// walk the seeded chats k, k+n, k+2n, … within the largest multiple of n,
+// each on chats of its own however far ahead of the others it runs.
+func TestBenchSpreadStride(t *testing.T) {
+	r := &benchRig{track: newReplyTracker(), customers: 7, spread: true}
+	const n = 3
+	cs := []*benchCustomer{r.customer(0), r.customer(1), r.customer(2)}
+	var walked [][]int64
+	for range 4 {
+		var now []int64
+		for _, c := range cs {
+			now = append(now, c.chat)
+			c.spreadOn(n)
+		}
+		walked = append(walked, now)
+	}
+	want := [][]int64{{1000, 1001, 1002}, {1003, 1004, 1005}, {1000, 1001, 1002}, {1003, 1004, 1005}}
+	if !slices.EqualFunc(walked, want, slices.Equal) {
+		t.Errorf("chats %v, want %v", walked, want)
+	}
+	// The first runs ahead by a step: still no chat of another's.
+	cs[0].spreadOn(n)
+	if cs[0].chat%n == cs[1].chat%n || cs[0].chat%n == cs[2].chat%n {
+		t.Errorf("customer 0 at %d shares its residue with %d or %d", cs[0].chat, cs[1].chat, cs[2].chat)
+	}
+	if got := len(r.track.listeners); got != n {
+		t.Errorf("%d chats listened to, want the %d current ones", got, n)
+	}
 }
