@@ -111,35 +111,12 @@ func (b *Bot) render(r dialog.Reply, lang string, autoMenu bool) []outMsg {
 // ok is false when it does not fit, for split to cut. TestOneMessage and
 // FuzzOneMessage hold it to split's result.
 func oneMessage(r dialog.Reply, limit int) (text string, ents []models.MessageEntity, ok bool) {
-	// The lines bodyLines would make: a bullet line is "• " and its text.
-	type vline struct {
-		text         string
-		bold, bullet bool
-	}
-	var room [48]vline
-	lines := room[:0]
-	if t := strings.TrimRight(r.Text, "\n "); t != "" {
-		for rest, more := t, true; more; {
-			var l string
-			l, rest, more = strings.Cut(rest, "\n")
-			lines = append(lines, vline{text: l})
-		}
-	}
-	for _, sec := range r.Sections {
-		if len(lines) > 0 {
-			lines = append(lines, vline{})
-		}
-		if sec.Title != "" {
-			lines = append(lines, vline{text: sec.Title, bold: true})
-		}
-		for _, l := range sec.Lines {
-			lines = append(lines, vline{text: l, bullet: true})
-		}
-	}
+	var room [48]bodyLine
+	lines := appendBody(room[:0], r)
 	if len(lines) > len(room) {
 		return "", nil, false // a long reply: split's way
 	}
-	blank := func(l vline) bool { return !l.bullet && strings.TrimSpace(l.text) == "" }
+	blank := func(l bodyLine) bool { return !l.bullet && strings.TrimSpace(l.text) == "" }
 	lo, hi := 0, len(lines)
 	for lo < hi && blank(lines[lo]) { // no message starts with a blank line
 		lo++
@@ -185,23 +162,46 @@ func oneMessage(r dialog.Reply, limit int) (text string, ents []models.MessageEn
 	return sb.String(), ents, true
 }
 
-// bodyLines lays out a reply's text and sections.
-func bodyLines(r dialog.Reply) []line {
-	var out []line
+// bodyLine is one line of a reply's layout: a line of its text, a blank
+// line between parts, a section's title (bold) or one of its lines (a
+// bullet, shown after "• ").
+type bodyLine struct {
+	text         string
+	bold, bullet bool
+}
+
+// appendBody appends the layout of r's text and sections to dst: the one
+// layout of bodyLines and oneMessage.
+func appendBody(dst []bodyLine, r dialog.Reply) []bodyLine {
 	if t := strings.TrimRight(r.Text, "\n "); t != "" {
-		for _, l := range strings.Split(t, "\n") {
-			out = append(out, line{text: l})
+		for rest, more := t, true; more; {
+			var l string
+			l, rest, more = strings.Cut(rest, "\n")
+			dst = append(dst, bodyLine{text: l})
 		}
 	}
-	for _, s := range r.Sections {
-		if len(out) > 0 {
-			out = append(out, line{})
+	for _, sec := range r.Sections {
+		if len(dst) > 0 {
+			dst = append(dst, bodyLine{})
 		}
-		if s.Title != "" {
-			out = append(out, line{text: s.Title, bold: true})
+		if sec.Title != "" {
+			dst = append(dst, bodyLine{text: sec.Title, bold: true})
 		}
-		for _, l := range s.Lines {
-			out = append(out, line{text: "• " + l})
+		for _, l := range sec.Lines {
+			dst = append(dst, bodyLine{text: l, bullet: true})
+		}
+	}
+	return dst
+}
+
+// bodyLines lays out a reply's text and sections as split takes them.
+func bodyLines(r dialog.Reply) []line {
+	body := appendBody(nil, r)
+	out := make([]line, len(body))
+	for i, l := range body {
+		out[i] = line{text: l.text, bold: l.bold}
+		if l.bullet {
+			out[i].text = "• " + l.text
 		}
 	}
 	return out
@@ -291,6 +291,12 @@ func cut(s string, limit int) (head, rest string) {
 	}
 	if space > 0 {
 		end = space
+	}
+	if end == 0 && s != "" {
+		// One character wider than limit (a surrogate pair at a limit of
+		// 1, never at Telegram's): it goes whole, or the caller's loop
+		// would cut nothing for ever (FuzzOneMessage found it).
+		_, end = utf8.DecodeRuneInString(s)
 	}
 	return s[:end], s[end:]
 }
