@@ -436,13 +436,20 @@ func formFields(contentType string, body []byte) (map[string]string, []string) {
 			return fields, order
 		}
 	}
-	fields := map[string]string{}
-	var order []string
 	_, params, err := mime.ParseMediaType(contentType)
 	if err != nil {
-		return fields, nil
+		return map[string]string{}, nil
 	}
-	r := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+	return mimeFields(body, params["boundary"])
+}
+
+// mimeFields reads the fields of a multipart body with boundary through
+// mime/multipart, values trimmed, the last of a repeated name kept, in the
+// order of first appearance: what plainFields must agree with.
+func mimeFields(body []byte, boundary string) (map[string]string, []string) {
+	fields := map[string]string{}
+	var order []string
+	r := multipart.NewReader(bytes.NewReader(body), boundary)
 	for {
 		p, err := r.NextPart()
 		if err != nil {

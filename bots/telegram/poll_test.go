@@ -75,24 +75,6 @@ func FuzzScanUpdates(f *testing.F) {
 	})
 }
 
-// mimeFields reads body as formFields did before its hand reading:
-// through mime/multipart, values trimmed, the last of a name kept.
-func mimeFields(body []byte, boundary string) (map[string]string, []string) {
-	fields, order := map[string]string{}, []string(nil)
-	r := multipart.NewReader(bytes.NewReader(body), boundary)
-	for {
-		p, err := r.NextPart()
-		if err != nil {
-			return fields, order
-		}
-		v, _ := io.ReadAll(io.LimitReader(p, maxField))
-		if _, ok := fields[p.FormName()]; !ok {
-			order = append(order, p.FormName())
-		}
-		fields[p.FormName()] = strings.TrimSpace(string(v))
-	}
-}
-
 // FuzzFormFields: whatever two fields hold, formFields reads a body
 // multipart.Writer wrote as mime/multipart does.
 func FuzzFormFields(f *testing.F) {
