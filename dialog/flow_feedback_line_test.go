@@ -45,20 +45,7 @@ var feedbackLineScripts = []script{
 	{"FeedbackOneLineLowRatingAlerts", func(h *harness, f fixture) []step {
 		return append(linkMinji(h),
 			step{msg: custMsg("/feedback 1 너무 오래 기다렸어요"), ids: []string{"core.feedback.thanks"}, check: func(t *testing.T, h *harness, rs []Reply) {
-				var alert *Reply
-				for i := range rs {
-					if rs[i].To == ToStaffChannel {
-						alert = &rs[i]
-					}
-				}
-				if alert == nil {
-					t.Fatalf("no staff alert in %+v", rs)
-				}
-				for _, w := range []string{"김민지", "010-****-5678", "너무 오래 기다렸어요", "★☆☆☆☆"} {
-					if !strings.Contains(alert.Text, w) {
-						t.Errorf("alert %q lacks %q", alert.Text, w)
-					}
-				}
+				staffAlert(t, rs, "김민지", "010-****-5678", "너무 오래 기다렸어요", "★☆☆☆☆")
 				if fs := h.allFeedback(); len(fs) != 1 || fs[0].Rating != 1 {
 					t.Errorf("feedback = %+v", fs)
 				}

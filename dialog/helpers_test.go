@@ -427,3 +427,24 @@ func runSteps(t *testing.T, h *harness, steps []step) {
 		}
 	}
 }
+
+// staffAlert returns the last reply to the staff channel in rs, failing the
+// test when there is none or its text lacks one of wants.
+func staffAlert(t *testing.T, rs []Reply, wants ...string) *Reply {
+	t.Helper()
+	var alert *Reply
+	for i := range rs {
+		if rs[i].To == ToStaffChannel {
+			alert = &rs[i]
+		}
+	}
+	if alert == nil {
+		t.Fatalf("no staff alert in %+v", rs)
+	}
+	for _, w := range wants {
+		if !strings.Contains(alert.Text, w) {
+			t.Errorf("alert %q lacks %q", alert.Text, w)
+		}
+	}
+	return alert
+}

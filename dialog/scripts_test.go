@@ -362,20 +362,7 @@ var scripts = []script{
 			step{msg: press(custMsg(""), "rate:2"), payloads: []string{"nps:0", "nps:10", "skip"}},
 			step{msg: press(custMsg(""), "nps:3"), payloads: []string{"skip"}},
 			step{msg: custMsg("너무 오래 기다렸어요"), ids: []string{"core.feedback.thanks"}, check: func(t *testing.T, h *harness, rs []Reply) {
-				var alert *Reply
-				for i := range rs {
-					if rs[i].To == ToStaffChannel {
-						alert = &rs[i]
-					}
-				}
-				if alert == nil {
-					t.Fatalf("no staff alert in %+v", rs)
-				}
-				for _, w := range []string{"김민지", "010-****-5678", "너무 오래 기다렸어요", "★★☆☆☆"} {
-					if !strings.Contains(alert.Text, w) {
-						t.Errorf("alert %q lacks %q", alert.Text, w)
-					}
-				}
+				alert := staffAlert(t, rs, "김민지", "010-****-5678", "너무 오래 기다렸어요", "★★☆☆☆")
 				// [내가 연락할게요] [고객 카드] [해결됨] (flow_thread.go)
 				if alert.Lang != "ko" || len(alert.Buttons) != 3 || !strings.HasPrefix(alert.Buttons[0].Payload, "answer:") || alert.Buttons[2].Payload != "th:close:1" {
 					t.Fatalf("alert = %+v", alert)
