@@ -29,7 +29,7 @@ import (
 // TestCampaignLoad's campaign goes to. The default keeps the test within
 // seconds under -race; the figure is run by hand with
 //
-//	go test -run TestCampaignLoad -campaign 10000 -v ./cmd/dangol/
+//	go test -run TestCampaignLoad -v ./cmd/dangol/ -campaign 10000
 var campaignLoad = flag.Int("campaign", 1200, "consenting recipients of TestCampaignLoad's campaign")
 
 // campaignKilled is how many customers TestBinary_CampaignKilled's

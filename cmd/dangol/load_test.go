@@ -23,7 +23,7 @@ import (
 // one message. The default keeps the test a few seconds long under -race;
 // the figure is measured with
 //
-//	go test -run TestBinary_ManyChats -chats 50000 -v ./cmd/dangol/
+//	go test -run TestBinary_ManyChats -v ./cmd/dangol/ -chats 50000
 var loadChats = flag.Int("chats", 2000, "distinct chats in TestBinary_ManyChats")
 
 // loadRate is DANGOL_TELEGRAM_RATE for TestBinary_ManyChats: off by default,
