@@ -296,8 +296,8 @@ func (s *Scheduler) Advance(ctx context.Context, to time.Time, set func(time.Tim
 		if s.jobs[i].Check {
 			// Skip a check whose next occurrence still comes before
 			// anything else happens: it would find what that one finds.
-			if after := s.jobs[i].sched.Next(at); !after.After(s.nextOther(next, to)) {
-				next[i] = after
+			if last := lastBy(s.jobs[i].sched, at, s.nextOther(next, to)); last.After(at) {
+				next[i] = last
 				continue
 			}
 		}
@@ -309,6 +309,32 @@ func (s *Scheduler) Advance(ctx context.Context, to time.Time, set func(time.Tim
 	}
 	set(to)
 	return errors.Join(errs...)
+}
+
+// lastBy returns the last occurrence of sched at or before bound, at being
+// one at or before it: what calling Next from at until it passes bound
+// reaches, in a few calls rather than one per occurrence (a check every
+// ten minutes has 52,560 of them in a year the console's :time may jump
+// over). It looks back from bound over windows that double until one holds
+// an occurrence, then steps forward from the first occurrence in it.
+func lastBy(sched cron.Schedule, at, bound time.Time) time.Time {
+	for d := time.Minute; ; d *= 2 {
+		x := bound.Add(-d)
+		if !x.After(at) {
+			break // the window reaches back to at: step from at
+		}
+		if t := sched.Next(x.Add(-time.Nanosecond).In(at.Location())); !t.IsZero() && !t.After(bound) {
+			at = t
+			break
+		}
+	}
+	for {
+		after := sched.Next(at)
+		if after.IsZero() || after.After(bound) {
+			return at
+		}
+		at = after
+	}
 }
 
 // nextOther returns the earliest next occurrence of a job that is not a
