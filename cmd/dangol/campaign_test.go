@@ -61,11 +61,7 @@ func TestChat_Campaign(t *testing.T) {
 			if n := strings.Count(tr, ad); n != 1 {
 				t.Errorf("advertising messages: %d, want the one campaign message:\n%s", n, tr)
 			}
-			_, from, ok := strings.Cut(tr, "> :as manager 사장")
-			if !ok {
-				t.Fatalf("no script in the transcript:\n%s", tr)
-			}
-			assertGolden(t, filepath.Join("testdata", "campaign."+lang+".golden"), "> :as manager 사장"+from)
+			assertGoldenFrom(t, tr, "> :as manager 사장", "campaign."+lang+".golden")
 		})
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -82,11 +81,7 @@ func TestChat_RatingRequest(t *testing.T) {
 			if n := strings.Count(tr, ask); n != 1 {
 				t.Errorf("the rating request is made %d times, want once:\n%s", n, tr)
 			}
-			_, from, ok := strings.Cut(tr, "> /note ")
-			if !ok {
-				t.Fatalf("no note in the transcript:\n%s", tr)
-			}
-			assertGolden(t, filepath.Join("testdata", "rating."+lang+".golden"), "> /note "+from)
+			assertGoldenFrom(t, tr, "> /note ", "rating."+lang+".golden")
 		})
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -44,11 +43,7 @@ func TestChat_FollowUpMessage(t *testing.T) {
 			if !strings.Contains(tr, testCatalog.Text(lang, "core.followups.none", nil)) {
 				t.Errorf("the follow-up is not done:\n%s", tr)
 			}
-			_, from, ok := strings.Cut(tr, "> /note\n")
-			if !ok {
-				t.Fatalf("no note in the transcript:\n%s", tr)
-			}
-			assertGolden(t, filepath.Join("testdata", "followup."+lang+".golden"), "> /note\n"+from)
+			assertGoldenFrom(t, tr, "> /note\n", "followup."+lang+".golden")
 		})
 	}
 }

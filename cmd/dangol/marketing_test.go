@@ -58,11 +58,7 @@ func TestChat_Advertising(t *testing.T) {
 			}
 			// From the first line after the banner, which names the
 			// rehearsal copy's temporary path.
-			_, from, ok := strings.Cut(tr, "> :as manager 사장")
-			if !ok {
-				t.Fatalf("no script in the transcript:\n%s", tr)
-			}
-			assertGolden(t, filepath.Join("testdata", "ads."+lang+".golden"), "> :as manager 사장"+from)
+			assertGoldenFrom(t, tr, "> :as manager 사장", "ads."+lang+".golden")
 		})
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -48,11 +47,7 @@ func TestChat_Response(t *testing.T) {
 			if !strings.Contains(tr, line) {
 				t.Errorf("the summary lacks %q:\n%s", line, tr)
 			}
-			_, from, ok := strings.Cut(tr, "> /response\n")
-			if !ok {
-				t.Fatalf("no /response in the transcript:\n%s", tr)
-			}
-			assertGolden(t, filepath.Join("testdata", "response."+lang+".golden"), "> /response\n"+from)
+			assertGoldenFrom(t, tr, "> /response\n", "response."+lang+".golden")
 		})
 	}
 }

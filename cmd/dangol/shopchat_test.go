@@ -41,3 +41,15 @@ func shopChat(t *testing.T, lang, script string) string {
 	}
 	return out.String()
 }
+
+// assertGoldenFrom compares the transcript tr from the first occurrence of
+// mark on (mark included) with the golden file name in testdata: the
+// console scripts' goldens leave out the set-up before the part they show.
+func assertGoldenFrom(t *testing.T, tr, mark, name string) {
+	t.Helper()
+	_, from, ok := strings.Cut(tr, mark)
+	if !ok {
+		t.Fatalf("no %q in the transcript:\n%s", mark, tr)
+	}
+	assertGolden(t, filepath.Join("testdata", name), mark+from)
+}

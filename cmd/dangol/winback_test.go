@@ -1,7 +1,6 @@
 package main
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -50,11 +49,7 @@ func TestChat_WinBack(t *testing.T) {
 					t.Errorf("win-back messages to %s: %d, want one:\n%s", user, n, tr)
 				}
 			}
-			_, from, ok := strings.Cut(tr, "> :as manager 사장")
-			if !ok {
-				t.Fatalf("no manager in the transcript:\n%s", tr)
-			}
-			assertGolden(t, filepath.Join("testdata", "winback."+lang+".golden"), "> :as manager 사장"+from)
+			assertGoldenFrom(t, tr, "> :as manager 사장", "winback."+lang+".golden")
 		})
 	}
 }
