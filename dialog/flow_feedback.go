@@ -45,7 +45,7 @@ func (t *turn) cmdFeedback(args string) error {
 	case ok:
 		t.sess.Draft[dRating] = strconv.Itoa(n)
 		return t.feedbackNext("rated")
-	case isScoreText(word) && !isWords(input{text: word}):
+	case isScoreText(word):
 		// A score out of range ("/feedback 7 …"): asked again, the words kept.
 		if rest != "" {
 			t.sess.Draft[dComment] = cutComment(rest)
