@@ -10,6 +10,21 @@ import (
 )
 
 // benchLines parses the JSON lines dangol bench printed.
+// benchOne runs dangol bench with args and returns its one JSON line and
+// the run, failing unless it succeeded with exactly one line.
+func benchOne(t *testing.T, args ...string) (benchResult, result) {
+	t.Helper()
+	res := runMain(t, nil, "", append([]string{"bench"}, args...)...)
+	if res.err != nil {
+		t.Fatalf("bench: %v\n%s", res.err, res.stderr)
+	}
+	rs := benchLines(t, res.stdout)
+	if len(rs) != 1 {
+		t.Fatalf("%d lines, want 1:\n%s", len(rs), res.stdout)
+	}
+	return rs[0], res
+}
+
 func benchLines(t *testing.T, out string) []benchResult {
 	t.Helper()
 	var rs []benchResult
@@ -32,15 +47,7 @@ func TestBench(t *testing.T) {
 	t.Parallel() // its own temp ledgers and in-process fakes
 	t.Run("Feedback", func(t *testing.T) {
 		dir := t.TempDir()
-		res := runMain(t, nil, "", "bench", "--scenario", "feedback", "--chats", "4", "--count", "50", "--customers", "100", "--dir", dir)
-		if res.err != nil {
-			t.Fatalf("bench: %v\n%s", res.err, res.stderr)
-		}
-		rs := benchLines(t, res.stdout)
-		if len(rs) != 1 {
-			t.Fatalf("%d lines, want 1:\n%s", len(rs), res.stdout)
-		}
-		r := rs[0]
+		r, res := benchOne(t, "--scenario", "feedback", "--chats", "4", "--count", "50", "--customers", "100", "--dir", dir)
 		if r.Scenario != "feedback" || r.Mode != "closed" || r.Chats != 4 || r.Completed != 50 || r.Updates != 4*50 {
 			t.Errorf("result %+v, want 50 feedbacks of 4 updates at 4 chats", r)
 		}
@@ -63,15 +70,7 @@ func TestBench(t *testing.T) {
 	t.Run("Line", func(t *testing.T) {
 		// Ratings 1 to 5 in turn: those at or below dialog.LowRating alert
 		// the staff channel, which the bench counts (no Slack) and checks.
-		res := runMain(t, nil, "", "bench", "--scenario", "line", "--chats", "4", "--count", "50", "--customers", "100", "--dir", t.TempDir())
-		if res.err != nil {
-			t.Fatalf("bench: %v\n%s", res.err, res.stderr)
-		}
-		rs := benchLines(t, res.stdout)
-		if len(rs) != 1 {
-			t.Fatalf("%d lines, want 1:\n%s", len(rs), res.stdout)
-		}
-		r := rs[0]
+		r, res := benchOne(t, "--scenario", "line", "--chats", "4", "--count", "50", "--customers", "100", "--dir", t.TempDir())
 		if r.Scenario != "feedback-line" || r.Mode != "closed" || r.Chats != 4 || r.Completed != 50 || r.Updates != 50 {
 			t.Errorf("result %+v, want 50 one-line feedbacks of one update at 4 chats", r)
 		}
@@ -88,13 +87,9 @@ func TestBench(t *testing.T) {
 	t.Run("Spread", func(t *testing.T) {
 		// The four-step feedback, each in another chat: a customer moves
 		// only between feedbacks, so every one completes and is stored.
-		res := runMain(t, nil, "", "bench", "--scenario", "feedback", "--chats", "2", "--count", "10", "--customers", "7", "--spread", "--dir", t.TempDir())
-		if res.err != nil {
-			t.Fatalf("bench: %v\n%s", res.err, res.stderr)
-		}
-		rs := benchLines(t, res.stdout)
-		if len(rs) != 1 || !rs[0].Spread || rs[0].Completed != 10 || rs[0].Updates != 40 {
-			t.Fatalf("result %+v, want 10 spread feedbacks of 4 updates", rs)
+		r, res := benchOne(t, "--scenario", "feedback", "--chats", "2", "--count", "10", "--customers", "7", "--spread", "--dir", t.TempDir())
+		if !r.Spread || r.Completed != 10 || r.Updates != 40 {
+			t.Fatalf("result %+v, want 10 spread feedbacks of 4 updates", r)
 		}
 		if want := testCatalog.Text("ko", "bench.verified", map[string]any{"Stored": 10}); !strings.Contains(res.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, res.stderr)
@@ -136,16 +131,8 @@ func TestBench(t *testing.T) {
 		}
 	})
 	t.Run("Press", func(t *testing.T) {
-		res := runMain(t, nil, "", "bench", "--scenario", "press", "--chats", "4", "--count", "8", "--every", "5ms",
+		r, res := benchOne(t, "--scenario", "press", "--chats", "4", "--count", "8", "--every", "5ms",
 			"--customers", "100", "--dir", t.TempDir())
-		if res.err != nil {
-			t.Fatalf("bench: %v\n%s", res.err, res.stderr)
-		}
-		rs := benchLines(t, res.stdout)
-		if len(rs) != 1 {
-			t.Fatalf("%d lines, want 1:\n%s", len(rs), res.stdout)
-		}
-		r := rs[0]
 		if r.Scenario != "press" || r.Mode != "paced" || r.Chats != 4 || r.Completed != 8 || r.Updates != 4*8 || r.EveryMS != 5 {
 			t.Errorf("result %+v, want 8 feedbacks by presses of 4 updates at 4 chats, every 5 ms", r)
 		}
