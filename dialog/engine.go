@@ -588,20 +588,26 @@ func (e *Engine) knownStaff(m Message) bool {
 	if e.trusted[m.Channel] && m.Role != ledger.RoleNone {
 		return m.Role == ledger.RoleStaff || m.Role == ledger.RoleManager
 	}
-	pid := m.Channel + ":" + m.UserID
-	return e.managers[pid] || e.staff[pid]
+	return e.configuredStaff(m.Channel+":"+m.UserID) != ledger.RoleNone
+}
+
+// configuredStaff is the role DANGOL_MANAGERS or DANGOL_STAFF gives
+// platform id; RoleNone when neither names it.
+func (e *Engine) configuredStaff(id string) ledger.Role {
+	switch {
+	case e.managers[id]:
+		return ledger.RoleManager
+	case e.staff[id]:
+		return ledger.RoleStaff
+	}
+	return ledger.RoleNone
 }
 
 // staffRole is the staff role platform id holds: from configuration, else,
 // when granted is true, from a grant in the ledger; RoleNone if neither.
 func (e *Engine) staffRole(tx *ledger.Tx, id string, granted bool) (ledger.Role, error) {
-	switch {
-	case e.managers[id]:
-		return ledger.RoleManager, nil
-	case e.staff[id]:
-		return ledger.RoleStaff, nil
-	case !granted:
-		return ledger.RoleNone, nil
+	if r := e.configuredStaff(id); r != ledger.RoleNone || !granted {
+		return r, nil
 	}
 	m, ok, err := tx.Staff(id)
 	if err != nil {

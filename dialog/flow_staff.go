@@ -39,7 +39,7 @@ func (t *turn) cmdStaff(args string) error {
 			t.say("core.staff.usage", nil)
 			return nil
 		}
-		if t.e.managers[id] || t.e.staff[id] {
+		if t.e.configuredStaff(id) != ledger.RoleNone {
 			t.say("core.staff.configured", map[string]any{"User": userLabel(id, mentionName(user))})
 			return nil
 		}
@@ -56,7 +56,7 @@ func (t *turn) cmdStaff(args string) error {
 			t.say("core.staff.usage", nil)
 			return nil
 		}
-		if t.e.managers[id] || t.e.staff[id] {
+		if t.e.configuredStaff(id) != ledger.RoleNone {
 			t.say("core.staff.configured", map[string]any{"User": userLabel(id, mentionName(user))})
 			return nil
 		}
