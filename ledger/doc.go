@@ -244,7 +244,13 @@
 // process only, and a crash forgets them. Only a message that wrote
 // nothing may be marked so: an effect commits with its event id. Likewise
 // an outbox entry reported Sent is no longer listed at once, and deleted
-// with the next commit.
+// with the next commit. A View whose snapshot began before that commit
+// ended does not see what it wrote, so the pipeline keeps the event ids and
+// deleted keys of each commit until every reader older than it has ended
+// (pipeline.prune): otherwise a re-delivery read meanwhile is answered
+// again and an entry already sent is listed as pending. The cost is memory
+// for as long as a reader stays open: a long Backup holds every event id
+// committed while it runs.
 //
 // The outbox (outbox.go) keeps replies from their effect's commit until
 // Sent (or PruneOutbox). An entry written with AddOutboxFor is sealed

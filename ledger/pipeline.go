@@ -76,13 +76,26 @@ type pipeline struct {
 	// yields once before it takes its group.
 	busy atomic.Bool
 
-	marks  []Marks
-	marked map[string]bool // event ids in marks, until their commit holds
+	marks []Marks
+	// marked holds the event ids of marks: 0 while queued, then the
+	// generation of the commit that wrote them, kept while a reader that
+	// began before that commit is open (its snapshot lacks them).
+	marked map[string]uint64
 	// cursors holds the highest value queued for each cursor name; it is
 	// kept after the commit (one entry per name), as cursors never go back.
 	cursors map[string]int64
 	sent    map[string]bool // outbox keys (as strings) to delete
 	sending map[string]bool // those of them the commit in flight deletes
+	// gone holds the outbox keys a commit deleted, by its generation, kept
+	// like marked: an older snapshot still has those entries.
+	gone map[string]uint64
+
+	// gen counts the commits that carried marks or sent entries; a reader
+	// registers the generation it began at in readers, and done lists,
+	// oldest first, what each generation settled, for prune.
+	gen     uint64
+	readers map[uint64]int
+	done    []settled
 
 	delay time.Duration
 	timer *time.Timer // armed while marks or sent wait without a leader
@@ -484,8 +497,86 @@ func (s *Store) settle(group []*call, marks []Marks, sent map[string]bool, delet
 	if added != 0 || deleted != 0 || len(sent) != 0 {
 		p.outboxChanged()
 	}
+	if len(marks) == 0 && len(sent) == 0 {
+		return
+	}
+	p.gen++
+	d := settled{gen: p.gen}
 	for _, m := range marks {
-		delete(p.marked, m.EventID)
+		if m.EventID != "" && p.marked[m.EventID] == 0 {
+			p.marked[m.EventID] = p.gen
+			d.events = append(d.events, m.EventID)
+		}
+	}
+	for k := range sent {
+		if p.gone == nil {
+			p.gone = map[string]uint64{}
+		}
+		p.gone[k] = p.gen
+		d.sent = append(d.sent, k)
+	}
+	p.done = append(p.done, d)
+	p.prune()
+}
+
+// settled is what the commit of one generation wrote of the pipeline's
+// queues: event ids and deleted outbox keys.
+type settled struct {
+	gen    uint64
+	events []string
+	sent   []string
+}
+
+// prune forgets what settled in generations every open reader sees; p.mu
+// must be held. A reader that began at generation g sees the commits up to
+// g, as they had ended before it began.
+func (p *pipeline) prune() {
+	oldest := p.gen
+	for g := range p.readers {
+		oldest = min(oldest, g)
+	}
+	n := 0
+	for ; n < len(p.done) && p.done[n].gen <= oldest; n++ {
+		d := &p.done[n]
+		for _, id := range d.events {
+			if p.marked[id] == d.gen {
+				delete(p.marked, id)
+			}
+		}
+		for _, k := range d.sent {
+			if p.gone[k] == d.gen {
+				delete(p.gone, k)
+			}
+		}
+	}
+	if n > 0 {
+		clear(p.done[:n])
+		p.done = p.done[n:]
+	}
+}
+
+// beginRead registers a reader about to begin its bbolt transaction and
+// returns its generation, for endRead. Registering first means no commit
+// can prune what the snapshot lacks before the reader looks.
+func (p *pipeline) beginRead() uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.readers == nil {
+		p.readers = map[uint64]int{}
+	}
+	p.readers[p.gen]++
+	return p.gen
+}
+
+// endRead unregisters a reader of generation g.
+func (p *pipeline) endRead(g uint64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.readers[g]--; p.readers[g] <= 0 {
+		delete(p.readers, g)
+		if len(p.done) > 0 {
+			p.prune()
+		}
 	}
 }
 
@@ -515,9 +606,9 @@ func (s *Store) QueueMarks(m Marks) error {
 	p.marks = append(p.marks, m)
 	if m.EventID != "" {
 		if p.marked == nil {
-			p.marked = map[string]bool{}
+			p.marked = map[string]uint64{}
 		}
-		p.marked[m.EventID] = true
+		p.marked[m.EventID] = 0
 	}
 	if m.Cursor != "" {
 		if p.cursors == nil {
@@ -534,21 +625,31 @@ func (s *Store) QueueMarks(m Marks) error {
 // MarksQueued reports whether marks for event id wait in the pipeline,
 // not yet committed. SeenEvent counts them too (a re-delivery meanwhile is
 // known); a crash forgets them.
-func (s *Store) MarksQueued(id string) bool { return s.pipe.queuedEvent(id) }
+func (s *Store) MarksQueued(id string) bool {
+	p := &s.pipe
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	g, ok := p.marked[id]
+	return ok && g == 0
+}
 
-// queuedEvent reports whether event id waits in the queued marks.
+// queuedEvent reports whether event id's marks wait in the pipeline or
+// were committed after some open reader began: either way it was handled.
 func (p *pipeline) queuedEvent(id string) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.marked[id]
+	_, ok := p.marked[id]
+	return ok
 }
 
 // queuedSent reports whether the outbox entry at time key k was reported
-// sent and waits to be deleted.
+// sent and waits to be deleted, or was deleted after some open reader
+// began (its snapshot still has it).
 func (p *pipeline) queuedSent(k []byte) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.sent[string(k)] || p.sending[string(k)]
+	_, gone := p.gone[string(k)]
+	return p.sent[string(k)] || p.sending[string(k)] || gone
 }
 
 // queuedCursor returns the highest value queued for cursor name.

@@ -566,3 +566,55 @@ func TestPipelineJoins(t *testing.T) {
 		t.Errorf("the joiner ran in transaction %d; the held commit was %d and the flush %d", joined, held-1, held)
 	}
 }
+
+// TestSnapshotKeepsSettled: a reader whose snapshot began before the commit
+// that wrote queued marks, or deleted entries reported Sent, must still
+// count the event seen and the entries gone, even once that commit has
+// ended; after the reader, what settled is forgotten (the file has it).
+func TestSnapshotKeepsSettled(t *testing.T) {
+	s := MustOpen(t)
+	ctx := context.Background()
+	var id string
+	mustUpdate(t, s, func(tx *Tx) error {
+		var err error
+		id, err = tx.AddOutbox("ev0", t0, []byte("reply"))
+		return err
+	})
+	if err := s.QueueMarks(Marks{EventID: "read1", At: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Sent(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	mustView(t, s, func(tx *Tx) error {
+		if err := s.Flush(ctx); err != nil { // commits while this snapshot is open
+			t.Fatal(err)
+		}
+		if tx.bucket(bucketEvents).Get([]byte("read1")) != nil {
+			t.Fatal("the snapshot sees the later commit: the test proves nothing")
+		}
+		if seen, _ := tx.SeenEvent("read1"); !seen {
+			t.Error("an event committed during the read is not seen: a re-delivery is answered again")
+		}
+		if es, _ := tx.Outbox("", 0); len(es) != 0 {
+			t.Errorf("%d entries deleted during the read are pending again: they would be sent twice", len(es))
+		}
+		return nil
+	})
+	p := &s.pipe
+	p.mu.Lock()
+	left := len(p.marked) + len(p.gone) + len(p.done) + len(p.readers)
+	p.mu.Unlock()
+	if left != 0 {
+		t.Errorf("%d entries kept after the last reader ended", left)
+	}
+	mustView(t, s, func(tx *Tx) error {
+		if seen, _ := tx.SeenEvent("read1"); !seen {
+			t.Error("read1 lost")
+		}
+		if es, _ := tx.Outbox("", 0); len(es) != 0 {
+			t.Errorf("%d entries pending after their deletion", len(es))
+		}
+		return nil
+	})
+}

@@ -389,6 +389,11 @@ func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 	if s.db == nil {
 		return ErrClosed
 	}
+	// Registered before bbolt's snapshot is taken: what a commit ending
+	// meanwhile settled stays known to SeenEvent and the outbox until the
+	// reader ends (pipeline.prune).
+	g := s.pipe.beginRead()
+	defer s.pipe.endRead(g)
 	return readOnly(s.db.View(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx, kr: s.kr, pipe: &s.pipe}) }))
 }
 
