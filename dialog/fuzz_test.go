@@ -492,7 +492,9 @@ func (c *chaos) checkReplies(m Message, rs []Reply) bool {
 		if r.To == ToConversation || (r.To == ToUser && r.Channel == m.Channel && r.UserID == m.UserID) {
 			toSender = true
 		}
-		if strings.TrimSpace(r.Text) == "" {
+		// A form's words are its title and fields (a Slack modal opens
+		// without a post); any other reply says something.
+		if strings.TrimSpace(r.Text) == "" && (r.Form == nil || strings.TrimSpace(r.Form.Title) == "") {
 			return c.failf("%s: a reply without text: %+v", where, r)
 		}
 		if r.Lang == "" {
