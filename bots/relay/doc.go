@@ -62,5 +62,12 @@
 // http.Client.Timeout; its errors are the context's.
 //
 // Close cancels the work still running after its context ends: a reply in
-// the middle of its retries is then given up.
+// the middle of its retries is then given up. Before that, from the moment
+// Close begins, a send that fails is not tried again (retry.WithStop): with
+// the platform down at a SIGTERM, every reply in flight would otherwise sit
+// out its whole back-off (7.5 s for Telegram's five tries) and the shutdown
+// the full drain. The events taken are still handled and committed; a
+// reply of an effect waits in the outbox for the next start, and a reply
+// to a read that failed so is lost, logged as "not delivered while
+// stopping".
 package relay

@@ -30,6 +30,9 @@ type queue struct {
 	// context, so what was taken is finished, until close gives up.
 	work       context.Context
 	cancelWork context.CancelFunc
+	// stopping is closed when close begins: sends stop trying again
+	// (retry.WithStop), the work itself goes on.
+	stopping chan struct{}
 
 	mu      sync.Mutex
 	wake    *sync.Cond       // on mu: a lane is ready, or the queue closed
@@ -53,12 +56,13 @@ type lane struct {
 
 func newQueue(workers, limit int, log *slog.Logger, name string) *queue {
 	q := &queue{
-		workers: max(workers, 1),
-		limit:   limit,
-		log:     log,
-		name:    name,
-		keys:    map[string]*lane{},
-		room:    make(chan struct{}),
+		workers:  max(workers, 1),
+		limit:    limit,
+		log:      log,
+		name:     name,
+		keys:     map[string]*lane{},
+		room:     make(chan struct{}),
+		stopping: make(chan struct{}),
 	}
 	q.wake = sync.NewCond(&q.mu)
 	q.work, q.cancelWork = context.WithCancel(context.Background())
@@ -191,6 +195,9 @@ func (q *queue) depth() int {
 // workers end with it.
 func (q *queue) close(ctx context.Context) error {
 	q.mu.Lock()
+	if !q.closed {
+		close(q.stopping)
+	}
 	q.closed = true
 	close(q.room) // wake pushers waiting for room: they see closed
 	q.room = make(chan struct{})

@@ -323,7 +323,12 @@ func (r *Relay) handle(ctx context.Context, ev Event, done chan struct{}) {
 		replies = ev.After(ctx, m, replies, err)
 	}
 	from := Address{Channel: r.channel, Conversation: m.ConversationID, Origin: ev.Origin}
-	r.router.Route(ctx, from, replies)
+	// Once Close has begun, a send that fails is not tried again: a
+	// platform that cannot be reached must not hold the shutdown for every
+	// back-off, and a reply of an effect waits in the outbox for the next
+	// start. The engine's own retries above go on (its commit is the
+	// event's).
+	r.router.Route(retry.WithStop(ctx, r.q.stopping), from, replies)
 }
 
 // engine hands m to the handler, again while it fails: a failed message is

@@ -12,9 +12,11 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/dangol/dangol/bots/retry"
 	"github.com/dangol/dangol/bots/retry/retrytest"
 	"github.com/dangol/dangol/dialog"
 )
@@ -74,6 +76,32 @@ func (rec *recorder) none(t *testing.T) {
 		t.Fatalf("unexpected send %+v", s)
 	default:
 	}
+}
+
+// retrySender is a Sender whose platform cannot be reached, trying each
+// reply through a retry.Policy as the adapters do.
+type retrySender struct {
+	p     retry.Policy
+	tries atomic.Int64
+	mu    sync.Mutex
+	err   error
+}
+
+func (s *retrySender) Send(ctx context.Context, _ Address, _ dialog.Reply) error {
+	err := s.p.Do(ctx, func(context.Context) error {
+		s.tries.Add(1)
+		return errors.New("connection refused")
+	})
+	s.mu.Lock()
+	s.err = err
+	s.mu.Unlock()
+	return err
+}
+
+func (s *retrySender) last() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
 }
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -362,6 +390,46 @@ func TestRelay_Close(t *testing.T) {
 		}
 		if err := r.Go(context.Background(), "c1", func(context.Context) {}); !errors.Is(err, ErrClosed) {
 			t.Errorf("Go after Close: %v", err)
+		}
+	})
+	t.Run("FailedSendsNotRetried", func(t *testing.T) {
+		// A platform that cannot be reached while dangol stops: the reply
+		// is tried once (an effect's waits in the outbox), not through the
+		// whole back-off while the shutdown waits.
+		release := make(chan struct{})
+		h := handlerFunc(func(ctx context.Context, m dialog.Message) ([]dialog.Reply, error) {
+			<-release
+			return echo(ctx, m)
+		})
+		down := &retrySender{p: retry.Policy{Attempts: 5, Sleep: func(context.Context, time.Duration) error { return nil }}}
+		router := NewRouter(RouterConfig{Logger: quiet()})
+		router.Register("test", down)
+		r, err := New(Config{Channel: "test", Handler: h, Router: router, Logger: quiet()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		submit(t, r, msg("c1", "e1", "last words"))
+		closed := make(chan error, 1)
+		go func() { closed <- r.Close(context.Background()) }()
+		select {
+		case <-r.q.stopping: // Close has begun, the reply not yet made
+		case <-time.After(waitFor):
+			t.Fatal("Close did not begin")
+		}
+		close(release)
+		select {
+		case err := <-closed:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(waitFor):
+			t.Fatal("Close did not return")
+		}
+		if got := down.tries.Load(); got != 1 {
+			t.Errorf("the failing send was tried %d times while stopping, want 1", got)
+		}
+		if err := down.last(); !errors.Is(err, retry.ErrStopping) {
+			t.Errorf("send: %v, want ErrStopping", err)
 		}
 	})
 	t.Run("ErrTimeoutCancels", func(t *testing.T) {

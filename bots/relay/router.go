@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"sync"
 
+	"github.com/dangol/dangol/bots/retry"
 	"github.com/dangol/dangol/dialog"
 )
 
@@ -155,6 +156,10 @@ func (r *Router) Route(ctx context.Context, from Address, replies []dialog.Reply
 		switch {
 		case err == nil:
 			continue
+		case errors.Is(err, retry.ErrStopping):
+			// Expected while the platform is down at shutdown; an effect's
+			// reply stays in the outbox (outbox_kept) and goes at the next start.
+			r.log.WarnContext(ctx, "relay: reply not delivered while stopping", "from", from.Kind(), "to", reply.To, "channel", reply.Channel, "text_bytes", len(reply.Text), "outbox_kept", reply.OutboxID != "", "err", err)
 		case errors.Is(err, ErrNoRoute):
 			r.log.WarnContext(ctx, "relay: reply has nowhere to go; dropped", "from", from.Kind(), "to", reply.To, "channel", reply.Channel, "text_bytes", len(reply.Text), "err", err)
 		default:

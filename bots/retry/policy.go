@@ -2,6 +2,7 @@ package retry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -44,6 +45,7 @@ func (p Policy) Do(ctx context.Context, try func(context.Context) error) error {
 	if attempts <= 0 {
 		attempts = DefaultAttempts
 	}
+	stop, _ := ctx.Value(stopKey{}).(<-chan struct{})
 	for n := 1; ; n++ {
 		if p.Before != nil {
 			if err := p.Before(ctx); err != nil {
@@ -56,6 +58,9 @@ func (p Policy) Do(ctx context.Context, try func(context.Context) error) error {
 		}
 		if ctx.Err() != nil || (p.Permanent != nil && p.Permanent(err)) {
 			return err
+		}
+		if stopped(stop) {
+			return fmt.Errorf("%w (%w)", err, ErrStopping)
 		}
 		if n >= attempts {
 			return fmt.Errorf("giving up after %d attempts: %w", n, err)
@@ -74,10 +79,62 @@ func (p Policy) Do(ctx context.Context, try func(context.Context) error) error {
 		if sleep == nil {
 			sleep = p.Backoff.Sleep
 		}
-		if serr := sleep(ctx, wait); serr != nil {
+		if serr := sleepUnlessStopped(ctx, stop, wait, sleep); serr != nil {
 			return fmt.Errorf("%w (gave up waiting %v: %w)", err, wait, serr)
 		}
 	}
+}
+
+// ErrStopping is wrapped in the error of a Policy.Do that gave up trying
+// again because the context's stop (WithStop) had come.
+var ErrStopping = errors.New("not tried again: stopping")
+
+type stopKey struct{}
+
+// WithStop returns ctx carrying stop: once stop is closed, Policy.Do makes
+// no further try after a failure, and a wait between tries ends at once,
+// with ErrStopping. A runtime that is shutting down closes it, so that a
+// platform it cannot reach does not hold the shutdown for the whole
+// back-off of every reply in flight: a reply of an effect waits in the
+// outbox for the next start. ctx itself is not ended by stop, so a try
+// under way finishes.
+func WithStop(ctx context.Context, stop <-chan struct{}) context.Context {
+	return context.WithValue(ctx, stopKey{}, stop)
+}
+
+func stopped(stop <-chan struct{}) bool {
+	if stop == nil {
+		return false
+	}
+	select {
+	case <-stop:
+		return true
+	default:
+		return false
+	}
+}
+
+// sleepUnlessStopped is sleep(ctx, d) cut short when stop comes first.
+func sleepUnlessStopped(ctx context.Context, stop <-chan struct{}, d time.Duration, sleep func(context.Context, time.Duration) error) error {
+	if stop == nil {
+		return sleep(ctx, d)
+	}
+	sctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	go func() {
+		select {
+		case <-stop:
+			cancel(ErrStopping)
+		case <-sctx.Done():
+		}
+	}()
+	if err := sleep(sctx, d); err != nil {
+		if cause := context.Cause(sctx); errors.Is(cause, ErrStopping) {
+			return cause
+		}
+		return err
+	}
+	return nil
 }
 
 // Sleep waits d, through After when it is set, or until ctx ends, when it

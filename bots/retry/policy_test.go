@@ -119,3 +119,55 @@ func TestBackoff_Sleep(t *testing.T) {
 		t.Fatalf("Sleep(0): %v", err)
 	}
 }
+
+// TestPolicy_Stop: once the context's stop has come, a failed try is not
+// tried again, and a wait under way ends at once; the try under way is
+// never cut (its context lives on).
+func TestPolicy_Stop(t *testing.T) {
+	t.Run("StoppedBefore", func(t *testing.T) {
+		stop := make(chan struct{})
+		close(stop)
+		tries := 0
+		p := Policy{Sleep: func(context.Context, time.Duration) error { t.Error("waited after the stop"); return nil }}
+		err := p.Do(WithStop(context.Background(), stop), func(ctx context.Context) error {
+			tries++
+			if ctx.Err() != nil {
+				t.Error("the try's context ended with the stop")
+			}
+			return errDown
+		})
+		if tries != 1 || !errors.Is(err, errDown) || !errors.Is(err, ErrStopping) {
+			t.Errorf("%d tries, %v; want one, with the try's error and ErrStopping", tries, err)
+		}
+	})
+	t.Run("StopDuringWait", func(t *testing.T) {
+		stop := make(chan struct{})
+		tries := 0
+		p := Policy{Backoff: Backoff{Base: time.Hour, Jitter: func() float64 { return 0 }, After: func(time.Duration) <-chan time.Time {
+			close(stop) // the shutdown comes while the policy waits an hour
+			return nil  // never fires
+		}}}
+		err := p.Do(WithStop(context.Background(), stop), func(context.Context) error {
+			tries++
+			return errDown
+		})
+		if tries != 1 || !errors.Is(err, errDown) || !errors.Is(err, ErrStopping) {
+			t.Errorf("%d tries, %v; want one, with the try's error and ErrStopping", tries, err)
+		}
+	})
+	t.Run("NoStop", func(t *testing.T) {
+		stop := make(chan struct{})
+		tries := 0
+		p := Policy{Attempts: 3, Sleep: func(context.Context, time.Duration) error { return nil }}
+		err := p.Do(WithStop(context.Background(), stop), func(context.Context) error {
+			tries++
+			if tries < 3 {
+				return errDown
+			}
+			return nil
+		})
+		if tries != 3 || err != nil {
+			t.Errorf("%d tries, %v; a stop that never came changed the retries", tries, err)
+		}
+	})
+}
