@@ -59,11 +59,11 @@ func (p Policy) Do(ctx context.Context, try func(context.Context) error) error {
 		if ctx.Err() != nil || (p.Permanent != nil && p.Permanent(err)) {
 			return err
 		}
-		if stopped(stop) {
-			return fmt.Errorf("%w (%w)", err, ErrStopping)
-		}
 		if n >= attempts {
 			return fmt.Errorf("giving up after %d attempts: %w", n, err)
+		}
+		if stopped(stop) {
+			return fmt.Errorf("%w (%w)", err, ErrStopping)
 		}
 		wait, asked := time.Duration(0), false
 		if p.RetryAfter != nil {
