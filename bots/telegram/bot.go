@@ -464,7 +464,7 @@ func (b *Bot) showChoice(ctx context.Context, in inbound, chosen bool) {
 	var err error
 	if chosen && m.Text != "" && label != "" && units(m.Text+suffix) <= maxText {
 		err = b.call(ctx, 0, "editMessageText", func(ctx context.Context) error {
-			_, err := b.api.EditMessageText(ctx, &bot.EditMessageTextParams{
+			_, err := b.api.EditMessageText(withoutResult(ctx), &bot.EditMessageTextParams{
 				ChatID:             chatParam(m.Chat.ID),
 				MessageID:          m.ID,
 				Text:               m.Text + suffix,
@@ -475,7 +475,7 @@ func (b *Bot) showChoice(ctx context.Context, in inbound, chosen bool) {
 		})
 	} else {
 		err = b.call(ctx, 0, "editMessageReplyMarkup", func(ctx context.Context) error {
-			_, err := b.api.EditMessageReplyMarkup(ctx, &bot.EditMessageReplyMarkupParams{
+			_, err := b.api.EditMessageReplyMarkup(withoutResult(ctx), &bot.EditMessageReplyMarkupParams{
 				ChatID:    chatParam(m.Chat.ID),
 				MessageID: m.ID,
 			}) // no markup: the keyboard goes

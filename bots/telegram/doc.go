@@ -103,11 +103,11 @@
 // secret and 200 only once the update is committed, so Telegram re-sends
 // what a crash cut short.
 //
-// The Message Telegram returns for a send or an edit (sendMessage,
-// sendPhoto, editMessageText, editMessageReplyMarkup) is never read: the
-// sending client hands go-telegram/bot an empty result in its place
-// (dropResults), so the library does not decode it. A feature that needs a
-// sent message's id must take its method out of unread. Errors, and
+// The Message Telegram returns for the adapter's sends and edits is never
+// read: each such call's context is marked withoutResult, and the sending
+// client hands go-telegram/bot an empty result in its place (dropResults),
+// so the library does not decode it. A call without the mark (a feature
+// that needs a sent message's id) gets the answer whole. Errors, and
 // answers in a shape other than Telegram's own, reach the library as sent.
 //
 // What the adapter answers by itself, without the engine, is Telegram's

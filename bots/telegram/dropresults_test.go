@@ -15,10 +15,11 @@ import (
 	"github.com/dangol/dangol/bots/relay"
 )
 
-// TestDropResults: a send that went well comes back to go-telegram/bot
-// without its Message (the adapter never reads it), while errors, other
-// methods' results and answers in another shape reach it as Telegram sent
-// them, and every connection is drained for the next call.
+// TestDropResults: a send that went well, from a context marked
+// withoutResult, comes back to go-telegram/bot without its Message (the
+// adapter never reads it), while unmarked calls, errors, other methods'
+// results and answers in another shape reach it as Telegram sent them, and
+// every connection is drained for the next call.
 func TestDropResults(t *testing.T) {
 	const sent = `{"ok":true,"result":{"message_id":77,"date":1764000000,"chat":{"id":1001,"type":"private"},"text":"안녕"}}`
 	answers := map[string]string{
@@ -45,10 +46,14 @@ func TestDropResults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := t.Context()
+	ctx := withoutResult(t.Context())
 	m, err := api.SendMessage(ctx, &bot.SendMessageParams{ChatID: "1001", Text: "안녕"})
 	if err != nil || m == nil || m.ID != 0 {
 		t.Errorf("sendMessage: %+v, %v; want an empty message and no error", m, err)
+	}
+	// A call that reads what it sent is not marked: Telegram's answer whole.
+	if m, err := api.SendMessage(t.Context(), &bot.SendMessageParams{ChatID: "1001", Text: "안녕"}); err != nil || m == nil || m.ID != 77 || m.Text != "안녕" {
+		t.Errorf("unmarked sendMessage: %+v, %v; want message 77 decoded", m, err)
 	}
 	if m, err := api.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: "1001", MessageID: 78, Text: "→ ★"}); err != nil || m == nil || m.ID != 78 {
 		t.Errorf("editMessageText in another shape: %+v, %v; want it decoded as sent", m, err)
@@ -57,10 +62,10 @@ func TestDropResults(t *testing.T) {
 	if _, err := api.SendPhoto(ctx, &bot.SendPhotoParams{ChatID: "1001", Photo: &models.InputFileString{Data: "photo1"}}); !errors.As(err, &tooMany) || tooMany.RetryAfter != 3 {
 		t.Errorf("sendPhoto 429: %v; want retry_after 3", err)
 	}
-	if me, err := api.GetMe(ctx); err != nil || me.Username != "dangol_fake_bot" {
+	if me, err := api.GetMe(t.Context()); err != nil || me.Username != "dangol_fake_bot" {
 		t.Errorf("getMe: %+v, %v; want its result decoded", me, err)
 	}
 	if n := conns.Load(); n != 1 {
-		t.Errorf("%d connections for 4 calls, want 1: an answer was not drained", n)
+		t.Errorf("%d connections for 5 calls, want 1: an answer was not drained", n)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"path"
 	"strings"
 	"time"
 
@@ -125,13 +124,16 @@ func (g *gatedClient) pollAnswered(ctx context.Context, resp *http.Response) (*h
 	return resp, nil
 }
 
-// unread are the Bot API methods whose result, the Message sent or edited,
-// the adapter never reads (send and showChoice drop it).
-var unread = map[string]bool{
-	"sendMessage":            true,
-	"sendPhoto":              true,
-	"editMessageText":        true,
-	"editMessageReplyMarkup": true,
+// resultUnread marks the context of a Bot API call whose result, the
+// Message sent or edited, the caller drops (dropResults).
+type resultUnread struct{}
+
+// withoutResult returns ctx marked so that dropResults hands the library an
+// empty result for its calls: only for calls whose returned Message is
+// thrown away. A call without the mark gets Telegram's answer whole, so a
+// feature that reads a sent message's id needs do nothing.
+func withoutResult(ctx context.Context) context.Context {
+	return context.WithValue(ctx, resultUnread{}, true)
 }
 
 // okResult is how a Bot API answer that went well begins, as Telegram
@@ -142,8 +144,9 @@ const okResult = `{"ok":true,"result":`
 // the adapter would not read: ok, with an empty object.
 const emptyResult = `{"ok":true,"result":{}}`
 
-// dropResults hands go-telegram/bot, for the methods in unread, an empty
-// result in place of the Message Telegram sends back: the library decodes
+// dropResults hands go-telegram/bot, for a call whose context is marked
+// withoutResult, an empty result in place of the Message Telegram sends
+// back: the library decodes
 // that whole message (its sender, chat, text, entities, the keyboard
 // echoed) into models.Message on every send and edit, 8% of dangol
 // bench's CPU in the feedback scenario, for the adapter to drop it. Only
@@ -155,7 +158,7 @@ type dropResults struct{ base http.RoundTripper }
 // RoundTrip implements http.RoundTripper.
 func (t dropResults) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.base.RoundTrip(req)
-	if err != nil || resp.StatusCode != http.StatusOK || !unread[path.Base(req.URL.Path)] {
+	if err != nil || resp.StatusCode != http.StatusOK || req.Context().Value(resultUnread{}) == nil {
 		return resp, err
 	}
 	var head [len(okResult)]byte

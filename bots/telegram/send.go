@@ -116,7 +116,7 @@ func chatParam(chat int64) string { return strconv.FormatInt(chat, 10) }
 func (b *Bot) send(ctx context.Context, chat int64, m outMsg) error {
 	if m.photo != nil {
 		return b.call(ctx, chat, "sendPhoto", func(ctx context.Context) error {
-			_, err := b.api.SendPhoto(ctx, &bot.SendPhotoParams{
+			_, err := b.api.SendPhoto(withoutResult(ctx), &bot.SendPhotoParams{
 				ChatID:          chatParam(chat),
 				Photo:           &models.InputFileUpload{Filename: m.photo.Name, Data: bytes.NewReader(m.photo.PNG)},
 				Caption:         m.text,
@@ -127,7 +127,7 @@ func (b *Bot) send(ctx context.Context, chat int64, m outMsg) error {
 		})
 	}
 	return b.call(ctx, chat, "sendMessage", func(ctx context.Context) error {
-		_, err := b.api.SendMessage(ctx, &bot.SendMessageParams{
+		_, err := b.api.SendMessage(withoutResult(ctx), &bot.SendMessageParams{
 			ChatID:             chatParam(chat),
 			Text:               m.text,
 			Entities:           m.entities,
