@@ -108,6 +108,11 @@ func (r *journeyRig) start() {
 		"DANGOL_SLACK_STAFF_CHANNEL":  "CSTAFF",
 		"DANGOL_SLACK_STAFF":          journeyStaff,
 		"DANGOL_HTTP_ADDR":            r.addr,
+		// Telegram's per-chat pace (a message a second after a burst of
+		// three) runs on the real clock: a journey of a dozen messages to
+		// one chat would wait seconds for it. The limits have tests of
+		// their own (telegram_limits_test.go, TestCampaignLoad).
+		"DANGOL_TELEGRAM_CHAT_RATE": "off",
 	}
 	r.m = &Main{Catalog: testCatalog, Chart: charttest.Stub, Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{},
 		Stderr: &lockedBuffer{}, Getenv: func(k string) string { return env[k] }}
