@@ -227,6 +227,7 @@ func TestScheduledBackups_Failure(t *testing.T) {
 // TestBackup_WhileServing: dangol backup on a file a running dangol holds
 // says, in the shop's language, that serve makes backups itself and how.
 func TestBackup_WhileServing(t *testing.T) {
+	t.Parallel() // its own data files; most of its time is waiting out a lock's timeout
 	dir := t.TempDir()
 	db := filepath.Join(dir, "shop.db")
 	s := mustOpenStore(t, db)

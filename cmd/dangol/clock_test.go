@@ -349,6 +349,7 @@ func TestChat_RehearsalLeftovers(t *testing.T) {
 // the "in use" error and leaves no copy; a rehearsal ended by ctx, with
 // the input still open, removes its copy and never creates the data file.
 func TestChat_RehearsalRefused(t *testing.T) {
+	t.Parallel() // its own data files; most of its time is waiting out a lock's timeout
 	t.Run("ErrLocked", func(t *testing.T) {
 		dir := t.TempDir()
 		db := filepath.Join(dir, "d.db")

@@ -239,6 +239,7 @@ func TestBinary_ExitCodes(t *testing.T) {
 // starts another on it: the second must give up with the file's name, not
 // wait.
 func TestBinary_SecondDangolFailsFast(t *testing.T) {
+	t.Parallel() // its own data files; most of its time is waiting out a lock's timeout
 	db := filepath.Join(t.TempDir(), "shop.db")
 	first := start(t, envFor(db), "serve")
 	first.reply(`단골\(dangol\) 콘솔`) // the banner: the file is open

@@ -453,6 +453,7 @@ func TestImport_ListsAtMost20(t *testing.T) {
 }
 
 func TestImport_Errors(t *testing.T) {
+	t.Parallel() // its own data files; most of its time is waiting out a lock's timeout
 	dir := t.TempDir()
 	write := func(name string, data []byte) string {
 		path := filepath.Join(dir, name)

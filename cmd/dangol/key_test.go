@@ -374,6 +374,7 @@ func TestKey_RotateEnv(t *testing.T) {
 // key, on a file a dangol holds, without a data file or with wrong
 // arguments is refused with its message, and nothing changes.
 func TestKey_RotateRefused(t *testing.T) {
+	t.Parallel() // its own data files; most of its time is waiting out a lock's timeout
 	dir := t.TempDir()
 	db := filepath.Join(dir, "shop.db")
 	seed(t, db)

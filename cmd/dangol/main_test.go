@@ -255,6 +255,7 @@ func mustOpenStore(tb testing.TB, path string) *ledger.Store {
 }
 
 func TestOpen_ErrLocked(t *testing.T) {
+	t.Parallel() // its own data files; most of its time is waiting out a lock's timeout
 	db := filepath.Join(t.TempDir(), "held.db")
 	mustOpenStore(t, db)
 	r := runMain(t, map[string]string{"DANGOL_DB": db}, "", "export")

@@ -113,6 +113,7 @@ func TestMigrate_DryRun(t *testing.T) {
 // says when it becomes 3), a missing file and one a dangol holds; none is
 // changed.
 func TestMigrate_Cases(t *testing.T) {
+	t.Parallel() // its own data files; most of its time is waiting out a lock's timeout
 	v2, err := os.ReadFile(filepath.Join("..", "..", "ledger", "testdata", "v2.db"))
 	if err != nil {
 		t.Fatal(err)

@@ -130,6 +130,7 @@ func posts(calls []call, channel string) (texts []string, files int) {
 // and the staff member with a follow-up due that day must get a DM.
 // Restarts over the same ledger, that day and the next, post neither again.
 func TestServe_ScheduledPosts(t *testing.T) {
+	t.Parallel() // its own data file and fakes
 	env, calls := slackShop(t, map[string]string{"DANGOL_SLACK_STAFF_CHANNEL": "CSTAFF"})
 	seoul, _ := time.LoadLocation("Asia/Seoul")
 	monday := time.Date(2026, 11, 30, 10, 0, 0, 0, seoul)
