@@ -104,6 +104,20 @@ func (s *retrySender) last() error {
 	return s.err
 }
 
+// waitErr fails the test unless ch brings nil within waitFor; late is
+// what the failure says.
+func waitErr(t *testing.T, ch <-chan error, late string) {
+	t.Helper()
+	select {
+	case err := <-ch:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(waitFor):
+		t.Fatal(late)
+	}
+}
+
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // newTestRelay is a relay on channel "test" whose replies a recorder gets.
@@ -345,14 +359,7 @@ func TestRelay_Limit(t *testing.T) {
 		accepted <- err
 	}()
 	close(release)
-	select {
-	case err := <-accepted:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(waitFor):
-		t.Fatal("Submit still waits after room was made")
-	}
+	waitErr(t, accepted, "Submit still waits after room was made")
 }
 
 // TestRelay_Close: Close waits for what was taken, refuses what comes
@@ -369,14 +376,7 @@ func TestRelay_Close(t *testing.T) {
 		closed := make(chan error, 1)
 		go func() { closed <- r.Close(context.Background()) }()
 		close(release)
-		select {
-		case err := <-closed:
-			if err != nil {
-				t.Fatal(err)
-			}
-		case <-time.After(waitFor):
-			t.Fatal("Close did not return")
-		}
+		waitErr(t, closed, "Close did not return")
 		select {
 		case s := <-rec.got:
 			if s.r.Text != "echo last words" {
@@ -417,14 +417,7 @@ func TestRelay_Close(t *testing.T) {
 			t.Fatal("Close did not begin")
 		}
 		close(release)
-		select {
-		case err := <-closed:
-			if err != nil {
-				t.Fatal(err)
-			}
-		case <-time.After(waitFor):
-			t.Fatal("Close did not return")
-		}
+		waitErr(t, closed, "Close did not return")
 		if got := down.tries.Load(); got != 1 {
 			t.Errorf("the failing send was tried %d times while stopping, want 1", got)
 		}
