@@ -176,6 +176,21 @@ func (s *Store) updateSolo(c *call) error {
 // bench reports it per update).
 func (s *Store) Commits() int64 { return s.pipe.commits.Load() }
 
+// WriteStats returns what bbolt reports of the commits since the file was
+// opened: the pages written (each its own pwrite) and the time spent
+// writing them and the meta page, both fsyncs included. Zero once closed.
+// dangol bench divides them by updates and commits: a commit's fixed cost
+// is this, its functions' the rest.
+func (s *Store) WriteStats() (pages int64, writing time.Duration) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.db == nil {
+		return 0, 0
+	}
+	ts := s.db.Stats().TxStats
+	return ts.GetWrite(), ts.GetWriteTime()
+}
+
 // commit runs fn through the pipeline and returns its call, with the
 // outcome filled in. s.mu must be held (shared) and s.db open.
 func (s *Store) commit(fn func(*Tx) error) *call {

@@ -166,6 +166,34 @@ type benchResult struct {
 	// CommitsPerUpdate is how many ledger commits (each an fsync) there
 	// were per update: how the commit pipeline shares its fsyncs.
 	CommitsPerUpdate float64 `json:"commits_per_update"`
+	// PagesPerCommit is how many pages bbolt wrote per commit, each with
+	// a pwrite of its own, and WriteMsPerCommit how long writing them and
+	// the meta page took, both fsyncs included: a commit's fixed cost.
+	PagesPerCommit   float64 `json:"pages_per_commit"`
+	WriteMsPerCommit float64 `json:"write_ms_per_commit"`
+}
+
+// ledgerWrites is what the ledger had written when a run began.
+type ledgerWrites struct {
+	commits, pages int64
+	writing        time.Duration
+}
+
+func ledgerWritesNow(s *ledger.Store) ledgerWrites {
+	pages, writing := s.WriteStats()
+	return ledgerWrites{commits: s.Commits(), pages: pages, writing: writing}
+}
+
+// fill sets r's commit figures for the run that began at w, of ups
+// updates.
+func (w ledgerWrites) fill(s *ledger.Store, r *benchResult, ups int) {
+	now := ledgerWritesNow(s)
+	commits := now.commits - w.commits
+	r.CommitsPerUpdate = perUpdate(commits, ups)
+	if commits > 0 {
+		r.PagesPerCommit = round(float64(now.pages-w.pages)/float64(commits), 1)
+		r.WriteMsPerCommit = round(float64(now.writing-w.writing)/float64(time.Millisecond)/float64(commits), 2)
+	}
 }
 
 // bench runs dangol bench. The temporary folder and its ledger are removed
@@ -569,7 +597,7 @@ func (r *benchRig) customerRun(ctx context.Context, n int, d time.Duration, coun
 		lats, presses               []time.Duration
 		wg                          sync.WaitGroup
 	)
-	cost, polls, commits := benchCostNow(), r.fake.Polls(), r.store.Commits()
+	cost, polls, writes := benchCostNow(), r.fake.Polls(), ledgerWritesNow(r.store)
 	start := time.Now()
 	deadline := start.Add(d)
 	more := func() bool {
@@ -603,14 +631,15 @@ func (r *benchRig) customerRun(ctx context.Context, n int, d time.Duration, coun
 	ups, done := int(updates.Load()), int(completed.Load())
 	p50, p99 := percentiles(lats)
 	cpu, allocs := cost.per(ups)
-	return benchResult{
+	res := benchResult{
 		CPUusPerUpdate: cpu, AllocsPerUpdate: allocs, PollsPerUpdate: perUpdate(r.fake.Polls()-polls, ups),
-		CommitsPerUpdate: perUpdate(r.store.Commits()-commits, ups),
-		Chats:            n,
-		UpdatesPerS:      round(float64(ups)/secs, 1), CompletedPerS: round(float64(done)/secs, 1),
+		Chats:       n,
+		UpdatesPerS: round(float64(ups)/secs, 1), CompletedPerS: round(float64(done)/secs, 1),
 		P50ms: p50, P99ms: p99,
 		Updates: ups, Completed: done, Seconds: round(secs, 2),
-	}, presses, nil
+	}
+	writes.fill(r.store, &res, ups)
+	return res, presses, nil
 }
 
 // openLoop offers rate /points updates a second, from every customer in
@@ -623,7 +652,7 @@ func (r *benchRig) openLoop(ctx context.Context, rate int, d time.Duration, coun
 	}
 	sink := r.track.openSink(total)
 	defer r.track.openSink(0)
-	cost, polls, commits := benchCostNow(), r.fake.Polls(), r.store.Commits()
+	cost, polls, writes := benchCostNow(), r.fake.Polls(), ledgerWritesNow(r.store)
 	start := time.Now()
 	for sent := 0; sent < total; {
 		due := min(total, int(time.Since(start).Seconds()*float64(rate))+1)
@@ -654,13 +683,14 @@ func (r *benchRig) openLoop(ctx context.Context, rate int, d time.Duration, coun
 	secs := sink.last.Sub(start).Seconds()
 	p50, p99 := percentiles(lats)
 	cpu, allocs := cost.per(total)
-	return benchResult{
+	res := benchResult{
 		CPUusPerUpdate: cpu, AllocsPerUpdate: allocs, PollsPerUpdate: perUpdate(r.fake.Polls()-polls, total),
-		CommitsPerUpdate: perUpdate(r.store.Commits()-commits, total),
-		Scenario:         "points", Chats: min(total, r.customers), Mode: "open", OfferedPerS: rate,
+		Scenario: "points", Chats: min(total, r.customers), Mode: "open", OfferedPerS: rate,
 		UpdatesPerS: round(float64(total)/secs, 1), CompletedPerS: round(float64(total)/secs, 1),
 		P50ms: p50, P99ms: p99, Updates: total, Completed: total, Seconds: round(secs, 2),
-	}, nil
+	}
+	writes.fill(r.store, &res, total)
+	return res, nil
 }
 
 // pacedLoop runs n virtual customers who each leave feedbacks by buttons

@@ -57,6 +57,11 @@ func TestBench(t *testing.T) {
 		if r.API != "inproc" || r.CPUusPerUpdate <= 0 || r.AllocsPerUpdate <= 0 {
 			t.Errorf("result %+v, want api inproc (the default) and positive costs per update", r)
 		}
+		// Every step of a feedback writes: each commit wrote pages (a
+		// commit writes at least its meta page and a leaf) and took time.
+		if r.CommitsPerUpdate <= 0 || r.PagesPerCommit < 2 || r.WriteMsPerCommit <= 0 {
+			t.Errorf("result %+v, want commits, with pages and write time per commit", r)
+		}
 		if want := testCatalog.Text("ko", "bench.verified", map[string]any{"Stored": 50}); !strings.Contains(res.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, res.stderr)
 		}
