@@ -124,50 +124,47 @@ func TestBackoff_Sleep(t *testing.T) {
 // tried again, and a wait under way ends at once; the try under way is
 // never cut (its context lives on).
 func TestPolicy_Stop(t *testing.T) {
-	t.Run("StoppedBefore", func(t *testing.T) {
-		stop := make(chan struct{})
-		close(stop)
-		tries := 0
-		p := Policy{Sleep: func(context.Context, time.Duration) error { t.Error("waited after the stop"); return nil }}
-		err := p.Do(WithStop(context.Background(), stop), func(ctx context.Context) error {
-			tries++
-			if ctx.Err() != nil {
-				t.Error("the try's context ended with the stop")
+	instant := func(context.Context, time.Duration) error { return nil }
+	tests := []struct {
+		name      string
+		policy    func(t *testing.T, stop chan struct{}) Policy
+		stopped   bool // stop closed before Do
+		fails     int  // tries that fail before one succeeds
+		wantTries int
+		wantStop  bool // the error wraps ErrStopping (else: nil)
+	}{
+		{"StoppedBefore", func(t *testing.T, _ chan struct{}) Policy {
+			return Policy{Sleep: func(context.Context, time.Duration) error { t.Error("waited after the stop"); return nil }}
+		}, true, 9, 1, true},
+		{"StopDuringWait", func(_ *testing.T, stop chan struct{}) Policy {
+			return Policy{Backoff: Backoff{Base: time.Hour, Jitter: func() float64 { return 0 }, After: func(time.Duration) <-chan time.Time {
+				close(stop) // the shutdown comes while the policy waits an hour
+				return nil  // never fires
+			}}}
+		}, false, 9, 1, true},
+		{"NoStop", func(*testing.T, chan struct{}) Policy { return Policy{Attempts: 3, Sleep: instant} }, false, 2, 3, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stop := make(chan struct{})
+			if tt.stopped {
+				close(stop)
 			}
-			return errDown
-		})
-		if tries != 1 || !errors.Is(err, errDown) || !errors.Is(err, ErrStopping) {
-			t.Errorf("%d tries, %v; want one, with the try's error and ErrStopping", tries, err)
-		}
-	})
-	t.Run("StopDuringWait", func(t *testing.T) {
-		stop := make(chan struct{})
-		tries := 0
-		p := Policy{Backoff: Backoff{Base: time.Hour, Jitter: func() float64 { return 0 }, After: func(time.Duration) <-chan time.Time {
-			close(stop) // the shutdown comes while the policy waits an hour
-			return nil  // never fires
-		}}}
-		err := p.Do(WithStop(context.Background(), stop), func(context.Context) error {
-			tries++
-			return errDown
-		})
-		if tries != 1 || !errors.Is(err, errDown) || !errors.Is(err, ErrStopping) {
-			t.Errorf("%d tries, %v; want one, with the try's error and ErrStopping", tries, err)
-		}
-	})
-	t.Run("NoStop", func(t *testing.T) {
-		stop := make(chan struct{})
-		tries := 0
-		p := Policy{Attempts: 3, Sleep: func(context.Context, time.Duration) error { return nil }}
-		err := p.Do(WithStop(context.Background(), stop), func(context.Context) error {
-			tries++
-			if tries < 3 {
-				return errDown
+			tries := 0
+			err := tt.policy(t, stop).Do(WithStop(context.Background(), stop), func(ctx context.Context) error {
+				tries++
+				if ctx.Err() != nil {
+					t.Error("the try's context ended with the stop")
+				}
+				if tries <= tt.fails {
+					return errDown
+				}
+				return nil
+			})
+			stopping := errors.Is(err, errDown) && errors.Is(err, ErrStopping)
+			if tries != tt.wantTries || stopping != tt.wantStop || (!tt.wantStop && err != nil) {
+				t.Errorf("%d tries, %v; want %d, stopping %v", tries, err, tt.wantTries, tt.wantStop)
 			}
-			return nil
 		})
-		if tries != 3 || err != nil {
-			t.Errorf("%d tries, %v; a stop that never came changed the retries", tries, err)
-		}
-	})
+	}
 }
