@@ -146,13 +146,12 @@ const emptyResult = `{"ok":true,"result":{}}`
 
 // dropResults hands go-telegram/bot, for a call whose context is marked
 // withoutResult, an empty result in place of the Message Telegram sends
-// back: the library decodes
-// that whole message (its sender, chat, text, entities, the keyboard
-// echoed) into models.Message on every send and edit, 8% of dangol
-// bench's CPU in the feedback scenario, for the adapter to drop it. Only
-// an answer that begins as Telegram writes a success is replaced; an
-// error (a 429's retry_after, a 403) or any other shape goes to the
-// library as it came.
+// back: the library decodes that whole message (its sender, chat, text,
+// entities, the keyboard echoed) into models.Message on every send and
+// edit, 8% of dangol bench's CPU in the feedback scenario, for the adapter
+// to drop it. Only an answer that begins as Telegram writes a success is
+// replaced; an error (a 429's retry_after, a 403) or any other shape goes
+// to the library as it came.
 type dropResults struct{ base http.RoundTripper }
 
 // RoundTrip implements http.RoundTripper.
