@@ -63,6 +63,7 @@ func TestPoster(t *testing.T) {
 	t.Parallel() // its own ledger, Main and fakes
 	for _, lang := range []string{"ko", "en"} {
 		t.Run(lang, func(t *testing.T) {
+			t.Parallel() // each its own folder; drawing and encoding a page is seconds under -race
 			dir := t.TempDir()
 			out := filepath.Join(dir, "poster.png")
 			env := map[string]string{"DANGOL_DB": filepath.Join(dir, "d.db"), "DANGOL_LANG": lang, "DANGOL_TELEGRAM_BOT_NAME": "@dangol_salon_bot", "DANGOL_SHOP_NAME": "하늘 미용실"}
