@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
 )
 
 // generateShop fills s with a small shop's nine weeks up to the end of w:
@@ -67,38 +68,50 @@ func TestChart(t *testing.T) {
 		{"Crafted", crafted, "ko", ""},
 		{"Empty", empty, "ko", ""},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			sum, err := Weekly(context.Background(), tt.store, w48, Options{Loc: kst, Now: now48})
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, err := sum.Chart(cat, tt.lang)
-			if err != nil {
-				t.Fatal(err)
-			}
-			img, err := png.Decode(bytes.NewReader(b))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := img.Bounds().Size(); got != image.Pt(chartWidth, chartHeight) {
-				t.Errorf("size %v, want %dx%d", got, chartWidth, chartHeight)
-			}
-			ink, colors := inked(img)
-			// Text and axes alone ink a few percent; a blank or all-black
-			// image would not.
-			if ink < 0.01 || ink > 0.6 || colors < 16 {
-				t.Errorf("image looks blank or broken: %.3f inked, %d colours", ink, colors)
-			}
-			if *update && tt.file != "" {
-				if err := os.WriteFile(filepath.Join("testdata", tt.file), b, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-		})
-	}
+	// The charts draw side by side (seconds each under -race); the group
+	// ends when all have, before the catalog is asked what was missing.
+	t.Run("charts", func(t *testing.T) {
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				t.Parallel() // the stores are only read
+				chartCase(t, cat, tt.store, tt.lang, tt.file)
+			})
+		}
+	})
 	if m := cat.Missing(); len(m) > 0 {
 		t.Errorf("catalog misses %v", m)
+	}
+}
+
+// chartCase draws the week of store in lang and checks the picture; with
+// -update it writes it to testdata/file (none when file is empty).
+func chartCase(t *testing.T, cat *locales.Catalog, store *ledger.Store, lang, file string) {
+	t.Helper()
+	sum, err := Weekly(context.Background(), store, w48, Options{Loc: kst, Now: now48})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := sum.Chart(cat, lang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := img.Bounds().Size(); got != image.Pt(chartWidth, chartHeight) {
+		t.Errorf("size %v, want %dx%d", got, chartWidth, chartHeight)
+	}
+	ink, colors := inked(img)
+	// Text and axes alone ink a few percent; a blank or all-black
+	// image would not.
+	if ink < 0.01 || ink > 0.6 || colors < 16 {
+		t.Errorf("image looks blank or broken: %.3f inked, %d colours", ink, colors)
+	}
+	if *update && file != "" {
+		if err := os.WriteFile(filepath.Join("testdata", file), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
