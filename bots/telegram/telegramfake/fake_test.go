@@ -87,10 +87,7 @@ func getUpdates(t *testing.T, srv *telegramfake.Server, fields map[string]string
 func TestFake_GetUpdates(t *testing.T) {
 	srv := telegramfake.New(telegramfake.Options{Token: token})
 	defer srv.Close()
-	var us []telegramfake.Update
-	for range 150 {
-		us = append(us, telegramfake.Text(1001, "민지", "ko", "/points"))
-	}
+	us := pointsChecks(150)
 	sent := telegramfake.Call{Method: "sendMessage", Fields: map[string]string{"chat_id": "1001", "text": "별점?",
 		"reply_markup": `{"inline_keyboard":[[{"text":"★","callback_data":"rate:1"}]]}`}, MessageID: 7}
 	us = append(us, telegramfake.Press(1001, "민지", "ko", sent, "rate:1"))
@@ -139,10 +136,7 @@ func TestFake_ErrToken(t *testing.T) {
 func TestFake_GetUpdatesLimit(t *testing.T) {
 	srv := telegramfake.New(telegramfake.Options{Token: token})
 	defer srv.Close()
-	var us []telegramfake.Update
-	for range 250 {
-		us = append(us, telegramfake.Text(1001, "민지", "ko", "/points"))
-	}
+	us := pointsChecks(250)
 	if _, err := srv.Push(us...); err != nil {
 		t.Fatal(err)
 	}
@@ -173,4 +167,13 @@ func TestFake_GetUpdatesLimit(t *testing.T) {
 	if f, l := ids(batch); len(batch) != 1 || f != 7 || l != 7 || srv.Queued() != 0 {
 		t.Errorf("after the redelivery: %d updates (%d-%d), %d queued; want update 7 once, none queued", len(batch), f, l, srv.Queued())
 	}
+}
+
+// pointsChecks is n /points from one chat, to fill the fake's queue.
+func pointsChecks(n int) []telegramfake.Update {
+	us := make([]telegramfake.Update, 0, n+1)
+	for range n {
+		us = append(us, telegramfake.Text(1001, "민지", "ko", "/points"))
+	}
+	return us
 }
