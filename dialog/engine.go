@@ -475,6 +475,9 @@ type turn struct {
 	// ro says the turn runs in a read-only transaction (outbox.go): its
 	// marks are queued afterwards, and any write ends the attempt.
 	ro bool
+	// keepPressed says the pressed message is not to be replaced by the
+	// answer (inPlace): it is not the flow's own question.
+	keepPressed bool
 	// figures is pts' and won's data map, reused (render.go).
 	figures map[string]any
 	// aid is actorID's memo.

@@ -196,15 +196,25 @@ func (t *turn) feedbackNext(event string) error {
 	if err := t.fire(event); err != nil {
 		return err
 	}
-	t.add(t.feedbackAsk())
+	t.add(t.inPlace(t.feedbackAsk()))
 	return nil
 }
 
 func (t *turn) feedbackReask(why string) error {
 	r := t.feedbackAsk()
 	r.Text = t.text(why, nil) + "\n" + r.Text
-	t.add(r)
+	t.add(t.inPlace(r))
 	return nil
+}
+
+// inPlace marks r, the flow's next question or its end, as shown in place of
+// the question whose button was pressed (Reply.InPlace): the survey stays
+// one message in the chat. A typed answer leaves the question where it was,
+// and r comes after it; so does a press on a message that was not the
+// flow's question (t.keepPressed: a care message's stars).
+func (t *turn) inPlace(r Reply) Reply {
+	r.InPlace = t.m.Action != nil && !t.keepPressed
+	return r
 }
 
 // saveFeedback stores the feedback, thanks the customer and alerts the staff
@@ -239,7 +249,7 @@ func (t *turn) saveFeedback(comment string) error {
 	if err := t.tx.AddFeedback(&f); err != nil {
 		return fmt.Errorf("dialog: add feedback: %w", err)
 	}
-	t.say("core.feedback.thanks", nil)
+	t.add(t.inPlace(t.mk(t.text("core.feedback.thanks", nil))))
 	if f.Rating > LowRating {
 		return nil
 	}

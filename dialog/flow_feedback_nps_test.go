@@ -1,6 +1,7 @@
 package dialog
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/dangol/dangol/ledger"
@@ -36,6 +37,29 @@ var careScripts = []script{
 				}
 			}},
 		}
+	}},
+	{"FeedbackPressesAreAnsweredInPlace", func(h *harness, f fixture) []step {
+		// The answer to a press is the pressed question's next state
+		// (Reply.InPlace); a typed answer's comes after it; the staff's
+		// alert is never in place of anything.
+		inPlace := func(want ...bool) func(*testing.T, *harness, []Reply) {
+			return func(t *testing.T, _ *harness, rs []Reply) {
+				var got []bool
+				for _, r := range rs {
+					got = append(got, r.InPlace)
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("InPlace of %d replies = %v, want %v", len(rs), got, want)
+				}
+			}
+		}
+		steps := linkMinji(h)
+		return append(steps,
+			step{msg: custMsg("/feedback"), ids: []string{"core.feedback.ask_rating"}, check: inPlace(false)},
+			step{msg: press(custMsg(""), "rate:2"), ids: []string{"core.feedback.ask_nps"}, check: inPlace(true)},
+			step{msg: custMsg("3"), ids: []string{"core.feedback.ask_comment"}, check: inPlace(false)},
+			step{msg: press(custMsg(""), "skip"), ids: []string{"core.feedback.thanks"}, check: inPlace(true, false)},
+		)
 	}},
 }
 

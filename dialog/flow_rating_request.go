@@ -233,5 +233,8 @@ func (t *turn) onRatingButton(arg string) error {
 	}
 	t.begin(flowFeedback)
 	t.sess.Draft[dRating] = strconv.Itoa(n)
+	// The request is the shop's own message, not the flow's question: it
+	// stays, and the NPS question comes after it.
+	t.keepPressed = true
 	return t.feedbackNext("rated")
 }

@@ -143,8 +143,19 @@ func TestRatingButtons(t *testing.T) {
 			f := seed(h)
 			runSteps(t, h, linkMinji(h))
 			runSteps(t, h, []step{
-				{msg: press(custMsg(""), "rr:2026-05-13:4"), ids: []string{"core.feedback.ask_nps"}, payloads: []string{"nps:10", "skip"}},
-				{msg: press(custMsg(""), "nps:9"), ids: []string{"core.feedback.ask_comment"}},
+				// The request stays as the shop sent it: the NPS question
+				// comes after it; the flow's own questions then turn into
+				// the next (Reply.InPlace).
+				{msg: press(custMsg(""), "rr:2026-05-13:4"), ids: []string{"core.feedback.ask_nps"}, payloads: []string{"nps:10", "skip"}, check: func(t *testing.T, _ *harness, rs []Reply) {
+					if len(rs) != 1 || rs[0].InPlace {
+						t.Errorf("the NPS question replaces the request: %+v", rs)
+					}
+				}},
+				{msg: press(custMsg(""), "nps:9"), ids: []string{"core.feedback.ask_comment"}, check: func(t *testing.T, _ *harness, rs []Reply) {
+					if len(rs) != 1 || !rs[0].InPlace {
+						t.Errorf("the comment question is not shown in place of the NPS question: %+v", rs)
+					}
+				}},
 				{msg: press(custMsg(""), "skip"), ids: []string{"core.feedback.thanks"}, check: func(t *testing.T, h *harness, _ []Reply) {
 					if fs := h.allFeedback(); len(fs) != 1 || fs[0].Rating != 4 || fs[0].NPS != 9 || fs[0].CustomerID != f.minji {
 						t.Errorf("feedback = %+v", fs)

@@ -145,6 +145,14 @@ type Reply struct {
 	// Menu asks the adapter to show its persistent main menu (Telegram's reply
 	// keyboard) in Lang.
 	Menu bool
+	// InPlace marks the answer to a pressed button that is the next step
+	// of the same exchange (a survey's next question, its thank-you): an
+	// adapter that can edit the pressed message shows the reply in its
+	// place (Telegram's editMessageText), so a wizard of presses stays one
+	// message and costs no new message against the platform's limits. An
+	// adapter that cannot, or a reply sent again after a restart (the
+	// pressed message is no longer known), sends it as a new message.
+	InPlace bool `json:",omitempty"`
 
 	// Thread groups the staff channel's posts about one conversation with
 	// a customer (a question or complaint thread, by its number "12"):

@@ -389,9 +389,10 @@ func (b *Bot) take(ctx context.Context, u *models.Update) (<-chan struct{}, erro
 		},
 		Handled: func() { b.offs.done(u.ID) },
 		After: func(ctx context.Context, _ dialog.Message, replies []dialog.Reply, _ error) []dialog.Reply {
-			if in.callback != nil && len(replies) > 0 {
+			if in.callback != nil && len(replies) > 0 && !inPlace(replies) {
 				// No replies means the engine had this press already (a
-				// re-delivery): the message was edited then.
+				// re-delivery): the message was edited then. A reply
+				// shown in its place (Send) replaces it whole.
 				b.showChoice(ctx, in, !b.stale(replies))
 			}
 			return replies

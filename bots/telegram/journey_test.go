@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -250,6 +251,18 @@ func (j *journey) withButtons(calls []apiCall) apiCall {
 	return apiCall{}
 }
 
+// inPlaceOf returns the texts pressed (a message sent with buttons) was
+// edited into, its keyboard going with them.
+func inPlaceOf(calls []apiCall, pressed apiCall) []string {
+	var out []string
+	for _, c := range calls {
+		if c.Method == "editMessageText" && c.MsgID == pressed.MsgID {
+			out = append(out, c.Fields["text"])
+		}
+	}
+	return out
+}
+
 // texts returns the texts sent with sendMessage.
 func texts(calls []apiCall) []string {
 	var out []string
@@ -360,11 +373,16 @@ func TestJourneyFeedback(t *testing.T) {
 	j.link(minji)
 	j.log.Reset()
 
-	ask := j.say(minji, "⭐ 후기 남기기")
-	nps := j.press(minji, j.withButtons(ask), "★★★★")
+	ask := j.withButtons(j.say(minji, "⭐ 후기 남기기"))
+	// Each press turns the question pressed into the next one: the survey
+	// stays one message, and no new message is sent.
+	nps := j.press(minji, ask, "★★★★")
+	if tx := inPlaceOf(nps, ask); len(tx) != 1 || len(texts(nps)) != 0 || !strings.Contains(tx[0], "추천") {
+		t.Fatalf("NPS question not shown in place of the rating question: %v", nps)
+	}
 	comment := j.press(minji, j.withButtons(nps), "9")
-	if tx := texts(comment); len(tx) != 1 {
-		t.Fatalf("comment question: %q", tx)
+	if tx := inPlaceOf(comment, ask); len(tx) != 1 || len(texts(comment)) != 0 {
+		t.Fatalf("comment question not shown in place of the NPS question: %v", comment)
 	}
 	thanks := j.say(minji, "커트가 마음에 들어요. 다음에도 올게요!")
 	if tx := texts(thanks); len(tx) != 1 || !strings.Contains(tx[0], "감사") {
@@ -486,7 +504,7 @@ func TestJourneySameUpdateTwice(t *testing.T) {
 	// Delivered twice in one batch: the engine sees the same event id twice
 	// and acts once.
 	calls := j.send(minji, "the same press, twice", func(int64) string { return upd }, func(int64) string { return upd })
-	if tx := texts(calls); len(tx) != 1 {
+	if tx := append(texts(calls), inPlaceOf(calls, j.withButtons(ask))...); len(tx) != 1 {
 		t.Errorf("answered %d times: %q", len(tx), tx)
 	}
 
@@ -520,5 +538,48 @@ func TestJourneySameUpdateTwice(t *testing.T) {
 	}
 	if s.Flow != "feedback" || s.Draft["rating"] != "5" || s.Draft["nps"] != "9" {
 		t.Errorf("session %+v, want the feedback flow with rating 5 and NPS 9", s)
+	}
+}
+
+// TestJourneyInPlaceRefused: a press whose next question Telegram will not
+// let the bot edit in (the message too old, gone) still gets the question,
+// as a new message; one whose edit was made before ("message is not
+// modified": the answer to an edit that went through was lost) gets nothing
+// more, so the question is never shown twice; a failure that may pass is
+// retried as an edit.
+func TestJourneyInPlaceRefused(t *testing.T) {
+	badRequest := func(why string) failure {
+		return failure{status: 400, body: `{"ok":false,"error_code":400,"description":"Bad Request: ` + why + `"}`}
+	}
+	for _, tc := range []struct {
+		name          string
+		fail          []failure
+		edits, sends  int // the NPS question's editMessageText and sendMessage calls
+		editsAnswered int // of the edits, those the fake answered ok
+	}{
+		{name: "cannot be edited", fail: []failure{badRequest("message can't be edited")}, edits: 1, sends: 1},
+		{name: "not found", fail: []failure{badRequest("message to edit not found")}, edits: 1, sends: 1},
+		{name: "not modified", fail: []failure{badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")}, edits: 1},
+		{name: "retried", fail: []failure{{status: 502, body: `<html>bad gateway</html>`}}, edits: 2, editsAnswered: 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			j := newJourney(t)
+			j.link(minji)
+			ask := j.withButtons(j.say(minji, "/feedback"))
+			j.hs.f.failNext("editMessageText", tc.fail...)
+			calls := j.press(minji, ask, "★★★★")
+			edits, sends := 0, 0
+			for _, c := range calls {
+				switch {
+				case c.Method == "editMessageText" && c.Fields["message_id"] == strconv.Itoa(ask.MsgID):
+					edits++
+				case c.Method == "sendMessage" && strings.Contains(c.Fields["text"], "추천"):
+					sends++
+				}
+			}
+			if got := len(inPlaceOf(calls, ask)); edits != tc.edits || sends != tc.sends || got != tc.editsAnswered {
+				t.Errorf("edits %d (answered %d), new messages %d; want %d (%d), %d: %v", edits, got, sends, tc.edits, tc.editsAnswered, tc.sends, calls)
+			}
+		})
 	}
 }

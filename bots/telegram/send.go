@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-telegram/bot"
@@ -77,7 +78,11 @@ func blocked(chat int64, err error) bool {
 // sendReply renders r and sends it to chat. A part that could not be sent is
 // counted and reported; the rest are still tried, unless the person blocked
 // the bot (dialog.ErrBlocked).
-func (b *Bot) sendReply(ctx context.Context, chat int64, r dialog.Reply, lang string) error {
+//
+// pressed is the message whose button the reply answers, when Send knows
+// it: a reply marked InPlace that makes one message is shown there instead
+// (inPlace).
+func (b *Bot) sendReply(ctx context.Context, chat int64, r dialog.Reply, lang string, pressed *models.Message) error {
 	if r.Lang != "" {
 		b.rememberLang(chat, r.Lang)
 		lang = r.Lang
@@ -87,8 +92,21 @@ func (b *Bot) sendReply(ctx context.Context, chat int64, r dialog.Reply, lang st
 	if r.Form != nil {
 		b.log.Warn("telegram: reply carries a form, which Telegram cannot show; sending its text only", "form", r.Form.ID)
 	}
+	msgs := b.render(r, lang, !b.menuShown(chat))
+	if r.InPlace && pressed != nil && len(msgs) == 1 {
+		switch done, err := b.showInPlace(ctx, chat, pressed, msgs[0]); {
+		case done:
+			return nil
+		case err != nil:
+			relay.SendFailed(b.cfg.Observer)
+			if blocked(chat, err) {
+				return fmt.Errorf("%w: %w", dialog.ErrBlocked, err)
+			}
+			return err
+		}
+	}
 	var errs []error
-	for _, m := range b.render(r, lang, !b.menuShown(chat)) {
+	for _, m := range msgs {
 		if err := b.send(ctx, chat, m); err != nil {
 			// Logged by the router, with the reply's length.
 			relay.SendFailed(b.cfg.Observer)
@@ -173,8 +191,60 @@ func (b *Bot) Send(ctx context.Context, to relay.Address, r dialog.Reply) error 
 	if err != nil || chat == 0 {
 		return fmt.Errorf("telegram: send: %q is not a chat id", id)
 	}
-	if err := b.sendReply(ctx, chat, r, lang); err != nil {
+	var pressed *models.Message
+	if in, ok := to.Origin.(*inbound); ok && in.callback != nil && in.chatID == chat {
+		pressed = in.callback.Message.Message
+	}
+	if err := b.sendReply(ctx, chat, r, lang, pressed); err != nil {
 		return fmt.Errorf("telegram: send: %w", err)
 	}
 	return nil
+}
+
+// inPlace reports whether one of replies is to be shown in place of the
+// pressed message (Reply.InPlace), which then needs no edit of its own.
+func inPlace(replies []dialog.Reply) bool {
+	for _, r := range replies {
+		if r.InPlace && r.To == dialog.ToConversation {
+			return true
+		}
+	}
+	return false
+}
+
+// showInPlace edits the pressed message into m: its text and inline
+// keyboard (none: the old keyboard goes). It does not count against the
+// outgoing limits: an edit is not a new message. done is false, with no
+// error, when m cannot go there (a photo, the reply keyboard of the main
+// menu, a message Telegram no longer lets the bot edit): the caller sends
+// it as a new message. Telegram's "message is not modified" is done: the
+// same edit made before, whose answer was lost.
+func (b *Bot) showInPlace(ctx context.Context, chat int64, pressed *models.Message, m outMsg) (done bool, err error) {
+	if m.photo != nil || pressed.Photo != nil {
+		return false, nil
+	}
+	if _, ok := m.markup.(*replyKeyboard); ok {
+		return false, nil
+	}
+	err = b.call(ctx, 0, "editMessageText", func(ctx context.Context) error {
+		_, err := b.api.EditMessageText(withoutResult(ctx), &bot.EditMessageTextParams{
+			ChatID:             chatParam(chat),
+			MessageID:          pressed.ID,
+			Text:               m.text,
+			Entities:           m.entities,
+			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: bot.True()},
+			ReplyMarkup:        m.markup,
+		})
+		return err
+	})
+	switch {
+	case err == nil:
+		return true, nil
+	case strings.Contains(err.Error(), "message is not modified"):
+		return true, nil
+	case errors.Is(err, bot.ErrorBadRequest) || errors.Is(err, bot.ErrorNotFound):
+		b.log.Info("telegram: pressed message not edited; the reply goes as a new message", "err", err)
+		return false, nil
+	}
+	return false, err
 }

@@ -289,6 +289,24 @@ func (r *careRig) telegramTo(chat int64, want string) telegramfake.Call {
 	}
 }
 
+// inPlaceOf waits for pressed, a message to chat, to be edited into one
+// that shows want: a press's next question (Reply.InPlace).
+func (r *careRig) inPlaceOf(chat int64, pressed telegramfake.Call, want string) telegramfake.Call {
+	r.t.Helper()
+	timeout := time.After(waitTimeout)
+	for {
+		select {
+		case c := <-r.tgc:
+			r.take(c)
+			if c.Method == "editMessageText" && c.ChatID() == chat && c.MessageID == pressed.MessageID && strings.Contains(c.Fields["text"], want) {
+				return c
+			}
+		case <-timeout:
+			r.t.Fatalf("message %d to chat %d not edited to show %q within %s", pressed.MessageID, chat, want, waitTimeout)
+		}
+	}
+}
+
 // sentTo is how many messages to chat held want, of every call made so
 // far.
 func (r *careRig) sentTo(chat int64, want string) int {
@@ -726,11 +744,11 @@ func TestCareJourney_RatingRequest(t *testing.T) {
 	r.customer(telegramfake.Text(journeyChat, "하늘", "ko", "/feedback"))
 	stars := r.telegramTo(journeyChat, testCatalog.Text("ko", "core.feedback.ask_rating", nil))
 	r.press(journeyChat, stars, "rate:4")
-	nps := r.telegramTo(journeyChat, testCatalog.Text("ko", "core.feedback.ask_nps", nil))
+	nps := r.inPlaceOf(journeyChat, stars, testCatalog.Text("ko", "core.feedback.ask_nps", nil))
 	r.press(journeyChat, nps, "skip")
-	comment := r.telegramTo(journeyChat, testCatalog.Text("ko", "core.feedback.ask_comment", nil))
+	comment := r.inPlaceOf(journeyChat, stars, testCatalog.Text("ko", "core.feedback.ask_comment", nil))
 	r.press(journeyChat, comment, "skip")
-	r.telegramTo(journeyChat, testCatalog.Text("ko", "core.feedback.thanks", nil))
+	r.inPlaceOf(journeyChat, stars, testCatalog.Text("ko", "core.feedback.thanks", nil))
 	r.at(kst(12, 5, 14, 0))
 	r.at(kst(12, 5, 18, 0))
 	r.stop()

@@ -31,9 +31,10 @@ func TestComplaintJourney(t *testing.T) {
 	r.customer(telegramfake.Text(journeyChat, "하늘", "ko", "/feedback"))
 	stars := r.telegram(testCatalog.Text("ko", "core.feedback.ask_rating", nil))
 	r.customer(telegramfake.Press(journeyChat, "하늘", "ko", stars, "rate:2"))
-	nps := r.telegram(testCatalog.Text("ko", "core.feedback.ask_nps", nil))
+	// Each press turns the question into the next.
+	nps := r.telegramInPlace(stars, testCatalog.Text("ko", "core.feedback.ask_nps", nil))
 	r.customer(telegramfake.Press(journeyChat, "하늘", "ko", nps, "skip"))
-	r.telegram(testCatalog.Text("ko", "core.feedback.ask_comment", nil))
+	r.telegramInPlace(stars, testCatalog.Text("ko", "core.feedback.ask_comment", nil))
 	r.customer(telegramfake.Text(journeyChat, "하늘", "ko", "너무 오래 기다렸어요"))
 	head := r.slack("chat.postMessage", func(c slackfake.Call) bool { return shows(c, "너무 오래 기다렸어요") })
 	if head.Form.Get("channel") != "CSTAFF" || head.Form.Get("thread_ts") != "" || !shows(head, "불만 #1") {

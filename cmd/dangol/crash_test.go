@@ -42,7 +42,8 @@ func newCrashRig(t *testing.T) *crashRig {
 	r.tg = telegramfake.New(telegramfake.Options{Token: tgToken, Username: "dangol_bot", OnPoll: func(int64) {
 		r.sawPoll()
 	}, OnCall: func(c telegramfake.Call) {
-		if c.Method != "sendMessage" {
+		// A press's next question is its message edited in place.
+		if c.Method != "sendMessage" && c.Method != "editMessageText" {
 			return
 		}
 		r.mu.Lock()
@@ -119,7 +120,8 @@ func (r *crashRig) sent() int {
 	return r.sends
 }
 
-// waitSends waits until the fake has answered n sendMessage calls in all.
+// waitSends waits until the fake has answered n sendMessage and
+// editMessageText calls in all.
 func (r *crashRig) waitSends(ctx context.Context, n int) bool {
 	for {
 		r.mu.Lock()

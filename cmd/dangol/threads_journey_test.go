@@ -175,6 +175,23 @@ func (r *journeyRig) telegram(want string) telegramfake.Call {
 	}
 }
 
+// telegramInPlace waits for the customer's pressed message to be edited
+// into one that shows want: a press's next question (Reply.InPlace).
+func (r *journeyRig) telegramInPlace(pressed telegramfake.Call, want string) telegramfake.Call {
+	r.t.Helper()
+	timeout := time.After(waitTimeout)
+	for {
+		select {
+		case c := <-r.tgc:
+			if c.Method == "editMessageText" && c.ChatID() == journeyChat && c.MessageID == pressed.MessageID && strings.Contains(c.Fields["text"], want) {
+				return c
+			}
+		case <-timeout:
+			r.t.Fatalf("message %d not edited to show %q within %s", pressed.MessageID, want, waitTimeout)
+		}
+	}
+}
+
 // slack waits for the next Slack call of method that ok accepts, skipping
 // others.
 func (r *journeyRig) slack(method string, ok func(c slackfake.Call) bool) slackfake.Call {
