@@ -33,7 +33,15 @@
 // and two, NPS scores six a row, long labels alone). A press is answered at
 // once (answerCallbackQuery) and, when the engine took it, its message is
 // edited to show the choice ("→ ★★★★") without the keyboard, so it cannot
-// be pressed twice. The main menu is a persistent reply keyboard in the
+// be pressed twice; or, when the engine's answer is the next step of the
+// same exchange (Reply.InPlace: the feedback survey's next question), the
+// pressed message is edited into that answer, its keyboard with it, and no
+// new message is sent. An answer that cannot go there (a photo, the main
+// menu's reply keyboard, a message Telegram refuses to edit) is sent as a
+// new message; one sent again from the outbox after a restart, when the
+// pressed message is no longer known, too. Telegram's "message is not
+// modified" to such an edit means an earlier try went through, and counts
+// as sent, so a question is never shown twice. The main menu is a persistent reply keyboard in the
 // reply's language (points, feedback, language, and a share-contact button
 // for linking by phone); it goes with a reply that asks for it
 // (Reply.Menu) and with a chat's first plain answer. An image goes with
@@ -52,7 +60,9 @@
 // chat's messages keep their order. Nothing else counts against those
 // limits: a press is
 // answered at once, beside its chat's turn, and the edit of a pressed
-// message goes when it is due. A 429 waits retry_after, a network error
+// message (to show the choice, or the next question in its place) goes when
+// it is due: 64 customers pressing every 2 s then cost Telegram's global
+// limit only the survey's first question and the typed comment's thanks. A 429 waits retry_after, a network error
 // backs off (bots/retry's Policy), and a reply that still cannot be sent is
 // logged by the router, without its chat id or text.
 //
