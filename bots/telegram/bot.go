@@ -462,27 +462,38 @@ func (b *Bot) showChoice(ctx context.Context, in inbound, chosen bool) {
 	}
 	label := in.msg.Action.Label // pressedLabel(cq), found in translateCallback
 	suffix := "\n" + b.cfg.Catalog.Text(b.chromeLang(in), "telegram.chosen", map[string]any{"Label": label})
-	var err error
-	if chosen && m.Text != "" && label != "" && units(m.Text+suffix) <= maxText {
-		err = b.call(ctx, 0, "editMessageText", func(ctx context.Context) error {
-			_, err := b.api.EditMessageText(withoutResult(ctx), &bot.EditMessageTextParams{
-				ChatID:             chatParam(m.Chat.ID),
-				MessageID:          m.ID,
-				Text:               m.Text + suffix,
-				Entities:           m.Entities,
-				LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: bot.True()},
-			})
-			return err
-		})
-	} else {
-		err = b.call(ctx, 0, "editMessageReplyMarkup", func(ctx context.Context) error {
-			_, err := b.api.EditMessageReplyMarkup(withoutResult(ctx), &bot.EditMessageReplyMarkupParams{
-				ChatID:    chatParam(m.Chat.ID),
-				MessageID: m.ID,
-			}) // no markup: the keyboard goes
-			return err
-		})
+	if !chosen || m.Text == "" || label == "" || units(m.Text+suffix) > maxText {
+		b.dropKeyboard(ctx, m)
+		return
 	}
+	err := b.call(ctx, 0, "editMessageText", func(ctx context.Context) error {
+		_, err := b.api.EditMessageText(withoutResult(ctx), &bot.EditMessageTextParams{
+			ChatID:             chatParam(m.Chat.ID),
+			MessageID:          m.ID,
+			Text:               m.Text + suffix,
+			Entities:           m.Entities,
+			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: bot.True()},
+		})
+		return err
+	})
+	if err != nil {
+		b.log.Info("telegram: pressed message not edited", "err", err)
+	}
+}
+
+// dropKeyboard takes the inline keyboard off m, a pressed message, so it
+// cannot be pressed twice. It is cosmetic: a failure is logged.
+func (b *Bot) dropKeyboard(ctx context.Context, m *models.Message) {
+	if m == nil || m.ReplyMarkup == nil || len(m.ReplyMarkup.InlineKeyboard) == 0 {
+		return
+	}
+	err := b.call(ctx, 0, "editMessageReplyMarkup", func(ctx context.Context) error {
+		_, err := b.api.EditMessageReplyMarkup(withoutResult(ctx), &bot.EditMessageReplyMarkupParams{
+			ChatID:    chatParam(m.Chat.ID),
+			MessageID: m.ID,
+		}) // no markup: the keyboard goes
+		return err
+	})
 	if err != nil {
 		b.log.Info("telegram: pressed message not edited", "err", err)
 	}

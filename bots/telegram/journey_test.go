@@ -583,3 +583,41 @@ func TestJourneyInPlaceRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestJourneyInPlaceAfterRestart: an answer that cannot take the pressed
+// message's place goes as a new message, and the pressed message loses its
+// keyboard instead. Here it is the survey's thank-you after a restart, which
+// brings the main menu's reply keyboard (the adapter no longer knows the
+// chat has it), and only a new message can carry that.
+func TestJourneyInPlaceAfterRestart(t *testing.T) {
+	j := newJourney(t)
+	j.link(minji)
+	ask := j.withButtons(j.say(minji, "/feedback"))
+	nps := j.withButtons(j.press(minji, ask, "★★★★"))
+	comment := j.withButtons(j.press(minji, nps, "9"))
+	if comment.Method != "editMessageText" || comment.MsgID != ask.MsgID {
+		t.Fatalf("the comment question is %s, want the rating question (%d) edited", comment, ask.MsgID)
+	}
+	j.hs.stop()
+	last, err := j.lastCommitted(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.start(func(context.Context) (int64, error) { return last, nil })
+
+	calls := j.press(minji, comment, "건너뛰기")
+	var dropped, thanked bool
+	for _, c := range calls {
+		switch {
+		case c.Method == "editMessageText" && c.Fields["message_id"] == strconv.Itoa(ask.MsgID):
+			t.Errorf("the thank-you took the question's place, without the menu: %s", c)
+		case c.Method == "editMessageReplyMarkup" && c.Fields["message_id"] == strconv.Itoa(ask.MsgID):
+			dropped = c.Fields["reply_markup"] == ""
+		case c.Method == "sendMessage" && strings.Contains(c.Fields["text"], "감사"):
+			thanked = strings.Contains(c.Fields["reply_markup"], `"keyboard"`)
+		}
+	}
+	if !dropped || !thanked {
+		t.Errorf("keyboard dropped %v, thanked with the menu %v: %v", dropped, thanked, calls)
+	}
+}

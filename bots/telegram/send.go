@@ -93,17 +93,22 @@ func (b *Bot) sendReply(ctx context.Context, chat int64, r dialog.Reply, lang st
 		b.log.Warn("telegram: reply carries a form, which Telegram cannot show; sending its text only", "form", r.Form.ID)
 	}
 	msgs := b.render(r, lang, !b.menuShown(chat))
-	if r.InPlace && pressed != nil && len(msgs) == 1 {
-		switch done, err := b.showInPlace(ctx, chat, pressed, msgs[0]); {
-		case done:
-			return nil
-		case err != nil:
-			relay.SendFailed(b.cfg.Observer)
-			if blocked(chat, err) {
-				return fmt.Errorf("%w: %w", dialog.ErrBlocked, err)
+	if r.InPlace && pressed != nil {
+		if len(msgs) == 1 {
+			switch done, err := b.showInPlace(ctx, chat, pressed, msgs[0]); {
+			case done:
+				return nil
+			case err != nil:
+				relay.SendFailed(b.cfg.Observer)
+				if blocked(chat, err) {
+					return fmt.Errorf("%w: %w", dialog.ErrBlocked, err)
+				}
+				return err
 			}
-			return err
 		}
+		// It goes as a new message: the pressed one loses its keyboard, as
+		// showChoice would have taken it, so it cannot be pressed again.
+		b.dropKeyboard(ctx, pressed)
 	}
 	var errs []error
 	for _, m := range msgs {
