@@ -275,34 +275,34 @@ func (r *careRig) take(c telegramfake.Call) {
 // telegramTo waits for the next sendMessage to chat whose text holds want.
 func (r *careRig) telegramTo(chat int64, want string) telegramfake.Call {
 	r.t.Helper()
-	timeout := time.After(waitTimeout)
-	for {
-		select {
-		case c := <-r.tgc:
-			r.take(c)
-			if c.Method == "sendMessage" && c.ChatID() == chat && strings.Contains(c.Fields["text"], want) {
-				return c
-			}
-		case <-timeout:
-			r.t.Fatalf("no sendMessage to chat %d with %q within %s", chat, want, waitTimeout)
-		}
-	}
+	return r.await(fmt.Sprintf("sendMessage to chat %d with %q", chat, want), func(c telegramfake.Call) bool {
+		return c.Method == "sendMessage" && c.ChatID() == chat && strings.Contains(c.Fields["text"], want)
+	})
 }
 
 // inPlaceOf waits for pressed, a message to chat, to be edited into one
 // that shows want: a press's next question (Reply.InPlace).
 func (r *careRig) inPlaceOf(chat int64, pressed telegramfake.Call, want string) telegramfake.Call {
 	r.t.Helper()
+	return r.await(fmt.Sprintf("edit of message %d in chat %d to show %q", pressed.MessageID, chat, want), func(c telegramfake.Call) bool {
+		return c.Method == "editMessageText" && c.ChatID() == chat && c.MessageID == pressed.MessageID && strings.Contains(c.Fields["text"], want)
+	})
+}
+
+// await takes Telegram calls (each kept, take) until one is what ok wants,
+// failing the test, with what, after waitTimeout.
+func (r *careRig) await(what string, ok func(telegramfake.Call) bool) telegramfake.Call {
+	r.t.Helper()
 	timeout := time.After(waitTimeout)
 	for {
 		select {
 		case c := <-r.tgc:
 			r.take(c)
-			if c.Method == "editMessageText" && c.ChatID() == chat && c.MessageID == pressed.MessageID && strings.Contains(c.Fields["text"], want) {
+			if ok(c) {
 				return c
 			}
 		case <-timeout:
-			r.t.Fatalf("message %d to chat %d not edited to show %q within %s", pressed.MessageID, chat, want, waitTimeout)
+			r.t.Fatalf("no %s within %s", what, waitTimeout)
 		}
 	}
 }

@@ -162,32 +162,33 @@ func (r *journeyRig) customer(u telegramfake.Update) {
 // telegram waits for the customer's next sendMessage whose text holds want.
 func (r *journeyRig) telegram(want string) telegramfake.Call {
 	r.t.Helper()
-	timeout := time.After(waitTimeout)
-	for {
-		select {
-		case c := <-r.tgc:
-			if c.Method == "sendMessage" && c.ChatID() == journeyChat && strings.Contains(c.Fields["text"], want) {
-				return c
-			}
-		case <-timeout:
-			r.t.Fatalf("no sendMessage to the customer with %q within %s", want, waitTimeout)
-		}
-	}
+	return r.awaitTelegram(fmt.Sprintf("sendMessage to the customer with %q", want), func(c telegramfake.Call) bool {
+		return c.Method == "sendMessage" && c.ChatID() == journeyChat && strings.Contains(c.Fields["text"], want)
+	})
 }
 
 // telegramInPlace waits for the customer's pressed message to be edited
 // into one that shows want: a press's next question (Reply.InPlace).
 func (r *journeyRig) telegramInPlace(pressed telegramfake.Call, want string) telegramfake.Call {
 	r.t.Helper()
+	return r.awaitTelegram(fmt.Sprintf("edit of message %d to show %q", pressed.MessageID, want), func(c telegramfake.Call) bool {
+		return c.Method == "editMessageText" && c.ChatID() == journeyChat && c.MessageID == pressed.MessageID && strings.Contains(c.Fields["text"], want)
+	})
+}
+
+// awaitTelegram skips Telegram calls until one is what ok wants, failing
+// the test, with what, after waitTimeout.
+func (r *journeyRig) awaitTelegram(what string, ok func(telegramfake.Call) bool) telegramfake.Call {
+	r.t.Helper()
 	timeout := time.After(waitTimeout)
 	for {
 		select {
 		case c := <-r.tgc:
-			if c.Method == "editMessageText" && c.ChatID() == journeyChat && c.MessageID == pressed.MessageID && strings.Contains(c.Fields["text"], want) {
+			if ok(c) {
 				return c
 			}
 		case <-timeout:
-			r.t.Fatalf("message %d not edited to show %q within %s", pressed.MessageID, want, waitTimeout)
+			r.t.Fatalf("no %s within %s", what, waitTimeout)
 		}
 	}
 }
