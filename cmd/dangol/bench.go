@@ -173,26 +173,32 @@ type benchResult struct {
 	WriteMsPerCommit float64 `json:"write_ms_per_commit"`
 }
 
-// ledgerWrites is what the ledger had written when a run began.
-type ledgerWrites struct {
-	commits, pages int64
+// runStart is what the process and the ledger had spent when a run began:
+// the run's per-update figures are the differences at its end (fill).
+type runStart struct {
+	cost           benchCost
+	polls, commits int64
+	pages          int64
 	writing        time.Duration
 }
 
-func ledgerWritesNow(s *ledger.Store) ledgerWrites {
-	pages, writing := s.WriteStats()
-	return ledgerWrites{commits: s.Commits(), pages: pages, writing: writing}
+// started reads the counters a run's figures are measured from.
+func (r *benchRig) started() runStart {
+	pages, writing := r.store.WriteStats()
+	return runStart{cost: benchCostNow(), polls: r.fake.Polls(), commits: r.store.Commits(), pages: pages, writing: writing}
 }
 
-// fill sets r's commit figures for the run that began at w, of ups
-// updates.
-func (w ledgerWrites) fill(s *ledger.Store, r *benchResult, ups int) {
-	now := ledgerWritesNow(s)
-	commits := now.commits - w.commits
-	r.CommitsPerUpdate = perUpdate(commits, ups)
+// fill sets res's cost, poll and commit figures for the run that began at
+// w, of ups updates.
+func (w runStart) fill(r *benchRig, res *benchResult, ups int) {
+	res.CPUusPerUpdate, res.AllocsPerUpdate = w.cost.per(ups)
+	res.PollsPerUpdate = perUpdate(r.fake.Polls()-w.polls, ups)
+	pages, writing := r.store.WriteStats()
+	commits := r.store.Commits() - w.commits
+	res.CommitsPerUpdate = perUpdate(commits, ups)
 	if commits > 0 {
-		r.PagesPerCommit = round(float64(now.pages-w.pages)/float64(commits), 1)
-		r.WriteMsPerCommit = round(float64(now.writing-w.writing)/float64(time.Millisecond)/float64(commits), 2)
+		res.PagesPerCommit = round(float64(pages-w.pages)/float64(commits), 1)
+		res.WriteMsPerCommit = round(float64(writing-w.writing)/float64(time.Millisecond)/float64(commits), 2)
 	}
 }
 
@@ -597,7 +603,7 @@ func (r *benchRig) customerRun(ctx context.Context, n int, d time.Duration, coun
 		lats, presses               []time.Duration
 		wg                          sync.WaitGroup
 	)
-	cost, polls, writes := benchCostNow(), r.fake.Polls(), ledgerWritesNow(r.store)
+	begun := r.started()
 	start := time.Now()
 	deadline := start.Add(d)
 	more := func() bool {
@@ -630,15 +636,13 @@ func (r *benchRig) customerRun(ctx context.Context, n int, d time.Duration, coun
 	secs := time.Since(start).Seconds()
 	ups, done := int(updates.Load()), int(completed.Load())
 	p50, p99 := percentiles(lats)
-	cpu, allocs := cost.per(ups)
 	res := benchResult{
-		CPUusPerUpdate: cpu, AllocsPerUpdate: allocs, PollsPerUpdate: perUpdate(r.fake.Polls()-polls, ups),
 		Chats:       n,
 		UpdatesPerS: round(float64(ups)/secs, 1), CompletedPerS: round(float64(done)/secs, 1),
 		P50ms: p50, P99ms: p99,
 		Updates: ups, Completed: done, Seconds: round(secs, 2),
 	}
-	writes.fill(r.store, &res, ups)
+	begun.fill(r, &res, ups)
 	return res, presses, nil
 }
 
@@ -652,7 +656,7 @@ func (r *benchRig) openLoop(ctx context.Context, rate int, d time.Duration, coun
 	}
 	sink := r.track.openSink(total)
 	defer r.track.openSink(0)
-	cost, polls, writes := benchCostNow(), r.fake.Polls(), ledgerWritesNow(r.store)
+	begun := r.started()
 	start := time.Now()
 	for sent := 0; sent < total; {
 		due := min(total, int(time.Since(start).Seconds()*float64(rate))+1)
@@ -682,14 +686,12 @@ func (r *benchRig) openLoop(ctx context.Context, rate int, d time.Duration, coun
 	lats := sink.snapshot()
 	secs := sink.last.Sub(start).Seconds()
 	p50, p99 := percentiles(lats)
-	cpu, allocs := cost.per(total)
 	res := benchResult{
-		CPUusPerUpdate: cpu, AllocsPerUpdate: allocs, PollsPerUpdate: perUpdate(r.fake.Polls()-polls, total),
 		Scenario: "points", Chats: min(total, r.customers), Mode: "open", OfferedPerS: rate,
 		UpdatesPerS: round(float64(total)/secs, 1), CompletedPerS: round(float64(total)/secs, 1),
 		P50ms: p50, P99ms: p99, Updates: total, Completed: total, Seconds: round(secs, 2),
 	}
-	writes.fill(r.store, &res, total)
+	begun.fill(r, &res, total)
 	return res, nil
 }
 
