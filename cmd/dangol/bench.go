@@ -44,6 +44,7 @@ type benchOpts struct {
 	limits    string        // "off": Telegram's limits lifted; "telegram": DANGOL_TELEGRAM_* (Telegram's)
 	api       string        // "inproc": the fake served in process; "loopback": over 127.0.0.1
 	spread    bool          // closed loop: each customer moves to another chat after each item
+	floor     bool          // the engine replaced by floorHandler: the rig's own cost
 	cpuprof   string        // a CPU profile of the scenarios to this file; "": none
 	memprof   string        // an allocation profile at the end to this file; "": none
 	trace     string        // an execution trace of the scenarios to this file; "": none
@@ -62,6 +63,7 @@ func (o *benchOpts) bind(fs *flag.FlagSet) {
 	fs.StringVar(&o.limits, "limits", "off", "Telegram's outgoing limits: off (lifted), or telegram (DANGOL_TELEGRAM_CHAT_RATE, _CHAT_BURST, _RATE; Telegram's by default)")
 	fs.StringVar(&o.api, "api", "inproc", "how the adapter reaches the fake Bot API: inproc (its handler called in process, no TCP, as the grammY peer) or loopback (HTTP over 127.0.0.1)")
 	fs.BoolVar(&o.spread, "spread", false, "closed loop: each virtual customer moves to another seeded chat after each feedback or check, as the grammY peer's conc=N cycles through chats")
+	fs.BoolVar(&o.floor, "floor", false, "line, points and open only: answer every update at once with the answer the scenario expects, without the engine or the ledger: what the adapter, the fake Bot API and the virtual customers cost alone")
 	fs.StringVar(&o.cpuprof, "cpuprofile", "", "write a CPU profile of the scenarios (not the seeding) to this file")
 	fs.StringVar(&o.memprof, "memprofile", "", "write an allocation profile to this file at the end")
 	fs.StringVar(&o.trace, "trace", "", "write an execution trace of the scenarios to this file (go tool trace)")
@@ -76,6 +78,7 @@ type benchPlan struct {
 	limits                 telegramLimits
 	keepLimits             bool   // the adapter keeps limits: say so instead of "lifted"
 	api                    string // "inproc" or "loopback"
+	floor                  bool   // --floor: floorHandler instead of the engine
 }
 
 // plan checks the flags; a bad one is a usage error.
@@ -84,7 +87,9 @@ func (m *Main) benchPlan(o benchOpts) (benchPlan, error) {
 	for _, s := range strings.Split(o.scenarios, ",") {
 		switch strings.TrimSpace(strings.ToLower(s)) {
 		case "all":
-			p.feedback, p.line, p.points, p.open = true, true, true, true
+			// Under --floor, all is what the floor can answer.
+			p.feedback = p.feedback || !o.floor
+			p.line, p.points, p.open = true, true, true
 		case "feedback":
 			p.feedback = true
 		case "line":
@@ -119,6 +124,12 @@ func (m *Main) benchPlan(o benchOpts) (benchPlan, error) {
 	default:
 		return p, m.usage("bench.err.limits", map[string]any{"Value": o.limits})
 	}
+	// The floor knows only the answers of one-update scenarios: a
+	// feedback of four steps, asked for by name, needs the engine's
+	// questions and buttons.
+	if p.floor = o.floor; p.floor && (p.feedback || p.press) {
+		return p, m.usage("bench.err.floor", map[string]any{"Value": o.scenarios})
+	}
 	switch p.api = strings.ToLower(strings.TrimSpace(o.api)); p.api {
 	case "inproc", "loopback":
 	default:
@@ -144,9 +155,12 @@ type benchResult struct {
 	CompletedPerS float64 `json:"completed_per_s"`
 	P50ms         float64 `json:"p50_ms"`
 	P99ms         float64 `json:"p99_ms"`
-	Mode          string  `json:"mode"`               // "closed", "open" or "paced"
-	Spread        bool    `json:"spread,omitempty"`   // closed loop with --spread
-	EveryMS       float64 `json:"every_ms,omitempty"` // paced only: each customer's pace
+	Mode          string  `json:"mode"`             // "closed", "open" or "paced"
+	Spread        bool    `json:"spread,omitempty"` // closed loop with --spread
+	// Floor says the engine was replaced by a constant answer (--floor):
+	// the figures are the rig's own, the ceiling of any engine on it.
+	Floor   bool    `json:"floor,omitempty"`
+	EveryMS float64 `json:"every_ms,omitempty"` // paced only: each customer's pace
 	// PressP99ms is the 99th percentile of the answers to button presses
 	// alone (paced only): what a customer waits after a tap.
 	PressP99ms  float64 `json:"press_p99_ms,omitempty"`
@@ -247,7 +261,7 @@ func (m *Main) bench(ctx context.Context, o benchOpts) (err error) {
 		}
 	}()
 	emit := func(r benchResult) error {
-		r.API = plan.api
+		r.API, r.Floor = plan.api, plan.floor
 		line, err := json.Marshal(r)
 		if err != nil {
 			return fmt.Errorf("bench: %w", err)
@@ -318,7 +332,10 @@ type benchRig struct {
 	// spread moves each closed-loop customer to another chat after each
 	// item (--spread): under Telegram's limits one chat is held to about
 	// a message a second, many chats only by the 30 a second in all.
-	spread    bool
+	spread bool
+	// floor: the adapter hands updates to floorHandler, not the engine;
+	// nothing is stored, so closedLoop counts no feedback for verify.
+	floor     bool
 	thanks    string // the engine's thank-you for a feedback
 	balance   string // what a seeded customer's balance reads as
 	feedbacks int    // completed so far, in every scenario, with benchComment
@@ -339,7 +356,7 @@ func (m *Main) newBenchRig(ctx context.Context, path string, customers int, plan
 	if err != nil {
 		return nil, err
 	}
-	r := &benchRig{m: m, store: store, customers: customers, track: newReplyTracker(), staff: newBenchStaff()}
+	r := &benchRig{m: m, store: store, customers: customers, track: newReplyTracker(), staff: newBenchStaff(), floor: plan.floor}
 	start := time.Now()
 	if err := seedBench(ctx, store, customers, m.now()); err != nil {
 		store.Close()
@@ -377,11 +394,16 @@ func (m *Main) newBenchRig(ctx context.Context, path string, customers int, plan
 		store.Close()
 		return nil, fmt.Errorf("bench: start dialog engine: %w", err)
 	}
+	var handler relay.Handler = engine
+	if plan.floor {
+		handler = floorHandler{thanks: r.thanks, balance: r.balance}
+		m.benchSay("bench.floor", nil)
+	}
 	tg, err := telegram.New(telegram.Config{
 		Token:        benchToken,
 		APIURL:       r.fake.URL(),
 		Transport:    transport,
-		Handler:      engine,
+		Handler:      handler,
 		Catalog:      m.Catalog,
 		Router:       router,
 		LastUpdateID: telegram.LastCommitted(store),
@@ -555,7 +577,12 @@ func (r *benchRig) closedLoop(ctx context.Context, scenario string, n int, d tim
 	if err != nil {
 		return benchResult{}, err
 	}
-	if scenario == "feedback" || scenario == "line" {
+	if r.floor {
+		// floorHandler stored nothing and alerted nobody: verify then
+		// checks the ledger holds no more feedback than before.
+		low.Store(0)
+		alerted.Store(0)
+	} else if scenario == "feedback" || scenario == "line" {
 		r.feedbacks += res.Completed
 	}
 	r.low += int(low.Load())
@@ -1068,4 +1095,23 @@ func perUpdate(n int64, updates int) float64 {
 func round(v float64, places int) float64 {
 	f := math.Pow(10, float64(places))
 	return math.Round(v*f) / f
+}
+
+// floorHandler stands in for the engine under --floor: it answers a
+// one-line feedback with the thank-you and anything else (a /points) with
+// the seeded balance, at once, reading and writing nothing. What a run
+// then costs is the rig's alone (the real adapter and relay, the fake Bot
+// API, the virtual customers), the most any engine could reach on it: set
+// beside a real run, it says how much of a gap to a peer is the engine's.
+type floorHandler struct {
+	thanks, balance string
+}
+
+// Handle implements relay.Handler.
+func (f floorHandler) Handle(_ context.Context, m dialog.Message) ([]dialog.Reply, error) {
+	text := f.balance
+	if strings.HasPrefix(m.Text, "/feedback") {
+		text = f.thanks
+	}
+	return []dialog.Reply{{Text: text}}, nil
 }

@@ -135,6 +135,48 @@ func TestBench(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, res.stderr)
 		}
 	})
+	t.Run("Floor", func(t *testing.T) {
+		// The engine replaced by a constant answer: every check and
+		// one-line feedback is answered as the scenario expects (the bench
+		// fails on any other answer), nothing reaches the ledger (no
+		// commit, no feedback stored), and each line says it was a floor.
+		out := filepath.Join(t.TempDir(), "bench.jsonl")
+		// all, under --floor, is the scenarios it can answer.
+		res := runMain(t, nil, "", "bench", "--floor", "--chats", "4", "--count", "60",
+			"--customers", "100", "--rate", "2000", "--dir", t.TempDir(), "--out", out)
+		if res.err != nil {
+			t.Fatalf("bench: %v\n%s", res.err, res.stderr)
+		}
+		data, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs := benchLines(t, string(data))
+		if len(rs) != 3 {
+			t.Fatalf("%d lines, want 3:\n%s", len(rs), data)
+		}
+		for i, want := range []string{"feedback-line", "points", "points"} {
+			r := rs[i]
+			if !r.Floor || r.Scenario != want || r.Completed != 60 || r.CompletedPerS <= 0 {
+				t.Errorf("line %d: %+v, want 60 %s answered by the floor", i, r, want)
+			}
+			if r.CommitsPerUpdate != 0 || r.PagesPerCommit != 0 {
+				t.Errorf("line %d: %+v, want no commit: the floor uses no ledger", i, r)
+			}
+		}
+		for _, want := range []string{
+			testCatalog.Text("ko", "bench.floor", nil),
+			testCatalog.Text("ko", "bench.verified", map[string]any{"Stored": 0}),
+		} {
+			if !strings.Contains(res.stderr, want) {
+				t.Errorf("stderr lacks %q:\n%s", want, res.stderr)
+			}
+		}
+		// A real run leaves floor out of its line.
+		if r, _ := benchOne(t, "--scenario", "points", "--chats", "1", "--count", "5", "--customers", "10", "--dir", t.TempDir()); r.Floor {
+			t.Errorf("a real run says floor: %+v", r)
+		}
+	})
 	t.Run("Press", func(t *testing.T) {
 		r, res := benchOne(t, "--scenario", "press", "--chats", "4", "--count", "8", "--every", "5ms",
 			"--customers", "100", "--dir", t.TempDir())
@@ -165,6 +207,8 @@ func TestBench(t *testing.T) {
 			{"--api", "tcp"},
 			{"--every", "0s"},
 			{"--scenario", "press", "--every", "2m"},
+			{"--floor", "--scenario", "press"},
+			{"--floor", "--scenario", "points,feedback"},
 			{"--nope"},
 		} {
 			res := runMain(t, nil, "", append([]string{"bench"}, args...)...)
