@@ -89,6 +89,12 @@
 //     the crash is not sent again (it was never written down); the sender
 //     asks again.
 //
+// A message whose commit the disk had no room for (ledger.ErrNoSpace)
+// changed nothing; it is answered from memory with what happened instead
+// of the usual apology (nospace.go): staff that the disk is full and to
+// free space, a customer that nothing was kept, and the staff channel is
+// told of customers' lost messages at most every NoSpaceAlertEvery.
+//
 // # Caveats
 //
 // An erasure reaches a reply still in the outbox only when the reply is

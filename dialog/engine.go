@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dangol/dangol/feedback"
@@ -153,6 +154,10 @@ type Engine struct {
 	notify    []string
 	hours     Hours // Config.Hours, defaulted (flow_thread.go)
 	sla       SLA   // Config.SLA, defaulted (sla.go)
+
+	// noSpaceAlerted is when the staff channel was last told the disk is
+	// full, in unix nanoseconds; 0 never (nospace.go).
+	noSpaceAlerted atomic.Int64
 }
 
 // New returns an Engine. Store and Catalog are required.
@@ -379,7 +384,11 @@ func (e *Engine) fail(ctx context.Context, t *turn, m Message, key string, repli
 	if t != nil && t.lang != "" {
 		lang = t.lang
 	}
-	replies = append(replies, Reply{Lang: lang, Text: e.cat.Text(lang, "core.err.internal", nil)})
+	if isNoSpace(err) {
+		replies = append(replies, e.noSpaceReplies(t, lang)...)
+	} else {
+		replies = append(replies, Reply{Lang: lang, Text: e.cat.Text(lang, "core.err.internal", nil)})
+	}
 	return replies, fmt.Errorf("dialog: handle %s: %w", key, err)
 }
 

@@ -238,6 +238,14 @@
 // once. fn runs on whichever goroutine leads the commit: it must not
 // depend on its goroutine, and a panic in it is raised again on its own.
 //
+// A commit the disk has no room for (a full disk, a spent quota, a file
+// size limit) fails wrapping ErrNoSpace, and nothing of it is kept: bbolt
+// writes the meta page last, so the file still ends at the commit before,
+// and takes writes again once space is freed (TestFullDisk fills one for
+// real, under RLIMIT_FSIZE). Marks and sent outbox entries of a failed
+// commit queue again; a restart before one commits sends those replies
+// again (at least once, as after a crash).
+//
 // Marks queued with QueueMarks (the event id and cursor of a message that
 // only read) are committed with the next commit to start, or alone after
 // Options.MarkDelay; until then SeenEvent and Cursor count them in this

@@ -368,6 +368,7 @@ func (s *Store) Path() string { return s.path }
 // run more than once and must be idempotent (check the event id first);
 // if fn returns an error nothing of it is kept, and the others' writes
 // still commit. Queued marks and sent outbox entries ride on the commit.
+// A commit the disk has no room for fails wrapping ErrNoSpace.
 func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -375,7 +376,7 @@ func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 	start := time.Now()
 	err, fnErr := s.update(fn)
 	s.observeCommit(start, err, fnErr)
-	return err
+	return noSpace(err)
 }
 
 // View runs fn in a read-only transaction. A write attempted by fn fails
