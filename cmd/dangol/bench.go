@@ -155,17 +155,15 @@ type benchResult struct {
 	CompletedPerS float64 `json:"completed_per_s"`
 	P50ms         float64 `json:"p50_ms"`
 	P99ms         float64 `json:"p99_ms"`
-	Mode          string  `json:"mode"`             // "closed", "open" or "paced"
-	Spread        bool    `json:"spread,omitempty"` // closed loop with --spread
-	// Floor says the engine was replaced by a constant answer (--floor):
-	// the figures are the rig's own, the ceiling of any engine on it.
-	Floor   bool    `json:"floor,omitempty"`
-	EveryMS float64 `json:"every_ms,omitempty"` // paced only: each customer's pace
+	Mode          string  `json:"mode"`               // "closed", "open" or "paced"
+	Spread        bool    `json:"spread,omitempty"`   // closed loop with --spread
+	EveryMS       float64 `json:"every_ms,omitempty"` // paced only: each customer's pace
 	// PressP99ms is the 99th percentile of the answers to button presses
 	// alone (paced only): what a customer waits after a tap.
 	PressP99ms  float64 `json:"press_p99_ms,omitempty"`
 	API         string  `json:"api"`                     // "inproc" or "loopback" (--api)
 	OfferedPerS int     `json:"offered_per_s,omitempty"` // open loop only
+	Floor       bool    `json:"floor,omitempty"`         // --floor: a constant answer, no engine: the rig's own figures
 	Updates     int     `json:"updates"`
 	Completed   int     `json:"completed"`
 	Seconds     float64 `json:"seconds"`
