@@ -3,6 +3,7 @@ package ledger
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -14,16 +15,21 @@ import (
 // tell the person affected what to do instead of asking them to retry.
 var ErrNoSpace = errors.New("ledger: the disk is full")
 
+// bboltGrowth are the prefixes of the errors bbolt returns when growing
+// its file fails, which it wraps with %s: only their text says why.
+var bboltGrowth = []string{"file resize error: ", "file sync error: ", "mmap allocate error: "}
+
 // noSpace returns err wrapped with ErrNoSpace when it says the disk is
-// full, else err itself. bbolt wraps a failed pwrite with %w, but its
-// growth of the file ("file resize error", "mmap allocate error") with %s,
-// so the errno is also looked for in the text.
+// full, else err itself: a failed pwrite keeps its errno (bbolt wraps it
+// with %w), a failed growth of the file only its text.
 func noSpace(err error) error {
 	if err == nil || errors.Is(err, ErrNoSpace) {
 		return err
 	}
+	text := err.Error()
+	grew := slices.ContainsFunc(bboltGrowth, func(p string) bool { return strings.Contains(text, p) })
 	for _, e := range noSpaceErrnos { // nospace_*.go: the errnos of each system
-		if errors.Is(err, e) || strings.Contains(err.Error(), e.Error()) {
+		if errors.Is(err, e) || grew && strings.Contains(text, e.Error()) {
 			return fmt.Errorf("%w: %w", ErrNoSpace, err)
 		}
 	}

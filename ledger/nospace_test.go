@@ -35,7 +35,11 @@ func TestNoSpace(t *testing.T) {
 		{"resize, as text", fmt.Errorf("file resize error: %s", pathErr("truncate", syscall.EFBIG)), true},
 		{"mmap, as text", fmt.Errorf("mmap allocate error: %s", pathErr("truncate", syscall.ENOSPC)), true},
 		{"already said", fmt.Errorf("again: %w", ErrNoSpace), true},
+		{"sync, as text", fmt.Errorf("file sync error: %s", pathErr("fsync", syscall.ENOSPC)), true},
 		{"other errno", pathErr("write", syscall.EIO), false},
+		{"growth for another reason", fmt.Errorf("file resize error: %s", pathErr("truncate", syscall.EIO)), false},
+		// A function's own error that only reads like one is not.
+		{"words alone", errors.New("dialog: photo refused: file too large"), false},
 		{"refusal", ErrInsufficientPoints, false},
 		{"none", nil, false},
 	}
