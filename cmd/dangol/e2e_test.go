@@ -173,6 +173,13 @@ func run(t *testing.T, env []string, input string, args ...string) (stdout, stde
 	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Env = env
+	return runCmd(t, cmd, input)
+}
+
+// runCmd runs cmd (a dangol, or a helper that becomes one) to completion
+// with input and returns its output.
+func runCmd(t *testing.T, cmd *exec.Cmd, input string) (stdout, stderr string, err error) {
+	t.Helper()
 	cmd.Stdin = strings.NewReader(input)
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
@@ -185,7 +192,7 @@ func run(t *testing.T, env []string, input string, args ...string) (stdout, stde
 	case err = <-done:
 	case <-time.After(waitTimeout):
 		cmd.Process.Kill()
-		t.Fatalf("dangol %q did not exit within %s", args, waitTimeout)
+		t.Fatalf("%q did not exit within %s", cmd.Args, waitTimeout)
 	}
 	return o.String(), e.String(), err
 }

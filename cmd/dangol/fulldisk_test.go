@@ -3,7 +3,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -12,7 +11,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/dangol/dangol/internal/testproc"
 )
@@ -80,25 +78,11 @@ func TestBinary_FullDisk(t *testing.T) {
 
 	cmd := testproc.Command(fsizeEnv, strconv.Itoa(256<<10), binary, "chat")
 	cmd.Env = append(env, fsizeEnv+"="+strconv.Itoa(256<<10))
-	cmd.Stdin = strings.NewReader(in.String())
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	done := make(chan error, 1)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	out, errOut, err := runCmd(t, cmd, in.String())
+	if err != nil {
+		t.Fatalf("chat on a full disk: %v\n%s\n%s", err, out, errOut)
 	}
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("chat on a full disk: %v\n%s\n%s", err, stdout.String(), stderr.String())
-		}
-	case <-time.After(waitTimeout):
-		cmd.Process.Kill()
-		t.Fatalf("chat on a full disk did not exit within %s", waitTimeout)
-	}
-	out := stdout.String()
-	both := out + stderr.String()
+	both := out + errOut
 	if strings.Contains(both, "goroutine ") || strings.Contains(both, "panic") {
 		t.Fatalf("a stack trace:\n%s", both)
 	}
