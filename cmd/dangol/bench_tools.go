@@ -10,7 +10,6 @@ import (
 	"runtime/pprof"
 	"runtime/trace"
 	"strconv"
-	"syscall"
 	"time"
 )
 
@@ -164,7 +163,7 @@ func writeAllocs(path string) error {
 }
 
 // benchCost is what the whole process spent over a run: CPU time (user and
-// system, from getrusage) and heap allocations. On a machine others share,
+// system, processCPU) and heap allocations. On a machine others share,
 // wall-clock rates move with their load, these per-update figures much
 // less: they are what a change to the hot paths is judged by. They count
 // everything in the process: the fake Bot API and the virtual customers
@@ -176,15 +175,13 @@ type benchCost struct {
 
 // benchCostNow reads the process's CPU time and allocation count.
 func benchCostNow() benchCost {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	s := []rmetrics.Sample{{Name: "/gc/heap/allocs:objects"}}
 	rmetrics.Read(s)
 	var allocs uint64
 	if s[0].Value.Kind() == rmetrics.KindUint64 {
 		allocs = s[0].Value.Uint64()
 	}
-	return benchCost{cpu: time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), allocs: allocs}
+	return benchCost{cpu: processCPU(), allocs: allocs}
 }
 
 // per returns the CPU microseconds and allocations per update since c.
