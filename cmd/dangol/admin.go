@@ -50,6 +50,9 @@ func (m *Main) withAdmin(runners []runner, r *router) []runner {
 		now:     time.Now, // the platforms' clock: never the console's
 		logger:  m.Logger,
 	}
+	if path := m.Store.Path(); path != "" {
+		a.diskFree = func() (uint64, error) { return diskFreeAt(path) }
+	}
 	for _, name := range channels {
 		p, ok := r.byChannel[name]
 		if !ok {
@@ -102,9 +105,12 @@ type adminServer struct {
 	listen    func(network, addr string) (net.Listener, error) // nil: net.Listen
 	store     prober
 	platforms []namedReacher
-	metrics   *metrics
-	now       func() time.Time // the real clock in serve: platforms know no other
-	logger    *slog.Logger
+	// diskFree, when set, tells the space left where the ledger file is:
+	// under lowDisk /healthz warns (nil: no check).
+	diskFree func() (uint64, error)
+	metrics  *metrics
+	now      func() time.Time // the real clock in serve: platforms know no other
+	logger   *slog.Logger
 	// ready, when set, is told the address once the server listens
 	// (tests learn the port of 127.0.0.1:0).
 	ready func(addr string)
@@ -115,9 +121,12 @@ type adminServer struct {
 
 // healthReport is the JSON body of /healthz.
 type healthReport struct {
-	OK      bool              `json:"ok"`
-	Reasons []string          `json:"reasons,omitempty"`
-	Reached map[string]string `json:"reached,omitempty"` // platform -> RFC 3339 time of its last answer
+	OK      bool     `json:"ok"`
+	Reasons []string `json:"reasons,omitempty"`
+	// Warnings do not make the report fail: dangol still works, but will
+	// not for long (the disk is filling).
+	Warnings []string          `json:"warnings,omitempty"`
+	Reached  map[string]string `json:"reached,omitempty"` // platform -> RFC 3339 time of its last answer
 }
 
 // Run serves until ctx is done, then shuts the server down.
@@ -200,6 +209,14 @@ func (a *adminServer) health(ctx context.Context) healthReport {
 				rep.Reached = map[string]string{}
 			}
 			rep.Reached[p.name] = at.UTC().Format(time.RFC3339)
+		}
+	}
+	if a.diskFree != nil {
+		// A full disk fails only the writes that need a new page: the
+		// probe's tiny one may still go, so the space is looked at too.
+		if free, err := a.diskFree(); err == nil && free < lowDisk {
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("disk: %d MB free where the ledger file is, under %d MB: free some space before records can no longer be saved",
+				free>>20, lowDisk>>20))
 		}
 	}
 	rep.OK = len(rep.Reasons) == 0

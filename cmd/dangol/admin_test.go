@@ -110,6 +110,8 @@ func TestAdmin_Healthz(t *testing.T) {
 		status    int
 		reasons   []string // each must appear in one reason, in order
 		reachedTG string
+		free      uint64 // bytes free where the ledger is; 0: not checked
+		warning   string // in the one warning; "": none
 	}{
 		{name: "OK", telegram: adminNow.Add(-30 * time.Second), slack: adminNow.Add(-119 * time.Second),
 			status: 200, reachedTG: "2026-12-01T08:59:30Z"},
@@ -120,6 +122,10 @@ func TestAdmin_Healthz(t *testing.T) {
 			status: 503, reasons: []string{"ledger: cannot commit: ", "store is closed"}, reachedTG: "2026-12-01T09:00:00Z"},
 		{name: "EverythingWrong", closed: true, status: 503,
 			reasons: []string{"ledger: cannot commit", "telegram: not reached yet", "slack: not reached yet"}},
+		// A filling disk warns and still passes: dangol works until it is full.
+		{name: "DiskLow", telegram: adminNow, slack: adminNow, free: 42 << 20, status: 200,
+			warning: "disk: 42 MB free where the ledger file is, under 100 MB", reachedTG: "2026-12-01T09:00:00Z"},
+		{name: "DiskFine", telegram: adminNow, slack: adminNow, free: lowDisk, status: 200, reachedTG: "2026-12-01T09:00:00Z"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -127,7 +133,7 @@ func TestAdmin_Healthz(t *testing.T) {
 			if tt.closed {
 				store.Close()
 			}
-			base := startAdmin(t, &adminServer{
+			a := &adminServer{
 				store:   store,
 				metrics: newMetrics(nil, store.Path(), ""),
 				now:     func() time.Time { return adminNow },
@@ -135,7 +141,11 @@ func TestAdmin_Healthz(t *testing.T) {
 					{"telegram", fakeReacher{tt.telegram}},
 					{"slack", fakeReacher{tt.slack}},
 				},
-			})
+			}
+			if tt.free > 0 {
+				a.diskFree = func() (uint64, error) { return tt.free, nil }
+			}
+			base := startAdmin(t, a)
 			status, body := adminGet(t, base+"/healthz")
 			if status != tt.status {
 				t.Errorf("status %d, want %d; body %s", status, tt.status, body)
@@ -159,6 +169,12 @@ func TestAdmin_Healthz(t *testing.T) {
 			}
 			if len(tt.reasons) == 0 && len(rep.Reasons) != 0 {
 				t.Errorf("reasons %q, want none", rep.Reasons)
+			}
+			switch {
+			case tt.warning == "" && len(rep.Warnings) != 0:
+				t.Errorf("warnings %q, want none", rep.Warnings)
+			case tt.warning != "" && (len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0], tt.warning)):
+				t.Errorf("warnings %q, want one with %q", rep.Warnings, tt.warning)
 			}
 			if rep.Reached["telegram"] != tt.reachedTG {
 				t.Errorf("reached telegram %q, want %q", rep.Reached["telegram"], tt.reachedTG)
@@ -278,6 +294,7 @@ var dangolMetrics = []string{
 	"dangol_scheduled_posts_failed_total",
 	"dangol_backup_age_seconds",
 	"dangol_ledger_size_bytes",
+	"dangol_disk_free_bytes",
 	"go_goroutines",
 	"process_start_time_seconds",
 }
@@ -427,6 +444,15 @@ func TestAdmin_Metrics(t *testing.T) {
 	}
 	if n, _ := metricValue(after, "dangol_ledger_commit_duration_seconds"); n < 1 {
 		t.Errorf("commit histogram holds %v commits, want the engine's one at least", n)
+	}
+	// The free space is the system's own figure: what statfs says now,
+	// within what the test's own writes may have taken meanwhile.
+	free, err := diskFreeAt(store.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := metricValue(after, "dangol_disk_free_bytes"); !ok || got <= 0 || math.Abs(got-float64(free)) > 256<<20 {
+		t.Errorf("dangol_disk_free_bytes = %v (present %v), want about %d", got, ok, free)
 	}
 }
 
@@ -654,5 +680,19 @@ func TestChat_Admin(t *testing.T) {
 	}
 	if err := m.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDiskFreeAt: the space left where a file is (its folder's disk), and
+// a clear error, naming the folder, where there is no such folder.
+func TestDiskFreeAt(t *testing.T) {
+	dir := t.TempDir()
+	free, err := diskFreeAt(filepath.Join(dir, "dangol.db"))
+	if err != nil || free == 0 {
+		t.Fatalf("free space of a test folder: %d, %v; want some", free, err)
+	}
+	missing := filepath.Join(dir, "gone", "dangol.db")
+	if _, err := diskFreeAt(missing); err == nil || !strings.Contains(err.Error(), filepath.Dir(missing)) {
+		t.Errorf("free space of a missing folder: %v, want an error naming it", err)
 	}
 }

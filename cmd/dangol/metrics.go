@@ -257,6 +257,7 @@ type stateCollector struct {
 	queueDepth *prometheus.Desc
 	backupAge  *prometheus.Desc
 	ledgerSize *prometheus.Desc
+	diskFree   *prometheus.Desc
 
 	mu     sync.Mutex
 	queues map[string]queuer // platform -> adapter
@@ -271,6 +272,8 @@ func newStateCollector(now func() time.Time, ledgerPath, backupDir string) *stat
 			"Seconds since the newest backup in DANGOL_BACKUP_DIR was written; +Inf while there is none. Absent when backups are off.", nil, nil),
 		ledgerSize: prometheus.NewDesc("dangol_ledger_size_bytes",
 			"Size of the ledger file in bytes.", nil, nil),
+		diskFree: prometheus.NewDesc("dangol_disk_free_bytes",
+			"Bytes dangol may still write on the disk that holds the ledger file; when none are left, records cannot be saved.", nil, nil),
 		queues: map[string]queuer{},
 	}
 }
@@ -286,6 +289,7 @@ func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- c.queueDepth
 	ch <- c.backupAge
 	ch <- c.ledgerSize
+	ch <- c.diskFree
 }
 
 // Collect implements prometheus.Collector. A file that cannot be read is
@@ -300,6 +304,14 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.NewInvalidMetric(c.ledgerSize, err)
 	} else {
 		ch <- prometheus.MustNewConstMetric(c.ledgerSize, prometheus.GaugeValue, float64(fi.Size()))
+	}
+	switch free, err := diskFreeAt(c.ledgerPath); {
+	case errors.Is(err, errors.ErrUnsupported):
+		// Not asked on this system: no series.
+	case err != nil:
+		ch <- prometheus.NewInvalidMetric(c.diskFree, err)
+	default:
+		ch <- prometheus.MustNewConstMetric(c.diskFree, prometheus.GaugeValue, float64(free))
 	}
 	if c.backupDir == "" {
 		return
