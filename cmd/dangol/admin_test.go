@@ -696,3 +696,45 @@ func TestDiskFreeAt(t *testing.T) {
 		t.Errorf("free space of a missing folder: %v, want an error naming it", err)
 	}
 }
+
+// TestDiskJob: the daily disk check tells the staff channel, in the shop's
+// language, how much space is left once it is under lowDisk, and posts
+// nothing with room to spare or when the space cannot be read.
+func TestDiskJob(t *testing.T) {
+	var logs bytes.Buffer
+	m := &Main{Catalog: testCatalog, Config: Config{Lang: "en", TZ: "Asia/Seoul"}, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	tests := []struct {
+		name string
+		free uint64
+		err  error
+		want []dialog.Reply
+		log  string
+	}{
+		{"Low", 42 << 20, nil, []dialog.Reply{{To: dialog.ToStaffChannel, Lang: "en",
+			Text: testCatalog.Text("en", "appliance.disk.low", map[string]any{"MB": 42})}}, "free_mb=42"},
+		{"Room", lowDisk, nil, nil, ""},
+		{"Unreadable", 0, errors.New("statfs: permission denied"), nil, "cannot read the free space"},
+		{"NotAsked", 0, errors.ErrUnsupported, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			logs.Reset()
+			jobs := m.diskJob(func(context.Context, dialog.Reply) error { return nil }, func() (uint64, error) { return tt.free, tt.err })
+			if len(jobs) != 1 || jobs[0].Name != diskJobName || !jobs[0].Check {
+				t.Fatalf("jobs %+v, want the one check named %q", jobs, diskJobName)
+			}
+			got, err := jobs[0].Posts(context.Background(), adminNow)
+			if err != nil || fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("posts %+v, %v; want %+v", got, err, tt.want)
+			}
+			if tt.log != "" && !strings.Contains(logs.String(), tt.log) {
+				t.Errorf("log lacks %q:\n%s", tt.log, logs.String())
+			}
+		})
+	}
+	// Its schedule is one the scheduler takes.
+	if _, err := dialog.NewScheduler(dialog.SchedulerConfig{Store: mustOpenStore(t, filepath.Join(t.TempDir(), "dangol.db")),
+		Jobs: m.diskJob(func(context.Context, dialog.Reply) error { return nil }, func() (uint64, error) { return lowDisk, nil }), Loc: time.UTC}); err != nil {
+		t.Errorf("the disk check's schedule: %v", err)
+	}
+}

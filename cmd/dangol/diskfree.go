@@ -1,8 +1,13 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"time"
+
+	"github.com/dangol/dangol/dialog"
 )
 
 // lowDisk is the free space, where the ledger file is, below which
@@ -19,4 +24,43 @@ func diskFreeAt(path string) (uint64, error) {
 		return 0, fmt.Errorf("free space of %s: %w", filepath.Dir(path), err)
 	}
 	return n, nil
+}
+
+// diskJobName names the daily look at the free space (diskJob) in the
+// ledger's record of posts: keep it stable.
+const diskJobName = "disk"
+
+// diskJob is the daily look, at 09:00 in the shop's time zone, at the
+// space left where the ledger file is: under lowDisk the staff channel is
+// told how much is left and what to do, while there is still room to
+// record the post and to act. free reads the space (diskFreeAt on the
+// ledger's path in serve); a failure to read it is logged, not posted.
+func (m *Main) diskJob(deliver func(context.Context, dialog.Reply) error, free func() (uint64, error)) []dialog.Job {
+	j := dialog.Job{
+		Name:    diskJobName,
+		Spec:    "0 9 * * *",
+		MaxLate: 12 * time.Hour,
+		// What the disk holds now, not what 09:00 called for: a check
+		// that finds room writes nothing.
+		Check: true,
+		Posts: func(ctx context.Context, _ time.Time) ([]dialog.Reply, error) {
+			n, err := free()
+			if err != nil {
+				if !errors.Is(err, errors.ErrUnsupported) {
+					m.Logger.WarnContext(ctx, "disk check: cannot read the free space", "err", err)
+				}
+				return nil, nil
+			}
+			if n >= lowDisk {
+				return nil, nil
+			}
+			m.Logger.WarnContext(ctx, "disk check: the disk holding the ledger is nearly full", "free_mb", n>>20)
+			lang := m.Config.Lang
+			return []dialog.Reply{{To: dialog.ToStaffChannel, Lang: lang,
+				Text: m.Catalog.Text(lang, "appliance.disk.low", map[string]any{"MB": n >> 20})}}, nil
+		},
+		Deliver: deliver,
+	}
+	m.Logger.Info("scheduled disk check", "job", j.Name, "cron", j.Spec, "tz", m.Config.TZ, "warn_below_mb", lowDisk>>20)
+	return []dialog.Job{j}
 }

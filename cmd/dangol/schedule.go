@@ -73,10 +73,11 @@ func (m *Main) scheduler(engine *dialog.Engine, r *router) (*dialog.Scheduler, e
 	}
 	// First, so that a follow-up DM due at the same time reports it.
 	keep = append(m.retentionJob(engine), keep...)
-	keep = append(keep, m.loyaltyJob(engine, r.scheduled)...) // loyalty.go
-	keep = append(keep, m.slaJob(engine, r.scheduled)...)     // threads.go
-	keep = append(keep, m.adJobs(engine, r.scheduled)...)     // marketing.go
-	keep = append(keep, m.servedRatingJob(engine, r)...)      // care.go
+	keep = append(keep, m.loyaltyJob(engine, r.scheduled)...)                                                    // loyalty.go
+	keep = append(keep, m.slaJob(engine, r.scheduled)...)                                                        // threads.go
+	keep = append(keep, m.adJobs(engine, r.scheduled)...)                                                        // marketing.go
+	keep = append(keep, m.servedRatingJob(engine, r)...)                                                         // care.go
+	keep = append(keep, m.diskJob(r.scheduled, func() (uint64, error) { return diskFreeAt(m.Store.Path()) })...) // diskfree.go
 	if len(keep) == 0 {
 		return nil, nil
 	}
