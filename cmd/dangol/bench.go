@@ -63,7 +63,7 @@ func (o *benchOpts) bind(fs *flag.FlagSet) {
 	fs.StringVar(&o.limits, "limits", "off", "Telegram's outgoing limits: off (lifted), or telegram (DANGOL_TELEGRAM_CHAT_RATE, _CHAT_BURST, _RATE; Telegram's by default)")
 	fs.StringVar(&o.api, "api", "inproc", "how the adapter reaches the fake Bot API: inproc (its handler called in process, no TCP, as the grammY peer) or loopback (HTTP over 127.0.0.1)")
 	fs.BoolVar(&o.spread, "spread", false, "closed loop: each virtual customer moves to another seeded chat after each feedback or check, as the grammY peer's conc=N cycles through chats")
-	fs.BoolVar(&o.floor, "floor", false, "line, points and open only: answer every update at once with the answer the scenario expects, without the engine or the ledger: what the adapter, the fake Bot API and the virtual customers cost alone")
+	fs.BoolVar(&o.floor, "floor", false, "answer every update at once with the answer the scenario expects (the feedback's questions and buttons too), without the engine or the ledger: what the adapter, the fake Bot API and the virtual customers cost alone")
 	fs.StringVar(&o.cpuprof, "cpuprofile", "", "write a CPU profile of the scenarios (not the seeding) to this file")
 	fs.StringVar(&o.memprof, "memprofile", "", "write an allocation profile to this file at the end")
 	fs.StringVar(&o.trace, "trace", "", "write an execution trace of the scenarios to this file (go tool trace)")
@@ -87,9 +87,7 @@ func (m *Main) benchPlan(o benchOpts) (benchPlan, error) {
 	for _, s := range strings.Split(o.scenarios, ",") {
 		switch strings.TrimSpace(strings.ToLower(s)) {
 		case "all":
-			// Under --floor, all is what the floor can answer.
-			p.feedback = p.feedback || !o.floor
-			p.line, p.points, p.open = true, true, true
+			p.feedback, p.line, p.points, p.open = true, true, true, true
 		case "feedback":
 			p.feedback = true
 		case "line":
@@ -124,12 +122,7 @@ func (m *Main) benchPlan(o benchOpts) (benchPlan, error) {
 	default:
 		return p, m.usage("bench.err.limits", map[string]any{"Value": o.limits})
 	}
-	// The floor knows only the answers of one-update scenarios: a
-	// feedback of four steps, asked for by name, needs the engine's
-	// questions and buttons.
-	if p.floor = o.floor; p.floor && (p.feedback || p.press) {
-		return p, m.usage("bench.err.floor", map[string]any{"Value": o.scenarios})
-	}
+	p.floor = o.floor
 	switch p.api = strings.ToLower(strings.TrimSpace(o.api)); p.api {
 	case "inproc", "loopback":
 	default:
@@ -163,7 +156,7 @@ type benchResult struct {
 	PressP99ms  float64 `json:"press_p99_ms,omitempty"`
 	API         string  `json:"api"`                     // "inproc" or "loopback" (--api)
 	OfferedPerS int     `json:"offered_per_s,omitempty"` // open loop only
-	Floor       bool    `json:"floor,omitempty"`         // --floor: a constant answer, no engine: the rig's own figures
+	Floor       bool    `json:"floor,omitempty"`         // --floor: answers without the engine: the rig's own figures
 	Updates     int     `json:"updates"`
 	Completed   int     `json:"completed"`
 	Seconds     float64 `json:"seconds"`
@@ -332,7 +325,7 @@ type benchRig struct {
 	// a message a second, many chats only by the 30 a second in all.
 	spread bool
 	// floor: the adapter hands updates to floorHandler, not the engine;
-	// nothing is stored, so closedLoop counts no feedback for verify.
+	// nothing is stored, so the loops count no feedback for verify.
 	floor     bool
 	thanks    string // the engine's thank-you for a feedback
 	balance   string // what a seeded customer's balance reads as
@@ -394,7 +387,7 @@ func (m *Main) newBenchRig(ctx context.Context, path string, customers int, plan
 	}
 	var handler relay.Handler = engine
 	if plan.floor {
-		handler = floorHandler{thanks: r.thanks, balance: r.balance}
+		handler = newFloorHandler(m.Catalog, r.thanks, r.balance)
 		m.benchSay("bench.floor", nil)
 	}
 	tg, err := telegram.New(telegram.Config{
@@ -738,7 +731,9 @@ func (r *benchRig) pacedLoop(ctx context.Context, n int, every, d time.Duration,
 	if err != nil {
 		return benchResult{}, err
 	}
-	r.pressed += res.Completed
+	if !r.floor { // floorHandler stored nothing
+		r.pressed += res.Completed
+	}
 	_, res.PressP99ms = percentiles(presses)
 	res.Scenario, res.Mode, res.EveryMS = "press", "paced", round(float64(every)/float64(time.Millisecond), 1)
 	return res, nil
@@ -1093,23 +1088,4 @@ func perUpdate(n int64, updates int) float64 {
 func round(v float64, places int) float64 {
 	f := math.Pow(10, float64(places))
 	return math.Round(v*f) / f
-}
-
-// floorHandler stands in for the engine under --floor: it answers a
-// one-line feedback with the thank-you and anything else (a /points) with
-// the seeded balance, at once, reading and writing nothing. What a run
-// then costs is the rig's alone (the real adapter and relay, the fake Bot
-// API, the virtual customers), the most any engine could reach on it: set
-// beside a real run, it says how much of a gap to a peer is the engine's.
-type floorHandler struct {
-	thanks, balance string
-}
-
-// Handle implements relay.Handler.
-func (f floorHandler) Handle(_ context.Context, m dialog.Message) ([]dialog.Reply, error) {
-	text := f.balance
-	if strings.HasPrefix(m.Text, "/feedback") {
-		text = f.thanks
-	}
-	return []dialog.Reply{{Text: text}}, nil
 }

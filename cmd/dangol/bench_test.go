@@ -136,12 +136,12 @@ func TestBench(t *testing.T) {
 		}
 	})
 	t.Run("Floor", func(t *testing.T) {
-		// The engine replaced by a constant answer: every check and
-		// one-line feedback is answered as the scenario expects (the bench
-		// fails on any other answer), nothing reaches the ledger (no
-		// commit, no feedback stored), and each line says it was a floor.
+		// The engine replaced by answers made at once: every step of every
+		// scenario is answered as it expects (the bench fails on any other
+		// answer: the questions' buttons, the thank-you, the balance),
+		// nothing reaches the ledger (no commit, no feedback stored), and
+		// each line says it was a floor.
 		out := filepath.Join(t.TempDir(), "bench.jsonl")
-		// all, under --floor, is the scenarios it can answer.
 		res := runMain(t, nil, "", "bench", "--floor", "--chats", "4", "--count", "60",
 			"--customers", "100", "--rate", "2000", "--dir", t.TempDir(), "--out", out)
 		if res.err != nil {
@@ -152,10 +152,10 @@ func TestBench(t *testing.T) {
 			t.Fatal(err)
 		}
 		rs := benchLines(t, string(data))
-		if len(rs) != 3 {
-			t.Fatalf("%d lines, want 3:\n%s", len(rs), data)
+		if len(rs) != 4 {
+			t.Fatalf("%d lines, want 4:\n%s", len(rs), data)
 		}
-		for i, want := range []string{"feedback-line", "points", "points"} {
+		for i, want := range []string{"feedback", "feedback-line", "points", "points"} {
 			r := rs[i]
 			if !r.Floor || r.Scenario != want || r.Completed != 60 || r.CompletedPerS <= 0 {
 				t.Errorf("line %d: %+v, want 60 %s answered by the floor", i, r, want)
@@ -171,6 +171,11 @@ func TestBench(t *testing.T) {
 			if !strings.Contains(res.stderr, want) {
 				t.Errorf("stderr lacks %q:\n%s", want, res.stderr)
 			}
+		}
+		// The paced presses too, each answered in place.
+		if r, _ := benchOne(t, "--floor", "--scenario", "press", "--chats", "2", "--count", "4", "--every", "5ms",
+			"--customers", "10", "--dir", t.TempDir()); !r.Floor || r.Completed != 4 || r.Updates != 16 || r.CommitsPerUpdate != 0 {
+			t.Errorf("floor press %+v, want 4 feedbacks of 4 updates and no commit", r)
 		}
 		// A real run leaves floor out of its line.
 		if r, _ := benchOne(t, "--scenario", "points", "--chats", "1", "--count", "5", "--customers", "10", "--dir", t.TempDir()); r.Floor {
@@ -207,8 +212,6 @@ func TestBench(t *testing.T) {
 			{"--api", "tcp"},
 			{"--every", "0s"},
 			{"--scenario", "press", "--every", "2m"},
-			{"--floor", "--scenario", "press"},
-			{"--floor", "--scenario", "points,feedback"},
 			{"--nope"},
 		} {
 			res := runMain(t, nil, "", append([]string{"bench"}, args...)...)
