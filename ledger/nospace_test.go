@@ -74,7 +74,7 @@ const (
 func TestFullDisk(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "dangol.db")
-	out, err := testproc.Command(fullDiskEnv, path).CombinedOutput()
+	out, err := testproc.Command(nil, fullDiskEnv, path).CombinedOutput()
 	if err != nil {
 		t.Fatalf("helper: %v\n%s", err, out)
 	}
@@ -146,7 +146,7 @@ func fullDiskHelper(path string, _ []string) int {
 	}
 	defer s.Close()
 	// After Open: the fresh file is already its first size.
-	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: fullDiskLimit, Max: fullDiskLimit}); err != nil {
+	if err := testproc.LimitFileSize(fullDiskLimit); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}

@@ -214,6 +214,8 @@ func (a *adminServer) health(ctx context.Context) healthReport {
 	if a.diskFree != nil {
 		// A full disk fails only the writes that need a new page: the
 		// probe's tiny one may still go, so the space is looked at too.
+		// Space that cannot be read is no warning: dangol_disk_free_bytes
+		// reports the error.
 		if free, err := a.diskFree(); err == nil && free < lowDisk {
 			rep.Warnings = append(rep.Warnings, fmt.Sprintf("disk: %d MB free where the ledger file is, under %d MB: free some space before records can no longer be saved",
 				free>>20, lowDisk>>20))

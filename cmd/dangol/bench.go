@@ -568,16 +568,15 @@ func (r *benchRig) closedLoop(ctx context.Context, scenario string, n int, d tim
 	if err != nil {
 		return benchResult{}, err
 	}
-	if r.floor {
-		// floorHandler stored nothing and alerted nobody: verify then
-		// checks the ledger holds no more feedback than before.
-		low.Store(0)
-		alerted.Store(0)
-	} else if scenario == "feedback" || scenario == "line" {
-		r.feedbacks += res.Completed
+	// floorHandler stored nothing and alerted nobody: verify then checks
+	// the ledger holds no more feedback than before.
+	if !r.floor {
+		if scenario == "feedback" || scenario == "line" {
+			r.feedbacks += res.Completed
+		}
+		r.low += int(low.Load())
+		r.alerted += int(alerted.Load())
 	}
-	r.low += int(low.Load())
-	r.alerted += int(alerted.Load())
 	res.Scenario, res.Mode, res.Spread = scenario, "closed", r.spread
 	if scenario == "line" {
 		res.Scenario = "feedback-line"

@@ -23,16 +23,15 @@ const fsizeEnv = "DANGOL_TEST_FSIZE"
 func init() { testproc.Register(fsizeEnv, runWithFileLimit) }
 
 // runWithFileLimit limits the size of every file the process writes to
-// limit bytes and becomes args (the dangol binary and its arguments).
-// Go's runtime ignores SIGXFSZ, so a write past the limit fails with
-// EFBIG, as one on a full disk fails with ENOSPC.
+// limit bytes (testproc.LimitFileSize) and becomes args (the dangol binary
+// and its arguments), which keeps the limit.
 func runWithFileLimit(limit string, args []string) int {
 	n, err := strconv.ParseUint(limit, 10, 64)
 	if err != nil || len(args) == 0 {
 		fmt.Fprintf(os.Stderr, "%s=%q with %q: want a size in bytes and a command\n", fsizeEnv, limit, args)
 		return 2
 	}
-	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: n, Max: n}); err != nil {
+	if err := testproc.LimitFileSize(n); err != nil {
 		fmt.Fprintln(os.Stderr, "setrlimit:", err)
 		return 2
 	}
@@ -47,6 +46,9 @@ func runWithFileLimit(limit string, args []string) int {
 	fmt.Fprintln(os.Stderr, "exec:", err)
 	return 2
 }
+
+// fullDiskFile is how large TestBinary_FullDisk lets the data file grow.
+const fullDiskFile = 256 << 10
 
 // TestBinary_FullDisk runs the console chat with the data file unable to
 // grow past 256 KiB, as on a full disk: staff register customers and
@@ -76,8 +78,7 @@ func TestBinary_FullDisk(t *testing.T) {
 	}
 	in.WriteString(":quit\n")
 
-	cmd := testproc.Command(fsizeEnv, strconv.Itoa(256<<10), binary, "chat")
-	cmd.Env = append(env, fsizeEnv+"="+strconv.Itoa(256<<10))
+	cmd := testproc.Command(env, fsizeEnv, strconv.Itoa(fullDiskFile), binary, "chat")
 	out, errOut, err := runCmd(t, cmd, in.String())
 	if err != nil {
 		t.Fatalf("chat on a full disk: %v\n%s\n%s", err, out, errOut)

@@ -8,6 +8,8 @@
 // of the tests; the test starts the helper with Command and reads what it
 // printed.
 //
+// LimitFileSize (Linux) sets the limit a full-disk test needs.
+//
 // Caveats: the helper runs before flag parsing and before anything else
 // TestMain does (a build of the binary under test, say), and its
 // arguments are the test binary's own (os.Args[1:]), not test flags.

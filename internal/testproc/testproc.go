@@ -40,9 +40,13 @@ func RunHelper() (code int, ok bool) {
 }
 
 // Command returns the command that runs this test binary as the helper
-// registered under env, with arg as its value and args as its arguments.
-func Command(env, arg string, args ...string) *exec.Cmd {
+// registered under env, with arg as its value and args as its arguments,
+// in the environment base (nil: this process's) plus env.
+func Command(base []string, env, arg string, args ...string) *exec.Cmd {
+	if base == nil {
+		base = os.Environ()
+	}
 	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), env+"="+arg)
+	cmd.Env = append(base[:len(base):len(base)], env+"="+arg)
 	return cmd
 }

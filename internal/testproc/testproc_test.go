@@ -22,11 +22,11 @@ func TestMain(m *testing.M) { Main(m) }
 // TestCommand: the helper runs in a process of its own with its value and
 // arguments, instead of the tests, and its exit code is the process's.
 func TestCommand(t *testing.T) {
-	out, err := Command(echoEnv, "hello", "a", "b").CombinedOutput()
+	out, err := Command(nil, echoEnv, "hello", "a", "b").CombinedOutput()
 	if err != nil || string(out) != "hello a b" {
 		t.Errorf("helper printed %q, %v; want %q", out, err, "hello a b")
 	}
-	err = Command(echoEnv, "fail").Run()
+	err = Command([]string{"HOME=/"}, echoEnv, "fail").Run()
 	if code := exitCode(err); code != 3 {
 		t.Errorf("helper exit %v (code %d), want 3", err, code)
 	}
