@@ -50,7 +50,8 @@ func (m *Main) withAdmin(runners []runner, r *router) []runner {
 		now:     time.Now, // the platforms' clock: never the console's
 		logger:  m.Logger,
 	}
-	if path := m.Store.Path(); path != "" {
+	if path := m.Store.Path(); path != "" && m.Config.DiskWarn > 0 {
+		a.diskWarn = m.Config.DiskWarn
 		a.diskFree = func() (uint64, error) { return diskFreeAt(path) }
 	}
 	for _, name := range channels {
@@ -106,8 +107,9 @@ type adminServer struct {
 	store     prober
 	platforms []namedReacher
 	// diskFree, when set, tells the space left where the ledger file is:
-	// under lowDisk /healthz warns (nil: no check).
+	// under diskWarn (DANGOL_DISK_WARN) /healthz warns (nil: no check).
 	diskFree func() (uint64, error)
+	diskWarn uint64
 	metrics  *metrics
 	now      func() time.Time // the real clock in serve: platforms know no other
 	logger   *slog.Logger
@@ -216,9 +218,9 @@ func (a *adminServer) health(ctx context.Context) healthReport {
 		// probe's tiny one may still go, so the space is looked at too.
 		// Space that cannot be read is no warning: dangol_disk_free_bytes
 		// reports the error.
-		if free, err := a.diskFree(); err == nil && free < lowDisk {
+		if free, err := a.diskFree(); err == nil && diskLow(free, a.diskWarn) {
 			rep.Warnings = append(rep.Warnings, fmt.Sprintf("disk: %d MB free where the ledger file is, under %d MB: free some space before records can no longer be saved",
-				free>>20, lowDisk>>20))
+				free>>20, a.diskWarn>>20))
 		}
 	}
 	rep.OK = len(rep.Reasons) == 0

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -111,6 +112,7 @@ func TestAdmin_Healthz(t *testing.T) {
 		reasons   []string // each must appear in one reason, in order
 		reachedTG string
 		free      uint64 // bytes free where the ledger is; 0: not checked
+		warn      uint64 // DANGOL_DISK_WARN in bytes; 0: its default
 		warning   string // in the one warning; "": none
 	}{
 		{name: "OK", telegram: adminNow.Add(-30 * time.Second), slack: adminNow.Add(-119 * time.Second),
@@ -125,7 +127,10 @@ func TestAdmin_Healthz(t *testing.T) {
 		// A filling disk warns and still passes: dangol works until it is full.
 		{name: "DiskLow", telegram: adminNow, slack: adminNow, free: 42 << 20, status: 200,
 			warning: "disk: 42 MB free where the ledger file is, under 100 MB", reachedTG: "2026-12-01T09:00:00Z"},
-		{name: "DiskFine", telegram: adminNow, slack: adminNow, free: lowDisk, status: 200, reachedTG: "2026-12-01T09:00:00Z"},
+		{name: "DiskFine", telegram: adminNow, slack: adminNow, free: 100 << 20, status: 200, reachedTG: "2026-12-01T09:00:00Z"},
+		// DANGOL_DISK_WARN=2GB: 1 GB free is low.
+		{name: "DiskWarnSet", telegram: adminNow, slack: adminNow, free: 1 << 30, warn: 2 << 30, status: 200,
+			warning: "disk: 1024 MB free where the ledger file is, under 2048 MB", reachedTG: "2026-12-01T09:00:00Z"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,6 +149,7 @@ func TestAdmin_Healthz(t *testing.T) {
 			}
 			if tt.free > 0 {
 				a.diskFree = func() (uint64, error) { return tt.free, nil }
+				a.diskWarn = cmp.Or(tt.warn, 100<<20)
 			}
 			base := startAdmin(t, a)
 			status, body := adminGet(t, base+"/healthz")
@@ -698,11 +704,12 @@ func TestDiskFreeAt(t *testing.T) {
 }
 
 // TestDiskJob: the daily disk check tells the staff channel, in the shop's
-// language, how much space is left once it is under lowDisk, and posts
-// nothing with room to spare or when the space cannot be read.
+// language, how much space is left once it is under DANGOL_DISK_WARN, and
+// posts nothing with room to spare or when the space cannot be read; with
+// the warning off there is no check.
 func TestDiskJob(t *testing.T) {
 	var logs bytes.Buffer
-	m := &Main{Catalog: testCatalog, Config: Config{Lang: "en", TZ: "Asia/Seoul"}, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	m := &Main{Catalog: testCatalog, Config: Config{Lang: "en", TZ: "Asia/Seoul", DiskWarn: 100 << 20}, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
 	tests := []struct {
 		name string
 		free uint64
@@ -712,7 +719,7 @@ func TestDiskJob(t *testing.T) {
 	}{
 		{"Low", 42 << 20, nil, []dialog.Reply{{To: dialog.ToStaffChannel, Lang: "en",
 			Text: testCatalog.Text("en", "appliance.disk.low", map[string]any{"MB": 42})}}, "free_mb=42"},
-		{"Room", lowDisk, nil, nil, ""},
+		{"Room", 100 << 20, nil, nil, ""},
 		{"Unreadable", 0, errors.New("statfs: permission denied"), nil, "cannot read the free space"},
 		{"NotAsked", 0, errors.ErrUnsupported, nil, ""},
 	}
@@ -734,7 +741,66 @@ func TestDiskJob(t *testing.T) {
 	}
 	// Its schedule is one the scheduler takes.
 	if _, err := dialog.NewScheduler(dialog.SchedulerConfig{Store: mustOpenStore(t, filepath.Join(t.TempDir(), "dangol.db")),
-		Jobs: m.diskJob(func(context.Context, dialog.Reply) error { return nil }, func() (uint64, error) { return lowDisk, nil }), Loc: time.UTC}); err != nil {
+		Jobs: m.diskJob(func(context.Context, dialog.Reply) error { return nil }, func() (uint64, error) { return 100 << 20, nil }), Loc: time.UTC}); err != nil {
 		t.Errorf("the disk check's schedule: %v", err)
+	}
+	// A higher threshold makes the same space low.
+	m.Config.DiskWarn = 2 << 30
+	got, err := m.diskJob(nil, func() (uint64, error) { return 1 << 30, nil })[0].Posts(context.Background(), adminNow)
+	if want := testCatalog.Text("en", "appliance.disk.low", map[string]any{"MB": 1024}); err != nil || len(got) != 1 || got[0].Text != want {
+		t.Errorf("with DANGOL_DISK_WARN=2GB, 1 GB free posts %+v, %v; want %q", got, err, want)
+	}
+	logs.Reset()
+	m.Config.DiskWarn = 0
+	if jobs := m.diskJob(nil, func() (uint64, error) { return 0, nil }); len(jobs) != 0 {
+		t.Errorf("with DANGOL_DISK_WARN=off: jobs %+v, want none", jobs)
+	}
+	if !strings.Contains(logs.String(), "disk check off") {
+		t.Errorf("the log does not say the check is off:\n%s", logs.String())
+	}
+}
+
+// DANGOL_DISK_WARN takes MB or GB (a bare number is MB); unset is 100 MB;
+// 0 and off turn the warning off; a bad one is refused naming the
+// variable.
+func TestConfigDiskWarn(t *testing.T) {
+	for _, tt := range []struct {
+		value string
+		want  uint64
+		bad   bool
+	}{
+		{"", 100 << 20, false},
+		{"500", 500 << 20, false},
+		{"250mb", 250 << 20, false},
+		{"2 GB", 2 << 30, false},
+		{"1024GB", 1 << 40, false},
+		{"0", 0, false},
+		{"Off", 0, false},
+		{"1025GB", 0, true},
+		{"18446744073709551615GB", 0, true},
+		{"-5", 0, true},
+		{"1.5GB", 0, true},
+		{"100KB", 0, true},
+		{"백메가", 0, true},
+	} {
+		t.Run(tt.value, func(t *testing.T) {
+			cfg := configFromEnv(func(k string) string {
+				return map[string]string{"DANGOL_DISK_WARN": tt.value}[k]
+			})
+			err := cfg.validate((&Main{Config: cfg, Catalog: testCatalog}).usage)
+			if tt.bad {
+				want := testCatalog.Text("ko", "appliance.err.disk_warn", map[string]any{"Value": tt.value})
+				if err == nil || err.Error() != want {
+					t.Fatalf("validate = %v, want %q", err, want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.DiskWarn != tt.want {
+				t.Errorf("DiskWarn = %d, want %d", cfg.DiskWarn, tt.want)
+			}
+		})
 	}
 }

@@ -62,6 +62,10 @@ type Config struct {
 	// WinBackAt is DANGOL_WINBACK_AT: when the automatic win-back runs,
 	// "HH:MM" in TZ outside the night (default 11:00; dialog.WinBackSpec).
 	WinBackAt string
+	// DiskWarn is DANGOL_DISK_WARN in bytes: under this much free space
+	// where the data file is, /healthz warns and the daily disk check
+	// tells the staff channel (default 100 MB; "off": 0, never).
+	DiskWarn uint64
 
 	// Verbose (-v, --verbose) shows the start-up INFO lines in the console,
 	// where they are hidden so that a newcomer sees the chat first.
@@ -100,6 +104,7 @@ type Config struct {
 	replySLA   string
 	resolveSLA string
 	fbAfter    string
+	diskWarn   string
 	// logLevelSet records that DANGOL_LOG_LEVEL was given, so the console
 	// honours it instead of hiding INFO lines.
 	logLevelSet bool
@@ -202,6 +207,7 @@ func configFromEnv(getenv func(string) string) Config {
 		replySLA:     env("DANGOL_REPLY_SLA", ""),
 		resolveSLA:   env("DANGOL_RESOLVE_SLA", ""),
 		fbAfter:      env("DANGOL_FEEDBACK_AFTER", ""),
+		diskWarn:     env("DANGOL_DISK_WARN", ""),
 		BirthdayAt:   env("DANGOL_BIRTHDAY_AT", dialog.DefaultBirthdayAt),
 		WinBackAt:    env("DANGOL_WINBACK_AT", dialog.DefaultWinBackAt),
 		logLevel:     env("DANGOL_LOG_LEVEL", ""),
@@ -312,6 +318,9 @@ func (c *Config) validate(usage func(id string, data map[string]any) error) erro
 	}
 	if c.FeedbackAfter, ok = parseFeedbackAfter(c.fbAfter); !ok {
 		return usage("care.err.feedback_after", map[string]any{"Setting": "DANGOL_FEEDBACK_AFTER", "Value": c.fbAfter})
+	}
+	if c.DiskWarn, ok = parseDiskWarn(c.diskWarn); !ok {
+		return usage("appliance.err.disk_warn", map[string]any{"Value": c.diskWarn})
 	}
 	if _, _, err := dialog.BirthdaySpec(c.BirthdayAt); err != nil {
 		return usage("ads.err.birthday_at", map[string]any{"Value": c.BirthdayAt})

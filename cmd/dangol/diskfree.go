@@ -5,15 +5,46 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/dangol/dangol/dialog"
 )
 
-// lowDisk is the free space, where the ledger file is, below which
-// /healthz warns: about a year of a busy shop's records (a feedback or a
-// note dirties a few pages of 4 KiB), and room for a backup's copy.
-const lowDisk = 100 << 20
+// DefaultDiskWarn is DANGOL_DISK_WARN's default: about a year of a busy
+// shop's records (a feedback or a note dirties a few pages of 4 KiB), and
+// room for a backup's copy.
+const DefaultDiskWarn = "100MB"
+
+// parseDiskWarn reads DANGOL_DISK_WARN, the free space under which
+// /healthz warns and the daily disk check tells the staff channel: a whole
+// number of MB or GB ("100MB", "2GB", "500" is MB), up to a terabyte, or
+// "0"/"off" for no warning (returned as 0). "" is DefaultDiskWarn.
+func parseDiskWarn(s string) (uint64, bool) {
+	s = strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(s), " ", ""))
+	switch s {
+	case "":
+		s = DefaultDiskWarn
+	case "0", "OFF":
+		return 0, true
+	}
+	unit := uint64(1 << 20)
+	if n, ok := strings.CutSuffix(s, "GB"); ok {
+		s, unit = n, 1<<30
+	} else {
+		s = strings.TrimSuffix(s, "MB")
+	}
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil || n == 0 || n > (1<<40)/unit {
+		return 0, false
+	}
+	return n * unit, true
+}
+
+// diskLow reports whether free is under warn, the threshold of
+// DANGOL_DISK_WARN (0: never low): /healthz and the daily check alike.
+func diskLow(free, warn uint64) bool { return warn > 0 && free < warn }
 
 // diskFreeAt returns how many bytes dangol may still write on the disk
 // that holds the file at path (what an unprivileged user may use, not the
@@ -31,11 +62,17 @@ func diskFreeAt(path string) (uint64, error) {
 const diskJobName = "disk"
 
 // diskJob is the daily look, at 09:00 in the shop's time zone, at the
-// space left where the ledger file is: under lowDisk the staff channel is
-// told how much is left and what to do, while there is still room to
-// record the post and to act. free reads the space (diskFreeAt on the
-// ledger's path in serve); a failure to read it is logged, not posted.
+// space left where the ledger file is: under DANGOL_DISK_WARN the staff
+// channel is told how much is left and what to do, while there is still
+// room to record the post and to act. free reads the space (diskFreeAt on
+// the ledger's path in serve); a failure to read it is logged, not posted.
+// With the warning off there is no job, and that is said.
 func (m *Main) diskJob(deliver func(context.Context, dialog.Reply) error, free func() (uint64, error)) []dialog.Job {
+	warn := m.Config.DiskWarn
+	if warn == 0 {
+		m.Logger.Info("disk check off", "setting", "DANGOL_DISK_WARN")
+		return nil
+	}
 	j := dialog.Job{
 		Name:    diskJobName,
 		Spec:    "0 9 * * *",
@@ -51,7 +88,7 @@ func (m *Main) diskJob(deliver func(context.Context, dialog.Reply) error, free f
 				}
 				return nil, nil
 			}
-			if n >= lowDisk {
+			if !diskLow(n, warn) {
 				return nil, nil
 			}
 			m.Logger.WarnContext(ctx, "disk check: the disk holding the ledger is nearly full", "free_mb", n>>20)
@@ -61,6 +98,6 @@ func (m *Main) diskJob(deliver func(context.Context, dialog.Reply) error, free f
 		},
 		Deliver: deliver,
 	}
-	m.Logger.Info("scheduled disk check", "job", j.Name, "cron", j.Spec, "tz", m.Config.TZ, "warn_below_mb", lowDisk>>20)
+	m.Logger.Info("scheduled disk check", "job", j.Name, "cron", j.Spec, "tz", m.Config.TZ, "warn_below_mb", warn>>20)
 	return []dialog.Job{j}
 }
