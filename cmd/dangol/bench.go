@@ -45,6 +45,8 @@ type benchOpts struct {
 	api       string        // "inproc": the fake served in process; "loopback": over 127.0.0.1
 	spread    bool          // closed loop: each customer moves to another chat after each item
 	floor     bool          // the engine replaced by floorHandler: the rig's own cost
+	peer      string        // the peer's command line, run before each round; "": none
+	rounds    int           // rounds of every scenario (and the peer)
 	cpuprof   string        // a CPU profile of the scenarios to this file; "": none
 	memprof   string        // an allocation profile at the end to this file; "": none
 	trace     string        // an execution trace of the scenarios to this file; "": none
@@ -64,6 +66,8 @@ func (o *benchOpts) bind(fs *flag.FlagSet) {
 	fs.StringVar(&o.api, "api", "inproc", "how the adapter reaches the fake Bot API: inproc (its handler called in process, no TCP, as the grammY peer) or loopback (HTTP over 127.0.0.1)")
 	fs.BoolVar(&o.spread, "spread", false, "closed loop: each virtual customer moves to another seeded chat after each feedback or check, as the grammY peer's conc=N cycles through chats")
 	fs.BoolVar(&o.floor, "floor", false, "answer every update at once with the answer the scenario expects (the feedback's questions and buttons too), without the engine or the ledger: what the adapter, the fake Bot API and the virtual customers cost alone")
+	fs.StringVar(&o.peer, "peer", "", "before each round run this command (the grammY peer: \"node bench.js\"; split on spaces) and print each scenario's ratio to the peer's same work")
+	fs.IntVar(&o.rounds, "rounds", 1, "run every scenario, and the peer, this many times in turn")
 	fs.StringVar(&o.cpuprof, "cpuprofile", "", "write a CPU profile of the scenarios (not the seeding) to this file")
 	fs.StringVar(&o.memprof, "memprofile", "", "write an allocation profile to this file at the end")
 	fs.StringVar(&o.trace, "trace", "", "write an execution trace of the scenarios to this file (go tool trace)")
@@ -79,6 +83,7 @@ type benchPlan struct {
 	keepLimits             bool   // the adapter keeps limits: say so instead of "lifted"
 	api                    string // "inproc" or "loopback"
 	floor                  bool   // --floor: floorHandler instead of the engine
+	rounds                 int    // --rounds
 }
 
 // plan checks the flags; a bad one is a usage error.
@@ -113,7 +118,10 @@ func (m *Main) benchPlan(o benchOpts) (benchPlan, error) {
 		return p, m.usage("bench.err.rate", map[string]any{"Value": o.rate})
 	case o.every < time.Millisecond || o.every > time.Minute:
 		return p, m.usage("bench.err.every", map[string]any{"Value": o.every})
+	case o.rounds < 1 || o.rounds > 100:
+		return p, m.usage("bench.err.rounds", map[string]any{"Value": o.rounds})
 	}
+	p.rounds = o.rounds
 	switch strings.ToLower(strings.TrimSpace(o.limits)) {
 	case "off", "":
 		p.limits = lifted
@@ -157,6 +165,7 @@ type benchResult struct {
 	API         string  `json:"api"`                     // "inproc" or "loopback" (--api)
 	OfferedPerS int     `json:"offered_per_s,omitempty"` // open loop only
 	Floor       bool    `json:"floor,omitempty"`         // --floor: answers without the engine: the rig's own figures
+	Round       int     `json:"round,omitempty"`         // with --rounds over 1 or --peer: which round, from 1
 	Updates     int     `json:"updates"`
 	Completed   int     `json:"completed"`
 	Seconds     float64 `json:"seconds"`
@@ -262,17 +271,48 @@ func (m *Main) bench(ctx context.Context, o benchOpts) (err error) {
 		}
 		return nil
 	}
-	// done checks the ledger after a run (it holds exactly the feedback
-	// completed) and prints the run's line.
-	done := func(r benchResult, err error) error {
-		if err != nil {
+	// Each run's line is printed once the ledger is checked (it holds
+	// exactly the feedback completed); with --peer the round's comparisons
+	// follow its runs.
+	var peer peerFigures // this round's, with --peer
+	for round := 1; round <= plan.rounds; round++ {
+		if o.peer != "" {
+			m.benchSay("bench.peer.run", map[string]any{"Round": round, "Rounds": plan.rounds, "Cmd": o.peer})
+			if peer, err = m.runPeer(ctx, o.peer, m.Stderr); err != nil {
+				return err
+			}
+		}
+		var ran []benchResult
+		if err := rig.runRound(ctx, plan, o, func(r benchResult, err error) error {
+			if err != nil {
+				return err
+			}
+			if err := rig.verify(ctx); err != nil {
+				return err
+			}
+			if plan.rounds > 1 || o.peer != "" {
+				r.Round = round
+			}
+			r.API, r.Floor = plan.api, plan.floor
+			ran = append(ran, r)
+			return emit(r)
+		}); err != nil {
 			return err
 		}
-		if err := rig.verify(ctx); err != nil {
-			return err
+		for _, r := range ran {
+			if c, ok := peer.compare(round, r); ok {
+				if err := emitCompare(out, c); err != nil {
+					return err
+				}
+			}
 		}
-		return emit(r)
 	}
+	return nil
+}
+
+// runRound runs each scenario of plan once, handing each result to done
+// (which checks the ledger and prints it).
+func (r *benchRig) runRound(ctx context.Context, plan benchPlan, o benchOpts, done func(benchResult, error) error) error {
 	type closed struct {
 		run  bool
 		name string
@@ -282,20 +322,20 @@ func (m *Main) bench(ctx context.Context, o benchOpts) (err error) {
 			continue
 		}
 		for _, n := range plan.chats {
-			if err := done(rig.closedLoop(ctx, sc.name, n, o.duration, o.count)); err != nil {
+			if err := done(r.closedLoop(ctx, sc.name, n, o.duration, o.count)); err != nil {
 				return err
 			}
 		}
 	}
 	if plan.press {
 		for _, n := range plan.chats {
-			if err := done(rig.pacedLoop(ctx, n, o.every, o.duration, o.count)); err != nil {
+			if err := done(r.pacedLoop(ctx, n, o.every, o.duration, o.count)); err != nil {
 				return err
 			}
 		}
 	}
 	if plan.open {
-		return done(rig.openLoop(ctx, o.rate, o.duration, o.count))
+		return done(r.openLoop(ctx, o.rate, o.duration, o.count))
 	}
 	return nil
 }

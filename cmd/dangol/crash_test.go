@@ -105,12 +105,6 @@ func newCrashRig(t *testing.T) *crashRig {
 	return r
 }
 
-// lastLines is the end of a log.
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	return strings.Join(lines[max(0, len(lines)-n):], "\n")
-}
-
 func crashChat(i int) int64 { return 5000 + int64(i) }
 
 // sent is how many sendMessage calls the fake answered.
