@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -260,17 +259,6 @@ func (m *Main) bench(ctx context.Context, o benchOpts) (err error) {
 			err = perr
 		}
 	}()
-	emit := func(r benchResult) error {
-		r.API, r.Floor = plan.api, plan.floor
-		line, err := json.Marshal(r)
-		if err != nil {
-			return fmt.Errorf("bench: %w", err)
-		}
-		if _, err := fmt.Fprintf(out, "%s\n", line); err != nil {
-			return fmt.Errorf("bench: write result: %w", err)
-		}
-		return nil
-	}
 	// Each run's line is printed once the ledger is checked (it holds
 	// exactly the feedback completed); with --peer the round's comparisons
 	// follow its runs.
@@ -295,13 +283,13 @@ func (m *Main) bench(ctx context.Context, o benchOpts) (err error) {
 			}
 			r.API, r.Floor = plan.api, plan.floor
 			ran = append(ran, r)
-			return emit(r)
+			return writeJSONLine(out, r)
 		}); err != nil {
 			return err
 		}
 		for _, r := range ran {
 			if c, ok := peer.compare(round, r); ok {
-				if err := emitCompare(out, c); err != nil {
+				if err := writeJSONLine(out, c); err != nil {
 					return err
 				}
 			}

@@ -152,14 +152,15 @@ func (l *limitedWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// emitCompare prints c as a JSON line on out.
-func emitCompare(out io.Writer, c peerCompare) error {
-	line, err := json.Marshal(c)
+// writeJSONLine prints v, a result or a comparison, as one JSON line on
+// out.
+func writeJSONLine(out io.Writer, v any) error {
+	line, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
 	if _, err := fmt.Fprintf(out, "%s\n", line); err != nil {
-		return fmt.Errorf("bench: write comparison: %w", err)
+		return fmt.Errorf("bench: write result: %w", err)
 	}
 	return nil
 }
