@@ -121,6 +121,13 @@ func (m *Main) benchPlan(o benchOpts) (benchPlan, error) {
 		return p, m.usage("bench.err.rounds", map[string]any{"Value": o.rounds})
 	}
 	p.rounds = o.rounds
+	if o.peer != "" {
+		// Before the seeding, which takes seconds: a peer that cannot
+		// start is known at once.
+		if err := m.checkPeer(o.peer); err != nil {
+			return p, err
+		}
+	}
 	switch strings.ToLower(strings.TrimSpace(o.limits)) {
 	case "off", "":
 		p.limits = lifted

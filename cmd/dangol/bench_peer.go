@@ -101,9 +101,22 @@ func (f peerFigures) compare(round int, r benchResult) (peerCompare, bool) {
 // round2 rounds a ratio to two decimals.
 func round2(x float64) float64 { return round(x, 2) }
 
-// runPeer runs the peer's command line (split on spaces; no quoting) and
-// returns its figures. What it prints on standard error goes to stderr;
-// its standard output is kept, at most 1 MiB.
+// checkPeer checks that the peer's command line names a program there is.
+func (m *Main) checkPeer(command string) error {
+	args := strings.Fields(command)
+	if len(args) == 0 {
+		return m.usage("bench.err.peer", map[string]any{"Value": command})
+	}
+	if _, err := exec.LookPath(args[0]); err != nil {
+		return m.local("bench.err.peer_start", map[string]any{"Cmd": command, "Err": err}, err)
+	}
+	return nil
+}
+
+// runPeer runs the peer's command line (split on spaces; no quoting;
+// checkPeer has checked it) and returns its figures. What it prints on
+// standard error goes to stderr; its standard output is kept, at most
+// 1 MiB.
 func (m *Main) runPeer(ctx context.Context, command string, stderr io.Writer) (peerFigures, error) {
 	args := strings.Fields(command)
 	if len(args) == 0 {
