@@ -539,6 +539,17 @@ func (t *turn) newCustomer(args string) error {
 		t.say("core.customer.new_usage", nil)
 		return nil
 	}
+	// The name first is as natural ("/customer new 김하늘 010-1234-5678"):
+	// a phone is told from a name, so the order is not the staff's to
+	// remember. The last field counts only when it is a whole phone; a
+	// first field that is neither gets the phone's own refusal below.
+	if fields := strings.Fields(args); len(fields) > 1 {
+		if _, isPhone := ledger.NormalizePhone(p); !isPhone {
+			if _, ok := ledger.NormalizePhone(fields[len(fields)-1]); ok {
+				p, name = fields[len(fields)-1], strings.Join(fields[:len(fields)-1], " ")
+			}
+		}
+	}
 	digits, err := phoneArg(p)
 	if err != nil {
 		return err

@@ -244,6 +244,14 @@ var customerEditScripts = []script{
 			}},
 			{msg: staffMsg("/customer new 010-6666-7777"), want: []string{h.text("customer_edit.new.no_name", map[string]any{"Phone": "010-6666-7777"})}},
 			{msg: staffMsg("/customer new 010-666-777 박하늘"), want: []string{h.text("customer_edit.err.phone_short", map[string]any{"Value": "010-666-777", "Digits": 9})}},
+			// The name first is taken too, a name of two words whole.
+			{msg: staffMsg("/customer add Minji Park 010-5555-1212"), want: []string{h.text("core.customer.created", map[string]any{"Name": "Minji Park"})}, check: func(t *testing.T, h *harness, _ []Reply) {
+				if c := h.byPhone("01055551212"); c.Name != "Minji Park" {
+					t.Errorf("registered %+v, want Minji Park at 010-5555-1212", c)
+				}
+			}},
+			// Neither end a phone: the first field is refused as one.
+			{msg: staffMsg("/customer new 박하늘 010-666-777"), want: []string{h.text("customer_edit.err.phone_invalid", map[string]any{"Value": "박하늘", "Digits": 0})}},
 		}
 	}},
 	{"EraseOnRequest", func(h *harness, f fixture) []step {
