@@ -172,6 +172,10 @@ type benchResult struct {
 	OfferedPerS int     `json:"offered_per_s,omitempty"` // open loop only
 	Floor       bool    `json:"floor,omitempty"`         // --floor: answers without the engine: the rig's own figures
 	Round       int     `json:"round,omitempty"`         // with --rounds over 1 or --peer: which round, from 1
+	// DiskFsyncMs is the median write-and-fsync of 4 KiB where the ledger
+	// is, probed at the start of the run's round (probeFsync): what every
+	// durable commit, dangol's and the peer's, waits on.
+	DiskFsyncMs float64 `json:"disk_fsync_ms"`
 	Updates     int     `json:"updates"`
 	Completed   int     `json:"completed"`
 	Seconds     float64 `json:"seconds"`
@@ -270,9 +274,13 @@ func (m *Main) bench(ctx context.Context, o benchOpts) (err error) {
 	// exactly the feedback completed); with --peer the round's comparisons
 	// follow its runs.
 	var peer peerFigures // this round's, with --peer
-	for round := 1; round <= plan.rounds; round++ {
+	for rnd := 1; rnd <= plan.rounds; rnd++ {
+		fsync, err := probeFsync(dir)
+		if err != nil {
+			return err
+		}
 		if o.peer != "" {
-			m.benchSay("bench.peer.run", map[string]any{"Round": round, "Rounds": plan.rounds, "Cmd": o.peer})
+			m.benchSay("bench.peer.run", map[string]any{"Round": rnd, "Rounds": plan.rounds, "Cmd": o.peer})
 			if peer, err = m.runPeer(ctx, o.peer, m.Stderr); err != nil {
 				return err
 			}
@@ -286,16 +294,17 @@ func (m *Main) bench(ctx context.Context, o benchOpts) (err error) {
 				return err
 			}
 			if plan.rounds > 1 || o.peer != "" {
-				r.Round = round
+				r.Round = rnd
 			}
 			r.API, r.Floor = plan.api, plan.floor
+			r.DiskFsyncMs = round(float64(fsync)/float64(time.Millisecond), 3)
 			ran = append(ran, r)
 			return writeJSONLine(out, r)
 		}); err != nil {
 			return err
 		}
 		for _, r := range ran {
-			if c, ok := peer.compare(round, r); ok {
+			if c, ok := peer.compare(rnd, r); ok {
 				if err := writeJSONLine(out, c); err != nil {
 					return err
 				}

@@ -78,14 +78,18 @@ type peerCompare struct {
 	PeerPerS   float64 `json:"peer_per_s"`
 	Ratio      float64 `json:"ratio"`     // DangolPerS / PeerPerS
 	PeerWork   string  `json:"peer_work"` // the peer's line it is set beside, "points conc=64"
-	Floor      bool    `json:"floor,omitempty"`
+	// DiskFsyncMs is the round's disk probe (benchResult.DiskFsyncMs): the
+	// peer's durable feedback is about one fsync each, so its rate moves
+	// with this.
+	DiskFsyncMs float64 `json:"disk_fsync_ms"`
+	Floor       bool    `json:"floor,omitempty"`
 }
 
 // compare returns the comparison of r with the peer's figure for the same
 // work and concurrency; ok is false when the peer has none. Only a closed
 // loop is the peer's shape (conc=N: N updates in flight, the next when
 // one is answered): the open loop and the paced presses are not compared.
-func (f peerFigures) compare(round int, r benchResult) (peerCompare, bool) {
+func (f peerFigures) compare(rnd int, r benchResult) (peerCompare, bool) {
 	work, ok := peerWork[r.Scenario]
 	if !ok || r.Mode != "closed" {
 		return peerCompare{}, false
@@ -94,12 +98,9 @@ func (f peerFigures) compare(round int, r benchResult) (peerCompare, bool) {
 	if !ok || rate <= 0 {
 		return peerCompare{}, false
 	}
-	return peerCompare{Round: round, Compare: r.Scenario, Chats: r.Chats, DangolPerS: r.CompletedPerS, PeerPerS: rate,
-		Ratio: round2(r.CompletedPerS / rate), PeerWork: fmt.Sprintf("%s conc=%d", work, r.Chats), Floor: r.Floor}, true
+	return peerCompare{Round: rnd, Compare: r.Scenario, Chats: r.Chats, DangolPerS: r.CompletedPerS, PeerPerS: rate,
+		Ratio: round(r.CompletedPerS/rate, 2), PeerWork: fmt.Sprintf("%s conc=%d", work, r.Chats), DiskFsyncMs: r.DiskFsyncMs, Floor: r.Floor}, true
 }
-
-// round2 rounds a ratio to two decimals.
-func round2(x float64) float64 { return round(x, 2) }
 
 // checkPeer checks that the peer's command line names a program there is.
 func (m *Main) checkPeer(command string) error {

@@ -94,7 +94,8 @@ func TestBench_Peer(t *testing.T) {
 				t.Fatalf("comparison %+v for no result of its round", c)
 			}
 			want := peerCompare{Round: c.Round, Compare: r.Scenario, Chats: 2, DangolPerS: r.CompletedPerS, PeerPerS: peer[r.Scenario],
-				Ratio: round2(r.CompletedPerS / peer[r.Scenario]), PeerWork: map[string]string{"feedback-line": "feedback(durable) conc=2", "points": "points conc=2"}[r.Scenario]}
+				Ratio: round(r.CompletedPerS/peer[r.Scenario], 2), PeerWork: map[string]string{"feedback-line": "feedback(durable) conc=2", "points": "points conc=2"}[r.Scenario],
+				DiskFsyncMs: r.DiskFsyncMs}
 			if c != want || c.Ratio <= 0 {
 				t.Errorf("comparison %+v, want %+v", c, want)
 			}
@@ -180,5 +181,22 @@ func TestParsePeer(t *testing.T) {
 				t.Errorf("parsePeer = %v, %v; want %v", got, err, tt.want)
 			}
 		})
+	}
+}
+
+// TestProbeFsync: the probe times real writes and syncs in the folder it
+// is given, leaves nothing there, and says which folder it could not use.
+func TestProbeFsync(t *testing.T) {
+	dir := t.TempDir()
+	d, err := probeFsync(dir)
+	if err != nil || d <= 0 {
+		t.Fatalf("probeFsync = %v, %v; want a positive time", d, err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("the probe left %v behind", left)
+	}
+	missing := filepath.Join(dir, "missing")
+	if _, err := probeFsync(missing); err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("probeFsync in a missing folder: %v, want an error naming it", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	rmetrics "runtime/metrics"
 	"runtime/pprof"
 	"runtime/trace"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -192,4 +193,37 @@ func (c benchCost) per(updates int) (cpuUS, allocs float64) {
 	now := benchCostNow()
 	return round(float64(now.cpu-c.cpu)/float64(time.Microsecond)/float64(updates), 1),
 		round(float64(now.allocs-c.allocs)/float64(updates), 0)
+}
+
+// fsyncProbes is how many write-and-fsyncs probeFsync times.
+const fsyncProbes = 50
+
+// probeFsync returns the median time of writing 4 KiB in place and
+// syncing it to the disk (os.File.Sync), over fsyncProbes tries, in a
+// file of its own in dir, removed after. The bench's ledger and the peer's
+// SQLite file both wait on this for every durable commit, and it moves
+// with the disk's other work: set beside a round's figures, it tells a
+// slower disk from a slower program.
+func probeFsync(dir string) (time.Duration, error) {
+	f, err := os.CreateTemp(dir, "fsync-probe-")
+	if err != nil {
+		return 0, fmt.Errorf("bench: fsync probe: %w", err)
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	buf := make([]byte, 4096)
+	took := make([]time.Duration, 0, fsyncProbes)
+	for i := range fsyncProbes {
+		buf[0] = byte(i)
+		start := time.Now()
+		if _, err := f.WriteAt(buf, 0); err != nil {
+			return 0, fmt.Errorf("bench: fsync probe: %w", err)
+		}
+		if err := f.Sync(); err != nil {
+			return 0, fmt.Errorf("bench: fsync probe: %w", err)
+		}
+		took = append(took, time.Since(start))
+	}
+	slices.Sort(took)
+	return took[len(took)/2], nil
 }
