@@ -143,7 +143,7 @@ func TestImport(t *testing.T) {
 				"Customer import: en.csv (UTF-8, header on row 1)",
 				"Columns read: Name → name, Phone Number → phone, Birthday → birthday, Preferences → preferences, Notes → remarks, Tags → tags, Registered → registered, Points → points, Visits → visits",
 				"Imported 2 · skipped 0 (phone already known) · rejected 0 rows",
-				"1 customers without a registration date are recorded as registered today, and count as new customers in this week's summary.",
+				"1 customer without a registration date is recorded as registered today, and counts as a new customer in this week's summary.",
 			},
 			check: map[string]ledger.Customer{
 				"01033334444": {Name: "Jane Kim", Birthday: birthday(1985, 12, 1), Preferences: "latte", Remarks: "allergic to nuts",
