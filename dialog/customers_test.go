@@ -16,7 +16,8 @@ import (
 // at t0 (Wednesday 2026-05-13):
 //
 //	김민지   VIP (16 visits), last visit 2 days ago, own tag VIP, birthday 3/15
-//	박지훈   일반 (4 visits), at risk, last visit 100 days ago, a note tagged 펌
+//	박지훈   일반 (4 visits), at risk, last visit 100 days ago, a note tagged 펌,
+//	         birthday 3/2 but no consent: never listed by birthday
 //	Anna Lee 일반, no visits, registered 10 days ago, birthday 5/20
 //	최유나   단골 (6 visits), last visit 40 days ago, not at risk
 type listFixture struct{ minji, jihoon, anna, yuna string }
@@ -48,7 +49,8 @@ func seedList(h *harness) listFixture {
 			Birthday: time.Date(1990, 3, 15, 0, 0, 0, 0, time.UTC)}, 16, 300*day, 2*day); err != nil {
 			return err
 		}
-		if f.jihoon, err = mk(ledger.Customer{Name: "박지훈", Phone: "01022223333"}, 3, 160*day, 130*day); err != nil {
+		if f.jihoon, err = mk(ledger.Customer{Name: "박지훈", Phone: "01022223333",
+			Birthday: time.Date(1988, 3, 2, 0, 0, 0, 0, time.UTC)}, 3, 160*day, 130*day); err != nil {
 			return err
 		}
 		n := ledger.Note{CustomerID: f.jihoon, StaffID: "slack:" + staffID, At: t0.Add(-100 * day), Text: "펌 상담", Tags: []string{"펌"}}
@@ -121,6 +123,17 @@ func TestCustomersFilters(t *testing.T) {
 					s.want = []string{h.text("customers.none", map[string]any{"Filter": filter})}
 				} else {
 					s.payloads = []string{"csv"}
+				}
+				// A birthday filter says that it lists consenting
+				// customers alone (박지훈 has a birthday, no consent);
+				// another filter does not.
+				note := h.text("customers.birthday_consent", nil)
+				check := s.check
+				s.check = func(t *testing.T, h *harness, rs []Reply) {
+					check(t, h, rs)
+					if got, want := strings.Contains(allText(rs), note), strings.HasPrefix(tt.name, "Birth"); got != want {
+						t.Errorf("the consent note shown: %v, want %v:\n%s", got, want, allText(rs))
+					}
 				}
 				runSteps(t, h, []step{s})
 				if got := countAudits(h, "list"); got != len(tt.want) {

@@ -242,9 +242,16 @@ func (t *turn) customersPage(filter string, offset int) error {
 	if label == "" {
 		label = t.text("customers.all", nil)
 	}
+	// Only consenting customers' birthdays are indexed (ledger): a staff
+	// member who typed a birthday a moment ago must learn why it is not
+	// listed, not doubt what they typed.
+	var birthdayNote []Section
+	if f.birthMonth != 0 {
+		birthdayNote = []Section{{Lines: []string{t.text("customers.birthday_consent", nil)}}}
+	}
 	if n == 0 {
 		t.end()
-		t.say("customers.none", map[string]any{"Filter": label})
+		t.add(t.mkSections(t.text("customers.none", map[string]any{"Filter": label}), birthdayNote))
 		return nil
 	}
 	if len(cs) == 0 {
@@ -263,7 +270,7 @@ func (t *turn) customersPage(filter string, offset int) error {
 	head := t.text("customers.head", map[string]any{
 		"Count": groupDigits(int64(n)), "Filter": label, "From": offset + 1, "To": next,
 	})
-	r := t.mkSections(head, []Section{{Lines: lines}})
+	r := t.mkSections(head, append([]Section{{Lines: lines}}, birthdayNote...))
 	if f.atRisk { // 뜸한: [안부 메시지] on each row (flow_winback.go)
 		for _, c := range cs {
 			r.Buttons = append(r.Buttons, t.winBackButton(c.Name, c.ID))
