@@ -784,15 +784,9 @@ func TestConfigDiskWarn(t *testing.T) {
 		{"백메가", 0, true},
 	} {
 		t.Run(tt.value, func(t *testing.T) {
-			cfg := configFromEnv(func(k string) string {
-				return map[string]string{"DANGOL_DISK_WARN": tt.value}[k]
-			})
-			err := cfg.validate((&Main{Config: cfg, Catalog: testCatalog}).usage)
+			cfg, err := validatedConfig(map[string]string{"DANGOL_DISK_WARN": tt.value})
 			if tt.bad {
-				want := testCatalog.Text("ko", "appliance.err.disk_warn", map[string]any{"Value": tt.value})
-				if err == nil || err.Error() != want {
-					t.Fatalf("validate = %v, want %q", err, want)
-				}
+				wantUsage(t, err, "appliance.err.disk_warn", map[string]any{"Value": tt.value})
 				return
 			}
 			if err != nil {

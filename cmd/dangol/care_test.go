@@ -25,15 +25,9 @@ func TestConfigFeedbackAfter(t *testing.T) {
 		{"200h", 0, true},
 	} {
 		t.Run(tt.value, func(t *testing.T) {
-			cfg := configFromEnv(func(k string) string {
-				return map[string]string{"DANGOL_FEEDBACK_AFTER": tt.value}[k]
-			})
-			err := cfg.validate((&Main{Config: cfg, Catalog: testCatalog}).usage)
+			cfg, err := validatedConfig(map[string]string{"DANGOL_FEEDBACK_AFTER": tt.value})
 			if tt.bad {
-				want := testCatalog.Text("ko", "care.err.feedback_after", map[string]any{"Setting": "DANGOL_FEEDBACK_AFTER", "Value": tt.value})
-				if err == nil || err.Error() != want {
-					t.Fatalf("validate = %v, want %q", err, want)
-				}
+				wantUsage(t, err, "care.err.feedback_after", map[string]any{"Setting": "DANGOL_FEEDBACK_AFTER", "Value": tt.value})
 				return
 			}
 			if err != nil {

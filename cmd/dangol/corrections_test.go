@@ -14,13 +14,8 @@ func TestConfigPointsConfirmWon(t *testing.T) {
 		{"1,500,000원", 1_500_000},
 	} {
 		t.Run(tt.value, func(t *testing.T) {
-			cfg := configFromEnv(func(k string) string {
-				if k == "DANGOL_POINTS_CONFIRM_WON" {
-					return tt.value
-				}
-				return ""
-			})
-			if err := cfg.validate((&Main{Config: cfg, Catalog: testCatalog}).usage); err != nil {
+			cfg, err := validatedConfig(map[string]string{"DANGOL_POINTS_CONFIRM_WON": tt.value})
+			if err != nil {
 				t.Fatal(err)
 			}
 			if cfg.PointsConfirmWon != tt.want {

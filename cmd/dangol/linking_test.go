@@ -20,18 +20,9 @@ func TestConfigLinkCodeMisses(t *testing.T) {
 		{"서른", 0, true},
 	} {
 		t.Run(tt.value, func(t *testing.T) {
-			cfg := configFromEnv(func(k string) string {
-				if k == "DANGOL_LINK_CODE_MISSES" {
-					return tt.value
-				}
-				return ""
-			})
-			err := cfg.validate((&Main{Config: cfg, Catalog: testCatalog}).usage)
+			cfg, err := validatedConfig(map[string]string{"DANGOL_LINK_CODE_MISSES": tt.value})
 			if tt.err {
-				want := testCatalog.Text("ko", "linking.err.code_misses", map[string]any{"Value": tt.value})
-				if err == nil || err.Error() != want {
-					t.Fatalf("validate = %v, want %q", err, want)
-				}
+				wantUsage(t, err, "linking.err.code_misses", map[string]any{"Value": tt.value})
 				return
 			}
 			if err != nil {

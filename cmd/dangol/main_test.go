@@ -181,6 +181,22 @@ func TestConfig_FlagsOverrideEnv(t *testing.T) {
 	}
 }
 
+// validatedConfig is the Config dangol reads from env (DANGOL_* names to
+// values, the rest unset) and what validate says of it.
+func validatedConfig(env map[string]string) (Config, error) {
+	cfg := configFromEnv(func(k string) string { return env[k] })
+	return cfg, cfg.validate((&Main{Config: cfg, Catalog: testCatalog}).usage)
+}
+
+// wantUsage fails the test unless err is the usage error worded by message
+// id with data, in Korean (the default language).
+func wantUsage(t *testing.T, err error, id string, data map[string]any) {
+	t.Helper()
+	if want := testCatalog.Text("ko", id, data); err == nil || err.Error() != want {
+		t.Fatalf("validate = %v, want %q", err, want)
+	}
+}
+
 func TestConfig_SlackIDs(t *testing.T) {
 	cfg := configFromEnv(func(k string) string {
 		return map[string]string{"DANGOL_SLACK_STAFF": " U1, slack:U2,,", "DANGOL_SLACK_MANAGERS": "U9"}[k]

@@ -25,15 +25,9 @@ func TestConfigOpenHours(t *testing.T) {
 		{"", "휴일", "", 0, true},
 	} {
 		t.Run(tt.hours+"/"+tt.closed, func(t *testing.T) {
-			cfg := configFromEnv(func(k string) string {
-				return map[string]string{"DANGOL_OPEN_HOURS": tt.hours, "DANGOL_CLOSED_DAYS": tt.closed}[k]
-			})
-			err := cfg.validate((&Main{Config: cfg, Catalog: testCatalog}).usage)
+			cfg, err := validatedConfig(map[string]string{"DANGOL_OPEN_HOURS": tt.hours, "DANGOL_CLOSED_DAYS": tt.closed})
 			if tt.err {
-				want := testCatalog.Text("ko", "threads.err.hours", map[string]any{"Hours": tt.hours, "Closed": tt.closed})
-				if err == nil || err.Error() != want {
-					t.Fatalf("validate = %v, want %q", err, want)
-				}
+				wantUsage(t, err, "threads.err.hours", map[string]any{"Hours": tt.hours, "Closed": tt.closed})
 				return
 			}
 			if err != nil {
@@ -118,19 +112,13 @@ func TestConfigSLA(t *testing.T) {
 		{"10s", "", dialog.SLA{}, "DANGOL_REPLY_SLA"},
 	} {
 		t.Run(tt.reply+"/"+tt.resolve, func(t *testing.T) {
-			cfg := configFromEnv(func(k string) string {
-				return map[string]string{"DANGOL_REPLY_SLA": tt.reply, "DANGOL_RESOLVE_SLA": tt.resolve}[k]
-			})
-			err := cfg.validate((&Main{Config: cfg, Catalog: testCatalog}).usage)
+			cfg, err := validatedConfig(map[string]string{"DANGOL_REPLY_SLA": tt.reply, "DANGOL_RESOLVE_SLA": tt.resolve})
 			if tt.bad != "" {
 				value := tt.reply
 				if tt.bad == "DANGOL_RESOLVE_SLA" {
 					value = tt.resolve
 				}
-				want := testCatalog.Text("ko", "threads.err.sla", map[string]any{"Setting": tt.bad, "Value": value})
-				if err == nil || err.Error() != want {
-					t.Fatalf("validate = %v, want %q", err, want)
-				}
+				wantUsage(t, err, "threads.err.sla", map[string]any{"Setting": tt.bad, "Value": value})
 				return
 			}
 			if err != nil {

@@ -67,15 +67,9 @@ func TestConfigWinBackAt(t *testing.T) {
 		{"열한시", "", true},
 	} {
 		t.Run(tt.value, func(t *testing.T) {
-			cfg := configFromEnv(func(k string) string {
-				return map[string]string{"DANGOL_WINBACK_AT": tt.value}[k]
-			})
-			err := cfg.validate((&Main{Config: cfg, Catalog: testCatalog}).usage)
+			cfg, err := validatedConfig(map[string]string{"DANGOL_WINBACK_AT": tt.value})
 			if tt.bad {
-				want := testCatalog.Text("ko", "winback.err.at", map[string]any{"Value": tt.value})
-				if err == nil || err.Error() != want {
-					t.Fatalf("validate = %v, want %q", err, want)
-				}
+				wantUsage(t, err, "winback.err.at", map[string]any{"Value": tt.value})
 				return
 			}
 			if err != nil {
