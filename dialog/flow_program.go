@@ -441,10 +441,15 @@ func (t *turn) partLine(part ledger.ProgrammePart, p ledger.Programme) string {
 }
 
 // partChanged is the answer to a change: what the part is now, in force
-// from now on.
+// from now on, and what it leaves as it was: points already earned, or,
+// for the stamp card, the stamps already on each card.
 func (t *turn) partChanged(part ledger.ProgrammePart, p ledger.Programme) Reply {
 	name := t.text("loyalty.program.part."+string(part), nil)
-	r := t.mk(t.text("loyalty.program.changed", map[string]any{
+	id := "loyalty.program.changed"
+	if part == ledger.PartStamps {
+		id = "loyalty.program.changed.stamps"
+	}
+	r := t.mk(t.text(id, map[string]any{
 		"Part": name, "PartJosa": withJosa(name, "을", "를"), "Now": t.partLine(part, p),
 	}))
 	r.Private = true

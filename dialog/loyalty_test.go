@@ -208,9 +208,16 @@ var loyaltyScripts = []script{
 						t.Errorf("English tiers = %+v window %d", ls, p.Tiers.WindowMonths)
 					}
 				}},
-			{msg: manager("/program stamps 10 아메리카노 1잔"), check: func(t *testing.T, h *harness, _ []Reply) {
+			// A stamp card's change speaks of the stamps it keeps, not of
+			// points.
+			{msg: manager("/program stamps 10 아메리카노 1잔"), check: func(t *testing.T, h *harness, rs []Reply) {
 				if s := h.programme().Stamps; s.Goal != 10 || s.Reward.Item != "아메리카노 1잔" {
 					t.Errorf("stamps = %+v", s)
+				}
+				name := h.text("loyalty.program.part.stamps", nil)
+				want := strings.TrimSuffix(h.text("loyalty.program.changed.stamps", map[string]any{"Part": name, "PartJosa": withJosa(name, "을", "를"), "Now": ""}), "\n")
+				if txt := allText(rs); !strings.Contains(txt, want) {
+					t.Errorf("the answer lacks %q:\n%s", want, txt)
 				}
 			}},
 			{msg: manager("/program stamps 8 free americano 14 days"), check: func(t *testing.T, h *harness, _ []Reply) {
