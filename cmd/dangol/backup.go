@@ -27,7 +27,7 @@ func (m *Main) backup(ctx context.Context, path string, force bool) error {
 		return err
 	}
 	if _, err := os.Stat(path); err == nil && !force {
-		return fmt.Errorf("backup: %s exists; pass --force to replace it", path)
+		return m.local("cli.backup.exists", map[string]any{"File": path}, nil)
 	}
 	if err := m.openStore(); err != nil {
 		if errors.Is(err, ledger.ErrLocked) {
@@ -63,17 +63,17 @@ func (m *Main) restore(ctx context.Context, from string, force bool) error {
 	}
 	src, err := os.Open(from)
 	if err != nil {
-		return fmt.Errorf("restore: %w", err)
+		return m.local("cli.restore.open", map[string]any{"File": from, "Err": err}, err)
 	}
 	defer src.Close()
 	if fi, err := src.Stat(); err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
 		// bbolt would happily turn an empty file into a new, empty ledger.
-		return fmt.Errorf("restore: %s is not a dangol data file (empty or not a regular file)", from)
+		return m.local("cli.restore.not_ledger", map[string]any{"File": from}, nil)
 	}
 	_, err = os.Stat(target)
 	exists := err == nil
 	if exists && !force {
-		return fmt.Errorf("restore: %s exists; pass --force to replace it (it is kept as %s.before-restore)", target, target)
+		return m.local("cli.restore.exists", map[string]any{"DB": target}, nil)
 	}
 
 	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".restore-*")
@@ -101,7 +101,7 @@ func (m *Main) restore(ctx context.Context, from string, force bool) error {
 		// we move away: refuse while it holds the lock.
 		s, err := m.openLedgerKey(target, nil, false)
 		if errors.Is(err, ledger.ErrLocked) {
-			return fmt.Errorf("restore: %s is in use by another dangol; stop it first: %w", target, err)
+			return m.local("cli.restore.in_use", map[string]any{"DB": target}, err)
 		}
 		if err == nil {
 			s.Close()
@@ -137,7 +137,7 @@ func (m *Main) checkLedger(ctx context.Context, path, from, target string) error
 	case errors.Is(err, ledger.ErrDamaged):
 		return &localError{m.Catalog.Text(lang, "appliance.restore.damaged", map[string]any{"From": from, "DB": target, "Detail": strings.ReplaceAll(err.Error(), path, from)}), err}
 	case err != nil:
-		return fmt.Errorf("restore: %s is not a usable dangol data file: %w", from, err)
+		return m.local("cli.restore.unusable", map[string]any{"File": from, "Err": err}, err)
 	}
 	n, err := s.CheckSealed(ctx, ledger.KeyCheckSample)
 	if cerr := s.Close(); err == nil && cerr != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -135,8 +136,8 @@ func TestBackupRestore(t *testing.T) {
 	}
 	t.Run("ErrBackupExists", func(t *testing.T) {
 		r := runMain(t, env, "", "backup", bak)
-		if r.err == nil || !strings.Contains(r.err.Error(), "--force") {
-			t.Fatalf("err = %v, want a refusal mentioning --force", r.err)
+		if want := testCatalog.Text("ko", "cli.backup.exists", map[string]any{"File": bak}); r.err == nil || r.err.Error() != want || !strings.Contains(want, "--force") {
+			t.Fatalf("err = %v, want the refusal %q, mentioning --force", r.err, want)
 		}
 	})
 	t.Run("ErrBackupOntoItself", func(t *testing.T) {
@@ -147,8 +148,8 @@ func TestBackupRestore(t *testing.T) {
 	})
 	t.Run("ErrRestoreOverExisting", func(t *testing.T) {
 		r := runMain(t, env, "", "restore", bak)
-		if r.err == nil || !strings.Contains(r.err.Error(), "--force") {
-			t.Fatalf("err = %v, want a refusal mentioning --force", r.err)
+		if want := testCatalog.Text("ko", "cli.restore.exists", map[string]any{"DB": db}); r.err == nil || r.err.Error() != want || !strings.Contains(want, "--force") {
+			t.Fatalf("err = %v, want the refusal %q, mentioning --force", r.err, want)
 		}
 	})
 	t.Run("ErrRestoreNotALedger", func(t *testing.T) {
@@ -162,9 +163,21 @@ func TestBackupRestore(t *testing.T) {
 			if r.err == nil || !strings.Contains(r.err.Error(), junk) {
 				t.Errorf("%s: err = %v, want a refusal naming %s", name, r.err, junk)
 			}
+			// In the shop's language, not Go's.
+			if want := map[string]string{"empty": testCatalog.Text("ko", "cli.restore.not_ledger", map[string]any{"File": junk})}[name]; want != "" && r.err.Error() != want {
+				t.Errorf("%s: err = %v, want %q", name, r.err, want)
+			}
 			if _, err := os.Stat(fresh); err == nil {
 				t.Errorf("%s: restore created %s from junk", name, fresh)
 			}
+		}
+	})
+	t.Run("ErrRestoreMissing", func(t *testing.T) {
+		missing := filepath.Join(dir, "no-such.bak")
+		r := runMain(t, env, "", "restore", missing, "--force")
+		prefix, _, _ := strings.Cut(testCatalog.Text("ko", "cli.restore.open", map[string]any{"File": missing, "Err": "\x00"}), "\x00")
+		if !errors.Is(r.err, fs.ErrNotExist) || !strings.HasPrefix(r.err.Error(), prefix) {
+			t.Fatalf("err = %v, want the refusal %q… keeping the cause", r.err, prefix)
 		}
 	})
 	t.Run("ErrRestoreDamaged", func(t *testing.T) {
@@ -217,8 +230,8 @@ func TestBackupRestore(t *testing.T) {
 		s := mustOpenStore(t, db)
 		r := runMain(t, env, "", "restore", bak, "--force")
 		s.Close()
-		if r.err == nil || !strings.Contains(r.err.Error(), "in use") {
-			t.Fatalf("err = %v, want a refusal while the file is held", r.err)
+		if want := testCatalog.Text("ko", "cli.restore.in_use", map[string]any{"DB": db}); !errors.Is(r.err, ledger.ErrLocked) || r.err.Error() != want {
+			t.Fatalf("err = %v, want the refusal %q while the file is held", r.err, want)
 		}
 	})
 	t.Run("OK", func(t *testing.T) {
