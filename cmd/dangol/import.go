@@ -413,7 +413,9 @@ func (m *Main) readSheet(path, format, sheetName string, now time.Time) (*sheet,
 		}
 		return nil, &localError{text("cli.import.err.folder", map[string]any{}), err}
 	case err != nil:
-		return nil, err
+		// A path mistyped or a file without read permission: the shop's
+		// words, the system's reason after them.
+		return nil, &localError{text("cli.import.err.open", map[string]any{"Err": err}), err}
 	}
 	kind, detail := sniffFile(b)
 	if id, ok := kindMessages[kind]; ok {

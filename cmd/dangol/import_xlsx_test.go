@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -336,6 +337,15 @@ func TestImportXLSX_BadFiles(t *testing.T) {
 		writeFile(t, filepath.Join(dir, "Index", "Document.iwa"), []byte("x"))
 		r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": filepath.Join(t.TempDir(), "shop.db")}, "import", dir)
 		if want := "애플 Numbers 문서예요"; r.err == nil || !strings.Contains(r.err.Error(), want) {
+			t.Fatalf("err = %v, want %q", r.err, want)
+		}
+	})
+	t.Run("Missing", func(t *testing.T) {
+		// A mistyped path: the shop's words, the system's reason kept.
+		path := filepath.Join(t.TempDir(), "고객목록.xlsx")
+		r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": filepath.Join(t.TempDir(), "shop.db")}, "import", path)
+		want, _, _ := strings.Cut(testCatalog.Text("ko", "cli.import.err.open", map[string]any{"File": path, "Err": "x"}), "\n")
+		if !errors.Is(r.err, fs.ErrNotExist) || !strings.HasPrefix(r.err.Error(), want) {
 			t.Fatalf("err = %v, want %q", r.err, want)
 		}
 	})
