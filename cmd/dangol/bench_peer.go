@@ -114,15 +114,15 @@ func (m *Main) checkPeer(command string) error {
 	return nil
 }
 
-// runPeer runs the peer's command line (split on spaces; no quoting;
-// checkPeer has checked it) and returns its figures. What it prints on
+// runPeer runs the peer's command line (split on spaces; no quoting) and
+// returns its figures, once checkPeer passes it. What it prints on
 // standard error goes to stderr; its standard output is kept, at most
 // 1 MiB.
 func (m *Main) runPeer(ctx context.Context, command string, stderr io.Writer) (peerFigures, error) {
-	args := strings.Fields(command)
-	if len(args) == 0 {
-		return nil, m.usage("bench.err.peer", map[string]any{"Value": command})
+	if err := m.checkPeer(command); err != nil {
+		return nil, err
 	}
+	args := strings.Fields(command)
 	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	var out bytes.Buffer
 	cmd.Stdout = &limitedWriter{w: &out, n: 1 << 20}

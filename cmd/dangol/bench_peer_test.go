@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -46,11 +45,7 @@ func benchOutput(t *testing.T, out string) ([]benchResult, []peerCompare) {
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		if strings.Contains(line, `"compare"`) {
 			var c peerCompare
-			dec := json.NewDecoder(strings.NewReader(line))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&c); err != nil {
-				t.Fatalf("comparison %q: %v", line, err)
-			}
+			decodeLine(t, line, &c)
 			cs = append(cs, c)
 			continue
 		}

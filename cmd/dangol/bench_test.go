@@ -30,14 +30,22 @@ func benchLines(t *testing.T, out string) []benchResult {
 	var rs []benchResult
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		var r benchResult
-		dec := json.NewDecoder(strings.NewReader(line))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&r); err != nil {
-			t.Fatalf("bench line %q: %v", line, err)
-		}
+		decodeLine(t, line, &r)
 		rs = append(rs, r)
 	}
 	return rs
+}
+
+// decodeLine decodes one of the bench's JSON lines into v, failing on a
+// field v does not have: a line of another kind, or a field added without
+// its test.
+func decodeLine(t *testing.T, line string, v any) {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		t.Fatalf("bench line %q: %v", line, err)
+	}
 }
 
 // TestBench runs a tiny bench end to end: the real adapter against the fake
