@@ -270,7 +270,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	b.me.Store(&me.Username)
 	if b.cfg.KnownAs != nil && me.Username != "" {
-		if err := b.cfg.KnownAs(runCtx, me.Username); err != nil {
+		// A shutdown during the write is not a fault: the next start keeps
+		// the name again.
+		if err := b.cfg.KnownAs(runCtx, me.Username); err != nil && runCtx.Err() == nil {
 			b.log.Warn("telegram: bot username not kept", "bot", "@"+me.Username, "err", err)
 		}
 	}
@@ -340,7 +342,7 @@ func (b *Bot) setCommands(ctx context.Context) {
 			_, err := b.api.SetMyCommands(ctx, &bot.SetMyCommandsParams{Commands: cmds, LanguageCode: lang})
 			return err
 		})
-		if err != nil {
+		if err != nil && ctx.Err() == nil { // a stop meanwhile is no fault
 			b.log.Warn("telegram: commands not registered", "lang", l, "err", err)
 		}
 	}

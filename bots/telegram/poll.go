@@ -82,6 +82,8 @@ func (b *Bot) runPolling(ctx context.Context, fail context.CancelCauseFunc) erro
 				// Counted and logged, once a minute at most, by the client.
 			case errors.Is(err, bot.ErrorUnauthorized):
 				fail(fmt.Errorf("%w: getUpdates: %w", ErrTokenRejected, err))
+			case ctx.Err() != nil:
+				// A stop cut the call short; that is no fault.
 			default:
 				b.log.Warn("telegram: polling", "err", err)
 			}
