@@ -23,11 +23,11 @@ import (
 // cannot run beside a serving dangol, and says how serve makes backups
 // itself (DANGOL_BACKUP_DIR) when one holds the file.
 func (m *Main) backup(ctx context.Context, path string, force bool) error {
-	if err := m.refuseSameFile(path, m.Config.DB); err != nil {
+	if err := m.refuseOwnFile(path); err != nil {
 		return err
 	}
 	if _, err := os.Stat(path); err == nil && !force {
-		return m.local("cli.backup.exists", map[string]any{"File": path}, nil)
+		return m.local("cli.out.exists", map[string]any{"File": path}, nil)
 	}
 	if err := m.openStore(); err != nil {
 		if errors.Is(err, ledger.ErrLocked) {
@@ -153,18 +153,51 @@ func (m *Main) checkLedger(ctx context.Context, path, from, target string) error
 // refuseSameFile errors when a and b are the same file, which would make a
 // backup overwrite its source or a restore copy a file onto itself.
 func (m *Main) refuseSameFile(a, b string) error {
-	fa, errA := os.Stat(a)
-	fb, errB := os.Stat(b)
-	same := errA == nil && errB == nil && os.SameFile(fa, fb)
-	if !same && errors.Is(errA, fs.ErrNotExist) {
-		absA, _ := filepath.Abs(a)
-		absB, _ := filepath.Abs(b)
-		same = absA == absB
-	}
-	if same {
+	if sameFile(a, b) {
 		return m.usage("cli.err.same_file", map[string]any{"File": a})
 	}
 	return nil
+}
+
+// refuseOwnFile errors when a command's output path is one of the files
+// dangol keeps beside the data: the data file, the key file, an erased-keys
+// list or the settings file. --force does not lift it: an export, a poster
+// or a backup written there would destroy the ledger or the only key that
+// opens it, and the shop would only find out at the next start.
+func (m *Main) refuseOwnFile(path string) error {
+	if path == "" || path == "-" {
+		return nil
+	}
+	if err := m.refuseSameFile(path, m.Config.DB); err != nil {
+		return err
+	}
+	key := m.keyFile(m.Config.DB)
+	own := []string{key, key + ".erased", m.Config.DB + ".erased"}
+	if m.Config.EnvFile != "" {
+		own = append(own, m.Config.EnvFile)
+	}
+	for _, f := range own {
+		if sameFile(path, f) {
+			return m.usage("cli.err.own_file", map[string]any{"File": path})
+		}
+	}
+	return nil
+}
+
+// sameFile reports whether a and b name one file: the same file on disk, or,
+// when a does not exist yet, the same absolute path.
+func sameFile(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(fa, fb)
+	}
+	if !errors.Is(errA, fs.ErrNotExist) {
+		return false
+	}
+	absA, _ := filepath.Abs(a)
+	absB, _ := filepath.Abs(b)
+	return absA == absB
 }
 
 // backupJob is the name of serve's scheduled backup in the ledger's record

@@ -6,7 +6,7 @@
 //
 //	dangol [serve]        run the configured platforms, or the console chat without tokens
 //	dangol chat           run the console chat
-//	dangol export [--format json|csv] [--out FILE]
+//	dangol export [--format json|csv] [--out FILE [--force]]
 //	dangol summary [--week this|last|YYYY-Www] [--png FILE]
 //	dangol poster [--png FILE] [--shop NAME]   an A5 counter poster with the QR code to join on Telegram
 //	dangol import FILE [--dry-run] [--sheet NAME]   bring in a customer spreadsheet (.xlsx or CSV)

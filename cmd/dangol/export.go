@@ -113,7 +113,7 @@ type exportFeedback struct {
 
 // export writes every customer and every feedback to out ("" or "-":
 // standard output) in format, from one read transaction.
-func (m *Main) export(ctx context.Context, format, out string) error {
+func (m *Main) export(ctx context.Context, format, out string, force bool) error {
 	var write func(context.Context, *ledger.Tx, io.Writer) error
 	switch format {
 	case "json":
@@ -122,6 +122,16 @@ func (m *Main) export(ctx context.Context, format, out string) error {
 		write = m.exportCSV
 	default:
 		return m.usage("cli.err.export_format", map[string]any{"Value": format})
+	}
+	if err := m.refuseOwnFile(out); err != nil {
+		return err
+	}
+	if out != "" && out != "-" && !force {
+		// The file may be the shop's own spreadsheet, with what they added
+		// by hand: replacing it is asked for, as with a backup.
+		if _, err := os.Stat(out); err == nil {
+			return m.local("cli.out.exists", map[string]any{"File": out}, nil)
+		}
 	}
 	if err := m.openStore(); err != nil {
 		return err

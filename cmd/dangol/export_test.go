@@ -136,7 +136,7 @@ func TestBackupRestore(t *testing.T) {
 	}
 	t.Run("ErrBackupExists", func(t *testing.T) {
 		r := runMain(t, env, "", "backup", bak)
-		if want := testCatalog.Text("ko", "cli.backup.exists", map[string]any{"File": bak}); r.err == nil || r.err.Error() != want || !strings.Contains(want, "--force") {
+		if want := testCatalog.Text("ko", "cli.out.exists", map[string]any{"File": bak}); r.err == nil || r.err.Error() != want || !strings.Contains(want, "--force") {
 			t.Fatalf("err = %v, want the refusal %q, mentioning --force", r.err, want)
 		}
 	})

@@ -175,6 +175,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		case "export":
 			fs.StringVar(&opts.format, "format", "json", "json or csv")
 			fs.StringVar(&opts.out, "out", "", "file to write; default standard output")
+			fs.BoolVar(&opts.force, "force", false, "replace an existing --out file")
 		case "backup", "restore":
 			fs.BoolVar(&opts.force, "force", false, "replace an existing file")
 		case "serve", "chat":
@@ -259,7 +260,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	case "chat":
 		return m.chat(ctx, opts.images, opts.at)
 	case "export":
-		return m.export(ctx, opts.format, opts.out)
+		return m.export(ctx, opts.format, opts.out, opts.force)
 	case "summary":
 		return m.summary(ctx, opts.week, opts.png)
 	case "backup":

@@ -81,6 +81,9 @@ func (m *Main) poster(ctx context.Context, path, shop string) error {
 	if shop == "" {
 		return m.usage("linking.err.no_shop", nil)
 	}
+	if err := m.refuseOwnFile(path); err != nil {
+		return err
+	}
 	bot, err := m.posterBot(ctx)
 	if err != nil {
 		return err

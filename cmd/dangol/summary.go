@@ -25,6 +25,9 @@ func (m *Main) summary(ctx context.Context, week, pngPath string) error {
 		// The text goes to standard output: a picture there would garble both.
 		return m.usage("cli.err.png_stdout", nil)
 	}
+	if err := m.refuseOwnFile(pngPath); err != nil {
+		return err
+	}
 	if err := m.openStore(); err != nil {
 		return err
 	}
