@@ -263,7 +263,7 @@ func TestAudit(t *testing.T) {
 			steps = append(steps, step{msg: staff2Msg("/customer 최유나"), advance: time.Minute})
 			runSteps(t, h, steps)
 			before := len(h.audits())
-			read := h.text("customers.audit.action.read", nil) + " (card)"
+			read := h.text("customers.audit.action.read", nil) + " (" + h.text("customers.audit.detail.read.card", nil) + ")"
 			lines := func(want int) func(*testing.T, *harness, []Reply) {
 				return func(t *testing.T, _ *harness, rs []Reply) {
 					t.Helper()
@@ -337,9 +337,91 @@ func TestCustomersLocaleIDs(t *testing.T) {
 	}
 	for _, lang := range locales.Languages {
 		for _, id := range cat.IDs(lang) {
-			if strings.HasPrefix(id, "customers.") && !strings.HasPrefix(id, "customers.audit.action.") && !used[id] {
+			// Actions and details are looked up by what the trail records;
+			// TestAuditDetails covers each detail.
+			if strings.HasPrefix(id, "customers.") && !strings.HasPrefix(id, "customers.audit.action.") && !strings.HasPrefix(id, "customers.audit.detail.") && !used[id] {
 				t.Errorf("%s (%s) is in the catalog but not used", id, lang)
 			}
 		}
+	}
+}
+
+// TestAuditDetails: /audit words each detail the trail records in the
+// shop's language, leaves record ids out and shows a detail it does not
+// know as recorded. Every customers.audit.detail message has a case here,
+// so none is left unused.
+func TestAuditDetails(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			act := func(a string) string { return h.text("customers.audit.action."+a, nil) }
+			word := func(id string, data map[string]any) string { return h.text("customers.audit.detail."+id, data) }
+			pts := func(s string) string { return h.text("core.fmt.points", map[string]any{"N": s}) }
+			noteID := "J3ML1N5Q7F4EA0000000000004"
+			cases := []struct{ action, detail, want string }{
+				{"read", "card", act("read") + " (" + word("read.card", nil) + ")"},
+				{"read", "coupons", act("read") + " (" + word("read.coupons", nil) + ")"},
+				{"read", "points", act("read") + " (" + word("read.points", nil) + ")"},
+				{"read", "form", act("read") + " (" + word("read.form", nil) + ")"},
+				{"read", "audit", act("read") + " (" + word("read.audit", nil) + ")"},
+				{"read", "followups", act("read") + " (" + word("read.followups", nil) + ")"},
+				{"read", "followups-dm", act("read") + " (" + word("read.followups-dm", nil) + ")"},
+				{"read", "followup-draft", act("read") + " (" + word("read.followup-draft", nil) + ")"},
+				{"read", "followup-phone", act("read") + " (" + word("read.followup-phone", nil) + ")"},
+				{"read", "winback-refused", act("read") + " (" + word("read.winback-refused", nil) + ")"},
+				{"read", "winback-draft", act("read") + " (" + word("read.winback-draft", nil) + ")"},
+				{"edit", "birthday", act("edit") + " (" + h.text("customer_edit.field.birthday", nil) + ")"},
+				{"link", "code", act("link") + " (" + word("link.code", nil) + ")"},
+				{"winback", "queued", act("winback") + " (" + word("winback.queued", nil) + ")"},
+				{"winback", "sent", act("winback") + " (" + word("winback.sent", nil) + ")"},
+				{"points", "earn 2750", act("points") + " (" + word("points.earn", map[string]any{"Points": pts("2,750")}) + ")"},
+				{"points", "redeem 1000", act("points") + " (" + word("points.redeem", map[string]any{"Points": pts("1,000")}) + ")"},
+				{"points", "adjust 500", act("points") + " (" + word("points.adjust", map[string]any{"Signed": "+" + pts("500")}) + ")"},
+				{"points", "adjust -500", act("points") + " (" + word("points.adjust", map[string]any{"Signed": pts("-500")}) + ")"},
+				{"points", "reverse " + noteID, act("points") + " (" + word("points.reverse", nil) + ")"},
+				{"stamps", "add 3", act("stamps") + " (" + word("stamps.add", map[string]any{"Count": 3}) + ")"},
+				{"stamps", "reverse " + noteID, act("stamps") + " (" + word("stamps.reverse", nil) + ")"},
+				{"coupon", "give DXYTWD", act("coupon") + " (" + word("coupon.give", map[string]any{"Arg": "DXYTWD"}) + ")"},
+				{"coupon", "use DXYTWD", act("coupon") + " (" + word("coupon.use", map[string]any{"Arg": "DXYTWD"}) + ")"},
+				{"note", noteID, act("note")},
+				{"thread_close", "#7", act("thread_close") + " (#7)"},
+				{"tier", "pin basic → vip", act("tier") + " (pin basic → vip)"},
+				{"read", "something-new", act("read") + " (something-new)"},
+			}
+			covered := map[string]bool{}
+			// In chunks that fit one /audit, each on a ledger of its own so
+			// that the reads of the trail do not show among them.
+			for lo := 0; lo < len(cases); lo += auditLimit {
+				chunk := cases[lo:min(lo+auditLimit, len(cases))]
+				h := mustOpenHarness(t, nil, lang)
+				f := seedList(h)
+				h.update(func(tx *ledger.Tx) error {
+					for i, c := range chunk {
+						w, _, _ := strings.Cut(c.detail, " ")
+						covered["customers.audit.detail."+c.action+"."+w] = true
+						at := t0.Add(-time.Duration(len(chunk)-i) * time.Minute)
+						if err := tx.Audit(ledger.AuditEntry{At: at, ActorID: "slack:" + staffID, Action: c.action, CustomerID: f.minji, Detail: c.detail}); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				rs := h.send(managerMsg("/audit 김민지"))
+				if len(rs) != 1 || len(rs[0].Sections) != 1 || len(rs[0].Sections[0].Lines) != len(chunk) {
+					t.Fatalf("want one reply of %d lines, got %+v", len(chunk), rs)
+				}
+				for i, line := range rs[0].Sections[0].Lines { // newest first
+					c := chunk[len(chunk)-1-i]
+					if !strings.HasSuffix(line, " · "+c.want) || strings.Contains(line, noteID) {
+						t.Errorf("%s %q reads %q, want it to end with %q", c.action, c.detail, line, c.want)
+					}
+				}
+			}
+			for _, id := range h.cat.IDs(lang) {
+				if strings.HasPrefix(id, "customers.audit.detail.") && !covered[id] {
+					t.Errorf("%s (%s) has no case here", id, lang)
+				}
+			}
+		})
 	}
 }

@@ -2,6 +2,8 @@ package dialog
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/dangol/dangol/ledger"
@@ -108,14 +110,63 @@ func (t *turn) auditLine(e ledger.AuditEntry, who, subject string) string {
 		who = t.text("customers.audit.erased", nil)
 	}
 	what := t.auditAction(e.Action)
-	if e.Detail != "" && e.Action != "list" {
-		what += " (" + e.Detail + ")"
+	if d := t.auditDetail(e); d != "" {
+		what += " (" + d + ")"
 	}
 	d := map[string]any{"When": e.At.In(t.e.loc).Format("2006-01-02 15:04"), "Who": who, "What": what, "Subject": subject}
 	if subject == "" {
 		return t.text("customers.audit.line", d)
 	}
 	return t.text("customers.audit.line_subject", d)
+}
+
+// auditDetail words an entry's detail. The trail records details in one
+// form for every language and for the export ("card", "earn 2750", a
+// field, a record's id); a known form is worded from the catalog
+// (customers.audit.detail.<action>.<word>, with the rest of the detail as
+// Arg, and as Points, Signed and Count when it is a number), a record's id
+// is left out (the time and the action say which record, and the id means
+// nothing to staff), and anything else is shown as recorded.
+func (t *turn) auditDetail(e ledger.AuditEntry) string {
+	d := strings.TrimSpace(e.Detail)
+	switch {
+	case d == "" || e.Action == "list":
+		return ""
+	case e.Action == "edit" && slices.Contains(editFields, d):
+		return t.fieldName(d)
+	case e.Action == "audit":
+		return t.actorLabel(d)
+	case isRecordID(d):
+		return ""
+	}
+	word, arg, _ := strings.Cut(d, " ")
+	id := "customers.audit.detail." + e.Action + "." + word
+	if !t.e.cat.Has(t.lang, id) {
+		return d
+	}
+	data := map[string]any{"Arg": arg}
+	if n, err := strconv.ParseInt(arg, 10, 64); err == nil {
+		data["Points"], data["Count"] = t.pts(n), n
+		data["Signed"] = t.pts(n)
+		if n > 0 {
+			data["Signed"] = "+" + t.pts(n)
+		}
+	}
+	return t.text(id, data)
+}
+
+// isRecordID reports a ledger record's public id: 26 characters of
+// base32hex, as ledger's ids are.
+func isRecordID(s string) bool {
+	if len(s) != 26 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'A' || c > 'V') {
+			return false
+		}
+	}
+	return true
 }
 
 // auditAction names an audit action in the shop's words; an action this
