@@ -190,10 +190,9 @@ func (t *turn) actEdit(c ledger.Customer, rest string) error {
 
 // askValue asks for field's new value, showing the current one.
 func (t *turn) askValue(c ledger.Customer, field string) Reply {
-	text := t.text("customer_edit.ask", map[string]any{
-		"Name": c.Name, "Field": t.fieldName(field), "Current": t.fieldValue(c, field),
-		"Hint": t.text("customer_edit.hint."+field, nil),
-	})
+	d := t.fieldData(field)
+	d["Name"], d["Current"], d["Hint"] = c.Name, t.fieldValue(c, field), t.text("customer_edit.hint."+field, nil)
+	text := t.text("customer_edit.ask", d)
 	if field != fName && field != fPhone {
 		text += "\n" + t.text("customer_edit.ask_clear", nil)
 	}
@@ -215,15 +214,17 @@ func (t *turn) applyEdit(c ledger.Customer, field, value string) error {
 		return err
 	}
 	if !changed {
-		r := t.mk(t.text("customer_edit.unchanged", map[string]any{"Name": got.Name, "Field": t.fieldName(field), "Value": t.fieldValue(got, field)}))
+		d := t.fieldData(field)
+		v := t.fieldValue(got, field)
+		d["Name"], d["Value"], d["ValueIe"] = got.Name, v, withJosa(v, "이에요", "예요")
+		r := t.mk(t.text("customer_edit.unchanged", d))
 		r.Private = true
 		t.add(r)
 		return nil
 	}
-	r := t.mk(t.text("customer_edit.changed", map[string]any{
-		"Name": got.Name, "Field": t.fieldName(field),
-		"Before": t.fieldValue(c, field), "After": t.fieldValue(got, field),
-	}))
+	d := t.fieldData(field)
+	d["Name"], d["Before"], d["After"] = got.Name, t.fieldValue(c, field), t.fieldValue(got, field)
+	r := t.mk(t.text("customer_edit.changed", d))
 	r.Private = true
 	t.add(r)
 	return nil
@@ -240,12 +241,12 @@ func (t *turn) edited(c ledger.Customer, field, value string) (ledger.Customer, 
 	case fName:
 		name := strings.Join(strings.Fields(value), " ")
 		if name == "" || clear {
-			return c, refuse("customer_edit.err.required", map[string]any{"Field": t.fieldName(field)})
+			return c, refuse("customer_edit.err.required", t.fieldData(field))
 		}
 		out.Name = name
 	case fPhone:
 		if clear {
-			return c, refuse("customer_edit.err.required", map[string]any{"Field": t.fieldName(field)})
+			return c, refuse("customer_edit.err.required", t.fieldData(field))
 		}
 		d, err := phoneArg(value)
 		if err != nil {
@@ -489,6 +490,13 @@ func editTags(tags []string, value string) ([]string, error) {
 // fieldName is a field in the shop's words.
 func (t *turn) fieldName(field string) string {
 	return t.text("customer_edit.field."+field, nil)
+}
+
+// fieldData is the data of a message naming field: Field, and FieldEul and
+// FieldEun with the Korean particle its last sound takes (생일을, 전화를).
+func (t *turn) fieldData(field string) map[string]any {
+	name := t.fieldName(field)
+	return map[string]any{"Field": name, "FieldEul": withJosa(name, "을", "를"), "FieldEun": withJosa(name, "은", "는")}
 }
 
 // fieldValue shows a field of c as the before → after lines do. Staff see

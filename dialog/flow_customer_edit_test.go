@@ -136,7 +136,7 @@ var customerEditScripts = []script{
 			{msg: staffMsg("/customer 김민지 " + phone + " 공일공"),
 				want: []string{h.text("customer_edit.err.phone_invalid", map[string]any{"Value": "공일공"})}},
 			{msg: staffMsg("/customer 김민지 " + phone + " " + word(h, "삭제", "remove")),
-				want: []string{h.text("customer_edit.err.required", map[string]any{"Field": h.text("customer_edit.field.phone", nil)})}},
+				want: []string{h.text("customer_edit.err.required", fieldData(h, "phone"))}},
 		}
 	}},
 	{"EditTextFieldsAndTags", func(h *harness, f fixture) []step {
@@ -154,11 +154,11 @@ var customerEditScripts = []script{
 						t.Errorf("edit audits = %d, want 3", n)
 					}
 				}},
-			{msg: staffMsg("/customer 김민지 " + tags + " +VIP"), want: []string{h.text("customer_edit.unchanged", map[string]any{"Name": "김민지", "Field": h.text("customer_edit.field.tags", nil), "Value": "#vip #펌"})}},
+			{msg: staffMsg("/customer 김민지 " + tags + " +VIP"), want: []string{h.text("customer_edit.unchanged", fieldData(h, "tags", "Name", "김민지", "Value", "#vip #펌", "ValueIe", "#vip #펌이에요"))}},
 			kept(h, f.minji, step{msg: staffMsg("/customer 김민지 " + tags + " + -"), want: []string{h.text("customer_edit.err.tag", map[string]any{"Value": "+"})}}),
 			{msg: staffMsg("/customer 김민지 " + word(h, "이름", "name") + " 김 민지"), want: []string{"김민지 → 김 민지"}},
 			{msg: staffMsg("/customer 김 민지 " + word(h, "이름", "name") + " " + word(h, "삭제", "remove")),
-				want: []string{h.text("customer_edit.err.required", map[string]any{"Field": h.text("customer_edit.field.name", nil)})}},
+				want: []string{h.text("customer_edit.err.required", fieldData(h, "name"))}},
 			{msg: staffMsg("/customer 김 민지 " + word(h, "선호", "preferences") + " " + word(h, "삭제", "remove")), want: []string{"따뜻한  물 → " + h.text("customer_edit.none", nil)}},
 		}
 	}},
@@ -438,6 +438,39 @@ func TestParseBirthday(t *testing.T) {
 		}
 		if got != tt.want {
 			t.Errorf("parseBirthday(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// fieldData is the data a customer_edit message naming field gets, with
+// more key, value pairs after it.
+func fieldData(h *harness, field string, kv ...string) map[string]any {
+	name := h.text("customer_edit.field."+field, nil)
+	d := map[string]any{"Field": name, "FieldEul": withJosa(name, "을", "를"), "FieldEun": withJosa(name, "은", "는")}
+	for i := 0; i+1 < len(kv); i += 2 {
+		d[kv[i]] = kv[i+1]
+	}
+	return d
+}
+
+// TestCustomerEdit_Particles: the Korean answers put the particle each
+// field's name takes, not "을(를)": 생일을 but 태그를, 이름은 but 선호는.
+func TestCustomerEdit_Particles(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	seedList(h)
+	for _, tc := range []struct{ msg, want string }{
+		{"/customer 김민지 생일 4/1", "김민지 고객의 생일을 바꿨어요."},
+		{"/customer 김민지 태그 +단골", "김민지 고객의 태그를 바꿨어요."},
+		{"/customer 김민지 선호 커피", "김민지 고객의 선호를 바꿨어요."},
+		{"/customer 김민지 선호 커피", "김민지 고객의 선호는 이미 커피예요."},
+		{"/customer 김민지 특이사항 두피 민감", "김민지 고객의 특이사항을 바꿨어요."},
+		{"/customer 김민지 특이사항 두피 민감", "김민지 고객의 특이사항은 이미 두피 민감이에요."},
+		{"/customer 김민지 이름 삭제", "이름은 비워 둘 수 없어요."},
+		{"/customer 김민지 전화번호", "김민지 고객의 새 전화번호를 입력해 주세요."},
+	} {
+		h.send(staffMsg("/cancel"))
+		if got := allText(h.send(staffMsg(tc.msg))); !strings.Contains(got, tc.want) {
+			t.Errorf("%s: got %q, want %q in it", tc.msg, got, tc.want)
 		}
 	}
 }
