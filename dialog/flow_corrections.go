@@ -65,6 +65,22 @@ const (
 	opNoteDelete = "note.delete"
 )
 
+// confirmOp is an operation the correction flow's [yes] [cancel] step
+// (corrAsk) carries out: its yes button's message id, and what it does once
+// pressed (the flow has ended by then; the draft is still there).
+type confirmOp struct {
+	yes string
+	run func(*turn) error
+}
+
+// confirmOps are the operations corrAsk confirms, by the draft's dOp. A
+// feature that asks before it acts adds its own from its file's init, as
+// commands are added.
+var confirmOps = map[string]confirmOp{
+	opEarn:       {yes: "corrections.btn.earn", run: (*turn).confirmedEarn},
+	opNoteDelete: {yes: "corrections.btn.delete", run: (*turn).confirmedNoteDelete},
+}
+
 // correctFlow is registered in flows (flows.go).
 var correctFlow = &flowDef{
 	initial: corrAsk,
@@ -460,10 +476,15 @@ func (t *turn) correctStep(in input) error {
 		}
 		return t.editNote(n, in.text)
 	case corrAsk:
-		yesID := "corrections.btn.earn"
-		if d[dOp] == opNoteDelete {
-			yesID = "corrections.btn.delete"
+		op, known := confirmOps[d[dOp]]
+		if !known {
+			// A draft of a version that asked for something this one
+			// does not do.
+			t.end()
+			t.sayStale()
+			return nil
 		}
+		yesID := op.yes
 		if !t.isButton(in, "yes", yesID) {
 			if t.isButton(in, "no", "core.btn.cancel") {
 				return t.cancel()
@@ -474,15 +495,7 @@ func (t *turn) correctStep(in input) error {
 		if err := t.fire("done"); err != nil {
 			return err
 		}
-		switch d[dOp] {
-		case opEarn:
-			return t.confirmedEarn()
-		case opNoteDelete:
-			return t.confirmedNoteDelete()
-		}
-		t.end()
-		t.sayStale()
-		return nil
+		return op.run(t)
 	}
 	return fmt.Errorf("dialog: correct flow: unknown state %q", t.sess.State)
 }

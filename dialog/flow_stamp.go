@@ -19,8 +19,12 @@ import (
 	"github.com/dangol/dangol/ledger"
 )
 
+// opStamp is the correction flow's confirm of many stamps at once.
+const opStamp = "stamp"
+
 func init() {
 	staffCommands["stamp"] = command{run: (*turn).cmdStamp}
+	confirmOps[opStamp] = confirmOp{yes: "loyalty.btn.stamp", run: (*turn).confirmedStamp}
 	koreanCommands["스탬프"] = "stamp"
 	koreanCommands["도장"] = "stamp"
 	addHelp(&helpStaff, "loyalty.help.stamp")
@@ -65,6 +69,60 @@ func (t *turn) actStamp(c ledger.Customer, rest string) error {
 			n, rest = v, reason
 		}
 	}
+	if n > p.Stamps.Goal {
+		// More than a whole card at once is more often 100 for 10 than a
+		// real visit, and each full card is a coupon: ask first, as a
+		// large purchase is asked.
+		return t.askStamps(c, p, n, rest)
+	}
+	return t.addStamps(c, p, n, rest)
+}
+
+// askStamps asks [찍기] [취소] before adding n stamps, saying how many
+// reward coupons they would issue; the stamps wait in the draft.
+func (t *turn) askStamps(c ledger.Customer, p ledger.Programme, n int, reason string) error {
+	card, err := t.tx.StampCardOf(c.ID, t.now)
+	if err != nil {
+		return fmt.Errorf("dialog: read stamp card: %w", err)
+	}
+	t.begin(flowCorrect)
+	d := t.sess.Draft
+	d[dOp], d[dCustomer], d[dAmount], d[dReason] = opStamp, c.ID, strconv.Itoa(n), reason
+	t.say("loyalty.stamp.confirm_large", map[string]any{
+		"Name": c.Name, "N": n, "Goal": p.Stamps.Goal, "Cards": (card.Stamps + n) / p.Stamps.Goal, "Reward": t.benefitText(p.Stamps.Reward),
+	}, t.btn("loyalty.btn.stamp", "yes"), t.btn("core.btn.cancel", "no"))
+	return nil
+}
+
+// confirmedStamp adds the stamps askStamps kept, under the programme in
+// force when [찍기] is pressed.
+func (t *turn) confirmedStamp() error {
+	d := t.sess.Draft
+	t.end()
+	c, err := t.tx.Customer(d[dCustomer])
+	if err != nil {
+		return fmt.Errorf("dialog: read customer: %w", err)
+	}
+	if c.Erased {
+		return refuse("core.err.customer_not_found", nil)
+	}
+	n, err := strconv.Atoi(d[dAmount])
+	if err != nil {
+		return fmt.Errorf("dialog: stamp draft count: %w", err)
+	}
+	p, err := t.programme()
+	if err != nil {
+		return err
+	}
+	if p.Stamps.Goal == 0 {
+		return refuse("loyalty.stamp.off", nil)
+	}
+	return t.addStamps(c, p, n, d[dReason])
+}
+
+// addStamps adds n stamps to c's card and answers with the card and any
+// reward coupons, which the customer is told of at once.
+func (t *turn) addStamps(c ledger.Customer, p ledger.Programme, n int, rest string) error {
 	res, err := t.tx.AddStamps(c.ID, n, t.actor.ID(), rest, t.now, t.e.loc)
 	var re *ledger.RuleError
 	switch {

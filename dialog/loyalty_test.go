@@ -373,7 +373,7 @@ var loyaltyScripts = []script{
 			{msg: manager("/program stamps 10 아메리카노 1잔")},
 		}
 		steps = append(steps, linkMinjiIn(h)...)
-		return append(steps,
+		steps = append(steps,
 			step{msg: staffMsg("/stamp 김민지 7"), want: []string{h.text("loyalty.stamp.card", map[string]any{"N": 7, "Goal": 10, "Left": 3, "Reward": "아메리카노 1잔"})},
 				check: func(t *testing.T, h *harness, rs []Reply) {
 					if h.lang == "ko" && !strings.Contains(allText(rs), "☕ 7/10 — 3개 더 모으면 아메리카노 1잔") {
@@ -417,6 +417,32 @@ var loyaltyScripts = []script{
 			step{msg: manager("/stamp void 김민지 1"), want: []string{h.text("loyalty.stamp.already", map[string]any{"N": 7, "Date": "2026-05-13"})}},
 			step{msg: manager("/stamp void 김민지 9"), want: []string{h.text("loyalty.stamp.no_entry", map[string]any{"N": 9, "Name": "김민지", "Count": 4})}},
 			step{msg: staffMsg("/points 김민지"), want: []string{h.text("loyalty.stamp.recent_title", nil), "#1", "#4"}},
+		)
+		// More than a card at once (25 for a card of 10) is asked first,
+		// saying it gives two coupons; [취소] changes nothing, [찍기] adds
+		// them all. A whole card (10) is not asked.
+		cardIs := func(stamps, rewards int) func(*testing.T, *harness, []Reply) {
+			return func(t *testing.T, h *harness, _ []Reply) {
+				t.Helper()
+				if c := h.stampCard(f.minji); c.Stamps != stamps || c.Rewards != rewards {
+					t.Errorf("card = %+v, want %d stamps and %d rewards", c, stamps, rewards)
+				}
+			}
+		}
+		ask := h.text("loyalty.stamp.confirm_large", map[string]any{"Name": "김민지", "N": 25, "Goal": 10, "Cards": 2, "Reward": "아메리카노 1잔"})
+		return append(steps,
+			step{msg: staffMsg("/stamp 김민지 25 단체"), want: []string{ask}, payloads: []string{"yes", "no"}, check: cardIs(0, 0)},
+			step{msg: press(staffMsg(""), "no"), ids: []string{"core.cancel.done"}, check: all(cardIs(0, 0), noSession(staffKey))},
+			step{msg: staffMsg("/stamp 김민지 25 단체"), want: []string{ask}, check: cardIs(0, 0)},
+			step{msg: press(staffMsg(""), "yes"), want: []string{h.text("loyalty.stamp.added", map[string]any{"Name": "김민지", "N": 25})},
+				check: func(t *testing.T, h *harness, rs []Reply) {
+					cardIs(5, 2)(t, h, rs)
+					noSession(staffKey)(t, h, rs)
+					if us := toUser(rs, ChannelTelegram, custTG); len(us) != 1 || len(couponCode.FindAllString(us[0].Text, -1)) != 2 {
+						t.Errorf("the customer was told %q, want both reward coupons in one message", allText(us))
+					}
+				}},
+			step{msg: staffMsg("/stamp 김민지 10"), want: []string{h.text("loyalty.stamp.added", map[string]any{"Name": "김민지", "N": 10})}, check: cardIs(5, 3)},
 		)
 	}},
 	{"Coupons", func(h *harness, f fixture) []step {
