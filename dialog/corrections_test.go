@@ -73,8 +73,11 @@ var correctionScripts = []script{
 			{msg: staffMsg("/points undo"), want: []string{"김민지", "#1", ptsOf(h, "+2,750P"), ptsOf(h, "-2,750P"), ptsOf(h, "2,750P → 0P")}, check: all(balanceIs(&f.minji, 0), entriesAre(&f.minji, 2))},
 			// The balance names the correction and the entry it reverses.
 			{msg: staffMsg("/points 김민지"), want: []string{"#2", h.text("corrections.kind.reversal", nil), h.text("corrections.entry.reverses", map[string]any{"N": "1"}), h.text("corrections.entry.reversed", nil)}},
-			// Undo again: the last entry is now a correction, never the one before.
-			{msg: staffMsg("/points undo"), want: []string{h.text("corrections.points.is_correction", map[string]any{"Name": "김민지", "N": 2})}, check: all(balanceIs(&f.minji, 0), entriesAre(&f.minji, 2))},
+			// Undo again: it says the entry just undone is already
+			// corrected (not that the correction cannot be corrected), and
+			// never reaches the entry before.
+			{msg: staffMsg("/points undo"), want: []string{h.text("corrections.points.already", map[string]any{"Name": "김민지", "N": 1, "Date": "2026-05-13", "Kind": h.text("core.points.kind.earn", nil), "Points": ptsOf(h, "+2,750P")})},
+				not: []string{h.text("corrections.points.is_correction", map[string]any{"Name": "김민지", "N": 2})}, check: all(balanceIs(&f.minji, 0), entriesAre(&f.minji, 2))},
 		}
 	}},
 	{"PointsUndoOnlyOwnWithin24h", func(h *harness, f fixture) []step {

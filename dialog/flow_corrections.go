@@ -162,6 +162,17 @@ func (t *turn) cmdPointsUndo() error {
 	if err != nil {
 		return fmt.Errorf("dialog: read customer: %w", err)
 	}
+	if last.Kind == ledger.PointsAdjust && last.Reverses != "" {
+		// The speaker's last entry is their own undo: speak of the entry
+		// it took back ("already corrected"), not of the correction.
+		orig, found, err := t.pointsEntry(c.ID, last.Reverses)
+		if err != nil {
+			return err
+		}
+		if found {
+			last = &orig
+		}
+	}
 	n, err := t.entryNumber(*last)
 	if err != nil {
 		return err
@@ -190,6 +201,20 @@ func (t *turn) actPointsVoid(c ledger.Customer, rest string) error {
 		return fmt.Errorf("dialog: read points entry: %w", err)
 	}
 	return t.reverse(c, e, n)
+}
+
+// pointsEntry finds the entry with id in customerID's history.
+func (t *turn) pointsEntry(customerID, id string) (ledger.PointsEntry, bool, error) {
+	es, err := t.tx.PointsOf(customerID, 0)
+	if err != nil {
+		return ledger.PointsEntry{}, false, fmt.Errorf("dialog: read points: %w", err)
+	}
+	for _, e := range es {
+		if e.ID == id {
+			return e, true, nil
+		}
+	}
+	return ledger.PointsEntry{}, false, nil
 }
 
 // entryNumber is e's number in its customer's history.
