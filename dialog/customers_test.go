@@ -95,6 +95,8 @@ func TestCustomersFilters(t *testing.T) {
 		want   []string
 	}{
 		{"All", "", "", listNames},
+		{"AllSaid", "전체", "all", listNames},
+		{"AllWithTier", "모두 VIP", "everyone vip", []string{"김민지"}},
 		{"OwnTag", "#VIP", "#vip", []string{"김민지"}},
 		{"NoteTag", "#펌", "#펌", []string{"박지훈"}},
 		{"TierVIP", "VIP", "vip", []string{"김민지"}},

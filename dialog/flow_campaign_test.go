@@ -388,3 +388,24 @@ func TestCampaign_Drafts(t *testing.T) {
 		{msg: managerMsg("/campaign list"), want: []string{h.text("campaign.list_expired", map[string]any{"Count": 1})}, not: []string{"잊힌"}},
 	})
 }
+
+// TestCampaign_AllSaid: "전체" (all, everyone) as the audience is every
+// customer, as no condition is: the preview reads as the one without a
+// condition, but for the word itself.
+func TestCampaign_AllSaid(t *testing.T) {
+	preview := func(audience string) string {
+		h, _, _ := campaignHarness(t, "ko", false)
+		return allText(h.send(managerMsg("/campaign " + audience + ": 12월 이벤트")))
+	}
+	want := preview("")
+	if !strings.Contains(want, "광고") {
+		t.Fatalf("no preview without a condition: %q", want)
+	}
+	all := testCatalog().Text("ko", "customers.all", nil)
+	for _, word := range []string{"전체", "모두", "all"} {
+		got := preview(word + " ")
+		if strings.ReplaceAll(got, word, all) != want {
+			t.Errorf("/campaign %s : … previews\n%s\nwant as without a condition:\n%s", word, got, want)
+		}
+	}
+}

@@ -101,6 +101,9 @@ func (t *turn) parseCustomerFilter(s string) (f custFilter, bad string) {
 				return f, toks[i]
 			}
 			f.birthMonth = m
+		case low == "전체" || low == "모두" || low == "all" || low == "everyone":
+			// Everyone: what no condition means, said as a shop says it
+			// (/campaign 전체 : …), and the word the list's title uses.
 		case low == "뜸한" || low == "at-risk" || low == "atrisk":
 			f.atRisk = true
 		case low == "최근" || low == "last" || low == "신규" || low == "new":
