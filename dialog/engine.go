@@ -942,7 +942,13 @@ func (t *turn) onCommand(name, args string) error {
 		return nil
 	}
 	if !c.keep {
-		// A new command replaces whatever flow was running.
+		// A new command replaces whatever flow was running, and says so:
+		// a note waiting for its customer's name, or an earn waiting for
+		// [적립], is otherwise taken for done. Choosing among customers
+		// is no work of its own to lose.
+		if f := t.sess.Flow; f != "" && f != flowPick {
+			t.add(t.mk(t.text("core.flow.replaced", map[string]any{"Flow": t.text(flowTitle(f), nil)})))
+		}
 		t.sess = ledger.Session{Key: t.key}
 	}
 	return c.run(t, strings.TrimSpace(args))

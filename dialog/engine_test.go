@@ -743,3 +743,34 @@ func TestEngineNamesNoPlatform(t *testing.T) {
 		})
 	}
 }
+
+// TestFlowReplaced: a command typed while a flow waits ends the flow and
+// says so, so that a note waiting for its customer's name is not taken
+// for saved; /help and /cancel keep or end it themselves, and choosing
+// among customers is nothing to lose.
+func TestFlowReplaced(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			seedList(h)
+			replaced := func(flow string) string {
+				return h.text("core.flow.replaced", map[string]any{"Flow": h.text(flow, nil)})
+			}
+			anyReplaced := strings.SplitN(h.text("core.flow.replaced", map[string]any{"Flow": "\x00"}), "\x00", 2)[0]
+			runSteps(t, h, []step{
+				{msg: staffMsg("/note 010-9999-0000 펌 상담"), not: []string{anyReplaced}},
+				{msg: staffMsg("/help"), not: []string{anyReplaced}},
+				{msg: staffMsg("/points 김민지"), want: []string{replaced("core.flow.note"), "김민지"}, check: noSession(staffKey)},
+				{msg: staffMsg("/points 김민지"), not: []string{anyReplaced}},
+				{msg: staffMsg("/note 010-9999-0000 펌 상담")},
+				{msg: staffMsg("/cancel"), ids: []string{"core.cancel.done"}, not: []string{anyReplaced}},
+			})
+			h.view(func(tx *ledger.Tx) error {
+				if c, err := tx.CustomerByPhone("01099990000"); err == nil {
+					t.Errorf("the stopped note registered %+v", c)
+				}
+				return nil
+			})
+		})
+	}
+}
