@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
 )
 
 // word picks the Korean or the English command word for the script's
@@ -449,7 +450,7 @@ func TestParseBirthday(t *testing.T) {
 // more key, value pairs after it.
 func fieldData(h *harness, field string, kv ...string) map[string]any {
 	name := h.text("customer_edit.field."+field, nil)
-	d := map[string]any{"Field": name, "FieldEul": withJosa(name, "을", "를"), "FieldEun": withJosa(name, "은", "는")}
+	d := map[string]any{"Field": name, "FieldEul": locales.Josa(name, "을", "를"), "FieldEun": locales.Josa(name, "은", "는")}
 	for i := 0; i+1 < len(kv); i += 2 {
 		d[kv[i]] = kv[i+1]
 	}

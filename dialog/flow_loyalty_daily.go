@@ -254,18 +254,18 @@ func (t *turn) noticeText(n ledger.Notice) (text string, coupon bool, ok bool, e
 			l = ledger.Tier{ID: n.Tier}
 		}
 		name := t.tierName(l)
-		d := map[string]any{"Tier": name, "TierJosa": withJosa(name, "이", "가"), "Rate": rate(p.EarnRateOf(n.Tier)), "Benefit": l.Benefit}
+		d := map[string]any{"Tier": name, "TierJosa": locales.Josa(name, "이", "가"), "Rate": rate(p.EarnRateOf(n.Tier)), "Benefit": l.Benefit}
 		return t.text("loyalty.notice.tier_up", d), false, true, nil
 	case ledger.NoticeTierDownSoon, ledger.NoticeTierDown:
 		from, to := t.tierNameOf(p, n.FromTier), t.tierNameOf(p, n.Tier)
-		d := map[string]any{"From": from, "To": to, "ToJosa": withJosa(to, "으로", "로"), "On": n.On}
+		d := map[string]any{"From": from, "To": to, "ToJosa": locales.Josa(to, "으로", "로"), "On": n.On}
 		if n.Kind == ledger.NoticeTierDown {
 			return t.text("loyalty.notice.tier_down", d), false, true, nil
 		}
 		return t.text("loyalty.notice.tier_down_soon", d), false, true, nil
 	case ledger.NoticeExpireSoon, ledger.NoticeExpired:
 		pts := t.pts(n.Points)
-		d := map[string]any{"Points": pts, "PointsJosa": withJosa(pts, "이", "가"), "On": n.On, "LastDay": dayBefore(n.On)}
+		d := map[string]any{"Points": pts, "PointsJosa": locales.Josa(pts, "이", "가"), "On": n.On, "LastDay": dayBefore(n.On)}
 		if n.Kind == ledger.NoticeExpired {
 			return t.text("loyalty.notice.expired", d), false, true, nil
 		}
@@ -328,50 +328,4 @@ func (t *turn) tellNow(c ledger.Customer, noticeIDs ...string) error {
 	}
 	t.add(r)
 	return nil
-}
-
-// withJosa appends to a Korean word the particle its last sound takes:
-// withJosa("VIP", "이", "가") is "VIP가", withJosa("단골", "이", "가") is
-// "단골이", withJosa("단골", "으로", "로") is "단골로" (ㄹ takes 로). Latin
-// letters and digits are read as Koreans say them; anything else gets both
-// forms, "이(가)".
-func withJosa(word, after, plain string) string {
-	final, known := lastSound(word)
-	switch {
-	case !known:
-		return word + after + "(" + plain + ")"
-	case final == 0:
-		return word + plain
-	case final == 8 && after == "으로": // ㄹ
-		return word + plain
-	}
-	return word + after
-}
-
-// lastSound returns the final consonant (jongseong index, 0 for none) of
-// how word ends when read aloud; known is false when it cannot tell.
-func lastSound(word string) (final int, known bool) {
-	word = strings.TrimRight(word, " .!)")
-	if word == "" {
-		return 0, false
-	}
-	r := []rune(word)[len([]rune(word))-1]
-	switch {
-	case r >= 0xAC00 && r <= 0xD7A3:
-		return int(r-0xAC00) % 28, true
-	case r >= '0' && r <= '9':
-		// 영 일 이 삼 사 오 육 칠 팔 구
-		return [...]int{21, 8, 0, 16, 0, 0, 1, 8, 8, 0}[r-'0'], true
-	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
-		switch r | 0x20 {
-		case 'l', 'r':
-			return 8, true // 엘, 알
-		case 'm':
-			return 16, true // 엠
-		case 'n':
-			return 4, true // 엔
-		}
-		return 0, true
-	}
-	return 0, false
 }

@@ -341,7 +341,7 @@ func TestConsole_Prompt(t *testing.T) {
 	if err := c.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	want := "사장(매니저)> 안녕하세요, 사장 님\n사장(매니저)> 이제 고객 '42'(으)로 말합니다.\n42(고객)> "
+	want := "사장(매니저)> 안녕하세요, 사장 님\n사장(매니저)> 이제 고객 '42'로 말합니다.\n42(고객)> "
 	if out.String() != want {
 		t.Errorf("output = %q, want %q", out.String(), want)
 	}

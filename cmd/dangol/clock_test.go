@@ -101,9 +101,9 @@ func TestChat_ClockRunsScheduledPosts(t *testing.T) {
 	}{
 		{":time", []string{"지금 콘솔 시각은 2027-01-31 (일) 10:00이에요."}, nil},
 		{":time 2027-02-01 08:59", []string{"그사이 보낼 예약 게시는 없었어요."}, map[string]int{summary: 0}},
-		{":time +1m", []string{"⏰ 2027-02-01 (월) 09:00\n" + summary, "  [이미지: week-2027-W04.png", "콘솔 시각을 2027-02-01 (월) 09:00(으)로 옮겼어요. 그사이 예약 게시 1건을 보냈어요."}, map[string]int{summary: 1, "⏰": 1, dm: 0}},
+		{":time +1m", []string{"⏰ 2027-02-01 (월) 09:00\n" + summary, "  [이미지: week-2027-W04.png", "콘솔 시각을 2027-02-01 (월) 09:00으로 옮겼어요. 그사이 예약 게시 1건을 보냈어요."}, map[string]int{summary: 1, "⏰": 1, dm: 0}},
 		{":time 2027-02-01 12:00", []string{"그사이 보낼 예약 게시는 없었어요."}, map[string]int{summary: 0}},
-		{":time +1d", []string{"⏰ 2027-02-02 (화) 09:00\n" + dm, "김하늘 (010-****-5678)", "[1] 완료: 김하늘", "2027-02-02 (화) 12:00(으)로 옮겼어요. 그사이 예약 게시 1건을"}, map[string]int{summary: 0, dm: 1}},
+		{":time +1d", []string{"⏰ 2027-02-02 (화) 09:00\n" + dm, "김하늘 (010-****-5678)", "[1] 완료: 김하늘", "2027-02-02 (화) 12:00으로 옮겼어요. 그사이 예약 게시 1건을"}, map[string]int{summary: 0, dm: 1}},
 		{"1", []string{"김하늘님 후속 연락을 완료로 표시했어요."}, nil},
 	}
 	rest := out
@@ -123,7 +123,7 @@ func TestChat_ClockRunsScheduledPosts(t *testing.T) {
 	}
 	// The last move goes past Wednesday 09:00 too: nothing is due then.
 	last := out[strings.LastIndex(out, staff+"> :time +1d\n"):]
-	if !strings.Contains(last, "2027-02-03 (수) 12:00(으)로 옮겼어요. 그사이 보낼 예약 게시는 없었어요.") {
+	if !strings.Contains(last, "2027-02-03 (수) 12:00으로 옮겼어요. 그사이 보낼 예약 게시는 없었어요.") {
 		t.Errorf("the last move printed:\n%s", last)
 	}
 	if c := strings.Count(out, summary); c != 1 {
@@ -139,7 +139,7 @@ func TestChat_ClockRunsScheduledPosts(t *testing.T) {
 	if err != nil {
 		t.Fatalf("second chat: %v\n%s", err, out)
 	}
-	if got, _ := answer(t, out, staff, ":time +3d"); strings.Count(got, summary) != 1 || strings.Contains(got, dm) || !strings.Contains(got, "2027-02-03 (수) 10:00(으)로 옮겼어요. 그사이 예약 게시 1건을 보냈어요.") {
+	if got, _ := answer(t, out, staff, ":time +3d"); strings.Count(got, summary) != 1 || strings.Contains(got, dm) || !strings.Contains(got, "2027-02-03 (수) 10:00으로 옮겼어요. 그사이 예약 게시 1건을 보냈어요.") {
 		t.Errorf("rehearsing the same days again printed:\n%s\nwant the summary once and no DM", got)
 	}
 	assertOnlyFiles(t, dir)
