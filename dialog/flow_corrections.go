@@ -577,15 +577,27 @@ func (t *turn) confirmedNoteDelete() error {
 	return nil
 }
 
-func (t *turn) confirmedEarn() error {
-	d := t.sess.Draft
+// confirmedCustomer ends the confirm step and returns the customer its
+// draft named, refusing one erased while the question waited. The caller
+// keeps the draft (t.sess.Draft) before: ending the flow drops it.
+func (t *turn) confirmedCustomer() (ledger.Customer, error) {
+	id := t.sess.Draft[dCustomer]
 	t.end()
-	c, err := t.tx.Customer(d[dCustomer])
+	c, err := t.tx.Customer(id)
 	if err != nil {
-		return fmt.Errorf("dialog: read customer: %w", err)
+		return ledger.Customer{}, fmt.Errorf("dialog: read customer: %w", err)
 	}
 	if c.Erased {
-		return refuse("core.err.customer_not_found", nil)
+		return ledger.Customer{}, refuse("core.err.customer_not_found", nil)
+	}
+	return c, nil
+}
+
+func (t *turn) confirmedEarn() error {
+	d := t.sess.Draft
+	c, err := t.confirmedCustomer()
+	if err != nil {
+		return err
 	}
 	amount, err := strconv.ParseInt(d[dAmount], 10, 64)
 	if err != nil {

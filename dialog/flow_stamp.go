@@ -98,13 +98,9 @@ func (t *turn) askStamps(c ledger.Customer, p ledger.Programme, n int, reason st
 // force when [찍기] is pressed.
 func (t *turn) confirmedStamp() error {
 	d := t.sess.Draft
-	t.end()
-	c, err := t.tx.Customer(d[dCustomer])
+	c, err := t.confirmedCustomer()
 	if err != nil {
-		return fmt.Errorf("dialog: read customer: %w", err)
-	}
-	if c.Erased {
-		return refuse("core.err.customer_not_found", nil)
+		return err
 	}
 	n, err := strconv.Atoi(d[dAmount])
 	if err != nil {
