@@ -653,7 +653,7 @@ func (t *turn) loadSession() error {
 	if t.now.Sub(s.Updated) > t.e.timeout {
 		t.expired = true
 		n := t.mk(t.text("core.session.expired", map[string]any{
-			"Flow":    t.text(flowTitle(s.Flow), nil),
+			"Flow":    t.text(t.flowTitle(s.Flow), nil),
 			"Minutes": int(t.e.timeout / time.Minute),
 		}))
 		t.notices = append(t.notices, n)
@@ -947,7 +947,7 @@ func (t *turn) onCommand(name, args string) error {
 		// [적립], is otherwise taken for done. Choosing among customers
 		// is no work of its own to lose.
 		if f := t.sess.Flow; f != "" && f != flowPick {
-			t.add(t.mk(t.text("core.flow.replaced", map[string]any{"Flow": t.text(flowTitle(f), nil)})))
+			t.add(t.mk(t.text("core.flow.replaced", map[string]any{"Flow": t.text(t.flowTitle(f), nil)})))
 		}
 		t.sess = ledger.Session{Key: t.key}
 	}
@@ -989,19 +989,12 @@ func parseCommand(text string, inFlow bool) (name, args string, ok bool) {
 
 // --- flows ---
 
-// flowTitle returns the catalog id naming a flow, for the expiry notice.
-func flowTitle(flow string) string {
-	switch flow {
-	case flowNote:
-		return "core.flow.note"
-	case flowPick:
-		return "core.flow.pick"
-	case flowConsent:
-		return "core.flow.consent"
-	case flowFeedback:
-		return "core.flow.feedback"
-	case flowForget:
-		return "core.flow.forget"
+// flowTitle returns the catalog id naming a flow, for the notices that
+// end one (expiry, a new command): core.flow.<name>, or core.flow.other for
+// a flow the catalog does not name.
+func (t *turn) flowTitle(flow string) string {
+	if id := "core.flow." + flow; flow != "" && t.e.cat.Has(t.lang, id) {
+		return id
 	}
 	return "core.flow.other"
 }

@@ -311,6 +311,11 @@ func TestLocaleIDsExist(t *testing.T) {
 	if len(used) < 100 {
 		t.Fatalf("found only %d ids: is the text helper still called with literals?", len(used))
 	}
+	// Flows are named by id (flowTitle), and every flow has a name: the
+	// notice that a flow ended says which.
+	for name := range flows {
+		used["core.flow."+name] = true
+	}
 	for id := range used {
 		for _, lang := range locales.Languages {
 			if !cat.Has(lang, id) {
@@ -764,6 +769,9 @@ func TestFlowReplaced(t *testing.T) {
 				{msg: staffMsg("/points 김민지"), not: []string{anyReplaced}},
 				{msg: staffMsg("/note 010-9999-0000 펌 상담")},
 				{msg: staffMsg("/cancel"), ids: []string{"core.cancel.done"}, not: []string{anyReplaced}},
+				// Every flow is named: a large earn waiting for [적립].
+				{msg: staffMsg("/points add 김민지 1000000")},
+				{msg: staffMsg("/followups"), want: []string{replaced("core.flow.correct")}, not: []string{replaced("core.flow.other")}},
 			})
 			h.view(func(tx *ledger.Tx) error {
 				if c, err := tx.CustomerByPhone("01099990000"); err == nil {
