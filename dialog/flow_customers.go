@@ -45,7 +45,8 @@ func customersFlow() *flowDef {
 			{Name: "more", Src: []string{"list"}, Dst: "list"},
 			{Name: "csv", Src: []string{"list"}, Dst: "list"},
 		},
-		step: (*turn).customersStep,
+		step:   (*turn).customersStep,
+		browse: true,
 	}
 }
 

@@ -30,6 +30,9 @@ type flowDef struct {
 	events  fsm.Events
 	roles   []ledger.Role
 	step    func(t *turn, in input) error
+	// browse marks a flow that holds nothing typed to lose (choosing among
+	// customers, paging a list): a new command ends it without a notice.
+	browse bool
 }
 
 // machine rebuilds the flow's state machine in state.
@@ -102,6 +105,7 @@ func init() {
 			roles:   staffRoles,
 			events:  fsm.Events{{Name: "picked", Src: []string{"choose"}, Dst: stateDone}},
 			step:    (*turn).pickStep,
+			browse:  true,
 		},
 		flowConsent: {
 			initial: "ask",
