@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,7 +93,14 @@ func (m *Main) ledgerOptions(db string, create bool) (*ledger.Options, error) {
 		id = "privacy.key.created_migrating"
 	}
 	fmt.Fprintln(m.Stderr, m.Catalog.Text(lang, id, map[string]any{"Key": path, "DB": db}))
-	m.Logger.Warn("new master key created: keep a copy apart from the data file and its backups; without it the data cannot be read",
+	// A service's log is read apart from the terminal, so it warns there;
+	// in the console the notice above is the same line, in the shop's
+	// language, and the record stays for --verbose.
+	level := slog.LevelWarn
+	if m.console {
+		level = slog.LevelInfo
+	}
+	m.Logger.Log(context.Background(), level, "new master key created: keep a copy apart from the data file and its backups; without it the data cannot be read",
 		"key_file", path, "db", db)
 	return opts, nil
 }

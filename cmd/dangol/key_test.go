@@ -47,6 +47,15 @@ func TestKey_FirstStart(t *testing.T) {
 	if r.err != nil || strings.Contains(r.stderr, notice) {
 		t.Errorf("second start: %v\n%s", r.err, r.stderr)
 	}
+	// In the console the person at the terminal is told once, in their
+	// language: the log's warning would say it again, in the middle of
+	// the welcome.
+	fresh := filepath.Join(t.TempDir(), "dangol.db")
+	c := runMain(t, map[string]string{"DANGOL_DB": fresh}, ":quit\n", "chat")
+	freshNotice := testCatalog.Text("ko", "privacy.key.created", map[string]any{"Key": filepath.Join(filepath.Dir(fresh), DefaultKeyFile), "DB": fresh})
+	if c.err != nil || !strings.Contains(c.stderr, freshNotice) || strings.Contains(c.stderr, "level=WARN") {
+		t.Errorf("console's first start: %v, stderr\n%s\nwant the notice and no warning", c.err, c.stderr)
+	}
 	if again, _ := os.ReadFile(keyPath); !bytes.Equal(again, data) {
 		t.Error("the key changed on the second start")
 	}

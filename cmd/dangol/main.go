@@ -114,6 +114,10 @@ type Main struct {
 	// metrics count what /metrics shows while serve (or chat) runs with
 	// DANGOL_ADMIN_ADDR set; nil: nothing is counted (metrics.go).
 	metrics *metrics
+	// console is set when the command is the console chat: the person at
+	// the terminal reads the log too, so what they are told in their
+	// language is not logged again as a warning.
+	console bool
 
 	// Environ lists the environment as "NAME=value" (os.Environ): what
 	// "service install" keeps of DANGOL_*. nil: nothing is kept.
@@ -234,7 +238,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	if err := m.Config.validate(m.usage); err != nil {
 		return err
 	}
-	m.Logger = newLogger(m.Stderr, m.Config, m.Config.console(cmd))
+	m.console = m.Config.console(cmd)
+	m.Logger = newLogger(m.Stderr, m.Config, m.console)
 
 	nargs := map[string]int{"serve": 0, "chat": 0, "export": 0, "summary": 0, "backup": 1, "restore": 1, "import": 1, "service": 1, "bench": 0, "poster": 0, "migrate": 0}
 	n, known := nargs[cmd]
