@@ -944,9 +944,10 @@ func (t *turn) onCommand(name, args string) error {
 	if !c.keep {
 		// A new command replaces whatever flow was running, and says so:
 		// a note waiting for its customer's name, or an earn waiting for
-		// [적립], is otherwise taken for done. A browsing flow (choosing
-		// among customers, paging a list) holds nothing to lose.
-		if f := t.sess.Flow; f != "" && (flows[f] == nil || !flows[f].browse) {
+		// [적립], is otherwise taken for done. A flow that is only
+		// browsing (choosing among customers, paging a list, a menu)
+		// holds nothing to lose.
+		if f := t.sess.Flow; f != "" && (flows[f] == nil || !slices.Contains(flows[f].browse, t.sess.State)) {
 			t.add(t.mk(t.text("core.flow.replaced", map[string]any{"Flow": t.text(t.flowTitle(f), nil)})))
 		}
 		t.sess = ledger.Session{Key: t.key}

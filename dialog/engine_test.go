@@ -769,9 +769,15 @@ func TestFlowReplaced(t *testing.T) {
 				{msg: staffMsg("/points 김민지"), not: []string{anyReplaced}},
 				{msg: staffMsg("/note 010-9999-0000 펌 상담")},
 				{msg: staffMsg("/cancel"), ids: []string{"core.cancel.done"}, not: []string{anyReplaced}},
-				// Paging the customer list is nothing to lose.
+				// Paging the customer list is nothing to lose, nor is the
+				// programme's menu; a value asked for after it is.
 				{msg: staffMsg("/customers")},
 				{msg: staffMsg("/followups"), not: []string{anyReplaced}},
+				{msg: managerMsg("/program")},
+				{msg: managerMsg("/followups"), not: []string{anyReplaced}},
+				{msg: managerMsg("/program"), payloads: []string{"prog:rate"}},
+				{msg: press(managerMsg(""), "prog:rate")},
+				{msg: managerMsg("/followups"), want: []string{replaced("core.flow.program")}},
 				// Every flow is named: a large earn waiting for [적립].
 				{msg: staffMsg("/points add 김민지 1000000")},
 				{msg: staffMsg("/followups"), want: []string{replaced("core.flow.correct")}, not: []string{replaced("core.flow.other")}},

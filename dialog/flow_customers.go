@@ -46,7 +46,7 @@ func customersFlow() *flowDef {
 			{Name: "csv", Src: []string{"list"}, Dst: "list"},
 		},
 		step:   (*turn).customersStep,
-		browse: true,
+		browse: []string{"list"},
 	}
 }
 

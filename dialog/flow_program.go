@@ -54,7 +54,8 @@ func programFlow() *flowDef {
 			{Name: "ask", Src: []string{progMenu, progValue}, Dst: progValue},
 			{Name: "done", Src: []string{progMenu, progValue}, Dst: stateDone},
 		},
-		step: (*turn).programStep,
+		step:   (*turn).programStep,
+		browse: []string{progMenu},
 	}
 }
 

@@ -30,9 +30,10 @@ type flowDef struct {
 	events  fsm.Events
 	roles   []ledger.Role
 	step    func(t *turn, in input) error
-	// browse marks a flow that holds nothing typed to lose (choosing among
-	// customers, paging a list): a new command ends it without a notice.
-	browse bool
+	// browse lists the states that hold nothing typed to lose (choosing
+	// among customers, paging a list, a menu): a new command ends the flow
+	// there without a notice.
+	browse []string
 }
 
 // machine rebuilds the flow's state machine in state.
@@ -105,7 +106,7 @@ func init() {
 			roles:   staffRoles,
 			events:  fsm.Events{{Name: "picked", Src: []string{"choose"}, Dst: stateDone}},
 			step:    (*turn).pickStep,
-			browse:  true,
+			browse:  []string{"choose"},
 		},
 		flowConsent: {
 			initial: "ask",
