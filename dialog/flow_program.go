@@ -437,8 +437,11 @@ func (t *turn) partLine(part ledger.ProgrammePart, p ledger.Programme) string {
 	case ledger.PartWinBack:
 		return t.winBackLine(p)
 	}
+	// The tiers with their title, which says the window the visits count
+	// in: a manager's new rules name one (ledger.DefaultTierWindow unless
+	// written), where the built-in ones counted all time.
 	r := t.programmeReply(p)
-	return strings.Join(r.Sections[1].Lines, "\n")
+	return strings.Join(append([]string{r.Sections[1].Title}, r.Sections[1].Lines...), "\n")
 }
 
 // partChanged is the answer to a change: what the part is now, in force
@@ -450,11 +453,45 @@ func (t *turn) partChanged(part ledger.ProgrammePart, p ledger.Programme) Reply 
 	if part == ledger.PartStamps {
 		id = "loyalty.program.changed.stamps"
 	}
-	r := t.mk(t.text(id, map[string]any{
+	text := t.text(id, map[string]any{
 		"Part": name, "PartJosa": locales.Josa(name, "을", "를"), "Now": t.partLine(part, p),
-	}))
+	})
+	if part == ledger.PartTiers {
+		if note := t.tiersRemoved(p); note != "" {
+			text += "\n" + note
+		}
+	}
+	r := t.mk(text)
 	r.Private = true
 	return r
+}
+
+// tiersRemoved says which tiers the new rules p left out of the version
+// before them, and how to have them back: /program tiers takes the whole
+// ladder, so "단골 3회" alone drops VIP, which a manager who meant to move
+// one threshold would not see otherwise. "" when none was left out.
+func (t *turn) tiersRemoved(p ledger.Programme) string {
+	ps, err := t.tx.Programmes()
+	if err != nil || len(ps) < 2 {
+		return ""
+	}
+	before := ps[len(ps)-2]
+	kept := map[string]bool{}
+	for _, l := range p.Tiers.Levels {
+		kept[l.ID] = true
+	}
+	var gone []string
+	for _, l := range before.Tiers.Levels {
+		if !kept[l.ID] {
+			gone = append(gone, t.tierName(l))
+		}
+	}
+	if len(gone) == 0 {
+		return ""
+	}
+	return t.text("loyalty.program.tiers_removed", map[string]any{
+		"Names": strings.Join(gone, ", "), "Before": t.partInput(ledger.PartTiers, before),
+	})
 }
 
 // askPart asks for a part's new value: a form where the client shows one,

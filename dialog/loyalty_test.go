@@ -909,3 +909,31 @@ func TestLoyaltySeed(t *testing.T) {
 		t.Errorf("balance = %d, want 1,400 (7%% twice)", b)
 	}
 }
+
+// TestProgramTiersRemoved: /program tiers takes the whole ladder, so rules
+// that leave a tier out say which, with the command that has it back; the
+// command works, and rules that keep every tier say nothing of the kind.
+func TestProgramTiersRemoved(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			seedList(h)
+			head := strings.SplitN(h.text("loyalty.program.tiers_removed", map[string]any{"Names": "\x00"}), "\x00", 2)[0]
+			rs := h.send(managerMsg(map[string]string{"ko": "/program tiers 단골 3회", "en": "/program tiers regular 3 visits"}[lang]))
+			txt := allText(rs)
+			i := strings.LastIndex(txt, "/program tiers ")
+			if !strings.Contains(txt, head+"VIP.") || i < 0 {
+				t.Fatalf("leaving VIP out answered %q, want it named with the command to restore it", txt)
+			}
+			if n := len(h.programme().Tiers.Levels); n != 2 {
+				t.Fatalf("%d tiers after the change, want 2", n)
+			}
+			restore := strings.TrimSpace(strings.SplitN(txt[i:], "\n", 2)[0])
+			back := allText(h.send(managerMsg(restore)))
+			p := h.programme()
+			if len(p.Tiers.Levels) != 3 || p.Tiers.Levels[2].ID != ledger.TierVIP || p.Tiers.WindowMonths != 0 || strings.Contains(back, head) {
+				t.Errorf("%q gave %+v and %q, want the three tiers of before, all time, and no tier left out", restore, p.Tiers, back)
+			}
+		})
+	}
+}
