@@ -128,7 +128,10 @@
 // visit or a purchase, applies an upgrade at once and returns the change
 // for the staff reply; a downgrade happens only in the daily run, after a
 // NoticeTierDownSoon TierDownNoticeDays ahead, and is cancelled if the
-// customer requalifies. PinTier (audited) holds a tier against both.
+// customer requalifies. PinTier (audited) holds a tier against both, as
+// long as the programme names that tier: a pin to a tier the rules no
+// longer have is let go at the next recompute, and the customer carries
+// over as an unpinned holder of it does.
 // TierOf is the tier as the chat shows it; TierIDOf is only its id (a
 // card's tier name), which a stored tier gives without the programme,
 // the visits or the spend.

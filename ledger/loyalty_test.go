@@ -655,3 +655,41 @@ func TestProgrammeMemo(t *testing.T) {
 		return err
 	})
 }
+
+// TestTierPinDropped: a pin to a tier the new rules leave out is let go
+// at the next run, and the customer carries over as an unpinned customer
+// of that tier does (to the highest level the new rules keep, then down
+// only after the notice), where before they kept a tier the shop no
+// longer had, pinned for good.
+func TestTierPinDropped(t *testing.T) {
+	s := MustOpen(t)
+	c := mustCustomer(t, s, "김민지", "01023456789")
+	mustUpdate(t, s, func(tx *Tx) error { _, err := tx.PinTier(c.ID, TierVIP, "slack:M", t0, seoul); return err })
+	at := t0.AddDate(0, 0, 1)
+	noVIP := TierRules{Levels: []Tier{{ID: TierNew}, {ID: TierRegular, MinVisits: 3}}}
+	mustUpdate(t, s, func(tx *Tx) error { _, err := tx.SetTiers(noVIP, "slack:M", at); return err })
+	if _, err := s.RunDaily(context.Background(), at.Add(time.Hour), seoul); err != nil {
+		t.Fatal(err)
+	}
+	mustView(t, s, func(tx *Tx) error {
+		st, err := tx.TierOf(c.ID, at.Add(time.Hour), seoul)
+		if err != nil || st.Pinned || st.TierID != TierRegular || st.DownTo != TierNew || st.DownNotice == "" {
+			t.Errorf("after the run: %+v, %v; want regular, unpinned, going down to new after its notice", st, err)
+		}
+		return nil
+	})
+	// A pin to a tier that stays is kept.
+	mustUpdate(t, s, func(tx *Tx) error {
+		_, err := tx.PinTier(c.ID, TierRegular, "slack:M", at.Add(2*time.Hour), seoul)
+		return err
+	})
+	if _, err := s.RunDaily(context.Background(), at.AddDate(0, 0, 1), seoul); err != nil {
+		t.Fatal(err)
+	}
+	mustView(t, s, func(tx *Tx) error {
+		if st, err := tx.TierOf(c.ID, at.AddDate(0, 0, 1), seoul); err != nil || !st.Pinned || st.TierID != TierRegular {
+			t.Errorf("a pin to a tier still there: %+v, %v", st, err)
+		}
+		return nil
+	})
+}

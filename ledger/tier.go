@@ -613,6 +613,12 @@ func (tx *Tx) recomputeTier(customerID string, at time.Time, loc *time.Location,
 	}
 	computed := p.Tiers.Levels[rank].ID
 	cur := p.Tiers.Rank(rec.TierID)
+	if stored && rec.Pinned && cur < 0 {
+		// A pin to a tier the programme no longer names cannot be kept
+		// (the card would show a tier the shop no longer has): it is let
+		// go, and the customer carries over as an unpinned one would.
+		rec.Pinned = false
+	}
 	if stored && !rec.Pinned && cur < 0 {
 		// The programme no longer names the customer's tier (the manager
 		// renamed the levels): it carries over by its level in the
