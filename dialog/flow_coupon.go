@@ -34,6 +34,9 @@ func couponFlow() *flowDef {
 		roles:   staffRoles,
 		events:  fsm.Events{{Name: "used", Src: []string{couponUse}, Dst: couponUse}},
 		step:    (*turn).couponStep,
+		// Choosing a coupon, and after one is used the list stays for the
+		// next: nothing typed to lose.
+		browse: []string{couponUse},
 	}
 }
 

@@ -344,6 +344,10 @@ func (t *turn) threadButton(arg string) error {
 // threadByText reads the thread numbered s ("12" or "#12"), telling the
 // sender when there is none.
 func (t *turn) threadByText(s string) (ledger.Thread, bool, error) {
+	if strings.TrimSpace(s) == "" {
+		t.say("threads.err.no_number", nil)
+		return ledger.Thread{}, false, nil
+	}
 	n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
 	if err != nil || n <= 0 {
 		t.say("threads.err.number", map[string]any{"Got": s})
