@@ -794,7 +794,7 @@ func TestFlowReplaced(t *testing.T) {
 
 // TestKoreanNumberParticles: a message naming a number puts no particle
 // straight after it, since the particle a number takes depends on how its
-// last digit is read (#5가 but #3이): "#5 문의는", "#5번이".
+// last digit is read (#5가 but #3이): "#5번은", "#2 캠페인을".
 func TestKoreanNumberParticles(t *testing.T) {
 	cat := locales.MustLoad()
 	for _, tt := range []struct {
@@ -803,11 +803,11 @@ func TestKoreanNumberParticles(t *testing.T) {
 		want string
 	}{
 		{"corrections.note.no_note", map[string]any{"Name": "김민지", "N": 5, "Count": 1}, "#5번이 없어요"},
-		{"threads.closed", map[string]any{"N": 5}, "#5 문의는"},
-		{"threads.close.done", map[string]any{"Name": "민지", "N": 2}, "#2 문의를"},
-		{"threads.reopen.done", map[string]any{"N": 9}, "#9 문의를"},
-		{"threads.reply.closed", map[string]any{"N": 4}, "#4 문의는"},
-		{"threads.claim.other", map[string]any{"N": 5, "By": "민지"}, "#5 문의는"},
+		{"threads.closed", map[string]any{"N": 5}, "#5번은"},
+		{"threads.close.done", map[string]any{"Name": "민지", "N": 2}, "#2번을"},
+		{"threads.reopen.done", map[string]any{"N": 9}, "#9번을"},
+		{"threads.reply.closed", map[string]any{"N": 4}, "#4번은"},
+		{"threads.claim.other", map[string]any{"N": 5, "By": "민지"}, "#5번은"},
 		{"campaign.cancelled", map[string]any{"Number": 2, "Sent": 0}, "#2 캠페인을"},
 		{"campaign.not_found", map[string]any{"Number": 5}, "#5 캠페인을"},
 	} {

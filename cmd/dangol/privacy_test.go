@@ -95,7 +95,7 @@ func TestPrivacy_NothingInTheClear(t *testing.T) {
 		!strings.Contains(r.stdout, "남궁하늘별 (010-****-2818) 님 기록을 보고 바꾼 내역") || !strings.Contains(r.stdout, "민지 님이 보고 바꾼 내역") {
 		t.Fatalf("chat: %v\n%s", r.err, r.stdout)
 	}
-	if !strings.Contains(r.stdout, "[매장 민지] 답장두루미5858") || !strings.Contains(r.stdout, "[매장 민지] 사과수달7171") || !strings.Contains(r.stdout, "민지님이 #1 문의를 종료했어요") {
+	if !strings.Contains(r.stdout, "[매장 민지] 답장두루미5858") || !strings.Contains(r.stdout, "[매장 민지] 사과수달7171") || !strings.Contains(r.stdout, "민지님이 #1번을 종료했어요") {
 		t.Fatalf("chat: the question's answer was not relayed or its thread not closed:\n%s", r.stdout)
 	}
 	if !strings.Contains(r.stdout, "황보잔티페 고객의 개인정보를 지웠어요") {
