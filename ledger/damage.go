@@ -21,6 +21,12 @@ import (
 // the cure is a restore from a backup.
 var ErrDamaged = errors.New("ledger: data file is damaged")
 
+// ErrNotLedger comes with ErrDamaged when the file has no bbolt header at
+// all: most often not a data file (a key file, a spreadsheet given by
+// mistake), rarely one whose both header pages were overwritten. A caller
+// that names what it was given says so rather than "damaged".
+var ErrNotLedger = errors.New("ledger: not a data file")
+
 // maxCheckErrors bounds what a consistency check collects: the first one
 // decides, the few after it help whoever looks at the file.
 const maxCheckErrors = 3
@@ -60,6 +66,9 @@ func openChecked(path string, opts *bolt.Options) (db *bolt.DB, err error) {
 		}
 	}()
 	db, err = bolt.Open(path, 0o600, opts)
+	if err != nil && errors.Is(err, berrors.ErrInvalid) {
+		return nil, fmt.Errorf("%w: %s: %w (%w)", ErrDamaged, path, err, ErrNotLedger)
+	}
 	if err != nil && damaged(err) {
 		return nil, fmt.Errorf("%w: %s: %w", ErrDamaged, path, err)
 	}

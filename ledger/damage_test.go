@@ -123,6 +123,41 @@ func TestOpenDamaged(t *testing.T) {
 	t.Logf("%d of %d damaged files refused at Open", refused, len(cases))
 }
 
+// TestOpenNotLedger: a file with no bbolt header (a key file, a text file
+// given by mistake) is refused as ErrDamaged and ErrNotLedger, and left as
+// it was; a data file damaged past its header is not called "not a data
+// file".
+func TestOpenNotLedger(t *testing.T) {
+	for name, data := range map[string][]byte{
+		"KeyFile": []byte("c2VjcmV0LWtleS1vZi0zMi1ieXRlcy1sb25nLXgteA==\n"),
+		"Text":    bytes.Repeat([]byte("not a ledger "), 1000),
+	} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "x.db")
+			if err := os.WriteFile(path, data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Open(path, &Options{Key: testKey})
+			if !errors.Is(err, ErrDamaged) || !errors.Is(err, ErrNotLedger) {
+				t.Errorf("Open: %v, want ErrDamaged and ErrNotLedger", err)
+			}
+			if after, _ := os.ReadFile(path); !bytes.Equal(after, data) {
+				t.Error("Open changed the file")
+			}
+		})
+	}
+	good := damagedFixture(t)
+	b := bytes.Clone(good)
+	clear(b[2*4096 : 3*4096])
+	path := filepath.Join(t.TempDir(), "dangol.db")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(path, &Options{Key: testKey}); errors.Is(err, ErrNotLedger) {
+		t.Errorf("a data file with a zeroed page: %v, want it called damaged, not another kind of file", err)
+	}
+}
+
 // BenchmarkOpen measures Open, whose consistency check reads every page,
 // on a ledger of 20,000 customers with five notes each.
 func BenchmarkOpen(b *testing.B) {

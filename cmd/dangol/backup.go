@@ -134,6 +134,8 @@ func (m *Main) checkLedger(ctx context.Context, path, from, target string) error
 	switch {
 	case errors.Is(err, ledger.ErrWrongKey):
 		return &localError{m.Catalog.Text(lang, "keys.restore.wrong_key", map[string]any{"From": from, "Key": m.keyName(target), "DB": target}), err}
+	case errors.Is(err, ledger.ErrNotLedger):
+		return m.local("cli.restore.not_ledger", map[string]any{"File": from}, err)
 	case errors.Is(err, ledger.ErrDamaged):
 		return &localError{m.Catalog.Text(lang, "appliance.restore.damaged", map[string]any{"From": from, "DB": target, "Detail": strings.ReplaceAll(err.Error(), path, from)}), err}
 	case err != nil:

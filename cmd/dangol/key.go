@@ -224,6 +224,8 @@ func (m *Main) keyCommand(ctx context.Context, pos []string, keyFile string) err
 	want := map[string]int{"check": 2, "rotate": 1}
 	n, ok := want[sub]
 	switch {
+	case sub == "":
+		return m.usage("keys.err.no_sub", nil)
 	case !ok:
 		return m.usage("keys.err.usage", map[string]any{"Sub": sub})
 	case len(pos) != n:
@@ -269,6 +271,9 @@ func (m *Main) checkKey(file, keyFile string) error {
 		return &localError{m.Catalog.Text(lang, "privacy.err.wrong_key", map[string]any{"Key": name, "DB": file}), err}
 	case errors.Is(err, ledger.ErrNotSealed):
 		return &localError{m.Catalog.Text(lang, "privacy.err.not_sealed", map[string]any{"DB": file}), err}
+	case errors.Is(err, ledger.ErrNotLedger):
+		// Often the key file itself, given where the file to check goes.
+		return &localError{m.Catalog.Text(lang, "privacy.err.check_not_ledger", map[string]any{"DB": file}), err}
 	case errors.Is(err, ledger.ErrDamaged):
 		return &localError{m.Catalog.Text(lang, "privacy.err.check_damaged", map[string]any{"DB": file, "Detail": err.Error()}), err}
 	case errors.Is(err, ledger.ErrLocked):

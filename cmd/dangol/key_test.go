@@ -414,8 +414,15 @@ func TestKey_RotateRefused(t *testing.T) {
 			testCatalog.Text("ko", "keys.err.args", map[string]any{"Sub": "rotate", "Want": 0, "Got": 1})},
 		{"ErrKeyFlag", map[string]string{}, []string{"key", "rotate", "--key", otherKey}, false,
 			testCatalog.Text("ko", "keys.err.key_flag", nil)},
+		// No sub-command: the usage, not "unknown command: ".
 		{"ErrNoSub", map[string]string{}, []string{"key"}, false,
-			testCatalog.Text("ko", "keys.err.usage", map[string]any{"Sub": ""})},
+			testCatalog.Text("ko", "keys.err.no_sub", nil)},
+		{"ErrUnknownSub", map[string]string{}, []string{"key", "frob"}, false,
+			testCatalog.Text("ko", "keys.err.usage", map[string]any{"Sub": "frob"})},
+		// The key file given where the file to check goes: not a data
+		// file, rather than "damaged".
+		{"ErrCheckNotLedger", map[string]string{}, []string{"key", "check", keyPath}, false,
+			testCatalog.Text("ko", "privacy.err.check_not_ledger", map[string]any{"DB": keyPath})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
