@@ -226,6 +226,20 @@ func TestBackupRestore(t *testing.T) {
 			t.Error("opening a damaged file changed it")
 		}
 	})
+	t.Run("ErrOpenNotLedger", func(t *testing.T) {
+		// --db naming the key file: not a data file, and the file as it was.
+		key := filepath.Join(dir, DefaultKeyFile)
+		before, _ := os.ReadFile(key)
+		for _, lang := range []string{"ko", "en"} {
+			r := runMain(t, map[string]string{"DANGOL_DB": key, "DANGOL_LANG": lang}, "", "export")
+			if want := testCatalog.Text(lang, "appliance.not_ledger", map[string]any{"DB": key}); r.err == nil || r.err.Error() != want {
+				t.Errorf("%s: err = %v, want %q", lang, r.err, want)
+			}
+		}
+		if after, _ := os.ReadFile(key); !bytes.Equal(after, before) {
+			t.Error("opening the key file as data changed it")
+		}
+	})
 	t.Run("ErrRestoreWhileServing", func(t *testing.T) {
 		s := mustOpenStore(t, db)
 		r := runMain(t, env, "", "restore", bak, "--force")

@@ -334,6 +334,11 @@ func (m *Main) openLedgerKey(path string, opts *ledger.Options, create bool) (*l
 		// the same fact stays reachable through errors.Is only.
 		return nil, &localError{m.Catalog.Text(m.Config.Lang, "appliance.locked", map[string]any{"DB": path}), err}
 	}
+	if errors.Is(err, ledger.ErrNotLedger) {
+		// Most often --db naming another file; rarely a data file whose
+		// header is gone, which only a backup mends.
+		return nil, &localError{m.Catalog.Text(m.Config.Lang, "appliance.not_ledger", map[string]any{"DB": path}), err}
+	}
 	if errors.Is(err, ledger.ErrDamaged) {
 		// What to do first, in the shop's language; bbolt's finding last,
 		// for whoever looks at the file.
