@@ -928,6 +928,10 @@ func TestProgramTiersRemoved(t *testing.T) {
 			if n := len(h.programme().Tiers.Levels); n != 2 {
 				t.Fatalf("%d tiers after the change, want 2", n)
 			}
+			// The answer says the window the new rules count in.
+			if w := h.text("loyalty.program.tiers_window", map[string]any{"Months": ledger.DefaultTierWindow}); !strings.Contains(txt, w) {
+				t.Errorf("the answer %q does not say the window %q", txt, w)
+			}
 			restore := strings.TrimSpace(strings.SplitN(txt[i:], "\n", 2)[0])
 			back := allText(h.send(managerMsg(restore)))
 			p := h.programme()
