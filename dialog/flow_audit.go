@@ -136,7 +136,7 @@ func (t *turn) auditDetail(e ledger.AuditEntry) string {
 		return t.fieldName(d)
 	case e.Action == "audit":
 		return t.actorLabel(d)
-	case isRecordID(d):
+	case ledger.IsID(d):
 		return ""
 	}
 	word, arg, _ := strings.Cut(d, " ")
@@ -153,20 +153,6 @@ func (t *turn) auditDetail(e ledger.AuditEntry) string {
 		}
 	}
 	return t.text(id, data)
-}
-
-// isRecordID reports a ledger record's public id: 26 characters of
-// base32hex, as ledger's ids are.
-func isRecordID(s string) bool {
-	if len(s) != 26 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; (c < '0' || c > '9') && (c < 'A' || c > 'V') {
-			return false
-		}
-	}
-	return true
 }
 
 // auditAction names an audit action in the shop's words; an action this

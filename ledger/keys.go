@@ -66,6 +66,13 @@ var idEncoding = base32.HexEncoding.WithPadding(base32.NoPadding)
 // idOf returns the public id of a time key.
 func idOf(k []byte) string { return idEncoding.EncodeToString(k) }
 
+// IsID reports whether s is the public id of a ledger record (a note, a
+// points entry, a feedback…): what an audit detail holds when it names one.
+func IsID(s string) bool {
+	_, ok := keyOfID(s)
+	return ok
+}
+
 // keyOfID returns the time key of a public id; ok is false for a malformed id.
 func keyOfID(id string) ([]byte, bool) {
 	if len(id) != idEncoding.EncodedLen(timeKeyLen) {

@@ -23,11 +23,8 @@ import (
 // cannot run beside a serving dangol, and says how serve makes backups
 // itself (DANGOL_BACKUP_DIR) when one holds the file.
 func (m *Main) backup(ctx context.Context, path string, force bool) error {
-	if err := m.refuseOwnFile(path); err != nil {
+	if err := m.refuseOutput(path, force); err != nil {
 		return err
-	}
-	if _, err := os.Stat(path); err == nil && !force {
-		return m.local("cli.out.exists", map[string]any{"File": path}, nil)
 	}
 	if err := m.openStore(); err != nil {
 		if errors.Is(err, ledger.ErrLocked) {
@@ -182,6 +179,22 @@ func (m *Main) refuseOwnFile(path string) error {
 		if sameFile(path, f) {
 			return m.usage("cli.err.own_file", map[string]any{"File": path})
 		}
+	}
+	return nil
+}
+
+// refuseOutput is refuseOwnFile for a command whose output may be a file
+// of the shop's (an export, a backup): an existing one is replaced only
+// with force.
+func (m *Main) refuseOutput(path string, force bool) error {
+	if err := m.refuseOwnFile(path); err != nil {
+		return err
+	}
+	if path == "" || path == "-" || force {
+		return nil
+	}
+	if _, err := os.Stat(path); err == nil {
+		return m.local("cli.out.exists", map[string]any{"File": path}, nil)
 	}
 	return nil
 }

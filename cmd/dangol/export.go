@@ -123,15 +123,10 @@ func (m *Main) export(ctx context.Context, format, out string, force bool) error
 	default:
 		return m.usage("cli.err.export_format", map[string]any{"Value": format})
 	}
-	if err := m.refuseOwnFile(out); err != nil {
+	// The file may be the shop's own spreadsheet, with what they added by
+	// hand: replacing it is asked for, as with a backup.
+	if err := m.refuseOutput(out, force); err != nil {
 		return err
-	}
-	if out != "" && out != "-" && !force {
-		// The file may be the shop's own spreadsheet, with what they added
-		// by hand: replacing it is asked for, as with a backup.
-		if _, err := os.Stat(out); err == nil {
-			return m.local("cli.out.exists", map[string]any{"File": out}, nil)
-		}
 	}
 	if err := m.openStore(); err != nil {
 		return err
