@@ -420,8 +420,8 @@ func syncDir(dir string) {
 	}
 }
 
-// bucket returns a top-level bucket, which Open guarantees exists.
-// bucket returns the transaction's top-level bucket name. A read-only bbolt
+// bucket returns the transaction's top-level bucket name, which Open
+// guarantees exists. A read-only bbolt
 // transaction looks a bucket up afresh each time (a seek in the root and a
 // new Bucket), and one message asks for the same few many times, so the Tx
 // keeps the first handles it was given, by the name's backing array (the
