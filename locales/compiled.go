@@ -38,7 +38,7 @@ func compile(m *i18n.Message) compiled {
 	if !strings.Contains(m.Other, "{{") {
 		return c
 	}
-	tmpl, err := template.New("").Option("missingkey=default").Parse(m.Other)
+	tmpl, err := template.New("").Funcs(funcs).Option("missingkey=default").Parse(m.Other)
 	if err != nil {
 		// go-i18n fails the same way at every Text: let it.
 		return compiled{slow: true}

@@ -1,6 +1,26 @@
 package locales
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+	"text/template"
+)
+
+// funcs are the functions a message's template may call, the same for
+// the fast path (compiled.go) and go-i18n's own rendering.
+var funcs = template.FuncMap{"josa": josaOf}
+
+// josaOf is the template function josa: the particle alone, for a value
+// the message prints itself, so a catalog writes
+//
+//	'{{.Word}}'{{josa .Word `은` `는`}} 알아듣지 못했어요
+//
+// and reads "'13월'은", "'VIP'는", or "은(는)" where Josa cannot tell.
+// after is the form after a final consonant, plain the other (Josa).
+func josaOf(word any, after, plain string) string {
+	w := fmt.Sprint(word)
+	return strings.TrimPrefix(Josa(w, after, plain), w)
+}
 
 // Josa appends to a Korean word the particle its last sound takes:
 // Josa("VIP", "이", "가") is "VIP가", Josa("단골", "이", "가") is "단골이",
@@ -35,6 +55,8 @@ func lastSound(word string) (final int, known bool) {
 	case r >= '0' && r <= '9':
 		// 영 일 이 삼 사 오 육 칠 팔 구
 		return [...]int{21, 8, 0, 16, 0, 0, 1, 8, 8, 0}[r-'0'], true
+	case r == '%':
+		return 0, true // 퍼센트
 	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
 		switch r | 0x20 {
 		case 'l', 'r':

@@ -124,7 +124,7 @@ func (c *Catalog) Text(lang, id string, data any) string {
 // localize is Text through go-i18n itself: for what compile left to it,
 // and for a message missing in lang (go-i18n falls back to Korean's).
 func (c *Catalog) localize(lang, id string, data any) string {
-	s, err := c.localizers[lang].Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	s, err := c.localizers[lang].Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data, Funcs: funcs})
 	if err != nil && s == "" {
 		return id
 	}
