@@ -148,7 +148,8 @@ var benefitWords = []string{"할인", "off", "discount"}
 // parseBenefit reads what a coupon gives: a percent ("10%", "10% 할인",
 // "10 percent off"), an amount of money ("5,000원", "5천원 할인",
 // "₩5,000", "5000 won") or an item, any other line with a letter in it
-// ("아메리카노 1잔", "1+1 음료", "free americano"). A text that tries to be a
+// ("아메리카노 1잔", "1+1 음료", "free americano", and a figure for part
+// of the menu: "커트 10% 할인", scopedFigure). A text that tries to be a
 // percent or an amount and is not one ("150%", "0원", "10.5%", a bare
 // "5000") returns ok=false, so a typo is refused rather than issued as an
 // item. Limits (1–100%, up to ledger.MaxCouponWon) are the ledger's.
@@ -164,6 +165,9 @@ func parseBenefit(s string) (ledger.CouponBenefit, bool) {
 			core = strings.TrimSpace(t)
 			break
 		}
+	}
+	if scopedFigure(core) {
+		return ledger.CouponBenefit{Kind: ledger.BenefitItem, Item: s}, true
 	}
 	switch {
 	case strings.HasSuffix(core, "%") || strings.HasSuffix(core, "퍼센트") || strings.HasSuffix(core, "percent"):
@@ -185,6 +189,20 @@ func parseBenefit(s string) (ledger.CouponBenefit, bool) {
 		return ledger.CouponBenefit{}, false // "5000", "-3": say 원 or %
 	}
 	return ledger.CouponBenefit{Kind: ledger.BenefitItem, Item: s}, true
+}
+
+// scopedFigure reports whether core is words of the shop's and then a
+// percent or an amount that reads as one: "커트 10%", "전 메뉴 5,000원"
+// (할인 already cut). Such a coupon is for part of what the shop sells, which
+// only the shop's own words say, so it is issued as an item in them; the
+// figure must still be right, so "커트 10.5%" and "커트 150%" stay refused.
+func scopedFigure(core string) bool {
+	toks := strings.Fields(core)
+	if len(toks) < 2 || !strings.ContainsFunc(strings.Join(toks[:len(toks)-1], " "), unicode.IsLetter) {
+		return false
+	}
+	b, ok := parseBenefit(toks[len(toks)-1])
+	return ok && b.Kind != ledger.BenefitItem && b.Validate() == nil
 }
 
 // couponArgs is what /coupon give reads after the customer.

@@ -745,13 +745,16 @@ func TestLoyaltyParsers(t *testing.T) {
 			{"5000 won", ledger.CouponBenefit{Kind: ledger.BenefitWon, Won: 5000}},
 			{"아메리카노 1잔", ledger.CouponBenefit{Kind: ledger.BenefitItem, Item: "아메리카노 1잔"}},
 			{"1+1 음료", ledger.CouponBenefit{Kind: ledger.BenefitItem, Item: "1+1 음료"}},
+			{"커트 10% 할인", ledger.CouponBenefit{Kind: ledger.BenefitItem, Item: "커트 10% 할인"}},
+			{"전 메뉴 5,000원", ledger.CouponBenefit{Kind: ledger.BenefitItem, Item: "전 메뉴 5,000원"}},
+			{"haircut 20% off", ledger.CouponBenefit{Kind: ledger.BenefitItem, Item: "haircut 20% off"}},
 		}
 		for _, tt := range tests {
 			if got, ok := parseBenefit(tt.in); !ok || got != tt.want {
 				t.Errorf("parseBenefit(%q) = %+v, %v; want %+v", tt.in, got, ok, tt.want)
 			}
 		}
-		for _, in := range []string{"", "5000", "0원", "10.5%", "%", "-5,000원", "10%%"} {
+		for _, in := range []string{"", "5000", "0원", "10.5%", "%", "-5,000원", "10%%", "커트 10.5% 할인", "커트 150%", "커트 0원"} {
 			if got, ok := parseBenefit(in); ok {
 				t.Errorf("parseBenefit(%q) = %+v, want refused", in, got)
 			}
@@ -774,6 +777,8 @@ func TestLoyaltyParsers(t *testing.T) {
 			{in: "10% 삼십일", badV: "삼십일"},
 			{in: "5000 30일", badB: "5000"},
 			{in: "5000", badB: "5000"},
+			{in: "커트 10% 할인 30일", kind: ledger.BenefitItem, days: 30, itm: "커트 10% 할인"},
+			{in: "커트 10.5% 할인 30일", badB: "커트 10.5% 할인"},
 		}
 		for _, tt := range tests {
 			a := parseCouponArgs(tt.in, now, seoul)
