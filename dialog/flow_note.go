@@ -86,6 +86,9 @@ func (t *turn) actNote(c ledger.Customer, rest string) error {
 	if n.Text == "" {
 		n.Text = strings.TrimSpace(rest)
 	}
+	if day, ok := oneLineFollowUp(n.Text, t.now, t.e.loc); ok {
+		n.FollowUp = day
+	}
 	r, err := t.saveNote(n, nil)
 	if err != nil {
 		return err
@@ -106,6 +109,9 @@ func (t *turn) noteNewCustomer(phone, rest string) error {
 		d[dText] = strings.TrimSpace(rest)
 	}
 	d[dTags] = strings.Join(tags, ",")
+	if day, ok := oneLineFollowUp(d[dText], t.now, t.e.loc); ok {
+		d[dFollowUp] = day.Format(time.DateOnly)
+	}
 	d[dQuick] = "1"
 	if err := t.fire("ask_name"); err != nil {
 		return err

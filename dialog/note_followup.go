@@ -1,0 +1,59 @@
+package dialog
+
+import (
+	"strings"
+	"time"
+)
+
+// followUpAfter are the words that, after a day at the end of a one-line
+// note, ask for a follow-up on that day: "2주 후 연락", "내일 전화".
+var followUpAfter = []string{"연락", "연락하기", "연락드리기", "연락 예정", "전화", "전화하기", "전화드리기", "팔로업"}
+
+// followUpBefore are the words that, before a day at the end of a one-line
+// note, ask for one: "다음 연락 12/10", "follow up next friday".
+var followUpBefore = []string{"다음 연락", "연락", "팔로업", "follow up", "follow-up", "followup", "call back", "call"}
+
+// followUpHorizon is how far ahead a one-line note's follow-up may be. A
+// day without a year is read as the next such day, so "12/1 연락" written
+// on 12/2 (a call that happened) would otherwise ask for a follow-up in a
+// year.
+const followUpHorizon = 300 * 24 * time.Hour
+
+// oneLineFollowUp reads the follow-up a one-line note asks for at its end
+// ("뿌리 염색, 2주 후 연락", "clinic next time, follow up in 2 weeks"): a
+// day parseDate reads, from today up to followUpHorizon ahead, with a
+// follow-up word after it or before it. The text is kept as written; ok is
+// false when the note asks for none, which is then saved as it was before.
+func oneLineFollowUp(text string, now time.Time, loc *time.Location) (time.Time, bool) {
+	s := strings.ToLower(strings.TrimRight(strings.TrimSpace(text), " .!~,"))
+	today := time.Date(now.In(loc).Year(), now.In(loc).Month(), now.In(loc).Day(), 0, 0, 0, 0, loc)
+	day := func(words []string) (time.Time, bool) {
+		for k := min(3, len(words)); k >= 1; k-- {
+			d, ok := parseDate(strings.Join(words[len(words)-k:], " "), now, loc)
+			if ok && !d.Before(today) && d.Sub(today) <= followUpHorizon {
+				return d, true
+			}
+		}
+		return time.Time{}, false
+	}
+	for _, w := range followUpAfter {
+		if rest, ok := strings.CutSuffix(s, w); ok && (rest == "" || strings.HasSuffix(rest, " ")) {
+			if d, ok := day(strings.Fields(rest)); ok {
+				return d, true
+			}
+		}
+	}
+	words := strings.Fields(s)
+	for k := min(3, len(words)-1); k >= 1; k-- {
+		head := strings.Join(words[:len(words)-k], " ")
+		for _, w := range followUpBefore {
+			if head == w || strings.HasSuffix(head, " "+w) {
+				d, ok := parseDate(strings.Join(words[len(words)-k:], " "), now, loc)
+				if ok && !d.Before(today) && d.Sub(today) <= followUpHorizon {
+					return d, true
+				}
+			}
+		}
+	}
+	return time.Time{}, false
+}
