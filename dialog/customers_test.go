@@ -110,6 +110,10 @@ func TestCustomersFilters(t *testing.T) {
 		{"Registered", "신규 30일", "new 30d", []string{"Anna Lee"}},
 		{"Combined", "#펌 90일 이상", "#펌 90d+", []string{"박지훈"}},
 		{"CombinedNone", "#펌 최근 30일", "#펌 last 30d", nil},
+		{"UnitApart", "최근 30 일", "last 30 days", []string{"김민지"}},
+		{"AgoUnitApart", "90 일 이상", "90 days or more", []string{"박지훈"}},
+		{"AgoUnitApartPlus", "90 일+", "90 days+", []string{"박지훈"}},
+		{"RegisteredUnitApart", "신규 30 일", "new 30 days", []string{"Anna Lee"}},
 	}
 	for _, lang := range locales.Languages {
 		for _, tt := range tests {

@@ -64,7 +64,7 @@ type custFilter struct {
 // parseCustomerFilter reads a filter; bad is the first word it did not
 // understand ("" when all were).
 func (t *turn) parseCustomerFilter(s string) (f custFilter, bad string) {
-	toks := strings.Fields(s)
+	toks := joinDayUnits(strings.Fields(s))
 	for i := 0; i < len(toks); i++ {
 		tok := toks[i]
 		low := strings.ToLower(tok)
@@ -130,6 +130,10 @@ func (t *turn) parseCustomerFilter(s string) (f custFilter, bad string) {
 				i++
 				above = true
 			}
+			if ok && !plus && !above && i+2 < len(toks) && strings.EqualFold(toks[i+1], "or") && strings.EqualFold(toks[i+2], "more") {
+				i += 2
+				above = true
+			}
 			if !ok || !(plus || above) {
 				return f, tok
 			}
@@ -180,6 +184,27 @@ func (t *turn) monthWord(w string) (time.Month, bool) {
 }
 
 // dayCount reads a number of days: "30", "30일", "30d", "30days".
+// joinDayUnits joins a number and the unit written apart from it, as
+// people type a filter: "최근 30 일" as "최근 30일", "new 30 days" as "new
+// 30days", "90 days+" as "90days+".
+func joinDayUnits(toks []string) []string {
+	out := toks[:0:0]
+	for i := 0; i < len(toks); i++ {
+		tok := toks[i]
+		if i+1 < len(toks) && strings.Trim(tok, "0123456789") == "" {
+			unit, _ := strings.CutSuffix(strings.ToLower(toks[i+1]), "+")
+			unit, _ = strings.CutSuffix(unit, "이상")
+			switch unit {
+			case "일", "days", "day", "d":
+				tok += toks[i+1]
+				i++
+			}
+		}
+		out = append(out, tok)
+	}
+	return out
+}
+
 func dayCount(w string) (int, bool) {
 	for _, sfx := range []string{"일", "days", "day", "d"} {
 		if s, ok := strings.CutSuffix(w, sfx); ok {

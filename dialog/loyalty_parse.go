@@ -84,21 +84,25 @@ func parseMonths(s string) (int, bool) {
 	return n * mul, true
 }
 
-// parseDays reads a number of days: "30일", "30일간", "30 days", "30d".
+// parseDays reads a number of days: "30일", "30일간", "30 days", "30d",
+// or of weeks as days: "2주", "2주일", "2 weeks", "2w".
 func parseDays(s string) (int, bool) {
 	s = strings.ToLower(strings.Join(strings.Fields(foldFullWidth(s)), ""))
-	found := false
-	for _, sfx := range []string{"일간", "일동안", "일", "days", "day", "d"} {
+	found, per := false, 1
+	for _, sfx := range []string{"주일", "주간", "주", "weeks", "week", "w", "일간", "일동안", "일", "days", "day", "d"} {
 		if t, ok := strings.CutSuffix(s, sfx); ok {
 			s, found = t, true
+			if strings.HasPrefix(sfx, "주") || strings.HasPrefix(sfx, "w") {
+				per = 7
+			}
 			break
 		}
 	}
 	n, err := strconv.Atoi(s)
-	if !found || err != nil || n < 1 || n > 100000 || s[0] == '+' {
+	if !found || err != nil || n < 1 || n*per > 100000 || s[0] == '+' {
 		return 0, false
 	}
-	return n, true
+	return n * per, true
 }
 
 // validity is when a coupon can be used: days counting today, or a last

@@ -779,6 +779,9 @@ func TestLoyaltyParsers(t *testing.T) {
 			{in: "5000", badB: "5000"},
 			{in: "커트 10% 할인 30일", kind: ledger.BenefitItem, days: 30, itm: "커트 10% 할인"},
 			{in: "커트 10.5% 할인 30일", badB: "커트 10.5% 할인"},
+			{in: "10% 2주", kind: ledger.BenefitPercent, days: 14},
+			{in: "10% 2주일", kind: ledger.BenefitPercent, days: 14},
+			{in: "haircut 20% off 2 weeks", kind: ledger.BenefitItem, days: 14, itm: "haircut 20% off"},
 		}
 		for _, tt := range tests {
 			a := parseCouponArgs(tt.in, now, seoul)
