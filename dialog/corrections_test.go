@@ -46,6 +46,24 @@ func noteTexts(cust *string, want ...string) func(*testing.T, *harness, []Reply)
 	}
 }
 
+// visitsOf checks the visits the customer's card counts: a deleted note
+// takes its day's visit back unless another record is on that day.
+func visitsOf(cust *string, want int) func(*testing.T, *harness, []Reply) {
+	return func(t *testing.T, h *harness, _ []Reply) {
+		t.Helper()
+		h.view(func(tx *ledger.Tx) error {
+			v, err := tx.VisitStatsOf(*cust)
+			if err != nil {
+				return err
+			}
+			if v.Visits != want {
+				t.Errorf("visits = %d, want %d", v.Visits, want)
+			}
+			return nil
+		})
+	}
+}
+
 func all(cs ...func(*testing.T, *harness, []Reply)) func(*testing.T, *harness, []Reply) {
 	return func(t *testing.T, h *harness, rs []Reply) {
 		t.Helper()
@@ -184,7 +202,7 @@ var correctionScripts = []script{
 			{msg: staffMsg("/note delete 김민지 2"), want: []string{"잘못 쓴 상담"}, payloads: []string{"yes", "no"}, check: noteTexts(&f.minji, "잘못 쓴 상담", "첫 상담")},
 			{msg: press(staffMsg(""), "no"), check: noteTexts(&f.minji, "잘못 쓴 상담", "첫 상담")},
 			{msg: staffMsg("/note delete 김민지 2")},
-			{msg: press(staffMsg(""), "yes"), want: []string{h.text("corrections.note.deleted", map[string]any{"Date": "2026-05-13"})}, check: all(noteTexts(&f.minji, "첫 상담"), noteCount(1), noSession(staffKey), func(t *testing.T, h *harness, _ []Reply) {
+			{msg: press(staffMsg(""), "yes"), want: []string{h.text("corrections.note.deleted", map[string]any{"Date": "2026-05-13"})}, check: all(noteTexts(&f.minji, "첫 상담"), noteCount(1), visitsOf(&f.minji, 1), noSession(staffKey), func(t *testing.T, h *harness, _ []Reply) {
 				if auditsOf(h, "note.delete") != 1 {
 					t.Error("delete not audited")
 				}
@@ -192,7 +210,7 @@ var correctionScripts = []script{
 			{msg: staffMsg("/note delete 김민지 2"), want: []string{h.text("corrections.note.no_note", map[string]any{"N": 2, "Name": "김민지", "Count": 1})}},
 			{msg: staffMsg("/note delete"), want: []string{h.text("corrections.note.delete_usage", nil)}},
 			{msg: managerMsg("/note delete 김민지 1"), advance: 30 * 24 * time.Hour},
-			{msg: press(managerMsg(""), "yes"), check: all(noteTexts(&f.minji), noteCount(0))},
+			{msg: press(managerMsg(""), "yes"), check: all(noteTexts(&f.minji), noteCount(0), visitsOf(&f.minji, 0))},
 		}
 	}},
 	{"CardNoteButtons", func(h *harness, f fixture) []step {

@@ -570,6 +570,9 @@ func (t *turn) confirmedNoteDelete() error {
 	if _, err := t.tx.DeleteNote(n.ID); err != nil {
 		return fmt.Errorf("dialog: delete note: %w", err)
 	}
+	if err := t.tx.UncountVisit(n.CustomerID, n.At.In(t.e.loc)); err != nil {
+		return fmt.Errorf("dialog: delete note: %w", err)
+	}
 	if err := t.audit("note.delete", n.CustomerID, n.ID); err != nil {
 		return err
 	}

@@ -80,8 +80,13 @@
 // itself, its amounts untouched, so a summary reads it without a lookup
 // (entries of version 3 and before are looked up in the index). Notes, the
 // staff's own text, can be edited (EditNote reseals) or deleted (DeleteNote
-// removes the note and its indexes, so no later scan counts it; visit stats
-// keep its visit). A customer's entries and notes are numbered from 1, the oldest
+// removes the note and its indexes, so no later scan counts it). A deleted
+// note or a reversed earn takes its day's visit back through UncountVisit
+// (visit_uncount.go), unless another note or earn is on that day; the
+// caller of DeleteNote calls it, with the note's time in the shop's zone,
+// and AddPoints does for the earn it reverses. A customer's tier record is
+// not recomputed then: the next visit or the daily run does it. A
+// customer's entries and notes are numbered from 1, the oldest
 // (PointsAt, NoteAt), the numbers the chat shows (corrections.go).
 //
 // Erasure (EraseCustomer) is crypto-shredding: the customer's data key is

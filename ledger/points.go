@@ -243,8 +243,17 @@ func (tx *Tx) AddPoints(e *PointsEntry) error {
 		if err := tx.bucket(bucketCustPoints).Put(concat(ck, reversed), k); err != nil {
 			return fmt.Errorf("ledger: add points: %w", err)
 		}
-		if err := tx.markReversed(reversed, k); err != nil {
+		was, err := tx.markReversed(reversed, k)
+		if err != nil {
 			return fmt.Errorf("ledger: add points: %w", err)
+		}
+		if was.Kind == PointsEarn {
+			// An earn reversed is a visit that may not have happened (the
+			// wrong customer, a typo): its day counts no more unless
+			// another record is on it.
+			if err := tx.UncountVisit(e.CustomerID, was.At.In(e.At.Location())); err != nil {
+				return fmt.Errorf("ledger: add points: %w", err)
+			}
 		}
 	}
 	if err := tx.bucket(bucketBalances).Put(ck, binary.AppendVarint(nil, bal+e.Points)); err != nil {
@@ -264,23 +273,24 @@ func (tx *Tx) AddPoints(e *PointsEntry) error {
 }
 
 // markReversed rewrites the entry at rk (its sealed part as it is) to name
-// the correction at by.
-func (tx *Tx) markReversed(rk, by []byte) error {
+// the correction at by, and returns it as it was stored (its sealed
+// fields unread).
+func (tx *Tx) markReversed(rk, by []byte) (PointsEntry, error) {
 	b := tx.bucket(bucketPoints)
 	v := b.Get(rk)
 	if v == nil {
-		return fmt.Errorf("reversed entry %s: %w", idOf(rk), ErrNotFound)
+		return PointsEntry{}, fmt.Errorf("reversed entry %s: %w", idOf(rk), ErrNotFound)
 	}
 	p, sealed, err := decodePoints(rk, v)
 	if err != nil {
-		return err
+		return PointsEntry{}, err
 	}
 	p.ReversedBy = idOf(by)
 	// encodePoints copies sealed (bbolt's bytes) before the Put replaces them.
 	if err := b.Put(rk, encodePoints(&p, sealed)); err != nil {
-		return fmt.Errorf("mark %s reversed: %w", idOf(rk), err)
+		return PointsEntry{}, fmt.Errorf("mark %s reversed: %w", idOf(rk), err)
 	}
-	return nil
+	return p, nil
 }
 
 // newestPointsTime returns the time of the newest points entry of the

@@ -1,0 +1,126 @@
+package ledger
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+)
+
+// UncountVisit takes back the visit a removed record counted: a deleted
+// note, or an earn a correction reversed (AddPoints does that itself), at
+// at, in the shop's location as RecordVisit was given it. The day stays
+// counted while a note or an unreversed earn of the customer is still on
+// it; otherwise the count drops by one, and a first or last visit on that
+// day moves to the nearest day that still has a note or an earn. Without
+// this a note written to the wrong customer and deleted would keep
+// counting towards a tier for good.
+//
+// Visits imported from a spreadsheet (ImportVisits) have no records
+// behind them: a removed record on the day an import's first or last visit
+// fell on takes that visit back too, as RecordVisit counted the two as one,
+// and when no record is left the first and last visits stay as they were.
+func (tx *Tx) UncountVisit(customerID string, at time.Time) error {
+	ck, ok := custKeyOf(customerID)
+	if !ok {
+		return fmt.Errorf("ledger: uncount visit %q: %w", customerID, ErrCustomerNotFound)
+	}
+	v := tx.get(bucketVisits, ck)
+	if v == nil {
+		return nil
+	}
+	s, err := decodeVisits(ck, v)
+	if err != nil {
+		return fmt.Errorf("ledger: uncount visit: %w", err)
+	}
+	loc := at.Location()
+	from := startOfDay(at, loc)
+	to := from.AddDate(0, 0, 1)
+	// A day outside [first, last] was never counted (a record RecordVisit
+	// was not asked about); one that still has a record stays counted.
+	if s.Visits == 0 || to.Before(s.First) || !from.Before(s.Last.Add(time.Nanosecond)) || tx.hasVisitRecord(ck, from, to) {
+		return nil
+	}
+	first, last, err := tx.visitRecords(ck, loc)
+	if err != nil {
+		return fmt.Errorf("ledger: uncount visit %s: %w", customerID, err)
+	}
+	s.Visits--
+	b := tx.bucket(bucketVisits)
+	if s.Visits == 0 {
+		if err := b.Delete(ck); err != nil {
+			return fmt.Errorf("ledger: uncount visit %s: %w", customerID, err)
+		}
+		return nil
+	}
+	// With no record left the visits are all imported ones, whose days
+	// the import alone knew: the first and last stay, the later of the
+	// two errs on keeping a customer's data (retention counts from it).
+	if sameDay(s.First, at, loc) && !first.IsZero() {
+		s.First = first
+	}
+	if sameDay(s.Last, at, loc) && !last.IsZero() {
+		s.Last = last
+	}
+	if err := b.Put(ck, encodeVisits(s)); err != nil {
+		return fmt.Errorf("ledger: uncount visit %s: %w", customerID, err)
+	}
+	return nil
+}
+
+// hasVisitRecord reports whether the customer at ck has a note or an
+// unreversed earn in [from, to).
+func (tx *Tx) hasVisitRecord(ck []byte, from, to time.Time) bool {
+	lo, hi := concat(ck, timePrefix(from)), concat(ck, timePrefix(to))
+	if k, _ := tx.bucket(bucketCustNotes).Cursor().Seek(lo); k != nil && bytes.Compare(k, hi) < 0 {
+		return true
+	}
+	found := false
+	_ = tx.earnsIn(ck, lo, hi, func(time.Time) bool { found = true; return false })
+	return found
+}
+
+// visitRecords returns the times of the customer's oldest and newest note
+// or unreversed earn, zero when there is none.
+func (tx *Tx) visitRecords(ck []byte, loc *time.Location) (first, last time.Time, err error) {
+	see := func(t time.Time) bool {
+		t = t.In(loc)
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+		if t.After(last) {
+			last = t
+		}
+		return true
+	}
+	c := tx.bucket(bucketCustNotes).Cursor()
+	for k, _ := c.Seek(ck); k != nil && bytes.HasPrefix(k, ck); k, _ = c.Next() {
+		see(keyTime(k[len(ck):]))
+	}
+	err = tx.earnsIn(ck, ck, append(bytes.Clone(ck), 0xff), see)
+	return first, last, err
+}
+
+// earnsIn calls fn with the time of each unreversed earn of the customer
+// at ck whose index key is in [lo, hi), until fn returns false.
+func (tx *Tx) earnsIn(ck, lo, hi []byte, fn func(time.Time) bool) error {
+	c := tx.bucket(bucketCustPoints).Cursor()
+	pb := tx.bucket(bucketPoints)
+	for k, rev := c.Seek(lo); k != nil && bytes.Compare(k, hi) < 0 && bytes.HasPrefix(k, ck); k, rev = c.Next() {
+		if len(rev) != 0 {
+			continue // reversed by a correction
+		}
+		tk := k[len(ck):]
+		v := pb.Get(tk)
+		if v == nil {
+			continue
+		}
+		p, _, err := decodePoints(tk, v)
+		if err != nil {
+			return err
+		}
+		if p.Kind == PointsEarn && !fn(p.At) {
+			return nil
+		}
+	}
+	return nil
+}
