@@ -78,16 +78,20 @@ func narrow(cs []ledger.Customer, q string) []ledger.Customer {
 	return cs
 }
 
+// phonePieces is how many words a phone may be written in: "010 1234
+// 5678", "+82 10 1234 5678".
+const phonePieces = 4
+
 // lookupLead finds the customer named at the start of a one-liner's
-// arguments and returns what follows. A phone may be written in up to three
-// pieces; a name with spaces is matched by the longest prefix that is some
-// customer's exact name.
+// arguments and returns what follows. A phone may be written in up to
+// phonePieces pieces; a name with spaces is matched by the longest prefix
+// that is some customer's exact name.
 func (t *turn) lookupLead(args string) (cs []ledger.Customer, query, phone, rest string, err error) {
 	toks := strings.Fields(args)
 	if len(toks) == 0 {
 		return nil, "", "", "", nil
 	}
-	for i := min(3, len(toks)); i >= 1; i-- {
+	for i := min(phonePieces, len(toks)); i >= 1; i-- {
 		if _, ok := ledger.NormalizePhone(strings.Join(toks[:i], "")); ok {
 			q := strings.Join(toks[:i], " ")
 			cs, phone, err := t.lookup(strings.Join(toks[:i], ""))

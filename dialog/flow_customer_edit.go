@@ -558,10 +558,22 @@ func (t *turn) newCustomer(args string) error {
 	// a phone is told from a name, so the order is not the staff's to
 	// remember. The last field counts only when it is a whole phone; a
 	// first field that is neither gets the phone's own refusal below.
+	//
+	// A phone may be written in pieces ("010 1234 5678", "+82 10 1234
+	// 5678"), as lookupLead reads one: the most pieces that make a phone,
+	// first at the start, then at the end.
 	if fields := strings.Fields(args); len(fields) > 1 {
 		if _, isPhone := ledger.NormalizePhone(p); !isPhone {
-			if _, ok := ledger.NormalizePhone(fields[len(fields)-1]); ok {
-				p, name = fields[len(fields)-1], strings.Join(fields[:len(fields)-1], " ")
+			found := false
+			for i := min(phonePieces, len(fields)); i >= 2 && !found; i-- {
+				if _, ok := ledger.NormalizePhone(strings.Join(fields[:i], "")); ok {
+					p, name, found = strings.Join(fields[:i], ""), strings.Join(fields[i:], " "), true
+				}
+			}
+			for i := min(phonePieces, len(fields)-1); i >= 1 && !found; i-- {
+				if _, ok := ledger.NormalizePhone(strings.Join(fields[len(fields)-i:], "")); ok {
+					p, name, found = strings.Join(fields[len(fields)-i:], ""), strings.Join(fields[:len(fields)-i], " "), true
+				}
 			}
 		}
 	}

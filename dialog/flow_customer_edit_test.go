@@ -254,6 +254,19 @@ var customerEditScripts = []script{
 					t.Errorf("registered %+v, want Minji Park at 010-5555-1212", c)
 				}
 			}},
+			// A phone in pieces, at either end, and the same one-liner's
+			// lookup finds it.
+			{msg: staffMsg("/customer new +82 10 4444 5557 이하늘"), want: []string{h.text("core.customer.created", map[string]any{"Name": "이하늘"})}, check: func(t *testing.T, h *harness, _ []Reply) {
+				if c := h.byPhone("01044445557"); c.Name != "이하늘" {
+					t.Errorf("registered %+v, want 이하늘 at 010-4444-5557", c)
+				}
+			}},
+			{msg: staffMsg("/customer new 최하늘 010 4444 5558"), want: []string{h.text("core.customer.created", map[string]any{"Name": "최하늘"})}, check: func(t *testing.T, h *harness, _ []Reply) {
+				if c := h.byPhone("01044445558"); c.Name != "최하늘" {
+					t.Errorf("registered %+v, want 최하늘 at 010-4444-5558", c)
+				}
+			}},
+			{msg: staffMsg("/customer +82 10 4444 5557"), want: []string{"이하늘", "010-4444-5557"}},
 			// Neither end a phone: the first field is refused as one.
 			{msg: staffMsg("/customer new 박하늘 010-666-777"), want: []string{h.text("customer_edit.err.phone_invalid", map[string]any{"Value": "박하늘", "Digits": 0})}},
 		}
