@@ -11,6 +11,15 @@
 //	cat := locales.MustLoad()
 //	cat.Text("ko", "points.balance", map[string]any{"Points": 1200})
 //
+// A Korean particle after a value the message prints is asked of the
+// template function josa, which gives the form the value's last sound takes
+// (Josa), so a catalog never guesses with 은(는):
+//
+//	'{{.Word}}'{{josa .Word `은` `는`}} 알아듣지 못했어요
+//
+// TestNoGuessedParticle fails on a message that prints both forms after a
+// field.
+//
 // # Caveats
 //
 // Korean has only the "other" plural form, so messages are written without
