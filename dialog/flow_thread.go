@@ -555,8 +555,10 @@ func (t *turn) inboxList() error {
 	}
 	me := t.actor.ID()
 	var lines []string
+	others := 0 // open, but another staff member's
 	for _, th := range ths {
 		if t.role != ledger.RoleManager && th.ClaimedBy != "" && th.ClaimedBy != me {
+			others++
 			continue
 		}
 		line, err := t.inboxLine(th)
@@ -565,12 +567,22 @@ func (t *turn) inboxList() error {
 		}
 		lines = append(lines, line)
 	}
-	if len(lines) == 0 {
+	// "No open questions" while a colleague handles one would send a
+	// staff member away from a customer who is still waiting: the ones
+	// left out are counted.
+	switch {
+	case len(lines) == 0 && others == 0:
 		t.say("threads.inbox.empty", nil)
 		return nil
+	case len(lines) == 0:
+		t.say("threads.inbox.others_only", map[string]any{"Others": others})
+		return nil
 	}
-	t.add(t.mkSections(t.text("threads.inbox.head", map[string]any{"Count": len(lines)}),
-		[]Section{{Title: t.text("threads.inbox.title", nil), Lines: lines}}))
+	sec := Section{Title: t.text("threads.inbox.title", nil), Lines: lines}
+	if others > 0 {
+		sec.Lines = append(sec.Lines, t.text("threads.inbox.others", map[string]any{"Others": others}))
+	}
+	t.add(t.mkSections(t.text("threads.inbox.head", map[string]any{"Count": len(lines)}), []Section{sec}))
 	return nil
 }
 

@@ -87,6 +87,9 @@ var threadScripts = []script{
 			step{msg: custMsg("감사합니다, 3시로 할게요"), ids: []string{"threads.joined"}},
 			step{msg: staffMsg("/inbox"), want: []string{"#1", "김민지", h.text("threads.state.answered", map[string]any{"By": staffID, "First": h.text("threads.age.minutes", map[string]any{"N": 14})})}},
 			step{msg: staffMsg("/inbox 1"), want: []string{question, "2명이에요", "네, 3시 가능해요", "감사합니다, 3시로 할게요"}},
+			// A colleague is told that one is open and handled, not that
+			// none is.
+			step{msg: staff2Msg("/inbox"), want: []string{h.text("threads.inbox.others_only", map[string]any{"Others": 1})}, not: []string{"김민지"}},
 			step{msg: staffMsg("/inbox close 1 예약 완료"), want: []string{h.text("threads.close.done", map[string]any{"Name": "지수", "N": 1})}, check: func(t *testing.T, h *harness, _ []Reply) {
 				if th := h.thread(1); th.State != ledger.ThreadClosed || th.CloseNote != "예약 완료" || th.ClosedBy != "slack:"+staffID {
 					t.Errorf("closed thread %+v", th)
