@@ -198,7 +198,7 @@ func TestCustomersPagesAndCSV(t *testing.T) {
 						t.Error("the last page still offers more")
 					}
 				}},
-				{msg: press(staffMsg(""), "csv"), want: []string{h.text("customers.csv.sent", map[string]any{"Count": "20"})}, check: func(t *testing.T, _ *harness, rs []Reply) {
+				{msg: press(staffMsg(""), "csv"), want: []string{h.text("customers.csv.sent", map[string]any{"Count": "20"})}, check: func(t *testing.T, h *harness, rs []Reply) {
 					var f *File
 					for _, r := range rs {
 						if r.File != nil {
@@ -212,7 +212,7 @@ func TestCustomersPagesAndCSV(t *testing.T) {
 						t.Fatal("no file in the replies")
 					}
 					rows := strings.Split(strings.TrimSuffix(string(f.Bytes), "\r\n"), "\r\n")
-					if len(rows) != 21 || rows[0] != "\uFEFFid,name,phone,tier,visits,last_visit,tags" || !strings.HasPrefix(rows[1], ids[0]+",손님01,010-1000-0000,") {
+					if len(rows) != 21 || rows[0] != "\uFEFF"+h.text("customers.csv.header", nil) || strings.Count(rows[0], ",") != 6 || !strings.HasPrefix(rows[1], ids[0]+",손님01,010-1000-0000,") {
 						t.Errorf("csv rows = %d, first %q %q", len(rows), rows[0], rows[1])
 					}
 					if !strings.Contains(rows[20], ",'=손님20,") || f.Mime != "text/csv" || !strings.HasSuffix(f.Name, ".csv") {

@@ -397,7 +397,9 @@ func (t *turn) customersCSV(filter string) error {
 	buf.WriteString("\uFEFF") // Excel reads a CSV without it in the local code page
 	w := csv.NewWriter(&buf)
 	w.UseCRLF = true
-	w.Write([]string{"id", "name", "phone", "tier", "visits", "last_visit", "tags"})
+	// The headers are in the reader's language, and ones dangol import
+	// knows, so the file opens as a 고객관리장부 and goes back in.
+	w.Write(strings.Split(t.text("customers.csv.header", nil), ","))
 	for _, c := range cs {
 		if err := t.audit("list", c.ID, "customers csv "+filter); err != nil {
 			return err

@@ -699,3 +699,18 @@ func TestImport_Visits(t *testing.T) {
 		}
 	}
 }
+
+// TestImport_ChatListHeaders: the CSV a staff member gets from /customers
+// (its headers from the catalog, in either language) names the columns
+// import reads, so the list goes back in as it came out.
+func TestImport_ChatListHeaders(t *testing.T) {
+	want := map[int]field{1: fieldName, 2: fieldPhone, 4: fieldVisits, 5: fieldLastVisit, 6: fieldTags}
+	for _, lang := range []string{"ko", "en"} {
+		hs := strings.Split(testCatalog.Text(lang, "customers.csv.header", nil), ",")
+		for i, f := range want {
+			if got, ok := headerAliases[normHeader(hs[i])]; !ok || got != f {
+				t.Errorf("%s header %q reads as %v (%v), want %s", lang, hs[i], got, ok, fieldKeys[f])
+			}
+		}
+	}
+}
