@@ -45,7 +45,7 @@ func (t *turn) tierLabel(c ledger.Customer) (string, error) {
 // formatPhone it takes the digits ledger.NormalizePhone gives, the only form
 // the ledger stores.
 func maskPhone(d string) string {
-	g, n := phoneGroups(d)
+	g, n := ledger.PhoneGroups(d)
 	var buf [32]byte
 	b := buf[:0]
 	switch {
@@ -66,41 +66,8 @@ func maskPhone(d string) string {
 	return string(b)
 }
 
-// formatPhone writes a domestic number with dashes: 010-1234-5678,
-// 02-123-4567, 1588-1234.
-func formatPhone(d string) string {
-	g, n := phoneGroups(d)
-	if n == 0 {
-		return d
-	}
-	var buf [32]byte
-	b := append(buf[:0], g[0]...)
-	for _, x := range g[1:n] {
-		b = append(append(b, '-'), x...)
-	}
-	return string(b)
-}
-
-// phoneGroups splits domestic digits the way Koreans write them: mobiles
-// 3-4-4, Seoul (02) 2-3-4 or 2-4-4, other areas 3-3-4 or 3-4-4, and 8-digit
-// business numbers (1588-…) 4-4; n is 0 for anything else. The groups
-// come in an array, not a slice: every card formats and masks a phone.
-func phoneGroups(d string) (g [3]string, n int) {
-	seoul := strings.HasPrefix(d, "02")
-	switch {
-	case len(d) == 8 && !strings.HasPrefix(d, "0"):
-		return [3]string{d[:4], d[4:]}, 2
-	case seoul && len(d) == 9:
-		return [3]string{d[:2], d[2:5], d[5:]}, 3
-	case seoul && len(d) == 10:
-		return [3]string{d[:2], d[2:6], d[6:]}, 3
-	case len(d) == 10:
-		return [3]string{d[:3], d[3:6], d[6:]}, 3
-	case len(d) == 11:
-		return [3]string{d[:3], d[3:7], d[7:]}, 3
-	}
-	return g, 0
-}
+// formatPhone writes a domestic number with dashes (ledger.FormatPhone).
+func formatPhone(d string) string { return ledger.FormatPhone(d) }
 
 // groupDigits writes n with thousands separators: 55,000.
 func groupDigits(n int64) string {

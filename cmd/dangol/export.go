@@ -401,7 +401,7 @@ func (m *Main) exportCSV(ctx context.Context, tx *ledger.Tx, w io.Writer) error 
 		return cw.Write([]string{
 			c.ID,
 			cell(c.Name),
-			c.Phone,
+			ledger.FormatPhone(c.Phone), // dashed: a spreadsheet keeps the leading 0 of text, not of a number
 			strconv.FormatInt(bal, 10),
 			strconv.Itoa(c.Visits),
 			localTime(c.LastVisit, loc),
