@@ -127,8 +127,9 @@
 // DANGOL_POINTS_RATE once, which thereafter changes nothing. Earn rates
 // are basis points (750 is 7.5%; PointsFor, FormatRateBP).
 //
-// Tiers (tier.go) are computed from the visits and the recorded spend (the
-// purchase amounts of earns not reversed) in the tier rules' window; the
+// Tiers (tier.go) are computed from the visits (days with a note or an
+// earn not reversed) and the recorded spend (the purchase amounts of earns
+// not reversed) in the tier rules' window; the
 // customer's tier and since when are stored. UpdateTier, called after a
 // visit or a purchase, applies an upgrade at once and returns the change
 // for the staff reply; a downgrade happens only in the daily run, after a

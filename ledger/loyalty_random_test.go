@@ -80,8 +80,9 @@ func modelRank(tb testing.TB, tx *Tx, id string, at time.Time, loc *time.Locatio
 		if e.Kind != PointsEarn || !in(e.At) {
 			continue
 		}
-		days[e.At.In(loc).Format(time.DateOnly)] = true
+		// A reversed earn is neither a visit nor spend (tierFigures).
 		if e.ReversedBy == "" {
+			days[e.At.In(loc).Format(time.DateOnly)] = true
 			spend += e.Amount
 		}
 	}

@@ -385,9 +385,8 @@ func windowStart(months int, at time.Time) time.Time {
 // tierFigures returns the visits and spend of the customer at ck that
 // count at at under a window of months: with no window, the visits ever
 // counted (VisitStats, imported ones included); with one, the calendar
-// days in loc with a note or an earn in (at - months, at]. Spend is the sum
-// of the purchase amounts of the earns in the window that no correction
-// reversed.
+// days in loc with a note or an earn no correction reversed in (at -
+// months, at]. Spend is the sum of the purchase amounts of those earns.
 func (tx *Tx) tierFigures(ck []byte, months int, at time.Time, loc *time.Location, needSpend bool) (visits int, spend int64, err error) {
 	if months <= 0 && !needSpend {
 		// The visits ever counted are all the rules ask (the default
@@ -407,25 +406,17 @@ func (tx *Tx) tierFigures(ck []byte, months int, at time.Time, loc *time.Locatio
 	lo := concat(ck, timePrefix(from))
 	hi := concat(ck, timePrefix(at.Add(time.Nanosecond)))
 	days := map[int]bool{}
-	c := tx.bucket(bucketCustPoints).Cursor()
-	pb := tx.bucket(bucketPoints)
-	for k, rev := c.Seek(lo); k != nil && bytes.Compare(k, hi) < 0; k, rev = c.Next() {
-		tk := k[len(ck):]
-		v := pb.Get(tk)
-		if v == nil {
-			continue
-		}
-		p, _, err := decodePoints(tk, v)
-		if err != nil {
-			return 0, 0, err
-		}
-		if p.Kind != PointsEarn {
-			continue
-		}
-		days[dayNumber(p.At, loc)] = true
-		if len(rev) == 0 {
+	// A reversed earn is neither spend nor a visit: it was a mistake (the
+	// wrong customer, a typo), as UncountVisit reads it.
+	err = tx.earnsOf(ck, lo, hi, func(p PointsEntry, reversed bool) bool {
+		if !reversed {
+			days[dayNumber(p.At, loc)] = true
 			spend += p.Amount
 		}
+		return true
+	})
+	if err != nil {
+		return 0, 0, err
 	}
 	if months <= 0 {
 		s, err := tx.VisitStatsOf(custIDOfKey(ck))

@@ -75,7 +75,7 @@ func (tx *Tx) hasVisitRecord(ck []byte, from, to time.Time) bool {
 		return true
 	}
 	found := false
-	_ = tx.earnsIn(ck, lo, hi, func(time.Time) bool { found = true; return false })
+	_ = tx.earnsOf(ck, lo, hi, func(_ PointsEntry, reversed bool) bool { found = !reversed; return reversed })
 	return found
 }
 
@@ -96,19 +96,19 @@ func (tx *Tx) visitRecords(ck []byte, loc *time.Location) (first, last time.Time
 	for k, _ := c.Seek(ck); k != nil && bytes.HasPrefix(k, ck); k, _ = c.Next() {
 		see(keyTime(k[len(ck):]))
 	}
-	err = tx.earnsIn(ck, ck, append(bytes.Clone(ck), 0xff), see)
+	err = tx.earnsOf(ck, ck, append(bytes.Clone(ck), 0xff), func(p PointsEntry, reversed bool) bool {
+		return reversed || see(p.At)
+	})
 	return first, last, err
 }
 
-// earnsIn calls fn with the time of each unreversed earn of the customer
-// at ck whose index key is in [lo, hi), until fn returns false.
-func (tx *Tx) earnsIn(ck, lo, hi []byte, fn func(time.Time) bool) error {
+// earnsOf calls fn with each earn of the customer at ck whose index key
+// is in [lo, hi), and whether a correction reversed it, until fn returns
+// false.
+func (tx *Tx) earnsOf(ck, lo, hi []byte, fn func(p PointsEntry, reversed bool) bool) error {
 	c := tx.bucket(bucketCustPoints).Cursor()
 	pb := tx.bucket(bucketPoints)
 	for k, rev := c.Seek(lo); k != nil && bytes.Compare(k, hi) < 0 && bytes.HasPrefix(k, ck); k, rev = c.Next() {
-		if len(rev) != 0 {
-			continue // reversed by a correction
-		}
 		tk := k[len(ck):]
 		v := pb.Get(tk)
 		if v == nil {
@@ -118,7 +118,7 @@ func (tx *Tx) earnsIn(ck, lo, hi []byte, fn func(time.Time) bool) error {
 		if err != nil {
 			return err
 		}
-		if p.Kind == PointsEarn && !fn(p.At) {
+		if p.Kind == PointsEarn && !fn(p, len(rev) != 0) {
 			return nil
 		}
 	}
