@@ -387,9 +387,16 @@ type benchRig struct {
 // newBenchRig opens and seeds the ledger at path and starts the adapter on
 // the fake, with plan's outgoing limits.
 func (m *Main) newBenchRig(ctx context.Context, path string, customers int, plan benchPlan) (*benchRig, error) {
-	store, err := m.openLedger(path, nil) // fsync on every commit, as serve
+	// The ledger is the bench's own, in a temporary folder removed after
+	// the run: its key stays in memory, so no key file is made and nobody
+	// is told to keep a copy of one. It fsyncs every commit, as serve.
+	key, err := ledger.NewKey()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	store, err := ledger.Open(path, &ledger.Options{Key: key})
+	if err != nil {
+		return nil, fmt.Errorf("bench: open %s: %w", path, err)
 	}
 	r := &benchRig{m: m, store: store, customers: customers, track: newReplyTracker(), staff: newBenchStaff(), floor: plan.floor}
 	start := time.Now()

@@ -79,6 +79,11 @@ func TestBench(t *testing.T) {
 		if left, _ := os.ReadDir(dir); len(left) != 0 {
 			t.Errorf("temporary folder left behind: %v", left)
 		}
+		// Its ledger is gone with the run: no key of it to keep, and
+		// nobody told to keep one.
+		if strings.Contains(res.stderr, "dangol.key") || strings.Contains(res.stderr, "new master key") {
+			t.Errorf("the bench spoke of a key for its temporary ledger:\n%s", res.stderr)
+		}
 	})
 	t.Run("Line", func(t *testing.T) {
 		// Ratings 1 to 5 in turn: those at or below dialog.LowRating alert
