@@ -17,7 +17,6 @@ import (
 	"github.com/looplab/fsm"
 
 	"github.com/dangol/dangol/ledger"
-	"github.com/dangol/dangol/locales"
 )
 
 // flowCoupon is /coupon use: the customer's valid coupons as buttons.
@@ -200,12 +199,12 @@ func (t *turn) useCoupon(c ledger.Customer, ref string) error {
 		return refuse("loyalty.coupon.not_yours", map[string]any{"Name": c.Name})
 	case errors.As(err, &ce) && errors.Is(err, ledger.ErrCouponUsed):
 		return refuse("loyalty.coupon.used", map[string]any{
-			"Code": ce.Code, "CodeEun": locales.Josa(ce.Code, "은", "는"), "When": ce.UsedAt.In(t.e.loc).Format("2006-01-02 15:04"), "Who": t.actorLabel(ce.UsedBy),
+			"Code": ce.Code, "When": ce.UsedAt.In(t.e.loc).Format("2006-01-02 15:04"), "Who": t.actorLabel(ce.UsedBy),
 		})
 	case errors.As(err, &ce) && errors.Is(err, ledger.ErrCouponExpired):
-		return refuse("loyalty.coupon.expired", map[string]any{"Code": ce.Code, "CodeEun": locales.Josa(ce.Code, "은", "는"), "LastDay": ce.LastDay})
+		return refuse("loyalty.coupon.expired", map[string]any{"Code": ce.Code, "LastDay": ce.LastDay})
 	case errors.As(err, &ce) && errors.Is(err, ledger.ErrCouponVoid):
-		return refuse("loyalty.coupon.void", map[string]any{"Code": ce.Code, "CodeEun": locales.Josa(ce.Code, "은", "는")})
+		return refuse("loyalty.coupon.void", map[string]any{"Code": ce.Code})
 	case errors.Is(err, ledger.ErrCouponNotFound):
 		return refuse("loyalty.coupon.not_found", map[string]any{"Code": strings.TrimSpace(ref)})
 	case err != nil:

@@ -17,7 +17,6 @@ import (
 	"github.com/looplab/fsm"
 
 	"github.com/dangol/dangol/ledger"
-	"github.com/dangol/dangol/locales"
 )
 
 // Flows of this file, stored in ledger.Session.Flow.
@@ -223,7 +222,7 @@ func (t *turn) applyEdit(c ledger.Customer, field, value string) error {
 	if !changed {
 		d := t.fieldData(field)
 		v := t.fieldValue(got, field)
-		d["Name"], d["Value"], d["ValueIe"] = got.Name, v, locales.Josa(v, "이에요", "예요")
+		d["Name"], d["Value"] = got.Name, v
 		r := t.mk(t.text("customer_edit.unchanged", d))
 		r.Private = true
 		t.add(r)
@@ -503,7 +502,7 @@ func (t *turn) fieldName(field string) string {
 // FieldEun with the Korean particle its last sound takes (생일을, 전화를).
 func (t *turn) fieldData(field string) map[string]any {
 	name := t.fieldName(field)
-	return map[string]any{"Field": name, "FieldEul": locales.Josa(name, "을", "를"), "FieldEun": locales.Josa(name, "은", "는")}
+	return map[string]any{"Field": name}
 }
 
 // fieldValue shows a field of c as the before → after lines do. Staff see

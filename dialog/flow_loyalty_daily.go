@@ -254,18 +254,18 @@ func (t *turn) noticeText(n ledger.Notice) (text string, coupon bool, ok bool, e
 			l = ledger.Tier{ID: n.Tier}
 		}
 		name := t.tierName(l)
-		d := map[string]any{"Tier": name, "TierJosa": locales.Josa(name, "이", "가"), "Rate": rate(p.EarnRateOf(n.Tier)), "Benefit": l.Benefit}
+		d := map[string]any{"Tier": name, "Rate": rate(p.EarnRateOf(n.Tier)), "Benefit": l.Benefit}
 		return t.text("loyalty.notice.tier_up", d), false, true, nil
 	case ledger.NoticeTierDownSoon, ledger.NoticeTierDown:
 		from, to := t.tierNameOf(p, n.FromTier), t.tierNameOf(p, n.Tier)
-		d := map[string]any{"From": from, "To": to, "ToJosa": locales.Josa(to, "으로", "로"), "On": n.On}
+		d := map[string]any{"From": from, "To": to, "On": n.On}
 		if n.Kind == ledger.NoticeTierDown {
 			return t.text("loyalty.notice.tier_down", d), false, true, nil
 		}
 		return t.text("loyalty.notice.tier_down_soon", d), false, true, nil
 	case ledger.NoticeExpireSoon, ledger.NoticeExpired:
 		pts := t.pts(n.Points)
-		d := map[string]any{"Points": pts, "PointsJosa": locales.Josa(pts, "이", "가"), "On": n.On, "LastDay": dayBefore(n.On)}
+		d := map[string]any{"Points": pts, "On": n.On, "LastDay": dayBefore(n.On)}
 		if n.Kind == ledger.NoticeExpired {
 			return t.text("loyalty.notice.expired", d), false, true, nil
 		}

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/dangol/dangol/ledger"
-	"github.com/dangol/dangol/locales"
 )
 
 // recentEntries is how many points entries a balance shows.
@@ -186,7 +185,7 @@ func (t *turn) tierAfterVisit(c ledger.Customer) (line, notice string, err error
 	}
 	name := t.tierNameOf(p, ch.To)
 	line = t.text("loyalty.tier.up_staff", map[string]any{
-		"Name": c.Name, "Tier": name, "TierJosa": locales.Josa(name, "이", "가"), "Rate": rate(p.EarnRateOf(ch.To)),
+		"Name": c.Name, "Tier": name, "Rate": rate(p.EarnRateOf(ch.To)),
 	})
 	return line, ch.NoticeID, nil
 }
@@ -293,7 +292,7 @@ func (t *turn) loyaltyLines(c ledger.Customer, forStaff bool) ([]string, []ledge
 	}
 	if st.DownTo != "" && !st.Pinned {
 		to := t.tierNameOf(p, st.DownTo)
-		lines = append(lines, t.text("loyalty.card.down", map[string]any{"On": t.day(st.DownOn), "To": to, "ToJosa": locales.Josa(to, "으로", "로")}))
+		lines = append(lines, t.text("loyalty.card.down", map[string]any{"On": t.day(st.DownOn), "To": to}))
 	}
 	card, err := t.tx.StampCardOf(c.ID, t.now)
 	if err != nil {

@@ -136,7 +136,7 @@ func (t *turn) actTierPin(c ledger.Customer, value string) error {
 		return fmt.Errorf("dialog: pin tier: %w", err)
 	}
 	to := t.tierNameOf(p, ch.To)
-	d := map[string]any{"Name": c.Name, "From": t.tierNameOf(p, ch.From), "To": to, "ToJosa": locales.Josa(to, "으로", "로")}
+	d := map[string]any{"Name": c.Name, "From": t.tierNameOf(p, ch.From), "To": to}
 	if id == "" {
 		t.say("loyalty.tier.unpinned", d)
 		return nil
@@ -454,7 +454,7 @@ func (t *turn) partChanged(part ledger.ProgrammePart, p ledger.Programme) Reply 
 		id = "loyalty.program.changed.stamps"
 	}
 	text := t.text(id, map[string]any{
-		"Part": name, "PartJosa": locales.Josa(name, "을", "를"), "Now": t.partLine(part, p),
+		"Part": name, "Now": t.partLine(part, p),
 	})
 	if part == ledger.PartTiers {
 		if note := t.tiersRemoved(p); note != "" {
@@ -521,7 +521,7 @@ func (t *turn) askPart(part ledger.ProgrammePart) error {
 func (t *turn) partQuestion(part ledger.ProgrammePart, p ledger.Programme, why string) Reply {
 	name := t.text("loyalty.program.part."+string(part), nil)
 	text := t.text("loyalty.program.ask", map[string]any{
-		"Part": name, "PartJosa": locales.Josa(name, "을", "를"), "Now": t.partLine(part, p),
+		"Part": name, "Now": t.partLine(part, p),
 		"Example": t.text("loyalty.program.example."+string(part), nil),
 	})
 	if why != "" {
@@ -710,7 +710,7 @@ func (t *turn) setPart(part ledger.ProgrammePart, value string) (ledger.Programm
 func (t *turn) ruleMessage(re *ledger.RuleError, tier string) (string, map[string]any) {
 	what := t.text("loyalty.field."+re.Field, nil)
 	data := map[string]any{
-		"What": what, "WhatEun": locales.Josa(what, "은", "는"), "WhatI": locales.Josa(what, "이", "가"), "WhatEul": locales.Josa(what, "을", "를"),
+		"What": what,
 		"Tier": tier, "Min": groupDigits(re.Min), "Max": groupDigits(re.Max),
 	}
 	switch re.Problem {

@@ -158,7 +158,7 @@ func linkMinjiIn(h *harness) []step {
 func usedBy(code *string) func(*testing.T, *harness, []Reply) {
 	return func(t *testing.T, h *harness, rs []Reply) {
 		t.Helper()
-		want := h.text("loyalty.coupon.used", map[string]any{"Code": *code, "CodeEun": locales.Josa(*code, "은", "는"), "When": "2026-05-13 14:00", "Who": staffID})
+		want := h.text("loyalty.coupon.used", map[string]any{"Code": *code, "When": "2026-05-13 14:00", "Who": staffID})
 		if !strings.Contains(allText(rs), want) {
 			t.Errorf("replies lack %q:\n%s", want, allText(rs))
 		}
@@ -215,7 +215,7 @@ var loyaltyScripts = []script{
 					t.Errorf("stamps = %+v", s)
 				}
 				name := h.text("loyalty.program.part.stamps", nil)
-				want := strings.TrimSuffix(h.text("loyalty.program.changed.stamps", map[string]any{"Part": name, "PartJosa": locales.Josa(name, "을", "를"), "Now": ""}), "\n")
+				want := strings.TrimSuffix(h.text("loyalty.program.changed.stamps", map[string]any{"Part": name, "Now": ""}), "\n")
 				if txt := allText(rs); !strings.Contains(txt, want) {
 					t.Errorf("the answer lacks %q:\n%s", want, txt)
 				}
@@ -550,7 +550,7 @@ var loyaltyScripts = []script{
 			// The second day: regular, earning 7% from the next purchase.
 			step{advance: 24 * time.Hour, msg: staffMsg("/note 김민지 커트 상담"), check: func(t *testing.T, h *harness, rs []Reply) {
 				name := h.text("core.tier.regular", nil)
-				tellsCustomer(h.text("loyalty.notice.tier_up", map[string]any{"Tier": name, "TierJosa": locales.Josa(name, "이", "가"), "Rate": "7%"}), false)(t, h, rs)
+				tellsCustomer(h.text("loyalty.notice.tier_up", map[string]any{"Tier": name, "Rate": "7%"}), false)(t, h, rs)
 				if h.lang == "ko" && !strings.Contains(allText(rs), "축하해요! 단골이 되셨어요 — 이제 7% 적립") {
 					t.Errorf("customer's message: %q", allText(rs))
 				}
@@ -610,7 +610,7 @@ func TestLoyaltyDaily(t *testing.T) {
 				{build: func() Message { return staffMsg("/coupon use 김민지 " + h.coupons(f.minji)[0].Code) },
 					check: func(t *testing.T, h *harness, rs []Reply) {
 						code := h.coupons(f.minji)[0].Code
-						want := h.text("loyalty.coupon.expired", map[string]any{"Code": code, "CodeEun": locales.Josa(code, "은", "는"), "LastDay": "2026-05-15"})
+						want := h.text("loyalty.coupon.expired", map[string]any{"Code": code, "LastDay": "2026-05-15"})
 						if !strings.Contains(allText(rs), want) {
 							t.Errorf("replies lack %q: %s", want, allText(rs))
 						}
@@ -634,7 +634,7 @@ func TestLoyaltyDaily(t *testing.T) {
 				t.Fatalf("retry: %v", err)
 			}
 			soon := h.text("loyalty.notice.expire_soon", map[string]any{"Points": h.text("core.fmt.points", map[string]any{"N": "1,200"}),
-				"PointsJosa": locales.Josa(h.text("core.fmt.points", map[string]any{"N": "1,200"}), "이", "가"), "On": "2026-07-13", "LastDay": "2026-07-12"})
+				"On": "2026-07-13", "LastDay": "2026-07-12"})
 			rs := box.take()
 			if len(rs) != 1 || rs[0].To != ToUser || rs[0].Channel != ChannelTelegram || rs[0].UserID != custTG || rs[0].Text != soon {
 				t.Fatalf("the notice 30 days ahead: %+v, want %q", rs, soon)
@@ -655,8 +655,7 @@ func TestLoyaltyDaily(t *testing.T) {
 			if b := h.balance(f.minji); b != 0 {
 				t.Errorf("balance = %d after the expiry, want 0", b)
 			}
-			gone := h.text("loyalty.notice.expired", map[string]any{"Points": h.text("core.fmt.points", map[string]any{"N": "1,200"}),
-				"PointsJosa": locales.Josa(h.text("core.fmt.points", map[string]any{"N": "1,200"}), "이", "가")})
+			gone := h.text("loyalty.notice.expired", map[string]any{"Points": h.text("core.fmt.points", map[string]any{"N": "1,200"})})
 			if rs := box.take(); len(rs) != 1 || rs[0].Text != gone {
 				t.Errorf("the expiry: %q, want %q", allText(rs), gone)
 			}

@@ -195,7 +195,7 @@ func (c *Console) timeCommand(ctx context.Context, args []string) {
 		c.logger.ErrorContext(ctx, "console: move the clock", "to", to, "err", err)
 		c.println(c.text("clock.failed", nil))
 	}
-	c.println(c.text("clock.moved", map[string]any{"Time": c.formatTime(clock.Now()), "TimeRo": locales.Josa(c.formatTime(clock.Now()), "으로", "로"), "Count": len(posts)}))
+	c.println(c.text("clock.moved", map[string]any{"Time": c.formatTime(clock.Now()), "Count": len(posts)}))
 }
 
 // formatTime shows t as the console's clock does, in the console's

@@ -135,13 +135,13 @@ type transcript struct {
 
 func newTranscript(cat *locales.Catalog) *transcript {
 	// The Korean confirmation names the speaker with the particle their
-	// name takes ('u1'로, 'u0'으로): NAMERO stands for either.
-	as := cat.Text("ko", "console.as.done", map[string]any{"Role": cat.Text("ko", "console.role.customer", nil), "Name": "NAME", "NameRo": "NAMERO"})
+	// name takes ('u1'로, 'u0'으로); NAME takes 로, and stands for either.
+	as := cat.Text("ko", "console.as.done", map[string]any{"Role": cat.Text("ko", "console.role.customer", nil), "Name": "NAME"})
 	// The suite's users speak as customers, so a message to one is
 	// addressed "→ [고객 uN]" (console.to.customer).
 	to := cat.Text("ko", "console.to.customer", map[string]any{"User": "NAME"})
 	pattern := func(s, name string) *regexp.Regexp {
-		q := strings.Replace(regexp.QuoteMeta(s), "NAMERO", "'"+name+"'(?:으로|로)", 1)
+		q := strings.Replace(regexp.QuoteMeta(s), "'NAME'로", "'"+name+"'(?:으로|로)", 1)
 		return regexp.MustCompile("^" + strings.Replace(q, "NAME", name, 1))
 	}
 	return &transcript{

@@ -611,7 +611,7 @@ func (c *Console) image(lang string, img *dialog.Image) string {
 func (c *Console) speakerData() map[string]any {
 	// NameRo is the quoted name with the particle it takes: '사장'으로,
 	// '민지'로.
-	return map[string]any{"Role": c.text("console.role."+string(c.role), nil), "Name": c.name, "NameRo": locales.Josa("'"+c.name+"'", "으로", "로")}
+	return map[string]any{"Role": c.text("console.role."+string(c.role), nil), "Name": c.name}
 }
 
 func (c *Console) text(id string, data any) string { return c.cat.Text(c.lang, id, data) }
