@@ -212,8 +212,14 @@ func TestSummary(t *testing.T) {
 				t.Errorf("summary shows no counts: %s", allText(rs))
 			}
 			rs = h.send(managerMsg("/summary someday"))
-			if len(rs) != 1 || rs[0].Text != h.text("core.summary.usage", nil) {
+			if len(rs) != 1 || rs[0].Text != h.text("core.summary.usage", map[string]any{"Value": "someday"}) || !strings.Contains(rs[0].Text, "'someday'") {
 				t.Errorf("bad week answered %+v", rs)
+			}
+			// A month is not a week: said so, not the usage.
+			for _, arg := range []string{"month", "이번달", "지난 달", "last month", "2026-11", "11월"} {
+				if rs = h.send(managerMsg("/summary " + arg)); len(rs) != 1 || rs[0].Text != h.text("core.summary.no_month", nil) {
+					t.Errorf("/summary %s answered %+v", arg, rs)
+				}
 			}
 		})
 	}

@@ -3,6 +3,7 @@ package dialog
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dangol/dangol/feedback"
@@ -15,7 +16,11 @@ import (
 func (t *turn) cmdSummary(args string) error {
 	w, err := feedback.ParseWeek(args, t.now, t.e.loc)
 	if err != nil {
-		t.say("core.summary.usage", nil)
+		if asksMonth(args) {
+			t.say("core.summary.no_month", nil)
+			return nil
+		}
+		t.say("core.summary.usage", map[string]any{"Value": strings.TrimSpace(args)})
 		return nil
 	}
 	e, lang, now := t.e, t.lang, t.now
@@ -61,4 +66,22 @@ func (e *Engine) atRiskButtons(ctx context.Context, lang string, now time.Time) 
 		return nil, fmt.Errorf("dialog: summary win-back buttons: %w", err)
 	}
 	return out, nil
+}
+
+// summaryMonthWords ask for a month's summary, which dangol does not make yet.
+var summaryMonthWords = []string{"month", "monthly", "월", "달", "월간"}
+
+// asksMonth reports whether a /summary argument asks for a month: "이번달",
+// "지난 달", "last month", "2026-11", "11월".
+func asksMonth(s string) bool {
+	in := strings.ToLower(strings.Join(strings.Fields(s), ""))
+	for _, w := range summaryMonthWords {
+		if strings.HasSuffix(in, w) {
+			return true
+		}
+	}
+	if y, m, ok := strings.Cut(in, "-"); ok && len(y) == 4 && len(m) <= 2 && strings.Trim(y+m, "0123456789") == "" {
+		return true
+	}
+	return false
 }
