@@ -26,32 +26,36 @@ const followUpHorizon = 300 * 24 * time.Hour
 // false when the note asks for none, which is then saved as it was before.
 func oneLineFollowUp(text string, now time.Time, loc *time.Location) (time.Time, bool) {
 	s := strings.ToLower(strings.TrimRight(strings.TrimSpace(text), " .!~,"))
-	today := time.Date(now.In(loc).Year(), now.In(loc).Month(), now.In(loc).Day(), 0, 0, 0, 0, loc)
-	day := func(words []string) (time.Time, bool) {
-		for k := min(3, len(words)); k >= 1; k-- {
-			d, ok := parseDate(strings.Join(words[len(words)-k:], " "), now, loc)
-			if ok && !d.Before(today) && d.Sub(today) <= followUpHorizon {
-				return d, true
-			}
-		}
-		return time.Time{}, false
+	y, m, d := now.In(loc).Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	// dayOf reads words (a day is one to three of them) as a follow-up day.
+	dayOf := func(words []string) (time.Time, bool) {
+		day, ok := parseDate(strings.Join(words, " "), now, loc)
+		return day, ok && !day.Before(today) && day.Sub(today) <= followUpHorizon
 	}
+	// "… 2주 후 연락": the day's words just before the follow-up word.
 	for _, w := range followUpAfter {
-		if rest, ok := strings.CutSuffix(s, w); ok && (rest == "" || strings.HasSuffix(rest, " ")) {
-			if d, ok := day(strings.Fields(rest)); ok {
-				return d, true
+		rest, ok := strings.CutSuffix(s, w)
+		if !ok || rest != "" && !strings.HasSuffix(rest, " ") {
+			continue
+		}
+		words := strings.Fields(rest)
+		for k := min(3, len(words)); k >= 1; k-- {
+			if day, ok := dayOf(words[len(words)-k:]); ok {
+				return day, true
 			}
 		}
 	}
+	// "… 다음 연락 12/10": the day's words last, after the follow-up word.
 	words := strings.Fields(s)
 	for k := min(3, len(words)-1); k >= 1; k-- {
 		head := strings.Join(words[:len(words)-k], " ")
 		for _, w := range followUpBefore {
-			if head == w || strings.HasSuffix(head, " "+w) {
-				d, ok := parseDate(strings.Join(words[len(words)-k:], " "), now, loc)
-				if ok && !d.Before(today) && d.Sub(today) <= followUpHorizon {
-					return d, true
-				}
+			if head != w && !strings.HasSuffix(head, " "+w) {
+				continue
+			}
+			if day, ok := dayOf(words[len(words)-k:]); ok {
+				return day, true
 			}
 		}
 	}

@@ -30,14 +30,20 @@ func (tx *Tx) UncountVisit(customerID string, at time.Time) error {
 	}
 	s, err := decodeVisits(ck, v)
 	if err != nil {
-		return fmt.Errorf("ledger: uncount visit: %w", err)
+		return fmt.Errorf("ledger: uncount visit %s: %w", customerID, err)
 	}
 	loc := at.Location()
 	from := startOfDay(at, loc)
 	to := from.AddDate(0, 0, 1)
 	// A day outside [first, last] was never counted (a record RecordVisit
 	// was not asked about); one that still has a record stays counted.
-	if s.Visits == 0 || to.Before(s.First) || !from.Before(s.Last.Add(time.Nanosecond)) || tx.hasVisitRecord(ck, from, to) {
+	if s.Visits == 0 || to.Before(s.First) || !from.Before(s.Last.Add(time.Nanosecond)) {
+		return nil
+	}
+	if kept, err := tx.hasVisitRecord(ck, from, to); err != nil || kept {
+		if err != nil {
+			return fmt.Errorf("ledger: uncount visit %s: %w", customerID, err)
+		}
 		return nil
 	}
 	first, last, err := tx.visitRecords(ck, loc)
@@ -53,8 +59,9 @@ func (tx *Tx) UncountVisit(customerID string, at time.Time) error {
 		return nil
 	}
 	// With no record left the visits are all imported ones, whose days
-	// the import alone knew: the first and last stay, the later of the
-	// two errs on keeping a customer's data (retention counts from it).
+	// the import alone knew: the first and last stay as they are. Keeping
+	// the last errs on keeping the customer's data, as retention counts
+	// from it.
 	if sameDay(s.First, at, loc) && !first.IsZero() {
 		s.First = first
 	}
@@ -69,14 +76,17 @@ func (tx *Tx) UncountVisit(customerID string, at time.Time) error {
 
 // hasVisitRecord reports whether the customer at ck has a note or an
 // unreversed earn in [from, to).
-func (tx *Tx) hasVisitRecord(ck []byte, from, to time.Time) bool {
+func (tx *Tx) hasVisitRecord(ck []byte, from, to time.Time) (bool, error) {
 	lo, hi := concat(ck, timePrefix(from)), concat(ck, timePrefix(to))
 	if k, _ := tx.bucket(bucketCustNotes).Cursor().Seek(lo); k != nil && bytes.Compare(k, hi) < 0 {
-		return true
+		return true, nil
 	}
 	found := false
-	_ = tx.earnsOf(ck, lo, hi, func(_ PointsEntry, reversed bool) bool { found = !reversed; return reversed })
-	return found
+	err := tx.earnsOf(ck, lo, hi, func(_ PointsEntry, reversed bool) bool {
+		found = !reversed
+		return !found // on to the next while this one was reversed
+	})
+	return found, err
 }
 
 // visitRecords returns the times of the customer's oldest and newest note
