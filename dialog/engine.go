@@ -821,7 +821,7 @@ func (t *turn) dispatch() error {
 		return t.onMedia(m.Media) // flow_media.go; staff's media is ignored, their text read
 	}
 	text := strings.TrimSpace(m.Text)
-	if cmd, args, ok := parseCommand(text, t.sess.Flow != ""); ok {
+	if cmd, args, ok := parseCommand(text, t.sess.Flow != ""); ok && !t.questionLike(text, cmd, args) {
 		return t.onCommand(cmd, args)
 	}
 	if t.sess.Flow != "" {
@@ -955,6 +955,23 @@ func (t *turn) onCommand(name, args string) error {
 	return c.run(t, strings.TrimSpace(args))
 }
 
+// questionLike reports whether a customer's message that parsed as the
+// command cmd is a sentence for the shop instead: a Korean word of a staff
+// command, typed without a slash and followed by more ("고객 센터 번호
+// 알려주세요", "메모 남겨도 되나요", "요약 좀 해 주세요"). It goes on as a
+// question; the customer's own words ("피드백 ★★★★★ 좋아요", "생일 3/15")
+// stay commands.
+func (t *turn) questionLike(text, cmd, args string) bool {
+	if t.role != ledger.RoleCustomer || args == "" {
+		return false
+	}
+	if c, _ := splitCommand(text); c != "" {
+		return false
+	}
+	_, mine := customerCommands[cmd]
+	return !mine
+}
+
 // commandWrites reports whether a customer's message is a command that
 // always writes (command.writes), read as dispatch will read it outside a
 // flow (inside one, the turn writes its session anyway).
@@ -968,9 +985,10 @@ func (t *turn) commandWrites() bool {
 
 // parseCommand reads a command line: "/note …", "/start@bot CODE", or a
 // Korean command word typed without a slash ("메모 …", "취소"), returning
-// the canonical English name. Inside a flow a Korean word counts only as
-// the whole message, so a note that starts with "고객" stays a note.
-func parseCommand(text string, inFlow bool) (name, args string, ok bool) {
+// the canonical English name. With wordAlone (inside a flow) a Korean word
+// counts only as the whole message, so a note that starts with "고객" stays
+// a note.
+func parseCommand(text string, wordAlone bool) (name, args string, ok bool) {
 	if cmd, rest := splitCommand(text); cmd != "" {
 		if c, ok := commandAlias(cmd); ok {
 			cmd = c
@@ -978,7 +996,7 @@ func parseCommand(text string, inFlow bool) (name, args string, ok bool) {
 		return cmd, rest, true
 	}
 	word, rest := firstField(text)
-	if word == "" || (inFlow && rest != "") {
+	if word == "" || (wordAlone && rest != "") {
 		return "", "", false
 	}
 	cmd, ok := commandAlias(word)

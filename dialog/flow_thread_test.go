@@ -237,3 +237,24 @@ var threadScripts = []script{
 }
 
 func TestThreadScripts(t *testing.T) { runScripts(t, threadScripts) }
+
+// TestCustomerSentenceNotStaffCommand: a customer's sentence that starts
+// with the Korean word of a staff command is a question for the shop, not
+// that command, while the customer's own words with what follows stay
+// commands and staff keep theirs.
+func TestCustomerSentenceNotStaffCommand(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	seed(h)
+	steps := linkMinji(h)
+	for _, q := range []string{"고객 센터 번호 알려주세요", "메모 남겨도 되나요?", "요약 좀 해 주실 수 있나요"} {
+		steps = append(steps,
+			step{msg: custMsg(q), ids: []string{"threads.ask"}, not: []string{h.text("core.help.short_customer", nil)}},
+			step{msg: custMsg("/cancel")})
+	}
+	steps = append(steps,
+		step{msg: custMsg("피드백 ★★★★★ 최고예요"), ids: []string{"core.feedback.thanks"}},
+		step{msg: custMsg("/고객 센터"), ids: []string{"core.help.short_customer"}},
+		step{msg: staffMsg("고객 김민지"), want: []string{"김민지", "010-1234-5678"}},
+	)
+	runSteps(t, h, steps)
+}
