@@ -892,6 +892,11 @@ type command struct {
 	// at the least), so a customer's message of it skips the read-only
 	// attempt (outbox.go) instead of reading everything twice.
 	writes bool
+	// wordArgs, when set, says whether args follow the command's Korean
+	// word typed without a slash as its arguments ("생일 3/15"); when not,
+	// a customer's message is a sentence for the shop ("생일 쿠폰 있나요?",
+	// questionLike). nil: any arguments are the command's.
+	wordArgs func(t *turn, args string) bool
 }
 
 // staffCommands are the commands of staff and managers.
@@ -917,7 +922,7 @@ var customerCommands = map[string]command{
 	"feedback": {run: (*turn).cmdFeedback, writes: true},
 	"lang":     {run: (*turn).cmdLang},
 	"mydata":   {run: (*turn).cmdMyData},
-	"birthday": {run: (*turn).cmdBirthday}, // flow_customer_edit.go
+	"birthday": {run: (*turn).cmdBirthday, wordArgs: (*turn).birthdayWords}, // flow_customer_edit.go
 	"forget":   {run: (*turn).cmdForget},
 	"help":     {run: (*turn).cmdHelp, keep: true},
 	"cancel":   {run: func(t *turn, _ string) error { return t.cancel() }, keep: true},
@@ -958,9 +963,10 @@ func (t *turn) onCommand(name, args string) error {
 // questionLike reports whether a customer's message that parsed as the
 // command cmd is a sentence for the shop instead: a Korean word of a staff
 // command, typed without a slash and followed by more ("고객 센터 번호
-// 알려주세요", "메모 남겨도 되나요", "요약 좀 해 주세요"). It goes on as a
-// question; the customer's own words ("피드백 ★★★★★ 좋아요", "생일 3/15")
-// stay commands.
+// 알려주세요", "메모 남겨도 되나요", "요약 좀 해 주세요"), or of one of
+// theirs followed by what its arguments cannot be ("생일 쿠폰 있나요?"). It
+// goes on as a question; the customer's own commands ("피드백 ★★★★★
+// 좋아요", "생일 3/15") stay commands.
 func (t *turn) questionLike(text, cmd, args string) bool {
 	if t.role != ledger.RoleCustomer || args == "" {
 		return false
@@ -968,8 +974,8 @@ func (t *turn) questionLike(text, cmd, args string) bool {
 	if c, _ := splitCommand(text); c != "" {
 		return false
 	}
-	_, mine := customerCommands[cmd]
-	return !mine
+	c, mine := customerCommands[cmd]
+	return !mine || c.wordArgs != nil && !c.wordArgs(t, args)
 }
 
 // commandWrites reports whether a customer's message is a command that

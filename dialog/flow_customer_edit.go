@@ -953,6 +953,16 @@ func (t *turn) cmdBirthday(args string) error {
 	return t.setMyBirthday(c, args)
 }
 
+// birthdayWords reports whether args are what /birthday takes: a day or
+// a word that removes it.
+func (t *turn) birthdayWords(args string) bool {
+	if isClearWord(args) {
+		return true
+	}
+	_, err := t.birthdayArg(args)
+	return err == nil
+}
+
 func (t *turn) myBirthdayQuestion(c ledger.Customer, why string) Reply {
 	current := t.text("customer_edit.none", nil)
 	bs := []Button{t.btn("core.btn.cancel", "cancel")}

@@ -246,13 +246,15 @@ func TestCustomerSentenceNotStaffCommand(t *testing.T) {
 	h := mustOpenHarness(t, nil, "ko")
 	seed(h)
 	steps := linkMinji(h)
-	for _, q := range []string{"고객 센터 번호 알려주세요", "메모 남겨도 되나요?", "요약 좀 해 주실 수 있나요"} {
+	for _, q := range []string{"고객 센터 번호 알려주세요", "메모 남겨도 되나요?", "요약 좀 해 주실 수 있나요", "생일 쿠폰 있나요?"} {
 		steps = append(steps,
 			step{msg: custMsg(q), ids: []string{"threads.ask"}, not: []string{h.text("core.help.short_customer", nil)}},
 			step{msg: custMsg("/cancel")})
 	}
 	steps = append(steps,
 		step{msg: custMsg("피드백 ★★★★★ 최고예요"), ids: []string{"core.feedback.thanks"}},
+		step{msg: custMsg("생일 3/15"), want: []string{h.text("customer_edit.my.set", map[string]any{"Date": "3월 15일"})}},
+		step{msg: custMsg("/생일 쿠폰"), want: []string{h.text("customer_edit.my.bad", map[string]any{"Value": "쿠폰"})}},
 		step{msg: custMsg("/고객 센터"), ids: []string{"core.help.short_customer"}},
 		step{msg: staffMsg("고객 김민지"), want: []string{"김민지", "010-1234-5678"}},
 	)
