@@ -925,7 +925,8 @@ var customerCommands = map[string]command{
 	"birthday": {run: (*turn).cmdBirthday, wordArgs: (*turn).birthdayWords}, // flow_customer_edit.go
 	"forget":   {run: (*turn).cmdForget},
 	"help":     {run: (*turn).cmdHelp, keep: true},
-	"cancel":   {run: func(t *turn, _ string) error { return t.cancel() }, keep: true},
+	// "취소 가능한가요?" asks about cancelling a booking, not this.
+	"cancel": {run: func(t *turn, _ string) error { return t.cancel() }, keep: true, wordArgs: func(*turn, string) bool { return false }},
 }
 
 func (t *turn) onCommand(name, args string) error {

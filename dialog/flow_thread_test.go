@@ -246,7 +246,7 @@ func TestCustomerSentenceNotStaffCommand(t *testing.T) {
 	h := mustOpenHarness(t, nil, "ko")
 	seed(h)
 	steps := linkMinji(h)
-	for _, q := range []string{"고객 센터 번호 알려주세요", "메모 남겨도 되나요?", "요약 좀 해 주실 수 있나요", "생일 쿠폰 있나요?"} {
+	for _, q := range []string{"고객 센터 번호 알려주세요", "메모 남겨도 되나요?", "요약 좀 해 주실 수 있나요", "생일 쿠폰 있나요?", "취소 가능한가요?"} {
 		steps = append(steps,
 			step{msg: custMsg(q), ids: []string{"threads.ask"}, not: []string{h.text("core.help.short_customer", nil)}},
 			step{msg: custMsg("/cancel")})
