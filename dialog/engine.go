@@ -474,7 +474,10 @@ type turn struct {
 
 	sess    ledger.Session
 	hadSess bool
-	expired bool
+	expired bool // the session timed out and goes with this turn
+	// expiryTold: the person was told so (a flow that was only browsing
+	// ends without a word), which answers a /cancel too.
+	expiryTold bool
 
 	replies []Reply
 	notices []Reply // said before the flow ran (an expiry); kept on refusals
@@ -652,12 +655,17 @@ func (t *turn) loadSession() error {
 	}
 	if t.now.Sub(s.Updated) > t.e.timeout {
 		t.expired = true
-		n := t.mk(t.text("core.session.expired", map[string]any{
-			"Flow":    t.text(t.flowTitle(s.Flow), nil),
-			"Minutes": int(t.e.timeout / time.Minute),
-		}))
-		t.notices = append(t.notices, n)
-		t.replies = append(t.replies, n)
+		// A flow that was only browsing (a list, a menu) held nothing to
+		// lose, so it ends without a word, as a new command ends it.
+		if f := flows[s.Flow]; f == nil || !slices.Contains(f.browse, s.State) {
+			n := t.mk(t.text("core.session.expired", map[string]any{
+				"Flow":    t.text(t.flowTitle(s.Flow), nil),
+				"Minutes": int(t.e.timeout / time.Minute),
+			}))
+			t.notices = append(t.notices, n)
+			t.replies = append(t.replies, n)
+			t.expiryTold = true
+		}
 		t.sess = ledger.Session{Key: t.key}
 		return nil
 	}
@@ -873,7 +881,7 @@ func (t *turn) onAction(p string) error {
 // cancel leaves any flow.
 func (t *turn) cancel() error {
 	if t.sess.Flow == "" {
-		if !t.expired {
+		if !t.expiryTold {
 			t.say("core.cancel.nothing", nil)
 		}
 		return nil

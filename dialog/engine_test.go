@@ -822,3 +822,29 @@ func TestKoreanNumberParticles(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowseExpiresQuietly: a flow that was only browsing (the customer
+// list) ends without the expiry notice, whether the next message finds it
+// idle or the housekeeping sweep ended it first; the next message is
+// answered as if there had been none, and /cancel says nothing was running.
+func TestBrowseExpiresQuietly(t *testing.T) {
+	for _, sweep := range []bool{false, true} {
+		h := mustOpenHarness(t, nil, "ko")
+		seedList(h)
+		h.send(staffMsg("/customers"))
+		if s, ok := h.session(staffKey); !ok || s.Flow != flowCustomers {
+			t.Fatalf("no list session: %+v", s)
+		}
+		h.advance(31 * time.Minute)
+		if sweep {
+			h.update(func(tx *ledger.Tx) error {
+				_, _, err := tx.ExpireSessions(h.now().Add(-DefaultSessionTimeout), h.now().Add(-7*24*time.Hour))
+				return err
+			})
+		}
+		notice := h.text("core.session.expired", map[string]any{"Flow": h.text("core.flow.customers", nil), "Minutes": 30})
+		runSteps(t, h, []step{
+			{msg: staffMsg("/cancel"), want: []string{h.text("core.cancel.nothing", nil)}, not: []string{notice}, check: noSession(staffKey)},
+		})
+	}
+}

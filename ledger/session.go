@@ -116,7 +116,8 @@ func (tx *Tx) ForEachSession(fn func(Session) error) error {
 
 // ExpireSessions ends every flow idle since before idleBefore: its draft
 // (half a note, a typed phone) goes at once, and a small stub naming the
-// flow stays so the person's next message can be told it was cancelled.
+// flow (and the state it was in) stays so the person's next message can be
+// told it was cancelled.
 // Stubs idle since before forgetBefore go too. It returns how many flows it
 // ended and how many stubs it dropped.
 func (tx *Tx) ExpireSessions(idleBefore, forgetBefore time.Time) (ended, dropped int, err error) {
@@ -132,7 +133,9 @@ func (tx *Tx) ExpireSessions(idleBefore, forgetBefore time.Time) (ended, dropped
 		}
 		switch {
 		case s.Flow != "" && s.Updated.Before(idleBefore):
-			stubs = append(stubs, Session{Key: s.Key, Lang: s.Lang, Updated: s.Updated, Expired: s.Flow})
+			// The state stays with the flow's name: a flow that was only
+			// browsing (a list, a menu) ends without a word.
+			stubs = append(stubs, Session{Key: s.Key, Lang: s.Lang, Updated: s.Updated, Expired: s.Flow, State: s.State})
 		case s.Flow == "" && s.Updated.Before(forgetBefore):
 			gone = append(gone, append([]byte(nil), k...))
 		}
