@@ -160,7 +160,7 @@ func (t *turn) editCustomer(who, verb, value string) error {
 // notFound says nobody matched and how to register them.
 func (t *turn) notFound(query, phone string) error {
 	if phone != "" {
-		t.say("core.customer.not_found_phone", map[string]any{"Phone": formatPhone(phone), "Digits": phone})
+		t.say("core.customer.not_found_phone", map[string]any{"Phone": formatPhone(phone)})
 		return nil
 	}
 	if q := strings.TrimSpace(query); len(q) == 4 && isBareNumber(q) {
