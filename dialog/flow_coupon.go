@@ -219,13 +219,9 @@ func (t *turn) useCoupon(c ledger.Customer, ref string) error {
 
 // cmdMyCoupons is a customer's own /coupon: their valid coupons.
 func (t *turn) cmdMyCoupons(string) error {
-	c, ok, err := t.linkedCustomer()
-	if err != nil {
+	c, ok, err := t.myCustomer()
+	if err != nil || !ok {
 		return err
-	}
-	if !ok {
-		t.say("core.mypoints.unlinked", nil)
-		return nil
 	}
 	cs, err := t.tx.CouponsOf(c.ID, t.now, false)
 	if err != nil {

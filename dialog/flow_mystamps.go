@@ -16,13 +16,9 @@ func init() {
 
 // cmdMyStamps shows the linked customer's stamp card.
 func (t *turn) cmdMyStamps(string) error {
-	c, ok, err := t.linkedCustomer()
-	if err != nil {
+	c, ok, err := t.myCustomer()
+	if err != nil || !ok {
 		return err
-	}
-	if !ok {
-		t.say("core.mypoints.unlinked", nil)
-		return nil
 	}
 	p, err := t.programme()
 	if err != nil {

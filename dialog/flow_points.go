@@ -359,15 +359,22 @@ func kindID(k ledger.PointsKind) string {
 	return "core.points.kind.adjust"
 }
 
+// myCustomer returns the customer the sender is linked to for their own
+// /points, /coupon and /stamp; when they are linked to none it says how to
+// link and ok is false.
+func (t *turn) myCustomer() (ledger.Customer, bool, error) {
+	c, ok, err := t.linkedCustomer()
+	if err == nil && !ok {
+		t.say("core.mypoints.unlinked", nil)
+	}
+	return c, ok, err
+}
+
 // cmdMyPoints is a customer's own /points.
 func (t *turn) cmdMyPoints(string) error {
-	c, ok, err := t.linkedCustomer()
-	if err != nil {
+	c, ok, err := t.myCustomer()
+	if err != nil || !ok {
 		return err
-	}
-	if !ok {
-		t.say("core.mypoints.unlinked", nil)
-		return nil
 	}
 	r, err := t.balanceReply(c, "core.mypoints.head")
 	if err != nil {
