@@ -11,9 +11,11 @@ import (
 )
 
 // Limits on what the note flow accepts, checked when typed so the flow
-// re-asks instead of failing at the save (the ledger allows 5000 runes).
+// re-asks instead of failing at the save: the ledger's own, so a name
+// /customer new takes is taken here too (the ledger allows 5000 runes of
+// note).
 const (
-	maxNameLen = 40
+	maxNameLen = ledger.MaxNameRunes
 	maxNoteLen = 5000
 )
 
@@ -186,7 +188,7 @@ func (t *turn) noteStep(in input) error {
 	case noteName:
 		name := strings.Join(strings.Fields(in.text), " ")
 		if name == "" || utf8.RuneCountInString(name) > maxNameLen || in.payload != "" {
-			t.noteReask("core.note.bad_name")
+			t.noteReaskWith("core.note.bad_name", map[string]any{"Max": maxNameLen})
 			return nil
 		}
 		d[dName] = name

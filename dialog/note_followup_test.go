@@ -90,3 +90,20 @@ func TestNote_OneLineFollowUp(t *testing.T) {
 		return nil
 	})
 }
+
+// TestNote_NewCustomerNameLimit: the note flow takes a new customer's name
+// as long as the ledger keeps one (what /customer new takes), and re-asks
+// for a longer one saying the limit.
+func TestNote_NewCustomerNameLimit(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	long := strings.Repeat("가", 60)
+	runSteps(t, h, []step{
+		{msg: staffMsg("/note 010-5555-7777 첫 상담")},
+		{msg: staffMsg(strings.Repeat("나", 101)), want: []string{h.text("core.note.bad_name", map[string]any{"Max": 100})}},
+		{msg: staffMsg(long), want: []string{strings.Split(h.text("core.note.saved", map[string]any{"Card": ""}), "\n")[0]}, check: func(t *testing.T, h *harness, _ []Reply) {
+			if c := h.byPhone("01055557777"); c.Name != long {
+				t.Errorf("registered %q, want the 60-rune name", c.Name)
+			}
+		}},
+	})
+}

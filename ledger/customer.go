@@ -11,10 +11,14 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
+// MaxNameRunes is the longest customer name the ledger keeps; chat flows
+// check it as it is typed, so they re-ask instead of failing at the save.
+const MaxNameRunes = 100
+
 // Limits on customer fields, generous for a 고객관리장부 and small enough to
 // keep a record readable in a chat message.
 const (
-	maxNameRunes  = 100
+	maxNameRunes  = MaxNameRunes
 	maxTextRunes  = 2000
 	maxTags       = 20
 	maxTagRunes   = 50
