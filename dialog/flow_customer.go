@@ -153,6 +153,10 @@ func (t *turn) onMatches(act string, cs []ledger.Customer, query, phone, rest st
 			}
 			return refuse("core.err.phone_unknown", map[string]any{"Phone": formatPhone(phone)})
 		}
+		if q := strings.TrimSpace(query); len(q) == 4 && isBareNumber(q) {
+			// A phone's last four digits, as /customer says it.
+			return refuse("core.err.digits_unknown", map[string]any{"Query": q})
+		}
 		return refuse("core.err.customer_unknown", map[string]any{"Query": query})
 	case 1:
 		return customerActs[act](t, cs[0], rest)

@@ -211,6 +211,7 @@ var customerEditScripts = []script{
 			{msg: staffMsg("/customer #없는태그"), want: []string{h.text("customer_edit.not_found_tag", map[string]any{"Tag": "없는태그"})}},
 			{msg: staffMsg("/customer 홍길동"), want: []string{h.text("customer_edit.not_found", map[string]any{"Query": "홍길동"}), "/customer new"}},
 			// Four digits are a phone's end, not a name to register.
+			{msg: staffMsg("/points add 4321 10000"), want: []string{h.text("core.err.digits_unknown", map[string]any{"Query": "4321"})}},
 			{msg: staffMsg("/customer 4321"), want: []string{h.text("customer_edit.not_found_digits", map[string]any{"Query": "4321"})},
 				not: []string{"/customer new 010-1234-5678 4321"}},
 			{msg: staffMsg("/customer 010-123-456"), want: []string{h.text("customer_edit.err.phone_short", map[string]any{"Value": "010-123-456", "Digits": 9})}},
