@@ -479,7 +479,7 @@ func TestImport_Errors(t *testing.T) {
 		{"ErrMissing", []string{"import", filepath.Join(dir, "nope.csv")}, "no such file", false},
 		{"ErrFormat", []string{"import", "--format", "xls", noHeader}, usageText("cli.err.import_format", map[string]any{"Value": "xls"}), true},
 		{"ErrCSVAsXLSX", []string{"import", "--format", "xlsx", noHeader}, "no-header.csv: 엑셀 통합 문서(.xlsx)가 아니라 글자(CSV) 파일이에요. --format xlsx 를 빼면", false},
-		{"ErrSheetOfCSV", []string{"import", "--sheet", "고객", noHeader}, "CSV 파일에는 시트가 없어요. --sheet 고객 는", false},
+		{"ErrSheetOfCSV", []string{"import", "--sheet", "고객", noHeader}, "CSV 파일에는 시트가 없어요. --sheet 고객은", false},
 		{"ErrArgs", []string{"import"}, usageText("cli.err.args", map[string]any{"Command": "import", "Want": 1, "Got": 0, "Args": "[]"}), true},
 		{"ErrBrokenCSV", []string{"import", broken}, "broken.csv: 2번째 줄의 CSV 형식이 깨져 있어요", false},
 	}
