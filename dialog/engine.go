@@ -657,7 +657,7 @@ func (t *turn) loadSession() error {
 		t.expired = true
 		// A flow that was only browsing (a list, a menu) held nothing to
 		// lose, so it ends without a word, as a new command ends it.
-		if f := flows[s.Flow]; f == nil || !slices.Contains(f.browse, s.State) {
+		if holdsWork(s.Flow, s.State) {
 			n := t.mk(t.text("core.session.expired", map[string]any{
 				"Flow":    t.text(t.flowTitle(s.Flow), nil),
 				"Minutes": int(t.e.timeout / time.Minute),
@@ -829,7 +829,7 @@ func (t *turn) dispatch() error {
 		return t.onMedia(m.Media) // flow_media.go; staff's media is ignored, their text read
 	}
 	text := strings.TrimSpace(m.Text)
-	if cmd, args, ok := parseCommand(text, t.sess.Flow != ""); ok && !t.questionLike(text, cmd, args) {
+	if cmd, args, word, ok := parseCommand(text, t.sess.Flow != ""); ok && !(word && t.questionLike(cmd, args)) {
 		return t.onCommand(cmd, args)
 	}
 	if t.sess.Flow != "" {
@@ -961,7 +961,7 @@ func (t *turn) onCommand(name, args string) error {
 		// [적립], is otherwise taken for done. A flow that is only
 		// browsing (choosing among customers, paging a list, a menu)
 		// holds nothing to lose.
-		if f := t.sess.Flow; f != "" && (flows[f] == nil || !slices.Contains(flows[f].browse, t.sess.State)) {
+		if f := t.sess.Flow; f != "" && holdsWork(f, t.sess.State) {
 			t.add(t.mk(t.text("core.flow.replaced", map[string]any{"Flow": t.text(t.flowTitle(f), nil)})))
 		}
 		t.sess = ledger.Session{Key: t.key}
@@ -969,18 +969,25 @@ func (t *turn) onCommand(name, args string) error {
 	return c.run(t, strings.TrimSpace(args))
 }
 
+// holdsWork reports whether flow, in state, holds something the person
+// would lose if it ended (a draft, a question waiting): any flow but one
+// only browsing (flowDef.browse: a list, a menu, a choice of customers),
+// which ends without a word when it times out or a command replaces it.
+func holdsWork(flow, state string) bool {
+	f := flows[flow]
+	return f == nil || !slices.Contains(f.browse, state)
+}
+
 // questionLike reports whether a customer's message that parsed as the
-// command cmd is a sentence for the shop instead: a Korean word of a staff
+// command cmd from a word typed without a slash is a sentence for the shop
+// instead: a Korean word of a staff
 // command, typed without a slash and followed by more ("고객 센터 번호
 // 알려주세요", "메모 남겨도 되나요", "요약 좀 해 주세요"), or of one of
 // theirs followed by what its arguments cannot be ("생일 쿠폰 있나요?"). It
 // goes on as a question; the customer's own commands ("피드백 ★★★★★
 // 좋아요", "생일 3/15") stay commands.
-func (t *turn) questionLike(text, cmd, args string) bool {
+func (t *turn) questionLike(cmd, args string) bool {
 	if t.role != ledger.RoleCustomer || args == "" {
-		return false
-	}
-	if c, _ := splitCommand(text); c != "" {
 		return false
 	}
 	c, mine := customerCommands[cmd]
@@ -994,7 +1001,7 @@ func (t *turn) commandWrites() bool {
 	if t.m.Action != nil || t.m.Text == "" {
 		return false
 	}
-	name, _, ok := parseCommand(t.m.Text, false)
+	name, _, _, ok := parseCommand(t.m.Text, false)
 	return ok && customerCommands[name].writes
 }
 
@@ -1002,23 +1009,23 @@ func (t *turn) commandWrites() bool {
 // Korean command word typed without a slash ("메모 …", "취소"), returning
 // the canonical English name. With wordAlone (inside a flow) a Korean word
 // counts only as the whole message, so a note that starts with "고객" stays
-// a note.
-func parseCommand(text string, wordAlone bool) (name, args string, ok bool) {
+// a note. word says the command came as a Korean word without a slash.
+func parseCommand(text string, wordAlone bool) (name, args string, word, ok bool) {
 	if cmd, rest := splitCommand(text); cmd != "" {
 		if c, ok := commandAlias(cmd); ok {
 			cmd = c
 		}
-		return cmd, rest, true
+		return cmd, rest, false, true
 	}
-	word, rest := firstField(text)
-	if word == "" || (wordAlone && rest != "") {
-		return "", "", false
+	first, rest := firstField(text)
+	if first == "" || (wordAlone && rest != "") {
+		return "", "", false, false
 	}
-	cmd, ok := commandAlias(word)
+	cmd, ok := commandAlias(first)
 	if !ok {
-		return "", "", false
+		return "", "", false, false
 	}
-	return cmd, rest, true
+	return cmd, rest, true, true
 }
 
 // --- flows ---

@@ -388,21 +388,21 @@ func TestParseCommand(t *testing.T) {
 		text       string
 		inFlow     bool
 		name, args string
-		ok         bool
+		word, ok   bool
 	}{
-		{"/note 010 커트", false, "note", "010 커트", true},
-		{"/START@dangol_bot 123456", false, "start", "123456", true},
-		{"/메모 김민지", false, "note", "김민지", true},
-		{"메모 김민지 커트", false, "note", "김민지 커트", true},
-		{"고객 불만 상담", true, "", "", false},
-		{"취소", true, "cancel", "", true},
-		{"안녕하세요", false, "", "", false},
-		{"", false, "", "", false},
+		{"/note 010 커트", false, "note", "010 커트", false, true},
+		{"/START@dangol_bot 123456", false, "start", "123456", false, true},
+		{"/메모 김민지", false, "note", "김민지", false, true},
+		{"메모 김민지 커트", false, "note", "김민지 커트", true, true},
+		{"고객 불만 상담", true, "", "", false, false},
+		{"취소", true, "cancel", "", true, true},
+		{"안녕하세요", false, "", "", false, false},
+		{"", false, "", "", false, false},
 	}
 	for _, tt := range tests {
-		name, args, ok := parseCommand(tt.text, tt.inFlow)
-		if name != tt.name || args != tt.args || ok != tt.ok {
-			t.Errorf("parseCommand(%q, %v) = %q, %q, %v", tt.text, tt.inFlow, name, args, ok)
+		name, args, word, ok := parseCommand(tt.text, tt.inFlow)
+		if name != tt.name || args != tt.args || word != tt.word || ok != tt.ok {
+			t.Errorf("parseCommand(%q, %v) = %q, %q, word %v, %v", tt.text, tt.inFlow, name, args, word, ok)
 		}
 	}
 }
@@ -829,22 +829,24 @@ func TestKoreanNumberParticles(t *testing.T) {
 // answered as if there had been none, and /cancel says nothing was running.
 func TestBrowseExpiresQuietly(t *testing.T) {
 	for _, sweep := range []bool{false, true} {
-		h := mustOpenHarness(t, nil, "ko")
-		seedList(h)
-		h.send(staffMsg("/customers"))
-		if s, ok := h.session(staffKey); !ok || s.Flow != flowCustomers {
-			t.Fatalf("no list session: %+v", s)
-		}
-		h.advance(31 * time.Minute)
-		if sweep {
-			h.update(func(tx *ledger.Tx) error {
-				_, _, err := tx.ExpireSessions(h.now().Add(-DefaultSessionTimeout), h.now().Add(-7*24*time.Hour))
-				return err
+		t.Run(map[bool]string{false: "Idle", true: "Swept"}[sweep], func(t *testing.T) {
+			h := mustOpenHarness(t, nil, "ko")
+			seedList(h)
+			h.send(staffMsg("/customers"))
+			if s, ok := h.session(staffKey); !ok || s.Flow != flowCustomers {
+				t.Fatalf("no list session: %+v", s)
+			}
+			h.advance(31 * time.Minute)
+			if sweep {
+				h.update(func(tx *ledger.Tx) error {
+					_, _, err := tx.ExpireSessions(h.now().Add(-DefaultSessionTimeout), h.now().Add(-7*24*time.Hour))
+					return err
+				})
+			}
+			notice := h.text("core.session.expired", map[string]any{"Flow": h.text("core.flow.customers", nil), "Minutes": 30})
+			runSteps(t, h, []step{
+				{msg: staffMsg("/cancel"), want: []string{h.text("core.cancel.nothing", nil)}, not: []string{notice}, check: noSession(staffKey)},
 			})
-		}
-		notice := h.text("core.session.expired", map[string]any{"Flow": h.text("core.flow.customers", nil), "Minutes": 30})
-		runSteps(t, h, []step{
-			{msg: staffMsg("/cancel"), want: []string{h.text("core.cancel.nothing", nil)}, not: []string{notice}, check: noSession(staffKey)},
 		})
 	}
 }
