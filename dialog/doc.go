@@ -162,10 +162,11 @@
 // /reply to a closed thread relays nothing and offers [다시 열기]. A low
 // rating opens a complaint thread: its [내가 연락할게요] claims it ("연락
 // 예정") and only closing it marks the feedback answered, which is what
-// the summary counts as "응대 완료". Feedback without a thread (left
-// before threads existed, or by someone who declined consent) is still
-// marked answered by the button, as before. SLAJob (sla.go) counts only
-// opening hours (Config.Hours) and tells the managers configured by id
+// the summary counts as "해결" (the rest, replied to or not, "미해결").
+// Feedback without a thread (left before threads existed, or by someone
+// who declined consent) is still marked answered by the button, as
+// before. SLAJob (sla.go) counts only opening hours (Config.Hours) and
+// tells the managers configured by id
 // (Config.Managers), those granted in chat (/staff add … manager) and
 // Config.Notify, never plain staff; a manager granted after a thread was
 // told is not told of it. A thread is recorded as told before its DMs go

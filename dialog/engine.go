@@ -926,7 +926,7 @@ var staffCommands = map[string]command{
 // customerCommands are the commands of customers.
 var customerCommands = map[string]command{
 	"start":    {run: (*turn).cmdStart},
-	"points":   {run: (*turn).cmdMyPoints},
+	"points":   {run: (*turn).cmdMyPoints, wordArgs: (*turn).pointsWords}, // "포인트 언제 소멸돼요?" is a question
 	"feedback": {run: (*turn).cmdFeedback, writes: true},
 	"lang":     {run: (*turn).cmdLang},
 	"mydata":   {run: (*turn).cmdMyData},

@@ -11,6 +11,9 @@ import (
 // myDataNotes bounds the notes counted by /mydata.
 const myDataNotes = 10000
 
+// myDataFeedback bounds the feedback /mydata lists, newest first.
+const myDataFeedback = 20
+
 // cmdLang: /lang shows a button per language; /lang en switches at once.
 func (t *turn) cmdLang(args string) error {
 	if l, ok := langArg(args); ok {
@@ -99,8 +102,7 @@ func (t *turn) cmdMyData(string) error {
 		consent = t.text("core.mydata.consent_declined", map[string]any{"Date": t.day(p.Consent.At)})
 	}
 	if !ok {
-		t.say("core.mydata.unlinked", map[string]any{"Consent": consent})
-		return nil
+		return t.myUnlinkedData(consent)
 	}
 	if c.Consent.Given && !p.Consent.Given {
 		consent = t.text("core.mydata.consent_given", map[string]any{"Date": t.day(c.Consent.At)})
@@ -113,7 +115,7 @@ func (t *turn) cmdMyData(string) error {
 	if err != nil {
 		return fmt.Errorf("dialog: read notes: %w", err)
 	}
-	fbs, err := t.tx.FeedbackOf(c.ID, 20)
+	fbs, err := t.tx.FeedbackOf(c.ID, myDataFeedback)
 	if err != nil {
 		return fmt.Errorf("dialog: read feedback: %w", err)
 	}
@@ -153,6 +155,27 @@ func (t *turn) cmdMyData(string) error {
 		secs = append(secs, sec)
 	}
 	t.add(t.mkSections(t.text("core.mydata.head", data), secs))
+	return nil
+}
+
+// myUnlinkedData is /mydata for someone linked to no customer: their
+// consent answer, and the feedback kept with their platform id (for their
+// /forget to reach), which "we keep no customer record" alone left out.
+func (t *turn) myUnlinkedData(consent string) error {
+	fbs, err := t.tx.FeedbackOfSender(t.pid, myDataFeedback)
+	if err != nil {
+		return fmt.Errorf("dialog: read feedback: %w", err)
+	}
+	if len(fbs) == 0 {
+		t.say("core.mydata.unlinked", map[string]any{"Consent": consent})
+		return nil
+	}
+	var fl []string
+	for _, f := range fbs {
+		fl = append(fl, t.feedbackLine(f))
+	}
+	secs := []Section{{Title: t.text("core.mydata.feedback_title", nil), Lines: fl}}
+	t.add(t.mkSections(t.text("core.mydata.unlinked_kept", map[string]any{"Consent": consent}), secs))
 	return nil
 }
 

@@ -194,8 +194,12 @@ func (t *turn) consentQuestion(why string) Reply {
 // consentStep reads the answer to the consent question.
 func (t *turn) consentStep(in input) error {
 	d := t.sess.Draft
+	answer := 0
+	if in.payload == "" {
+		answer = typedAnswer(in.text, consentYes, consentNo) // typed_answer.go
+	}
 	switch {
-	case t.isButton(in, "yes", "core.btn.agree"):
+	case answer > 0 || t.isButton(in, "yes", "core.btn.agree"):
 		if err := t.fire("agree"); err != nil {
 			return err
 		}
@@ -226,7 +230,7 @@ func (t *turn) consentStep(in input) error {
 		}
 		t.say("core.start.ask_code", nil)
 		return nil
-	case t.isButton(in, "no", "core.btn.decline"):
+	case answer < 0 || t.isButton(in, "no", "core.btn.decline"):
 		if err := t.fire("decline"); err != nil {
 			return err
 		}

@@ -48,7 +48,7 @@ func (t *turn) actPointsAdd(c ledger.Customer, rest string) error {
 		t.say("core.points.earn_off", nil)
 		return nil
 	}
-	tok, reason := firstField(rest)
+	tok, reason := amountField(rest)
 	amount, ok := parseAmount(tok)
 	bp, err := t.earnRate(c)
 	if err != nil {
@@ -193,7 +193,7 @@ func (t *turn) tierAfterVisit(c ledger.Customer) (line, notice string, err error
 // actPointsRedeem spends points; more than the balance is refused with the
 // balance shown and nothing changed.
 func (t *turn) actPointsRedeem(c ledger.Customer, rest string) error {
-	tok, reason := firstField(rest)
+	tok, reason := pointsField(rest)
 	pts, ok := parsePoints(tok)
 	if !ok || pts <= 0 {
 		t.sayBadAmount(tok, "core.points.bad_points", map[string]any{"Input": tok})
@@ -368,6 +368,25 @@ func (t *turn) myCustomer() (ledger.Customer, bool, error) {
 		t.say("core.mypoints.unlinked", nil)
 	}
 	return c, ok, err
+}
+
+// balanceStems begin the words that, after "포인트" typed without a slash,
+// ask for the balance: "포인트 확인", "포인트 얼마 남았어요?", "포인트 좀
+// 알려주세요", "포인트 있나요?". Anything else after it is a question for
+// the shop ("포인트 언제 소멸돼요?", "포인트로 결제 돼요?"), which the
+// balance alone does not answer.
+var balanceStems = []string{"확인", "조회", "잔액", "잔고", "얼마", "몇", "남", "내역", "보여", "알려", "좀", "현황", "있"}
+
+// pointsWords says whether what follows a customer's "포인트" asks for
+// their balance (command.wordArgs).
+func (t *turn) pointsWords(args string) bool {
+	first, _ := firstField(args)
+	for _, s := range balanceStems {
+		if strings.HasPrefix(first, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // cmdMyPoints is a customer's own /points.

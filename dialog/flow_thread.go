@@ -92,12 +92,16 @@ func (t *turn) askQuestion() {
 // more text is added to the question and asked again.
 func (t *turn) questionStep(in input) error {
 	text := t.sess.Draft[dQText]
+	answer := 0
+	if in.payload == "" {
+		answer = typedAnswer(in.text, questionYes, nil) // typed_answer.go
+	}
 	switch {
-	case t.isButton(in, questionSend, "threads.btn.send"):
+	case answer > 0 || t.isButton(in, questionSend, "threads.btn.send"):
 		photos := t.pendingPhotos() // flow_media.go
 		t.end()
 		return t.openQuestion(text, photos)
-	case t.isButton(in, "cancel", "threads.btn.cancel"):
+	case answer < 0 || t.isButton(in, "cancel", "threads.btn.cancel"):
 		return t.cancel()
 	case in.payload != "" || in.text == "":
 		t.askQuestion()
@@ -431,7 +435,7 @@ func (t *turn) refusedText(text string) bool {
 
 // closeThread closes (resolves) a thread with an optional note. A
 // complaint's feedback is marked answered only now, so the summary's
-// "응대 완료" means resolved.
+// "해결" means resolved.
 func (t *turn) closeThread(th ledger.Thread, note string) error {
 	if strings.TrimSpace(note) != "" && t.refusedText(note) {
 		return nil

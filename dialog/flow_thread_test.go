@@ -36,6 +36,34 @@ func (h *harness) threadMessages(n int64) []ledger.ThreadMessage {
 }
 
 var threadScripts = []script{
+	// A customer who types "네" instead of pressing [보내기] sends the
+	// question as it was; it was added to the question before.
+	{"QuestionTypedYesAndNo", func(h *harness, f fixture) []step {
+		const question = "내일 3시 예약 가능한가요?"
+		return append(linkMinji(h),
+			step{msg: custMsg(question), ids: []string{"threads.ask"}},
+			step{msg: custMsg("네!"), want: []string{h.text("threads.sent", map[string]any{"Hours": "10:00–20:00"})}, check: func(t *testing.T, h *harness, rs []Reply) {
+				if ms := h.threadMessages(1); len(ms) != 1 || ms[0].Text != question {
+					t.Errorf("thread 1 messages %+v, want the question alone", ms)
+				}
+			}},
+			// Someone else, not linked: "아니요" cancels, and a sentence that
+			// starts with "네" is more of the question.
+			step{msg: cust2Msg("주차 되나요?"), ids: []string{"threads.ask"}},
+			step{msg: cust2Msg("아니요"), ids: []string{"core.cancel.done"}, check: func(t *testing.T, h *harness, rs []Reply) {
+				if len(repliesTo(rs, ToStaffChannel)) != 0 {
+					t.Error("a question the customer said no to reached the staff")
+				}
+			}},
+			step{msg: cust2Msg("주차 되나요?"), ids: []string{"threads.ask"}},
+			step{msg: cust2Msg("네 근데 두 대예요"), ids: []string{"threads.ask"}},
+			step{msg: press(cust2Msg(""), questionSend), check: func(t *testing.T, h *harness, rs []Reply) {
+				if ms := h.threadMessages(2); len(ms) != 1 || ms[0].Text != "주차 되나요?\n네 근데 두 대예요" {
+					t.Errorf("thread 2 messages %+v, want both lines", ms)
+				}
+			}},
+		)
+	}},
 	{"QuestionReplyInboxClose", func(h *harness, f fixture) []step {
 		const question = "내일 3시 예약 가능한가요?"
 		return append(linkMinji(h),
@@ -221,6 +249,14 @@ var threadScripts = []script{
 			}},
 			step{build: func() Message { return press(staffMsg(""), "answer:"+fid) }, want: []string{h.text("threads.claim.contact", map[string]any{"Name": "지수", "N": 1})}},
 			step{msg: staffMsg("/inbox"), want: []string{"#1", h.text("threads.state.contact", map[string]any{"By": staffID})}, not: []string{"응대 완료"}},
+			// Nothing resolved and no question answered yet: no median of
+			// nothing ("중앙값 0분" read as answered at once), and the low
+			// rating is unresolved, though claimed.
+			step{msg: managerMsg("/summary"), want: []string{
+				h.text("threads.week.questions", map[string]any{"N": 0, "Answered": 0, "Median": "", "P90": ""}) + "\n",
+				h.text("threads.week.complaints", map[string]any{"Opened": 1, "Resolved": 0, "Open": 1, "Median": ""}) + "\n",
+				h.text("summary.low", map[string]any{"Count": "1", "Unanswered": "1"}),
+			}, not: []string{h.text("threads.age.minutes", map[string]any{"N": 0})}},
 			// A complaint's close asks what to tell the customer (flow_resolve.go).
 			step{msg: staffMsg("/inbox close 1 전화로 사과드림"), ids: []string{"resolve.btn.apology"}},
 			step{msg: press(staffMsg(""), resolveBtnNoMsg)},
@@ -246,13 +282,16 @@ func TestCustomerSentenceNotStaffCommand(t *testing.T) {
 	h := mustOpenHarness(t, nil, "ko")
 	seed(h)
 	steps := linkMinji(h)
-	for _, q := range []string{"고객 센터 번호 알려주세요", "메모 남겨도 되나요?", "요약 좀 해 주실 수 있나요", "생일 쿠폰 있나요?", "취소 가능한가요?"} {
+	for _, q := range []string{"고객 센터 번호 알려주세요", "메모 남겨도 되나요?", "요약 좀 해 주실 수 있나요", "생일 쿠폰 있나요?", "취소 가능한가요?",
+		"포인트 언제 소멸돼요?", "포인트로 결제 되나요?"} {
 		steps = append(steps,
 			step{msg: custMsg(q), ids: []string{"threads.ask"}, not: []string{h.text("core.help.short_customer", nil)}},
 			step{msg: custMsg("/cancel")})
 	}
 	steps = append(steps,
 		step{msg: custMsg("피드백 ★★★★★ 최고예요"), ids: []string{"core.feedback.thanks"}},
+		step{msg: custMsg("포인트 확인"), want: []string{"김민지"}, not: []string{h.text("threads.ask", nil)}},
+		step{msg: custMsg("포인트 얼마 남았어요?"), want: []string{"김민지"}, not: []string{h.text("threads.ask", nil)}},
 		step{msg: custMsg("생일 3/15"), want: []string{h.text("customer_edit.my.set", map[string]any{"Date": "3월 15일"})}},
 		step{msg: custMsg("/생일 쿠폰"), want: []string{h.text("customer_edit.my.bad", map[string]any{"Value": "쿠폰"})}},
 		step{msg: custMsg("/고객 센터"), ids: []string{"core.help.short_customer"}},

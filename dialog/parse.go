@@ -148,7 +148,7 @@ func amountUnit(r rune) (value int64, big bool, ok bool) {
 }
 
 // parseAmount reads an amount of money in won as staff type it: "55000",
-// "55,000", "55000원", "₩55,000", "12,000 원", "55000 won", full-width
+// "55,000", "55000원", "₩55,000", "12,000 원", "55000 won", "9000 KRW", full-width
 // digits, and Korean units: "5.5만", "3만5천", "3만 5천원", "1억 2천만",
 // "55천", "만원" (a unit alone counts once). A decimal is accepted only
 // right before a unit and only when the result is a whole number of won
@@ -165,7 +165,7 @@ func parseAmount(s string) (won int64, ok bool) {
 	s = strings.TrimSpace(strings.TrimPrefix(s, "₩"))
 	if t, found := strings.CutSuffix(s, "원"); found {
 		s = t
-	} else if len(s) >= 3 && strings.EqualFold(s[len(s)-3:], "won") {
+	} else if len(s) >= 3 && (strings.EqualFold(s[len(s)-3:], "won") || strings.EqualFold(s[len(s)-3:], "krw")) {
 		s = s[:len(s)-3]
 	}
 	s = strings.TrimSpace(s)
@@ -275,6 +275,53 @@ func parseAmount(s string) (won int64, ok bool) {
 		return 0, false
 	}
 	return total, true
+}
+
+// amountField splits an amount of money off the front of s, taking its
+// unit or its parts when written apart ("12,000 원", "9000 KRW", "1만 2천원",
+// "3만 5천 원"), and returns it as typed with what follows (a reason).
+// Without this "/points add 김민지 12,000 원" earned for 12,000 with the
+// reason "원", and "1만 2천원" for 10,000. A word joins the amount only
+// when it is a currency word, or a part after a 만 or 억 ("1만 2천원"), and
+// the whole still reads as an amount, so "5000 천연 샴푸" keeps its reason.
+func amountField(s string) (amount, rest string) {
+	amount, rest = firstField(s)
+	for {
+		next, after := firstField(rest)
+		if next == "" {
+			return amount, rest
+		}
+		low := strings.ToLower(next)
+		part := strings.HasSuffix(amount, "만") || strings.HasSuffix(amount, "억")
+		if !(low == "원" || low == "won" || low == "krw" || part && startsFigure(next)) {
+			return amount, rest
+		}
+		if _, ok := parseAmount(amount + " " + next); !ok {
+			return amount, rest
+		}
+		amount, rest = amount+" "+next, after
+	}
+}
+
+// pointsField is amountField for points: "1,000 P", "500 포인트".
+func pointsField(s string) (points, rest string) {
+	points, rest = firstField(s)
+	next, after := firstField(rest)
+	switch strings.ToLower(next) {
+	case "p", "포인트", "점":
+		if _, ok := parsePoints(points + next); ok {
+			return points + " " + next, after
+		}
+	}
+	return points, rest
+}
+
+// startsFigure reports whether s begins with a digit (full-width too) or a
+// Korean number unit ("천원" after "1만").
+func startsFigure(s string) bool {
+	r, _ := utf8.DecodeRuneInString(foldFullWidth(s))
+	_, _, unit := amountUnit(r)
+	return r >= '0' && r <= '9' || unit
 }
 
 // parsePoints reads a positive whole number of points: digits with optional

@@ -646,3 +646,50 @@ func FuzzSplitCommand(f *testing.F) {
 		}
 	})
 }
+
+// TestAmountField: an amount's currency word or parts written apart stay
+// with the amount, and the reason after it stays the reason.
+func TestAmountField(t *testing.T) {
+	tests := []struct{ in, amount, rest string }{
+		{"12,000 원 커트", "12,000 원", "커트"},
+		{"12,000원 커트", "12,000원", "커트"},
+		{"9000 KRW", "9000 KRW", ""},
+		{"55000 won", "55000 won", ""},
+		{"1만 2천원 염색", "1만 2천원", "염색"},
+		{"3만 5천 원", "3만 5천 원", ""},
+		{"1만 천원", "1만 천원", ""},
+		{"1억 2천만", "1억 2천만", ""},
+		{"5000 천연 샴푸", "5000", "천연 샴푸"},
+		{"30000 만족", "30000", "만족"},
+		{"3만 15000", "3만", "15000"}, // not an amount together: the reason says what was typed
+		{"5000 2개", "5000", "2개"},
+		{"", "", ""},
+	}
+	for _, tt := range tests {
+		amount, rest := amountField(tt.in)
+		if amount != tt.amount || rest != tt.rest {
+			t.Errorf("amountField(%q) = %q, %q; want %q, %q", tt.in, amount, rest, tt.amount, tt.rest)
+		}
+	}
+	if won, ok := parseAmount("9000 KRW"); !ok || won != 9000 {
+		t.Errorf(`parseAmount("9000 KRW") = %d, %v`, won, ok)
+	}
+}
+
+// TestPointsField: "1,000 P" is one figure.
+func TestPointsField(t *testing.T) {
+	tests := []struct{ in, points, rest string }{
+		{"1,000 P 음료", "1,000 P", "음료"},
+		{"500 포인트", "500 포인트", ""},
+		{"500 점 사용", "500 점", "사용"},
+		{"500P 음료", "500P", "음료"},
+		{"500 pizza", "500", "pizza"},
+		{"abc P", "abc", "P"},
+	}
+	for _, tt := range tests {
+		points, rest := pointsField(tt.in)
+		if points != tt.points || rest != tt.rest {
+			t.Errorf("pointsField(%q) = %q, %q; want %q, %q", tt.in, points, rest, tt.points, tt.rest)
+		}
+	}
+}

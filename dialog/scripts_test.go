@@ -306,6 +306,39 @@ var scripts = []script{
 			{msg: custMsg("100001"), want: []string{h.text("core.link.already", map[string]any{"Name": "김민지"})}},
 		}
 	}},
+	// "네" or "아니요" typed under the consent question answers it, as the
+	// buttons do; before, the whole question came back.
+	{"ConsentTyped", func(h *harness, f fixture) []step {
+		return []step{
+			{msg: staffMsg("/link 김민지"), want: []string{"100000"}},
+			{msg: custMsg("/start 100000"), payloads: []string{"yes", "no"}},
+			{msg: custMsg("네 ^^"), want: []string{"김민지"}, not: []string{h.text("core.consent.reask", nil)}, check: func(t *testing.T, h *harness, _ []Reply) {
+				if p := h.profile("telegram:" + custTG); p.CustomerID != f.minji || !p.Consent.Given {
+					t.Errorf("profile = %+v", p)
+				}
+			}},
+			{msg: cust2Msg("/start"), payloads: []string{"yes", "no"}},
+			{msg: cust2Msg("아니요"), ids: []string{"core.consent.declined"}, check: func(t *testing.T, h *harness, _ []Reply) {
+				if p := h.profile("telegram:" + custTG2); !p.Consent.Declined || p.Consent.Given {
+					t.Errorf("profile = %+v", p)
+				}
+			}},
+		}
+	}},
+	// Someone never linked who left feedback sees it in /mydata: "we keep
+	// no customer record" alone hid the comment kept with their id.
+	{"MyDataUnlinked", func(h *harness, f fixture) []step {
+		return []step{
+			{msg: cust2Msg("/mydata"), ids: []string{"core.mydata.consent_none"}, not: []string{h.text("core.mydata.feedback_title", nil)}},
+			{msg: cust2Msg("/feedback 2 주차가 불편했어요")},
+			{msg: cust2Msg("/mydata"), want: []string{h.text("core.mydata.feedback_title", nil), "주차가 불편했어요"}, check: func(t *testing.T, h *harness, rs []Reply) {
+				if !strings.Contains(allText(rs), strings.Split(h.text("core.mydata.unlinked_kept", map[string]any{"Consent": ""}), "\n")[0]) {
+					t.Errorf("/mydata %q does not say only feedback is kept", allText(rs))
+				}
+			}},
+			{msg: custMsg("/mydata"), not: []string{"주차가 불편했어요"}},
+		}
+	}},
 	{"CodeBeforeConsentIsKept", func(h *harness, f fixture) []step {
 		return []step{
 			{msg: staffMsg("/link 010-5555-6666")},

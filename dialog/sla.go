@@ -217,12 +217,21 @@ func (e *Engine) threadWeekSection(ctx context.Context, w feedback.Week, lang st
 		return Section{}, false, nil
 	}
 	sec := Section{Title: e.cat.Text(lang, "threads.week.title", nil)}
+	// A median of nothing is no time: "첫 응답 중앙값 0분" with no answer
+	// read as answers given at once.
+	firstMedian, firstP90, resolveMedian := "", "", ""
+	if fig.Answered > 0 {
+		firstMedian, firstP90 = e.ageText(lang, fig.FirstMedian), e.ageText(lang, fig.FirstP90)
+	}
+	if fig.ComplaintsResolved > 0 {
+		resolveMedian = e.ageText(lang, fig.ResolveMedian)
+	}
 	sec.Lines = append(sec.Lines,
 		e.cat.Text(lang, "threads.week.questions", map[string]any{
-			"N": fig.Questions, "Answered": fig.Answered, "Median": e.ageText(lang, fig.FirstMedian), "P90": e.ageText(lang, fig.FirstP90),
+			"N": fig.Questions, "Answered": fig.Answered, "Median": firstMedian, "P90": firstP90,
 		}),
 		e.cat.Text(lang, "threads.week.complaints", map[string]any{
-			"Opened": fig.ComplaintsOpened, "Resolved": fig.ComplaintsResolved, "Open": fig.ComplaintsOpen, "Median": e.ageText(lang, fig.ResolveMedian),
+			"Opened": fig.ComplaintsOpened, "Resolved": fig.ComplaintsResolved, "Open": fig.ComplaintsOpen, "Median": resolveMedian,
 		}),
 		e.cat.Text(lang, "threads.week.breaches", map[string]any{"Reply": fig.ReplyBreaches, "Resolve": fig.ResolveBreaches}),
 	)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 )
@@ -325,5 +326,52 @@ func TestEraseSender(t *testing.T) {
 	}
 	if got[2].Comment != other || got[2].SenderID != "telegram:3" {
 		t.Errorf("someone else's feedback changed: %+v", got[2])
+	}
+}
+
+// TestFeedbackOfSender: an unlinked sender's /mydata finds what they left,
+// newest first and at most the limit, and nothing once it is erased.
+func TestFeedbackOfSender(t *testing.T) {
+	s := MustOpen(t)
+	mustUpdate(t, s, func(tx *Tx) error {
+		for i, f := range []Feedback{
+			{Rating: 2, NPS: NoNPS, Comment: "첫 번째", SenderID: "telegram:1"},
+			{Rating: 5, NPS: NoNPS, Comment: "다른 사람", SenderID: "telegram:2"},
+			{Rating: 4, NPS: 8, Comment: "두 번째", SenderID: "telegram:1"},
+			{Rating: 3, NPS: NoNPS, Comment: "익명"},
+		} {
+			f.At = t0.Add(time.Duration(i) * time.Minute)
+			if err := tx.AddFeedback(&f); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	of := func(sender string, limit int) (comments []string) {
+		t.Helper()
+		mustView(t, s, func(tx *Tx) error {
+			fs, err := tx.FeedbackOfSender(sender, limit)
+			for _, f := range fs {
+				comments = append(comments, f.Comment)
+			}
+			return err
+		})
+		return comments
+	}
+	if got := of("telegram:1", 0); !slices.Equal(got, []string{"두 번째", "첫 번째"}) {
+		t.Errorf("FeedbackOfSender(1) = %q", got)
+	}
+	if got := of("telegram:1", 1); !slices.Equal(got, []string{"두 번째"}) {
+		t.Errorf("FeedbackOfSender(1, limit 1) = %q", got)
+	}
+	if got := of("", 0); len(got) != 0 {
+		t.Errorf("FeedbackOfSender(\"\") = %q, want nothing: anonymous feedback is no one's", got)
+	}
+	mustUpdate(t, s, func(tx *Tx) error { _, err := tx.EraseSender("telegram:1"); return err })
+	if got := of("telegram:1", 0); len(got) != 0 {
+		t.Errorf("FeedbackOfSender after erasure = %q", got)
+	}
+	if got := of("telegram:2", 0); !slices.Equal(got, []string{"다른 사람"}) {
+		t.Errorf("FeedbackOfSender(2) = %q", got)
 	}
 }

@@ -254,6 +254,35 @@ func (tx *Tx) FeedbackOf(customerID string, limit int) ([]Feedback, error) {
 	return out, nil
 }
 
+// FeedbackOfSender returns, newest first and at most limit (all if limit
+// <= 0), the feedback an unlinked sender (platform id, as in
+// Feedback.SenderID) left: what their /mydata shows and their /forget
+// erases. Such feedback has no index, so, like EraseSender, it reads every
+// feedback record's clear part, opening only theirs.
+func (tx *Tx) FeedbackOfSender(senderID string, limit int) ([]Feedback, error) {
+	if senderID == "" {
+		return nil, nil
+	}
+	blind := tx.senderBlind(senderID)
+	var out []Feedback
+	c := tx.bucket(bucketFeedback).Cursor()
+	for k, v := c.Last(); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Prev() {
+		_, fb, _, err := decodeFeedback(k, v)
+		if err != nil {
+			return nil, fmt.Errorf("ledger: feedback of sender: %w", err)
+		}
+		if fb == nil || !bytes.Equal(fb, blind) {
+			continue
+		}
+		f, err := tx.decodeFeedback(k, v)
+		if err != nil {
+			return nil, fmt.Errorf("ledger: feedback of sender: %w", err)
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
 // AnswerFeedback records who took care of a feedback.
 func (tx *Tx) AnswerFeedback(id, by string, at time.Time) error {
 	if by == "" || at.IsZero() {

@@ -1,0 +1,57 @@
+package dialog
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// Typed answers to a yes-or-no question. On Telegram the question comes
+// with buttons, but many customers type "네" or "yes" instead, as they
+// would to a person; without this the consent question was shown again
+// whole, and "네" under "직원에게 전달할까요?" was added to the question
+// itself. Only a whole message that is one of these words counts, so a
+// sentence that starts with one is still read as text.
+
+// yesWords and noWords answer any yes-or-no question, in the forms
+// customers type them (spaces and closing punctuation aside).
+var (
+	yesWords = []string{"네", "넵", "네네", "예", "응", "yes", "y", "yeah", "yep", "sure", "ok", "okay"}
+	noWords  = []string{"아니요", "아니오", "아뇨", "아니", "아니에요", "no", "n", "nope"}
+)
+
+// consentYes and consentNo answer the consent question in its own words.
+var (
+	consentYes = []string{"동의", "동의함", "동의해요", "동의합니다", "동의할게요", "동의했어요", "agree", "iagree", "accept"}
+	consentNo  = []string{"동의안함", "동의안해요", "동의안할게요", "동의하지않아요", "동의하지않습니다", "거절", "거절할게요",
+		"disagree", "decline", "idonotagree", "idon'tagree", "idontagree"}
+)
+
+// questionYes answers "직원에게 전달할까요?" in its own words.
+var questionYes = []string{"보내", "보내기", "보내요", "보내줘", "보내주세요", "전달", "전달해주세요", "전달해줘", "send", "sendit"}
+
+// typedAnswer reads text as an answer to a yes-or-no question: 1 for yes,
+// -1 for no, 0 for anything else. yes and no add the question's own words
+// to the common ones.
+func typedAnswer(text string, yes, no []string) int {
+	w := answerForm(text)
+	switch {
+	case w == "":
+		return 0
+	case slices.Contains(yesWords, w) || slices.Contains(yes, w):
+		return 1
+	case slices.Contains(noWords, w) || slices.Contains(no, w):
+		return -1
+	}
+	return 0
+}
+
+// answerForm is text lower-cased, without spaces and without the
+// punctuation and emoticons a short answer ends with ("네!", "넵~", "yes.",
+// "네 ^^").
+func answerForm(text string) string {
+	w := strings.ToLower(strings.Join(strings.Fields(text), ""))
+	return strings.TrimRightFunc(w, func(r rune) bool {
+		return unicode.IsPunct(r) || unicode.IsSymbol(r) || r == 'ㅎ' || r == 'ㅋ' || r == 'ㅠ' || r == 'ㅜ'
+	})
+}

@@ -1,0 +1,28 @@
+package dialog
+
+import "testing"
+
+// TestTypedAnswer: whole answers count, in the forms people type them;
+// sentences that start with one do not.
+func TestTypedAnswer(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+	}{
+		{"네", 1}, {"네!", 1}, {" 넵~ ", 1}, {"네 ^^", 1}, {"네ㅎㅎ", 1}, {"예.", 1}, {"YES", 1}, {"ok", 1},
+		{"동의합니다", 1}, {"동의 합니다", 1}, {"I agree", 1},
+		{"아니요", -1}, {"아뇨…", -1}, {"No.", -1}, {"동의 안 함", -1}, {"동의하지 않아요", -1}, {"I don't agree", -1},
+		{"네 근데 질문이 있어요", 0}, {"아니 그게 아니라", 0}, {"", 0}, {"??", 0}, {"뭐죠?", 0}, {"보내주세요", 0},
+	}
+	for _, tt := range tests {
+		if got := typedAnswer(tt.in, consentYes, consentNo); got != tt.want {
+			t.Errorf("typedAnswer(%q) = %d, want %d", tt.in, got, tt.want)
+		}
+	}
+	if got := typedAnswer("보내 주세요", questionYes, nil); got != 1 {
+		t.Errorf(`typedAnswer("보내 주세요", questionYes) = %d, want 1`, got)
+	}
+	if got := typedAnswer("동의합니다", questionYes, nil); got != 0 {
+		t.Errorf(`typedAnswer("동의합니다", questionYes) = %d, want 0: consent words answer only consent`, got)
+	}
+}
