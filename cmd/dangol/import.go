@@ -322,12 +322,15 @@ type importedRow struct {
 }
 
 // skippedRow is a row whose phone is already a customer's: in the ledger
-// (existing is that customer's id) or on an earlier row (firstRow).
+// (existing is that customer's id, existingName their name: a row whose
+// phone is someone else's in the ledger shows whose) or on an earlier row
+// (firstRow).
 type skippedRow struct {
-	row      int
-	name     string
-	existing string
-	firstRow int
+	row          int
+	name         string
+	existing     string
+	existingName string
+	firstRow     int
 }
 
 // applyImport creates the sheet's customers in tx. A phone already in the
@@ -351,7 +354,7 @@ func applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now time.Time) (
 		seen[c.Phone] = r.row
 		existing, err := tx.CustomerByPhone(c.Phone)
 		if err == nil {
-			res.skipped = append(res.skipped, skippedRow{row: r.row, name: c.Name, existing: existing.ID})
+			res.skipped = append(res.skipped, skippedRow{row: r.row, name: c.Name, existing: existing.ID, existingName: existing.Name})
 			continue
 		}
 		if !errors.Is(err, ledger.ErrCustomerNotFound) {
@@ -1010,7 +1013,7 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 		line(t("cli.import.skipped.title", nil))
 		for _, s := range res.skipped[:min(len(res.skipped), maxListed)] {
 			if s.existing != "" {
-				line(t("cli.import.skipped.ledger", map[string]any{"Row": s.row, "Name": s.name, "Existing": s.existing}))
+				line(t("cli.import.skipped.ledger", map[string]any{"Row": s.row, "Name": s.name, "Existing": s.existing, "ExistingName": s.existingName}))
 			} else {
 				line(t("cli.import.skipped.file", map[string]any{"Row": s.row, "Name": s.name, "First": s.firstRow}))
 			}

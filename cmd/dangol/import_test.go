@@ -270,7 +270,7 @@ func TestImport_Rerun(t *testing.T) {
 	if first.err != nil {
 		t.Fatal(first.err)
 	}
-	for _, want := range []string{"가져옴 3명 · 건너뜀 1명 (이미 있는 전화번호) · 제외 0행", "  4행 김하늘: 장부에 이미 있는 전화번호예요 (C1)"} {
+	for _, want := range []string{"가져옴 3명 · 건너뜀 1명 (이미 있는 전화번호) · 제외 0행", "  4행 김하늘: 장부에 이미 있는 전화번호예요 (김하늘, C1)"} {
 		if !strings.Contains(first.stdout, want) {
 			t.Errorf("first import lacks %q:\n%s", want, first.stdout)
 		}
@@ -314,7 +314,7 @@ func TestImport_DryRun(t *testing.T) {
 		for _, want := range []string{
 			"미리 보기 (--dry-run, 아무것도 저장하지 않았어요): ko-bom.csv (UTF-8 BOM, 머리글 3행)",
 			"가져올 고객 3명 · 건너뛸 고객 1명 (이미 있는 전화번호) · 제외할 행 0행",
-			"  4행 김하늘: 장부에 이미 있는 전화번호예요 (C1)",
+			"  4행 김하늘: 장부에 이미 있는 전화번호예요 (김하늘, C1)",
 		} {
 			if !strings.Contains(r.stdout, want) {
 				t.Errorf("dry run lacks %q:\n%s", want, r.stdout)
@@ -712,5 +712,25 @@ func TestImport_ChatListHeaders(t *testing.T) {
 				t.Errorf("%s header %q reads as %v (%v), want %s", lang, hs[i], got, ok, fieldKeys[f])
 			}
 		}
+	}
+}
+
+// TestImport_PhoneOfSomeoneElse: a row whose phone is another customer's
+// in the ledger names that customer, so the shop sees it is not the same
+// person (the report gave only "C1" before).
+func TestImport_PhoneOfSomeoneElse(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	seed(t, db) // 김하늘 01012345678
+	csv := filepath.Join(dir, "sheet.csv")
+	if err := os.WriteFile(csv, []byte("이름,전화번호\n박서연,010-1234-5678\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db}, "import", csv)
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if want := "  2행 박서연: 장부에 이미 있는 전화번호예요 (김하늘, C1)"; !strings.Contains(r.stdout, want) {
+		t.Errorf("import lacks %q:\n%s", want, r.stdout)
 	}
 }
