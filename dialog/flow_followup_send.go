@@ -3,6 +3,7 @@ package dialog
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"unicode/utf8"
 
@@ -64,6 +65,37 @@ func followUpSendFlow() *flowDef {
 // customer ("Name").
 func (e *Engine) followUpSendButton(lang string, data map[string]any, noteID string) Button {
 	return Button{Label: e.cat.Text(lang, "care.followup.button", data), Payload: followUpAction + ":" + noteID}
+}
+
+// shownFollowUp is a follow-up a list shows: its note, its customer and
+// the data its line and buttons are written with.
+type shownFollowUp struct {
+	noteID, customerID string
+	data               map[string]any
+}
+
+// followUpButtons makes each shown follow-up's [완료] and [메시지 보내기].
+// A customer shown twice (two notes due) gets a number on each pair, in
+// list order ("완료: 정유진 (2)"): otherwise the pairs read the same and
+// the staff member guesses which note they close.
+func (e *Engine) followUpButtons(lang string, shown []shownFollowUp) []Button {
+	count := map[string]int{}
+	for _, f := range shown {
+		count[f.customerID]++
+	}
+	seen := map[string]int{}
+	bs := make([]Button, 0, 2*len(shown))
+	for _, f := range shown {
+		data := f.data
+		if count[f.customerID] > 1 {
+			seen[f.customerID]++
+			data = maps.Clone(f.data)
+			data["Name"] = e.cat.Text(lang, "core.followups.nth", map[string]any{"Name": f.data["Name"], "N": seen[f.customerID]})
+		}
+		bs = append(bs, Button{Label: e.cat.Text(lang, "core.followups.button", data), Payload: "fu:" + f.noteID},
+			e.followUpSendButton(lang, data, f.noteID))
+	}
+	return bs
 }
 
 // followUpTopic is what a draft says the consult was about: the note's

@@ -192,7 +192,7 @@ func (t *turn) cmdFollowUps(string) error {
 	names := map[string]ledger.Customer{}
 	audited := map[string]bool{}
 	var lines []string
-	var bs []Button
+	var shown []shownFollowUp
 	total := 0
 	for _, n := range due {
 		c, ok := names[n.CustomerID]
@@ -228,15 +228,14 @@ func (t *turn) cmdFollowUps(string) error {
 			id = "core.followups.line_overdue"
 		}
 		lines = append(lines, t.text(id, d))
-		bs = append(bs, Button{Label: t.text("core.followups.button", d), Payload: "fu:" + n.ID})
-		bs = append(bs, t.e.followUpSendButton(t.lang, d, n.ID)) // flow_followup_send.go
+		shown = append(shown, shownFollowUp{noteID: n.ID, customerID: n.CustomerID, data: d})
 	}
 	if total == 0 {
 		t.say("core.followups.none", nil)
 		return nil
 	}
 	r := t.mkSections(t.text("core.followups.head", map[string]any{"Count": total}), []Section{{Lines: lines}})
-	r.Buttons = bs
+	r.Buttons = t.e.followUpButtons(t.lang, shown) // flow_followup_send.go
 	// Full phones, so the staff member can call: for them only.
 	r.Private = true
 	t.add(r)

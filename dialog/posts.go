@@ -201,7 +201,7 @@ func (e *Engine) followUpDM(tx *ledger.Tx, staffID string, due []ledger.Note, no
 	seen := map[string]ledger.Customer{}
 	audited := map[string]bool{}
 	var lines []string
-	var bs []Button
+	var shown []shownFollowUp
 	total := 0
 	for _, n := range due {
 		c, known := seen[n.CustomerID]
@@ -233,8 +233,7 @@ func (e *Engine) followUpDM(tx *ledger.Tx, staffID string, due []ledger.Note, no
 		}
 		data := map[string]any{"Name": c.Name, "Masked": maskPhone(c.Phone), "Text": clipText(n.Text, noteClip)}
 		lines = append(lines, e.cat.Text(lang, "core.followups.dm_line", data))
-		bs = append(bs, Button{Label: e.cat.Text(lang, "core.followups.button", data), Payload: "fu:" + n.ID})
-		bs = append(bs, e.followUpSendButton(lang, data, n.ID)) // flow_followup_send.go
+		shown = append(shown, shownFollowUp{noteID: n.ID, customerID: n.CustomerID, data: data})
 	}
 	if total == 0 {
 		return Reply{}, false, nil
@@ -243,7 +242,7 @@ func (e *Engine) followUpDM(tx *ledger.Tx, staffID string, due []ledger.Note, no
 		To: ToUser, Channel: channel, UserID: user, Lang: lang,
 		Text:     e.cat.Text(lang, "core.followups.dm_head", map[string]any{"Count": total}),
 		Sections: []Section{{Lines: lines}},
-		Buttons:  bs,
+		Buttons:  e.followUpButtons(lang, shown), // flow_followup_send.go
 	}, true, nil
 }
 

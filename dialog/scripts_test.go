@@ -630,6 +630,62 @@ var scripts = []script{
 			{msg: press(staffMsg(""), "fu:nope"), ids: []string{"core.button.stale"}},
 		}
 	}},
+	// Two of one customer's notes due the same day: each pair of buttons
+	// says which (before, both read "완료: 김민지").
+	{"FollowUpsSameCustomer", func(h *harness, f fixture) []step {
+		var first, second string
+		h.update(func(tx *ledger.Tx) error {
+			today := time.Date(2026, 5, 13, 0, 0, 0, 0, seoul)
+			for i, text := range []string{"펌 경과 확인", "클리닉 권유", "color check"} {
+				cid := f.minji
+				if i == 2 {
+					cid = f.anna
+				}
+				n := ledger.Note{CustomerID: cid, StaffID: "slack:" + staffID, StaffName: "지수", At: t0.AddDate(0, 0, -10+i), Text: text, FollowUp: today}
+				if err := tx.AddNote(&n); err != nil {
+					return err
+				}
+				if i == 0 {
+					first = n.ID
+				} else if i == 1 {
+					second = n.ID
+				}
+			}
+			return nil
+		})
+		label := func(rs []Reply, payload string) string {
+			for _, r := range rs {
+				for _, b := range r.Buttons {
+					if b.Payload == payload {
+						return b.Label
+					}
+				}
+			}
+			return ""
+		}
+		nth := func(n int) map[string]any {
+			return map[string]any{"Name": h.text("core.followups.nth", map[string]any{"Name": "김민지", "N": n})}
+		}
+		return []step{{msg: staffMsg("/followups"), check: func(t *testing.T, h *harness, rs []Reply) {
+			a, b := label(rs, "fu:"+first), label(rs, "fu:"+second)
+			if a == b || a == "" {
+				t.Errorf("the two notes' buttons read %q and %q", a, b)
+			}
+			if want := []string{h.text("core.followups.button", nth(1)), h.text("core.followups.button", nth(2))}; !slices.Equal([]string{a, b}, want) && !slices.Equal([]string{b, a}, want) {
+				t.Errorf("buttons %q, %q; want %q", a, b, want)
+			}
+			if got := label(rs, "fs:"+second); got == label(rs, "fs:"+first) {
+				t.Errorf("both [메시지 보내기] read %q", got)
+			}
+			for _, r := range rs {
+				for _, bt := range r.Buttons {
+					if strings.Contains(bt.Label, "Anna") && strings.Contains(bt.Label, "(") {
+						t.Errorf("a customer shown once is numbered: %q", bt.Label)
+					}
+				}
+			}
+		}}}
+	}},
 	{"FollowUpsNone", func(h *harness, f fixture) []step {
 		return []step{{msg: staff2Msg("/followups"), ids: []string{"core.followups.none"}}}
 	}},
