@@ -409,3 +409,16 @@ func TestCampaign_AllSaid(t *testing.T) {
 		}
 	}
 }
+
+// TestCampaign_NobodyCounts: when nobody can receive a campaign, the
+// answer names only the reasons that apply ("광고 수신 미동의 0명" was
+// said of an audience that had none).
+func TestCampaign_NobodyCounts(t *testing.T) {
+	h, _, _ := campaignHarness(t, "ko", false) // 이바다 declines, 박구름 is not linked
+	runSteps(t, h, []step{
+		{msg: staffMsg("/customer 박구름 태그 #구름")},
+		{msg: staffMsg("/customer 이바다 태그 #바다")},
+		{msg: managerMsg("/campaign #구름 : 할인"), want: []string{"연락 불가 1명이에요."}, not: []string{"미동의"}},
+		{msg: managerMsg("/campaign #바다 : 할인"), want: []string{"광고 수신 미동의 1명이에요."}, not: []string{"연락 불가"}},
+	})
+}
