@@ -127,6 +127,10 @@ func (t *turn) feedbackStep(in input) error {
 	switch t.sess.State {
 	case fbRating:
 		n, ok := scale(in, "rate:", 1, 5)
+		if !ok && in.payload == "" {
+			// The button's own label typed ("★★★★"), or "4/5".
+			n, ok = typedRating(strings.TrimSpace(in.text))
+		}
 		if !ok {
 			return t.feedbackReask("core.feedback.bad_rating")
 		}
@@ -139,6 +143,13 @@ func (t *turn) feedbackStep(in input) error {
 	case fbNPS:
 		if !skip {
 			n, ok := scale(in, "nps:", 0, 10)
+			if !ok && noComment(in.text) {
+				// "없어요" for a score: none, and nothing more to say.
+				if err := t.fire("scored"); err != nil {
+					return err
+				}
+				return t.feedbackComment("")
+			}
 			if !ok && isWords(in) {
 				// Words typed instead of a score are what the customer
 				// wanted to say: refusing them would lose the comment.
@@ -155,7 +166,7 @@ func (t *turn) feedbackStep(in input) error {
 		}
 		return t.feedbackNext("scored")
 	case fbComment:
-		if skip {
+		if skip || noComment(in.text) { // "없어요" is no comment, not one to count in the summary's words
 			return t.feedbackComment("")
 		}
 		if in.text == "" {

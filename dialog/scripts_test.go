@@ -686,6 +686,28 @@ var scripts = []script{
 			}
 		}}}
 	}},
+	// A customer who types the stars they see, and "없어요" for the last
+	// question, gets the feedback they meant: the stars were refused, and
+	// "없어요" was kept as the comment (and counted among its words).
+	{"FeedbackTyped", func(h *harness, f fixture) []step {
+		return []step{
+			{msg: custMsg("/feedback")},
+			{msg: custMsg("★★★★"), ids: []string{"core.feedback.ask_nps"}, not: []string{h.text("core.feedback.bad_rating", nil)}},
+			{msg: custMsg("10점"), ids: []string{"core.feedback.ask_comment"}},
+			{msg: custMsg("없어요"), ids: []string{"core.feedback.thanks"}, check: func(t *testing.T, h *harness, _ []Reply) {
+				if fs := h.allFeedback(); len(fs) != 1 || fs[0].Rating != 4 || fs[0].NPS != 10 || fs[0].Comment != "" {
+					t.Errorf("feedback %+v, want 4 stars, NPS 10, no comment", fs)
+				}
+			}},
+			{msg: cust2Msg("/feedback")},
+			{msg: cust2Msg("2/5"), ids: []string{"core.feedback.ask_nps"}},
+			{msg: cust2Msg("없음"), ids: []string{"core.feedback.thanks"}, check: func(t *testing.T, h *harness, _ []Reply) {
+				if fs := h.allFeedback(); len(fs) != 2 || fs[1].Rating != 2 || fs[1].NPS != ledger.NoNPS || fs[1].Comment != "" {
+					t.Errorf("feedback %+v, want 2 stars, no NPS, no comment", fs)
+				}
+			}},
+		}
+	}},
 	{"FollowUpsNone", func(h *harness, f fixture) []step {
 		return []step{{msg: staff2Msg("/followups"), ids: []string{"core.followups.none"}}}
 	}},

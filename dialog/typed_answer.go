@@ -30,6 +30,16 @@ var (
 // questionYes answers "직원에게 전달할까요?" in its own words.
 var questionYes = []string{"보내", "보내기", "보내요", "보내줘", "보내주세요", "전달", "전달해주세요", "전달해줘", "send", "sendit"}
 
+// noCommentWords say there is nothing more to say, typed where a comment
+// is asked for.
+var noCommentWords = []string{"없어요", "없음", "없습니다", "없어", "없네요", "없어용", "딱히없어요", "딱히없음", "딱히요",
+	"no", "none", "nothing", "nope", "nothanks", "skip"}
+
+// noComment reports whether text, as a whole, says there is no comment.
+func noComment(text string) bool {
+	return slices.Contains(noCommentWords, answerForm(text))
+}
+
 // typedAnswer reads text as an answer to a yes-or-no question: 1 for yes,
 // -1 for no, 0 for anything else. yes and no add the question's own words
 // to the common ones.

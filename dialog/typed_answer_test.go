@@ -26,3 +26,16 @@ func TestTypedAnswer(t *testing.T) {
 		t.Errorf(`typedAnswer("동의합니다", questionYes) = %d, want 0: consent words answer only consent`, got)
 	}
 }
+
+// TestNoComment: "없어요" and its kin are no comment; a comment that says
+// something is kept.
+func TestNoComment(t *testing.T) {
+	for in, want := range map[string]bool{
+		"없어요": true, "없음.": true, "딱히 없어요": true, "None": true, "no thanks": true,
+		"없어요 다 좋았어요": false, "불친절했어요": false, "": false,
+	} {
+		if got := noComment(in); got != want {
+			t.Errorf("noComment(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
