@@ -659,7 +659,7 @@ func (t *turn) loadSession() error {
 		// lose, so it ends without a word, as a new command ends it.
 		if holdsWork(s.Flow, s.State) {
 			n := t.mk(t.text("core.session.expired", map[string]any{
-				"Flow":    t.text(t.flowTitle(s.Flow), nil),
+				"Flow":    t.text(t.flowTitle(s), nil),
 				"Minutes": int(t.e.timeout / time.Minute),
 			}))
 			t.notices = append(t.notices, n)
@@ -962,7 +962,7 @@ func (t *turn) onCommand(name, args string) error {
 		// browsing (choosing among customers, paging a list, a menu)
 		// holds nothing to lose.
 		if f := t.sess.Flow; f != "" && holdsWork(f, t.sess.State) {
-			t.add(t.mk(t.text("core.flow.replaced", map[string]any{"Flow": t.text(t.flowTitle(f), nil)})))
+			t.add(t.mk(t.text("core.flow.replaced", map[string]any{"Flow": t.text(t.flowTitle(t.sess), nil)})))
 		}
 		t.sess = ledger.Session{Key: t.key}
 	}
@@ -1033,8 +1033,16 @@ func parseCommand(text string, wordAlone bool) (name, args string, word, ok bool
 // flowTitle returns the catalog id naming a flow, for the notices that
 // end one (expiry, a new command): core.flow.<name>, or core.flow.other for
 // a flow the catalog does not name.
-func (t *turn) flowTitle(flow string) string {
-	if id := "core.flow." + flow; flow != "" && t.e.cat.Has(t.lang, id) {
+func (t *turn) flowTitle(s ledger.Session) string {
+	// A state or an operation may have its own name: /customer new's "same
+	// name: register anyway?" is 고객 등록, not the edit flow's 고객 정보
+	// 수정; the correction flow's confirmation of an earn is 포인트 적립.
+	for _, sub := range []string{s.State, s.Draft[dOp]} {
+		if id := "core.flow." + s.Flow + "." + sub; s.Flow != "" && sub != "" && t.e.cat.Has(t.lang, id) {
+			return id
+		}
+	}
+	if id := "core.flow." + s.Flow; s.Flow != "" && t.e.cat.Has(t.lang, id) {
 		return id
 	}
 	return "core.flow.other"

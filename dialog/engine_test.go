@@ -321,6 +321,14 @@ func TestLocaleIDsExist(t *testing.T) {
 	// notice that a flow ended says which.
 	for name := range flows {
 		used["core.flow."+name] = true
+		// and a state or operation of it may have its own (flowTitle).
+		for _, lang := range locales.Languages {
+			for _, id := range cat.IDs(lang) {
+				if strings.HasPrefix(id, "core.flow."+name+".") {
+					used[id] = true
+				}
+			}
+		}
 	}
 	for id := range used {
 		for _, lang := range locales.Languages {
@@ -786,7 +794,12 @@ func TestFlowReplaced(t *testing.T) {
 				{msg: managerMsg("/followups"), want: []string{replaced("core.flow.program")}},
 				// Every flow is named: a large earn waiting for [적립].
 				{msg: staffMsg("/points add 김민지 1000000")},
-				{msg: staffMsg("/followups"), want: []string{replaced("core.flow.correct")}, not: []string{replaced("core.flow.other")}},
+				// named by what it confirms, not "확인 대기"
+				{msg: staffMsg("/followups"), want: []string{replaced("core.flow.correct.earn")}, not: []string{replaced("core.flow.other")}},
+				// /customer new of a name already there asks first: that is
+				// a registration, not "고객 정보 수정".
+				{msg: staffMsg("/customer new 010-4545-4545 김민지")},
+				{msg: staffMsg("/followups"), want: []string{replaced("core.flow.customer_edit.dupname")}},
 			})
 			h.view(func(tx *ledger.Tx) error {
 				if c, err := tx.CustomerByPhone("01099990000"); err == nil {
