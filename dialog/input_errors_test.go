@@ -1,6 +1,7 @@
 package dialog
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -21,6 +22,9 @@ func TestInputSaysWhatIsWrong(t *testing.T) {
 				{msg: staffMsg("/points add 5678 -5000"), want: []string{h.text("input.amount.negative", map[string]any{"Input": "-5000"})}},
 				{msg: staffMsg("/points redeem 5678 －300"), want: []string{h.text("input.amount.negative", map[string]any{"Input": "－300"})}},
 				{msg: staffMsg("/points add 5678 abc"), want: []string{h.text("core.points.bad_amount", map[string]any{"Input": "abc"})}},
+				// No amount at all is asked for, not quoted as '' (core.points.bad_*).
+				{msg: staffMsg("/points add 5678"), want: []string{h.text("core.points.bad_amount", map[string]any{"Input": ""})}, not: []string{"''"}},
+				{msg: staffMsg("/points redeem 5678"), want: []string{h.text("core.points.bad_points", map[string]any{"Input": ""})}, not: []string{"''"}},
 				{msg: staffMsg("/note")},
 				{msg: staffMsg("김민지")},
 				{msg: staffMsg("커트 상담")},
@@ -50,5 +54,47 @@ func TestNegativeAmount(t *testing.T) {
 		if got := negativeAmount(in); got != want {
 			t.Errorf("negativeAmount(%q) = %v, want %v", in, got, want)
 		}
+	}
+}
+
+// TestMissingArgument: a command whose last argument is missing asks for
+// it; it never quotes the nothing it got ("”", "(받은 값: )") or guesses
+// a particle for it ("”은(는)").
+func TestMissingArgument(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			seed(h)
+			for _, line := range []string{
+				"/points add 김민지", "/points redeem 김민지", "/points void 김민지", "/points undo 김민지",
+				"/note edit 김민지", "/note delete 김민지", "/note edit", "/stamp void 김민지", "/stamp 김민지 ",
+				"/coupon give 김민지", "/coupon use 김민지 ", "/coupon", "/inbox close", "/inbox", "/reply", "/reply 1",
+				"/campaign 취소", "/campaign cancel", "/program expire", "/program rate", "/program tiers", "/program stamps",
+				"/program birthday", "/program winback", "/customers 최근", "/audit", "/staff add", "/staff remove",
+				"/link", "/customer new", "/customer new 010-1234-5555", "/customer 김민지 생일", "/customer 김민지 태그",
+				"/followups x", "/summary x", "/lang x",
+			} {
+				rs := h.send(managerMsg(line))
+				txt := allText(rs)
+				if len(rs) == 0 {
+					t.Errorf("%q: no answer", line)
+				}
+				for _, bad := range []string{"''", "“”", "()", ": )", "(는)", "(가)", "(를)", "(과)", "(으)"} {
+					if strings.Contains(txt, bad) {
+						t.Errorf("%q answers with %q in it:\n%s", line, bad, txt)
+					}
+				}
+				h.send(managerMsg("/cancel"))
+			}
+			for _, line := range []string{"/birthday x", "/start 12", "/lang x", "/feedback 9", "/points x", "/stamp x", "/coupon x", "/marketing x"} {
+				txt := allText(h.send(custMsg(line)))
+				for _, bad := range []string{"''", "“”", "()", ": )", "(는)", "(가)", "(를)", "(과)", "(으)"} {
+					if strings.Contains(txt, bad) {
+						t.Errorf("customer's %q answers with %q in it:\n%s", line, bad, txt)
+					}
+				}
+				h.send(custMsg("/cancel"))
+			}
+		})
 	}
 }
