@@ -568,6 +568,26 @@ func FuzzParseAmount(f *testing.F) {
 	})
 }
 
+// FuzzAmountField: what amountField takes is the first words of s, the
+// rest is the others, and it never takes more than its first word unless
+// the whole still reads as an amount.
+func FuzzAmountField(f *testing.F) {
+	for _, s := range []string{"12,000 원 커트", "1만 2천원 염색", "5000 천연 샴푸", "3만 5천 원", "9000 KRW", "", " 만 원 ", "1만 천\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		amount, rest := amountField(s)
+		if got, want := strings.Fields(amount+" "+rest), strings.Fields(s); !slices.Equal(got, want) {
+			t.Fatalf("amountField(%q) = %q, %q: words %q, want %q", s, amount, rest, got, want)
+		}
+		if first, _ := firstField(s); amount != first {
+			if _, ok := parseAmount(amount); !ok {
+				t.Fatalf("amountField(%q) took %q, which is no amount", s, amount)
+			}
+		}
+	})
+}
+
 func FuzzParsePoints(f *testing.F) {
 	for _, s := range []string{"100", "1,500점", "300 P", "100포인트", "0", "-1", "１００"} {
 		f.Add(s)
