@@ -27,6 +27,13 @@
 // otherwise gets a polite refusal and nothing is read. Staff reads and changes of a customer record are audited in the
 // same transaction.
 //
+// A command typed while a flow waits ends the flow and says so (engine.go
+// replaceFlow): a flow only browsing ends without a word (flowDef.browse),
+// a guided note whose text is written is saved as it is (flowDef.keep:
+// only optional questions were left), anything else is not saved, and the
+// notice names it by its state or operation when it has a name of its own
+// (flowTitle). /cancel saves nothing.
+//
 // Flows: note (guided, one-liner or a Form), pick (which of several
 // customers), consent, feedback and forget are state machines, and so are
 // customer_edit (a field's value asked for, a same-name registration, an

@@ -962,11 +962,30 @@ func (t *turn) onCommand(name, args string) error {
 		// browsing (choosing among customers, paging a list, a menu)
 		// holds nothing to lose.
 		if f := t.sess.Flow; f != "" && holdsWork(f, t.sess.State) {
-			t.add(t.mk(t.text("core.flow.replaced", map[string]any{"Flow": t.text(t.flowTitle(t.sess), nil)})))
+			if err := t.replaceFlow(); err != nil {
+				return err
+			}
 		}
 		t.sess = ledger.Session{Key: t.key}
 	}
 	return c.run(t, strings.TrimSpace(args))
+}
+
+// replaceFlow ends the flow a new command replaces and says so: kept, when
+// the flow saves what it holds (flowDef.keep), or not saved.
+func (t *turn) replaceFlow() error {
+	title := t.text(t.flowTitle(t.sess), nil)
+	if keep := flows[t.sess.Flow].keep; keep != nil {
+		notice := len(t.replies)
+		t.add(t.mk(t.text("core.flow.kept", map[string]any{"Flow": title})))
+		kept, err := keep(t)
+		if err != nil || kept {
+			return err
+		}
+		t.replies = t.replies[:notice]
+	}
+	t.add(t.mk(t.text("core.flow.replaced", map[string]any{"Flow": title})))
+	return nil
 }
 
 // holdsWork reports whether flow, in state, holds something the person

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -771,7 +772,7 @@ func TestFlowReplaced(t *testing.T) {
 	for _, lang := range locales.Languages {
 		t.Run(lang, func(t *testing.T) {
 			h := mustOpenHarness(t, nil, lang)
-			seedList(h)
+			f := seedList(h)
 			replaced := func(flow string) string {
 				return h.text("core.flow.replaced", map[string]any{"Flow": h.text(flow, nil)})
 			}
@@ -796,6 +797,24 @@ func TestFlowReplaced(t *testing.T) {
 				{msg: staffMsg("/points add 김민지 1000000")},
 				// named by what it confirms, not "확인 대기"
 				{msg: staffMsg("/followups"), want: []string{replaced("core.flow.correct.earn")}, not: []string{replaced("core.flow.other")}},
+				// A guided note with its text written is kept when a command
+				// comes while it asks for the optional amount: the staff member
+				// meant it (it was lost before).
+				{msg: staffMsg("/note 김민지")},
+				{msg: staffMsg("두피 스케일링 #두피"), ids: []string{"core.note.ask_amount"}},
+				{msg: staffMsg("/followups"), want: []string{h.text("core.flow.kept", map[string]any{"Flow": h.text("core.flow.note", nil)})}, not: []string{replaced("core.flow.note")}, check: func(t *testing.T, h *harness, _ []Reply) {
+					if ns := h.notes(f.minji); len(ns) != 1 || ns[0].Text != "두피 스케일링" || !slices.Equal(ns[0].Tags, []string{"두피"}) {
+						t.Errorf("notes %+v, want the guided note kept", ns)
+					}
+				}},
+				// /cancel is still no.
+				{msg: staffMsg("/note 김민지")},
+				{msg: staffMsg("클리닉 상담")},
+				{msg: staffMsg("/cancel"), ids: []string{"core.cancel.done"}, check: func(t *testing.T, h *harness, _ []Reply) {
+					if ns := h.notes(f.minji); len(ns) != 1 {
+						t.Errorf("notes %+v, want the cancelled one not saved", ns)
+					}
+				}},
 				// /customer new of a name already there asks first: that is
 				// a registration, not "고객 정보 수정".
 				{msg: staffMsg("/customer new 010-4545-4545 김민지")},

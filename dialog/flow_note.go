@@ -341,6 +341,24 @@ func (t *turn) noteCustomerStep(in input) error {
 	return t.askPick("core.pick.ask", map[string]any{"Query": in.text}, cs)
 }
 
+// keepNote saves the note a new command replaces once its text is written
+// and only optional questions (amount, tags, follow-up) or the
+// confirmation remain: a staff member who moves on without [건너뛰기] or
+// [저장] meant the note, and lost it before. A note still waiting for its
+// customer, a new customer's name or its text is not saved.
+func (t *turn) keepNote() (bool, error) {
+	d := t.sess.Draft
+	switch t.sess.State {
+	case noteAmount, noteTags, noteFollowUp, noteConfirm, noteRevise:
+	default:
+		return false, nil
+	}
+	if d[dText] == "" || d[dCustomer] == "" && (d[dName] == "" || d[dPhone] == "") {
+		return false, nil
+	}
+	return true, t.noteSaveDraft()
+}
+
 // noteSaveDraft saves the guided flow's note, registering a new customer
 // first when the phone was unknown.
 func (t *turn) noteSaveDraft() error {

@@ -375,7 +375,7 @@ func (t *turn) myCustomer() (ledger.Customer, bool, error) {
 // 알려주세요", "포인트 있나요?". Anything else after it is a question for
 // the shop ("포인트 언제 소멸돼요?", "포인트로 결제 돼요?"), which the
 // balance alone does not answer.
-var balanceStems = []string{"확인", "조회", "잔액", "잔고", "얼마", "몇", "남", "내역", "보여", "알려", "좀", "현황", "있"}
+var balanceStems = []string{"확인", "조회", "잔액", "잔고", "얼마", "몇", "남은", "남았", "남아", "내역", "보여", "알려", "좀", "현황", "있"}
 
 // pointsWords says whether what follows a customer's "포인트" asks for
 // their balance (command.wordArgs).

@@ -34,6 +34,11 @@ type flowDef struct {
 	// among customers, paging a list, a menu): a new command ends the flow
 	// there without a notice.
 	browse []string
+	// keep, when set, saves what the flow holds when a new command
+	// replaces it, if it holds enough to save, and reports whether it did
+	// (a note whose text is written and whose remaining questions are all
+	// optional): the command then says it was kept, not lost.
+	keep func(t *turn) (bool, error)
 }
 
 // machine rebuilds the flow's state machine in state.
@@ -100,6 +105,7 @@ func init() {
 				{Name: "save", Src: []string{noteConfirm, noteName}, Dst: stateDone},
 			},
 			step: (*turn).noteStep,
+			keep: (*turn).keepNote, // flow_note.go
 		},
 		flowPick: {
 			initial: "choose",
