@@ -311,3 +311,48 @@ func TestMarketingJob_Retry(t *testing.T) {
 		t.Errorf("questions sent: %d (%q), want the one, after the retry", len(sent), allText(sent))
 	}
 }
+
+// TestMarketingTyped: the advertising question answered by typing its
+// button's words or a plain yes or no, in either language; "네" to the
+// staff in an open conversation stays theirs, and once answered the words
+// are ordinary text again.
+func TestMarketingTyped(t *testing.T) {
+	for _, lang := range []string{"ko", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			h, minji := adHarness(t, lang) // asked at the link, not answered
+			runSteps(t, h, []step{
+				{msg: custMsg(h.text("ads.btn.start_yes", nil)), want: []string{h.text("ads.set.on", map[string]any{"Date": "2026-05-13"})}, not: []string{h.text("threads.ask", nil)}},
+			})
+			if m := h.marketing(minji); !m.Given || m.Via != ledger.ViaStart {
+				t.Errorf("after the typed yes: %+v", m)
+			}
+			runSteps(t, h, []step{
+				{msg: custMsg(h.text("ads.btn.start_yes", nil)), ids: []string{"threads.ask"}}, // answered: a line like any other
+			})
+		})
+	}
+	t.Run("NoAndOpenThread", func(t *testing.T) {
+		h, minji := adHarness(t, "ko")
+		runSteps(t, h, []step{
+			{msg: custMsg("내일 예약 돼요?")},
+			{msg: press(custMsg(""), questionSend)},
+			{msg: custMsg("네"), ids: []string{"threads.joined"}, not: []string{h.text("ads.start.no", nil)}},
+		})
+		if m := h.marketing(minji); m.Given || !m.WithdrawnAt.IsZero() {
+			t.Errorf("\"네\" to the staff answered the advertising question: %+v", m)
+		}
+		runSteps(t, h, []step{
+			{msg: custMsg("받지 않을게요"), ids: []string{"ads.start.no"}, not: []string{h.text("threads.joined", nil)}},
+		})
+		if m := h.marketing(minji); m.Given || m.WithdrawnAt.IsZero() {
+			t.Errorf("after the typed no: %+v", m)
+		}
+	})
+	t.Run("PlainNo", func(t *testing.T) {
+		h, minji := adHarness(t, "ko")
+		runSteps(t, h, []step{{msg: custMsg("아니요"), ids: []string{"ads.start.no"}}})
+		if m := h.marketing(minji); m.Given || m.WithdrawnAt.IsZero() {
+			t.Errorf("after \"아니요\": %+v", m)
+		}
+	})
+}

@@ -424,8 +424,14 @@ func (t *turn) onSharedPhone(phone string) error {
 }
 
 // onCustomerText answers a customer's line outside any flow: a bare code
-// links, anything else gets the short help.
+// links, the typed answer to a question still waiting answers it
+// (typedAnswers), anything else is a question for the staff.
 func (t *turn) onCustomerText(text string) error {
+	for _, answer := range typedAnswers {
+		if ok, err := answer(t, text); ok || err != nil {
+			return err
+		}
+	}
 	if !isCode(text) {
 		if n, ok := codeDigits(text); ok {
 			if p, err := t.tx.Profile(t.pid); err == nil && p.CustomerID == "" {

@@ -22,6 +22,7 @@ func init() {
 	koreanCommands["광고수신"] = "marketing"
 	addHelp(&helpCustomer, "ads.help.marketing")
 	actionHandlers[adOptOutAction] = (*turn).marketingButton
+	typedAnswers = append(typedAnswers, (*turn).typedMarketing)
 }
 
 // The daily re-confirmation job.
@@ -133,6 +134,49 @@ func (t *turn) marketingButton(arg string) error {
 		return nil
 	}
 	return t.setMarketing(c, v == "on", via)
+}
+
+// typedMarketing reads a linked customer's line as their answer to the
+// advertising question or the two-year one while it waits: a button's
+// label typed ("받을게요", "받지 않을게요"), or a plain yes or no ("네",
+// "아니요") unless a conversation with the staff is open, where it answers
+// them. Typed under the question, "받을게요" was taken for a question for
+// the shop. The answer is as explicit as the button's (the law asks for an
+// affirmative act, which a typed yes to the question is); anything else
+// is not an answer.
+func (t *turn) typedMarketing(text string) (bool, error) {
+	c, ok, err := t.linkedCustomer()
+	if err != nil || !ok {
+		return false, err
+	}
+	m, err := t.tx.Marketing(c.ID)
+	if err != nil {
+		return false, fmt.Errorf("dialog: read advertising consent: %w", err)
+	}
+	var via ledger.MarketingVia
+	var yes, no string
+	switch {
+	case !m.ReconfirmAskedAt.IsZero():
+		via, yes, no = ledger.ViaReconfirm, "ads.btn.keep", "ads.btn.stop"
+	case !m.AskedAt.IsZero() && m.GivenAt.IsZero() && m.WithdrawnAt.IsZero():
+		via, yes, no = ledger.ViaStart, "ads.btn.start_yes", "ads.btn.start_no"
+	default:
+		return false, nil
+	}
+	in := input{text: strings.TrimSpace(text)}
+	answer := typedAnswer(text, nil, nil)
+	if answer != 0 {
+		if _, open, err := t.liveThread(c); err != nil || open {
+			return false, err // "네" to the staff's "내일 3시 괜찮으세요?"
+		}
+	}
+	switch {
+	case answer > 0 || t.isButton(in, "", yes):
+		return true, t.setMarketing(c, true, via)
+	case answer < 0 || t.isButton(in, "", no):
+		return true, t.setMarketing(c, false, via)
+	}
+	return false, nil
 }
 
 // setMarketing records c's answer and confirms it with its date; a
