@@ -37,6 +37,7 @@ const ratingAction = "rr"
 
 func init() {
 	actionHandlers[ratingAction] = (*turn).onRatingButton
+	typedAnswers = append(typedAnswers, (*turn).typedRatingAnswer)
 }
 
 // RatingRequestJob asks for visit ratings every ten minutes (a Check job,
@@ -203,6 +204,65 @@ func (e *Engine) stashCare(tx *ledger.Tx, eventID string, at time.Time, r *Reply
 	}
 	r.OutboxID = id
 	return nil
+}
+
+// typedRatingAnswer reads a linked customer's line that starts with a
+// rating ("5", "4점", "★★★★★", "5 너무 좋았어요") as the answer to the rating
+// request of today's or yesterday's visit they have not rated yet: before,
+// "5" went to the staff as a question. The rating must stand alone as a
+// word ("5시에 갈게요" is no rating), and with words after it the feedback
+// is complete at once, as "/feedback 5 …" is.
+func (t *turn) typedRatingAnswer(text string) (bool, error) {
+	word, rest := firstField(text)
+	n, ok := strictRating(word)
+	if !ok {
+		return false, nil
+	}
+	c, linked, err := t.linkedCustomer()
+	if err != nil || !linked {
+		return false, err
+	}
+	today := t.today()
+	var asked bool
+	for _, day := range []time.Time{today, today.AddDate(0, 0, -1)} {
+		requested, err := t.tx.RatingRequested(c.ID, day)
+		if err != nil {
+			return false, fmt.Errorf("dialog: rating requested: %w", err)
+		}
+		if !requested {
+			continue
+		}
+		rated, err := t.tx.RatedOn(c.ID, day)
+		if err != nil {
+			return false, fmt.Errorf("dialog: rated on: %w", err)
+		}
+		if !rated {
+			asked = true
+			break
+		}
+	}
+	if !asked {
+		return false, nil
+	}
+	t.begin(flowFeedback)
+	t.sess.Draft[dRating] = strconv.Itoa(n)
+	if rest != "" {
+		return true, t.saveFeedback(cutComment(rest))
+	}
+	return true, t.feedbackNext("rated")
+}
+
+// strictRating reads a word that is a rating and nothing else: 1 to 5
+// alone or with 점 or /5, or a run of stars.
+func strictRating(word string) (int, bool) {
+	w := strings.TrimSuffix(strings.TrimSuffix(foldFullWidth(word), "점"), "/5")
+	if len(w) == 1 && w[0] >= '1' && w[0] <= '5' {
+		return int(w[0] - '0'), true
+	}
+	if strings.ContainsAny(word, "★⭐") {
+		return typedRating(word)
+	}
+	return 0, false
 }
 
 // onRatingButton: a customer pressed a star of a rating request

@@ -220,3 +220,46 @@ func TestRatingRequestJob(t *testing.T) {
 		t.Fatalf("by 20:00: %v, %+v", err, got)
 	}
 }
+
+// TestRatingRequestTyped: a rating typed under the request answers it, as a
+// star pressed does ("5" went to the staff as a question before); with
+// words it is the whole feedback; a line that only starts with a number,
+// or a rating with no request waiting, is still a line for the staff.
+func TestRatingRequestTyped(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	f := seed(h)
+	runSteps(t, h, linkMinji(h))
+	h.send(custMsg("5")) // nothing asked yet
+	if fs := h.allFeedback(); len(fs) != 0 {
+		t.Fatalf("a rating with no request was taken: %+v", fs)
+	}
+	h.send(custMsg("/cancel"))
+	h.send(staffMsg("/note 김민지 펌 상담"))
+	if rs, err := h.eng.RatingRequests(context.Background(), t0.Add(3*time.Hour), DefaultFeedbackAfter); err != nil || len(rs) != 1 {
+		t.Fatalf("RatingRequests = %+v, %v", rs, err)
+	}
+	h.clock = t0.Add(3*time.Hour + time.Minute)
+	runSteps(t, h, []step{
+		{msg: custMsg("5시에 갈게요"), ids: []string{"threads.ask"}},
+		{msg: custMsg("/cancel")},
+		{msg: custMsg("★★★★"), ids: []string{"core.feedback.ask_nps"}},
+		{msg: press(custMsg(""), "skip")},
+		{msg: press(custMsg(""), "skip"), ids: []string{"core.feedback.thanks"}},
+		{msg: custMsg("4"), ids: []string{"threads.ask"}}, // rated: no request waits
+	})
+	if fs := h.allFeedback(); len(fs) != 1 || fs[0].Rating != 4 || fs[0].CustomerID != f.minji {
+		t.Errorf("feedback %+v, want the typed 4 stars", fs)
+	}
+	// The next day's visit, answered in one line.
+	h.send(custMsg("/cancel"))
+	h.clock = t0.Add(24 * time.Hour)
+	h.send(staffMsg("/note 김민지 클리닉"))
+	if rs, err := h.eng.RatingRequests(context.Background(), h.clock.Add(3*time.Hour), DefaultFeedbackAfter); err != nil || len(rs) != 1 {
+		t.Fatalf("RatingRequests = %+v, %v", rs, err)
+	}
+	h.clock = h.clock.Add(4 * time.Hour)
+	runSteps(t, h, []step{{msg: custMsg("5점 너무 좋았어요"), ids: []string{"core.feedback.thanks"}}})
+	if fs := h.allFeedback(); len(fs) != 2 || fs[1].Rating != 5 || fs[1].Comment != "너무 좋았어요" {
+		t.Errorf("feedback %+v, want 5 stars with the words", fs)
+	}
+}
