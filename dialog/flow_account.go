@@ -197,8 +197,14 @@ func (t *turn) forgetQuestion(why string) Reply {
 // forgetStep erases the linked customer's personal data (counts stay for
 // past summaries), or the profile of someone never linked.
 func (t *turn) forgetStep(in input) error {
+	answer := 0
+	if in.payload == "" {
+		// "네" to "삭제할까요? [네, 삭제해 주세요]": erasure is asked for as
+		// plainly as consent was given (typed_answer.go).
+		answer = typedAnswer(in.text, forgetYes, forgetNo)
+	}
 	switch {
-	case t.isButton(in, "yes", "core.btn.forget"):
+	case answer > 0 || t.isButton(in, "yes", "core.btn.forget"):
 		if err := t.fire("erase"); err != nil {
 			return err
 		}
@@ -227,7 +233,7 @@ func (t *turn) forgetStep(in input) error {
 		t.end()
 		t.say("core.forget.done", nil)
 		return t.scrubHeads(heads) // the staff channel's heads named them
-	case t.isButton(in, "no", "core.btn.keep"):
+	case answer < 0 || t.isButton(in, "no", "core.btn.keep"):
 		if err := t.fire("keep"); err != nil {
 			return err
 		}

@@ -507,8 +507,11 @@ var scripts = []script{
 					t.Errorf("kept profile lost its consent: %+v", p)
 				}
 			}},
+			// Typed, as the buttons say it: "아니요" keeps, "네" erases.
 			{msg: cust2Msg("/forget")},
-			{msg: press(cust2Msg(""), "yes"), ids: []string{"core.forget.done"}, check: func(t *testing.T, h *harness, _ []Reply) {
+			{msg: cust2Msg("아니요"), ids: []string{"core.forget.kept"}},
+			{msg: cust2Msg("/forget")},
+			{msg: cust2Msg("네"), ids: []string{"core.forget.done"}, check: func(t *testing.T, h *harness, _ []Reply) {
 				if p := h.profile("telegram:" + custTG2); p.Consent.Given || p.Consent.Declined || p.Lang != "" {
 					t.Errorf("profile after /forget = %+v", p)
 				}

@@ -27,6 +27,12 @@ var (
 		"disagree", "decline", "idonotagree", "idon'tagree", "idontagree"}
 )
 
+// forgetYes and forgetNo answer "개인정보를 모두 삭제할까요?" in its own words.
+var (
+	forgetYes = []string{"삭제", "삭제해", "삭제해요", "삭제해주세요", "지워", "지워주세요", "지워줘", "delete", "deleteit", "erase"}
+	forgetNo  = []string{"유지", "유지할게요", "유지해주세요", "삭제안함", "삭제하지마세요", "keep", "keepit"}
+)
+
 // questionYes answers "직원에게 전달할까요?" in its own words.
 var questionYes = []string{"보내", "보내기", "보내요", "보내줘", "보내주세요", "전달", "전달해주세요", "전달해줘", "send", "sendit"}
 

@@ -22,6 +22,11 @@ func TestTypedAnswer(t *testing.T) {
 	if got := typedAnswer("보내 주세요", questionYes, nil); got != 1 {
 		t.Errorf(`typedAnswer("보내 주세요", questionYes) = %d, want 1`, got)
 	}
+	for in, want := range map[string]int{"네": 1, "삭제해 주세요": 1, "유지할게요": -1, "아니요": -1, "동의합니다": 0} {
+		if got := typedAnswer(in, forgetYes, forgetNo); got != want {
+			t.Errorf("typedAnswer(%q, forget) = %d, want %d", in, got, want)
+		}
+	}
 	if got := typedAnswer("동의합니다", questionYes, nil); got != 0 {
 		t.Errorf(`typedAnswer("동의합니다", questionYes) = %d, want 0: consent words answer only consent`, got)
 	}
