@@ -976,13 +976,16 @@ func (t *turn) onCommand(name, args string) error {
 func (t *turn) replaceFlow() error {
 	title := t.text(t.flowTitle(t.sess), nil)
 	if keep := flows[t.sess.Flow].keep; keep != nil {
-		notice := len(t.replies)
-		t.add(t.mk(t.text("core.flow.kept", map[string]any{"Flow": title})))
+		at := len(t.replies)
 		kept, err := keep(t)
-		if err != nil || kept {
+		if err != nil {
 			return err
 		}
-		t.replies = t.replies[:notice]
+		if kept {
+			// The notice goes before the saved flow's own confirmation.
+			t.replies = slices.Insert(t.replies, at, t.mk(t.text("core.flow.kept", map[string]any{"Flow": title})))
+			return nil
+		}
 	}
 	t.add(t.mk(t.text("core.flow.replaced", map[string]any{"Flow": title})))
 	return nil

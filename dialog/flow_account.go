@@ -140,15 +140,7 @@ func (t *turn) cmdMyData(string) error {
 	if line, ok := t.retentionLine(c, "privacy.retention.mydata"); ok {
 		info = append(info, line)
 	}
-	secs := []Section{{Title: t.text("core.mydata.info_title", nil), Lines: info}}
-	var fl []string
-	for _, f := range fbs {
-		fl = append(fl, t.feedbackLine(f))
-	}
-	if len(fl) == 0 {
-		fl = []string{t.text("core.mydata.no_feedback", nil)}
-	}
-	secs = append(secs, Section{Title: t.text("core.mydata.feedback_title", nil), Lines: fl})
+	secs := []Section{{Title: t.text("core.mydata.info_title", nil), Lines: info}, t.myFeedbackSection(fbs)}
 	if sec, ok, err := t.threadSection(c.ID, true); err != nil { // their questions (flow_thread.go)
 		return err
 	} else if ok {
@@ -170,13 +162,20 @@ func (t *turn) myUnlinkedData(consent string) error {
 		t.say("core.mydata.unlinked", map[string]any{"Consent": consent})
 		return nil
 	}
+	t.add(t.mkSections(t.text("core.mydata.unlinked_kept", map[string]any{"Consent": consent}), []Section{t.myFeedbackSection(fbs)}))
+	return nil
+}
+
+// myFeedbackSection is /mydata's list of the feedback the sender left.
+func (t *turn) myFeedbackSection(fbs []ledger.Feedback) Section {
 	var fl []string
 	for _, f := range fbs {
 		fl = append(fl, t.feedbackLine(f))
 	}
-	secs := []Section{{Title: t.text("core.mydata.feedback_title", nil), Lines: fl}}
-	t.add(t.mkSections(t.text("core.mydata.unlinked_kept", map[string]any{"Consent": consent}), secs))
-	return nil
+	if len(fl) == 0 {
+		fl = []string{t.text("core.mydata.no_feedback", nil)}
+	}
+	return Section{Title: t.text("core.mydata.feedback_title", nil), Lines: fl}
 }
 
 // cmdForget asks a customer to confirm erasing their data.
@@ -197,12 +196,9 @@ func (t *turn) forgetQuestion(why string) Reply {
 // forgetStep erases the linked customer's personal data (counts stay for
 // past summaries), or the profile of someone never linked.
 func (t *turn) forgetStep(in input) error {
-	answer := 0
-	if in.payload == "" {
-		// "네" to "삭제할까요? [네, 삭제해 주세요]": erasure is asked for as
-		// plainly as consent was given (typed_answer.go).
-		answer = typedAnswer(in.text, forgetYes, forgetNo)
-	}
+	// "네" to "삭제할까요? [네, 삭제해 주세요]": erasure is asked for as
+	// plainly as consent was given (typed_answer.go).
+	answer := typedStep(in, forgetYes, forgetNo)
 	switch {
 	case answer > 0 || t.isButton(in, "yes", "core.btn.forget"):
 		if err := t.fire("erase"); err != nil {

@@ -194,10 +194,7 @@ func (t *turn) consentQuestion(why string) Reply {
 // consentStep reads the answer to the consent question.
 func (t *turn) consentStep(in input) error {
 	d := t.sess.Draft
-	answer := 0
-	if in.payload == "" {
-		answer = typedAnswer(in.text, consentYes, consentNo) // typed_answer.go
-	}
+	answer := typedStep(in, consentYes, consentNo) // typed_answer.go
 	switch {
 	case answer > 0 || t.isButton(in, "yes", "core.btn.agree"):
 		if err := t.fire("agree"); err != nil {

@@ -92,10 +92,7 @@ func (t *turn) askQuestion() {
 // more text is added to the question and asked again.
 func (t *turn) questionStep(in input) error {
 	text := t.sess.Draft[dQText]
-	answer := 0
-	if in.payload == "" {
-		answer = typedAnswer(in.text, questionYes, nil) // typed_answer.go
-	}
+	answer := typedStep(in, questionYes, nil) // typed_answer.go
 	switch {
 	case answer > 0 || t.isButton(in, questionSend, "threads.btn.send"):
 		photos := t.pendingPhotos() // flow_media.go

@@ -36,6 +36,15 @@ var (
 // questionYes answers "직원에게 전달할까요?" in its own words.
 var questionYes = []string{"보내", "보내기", "보내요", "보내줘", "보내주세요", "전달", "전달해주세요", "전달해줘", "send", "sendit"}
 
+// typedStep is typedAnswer for a flow step's input: 0 for a pressed
+// button, which the step reads by its payload.
+func typedStep(in input, yes, no []string) int {
+	if in.payload != "" {
+		return 0
+	}
+	return typedAnswer(in.text, yes, no)
+}
+
 // noCommentWords say there is nothing more to say, typed where a comment
 // is asked for.
 var noCommentWords = []string{"없어요", "없음", "없습니다", "없어", "없네요", "없어용", "딱히없어요", "딱히없음", "딱히요",
