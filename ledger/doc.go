@@ -62,7 +62,15 @@
 // ScanAudit, ScanNewCustomers), never a full scan. Per-customer indexes
 // (NotesOf, PointsOf, FeedbackOf), the phone, name and link indexes, the
 // follow-up and birthday indexes and the visit stats are kept in the same
-// transaction as the record. Those bulk-scanned records use a compact
+// transaction as the record. The feedback and thread indexes by customer
+// (FeedbackOf, ThreadsOf) are deferred (deferred_index.go): a new entry is
+// appended to a log, and the write that fills the log (4096 entries)
+// moves it into the index in key order, since an entry per random leaf
+// was half the pages a busy commit wrote. Caveats: readers of those two
+// scan the log (at most 96 KiB) besides the index; the write that merges
+// costs a few hundred pages at once; and bbolt 1.5.0's Cursor.Last loops
+// for ever on a bucket a merge emptied in the same transaction, so the log
+// is read by chunk number, never by Last. Those bulk-scanned records use a compact
 // versioned binary encoding, their personal part one sealed field;
 // customers, profiles and sessions use it too (customer_record.go,
 // profile.go, session.go: every message reads its sender's profile and

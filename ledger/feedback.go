@@ -203,7 +203,7 @@ func (tx *Tx) AddFeedback(f *Feedback) error {
 		return fmt.Errorf("ledger: add feedback: %w", err)
 	}
 	if ck != nil {
-		if err := tx.bucket(bucketCustFeedback).Put(concat(ck, k), []byte{}); err != nil {
+		if err := feedbackByCustomer.add(tx, ck, k); err != nil {
 			return fmt.Errorf("ledger: add feedback: %w", err)
 		}
 	}
@@ -240,7 +240,7 @@ func (tx *Tx) FeedbackOf(customerID string, limit int) ([]Feedback, error) {
 		return nil, fmt.Errorf("ledger: feedback of %q: %w", customerID, ErrCustomerNotFound)
 	}
 	var out []Feedback
-	err := newestOf(tx.bucket(bucketCustFeedback), ck, limit, func(k []byte) error {
+	err := feedbackByCustomer.newest(tx, ck, limit, func(k []byte) error {
 		f, err := tx.feedback(k)
 		if err != nil {
 			return err

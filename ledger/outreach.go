@@ -332,9 +332,8 @@ func (tx *Tx) campaignSends(c Campaign, fn func(CampaignSend) error) error {
 // reads the clear header of their thread messages only.
 func (tx *Tx) customerMessagesAfter(ck []byte, from, to time.Time) (bool, error) {
 	msgs := tx.bucket(bucketThreadMsgs)
-	c := tx.bucket(bucketCustThreads).Cursor()
-	for k, _ := c.Seek(ck); k != nil && bytes.HasPrefix(k, ck); k, _ = c.Next() {
-		tk := k[len(ck):]
+	found := false
+	err := threadsByCustomer.newest(tx, ck, 0, func(tk []byte) error {
 		mc := msgs.Cursor()
 		for mk, v := mc.Seek(tk); mk != nil && bytes.HasPrefix(mk, tk); mk, v = mc.Next() {
 			d := newDecoder(v)
@@ -342,14 +341,19 @@ func (tx *Tx) customerMessagesAfter(ck []byte, from, to time.Time) (bool, error)
 			out := d.byte() == 1
 			at := time.Unix(0, d.varint())
 			if d.err != nil {
-				return false, fmt.Errorf("ledger: thread message %x: %w", mk, d.err)
+				return fmt.Errorf("ledger: thread message %x: %w", mk, d.err)
 			}
 			if !out && !at.Before(from) && !at.After(to) {
-				return true, nil
+				found = true
+				return errEnough
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return false, err
 	}
-	return false, nil
+	return found, nil
 }
 
 // ResponseQuery selects the messages whose response figures

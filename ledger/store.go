@@ -88,6 +88,7 @@ var allBuckets = [][]byte{
 	bucketCampaigns, bucketCampaignRcpt, bucketCampaignQueue, bucketCustCampaigns,
 	bucketOutreach, bucketCustOutreach, // outreach.go
 	bucketWinBack, bucketWinBackQueue, // winback.go
+	bucketCustFeedbackLog, bucketCustThreadsLog, // deferred_index.go
 }
 
 var (

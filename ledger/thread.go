@@ -297,12 +297,6 @@ func (tx *Tx) OpenThread(t *Thread, first string) error {
 		{bucketThreadTime, concat(binary.BigEndian.AppendUint64(nil, sortableNanos(t.OpenedAt)), k), []byte{}},
 		{bucketThreadLast, pk, k},
 	}
-	if ck != nil {
-		puts = append(puts, struct {
-			b    []byte
-			k, v []byte
-		}{bucketCustThreads, concat(ck, k), []byte{}})
-	}
 	if fk, ok := keyOfID(t.FeedbackID); ok && t.FeedbackID != "" {
 		puts = append(puts, struct {
 			b    []byte
@@ -311,6 +305,11 @@ func (tx *Tx) OpenThread(t *Thread, first string) error {
 	}
 	for _, p := range puts {
 		if err := tx.bucket(p.b).Put(p.k, p.v); err != nil {
+			return fail(err)
+		}
+	}
+	if ck != nil {
+		if err := threadsByCustomer.add(tx, ck, k); err != nil {
 			return fail(err)
 		}
 	}
@@ -628,7 +627,7 @@ func (tx *Tx) ThreadsOf(customerID string, limit int) ([]Thread, error) {
 		return nil, fmt.Errorf("ledger: threads of %q: %w", customerID, ErrCustomerNotFound)
 	}
 	var out []Thread
-	err := newestOf(tx.bucket(bucketCustThreads), ck, limit, func(k []byte) error {
+	err := threadsByCustomer.newest(tx, ck, limit, func(k []byte) error {
 		t, _, err := tx.readThread(k, true)
 		if err != nil {
 			return err

@@ -1,0 +1,186 @@
+package ledger
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Per-customer indexes with deferred writes.
+//
+// cust_feedback and cust_threads hold custKey + record key, so that one
+// customer's feedback and threads are found without a scan. Customers
+// write in no order, so every new entry used to land on a random leaf of
+// its index, and bbolt rewrites a whole page for it: measured at 64 chats,
+// 50 of the 109 pages a commit of line feedbacks wrote were cust_feedback's
+// and 18 cust_threads'. A deferred index first appends its new entries to
+// a log bucket instead, packed by arrival into values of logChunk entries,
+// which costs the log's last page only. The write that brings the log to
+// indexMergeAt entries moves them all into the index in key order, where
+// many share a leaf (with 10,000 customers, about a seventh of a page an
+// entry instead of one). Readers see both: the index, and the log's
+// entries for their customer (at most indexMergeAt, scanned as packed
+// bytes).
+
+// Bucket names of the logs (listed in allBuckets).
+var (
+	bucketCustFeedbackLog = []byte("cust_feedback_log") // chunk number -> (custKey + time key)…
+	bucketCustThreadsLog  = []byte("cust_threads_log")  // chunk number -> (custKey + thread number)…
+)
+
+// logChunk is how many entries one log value packs: 128 × 24 bytes is 3
+// KiB, so a chunk fits a page.
+const logChunk = 128
+
+// indexMergeAt is how many entries a log holds before they move into the
+// index. Larger shares more leaves a merge and makes a reader scan more;
+// 4096 entries are 96 KiB to scan. Tests lower it.
+var indexMergeAt = 4096
+
+// deferredIndex is one per-customer index and its log.
+type deferredIndex struct {
+	index, log []byte
+	keyLen     int // the length of the record keys it indexes
+}
+
+var (
+	feedbackByCustomer = deferredIndex{bucketCustFeedback, bucketCustFeedbackLog, timeKeyLen}
+	threadsByCustomer  = deferredIndex{bucketCustThreads, bucketCustThreadsLog, 8}
+)
+
+func (d deferredIndex) width() int { return custKeyLen + d.keyLen }
+
+// add records that customer ck has the record k, in the log, or with the
+// whole log in the index when the log is full.
+func (d deferredIndex) add(tx *Tx, ck, k []byte) error {
+	if len(ck) != custKeyLen || len(k) != d.keyLen {
+		return fmt.Errorf("%s: entry of %d+%d bytes", d.index, len(ck), len(k))
+	}
+	log := tx.bucket(d.log)
+	if log == nil {
+		return fmt.Errorf("%s: %w", d.log, bolt.ErrBucketNotFound)
+	}
+	// Entry i of the log is in chunk i / logChunk. The chunk is found by
+	// its number, not by Cursor.Last: bbolt 1.5.0's Last loops for ever on
+	// a bucket whose leaves a merge emptied earlier in the transaction.
+	i := log.Sequence()
+	if i+1 >= uint64(max(indexMergeAt, 1)) {
+		return d.merge(tx, concat(ck, k))
+	}
+	chunk := binary.BigEndian.AppendUint64(nil, i/logChunk)
+	old := log.Get(chunk)
+	if len(old) != int(i%logChunk)*d.width() {
+		return fmt.Errorf("%s chunk %x: %d bytes for entry %d: %w", d.log, chunk, len(old), i, ErrDamaged)
+	}
+	v := make([]byte, 0, len(old)+d.width())
+	v = append(append(append(v, old...), ck...), k...)
+	if err := log.Put(chunk, v); err != nil {
+		return fmt.Errorf("%s: %w", d.log, err)
+	}
+	if err := log.SetSequence(i + 1); err != nil {
+		return fmt.Errorf("%s: %w", d.log, err)
+	}
+	return nil
+}
+
+// merge moves every entry of the log, and extra, into the index, in key
+// order: bbolt inserts into a node by shifting the entries after the new
+// one, so ascending keys keep a leaf that takes many cheap.
+func (d deferredIndex) merge(tx *Tx, extra []byte) error {
+	log, idx := tx.bucket(d.log), tx.bucket(d.index)
+	w := d.width()
+	all := slices.Clone(extra)
+	var chunks [][]byte
+	c := log.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if len(v)%w != 0 {
+			return fmt.Errorf("%s chunk %x: %d bytes: %w", d.log, k, len(v), ErrDamaged)
+		}
+		chunks = append(chunks, slices.Clone(k))
+		all = append(all, v...)
+	}
+	entries := make([][]byte, 0, len(all)/w)
+	for i := 0; i < len(all); i += w {
+		entries = append(entries, all[i:i+w:i+w])
+	}
+	slices.SortFunc(entries, bytes.Compare)
+	for _, e := range entries {
+		if err := idx.Put(e, []byte{}); err != nil {
+			return fmt.Errorf("%s: %w", d.index, err)
+		}
+	}
+	for _, k := range chunks {
+		if err := log.Delete(k); err != nil {
+			return fmt.Errorf("%s: %w", d.log, err)
+		}
+	}
+	if err := log.SetSequence(0); err != nil {
+		return fmt.Errorf("%s: %w", d.log, err)
+	}
+	return nil
+}
+
+// pending returns the record keys the log holds for ck, ascending. A file
+// written before logs existed (opened read-only, so not given the bucket)
+// has none.
+func (d deferredIndex) pending(tx *Tx, ck []byte) ([][]byte, error) {
+	log := tx.bucket(d.log)
+	if log == nil {
+		return nil, nil
+	}
+	w := d.width()
+	var out [][]byte
+	c := log.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if len(v)%w != 0 {
+			return nil, fmt.Errorf("%s chunk %x: %d bytes: %w", d.log, k, len(v), ErrDamaged)
+		}
+		for i := 0; i < len(v); i += w {
+			if bytes.Equal(v[i:i+custKeyLen], ck) {
+				out = append(out, slices.Clone(v[i+custKeyLen:i+w]))
+			}
+		}
+	}
+	slices.SortFunc(out, bytes.Compare)
+	return out, nil
+}
+
+// errEnough stops newest's walk of the index once it has limit keys.
+var errEnough = errors.New("enough")
+
+// newest calls fn with ck's record keys, newest (largest) first, at most
+// limit (all if limit <= 0), from the index and the log together.
+func (d deferredIndex) newest(tx *Tx, ck []byte, limit int, fn func(k []byte) error) error {
+	pend, err := d.pending(tx, ck)
+	if err != nil {
+		return err
+	}
+	n := 0
+	emit := func(k []byte) error {
+		if limit > 0 && n >= limit {
+			return errEnough
+		}
+		n++
+		return fn(k)
+	}
+	i := len(pend) - 1
+	err = newestOf(tx.bucket(d.index), ck, limit, func(k []byte) error {
+		for ; i >= 0 && bytes.Compare(pend[i], k) > 0; i-- {
+			if err := emit(pend[i]); err != nil {
+				return err
+			}
+		}
+		return emit(k)
+	})
+	for ; err == nil && i >= 0; i-- {
+		err = emit(pend[i])
+	}
+	if errors.Is(err, errEnough) {
+		return nil
+	}
+	return err
+}

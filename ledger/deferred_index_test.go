@@ -1,0 +1,153 @@
+package ledger
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+)
+
+// TestDeferredIndex: a customer's feedback and threads, newest first and
+// cut at any limit, are the same whether their index entries are still in
+// the log or merged, across merges inside one transaction and across
+// commits, with times written out of order; the log never holds more than
+// indexMergeAt entries.
+func TestDeferredIndex(t *testing.T) {
+	for _, mergeAt := range []int{1, 5, 4096} {
+		t.Run(fmt.Sprint("mergeAt=", mergeAt), func(t *testing.T) {
+			defer func(v int) { indexMergeAt = v }(indexMergeAt)
+			indexMergeAt = mergeAt
+			s := MustOpen(t)
+			custs := []Customer{
+				mustCustomer(t, s, "김하늘", "01011112222"),
+				mustCustomer(t, s, "이서준", "01033334444"),
+				mustCustomer(t, s, "박유나", "01055556666"),
+			}
+			t0 := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+			rng := rand.New(rand.NewPCG(1, 2))
+			wantFB := map[string][]string{}  // customer -> comments, newest first
+			wantTh := map[string][]int64{}   // customer -> thread numbers, newest first
+			fbAt := map[string][]time.Time{} // customer -> the feedback times, in wantFB's order
+			check := func(tx *Tx, when string) {
+				t.Helper()
+				for _, c := range custs {
+					for _, limit := range []int{0, 1, 3} {
+						fs, err := tx.FeedbackOf(c.ID, limit)
+						if err != nil {
+							t.Fatalf("%s: FeedbackOf(%s, %d): %v", when, c.ID, limit, err)
+						}
+						var got []string
+						for _, f := range fs {
+							got = append(got, f.Comment)
+						}
+						if want := cut(wantFB[c.ID], limit); !slices.Equal(got, want) {
+							t.Fatalf("%s: FeedbackOf(%s, %d) = %q, want %q", when, c.ID, limit, got, want)
+						}
+						ths, err := tx.ThreadsOf(c.ID, limit)
+						if err != nil {
+							t.Fatalf("%s: ThreadsOf(%s, %d): %v", when, c.ID, limit, err)
+						}
+						var nums []int64
+						for _, th := range ths {
+							nums = append(nums, th.Number)
+						}
+						if want := cut(wantTh[c.ID], limit); !slices.Equal(nums, want) {
+							t.Fatalf("%s: ThreadsOf(%s, %d) = %v, want %v", when, c.ID, limit, nums, want)
+						}
+					}
+				}
+				for _, d := range []deferredIndex{feedbackByCustomer, threadsByCustomer} {
+					if n := tx.bucket(d.log).Sequence(); n >= uint64(max(mergeAt, 1)) {
+						t.Fatalf("%s: %s holds %d entries, merge at %d", when, d.log, n, mergeAt)
+					}
+				}
+			}
+			add := func(tx *Tx, i int) error {
+				c := custs[rng.IntN(len(custs))]
+				// Mostly later, sometimes earlier than what is there.
+				at := t0.Add(time.Duration(i*10-rng.IntN(40)) * time.Minute)
+				comment := fmt.Sprint("fb", i)
+				if err := tx.AddFeedback(&Feedback{CustomerID: c.ID, At: at, Rating: 4, NPS: NoNPS, Comment: comment}); err != nil {
+					return err
+				}
+				// Before any of the same time: the later write (larger
+				// sequence) is the newer.
+				pos, _ := slices.BinarySearchFunc(fbAt[c.ID], at, func(e, t time.Time) int { return t.Compare(e) })
+				fbAt[c.ID] = slices.Insert(fbAt[c.ID], pos, at)
+				wantFB[c.ID] = slices.Insert(wantFB[c.ID], pos, comment)
+				th := Thread{Kind: ThreadQuestion, CustomerID: c.ID, SenderID: "telegram:1", Lang: "ko", OpenedAt: at}
+				if err := tx.OpenThread(&th, "질문"); err != nil {
+					return err
+				}
+				wantTh[c.ID] = slices.Insert(wantTh[c.ID], 0, th.Number)
+				return nil
+			}
+			i := 0
+			// Many in one transaction (merges inside it), then one a commit.
+			mustUpdate(t, s, func(tx *Tx) error {
+				for ; i < 23; i++ {
+					if err := add(tx, i); err != nil {
+						return err
+					}
+					check(tx, fmt.Sprint("in one transaction, after ", i+1))
+				}
+				return nil
+			})
+			for ; i < 40; i++ {
+				mustUpdate(t, s, func(tx *Tx) error { return add(tx, i) })
+				if err := s.View(t.Context(), func(tx *Tx) error { check(tx, fmt.Sprint("committed, after ", i+1)); return nil }); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func cut[T any](s []T, limit int) []T {
+	if limit > 0 && len(s) > limit {
+		return s[:limit]
+	}
+	return s
+}
+
+// TestDeferredIndexRollback: a write that fails takes its log entry with it,
+// and a merge it made.
+func TestDeferredIndexRollback(t *testing.T) {
+	defer func(v int) { indexMergeAt = v }(indexMergeAt)
+	indexMergeAt = 3
+	s := MustOpen(t)
+	c := mustCustomer(t, s, "김하늘", "01011112222")
+	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	mustUpdate(t, s, func(tx *Tx) error {
+		return tx.AddFeedback(&Feedback{CustomerID: c.ID, At: at, Rating: 5, NPS: NoNPS, Comment: "첫"})
+	})
+	boom := errors.New("boom")
+	err := s.Update(t.Context(), func(tx *Tx) error {
+		for i := range 4 {
+			if err := tx.AddFeedback(&Feedback{CustomerID: c.ID, At: at.Add(time.Duration(i+1) * time.Hour), Rating: 1, NPS: NoNPS, Comment: "버려짐"}); err != nil {
+				return err
+			}
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Update = %v, want boom", err)
+	}
+	if err := s.View(t.Context(), func(tx *Tx) error {
+		fs, err := tx.FeedbackOf(c.ID, 0)
+		if err != nil {
+			return err
+		}
+		if len(fs) != 1 || fs[0].Comment != "첫" {
+			t.Errorf("after a failed write FeedbackOf = %+v, want only 첫", fs)
+		}
+		if n := tx.bucket(bucketCustFeedbackLog).Sequence(); n != 1 {
+			t.Errorf("log holds %d entries, want 1", n)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
