@@ -151,3 +151,50 @@ func TestDeferredIndexRollback(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// BenchmarkFeedbackOfFullLog is the reader's side of the deferral: one
+// customer's newest feedback while the log holds its most entries (4095,
+// over 1,000 customers), against the same read with the log merged.
+func BenchmarkFeedbackOfFullLog(b *testing.B) {
+	for _, merged := range []bool{false, true} {
+		b.Run(fmt.Sprint("merged=", merged), func(b *testing.B) {
+			s := MustOpen(b)
+			var ids []string
+			mustUpdate(b, s, func(tx *Tx) error {
+				for i := range 1000 {
+					c := Customer{Name: fmt.Sprint("고객", i), Phone: fmt.Sprintf("0101234%04d", i), CreatedAt: t0}
+					if err := tx.CreateCustomer(&c); err != nil {
+						return err
+					}
+					ids = append(ids, c.ID)
+				}
+				return nil
+			})
+			at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+			mustUpdate(b, s, func(tx *Tx) error {
+				for i := range indexMergeAt - 1 {
+					f := Feedback{CustomerID: ids[i%len(ids)], At: at.Add(time.Duration(i) * time.Second), Rating: 5, NPS: NoNPS}
+					if err := tx.AddFeedback(&f); err != nil {
+						return err
+					}
+				}
+				if merged {
+					return feedbackByCustomer.merge(tx, nil)
+				}
+				return nil
+			})
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				if err := s.View(b.Context(), func(tx *Tx) error {
+					fs, err := tx.FeedbackOf(ids[i%len(ids)], 3)
+					if err == nil && len(fs) != 3 {
+						err = fmt.Errorf("%d feedback, want 3", len(fs))
+					}
+					return err
+				}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
