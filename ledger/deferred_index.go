@@ -49,7 +49,7 @@ type deferredIndex struct {
 
 var (
 	feedbackByCustomer = deferredIndex{bucketCustFeedback, bucketCustFeedbackLog, timeKeyLen}
-	threadsByCustomer  = deferredIndex{bucketCustThreads, bucketCustThreadsLog, 8}
+	threadsByCustomer  = deferredIndex{bucketCustThreads, bucketCustThreadsLog, len(threadKey(0))}
 )
 
 func (d deferredIndex) width() int { return custKeyLen + d.keyLen }
@@ -89,7 +89,7 @@ func (d deferredIndex) add(tx *Tx, ck, k []byte) error {
 
 // merge moves every entry of the log, and extra, into the index, in key
 // order: bbolt inserts into a node by shifting the entries after the new
-// one, so ascending keys keep a leaf that takes many cheap.
+// one, and in ascending order those are only the ones already there.
 func (d deferredIndex) merge(tx *Tx, extra []byte) error {
 	log, idx := tx.bucket(d.log), tx.bucket(d.index)
 	w := d.width()

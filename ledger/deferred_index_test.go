@@ -35,27 +35,11 @@ func TestDeferredIndex(t *testing.T) {
 				for _, c := range custs {
 					for _, limit := range []int{0, 1, 3} {
 						fs, err := tx.FeedbackOf(c.ID, limit)
-						if err != nil {
-							t.Fatalf("%s: FeedbackOf(%s, %d): %v", when, c.ID, limit, err)
-						}
-						var got []string
-						for _, f := range fs {
-							got = append(got, f.Comment)
-						}
-						if want := cut(wantFB[c.ID], limit); !slices.Equal(got, want) {
-							t.Fatalf("%s: FeedbackOf(%s, %d) = %q, want %q", when, c.ID, limit, got, want)
-						}
+						sameNewest(t, fmt.Sprintf("%s: FeedbackOf(%s, %d)", when, c.ID, limit), fs, err,
+							func(f Feedback) string { return f.Comment }, cut(wantFB[c.ID], limit))
 						ths, err := tx.ThreadsOf(c.ID, limit)
-						if err != nil {
-							t.Fatalf("%s: ThreadsOf(%s, %d): %v", when, c.ID, limit, err)
-						}
-						var nums []int64
-						for _, th := range ths {
-							nums = append(nums, th.Number)
-						}
-						if want := cut(wantTh[c.ID], limit); !slices.Equal(nums, want) {
-							t.Fatalf("%s: ThreadsOf(%s, %d) = %v, want %v", when, c.ID, limit, nums, want)
-						}
+						sameNewest(t, fmt.Sprintf("%s: ThreadsOf(%s, %d)", when, c.ID, limit), ths, err,
+							func(th Thread) int64 { return th.Number }, cut(wantTh[c.ID], limit))
 					}
 				}
 				for _, d := range []deferredIndex{feedbackByCustomer, threadsByCustomer} {
@@ -102,6 +86,22 @@ func TestDeferredIndex(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// sameNewest fails the test unless the records read (by what names
+// them) are want, in order.
+func sameNewest[R any, K comparable](t *testing.T, what string, recs []R, err error, name func(R) K, want []K) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	var got []K
+	for _, r := range recs {
+		got = append(got, name(r))
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("%s = %v, want %v", what, got, want)
 	}
 }
 
