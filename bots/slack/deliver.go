@@ -337,12 +337,19 @@ func (b *Bot) dmChannel(ctx context.Context, userID string) (string, error) {
 // upload uploads img to a channel, into the thread whose head is threadTS
 // when it is set.
 func (b *Bot) upload(ctx context.Context, channelID, threadTS string, img *dialog.Image) error {
-	if len(img.PNG) == 0 {
+	return b.uploadBytes(ctx, channelID, threadTS, img.Name, "dangol.png", img.PNG)
+}
+
+// uploadBytes uploads data as the file name (or fallback when name is
+// empty) to a channel, into the thread whose head is threadTS when it is set
+// (files.completeUploadExternal's thread_ts). Nothing is uploaded for no
+// data: an empty file in a channel says nothing to anyone.
+func (b *Bot) uploadBytes(ctx context.Context, channelID, threadTS, name, fallback string, data []byte) error {
+	if len(data) == 0 {
 		return nil
 	}
-	name := img.Name
 	if name == "" {
-		name = "dangol.png"
+		name = fallback
 	}
 	err := b.call(ctx, func() error {
 		_, err := b.api.UploadFileContext(ctx, slack.UploadFileParameters{
@@ -350,8 +357,8 @@ func (b *Bot) upload(ctx context.Context, channelID, threadTS string, img *dialo
 			ThreadTimestamp: threadTS,
 			Filename:        name,
 			Title:           name,
-			FileSize:        len(img.PNG),
-			Reader:          bytes.NewReader(img.PNG), // a fresh reader for each attempt
+			FileSize:        len(data),
+			Reader:          bytes.NewReader(data), // a fresh reader for each attempt
 		})
 		return err
 	})

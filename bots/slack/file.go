@@ -1,13 +1,8 @@
 package slack
 
 import (
-	"bytes"
 	"context"
-	"fmt"
 
-	"github.com/slack-go/slack"
-
-	"github.com/dangol/dangol/bots/relay"
 	"github.com/dangol/dangol/dialog"
 )
 
@@ -27,29 +22,7 @@ func (b *Bot) sendFile(ctx context.Context, org *origin, f *dialog.File, private
 }
 
 // uploadFile uploads f to a channel, into the thread whose head is
-// threadTS when it is set (files.completeUploadExternal's thread_ts).
+// threadTS when it is set.
 func (b *Bot) uploadFile(ctx context.Context, channelID, threadTS string, f *dialog.File) error {
-	if len(f.Bytes) == 0 {
-		return nil
-	}
-	name := f.Name
-	if name == "" {
-		name = "dangol.txt"
-	}
-	err := b.call(ctx, func() error {
-		_, err := b.api.UploadFileContext(ctx, slack.UploadFileParameters{
-			Channel:         channelID,
-			ThreadTimestamp: threadTS,
-			Filename:        name,
-			Title:           name,
-			FileSize:        len(f.Bytes),
-			Reader:          bytes.NewReader(f.Bytes), // a fresh reader for each attempt
-		})
-		return err
-	})
-	if err != nil {
-		relay.SendFailed(b.cfg.Observer)
-		return fmt.Errorf("slack: upload %s to %s: %w", name, channelID, err)
-	}
-	return nil
+	return b.uploadBytes(ctx, channelID, threadTS, f.Name, "dangol.txt", f.Bytes)
 }
