@@ -198,3 +198,36 @@ func BenchmarkFeedbackOfFullLog(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkAddFeedbackGroup is what a commit of line feedbacks at 64 chats
+// does to the deferred index: 64 customers' feedback in one transaction,
+// each appended to the log's last chunk.
+func BenchmarkAddFeedbackGroup(b *testing.B) {
+	s := MustOpen(b)
+	var ids []string
+	mustUpdate(b, s, func(tx *Tx) error {
+		for i := range 1000 {
+			c := Customer{Name: fmt.Sprint("고객", i), Phone: fmt.Sprintf("0101234%04d", i), CreatedAt: t0}
+			if err := tx.CreateCustomer(&c); err != nil {
+				return err
+			}
+			ids = append(ids, c.ID)
+		}
+		return nil
+	})
+	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	n := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		mustUpdate(b, s, func(tx *Tx) error {
+			for range 64 {
+				n++
+				f := Feedback{CustomerID: ids[n%len(ids)], At: at.Add(time.Duration(n) * time.Second), Rating: 5, NPS: NoNPS}
+				if err := tx.AddFeedback(&f); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+}

@@ -507,6 +507,11 @@ type bucketRef struct {
 	name []byte
 	b    *bolt.Bucket
 	c    *bolt.Cursor // get's, made at its first read
+	// tail is a deferred index's log chunk this transaction last wrote,
+	// with room for the whole chunk, and tailChunk its number
+	// (deferred_index.go).
+	tail      []byte
+	tailChunk uint64
 }
 
 // Sealed reports whether the file at path is a sealed ledger (schema 2 or
