@@ -478,6 +478,8 @@ type turn struct {
 	// expiryTold: the person was told so (a flow that was only browsing
 	// ends without a word), which answers a /cancel too.
 	expiryTold bool
+	// keptIdle: the expired flow's work was saved (keepIdle).
+	keptIdle bool
 
 	replies []Reply
 	notices []Reply // said before the flow ran (an expiry); kept on refusals
@@ -655,6 +657,12 @@ func (t *turn) loadSession() error {
 	}
 	if t.now.Sub(s.Updated) > t.e.timeout {
 		t.expired = true
+		// What the flow holds and can keep (a note with its text written)
+		// is saved, as when a new command replaces it: walking away from
+		// [저장] is not throwing the note away (idle_keep.go).
+		if kept, err := t.keepIdle(s); err != nil || kept {
+			return err
+		}
 		// A flow that was only browsing (a list, a menu) held nothing to
 		// lose, so it ends without a word, as a new command ends it.
 		if holdsWork(s.Flow, s.State) {
@@ -682,6 +690,7 @@ func (t *turn) finish() error {
 		t.sess.Key = t.key
 		t.sess.Updated = t.now
 		t.sess.Lang = t.lang
+		t.noteWriter()
 		if err := t.tx.PutSession(t.sess); err != nil {
 			return fmt.Errorf("dialog: save session: %w", err)
 		}
@@ -724,7 +733,9 @@ func (t *turn) markOnly(tx *ledger.Tx) error {
 			return nil
 		}
 	}
-	if t.expired {
+	if t.expired && !t.keptIdle {
+		// A session kept at its expiry (keepIdle) stays: the refusal
+		// rolled the saved note back, and the next message saves it.
 		if err := tx.DeleteSession(t.key); err != nil {
 			return fmt.Errorf("dialog: delete session: %w", err)
 		}

@@ -77,6 +77,7 @@ func (m *Main) scheduler(engine *dialog.Engine, r *router) (*dialog.Scheduler, e
 	keep = append(keep, m.slaJob(engine, r.scheduled)...)                                                        // threads.go
 	keep = append(keep, m.adJobs(engine, r.scheduled)...)                                                        // marketing.go
 	keep = append(keep, m.servedRatingJob(engine, r)...)                                                         // care.go
+	keep = append(keep, m.idleKeepJob(engine, r.scheduled)...)                                                   // idlekeep.go
 	keep = append(keep, m.diskJob(r.scheduled, func() (uint64, error) { return diskFreeAt(m.Store.Path()) })...) // diskfree.go
 	if len(keep) == 0 {
 		return nil, nil

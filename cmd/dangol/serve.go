@@ -360,8 +360,9 @@ func (h *housekeeper) Run(ctx context.Context) error {
 // codes went.
 //
 // It also ends conversations left mid-flow for longer than the engine's
-// idle timeout: their drafts are personal text nobody will finish, and a
-// load test left 25,000 of them. A stub naming the flow stays for
+// idle timeout and dialog.IdleKeepGrace (by then the idle-keep job has
+// saved what a flow could keep): their drafts are personal text nobody
+// will finish, and a load test left 25,000 of them. A stub naming the flow stays for
 // sessionStubTTL so the person's next message is told it was cancelled.
 func (h *housekeeper) sweep(ctx context.Context) (events, codes int, err error) {
 	now := h.now()
@@ -371,7 +372,7 @@ func (h *housekeeper) sweep(ctx context.Context) (events, codes int, err error) 
 		if events, err = tx.PruneEvents(now.Add(-eventTTL)); err != nil {
 			return err
 		}
-		if ended, dropped, err = tx.ExpireSessions(now.Add(-dialog.DefaultSessionTimeout), now.Add(-sessionStubTTL)); err != nil {
+		if ended, dropped, err = tx.ExpireSessions(now.Add(-dialog.DefaultSessionTimeout-dialog.IdleKeepGrace), now.Add(-sessionStubTTL)); err != nil {
 			return err
 		}
 		codes, err = tx.PruneLinkCodes(now)

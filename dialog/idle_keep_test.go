@@ -1,0 +1,111 @@
+package dialog
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
+)
+
+// TestIdleKeep: a guided note whose text is written is saved when its
+// writer walks away before [저장], by their next message after the idle
+// timeout or by the idle-keep job before that, never twice; a note still
+// waiting for its text, or a writer no longer staff, saves nothing.
+func TestIdleKeep(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			h.cfg.Outbox = true
+			h.reopen()
+			f := seedList(h)
+			keptIdle := h.text("core.flow.kept_idle", map[string]any{"Flow": h.text("core.flow.note", nil), "Minutes": 30})
+			expired := h.text("core.session.expired", map[string]any{"Flow": h.text("core.flow.note", nil), "Minutes": 30})
+			ctx := context.Background()
+			kept := func(at time.Time) []Reply {
+				t.Helper()
+				rs, err := h.eng.IdleKept(ctx, at)
+				if err != nil {
+					t.Fatalf("IdleKept: %v", err)
+				}
+				return rs
+			}
+
+			// The writer's next message saves it, then runs as usual.
+			written := h.now()
+			runSteps(t, h, []step{
+				{msg: staffMsg("/note 김민지")},
+				{msg: staffMsg("두피 스케일링 #두피"), ids: []string{"core.note.ask_amount"}},
+				{msg: staffMsg("/followups"), advance: 31 * time.Minute, want: []string{keptIdle, "김민지"}, ids: []string{"core.followups.none"}, not: []string{expired}, check: func(t *testing.T, h *harness, _ []Reply) {
+					if ns := h.notes(f.minji); len(ns) != 1 || ns[0].Text != "두피 스케일링" || ns[0].StaffID != "slack:"+staffID || !ns[0].At.Equal(written) {
+						t.Errorf("notes %+v, want the idle note saved as 지수's at %v, when it was written", ns, written)
+					}
+					noSession(staffKey)(t, h, nil)
+				}},
+			})
+
+			// The job saves it without waiting for them, and tells them by DM.
+			runSteps(t, h, []step{
+				{msg: staffMsg("/note 김민지")},
+				{msg: staffMsg("클리닉 상담"), ids: []string{"core.note.ask_amount"}},
+			})
+			if rs := kept(h.now().Add(29 * time.Minute)); len(rs) != 0 {
+				t.Fatalf("IdleKept before the timeout = %+v, want nothing", rs)
+			}
+			h.advance(31 * time.Minute)
+			rs := kept(h.now())
+			if len(rs) != 2 || rs[0].Text != keptIdle || !strings.Contains(rs[1].Text, "김민지") {
+				t.Fatalf("IdleKept = %+v, want the notice and the note's card", rs)
+			}
+			for _, r := range rs {
+				if r.To != ToUser || r.Channel != ChannelSlack || r.UserID != staffID || r.OutboxID == "" || r.Lang != lang {
+					t.Errorf("reply %+v, want a DM to %s in %s, in the outbox", r, staffID, lang)
+				}
+			}
+			if ns := h.notes(f.minji); len(ns) != 2 || ns[0].Text != "클리닉 상담" && ns[1].Text != "클리닉 상담" {
+				t.Errorf("notes %+v, want the job's note saved", ns)
+			}
+			noSession(staffKey)(t, h, nil)
+			if rs := kept(h.now().Add(time.Hour)); len(rs) != 0 {
+				t.Errorf("IdleKept again = %+v, want nothing", rs)
+			}
+			// The DMs wait in the outbox until delivered (a restart sends them).
+			if out, err := h.eng.Unsent(ctx, "", 100); err != nil || len(out) < 2 || out[len(out)-1].Reply.OutboxID != rs[1].OutboxID {
+				t.Errorf("Unsent = %+v, %v; want the DMs last", out, err)
+			}
+			runSteps(t, h, []step{{msg: staffMsg("/followups"), not: []string{keptIdle, expired}}})
+
+			// Nothing to keep before the text: cancelled, as before.
+			runSteps(t, h, []step{
+				{msg: staffMsg("/note")},
+				{msg: staffMsg("김민지")},
+			})
+			h.advance(31 * time.Minute)
+			if rs := kept(h.now()); len(rs) != 0 {
+				t.Errorf("IdleKept of a note without its text = %+v, want nothing", rs)
+			}
+			runSteps(t, h, []step{{msg: staffMsg("/followups"), want: []string{expired}, not: []string{keptIdle}}})
+
+			// A writer whose grant went is not saved in their name.
+			h.update(func(tx *ledger.Tx) error {
+				return tx.PutStaff(ledger.StaffMember{ID: "slack:UGRANTED", Role: ledger.RoleStaff, GrantedBy: "slack:" + managerID, At: h.now()})
+			})
+			granted := Message{Channel: ChannelSlack, UserID: "UGRANTED", UserName: "민수", ConversationID: "DUGRANTED", Private: true}
+			say := func(text string) Message { m := granted; m.Text = text; return m }
+			runSteps(t, h, []step{
+				{msg: say("/note 김민지")},
+				{msg: say("염색 상담"), ids: []string{"core.note.ask_amount"}},
+			})
+			h.update(func(tx *ledger.Tx) error { return tx.RemoveStaff("slack:UGRANTED") })
+			h.advance(31 * time.Minute)
+			if rs := kept(h.now()); len(rs) != 0 {
+				t.Errorf("IdleKept of a writer no longer staff = %+v, want nothing", rs)
+			}
+			if ns := h.notes(f.minji); len(ns) != 2 {
+				t.Errorf("notes %+v, want none saved for a former staff member", ns)
+			}
+		})
+	}
+}
