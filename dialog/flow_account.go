@@ -151,18 +151,31 @@ func (t *turn) cmdMyData(string) error {
 }
 
 // myUnlinkedData is /mydata for someone linked to no customer: their
-// consent answer, and the feedback kept with their platform id (for their
-// /forget to reach), which "we keep no customer record" alone left out.
+// consent answer, and the feedback and questions kept with their platform
+// id (for their /forget to reach), which "we keep no customer record"
+// alone left out.
 func (t *turn) myUnlinkedData(consent string) error {
 	fbs, err := t.tx.FeedbackOfSender(t.pid, myDataFeedback)
 	if err != nil {
 		return fmt.Errorf("dialog: read feedback: %w", err)
 	}
-	if len(fbs) == 0 {
+	// Their questions too: kept under the same platform id, and erased by
+	// the same /forget.
+	ths, err := t.tx.ThreadsOfSender(t.pid, myDataThreads)
+	if err != nil {
+		return fmt.Errorf("dialog: read threads: %w", err)
+	}
+	if len(fbs) == 0 && len(ths) == 0 {
 		t.say("core.mydata.unlinked", map[string]any{"Consent": consent})
 		return nil
 	}
-	t.add(t.mkSections(t.text("core.mydata.unlinked_kept", map[string]any{"Consent": consent}), []Section{t.myFeedbackSection(fbs)}))
+	secs := []Section{t.myFeedbackSection(fbs)}
+	if sec, ok, err := t.threadsSection(ths, true); err != nil { // flow_thread.go
+		return err
+	} else if ok {
+		secs = append(secs, sec)
+	}
+	t.add(t.mkSections(t.text("core.mydata.unlinked_kept", map[string]any{"Consent": consent}), secs))
 	return nil
 }
 

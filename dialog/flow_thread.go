@@ -684,6 +684,11 @@ func (t *turn) threadSection(customerID string, mine bool) (Section, bool, error
 	if err != nil {
 		return Section{}, false, fmt.Errorf("dialog: threads of a customer: %w", err)
 	}
+	return t.threadsSection(ths, mine)
+}
+
+// threadsSection is ths as threadSection shows them.
+func (t *turn) threadsSection(ths []ledger.Thread, mine bool) (Section, bool, error) {
 	if len(ths) == 0 {
 		return Section{}, false, nil
 	}

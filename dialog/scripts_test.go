@@ -339,6 +339,23 @@ var scripts = []script{
 			{msg: custMsg("/mydata"), not: []string{"주차가 불편했어요"}},
 		}
 	}},
+	// Their questions too: kept under their id and erased by /forget, so
+	// /mydata lists them (it said only feedback was kept).
+	{"MyDataUnlinkedQuestions", func(h *harness, f fixture) []step {
+		return []step{
+			{msg: cust2Msg("영업시간이 어떻게 되나요?")},
+			{msg: cust2Msg("네"), check: func(t *testing.T, h *harness, _ []Reply) {
+				if th := h.thread(1); th.CustomerID != "" || th.SenderID != "telegram:"+custTG2 {
+					t.Fatalf("thread %+v, want the unlinked sender's question", th)
+				}
+			}},
+			{msg: cust2Msg("/mydata"), want: []string{h.text("threads.card.title", nil), "영업시간이 어떻게 되나요?", h.text("core.mydata.no_feedback", nil)}, not: []string{strings.Split(h.text("core.mydata.unlinked", map[string]any{"Consent": ""}), "\n")[0]}},
+			{msg: custMsg("/mydata"), not: []string{"영업시간이 어떻게 되나요?"}},
+			{msg: cust2Msg("/forget")},
+			{msg: cust2Msg("네")},
+			{msg: cust2Msg("/mydata"), not: []string{"영업시간이 어떻게 되나요?"}},
+		}
+	}},
 	{"CodeBeforeConsentIsKept", func(h *harness, f fixture) []step {
 		return []step{
 			{msg: staffMsg("/link 010-5555-6666")},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -373,5 +374,59 @@ func TestFeedbackOfSender(t *testing.T) {
 	}
 	if got := of("telegram:2", 0); !slices.Equal(got, []string{"다른 사람"}) {
 		t.Errorf("FeedbackOfSender(2) = %q", got)
+	}
+}
+
+// TestThreadsOfSender: an unlinked sender's /mydata finds their questions,
+// newest first and at most the limit, neither a customer's nor another
+// sender's, and none once they are erased.
+func TestThreadsOfSender(t *testing.T) {
+	s := MustOpen(t)
+	var minji string
+	mustUpdate(t, s, func(tx *Tx) error {
+		c := Customer{Name: "김민지", Phone: "01012345678", CreatedAt: t0}
+		if err := tx.CreateCustomer(&c); err != nil {
+			return err
+		}
+		minji = c.ID
+		for i, th := range []Thread{
+			{SenderID: "telegram:1"},
+			{SenderID: "telegram:2"},
+			{CustomerID: minji, SenderID: "telegram:1"}, // linked since: the customer's
+			{SenderID: "telegram:1"},
+		} {
+			th.Kind, th.OpenedAt = ThreadQuestion, t0.Add(time.Duration(i)*time.Minute)
+			if err := tx.OpenThread(&th, fmt.Sprint("질문 ", i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	of := func(sender string, limit int) (numbers []int64) {
+		t.Helper()
+		mustView(t, s, func(tx *Tx) error {
+			ths, err := tx.ThreadsOfSender(sender, limit)
+			for _, th := range ths {
+				numbers = append(numbers, th.Number)
+			}
+			return err
+		})
+		return numbers
+	}
+	if got := of("telegram:1", 0); !slices.Equal(got, []int64{4, 1}) {
+		t.Errorf("ThreadsOfSender(1) = %v, want [4 1]", got)
+	}
+	if got := of("telegram:1", 1); !slices.Equal(got, []int64{4}) {
+		t.Errorf("ThreadsOfSender(1, limit 1) = %v, want [4]", got)
+	}
+	if got := of("", 0); len(got) != 0 {
+		t.Errorf("ThreadsOfSender(\"\") = %v, want nothing", got)
+	}
+	mustUpdate(t, s, func(tx *Tx) error { _, err := tx.EraseSender("telegram:1"); return err })
+	if got := of("telegram:1", 0); len(got) != 0 {
+		t.Errorf("ThreadsOfSender after erasure = %v, want nothing", got)
+	}
+	if got := of("telegram:2", 0); !slices.Equal(got, []int64{2}) {
+		t.Errorf("ThreadsOfSender(2) = %v, want [2]", got)
 	}
 }

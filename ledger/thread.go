@@ -619,6 +619,39 @@ func (tx *Tx) ScanThreads(from, to time.Time, fn func(Thread) error) error {
 	return nil
 }
 
+// ThreadsOfSender returns, newest first, up to limit (0: all) threads of
+// the unlinked sender senderID ("telegram:42"): what /mydata shows someone
+// linked to no customer. Threads have no index by sender, so it reads them
+// all, as FeedbackOfSender does: it is asked by one person about
+// themselves, not for every message. Threads whose sender was erased are
+// left out, as their feedback is.
+func (tx *Tx) ThreadsOfSender(senderID string, limit int) ([]Thread, error) {
+	if senderID == "" {
+		return nil, nil
+	}
+	blind := tx.senderBlind(senderID)
+	var out []Thread
+	c := tx.bucket(bucketThreads).Cursor()
+	for k, v := c.Last(); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Prev() {
+		var rec struct{ Blind []byte }
+		if err := json.Unmarshal(v, &rec); err != nil {
+			return nil, fmt.Errorf("ledger: threads of sender: thread %d: %w", binary.BigEndian.Uint64(k), err)
+		}
+		if !bytes.Equal(rec.Blind, blind) {
+			continue
+		}
+		t, gone, err := tx.readThread(k, true)
+		if err != nil {
+			return nil, fmt.Errorf("ledger: threads of sender: %w", err)
+		}
+		if gone {
+			continue // erased (EraseSender shredded their key): theirs no more
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
 // ThreadsOf returns a customer's threads, newest first, at most limit (all
 // if limit <= 0), with their personal parts.
 func (tx *Tx) ThreadsOf(customerID string, limit int) ([]Thread, error) {
