@@ -955,11 +955,7 @@ func (t *turn) onCommand(name, args string) error {
 	}
 	c, ok := table[name]
 	if !ok {
-		if t.role == ledger.RoleCustomer {
-			t.say("core.help.short_customer", nil)
-		} else {
-			t.say("core.command.unknown", map[string]any{"Command": "/" + name})
-		}
+		t.unknownCommand(table, name) // command_suggest.go
 		return nil
 	}
 	if c.manager && t.role != ledger.RoleManager {

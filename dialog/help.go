@@ -15,21 +15,24 @@ var (
 
 // cmdHelp lists the commands the sender's role may use.
 func (t *turn) cmdHelp(string) error {
-	var ids []string
-	switch t.role {
-	case ledger.RoleCustomer:
-		ids = helpCustomer
-	case ledger.RoleManager:
-		ids = append(append([]string(nil), helpStaff...), helpManager...)
-	default:
-		ids = helpStaff
-	}
 	lines := []string{t.text("core.help.title", nil)}
-	for _, id := range ids {
+	for _, id := range t.helpIDs() {
 		lines = append(lines, t.text(id, nil))
 	}
 	r := t.mk(strings.Join(lines, "\n"))
 	r.Menu = t.role == ledger.RoleCustomer
 	t.add(r)
 	return nil
+}
+
+// helpIDs are the help lines of the sender's role.
+func (t *turn) helpIDs() []string {
+	switch t.role {
+	case ledger.RoleCustomer:
+		return helpCustomer
+	case ledger.RoleManager:
+		return append(append([]string(nil), helpStaff...), helpManager...)
+	default:
+		return helpStaff
+	}
 }
