@@ -1037,6 +1037,18 @@ func (t *turn) setMyBirthday(c ledger.Customer, v string) error {
 	if err := t.tx.PutCustomer(c); err != nil {
 		return fmt.Errorf("dialog: save birthday: %w", err)
 	}
+	// The greeting carries the birthday benefit, advertising: it goes only
+	// with advertising consent (flow_birthday.go), so "we will send you a
+	// greeting" would be a promise broken to everyone without it.
+	m, err := t.tx.Marketing(c.ID)
+	if err != nil {
+		return fmt.Errorf("dialog: read advertising consent: %w", err)
+	}
+	if !m.Given {
+		on := t.btn("ads.btn.on", marketingPayload(true, ledger.ViaCommand)) // flow_marketing.go
+		t.say("customer_edit.my.set_no_ads", map[string]any{"Date": t.birthdayText(b), "Button": on.Label}, on)
+		return nil
+	}
 	t.say("customer_edit.my.set", map[string]any{"Date": t.birthdayText(b)})
 	return nil
 }

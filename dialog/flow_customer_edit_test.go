@@ -387,7 +387,9 @@ var customerEditScripts = []script{
 		return append(steps, []step{
 			{msg: custMsg("/birthday"), want: []string{h.text("customer_edit.my.ask", map[string]any{"Current": h.text("customer_edit.none", nil)})}},
 			kept(h, f.minji, step{msg: custMsg("13/45"), want: []string{h.text("customer_edit.my.bad", map[string]any{"Value": "13/45"})}}),
-			{msg: custMsg("3/15"), want: []string{h.text("customer_edit.my.set", map[string]any{"Date": md})}, check: func(t *testing.T, h *harness, _ []Reply) {
+			// Without advertising consent no greeting goes (it carries the
+			// birthday benefit): the answer says so, with the way to consent.
+			{msg: custMsg("3/15"), want: []string{h.text("customer_edit.my.set_no_ads", map[string]any{"Date": md, "Button": h.text("ads.btn.on", nil)})}, not: []string{h.text("customer_edit.my.set", map[string]any{"Date": md})}, payloads: []string{marketingPayload(true, ledger.ViaCommand)}, check: func(t *testing.T, h *harness, _ []Reply) {
 				var got []string
 				h.view(func(tx *ledger.Tx) error {
 					return tx.ScanBirthdays(time.Date(2026, 3, 1, 0, 0, 0, 0, seoul), time.Date(2026, 4, 1, 0, 0, 0, 0, seoul), func(c ledger.Customer) error {
@@ -400,6 +402,15 @@ var customerEditScripts = []script{
 				}
 				noSession("telegram:"+custTG)(t, h, nil)
 			}},
+			{msg: press(custMsg(""), marketingPayload(true, ledger.ViaCommand)), check: func(t *testing.T, h *harness, _ []Reply) {
+				h.view(func(tx *ledger.Tx) error {
+					if m, err := tx.Marketing(f.minji); err != nil || !m.Given {
+						t.Errorf("advertising consent %+v, %v; want given by the button", m, err)
+					}
+					return nil
+				})
+			}},
+			{msg: custMsg("/birthday 3/15"), want: []string{h.text("customer_edit.my.set", map[string]any{"Date": md})}},
 			{msg: custMsg("/mydata"), want: []string{h.text("customer_edit.mydata.birthday", map[string]any{"Date": md})}},
 			{msg: custMsg("/birthday"), payloads: []string{"remove", "cancel"}},
 			{msg: press(custMsg(""), "remove"), ids: []string{"customer_edit.my.removed"}},
