@@ -260,20 +260,27 @@ func (t *turn) saveFeedback(comment string) error {
 	if err := t.tx.AddFeedback(&f); err != nil {
 		return fmt.Errorf("dialog: add feedback: %w", err)
 	}
-	t.add(t.inPlace(t.mk(t.text("core.feedback.thanks", nil))))
+	thanks := t.text("core.feedback.thanks", nil)
 	if f.Rating > LowRating {
+		t.add(t.inPlace(t.mk(thanks)))
 		return nil
 	}
 	// A low rating is a complaint thread (flow_thread.go), unless nobody
 	// can be answered: someone who declined consent left no id.
 	var th ledger.Thread
+	sorry := "core.feedback.sorry"
 	if f.CustomerID != "" || f.SenderID != "" {
 		th = ledger.Thread{Kind: ledger.ThreadComplaint, CustomerID: f.CustomerID, SenderID: t.pid, Lang: t.lang,
 			OpenedAt: t.now, FeedbackID: f.ID, Rating: f.Rating}
 		if err := t.tx.OpenThread(&th, comment); err != nil {
 			return fmt.Errorf("dialog: open complaint: %w", err)
 		}
+		sorry = "core.feedback.sorry_thread"
 	}
+	// Someone who gave one or two stars is told they were heard and what
+	// happens next, not only thanked: the staff see it, and a complaint's
+	// answer comes in this chat.
+	t.add(t.inPlace(t.mk(thanks + "\n" + t.text(sorry, nil))))
 	// The alert is read by staff: it is in the shop's language.
 	lang := t.e.lang
 	who := t.e.cat.Text(lang, "core.feedback.anonymous", nil)

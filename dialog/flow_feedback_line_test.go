@@ -23,7 +23,7 @@ var feedbackLineScripts = []script{
 				noSession("telegram:"+custTG)(t, h, nil)
 			}},
 			// The Korean command word and the other ways of typing a rating.
-			step{msg: custMsg("피드백 ★★★★★ 최고예요"), ids: []string{"core.feedback.thanks"}},
+			step{msg: custMsg("피드백 ★★★★★ 최고예요"), ids: []string{"core.feedback.thanks"}, not: []string{h.text("core.feedback.sorry_thread", nil), h.text("core.feedback.sorry", nil)}},
 			step{msg: custMsg("/feedback 3점 보통이에요"), ids: []string{"core.feedback.thanks"}},
 			step{msg: custMsg("/feedback 5/5 great"), ids: []string{"core.feedback.thanks"}, check: func(t *testing.T, h *harness, _ []Reply) {
 				var got []string
@@ -44,7 +44,7 @@ var feedbackLineScripts = []script{
 	}},
 	{"FeedbackOneLineLowRatingAlerts", func(h *harness, f fixture) []step {
 		return append(linkMinji(h),
-			step{msg: custMsg("/feedback 1 너무 오래 기다렸어요"), ids: []string{"core.feedback.thanks"}, check: func(t *testing.T, h *harness, rs []Reply) {
+			step{msg: custMsg("/feedback 1 너무 오래 기다렸어요"), ids: []string{"core.feedback.thanks", "core.feedback.sorry_thread"}, check: func(t *testing.T, h *harness, rs []Reply) {
 				staffAlert(t, rs, "김민지", "010-****-5678", "너무 오래 기다렸어요", "★☆☆☆☆")
 				if fs := h.allFeedback(); len(fs) != 1 || fs[0].Rating != 1 {
 					t.Errorf("feedback = %+v", fs)

@@ -305,6 +305,9 @@ func TestDeclinedFeedbackKeepsNoID(t *testing.T) {
 	}
 	steps = append(steps, feedback(custMsg, "거절한 손님의 의견")...)
 	steps = append(steps, feedback(cust2Msg, "묻지 않은 손님의 의견")...)
+	// Their low rating opens no complaint (nobody to answer), so they are
+	// not told that an answer comes in the chat.
+	steps = append(steps, step{msg: custMsg("/feedback 1 별로였어요"), ids: []string{"core.feedback.thanks", "core.feedback.sorry"}, not: []string{h.text("core.feedback.sorry_thread", nil)}})
 	runSteps(t, h, steps)
 	got := map[string]ledger.Feedback{}
 	for _, f := range h.allFeedback() {

@@ -469,7 +469,7 @@ var scripts = []script{
 			{msg: custMsg("11"), ids: []string{"core.feedback.bad_nps"}, payloads: []string{"nps:0"}},
 			{msg: press(custMsg(""), "skip"), ids: []string{"core.feedback.ask_comment"}},
 			{msg: press(custMsg(""), "rate:3"), ids: []string{"core.feedback.bad_comment"}},
-			{msg: press(custMsg(""), "skip"), ids: []string{"core.feedback.thanks"}, check: func(t *testing.T, h *harness, rs []Reply) {
+			{msg: press(custMsg(""), "skip"), ids: []string{"core.feedback.thanks", "core.feedback.sorry_thread"}, check: func(t *testing.T, h *harness, rs []Reply) {
 				alert := rs[len(rs)-1]
 				if alert.To != ToStaffChannel || !strings.Contains(alert.Text, h.cat.Text("ko", "core.feedback.anonymous", nil)) {
 					t.Errorf("alert for an unlinked 1-star rating = %+v", alert)
