@@ -115,6 +115,14 @@ type exportFeedback struct {
 // standard output) in format, from one read transaction.
 func (m *Main) export(ctx context.Context, format, out string, force bool) error {
 	var write func(context.Context, *ledger.Tx, io.Writer) error
+	if format == "" {
+		// "--out customers.csv" asks for CSV: JSON under that name opens
+		// as one garbled column in Excel.
+		format = "json"
+		if strings.EqualFold(filepath.Ext(out), ".csv") {
+			format = "csv"
+		}
+	}
 	switch format {
 	case "json":
 		write = m.exportJSON

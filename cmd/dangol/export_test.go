@@ -123,6 +123,43 @@ func TestExport_ToFile(t *testing.T) {
 	}
 }
 
+// TestExport_FormatFromName: without --format, an --out ending in .csv is
+// CSV (JSON under that name opened as one garbled column in Excel) and any
+// other name JSON; --format still decides when given.
+func TestExport_FormatFromName(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	seed(t, db)
+	for _, tt := range []struct {
+		name string
+		args []string
+		csv  bool
+	}{
+		{"고객.csv", nil, true},
+		{"UPPER.CSV", nil, true},
+		{"all.json", nil, false},
+		{"dump", nil, false},
+		{"forced.csv", []string{"--format", "json"}, false},
+		{"forced.json", []string{"--format", "csv"}, true},
+	} {
+		out := filepath.Join(dir, tt.name)
+		r := runMain(t, map[string]string{"DANGOL_DB": db}, "", append(append([]string{"export"}, tt.args...), "--out", out)...)
+		if r.err != nil {
+			t.Fatalf("%s: %v", tt.name, r.err)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := bytes.HasPrefix(b, []byte("\uFEFFid,name,")); got != tt.csv {
+			t.Errorf("%s %v: starts %q, want CSV %v", tt.name, tt.args, b[:min(len(b), 20)], tt.csv)
+		}
+		if !tt.csv && !bytes.HasPrefix(b, []byte("{")) {
+			t.Errorf("%s %v: starts %q, want JSON", tt.name, tt.args, b[:min(len(b), 20)])
+		}
+	}
+}
+
 func TestBackupRestore(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "shop.db")

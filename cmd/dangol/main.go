@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // machines without zoneinfo still know Asia/Seoul
@@ -177,7 +178,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	bind := func(cmd string, fs *flag.FlagSet) {
 		switch cmd {
 		case "export":
-			fs.StringVar(&opts.format, "format", "json", "json or csv")
+			fs.StringVar(&opts.format, "format", "", "json or csv; default csv for an --out ending in .csv, else json")
 			fs.StringVar(&opts.out, "out", "", "file to write; default standard output")
 			fs.BoolVar(&opts.force, "force", false, "replace an existing --out file")
 		case "backup", "restore":
@@ -249,7 +250,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	case !known:
 		return m.usage("cli.err.command", map[string]any{"Command": cmd})
 	case len(pos) != n:
-		return m.usage("cli.err.args", map[string]any{"Command": cmd, "Want": n, "Got": len(pos), "Args": fmt.Sprintf("%q", pos)})
+		return m.usage("cli.err.args", map[string]any{"Command": cmd, "Want": n, "Got": len(pos), "Args": fmt.Sprintf("%q", pos), "Usage": m.commandUsage(cmd)})
 	}
 	switch cmd {
 	case "serve":
@@ -383,4 +384,16 @@ func (m *Main) now() time.Time {
 		return m.Now()
 	}
 	return time.Now()
+}
+
+// commandUsage is cmd's line of the usage text ("backup    실행 중이 아닌 …:
+// dangol backup 파일"), so that a command given the wrong arguments says
+// what it takes; "" when the text has none.
+func (m *Main) commandUsage(cmd string) string {
+	for _, l := range strings.Split(m.Catalog.Text(m.usageLang(), "cli.usage", nil), "\n") {
+		if rest, ok := strings.CutPrefix(l, "  "+cmd+" "); ok {
+			return cmd + " " + rest
+		}
+	}
+	return ""
 }

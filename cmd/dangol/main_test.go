@@ -81,6 +81,8 @@ func TestConfig_Invalid(t *testing.T) {
 		{"ErrCommand", nil, []string{"frobnicate"}, usageText("cli.err.command", map[string]any{"Command": "frobnicate"})},
 		{"ErrFlag", nil, []string{"export", "--nope"}, "flag provided but not defined: -nope"},
 		{"ErrBackupArgs", nil, []string{"backup"}, usageText("cli.err.args", map[string]any{"Command": "backup", "Want": 1, "Got": 0, "Args": "[]"})},
+		// and says what the command takes, from its line of the usage text
+		{"ErrBackupArgsUsage", nil, []string{"backup"}, "\n  backup    " + strings.SplitN(strings.SplitN(usageText("cli.usage", nil), "\n  backup    ", 2)[1], "\n", 2)[0]},
 		{"ErrRestoreArgs", nil, []string{"restore", "a", "b"}, usageText("cli.err.args", map[string]any{"Command": "restore", "Want": 1, "Got": 2, "Args": `["a" "b"]`})},
 		{"ErrSlackHalf", map[string]string{"DANGOL_SLACK_BOT_TOKEN": "xoxb-1"}, []string{"serve"}, usageText("cli.err.slack_half", nil)},
 		{"ErrSlackNoBot", map[string]string{"DANGOL_SLACK_APP_TOKEN": "xapp-1"}, []string{"serve"}, usageText("cli.err.slack_no_bot", nil)},
