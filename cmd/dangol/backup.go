@@ -42,7 +42,22 @@ func (m *Main) backup(ctx context.Context, path string, force bool) error {
 		return fmt.Errorf("backup %s: %w", m.Config.DB, err)
 	}
 	m.Logger.Info("backup written", "from", m.Config.DB, "to", path, "bytes", n)
+	done := map[string]any{"To": path, "Size": sizeText(n), "Key": m.keyName(m.Config.DB)}
+	if path == "-" {
+		// The backup itself is on standard output.
+		fmt.Fprintln(m.Stderr, m.Catalog.Text(m.Config.Lang, "cli.backup.done_stdout", done))
+		return nil
+	}
+	fmt.Fprintln(m.Stdout, m.Catalog.Text(m.Config.Lang, "cli.backup.done", done))
 	return nil
+}
+
+// sizeText is a file size as a shop reads it: "88 KB", "1.4 MB".
+func sizeText(n int64) string {
+	if n < 1<<20 {
+		return fmt.Sprintf("%d KB", (n+1023)/1024)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 }
 
 // restore replaces the ledger file with a backup. It refuses to replace an
@@ -88,7 +103,8 @@ func (m *Main) restore(ctx context.Context, from string, force bool) error {
 	if err != nil {
 		return fmt.Errorf("restore: copy %s: %w", from, err)
 	}
-	if err := m.checkLedger(ctx, tmp.Name(), from, target); err != nil {
+	opened, err := m.checkLedger(ctx, tmp.Name(), from, target)
+	if err != nil {
 		// Never installed: a damaged backup in place of the data file
 		// would panic or serve wrong data on the first read.
 		return err
@@ -113,6 +129,11 @@ func (m *Main) restore(ctx context.Context, from string, force bool) error {
 		return fmt.Errorf("restore: %w", err)
 	}
 	m.Logger.Info("restored", "from", from, "to", target)
+	done := map[string]any{"From": from, "DB": target, "Opened": opened, "Kept": ""}
+	if exists {
+		done["Kept"] = target + ".before-restore"
+	}
+	fmt.Fprintln(m.Stdout, m.Catalog.Text(m.Config.Lang, "cli.restore.done", done))
 	return nil
 }
 
@@ -121,32 +142,32 @@ func (m *Main) restore(ctx context.Context, from string, force bool) error {
 // opens a sample of its sealed values, then closes it. Opening applies the
 // erased-keys list, so people erased since the backup was taken are erased
 // in the copy before it is installed. Errors name from, not the copy.
-func (m *Main) checkLedger(ctx context.Context, path, from, target string) error {
+func (m *Main) checkLedger(ctx context.Context, path, from, target string) (int, error) {
 	lang := m.Config.Lang
 	opts, err := m.withKey(target, nil, false)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	s, err := ledger.Open(path, opts)
 	switch {
 	case errors.Is(err, ledger.ErrWrongKey):
-		return &localError{m.Catalog.Text(lang, "keys.restore.wrong_key", map[string]any{"From": from, "Key": m.keyName(target), "DB": target}), err}
+		return 0, &localError{m.Catalog.Text(lang, "keys.restore.wrong_key", map[string]any{"From": from, "Key": m.keyName(target), "DB": target}), err}
 	case errors.Is(err, ledger.ErrNotLedger):
-		return m.local("cli.restore.not_ledger", map[string]any{"File": from}, err)
+		return 0, m.local("cli.restore.not_ledger", map[string]any{"File": from}, err)
 	case errors.Is(err, ledger.ErrDamaged):
-		return &localError{m.Catalog.Text(lang, "appliance.restore.damaged", map[string]any{"From": from, "DB": target, "Detail": strings.ReplaceAll(err.Error(), path, from)}), err}
+		return 0, &localError{m.Catalog.Text(lang, "appliance.restore.damaged", map[string]any{"From": from, "DB": target, "Detail": strings.ReplaceAll(err.Error(), path, from)}), err}
 	case err != nil:
-		return m.local("cli.restore.unusable", map[string]any{"File": from, "Err": err}, err)
+		return 0, m.local("cli.restore.unusable", map[string]any{"File": from, "Err": err}, err)
 	}
 	n, err := s.CheckSealed(ctx, ledger.KeyCheckSample)
 	if cerr := s.Close(); err == nil && cerr != nil {
-		return fmt.Errorf("restore: %s: %w", from, cerr)
+		return 0, fmt.Errorf("restore: %s: %w", from, cerr)
 	}
 	if err != nil {
-		return &localError{m.Catalog.Text(lang, "keys.restore.undecryptable", map[string]any{"From": from, "DB": target, "Detail": strings.ReplaceAll(err.Error(), path, from)}), err}
+		return 0, &localError{m.Catalog.Text(lang, "keys.restore.undecryptable", map[string]any{"From": from, "DB": target, "Detail": strings.ReplaceAll(err.Error(), path, from)}), err}
 	}
 	m.Logger.Info("backup checked: its sealed values open with the key", "from", from, "opened", n)
-	return nil
+	return n, nil
 }
 
 // refuseSameFile errors when a and b are the same file, which would make a

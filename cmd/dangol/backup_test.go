@@ -339,8 +339,14 @@ func TestRestore_DecryptionCheck(t *testing.T) {
 				if r.err != nil {
 					t.Fatal(r.err)
 				}
-				if !strings.Contains(r.stderr, "backup checked") {
-					t.Errorf("no log line of the decryption check:\n%s", r.stderr)
+				// The shop reads that the check ran, in its language, and
+				// no English log line (that is for -v).
+				checked, _, _ := strings.Cut(testCatalog.Text("ko", "cli.restore.done", map[string]any{"From": tt.from, "DB": db, "Opened": "\x00"}), "\x00")
+				if !strings.HasPrefix(r.stdout, checked) || strings.HasPrefix(r.stdout, checked+"0개") || strings.Contains(r.stderr, "level=INFO") {
+					t.Errorf("restore said %q (stderr %q), want %q and a count of records opened", r.stdout, r.stderr, checked)
+				}
+				if r := runMain(t, e, "", "-v", "restore", "--force", tt.from); r.err != nil || !strings.Contains(r.stderr, "backup checked") {
+					t.Errorf("with -v: %v, no log line of the decryption check:\n%s", r.err, r.stderr)
 				}
 				return
 			}
@@ -365,4 +371,12 @@ func TestRestore_DecryptionCheck(t *testing.T) {
 func firstLine(s string) string {
 	first, _, _ := strings.Cut(s, "\n")
 	return first
+}
+
+func TestSizeText(t *testing.T) {
+	for n, want := range map[int64]string{0: "0 KB", 1: "1 KB", 1024: "1 KB", 90112: "88 KB", 1<<20 - 1: "1024 KB", 1 << 20: "1.0 MB", 3*(1<<20) + 1<<19: "3.5 MB"} {
+		if got := sizeText(n); got != want {
+			t.Errorf("sizeText(%d) = %q, want %q", n, got, want)
+		}
+	}
 }

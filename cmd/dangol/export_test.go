@@ -168,8 +168,18 @@ func TestBackupRestore(t *testing.T) {
 	want := runMain(t, env, "", "export").stdout
 
 	bak := filepath.Join(dir, "shop.bak")
-	if r := runMain(t, env, "", "backup", bak); r.err != nil {
+	r := runMain(t, env, "", "backup", bak)
+	if r.err != nil {
 		t.Fatal(r.err)
+	}
+	// Said in the shop's language, with the size and the key to keep
+	// apart; the English log line only with -v.
+	fi, err := os.Stat(bak)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := testCatalog.Text("ko", "cli.backup.done", map[string]any{"To": bak, "Size": sizeText(fi.Size()), "Key": filepath.Join(dir, DefaultKeyFile)}) + "\n"; r.stdout != want || r.stderr != "" {
+		t.Errorf("backup said %q, stderr %q; want %q and nothing else", r.stdout, r.stderr, want)
 	}
 	t.Run("ErrBackupExists", func(t *testing.T) {
 		r := runMain(t, env, "", "backup", bak)

@@ -240,7 +240,11 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	m.console = m.Config.console(cmd)
-	m.Logger = newLogger(m.Stderr, m.Config, m.console)
+	// The console, and the one-shot commands that print their own report in
+	// the shop's language, log only warnings and errors unless -v: an
+	// English "level=INFO msg=\"backup written\"" among Korean lines is
+	// noise to the shop.
+	m.Logger = newLogger(m.Stderr, m.Config, m.console || cmd == "backup" || cmd == "restore" || cmd == "import")
 
 	nargs := map[string]int{"serve": 0, "chat": 0, "export": 0, "summary": 0, "backup": 1, "restore": 1, "import": 1, "service": 1, "bench": 0, "poster": 0, "migrate": 0}
 	n, known := nargs[cmd]
