@@ -120,6 +120,15 @@
 // when the erasure commits still goes: the erasure reaches what waits,
 // not what is in flight.
 //
+// A flow that can keep its work (the guided note) is saved at its idle
+// timeout, not dropped (idle_keep.go): by its writer's next message, or by
+// IdleKeepJob, which saves it in the writer's name from the writer's id,
+// name and asserted role that finish keeps in the draft. A draft written
+// before that (an older release) has no writer: only the next message
+// saves it, and the housekeeping sweep drops it IdleKeepGrace after the
+// timeout. A writer no longer staff is not saved for. The job's DM goes
+// to the writer (ToUser), not to the conversation, which may be a channel.
+//
 // The channel policy has no default: an engine configured without
 // CustomerChannels, StaffChannels and TrustedChannels admits only the
 // Managers and Staff listed by id, and refuses every customer. A new
