@@ -68,7 +68,10 @@
 // moves it into the index in key order, since an entry per random leaf
 // was half the pages a busy commit wrote. Caveats: readers of those two
 // scan the log (at most 96 KiB) besides the index; the write that merges
-// costs a few hundred pages at once; and bbolt 1.5.0's Cursor.Last loops
+// rewrites nearly every leaf of the index at once (BenchmarkFeedbackMerge:
+// 24-39 ms against 0.4 ms with 40,960 entries, growing with the index,
+// so every writer of that commit waits for it once per 4096 feedbacks);
+// and bbolt 1.5.0's Cursor.Last loops
 // for ever on a bucket a merge emptied in the same transaction, so the log
 // is read by chunk number, never by Last. Those bulk-scanned records use a compact
 // versioned binary encoding, their personal part one sealed field;
