@@ -343,9 +343,9 @@ func TestCustomersLocaleIDs(t *testing.T) {
 	}
 	for _, lang := range locales.Languages {
 		for _, id := range cat.IDs(lang) {
-			// Actions and details are looked up by what the trail records;
-			// TestAuditDetails covers each detail.
-			if strings.HasPrefix(id, "customers.") && !strings.HasPrefix(id, "customers.audit.action.") && !strings.HasPrefix(id, "customers.audit.detail.") && !used[id] {
+			// Actions, details and their units are looked up by what the
+			// trail records; TestAuditDetails covers each detail and unit.
+			if strings.HasPrefix(id, "customers.") && !strings.HasPrefix(id, "customers.audit.action.") && !strings.HasPrefix(id, "customers.audit.detail.") && !strings.HasPrefix(id, "customers.audit.unit.") && !used[id] {
 				t.Errorf("%s (%s) is in the catalog but not used", id, lang)
 			}
 		}
@@ -363,6 +363,11 @@ func TestAuditDetails(t *testing.T) {
 			act := func(a string) string { return h.text("customers.audit.action."+a, nil) }
 			word := func(id string, data map[string]any) string { return h.text("customers.audit.detail."+id, data) }
 			pts := func(s string) string { return h.text("core.fmt.points", map[string]any{"N": s}) }
+			covered := map[string]bool{}
+			unit := func(u, n string) string {
+				covered["customers.audit.unit."+u] = true
+				return h.text("customers.audit.unit."+u, map[string]any{"N": n})
+			}
 			noteID := "J3ML1N5Q7F4EA0000000000004"
 			cases := []struct{ action, detail, want string }{
 				{"read", "card", act("read") + " (" + word("read.card", nil) + ")"},
@@ -393,8 +398,14 @@ func TestAuditDetails(t *testing.T) {
 				{"thread_close", "#7", act("thread_close") + " (#7)"},
 				{"tier", "pin basic → vip", act("tier") + " (pin basic → vip)"},
 				{"read", "something-new", act("read") + " (something-new)"},
+				{"programme", "rate: 5% → 10%", act("programme") + " (" + word("programme.rate", nil) + ": 5% → 10%)"},
+				{"programme", "expiry: off → 12mo", act("programme") + " (" + word("programme.expiry", nil) + ": " + unit("off", "") + " → " + unit("mo", "12") + ")"},
+				{"programme", "stamps: off → 10=아메리카노 1잔/30d", act("programme") + " (" + word("programme.stamps", nil) + ": " + unit("off", "") + " → 10=아메리카노 1잔/" + unit("d", "30") + ")"},
+				{"programme", "birthday: off → 2000P", act("programme") + " (" + word("programme.birthday", nil) + ": " + unit("off", "") + " → 2000P)"},
+				{"programme", "winback: manual → auto+500P", act("programme") + " (" + word("programme.winback", nil) + ": " + unit("manual", "") + " → " + unit("auto", "") + "+500P)"},
+				{"programme", "tiers: all time: new; vip 15v|500000w 10% → 12mo: new; vip 15v", act("programme") + " (" + word("programme.tiers", nil) + ": " + unit("all_time", "") + ": new; vip " + unit("v", "15") + "|" + unit("w", "500000") + " 10% → " + unit("mo", "12") + ": new; vip " + unit("v", "15") + ")"},
+				{"programme", "colour: red → blue", act("programme") + " (colour: red → blue)"},
 			}
-			covered := map[string]bool{}
 			// In chunks that fit one /audit, each on a ledger of its own so
 			// that the reads of the trail do not show among them.
 			for lo := 0; lo < len(cases); lo += auditLimit {
@@ -404,6 +415,7 @@ func TestAuditDetails(t *testing.T) {
 				h.update(func(tx *ledger.Tx) error {
 					for i, c := range chunk {
 						w, _, _ := strings.Cut(c.detail, " ")
+						w = strings.TrimSuffix(w, ":") // a programme part: "rate: 5% → 10%"
 						covered["customers.audit.detail."+c.action+"."+w] = true
 						at := t0.Add(-time.Duration(len(chunk)-i) * time.Minute)
 						if err := tx.Audit(ledger.AuditEntry{At: at, ActorID: "slack:" + staffID, Action: c.action, CustomerID: f.minji, Detail: c.detail}); err != nil {
@@ -424,7 +436,7 @@ func TestAuditDetails(t *testing.T) {
 				}
 			}
 			for _, id := range h.cat.IDs(lang) {
-				if strings.HasPrefix(id, "customers.audit.detail.") && !covered[id] {
+				if (strings.HasPrefix(id, "customers.audit.detail.") || strings.HasPrefix(id, "customers.audit.unit.")) && !covered[id] {
 					t.Errorf("%s (%s) has no case here", id, lang)
 				}
 			}

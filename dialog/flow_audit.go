@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -136,6 +137,8 @@ func (t *turn) auditDetail(e ledger.AuditEntry) string {
 		return t.fieldName(d)
 	case e.Action == "audit":
 		return t.actorLabel(d)
+	case e.Action == "programme":
+		return t.programmeDetail(d)
 	case ledger.IsID(d):
 		return ""
 	}
@@ -175,4 +178,28 @@ func (t *turn) actorLabel(id string) string {
 		return m.Name
 	}
 	return userLabel(id, "")
+}
+
+// programmeUnits are the audit trail's compact words of a programme change
+// ("12mo", "30d", "5v", "500000w", "off", "auto", "all time"), worded
+// from the catalog (customers.audit.unit.<word>).
+var programmeUnits = regexp.MustCompile(`\b(\d+)(mo|d|v|w)\b|\b(off|manual|auto|all time)\b`)
+
+// programmeDetail words a programme change, recorded as "part: old → new"
+// (ledger setPart): the part by its name, and the compact form's units
+// and words; the rest (amounts, rates, tier ids, rewards) as recorded.
+func (t *turn) programmeDetail(d string) string {
+	part, change, ok := strings.Cut(d, ": ")
+	id := "customers.audit.detail.programme." + part
+	if !ok || !t.e.cat.Has(t.lang, id) {
+		return d
+	}
+	change = programmeUnits.ReplaceAllStringFunc(change, func(m string) string {
+		sub := programmeUnits.FindStringSubmatch(m)
+		if sub[3] != "" {
+			return t.text("customers.audit.unit."+strings.ReplaceAll(sub[3], " ", "_"), nil)
+		}
+		return t.text("customers.audit.unit."+sub[2], map[string]any{"N": sub[1]})
+	})
+	return t.text(id, nil) + ": " + change
 }
