@@ -819,6 +819,9 @@ func TestFlowReplaced(t *testing.T) {
 				// a registration, not "고객 정보 수정".
 				{msg: staffMsg("/customer new 010-4545-4545 김민지")},
 				{msg: staffMsg("/followups"), want: []string{replaced("core.flow.customer_edit.dupname")}},
+				// nor is erasing one "고객 정보 수정"
+				{msg: managerMsg("/customer 김민지 delete")},
+				{msg: managerMsg("/followups"), want: []string{replaced("core.flow.customer_edit.reason")}, not: []string{replaced("core.flow.customer_edit")}},
 			})
 			h.view(func(tx *ledger.Tx) error {
 				if c, err := tx.CustomerByPhone("01099990000"); err == nil {
