@@ -660,8 +660,10 @@ func (t *turn) loadSession() error {
 		// What the flow holds and can keep (a note with its text written)
 		// is saved, as when a new command replaces it: walking away from
 		// [저장] is not throwing the note away (idle_keep.go).
-		if kept, err := t.keepIdle(s); err != nil || kept {
-			return err
+		if !t.asksCancel() {
+			if kept, err := t.keepIdle(s); err != nil || kept {
+				return err
+			}
 		}
 		// A flow that was only browsing (a list, a menu) held nothing to
 		// lose, so it ends without a word, as a new command ends it.
@@ -884,6 +886,11 @@ func (t *turn) onAction(p string) error {
 	}
 	if t.sess.Flow != "" {
 		return t.step(input{payload: p})
+	}
+	if t.keptIdle {
+		// A press on the saved flow's question ([건너뛰기], [저장]): the
+		// save that keepIdle just told of is its answer.
+		return nil
 	}
 	t.sayStale()
 	return nil

@@ -17,7 +17,7 @@ import (
 // written) is not thrown away when its writer walks away before [저장].
 // What it holds is saved, as when a new command replaces it, in two ways:
 //   - the writer's next message after the idle timeout saves it first and
-//     says so (loadSession);
+//     says so (loadSession), unless that message cancels it;
 //   - IdleKeepJob saves it a few minutes after the timeout without waiting
 //     for them, and tells them by DM with the note's card. The shop's
 //     record then carries the time of the consultation, not of whenever
@@ -162,6 +162,20 @@ func (t *turn) keepIdle(s ledger.Session) (bool, error) {
 	}))
 	t.replies = slices.Insert(t.replies, at, n)
 	return true, nil
+}
+
+// asksCancel reports whether the message is a cancel (/cancel, 취소, a
+// [취소] button): a writer who comes back to cancel the flow is not given
+// it saved.
+func (t *turn) asksCancel() bool {
+	text := strings.TrimSpace(t.m.Text)
+	if t.m.Action != nil {
+		return t.isButton(input{payload: strings.TrimSpace(t.m.Action.Payload)}, "cancel", "core.btn.cancel")
+	}
+	if cmd, _, _, ok := parseCommand(text, true); ok && cmd == "cancel" {
+		return true
+	}
+	return t.isButton(input{text: text}, "cancel", "core.btn.cancel") // the button's label typed, as a flow reads it
 }
 
 // noteWriter records in the draft of a flow that can keep its work who is

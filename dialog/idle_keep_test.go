@@ -46,6 +46,32 @@ func TestIdleKeep(t *testing.T) {
 				}},
 			})
 
+			// A press on its question after the timeout ([건너뛰기]) is
+			// answered by the save, with no "that button is stale".
+			runSteps(t, h, []step{
+				{msg: staffMsg("/note 김민지")},
+				{msg: staffMsg("커트 상담"), payloads: []string{"skip"}},
+				{msg: press(staffMsg(""), "skip"), advance: 31 * time.Minute, want: []string{keptIdle}, not: []string{h.text("core.button.stale", nil)}, check: func(t *testing.T, h *harness, _ []Reply) {
+					if ns := h.notes(f.minji); len(ns) != 2 {
+						t.Errorf("notes %+v, want the pressed note saved", ns)
+					}
+				}},
+			})
+			// One who comes back to cancel it is not given it saved:
+			// /cancel, 취소 and [취소] alike.
+			for _, cancel := range []Message{staffMsg("/cancel"), staffMsg(word(h, "취소", "cancel")), press(staffMsg(""), "cancel")} {
+				runSteps(t, h, []step{
+					{msg: staffMsg("/note 김민지")},
+					{msg: staffMsg("취소할 상담"), ids: []string{"core.note.ask_amount"}},
+					{msg: cancel, advance: 31 * time.Minute, want: []string{expired}, not: []string{keptIdle}, check: func(t *testing.T, h *harness, _ []Reply) {
+						if ns := h.notes(f.minji); len(ns) != 2 {
+							t.Errorf("%+v: notes %+v, want the cancelled one not saved", cancel, ns)
+						}
+						noSession(staffKey)(t, h, nil)
+					}},
+				})
+			}
+
 			// The job saves it without waiting for them, and tells them by DM.
 			runSteps(t, h, []step{
 				{msg: staffMsg("/note 김민지")},
@@ -64,7 +90,7 @@ func TestIdleKeep(t *testing.T) {
 					t.Errorf("reply %+v, want a DM to %s in %s, in the outbox", r, staffID, lang)
 				}
 			}
-			if ns := h.notes(f.minji); len(ns) != 2 || ns[0].Text != "클리닉 상담" && ns[1].Text != "클리닉 상담" {
+			if ns := h.notes(f.minji); len(ns) != 3 || ns[0].Text != "클리닉 상담" {
 				t.Errorf("notes %+v, want the job's note saved", ns)
 			}
 			noSession(staffKey)(t, h, nil)
@@ -103,7 +129,7 @@ func TestIdleKeep(t *testing.T) {
 			if rs := kept(h.now()); len(rs) != 0 {
 				t.Errorf("IdleKept of a writer no longer staff = %+v, want nothing", rs)
 			}
-			if ns := h.notes(f.minji); len(ns) != 2 {
+			if ns := h.notes(f.minji); len(ns) != 3 {
 				t.Errorf("notes %+v, want none saved for a former staff member", ns)
 			}
 		})
