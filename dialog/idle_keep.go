@@ -65,20 +65,37 @@ func (e *Engine) IdleKeepJob(deliver func(context.Context, Reply) error) Job {
 // keep, is left to the housekeeping sweep and to its writer's next message
 // (told it was cancelled).
 func (e *Engine) IdleKept(ctx context.Context, at time.Time) ([]Reply, error) {
+	var keeping []string
+	for name, f := range flows {
+		if f.keep != nil {
+			keeping = append(keeping, name)
+		}
+	}
+	before := at.Add(-e.timeout)
+	// Looked for in a read first: nearly always there is nothing to save,
+	// and the shared write transaction is not held for the look.
+	var found bool
+	if err := e.store.View(ctx, func(tx *ledger.Tx) error {
+		idle, err := tx.IdleSessions(before, keeping...)
+		found = len(idle) > 0
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("dialog: idle flows: %w", err)
+	}
+	if !found {
+		return nil, nil
+	}
 	var out []Reply
 	err := e.store.Update(ctx, func(tx *ledger.Tx) error {
 		out = out[:0] // Update may run this more than once
-		var idle []ledger.Session
-		err := tx.ForEachSession(func(s ledger.Session) error {
-			if f := flows[s.Flow]; f != nil && f.keep != nil && s.Draft[dWriter] != "" && at.Sub(s.Updated) > e.timeout {
-				idle = append(idle, s)
-			}
-			return nil
-		})
+		idle, err := tx.IdleSessions(before, keeping...)
 		if err != nil {
 			return err
 		}
 		for _, s := range idle {
+			if s.Draft[dWriter] == "" {
+				continue // written before drafts named their writer
+			}
 			rs, err := e.keepIdleSession(ctx, tx, s, at)
 			if err != nil {
 				return err

@@ -114,6 +114,27 @@ func (tx *Tx) ForEachSession(fn func(Session) error) error {
 	return nil
 }
 
+// IdleSessions returns the sessions of the flows named in flows that have
+// been idle since before before, opened. Their clear part is read first, so
+// only those are unsealed: the idle-keep job asks every few minutes, among
+// thousands of sessions and stubs.
+func (tx *Tx) IdleSessions(before time.Time, flows ...string) ([]Session, error) {
+	var out []Session
+	c := tx.bucket(bucketSessions).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		ss, err := decodeStoredSession(v)
+		if err != nil || ss.Flow == "" || !ss.Updated.Before(before) || !slices.Contains(flows, ss.Flow) {
+			continue // an unreadable one is the sweep's to drop
+		}
+		s, err := tx.decodeSession(k, v)
+		if err != nil {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
 // ExpireSessions ends every flow idle since before idleBefore: its draft
 // (half a note, a typed phone) goes at once, and a small stub naming the
 // flow (and the state it was in) stays so the person's next message can be
