@@ -159,17 +159,7 @@ func BenchmarkFeedbackOfFullLog(b *testing.B) {
 	for _, merged := range []bool{false, true} {
 		b.Run(fmt.Sprint("merged=", merged), func(b *testing.B) {
 			s := MustOpen(b)
-			var ids []string
-			mustUpdate(b, s, func(tx *Tx) error {
-				for i := range 1000 {
-					c := Customer{Name: fmt.Sprint("고객", i), Phone: fmt.Sprintf("0101234%04d", i), CreatedAt: t0}
-					if err := tx.CreateCustomer(&c); err != nil {
-						return err
-					}
-					ids = append(ids, c.ID)
-				}
-				return nil
-			})
+			ids := seedCustomers(b, s, 1000)
 			at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 			mustUpdate(b, s, func(tx *Tx) error {
 				for i := range indexMergeAt - 1 {
@@ -204,17 +194,7 @@ func BenchmarkFeedbackOfFullLog(b *testing.B) {
 // each appended to the log's last chunk.
 func BenchmarkAddFeedbackGroup(b *testing.B) {
 	s := MustOpen(b)
-	var ids []string
-	mustUpdate(b, s, func(tx *Tx) error {
-		for i := range 1000 {
-			c := Customer{Name: fmt.Sprint("고객", i), Phone: fmt.Sprintf("0101234%04d", i), CreatedAt: t0}
-			if err := tx.CreateCustomer(&c); err != nil {
-				return err
-			}
-			ids = append(ids, c.ID)
-		}
-		return nil
-	})
+	ids := seedCustomers(b, s, 1000)
 	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	n := 0
 	b.ReportAllocs()
@@ -238,17 +218,7 @@ func BenchmarkAddFeedbackGroup(b *testing.B) {
 // meets once every 4096 feedbacks.
 func BenchmarkFeedbackMerge(b *testing.B) {
 	s := MustOpen(b)
-	var ids []string
-	mustUpdate(b, s, func(tx *Tx) error {
-		for i := range 10000 {
-			c := Customer{Name: fmt.Sprint("고객", i), Phone: fmt.Sprintf("010%08d", i), CreatedAt: t0}
-			if err := tx.CreateCustomer(&c); err != nil {
-				return err
-			}
-			ids = append(ids, c.ID)
-		}
-		return nil
-	})
+	ids := seedCustomers(b, s, 10000)
 	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	n := 0
 	add := func(count int) {
@@ -283,4 +253,22 @@ func BenchmarkFeedbackMerge(b *testing.B) {
 			}
 		})
 	}
+}
+
+// seedCustomers registers n customers in one commit and returns their ids.
+func seedCustomers(tb testing.TB, s *Store, n int) []string {
+	tb.Helper()
+	ids := make([]string, 0, n)
+	mustUpdate(tb, s, func(tx *Tx) error {
+		ids = ids[:0] // Update may run this more than once
+		for i := range n {
+			c := Customer{Name: fmt.Sprint("고객", i), Phone: fmt.Sprintf("010%08d", i), CreatedAt: t0}
+			if err := tx.CreateCustomer(&c); err != nil {
+				return err
+			}
+			ids = append(ids, c.ID)
+		}
+		return nil
+	})
+	return ids
 }
