@@ -400,7 +400,7 @@ func TestAuditDetails(t *testing.T) {
 				{"read", "something-new", act("read") + " (something-new)"},
 				{"programme", "rate: 5% → 10%", act("programme") + " (" + word("programme.rate", nil) + ": 5% → 10%)"},
 				{"programme", "expiry: off → 12mo", act("programme") + " (" + word("programme.expiry", nil) + ": " + unit("off", "") + " → " + unit("mo", "12") + ")"},
-				{"programme", "stamps: off → 10=아메리카노 1잔/30d", act("programme") + " (" + word("programme.stamps", nil) + ": " + unit("off", "") + " → 10=아메리카노 1잔/" + unit("d", "30") + ")"},
+				{"programme", "stamps: off → 10=item:아메리카노 1잔/30d", act("programme") + " (" + word("programme.stamps", nil) + ": " + unit("off", "") + " → 10=아메리카노 1잔/" + unit("d", "30") + ")"},
 				{"programme", "birthday: off → 2000P", act("programme") + " (" + word("programme.birthday", nil) + ": " + unit("off", "") + " → 2000P)"},
 				{"programme", "winback: manual → auto+500P", act("programme") + " (" + word("programme.winback", nil) + ": " + unit("manual", "") + " → " + unit("auto", "") + "+500P)"},
 				{"programme", "tiers: all time: new; vip 15v|500000w 10% → 12mo: new; vip 15v", act("programme") + " (" + word("programme.tiers", nil) + ": " + unit("all_time", "") + ": new; vip " + unit("v", "15") + "|" + unit("w", "500000") + " 10% → " + unit("mo", "12") + ": new; vip " + unit("v", "15") + ")"},

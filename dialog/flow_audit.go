@@ -182,8 +182,9 @@ func (t *turn) actorLabel(id string) string {
 
 // programmeUnits are the audit trail's compact words of a programme change
 // ("12mo", "30d", "5v", "500000w", "off", "auto", "all time"), worded
-// from the catalog (customers.audit.unit.<word>).
-var programmeUnits = regexp.MustCompile(`\b(\d+)(mo|d|v|w)\b|\b(off|manual|auto|all time)\b`)
+// from the catalog (customers.audit.unit.<word>), and the "item:" of a
+// reward that is a thing, left out.
+var programmeUnits = regexp.MustCompile(`\b(\d+)(mo|d|v|w)\b|\b(off|manual|auto|all time)\b|\bitem:`)
 
 // programmeDetail words a programme change, recorded as "part: old → new"
 // (ledger setPart): the part by its name, and the compact form's units
@@ -196,6 +197,9 @@ func (t *turn) programmeDetail(d string) string {
 	}
 	change = programmeUnits.ReplaceAllStringFunc(change, func(m string) string {
 		sub := programmeUnits.FindStringSubmatch(m)
+		if m == "item:" {
+			return "" // a reward that is a thing: its name says it
+		}
 		if sub[3] != "" {
 			return t.text("customers.audit.unit."+strings.ReplaceAll(sub[3], " ", "_"), nil)
 		}

@@ -693,3 +693,25 @@ func TestTierPinDropped(t *testing.T) {
 		return nil
 	})
 }
+
+// TestProgrammeAuditStamps: a stamp card's change is audited with the
+// reward's validity it has, the default when none was given (it read
+// "/0d", a reward valid no day).
+func TestProgrammeAuditStamps(t *testing.T) {
+	s := MustOpen(t)
+	mustUpdate(t, s, func(tx *Tx) error {
+		if _, err := tx.SetStamps(StampRules{Goal: 10, Reward: CouponBenefit{Kind: BenefitItem, Item: "아메리카노 1잔"}}, "slack:M1", t0); err != nil {
+			return err
+		}
+		_, err := tx.SetStamps(StampRules{Goal: 8, Reward: CouponBenefit{Kind: BenefitItem, Item: "아메리카노 1잔"}, RewardDays: 14}, "slack:M1", t0.Add(time.Minute))
+		return err
+	})
+	var got []string
+	mustView(t, s, func(tx *Tx) error {
+		return tx.ScanAudit(t0.Add(-time.Second), t0.Add(time.Hour), func(a AuditEntry) error { got = append(got, a.Detail); return nil })
+	})
+	want := []string{"stamps: off → 10=item:아메리카노 1잔/30d", "stamps: 10=item:아메리카노 1잔/30d → 8=item:아메리카노 1잔/14d"}
+	if !slices.Equal(got, want) {
+		t.Errorf("audit details %q, want %q", got, want)
+	}
+}

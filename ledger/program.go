@@ -302,7 +302,11 @@ func (p *Programme) partString(part ProgrammePart) string {
 		if p.Stamps.Goal == 0 {
 			return "off"
 		}
-		return fmt.Sprintf("%d=%s/%dd", p.Stamps.Goal, p.Stamps.Reward.String(), p.Stamps.RewardDays)
+		days := p.Stamps.RewardDays
+		if days == 0 {
+			days = DefaultCouponDays // what 0 means: "/0d" read as a reward valid no day
+		}
+		return fmt.Sprintf("%d=%s/%dd", p.Stamps.Goal, p.Stamps.Reward.String(), days)
 	case PartExpiry:
 		if p.Expiry.Months == 0 {
 			return "off"
