@@ -26,7 +26,7 @@ func (m *Main) backup(ctx context.Context, path string, force bool) error {
 	if err := m.refuseOutput(path, force); err != nil {
 		return err
 	}
-	if err := m.openStore(); err != nil {
+	if err := m.openExisting(); err != nil {
 		if errors.Is(err, ledger.ErrLocked) {
 			return &localError{m.Catalog.Text(m.Config.Lang, "cli.backup.locked", map[string]any{"DB": m.Config.DB}), err}
 		}

@@ -232,7 +232,7 @@ func TestBinary_ExitCodes(t *testing.T) {
 		{"Version", nil, []string{"version"}, 0, ""},
 		{"DashDashVersion", []string{"DANGOL_TZ=Nowhere/City"}, []string{"--version"}, 0, ""},
 		{"Help", nil, []string{"help"}, 0, ""},
-		{"ExportEmpty", nil, []string{"export", "--tz", "UTC"}, 0, ""},
+		{"ExportNoFile", nil, []string{"export", "--tz", "UTC"}, 1, testCatalog.Text("ko", "cli.err.db_missing", map[string]any{"DB": db})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -136,7 +136,7 @@ func (m *Main) export(ctx context.Context, format, out string, force bool) error
 	if err := m.refuseOutput(out, force); err != nil {
 		return err
 	}
-	if err := m.openStore(); err != nil {
+	if err := m.openExisting(); err != nil {
 		return err
 	}
 	return writeOutput(m.Stdout, out, func(w io.Writer) error {

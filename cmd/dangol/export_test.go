@@ -306,7 +306,7 @@ func TestBackupRestore(t *testing.T) {
 	})
 	t.Run("OKForce", func(t *testing.T) {
 		empty := filepath.Join(dir, "empty.db")
-		if r := runMain(t, map[string]string{"DANGOL_DB": empty}, "", "export"); r.err != nil {
+		if r := runMain(t, map[string]string{"DANGOL_DB": empty}, "", "chat"); r.err != nil { // a first start: a ledger of nothing
 			t.Fatal(r.err)
 		}
 		if r := runMain(t, map[string]string{"DANGOL_DB": empty}, "", "restore", "--force", bak); r.err != nil {

@@ -94,10 +94,10 @@ func (m *Main) ledgerOptions(db string, create bool) (*ledger.Options, error) {
 	}
 	fmt.Fprintln(m.Stderr, m.Catalog.Text(lang, id, map[string]any{"Key": path, "DB": db}))
 	// A service's log is read apart from the terminal, so it warns there;
-	// in the console the notice above is the same line, in the shop's
-	// language, and the record stays for --verbose.
+	// at the terminal (the console, import) the notice above is the same
+	// line, in the shop's language, and the record stays for --verbose.
 	level := slog.LevelWarn
-	if m.console {
+	if m.atTerminal {
 		level = slog.LevelInfo
 	}
 	m.Logger.Log(context.Background(), level, "new master key created: keep a copy apart from the data file and its backups; without it the data cannot be read",

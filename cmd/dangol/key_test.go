@@ -13,6 +13,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/dangol/dangol/bots/retry/retrytest"
 	"github.com/dangol/dangol/feedback/charttest"
 	"github.com/dangol/dangol/ledger"
 )
@@ -23,10 +24,20 @@ import (
 func TestKey_FirstStart(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "dangol.db")
 	env := map[string]string{"DANGOL_DB": db}
-	r := runMain(t, env, "", "export")
-	if r.err != nil {
-		t.Fatal(r.err)
+	// The first start as a service: serving Telegram (a fake), whose log
+	// is read apart from the terminal.
+	tg := newFakeTelegram(t)
+	serveEnv := map[string]string{"DANGOL_DB": db, "DANGOL_TELEGRAM_TOKEN": tgToken, "DANGOL_TELEGRAM_API_URL": tg.URL(), "DANGOL_ADMIN_ADDR": "127.0.0.1:0"}
+	stderr := &retrytest.Log{}
+	m := &Main{
+		Catalog: testCatalog, Chart: charttest.Stub,
+		Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: stderr,
+		Getenv: func(k string) string { return serveEnv[k] },
 	}
+	srv := startServing(t, m, nil) // serving: the ledger, and its key, are open
+	srv.stop()
+	m.Close()
+	r := struct{ stderr string }{stderr.String()}
 	keyPath := filepath.Join(filepath.Dir(db), DefaultKeyFile)
 	fi, err := os.Stat(keyPath)
 	if err != nil {
@@ -43,9 +54,8 @@ func TestKey_FirstStart(t *testing.T) {
 	if !strings.Contains(r.stderr, notice) || !strings.Contains(r.stderr, "keep a copy apart") {
 		t.Errorf("stderr lacks the console and log notice:\n%s", r.stderr)
 	}
-	r = runMain(t, env, "", "export")
-	if r.err != nil || strings.Contains(r.stderr, notice) {
-		t.Errorf("second start: %v\n%s", r.err, r.stderr)
+	if again := runMain(t, env, "", "export"); again.err != nil || strings.Contains(again.stderr, notice) {
+		t.Errorf("second start: %v\n%s", again.err, again.stderr)
 	}
 	// In the console the person at the terminal is told once, in their
 	// language: the log's warning would say it again, in the middle of
@@ -67,14 +77,14 @@ func TestKey_FirstStart(t *testing.T) {
 func TestKey_Errors(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "dangol.db")
-	if r := runMain(t, map[string]string{"DANGOL_DB": db}, "", "export"); r.err != nil {
+	if r := runMain(t, map[string]string{"DANGOL_DB": db}, "", "chat"); r.err != nil { // the first start
 		t.Fatal(r.err)
 	}
 	keyPath := filepath.Join(dir, DefaultKeyFile)
 	key, _ := os.ReadFile(keyPath)
 	// Another shop's ledger and key.
 	otherDB := filepath.Join(t.TempDir(), "other.db")
-	if r := runMain(t, map[string]string{"DANGOL_DB": otherDB}, "", "export"); r.err != nil {
+	if r := runMain(t, map[string]string{"DANGOL_DB": otherDB}, "", "chat"); r.err != nil { // the first start
 		t.Fatal(r.err)
 	}
 	otherKey := filepath.Join(filepath.Dir(otherDB), DefaultKeyFile)
@@ -164,11 +174,14 @@ func TestKey_Check(t *testing.T) {
 	db := filepath.Join(dir, "dangol.db")
 	env := map[string]string{"DANGOL_DB": db}
 	backup := filepath.Join(dir, "backup.db")
+	if r := runMain(t, env, "", "chat"); r.err != nil { // the first start
+		t.Fatal(r.err)
+	}
 	if r := runMain(t, env, "", "backup", backup); r.err != nil {
 		t.Fatal(r.err)
 	}
 	otherDB := filepath.Join(t.TempDir(), "other.db")
-	if r := runMain(t, map[string]string{"DANGOL_DB": otherDB}, "", "export"); r.err != nil {
+	if r := runMain(t, map[string]string{"DANGOL_DB": otherDB}, "", "chat"); r.err != nil { // its first start
 		t.Fatal(r.err)
 	}
 	old := filepath.Join(t.TempDir(), "v1.db")
@@ -333,7 +346,7 @@ func TestKey_RotateEnv(t *testing.T) {
 	oldKey, _ := ledger.NewKey()
 	oldB64 := base64.StdEncoding.EncodeToString(oldKey)
 	env := map[string]string{"DANGOL_DB": db, "DANGOL_KEY": oldB64, "DANGOL_LANG": "en"}
-	if r := runMain(t, env, "", "export"); r.err != nil {
+	if r := runMain(t, env, "", "chat"); r.err != nil { // the first start
 		t.Fatal(r.err)
 	}
 	before, _ := os.ReadDir(dir)
@@ -389,7 +402,7 @@ func TestKey_RotateRefused(t *testing.T) {
 	seed(t, db)
 	keyPath := filepath.Join(dir, DefaultKeyFile)
 	otherDB := filepath.Join(t.TempDir(), "other.db")
-	if r := runMain(t, map[string]string{"DANGOL_DB": otherDB}, "", "export"); r.err != nil {
+	if r := runMain(t, map[string]string{"DANGOL_DB": otherDB}, "", "chat"); r.err != nil { // the first start
 		t.Fatal(r.err)
 	}
 	otherKey := filepath.Join(filepath.Dir(otherDB), DefaultKeyFile)

@@ -119,6 +119,10 @@ type Main struct {
 	// the terminal reads the log too, so what they are told in their
 	// language is not logged again as a warning.
 	console bool
+	// atTerminal: the person running this reads its terminal (the console,
+	// and backup, restore and import, which report there in the shop's
+	// language), so log lines that say the same again are for -v.
+	atTerminal bool
 
 	// Environ lists the environment as "NAME=value" (os.Environ): what
 	// "service install" keeps of DANGOL_*. nil: nothing is kept.
@@ -244,7 +248,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	// the shop's language, log only warnings and errors unless -v: an
 	// English "level=INFO msg=\"backup written\"" among Korean lines is
 	// noise to the shop.
-	m.Logger = newLogger(m.Stderr, m.Config, m.console || cmd == "backup" || cmd == "restore" || cmd == "import")
+	m.atTerminal = m.console || cmd == "backup" || cmd == "restore" || cmd == "import"
+	m.Logger = newLogger(m.Stderr, m.Config, m.atTerminal)
 
 	nargs := map[string]int{"serve": 0, "chat": 0, "export": 0, "summary": 0, "backup": 1, "restore": 1, "import": 1, "service": 1, "bench": 0, "poster": 0, "migrate": 0}
 	n, known := nargs[cmd]
@@ -312,6 +317,17 @@ func (m *Main) openStore() error {
 	m.Store = s
 	m.Logger.Debug("ledger open", "path", m.Config.DB)
 	return nil
+}
+
+// openExisting is openStore for a command that only reads the data file
+// (backup, export, summary): a file that is not there is refused, not made.
+// A mistyped --db used to make a new, empty ledger (and key) and report
+// success, a backup of nothing the shop would trust.
+func (m *Main) openExisting() error {
+	if _, err := os.Stat(m.Config.DB); errors.Is(err, os.ErrNotExist) {
+		return &localError{m.Catalog.Text(m.Config.Lang, "cli.err.db_missing", map[string]any{"DB": m.Config.DB}), err}
+	}
+	return m.openStore()
 }
 
 // openLedger opens the ledger at path; a file another dangol holds is the

@@ -285,3 +285,28 @@ func TestOpen_ErrLocked(t *testing.T) {
 		t.Error("a held file is not a usage error")
 	}
 }
+
+// TestReadCommands_MissingFile: a command that only reads the data file
+// refuses one that is not there, in the shop's language, and makes
+// neither it nor a key: a mistyped --db made an empty ledger, and backup
+// said it had written a backup of it.
+func TestReadCommands_MissingFile(t *testing.T) {
+	for _, args := range [][]string{{"backup", "b.db"}, {"export"}, {"export", "--out", "x.csv"}, {"summary"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			dir := t.TempDir()
+			db := filepath.Join(dir, "nothere.db")
+			for i, a := range args {
+				if strings.HasSuffix(a, ".db") || strings.HasSuffix(a, ".csv") {
+					args[i] = filepath.Join(dir, a)
+				}
+			}
+			r := runMain(t, map[string]string{"DANGOL_DB": db}, "", args...)
+			if want := testCatalog.Text("ko", "cli.err.db_missing", map[string]any{"DB": db}); r.err == nil || r.err.Error() != want {
+				t.Errorf("err = %v, want %q", r.err, want)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+				t.Errorf("a refused %s left %v", args[0], entries)
+			}
+		})
+	}
+}

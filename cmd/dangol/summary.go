@@ -28,7 +28,7 @@ func (m *Main) summary(ctx context.Context, week, pngPath string) error {
 	if err := m.refuseOwnFile(pngPath); err != nil {
 		return err
 	}
-	if err := m.openStore(); err != nil {
+	if err := m.openExisting(); err != nil {
 		return err
 	}
 	s, err := feedback.Weekly(ctx, m.Store, w, feedback.Options{Loc: m.Config.Loc, Now: now})
