@@ -434,6 +434,7 @@ func (m *Main) readSheet(path, format, sheetName string, now time.Time) (*sheet,
 	}
 
 	var records [][]string
+	var rows []int // each record's row number; nil: its index + 1 (a workbook's rows)
 	var source string
 	var sheets []string // of a workbook, for the no-header message
 	if kind == kindXLSX {
@@ -454,7 +455,7 @@ func (m *Main) readSheet(path, format, sheetName string, now time.Time) (*sheet,
 		case err != nil:
 			return nil, &localError{text("cli.import.err.encoding", map[string]any{}), err}
 		}
-		records, err = csvRecords(decoded)
+		records, rows, err = csvRecords(decoded)
 		if pe := (*csv.ParseError)(nil); errors.As(err, &pe) {
 			return nil, &localError{text("cli.import.err.csv", map[string]any{"Line": pe.Line, "Err": pe.Err}), err}
 		} else if err != nil {
@@ -462,7 +463,7 @@ func (m *Main) readSheet(path, format, sheetName string, now time.Time) (*sheet,
 		}
 		source = enc
 	}
-	sh, err := sheetFromRecords(records, m.Config.Loc, now)
+	sh, err := sheetFromRecords(records, rows, m.Config.Loc, now)
 	if errors.Is(err, errNoHeader) {
 		msg := text("cli.import.err.no_header", map[string]any{"Rows": headerSearchRows})
 		if len(sheets) > 1 {
@@ -547,43 +548,79 @@ func decodeSheet(b []byte) (text, encoding string, err error) {
 	return string(b), encoding, nil
 }
 
-// csvRecords reads CSV text into its rows of cells.
-func csvRecords(text string) ([][]string, error) {
+// csvRecords reads CSV text into its rows of cells, with the row number
+// of each as a spreadsheet shows the file: encoding/csv passes over empty
+// lines, which Excel shows as empty rows, so row numbers counted by record
+// came out short after one ("4행" for what the shop sees as row 6). A cell
+// with a line break in it is still one row.
+func csvRecords(text string) (records [][]string, rows []int, err error) {
 	r := csv.NewReader(strings.NewReader(text))
 	r.Comma = delimiter(text)
 	// Strict quotes: a lone quote is an error naming its line, where lazy
 	// quoting would let an unclosed one swallow every row after it.
 	r.FieldsPerRecord = -1
-	return r.ReadAll()
+	var prev int64
+	row := 0
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return records, rows, nil
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		// The empty lines read before this record are rows of their own.
+		off := r.InputOffset()
+		for seg := text[prev:off]; ; row++ {
+			if rest, ok := strings.CutPrefix(seg, "\r\n"); ok {
+				seg = rest
+			} else if rest, ok := strings.CutPrefix(seg, "\n"); ok {
+				seg = rest
+			} else {
+				break
+			}
+		}
+		prev = off
+		row++
+		records, rows = append(records, rec), append(rows, row)
+	}
 }
 
 // sheetFromRecords finds the header row among the rows of a CSV file or of
 // an .xlsx sheet and reads every row after it: the one row pipeline of both
 // formats. A row with nothing in it is passed over (sheets end with empty
 // rows).
-func sheetFromRecords(records [][]string, loc *time.Location, now time.Time) (*sheet, error) {
+func sheetFromRecords(records [][]string, rows []int, loc *time.Location, now time.Time) (*sheet, error) {
+	rowOf := func(i int) int {
+		if rows != nil {
+			return rows[i]
+		}
+		return i + 1
+	}
 	sh := &sheet{headerRow: -1}
+	first := -1 // the header's index
 	for i := 0; i < len(records) && i < headerSearchRows; i++ {
 		cols, ignored := mapHeader(records[i])
 		if len(cols[fieldName]) > 0 && len(cols[fieldPhone]) > 0 {
-			sh.headerRow, sh.columns, sh.ignored, sh.headers = i+1, cols, ignored, records[i]
+			sh.headerRow, sh.columns, sh.ignored, sh.headers = rowOf(i), cols, ignored, records[i]
+			first = i
 			break
 		}
 	}
-	if sh.headerRow < 0 {
+	if first < 0 {
 		return nil, errNoHeader
 	}
-	for i := sh.headerRow; i < len(records); i++ {
+	for i := first + 1; i < len(records); i++ {
 		rec := records[i]
 		if blankRecord(rec) {
 			continue
 		}
-		// Row numbers count records, as a spreadsheet numbers its rows; a
-		// cell with a line break in it is still one row.
+		// Row numbers are the spreadsheet's (rowOf), so the shop finds
+		// the row it is told about.
 		row, reasons := parseRow(rec, sh.columns, sh.headers, loc, now)
-		row.row = i + 1
+		row.row = rowOf(i)
 		if len(reasons) > 0 {
-			sh.rejected = append(sh.rejected, rejectedRow{row: i + 1, reasons: reasons})
+			sh.rejected = append(sh.rejected, rejectedRow{row: row.row, reasons: reasons})
 			continue
 		}
 		sh.rows = append(sh.rows, row)

@@ -734,3 +734,29 @@ func TestImport_PhoneOfSomeoneElse(t *testing.T) {
 		t.Errorf("import lacks %q:\n%s", want, r.stdout)
 	}
 }
+
+// TestCSVRecordRows: each CSV record's row number is the row a spreadsheet
+// shows it on: an empty line is a row (encoding/csv passes over it, and
+// rows after one were reported one short), a cell with a line break is
+// still one row, CRLF or LF alike.
+func TestCSVRecordRows(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []int
+	}{
+		{"Plain", "이름,전화번호\n가,010\n나,011\n", []int{1, 2, 3}},
+		{"BlankLines", "이름,전화번호\n가,010\n\n\n나,123\n다,010\n", []int{1, 2, 5, 6}},
+		{"BlankFirst", "\n이름,전화번호\n가,010\n", []int{2, 3}},
+		{"CRLF", "이름,전화번호\r\n가,010\r\n\r\n나,011\r\n", []int{1, 2, 4}},
+		{"LineBreakInCell", "이름,메모\n가,\"두 줄\n메모\"\n나,x\n\n다,y", []int{1, 2, 3, 5}},
+		{"SpacesLine", "이름,전화번호\n  \n가,010\n", []int{1, 2, 3}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			recs, rows, err := csvRecords(tt.text)
+			if err != nil || !slices.Equal(rows, tt.want) || len(recs) != len(rows) {
+				t.Errorf("rows %v (%d records), %v; want %v", rows, len(recs), err, tt.want)
+			}
+		})
+	}
+}
