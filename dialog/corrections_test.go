@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -192,6 +193,33 @@ var correctionScripts = []script{
 			// A week later only a manager may.
 			{msg: staffMsg("/note edit 김민지 1 늦은 고침"), advance: NoteEditWindow + time.Minute, want: []string{h.text("corrections.note.too_old", map[string]any{"Days": 7})}, check: noteTexts(&f.minji, "뿌리 염색과 클리닉 상담")},
 			{msg: managerMsg("/note edit 김민지 1 사장님이 고침"), check: noteTexts(&f.minji, "사장님이 고침")},
+		}
+	}},
+	// #tags in an edit are the note's tags, as in a new note: they were
+	// kept as words, and the old tags stayed on the note and the card.
+	{"NoteEditTags", func(h *harness, f fixture) []step {
+		tagged := func(tag string, want bool) func(*testing.T, *harness, []Reply) {
+			return func(t *testing.T, h *harness, _ []Reply) {
+				var got bool
+				h.view(func(tx *ledger.Tx) error {
+					_, cs, err := tx.ListCustomers(ledger.CustomerFilter{Tags: []string{tag}}, 0, 10)
+					got = slices.ContainsFunc(cs, func(c ledger.Customer) bool { return c.ID == f.minji })
+					return err
+				})
+				if got != want {
+					t.Errorf("#%s finds 김민지: %v, want %v", tag, got, want)
+				}
+			}
+		}
+		return []step{
+			{msg: staffMsg("/note 김민지 커트 상담 #커트")},
+			{msg: staffMsg("/note edit 김민지 1 펌 상담 #펌"), want: []string{"커트 상담 #커트", "펌 상담 #펌"}, check: all(noteTexts(&f.minji, "펌 상담"), tagged("펌", true), tagged("커트", false), func(t *testing.T, h *harness, _ []Reply) {
+				if ns := h.notes(f.minji); len(ns) != 1 || !slices.Equal(ns[0].Tags, []string{"펌"}) {
+					t.Errorf("notes %+v, want the tag #펌 alone", ns)
+				}
+			})},
+			// Without tags, the text changes and the tags stay.
+			{msg: staffMsg("/note edit 김민지 1 펌과 클리닉 상담"), want: []string{"펌과 클리닉 상담 #펌"}, check: all(noteTexts(&f.minji, "펌과 클리닉 상담"), tagged("펌", true))},
 		}
 	}},
 	{"NoteDelete", func(h *harness, f fixture) []step {

@@ -409,7 +409,11 @@ func (t *turn) editNote(n ledger.Note, text string) error {
 		t.say("core.note.too_long", nil)
 		return nil
 	}
-	after, err := t.tx.EditNote(n.ID, text)
+	// #tags in the new text are the note's tags, as in a new note (they
+	// were kept as words, and the old tags stayed); without any, its
+	// tags stay.
+	clean, tags := splitTags(text)
+	after, err := t.tx.EditNote(n.ID, clean, tags)
 	if err != nil {
 		return fmt.Errorf("dialog: edit note: %w", err)
 	}
@@ -417,8 +421,17 @@ func (t *turn) editNote(n ledger.Note, text string) error {
 		return err
 	}
 	t.end()
-	t.say("corrections.note.edited", map[string]any{"Before": n.Text, "After": after.Text})
+	t.say("corrections.note.edited", map[string]any{"Before": noteWithTags(n), "After": noteWithTags(after)})
 	return nil
+}
+
+// noteWithTags is a note's text with its tags after it, as it was typed.
+func noteWithTags(n ledger.Note) string {
+	s := n.Text
+	for _, tg := range n.Tags {
+		s += " #" + tg
+	}
+	return strings.TrimSpace(s)
 }
 
 // askNoteDelete asks before deleting n, naming it.

@@ -176,11 +176,12 @@ func nthOfPrefix(c cursorLike, prefix []byte, n int) []byte {
 	return nil
 }
 
-// EditNote replaces the text of note id, resealed under the customer's key
-// with a fresh nonce. The edited note must still Validate; its time,
-// author, tags, amount and follow-up stay. A note of an erased customer
-// cannot be edited.
-func (tx *Tx) EditNote(id, text string) (Note, error) {
+// EditNote replaces the text of note id, and its tags when tags is not
+// nil, resealed under the customer's key with a fresh nonce; the customer's
+// tag index follows the tags. The edited note must still Validate; its
+// time, author, amount and follow-up stay (and its tags with nil). A note of
+// an erased customer cannot be edited.
+func (tx *Tx) EditNote(id, text string, tags []string) (Note, error) {
 	k, ok := keyOfID(id)
 	if !ok {
 		return Note{}, fmt.Errorf("ledger: edit note %q: %w", id, ErrNotFound)
@@ -189,15 +190,28 @@ func (tx *Tx) EditNote(id, text string) (Note, error) {
 	if err != nil {
 		return Note{}, fmt.Errorf("ledger: edit note %s: %w", id, err)
 	}
-	if _, err := tx.liveCustomer(n.CustomerID); err != nil {
+	ck, err := tx.liveCustomer(n.CustomerID)
+	if err != nil {
 		return Note{}, fmt.Errorf("ledger: edit note %s: %w", id, err)
 	}
+	old := n.Tags
 	n.Text = strings.TrimSpace(text)
+	if tags != nil {
+		n.Tags = NormalizeTags(tags)
+	}
 	if err := n.Validate(); err != nil {
 		return Note{}, fmt.Errorf("ledger: edit note %s: %w", id, err)
 	}
 	if err := tx.putNote(k, &n); err != nil {
 		return Note{}, fmt.Errorf("ledger: edit note %s: %w", id, err)
+	}
+	if tags != nil {
+		if err := tx.indexNoteTags(ck, k, old, false); err != nil {
+			return Note{}, fmt.Errorf("ledger: edit note %s: %w", id, err)
+		}
+		if err := tx.indexNoteTags(ck, k, n.Tags, true); err != nil {
+			return Note{}, fmt.Errorf("ledger: edit note %s: %w", id, err)
+		}
 	}
 	return n, nil
 }

@@ -175,7 +175,7 @@ func TestEditDeleteNote(t *testing.T) {
 	})
 	t.Run("Edit", func(t *testing.T) {
 		mustUpdate(t, s, func(tx *Tx) error {
-			n, err := tx.EditNote(a.ID, "  고친 상담  ")
+			n, err := tx.EditNote(a.ID, "  고친 상담  ", nil)
 			if err != nil {
 				return err
 			}
@@ -194,7 +194,7 @@ func TestEditDeleteNote(t *testing.T) {
 	})
 	t.Run("ErrEditEmpty", func(t *testing.T) {
 		b2 := b
-		err := s.Update(t.Context(), func(tx *Tx) error { _, err := tx.EditNote(b2.ID, " "); return err })
+		err := s.Update(t.Context(), func(tx *Tx) error { _, err := tx.EditNote(b2.ID, " ", nil); return err })
 		if !errors.Is(err, ErrInvalid) {
 			t.Fatalf("got %v, want ErrInvalid", err)
 		}
