@@ -88,12 +88,16 @@ func (t *turn) actNote(c ledger.Customer, rest string) error {
 	if n.Text == "" {
 		n.Text = strings.TrimSpace(rest)
 	}
-	if day, ok := oneLineFollowUp(n.Text, t.now, t.e.loc); ok {
+	day, ok := oneLineFollowUp(n.Text, t.now, t.e.loc)
+	if ok {
 		n.FollowUp = day
 	}
 	r, err := t.saveNote(n, nil)
 	if err != nil {
 		return err
+	}
+	if !ok && followUpUnread(n.Text, t.now, t.e.loc) { // note_followup.go
+		r.Text += "\n" + t.text("core.note.followup_unread", nil)
 	}
 	t.add(r)
 	return nil

@@ -46,6 +46,13 @@ func (t *turn) followUpDay(s string) (day time.Time, errID string, data map[stri
 	if day.Before(t.today()) {
 		return time.Time{}, "input.date.past", map[string]any{"Date": t.day(day), "Today": t.day(t.today())}
 	}
+	// A day without its year is read as the next one: "12/1" typed on
+	// 12/2 meant yesterday, not a reminder 364 days on (the one-line
+	// note's rule, followUpHorizon).
+	if day.Sub(t.today()) > followUpHorizon && !yearGiven.MatchString(s) {
+		past := day.AddDate(-1, 0, 0)
+		return time.Time{}, "input.date.past", map[string]any{"Date": t.day(past), "Today": t.day(t.today())}
+	}
 	return day, "", nil
 }
 

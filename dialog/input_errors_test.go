@@ -1,6 +1,7 @@
 package dialog
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +33,9 @@ func TestInputSaysWhatIsWrong(t *testing.T) {
 				{msg: press(staffMsg(""), "skip")},
 				{msg: press(staffMsg(""), "skip")},
 				{msg: staffMsg(yesterday.Format(time.DateOnly)), want: []string{h.text("input.date.past", past)}},
+				// Yesterday without its year is yesterday too, not a day a
+				// year on (it read as next year's, 364 days later).
+				{msg: staffMsg(fmt.Sprintf("%d/%d", yesterday.Month(), yesterday.Day())), want: []string{h.text("input.date.past", past)}},
 				{msg: staffMsg("/cancel")},
 				{msg: custMsg("/start"), payloads: []string{"yes", "no"}},
 				{msg: press(custMsg(""), "yes")},

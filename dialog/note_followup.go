@@ -1,13 +1,14 @@
 package dialog
 
 import (
+	"regexp"
 	"strings"
 	"time"
 )
 
 // followUpAfter are the words that, after a day at the end of a one-line
 // note, ask for a follow-up on that day: "2주 후 연락", "내일 전화".
-var followUpAfter = []string{"연락", "연락하기", "연락드리기", "연락 예정", "전화", "전화하기", "전화드리기", "팔로업"}
+var followUpAfter = []string{"연락", "연락하기", "연락드리기", "연락 예정", "다시 연락", "다시 연락하기", "전화", "전화하기", "전화드리기", "다시 전화", "팔로업"}
 
 // followUpBefore are the words that, before a day at the end of a one-line
 // note, ask for one: "다음 연락 12/10", "follow up next friday".
@@ -60,4 +61,49 @@ func oneLineFollowUp(text string, now time.Time, loc *time.Location) (time.Time,
 		}
 	}
 	return time.Time{}, false
+}
+
+// yearGiven matches a day written with its year ("2027-05-12", "2027년").
+var yearGiven = regexp.MustCompile(`\d{4}`)
+
+// followUpDateWords are what the words before a follow-up word hold when
+// they try to name a day ("2월 30일 연락", "며칠 후 연락"), as opposed to a
+// note that only mentions a call ("부재중이라 전화").
+var followUpDateWords = []string{"후", "뒤", "다음", "담", "내일", "모레", "요일", "주", "달", "월", "일", "next", "week", "month", "tomorrow", "day"}
+
+// followUpUnread reports a one-line note that oneLineFollowUp found no
+// follow-up in but that ends asking for one, on a day it could not read or
+// beyond followUpHorizon: its writer is told no reminder was set instead of
+// believing one was. A past day is a call that happened ("5/12 연락"), not
+// a request, and says nothing.
+func followUpUnread(text string, now time.Time, loc *time.Location) bool {
+	s := strings.ToLower(strings.TrimRight(strings.TrimSpace(text), " .!~,"))
+	y, m, d := now.In(loc).Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	for _, w := range followUpAfter {
+		rest, ok := strings.CutSuffix(s, w)
+		if !ok || rest == "" || !strings.HasSuffix(rest, " ") {
+			continue
+		}
+		words := strings.Fields(rest)
+		for k := min(3, len(words)); k >= 1; k-- {
+			phrase := strings.Join(words[len(words)-k:], " ")
+			if day, ok := parseDate(phrase, now, loc); ok {
+				// Read, but past or too far ahead. A day without its year
+				// is read as the next one, so "5/12" written on 5/13 is a
+				// year off: a call that happened, unless a year is given.
+				return !day.Before(today) && yearGiven.MatchString(phrase)
+			}
+		}
+		before := strings.Join(words[max(0, len(words)-3):], " ")
+		if strings.ContainsAny(before, "0123456789") {
+			return true
+		}
+		for _, d := range followUpDateWords {
+			if strings.Contains(before, d) {
+				return true
+			}
+		}
+	}
+	return false
 }

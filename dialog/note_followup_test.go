@@ -34,6 +34,13 @@ func TestOneLineFollowUp(t *testing.T) {
 		{"고객님 연락", ""},        // no day
 		{"2/30 연락", ""},       // no such day
 		{"the customer will call", ""},
+		// Ways shops say it that were read as no day.
+		{"상담 다음주 연락", "2026-05-20"},
+		{"상담 일주일 후 연락", "2026-05-20"},
+		{"상담 다음달 연락", "2026-06-13"},
+		{"상담 한 달 후 전화", "2026-06-13"},
+		{"상담 10일 후 다시 연락", "2026-05-23"},
+		{"follow up next week", "2026-05-20"},
 	} {
 		got, ok := oneLineFollowUp(tt.text, t0, seoul)
 		s := ""
@@ -106,4 +113,37 @@ func TestNote_NewCustomerNameLimit(t *testing.T) {
 			}
 		}},
 	})
+}
+
+// TestFollowUpUnread: a one-line note that ends asking for a follow-up on a
+// day that cannot be read is told no reminder was set; one that only
+// mentions a call is not.
+func TestFollowUpUnread(t *testing.T) {
+	for _, tt := range []struct {
+		text string
+		want bool
+	}{
+		{"상담 2월 30일 연락", true},
+		{"상담 5/12 연락", false},      // past: a call that happened
+		{"상담 2027-05-12 연락", true}, // beyond the horizon
+		{"상담 며칠 후 연락", true},
+		{"상담 다다음주쯤 전화", true},
+		{"부재중이라 전화", false},
+		{"고객님 연락", false},
+		{"연락처 바뀜", false},
+		{"뿌리 염색 상담", false},
+	} {
+		if got := followUpUnread(tt.text, t0, seoul); got != tt.want {
+			t.Errorf("followUpUnread(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+	h := mustOpenHarness(t, nil, "ko")
+	h.customer("김민지", "01012345678")
+	unread := h.text("core.note.followup_unread", nil)
+	if rs := h.send(staffMsg("/note 김민지 상담 2월 30일 연락")); !strings.Contains(allText(rs), unread) || !strings.Contains(allText(rs), h.text("core.note.saved", map[string]any{"Card": ""})[:10]) {
+		t.Errorf("reply %q, want the note saved and %q", allText(rs), unread)
+	}
+	if rs := h.send(staffMsg("/note 김민지 상담 다음주 연락")); strings.Contains(allText(rs), unread) {
+		t.Errorf("reply %q says the day was not read", allText(rs))
+	}
 }

@@ -410,11 +410,13 @@ var (
 	dateMDRe       = regexp.MustCompile(`^(\d{1,2})[-./](\d{1,2})\.?$`)
 	dateKoMDRe     = regexp.MustCompile(`^(\d{1,2})월(\d{1,2})일$`)
 	dateKoMonthDay = regexp.MustCompile(`^(다음|담|이번)달(\d{1,2})일$`)
-	dateKoAfterRe  = regexp.MustCompile(`^(\d{1,4})(일|주|개월|달)(?:후|뒤)에?$`)
+	dateKoAfterRe  = regexp.MustCompile(`^(\d{1,4}|한|두|세|네)(일|주일|주|개월|달)(?:후|뒤)에?$`)
 	dateEnInRe     = regexp.MustCompile(`^in (\d{1,4}|a|an|one) (days?|weeks?|months?)$`)
 	dateEnMonthDay = regexp.MustCompile(`^([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?(?:,? (\d{4}))?$`)
-	dateKoRelative = map[string]int{"오늘": 0, "내일": 1, "모레": 2, "글피": 3}
-	dateEnRelative = map[string]int{"today": 0, "tomorrow": 1}
+	dateKoRelative = map[string]int{"오늘": 0, "내일": 1, "모레": 2, "글피": 3, "다음주": 7, "담주": 7}
+	dateEnRelative = map[string]int{"today": 0, "tomorrow": 1, "next week": 7}
+	// dateKoCount are the native numbers of "한 달 후", "두 주 뒤".
+	dateKoCount = map[string]int{"한": 1, "두": 2, "세": 3, "네": 4}
 )
 
 // Limits of parseDate. The ledger keeps times as int64 nanoseconds, which
@@ -473,6 +475,13 @@ func parseCompactDate(c string, today time.Time) (time.Time, bool) {
 	if n, ok := dateKoRelative[c]; ok {
 		return dateAddDays(today, n), true
 	}
+	if c == "다음달" || c == "담달" {
+		return dateAfter(today, 1, 0, 1)
+	}
+	// "일주일 후" is one week (일 being 1 there, not a day).
+	if rest, ok := strings.CutPrefix(c, "일주일"); ok {
+		c = "1주" + rest
+	}
 	if g := dateYMDRe.FindStringSubmatch(c); g != nil {
 		if g[2] != g[4] { // "2026-12/01"
 			return time.Time{}, false
@@ -497,13 +506,20 @@ func parseCompactDate(c string, today time.Time) (time.Time, bool) {
 		return dateValid(first.Year(), first.Month(), dateAtoi(g[2]), today.Location())
 	}
 	if g := dateKoAfterRe.FindStringSubmatch(c); g != nil {
+		n, ok := dateKoCount[g[1]]
+		if !ok {
+			n = dateAtoi(g[1])
+		}
 		switch g[2] {
 		case "일":
-			return dateAfter(today, dateAtoi(g[1]), 1, 0)
-		case "주":
-			return dateAfter(today, dateAtoi(g[1]), 7, 0)
+			if _, native := dateKoCount[g[1]]; native {
+				return time.Time{}, false // "한일 후" is no day count
+			}
+			return dateAfter(today, n, 1, 0)
+		case "주", "주일":
+			return dateAfter(today, n, 7, 0)
 		default:
-			return dateAfter(today, dateAtoi(g[1]), 0, 1)
+			return dateAfter(today, n, 0, 1)
 		}
 	}
 	for _, p := range []struct {
@@ -528,6 +544,9 @@ func parseCompactDate(c string, today time.Time) (time.Time, bool) {
 func parseEnglishDate(e string, today time.Time) (time.Time, bool) {
 	if n, ok := dateEnRelative[e]; ok {
 		return dateAddDays(today, n), true
+	}
+	if e == "next month" {
+		return dateAfter(today, 1, 0, 1)
 	}
 	if g := dateEnInRe.FindStringSubmatch(e); g != nil {
 		n := 1

@@ -308,7 +308,18 @@ func TestParseDate(t *testing.T) {
 		{"OK/NextSunday", "Next Sunday", parseTestNow, day(2026, 12, 6)},
 		{"OK/NextMondayOnSunday", "next monday", sunday, day(2026, 11, 30)},
 		{"OK/NextFri", "next  fri", parseTestNow, day(2026, 12, 4)},
-		{"ErrNextWeekAlone", "다음주", parseTestNow, time.Time{}},
+		// "다음주 연락" in a note: a week from today (it was refused, and
+		// the follow-up silently not set).
+		{"OK/NextWeekAlone", "다음주", parseTestNow, day(2026, 12, 2)},
+		{"OK/NextWeekAloneSpaced", "다음 주", parseTestNow, day(2026, 12, 2)},
+		{"OK/NextWeekEnglish", "next week", parseTestNow, day(2026, 12, 2)},
+		{"OK/NextMonth", "다음달", parseTestNow, day(2026, 12, 25)},
+		{"OK/NextMonthEnglish", "next month", parseTestNow, day(2026, 12, 25)},
+		{"OK/OneWeekLater", "일주일 후", parseTestNow, day(2026, 12, 2)},
+		{"OK/OneWeekLaterDigit", "1주일 뒤", parseTestNow, day(2026, 12, 2)},
+		{"OK/OneMonthNative", "한 달 후", parseTestNow, day(2026, 12, 25)},
+		{"OK/TwoWeeksNative", "두 주 뒤", parseTestNow, day(2026, 12, 9)},
+		{"ErrNativeDays", "한일 후", parseTestNow, time.Time{}},
 		{"ErrNextWeekEnglishDay", "다음주 monday", parseTestNow, time.Time{}},
 		{"ErrNextKoreanDay", "next 월요일", parseTestNow, time.Time{}},
 		// This ISO week, even if past.
