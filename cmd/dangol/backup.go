@@ -39,6 +39,9 @@ func (m *Main) backup(ctx context.Context, path string, force bool) error {
 		return err
 	})
 	if err != nil {
+		if perr := m.outputProblem(path, err); perr != err {
+			return perr
+		}
 		return fmt.Errorf("backup %s: %w", m.Config.DB, err)
 	}
 	m.Logger.Info("backup written", "from", m.Config.DB, "to", path, "bytes", n)

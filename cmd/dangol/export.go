@@ -6,13 +6,16 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/dangol/dangol/ledger"
@@ -139,9 +142,35 @@ func (m *Main) export(ctx context.Context, format, out string, force bool) error
 	if err := m.openExisting(); err != nil {
 		return err
 	}
-	return writeOutput(m.Stdout, out, func(w io.Writer) error {
+	err := writeOutput(m.Stdout, out, func(w io.Writer) error {
 		return m.Store.View(ctx, func(tx *ledger.Tx) error { return write(ctx, tx, w) })
 	})
+	return m.outputProblem(out, err)
+}
+
+// outputProblem is a failure to write the output file path told in the
+// shop's language (a folder that is not there, no permission, a full
+// disk), for the commands that write one; another failure is returned as
+// it was. It said "write /x/y.db: open /x/.y.db.2754136111: no such file or
+// directory", naming a temporary file nobody asked for.
+func (m *Main) outputProblem(path string, err error) error {
+	var why string
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, fs.ErrNotExist):
+		why = "cli.out.why.no_folder"
+	case errors.Is(err, fs.ErrPermission):
+		why = "cli.out.why.permission"
+	case errors.Is(err, syscall.ENOSPC):
+		why = "cli.out.why.full"
+	default:
+		return err
+	}
+	lang := m.Config.Lang
+	return &localError{m.Catalog.Text(lang, "cli.out.cannot_write", map[string]any{
+		"File": path, "Why": m.Catalog.Text(lang, why, map[string]any{"Dir": filepath.Dir(path)}),
+	}), err}
 }
 
 // writeOutput runs write on standard output, or on a temporary file synced

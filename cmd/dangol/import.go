@@ -775,8 +775,19 @@ func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Lo
 		// many tags) is refused here, so the transaction cannot fail half
 		// way on a row.
 		if err := c.Validate(); err != nil {
-			detail := strings.TrimPrefix(err.Error(), ledger.ErrInvalid.Error()+": customer: ")
-			bad("cli.import.reason.invalid", map[string]any{"Detail": detail})
+			var le *ledger.LimitError
+			switch {
+			case errors.As(err, &le) && le.Field == "tags":
+				bad("cli.import.reason.too_many_tags", map[string]any{"Limit": le.Limit})
+			case errors.As(err, &le) && le.Field == "tag":
+				bad("cli.import.reason.tag_too_long", map[string]any{"Limit": le.Limit})
+			case errors.As(err, &le) && slices.Contains([]string{"name", "preferences", "remarks"}, le.Field):
+				// In the shop's words: it read "name longer than 100 characters".
+				bad("cli.import.reason.too_long_"+le.Field, map[string]any{"Limit": le.Limit})
+			default:
+				detail := strings.TrimPrefix(err.Error(), ledger.ErrInvalid.Error()+": customer: ")
+				bad("cli.import.reason.invalid", map[string]any{"Detail": detail})
+			}
 		}
 	}
 	return row, reasons

@@ -167,7 +167,7 @@ func TestImport(t *testing.T) {
 				"  6행: 알아볼 수 없는 포인트예요: -100 (0 이상의 정수)",
 				"  7행: 미래 날짜예요: 등록일 2099-01-01",
 				"  8행: 전화번호가 1.01E+10 처럼 숫자로 바뀌어 뒷자리가 사라졌어요. 엑셀에서 전화번호 열을 텍스트 형식으로 바꾼 뒤 다시 저장해 주세요",
-				"  12행: 장부에 넣을 수 없어요: name longer than 100 characters",
+				"  12행: 이름이 너무 길어요 (100자까지)", // it read "장부에 넣을 수 없어요: name longer than 100 characters"
 			},
 			check: map[string]ledger.Customer{
 				"01011116666": {Name: "좋은이름", CreatedAt: seededNow},

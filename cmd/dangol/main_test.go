@@ -310,3 +310,27 @@ func TestReadCommands_MissingFile(t *testing.T) {
 		})
 	}
 }
+
+// TestOutputProblem: a file that cannot be written (its folder is not
+// there) is told in the shop's language, naming the folder, for every
+// command that writes one; no temporary file name reaches the person.
+func TestOutputProblem(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	seed(t, db)
+	missing := filepath.Join(dir, "no-such-folder")
+	for _, args := range [][]string{
+		{"backup", filepath.Join(missing, "b.db")},
+		{"export", "--out", filepath.Join(missing, "x.csv")},
+		{"summary", "--png", filepath.Join(missing, "w.png")},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			r := runMain(t, map[string]string{"DANGOL_DB": db}, "", args...)
+			file := args[len(args)-1]
+			why := testCatalog.Text("ko", "cli.out.why.no_folder", map[string]any{"Dir": missing})
+			if want := testCatalog.Text("ko", "cli.out.cannot_write", map[string]any{"File": file, "Why": why}); r.err == nil || r.err.Error() != want {
+				t.Errorf("err = %v, want %q", r.err, want)
+			}
+		})
+	}
+}

@@ -95,7 +95,7 @@ func (m *Main) poster(ctx context.Context, path, shop string) error {
 	}
 	err = writeOutput(m.Stdout, path, func(w io.Writer) error { return png.Encode(w, img) })
 	if err != nil || path == "-" {
-		return err
+		return m.outputProblem(path, err)
 	}
 	_, err = fmt.Fprintln(m.Stdout, m.Catalog.Text(m.Config.Lang, "linking.poster.written", map[string]any{
 		"Path": path, "Width": posterWidth, "Height": posterHeight, "Link": link,

@@ -59,11 +59,12 @@ func (m *Main) summary(ctx context.Context, week, pngPath string) error {
 	if pngPath == "" {
 		return nil
 	}
-	return writeOutput(nil, pngPath, func(w io.Writer) error {
+	err = writeOutput(nil, pngPath, func(w io.Writer) error {
 		if len(png) == 0 {
 			return errors.New("the chart is empty")
 		}
 		_, err := w.Write(png)
 		return err
 	})
+	return m.outputProblem(pngPath, err)
 }
