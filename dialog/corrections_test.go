@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
 )
 
 // Checks of the corrections scripts.
@@ -453,3 +454,18 @@ func ptsOf(h *harness, s string) string {
 }
 
 var ptsRE = regexp.MustCompile(`\d[\d,]*P`)
+
+// TestImportedBalanceReads: the balance dangol import carried over shows in
+// /points as words, not as its reason code "(import)".
+func TestImportedBalanceReads(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			f := seed(h)
+			h.update(func(tx *ledger.Tx) error {
+				return tx.AddPoints(&ledger.PointsEntry{CustomerID: f.minji, At: h.now(), Kind: ledger.PointsAdjust, Points: 1200, ActorID: ImportActor, Reason: "import"})
+			})
+			runSteps(t, h, []step{{msg: staffMsg("/points 김민지"), want: []string{h.text("corrections.entry.imported", nil)}, not: []string{"(import)"}}})
+		})
+	}
+}

@@ -289,6 +289,10 @@ func entryKindID(e ledger.PointsEntry) string {
 	return kindID(e.Kind)
 }
 
+// ImportActor is who dangol import records as the author of a carried
+// balance (cmd/dangol's importActor).
+const ImportActor = "system:import"
+
 // entryLines are a customer's newest entries, numbered as /points void
 // takes them: a correction says which entry it reverses, a reversed entry
 // that it was.
@@ -303,6 +307,11 @@ func (t *turn) entryLines(customerID string, es []ledger.PointsEntry) ([]string,
 	d, nd := make(map[string]any, 4), make(map[string]any, 2)
 	for i, e := range es {
 		d["Date"], d["Points"], d["Kind"], d["Reason"] = t.day(e.At), t.signedPts(e.Points), t.text(entryKindID(e), nil), e.Reason
+		if e.ActorID == ImportActor && e.Reason == "import" {
+			// The balance a spreadsheet import carried over (dangol
+			// import): its reason is a code, shown as words.
+			d["Reason"] = t.text("corrections.entry.imported", nil)
+		}
 		id := "core.points.entry"
 		if e.Reason != "" {
 			id = "core.points.entry_reason"

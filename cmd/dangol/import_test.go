@@ -109,7 +109,7 @@ func TestImport(t *testing.T) {
 				"읽은 열: 고객명 → 이름, 연락처 → 전화번호, 생년월일 → 생일, 선호사항 → 선호, 특이사항 → 특이사항, 분류 → 태그, 첫방문 → 등록일, 적립금 → 포인트, 방문횟수 → 방문횟수",
 				"쓰지 않은 열: 담당",
 				"가져옴 4명 · 건너뜀 0명 (이미 있는 전화번호) · 제외 0행",
-				"옮기는 포인트 잔액: 모두 2,050P (고객마다 사유 import 인 조정 한 건)",
+				"옮기는 포인트 잔액: 모두 2,050P (고객마다 '명부에서 옮긴 잔액' 조정 한 건)",
 				"등록일이 없는 1명은 오늘 등록한 고객으로 기록돼요. 이번 주 요약의 신규 고객 수에 들어가요.",
 				"방문 기록을 옮긴 고객: 4명 중 0명 (방문횟수와 최근 방문일이 있고, 2회 이상이면 등록일이 최근 방문보다 앞선 행). 나머지는 dangol 에서 방문이 새로 쌓여요.",
 				"가져온 고객은 아직 텔레그램에서 동의하지 않은 상태예요. 종이 동의서는 가게에서 보관해 주세요. 고객이 텔레그램을 연결할 때 다시 동의를 받고, 그 전에는 주간 요약의 생일 목록에 나오지 않아요.",
@@ -270,7 +270,7 @@ func TestImport_Rerun(t *testing.T) {
 	if first.err != nil {
 		t.Fatal(first.err)
 	}
-	for _, want := range []string{"가져옴 3명 · 건너뜀 1명 (이미 있는 전화번호) · 제외 0행", "  4행 김하늘: 장부에 이미 있는 전화번호예요 (김하늘, C1)"} {
+	for _, want := range []string{"가져옴 3명 · 건너뜀 1명 (이미 있는 전화번호) · 제외 0행", "  4행 김하늘: 장부에 이미 있는 전화번호예요\n"} {
 		if !strings.Contains(first.stdout, want) {
 			t.Errorf("first import lacks %q:\n%s", want, first.stdout)
 		}
@@ -314,7 +314,7 @@ func TestImport_DryRun(t *testing.T) {
 		for _, want := range []string{
 			"미리 보기 (--dry-run, 아무것도 저장하지 않았어요): ko-bom.csv (UTF-8 BOM, 머리글 3행)",
 			"가져올 고객 3명 · 건너뛸 고객 1명 (이미 있는 전화번호) · 제외할 행 0행",
-			"  4행 김하늘: 장부에 이미 있는 전화번호예요 (김하늘, C1)",
+			"  4행 김하늘: 장부에 이미 있는 전화번호예요\n",
 		} {
 			if !strings.Contains(r.stdout, want) {
 				t.Errorf("dry run lacks %q:\n%s", want, r.stdout)
@@ -730,7 +730,7 @@ func TestImport_PhoneOfSomeoneElse(t *testing.T) {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	if want := "  2행 박서연: 장부에 이미 있는 전화번호예요 (김하늘, C1)"; !strings.Contains(r.stdout, want) {
+	if want := "  2행 박서연: 장부에 이미 있는 전화번호예요 (김하늘님의 번호)"; !strings.Contains(r.stdout, want) {
 		t.Errorf("import lacks %q:\n%s", want, r.stdout)
 	}
 }
