@@ -68,6 +68,12 @@ func (t *turn) actPointsAdd(c ledger.Customer, rest string) error {
 		t.say("core.points.too_small", map[string]any{"Amount": t.won(amount)})
 		return nil
 	}
+	if pts > ledger.MaxEntryPoints {
+		// The ledger keeps no entry this large (balances are sums of
+		// them): said here, not as a failed save.
+		t.say("core.points.too_big", map[string]any{"Amount": t.won(amount), "Max": t.pts(ledger.MaxEntryPoints)})
+		return nil
+	}
 	ask, err := t.earnNeedsConfirm(c, amount)
 	if err != nil {
 		return err

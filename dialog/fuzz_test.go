@@ -1249,20 +1249,24 @@ func TestErasedCustomerNotShown(t *testing.T) {
 }
 
 // TestPointsHugeAmount: an amount whose points would overflow is refused
-// instead of earning a wrapped-around number; the largest one that fits
-// earns exactly its rate.
+// instead of earning a wrapped-around number; one earning more than a
+// points entry holds (ledger.MaxEntryPoints: an import of such a balance
+// made the next earn overflow) is refused saying so; the largest one that
+// fits earns exactly its rate.
 func TestPointsHugeAmount(t *testing.T) {
 	h := mustOpenHarness(t, nil, "ko")
 	f := seed(h)
-	largest := int64(math.MaxInt64 / DefaultPointsRate)
+	largest := int64(ledger.MaxEntryPoints * 100 / DefaultPointsRate)
+	tooBig := h.text("core.points.too_big", map[string]any{"Amount": "20,000,000,020원", "Max": "1,000,000,000P"})
 	runSteps(t, h, []step{
 		{msg: staffMsg("/points add 김민지 9223372036854775807"), want: []string{h.text("core.points.bad_amount", map[string]any{"Input": "9223372036854775807"})}},
 		{msg: staffMsg("/points add 김민지 4000000000000000000"), want: []string{h.text("core.points.bad_amount", map[string]any{"Input": "4000000000000000000"})}},
-		{msg: staffMsg(fmt.Sprintf("/points add 김민지 %d", largest)), want: []string{"92,233,720,368,547,758"}, payloads: []string{"yes", "no"}},
-		{msg: press(staffMsg(""), "yes"), want: []string{"92,233,720,368,547,758"}},
+		{msg: staffMsg(fmt.Sprintf("/points add 김민지 %d", largest+20)), want: []string{tooBig}, check: balanceIs(&f.minji, 0)},
+		{msg: staffMsg(fmt.Sprintf("/points add 김민지 %d", largest)), want: []string{"1,000,000,000"}, payloads: []string{"yes", "no"}},
+		{msg: press(staffMsg(""), "yes"), want: []string{"1,000,000,000"}},
 	})
-	if b := h.balance(f.minji); b != largest*DefaultPointsRate/100 {
-		t.Errorf("balance = %d, want %d", b, largest*DefaultPointsRate/100)
+	if b := h.balance(f.minji); b != ledger.MaxEntryPoints {
+		t.Errorf("balance = %d, want %d", b, ledger.MaxEntryPoints)
 	}
 }
 

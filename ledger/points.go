@@ -10,6 +10,11 @@ import (
 // maxReasonRunes bounds a points entry's reason.
 const maxReasonRunes = 500
 
+// MaxEntryPoints bounds one points entry either way: a billion points, far
+// beyond any shop's balance, and far enough from the int64 limit that no
+// sum of entries overflows.
+const MaxEntryPoints = 1_000_000_000
+
 // Validate reports whether e can be appended. The sign of Points must match
 // the kind: an earn adds (Points > 0), a redeem or an expiry takes away
 // (Points < 0), an adjust goes either way but not by zero. It also needs a
@@ -27,6 +32,10 @@ func (e *PointsEntry) Validate() error {
 		return invalid("points", "negative amount")
 	case utf8.RuneCountInString(e.Reason) > maxReasonRunes:
 		return tooLong("points", "reason", maxReasonRunes)
+	case e.Points > MaxEntryPoints || e.Points < -MaxEntryPoints:
+		// Balances are sums of entries: one near the int64 limit made the
+		// next earn overflow into a negative balance.
+		return invalid("points", "%d points in one entry (at most %d)", e.Points, MaxEntryPoints)
 	}
 	switch e.Kind {
 	case PointsEarn:

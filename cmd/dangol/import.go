@@ -742,7 +742,10 @@ func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Lo
 		c.CreatedAt, row.undated = t, false
 	}
 	if v, _ := get(fieldPoints); v != "" {
-		if p, ok := parsePoints(v); ok {
+		if p, ok := parsePoints(v); ok && p > ledger.MaxEntryPoints {
+			// Korean and English group digits alike (groupDigits).
+			bad("cli.import.reason.points_too_big", map[string]any{"Value": v, "Max": groupDigits("ko", ledger.MaxEntryPoints)})
+		} else if ok {
 			row.points = p
 		} else {
 			bad("cli.import.reason.bad_points", map[string]any{"Value": v})

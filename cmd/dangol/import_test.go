@@ -760,3 +760,21 @@ func TestCSVRecordRows(t *testing.T) {
 		})
 	}
 }
+
+// TestImport_PointsTooBig: a balance larger than a points entry holds is a
+// rejected row, not a balance that makes the customer's next earn overflow.
+func TestImport_PointsTooBig(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "p.csv")
+	if err := os.WriteFile(path, []byte("이름,전화번호,포인트\n박,010-3333-1111,\"9,223,372,036,854,775,807\"\n최,010-3333-2222,1000000000\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": filepath.Join(dir, "shop.db")}, "import", path)
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	want := "  2행: " + testCatalog.Text("ko", "cli.import.reason.points_too_big", map[string]any{"Value": "9,223,372,036,854,775,807", "Max": "1,000,000,000"})
+	if !strings.Contains(r.stdout, want) || !strings.Contains(r.stdout, "가져옴 1명") {
+		t.Errorf("report:\n%s\nwant %q and the other row imported", r.stdout, want)
+	}
+}
