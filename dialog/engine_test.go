@@ -635,6 +635,8 @@ func TestStaffInConsole(t *testing.T) {
 	}
 	runSteps(t, h, []step{
 		{msg: boss("/staff add @지수"), want: []string{h.text("core.staff.added", map[string]any{"User": "지수", "Role": h.text("core.role.staff", nil)})}, not: []string{"console:"}},
+		// Twice: said so, not granted again.
+		{msg: boss("/staff add @지수"), want: []string{h.text("core.staff.already", map[string]any{"User": "지수", "Role": h.text("core.role.staff", nil)})}, not: []string{h.text("core.staff.added", map[string]any{"User": "지수", "Role": h.text("core.role.staff", nil)})}},
 		{msg: boss("/staff"), want: []string{h.text("core.staff.head", map[string]any{"Count": 1}), "지수"}, not: []string{"console:"}},
 		{msg: boss("/staff remove 지수"), want: []string{h.text("core.staff.removed", map[string]any{"User": "지수"})}, not: []string{"console:"}},
 	})

@@ -87,7 +87,7 @@ var fieldWords = map[string]string{
 var eraseWords = []string{"삭제", "delete", "erase", "forget"}
 
 // clearWords empty an optional field: /customer 김하늘 선호 삭제.
-var clearWords = []string{"삭제", "없음", "지우기", "remove", "none", "clear", "-"}
+var clearWords = []string{"삭제", "없음", "지우기", "remove", "delete", "none", "clear", "-"}
 
 func isClearWord(s string) bool {
 	return slices.Contains(clearWords, strings.ToLower(strings.TrimSpace(s)))

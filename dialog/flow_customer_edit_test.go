@@ -160,6 +160,9 @@ var customerEditScripts = []script{
 			{msg: staffMsg("/customer 김 민지 " + word(h, "이름", "name") + " " + word(h, "삭제", "remove")),
 				want: []string{h.text("customer_edit.err.required", fieldData(h, "name"))}},
 			{msg: staffMsg("/customer 김 민지 " + word(h, "선호", "preferences") + " " + word(h, "삭제", "remove")), want: []string{"따뜻한  물 → " + h.text("customer_edit.none", nil)}},
+			// "delete" clears a field too (it was saved as the value).
+			{msg: staffMsg("/customer 김 민지 " + word(h, "선호", "preferences") + " 커피"), want: []string{"→ 커피"}},
+			{msg: staffMsg("/customer 김 민지 " + word(h, "선호", "preferences") + " delete"), want: []string{"커피 → " + h.text("customer_edit.none", nil)}},
 		}
 	}},
 	{"EditAsksForTheValue", func(h *harness, f fixture) []step {

@@ -43,6 +43,14 @@ func (t *turn) cmdStaff(args string) error {
 			t.say("core.staff.configured", map[string]any{"User": userLabel(id, mentionName(user))})
 			return nil
 		}
+		if had, ok, err := t.tx.Staff(id); err != nil {
+			return fmt.Errorf("dialog: read staff: %w", err)
+		} else if ok && had.Role == r {
+			// Said so, not granted again: "권한을 드렸어요" twice read as if
+			// the first had not taken.
+			t.say("core.staff.already", map[string]any{"User": userLabel(id, had.Name), "Role": t.text(roleID(r), nil)})
+			return nil
+		}
 		m := ledger.StaffMember{ID: id, Name: mentionName(user), Role: r, GrantedBy: t.actor.ID(), At: t.now}
 		if err := t.tx.PutStaff(m); err != nil {
 			return fmt.Errorf("dialog: grant staff: %w", err)
