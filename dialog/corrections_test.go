@@ -455,17 +455,28 @@ func ptsOf(h *harness, s string) string {
 
 var ptsRE = regexp.MustCompile(`\d[\d,]*P`)
 
-// TestImportedBalanceReads: the balance dangol import carried over shows in
-// /points as words, not as its reason code "(import)".
-func TestImportedBalanceReads(t *testing.T) {
+// TestSystemReasonsRead: points the shop's own features gave (an import's
+// balance, a campaign's, a birthday's, a check-in's) show in /points as
+// words, not as their reason codes "(import)", "(campaign)"; a staff
+// member's own words stay as typed.
+func TestSystemReasonsRead(t *testing.T) {
 	for _, lang := range locales.Languages {
 		t.Run(lang, func(t *testing.T) {
 			h := mustOpenHarness(t, nil, lang)
 			f := seed(h)
 			h.update(func(tx *ledger.Tx) error {
-				return tx.AddPoints(&ledger.PointsEntry{CustomerID: f.minji, At: h.now(), Kind: ledger.PointsAdjust, Points: 1200, ActorID: ImportActor, Reason: "import"})
+				for i, r := range []struct{ actor, reason string }{{ImportActor, "import"}, {"slack:" + managerID, "campaign"}, {"system:birthday", "birthday"}, {"slack:" + managerID, "winback"}, {"slack:" + staffID, "사과의 뜻으로"}} {
+					if err := tx.AddPoints(&ledger.PointsEntry{CustomerID: f.minji, At: h.now().Add(time.Duration(i) * time.Minute), Kind: ledger.PointsAdjust, Points: 100, ActorID: r.actor, Reason: r.reason}); err != nil {
+						return err
+					}
+				}
+				return nil
 			})
-			runSteps(t, h, []step{{msg: staffMsg("/points 김민지"), want: []string{h.text("corrections.entry.imported", nil)}, not: []string{"(import)"}}})
+			var want []string
+			for _, id := range systemReasons {
+				want = append(want, h.text(id, nil))
+			}
+			runSteps(t, h, []step{{msg: staffMsg("/points 김민지"), want: append(want, "사과의 뜻으로"), not: []string{"(import)", "(campaign)", "(birthday)", "(winback)"}}})
 		})
 	}
 }

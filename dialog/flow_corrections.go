@@ -293,6 +293,16 @@ func entryKindID(e ledger.PointsEntry) string {
 // balance (cmd/dangol's importActor).
 const ImportActor = "system:import"
 
+// systemReasons are the reasons the ledger's own adjustments record
+// (dangol import, ledger campaign.go, marketing.go, winback.go), by the
+// words /points shows for them.
+var systemReasons = map[string]string{
+	"import":   "corrections.entry.imported",
+	"campaign": "corrections.entry.campaign",
+	"birthday": "corrections.entry.birthday",
+	"winback":  "corrections.entry.winback",
+}
+
 // entryLines are a customer's newest entries, numbered as /points void
 // takes them: a correction says which entry it reverses, a reversed entry
 // that it was.
@@ -307,10 +317,11 @@ func (t *turn) entryLines(customerID string, es []ledger.PointsEntry) ([]string,
 	d, nd := make(map[string]any, 4), make(map[string]any, 2)
 	for i, e := range es {
 		d["Date"], d["Points"], d["Kind"], d["Reason"] = t.day(e.At), t.signedPts(e.Points), t.text(entryKindID(e), nil), e.Reason
-		if e.ActorID == ImportActor && e.Reason == "import" {
-			// The balance a spreadsheet import carried over (dangol
-			// import): its reason is a code, shown as words.
-			d["Reason"] = t.text("corrections.entry.imported", nil)
+		if id, ok := systemReasons[e.Reason]; ok && e.Kind == ledger.PointsAdjust && e.Reverses == "" {
+			// Points the shop's own features gave (an import's balance, a
+			// campaign's, a birthday's, a check-in's): their reason is a
+			// code, shown as words.
+			d["Reason"] = t.text(id, nil)
 		}
 		id := "core.points.entry"
 		if e.Reason != "" {
