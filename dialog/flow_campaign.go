@@ -20,6 +20,7 @@ package dialog
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -116,20 +117,39 @@ func (t *turn) parseCampaignOpts(text string) (msg string, o campaignOpts, bad s
 // parseCampaignAt reads "YYYY-MM-DD HH:MM" or "HH:MM" (the next such
 // time) in the shop's zone.
 func (t *turn) parseCampaignAt(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
 	if at, err := time.ParseInLocation("2006-01-02 15:04", s, t.e.loc); err == nil {
 		return at, true
 	}
+	now := t.now.In(t.e.loc)
 	hm, err := time.ParseInLocation("15:04", s, t.e.loc)
+	if err == nil {
+		at := time.Date(now.Year(), now.Month(), now.Day(), hm.Hour(), hm.Minute(), 0, 0, t.e.loc)
+		if at.Before(now) {
+			at = at.AddDate(0, 0, 1)
+		}
+		return at, true
+	}
+	// A day as the rest of dangol reads one, then the time: "내일 10:00",
+	// "12/4 10:00", "다음주 화요일 14:30" (only the numeric form was read,
+	// and the guided question just asked again).
+	i := strings.LastIndexByte(s, ' ')
+	if i < 0 {
+		return time.Time{}, false
+	}
+	hm, err = time.ParseInLocation("15:04", s[i+1:], t.e.loc)
 	if err != nil {
 		return time.Time{}, false
 	}
-	now := t.now.In(t.e.loc)
-	at := time.Date(now.Year(), now.Month(), now.Day(), hm.Hour(), hm.Minute(), 0, 0, t.e.loc)
-	if at.Before(now) {
-		at = at.AddDate(0, 0, 1)
+	day, ok := parseDate(s[:i], t.now, t.e.loc)
+	if !ok {
+		return time.Time{}, false
 	}
-	return at, true
+	return time.Date(day.Year(), day.Month(), day.Day(), hm.Hour(), hm.Minute(), 0, 0, t.e.loc), true
 }
+
+// nowWords are what a manager types for [지금 보내기].
+var nowWords = []string{"지금", "바로", "지금 보내기", "now", "send now"}
 
 // campaignPreview reads the one line, records the draft with its
 // recipients and shows the preview with [발송] [취소].
@@ -548,10 +568,14 @@ func (t *turn) campaignStep(in input) error {
 		t.say("campaign.ask_when", nil, t.btn("campaign.btn.now", cmpNow))
 	case cmpWhen:
 		opt := ""
-		if !t.isButton(in, cmpNow, "campaign.btn.now") {
+		if !t.isButton(in, cmpNow, "campaign.btn.now") && !slices.Contains(nowWords, strings.ToLower(strings.TrimSpace(text))) {
 			at, ok := t.parseCampaignAt(text)
-			if !ok || at.Before(t.now) {
-				t.say("campaign.ask_when", nil, t.btn("campaign.btn.now", cmpNow))
+			switch {
+			case !ok:
+				t.say("campaign.bad_when", map[string]any{"Input": strings.TrimSpace(text)}, t.btn("campaign.btn.now", cmpNow))
+				return nil
+			case at.Before(t.now):
+				t.say("campaign.past", map[string]any{"At": t.when(at)}, t.btn("campaign.btn.now", cmpNow))
 				return nil
 			}
 			opt = " --at " + at.In(t.e.loc).Format("2006-01-02 15:04")

@@ -222,10 +222,23 @@ func TestCampaign_Guided(t *testing.T) {
 		{msg: managerMsg("아무거나"), want: []string{h.text("customers.bad_word", map[string]any{"Word": "아무거나"})}},
 		{msg: press(managerMsg(""), "all"), want: []string{h.text("campaign.ask_text", map[string]any{"Max": ledger.MaxCampaignText})}},
 		{msg: managerMsg("주말 특가 안내드려요"), payloads: []string{cmpNow}},
-		{msg: managerMsg("어제"), payloads: []string{cmpNow}},
+		// What could not be read, and a time past, are each said (the
+		// question only came back).
+		{msg: managerMsg("어제"), want: []string{h.text("campaign.bad_when", map[string]any{"Input": "어제"})}, payloads: []string{cmpNow}},
+		{msg: managerMsg("2026-05-12 10:00"), want: []string{h.text("campaign.past", map[string]any{"At": "2026-05-12 10:00"})}, payloads: []string{cmpNow}},
 		{msg: managerMsg("18:00"), want: []string{"받는 분: 2명", "보낼 시각: 2026-05-13 18:00", "주말 특가 안내드려요"},
 			payloads: []string{"cmp:send:1", "cmp:drop:1"}},
 		{msg: press(managerMsg(""), "cmp:drop:1"), want: []string{h.text("campaign.cancelled", map[string]any{"Number": 1, "Sent": 0})}},
+		// A day as dangol reads days, then the time; and 지금 typed.
+		{msg: managerMsg("/캠페인")},
+		{msg: press(managerMsg(""), "all")},
+		{msg: managerMsg("주말 특가 안내드려요")},
+		{msg: managerMsg("내일 10:00"), want: []string{"보낼 시각: 2026-05-14 10:00"}},
+		{msg: managerMsg("/캠페인")},
+		{msg: press(managerMsg(""), "all")},
+		{msg: managerMsg("주말 특가 안내드려요")},
+		{msg: managerMsg("지금"), want: []string{"받는 분: 2명"}, not: []string{h.text("campaign.bad_when", map[string]any{"Input": "지금"})}},
+		{msg: managerMsg("/campaign 전체 : 특가 --at 5/20 11:00"), want: []string{"보낼 시각: 2026-05-20 11:00"}},
 		{msg: staffMsg("/campaign"), ids: []string{"core.command.manager_only"}},
 	})
 }
