@@ -460,6 +460,12 @@ func (t *turn) partChanged(part ledger.ProgrammePart, p ledger.Programme) Reply 
 		if note := t.tiersRemoved(p); note != "" {
 			text += "\n" + note
 		}
+		// A tier's benefit line is what customers are shown, not what
+		// dangol gives: "생일 쿠폰 20%" typed there was promised and never
+		// issued, since only /program birthday gives a birthday benefit.
+		if slices.ContainsFunc(p.Tiers.Levels, func(l ledger.Tier) bool { return l.Benefit != "" }) {
+			text += "\n" + t.text("loyalty.program.tier_benefit_note", nil)
+		}
 	}
 	r := t.mk(text)
 	r.Private = true

@@ -181,8 +181,9 @@ var loyaltyScripts = []script{
 				}
 			}},
 			{msg: manager("/program"), payloads: []string{"prog:tiers", "prog:stamps", "prog:expiry", "prog:rate", "prog:birthday"}},
+			// A benefit line is shown, not given: the manager is told so.
 			{msg: manager("/program tiers 단골 5회 7%, VIP 15회 또는 50만원 10% (생일 쿠폰 20%)"),
-				want: []string{"VIP", "10%", "생일 쿠폰 20%"},
+				want: []string{"VIP", "10%", "생일 쿠폰 20%", h.text("loyalty.program.tier_benefit_note", nil)},
 				check: func(t *testing.T, h *harness, _ []Reply) {
 					p := h.programme()
 					ls := p.Tiers.Levels
