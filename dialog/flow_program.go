@@ -685,6 +685,12 @@ func (t *turn) setPart(part ledger.ProgrammePart, value string) (ledger.Programm
 		if id != "" {
 			return p, id, data, nil
 		}
+		if r.Auto && t.e.shop == "" {
+			// Check-in messages are advertising and must name the shop:
+			// switched on without one, nothing could go, and the manager
+			// was told so every morning.
+			return p, "campaign.no_shop", nil, nil
+		}
 		p, err = t.tx.SetWinBack(r, actor, t.now)
 	case ledger.PartTiers:
 		r, bad := parseTierRules(value, t.e.builtinTier)

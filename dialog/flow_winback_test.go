@@ -387,6 +387,8 @@ func TestProgramWinBack(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.value, func(t *testing.T) {
 			h := mustOpenHarness(t, nil, "ko")
+			h.cfg.ShopName = testShop // the automatic win-back needs it (TestWinBackAt)
+			h.reopen()
 			rs := h.send(managerMsg("/program winback " + tt.value))
 			var p ledger.Programme
 			h.view(func(tx *ledger.Tx) (err error) { p, err = tx.ProgrammeAt(h.now()); return err })
@@ -433,7 +435,15 @@ func TestWinBackButtons(t *testing.T) {
 // /program says of it); a time in the night is refused by New.
 func TestWinBackAt(t *testing.T) {
 	h := mustOpenHarness(t, nil, "ko")
-	h.cfg.WinBackAt = "10:30"
+	// Without the shop's name the automatic win-back is refused: it is
+	// advertising, and nothing could be sent (it was switched on, and the
+	// manager told every morning that nothing went).
+	runSteps(t, h, []step{{msg: managerMsg("/program winback 500P"), ids: []string{"campaign.no_shop"}, check: func(t *testing.T, h *harness, _ []Reply) {
+		if h.programme().WinBack.Auto {
+			t.Error("the automatic win-back was switched on without a shop name")
+		}
+	}}})
+	h.cfg.WinBackAt, h.cfg.ShopName = "10:30", testShop
 	h.reopen()
 	runSteps(t, h, []step{{msg: managerMsg("/program winback 500P"), want: []string{"매일 10:30에"}}})
 	if j := h.eng.WinBackJob(nil); j.Spec != "30 10 * * *" {
