@@ -27,7 +27,7 @@ var commandSynonyms = map[string][]string{
 	"followups": {"followup", "todo"},
 	"lang":      {"language"},
 	"link":      {"invite"},
-	"program":   {"loyalty", "programme"},
+	"program":   {"loyalty", "programme", "winback", "tiers"},
 	"audit":     {"log"},
 	"staff":     {"team", "members"},
 	"reply":     {"answer"},

@@ -126,7 +126,7 @@ var correctionScripts = []script{
 		return append(linkMinji(h), []step{
 			{msg: staffMsg("/points add 김민지 55000")},
 			{msg: staff2Msg("/points add 김민지 10000"), check: unchanged},
-			{msg: staffMsg("/points void 김민지 1"), want: []string{h.text("corrections.void.manager_only", nil)}, check: unchanged},
+			{msg: staffMsg("/points void 김민지 1"), want: []string{h.text("corrections.void.manager_only", map[string]any{"Void": "/points void", "Undo": "/points undo"})}, check: unchanged},
 			{msg: custMsg("/points void 김민지 1"), not: []string{h.text("corrections.kind.reversal", nil)}, check: unchanged},
 			{msg: strangerMsg("/points void 김민지 1"), ids: []string{"core.refused"}, check: unchanged},
 			{msg: managerMsg("/points void"), want: []string{h.text("corrections.void.usage", nil)}, check: unchanged},

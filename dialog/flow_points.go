@@ -27,7 +27,7 @@ func (t *turn) cmdPoints(args string) error {
 		return t.cmdPointsUndo()
 	case "void", "무효", "정정":
 		if t.role != ledger.RoleManager {
-			t.say("corrections.void.manager_only", nil)
+			t.say("corrections.void.manager_only", map[string]any{"Void": "/points void", "Undo": "/points undo"})
 			return nil
 		}
 		return t.withCustomerOr("corrections.void.usage", "points.void", rest)

@@ -42,7 +42,7 @@ func (t *turn) cmdStamp(args string) error {
 		return t.stampUndo()
 	case "void", "무효", "정정":
 		if t.role != ledger.RoleManager {
-			t.say("corrections.void.manager_only", nil)
+			t.say("corrections.void.manager_only", map[string]any{"Void": "/stamp void", "Undo": "/stamp undo"})
 			return nil
 		}
 		return t.withCustomerOr("loyalty.stamp.void_usage", "stamp.void", rest)

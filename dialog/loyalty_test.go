@@ -409,7 +409,7 @@ var loyaltyScripts = []script{
 					t.Errorf("reward = %+v, want void", cs)
 				}
 			}},
-			step{msg: staffMsg("/stamp void 김민지 1"), ids: []string{"corrections.void.manager_only"}},
+			step{msg: staffMsg("/stamp void 김민지 1"), want: []string{h.text("corrections.void.manager_only", map[string]any{"Void": "/stamp void", "Undo": "/stamp undo"})}, not: []string{"/points"}},
 			step{msg: manager("/stamp void 김민지 1"), check: func(t *testing.T, h *harness, _ []Reply) {
 				if c := h.stampCard(f.minji); c.Stamps != 0 {
 					t.Errorf("card = %+v after void, want 0", c)
