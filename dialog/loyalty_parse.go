@@ -7,6 +7,7 @@ package dialog
 // report what they could not read so the chat can say so.
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -222,6 +223,10 @@ type couponArgs struct {
 // 12/31", "5,000원 12월 31일"). After a percent or an amount whatever
 // follows must be a validity, so "10% 삼십일" names the validity it could
 // not read; an item takes every word that is not one.
+// validityLike matches a word written as a day or a validity: "2/30",
+// "2027-02-30", "12.31까지", "0일", "30days".
+var validityLike = regexp.MustCompile(`^(\d{1,4}[/.-]\d{1,2}([/.-]\d{1,2})?(까지)?|\d+(일|주|개월|달|days?|weeks?|months?))$`)
+
 func parseCouponArgs(s string, now time.Time, loc *time.Location) couponArgs {
 	toks := strings.Fields(foldFullWidth(s))
 	var out couponArgs
@@ -256,6 +261,13 @@ func parseCouponArgs(s string, now time.Time, loc *time.Location) couponArgs {
 			out.benefit, out.validity = b, v
 			return out
 		}
+	}
+	// A last word written as a day or a validity that is none ("2/30",
+	// "2027-02-30", "0일") is a wrong validity, not the end of the item's
+	// name: "아메리카노 1잔 2/30" became a coupon of that name.
+	if last := toks[len(toks)-1]; len(toks) > 1 && validityLike.MatchString(last) {
+		out.badValidity = last
+		return out
 	}
 	b, ok := parseBenefit(s)
 	if !ok {

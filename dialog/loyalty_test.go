@@ -476,6 +476,10 @@ var loyaltyScripts = []script{
 			// Refusals: a benefit or validity that does not read, out of
 			// range, in the past; nothing issued.
 			step{msg: staffMsg("/coupon give 김민지 10% 삼십일"), want: []string{h.text("loyalty.err.bad_validity", map[string]any{"Value": "삼십일"})}},
+			// A day that is none after an item is a wrong validity, not the
+			// end of the item's name.
+			step{msg: staffMsg("/coupon give 김민지 아메리카노 1잔 2/30"), want: []string{h.text("loyalty.err.bad_validity", map[string]any{"Value": "2/30"})}},
+			step{msg: staffMsg("/coupon give 김민지 아메리카노 1잔 2027-02-30"), want: []string{h.text("loyalty.err.bad_validity", map[string]any{"Value": "2027-02-30"})}},
 			step{msg: staffMsg("/coupon give 김민지 5000"), want: []string{h.text("loyalty.err.bad_benefit", map[string]any{"Value": "5000"})}},
 			step{msg: staffMsg("/coupon give 김민지 150%"), want: []string{"100%"}},
 			step{msg: staffMsg("/coupon give 김민지 10% 2026-01-01"), ids: []string{"loyalty.err.past"}, check: func(t *testing.T, h *harness, _ []Reply) {
