@@ -420,7 +420,7 @@ func parseTierClause(c string) (ledger.Tier, *tierParse) {
 				return t, bad(tok)
 			}
 			seenRule = true
-		case visitCount(low) > 0:
+		case isVisitCount(low):
 			t.MinVisits, seenRule = visitCount(low), true
 		case isBareNumber(low) && (next == "visits" || next == "visit" || next == "times" || next == "회" || next == "번"):
 			t.MinVisits, seenRule = atoi(low), true
@@ -470,6 +470,19 @@ func visitCount(s string) int {
 		}
 	}
 	return 0
+}
+
+// isVisitCount reports a visit count word, 0 included: "단골 0회" made
+// "0회" part of the tier's name (as "gold 0 visits" did not), and the ladder
+// then lost its other tiers.
+func isVisitCount(s string) bool {
+	s = strings.TrimSuffix(s, "이상")
+	for _, sfx := range []string{"회", "번", "visits", "visit", "times"} {
+		if t, ok := strings.CutSuffix(s, sfx); ok && isBareNumber(t) {
+			return true
+		}
+	}
+	return false
 }
 
 func atoi(s string) int {

@@ -810,6 +810,12 @@ func TestLoyaltyParsers(t *testing.T) {
 			ls[2].Name != "Gold Member" || ls[2].MinVisits != 20 || ls[2].MinSpend != 1_000_000 || !ls[2].Both || ls[2].Benefit != "라운지, 주차 무료" {
 			t.Errorf("rules = %+v", r)
 		}
+		// "0회" is a count, as "0 visits" is, not part of the name.
+		for _, in := range []string{"단골 0회 7%, VIP 15회", "gold 0 visits 7%, VIP 15회"} {
+			if r, bad := parseTierRules(in, builtin); bad != nil || len(r.Levels) != 2 || strings.ContainsAny(r.Levels[0].Name, "0회") || r.Levels[0].MinVisits != 0 || r.Levels[0].EarnRateBP != 700 {
+				t.Errorf("parseTierRules(%q) = %+v, %+v", in, r, bad)
+			}
+		}
 		for in, id := range map[string]string{"": "loyalty.tiers.empty", "VIP 15회 가끔": "loyalty.tiers.bad_word", "15회 10%": "loyalty.tiers.no_name",
 			"기간 영원히, VIP 3회": "loyalty.tiers.bad_window", "VIP 3회 10.555%": "loyalty.tiers.bad_rate"} {
 			if _, bad := parseTierRules(in, builtin); bad == nil || bad.id != id {
