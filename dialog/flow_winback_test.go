@@ -445,7 +445,12 @@ func TestWinBackAt(t *testing.T) {
 	}}})
 	h.cfg.WinBackAt, h.cfg.ShopName = "10:30", testShop
 	h.reopen()
-	runSteps(t, h, []step{{msg: managerMsg("/program winback 500P"), want: []string{"매일 10:30에"}}})
+	runSteps(t, h, []step{
+		// Asked for alone, it asks for the benefit and the way it goes, not
+		// for "a new check-in message" (whose words were then refused).
+		{msg: managerMsg("/program winback"), want: []string{strings.SplitN(h.text("loyalty.program.ask.winback", nil), "\n", 2)[0]}},
+		{msg: managerMsg("/program winback 500P"), want: []string{"매일 10:30에"}},
+	})
 	if j := h.eng.WinBackJob(nil); j.Spec != "30 10 * * *" {
 		t.Errorf("spec = %q, want 30 10 * * *", j.Spec)
 	}
