@@ -527,11 +527,10 @@ func (t *turn) askPart(part ledger.ProgrammePart) error {
 func (t *turn) partQuestion(part ledger.ProgrammePart, p ledger.Programme, why string) Reply {
 	name := t.text("loyalty.program.part."+string(part), nil)
 	id := "loyalty.program.ask"
-	if t.e.cat.Has(t.lang, id+"."+string(part)) {
-		// A part whose name reads as something else to type: "새 안부
-		// 메시지를 적어 주세요" asked for a message, and the benefit it
-		// wants was refused.
-		id += "." + string(part)
+	if part == ledger.PartWinBack {
+		// Its name reads as something else to type: "새 안부 메시지를 적어
+		// 주세요" asked for a message, and the benefit it wants was refused.
+		id = "loyalty.program.ask.winback"
 	}
 	text := t.text(id, map[string]any{
 		"Part": name, "Now": t.partLine(part, p),
