@@ -35,6 +35,8 @@ const (
 	kindWebSheet                  // Excel's "web page" or "XML Spreadsheet 2003", often named .xls
 	kindZip                       // another zip (Word, PowerPoint, a folder zipped)
 	kindBrokenZip                 // a zip cut short or damaged (.xlsx is a zip)
+	kindExport                    // dangol export's JSON
+	kindLedger                    // a dangol data file or backup (bbolt)
 )
 
 // kindMessages are the locale ids telling the user what the file is and
@@ -48,6 +50,8 @@ var kindMessages = map[fileKind]string{
 	kindWebSheet:  "cli.import.err.websheet",
 	kindZip:       "cli.import.err.zip",
 	kindBrokenZip: "cli.import.err.zip_broken",
+	kindExport:    "cli.import.err.export_json",
+	kindLedger:    "cli.import.err.ledger",
 }
 
 // imageMagic are the first bytes of the pictures a list is photographed or
@@ -84,6 +88,14 @@ func sniffFile(b []byte) (kind fileKind, detail string) {
 		return kindPDF, ""
 	case bytes.HasPrefix(b, []byte("PK\x03\x04")), bytes.HasPrefix(b, []byte("PK\x05\x06")):
 		return sniffZip(b), ""
+	case len(b) >= 20 && string(b[16:20]) == "\xed\xda\x0c\xed":
+		// bbolt's meta page magic: a data file or a backup, which restore
+		// takes (it read as text that is neither UTF-8 nor CP949).
+		return kindLedger, ""
+	case bytes.HasPrefix(bytes.TrimLeft(b, "\xef\xbb\xbf \t\r\n"), []byte(`{"customers":`)):
+		// dangol export's JSON: a CSV parser's "bare \" in non-quoted
+		// field" said nothing useful.
+		return kindExport, ""
 	}
 	head := strings.ToLower(string(bytes.TrimLeft(b[:min(len(b), 512)], "\xef\xbb\xbf \t\r\n")))
 	for _, p := range []string{"<!doctype html", "<html", "<table", "<?xml"} {
