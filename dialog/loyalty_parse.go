@@ -420,8 +420,9 @@ func parseTierClause(c string) (ledger.Tier, *tierParse) {
 				return t, bad(tok)
 			}
 			seenRule = true
-		case isVisitCount(low):
-			t.MinVisits, seenRule = visitCount(low), true
+		case isVisitWord(low):
+			t.MinVisits, _ = visitCount(low)
+			seenRule = true
 		case isBareNumber(low) && (next == "visits" || next == "visit" || next == "times" || next == "회" || next == "번"):
 			t.MinVisits, seenRule = atoi(low), true
 			i++
@@ -458,31 +459,20 @@ func parseTierClause(c string) (ledger.Tier, *tierParse) {
 	return t, nil
 }
 
-// visitCount reads "5회", "5번", "5회이상", "5visits"; 0 when it is not one.
-func visitCount(s string) int {
-	s = strings.TrimSuffix(s, "이상")
-	for _, sfx := range []string{"회", "번", "visits", "visit", "times"} {
-		if t, ok := strings.CutSuffix(s, sfx); ok && isBareNumber(t) {
-			n := atoi(t)
-			if n > 0 {
-				return n
-			}
-		}
-	}
-	return 0
-}
+// isVisitWord reports a visit count (visitCount).
+func isVisitWord(s string) bool { _, ok := visitCount(s); return ok }
 
-// isVisitCount reports a visit count word, 0 included: "단골 0회" made
-// "0회" part of the tier's name (as "gold 0 visits" did not), and the ladder
-// then lost its other tiers.
-func isVisitCount(s string) bool {
+// visitCount reads "5회", "5번", "5회이상", "5visits", and ok reports one,
+// 0 included: "단골 0회" made "0회" part of the tier's name (as "gold 0
+// visits" did not), and the ladder then lost its other tiers.
+func visitCount(s string) (n int, ok bool) {
 	s = strings.TrimSuffix(s, "이상")
 	for _, sfx := range []string{"회", "번", "visits", "visit", "times"} {
-		if t, ok := strings.CutSuffix(s, sfx); ok && isBareNumber(t) {
-			return true
+		if t, found := strings.CutSuffix(s, sfx); found && isBareNumber(t) {
+			return atoi(t), true
 		}
 	}
-	return false
+	return 0, false
 }
 
 func atoi(s string) int {
