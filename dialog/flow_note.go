@@ -134,6 +134,8 @@ func (t *turn) noteAsk() Reply {
 	switch t.sess.State {
 	case noteName:
 		return t.mk(t.text("core.note.ask_name", map[string]any{"Phone": formatPhone(d[dPhone])}), cancel)
+	case noteDup:
+		return t.noteDupQuestion()
 	case noteText:
 		return t.mk(t.text("core.note.ask_text", map[string]any{"Name": d[dName]}), cancel)
 	case noteAmount:
@@ -196,13 +198,34 @@ func (t *turn) noteStep(in input) error {
 			return nil
 		}
 		d[dName] = name
-		if d[dQuick] == "1" {
-			if err := t.fire("save"); err != nil {
-				return err
-			}
-			return t.noteSaveDraft()
+		// A name someone already has is asked about, as /customer new
+		// asks: a mistyped phone for a regular otherwise split their
+		// history over two records, silently.
+		same, err := t.sameName(name) // flow_customer_edit.go
+		if err != nil {
+			return err
 		}
-		return t.noteNext("ask_text")
+		if len(same) > 0 {
+			return t.noteNext("ask_dup")
+		}
+		return t.noteNamed()
+	case noteDup:
+		if id, ok := strings.CutPrefix(in.payload, "pick:"); ok {
+			c, err := t.tx.Customer(id)
+			if err != nil || c.Erased {
+				t.sayStale()
+				return nil
+			}
+			d[dCustomer] = c.ID
+			delete(d, dPhone)
+			d[dName] = c.Name
+			return t.noteNamed()
+		}
+		if t.isButton(in, "register", "customer_edit.btn.register") {
+			return t.noteNamed()
+		}
+		t.noteReask("core.note.dup_reask")
+		return nil
 	case noteText:
 		if in.text == "" {
 			t.noteReask("core.note.bad_text")
@@ -289,6 +312,18 @@ func (t *turn) noteStep(in input) error {
 		return nil
 	}
 	return fmt.Errorf("dialog: note flow: unknown state %q", t.sess.State)
+}
+
+// noteNamed goes on once the note's customer is settled by name: a
+// one-liner is saved, a guided note asks for its text.
+func (t *turn) noteNamed() error {
+	if t.sess.Draft[dQuick] == "1" {
+		if err := t.fire("save"); err != nil {
+			return err
+		}
+		return t.noteSaveDraft()
+	}
+	return t.noteNext("ask_text")
 }
 
 // noteNext moves the flow by event and asks the next question. While a
@@ -591,4 +626,23 @@ func (t *turn) onForm() error {
 	r.Private = true
 	t.add(r)
 	return nil
+}
+
+// noteDupQuestion asks, when a new customer's name is an existing one's,
+// whether to register them anyway or to write the note for one of those.
+func (t *turn) noteDupQuestion() Reply {
+	d := t.sess.Draft
+	same, err := t.sameName(d[dName])
+	if err != nil {
+		t.e.log.WarnContext(t.ctx, "dialog: same-name customers", "err", err)
+	}
+	var others []string
+	bs := []Button{t.btn("customer_edit.btn.register", "register")}
+	for _, c := range same {
+		label := t.text("core.pick.button", map[string]any{"Name": c.Name, "Masked": maskPhone(c.Phone)})
+		others = append(others, label)
+		bs = append(bs, Button{Label: t.text("core.note.dup_for", map[string]any{"Customer": label}), Payload: "pick:" + c.ID})
+	}
+	text := t.text("core.note.dup_ask", map[string]any{"Others": strings.Join(others, ", "), "Name": d[dName], "Phone": formatPhone(d[dPhone])})
+	return t.mk(text, append(bs, t.btn("core.btn.cancel", "cancel"))...)
 }

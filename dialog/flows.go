@@ -62,6 +62,7 @@ var (
 const (
 	noteCustomer = "customer"
 	noteName     = "name"
+	noteDup      = "dupname" // a new customer's name is an existing one's: register, or note for them
 	noteText     = "text"
 	noteAmount   = "amount"
 	noteTags     = "tags"
@@ -88,21 +89,22 @@ func init() {
 			roles:   staffRoles,
 			events: fsm.Events{
 				{Name: "ask_name", Src: []string{noteCustomer}, Dst: noteName},
-				{Name: "ask_text", Src: []string{noteCustomer, noteName}, Dst: noteText},
+				{Name: "ask_dup", Src: []string{noteName}, Dst: noteDup},
+				{Name: "ask_text", Src: []string{noteCustomer, noteName, noteDup}, Dst: noteText},
 				// A one-liner with the text already given skips the text step.
-				{Name: "ask_amount", Src: []string{noteCustomer, noteName, noteText}, Dst: noteAmount},
+				{Name: "ask_amount", Src: []string{noteCustomer, noteName, noteDup, noteText}, Dst: noteAmount},
 				{Name: "ask_tags", Src: []string{noteAmount}, Dst: noteTags},
 				{Name: "ask_followup", Src: []string{noteTags}, Dst: noteFollowUp},
 				// [수정] on the confirmation goes back to one field, then
 				// straight back to the confirmation (flow_note.go).
-				{Name: "ask_confirm", Src: []string{noteCustomer, noteName, noteText, noteAmount, noteTags, noteFollowUp}, Dst: noteConfirm},
+				{Name: "ask_confirm", Src: []string{noteCustomer, noteName, noteDup, noteText, noteAmount, noteTags, noteFollowUp}, Dst: noteConfirm},
 				{Name: "revise", Src: []string{noteConfirm}, Dst: noteRevise},
 				{Name: "edit_customer", Src: []string{noteRevise}, Dst: noteCustomer},
 				{Name: "edit_text", Src: []string{noteRevise}, Dst: noteText},
 				{Name: "edit_amount", Src: []string{noteRevise}, Dst: noteAmount},
 				{Name: "edit_tags", Src: []string{noteRevise}, Dst: noteTags},
 				{Name: "edit_followup", Src: []string{noteRevise}, Dst: noteFollowUp},
-				{Name: "save", Src: []string{noteConfirm, noteName}, Dst: stateDone},
+				{Name: "save", Src: []string{noteConfirm, noteName, noteDup}, Dst: stateDone},
 			},
 			step: (*turn).noteStep,
 			keep: (*turn).keepNote, // flow_note.go
