@@ -287,9 +287,15 @@ func (t *turn) edited(c ledger.Customer, field, value string) (ledger.Customer, 
 			out.Tags = nil
 			break
 		}
-		tags, err := editTags(c.Tags, value)
+		tags, missing, err := editTags(c.Tags, value)
 		if err != nil {
 			return c, err
+		}
+		// A tag to remove that is not the customer's own (a note's tag, or
+		// none) changed nothing and said "이미 #vip예요": said so, and what
+		// to do instead.
+		if len(missing) > 0 {
+			return c, refuse("customer_edit.tag_not_own", map[string]any{"Tags": "#" + strings.Join(missing, " #")})
 		}
 		out.Tags = tags
 	}
@@ -473,24 +479,27 @@ func parseBirthday(s string) (time.Time, bool) {
 }
 
 // editTags applies "+VIP -커트 펌" to tags: + or nothing adds, - removes.
-// Tags take the ledger's one form (ledger.NormalizeTag).
-func editTags(tags []string, value string) ([]string, error) {
-	out := ledger.NormalizeTags(tags)
+// Tags take the ledger's one form (ledger.NormalizeTag). missing are the
+// tags to remove that tags did not hold.
+func editTags(tags []string, value string) (out, missing []string, err error) {
+	out = ledger.NormalizeTags(tags)
 	words := strings.FieldsFunc(foldFullWidth(value), func(r rune) bool { return unicode.IsSpace(r) || r == ',' || r == '、' })
 	for _, w := range words {
 		remove := strings.HasPrefix(w, "-")
 		tag := ledger.NormalizeTag(strings.TrimLeft(w, "+-"))
 		if tag == "" {
-			return nil, refuse("customer_edit.err.tag", map[string]any{"Value": w})
+			return nil, nil, refuse("customer_edit.err.tag", map[string]any{"Value": w})
 		}
 		switch {
+		case remove && !slices.Contains(out, tag):
+			missing = append(missing, tag)
 		case remove:
 			out = slices.DeleteFunc(out, func(x string) bool { return x == tag })
 		case !slices.Contains(out, tag):
 			out = append(out, tag)
 		}
 	}
-	return out, nil
+	return out, missing, nil
 }
 
 // fieldName is a field in the shop's words.

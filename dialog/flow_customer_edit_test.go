@@ -155,6 +155,9 @@ var customerEditScripts = []script{
 					}
 				}},
 			{msg: staffMsg("/customer 김민지 " + tags + " +VIP"), want: []string{h.text("customer_edit.unchanged", fieldData(h, "tags", "Name", "김민지", "Value", "#vip #펌"))}},
+			// Removing a tag the customer does not hold (one of a note's, or
+			// none) says so and changes nothing; it said "already #vip".
+			kept(h, f.minji, step{msg: staffMsg("/customer 김민지 " + tags + " +커트 -없는태그"), want: []string{h.text("customer_edit.tag_not_own", map[string]any{"Tags": "#없는태그"})}}),
 			kept(h, f.minji, step{msg: staffMsg("/customer 김민지 " + tags + " + -"), want: []string{h.text("customer_edit.err.tag", map[string]any{"Value": "+"})}}),
 			{msg: staffMsg("/customer 김민지 " + word(h, "이름", "name") + " 김 민지"), want: []string{"김민지 → 김 민지"}},
 			{msg: staffMsg("/customer 김 민지 " + word(h, "이름", "name") + " " + word(h, "삭제", "remove")),
