@@ -1,6 +1,7 @@
 package locales
 
 import (
+	"strings"
 	"testing"
 	"testing/fstest"
 )
@@ -53,5 +54,28 @@ func TestDuplicateIDRefused(t *testing.T) {
 	}
 	if _, err := LoadFS(fsys); err == nil {
 		t.Fatal("LoadFS accepted an id defined in two files")
+	}
+}
+
+// TestEnglishPlurals: English counts of one read as one ("1 valid coupon",
+// "a card of 1 stamp"); they read "1 valid coupons".
+func TestEnglishPlurals(t *testing.T) {
+	c := MustLoad()
+	for _, tt := range []struct {
+		id   string
+		data map[string]any
+		want string
+	}{
+		{"loyalty.card.coupons_title", map[string]any{"Count": 1}, "1 valid coupon"},
+		{"loyalty.card.coupons_title", map[string]any{"Count": 2}, "2 valid coupons"},
+		{"loyalty.mycoupons.head", map[string]any{"Count": 1}, "You have 1 valid coupon."},
+		{"loyalty.notice.reward", map[string]any{"Stamps": 1}, "card of 1 stamp!"},
+		{"loyalty.notice.reward", map[string]any{"Stamps": 10}, "card of 10 stamps!"},
+		{"loyalty.program.stamps", map[string]any{"Goal": 1, "Days": 30}, "Stamps: 1 stamp earns"},
+		{"loyalty.program.stamps", map[string]any{"Goal": 10, "Days": 30}, "Stamps: 10 stamps earn"},
+	} {
+		if got := c.Text("en", tt.id, tt.data); !strings.Contains(got, tt.want) {
+			t.Errorf("%s %v = %q, want it to contain %q", tt.id, tt.data, got, tt.want)
+		}
 	}
 }
