@@ -356,6 +356,10 @@ func (t *turn) campaignCancel(n int) error {
 	if c, err := t.tx.Campaign(n); err == nil && c.DraftExpired(t.now) {
 		t.say("campaign.draft_expired", map[string]any{"Number": n})
 		return nil
+	} else if err == nil && c.State == ledger.CampaignCancelled {
+		// A second cancel said "#1 캠페인을 취소했어요" again.
+		t.say("campaign.cancelled_already", map[string]any{"Number": n})
+		return nil
 	}
 	c, err := t.tx.CancelCampaign(n, t.now)
 	switch {

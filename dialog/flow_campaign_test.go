@@ -229,6 +229,8 @@ func TestCampaign_Guided(t *testing.T) {
 		{msg: managerMsg("18:00"), want: []string{"받는 분: 2명", "보낼 시각: 2026-05-13 18:00", "주말 특가 안내드려요"},
 			payloads: []string{"cmp:send:1", "cmp:drop:1"}},
 		{msg: press(managerMsg(""), "cmp:drop:1"), want: []string{h.text("campaign.cancelled", map[string]any{"Number": 1, "Sent": 0})}},
+		// Cancelled twice: said it already was.
+		{msg: managerMsg("/campaign 취소 1"), want: []string{h.text("campaign.cancelled_already", map[string]any{"Number": 1})}, not: []string{h.text("campaign.cancelled", map[string]any{"Number": 1, "Sent": 0})}},
 		// A day as dangol reads days, then the time; and 지금 typed.
 		{msg: managerMsg("/캠페인")},
 		{msg: press(managerMsg(""), "all")},
