@@ -377,12 +377,16 @@ var customerEditScripts = []script{
 		h.update(func(tx *ledger.Tx) error {
 			return tx.AddNote(&ledger.Note{CustomerID: f.minji, StaffID: "slack:" + staffID, StaffName: "지수", At: t0.AddDate(0, 0, -7), Text: "펌 경과 확인", FollowUp: t0})
 		})
-		return []step{{msg: staffMsg("/followups"), want: []string{"김민지 (010-1234-5678)"}, not: []string{"010-****-5678"},
+		whose := h.text("core.followups.whose", map[string]any{"Staff": "지수"})
+		return []step{{msg: staffMsg("/followups"), want: []string{"김민지 (010-1234-5678)"}, not: []string{"010-****-5678", whose},
 			check: func(t *testing.T, h *harness, rs []Reply) {
 				if len(rs) != 1 || !rs[0].Private {
 					t.Errorf("/followups (full phones) is not private: %+v", rs)
 				}
-			}}}
+			}},
+			// A manager sees everyone's, each with whose it is.
+			{msg: managerMsg("/followups"), want: []string{"김민지 (010-1234-5678)", whose}},
+		}
 	}},
 	{"CustomerBirthday", func(h *harness, f fixture) []step {
 		steps := []step{

@@ -235,7 +235,12 @@ func (t *turn) cmdFollowUps(string) error {
 		if n.FollowUp.Before(today) {
 			id = "core.followups.line_overdue"
 		}
-		lines = append(lines, t.text(id, d))
+		line := t.text(id, d)
+		if t.role == ledger.RoleManager && n.StaffID != t.actor.ID() && n.StaffName != "" {
+			// A manager sees everyone's: whose each is, as the summary says.
+			line += " " + t.text("core.followups.whose", map[string]any{"Staff": n.StaffName})
+		}
+		lines = append(lines, line)
 		shown = append(shown, shownFollowUp{noteID: n.ID, customerID: n.CustomerID, data: d})
 	}
 	if total == 0 {
