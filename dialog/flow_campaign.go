@@ -447,7 +447,13 @@ func (t *turn) campaignShow(n int) error {
 		"Blocked": c.Counts.FailedBy[ledger.FailBlocked], "GaveUp": c.Counts.FailedBy[ledger.FailGaveUp]})
 	data["CancelledLine"] = ""
 	if c.Counts.Cancelled > 0 {
-		data["CancelledLine"] = t.text("campaign.cancelled_count", map[string]any{"Count": c.Counts.Cancelled})
+		id := "campaign.cancelled_count"
+		if c.State == ledger.CampaignExpired || c.DraftExpired(t.now) {
+			// Nobody cancelled a preview that was never confirmed: it
+			// read "취소로 못 보냄".
+			id = "campaign.expired_count"
+		}
+		data["CancelledLine"] = t.text(id, map[string]any{"Count": c.Counts.Cancelled})
 	}
 	f, err := t.tx.CampaignFigures(n, t.now)
 	if err != nil {

@@ -401,6 +401,9 @@ func TestCampaign_Drafts(t *testing.T) {
 		{msg: press(managerMsg(""), "cmp:send:1"), want: []string{h.text("campaign.draft_expired", map[string]any{"Number": 1})}},
 		{msg: managerMsg("/campaign cancel 1"), want: []string{h.text("campaign.draft_expired", map[string]any{"Number": 1})}},
 		{msg: managerMsg("/campaign list"), want: []string{h.text("campaign.list_expired", map[string]any{"Count": 1})}, not: []string{"잊힌"}},
+		// Nobody cancelled it: its recipients read as never confirmed.
+		{msg: managerMsg("/campaign 1"), want: []string{strings.TrimSpace(strings.SplitN(h.text("campaign.expired_count", map[string]any{"Count": 0}), "0", 2)[0])},
+			not: []string{strings.TrimSpace(strings.SplitN(h.text("campaign.cancelled_count", map[string]any{"Count": 0}), "0", 2)[0])}},
 	})
 }
 
