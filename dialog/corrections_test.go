@@ -465,7 +465,7 @@ func TestSystemReasonsRead(t *testing.T) {
 			h := mustOpenHarness(t, nil, lang)
 			f := seed(h)
 			h.update(func(tx *ledger.Tx) error {
-				for i, r := range []struct{ actor, reason string }{{ImportActor, "import"}, {"slack:" + managerID, "campaign"}, {"system:birthday", "birthday"}, {"slack:" + managerID, "winback"}, {"slack:" + staffID, "사과의 뜻으로"}} {
+				for i, r := range []struct{ actor, reason string }{{"system:import", "import"}, {"slack:" + managerID, "campaign"}, {"system:birthday", "birthday"}, {"slack:" + managerID, "winback"}, {"slack:" + staffID, "사과의 뜻으로"}} {
 					if err := tx.AddPoints(&ledger.PointsEntry{CustomerID: f.minji, At: h.now().Add(time.Duration(i) * time.Minute), Kind: ledger.PointsAdjust, Points: 100, ActorID: r.actor, Reason: r.reason}); err != nil {
 						return err
 					}

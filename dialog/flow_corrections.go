@@ -289,10 +289,6 @@ func entryKindID(e ledger.PointsEntry) string {
 	return kindID(e.Kind)
 }
 
-// ImportActor is who dangol import records as the author of a carried
-// balance (cmd/dangol's importActor).
-const ImportActor = "system:import"
-
 // systemReasons are the reasons the ledger's own adjustments record
 // (dangol import, ledger campaign.go, marketing.go, winback.go), by the
 // words /points shows for them.

@@ -35,12 +35,7 @@ func oneLineFollowUp(text string, now time.Time, loc *time.Location) (time.Time,
 		return day, ok && !day.Before(today) && day.Sub(today) <= followUpHorizon
 	}
 	// "… 2주 후 연락": the day's words just before the follow-up word.
-	for _, w := range followUpAfter {
-		rest, ok := strings.CutSuffix(s, w)
-		if !ok || rest != "" && !strings.HasSuffix(rest, " ") {
-			continue
-		}
-		words := strings.Fields(rest)
+	for _, words := range followUpHeads(s) {
 		for k := min(3, len(words)); k >= 1; k-- {
 			if day, ok := dayOf(words[len(words)-k:]); ok {
 				return day, true
@@ -63,13 +58,30 @@ func oneLineFollowUp(text string, now time.Time, loc *time.Location) (time.Time,
 	return time.Time{}, false
 }
 
+// followUpHeads are, for each follow-up word that ends s ("… 2주 후 연락"),
+// the words before it; none when the word is all of s. oneLineFollowUp
+// reads a day there, followUpUnread whether one was tried.
+func followUpHeads(s string) [][]string {
+	var out [][]string
+	for _, w := range followUpAfter {
+		rest, ok := strings.CutSuffix(s, w)
+		if !ok || !strings.HasSuffix(rest, " ") {
+			continue
+		}
+		out = append(out, strings.Fields(rest))
+	}
+	return out
+}
+
 // yearGiven matches a day written with its year ("2027-05-12", "2027년").
 var yearGiven = regexp.MustCompile(`\d{4}`)
 
 // followUpDateWords are what the words before a follow-up word hold when
 // they try to name a day ("2월 30일 연락", "며칠 후 연락"), as opposed to a
 // note that only mentions a call ("부재중이라 전화").
-var followUpDateWords = []string{"후", "뒤", "다음", "담", "내일", "모레", "요일", "주", "달", "월", "일", "next", "week", "month", "tomorrow", "day"}
+// A lone 일, 주, 달 or 월 is not among them: they are in too many words
+// ("회사일로 전화"), and a day written with them has digits.
+var followUpDateWords = []string{"후", "뒤", "다음", "담", "내일", "모레", "요일", "next", "week", "month", "tomorrow"}
 
 // followUpUnread reports a one-line note that oneLineFollowUp found no
 // follow-up in but that ends asking for one, on a day it could not read or
@@ -80,12 +92,7 @@ func followUpUnread(text string, now time.Time, loc *time.Location) bool {
 	s := strings.ToLower(strings.TrimRight(strings.TrimSpace(text), " .!~,"))
 	y, m, d := now.In(loc).Date()
 	today := time.Date(y, m, d, 0, 0, 0, 0, loc)
-	for _, w := range followUpAfter {
-		rest, ok := strings.CutSuffix(s, w)
-		if !ok || rest == "" || !strings.HasSuffix(rest, " ") {
-			continue
-		}
-		words := strings.Fields(rest)
+	for _, words := range followUpHeads(s) {
 		for k := min(3, len(words)); k >= 1; k-- {
 			phrase := strings.Join(words[len(words)-k:], " ")
 			if day, ok := parseDate(phrase, now, loc); ok {

@@ -129,6 +129,7 @@ func TestFollowUpUnread(t *testing.T) {
 		{"상담 며칠 후 연락", true},
 		{"상담 다다음주쯤 전화", true},
 		{"부재중이라 전화", false},
+		{"회사일로 바빠서 전화", false}, // 일 in a word is no day
 		{"고객님 연락", false},
 		{"연락처 바뀜", false},
 		{"뿌리 염색 상담", false},

@@ -24,7 +24,6 @@ import (
 	"golang.org/x/text/message"
 	"golang.org/x/text/unicode/norm"
 
-	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/ledger"
 	"github.com/dangol/dangol/locales"
 )
@@ -36,7 +35,7 @@ import (
 
 const (
 	// importActor is who imported, in the audit trail and the points entries.
-	importActor = dialog.ImportActor
+	importActor = "system:import"
 	// importReason is the reason of the points entry carrying a balance over.
 	importReason = "import"
 	// maxImportBytes bounds the file: a shop's list is a few hundred

@@ -37,7 +37,6 @@ func TestKey_FirstStart(t *testing.T) {
 	srv := startServing(t, m, nil) // serving: the ledger, and its key, are open
 	srv.stop()
 	m.Close()
-	r := struct{ stderr string }{stderr.String()}
 	keyPath := filepath.Join(filepath.Dir(db), DefaultKeyFile)
 	fi, err := os.Stat(keyPath)
 	if err != nil {
@@ -51,8 +50,8 @@ func TestKey_FirstStart(t *testing.T) {
 		t.Errorf("key file holds %q", data)
 	}
 	notice := testCatalog.Text("ko", "privacy.key.created", map[string]any{"Key": keyPath, "DB": db})
-	if !strings.Contains(r.stderr, notice) || !strings.Contains(r.stderr, "keep a copy apart") {
-		t.Errorf("stderr lacks the console and log notice:\n%s", r.stderr)
+	if got := stderr.String(); !strings.Contains(got, notice) || !strings.Contains(got, "keep a copy apart") {
+		t.Errorf("stderr lacks the console and log notice:\n%s", got)
 	}
 	if again := runMain(t, env, "", "export"); again.err != nil || strings.Contains(again.stderr, notice) {
 		t.Errorf("second start: %v\n%s", again.err, again.stderr)
