@@ -277,8 +277,38 @@ func (t *turn) reverse(c ledger.Customer, e ledger.PointsEntry, n int) error {
 	}
 	data["After"] = t.pts(bal + r.Points)
 	data["Change"] = t.signedPts(r.Points)
-	t.say("corrections.points.reversed", data)
+	text := t.text("corrections.points.reversed", data)
+	if e.Kind == ledger.PointsEarn {
+		line, err := t.tierAfterCorrection(c, e.At)
+		if err != nil {
+			return err
+		}
+		text += line
+	}
+	t.add(t.mk(text))
 	return nil
+}
+
+// tierAfterCorrection takes back an upgrade the removed record of c at
+// recordAt had made (ledger.TierAfterCorrection) and returns the line
+// telling staff ("\n…"); "" when the tier stayed.
+func (t *turn) tierAfterCorrection(c ledger.Customer, recordAt time.Time) (string, error) {
+	ch, err := t.tx.TierAfterCorrection(c.ID, recordAt, t.now, t.e.loc)
+	if err != nil {
+		return "", fmt.Errorf("dialog: tier after correction: %w", err)
+	}
+	if ch.Cause != ledger.CauseCorrected {
+		return "", nil
+	}
+	p, err := t.programme()
+	if err != nil {
+		return "", err
+	}
+	id := "loyalty.tier.corrected_staff"
+	if ch.Told {
+		id = "loyalty.tier.corrected_staff_told"
+	}
+	return "\n" + t.text(id, map[string]any{"Name": c.Name, "From": t.tierNameOf(p, ch.From), "To": t.tierNameOf(p, ch.To)}), nil
 }
 
 // entryKindID names an entry's kind; a correction is 정정.
@@ -605,7 +635,17 @@ func (t *turn) confirmedNoteDelete() error {
 	if err := t.audit("note.delete", n.CustomerID, n.ID); err != nil {
 		return err
 	}
-	t.say("corrections.note.deleted", map[string]any{"Date": t.day(n.At)})
+	text := t.text("corrections.note.deleted", map[string]any{"Date": t.day(n.At)})
+	if c, err := t.tx.Customer(n.CustomerID); err != nil {
+		return fmt.Errorf("dialog: read customer: %w", err)
+	} else if !c.Erased {
+		line, err := t.tierAfterCorrection(c, n.At)
+		if err != nil {
+			return err
+		}
+		text += line
+	}
+	t.add(t.mk(text))
 	return nil
 }
 

@@ -579,6 +579,35 @@ var loyaltyScripts = []script{
 			step{msg: staffMsg("/customers 단골"), ids: []string{}, not: []string{"김민지"}},
 		)
 	}},
+	{"TierUpUndone", func(h *harness, f fixture) []step {
+		// 150,000 won typed for 15,000 makes VIP; undone, the customer
+		// is back where they were at once, and staff hear of it.
+		steps := []step{{msg: manager("/program tiers 단골 2회 7%, VIP 4회 또는 10만원 10%")}}
+		steps = append(steps, linkMinjiIn(h)...)
+		vip, base := "VIP", h.text("core.tier.new", nil)
+		return append(steps,
+			step{msg: staffMsg("/points add 김민지 10000"), want: []string{"500"}},
+			step{advance: 24 * time.Hour, msg: staffMsg("/points add 김민지 150000"), check: func(t *testing.T, h *harness, rs []Reply) {
+				tellsCustomer("VIP", false)(t, h, rs)
+				if st := h.tier(f.minji); st.TierID != ledger.TierVIP {
+					t.Fatalf("tier = %+v", st)
+				}
+			}},
+			step{advance: time.Minute, msg: staffMsg("/points undo"), want: []string{
+				h.text("loyalty.tier.corrected_staff_told", map[string]any{"Name": "김민지", "From": vip, "To": base}),
+			}, check: func(t *testing.T, h *harness, rs []Reply) {
+				if st := h.tier(f.minji); st.TierID != ledger.TierNew || st.DownTo != "" {
+					t.Errorf("tier after the undo = %+v", st)
+				}
+				if us := toUser(rs, ChannelTelegram, custTG); len(us) != 0 {
+					t.Errorf("told the customer %q of a correction", allText(us))
+				}
+			}},
+			step{msg: custMsg("/points"), not: []string{"VIP"}},
+			// The same purchase typed right earns at the base rate.
+			step{msg: staffMsg("/points add 김민지 10000"), want: []string{"500"}},
+		)
+	}},
 }
 
 func TestLoyaltyScripts(t *testing.T) { runScripts(t, loyaltyScripts) }

@@ -145,7 +145,10 @@
 // visit or a purchase, applies an upgrade at once and returns the change
 // for the staff reply; a downgrade happens only in the daily run, after a
 // NoticeTierDownSoon TierDownNoticeDays ahead, and is cancelled if the
-// customer requalifies. PinTier (audited) holds a tier against both, as
+// customer requalifies. An upgrade whose record a correction removes (an
+// earn reversed, a note deleted) is a mistake, not a lapse:
+// TierAfterCorrection takes it back at once, without a notice
+// (tier_correct.go). PinTier (audited) holds a tier against all three, as
 // long as the programme names that tier: a pin to a tier the rules no
 // longer have is let go at the next recompute, and the customer carries
 // over as an unpinned holder of it does.

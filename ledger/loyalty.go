@@ -278,7 +278,8 @@ type LoyaltyFigures struct {
 	TierDowns      int
 	// Moves counts tier moves by (from, to), in from, to order; a
 	// customer's first tier record (From "") is not a move, nor a tier
-	// carried over to a renamed level (CauseRules).
+	// carried over to a renamed level (CauseRules); an upgrade taken back
+	// as a mistake (CauseCorrected) is not counted with its correction.
 	Moves []TierMoveCount
 	// PerTier is how many customers (created before the range's end,
 	// erased ones included so past figures stay) held each tier id at
@@ -321,6 +322,18 @@ func (tx *Tx) LoyaltyFigures(from, to time.Time) (LoyaltyFigures, error) {
 		case logTierMove:
 			if e.a == "" || TierCause(e.n) == CauseRules {
 				return nil // a first record, or a level renamed or dropped
+			}
+			if TierCause(e.n) == CauseCorrected {
+				// An upgrade taken back as a mistake: it nets out with its
+				// upgrade in the range, and is no move of its own.
+				up := [2]string{e.b, e.a}
+				if moves[up] > 0 {
+					if moves[up]--; moves[up] == 0 {
+						delete(moves, up)
+					}
+					f.TierUps = max(f.TierUps-1, 0)
+				}
+				return nil
 			}
 			moves[[2]string{e.a, e.b}]++
 			switch TierCause(e.n) {

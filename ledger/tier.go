@@ -244,6 +244,9 @@ const (
 	CausePin       TierCause = 5 // a manager pinned the tier
 	CauseUnpin     TierCause = 6 // a manager unpinned it; the rules apply again
 	CauseRules     TierCause = 7 // the tier is no longer in the programme
+	// CauseCorrected takes back an upgrade whose record a correction
+	// removed (TierAfterCorrection): a mistake, not a lapse, so no notice.
+	CauseCorrected TierCause = 8
 )
 
 // CustomerTier is a customer's stored tier.
@@ -298,6 +301,9 @@ type TierChange struct {
 	DownCancelled bool
 	// NoticeID is the notice recorded for the customer, if any.
 	NoticeID string
+	// Told is set on a CauseCorrected move when the customer had already
+	// been told of the upgrade it takes back.
+	Told bool
 }
 
 // TierMove is one change of a customer's tier in the loyalty log.
