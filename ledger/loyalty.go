@@ -274,12 +274,16 @@ type LoyaltyFigures struct {
 	CouponsExpired int // by the end of their last day
 	CouponsVoided  int // reward coupons taken back with the stamps that earned them
 	PointsExpired  int64
-	TierUps        int
-	TierDowns      int
-	// Moves counts tier moves by (from, to), in from, to order; a
+	// TierUps and TierDowns count customers, not moves: each customer's
+	// moves in the range taken end to end (the tier before their first,
+	// the one after their last), up or down by rank whatever moved them
+	// (a visit, the daily run, a pin, a correction). One who went up and
+	// back (an upgrade taken back as a mistake) did not move.
+	TierUps   int
+	TierDowns int
+	// Moves counts those customers by (from, to), in from, to order; a
 	// customer's first tier record (From "") is not a move, nor a tier
-	// carried over to a renamed level (CauseRules); an upgrade taken back
-	// as a mistake (CauseCorrected) is not counted with its correction.
+	// carried over to a renamed level (CauseRules).
 	Moves []TierMoveCount
 	// PerTier is how many customers (created before the range's end,
 	// erased ones included so past figures stay) held each tier id at
@@ -300,7 +304,7 @@ type TierMoveCount struct {
 // before to for PerTier. It opens nothing sealed.
 func (tx *Tx) LoyaltyFigures(from, to time.Time) (LoyaltyFigures, error) {
 	var f LoyaltyFigures
-	moves := map[[2]string]int{}
+	nets := map[string]*netMove{}
 	err := tx.scanLog(from, to, func(e logEvent) error {
 		switch e.kind {
 		case logStampAdd:
@@ -323,30 +327,64 @@ func (tx *Tx) LoyaltyFigures(from, to time.Time) (LoyaltyFigures, error) {
 			if e.a == "" || TierCause(e.n) == CauseRules {
 				return nil // a first record, or a level renamed or dropped
 			}
-			if TierCause(e.n) == CauseCorrected {
-				// An upgrade taken back as a mistake: it nets out with its
-				// upgrade in the range, and is no move of its own.
-				up := [2]string{e.b, e.a}
-				if moves[up] > 0 {
-					if moves[up]--; moves[up] == 0 {
-						delete(moves, up)
-					}
-					f.TierUps = max(f.TierUps-1, 0)
-				}
-				return nil
+			n, ok := nets[e.customer]
+			if !ok {
+				n = &netMove{from: e.a}
+				nets[e.customer] = n
 			}
-			moves[[2]string{e.a, e.b}]++
-			switch TierCause(e.n) {
-			case CauseDowngrade:
-				f.TierDowns++
-			case CauseVisit, CauseDaily:
-				f.TierUps++
-			}
+			n.to, n.at = e.b, e.at
 		}
 		return nil
 	})
 	if err != nil {
 		return LoyaltyFigures{}, fmt.Errorf("ledger: loyalty figures: %w", err)
+	}
+	if err := tx.countMoves(&f, nets, to); err != nil {
+		return LoyaltyFigures{}, fmt.Errorf("ledger: loyalty figures: %w", err)
+	}
+	if f.PerTier, err = tx.tiersAt(to); err != nil {
+		return LoyaltyFigures{}, fmt.Errorf("ledger: loyalty figures: %w", err)
+	}
+	return f, nil
+}
+
+// netMove is one customer's tier moves in a range, end to end.
+type netMove struct {
+	from, to string
+	at       time.Time // of the last move
+}
+
+// countMoves adds each customer's net move to f: ups and downs by the
+// tiers' ranks in the programme at the range's end (or, for a tier it no
+// longer names, the one of the move), and the (from, to) pairs.
+func (tx *Tx) countMoves(f *LoyaltyFigures, nets map[string]*netMove, to time.Time) error {
+	if len(nets) == 0 {
+		return nil
+	}
+	end, err := tx.ProgrammeAt(to.Add(-time.Nanosecond))
+	if err != nil {
+		return err
+	}
+	moves := map[[2]string]int{}
+	for _, n := range nets {
+		if n.from == n.to {
+			continue // up and back (a correction, a pin): no move
+		}
+		moves[[2]string{n.from, n.to}]++
+		a, b := end.Tiers.Rank(n.from), end.Tiers.Rank(n.to)
+		if a < 0 || b < 0 {
+			then, err := tx.ProgrammeAt(n.at)
+			if err != nil {
+				return err
+			}
+			a, b = then.Tiers.Rank(n.from), then.Tiers.Rank(n.to)
+		}
+		switch {
+		case b > a:
+			f.TierUps++
+		case b < a:
+			f.TierDowns++
+		}
 	}
 	for k, n := range moves {
 		f.Moves = append(f.Moves, TierMoveCount{From: k[0], To: k[1], Count: n})
@@ -357,10 +395,7 @@ func (tx *Tx) LoyaltyFigures(from, to time.Time) (LoyaltyFigures, error) {
 		}
 		return compareStrings(a.To, b.To)
 	})
-	if f.PerTier, err = tx.tiersAt(to); err != nil {
-		return LoyaltyFigures{}, fmt.Errorf("ledger: loyalty figures: %w", err)
-	}
-	return f, nil
+	return nil
 }
 
 func compareStrings(a, b string) int {

@@ -260,8 +260,19 @@ func TestTierUpgradeDowngrade(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if f.TierUps != 2 || f.TierDowns != 1 || f.PerTier[TierNew] != 1 {
+		// Up and back down over the whole range: the customer ends where
+		// they began, no move.
+		if f.TierUps != 0 || f.TierDowns != 0 || len(f.Moves) != 0 || f.PerTier[TierNew] != 1 {
 			t.Errorf("figures %+v", f)
+		}
+		// The first days: one customer up, in two moves.
+		f, _ = tx.LoyaltyFigures(t0, t0.AddDate(0, 0, 4))
+		if f.TierUps != 1 || f.TierDowns != 0 || len(f.Moves) != 1 || f.Moves[0] != (TierMoveCount{From: TierNew, To: TierVIP, Count: 1}) {
+			t.Errorf("figures of the first days %+v", f)
+		}
+		f, _ = tx.LoyaltyFigures(later, later.AddDate(0, 1, 0))
+		if f.TierUps != 0 || f.TierDowns != 1 || len(f.Moves) != 1 || f.Moves[0] != (TierMoveCount{From: TierVIP, To: TierNew, Count: 1}) {
+			t.Errorf("figures of the downgrade's month %+v", f)
 		}
 		f, _ = tx.LoyaltyFigures(t0, t0.AddDate(0, 0, 4))
 		if f.PerTier[TierVIP] != 1 {

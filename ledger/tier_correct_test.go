@@ -22,7 +22,7 @@ func TestTierAfterCorrection(t *testing.T) {
 	}{
 		{name: "pending notice", wantTier: TierRegular, wantCause: CauseCorrected, wantUps: 1},
 		{name: "told", told: true, wantTier: TierRegular, wantCause: CauseCorrected, wantTold: true, wantUps: 1},
-		{name: "pinned", pin: true, wantTier: TierVIP, wantUps: 2},
+		{name: "pinned", pin: true, wantTier: TierVIP, wantUps: 1}, // one customer, new → VIP in two moves
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
