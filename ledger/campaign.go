@@ -647,6 +647,11 @@ func (tx *Tx) giveCampaignBenefit(c Campaign, customerID string, at time.Time, l
 		if err != nil {
 			return "", fmt.Errorf("ledger: campaign %d coupon %s: %w", c.Number, customerID, err)
 		}
+		// The campaign's message tells of the coupon: its notice is not
+		// told again the next morning (as a win-back's).
+		if err := tx.MarkNoticeDelivered(cp.NoticeID, at); err != nil {
+			return "", fmt.Errorf("ledger: campaign %d coupon notice %s: %w", c.Number, customerID, err)
+		}
 		return cp.ID, nil
 	}
 	return "", nil

@@ -117,6 +117,15 @@ func TestCampaignFigures(t *testing.T) {
 	if got := sendBatch(t, s, cp.Number, 10, t0); len(got) != 6 {
 		t.Fatalf("sent %d", len(got))
 	}
+	// The campaign's message tells of its coupon: no notice of it waits
+	// for the next morning's loyalty run.
+	mustView(t, s, func(tx *Tx) error {
+		ps, err := tx.PendingNotices(0)
+		if err != nil || len(ps) != 0 {
+			t.Errorf("pending notices after the campaign: %+v, %v", ps, err)
+		}
+		return err
+	})
 	day := func(n int) time.Time { return t0.AddDate(0, 0, n) }
 	mustUpdate(t, s, func(tx *Tx) error {
 		if _, err := tx.FailRecipient(cp.Number, ids["F"], FailGaveUp, day(2)); err != nil {

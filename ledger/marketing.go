@@ -299,8 +299,14 @@ func (tx *Tx) MarkBirthday(customerID string, day, at time.Time, b BirthdayBenef
 	}
 	if b.Coupon != nil {
 		spec := CouponSpec{CustomerID: customerID, Benefit: *b.Coupon, Days: b.CouponDays, Source: SourceBirthday, ActorID: "system:birthday"}
-		if _, err := tx.IssueCoupon(spec, at, loc); err != nil {
+		cp, err := tx.IssueCoupon(spec, at, loc)
+		if err != nil {
 			return false, fmt.Errorf("ledger: birthday coupon %s: %w", customerID, err)
+		}
+		// The greeting tells of the coupon: its notice is not told again
+		// the next morning.
+		if err := tx.MarkNoticeDelivered(cp.NoticeID, at); err != nil {
+			return false, fmt.Errorf("ledger: birthday coupon notice %s: %w", customerID, err)
 		}
 	}
 	return true, nil

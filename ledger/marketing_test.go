@@ -219,4 +219,13 @@ func TestMarkBirthday(t *testing.T) {
 	if _, err := mark(n.ID, day); !errors.Is(err, ErrNoConsent) {
 		t.Errorf("without consent: got %v, want ErrNoConsent", err)
 	}
+	// The greeting tells of the coupon: no notice of it waits for the
+	// next morning's loyalty run.
+	mustView(t, s, func(tx *Tx) error {
+		ps, err := tx.PendingNotices(0)
+		if err != nil || len(ps) != 0 {
+			t.Errorf("pending notices after the greetings: %+v, %v", ps, err)
+		}
+		return err
+	})
 }
