@@ -535,7 +535,7 @@ func (tx *Tx) responseOf(msgs []sentMessage, until time.Time) (ResponseFigures, 
 			continue
 		}
 		f.Sent++
-		if m.coupon != "" || m.points > 0 {
+		if m.coupon != "" || m.couponID != "" || m.points > 0 {
 			f.WithBenefit++
 		}
 		if m.customer == "" {

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -296,5 +297,40 @@ func TestScanCampaignSends(t *testing.T) {
 	})
 	if want := (ResponseFigures{Sent: 1, Customers: 1, WithBenefit: 1, Baseline: 1}); f != want {
 		t.Errorf("campaign figures %+v, want %+v", f, want)
+	}
+}
+
+// TestCampaignCouponResponse: a campaign whose benefit is a coupon alone
+// counts as one with a benefit, and its coupon used as the benefit used.
+func TestCampaignCouponResponse(t *testing.T) {
+	s := MustOpen(t)
+	a := mustCustomer(t, s, "김하늘", "010-2000-0001")
+	coupon := CouponBenefit{Kind: BenefitPercent, Percent: 10}
+	mustUpdate(t, s, func(tx *Tx) error {
+		cp := Campaign{Text: "겨울 할인", SendAt: t0.Add(time.Hour), CreatedAt: t0, CreatedBy: "slack:M1", Benefit: CampaignBenefit{Coupon: &coupon, CouponDays: 30}}
+		if err := tx.AddCampaign(&cp, []string{a.ID}, nil); err != nil {
+			return err
+		}
+		if _, err := tx.ScheduleCampaign(cp.Number, cp.SendAt); err != nil {
+			return err
+		}
+		_, err := tx.MarkRecipient(cp.Number, a.ID, RecipientSent, "", t0.Add(time.Hour), seoul)
+		return err
+	})
+	mustUpdate(t, s, func(tx *Tx) error {
+		cs, err := tx.CouponsOf(a.ID, t0, false)
+		if err != nil || len(cs) != 1 {
+			return fmt.Errorf("coupons: %+v, %v", cs, err)
+		}
+		_, err = tx.UseCoupon(a.ID, cs[0].Code, "slack:U1", t0.AddDate(0, 0, 2))
+		return err
+	})
+	var f ResponseFigures
+	mustView(t, s, func(tx *Tx) (err error) {
+		f, err = tx.OutreachFigures(ResponseQuery{From: t0, To: t0.AddDate(0, 0, 7), CampaignsOnly: true})
+		return err
+	})
+	if f.WithBenefit != 1 || f.Redeemed != 1 {
+		t.Errorf("figures %+v, want the coupon given and used", f)
 	}
 }
