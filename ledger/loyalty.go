@@ -285,8 +285,8 @@ type LoyaltyFigures struct {
 	// customer's first tier record (From "") is not a move, nor a tier
 	// carried over to a renamed level (CauseRules).
 	Moves []TierMoveCount
-	// PerTier is how many customers (created before the range's end,
-	// erased ones included so past figures stay) held each tier id at
+	// PerTier is how many customers (created before the range's end and
+	// not erased by then, so past figures stay) held each tier id at
 	// the range's end. A customer with no tier record yet (no visit
 	// recomputed since loyalty existed) counts in the programme's base
 	// tier.

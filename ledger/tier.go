@@ -776,8 +776,9 @@ func (tx *Tx) ScanTierMoves(from, to time.Time, fn func(TierMove) error) error {
 	})
 }
 
-// tiersAt counts customers created before at by the tier they held at at:
-// today's records rewound by the moves logged since at.
+// tiersAt counts customers created before at and not erased by then by
+// the tier they held at at: today's records rewound by the moves logged
+// since at.
 func (tx *Tx) tiersAt(at time.Time) (map[string]int, error) {
 	p, err := tx.ProgrammeAt(at)
 	if err != nil {
@@ -811,6 +812,17 @@ func (tx *Tx) tiersAt(at time.Time) (map[string]int, error) {
 	for _, ck := range keys {
 		for rk != nil && bytes.Compare(rk, ck) < 0 {
 			rk, rv = tc.Next()
+		}
+		if tx.get(bucketErased, ck) != nil {
+			// Erased by then, nobody holds the tier any more; erased
+			// later, they still count in the past ranges they were in.
+			c, err := tx.customer(ck)
+			if err != nil {
+				return nil, err
+			}
+			if !c.ErasedAt.After(at) {
+				continue
+			}
 		}
 		id := custIDOfKey(ck)
 		tier, moved := then[id]

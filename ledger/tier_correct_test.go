@@ -143,3 +143,37 @@ func TestTierAfterCorrectionNotTheCause(t *testing.T) {
 		return err
 	})
 }
+
+// TestTiersAtErased: an erased customer holds no tier in ranges that end
+// after the erasure, and still counts in those before it.
+func TestTiersAtErased(t *testing.T) {
+	s := MustOpen(t)
+	c := mustCustomer(t, s, "김하늘", "01012345678")
+	mustCustomer(t, s, "이서준", "01022223333")
+	mustUpdate(t, s, func(tx *Tx) error {
+		_, err := tx.SetTiers(TierRules{WindowMonths: 12, Levels: []Tier{{ID: TierNew}, {ID: TierVIP, MinSpend: 100000}}}, "slack:M1", t0)
+		return err
+	})
+	earnAt(t, s, c.ID, 200000, 10000, t0)
+	mustUpdate(t, s, func(tx *Tx) error {
+		if _, err := tx.UpdateTier(c.ID, t0, seoul); err != nil {
+			return err
+		}
+		return tx.EraseCustomer(c.ID, t0.AddDate(0, 0, 3))
+	})
+	mustView(t, s, func(tx *Tx) error {
+		for _, tc := range []struct {
+			end      time.Time
+			vip, new int
+		}{{t0.AddDate(0, 0, 2), 1, 1}, {t0.AddDate(0, 0, 7), 0, 1}} {
+			f, err := tx.LoyaltyFigures(t0, tc.end)
+			if err != nil {
+				return err
+			}
+			if f.PerTier[TierVIP] != tc.vip || f.PerTier[TierNew] != tc.new {
+				t.Errorf("to %s: per tier %v, want VIP %d, new %d", tc.end.Format(time.DateOnly), f.PerTier, tc.vip, tc.new)
+			}
+		}
+		return nil
+	})
+}
