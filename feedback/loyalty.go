@@ -97,12 +97,17 @@ func (s *Summary) loyaltySection(p printer) (Section, bool) {
 	if l.StampsOn || f.StampsGiven > 0 || f.StampsReversed > 0 || f.RewardsIssued > 0 {
 		lines = append(lines, p.text("loyalty.week.stamps", map[string]any{
 			"Given": formatInt(f.StampsGiven), "Reversed": formatInt(f.StampsReversed), "Rewards": formatInt(int64(f.RewardsIssued)),
+			"Voided": formatInt(int64(f.CouponsVoided)),
 		}))
 	}
 	if f.CouponsIssued > 0 || f.CouponsUsed > 0 || f.CouponsExpired > 0 || f.CouponsVoided > 0 {
+		rate := "" // no coupon ended: no share to give
+		if _, ok := l.UseRate(); ok {
+			rate = maybe(l.UseRate()).show(p, percent, false)
+		}
 		lines = append(lines, p.text("loyalty.week.coupons", map[string]any{
 			"Issued": formatInt(int64(f.CouponsIssued)), "Used": formatInt(int64(f.CouponsUsed)),
-			"Expired": formatInt(int64(f.CouponsExpired)), "Rate": maybe(l.UseRate()).show(p, percent, false),
+			"Expired": formatInt(int64(f.CouponsExpired)), "Rate": rate,
 		}))
 	}
 	if l.ExpiryOn || f.PointsExpired > 0 {

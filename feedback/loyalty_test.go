@@ -115,7 +115,7 @@ func TestLoyaltyWeek(t *testing.T) {
 		t.Fatalf("a week with a coupon: %d sections, %+v", len(secs), sum.Loyalty)
 	}
 	// Only what the shop runs or what happened: no stamp card, no expiry.
-	want := []string{"쿠폰 발급 1장 · 사용 0장 · 만료 0장 (사용률 –)", "등급별 고객: 일반 1명 · 단골 0명 · VIP 0명", "등급 변동 없음"}
+	want := []string{"쿠폰 발급 1장 · 사용 0장 · 만료 0장", "등급별 고객: 일반 1명 · 단골 0명 · VIP 0명", "등급 변동 없음"}
 	if got := secs[4].Lines; strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("lines = %q, want %q", got, want)
 	}

@@ -270,11 +270,18 @@ func (s *Summary) careLines(p printer) []string {
 
 func (s *Summary) pointsLines(p printer) []string {
 	cur, prev, tot := s.This, s.Prev(), s.Total()
-	return []string{
+	lines := []string{
 		p.metric("summary.points_earned", count, ints(cur.PointsEarned), ints(prev.PointsEarned), avgOf(tot.PointsEarned)),
+	}
+	if cur.PointsGiven > 0 || tot.PointsGiven > 0 {
+		// Only for a shop that gave points outside purchases in the
+		// window: the others' summary stays as short as it was.
+		lines = append(lines, p.metric("summary.points_given", count, ints(cur.PointsGiven), ints(prev.PointsGiven), avgOf(tot.PointsGiven)))
+	}
+	return append(lines,
 		p.metric("summary.points_redeemed", count, ints(cur.PointsRedeemed), ints(prev.PointsRedeemed), avgOf(tot.PointsRedeemed)),
 		p.metric("summary.redeemers", count, ints(cur.Redeemers), ints(prev.Redeemers), avgOf(tot.Redeemers)),
-	}
+	)
 }
 
 func (s *Summary) topicLines(p printer) []string {

@@ -64,6 +64,12 @@ type Figures struct {
 	Visits         int   // distinct customer-days with a note or an earn
 	PointsEarned   int64 // sum of earn entries
 	PointsRedeemed int64 // sum of redeem entries, as a positive number
+	// PointsGiven is the sum of the positive adjustments that correct
+	// nothing: what the shop gave outside a purchase (a campaign's, a
+	// birthday's, a win-back's, a complaint's, a manager's, an import's
+	// balances). Without it the points lines could not be squared with
+	// the balances.
+	PointsGiven int64
 	Redeemers      int   // distinct customers who redeemed
 	Feedback       int   // feedback entries
 	Ratings        int   // feedback entries with a 1–5 rating
@@ -108,6 +114,7 @@ func (f Figures) add(g Figures) Figures {
 		Notes: f.Notes + g.Notes, NewCustomers: f.NewCustomers + g.NewCustomers,
 		Returning: f.Returning + g.Returning, Visits: f.Visits + g.Visits,
 		PointsEarned: f.PointsEarned + g.PointsEarned, PointsRedeemed: f.PointsRedeemed + g.PointsRedeemed,
+		PointsGiven: f.PointsGiven + g.PointsGiven,
 		Redeemers: f.Redeemers + g.Redeemers, Feedback: f.Feedback + g.Feedback,
 		Ratings: f.Ratings + g.Ratings, RatingSum: f.RatingSum + g.RatingSum,
 		Satisfied: f.Satisfied + g.Satisfied, NPSAnswers: f.NPSAnswers + g.NPSAnswers,
@@ -509,6 +516,10 @@ func (b *builder) scanPoints(tx *ledger.Tx) error {
 			b.weeks[wk].PointsRedeemed -= e.Points
 			if e.CustomerID != "" {
 				b.redeemers[weekKey{b.custKey(e.CustomerID), int32(wk)}] = struct{}{}
+			}
+		case ledger.PointsAdjust:
+			if e.Reverses == "" && e.Points > 0 {
+				b.weeks[wk].PointsGiven += e.Points
 			}
 		}
 		return b.tick()

@@ -101,7 +101,7 @@ func TestWeeklyCrafted(t *testing.T) {
 	}{
 		{"This", sum.This, Figures{
 			Notes: 5, NewCustomers: 1, Returning: 4, Visits: 5,
-			PointsEarned: 800, PointsRedeemed: 200, Redeemers: 1,
+			PointsEarned: 800, PointsRedeemed: 200, PointsGiven: 10, Redeemers: 1,
 			Feedback: 5, Ratings: 5, RatingSum: 15, Satisfied: 2,
 			NPSAnswers: 5, Promoters: 2, Detractors: 2, LowRatings: 2, LowUnanswered: 1,
 		}},
