@@ -69,17 +69,17 @@ type Figures struct {
 	// birthday's, a win-back's, a complaint's, a manager's, an import's
 	// balances). Without it the points lines could not be squared with
 	// the balances.
-	PointsGiven int64
-	Redeemers      int   // distinct customers who redeemed
-	Feedback       int   // feedback entries
-	Ratings        int   // feedback entries with a 1–5 rating
-	RatingSum      int
-	Satisfied      int // ratings of 4 or 5
-	NPSAnswers     int
-	Promoters      int // NPS 9–10
-	Detractors     int // NPS 0–6
-	LowRatings     int // ratings of 1 or 2
-	LowUnanswered  int // low ratings nobody has answered yet
+	PointsGiven   int64
+	Redeemers     int // distinct customers who redeemed
+	Feedback      int // feedback entries
+	Ratings       int // feedback entries with a 1–5 rating
+	RatingSum     int
+	Satisfied     int // ratings of 4 or 5
+	NPSAnswers    int
+	Promoters     int // NPS 9–10
+	Detractors    int // NPS 0–6
+	LowRatings    int // ratings of 1 or 2
+	LowUnanswered int // low ratings nobody has answered yet
 }
 
 // AvgRating returns the average rating; ok is false when there was none.
@@ -115,7 +115,7 @@ func (f Figures) add(g Figures) Figures {
 		Returning: f.Returning + g.Returning, Visits: f.Visits + g.Visits,
 		PointsEarned: f.PointsEarned + g.PointsEarned, PointsRedeemed: f.PointsRedeemed + g.PointsRedeemed,
 		PointsGiven: f.PointsGiven + g.PointsGiven,
-		Redeemers: f.Redeemers + g.Redeemers, Feedback: f.Feedback + g.Feedback,
+		Redeemers:   f.Redeemers + g.Redeemers, Feedback: f.Feedback + g.Feedback,
 		Ratings: f.Ratings + g.Ratings, RatingSum: f.RatingSum + g.RatingSum,
 		Satisfied: f.Satisfied + g.Satisfied, NPSAnswers: f.NPSAnswers + g.NPSAnswers,
 		Promoters: f.Promoters + g.Promoters, Detractors: f.Detractors + g.Detractors,
