@@ -121,9 +121,13 @@ func (m *Main) export(ctx context.Context, format, out string, force bool) error
 	if format == "" {
 		// "--out customers.csv" asks for CSV: JSON under that name opens
 		// as one garbled column in Excel.
+		// So does "--out customers.xlsx" an Excel workbook.
 		format = "json"
-		if strings.EqualFold(filepath.Ext(out), ".csv") {
+		switch ext := filepath.Ext(out); {
+		case strings.EqualFold(ext, ".csv"):
 			format = "csv"
+		case strings.EqualFold(ext, ".xlsx"):
+			format = "xlsx"
 		}
 	}
 	switch format {
@@ -131,6 +135,8 @@ func (m *Main) export(ctx context.Context, format, out string, force bool) error
 		write = m.exportJSON
 	case "csv":
 		write = m.exportCSV
+	case "xlsx":
+		write = m.exportXLSX
 	default:
 		return m.usage("cli.err.export_format", map[string]any{"Value": format})
 	}
@@ -409,7 +415,18 @@ func (m *Main) exportCSV(ctx context.Context, tx *ledger.Tx, w io.Writer) error 
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true // what spreadsheets expect
-	if err := cw.Write(csvHeader); err != nil {
+	if err := m.customerRows(ctx, tx, cell, cw.Write); err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// customerRows calls row with csvHeader, then with one row per customer
+// in its columns, each free text passed through text first (cell for a
+// CSV, where a text may be read as a formula).
+func (m *Main) customerRows(ctx context.Context, tx *ledger.Tx, text func(string) string, row func([]string) error) error {
+	if err := row(csvHeader); err != nil {
 		return err
 	}
 	loc := m.Config.Loc
@@ -435,24 +452,23 @@ func (m *Main) exportCSV(ctx context.Context, tx *ledger.Tx, w io.Writer) error 
 		case ec.Declined:
 			consent = "declined"
 		}
-		return cw.Write([]string{
+		return row([]string{
 			c.ID,
-			cell(c.Name),
+			text(c.Name),
 			ledger.FormatPhone(c.Phone), // dashed: a spreadsheet keeps the leading 0 of text, not of a number
 			strconv.FormatInt(bal, 10),
 			strconv.Itoa(c.Visits),
 			localTime(c.LastVisit, loc),
-			cell(strings.Join(c.Tags, ", ")),
+			text(strings.Join(c.Tags, ", ")),
 			consent,
 			localTime(c.CreatedAt, loc),
-			tier, stamps, coupons,
+			text(tier), stamps, coupons,
 		})
 	})
 	if err != nil {
 		return fmt.Errorf("export customers: %w", err)
 	}
-	cw.Flush()
-	return cw.Error()
+	return nil
 }
 
 // csvLoyalty is a customer's loyalty in three cells: their tier's id (as
@@ -475,7 +491,7 @@ func csvLoyalty(tx *ledger.Tx, c ledger.Customer, loc *time.Location, now time.T
 	if err != nil {
 		return "", "", "", fmt.Errorf("coupons of a customer: %w", err)
 	}
-	return cell(st.TierID), strconv.Itoa(card.Stamps), strconv.Itoa(len(valid)), nil
+	return st.TierID, strconv.Itoa(card.Stamps), strconv.Itoa(len(valid)), nil
 }
 
 // cell keeps a text a spreadsheet would run as a formula ("=…", "+…",

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/dangol/dangol/ledger"
 )
@@ -338,5 +341,59 @@ func assertGolden(t *testing.T, path, got string) {
 	}
 	if got != string(want) {
 		t.Errorf("%s differs (go test ./cmd/dangol -update rewrites it)\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
+	}
+}
+
+// TestExport_XLSX: --out with .xlsx (or --format xlsx) writes an Excel
+// workbook, one sheet named in the shop's language, holding the CSV
+// export's rows: counts as numbers, the phone as text, a text starting
+// with "=" as itself (a cell of text is never a formula).
+func TestExport_XLSX(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	seed(t, db)
+	env := map[string]string{"DANGOL_DB": db}
+	csvOut := runMain(t, env, "", "export", "--format", "csv")
+	if csvOut.err != nil {
+		t.Fatal(csvOut.err)
+	}
+	want, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(csvOut.stdout, "\uFEFF"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"--out", filepath.Join(dir, "고객.xlsx")}, {"--format", "xlsx", "--out", filepath.Join(dir, "list")}} {
+		r := runMain(t, env, "", append([]string{"export"}, args...)...)
+		if r.err != nil {
+			t.Fatalf("%v: %v", args, r.err)
+		}
+		f, err := excelize.OpenFile(args[len(args)-1])
+		if err != nil {
+			t.Fatalf("%v: not a workbook: %v", args, err)
+		}
+		sheets := f.GetSheetList()
+		rows, err := f.GetRows(sheets[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sheets) != 1 || sheets[0] != "고객" || len(rows) != len(want) {
+			t.Fatalf("%v: sheets %v, %d rows, want [고객] and %d", args, sheets, len(rows), len(want))
+		}
+		for i := range want {
+			for j := range want[i] {
+				got := ""
+				if j < len(rows[i]) {
+					got = rows[i][j]
+				}
+				if w := strings.TrimPrefix(want[i][j], "'"); got != w {
+					t.Errorf("%v: row %d column %s = %q, want %q", args, i, want[0][j], got, w)
+				}
+			}
+		}
+		for col, typ := range map[string]excelize.CellType{"C2": excelize.CellTypeInlineString, "D2": excelize.CellTypeUnset} {
+			if got, err := f.GetCellType(sheets[0], col); err != nil || got != typ {
+				t.Errorf("%v: %s is of type %v (%v), want %v", args, col, got, err, typ)
+			}
+		}
+		f.Close()
 	}
 }
