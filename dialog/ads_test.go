@@ -356,3 +356,37 @@ func TestMarketingTyped(t *testing.T) {
 		}
 	})
 }
+
+// TestMarketingOptOutWords: the words customers type to stop advertising
+// (수신거부, STOP, /unsubscribe) withdraw the consent at once, as
+// /marketing off does, and do not go to staff as a question; a sentence
+// that merely mentions them still does.
+func TestMarketingOptOutWords(t *testing.T) {
+	for _, tc := range []struct {
+		text     string
+		withdraw bool
+	}{
+		{"수신거부", true},
+		{"수신 거부", true},
+		{"광고 그만!", true},
+		{"그만 보내세요.", true},
+		{"STOP", true},
+		{"/unsubscribe", true},
+		{"/stop", true},
+		{"수신거부 하면 포인트도 없어지나요?", false},
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			h, minji := adHarness(t, "ko")
+			runSteps(t, h, []step{{msg: press(custMsg(""), marketingPayload(true, ledger.ViaStart))}})
+			st := step{msg: custMsg(tc.text), ids: []string{"threads.ask"}}
+			if tc.withdraw {
+				st = step{msg: custMsg(tc.text), want: []string{h.text("ads.set.off", map[string]any{"Date": "2026-05-13", "Shop": "하늘미용실"})},
+					not: []string{h.text("threads.ask", nil)}}
+			}
+			runSteps(t, h, []step{st})
+			if m := h.marketing(minji); m.Given == tc.withdraw {
+				t.Errorf("after %q: consent %+v, want withdrawn %v", tc.text, m, tc.withdraw)
+			}
+		})
+	}
+}
