@@ -29,8 +29,9 @@
 //
 // A command typed while a flow waits ends the flow and says so (engine.go
 // replaceFlow): a flow only browsing ends without a word (flowDef.browse),
-// a guided note whose text is written is saved as it is (flowDef.keep:
-// only optional questions were left), anything else is not saved, and the
+// a guided note whose text is written, or a feedback once rated, is saved
+// as it is (flowDef.keep: only optional questions were left; the same when
+// its writer walks away, idle_keep.go), anything else is not saved, and the
 // notice names it by its state or operation when it has a name of its own
 // (flowTitle). /cancel saves nothing.
 //

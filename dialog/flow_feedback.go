@@ -228,6 +228,20 @@ func (t *turn) inPlace(r Reply) Reply {
 	return r
 }
 
+// keepFeedback is the feedback flow's keep: once rated, the feedback is
+// saved as far as it went (the NPS if answered, words typed before the
+// rating) when the customer walks away from the optional questions or
+// starts something else. A one-star rating left at the NPS question was
+// lost, and with it the complaint and the staff's alert.
+func (t *turn) keepFeedback() (bool, error) {
+	switch d := t.sess.Draft; {
+	case t.sess.State != fbNPS && t.sess.State != fbComment, d[dRating] == "":
+		return false, nil
+	default:
+		return true, t.saveFeedback(d[dComment])
+	}
+}
+
 // saveFeedback stores the feedback, thanks the customer and alerts the staff
 // channel about a low rating.
 func (t *turn) saveFeedback(comment string) error {

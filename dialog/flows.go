@@ -134,6 +134,7 @@ func init() {
 				{Name: "commented", Src: []string{fbComment}, Dst: stateDone},
 			},
 			step: (*turn).feedbackStep,
+			keep: (*turn).keepFeedback, // flow_feedback.go
 		},
 		flowForget: {
 			initial: "confirm",

@@ -14,7 +14,8 @@ import (
 // Keeping what an idle flow holds.
 //
 // A flow with a keep (flowDef.keep: the guided note once its text is
-// written) is not thrown away when its writer walks away before [저장].
+// written, a customer's feedback once rated) is not thrown away when its
+// writer walks away before [저장] or the last optional question.
 // What it holds is saved, as when a new command replaces it, in two ways:
 //   - the writer's next message after the idle timeout saves it first and
 //     says so (loadSession), unless that message cancels it;
@@ -46,8 +47,8 @@ const (
 )
 
 // IdleKeepJob saves, every five minutes, what flows idle past the timeout
-// hold and can keep (a note with its text written), and DMs each writer
-// the saved note's card. The note and the DM are recorded in one
+// hold and can keep (a note with its text written, a feedback rated), and
+// DMs each writer what was saved (the note's card, the thanks). The note and the DM are recorded in one
 // transaction, the DM in the outbox: it goes at least once, and the note
 // is never saved twice (the session goes with it).
 func (e *Engine) IdleKeepJob(deliver func(context.Context, Reply) error) Job {
@@ -129,8 +130,8 @@ func (e *Engine) keepIdleSession(ctx context.Context, tx *ledger.Tx, s ledger.Se
 	if err := t.resolveRole(); err != nil {
 		return nil, err
 	}
-	if !t.staffish() {
-		return nil, nil // no longer staff: nothing saved in their name
+	if f := flows[s.Flow]; f == nil || !slices.Contains(f.roles, t.role) {
+		return nil, nil // no longer staff, say: nothing saved in their name
 	}
 	kept, err := t.keepIdle(s)
 	if err != nil || !kept {
@@ -157,7 +158,7 @@ func (e *Engine) keepIdleSession(ctx context.Context, tx *ledger.Tx, s ledger.Se
 // whether it did. t.sess is empty afterwards either way.
 func (t *turn) keepIdle(s ledger.Session) (bool, error) {
 	f := flows[s.Flow]
-	if f == nil || f.keep == nil || t.ro || !t.staffish() {
+	if f == nil || f.keep == nil || t.ro || !slices.Contains(f.roles, t.role) {
 		return false, nil
 	}
 	t.sess = s

@@ -135,3 +135,86 @@ func TestIdleKeep(t *testing.T) {
 		})
 	}
 }
+
+// TestIdleKeepFeedback: a customer's rating is saved when they walk away
+// from the optional questions after it or start something else, with the
+// NPS if they gave it; a one-star rating still raises the staff's alert.
+// Before they rate, nothing is kept.
+func TestIdleKeepFeedback(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			h.cfg.Outbox = true
+			h.reopen()
+			f := seed(h)
+			runSteps(t, h, linkMinji(h))
+			title := h.text("core.flow.feedback", nil)
+			alerted := func(t *testing.T, rs []Reply) {
+				t.Helper()
+				for _, r := range rs {
+					if r.To == ToStaffChannel && strings.Contains(r.Text, "★") {
+						return
+					}
+				}
+				t.Errorf("no staff alert of the low rating: %s", allText(rs))
+			}
+			last := func(t *testing.T, n, rating, nps int) {
+				t.Helper()
+				fs := h.allFeedback()
+				if len(fs) != n {
+					t.Fatalf("feedback %+v, want %d", fs, n)
+				}
+				if got := fs[len(fs)-1]; got.Rating != rating || got.NPS != nps || got.CustomerID != f.minji {
+					t.Errorf("feedback %+v, want ★%d NPS %d of 김민지", got, rating, nps)
+				}
+			}
+
+			// Another command after the rating: kept, and alerted.
+			runSteps(t, h, []step{
+				{msg: custMsg("/feedback")},
+				{msg: press(custMsg(""), "rate:1"), ids: []string{"core.feedback.ask_nps"}},
+				{msg: custMsg("/points"), want: []string{h.text("core.flow.kept", map[string]any{"Flow": title})}, check: func(t *testing.T, _ *harness, rs []Reply) {
+					alerted(t, rs)
+					last(t, 1, 1, ledger.NoNPS)
+				}},
+			})
+			// Away past the timeout after the NPS: the next message saves it.
+			runSteps(t, h, []step{
+				{msg: custMsg("/feedback")},
+				{msg: press(custMsg(""), "rate:4")},
+				{msg: press(custMsg(""), "nps:9"), ids: []string{"core.feedback.ask_comment"}},
+				{msg: custMsg("/points"), advance: 31 * time.Minute,
+					want: []string{h.text("core.flow.kept_idle", map[string]any{"Flow": title, "Minutes": 30})}, check: func(t *testing.T, _ *harness, _ []Reply) {
+						last(t, 2, 4, 9)
+					}},
+			})
+			// Never back: the idle-keep job saves it and tells them.
+			runSteps(t, h, []step{
+				{msg: custMsg("/feedback")},
+				{msg: press(custMsg(""), "rate:2")},
+			})
+			rated := h.now()
+			rs, err := h.eng.IdleKept(context.Background(), rated.Add(35*time.Minute))
+			if err != nil {
+				t.Fatal(err)
+			}
+			alerted(t, rs)
+			if us := allText(toUser(rs, ChannelTelegram, custTG)); !strings.Contains(us, h.text("core.feedback.thanks", nil)) ||
+				!strings.Contains(us, h.text("core.flow.kept_idle", map[string]any{"Flow": title, "Minutes": 30})) {
+				t.Errorf("the customer's DM: %s", us)
+			}
+			last(t, 3, 2, ledger.NoNPS)
+			if got := h.allFeedback()[2].At; !got.Equal(rated) {
+				t.Errorf("saved at %v, want %v, when it was rated", got, rated)
+			}
+			// Not rated yet: nothing to keep.
+			runSteps(t, h, []step{
+				{msg: custMsg("/feedback")},
+				{msg: custMsg("/points"), want: []string{h.text("core.flow.replaced", map[string]any{"Flow": title})}},
+			})
+			if fs := h.allFeedback(); len(fs) != 3 {
+				t.Errorf("feedback %+v, want nothing saved before a rating", fs)
+			}
+		})
+	}
+}
