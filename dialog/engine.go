@@ -480,6 +480,9 @@ type turn struct {
 	expiryTold bool
 	// keptIdle: the expired flow's work was saved (keepIdle).
 	keptIdle bool
+	// idleKeeping is set while keepIdle runs a flow's keep: a flow can
+	// keep on a walk-away what it drops on a new command (a question).
+	idleKeeping bool
 
 	replies []Reply
 	notices []Reply // said before the flow ran (an expiry); kept on refusals

@@ -41,7 +41,24 @@ func questionFlow() *flowDef {
 		roles:   customerRoles,
 		events:  fsm.Events{{Name: "more", Src: []string{qConfirm}, Dst: qConfirm}},
 		step:    (*turn).questionStep,
+		// Walked away from [보내기]: a customer who wrote to the shop and
+		// left meant the shop to read it, as every message to a
+		// KakaoTalk channel arrives. A new command instead drops it
+		// (someone who asked "포인트 얼마예요" and then found /points).
+		keep:     (*turn).keepQuestion,
+		keptIdle: "threads.sent_idle",
 	}
+}
+
+// keepQuestion sends the question an idle flowQuestion holds, as
+// [보내기] would; only for a walk-away (idleKeeping).
+func (t *turn) keepQuestion() (bool, error) {
+	text, photos := t.sess.Draft[dQText], t.pendingPhotos()
+	if !t.idleKeeping || strings.TrimSpace(text) == "" && len(photos) == 0 {
+		return false, nil
+	}
+	t.end()
+	return true, t.openQuestion(text, photos)
 }
 
 func init() {

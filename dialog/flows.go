@@ -39,6 +39,10 @@ type flowDef struct {
 	// (a note whose text is written and whose remaining questions are all
 	// optional): the command then says it was kept, not lost.
 	keep func(t *turn) (bool, error)
+	// keptIdle, when set, is the catalog id telling that keep ran for an
+	// idle flow, in place of core.flow.kept_idle ("saved as written"):
+	// a question kept is sent, not saved.
+	keptIdle string
 }
 
 // machine rebuilds the flow's state machine in state.

@@ -166,15 +166,19 @@ func (t *turn) keepIdle(s ledger.Session) (bool, error) {
 	// Saved as of the writer's last answer, not of whenever it is saved:
 	// a consultation written at 23:50 is that day's visit.
 	now := t.now
-	t.now = s.Updated
+	t.now, t.idleKeeping = s.Updated, true
 	kept, err := f.keep(t)
-	t.now = now
+	t.now, t.idleKeeping = now, false
 	t.sess = ledger.Session{Key: t.key}
 	if err != nil || !kept {
 		return false, err
 	}
 	t.keptIdle = true
-	n := t.mk(t.text("core.flow.kept_idle", map[string]any{
+	id := "core.flow.kept_idle"
+	if f.keptIdle != "" {
+		id = f.keptIdle
+	}
+	n := t.mk(t.text(id, map[string]any{
 		"Flow":    t.text(t.flowTitle(s), nil),
 		"Minutes": int(t.e.timeout / time.Minute),
 	}))

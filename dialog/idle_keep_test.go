@@ -218,3 +218,73 @@ func TestIdleKeepFeedback(t *testing.T) {
 		})
 	}
 }
+
+// TestIdleKeepQuestion: a question whose [보내기] the customer never
+// pressed goes to staff when they walk away (by their next message, or by
+// the idle-keep job, which tells them); one they leave for a command is
+// dropped, as before.
+func TestIdleKeepQuestion(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			h.cfg.Outbox = true
+			h.reopen()
+			seed(h)
+			runSteps(t, h, linkMinji(h))
+			open := func() []ledger.Thread {
+				var ths []ledger.Thread
+				h.view(func(tx *ledger.Tx) (err error) { ths, err = tx.OpenThreads(); return err })
+				return ths
+			}
+			sentIdle := h.text("threads.sent_idle", map[string]any{"Minutes": 30})
+
+			// Left for a command: not sent.
+			runSteps(t, h, []step{
+				{msg: custMsg("포인트 얼마예요")},
+				{msg: custMsg("/points"), not: []string{sentIdle}},
+			})
+			if ths := open(); len(ths) != 0 {
+				t.Fatalf("a question left for /points was sent: %+v", ths)
+			}
+			// Never back: the job sends it and tells them.
+			runSteps(t, h, []step{{msg: custMsg("내일 예약 취소할게요"), ids: []string{"threads.ask"}}})
+			rs, err := h.eng.IdleKept(context.Background(), h.now().Add(35*time.Minute))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if us := allText(toUser(rs, ChannelTelegram, custTG)); !strings.Contains(us, sentIdle) {
+				t.Errorf("the customer's DM: %s", us)
+			}
+			staff := ""
+			for _, r := range rs {
+				if r.To == ToStaffChannel {
+					staff += r.Text
+				}
+			}
+			if !strings.Contains(staff, "내일 예약 취소할게요") {
+				t.Errorf("staff were not given the question: %s", allText(rs))
+			}
+			if ths := open(); len(ths) != 1 {
+				t.Fatalf("open threads %+v, want the question", ths)
+			}
+			if rs, _ := h.eng.IdleKept(context.Background(), h.now().Add(40*time.Minute)); len(rs) != 0 {
+				t.Errorf("sent twice: %s", allText(rs))
+			}
+			// Back after the timeout: their next message sends it first,
+			// and then joins it.
+			h.update(func(tx *ledger.Tx) error {
+				_, err := tx.CloseThread(open()[0].Number, "slack:"+staffID, "", h.now())
+				return err
+			})
+			runSteps(t, h, []step{
+				{msg: custMsg("주차 되나요?"), advance: 8 * 24 * time.Hour, ids: []string{"threads.ask"}},
+				{msg: custMsg("답 주세요"), advance: 31 * time.Minute, want: []string{sentIdle}, check: func(t *testing.T, h *harness, _ []Reply) {
+					ths := open()
+					if len(ths) != 1 || len(h.threadMessages(ths[0].Number)) != 2 {
+						t.Errorf("open threads %+v, want the question with the new message in it", ths)
+					}
+				}},
+			})
+		})
+	}
+}
