@@ -9,6 +9,7 @@ import (
 
 	"github.com/dangol/dangol/dialog/qr"
 	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
 )
 
 // ConsentPurpose is what a customer agrees to when they press agree.
@@ -84,6 +85,11 @@ func (t *turn) actLink(c ledger.Customer, _ string) error {
 		return err
 	}
 	text := t.text("core.link.code", map[string]any{"Name": c.Name, "Code": code, "Hours": int(LinkCodeTTL.Hours())})
+	if len(c.Links) > 0 {
+		// Using the code moves the link (moveLink): said before the
+		// code is handed over, not found out by the old account.
+		text += "\n" + t.text("linking.link.already_linked", map[string]any{"Name": c.Name})
+	}
 	if bot == "" {
 		r := t.mk(text + "\n" + t.text("linking.link.no_bot", nil))
 		r.Private = true
@@ -372,8 +378,15 @@ func (t *turn) linkWithPhone(p ledger.Profile, phone string) error {
 
 // link records the link (with the consent the customer gave) and welcomes them.
 func (t *turn) link(p ledger.Profile, customerID string) error {
+	before, err := t.tx.Customer(customerID)
+	if err != nil {
+		return fmt.Errorf("dialog: read customer to link: %w", err)
+	}
 	if err := t.tx.LinkCustomer(customerID, t.pid, p.Consent); err != nil {
 		return fmt.Errorf("dialog: link customer: %w", err)
+	}
+	if err := t.moveLink(before); err != nil {
+		return err
 	}
 	c, err := t.tx.Customer(customerID)
 	if err != nil {
@@ -396,6 +409,35 @@ func (t *turn) link(p ledger.Profile, customerID string) error {
 		return err
 	}
 	return t.askMarketing(c) // flow_marketing.go: the optional question, once
+}
+
+// moveLink unlinks c's other accounts on the sender's platform, now that
+// the sender is linked to c, and tells each of them. One customer is one
+// account a platform: a second one linked beside the first (a new phone,
+// someone else given the code) could read the first one's /mydata, phone
+// number included, and get their messages.
+func (t *turn) moveLink(c ledger.Customer) error {
+	for _, old := range c.Links {
+		channel, user, ok := strings.Cut(old, ":")
+		if !ok || old == t.pid || channel != t.m.Channel {
+			continue
+		}
+		if err := t.tx.UnlinkCustomer(old); err != nil {
+			return fmt.Errorf("dialog: move link: %w", err)
+		}
+		lang := t.e.lang
+		if prof, err := t.tx.Profile(old); err == nil && prof.Lang != "" {
+			lang = locales.Normalize(prof.Lang)
+		} else if c.Lang != "" {
+			lang = locales.Normalize(c.Lang)
+		}
+		t.add(Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang,
+			Text: t.e.cat.Text(lang, "linking.moved", map[string]any{"Name": c.Name})})
+		if err := t.audit("link", c.ID, "moved"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // welcome greets a linked customer with their balance and shows the menu.

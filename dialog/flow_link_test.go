@@ -387,3 +387,34 @@ func TestLinkCodeGuessingBotWide(t *testing.T) {
 		})
 	}
 }
+
+// TestLinkMoves: a customer already linked who is given a code again is
+// said to be so at /link; the account that uses the code takes the link
+// over, and the old account is unlinked and told, so that two accounts
+// never share one customer's record (their /mydata shows the phone).
+func TestLinkMoves(t *testing.T) {
+	for _, lang := range []string{"ko", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			f := seed(h)
+			runSteps(t, h, linkMinji(h))
+			runSteps(t, h, []step{
+				{msg: staffMsg("/link 김민지"), want: []string{h.text("linking.link.already_linked", map[string]any{"Name": "김민지"})}},
+				{msg: cust2Msg("/start 100001"), payloads: []string{"yes", "no"}},
+				{msg: press(cust2Msg(""), "yes"), want: []string{"김민지"}, check: func(t *testing.T, h *harness, rs []Reply) {
+					told := toUser(rs, ChannelTelegram, custTG)
+					if len(told) != 1 || told[0].Text != h.text("linking.moved", map[string]any{"Name": "김민지"}) {
+						t.Errorf("the old account was told %q", allText(told))
+					}
+					if p := h.profile(ChannelTelegram + ":" + custTG); p.CustomerID != "" {
+						t.Errorf("the old account is still linked: %+v", p)
+					}
+					if p := h.profile(ChannelTelegram + ":" + custTG2); p.CustomerID != f.minji {
+						t.Errorf("the new account is not linked: %+v", p)
+					}
+				}},
+				{msg: custMsg("/mydata"), not: []string{"010"}},
+			})
+		})
+	}
+}
