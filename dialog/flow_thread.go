@@ -254,7 +254,7 @@ func (t *turn) threadHead(th ledger.Thread, c ledger.Customer, linked bool) (str
 	if !linked {
 		return t.e.cat.Text(lang, "threads.head.unlinked", map[string]any{"Tag": tag}), nil
 	}
-	tier, err := t.tierLabel(c)
+	tier, err := t.tierLabel(c, lang) // the staff's, not the customer's
 	if err != nil {
 		return "", err
 	}

@@ -299,3 +299,26 @@ func TestCustomerSentenceNotStaffCommand(t *testing.T) {
 	)
 	runSteps(t, h, steps)
 }
+
+// TestThreadHeadInShopLanguage: the staff's post of an English-speaking
+// customer's question names their tier in the shop's language.
+func TestThreadHeadInShopLanguage(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	seed(h)
+	runSteps(t, h, linkMinji(h))
+	en := func(text string) Message { m := custMsg(text); m.Lang = "en"; return m }
+	runSteps(t, h, []step{
+		{msg: en("Do you open on Sunday?")},
+		{msg: press(en(""), questionSend), check: func(t *testing.T, h *harness, rs []Reply) {
+			for _, r := range rs {
+				if r.To == ToStaffChannel && r.Head {
+					if want := h.text("core.tier.new", nil); !strings.Contains(r.Text, want) {
+						t.Errorf("staff head %q, want the tier as %q", r.Text, want)
+					}
+					return
+				}
+			}
+			t.Errorf("no staff head: %s", allText(rs))
+		}},
+	})
+}

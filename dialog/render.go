@@ -28,8 +28,8 @@ func tierID(visits int) string {
 }
 
 // tierLabel is the name of the tier c holds now under the programme in
-// force, in the reader's language.
-func (t *turn) tierLabel(c ledger.Customer) (string, error) {
+// force, in the reader's language (lang; "": the turn's).
+func (t *turn) tierLabel(c ledger.Customer, lang string) (string, error) {
 	p, err := t.programme()
 	if err != nil {
 		return "", err
@@ -38,7 +38,14 @@ func (t *turn) tierLabel(c ledger.Customer) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("dialog: read tier: %w", err)
 	}
-	return t.tierNameOf(p, id), nil
+	l, ok := p.Tiers.Level(id)
+	if !ok {
+		l = ledger.Tier{ID: id}
+	}
+	if lang == "" {
+		lang = t.lang
+	}
+	return tierNameIn(t.e.cat, lang, l), nil
 }
 
 // maskPhone hides the middle of a phone number: 010-****-5678. Like
@@ -142,7 +149,7 @@ func (t *turn) staffName() string {
 // programme has it. A tier that cannot be read (a broken record) is shown
 // as the visit count gives it, and logged, so a card still shows.
 func (t *turn) customerData(c ledger.Customer, balance int64) map[string]any {
-	tier, err := t.tierLabel(c)
+	tier, err := t.tierLabel(c, "")
 	if err != nil {
 		t.e.log.ErrorContext(t.ctx, "dialog: tier of a customer", "customer", c.ID, "err", err)
 		tier = t.text(tierID(c.Visits), nil)
