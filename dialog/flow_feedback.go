@@ -312,6 +312,11 @@ func (t *turn) saveFeedback(comment string) error {
 		}),
 		Buttons: []Button{{Label: t.e.cat.Text(lang, "core.btn.answer", nil), Payload: "answer:" + f.ID}},
 	}
+	if th.Number == 0 {
+		// Anonymous: nobody can be contacted, so the staff can only say
+		// they saw it.
+		alert.Buttons[0].Label = t.e.cat.Text(lang, "core.btn.seen", nil)
+	}
 	if th.Number != 0 {
 		alert.Thread, alert.ThreadLabel, alert.Head = strconv.FormatInt(th.Number, 10), t.threadLabel(lang, th), true
 		alert.Text = t.threadTag(lang, th) + " " + alert.Text
@@ -351,6 +356,10 @@ func (t *turn) answerFeedback(id string) error {
 			return err
 		}
 	}
-	t.say("core.answer.taken", map[string]any{"Name": t.staffName()})
+	said := "core.answer.taken"
+	if f.CustomerID == "" && f.SenderID == "" {
+		said = "core.answer.seen" // anonymous: nobody to contact
+	}
+	t.say(said, map[string]any{"Name": t.staffName()})
 	return nil
 }

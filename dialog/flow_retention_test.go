@@ -307,7 +307,20 @@ func TestDeclinedFeedbackKeepsNoID(t *testing.T) {
 	steps = append(steps, feedback(cust2Msg, "묻지 않은 손님의 의견")...)
 	// Their low rating opens no complaint (nobody to answer), so they are
 	// not told that an answer comes in the chat.
-	steps = append(steps, step{msg: custMsg("/feedback 1 별로였어요"), ids: []string{"core.feedback.thanks", "core.feedback.sorry"}, not: []string{h.text("core.feedback.sorry_thread", nil)}})
+	// The staff can only say they saw it: the button does not promise a
+	// call nobody can make.
+	var fid string
+	steps = append(steps,
+		step{msg: custMsg("/feedback 1 별로였어요"), ids: []string{"core.feedback.thanks", "core.feedback.sorry"}, not: []string{h.text("core.feedback.sorry_thread", nil)},
+			check: func(t *testing.T, h *harness, rs []Reply) {
+				alert := rs[len(rs)-1]
+				if alert.To != ToStaffChannel || len(alert.Buttons) != 1 || alert.Buttons[0].Label != h.cat.Text("ko", "core.btn.seen", nil) {
+					t.Fatalf("alert of an anonymous low rating = %+v", alert)
+				}
+				fid = strings.TrimPrefix(alert.Buttons[0].Payload, "answer:")
+			}},
+		step{build: func() Message { return press(staffMsg(""), "answer:"+fid) }, want: []string{h.text("core.answer.seen", map[string]any{"Name": "지수"})}},
+	)
 	runSteps(t, h, steps)
 	got := map[string]ledger.Feedback{}
 	for _, f := range h.allFeedback() {

@@ -217,8 +217,13 @@ func (s *Summary) satisfactionLines(p printer) []string {
 	}
 	for _, l := range s.LowRatings {
 		id := "summary.low_open"
-		if l.Answered() {
+		switch {
+		case l.Answered() && l.Unreachable:
+			id = "summary.low_seen" // anonymous: nobody to contact, only seen
+		case l.Answered():
 			id = "summary.low_answered"
+		case l.ClaimedBy != "":
+			id = "summary.low_claimed"
 		}
 		lines = append(lines, p.text(id, map[string]any{
 			"Rating": l.Rating, "Name": p.name(l.Customer), "Date": p.date(l.At.In(s.Loc)),

@@ -164,6 +164,14 @@ type LowRating struct {
 	Comment    string
 	AnsweredBy string // Actor.ID() of who took care of it; empty if nobody yet
 	AnsweredAt time.Time
+	// ClaimedBy is who said they would contact the customer about its
+	// complaint, still open (Actor.ID()); empty when nobody did, or when
+	// it is answered.
+	ClaimedBy string
+	// Unreachable is a rating nobody can be answered about: no customer,
+	// no complaint thread (its sender declined consent). Taking it on only
+	// means it was seen.
+	Unreachable bool
 }
 
 // Answered reports whether someone took care of the low rating.
@@ -719,6 +727,18 @@ func (b *builder) finish(tx *ledger.Tx) error {
 	s.Words = top(b.words, TopicCount)
 
 	s.LowRatings = b.low.items
+	for i := range s.LowRatings {
+		l := &s.LowRatings[i]
+		th, ok, err := tx.ThreadOfFeedback(l.FeedbackID)
+		if err != nil {
+			return fmt.Errorf("complaint of a low rating: %w", err)
+		}
+		l.Unreachable = !ok && l.Customer.ID == ""
+		// Taken on but not closed yet: 연락 예정, neither 미해결 nor 해결.
+		if ok && !l.Answered() && th.State != ledger.ThreadClosed {
+			l.ClaimedBy = th.ClaimedBy
+		}
+	}
 	s.FollowUps = b.followUp.items
 	s.Birthdays = b.birthday.items
 	s.AtRisk = b.atRisk.items

@@ -1,0 +1,48 @@
+package feedback
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// TestLowRatingStates: a low rating reads 미해결 while nobody took it on,
+// 연락 예정 once someone said they would contact the customer and the
+// complaint is still open, 해결 once it is closed, and 확인함 for an
+// anonymous one someone saw (nobody can be contacted).
+func TestLowRatingStates(t *testing.T) {
+	s := mustOpen(t)
+	var closed, anon string
+	write(t, s, func(f fixture) {
+		c := f.customer("김민지", day(11, 1, 10, 0), time.Time{}, true)
+		complaint := func(rating int, comment string, at time.Time) (string, int64) {
+			id := f.feedback(c, at, rating, ledger.NoNPS, comment)
+			th := ledger.Thread{Kind: ledger.ThreadComplaint, CustomerID: c, OpenedAt: at, FeedbackID: id, Rating: rating}
+			f.check(f.tx.OpenThread(&th, comment))
+			return id, th.Number
+		}
+		complaint(1, "열림", day(11, 23, 10, 0))
+		_, n := complaint(2, "약속", day(11, 24, 10, 0))
+		_, err := f.tx.ClaimThread(n, jimin.id, day(11, 24, 11, 0))
+		f.check(err)
+		closed, n = complaint(1, "닫힘", day(11, 25, 10, 0))
+		_, err = f.tx.CloseThread(n, jimin.id, "", day(11, 25, 12, 0))
+		f.check(err)
+		f.check(f.tx.AnswerFeedback(closed, jimin.id, day(11, 25, 12, 0))) // as closing does (dialog)
+		anon = f.feedback("", day(11, 26, 10, 0), 2, ledger.NoNPS, "익명")
+		f.check(f.tx.AnswerFeedback(anon, jimin.id, day(11, 26, 11, 0)))
+	})
+	sum, err := Weekly(context.Background(), s, w48, Options{Loc: kst, Now: now48})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := sum.Text(catalog(t), "ko", ForStaff)
+	for _, want := range []string{"“열림” — 미해결", "“약속” — 연락 예정", "“닫힘” — 해결", "“익명” — 확인함"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("summary lacks %q:\n%s", want, text)
+		}
+	}
+}
