@@ -18,7 +18,10 @@ import (
 // by the command they mean here. Only a command the sender's role has is
 // suggested.
 var commandSynonyms = map[string][]string{
-	"points":    {"history", "balance", "point", "pts"},
+	"points":    {"history", "balance", "point", "pts", "mypoints", "mypoint"},
+	"stamp":     {"mystamps", "mystamp"},
+	"coupon":    {"mycoupons", "mycoupon"},
+	"mydata":    {"myinfo", "info", "me", "profile", "privacy"},
 	"summary":   {"week", "weekly", "report", "stats"},
 	"inbox":     {"threads", "thread", "questions", "messages"},
 	"customer":  {"search", "find", "lookup", "card"},

@@ -29,6 +29,10 @@ func TestCommandSuggest(t *testing.T) {
 		{"Nothing", staffMsg, ledger.RoleStaff, "/xyzzy", ""},
 		{"CustomerSingular", custMsg, ledger.RoleCustomer, "/point", "points"},
 		{"CustomerSynonym", custMsg, ledger.RoleCustomer, "/delete", "forget"},
+		{"CustomerMyStamps", custMsg, ledger.RoleCustomer, "/mystamps", "stamp"},
+		{"CustomerMyCoupons", custMsg, ledger.RoleCustomer, "/mycoupons", "coupon"},
+		{"CustomerMyInfo", custMsg, ledger.RoleCustomer, "/myinfo", "mydata"},
+		{"CustomerMyPoints", custMsg, ledger.RoleCustomer, "/mypoints", "points"},
 		{"CustomerNothing", custMsg, ledger.RoleCustomer, "/hello", ""},
 		{"CustomerNoStaffCommand", custMsg, ledger.RoleCustomer, "/notes", ""},
 	}

@@ -845,7 +845,7 @@ func (t *turn) dispatch() error {
 		return t.onMedia(m.Media) // flow_media.go; staff's media is ignored, their text read
 	}
 	text := strings.TrimSpace(m.Text)
-	if cmd, args, word, ok := parseCommand(text, t.sess.Flow != ""); ok && !(word && t.questionLike(cmd, args)) {
+	if cmd, args, word, ok := parseCommand(text, t.sess.Flow != ""); ok && !(word && (t.questionLike(cmd, args) || t.foreignWord(cmd))) {
 		return t.onCommand(cmd, args)
 	}
 	if t.sess.Flow != "" {
@@ -947,8 +947,8 @@ var staffCommands = map[string]command{
 // customerCommands are the commands of customers.
 var customerCommands = map[string]command{
 	"start":    {run: (*turn).cmdStart},
-	"points":   {run: (*turn).cmdMyPoints, wordArgs: (*turn).pointsWords}, // "포인트 언제 소멸돼요?" is a question
-	"feedback": {run: (*turn).cmdFeedback, writes: true},
+	"points":   {run: (*turn).cmdMyPoints, wordArgs: (*turn).pointsWords},                 // "포인트 언제 소멸돼요?" is a question
+	"feedback": {run: (*turn).cmdFeedback, writes: true, wordArgs: (*turn).feedbackWords}, // "후기 이벤트 있나요?" is a question
 	"lang":     {run: (*turn).cmdLang},
 	"mydata":   {run: (*turn).cmdMyData},
 	"birthday": {run: (*turn).cmdBirthday, wordArgs: (*turn).birthdayWords}, // flow_customer_edit.go
@@ -978,34 +978,74 @@ func (t *turn) onCommand(name, args string) error {
 		// [적립], is otherwise taken for done. A flow that is only
 		// browsing (choosing among customers, paging a list, a menu)
 		// holds nothing to lose.
+		old, notice := t.sess, -1
 		if f := t.sess.Flow; f != "" && holdsWork(f, t.sess.State) {
-			if err := t.replaceFlow(); err != nil {
+			at := len(t.replies)
+			kept, err := t.replaceFlow()
+			if err != nil {
 				return err
+			}
+			if !kept {
+				notice = at
 			}
 		}
 		t.sess = ledger.Session{Key: t.key}
+		if notice >= 0 {
+			if err := c.run(t, strings.TrimSpace(args)); err != nil {
+				return err
+			}
+			t.restarted(old, notice)
+			return nil
+		}
 	}
 	return c.run(t, strings.TrimSpace(args))
 }
 
+// restarted rewords the notice at replies[at] when the new command began
+// the very flow it replaced: "stopped for the new command" read as if
+// something else had started. A flow still at its first question with
+// nothing typed lost nothing, and needs no notice at all.
+func (t *turn) restarted(old ledger.Session, at int) {
+	if t.sess.Flow != old.Flow || at >= len(t.replies) {
+		return
+	}
+	if old.State == flows[old.Flow].initial && !holdsDraft(old) {
+		t.replies = slices.Delete(t.replies, at, at+1)
+		return
+	}
+	t.replies[at] = t.mk(t.text("core.flow.restarted", map[string]any{"Flow": t.text(t.flowTitle(old), nil)}))
+}
+
+// holdsDraft reports whether the session holds anything typed; keys of
+// "_" are the engine's own (idle_keep.go's writer).
+func holdsDraft(s ledger.Session) bool {
+	for k, v := range s.Draft {
+		if v != "" && !strings.HasPrefix(k, "_") {
+			return true
+		}
+	}
+	return false
+}
+
 // replaceFlow ends the flow a new command replaces and says so: kept, when
-// the flow saves what it holds (flowDef.keep), or not saved.
-func (t *turn) replaceFlow() error {
+// the flow saves what it holds (flowDef.keep), or not saved. It reports
+// whether the flow was kept.
+func (t *turn) replaceFlow() (bool, error) {
 	title := t.text(t.flowTitle(t.sess), nil)
 	if keep := flows[t.sess.Flow].keep; keep != nil {
 		at := len(t.replies)
 		kept, err := keep(t)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if kept {
 			// The notice goes before the saved flow's own confirmation.
 			t.replies = slices.Insert(t.replies, at, t.mk(t.text("core.flow.kept", map[string]any{"Flow": title})))
-			return nil
+			return true, nil
 		}
 	}
 	t.add(t.mk(t.text("core.flow.replaced", map[string]any{"Flow": title})))
-	return nil
+	return false, nil
 }
 
 // holdsWork reports whether flow, in state, holds something the person
@@ -1031,6 +1071,14 @@ func (t *turn) questionLike(cmd, args string) bool {
 	}
 	c, mine := customerCommands[cmd]
 	return !mine || c.wordArgs != nil && !c.wordArgs(t, args)
+}
+
+// foreignWord reports whether a Korean command word typed without a slash
+// names a command of the customers' only, typed by staff ("후기 좋았다고
+// 하심", "피드백"): it is their text, not an unknown command.
+func (t *turn) foreignWord(cmd string) bool {
+	_, ok := staffCommands[cmd]
+	return t.staffish() && !ok
 }
 
 // commandWrites reports whether a customer's message is a command that

@@ -57,6 +57,18 @@ func (t *turn) cmdFeedback(args string) error {
 	return nil
 }
 
+// feedbackWords reports whether what follows a feedback word typed
+// without a slash ("후기 ★★★★★ 좋아요", "리뷰 친절했어요") is feedback: a
+// sentence asking something ("후기 이벤트 있나요?") is a question for the
+// shop, unless it starts with a rating.
+func (t *turn) feedbackWords(args string) bool {
+	first, _ := firstField(args)
+	if _, ok := typedRating(first); ok || isScoreText(first) {
+		return true
+	}
+	return !strings.ContainsAny(args, "?？")
+}
+
 // typedRating reads a rating typed with /feedback: "4", "4점", "4/5" or a
 // run of stars ("★★★★", "⭐⭐⭐⭐").
 func typedRating(word string) (int, bool) {

@@ -12,6 +12,7 @@ import (
 func init() {
 	customerCommands["stamp"] = command{run: (*turn).cmdMyStamps}
 	customerCommands["stamps"] = command{run: (*turn).cmdMyStamps}
+	addHelp(&helpCustomer, "loyalty.help.mystamps")
 }
 
 // cmdMyStamps shows the linked customer's stamp card.

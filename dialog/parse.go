@@ -818,6 +818,10 @@ var koreanCommands = map[string]string{
 	"요약":  "summary",
 	"언어":  "lang",
 	"생일":  "birthday",
+	// The words customers use for feedback and for their own data.
+	"후기":  "feedback",
+	"리뷰":  "feedback",
+	"내정보": "mydata",
 }
 
 // commandAlias maps a Korean command word typed without a slash ("취소",
