@@ -46,3 +46,32 @@ func TestLowRatingStates(t *testing.T) {
 		}
 	}
 }
+
+// TestWeekWordsOfNow: the week now is in reads 이번 주 and compares with
+// 지난주; a past one, as the Monday post reads, 이 주 and 전주.
+func TestWeekWordsOfNow(t *testing.T) {
+	s := mustOpen(t)
+	for _, tt := range []struct {
+		now       time.Time
+		want, not []string
+	}{
+		{day(11, 26, 15, 0), []string{"이번 주 후속 연락", "이번 주 생일", "(지난주 0"}, []string{"이 주", "전주"}},
+		{now48, []string{"이 주 후속 연락", "이 주 생일", "(전주 0"}, []string{"이번 주", "지난주"}},
+	} {
+		sum, err := Weekly(context.Background(), s, w48, Options{Loc: kst, Now: tt.now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := sum.Text(catalog(t), "ko", ForStaff)
+		for _, w := range tt.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("at %v, summary lacks %q:\n%s", tt.now, w, text)
+			}
+		}
+		for _, w := range tt.not {
+			if strings.Contains(text, w) {
+				t.Errorf("at %v, summary has %q:\n%s", tt.now, w, text)
+			}
+		}
+	}
+}

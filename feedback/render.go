@@ -23,7 +23,7 @@ type Section struct {
 // the week before (▲ up, ▼ down, = unchanged as displayed). ForPublic
 // readers get counts only: no customer or staff names, no comments.
 func (s *Summary) Render(t Translator, lang string, audience Audience) (headline string, sections []Section) {
-	p := printer{t: t, lang: lang, public: audience != ForStaff}
+	p := printer{t: t, lang: lang, public: audience != ForStaff, current: s.Current()}
 	headline = p.text("summary.headline", map[string]any{
 		"Week": s.Week.String(), "From": p.date(s.Days[0].Date), "To": p.date(s.Days[6].Date),
 	})
@@ -62,6 +62,9 @@ type printer struct {
 	t      Translator
 	lang   string
 	public bool
+	// current: the week is the one now is in, "이번 주" and "지난주";
+	// a past week is "이 주" and "전주".
+	current bool
 }
 
 func (p printer) text(id string, data any) string { return p.t.Text(p.lang, id, data) }
@@ -144,6 +147,7 @@ func (p printer) metric(label string, k kind, cur, prev, avg opt) string {
 		"Prev":  prev.show(p, k, false),
 		"Avg":   avg.show(p, k, k == count),
 		"Delta": delta(k, cur, prev),
+		"This":  p.current,
 	})
 }
 
@@ -190,7 +194,7 @@ func (s *Summary) satisfactionLines(p printer) []string {
 	cur, prev, tot := s.This, s.Prev(), s.Total()
 	if cur.Feedback == 0 {
 		return []string{p.text("summary.no_feedback", map[string]any{
-			"Prev": formatInt(int64(prev.Feedback)), "Avg": count.format(float64(tot.Feedback)/TrendWeeks, true),
+			"Prev": formatInt(int64(prev.Feedback)), "Avg": count.format(float64(tot.Feedback)/TrendWeeks, true), "This": p.current,
 		})}
 	}
 	lines := []string{
@@ -242,7 +246,7 @@ func (p printer) more(total, shown int) []string {
 }
 
 func (s *Summary) careLines(p printer) []string {
-	lines := []string{p.text("summary.followups", map[string]any{"Count": formatInt(int64(s.FollowUpCount))})}
+	lines := []string{p.text("summary.followups", map[string]any{"Count": formatInt(int64(s.FollowUpCount)), "This": p.current})}
 	if !p.public {
 		for _, f := range s.FollowUps {
 			lines = append(lines, p.text("summary.followup_item", map[string]any{
@@ -251,7 +255,7 @@ func (s *Summary) careLines(p printer) []string {
 		}
 		lines = append(lines, p.more(s.FollowUpCount, len(s.FollowUps))...)
 	}
-	lines = append(lines, p.text("summary.birthdays", map[string]any{"Count": formatInt(int64(s.BirthdayCount))}))
+	lines = append(lines, p.text("summary.birthdays", map[string]any{"Count": formatInt(int64(s.BirthdayCount)), "This": p.current}))
 	if !p.public {
 		for _, b := range s.Birthdays {
 			lines = append(lines, p.text("summary.birthday_item", map[string]any{

@@ -40,7 +40,7 @@ func (s *Summary) outreachLines(p printer) []string {
 			"Sent": formatInt(int64(f.Sent)), "Replied": formatInt(int64(f.Replied)),
 			"Visited": formatInt(int64(f.Visited)), "Pct": sharePct(f.Visited, f.Customers),
 		}),
-		p.text("response.summary_help", nil),
+		p.text("response.summary_help", map[string]any{"This": p.current}),
 	}
 	if f.Baseline > 0 {
 		lines = append(lines, p.text("response.baseline", map[string]any{

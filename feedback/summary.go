@@ -174,6 +174,11 @@ type LowRating struct {
 	Unreachable bool
 }
 
+// Current reports whether the summary's week is the one Now falls in.
+func (s *Summary) Current() bool {
+	return !s.Now.Before(s.From) && s.Now.Before(s.To)
+}
+
 // Answered reports whether someone took care of the low rating.
 func (l LowRating) Answered() bool { return l.AnsweredBy != "" }
 

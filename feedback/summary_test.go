@@ -268,7 +268,8 @@ func TestWeeklyCases(t *testing.T) {
 						t.Errorf("rate of nothing = %v, %v", v, ok)
 					}
 				}
-				if !strings.Contains(text, "이번 주에는 받은 피드백이 없어요") {
+				// Posted the Monday after: "이 주", not "이번 주".
+				if !strings.Contains(text, "이 주에는 받은 피드백이 없어요. (전주 0건") {
 					t.Errorf("no \"no feedback\" line:\n%s", text)
 				}
 				golden(t, "empty.ko.golden", []byte(text))
@@ -316,7 +317,7 @@ func TestWeeklyCases(t *testing.T) {
 				if nps, ok := s.This.NPS(); !ok || nps != 40 {
 					t.Errorf("NPS = %v, %v; want 40", nps, ok)
 				}
-				if !strings.Contains(text, "NPS +40 (지난주 –, 8주 평균 –) · 응답 5명") {
+				if !strings.Contains(text, "NPS +40 (전주 –, 8주 평균 –) · 응답 5명") {
 					t.Errorf("NPS of 5 answers not shown:\n%s", text)
 				}
 			},

@@ -26,7 +26,8 @@ func WeekOf(t time.Time, loc *time.Location) Week {
 
 // ParseWeek reads "this", "last", "" (this week) or "2026-W48" relative to now.
 // It also accepts 이번주/지난주 (with or without the space), "2026w48",
-// "W48" (that week of now's year) and a date "2026-11-25" (the week it falls in).
+// "W48" (that week of now's year), "2주 전" (two weeks before this one) and
+// a day, "2026-11-25", "11/25" or "11월 25일" (the week it falls in).
 func ParseWeek(s string, now time.Time, loc *time.Location) (Week, error) {
 	loc = zone(loc)
 	in := strings.ToLower(strings.Join(strings.Fields(s), ""))
@@ -36,8 +37,11 @@ func ParseWeek(s string, now time.Time, loc *time.Location) (Week, error) {
 	case "last", "lastweek", "prev", "previous", "지난주", "저번주":
 		return WeekOf(now, loc).Add(-1), nil
 	}
-	if d, err := time.ParseInLocation("2006-01-02", in, loc); err == nil {
+	if d, ok := dayOf(in, now, loc); ok {
 		return WeekOf(d, loc), nil
+	}
+	if n, ok := weeksAgo(in); ok {
+		return WeekOf(now, loc).Add(-n), nil
 	}
 	year, num, ok := strings.Cut(in, "w")
 	if !ok {
@@ -63,6 +67,58 @@ func ParseWeek(s string, now time.Time, loc *time.Location) (Week, error) {
 		return Week{}, fmt.Errorf("%w: %q (ISO year %d has %d weeks)", ErrBadWeek, s, w.Year, WeeksIn(w.Year))
 	}
 	return w, nil
+}
+
+// dayOf reads a day as shops write it, spaces removed: 2026-11-29,
+// 2026/11/29, 2026.11.29, or without the year 11/29, 11-29, 11.29,
+// 11월29일. A day without its year is the latest one not after this week:
+// "12/25" typed on 12/3 is last Christmas, as a summary looks back.
+func dayOf(in string, now time.Time, loc *time.Location) (time.Time, bool) {
+	in = strings.TrimSuffix(strings.NewReplacer("월", "/", "/", "/", ".", "/", "-", "/").Replace(in), "일")
+	parts := strings.Split(in, "/")
+	var nums []int
+	for _, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || p == "" || len(p) > 4 {
+			return time.Time{}, false
+		}
+		nums = append(nums, n)
+	}
+	now = now.In(loc)
+	year, yearless := now.Year(), true
+	switch {
+	case len(nums) == 3 && len(parts[0]) == 4:
+		year, yearless = nums[0], false
+		nums = nums[1:]
+	case len(nums) != 2 || len(parts[0]) > 2:
+		return time.Time{}, false
+	}
+	month, day := nums[0], nums[1]
+	d := time.Date(year, time.Month(month), day, 12, 0, 0, 0, loc)
+	if month < 1 || month > 12 || day < 1 || d.Day() != day {
+		return time.Time{}, false // 2/30 is not moved to March
+	}
+	if yearless && d.After(WeekOf(now, loc).Start(loc).AddDate(0, 0, 7)) {
+		d = time.Date(year-1, time.Month(month), day, 12, 0, 0, 0, loc)
+		if d.Day() != day {
+			return time.Time{}, false // 2/29 of a year that has none
+		}
+	}
+	return d, true
+}
+
+// weeksAgo reads "2주전", "지지난주", "2weeksago".
+func weeksAgo(in string) (int, bool) {
+	if in == "지지난주" || in == "저저번주" {
+		return 2, true
+	}
+	for _, suffix := range []string{"주전", "weeksago", "weekago"} {
+		if num, ok := strings.CutSuffix(in, suffix); ok {
+			n, err := strconv.Atoi(num)
+			return n, err == nil && n >= 0 && n <= 520
+		}
+	}
+	return 0, false
 }
 
 // WeeksIn returns how many ISO weeks year has: 53 when it starts on a

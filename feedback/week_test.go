@@ -135,6 +135,22 @@ func TestParseWeek(t *testing.T) {
 		{in: "2026-W123", now: now, bad: true},
 		{in: "next", now: now, bad: true},
 		{in: "2026-13-01", now: now, bad: true},
+		{in: "11/29", now: now, want: Week{2026, 48}},
+		{in: "11/30", now: now, want: Week{2025, 48}}, // next Monday: last year's (a Sunday)
+		{in: "11월 22일", now: now, want: Week{2026, 47}},
+		{in: "11.16", now: now, want: Week{2026, 47}},
+		{in: "2026/11/25", now: now, want: Week{2026, 48}},
+		{in: "2026.11.9", now: now, want: Week{2026, 46}},
+		{in: "12/31", now: newYear, want: Week{2026, 53}},
+		{in: "2주 전", now: now, want: Week{2026, 46}},
+		{in: "지지난주", now: now, want: Week{2026, 46}},
+		{in: "3 weeks ago", now: now, want: Week{2026, 45}},
+		{in: "2/30", now: now, bad: true},
+		{in: "2/29", now: now, bad: true}, // neither 2026 nor 2025 has one
+		{in: "13/1", now: now, bad: true},
+		{in: "11/", now: now, bad: true},
+		{in: "1/2/3", now: now, bad: true},
+		{in: "주전", now: now, bad: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
