@@ -329,6 +329,21 @@ var systemReasons = map[string]string{
 	"winback":  "corrections.entry.winback",
 }
 
+// entryReason shows the reason of an adjustment. Points the shop's own
+// features gave (an import's balance, a campaign's, a birthday's, a
+// check-in's, a complaint's) record a code, shown as words; a complaint's
+// reads "불만 #2 보상" to staff, and to the customer what it was for,
+// without the shop's inside word for their message.
+func (t *turn) entryReason(reason string) string {
+	if id, ok := systemReasons[reason]; ok {
+		return t.text(id, nil)
+	}
+	if words, ok := t.complaintEntryReason(reason); ok {
+		return words // flow_resolve.go
+	}
+	return reason
+}
+
 // entryLines are a customer's newest entries, numbered as /points void
 // takes them: a correction says which entry it reverses, a reversed entry
 // that it was.
@@ -343,11 +358,8 @@ func (t *turn) entryLines(customerID string, es []ledger.PointsEntry) ([]string,
 	d, nd := make(map[string]any, 4), make(map[string]any, 2)
 	for i, e := range es {
 		d["Date"], d["Points"], d["Kind"], d["Reason"] = t.day(e.At), t.signedPts(e.Points), t.text(entryKindID(e), nil), e.Reason
-		if id, ok := systemReasons[e.Reason]; ok && e.Kind == ledger.PointsAdjust && e.Reverses == "" {
-			// Points the shop's own features gave (an import's balance, a
-			// campaign's, a birthday's, a check-in's): their reason is a
-			// code, shown as words.
-			d["Reason"] = t.text(id, nil)
+		if e.Kind == ledger.PointsAdjust && e.Reverses == "" {
+			d["Reason"] = t.entryReason(e.Reason)
 		}
 		id := "core.points.entry"
 		if e.Reason != "" {

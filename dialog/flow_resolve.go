@@ -52,6 +52,24 @@ const (
 	resolveBtnNoPoints = "rs:nopoints"
 )
 
+// complaintReason starts the reason of a complaint's bonus points,
+// "complaint:<number>" (flow_corrections.go's entryReason shows it).
+const complaintReason = "complaint:"
+
+// complaintEntryReason shows a complaint's bonus points' reason: "불만 #2
+// 보상" to staff, and to the customer what it was for, without the shop's
+// inside word for their message.
+func (t *turn) complaintEntryReason(reason string) (string, bool) {
+	n, ok := strings.CutPrefix(reason, complaintReason)
+	switch {
+	case !ok:
+		return "", false
+	case t.role == ledger.RoleCustomer:
+		return t.text("resolve.entry.customer", nil), true
+	}
+	return t.text("resolve.reason", map[string]any{"N": n}), true
+}
+
 // formResolvePrefix starts the FormID of a complaint's resolution form:
 // "resolve:<number>" (onForm, flow_note.go).
 const formResolvePrefix = "resolve:"
@@ -295,8 +313,10 @@ func (t *turn) resolveComplaint(th ledger.Thread, p complaintParty, note, mode, 
 	var lines []string
 	var bal int64
 	if pts > 0 {
-		reason := t.e.cat.Text(p.lang, "resolve.reason", map[string]any{"N": th.Number})
-		e := ledger.PointsEntry{CustomerID: p.customer.ID, At: t.now, Kind: ledger.PointsAdjust, Points: pts, ActorID: t.actor.ID(), Reason: reason}
+		reason := t.text("resolve.reason", map[string]any{"N": th.Number})
+		// A code, not the words: the staff read "불만 #2 보상", the
+		// customer what it was for (entryReason).
+		e := ledger.PointsEntry{CustomerID: p.customer.ID, At: t.now, Kind: ledger.PointsAdjust, Points: pts, ActorID: t.actor.ID(), Reason: complaintReason + strconv.FormatInt(th.Number, 10)}
 		if err := t.tx.AddPoints(&e); err != nil {
 			return fmt.Errorf("dialog: bonus points of complaint #%d: %w", th.Number, err)
 		}
@@ -309,7 +329,10 @@ func (t *turn) resolveComplaint(th ledger.Thread, p complaintParty, note, mode, 
 		}
 		lines = append(lines, t.text("resolve.done.points", map[string]any{"Points": t.pts(pts), "Reason": reason, "Balance": t.pts(bal)}))
 	}
-	if mode != resolveNone {
+	pointsOnly := mode == resolveNone && pts > 0 && p.channel != ""
+	if mode != resolveNone || pointsOnly {
+		// Points given are told even when no message goes: a balance
+		// that grew unexplained reads as a mistake.
 		text := t.customerResolveText(p, mode, typed, pts, bal)
 		if _, err := t.tx.AddThreadMessage(&ledger.ThreadMessage{Thread: th.Number, At: t.now, Out: true, StaffID: t.actor.ID(), Text: text}); err != nil {
 			return fmt.Errorf("dialog: record complaint #%d's message: %w", th.Number, err)
@@ -317,6 +340,9 @@ func (t *turn) resolveComplaint(th ledger.Thread, p complaintParty, note, mode, 
 		t.add(Reply{To: ToUser, Channel: p.channel, UserID: p.user, Lang: p.lang, Text: text, Thread: strconv.FormatInt(th.Number, 10)})
 	}
 	told := map[string]string{resolveNone: "resolve.done.no_message", resolveApology: "resolve.done.apology", resolveText: "resolve.done.message"}[mode]
+	if pointsOnly {
+		told = "resolve.done.points_only"
+	}
 	if p.channel == "" {
 		told = "resolve.done.unreachable"
 	}
@@ -335,15 +361,21 @@ func (t *turn) resolveComplaint(th ledger.Thread, p complaintParty, note, mode, 
 // apology as the shop's own words, or a typed message as a relayed reply
 // ("[<shop> <staff>] …"), with the bonus points after it.
 func (t *turn) customerResolveText(p complaintParty, mode, typed string, pts, bal int64) string {
-	text := t.apology(p.lang)
-	if mode == resolveText {
+	var text string
+	switch mode {
+	case resolveApology:
+		text = t.apology(p.lang)
+	case resolveText:
 		text = t.e.cat.Text(p.lang, "threads.relay", map[string]any{"Shop": t.shopName(p.lang), "Staff": t.publicStaffName(), "Text": typed})
 	}
 	if pts > 0 {
+		if text != "" {
+			text += "\n"
+		}
 		points := func(n int64) string {
 			return t.e.cat.Text(p.lang, "core.fmt.points", map[string]any{"N": groupDigits(n)})
 		}
-		text += "\n" + t.e.cat.Text(p.lang, "resolve.customer.points", map[string]any{"Points": points(pts), "Balance": points(bal)})
+		text += t.e.cat.Text(p.lang, "resolve.customer.points", map[string]any{"Points": points(pts), "Balance": points(bal)})
 	}
 	return text
 }

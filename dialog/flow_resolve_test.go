@@ -107,7 +107,7 @@ var resolveScripts = []script{
 					}
 					var es []ledger.PointsEntry
 					h.view(func(tx *ledger.Tx) (err error) { es, err = tx.PointsOf(f.minji, 10); return err })
-					if len(es) != 1 || es[0].Kind != ledger.PointsAdjust || es[0].Points != 1000 || es[0].Reason != h.text("resolve.reason", map[string]any{"N": 1}) || es[0].ActorID != "slack:"+staffID {
+					if len(es) != 1 || es[0].Kind != ledger.PointsAdjust || es[0].Points != 1000 || es[0].Reason != complaintReason+"1" || es[0].ActorID != "slack:"+staffID {
 						t.Errorf("points entries %+v, want one adjust of 1,000 with the reason", es)
 					}
 					ms := h.threadMessages(1)
@@ -124,7 +124,10 @@ var resolveScripts = []script{
 						}
 					}
 				}},
-			step{msg: custMsg("/points"), want: []string{"+" + h.pts("1,000"), h.text("resolve.reason", map[string]any{"N": 1})}},
+			// The customer reads what the points were for; the staff, which
+			// complaint they closed.
+			step{msg: custMsg("/points"), want: []string{"+" + h.pts("1,000"), h.text("resolve.entry.customer", nil)}, not: []string{h.text("resolve.reason", map[string]any{"N": 1})}},
+			step{msg: staffMsg("/points 김민지"), want: []string{h.text("resolve.reason", map[string]any{"N": 1})}},
 			step{msg: press(staffMsg(""), "th:close:1"), want: []string{h.text("threads.closed", map[string]any{"N": 1})}, check: func(t *testing.T, h *harness, rs []Reply) {
 				if h.balance(f.minji) != 1000 || len(repliesTo(rs, ToUser)) != 0 {
 					t.Error("a second [해결됨] did something")
@@ -156,8 +159,12 @@ var resolveScripts = []script{
 			step{msg: press(staffMsg(""), "th:close:1")},
 			step{msg: staffMsg("매장에서 직접 사과")},
 			step{msg: staffMsg(h.text("resolve.btn.no_message", nil)), ids: []string{"resolve.btn.no_points"}},
-			step{msg: staffMsg("500"), ids: []string{"resolve.done.no_message"}, check: func(t *testing.T, h *harness, rs []Reply) {
-				toCustomer(custTG, nil)(t, h, rs)
+			// No message, but the points are told: a balance that grew
+			// unexplained reads as a mistake.
+			step{msg: staffMsg("500"), ids: []string{"resolve.done.points_only"}, check: func(t *testing.T, h *harness, rs []Reply) {
+				toCustomer(custTG, func(h *harness) string {
+					return h.text("resolve.customer.points", map[string]any{"Points": h.pts("500"), "Balance": h.pts("500")})
+				})(t, h, rs)
 				resolved("매장에서 직접 사과")(t, h, rs)
 				if h.balance(f.minji) != 500 {
 					t.Errorf("balance %d, want 500", h.balance(f.minji))

@@ -101,7 +101,7 @@ func TestComplaintJourney(t *testing.T) {
 				adjust = append(adjust, e)
 			}
 		}
-		if len(adjust) != 1 || adjust[0].Points != 1000 || !strings.Contains(adjust[0].Reason, "#1") {
+		if len(adjust) != 1 || adjust[0].Points != 1000 || adjust[0].Reason != "complaint:1" { // a code: /points words it per reader
 			t.Errorf("adjust entries %+v, want one of 1,000P naming complaint #1", adjust)
 		}
 		f, err := tx.Feedback(th.FeedbackID)
