@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/ledger"
 	"github.com/dangol/dangol/locales"
 )
@@ -511,7 +512,7 @@ func (m *Main) csvLoyalty(tx *ledger.Tx, c ledger.Customer, loc *time.Location, 
 		lines = append(lines, m.couponLine(cp))
 	}
 	return csvCells{
-		tier:    st.TierID,
+		tier:    dialog.TierName(m.Catalog, m.Config.Lang, st.Level),
 		stamps:  strconv.Itoa(card.Stamps),
 		valid:   strconv.Itoa(len(valid)),
 		coupons: strings.Join(lines, "\n"),

@@ -163,7 +163,7 @@ func TestExport_Loyalty(t *testing.T) {
 	if err != nil || len(rows) != 2 || !strings.HasSuffix(strings.Join(rows[0][:12], ","), ",created_at,tier,stamps,coupons_valid") {
 		t.Fatalf("CSV export (%v):\n%s", err, csvOut.String())
 	}
-	if got := strings.Join(rows[1][9:13], "|"); !strings.HasPrefix(got, ledger.TierVIP+"|1|1|아메리카노 1잔 (2026-12-02까지, 코드 ") {
+	if got := strings.Join(rows[1][9:13], "|"); !strings.HasPrefix(got, "VIP|1|1|아메리카노 1잔 (2026-12-02까지, 코드 ") {
 		t.Errorf("CSV loyalty cells %q:\n%s", got, csvOut.String())
 	}
 	out := export()

@@ -230,3 +230,72 @@ func TestImport_LoyaltyCells(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestExport_TierNames: the export names a tier as the shop does, in its
+// language: the shop's own name from /program tiers ("골드"), the chat's
+// word for a built-in one (일반, Member), never the id ("new", "골드" kept
+// lower case as "gold"); and the export imports back, the tier read by
+// that name, into a ledger with the same tiers.
+func TestExport_TierNames(t *testing.T) {
+	dir := t.TempDir()
+	from, to := filepath.Join(dir, "from.db"), filepath.Join(dir, "to.db")
+	tiers := ledger.TierRules{Levels: []ledger.Tier{{ID: ledger.TierNew}, {Name: "Gold 골드", MinVisits: 30}}}
+	for _, db := range []string{from, to} {
+		s := mustOpenStore(t, db)
+		err := s.Update(context.Background(), func(tx *ledger.Tx) error {
+			_, err := tx.SetTiers(tiers, "slack:UM", seededNow.Add(-48*time.Hour))
+			if err != nil || db == to {
+				return err
+			}
+			for i, name := range []string{"김하늘", "박지훈"} {
+				c := &ledger.Customer{Name: name, Phone: "0101234567" + string(rune('0'+i)), CreatedAt: seededNow.Add(-24 * time.Hour)}
+				if err := tx.CreateCustomer(c); err != nil {
+					return err
+				}
+				if i == 0 {
+					if _, err := tx.PinTier(c.ID, "gold 골드", "slack:UM", seededNow.Add(-time.Hour), nil); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if cerr := s.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	tierCells := func(db, lang string) []string {
+		r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db, "DANGOL_LANG": lang}, "export", "--format", "csv")
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		recs, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cells []string
+		for _, rec := range recs[1:] {
+			cells = append(cells, rec[slices.Index(recs[0], "tier")])
+		}
+		return cells
+	}
+	if got, want := tierCells(from, "ko"), []string{"Gold 골드", "일반"}; !slices.Equal(got, want) {
+		t.Errorf("Korean export's tiers %q, want %q", got, want)
+	}
+	if got, want := tierCells(from, "en"), []string{"Gold 골드", "Member"}; !slices.Equal(got, want) {
+		t.Errorf("English export's tiers %q, want %q", got, want)
+	}
+	out := filepath.Join(dir, "고객.xlsx")
+	if r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": from}, "export", "--out", out); r.err != nil {
+		t.Fatal(r.err)
+	}
+	if r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": to}, "import", out); r.err != nil || !strings.Contains(r.stdout, "가져옴 2명") {
+		t.Fatalf("import: %v\n%s", r.err, r.stdout)
+	}
+	if got, want := tierCells(to, "ko"), []string{"Gold 골드", "일반"}; !slices.Equal(got, want) {
+		t.Errorf("after the round trip tiers %q, want %q", got, want)
+	}
+}
