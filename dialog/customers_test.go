@@ -363,6 +363,7 @@ func TestAuditDetails(t *testing.T) {
 			act := func(a string) string { return h.text("customers.audit.action."+a, nil) }
 			word := func(id string, data map[string]any) string { return h.text("customers.audit.detail."+id, data) }
 			pts := func(s string) string { return h.text("core.fmt.points", map[string]any{"N": s}) }
+			tier := func(id string) string { return h.text("core.tier."+id, nil) }
 			covered := map[string]bool{}
 			unit := func(u, n string) string {
 				covered["customers.audit.unit."+u] = true
@@ -396,14 +397,18 @@ func TestAuditDetails(t *testing.T) {
 				{"coupon", "use DXYTWD", act("coupon") + " (" + word("coupon.use", map[string]any{"Arg": "DXYTWD"}) + ")"},
 				{"note", noteID, act("note")},
 				{"thread_close", "#7", act("thread_close") + " (#7)"},
-				{"tier", "pin basic → vip", act("tier") + " (pin basic → vip)"},
+				// Tiers by the shop's words, not their ids; an id no
+				// programme has ("basic") as it is.
+				{"tier", "pin basic → vip", act("tier") + " (" + word("tier.pin", map[string]any{"From": "basic", "To": tier("vip")}) + ")"},
+				{"tier", "unpin vip → new", act("tier") + " (" + word("tier.unpin", map[string]any{"From": tier("vip"), "To": tier("new")}) + ")"},
+				{"tier", "promote new → vip", act("tier") + " (promote new → vip)"},
 				{"read", "something-new", act("read") + " (something-new)"},
 				{"programme", "rate: 5% → 10%", act("programme") + " (" + word("programme.rate", nil) + ": 5% → 10%)"},
 				{"programme", "expiry: off → 12mo", act("programme") + " (" + word("programme.expiry", nil) + ": " + unit("off", "") + " → " + unit("mo", "12") + ")"},
 				{"programme", "stamps: off → 10=item:아메리카노 1잔/30d", act("programme") + " (" + word("programme.stamps", nil) + ": " + unit("off", "") + " → 10=아메리카노 1잔/" + unit("d", "30") + ")"},
 				{"programme", "birthday: off → 2000P", act("programme") + " (" + word("programme.birthday", nil) + ": " + unit("off", "") + " → 2000P)"},
 				{"programme", "winback: manual → auto+500P", act("programme") + " (" + word("programme.winback", nil) + ": " + unit("manual", "") + " → " + unit("auto", "") + "+500P)"},
-				{"programme", "tiers: all time: new; vip 15v|500000w 10% → 12mo: new; vip 15v", act("programme") + " (" + word("programme.tiers", nil) + ": " + unit("all_time", "") + ": new; vip " + unit("v", "15") + "|" + unit("w", "500000") + " 10% → " + unit("mo", "12") + ": new; vip " + unit("v", "15") + ")"},
+				{"programme", "tiers: all time: new; vip 15v|500000w 10% → 12mo: new; regular 5v", act("programme") + " (" + word("programme.tiers", nil) + ": " + unit("all_time", "") + ": " + tier("new") + "; " + tier("vip") + " " + unit("v", "15") + "|" + unit("w", "500000") + " 10% → " + unit("mo", "12") + ": " + tier("new") + "; " + tier("regular") + " " + unit("v", "5") + ")"},
 				{"programme", "colour: red → blue", act("programme") + " (colour: red → blue)"},
 			}
 			// In chunks that fit one /audit, each on a ledger of its own so

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dangol/dangol/ledger"
 )
@@ -138,7 +139,9 @@ func (t *turn) auditDetail(e ledger.AuditEntry) string {
 	case e.Action == "audit":
 		return t.actorLabel(d)
 	case e.Action == "programme":
-		return t.programmeDetail(d)
+		return t.programmeDetail(d, e.At)
+	case e.Action == "tier":
+		return t.tierDetail(d, e.At)
 	case ledger.IsID(d):
 		return ""
 	}
@@ -186,14 +189,37 @@ func (t *turn) actorLabel(id string) string {
 // reward that is a thing, left out.
 var programmeUnits = regexp.MustCompile(`\b(\d+)(mo|d|v|w)\b|\b(off|manual|auto|all time)\b|\bitem:`)
 
+// tierDetail words a tier move, recorded as "pin old → new" or "unpin
+// old → new" with the tiers' ids (ledger PinTier): the move in the shop's
+// words and each tier as the shop calls it under the programme then in
+// force (일반, 단골, its own 골드), never the id ("new"); a form this
+// version does not know is shown as recorded.
+func (t *turn) tierDetail(d string, at time.Time) string {
+	move, tiers, _ := strings.Cut(d, " ")
+	from, to, ok := strings.Cut(tiers, " → ")
+	id := "customers.audit.detail.tier." + move
+	if !ok || !t.e.cat.Has(t.lang, id) {
+		return d
+	}
+	p, err := t.tx.ProgrammeAt(at)
+	if err != nil {
+		return d
+	}
+	return t.text(id, map[string]any{"From": t.tierNameOf(p, from), "To": t.tierNameOf(p, to)})
+}
+
 // programmeDetail words a programme change, recorded as "part: old → new"
-// (ledger setPart): the part by its name, and the compact form's units
-// and words; the rest (amounts, rates, tier ids, rewards) as recorded.
-func (t *turn) programmeDetail(d string) string {
+// (ledger setPart) at at: the part by its name, the compact form's units
+// and words, and for the tiers each tier by its name (tierNames); the rest
+// (amounts, rates, rewards) as recorded.
+func (t *turn) programmeDetail(d string, at time.Time) string {
 	part, change, ok := strings.Cut(d, ": ")
 	id := "customers.audit.detail.programme." + part
 	if !ok || !t.e.cat.Has(t.lang, id) {
 		return d
+	}
+	if part == string(ledger.PartTiers) {
+		change = t.tierNames(change, at)
 	}
 	change = programmeUnits.ReplaceAllStringFunc(change, func(m string) string {
 		sub := programmeUnits.FindStringSubmatch(m)
@@ -206,4 +232,44 @@ func (t *turn) programmeDetail(d string) string {
 		return t.text("customers.audit.unit."+sub[2], map[string]any{"N": sub[1]})
 	})
 	return t.text(id, nil) + ": " + change
+}
+
+// tierNames names the tiers of a tiers change, "all time: new; vip 15v →
+// 12mo: new; gold 10v", as the shop calls them (TierName): each level
+// starts with its id, a built-in one or one of the programme's before or
+// after the change at at. The window before the first level is left to
+// the units.
+func (t *turn) tierNames(change string, at time.Time) string {
+	levels := map[string]ledger.Tier{}
+	for id := range builtinTiers {
+		levels[id] = ledger.Tier{ID: id}
+	}
+	for _, when := range []time.Time{at.Add(-time.Nanosecond), at} {
+		if p, err := t.tx.ProgrammeAt(when); err == nil {
+			for _, l := range p.Tiers.Levels {
+				levels[l.ID] = l
+			}
+		}
+	}
+	sides := strings.Split(change, " → ")
+	for i, side := range sides {
+		window, rest, ok := strings.Cut(side, ": ")
+		if !ok {
+			continue
+		}
+		segs := strings.Split(rest, "; ")
+		for j, seg := range segs {
+			best := ""
+			for id := range levels {
+				if (seg == id || strings.HasPrefix(seg, id+" ")) && len(id) > len(best) {
+					best = id
+				}
+			}
+			if best != "" {
+				segs[j] = t.tierName(levels[best]) + seg[len(best):]
+			}
+		}
+		sides[i] = window + ": " + strings.Join(segs, "; ")
+	}
+	return strings.Join(sides, " → ")
 }

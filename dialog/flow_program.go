@@ -202,10 +202,14 @@ var builtinTiers = map[string]string{
 // tierName is a tier as the reader calls it: the shop's name, or the
 // built-in tier's word in the reader's language.
 func (t *turn) tierName(l ledger.Tier) string {
-	return tierNameIn(t.e.cat, t.lang, l)
+	return TierName(t.e.cat, t.lang, l)
 }
 
-func tierNameIn(cat *locales.Catalog, lang string, l ledger.Tier) string {
+// TierName is tier l as a reader of lang calls it: the shop's name for it,
+// the built-in tier's word in lang ("일반", "Member"), or the id of a tier
+// the programme no longer has. The CLI's export names tiers by it too, so
+// a spreadsheet says what the chat says.
+func TierName(cat *locales.Catalog, lang string, l ledger.Tier) string {
 	if l.Name != "" {
 		return l.Name
 	}
@@ -226,11 +230,16 @@ func (t *turn) tierNameOf(p ledger.Programme, id string) string {
 
 // builtinTier returns the built-in tier a name means in any language
 // ("단골", "regular", "VIP"), or "".
-func (e *Engine) builtinTier(name string) string {
+func (e *Engine) builtinTier(name string) string { return BuiltinTier(e.cat, name) }
+
+// BuiltinTier returns the id of the built-in tier a word names in any of
+// the catalog's languages ("단골", "regular", "VIP"), or "": what the
+// chat and the CLI's import read a tier's word by.
+func BuiltinTier(cat *locales.Catalog, name string) string {
 	name = strings.TrimSpace(name)
 	for id, msg := range builtinTiers {
 		for _, l := range locales.Languages {
-			if strings.EqualFold(name, e.cat.Text(l, msg, nil)) {
+			if strings.EqualFold(name, cat.Text(l, msg, nil)) {
 				return id
 			}
 		}

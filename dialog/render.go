@@ -45,7 +45,7 @@ func (t *turn) tierLabel(c ledger.Customer, lang string) (string, error) {
 	if lang == "" {
 		lang = t.lang
 	}
-	return tierNameIn(t.e.cat, lang, l), nil
+	return TierName(t.e.cat, lang, l), nil
 }
 
 // maskPhone hides the middle of a phone number: 010-****-5678. Like

@@ -18,7 +18,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
 )
 
 // The export formats. JSON is everything, for moving data out or auditing;
@@ -401,10 +403,12 @@ func exportFeedbackOf(f ledger.Feedback, loc *time.Location) exportFeedback {
 
 // csvHeader names the CSV columns; they stay English so formulas and
 // scripts built on an export keep working whatever the shop's language.
-// The loyalty columns come last, after the columns of older exports, so
-// formulas written against those still find theirs.
+// Columns added later come after the columns of older exports, so
+// formulas written against those still find theirs: the loyalty columns,
+// then what a move to another ledger needs besides (dangol import reads
+// every column but id, consent and coupons_valid back).
 var csvHeader = []string{"id", "name", "phone", "points", "visits", "last_visit", "tags", "consent", "created_at",
-	"tier", "stamps", "coupons_valid"}
+	"tier", "stamps", "coupons_valid", "coupons", "birthday", "preferences", "remarks"}
 
 // exportCSV writes one row per customer. It starts with a UTF-8 byte order
 // mark: without it Excel reads the file as the local code page and shows
@@ -439,7 +443,7 @@ func (m *Main) customerRows(ctx context.Context, tx *ledger.Tx, text func(string
 		if err != nil {
 			return err
 		}
-		tier, stamps, coupons, err := csvLoyalty(tx, c, loc, now)
+		l, err := m.csvLoyalty(tx, c, loc, now)
 		if err != nil {
 			return err
 		}
@@ -462,7 +466,10 @@ func (m *Main) customerRows(ctx context.Context, tx *ledger.Tx, text func(string
 			text(strings.Join(c.Tags, ", ")),
 			consent,
 			localTime(c.CreatedAt, loc),
-			text(tier), stamps, coupons,
+			text(l.tier), l.stamps, l.valid, text(l.coupons),
+			birthdayCell(c.Birthday),
+			text(c.Preferences),
+			text(c.Remarks),
 		})
 	})
 	if err != nil {
@@ -471,27 +478,77 @@ func (m *Main) customerRows(ctx context.Context, tx *ledger.Tx, text func(string
 	return nil
 }
 
-// csvLoyalty is a customer's loyalty in three cells: their tier's id (as
-// the programme names it), the stamps on their current card and how many
-// coupons they can still use. An erased customer's are empty: nothing of
-// theirs opens any more.
-func csvLoyalty(tx *ledger.Tx, c ledger.Customer, loc *time.Location, now time.Time) (tier, stamps, coupons string, err error) {
+// csvCells are a customer's loyalty in the export's cells.
+type csvCells struct {
+	tier    string // the tier as the shop calls it (dialog.TierName)
+	stamps  string // on the current card
+	valid   string // how many coupons they can still use
+	coupons string // those coupons, one a line (couponLine)
+}
+
+// csvLoyalty is a customer's loyalty in the export's cells: their tier
+// named in the shop's language (the shop's own name, or 일반 for "new"),
+// the stamps on their current card, how many coupons they can still use
+// and those coupons, one a line. An erased customer's are empty: nothing
+// of theirs opens any more.
+func (m *Main) csvLoyalty(tx *ledger.Tx, c ledger.Customer, loc *time.Location, now time.Time) (csvCells, error) {
 	if c.Erased {
-		return "", "", "", nil
+		return csvCells{}, nil
 	}
 	st, err := tx.TierOf(c.ID, now, loc)
 	if err != nil {
-		return "", "", "", fmt.Errorf("tier of a customer: %w", err)
+		return csvCells{}, fmt.Errorf("tier of a customer: %w", err)
 	}
 	card, err := tx.StampCardOf(c.ID, now)
 	if err != nil {
-		return "", "", "", fmt.Errorf("stamp card of a customer: %w", err)
+		return csvCells{}, fmt.Errorf("stamp card of a customer: %w", err)
 	}
 	valid, err := tx.CouponsOf(c.ID, now, false)
 	if err != nil {
-		return "", "", "", fmt.Errorf("coupons of a customer: %w", err)
+		return csvCells{}, fmt.Errorf("coupons of a customer: %w", err)
 	}
-	return st.TierID, strconv.Itoa(card.Stamps), strconv.Itoa(len(valid)), nil
+	lines := make([]string, 0, len(valid))
+	for _, cp := range valid {
+		lines = append(lines, m.couponLine(cp))
+	}
+	return csvCells{
+		tier:    dialog.TierName(m.Catalog, m.Config.Lang, st.Level),
+		stamps:  strconv.Itoa(card.Stamps),
+		valid:   strconv.Itoa(len(valid)),
+		coupons: strings.Join(lines, "\n"),
+	}, nil
+}
+
+// couponLine is a valid coupon as the export writes it and dangol import
+// reads it back (couponWords): what it gives, its last day and its code,
+// "아메리카노 1잔 (2027-01-31까지, 코드 K7M2QX)".
+func (m *Main) couponLine(cp ledger.Coupon) string {
+	return m.Catalog.Text(m.Config.Lang, "cli.export.coupon", map[string]any{
+		"Benefit": benefitText(m.Catalog, m.Config.Lang, cp.Benefit), "LastDay": cp.LastDay, "Code": cp.Code,
+	})
+}
+
+// benefitText says what a coupon gives in lang, as the chat does: "10%
+// 할인", "5,000원 할인", or the item.
+func benefitText(cat *locales.Catalog, lang string, b ledger.CouponBenefit) string {
+	switch b.Kind {
+	case ledger.BenefitPercent:
+		return cat.Text(lang, "loyalty.benefit.percent", map[string]any{"Percent": b.Percent})
+	case ledger.BenefitWon:
+		won := cat.Text(lang, "core.fmt.won", map[string]any{"N": groupDigits(lang, b.Won)})
+		return cat.Text(lang, "loyalty.benefit.won", map[string]any{"Amount": won})
+	}
+	return b.Item
+}
+
+// birthdayCell is a birthday as the export writes it: 1990-03-14, or
+// 0000-03-14 for one kept without its year, which dangol import reads
+// back the same; empty when unknown.
+func birthdayCell(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.DateOnly)
 }
 
 // cell keeps a text a spreadsheet would run as a formula ("=…", "+…",

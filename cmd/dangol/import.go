@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,6 +25,7 @@ import (
 	"golang.org/x/text/message"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/ledger"
 	"github.com/dangol/dangol/locales"
 )
@@ -46,6 +48,9 @@ const (
 	headerSearchRows = 10
 	// maxListed bounds each list of rows in the report.
 	maxListed = 20
+	// maxImportStamps is the most stamps a row may carry (ledger
+	// ImportStamps).
+	maxImportStamps = 10000
 )
 
 // field is a customer field a column can fill.
@@ -63,6 +68,10 @@ const (
 	fieldPoints
 	fieldVisits
 	fieldLastVisit
+	fieldTier
+	fieldStamps
+	fieldCoupons
+	fieldLast = fieldCoupons
 )
 
 // fieldKeys name the fields in locale ids ("cli.import.field.name").
@@ -70,12 +79,13 @@ var fieldKeys = [...]string{
 	fieldName: "name", fieldPhone: "phone", fieldBirthday: "birthday",
 	fieldPreferences: "preferences", fieldRemarks: "remarks", fieldTags: "tags",
 	fieldRegistered: "registered", fieldPoints: "points", fieldVisits: "visits",
-	fieldLastVisit: "last_visit",
+	fieldLastVisit: "last_visit", fieldTier: "tier", fieldStamps: "stamps", fieldCoupons: "coupons",
 }
 
 // headerAliases maps a header, as normHeader leaves it, to its field.
-// dangol's own CSV export (id, name, phone, points, visits, last_visit,
-// tags, consent, created_at) is among them, so an export imports back.
+// dangol's own CSV and Excel export (name, phone, points, visits,
+// last_visit, tags, created_at, tier, stamps, coupons, birthday,
+// preferences, remarks) is among them, so an export imports back.
 var headerAliases = func() map[string]field {
 	m := map[string]field{}
 	add := func(f field, names ...string) {
@@ -96,6 +106,9 @@ var headerAliases = func() map[string]field {
 	add(fieldVisits, "방문횟수", "방문수", "visits", "visit count")
 	add(fieldLastVisit, "최근방문", "최근방문일", "최근 방문일", "마지막방문", "마지막방문일", "마지막 방문일",
 		"last_visit", "last visit", "last visited")
+	add(fieldTier, "등급", "회원등급", "고객등급", "tier", "level", "membership")
+	add(fieldStamps, "스탬프", "도장", "쿠폰도장", "stamps", "stamp")
+	add(fieldCoupons, "쿠폰", "보유쿠폰", "coupons", "coupon")
 	return m
 }()
 
@@ -133,6 +146,9 @@ type sheet struct {
 	ignored   []string        // headers of columns not read
 	rows      []importRow
 	rejected  []rejectedRow
+	// nameless are the rows with neither a name nor a phone: an erased
+	// customer's row in dangol's export, which is passed over, not refused.
+	nameless []int
 }
 
 // importRow is one customer to create.
@@ -143,6 +159,16 @@ type importRow struct {
 	visits    int       // from the sheet, -1 if none
 	lastVisit time.Time // from the sheet, zero if none
 	undated   bool      // no registration date: CreatedAt is the import's time
+	tier      string    // the tier's word as written, "" if none
+	stamps    int       // on the card
+	coupons   []importCoupon
+}
+
+// importCoupon is a valid coupon a row carries over (couponWords).
+type importCoupon struct {
+	benefit ledger.CouponBenefit
+	lastDay time.Time // its last day, midnight in the shop's zone
+	code    string    // "" if the cell had none: a new one is drawn
 }
 
 // visitRange is the visit history the row gives: its count, from its
@@ -213,7 +239,7 @@ func (m *Main) importFile(ctx context.Context, path, format, sheetName string, d
 	var res importResult
 	err = importUpdate(store, ctx, func(tx *ledger.Tx) error {
 		var err error
-		res, err = applyImport(ctx, tx, sh, now)
+		res, err = m.applyImport(ctx, tx, sh, now)
 		if err == nil && dryRun {
 			return errDryRun
 		}
@@ -223,7 +249,8 @@ func (m *Main) importFile(ctx context.Context, path, format, sheetName string, d
 		return m.importFailed(lang, path, creates, err)
 	}
 	if !dryRun {
-		m.Logger.Info("import done", "file", path, "imported", len(res.imported), "skipped", len(res.skipped), "rejected", len(sh.rejected))
+		m.Logger.Info("import done", "file", path, "imported", len(res.imported), "skipped", len(res.skipped),
+			"rejected", len(sh.rejected)+len(res.rejected), "nameless", len(sh.nameless))
 	}
 	_, err = io.WriteString(m.Stdout, m.importReport(lang, sh, res, dryRun))
 	return err
@@ -314,6 +341,16 @@ type importResult struct {
 	points   int64 // carried over, in all
 	undated  int   // imported without a registration date
 	visits   int   // customers given the sheet's visit history
+	// rejected are the rows refused against the ledger (a tier it does
+	// not have), beside the sheet's own.
+	rejected []rejectedRow
+	stamped  int // customers given stamps
+	stamps   int // stamps carried over, in all
+	coupons  int // coupons carried over
+	holders  int // customers given coupons
+	expired  int // coupons past their last day, not carried over
+	recoded  int // coupons whose code was taken, given a new one
+	pinned   int // customers whose tier is pinned
 }
 
 type importedRow struct {
@@ -337,13 +374,26 @@ type skippedRow struct {
 // ledger, or on an earlier row, is skipped and never overwritten, so an
 // import can be run again after fixing the rows it refused. It may run
 // more than once (Store.Update), so it keeps no state outside its result.
-func applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now time.Time) (importResult, error) {
+func (m *Main) applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now time.Time) (importResult, error) {
 	var res importResult
+	p, err := tx.ProgrammeAt(now)
+	if err != nil {
+		return importResult{}, fmt.Errorf("import: %w", err)
+	}
 	seen := map[string]int{} // phone -> first row
 	for _, r := range sh.rows {
 		// An import interrupted (Ctrl-C) stops here, and nothing is kept.
 		if err := ctx.Err(); err != nil {
 			return importResult{}, err
+		}
+		tier := ""
+		if r.tier != "" {
+			var ok bool
+			if tier, ok = m.tierOf(p, r.tier); !ok {
+				res.rejected = append(res.rejected, rejectedRow{row: r.row, reasons: []reason{{"cli.import.reason.unknown_tier",
+					map[string]any{"Value": r.tier, "Tiers": m.tierWords(p)}}}})
+				continue
+			}
 		}
 		c := r.customer
 		c.Tags = slices.Clone(c.Tags) // CreateCustomer tidies them in place
@@ -381,6 +431,9 @@ func applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now time.Time) (
 			}
 			res.visits++
 		}
+		if err := importLoyalty(tx, &res, c.ID, r, p, tier, now); err != nil {
+			return importResult{}, fmt.Errorf("row %d: %w", r.row, err)
+		}
 		detail := fmt.Sprintf("file=%s row=%d", sh.file, r.row)
 		if r.visits >= 0 {
 			detail += fmt.Sprintf(" visits=%d", r.visits)
@@ -394,6 +447,86 @@ func applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now time.Time) (
 		res.imported = append(res.imported, importedRow{row: r.row, id: c.ID})
 	}
 	return res, nil
+}
+
+// importLoyalty carries a new customer's stamps, valid coupons and tier
+// over. The stamps go on the card without a reward (ledger ImportStamps);
+// a coupon keeps its benefit, last day and code, unless the code is
+// another coupon's here; one past its last day is left out. The tier
+// follows the visits carried over (the rules of p); when they give less
+// than the row says (the spend and the visits of a window do not come
+// over), it is pinned to the row's, as a manager's /customer 등급 would.
+func importLoyalty(tx *ledger.Tx, res *importResult, id string, r importRow, p ledger.Programme, tier string, now time.Time) error {
+	if r.stamps > 0 {
+		if _, err := tx.ImportStamps(id, r.stamps, importActor, now); err != nil {
+			return err
+		}
+		res.stamped++
+		res.stamps += r.stamps
+	}
+	given := 0
+	for _, cp := range r.coupons {
+		ends := cp.lastDay.AddDate(0, 0, 1)
+		if !ends.After(now) {
+			res.expired++
+			continue
+		}
+		got, err := tx.ImportCoupon(ledger.Coupon{
+			CustomerID: id, Code: cp.code, Benefit: cp.benefit, Source: ledger.SourceImport, IssuedAt: now,
+			LastDay: cp.lastDay.Format(time.DateOnly), Ends: ends, State: ledger.CouponValid, IssuedBy: importActor,
+		})
+		if err != nil {
+			return err
+		}
+		if cp.code != "" && got.Code != cp.code {
+			res.recoded++
+		}
+		given++
+	}
+	if given > 0 {
+		res.holders++
+		res.coupons += given
+	}
+	if tier == "" {
+		return nil
+	}
+	st, err := tx.TierOf(id, now, now.Location())
+	if err != nil {
+		return err
+	}
+	if p.Tiers.Rank(tier) <= st.Rank {
+		return nil
+	}
+	if _, err := tx.PinTier(id, tier, importActor, now, now.Location()); err != nil {
+		return err
+	}
+	res.pinned++
+	return nil
+}
+
+// tierOf is the id of the tier of p a word names: its id, the shop's name
+// for it, or a built-in tier's word in any language ("단골", "Regular"), so
+// an export in either language, or a sheet naming its tiers by the chat's
+// words, reads back. ok is false when p has no such tier.
+func (m *Main) tierOf(p ledger.Programme, word string) (id string, ok bool) {
+	word = strings.Join(strings.Fields(norm.NFC.String(word)), " ")
+	builtin := dialog.BuiltinTier(m.Catalog, word)
+	for _, l := range p.Tiers.Levels {
+		if strings.EqualFold(l.ID, word) || (l.Name != "" && strings.EqualFold(l.Name, word)) || (builtin != "" && l.ID == builtin) {
+			return l.ID, true
+		}
+	}
+	return "", false
+}
+
+// tierWords lists p's tiers as the shop calls them, for a row naming
+// another.
+func (m *Main) tierWords(p ledger.Programme) string {
+	names := make([]string, 0, len(p.Tiers.Levels))
+	for _, l := range p.Tiers.Levels {
+		names = append(names, dialog.TierName(m.Catalog, m.Config.Lang, l))
+	}
+	return strings.Join(names, ", ")
 }
 
 // readSheet reads and checks the file at path; problems with the file as a
@@ -463,7 +596,7 @@ func (m *Main) readSheet(path, format, sheetName string, now time.Time) (*sheet,
 		}
 		source = enc
 	}
-	sh, err := sheetFromRecords(records, rows, m.Config.Loc, now)
+	sh, err := sheetFromRecords(records, rows, newCouponWords(m.Catalog), m.Config.Loc, now)
 	if errors.Is(err, errNoHeader) {
 		msg := text("cli.import.err.no_header", map[string]any{"Rows": headerSearchRows})
 		if len(sheets) > 1 {
@@ -590,7 +723,7 @@ func csvRecords(text string) (records [][]string, rows []int, err error) {
 // an .xlsx sheet and reads every row after it: the one row pipeline of both
 // formats. A row with nothing in it is passed over (sheets end with empty
 // rows).
-func sheetFromRecords(records [][]string, rows []int, loc *time.Location, now time.Time) (*sheet, error) {
+func sheetFromRecords(records [][]string, rows []int, words *couponWords, loc *time.Location, now time.Time) (*sheet, error) {
 	rowOf := func(i int) int {
 		if rows != nil {
 			return rows[i]
@@ -615,9 +748,13 @@ func sheetFromRecords(records [][]string, rows []int, loc *time.Location, now ti
 		if blankRecord(rec) {
 			continue
 		}
+		if nameless(rec, sh.columns) {
+			sh.nameless = append(sh.nameless, rowOf(i))
+			continue
+		}
 		// Row numbers are the spreadsheet's (rowOf), so the shop finds
 		// the row it is told about.
-		row, reasons := parseRow(rec, sh.columns, sh.headers, loc, now)
+		row, reasons := parseRow(rec, sh.columns, sh.headers, words, loc, now)
 		row.row = rowOf(i)
 		if len(reasons) > 0 {
 			sh.rejected = append(sh.rejected, rejectedRow{row: row.row, reasons: reasons})
@@ -658,6 +795,18 @@ func mapHeader(rec []string) (map[field][]int, []string) {
 	return cols, ignored
 }
 
+// nameless reports whether a row has neither a name nor a phone: no one to
+// import, and what dangol's export writes of an erased customer (the
+// record is kept so past counts stay true, its name and phone are gone).
+func nameless(rec []string, cols map[field][]int) bool {
+	for _, f := range []field{fieldName, fieldPhone} {
+		if j := cols[f][0]; j < len(rec) && strings.TrimSpace(uncell(strings.TrimSpace(rec[j]))) != "" {
+			return false
+		}
+	}
+	return true
+}
+
 // blankRecords reports whether no row has anything in it.
 func blankRecords(recs [][]string) bool {
 	for _, rec := range recs {
@@ -679,7 +828,7 @@ func blankRecord(rec []string) bool {
 
 // parseRow reads one row. It returns every reason the row cannot be
 // imported, so one pass of corrections fixes it.
-func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Location, now time.Time) (importRow, []reason) {
+func parseRow(rec []string, cols map[field][]int, headers []string, words *couponWords, loc *time.Location, now time.Time) (importRow, []reason) {
 	get := func(f field) (value, header string) {
 		if len(cols[f]) == 0 {
 			return "", ""
@@ -762,6 +911,26 @@ func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Lo
 	}
 	c.Preferences, _ = get(fieldPreferences)
 	c.Remarks, _ = get(fieldRemarks)
+	row.tier, _ = get(fieldTier)
+	if v, _ := get(fieldStamps); v != "" {
+		if n, err := strconv.Atoi(strings.ReplaceAll(v, ",", "")); err == nil && n >= 0 && n <= maxImportStamps {
+			row.stamps = n
+		} else {
+			bad("cli.import.reason.bad_stamps", map[string]any{"Value": v, "Max": maxImportStamps})
+		}
+	}
+	if v, _ := get(fieldCoupons); v != "" {
+		for _, line := range strings.Split(v, "\n") {
+			if line = strings.TrimSpace(uncell(strings.TrimSpace(line))); line == "" {
+				continue
+			}
+			if cp, ok := words.coupon(line, loc); ok {
+				row.coupons = append(row.coupons, cp)
+			} else {
+				bad("cli.import.reason.bad_coupon", map[string]any{"Value": line})
+			}
+		}
+	}
 	for _, j := range cols[fieldTags] {
 		if j < len(rec) {
 			for _, t := range splitTags(uncell(rec[j])) {
@@ -866,6 +1035,82 @@ func splitTags(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool {
 		return r == ',' || r == '/' || r == '#' || r == ';' || r == '、' || unicode.IsSpace(r)
 	})
+}
+
+// couponWords read the coupon lines of dangol's export (couponLine) in
+// either language: the benefit's words around a number (a percent, an
+// amount in won) as the catalog writes them, found by rendering each
+// template around a mark rather than by a copy of its words.
+type couponWords struct {
+	percent, won [][2]string // prefix and suffix, a pair a language
+}
+
+// newCouponWords reads the benefit templates of every language in cat.
+func newCouponWords(cat *locales.Catalog) *couponWords {
+	const mark = "\x00"
+	w := &couponWords{}
+	split := func(s string) [2]string {
+		before, after, _ := strings.Cut(s, mark)
+		return [2]string{before, after}
+	}
+	for _, l := range locales.Languages {
+		w.percent = append(w.percent, split(cat.Text(l, "loyalty.benefit.percent", map[string]any{"Percent": mark})))
+		won := cat.Text(l, "core.fmt.won", map[string]any{"N": mark})
+		w.won = append(w.won, split(cat.Text(l, "loyalty.benefit.won", map[string]any{"Amount": won})))
+	}
+	return w
+}
+
+// couponDate is a last day in a coupon line's parentheses.
+var couponDate = regexp.MustCompile(`\d{4}\s*[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}`)
+
+// coupon reads one line of a coupons cell: what it gives, then in the
+// last parentheses its last day and, optionally, its code, "아메리카노 1잔
+// (2027-01-31까지, 코드 K7M2QX)" or "10% off (until 2027-01-31)". A
+// benefit that is neither the percent nor the amount of either language
+// is an item, as the shop named it. ok is false without a last day, or
+// for a benefit the ledger would refuse.
+func (w *couponWords) coupon(line string, loc *time.Location) (importCoupon, bool) {
+	open := strings.LastIndex(line, "(")
+	if open < 0 || !strings.HasSuffix(line, ")") {
+		return importCoupon{}, false
+	}
+	head, paren := strings.TrimSpace(line[:open]), line[open+1:len(line)-1]
+	day, ok := parseDay(couponDate.FindString(paren), loc)
+	if !ok || head == "" {
+		return importCoupon{}, false
+	}
+	cp := importCoupon{lastDay: day, benefit: w.benefit(head)}
+	for _, f := range strings.FieldsFunc(paren, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
+		if code, ok := ledger.NormalizeCouponCode(f); ok {
+			cp.code = code
+		}
+	}
+	return cp, cp.benefit.Validate() == nil
+}
+
+// benefit reads what a coupon gives from its words.
+func (w *couponWords) benefit(s string) ledger.CouponBenefit {
+	number := func(pairs [][2]string) (int64, bool) {
+		for _, p := range pairs {
+			if mid, ok := strings.CutPrefix(s, p[0]); ok && p[0]+p[1] != "" {
+				if mid, ok = strings.CutSuffix(mid, p[1]); ok {
+					n, err := strconv.ParseInt(strings.ReplaceAll(strings.TrimSpace(mid), ",", ""), 10, 64)
+					if err == nil && n > 0 {
+						return n, true
+					}
+				}
+			}
+		}
+		return 0, false
+	}
+	if n, ok := number(w.percent); ok && n <= 100 {
+		return ledger.CouponBenefit{Kind: ledger.BenefitPercent, Percent: int(n)}
+	}
+	if n, ok := number(w.won); ok {
+		return ledger.CouponBenefit{Kind: ledger.BenefitWon, Won: n}
+	}
+	return ledger.CouponBenefit{Kind: ledger.BenefitItem, Item: s}
 }
 
 // parsePoints reads a points balance: "1,750", "1750P", "1,750점", "1750.0".
@@ -1038,7 +1283,7 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 		line(t("cli.import.title", head))
 	}
 	var mapped []string
-	for f := fieldName; f <= fieldLastVisit; f++ {
+	for f := fieldName; f <= fieldLast; f++ {
 		for _, j := range sh.columns[f] {
 			mapped = append(mapped, t("cli.import.column", map[string]any{
 				"Header": strings.TrimSpace(sh.headers[j]), "Field": t("cli.import.field."+fieldKeys[f], nil),
@@ -1050,7 +1295,10 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 		line(t("cli.import.ignored", map[string]any{"Columns": strings.Join(sh.ignored, ", ")}))
 	}
 	count := func(v int) string { return groupDigits(lang, int64(v)) }
-	counts := map[string]any{"Imported": count(len(res.imported)), "Skipped": count(len(res.skipped)), "Rejected": count(len(sh.rejected))}
+	// The rows refused against the ledger join the sheet's, in row order.
+	rejected := slices.SortedFunc(slices.Values(slices.Concat(sh.rejected, res.rejected)),
+		func(a, b rejectedRow) int { return a.row - b.row })
+	counts := map[string]any{"Imported": count(len(res.imported)), "Skipped": count(len(res.skipped)), "Rejected": count(len(rejected))}
 	if dryRun {
 		line(t("cli.import.counts.dry", counts))
 	} else {
@@ -1073,16 +1321,26 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 			line(t("cli.import.more", map[string]any{"Count": groupDigits(lang, int64(n))}))
 		}
 	}
-	if len(sh.rejected) > 0 {
+	if len(sh.nameless) > 0 {
+		var rows []string
+		for _, r := range sh.nameless[:min(len(sh.nameless), maxListed)] {
+			rows = append(rows, t("cli.import.nameless.row", map[string]any{"Row": r}))
+		}
+		if len(sh.nameless) > maxListed {
+			rows = append(rows, "…")
+		}
+		line(t("cli.import.nameless", map[string]any{"Count": count(len(sh.nameless)), "Rows": strings.Join(rows, ", ")}))
+	}
+	if len(rejected) > 0 {
 		line(t("cli.import.rejected.title", nil))
-		for _, r := range sh.rejected[:min(len(sh.rejected), maxListed)] {
+		for _, r := range rejected[:min(len(rejected), maxListed)] {
 			var texts []string
 			for _, rs := range r.reasons {
 				texts = append(texts, t(rs.id, rs.data))
 			}
 			line(t("cli.import.rejected.row", map[string]any{"Row": r.row, "Reason": strings.Join(texts, "; ")}))
 		}
-		if n := len(sh.rejected) - maxListed; n > 0 {
+		if n := len(rejected) - maxListed; n > 0 {
 			line(t("cli.import.more", map[string]any{"Count": groupDigits(lang, int64(n))}))
 		}
 	}
@@ -1092,6 +1350,21 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 		}
 		if len(sh.columns[fieldVisits]) > 0 {
 			line(t("cli.import.visits", map[string]any{"Count": count(res.visits), "Total": count(len(res.imported))}))
+		}
+		if res.stamped > 0 {
+			line(t("cli.import.stamps", map[string]any{"Customers": count(res.stamped), "Stamps": count(res.stamps)}))
+		}
+		if res.coupons > 0 {
+			line(t("cli.import.coupons", map[string]any{"Customers": count(res.holders), "Coupons": count(res.coupons)}))
+		}
+		if res.recoded > 0 {
+			line(t("cli.import.coupons_recoded", map[string]any{"Count": count(res.recoded)}))
+		}
+		if res.expired > 0 {
+			line(t("cli.import.coupons_expired", map[string]any{"Count": count(res.expired)}))
+		}
+		if res.pinned > 0 {
+			line(t("cli.import.tiers_pinned", map[string]any{"Count": count(res.pinned)}))
 		}
 		line(t("cli.import.consent", nil))
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"os"
@@ -154,12 +155,16 @@ func TestExport_Loyalty(t *testing.T) {
 		}
 		return out
 	}
-	// The CSV's last three columns: the pinned tier, the stamp left on the
-	// card after the reward, and the one coupon still valid (the reward's).
+	// The CSV's loyalty columns, after the older ones: the pinned tier (as
+	// the shop calls it), the stamp left on the card after the reward, and
+	// the one coupon still valid (the reward's), counted and named.
 	csvOut := export("--format", "csv")
-	rows := strings.Split(strings.TrimSpace(csvOut.String()), "\r\n")
-	if len(rows) != 2 || !strings.HasSuffix(rows[0], ",tier,stamps,coupons_valid") || !strings.HasSuffix(rows[1], ","+ledger.TierVIP+",1,1") {
-		t.Errorf("CSV export:\n%s", csvOut.String())
+	rows, err := csv.NewReader(strings.NewReader(csvOut.String())).ReadAll()
+	if err != nil || len(rows) != 2 || !strings.HasSuffix(strings.Join(rows[0][:12], ","), ",created_at,tier,stamps,coupons_valid") {
+		t.Fatalf("CSV export (%v):\n%s", err, csvOut.String())
+	}
+	if got := strings.Join(rows[1][9:13], "|"); !strings.HasPrefix(got, "VIP|1|1|아메리카노 1잔 (2026-12-02까지, 코드 ") {
+		t.Errorf("CSV loyalty cells %q:\n%s", got, csvOut.String())
 	}
 	out := export()
 	var got struct {

@@ -1,0 +1,301 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// seedMove fills a ledger with what a shop moving to another dangol has:
+// a customer with everything a spreadsheet row can carry (birthday,
+// preferences, remarks, tags, points, visits, stamps on the card, two
+// valid coupons and a used one, a tier pinned above what the visits give),
+// a customer with nothing but a name and a phone, and an erased one.
+func seedMove(t *testing.T, path string) {
+	t.Helper()
+	seoul, err := time.LoadLocation("Asia/Seoul")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(day, hour int) time.Time { return time.Date(2026, 11, day, hour, 0, 0, 0, seoul) }
+	s := mustOpenStore(t, path)
+	err = s.Update(context.Background(), func(tx *ledger.Tx) error {
+		var steps []error
+		step := func(err error) { steps = append(steps, err) }
+		_, err := tx.SetStamps(ledger.StampRules{Goal: 5, Reward: ledger.CouponBenefit{Kind: ledger.BenefitItem, Item: "아메리카노 1잔"}}, "slack:UM", at(1, 9))
+		step(err)
+		haneul := &ledger.Customer{Name: "김하늘", Phone: "01012345678", CreatedAt: at(1, 10), Tags: []string{"VIP", "펌"},
+			Birthday: time.Date(1990, 3, 14, 0, 0, 0, 0, time.UTC), Preferences: "따뜻한 물", Remarks: "두피 민감"}
+		if err := tx.CreateCustomer(haneul); err != nil {
+			return err
+		}
+		jihun := &ledger.Customer{Name: "박지훈", Phone: "01022223333", CreatedAt: at(2, 10)}
+		if err := tx.CreateCustomer(jihun); err != nil {
+			return err
+		}
+		gone := &ledger.Customer{Name: "이서연", Phone: "01055556666", CreatedAt: at(2, 11)}
+		if err := tx.CreateCustomer(gone); err != nil {
+			return err
+		}
+		for _, day := range []int{3, 20} {
+			step(tx.AddNote(&ledger.Note{CustomerID: haneul.ID, StaffID: "slack:U1", StaffName: "민지", At: at(day, 11), Text: "커트"}))
+		}
+		step(tx.AddPoints(&ledger.PointsEntry{CustomerID: haneul.ID, At: at(3, 11), Kind: ledger.PointsEarn, Points: 2000, Amount: 40000, ActorID: "slack:U1"}))
+		_, err = tx.AddStamps(haneul.ID, 2, "slack:U1", "라떼", at(20, 11), seoul)
+		step(err)
+		_, err = tx.IssueCoupon(ledger.CouponSpec{CustomerID: haneul.ID, Benefit: ledger.CouponBenefit{Kind: ledger.BenefitItem, Item: "라떼 (L) 1잔"}, Days: 60, ActorID: "slack:U1"}, at(20, 12), seoul)
+		step(err)
+		_, err = tx.IssueCoupon(ledger.CouponSpec{CustomerID: haneul.ID, Benefit: ledger.CouponBenefit{Kind: ledger.BenefitPercent, Percent: 10}, Days: 30, ActorID: "slack:U1"}, at(20, 12), seoul)
+		step(err)
+		used, err := tx.IssueCoupon(ledger.CouponSpec{CustomerID: haneul.ID, Benefit: ledger.CouponBenefit{Kind: ledger.BenefitWon, Won: 5000}, Days: 30, ActorID: "slack:U1"}, at(20, 12), seoul)
+		step(err)
+		if err == nil {
+			_, err = tx.UseCoupon(haneul.ID, used.Code, "slack:U1", at(21, 12))
+			step(err)
+		}
+		_, err = tx.PinTier(haneul.ID, ledger.TierVIP, "slack:UM", at(21, 13), seoul)
+		step(err)
+		step(tx.EraseCustomer(gone.ID, at(25, 9)))
+		return errors.Join(steps...)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestExportImport_RoundTrip: a shop's CSV or Excel export imported into a
+// fresh ledger gives the same customers back: every column of the export
+// but the record's id and the consent (asked again) is the same when the
+// new ledger is exported, the erased customer's row is passed over and
+// counted, not refused, and the coupons keep their codes. Before, the
+// erased row was refused ("이름 없음; 전화번호 없음") and tier, stamps and
+// coupons were dropped, with birthday, preferences and remarks, which the
+// export did not have.
+func TestExportImport_RoundTrip(t *testing.T) {
+	for _, format := range []string{"csv", "xlsx"} {
+		t.Run(format, func(t *testing.T) {
+			dir := t.TempDir()
+			from, to := filepath.Join(dir, "from.db"), filepath.Join(dir, "to.db")
+			seedMove(t, from)
+			out := filepath.Join(dir, "고객."+format)
+			if r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": from}, "export", "--out", out); r.err != nil {
+				t.Fatal(r.err)
+			}
+			r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": to}, "import", out)
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			for _, want := range []string{
+				"가져옴 2명 · 건너뜀 0명 (이미 있는 전화번호) · 제외 0행",
+				"이름도 전화번호도 없는 1행은 건너뛰었어요 (삭제된 고객의 행): 4행",
+				"옮긴 스탬프: 1명, 모두 2개",
+				"옮긴 쿠폰: 1명, 모두 2장",
+				"등급을 그대로 고정한 고객: 1명",
+			} {
+				if !strings.Contains(r.stdout, want) {
+					t.Errorf("report lacks %q:\n%s", want, r.stdout)
+				}
+			}
+			if strings.Contains(r.stdout, "이름 없음") {
+				t.Errorf("the erased customer's row is refused:\n%s", r.stdout)
+			}
+			got, want := movedRows(t, to), movedRows(t, from)
+			delete(want, "") // the erased customer
+			if len(got) != len(want) {
+				t.Fatalf("after the round trip %d customers, want %d:\n%q\nwant\n%q", len(got), len(want), got, want)
+			}
+			for phone, w := range want {
+				if g := got[phone]; !slices.Equal(g, w) {
+					t.Errorf("%s after the round trip:\n%q\nwant\n%q", phone, g, w)
+				}
+			}
+		})
+	}
+}
+
+// movedRows is the CSV export of the ledger at db by phone, each row as
+// header=value cells without the columns a move does not carry: the
+// record's id and the consent.
+func movedRows(t *testing.T, db string) map[string][]string {
+	t.Helper()
+	r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db}, "export", "--format", "csv")
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.stdout, "\uFEFF"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string][]string{}
+	for _, rec := range recs[1:] {
+		var cells []string
+		for j, h := range recs[0] {
+			if h != "id" && h != "consent" {
+				cells = append(cells, h+"="+rec[j])
+			}
+		}
+		rows[rec[slices.Index(recs[0], "phone")]] = cells
+	}
+	return rows
+}
+
+// TestImport_LoyaltyCells: the tier, stamps and coupons columns are read
+// in either language's words: a tier by the chat's word or its id, and
+// pinned when the visits carried over give less; a coupon line by its
+// benefit and last day, its code kept; a coupon past its last day is
+// counted and left out; a tier the ledger lacks, stamps that are not a
+// number and a coupon without a last day refuse their row, saying why.
+func TestImport_LoyaltyCells(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	file := writeFile(t, filepath.Join(dir, "list.csv"), []byte("이름,전화번호,등급,스탬프,쿠폰\n"+
+		"가,010-1111-0001,단골,3,\"5,000원 할인 (2026-12-31까지)\"\n"+
+		"나,010-1111-0002,Regular,,\"₩5,000 off (until 2026-12-31, code k7m2qx)\nAmericano (L) (until 2027-01-05)\"\n"+
+		"다,010-1111-0003,골드,,\n"+
+		"라,010-1111-0004,,x,2\n"+
+		"마,010-1111-0005,vip,,10% 할인 (2026-11-30까지)\n"+
+		"바,010-1111-0006,new,1,\n"))
+	r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db}, "import", file)
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	for _, want := range []string{
+		"가져옴 4명 · 건너뜀 0명 (이미 있는 전화번호) · 제외 2행",
+		"4행: 이 장부에 없는 등급이에요: 골드 (있는 등급: 일반, 단골, VIP)",
+		"5행: 알아볼 수 없는 스탬프 수예요: x (0부터 10000까지의 정수); 알아볼 수 없는 쿠폰이에요: 2",
+		"옮긴 스탬프: 2명, 모두 4개",
+		"옮긴 쿠폰: 2명, 모두 3장",
+		"마지막 날이 지난 쿠폰 1장은 옮기지 않았어요.",
+		"등급을 그대로 고정한 고객: 3명",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("report lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	s := mustOpenStore(t, db)
+	defer s.Close()
+	want := map[string]struct {
+		tier    string
+		stamps  int
+		coupons []string // benefit, last day, code ("" any)
+	}{
+		"01011110001": {ledger.TierRegular, 3, []string{"5000won 2026-12-31 "}},
+		"01011110002": {ledger.TierRegular, 0, []string{"5000won 2026-12-31 K7M2QX", "item:Americano (L) 2027-01-05 "}},
+		"01011110005": {ledger.TierVIP, 0, nil},
+		"01011110006": {ledger.TierNew, 1, nil},
+	}
+	err := s.View(context.Background(), func(tx *ledger.Tx) error {
+		for phone, w := range want {
+			c, err := tx.CustomerByPhone(phone)
+			if err != nil {
+				return err
+			}
+			tier, err := tx.TierIDOf(c.ID, seededNow, nil)
+			if err != nil {
+				return err
+			}
+			card, err := tx.StampCardOf(c.ID, seededNow)
+			if err != nil {
+				return err
+			}
+			cps, err := tx.CouponsOf(c.ID, seededNow, false)
+			if err != nil {
+				return err
+			}
+			var got []string
+			for i, cp := range cps {
+				code := ""
+				if i < len(w.coupons) && strings.HasSuffix(w.coupons[i], " "+cp.Code) {
+					code = cp.Code
+				}
+				got = append(got, cp.Benefit.String()+" "+cp.LastDay+" "+code)
+			}
+			if tier != w.tier || card.Stamps != w.stamps || !slices.Equal(got, w.coupons) {
+				t.Errorf("%s: tier %s, %d stamps, coupons %q; want %s, %d, %q", phone, tier, card.Stamps, got, w.tier, w.stamps, w.coupons)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestExport_TierNames: the export names a tier as the shop does, in its
+// language: the shop's own name from /program tiers ("골드"), the chat's
+// word for a built-in one (일반, Member), never the id ("new", "골드" kept
+// lower case as "gold"); and the export imports back, the tier read by
+// that name, into a ledger with the same tiers.
+func TestExport_TierNames(t *testing.T) {
+	dir := t.TempDir()
+	from, to := filepath.Join(dir, "from.db"), filepath.Join(dir, "to.db")
+	tiers := ledger.TierRules{Levels: []ledger.Tier{{ID: ledger.TierNew}, {Name: "Gold 골드", MinVisits: 30}}}
+	for _, db := range []string{from, to} {
+		s := mustOpenStore(t, db)
+		err := s.Update(context.Background(), func(tx *ledger.Tx) error {
+			_, err := tx.SetTiers(tiers, "slack:UM", seededNow.Add(-48*time.Hour))
+			if err != nil || db == to {
+				return err
+			}
+			for i, name := range []string{"김하늘", "박지훈"} {
+				c := &ledger.Customer{Name: name, Phone: "0101234567" + string(rune('0'+i)), CreatedAt: seededNow.Add(-24 * time.Hour)}
+				if err := tx.CreateCustomer(c); err != nil {
+					return err
+				}
+				if i == 0 {
+					if _, err := tx.PinTier(c.ID, "gold 골드", "slack:UM", seededNow.Add(-time.Hour), nil); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if cerr := s.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	tierCells := func(db, lang string) []string {
+		r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db, "DANGOL_LANG": lang}, "export", "--format", "csv")
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		recs, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cells []string
+		for _, rec := range recs[1:] {
+			cells = append(cells, rec[slices.Index(recs[0], "tier")])
+		}
+		return cells
+	}
+	if got, want := tierCells(from, "ko"), []string{"Gold 골드", "일반"}; !slices.Equal(got, want) {
+		t.Errorf("Korean export's tiers %q, want %q", got, want)
+	}
+	if got, want := tierCells(from, "en"), []string{"Gold 골드", "Member"}; !slices.Equal(got, want) {
+		t.Errorf("English export's tiers %q, want %q", got, want)
+	}
+	out := filepath.Join(dir, "고객.xlsx")
+	if r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": from}, "export", "--out", out); r.err != nil {
+		t.Fatal(r.err)
+	}
+	if r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": to}, "import", out); r.err != nil || !strings.Contains(r.stdout, "가져옴 2명") {
+		t.Fatalf("import: %v\n%s", r.err, r.stdout)
+	}
+	if got, want := tierCells(to, "ko"), []string{"Gold 골드", "일반"}; !slices.Equal(got, want) {
+		t.Errorf("after the round trip tiers %q, want %q", got, want)
+	}
+}
