@@ -2,6 +2,8 @@ package dialog
 
 import (
 	"testing"
+
+	"github.com/dangol/dangol/ledger"
 )
 
 // TestMyStamps: a customer's /stamp (or 스탬프) shows their own card; in a
@@ -29,6 +31,37 @@ func TestMyStamps(t *testing.T) {
 				{msg: custMsg("/stamp"), want: []string{h.text("loyalty.mystamps.stopped", map[string]any{"N": 3})}},
 			}...)
 			runSteps(t, h, steps)
+		})
+	}
+}
+
+// TestMyStampsGoalLowered: a card fuller than a lowered goal says it is
+// full and what the next stamp brings, not "7/5" with nothing to go; the
+// next stamp gives one reward for it, not one per five stamps.
+func TestMyStampsGoalLowered(t *testing.T) {
+	for _, lang := range []string{"ko", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			f := seed(h)
+			reward := map[string]string{"ko": "아메리카노 1잔", "en": "free americano"}[lang]
+			steps := append(linkMinji(h),
+				step{msg: managerMsg("/program stamps 10 " + reward)},
+				step{msg: staffMsg("/stamp 김민지 7")},
+				step{msg: managerMsg("/program stamps 5 " + reward)},
+				step{msg: custMsg("/stamp"), want: []string{h.text("loyalty.mystamps.card", map[string]any{"Dots": stampDots(7, 5), "Left": 0, "Reward": reward})}},
+				step{msg: staffMsg("/stamp 김민지")},
+				step{msg: custMsg("/stamp"), want: []string{h.text("loyalty.mystamps.card", map[string]any{"Dots": stampDots(3, 5), "Left": 2, "Reward": reward})}},
+			)
+			runSteps(t, h, steps)
+			var n int
+			h.view(func(tx *ledger.Tx) error {
+				cs, err := tx.CouponsOf(f.minji, h.now(), true)
+				n = len(cs)
+				return err
+			})
+			if n != 1 {
+				t.Errorf("%d coupons, want one for the full card", n)
+			}
 		})
 	}
 }

@@ -287,7 +287,9 @@ func (tx *Tx) writeStamp(ck, k []byte, s *StampEntry) error {
 // reaches the goal of the programme in force, a reward coupon is issued
 // (valid StampRules.RewardDays, days in loc; a NoticeReward for the
 // customer) and the card starts again with the overflow, so a large n may
-// fill several cards. With no stamp card in the programme it returns
+// fill several cards. A card that already held the goal or more before
+// the add (the goal was lowered since) is one full card: its reward takes
+// its stamps in whole goals. With no stamp card in the programme it returns
 // ErrNoStampProgramme and changes nothing.
 func (tx *Tx) AddStamps(customerID string, n int, actorID, reason string, at time.Time, loc *time.Location) (StampResult, error) {
 	fail := func(err error) (StampResult, error) { return StampResult{}, fmt.Errorf("ledger: add stamps: %w", err) }
@@ -319,18 +321,35 @@ func (tx *Tx) AddStamps(customerID string, n int, actorID, reason string, at tim
 		return fail(err)
 	}
 	res := StampResult{}
-	card.Stamps += n
-	card.Total += n
-	for card.Stamps >= p.Stamps.Goal {
-		card.Stamps -= p.Stamps.Goal
+	reward := func(took int) error {
+		card.Stamps -= took
 		card.Rewards++
 		spec := CouponSpec{CustomerID: customerID, Benefit: p.Stamps.Reward, Days: p.Stamps.RewardDays, Source: SourceStamps, ActorID: actorID}
-		c, err := tx.issueCoupon(spec, s.At, loc, s.ID, p.Stamps.Goal)
+		c, err := tx.issueCoupon(spec, s.At, loc, s.ID, took)
 		if err != nil {
-			return fail(err)
+			return err
 		}
 		s.Coupons = append(s.Coupons, c.ID)
 		res.Rewards = append(res.Rewards, c)
+		return nil
+	}
+	full := card.Stamps >= p.Stamps.Goal // only after the goal was lowered
+	card.Stamps += n
+	card.Total += n
+	if full {
+		// A card already full under a lowered goal (or imported so) is
+		// one card: its reward takes its stamps in whole goals, the rest
+		// stays for the next. Filling it goal by goal gave 4 coupons for
+		// 3 stamps and one when the goal went from 10 to 1.
+		before := card.Stamps - n
+		if err := reward(before - before%p.Stamps.Goal); err != nil {
+			return fail(err)
+		}
+	}
+	for card.Stamps >= p.Stamps.Goal {
+		if err := reward(p.Stamps.Goal); err != nil {
+			return fail(err)
+		}
 	}
 	if err := tx.writeStamp(ck, k, &s); err != nil {
 		return fail(err)
