@@ -137,7 +137,9 @@ func (t *turn) cmdMyData(string) error {
 	}
 	info = append(info, mline)
 	// When their data is due for erasure, in the last days (flow_retention.go).
-	if line, ok := t.retentionLine(c, "privacy.retention.mydata"); ok {
+	if line, ok, err := t.retentionLine(c, "privacy.retention.mydata"); err != nil {
+		return err
+	} else if ok {
 		info = append(info, line)
 	}
 	secs := []Section{{Title: t.text("core.mydata.info_title", nil), Lines: info}, t.myFeedbackSection(fbs)}
