@@ -334,8 +334,9 @@ func TestRetentionNoticeRetried(t *testing.T) {
 }
 
 // TestConsentText: the consent question names the shop (or not, when it
-// has no name), says consent may be refused and what that means, and takes
-// its period from the retention setting, in both languages.
+// has no name), says what is kept, that consent may be refused and what
+// that means, and takes its period from the retention setting, in both
+// languages.
 func TestConsentText(t *testing.T) {
 	tests := []struct {
 		name string
@@ -360,7 +361,15 @@ func TestConsentText(t *testing.T) {
 		{"EnglishOneYear", "en", ledger.Retention{Years: 1, Days: 1}, "", []string{"Hello! To give", "1 year 1 day after your last visit"}, []string{"who keeps it"}},
 		{"EnglishOff", "en", ledger.Retention{}, "", []string{"· how long: until you ask us to delete it\n"}, nil},
 	}
+	// What the ledger keeps of a customer who agrees, named in both
+	// languages: the birthday (with its year), the notes and remarks staff
+	// write, questions and complaints and their photos were left out.
+	kept := map[string][]string{
+		"ko": {"이름", "전화번호", "생일(알려 주신 경우, 연도 포함)", "텔레그램 계정", "방문·포인트·스탬프·쿠폰 기록", "상담 기록과 메모(선호, 특이사항, 태그)", "남기신 의견과 문의·불만 대화(보내신 사진 포함)", "문의 응대"},
+		"en": {"your name, phone number", "birthday if you tell us (with the year)", "Telegram account", "stamps and coupons", "notes our staff write about you (preferences, remarks, tags)", "questions and complaints you send us, photos included", "answering your questions"},
+	}
 	for _, tt := range tests {
+		tt.want = append(tt.want, kept[tt.lang]...)
 		t.Run(tt.name, func(t *testing.T) {
 			h := mustOpenRetention(t, tt.lang, tt.r, tt.shop)
 			runSteps(t, h, []step{{msg: custMsg("/start"), want: tt.want, not: append(tt.not, "{{", "<no value>"), payloads: []string{"yes", "no"}}})
