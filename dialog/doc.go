@@ -142,7 +142,9 @@
 //
 // Retention (Config.Retention, flow_retention.go) erases on its own, not in
 // answer to a message: ApplyRetention at serve's and chat's start and
-// RetentionJob daily. Their count reaches the managers in the morning
+// RetentionJob daily, each erasing only those whose notice's day has come;
+// RetentionNoticeJob gives those notices a month ahead, to the customer
+// and, by name, to the managers. The erasures' count reaches the managers in the morning
 // follow-up DM and is taken as told when that DM is made
 // (ledger.TellRetention): a DM whose sending fails is tried again with the
 // same count, but one given up (past FollowUpMaxLate) loses it, and with

@@ -8,8 +8,13 @@ import (
 	"github.com/dangol/dangol/locales"
 )
 
-// myDataNotes bounds the notes counted by /mydata.
-const myDataNotes = 10000
+// myDataNotes and myDataEntries bound the notes and points entries
+// /mydata lists, newest first; the rest are counted, with where to ask for
+// them (core.mydata.more).
+const (
+	myDataNotes   = 20
+	myDataEntries = 20
+)
 
 // myDataFeedback bounds the feedback /mydata lists, newest first.
 const myDataFeedback = 20
@@ -111,43 +116,122 @@ func (t *turn) cmdMyData(string) error {
 	if err != nil {
 		return fmt.Errorf("dialog: read balance: %w", err)
 	}
-	notes, err := t.tx.NotesOf(c.ID, myDataNotes)
-	if err != nil {
-		return fmt.Errorf("dialog: read notes: %w", err)
-	}
 	fbs, err := t.tx.FeedbackOf(c.ID, myDataFeedback)
 	if err != nil {
 		return fmt.Errorf("dialog: read feedback: %w", err)
 	}
 	data := t.customerData(c, bal)
 	data["Consent"] = consent
-	data["Notes"] = len(notes)
 	info := []string{
 		t.text("core.mydata.name", data),
 		t.text("core.mydata.phone", data),
-		consent,
-		t.text("core.mydata.points", data),
-		t.text("core.mydata.visits", data),
-		t.text("core.mydata.notes", data),
 	}
 	info = append(info, t.myBirthdayLine(c)...) // flow_customer_edit.go
-	mline, err := t.myMarketingLine(c)          // flow_marketing.go
+	if c.Preferences != "" {
+		info = append(info, t.text("core.card.preferences", map[string]any{"Text": c.Preferences}))
+	}
+	if c.Remarks != "" {
+		info = append(info, t.text("core.card.remarks", map[string]any{"Text": c.Remarks}))
+	}
+	if len(c.Tags) > 0 {
+		info = append(info, t.text("core.card.tags", map[string]any{"Tags": "#" + strings.Join(c.Tags, " #")}))
+	}
+	info = append(info, consent)
+	mline, err := t.myMarketingLine(c) // flow_marketing.go
 	if err != nil {
 		return err
 	}
 	info = append(info, mline)
 	// When their data is due for erasure, in the last days (flow_retention.go).
-	if line, ok := t.retentionLine(c, "privacy.retention.mydata"); ok {
+	if line, ok, err := t.retentionLine(c, "privacy.retention.mydata"); err != nil {
+		return err
+	} else if ok {
 		info = append(info, line)
 	}
-	secs := []Section{{Title: t.text("core.mydata.info_title", nil), Lines: info}, t.myFeedbackSection(fbs)}
-	if sec, ok, err := t.threadSection(c.ID, true); err != nil { // their questions (flow_thread.go)
+	visits, err := t.myVisitsSection(c, data)
+	if err != nil {
+		return err
+	}
+	notes, err := t.myNotesSection(c)
+	if err != nil {
+		return err
+	}
+	secs := []Section{{Title: t.text("core.mydata.info_title", nil), Lines: info}, visits, notes, t.myFeedbackSection(fbs)}
+	if sec, ok, err := t.threadSection(c.ID, true); err != nil { // their questions and photos (flow_thread.go)
 		return err
 	} else if ok {
 		secs = append(secs, sec)
 	}
+	secs = append(secs, Section{Lines: []string{t.text("core.mydata.also", nil)}})
 	t.add(t.mkSections(t.text("core.mydata.head", data), secs))
 	return nil
+}
+
+// myVisitsSection is /mydata's visits, points, tier, stamps and coupons,
+// and the newest myDataEntries points entries with a count of the rest.
+func (t *turn) myVisitsSection(c ledger.Customer, data map[string]any) (Section, error) {
+	lines := []string{t.text("core.mydata.visits", data)}
+	if st, err := t.tx.VisitStatsOf(c.ID); err != nil {
+		return Section{}, fmt.Errorf("dialog: read visits: %w", err)
+	} else if st.Visits > 0 {
+		lines[0] = t.text("core.mydata.visits_dates", map[string]any{"Visits": st.Visits, "First": t.day(st.First), "Last": t.day(st.Last)})
+	}
+	lines = append(lines, t.text("core.mydata.points", data), t.text("core.mydata.tier", data))
+	more, coupons, err := t.loyaltyLines(c, false) // flow_points.go
+	if err != nil {
+		return Section{}, err
+	}
+	lines = append(lines, more...)
+	lines = append(lines, t.couponLines(coupons)...)
+	es, err := t.tx.PointsOf(c.ID, myDataEntries)
+	if err != nil {
+		return Section{}, fmt.Errorf("dialog: read points: %w", err)
+	}
+	el, err := t.entryLines(c.ID, es) // flow_corrections.go
+	if err != nil {
+		return Section{}, err
+	}
+	if len(el) > 0 {
+		lines = append(lines, t.text("core.mydata.entries_title", nil))
+		lines = append(lines, el...)
+		if n, err := t.tx.PointsCount(c.ID); err != nil {
+			return Section{}, fmt.Errorf("dialog: count points: %w", err)
+		} else if n > len(es) {
+			lines = append(lines, t.text("core.mydata.more", map[string]any{"Count": n - len(es)}))
+		}
+	}
+	return Section{Title: t.text("core.mydata.visits_title", nil), Lines: lines}, nil
+}
+
+// myNotesSection is /mydata's consultation notes, newest first, in full:
+// what staff wrote about a customer is personal data they may read
+// (PIPA art. 35). Staff names are left out, being someone else's data.
+func (t *turn) myNotesSection(c ledger.Customer) (Section, error) {
+	notes, err := t.tx.NotesOf(c.ID, myDataNotes)
+	if err != nil {
+		return Section{}, fmt.Errorf("dialog: read notes: %w", err)
+	}
+	total, err := t.tx.NotesCount(c.ID)
+	if err != nil {
+		return Section{}, fmt.Errorf("dialog: count notes: %w", err)
+	}
+	sec := Section{Title: t.text("core.mydata.notes_title", map[string]any{"Count": total})}
+	for _, n := range notes {
+		d := map[string]any{"Date": t.day(n.At), "Text": n.Text, "Amount": "", "Tags": ""}
+		if n.Amount > 0 {
+			d["Amount"] = t.won(n.Amount)
+		}
+		if len(n.Tags) > 0 {
+			d["Tags"] = "#" + strings.Join(n.Tags, " #")
+		}
+		sec.Lines = append(sec.Lines, t.text("core.mydata.note_line", d))
+	}
+	if len(notes) == 0 {
+		sec.Lines = []string{t.text("core.mydata.no_notes", nil)}
+	} else if total > len(notes) {
+		sec.Lines = append(sec.Lines, t.text("core.mydata.more", map[string]any{"Count": total - len(notes)}))
+	}
+	return sec, nil
 }
 
 // myUnlinkedData is /mydata for someone linked to no customer: their

@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -13,9 +14,11 @@ import (
 )
 
 // This file is the retention promise the consent text makes (Config.Retention):
-// the consent question says how long data is kept and by whom, the card
-// and /mydata say when a customer's time is nearly up, the retention run
-// erases whoever's time is up, and the managers' morning DM says how many.
+// the consent question says how long data is kept and by whom; a month
+// before a customer's time is up the notice run tells them the day they
+// will be erased, and tells the managers who; the card and /mydata say
+// that day; the retention run erases those whose day has come, and the
+// managers' morning DM says how many.
 
 // The retention run's schedule.
 const (
@@ -29,9 +32,24 @@ const (
 	// RetentionMaxLate is how late a missed daily run is still made by the
 	// scheduler; serve also runs it once at start, whatever the time.
 	RetentionMaxLate = 20 * time.Hour
-	// RetentionWarnDays is how many days before the erasure the card and
-	// /mydata say it is coming.
-	RetentionWarnDays = 30
+	// RetentionWarnDays is how many days before the erasure the notice
+	// goes out and the card and /mydata say it is coming; a notice leaves
+	// at least that many (ledger.RetentionNoticeDays).
+	RetentionWarnDays = ledger.RetentionNoticeDays
+
+	// RetentionNoticeJob tells, once a day, the customers whose retention
+	// ends within RetentionWarnDays the day they will be erased, and the
+	// managers who they are (ledger.Tx.NoticeRetention).
+	RetentionNoticeJob = "retention-notice"
+	// DefaultRetentionNoticeSpec is every day at 11:00: a daytime hour
+	// for a message to customers.
+	DefaultRetentionNoticeSpec = "0 11 * * *"
+	// RetentionNoticeMaxLate is how late a missed run is still made: the
+	// same day, before 20:00.
+	RetentionNoticeMaxLate = 9 * time.Hour
+	// retentionNoticeList is how many customers the managers' notice
+	// names; the rest are counted.
+	retentionNoticeList = 10
 )
 
 // ApplyRetention erases, as /forget would, every customer whose retention
@@ -70,6 +88,111 @@ func (e *Engine) RetentionJob() (j Job, ok bool) {
 		},
 		Deliver: func(context.Context, Reply) error { return nil },
 	}, true
+}
+
+// RetentionNoticeJob returns the daily notice run (RetentionNoticeJob on
+// DefaultRetentionNoticeSpec) for NewScheduler, its messages sent with
+// deliver; ok is false when retention is off. Until a customer is told,
+// the retention run does not erase them, and it erases them no sooner
+// than RetentionWarnDays after (ledger.RetentionNotice.EraseOn).
+func (e *Engine) RetentionNoticeJob(deliver func(context.Context, Reply) error) (j Job, ok bool) {
+	if e.retention.Off() {
+		return Job{}, false
+	}
+	return Job{
+		Name: RetentionNoticeJob, Spec: DefaultRetentionNoticeSpec, Loc: e.loc, MaxLate: RetentionNoticeMaxLate,
+		Posts: e.retentionNoticePosts,
+		Deliver: func(ctx context.Context, r Reply) error {
+			// Someone who blocked the bot would refuse it again; the
+			// managers were told of them all the same.
+			if err := deliver(ctx, r); err != nil && !errors.Is(err, ErrBlocked) {
+				return err
+			}
+			return nil
+		},
+	}, true
+}
+
+// retentionNoticePosts gives the notices due at at and returns their
+// messages: one to each customer a channel reaches, and to each manager
+// the list of who will be erased when. A run tried again for the same at
+// returns the same messages (ledger.Tx.NoticeRetention).
+func (e *Engine) retentionNoticePosts(ctx context.Context, at time.Time) ([]Reply, error) {
+	var out []Reply
+	err := e.store.Update(ctx, func(tx *ledger.Tx) error {
+		out = nil // Update may run this more than once
+		ns, err := tx.NoticeRetention(e.retention, e.loc, at)
+		if err != nil || len(ns) == 0 {
+			return err
+		}
+		type told struct {
+			name, day string
+			reached   bool
+		}
+		list := make([]told, 0, len(ns))
+		for _, n := range ns {
+			c, err := tx.Customer(n.CustomerID)
+			if err != nil {
+				return fmt.Errorf("dialog: read customer: %w", err)
+			}
+			channel, user, lang, ok, err := e.customerAddress(tx, c)
+			if err != nil {
+				return err
+			}
+			list = append(list, told{name: c.Name, day: n.EraseOn.In(e.loc).Format("2006-01-02"), reached: ok})
+			if !ok {
+				continue
+			}
+			bal, err := tx.Balance(c.ID)
+			if err != nil {
+				return fmt.Errorf("dialog: read balance: %w", err)
+			}
+			t := e.quietTurn(tx, lang, at)
+			points := ""
+			if bal > 0 {
+				points = t.pts(bal)
+			}
+			out = append(out, Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Text: t.text("privacy.retention.notice", map[string]any{
+				"Shop": e.shopOr(t), "Span": e.retentionSpan(lang), "Date": t.day(n.EraseOn), "Points": points,
+			})})
+		}
+		to, err := e.managerIDs(tx)
+		if err != nil {
+			return err
+		}
+		for _, id := range to {
+			channel, user, ok := strings.Cut(id, ":")
+			if !ok || channel == "" || user == "" {
+				continue
+			}
+			lang := e.lang
+			if p, err := tx.Profile(id); err != nil {
+				return fmt.Errorf("dialog: read profile: %w", err)
+			} else if p.Lang != "" {
+				lang = locales.Normalize(p.Lang)
+			}
+			t := e.quietTurn(tx, lang, at)
+			lines := []string{t.text("privacy.retention.notice_staff", map[string]any{"Count": len(list)})}
+			for i, c := range list {
+				if i == retentionNoticeList {
+					lines = append(lines, t.text("privacy.retention.notice_staff_more", map[string]any{"Count": len(list) - i}))
+					break
+				}
+				id := "privacy.retention.notice_staff_line"
+				if !c.reached {
+					id = "privacy.retention.notice_staff_unreached"
+				}
+				lines = append(lines, t.text(id, map[string]any{"Name": c.name, "Date": c.day}))
+			}
+			lines = append(lines, t.text("privacy.retention.notice_staff_foot", nil))
+			out = append(out, Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Text: strings.Join(lines, "\n")})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dialog: retention notice: %w", err)
+	}
+	return out, nil
 }
 
 // retentionNotice adds to out, the morning DMs due at at, the count of
@@ -141,14 +264,22 @@ func (e *Engine) managerIDs(tx *ledger.Tx) ([]string, error) {
 }
 
 // retentionLine is the card's (id "privacy.retention.card") or /mydata's
-// ("privacy.retention.mydata") line saying when c will be erased, during
-// the last RetentionWarnDays before it; ok is false at any other time.
-func (t *turn) retentionLine(c ledger.Customer, id string) (line string, ok bool) {
+// ("privacy.retention.mydata") line saying the day c will be erased, once
+// they were told it or their retention ends within RetentionWarnDays; ok is
+// false at any other time.
+func (t *turn) retentionLine(c ledger.Customer, id string) (line string, ok bool, err error) {
 	exp := t.e.retention.ExpiryOf(c, t.e.loc)
-	if exp.IsZero() || t.now.Before(exp.AddDate(0, 0, -RetentionWarnDays)) {
-		return "", false
+	if exp.IsZero() {
+		return "", false, nil
 	}
-	return t.text(id, map[string]any{"Date": t.day(exp)}), true
+	on, told, err := t.tx.ErasureDate(c, t.e.retention, t.e.loc, t.now)
+	if err != nil {
+		return "", false, fmt.Errorf("dialog: erasure date: %w", err)
+	}
+	if !told && t.now.Before(exp.AddDate(0, 0, -RetentionWarnDays)) {
+		return "", false, nil
+	}
+	return t.text(id, map[string]any{"Date": t.day(on)}), true, nil
 }
 
 // consentData fills the consent question: the shop's name ("" for the

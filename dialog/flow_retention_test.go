@@ -53,7 +53,8 @@ func (b *timedBox) dms(channel, user, s string) []timedPost {
 	return out
 }
 
-// retentionScheduler is the schedule serve runs, the retention run first,
+// retentionScheduler is the schedule serve runs, the retention run and its
+// notice first,
 // with the summary off (its charts are slow and beside the point here).
 func (h *harness) retentionScheduler(box *timedBox) *Scheduler {
 	h.tb.Helper()
@@ -61,9 +62,10 @@ func (h *harness) retentionScheduler(box *timedBox) *Scheduler {
 	if !ok {
 		h.tb.Fatal("RetentionJob: off")
 	}
+	n, _ := h.eng.RetentionNoticeJob(box.deliver)
 	s, err := NewScheduler(SchedulerConfig{
 		Store:  h.store,
-		Jobs:   append([]Job{j}, h.eng.Jobs(SpecOff, "", box.deliver)...),
+		Jobs:   append([]Job{j, n}, h.eng.Jobs(SpecOff, "", box.deliver)...),
 		Loc:    seoul,
 		Now:    h.now,
 		Logger: quiet,
@@ -72,6 +74,16 @@ func (h *harness) retentionScheduler(box *timedBox) *Scheduler {
 		h.tb.Fatal(err)
 	}
 	return s
+}
+
+// noticeRetention gives, at at, the notices of the retention run
+// (ledger.Tx.NoticeRetention), as the notice job would.
+func (h *harness) noticeRetention(at time.Time) {
+	h.tb.Helper()
+	h.update(func(tx *ledger.Tx) error {
+		_, err := tx.NoticeRetention(h.cfg.Retention, seoul, at)
+		return err
+	})
 }
 
 func (h *harness) advanceTo(s *Scheduler, to time.Time) {
@@ -94,8 +106,9 @@ func (h *harness) customerByID(id string) ledger.Customer {
 
 // TestRetentionDoneWhen is issue 9's retention, end to end on the engine's
 // clock: two customers visit on the same day; one comes back a year later.
-// In the last 30 days before the other's two years are up, their card and
-// their /mydata say when; the daily run after that moment erases them
+// A month before the other's two years are up, the notice run tells them
+// and the managers the day they will be erased, and from then their card
+// and their /mydata say it; the daily run on that day erases them
 // (audited as the retention job's), once; a restart between the run and
 // the morning DM loses nothing, and the DM tells the managers (configured
 // and the console's) exactly once. The one who came back is kept until
@@ -118,23 +131,44 @@ func TestRetentionDoneWhen(t *testing.T) {
 	runSteps(t, h, []step{{msg: staffMsg("/note 010-2222-3333 재방문")}})
 
 	expiry := t0.AddDate(2, 0, 0) // 2028-05-13 14:00
-	const warn = "보관 만료 예정 (2028-05-13)"
-	h.setClock(expiry.AddDate(0, 0, -RetentionWarnDays).Add(-time.Hour))
+	const warn = "보관 기간 만료: 2028-05-14 삭제 예정"
+	// From 2028-04-12, a month and a day before, with the daily runs.
+	h.setClock(expiry.AddDate(0, 0, -RetentionWarnDays-1))
+	box := &timedBox{h: h}
+	sched := h.retentionScheduler(box)
+	h.advanceTo(sched, time.Date(2028, 4, 13, 10, 0, 0, 0, seoul))
 	runSteps(t, h, []step{
-		{msg: staffMsg("/customer 010-1234-5678"), want: []string{"김하늘"}, not: []string{"보관 만료 예정"}},
-		{msg: custMsg("/mydata"), not: []string{"보관 만료 예정"}},
+		{msg: staffMsg("/customer 010-1234-5678"), want: []string{"김하늘"}, not: []string{"삭제 예정"}},
+		{msg: custMsg("/mydata"), not: []string{"삭제될 예정"}},
 	})
-	h.setClock(expiry.AddDate(0, 0, -RetentionWarnDays).Add(time.Hour))
+	if got := box.dms("telegram", custTG, "삭제"); len(got) != 0 {
+		t.Errorf("told before the notice run: %+v", got)
+	}
+	// The notice run at 11:00, a month before the day: the customer and
+	// the managers are told the day.
+	h.advanceTo(sched, time.Date(2028, 4, 13, 12, 0, 0, 0, seoul))
+	notice := time.Date(2028, 4, 13, 11, 0, 0, 0, seoul)
+	if got := box.dms("telegram", custTG, "2028-05-14에 자동으로 삭제돼요"); len(got) != 1 || !got[0].at.Equal(notice) {
+		t.Errorf("the customer's notices = %+v, want one at %v with the day", got, notice)
+	}
+	for _, to := range []struct{ channel, user string }{{"slack", managerID}, {"console", "사장"}} {
+		got := box.dms(to.channel, to.user, "· 김하늘: 2028-05-14")
+		if len(got) != 1 || strings.Contains(allText([]Reply{got[0].r}), "박지훈") {
+			t.Errorf("managers' notice to %s:%s = %+v, want one naming 김하늘 alone", to.channel, to.user, got)
+		}
+	}
 	runSteps(t, h, []step{
 		{msg: staffMsg("/customer 010-1234-5678"), want: []string{warn}},
-		{msg: staffMsg("/customer 010-2222-3333"), want: []string{"박지훈"}, not: []string{"보관 만료 예정"}},
-		{msg: custMsg("/mydata"), want: []string{"보관 만료 예정 (2028-05-13): 그 전에 다시 방문하시면"}},
+		{msg: staffMsg("/customer 010-2222-3333"), want: []string{"박지훈"}, not: []string{"삭제 예정"}},
+		{msg: custMsg("/mydata"), want: []string{"보관 기간이 끝나 2028-05-14에 삭제될 예정이에요. 그 전에 다시 방문하시면"}},
 	})
 
-	// The day before, through the run after the moment: 2028-05-14 04:00.
-	h.setClock(expiry.Add(-24 * time.Hour))
-	box := &timedBox{h: h}
-	h.advanceTo(h.retentionScheduler(box), time.Date(2028, 5, 14, 5, 0, 0, 0, seoul))
+	// Through the run on the day: 2028-05-14 04:00.
+	h.advanceTo(sched, time.Date(2028, 5, 13, 23, 0, 0, 0, seoul))
+	if c := h.customerByID(haneul); c.Erased {
+		t.Fatalf("김하늘 erased before the day told: %+v", c)
+	}
+	h.advanceTo(sched, time.Date(2028, 5, 14, 5, 0, 0, 0, seoul))
 	erasedAt := time.Date(2028, 5, 14, 4, 0, 0, 0, seoul)
 	if c := h.customerByID(haneul); !c.Erased || !c.ErasedAt.Equal(erasedAt) {
 		t.Fatalf("김하늘 after the daily run = %+v, want erased at %v", c, erasedAt)
@@ -149,7 +183,7 @@ func TestRetentionDoneWhen(t *testing.T) {
 	// A restart between the run and the DM: the count is in the ledger.
 	h.reopen()
 	box = &timedBox{h: h}
-	sched := h.retentionScheduler(box)
+	sched = h.retentionScheduler(box)
 	h.advanceTo(sched, time.Date(2028, 5, 16, 10, 0, 0, 0, seoul))
 	dm0900 := time.Date(2028, 5, 14, 9, 0, 0, 0, seoul)
 	for _, to := range []struct{ channel, user string }{{"slack", managerID}, {"console", "사장"}} {
@@ -191,6 +225,52 @@ func TestRetentionDoneWhen(t *testing.T) {
 	if got := box.dms("slack", managerID, line); len(got) != 2 {
 		t.Errorf("%d DMs say %q, want 2 (one per erasure day): %+v", len(got), line, got)
 	}
+	if got := box.dms("slack", managerID, "· 박지훈: 2029-05-14"); len(got) != 1 || !got[0].at.Equal(time.Date(2029, 4, 13, 11, 0, 0, 0, seoul)) {
+		t.Errorf("managers' notice of 박지훈 = %+v, want one a month before", got)
+	}
+}
+
+// TestRetentionUnannounced: a customer whose period ran out before anyone
+// told them (retention just turned on) is not erased at the next night's
+// run: the notice gives them the day, a month on, in their language, and
+// they are erased on that day and not before (the run at 14:00 starts
+// after that day's 11:00 notice, so they are told the next morning). They used to be erased the
+// night after, unwarned.
+func TestRetentionUnannounced(t *testing.T) {
+	h := mustOpenRetention(t, "en", ledger.Retention{Years: 2}, "Cafe Dangol")
+	runSteps(t, h, []step{
+		{msg: staffMsg("/customer new 010-1234-5678 Jane")},
+		{msg: staffMsg("/note 010-1234-5678 cut")},
+		{msg: staffMsg("/link 010-1234-5678"), want: []string{"100000"}},
+		{msg: custMsg("/start 100000"), payloads: []string{"yes"}},
+		{msg: press(custMsg(""), "yes"), want: []string{"Jane"}},
+	})
+	jane := h.byPhone("01012345678").ID
+	h.setClock(t0.AddDate(3, 0, 0)) // 2029-05-13 14:00: a year past
+	if n, err := h.eng.ApplyRetention(context.Background()); err != nil || n != 0 {
+		t.Fatalf("ApplyRetention at start = %d, %v; want 0: nobody was told", n, err)
+	}
+	box := &timedBox{h: h}
+	sched := h.retentionScheduler(box)
+	h.advanceTo(sched, time.Date(2029, 5, 15, 5, 0, 0, 0, seoul))
+	const day = "on 2029-06-14"
+	if got := box.dms("telegram", custTG, day); len(got) != 1 || !strings.Contains(allText([]Reply{got[0].r}), "A note from Cafe Dangol") {
+		t.Errorf("the customer's notices = %+v, want one from the shop saying %q", got, day)
+	}
+	if c := h.customerByID(jane); c.Erased {
+		t.Fatalf("erased the night after the notice: %+v", c)
+	}
+	h.advanceTo(sched, time.Date(2029, 6, 13, 23, 0, 0, 0, seoul))
+	if c := h.customerByID(jane); c.Erased {
+		t.Fatalf("erased before the day told: %+v", c)
+	}
+	h.advanceTo(sched, time.Date(2029, 6, 14, 5, 0, 0, 0, seoul))
+	if c := h.customerByID(jane); !c.Erased || !c.ErasedAt.Equal(time.Date(2029, 6, 14, 4, 0, 0, 0, seoul)) {
+		t.Errorf("on the day told: %+v, want erased at its 04:00 run", c)
+	}
+	if got := box.dms("telegram", custTG, "A note from"); len(got) != 1 {
+		t.Errorf("told %d times, want once", len(got))
+	}
 }
 
 // TestRetentionNoticeRetried: a morning DM whose sending failed is tried
@@ -200,6 +280,7 @@ func TestRetentionNoticeRetried(t *testing.T) {
 	f := seed(h)
 	addFollowUp(h, f.minji, "slack:"+managerID, "펌 예약 확인", t0, false)
 	h.setClock(t0.AddDate(2, 0, 0))
+	h.noticeRetention(h.now().AddDate(0, 0, -RetentionWarnDays-1))
 	n, err := h.eng.ApplyRetention(context.Background())
 	if err != nil || n != 4 {
 		t.Fatalf("ApplyRetention = %d, %v; want the 4 seeded customers", n, err)
@@ -228,6 +309,7 @@ func TestRetentionNoticeRetried(t *testing.T) {
 	// Both in one DM: a follow-up due, and one more erased.
 	gone := h.customer("오래된고객", "01077778888")
 	h.update(func(tx *ledger.Tx) error { return tx.RecordVisit(gone, h.now().AddDate(-2, 0, 0)) })
+	h.noticeRetention(h.now().AddDate(0, 0, -RetentionWarnDays-1))
 	keep := h.customer("새고객", "01066667777")
 	addFollowUp(h, keep, "slack:"+managerID, "새 고객 연락", time.Date(2028, 5, 14, 0, 0, 0, 0, seoul), false)
 	if n, err := h.eng.ApplyRetention(context.Background()); err != nil || n != 1 {
@@ -252,8 +334,9 @@ func TestRetentionNoticeRetried(t *testing.T) {
 }
 
 // TestConsentText: the consent question names the shop (or not, when it
-// has no name), says consent may be refused and what that means, and takes
-// its period from the retention setting, in both languages.
+// has no name), says what is kept, that consent may be refused and what
+// that means, and takes its period from the retention setting, in both
+// languages.
 func TestConsentText(t *testing.T) {
 	tests := []struct {
 		name string
@@ -278,7 +361,15 @@ func TestConsentText(t *testing.T) {
 		{"EnglishOneYear", "en", ledger.Retention{Years: 1, Days: 1}, "", []string{"Hello! To give", "1 year 1 day after your last visit"}, []string{"who keeps it"}},
 		{"EnglishOff", "en", ledger.Retention{}, "", []string{"· how long: until you ask us to delete it\n"}, nil},
 	}
+	// What the ledger keeps of a customer who agrees, named in both
+	// languages: the birthday (with its year), the notes and remarks staff
+	// write, questions and complaints and their photos were left out.
+	kept := map[string][]string{
+		"ko": {"이름", "전화번호", "생일(알려 주신 경우, 연도 포함)", "텔레그램 계정", "방문·포인트·스탬프·쿠폰 기록", "상담 기록과 메모(선호, 특이사항, 태그)", "남기신 의견과 문의·불만 대화(보내신 사진 포함)", "문의 응대"},
+		"en": {"your name, phone number", "birthday if you tell us (with the year)", "Telegram account", "stamps and coupons", "notes our staff write about you (preferences, remarks, tags)", "questions and complaints you send us, photos included", "answering your questions"},
+	}
 	for _, tt := range tests {
+		tt.want = append(tt.want, kept[tt.lang]...)
 		t.Run(tt.name, func(t *testing.T) {
 			h := mustOpenRetention(t, tt.lang, tt.r, tt.shop)
 			runSteps(t, h, []step{{msg: custMsg("/start"), want: tt.want, not: append(tt.not, "{{", "<no value>"), payloads: []string{"yes", "no"}}})

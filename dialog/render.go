@@ -210,7 +210,9 @@ func (t *turn) card(c ledger.Customer) (Reply, error) {
 		info = append(info, t.text("core.card.last_visit", map[string]any{"Date": t.day(c.LastVisit)}))
 	}
 	// When retention will erase them, in the last days (flow_retention.go).
-	if line, ok := t.retentionLine(c, "privacy.retention.card"); ok {
+	if line, ok, err := t.retentionLine(c, "privacy.retention.card"); err != nil {
+		return Reply{}, err
+	} else if ok {
 		info = append(info, line)
 	}
 	if !c.Birthday.IsZero() {

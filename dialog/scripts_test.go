@@ -509,7 +509,9 @@ var scripts = []script{
 			step{msg: press(custMsg(""), "rate:4")},
 			step{msg: press(custMsg(""), "nps:9")},
 			step{msg: custMsg("좋아요")},
-			step{msg: custMsg("/mydata"), want: []string{"김민지", "010-1234-5678", "2026-05-13", "좋아요", "★★★★☆"}, not: []string{"비밀 상담 내용", "박지훈"}},
+			// The note is theirs to read (PIPA art. 35): shown, without the
+			// staff's name.
+			step{msg: custMsg("/mydata"), want: []string{"김민지", "010-1234-5678", "2026-05-13", "좋아요", "★★★★☆", "2026-05-13 비밀 상담 내용"}, not: []string{"박지훈", "(" + staffID + ")"}},
 			step{msg: cust2Msg("/mydata"), ids: []string{"core.mydata.consent_none"}, not: []string{"김민지"}},
 		)
 	}},

@@ -116,7 +116,10 @@
 // zone) is found by ExpiredCustomers from the clear visit stats and
 // registration index, without opening a sealed record, and erased by
 // EraseExpired, RetentionChunk customers per transaction, each audited as
-// RetentionActor and counted until TellRetention reports the count.
+// RetentionActor and counted until TellRetention reports the count. Nobody
+// is erased before the day of the notice NoticeRetention gave them
+// (retention_notice.go): at least RetentionNoticeDays after it, and a visit
+// since voids it.
 //
 // A file of schema 1 (everything in the clear, before sealing) is migrated
 // by the first Open with a key: into a new file beside it, synced, then

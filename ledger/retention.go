@@ -174,9 +174,10 @@ func (tx *Tx) ExpiredCustomers(r Retention, loc *time.Location, now time.Time) (
 }
 
 // EraseExpiredOf erases, as EraseCustomer does, each customer among ids
-// whose retention r has passed at now, checked again here from the clear
-// fields (a visit since they were found keeps them; an erased or unknown
-// id is skipped and not counted). Each erasure is audited (actor
+// whose retention r has passed at now and whose notice's erasure day
+// (NoticeRetention, RetentionNotice.EraseOn) has come, checked again here
+// from the clear fields (a visit since they were found keeps them; one
+// never told, an erased or an unknown id is skipped and not counted). Each erasure is audited (actor
 // RetentionActor, action "erase", detail r) and added to the count
 // TellRetention reports. It returns how many it erased.
 func (tx *Tx) EraseExpiredOf(ids []string, r Retention, loc *time.Location, now time.Time) (int, error) {
@@ -209,32 +210,20 @@ func (tx *Tx) EraseExpiredOf(ids []string, r Retention, loc *time.Location, now 
 	return n, nil
 }
 
-// eraseIfExpired erases the customer id if their retention has passed.
+// eraseIfExpired erases the customer id if their retention has passed and
+// the erasure day of the notice they were given for it has come.
 func (tx *Tx) eraseIfExpired(id string, r Retention, loc *time.Location, now time.Time) (bool, error) {
 	k, ok := custKeyOf(id)
-	if !ok || tx.get(bucketErased, k) != nil {
+	if !ok {
 		return false, nil
 	}
-	v := tx.get(bucketCustomers, k)
-	if v == nil {
-		return false, nil
+	exp, ok, err := tx.clearExpiry(k, r, loc) // the clear part only: nothing is opened to decide
+	if err != nil || !ok || exp.After(now) {
+		return false, err
 	}
-	sc, err := decodeStoredCustomer(v) // the clear part only: nothing is opened to decide
-	if err != nil {
-		return false, fmt.Errorf("customer %s: %w", id, err)
-	}
-	if sc.Erased {
-		return false, nil
-	}
-	var s VisitStats
-	if vv := tx.get(bucketVisits, k); vv != nil {
-		var err error
-		if s, err = decodeVisits(k, vv); err != nil {
-			return false, err
-		}
-	}
-	if r.Expiry(retentionBase(s.Visits, s.Last, sc.CreatedAt), loc).After(now) {
-		return false, nil
+	n, told, err := tx.currentNotice(k, exp)
+	if err != nil || !told || n.EraseOn.After(now) {
+		return false, err
 	}
 	if err := tx.EraseCustomer(id, now); err != nil {
 		return false, err
@@ -249,7 +238,8 @@ func (tx *Tx) eraseIfExpired(id string, r Retention, loc *time.Location, now tim
 }
 
 // EraseExpired erases every customer whose retention r has passed at now
-// (ExpiredCustomers, found in one read transaction) as EraseCustomer does,
+// (ExpiredCustomers, found in one read transaction) and whose notice's
+// erasure day has come (EraseExpiredOf) as EraseCustomer does,
 // RetentionChunk customers per transaction (EraseExpiredOf), and returns
 // how many it erased. Each transaction is complete on its own: on an error
 // or a cancelled ctx the chunks already committed stay erased and counted,

@@ -71,6 +71,10 @@ type retentionShop struct {
 	// again 2026-06-01; erased was erased on request; fresh registered
 	// 2027-01-01.
 	oldVisit, oldSignup, recent, back, erased, fresh string
+	// told is when the two old ones were given their notice
+	// (NoticeRetention), a month and a day before now: their erasure day
+	// has come.
+	told time.Time
 }
 
 var twoYears = Retention{Years: 2}
@@ -102,6 +106,11 @@ func mustRetentionShop(t *testing.T) retentionShop {
 	sh.erased = mk("지운손님", "01011110005", day(2024, 1, 6))
 	sh.fresh = mk("새손님", "01011110006", day(2027, 1, 1))
 	mustUpdate(t, s, func(tx *Tx) error { return tx.EraseCustomer(sh.erased, day(2026, 1, 1)) })
+	sh.told = sh.now.AddDate(0, 0, -RetentionNoticeDays-1)
+	mustUpdate(t, s, func(tx *Tx) error {
+		_, err := tx.NoticeRetention(twoYears, seoul, sh.told)
+		return err
+	})
 	return sh
 }
 
@@ -279,6 +288,13 @@ func TestEraseExpiredChunks(t *testing.T) {
 		}
 		return nil
 	})
+	mustUpdate(t, s, func(tx *Tx) error {
+		ns, err := tx.NoticeRetention(twoYears, seoul, t0.AddDate(0, 0, -RetentionNoticeDays-1))
+		if err == nil && len(ns) != n {
+			t.Errorf("NoticeRetention gave %d notices, want %d", len(ns), n)
+		}
+		return err
+	})
 	ctx := context.Background()
 	if got, err := s.EraseExpired(ctx, Retention{}, seoul, t0); err != nil || got != 0 {
 		t.Fatalf("EraseExpired off = %d, %v; want 0", got, err)
@@ -339,5 +355,112 @@ func BenchmarkExpiredCustomers(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestRetentionNotice: nobody is erased for retention without a notice
+// whose date leaves them RetentionNoticeDays. One whose period runs out in
+// a month is told then and erased the day after it; one whose period ran
+// out unannounced (as when retention is turned on) is told and erased a
+// month later, not at the next run; a visit after the notice voids it.
+func TestRetentionNotice(t *testing.T) {
+	s := MustOpen(t)
+	ctx := context.Background()
+	at := func(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, seoul) }
+	var due, late, back Customer
+	mustUpdate(t, s, func(tx *Tx) error {
+		for _, c := range []*Customer{&due, &late, &back} {
+			c.Name, c.CreatedAt = "손님", at(2020, 1, 1, 9)
+			if err := tx.CreateCustomer(c); err != nil {
+				return err
+			}
+		}
+		// due's and back's two years end 2027-05-10 15:00; late's ended long ago.
+		for _, c := range []Customer{due, back} {
+			if err := tx.RecordVisit(c.ID, at(2025, 5, 10, 15)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	notice := func(now time.Time) map[string]RetentionNotice {
+		t.Helper()
+		got := map[string]RetentionNotice{}
+		mustUpdate(t, s, func(tx *Tx) error {
+			ns, err := tx.NoticeRetention(twoYears, seoul, now)
+			for _, n := range ns {
+				got[n.CustomerID] = n
+			}
+			return err
+		})
+		return got
+	}
+	erase := func(now time.Time) int {
+		t.Helper()
+		n, err := s.EraseExpired(ctx, twoYears, seoul, now)
+		if err != nil {
+			t.Fatalf("EraseExpired at %v: %v", now, err)
+		}
+		return n
+	}
+	erased := func(c Customer) bool {
+		t.Helper()
+		var got Customer
+		mustView(t, s, func(tx *Tx) error {
+			var err error
+			got, err = tx.Customer(c.ID)
+			return err
+		})
+		return got.Erased
+	}
+
+	// Retention turned on 2027-04-01 11:00: late is told, with a month.
+	now := at(2027, 4, 1, 11)
+	got := notice(now)
+	if n, ok := got[late.ID]; len(got) != 1 || !ok || !n.EraseOn.Equal(at(2027, 5, 2, 0)) || !n.ToldAt.Equal(now) {
+		t.Fatalf("notices at %v = %+v, want late's alone, erased 2027-05-02", now, got)
+	}
+	if got := notice(now); len(got) != 1 {
+		t.Errorf("the same run again gave %d notices, want the same 1", len(got))
+	}
+	if n := erase(at(2027, 4, 2, 4)); n != 0 {
+		t.Errorf("the next night erased %d, want 0: late was told yesterday", n)
+	}
+
+	// A month before due's and back's end: both told, the day after it.
+	now = at(2027, 4, 10, 15)
+	got = notice(now)
+	for _, c := range []Customer{due, back} {
+		if n, ok := got[c.ID]; !ok || !n.EraseOn.Equal(at(2027, 5, 11, 0)) || !n.Expiry.Equal(at(2027, 5, 10, 15)) {
+			t.Errorf("notice of %s = %+v (%v), want erasure on 2027-05-11", c.ID, n, ok)
+		}
+	}
+	if len(got) != 2 {
+		t.Errorf("notices at %v = %+v, want due's and back's", now, got)
+	}
+	mustView(t, s, func(tx *Tx) error {
+		c, err := tx.Customer(due.ID)
+		if err != nil {
+			return err
+		}
+		if on, told, err := tx.ErasureDate(c, twoYears, seoul, now); err != nil || !told || !on.Equal(at(2027, 5, 11, 0)) {
+			t.Errorf("ErasureDate(due) = %v, %v, %v; want 2027-05-11, told", on, told, err)
+		}
+		return nil
+	})
+	if got := notice(now.AddDate(0, 0, 1)); len(got) != 0 {
+		t.Errorf("the next day's run told again: %+v", got)
+	}
+	// back comes back after the notice: it no longer holds.
+	mustUpdate(t, s, func(tx *Tx) error { return tx.RecordVisit(back.ID, at(2027, 5, 1, 12)) })
+
+	if n := erase(at(2027, 5, 2, 4)); n != 1 || !erased(late) {
+		t.Errorf("on late's day: erased %d (late erased %v), want late alone", n, erased(late))
+	}
+	if n := erase(at(2027, 5, 10, 23)); n != 0 {
+		t.Errorf("past due's expiry, still on the day told: erased %d, want 0", n)
+	}
+	if n := erase(at(2027, 5, 11, 4)); n != 1 || !erased(due) || erased(back) {
+		t.Errorf("on due's day: erased %d (due %v, back %v), want due alone", n, erased(due), erased(back))
 	}
 }

@@ -80,10 +80,11 @@ var allBuckets = [][]byte{
 	bucketLots, bucketLotOpen, bucketLotDue, bucketLotTakes, bucketLotState,
 	// thread.go
 	bucketThreads, bucketThreadMsgs, bucketThreadOpen, bucketThreadTime, bucketThreadLast, bucketCustThreads, bucketThreadFB,
-	bucketThreadRefs,  // refs.go
-	bucketThreadMedia, // thread_media.go
-	bucketUnreachable, // reach.go
-	bucketMarketing,   // marketing.go
+	bucketThreadRefs,      // refs.go
+	bucketThreadMedia,     // thread_media.go
+	bucketUnreachable,     // reach.go
+	bucketMarketing,       // marketing.go
+	bucketRetentionNotice, // retention_notice.go
 	// campaign.go
 	bucketCampaigns, bucketCampaignRcpt, bucketCampaignQueue, bucketCustCampaigns,
 	bucketOutreach, bucketCustOutreach, // outreach.go

@@ -48,7 +48,9 @@
 // years and months in DANGOL_TZ): a customer whose last visit, or
 // registration if they never came, is longer ago than that is erased as
 // /forget erases them, once at start and then daily at 04:00
-// (dialog.RetentionJob), each erasure audited as system:retention. The
+// (dialog.RetentionJob), each erasure audited as system:retention, but
+// only on the day a notice a month before named (dialog.RetentionNoticeJob,
+// daily at 11:00: to the customer on Telegram and to the managers). The
 // managers read how many in the next morning follow-up DM (in the console,
 // its owner). The export shows an erased customer's consent withdrawn,
 // with the erasure's time.
@@ -79,11 +81,11 @@
 // rotation are to be kept: they open with it only. With DANGOL_KEY the new
 // key is printed once, before the commit, and stored nowhere.
 //
-// The first start with retention on erases at once every customer already
-// past the period, data that older versions kept longer than the consent
-// question said; so does the first start after importing a spreadsheet
-// whose last visits are older than it. Set DANGOL_RETENTION (or 0) first
-// where that is not wanted.
+// The first day with retention on tells every customer already past the
+// period, and the managers, that their data goes a month later (data older
+// versions kept longer than the consent question said); so does the first
+// day after importing a spreadsheet whose last visits are older than it.
+// Set DANGOL_RETENTION (or 0) first where that is not wanted.
 //
 // Only one dangol can hold a data file: a second one (any command) fails
 // after a second with an error naming the file. On SIGINT or SIGTERM dangol

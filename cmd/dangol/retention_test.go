@@ -95,7 +95,13 @@ func seedRetention(t *testing.T, db string, now time.Time) (gone, kept string) {
 			return err
 		}
 		gone, kept = a.ID, b.ID
-		return tx.RecordVisit(b.ID, now.AddDate(0, -1, 0))
+		if err := tx.RecordVisit(b.ID, now.AddDate(0, -1, 0)); err != nil {
+			return err
+		}
+		// The old one was told a month and a day ago (the notice run),
+		// so their erasure day has come.
+		_, err := tx.NoticeRetention(ledger.Retention{Years: 2}, now.Location(), now.AddDate(0, 0, -ledger.RetentionNoticeDays-1))
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -107,7 +113,8 @@ func seedRetention(t *testing.T, db string, now time.Time) (gone, kept string) {
 }
 
 // TestRetention_AtStart: serve and chat erase, as they start, a customer
-// whose two years are up (dangol was off on the day), and keep the one who
+// whose two years are up and who was told the day a month before (dangol
+// was off on the day), and keep the one who
 // came recently. The export then shows the erased customer's consent
 // withdrawn, at the time of the erasure. With DANGOL_RETENTION=0 nobody is
 // erased.
@@ -181,9 +188,10 @@ func TestRetention_AtStart(t *testing.T) {
 }
 
 // TestChat_RetentionRehearsal is the done-when on the console's clock: two
-// customers visit on the same day and one comes back a year later. In the
-// last 30 days the first one's card says when their data goes; the daily
-// run after their two years erases them, once, and the owner's morning DM
+// customers visit on the same day and one comes back a year later. A month
+// before the first one's two years are up the owner is told the day their
+// data goes (they are on no channel, so only the owner), and their card
+// says it; the daily run on that day erases them, once, and the owner's morning DM
 // says so, once; the one who came back stays.
 func TestChat_RetentionRehearsal(t *testing.T) {
 	t.Parallel() // its own ledger, Main and fakes
@@ -196,7 +204,8 @@ func TestChat_RetentionRehearsal(t *testing.T) {
 	const (
 		staff = "민지(직원)"
 		dm    = "→ [console:사장] 보관 기간이 지난 고객 1명의 정보를 삭제했어요."
-		warn  = "보관 만료 예정 (2029-01-04)"
+		warn  = "보관 기간 만료: 2029-01-05 삭제 예정"
+		told  = "→ [console:사장] 보관 기간이 끝나 가는 고객 1명의 정보가 아래 날짜에 삭제될 예정이에요."
 	)
 	script := strings.Join([]string{
 		":as staff 민지",
@@ -236,14 +245,15 @@ func TestChat_RetentionRehearsal(t *testing.T) {
 		countDMs int
 	}{
 		{":time 2028-12-04 09:00", nil, []string{warn}, 0},
-		{"/customer 010-1234-5678", []string{"김하늘"}, []string{"보관 만료"}, 0},
+		{"/customer 010-1234-5678", []string{"김하늘"}, []string{"삭제 예정"}, 0},
+		{":time 2028-12-05 11:00", []string{"⏰ 2028-12-04 (월) 11:00\n" + told, "· 김하늘: 2029-01-05 (텔레그램 미연결, 안내 못 함)"}, []string{"박지훈"}, 0},
 		{"/customer 010-1234-5678", []string{"김하늘", warn}, nil, 0},
-		{"/customer 010-2222-3333", []string{"박지훈"}, []string{"보관 만료"}, 0},
+		{"/customer 010-2222-3333", []string{"박지훈"}, []string{"삭제 예정"}, 0},
 		{":time 2029-01-04 09:59", nil, nil, 0},
 		{"/customer 010-1234-5678", []string{"김하늘", warn}, nil, 0},
 		{":time 2029-01-05 10:00", []string{"⏰ 2029-01-05 (금) 09:00\n" + dm}, nil, 1},
 		{"/customer 010-1234-5678", nil, []string{"김하늘"}, 0},
-		{"/customer 010-2222-3333", []string{"박지훈"}, []string{"보관 만료"}, 0},
+		{"/customer 010-2222-3333", []string{"박지훈"}, []string{"삭제 예정"}, 0},
 		{":time +2d", nil, nil, 0},
 	}
 	rest := out.String()

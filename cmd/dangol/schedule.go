@@ -15,8 +15,8 @@ var scheduleSettings = map[string]struct{ what, setting, example string }{
 	dialog.FollowUpJob: {"cli.err.cron.followup", "--followup-cron, DANGOL_FOLLOWUP_CRON", dialog.DefaultFollowUpSpec},
 }
 
-// scheduler builds serve's scheduled work: the daily retention run
-// (DANGOL_RETENTION, unless 0), the weekly summary to Slack's staff
+// scheduler builds serve's scheduled work: the daily retention run and
+// its notice a month before (DANGOL_RETENTION, unless 0), the weekly summary to Slack's staff
 // channel, the morning follow-up DMs to staff in Slack, and the backups to
 // DANGOL_BACKUP_DIR (backupSchedule). A schedule
 // that does not parse is a *usageError naming its setting. A post with
@@ -73,6 +73,7 @@ func (m *Main) scheduler(engine *dialog.Engine, r *router) (*dialog.Scheduler, e
 	}
 	// First, so that a follow-up DM due at the same time reports it.
 	keep = append(m.retentionJob(engine), keep...)
+	keep = append(keep, m.retentionNoticeJob(engine, r.scheduled)...)
 	keep = append(keep, m.loyaltyJob(engine, r.scheduled)...)                                                    // loyalty.go
 	keep = append(keep, m.slaJob(engine, r.scheduled)...)                                                        // threads.go
 	keep = append(keep, m.adJobs(engine, r.scheduled)...)                                                        // marketing.go
@@ -106,6 +107,19 @@ func (m *Main) retentionJob(engine *dialog.Engine) []dialog.Job {
 		return nil
 	}
 	m.Logger.Info("scheduled retention run", "job", j.Name, "cron", j.Spec, "tz", m.Config.TZ, "retention", m.Config.Retention.String())
+	return []dialog.Job{j}
+}
+
+// retentionNoticeJob is the daily notice a month before a retention
+// erasure, to the customer and the managers, sent with deliver; none when
+// DANGOL_RETENTION is 0. Without it nobody is erased for retention: the
+// erasure waits for the notice (ledger.RetentionNotice).
+func (m *Main) retentionNoticeJob(engine *dialog.Engine, deliver func(context.Context, dialog.Reply) error) []dialog.Job {
+	j, ok := engine.RetentionNoticeJob(deliver)
+	if !ok {
+		return nil
+	}
+	m.Logger.Info("scheduled retention notice", "job", j.Name, "cron", j.Spec, "tz", m.Config.TZ)
 	return []dialog.Job{j}
 }
 
