@@ -14,9 +14,6 @@ import (
 // LowRating is the highest rating that alerts the staff channel.
 const LowRating = 2
 
-// maxComment bounds a feedback comment, in bytes.
-const maxComment = 2000
-
 // Draft keys of the feedback flow.
 const (
 	dRating  = "rating"
@@ -41,18 +38,18 @@ func (t *turn) cmdFeedback(args string) error {
 	switch {
 	case ok && rest != "":
 		t.sess.Draft[dRating] = strconv.Itoa(n)
-		return t.saveFeedback(cutComment(rest))
+		return t.saveFeedback(rest)
 	case ok:
 		t.sess.Draft[dRating] = strconv.Itoa(n)
 		return t.feedbackNext("rated")
 	case isScoreText(word):
 		// A score out of range ("/feedback 7 …"): asked again, the words kept.
 		if rest != "" {
-			t.sess.Draft[dComment] = cutComment(rest)
+			t.sess.Draft[dComment] = rest
 		}
 		return t.feedbackReask("core.feedback.bad_rating")
 	}
-	t.sess.Draft[dComment] = cutComment(args)
+	t.sess.Draft[dComment] = args
 	t.add(t.feedbackAsk())
 	return nil
 }
@@ -73,12 +70,15 @@ func typedRating(word string) (int, bool) {
 	return scale(input{text: word}, "", 1, 5)
 }
 
-// cutComment cuts a comment to maxComment bytes, on a character boundary.
-func cutComment(comment string) string {
-	if len(comment) > maxComment {
-		comment = strings.ToValidUTF8(comment[:maxComment], "")
+// cutComment cuts a comment longer than ledger.MaxCommentRunes to that
+// many characters, the last one "…", and reports whether it did. It was
+// cut at 2000 bytes, some 700 Korean characters, with no mark and no word
+// to the customer.
+func cutComment(comment string) (string, bool) {
+	if utf8.RuneCountInString(comment) <= ledger.MaxCommentRunes {
+		return comment, false
 	}
-	return comment
+	return string([]rune(comment)[:ledger.MaxCommentRunes-1]) + "…", true
 }
 
 // feedbackAsk asks the feedback flow's current question.
@@ -177,10 +177,8 @@ func (t *turn) feedbackStep(in input) error {
 	return fmt.Errorf("dialog: feedback flow: unknown state %q", t.sess.State)
 }
 
-// feedbackComment finishes the feedback with comment (empty: none), cut
-// to maxComment bytes.
+// feedbackComment finishes the feedback with comment (empty: none).
 func (t *turn) feedbackComment(comment string) error {
-	comment = cutComment(comment)
 	if err := t.fire("commented"); err != nil {
 		return err
 	}
@@ -243,8 +241,10 @@ func (t *turn) keepFeedback() (bool, error) {
 }
 
 // saveFeedback stores the feedback, thanks the customer and alerts the staff
-// channel about a low rating.
+// channel about a low rating. A comment past ledger.MaxCommentRunes is cut
+// here, the one place every path meets, and the customer is told.
 func (t *turn) saveFeedback(comment string) error {
+	comment, cut := cutComment(comment)
 	d := t.sess.Draft
 	f := ledger.Feedback{At: t.now, NPS: ledger.NoNPS, Comment: comment}
 	f.Rating, _ = strconv.Atoi(d[dRating])
@@ -275,6 +275,9 @@ func (t *turn) saveFeedback(comment string) error {
 		return fmt.Errorf("dialog: add feedback: %w", err)
 	}
 	thanks := t.text("core.feedback.thanks", nil)
+	if cut {
+		thanks += "\n" + t.text("core.feedback.cut", map[string]any{"Limit": groupDigits(ledger.MaxCommentRunes)})
+	}
 	if f.Rating > LowRating {
 		t.add(t.inPlace(t.mk(thanks)))
 		return nil

@@ -90,6 +90,36 @@ var feedbackLineScripts = []script{
 			}},
 		}
 	}},
+	// A long comment is kept whole up to ledger.MaxCommentRunes; past it,
+	// it is cut with "…" and the customer told. It was cut at 2000 bytes
+	// (about 860 characters of Korean with spaces), silently.
+	{"FeedbackLongComment", func(h *harness, f fixture) []step {
+		sentence := "예약 시간보다 삼십 분 넘게 기다렸고 안내도 없어서 많이 답답했어요. "
+		whole := strings.TrimSpace(strings.Repeat(sentence, 900/len([]rune(sentence))+1)) // some 900 characters
+		long := strings.Repeat("가나다라 ", 500)                                              // 2500 characters
+		cutNote := h.text("core.feedback.cut", map[string]any{"Limit": "2,000"})
+		return append(linkMinji(h),
+			step{msg: custMsg("/feedback")},
+			step{msg: press(custMsg(""), "rate:3")},
+			step{msg: press(custMsg(""), "skip")},
+			step{msg: custMsg(whole), ids: []string{"core.feedback.thanks"}, not: []string{cutNote}, check: func(t *testing.T, h *harness, _ []Reply) {
+				if fs := h.allFeedback(); len(fs) != 1 || fs[0].Comment != whole {
+					t.Errorf("comment of %d characters kept as %+v, want whole", len([]rune(whole)), fs)
+				}
+			}},
+			step{msg: custMsg("/feedback 1 " + long), want: []string{cutNote}, ids: []string{"core.feedback.sorry_thread"}, check: func(t *testing.T, h *harness, rs []Reply) {
+				staffAlert(t, rs, "가나다라", "…")
+				fs := h.allFeedback()
+				if len(fs) != 2 {
+					t.Fatalf("feedback %+v", fs)
+				}
+				c := []rune(fs[1].Comment)
+				if len(c) != ledger.MaxCommentRunes || c[len(c)-1] != '…' || string(c[:8]) != "가나다라 가나다" {
+					t.Errorf("long comment kept as %d characters ending %q, want %d ending with …", len(c), string(c[len(c)-3:]), ledger.MaxCommentRunes)
+				}
+			}},
+		)
+	}},
 }
 
 func TestFeedbackLineScripts(t *testing.T) { runScripts(t, feedbackLineScripts) }
