@@ -244,6 +244,9 @@ func (t *turn) keepFeedback() (bool, error) {
 // channel about a low rating. A comment past ledger.MaxCommentRunes is cut
 // here, the one place every path meets, and the customer is told.
 func (t *turn) saveFeedback(comment string) error {
+	if noComment(comment) { // "/feedback 4 없어요", "모르겠어요" typed before the rating
+		comment = ""
+	}
 	comment, cut := cutComment(comment)
 	d := t.sess.Draft
 	f := ledger.Feedback{At: t.now, NPS: ledger.NoNPS, Comment: comment}

@@ -120,6 +120,39 @@ var feedbackLineScripts = []script{
 			}},
 		)
 	}},
+	// "모르겠어요", "글쎄요", "idk" at the comment step, and "없어요" typed
+	// with /feedback, say there is nothing to add, as [건너뛰기] does: they
+	// were kept as comments and read in the summary as its words.
+	{"FeedbackNoCommentWords", func(h *harness, f fixture) []step {
+		steps := linkMinji(h)
+		for _, w := range []string{"모르겠어요", "글쎄요", "딱히", "idk", "nothing", "-"} {
+			steps = append(steps,
+				step{msg: custMsg("/feedback")},
+				step{msg: press(custMsg(""), "rate:4")},
+				step{msg: press(custMsg(""), "skip")},
+				step{msg: custMsg(w), ids: []string{"core.feedback.thanks"}})
+		}
+		steps = append(steps,
+			step{msg: custMsg("/feedback 5 없어요"), ids: []string{"core.feedback.thanks"}},
+			step{msg: custMsg("/feedback 딱히 없음"), ids: []string{"core.feedback.ask_rating"}},
+			step{msg: press(custMsg(""), "rate:3"), ids: []string{"core.feedback.thanks"}},
+			step{msg: managerMsg("/summary"), not: []string{"모르겠", "글쎄", "딱히", "idk", "nothing", "없어"}},
+			step{msg: custMsg("/feedback 4 모르겠어요 왜 늦었는지"), ids: []string{"core.feedback.thanks"}, check: func(t *testing.T, h *harness, _ []Reply) {
+				fs := h.allFeedback()
+				if len(fs) != 9 {
+					t.Fatalf("%d feedback, want 9", len(fs))
+				}
+				for _, fb := range fs[:8] {
+					if fb.Comment != "" {
+						t.Errorf("feedback %+v kept a no-comment answer as its comment", fb)
+					}
+				}
+				if fs[8].Comment != "모르겠어요 왜 늦었는지" {
+					t.Errorf("a sentence was dropped: %+v", fs[8])
+				}
+			}})
+		return steps
+	}},
 }
 
 func TestFeedbackLineScripts(t *testing.T) { runScripts(t, feedbackLineScripts) }

@@ -46,13 +46,22 @@ func typedStep(in input, yes, no []string) int {
 }
 
 // noCommentWords say there is nothing more to say, typed where a comment
-// is asked for.
-var noCommentWords = []string{"없어요", "없음", "없습니다", "없어", "없네요", "없어용", "딱히없어요", "딱히없음", "딱히요",
-	"no", "none", "nothing", "nope", "nothanks", "skip"}
+// is asked for: "없어요", and "모르겠어요", "글쎄요", "idk", which were kept
+// as comments and counted among the summary's words.
+var noCommentWords = []string{"없어요", "없음", "없습니다", "없어", "없네요", "없어용", "없어여", "없슴", "없음요",
+	"딱히", "딱히없어요", "딱히없음", "딱히요", "딱히없네요", "특별히없어요", "별로없어요", "따로없어요", "할말없어요", "할말없음",
+	"모르겠어요", "모르겠음", "모르겠습니다", "모르겠네요", "몰라요", "몰라", "글쎄요", "글쎄", "그냥요", "패스",
+	"no", "none", "nothing", "nope", "nothanks", "skip", "pass", "idk", "idunno", "dunno", "nah", "n/a", "na",
+	"nocomment", "notreally", "nothingmuch", "nothingelse"}
 
-// noComment reports whether text, as a whole, says there is no comment.
+// noComment reports whether text, as a whole, says there is no comment: one
+// of noCommentWords, or only a dash or a dot ("-", "...").
 func noComment(text string) bool {
-	return slices.Contains(noCommentWords, answerForm(text))
+	w := answerForm(text)
+	if w == "" {
+		return strings.TrimSpace(text) != "" && strings.IndexFunc(text, unicode.IsSymbol) < 0
+	}
+	return slices.Contains(noCommentWords, w)
 }
 
 // typedAnswer reads text as an answer to a yes-or-no question: 1 for yes,
