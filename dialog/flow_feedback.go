@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -274,6 +275,12 @@ func (t *turn) saveFeedback(comment string) error {
 		}
 	}
 	t.end()
+	if dup, err := t.sameFeedback(f); err != nil {
+		return err
+	} else if dup {
+		t.add(t.inPlace(t.mk(t.text("core.feedback.already", nil))))
+		return nil
+	}
 	if err := t.tx.AddFeedback(&f); err != nil {
 		return fmt.Errorf("dialog: add feedback: %w", err)
 	}
@@ -330,6 +337,33 @@ func (t *turn) saveFeedback(comment string) error {
 	}
 	t.add(alert)
 	return nil
+}
+
+// dupFeedbackWindow is how long a second feedback the same as the first,
+// from the same person, is taken for the first sent again.
+const dupFeedbackWindow = time.Minute
+
+// sameFeedback reports whether the customer (or unlinked sender) of f left
+// the same rating, score and comment less than dupFeedbackWindow ago: a
+// star pressed twice, a one-line /feedback sent twice. Both were counted,
+// and a low one opened two complaints. Only a short range of the ledger is
+// read; an anonymous sender, with no id kept, cannot be matched.
+func (t *turn) sameFeedback(f ledger.Feedback) (bool, error) {
+	if f.CustomerID == "" && f.SenderID == "" {
+		return false, nil
+	}
+	dup := false
+	err := t.tx.ScanFeedback(t.now.Add(-dupFeedbackWindow+time.Nanosecond), t.now.Add(time.Nanosecond), func(g ledger.Feedback) error {
+		same := g.CustomerID == f.CustomerID && (f.CustomerID != "" || g.SenderID == f.SenderID)
+		if same && g.Rating == f.Rating && g.NPS == f.NPS && strings.TrimSpace(g.Comment) == strings.TrimSpace(f.Comment) {
+			dup = true
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("dialog: recent feedback: %w", err)
+	}
+	return dup, nil
 }
 
 // answerFeedback: a staff member takes a low rating on ("answer:<id>").

@@ -3,6 +3,7 @@ package dialog
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dangol/dangol/ledger"
 )
@@ -127,7 +128,7 @@ var feedbackLineScripts = []script{
 		steps := linkMinji(h)
 		for _, w := range []string{"모르겠어요", "글쎄요", "딱히", "idk", "nothing", "-"} {
 			steps = append(steps,
-				step{msg: custMsg("/feedback")},
+				step{advance: dupFeedbackWindow, msg: custMsg("/feedback")}, // each its own, not one sent again
 				step{msg: press(custMsg(""), "rate:4")},
 				step{msg: press(custMsg(""), "skip")},
 				step{msg: custMsg(w), ids: []string{"core.feedback.thanks"}})
@@ -152,6 +153,50 @@ var feedbackLineScripts = []script{
 				}
 			}})
 		return steps
+	}},
+	// The same feedback sent twice within dupFeedbackWindow is kept once,
+	// and the customer told: a one-line /feedback sent twice was two, and
+	// a low one opened two complaints and alerted the staff twice.
+	{"FeedbackSentTwice", func(h *harness, f fixture) []step {
+		count := func(want int) func(*testing.T, *harness, []Reply) {
+			return func(t *testing.T, h *harness, rs []Reply) {
+				if fs := h.allFeedback(); len(fs) != want {
+					t.Errorf("%d feedback, want %d: %+v", len(fs), want, fs)
+				}
+			}
+		}
+		noAlert := func(t *testing.T, h *harness, rs []Reply) {
+			if posts := repliesTo(rs, ToStaffChannel); len(posts) != 0 {
+				t.Errorf("a repeated feedback alerted the staff: %+v", posts)
+			}
+			count(3)(t, h, rs)
+			var ths []ledger.Thread
+			h.view(func(tx *ledger.Tx) (err error) { ths, err = tx.OpenThreads(); return err })
+			if len(ths) != 1 {
+				t.Errorf("%d complaints open, want 1", len(ths))
+			}
+		}
+		return append(linkMinji(h),
+			step{msg: custMsg("/feedback 5 친절해요"), ids: []string{"core.feedback.thanks"}, check: count(1)},
+			step{advance: 20 * time.Second, msg: custMsg("/feedback 5 친절해요"), ids: []string{"core.feedback.already"}, not: []string{h.text("core.feedback.thanks", nil)}, check: count(1)},
+			// Step by step, twice, the same answers.
+			step{msg: custMsg("/feedback")},
+			step{msg: press(custMsg(""), "rate:4")},
+			step{msg: press(custMsg(""), "skip")},
+			step{msg: press(custMsg(""), "skip"), ids: []string{"core.feedback.thanks"}, check: count(2)},
+			step{msg: custMsg("/feedback")},
+			step{msg: press(custMsg(""), "rate:4")},
+			step{msg: press(custMsg(""), "skip")},
+			step{msg: press(custMsg(""), "skip"), ids: []string{"core.feedback.already"}, check: count(2)},
+			step{msg: custMsg("/feedback 1 너무 늦었어요"), ids: []string{"core.feedback.sorry_thread"}, check: count(3)},
+			step{advance: 30 * time.Second, msg: custMsg("/feedback 1 너무 늦었어요"), ids: []string{"core.feedback.already"}, check: noAlert},
+			// Something else said, or the same later, is another feedback.
+			step{msg: custMsg("/feedback 5 친절했어요"), ids: []string{"core.feedback.thanks"}, check: count(4)},
+			step{advance: dupFeedbackWindow, msg: custMsg("/feedback 5 친절해요"), ids: []string{"core.feedback.thanks"}, check: count(5)},
+			// Not linked: matched by their platform id.
+			step{msg: cust2Msg("/feedback 3 보통"), ids: []string{"core.feedback.thanks"}, check: count(6)},
+			step{msg: cust2Msg("/feedback 3 보통"), ids: []string{"core.feedback.already"}, check: count(6)},
+		)
 	}},
 }
 
