@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -13,9 +14,6 @@ import (
 
 // LowRating is the highest rating that alerts the staff channel.
 const LowRating = 2
-
-// maxComment bounds a feedback comment, in bytes.
-const maxComment = 2000
 
 // Draft keys of the feedback flow.
 const (
@@ -41,18 +39,18 @@ func (t *turn) cmdFeedback(args string) error {
 	switch {
 	case ok && rest != "":
 		t.sess.Draft[dRating] = strconv.Itoa(n)
-		return t.saveFeedback(cutComment(rest))
+		return t.saveFeedback(rest)
 	case ok:
 		t.sess.Draft[dRating] = strconv.Itoa(n)
 		return t.feedbackNext("rated")
 	case isScoreText(word):
 		// A score out of range ("/feedback 7 …"): asked again, the words kept.
 		if rest != "" {
-			t.sess.Draft[dComment] = cutComment(rest)
+			t.sess.Draft[dComment] = rest
 		}
 		return t.feedbackReask("core.feedback.bad_rating")
 	}
-	t.sess.Draft[dComment] = cutComment(args)
+	t.sess.Draft[dComment] = args
 	t.add(t.feedbackAsk())
 	return nil
 }
@@ -85,12 +83,15 @@ func typedRating(word string) (int, bool) {
 	return scale(input{text: word}, "", 1, 5)
 }
 
-// cutComment cuts a comment to maxComment bytes, on a character boundary.
-func cutComment(comment string) string {
-	if len(comment) > maxComment {
-		comment = strings.ToValidUTF8(comment[:maxComment], "")
+// cutComment cuts a comment longer than ledger.MaxCommentRunes to that
+// many characters, the last one "…", and reports whether it did. It was
+// cut at 2000 bytes, some 700 Korean characters, with no mark and no word
+// to the customer.
+func cutComment(comment string) (string, bool) {
+	if utf8.RuneCountInString(comment) <= ledger.MaxCommentRunes {
+		return comment, false
 	}
-	return comment
+	return string([]rune(comment)[:ledger.MaxCommentRunes-1]) + "…", true
 }
 
 // feedbackAsk asks the feedback flow's current question.
@@ -189,10 +190,8 @@ func (t *turn) feedbackStep(in input) error {
 	return fmt.Errorf("dialog: feedback flow: unknown state %q", t.sess.State)
 }
 
-// feedbackComment finishes the feedback with comment (empty: none), cut
-// to maxComment bytes.
+// feedbackComment finishes the feedback with comment (empty: none).
 func (t *turn) feedbackComment(comment string) error {
-	comment = cutComment(comment)
 	if err := t.fire("commented"); err != nil {
 		return err
 	}
@@ -255,8 +254,13 @@ func (t *turn) keepFeedback() (bool, error) {
 }
 
 // saveFeedback stores the feedback, thanks the customer and alerts the staff
-// channel about a low rating.
+// channel about a low rating. A comment past ledger.MaxCommentRunes is cut
+// here, the one place every path meets, and the customer is told.
 func (t *turn) saveFeedback(comment string) error {
+	if noComment(comment) { // "/feedback 4 없어요", "모르겠어요" typed before the rating
+		comment = ""
+	}
+	comment, cut := cutComment(comment)
 	d := t.sess.Draft
 	f := ledger.Feedback{At: t.now, NPS: ledger.NoNPS, Comment: comment}
 	f.Rating, _ = strconv.Atoi(d[dRating])
@@ -283,10 +287,19 @@ func (t *turn) saveFeedback(comment string) error {
 		}
 	}
 	t.end()
+	if dup, err := t.sameFeedback(f); err != nil {
+		return err
+	} else if dup {
+		t.add(t.inPlace(t.mk(t.text("core.feedback.already", nil))))
+		return nil
+	}
 	if err := t.tx.AddFeedback(&f); err != nil {
 		return fmt.Errorf("dialog: add feedback: %w", err)
 	}
 	thanks := t.text("core.feedback.thanks", nil)
+	if cut {
+		thanks += "\n" + t.text("core.feedback.cut", map[string]any{"Limit": groupDigits(ledger.MaxCommentRunes)})
+	}
 	if f.Rating > LowRating {
 		t.add(t.inPlace(t.mk(thanks)))
 		return nil
@@ -336,6 +349,33 @@ func (t *turn) saveFeedback(comment string) error {
 	}
 	t.add(alert)
 	return nil
+}
+
+// dupFeedbackWindow is how long a second feedback the same as the first,
+// from the same person, is taken for the first sent again.
+const dupFeedbackWindow = time.Minute
+
+// sameFeedback reports whether the customer (or unlinked sender) of f left
+// the same rating, score and comment less than dupFeedbackWindow ago: a
+// star pressed twice, a one-line /feedback sent twice. Both were counted,
+// and a low one opened two complaints. Only a short range of the ledger is
+// read; an anonymous sender, with no id kept, cannot be matched.
+func (t *turn) sameFeedback(f ledger.Feedback) (bool, error) {
+	if f.CustomerID == "" && f.SenderID == "" {
+		return false, nil
+	}
+	dup := false
+	err := t.tx.ScanFeedback(t.now.Add(-dupFeedbackWindow+time.Nanosecond), t.now.Add(time.Nanosecond), func(g ledger.Feedback) error {
+		same := g.CustomerID == f.CustomerID && (f.CustomerID != "" || g.SenderID == f.SenderID)
+		if same && g.Rating == f.Rating && g.NPS == f.NPS && strings.TrimSpace(g.Comment) == strings.TrimSpace(f.Comment) {
+			dup = true
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("dialog: recent feedback: %w", err)
+	}
+	return dup, nil
 }
 
 // answerFeedback: a staff member takes a low rating on ("answer:<id>").

@@ -3,6 +3,7 @@ package dialog
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dangol/dangol/ledger"
 )
@@ -89,6 +90,113 @@ var feedbackLineScripts = []script{
 				}
 			}},
 		}
+	}},
+	// A long comment is kept whole up to ledger.MaxCommentRunes; past it,
+	// it is cut with "…" and the customer told. It was cut at 2000 bytes
+	// (about 860 characters of Korean with spaces), silently.
+	{"FeedbackLongComment", func(h *harness, f fixture) []step {
+		sentence := "예약 시간보다 삼십 분 넘게 기다렸고 안내도 없어서 많이 답답했어요. "
+		whole := strings.TrimSpace(strings.Repeat(sentence, 900/len([]rune(sentence))+1)) // some 900 characters
+		long := strings.Repeat("가나다라 ", 500)                                              // 2500 characters
+		cutNote := h.text("core.feedback.cut", map[string]any{"Limit": "2,000"})
+		return append(linkMinji(h),
+			step{msg: custMsg("/feedback")},
+			step{msg: press(custMsg(""), "rate:3")},
+			step{msg: press(custMsg(""), "skip")},
+			step{msg: custMsg(whole), ids: []string{"core.feedback.thanks"}, not: []string{cutNote}, check: func(t *testing.T, h *harness, _ []Reply) {
+				if fs := h.allFeedback(); len(fs) != 1 || fs[0].Comment != whole {
+					t.Errorf("comment of %d characters kept as %+v, want whole", len([]rune(whole)), fs)
+				}
+			}},
+			step{msg: custMsg("/feedback 1 " + long), want: []string{cutNote}, ids: []string{"core.feedback.sorry_thread"}, check: func(t *testing.T, h *harness, rs []Reply) {
+				staffAlert(t, rs, "가나다라", "…")
+				fs := h.allFeedback()
+				if len(fs) != 2 {
+					t.Fatalf("feedback %+v", fs)
+				}
+				c := []rune(fs[1].Comment)
+				if len(c) != ledger.MaxCommentRunes || c[len(c)-1] != '…' || string(c[:8]) != "가나다라 가나다" {
+					t.Errorf("long comment kept as %d characters ending %q, want %d ending with …", len(c), string(c[len(c)-3:]), ledger.MaxCommentRunes)
+				}
+			}},
+		)
+	}},
+	// "모르겠어요", "글쎄요", "idk" at the comment step, and "없어요" typed
+	// with /feedback, say there is nothing to add, as [건너뛰기] does: they
+	// were kept as comments and read in the summary as its words.
+	{"FeedbackNoCommentWords", func(h *harness, f fixture) []step {
+		steps := linkMinji(h)
+		for _, w := range []string{"모르겠어요", "글쎄요", "딱히", "idk", "nothing", "-"} {
+			steps = append(steps,
+				step{advance: dupFeedbackWindow, msg: custMsg("/feedback")}, // each its own, not one sent again
+				step{msg: press(custMsg(""), "rate:4")},
+				step{msg: press(custMsg(""), "skip")},
+				step{msg: custMsg(w), ids: []string{"core.feedback.thanks"}})
+		}
+		steps = append(steps,
+			step{msg: custMsg("/feedback 5 없어요"), ids: []string{"core.feedback.thanks"}},
+			step{msg: custMsg("/feedback 딱히 없음"), ids: []string{"core.feedback.ask_rating"}},
+			step{msg: press(custMsg(""), "rate:3"), ids: []string{"core.feedback.thanks"}},
+			step{msg: managerMsg("/summary"), not: []string{"모르겠", "글쎄", "딱히", "idk", "nothing", "없어"}},
+			step{msg: custMsg("/feedback 4 모르겠어요 왜 늦었는지"), ids: []string{"core.feedback.thanks"}, check: func(t *testing.T, h *harness, _ []Reply) {
+				fs := h.allFeedback()
+				if len(fs) != 9 {
+					t.Fatalf("%d feedback, want 9", len(fs))
+				}
+				for _, fb := range fs[:8] {
+					if fb.Comment != "" {
+						t.Errorf("feedback %+v kept a no-comment answer as its comment", fb)
+					}
+				}
+				if fs[8].Comment != "모르겠어요 왜 늦었는지" {
+					t.Errorf("a sentence was dropped: %+v", fs[8])
+				}
+			}})
+		return steps
+	}},
+	// The same feedback sent twice within dupFeedbackWindow is kept once,
+	// and the customer told: a one-line /feedback sent twice was two, and
+	// a low one opened two complaints and alerted the staff twice.
+	{"FeedbackSentTwice", func(h *harness, f fixture) []step {
+		count := func(want int) func(*testing.T, *harness, []Reply) {
+			return func(t *testing.T, h *harness, rs []Reply) {
+				if fs := h.allFeedback(); len(fs) != want {
+					t.Errorf("%d feedback, want %d: %+v", len(fs), want, fs)
+				}
+			}
+		}
+		noAlert := func(t *testing.T, h *harness, rs []Reply) {
+			if posts := repliesTo(rs, ToStaffChannel); len(posts) != 0 {
+				t.Errorf("a repeated feedback alerted the staff: %+v", posts)
+			}
+			count(3)(t, h, rs)
+			var ths []ledger.Thread
+			h.view(func(tx *ledger.Tx) (err error) { ths, err = tx.OpenThreads(); return err })
+			if len(ths) != 1 {
+				t.Errorf("%d complaints open, want 1", len(ths))
+			}
+		}
+		return append(linkMinji(h),
+			step{msg: custMsg("/feedback 5 친절해요"), ids: []string{"core.feedback.thanks"}, check: count(1)},
+			step{advance: 20 * time.Second, msg: custMsg("/feedback 5 친절해요"), ids: []string{"core.feedback.already"}, not: []string{h.text("core.feedback.thanks", nil)}, check: count(1)},
+			// Step by step, twice, the same answers.
+			step{msg: custMsg("/feedback")},
+			step{msg: press(custMsg(""), "rate:4")},
+			step{msg: press(custMsg(""), "skip")},
+			step{msg: press(custMsg(""), "skip"), ids: []string{"core.feedback.thanks"}, check: count(2)},
+			step{msg: custMsg("/feedback")},
+			step{msg: press(custMsg(""), "rate:4")},
+			step{msg: press(custMsg(""), "skip")},
+			step{msg: press(custMsg(""), "skip"), ids: []string{"core.feedback.already"}, check: count(2)},
+			step{msg: custMsg("/feedback 1 너무 늦었어요"), ids: []string{"core.feedback.sorry_thread"}, check: count(3)},
+			step{advance: 30 * time.Second, msg: custMsg("/feedback 1 너무 늦었어요"), ids: []string{"core.feedback.already"}, check: noAlert},
+			// Something else said, or the same later, is another feedback.
+			step{msg: custMsg("/feedback 5 친절했어요"), ids: []string{"core.feedback.thanks"}, check: count(4)},
+			step{advance: dupFeedbackWindow, msg: custMsg("/feedback 5 친절해요"), ids: []string{"core.feedback.thanks"}, check: count(5)},
+			// Not linked: matched by their platform id.
+			step{msg: cust2Msg("/feedback 3 보통"), ids: []string{"core.feedback.thanks"}, check: count(6)},
+			step{msg: cust2Msg("/feedback 3 보통"), ids: []string{"core.feedback.already"}, check: count(6)},
+		)
 	}},
 }
 

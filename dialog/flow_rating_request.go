@@ -247,7 +247,7 @@ func (t *turn) typedRatingAnswer(text string) (bool, error) {
 	t.begin(flowFeedback)
 	t.sess.Draft[dRating] = strconv.Itoa(n)
 	if rest != "" {
-		return true, t.saveFeedback(cutComment(rest))
+		return true, t.saveFeedback(rest)
 	}
 	return true, t.feedbackNext("rated")
 }

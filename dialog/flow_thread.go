@@ -91,6 +91,9 @@ func (t *turn) onQuestionText(text string) error {
 	if err != nil {
 		return err
 	}
+	if ok && th.State == ledger.ThreadClosed && thanks(text) {
+		return t.thankedAfterClose(th, c, linked, text)
+	}
 	if ok {
 		return t.joinThread(th, c, linked, text, nil)
 	}
@@ -201,6 +204,26 @@ func (t *turn) joinThread(th ledger.Thread, c ledger.Customer, linked bool, text
 	post := t.staffPost(th, body, t.threadButtons(th, linked)...)
 	post.File = file
 	t.add(post)
+	return nil
+}
+
+// thankedAfterClose keeps a thanks for a closed thread's resolution with
+// it, closed: reopening a resolved complaint for "감사합니다" put it back in
+// /inbox as 처리 중 while the summary said 해결, and asked the staff to act
+// on nothing. As help desks treat a thank-you to a solved ticket, the
+// staff still see it, in the thread, with [다시 열기] should they read it
+// otherwise; the customer is thanked back, not told it was passed on for
+// an answer.
+func (t *turn) thankedAfterClose(th ledger.Thread, c ledger.Customer, linked bool, text string) error {
+	th, err := t.tx.AddThreadMessage(&ledger.ThreadMessage{Thread: th.Number, At: t.now, Text: text, AfterClose: true})
+	if err != nil {
+		return fmt.Errorf("dialog: thanks after close: %w", err)
+	}
+	t.say("threads.thanked", nil)
+	lang := t.e.lang
+	body := t.e.cat.Text(lang, "threads.staff.thanked", map[string]any{"Tag": t.threadTag(lang, th), "Who": t.whoName(lang, c, linked)})
+	reopen := Button{Label: t.e.cat.Text(lang, "threads.btn.reopen", nil), Payload: threadAction + ":reopen:" + strconv.FormatInt(th.Number, 10)}
+	t.add(t.staffPost(th, body+"\n"+quote(text), reopen))
 	return nil
 }
 

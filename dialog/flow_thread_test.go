@@ -270,9 +270,68 @@ var threadScripts = []script{
 			}},
 		)
 	}},
+	// "감사합니다" after a complaint's close leaves it resolved: it reopened
+	// it, and the summary read the low rating 해결 while its complaint
+	// counted 처리 중. A message that says something still reopens, and
+	// the low rating says so.
+	{"ComplaintThanksAfterClose", func(h *harness, f fixture) []step {
+		resolved := h.text("threads.week.complaints", map[string]any{"Opened": 1, "Resolved": 1, "Open": 0, "Median": h.text("threads.age.minutes", map[string]any{"N": 0})})
+		lowResolved := h.text("summary.low_answered", map[string]any{"Rating": 1, "Name": "김민지", "Date": "5/13", "Comment": "너무 늦었어요"})
+		return append(linkMinji(h),
+			step{msg: custMsg("/feedback 1 너무 늦었어요")},
+			step{msg: staffMsg("/inbox close 1 전화로 사과드림"), ids: []string{"resolve.btn.apology"}},
+			step{msg: press(staffMsg(""), resolveBtnNoMsg)},
+			step{msg: press(staffMsg(""), resolveBtnNoPoints)},
+			step{advance: time.Hour, msg: custMsg("감사합니다!"), ids: []string{"threads.thanked"}, not: []string{h.text("threads.joined", nil)}, check: func(t *testing.T, h *harness, rs []Reply) {
+				posts := repliesTo(rs, ToStaffChannel)
+				if len(posts) != 1 || posts[0].Thread != "1" || !strings.Contains(posts[0].Text, "감사합니다!") || !strings.Contains(posts[0].Text, "[불만 #1]") {
+					t.Fatalf("staff posts %+v, want the thanks as a note in thread 1", posts)
+				}
+				if ps := payloads(posts); len(ps) != 1 || ps[0] != "th:reopen:1" {
+					t.Errorf("note buttons %v, want only [다시 열기]", ps)
+				}
+				if th := h.thread(1); th.State != ledger.ThreadClosed || th.Reopened != 0 {
+					t.Errorf("thread %+v, want still closed", th)
+				}
+				if ms := h.threadMessages(1); len(ms) != 2 || ms[1].Text != "감사합니다!" || !ms[1].AfterClose {
+					t.Errorf("messages %+v, want the thanks kept after the close", ms)
+				}
+			}},
+			step{msg: custMsg("네 알겠습니다 ^^"), ids: []string{"threads.thanked"}},
+			step{msg: staffMsg("/inbox"), ids: []string{"threads.inbox.empty"}},
+			step{msg: managerMsg("/summary"), want: []string{resolved, lowResolved}},
+			step{msg: custMsg("감사합니다. 그런데 환불은 언제 되나요?"), ids: []string{"threads.joined"}, check: func(t *testing.T, h *harness, rs []Reply) {
+				if posts := repliesTo(rs, ToStaffChannel); len(posts) != 1 || !strings.Contains(posts[0].Text, "다시") {
+					t.Errorf("posts %+v, want the reopening", posts)
+				}
+				if th := h.thread(1); th.State == ledger.ThreadClosed || th.Reopened != 1 {
+					t.Errorf("thread %+v, want reopened", th)
+				}
+			}},
+			step{msg: managerMsg("/summary"), want: []string{
+				h.text("threads.week.complaints", map[string]any{"Opened": 1, "Resolved": 0, "Open": 1, "Median": ""}),
+				h.text("summary.low_reopened", map[string]any{"Rating": 1, "Name": "김민지", "Date": "5/13", "Comment": "너무 늦었어요"}),
+			}, not: []string{lowResolved + "\n"}},
+		)
+	}},
 }
 
 func TestThreadScripts(t *testing.T) { runScripts(t, threadScripts) }
+
+// TestThanks: a whole thanks or acknowledgement, in the forms customers
+// type them; a thanks with a question or more to say is not.
+func TestThanks(t *testing.T) {
+	for in, want := range map[string]bool{
+		"감사합니다": true, "감사합니다!": true, "감사합니다~^^": true, "네 감사합니다": true, "정말 감사합니다": true, "고마워요ㅎㅎ": true,
+		"네": true, "넵!": true, "알겠습니다.": true, "Thank you!": true, "thanks": true, "ok thanks": true, "👍": true, "🙏🙏": true,
+		"감사합니다. 그런데 환불은 언제 되나요?": false, "아직 해결이 안 됐어요": false, "아니요": false, "?": false, "": false,
+		"감사합니다 다음에 또 올게요 그런데 주차가 돼요?": false, "네 근데 질문이 있어요": false,
+	} {
+		if got := thanks(in); got != want {
+			t.Errorf("thanks(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
 
 // TestCustomerSentenceNotStaffCommand: a customer's sentence that starts
 // with the Korean word of a staff command is a question for the shop, not

@@ -46,13 +46,22 @@ func typedStep(in input, yes, no []string) int {
 }
 
 // noCommentWords say there is nothing more to say, typed where a comment
-// is asked for.
-var noCommentWords = []string{"없어요", "없음", "없습니다", "없어", "없네요", "없어용", "딱히없어요", "딱히없음", "딱히요",
-	"no", "none", "nothing", "nope", "nothanks", "skip"}
+// is asked for: "없어요", and "모르겠어요", "글쎄요", "idk", which were kept
+// as comments and counted among the summary's words.
+var noCommentWords = []string{"없어요", "없음", "없습니다", "없어", "없네요", "없어용", "없어여", "없슴", "없음요",
+	"딱히", "딱히없어요", "딱히없음", "딱히요", "딱히없네요", "특별히없어요", "별로없어요", "따로없어요", "할말없어요", "할말없음",
+	"모르겠어요", "모르겠음", "모르겠습니다", "모르겠네요", "몰라요", "몰라", "글쎄요", "글쎄", "그냥요", "패스",
+	"no", "none", "nothing", "nope", "nothanks", "skip", "pass", "idk", "idunno", "dunno", "nah", "n/a", "na",
+	"nocomment", "notreally", "nothingmuch", "nothingelse"}
 
-// noComment reports whether text, as a whole, says there is no comment.
+// noComment reports whether text, as a whole, says there is no comment: one
+// of noCommentWords, or only a dash or a dot ("-", "...").
 func noComment(text string) bool {
-	return slices.Contains(noCommentWords, answerForm(text))
+	w := answerForm(text)
+	if w == "" {
+		return strings.TrimSpace(text) != "" && strings.IndexFunc(text, unicode.IsSymbol) < 0
+	}
+	return slices.Contains(noCommentWords, w)
 }
 
 // typedAnswer reads text as an answer to a yes-or-no question: 1 for yes,
@@ -79,4 +88,39 @@ func answerForm(text string) string {
 	return strings.TrimRightFunc(w, func(r rune) bool {
 		return unicode.IsPunct(r) || unicode.IsSymbol(r) || r == 'ㅎ' || r == 'ㅋ' || r == 'ㅠ' || r == 'ㅜ'
 	})
+}
+
+// thanksWords acknowledge or thank, typed after a thread was closed; with
+// yesWords ("네", "ok") they ask nothing of the staff.
+var thanksWords = []string{"감사합니다", "감사해요", "감사드려요", "감사드립니다", "감사", "감사감사", "감사합니당", "감사해용",
+	"고맙습니다", "고마워요", "고마워", "고맙습니당", "땡큐", "알겠습니다", "알겠어요", "알겠어용", "확인했습니다", "확인했어요",
+	"잘받았습니다", "잘받았어요", "수고하세요", "수고하셨습니다", "좋아요", "좋습니다",
+	"thanks", "thankyou", "thx", "ty", "thanksalot", "thankyousomuch", "thanksomuch", "great", "gotit", "noted", "cool"}
+
+// thanksLead are the words a thanks starts with that add nothing to it:
+// "네 감사합니다", "정말 고맙습니다", "ok thanks".
+var thanksLead = []string{"네", "넵", "예", "아", "앗", "정말", "너무", "진짜", "대단히", "ok", "okay", "oh", "many", "great"}
+
+// thanks reports whether text, as a whole, only thanks or acknowledges
+// ("감사합니다!", "네 알겠습니다", "Thank you!", "👍"): nothing to answer.
+// A thanks with more to say ("감사합니다, 그런데 …") is not.
+func thanks(text string) bool {
+	w := answerForm(text)
+	if w == "" {
+		// Only emoticons: "👍", "🙏", "^^". A bare "?" asks something.
+		return strings.TrimSpace(text) != "" && !strings.ContainsAny(text, "?？")
+	}
+	for {
+		lead := false
+		for _, l := range thanksLead {
+			if rest, ok := strings.CutPrefix(w, l); ok && rest != "" {
+				w, lead = rest, true
+				break
+			}
+		}
+		if !lead {
+			break
+		}
+	}
+	return slices.Contains(thanksWords, w) || slices.Contains(yesWords, w)
 }

@@ -222,6 +222,8 @@ func (s *Summary) satisfactionLines(p printer) []string {
 	for _, l := range s.LowRatings {
 		id := "summary.low_open"
 		switch {
+		case l.Reopened:
+			id = "summary.low_reopened"
 		case l.Answered() && l.Unreachable:
 			id = "summary.low_seen" // anonymous: nobody to contact, only seen
 		case l.Answered():

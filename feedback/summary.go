@@ -168,6 +168,9 @@ type LowRating struct {
 	// complaint, still open (Actor.ID()); empty when nobody did, or when
 	// it is answered.
 	ClaimedBy string
+	// Reopened is a resolved rating whose complaint the customer opened
+	// again with a new message: resolved once, being handled again.
+	Reopened bool
 	// Unreachable is a rating nobody can be answered about: no customer,
 	// no complaint thread (its sender declined consent). Taking it on only
 	// means it was seen.
@@ -743,6 +746,9 @@ func (b *builder) finish(tx *ledger.Tx) error {
 		if ok && !l.Answered() && th.State != ledger.ThreadClosed {
 			l.ClaimedBy = th.ClaimedBy
 		}
+		// Resolved, then written about again: not plainly 해결 while the
+		// week's complaints count it 처리 중.
+		l.Reopened = ok && l.Answered() && th.State != ledger.ThreadClosed
 	}
 	s.FollowUps = b.followUp.items
 	s.Birthdays = b.birthday.items

@@ -177,7 +177,7 @@ func TestWeeklyCrafted(t *testing.T) {
 			t.Errorf("Tags = %v, want %v", sum.Tags, tags)
 		}
 		// D's comment went with the erasure.
-		words := []Topic{{"친절", 2}, {"길어", 1}, {"대기", 1}, {"머리", 1}, {"서비스", 1}}
+		words := []Topic{{"친절", 2}, {"길다", 1}, {"대기", 1}, {"머리", 1}, {"서비스", 1}}
 		if !slices.Equal(sum.Words, words) {
 			t.Errorf("Words = %v, want %v", sum.Words, words)
 		}

@@ -8,8 +8,10 @@ import (
 
 // Words returns the topic words of a feedback comment, in order: Latin
 // letters lower-cased, Korean particles and verb endings stripped from word
-// ends (머리가 → 머리, 서비스는 → 서비스, 친절해요 → 친절), numbers, one-rune
-// words and stop words of both languages dropped.
+// ends (머리가 → 머리, 서비스는 → 서비스, 친절해요 → 친절), the describing
+// words customers use most in their dictionary form (늦었어요 → 늦다, see
+// predicates), numbers, one-rune words, stop words of both languages and
+// other predicates' past stems (풀렸) dropped.
 //
 // The stripping has no dictionary: it only removes a known ending when at
 // least two runes remain, so 정도, 불만 and 아이 stay whole, but a longer word
@@ -49,8 +51,11 @@ func normalizeWord(tok string) string {
 		if koreanStop[tok] || hasStopPrefix(tok) {
 			return ""
 		}
+		if d, ok := predicateOf(tok); ok {
+			return d
+		}
 		tok = stripKorean(tok)
-		if koreanStop[tok] {
+		if koreanStop[tok] || pastStem(tok) {
 			return ""
 		}
 	}
@@ -93,7 +98,7 @@ var koreanEndings = sortedByLength(
 	// polite and plain predicate endings after a noun (친절했어요, 만족합니다)
 	"스러웠어요", "스러웠습니다", "스러워요", "스럽습니다", "스러운",
 	"했습니다", "하셨어요", "하십니다", "하셨고", "하시고", "하세요", "해주셔서", "해주세요", "해주셨어요", "해줘서",
-	"했어요", "했네요", "했는데", "했지만", "했고", "했던", "합니다", "해요", "해서", "하고", "하게", "하기", "하다", "하는", "하며", "한데", "한",
+	"했어요", "했네요", "했는데", "했지만", "했고", "했던", "합니다", "해요", "해서", "하고", "하게", "하기", "하다", "하는", "하며", "한데", "한", "할",
 	"입니다", "이었어요", "였어요", "이에요", "예요", "이네요", "네요", "었어요", "았어요", "어요", "아요", "습니다",
 	"이라서", "이라", "라서", "이고", "지만", "는데", "은데", "고요", "고",
 	// particles (머리가, 서비스는, 매장에서)
@@ -112,6 +117,77 @@ func sortedByLength(s ...string) []string {
 		}
 	}
 	return out
+}
+
+// predicates are the describing words customers use most in feedback, by
+// their dictionary form, with the beginnings of their conjugated forms
+// (늦었어요, 늦어서, 늦게 begin with 늦었, 늦어, 늦게): stripping endings left
+// verb fragments a manager cannot read, 늦었 or 길었, and counted 늦었어요 and
+// 늦어서 apart. A noun + 하다 (친절했어요) needs none: stripping leaves the
+// noun. Prefixes are two syllables at least and chosen not to begin a
+// common noun (아파 would take 아파트, 커 커트, 길고 길고양이).
+var predicates = [][]string{
+	{"늦다", "늦었", "늦어", "늦네", "늦게", "늦는", "늦지", "늦은"},
+	{"길다", "길었", "길어", "길게", "길더"},
+	{"짧다", "짧았", "짧아", "짧게", "짧은", "짧고"},
+	{"기다리다", "기다리", "기다렸", "기다려"},
+	{"비싸다", "비싸", "비쌌"},
+	{"예쁘다", "예쁘", "예뻐", "예뻤"},
+	{"맛있다", "맛있"},
+	{"맛없다", "맛없"},
+	{"짜다", "짰어", "짰네", "짜요", "짜서", "짜고", "짜네"},
+	{"맵다", "매웠", "매워", "맵고", "맵네"},
+	{"싱겁다", "싱거", "싱겁"},
+	{"차갑다", "차가", "차갑"},
+	{"식다", "식었", "식어"},
+	{"뜨겁다", "뜨거", "뜨겁"},
+	{"춥다", "추웠", "추워", "춥고", "춥네"},
+	{"덥다", "더웠", "더워", "덥고", "덥네"},
+	{"좁다", "좁았", "좁아", "좁고", "좁네", "좁은"},
+	{"넓다", "넓었", "넓어", "넓고", "넓네", "넓은"},
+	{"멀다", "멀었", "멀어", "멀고", "멀네"},
+	{"시끄럽다", "시끄러", "시끄럽"},
+	{"더럽다", "더러웠", "더러워", "더럽"},
+	{"아프다", "아팠", "아파요", "아파서", "아프"},
+	{"빠르다", "빨랐", "빨라", "빠르"},
+	{"느리다", "느렸", "느려", "느리"},
+	{"어렵다", "어려웠", "어려워", "어렵"},
+	{"무섭다", "무서웠", "무서워", "무섭"},
+	{"아쉽다", "아쉬웠", "아쉬워", "아쉽"},
+	{"바쁘다", "바빴", "바빠", "바쁘"},
+	{"다르다", "달랐", "달라"},
+	{"틀리다", "틀렸", "틀려", "틀리"},
+	{"많다", "많았", "많아", "많고", "많네", "많은"},
+	{"적다", "적었", "적어서", "적고", "적네", "적은"},
+	{"작다", "작았", "작아", "작고", "작네", "작은"},
+	{"크다", "컸", "커요", "커서"},
+	{"괜찮다", "괜찮"},
+	{"자르다", "잘랐", "잘라", "자르"},
+	{"빠지다", "빠졌", "빠져"},
+	{"힘들다", "힘들", "힘드"},
+}
+
+// predicateOf returns the dictionary form of a conjugated predicate of
+// predicates (늦었어요 → 늦다).
+func predicateOf(w string) (string, bool) {
+	for _, p := range predicates {
+		for _, pre := range p[1:] {
+			if strings.HasPrefix(w, pre) {
+				return p[0], true
+			}
+		}
+	}
+	return "", false
+}
+
+// pastStem reports whether w, stripped, still ends in a syllable with ㅆ
+// under it (늦었, 기다렸, 있, 겠): a predicate's past or future stem, never
+// a noun. A predicate predicates does not know is dropped rather than
+// shown as a fragment.
+func pastStem(w string) bool {
+	r, _ := utf8.DecodeLastRuneInString(w)
+	const ssang = 20 // ㅆ among the 28 final consonants (0: none)
+	return r >= 0xAC00 && r <= 0xD7A3 && (r-0xAC00)%28 == ssang
 }
 
 // stopPrefixes drop the forms of a few words that carry no topic (좋아요,
@@ -136,6 +212,7 @@ var koreanStop = setOf(
 	"있습니다", "있어", "있었", "없어요", "없습니다", "없어", "없었", "했어요", "했어", "했습니다", "합니다", "입니다",
 	"해요", "하는", "있는", "없는", "같은", "이런", "저런", "그런", "어떤", "이렇게", "그렇게", "너무너무", "정도",
 	"ㅎㅎ", "ㅋㅋ", "ㅠㅠ", "ㅎㅎㅎ", "ㅋㅋㅋ", "ㅠㅠㅠ", "수고", "수고하세요", "번창하세요", "최고", "만족",
+	"들어", "와서", "가서", "올게", "올께", "갈게", "할게", "오래", "금방", "빨리",
 )
 
 // englishStop are English words too common to be topics.

@@ -2,6 +2,7 @@ package feedback
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -10,13 +11,13 @@ func TestWords(t *testing.T) {
 		name, in string
 		want     []string
 	}{
-		{"Particles", "머리가 예뻐요, 서비스는 친절해요", []string{"머리", "예뻐", "서비스", "친절"}},
+		{"Particles", "머리가 예뻐요, 서비스는 친절해요", []string{"머리", "예쁘다", "서비스", "친절"}},
 		{"Endings", "친절했어요 친절합니다 친절하고 친절한 친절하게", []string{"친절", "친절", "친절", "친절", "친절"}},
 		{"TwoRounds", "직원분들이 매장에서는", []string{"직원분", "매장"}},
 		{"ShortWordsKept", "정도 불만 아이 가격", []string{"불만", "아이", "가격"}},
 		{"OneRuneStemNotStripped", "가게 나이가 사이", []string{"가게", "나이", "사이"}},
 		{"StopWords", "정말 너무 좋아요 감사합니다 최고 입니다", nil},
-		{"NumbersDropped", "3시간 기다렸어요 2026 10분", []string{"시간", "기다렸"}},
+		{"NumbersDropped", "3시간 기다렸어요 2026 10분", []string{"시간", "기다리다"}},
 		{"English", "The staff were SO friendly, and the price's fair!", []string{"staff", "friendly", "price", "fair"}},
 		{"EnglishContractions", "I didn't like the wait. Don’t rush", []string{"like", "wait", "rush"}},
 		{"OneRuneDropped", "a b 이 x 커트", []string{"커트"}},
@@ -30,6 +31,43 @@ func TestWords(t *testing.T) {
 				t.Errorf("Words(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestWordsKorean: real comments read as words a manager understands: a
+// describing word in its dictionary form (늦었어요 → 늦다, counted with
+// 늦어서), a noun + 하다 as its noun, and never a stem cut from its ending
+// (늦었, 길었, 기다렸, 힘들), which the summary showed before.
+func TestWordsKorean(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"예약했는데 30분이나 늦었어요", "예약 분이나 늦다"},
+		{"시술 시간이 너무 길었어요", "시술 시간 길다"},
+		{"대기 시간이 길어서 힘들었어요", "대기 시간 길다 힘들다"},
+		{"직원분이 불친절했어요", "직원분 불친절"},
+		{"가격이 비싸요", "가격 비싸다"},
+		{"음료가 식어서 나왔어요", "음료 식다"},
+		{"매장이 좁고 시끄러웠어요", "매장 좁다 시끄럽다"},
+		{"샴푸할 때 물이 차가웠어요", "샴푸 물이 차갑다"},
+		{"커피가 맛있었어요", "커피 맛있다"},
+		{"염색이 생각보다 빨리 빠졌어요", "염색 생각 빠지다"},
+		{"커트가 마음에 들어요", "커트 마음"},
+		{"늦게 와서 죄송하다고 하셨는데 또 늦어졌어요", "늦다 죄송 늦다"},
+		// Nouns that begin like a predicate stay nouns.
+		{"아파트 주차장 커트 가격", "아파트 주차장 커트 가격"},
+		// A predicate the list does not know is left out, not cut.
+		{"파마가 금방 풀렸어요", "파마"},
+		{"설명을 잘 해주셨어요 다음에도 올게요", "설명"},
+	}
+	for _, tt := range tests {
+		got := strings.Join(Words(tt.in), " ")
+		if got != tt.want {
+			t.Errorf("Words(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		for _, w := range Words(tt.in) {
+			if pastStem(w) {
+				t.Errorf("Words(%q) has the stem %q", tt.in, w)
+			}
+		}
 	}
 }
 

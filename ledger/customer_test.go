@@ -338,7 +338,7 @@ func TestLimitError(t *testing.T) {
 		{"CustomerName", (&Customer{Name: long(maxNameRunes + 1), CreatedAt: t0}).Validate(), "name", maxNameRunes},
 		{"CustomerTags", (&Customer{Name: "홍길동", Tags: tags, CreatedAt: t0}).Validate(), "tags", maxTags},
 		{"NoteText", (&Note{CustomerID: "C1", StaffID: "slack:U1", At: t0, Text: long(maxNoteRunes + 1)}).Validate(), "text", maxNoteRunes},
-		{"FeedbackComment", (&Feedback{At: t0, Rating: 3, NPS: NoNPS, Comment: long(maxCommentRunes + 1)}).Validate(), "comment", maxCommentRunes},
+		{"FeedbackComment", (&Feedback{At: t0, Rating: 3, NPS: NoNPS, Comment: long(MaxCommentRunes + 1)}).Validate(), "comment", MaxCommentRunes},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

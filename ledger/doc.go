@@ -202,7 +202,8 @@
 // chat's "#12"), with its messages in and out. Its state moves open →
 // claimed (ClaimThread) → answered (the first staff message, which sets
 // the first response) → closed (CloseThread, with an optional note); a
-// customer's message within ReopenWindow of the closing reopens it, a
+// customer's message within ReopenWindow of the closing reopens it (one
+// marked AfterClose, a thanks, is kept without reopening), a
 // staff message to a closed one is ErrThreadClosed (ReopenThread first).
 // The reply-to platform id, the closing note and every message text are
 // sealed under the customer's key, or an unlinked sender's own key, so

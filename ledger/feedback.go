@@ -10,8 +10,8 @@ import (
 	"unicode/utf8"
 )
 
-// maxCommentRunes bounds a feedback comment.
-const maxCommentRunes = 2000
+// MaxCommentRunes bounds a feedback comment: Validate refuses a longer one.
+const MaxCommentRunes = 2000
 
 // Validate reports whether f can be stored: a time, a rating of 1 to 5, an
 // NPS of 0 to 10 or NoNPS (the zero value 0 is a real NPS answer, so callers
@@ -25,8 +25,8 @@ func (f *Feedback) Validate() error {
 		return invalid("feedback", "rating %d is not 1 to 5", f.Rating)
 	case f.NPS != NoNPS && (f.NPS < 0 || f.NPS > 10):
 		return invalid("feedback", "NPS %d is not 0 to 10", f.NPS)
-	case utf8.RuneCountInString(f.Comment) > maxCommentRunes:
-		return tooLong("feedback", "comment", maxCommentRunes)
+	case utf8.RuneCountInString(f.Comment) > MaxCommentRunes:
+		return tooLong("feedback", "comment", MaxCommentRunes)
 	case f.SenderID != "" && f.CustomerID != "":
 		return invalid("feedback", "a sender id is only for feedback without a customer")
 	case len(f.SenderID) > 128:

@@ -145,6 +145,11 @@ type ThreadMessage struct {
 	Out     bool
 	StaffID string // Actor.ID() of the sender of an out message
 	Text    string
+	// AfterClose is a customer's message kept with a closed thread
+	// without reopening it: a thanks for the resolution is part of the
+	// conversation, but nothing for the staff to do again. On a thread
+	// not closed it is an ordinary message.
+	AfterClose bool
 }
 
 // threadRecord is a thread as stored: its clear fields, the blind id of an
@@ -372,7 +377,9 @@ func (tx *Tx) ThreadOfFeedback(feedbackID string) (Thread, bool, error) {
 // ReopenWindow before m.At (ErrThreadClosed after); a staff message sets
 // the first response (AnsweredBy, AnsweredAt) and makes an open or claimed
 // thread answered, and is refused with ErrThreadClosed on a closed thread.
-// It returns the thread as it is now.
+// A customer's message marked AfterClose leaves a closed thread closed
+// (within ReopenWindow, as a reopening would be). It returns the thread as
+// it is now.
 func (tx *Tx) AddThreadMessage(m *ThreadMessage) (Thread, error) {
 	fail := func(err error) (Thread, error) {
 		return Thread{}, fmt.Errorf("ledger: thread %d message: %w", m.Thread, err)
@@ -402,9 +409,14 @@ func (tx *Tx) AddThreadMessage(m *ThreadMessage) (Thread, error) {
 			t.AnsweredBy, t.AnsweredAt = m.StaffID, m.At
 		}
 		t.State = ThreadAnswered
+	} else if m.AfterClose && t.State == ThreadClosed {
+		if m.At.Sub(t.ClosedAt) >= ReopenWindow {
+			return fail(ErrThreadClosed)
+		}
 	} else if err := t.takeIn(m.At); err != nil { // thread_media.go
 		return fail(err)
 	}
+	m.AfterClose = m.AfterClose && t.State == ThreadClosed
 	if err := tx.putThread(&t, false); err != nil {
 		return fail(err)
 	}
@@ -435,10 +447,13 @@ func (tx *Tx) putThreadMessage(t *Thread, m *ThreadMessage) error {
 		return err
 	}
 	e := encoder{}
-	e.byte(1) // version
-	var out byte
-	if m.Out {
+	e.byte(1)    // version
+	var out byte // 0 in, 1 out, 2 in after the close (read as in by older versions)
+	switch {
+	case m.Out:
 		out = 1
+	case m.AfterClose:
+		out = 2
 	}
 	e.byte(out)
 	e.varint(nanos(m.At))
@@ -469,7 +484,8 @@ func (tx *Tx) ThreadMessages(n int64) ([]ThreadMessage, error) {
 		d := newDecoder(v)
 		d.version(1)
 		m := ThreadMessage{Thread: n}
-		m.Out = d.byte() == 1
+		dir := d.byte()
+		m.Out, m.AfterClose = dir == 1, dir == 2
 		m.At = time.Unix(0, d.varint())
 		m.StaffID = d.string()
 		sealed := d.string()

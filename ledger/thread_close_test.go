@@ -63,3 +63,56 @@ func TestThreadErasedCloses(t *testing.T) {
 		t.Error("an erased customer's closing note is in the file")
 	}
 }
+
+// TestThreadAfterClose: a customer's message marked AfterClose is kept
+// with a closed thread and leaves it closed (a thanks for the
+// resolution); on an open thread it is an ordinary message, and past
+// ReopenWindow it is refused as any message is.
+func TestThreadAfterClose(t *testing.T) {
+	s := MustOpen(t)
+	c := mustCustomer(t, s, "김민지", "01012345678")
+	closedAt := t0.Add(time.Hour)
+	mustUpdate(t, s, func(tx *Tx) error {
+		for _, th := range []*Thread{
+			{Kind: ThreadComplaint, CustomerID: c.ID, SenderID: "telegram:4242", OpenedAt: t0, Rating: 1},
+			{Kind: ThreadQuestion, CustomerID: c.ID, SenderID: "telegram:4242", OpenedAt: t0},
+		} {
+			if err := tx.OpenThread(th, "불만"); err != nil {
+				return err
+			}
+		}
+		_, err := tx.CloseThread(1, "slack:U1", "사과드림", closedAt)
+		return err
+	})
+	mustUpdate(t, s, func(tx *Tx) error {
+		th, err := tx.AddThreadMessage(&ThreadMessage{Thread: 1, At: closedAt.Add(time.Hour), Text: "감사합니다", AfterClose: true})
+		if err != nil {
+			return err
+		}
+		if th.State != ThreadClosed || th.Reopened != 0 || th.CloseNote != "사과드림" || !th.ClosedAt.Equal(closedAt) || !th.LastInAt.Equal(t0) {
+			t.Errorf("thread after a thanks %+v, want closed as it was", th)
+		}
+		if th, err = tx.AddThreadMessage(&ThreadMessage{Thread: 2, At: closedAt, Text: "감사합니다", AfterClose: true}); err != nil {
+			return err
+		}
+		if th.State != ThreadOpen || !th.LastInAt.Equal(closedAt) {
+			t.Errorf("open thread after a thanks %+v, want open, its last message counted", th)
+		}
+		if _, err := tx.AddThreadMessage(&ThreadMessage{Thread: 1, At: closedAt.Add(ReopenWindow), Text: "감사합니다", AfterClose: true}); !errors.Is(err, ErrThreadClosed) {
+			t.Errorf("a thanks past the window: %v, want ErrThreadClosed", err)
+		}
+		return nil
+	})
+	mustView(t, s, func(tx *Tx) error {
+		for n, want := range map[int64]bool{1: true, 2: false} {
+			ms, err := tx.ThreadMessages(n)
+			if err != nil {
+				return err
+			}
+			if len(ms) != 2 || ms[1].Text != "감사합니다" || ms[1].Out || ms[1].AfterClose != want {
+				t.Errorf("thread %d messages %+v, want the thanks kept, AfterClose %v", n, ms, want)
+			}
+		}
+		return nil
+	})
+}

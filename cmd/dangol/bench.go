@@ -350,8 +350,16 @@ const benchToken = "123456:BENCH"
 // benchLang is the customers' language.
 const benchLang = "ko"
 
-// benchComment is every feedback's comment, as the peer's.
+// benchComment begins every feedback's comment, as the peer's; each is
+// numbered (benchCommentN), since the engine keeps once a feedback the
+// same as one the customer sent a moment before.
 const benchComment = "좋아요 great"
+
+// comment is the next feedback's comment, numbered across every round
+// and customer of the rig.
+func (r *benchRig) comment() string {
+	return benchComment + " " + strconv.FormatInt(r.comments.Add(1), 10)
+}
 
 // replyWait bounds the wait for one answer: a failure timeout, not a pace.
 const replyWait = 30 * time.Second
@@ -371,10 +379,11 @@ type benchRig struct {
 	// floor: the adapter hands updates to floorHandler, not the engine;
 	// nothing is stored, so the loops count no feedback for verify.
 	floor     bool
-	thanks    string // the engine's thank-you for a feedback
-	balance   string // what a seeded customer's balance reads as
-	feedbacks int    // completed so far, in every scenario, with benchComment
-	pressed   int    // completed so far by presses alone (no comment: skipped)
+	thanks    string       // the engine's thank-you for a feedback
+	balance   string       // what a seeded customer's balance reads as
+	feedbacks int          // completed so far, in every scenario, with benchComment
+	pressed   int          // completed so far by presses alone (no comment: skipped)
+	comments  atomic.Int64 // numbers the comments (comment)
 	// low counts the feedbacks completed with a rating below 4 (the line
 	// scenario's 1 to 3; the others rate 4 or 5), alerted those at or
 	// below dialog.LowRating, which the staff channel must have got.
@@ -555,7 +564,7 @@ func (r *benchRig) verify(ctx context.Context) error {
 			if f.Rating < 4 {
 				low++
 			}
-			if (f.Comment != benchComment && f.Comment != "") || f.Rating < 1 || f.Rating > 5 || f.CustomerID == "" {
+			if (!strings.HasPrefix(f.Comment, benchComment) && f.Comment != "") || f.Rating < 1 || f.Rating > 5 || f.CustomerID == "" {
 				wrong++
 			}
 			return nil
@@ -600,10 +609,10 @@ func (r *benchRig) closedLoop(ctx context.Context, scenario string, n int, d tim
 			}
 			switch scenario {
 			case "feedback":
-				return c.feedback(ctx, 4+i%2)
+				return c.feedback(ctx, 4+i%2, r.comment())
 			case "line":
 				rating := 1 + i%5
-				if err := c.lineFeedback(ctx, rating); err != nil {
+				if err := c.lineFeedback(ctx, rating, r.comment()); err != nil {
 					return err
 				}
 				if rating < 4 {
@@ -777,7 +786,7 @@ func (r *benchRig) pacedLoop(ctx context.Context, n int, every, d time.Duration,
 			c.pace, c.next = every, start.Add(every*time.Duration(k)/time.Duration(n))
 			return c
 		},
-		func(ctx context.Context, c *benchCustomer, i int) error { return c.pressFeedback(ctx, 4+i%2) })
+		func(ctx context.Context, c *benchCustomer, i int) error { return c.pressFeedback(ctx, 4+i%2, i%11) })
 	if err != nil {
 		return benchResult{}, err
 	}
@@ -790,9 +799,11 @@ func (r *benchRig) pacedLoop(ctx context.Context, n int, every, d time.Duration,
 }
 
 // pressFeedback leaves one feedback by buttons alone, each update at the
-// customer's pace.
-func (c *benchCustomer) pressFeedback(ctx context.Context, rating int) error {
-	rate := "rate:" + strconv.Itoa(rating)
+// customer's pace. Its score varies with the rating (22 feedbacks before
+// the same pair again), since the engine keeps once a feedback the same as
+// one the customer sent less than a minute before.
+func (c *benchCustomer) pressFeedback(ctx context.Context, rating, score int) error {
+	rate, nps := "rate:"+strconv.Itoa(rating), "nps:"+strconv.Itoa(score)
 	has := func(data string) func(telegramfake.Call) bool {
 		return func(got telegramfake.Call) bool { return slices.Contains(got.Buttons(), data) }
 	}
@@ -800,7 +811,7 @@ func (c *benchCustomer) pressFeedback(ctx context.Context, rating int) error {
 	if err != nil {
 		return err
 	}
-	for _, p := range []struct{ name, data, next string }{{"rate", rate, "nps:9"}, {"nps", "nps:9", "skip"}} {
+	for _, p := range []struct{ name, data, next string }{{"rate", rate, nps}, {"nps", nps, "skip"}} {
 		if got, err = c.step(ctx, p.name, telegramfake.Press(c.chat, c.name, benchLang, got, p.data), has(p.next)); err != nil {
 			return err
 		}
@@ -898,7 +909,7 @@ func (c *benchCustomer) points(ctx context.Context) error {
 // feedback leaves one feedback the way a customer does in dangol: /feedback,
 // a press on the stars, a press on the NPS score, a comment typed. Each
 // answer must be the flow's next question, the last one the thank-you.
-func (c *benchCustomer) feedback(ctx context.Context, rating int) error {
+func (c *benchCustomer) feedback(ctx context.Context, rating int, comment string) error {
 	rate := "rate:" + strconv.Itoa(rating)
 	has := func(data string) func(telegramfake.Call) bool {
 		return func(got telegramfake.Call) bool { return slices.Contains(got.Buttons(), data) }
@@ -913,17 +924,17 @@ func (c *benchCustomer) feedback(ctx context.Context, rating int) error {
 	if got, err = c.step(ctx, "nps", telegramfake.Press(c.chat, c.name, benchLang, got, "nps:9"), has("skip")); err != nil {
 		return err
 	}
-	_, err = c.step(ctx, "comment", telegramfake.Text(c.chat, c.name, benchLang, benchComment), func(got telegramfake.Call) bool {
+	_, err = c.step(ctx, "comment", telegramfake.Text(c.chat, c.name, benchLang, comment), func(got telegramfake.Call) bool {
 		return got.Buttons() == nil && strings.HasPrefix(got.Fields["text"], c.rig.thanks) // a low rating's says sorry after it
 	})
 	return err
 }
 
 // lineFeedback leaves one feedback on one line, as the grammY peer's
-// customers do: "/feedback <rating> 좋아요 great", answered by the
+// customers do: "/feedback <rating> 좋아요 great 3", answered by the
 // thank-you alone (a low rating's alert goes to the staff channel).
-func (c *benchCustomer) lineFeedback(ctx context.Context, rating int) error {
-	text := "/feedback " + strconv.Itoa(rating) + " " + benchComment
+func (c *benchCustomer) lineFeedback(ctx context.Context, rating int, comment string) error {
+	text := "/feedback " + strconv.Itoa(rating) + " " + comment
 	_, err := c.step(ctx, "/feedback", telegramfake.Text(c.chat, c.name, benchLang, text), func(got telegramfake.Call) bool {
 		return got.Buttons() == nil && strings.HasPrefix(got.Fields["text"], c.rig.thanks) // a low rating's says sorry after it
 	})

@@ -73,8 +73,9 @@ func TestBinary_FullDisk(t *testing.T) {
 	}
 	in.WriteString(":as customer 010-5555-0000\n")
 	// Long comments, so they need pages the full file no longer has.
-	for range 20 {
-		fmt.Fprintf(&in, "/feedback 5 %s\n", strings.Repeat("좋아요 ", 200))
+	// Each its own: the same feedback again is kept once, with no write.
+	for i := range 20 {
+		fmt.Fprintf(&in, "/feedback 5 %d번째 %s\n", i+1, strings.Repeat("좋아요 ", 200))
 	}
 	in.WriteString(":quit\n")
 
