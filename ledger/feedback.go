@@ -283,6 +283,52 @@ func (tx *Tx) FeedbackOfSender(senderID string, limit int) ([]Feedback, error) {
 	return out, nil
 }
 
+// LatestFeedback returns the newest feedback of a customer (customerID)
+// or, with customerID empty, of an unlinked sender (senderID), if it was
+// left at or after since; ok is false when there is none. A customer's is
+// one index read; a sender's walks back only over the feedback since.
+func (tx *Tx) LatestFeedback(customerID, senderID string, since time.Time) (f Feedback, ok bool, err error) {
+	if customerID != "" {
+		ck, valid := custKeyOf(customerID)
+		if !valid {
+			return Feedback{}, false, fmt.Errorf("ledger: latest feedback of %q: %w", customerID, ErrCustomerNotFound)
+		}
+		err = feedbackByCustomer.newest(tx, ck, 1, func(k []byte) error {
+			if keyTime(k).Before(since) {
+				return nil
+			}
+			if f, err = tx.feedback(k); err != nil {
+				return err
+			}
+			ok = true
+			return nil
+		})
+		if err != nil {
+			return Feedback{}, false, fmt.Errorf("ledger: latest feedback of %s: %w", customerID, err)
+		}
+		return f, ok, nil
+	}
+	if senderID == "" {
+		return Feedback{}, false, nil
+	}
+	blind := tx.senderBlind(senderID)
+	c := tx.bucket(bucketFeedback).Cursor()
+	for k, v := c.Last(); k != nil && !keyTime(k).Before(since); k, v = c.Prev() {
+		_, fb, _, err := decodeFeedback(k, v)
+		if err != nil {
+			return Feedback{}, false, fmt.Errorf("ledger: latest feedback of sender: %w", err)
+		}
+		if fb == nil || !bytes.Equal(fb, blind) {
+			continue
+		}
+		if f, err = tx.decodeFeedback(k, v); err != nil {
+			return Feedback{}, false, fmt.Errorf("ledger: latest feedback of sender: %w", err)
+		}
+		return f, true, nil
+	}
+	return Feedback{}, false, nil
+}
+
 // AnswerFeedback records who took care of a feedback.
 func (tx *Tx) AnswerFeedback(id, by string, at time.Time) error {
 	if by == "" || at.IsZero() {

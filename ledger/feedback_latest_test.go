@@ -1,0 +1,58 @@
+package ledger
+
+import (
+	"testing"
+	"time"
+)
+
+// TestLatestFeedback: the newest feedback of a customer, or of an unlinked
+// sender, if it was left since the given time; none before it, and none of
+// someone else.
+func TestLatestFeedback(t *testing.T) {
+	s := MustOpen(t)
+	c := mustCustomer(t, s, "가나다", "01012340001")
+	other := mustCustomer(t, s, "라마바", "01012340002")
+	mustUpdate(t, s, func(tx *Tx) error {
+		for i, f := range []Feedback{
+			{Rating: 2, NPS: NoNPS, Comment: "예전", CustomerID: c.ID},
+			{Rating: 4, NPS: NoNPS, Comment: "보낸이", SenderID: "telegram:1"},
+			{Rating: 5, NPS: 9, Comment: "최근", CustomerID: c.ID},
+			{Rating: 1, NPS: NoNPS, Comment: "다른 손님", CustomerID: other.ID},
+			{Rating: 3, NPS: NoNPS, Comment: "다른 보낸이", SenderID: "telegram:2"},
+		} {
+			f.At = t0.Add(time.Duration(i) * time.Minute)
+			if err := tx.AddFeedback(&f); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	tests := []struct {
+		name             string
+		customer, sender string
+		since            time.Time
+		want             string // "" for none
+	}{
+		{"CustomerNewest", c.ID, "", t0, "최근"},
+		{"CustomerSinceTheNewest", c.ID, "", t0.Add(2 * time.Minute), "최근"},
+		{"CustomerNoneSince", c.ID, "", t0.Add(3 * time.Minute), ""},
+		{"Sender", "", "telegram:1", t0, "보낸이"},
+		{"SenderNoneSince", "", "telegram:1", t0.Add(2 * time.Minute), ""},
+		{"UnknownSender", "", "telegram:9", t0, ""},
+		{"Nobody", "", "", t0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mustView(t, s, func(tx *Tx) error {
+				f, ok, err := tx.LatestFeedback(tt.customer, tt.sender, tt.since)
+				if err != nil {
+					return err
+				}
+				if got := map[bool]string{true: f.Comment}[ok]; got != tt.want {
+					t.Errorf("LatestFeedback = %q, %v; want %q", f.Comment, ok, tt.want)
+				}
+				return nil
+			})
+		})
+	}
+}
