@@ -598,7 +598,10 @@ func (tx *Tx) expireCoupons(now time.Time, limit int) (int, bool, error) {
 		if err := tx.putCoupon(k, &cp); err != nil {
 			return 0, false, err
 		}
-		if err := tx.logLoyalty(logEvent{at: cp.Ends, kind: logCouponExpired, customer: cp.CustomerID, a: cp.ID}); err != nil {
+		// Logged at the last moment of its last day, not at Ends (the
+		// next day's midnight): a coupon good through Sunday ended in
+		// that week, not the next one.
+		if err := tx.logLoyalty(logEvent{at: cp.Ends.Add(-time.Nanosecond), kind: logCouponExpired, customer: cp.CustomerID, a: cp.ID}); err != nil {
 			return 0, false, err
 		}
 	}

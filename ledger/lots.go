@@ -661,7 +661,9 @@ func (tx *Tx) expireLot(d dueLot, now time.Time) (int64, error) {
 			return 0, err
 		}
 		taker, _ = keyOfID(e.ID)
-		if err := tx.logLoyalty(logEvent{at: d.ends, kind: logPointsExpired, customer: e.CustomerID, n: n, a: e.ID}); err != nil {
+		// At the last moment they were good, as coupons: in the week
+		// they ended, not the one after.
+		if err := tx.logLoyalty(logEvent{at: d.ends.Add(-time.Nanosecond), kind: logPointsExpired, customer: e.CustomerID, n: n, a: e.ID}); err != nil {
 			return 0, err
 		}
 	}
