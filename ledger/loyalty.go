@@ -283,7 +283,8 @@ type LoyaltyFigures struct {
 	TierDowns int
 	// Moves counts those customers by (from, to), in from, to order; a
 	// customer's first tier record (From "") is not a move, nor a tier
-	// carried over to a renamed level (CauseRules).
+	// carried over to a renamed level (CauseRules); a first record a
+	// visit made above the base tier is one, from the base tier.
 	Moves []TierMoveCount
 	// PerTier is how many customers (created before the range's end and
 	// not erased by then, so past figures stay) held each tier id at

@@ -314,8 +314,10 @@ func TestTierRequalifyCancels(t *testing.T) {
 		if n.State != NoticeCancelled {
 			t.Errorf("notice %+v, %v", n, err)
 		}
+		// Only the climb of the first days waits (its first record, by a
+		// visit, was above the base tier); nothing of the downgrade.
 		p, _ := tx.PendingNotices(0)
-		if len(p) != 0 {
+		if len(p) != 1 || p[0].Kind != NoticeTierUp || p[0].Tier != TierRegular {
 			t.Errorf("pending %+v", p)
 		}
 		return nil
@@ -523,7 +525,9 @@ func TestTierRenamed(t *testing.T) {
 		if st.TierID != "단골" || st.Rank != 1 || st.DownTo != "" || !st.Since.Equal(t0.AddDate(0, 0, 5)) {
 			t.Errorf("after the rename: %+v", st)
 		}
-		f, _ := tx.LoyaltyFigures(t0, at.AddDate(0, 0, 1))
+		// From the rename on: the first days' climb to 단골 is a move of
+		// its own (a first record by a visit above the base tier).
+		f, _ := tx.LoyaltyFigures(at, at.AddDate(0, 0, 1))
 		if len(f.Moves) != 0 || f.PerTier["단골"] != 1 {
 			t.Errorf("a rename counted as a move: %+v", f)
 		}

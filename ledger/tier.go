@@ -518,6 +518,14 @@ func (tx *Tx) TierIDOf(customerID string, at time.Time, loc *time.Location) (str
 // an up or down move the customer should hear of, records a notice.
 func (tx *Tx) setTier(ck []byte, rec *CustomerTier, p *Programme, to string, cause TierCause, at time.Time, ch *TierChange) error {
 	from := rec.TierID
+	if from == "" && cause == CauseVisit && len(p.Tiers.Levels) > 0 && p.Tiers.Rank(to) > 0 {
+		// A customer's first record, made by a visit above the base
+		// tier (VIP on a first big purchase), moved them up from the
+		// base tier they counted in: told, and counted as a move. A
+		// first record of the daily run (tiers just set up) stays
+		// silent, as it only names what customers already were.
+		from = p.Tiers.Levels[0].ID
+	}
 	fromRank, toRank := p.Tiers.Rank(from), p.Tiers.Rank(to)
 	rec.TierID, rec.Since = to, at
 	if err := tx.cancelDown(rec, at, ch); err != nil {
@@ -633,7 +641,11 @@ func (tx *Tx) recomputeTier(customerID string, at time.Time, loc *time.Location,
 			return ch, nil
 		}
 		rec.TierID = ""
-		return ch, tx.setTier(ck, &rec, &p, computed, CauseFirst, at, &ch)
+		cause := CauseFirst
+		if !daily && rank > 0 {
+			cause = CauseVisit // an upgrade from the base tier (setTier)
+		}
+		return ch, tx.setTier(ck, &rec, &p, computed, cause, at, &ch)
 	case rec.Pinned:
 		return ch, nil
 	case cur < 0:
