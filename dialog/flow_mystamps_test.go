@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"testing"
+	"time"
 
 	"github.com/dangol/dangol/ledger"
 )
@@ -63,5 +64,30 @@ func TestMyStampsGoalLowered(t *testing.T) {
 				t.Errorf("%d coupons, want one for the full card", n)
 			}
 		})
+	}
+}
+
+// TestStampIsAVisit: a stamp counts the customer's visit, once a day, as
+// an earn does: a café that only stamps had everyone at 0 visits.
+func TestStampIsAVisit(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	f := seed(h)
+	visits := func() int {
+		var v ledger.VisitStats
+		h.view(func(tx *ledger.Tx) (err error) { v, err = tx.VisitStatsOf(f.minji); return err })
+		return v.Visits
+	}
+	before := visits()
+	runSteps(t, h, []step{
+		{msg: managerMsg("/program stamps 10 아메리카노 1잔")},
+		{msg: staffMsg("/stamp 김민지")},
+		{msg: staffMsg("/stamp 김민지 2")},
+	})
+	if got := visits(); got != before+1 {
+		t.Errorf("visits %d after two stamps in a day, want %d", got, before+1)
+	}
+	runSteps(t, h, []step{{advance: 24 * time.Hour, msg: staffMsg("/stamp 김민지")}})
+	if got := visits(); got != before+2 {
+		t.Errorf("visits %d after a stamp the next day, want %d", got, before+2)
 	}
 }

@@ -132,8 +132,18 @@ func (t *turn) addStamps(c ledger.Customer, p ledger.Programme, n int, rest stri
 	if err := t.audit("stamps", c.ID, "add "+strconv.Itoa(n)); err != nil {
 		return err
 	}
+	// A stamp is a visit, as an earn or a note is (one a day): a café
+	// that only stamps had every customer at 0 visits, never a 단골, and
+	// no regular at risk.
+	if err := t.tx.RecordVisit(c.ID, t.now); err != nil {
+		return fmt.Errorf("dialog: record visit: %w", err)
+	}
+	up, tierNotice, err := t.tierAfterVisit(c)
+	if err != nil {
+		return err
+	}
 	lines := []string{t.text("loyalty.stamp.added", map[string]any{"Name": c.Name, "N": n})}
-	var notices []string
+	notices := []string{tierNotice}
 	for _, cp := range res.Rewards {
 		lines = append(lines, t.text("loyalty.stamp.reward", map[string]any{
 			"Goal": p.Stamps.Goal, "Benefit": t.benefitText(cp.Benefit), "Code": cp.Code, "LastDay": cp.LastDay,
@@ -141,6 +151,9 @@ func (t *turn) addStamps(c ledger.Customer, p ledger.Programme, n int, rest stri
 		notices = append(notices, cp.NoticeID)
 	}
 	lines = append(lines, t.cardLine(p, res.Card))
+	if up != "" {
+		lines = append(lines, up)
+	}
 	t.add(t.mk(strings.Join(lines, "\n")))
 	return t.tellNow(c, notices...)
 }
