@@ -124,7 +124,7 @@ func (t *turn) findWho(q string) (cs []ledger.Customer, phone string, err error)
 			return nil, "", fmt.Errorf("dialog: find customers by tag: %w", err)
 		}
 		if len(cs) == 0 {
-			return nil, "", refuse("customer_edit.not_found_tag", map[string]any{"Tag": ledger.NormalizeTag(tag)})
+			return nil, "", refuse("customer_edit.not_found_tag", map[string]any{"Tag": ledger.CleanTag(tag)})
 		}
 		return cs, "", nil
 	}
@@ -479,23 +479,28 @@ func parseBirthday(s string) (time.Time, bool) {
 }
 
 // editTags applies "+VIP -커트 펌" to tags: + or nothing adds, - removes.
-// Tags take the ledger's one form (ledger.NormalizeTag). missing are the
-// tags to remove that tags did not hold.
+// Tags take the ledger's spelling (ledger.CleanTag) and are compared in
+// any case (ledger.SameTag): "-vip" removes VIP, and "+VIP" on a customer
+// tagged vip spells it VIP from now on, the staff's latest word on it.
+// missing are the tags to remove that tags did not hold.
 func editTags(tags []string, value string) (out, missing []string, err error) {
-	out = ledger.NormalizeTags(tags)
+	out = ledger.CleanTags(tags)
 	words := strings.FieldsFunc(foldFullWidth(value), func(r rune) bool { return unicode.IsSpace(r) || r == ',' || r == '、' })
 	for _, w := range words {
 		remove := strings.HasPrefix(w, "-")
-		tag := ledger.NormalizeTag(strings.TrimLeft(w, "+-"))
+		tag := ledger.CleanTag(strings.TrimLeft(w, "+-"))
 		if tag == "" {
 			return nil, nil, refuse("customer_edit.err.tag", map[string]any{"Value": w})
 		}
-		switch {
-		case remove && !slices.Contains(out, tag):
+		same := func(x string) bool { return ledger.SameTag(x, tag) }
+		switch i := slices.IndexFunc(out, same); {
+		case remove && i < 0:
 			missing = append(missing, tag)
 		case remove:
-			out = slices.DeleteFunc(out, func(x string) bool { return x == tag })
-		case !slices.Contains(out, tag):
+			out = slices.DeleteFunc(out, same)
+		case i >= 0:
+			out[i] = tag
+		default:
 			out = append(out, tag)
 		}
 	}

@@ -143,18 +143,22 @@ var customerEditScripts = []script{
 		tags := word(h, "태그", "tags")
 		return []step{
 			{msg: staffMsg("/customer 010-1234-5678 " + word(h, "선호", "preferences") + " 따뜻한  물"), want: []string{" → 따뜻한  물"}},
-			{msg: staffMsg("/customer 김민지 " + tags + " +VIP 커트"), want: []string{" → #vip #커트"}},
-			{msg: staffMsg("/customer 김민지 " + tags + " -커트 +＃펌"), want: []string{"#vip #커트 → #vip #펌"},
+			{msg: staffMsg("/customer 김민지 " + tags + " +VIP 커트"), want: []string{" → #VIP #커트"}},
+			{msg: staffMsg("/customer 김민지 " + tags + " -커트 +＃펌"), want: []string{"#VIP #커트 → #VIP #펌"},
 				check: func(t *testing.T, h *harness, _ []Reply) {
 					c := h.cust(f.minji)
-					if c.Preferences != "따뜻한  물" || !slices.Equal(c.Tags, []string{"vip", "펌"}) {
+					if c.Preferences != "따뜻한  물" || !slices.Equal(c.Tags, []string{"VIP", "펌"}) {
 						t.Errorf("customer = %q %q", c.Preferences, c.Tags)
 					}
 					if n := edits(h, "edit", f.minji, "slack:"+staffID); n != 3 {
 						t.Errorf("edit audits = %d, want 3", n)
 					}
 				}},
-			{msg: staffMsg("/customer 김민지 " + tags + " +VIP"), want: []string{h.text("customer_edit.unchanged", fieldData(h, "tags", "Name", "김민지", "Value", "#vip #펌"))}},
+			{msg: staffMsg("/customer 김민지 " + tags + " +VIP"), want: []string{h.text("customer_edit.unchanged", fieldData(h, "tags", "Name", "김민지", "Value", "#VIP #펌"))}},
+			// Tags are one in any case: "-vip" removes VIP, and "+Vip" on a
+			// customer without it adds it as typed, and then respells it.
+			{msg: staffMsg("/customer 김민지 " + tags + " -vip"), want: []string{"#VIP #펌 → #펌"}},
+			{msg: staffMsg("/customer 김민지 " + tags + " +vip VIP"), want: []string{"#펌 → #펌 #VIP"}},
 			// Removing a tag the customer does not hold (one of a note's, or
 			// none) says so and changes nothing; it said "already #vip".
 			kept(h, f.minji, step{msg: staffMsg("/customer 김민지 " + tags + " +커트 -없는태그"), want: []string{h.text("customer_edit.tag_not_own", map[string]any{"Tags": "#없는태그"})}}),
@@ -212,7 +216,8 @@ var customerEditScripts = []script{
 			{msg: staffMsg("/customer 5678"), want: []string{"김민지", "010-1234-5678"}},
 			{msg: staffMsg("/customer lee"), want: []string{"Anna Lee"}},
 			{msg: staffMsg("/customer 김민지 " + word(h, "태그", "tags") + " VIP")},
-			{msg: staffMsg("/customer #Vip"), want: []string{"김민지", "#vip"}},
+			{msg: staffMsg("/customer #Vip"), want: []string{"김민지", "#VIP"}, not: []string{"#vip"}},
+			{msg: staffMsg("/customer #vip"), want: []string{"김민지", "#VIP"}},
 			{msg: staffMsg("/customer ＃ｖｉｐ"), want: []string{"김민지"}},
 			{msg: staffMsg("/customer #없는태그"), want: []string{h.text("customer_edit.not_found_tag", map[string]any{"Tag": "없는태그"})}},
 			{msg: staffMsg("/customer 홍길동"), want: []string{h.text("customer_edit.not_found", map[string]any{"Query": "홍길동"}), "/customer new"}},
@@ -328,7 +333,7 @@ var customerEditScripts = []script{
 				for _, fd := range fm.Fields {
 					got[fd.Name] = fd.Value
 				}
-				want := map[string]string{"name": "김민지", "phone": "010-1234-5678", "birthday": "", "preferences": "", "remarks": "", "tags": "vip, 펌"}
+				want := map[string]string{"name": "김민지", "phone": "010-1234-5678", "birthday": "", "preferences": "", "remarks": "", "tags": "VIP, 펌"}
 				for k, v := range want {
 					if g, ok := got[k]; !ok || g != v {
 						t.Errorf("field %s = %q (present %v), want %q", k, g, ok, v)
@@ -353,10 +358,10 @@ var customerEditScripts = []script{
 					}
 				}},
 			{msg: formMsg(id, map[string]string{"name": "김민지", "phone": "01012345678", "birthday": "3/15", "preferences": "라떼", "remarks": "두피 민감", "tags": "VIP, 커트"}),
-				want: []string{h.text("customer_edit.form.saved", map[string]any{"Name": "김민지"}), " → 라떼", "#vip #펌 → #vip #커트"},
+				want: []string{h.text("customer_edit.form.saved", map[string]any{"Name": "김민지"}), " → 라떼", "#VIP #펌 → #VIP #커트"},
 				check: func(t *testing.T, h *harness, _ []Reply) {
 					c := h.cust(f.minji)
-					if c.Preferences != "라떼" || c.Remarks != "두피 민감" || !slices.Equal(c.Tags, []string{"vip", "커트"}) || c.Birthday.Month() != 3 {
+					if c.Preferences != "라떼" || c.Remarks != "두피 민감" || !slices.Equal(c.Tags, []string{"VIP", "커트"}) || c.Birthday.Month() != 3 {
 						t.Errorf("customer = %+v", c)
 					}
 					// tags at the start, then birthday, preferences, remarks, tags
@@ -369,8 +374,11 @@ var customerEditScripts = []script{
 				m.FormID, m.Form = id, map[string]string{"name": "남"}
 				return m
 			}(), ids: []string{"core.refused"}}),
-			{msg: formMsg(id, map[string]string{"name": "김민지", "phone": "010-1234-5678", "birthday": "03-15", "preferences": "라떼", "remarks": "두피 민감", "tags": "vip, 커트"}),
+			{msg: formMsg(id, map[string]string{"name": "김민지", "phone": "010-1234-5678", "birthday": "03-15", "preferences": "라떼", "remarks": "두피 민감", "tags": "VIP, 커트"}),
 				want: []string{h.text("customer_edit.form.nochange", map[string]any{"Name": "김민지"})}},
+			// The form holds the whole list as the staff want it spelt.
+			{msg: formMsg(id, map[string]string{"name": "김민지", "phone": "010-1234-5678", "birthday": "03-15", "preferences": "라떼", "remarks": "두피 민감", "tags": "Vip, 커트"}),
+				want: []string{"#VIP #커트 → #Vip #커트"}},
 		}
 	}},
 	{"FollowUpsShowFullPhonePrivately", func(h *harness, f fixture) []step {

@@ -474,11 +474,11 @@ func splitList(s string) []string {
 	return strings.Split(s, ",")
 }
 
-// mergeTags appends the tags of b not already in a.
+// mergeTags appends the tags of b not already in a, in any spelling.
 func mergeTags(a, b []string) []string {
 	out := append([]string(nil), a...)
 	for _, x := range b {
-		if !containsFold(out, x) {
+		if !hasTag(out, x) {
 			out = append(out, x)
 		}
 	}

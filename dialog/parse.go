@@ -695,17 +695,23 @@ func isTagRune(r rune) bool {
 // isTagMark reports whether r is '#' or its full-width form.
 func isTagMark(r rune) bool { return r == '#' || r == 0xFF03 }
 
-// normalizeTag is the ledger's one form of a tag (ledger.NormalizeTag:
-// NFKC, lower case), so a tag typed in chat matches one from a form or a
-// spreadsheet.
-func normalizeTag(t string) string { return ledger.NormalizeTag(t) }
+// cleanTag is the ledger's spelling of a tag (ledger.CleanTag: one width,
+// NFC, the case as typed), so a tag typed in chat is kept as the staff
+// wrote it; tags are one when ledger.SameTag says so, whatever their case.
+func cleanTag(t string) string { return ledger.CleanTag(t) }
+
+// hasTag reports whether tags hold tag in any spelling (ledger.SameTag).
+func hasTag(tags []string, tag string) bool {
+	return slices.ContainsFunc(tags, func(u string) bool { return ledger.SameTag(u, tag) })
+}
 
 // splitTags extracts "#tag" words from a note and returns the text without
 // them. A tag is '#' followed by Hangul or Latin letters, digits and '_'; it
 // starts a word (or follows another tag: "#펌#염색") so "C#" and "a#b" stay
 // text, and an all-digit "#3" stays text too (a table or room number, as on
-// most platforms). Tags are lower-cased, full-width folded and de-duplicated
-// in order of first appearance; nil when there are none. In the clean text a
+// most platforms). Tags are spelt as typed but full-width folded
+// (cleanTag), and de-duplicated whatever their case, in order and spelling
+// of first appearance; nil when there are none. In the clean text a
 // comma right after a removed tag goes with it ("#펌, #염색 요청" → "요청"),
 // runs of spaces collapse to one, lines left empty by removed tags are
 // dropped and other line breaks are kept.
@@ -727,9 +733,9 @@ func splitTags(text string) (clean string, tags []string) {
 					}
 					j += qs
 				}
-				tag := normalizeTag(line[i+size : j])
+				tag := cleanTag(line[i+size : j])
 				if tag != "" && strings.Trim(tag, "0123456789") != "" {
-					if !slices.Contains(tags, tag) { // a note has a few tags
+					if !hasTag(tags, tag) { // a note has a few tags
 						tags = append(tags, tag)
 					}
 					hadTag, prevTag = true, true
@@ -758,15 +764,12 @@ func splitTags(text string) (clean string, tags []string) {
 // parseTagList reads a tag field ("#펌, 염색 #클리닉", "펌 염색"): every run
 // of tag characters (see splitTags) is a tag, whatever separates them.
 // Unlike splitTags an all-digit tag is kept, since the field holds nothing
-// else. Tags are normalized and de-duplicated as in splitTags; nil when
+// else. Tags are cleaned and de-duplicated as in splitTags; nil when
 // there are none.
 func parseTagList(s string) []string {
 	var tags []string
-	seen := map[string]bool{}
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return !isTagRune(r) }) {
-		t := normalizeTag(f)
-		if !seen[t] {
-			seen[t] = true
+		if t := cleanTag(f); !hasTag(tags, t) {
 			tags = append(tags, t)
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/dangol/dangol/ledger"
 )
 
 // parseTestKST is the shop's zone in tests; a fixed zone so machines without tzdata
@@ -425,14 +427,15 @@ func TestSplitTags(t *testing.T) {
 		tags  []string
 	}{
 		{"커트 #펌 했어요", "커트 했어요", []string{"펌"}},
-		{"#VIP 고객 #vip #Vip", "고객", []string{"vip"}},
+		{"#VIP 고객 #vip #Vip", "고객", []string{"VIP"}}, // one tag, spelt as first typed
+		{"#vip 고객 #VIP", "고객", []string{"vip"}},
 		{"#펌, #염색 다음에 #클리닉", "다음에", []string{"펌", "염색", "클리닉"}},
 		{"#펌#염색 예약", "예약", []string{"펌", "염색"}},
 		{"두피 #클리닉. 만족", "두피 . 만족", []string{"클리닉"}},
 		{"(#펌)", "()", []string{"펌"}},
-		{"＃ＶＩＰ 손님", "손님", []string{"vip"}},
+		{"＃ＶＩＰ 손님", "손님", []string{"VIP"}},
 		{"#snake_case ok", "ok", []string{"snake_case"}},
-		{"#Café 라떼", "라떼", []string{"café"}},
+		{"#Café 라떼", "라떼", []string{"Café"}},
 		{"#1등 고객", "고객", []string{"1등"}},
 		{"#ㅋㅋ 재밌음", "재밌음", []string{"ㅋㅋ"}},
 		{"#펌2회 완료", "완료", []string{"펌2회"}},
@@ -469,10 +472,10 @@ func TestParseTagList(t *testing.T) {
 	}{
 		{"#펌, 염색 #클리닉", []string{"펌", "염색", "클리닉"}},
 		{"펌 염색", []string{"펌", "염색"}},
-		{"VIP, vip,Vip", []string{"vip"}},
+		{"VIP, vip,Vip", []string{"VIP"}},
 		{"펌/염색;커트", []string{"펌", "염색", "커트"}},
 		{"#펌#염색", []string{"펌", "염색"}},
-		{"＃ＶＩＰ　단골", []string{"vip", "단골"}},
+		{"＃ＶＩＰ　단골", []string{"VIP", "단골"}},
 		{"2024 신규", []string{"2024", "신규"}},
 		{"snake_case", []string{"snake_case"}},
 		{"", nil},
@@ -645,7 +648,7 @@ func FuzzSplitTags(f *testing.F) {
 		}
 		seen := map[string]bool{}
 		for _, tag := range tags {
-			if tag == "" || seen[tag] || tag != strings.ToLower(tag) || !utf8.ValidString(tag) {
+			if tag == "" || seen[ledger.NormalizeTag(tag)] || tag != ledger.CleanTag(tag) || !utf8.ValidString(tag) {
 				t.Fatalf("splitTags(%q) gave bad or repeated tag %q in %q", s, tag, tags)
 			}
 			for _, r := range tag {
@@ -653,10 +656,10 @@ func FuzzSplitTags(f *testing.F) {
 					t.Fatalf("splitTags(%q) tag %q holds %q", s, tag, r)
 				}
 			}
-			seen[tag] = true
+			seen[ledger.NormalizeTag(tag)] = true
 		}
 		for _, tag := range parseTagList(s) {
-			if tag == "" || tag != strings.ToLower(tag) {
+			if tag == "" || tag != ledger.CleanTag(tag) {
 				t.Fatalf("parseTagList(%q) gave bad tag %q", s, tag)
 			}
 		}

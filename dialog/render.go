@@ -221,7 +221,7 @@ func (t *turn) card(c ledger.Customer) (Reply, error) {
 	tags := append([]string(nil), c.Tags...)
 	for _, n := range notes {
 		for _, tg := range n.Tags {
-			if !containsFold(tags, tg) {
+			if !hasTag(tags, tg) {
 				tags = append(tags, tg)
 			}
 		}

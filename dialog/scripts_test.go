@@ -84,6 +84,22 @@ var scripts = []script{
 			},
 		}}
 	}},
+	// A tag keeps the staff's spelling on the note and the card, and is
+	// found in any case; another spelling later is the same tag.
+	{"NoteTagSpelling", func(h *harness, f fixture) []step {
+		return []step{
+			{msg: staffMsg("/note 김민지 두피 상담 #VIP #Perm #vip"), want: []string{"김민지"}, check: func(t *testing.T, h *harness, _ []Reply) {
+				if ns := h.notes(f.minji); len(ns) != 1 || !slices.Equal(ns[0].Tags, []string{"VIP", "Perm"}) {
+					t.Errorf("notes = %+v, want one tagged [VIP Perm]", ns)
+				}
+			}},
+			{msg: staffMsg("/customer 김민지"), want: []string{"#VIP #Perm"}, not: []string{"#vip", "#perm"}},
+			{msg: staffMsg("/note Anna Lee perm consult #vip"), want: []string{"Anna Lee"}},
+			{msg: staffMsg("/customers #vip"), want: []string{"김민지", "Anna Lee"}},
+			{msg: staffMsg("/customers #PERM"), want: []string{"김민지"}, not: []string{"Anna Lee"}},
+			{msg: staffMsg("/customer #Vip"), want: []string{"김민지", "Anna Lee"}},
+		}
+	}},
 	{"NoteOneLinerByNames", func(h *harness, f fixture) []step {
 		return []step{
 			{msg: staffMsg("메모 김민지 커트"), want: []string{"김민지"}},

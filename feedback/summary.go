@@ -364,7 +364,7 @@ type builder struct {
 	created   map[uint64]int32  // customer -> week of the window they were created in
 	others    map[string]uint64 // custKey of ids not of the form C<n>
 	staff     map[string]*StaffCount
-	tags      map[string]int
+	tags      map[string]*tagCount // by normalizeTag's key
 	words     map[string]int
 
 	low      topN[LowRating]
@@ -382,7 +382,7 @@ func newBuilder(ctx context.Context, s *Summary, limit int) *builder {
 		created:   map[uint64]int32{},
 		others:    map[string]uint64{},
 		staff:     map[string]*StaffCount{},
-		tags:      map[string]int{},
+		tags:      map[string]*tagCount{},
 		words:     map[string]int{},
 	}
 	first := s.Week.Add(-TrendWeeks)
@@ -465,13 +465,37 @@ func (b *builder) scanNotes(tx *ledger.Tx) error {
 				sc.Name = n.StaffName
 			}
 			for _, t := range n.Tags {
-				if t = normalizeTag(t); t != "" {
-					b.tags[t]++
+				if k := normalizeTag(t); k != "" {
+					tc := b.tags[k]
+					if tc == nil {
+						tc = &tagCount{}
+						b.tags[k] = tc
+					}
+					tc.n++
+					tc.spelt = t // notes come in time order: the latest spelling
 				}
 			}
 		}
 		return b.tick()
 	})
+}
+
+// tagCount is how many of the week's notes carry a tag, and the spelling
+// the latest of them gave it ("VIP" where older notes have "vip"), which
+// the summary shows: each note keeps the spelling it was written with, and
+// the latest is the shop's current choice.
+type tagCount struct {
+	n     int
+	spelt string
+}
+
+// topTags is top of the tags' counts, each named by its spelling.
+func topTags(tags map[string]*tagCount, n int) []Topic {
+	counts := make(map[string]int, len(tags))
+	for _, tc := range tags {
+		counts[tc.spelt] = tc.n // one key, one spelling: no two collide
+	}
+	return top(counts, n)
 }
 
 // visit records that customer id came on day d of the window.
@@ -731,7 +755,7 @@ func (b *builder) finish(tx *ledger.Tx) error {
 	slices.SortFunc(s.Staff, func(a, c StaffCount) int {
 		return cmp.Or(c.Notes-a.Notes, cmp.Compare(a.Name, c.Name), cmp.Compare(a.ID, c.ID))
 	})
-	s.Tags = top(b.tags, TopicCount)
+	s.Tags = topTags(b.tags, TopicCount)
 	s.Words = top(b.words, TopicCount)
 
 	s.LowRatings = b.low.items

@@ -276,6 +276,27 @@ func TestWeeklyCases(t *testing.T) {
 			},
 		},
 		{
+			// A tag is counted in any case and named as the week's latest
+			// note spelt it: "vip" of an older dangol, then "VIP".
+			name: "TagSpelling",
+			week: w48,
+			setup: func(f fixture) {
+				c := f.customer("김민지", day(1, 1, 0, 0), none, true)
+				f.note(c, jimin, day(11, 23, 10, 0), none, "vip", "Perm")
+				f.note(c, jimin, day(11, 24, 10, 0), none, "VIP")
+				f.note(c, sehoon, day(11, 25, 10, 0), none, "Vip", "perm")
+				f.note(c, sehoon, day(11, 26, 10, 0), none, "VIP")
+			},
+			check: func(t *testing.T, s *Summary, text string) {
+				if want := []Topic{{"VIP", 4}, {"perm", 2}}; !slices.Equal(s.Tags, want) {
+					t.Errorf("Tags = %v, want %v", s.Tags, want)
+				}
+				if !strings.Contains(text, "상담 태그: VIP 4 · perm 2") {
+					t.Errorf("no tags line with VIP:\n%s", text)
+				}
+			},
+		},
+		{
 			name: "OneFeedbackNoNPS",
 			week: w48,
 			setup: func(f fixture) {

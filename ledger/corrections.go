@@ -197,7 +197,7 @@ func (tx *Tx) EditNote(id, text string, tags []string) (Note, error) {
 	old := n.Tags
 	n.Text = strings.TrimSpace(text)
 	if tags != nil {
-		n.Tags = NormalizeTags(tags)
+		n.Tags = CleanTags(tags)
 	}
 	if err := n.Validate(); err != nil {
 		return Note{}, fmt.Errorf("ledger: edit note %s: %w", id, err)

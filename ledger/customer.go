@@ -108,7 +108,7 @@ func validateTags(what string, tags []string) error {
 
 // tidyCustomer trims what people type: spaces around and inside the name,
 // phone formats (an unreadable phone is left for Validate to reject), tags
-// in their one form (NormalizeTag).
+// in their one form (CleanTags).
 func tidyCustomer(c *Customer) {
 	c.Name = strings.Join(strings.Fields(norm.NFC.String(c.Name)), " ")
 	c.Preferences = strings.TrimSpace(c.Preferences)
@@ -118,7 +118,7 @@ func tidyCustomer(c *Customer) {
 	} else {
 		c.Phone = strings.TrimSpace(c.Phone)
 	}
-	c.Tags = NormalizeTags(c.Tags)
+	c.Tags = CleanTags(c.Tags)
 }
 
 // nameKey is the name index form: NFC (so Hangul typed as decomposed jamo
@@ -292,10 +292,10 @@ func (tx *Tx) openCustomer(k, v []byte) (Customer, error) {
 				return Customer{}, fmt.Errorf("customer %s: %w", c.ID, err)
 			}
 			// Tags written before the ledger owned their form are
-			// normalized on read, so the card, the export and a filter see
+			// cleaned on read, so the card, the export and a filter see
 			// one form without a rewrite of every record.
 			c.Name, c.Phone, c.Birthday, c.Preferences, c.Remarks, c.Tags, c.Links =
-				sec.Name, sec.Phone, sec.Birthday, sec.Preferences, sec.Remarks, NormalizeTags(sec.Tags), sec.Links
+				sec.Name, sec.Phone, sec.Birthday, sec.Preferences, sec.Remarks, CleanTags(sec.Tags), sec.Links
 		}
 	}
 	return c, nil

@@ -46,10 +46,19 @@
 // file, which is how dangol tells a backup of another key, or one whose
 // sealed bytes were changed, from a good one before restoring it.
 //
-// Tags have one form, NormalizeTag's (one width, NFC, lower case, no
-// leading '#', spaces trimmed), whoever writes them: CreateCustomer,
-// PutCustomer and AddNote normalize them, and tags stored before the ledger
-// owned their form are normalized on read, so no sealed record is rewritten.
+// Tags have one spelling, CleanTag's (one width, NFC, no leading '#',
+// spaces trimmed, the case as typed: "VIP" stays "VIP"), whoever writes
+// them: CreateCustomer, PutCustomer, AddNote and EditNote clean them, and
+// tags stored before the ledger owned their form are cleaned on read, so
+// no sealed record is rewritten. They are matched by their key,
+// NormalizeTag's (the spelling in lower case): the tag indexes hold keys,
+// so #vip finds VIP, and two spellings of one tag on a record are one tag
+// (the first kept). Each record keeps the spelling it was last given; there
+// is no shop-wide table of spellings, which would keep a customer's own
+// tag in the clear and past their erasure. The spelling is the record's
+// string as it always was (no new field, no new version): a record stored
+// lower case by a version before spellings were kept reads as it is, and
+// an older dangol reading a newer file lower-cases on read as it did.
 //
 // Reads go through Store.View. Sentinel errors (ErrCustomerNotFound,
 // ErrInsufficientPoints, ErrInvalid, …) are wrapped with context; compare

@@ -102,8 +102,8 @@ func decodeNoteMemo(k, v []byte, memo tagMemo) (Note, []byte, error) {
 	text, n.ID = d.textAndID(k)
 	n.CustomerID, n.StaffID, n.StaffName = d.cut(text, cust), d.cut(text, staff), d.cut(text, name)
 	n.Tags = d.cutList(text, tags, ntags)
-	if !memo.normal(n.Tags) {
-		n.Tags = NormalizeTags(n.Tags) // one form for notes written before the ledger owned it
+	if !memo.clean(n.Tags) {
+		n.Tags = CleanTags(n.Tags) // one form for notes written before the ledger owned it
 	}
 	return n, sealed, nil
 }
@@ -129,25 +129,23 @@ type tagMemo map[string]struct{}
 // maxTagMemo bounds a memo; past it, tags are checked each time.
 const maxTagMemo = 4096
 
-// normal reports what tagsNormal(tags) reports, remembering the tags found
+// clean reports what tagsClean(tags) reports, remembering the tags found
 // in form. A nil memo checks every time.
-func (m tagMemo) normal(tags []string) bool {
+func (m tagMemo) clean(tags []string) bool {
 	if m == nil {
-		return tagsNormal(tags)
+		return tagsClean(tags)
 	}
 	for i, t := range tags {
 		if _, ok := m[t]; !ok {
-			if !tagNormal(t) {
+			if !tagClean(t) {
 				return false
 			}
 			if len(m) < maxTagMemo {
 				m[t] = struct{}{}
 			}
 		}
-		for _, u := range tags[:i] {
-			if u == t {
-				return false
-			}
+		if repeatsTag(tags[:i], t) {
+			return false
 		}
 	}
 	return true
@@ -191,7 +189,7 @@ func (tx *Tx) liveCustomer(id string) ([]byte, error) {
 // AddNote validates n, assigns n.ID and stores it, updating the customer's
 // visit stats and last visit and the follow-up index.
 func (tx *Tx) AddNote(n *Note) error {
-	n.Text, n.Tags = strings.TrimSpace(n.Text), NormalizeTags(n.Tags)
+	n.Text, n.Tags = strings.TrimSpace(n.Text), CleanTags(n.Tags)
 	if err := n.Validate(); err != nil {
 		return fmt.Errorf("ledger: add note: %w", err)
 	}

@@ -352,7 +352,7 @@ func TestScanFeedbackKeys(t *testing.T) {
 	}
 }
 
-// TestTagMemoAgrees: a scan's memo of tags in form says what tagsNormal
+// TestTagMemoAgrees: a scan's memo of tags in form says what tagsClean
 // says, before and after it has remembered them, and a note read in a scan
 // has the tags a note read alone has.
 func TestTagMemoAgrees(t *testing.T) {
@@ -360,8 +360,9 @@ func TestTagMemoAgrees(t *testing.T) {
 		nil,
 		{"커트"},
 		{"커트", "펌"},
-		{"커트", "커트"}, // a repeat is not in form, even once remembered
-		{"VIP"},      // upper case
+		{"커트", "커트"},   // a repeat is not in form, even once remembered
+		{"VIP"},        // upper case, a spelling kept
+		{"VIP", "vip"}, // one tag twice, in two spellings
 		{"vip", "#펌"},
 		{"두피 케어"},
 		{"두피  케어"},
@@ -372,8 +373,8 @@ func TestTagMemoAgrees(t *testing.T) {
 	memo := tagMemo{}
 	for round := range 2 {
 		for _, tags := range lists {
-			if got, want := memo.normal(tags), tagsNormal(tags); got != want {
-				t.Errorf("round %d: memo says %v for %q, tagsNormal %v", round, got, tags, want)
+			if got, want := memo.clean(tags), tagsClean(tags); got != want {
+				t.Errorf("round %d: memo says %v for %q, tagsClean %v", round, got, tags, want)
 			}
 		}
 	}

@@ -43,8 +43,8 @@ type Customer struct {
 	Phone       string    // digits only, Korean mobiles as 01012345678
 	Birthday    time.Time // zero if unknown; only month and day are used for reminders
 	Preferences string
-	Remarks     string // 특이사항
-	Tags        []string
+	Remarks     string   // 특이사항
+	Tags        []string // as spelt (CleanTag), matched by key (NormalizeTag)
 	Consent     Consent
 	Links       []string // platform ids linked to this record, "telegram:12345"
 	Lang        string   // preferred language, "" for unknown
@@ -65,7 +65,7 @@ type Note struct {
 	StaffName    string
 	At           time.Time
 	Text         string
-	Tags         []string
+	Tags         []string  // as spelt (CleanTag), matched by key (NormalizeTag)
 	Amount       int64     // purchase amount in won, 0 if none
 	FollowUp     time.Time // zero if none; a date (midnight local time)
 	FollowUpDone bool

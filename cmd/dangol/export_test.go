@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -395,5 +396,91 @@ func TestExport_XLSX(t *testing.T) {
 			}
 		}
 		f.Close()
+	}
+}
+
+// TestExport_TagSpelling: the JSON, CSV and Excel exports spell tags as the
+// staff did ("VIP", a note's "Perm"), not lower-cased; a tag an older
+// dangol stored lower case ("vip") is exported as stored.
+func TestExport_TagSpelling(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	s := mustOpenStore(t, db)
+	err := s.Update(context.Background(), func(tx *ledger.Tx) error {
+		c := &ledger.Customer{Name: "김하늘", Phone: "01012345678", CreatedAt: seededNow, Tags: []string{"#VIP", "뿌리 염색"}}
+		if err := tx.CreateCustomer(c); err != nil {
+			return err
+		}
+		if err := tx.AddNote(&ledger.Note{CustomerID: c.ID, StaffID: "slack:U1", At: seededNow, Text: "상담", Tags: []string{"#Perm"}}); err != nil {
+			return err
+		}
+		return tx.CreateCustomer(&ledger.Customer{Name: "박지훈", Phone: "01022223333", CreatedAt: seededNow, Tags: []string{"vip"}})
+	})
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"DANGOL_DB": db}
+	want := []string{"VIP, 뿌리 염색", "vip"}
+
+	r := runMain(t, env, "", "export")
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	var doc struct {
+		Customers []struct {
+			Tags  []string `json:"tags"`
+			Notes []struct {
+				Tags []string `json:"tags"`
+			} `json:"notes"`
+		} `json:"customers"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Customers) != 2 || strings.Join(doc.Customers[0].Tags, ", ") != want[0] ||
+		len(doc.Customers[0].Notes) != 1 || strings.Join(doc.Customers[0].Notes[0].Tags, ",") != "Perm" ||
+		strings.Join(doc.Customers[1].Tags, ", ") != want[1] {
+		t.Errorf("JSON export's tags: %+v, want [VIP 뿌리 염색] with a note's [Perm], then [vip]", doc.Customers)
+	}
+
+	r = runMain(t, env, "", "export", "--format", "csv")
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.stdout, "\uFEFF"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := slices.Index(recs[0], "tags")
+	var cells []string
+	for _, rec := range recs[1:] {
+		cells = append(cells, rec[col])
+	}
+	if !slices.Equal(cells, want) {
+		t.Errorf("CSV export's tags %q, want %q", cells, want)
+	}
+
+	out := filepath.Join(dir, "고객.xlsx")
+	if r := runMain(t, env, "", "export", "--out", out); r.err != nil {
+		t.Fatal(r.err)
+	}
+	f, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(f.GetSheetList()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells = nil
+	for _, row := range rows[1:] {
+		cells = append(cells, row[col])
+	}
+	if !slices.Equal(cells, want) {
+		t.Errorf("Excel export's tags %q, want %q", cells, want)
 	}
 }

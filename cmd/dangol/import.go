@@ -934,9 +934,11 @@ func parseRow(rec []string, cols map[field][]int, headers []string, words *coupo
 	for _, j := range cols[fieldTags] {
 		if j < len(rec) {
 			for _, t := range splitTags(uncell(rec[j])) {
-				// The ledger's form, so "VIP" and "vip" count as one tag
-				// against the limit checked below.
-				if t = ledger.NormalizeTag(t); !slices.Contains(c.Tags, t) {
+				// The ledger's spelling, compared by its key, so "VIP" and
+				// "vip" count as one tag (spelt as first written) against
+				// the limit checked below.
+				t = ledger.CleanTag(t)
+				if !slices.ContainsFunc(c.Tags, func(u string) bool { return ledger.SameTag(u, t) }) {
 					c.Tags = append(c.Tags, t)
 				}
 			}

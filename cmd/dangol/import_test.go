@@ -116,7 +116,7 @@ func TestImport(t *testing.T) {
 			},
 			check: map[string]ledger.Customer{
 				"01012345678": {Name: "김하늘", Birthday: birthday(1990, 3, 15), Preferences: "따뜻한 물", Remarks: "두피 민감",
-					Tags: []string{"vip", "펌"}, CreatedAt: time.Date(2024, 5, 1, 0, 0, 0, 0, seoul)},
+					Tags: []string{"VIP", "펌"}, CreatedAt: time.Date(2024, 5, 1, 0, 0, 0, 0, seoul)},
 				"01098765432": {Name: "이서연", Birthday: birthday(1990, 3, 15), Tags: []string{"단골", "커트"}, CreatedAt: time.Date(2024, 6, 3, 0, 0, 0, 0, seoul)},
 				"01055556666": {Name: "박민준", Birthday: birthday(0, 3, 15), CreatedAt: time.Date(2024, 7, 1, 0, 0, 0, 0, seoul)},
 				"021234567":   {Name: "최유나", Birthday: birthday(0, 3, 15), Remarks: "메모, 쉼표 포함\n두 줄", CreatedAt: seededNow},
@@ -129,7 +129,7 @@ func TestImport(t *testing.T) {
 			imported: 2,
 			want:     []string{"(CP949, 머리글 1행)", "읽은 열: 이름 → 이름, 휴대폰 → 전화번호, 생일 → 생일, 메모 → 특이사항, 구분 → 태그, 등록일 → 등록일, 포인트 → 포인트"},
 			check: map[string]ledger.Customer{
-				"01012345678": {Name: "김하늘", Birthday: birthday(1990, 3, 15), Remarks: "두피 민감", Tags: []string{"vip"}, CreatedAt: time.Date(2024, 5, 1, 0, 0, 0, 0, seoul)},
+				"01012345678": {Name: "김하늘", Birthday: birthday(1990, 3, 15), Remarks: "두피 민감", Tags: []string{"VIP"}, CreatedAt: time.Date(2024, 5, 1, 0, 0, 0, 0, seoul)},
 				"01077778888": {Name: "정우성", Birthday: birthday(1973, 3, 20), Remarks: "커피, 설탕 없이", Tags: []string{"단골", "커트"}, CreatedAt: time.Date(2024, 7, 1, 0, 0, 0, 0, seoul)},
 			},
 			points: map[string]int64{"01012345678": 1750, "01077778888": 0},
@@ -147,7 +147,7 @@ func TestImport(t *testing.T) {
 			},
 			check: map[string]ledger.Customer{
 				"01033334444": {Name: "Jane Kim", Birthday: birthday(1985, 12, 1), Preferences: "latte", Remarks: "allergic to nuts",
-					Tags: []string{"vip", "color"}, CreatedAt: time.Date(2023, 1, 15, 0, 0, 0, 0, seoul)},
+					Tags: []string{"VIP", "color"}, CreatedAt: time.Date(2023, 1, 15, 0, 0, 0, 0, seoul)},
 				"01044445555": {Name: "Min Park", Birthday: birthday(0, 12, 24), CreatedAt: seededNow},
 			},
 			points: map[string]int64{"01033334444": 500},
