@@ -325,6 +325,28 @@ var scripts = []script{
 			}},
 		}
 	}},
+	// Something typed under the consent question, or a second /start, gets
+	// a short reminder with the buttons; the whole text came back each time.
+	// [내용 다시 보기] shows it again, and a code that came with the second
+	// /start is kept for the agreement.
+	{"ConsentReminder", func(h *harness, f fixture) []step {
+		whole := strings.Split(h.text("core.consent.ask", map[string]any{"Period": ""}), "\n")[1]
+		restarted := h.text("core.flow.restarted", map[string]any{"Flow": h.text("core.flow.consent", nil)})
+		replaced := h.text("core.flow.replaced", map[string]any{"Flow": h.text("core.flow.consent", nil)})
+		return []step{
+			{msg: custMsg("/start"), want: []string{whole}, payloads: []string{"yes", "no"}},
+			{msg: custMsg("안녕하세요"), ids: []string{"core.consent.reask"}, not: []string{whole}, payloads: []string{"yes", "no", "show"}},
+			{msg: custMsg("/start"), ids: []string{"core.consent.reask"}, not: []string{whole, restarted, replaced}, payloads: []string{"yes", "no", "show"}},
+			{msg: press(custMsg(""), "show"), want: []string{whole}, payloads: []string{"yes", "no"}},
+			{msg: staffMsg("/link 김민지"), want: []string{"100000"}},
+			{msg: custMsg("/start 100000"), ids: []string{"core.consent.reask"}, not: []string{whole, restarted, replaced}},
+			{msg: custMsg("동의"), want: []string{"김민지"}, check: func(t *testing.T, h *harness, _ []Reply) {
+				if p := h.profile("telegram:" + custTG); p.CustomerID != f.minji || !p.Consent.Given {
+					t.Errorf("profile = %+v", p)
+				}
+			}},
+		}
+	}},
 	// Someone never linked who left feedback sees it in /mydata: "we keep
 	// no customer record" alone hid the comment kept with their id.
 	{"MyDataUnlinked", func(h *harness, f fixture) []step {
