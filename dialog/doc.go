@@ -33,7 +33,9 @@
 // as it is (flowDef.keep: only optional questions were left; the same when
 // its writer walks away, idle_keep.go), anything else is not saved, and the
 // notice names it by its state or operation when it has a name of its own
-// (flowTitle). /cancel saves nothing.
+// (flowTitle). /cancel saves nothing. A command a flow lists in
+// flowDef.resumedBy goes on with it instead (/start under the consent
+// question: a reminder, not the whole text again).
 //
 // Flows: note (guided, one-liner or a Form), pick (which of several
 // customers), consent, feedback and forget are state machines, and so are

@@ -972,7 +972,7 @@ func (t *turn) onCommand(name, args string) error {
 		t.say("core.command.manager_only", nil)
 		return nil
 	}
-	if !c.keep {
+	if !c.keep && !t.resumes(name) {
 		// A new command replaces whatever flow was running, and says so:
 		// a note waiting for its customer's name, or an earn waiting for
 		// [적립], is otherwise taken for done. A flow that is only
@@ -999,6 +999,13 @@ func (t *turn) onCommand(name, args string) error {
 		}
 	}
 	return c.run(t, strings.TrimSpace(args))
+}
+
+// resumes reports whether command name goes on with the flow waiting
+// instead of replacing it (flowDef.resumedBy).
+func (t *turn) resumes(name string) bool {
+	f := flows[t.sess.Flow]
+	return f != nil && slices.Contains(f.resumedBy, name)
 }
 
 // restarted rewords the notice at replies[at] when the new command began

@@ -99,7 +99,7 @@ func (t *turn) cmdMyData(string) error {
 	if err != nil {
 		return err
 	}
-	consent := t.text("core.mydata.consent_none", nil)
+	var consent string // their answer to the consent question, if any
 	switch {
 	case p.Consent.Given:
 		consent = t.text("core.mydata.consent_given", map[string]any{"Date": t.day(p.Consent.At)})
@@ -109,8 +109,11 @@ func (t *turn) cmdMyData(string) error {
 	if !ok {
 		return t.myUnlinkedData(consent)
 	}
-	if c.Consent.Given && !p.Consent.Given {
+	switch {
+	case c.Consent.Given && !p.Consent.Given:
 		consent = t.text("core.mydata.consent_given", map[string]any{"Date": t.day(c.Consent.At)})
+	case consent == "":
+		consent = t.text("core.mydata.consent_none", nil)
 	}
 	bal, err := t.tx.Balance(c.ID)
 	if err != nil {
@@ -119,6 +122,10 @@ func (t *turn) cmdMyData(string) error {
 	fbs, err := t.tx.FeedbackOf(c.ID, myDataFeedback)
 	if err != nil {
 		return fmt.Errorf("dialog: read feedback: %w", err)
+	}
+	fbTotal, err := t.tx.FeedbackCount(c.ID)
+	if err != nil {
+		return fmt.Errorf("dialog: count feedback: %w", err)
 	}
 	data := t.customerData(c, bal)
 	data["Consent"] = consent
@@ -156,13 +163,14 @@ func (t *turn) cmdMyData(string) error {
 	if err != nil {
 		return err
 	}
-	secs := []Section{{Title: t.text("core.mydata.info_title", nil), Lines: info}, visits, notes, t.myFeedbackSection(fbs)}
+	secs := []Section{{Title: t.text("core.mydata.info_title", nil), Lines: info}, visits, notes, t.myFeedbackSection(fbs, fbTotal)}
 	if sec, ok, err := t.threadSection(c.ID, true); err != nil { // their questions and photos (flow_thread.go)
 		return err
 	} else if ok {
 		secs = append(secs, sec)
 	}
-	secs = append(secs, Section{Lines: []string{t.text("core.mydata.also", nil)}})
+	// Titled: untitled, it read as part of the section above it.
+	secs = append(secs, Section{Title: t.text("core.mydata.also_title", nil), Lines: []string{t.text("core.mydata.also", nil)}})
 	t.add(t.mkSections(t.text("core.mydata.head", data), secs))
 	return nil
 }
@@ -235,14 +243,20 @@ func (t *turn) myNotesSection(c ledger.Customer) (Section, error) {
 }
 
 // myUnlinkedData is /mydata for someone linked to no customer: their
-// consent answer, and the feedback and questions kept with their platform
-// id (for their /forget to reach), which "we keep no customer record"
-// alone left out.
+// consent answer, if they gave one (consent; "동의: 아직 없음" after "we
+// keep nothing" read as something kept), and the feedback and questions
+// kept with their platform id (for their /forget to reach), which "we
+// keep no customer record" alone left out.
 func (t *turn) myUnlinkedData(consent string) error {
-	fbs, err := t.tx.FeedbackOfSender(t.pid, myDataFeedback)
+	// All of them, to count the rest: FeedbackOfSender reads every
+	// feedback record's clear part whatever the limit, and opens only
+	// theirs, which an unlinked sender has few of.
+	fbs, err := t.tx.FeedbackOfSender(t.pid, 0)
 	if err != nil {
 		return fmt.Errorf("dialog: read feedback: %w", err)
 	}
+	fbTotal := len(fbs)
+	fbs = fbs[:min(len(fbs), myDataFeedback)]
 	// Their questions too: kept under the same platform id, and erased by
 	// the same /forget.
 	ths, err := t.tx.ThreadsOfSender(t.pid, myDataThreads)
@@ -253,7 +267,7 @@ func (t *turn) myUnlinkedData(consent string) error {
 		t.say("core.mydata.unlinked", map[string]any{"Consent": consent})
 		return nil
 	}
-	secs := []Section{t.myFeedbackSection(fbs)}
+	secs := []Section{t.myFeedbackSection(fbs, fbTotal)}
 	if sec, ok, err := t.threadsSection(ths, true); err != nil { // flow_thread.go
 		return err
 	} else if ok {
@@ -263,14 +277,17 @@ func (t *turn) myUnlinkedData(consent string) error {
 	return nil
 }
 
-// myFeedbackSection is /mydata's list of the feedback the sender left.
-func (t *turn) myFeedbackSection(fbs []ledger.Feedback) Section {
+// myFeedbackSection is /mydata's list of the feedback the sender left:
+// fbs, the newest, of total, with a count of the rest as the notes have.
+func (t *turn) myFeedbackSection(fbs []ledger.Feedback, total int) Section {
 	var fl []string
 	for _, f := range fbs {
 		fl = append(fl, t.feedbackLine(f))
 	}
 	if len(fl) == 0 {
 		fl = []string{t.text("core.mydata.no_feedback", nil)}
+	} else if total > len(fbs) {
+		fl = append(fl, t.text("core.mydata.more", map[string]any{"Count": total - len(fbs)}))
 	}
 	return Section{Title: t.text("core.mydata.feedback_title", nil), Lines: fl}
 }

@@ -984,7 +984,12 @@ func (t *turn) myBirthdayQuestion(c ledger.Customer, why string) Reply {
 		current = t.birthdayText(c.Birthday)
 		bs = append([]Button{t.btn("customer_edit.my.btn_remove", "remove")}, bs...)
 	}
-	text := t.text("customer_edit.my.ask", map[string]any{"Current": current})
+	id := "customer_edit.my.ask"
+	if t.e.shop == "" {
+		// No greeting can go (AdNoShop): nothing is promised.
+		id = "customer_edit.my.ask_no_greeting"
+	}
+	text := t.text(id, map[string]any{"Current": current})
 	if why != "" {
 		text = why + "\n" + text
 	}
@@ -1050,6 +1055,14 @@ func (t *turn) setMyBirthday(c ledger.Customer, v string) error {
 	c.Birthday = b
 	if err := t.tx.PutCustomer(c); err != nil {
 		return fmt.Errorf("dialog: save birthday: %w", err)
+	}
+	if t.e.shop == "" {
+		// Advertising must name its sender, so without DANGOL_SHOP_NAME
+		// the birthday job greets nobody (AdNoShop, flow_birthday.go):
+		// neither a greeting nor the consent that would bring one is
+		// promised.
+		t.say("customer_edit.my.set_no_greeting", map[string]any{"Date": t.birthdayText(b)})
+		return nil
 	}
 	// The greeting carries the birthday benefit, advertising: it goes only
 	// with advertising consent (flow_birthday.go), so "we will send you a

@@ -396,7 +396,11 @@ var customerEditScripts = []script{
 			{msg: managerMsg("/followups"), want: []string{"김민지 (010-1234-5678)", whose}},
 		}
 	}},
+	// In a shop with a name the greeting is promised, to those with
+	// advertising consent.
 	{"CustomerBirthday", func(h *harness, f fixture) []step {
+		h.cfg.ShopName = testShop
+		h.reopen()
 		steps := []step{
 			{msg: custMsg("/birthday 3/15"), want: []string{h.text("customer_edit.my.unlinked", nil)}},
 		}
@@ -442,6 +446,36 @@ var customerEditScripts = []script{
 			kept(h, f.minji, step{msg: custMsg("/birthday 2/30"), want: []string{h.text("customer_edit.my.bad", map[string]any{"Value": "2/30"})}}),
 			{msg: cust2Msg("/birthday 3/15"), ids: []string{"customer_edit.my.unlinked"}},
 			{msg: staffMsg("/birthday 3/15"), want: []string{"/birthday"}},
+		}...)
+	}},
+	// Without DANGOL_SHOP_NAME the birthday job greets nobody (advertising
+	// must name its sender): /birthday promised "생일에 축하 인사를 보내
+	// 드려요" all the same. It keeps the birthday and promises nothing,
+	// with advertising consent or without.
+	{"CustomerBirthdayNoShop", func(h *harness, f fixture) []step {
+		md := h.text("customer_edit.date.md", map[string]any{"Month": 3, "Day": 15, "MonthName": "March"})
+		none := h.text("customer_edit.none", nil)
+		promises := []string{
+			h.text("customer_edit.my.ask", map[string]any{"Current": none}),
+			h.text("customer_edit.my.set", map[string]any{"Date": md}),
+			h.text("customer_edit.my.set_no_ads", map[string]any{"Date": md, "Button": h.text("ads.btn.on", nil)}),
+		}
+		saved := h.text("customer_edit.my.set_no_greeting", map[string]any{"Date": md})
+		noOffer := func(t *testing.T, h *harness, rs []Reply) {
+			if ps := payloads(rs); slices.Contains(ps, marketingPayload(true, ledger.ViaCommand)) {
+				t.Errorf("buttons %v offer advertising consent for a greeting that cannot go", ps)
+			}
+		}
+		return append(linkMinji(h), []step{
+			{msg: custMsg("/birthday"), want: []string{h.text("customer_edit.my.ask_no_greeting", map[string]any{"Current": none})}, not: promises},
+			{msg: custMsg("3/15"), want: []string{saved}, not: promises, check: func(t *testing.T, h *harness, rs []Reply) {
+				noOffer(t, h, rs)
+				if c := h.cust(f.minji); c.Birthday.Month() != 3 || c.Birthday.Day() != 15 {
+					t.Errorf("birthday = %v, want 3/15 kept", c.Birthday)
+				}
+			}},
+			{msg: press(custMsg(""), marketingPayload(true, ledger.ViaCommand))},
+			{msg: custMsg("/birthday 3/15"), want: []string{saved}, not: promises, check: noOffer},
 		}...)
 	}},
 }

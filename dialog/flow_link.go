@@ -137,6 +137,12 @@ func (t *turn) cmdStart(args string) error {
 		return fmt.Errorf("dialog: read profile: %w", err)
 	}
 	if !p.Consent.Given {
+		if t.sess.Flow == flowConsent {
+			// The question is still waiting (flowDef.resumedBy): the
+			// whole text once is enough, a reminder brings the buttons.
+			t.remindConsent(code, join)
+			return nil
+		}
 		if err := t.askConsent(code, ""); err != nil {
 			return err
 		}
@@ -144,6 +150,10 @@ func (t *turn) cmdStart(args string) error {
 			t.sess.Draft[dJoin] = "1"
 		}
 		return nil
+	}
+	if t.sess.Flow == flowConsent {
+		// Given meanwhile in another way: the question no longer waits.
+		t.end()
 	}
 	if code != "" {
 		return t.linkWithCode(p, code)
@@ -183,18 +193,35 @@ func (t *turn) askConsent(code, phone string) error {
 	if phone != "" {
 		t.sess.Draft[dSharePhone] = phone
 	}
-	t.add(t.consentQuestion(""))
+	t.add(t.consentQuestion())
 	return nil
 }
 
 // consentQuestion explains what is kept, why and for how long, with the
-// agree and decline buttons; why is an optional lead line.
-func (t *turn) consentQuestion(why string) Reply {
+// agree and decline buttons.
+func (t *turn) consentQuestion() Reply {
 	text := t.text("core.consent.ask", t.consentData()) // flow_retention.go
-	if why != "" {
-		text = t.text(why, nil) + "\n" + text
-	}
 	return t.mk(text, t.btn("core.btn.agree", "yes"), t.btn("core.btn.decline", "no"))
+}
+
+// remindConsent answers a second /start while the consent question waits:
+// a short reminder with the buttons, keeping a code or the poster's join
+// that came with it for when they agree.
+func (t *turn) remindConsent(code string, join bool) {
+	if code != "" {
+		t.sess.Draft[dCode] = code
+	}
+	if join {
+		t.sess.Draft[dJoin] = "1"
+	}
+	t.add(t.consentReminder())
+}
+
+// consentReminder asks again for the answer without the whole text, which
+// was shown once; [내용 다시 보기] shows it again.
+func (t *turn) consentReminder() Reply {
+	return t.mk(t.text("core.consent.reask", nil),
+		t.btn("core.btn.agree", "yes"), t.btn("core.btn.decline", "no"), t.btn("core.btn.consent_show", "show"))
 }
 
 // consentStep reads the answer to the consent question.
@@ -250,11 +277,15 @@ func (t *turn) consentStep(in input) error {
 		t.say("core.consent.declined", nil)
 		return nil
 	}
+	if t.isButton(in, "show", "core.btn.consent_show") {
+		t.add(t.consentQuestion())
+		return nil
+	}
 	if isCode(in.text) {
 		// Kept for when they agree.
 		d[dCode] = in.text
 	}
-	t.add(t.consentQuestion("core.consent.reask"))
+	t.add(t.consentReminder())
 	return nil
 }
 

@@ -351,7 +351,7 @@ func TestCustomerSentenceNotStaffCommand(t *testing.T) {
 		step{msg: custMsg("피드백 ★★★★★ 최고예요"), ids: []string{"core.feedback.thanks"}},
 		step{msg: custMsg("포인트 확인"), want: []string{"김민지"}, not: []string{h.text("threads.ask", nil)}},
 		step{msg: custMsg("포인트 얼마 남았어요?"), want: []string{"김민지"}, not: []string{h.text("threads.ask", nil)}},
-		step{msg: custMsg("생일 3/15"), want: []string{h.text("customer_edit.my.set_no_ads", map[string]any{"Date": "3월 15일", "Button": h.text("ads.btn.on", nil)})}},
+		step{msg: custMsg("생일 3/15"), want: []string{h.text("customer_edit.my.set_no_greeting", map[string]any{"Date": "3월 15일"})}},
 		step{msg: custMsg("/생일 쿠폰"), want: []string{h.text("customer_edit.my.bad", map[string]any{"Value": "쿠폰"})}},
 		step{msg: custMsg("/고객 센터"), ids: []string{"core.help.short_customer"}},
 		step{msg: staffMsg("고객 김민지"), want: []string{"김민지", "010-1234-5678"}},

@@ -43,6 +43,11 @@ type flowDef struct {
 	// idle flow, in place of core.flow.kept_idle ("saved as written"):
 	// a question kept is sent, not saved.
 	keptIdle string
+	// resumedBy lists the commands that, typed while the flow waits, go on
+	// with it instead of replacing it: the command reads t.sess itself (a
+	// second /start under the consent question gets a reminder, not the
+	// whole text again).
+	resumedBy []string
 }
 
 // machine rebuilds the flow's state machine in state.
@@ -127,7 +132,8 @@ func init() {
 				{Name: "agree", Src: []string{"ask"}, Dst: stateDone},
 				{Name: "decline", Src: []string{"ask"}, Dst: stateDone},
 			},
-			step: (*turn).consentStep,
+			step:      (*turn).consentStep,
+			resumedBy: []string{"start"},
 		},
 		flowFeedback: {
 			initial: fbRating,

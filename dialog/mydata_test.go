@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 )
 
@@ -35,5 +36,44 @@ func TestMyDataShowsAll(t *testing.T) {
 		},
 		not: []string{"상담 2회차", "(지수)", staffID},
 	})
+	runSteps(t, h, steps)
+}
+
+// TestMyDataFeedbackMore: /mydata lists the newest myDataFeedback
+// feedbacks and counts the rest, as it does the notes and the points
+// history, for a linked customer and for an unlinked sender; it stopped
+// at 20 without a word of the others.
+func TestMyDataFeedbackMore(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	seed(h)
+	steps := linkMinji(h)
+	for i := 1; i <= myDataFeedback+2; i++ {
+		steps = append(steps,
+			step{msg: custMsg(fmt.Sprintf("/feedback 4 방문 %d회차 좋았어요", i))},
+			step{msg: cust2Msg(fmt.Sprintf("/feedback 3 익명 %d번째", i))})
+	}
+	more := h.text("core.mydata.more", map[string]any{"Count": 2})
+	steps = append(steps,
+		step{msg: custMsg("/mydata"), want: []string{"방문 22회차", "방문 3회차", more}, not: []string{"방문 2회차", "익명"}},
+		step{msg: cust2Msg("/mydata"), want: []string{"익명 22번째", "익명 3번째", more}, not: []string{"익명 2번째", "회차"}})
+	runSteps(t, h, steps)
+}
+
+// TestMyDataAlsoTitled: the line on what else is kept (sent messages,
+// staff access) is a section of its own, titled: untitled, adapters showed
+// it as part of the section above, "남기신 의견".
+func TestMyDataAlsoTitled(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	seed(h)
+	also := h.text("core.mydata.also", nil)
+	steps := append(linkMinji(h), step{msg: custMsg("/mydata"), want: []string{also}, check: func(t *testing.T, h *harness, rs []Reply) {
+		for _, r := range rs {
+			for _, s := range r.Sections {
+				if slices.Contains(s.Lines, also) && (s.Title != h.text("core.mydata.also_title", nil) || len(s.Lines) != 1) {
+					t.Errorf("the also line is in section %q with %d lines, want its own, titled", s.Title, len(s.Lines))
+				}
+			}
+		}
+	}})
 	runSteps(t, h, steps)
 }

@@ -341,11 +341,33 @@ var scripts = []script{
 			}},
 		}
 	}},
+	// Something typed under the consent question, or a second /start, gets
+	// a short reminder with the buttons; the whole text came back each time.
+	// [내용 다시 보기] shows it again, and a code that came with the second
+	// /start is kept for the agreement.
+	{"ConsentReminder", func(h *harness, f fixture) []step {
+		whole := strings.Split(h.text("core.consent.ask", map[string]any{"Period": ""}), "\n")[1]
+		restarted := h.text("core.flow.restarted", map[string]any{"Flow": h.text("core.flow.consent", nil)})
+		replaced := h.text("core.flow.replaced", map[string]any{"Flow": h.text("core.flow.consent", nil)})
+		return []step{
+			{msg: custMsg("/start"), want: []string{whole}, payloads: []string{"yes", "no"}},
+			{msg: custMsg("안녕하세요"), ids: []string{"core.consent.reask"}, not: []string{whole}, payloads: []string{"yes", "no", "show"}},
+			{msg: custMsg("/start"), ids: []string{"core.consent.reask"}, not: []string{whole, restarted, replaced}, payloads: []string{"yes", "no", "show"}},
+			{msg: press(custMsg(""), "show"), want: []string{whole}, payloads: []string{"yes", "no"}},
+			{msg: staffMsg("/link 김민지"), want: []string{"100000"}},
+			{msg: custMsg("/start 100000"), ids: []string{"core.consent.reask"}, not: []string{whole, restarted, replaced}},
+			{msg: custMsg("동의"), want: []string{"김민지"}, check: func(t *testing.T, h *harness, _ []Reply) {
+				if p := h.profile("telegram:" + custTG); p.CustomerID != f.minji || !p.Consent.Given {
+					t.Errorf("profile = %+v", p)
+				}
+			}},
+		}
+	}},
 	// Someone never linked who left feedback sees it in /mydata: "we keep
 	// no customer record" alone hid the comment kept with their id.
 	{"MyDataUnlinked", func(h *harness, f fixture) []step {
 		return []step{
-			{msg: cust2Msg("/mydata"), ids: []string{"core.mydata.consent_none"}, not: []string{h.text("core.mydata.feedback_title", nil)}},
+			{msg: cust2Msg("/mydata"), want: []string{h.text("core.mydata.unlinked", map[string]any{"Consent": ""})}, not: []string{h.text("core.mydata.feedback_title", nil), h.text("core.mydata.consent_none", nil)}},
 			{msg: cust2Msg("/feedback 2 주차가 불편했어요")},
 			{msg: cust2Msg("/mydata"), want: []string{h.text("core.mydata.feedback_title", nil), "주차가 불편했어요"}, check: func(t *testing.T, h *harness, rs []Reply) {
 				if !strings.Contains(allText(rs), strings.Split(h.text("core.mydata.unlinked_kept", map[string]any{"Consent": ""}), "\n")[0]) {
@@ -353,6 +375,24 @@ var scripts = []script{
 				}
 			}},
 			{msg: custMsg("/mydata"), not: []string{"주차가 불편했어요"}},
+		}
+	}},
+	// An unlinked sender's /mydata names their consent answer only when
+	// they gave one, as the one thing kept; "동의: 아직 없음" followed "we
+	// keep nothing".
+	{"MyDataUnlinkedConsent", func(h *harness, f fixture) []step {
+		declined := h.text("core.mydata.consent_declined", map[string]any{"Date": "2026-05-13"})
+		given := h.text("core.mydata.consent_given", map[string]any{"Date": "2026-05-13"})
+		return []step{
+			{msg: cust2Msg("/mydata"), not: []string{h.text("core.mydata.consent_none", nil)}},
+			{msg: cust2Msg("/start")},
+			{msg: press(cust2Msg(""), "no")},
+			{msg: cust2Msg("/mydata"), want: []string{h.text("core.mydata.unlinked", map[string]any{"Consent": declined})}},
+			// Agreed, not linked yet, and a comment kept with their id.
+			{msg: custMsg("/start")},
+			{msg: press(custMsg(""), "yes")},
+			{msg: custMsg("/feedback 2 주차가 불편했어요")},
+			{msg: custMsg("/mydata"), want: []string{h.text("core.mydata.unlinked_kept", map[string]any{"Consent": given}), "주차가 불편했어요"}},
 		}
 	}},
 	// Their questions too: kept under their id and erased by /forget, so
@@ -528,7 +568,7 @@ var scripts = []script{
 			// The note is theirs to read (PIPA art. 35): shown, without the
 			// staff's name.
 			step{msg: custMsg("/mydata"), want: []string{"김민지", "010-1234-5678", "2026-05-13", "좋아요", "★★★★☆", "2026-05-13 비밀 상담 내용"}, not: []string{"박지훈", "(" + staffID + ")"}},
-			step{msg: cust2Msg("/mydata"), ids: []string{"core.mydata.consent_none"}, not: []string{"김민지"}},
+			step{msg: cust2Msg("/mydata"), want: []string{h.text("core.mydata.unlinked", map[string]any{"Consent": ""})}, not: []string{"김민지", h.text("core.mydata.consent_none", nil)}},
 		)
 	}},
 	{"ForgetUnlinkedAndKeep", func(h *harness, f fixture) []step {

@@ -254,6 +254,20 @@ func (tx *Tx) FeedbackOf(customerID string, limit int) ([]Feedback, error) {
 	return out, nil
 }
 
+// FeedbackCount returns how many feedbacks a customer has: what FeedbackOf
+// returns with no limit, counted by the index without opening one.
+func (tx *Tx) FeedbackCount(customerID string) (int, error) {
+	ck, ok := custKeyOf(customerID)
+	if !ok {
+		return 0, fmt.Errorf("ledger: feedback count of %q: %w", customerID, ErrCustomerNotFound)
+	}
+	n := 0
+	if err := feedbackByCustomer.newest(tx, ck, 0, func([]byte) error { n++; return nil }); err != nil {
+		return 0, fmt.Errorf("ledger: feedback count of %s: %w", customerID, err)
+	}
+	return n, nil
+}
+
 // FeedbackOfSender returns, newest first and at most limit (all if limit
 // <= 0), the feedback an unlinked sender (platform id, as in
 // Feedback.SenderID) left: what their /mydata shows and their /forget

@@ -56,3 +56,39 @@ func TestLatestFeedback(t *testing.T) {
 		})
 	}
 }
+
+// TestFeedbackCount: a customer's feedbacks are counted whether their
+// index entries were merged or still wait in the log, and someone else's
+// are not.
+func TestFeedbackCount(t *testing.T) {
+	for _, mergeAt := range []int{3, 4096} {
+		t.Run(map[bool]string{true: "Merged", false: "Logged"}[mergeAt == 3], func(t *testing.T) {
+			defer func(v int) { indexMergeAt = v }(indexMergeAt)
+			indexMergeAt = mergeAt
+			s := MustOpen(t)
+			c := mustCustomer(t, s, "가나다", "01012340001")
+			other := mustCustomer(t, s, "라마바", "01012340002")
+			none := mustCustomer(t, s, "사아자", "01012340003")
+			mustUpdate(t, s, func(tx *Tx) error {
+				for i, id := range []string{c.ID, other.ID, c.ID, c.ID, "", c.ID, other.ID, c.ID} {
+					f := Feedback{Rating: 4, NPS: NoNPS, CustomerID: id, At: t0.Add(time.Duration(i) * time.Minute)}
+					if id == "" {
+						f.SenderID = "telegram:1"
+					}
+					if err := tx.AddFeedback(&f); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			mustView(t, s, func(tx *Tx) error {
+				for id, want := range map[string]int{c.ID: 5, other.ID: 2, none.ID: 0} {
+					if n, err := tx.FeedbackCount(id); err != nil || n != want {
+						t.Errorf("FeedbackCount(%s) = %d, %v; want %d", id, n, err, want)
+					}
+				}
+				return nil
+			})
+		})
+	}
+}
