@@ -512,7 +512,7 @@ func TestCommandsRegistered(t *testing.T) {
 		for _, c := range cmds {
 			names = append(names, c.Command)
 		}
-		if strings.Join(names, " ") != "start points coupon feedback lang mydata birthday marketing help cancel forget" || cmds[0].Description != want.start {
+		if strings.Join(names, " ") != "start points stamp coupon feedback lang mydata birthday marketing help cancel forget" || cmds[0].Description != want.start {
 			t.Errorf("commands %v", cmds)
 		}
 	}

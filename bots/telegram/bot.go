@@ -325,6 +325,24 @@ func (b *Bot) username() string {
 	return ""
 }
 
+// menuEntries are the customers' commands in Telegram's menu, each with
+// the catalog id of its description (a literal, so a missing one is
+// found).
+var menuEntries = []struct{ name, id string }{
+	{"start", "telegram.cmd.start"},
+	{"points", "telegram.cmd.points"},
+	{"stamp", "telegram.cmd.stamp"},
+	{"coupon", "telegram.cmd.coupon"},
+	{"feedback", "telegram.cmd.feedback"},
+	{"lang", "telegram.cmd.lang"},
+	{"mydata", "telegram.cmd.mydata"},
+	{"birthday", "telegram.cmd.birthday"},
+	{"marketing", "telegram.cmd.marketing"},
+	{"help", "telegram.cmd.help"},
+	{"cancel", "telegram.cmd.cancel"},
+	{"forget", "telegram.cmd.forget"},
+}
+
 // setCommands registers the command list shown in Telegram's menu, in
 // Korean for Korean clients and in English for everyone else. A failure is
 // logged: the bot works without it.
@@ -335,8 +353,8 @@ func (b *Bot) setCommands(ctx context.Context) {
 			l = "en"
 		}
 		var cmds []models.BotCommand
-		for _, c := range []string{"start", "points", "coupon", "feedback", "lang", "mydata", "birthday", "marketing", "help", "cancel", "forget"} {
-			cmds = append(cmds, models.BotCommand{Command: c, Description: b.cfg.Catalog.Text(l, "telegram.cmd."+c, nil)})
+		for _, c := range menuEntries {
+			cmds = append(cmds, models.BotCommand{Command: c.name, Description: b.cfg.Catalog.Text(l, c.id, nil)})
 		}
 		err := b.call(ctx, 0, "setMyCommands", func(ctx context.Context) error {
 			_, err := b.api.SetMyCommands(ctx, &bot.SetMyCommandsParams{Commands: cmds, LanguageCode: lang})
