@@ -390,3 +390,32 @@ func TestMarketingOptOutWords(t *testing.T) {
 		})
 	}
 }
+
+// TestMarketingNotAskedWithoutShopName: a shop with no name does not ask
+// for advertising consent at the link (no ad may go out without its
+// sender's name, and consent to "저희 매장" names nobody); once it has a
+// name, the customer is asked when they come back.
+func TestMarketingNotAskedWithoutShopName(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	id := h.customer("김민지", "01012345678")
+	ask := "mkt:on:start"
+	runSteps(t, h, []step{
+		{msg: staffMsg("/link 김민지")},
+		{msg: custMsg("/start 100000")},
+		{msg: press(custMsg(""), "yes"), want: []string{"김민지"}, check: func(t *testing.T, h *harness, rs []Reply) {
+			for _, r := range rs {
+				for _, b := range r.Buttons {
+					if b.Payload == ask {
+						t.Errorf("asked for advertising consent in a shop with no name: %q", r.Text)
+					}
+				}
+			}
+		}},
+	})
+	if m := h.marketing(id); !m.AskedAt.IsZero() {
+		t.Errorf("marked asked: %+v", m)
+	}
+	h.cfg.ShopName = testShop
+	h.reopen()
+	runSteps(t, h, []step{{msg: custMsg("/points"), want: []string{testShop}, payloads: []string{ask}}})
+}

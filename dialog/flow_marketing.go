@@ -214,8 +214,14 @@ func (e *Engine) shopOr(t *turn) string {
 }
 
 // askMarketing puts the optional question to a customer just linked, once
-// in their life (flow_link.go's link).
+// in their life (flow_link.go's link). A shop with no name is not asked
+// for: no advertisement can go out without its sender's name, and consent
+// to "저희 매장" names nobody. The customer stays unasked, so
+// askMarketingLater asks once the shop has a name.
 func (t *turn) askMarketing(c ledger.Customer) error {
+	if t.e.shop == "" {
+		return nil
+	}
 	first, err := t.tx.MarkMarketingAsked(c.ID, t.now)
 	if err != nil {
 		return fmt.Errorf("dialog: mark advertising question: %w", err)
