@@ -259,7 +259,7 @@ func (t *turn) myUnlinkedData(consent string) error {
 	fbs = fbs[:min(len(fbs), myDataFeedback)]
 	// Their questions too: kept under the same platform id, and erased by
 	// the same /forget.
-	ths, err := t.tx.ThreadsOfSender(t.pid, myDataThreads)
+	ths, err := t.tx.ThreadsOfSender(t.pid, 0) // all: threadsSection counts the rest
 	if err != nil {
 		return fmt.Errorf("dialog: read threads: %w", err)
 	}

@@ -718,7 +718,7 @@ const (
 func (t *turn) threadSection(customerID string, mine bool) (Section, bool, error) {
 	limit := cardThreads
 	if mine {
-		limit = myDataThreads
+		limit = 0 // all, to count those past myDataThreads
 	}
 	ths, err := t.tx.ThreadsOf(customerID, limit)
 	if err != nil {
@@ -727,8 +727,13 @@ func (t *turn) threadSection(customerID string, mine bool) (Section, bool, error
 	return t.threadsSection(ths, mine)
 }
 
-// threadsSection is ths as threadSection shows them.
+// threadsSection is ths as threadSection shows them; in /mydata (mine),
+// the newest myDataThreads and how many more there are.
 func (t *turn) threadsSection(ths []ledger.Thread, mine bool) (Section, bool, error) {
+	total := len(ths)
+	if mine {
+		ths = ths[:min(total, myDataThreads)]
+	}
 	if len(ths) == 0 {
 		return Section{}, false, nil
 	}
@@ -759,6 +764,9 @@ func (t *turn) threadsSection(ths []ledger.Thread, mine bool) (Section, bool, er
 		} else if ok {
 			sec.Lines = append(sec.Lines, line)
 		}
+	}
+	if mine && total > len(ths) {
+		sec.Lines = append(sec.Lines, t.text("core.mydata.more", map[string]any{"Count": total - len(ths)}))
 	}
 	return sec, true, nil
 }

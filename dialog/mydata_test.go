@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
 )
 
 // TestMyDataShowsAll: /mydata shows a customer everything kept about them
@@ -76,4 +79,23 @@ func TestMyDataAlsoTitled(t *testing.T) {
 		}
 	}})
 	runSteps(t, h, steps)
+}
+
+// TestMyDataThreadsMore: /mydata lists the newest myDataThreads questions
+// and counts the rest, as it does the other lists.
+func TestMyDataThreadsMore(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	f := seed(h)
+	runSteps(t, h, linkMinji(h))
+	h.update(func(tx *ledger.Tx) error {
+		for i := 1; i <= myDataThreads+3; i++ {
+			th := ledger.Thread{Kind: ledger.ThreadQuestion, CustomerID: f.minji, OpenedAt: h.now().Add(time.Duration(i) * time.Minute)}
+			if err := tx.OpenThread(&th, fmt.Sprintf("질문 %d번째", i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	more := h.text("core.mydata.more", map[string]any{"Count": 3})
+	runSteps(t, h, []step{{msg: custMsg("/mydata"), want: []string{"질문 23번째", "질문 4번째", more}, not: []string{"질문 3번째"}}})
 }
