@@ -644,6 +644,16 @@ func (t *turn) onProgramForm(name string) error {
 // setPart reads value for part and stores it as the programme from now on
 // (the ledger audits it). A value that cannot be read or breaks a rule
 // returns the catalog id and data saying why, and nothing is stored.
+// programExamples are the catalog ids of each part's example value.
+var programExamples = map[ledger.ProgrammePart]string{
+	ledger.PartTiers:    "loyalty.program.example.tiers",
+	ledger.PartStamps:   "loyalty.program.example.stamps",
+	ledger.PartExpiry:   "loyalty.program.example.expiry",
+	ledger.PartRate:     "loyalty.program.example.rate",
+	ledger.PartBirthday: "loyalty.program.example.birthday",
+	ledger.PartWinBack:  "loyalty.program.example.winback",
+}
+
 func (t *turn) setPart(part ledger.ProgrammePart, value string) (ledger.Programme, string, map[string]any, error) {
 	// A change applies to the programme as the configuration seeds it.
 	if err := t.e.seedProgramme(t.tx); err != nil {
@@ -651,7 +661,7 @@ func (t *turn) setPart(part ledger.ProgrammePart, value string) (ledger.Programm
 	}
 	value = strings.TrimSpace(value)
 	if value == "" {
-		return ledger.Programme{}, "loyalty.program.empty", map[string]any{"Example": t.text("loyalty.program.example."+string(part), nil)}, nil
+		return ledger.Programme{}, "loyalty.program.empty", map[string]any{"Example": t.text(programExamples[part], nil)}, nil
 	}
 	actor := t.actor.ID()
 	var (
@@ -708,7 +718,14 @@ func (t *turn) setPart(part ledger.ProgrammePart, value string) (ledger.Programm
 		}
 		p, err = t.tx.SetWinBack(r, actor, t.now)
 	case ledger.PartTiers:
-		r, bad := parseTierRules(value, t.e.builtinTier)
+		cur, err := t.programme()
+		if err != nil {
+			return p, "", nil, err
+		}
+		// The window stays what it was unless the clause names one:
+		// "/program tiers 단골 5회" turned an all-time window into 12
+		// months unasked.
+		r, bad := parseTierRules(value, t.e.builtinTier, cur.Tiers.WindowMonths)
 		if bad != nil {
 			return p, bad.id, bad.data, nil
 		}

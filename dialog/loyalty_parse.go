@@ -336,14 +336,15 @@ var allTimeWords = []string{"전체", "전체기간", "평생", "누적", "all",
 // "earn 7%") and an optional benefit line in parentheses. A first clause
 // with no threshold names the base tier; otherwise the base tier is the
 // built-in one. A clause "기간 6개월" / "window 6 months" (or 기간 전체 /
-// window all) sets the window, by default ledger.DefaultTierWindow months.
+// window all) sets the window; without one it is window, the window in
+// force.
 // builtin maps a name to the id of the built-in tier it names in any
 // language ("단골", "Regular" → regular), or "". The ledger validates the
 // result (order, ranges, lengths).
-func parseTierRules(s string, builtin func(string) string) (ledger.TierRules, *tierParse) {
+func parseTierRules(s string, builtin func(string) string, window int) (ledger.TierRules, *tierParse) {
 	s = foldFullWidth(s)
 	s = strings.NewReplacer("（", "(", "）", ")").Replace(s)
-	r := ledger.TierRules{WindowMonths: ledger.DefaultTierWindow}
+	r := ledger.TierRules{WindowMonths: window}
 	clauses := tierClauseSplit(s)
 	if len(clauses) == 0 {
 		return r, &tierParse{id: "loyalty.tiers.empty"}

@@ -191,7 +191,7 @@ var loyaltyScripts = []script{
 						t.Fatalf("tiers = %+v, want new, regular, vip", ls)
 					}
 					if ls[1].MinVisits != 5 || ls[1].EarnRateBP != 700 || ls[2].MinVisits != 15 || ls[2].MinSpend != 500000 || ls[2].Both ||
-						ls[2].EarnRateBP != 1000 || ls[2].Benefit != "생일 쿠폰 20%" || p.Tiers.WindowMonths != ledger.DefaultTierWindow {
+						ls[2].EarnRateBP != 1000 || ls[2].Benefit != "생일 쿠폰 20%" || p.Tiers.WindowMonths != 0 { // no 기간: the all-time window kept
 						t.Errorf("tiers = %+v (window %d)", ls, p.Tiers.WindowMonths)
 					}
 					if !slices.ContainsFunc(h.audits(), func(a ledger.AuditEntry) bool {
@@ -829,7 +829,7 @@ func TestLoyaltyParsers(t *testing.T) {
 		}
 	})
 	t.Run("Tiers", func(t *testing.T) {
-		r, bad := parseTierRules("일반 3%, 단골 5회 이상 7% 적립, Gold Member 20 visits and ₩1,000,000 12% (라운지, 주차 무료), 기간 전체", builtin)
+		r, bad := parseTierRules("일반 3%, 단골 5회 이상 7% 적립, Gold Member 20 visits and ₩1,000,000 12% (라운지, 주차 무료), 기간 전체", builtin, ledger.DefaultTierWindow)
 		if bad != nil {
 			t.Fatalf("refused: %+v", bad)
 		}
@@ -841,13 +841,13 @@ func TestLoyaltyParsers(t *testing.T) {
 		}
 		// "0회" is a count, as "0 visits" is, not part of the name.
 		for _, in := range []string{"단골 0회 7%, VIP 15회", "gold 0 visits 7%, VIP 15회"} {
-			if r, bad := parseTierRules(in, builtin); bad != nil || len(r.Levels) != 2 || strings.ContainsAny(r.Levels[0].Name, "0회") || r.Levels[0].MinVisits != 0 || r.Levels[0].EarnRateBP != 700 {
+			if r, bad := parseTierRules(in, builtin, ledger.DefaultTierWindow); bad != nil || len(r.Levels) != 2 || strings.ContainsAny(r.Levels[0].Name, "0회") || r.Levels[0].MinVisits != 0 || r.Levels[0].EarnRateBP != 700 {
 				t.Errorf("parseTierRules(%q) = %+v, %+v", in, r, bad)
 			}
 		}
 		for in, id := range map[string]string{"": "loyalty.tiers.empty", "VIP 15회 가끔": "loyalty.tiers.bad_word", "15회 10%": "loyalty.tiers.no_name",
 			"기간 영원히, VIP 3회": "loyalty.tiers.bad_window", "VIP 3회 10.555%": "loyalty.tiers.bad_rate"} {
-			if _, bad := parseTierRules(in, builtin); bad == nil || bad.id != id {
+			if _, bad := parseTierRules(in, builtin, ledger.DefaultTierWindow); bad == nil || bad.id != id {
 				t.Errorf("parseTierRules(%q) = %+v, want %s", in, bad, id)
 			}
 		}
@@ -875,7 +875,7 @@ func FuzzLoyaltyParsers(f *testing.F) {
 		parseDays(s)
 		parseBenefit(s)
 		parseCouponArgs(s, t0, seoul)
-		parseTierRules(s, builtin)
+		parseTierRules(s, builtin, ledger.DefaultTierWindow)
 		parseStampRules(s)
 		parseBirthdayBenefit(s)
 		locales.Josa(s, "이", "가")
@@ -975,8 +975,13 @@ func TestProgramTiersRemoved(t *testing.T) {
 			if n := len(h.programme().Tiers.Levels); n != 2 {
 				t.Fatalf("%d tiers after the change, want 2", n)
 			}
-			// The answer says the window the new rules count in.
-			if w := h.text("loyalty.program.tiers_window", map[string]any{"Months": ledger.DefaultTierWindow}); !strings.Contains(txt, w) {
+			// The answer says the window the new rules count in: the one
+			// in force, all time, since the command named none (it used
+			// to switch to 12 months unasked).
+			if h.programme().Tiers.WindowMonths != 0 {
+				t.Errorf("window %d months, want all time kept", h.programme().Tiers.WindowMonths)
+			}
+			if w := h.text("loyalty.program.tiers_all_time", nil); !strings.Contains(txt, w) {
 				t.Errorf("the answer %q does not say the window %q", txt, w)
 			}
 			restore := strings.TrimSpace(strings.SplitN(txt[i:], "\n", 2)[0])
@@ -986,5 +991,29 @@ func TestProgramTiersRemoved(t *testing.T) {
 				t.Errorf("%q gave %+v and %q, want the three tiers of before, all time, and no tier left out", restore, p.Tiers, back)
 			}
 		})
+	}
+}
+
+// TestProgramTiersKeepWindow: /program tiers without a 기간 clause keeps
+// the window in force; it turned an all-time window into 12 months.
+func TestProgramTiersKeepWindow(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	seed(h)
+	window := func() int {
+		var p ledger.Programme
+		h.view(func(tx *ledger.Tx) (err error) { p, err = tx.ProgrammeAt(h.now()); return err })
+		return p.Tiers.WindowMonths
+	}
+	runSteps(t, h, []step{{msg: managerMsg("/program tiers 단골 5회, VIP 15회, 기간 전체")}})
+	if w := window(); w != 0 {
+		t.Fatalf("window %d after 기간 전체", w)
+	}
+	runSteps(t, h, []step{{msg: managerMsg("/program tiers 단골 3회, VIP 10회")}})
+	if w := window(); w != 0 {
+		t.Errorf("window %d after a change naming none, want all time kept", w)
+	}
+	runSteps(t, h, []step{{msg: managerMsg("/program tiers 단골 3회, VIP 10회, 기간 6개월")}})
+	if w := window(); w != 6 {
+		t.Errorf("window %d, want the 6 months named", w)
 	}
 }
