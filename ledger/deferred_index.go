@@ -168,6 +168,35 @@ func (d deferredIndex) pending(tx *Tx, ck []byte) ([][]byte, error) {
 	return out, nil
 }
 
+// lastAdded returns the record key added last for ck, or nil: the last of
+// the log's entries for it (the log is in the order of the adds), else
+// the index's largest. It walks the log back from its end and stops at
+// the first entry of ck, where pending reads all of it: with 64 customers
+// writing in turn that is about 64 entries, not up to indexMergeAt.
+func (d deferredIndex) lastAdded(tx *Tx, ck []byte) ([]byte, error) {
+	if log := tx.bucket(d.log); log != nil {
+		w := d.width()
+		// Chunks by number, not Cursor.Last (see add).
+		for n := (log.Sequence() + logChunk - 1) / logChunk; n > 0; n-- {
+			v := log.Get(binary.BigEndian.AppendUint64(nil, n-1))
+			if len(v)%w != 0 {
+				return nil, fmt.Errorf("%s chunk %d: %d bytes: %w", d.log, n-1, len(v), ErrDamaged)
+			}
+			for i := len(v) - w; i >= 0; i -= w {
+				if bytes.Equal(v[i:i+custKeyLen], ck) {
+					return slices.Clone(v[i+custKeyLen : i+w]), nil
+				}
+			}
+		}
+	}
+	var last []byte
+	err := newestOf(tx.bucket(d.index), ck, 1, func(k []byte) error {
+		last = slices.Clone(k)
+		return nil
+	})
+	return last, err
+}
+
 // errEnough stops newest's walk of the index once it has limit keys.
 var errEnough = errors.New("enough")
 

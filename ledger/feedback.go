@@ -300,23 +300,22 @@ func (tx *Tx) FeedbackOfSender(senderID string, limit int) ([]Feedback, error) {
 // LatestFeedback returns the newest feedback of a customer (customerID)
 // or, with customerID empty, of an unlinked sender (senderID), if it was
 // left at or after since; ok is false when there is none. A customer's is
-// one index read; a sender's walks back only over the feedback since.
+// the one they added last; a sender's walks back only over the feedback
+// since.
 func (tx *Tx) LatestFeedback(customerID, senderID string, since time.Time) (f Feedback, ok bool, err error) {
 	if customerID != "" {
 		ck, valid := custKeyOf(customerID)
 		if !valid {
 			return Feedback{}, false, fmt.Errorf("ledger: latest feedback of %q: %w", customerID, ErrCustomerNotFound)
 		}
-		err = feedbackByCustomer.newest(tx, ck, 1, func(k []byte) error {
-			if keyTime(k).Before(since) {
-				return nil
-			}
-			if f, err = tx.feedback(k); err != nil {
-				return err
-			}
-			ok = true
-			return nil
-		})
+		// The one added last, by a walk of the index's log that stops at
+		// it: newest reads the whole log, which made this check a seventh
+		// of a line feedback's time at 64 chats.
+		k, err := feedbackByCustomer.lastAdded(tx, ck)
+		if err == nil && k != nil && !keyTime(k).Before(since) {
+			f, err = tx.feedback(k)
+			ok = err == nil
+		}
 		if err != nil {
 			return Feedback{}, false, fmt.Errorf("ledger: latest feedback of %s: %w", customerID, err)
 		}

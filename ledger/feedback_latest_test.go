@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -9,6 +10,18 @@ import (
 // sender, if it was left since the given time; none before it, and none of
 // someone else.
 func TestLatestFeedback(t *testing.T) {
+	// With the index's log merged every 2 entries too: the newest is then
+	// in the index, or the log, or a merge moved it.
+	for _, mergeAt := range []int{indexMergeAt, 2, 3} {
+		t.Run(fmt.Sprint("MergeAt", mergeAt), func(t *testing.T) {
+			defer func(v int) { indexMergeAt = v }(indexMergeAt)
+			indexMergeAt = mergeAt
+			testLatestFeedback(t)
+		})
+	}
+}
+
+func testLatestFeedback(t *testing.T) {
 	s := MustOpen(t)
 	c := mustCustomer(t, s, "가나다", "01012340001")
 	other := mustCustomer(t, s, "라마바", "01012340002")
