@@ -7,6 +7,7 @@ package dialog
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dangol/dangol/ledger"
@@ -48,6 +49,22 @@ const adOptOutPayload = adOptOutAction + ":off:" + string(ledger.ViaOptOut)
 // consent, whom the platform refused, or without advertising consent, and
 // every customer while the shop has no name. It does not look at the
 // clock's hour: callers send at adSendAt.
+// adMarks are the ways a shop writes the advertising mark itself at the
+// start of a text; the header carries it already.
+var adMarks = []string{"(광고)", "[광고]", "<광고>", "(AD)", "[AD]", "(Ad)", "[Ad]"}
+
+// withoutAdMark drops the mark a shop typed at the start of an ad's body
+// ("(광고) 이번주 세일"): it read "(광고) 단골미용실 / (광고) 이번주 세일".
+func withoutAdMark(body string) string {
+	s := strings.TrimSpace(body)
+	for _, m := range adMarks {
+		if rest, ok := strings.CutPrefix(s, m); ok {
+			return strings.TrimSpace(rest)
+		}
+	}
+	return body
+}
+
 func (e *Engine) adMessage(tx *ledger.Tx, c ledger.Customer, now time.Time, body func(t *turn) string, buttons ...Button) (Reply, AdSkip, error) {
 	if c.Erased {
 		return Reply{}, AdErased, nil
@@ -75,7 +92,7 @@ func (e *Engine) adMessage(tx *ledger.Tx, c ledger.Customer, now time.Time, body
 		return Reply{}, AdNoConsent, nil
 	}
 	t := e.quietTurn(tx, lang, now)
-	text := t.text("ads.header", map[string]any{"Shop": e.shop}) + "\n" + body(t) + "\n\n" + t.text("ads.optout_line", nil)
+	text := t.text("ads.header", map[string]any{"Shop": e.shop}) + "\n" + withoutAdMark(body(t)) + "\n\n" + t.text("ads.optout_line", nil)
 	bs := append(buttons[:len(buttons):len(buttons)], t.btn("ads.btn.optout", adOptOutPayload))
 	return Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Text: text, Buttons: bs}, AdSent, nil
 }

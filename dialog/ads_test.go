@@ -373,6 +373,10 @@ func TestMarketingOptOutWords(t *testing.T) {
 		{"STOP", true},
 		{"/unsubscribe", true},
 		{"/stop", true},
+		{"그만 받을래요", true},
+		{"광고 안 받을게요", true},
+		{"/marketing 수신거부", true},
+		{"/marketing 거부요", true},
 		{"수신거부 하면 포인트도 없어지나요?", false},
 	} {
 		t.Run(tc.text, func(t *testing.T) {

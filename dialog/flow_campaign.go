@@ -20,6 +20,7 @@ package dialog
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -80,15 +81,29 @@ type campaignOpts struct {
 	benefit ledger.CampaignBenefit
 }
 
+// campaignDash is an option written with a dash a keyboard made of "--"
+// (—, –, or a single -).
+var campaignDash = regexp.MustCompile(`(?i)\s(?:—|–|-)(at|points|coupon)\b`)
+
 // parseCampaignOpts splits text into the message and its "--" options; bad
 // is the option not understood.
 func (t *turn) parseCampaignOpts(text string) (msg string, o campaignOpts, bad string) {
+	// Slack and phones turn "--" into a dash: "—points 500" became part
+	// of the ad, and no points were given.
+	text = campaignDash.ReplaceAllString(text, " --$1")
 	parts := strings.Split(text, " --")
 	msg = strings.TrimSpace(parts[0])
+	seen := map[string]bool{}
 	for _, p := range parts[1:] {
 		name, val, _ := strings.Cut(strings.TrimSpace(p), " ")
 		val = strings.TrimSpace(val)
-		switch strings.ToLower(name) {
+		name = strings.ToLower(name)
+		if seen[name] {
+			// "--points 500 --points 1000" kept the last unasked.
+			return msg, o, "--" + strings.TrimSpace(p)
+		}
+		seen[name] = true
+		switch name {
 		case "at":
 			at, ok := t.parseCampaignAt(val)
 			if !ok {

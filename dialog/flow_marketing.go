@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,11 +60,14 @@ func (t *turn) cmdMarketing(args string) error {
 		t.say("ads.marketing.unlinked", nil)
 		return nil
 	}
-	switch strings.ToLower(strings.TrimSpace(args)) {
-	case "":
-	case "on", "yes", "받기", "동의":
+	arg := strings.ToLower(strings.TrimSpace(args))
+	switch {
+	case arg == "":
+	case slices.Contains([]string{"on", "yes", "받기", "동의", "수신동의", "받을게요", "동의해요"}, arg):
 		return t.setMarketing(c, true, ledger.ViaCommand)
-	case "off", "no", "거부", "안받기", "그만":
+	// "/marketing 수신거부", "/marketing 거부요": the words of opting out,
+	// as typed alone (flow_optout.go).
+	case slices.Contains([]string{"off", "no", "거부", "거부요", "안받기", "그만"}, arg) || optOutWords[optOutKey(arg)]:
 		return t.setMarketing(c, false, ledger.ViaCommand)
 	default:
 		t.say("ads.marketing.usage", nil)
@@ -201,7 +205,7 @@ func (t *turn) setMarketing(c ledger.Customer, on bool, via ledger.MarketingVia)
 		t.say("ads.start.no", nil) // a no to the question, nothing withdrawn
 		return nil
 	}
-	t.say("ads.set.off", map[string]any{"Date": t.day(m.WithdrawnAt), "Shop": t.e.shopOr(t)})
+	t.say("ads.set.off", map[string]any{"Date": t.day(m.WithdrawnAt), "Shop": t.e.shop}) // the law asks for the sender; none: no "저희 매장:"
 	return nil
 }
 

@@ -26,6 +26,8 @@ var optOutWords = map[string]bool{
 	"수신거부": true, "수신거절": true, "수신차단": true, "광고수신거부": true, "광고거부": true, "광고거절": true,
 	"광고사절": true, "광고그만": true, "광고그만보내세요": true, "그만보내세요": true, "그만보내주세요": true,
 	"광고보내지마세요": true, "보내지마세요": true, "수신거부할게요": true, "수신거부합니다": true, "수신거부요": true,
+	"그만받을래요": true, "그만받을게요": true, "그만받고싶어요": true, "안받을래요": true, "안받을게요": true,
+	"광고안받을래요": true, "광고안받을게요": true, "광고그만받을래요": true,
 	"stop": true, "unsubscribe": true, "optout": true,
 }
 

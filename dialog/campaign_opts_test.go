@@ -1,0 +1,55 @@
+package dialog
+
+import (
+	"testing"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// TestCampaignOpts: options written with the dash a keyboard made of "--"
+// are options, not words of the ad; an option given twice is refused, not
+// the last one kept; a dash inside the text stays text.
+func TestCampaignOpts(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	tests := []struct {
+		name, in, msg string
+		points        int64
+		bad           bool
+	}{
+		{"TwoHyphens", "겨울 세일 --points 500", "겨울 세일", 500, false},
+		{"EmDash", "겨울 세일 —points 500", "겨울 세일", 500, false},
+		{"EnDash", "겨울 세일 –points 500", "겨울 세일", 500, false},
+		{"OneHyphen", "겨울 세일 -points 500", "겨울 세일", 500, false},
+		{"DashInText", "커트 - 펌 20% 할인", "커트 - 펌 20% 할인", 0, false},
+		{"Twice", "겨울 세일 --points 500 --points 1000", "겨울 세일", 0, true},
+		{"Unknown", "겨울 세일 --pints 500", "겨울 세일", 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h.update(func(tx *ledger.Tx) error {
+				tr := h.eng.quietTurn(tx, "ko", h.now())
+				msg, o, bad := tr.parseCampaignOpts(tt.in)
+				if msg != tt.msg || (bad != "") != tt.bad || (!tt.bad && o.benefit.Points != tt.points) {
+					t.Errorf("parseCampaignOpts(%q) = %q, %d points, bad %q", tt.in, msg, o.benefit.Points, bad)
+				}
+				return nil
+			})
+		})
+	}
+}
+
+// TestWithoutAdMark: the mark a shop types at the start of an ad goes, as
+// the header carries it; one inside the text stays.
+func TestWithoutAdMark(t *testing.T) {
+	for in, want := range map[string]string{
+		"(광고) 이번주 세일":      "이번주 세일",
+		"[광고]이번주 세일":       "이번주 세일",
+		"(AD) Winter sale": "Winter sale",
+		"이번주 (광고) 세일":      "이번주 (광고) 세일",
+		"이번주 세일":           "이번주 세일",
+	} {
+		if got := withoutAdMark(in); got != want {
+			t.Errorf("withoutAdMark(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
