@@ -14,6 +14,11 @@ type draftSend struct {
 	reask         string // catalog id asking again for [보내기] or other words
 	field         string // the form's text field
 	send          func(t *turn, subject, text string) error
+	// adWarn, when set, is the catalog id of the warning that typed words
+	// read as an offer (adLike): a service message may not carry an ad,
+	// which needs consent, the (광고) mark and the day hours. The words
+	// are kept as the draft, so [보내기] then sends them as they are.
+	adWarn string
 }
 
 // step reads the answer to the draft: [보내기] sends the text offered,
@@ -33,12 +38,33 @@ func (d *draftSend) step(t *turn, in input) error {
 			d.askAgain(t, msg)
 			return nil
 		}
+		if d.adWarn != "" && adLike(text) {
+			t.sess.Draft[d.text] = text
+			d.askAgain(t, t.text(d.adWarn, nil))
+			return nil
+		}
 	}
 	if err := t.fire("sent"); err != nil {
 		return err
 	}
 	t.end()
 	return d.send(t, subject, text)
+}
+
+// adWords are words of an offer, lower case: a message that has one is
+// taken for an advertisement.
+var adWords = []string{"할인", "쿠폰", "이벤트", "세일", "특가", "프로모션", "사은품", "증정", "1+1", "무료 체험",
+	"discount", "coupon", "sale", "promo", "offer", "% off"}
+
+// adLike reports whether text reads as an offer.
+func adLike(text string) bool {
+	s := strings.ToLower(text)
+	for _, w := range adWords {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // askAgain asks again for [보내기] or other words, after why ("": none).

@@ -256,3 +256,32 @@ func TestFollowUpSendOnce(t *testing.T) {
 		return nil
 	})
 }
+
+// TestFollowUpAdWarned: typed words that read as an offer are not sent as
+// a follow-up (a service message may not carry an ad): the staff member is
+// told why and where offers go, and [보내기] then sends the words as they
+// are, for a message that is not an offer after all.
+func TestFollowUpAdWarned(t *testing.T) {
+	for _, lang := range []string{"ko", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			f := seed(h)
+			runSteps(t, h, linkMinji(h))
+			id := followUpNote(h, f.minji, "펌 상담", "펌")
+			offer := "이번 주 펌 20% 할인 쿠폰 드릴게요"
+			runSteps(t, h, []step{
+				{msg: press(staffMsg(""), "fs:"+id)},
+				{msg: staffMsg(offer), want: []string{h.text("care.followup.ad_warn", nil)}, payloads: []string{followUpSendBtn, "cancel"}, check: func(t *testing.T, h *harness, rs []Reply) {
+					if out := toUser(rs, ChannelTelegram, custTG); len(out) != 0 {
+						t.Errorf("an offer went as a follow-up: %+v", out)
+					}
+				}},
+				{msg: press(staffMsg(""), followUpSendBtn), check: func(t *testing.T, h *harness, rs []Reply) {
+					if r := sentToCustomer(t, rs); !strings.Contains(r.Text, offer) {
+						t.Errorf("sent %q, want the words typed", r.Text)
+					}
+				}},
+			})
+		})
+	}
+}
