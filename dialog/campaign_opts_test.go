@@ -53,3 +53,21 @@ func TestWithoutAdMark(t *testing.T) {
 		}
 	}
 }
+
+// TestCampaignGuidedOptions: the guided /campaign says at once that an
+// audience matches nobody, and reads options typed with the text as the
+// one-line command does: they were asked for again with no reason.
+func TestCampaignGuidedOptions(t *testing.T) {
+	h, _, _ := campaignHarness(t, "ko", false)
+	gift := h.text("campaign.gift", map[string]any{"Gift": "500P"})
+	runSteps(t, h, []step{
+		{msg: managerMsg("/campaign"), ids: []string{"campaign.ask_audience"}},
+		{msg: managerMsg("#없는태그"), want: []string{h.text("campaign.empty", map[string]any{"Filter": "#없는태그"})}},
+		{msg: press(managerMsg(""), "all"), want: []string{h.text("campaign.ask_text", map[string]any{"Max": ledger.MaxCampaignText})}},
+		{msg: managerMsg("겨울 세일 --points 500"), ids: []string{"campaign.ask_when"}},
+		{msg: managerMsg("지금"), want: []string{"겨울 세일", gift}, not: []string{"--points"}},
+		{msg: managerMsg("/campaign")},
+		{msg: press(managerMsg(""), "all")},
+		{msg: managerMsg("겨울 세일 --pionts 500"), want: []string{h.text("campaign.bad_option", map[string]any{"Option": "--pionts 500"})}},
+	})
+}

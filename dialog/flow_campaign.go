@@ -559,6 +559,16 @@ func (t *turn) campaignGuided() error {
 	return nil
 }
 
+// matchesNobody reports whether no customer matches f.
+func (t *turn) matchesNobody(f custFilter) (bool, error) {
+	tiers, err := t.tx.TierLookup(t.now, t.e.loc)
+	if err != nil {
+		return false, fmt.Errorf("dialog: campaign audience: %w", err)
+	}
+	n, _, err := t.listCustomers(f, tiers, 0, 0)
+	return n == 0, err
+}
+
 // campaignStep reads one answer of the guided /campaign; a wrong one is
 // asked again with why.
 func (t *turn) campaignStep(in input) error {
@@ -567,8 +577,15 @@ func (t *turn) campaignStep(in input) error {
 	case cmpAudience:
 		if in.payload == "all" || t.isButton(in, "all", "campaign.btn.all") {
 			text = ""
-		} else if _, bad := t.parseCustomerFilter(text); bad != "" || text == "" {
+		} else if f, bad := t.parseCustomerFilter(text); bad != "" || text == "" {
 			t.say("customers.bad_word", map[string]any{"Word": bad}, t.btn("campaign.btn.all", "all"))
+			return nil
+		} else if none, err := t.matchesNobody(f); err != nil {
+			return err
+		} else if none {
+			// Said now, not after the text and the time were asked and
+			// the draft thrown away.
+			t.say("campaign.empty", map[string]any{"Filter": text}, t.btn("campaign.btn.all", "all"))
 			return nil
 		}
 		t.sess.Draft["audience"] = text
@@ -577,9 +594,16 @@ func (t *turn) campaignStep(in input) error {
 		}
 		t.say("campaign.ask_text", map[string]any{"Max": ledger.MaxCampaignText})
 	case cmpText:
+		// Options typed with the text (--points 500, --at …) are read as
+		// the one-line /campaign reads them: they were asked for again
+		// with no reason, and the next answer became the ad's text.
 		body := strings.TrimSpace(in.text)
-		switch n := utf8.RuneCountInString(body); {
-		case body == "" || strings.Contains(body, " --"):
+		msg, opts, bad := t.parseCampaignOpts(body)
+		switch n := utf8.RuneCountInString(msg); {
+		case bad != "":
+			t.say("campaign.bad_option", map[string]any{"Option": strings.TrimSpace(bad)})
+			return nil
+		case msg == "":
 			t.say("campaign.ask_text", map[string]any{"Max": ledger.MaxCampaignText})
 			return nil
 		case n > ledger.MaxCampaignText:
@@ -587,6 +611,11 @@ func (t *turn) campaignStep(in input) error {
 			return nil
 		}
 		t.sess.Draft["text"] = body
+		if !opts.at.IsZero() {
+			line := t.sess.Draft["audience"] + " : " + body
+			t.end()
+			return t.campaignPreview(line) // the time is given
+		}
 		if err := t.fire("when"); err != nil {
 			return err
 		}
