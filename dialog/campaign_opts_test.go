@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"testing"
+	"time"
 
 	"github.com/dangol/dangol/ledger"
 )
@@ -70,4 +71,21 @@ func TestCampaignGuidedOptions(t *testing.T) {
 		{msg: press(managerMsg(""), "all")},
 		{msg: managerMsg("겨울 세일 --pionts 500"), want: []string{h.text("campaign.bad_option", map[string]any{"Option": "--pionts 500"})}},
 	})
+}
+
+// TestCampaignShowsErased: a recipient erased before the send is counted
+// among the skipped with its reason; the reasons summed short of the
+// total.
+func TestCampaignShowsErased(t *testing.T) {
+	h, minji, _ := campaignHarness(t, "ko", false)
+	at := h.now().Add(2 * time.Hour).In(seoul).Format("2006-01-02 15:04")
+	runSteps(t, h, []step{
+		{msg: managerMsg("/campaign : 겨울 세일 --at " + at)},
+		{msg: press(managerMsg(""), "cmp:send:1")},
+	})
+	h.update(func(tx *ledger.Tx) error { return tx.EraseCustomer(minji, h.now()) })
+	box := &timedBox{h: h}
+	s := h.campaignScheduler(box, 0)
+	h.advanceTo(s, h.now().Add(3*time.Hour))
+	runSteps(t, h, []step{{msg: managerMsg("/campaign 1"), want: []string{"정보 삭제 1"}}})
 }

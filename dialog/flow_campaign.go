@@ -458,6 +458,9 @@ func (t *turn) campaignShow(n int) error {
 	data["Filter"] = audience
 	data["NoConsent"] = c.Counts.Skipped[ledger.SkipNoConsent]
 	data["Unreachable"] = c.Counts.Skipped[ledger.SkipUnreachable] + c.Counts.Skipped[ledger.SkipUnlinked]
+	// Erased before the send (their /forget): the reasons summed short
+	// of the total without them.
+	data["Erased"] = c.Counts.Skipped[ledger.SkipErased]
 	data["FailedLine"] = t.text("campaign.failed", map[string]any{"Failed": c.Counts.Failed,
 		"Blocked": c.Counts.FailedBy[ledger.FailBlocked], "GaveUp": c.Counts.FailedBy[ledger.FailGaveUp]})
 	data["CancelledLine"] = ""
