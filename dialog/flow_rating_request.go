@@ -18,7 +18,8 @@ import (
 // ledger.RecordVisit) is asked "오늘 방문 어떠셨어요?" with the star buttons,
 // DANGOL_FEEDBACK_AFTER after their day's first visit, once per visit day,
 // not when they already left feedback that day, and never between 21:00
-// and 09:00 in the shop's zone: a request falling then waits for 09:00.
+// and 09:00 in the shop's zone: a request falling before 09:00 waits for
+// it, one falling at 21:00 or later is dropped (ratingWindow).
 
 // RatingJobName names the rating requests in the scheduler's records.
 const RatingJobName = "rating"
@@ -55,29 +56,30 @@ func (e *Engine) RatingRequestJob(after time.Duration, deliver func(context.Cont
 	}, true
 }
 
-// ratingDue returns when the rating of a visit at visit is asked for:
-// after later, moved out of the night (21:00-09:00 in loc) to 09:00.
-func ratingDue(visit time.Time, after time.Duration, loc *time.Location) time.Time {
-	due := visit.Add(after).In(loc)
-	y, m, d := due.Date()
-	switch {
-	case due.Hour() < ratingQuietUntil:
-		return time.Date(y, m, d, ratingQuietUntil, 0, 0, 0, loc)
-	case due.Hour() >= ratingQuietFrom:
-		return time.Date(y, m, d+1, ratingQuietUntil, 0, 0, 0, loc)
+// ratingWindow returns when the rating of a visit at visit may be asked
+// for: from after later (09:00 when that is earlier) until 21:00 of the
+// visit's day. ok is false when after later is already 21:00 or past: the
+// request asks about "오늘 방문", and a feedback answers the day it is given
+// (ledger.Tx.RatedOn), so a request sent the next morning (as it was) said
+// "today" of yesterday and is dropped instead, as README's
+// DANGOL_FEEDBACK_AFTER says. A request not sent by 21:00, dangol being
+// down, is dropped too rather than sent days late.
+func ratingWindow(visit time.Time, after time.Duration, loc *time.Location) (from, until time.Time, ok bool) {
+	v := visit.In(loc)
+	y, m, d := v.Date()
+	until = time.Date(y, m, d, ratingQuietFrom, 0, 0, 0, loc)
+	from = visit.Add(after)
+	if morning := time.Date(y, m, d, ratingQuietUntil, 0, 0, 0, loc); from.Before(morning) {
+		from = morning
 	}
-	return due
+	return from, until, from.Before(until)
 }
 
-// ratingAskable reports whether a request due at due may go at at: it is
-// due, and it is still its day's daytime (a request not sent by 21:00 of
-// its day, dangol being down, is dropped rather than sent days late).
-func ratingAskable(due, at time.Time, loc *time.Location) bool {
-	if at.Before(due) {
-		return false
-	}
-	y, m, d := due.Date()
-	return at.Before(time.Date(y, m, d, ratingQuietFrom, 0, 0, 0, loc))
+// ratingAskable reports whether the request of a visit at visit may go at
+// at (ratingWindow).
+func ratingAskable(visit, at time.Time, after time.Duration, loc *time.Location) bool {
+	from, until, ok := ratingWindow(visit, after, loc)
+	return ok && !at.Before(from) && at.Before(until)
 }
 
 // RatingRequests returns the rating requests due at at, each to the
@@ -92,7 +94,7 @@ func (e *Engine) RatingRequests(ctx context.Context, at time.Time, after time.Du
 		out = out[:0] // Update may run this more than once
 		var due []ledger.VisitStats
 		err := tx.ScanVisitStats(func(s ledger.VisitStats) error {
-			if s.Visits > 0 && ratingAskable(ratingDue(s.Last, after, e.loc), at, e.loc) {
+			if s.Visits > 0 && ratingAskable(s.Last, at, after, e.loc) {
 				due = append(due, s)
 			}
 			return nil

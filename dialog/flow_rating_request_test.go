@@ -42,7 +42,11 @@ func TestRatingRequests(t *testing.T) {
 		want  []time.Time
 	}{
 		{"AfternoonVisitAsksThreeHoursLater", day(13, 14, 0), nil, []time.Time{day(13, 17, 0)}},
-		{"EveningVisitWaitsForNine", day(13, 19, 30), nil, []time.Time{day(14, 9, 0)}},
+		// Due at 22:30: not sent the next morning as "오늘 방문" (it was,
+		// at 09:00 of the 14th), dropped.
+		{"EveningVisitNotAsked", day(13, 19, 30), nil, nil},
+		{"LastAskableVisit", day(13, 17, 50), nil, []time.Time{day(13, 20, 50)}},
+		{"EarlyVisitWaitsForNine", day(13, 5, 0), nil, []time.Time{day(13, 9, 0)}},
 		{"TwoVisitsOneDayAskOnce", day(13, 14, 0), func(t *testing.T, h *harness, f fixture) {
 			h.advance(2 * time.Hour)
 			h.send(staffMsg("/points add 김민지 10000"))
@@ -173,18 +177,34 @@ func TestRatingButtons(t *testing.T) {
 	}
 }
 
-func TestRatingDue(t *testing.T) {
+// TestRatingWindow: a request goes from three hours after the visit
+// (09:00 at the earliest) until 21:00 of the visit's day; a visit whose
+// three hours end at 21:00 or later is not asked about at all.
+func TestRatingWindow(t *testing.T) {
 	at := func(d, hour, min int) time.Time { return time.Date(2026, 5, d, hour, min, 0, 0, seoul) }
-	for _, tt := range []struct{ visit, want time.Time }{
-		{at(13, 14, 0), at(13, 17, 0)},
-		{at(13, 17, 59), at(13, 20, 59)},
-		{at(13, 18, 0), at(14, 9, 0)},
-		{at(13, 23, 30), at(14, 9, 0)},
-		{at(13, 5, 0), at(13, 9, 0)},
+	for _, tt := range []struct {
+		visit, from time.Time
+		ok          bool
+	}{
+		{at(13, 14, 0), at(13, 17, 0), true},
+		{at(13, 17, 59), at(13, 20, 59), true},
+		{at(13, 18, 0), time.Time{}, false},
+		{at(13, 19, 0), time.Time{}, false},
+		{at(13, 23, 30), time.Time{}, false},
+		{at(13, 5, 0), at(13, 9, 0), true},
+		{at(13, 0, 30), at(13, 9, 0), true},
 	} {
-		if got := ratingDue(tt.visit, 3*time.Hour, seoul); !got.Equal(tt.want) {
-			t.Errorf("ratingDue(%v) = %v, want %v", tt.visit, got, tt.want)
+		from, until, ok := ratingWindow(tt.visit, 3*time.Hour, seoul)
+		if ok != tt.ok || ok && (!from.Equal(tt.from) || !until.Equal(at(13, 21, 0))) {
+			t.Errorf("ratingWindow(%v) = %v, %v, %v; want %v until 21:00, %v", tt.visit, from, until, ok, tt.from, tt.ok)
 		}
+	}
+	// A request not sent by 21:00 (dangol down) is not sent later.
+	if ratingAskable(at(13, 14, 0), at(13, 21, 0), 3*time.Hour, seoul) || ratingAskable(at(13, 14, 0), at(14, 9, 0), 3*time.Hour, seoul) {
+		t.Error("a request of the 13th is askable at 21:00 or the next morning")
+	}
+	if !ratingAskable(at(13, 14, 0), at(13, 20, 59), 3*time.Hour, seoul) {
+		t.Error("a request of the 13th is not askable at 20:59")
 	}
 }
 

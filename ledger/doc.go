@@ -453,7 +453,8 @@
 // the figures read what is recorded when they are asked, so a period's
 // replies and visits grow for 14 days after its last message; a reply is
 // any message of the customer's in a thread, about that message or not,
-// and a rating left with the stars is not one. An erasure anonymises the
+// or a feedback (a rating left with the stars), and it answers only the
+// latest message sent to the customer before it. An erasure anonymises the
 // customer's outreach (the customer key zeroed, the coupon code dropped):
 // it still counts as sent, and nothing after it counts. Nothing prunes the
 // records: one small key per message or skip.

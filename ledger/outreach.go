@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"time"
 )
 
@@ -245,7 +246,7 @@ type CampaignSend struct {
 
 // message is s as the figures weigh it.
 func (s CampaignSend) message() sentMessage {
-	return sentMessage{customer: s.CustomerID, at: s.At, points: s.Points, couponID: s.Coupon, skipped: s.Skipped}
+	return sentMessage{customer: s.CustomerID, at: s.At, points: s.Points, couponID: s.Coupon, skipped: s.Skipped, campaign: s.Campaign}
 }
 
 // ScanCampaignSends calls fn for every campaign recipient sent, or
@@ -325,15 +326,13 @@ func (tx *Tx) campaignSends(c Campaign, fn func(CampaignSend) error) error {
 	return nil
 }
 
-// customerMessagesAfter reports whether the customer wrote to the shop (a
-// thread message of theirs, not a staff one) at or after from and at or
-// before to: at from itself too, since the console's stopped clock (and a
-// coarse platform clock) can give the answer the message's own time. It
-// reads the clear header of their thread messages only.
-func (tx *Tx) customerMessagesAfter(ck []byte, from, to time.Time) (bool, error) {
+// customerReplies calls fn with the time of each message the customer
+// wrote to the shop (a thread message of theirs, not a staff one) at or
+// after from and at or before to. It reads the clear header of their
+// thread messages only.
+func (tx *Tx) customerReplies(ck []byte, from, to time.Time, fn func(time.Time)) error {
 	msgs := tx.bucket(bucketThreadMsgs)
-	found := false
-	err := threadsByCustomer.newest(tx, ck, 0, func(tk []byte) error {
+	return threadsByCustomer.newest(tx, ck, 0, func(tk []byte) error {
 		mc := msgs.Cursor()
 		for mk, v := mc.Seek(tk); mk != nil && bytes.HasPrefix(mk, tk); mk, v = mc.Next() {
 			d := newDecoder(v)
@@ -344,16 +343,84 @@ func (tx *Tx) customerMessagesAfter(ck []byte, from, to time.Time) (bool, error)
 				return fmt.Errorf("ledger: thread message %x: %w", mk, d.err)
 			}
 			if !out && !at.Before(from) && !at.After(to) {
-				found = true
-				return errEnough
+				fn(at)
 			}
 		}
 		return nil
 	})
-	if err != nil {
-		return false, err
+}
+
+// msgKey tells one message from another to the same customer: a kind
+// and a time, or a campaign.
+type msgKey struct {
+	customer string
+	at       int64
+	kind     OutreachKind
+	campaign int
+}
+
+// answered returns the messages a reply answers among those sent to the
+// customers of msgs: each reply (a thread message of the customer's, or a
+// feedback: a rating given at a rating request's stars is its answer) is
+// the answer to the one latest message the shop sent the customer at or
+// before it, within ResponseWindow: of any kind, campaigns too, whether msgs
+// hold it or not. Before, a reply counted for every message of the 14
+// days before it (a follow-up's answer was a birthday greeting's too), and
+// a rating for none. Replies at the very time of a message (the console's
+// stopped clock) answer it, the later recorded of two at one time.
+func (tx *Tx) answered(msgs []sentMessage, from, to time.Time) (map[msgKey]bool, error) {
+	sent := map[string][]sentMessage{}
+	for _, m := range msgs {
+		if m.skipped == "" && m.customer != "" {
+			sent[m.customer] = nil
+		}
 	}
-	return found, nil
+	replies := map[string][]time.Time{}
+	for id := range sent {
+		ck, _ := custKeyOf(id)
+		if err := tx.customerReplies(ck, from, to, func(at time.Time) { replies[id] = append(replies[id], at) }); err != nil {
+			return nil, err
+		}
+	}
+	err := tx.ScanFeedbackClear(from, to.Add(time.Nanosecond), func(f Feedback) error {
+		if _, ok := sent[f.CustomerID]; ok {
+			replies[f.CustomerID] = append(replies[f.CustomerID], f.At)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Every message to them that a reply in [from, to] may answer, in time
+	// order (each scan is, so stable sorting keeps the recording order of
+	// one time).
+	add := func(m sentMessage) {
+		if list, ok := sent[m.customer]; ok && m.skipped == "" {
+			sent[m.customer] = append(list, m)
+		}
+	}
+	err = tx.ScanOutreach(from.Add(-ResponseWindow), to.Add(time.Nanosecond), func(o Outreach) error { add(o.message()); return nil })
+	if err == nil {
+		err = tx.ScanCampaignSends(from.Add(-ResponseWindow), to.Add(time.Nanosecond), func(s CampaignSend) error { add(s.message()); return nil })
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := map[msgKey]bool{}
+	for id, list := range sent {
+		sort.SliceStable(list, func(i, j int) bool { return list[i].at.Before(list[j].at) })
+		for _, r := range replies[id] {
+			for i := len(list) - 1; i >= 0; i-- {
+				if m := list[i]; !m.at.After(r) {
+					if !r.After(m.at.Add(ResponseWindow)) {
+						out[m.key()] = true
+					}
+					break
+				}
+			}
+		}
+	}
+	return out, nil
 }
 
 // ResponseQuery selects the messages whose response figures
@@ -381,8 +448,10 @@ type ResponseFigures struct {
 	// Sent is how many messages went; Customers to how many customers.
 	Sent      int
 	Customers int
-	// Replied is how many of those customers wrote to the shop (a message
-	// in a thread of theirs) within ResponseWindow after a message.
+	// Replied is how many of those customers answered a message: wrote to
+	// the shop (a message in a thread of theirs) or left a feedback within
+	// ResponseWindow after it, with no later message to them in between
+	// (a reply answers the latest message only, of whatever kind).
 	Replied int
 	// Visited is how many of them visited (a note or a points earn not
 	// reversed) after a message, within ResponseWindow: customers, not
@@ -414,12 +483,24 @@ func (f ResponseFigures) Add(g ResponseFigures) ResponseFigures {
 
 // sentMessage is one message (or skip) as OutreachFigures weighs it.
 type sentMessage struct {
-	customer string // "" anonymised
+	kind     OutreachKind // "" a campaign's
+	campaign int          // the campaign's number; 0 an outreach record's
+	customer string       // "" anonymised
 	at       time.Time
 	coupon   string
 	points   int64
 	couponID string // a campaign's coupon, by id (its recipients keep the id)
 	skipped  string
+}
+
+// message is o as the figures weigh it.
+func (o Outreach) message() sentMessage {
+	return sentMessage{kind: o.Kind, customer: o.CustomerID, at: o.At, coupon: o.Coupon, points: o.Points, skipped: o.Skipped}
+}
+
+// key is m's msgKey.
+func (m sentMessage) key() msgKey {
+	return msgKey{customer: m.customer, at: m.at.UnixNano(), kind: m.kind, campaign: m.campaign}
 }
 
 // OutreachFigures computes the response figures of the messages q
@@ -449,7 +530,7 @@ func (tx *Tx) OutreachFigures(q ResponseQuery) (ResponseFigures, error) {
 	if !q.CampaignsOnly {
 		err = tx.ScanOutreach(q.From, q.To, func(o Outreach) error {
 			if len(kinds) == 0 || kinds[o.Kind] {
-				keep(sentMessage{customer: o.CustomerID, at: o.At, coupon: o.Coupon, points: o.Points, skipped: o.Skipped})
+				keep(o.message())
 			}
 			return nil
 		})
@@ -521,6 +602,10 @@ func (tx *Tx) responseOf(msgs []sentMessage, until time.Time) (ResponseFigures, 
 	if err != nil {
 		return f, fmt.Errorf("ledger: outreach figures: %w", err)
 	}
+	answered, err := tx.answered(msgs, from, to)
+	if err != nil {
+		return f, fmt.Errorf("ledger: outreach figures: %w", err)
+	}
 	sentTo, replied, visited := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	base, baseVisited := map[string]bool{}, map[string]bool{}
 	for _, m := range msgs {
@@ -546,13 +631,8 @@ func (tx *Tx) responseOf(msgs []sentMessage, until time.Time) (ResponseFigures, 
 		if visitedAfter(a, m.at) {
 			visited[m.customer] = true
 		}
-		if !replied[m.customer] {
-			ck, _ := custKeyOf(m.customer)
-			ok, err := tx.customerMessagesAfter(ck, m.at, m.at.Add(ResponseWindow))
-			if err != nil {
-				return f, fmt.Errorf("ledger: outreach figures: %w", err)
-			}
-			replied[m.customer] = ok
+		if answered[m.key()] {
+			replied[m.customer] = true
 		}
 		used, err := tx.benefitUsed(m, a, until)
 		if err != nil {
@@ -564,11 +644,7 @@ func (tx *Tx) responseOf(msgs []sentMessage, until time.Time) (ResponseFigures, 
 	}
 	f.Customers += len(sentTo)
 	f.Visited = len(visited)
-	for _, ok := range replied {
-		if ok {
-			f.Replied++
-		}
-	}
+	f.Replied = len(replied)
 	f.Baseline, f.BaselineVisited = len(base), len(baseVisited)
 	return f, nil
 }

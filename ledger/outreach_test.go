@@ -334,3 +334,66 @@ func TestCampaignCouponResponse(t *testing.T) {
 		t.Errorf("figures %+v, want the coupon given and used", f)
 	}
 }
+
+// TestOutreachReplyAttribution: one reply is the answer to one message,
+// the latest sent to the customer before it, and a rating answers the
+// rating request (found by a tester: /response showed a rating request's
+// two star answers as "답장 0", and a reply to a follow-up under the
+// birthday greeting of ten days before too).
+//
+//   - 김하늘: a birthday greeting on day 0, a follow-up on day 10 at 12:00,
+//     her reply in a thread at 13:00: the follow-up's, not the greeting's.
+//   - 이민수: a rating request on day 1 at 17:00, rated at 17:30: replied.
+//   - 박지영: a rating request on day 1, no answer; a rating on day 16,
+//     past the window: no reply.
+func TestOutreachReplyAttribution(t *testing.T) {
+	s := MustOpen(t)
+	day := func(d int, hour, min int) time.Time {
+		return t0.AddDate(0, 0, d).Add(time.Duration(hour-10)*time.Hour + time.Duration(min)*time.Minute)
+	}
+	haneul := mustCustomer(t, s, "김하늘", "010-1000-0001")
+	minsu := mustCustomer(t, s, "이민수", "010-1000-0002")
+	jiyoung := mustCustomer(t, s, "박지영", "010-1000-0003")
+	mustUpdate(t, s, func(tx *Tx) error {
+		for _, o := range []Outreach{
+			{Kind: OutreachBirthday, CustomerID: haneul.ID, At: day(0, 9, 0)},
+			{Kind: OutreachRating, CustomerID: minsu.ID, At: day(1, 17, 0)},
+			{Kind: OutreachRating, CustomerID: jiyoung.ID, At: day(1, 17, 0)},
+			{Kind: OutreachFollowUp, CustomerID: haneul.ID, At: day(10, 12, 0)},
+		} {
+			if err := tx.RecordOutreach(o); err != nil {
+				return err
+			}
+		}
+		th := Thread{Kind: ThreadQuestion, CustomerID: haneul.ID, SenderID: "telegram:1", Lang: "ko", OpenedAt: day(10, 13, 0)}
+		if err := tx.OpenThread(&th, "네 감사합니다 다음주에 갈게요"); err != nil {
+			return err
+		}
+		if err := tx.AddFeedback(&Feedback{CustomerID: minsu.ID, At: day(1, 17, 30), Rating: 5, NPS: NoNPS}); err != nil {
+			return err
+		}
+		return tx.AddFeedback(&Feedback{CustomerID: jiyoung.ID, At: day(16, 12, 0), Rating: 3, NPS: NoNPS})
+	})
+	span := ResponseQuery{From: day(0, 0, 0), To: day(14, 0, 0)}
+	for _, tt := range []struct {
+		kind OutreachKind
+		want ResponseFigures
+	}{
+		{OutreachBirthday, ResponseFigures{Sent: 1, Customers: 1}},
+		{OutreachFollowUp, ResponseFigures{Sent: 1, Customers: 1, Replied: 1}},
+		{OutreachRating, ResponseFigures{Sent: 2, Customers: 2, Replied: 1}},
+		{"", ResponseFigures{Sent: 4, Customers: 3, Replied: 2}},
+	} {
+		t.Run(string(tt.kind), func(t *testing.T) {
+			q := span
+			if tt.kind != "" {
+				q.Kinds = []OutreachKind{tt.kind}
+			}
+			var got ResponseFigures
+			mustView(t, s, func(tx *Tx) (err error) { got, err = tx.OutreachFigures(q); return err })
+			if got != tt.want {
+				t.Errorf("figures\n got %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}

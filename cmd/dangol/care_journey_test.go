@@ -672,8 +672,8 @@ func TestCareJourney_Advertising(t *testing.T) {
 // at 13:00) gets its rating request in Telegram at 16:00
 // (DANGOL_FEEDBACK_AFTER's 3h), with the five star buttons, once; a star
 // goes on with the feedback flow (its NPS question, then the comment); a
-// visit noted at 19:30 the next day is asked for not at 22:30 but at 09:00
-// the morning after. A restart after the request does not ask again; a
+// visit noted at 19:30 the next day is not asked about: its 22:30 is past
+// 21:00, and the morning after it would no longer be "오늘". A restart after the request does not ask again; a
 // visit on a day they rated already (/feedback) is not asked about. Words
 // typed at the NPS question are taken as the comment.
 func TestCareJourney_RatingRequest(t *testing.T) {
@@ -720,21 +720,18 @@ func TestCareJourney_RatingRequest(t *testing.T) {
 	r.press(journeyChat, req, "rr:2026-12-02:3") // a second star on the same request: not counted
 	r.telegramTo(journeyChat, testCatalog.Text("ko", "care.rating.already", nil))
 
-	// The next day's visit at 19:30 waits for the morning.
+	// The next day's visit at 19:30 is due at 22:30, past 21:00: it is not
+	// asked about, in the night nor the next morning (it went at 09:00 as
+	// "오늘 방문 어떠셨어요?").
 	r.at(kst(12, 3, 19, 30))
 	r.command(journeyStaff, "CSTAFF", "/note", "010-1234-5678 커트 상담 #커트")
 	r.answer("김하늘")
 	r.at(kst(12, 3, 22, 30))
-	r.at(kst(12, 4, 8, 50))
-	if n := r.sentTo(journeyChat, asked); n != 1 {
-		t.Errorf("the 19:30 visit was asked about in the night (%d requests in all, want 1 so far)", n)
-	}
 	r.at(kst(12, 4, 9, 0))
-	late := r.telegramTo(journeyChat, asked)
-	if got := late.Buttons(); len(got) != 5 || got[4] != "rr:2026-12-03:5" {
-		t.Errorf("the morning request's buttons %q, want the stars of 2026-12-03", got)
-	}
 	r.at(kst(12, 4, 9, 10))
+	if n := r.sentTo(journeyChat, asked); n != 1 {
+		t.Errorf("the 19:30 visit was asked about (%d requests in all, want 1 so far)", n)
+	}
 
 	// A visit whose day they rated already, by /feedback, is not asked
 	// about.
@@ -752,8 +749,8 @@ func TestCareJourney_RatingRequest(t *testing.T) {
 	r.at(kst(12, 5, 14, 0))
 	r.at(kst(12, 5, 18, 0))
 	r.stop()
-	if n := r.sentTo(journeyChat, asked); n != 2 {
-		t.Errorf("%d rating requests in all, want 2 (one per visit day, none for the day rated already)", n)
+	if n := r.sentTo(journeyChat, asked); n != 1 {
+		t.Errorf("%d rating requests in all, want 1 (none for the evening visit, none for the day rated already)", n)
 	}
 	inspect(t, r.db, func(tx *ledger.Tx) error {
 		var got []ledger.Feedback
