@@ -135,7 +135,9 @@ func (e *Engine) summaryReply(ctx context.Context, w feedback.Week, lang string,
 func (e *Engine) FollowUpPosts(ctx context.Context, day time.Time) ([]Reply, error) {
 	y, m, d := day.In(e.loc).Date()
 	from, to := time.Date(y, m, d, 0, 0, 0, 0, e.loc), time.Date(y, m, d+1, 0, 0, 0, 0, e.loc)
-	notes, err := feedback.FollowUps(ctx, e.store, "", from, to)
+	// Overdue ones too, as far back as /followups shows them: a follow-up
+	// not done on its day was named once and then never again.
+	notes, err := feedback.FollowUps(ctx, e.store, "", from.Add(-followUpWindow), to)
 	if err != nil {
 		return nil, fmt.Errorf("dialog: follow-up posts: %w", err)
 	}
@@ -231,7 +233,10 @@ func (e *Engine) followUpDM(tx *ledger.Tx, staffID string, due []ledger.Note, no
 				return Reply{}, false, fmt.Errorf("dialog: audit follow-up DM: %w", err)
 			}
 		}
-		data := map[string]any{"Name": c.Name, "Masked": maskPhone(c.Phone), "Text": clipText(n.Text, noteClip)}
+		data := map[string]any{"Name": c.Name, "Masked": maskPhone(c.Phone), "Text": clipText(n.Text, noteClip), "Late": ""}
+		if y, m, d := now.In(e.loc).Date(); n.FollowUp.Before(time.Date(y, m, d, 0, 0, 0, 0, e.loc)) {
+			data["Late"] = n.FollowUp.In(e.loc).Format("2006-01-02") // overdue: its day
+		}
 		lines = append(lines, e.cat.Text(lang, "core.followups.dm_line", data))
 		shown = append(shown, shownFollowUp{noteID: n.ID, customerID: n.CustomerID, data: data})
 	}

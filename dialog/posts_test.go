@@ -48,9 +48,10 @@ func (h *harness) note(id string) ledger.Note {
 	return n
 }
 
-// TestFollowUpPosts: each staff member with follow-ups due that day gets
-// one DM in their language, with a working "done" button per follow-up;
-// nobody else gets anything.
+// TestFollowUpPosts: each staff member with follow-ups due that day, or
+// overdue and not done, gets one DM in their language, with a working
+// "done" button per follow-up, an overdue one marked with its day; nobody
+// else gets anything.
 func TestFollowUpPosts(t *testing.T) {
 	h := mustOpenHarness(t, nil, "ko")
 	f := seed(h)
@@ -88,6 +89,7 @@ func TestFollowUpPosts(t *testing.T) {
 		notes      []string
 	}{
 		{staffID, "ko", []string{n["u1Today"], n["u1Long"]}},
+		{staff2ID, "ko", []string{n["u2Past"]}}, // yesterday's, not done: named again
 		{"UG", "ko", []string{n["granted"]}},
 		{managerID, "en", []string{n["manager"]}},
 	}
@@ -122,6 +124,9 @@ func TestFollowUpPosts(t *testing.T) {
 			t.Errorf("DM %d sections %+v", i, r.Sections)
 		}
 	}
+	if u2 := allText(rs[1:2]); !strings.Contains(u2, "어제 (2026-05-12까지였어요)") {
+		t.Errorf("U2's DM does not mark yesterday's follow-up overdue:\n%s", u2)
+	}
 	u1 := allText(rs[:1])
 	for _, s := range []string{"김민지", "010-****-5678", "펌 예약 확인", "박지훈", "…", "완료: 김민지"} {
 		if !strings.Contains(u1, s) {
@@ -150,8 +155,8 @@ func TestFollowUpPosts(t *testing.T) {
 			t.Errorf("the erased customer was audited: %+v", a)
 		}
 	}
-	if len(audited) != 4 {
-		t.Errorf("audited %v, want 4 reads", audited)
+	if len(audited) != 5 { // U1's two, U2's overdue one, UG's and the manager's
+		t.Errorf("audited %v, want 5 reads", audited)
 	}
 
 	// Pressing "done" in the DM works like /followups' button.
@@ -162,7 +167,7 @@ func TestFollowUpPosts(t *testing.T) {
 	if !h.note(n["u1Today"]).FollowUpDone {
 		t.Error("the follow-up is not marked done in the ledger")
 	}
-	rs3 := h.send(press(managerMsg(""), rs[2].Buttons[0].Payload))
+	rs3 := h.send(press(managerMsg(""), rs[3].Buttons[0].Payload))
 	if !strings.Contains(allText(rs3), "Anna Lee") || !h.note(n["manager"]).FollowUpDone {
 		t.Errorf("the manager's done answered %q", allText(rs3))
 	}
@@ -170,12 +175,13 @@ func TestFollowUpPosts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rs) != 2 || rs[0].UserID != staffID || len(rs[0].Buttons) != 2 || rs[0].Buttons[0].Payload != "fu:"+n["u1Long"] {
+	if len(rs) != 3 || rs[0].UserID != staffID || len(rs[0].Buttons) != 2 || rs[0].Buttons[0].Payload != "fu:"+n["u1Long"] {
 		t.Errorf("after done, DMs are %+v", rs)
 	}
 
-	// A day with nothing due sends nothing.
-	rs, err = h.eng.FollowUpPosts(context.Background(), today.AddDate(0, 0, 3))
+	// A day with nothing due, and nothing overdue within followUpWindow
+	// (as /followups looks back), sends nothing.
+	rs, err = h.eng.FollowUpPosts(context.Background(), today.AddDate(0, 0, 40))
 	if err != nil || len(rs) != 0 {
 		t.Errorf("a quiet day: %v, %d DMs", err, len(rs))
 	}
