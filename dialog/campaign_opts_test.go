@@ -89,3 +89,45 @@ func TestCampaignShowsErased(t *testing.T) {
 	h.advanceTo(s, h.now().Add(3*time.Hour))
 	runSteps(t, h, []step{{msg: managerMsg("/campaign 1"), want: []string{"정보 삭제 1"}}})
 }
+
+// TestCampaignAt: a send time as shops write it: a time alone is its next
+// occurrence, a day alone is at campaignHour, and 오후/오전, 시, 분, 반 and
+// pm are read; a bare number is no time.
+func TestCampaignAt(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	now := h.now().In(seoul) // 2026-05-13 (수) 14:00
+	day := func(m time.Month, d, hh, mm int) time.Time { return time.Date(2026, m, d, hh, mm, 0, 0, seoul) }
+	tests := []struct {
+		in   string
+		want time.Time // zero: refused
+	}{
+		{"15:00", day(5, 13, 15, 0)},
+		{"오후 3시", day(5, 13, 15, 0)},
+		{"3시", day(5, 13, 15, 0)}, // open hours: the afternoon
+		{"오후 3시 30분", day(5, 13, 15, 30)},
+		{"3시 반", day(5, 13, 15, 30)},
+		{"3pm", day(5, 13, 15, 0)},
+		{"오전 10시", day(5, 14, 10, 0)}, // past today: tomorrow's
+		{"12/25", day(12, 25, campaignHour, 0)},
+		{"내일 오후 2시 30분", day(5, 14, 14, 30)},
+		{"2026-05-20 09:00", day(5, 20, 9, 0)},
+		{"3", time.Time{}},
+		{"오후 13시", day(5, 14, 13, 0)}, // 13:00 has passed today
+		{"25시", time.Time{}},
+		{"내일 아무때나", time.Time{}},
+	}
+	if now.Hour() != 14 {
+		t.Fatalf("the harness clock moved: %v", now)
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			h.update(func(tx *ledger.Tx) error {
+				got, ok := h.eng.quietTurn(tx, "ko", h.now()).parseCampaignAt(tt.in)
+				if ok != !tt.want.IsZero() || (ok && !got.Equal(tt.want)) {
+					t.Errorf("parseCampaignAt(%q) = %v, %v; want %v", tt.in, got, ok, tt.want)
+				}
+				return nil
+			})
+		})
+	}
+}

@@ -137,30 +137,90 @@ func (t *turn) parseCampaignAt(s string) (time.Time, bool) {
 		return at, true
 	}
 	now := t.now.In(t.e.loc)
-	hm, err := time.ParseInLocation("15:04", s, t.e.loc)
-	if err == nil {
-		at := time.Date(now.Year(), now.Month(), now.Day(), hm.Hour(), hm.Minute(), 0, 0, t.e.loc)
+	if h, m, ok := parseTimeOfDay(s); ok {
+		at := time.Date(now.Year(), now.Month(), now.Day(), h, m, 0, 0, t.e.loc)
 		if at.Before(now) {
 			at = at.AddDate(0, 0, 1)
 		}
 		return at, true
 	}
 	// A day as the rest of dangol reads one, then the time: "내일 10:00",
-	// "12/4 10:00", "다음주 화요일 14:30" (only the numeric form was read,
-	// and the guided question just asked again).
-	i := strings.LastIndexByte(s, ' ')
-	if i < 0 {
-		return time.Time{}, false
+	// "12/4 10:00", "다음주 화요일 오후 2시 30분" (only the numeric form was
+	// read, and the guided question just asked again); a day alone is at
+	// campaignHour, as the preview shows before anything is sent.
+	words := strings.Fields(s)
+	for i := len(words) - 1; i >= 1; i-- {
+		h, m, ok := parseTimeOfDay(strings.Join(words[i:], " "))
+		if !ok {
+			continue
+		}
+		if day, ok := parseDate(strings.Join(words[:i], " "), t.now, t.e.loc); ok {
+			return time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, t.e.loc), true
+		}
 	}
-	hm, err = time.ParseInLocation("15:04", s[i+1:], t.e.loc)
-	if err != nil {
-		return time.Time{}, false
+	if day, ok := parseDate(s, t.now, t.e.loc); ok {
+		return time.Date(day.Year(), day.Month(), day.Day(), campaignHour, 0, 0, 0, t.e.loc), true
 	}
-	day, ok := parseDate(s[:i], t.now, t.e.loc)
-	if !ok {
-		return time.Time{}, false
+	return time.Time{}, false
+}
+
+// campaignHour is the hour of a send time given as a day alone ("12/25").
+const campaignHour = 10
+
+// parseTimeOfDay reads a time of day as shops write it: 15:00, 3:30, 3시,
+// 3시 30분, 3시 반, 오후 3시, 오전 9:30, 3pm, 3:30 pm. An hour from 1 to 7
+// with no 오전/오후 is the afternoon, when a shop is open.
+func parseTimeOfDay(s string) (hour, minute int, ok bool) {
+	s = strings.ToLower(strings.Join(strings.Fields(s), ""))
+	pm, am := false, false
+	for _, p := range []struct {
+		word string
+		pm   bool
+	}{{"오후", true}, {"오전", false}, {"pm", true}, {"am", false}} {
+		if rest, cut := strings.CutPrefix(s, p.word); cut {
+			s, pm, am = rest, p.pm, !p.pm
+			break
+		}
+		if rest, cut := strings.CutSuffix(s, p.word); cut {
+			s, pm, am = rest, p.pm, !p.pm
+			break
+		}
 	}
-	return time.Date(day.Year(), day.Month(), day.Day(), hm.Hour(), hm.Minute(), 0, 0, t.e.loc), true
+	hs, ms := s, ""
+	switch {
+	case strings.Contains(s, ":"):
+		hs, ms, _ = strings.Cut(s, ":")
+	case strings.Contains(s, "시"):
+		hs, ms, _ = strings.Cut(s, "시")
+		ms = strings.TrimSuffix(ms, "분")
+		if ms == "반" {
+			ms = "30"
+		}
+	case !pm && !am:
+		return 0, 0, false // a bare number is not a time
+	}
+	h, err := strconv.Atoi(hs)
+	if err != nil || len(hs) > 2 {
+		return 0, 0, false
+	}
+	m := 0
+	if ms != "" {
+		if m, err = strconv.Atoi(ms); err != nil || len(ms) > 2 {
+			return 0, 0, false
+		}
+	}
+	switch {
+	case pm && h >= 1 && h < 12:
+		h += 12
+	case am && h == 12:
+		h = 0
+	case !pm && !am && h >= 1 && h <= 7 && !strings.Contains(s, ":"):
+		h += 12
+	}
+	if h < 0 || h > 23 || m < 0 || m > 59 {
+		return 0, 0, false
+	}
+	return h, m, true
 }
 
 // nowWords are what a manager types for [지금 보내기].
