@@ -45,9 +45,10 @@ const adOptOutPayload = adOptOutAction + ":off:" + string(ledger.ViaOptOut)
 // language, the customer's) in the middle, the free opt-out line last and
 // a [수신 거부] button after the caller's buttons. It refuses (a non-empty
 // AdSkip, no reply) a customer who is erased, unlinked or without the base
-// consent, whom the platform refused, or without advertising consent, and
-// every customer while the shop has no name. It does not look at the
-// clock's hour: callers send at adSendAt.
+// consent, whom the platform refused, or without advertising consent at now
+// (ledger.Marketing.AdsAllowed: a consent past its two years unconfirmed
+// counts as none), and every customer while the shop has no name. It does
+// not look at the clock's hour: callers send at adSendAt.
 func (e *Engine) adMessage(tx *ledger.Tx, c ledger.Customer, now time.Time, body func(t *turn) string, buttons ...Button) (Reply, AdSkip, error) {
 	if c.Erased {
 		return Reply{}, AdErased, nil
@@ -71,7 +72,7 @@ func (e *Engine) adMessage(tx *ledger.Tx, c ledger.Customer, now time.Time, body
 	if err != nil {
 		return Reply{}, "", fmt.Errorf("dialog: read advertising consent: %w", err)
 	}
-	if !m.Given {
+	if !m.AdsAllowed(now) {
 		return Reply{}, AdNoConsent, nil
 	}
 	t := e.quietTurn(tx, lang, now)
