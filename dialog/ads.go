@@ -41,14 +41,6 @@ const adOptOutAction = "mkt"
 // adOptOutPayload is the payload of [수신 거부]: withdraws in one tap.
 const adOptOutPayload = adOptOutAction + ":off:" + string(ledger.ViaOptOut)
 
-// adMessage builds the advertising message to customer c at now: "(광고)"
-// and the shop's name first, body (written by the caller in the turn's
-// language, the customer's) in the middle, the free opt-out line last and
-// a [수신 거부] button after the caller's buttons. It refuses (a non-empty
-// AdSkip, no reply) a customer who is erased, unlinked or without the base
-// consent, whom the platform refused, or without advertising consent, and
-// every customer while the shop has no name. It does not look at the
-// clock's hour: callers send at adSendAt.
 // adMarks are the ways a shop writes the advertising mark itself at the
 // start of a text; the header carries it already.
 var adMarks = []string{"(광고)", "[광고]", "<광고>", "(AD)", "[AD]", "(Ad)", "[Ad]"}
@@ -65,6 +57,15 @@ func withoutAdMark(body string) string {
 	return body
 }
 
+// adMessage builds the advertising message to customer c at now: "(광고)"
+// and the shop's name first, body (written by the caller in the turn's
+// language, the customer's) in the middle, the free opt-out line last and
+// a [수신 거부] button after the caller's buttons. It refuses (a non-empty
+// AdSkip, no reply) a customer who is erased, unlinked or without the base
+// consent, whom the platform refused, or without advertising consent at now
+// (ledger.Marketing.AdsAllowed: a consent past its two years unconfirmed
+// counts as none), and every customer while the shop has no name. It does
+// not look at the clock's hour: callers send at adSendAt.
 func (e *Engine) adMessage(tx *ledger.Tx, c ledger.Customer, now time.Time, body func(t *turn) string, buttons ...Button) (Reply, AdSkip, error) {
 	if c.Erased {
 		return Reply{}, AdErased, nil
@@ -88,7 +89,7 @@ func (e *Engine) adMessage(tx *ledger.Tx, c ledger.Customer, now time.Time, body
 	if err != nil {
 		return Reply{}, "", fmt.Errorf("dialog: read advertising consent: %w", err)
 	}
-	if !m.Given {
+	if !m.AdsAllowed(now) {
 		return Reply{}, AdNoConsent, nil
 	}
 	t := e.quietTurn(tx, lang, now)

@@ -215,13 +215,16 @@ func TestAdSendAt(t *testing.T) {
 	}
 }
 
-// TestMarketingJob: two years after the consent the customer is asked
-// once; unanswered for 30 days the consent lapses, and /marketing says so.
+// TestMarketingJob: 30 days before the two years are up the customer is
+// asked once, told the day their consent ends; from that day no
+// advertising goes to them unanswered, the consent lapses, and /marketing
+// says so.
 func TestMarketingJob(t *testing.T) {
 	h, id := adHarness(t, "ko")
 	runSteps(t, h, []step{{msg: press(custMsg(""), "mkt:on:start")}})
 	ctx := context.Background()
 	due := t0.AddDate(2, 0, 0)
+	ask := due.Add(-ledger.MarketingAskAhead)
 	posts := func(at time.Time) []Reply {
 		t.Helper()
 		rs, err := h.eng.marketingPosts(ctx, at)
@@ -230,20 +233,40 @@ func TestMarketingJob(t *testing.T) {
 		}
 		return rs
 	}
-	if rs := posts(due.Add(-24 * time.Hour)); len(rs) != 0 {
+	ad := func(at time.Time) AdSkip {
+		t.Helper()
+		var skip AdSkip
+		h.update(func(tx *ledger.Tx) error {
+			c, err := tx.Customer(id)
+			if err != nil {
+				return err
+			}
+			_, skip, err = h.eng.adMessage(tx, c, at, func(*turn) string { return "이번 주 펌 20%" })
+			return err
+		})
+		return skip
+	}
+	if rs := posts(ask.Add(-24 * time.Hour)); len(rs) != 0 {
 		t.Fatalf("a day early: %q", allText(rs))
 	}
-	rs := posts(due)
-	if len(rs) != 1 || rs[0].UserID != custTG || !strings.Contains(rs[0].Text, "2026-05-13") {
-		t.Fatalf("due: want one question naming the consent's date, got %q", allText(rs))
+	rs := posts(ask)
+	if len(rs) != 1 || rs[0].UserID != custTG || !strings.Contains(rs[0].Text, "2026-05-13") ||
+		!strings.Contains(rs[0].Text, "2028-05-13까지") {
+		t.Fatalf("30 days ahead: want one question naming the consent's date and the day it ends, got %q", allText(rs))
 	}
 	if ps := payloads(rs); len(ps) != 2 || ps[0] != "mkt:on:reconfirm" || ps[1] != "mkt:off:reconfirm" {
 		t.Errorf("buttons %v", ps)
 	}
-	if rs := posts(due.Add(24 * time.Hour)); len(rs) != 0 {
+	if rs := posts(ask.Add(24 * time.Hour)); len(rs) != 0 {
 		t.Errorf("asked twice: %q", allText(rs))
 	}
-	lapse := due.Add(ledger.MarketingLapseAfter)
+	if skip := ad(due.Add(-time.Minute)); skip != AdSent {
+		t.Errorf("an ad just before the two years: skip %q, want it sent", skip)
+	}
+	if skip := ad(due); skip != AdNoConsent {
+		t.Errorf("an ad at the two years, unanswered: skip %q, want %q", skip, AdNoConsent)
+	}
+	lapse := due
 	posts(lapse)
 	if m := h.marketing(id); m.Given || !m.Lapsed {
 		t.Fatalf("after %v unanswered: %+v, want lapsed", ledger.MarketingLapseAfter, m)
@@ -291,9 +314,9 @@ func TestMarketingJob_Retry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Consent given on 2026-05-13 at 14:00: the first 11:00 check after two
-	// years is the next day's.
-	due := time.Date(2028, 5, 14, 11, 0, 0, 0, seoul)
+	// Consent given on 2026-05-13 at 14:00: the first 11:00 check 30 days
+	// before two years is the next day's.
+	due := time.Date(2028, 4, 14, 11, 0, 0, 0, seoul)
 	h.setClock(due)
 	if err := s.Tick(context.Background()); err == nil {
 		t.Fatal("the failed send is not reported")

@@ -336,10 +336,14 @@
 // before it existed is never asked and has no advertising consent until
 // they use /marketing. Its buttons ("mkt:on|off:<how>") work outside any
 // flow and whenever pressed, so an old [수신 거부] still withdraws.
-// MarketingJob asks a customer whose consent is
-// ledger.MarketingReconfirmYears old once (the scheduler's retries of that
-// day's occurrence ask again a question whose send failed; past the day
-// they are not asked again, and lapse after ledger.MarketingLapseAfter). BirthdayJob's occurrence is made until
+// MarketingJob asks a customer once, ledger.MarketingAskAhead before
+// their consent is ledger.MarketingReconfirmYears old, naming the day it
+// ends (the scheduler's retries of that day's occurrence ask again a
+// question whose send failed; past the day they are not asked again, and
+// lapse at ledger.Marketing.LapsesAt). From the two years on, adMessage
+// refuses them until they answer yes (ledger.Marketing.AdsAllowed, which
+// the ledger's birthday and win-back marks ask too). BirthdayJob's
+// occurrence is made until
 // 21:00 at the latest (BirthdaySpec's MaxLate): a greeting missed because
 // dangol was down all day is skipped for that year, never sent at night.
 // Its greeting, benefit, year's mark and outreach record are written in

@@ -1071,7 +1071,7 @@ func (t *turn) setMyBirthday(c ledger.Customer, v string) error {
 	if err != nil {
 		return fmt.Errorf("dialog: read advertising consent: %w", err)
 	}
-	if !m.Given {
+	if !m.AdsAllowed(t.now) {
 		on := t.btn("ads.btn.on", marketingPayload(true, ledger.ViaCommand)) // flow_marketing.go
 		t.say("customer_edit.my.set_no_ads", map[string]any{"Date": t.birthdayText(b), "Button": on.Label}, on)
 		return nil

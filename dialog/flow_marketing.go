@@ -308,7 +308,7 @@ func (e *Engine) marketingPosts(ctx context.Context, at time.Time) ([]Reply, err
 			t := e.quietTurn(tx, lang, at)
 			text := t.text("ads.reconfirm.ask", map[string]any{
 				"Shop": e.shopOr(t), "Date": t.day(m.ConfirmedAt), "Years": ledger.MarketingReconfirmYears,
-				"Days": int(ledger.MarketingLapseAfter / (24 * time.Hour)),
+				"Until": t.day(m.LapsesAt()),
 			})
 			out = append(out, Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Text: text, Buttons: []Button{
 				t.btn("ads.btn.keep", marketingPayload(true, ledger.ViaReconfirm)),

@@ -20,9 +20,13 @@ var bucketMarketing = []byte("marketing")
 // MarketingReconfirmYears, and a question left unanswered for
 // MarketingLapseAfter lapses it (withdrawn, recorded as lapsed). 30 days
 // gives a customer who reads their messages once a month time to answer.
+// The question goes out MarketingAskAhead before the two years are up, so
+// that its answer window ends when they do: from then on no advertising
+// goes to a consent not confirmed again (AdsAllowed), answered or not.
 const (
 	MarketingReconfirmYears = 2
 	MarketingLapseAfter     = 30 * 24 * time.Hour
+	MarketingAskAhead       = MarketingLapseAfter
 )
 
 // MarketingVia says how advertising consent last changed.
@@ -72,6 +76,41 @@ func (m Marketing) ReconfirmDue() time.Time {
 		return time.Time{}
 	}
 	return m.ConfirmedAt.AddDate(MarketingReconfirmYears, 0, 0)
+}
+
+// ReconfirmAskAt returns when the re-confirmation question is due:
+// MarketingAskAhead before ReconfirmDue; zero without consent.
+func (m Marketing) ReconfirmAskAt() time.Time {
+	if due := m.ReconfirmDue(); !due.IsZero() {
+		return due.Add(-MarketingAskAhead)
+	}
+	return time.Time{}
+}
+
+// LapsesAt returns when a pending re-confirmation question lapses
+// unanswered: MarketingLapseAfter after it was asked, and never before
+// ReconfirmDue (a question asked early still runs to the two years); zero
+// when none is pending. A question asked late (the daily check did not
+// run, or a file from before questions went out ahead) still has its full
+// MarketingLapseAfter to be answered, though without advertising meanwhile.
+func (m Marketing) LapsesAt() time.Time {
+	if !m.Given || m.ReconfirmAskedAt.IsZero() {
+		return time.Time{}
+	}
+	l := m.ReconfirmAskedAt.Add(MarketingLapseAfter)
+	if due := m.ReconfirmDue(); l.Before(due) {
+		return due
+	}
+	return l
+}
+
+// AdsAllowed reports whether advertising may go to the customer at at:
+// consent given and confirmed within MarketingReconfirmYears. Every
+// advertising path asks it (campaigns, birthday benefits, win-back), so
+// a consent past its two years sends nothing while its question waits
+// for an answer, and a consent with no confirmation time sends nothing.
+func (m Marketing) AdsAllowed(at time.Time) bool {
+	return m.Given && at.Before(m.ReconfirmDue())
 }
 
 // marketingKey returns the stored key of customerID.
@@ -179,8 +218,8 @@ func (tx *Tx) MarkMarketingAsked(customerID string, at time.Time) (bool, error) 
 
 // MarketingRenewal is what the daily re-confirmation check did.
 type MarketingRenewal struct {
-	// Ask are the customers whose consent turned two years old and who
-	// were not asked yet: each is marked asked at the check's time, so
+	// Ask are the customers whose consent is MarketingAskAhead from two
+	// years old, or older, and who were not asked yet: each is marked asked at the check's time, so
 	// the caller asks them once. A check at that very time again (a
 	// scheduled occurrence tried again) lists them again.
 	Ask []string
@@ -211,10 +250,10 @@ func (tx *Tx) RenewMarketing(now time.Time) (MarketingRenewal, error) {
 			return fmt.Errorf("ledger: renew marketing: %w", err)
 		}
 		switch {
-		case c.Erased || (!m.ReconfirmAskedAt.IsZero() && !now.Before(m.ReconfirmAskedAt.Add(MarketingLapseAfter))):
+		case c.Erased || (!m.ReconfirmAskedAt.IsZero() && !now.Before(m.LapsesAt())):
 			m.Given, m.WithdrawnAt, m.Lapsed, m.Via, m.ReconfirmAskedAt = false, now, true, ViaLapse, time.Time{}
 			r.Lapsed = append(r.Lapsed, id)
-		case m.ReconfirmAskedAt.IsZero() && !now.Before(m.ReconfirmDue()):
+		case m.ReconfirmAskedAt.IsZero() && !now.Before(m.ReconfirmAskAt()):
 			m.ReconfirmAskedAt = now
 			r.Ask = append(r.Ask, id)
 		case m.ReconfirmAskedAt.Equal(now):
@@ -274,7 +313,8 @@ func (tx *Tx) Birthday(customerID string, day time.Time) (BirthdayState, error) 
 // "birthday") and a coupon (SourceBirthday) issued at at. It reports
 // whether it was new: false when a greeting of day's year was recorded
 // already, and then gives nothing. A customer without advertising consent
-// is refused (ErrNoConsent): the benefit is sent as advertising.
+// is refused (ErrNoConsent): the benefit is sent as advertising (AdsAllowed
+// at at).
 func (tx *Tx) MarkBirthday(customerID string, day, at time.Time, b BirthdayBenefit, loc *time.Location) (bool, error) {
 	st, err := tx.Birthday(customerID, day)
 	if err != nil || st != BirthdayDue {
@@ -284,7 +324,7 @@ func (tx *Tx) MarkBirthday(customerID string, day, at time.Time, b BirthdayBenef
 	if err != nil {
 		return false, err
 	}
-	if !m.Given {
+	if !m.AdsAllowed(at) {
 		return false, fmt.Errorf("ledger: birthday %s: %w", customerID, ErrNoConsent)
 	}
 	m.BirthdayOn = day

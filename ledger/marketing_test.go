@@ -105,8 +105,9 @@ func TestMarkMarketingAsked(t *testing.T) {
 }
 
 // TestRenewMarketing walks a consent through the law's two years: not
-// due a day before, asked once on the day, lapsed when unanswered for
-// MarketingLapseAfter, and a yes in between starts the two years again.
+// asked a day before MarketingAskAhead ahead of them, asked once then,
+// lapsed when the two years are up unanswered, and a yes in between starts
+// the two years again.
 func TestRenewMarketing(t *testing.T) {
 	s := MustOpen(t)
 	a := mustCustomer(t, s, "김하늘", "01012345678") // never answers
@@ -117,6 +118,7 @@ func TestRenewMarketing(t *testing.T) {
 	}
 	mustUpdate(t, s, func(tx *Tx) error { _, err := tx.SetMarketing(n.ID, false, ViaStart, t0); return err })
 	due := t0.AddDate(MarketingReconfirmYears, 0, 0)
+	ask := due.Add(-MarketingAskAhead)
 	renew := func(at time.Time) MarketingRenewal {
 		t.Helper()
 		var r MarketingRenewal
@@ -129,19 +131,19 @@ func TestRenewMarketing(t *testing.T) {
 		before     func()
 		ask, lapse []string
 	}{
-		{"DayBefore", due.Add(-24 * time.Hour), nil, nil, nil},
-		{"Due", due, nil, []string{a.ID, b.ID}, nil},
-		{"DueTriedAgain", due, nil, []string{a.ID, b.ID}, nil},
-		{"AskedOnce", due.Add(time.Hour), nil, nil, nil},
-		{"BeforeLapse", due.Add(MarketingLapseAfter - time.Second), func() {
+		{"DayBeforeAsk", ask.Add(-24 * time.Hour), nil, nil, nil},
+		{"AskAhead", ask, nil, []string{a.ID, b.ID}, nil},
+		{"AskTriedAgain", ask, nil, []string{a.ID, b.ID}, nil},
+		{"AskedOnce", ask.Add(time.Hour), nil, nil, nil},
+		{"BeforeDue", due.Add(-time.Second), func() {
 			mustUpdate(t, s, func(tx *Tx) error {
-				_, err := tx.SetMarketing(b.ID, true, ViaReconfirm, due.Add(time.Hour))
+				_, err := tx.SetMarketing(b.ID, true, ViaReconfirm, ask.Add(time.Hour))
 				return err
 			})
 		}, nil, nil},
-		{"Lapse", due.Add(MarketingLapseAfter), nil, nil, []string{a.ID}},
-		{"LapsedOnce", due.Add(2 * MarketingLapseAfter), nil, nil, nil},
-		{"ReconfirmedDue", due.Add(time.Hour).AddDate(MarketingReconfirmYears, 0, 0), nil, []string{b.ID}, nil},
+		{"LapseAtDue", due, nil, nil, []string{a.ID}},
+		{"LapsedOnce", due.Add(MarketingLapseAfter), nil, nil, nil},
+		{"ReconfirmedAsk", ask.Add(time.Hour).AddDate(MarketingReconfirmYears, 0, 0), nil, []string{b.ID}, nil},
 	}
 	for _, st := range steps {
 		if st.before != nil {
@@ -154,8 +156,45 @@ func TestRenewMarketing(t *testing.T) {
 	}
 	var m Marketing
 	mustView(t, s, func(tx *Tx) (err error) { m, err = tx.Marketing(a.ID); return err })
-	if m.Given || !m.Lapsed || m.Via != ViaLapse || !m.WithdrawnAt.Equal(due.Add(MarketingLapseAfter)) {
+	if m.Given || !m.Lapsed || m.Via != ViaLapse || !m.WithdrawnAt.Equal(due) {
 		t.Errorf("lapsed record: got %+v", m)
+	}
+}
+
+// TestMarketingAdsAllowed: advertising goes only to a consent confirmed
+// within the two years; past them it stops at once, whether the question
+// is pending, asked late (a file from before questions went out ahead:
+// it still has its full time to answer) or never asked.
+func TestMarketingAdsAllowed(t *testing.T) {
+	due := t0.AddDate(MarketingReconfirmYears, 0, 0)
+	given := Marketing{Given: true, GivenAt: t0, ConfirmedAt: t0}
+	asked := func(m Marketing, at time.Time) Marketing { m.ReconfirmAskedAt = at; return m }
+	tests := []struct {
+		name    string
+		m       Marketing
+		at      time.Time
+		allowed bool
+		lapses  time.Time
+	}{
+		{"Fresh", given, t0.Add(time.Hour), true, time.Time{}},
+		{"LastMoment", given, due.Add(-time.Second), true, time.Time{}},
+		{"AskedAhead", asked(given, due.Add(-MarketingAskAhead)), due.Add(-time.Hour), true, due},
+		{"AskedAheadEarlier", asked(given, due.Add(-2*MarketingAskAhead)), due.Add(-time.Hour), true, due},
+		{"PendingAtDue", asked(given, due.Add(-MarketingAskAhead)), due, false, due},
+		{"NeverAskedPastDue", given, due.Add(24 * time.Hour), false, time.Time{}},
+		{"AskedAtDue", asked(given, due), due.Add(48 * time.Hour), false, due.Add(MarketingLapseAfter)},
+		{"NoConfirmationTime", Marketing{Given: true, GivenAt: t0}, t0, false, time.Time{}},
+		{"Withdrawn", Marketing{ConfirmedAt: t0, WithdrawnAt: t0}, t0.Add(time.Hour), false, time.Time{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.m.AdsAllowed(tt.at); got != tt.allowed {
+				t.Errorf("AdsAllowed(%v) = %v, want %v", tt.at, got, tt.allowed)
+			}
+			if got := tt.m.LapsesAt(); !got.Equal(tt.lapses) {
+				t.Errorf("LapsesAt() = %v, want %v", got, tt.lapses)
+			}
+		})
 	}
 }
 
@@ -218,6 +257,10 @@ func TestMarkBirthday(t *testing.T) {
 	}
 	if _, err := mark(n.ID, day); !errors.Is(err, ErrNoConsent) {
 		t.Errorf("without consent: got %v, want ErrNoConsent", err)
+	}
+	// Past the two years unconfirmed, the benefit is advertising to no one.
+	if _, err := mark(c.ID, day.AddDate(2, 0, 0)); !errors.Is(err, ErrNoConsent) {
+		t.Errorf("consent past two years unconfirmed: got %v, want ErrNoConsent", err)
 	}
 	// The greeting tells of the coupon: no notice of it waits for the
 	// next morning's loyalty run.

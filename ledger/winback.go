@@ -110,9 +110,9 @@ func (tx *Tx) WinBack(customerID string) (WinBack, error) {
 }
 
 // winBackFor reads customerID's visits and mark and refuses one whose
-// lapse had its message (ErrWinBackSent) or who lacks advertising consent
-// (ErrNoConsent).
-func (tx *Tx) winBackFor(customerID string) ([]byte, VisitStats, error) {
+// lapse had its message (ErrWinBackSent) or who may get no advertising at
+// at (ErrNoConsent, Marketing.AdsAllowed).
+func (tx *Tx) winBackFor(customerID string, at time.Time) ([]byte, VisitStats, error) {
 	w, err := tx.WinBack(customerID)
 	if err != nil {
 		return nil, VisitStats{}, err
@@ -128,7 +128,7 @@ func (tx *Tx) winBackFor(customerID string) ([]byte, VisitStats, error) {
 	if err != nil {
 		return nil, v, err
 	}
-	if !m.Given {
+	if !m.AdsAllowed(at) {
 		return nil, v, ErrNoConsent
 	}
 	k, _ := custKeyOf(customerID)
@@ -166,7 +166,7 @@ func (tx *Tx) MarkWinBack(customerID string, at time.Time, auto bool, r WinBackR
 	if at.IsZero() || actorID == "" {
 		return fail(invalid("winback", "a time and an actor are required"))
 	}
-	k, v, err := tx.winBackFor(customerID)
+	k, v, err := tx.winBackFor(customerID, at)
 	if err != nil {
 		return fail(err)
 	}
@@ -235,7 +235,8 @@ func (tx *Tx) QueueWinBack(q QueuedWinBack, at time.Time) error {
 	if err := checkText("winback", "text", q.Text); err != nil {
 		return fail(err)
 	}
-	k, v, err := tx.winBackFor(q.CustomerID)
+	// Checked for when it goes out: the morning after a night's press.
+	k, v, err := tx.winBackFor(q.CustomerID, q.SendAt)
 	if err != nil {
 		return fail(err)
 	}

@@ -145,3 +145,32 @@ func TestQueueWinBack(t *testing.T) {
 		t.Error("the queued text is in the file in the clear")
 	}
 }
+
+// TestWinBackPastReconfirm: a win-back offer is advertising, so a consent
+// past its two years unconfirmed gets none, sent now or queued for the
+// morning after those two years; before them it goes.
+func TestWinBackPastReconfirm(t *testing.T) {
+	s := MustOpen(t)
+	c := mustCustomer(t, s, "김하늘", "010-4815-1623")
+	due := t0.AddDate(MarketingReconfirmYears, 0, 0)
+	mustUpdate(t, s, func(tx *Tx) error {
+		if _, err := tx.SetMarketing(c.ID, true, ViaCommand, t0); err != nil {
+			return err
+		}
+		return tx.RecordVisit(c.ID, due.AddDate(0, -3, 0))
+	})
+	offer := WinBackRules{Points: 500}
+	mustUpdate(t, s, func(tx *Tx) error {
+		if _, err := tx.MarkWinBack(c.ID, due, false, offer, "slack:U1", seoul); !errors.Is(err, ErrNoConsent) {
+			t.Errorf("sent at the two years: err = %v, want ErrNoConsent", err)
+		}
+		q := QueuedWinBack{CustomerID: c.ID, SendAt: due.Add(10 * time.Hour), Text: "잘 지내세요?", ActorID: "slack:U1"}
+		if err := tx.QueueWinBack(q, due.Add(-time.Hour)); !errors.Is(err, ErrNoConsent) {
+			t.Errorf("queued for after the two years: err = %v, want ErrNoConsent", err)
+		}
+		if _, err := tx.MarkWinBack(c.ID, due.Add(-time.Hour), false, offer, "slack:U1", seoul); err != nil {
+			t.Errorf("sent before the two years: %v", err)
+		}
+		return nil
+	})
+}
