@@ -95,6 +95,9 @@ func newJourney(t *testing.T) *journey {
 		Loc:     seoul,
 		Lang:    "ko",
 		Now:     func() time.Time { return t0 },
+		// A shop with a name, as one asking for advertising consent must
+		// be (dialog's flow_marketing.go asks nothing without one).
+		ShopName: "단골미용실",
 		// cmd/dangol's policy: Telegram carries customers.
 		CustomerChannels: []string{Channel},
 		StaffChannels:    []string{"slack"},
