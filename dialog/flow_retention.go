@@ -156,21 +156,12 @@ func (e *Engine) retentionNoticePosts(ctx context.Context, at time.Time) ([]Repl
 				"Shop": e.shopOr(t), "Span": e.retentionSpan(lang), "Date": t.day(n.EraseOn), "Points": points,
 			})})
 		}
-		to, err := e.managerIDs(tx)
+		to, err := e.managerAddresses(tx)
 		if err != nil {
 			return err
 		}
-		for _, id := range to {
-			channel, user, ok := strings.Cut(id, ":")
-			if !ok || channel == "" || user == "" {
-				continue
-			}
-			lang := e.lang
-			if p, err := tx.Profile(id); err != nil {
-				return fmt.Errorf("dialog: read profile: %w", err)
-			} else if p.Lang != "" {
-				lang = locales.Normalize(p.Lang)
-			}
+		for _, a := range to {
+			channel, user, lang := a.channel, a.user, a.lang
 			t := e.quietTurn(tx, lang, at)
 			lines := []string{t.text("privacy.retention.notice_staff", map[string]any{"Count": len(list)})}
 			for i, c := range list {
@@ -203,7 +194,7 @@ func (e *Engine) retentionNoticePosts(ctx context.Context, at time.Time) ([]Repl
 // again only if this same post is tried again. Without a manager to tell
 // the count waits.
 func (e *Engine) retentionNotice(tx *ledger.Tx, at time.Time, out []Reply) ([]Reply, error) {
-	to, err := e.managerIDs(tx)
+	to, err := e.managerAddresses(tx)
 	if err != nil || len(to) == 0 {
 		return out, err
 	}
@@ -214,7 +205,32 @@ func (e *Engine) retentionNotice(tx *ledger.Tx, at time.Time, out []Reply) ([]Re
 	if n == 0 {
 		return out, nil
 	}
-	for _, id := range to {
+	for _, a := range to {
+		channel, user, lang := a.channel, a.user, a.lang
+		line := e.cat.Text(lang, "privacy.retention.dm", map[string]any{"Count": n})
+		i := slices.IndexFunc(out, func(r Reply) bool { return r.To == ToUser && r.Channel == channel && r.UserID == user })
+		if i >= 0 {
+			out[i].Sections = append(out[i].Sections, Section{Lines: []string{line}})
+			continue
+		}
+		out = append(out, Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Text: line})
+	}
+	return out, nil
+}
+
+// managerAddress is where a manager is written to, and in which language.
+type managerAddress struct{ channel, user, lang string }
+
+// managerAddresses are managerIDs as addresses, each in the language of
+// their profile (else the shop's); an id that names no platform user is
+// left out.
+func (e *Engine) managerAddresses(tx *ledger.Tx) ([]managerAddress, error) {
+	ids, err := e.managerIDs(tx)
+	if err != nil {
+		return nil, err
+	}
+	var out []managerAddress
+	for _, id := range ids {
 		channel, user, ok := strings.Cut(id, ":")
 		if !ok || channel == "" || user == "" {
 			continue
@@ -225,13 +241,7 @@ func (e *Engine) retentionNotice(tx *ledger.Tx, at time.Time, out []Reply) ([]Re
 		} else if p.Lang != "" {
 			lang = locales.Normalize(p.Lang)
 		}
-		line := e.cat.Text(lang, "privacy.retention.dm", map[string]any{"Count": n})
-		i := slices.IndexFunc(out, func(r Reply) bool { return r.To == ToUser && r.Channel == channel && r.UserID == user })
-		if i >= 0 {
-			out[i].Sections = append(out[i].Sections, Section{Lines: []string{line}})
-			continue
-		}
-		out = append(out, Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Text: line})
+		out = append(out, managerAddress{channel, user, lang})
 	}
 	return out, nil
 }
