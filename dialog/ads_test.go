@@ -446,3 +446,21 @@ func TestMarketingNotAskedWithoutShopName(t *testing.T) {
 	h.reopen()
 	runSteps(t, h, []step{{msg: custMsg("/points"), want: []string{testShop}, payloads: []string{ask}}})
 }
+
+// TestMarketingUnconfirmedState: two years after the consent, unconfirmed,
+// /marketing does not read 동의 (no ad goes), and offers [소식 받기], which
+// confirms it.
+func TestMarketingUnconfirmedState(t *testing.T) {
+	h, minji := adHarness(t, "ko")
+	runSteps(t, h, []step{{msg: press(custMsg(""), marketingPayload(true, ledger.ViaStart))}})
+	given := h.text("ads.state.given", map[string]any{"Date": "2026-05-13"})
+	h.advance(2*365*24*time.Hour + 48*time.Hour)
+	runSteps(t, h, []step{
+		{msg: custMsg("/marketing"), want: []string{h.text("ads.state.unconfirmed", map[string]any{"Date": "2026-05-13"})},
+			not: []string{given}, payloads: []string{marketingPayload(true, ledger.ViaCommand)}},
+		{msg: press(custMsg(""), marketingPayload(true, ledger.ViaCommand))},
+	})
+	if m := h.marketing(minji); !m.AdsAllowed(h.now()) {
+		t.Errorf("after [소식 받기]: %+v, want ads allowed again", m)
+	}
+}

@@ -78,7 +78,8 @@ func (t *turn) cmdMarketing(args string) error {
 		return fmt.Errorf("dialog: read advertising consent: %w", err)
 	}
 	b := t.btn("ads.btn.on", marketingPayload(true, ledger.ViaCommand))
-	if m.Given {
+	// Past two years unconfirmed, [소식 받기] is the confirmation.
+	if m.AdsAllowed(t.now) {
 		b = t.btn("ads.btn.off", marketingPayload(false, ledger.ViaCommand))
 	}
 	t.say("ads.marketing.show", map[string]any{"State": t.marketingState(m)}, b)
@@ -89,6 +90,10 @@ func (t *turn) cmdMarketing(args string) error {
 // lapsed when, or never answered.
 func (t *turn) marketingState(m ledger.Marketing) string {
 	switch {
+	case m.Given && !m.AdsAllowed(t.now):
+		// Two years on, unconfirmed: no ad goes while the question waits,
+		// so it does not read 동의.
+		return t.text("ads.state.unconfirmed", map[string]any{"Date": t.day(m.ConfirmedAt)})
 	case m.Given:
 		return t.text("ads.state.given", map[string]any{"Date": t.day(m.ConfirmedAt)})
 	case m.Lapsed:
