@@ -252,7 +252,9 @@ func validateOffer(part ProgrammePart, points int64, coupon *CouponBenefit, days
 		return rangeErr(part, "points", 0, MaxBirthdayPoints)
 	}
 	if days < 0 || days > MaxCouponDays {
-		return rangeErr(part, "coupon_days", 0, MaxCouponDays)
+		// Said from 1: 0 stands for the default, and "0일" typed is
+		// refused, so "0에서 3,650 사이" named a value nobody can give.
+		return rangeErr(part, "coupon_days", 1, MaxCouponDays)
 	}
 	if coupon != nil {
 		return coupon.validate(part)
