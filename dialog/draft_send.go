@@ -17,8 +17,10 @@ type draftSend struct {
 	// adWarn, when set, is the catalog id of the warning that typed words
 	// read as an offer (adLike): a service message may not carry an ad,
 	// which needs consent, the (광고) mark and the day hours. The words
-	// are kept as the draft, so [보내기] then sends them as they are.
+	// are kept as the draft, so [보내기] then sends them as they are; a
+	// form's words go on in the chat, in flow (its state machine's name).
 	adWarn string
+	flow   string
 }
 
 // step reads the answer to the draft: [보내기] sends the text offered,
@@ -83,6 +85,14 @@ func (d *draftSend) onForm(t *turn, subject string) error {
 	text := strings.TrimSpace(t.m.Form[d.field])
 	if msg := t.replyFormError(text); msg != "" {
 		t.add(Reply{Lang: t.lang, FormErrors: map[string]string{d.field: msg}})
+		return nil
+	}
+	if d.adWarn != "" && adLike(text) {
+		// Asked in the chat, where [보내기] sends the words as they are:
+		// the form closes on a submit without errors.
+		t.begin(d.flow)
+		t.sess.Draft[d.subject], t.sess.Draft[d.text] = subject, text
+		d.askAgain(t, t.text(d.adWarn, nil))
 		return nil
 	}
 	return d.send(t, subject, text)

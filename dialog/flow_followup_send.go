@@ -254,7 +254,7 @@ func (t *turn) followUpCall(ft followUpTarget) error {
 var followUpDraft = &draftSend{
 	subject: dfsNote, text: dfsText, sendPayload: followUpSendBtn, sendLabel: "care.followup.btn.send",
 	reask: "care.followup.reask", field: fieldFollowUp, send: (*turn).sendFollowUp,
-	adWarn: "care.followup.ad_warn",
+	adWarn: "care.followup.ad_warn", flow: flowFollowUpSend,
 }
 
 // followUpSendStep reads the answer to the draft.

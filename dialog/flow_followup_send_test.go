@@ -285,3 +285,28 @@ func TestFollowUpAdWarned(t *testing.T) {
 		})
 	}
 }
+
+// TestFollowUpAdWarnedForm: the modal's words that read as an offer are
+// not sent either: the warning comes in the chat, where [보내기] sends them
+// as they are.
+func TestFollowUpAdWarnedForm(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	f := seed(h)
+	runSteps(t, h, linkMinji(h))
+	id := followUpNote(h, f.minji, "펌 상담", "펌")
+	offer := "이번 주 펌 20% 할인 쿠폰 드릴게요"
+	form := staffMsg("")
+	form.CanForm, form.FormID, form.Form = true, "fs:"+id, map[string]string{"text": offer}
+	runSteps(t, h, []step{
+		{msg: form, want: []string{h.text("care.followup.ad_warn", nil)}, payloads: []string{followUpSendBtn}, check: func(t *testing.T, h *harness, rs []Reply) {
+			if out := toUser(rs, ChannelTelegram, custTG); len(out) != 0 {
+				t.Errorf("an offer went from the form: %+v", out)
+			}
+		}},
+		{msg: press(staffMsg(""), followUpSendBtn), check: func(t *testing.T, h *harness, rs []Reply) {
+			if r := sentToCustomer(t, rs); !strings.Contains(r.Text, offer) {
+				t.Errorf("sent %q, want the words of the form", r.Text)
+			}
+		}},
+	})
+}
