@@ -488,14 +488,24 @@ func (t *turn) campaignLine(c ledger.Campaign) string {
 	return t.text("campaign.line", t.campaignData(c, text))
 }
 
+// campaignStates are the catalog ids of the campaigns' states.
+var campaignStates = map[ledger.CampaignState]string{
+	ledger.CampaignDraft:     "campaign.state.draft",
+	ledger.CampaignScheduled: "campaign.state.scheduled",
+	ledger.CampaignSending:   "campaign.state.sending",
+	ledger.CampaignDone:      "campaign.state.done",
+	ledger.CampaignCancelled: "campaign.state.cancelled",
+	ledger.CampaignExpired:   "campaign.state.expired",
+}
+
 // campaignData are the figures of c for the catalog.
 func (t *turn) campaignData(c ledger.Campaign, text string) map[string]any {
-	state := string(c.State)
+	state := c.State
 	if c.DraftExpired(t.now) {
-		state = "expired"
+		state = ledger.CampaignExpired
 	}
 	return map[string]any{
-		"Number": c.Number, "Text": text, "State": t.text("campaign.state."+state, nil),
+		"Number": c.Number, "Text": text, "State": t.text(campaignStates[state], nil),
 		"At": t.when(c.SendAt), "Sent": c.Counts.Sent, "Skipped": c.Counts.SkippedTotal(), "Failed": c.Counts.Failed,
 		"OptedOut": c.Counts.OptedOut, "Responded": c.Counts.Responded, "Queued": c.Counts.Queued,
 	}

@@ -457,7 +457,7 @@ func (t *turn) partLine(part ledger.ProgrammePart, p ledger.Programme) string {
 // from now on, and what it leaves as it was: points already earned, or,
 // for the stamp card, the stamps already on each card.
 func (t *turn) partChanged(part ledger.ProgrammePart, p ledger.Programme) Reply {
-	name := t.text("loyalty.program.part."+string(part), nil)
+	name := t.text(programPartNames[part], nil)
 	id := "loyalty.program.changed"
 	if part == ledger.PartStamps {
 		id = "loyalty.program.changed.stamps"
@@ -534,7 +534,7 @@ func (t *turn) askPart(part ledger.ProgrammePart) error {
 // partQuestion asks for part's value, showing what it is now and an
 // example; why, if any, says what was wrong with the last answer.
 func (t *turn) partQuestion(part ledger.ProgrammePart, p ledger.Programme, why string) Reply {
-	name := t.text("loyalty.program.part."+string(part), nil)
+	name := t.text(programPartNames[part], nil)
 	id := "loyalty.program.ask"
 	if part == ledger.PartWinBack {
 		// Its name reads as something else to type: "새 안부 메시지를 적어
@@ -543,7 +543,7 @@ func (t *turn) partQuestion(part ledger.ProgrammePart, p ledger.Programme, why s
 	}
 	text := t.text(id, map[string]any{
 		"Part": name, "Now": t.partLine(part, p),
-		"Example": t.text("loyalty.program.example."+string(part), nil),
+		"Example": t.text(programExamples[part], nil),
 	})
 	if why != "" {
 		text = why + "\n" + text
@@ -556,13 +556,13 @@ func (t *turn) partQuestion(part ledger.ProgrammePart, p ledger.Programme, why s
 // partForm is a part as a form with one field, filled with the part as it
 // is now, written as /program takes it.
 func (t *turn) partForm(part ledger.ProgrammePart, p ledger.Programme) Reply {
-	name := t.text("loyalty.program.part."+string(part), nil)
+	name := t.text(programPartNames[part], nil)
 	f := &Form{
 		ID:     formProgramPrefix + string(part),
 		Title:  t.text("loyalty.program.form.title", map[string]any{"Part": name}),
 		Submit: t.text("loyalty.program.form.submit", nil),
 		Fields: []Field{{
-			Name: "value", Label: name, Hint: t.text("loyalty.program.example."+string(part), nil),
+			Name: "value", Label: name, Hint: t.text(programExamples[part], nil),
 			Multiline: part == ledger.PartTiers, Value: t.partInput(part, p),
 		}},
 	}
@@ -644,6 +644,16 @@ func (t *turn) onProgramForm(name string) error {
 // setPart reads value for part and stores it as the programme from now on
 // (the ledger audits it). A value that cannot be read or breaks a rule
 // returns the catalog id and data saying why, and nothing is stored.
+// programPartNames are the catalog ids of each part's name.
+var programPartNames = map[ledger.ProgrammePart]string{
+	ledger.PartTiers:    "loyalty.program.part.tiers",
+	ledger.PartStamps:   "loyalty.program.part.stamps",
+	ledger.PartExpiry:   "loyalty.program.part.expiry",
+	ledger.PartRate:     "loyalty.program.part.rate",
+	ledger.PartBirthday: "loyalty.program.part.birthday",
+	ledger.PartWinBack:  "loyalty.program.part.winback",
+}
+
 // programExamples are the catalog ids of each part's example value.
 var programExamples = map[ledger.ProgrammePart]string{
 	ledger.PartTiers:    "loyalty.program.example.tiers",

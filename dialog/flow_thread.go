@@ -244,7 +244,7 @@ func quote(s string) string { return "“" + s + "”" }
 
 // threadTag is "[문의 #12]" or "[불만 #12]" in lang.
 func (t *turn) threadTag(lang string, th ledger.Thread) string {
-	return t.e.cat.Text(lang, "threads.tag."+threadKindWord(th), map[string]any{"N": th.Number})
+	return t.e.cat.Text(lang, threadTags[threadKindWord(th)], map[string]any{"N": th.Number})
 }
 
 // threadKindWord names what a thread is for its tag and label: a
@@ -259,6 +259,13 @@ func threadKindWord(th ledger.Thread) string {
 	}
 	return "question"
 }
+
+// threadTags and threadLabels are the catalog ids of a thread's tag
+// ("[불만 #3]") and label ("불만 #3"), by threadKindWord.
+var (
+	threadTags   = map[string]string{"question": "threads.tag.question", "complaint": "threads.tag.complaint", "byshop": "threads.tag.byshop"}
+	threadLabels = map[string]string{"question": "threads.label.question", "complaint": "threads.label.complaint", "byshop": "threads.label.byshop"}
+)
 
 // whoName names the thread's customer to staff: their name, or "미연결 고객".
 func (t *turn) whoName(lang string, c ledger.Customer, linked bool) string {
@@ -349,7 +356,7 @@ func (t *turn) staffPost(th ledger.Thread, text string, buttons ...Button) Reply
 
 // threadLabel is "문의 #12", "불만 #12" or "연락 #12" in lang: the tag without brackets.
 func (t *turn) threadLabel(lang string, th ledger.Thread) string {
-	return t.e.cat.Text(lang, "threads.label."+threadKindWord(th), map[string]any{"N": th.Number})
+	return t.e.cat.Text(lang, threadLabels[threadKindWord(th)], map[string]any{"N": th.Number})
 }
 
 // threadButton handles "th:<verb>:<n>": claim, card, close, reopen, open.

@@ -151,7 +151,7 @@ func (e *Engine) SLAPosts(ctx context.Context, at time.Time) ([]Reply, error) {
 // the customer's name (a DM may be read on a lock screen).
 func (e *Engine) slaDMs(th ledger.Thread, kind string, managers []string) []Reply {
 	lang := e.lang
-	tag := e.cat.Text(lang, "threads.tag."+threadKindWord(th), map[string]any{"N": th.Number})
+	tag := e.cat.Text(lang, threadTags[threadKindWord(th)], map[string]any{"N": th.Number})
 	text := e.cat.Text(lang, "threads.sla."+kind, map[string]any{"Tag": tag, "Since": th.OpenedAt.In(e.loc).Format("2006-01-02 15:04")})
 	open := Button{Label: e.cat.Text(lang, "threads.btn.open", nil), Payload: threadAction + ":open:" + strconv.FormatInt(th.Number, 10)}
 	var out []Reply
