@@ -54,7 +54,40 @@ func (e *Engine) CampaignJob(perRun, batch int, deliver func(context.Context, Re
 			return nil
 		},
 		Check: true, // it reads the queue as it is when it runs
+		Due:   e.campaignDue,
 	}
+}
+
+// campaignDue is the campaign job's Due: the earliest moment at or after
+// at when a scheduled campaign may go (its send time, out of the night),
+// or at itself while one is being sent.
+func (e *Engine) campaignDue(ctx context.Context, at time.Time) (time.Time, error) {
+	var first time.Time
+	err := e.store.View(ctx, func(tx *ledger.Tx) error {
+		cs, err := tx.Campaigns(0)
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			var d time.Time
+			switch c.State {
+			case ledger.CampaignSending:
+				d = adSendAt(at, e.loc)
+			case ledger.CampaignScheduled:
+				d = adSendAt(maxTime(c.SendAt, at), e.loc)
+			default:
+				continue
+			}
+			if first.IsZero() || d.Before(first) {
+				first = d
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return time.Time{}, fmt.Errorf("dialog: campaigns due: %w", err)
+	}
+	return first, nil
 }
 
 // CampaignSends takes up to perRun queued recipients of the campaigns due

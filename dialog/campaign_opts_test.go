@@ -131,3 +131,21 @@ func TestCampaignAt(t *testing.T) {
 		})
 	}
 }
+
+// TestCampaignSentOnTimeInAJump: a jump of the console's clock sends a
+// campaign at its own time, not at the last check before the jump ends.
+func TestCampaignSentOnTimeInAJump(t *testing.T) {
+	h, _, _ := campaignHarness(t, "ko", false)
+	due := h.now().Add(time.Hour).Truncate(time.Minute)
+	runSteps(t, h, []step{
+		{msg: managerMsg("/campaign : 겨울 세일 --at " + due.In(seoul).Format("2006-01-02 15:04"))},
+		{msg: press(managerMsg(""), "cmp:send:1")},
+	})
+	box := &timedBox{h: h}
+	s := h.campaignScheduler(box, 0)
+	h.advanceTo(s, h.now().Add(5*time.Hour))
+	got := box.dms(ChannelTelegram, custTG, "겨울 세일")
+	if len(got) != 1 || !got[0].at.Equal(due) {
+		t.Fatalf("sent %d, at %v; want one at %v", len(got), got, due)
+	}
+}

@@ -64,6 +64,11 @@ type Job struct {
 	// memory only): made again after a restart it finds what it found, and
 	// the campaign check every minute would otherwise be a commit a minute.
 	Check bool
+	// Due, for a Check, returns the first moment at or after at when it
+	// has work (a campaign's send time), zero for none known: a jump then
+	// makes the check then too, not only before the next other job. The
+	// console showed a 15:00 campaign as sent at 16:00.
+	Due func(ctx context.Context, at time.Time) (time.Time, error)
 }
 
 // SchedulerConfig configures NewScheduler. Zero values take the documented
@@ -296,7 +301,16 @@ func (s *Scheduler) Advance(ctx context.Context, to time.Time, set func(time.Tim
 		if s.jobs[i].Check {
 			// Skip a check whose next occurrence still comes before
 			// anything else happens: it would find what that one finds.
-			if last := lastBy(s.jobs[i].sched, at, s.nextOther(next, to)); last.After(at) {
+			bound := s.nextOther(next, to)
+			if due := s.jobs[i].Due; due != nil {
+				d, err := due(ctx, at)
+				if err != nil {
+					errs = append(errs, err)
+				} else if !d.IsZero() && d.Before(bound) {
+					bound = maxTime(d, at)
+				}
+			}
+			if last := lastBy(s.jobs[i].sched, at, bound); last.After(at) {
 				next[i] = last
 				continue
 			}
@@ -347,6 +361,14 @@ func (s *Scheduler) nextOther(next []time.Time, to time.Time) time.Time {
 		}
 	}
 	return bound
+}
+
+// maxTime returns the later of a and b.
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // earliest returns the index of the earliest of times that is not zero
