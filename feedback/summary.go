@@ -465,7 +465,7 @@ func (b *builder) scanNotes(tx *ledger.Tx) error {
 				sc.Name = n.StaffName
 			}
 			for _, t := range n.Tags {
-				if k := normalizeTag(t); k != "" {
+				if k := ledger.NormalizeTag(t); k != "" { // the ledger's one rule of a tag's key
 					tc := b.tags[k]
 					if tc == nil {
 						tc = &tagCount{}

@@ -234,9 +234,3 @@ func setOf(words ...string) map[string]bool {
 	}
 	return m
 }
-
-// normalizeTag makes "#Perm", "perm " and "PERM" one tag.
-func normalizeTag(t string) string {
-	t = strings.TrimLeft(strings.TrimSpace(t), "#")
-	return strings.ToLower(strings.Join(strings.Fields(t), " "))
-}

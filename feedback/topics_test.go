@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/dangol/dangol/ledger"
 )
 
 func TestWords(t *testing.T) {
@@ -71,10 +73,12 @@ func TestWordsKorean(t *testing.T) {
 	}
 }
 
+// TestNormalizeTag: the summary counts tags by the ledger's key, which
+// makes "#Perm", "perm " and "PERM" one tag.
 func TestNormalizeTag(t *testing.T) {
 	for in, want := range map[string]string{"#Perm": "perm", " perm ": "perm", "PERM": "perm", "염색": "염색", "#": "", "뿌리  염색": "뿌리 염색"} {
-		if got := normalizeTag(in); got != want {
-			t.Errorf("normalizeTag(%q) = %q, want %q", in, got, want)
+		if got := ledger.NormalizeTag(in); got != want {
+			t.Errorf("NormalizeTag(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
