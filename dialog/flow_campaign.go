@@ -275,11 +275,7 @@ func (t *turn) campaignDraft(audience, msg string, opts campaignOpts) (*campaign
 	if badWord != "" {
 		return &campaignRefusal{fieldAudience, "customers.bad_word", map[string]any{"Word": badWord}}, nil
 	}
-	tiers, err := t.tx.TierLookup(t.now, t.e.loc)
-	if err != nil {
-		return nil, fmt.Errorf("dialog: campaign audience: %w", err)
-	}
-	n, cs, err := t.listCustomers(f, tiers, 0, 0)
+	n, cs, err := t.audienceOf(f)
 	if err != nil {
 		return nil, err
 	}
@@ -632,14 +628,13 @@ func (t *turn) campaignGuided() error {
 	return nil
 }
 
-// matchesNobody reports whether no customer matches f.
-func (t *turn) matchesNobody(f custFilter) (bool, error) {
+// audienceOf returns how many customers f matches, and them.
+func (t *turn) audienceOf(f custFilter) (int, []ledger.Customer, error) {
 	tiers, err := t.tx.TierLookup(t.now, t.e.loc)
 	if err != nil {
-		return false, fmt.Errorf("dialog: campaign audience: %w", err)
+		return 0, nil, fmt.Errorf("dialog: campaign audience: %w", err)
 	}
-	n, _, err := t.listCustomers(f, tiers, 0, 0)
-	return n == 0, err
+	return t.listCustomers(f, tiers, 0, 0)
 }
 
 // campaignStep reads one answer of the guided /campaign; a wrong one is
@@ -653,9 +648,9 @@ func (t *turn) campaignStep(in input) error {
 		} else if f, bad := t.parseCustomerFilter(text); bad != "" || text == "" {
 			t.say("customers.bad_word", map[string]any{"Word": bad}, t.btn("campaign.btn.all", "all"))
 			return nil
-		} else if none, err := t.matchesNobody(f); err != nil {
+		} else if n, _, err := t.audienceOf(f); err != nil {
 			return err
-		} else if none {
+		} else if n == 0 {
 			// Said now, not after the text and the time were asked and
 			// the draft thrown away.
 			t.say("campaign.empty", map[string]any{"Filter": text}, t.btn("campaign.btn.all", "all"))
