@@ -117,7 +117,7 @@ func (t *turn) parseCampaignOpts(text string) (msg string, o campaignOpts, bad s
 			}
 			o.benefit.Points = n
 		case "coupon":
-			b, ok := parseBenefit(val)
+			b, ok := ParseBenefit(val)
 			if !ok || b.Validate() != nil {
 				return msg, o, "--" + p
 			}
@@ -771,7 +771,7 @@ func (t *turn) onCampaignForm() error {
 		opts.benefit.Points = n
 	}
 	if s := strings.TrimSpace(foldFullWidth(f[fieldCoupon])); s != "" {
-		b, ok := parseBenefit(s)
+		b, ok := ParseBenefit(s)
 		if !ok || b.Validate() != nil {
 			errs[fieldCoupon] = t.text("campaign.form.err.coupon", nil)
 		} else {

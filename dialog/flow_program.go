@@ -270,11 +270,18 @@ func rate(bp int) string { return ledger.FormatRateBP(bp) + "%" }
 // benefitText says what a coupon gives: "10% 할인", "5,000원 할인",
 // "아메리카노 1잔".
 func (t *turn) benefitText(b ledger.CouponBenefit) string {
+	return BenefitText(t.e.cat, t.lang, b)
+}
+
+// BenefitText says what a coupon gives in lang: "10% 할인", "5,000원
+// 할인", or the item. The CLI's export says it so too.
+func BenefitText(cat *locales.Catalog, lang string, b ledger.CouponBenefit) string {
 	switch b.Kind {
 	case ledger.BenefitPercent:
-		return t.text("loyalty.benefit.percent", map[string]any{"Percent": b.Percent})
+		return cat.Text(lang, "loyalty.benefit.percent", map[string]any{"Percent": b.Percent})
 	case ledger.BenefitWon:
-		return t.text("loyalty.benefit.won", map[string]any{"Amount": t.won(b.Won)})
+		won := cat.Text(lang, "core.fmt.won", map[string]any{"N": groupDigits(b.Won)})
+		return cat.Text(lang, "loyalty.benefit.won", map[string]any{"Amount": won})
 	}
 	return b.Item
 }

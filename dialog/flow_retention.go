@@ -53,7 +53,9 @@ const (
 )
 
 // ApplyRetention erases, as /forget would, every customer whose retention
-// (Config.Retention) has passed at the engine's now, and returns how many.
+// (Config.Retention) has passed at the engine's now and whose erasure day,
+// named by a retention notice at least 30 days before, has come; it
+// returns how many.
 // Each erasure is audited as ledger.RetentionActor's and counted in the
 // ledger until the managers' next morning DM tells it. Running it twice
 // erases and counts no one twice; with retention off it does nothing. It

@@ -150,7 +150,8 @@ func isBareNumber(s string) bool {
 // benefitWords may follow a percent or an amount: "10% 할인", "5,000원 off".
 var benefitWords = []string{"할인", "off", "discount"}
 
-// parseBenefit reads what a coupon gives: a percent ("10%", "10% 할인",
+// ParseBenefit reads what a coupon gives (in the chat, and in the CLI's
+// import of the export's coupon lines): a percent ("10%", "10% 할인",
 // "10 percent off"), an amount of money ("5,000원", "5천원 할인",
 // "₩5,000", "5000 won") or an item, any other line with a letter in it
 // ("아메리카노 1잔", "1+1 음료", "free americano", and a figure for part
@@ -158,7 +159,7 @@ var benefitWords = []string{"할인", "off", "discount"}
 // percent or an amount and is not one ("150%", "0원", "10.5%", a bare
 // "5000") returns ok=false, so a typo is refused rather than issued as an
 // item. Limits (1–100%, up to ledger.MaxCouponWon) are the ledger's.
-func parseBenefit(s string) (ledger.CouponBenefit, bool) {
+func ParseBenefit(s string) (ledger.CouponBenefit, bool) {
 	s = strings.Join(strings.Fields(foldFullWidth(s)), " ")
 	if s == "" {
 		return ledger.CouponBenefit{}, false
@@ -206,7 +207,7 @@ func scopedFigure(core string) bool {
 	if len(toks) < 2 || !strings.ContainsFunc(strings.Join(toks[:len(toks)-1], " "), unicode.IsLetter) {
 		return false
 	}
-	b, ok := parseBenefit(toks[len(toks)-1])
+	b, ok := ParseBenefit(toks[len(toks)-1])
 	return ok && b.Kind != ledger.BenefitItem && b.Validate() == nil
 }
 
@@ -236,7 +237,7 @@ func parseCouponArgs(s string, now time.Time, loc *time.Location) couponArgs {
 	}
 	// A percent or amount, perhaps with 할인/off, then a validity.
 	for n := min(2, len(toks)); n >= 1; n-- {
-		b, ok := parseBenefit(strings.Join(toks[:n], " "))
+		b, ok := ParseBenefit(strings.Join(toks[:n], " "))
 		if !ok || b.Kind == ledger.BenefitItem {
 			continue
 		}
@@ -253,7 +254,7 @@ func parseCouponArgs(s string, now time.Time, loc *time.Location) couponArgs {
 	}
 	for k := min(3, len(toks)-1); k >= 1; k-- {
 		if v, ok := parseValidity(strings.Join(toks[len(toks)-k:], " "), now, loc); ok {
-			b, ok := parseBenefit(strings.Join(toks[:len(toks)-k], " "))
+			b, ok := ParseBenefit(strings.Join(toks[:len(toks)-k], " "))
 			if !ok {
 				out.badBenefit = strings.Join(toks[:len(toks)-k], " ")
 				return out
@@ -269,7 +270,7 @@ func parseCouponArgs(s string, now time.Time, loc *time.Location) couponArgs {
 		out.badValidity = last
 		return out
 	}
-	b, ok := parseBenefit(s)
+	b, ok := ParseBenefit(s)
 	if !ok {
 		out.badBenefit = strings.TrimSpace(s)
 		return out
@@ -535,7 +536,7 @@ func parseStampRules(s string) stampArgs {
 	if rest, d, ok := trailingDays(toks); ok {
 		out.rules.RewardDays, toks = d, rest
 	}
-	b, ok := parseBenefit(strings.Join(toks, " "))
+	b, ok := ParseBenefit(strings.Join(toks, " "))
 	if !ok {
 		out.badReward = strings.Join(toks, " ")
 		return out
@@ -593,7 +594,7 @@ func parseBirthdayBenefit(s string) birthdayArgs {
 		if before, d, ok := trailingDays(rest); ok {
 			out.benefit.CouponDays, rest = d, before
 		}
-		b, ok := parseBenefit(strings.Join(rest, " "))
+		b, ok := ParseBenefit(strings.Join(rest, " "))
 		if !ok {
 			out.badCoupon = strings.Join(rest, " ")
 			return out

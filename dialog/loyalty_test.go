@@ -783,13 +783,13 @@ func TestLoyaltyParsers(t *testing.T) {
 			{"haircut 20% off", ledger.CouponBenefit{Kind: ledger.BenefitItem, Item: "haircut 20% off"}},
 		}
 		for _, tt := range tests {
-			if got, ok := parseBenefit(tt.in); !ok || got != tt.want {
-				t.Errorf("parseBenefit(%q) = %+v, %v; want %+v", tt.in, got, ok, tt.want)
+			if got, ok := ParseBenefit(tt.in); !ok || got != tt.want {
+				t.Errorf("ParseBenefit(%q) = %+v, %v; want %+v", tt.in, got, ok, tt.want)
 			}
 		}
 		for _, in := range []string{"", "5000", "0원", "10.5%", "%", "-5,000원", "10%%", "커트 10.5% 할인", "커트 150%", "커트 0원"} {
-			if got, ok := parseBenefit(in); ok {
-				t.Errorf("parseBenefit(%q) = %+v, want refused", in, got)
+			if got, ok := ParseBenefit(in); ok {
+				t.Errorf("ParseBenefit(%q) = %+v, want refused", in, got)
 			}
 		}
 	})
@@ -873,7 +873,7 @@ func FuzzLoyaltyParsers(f *testing.F) {
 		parseRateBP(s)
 		parseMonths(s)
 		parseDays(s)
-		parseBenefit(s)
+		ParseBenefit(s)
 		parseCouponArgs(s, t0, seoul)
 		parseTierRules(s, builtin, ledger.DefaultTierWindow)
 		parseStampRules(s)

@@ -568,7 +568,8 @@ func (tx *Tx) voidCoupon(k []byte, c *Coupon, at time.Time) error {
 }
 
 // expireCoupons marks expired up to limit valid coupons whose Ends is not
-// after now, each logged at its Ends; it returns how many and whether more
+// after now, each logged at the last moment before its Ends (in the week of
+// its last day); it returns how many and whether more
 // may be due.
 func (tx *Tx) expireCoupons(now time.Time, limit int) (int, bool, error) {
 	due := tx.bucket(bucketCouponDue)

@@ -468,7 +468,8 @@ var errStop = errors.New("stop")
 // ImportStamps puts n stamps (1 to 10,000) carried over from an export on
 // the customer's card at at, as one entry marked Imported: no reward is
 // issued by it (the card may hold more than the goal until the next
-// AddStamps fills cards), nothing is logged as given this week.
+// AddStamps, which gives one reward for the full card), nothing is logged
+// as given this week.
 func (tx *Tx) ImportStamps(customerID string, n int, actorID string, at time.Time) (StampEntry, error) {
 	fail := func(err error) (StampEntry, error) { return StampEntry{}, fmt.Errorf("ledger: import stamps: %w", err) }
 	if n < 1 || n > 10000 {

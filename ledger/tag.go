@@ -123,23 +123,31 @@ func tagsClean(tags []string) bool {
 }
 
 // repeatsTag reports whether t, clean, is the same tag as one of before,
-// clean too. A clean tag's key is its lower case (CleanTag leaves it as it
-// is), and strings.ToLower of a tag in lower case already allocates
-// nothing: the common case costs a scan.
+// clean too: a clean tag's key is its lower case, compared rune by rune
+// without building it (every note decode comes here, and "VIP" is kept
+// as typed, so strings.ToLower would allocate).
 func repeatsTag(before []string, t string) bool {
-	var k string
-	for j, u := range before {
-		if u == t {
-			return true
-		}
-		if j == 0 {
-			k = strings.ToLower(t)
-		}
-		if strings.ToLower(u) == k {
+	for _, u := range before {
+		if u == t || sameLower(u, t) {
 			return true
 		}
 	}
 	return false
+}
+
+// sameLower reports whether strings.ToLower(a) == strings.ToLower(b), as
+// the tags' key compares them; strings.EqualFold is not the same (it keeps
+// "İ" and "i" apart, which ToLower makes one key).
+func sameLower(a, b string) bool {
+	for a != "" && b != "" {
+		ra, na := utf8.DecodeRuneInString(a)
+		rb, nb := utf8.DecodeRuneInString(b)
+		if unicode.ToLower(ra) != unicode.ToLower(rb) {
+			return false
+		}
+		a, b = a[na:], b[nb:]
+	}
+	return a == "" && b == ""
 }
 
 // tagsNormal reports whether tags are already what NormalizeTags returns:

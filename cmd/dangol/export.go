@@ -20,7 +20,6 @@ import (
 
 	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/ledger"
-	"github.com/dangol/dangol/locales"
 )
 
 // The export formats. JSON is everything, for moving data out or auditing;
@@ -524,21 +523,8 @@ func (m *Main) csvLoyalty(tx *ledger.Tx, c ledger.Customer, loc *time.Location, 
 // "아메리카노 1잔 (2027-01-31까지, 코드 K7M2QX)".
 func (m *Main) couponLine(cp ledger.Coupon) string {
 	return m.Catalog.Text(m.Config.Lang, "cli.export.coupon", map[string]any{
-		"Benefit": benefitText(m.Catalog, m.Config.Lang, cp.Benefit), "LastDay": cp.LastDay, "Code": cp.Code,
+		"Benefit": dialog.BenefitText(m.Catalog, m.Config.Lang, cp.Benefit), "LastDay": cp.LastDay, "Code": cp.Code,
 	})
-}
-
-// benefitText says what a coupon gives in lang, as the chat does: "10%
-// 할인", "5,000원 할인", or the item.
-func benefitText(cat *locales.Catalog, lang string, b ledger.CouponBenefit) string {
-	switch b.Kind {
-	case ledger.BenefitPercent:
-		return cat.Text(lang, "loyalty.benefit.percent", map[string]any{"Percent": b.Percent})
-	case ledger.BenefitWon:
-		won := cat.Text(lang, "core.fmt.won", map[string]any{"N": groupDigits(lang, b.Won)})
-		return cat.Text(lang, "loyalty.benefit.won", map[string]any{"Amount": won})
-	}
-	return b.Item
 }
 
 // birthdayCell is a birthday as the export writes it: 1990-03-14, or

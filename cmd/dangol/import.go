@@ -164,7 +164,7 @@ type importRow struct {
 	coupons   []importCoupon
 }
 
-// importCoupon is a valid coupon a row carries over (couponWords).
+// importCoupon is a valid coupon a row carries over (importedCoupon).
 type importCoupon struct {
 	benefit ledger.CouponBenefit
 	lastDay time.Time // its last day, midnight in the shop's zone
@@ -596,7 +596,7 @@ func (m *Main) readSheet(path, format, sheetName string, now time.Time) (*sheet,
 		}
 		source = enc
 	}
-	sh, err := sheetFromRecords(records, rows, newCouponWords(m.Catalog), m.Config.Loc, now)
+	sh, err := sheetFromRecords(records, rows, m.Config.Loc, now)
 	if errors.Is(err, errNoHeader) {
 		msg := text("cli.import.err.no_header", map[string]any{"Rows": headerSearchRows})
 		if len(sheets) > 1 {
@@ -723,7 +723,7 @@ func csvRecords(text string) (records [][]string, rows []int, err error) {
 // an .xlsx sheet and reads every row after it: the one row pipeline of both
 // formats. A row with nothing in it is passed over (sheets end with empty
 // rows).
-func sheetFromRecords(records [][]string, rows []int, words *couponWords, loc *time.Location, now time.Time) (*sheet, error) {
+func sheetFromRecords(records [][]string, rows []int, loc *time.Location, now time.Time) (*sheet, error) {
 	rowOf := func(i int) int {
 		if rows != nil {
 			return rows[i]
@@ -754,7 +754,7 @@ func sheetFromRecords(records [][]string, rows []int, words *couponWords, loc *t
 		}
 		// Row numbers are the spreadsheet's (rowOf), so the shop finds
 		// the row it is told about.
-		row, reasons := parseRow(rec, sh.columns, sh.headers, words, loc, now)
+		row, reasons := parseRow(rec, sh.columns, sh.headers, loc, now)
 		row.row = rowOf(i)
 		if len(reasons) > 0 {
 			sh.rejected = append(sh.rejected, rejectedRow{row: row.row, reasons: reasons})
@@ -828,7 +828,7 @@ func blankRecord(rec []string) bool {
 
 // parseRow reads one row. It returns every reason the row cannot be
 // imported, so one pass of corrections fixes it.
-func parseRow(rec []string, cols map[field][]int, headers []string, words *couponWords, loc *time.Location, now time.Time) (importRow, []reason) {
+func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Location, now time.Time) (importRow, []reason) {
 	get := func(f field) (value, header string) {
 		if len(cols[f]) == 0 {
 			return "", ""
@@ -924,7 +924,7 @@ func parseRow(rec []string, cols map[field][]int, headers []string, words *coupo
 			if line = strings.TrimSpace(uncell(strings.TrimSpace(line))); line == "" {
 				continue
 			}
-			if cp, ok := words.coupon(line, loc); ok {
+			if cp, ok := importedCoupon(line, loc); ok {
 				row.coupons = append(row.coupons, cp)
 			} else {
 				bad("cli.import.reason.bad_coupon", map[string]any{"Value": line})
@@ -1039,30 +1039,6 @@ func splitTags(s string) []string {
 	})
 }
 
-// couponWords read the coupon lines of dangol's export (couponLine) in
-// either language: the benefit's words around a number (a percent, an
-// amount in won) as the catalog writes them, found by rendering each
-// template around a mark rather than by a copy of its words.
-type couponWords struct {
-	percent, won [][2]string // prefix and suffix, a pair a language
-}
-
-// newCouponWords reads the benefit templates of every language in cat.
-func newCouponWords(cat *locales.Catalog) *couponWords {
-	const mark = "\x00"
-	w := &couponWords{}
-	split := func(s string) [2]string {
-		before, after, _ := strings.Cut(s, mark)
-		return [2]string{before, after}
-	}
-	for _, l := range locales.Languages {
-		w.percent = append(w.percent, split(cat.Text(l, "loyalty.benefit.percent", map[string]any{"Percent": mark})))
-		won := cat.Text(l, "core.fmt.won", map[string]any{"N": mark})
-		w.won = append(w.won, split(cat.Text(l, "loyalty.benefit.won", map[string]any{"Amount": won})))
-	}
-	return w
-}
-
 // couponDate is a last day in a coupon line's parentheses.
 var couponDate = regexp.MustCompile(`\d{4}\s*[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}`)
 
@@ -1072,7 +1048,7 @@ var couponDate = regexp.MustCompile(`\d{4}\s*[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}`)
 // benefit that is neither the percent nor the amount of either language
 // is an item, as the shop named it. ok is false without a last day, or
 // for a benefit the ledger would refuse.
-func (w *couponWords) coupon(line string, loc *time.Location) (importCoupon, bool) {
+func importedCoupon(line string, loc *time.Location) (importCoupon, bool) {
 	open := strings.LastIndex(line, "(")
 	if open < 0 || !strings.HasSuffix(line, ")") {
 		return importCoupon{}, false
@@ -1082,37 +1058,19 @@ func (w *couponWords) coupon(line string, loc *time.Location) (importCoupon, boo
 	if !ok || head == "" {
 		return importCoupon{}, false
 	}
-	cp := importCoupon{lastDay: day, benefit: w.benefit(head)}
+	// Read as /coupon give reads it, which takes the export's words
+	// ("10% 할인", "₩5,000 off") and refuses a figure that is wrong.
+	b, ok := dialog.ParseBenefit(head)
+	if !ok {
+		return importCoupon{}, false
+	}
+	cp := importCoupon{lastDay: day, benefit: b}
 	for _, f := range strings.FieldsFunc(paren, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
 		if code, ok := ledger.NormalizeCouponCode(f); ok {
 			cp.code = code
 		}
 	}
 	return cp, cp.benefit.Validate() == nil
-}
-
-// benefit reads what a coupon gives from its words.
-func (w *couponWords) benefit(s string) ledger.CouponBenefit {
-	number := func(pairs [][2]string) (int64, bool) {
-		for _, p := range pairs {
-			if mid, ok := strings.CutPrefix(s, p[0]); ok && p[0]+p[1] != "" {
-				if mid, ok = strings.CutSuffix(mid, p[1]); ok {
-					n, err := strconv.ParseInt(strings.ReplaceAll(strings.TrimSpace(mid), ",", ""), 10, 64)
-					if err == nil && n > 0 {
-						return n, true
-					}
-				}
-			}
-		}
-		return 0, false
-	}
-	if n, ok := number(w.percent); ok && n <= 100 {
-		return ledger.CouponBenefit{Kind: ledger.BenefitPercent, Percent: int(n)}
-	}
-	if n, ok := number(w.won); ok {
-		return ledger.CouponBenefit{Kind: ledger.BenefitWon, Won: n}
-	}
-	return ledger.CouponBenefit{Kind: ledger.BenefitItem, Item: s}
 }
 
 // parsePoints reads a points balance: "1,750", "1750P", "1,750점", "1750.0".

@@ -442,7 +442,7 @@ func TestXLSXCells(t *testing.T) {
 		}
 		for _, tt := range tests {
 			rec := []string{"김", tt.in}
-			row, reasons := parseRow(rec, map[field][]int{fieldName: {0}, fieldPhone: {1}}, []string{"이름", "전화번호"}, newCouponWords(testCatalog), time.UTC, seededNow)
+			row, reasons := parseRow(rec, map[field][]int{fieldName: {0}, fieldPhone: {1}}, []string{"이름", "전화번호"}, time.UTC, seededNow)
 			switch {
 			case tt.want != "" && (len(reasons) > 0 || row.customer.Phone != tt.want):
 				t.Errorf("phone %q = %q %v, want %q", tt.in, row.customer.Phone, reasons, tt.want)
