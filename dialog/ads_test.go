@@ -400,6 +400,7 @@ func TestMarketingOptOutWords(t *testing.T) {
 		{"광고 안 받을게요", true},
 		{"/marketing 수신거부", true},
 		{"/marketing 거부요", true},
+		{"/marketing 수신 거부", true},
 		{"수신거부 하면 포인트도 없어지나요?", false},
 	} {
 		t.Run(tc.text, func(t *testing.T) {
@@ -462,5 +463,19 @@ func TestMarketingUnconfirmedState(t *testing.T) {
 	})
 	if m := h.marketing(minji); !m.AdsAllowed(h.now()) {
 		t.Errorf("after [소식 받기]: %+v, want ads allowed again", m)
+	}
+}
+
+// TestMarketingOnWords: /marketing takes the words of agreeing as it takes
+// those of opting out, spaces and all ("수신 동의" got the usage).
+func TestMarketingOnWords(t *testing.T) {
+	for _, arg := range []string{"on", "수신 동의", "받을게요!"} {
+		t.Run(arg, func(t *testing.T) {
+			h, minji := adHarness(t, "ko")
+			runSteps(t, h, []step{{msg: custMsg("/marketing " + arg), not: []string{h.text("ads.marketing.usage", nil)}}})
+			if m := h.marketing(minji); !m.Given {
+				t.Errorf("after /marketing %s: %+v, want consent given", arg, m)
+			}
+		})
 	}
 }

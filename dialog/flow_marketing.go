@@ -11,7 +11,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -49,6 +48,13 @@ func marketingPayload(on bool, via ledger.MarketingVia) string {
 	return adOptOutAction + ":" + v + ":" + string(via)
 }
 
+// marketingOnWords and marketingOffWords are /marketing's arguments, as
+// optOutKey holds them.
+var (
+	marketingOnWords  = map[string]bool{"on": true, "yes": true, "받기": true, "동의": true, "수신동의": true, "받을게요": true, "동의해요": true}
+	marketingOffWords = map[string]bool{"off": true, "no": true, "거부": true, "거부요": true, "안받기": true, "그만": true}
+)
+
 // cmdMarketing: /marketing shows the sender's advertising consent with a
 // button to change it; /marketing on|off (받기|거부) changes it at once.
 func (t *turn) cmdMarketing(args string) error {
@@ -60,14 +66,15 @@ func (t *turn) cmdMarketing(args string) error {
 		t.say("ads.marketing.unlinked", nil)
 		return nil
 	}
-	arg := strings.ToLower(strings.TrimSpace(args))
+	// Read as optOutKey reads, so "수신 동의" is 수신동의; "/marketing
+	// 수신거부" takes the words of opting out typed alone too
+	// (flow_optout.go).
+	arg := optOutKey(args)
 	switch {
 	case arg == "":
-	case slices.Contains([]string{"on", "yes", "받기", "동의", "수신동의", "받을게요", "동의해요"}, arg):
+	case marketingOnWords[arg]:
 		return t.setMarketing(c, true, ledger.ViaCommand)
-	// "/marketing 수신거부", "/marketing 거부요": the words of opting out,
-	// as typed alone (flow_optout.go).
-	case slices.Contains([]string{"off", "no", "거부", "거부요", "안받기", "그만"}, arg) || optOutWords[optOutKey(arg)]:
+	case marketingOffWords[arg] || optOutWords[arg]:
 		return t.setMarketing(c, false, ledger.ViaCommand)
 	default:
 		t.say("ads.marketing.usage", nil)

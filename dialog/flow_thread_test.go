@@ -326,6 +326,8 @@ func TestThanks(t *testing.T) {
 		"네": true, "넵!": true, "알겠습니다.": true, "Thank you!": true, "thanks": true, "ok thanks": true, "👍": true, "🙏🙏": true,
 		"감사합니다. 그런데 환불은 언제 되나요?": false, "아직 해결이 안 됐어요": false, "아니요": false, "?": false, "": false,
 		"감사합니다 다음에 또 올게요 그런데 주차가 돼요?": false, "네 근데 질문이 있어요": false,
+		// Sad or angry marks may say the complaint is not over.
+		"ㅠㅠ": false, "😡": false, "👎": false, "...": false, "okay thanks": true, "^^": true,
 	} {
 		if got := thanks(in); got != want {
 			t.Errorf("thanks(%q) = %v, want %v", in, got, want)

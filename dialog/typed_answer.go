@@ -55,11 +55,13 @@ var noCommentWords = []string{"없어요", "없음", "없습니다", "없어", "
 	"nocomment", "notreally", "nothingmuch", "nothingelse"}
 
 // noComment reports whether text, as a whole, says there is no comment: one
-// of noCommentWords, or only a dash or a dot ("-", "...").
+// of noCommentWords, or only dashes and dots ("-", "..."). A "ㅠㅠ" after
+// one star says something, and stays.
 func noComment(text string) bool {
 	w := answerForm(text)
 	if w == "" {
-		return strings.TrimSpace(text) != "" && strings.IndexFunc(text, unicode.IsSymbol) < 0
+		s := strings.TrimSpace(text)
+		return s != "" && strings.Trim(s, "-–—.…·_ ") == ""
 	}
 	return slices.Contains(noCommentWords, w)
 }
@@ -98,8 +100,13 @@ var thanksWords = []string{"감사합니다", "감사해요", "감사드려요",
 	"thanks", "thankyou", "thx", "ty", "thanksalot", "thankyousomuch", "thanksomuch", "great", "gotit", "noted", "cool"}
 
 // thanksLead are the words a thanks starts with that add nothing to it:
-// "네 감사합니다", "정말 고맙습니다", "ok thanks".
-var thanksLead = []string{"네", "넵", "예", "아", "앗", "정말", "너무", "진짜", "대단히", "ok", "okay", "oh", "many", "great"}
+// "네 감사합니다", "정말 고맙습니다", "ok thanks". A word that begins
+// another comes after it ("okay" before "ok"): they are cut as prefixes.
+var thanksLead = []string{"네", "넵", "예", "아", "앗", "정말", "너무", "진짜", "대단히", "okay", "ok", "oh", "many", "great"}
+
+// thanksMarks are the emoticons that thank or agree on their own ("👍",
+// "^^"); sad or angry ones ("ㅠㅠ", "😡") are not, and reach the staff.
+var thanksMarks = []string{"👍", "🙏", "👌", "😊", "🙂", "😀", "😄", "😁", "😍", "🥰", "❤", "♥", "💕", "^^", "ㅎㅎ"}
 
 // thanks reports whether text, as a whole, only thanks or acknowledges
 // ("감사합니다!", "네 알겠습니다", "Thank you!", "👍"): nothing to answer.
@@ -107,8 +114,17 @@ var thanksLead = []string{"네", "넵", "예", "아", "앗", "정말", "너무",
 func thanks(text string) bool {
 	w := answerForm(text)
 	if w == "" {
-		// Only emoticons: "👍", "🙏", "^^". A bare "?" asks something.
-		return strings.TrimSpace(text) != "" && !strings.ContainsAny(text, "?？")
+		// Only emoticons: "👍", "🙏", "^^" thank; "ㅠㅠ", "😡", "..." and a
+		// bare "?" may ask something.
+		if strings.ContainsAny(text, "?？ㅠㅜ") {
+			return false
+		}
+		for _, m := range thanksMarks {
+			if strings.Contains(text, m) {
+				return true
+			}
+		}
+		return false
 	}
 	for {
 		lead := false

@@ -40,7 +40,7 @@ func TestNoComment(t *testing.T) {
 		"모르겠어요": true, "글쎄요…": true, "딱히": true, "딱히요~": true, "No": true, "nothing": true, "idk": true, "IDK ㅎㅎ": true,
 		"-": true, "...": true, "몰라요ㅠ": true,
 		"없어요 다 좋았어요": false, "불친절했어요": false, "": false, "  ": false, "모르겠어요 왜 늦었는지": false,
-		"글쎄요 좀 비싸요": false, "no parking": false, "👍": false, "괜찮았어요": false,
+		"글쎄요 좀 비싸요": false, "no parking": false, "👍": false, "괜찮았어요": false, "ㅠㅠ": false, "?!": false,
 	} {
 		if got := noComment(in); got != want {
 			t.Errorf("noComment(%q) = %v, want %v", in, got, want)
