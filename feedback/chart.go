@@ -8,10 +8,13 @@ import (
 	"image/png"
 	"math"
 	"strconv"
+	"time"
 
 	"github.com/golang/freetype/truetype"
 	chart "github.com/wcharczuk/go-chart/v2"
 	"github.com/wcharczuk/go-chart/v2/drawing"
+
+	"github.com/dangol/dangol/locales"
 )
 
 // The chart is a portrait phone screen: a header with the week's key
@@ -124,7 +127,7 @@ func (s *Summary) dayPanel(p printer, font *truetype.Font) (image.Image, error) 
 			ratings[i] = some(avg)
 			labels[i] = rating1(avg)
 		}
-		dayTicks[i] = chart.Tick{Value: float64(i), Label: p.text("summary.weekday."+strconv.Itoa(i+1), nil)}
+		dayTicks[i] = chart.Tick{Value: float64(i), Label: p.text(locales.WeekdayShort(time.Weekday((i+1)%7)), nil)} // Monday first
 	}
 	visitTicks, visitMax := niceTicks(maxVisits)
 	c := panel(font, p.text("summary.chart.days", nil), []legendItem{

@@ -207,7 +207,7 @@ func (c *Console) formatTime(t time.Time) string { return FormatTime(c.cat, c.la
 func FormatTime(cat *locales.Catalog, lang string, t time.Time) string {
 	return cat.Text(lang, "clock.time", map[string]any{
 		"Date":    t.Format(time.DateOnly),
-		"Weekday": cat.Text(lang, "clock.weekday."+strconv.Itoa(int(t.Weekday())), nil),
+		"Weekday": cat.Text(lang, locales.WeekdayShort(t.Weekday()), nil),
 		"Clock":   t.Format("15:04"),
 	})
 }
