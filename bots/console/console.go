@@ -609,9 +609,19 @@ func (c *Console) image(lang string, img *dialog.Image) string {
 }
 
 func (c *Console) speakerData() map[string]any {
-	// NameRo is the quoted name with the particle it takes: '사장'으로,
-	// '민지'로.
-	return map[string]any{"Role": c.text("console.role."+string(c.role), nil), "Name": c.name}
+	role := string(c.role) // a role the console has no word for, as configured
+	if id, ok := roleNames[c.role]; ok {
+		role = c.text(id, nil)
+	}
+	return map[string]any{"Role": role, "Name": c.name}
+}
+
+// roleNames are the catalog ids of the speaker's role in the prompt and
+// the banner.
+var roleNames = map[ledger.Role]string{
+	ledger.RoleStaff:    "console.role.staff",
+	ledger.RoleManager:  "console.role.manager",
+	ledger.RoleCustomer: "console.role.customer",
 }
 
 func (c *Console) text(id string, data any) string { return c.cat.Text(c.lang, id, data) }

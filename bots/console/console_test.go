@@ -20,6 +20,7 @@ import (
 	"github.com/dangol/dangol/bots/relay"
 	"github.com/dangol/dangol/bots/retry/retrytest"
 	"github.com/dangol/dangol/dialog"
+	"github.com/dangol/dangol/ledger"
 	"github.com/dangol/dangol/locales"
 )
 
@@ -344,6 +345,40 @@ func TestConsole_Prompt(t *testing.T) {
 	want := "사장(매니저)> 안녕하세요, 사장 님\n사장(매니저)> 이제 고객 '42'로 말합니다.\n42(고객)> "
 	if out.String() != want {
 		t.Errorf("output = %q, want %q", out.String(), want)
+	}
+}
+
+// TestConsole_PromptRoles: the prompt names each role in the console's
+// language, and a role configured that the console has no word for as it
+// is, never a catalog id.
+func TestConsole_PromptRoles(t *testing.T) {
+	for _, tt := range []struct {
+		role ledger.Role
+		lang string
+		want string
+	}{
+		{ledger.RoleStaff, "ko", "민지(직원)> "},
+		{ledger.RoleManager, "ko", "민지(매니저)> "},
+		{ledger.RoleCustomer, "ko", "민지(고객)> "},
+		{ledger.RoleStaff, "en", "민지 (staff)> "},
+		{ledger.RoleManager, "en", "민지 (manager)> "},
+		{ledger.RoleCustomer, "en", "민지 (customer)> "},
+		{"owner", "ko", "민지(owner)> "},
+	} {
+		t.Run(tt.lang+"/"+string(tt.role), func(t *testing.T) {
+			var out bytes.Buffer
+			cat := locales.MustLoad()
+			c := console.New(console.Config{In: strings.NewReader(""), Out: &out, Handler: &fakeHandler{}, Catalog: cat, Lang: tt.lang, Quiet: true, Prompt: true, Role: tt.role, Name: "민지"})
+			if err := c.Run(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if out.String() != tt.want {
+				t.Errorf("prompt = %q, want %q", out.String(), tt.want)
+			}
+			if m := cat.Missing(); len(m) > 0 {
+				t.Errorf("missing messages: %v", m)
+			}
+		})
 	}
 }
 
