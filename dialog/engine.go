@@ -1125,21 +1125,20 @@ func parseCommand(text string, wordAlone bool) (name, args string, word, ok bool
 // --- flows ---
 
 // flowTitle returns the catalog id naming a flow, for the notices that
-// end one (expiry, a new command): core.flow.<name>, or core.flow.other for
-// a flow the catalog does not name.
+// end one (expiry, a new command): the flow's title, what its titleOf
+// names the session by, or core.flow.other for a flow this version does
+// not have (a session of an older one).
 func (t *turn) flowTitle(s ledger.Session) string {
-	// A state or an operation may have its own name: /customer new's "same
-	// name: register anyway?" is 고객 등록, not the edit flow's 고객 정보
-	// 수정; the correction flow's confirmation of an earn is 포인트 적립.
-	for _, sub := range []string{s.State, s.Draft[dOp]} {
-		if id := "core.flow." + s.Flow + "." + sub; s.Flow != "" && sub != "" && t.e.cat.Has(t.lang, id) {
+	f := flows[s.Flow]
+	if f == nil || f.title == "" {
+		return "core.flow.other"
+	}
+	if f.titleOf != nil {
+		if id := f.titleOf(s); id != "" {
 			return id
 		}
 	}
-	if id := "core.flow." + s.Flow; s.Flow != "" && t.e.cat.Has(t.lang, id) {
-		return id
-	}
-	return "core.flow.other"
+	return f.title
 }
 
 // begin starts flow in its first state with an empty draft.

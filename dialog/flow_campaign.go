@@ -603,6 +603,7 @@ const (
 // campaignFlow is the guided /campaign, managers only.
 func campaignFlow() *flowDef {
 	return &flowDef{
+		title:   "core.flow.campaign",
 		initial: cmpAudience,
 		roles:   []ledger.Role{ledger.RoleManager},
 		events: fsm.Events{

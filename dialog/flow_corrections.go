@@ -66,23 +66,28 @@ const (
 )
 
 // confirmOp is an operation the correction flow's [yes] [cancel] step
-// (corrAsk) carries out: its yes button's message id, and what it does once
-// pressed (the flow has ended by then; the draft is still there).
+// (corrAsk) carries out: its yes button's message id, what it does once
+// pressed (the flow has ended by then; the draft is still there), and the
+// catalog id naming it when a notice ends the flow ("포인트 적립").
 type confirmOp struct {
-	yes string
-	run func(*turn) error
+	yes   string
+	run   func(*turn) error
+	title string
 }
 
 // confirmOps are the operations corrAsk confirms, by the draft's dOp. A
 // feature that asks before it acts adds its own from its file's init, as
 // commands are added.
 var confirmOps = map[string]confirmOp{
-	opEarn:       {yes: "corrections.btn.earn", run: (*turn).confirmedEarn},
-	opNoteDelete: {yes: "corrections.btn.delete", run: (*turn).confirmedNoteDelete},
+	opEarn:       {yes: "corrections.btn.earn", run: (*turn).confirmedEarn, title: "core.flow.correct.earn"},
+	opNoteDelete: {yes: "corrections.btn.delete", run: (*turn).confirmedNoteDelete, title: "core.flow.correct.note.delete"},
 }
 
 // correctFlow is registered in flows (flows.go).
 var correctFlow = &flowDef{
+	title: "core.flow.correct",
+	// An operation waiting for its [yes] is named by what it does.
+	titleOf: func(s ledger.Session) string { return confirmOps[s.Draft[dOp]].title },
 	initial: corrAsk,
 	roles:   staffRoles,
 	events: fsm.Events{

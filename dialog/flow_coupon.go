@@ -29,6 +29,7 @@ const couponUse = "use"
 // couponFlow is the state machine of flowCoupon.
 func couponFlow() *flowDef {
 	return &flowDef{
+		title:   "core.flow.coupon",
 		initial: couponUse,
 		roles:   staffRoles,
 		events:  fsm.Events{{Name: "used", Src: []string{couponUse}, Dst: couponUse}},

@@ -38,6 +38,8 @@ const (
 // customerEditFlow is the staff flow of this file.
 func customerEditFlow() *flowDef {
 	return &flowDef{
+		title:   "core.flow.customer_edit",
+		titleOf: customerEditTitle,
 		initial: ceStart,
 		roles:   staffRoles,
 		events: fsm.Events{
@@ -51,9 +53,24 @@ func customerEditFlow() *flowDef {
 	}
 }
 
+// customerEditTitle names the states of the edit flow that are tasks of
+// their own: registering a customer whose name another has, and erasing one.
+func customerEditTitle(s ledger.Session) string {
+	switch s.State {
+	case ceDup:
+		return "core.flow.customer_edit.dupname"
+	case ceReason:
+		return "core.flow.customer_edit.reason"
+	case ceErase:
+		return "core.flow.customer_edit.erase"
+	}
+	return ""
+}
+
 // myBirthdayFlow asks a customer for their birthday.
 func myBirthdayFlow() *flowDef {
 	return &flowDef{
+		title:   "core.flow.my_birthday",
 		initial: "ask",
 		roles:   customerRoles,
 		events:  fsm.Events{{Name: "answered", Src: []string{"ask"}, Dst: stateDone}},

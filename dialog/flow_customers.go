@@ -39,6 +39,7 @@ const customersPage = 15
 // the CSV are asked for.
 func customersFlow() *flowDef {
 	return &flowDef{
+		title:   "core.flow.customers",
 		initial: "list",
 		roles:   staffRoles,
 		events: fsm.Events{

@@ -54,6 +54,7 @@ func init() {
 // sent or cancelled.
 func followUpSendFlow() *flowDef {
 	return &flowDef{
+		title:   "core.flow.followup_send",
 		initial: fsDraft,
 		roles:   staffRoles,
 		events:  fsm.Events{{Name: "sent", Src: []string{fsDraft}, Dst: stateDone}},

@@ -48,6 +48,7 @@ var partWords = map[string]ledger.ProgrammePart{
 // programFlow is the state machine of flowProgram.
 func programFlow() *flowDef {
 	return &flowDef{
+		title:   "core.flow.program",
 		initial: progMenu,
 		roles:   []ledger.Role{ledger.RoleManager},
 		events: fsm.Events{

@@ -82,6 +82,7 @@ const MaxBonusPoints = 1_000_000
 // resolveFlow is the state machine of flowResolve.
 func resolveFlow() *flowDef {
 	return &flowDef{
+		title:   "core.flow.resolve",
 		initial: rsNote,
 		roles:   staffRoles,
 		events: fsm.Events{

@@ -24,7 +24,7 @@ const opStamp = "stamp"
 
 func init() {
 	staffCommands["stamp"] = command{run: (*turn).cmdStamp}
-	confirmOps[opStamp] = confirmOp{yes: "loyalty.btn.stamp", run: (*turn).confirmedStamp}
+	confirmOps[opStamp] = confirmOp{yes: "loyalty.btn.stamp", run: (*turn).confirmedStamp, title: "core.flow.correct.stamp"}
 	koreanCommands["스탬프"] = "stamp"
 	koreanCommands["도장"] = "stamp"
 	addHelp(&helpStaff, "loyalty.help.stamp")

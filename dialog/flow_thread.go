@@ -37,6 +37,7 @@ const (
 // or cancelled.
 func questionFlow() *flowDef {
 	return &flowDef{
+		title:   "core.flow.question",
 		initial: qConfirm,
 		roles:   customerRoles,
 		events:  fsm.Events{{Name: "more", Src: []string{qConfirm}, Dst: qConfirm}},

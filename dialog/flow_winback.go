@@ -75,6 +75,7 @@ func init() {
 // cancelled.
 func winBackFlow() *flowDef {
 	return &flowDef{
+		title:   "core.flow.winback",
 		initial: wbDraft,
 		roles:   staffRoles,
 		events:  fsm.Events{{Name: "sent", Src: []string{wbDraft}, Dst: stateDone}},

@@ -26,6 +26,14 @@ const stateDone = "done"
 // guards transitions; the work happens in step, after fsm.Event returns,
 // so no callback can deadlock the machine or be silently misspelled.
 type flowDef struct {
+	// title is the catalog id naming the flow in the notices that end one
+	// (flowTitle): "상담 기록" of core.flow.note.
+	title string
+	// titleOf, when set, names what the session holds when a state or an
+	// operation reads as a task of its own, or returns "" for title:
+	// /customer new's "same name: register anyway?" is 고객 등록, not the
+	// edit flow's 고객 정보 수정.
+	titleOf func(s ledger.Session) string
 	initial string
 	events  fsm.Events
 	roles   []ledger.Role
@@ -94,6 +102,7 @@ func init() {
 	flows = map[string]*flowDef{
 		flowCorrect: correctFlow, // flow_corrections.go
 		flowNote: {
+			title:   "core.flow.note",
 			initial: noteCustomer,
 			roles:   staffRoles,
 			events: fsm.Events{
@@ -119,6 +128,7 @@ func init() {
 			keep: (*turn).keepNote, // flow_note.go
 		},
 		flowPick: {
+			title:   "core.flow.pick",
 			initial: "choose",
 			roles:   staffRoles,
 			events:  fsm.Events{{Name: "picked", Src: []string{"choose"}, Dst: stateDone}},
@@ -126,6 +136,7 @@ func init() {
 			browse:  []string{"choose"},
 		},
 		flowConsent: {
+			title:   "core.flow.consent",
 			initial: "ask",
 			roles:   customerRoles,
 			events: fsm.Events{
@@ -136,6 +147,7 @@ func init() {
 			resumedBy: []string{"start"},
 		},
 		flowFeedback: {
+			title:   "core.flow.feedback",
 			initial: fbRating,
 			roles:   customerRoles,
 			events: fsm.Events{
@@ -147,6 +159,7 @@ func init() {
 			keep: (*turn).keepFeedback, // flow_feedback.go
 		},
 		flowForget: {
+			title:   "core.flow.forget",
 			initial: "confirm",
 			roles:   customerRoles,
 			events: fsm.Events{
