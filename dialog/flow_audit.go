@@ -125,7 +125,7 @@ func (t *turn) auditLine(e ledger.AuditEntry, who, subject string) string {
 // auditDetail words an entry's detail. The trail records details in one
 // form for every language and for the export ("card", "earn 2750", a
 // field, a record's id); a known form is worded from the catalog
-// (customers.audit.detail.<action>.<word>, with the rest of the detail as
+// (auditDetails, by action and first word, with the rest of the detail as
 // Arg, and as Points, Signed and Count when it is a number), a record's id
 // is left out (the time and the action say which record, and the id means
 // nothing to staff), and anything else is shown as recorded.
@@ -146,8 +146,8 @@ func (t *turn) auditDetail(e ledger.AuditEntry) string {
 		return ""
 	}
 	word, arg, _ := strings.Cut(d, " ")
-	id := "customers.audit.detail." + e.Action + "." + word
-	if !t.e.cat.Has(t.lang, id) {
+	id, ok := auditDetails[e.Action][word]
+	if !ok {
 		return d
 	}
 	data := map[string]any{"Arg": arg}
@@ -164,11 +164,67 @@ func (t *turn) auditDetail(e ledger.AuditEntry) string {
 // auditAction names an audit action in the shop's words; an action this
 // version does not know is shown as recorded.
 func (t *turn) auditAction(action string) string {
-	id := "customers.audit.action." + action
-	if t.e.cat.Has(t.lang, id) {
+	if id, ok := auditActions[action]; ok {
 		return t.text(id, nil)
 	}
 	return action
+}
+
+// auditActions are the catalog ids of the actions the trail records
+// (ledger.AuditEntry.Action).
+var auditActions = map[string]string{
+	"read":           "customers.audit.action.read",
+	"list":           "customers.audit.action.list",
+	"create":         "customers.audit.action.create",
+	"edit":           "customers.audit.action.edit",
+	"note":           "customers.audit.action.note",
+	"note.edit":      "customers.audit.action.note.edit",
+	"note.delete":    "customers.audit.action.note.delete",
+	"points":         "customers.audit.action.points",
+	"answer":         "customers.audit.action.answer",
+	"followup":       "customers.audit.action.followup",
+	"link":           "customers.audit.action.link",
+	"import":         "customers.audit.action.import",
+	"erase":          "customers.audit.action.erase",
+	"audit":          "customers.audit.action.audit",
+	"coupon":         "customers.audit.action.coupon",
+	"stamps":         "customers.audit.action.stamps",
+	"winback":        "customers.audit.action.winback",
+	"tier":           "customers.audit.action.tier",
+	"programme":      "customers.audit.action.programme",
+	"thread_claim":   "customers.audit.action.thread_claim",
+	"thread_close":   "customers.audit.action.thread_close",
+	"thread_reopen":  "customers.audit.action.thread_reopen",
+	"thread_reply":   "customers.audit.action.thread_reply",
+	"thread_resolve": "customers.audit.action.thread_resolve",
+}
+
+// auditDetails are the catalog ids of the details worded from the catalog,
+// by action and the detail's first word ("earn" of "earn 2750").
+var auditDetails = map[string]map[string]string{
+	"read": {
+		"card":            "customers.audit.detail.read.card",
+		"coupons":         "customers.audit.detail.read.coupons",
+		"points":          "customers.audit.detail.read.points",
+		"form":            "customers.audit.detail.read.form",
+		"audit":           "customers.audit.detail.read.audit",
+		"followups":       "customers.audit.detail.read.followups",
+		"followups-dm":    "customers.audit.detail.read.followups-dm",
+		"followup-draft":  "customers.audit.detail.read.followup-draft",
+		"followup-phone":  "customers.audit.detail.read.followup-phone",
+		"winback-refused": "customers.audit.detail.read.winback-refused",
+		"winback-draft":   "customers.audit.detail.read.winback-draft",
+	},
+	"link":    {"code": "customers.audit.detail.link.code"},
+	"winback": {"queued": "customers.audit.detail.winback.queued", "sent": "customers.audit.detail.winback.sent"},
+	"points": {
+		"earn":    "customers.audit.detail.points.earn",
+		"redeem":  "customers.audit.detail.points.redeem",
+		"adjust":  "customers.audit.detail.points.adjust",
+		"reverse": "customers.audit.detail.points.reverse",
+	},
+	"stamps": {"add": "customers.audit.detail.stamps.add", "reverse": "customers.audit.detail.stamps.reverse"},
+	"coupon": {"give": "customers.audit.detail.coupon.give", "use": "customers.audit.detail.coupon.use"},
 }
 
 // actorLabel names an actor id: a granted staff member's name, else the bare
@@ -183,9 +239,39 @@ func (t *turn) actorLabel(id string) string {
 	return userLabel(id, "")
 }
 
+// auditTierMoves are the catalog ids of a tier move (tierDetail).
+var auditTierMoves = map[string]string{
+	"pin":   "customers.audit.detail.tier.pin",
+	"unpin": "customers.audit.detail.tier.unpin",
+}
+
+// auditProgrammeParts are the catalog ids naming each part of a programme
+// change (programmeDetail).
+var auditProgrammeParts = map[string]string{
+	string(ledger.PartRate):     "customers.audit.detail.programme.rate",
+	string(ledger.PartTiers):    "customers.audit.detail.programme.tiers",
+	string(ledger.PartStamps):   "customers.audit.detail.programme.stamps",
+	string(ledger.PartExpiry):   "customers.audit.detail.programme.expiry",
+	string(ledger.PartBirthday): "customers.audit.detail.programme.birthday",
+	string(ledger.PartWinBack):  "customers.audit.detail.programme.winback",
+}
+
+// auditUnits are the catalog ids of each word programmeUnits matches, one
+// for every word its pattern names.
+var auditUnits = map[string]string{
+	"mo":       "customers.audit.unit.mo",
+	"d":        "customers.audit.unit.d",
+	"v":        "customers.audit.unit.v",
+	"w":        "customers.audit.unit.w",
+	"off":      "customers.audit.unit.off",
+	"manual":   "customers.audit.unit.manual",
+	"auto":     "customers.audit.unit.auto",
+	"all time": "customers.audit.unit.all_time",
+}
+
 // programmeUnits are the audit trail's compact words of a programme change
 // ("12mo", "30d", "5v", "500000w", "off", "auto", "all time"), worded
-// from the catalog (customers.audit.unit.<word>), and the "item:" of a
+// from the catalog (auditUnits), and the "item:" of a
 // reward that is a thing, left out.
 var programmeUnits = regexp.MustCompile(`\b(\d+)(mo|d|v|w)\b|\b(off|manual|auto|all time)\b|\bitem:`)
 
@@ -197,8 +283,8 @@ var programmeUnits = regexp.MustCompile(`\b(\d+)(mo|d|v|w)\b|\b(off|manual|auto|
 func (t *turn) tierDetail(d string, at time.Time) string {
 	move, tiers, _ := strings.Cut(d, " ")
 	from, to, ok := strings.Cut(tiers, " → ")
-	id := "customers.audit.detail.tier." + move
-	if !ok || !t.e.cat.Has(t.lang, id) {
+	id, known := auditTierMoves[move]
+	if !ok || !known {
 		return d
 	}
 	p, err := t.tx.ProgrammeAt(at)
@@ -214,8 +300,8 @@ func (t *turn) tierDetail(d string, at time.Time) string {
 // (amounts, rates, rewards) as recorded.
 func (t *turn) programmeDetail(d string, at time.Time) string {
 	part, change, ok := strings.Cut(d, ": ")
-	id := "customers.audit.detail.programme." + part
-	if !ok || !t.e.cat.Has(t.lang, id) {
+	id, known := auditProgrammeParts[part]
+	if !ok || !known {
 		return d
 	}
 	if part == string(ledger.PartTiers) {
@@ -226,10 +312,11 @@ func (t *turn) programmeDetail(d string, at time.Time) string {
 		if m == "item:" {
 			return "" // a reward that is a thing: its name says it
 		}
-		if sub[3] != "" {
-			return t.text("customers.audit.unit."+strings.ReplaceAll(sub[3], " ", "_"), nil)
+		unit, ok := auditUnits[sub[2]+sub[3]] // one of the two is matched
+		if !ok {
+			return m
 		}
-		return t.text("customers.audit.unit."+sub[2], map[string]any{"N": sub[1]})
+		return t.text(unit, map[string]any{"N": sub[1]})
 	})
 	return t.text(id, nil) + ": " + change
 }

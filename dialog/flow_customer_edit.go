@@ -214,7 +214,7 @@ func (t *turn) actEdit(c ledger.Customer, rest string) error {
 // askValue asks for field's new value, showing the current one.
 func (t *turn) askValue(c ledger.Customer, field string) Reply {
 	d := t.fieldData(field)
-	d["Name"], d["Current"], d["Hint"] = c.Name, t.fieldValue(c, field), t.text("customer_edit.hint."+field, nil)
+	d["Name"], d["Current"], d["Hint"] = c.Name, t.fieldValue(c, field), t.fieldHint(field)
 	text := t.text("customer_edit.ask", d)
 	if field != fName && field != fPhone {
 		text += "\n" + t.text("customer_edit.ask_clear", nil)
@@ -524,9 +524,33 @@ func editTags(tags []string, value string) (out, missing []string, err error) {
 	return out, missing, nil
 }
 
-// fieldName is a field in the shop's words.
+// fieldName is a field in the shop's words; a field this version does not
+// edit (a session or an audit entry of another version) as it is named.
 func (t *turn) fieldName(field string) string {
-	return t.text("customer_edit.field."+field, nil)
+	if ids, ok := editFieldIDs[field]; ok {
+		return t.text(ids.name, nil)
+	}
+	return field
+}
+
+// fieldHint is the example under the question for field's new value; ""
+// for a field this version does not edit.
+func (t *turn) fieldHint(field string) string {
+	if ids, ok := editFieldIDs[field]; ok {
+		return t.text(ids.hint, nil)
+	}
+	return ""
+}
+
+// editFieldIDs are the catalog ids of each field's name ("생일") and of
+// the example of a value ("예: 3/15, 3월 15일, 1990-03-15").
+var editFieldIDs = map[string]struct{ name, hint string }{
+	fName:        {"customer_edit.field.name", "customer_edit.hint.name"},
+	fPhone:       {"customer_edit.field.phone", "customer_edit.hint.phone"},
+	fBirthday:    {"customer_edit.field.birthday", "customer_edit.hint.birthday"},
+	fPreferences: {"customer_edit.field.preferences", "customer_edit.hint.preferences"},
+	fRemarks:     {"customer_edit.field.remarks", "customer_edit.hint.remarks"},
+	fTags:        {"customer_edit.field.tags", "customer_edit.hint.tags"},
 }
 
 // fieldData is the data of a message naming field: Field, and FieldEul and

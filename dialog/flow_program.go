@@ -356,7 +356,7 @@ func (t *turn) showProgramme() error {
 	if t.role == ledger.RoleManager {
 		t.begin(flowProgram)
 		for _, part := range programParts {
-			r.Buttons = append(r.Buttons, t.btn("loyalty.program.btn."+string(part), "prog:"+string(part)))
+			r.Buttons = append(r.Buttons, t.btn(programButtons[part], "prog:"+string(part)))
 		}
 		r.Text += "\n" + t.text("loyalty.program.change_hint", nil)
 	}
@@ -649,9 +649,6 @@ func (t *turn) onProgramForm(name string) error {
 	return nil
 }
 
-// setPart reads value for part and stores it as the programme from now on
-// (the ledger audits it). A value that cannot be read or breaks a rule
-// returns the catalog id and data saying why, and nothing is stored.
 // programPartNames are the catalog ids of each part's name.
 var programPartNames = map[ledger.ProgrammePart]string{
 	ledger.PartTiers:    "loyalty.program.part.tiers",
@@ -672,6 +669,20 @@ var programExamples = map[ledger.ProgrammePart]string{
 	ledger.PartWinBack:  "loyalty.program.example.winback",
 }
 
+// programButtons are the catalog ids of each part's button under
+// /program ("등급 바꾸기").
+var programButtons = map[ledger.ProgrammePart]string{
+	ledger.PartTiers:    "loyalty.program.btn.tiers",
+	ledger.PartStamps:   "loyalty.program.btn.stamps",
+	ledger.PartExpiry:   "loyalty.program.btn.expiry",
+	ledger.PartRate:     "loyalty.program.btn.rate",
+	ledger.PartBirthday: "loyalty.program.btn.birthday",
+	ledger.PartWinBack:  "loyalty.program.btn.winback",
+}
+
+// setPart reads value for part and stores it as the programme from now on
+// (the ledger audits it). A value that cannot be read or breaks a rule
+// returns the catalog id and data saying why, and nothing is stored.
 func (t *turn) setPart(part ledger.ProgrammePart, value string) (ledger.Programme, string, map[string]any, error) {
 	// A change applies to the programme as the configuration seeds it.
 	if err := t.e.seedProgramme(t.tx); err != nil {
@@ -767,10 +778,42 @@ func (t *turn) setPart(part ledger.ProgrammePart, value string) (ledger.Programm
 	return p, "", nil, nil
 }
 
+// ruleFields are the catalog ids naming each field a *ledger.RuleError can
+// be about, in the shop's words ("적립률").
+var ruleFields = map[string]string{
+	"rate":        "loyalty.field.rate",
+	"window":      "loyalty.field.window",
+	"level":       "loyalty.field.level",
+	"id":          "loyalty.field.id",
+	"name":        "loyalty.field.name",
+	"visits":      "loyalty.field.visits",
+	"spend":       "loyalty.field.spend",
+	"benefit":     "loyalty.field.benefit",
+	"goal":        "loyalty.field.goal",
+	"reward":      "loyalty.field.reward",
+	"reward_days": "loyalty.field.reward_days",
+	"months":      "loyalty.field.months",
+	"points":      "loyalty.field.points",
+	"coupon":      "loyalty.field.coupon",
+	"coupon_days": "loyalty.field.coupon_days",
+	"kind":        "loyalty.field.kind",
+	"percent":     "loyalty.field.percent",
+	"won":         "loyalty.field.won",
+	"item":        "loyalty.field.item",
+	"days":        "loyalty.field.days",
+	"last_day":    "loyalty.field.last_day",
+	"note":        "loyalty.field.note",
+	"stamps":      "loyalty.field.stamps",
+}
+
 // ruleMessage says in the shop's words what a *ledger.RuleError found
 // wrong; tier names the tier level it is about, if any.
 func (t *turn) ruleMessage(re *ledger.RuleError, tier string) (string, map[string]any) {
-	what := t.text("loyalty.field."+re.Field, nil)
+	fieldID, ok := ruleFields[re.Field]
+	if !ok {
+		fieldID = "loyalty.field.other" // a field the ledger checks and this version does not name
+	}
+	what := t.text(fieldID, nil)
 	data := map[string]any{
 		"What": what,
 		"Tier": tier, "Min": groupDigits(re.Min), "Max": groupDigits(re.Max),

@@ -235,9 +235,22 @@ func (t *turn) closedDays() string {
 	}
 	names := make([]string, len(t.e.hours.Closed))
 	for i, wd := range t.e.hours.Closed {
-		names[i] = t.text("threads.weekday."+strconv.Itoa(int(wd)), nil)
+		names[i] = t.text(threadWeekdays[(wd%7+7)%7], nil) // a number past Saturday counts round the week
 	}
 	return strings.Join(names, ", ")
+}
+
+// threadWeekdays are the catalog ids of the weekdays' full names
+// ("월요일"), by time.Weekday: a day off reads whole, where the clock and
+// the chart print the short ones (locales.WeekdayShort).
+var threadWeekdays = [7]string{
+	time.Sunday:    "threads.weekday.0",
+	time.Monday:    "threads.weekday.1",
+	time.Tuesday:   "threads.weekday.2",
+	time.Wednesday: "threads.weekday.3",
+	time.Thursday:  "threads.weekday.4",
+	time.Friday:    "threads.weekday.5",
+	time.Saturday:  "threads.weekday.6",
 }
 
 // quote sets a customer's words apart in a staff post.
@@ -651,8 +664,8 @@ func (t *turn) inboxLine(th ledger.Thread) (string, error) {
 	line := t.text("threads.inbox.line", map[string]any{
 		"Tag": t.threadTag(t.lang, th), "Who": who, "State": t.threadState(th), "Age": t.age(t.now.Sub(th.OpenedAt)),
 	})
-	if kind := t.e.slaDue(th, t.now); kind != "" { // the SLA DMs' own test (sla.go)
-		line += " · " + t.text("threads.inbox.sla."+kind, nil)
+	if ids, ok := slaTexts[t.e.slaDue(th, t.now)]; ok { // the SLA DMs' own test (sla.go)
+		line += " · " + t.text(ids.inbox, nil)
 	}
 	return line, nil
 }

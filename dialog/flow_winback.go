@@ -143,7 +143,7 @@ func (t *turn) winBackTarget(id string) (winBackTarget, bool, error) {
 		return winBackTarget{}, false, err
 	}
 	if skip != AdSent {
-		return refuse("winback.skip." + string(skip))
+		return refuse(winBackSkipID(skip))
 	}
 	p, err := t.programme()
 	if err != nil {
@@ -681,6 +681,44 @@ func (e *Engine) QueuedWinBacks(ctx context.Context, at time.Time) ([]Reply, err
 	return out, nil
 }
 
+// winBackSkipID is the catalog id telling staff why no win-back can go to
+// a customer, by what adMessage skipped; a skip without words of its own
+// reads as a plain "can't be sent now".
+func winBackSkipID(skip AdSkip) string {
+	switch skip {
+	case AdNoConsent:
+		return "winback.skip.no_consent"
+	case AdUnlinked:
+		return "winback.skip.unlinked"
+	case AdUnreachable:
+		return "winback.skip.unreachable"
+	case AdErased:
+		return "winback.skip.erased"
+	case AdNoShop:
+		return "winback.skip.no_shop"
+	}
+	return "winback.skip.other"
+}
+
+// winBackDroppedID is the catalog id of why a queued win-back did not go
+// (winBackDroppedDM): "visited", or what adMessage skipped; a reason
+// without words of its own reads as a plain "can't be sent now".
+func winBackDroppedID(why string) string {
+	switch why {
+	case "visited":
+		return "winback.dropped_why.visited"
+	case string(AdNoConsent):
+		return "winback.dropped_why.no_consent"
+	case string(AdUnlinked):
+		return "winback.dropped_why.unlinked"
+	case string(AdUnreachable):
+		return "winback.dropped_why.unreachable"
+	case string(AdNoShop):
+		return "winback.dropped_why.no_shop"
+	}
+	return "winback.dropped_why.other"
+}
+
 // winBackDroppedDM tells the staff member who queued q that it did not go
 // and why (an AdSkip, or "visited"), in their language: a direct message
 // to their platform id; ok is false when they cannot be written to (the
@@ -696,7 +734,7 @@ func (e *Engine) winBackDroppedDM(tx *ledger.Tx, q ledger.QueuedWinBack, c ledge
 	} else if p.Lang != "" {
 		lang = locales.Normalize(p.Lang)
 	}
-	reason := e.cat.Text(lang, "winback.dropped_why."+why, nil)
+	reason := e.cat.Text(lang, winBackDroppedID(why), nil)
 	text := e.cat.Text(lang, "winback.dropped", map[string]any{"Name": c.Name, "Why": reason})
 	return Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Text: text}, true, nil
 }

@@ -99,7 +99,7 @@ func (e *Engine) responseReply(ctx context.Context, lang string, now time.Time, 
 				return err
 			}
 			if f.Sent > 0 || f.Baseline > 0 {
-				lines = append(lines, t.text("response.row", map[string]any{"Kind": t.text("response.kind."+responseKindName(k), nil), "Line": t.responseLine(f)}))
+				lines = append(lines, t.text("response.row", map[string]any{"Kind": t.text(responseKindName(k), nil), "Line": t.responseLine(f)}))
 			}
 		}
 		return nil
@@ -115,12 +115,23 @@ func (e *Engine) responseReply(ctx context.Context, lang string, now time.Time, 
 	return t.mkSections(t.text("response.head", data), []Section{{Lines: lines}}), nil
 }
 
-// responseKindName names kind k in the catalog ("campaign" for "").
+// responseKindName is the catalog id naming row k of /response (the
+// campaigns for ""); a kind it does not know (one added to the ledger and
+// not here) reads as a neutral "other messages", never an id.
 func responseKindName(k ledger.OutreachKind) string {
-	if k == "" {
-		return "campaign"
+	if id, ok := responseKindNames[k]; ok {
+		return id
 	}
-	return string(k)
+	return "response.kind.other"
+}
+
+// responseKindNames are the catalog ids of the rows of /response.
+var responseKindNames = map[ledger.OutreachKind]string{
+	ledger.OutreachFollowUp: "response.kind.followup",
+	ledger.OutreachRating:   "response.kind.rating",
+	ledger.OutreachBirthday: "response.kind.birthday",
+	ledger.OutreachWinBack:  "response.kind.winback",
+	"":                      "response.kind.campaign",
 }
 
 // responseLine renders one set of response figures in the turn's

@@ -71,6 +71,7 @@ func (h Hours) Deadline(start time.Time, d time.Duration, loc *time.Location) ti
 
 // slaDue says which SLA th has passed at now: "reply" (a question with no
 // staff answer) or "resolve" (a complaint not closed), or "".
+// A new kind wants its texts in slaTexts.
 func (e *Engine) slaDue(th ledger.Thread, now time.Time) string {
 	if th.State == ledger.ThreadClosed {
 		return ""
@@ -147,12 +148,24 @@ func (e *Engine) SLAPosts(ctx context.Context, at time.Time) ([]Reply, error) {
 	return out, nil
 }
 
+// slaTexts are the catalog ids of what each SLA kind (slaDue) says: the
+// managers' DM and the note on the thread's line in /inbox.
+var slaTexts = map[string]struct{ dm, inbox string }{
+	"reply":   {"threads.sla.reply", "threads.inbox.sla.reply"},
+	"resolve": {"threads.sla.resolve", "threads.inbox.sla.resolve"},
+}
+
 // slaDMs is one DM per manager about th, in the shop's language, without
-// the customer's name (a DM may be read on a lock screen).
+// the customer's name (a DM may be read on a lock screen); none for a kind
+// without texts, rather than an id.
 func (e *Engine) slaDMs(th ledger.Thread, kind string, managers []string) []Reply {
+	ids, ok := slaTexts[kind]
+	if !ok {
+		return nil
+	}
 	lang := e.lang
 	tag := e.cat.Text(lang, threadTags[threadKindWord(th)], map[string]any{"N": th.Number})
-	text := e.cat.Text(lang, "threads.sla."+kind, map[string]any{"Tag": tag, "Since": th.OpenedAt.In(e.loc).Format("2006-01-02 15:04")})
+	text := e.cat.Text(lang, ids.dm, map[string]any{"Tag": tag, "Since": th.OpenedAt.In(e.loc).Format("2006-01-02 15:04")})
 	open := Button{Label: e.cat.Text(lang, "threads.btn.open", nil), Payload: threadAction + ":open:" + strconv.FormatInt(th.Number, 10)}
 	var out []Reply
 	for _, id := range managers {
@@ -250,7 +263,7 @@ func (e *Engine) threadWeekSection(ctx context.Context, w feedback.Week, lang st
 			}
 		}
 		sec.Lines = append(sec.Lines, e.cat.Text(lang, "threads.week.slowest", map[string]any{
-			"Tag": e.cat.Text(lang, "threads.tag."+threadKindWord(fig.Slowest), map[string]any{"N": fig.Slowest.Number}), "Who": who, "Wait": e.ageText(lang, fig.SlowestWait),
+			"Tag": e.cat.Text(lang, threadTags[threadKindWord(fig.Slowest)], map[string]any{"N": fig.Slowest.Number}), "Who": who, "Wait": e.ageText(lang, fig.SlowestWait),
 		}))
 	}
 	return sec, true, nil
