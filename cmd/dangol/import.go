@@ -74,12 +74,22 @@ const (
 	fieldLast = fieldCoupons
 )
 
-// fieldKeys name the fields in locale ids ("cli.import.field.name").
-var fieldKeys = [...]string{
-	fieldName: "name", fieldPhone: "phone", fieldBirthday: "birthday",
-	fieldPreferences: "preferences", fieldRemarks: "remarks", fieldTags: "tags",
-	fieldRegistered: "registered", fieldPoints: "points", fieldVisits: "visits",
-	fieldLastVisit: "last_visit", fieldTier: "tier", fieldStamps: "stamps", fieldCoupons: "coupons",
+// fieldIDs are the catalog ids naming each field in the import's report
+// ("이름" of cli.import.field.name).
+var fieldIDs = [...]string{
+	fieldName:        "cli.import.field.name",
+	fieldPhone:       "cli.import.field.phone",
+	fieldBirthday:    "cli.import.field.birthday",
+	fieldPreferences: "cli.import.field.preferences",
+	fieldRemarks:     "cli.import.field.remarks",
+	fieldTags:        "cli.import.field.tags",
+	fieldRegistered:  "cli.import.field.registered",
+	fieldPoints:      "cli.import.field.points",
+	fieldVisits:      "cli.import.field.visits",
+	fieldLastVisit:   "cli.import.field.last_visit",
+	fieldTier:        "cli.import.field.tier",
+	fieldStamps:      "cli.import.field.stamps",
+	fieldCoupons:     "cli.import.field.coupons",
 }
 
 // headerAliases maps a header, as normHeader leaves it, to its field.
@@ -955,9 +965,9 @@ func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Lo
 				bad("cli.import.reason.too_many_tags", map[string]any{"Limit": le.Limit})
 			case errors.As(err, &le) && le.Field == "tag":
 				bad("cli.import.reason.tag_too_long", map[string]any{"Limit": le.Limit})
-			case errors.As(err, &le) && slices.Contains([]string{"name", "preferences", "remarks"}, le.Field):
+			case errors.As(err, &le) && tooLongReasons[le.Field] != "":
 				// In the shop's words: it read "name longer than 100 characters".
-				bad("cli.import.reason.too_long_"+le.Field, map[string]any{"Limit": le.Limit})
+				bad(tooLongReasons[le.Field], map[string]any{"Limit": le.Limit})
 			default:
 				detail := strings.TrimPrefix(err.Error(), ledger.ErrInvalid.Error()+": customer: ")
 				bad("cli.import.reason.invalid", map[string]any{"Detail": detail})
@@ -965,6 +975,15 @@ func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Lo
 		}
 	}
 	return row, reasons
+}
+
+// tooLongReasons are the catalog ids of a row refused for a text longer
+// than the ledger keeps, by the ledger.LimitError's field; another field's
+// refusal reads as cli.import.reason.invalid.
+var tooLongReasons = map[string]string{
+	"name":        "cli.import.reason.too_long_name",
+	"preferences": "cli.import.reason.too_long_preferences",
+	"remarks":     "cli.import.reason.too_long_remarks",
 }
 
 // uncell undoes the leading apostrophe that dangol's CSV export (and many
@@ -1246,7 +1265,7 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 	for f := fieldName; f <= fieldLast; f++ {
 		for _, j := range sh.columns[f] {
 			mapped = append(mapped, t("cli.import.column", map[string]any{
-				"Header": strings.TrimSpace(sh.headers[j]), "Field": t("cli.import.field."+fieldKeys[f], nil),
+				"Header": strings.TrimSpace(sh.headers[j]), "Field": t(fieldIDs[f], nil),
 			}))
 		}
 	}

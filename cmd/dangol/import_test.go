@@ -706,6 +706,40 @@ func TestImport_Visits(t *testing.T) {
 	}
 }
 
+// TestImport_FieldIDs: the report names every field the import reads by
+// a message of its own (fieldIDs), in each language.
+func TestImport_FieldIDs(t *testing.T) {
+	for f := fieldName; f <= fieldLast; f++ {
+		for _, lang := range []string{"ko", "en"} {
+			if fieldIDs[f] == "" || !testCatalog.Has(lang, fieldIDs[f]) {
+				t.Errorf("field %d has no name in %s (fieldIDs %q)", f, lang, fieldIDs[f])
+			}
+		}
+	}
+}
+
+// TestImport_TooLong: a name, preferences or remarks longer than the
+// ledger keeps refuses the row saying which, with the limit.
+func TestImport_TooLong(t *testing.T) {
+	long := strings.Repeat("가", 2001)
+	cols := map[field][]int{fieldName: {0}, fieldPhone: {1}, fieldPreferences: {2}, fieldRemarks: {3}}
+	headers := []string{"이름", "전화번호", "선호", "특이사항"}
+	for _, tt := range []struct {
+		rec   []string
+		want  string
+		limit int
+	}{
+		{[]string{long[:101*3], "010-3333-1111", "", ""}, "cli.import.reason.too_long_name", 100},
+		{[]string{"김", "010-3333-1111", long, ""}, "cli.import.reason.too_long_preferences", 2000},
+		{[]string{"김", "010-3333-1111", "", long}, "cli.import.reason.too_long_remarks", 2000},
+	} {
+		_, reasons := parseRow(tt.rec, cols, headers, time.UTC, seededNow)
+		if len(reasons) != 1 || reasons[0].id != tt.want || reasons[0].data["Limit"] != tt.limit {
+			t.Errorf("row %.20q…: reasons %v, want %s (limit %d)", tt.rec, reasons, tt.want, tt.limit)
+		}
+	}
+}
+
 // TestImport_ChatListHeaders: the CSV a staff member gets from /customers
 // (its headers from the catalog, in either language) names the columns
 // import reads, so the list goes back in as it came out.
@@ -715,7 +749,7 @@ func TestImport_ChatListHeaders(t *testing.T) {
 		hs := strings.Split(testCatalog.Text(lang, "customers.csv.header", nil), ",")
 		for i, f := range want {
 			if got, ok := headerAliases[normHeader(hs[i])]; !ok || got != f {
-				t.Errorf("%s header %q reads as %v (%v), want %s", lang, hs[i], got, ok, fieldKeys[f])
+				t.Errorf("%s header %q reads as %v (%v), want %s", lang, hs[i], got, ok, fieldIDs[f])
 			}
 		}
 	}

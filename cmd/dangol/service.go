@@ -189,6 +189,7 @@ func (m *Main) service(action string) error {
 		return m.local("appliance.service.err.not_installed", nil, nil)
 	}
 
+	var done string // the catalog id of what was done
 	switch action {
 	case "install":
 		if envFile != "" {
@@ -196,18 +197,18 @@ func (m *Main) service(action string) error {
 				return err
 			}
 		}
-		err = s.Install()
+		err, done = s.Install(), "appliance.service.done.install"
 	case "uninstall":
 		if st == service.StatusRunning {
 			if err := s.Stop(); err != nil {
 				return m.serviceFailed(host, action, err)
 			}
 		}
-		err = s.Uninstall()
+		err, done = s.Uninstall(), "appliance.service.done.uninstall"
 	case "start":
-		err = s.Start()
+		err, done = s.Start(), "appliance.service.done.start"
 	case "stop":
-		err = s.Stop()
+		err, done = s.Stop(), "appliance.service.done.stop"
 	}
 	if err != nil {
 		return m.serviceFailed(host, action, err)
@@ -216,10 +217,15 @@ func (m *Main) service(action string) error {
 		envFile = filepath.Join(c.WorkingDirectory, envFileName) // uninstall names what it leaves
 	}
 	logs := "appliance.service.logs.other"
-	if slices.Contains([]string{"linux", "darwin", "windows"}, host.OS()) {
-		logs = "appliance.service.logs." + host.OS()
+	switch host.OS() {
+	case "linux":
+		logs = "appliance.service.logs.linux"
+	case "darwin":
+		logs = "appliance.service.logs.darwin"
+	case "windows":
+		logs = "appliance.service.logs.windows"
 	}
-	return m.say("appliance.service.done."+action, map[string]any{
+	return m.say(done, map[string]any{
 		"Logs":    m.Catalog.Text(m.Config.Lang, logs, map[string]any{"Dir": c.WorkingDirectory}),
 		"EnvFile": envFile,
 		"DB":      filepath.Join(c.WorkingDirectory, filepath.Base(m.Config.DB)),

@@ -377,6 +377,31 @@ func TestService_Actions(t *testing.T) {
 	})
 }
 
+// TestService_StartLogs: a start says where the service's log is on each
+// system, and on one dangol has no words for, that the service manager
+// keeps it.
+func TestService_StartLogs(t *testing.T) {
+	for _, tt := range []struct{ os, logs string }{
+		{"linux", "appliance.service.logs.linux"},
+		{"darwin", "appliance.service.logs.darwin"},
+		{"windows", "appliance.service.logs.windows"},
+		{"freebsd", "appliance.service.logs.other"},
+	} {
+		t.Run(tt.os, func(t *testing.T) {
+			dir := t.TempDir()
+			host := fakeHost{os: tt.os, privileged: true, installed: true}
+			r := runWithHost(t, &host, map[string]string{"DANGOL_DB": filepath.Join(dir, "shop.db")}, "service", "start")
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			logs := testCatalog.Text("ko", tt.logs, map[string]any{"Dir": dir})
+			if want := testCatalog.Text("ko", "appliance.service.done.start", map[string]any{"Logs": logs}) + "\n"; r.stdout != want {
+				t.Errorf("stdout = %q, want %q", r.stdout, want)
+			}
+		})
+	}
+}
+
 // TestService_RunUnderManager: started by the service manager, serve runs
 // until the manager (or a signal) stops it, and a serve that ends by
 // itself ends the run with its error, so the manager restarts dangol.
