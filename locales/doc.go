@@ -20,6 +20,15 @@
 // TestNoGuessedParticle fails on a message that prints both forms after a
 // field.
 //
+// Go code names a message by its whole id, one string literal: a key the
+// code holds (a weekday, a role, a field) is turned into an id by a switch
+// or a table of literal ids beside the code, never by appending it to a
+// prefix, and a key no table knows reads as plain words, never as an id.
+// TestIDsLiteralInGo reads every Go file of the module and fails on a
+// catalog message no file names and on a literal that starts like an id
+// ("loyalty.", "clock.") and is no message. WeekdayShort is the one set of
+// short weekday names every part prints.
+//
 // # Caveats
 //
 // Korean has only the "other" plural form, so messages are written without
