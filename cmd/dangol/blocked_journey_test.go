@@ -33,13 +33,14 @@ func TestMediaBlockedJourney(t *testing.T) {
 	r.customer(telegramfake.Press(journeyChat, "하늘", "ko", ask, "qsend"))
 	head := r.slack("chat.postMessage", func(c slackfake.Call) bool { return shows(c, "이 색으로 해 주세요") })
 	headTS := head.TS
-	up := r.slack("upload", func(slackfake.Call) bool { return true })
-	if !bytes.Equal(up.Body, pic) {
-		t.Errorf("uploaded %d bytes, want the customer's photo (%d)", len(up.Body), len(pic))
-	}
-	done := r.slack("files.completeUploadExternal", func(slackfake.Call) bool { return true })
-	if done.Form.Get("thread_ts") != headTS || !strings.Contains(done.Form.Get("files"), "photo-1.jpg") {
-		t.Errorf("upload completed as %v, want photo-1.jpg in the thread %s", done.Form, headTS)
+	// Other uploads may come between (the weekly chart, when the rig starts
+	// on a day its post is due), so the photo is told by its bytes and name.
+	r.slack("upload", func(c slackfake.Call) bool { return bytes.Equal(c.Body, pic) })
+	done := r.slack("files.completeUploadExternal", func(c slackfake.Call) bool {
+		return strings.Contains(c.Form.Get("files"), "photo-1.jpg")
+	})
+	if done.Form.Get("thread_ts") != headTS {
+		t.Errorf("the photo was completed as %v, want it in the thread %s", done.Form, headTS)
 	}
 
 	// Blocked: the answer is refused once, and the thread is told.
