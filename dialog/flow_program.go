@@ -735,9 +735,11 @@ func (t *turn) setPart(part ledger.ProgrammePart, value string) (ledger.Programm
 		}
 		p, err = t.tx.SetWinBack(r, actor, t.now)
 	case ledger.PartTiers:
-		cur, err := t.programme()
-		if err != nil {
-			return p, "", nil, err
+		// Not := : an err of the case's own hid SetTiers' refusal of the
+		// whole rules (a window of 200 months answered "changed").
+		cur, cerr := t.programme()
+		if cerr != nil {
+			return p, "", nil, cerr
 		}
 		// The window stays what it was unless the clause names one:
 		// "/program tiers 단골 5회" turned an all-time window into 12
