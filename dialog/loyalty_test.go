@@ -967,6 +967,7 @@ func TestLoyaltySeed(t *testing.T) {
 // TestProgramTiersRemoved: /program tiers takes the whole ladder, so rules
 // that leave a tier out say which, with the command that has it back; the
 // command works, and rules that keep every tier say nothing of the kind.
+// 김민지 is a VIP, so leaving VIP out asks first (TestProgramTiersConfirm).
 func TestProgramTiersRemoved(t *testing.T) {
 	for _, lang := range locales.Languages {
 		t.Run(lang, func(t *testing.T) {
@@ -974,6 +975,10 @@ func TestProgramTiersRemoved(t *testing.T) {
 			seedList(h)
 			head := strings.SplitN(h.text("loyalty.program.tiers_removed", map[string]any{"Names": "\x00"}), "\x00", 2)[0]
 			rs := h.send(managerMsg(map[string]string{"ko": "/program tiers 단골 3회", "en": "/program tiers regular 3 visits"}[lang]))
+			if !slices.Contains(payloads(rs), "yes") {
+				t.Fatalf("leaving out the VIP tier 김민지 holds did not ask first: %q", allText(rs))
+			}
+			rs = h.send(press(managerMsg(""), "yes"))
 			txt := allText(rs)
 			i := strings.LastIndex(txt, "/program tiers ")
 			if !strings.Contains(txt, head+"VIP.") || i < 0 {
