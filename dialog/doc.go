@@ -61,7 +61,14 @@
 // ledger records for a customer to be told (a Notice: a tier up, a
 // reward, a coupon, points about to expire) is told as a ToUser reply to
 // their linked channel: at once when a staff message caused it, otherwise
-// by LoyaltyJob, daily.
+// by LoyaltyJob, daily. A change that moves customers asks [바꾸기] [취소]
+// first, its value waiting in the program flow (flow_program_confirm.go):
+// tier rules leaving out a tier someone holds (ledger.TierDrops: who, the
+// tier they carry to, how many go down after the notice of the next
+// daily run), and a stamp card under which cards are full at once. Such a
+// change gives those cards their rewards in its own transaction
+// (ledger.FillStampCards) and tells each customer as a stamp's reward is
+// told; a raised goal keeps every stamp and says so.
 //
 // # Delivery
 //

@@ -36,32 +36,48 @@ func TestMyStamps(t *testing.T) {
 	}
 }
 
-// TestMyStampsGoalLowered: a card fuller than a lowered goal says it is
-// full and what the next stamp brings, not "7/5" with nothing to go; the
-// next stamp gives one reward for it, not one per five stamps.
+// TestMyStampsGoalLowered: a goal lowered below a card's stamps fills it
+// at once (flow_program_confirm.go): its reward is given and told, and the
+// card shows what is left, 2/5 of 7 stamps; the next stamp gives no second
+// reward for it. A card still over the goal (stamps imported over it)
+// says it is full and what the next stamp brings, not "7/5" with nothing
+// to go.
 func TestMyStampsGoalLowered(t *testing.T) {
 	for _, lang := range []string{"ko", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			h := mustOpenHarness(t, nil, lang)
 			f := seed(h)
 			reward := map[string]string{"ko": "아메리카노 1잔", "en": "free americano"}[lang]
-			steps := append(linkMinji(h),
+			steps := append(linkMinjiIn(h),
 				step{msg: managerMsg("/program stamps 10 " + reward)},
 				step{msg: staffMsg("/stamp 김민지 7")},
-				step{msg: managerMsg("/program stamps 5 " + reward)},
-				step{msg: custMsg("/stamp"), want: []string{h.text("loyalty.mystamps.card", map[string]any{"Dots": stampDots(7, 5), "Left": 0, "Reward": reward})}},
+				step{msg: managerMsg("/program stamps 5 " + reward), payloads: []string{"yes", "no"}},
+				step{msg: press(managerMsg(""), "yes"), check: func(t *testing.T, h *harness, rs []Reply) {
+					cs := h.coupons(f.minji)
+					if len(cs) != 1 {
+						t.Fatalf("coupons %+v, want the full card's reward", cs)
+					}
+					tellsCustomer(cs[0].Code, true)(t, h, rs)
+				}},
+				step{msg: custMsg("/stamp"), want: []string{h.text("loyalty.mystamps.card", map[string]any{"Dots": stampDots(2, 5), "Left": 3, "Reward": reward})}},
 				step{msg: staffMsg("/stamp 김민지")},
 				step{msg: custMsg("/stamp"), want: []string{h.text("loyalty.mystamps.card", map[string]any{"Dots": stampDots(3, 5), "Left": 2, "Reward": reward})}},
 			)
 			runSteps(t, h, steps)
-			var n int
-			h.view(func(tx *ledger.Tx) error {
-				cs, err := tx.CouponsOf(f.minji, h.now(), true)
-				n = len(cs)
+			if cs := h.coupons(f.minji); len(cs) != 1 {
+				t.Errorf("%d coupons, want one for the full card", len(cs))
+			}
+			h.update(func(tx *ledger.Tx) error {
+				_, err := tx.ImportStamps(f.minji, 4, "cli:import", h.now())
 				return err
 			})
-			if n != 1 {
-				t.Errorf("%d coupons, want one for the full card", n)
+			runSteps(t, h, []step{
+				{msg: custMsg("/stamp"), want: []string{h.text("loyalty.mystamps.card", map[string]any{"Dots": stampDots(7, 5), "Left": 0, "Reward": reward})}},
+				{msg: staffMsg("/stamp 김민지")},
+				{msg: custMsg("/stamp"), want: []string{h.text("loyalty.mystamps.card", map[string]any{"Dots": stampDots(3, 5), "Left": 2, "Reward": reward})}},
+			})
+			if cs := h.coupons(f.minji); len(cs) != 2 {
+				t.Errorf("%d coupons, want one more for the imported full card", len(cs))
 			}
 		})
 	}

@@ -6,6 +6,7 @@ package dialog
 // (Slack), a question elsewhere. The programme lives in the ledger
 // (ledger.Programme); every change is audited there and takes effect from
 // that moment. DANGOL_POINTS_RATE only seeds it (Engine.seedProgramme).
+// A change that moves customers asks first (flow_program_confirm.go).
 
 import (
 	"errors"
@@ -25,8 +26,9 @@ const flowProgram = "program"
 
 // Program flow states.
 const (
-	progMenu  = "menu"  // the programme was shown with a button per part
-	progValue = "value" // the new value of Draft["part"] is asked for
+	progMenu    = "menu"    // the programme was shown with a button per part
+	progValue   = "value"   // the new value of Draft["part"] is asked for
+	progConfirm = "confirm" // Draft["value"] for Draft["part"] waits for [바꾸기] (flow_program_confirm.go)
 )
 
 // formProgramPrefix starts the form id of a part's form: "program:tiers".
@@ -52,8 +54,9 @@ func programFlow() *flowDef {
 		initial: progMenu,
 		roles:   []ledger.Role{ledger.RoleManager},
 		events: fsm.Events{
-			{Name: "ask", Src: []string{progMenu, progValue}, Dst: progValue},
-			{Name: "done", Src: []string{progMenu, progValue}, Dst: stateDone},
+			{Name: "ask", Src: []string{progMenu, progValue, progConfirm}, Dst: progValue},
+			{Name: "confirm", Src: []string{progMenu, progValue, progConfirm}, Dst: progConfirm},
+			{Name: "done", Src: []string{progMenu, progValue, progConfirm}, Dst: stateDone},
 		},
 		step:   (*turn).programStep,
 		browse: []string{progMenu},
@@ -334,15 +337,17 @@ func (t *turn) cmdProgram(args string) error {
 	if rest == "" {
 		return t.askPart(part)
 	}
-	p, id, data, err := t.setPart(part, rest)
+	if asked, err := t.askPartChange(part, rest); err != nil || asked {
+		return err
+	}
+	res, id, data, err := t.setPart(part, rest)
 	if err != nil {
 		return err
 	}
 	if id != "" {
 		return refuse(id, data)
 	}
-	t.add(t.partChanged(part, p))
-	return nil
+	return t.partDone(part, res)
 }
 
 // showProgramme answers /program: every part, and for a manager a button
@@ -463,8 +468,9 @@ func (t *turn) partLine(part ledger.ProgrammePart, p ledger.Programme) string {
 
 // partChanged is the answer to a change: what the part is now, in force
 // from now on, and what it leaves as it was: points already earned, or,
-// for the stamp card, the stamps already on each card.
-func (t *turn) partChanged(part ledger.ProgrammePart, p ledger.Programme) Reply {
+// for the stamp card, the stamps already on each card; more are lines of
+// what the change did besides (partDone).
+func (t *turn) partChanged(part ledger.ProgrammePart, p ledger.Programme, more ...string) Reply {
 	name := t.text(programPartNames[part], nil)
 	id := "loyalty.program.changed"
 	if part == ledger.PartStamps {
@@ -483,6 +489,9 @@ func (t *turn) partChanged(part ledger.ProgrammePart, p ledger.Programme) Reply 
 		if slices.ContainsFunc(p.Tiers.Levels, func(l ledger.Tier) bool { return l.Benefit != "" }) {
 			text += "\n" + t.text("loyalty.program.tier_benefit_note", nil)
 		}
+	}
+	for _, l := range more {
+		text += "\n" + l
 	}
 	r := t.mk(text)
 	r.Private = true
@@ -587,6 +596,9 @@ func (t *turn) programStep(in input) error {
 			return t.askPart(partWords[part])
 		}
 	}
+	if t.sess.State == progConfirm {
+		return t.partConfirmStep(in) // flow_program_confirm.go
+	}
 	if t.sess.State != progValue {
 		t.end()
 		t.say("loyalty.program.menu_hint", nil)
@@ -601,7 +613,10 @@ func (t *turn) programStep(in input) error {
 		t.add(t.partQuestion(part, p, ""))
 		return nil
 	}
-	p, id, data, err := t.setPart(part, in.text)
+	if asked, err := t.askPartChange(part, in.text); err != nil || asked {
+		return err
+	}
+	res, id, data, err := t.setPart(part, in.text)
 	if err != nil {
 		return err
 	}
@@ -618,8 +633,7 @@ func (t *turn) programStep(in input) error {
 		return err
 	}
 	t.end()
-	t.add(t.partChanged(part, p))
-	return nil
+	return t.partDone(part, res)
 }
 
 // onProgramForm saves a submitted part form, or returns it with the error
@@ -634,7 +648,12 @@ func (t *turn) onProgramForm(name string) error {
 		t.say("loyalty.program.manager_only", nil)
 		return nil
 	}
-	p, id, data, err := t.setPart(part, t.m.Form["value"])
+	// A change that moves customers asks first, in the conversation: the
+	// form closes, its value waiting in the flow for [바꾸기].
+	if asked, err := t.askPartChange(part, t.m.Form["value"]); err != nil || asked {
+		return err
+	}
+	res, id, data, err := t.setPart(part, t.m.Form["value"])
 	if err != nil {
 		return err
 	}
@@ -645,8 +664,7 @@ func (t *turn) onProgramForm(name string) error {
 		t.add(r)
 		return nil
 	}
-	t.add(t.partChanged(part, p))
-	return nil
+	return t.partDone(part, res)
 }
 
 // programPartNames are the catalog ids of each part's name.
@@ -681,27 +699,30 @@ var programButtons = map[ledger.ProgrammePart]string{
 }
 
 // setPart reads value for part and stores it as the programme from now on
-// (the ledger audits it). A value that cannot be read or breaks a rule
-// returns the catalog id and data saying why, and nothing is stored.
-func (t *turn) setPart(part ledger.ProgrammePart, value string) (ledger.Programme, string, map[string]any, error) {
+// (the ledger audits it); a change of the stamp card also gives the
+// rewards of the cards it leaves full (setStamps). A value that cannot be
+// read or breaks a rule returns the catalog id and data saying why, and
+// nothing is stored.
+func (t *turn) setPart(part ledger.ProgrammePart, value string) (partSet, string, map[string]any, error) {
 	// A change applies to the programme as the configuration seeds it.
 	if err := t.e.seedProgramme(t.tx); err != nil {
-		return ledger.Programme{}, "", nil, err
+		return partSet{}, "", nil, err
 	}
 	value = strings.TrimSpace(value)
 	if value == "" {
-		return ledger.Programme{}, "loyalty.program.empty", map[string]any{"Example": t.text(programExamples[part], nil)}, nil
+		return partSet{}, "loyalty.program.empty", map[string]any{"Example": t.text(programExamples[part], nil)}, nil
 	}
 	actor := t.actor.ID()
 	var (
 		p   ledger.Programme
+		res partSet
 		err error
 	)
 	switch part {
 	case ledger.PartRate:
 		bp, ok := parseRateBP(value)
 		if !ok {
-			return p, "loyalty.program.bad_rate", map[string]any{"Value": value}, nil
+			return res, "loyalty.program.bad_rate", map[string]any{"Value": value}, nil
 		}
 		p, err = t.tx.SetEarnRate(bp, actor, t.now)
 	case ledger.PartExpiry:
@@ -709,7 +730,7 @@ func (t *turn) setPart(part ledger.ProgrammePart, value string) (ledger.Programm
 		if !isOffWord(value) {
 			m, ok := parseMonths(value)
 			if !ok {
-				return p, "loyalty.program.bad_months", map[string]any{"Value": value}, nil
+				return res, "loyalty.program.bad_months", map[string]any{"Value": value}, nil
 			}
 			months = m
 		}
@@ -718,64 +739,71 @@ func (t *turn) setPart(part ledger.ProgrammePart, value string) (ledger.Programm
 		a := parseStampRules(value)
 		switch {
 		case a.badGoal != "":
-			return p, "loyalty.program.bad_goal", map[string]any{"Value": a.badGoal}, nil
+			return res, "loyalty.program.bad_goal", map[string]any{"Value": a.badGoal}, nil
 		case a.badReward != "" || (!a.off && a.rules.Reward.Kind == ""):
-			return p, "loyalty.program.bad_reward", map[string]any{"Value": a.badReward}, nil
+			return res, "loyalty.program.bad_reward", map[string]any{"Value": a.badReward}, nil
 		}
-		p, err = t.tx.SetStamps(a.rules, actor, t.now)
+		if err = a.rules.Validate(); err != nil {
+			break // said below, before anything is written
+		}
+		res, err = t.setStamps(a.rules, actor) // flow_program_confirm.go
+		p = res.p
 	case ledger.PartBirthday:
 		a := parseBirthdayBenefit(value)
 		switch {
 		case a.badPoints != "":
-			return p, "loyalty.program.bad_birthday_points", map[string]any{"Value": a.badPoints}, nil
+			return res, "loyalty.program.bad_birthday_points", map[string]any{"Value": a.badPoints}, nil
 		case a.badCoupon != "":
-			return p, "loyalty.err.bad_benefit", map[string]any{"Value": a.badCoupon}, nil
+			return res, "loyalty.err.bad_benefit", map[string]any{"Value": a.badCoupon}, nil
 		case a.badWords != "":
-			return p, "loyalty.program.bad_birthday", map[string]any{"Value": a.badWords}, nil
+			return res, "loyalty.program.bad_birthday", map[string]any{"Value": a.badWords}, nil
 		}
 		p, err = t.tx.SetBirthday(a.benefit, actor, t.now)
 	case ledger.PartWinBack:
 		r, id, data := parseWinBack(value) // flow_winback.go
 		if id != "" {
-			return p, id, data, nil
+			return res, id, data, nil
 		}
 		if r.Auto && t.e.shop == "" {
 			// Check-in messages are advertising and must name the shop:
 			// switched on without one, nothing could go, and the manager
 			// was told so every morning.
-			return p, "campaign.no_shop", nil, nil
+			return res, "campaign.no_shop", nil, nil
 		}
 		p, err = t.tx.SetWinBack(r, actor, t.now)
 	case ledger.PartTiers:
-		cur, err := t.programme()
-		if err != nil {
-			return p, "", nil, err
+		// Not := : an err of the case's own hid SetTiers' refusal of the
+		// whole rules (a window of 200 months answered "changed").
+		cur, cerr := t.programme()
+		if cerr != nil {
+			return res, "", nil, cerr
 		}
 		// The window stays what it was unless the clause names one:
 		// "/program tiers 단골 5회" turned an all-time window into 12
 		// months unasked.
 		r, bad := parseTierRules(value, t.e.builtinTier, cur.Tiers.WindowMonths)
 		if bad != nil {
-			return p, bad.id, bad.data, nil
+			return res, bad.id, bad.data, nil
 		}
 		p, err = t.tx.SetTiers(r, actor, t.now)
 		if err != nil {
 			var re *ledger.RuleError
 			if errors.As(err, &re) && re.Level >= 0 && re.Level < len(r.Levels) {
 				id, data := t.ruleMessage(re, t.tierName(r.Levels[re.Level]))
-				return p, id, data, nil
+				return res, id, data, nil
 			}
 		}
 	}
 	var re *ledger.RuleError
 	if errors.As(err, &re) {
 		id, data := t.ruleMessage(re, "")
-		return p, id, data, nil
+		return res, id, data, nil
 	}
 	if err != nil {
-		return p, "", nil, fmt.Errorf("dialog: set programme %s: %w", part, err)
+		return res, "", nil, fmt.Errorf("dialog: set programme %s: %w", part, err)
 	}
-	return p, "", nil, nil
+	res.p = p
+	return res, "", nil, nil
 }
 
 // ruleFields are the catalog ids naming each field a *ledger.RuleError can

@@ -279,6 +279,11 @@ var loyaltyScripts = []script{
 			{msg: manager("/program tiers 단골 5회 7%, 단골 9회"), want: []string{h.text("loyalty.err.duplicate", map[string]any{"Tier": h.text("core.tier.regular", nil)})}, check: same},
 			{msg: manager("/program tiers VIP 15회 가끔"), want: []string{h.text("loyalty.tiers.bad_word", map[string]any{"Word": "가끔", "Tier": "VIP"})}, check: same},
 			{msg: manager("/program tiers 기간 영원히, VIP 15회"), want: []string{h.text("loyalty.tiers.bad_window", map[string]any{"Value": "영원히"})}, check: same},
+			// Rules wrong as a whole, not in one tier: refused saying so
+			// (they answered "changed" with an empty ladder).
+			{msg: manager("/program tiers 단골 5회, 기간 200개월"), want: []string{h.text("loyalty.err.range", map[string]any{"What": h.text("loyalty.field.window", nil), "Min": "0", "Max": "120"})}, check: same},
+			{msg: manager("/program tiers a 1회, b 2회, c 3회, d 4회, e 5회, f 6회, g 7회, h 8회, i 9회, j 10회, k 11회"),
+				want: []string{h.text("loyalty.err.range", map[string]any{"What": h.text("loyalty.field.level", nil), "Min": "1", "Max": "10"})}, check: same},
 			{msg: manager("/program stamps ten americano"), want: []string{h.text("loyalty.program.bad_goal", map[string]any{"Value": "ten"})}, check: same},
 			{msg: manager("/program stamps 10"), want: []string{h.text("loyalty.program.bad_reward", map[string]any{"Value": ""})}, check: same},
 			{msg: manager("/program stamps 500 아메리카노"), want: []string{"100"}, check: same},
@@ -949,6 +954,7 @@ func TestLoyaltySeed(t *testing.T) {
 // TestProgramTiersRemoved: /program tiers takes the whole ladder, so rules
 // that leave a tier out say which, with the command that has it back; the
 // command works, and rules that keep every tier say nothing of the kind.
+// 김민지 is a VIP, so leaving VIP out asks first (TestProgramTiersConfirm).
 func TestProgramTiersRemoved(t *testing.T) {
 	for _, lang := range locales.Languages {
 		t.Run(lang, func(t *testing.T) {
@@ -956,6 +962,10 @@ func TestProgramTiersRemoved(t *testing.T) {
 			seedList(h)
 			head := strings.SplitN(h.text("loyalty.program.tiers_removed", map[string]any{"Names": "\x00"}), "\x00", 2)[0]
 			rs := h.send(managerMsg(map[string]string{"ko": "/program tiers 단골 3회", "en": "/program tiers regular 3 visits"}[lang]))
+			if !slices.Contains(payloads(rs), "yes") {
+				t.Fatalf("leaving out the VIP tier 김민지 holds did not ask first: %q", allText(rs))
+			}
+			rs = h.send(press(managerMsg(""), "yes"))
 			txt := allText(rs)
 			i := strings.LastIndex(txt, "/program tiers ")
 			if !strings.Contains(txt, head+"VIP.") || i < 0 {

@@ -185,7 +185,8 @@ type Coupon struct {
 	UsedBy   string      `json:"used_by,omitempty"`
 	VoidedAt time.Time   `json:"voided_at,omitzero"`
 	// StampEntry and Stamps: for a reward, the stamp entry that completed
-	// the card and how many stamps the card took.
+	// the card (none for a card a change of the goal filled:
+	// FillStampCards) and how many stamps the card took.
 	StampEntry string `json:"stamp_entry,omitempty"`
 	Stamps     int    `json:"stamps,omitempty"`
 	// NoticeID is the notice telling the customer of it, if any.

@@ -163,7 +163,10 @@
 // (tier_correct.go). PinTier (audited) holds a tier against all three, as
 // long as the programme names that tier: a pin to a tier the rules no
 // longer have is let go at the next recompute, and the customer carries
-// over as an unpinned holder of it does.
+// over as an unpinned holder of it does. TierDrops tells, before new
+// rules are stored, what they would do to the holders of each tier they
+// leave out: carried to the level's new tier, a pin let go, and how many
+// the daily run would then lower after its notice.
 // TierOf is the tier as the chat shows it; TierIDOf is only its id (a
 // card's tier name), which a stored tier gives without the programme,
 // the visits or the spend.
@@ -174,7 +177,10 @@
 // the next card; ReverseStamps is the correction, voiding unused rewards
 // when the card would go below zero (ErrStampsUsed when they were used).
 // With no stamp card in the programme AddStamps returns
-// ErrNoStampProgramme.
+// ErrNoStampProgramme. A card at or over a goal lowered below it (or
+// imported so) is one full card: FillStampCards gives every such card its
+// reward at once (the chat calls it around each change of the stamp
+// card), and AddStamps at its next stamp for any left.
 //
 // Coupons (coupon.go) have a benefit (a percent, won off, or an item), a
 // last day in the shop's time zone (they stop at the end of it: Ends), a

@@ -486,7 +486,12 @@ func (w *randWorld) step(rng *rand.Rand) []string {
 				return err
 			}
 			r := StampRules{Goal: []int{0, 3, 5}[rng.IntN(3)], Reward: CouponBenefit{Kind: BenefitPercent, Percent: 10}}
-			_, err := tx.SetStamps(r, "console:m", at)
+			if _, err := tx.SetStamps(r, "console:m", at); err != nil || rng.IntN(2) == 0 {
+				return err
+			}
+			// As the chat changes it: cards full under the new goal get
+			// their reward at once.
+			_, err := tx.FillStampCards("console:m", at, w.loc)
 			return err
 		}
 		return nil

@@ -524,7 +524,8 @@ func (tx *Tx) SetTiers(r TierRules, actorID string, at time.Time) (Programme, er
 }
 
 // SetStamps changes the stamp card from at on (Goal 0 turns it off; the
-// stamps on customers' cards stay).
+// stamps on customers' cards stay, and a card at or over a lowered goal
+// is full: FillStampCards gives its reward).
 func (tx *Tx) SetStamps(r StampRules, actorID string, at time.Time) (Programme, error) {
 	return tx.setPart(PartStamps, actorID, at, func(p *Programme) { p.Stamps = r })
 }

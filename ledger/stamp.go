@@ -462,6 +462,83 @@ func (tx *Tx) ReverseStamps(entryID, actorID, reason string, at time.Time) (Stam
 	return StampResult{Entry: s, Card: card, Voided: voided}, nil
 }
 
+// StampCards calls fn with the card of every customer not erased who has
+// one, in customer key order, its Goal the programme's in force at at. It
+// only reads; an error of fn ends the walk and is returned.
+func (tx *Tx) StampCards(at time.Time, fn func(StampCard) error) error {
+	p, err := tx.ProgrammeAt(at)
+	if err != nil {
+		return fmt.Errorf("ledger: stamp cards: %w", err)
+	}
+	c := tx.bucket(bucketStampCards).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if tx.get(bucketErased, k) != nil {
+			continue
+		}
+		card, err := decodeStampCard(k, v)
+		if err != nil {
+			return fmt.Errorf("ledger: stamp cards: %w", err)
+		}
+		card.Goal = p.Stamps.Goal
+		if err := fn(card); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FillStampCards gives each customer not erased whose card holds the goal
+// of the programme in force at at or more (the goal was lowered below it,
+// or stamps were imported over it) the reward of that full card, as
+// AddStamps would have at their next stamp: one coupon by actorID taking
+// the card's stamps in whole goals (the rest stays on the card), valid
+// StampRules.RewardDays (days in loc), with a NoticeReward, and in no
+// stamp entry (Coupon.StampEntry is empty). It returns the coupons issued
+// in customer key order; none when the programme has no stamp card. A
+// change of the stamp card calls it, so no card waits full for a stamp.
+func (tx *Tx) FillStampCards(actorID string, at time.Time, loc *time.Location) ([]Coupon, error) {
+	fail := func(err error) ([]Coupon, error) { return nil, fmt.Errorf("ledger: fill stamp cards: %w", err) }
+	if err := checkStampText(actorID, ""); err != nil {
+		return fail(err)
+	}
+	p, err := tx.ProgrammeAt(at)
+	if err != nil {
+		return fail(err)
+	}
+	goal := p.Stamps.Goal
+	if goal == 0 {
+		return nil, nil
+	}
+	// Found first, then written: a cursor's bucket is not changed under it.
+	var full []StampCard
+	err = tx.StampCards(at, func(c StampCard) error {
+		if c.Stamps >= goal {
+			full = append(full, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return fail(err)
+	}
+	var out []Coupon
+	for _, card := range full {
+		took := card.Stamps - card.Stamps%goal
+		card.Stamps -= took
+		card.Rewards++
+		spec := CouponSpec{CustomerID: card.CustomerID, Benefit: p.Stamps.Reward, Days: p.Stamps.RewardDays, Source: SourceStamps, ActorID: actorID}
+		c, err := tx.issueCoupon(spec, at, loc, "", took)
+		if err != nil {
+			return fail(err)
+		}
+		ck, _ := custKeyOf(card.CustomerID)
+		if err := tx.putStampCard(ck, &card); err != nil {
+			return fail(err)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
 // errStop ends a walk early; never returned to callers.
 var errStop = errors.New("stop")
 

@@ -723,6 +723,106 @@ func (tx *Tx) carryTier(ck []byte, rec *CustomerTier, p *Programme, at time.Time
 	return r, tx.logLoyalty(logEvent{at: at, kind: logTierMove, customer: custIDOfKey(ck), n: int64(CauseRules), a: from, b: to})
 }
 
+// TierDrop is a tier of the programme in force that new tier rules leave
+// out, and what storing them (SetTiers) would do to those who hold it.
+type TierDrop struct {
+	// Tier is the level left out; To is the level of the new rules its
+	// holders carry over to at their next recompute: the one at its rank,
+	// or the top one when the new rules have fewer levels (carryTier).
+	Tier, To Tier
+	// Holders counts the customers not erased who hold it as the chat
+	// shows them (TierIDOf): by their record, or without one yet, by the
+	// rules in force.
+	Holders int
+	// Pinned counts the holders pinned to it: the pin is let go.
+	Pinned int
+	// Lower counts the holders to whom the new rules, counted at the time
+	// asked, give a tier below To: the daily run tells them
+	// TierDownNoticeDays ahead and lowers them then, unless they requalify
+	// meanwhile. A holder without a record is never among them: nothing
+	// is carried for them, their first record is the tier the new rules
+	// give.
+	Lower int
+}
+
+// TierDrops returns what storing rules r at at would do to the holders of
+// each tier of the programme in force that r leaves out (by id, as
+// SetTiers stores r), in that programme's order; tiers nobody holds are
+// not listed, so a ladder that moves nobody returns none. Days are
+// calendar days in loc. It only reads; rules that do not validate return
+// their *RuleError.
+func (tx *Tx) TierDrops(r TierRules, at time.Time, loc *time.Location) ([]TierDrop, error) {
+	fail := func(err error) ([]TierDrop, error) { return nil, fmt.Errorf("ledger: tier drops: %w", err) }
+	r.Normalize()
+	if err := r.Validate(); err != nil {
+		return fail(err)
+	}
+	loc = locOr(loc, at)
+	p, err := tx.ProgrammeAt(at)
+	if err != nil {
+		return fail(err)
+	}
+	kept := map[string]bool{}
+	for _, l := range r.Levels {
+		kept[l.ID] = true
+	}
+	drops := make([]TierDrop, len(p.Tiers.Levels))
+	dropped := false
+	for i, l := range p.Tiers.Levels {
+		if !kept[l.ID] {
+			drops[i] = TierDrop{Tier: l, To: r.Levels[min(i, len(r.Levels)-1)]}
+			dropped = true
+		}
+	}
+	if !dropped {
+		return nil, nil
+	}
+	next := p.clone()
+	next.Tiers = r
+	c := tx.bucket(bucketCustomers).Cursor()
+	for ck, _ := c.First(); ck != nil; ck, _ = c.Next() {
+		if tx.get(bucketErased, ck) != nil {
+			continue
+		}
+		rec, stored, err := tx.tierRecord(ck)
+		if err != nil {
+			return fail(err)
+		}
+		rank := p.Tiers.Rank(rec.TierID)
+		if !stored {
+			// The tier the chat shows them in (TierIDOf).
+			if rank, _, _, err = tx.computeTier(ck, &p, at, loc); err != nil {
+				return fail(err)
+			}
+		}
+		if rank < 0 || drops[rank].Tier.ID == "" {
+			continue // a tier kept, or one an older version named
+		}
+		d := &drops[rank]
+		d.Holders++
+		if !stored {
+			continue
+		}
+		if rec.Pinned {
+			d.Pinned++
+		}
+		got, _, _, err := tx.computeTier(ck, &next, at, loc)
+		if err != nil {
+			return fail(err)
+		}
+		if got < min(rank, len(r.Levels)-1) {
+			d.Lower++
+		}
+	}
+	var out []TierDrop
+	for _, d := range drops {
+		if d.Holders > 0 {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
 // PinTier pins the customer's tier to tierID (a level of the programme in
 // force at at; otherwise ErrUnknownTier), so neither visits nor the daily
 // run change it, cancelling a pending downgrade; tierID "" unpins, and the

@@ -49,6 +49,13 @@ func TestEnglishCounts(t *testing.T) {
 		{"threads.week.questions", map[string]any{"N": 1, "Answered": 1, "Median": "5m", "P90": "5m"}, "1 question · 1 answered"},
 		{"cli.import.counts", map[string]any{"Imported": 3, "Skipped": 0, "Rejected": 1}, "rejected 1 row"},
 		{"response.none", map[string]any{"Days": 1, "From": "12/1", "To": "12/1"}, "in the last 1 day ("},
+		{"loyalty.program.confirm.stamps", map[string]any{"N": 1}, "the stamp card of 1 customer is full"},
+		{"loyalty.program.confirm.stamps", map[string]any{"N": 3}, "the stamp cards of 3 customers are full"},
+		{"loyalty.program.confirm.tier_drop", map[string]any{"Tier": "VIP", "To": "Regular", "N": 2, "Lower": 1, "Days": 30}, "1 below its thresholds is told"},
+		{"loyalty.program.confirm.tier_drop", map[string]any{"Tier": "VIP", "To": "Regular", "N": 2, "Lower": 2, "Days": 30}, "2 below its thresholds are told"},
+		{"loyalty.program.stamps_filled", map[string]any{"N": 1, "Told": 1}, "1 customer's card was full"},
+		{"loyalty.program.stamps_filled", map[string]any{"N": 2, "Told": 2}, "2 customers' cards were full"},
+		{"loyalty.program.stamps_kept", map[string]any{"N": 1, "Goal": 10}, "1 customer keeps their stamps"},
 	} {
 		if got := c.Text("en", tt.id, tt.data); !strings.Contains(got, tt.want) {
 			t.Errorf("%s %v = %q, want it to contain %q", tt.id, tt.data, got, tt.want)

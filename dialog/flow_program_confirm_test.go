@@ -1,0 +1,225 @@
+package dialog
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dangol/dangol/ledger"
+)
+
+// A programme change that moves customers asks [바꾸기] [취소] first
+// (flow_program_confirm.go), in both languages through runScripts: a
+// lowered stamp goal says how many cards it fills, and once changed gives
+// each its reward and tells the customer; a raised one takes nothing away
+// and says so; tier rules leaving out a tier someone holds name it, its
+// holders, and when those placed lower go down. Changes that move nobody
+// are stored at once, as before.
+
+func TestProgramConfirmScripts(t *testing.T) { runScripts(t, programConfirmScripts) }
+
+// firstLine is the first line of catalog message id, to find a question
+// whose later lines hold what another function renders.
+func firstLine(h *harness, id string, data map[string]any) string {
+	return strings.SplitN(h.text(id, data), "\n", 2)[0]
+}
+
+// wantStamps checks the goal in force and each customer's card and
+// reward coupons.
+func wantStamps(goal int, cards map[string][2]int) func(*testing.T, *harness, []Reply) {
+	return func(t *testing.T, h *harness, _ []Reply) {
+		t.Helper()
+		if g := h.programme().Stamps.Goal; g != goal {
+			t.Errorf("goal %d, want %d", g, goal)
+		}
+		for id, want := range cards {
+			card, cs := h.stampCard(id), h.coupons(id)
+			if card.Stamps != want[0] || len(cs) != want[1] {
+				t.Errorf("%s: card %d with %d coupons, want %d with %d", id, card.Stamps, len(cs), want[0], want[1])
+			}
+		}
+	}
+}
+
+// visitDays gives a customer an earn on each of the n days before t0 and
+// their tier for it.
+func visitDays(h *harness, id string, n int) {
+	h.update(func(tx *ledger.Tx) error {
+		for d := range n {
+			e := ledger.PointsEntry{CustomerID: id, At: t0.AddDate(0, 0, d-n), Kind: ledger.PointsEarn, Points: 50, Amount: 1000, ActorID: "slack:" + staffID}
+			if err := tx.AddPoints(&e); err != nil {
+				return err
+			}
+		}
+		_, err := tx.UpdateTier(id, t0, seoul)
+		return err
+	})
+}
+
+var programConfirmScripts = []script{
+	{"StampsLowered", func(h *harness, f fixture) []step {
+		asked := firstLine(h, "loyalty.program.confirm.stamps", map[string]any{"N": 2})
+		filled := h.text("loyalty.program.stamps_filled", map[string]any{"N": 2, "Told": 1, "Untold": 1})
+		steps := append([]step{{msg: manager("/program stamps 10 아메리카노 1잔")}}, linkMinjiIn(h)...)
+		return append(steps,
+			step{msg: staffMsg("/stamp 김민지 9")},
+			step{msg: staffMsg("/stamp 010-2222-3333 8")},
+			step{msg: staffMsg("/stamp 010-5555-6666 3")},
+			// Two cards hold 8 or more: asked first, nothing changed.
+			step{msg: manager("/program stamps 8 아메리카노 1잔"), want: []string{asked}, payloads: []string{"yes", "no"},
+				check: wantStamps(10, map[string][2]int{f.minji: {9, 0}, f.jihoon1: {8, 0}})},
+			step{msg: press(manager(""), "no"), ids: []string{"core.cancel.done"}, check: wantStamps(10, map[string][2]int{f.minji: {9, 0}})},
+			step{msg: manager("/program stamps 8 아메리카노 1잔"), want: []string{asked}},
+			step{msg: manager("글쎄요"), want: []string{h.text("loyalty.program.bad_confirm", map[string]any{"Yes": h.text("loyalty.program.btn.apply", nil)})},
+				payloads: []string{"yes"}, check: wantStamps(10, nil)},
+			// Changed: each full card gives its reward, told to the one
+			// customer linked; the manager reads it first, with how many
+			// were told and who was not.
+			step{msg: press(manager(""), "yes"), want: []string{filled},
+				check: func(t *testing.T, h *harness, rs []Reply) {
+					wantStamps(8, map[string][2]int{f.minji: {1, 1}, f.jihoon1: {0, 1}, f.anna: {3, 0}})(t, h, rs)
+					cs := h.coupons(f.minji)
+					if len(cs) != 1 || cs[0].Stamps != 8 || cs[0].Source != ledger.SourceStamps {
+						t.Fatalf("김민지's coupons %+v, want the reward of 8 stamps", cs)
+					}
+					tellsCustomer(cs[0].Code, true)(t, h, rs)
+					if len(rs) == 0 || rs[0].To == ToUser || !strings.Contains(rs[0].Text, filled) {
+						t.Errorf("the manager's answer is not first: %+v", rs)
+					}
+					audited := map[string]bool{}
+					for _, a := range h.audits() {
+						if a.Action == "stamps" && a.ActorID == "slack:"+managerID {
+							audited[a.CustomerID] = true
+						}
+					}
+					if !audited[f.minji] || !audited[f.jihoon1] || audited[f.anna] {
+						t.Errorf("audited %v, want the two whose cards filled", audited)
+					}
+				}},
+			// Raised: nothing to ask, nothing taken; the cards in progress
+			// keep their stamps, and the answer says so.
+			step{msg: manager("/program stamps 10 아메리카노 1잔"),
+				want: []string{h.text("loyalty.program.stamps_kept", map[string]any{"N": 2, "Goal": 10})},
+				not:  []string{asked, firstLine(h, "loyalty.program.stamps_filled", map[string]any{"N": 1})},
+				check: func(t *testing.T, h *harness, rs []Reply) {
+					if len(payloads(rs)) != 0 || len(toUser(rs, ChannelTelegram, custTG)) != 0 {
+						t.Errorf("a raised goal asked or told: %q", allText(rs))
+					}
+					wantStamps(10, map[string][2]int{f.minji: {1, 1}, f.jihoon1: {0, 1}, f.anna: {3, 0}})(t, h, rs)
+				}},
+			// Another reward, same goal: nothing to say of the cards.
+			step{msg: manager("/program stamps 10 라떼 1잔"),
+				not: []string{asked, firstLine(h, "loyalty.program.stamps_kept", map[string]any{"N": 2, "Goal": 10})}},
+		)
+	}},
+	{"StampsGuidedAndForm", func(h *harness, f fixture) []step {
+		key := "slack:D" + managerID
+		form := func(value string) Message {
+			m := manager("")
+			m.CanForm, m.FormID, m.Form = true, formProgramPrefix+"stamps", map[string]string{"value": value}
+			return m
+		}
+		asked := firstLine(h, "loyalty.program.confirm.stamps", map[string]any{"N": 1})
+		return []step{
+			{msg: manager("/program stamps 10 아메리카노 1잔")},
+			{msg: staffMsg("/stamp 김민지 9")},
+			{msg: manager("/program")},
+			{msg: press(manager(""), "prog:stamps")},
+			{msg: manager("9 아메리카노 1잔"), want: []string{asked}, payloads: []string{"yes", "no"},
+				check: func(t *testing.T, h *harness, rs []Reply) {
+					if s, ok := h.session(key); !ok || s.Flow != flowProgram || s.State != progConfirm {
+						t.Errorf("session %+v, %v; want the programme flow confirming", s, ok)
+					}
+					wantStamps(10, map[string][2]int{f.minji: {9, 0}})(t, h, rs)
+				}},
+			{msg: press(manager(""), "yes"), check: func(t *testing.T, h *harness, rs []Reply) {
+				wantStamps(9, map[string][2]int{f.minji: {0, 1}})(t, h, rs)
+				noSession(key)(t, h, rs)
+			}},
+			{msg: staffMsg("/stamp 김민지 8")},
+			// The form closes on a question in the conversation, not an
+			// error in the form.
+			{msg: form("8 아메리카노 1잔"), want: []string{asked}, payloads: []string{"yes"},
+				check: func(t *testing.T, h *harness, rs []Reply) {
+					for _, r := range rs {
+						if r.Form != nil || len(r.FormErrors) != 0 {
+							t.Errorf("the form's answer %+v, want a question", r)
+						}
+					}
+					wantStamps(9, map[string][2]int{f.minji: {8, 1}})(t, h, rs)
+				}},
+			{msg: press(manager(""), "yes"), check: wantStamps(8, map[string][2]int{f.minji: {0, 2}})},
+		}
+	}},
+	{"TiersLeftOut", func(h *harness, f fixture) []step {
+		visitDays(h, f.anna, 15) // VIP by visits, and 단골 under 3 visits
+		tier := func(id string) string { return h.text(builtinTiers[id], nil) }
+		line := h.text("loyalty.program.confirm.tier_drop", map[string]any{
+			"Tier": tier(ledger.TierVIP), "To": tier(ledger.TierRegular), "N": 2, "Lower": 1, "Pinned": 1,
+			"Notice": "2026-05-14", "Down": "2026-06-13", "Days": 30,
+		})
+		levels := func(n int) func(*testing.T, *harness, []Reply) {
+			return func(t *testing.T, h *harness, _ []Reply) {
+				if got := len(h.programme().Tiers.Levels); got != n {
+					t.Errorf("%d tiers, want %d", got, n)
+				}
+			}
+		}
+		steps := linkMinjiIn(h)
+		return append(steps,
+			step{msg: manager("/customer 김민지 등급 VIP")}, // pinned, no visit: below 단골
+			step{msg: manager("/program tiers 단골 3회"), want: []string{firstLine(h, "loyalty.program.confirm.tiers", nil), line},
+				payloads: []string{"yes", "no"}, check: levels(3)},
+			step{msg: press(manager(""), "no"), ids: []string{"core.cancel.done"}, check: levels(3)},
+			step{msg: manager("/program tiers 단골 3회")},
+			step{msg: press(manager(""), "yes"), want: []string{strings.SplitN(h.text("loyalty.program.tiers_removed", map[string]any{"Names": tier(ledger.TierVIP)}), "/", 2)[0]},
+				check: func(t *testing.T, h *harness, rs []Reply) {
+					levels(2)(t, h, rs)
+					if len(toUser(rs, ChannelTelegram, custTG)) != 0 {
+						t.Errorf("told 김민지 before the daily run: %q", allText(rs))
+					}
+				}},
+			// A ladder that leaves out no tier anyone holds is stored at
+			// once: VIP comes back, nobody holds 골드.
+			step{msg: manager("/program tiers 단골 3회, VIP 15회"), not: []string{firstLine(h, "loyalty.program.confirm.tiers", nil)},
+				check: func(t *testing.T, h *harness, rs []Reply) {
+					levels(3)(t, h, rs)
+					if len(payloads(rs)) != 0 {
+						t.Errorf("asked: %q", allText(rs))
+					}
+				}},
+		)
+	}},
+}
+
+// TestProgramTiersConfirmDates: what the question before leaving VIP out
+// said is what happens: at the next morning's run the VIP placed lower is
+// carried to 단골 and told, and goes down on the day named; the one who
+// meets 단골 keeps it.
+func TestProgramTiersConfirmDates(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	f := seed(h)
+	visitDays(h, f.anna, 15)
+	runSteps(t, h, append(linkMinjiIn(h),
+		step{msg: managerMsg("/customer 김민지 등급 VIP")},
+		step{msg: managerMsg("/program tiers 단골 3회"), want: []string{"2026-05-14에 안내를 받고 30일 뒤(2026-06-13)"}},
+		step{msg: press(managerMsg(""), "yes")},
+	))
+	box := &outbox{}
+	s, err := NewScheduler(SchedulerConfig{Store: h.store, Jobs: []Job{h.eng.LoyaltyJob(box.deliver)}, Loc: seoul, Now: h.now, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.advanceTo(s, time.Date(2026, 5, 14, 10, 30, 0, 0, seoul))
+	minji, anna := h.tier(f.minji), h.tier(f.anna)
+	if minji.TierID != ledger.TierRegular || minji.Pinned || minji.DownTo != ledger.TierNew || minji.DownOn.In(seoul).Format(time.DateOnly) != "2026-06-13" {
+		t.Errorf("김민지 after the run: %+v, want 단골, unpinned, going down on 2026-06-13", minji.CustomerTier)
+	}
+	if anna.TierID != ledger.TierRegular || anna.DownTo != "" {
+		t.Errorf("Anna after the run: %+v, want 단골 kept", anna.CustomerTier)
+	}
+	told := h.text("loyalty.notice.tier_down_soon", map[string]any{"From": "단골", "To": "일반", "On": "2026-06-13"})
+	if rs := box.take(); len(rs) != 1 || rs[0].Text != told {
+		t.Errorf("told %q, want %q", allText(rs), told)
+	}
+}

@@ -1,0 +1,123 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+)
+
+// TestTierDrops: the preview of a ladder that leaves tiers out counts the
+// holders of each, the pinned ones, and those the new rules will lower
+// after their notice; storing the ladder and running the daily run then
+// does just that: each holder carried to the tier at their level, and as
+// many downgrade notices as the preview said.
+func TestTierDrops(t *testing.T) {
+	type drop struct {
+		tier, to               string
+		holders, pinned, lower int
+	}
+	tests := []struct {
+		name  string
+		rules TierRules
+		want  []drop
+	}{
+		{"VIPLeftOut", TierRules{Levels: []Tier{{ID: TierNew}, {ID: TierRegular, MinVisits: 3}}},
+			[]drop{{TierVIP, TierRegular, 2, 1, 1}}},
+		{"AllRenamed", TierRules{Levels: []Tier{{Name: "브론즈"}, {Name: "실버", MinVisits: 5}, {Name: "골드", MinVisits: 15}}},
+			[]drop{{TierNew, "브론즈", 1, 0, 0}, {TierRegular, "실버", 1, 0, 0}, {TierVIP, "골드", 2, 1, 1}}},
+		{"FewerAndStricter", TierRules{Levels: []Tier{{ID: TierNew}, {Name: "골드", MinVisits: 20}}},
+			[]drop{{TierRegular, "골드", 1, 0, 1}, {TierVIP, "골드", 2, 1, 2}}},
+		{"NoneLeftOut", TierRules{Levels: []Tier{{ID: TierNew}, {ID: TierRegular, MinVisits: 3}, {ID: TierVIP, MinVisits: 10}}}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := MustOpen(t)
+			visits := func(c Customer, n int) {
+				for d := range n {
+					earnAt(t, s, c.ID, 1000, 50, t0.AddDate(0, 0, d))
+				}
+				mustUpdate(t, s, func(tx *Tx) error { _, err := tx.UpdateTier(c.ID, t0.AddDate(0, 0, n), seoul); return err })
+			}
+			vip := mustCustomer(t, s, "가", "01010000001")
+			visits(vip, 15)
+			pinned := mustCustomer(t, s, "나", "01010000002")
+			visits(pinned, 2)
+			regular := mustCustomer(t, s, "다", "01010000003")
+			visits(regular, 6)
+			mustCustomer(t, s, "라", "01010000004") // no visit, no tier record
+			gone := mustCustomer(t, s, "마", "01010000005")
+			mustUpdate(t, s, func(tx *Tx) error {
+				for _, id := range []string{pinned.ID, gone.ID} {
+					if _, err := tx.PinTier(id, TierVIP, "slack:M", t0.AddDate(0, 0, 16), seoul); err != nil {
+						return err
+					}
+				}
+				return tx.EraseCustomer(gone.ID, t0.AddDate(0, 0, 16))
+			})
+			at := t0.AddDate(0, 0, 20)
+			var got []TierDrop
+			mustView(t, s, func(tx *Tx) error {
+				var err error
+				got, err = tx.TierDrops(tt.rules, at, seoul)
+				return err
+			})
+			var have []drop
+			lower := 0
+			for _, d := range got {
+				have = append(have, drop{d.Tier.ID, d.To.ID, d.Holders, d.Pinned, d.Lower})
+				lower += d.Lower
+			}
+			if fmt.Sprint(have) != fmt.Sprint(tt.want) {
+				t.Fatalf("drops %v, want %v", have, tt.want)
+			}
+			before := map[string]string{}
+			mustView(t, s, func(tx *Tx) error {
+				for _, c := range []Customer{vip, pinned, regular} {
+					st, err := tx.TierOf(c.ID, at, seoul)
+					before[c.ID] = st.TierID
+					if err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			// What the preview said is what happens.
+			mustUpdate(t, s, func(tx *Tx) error { _, err := tx.SetTiers(tt.rules, "slack:M", at); return err })
+			res, err := s.RunDaily(context.Background(), at.Add(time.Hour), seoul)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.DownNotices != lower {
+				t.Errorf("the daily run gave %d downgrade notices, the preview said %d", res.DownNotices, lower)
+			}
+			mustView(t, s, func(tx *Tx) error {
+				for _, c := range []Customer{vip, pinned, regular} {
+					st, err := tx.TierOf(c.ID, at.Add(time.Hour), seoul)
+					if err != nil {
+						return err
+					}
+					for _, d := range tt.want {
+						if d.tier == before[c.ID] && st.TierID != d.to {
+							t.Errorf("%s held %s and now %s, want carried to %s", c.Name, d.tier, st.TierID, d.to)
+						}
+					}
+					// A pin to a tier left out is let go; one kept stays.
+					if st.Rank < 0 || st.Pinned != (c.ID == pinned.ID && tt.want == nil) {
+						t.Errorf("%s after the change: %+v, want a tier of the new rules, pinned only to one kept", c.Name, st)
+					}
+				}
+				return nil
+			})
+		})
+	}
+	t.Run("ErrInvalid", func(t *testing.T) {
+		s := MustOpen(t)
+		mustView(t, s, func(tx *Tx) error {
+			if _, err := tx.TierDrops(TierRules{Levels: []Tier{{ID: TierNew, MinVisits: 3}}}, t0, seoul); err == nil {
+				t.Error("rules whose base tier has a threshold: no error")
+			}
+			return nil
+		})
+	})
+}
