@@ -330,6 +330,10 @@ func (t *turn) cmdProgram(args string) error {
 		t.say("loyalty.program.usage", nil)
 		return nil
 	}
+	if isViewWord(rest) {
+		// Anyone may look; "/program tiers 보기" is a question, not a ladder.
+		return t.showProgramme()
+	}
 	if t.role != ledger.RoleManager {
 		t.say("loyalty.program.manager_only", nil)
 		return nil

@@ -20,6 +20,21 @@ import (
 // offWords turn a part of the programme off: /program stamps off.
 var offWords = []string{"off", "끄기", "꺼", "없음", "해제", "사용안함", "안함", "none", "0"}
 
+// viewWords ask to see a part rather than change it: "/program tiers 보기"
+// was stored as a one-tier ladder named 보기, dropping every tier.
+var viewWords = []string{"보기", "확인", "현재", "지금", "?", "？", "show", "view", "list", "current"}
+
+// isViewWord reports whether s asks to see a part of the programme.
+func isViewWord(s string) bool {
+	s = strings.ToLower(strings.Join(strings.Fields(foldFullWidth(s)), ""))
+	for _, w := range viewWords {
+		if s == w {
+			return true
+		}
+	}
+	return false
+}
+
 // isOffWord reports whether s asks to turn a part off.
 func isOffWord(s string) bool {
 	s = strings.ToLower(strings.Join(strings.Fields(foldFullWidth(s)), ""))

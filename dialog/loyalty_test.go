@@ -291,6 +291,12 @@ var loyaltyScripts = []script{
 			{msg: manager("/program expire forever"), want: []string{h.text("loyalty.program.bad_months", map[string]any{"Value": "forever"})}, check: same},
 			{msg: manager("/program birthday 많이"), want: []string{h.text("loyalty.program.bad_birthday_points", map[string]any{"Value": "많이"})}, check: same},
 			{msg: manager("/program birthday 쿠폰 5000"), want: []string{h.text("loyalty.err.bad_benefit", map[string]any{"Value": "5000"})}, check: same},
+			// Asking to see a part shows the programme; "보기" was stored as a
+			// one-tier ladder named 보기, dropping every tier.
+			{msg: manager("/program tiers 보기"), ids: []string{"loyalty.program.tiers_all_time"}, check: same},
+			{msg: manager("/program tiers ?"), ids: []string{"loyalty.program.tiers_all_time"}, check: same},
+			{msg: manager("/program stamps show"), ids: []string{"loyalty.program.tiers_all_time"}, check: same},
+			{msg: staffMsg("/program tiers 보기"), ids: []string{"loyalty.program.tiers_all_time"}, check: same},
 			{msg: manager("/program colours red"), ids: []string{"loyalty.program.usage"}, check: same},
 			{msg: staffMsg("/program tiers VIP 3회"), ids: []string{"loyalty.program.manager_only"}, check: same},
 			{msg: custMsg("/program"), ids: []string{"core.help.short_customer"}, check: same},
