@@ -388,7 +388,7 @@
 // count only with no window, WindowMonths 0, where the visit stats are
 // used as before); spend counts earns only, so a note's amount or a
 // purchase that earned no points is not spend. A customer has a tier record
-// only once UpdateTier, PinTier or a daily run reached them; until then
+// only once UpdateTier, PinTier, StartTier or a daily run reached them; until then
 // TierOf computes the tier, and LoyaltyFigures counts them in the base
 // tier. An expire entry appended by anyone but RunDaily takes no lot: the
 // lots would then hold more than the balance until the next expiry sets

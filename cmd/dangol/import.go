@@ -350,7 +350,7 @@ type importResult struct {
 	holders  int // customers given coupons
 	expired  int // coupons past their last day, not carried over
 	recoded  int // coupons whose code was taken, given a new one
-	pinned   int // customers whose tier is pinned
+	started  int // customers started at a tier their carried visits do not give
 }
 
 type importedRow struct {
@@ -431,7 +431,7 @@ func (m *Main) applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now ti
 			}
 			res.visits++
 		}
-		if err := importLoyalty(tx, &res, c.ID, r, p, tier, now); err != nil {
+		if err := importLoyalty(tx, &res, c.ID, r, tier, now); err != nil {
 			return importResult{}, fmt.Errorf("row %d: %w", r.row, err)
 		}
 		detail := fmt.Sprintf("file=%s row=%d", sh.file, r.row)
@@ -452,11 +452,13 @@ func (m *Main) applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now ti
 // importLoyalty carries a new customer's stamps, valid coupons and tier
 // over. The stamps go on the card without a reward (ledger ImportStamps);
 // a coupon keeps its benefit, last day and code, unless the code is
-// another coupon's here; one past its last day is left out. The tier
-// follows the visits carried over (the rules of p); when they give less
-// than the row says (the spend and the visits of a window do not come
-// over), it is pinned to the row's, as a manager's /customer 등급 would.
-func importLoyalty(tx *ledger.Tx, res *importResult, id string, r importRow, p ledger.Programme, tier string, now time.Time) error {
+// another coupon's here; one past its last day is left out. The customer
+// starts at the row's tier (ledger StartTier), or the one the visits
+// carried over give when higher: not pinned, so from then on the rules of
+// the programme move them, and a tier the visits do not give (the spend
+// and the visits of a window do not come over) is lowered after its
+// notice, as for any customer whose shop raised its thresholds.
+func importLoyalty(tx *ledger.Tx, res *importResult, id string, r importRow, tier string, now time.Time) error {
 	if r.stamps > 0 {
 		if _, err := tx.ImportStamps(id, r.stamps, importActor, now); err != nil {
 			return err
@@ -490,17 +492,13 @@ func importLoyalty(tx *ledger.Tx, res *importResult, id string, r importRow, p l
 	if tier == "" {
 		return nil
 	}
-	st, err := tx.TierOf(id, now, now.Location())
+	ch, err := tx.StartTier(id, tier, importActor, now, now.Location())
 	if err != nil {
 		return err
 	}
-	if p.Tiers.Rank(tier) <= st.Rank {
-		return nil
+	if ch.From != ch.To {
+		res.started++
 	}
-	if _, err := tx.PinTier(id, tier, importActor, now, now.Location()); err != nil {
-		return err
-	}
-	res.pinned++
 	return nil
 }
 
@@ -1323,8 +1321,8 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 		if res.expired > 0 {
 			line(t("cli.import.coupons_expired", map[string]any{"Count": count(res.expired)}))
 		}
-		if res.pinned > 0 {
-			line(t("cli.import.tiers_pinned", map[string]any{"Count": count(res.pinned)}))
+		if res.started > 0 {
+			line(t("cli.import.tiers_started", map[string]any{"Count": count(res.started), "Days": ledger.TierDownNoticeDays}))
 		}
 		line(t("cli.import.consent", nil))
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dangol/dangol/feedback/charttest"
 	"github.com/dangol/dangol/ledger"
 )
 
@@ -100,7 +102,7 @@ func TestExportImport_RoundTrip(t *testing.T) {
 				"이름도 전화번호도 없는 1행은 건너뛰었어요 (삭제된 고객의 행): 4행",
 				"옮긴 스탬프: 1명, 모두 2개",
 				"옮긴 쿠폰: 1명, 모두 2장",
-				"등급을 그대로 고정한 고객: 1명",
+				"장부의 등급에서 시작한 고객: 1명",
 			} {
 				if !strings.Contains(r.stdout, want) {
 					t.Errorf("report lacks %q:\n%s", want, r.stdout)
@@ -150,8 +152,9 @@ func movedRows(t *testing.T, db string) map[string][]string {
 }
 
 // TestImport_LoyaltyCells: the tier, stamps and coupons columns are read
-// in either language's words: a tier by the chat's word or its id, and
-// pinned when the visits carried over give less; a coupon line by its
+// in either language's words: a tier by the chat's word or its id, the
+// customer started there (not pinned) when the visits carried over give
+// less; a coupon line by its
 // benefit and last day, its code kept; a coupon past its last day is
 // counted and left out; a tier the ledger lacks, stamps that are not a
 // number and a coupon without a last day refuse their row, saying why.
@@ -176,7 +179,7 @@ func TestImport_LoyaltyCells(t *testing.T) {
 		"옮긴 스탬프: 2명, 모두 4개",
 		"옮긴 쿠폰: 2명, 모두 3장",
 		"마지막 날이 지난 쿠폰 1장은 옮기지 않았어요.",
-		"등급을 그대로 고정한 고객: 3명",
+		"장부의 등급에서 시작한 고객: 3명",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("report lacks %q:\n%s", want, r.stdout)
@@ -297,5 +300,101 @@ func TestExport_TierNames(t *testing.T) {
 	}
 	if got, want := tierCells(to, "ko"), []string{"Gold 골드", "일반"}; !slices.Equal(got, want) {
 		t.Errorf("after the round trip tiers %q, want %q", got, want)
+	}
+}
+
+// TestImport_StartTier: a shop moving its 고객관리장부 brings a VIP with 2
+// visits; the customer starts at VIP, not pinned, recorded as a start of
+// its own ("VIP에서 시작" in /audit, no "고정"), once however often the import
+// is run; from there the rules go on: the daily run gives notice, and 30
+// days later the customer is 일반. Before, the import pinned the tier for
+// good, as a manager's /customer 등급 VIP does.
+func TestImport_StartTier(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	file := writeFile(t, filepath.Join(dir, "장부.csv"), []byte("이름,전화번호,등록일,방문횟수,최근방문일,등급\n"+
+		"김하늘,010-1111-0001,2025-01-10,2,2026-11-20,VIP\n"))
+	for run, want := range []string{"장부의 등급에서 시작한 고객: 1명", "건너뜀 1명"} {
+		r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db}, "import", file)
+		if r.err != nil || !strings.Contains(r.stdout, want) {
+			t.Fatalf("import %d: %v, report lacks %q:\n%s", run+1, r.err, want, r.stdout)
+		}
+	}
+	s := mustOpenStore(t, db)
+	err := s.View(context.Background(), func(tx *ledger.Tx) error {
+		c, err := tx.CustomerByPhone("01011110001")
+		if err != nil {
+			return err
+		}
+		st, err := tx.TierOf(c.ID, seededNow, nil)
+		if err != nil {
+			return err
+		}
+		if st.TierID != ledger.TierVIP || st.Pinned || st.Computed != ledger.TierNew {
+			t.Errorf("imported tier %s pinned %v (rules give %s), want vip, not pinned", st.TierID, st.Pinned, st.Computed)
+		}
+		var starts []ledger.TierMove
+		err = tx.ScanTierMoves(time.Time{}, seededNow.Add(time.Hour), func(m ledger.TierMove) error {
+			starts = append(starts, m)
+			return nil
+		})
+		if len(starts) != 1 || starts[0].Cause != ledger.CauseStart || starts[0].To != ledger.TierVIP {
+			t.Errorf("tier moves %+v, want one start at vip", starts)
+		}
+		return err
+	})
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := strings.Join([]string{
+		":as manager 사장",
+		"/audit 010-1111-0001",
+		"/customer 010-1111-0001",
+		":time 2026-12-02 10:30",
+		"/customer 010-1111-0001",
+		":time 2027-01-01 10:30",
+		"/customer 010-1111-0001",
+	}, "\n") + "\n"
+	var out, logs bytes.Buffer
+	m := &Main{
+		Catalog: testCatalog, Chart: charttest.Stub,
+		Stdin: strings.NewReader(script), Stdout: &out, Stderr: &logs,
+		Getenv: func(k string) string { return map[string]string{"DANGOL_DB": db}[k] },
+		Now:    func() time.Time { return seededNow },
+	}
+	err = m.Run(context.Background(), []string{"chat", "--at", "2026-12-01T11:00"})
+	if cerr := m.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil || strings.Contains(logs.String(), "level=ERROR") {
+		t.Fatalf("chat: %v\n%s\n%s", err, out.String(), logs.String())
+	}
+	tr := out.String()
+	const mgr = "사장(매니저)"
+	steps := []struct {
+		cmd       string
+		want, not []string
+	}{
+		{"/audit 010-1111-0001", []string{"등급 (VIP에서 시작, 방문 기록으로는 일반)"}, []string{"고정"}},
+		{"/customer 010-1111-0001", []string{"등급: VIP (방문 2회)"}, []string{"고정", "조정될 예정"}},
+		{"/customer 010-1111-0001", []string{"등급: VIP", "2027-01-01에 일반으로 조정될 예정이에요"}, nil},
+		{"/customer 010-1111-0001", []string{"등급: 일반"}, []string{"등급: VIP"}},
+	}
+	for _, st := range steps { // in the order asked: the same command answers three times
+		var got string
+		got, tr = answer(t, tr, mgr, st.cmd)
+		for _, w := range st.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%q lacks %q:\n%s", st.cmd, w, got)
+			}
+		}
+		for _, n := range st.not {
+			if strings.Contains(got, n) {
+				t.Errorf("%q says %q:\n%s", st.cmd, n, got)
+			}
+		}
 	}
 }
