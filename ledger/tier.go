@@ -735,27 +735,12 @@ func (tx *Tx) carryTier(ck []byte, rec *CustomerTier, p *Programme, at time.Time
 // audited (action "tier", the manager's actorID, "pin old → new" or
 // "unpin old → new").
 func (tx *Tx) PinTier(customerID, tierID, actorID string, at time.Time, loc *time.Location) (TierChange, error) {
-	loc = locOr(loc, at)
 	fail := func(err error) (TierChange, error) { return TierChange{}, fmt.Errorf("ledger: pin tier: %w", err) }
-	if actorID == "" {
-		return fail(invalid("tier", "actor is required"))
-	}
-	ck, err := tx.liveCustomer(customerID)
+	ts, err := tx.tierSettingOf(customerID, actorID, at, loc)
 	if err != nil {
 		return fail(err)
 	}
-	p, err := tx.ProgrammeAt(at)
-	if err != nil {
-		return fail(err)
-	}
-	rec, stored, err := tx.tierRecord(ck)
-	if err != nil {
-		return fail(err)
-	}
-	rank, _, _, err := tx.computeTier(ck, &p, at, loc)
-	if err != nil {
-		return fail(err)
-	}
+	ck, p, rec, stored, rank := ts.ck, ts.p, ts.rec, ts.stored, ts.rank
 	if !stored {
 		rec.TierID = p.Tiers.Levels[rank].ID
 	}
@@ -776,10 +761,48 @@ func (tx *Tx) PinTier(customerID, tierID, actorID string, at time.Time, loc *tim
 	if err != nil {
 		return fail(err)
 	}
-	if err := tx.Audit(AuditEntry{At: at, ActorID: actorID, Action: "tier", CustomerID: customerID, Detail: action + " " + ch.From + " → " + ch.To}); err != nil {
+	if err := tx.auditTier(at, actorID, customerID, action, ch.From, ch.To); err != nil {
 		return fail(err)
 	}
 	return ch, nil
+}
+
+// tierSetting is what a manager's pin and a starting tier read before
+// they write: the customer's key, the programme in force, their tier
+// record (stored: they have one) and the rank the rules give them.
+type tierSetting struct {
+	ck     []byte
+	p      Programme
+	rec    CustomerTier
+	stored bool
+	rank   int
+}
+
+// tierSettingOf reads the tierSetting of a change of customerID's tier by
+// actorID (required) at at, days in loc (nil: at's location).
+func (tx *Tx) tierSettingOf(customerID, actorID string, at time.Time, loc *time.Location) (tierSetting, error) {
+	var ts tierSetting
+	if actorID == "" {
+		return ts, invalid("tier", "actor is required")
+	}
+	var err error
+	if ts.ck, err = tx.liveCustomer(customerID); err != nil {
+		return ts, err
+	}
+	if ts.p, err = tx.ProgrammeAt(at); err != nil {
+		return ts, err
+	}
+	if ts.rec, ts.stored, err = tx.tierRecord(ts.ck); err != nil {
+		return ts, err
+	}
+	ts.rank, _, _, err = tx.computeTier(ts.ck, &ts.p, at, locOr(loc, at))
+	return ts, err
+}
+
+// auditTier records a tier change of a manager's or the import's,
+// "action from → to" with the tiers' ids (dialog's tierDetail words it).
+func (tx *Tx) auditTier(at time.Time, actorID, customerID, action, from, to string) error {
+	return tx.Audit(AuditEntry{At: at, ActorID: actorID, Action: "tier", CustomerID: customerID, Detail: action + " " + from + " → " + to})
 }
 
 // StartTier gives a customer with no tier record yet their first one at
@@ -798,42 +821,26 @@ func (tx *Tx) PinTier(customerID, tierID, actorID string, at time.Time, loc *tim
 // nothing is written: so a second start (an import run again) changes
 // nothing; the change then says the tier they have (From == To).
 func (tx *Tx) StartTier(customerID, tierID, actorID string, at time.Time, loc *time.Location) (TierChange, error) {
-	loc = locOr(loc, at)
 	fail := func(err error) (TierChange, error) { return TierChange{}, fmt.Errorf("ledger: start tier: %w", err) }
-	if actorID == "" {
-		return fail(invalid("tier", "actor is required"))
-	}
-	ck, err := tx.liveCustomer(customerID)
+	ts, err := tx.tierSettingOf(customerID, actorID, at, loc)
 	if err != nil {
 		return fail(err)
 	}
-	p, err := tx.ProgrammeAt(at)
-	if err != nil {
-		return fail(err)
-	}
-	start := p.Tiers.Rank(tierID)
+	start := ts.p.Tiers.Rank(tierID)
 	if start < 0 {
 		return fail(fmt.Errorf("%w: %q", ErrUnknownTier, tierID))
 	}
-	rec, stored, err := tx.tierRecord(ck)
-	if err != nil {
-		return fail(err)
-	}
 	ch := TierChange{CustomerID: customerID, At: at}
-	if stored {
-		ch.From, ch.To = rec.TierID, rec.TierID
+	if ts.stored {
+		ch.From, ch.To = ts.rec.TierID, ts.rec.TierID
 		return ch, nil
 	}
-	rank, _, _, err := tx.computeTier(ck, &p, at, loc)
-	if err != nil {
-		return fail(err)
-	}
-	computed, to := p.Tiers.Levels[rank].ID, p.Tiers.Levels[max(rank, start)].ID
-	if err := tx.setTier(ck, &rec, &p, to, CauseStart, at, &ch); err != nil {
+	computed, to := ts.p.Tiers.Levels[ts.rank].ID, ts.p.Tiers.Levels[max(ts.rank, start)].ID
+	if err := tx.setTier(ts.ck, &ts.rec, &ts.p, to, CauseStart, at, &ch); err != nil {
 		return fail(err)
 	}
 	ch.From = computed
-	if err := tx.Audit(AuditEntry{At: at, ActorID: actorID, Action: "tier", CustomerID: customerID, Detail: "start " + computed + " → " + to}); err != nil {
+	if err := tx.auditTier(at, actorID, customerID, "start", computed, to); err != nil {
 		return fail(err)
 	}
 	return ch, nil

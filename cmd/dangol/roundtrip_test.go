@@ -181,14 +181,7 @@ func TestExportImport_RoundTrip(t *testing.T) {
 // tiers' ids, as exports before the tiers' names wrote them.
 func rewriteTierIDs(t *testing.T, path string) {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\uFEFF"))).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := readCSVFile(t, path)
 	col := slices.Index(recs[0], "tier")
 	ids := map[string]string{"VIP": ledger.TierVIP, "골드": "골드", "단골": ledger.TierRegular, "일반": ledger.TierNew, "": ""}
 	for _, rec := range recs[1:] {
@@ -208,6 +201,20 @@ func rewriteTierIDs(t *testing.T, path string) {
 	writeFile(t, path, []byte(w.String()))
 }
 
+// readCSVFile is the rows of the CSV export at path.
+func readCSVFile(t *testing.T, path string) [][]string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\uFEFF"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
 // tierColumn is the tier cells of the export at path, joined by commas in
 // the rows' order.
 func tierColumn(t *testing.T, path, format string) string {
@@ -223,13 +230,7 @@ func tierColumn(t *testing.T, path, format string) string {
 			t.Fatal(err)
 		}
 	} else {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if recs, err = csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\uFEFF"))).ReadAll(); err != nil {
-			t.Fatal(err)
-		}
+		recs = readCSVFile(t, path)
 	}
 	col := slices.Index(recs[0], "tier")
 	var cells []string
