@@ -399,6 +399,7 @@ func TestAuditDetails(t *testing.T) {
 				// programme has ("basic") as it is.
 				{"tier", "pin basic → vip", act("tier") + " (" + word("tier.pin", map[string]any{"From": "basic", "To": tier("vip")}) + ")"},
 				{"tier", "unpin vip → new", act("tier") + " (" + word("tier.unpin", map[string]any{"From": tier("vip"), "To": tier("new")}) + ")"},
+				{"tier", "start new → vip", act("tier") + " (" + word("tier.start", map[string]any{"From": tier("new"), "To": tier("vip")}) + ")"},
 				{"tier", "promote new → vip", act("tier") + " (promote new → vip)"},
 				{"read", "something-new", act("read") + " (something-new)"},
 				{"programme", "rate: 5% → 10%", act("programme") + " (" + word("programme.rate", nil) + ": 5% → 10%)"},

@@ -195,17 +195,15 @@ func (t *turn) myVisitsSection(c ledger.Customer, data map[string]any) (Section,
 	if err != nil {
 		return Section{}, fmt.Errorf("dialog: read points: %w", err)
 	}
-	el, err := t.entryLines(c.ID, es) // flow_corrections.go
+	el, total, err := t.entryLines(c.ID, es) // flow_corrections.go
 	if err != nil {
 		return Section{}, err
 	}
 	if len(el) > 0 {
 		lines = append(lines, t.text("core.mydata.entries_title", nil))
 		lines = append(lines, el...)
-		if n, err := t.tx.PointsCount(c.ID); err != nil {
-			return Section{}, fmt.Errorf("dialog: count points: %w", err)
-		} else if n > len(es) {
-			lines = append(lines, t.text("core.mydata.more", map[string]any{"Count": n - len(es)}))
+		if total > len(es) {
+			lines = append(lines, t.text("core.mydata.more", map[string]any{"Count": total - len(es)}))
 		}
 	}
 	return Section{Title: t.text("core.mydata.visits_title", nil), Lines: lines}, nil

@@ -243,6 +243,7 @@ func (t *turn) actorLabel(id string) string {
 var auditTierMoves = map[string]string{
 	"pin":   "customers.audit.detail.tier.pin",
 	"unpin": "customers.audit.detail.tier.unpin",
+	"start": "customers.audit.detail.tier.start",
 }
 
 // auditProgrammeParts are the catalog ids naming each part of a programme
@@ -275,8 +276,9 @@ var auditUnits = map[string]string{
 // reward that is a thing, left out.
 var programmeUnits = regexp.MustCompile(`\b(\d+)(mo|d|v|w)\b|\b(off|manual|auto|all time)\b|\bitem:`)
 
-// tierDetail words a tier move, recorded as "pin old → new" or "unpin
-// old → new" with the tiers' ids (ledger PinTier): the move in the shop's
+// tierDetail words a tier move, recorded as "pin old → new", "unpin old
+// → new" (ledger PinTier) or "start computed → new" (StartTier) with the
+// tiers' ids: the move in the shop's
 // words and each tier as the shop calls it under the programme then in
 // force (일반, 단골, its own 골드), never the id ("new"); a form this
 // version does not know is shown as recorded.

@@ -351,15 +351,16 @@ func (t *turn) entryReason(reason string) string {
 
 // entryLines are a customer's newest entries, numbered as /points void
 // takes them: a correction says which entry it reverses, a reversed entry
-// that it was.
-func (t *turn) entryLines(customerID string, es []ledger.PointsEntry) ([]string, error) {
-	total, err := t.tx.PointsCount(customerID)
+// that it was. total is how many entries the customer has, counted once
+// for the numbers, for a caller that also says how many are not listed.
+func (t *turn) entryLines(customerID string, es []ledger.PointsEntry) (lines []string, total int, err error) {
+	total, err = t.tx.PointsCount(customerID)
 	if err != nil {
-		return nil, fmt.Errorf("dialog: count points: %w", err)
+		return nil, 0, fmt.Errorf("dialog: count points: %w", err)
 	}
 	// One data map for every line's entry and one for its number: the
 	// catalog reads them and keeps nothing, and a /points lists several.
-	lines := make([]string, 0, len(es))
+	lines = make([]string, 0, len(es))
 	d, nd := make(map[string]any, 4), make(map[string]any, 2)
 	for i, e := range es {
 		d["Date"], d["Points"], d["Kind"], d["Reason"] = t.day(e.At), t.signedPts(e.Points), t.text(entryKindID(e), nil), e.Reason
@@ -388,7 +389,7 @@ func (t *turn) entryLines(customerID string, es []ledger.PointsEntry) ([]string,
 		}
 		lines = append(lines, line)
 	}
-	return lines, nil
+	return lines, total, nil
 }
 
 // --- notes ---

@@ -251,7 +251,7 @@ func (t *turn) balanceReply(c ledger.Customer, head string) (Reply, error) {
 	if err != nil {
 		return Reply{}, fmt.Errorf("dialog: read points: %w", err)
 	}
-	lines, err := t.entryLines(c.ID, es)
+	lines, _, err := t.entryLines(c.ID, es)
 	if err != nil {
 		return Reply{}, err
 	}

@@ -99,3 +99,37 @@ func TestMyDataThreadsMore(t *testing.T) {
 	more := h.text("core.mydata.more", map[string]any{"Count": 3})
 	runSteps(t, h, []step{{msg: custMsg("/mydata"), want: []string{"질문 23번째", "질문 4번째", more}, not: []string{"질문 3번째"}}})
 }
+
+// TestMyDataPointsMore: /mydata numbers the newest myDataEntries points
+// entries as /points void takes them and counts the rest once, from the
+// one count the numbers come from (it counted the entries a second time
+// for the rest); a history that fits says nothing of more.
+func TestMyDataPointsMore(t *testing.T) {
+	tests := []struct {
+		name    string
+		entries int
+		want    []string
+		not     []string
+	}{
+		{"None", 0, nil, []string{"포인트 내역", "#1 "}},
+		{"Fits", myDataEntries, []string{"#20 ", "(적립 20번째)", "#1 ", "(적립 1번째)"}, []string{"외 "}},
+		{"More", myDataEntries + 3, []string{"#23 ", "(적립 23번째)", "#4 ", "(적립 4번째)", "외 3건:"}, []string{"#3 ", "(적립 3번째)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, "ko")
+			f := seed(h)
+			h.update(func(tx *ledger.Tx) error {
+				for i := 1; i <= tt.entries; i++ {
+					e := ledger.PointsEntry{CustomerID: f.minji, At: h.now().Add(time.Duration(i-tt.entries-1) * time.Minute),
+						Kind: ledger.PointsAdjust, Points: 10, ActorID: staffID, Reason: fmt.Sprintf("적립 %d번째", i)}
+					if err := tx.AddPoints(&e); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			runSteps(t, h, append(linkMinji(h), step{msg: custMsg("/mydata"), want: tt.want, not: tt.not}))
+		})
+	}
+}

@@ -322,8 +322,9 @@ func (tx *Tx) auditNewest(idx, prefix []byte, limit int) ([]AuditEntry, error) {
 	return out, err
 }
 
-// buildIndexes gives a file made before the tag and actor indexes existed
-// its entries, once: each index's meta flag says it is complete.
+// buildIndexes gives a file made before the tag and actor indexes and the
+// feedback counts existed their entries, once: each one's meta flag says
+// it is complete.
 func (s *Store) buildIndexes(db *bolt.DB) error {
 	return db.Update(func(btx *bolt.Tx) error {
 		tx := &Tx{tx: btx, kr: s.kr}
@@ -341,6 +342,14 @@ func (s *Store) buildIndexes(db *bolt.DB) error {
 				return fmt.Errorf("ledger: build actor index: %w", err)
 			}
 			if err := meta.Put(metaActorIndex, []byte{1}); err != nil {
+				return err
+			}
+		}
+		if meta.Get(metaFeedbackCounts) == nil {
+			if err := feedbackByCustomer.buildCounts(tx); err != nil {
+				return fmt.Errorf("ledger: build feedback counts: %w", err)
+			}
+			if err := meta.Put(metaFeedbackCounts, []byte{1}); err != nil {
 				return err
 			}
 		}

@@ -26,11 +26,19 @@ import (
 // entries for their customer (at most indexMergeAt, scanned as packed
 // bytes).
 
-// Bucket names of the logs (listed in allBuckets).
+// Bucket names of the logs and counts (listed in allBuckets).
 var (
 	bucketCustFeedbackLog = []byte("cust_feedback_log") // chunk number -> (custKey + time key)…
 	bucketCustThreadsLog  = []byte("cust_threads_log")  // chunk number -> (custKey + thread number)…
+	// bucketCustFeedbackN counts each customer's entries in cust_feedback
+	// (the merged ones; the log's are counted where they are), written by
+	// the merge in key order, as the index is: custKey -> uvarint.
+	bucketCustFeedbackN = []byte("cust_feedback_n")
 )
+
+// metaFeedbackCounts marks a file whose cust_feedback_n holds the counts
+// of its index: a file from before it has them built at Open.
+var metaFeedbackCounts = []byte("index.feedback_counts")
 
 // logChunk is how many entries one log value packs: 128 × 24 bytes is 3
 // KiB, so a chunk fits a page.
@@ -45,11 +53,14 @@ var indexMergeAt = 4096
 type deferredIndex struct {
 	index, log []byte
 	keyLen     int // the length of the record keys it indexes
+	// counts, when set, is the bucket of each customer's count of
+	// entries in index (count).
+	counts []byte
 }
 
 var (
-	feedbackByCustomer = deferredIndex{bucketCustFeedback, bucketCustFeedbackLog, timeKeyLen}
-	threadsByCustomer  = deferredIndex{bucketCustThreads, bucketCustThreadsLog, len(threadKey(0))}
+	feedbackByCustomer = deferredIndex{bucketCustFeedback, bucketCustFeedbackLog, timeKeyLen, bucketCustFeedbackN}
+	threadsByCustomer  = deferredIndex{bucketCustThreads, bucketCustThreadsLog, len(threadKey(0)), nil}
 )
 
 func (d deferredIndex) width() int { return custKeyLen + d.keyLen }
@@ -132,6 +143,11 @@ func (d deferredIndex) merge(tx *Tx, extra []byte) error {
 			return fmt.Errorf("%s: %w", d.index, err)
 		}
 	}
+	// Each record is added once (its key is new), so every entry is new
+	// in the index too.
+	if err := d.addCounts(tx, entries); err != nil {
+		return err
+	}
 	for _, k := range chunks {
 		if err := log.Delete(k); err != nil {
 			return fmt.Errorf("%s: %w", d.log, err)
@@ -141,6 +157,115 @@ func (d deferredIndex) merge(tx *Tx, extra []byte) error {
 		return fmt.Errorf("%s: %w", d.log, err)
 	}
 	return nil
+}
+
+// addCounts adds entries, new in the index and in key order, to their
+// customers' counts: one write a customer, in key order.
+func (d deferredIndex) addCounts(tx *Tx, entries [][]byte) error {
+	if d.counts == nil {
+		return nil
+	}
+	b := tx.bucket(d.counts)
+	for i := 0; i < len(entries); {
+		ck := entries[i][:custKeyLen]
+		j := i + 1
+		for j < len(entries) && bytes.Equal(entries[j][:custKeyLen], ck) {
+			j++
+		}
+		n, err := storedCount(d.counts, ck, b.Get(ck))
+		if err != nil {
+			return err
+		}
+		if err := b.Put(bytes.Clone(ck), binary.AppendUvarint(nil, uint64(n+j-i))); err != nil {
+			return fmt.Errorf("%s: %w", d.counts, err)
+		}
+		i = j
+	}
+	return nil
+}
+
+// storedCount decodes a count of bucket name (none: 0).
+func storedCount(name, ck, v []byte) (int, error) {
+	if v == nil {
+		return 0, nil
+	}
+	n, w := binary.Uvarint(v)
+	if w <= 0 || w != len(v) || n > 1<<40 {
+		return 0, fmt.Errorf("%s of %s: %x: %w", name, custIDOfKey(ck), v, ErrDamaged)
+	}
+	return int(n), nil
+}
+
+// count returns how many record keys ck has, in the index and the log
+// together (what newest emits with no limit): the stored count of the
+// index's and the log's entries for ck, read in place. Without counts
+// (threads) the index's are walked.
+func (d deferredIndex) count(tx *Tx, ck []byte) (int, error) {
+	var b *bolt.Bucket
+	if d.counts != nil {
+		b = tx.bucket(d.counts)
+	}
+	var n int
+	if b != nil {
+		var err error
+		if n, err = storedCount(d.counts, ck, b.Get(ck)); err != nil {
+			return 0, err
+		}
+	} else {
+		n = countPrefix(tx.bucket(d.index).Cursor(), ck)
+	}
+	log := tx.bucket(d.log)
+	if log == nil {
+		return n, nil
+	}
+	w := d.width()
+	c := log.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if len(v)%w != 0 {
+			return 0, fmt.Errorf("%s chunk %x: %d bytes: %w", d.log, k, len(v), ErrDamaged)
+		}
+		for i := 0; i < len(v); i += w {
+			if bytes.Equal(v[i:i+custKeyLen], ck) {
+				n++
+			}
+		}
+	}
+	return n, nil
+}
+
+// buildCounts writes every customer's count of the index's entries afresh
+// (a file from before the counts), in one walk of the index in key order.
+func (d deferredIndex) buildCounts(tx *Tx) error {
+	b := tx.bucket(d.counts)
+	var stale [][]byte
+	c := b.Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		stale = append(stale, bytes.Clone(k))
+	}
+	for _, k := range stale {
+		if err := b.Delete(k); err != nil {
+			return fmt.Errorf("%s: %w", d.counts, err)
+		}
+	}
+	var run [][]byte
+	flush := func() error {
+		err := d.addCounts(tx, run)
+		run = run[:0]
+		return err
+	}
+	ic := tx.bucket(d.index).Cursor()
+	for k, _ := ic.First(); k != nil; k, _ = ic.Next() {
+		if len(k) != d.width() {
+			return fmt.Errorf("%s key %x: %w", d.index, k, ErrDamaged)
+		}
+		if len(run) > 0 && !bytes.Equal(run[0][:custKeyLen], k[:custKeyLen]) {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		run = append(run, bytes.Clone(k))
+	}
+	return flush()
 }
 
 // pending returns the record keys the log holds for ck, ascending. A file

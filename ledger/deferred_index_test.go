@@ -272,3 +272,39 @@ func seedCustomers(tb testing.TB, s *Store, n int) []string {
 	})
 	return ids
 }
+
+// BenchmarkFeedbackCount is /mydata's count of a regular's feedback: 300
+// of theirs in the index among 1,000 customers' 4,096, and the log half
+// full (2,048 entries, two of theirs).
+func BenchmarkFeedbackCount(b *testing.B) {
+	s := MustOpen(b)
+	ids := seedCustomers(b, s, 1000)
+	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	add := func(n int, who func(i int) string) {
+		mustUpdate(b, s, func(tx *Tx) error {
+			for i := range n {
+				f := Feedback{CustomerID: who(i), At: at.Add(time.Duration(i) * time.Second), Rating: 5, NPS: NoNPS}
+				if err := tx.AddFeedback(&f); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	add(indexMergeAt, func(i int) string { // merged at the last
+		if i%13 == 0 && i < 13*300 {
+			return ids[0]
+		}
+		return ids[1+i%(len(ids)-1)]
+	})
+	add(indexMergeAt/2, func(i int) string { return ids[i%len(ids)] }) // ids[0] at 0 and 1000, 2000
+	for b.Loop() {
+		mustView(b, s, func(tx *Tx) error {
+			n, err := tx.FeedbackCount(ids[0])
+			if err == nil && n != 303 {
+				err = fmt.Errorf("%d feedback, want 303", n)
+			}
+			return err
+		})
+	}
+}

@@ -75,7 +75,12 @@
 // (FeedbackOf, ThreadsOf) are deferred (deferred_index.go): a new entry is
 // appended to a log, and the write that fills the log (4096 entries)
 // moves it into the index in key order, since an entry per random leaf
-// was half the pages a busy commit wrote. Caveats: readers of those two
+// was half the pages a busy commit wrote. FeedbackCount reads a count
+// the merge keeps per customer (cust_feedback_n, written in key order with
+// the index) and counts the log's entries, walking no index; a file from
+// before the counts has them built at Open, once (its meta flag), and a
+// file written meanwhile by an older build, which merges without
+// counting, would keep counts short of its index. Caveats: readers of those two
 // scan the log (at most 96 KiB) besides the index; the write that merges
 // rewrites nearly every leaf of the index at once (BenchmarkFeedbackMerge:
 // 24-39 ms against 0.4 ms with 40,960 entries, growing with the index,
@@ -389,7 +394,7 @@
 // count only with no window, WindowMonths 0, where the visit stats are
 // used as before); spend counts earns only, so a note's amount or a
 // purchase that earned no points is not spend. A customer has a tier record
-// only once UpdateTier, PinTier or a daily run reached them; until then
+// only once UpdateTier, PinTier, StartTier or a daily run reached them; until then
 // TierOf computes the tier, and LoyaltyFigures counts them in the base
 // tier. An expire entry appended by anyone but RunDaily takes no lot: the
 // lots would then hold more than the balance until the next expiry sets

@@ -255,14 +255,17 @@ func (tx *Tx) FeedbackOf(customerID string, limit int) ([]Feedback, error) {
 }
 
 // FeedbackCount returns how many feedbacks a customer has: what FeedbackOf
-// returns with no limit, counted by the index without opening one.
+// returns with no limit, without opening one or walking their index: the
+// count the index's merges keep (cust_feedback_n) and the entries still in
+// its log. An erasure keeps a customer's feedback (anonymous, counted in
+// past summaries), and so its count.
 func (tx *Tx) FeedbackCount(customerID string) (int, error) {
 	ck, ok := custKeyOf(customerID)
 	if !ok {
 		return 0, fmt.Errorf("ledger: feedback count of %q: %w", customerID, ErrCustomerNotFound)
 	}
-	n := 0
-	if err := feedbackByCustomer.newest(tx, ck, 0, func([]byte) error { n++; return nil }); err != nil {
+	n, err := feedbackByCustomer.count(tx, ck)
+	if err != nil {
 		return 0, fmt.Errorf("ledger: feedback count of %s: %w", customerID, err)
 	}
 	return n, nil

@@ -89,7 +89,7 @@ var allBuckets = [][]byte{
 	bucketCampaigns, bucketCampaignRcpt, bucketCampaignQueue, bucketCustCampaigns,
 	bucketOutreach, bucketCustOutreach, // outreach.go
 	bucketWinBack, bucketWinBackQueue, // winback.go
-	bucketCustFeedbackLog, bucketCustThreadsLog, // deferred_index.go
+	bucketCustFeedbackLog, bucketCustThreadsLog, bucketCustFeedbackN, // deferred_index.go
 }
 
 var (

@@ -17,9 +17,11 @@ import (
 // of their earns). The ledger stores each customer's current tier and since
 // when; an upgrade is applied at a visit or purchase (UpdateTier) or by the
 // daily run, a downgrade only by the daily run and only after a notice 30
-// days ahead, and a manager's pin (PinTier) overrides both.
+// days ahead, and a manager's pin (PinTier) overrides both. A starting
+// tier (StartTier: a customer brought over from another list) is where the
+// rules begin for a new customer, not a pin.
 
-// ErrUnknownTier is returned by PinTier when the tier is not in the
+// ErrUnknownTier is returned by PinTier and StartTier when the tier is not in the
 // programme in force.
 var ErrUnknownTier = errors.New("ledger: no such tier in the programme")
 
@@ -247,6 +249,9 @@ const (
 	// CauseCorrected takes back an upgrade whose record a correction
 	// removed (TierAfterCorrection): a mistake, not a lapse, so no notice.
 	CauseCorrected TierCause = 8
+	// CauseStart is a new customer's first record at a starting tier
+	// (StartTier): the tier they held elsewhere, not a move, no notice.
+	CauseStart TierCause = 9
 )
 
 // CustomerTier is a customer's stored tier.
@@ -830,27 +835,12 @@ func (tx *Tx) TierDrops(r TierRules, at time.Time, loc *time.Location) ([]TierDr
 // audited (action "tier", the manager's actorID, "pin old → new" or
 // "unpin old → new").
 func (tx *Tx) PinTier(customerID, tierID, actorID string, at time.Time, loc *time.Location) (TierChange, error) {
-	loc = locOr(loc, at)
 	fail := func(err error) (TierChange, error) { return TierChange{}, fmt.Errorf("ledger: pin tier: %w", err) }
-	if actorID == "" {
-		return fail(invalid("tier", "actor is required"))
-	}
-	ck, err := tx.liveCustomer(customerID)
+	ts, err := tx.tierSettingOf(customerID, actorID, at, loc)
 	if err != nil {
 		return fail(err)
 	}
-	p, err := tx.ProgrammeAt(at)
-	if err != nil {
-		return fail(err)
-	}
-	rec, stored, err := tx.tierRecord(ck)
-	if err != nil {
-		return fail(err)
-	}
-	rank, _, _, err := tx.computeTier(ck, &p, at, loc)
-	if err != nil {
-		return fail(err)
-	}
+	ck, p, rec, stored, rank := ts.ck, ts.p, ts.rec, ts.stored, ts.rank
 	if !stored {
 		rec.TierID = p.Tiers.Levels[rank].ID
 	}
@@ -871,7 +861,86 @@ func (tx *Tx) PinTier(customerID, tierID, actorID string, at time.Time, loc *tim
 	if err != nil {
 		return fail(err)
 	}
-	if err := tx.Audit(AuditEntry{At: at, ActorID: actorID, Action: "tier", CustomerID: customerID, Detail: action + " " + ch.From + " → " + ch.To}); err != nil {
+	if err := tx.auditTier(at, actorID, customerID, action, ch.From, ch.To); err != nil {
+		return fail(err)
+	}
+	return ch, nil
+}
+
+// tierSetting is what a manager's pin and a starting tier read before
+// they write: the customer's key, the programme in force, their tier
+// record (stored: they have one) and the rank the rules give them.
+type tierSetting struct {
+	ck     []byte
+	p      Programme
+	rec    CustomerTier
+	stored bool
+	rank   int
+}
+
+// tierSettingOf reads the tierSetting of a change of customerID's tier by
+// actorID (required) at at, days in loc (nil: at's location).
+func (tx *Tx) tierSettingOf(customerID, actorID string, at time.Time, loc *time.Location) (tierSetting, error) {
+	var ts tierSetting
+	if actorID == "" {
+		return ts, invalid("tier", "actor is required")
+	}
+	var err error
+	if ts.ck, err = tx.liveCustomer(customerID); err != nil {
+		return ts, err
+	}
+	if ts.p, err = tx.ProgrammeAt(at); err != nil {
+		return ts, err
+	}
+	if ts.rec, ts.stored, err = tx.tierRecord(ts.ck); err != nil {
+		return ts, err
+	}
+	ts.rank, _, _, err = tx.computeTier(ts.ck, &ts.p, at, locOr(loc, at))
+	return ts, err
+}
+
+// auditTier records a tier change of a manager's or the import's,
+// "action from → to" with the tiers' ids (dialog's tierDetail words it).
+func (tx *Tx) auditTier(at time.Time, actorID, customerID, action, from, to string) error {
+	return tx.Audit(AuditEntry{At: at, ActorID: actorID, Action: "tier", CustomerID: customerID, Detail: action + " " + from + " → " + to})
+}
+
+// StartTier gives a customer with no tier record yet their first one at
+// tierID (a level of the programme in force at at; otherwise
+// ErrUnknownTier), or at the tier the rules give at at when that is
+// higher (days in loc): the tier they held in the list they were brought
+// over from (a spreadsheet import), which their carried visits and spend
+// may not give. It is not a pin: from there the rules apply as to anyone,
+// a visit that qualifies for more moves them up, and the daily run lowers
+// a tier the rules no longer give only after its notice
+// (TierDownNoticeDays), as when a shop raises its thresholds. The record is
+// logged as a first record (CauseStart, no notice, not a move in
+// LoyaltyFigures) and audited (action "tier", actorID, "start computed →
+// new"); the change's From is the tier the rules gave (computed), To the
+// one started at. A customer who has a tier record already keeps it, and
+// nothing is written: so a second start (an import run again) changes
+// nothing; the change then says the tier they have (From == To).
+func (tx *Tx) StartTier(customerID, tierID, actorID string, at time.Time, loc *time.Location) (TierChange, error) {
+	fail := func(err error) (TierChange, error) { return TierChange{}, fmt.Errorf("ledger: start tier: %w", err) }
+	ts, err := tx.tierSettingOf(customerID, actorID, at, loc)
+	if err != nil {
+		return fail(err)
+	}
+	start := ts.p.Tiers.Rank(tierID)
+	if start < 0 {
+		return fail(fmt.Errorf("%w: %q", ErrUnknownTier, tierID))
+	}
+	ch := TierChange{CustomerID: customerID, At: at}
+	if ts.stored {
+		ch.From, ch.To = ts.rec.TierID, ts.rec.TierID
+		return ch, nil
+	}
+	computed, to := ts.p.Tiers.Levels[ts.rank].ID, ts.p.Tiers.Levels[max(ts.rank, start)].ID
+	if err := tx.setTier(ts.ck, &ts.rec, &ts.p, to, CauseStart, at, &ch); err != nil {
+		return fail(err)
+	}
+	ch.From = computed
+	if err := tx.auditTier(at, actorID, customerID, "start", computed, to); err != nil {
 		return fail(err)
 	}
 	return ch, nil

@@ -11,7 +11,8 @@ import (
 // deleted, recordAt being the record's time. A lapse waits for the daily
 // run and its 30-day notice; a mistake does not. When the stored tier was
 // given at or after recordAt (by a visit, the daily run or the customer's
-// first record, not a manager's pin) and the rules now give a lower one,
+// first record, not a manager's pin nor a starting tier) and the rules now
+// give a lower one,
 // the customer goes back at once, without a notice, to the tier they held
 // before that move (the computed one if it is higher, or if they had
 // none): a CauseCorrected move. A tier-up notice of that move not told
@@ -54,8 +55,8 @@ func (tx *Tx) TierAfterCorrection(customerID string, recordAt, at time.Time, loc
 	if err != nil {
 		return fail(err)
 	}
-	if move.Cause == CausePin || move.Cause == CauseUnpin {
-		return ch, nil // a manager's word, not the record's
+	if move.Cause == CausePin || move.Cause == CauseUnpin || move.Cause == CauseStart {
+		return ch, nil // a manager's word, or the list's, not the record's
 	}
 	if before := p.Tiers.Rank(move.From); before > rank && before < cur {
 		rank = before

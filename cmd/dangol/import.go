@@ -313,15 +313,17 @@ func (m *Main) importStore(dryRun bool) (*ledger.Store, func(), error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("import: %w", err)
 		}
-		key, err := ledger.NewKey()
-		if err != nil {
+		fail := func(err error) (*ledger.Store, func(), error) {
 			os.RemoveAll(dir)
 			return nil, nil, fmt.Errorf("import: %w", err)
 		}
+		key, err := ledger.NewKey()
+		if err != nil {
+			return fail(err)
+		}
 		s, err := ledger.Open(filepath.Join(dir, "dry-run.db"), &ledger.Options{Key: key})
 		if err != nil {
-			os.RemoveAll(dir)
-			return nil, nil, fmt.Errorf("import: %w", err)
+			return fail(err)
 		}
 		return s, func() { s.Close(); os.RemoveAll(dir) }, nil
 	}
@@ -360,7 +362,7 @@ type importResult struct {
 	holders  int // customers given coupons
 	expired  int // coupons past their last day, not carried over
 	recoded  int // coupons whose code was taken, given a new one
-	pinned   int // customers whose tier is pinned
+	started  int // customers started at a tier their carried visits do not give
 }
 
 type importedRow struct {
@@ -392,6 +394,7 @@ func (m *Main) applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now ti
 	}
 	seen := map[string]int{} // phone -> first row
 	for _, r := range sh.rows {
+		failRow := func(err error) (importResult, error) { return importResult{}, fmt.Errorf("row %d: %w", r.row, err) }
 		// An import interrupted (Ctrl-C) stops here, and nothing is kept.
 		if err := ctx.Err(); err != nil {
 			return importResult{}, err
@@ -418,10 +421,10 @@ func (m *Main) applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now ti
 			continue
 		}
 		if !errors.Is(err, ledger.ErrCustomerNotFound) {
-			return importResult{}, fmt.Errorf("row %d: %w", r.row, err)
+			return failRow(err)
 		}
 		if err := tx.CreateCustomer(&c); err != nil {
-			return importResult{}, fmt.Errorf("row %d: %w", r.row, err)
+			return failRow(err)
 		}
 		if r.points > 0 {
 			// One entry, so one point lot dated at the import, expiring
@@ -431,25 +434,25 @@ func (m *Main) applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now ti
 				ActorID: importActor, Reason: importReason,
 			})
 			if err != nil {
-				return importResult{}, fmt.Errorf("row %d: %w", r.row, err)
+				return failRow(err)
 			}
 			res.points += r.points
 		}
 		if first, last, ok := r.visitRange(); ok {
 			if err := tx.ImportVisits(c.ID, r.visits, first, last); err != nil {
-				return importResult{}, fmt.Errorf("row %d: %w", r.row, err)
+				return failRow(err)
 			}
 			res.visits++
 		}
-		if err := importLoyalty(tx, &res, c.ID, r, p, tier, now); err != nil {
-			return importResult{}, fmt.Errorf("row %d: %w", r.row, err)
+		if err := importLoyalty(tx, &res, c.ID, r, tier, now); err != nil {
+			return failRow(err)
 		}
 		detail := fmt.Sprintf("file=%s row=%d", sh.file, r.row)
 		if r.visits >= 0 {
 			detail += fmt.Sprintf(" visits=%d", r.visits)
 		}
 		if err := tx.Audit(ledger.AuditEntry{At: now, ActorID: importActor, Action: "import", CustomerID: c.ID, Detail: detail}); err != nil {
-			return importResult{}, fmt.Errorf("row %d: %w", r.row, err)
+			return failRow(err)
 		}
 		if r.undated {
 			res.undated++
@@ -462,11 +465,13 @@ func (m *Main) applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now ti
 // importLoyalty carries a new customer's stamps, valid coupons and tier
 // over. The stamps go on the card without a reward (ledger ImportStamps);
 // a coupon keeps its benefit, last day and code, unless the code is
-// another coupon's here; one past its last day is left out. The tier
-// follows the visits carried over (the rules of p); when they give less
-// than the row says (the spend and the visits of a window do not come
-// over), it is pinned to the row's, as a manager's /customer 등급 would.
-func importLoyalty(tx *ledger.Tx, res *importResult, id string, r importRow, p ledger.Programme, tier string, now time.Time) error {
+// another coupon's here; one past its last day is left out. The customer
+// starts at the row's tier (ledger StartTier), or the one the visits
+// carried over give when higher: not pinned, so from then on the rules of
+// the programme move them, and a tier the visits do not give (the spend
+// and the visits of a window do not come over) is lowered after its
+// notice, as for any customer whose shop raised its thresholds.
+func importLoyalty(tx *ledger.Tx, res *importResult, id string, r importRow, tier string, now time.Time) error {
 	if r.stamps > 0 {
 		if _, err := tx.ImportStamps(id, r.stamps, importActor, now); err != nil {
 			return err
@@ -500,17 +505,13 @@ func importLoyalty(tx *ledger.Tx, res *importResult, id string, r importRow, p l
 	if tier == "" {
 		return nil
 	}
-	st, err := tx.TierOf(id, now, now.Location())
+	ch, err := tx.StartTier(id, tier, importActor, now, now.Location())
 	if err != nil {
 		return err
 	}
-	if p.Tiers.Rank(tier) <= st.Rank {
-		return nil
+	if ch.From != ch.To {
+		res.started++
 	}
-	if _, err := tx.PinTier(id, tier, importActor, now, now.Location()); err != nil {
-		return err
-	}
-	res.pinned++
 	return nil
 }
 
@@ -810,7 +811,7 @@ func mapHeader(rec []string) (map[field][]int, []string) {
 // record is kept so past counts stay true, its name and phone are gone).
 func nameless(rec []string, cols map[field][]int) bool {
 	for _, f := range []field{fieldName, fieldPhone} {
-		if j := cols[f][0]; j < len(rec) && strings.TrimSpace(uncell(strings.TrimSpace(rec[j]))) != "" {
+		if j := cols[f][0]; j < len(rec) && cellValue(rec[j]) != "" {
 			return false
 		}
 	}
@@ -845,7 +846,7 @@ func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Lo
 		}
 		j := cols[f][0]
 		if j < len(rec) {
-			value = strings.TrimSpace(uncell(strings.TrimSpace(rec[j])))
+			value = cellValue(rec[j])
 		}
 		return value, strings.TrimSpace(headers[j])
 	}
@@ -913,7 +914,7 @@ func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Lo
 		row.lastVisit = t
 	}
 	if v, _ := get(fieldVisits); v != "" {
-		if n, err := strconv.Atoi(strings.ReplaceAll(v, ",", "")); err == nil && n >= 0 {
+		if n, ok := countCell(v); ok {
 			row.visits = n
 		} else {
 			bad("cli.import.reason.bad_visits", map[string]any{"Value": v})
@@ -923,7 +924,7 @@ func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Lo
 	c.Remarks, _ = get(fieldRemarks)
 	row.tier, _ = get(fieldTier)
 	if v, _ := get(fieldStamps); v != "" {
-		if n, err := strconv.Atoi(strings.ReplaceAll(v, ",", "")); err == nil && n >= 0 && n <= maxImportStamps {
+		if n, ok := countCell(v); ok && n <= maxImportStamps {
 			row.stamps = n
 		} else {
 			bad("cli.import.reason.bad_stamps", map[string]any{"Value": v, "Max": maxImportStamps})
@@ -931,7 +932,7 @@ func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Lo
 	}
 	if v, _ := get(fieldCoupons); v != "" {
 		for _, line := range strings.Split(v, "\n") {
-			if line = strings.TrimSpace(uncell(strings.TrimSpace(line))); line == "" {
+			if line = cellValue(line); line == "" {
 				continue
 			}
 			if cp, ok := importedCoupon(line, loc); ok {
@@ -986,6 +987,10 @@ var tooLongReasons = map[string]string{
 	"remarks":     "cli.import.reason.too_long_remarks",
 }
 
+// cellValue is a cell's text as the import reads it: trimmed, without the
+// apostrophe an export put before a formula-like text.
+func cellValue(s string) string { return strings.TrimSpace(uncell(strings.TrimSpace(s))) }
+
 // uncell undoes the leading apostrophe that dangol's CSV export (and many
 // spreadsheets) put before text that would run as a formula.
 func uncell(s string) string {
@@ -993,6 +998,13 @@ func uncell(s string) string {
 		return s[1:]
 	}
 	return s
+}
+
+// countCell reads a count (visits, stamps) as a sheet writes it: a whole
+// number, 0 or more, its thousands maybe grouped ("1,200").
+func countCell(s string) (int, bool) {
+	n, err := strconv.Atoi(strings.ReplaceAll(s, ",", ""))
+	return n, err == nil && n >= 0
 }
 
 // phoneCell normalises a phone cell. A number of digits only without its
@@ -1146,19 +1158,16 @@ func parseBirthday(s string, now time.Time) (time.Time, bool) {
 	if !ok {
 		return time.Time{}, false
 	}
-	var y, mo, d string
+	y, mo, d, full := yearFirst(nums)
 	twoDigitYear := false
 	switch n := len(nums); {
-	case n == 1 && len(nums[0]) == 8:
-		y, mo, d = nums[0][:4], nums[0][4:6], nums[0][6:]
+	case full:
 	case n == 1 && len(nums[0]) == 6:
 		y, mo, d, twoDigitYear = nums[0][:2], nums[0][2:4], nums[0][4:], true
 	case n == 1 && len(nums[0]) == 4:
 		mo, d = nums[0][:2], nums[0][2:]
 	case n == 2 && len(nums[0]) <= 2 && len(nums[1]) <= 2:
 		mo, d = nums[0], nums[1]
-	case n == 3 && len(nums[0]) == 4 && len(nums[1]) <= 2 && len(nums[2]) <= 2:
-		y, mo, d = nums[0], nums[1], nums[2]
 	case n == 3 && len(nums[0]) <= 2 && len(nums[1]) <= 2 && len(nums[2]) == 4:
 		y, mo, d = nums[2], nums[0], nums[1]
 	case n == 3 && len(nums[0]) == 2 && len(nums[1]) <= 2 && len(nums[2]) <= 2:
@@ -1191,6 +1200,19 @@ func parseBirthday(s string, now time.Time) (time.Time, bool) {
 	return t, true
 }
 
+// yearFirst reads a date's numbers (dateNumbers) written with the year
+// first: eight digits ("19900315") or year, month, day ("1990", "3",
+// "15"). ok is false for any other form.
+func yearFirst(nums []string) (y, mo, d string, ok bool) {
+	switch {
+	case len(nums) == 1 && len(nums[0]) == 8:
+		return nums[0][:4], nums[0][4:6], nums[0][6:], true
+	case len(nums) == 3 && len(nums[0]) == 4 && len(nums[1]) <= 2 && len(nums[2]) <= 2:
+		return nums[0], nums[1], nums[2], true
+	}
+	return "", "", "", false
+}
+
 // validDate reports whether year-month-day is a calendar day. Year 0 is a
 // leap year, so February 29th without a year is valid.
 func validDate(year, month, day int) bool {
@@ -1218,13 +1240,8 @@ func parseDay(s string, loc *time.Location) (time.Time, bool) {
 	if !ok {
 		return time.Time{}, false
 	}
-	var y, mo, d string
-	switch {
-	case len(nums) == 1 && len(nums[0]) == 8:
-		y, mo, d = nums[0][:4], nums[0][4:6], nums[0][6:]
-	case len(nums) == 3 && len(nums[0]) == 4 && len(nums[1]) <= 2 && len(nums[2]) <= 2:
-		y, mo, d = nums[0], nums[1], nums[2]
-	default:
+	y, mo, d, ok := yearFirst(nums)
+	if !ok {
 		return time.Time{}, false
 	}
 	year, _ := strconv.Atoi(y)
@@ -1274,6 +1291,12 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 		line(t("cli.import.ignored", map[string]any{"Columns": strings.Join(sh.ignored, ", ")}))
 	}
 	count := func(v int) string { return groupDigits(lang, int64(v)) }
+	// more says how many of a list of total rows went unlisted.
+	more := func(total int) {
+		if n := total - maxListed; n > 0 {
+			line(t("cli.import.more", map[string]any{"Count": count(n)}))
+		}
+	}
 	// The rows refused against the ledger join the sheet's, in row order.
 	rejected := slices.SortedFunc(slices.Values(slices.Concat(sh.rejected, res.rejected)),
 		func(a, b rejectedRow) int { return a.row - b.row })
@@ -1296,9 +1319,7 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 				line(t("cli.import.skipped.file", map[string]any{"Row": s.row, "Name": s.name, "First": s.firstRow}))
 			}
 		}
-		if n := len(res.skipped) - maxListed; n > 0 {
-			line(t("cli.import.more", map[string]any{"Count": groupDigits(lang, int64(n))}))
-		}
+		more(len(res.skipped))
 	}
 	if len(sh.nameless) > 0 {
 		var rows []string
@@ -1319,9 +1340,7 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 			}
 			line(t("cli.import.rejected.row", map[string]any{"Row": r.row, "Reason": strings.Join(texts, "; ")}))
 		}
-		if n := len(rejected) - maxListed; n > 0 {
-			line(t("cli.import.more", map[string]any{"Count": groupDigits(lang, int64(n))}))
-		}
+		more(len(rejected))
 	}
 	if len(res.imported) > 0 {
 		if res.undated > 0 {
@@ -1342,8 +1361,8 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 		if res.expired > 0 {
 			line(t("cli.import.coupons_expired", map[string]any{"Count": count(res.expired)}))
 		}
-		if res.pinned > 0 {
-			line(t("cli.import.tiers_pinned", map[string]any{"Count": count(res.pinned)}))
+		if res.started > 0 {
+			line(t("cli.import.tiers_started", map[string]any{"Count": count(res.started), "Days": ledger.TierDownNoticeDays}))
 		}
 		line(t("cli.import.consent", nil))
 	}

@@ -1,25 +1,54 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/dangol/dangol/feedback/charttest"
 	"github.com/dangol/dangol/ledger"
+	"github.com/xuri/excelize/v2"
 )
+
+// moveTiers are the tiers of the shops in the round trip: the built-in
+// ones, and one of the shop's own between them ("골드", whose id is its
+// name's key).
+var moveTiers = ledger.TierRules{Levels: []ledger.Tier{
+	{ID: ledger.TierNew}, {ID: ledger.TierRegular, MinVisits: 5}, {Name: "골드", MinVisits: 10}, {ID: ledger.TierVIP, MinVisits: 15}}}
+
+// setMoveTiers gives the ledger at path moveTiers.
+func setMoveTiers(t *testing.T, path string) {
+	t.Helper()
+	s := mustOpenStore(t, path)
+	err := s.Update(context.Background(), func(tx *ledger.Tx) error {
+		_, err := tx.SetTiers(moveTiers, "slack:UM", time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC))
+		return err
+	})
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
 
 // seedMove fills a ledger with what a shop moving to another dangol has:
 // a customer with everything a spreadsheet row can carry (birthday,
 // preferences, remarks, tags, points, visits, stamps on the card, two
 // valid coupons and a used one, a tier pinned above what the visits give),
-// a customer with nothing but a name and a phone, and an erased one.
+// a customer with nothing but a name, a phone and the shop's own tier
+// (골드, pinned), an erased one, and one in the base tier, which older
+// exports named by its id alone ("new"); its tiers are moveTiers.
 func seedMove(t *testing.T, path string) {
 	t.Helper()
+	setMoveTiers(t, path)
 	seoul, err := time.LoadLocation("Asia/Seoul")
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +91,10 @@ func seedMove(t *testing.T, path string) {
 		}
 		_, err = tx.PinTier(haneul.ID, ledger.TierVIP, "slack:UM", at(21, 13), seoul)
 		step(err)
+		_, err = tx.PinTier(jihun.ID, "골드", "slack:UM", at(21, 13), seoul)
+		step(err)
 		step(tx.EraseCustomer(gone.ID, at(25, 9)))
+		step(tx.CreateCustomer(&ledger.Customer{Name: "최유나", Phone: "01077778888", CreatedAt: at(26, 10)}))
 		return errors.Join(steps...)
 	})
 	if err != nil {
@@ -74,33 +106,55 @@ func seedMove(t *testing.T, path string) {
 }
 
 // TestExportImport_RoundTrip: a shop's CSV or Excel export imported into a
-// fresh ledger gives the same customers back: every column of the export
-// but the record's id and the consent (asked again) is the same when the
-// new ledger is exported, the erased customer's row is passed over and
-// counted, not refused, and the coupons keep their codes. Before, the
-// erased row was refused ("이름 없음; 전화번호 없음") and tier, stamps and
-// coupons were dropped, with birthday, preferences and remarks, which the
-// export did not have.
+// fresh ledger with the same tiers gives the same customers back: every
+// column of the export but the record's id and the consent (asked again)
+// is the same when the new ledger is exported, the erased customer's row
+// is passed over and counted, not refused, and the coupons keep their
+// codes. The tier column holds the tier as the shop calls it in the
+// export's language (VIP, 골드; 일반 or Member), and an export written
+// before, which held the tiers' ids (vip, 골드, new), reads back the same.
+// Before, the erased row was refused ("이름 없음; 전화번호 없음") and tier,
+// stamps and coupons were dropped, with birthday, preferences and remarks,
+// which the export did not have.
 func TestExportImport_RoundTrip(t *testing.T) {
-	for _, format := range []string{"csv", "xlsx"} {
-		t.Run(format, func(t *testing.T) {
+	tests := []struct {
+		name, format, lang string
+		ids                bool   // the tier cells rewritten to the ids an older export wrote
+		tiers              string // the tier cells of the export imported, by phone order
+	}{
+		{"csv", "csv", "ko", false, "VIP,골드,,일반"},
+		{"xlsx", "xlsx", "ko", false, "VIP,골드,,일반"},
+		{"EnglishCSV", "csv", "en", false, "VIP,골드,,Member"},
+		{"EnglishXLSX", "xlsx", "en", false, "VIP,골드,,Member"},
+		{"OldIDs", "csv", "ko", true, "vip,골드,,new"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			from, to := filepath.Join(dir, "from.db"), filepath.Join(dir, "to.db")
 			seedMove(t, from)
-			out := filepath.Join(dir, "고객."+format)
-			if r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": from}, "export", "--out", out); r.err != nil {
+			setMoveTiers(t, to)
+			out := filepath.Join(dir, "고객."+tt.format)
+			env := map[string]string{"DANGOL_DB": from, "DANGOL_LANG": tt.lang}
+			if r := runMainAt(t, seededNow, env, "export", "--out", out); r.err != nil {
 				t.Fatal(r.err)
+			}
+			if tt.ids {
+				rewriteTierIDs(t, out)
+			}
+			if got := tierColumn(t, out, tt.format); got != tt.tiers {
+				t.Errorf("the export's tier cells %q, want %q", got, tt.tiers)
 			}
 			r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": to}, "import", out)
 			if r.err != nil {
 				t.Fatal(r.err)
 			}
 			for _, want := range []string{
-				"가져옴 2명 · 건너뜀 0명 (이미 있는 전화번호) · 제외 0행",
+				"가져옴 3명 · 건너뜀 0명 (이미 있는 전화번호) · 제외 0행",
 				"이름도 전화번호도 없는 1행은 건너뛰었어요 (삭제된 고객의 행): 4행",
 				"옮긴 스탬프: 1명, 모두 2개",
 				"옮긴 쿠폰: 1명, 모두 2장",
-				"등급을 그대로 고정한 고객: 1명",
+				"장부의 등급에서 시작한 고객: 2명",
 			} {
 				if !strings.Contains(r.stdout, want) {
 					t.Errorf("report lacks %q:\n%s", want, r.stdout)
@@ -121,6 +175,73 @@ func TestExportImport_RoundTrip(t *testing.T) {
 			}
 		})
 	}
+}
+
+// rewriteTierIDs rewrites the tier cells of the CSV export at path to the
+// tiers' ids, as exports before the tiers' names wrote them.
+func rewriteTierIDs(t *testing.T, path string) {
+	t.Helper()
+	recs := readCSVFile(t, path)
+	col := slices.Index(recs[0], "tier")
+	ids := map[string]string{"VIP": ledger.TierVIP, "골드": "골드", "단골": ledger.TierRegular, "일반": ledger.TierNew, "": ""}
+	for _, rec := range recs[1:] {
+		id, ok := ids[rec[col]]
+		if !ok {
+			t.Fatalf("tier cell %q has no id here", rec[col])
+		}
+		rec[col] = id
+	}
+	var w strings.Builder
+	w.WriteString("\uFEFF")
+	cw := csv.NewWriter(&w)
+	cw.UseCRLF = true
+	if err := cw.WriteAll(recs); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, path, []byte(w.String()))
+}
+
+// readCSVFile is the rows of the CSV export at path.
+func readCSVFile(t *testing.T, path string) [][]string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\uFEFF"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+// tierColumn is the tier cells of the export at path, joined by commas in
+// the rows' order.
+func tierColumn(t *testing.T, path, format string) string {
+	t.Helper()
+	var recs [][]string
+	if format == "xlsx" {
+		f, err := excelize.OpenFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if recs, err = f.GetRows(f.GetSheetName(0)); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		recs = readCSVFile(t, path)
+	}
+	col := slices.Index(recs[0], "tier")
+	var cells []string
+	for _, rec := range recs[1:] {
+		cell := ""
+		if col < len(rec) {
+			cell = rec[col]
+		}
+		cells = append(cells, cell)
+	}
+	return strings.Join(cells, ",")
 }
 
 // movedRows is the CSV export of the ledger at db by phone, each row as
@@ -150,8 +271,9 @@ func movedRows(t *testing.T, db string) map[string][]string {
 }
 
 // TestImport_LoyaltyCells: the tier, stamps and coupons columns are read
-// in either language's words: a tier by the chat's word or its id, and
-// pinned when the visits carried over give less; a coupon line by its
+// in either language's words: a tier by the chat's word or its id, the
+// customer started there (not pinned) when the visits carried over give
+// less; a coupon line by its
 // benefit and last day, its code kept; a coupon past its last day is
 // counted and left out; a tier the ledger lacks, stamps that are not a
 // number and a coupon without a last day refuse their row, saying why.
@@ -176,7 +298,7 @@ func TestImport_LoyaltyCells(t *testing.T) {
 		"옮긴 스탬프: 2명, 모두 4개",
 		"옮긴 쿠폰: 2명, 모두 3장",
 		"마지막 날이 지난 쿠폰 1장은 옮기지 않았어요.",
-		"등급을 그대로 고정한 고객: 3명",
+		"장부의 등급에서 시작한 고객: 3명",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("report lacks %q:\n%s", want, r.stdout)
@@ -297,5 +419,127 @@ func TestExport_TierNames(t *testing.T) {
 	}
 	if got, want := tierCells(to, "ko"), []string{"Gold 골드", "일반"}; !slices.Equal(got, want) {
 		t.Errorf("after the round trip tiers %q, want %q", got, want)
+	}
+}
+
+// TestImport_StartTier: a shop moving its 고객관리장부 brings a VIP with 2
+// visits; the customer starts at VIP, not pinned, recorded as a start of
+// its own ("VIP에서 시작" in /audit, no "고정"), once however often the import
+// is run; from there the rules go on: the daily run gives notice, and 30
+// days later the customer is 일반. Before, the import pinned the tier for
+// good, as a manager's /customer 등급 VIP does.
+func TestImport_StartTier(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	file := writeFile(t, filepath.Join(dir, "장부.csv"), []byte("이름,전화번호,등록일,방문횟수,최근방문일,등급\n"+
+		"김하늘,010-1111-0001,2025-01-10,2,2026-11-20,VIP\n"))
+	for run, want := range []string{"장부의 등급에서 시작한 고객: 1명", "건너뜀 1명"} {
+		r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db}, "import", file)
+		if r.err != nil || !strings.Contains(r.stdout, want) {
+			t.Fatalf("import %d: %v, report lacks %q:\n%s", run+1, r.err, want, r.stdout)
+		}
+	}
+	s := mustOpenStore(t, db)
+	err := s.View(context.Background(), func(tx *ledger.Tx) error {
+		c, err := tx.CustomerByPhone("01011110001")
+		if err != nil {
+			return err
+		}
+		st, err := tx.TierOf(c.ID, seededNow, nil)
+		if err != nil {
+			return err
+		}
+		if st.TierID != ledger.TierVIP || st.Pinned || st.Computed != ledger.TierNew {
+			t.Errorf("imported tier %s pinned %v (rules give %s), want vip, not pinned", st.TierID, st.Pinned, st.Computed)
+		}
+		var starts []ledger.TierMove
+		err = tx.ScanTierMoves(time.Time{}, seededNow.Add(time.Hour), func(m ledger.TierMove) error {
+			starts = append(starts, m)
+			return nil
+		})
+		if len(starts) != 1 || starts[0].Cause != ledger.CauseStart || starts[0].To != ledger.TierVIP {
+			t.Errorf("tier moves %+v, want one start at vip", starts)
+		}
+		return err
+	})
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := strings.Join([]string{
+		":as manager 사장",
+		"/audit 010-1111-0001",
+		"/customer 010-1111-0001",
+		":time 2026-12-02 10:30",
+		"/customer 010-1111-0001",
+		":time 2027-01-01 10:30",
+		"/customer 010-1111-0001",
+	}, "\n") + "\n"
+	var out, logs bytes.Buffer
+	m := &Main{
+		Catalog: testCatalog, Chart: charttest.Stub,
+		Stdin: strings.NewReader(script), Stdout: &out, Stderr: &logs,
+		Getenv: func(k string) string { return map[string]string{"DANGOL_DB": db}[k] },
+		Now:    func() time.Time { return seededNow },
+	}
+	err = m.Run(context.Background(), []string{"chat", "--at", "2026-12-01T11:00"})
+	if cerr := m.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil || strings.Contains(logs.String(), "level=ERROR") {
+		t.Fatalf("chat: %v\n%s\n%s", err, out.String(), logs.String())
+	}
+	tr := out.String()
+	const mgr = "사장(매니저)"
+	steps := []struct {
+		cmd       string
+		want, not []string
+	}{
+		{"/audit 010-1111-0001", []string{"등급 (VIP에서 시작, 방문 기록으로는 일반)"}, []string{"고정"}},
+		{"/customer 010-1111-0001", []string{"등급: VIP (방문 2회)"}, []string{"고정", "조정될 예정"}},
+		{"/customer 010-1111-0001", []string{"등급: VIP", "2027-01-01에 일반으로 조정될 예정이에요"}, nil},
+		{"/customer 010-1111-0001", []string{"등급: 일반"}, []string{"등급: VIP"}},
+	}
+	for _, st := range steps { // in the order asked: the same command answers three times
+		var got string
+		got, tr = answer(t, tr, mgr, st.cmd)
+		for _, w := range st.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%q lacks %q:\n%s", st.cmd, w, got)
+			}
+		}
+		for _, n := range st.not {
+			if strings.Contains(got, n) {
+				t.Errorf("%q says %q:\n%s", st.cmd, n, got)
+			}
+		}
+	}
+}
+
+// TestImport_TierWords: a tier cell is read by the shop's name for the
+// tier (what the export writes, in either language), by the id older
+// exports wrote (new, regular, vip, 골드) and by the chat's word for a
+// built-in tier, in any case, spacing or Unicode form; a word of no tier of
+// the programme is none.
+func TestImport_TierWords(t *testing.T) {
+	m := &Main{Catalog: testCatalog}
+	p := ledger.Programme{Tiers: moveTiers}
+	p.Tiers.Normalize()
+	tests := []struct{ word, want string }{
+		{"일반", ledger.TierNew}, {"Member", ledger.TierNew}, {"new", ledger.TierNew}, {"NEW", ledger.TierNew},
+		{"단골", ledger.TierRegular}, {"Regular", ledger.TierRegular}, {"regular", ledger.TierRegular},
+		{"VIP", ledger.TierVIP}, {"vip", ledger.TierVIP}, {" V I P", ""},
+		{"골드", "골드"}, {" 골드 ", "골드"}, {"\u1100\u1169\u11af\u1103\u1173", "골드"}, // NFD, as macOS may write it
+		{"Gold", ""}, {"", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.word, func(t *testing.T) {
+			got, ok := m.tierOf(p, tt.word)
+			if got != tt.want || ok != (tt.want != "") {
+				t.Errorf("tierOf(%q) = %q, %v; want %q", tt.word, got, ok, tt.want)
+			}
+		})
 	}
 }
