@@ -311,8 +311,7 @@ func (t *turn) linkWithCode(p ledger.Profile, code string) error {
 	if c, ok, err := t.linkedCustomer(); err != nil {
 		return err
 	} else if ok {
-		t.say("core.link.already", map[string]any{"Name": c.Name})
-		return nil
+		return t.alreadyLinked(c, code)
 	}
 	cur, err := t.tx.Profile(t.pid)
 	if err != nil {
@@ -331,7 +330,18 @@ func (t *turn) linkWithCode(p ledger.Profile, code string) error {
 			return nil
 		}
 	}
-	cid, err := t.tx.UseLinkCode(code, t.now)
+	cid, err := t.tx.UseLinkCode(code, t.pid, t.now)
+	var used *ledger.UsedCodeError
+	if errors.As(err, &used) {
+		// A real code, used: told so, and no miss (it guesses nothing).
+		// Linked to it still, they were answered by alreadyLinked.
+		if used.Yours {
+			t.say("linking.code.used_yours_unlinked", nil)
+		} else {
+			t.say("linking.code.used_other", nil)
+		}
+		return nil
+	}
 	if errors.Is(err, ledger.ErrInvalidCode) {
 		// Said, not returned: a consent given in this same message stays,
 		// and so does the miss, which slows down guessing.
@@ -359,6 +369,28 @@ func (t *turn) linkWithCode(p ledger.Profile, code string) error {
 		}
 	}
 	return t.link(p, cid)
+}
+
+// alreadyLinked answers a code from a sender linked to c: one they linked
+// with (a second tap of the link, the code typed again) is answered with
+// what /points shows them; any other code with the link they have.
+func (t *turn) alreadyLinked(c ledger.Customer, code string) error {
+	_, err := t.tx.PeekLinkCode(code, t.pid, t.now)
+	if err != nil && !errors.Is(err, ledger.ErrInvalidCode) {
+		return fmt.Errorf("dialog: peek link code: %w", err)
+	}
+	var used *ledger.UsedCodeError
+	if !errors.As(err, &used) || !used.Yours || used.CustomerID != c.ID {
+		t.say("core.link.already", map[string]any{"Name": c.Name})
+		return nil
+	}
+	t.say("linking.code.used_yours", map[string]any{"Name": c.Name})
+	r, err := t.balanceReply(c, "core.mypoints.head") // flow_points.go, as /points
+	if err != nil {
+		return err
+	}
+	t.add(r)
+	return nil
 }
 
 // countTypedMiss counts a wrong typed code against everyone's hourly

@@ -104,10 +104,11 @@ func TestLinkDeepLink(t *testing.T) {
 				}},
 				{build: func() Message { return custMsg("/start " + tok) }, payloads: []string{"yes", "no"}, not: []string{"김민지"}},
 				{msg: press(custMsg(""), "yes"), want: []string{"김민지"}},
-				// The pair is used up: the 6 digits and the token, for anyone.
+				// The pair is used up: the 6 digits and the token, for anyone,
+				// who is told it was used, not that it is wrong.
 				{msg: cust2Msg("/start 100000"), payloads: []string{"yes"}},
-				{msg: press(cust2Msg(""), "yes"), ids: []string{"core.err.invalid_code"}, not: []string{"김민지"}},
-				{build: func() Message { return cust2Msg("/start " + tok) }, ids: []string{"core.err.invalid_code"}, not: []string{"김민지"}},
+				{msg: press(cust2Msg(""), "yes"), ids: []string{"linking.code.used_other"}, not: []string{"김민지", h.text("core.err.invalid_code", nil)}},
+				{build: func() Message { return cust2Msg("/start " + tok) }, ids: []string{"linking.code.used_other"}, not: []string{"김민지", h.text("core.err.invalid_code", nil)}},
 			})
 			if got := h.linkedTo("telegram:" + custTG); got != minji {
 				t.Errorf("%s linked to %q, want %s", custTG, got, minji)
@@ -135,7 +136,7 @@ func TestLinkTokenTwice(t *testing.T) {
 		{build: func() Message { return custMsg("/start " + tok) }, payloads: []string{"yes"}},
 		{build: func() Message { return cust2Msg("/start " + tok) }, payloads: []string{"yes"}},
 		{msg: press(custMsg(""), "yes"), want: []string{"김민지"}},
-		{msg: press(cust2Msg(""), "yes"), ids: []string{"core.err.invalid_code"}, not: []string{"김민지"}},
+		{msg: press(cust2Msg(""), "yes"), ids: []string{"linking.code.used_other"}, not: []string{"김민지"}},
 	})
 	if got := h.linkedTo("telegram:" + custTG2); got != "" {
 		t.Errorf("the token linked a second account to %s", got)
@@ -417,4 +418,103 @@ func TestLinkMoves(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestLinkCodeUsed: a code used already is told apart from a wrong one, in
+// both languages. The account that linked with it (a second tap of the
+// link, the code typed again, either half of the pair) is told it is
+// linked and shown what /points shows it; another account is told the
+// code was used and to ask for a new one; the account that used it but
+// was unlinked since is told so. Only a wrong or expired code counts as a
+// miss; a used one is remembered only while it would have been valid.
+func TestLinkCodeUsed(t *testing.T) {
+	type who struct {
+		msg func(string) Message
+		pid string
+	}
+	a, b := who{custMsg, "telegram:" + custTG}, who{cust2Msg, "telegram:" + custTG2}
+	tests := []struct {
+		name       string
+		script     func(h *harness, tok string) []step
+		wantLinked map[string]bool // pid -> linked to 김민지
+		wantMisses map[string]int
+	}{
+		{"RightCode", func(h *harness, _ string) []step {
+			return []step{{msg: a.msg("100000"), want: []string{h.text("core.link.welcome", map[string]any{"Name": "김민지", "Points": h.pts("500")})}}}
+		}, map[string]bool{a.pid: true}, map[string]int{a.pid: 0}},
+		{"WrongCode", func(h *harness, _ string) []step {
+			return []step{{msg: a.msg("999999"), ids: []string{"core.err.invalid_code"}, not: []string{"김민지", "이미"}}}
+		}, map[string]bool{a.pid: false}, map[string]int{a.pid: 1}},
+		{"SameAccountTypesItAgain", func(h *harness, _ string) []step {
+			return []step{
+				{msg: a.msg("100000"), want: []string{"김민지"}},
+				{msg: a.msg("100000"), want: []string{usedYours(h), h.text("core.mypoints.head", map[string]any{"Name": "김민지", "Points": h.pts("500"), "Tier": h.text("core.tier.new", nil)})},
+					not: []string{h.text("core.err.invalid_code", nil)}},
+			}
+		}, map[string]bool{a.pid: true}, map[string]int{a.pid: 0}},
+		{"SameAccountTapsTheLinkTwice", func(h *harness, tok string) []step {
+			return []step{
+				{msg: a.msg("/start " + tok), want: []string{"김민지"}},
+				{msg: a.msg("/start " + tok), want: []string{usedYours(h), h.pts("500")}},
+				// The pair's other half says the same.
+				{msg: a.msg("/start 100000"), want: []string{usedYours(h), h.pts("500")}},
+			}
+		}, map[string]bool{a.pid: true}, map[string]int{a.pid: 0}},
+		{"AnotherAccount", func(h *harness, tok string) []step {
+			return []step{
+				{msg: a.msg("100000"), want: []string{"김민지"}},
+				{msg: b.msg("100000"), ids: []string{"linking.code.used_other"}, not: []string{"김민지", h.pts("500"), h.text("core.err.invalid_code", nil)}},
+				{msg: b.msg("/start " + tok), ids: []string{"linking.code.used_other"}, not: []string{"김민지"}},
+			}
+		}, map[string]bool{a.pid: true, b.pid: false}, map[string]int{b.pid: 0}},
+		{"SameAccountUnlinkedSince", func(h *harness, _ string) []step {
+			return []step{
+				{msg: a.msg("100000"), want: []string{"김민지"}},
+				{msg: staffMsg("/link 김민지"), want: []string{"100001"}},
+				{msg: b.msg("100001"), want: []string{"김민지"}},
+				{msg: a.msg("100000"), ids: []string{"linking.code.used_yours_unlinked"}, not: []string{"김민지", h.pts("500")}},
+			}
+		}, map[string]bool{a.pid: false, b.pid: true}, map[string]int{a.pid: 0}},
+		{"Expired", func(h *harness, _ string) []step {
+			return []step{{advance: LinkCodeTTL, msg: a.msg("100000"), ids: []string{"core.err.invalid_code"}, not: []string{"김민지"}}}
+		}, map[string]bool{a.pid: false}, map[string]int{a.pid: 1}},
+		{"UsedThenExpired", func(h *harness, _ string) []step {
+			return []step{
+				{msg: a.msg("100000"), want: []string{"김민지"}},
+				{advance: LinkCodeTTL, msg: b.msg("100000"), ids: []string{"core.err.invalid_code"}, not: []string{h.text("linking.code.used_other", nil)}},
+				// Linked, the code typed again is still no wrong code.
+				{msg: a.msg("100000"), want: []string{h.text("core.link.already", map[string]any{"Name": "김민지"})}, not: []string{h.text("core.err.invalid_code", nil)}},
+			}
+		}, map[string]bool{a.pid: true, b.pid: false}, map[string]int{b.pid: 1}},
+	}
+	for _, lang := range locales.Languages {
+		for _, tt := range tests {
+			t.Run(lang+"/"+tt.name, func(t *testing.T) {
+				h := mustOpenHarness(t, nil, lang)
+				minji := h.customer("김민지", "01012345678")
+				h.setBotName(testBot)
+				h.send(staffMsg("/points add 김민지 10000"))
+				tok := linkReply(t, h, h.send(staffMsg("/link 김민지")), "100000")
+				for _, w := range []who{a, b} {
+					runSteps(t, h, []step{{msg: w.msg("/start"), payloads: []string{"yes"}}, {msg: press(w.msg(""), "yes"), ids: []string{"core.start.ask_code"}}})
+				}
+				runSteps(t, h, tt.script(h, tok))
+				for pid, want := range tt.wantLinked {
+					if got := h.linkedTo(pid); (got == minji) != want {
+						t.Errorf("%s linked to %q; want linked to 김민지: %t", pid, got, want)
+					}
+				}
+				for pid, want := range tt.wantMisses {
+					if got := h.profile(pid).CodeMisses; got != want {
+						t.Errorf("%s has %d code misses, want %d", pid, got, want)
+					}
+				}
+			})
+		}
+	}
+}
+
+// usedYours is the answer to a code the sender linked with.
+func usedYours(h *harness) string {
+	return h.text("linking.code.used_yours", map[string]any{"Name": "김민지"})
 }
