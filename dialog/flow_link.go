@@ -89,6 +89,9 @@ func (t *turn) actLink(c ledger.Customer, _ string) error {
 		// Using the code moves the link (moveLink): said before the
 		// code is handed over, not found out by the old account.
 		text += "\n" + t.text("linking.link.already_linked", map[string]any{"Name": c.Name})
+	} else if c.Consent.Declined {
+		// Staff hand the code over knowing; points need no link.
+		text += "\n" + t.text("linking.link.declined", map[string]any{"Name": c.Name, "Date": t.day(c.Consent.At)})
 	}
 	if bot == "" {
 		r := t.mk(text + "\n" + t.text("linking.link.no_bot", nil))
@@ -273,6 +276,9 @@ func (t *turn) consentStep(in input) error {
 		if err := t.tx.PutProfile(p); err != nil {
 			return fmt.Errorf("dialog: save consent: %w", err)
 		}
+		if err := t.markDeclined(d[dCode], d[dSharePhone]); err != nil {
+			return err
+		}
 		t.end()
 		t.say("core.consent.declined", nil)
 		return nil
@@ -286,6 +292,50 @@ func (t *turn) consentStep(in input) error {
 		d[dCode] = in.text
 	}
 	t.add(t.consentReminder())
+	return nil
+}
+
+// markDeclined notes on the record that a declined code or shared phone
+// names that its customer declined the link, for staff to see on the card
+// and at /link. The record is the shop's own 장부 (made at the counter, or
+// imported with the shop's paper consent): declining in Telegram keeps
+// this account unlinked and nothing of it, but takes nothing from the
+// record, and points given at the counter are earned as before, as the
+// consent question says. A consent given by a linked account stands; the
+// code stays valid, for a customer who changes their mind.
+func (t *turn) markDeclined(code, phone string) error {
+	var id string
+	switch {
+	case code != "":
+		cid, err := t.tx.PeekLinkCode(code, t.pid, t.now)
+		if err != nil && !errors.Is(err, ledger.ErrInvalidCode) {
+			return fmt.Errorf("dialog: peek declined code: %w", err)
+		}
+		id = cid
+	case phone != "":
+		c, err := t.tx.CustomerByPhone(phone)
+		if errors.Is(err, ledger.ErrCustomerNotFound) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("dialog: find declined phone: %w", err)
+		}
+		id = c.ID
+	}
+	if id == "" {
+		return nil
+	}
+	c, err := t.tx.Customer(id)
+	if err != nil {
+		return fmt.Errorf("dialog: read declining customer: %w", err)
+	}
+	if c.Erased || c.Consent.Given {
+		return nil
+	}
+	c.Consent = ledger.Consent{Declined: true, At: t.now}
+	if err := t.tx.PutCustomer(c); err != nil {
+		return fmt.Errorf("dialog: save declined link: %w", err)
+	}
 	return nil
 }
 

@@ -518,3 +518,94 @@ func TestLinkCodeUsed(t *testing.T) {
 func usedYours(h *harness) string {
 	return h.text("linking.code.used_yours", map[string]any{"Name": "김민지"})
 }
+
+// TestConsentDeclinedRecord: a customer who declines in Telegram with a
+// code or their shared phone keeps this account unlinked and is told the
+// truth: the shop's record stays the shop's 장부, points given at the
+// counter are earned as before, and the shop deletes it on request. The
+// record names the decline for staff (its card, /link), and staff credit
+// it as before; agreeing later links it and the note goes. A decline that
+// names no record, or a record another account linked with consent,
+// changes no record.
+func TestConsentDeclinedRecord(t *testing.T) {
+	share := func(m Message, phone string) Message {
+		m.Text, m.Phone = "", phone
+		return m
+	}
+	tests := []struct {
+		name         string
+		before       []Message // sent before the consent question's answer
+		wantDeclined bool      // 김민지's record notes the decline
+		wantLinked   string    // who is linked to 김민지 at the end ("" none)
+	}{
+		{"WithTypedCode", []Message{custMsg("/start 100000")}, true, ""},
+		{"WithCodeTypedDuringTheQuestion", []Message{custMsg("/start"), custMsg("100000")}, true, ""},
+		{"WithSharedPhone", []Message{share(custMsg(""), "+82 10-1234-5678")}, true, ""},
+		{"WithoutCode", []Message{custMsg("/start")}, false, ""},
+		{"WithWrongCode", []Message{custMsg("/start 999999")}, false, ""},
+	}
+	for _, lang := range locales.Languages {
+		for _, tt := range tests {
+			t.Run(lang+"/"+tt.name, func(t *testing.T) {
+				h := mustOpenHarness(t, nil, lang)
+				minji := h.customer("김민지", "01012345678")
+				h.send(staffMsg("/link 김민지"))
+				for _, m := range tt.before {
+					h.send(m)
+				}
+				day := t0.In(seoul).Format("2006-01-02")
+				cardLine := h.text("linking.card.declined", map[string]any{"Date": day})
+				runSteps(t, h, []step{
+					{msg: press(custMsg(""), "no"), ids: []string{"core.consent.declined"}, not: []string{"김민지"}},
+					// Staff credit the record as before; it is the shop's.
+					{msg: staffMsg("/points add 김민지 10000"), want: []string{h.pts("500")}},
+					{msg: custMsg("/mydata"), want: []string{h.text("core.mydata.consent_declined", map[string]any{"Date": t0.In(seoul).Format("2006-01-02")})}, not: []string{"김민지", "010"}},
+				})
+				c := h.customerByID(minji)
+				if c.Consent.Declined != tt.wantDeclined || c.Consent.Given {
+					t.Errorf("record consent %+v; want declined %t", c.Consent, tt.wantDeclined)
+				}
+				if h.balance(minji) != 500 {
+					t.Errorf("balance %d, want 500: a decline in Telegram takes nothing from the counter", h.balance(minji))
+				}
+				card := allText(h.send(staffMsg("/customer 김민지")))
+				if strings.Contains(card, cardLine) != tt.wantDeclined {
+					t.Errorf("card shows the decline %q: %t, want %t:\n%s", cardLine, !tt.wantDeclined, tt.wantDeclined, card)
+				}
+				warn := h.text("linking.link.declined", map[string]any{"Name": "김민지", "Date": day})
+				if got := allText(h.send(staffMsg("/link 김민지"))); strings.Contains(got, warn) != tt.wantDeclined {
+					t.Errorf("/link warns %q: %t, want %t:\n%s", warn, !tt.wantDeclined, tt.wantDeclined, got)
+				}
+				// A change of mind: the new code links, and the note goes.
+				runSteps(t, h, []step{
+					{advance: time.Hour, msg: custMsg("/start 100001"), payloads: []string{"yes"}},
+					{msg: press(custMsg(""), "yes"), want: []string{"김민지"}},
+				})
+				card = allText(h.send(staffMsg("/customer 김민지")))
+				if strings.Contains(card, cardLine) || !strings.Contains(card, h.text("core.card.linked", nil)) {
+					t.Errorf("after agreeing the card still shows the decline or no link:\n%s", card)
+				}
+				if c := h.customerByID(minji); !c.Consent.Given || c.Consent.Declined {
+					t.Errorf("after agreeing the record's consent is %+v", c.Consent)
+				}
+			})
+		}
+	}
+
+	t.Run("LinkedWithConsentElsewhere", func(t *testing.T) {
+		h := mustOpenHarness(t, nil, "ko")
+		minji := h.customer("김민지", "01012345678")
+		runSteps(t, h, linkMinji(h))
+		runSteps(t, h, []step{
+			{msg: staffMsg("/link 김민지"), want: []string{"100001"}},
+			{msg: cust2Msg("/start 100001"), payloads: []string{"no"}},
+			{msg: press(cust2Msg(""), "no"), ids: []string{"core.consent.declined"}},
+		})
+		if c := h.customerByID(minji); !c.Consent.Given || c.Consent.Declined {
+			t.Errorf("a second account's decline changed the linked record's consent: %+v", c.Consent)
+		}
+		if got := h.linkedTo("telegram:" + custTG); got != minji {
+			t.Errorf("the consenting account is no longer linked: %q", got)
+		}
+	})
+}
