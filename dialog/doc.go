@@ -178,7 +178,16 @@
 // the bot-wide limit means a guesser with enough accounts can pause typed
 // codes for every customer, an hour at a time. That is the price of making
 // the 6 digits unguessable; the staff channel is told at each pause, and
-// deep links, QR codes and a shared contact keep linking meanwhile.
+// deep links, QR codes and a shared contact keep linking meanwhile. A
+// used code is answered as used until it would have expired
+// (ledger.UsedCodeError), never as wrong, and counts as no miss.
+//
+// Declining consent keeps the sender's account unlinked and nothing of it
+// but the answer. A record the declined code or shared phone names only
+// notes the decline (Customer.Consent.Declined: its card and /link say
+// so): the record is the shop's own 장부, made at the counter or imported
+// with its paper consent, and staff credit it as before, which is what the
+// consent question tells the customer (markDeclined).
 //
 // Questions (flow_thread.go): a customer's free text that is no command,
 // no link code and no answer in a flow is kept in the "question" flow's

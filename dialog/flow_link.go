@@ -89,6 +89,9 @@ func (t *turn) actLink(c ledger.Customer, _ string) error {
 		// Using the code moves the link (moveLink): said before the
 		// code is handed over, not found out by the old account.
 		text += "\n" + t.text("linking.link.already_linked", map[string]any{"Name": c.Name})
+	} else if c.Consent.Declined {
+		// Staff hand the code over knowing; points need no link.
+		text += "\n" + t.text("linking.link.declined", map[string]any{"Name": c.Name, "Date": t.day(c.Consent.At)})
 	}
 	if bot == "" {
 		r := t.mk(text + "\n" + t.text("linking.link.no_bot", nil))
@@ -273,6 +276,9 @@ func (t *turn) consentStep(in input) error {
 		if err := t.tx.PutProfile(p); err != nil {
 			return fmt.Errorf("dialog: save consent: %w", err)
 		}
+		if err := t.markDeclined(d[dCode], d[dSharePhone]); err != nil {
+			return err
+		}
 		t.end()
 		t.say("core.consent.declined", nil)
 		return nil
@@ -286,6 +292,50 @@ func (t *turn) consentStep(in input) error {
 		d[dCode] = in.text
 	}
 	t.add(t.consentReminder())
+	return nil
+}
+
+// markDeclined notes on the record that a declined code or shared phone
+// names that its customer declined the link, for staff to see on the card
+// and at /link. The record is the shop's own 장부 (made at the counter, or
+// imported with the shop's paper consent): declining in Telegram keeps
+// this account unlinked and nothing of it, but takes nothing from the
+// record, and points given at the counter are earned as before, as the
+// consent question says. A consent given by a linked account stands; the
+// code stays valid, for a customer who changes their mind.
+func (t *turn) markDeclined(code, phone string) error {
+	var id string
+	switch {
+	case code != "":
+		cid, err := t.tx.PeekLinkCode(code, t.pid, t.now)
+		if err != nil && !errors.Is(err, ledger.ErrInvalidCode) {
+			return fmt.Errorf("dialog: peek declined code: %w", err)
+		}
+		id = cid
+	case phone != "":
+		c, err := t.tx.CustomerByPhone(phone)
+		if errors.Is(err, ledger.ErrCustomerNotFound) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("dialog: find declined phone: %w", err)
+		}
+		id = c.ID
+	}
+	if id == "" {
+		return nil
+	}
+	c, err := t.tx.Customer(id)
+	if err != nil {
+		return fmt.Errorf("dialog: read declining customer: %w", err)
+	}
+	if c.Erased || c.Consent.Given {
+		return nil
+	}
+	c.Consent = ledger.Consent{Declined: true, At: t.now}
+	if err := t.tx.PutCustomer(c); err != nil {
+		return fmt.Errorf("dialog: save declined link: %w", err)
+	}
 	return nil
 }
 
@@ -311,8 +361,7 @@ func (t *turn) linkWithCode(p ledger.Profile, code string) error {
 	if c, ok, err := t.linkedCustomer(); err != nil {
 		return err
 	} else if ok {
-		t.say("core.link.already", map[string]any{"Name": c.Name})
-		return nil
+		return t.alreadyLinked(c, code)
 	}
 	cur, err := t.tx.Profile(t.pid)
 	if err != nil {
@@ -331,7 +380,18 @@ func (t *turn) linkWithCode(p ledger.Profile, code string) error {
 			return nil
 		}
 	}
-	cid, err := t.tx.UseLinkCode(code, t.now)
+	cid, err := t.tx.UseLinkCode(code, t.pid, t.now)
+	var used *ledger.UsedCodeError
+	if errors.As(err, &used) {
+		// A real code, used: told so, and no miss (it guesses nothing).
+		// Linked to it still, they were answered by alreadyLinked.
+		if used.Yours {
+			t.say("linking.code.used_yours_unlinked", nil)
+		} else {
+			t.say("linking.code.used_other", nil)
+		}
+		return nil
+	}
 	if errors.Is(err, ledger.ErrInvalidCode) {
 		// Said, not returned: a consent given in this same message stays,
 		// and so does the miss, which slows down guessing.
@@ -359,6 +419,28 @@ func (t *turn) linkWithCode(p ledger.Profile, code string) error {
 		}
 	}
 	return t.link(p, cid)
+}
+
+// alreadyLinked answers a code from a sender linked to c: one they linked
+// with (a second tap of the link, the code typed again) is answered with
+// what /points shows them; any other code with the link they have.
+func (t *turn) alreadyLinked(c ledger.Customer, code string) error {
+	_, err := t.tx.PeekLinkCode(code, t.pid, t.now)
+	if err != nil && !errors.Is(err, ledger.ErrInvalidCode) {
+		return fmt.Errorf("dialog: peek link code: %w", err)
+	}
+	var used *ledger.UsedCodeError
+	if !errors.As(err, &used) || !used.Yours || used.CustomerID != c.ID {
+		t.say("core.link.already", map[string]any{"Name": c.Name})
+		return nil
+	}
+	t.say("linking.code.used_yours", map[string]any{"Name": c.Name})
+	r, err := t.balanceReply(c, "core.mypoints.head") // flow_points.go, as /points
+	if err != nil {
+		return err
+	}
+	t.add(r)
+	return nil
 }
 
 // countTypedMiss counts a wrong typed code against everyone's hourly

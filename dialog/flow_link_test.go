@@ -104,10 +104,11 @@ func TestLinkDeepLink(t *testing.T) {
 				}},
 				{build: func() Message { return custMsg("/start " + tok) }, payloads: []string{"yes", "no"}, not: []string{"김민지"}},
 				{msg: press(custMsg(""), "yes"), want: []string{"김민지"}},
-				// The pair is used up: the 6 digits and the token, for anyone.
+				// The pair is used up: the 6 digits and the token, for anyone,
+				// who is told it was used, not that it is wrong.
 				{msg: cust2Msg("/start 100000"), payloads: []string{"yes"}},
-				{msg: press(cust2Msg(""), "yes"), ids: []string{"core.err.invalid_code"}, not: []string{"김민지"}},
-				{build: func() Message { return cust2Msg("/start " + tok) }, ids: []string{"core.err.invalid_code"}, not: []string{"김민지"}},
+				{msg: press(cust2Msg(""), "yes"), ids: []string{"linking.code.used_other"}, not: []string{"김민지", h.text("core.err.invalid_code", nil)}},
+				{build: func() Message { return cust2Msg("/start " + tok) }, ids: []string{"linking.code.used_other"}, not: []string{"김민지", h.text("core.err.invalid_code", nil)}},
 			})
 			if got := h.linkedTo("telegram:" + custTG); got != minji {
 				t.Errorf("%s linked to %q, want %s", custTG, got, minji)
@@ -135,7 +136,7 @@ func TestLinkTokenTwice(t *testing.T) {
 		{build: func() Message { return custMsg("/start " + tok) }, payloads: []string{"yes"}},
 		{build: func() Message { return cust2Msg("/start " + tok) }, payloads: []string{"yes"}},
 		{msg: press(custMsg(""), "yes"), want: []string{"김민지"}},
-		{msg: press(cust2Msg(""), "yes"), ids: []string{"core.err.invalid_code"}, not: []string{"김민지"}},
+		{msg: press(cust2Msg(""), "yes"), ids: []string{"linking.code.used_other"}, not: []string{"김민지"}},
 	})
 	if got := h.linkedTo("telegram:" + custTG2); got != "" {
 		t.Errorf("the token linked a second account to %s", got)
@@ -417,4 +418,194 @@ func TestLinkMoves(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestLinkCodeUsed: a code used already is told apart from a wrong one, in
+// both languages. The account that linked with it (a second tap of the
+// link, the code typed again, either half of the pair) is told it is
+// linked and shown what /points shows it; another account is told the
+// code was used and to ask for a new one; the account that used it but
+// was unlinked since is told so. Only a wrong or expired code counts as a
+// miss; a used one is remembered only while it would have been valid.
+func TestLinkCodeUsed(t *testing.T) {
+	type who struct {
+		msg func(string) Message
+		pid string
+	}
+	a, b := who{custMsg, "telegram:" + custTG}, who{cust2Msg, "telegram:" + custTG2}
+	tests := []struct {
+		name       string
+		script     func(h *harness, tok string) []step
+		wantLinked map[string]bool // pid -> linked to 김민지
+		wantMisses map[string]int
+	}{
+		{"RightCode", func(h *harness, _ string) []step {
+			return []step{{msg: a.msg("100000"), want: []string{h.text("core.link.welcome", map[string]any{"Name": "김민지", "Points": h.pts("500")})}}}
+		}, map[string]bool{a.pid: true}, map[string]int{a.pid: 0}},
+		{"WrongCode", func(h *harness, _ string) []step {
+			return []step{{msg: a.msg("999999"), ids: []string{"core.err.invalid_code"}, not: []string{"김민지", "이미"}}}
+		}, map[string]bool{a.pid: false}, map[string]int{a.pid: 1}},
+		{"SameAccountTypesItAgain", func(h *harness, _ string) []step {
+			return []step{
+				{msg: a.msg("100000"), want: []string{"김민지"}},
+				{msg: a.msg("100000"), want: []string{usedYours(h), h.text("core.mypoints.head", map[string]any{"Name": "김민지", "Points": h.pts("500"), "Tier": h.text("core.tier.new", nil)})},
+					not: []string{h.text("core.err.invalid_code", nil)}},
+			}
+		}, map[string]bool{a.pid: true}, map[string]int{a.pid: 0}},
+		{"SameAccountTapsTheLinkTwice", func(h *harness, tok string) []step {
+			return []step{
+				{msg: a.msg("/start " + tok), want: []string{"김민지"}},
+				{msg: a.msg("/start " + tok), want: []string{usedYours(h), h.pts("500")}},
+				// The pair's other half says the same.
+				{msg: a.msg("/start 100000"), want: []string{usedYours(h), h.pts("500")}},
+			}
+		}, map[string]bool{a.pid: true}, map[string]int{a.pid: 0}},
+		{"AnotherAccount", func(h *harness, tok string) []step {
+			return []step{
+				{msg: a.msg("100000"), want: []string{"김민지"}},
+				{msg: b.msg("100000"), ids: []string{"linking.code.used_other"}, not: []string{"김민지", h.pts("500"), h.text("core.err.invalid_code", nil)}},
+				{msg: b.msg("/start " + tok), ids: []string{"linking.code.used_other"}, not: []string{"김민지"}},
+			}
+		}, map[string]bool{a.pid: true, b.pid: false}, map[string]int{b.pid: 0}},
+		{"SameAccountUnlinkedSince", func(h *harness, _ string) []step {
+			return []step{
+				{msg: a.msg("100000"), want: []string{"김민지"}},
+				{msg: staffMsg("/link 김민지"), want: []string{"100001"}},
+				{msg: b.msg("100001"), want: []string{"김민지"}},
+				{msg: a.msg("100000"), ids: []string{"linking.code.used_yours_unlinked"}, not: []string{"김민지", h.pts("500")}},
+			}
+		}, map[string]bool{a.pid: false, b.pid: true}, map[string]int{a.pid: 0}},
+		{"Expired", func(h *harness, _ string) []step {
+			return []step{{advance: LinkCodeTTL, msg: a.msg("100000"), ids: []string{"core.err.invalid_code"}, not: []string{"김민지"}}}
+		}, map[string]bool{a.pid: false}, map[string]int{a.pid: 1}},
+		{"UsedThenExpired", func(h *harness, _ string) []step {
+			return []step{
+				{msg: a.msg("100000"), want: []string{"김민지"}},
+				{advance: LinkCodeTTL, msg: b.msg("100000"), ids: []string{"core.err.invalid_code"}, not: []string{h.text("linking.code.used_other", nil)}},
+				// Linked, the code typed again is still no wrong code.
+				{msg: a.msg("100000"), want: []string{h.text("core.link.already", map[string]any{"Name": "김민지"})}, not: []string{h.text("core.err.invalid_code", nil)}},
+			}
+		}, map[string]bool{a.pid: true, b.pid: false}, map[string]int{b.pid: 1}},
+	}
+	for _, lang := range locales.Languages {
+		for _, tt := range tests {
+			t.Run(lang+"/"+tt.name, func(t *testing.T) {
+				h := mustOpenHarness(t, nil, lang)
+				minji := h.customer("김민지", "01012345678")
+				h.setBotName(testBot)
+				h.send(staffMsg("/points add 김민지 10000"))
+				tok := linkReply(t, h, h.send(staffMsg("/link 김민지")), "100000")
+				for _, w := range []who{a, b} {
+					runSteps(t, h, []step{{msg: w.msg("/start"), payloads: []string{"yes"}}, {msg: press(w.msg(""), "yes"), ids: []string{"core.start.ask_code"}}})
+				}
+				runSteps(t, h, tt.script(h, tok))
+				for pid, want := range tt.wantLinked {
+					if got := h.linkedTo(pid); (got == minji) != want {
+						t.Errorf("%s linked to %q; want linked to 김민지: %t", pid, got, want)
+					}
+				}
+				for pid, want := range tt.wantMisses {
+					if got := h.profile(pid).CodeMisses; got != want {
+						t.Errorf("%s has %d code misses, want %d", pid, got, want)
+					}
+				}
+			})
+		}
+	}
+}
+
+// usedYours is the answer to a code the sender linked with.
+func usedYours(h *harness) string {
+	return h.text("linking.code.used_yours", map[string]any{"Name": "김민지"})
+}
+
+// TestConsentDeclinedRecord: a customer who declines in Telegram with a
+// code or their shared phone keeps this account unlinked and is told the
+// truth: the shop's record stays the shop's 장부, points given at the
+// counter are earned as before, and the shop deletes it on request. The
+// record names the decline for staff (its card, /link), and staff credit
+// it as before; agreeing later links it and the note goes. A decline that
+// names no record, or a record another account linked with consent,
+// changes no record.
+func TestConsentDeclinedRecord(t *testing.T) {
+	share := func(m Message, phone string) Message {
+		m.Text, m.Phone = "", phone
+		return m
+	}
+	tests := []struct {
+		name         string
+		before       []Message // sent before the consent question's answer
+		wantDeclined bool      // 김민지's record notes the decline
+		wantLinked   string    // who is linked to 김민지 at the end ("" none)
+	}{
+		{"WithTypedCode", []Message{custMsg("/start 100000")}, true, ""},
+		{"WithCodeTypedDuringTheQuestion", []Message{custMsg("/start"), custMsg("100000")}, true, ""},
+		{"WithSharedPhone", []Message{share(custMsg(""), "+82 10-1234-5678")}, true, ""},
+		{"WithoutCode", []Message{custMsg("/start")}, false, ""},
+		{"WithWrongCode", []Message{custMsg("/start 999999")}, false, ""},
+	}
+	for _, lang := range locales.Languages {
+		for _, tt := range tests {
+			t.Run(lang+"/"+tt.name, func(t *testing.T) {
+				h := mustOpenHarness(t, nil, lang)
+				minji := h.customer("김민지", "01012345678")
+				h.send(staffMsg("/link 김민지"))
+				for _, m := range tt.before {
+					h.send(m)
+				}
+				day := t0.In(seoul).Format("2006-01-02")
+				cardLine := h.text("linking.card.declined", map[string]any{"Date": day})
+				runSteps(t, h, []step{
+					{msg: press(custMsg(""), "no"), ids: []string{"core.consent.declined"}, not: []string{"김민지"}},
+					// Staff credit the record as before; it is the shop's.
+					{msg: staffMsg("/points add 김민지 10000"), want: []string{h.pts("500")}},
+					{msg: custMsg("/mydata"), want: []string{h.text("core.mydata.consent_declined", map[string]any{"Date": t0.In(seoul).Format("2006-01-02")})}, not: []string{"김민지", "010"}},
+				})
+				c := h.customerByID(minji)
+				if c.Consent.Declined != tt.wantDeclined || c.Consent.Given {
+					t.Errorf("record consent %+v; want declined %t", c.Consent, tt.wantDeclined)
+				}
+				if h.balance(minji) != 500 {
+					t.Errorf("balance %d, want 500: a decline in Telegram takes nothing from the counter", h.balance(minji))
+				}
+				card := allText(h.send(staffMsg("/customer 김민지")))
+				if strings.Contains(card, cardLine) != tt.wantDeclined {
+					t.Errorf("card shows the decline %q: %t, want %t:\n%s", cardLine, !tt.wantDeclined, tt.wantDeclined, card)
+				}
+				warn := h.text("linking.link.declined", map[string]any{"Name": "김민지", "Date": day})
+				if got := allText(h.send(staffMsg("/link 김민지"))); strings.Contains(got, warn) != tt.wantDeclined {
+					t.Errorf("/link warns %q: %t, want %t:\n%s", warn, !tt.wantDeclined, tt.wantDeclined, got)
+				}
+				// A change of mind: the new code links, and the note goes.
+				runSteps(t, h, []step{
+					{advance: time.Hour, msg: custMsg("/start 100001"), payloads: []string{"yes"}},
+					{msg: press(custMsg(""), "yes"), want: []string{"김민지"}},
+				})
+				card = allText(h.send(staffMsg("/customer 김민지")))
+				if strings.Contains(card, cardLine) || !strings.Contains(card, h.text("core.card.linked", nil)) {
+					t.Errorf("after agreeing the card still shows the decline or no link:\n%s", card)
+				}
+				if c := h.customerByID(minji); !c.Consent.Given || c.Consent.Declined {
+					t.Errorf("after agreeing the record's consent is %+v", c.Consent)
+				}
+			})
+		}
+	}
+
+	t.Run("LinkedWithConsentElsewhere", func(t *testing.T) {
+		h := mustOpenHarness(t, nil, "ko")
+		minji := h.customer("김민지", "01012345678")
+		runSteps(t, h, linkMinji(h))
+		runSteps(t, h, []step{
+			{msg: staffMsg("/link 김민지"), want: []string{"100001"}},
+			{msg: cust2Msg("/start 100001"), payloads: []string{"no"}},
+			{msg: press(cust2Msg(""), "no"), ids: []string{"core.consent.declined"}},
+		})
+		if c := h.customerByID(minji); !c.Consent.Given || c.Consent.Declined {
+			t.Errorf("a second account's decline changed the linked record's consent: %+v", c.Consent)
+		}
+		if got := h.linkedTo("telegram:" + custTG); got != minji {
+			t.Errorf("the consenting account is no longer linked: %q", got)
+		}
+	})
 }

@@ -335,7 +335,9 @@ func TestRetentionNoticeRetried(t *testing.T) {
 
 // TestConsentText: the consent question names the shop (or not, when it
 // has no name), says what is kept, that consent may be refused and what
-// that means, and takes its period from the retention setting, in both
+// that truly means (this account stays unlinked; points given at the
+// counter are earned all the same, so it never says no points are
+// earned), and takes its period from the retention setting, in both
 // languages.
 func TestConsentText(t *testing.T) {
 	tests := []struct {
@@ -348,17 +350,19 @@ func TestConsentText(t *testing.T) {
 	}{
 		{"TwoYearsNamed", "ko", ledger.Retention{Years: 2}, "단골미용실", []string{
 			"안녕하세요, 단골미용실입니다!", "· 보관하는 곳: 단골미용실", "· 보관 기간: 마지막 방문 후 2년까지 (방문 기록이 없으면 등록 후 2년까지)",
-			"동의하지 않으셔도 돼요. 그러면 포인트는 적립되지 않고, 의견은 누가 남겼는지 알 수 없게 익명으로만", "/forget",
-		}, nil},
+			"동의하지 않으셔도 돼요. 그러면 이 계정은 연결되지 않아 여기서 포인트를 보거나 안내를 받으실 수 없고, 의견은 누가 남겼는지 알 수 없게 익명으로만",
+			"매장에서 직원이 해 드리는 포인트 적립은 동의하지 않으셔도 그대로", "/forget",
+		}, []string{"포인트는 적립되지 않"}},
 		{"EighteenMonthsNeutral", "ko", ledger.Retention{Months: 18}, "", []string{
-			"안녕하세요! 포인트 적립과", "마지막 방문 후 18개월까지", "동의하지 않으셔도 돼요",
+			"안녕하세요! 이 텔레그램 계정을 매장의 고객 정보와 연결하면", "마지막 방문 후 18개월까지", "동의하지 않으셔도 돼요",
 		}, []string{"보관하는 곳", "입니다!"}},
 		{"Mixed", "ko", ledger.Retention{Years: 1, Months: 6}, "", []string{"마지막 방문 후 1년 6개월까지"}, nil},
 		{"Off", "ko", ledger.Retention{}, "", []string{"· 보관 기간: 삭제를 요청하실 때까지\n"}, []string{"마지막 방문"}},
 		{"EnglishNamed", "en", ledger.Retention{Years: 2}, "Sky Salon", []string{
-			"Hello from Sky Salon!", "· who keeps it: Sky Salon", "2 years after your last visit", "you may say no: you then earn no points, and can leave feedback only anonymously",
-		}, nil},
-		{"EnglishOneYear", "en", ledger.Retention{Years: 1, Days: 1}, "", []string{"Hello! To give", "1 year 1 day after your last visit"}, []string{"who keeps it"}},
+			"Hello from Sky Salon!", "· who keeps it: Sky Salon", "2 years after your last visit", "you may say no: this account then stays unlinked, so you can't see your points or get notices here, and can leave feedback only anonymously",
+			"Points the staff give you at the shop are earned all the same",
+		}, []string{"earn no points"}},
+		{"EnglishOneYear", "en", ledger.Retention{Years: 1, Days: 1}, "", []string{"Hello! Linking this Telegram account", "1 year 1 day after your last visit"}, []string{"who keeps it"}},
 		{"EnglishOff", "en", ledger.Retention{}, "", []string{"· how long: until you ask us to delete it\n"}, nil},
 	}
 	// What the ledger keeps of a customer who agrees, named in both

@@ -237,6 +237,8 @@ func (t *turn) card(c ledger.Customer) (Reply, error) {
 	}
 	if len(c.Links) > 0 {
 		info = append(info, t.text("core.card.linked", nil))
+	} else if c.Consent.Declined {
+		info = append(info, t.text("linking.card.declined", map[string]any{"Date": t.day(c.Consent.At)}))
 	}
 	secs := []Section{{Title: t.text("core.card.info_title", nil), Lines: info}}
 

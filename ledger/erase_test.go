@@ -274,7 +274,7 @@ func writeBackup(s *Store, path string) error {
 
 func useCode(s *Store, code string, now time.Time) (id string, err error) {
 	err = s.Update(context.Background(), func(tx *Tx) error {
-		id, err = tx.UseLinkCode(code, now)
+		id, err = tx.UseLinkCode(code, "telegram:1", now)
 		return err
 	})
 	return id, err

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"bytes"
+	"crypto/hmac"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -14,15 +15,49 @@ import (
 // (PutLinkPair), the blind key of the other half (16 bytes): someone who
 // copies the file cannot use a pending code. Codes are compared trimmed and
 // upper-cased, so a code read aloud or typed in lower case still works.
+//
+// A used code is not deleted but left as a tombstone until its own expiry,
+// so that typing it again is told apart from a wrong code (UsedCodeError):
+// customer key and expiry as before, then the blind index of the platform
+// id that used it (16 bytes, kind "codeuser": nobody can read the id back
+// or test a guess without the master key, nor join it to the profile's
+// blind key) and when it was used (8 bytes). Tombstones are pruned and
+// erased with the customer as live codes are, so they are as few as the
+// codes of the last day, and a new /link may draw a used code again,
+// which ends its tombstone.
 
-// Lengths of a stored link code's value: alone, and one half of a pair.
+// Lengths of a stored link code's value: alone, one half of a pair, and
+// a used code's tombstone.
 const (
 	linkValueLen     = 8 + 8
 	linkPairValueLen = linkValueLen + blindSize
+	linkUsedValueLen = linkValueLen + blindSize + 8
 )
 
 // linkValue reports a stored value a link code can have.
-func linkValue(v []byte) bool { return len(v) == linkValueLen || len(v) == linkPairValueLen }
+func linkValue(v []byte) bool {
+	return len(v) == linkValueLen || len(v) == linkPairValueLen || len(v) == linkUsedValueLen
+}
+
+// UsedCodeError is returned by UseLinkCode and PeekLinkCode for a code
+// already used, while it would still have been valid: the sender is told
+// it was used (by them, or by another account), not that it is wrong. It
+// is an ErrInvalidCode too (errors.Is), for callers that need not know.
+type UsedCodeError struct {
+	CustomerID string    // the customer the code linked
+	At         time.Time // when it was used
+	Yours      bool      // used by the platform id that asks now
+}
+
+func (e *UsedCodeError) Error() string {
+	return fmt.Sprintf("ledger: link code used %s", e.At.UTC().Format(time.RFC3339))
+}
+
+// Is makes a used code an ErrInvalidCode.
+func (e *UsedCodeError) Is(target error) bool { return target == ErrInvalidCode }
+
+// codeUserBlind is the blind index of the platform id that used a code.
+func (tx *Tx) codeUserBlind(platformID string) []byte { return tx.blind("codeuser", platformID) }
 
 func (tx *Tx) linkCodeKey(code string) []byte {
 	c := strings.ToUpper(strings.TrimSpace(code))
@@ -72,7 +107,9 @@ func (tx *Tx) putLinkCodes(customerID string, expires time.Time, codes ...string
 	}
 	b := tx.bucket(bucketLinkCodes)
 	for _, k := range keys {
-		if v := b.Get(k); linkValue(v) && !bytes.Equal(v[:8], ck) {
+		// A used code's tombstone holds nothing: a new /link may take the
+		// code over, as it could when used codes were deleted.
+		if v := b.Get(k); linkValue(v) && len(v) != linkUsedValueLen && !bytes.Equal(v[:8], ck) {
 			return invalid("link code", "code in use")
 		}
 	}
@@ -88,11 +125,17 @@ func (tx *Tx) putLinkCodes(customerID string, expires time.Time, codes ...string
 	return nil
 }
 
-// UseLinkCode consumes code (and the other half of its pair, see
-// PutLinkPair) and returns its customer id; an unknown, used or expired
-// code returns ErrInvalidCode. A code is valid while now is before its
-// expiry.
-func (tx *Tx) UseLinkCode(code string, now time.Time) (string, error) {
+// UseLinkCode uses code (and the other half of its pair, see
+// PutLinkPair) for the platform id by and returns its customer id; an
+// unknown or expired code returns ErrInvalidCode, and one used already,
+// before its expiry, a *UsedCodeError. A code is valid while now is before
+// its expiry. Both halves are left as tombstones naming by (blind) until
+// that expiry; an expired code is deleted. An empty by is refused
+// (ErrInvalid).
+func (tx *Tx) UseLinkCode(code, by string, now time.Time) (string, error) {
+	if by == "" {
+		return "", fmt.Errorf("ledger: use link code: %w", invalid("link code", "used by nobody"))
+	}
 	k := tx.linkCodeKey(code)
 	b := tx.bucket(bucketLinkCodes)
 	v := b.Get(k)
@@ -101,23 +144,35 @@ func (tx *Tx) UseLinkCode(code string, now time.Time) (string, error) {
 	}
 	ck := append([]byte(nil), v[:8]...)
 	expires := timeFromSortable(binary.BigEndian.Uint64(v[8:16]))
+	if len(v) == linkUsedValueLen {
+		if !now.Before(expires) {
+			if err := b.Delete(k); err != nil {
+				return "", fmt.Errorf("ledger: use link code: %w", err)
+			}
+			return "", fmt.Errorf("ledger: use link code: %w (used, expired %s)", ErrInvalidCode, expires.UTC().Format(time.RFC3339))
+		}
+		return tx.usedCode(v, by)
+	}
 	var partner []byte
 	if len(v) == linkPairValueLen {
 		partner = append([]byte(nil), v[linkValueLen:]...)
 	}
-	if err := b.Delete(k); err != nil {
-		return "", fmt.Errorf("ledger: use link code: %w", err)
-	}
 	// The other half goes whatever became of this one, unless a later
 	// /link reused its code for a pair of its own.
 	if len(partner) > 0 {
-		if pv := b.Get(partner); len(pv) == linkPairValueLen && bytes.Equal(pv[linkValueLen:], k) {
-			if err := b.Delete(partner); err != nil {
-				return "", fmt.Errorf("ledger: use link code: %w", err)
-			}
+		if pv := b.Get(partner); len(pv) != linkPairValueLen || !bytes.Equal(pv[linkValueLen:], k) {
+			partner = nil
 		}
 	}
 	if !now.Before(expires) {
+		for _, dead := range [][]byte{k, partner} {
+			if len(dead) == 0 {
+				continue
+			}
+			if err := b.Delete(dead); err != nil {
+				return "", fmt.Errorf("ledger: use link code: %w", err)
+			}
+		}
 		return "", fmt.Errorf("ledger: use link code: %w (expired %s)", ErrInvalidCode, expires.UTC().Format(time.RFC3339))
 	}
 	c, err := tx.customer(ck)
@@ -127,10 +182,52 @@ func (tx *Tx) UseLinkCode(code string, now time.Time) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("ledger: use link code: %w", err)
 	}
+	tomb := concat(ck, timePrefix(expires), tx.codeUserBlind(by), timePrefix(now))
+	for _, used := range [][]byte{k, partner} {
+		if len(used) == 0 {
+			continue
+		}
+		if err := b.Put(used, bytes.Clone(tomb)); err != nil {
+			return "", fmt.Errorf("ledger: use link code: %w", err)
+		}
+	}
 	return c.ID, nil
 }
 
-// PruneLinkCodes deletes codes expired at now and returns how many.
+// PeekLinkCode tells, without using it, what UseLinkCode would make of
+// code for the platform id by at now: its customer id for a valid code, a
+// *UsedCodeError for one used before its expiry, else ErrInvalidCode.
+func (tx *Tx) PeekLinkCode(code, by string, now time.Time) (string, error) {
+	k := tx.linkCodeKey(code)
+	v := tx.get(bucketLinkCodes, k)
+	if len(k) == 0 || !linkValue(v) || !now.Before(timeFromSortable(binary.BigEndian.Uint64(v[8:16]))) {
+		return "", fmt.Errorf("ledger: peek link code: %w", ErrInvalidCode)
+	}
+	if len(v) == linkUsedValueLen {
+		return tx.usedCode(v, by)
+	}
+	c, err := tx.customer(v[:8])
+	if errors.Is(err, ErrCustomerNotFound) || (err == nil && c.Erased) {
+		return "", fmt.Errorf("ledger: peek link code: %w", ErrInvalidCode)
+	}
+	if err != nil {
+		return "", fmt.Errorf("ledger: peek link code: %w", err)
+	}
+	return c.ID, nil
+}
+
+// usedCode is the UsedCodeError of tombstone v, asked by the platform id by.
+func (tx *Tx) usedCode(v []byte, by string) (string, error) {
+	user := v[linkValueLen : linkValueLen+blindSize]
+	return "", &UsedCodeError{
+		CustomerID: custIDOfKey(v[:8]),
+		At:         timeFromSortable(binary.BigEndian.Uint64(v[linkValueLen+blindSize:])),
+		Yours:      by != "" && hmac.Equal(user, tx.codeUserBlind(by)),
+	}
+}
+
+// PruneLinkCodes deletes codes expired at now, used ones (tombstones) too,
+// and returns how many.
 func (tx *Tx) PruneLinkCodes(now time.Time) (int, error) {
 	return tx.deleteLinkCodes(func(v []byte) bool {
 		return !now.Before(timeFromSortable(binary.BigEndian.Uint64(v[8:16])))

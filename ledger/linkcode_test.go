@@ -6,14 +6,23 @@ import (
 	"time"
 )
 
-// spendCode runs UseLinkCode in a transaction that commits whatever it
-// deleted, as dialog does when it says "invalid code" instead of failing.
+// spendCode runs UseLinkCode for codeUser in a transaction that commits
+// whatever it deleted, as dialog does when it says "invalid code" instead
+// of failing.
 func spendCode(t *testing.T, s *Store, code string, now time.Time) (string, error) {
+	t.Helper()
+	return spendCodeBy(t, s, code, codeUser, now)
+}
+
+// codeUser is the platform id spendCode uses codes for.
+const codeUser = "telegram:86420975"
+
+func spendCodeBy(t *testing.T, s *Store, code, by string, now time.Time) (string, error) {
 	t.Helper()
 	var got string
 	var useErr error
 	mustUpdate(t, s, func(tx *Tx) error {
-		got, useErr = tx.UseLinkCode(code, now)
+		got, useErr = tx.UseLinkCode(code, by, now)
 		return nil
 	})
 	return got, useErr
@@ -29,12 +38,13 @@ func TestLinkPair(t *testing.T) {
 		first, then string
 		at          time.Time
 		wantFirst   error
+		wantLeft    int // tombstones of the used pair; none once expired
 	}{
-		{"TokenThenCode", token, "482913", t0, nil},
-		{"CodeThenToken", "482913", token, t0, nil},
-		{"TokenLowerCase", "q2z7lnw5mxrj3kahy4cudtbv6e", "482913", t0, nil},
-		{"ErrTokenExpired", token, "482913", expires, ErrInvalidCode},
-		{"ErrTokenTwice", token, token, t0, nil},
+		{"TokenThenCode", token, "482913", t0, nil, 2},
+		{"CodeThenToken", "482913", token, t0, nil, 2},
+		{"TokenLowerCase", "q2z7lnw5mxrj3kahy4cudtbv6e", "482913", t0, nil, 2},
+		{"ErrTokenExpired", token, "482913", expires, ErrInvalidCode, 0},
+		{"ErrTokenTwice", token, token, t0, nil, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -45,12 +55,18 @@ func TestLinkPair(t *testing.T) {
 			if !errors.Is(err, tt.wantFirst) || (err == nil && got != c.ID) {
 				t.Fatalf("first use = %q, %v; want %s, %v", got, err, c.ID, tt.wantFirst)
 			}
-			if got, err := spendCode(t, s, tt.then, t0); !errors.Is(err, ErrInvalidCode) {
+			got, err = spendCode(t, s, tt.then, t0)
+			if !errors.Is(err, ErrInvalidCode) {
 				t.Errorf("second use = %q, %v; want ErrInvalidCode", got, err)
 			}
+			// Used, the other half says so too; expired, it is only invalid.
+			var used *UsedCodeError
+			if errors.As(err, &used) != (tt.wantFirst == nil) {
+				t.Errorf("second use = %v; want a UsedCodeError: %t", err, tt.wantFirst == nil)
+			}
 			mustView(t, s, func(tx *Tx) error {
-				if n := tx.bucket(bucketLinkCodes).Stats().KeyN; n != 0 {
-					t.Errorf("%d link codes left", n)
+				if n := tx.bucket(bucketLinkCodes).Stats().KeyN; n != tt.wantLeft {
+					t.Errorf("%d link codes left, want %d", n, tt.wantLeft)
 				}
 				return nil
 			})
@@ -219,6 +235,133 @@ func TestCountLinkCodeMiss(t *testing.T) {
 			}
 			if _, _, err := tx.CountLinkCodeMiss(t0, limit, 0); !errors.Is(err, ErrInvalid) {
 				t.Errorf("window 0: %v, want ErrInvalid", err)
+			}
+			return nil
+		})
+	})
+}
+
+// TestUsedLinkCode: a used code (either half of a pair) stays until its
+// expiry as a tombstone that tells the account that used it from another
+// one, and is no code any more; it expires, is pruned and erased as codes
+// are, a new /link may draw its code again, and it keeps the account's id
+// nowhere in the file.
+func TestUsedLinkCode(t *testing.T) {
+	const (
+		token = "Q2Z7LNW5MXRJ3KAHY4CUDTBV6E"
+		other = "telegram:97531864"
+	)
+	expires := t0.Add(24 * time.Hour)
+	tests := []struct {
+		name      string
+		then      string // the code used again, after the token linked codeUser
+		by        string
+		at        time.Time
+		wantYours bool
+		wantUsed  bool // a UsedCodeError, else only ErrInvalidCode
+	}{
+		{"SameAccountSameHalf", token, codeUser, t0.Add(time.Minute), true, true},
+		{"SameAccountOtherHalf", "482913", codeUser, t0.Add(time.Hour), true, true},
+		{"OtherAccount", "482913", other, t0.Add(time.Hour), false, true},
+		{"LastMomentOfTheWindow", "482913", other, expires.Add(-time.Nanosecond), false, true},
+		{"ErrExpired", "482913", codeUser, expires, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := MustOpen(t)
+			c := mustCustomer(t, s, "김민지", "010-1234-5678")
+			mustUpdate(t, s, func(tx *Tx) error { return tx.PutLinkPair("482913", token, c.ID, expires) })
+			if got, err := spendCode(t, s, token, t0); err != nil || got != c.ID {
+				t.Fatalf("first use = %q, %v", got, err)
+			}
+			var peeked error
+			mustView(t, s, func(tx *Tx) error {
+				_, peeked = tx.PeekLinkCode(tt.then, tt.by, tt.at)
+				return nil
+			})
+			got, err := spendCodeBy(t, s, tt.then, tt.by, tt.at)
+			for what, err := range map[string]error{"peek": peeked, "use": err} {
+				var used *UsedCodeError
+				switch {
+				case got != "" || !errors.Is(err, ErrInvalidCode):
+					t.Errorf("%s again = %q, %v; want ErrInvalidCode", what, got, err)
+				case errors.As(err, &used) != tt.wantUsed:
+					t.Errorf("%s again = %v; want a UsedCodeError: %t", what, err, tt.wantUsed)
+				case used != nil && (used.Yours != tt.wantYours || used.CustomerID != c.ID || !used.At.Equal(t0)):
+					t.Errorf("%s again = %+v; want yours %t, customer %s, at %v", what, used, tt.wantYours, c.ID, t0)
+				}
+			}
+		})
+	}
+
+	t.Run("PeekUsesNothing", func(t *testing.T) {
+		s := MustOpen(t)
+		c := mustCustomer(t, s, "김민지", "010-1234-5678")
+		mustUpdate(t, s, func(tx *Tx) error { return tx.PutLinkPair("482913", token, c.ID, expires) })
+		mustView(t, s, func(tx *Tx) error {
+			for _, code := range []string{"482913", token} {
+				if id, err := tx.PeekLinkCode(code, codeUser, t0); id != c.ID || err != nil {
+					t.Errorf("PeekLinkCode(%s) = %q, %v; want %s", code, id, err, c.ID)
+				}
+			}
+			if id, err := tx.PeekLinkCode("482913", codeUser, expires); id != "" || !errors.Is(err, ErrInvalidCode) {
+				t.Errorf("PeekLinkCode at expiry = %q, %v; want ErrInvalidCode", id, err)
+			}
+			if _, err := tx.PeekLinkCode("999999", codeUser, t0); !errors.Is(err, ErrInvalidCode) {
+				t.Errorf("PeekLinkCode of no code = %v", err)
+			}
+			return nil
+		})
+		if got, err := spendCode(t, s, "482913", t0); err != nil || got != c.ID {
+			t.Errorf("the code after peeking = %q, %v", got, err)
+		}
+	})
+
+	t.Run("ErrNobody", func(t *testing.T) {
+		s := MustOpen(t)
+		c := mustCustomer(t, s, "김민지", "010-1234-5678")
+		mustUpdate(t, s, func(tx *Tx) error { return tx.PutLinkCode("482913", c.ID, expires) })
+		if _, err := spendCodeBy(t, s, "482913", "", t0); !errors.Is(err, ErrInvalid) {
+			t.Errorf("a code used by nobody = %v, want ErrInvalid", err)
+		}
+		if got, err := spendCode(t, s, "482913", t0); err != nil || got != c.ID {
+			t.Errorf("the code after = %q, %v; want it still valid", got, err)
+		}
+	})
+
+	t.Run("PrunedErasedAndDrawnAgain", func(t *testing.T) {
+		s := MustOpen(t)
+		c := mustCustomer(t, s, "김민지", "010-1234-5678")
+		seo := mustCustomer(t, s, "이서연", "010-2222-3333")
+		mustUpdate(t, s, func(tx *Tx) error { return tx.PutLinkPair("482913", token, c.ID, expires) })
+		mustUpdate(t, s, func(tx *Tx) error { return tx.PutLinkCode("111111", seo.ID, expires) })
+		spendCode(t, s, token, t0)
+		spendCodeBy(t, s, "111111", other, t0)
+		// A new /link, of the same customer or another, may draw a used
+		// code again: it is then that customer's code.
+		mustUpdate(t, s, func(tx *Tx) error { return tx.PutLinkCode("111111", seo.ID, expires.Add(time.Hour)) })
+		if got, err := spendCode(t, s, "111111", t0); err != nil || got != seo.ID {
+			t.Errorf("the same customer's new code = %q, %v", got, err)
+		}
+		mustUpdate(t, s, func(tx *Tx) error { return tx.PutLinkCode("777777", c.ID, expires) })
+		spendCode(t, s, "777777", t0)
+		mustUpdate(t, s, func(tx *Tx) error { return tx.PutLinkCode("777777", seo.ID, expires) })
+		if got, err := spendCodeBy(t, s, "777777", other, t0); err != nil || got != seo.ID {
+			t.Errorf("another customer's new code over a used one = %q, %v", got, err)
+		}
+		// Nothing names the accounts that used them (the note's clear tag
+		// shows the search finds what is there).
+		mustUpdate(t, s, func(tx *Tx) error {
+			return tx.AddNote(&Note{CustomerID: seo.ID, StaffID: "slack:U1", At: t0, Text: "상담", Tags: []string{"커트"}})
+		})
+		assertNotInFile(t, s.Path(), codeUser, "86420975", other, "97531864")
+		mustUpdate(t, s, func(tx *Tx) error { return tx.EraseCustomer(c.ID, t0) })
+		mustUpdate(t, s, func(tx *Tx) error {
+			if n := tx.bucket(bucketLinkCodes).Stats().KeyN; n != 2 {
+				t.Errorf("%d link codes after the erasure, want only 이서연's two", n)
+			}
+			if n, err := tx.PruneLinkCodes(expires.Add(time.Hour)); n != 2 || err != nil {
+				t.Errorf("pruned %d, %v; want 이서연's tombstones", n, err)
 			}
 			return nil
 		})

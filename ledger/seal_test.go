@@ -287,7 +287,7 @@ func TestNothingPersonalInFile(t *testing.T) {
 		return nil
 	})
 	if err := s.Update(context.Background(), func(tx *Tx) error {
-		id, err := tx.UseLinkCode(strings.ToLower(code), t0)
+		id, err := tx.UseLinkCode(strings.ToLower(code), "telegram:1", t0)
 		if err == nil && id != "C1" {
 			t.Errorf("code links %s", id)
 		}

@@ -60,7 +60,7 @@ var (
 	bucketSessions     = []byte("sessions")      // blind key -> JSON Session, key and draft sealed
 	bucketProfiles     = []byte("profiles")      // blind platform id -> JSON Profile
 	bucketStaff        = []byte("staff")         // platform id -> JSON StaffMember
-	bucketLinkCodes    = []byte("link_codes")    // blind code -> custKey + sortable expiry
+	bucketLinkCodes    = []byte("link_codes")    // blind code -> custKey + sortable expiry (+ pair, or used-by blind + used at)
 	bucketAudit        = []byte("audit")         // time key -> binary AuditEntry, actor and detail sealed
 	bucketCustAudit    = []byte("cust_audit")    // custKey + time key
 )

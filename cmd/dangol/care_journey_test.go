@@ -574,7 +574,7 @@ func TestCareJourney_Advertising(t *testing.T) {
 
 	// Linking: the consent, then the optional question, answered yes.
 	r.customer(telegramfake.Text(journeyChat, "하늘", "ko", "/start 135790"))
-	consent := r.telegramTo(journeyChat, "포인트 적립과 더 나은 서비스를 위해")
+	consent := r.telegramTo(journeyChat, "이 텔레그램 계정을 매장의 고객 정보와 연결하면")
 	r.press(journeyChat, consent, "yes")
 	ask := r.telegramTo(journeyChat, "[혜택·이벤트 소식 받기 (선택)]")
 	r.press(journeyChat, ask, "mkt:on:start")

@@ -340,7 +340,7 @@ func TestHousekeeper_Sweep(t *testing.T) {
 				t.Errorf("SeenEvent(%q) = %t, %v; want %t", id, seen, err, want)
 			}
 		}
-		if _, err := tx.UseLinkCode("222222", now); err != nil {
+		if _, err := tx.UseLinkCode("222222", "telegram:1", now); err != nil {
 			t.Errorf("the valid code was pruned: %v", err)
 		}
 		if s, _, _ := tx.Session("slack:Dold"); s.Flow != "" || s.Draft != nil || s.Expired != "note" {
