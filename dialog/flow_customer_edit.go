@@ -385,13 +385,6 @@ func (t *turn) birthdayArg(s string) (time.Time, error) {
 	return b, nil
 }
 
-// monthWords are the month names a birthday may be written with.
-var monthWords = map[string]int{
-	"jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
-	"may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
-	"sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
-}
-
 // parseBirthday reads a birthday as shops and customers write one: "3/15",
 // "03-15", "3.15", "3월 15일", "0315", "March 15", and with a year "1990-03-15",
 // "1990년 3월 15일", "19900315", "3/15/1990", "March 15, 1990". Month comes
@@ -411,12 +404,12 @@ func parseBirthday(s string) (time.Time, bool) {
 			cur.Reset()
 		}
 		if word.Len() > 0 {
-			m, ok := monthWords[strings.TrimSuffix(word.String(), ".")]
+			m, ok := englishMonths[strings.TrimSuffix(word.String(), ".")] // parse.go, as follow-up days read them
 			word.Reset()
 			if !ok || month != 0 || len(nums) > 0 {
 				return false
 			}
-			month = m
+			month = int(m)
 		}
 		return true
 	}

@@ -96,8 +96,8 @@ func (t *turn) actNote(c ledger.Customer, rest string) error {
 	if err != nil {
 		return err
 	}
-	if !ok && followUpUnread(n.Text, t.now, t.e.loc) { // note_followup.go
-		r.Text += "\n" + t.text("core.note.followup_unread", nil)
+	if warn := t.followUpWarning(n.Text); warn != "" { // note_followup.go
+		r.Text += "\n" + warn
 	}
 	t.add(r)
 	return nil
@@ -421,6 +421,13 @@ func (t *turn) noteSaveDraft() error {
 	r, err := t.saveNote(n, newc)
 	if err != nil {
 		return err
+	}
+	// A one-liner for a new customer says why its follow-up set no
+	// reminder, as one for a known customer does (actNote).
+	if d[dQuick] == "1" && n.FollowUp.IsZero() {
+		if warn := t.followUpWarning(n.Text); warn != "" {
+			r.Text += "\n" + warn
+		}
 	}
 	t.add(r)
 	return nil

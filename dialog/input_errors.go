@@ -2,7 +2,6 @@ package dialog
 
 import (
 	"strings"
-	"time"
 )
 
 // This file says what is wrong with a typed value when the generic "I
@@ -32,28 +31,6 @@ func (t *turn) sayBadAmount(tok, bad string, data map[string]any) {
 		return
 	}
 	t.say(bad, data)
-}
-
-// followUpDay reads a follow-up day. A day before today is refused: a
-// follow-up is a promise to call, and one already past would sit overdue
-// in /followups from the start. errID is the catalog id saying what is
-// wrong, with its data; "" when day is usable.
-func (t *turn) followUpDay(s string) (day time.Time, errID string, data map[string]any) {
-	day, ok := parseDate(s, t.now, t.e.loc)
-	if !ok {
-		return time.Time{}, "core.note.bad_date", nil
-	}
-	if day.Before(t.today()) {
-		return time.Time{}, "input.date.past", map[string]any{"Date": t.day(day), "Today": t.day(t.today())}
-	}
-	// A day without its year is read as the next one: "12/1" typed on
-	// 12/2 meant yesterday, not a reminder 364 days on (the one-line
-	// note's rule, followUpHorizon).
-	if day.Sub(t.today()) > followUpHorizon && !yearGiven.MatchString(s) {
-		past := day.AddDate(-1, 0, 0)
-		return time.Time{}, "input.date.past", map[string]any{"Date": t.day(past), "Today": t.day(t.today())}
-	}
-	return day, "", nil
 }
 
 // codeDigits reports text made only of digits (spaces and dashes allowed
