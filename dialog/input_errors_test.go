@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dangol/dangol/ledger"
 	"github.com/dangol/dangol/locales"
 )
 
@@ -99,6 +100,81 @@ func TestMissingArgument(t *testing.T) {
 				}
 				h.send(custMsg("/cancel"))
 			}
+		})
+	}
+}
+
+// TestStampCountWords: a count of stamps written in Korean words, native
+// or sino, with or without 개/장, is that many stamps (each gave one, the
+// word kept as the memo); a decimal or a fraction is refused with nothing
+// stamped; a memo that is no count stays a memo of one stamp.
+func TestStampCountWords(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	f := seed(h)
+	h.send(managerMsg("/program stamps 100 아메리카노 1잔"))
+	total := 0
+	for _, tt := range []struct {
+		rest   string
+		n      int    // stamps added; 0 refused
+		reason string // the memo kept
+		refuse string // the refusal's catalog id
+	}{
+		{"두개", 2, "", ""},
+		{"세 개", 3, "", ""},
+		{"세 개 라떼", 3, "라떼", ""},
+		{"두장", 2, "", ""},
+		{"한 개", 1, "", ""},
+		{"하나", 1, "", ""},
+		{"둘", 2, "", ""},
+		{"셋 라떼 두 잔", 3, "라떼 두 잔", ""},
+		{"넷", 4, "", ""},
+		{"다섯", 5, "", ""},
+		{"여섯 개", 6, "", ""},
+		{"일곱", 7, "", ""},
+		{"여덟", 8, "", ""},
+		{"아홉개", 9, "", ""},
+		{"열", 10, "", ""},
+		{"열 개", 10, "", ""},
+		{"세", 3, "", ""},
+		{"이", 2, "", ""},
+		{"삼개", 3, "", ""},
+		{"오 개", 5, "", ""},
+		{"십", 10, "", ""},
+		{"3개", 3, "", ""},
+		{"2 장", 2, "", ""},
+		{"1.5", 0, "", "input.stamp.fraction"},
+		{"0.5개", 0, "", "input.stamp.fraction"},
+		{"1/2", 0, "", "input.stamp.fraction"},
+		{"½", 0, "", "input.stamp.fraction"},
+		{"１．５", 0, "", "input.stamp.fraction"},
+		// Memos that only start like a number.
+		{"한 잔 더", 1, "한 잔 더", ""},
+		{"이 손님 단골", 1, "이 손님 단골", ""},
+		{"사장 지인", 1, "사장 지인", ""},
+		{"열 있음", 1, "열 있음", ""},
+		{"라떼", 1, "라떼", ""},
+	} {
+		rs := h.send(staffMsg("/stamp 김민지 " + tt.rest))
+		if tt.refuse != "" {
+			if want := h.text(tt.refuse, map[string]any{"Input": strings.TrimSpace(tt.rest)}); !strings.Contains(allText(rs), want) {
+				t.Errorf("/stamp %q: reply %q, want %q", tt.rest, allText(rs), want)
+			}
+		} else if want := h.text("loyalty.stamp.added", map[string]any{"Name": "김민지", "N": tt.n}); !strings.Contains(allText(rs), want) {
+			t.Errorf("/stamp %q: reply %q, want %q", tt.rest, allText(rs), want)
+		}
+		total += tt.n
+		if got := h.stampCard(f.minji).Stamps; got != total%100 { // a full card is a coupon
+			t.Fatalf("/stamp %q: card has %d, want %d", tt.rest, got, total%100)
+		}
+		if tt.n == 0 {
+			continue
+		}
+		h.view(func(tx *ledger.Tx) error {
+			es, err := tx.StampsOf(f.minji, 1)
+			if err == nil && (len(es) != 1 || es[0].N != tt.n || es[0].Reason != tt.reason) {
+				t.Errorf("/stamp %q: last entry %+v, want %d with memo %q", tt.rest, es, tt.n, tt.reason)
+			}
+			return err
 		})
 	}
 }
