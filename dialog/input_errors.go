@@ -8,6 +8,21 @@ import (
 // couldn't read that" would leave the person guessing: a negative amount, a
 // follow-up day already past, a link code with too few or too many digits.
 
+// Limits of what staff type for points, beyond which a figure is a typo
+// (an extra zero or two, a phone number in the amount), not a purchase.
+const (
+	// MaxPurchaseWon is the largest purchase one /points add earns for:
+	// 1억원, more than a small shop sells at once (a clinic's dearest
+	// course included), less than the 99억 one slip of the keyboard made.
+	MaxPurchaseWon = 100_000_000
+	// MaxRedeemPoints is the most points one /points redeem spends: what
+	// the largest purchase earns at the highest rate (100%). The points
+	// given without a purchase are capped lower, at 1,000,000P
+	// (MaxBonusPoints, ledger.MaxBirthdayPoints for birthdays, win-backs
+	// and campaigns).
+	MaxRedeemPoints = MaxPurchaseWon
+)
+
 // negativeAmount reports an amount typed with a minus sign that would read
 // as an amount without it ("-5000", "−5,000원"): someone meaning to take
 // points back, who is better told how than told it is unreadable.
@@ -22,15 +37,34 @@ func negativeAmount(s string) bool {
 	return false
 }
 
-// sayBadAmount answers an amount that could not be used: a negative one
-// with how to correct points, anything else with bad (a catalog id whose
-// data is data).
-func (t *turn) sayBadAmount(tok, bad string, data map[string]any) {
-	if negativeAmount(tok) {
-		t.say("input.amount.negative", map[string]any{"Input": strings.TrimSpace(tok)})
-		return
+// zeroAmount reports an amount or points of zero as typed ("0", "0원",
+// "000", "0P"): a number read, but not one that earns or spends.
+func zeroAmount(s string) bool {
+	s = strings.ToLower(strings.TrimSpace(foldFullWidth(s)))
+	s = strings.TrimPrefix(s, "₩")
+	for _, unit := range []string{"원", "won", "krw", "포인트", "점", "p"} {
+		if t, ok := strings.CutSuffix(s, unit); ok {
+			s = t
+			break
+		}
 	}
-	t.say(bad, data)
+	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	return s != "" && strings.Trim(s, "0") == ""
+}
+
+// sayBadAmount answers an amount that could not be used: a negative one
+// with how to correct points, a zero with zero (a catalog id saying it
+// must be more), anything else with bad (a catalog id whose data is
+// data).
+func (t *turn) sayBadAmount(tok, zero, bad string, data map[string]any) {
+	switch {
+	case negativeAmount(tok):
+		t.say("input.amount.negative", map[string]any{"Input": strings.TrimSpace(tok)})
+	case zeroAmount(tok):
+		t.say(zero, map[string]any{"Input": strings.TrimSpace(tok)})
+	default:
+		t.say(bad, data)
+	}
 }
 
 // codeDigits reports text made only of digits (spaces and dashes allowed

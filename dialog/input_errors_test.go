@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -175,6 +176,52 @@ func TestStampCountWords(t *testing.T) {
 				t.Errorf("/stamp %q: last entry %+v, want %d with memo %q", tt.rest, es, tt.n, tt.reason)
 			}
 			return err
+		})
+	}
+}
+
+func TestKoreanUnits(t *testing.T) {
+	for n, want := range map[int64]string{
+		0: "0", 7: "7", 9999: "9,999", 10000: "1만", 55000: "5만 5,000", 1_000_000: "100만",
+		100_000_000: "1억", 100_000_001: "1억 1", 9_999_999_999: "99억 9,999만 9,999",
+		1_000_000_000_000: "1조", 20_000_000_000_000_000: "2경", math.MaxInt64: "922경 3,372조 368억 5,477만 5,807",
+	} {
+		if got := koreanUnits(n); got != want {
+			t.Errorf("koreanUnits(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+// TestPointsLimits: a purchase above MaxPurchaseWon or a redeem above
+// MaxRedeemPoints is refused naming the figure in Korean units and the
+// cap (99억 earned 499,999,999P after a generic "금액이 커서" check); a
+// large purchase within it is confirmed naming it so; zero is said to be
+// too little, not unreadable. Nothing changes on a refusal.
+func TestPointsLimits(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			f := seed(h)
+			won := func(n string) string { return h.text("core.fmt.won", map[string]any{"N": n}) }
+			pts := func(n string) string { return h.text("core.fmt.points", map[string]any{"N": n}) }
+			runSteps(t, h, []step{
+				{msg: staffMsg("/points add 김민지 9999999999"), want: []string{h.text("input.purchase.too_large", map[string]any{
+					"Amount": won("9,999,999,999"), "Spoken": "99억 9,999만 9,999", "Max": won("100,000,000"), "MaxSpoken": "1억"})}, not: []string{"499,999,999"}},
+				{msg: staffMsg("/points add 김민지 0"), want: []string{h.text("input.purchase.zero", map[string]any{"Input": "0"})}},
+				{msg: staffMsg("/points add 김민지 0원"), want: []string{h.text("input.purchase.zero", map[string]any{"Input": "0원"})}},
+				{msg: staffMsg("/points redeem 김민지 0"), want: []string{h.text("input.points.zero", map[string]any{"Input": "0"})}},
+				{msg: staffMsg("/points redeem 김민지 99999999999"), want: []string{h.text("input.redeem.too_large", map[string]any{
+					"Points": pts("99,999,999,999"), "Spoken": "999억 9,999만 9,999", "Max": pts("100,000,000"), "MaxSpoken": "1억"})}},
+				{msg: staffMsg("/points add 김민지 5000000"), want: []string{h.text("corrections.earn.confirm_large", map[string]any{
+					"Name": "김민지", "Amount": won("5,000,000"), "Spoken": "500만", "Points": pts("250,000")})}, payloads: []string{"yes", "no"}},
+				{msg: press(staffMsg(""), "no")},
+			})
+			if b := h.balance(f.minji); b != 0 {
+				t.Errorf("balance = %d after refusals, want 0", b)
+			}
+			if lang == "ko" && !strings.Contains(h.text("corrections.earn.confirm_large", map[string]any{"Spoken": "500만"}), "500만원 맞나요?") {
+				t.Errorf("the Korean confirmation does not say the amount in units")
+			}
 		})
 	}
 }
