@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"strings"
+	"unicode"
 )
 
 // This file says what is wrong with a typed value when the generic "I
@@ -81,4 +82,46 @@ func codeDigits(text string) (n int, ok bool) {
 		}
 	}
 	return n, n > 0 && n != 6
+}
+
+// zeroPeriod reports a period of zero as typed ("0", "0개월", "0년", "0일",
+// "0 days"): a number read, outside the range a period takes, which
+// "unreadable" would misname.
+func zeroPeriod(s string) bool {
+	s = strings.ToLower(strings.Join(strings.Fields(foldFullWidth(s)), ""))
+	for _, unit := range []string{"개월", "달", "months", "month", "년", "years", "year", "일", "days", "day", "주", "weeks", "week"} {
+		if t, ok := strings.CutSuffix(s, unit); ok {
+			s = t
+			break
+		}
+	}
+	return s != "" && strings.Trim(s, "0") == ""
+}
+
+// hasLetter reports a name with a letter in it, of any script (Hangul,
+// Latin, CJK): a name of only emoji, digits or marks ("😀😀", "#") names
+// nobody the staff can find or greet. Real short names ("이 솔", "Jo")
+// have letters.
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// tooManyStars reports a rating typed as more stars than a rating has
+// ("★★★★★★"): a rating, out of range, not a comment.
+func tooManyStars(word string) bool {
+	stars := strings.Count(word, "★") + strings.Count(word, "⭐")
+	return stars > 5 && strings.Trim(word, "★⭐\ufe0f") == ""
+}
+
+// noteHasContent reports a note that says something: a tag ("#펌" alone
+// is the service done, which the summary counts), or a letter or digit
+// in its text. "#", "😀" or "..." alone records nothing a colleague could
+// read.
+func noteHasContent(clean string, tags []string) bool {
+	return len(tags) > 0 || strings.ContainsFunc(clean, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
 }

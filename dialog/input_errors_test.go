@@ -225,3 +225,96 @@ func TestPointsLimits(t *testing.T) {
 		})
 	}
 }
+
+// TestInputNamesTheFault: each bad input is told what is wrong with it,
+// not "unreadable" or nothing: a mobile number a digit short, a phone left
+// out, a zero expiry (taken: no expiry, as the 0–120 range says), a zero
+// validity, a birthday ahead typed by the customer, too many stars; a name,
+// tier or note with nothing to read is refused, while short real names
+// and a tag-only note are taken. Nothing is kept on a refusal.
+func TestInputNamesTheFault(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			f := seed(h)
+			shop := h.programme()
+			// registered checks whether phone is a customer's.
+			registered := func(phone string, want bool) func(*testing.T, *harness, []Reply) {
+				return func(t *testing.T, h *harness, _ []Reply) {
+					t.Helper()
+					h.view(func(tx *ledger.Tx) error {
+						_, err := tx.CustomerByPhone(phone)
+						if got := err == nil; got != want {
+							t.Errorf("%s registered = %v, want %v (%v)", phone, got, want, err)
+						}
+						return nil
+					})
+				}
+			}
+			steps := []step{
+				{msg: staffMsg("/customer new 010-1234-567 짧은"), want: []string{h.text("customer_edit.err.phone_short", map[string]any{"Value": "010-1234-567", "Digits": 10})}},
+				{msg: staffMsg("/customer new 010-123-4567 옛번호"), want: []string{h.text("customer_edit.err.phone_short", map[string]any{"Value": "010-123-4567", "Digits": 10})}},
+				{msg: staffMsg("/customer new 김철수"), want: []string{h.text("input.customer.no_phone", map[string]any{"Name": "김철수"})}},
+				{msg: staffMsg("/customer new 010-5555-9999 😀😀"), want: []string{h.text("input.name.no_letter", map[string]any{"Input": "😀😀"})}, check: registered("01055559999", false)},
+				{msg: staffMsg("/customer new 010-5555-9998 이 솔"), want: []string{"이 솔"}, check: registered("01055559998", true)},
+				{msg: staffMsg("/customer new 010-5555-9997 Jo"), want: []string{"Jo"}, check: registered("01055559997", true)},
+				{msg: staffMsg("/customer 김민지 이름 😀"), want: []string{h.text("input.name.no_letter", map[string]any{"Input": "😀"})}, check: func(t *testing.T, h *harness, _ []Reply) {
+					if c := h.byPhone("01012345678"); c.Name != "김민지" {
+						t.Errorf("renamed to %q", c.Name)
+					}
+				}},
+				// Notes with nothing to read.
+				{msg: staffMsg("/note 김민지 #"), want: []string{h.text("input.note.empty", map[string]any{"Input": "#"})}, check: noteCount(0)},
+				{msg: staffMsg("/note 김민지 😀"), want: []string{h.text("input.note.empty", map[string]any{"Input": "😀"})}, check: noteCount(0)},
+				{msg: staffMsg("/note 010-9999-0000 😀"), want: []string{h.text("input.note.empty", map[string]any{"Input": "😀"})}, check: registered("01099990000", false)},
+				{msg: staffMsg("/note 김민지 #펌"), check: noteCount(1)},
+				{msg: staffMsg("/note 김민지 3"), check: noteCount(2)},
+				{msg: staffMsg("/note 김민지")},
+				{msg: staffMsg("#"), want: []string{h.text("input.note.empty", map[string]any{"Input": "#"})}},
+				{msg: staffMsg("/cancel")},
+				{msg: staffMsg("/note 010-9999-0001 첫 상담")},
+				{msg: staffMsg("😀"), want: []string{h.text("input.name.no_letter", map[string]any{"Input": "😀"})}, check: registered("01099990001", false)},
+				{msg: staffMsg("박"), check: all(registered("01099990001", true), noteCount(3))},
+				// A tier with no letter leaves the tiers as they were.
+				{msg: managerMsg("/program tiers 😀"), want: []string{h.text("input.name.tier_letter", map[string]any{"Input": "😀"})}, check: func(t *testing.T, h *harness, _ []Reply) {
+					if got := h.programme().Tiers; len(got.Levels) != len(shop.Tiers.Levels) {
+						t.Errorf("tiers = %+v, want them unchanged", got)
+					}
+				}},
+				// 0 months is the range's 0: no expiry.
+				{msg: managerMsg("/program expire 12개월")},
+				{msg: managerMsg("/program expire 0개월"), ids: []string{"loyalty.program.expiry_off"}, not: []string{"0개월'"}, check: func(t *testing.T, h *harness, _ []Reply) {
+					if m := h.programme().Expiry.Months; m != 0 {
+						t.Errorf("expiry = %d months, want none", m)
+					}
+				}},
+				{msg: staffMsg("/coupon give 김민지 10% 0일"), want: []string{h.text("input.validity.range", map[string]any{"Value": "0일", "Max": "3,650"})}, check: func(t *testing.T, h *harness, _ []Reply) {
+					if cs := h.coupons(f.minji); len(cs) != 0 {
+						t.Errorf("coupons = %+v, want none", cs)
+					}
+				}},
+			}
+			steps = append(steps, linkMinji(h)...)
+			steps = append(steps,
+				step{msg: custMsg("/birthday 2050-01-01"), want: []string{h.text("customer_edit.err.birthday_future", map[string]any{"Value": "2050-01-01"})}},
+				step{msg: custMsg("/birthday"), payloads: []string{"cancel"}},
+				step{msg: custMsg("2050-01-01"), want: []string{h.text("customer_edit.err.birthday_future", map[string]any{"Value": "2050-01-01"})}},
+				step{msg: custMsg("어제"), want: []string{h.text("customer_edit.my.bad", map[string]any{"Value": "어제"})}},
+				step{msg: custMsg("/cancel")},
+				step{msg: custMsg("/feedback ★★★★★★"), ids: []string{"core.feedback.bad_rating"}},
+				step{msg: custMsg("/feedback ⭐⭐⭐⭐⭐⭐⭐"), ids: []string{"core.feedback.bad_rating"}, check: func(t *testing.T, h *harness, _ []Reply) {
+					if fs := h.allFeedback(); len(fs) != 0 {
+						t.Errorf("feedback = %+v, want none", fs)
+					}
+				}},
+			)
+			runSteps(t, h, steps)
+			if b := h.profile("telegram:" + custTG); b.CustomerID == "" {
+				t.Errorf("customer not linked: %+v", b)
+			}
+			if c := h.byPhone("01012345678"); !c.Birthday.IsZero() {
+				t.Errorf("birthday = %v, want none", c.Birthday)
+			}
+		})
+	}
+}
