@@ -68,11 +68,31 @@ func (t *turn) sayBadAmount(tok, zero, bad string, data map[string]any) {
 	}
 }
 
-// codeDigits reports text made only of digits (spaces and dashes allowed
-// between them) that is not the 6 digits of a link code, and how many it
-// has.
+// typedCode is text as a link code typed by hand: full-width digits
+// folded (a Korean keyboard in full-width mode types "１２３４５６", which
+// was sent to the staff as a question), and spaces and dashes between
+// digits dropped ("123 456", "123-456"), as phones are read
+// (ledger.NormalizePhone). Text with anything else comes back as it was.
+func typedCode(text string) string {
+	s := strings.TrimSpace(foldFullWidth(text))
+	digits := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' {
+			return -1
+		}
+		return r
+	}, s)
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return text
+	}
+	return digits
+}
+
+// codeDigits reports text that is a link code of the wrong length: 4 to 8
+// digits (full-width too, spaces and dashes allowed between them) but not
+// 6, and how many it has. Fewer or more digits are not taken for a code
+// (a phone number, a price).
 func codeDigits(text string) (n int, ok bool) {
-	for _, r := range text {
+	for _, r := range foldFullWidth(text) {
 		switch {
 		case r >= '0' && r <= '9':
 			n++
@@ -81,7 +101,7 @@ func codeDigits(text string) (n int, ok bool) {
 			return 0, false
 		}
 	}
-	return n, n > 0 && n != 6
+	return n, n >= 4 && n <= 8 && n != 6
 }
 
 // zeroPeriod reports a period of zero as typed ("0", "0개월", "0년", "0일",

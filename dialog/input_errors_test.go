@@ -318,3 +318,50 @@ func TestInputNamesTheFault(t *testing.T) {
 		})
 	}
 }
+
+// TestTypedLinkCode: at the code step a code typed in full-width digits or
+// in two halves links (it went to the staff as a question); 4 to 8 digits
+// that are not 6, also after a wrong code, are told a code has 6 digits;
+// fewer digits or words are a question for the staff, as before.
+func TestTypedLinkCode(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		typed []string // after /link (code 100000), /start and consent
+		want  string   // catalog id the last reply has
+		data  map[string]any
+		links bool
+	}{
+		{"FullWidth", []string{"１０００００"}, "", nil, true},
+		{"Halves", []string{"100 000"}, "", nil, true},
+		{"Dashed", []string{"100-000"}, "", nil, true},
+		{"FullWidthWrong", []string{"９９９９９９"}, "core.err.invalid_code", nil, false},
+		{"FullWidthShort", []string{"１２３４５"}, "input.code.digits", map[string]any{"Got": 5}, false},
+		{"ShortAfterWrong", []string{"123456", "12345"}, "input.code.digits", map[string]any{"Got": 5}, false},
+		{"FullWidthAfterWrong", []string{"123456", "１０００００"}, "", nil, true},
+		{"Four", []string{"1234"}, "input.code.digits", map[string]any{"Got": 4}, false},
+		{"Eight", []string{"1234 5678"}, "input.code.digits", map[string]any{"Got": 8}, false},
+		{"Three", []string{"123"}, "threads.ask", nil, false},
+		{"Phone", []string{"010-1234-5678"}, "threads.ask", nil, false},
+		{"Words", []string{"abcdef"}, "threads.ask", nil, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, "ko")
+			seed(h)
+			h.send(staffMsg("/link 김민지"))
+			h.send(custMsg("/start"))
+			h.send(press(custMsg(""), "yes"))
+			var rs []Reply
+			for _, s := range tt.typed {
+				rs = h.send(custMsg(s))
+			}
+			if tt.want != "" {
+				if want := h.text(tt.want, tt.data); !strings.Contains(allText(rs), want) {
+					t.Errorf("reply %q, want %q", allText(rs), want)
+				}
+			}
+			if linked := h.profile("telegram:"+custTG).CustomerID != ""; linked != tt.links {
+				t.Errorf("linked = %v, want %v (reply %q)", linked, tt.links, allText(rs))
+			}
+		})
+	}
+}
