@@ -187,8 +187,15 @@ var dateSignalRe = regexp.MustCompile(`\d|오늘|내일|모레|글피|어제|그
 
 // dateish reports words that try to name a day ("2월 30일", "며칠 후",
 // "다다음주쯤", "on feb 30"), as opposed to words that only go with a call
-// ("부재중이라", "3회", "회사일로").
+// ("부재중이라", "3회", "회사일로") or a phone number (more digits than
+// any day has: "연락 010-1234-5678").
 func dateish(words string) bool {
 	c := strings.ReplaceAll(strings.ToLower(foldFullWidth(words)), " ", "")
-	return dateishRe.MatchString(c) && dateSignalRe.MatchString(c)
+	digits := 0
+	for _, r := range c {
+		if r >= '0' && r <= '9' {
+			digits++
+		}
+	}
+	return digits <= 8 && dateishRe.MatchString(c) && dateSignalRe.MatchString(c)
 }

@@ -156,6 +156,9 @@ func TestFollowUpFault(t *testing.T) {
 		{"상담 후 연락", followUpNone, "", ""},     // after the consult, no day
 		{"고객님 연락 3회", followUpNone, "", ""},
 		{"follow up decision", followUpNone, "", ""},
+		{"새 번호로 연락 010-1234-5678", followUpNone, "", ""}, // a phone, no day
+		{"010-1234-5678 연락", followUpNone, "", ""},
+		{"상담 20270230 연락", followUpUnreadable, "", "20270230"},
 		{"고객님 연락", followUpNone, "", ""},
 		{"연락처 바뀜", followUpNone, "", ""},
 		{"뿌리 염색 상담", followUpNone, "", ""},
