@@ -147,7 +147,7 @@ var correctionScripts = []script{
 		}...)
 	}},
 	{"EarnConfirmLarge", func(h *harness, f fixture) []step {
-		ask := h.text("corrections.earn.confirm_large", map[string]any{"Name": "김민지", "Amount": h.text("core.fmt.won", map[string]any{"N": "1,000,000"}), "Points": ptsOf(h, "50,000P")})
+		ask := h.text("corrections.earn.confirm_large", map[string]any{"Name": "김민지", "Amount": h.text("core.fmt.won", map[string]any{"N": "1,000,000"}), "Spoken": "100만", "Points": ptsOf(h, "50,000P")})
 		return []step{
 			{msg: staffMsg("/points add 김민지 999999"), check: balanceIs(&f.minji, 49999)},
 			{msg: staffMsg("/points add 김민지 1000000 생일"), want: []string{ask}, payloads: []string{"yes", "no"}, check: balanceIs(&f.minji, 49999)},

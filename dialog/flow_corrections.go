@@ -139,7 +139,7 @@ func (t *turn) askEarn(c ledger.Customer, amount, pts int64, reason string) {
 	if amount < t.e.pointsConfirmWon() {
 		id = "corrections.earn.confirm_repeat"
 	}
-	t.say(id, map[string]any{"Name": c.Name, "Amount": t.won(amount), "Points": t.pts(pts), "Minutes": int(RepeatEarnWindow / time.Minute)},
+	t.say(id, map[string]any{"Name": c.Name, "Amount": t.won(amount), "Spoken": koreanUnits(amount), "Points": t.pts(pts), "Minutes": int(RepeatEarnWindow / time.Minute)},
 		t.btn("corrections.btn.earn", "yes"), t.btn("core.btn.cancel", "no"))
 }
 

@@ -74,6 +74,8 @@ func (t *turn) cmdCoupon(args string) error {
 func (t *turn) actCouponGive(c ledger.Customer, rest string) error {
 	a := parseCouponArgs(rest, t.now, t.e.loc)
 	switch {
+	case a.badValidity != "" && zeroPeriod(a.badValidity): // "0일": input_errors.go
+		return refuse("input.validity.range", map[string]any{"Value": a.badValidity, "Max": groupDigits(ledger.MaxCouponDays)})
 	case a.badValidity != "":
 		return refuse("loyalty.err.bad_validity", map[string]any{"Value": a.badValidity})
 	case a.badBenefit != "" || a.benefit.Kind == "":

@@ -266,6 +266,9 @@ func (t *turn) edited(c ledger.Customer, field, value string) (ledger.Customer, 
 		if name == "" || clear {
 			return c, refuse("customer_edit.err.required", t.fieldData(field))
 		}
+		if !hasLetter(name) {
+			return c, refuse("input.name.no_letter", map[string]any{"Input": name})
+		}
 		out.Name = name
 	case fPhone:
 		if clear {
@@ -380,7 +383,8 @@ func phoneArg(s string) (string, error) {
 		return "", refuse("customer_edit.err.phone_invalid", data)
 	}
 	switch {
-	case len(d) < 8, strings.HasPrefix(d, "01") && len(d) < 10, strings.HasPrefix(d, "0") && len(d) < 9:
+	case len(d) < 8, strings.HasPrefix(d, "01") && len(d) < 10, strings.HasPrefix(d, "0") && len(d) < 9,
+		(strings.HasPrefix(d, "010") || strings.HasPrefix(d, "070")) && len(d) < 11: // 010-1234-567
 		return "", refuse("customer_edit.err.phone_short", data)
 	case len(d) > 12, !strings.HasPrefix(d, "82") && len(d) > 11:
 		return "", refuse("customer_edit.err.phone_long", data)
@@ -402,13 +406,6 @@ func (t *turn) birthdayArg(s string) (time.Time, error) {
 	return b, nil
 }
 
-// monthWords are the month names a birthday may be written with.
-var monthWords = map[string]int{
-	"jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
-	"may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
-	"sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
-}
-
 // parseBirthday reads a birthday as shops and customers write one: "3/15",
 // "03-15", "3.15", "3월 15일", "0315", "March 15", and with a year "1990-03-15",
 // "1990년 3월 15일", "19900315", "3/15/1990", "March 15, 1990". Month comes
@@ -428,12 +425,12 @@ func parseBirthday(s string) (time.Time, bool) {
 			cur.Reset()
 		}
 		if word.Len() > 0 {
-			m, ok := monthWords[strings.TrimSuffix(word.String(), ".")]
+			m, ok := englishMonths[strings.TrimSuffix(word.String(), ".")] // parse.go, as follow-up days read them
 			word.Reset()
 			if !ok || month != 0 || len(nums) > 0 {
 				return false
 			}
-			month = m
+			month = int(m)
 		}
 		return true
 	}
@@ -632,6 +629,10 @@ func (t *turn) newCustomer(args string) error {
 		}
 	}
 	digits, err := phoneArg(p)
+	if err != nil && !strings.ContainsFunc(foldFullWidth(args), unicode.IsDigit) {
+		// "/customer new 김철수": no phone at all, not one unread.
+		return refuse("input.customer.no_phone", map[string]any{"Name": strings.Join(strings.Fields(args), " ")})
+	}
 	if err != nil {
 		return err
 	}
@@ -639,6 +640,9 @@ func (t *turn) newCustomer(args string) error {
 	if name == "" {
 		t.say("customer_edit.new.no_name", map[string]any{"Phone": formatPhone(digits)})
 		return nil
+	}
+	if !hasLetter(name) { // input_errors.go
+		return refuse("input.name.no_letter", map[string]any{"Input": name})
 	}
 	if err := t.phoneFree("", digits); err != nil {
 		return err
@@ -1059,7 +1063,8 @@ func (t *turn) myBirthdayStep(in input) error {
 	if !isClearWord(v) {
 		if _, err := t.birthdayArg(v); err != nil {
 			// Ask again in the flow rather than end it.
-			t.add(t.myBirthdayQuestion(c, t.text("customer_edit.my.bad", map[string]any{"Value": strings.TrimSpace(v)})))
+			id, data := myBirthdayBad(err, v)
+			t.add(t.myBirthdayQuestion(c, t.text(id, data)))
 			return nil
 		}
 	}
@@ -1068,6 +1073,19 @@ func (t *turn) myBirthdayStep(in input) error {
 	}
 	t.end()
 	return t.setMyBirthday(c, v)
+}
+
+// myBirthdayBad is what a customer is told of a birthday birthdayArg
+// refused: the staff's reason (a day ahead: "2050-01-01" was "날짜로
+// 읽지 못했어요"), but for a day unread the customer's own example
+// ("3/15처럼").
+func myBirthdayBad(err error, v string) (string, map[string]any) {
+	data := map[string]any{"Value": strings.TrimSpace(v)}
+	var u *userError
+	if errors.As(err, &u) && u.id != "customer_edit.err.birthday" {
+		return u.id, data
+	}
+	return "customer_edit.my.bad", data
 }
 
 // setMyBirthday stores (or, for a clear word, removes) the customer's
@@ -1089,7 +1107,7 @@ func (t *turn) setMyBirthday(c ledger.Customer, v string) error {
 	if err != nil {
 		var u *userError
 		if errors.As(err, &u) {
-			return refuse("customer_edit.my.bad", map[string]any{"Value": strings.TrimSpace(v)})
+			return refuse(myBirthdayBad(err, v))
 		}
 		return err
 	}

@@ -43,8 +43,9 @@ func (t *turn) cmdFeedback(args string) error {
 	case ok:
 		t.sess.Draft[dRating] = strconv.Itoa(n)
 		return t.feedbackNext("rated")
-	case isScoreText(word):
-		// A score out of range ("/feedback 7 …"): asked again, the words kept.
+	case isScoreText(word) || tooManyStars(word):
+		// A score out of range ("/feedback 7 …", "★★★★★★"): asked again,
+		// the words kept.
 		if rest != "" {
 			t.sess.Draft[dComment] = rest
 		}
@@ -61,7 +62,7 @@ func (t *turn) cmdFeedback(args string) error {
 // shop, unless it starts with a rating.
 func (t *turn) feedbackWords(args string) bool {
 	first, _ := firstField(args)
-	if _, ok := typedRating(first); ok || isScoreText(first) {
+	if _, ok := typedRating(first); ok || isScoreText(first) || tooManyStars(first) {
 		return true
 	}
 	return !strings.ContainsAny(args, "?？")

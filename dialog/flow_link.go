@@ -287,9 +287,9 @@ func (t *turn) consentStep(in input) error {
 		t.add(t.consentQuestion())
 		return nil
 	}
-	if isCode(in.text) {
+	if code := typedCode(in.text); isCode(code) { // input_errors.go
 		// Kept for when they agree.
-		d[dCode] = in.text
+		d[dCode] = code
 	}
 	t.add(t.consentReminder())
 	return nil
@@ -583,6 +583,9 @@ func (t *turn) onCustomerText(text string) error {
 		if ok, err := answer(t, text); ok || err != nil {
 			return err
 		}
+	}
+	if code := typedCode(text); isCode(code) { // "１２３４５６", "123 456": input_errors.go
+		text = code
 	}
 	if !isCode(text) {
 		if n, ok := codeDigits(text); ok {

@@ -84,6 +84,9 @@ func (t *turn) actNote(c ledger.Customer, rest string) error {
 		return nil
 	}
 	text, tags := splitTags(rest)
+	if !noteHasContent(text, tags) { // input_errors.go
+		return refuse("input.note.empty", map[string]any{"Input": strings.TrimSpace(rest)})
+	}
 	n := ledger.Note{CustomerID: c.ID, Text: strings.TrimSpace(text), Tags: tags}
 	if n.Text == "" {
 		n.Text = strings.TrimSpace(rest)
@@ -96,8 +99,8 @@ func (t *turn) actNote(c ledger.Customer, rest string) error {
 	if err != nil {
 		return err
 	}
-	if !ok && followUpUnread(n.Text, t.now, t.e.loc) { // note_followup.go
-		r.Text += "\n" + t.text("core.note.followup_unread", nil)
+	if warn := t.followUpWarning(n.Text); warn != "" { // note_followup.go
+		r.Text += "\n" + warn
 	}
 	t.add(r)
 	return nil
@@ -106,10 +109,13 @@ func (t *turn) actNote(c ledger.Customer, rest string) error {
 // noteNewCustomer answers a one-liner naming an unregistered phone: it
 // offers to register them and asks their name, keeping the text.
 func (t *turn) noteNewCustomer(phone, rest string) error {
+	text, tags := splitTags(rest)
+	if !noteHasContent(text, tags) {
+		return refuse("input.note.empty", map[string]any{"Input": strings.TrimSpace(rest)})
+	}
 	t.begin(flowNote)
 	d := t.sess.Draft
 	d[dPhone] = phone
-	text, tags := splitTags(rest)
 	d[dText] = strings.TrimSpace(text)
 	if d[dText] == "" {
 		d[dText] = strings.TrimSpace(rest)
@@ -197,6 +203,10 @@ func (t *turn) noteStep(in input) error {
 			t.noteReaskWith("core.note.bad_name", map[string]any{"Max": maxNameLen})
 			return nil
 		}
+		if !hasLetter(name) { // input_errors.go
+			t.noteReaskWith("input.name.no_letter", map[string]any{"Input": name})
+			return nil
+		}
 		d[dName] = name
 		// A name someone already has is asked about, as /customer new
 		// asks: a mistyped phone for a regular otherwise split their
@@ -236,6 +246,10 @@ func (t *turn) noteStep(in input) error {
 			return nil
 		}
 		text, tags := splitTags(in.text)
+		if !noteHasContent(text, tags) {
+			t.noteReaskWith("input.note.empty", map[string]any{"Input": strings.TrimSpace(in.text)})
+			return nil
+		}
 		d[dText] = strings.TrimSpace(text)
 		if d[dText] == "" {
 			d[dText] = in.text
@@ -422,6 +436,13 @@ func (t *turn) noteSaveDraft() error {
 	if err != nil {
 		return err
 	}
+	// A one-liner for a new customer says why its follow-up set no
+	// reminder, as one for a known customer does (actNote).
+	if d[dQuick] == "1" && n.FollowUp.IsZero() {
+		if warn := t.followUpWarning(n.Text); warn != "" {
+			r.Text += "\n" + warn
+		}
+	}
 	t.add(r)
 	return nil
 }
@@ -585,6 +606,9 @@ func (t *turn) onForm() error {
 		n.Text, n.Tags = strings.TrimSpace(text), tags
 		if n.Text == "" {
 			n.Text = raw
+		}
+		if !noteHasContent(text, tags) {
+			errs["text"] = t.text("input.note.empty", map[string]any{"Input": raw})
 		}
 	}
 	if s := strings.TrimSpace(f["amount"]); s != "" {

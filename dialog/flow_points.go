@@ -54,9 +54,13 @@ func (t *turn) actPointsAdd(c ledger.Customer, rest string) error {
 	if err != nil {
 		return err
 	}
+	if ok && amount > MaxPurchaseWon { // input_errors.go
+		t.say("input.purchase.too_large", map[string]any{"Amount": t.won(amount), "Spoken": koreanUnits(amount), "Max": t.won(MaxPurchaseWon), "MaxSpoken": koreanUnits(MaxPurchaseWon)})
+		return nil
+	}
 	// An amount whose points would overflow is no purchase anyone made.
 	if !ok || amount <= 0 || amount > maxEarnAmount(bp) {
-		t.sayBadAmount(tok, "core.points.bad_amount", map[string]any{"Input": tok})
+		t.sayBadAmount(tok, "input.purchase.zero", "core.points.bad_amount", map[string]any{"Input": tok})
 		return nil
 	}
 	if bp == 0 {
@@ -202,7 +206,11 @@ func (t *turn) actPointsRedeem(c ledger.Customer, rest string) error {
 	tok, reason := pointsField(rest)
 	pts, ok := parsePoints(tok)
 	if !ok || pts <= 0 {
-		t.sayBadAmount(tok, "core.points.bad_points", map[string]any{"Input": tok})
+		t.sayBadAmount(tok, "input.points.zero", "core.points.bad_points", map[string]any{"Input": tok})
+		return nil
+	}
+	if pts > MaxRedeemPoints { // input_errors.go
+		t.say("input.redeem.too_large", map[string]any{"Points": t.pts(pts), "Spoken": koreanUnits(pts), "Max": t.pts(MaxRedeemPoints), "MaxSpoken": koreanUnits(MaxRedeemPoints)})
 		return nil
 	}
 	bal, err := t.tx.Balance(c.ID)

@@ -731,7 +731,7 @@ func (t *turn) setPart(part ledger.ProgrammePart, value string) (partSet, string
 		p, err = t.tx.SetEarnRate(bp, actor, t.now)
 	case ledger.PartExpiry:
 		months := 0
-		if !isOffWord(value) {
+		if !isOffWord(value) && !zeroPeriod(value) { // "0개월", the range's 0: no expiry, as off
 			m, ok := parseMonths(value)
 			if !ok {
 				return res, "loyalty.program.bad_months", map[string]any{"Value": value}, nil

@@ -61,8 +61,15 @@ func (t *turn) actStamp(c ledger.Customer, rest string) error {
 		return refuse("loyalty.stamp.off", nil)
 	}
 	n := 1
-	if tok, reason := firstField(rest); tok != "" {
-		if v, isCount := stampCount(tok); isCount {
+	if tok, reason := stampField(rest); tok != "" {
+		if stampFraction(tok) {
+			return refuse("input.stamp.fraction", map[string]any{"Input": tok})
+		}
+		v, isCount := stampCount(tok)
+		if !isCount && reason == "" { // "세" alone is "세 개"
+			v, isCount = stampCount(tok + "개")
+		}
+		if isCount {
 			if v < 1 || v > ledger.MaxStampsAtOnce {
 				return refuse("loyalty.stamp.bad_count", map[string]any{"Input": tok, "Max": ledger.MaxStampsAtOnce})
 			}
@@ -162,13 +169,80 @@ func (t *turn) addStamps(c ledger.Customer, p ledger.Programme, n int, rest stri
 // as the speaker's last (another writer's clock, a commit's ordering).
 const timeSlack = time.Minute
 
-// stampCount reads a count of stamps, "3", "3개", "x3", "-1": isCount
-// says the word is a count at all (so "3" is one and "라떼" is a reason),
-// whether or not n is one a card takes.
+// stampCounters are the words a count of stamps may end with, or have
+// after it as a word of its own ("세 개", "2 장").
+var stampCounters = []string{"개", "장", "stamps", "stamp"}
+
+// stampNumerals are the Korean numbers a count may be written in: native
+// ones that are numbers whatever follows ("둘", "다섯"); those that are
+// also other words ("한 잔", "열 있음"), counted only with a counter ("한
+// 개", "두장") or alone; and the sino ones, counted only with 개 or alone
+// ("이 손님" is this customer, "사장" the owner).
+var (
+	stampNumerals = map[string]int{
+		"하나": 1, "둘": 2, "셋": 3, "넷": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9,
+	}
+	stampNumeralsCounted = map[string]int{"한": 1, "두": 2, "세": 3, "네": 4, "열": 10}
+	stampSino            = map[string]int{"일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "칠": 7, "팔": 8, "구": 9, "십": 10}
+)
+
+// stampField splits a count of stamps off the front of s with its
+// counter when written apart ("세 개 라떼" → "세 개", "라떼"), and returns
+// it as typed with what follows (a reason).
+func stampField(s string) (count, rest string) {
+	count, rest = firstField(s)
+	next, after := firstField(rest)
+	for _, c := range stampCounters {
+		if strings.EqualFold(next, c) {
+			if _, ok := stampCount(count + next); ok {
+				return count + " " + next, after
+			}
+		}
+	}
+	return count, rest
+}
+
+// stampFraction reports a count written as a decimal or a fraction
+// ("1.5", "0.5개", "1/2", "½"): a card takes whole stamps, and such a
+// word is a mistyped count, not a reason to keep.
+func stampFraction(s string) bool {
+	s = strings.ReplaceAll(strings.ToLower(foldFullWidth(s)), " ", "")
+	for _, c := range stampCounters {
+		s = strings.TrimSuffix(s, c)
+	}
+	if strings.ContainsAny(s, "½⅓⅔¼¾⅕") {
+		return true
+	}
+	for _, sep := range []string{".", "/"} {
+		if a, b, ok := strings.Cut(s, sep); ok && (a == "" || isBareNumber(a)) && isBareNumber(b) {
+			return true
+		}
+	}
+	return false
+}
+
+// stampCount reads a count of stamps, "3", "3개", "x3", "-1", "세 개",
+// "다섯", "두장": isCount says the word is a count at all (so "3" is one
+// and "라떼" is a reason), whether or not n is one a card takes.
 func stampCount(s string) (n int, isCount bool) {
-	s = strings.ToLower(strings.TrimSpace(foldFullWidth(s)))
+	s = strings.ReplaceAll(strings.ToLower(strings.TrimSpace(foldFullWidth(s))), " ", "")
 	s = strings.TrimPrefix(s, "x")
-	s = strings.TrimSuffix(strings.TrimSuffix(s, "개"), "stamps")
+	counter := ""
+	for _, c := range stampCounters {
+		if t, ok := strings.CutSuffix(s, c); ok && t != "" {
+			s, counter = t, c
+			break
+		}
+	}
+	if v, ok := stampNumerals[s]; ok {
+		return v, true
+	}
+	if v, ok := stampNumeralsCounted[s]; ok && counter != "" {
+		return v, true
+	}
+	if v, ok := stampSino[s]; ok && counter == "개" {
+		return v, true
+	}
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimLeft(s, "+-")
 	if !isBareNumber(s) {

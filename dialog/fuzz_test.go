@@ -1248,25 +1248,28 @@ func TestErasedCustomerNotShown(t *testing.T) {
 	})
 }
 
-// TestPointsHugeAmount: an amount whose points would overflow is refused
-// instead of earning a wrapped-around number; one earning more than a
-// points entry holds (ledger.MaxEntryPoints: an import of such a balance
-// made the next earn overflow) is refused saying so; the largest one that
-// fits earns exactly its rate.
+// TestPointsHugeAmount: a purchase above MaxPurchaseWon is refused naming
+// it in Korean units and the cap, nothing earned, however many digits it
+// has (one past an int64's points said "could not read"); the cap itself
+// asks first, saying the amount so, and earns exactly its rate. Points
+// beyond an entry (ledger.MaxEntryPoints) cannot come from a purchase
+// within the cap at any rate (ledger.MaxEarnRateBP), so core.points.too_big
+// is not reached from chat.
 func TestPointsHugeAmount(t *testing.T) {
 	h := mustOpenHarness(t, nil, "ko")
 	f := seed(h)
-	largest := int64(ledger.MaxEntryPoints * 100 / DefaultPointsRate)
-	tooBig := h.text("core.points.too_big", map[string]any{"Amount": "20,000,000,020원", "Max": "1,000,000,000P"})
+	tooLarge := func(amount string, spoken string) string {
+		return h.text("input.purchase.too_large", map[string]any{"Amount": amount + "원", "Spoken": spoken, "Max": "100,000,000원", "MaxSpoken": "1억"})
+	}
 	runSteps(t, h, []step{
-		{msg: staffMsg("/points add 김민지 9223372036854775807"), want: []string{h.text("core.points.bad_amount", map[string]any{"Input": "9223372036854775807"})}},
-		{msg: staffMsg("/points add 김민지 4000000000000000000"), want: []string{h.text("core.points.bad_amount", map[string]any{"Input": "4000000000000000000"})}},
-		{msg: staffMsg(fmt.Sprintf("/points add 김민지 %d", largest+20)), want: []string{tooBig}, check: balanceIs(&f.minji, 0)},
-		{msg: staffMsg(fmt.Sprintf("/points add 김민지 %d", largest)), want: []string{"1,000,000,000"}, payloads: []string{"yes", "no"}},
-		{msg: press(staffMsg(""), "yes"), want: []string{"1,000,000,000"}},
+		{msg: staffMsg("/points add 김민지 9223372036854775807"), want: []string{tooLarge("9,223,372,036,854,775,807", "922경 3,372조 368억 5,477만 5,807")}, check: balanceIs(&f.minji, 0)},
+		{msg: staffMsg("/points add 김민지 9999999999"), want: []string{tooLarge("9,999,999,999", "99억 9,999만 9,999")}, check: balanceIs(&f.minji, 0)},
+		{msg: staffMsg("/points add 김민지 100000001"), want: []string{tooLarge("100,000,001", "1억 1")}, check: balanceIs(&f.minji, 0)},
+		{msg: staffMsg("/points add 김민지 1억"), want: []string{"1억원 맞나요?", "5,000,000P"}, payloads: []string{"yes", "no"}},
+		{msg: press(staffMsg(""), "yes"), want: []string{"5,000,000"}},
 	})
-	if b := h.balance(f.minji); b != ledger.MaxEntryPoints {
-		t.Errorf("balance = %d, want %d", b, ledger.MaxEntryPoints)
+	if b := h.balance(f.minji); b != MaxPurchaseWon*DefaultPointsRate/100 {
+		t.Errorf("balance = %d, want %d", b, MaxPurchaseWon*DefaultPointsRate/100)
 	}
 }
 

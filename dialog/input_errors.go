@@ -2,12 +2,27 @@ package dialog
 
 import (
 	"strings"
-	"time"
+	"unicode"
 )
 
 // This file says what is wrong with a typed value when the generic "I
 // couldn't read that" would leave the person guessing: a negative amount, a
 // follow-up day already past, a link code with too few or too many digits.
+
+// Limits of what staff type for points, beyond which a figure is a typo
+// (an extra zero or two, a phone number in the amount), not a purchase.
+const (
+	// MaxPurchaseWon is the largest purchase one /points add earns for:
+	// 1억원, more than a small shop sells at once (a clinic's dearest
+	// course included), less than the 99억 one slip of the keyboard made.
+	MaxPurchaseWon = 100_000_000
+	// MaxRedeemPoints is the most points one /points redeem spends: what
+	// the largest purchase earns at the highest rate (100%). The points
+	// given without a purchase are capped lower, at 1,000,000P
+	// (MaxBonusPoints, ledger.MaxBirthdayPoints for birthdays, win-backs
+	// and campaigns).
+	MaxRedeemPoints = MaxPurchaseWon
+)
 
 // negativeAmount reports an amount typed with a minus sign that would read
 // as an amount without it ("-5000", "−5,000원"): someone meaning to take
@@ -23,44 +38,61 @@ func negativeAmount(s string) bool {
 	return false
 }
 
+// zeroAmount reports an amount or points of zero as typed ("0", "0원",
+// "000", "0P"): a number read, but not one that earns or spends.
+func zeroAmount(s string) bool {
+	s = strings.ToLower(strings.TrimSpace(foldFullWidth(s)))
+	s = strings.TrimPrefix(s, "₩")
+	for _, unit := range []string{"원", "won", "krw", "포인트", "점", "p"} {
+		if t, ok := strings.CutSuffix(s, unit); ok {
+			s = t
+			break
+		}
+	}
+	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	return s != "" && strings.Trim(s, "0") == ""
+}
+
 // sayBadAmount answers an amount that could not be used: a negative one
-// with how to correct points, anything else with bad (a catalog id whose
-// data is data).
-func (t *turn) sayBadAmount(tok, bad string, data map[string]any) {
-	if negativeAmount(tok) {
+// with how to correct points, a zero with zero (a catalog id saying it
+// must be more), anything else with bad (a catalog id whose data is
+// data).
+func (t *turn) sayBadAmount(tok, zero, bad string, data map[string]any) {
+	switch {
+	case negativeAmount(tok):
 		t.say("input.amount.negative", map[string]any{"Input": strings.TrimSpace(tok)})
-		return
+	case zeroAmount(tok):
+		t.say(zero, map[string]any{"Input": strings.TrimSpace(tok)})
+	default:
+		t.say(bad, data)
 	}
-	t.say(bad, data)
 }
 
-// followUpDay reads a follow-up day. A day before today is refused: a
-// follow-up is a promise to call, and one already past would sit overdue
-// in /followups from the start. errID is the catalog id saying what is
-// wrong, with its data; "" when day is usable.
-func (t *turn) followUpDay(s string) (day time.Time, errID string, data map[string]any) {
-	day, ok := parseDate(s, t.now, t.e.loc)
-	if !ok {
-		return time.Time{}, "core.note.bad_date", nil
+// typedCode is text as a link code typed by hand: full-width digits
+// folded (a Korean keyboard in full-width mode types "１２３４５６", which
+// was sent to the staff as a question), and spaces and dashes between
+// digits dropped ("123 456", "123-456"), as phones are read
+// (ledger.NormalizePhone). Text with anything else comes back as it was.
+func typedCode(text string) string {
+	s := strings.TrimSpace(foldFullWidth(text))
+	digits := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' {
+			return -1
+		}
+		return r
+	}, s)
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return text
 	}
-	if day.Before(t.today()) {
-		return time.Time{}, "input.date.past", map[string]any{"Date": t.day(day), "Today": t.day(t.today())}
-	}
-	// A day without its year is read as the next one: "12/1" typed on
-	// 12/2 meant yesterday, not a reminder 364 days on (the one-line
-	// note's rule, followUpHorizon).
-	if day.Sub(t.today()) > followUpHorizon && !yearGiven.MatchString(s) {
-		past := day.AddDate(-1, 0, 0)
-		return time.Time{}, "input.date.past", map[string]any{"Date": t.day(past), "Today": t.day(t.today())}
-	}
-	return day, "", nil
+	return digits
 }
 
-// codeDigits reports text made only of digits (spaces and dashes allowed
-// between them) that is not the 6 digits of a link code, and how many it
-// has.
+// codeDigits reports text that is a link code of the wrong length: 4 to 8
+// digits (full-width too, spaces and dashes allowed between them) but not
+// 6, and how many it has. Fewer or more digits are not taken for a code
+// (a phone number, a price).
 func codeDigits(text string) (n int, ok bool) {
-	for _, r := range text {
+	for _, r := range foldFullWidth(text) {
 		switch {
 		case r >= '0' && r <= '9':
 			n++
@@ -69,5 +101,47 @@ func codeDigits(text string) (n int, ok bool) {
 			return 0, false
 		}
 	}
-	return n, n > 0 && n != 6
+	return n, n >= 4 && n <= 8 && n != 6
+}
+
+// zeroPeriod reports a period of zero as typed ("0", "0개월", "0년", "0일",
+// "0 days"): a number read, outside the range a period takes, which
+// "unreadable" would misname.
+func zeroPeriod(s string) bool {
+	s = strings.ToLower(strings.Join(strings.Fields(foldFullWidth(s)), ""))
+	for _, unit := range []string{"개월", "달", "months", "month", "년", "years", "year", "일", "days", "day", "주", "weeks", "week"} {
+		if t, ok := strings.CutSuffix(s, unit); ok {
+			s = t
+			break
+		}
+	}
+	return s != "" && strings.Trim(s, "0") == ""
+}
+
+// hasLetter reports a name with a letter in it, of any script (Hangul,
+// Latin, CJK): a name of only emoji, digits or marks ("😀😀", "#") names
+// nobody the staff can find or greet. Real short names ("이 솔", "Jo")
+// have letters.
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// tooManyStars reports a rating typed as more stars than a rating has
+// ("★★★★★★"): a rating, out of range, not a comment.
+func tooManyStars(word string) bool {
+	stars := strings.Count(word, "★") + strings.Count(word, "⭐")
+	return stars > 5 && strings.Trim(word, "★⭐\ufe0f") == ""
+}
+
+// noteHasContent reports a note that says something: a tag ("#펌" alone
+// is the service done, which the summary counts), or a letter or digit
+// in its text. "#", "😀" or "..." alone records nothing a colleague could
+// read.
+func noteHasContent(clean string, tags []string) bool {
+	return len(tags) > 0 || strings.ContainsFunc(clean, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
 }

@@ -473,6 +473,9 @@ func parseTierClause(c string) (ledger.Tier, *tierParse) {
 	if t.Name == "" {
 		return t, &tierParse{id: "loyalty.tiers.no_name", data: map[string]any{"Clause": strings.TrimSpace(c)}}
 	}
+	if !hasLetter(t.Name) { // "😀": input_errors.go
+		return t, &tierParse{id: "input.name.tier_letter", data: map[string]any{"Input": t.Name}}
+	}
 	return t, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
 )
 
 // TestOneLineFollowUp: a day with a follow-up word at the end of a
@@ -115,36 +116,140 @@ func TestNote_NewCustomerNameLimit(t *testing.T) {
 	})
 }
 
-// TestFollowUpUnread: a one-line note that ends asking for a follow-up on a
-// day that cannot be read is told no reminder was set; one that only
-// mentions a call is not.
-func TestFollowUpUnread(t *testing.T) {
+// TestFollowUpFault: the end of a one-line note that names a follow-up
+// day comes to that day, or to the reason it sets no reminder: unread,
+// no such day on the calendar, past (a call that happened) or beyond the
+// horizon; a note that only mentions a call comes to nothing. t0 is
+// Wednesday 2026-05-13.
+func TestFollowUpFault(t *testing.T) {
 	for _, tt := range []struct {
-		text string
-		want bool
+		text   string
+		fault  followUpFault
+		day    string // the day read, for OK, past and too far
+		phrase string // the words, for unread and no such day
 	}{
-		{"상담 2월 30일 연락", true},
-		{"상담 5/12 연락", false},      // past: a call that happened
-		{"상담 2027-05-12 연락", true}, // beyond the horizon
-		{"상담 며칠 후 연락", true},
-		{"상담 다다음주쯤 전화", true},
-		{"부재중이라 전화", false},
-		{"회사일로 바빠서 전화", false}, // 일 in a word is no day
-		{"고객님 연락", false},
-		{"연락처 바뀜", false},
-		{"뿌리 염색 상담", false},
+		{"상담 2월 30일 연락", followUpNoSuchDay, "", "2월 30일"},
+		{"상담함 다음 연락 2/30", followUpNoSuchDay, "", "2/30"},
+		{"상담함 다음 연락 13/45", followUpNoSuchDay, "", "13/45"},
+		{"상담함 2/30 연락", followUpNoSuchDay, "", "2/30"},
+		{"trim follow up on Feb 30", followUpNoSuchDay, "", "on feb 30"},
+		{"상담 5/12 연락", followUpPast, "2026-05-12", ""}, // yesterday, not a year on
+		{"상담 2025-01-01 연락", followUpPast, "2025-01-01", ""},
+		{"상담 어제 연락", followUpPast, "2026-05-12", ""},
+		{"상담 2027-05-12 연락", followUpTooFar, "2027-05-12", ""},
+		{"상담함 1000일 후 연락", followUpTooFar, "2029-02-06", ""},
+		{"follow up in 11 months", followUpTooFar, "2027-04-13", ""},
+		{"상담 며칠 후 연락", followUpUnreadable, "", "며칠 후"},
+		{"상담 다다음주쯤 전화", followUpUnreadable, "", "다다음주쯤"},
+		{"상담함 내일모레 연락", followUpOK, "2026-05-15", ""},
+		{"상담 모레 연락", followUpOK, "2026-05-15", ""},
+		{"상담 글피 전화", followUpOK, "2026-05-16", ""},
+		{"trim follow up on Feb 20", followUpOK, "2027-02-20", ""},
+		{"trim follow up on the 20th", followUpOK, "2026-05-20", ""},
+		{"follow up on the 13th", followUpOK, "2026-05-13", ""},
+		{"follow up next tuesday", followUpOK, "2026-05-19", ""},
+		{"follow up in 2 weeks", followUpOK, "2026-05-27", ""},
+		{"follow up on friday", followUpOK, "2026-05-15", ""},
+		{"상담 다음 연락 ５/２０", followUpOK, "2026-05-20", ""},
+		{"부재중이라 전화", followUpNone, "", ""},
+		{"회사일로 바빠서 전화", followUpNone, "", ""}, // 일 in a word is no day
+		{"상담 후 연락", followUpNone, "", ""},     // after the consult, no day
+		{"고객님 연락 3회", followUpNone, "", ""},
+		{"follow up decision", followUpNone, "", ""},
+		{"새 번호로 연락 010-1234-5678", followUpNone, "", ""}, // a phone, no day
+		{"010-1234-5678 연락", followUpNone, "", ""},
+		{"상담 20270230 연락", followUpUnreadable, "", "20270230"},
+		{"고객님 연락", followUpNone, "", ""},
+		{"연락처 바뀜", followUpNone, "", ""},
+		{"뿌리 염색 상담", followUpNone, "", ""},
 	} {
-		if got := followUpUnread(tt.text, t0, seoul); got != tt.want {
-			t.Errorf("followUpUnread(%q) = %v, want %v", tt.text, got, tt.want)
+		day, fault, phrase := readNoteFollowUp(tt.text, t0, seoul)
+		got := ""
+		if !day.IsZero() {
+			got = day.Format(time.DateOnly)
+		}
+		if fault != tt.fault || got != tt.day || (tt.phrase != "" && phrase != tt.phrase) {
+			t.Errorf("readNoteFollowUp(%q) = %v, %q, %q; want %v, %q, %q", tt.text, fault, got, phrase, tt.fault, tt.day, tt.phrase)
 		}
 	}
-	h := mustOpenHarness(t, nil, "ko")
-	h.customer("김민지", "01012345678")
-	unread := h.text("core.note.followup_unread", nil)
-	if rs := h.send(staffMsg("/note 김민지 상담 2월 30일 연락")); !strings.Contains(allText(rs), unread) || !strings.Contains(allText(rs), h.text("core.note.saved", map[string]any{"Card": ""})[:10]) {
-		t.Errorf("reply %q, want the note saved and %q", allText(rs), unread)
-	}
-	if rs := h.send(staffMsg("/note 김민지 상담 다음주 연락")); strings.Contains(allText(rs), unread) {
-		t.Errorf("reply %q says the day was not read", allText(rs))
+}
+
+// TestNote_FollowUpWarning: a one-line note whose follow-up day sets no
+// reminder is saved, and its writer is told why (it said nothing for
+// "다음 연락 2/30", "follow up on Feb 20", a past day, and "could not read"
+// for a day too far); one that sets it says the day; the guided question
+// says the same reasons, but takes a far day, which it confirms. Both
+// languages.
+func TestNote_FollowUpWarning(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			h.customer("김민지", "01012345678")
+			saved := strings.Split(h.text("core.note.saved", map[string]any{"Card": ""}), "\n")[0]
+			set := func(day string) string {
+				return strings.Split(h.text("core.note.saved_followup", map[string]any{"Date": day}), "\n")[0]
+			}
+			notes := 0
+			for _, tt := range []struct {
+				text string
+				want string // the reply's first line, and more
+				warn string // "" none
+			}{
+				{"상담함 다음 연락 2/30", saved, h.text("input.followup.no_such_day", map[string]any{"Input": "2/30"})},
+				{"상담함 다음 연락 13/45", saved, h.text("input.followup.no_such_day", map[string]any{"Input": "13/45"})},
+				{"상담함 2/30 연락", saved, h.text("input.followup.no_such_day", map[string]any{"Input": "2/30"})},
+				{"상담함 1000일 후 연락", saved, h.text("input.followup.too_far", map[string]any{"Date": "2029-02-06", "Days": 300})},
+				{"상담함 어제 연락", saved, h.text("input.followup.past", map[string]any{"Date": "2026-05-12"})},
+				{"상담함 2025-01-01 연락", saved, h.text("input.followup.past", map[string]any{"Date": "2025-01-01"})},
+				{"상담함 며칠 후 연락", saved, h.text("core.note.followup_unread", nil)},
+				{"상담함 내일모레 연락", set("2026-05-15"), ""},
+				{"trim follow up on Feb 20", set("2027-02-20"), ""},
+				{"trim follow up on the 20th", set("2026-05-20"), ""},
+				{"trim follow up next tuesday", set("2026-05-19"), ""},
+				{"trim follow up in 2 weeks", set("2026-05-27"), ""},
+				{"부재중이라 전화", saved, ""},
+			} {
+				rs := h.send(staffMsg("/note 김민지 " + tt.text))
+				notes++
+				got := allText(rs)
+				if !strings.HasPrefix(got, tt.want) {
+					t.Errorf("%q: reply %q, want it to start %q", tt.text, got, tt.want)
+				}
+				for _, w := range []string{
+					h.text("core.note.followup_unread", nil),
+					strings.Split(h.text("input.followup.past", map[string]any{"Date": "X"}), "X")[1],
+				} {
+					if tt.warn == "" && strings.Contains(got, w) {
+						t.Errorf("%q: reply %q warns", tt.text, got)
+					}
+				}
+				if tt.warn != "" && !strings.Contains(got, tt.warn) {
+					t.Errorf("%q: reply %q, want the warning %q", tt.text, got, tt.warn)
+				}
+			}
+			if n := len(h.notes(h.byPhone("01012345678").ID)); n != notes {
+				t.Errorf("%d notes saved, want %d: every note is saved", n, notes)
+			}
+			// A one-liner for a new customer warns once the name is given.
+			h.send(staffMsg("/note 010-5555-6666 첫 상담 다음 연락 2/30"))
+			if got, want := allText(h.send(staffMsg("박서연"))), h.text("input.followup.no_such_day", map[string]any{"Input": "2/30"}); !strings.Contains(got, want) {
+				t.Errorf("new customer's one-liner: reply %q, want %q", got, want)
+			}
+			// The guided question names the same reasons.
+			runSteps(t, h, []step{
+				{msg: staffMsg("/note 김민지")},
+				{msg: staffMsg("커트")},
+				{msg: press(staffMsg(""), "skip")},
+				{msg: press(staffMsg(""), "skip")},
+				{msg: staffMsg("2/30"), want: []string{h.text("input.date.no_such_day", map[string]any{"Input": "2/30"})}},
+				{msg: staffMsg("어제"), want: []string{h.text("input.date.past", map[string]any{"Date": "2026-05-12", "Today": "2026-05-13"})}},
+				{msg: staffMsg("언젠가"), ids: []string{"core.note.bad_date"}},
+				{msg: staffMsg("내일모레"), want: []string{"2026-05-15"}},
+				// A far day is taken here: the confirmation shows it.
+				{msg: press(staffMsg(""), "revise")},
+				{msg: press(staffMsg(""), "field:followup")},
+				{msg: staffMsg("1000일 후"), want: []string{"2029-02-06"}},
+			})
+		})
 	}
 }

@@ -413,11 +413,14 @@ var (
 	dateKoAfterRe  = regexp.MustCompile(`^(\d{1,4}|한|두|세|네)(일|주일|주|개월|달)(?:후|뒤)에?$`)
 	dateEnInRe     = regexp.MustCompile(`^in (\d{1,4}|a|an|one) (days?|weeks?|months?)$`)
 	dateEnMonthDay = regexp.MustCompile(`^([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?(?:,? (\d{4}))?$`)
-	dateKoRelative = map[string]int{"오늘": 0, "내일": 1, "모레": 2, "글피": 3, "다음주": 7, "담주": 7}
+	dateKoRelative = map[string]int{"오늘": 0, "내일": 1, "모레": 2, "내일모레": 2, "글피": 3, "다음주": 7, "담주": 7}
 	dateEnRelative = map[string]int{"today": 0, "tomorrow": 1, "next week": 7}
 	// dateKoCount are the native numbers of "한 달 후", "두 주 뒤".
 	dateKoCount = map[string]int{"한": 1, "두": 2, "세": 3, "네": 4}
 )
+
+// dateEnDayOfMonth is a day of the month alone: "the 20th", "20th".
+var dateEnDayOfMonth = regexp.MustCompile(`^(?:the )?(\d{1,2})(?:st|nd|rd|th)$`)
 
 // Limits of parseDate. The ledger keeps times as int64 nanoseconds, which
 // end in April 2262: a later day would be stored as another one.
@@ -435,7 +438,9 @@ const (
 //   - without a year: "12/1", "12-1", "12.1", "12월 1일", "dec 1": this year,
 //     or next year if that day is before today ("2/29" when neither this
 //     nor next year has one is rejected);
-//   - "오늘", "내일", "모레", "글피", "today", "tomorrow";
+//   - "오늘", "내일", "모레" (or "내일모레"), "글피", "today", "tomorrow";
+//   - "the 20th", "20th": the next 20th of a month, today included;
+//   - an English day may start with "on" ("on Feb 20", "on the 20th");
 //   - "N일 후", "N일뒤", "N주 후", "N개월 후", "in N days|weeks|months",
 //     "in a week"; months keep the day of the month, clamped to the
 //     month's last day (Jan 31 + 1 month = Feb 28);
@@ -542,6 +547,7 @@ func parseCompactDate(c string, today time.Time) (time.Time, bool) {
 // parseEnglishDate handles the English forms of parseDate, on lower-cased
 // input with spaces collapsed.
 func parseEnglishDate(e string, today time.Time) (time.Time, bool) {
+	e = strings.TrimPrefix(e, "on ")
 	if n, ok := dateEnRelative[e]; ok {
 		return dateAddDays(today, n), true
 	}
@@ -561,6 +567,9 @@ func parseEnglishDate(e string, today time.Time) (time.Time, bool) {
 		default:
 			return dateAfter(today, n, 0, 1)
 		}
+	}
+	if g := dateEnDayOfMonth.FindStringSubmatch(e); g != nil {
+		return dateNextDayOfMonth(today, dateAtoi(g[1]))
 	}
 	if g := dateEnMonthDay.FindStringSubmatch(e); g != nil {
 		month, ok := englishMonths[g[1]]
@@ -637,6 +646,59 @@ func dateUpcoming(today time.Time, m, d int) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// dateNextDayOfMonth returns the next day d of a month, today included:
+// "the 31st" in a 30-day month is the 31st of the next month that has one.
+func dateNextDayOfMonth(today time.Time, d int) (time.Time, bool) {
+	for k := range 3 { // a 31st is at most two months away
+		first := time.Date(today.Year(), today.Month()+time.Month(k), 1, 0, 0, 0, 0, today.Location())
+		if t, ok := dateValid(first.Year(), first.Month(), d, today.Location()); ok && !t.Before(today) {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// dateWithoutYear reports a day written as a month and a day alone ("5/12",
+// "5월 12일", "may 12"), which parseDate reads as the next such day: typed
+// the day after, it comes back almost a year on, though the writer most
+// likely meant the day just past.
+func dateWithoutYear(s string) bool {
+	spaced := strings.Join(strings.Fields(strings.ToLower(foldFullWidth(s))), " ")
+	compact := strings.ReplaceAll(spaced, " ", "")
+	if dateMDRe.MatchString(compact) || dateKoMDRe.MatchString(compact) {
+		return true
+	}
+	g := dateEnMonthDay.FindStringSubmatch(strings.TrimPrefix(spaced, "on "))
+	return g != nil && g[3] == ""
+}
+
+// dateShaped reports s written as a calendar day, with its numbers or an
+// English month ("2/30", "13/45", "2027-02-30", "2월 30일", "feb 30", "다음달
+// 31일"), in a year parseDate takes, whether or not the calendar has that
+// day: what parseDate refuses that dateShaped accepts is a day that does
+// not exist, not a day unread.
+func dateShaped(s string) bool {
+	spaced := strings.Join(strings.Fields(strings.ToLower(foldFullWidth(s))), " ")
+	compact := strings.ReplaceAll(spaced, " ", "")
+	for _, re := range []*regexp.Regexp{dateYMDRe, dateKoYMDRe} {
+		if g := re.FindStringSubmatch(compact); g != nil {
+			y := dateAtoi(g[1]) // a year parseDate takes: "3000-01-01" is beyond it
+			return y >= dateMinYear && y <= dateMaxYear
+		}
+	}
+	for _, re := range []*regexp.Regexp{dateMDRe, dateKoMDRe, dateKoMonthDay} {
+		if re.MatchString(compact) {
+			return true
+		}
+	}
+	e := strings.TrimPrefix(spaced, "on ")
+	if g := dateEnMonthDay.FindStringSubmatch(e); g != nil {
+		_, month := englishMonths[g[1]]
+		return month && (g[3] == "" || dateAtoi(g[3]) >= dateMinYear && dateAtoi(g[3]) <= dateMaxYear)
+	}
+	return dateEnDayOfMonth.MatchString(e)
 }
 
 // dateAddDays returns midnight n calendar days after today. It counts days on

@@ -385,6 +385,19 @@ func TestParseDate(t *testing.T) {
 		{"OK/SeptDot", "sept. 3", parseTestNow, day(2027, 9, 3)},
 		{"OK/Nov24", "nov 24", parseTestNow, day(2027, 11, 24)},
 		{"ErrFeb30English", "feb 30", parseTestNow, time.Time{}},
+		// "내일모레" and English days with "on" or a day of the month alone
+		// ("follow up on the 20th" set no follow-up).
+		{"OK/내일모레", "내일모레", parseTestNow, day(2026, 11, 27)},
+		{"OK/내일모레Spaced", "내일 모레", parseTestNow, day(2026, 11, 27)},
+		{"OK/OnFeb20", "on Feb 20", parseTestNow, day(2027, 2, 20)},
+		{"OK/OnTuesday", "on tuesday", parseTestNow, day(2026, 12, 1)},
+		{"OK/The20thNextMonth", "the 20th", parseTestNow, day(2026, 12, 20)},
+		{"OK/OnThe25thToday", "on the 25th", parseTestNow, day(2026, 11, 25)},
+		{"OK/26th", "26th", parseTestNow, day(2026, 11, 26)},
+		{"OK/The31stSkipsNovember", "the 31st", parseTestNow, day(2026, 12, 31)},
+		{"ErrThe32nd", "the 32nd", parseTestNow, time.Time{}},
+		{"ErrThe0th", "the 0th", parseTestNow, time.Time{}},
+		{"ErrOnAlone", "on", parseTestNow, time.Time{}},
 		{"ErrNotAMonth", "foo 3", parseTestNow, time.Time{}},
 		// Garbage.
 		{"ErrEmpty", "", parseTestNow, time.Time{}},

@@ -99,6 +99,27 @@ func groupDigits(n int64) string {
 	return string(b)
 }
 
+// koreanUnits writes a non-negative n as an amount is read aloud in
+// Korean, in 경, 조, 억 and 만 with each part grouped: 9999999999 is "99억
+// 9,999만 9,999", 100000000 "1억", 55000 "5만 5,000". A confirmation says
+// a large figure so, where a row of digits hides a zero too many.
+func koreanUnits(n int64) string {
+	if n <= 0 {
+		return groupDigits(n)
+	}
+	var parts []string
+	for _, u := range []struct {
+		unit  int64
+		label string
+	}{{1e16, "경"}, {1e12, "조"}, {1e8, "억"}, {1e4, "만"}, {1, ""}} {
+		if q := n / u.unit; q > 0 {
+			parts = append(parts, groupDigits(q)+u.label)
+			n %= u.unit
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
 // won formats an amount of money: 55,000원 in Korean, ₩55,000 in English.
 func (t *turn) won(n int64) string { return t.figure("core.fmt.won", n) }
 

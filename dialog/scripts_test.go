@@ -227,7 +227,8 @@ var scripts = []script{
 			{msg: staffMsg("포인트 김민지"), want: []string{"1,750", "+2,750", "-1,000", "쿠폰", h.text("core.points.kind.earn", nil), h.text("core.tier.new", nil)}},
 			{msg: staffMsg("/points add 김민지 abc"), want: []string{h.text("core.points.bad_amount", map[string]any{"Input": "abc"})}},
 			{msg: staffMsg("/points add 김민지 10원"), want: []string{h.text("core.points.too_small", map[string]any{"Amount": h.cat.Text(h.lang, "core.fmt.won", map[string]any{"N": "10"})})}},
-			{msg: staffMsg("/points redeem 김민지 0"), want: []string{h.text("core.points.bad_points", map[string]any{"Input": "0"})}},
+			// Zero is read, and said to be too little, not unreadable.
+			{msg: staffMsg("/points redeem 김민지 0"), want: []string{h.text("input.points.zero", map[string]any{"Input": "0"})}},
 			{msg: staffMsg("/points"), want: []string{"/points add"}},
 			{msg: staffMsg("/points 홍길동"), want: []string{h.text("core.err.customer_unknown", map[string]any{"Query": "홍길동"})}},
 			{msg: staffMsg("/points add 박지훈 10000"), payloads: []string{"pick:" + f.jihoon1, "pick:" + f.jihoon2}},
