@@ -121,7 +121,10 @@
 // sender is tied to nobody either (their /forget shreds their
 // sender key, not the outbox). A reply already handed to the platform
 // when the erasure commits still goes: the erasure reaches what waits,
-// not what is in flight.
+// not what is in flight. A flow about them in another conversation (a
+// staff member's half-typed note) ends with the erasure, its draft gone
+// (erased_flow.go): that conversation's next message is told so, without
+// their name, and nothing is saved for them, by it or by IdleKeepJob.
 //
 // A flow that can keep its work (the guided note) is saved at its idle
 // timeout, not dropped (idle_keep.go): by its writer's next message, or by

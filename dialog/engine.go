@@ -480,6 +480,9 @@ type turn struct {
 	expiryTold bool
 	// keptIdle: the expired flow's work was saved (keepIdle).
 	keptIdle bool
+	// flowErased: the flow was ended by an erasure, and the person told
+	// so (erased_flow.go), which answers a press on its buttons too.
+	flowErased bool
 	// idleKeeping is set while keepIdle runs a flow's keep: a flow can
 	// keep on a walk-away what it drops on a new command (a question).
 	idleKeeping bool
@@ -650,6 +653,10 @@ func (t *turn) loadSession() error {
 		return fmt.Errorf("dialog: read session: %w", err)
 	}
 	t.hadSess = ok
+	if ok && s.Flow == "" && s.Erased {
+		t.erasedFlow(s) // idle_keep.go
+		return nil
+	}
 	if ok && s.Flow == "" && s.Expired != "" {
 		// The housekeeping sweep ended it while the person was away.
 		s.Flow, s.Updated = s.Expired, time.Time{}
@@ -890,9 +897,10 @@ func (t *turn) onAction(p string) error {
 	if t.sess.Flow != "" {
 		return t.step(input{payload: p})
 	}
-	if t.keptIdle {
+	if t.keptIdle || t.flowErased {
 		// A press on the saved flow's question ([건너뛰기], [저장]): the
-		// save that keepIdle just told of is its answer.
+		// save that keepIdle just told of is its answer (or the notice
+		// that an erasure ended the flow).
 		return nil
 	}
 	t.sayStale()
