@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dangol/dangol/feedback"
+	"github.com/dangol/dangol/ledger"
 	"github.com/dangol/dangol/locales"
 )
 
@@ -101,5 +103,53 @@ func eraseByManager(t *testing.T, h *harness, name string) {
 	h.send(managerMsg(word(h, "고객 요청", "customer's request")))
 	if txt := allText(h.send(press(managerMsg(""), "yes"))); !strings.Contains(txt, name) {
 		t.Fatalf("erasure answered %q", txt)
+	}
+}
+
+// TestSummaryDropsErasedFollowUps: a follow-up of a customer erased since
+// is nobody's to do: /summary and the weekly post count and list only the
+// others, as /followups does, with no "(삭제된 고객)" line.
+func TestSummaryDropsErasedFollowUps(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			h.cfg.Lang = lang // the post is in the shop's language
+			h.reopen()
+			f := seedList(h)
+			due := time.Date(2026, 5, 15, 0, 0, 0, 0, seoul) // Friday of t0's week
+			h.update(func(tx *ledger.Tx) error {
+				for _, id := range []string{f.minji, f.jihoon} {
+					n := ledger.Note{CustomerID: id, StaffID: "slack:" + staffID, StaffName: "지수", At: t0.Add(-time.Hour), Text: "상담", FollowUp: due}
+					if err := tx.AddNote(&n); err != nil {
+						return err
+					}
+				}
+				return tx.EraseCustomer(f.minji, t0)
+			})
+			erased := h.text("summary.customer.erased", nil)
+			care := func(r Reply) string {
+				for _, s := range r.Sections {
+					if s.Title == h.text("summary.section.care", nil) {
+						return strings.Join(s.Lines, "\n")
+					}
+				}
+				return ""
+			}
+			post, err := h.eng.WeeklyPost(context.Background(), feedback.WeekOf(t0, seoul))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// /summary judges this week now; the post, at its end.
+			for name, r := range map[string]struct {
+				r    Reply
+				this bool
+			}{"/summary": {h.send(managerMsg("/summary"))[0], true}, "weekly post": {post, false}} {
+				c := care(r.r)
+				count := h.text("summary.followups", map[string]any{"Count": "1", "This": r.this})
+				if !strings.HasPrefix(c, count+"\n") || !strings.Contains(c, "박지훈") || strings.Contains(c, erased) {
+					t.Errorf("%s care list:\n%s\nwant %q and 박지훈's follow-up alone", name, c, count)
+				}
+			}
+		})
 	}
 }
