@@ -197,6 +197,10 @@ func (t *turn) noteStep(in input) error {
 			t.noteReaskWith("core.note.bad_name", map[string]any{"Max": maxNameLen})
 			return nil
 		}
+		if rest, ok := ledger.PhoneInName(name); ok {
+			t.noteReaskWith("customer_edit.err.name_phone", map[string]any{"Name": rest})
+			return nil
+		}
 		d[dName] = name
 		// A name someone already has is asked about, as /customer new
 		// asks: a mistyped phone for a regular otherwise split their
