@@ -85,6 +85,10 @@ var fieldWords = map[string]string{
 	"선호": fPreferences, "preferences": fPreferences, "preference": fPreferences,
 	"특이사항": fRemarks, "remarks": fRemarks, "remark": fRemarks,
 	"태그": fTags, "tags": fTags, "tag": fTags,
+	// The words a 고객관리장부 heads its columns with (as the spreadsheet
+	// import reads them).
+	"성함": fName, "연락처": fPhone, "휴대폰": fPhone, "핸드폰": fPhone, "휴대전화": fPhone, "mobile": fPhone,
+	"생년월일": fBirthday, "선호사항": fPreferences, "취향": fPreferences, "비고": fRemarks,
 }
 
 // eraseWords ask for a customer's erasure: /customer 김하늘 삭제.
