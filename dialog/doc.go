@@ -22,7 +22,8 @@
 // Config.TrustedChannels (cmd/dangol: the console); a sender on one of
 // Config.CustomerChannels (Telegram) is a customer unless configured as
 // staff; anyone else is a manager or staff member when listed in
-// Config.Managers / Config.Staff, or granted in the ledger (/staff add) and
+// Config.Managers / Config.Staff, or granted in the ledger (/staff add, to
+// a user id of the channel's form, Config.UserIDs) and
 // writing on one of Config.StaffChannels (Slack, the console), and
 // otherwise gets a polite refusal and nothing is read. Staff reads and changes of a customer record are audited in the
 // same transaction.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/big"
 	"runtime/debug"
 	"slices"
@@ -53,6 +54,13 @@ type Config struct {
 	CustomerChannels []string
 	StaffChannels    []string
 	TrustedChannels  []string
+	// UserIDs tell, by channel, whether a word is one of its user ids
+	// (a mention as its adapter passes one on): /staff add refuses a name
+	// that is none ("@민지" typed without picking the person reaches the
+	// engine as text), which was granted a role nobody holds. A channel
+	// without one takes any word as an id: the console's speakers are
+	// named.
+	UserIDs map[string]func(id string) bool
 
 	// Retention is how long a customer is kept after their last visit, or
 	// their registration if they never visited (DANGOL_RETENTION): the
@@ -140,6 +148,7 @@ type Engine struct {
 	// customerCh and staffCh are Config.CustomerChannels and StaffChannels.
 	customerCh map[string]bool
 	staffCh    map[string]bool
+	userIDs    map[string]func(string) bool // Config.UserIDs (flow_staff.go)
 
 	locks keyLocks
 
@@ -185,6 +194,7 @@ func New(cfg Config) (*Engine, error) {
 
 		customerCh: set(cfg.CustomerChannels),
 		staffCh:    set(cfg.StaffChannels),
+		userIDs:    maps.Clone(cfg.UserIDs),
 		locks:      keyLocks{m: map[string]*keyLock{}},
 	}
 	e.confirmWon = cfg.PointsConfirmWon
