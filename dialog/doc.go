@@ -22,7 +22,8 @@
 // Config.TrustedChannels (cmd/dangol: the console); a sender on one of
 // Config.CustomerChannels (Telegram) is a customer unless configured as
 // staff; anyone else is a manager or staff member when listed in
-// Config.Managers / Config.Staff, or granted in the ledger (/staff add) and
+// Config.Managers / Config.Staff, or granted in the ledger (/staff add, to
+// a user id of the channel's form, Config.UserIDs) and
 // writing on one of Config.StaffChannels (Slack, the console), and
 // otherwise gets a polite refusal and nothing is read. Staff reads and changes of a customer record are audited in the
 // same transaction.
@@ -128,7 +129,10 @@
 // sender is tied to nobody either (their /forget shreds their
 // sender key, not the outbox). A reply already handed to the platform
 // when the erasure commits still goes: the erasure reaches what waits,
-// not what is in flight.
+// not what is in flight. A flow about them in another conversation (a
+// staff member's half-typed note) ends with the erasure, its draft gone
+// (erased_flow.go): that conversation's next message is told so, without
+// their name, and nothing is saved for them, by it or by IdleKeepJob.
 //
 // A flow that can keep its work (the guided note) is saved at its idle
 // timeout, not dropped (idle_keep.go): by its writer's next message, or by

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/big"
 	"runtime/debug"
 	"slices"
@@ -53,6 +54,13 @@ type Config struct {
 	CustomerChannels []string
 	StaffChannels    []string
 	TrustedChannels  []string
+	// UserIDs tell, by channel, whether a word is one of its user ids
+	// (a mention as its adapter passes one on): /staff add refuses a name
+	// that is none ("@민지" typed without picking the person reaches the
+	// engine as text), which was granted a role nobody holds. A channel
+	// without one takes any word as an id: the console's speakers are
+	// named.
+	UserIDs map[string]func(id string) bool
 
 	// Retention is how long a customer is kept after their last visit, or
 	// their registration if they never visited (DANGOL_RETENTION): the
@@ -140,6 +148,7 @@ type Engine struct {
 	// customerCh and staffCh are Config.CustomerChannels and StaffChannels.
 	customerCh map[string]bool
 	staffCh    map[string]bool
+	userIDs    map[string]func(string) bool // Config.UserIDs (flow_staff.go)
 
 	locks keyLocks
 
@@ -185,6 +194,7 @@ func New(cfg Config) (*Engine, error) {
 
 		customerCh: set(cfg.CustomerChannels),
 		staffCh:    set(cfg.StaffChannels),
+		userIDs:    maps.Clone(cfg.UserIDs),
 		locks:      keyLocks{m: map[string]*keyLock{}},
 	}
 	e.confirmWon = cfg.PointsConfirmWon
@@ -480,6 +490,9 @@ type turn struct {
 	expiryTold bool
 	// keptIdle: the expired flow's work was saved (keepIdle).
 	keptIdle bool
+	// flowErased: the flow was ended by an erasure, and the person told
+	// so (erased_flow.go), which answers a press on its buttons too.
+	flowErased bool
 	// idleKeeping is set while keepIdle runs a flow's keep: a flow can
 	// keep on a walk-away what it drops on a new command (a question).
 	idleKeeping bool
@@ -650,6 +663,10 @@ func (t *turn) loadSession() error {
 		return fmt.Errorf("dialog: read session: %w", err)
 	}
 	t.hadSess = ok
+	if ok && s.Flow == "" && s.Erased {
+		t.erasedFlow(s) // idle_keep.go
+		return nil
+	}
 	if ok && s.Flow == "" && s.Expired != "" {
 		// The housekeeping sweep ended it while the person was away.
 		s.Flow, s.Updated = s.Expired, time.Time{}
@@ -890,9 +907,10 @@ func (t *turn) onAction(p string) error {
 	if t.sess.Flow != "" {
 		return t.step(input{payload: p})
 	}
-	if t.keptIdle {
+	if t.keptIdle || t.flowErased {
 		// A press on the saved flow's question ([건너뛰기], [저장]): the
-		// save that keepIdle just told of is its answer.
+		// save that keepIdle just told of is its answer (or the notice
+		// that an erasure ended the flow).
 		return nil
 	}
 	t.sayStale()

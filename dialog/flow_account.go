@@ -292,13 +292,21 @@ func (t *turn) myFeedbackSection(fbs []ledger.Feedback, total int) Section {
 
 // cmdForget asks a customer to confirm erasing their data.
 func (t *turn) cmdForget(string) error {
+	ask, ok, err := t.forgetAsk() // forget_unlinked.go
+	if err != nil || !ok {
+		return err
+	}
 	t.begin(flowForget)
+	t.sess.Draft[dForgetAsk] = ask
 	t.add(t.forgetQuestion(""))
 	return nil
 }
 
 func (t *turn) forgetQuestion(why string) Reply {
 	text := t.text("core.forget.ask", nil)
+	if ask := t.sess.Draft[dForgetAsk]; ask != "" {
+		text = ask // what an unlinked sender has kept, as asked first
+	}
 	if why != "" {
 		text = t.text(why, nil) + "\n" + text
 	}

@@ -260,7 +260,7 @@ func (t *turn) cmdCustomer(args string) error {
 	case "":
 		t.say("core.customer.usage", nil)
 		return nil
-	case "new", "add", "신규", "등록":
+	case "new", "add", "신규", "등록", "register":
 		return t.newCustomer(rest)
 	}
 	if who, verb, value, ok := splitEdit(args); ok {
@@ -269,6 +269,16 @@ func (t *turn) cmdCustomer(args string) error {
 	cs, phone, err := t.findWho(args)
 	if err != nil {
 		return err
+	}
+	if len(cs) == 0 && phone == "" {
+		// A customer, then a word that is no field; or a slip of "new"
+		// before a phone (sub_suggest.go).
+		if answered, err := t.unknownField(args); err != nil || answered {
+			return err
+		}
+		if hasPhone(rest) && t.saySub("customer", "core.customer.usage", sub, rest) {
+			return nil
+		}
 	}
 	if len(cs) == 0 {
 		return t.notFound(args, phone)

@@ -33,6 +33,9 @@ const (
 	ceDup    = "dupname" // same name: register anyway, or show the others
 	ceReason = "reason"  // erasure: why
 	ceErase  = "erase"   // erasure: confirm
+	// ceRename: a new name someone else has: rename anyway, or show them
+	// (customer_rename.go).
+	ceRename = "renamedup"
 )
 
 // customerEditFlow is the staff flow of this file.
@@ -47,7 +50,8 @@ func customerEditFlow() *flowDef {
 			{Name: "ask_dup", Src: []string{ceStart}, Dst: ceDup},
 			{Name: "ask_reason", Src: []string{ceStart}, Dst: ceReason},
 			{Name: "ask_erase", Src: []string{ceReason}, Dst: ceErase},
-			{Name: "finish", Src: []string{ceValue, ceDup, ceErase}, Dst: stateDone},
+			{Name: "ask_rename", Src: []string{ceStart}, Dst: ceRename},
+			{Name: "finish", Src: []string{ceValue, ceDup, ceErase, ceRename}, Dst: stateDone},
 		},
 		step: (*turn).customerEditStep,
 	}
@@ -98,6 +102,10 @@ var fieldWords = map[string]string{
 	"선호": fPreferences, "preferences": fPreferences, "preference": fPreferences,
 	"특이사항": fRemarks, "remarks": fRemarks, "remark": fRemarks,
 	"태그": fTags, "tags": fTags, "tag": fTags,
+	// The words a 고객관리장부 heads its columns with (as the spreadsheet
+	// import reads them).
+	"성함": fName, "연락처": fPhone, "휴대폰": fPhone, "핸드폰": fPhone, "휴대전화": fPhone, "mobile": fPhone,
+	"생년월일": fBirthday, "선호사항": fPreferences, "취향": fPreferences, "비고": fRemarks,
 }
 
 // eraseWords ask for a customer's erasure: /customer 김하늘 삭제.
@@ -232,6 +240,14 @@ func (t *turn) applyEdit(c ledger.Customer, field, value string) error {
 	if err != nil {
 		return err
 	}
+	if asked, err := t.askRename(c, after); err != nil || asked { // customer_rename.go
+		return err
+	}
+	return t.saveEdit(c, field, after)
+}
+
+// saveEdit stores after over c and answers with field's before → after.
+func (t *turn) saveEdit(c ledger.Customer, field string, after ledger.Customer) error {
 	got, changed, err := t.saveCustomer(c, after)
 	if err != nil {
 		return err
@@ -265,6 +281,9 @@ func (t *turn) edited(c ledger.Customer, field, value string) (ledger.Customer, 
 		name := strings.Join(strings.Fields(value), " ")
 		if name == "" || clear {
 			return c, refuse("customer_edit.err.required", t.fieldData(field))
+		}
+		if rest, ok := ledger.PhoneInName(name); ok {
+			return c, refuse("customer_edit.err.name_phone", map[string]any{"Name": rest})
 		}
 		if !hasLetter(name) {
 			return c, refuse("input.name.no_letter", map[string]any{"Input": name})
@@ -641,6 +660,12 @@ func (t *turn) newCustomer(args string) error {
 		t.say("customer_edit.new.no_name", map[string]any{"Phone": formatPhone(digits)})
 		return nil
 	}
+	if rest, ok := ledger.PhoneInName(name); ok {
+		// "/customer new 010-3333-4444 이도윤 010-5555-6666": the second
+		// number in the name showed in full wherever phones are masked.
+		t.say("customer_edit.new.name_phone", map[string]any{"Phone": formatPhone(digits), "Name": rest})
+		return nil
+	}
 	if !hasLetter(name) { // input_errors.go
 		return refuse("input.name.no_letter", map[string]any{"Input": name})
 	}
@@ -801,6 +826,8 @@ func (t *turn) customerEditStep(in input) error {
 		d["reason"] = reason
 		t.add(t.eraseQuestion(c, reason, ""))
 		return nil
+	case ceRename:
+		return t.renameStep(c, in) // customer_rename.go
 	case ceErase:
 		switch {
 		case t.isButton(in, "yes", "customer_edit.btn.erase"):
@@ -974,6 +1001,13 @@ func (t *turn) onCustomerForm(id string) error {
 	for _, field := range editFields {
 		if b, a := t.fieldValue(c, field), t.fieldValue(got, field); b != a {
 			lines = append(lines, t.text("customer_edit.form.line", map[string]any{"Field": t.fieldName(field), "Before": b, "After": a}))
+		}
+	}
+	if !strings.EqualFold(c.Name, got.Name) {
+		if note, err := t.sameNameNote(got); err != nil { // customer_rename.go
+			return err
+		} else if note != "" {
+			lines = append(lines, note)
 		}
 	}
 	r := t.mk(strings.Join(lines, "\n"))

@@ -203,6 +203,10 @@ func (t *turn) noteStep(in input) error {
 			t.noteReaskWith("core.note.bad_name", map[string]any{"Max": maxNameLen})
 			return nil
 		}
+		if rest, ok := ledger.PhoneInName(name); ok {
+			t.noteReaskWith("customer_edit.err.name_phone", map[string]any{"Name": rest})
+			return nil
+		}
 		if !hasLetter(name) { // input_errors.go
 			t.noteReaskWith("input.name.no_letter", map[string]any{"Input": name})
 			return nil

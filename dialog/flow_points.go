@@ -36,7 +36,15 @@ func (t *turn) cmdPoints(args string) error {
 	case "redeem", "use", "사용":
 		return t.withCustomerOr("core.points.usage", "points.redeem", rest)
 	}
-	return t.withCustomer("points.show", args)
+	cs, query, phone, more, err := t.lookupLead(args)
+	if err != nil {
+		return err
+	}
+	// "/points give 김하늘 500": no customer is called give (sub_suggest.go).
+	if len(cs) == 0 && phone == "" && rest != "" && t.saySub("points", "core.points.usage", sub, rest) {
+		return nil
+	}
+	return t.onMatches("points.show", cs, query, phone, more)
 }
 
 // actPointsAdd earns the customer's tier rate of a purchase (the

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/looplab/fsm"
+
 	"github.com/dangol/dangol/ledger"
 )
 
@@ -16,7 +18,7 @@ const followUpWindow = 30 * 24 * time.Hour
 // maxFollowUps bounds the follow-ups listed (and their buttons) at once.
 const maxFollowUps = 15
 
-// cmdStaff: /staff lists who has a role; /staff add <user> [manager] and
+// cmdStaff: /staff lists who has a role; /staff add <user> [role] and
 // /staff remove <user> change ledger grants (configured ones are fixed).
 func (t *turn) cmdStaff(args string) error {
 	sub, rest := firstField(args)
@@ -24,39 +26,7 @@ func (t *turn) cmdStaff(args string) error {
 	case "", "list", "목록":
 		return t.listStaff()
 	case "add", "추가":
-		user, role := firstField(rest)
-		id, ok := t.userRef(user)
-		if !ok {
-			t.say("core.staff.usage", nil)
-			return nil
-		}
-		r := ledger.RoleStaff
-		switch strings.ToLower(role) {
-		case "":
-		case "manager", "매니저", "관리자":
-			r = ledger.RoleManager
-		default:
-			t.say("core.staff.usage", nil)
-			return nil
-		}
-		if t.e.configuredStaff(id) != ledger.RoleNone {
-			t.say("core.staff.configured", map[string]any{"User": userLabel(id, mentionName(user))})
-			return nil
-		}
-		if had, ok, err := t.tx.Staff(id); err != nil {
-			return fmt.Errorf("dialog: read staff: %w", err)
-		} else if ok && had.Role == r {
-			// Said so, not granted again: "권한을 드렸어요" twice read as if
-			// the first had not taken.
-			t.say("core.staff.already", map[string]any{"User": userLabel(id, had.Name), "Role": t.text(roleID(r), nil)})
-			return nil
-		}
-		m := ledger.StaffMember{ID: id, Name: mentionName(user), Role: r, GrantedBy: t.actor.ID(), At: t.now}
-		if err := t.tx.PutStaff(m); err != nil {
-			return fmt.Errorf("dialog: grant staff: %w", err)
-		}
-		t.say("core.staff.added", map[string]any{"User": userLabel(id, m.Name), "Role": t.text(roleID(r), nil)})
-		return nil
+		return t.staffAdd(rest)
 	case "remove", "rm", "delete", "삭제":
 		user, _ := firstField(rest)
 		id, ok := t.userRef(user)
@@ -83,6 +53,139 @@ func (t *turn) cmdStaff(args string) error {
 	}
 	t.say("core.staff.usage", nil)
 	return nil
+}
+
+// staffRoleWords name a role in /staff add <user> [role]: staff unless a
+// manager's word follows.
+var staffRoleWords = map[string]ledger.Role{
+	"staff": ledger.RoleStaff, "직원": ledger.RoleStaff, "스태프": ledger.RoleStaff,
+	"manager": ledger.RoleManager, "매니저": ledger.RoleManager, "관리자": ledger.RoleManager,
+}
+
+// staffAdd: /staff add <user> [직원|매니저]. A platform's user is named by
+// a mention (a name typed as text is refused, Config.UserIDs); a manager
+// made staff by "/staff add @민지" alone is asked about first, since the
+// role word left out was read as staff; an explicit one changes it at once.
+func (t *turn) staffAdd(rest string) error {
+	user, word := firstField(rest)
+	id, ok := t.userRef(user)
+	if !ok {
+		t.say("core.staff.usage", nil)
+		return nil
+	}
+	r, explicit := ledger.RoleStaff, word != ""
+	if explicit {
+		if r, ok = staffRoleWords[strings.ToLower(word)]; !ok {
+			t.say("core.staff.usage", nil)
+			return nil
+		}
+	}
+	if !t.isUserID(id) {
+		t.say("core.staff.not_user", map[string]any{"User": strings.TrimSpace(user)})
+		return nil
+	}
+	if t.e.configuredStaff(id) != ledger.RoleNone {
+		t.say("core.staff.configured", map[string]any{"User": userLabel(id, mentionName(user))})
+		return nil
+	}
+	had, found, err := t.tx.Staff(id)
+	if err != nil {
+		return fmt.Errorf("dialog: read staff: %w", err)
+	}
+	if found && had.Role == r {
+		// Said so, not granted again: "권한을 드렸어요" twice read as if
+		// the first had not taken.
+		t.say("core.staff.already", map[string]any{"User": userLabel(id, had.Name), "Role": t.text(roleID(r), nil)})
+		return nil
+	}
+	name := mentionName(user)
+	if name == "" && found {
+		name = had.Name
+	}
+	if found && had.Role == ledger.RoleManager && !explicit {
+		t.begin(flowStaff)
+		t.sess.Draft["id"], t.sess.Draft["name"] = id, name
+		t.add(t.demoteQuestion(id, name, ""))
+		return nil
+	}
+	return t.grantRole(id, name, r, found, had.Role)
+}
+
+// grantRole gives id role r, saying what changed: a grant, or a role
+// changed from the one it had.
+func (t *turn) grantRole(id, name string, r ledger.Role, had bool, was ledger.Role) error {
+	m := ledger.StaffMember{ID: id, Name: name, Role: r, GrantedBy: t.actor.ID(), At: t.now}
+	if err := t.tx.PutStaff(m); err != nil {
+		return fmt.Errorf("dialog: grant staff: %w", err)
+	}
+	if had && was != r {
+		t.say("core.staff.changed", map[string]any{"User": userLabel(id, name), "From": t.text(roleID(was), nil), "To": t.text(roleID(r), nil)})
+		return nil
+	}
+	t.say("core.staff.added", map[string]any{"User": userLabel(id, name), "Role": t.text(roleID(r), nil)})
+	return nil
+}
+
+// flowStaff holds a demotion's confirmation until it is answered.
+const flowStaff = "staff"
+
+// staffFlow is the state machine of flowStaff: one question.
+func staffFlow() *flowDef {
+	return &flowDef{
+		title:   "core.flow.staff",
+		initial: "demote",
+		roles:   []ledger.Role{ledger.RoleManager},
+		events:  fsm.Events{{Name: "answered", Src: []string{"demote"}, Dst: stateDone}},
+		step:    (*turn).staffStep,
+	}
+}
+
+// demoteQuestion asks whether manager id is to be made staff.
+func (t *turn) demoteQuestion(id, name, why string) Reply {
+	text := t.text("core.staff.demote_ask", map[string]any{"User": userLabel(id, name)})
+	if why != "" {
+		text = t.text(why, nil) + "\n" + text
+	}
+	return t.mk(text, t.btn("core.staff.btn.demote", "yes"), t.btn("core.staff.btn.keep", "no"))
+}
+
+// staffStep reads the answer to demoteQuestion.
+func (t *turn) staffStep(in input) error {
+	id, name := t.sess.Draft["id"], t.sess.Draft["name"]
+	switch {
+	case t.isButton(in, "yes", "core.staff.btn.demote"):
+		if err := t.fire("answered"); err != nil {
+			return err
+		}
+		t.end()
+		had, found, err := t.tx.Staff(id)
+		if err != nil {
+			return fmt.Errorf("dialog: read staff: %w", err)
+		}
+		if found && had.Role == ledger.RoleStaff {
+			t.say("core.staff.already", map[string]any{"User": userLabel(id, name), "Role": t.text(roleID(ledger.RoleStaff), nil)})
+			return nil
+		}
+		// Removed meanwhile: granted again as staff, as asked.
+		return t.grantRole(id, name, ledger.RoleStaff, found, had.Role)
+	case t.isButton(in, "no", "core.staff.btn.keep"):
+		if err := t.fire("answered"); err != nil {
+			return err
+		}
+		t.end()
+		t.say("core.staff.demote_kept", map[string]any{"User": userLabel(id, name)})
+		return nil
+	}
+	t.add(t.demoteQuestion(id, name, "core.staff.demote_reask"))
+	return nil
+}
+
+// isUserID reports whether platform-qualified id is one of its channel's
+// user ids, by Config.UserIDs; a channel without a rule takes any.
+func (t *turn) isUserID(id string) bool {
+	ch, bare, _ := strings.Cut(id, ":")
+	valid, ok := t.e.userIDs[ch]
+	return !ok || valid(bare)
 }
 
 // userRef reads a user named in a command: a Slack mention (<@U123>,

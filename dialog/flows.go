@@ -178,5 +178,6 @@ func init() {
 		flowResolve:      resolveFlow(),      // flow_resolve.go
 		flowFollowUpSend: followUpSendFlow(), // flow_followup_send.go
 		flowWinBack:      winBackFlow(),      // flow_winback.go
+		flowStaff:        staffFlow(),        // flow_staff.go
 	}
 }

@@ -49,6 +49,9 @@
 // A summary for the ForPublic audience names nobody: no customers, no staff,
 // no comments, only counts. Erased customers are counted but never named:
 // they show as a neutral placeholder, and their comments are not shown.
+// Their follow-ups are neither: nobody is left to call back, so the care
+// list drops them (as /followups does), and reading a week's follow-ups
+// looks up each of their customers once.
 //
 // Topic words come from a dictionary-free tokenizer (see Words): it strips
 // common Korean particles and endings but never leaves a stem shorter than

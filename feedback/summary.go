@@ -637,10 +637,31 @@ func (b *builder) scanNewCustomers(tx *ledger.Tx) error {
 	})
 }
 
+// scanFollowUps lists the week's follow-ups not done, but none of an
+// erased customer: nobody is left to call back, and /followups and the
+// morning DMs leave them out too (the care list is a to-do list, not a
+// count that past summaries must keep).
 func (b *builder) scanFollowUps(tx *ledger.Tx) error {
+	erased := map[string]bool{}
 	return tx.ScanFollowUps(b.s.From, b.s.To, func(n ledger.Note) error {
 		if n.FollowUpDone {
 			return nil
+		}
+		gone, seen := erased[n.CustomerID]
+		if !seen {
+			c, err := tx.Customer(n.CustomerID)
+			switch {
+			case errors.Is(err, ledger.ErrCustomerNotFound):
+				gone = true
+			case err != nil:
+				return fmt.Errorf("look up customer %s: %w", n.CustomerID, err)
+			default:
+				gone = c.Erased
+			}
+			erased[n.CustomerID] = gone
+		}
+		if gone {
+			return b.tick()
 		}
 		b.s.FollowUpCount++
 		b.followUp.push(FollowUp{

@@ -314,6 +314,20 @@ func TestSessionForms(t *testing.T) {
 		return tx.bucket(bucketSessions).Put(bk(tx), v)
 	})
 	check("json")
+	// A stub an erasure left (Erased) reads back as one; a session of an
+	// older build, without the mark, reads as none.
+	stub := Session{Key: "slack:D9", State: "amount", Lang: "ko", Updated: t0, Expired: "note", Erased: true}
+	mustUpdate(t, s, func(tx *Tx) error { return tx.PutSession(stub) })
+	mustView(t, s, func(tx *Tx) error {
+		got, ok, err := tx.Session(stub.Key)
+		if err != nil || !ok || !got.Erased || got.Expired != "note" || got.State != "amount" || got.Flow != "" {
+			t.Errorf("erased stub reads %+v %v %v", got, ok, err)
+		}
+		return nil
+	})
+	if ss, err := decodeStoredSession(encodeStoredSession(&storedSession{Flow: "f", Updated: t0})); err != nil || ss.Erased {
+		t.Errorf("unmarked session decodes as %+v, %v", ss, err)
+	}
 	v := encodeStoredSession(&storedSession{Flow: "f", Updated: t0, Sealed: []byte("sealed")})
 	for n := range len(v) - len("sealed") {
 		if _, err := decodeStoredSession(v[:n]); !errors.Is(err, errCorrupt) {

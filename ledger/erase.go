@@ -15,7 +15,8 @@ import (
 // reasons and actors, audit details) no longer opens, in this file, in its
 // free pages and in every backup (with the erased-keys list, see
 // Options.ErasedKeys). In the same transaction the indexes, link codes,
-// profiles and sessions of the customer go, and the record stays with
+// profiles and sessions of the customer go (another's flow about them
+// ends, its draft with it: Session.Erased), and the record stays with
 // Erased and ErasedAt set. Anonymous counts stay: ids, times, visit stats,
 // amounts, ratings, NPS, points and note tags, so past weekly summaries do
 // not change. Note tags are kept on purpose: they are categories a shop
@@ -55,7 +56,7 @@ func (tx *Tx) EraseCustomer(id string, at time.Time) error {
 			return fail(err)
 		}
 	}
-	if err := tx.eraseSessions(c); err != nil {
+	if err := tx.eraseSessions(c, at); err != nil {
 		return fail(err)
 	}
 	if _, err := tx.deleteLinkCodes(func(v []byte) bool { return bytes.Equal(v[:8], k) }); err != nil {
@@ -94,17 +95,26 @@ func (tx *Tx) EraseCustomer(id string, at time.Time) error {
 }
 
 // eraseSessions deletes the sessions of c's linked users (a private chat's
-// key is the platform id, a group's starts with it) and any session whose
-// draft is about c, since a half-typed note may quote them. Sessions are
-// few (they expire within the hour), so a full scan is fine.
-func (tx *Tx) eraseSessions(c Customer) error {
+// key is the platform id, a group's starts with it) and ends any other
+// session whose draft is about c, since a half-typed note may quote them:
+// its draft goes, and a stub naming the flow stays (Session.Erased), so
+// the staff member's next answer is told the flow ended and why instead
+// of being read as a new message. Sessions are few (they expire within
+// the hour), so a full scan is fine.
+func (tx *Tx) eraseSessions(c Customer, at time.Time) error {
 	b := tx.bucket(bucketSessions)
 	var dead [][]byte
+	var ended []Session
 	cur := b.Cursor()
 	for k, v := cur.First(); k != nil; k, v = cur.Next() {
 		s, err := tx.decodeSession(k, v)
-		if err != nil || sessionOf(s, c) {
+		switch {
+		case err != nil, linkedSession(s, c):
 			// unreadable: cannot prove it is not about c
+			dead = append(dead, append([]byte(nil), k...))
+		case s.Flow != "" && sessionOf(s, c):
+			ended = append(ended, Session{Key: s.Key, State: s.State, Lang: s.Lang, Updated: at, Expired: s.Flow, Erased: true})
+		case sessionOf(s, c):
 			dead = append(dead, append([]byte(nil), k...))
 		}
 	}
@@ -113,15 +123,27 @@ func (tx *Tx) eraseSessions(c Customer) error {
 			return err
 		}
 	}
+	for _, s := range ended {
+		if err := tx.PutSession(s); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
-func sessionOf(s Session, c Customer) bool {
+// linkedSession reports whether s is the conversation of one of c's
+// linked users: theirs, so it goes whole.
+func linkedSession(s Session, c Customer) bool {
 	for _, l := range c.Links {
 		if s.Key == l || strings.HasPrefix(s.Key, l+":") {
 			return true
 		}
 	}
+	return false
+}
+
+// sessionOf reports whether s's draft names c (their id, phone or name).
+func sessionOf(s Session, c Customer) bool {
 	for _, d := range s.Draft {
 		// A draft may list several candidates ("C3,C7") while staff pick one.
 		if slices.Contains(strings.Split(d, ","), c.ID) || (c.Phone != "" && strings.Contains(d, c.Phone)) ||

@@ -127,3 +127,57 @@ func PhoneGroups(d string) (g [3]string, n int) {
 	}
 	return g, 0
 }
+
+// minPhoneDigits is how many digits in a row make a name's digits a phone
+// number: 123-4567 without its area code is one, 김하늘(5678) is not.
+const minPhoneDigits = 7
+
+// PhoneInName reports whether name holds a phone-like run of digits:
+// minPhoneDigits or more, with the spaces, dots, dashes, parentheses and
+// plus signs a phone is written with between them ("이도윤
+// 010-5555-6666"). Such a name shows the whole number wherever the phone
+// is masked, so chat and the spreadsheet import refuse it; a name's few
+// digits ("김하늘2", "김하늘(5678)") are no phone. rest is the name
+// without those runs, spaces collapsed, for an example of what to write
+// instead ("" when nothing is left).
+func PhoneInName(name string) (rest string, ok bool) {
+	sep := func(r rune) bool {
+		return r == ' ' || r == '.' || r == '-' || r == '(' || r == ')' || r == '+' ||
+			r == '\u00a0' || r == '\u2010' || r == '\u2011' || r == '\u2013' || r == '\uff0d'
+	}
+	digit := func(r rune) bool { return r >= '0' && r <= '9' || r >= '０' && r <= '９' }
+	rs := []rune(name)
+	var kept []rune
+	for i := 0; i < len(rs); {
+		if !digit(rs[i]) {
+			kept = append(kept, rs[i])
+			i++
+			continue
+		}
+		// A run: digits and separators, ending at its last digit.
+		n, end := 0, i
+		for j := i; j < len(rs) && (digit(rs[j]) || sep(rs[j])); j++ {
+			if digit(rs[j]) {
+				n, end = n+1, j+1
+			}
+		}
+		if n >= minPhoneDigits {
+			ok = true
+			// The separators that led into the run go with it.
+			for len(kept) > 0 && sep(kept[len(kept)-1]) {
+				kept = kept[:len(kept)-1]
+			}
+			kept = append(kept, ' ')
+			for end < len(rs) && sep(rs[end]) { // and those that closed it
+				end++
+			}
+		} else {
+			kept = append(kept, rs[i:end]...)
+		}
+		i = end
+	}
+	if !ok {
+		return name, false
+	}
+	return strings.Join(strings.Fields(string(kept)), " "), true
+}

@@ -85,3 +85,33 @@ func TestCustomerByPhoneForms(t *testing.T) {
 		})
 	}
 }
+
+// TestPhoneInName: a name with a phone typed into it is told from a name
+// with a few digits of its own, and the rest is what remains to suggest.
+func TestPhoneInName(t *testing.T) {
+	tests := []struct {
+		name, rest string
+		ok         bool
+	}{
+		{"이도윤 010-5555-6666", "이도윤", true},
+		{"이도윤 01055556666", "이도윤", true},
+		{"이도윤(010 5555 6666)", "이도윤", true},
+		{"Bob Lee +82 10 5555 6666", "Bob Lee", true},
+		{"010-5555-6666 이도윤 님", "이도윤 님", true},
+		{"김하늘 123-4567", "김하늘", true},
+		{"김하늘 ０１０５５５５６６６６", "김하늘", true},
+		{"01055556666", "", true},
+		{"김하늘", "김하늘", false},
+		{"김하늘2", "김하늘2", false},
+		{"김하늘(5678)", "김하늘(5678)", false},
+		{"김하늘 5678 2층", "김하늘 5678 2층", false},
+		{"Room 101-202", "Room 101-202", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		rest, ok := PhoneInName(tt.name)
+		if rest != tt.rest || ok != tt.ok {
+			t.Errorf("PhoneInName(%q) = %q, %v; want %q, %v", tt.name, rest, ok, tt.rest, tt.ok)
+		}
+	}
+}

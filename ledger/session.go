@@ -13,7 +13,7 @@ import (
 // platform user or chat); the key itself and the draft are sealed with the
 // shop key, since a session belongs to a conversation, not to a customer,
 // and lives half an hour. Erasing a customer deletes the sessions about
-// them.
+// them, leaving a stub (Session.Erased) where another's flow was about them.
 
 // A message in a flow reads its session and stores it again, so sessions
 // are in the binary form of encoding.go since sessionVersion, their clear
@@ -29,6 +29,7 @@ type storedSession struct {
 	Lang    string    `json:",omitempty"`
 	Updated time.Time `json:",omitzero"`
 	Expired string    `json:",omitempty"`
+	Erased  bool      `json:",omitempty"`
 	Sealed  []byte    // JSON sessionSecrets, sealed with the shop key
 }
 
@@ -53,7 +54,7 @@ func (tx *Tx) decodeSession(bk, v []byte) (Session, error) {
 	if err != nil {
 		return Session{}, err
 	}
-	return Session{Key: sec.Key, Flow: ss.Flow, State: ss.State, Draft: sec.Draft, Lang: ss.Lang, Updated: ss.Updated, Expired: ss.Expired}, nil
+	return Session{Key: sec.Key, Flow: ss.Flow, State: ss.State, Draft: sec.Draft, Lang: ss.Lang, Updated: ss.Updated, Expired: ss.Expired, Erased: ss.Erased}, nil
 }
 
 // Session returns the stored session for key; ok is false if there is none.
@@ -83,7 +84,7 @@ func (tx *Tx) PutSession(s Session) error {
 	if err != nil {
 		return fmt.Errorf("ledger: put session %s: %w", s.Key, err)
 	}
-	v := encodeStoredSession(&storedSession{Flow: s.Flow, State: s.State, Lang: s.Lang, Updated: s.Updated, Expired: s.Expired, Sealed: sealed})
+	v := encodeStoredSession(&storedSession{Flow: s.Flow, State: s.State, Lang: s.Lang, Updated: s.Updated, Expired: s.Expired, Erased: s.Erased, Sealed: sealed})
 	if err := tx.bucket(bucketSessions).Put(bk, v); err != nil {
 		return fmt.Errorf("ledger: put session %s: %w", s.Key, err)
 	}
@@ -183,6 +184,11 @@ func encodeStoredSession(ss *storedSession) []byte {
 	c.string(ss.Lang)
 	c.time(ss.Updated)
 	c.string(ss.Expired)
+	if ss.Erased {
+		// Last and only when set: a session of an older build has none,
+		// and an older build reading this one ignores it.
+		c.byte(1)
+	}
 	e := encoder{b: make([]byte, 0, 1+binary.MaxVarintLen64+len(c.b)+len(ss.Sealed))}
 	e.byte(sessionVersion)
 	e.uvarint(uint64(len(c.b)))
@@ -215,6 +221,9 @@ func decodeStoredSession(v []byte) (storedSession, error) {
 	ss.Lang = d.string()
 	ss.Updated = d.time()
 	ss.Expired = d.string()
+	if d.err == nil && d.off < len(d.s) {
+		ss.Erased = d.byte() == 1
+	}
 	if d.err != nil {
 		return storedSession{}, d.err
 	}

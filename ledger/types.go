@@ -134,6 +134,10 @@ type Session struct {
 	// (its draft is gone), so the next message can still say so; Flow is
 	// then empty.
 	Expired string `json:",omitempty"`
+	// Erased says the flow Expired names was ended by the erasure of a
+	// customer it was about (EraseCustomer): its draft went with them, and
+	// the next message is told so rather than taken for an answer.
+	Erased bool `json:",omitempty"`
 }
 
 // AuditEntry records a staff read or change of a customer record.

@@ -324,6 +324,16 @@ func decodeViewMeta(s string) viewMeta {
 	return m
 }
 
+// userIDForm is how Slack writes a user's id: U or W (Enterprise Grid),
+// then capitals and digits.
+var userIDForm = regexp.MustCompile(`^[UW][A-Z0-9]+$`)
+
+// IsUserID reports whether s is a Slack user id, as a mention reaches the
+// engine ("@U0123ABCD" after incomingText): the engine's /staff add grants
+// a role only to one (dialog.Config.UserIDs), not to a display name typed
+// as text, which Slack sends as typed when no person was picked.
+func IsUserID(s string) bool { return userIDForm.MatchString(s) }
+
 // slackMarkup matches Slack's escapes in incoming text: <@U123|name>,
 // <#C123|name>, <!here>, <https://x|label>.
 var slackMarkup = regexp.MustCompile(`<([@#!]?)([^<>|]*)(?:\|([^<>]*))?>`)

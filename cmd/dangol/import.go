@@ -858,6 +858,9 @@ func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Lo
 	c.Name, _ = get(fieldName)
 	if c.Name == "" {
 		bad("cli.import.reason.no_name", nil)
+	} else if rest, ok := ledger.PhoneInName(c.Name); ok {
+		// A second number in the name showed in full wherever phones are masked.
+		bad("cli.import.reason.name_phone", map[string]any{"Value": c.Name, "Name": rest})
 	}
 	switch phone, _ := get(fieldPhone); {
 	case phone == "":

@@ -30,11 +30,13 @@ var channels = []string{telegram.Channel, slack.Channel, console.Channel}
 // channelPolicy is whom each channel carries, which the engine learns from
 // its configuration alone: Telegram carries customers; Slack carries staff,
 // and so does the console, whose speakers may hold grants; the console is
-// trusted to say who is speaking.
+// trusted to say who is speaking. Slack's users are granted roles by their
+// ids (a mention), the console's by the names they speak as.
 func channelPolicy(cfg dialog.Config) dialog.Config {
 	cfg.CustomerChannels = []string{telegram.Channel}
 	cfg.StaffChannels = []string{slack.Channel, console.Channel}
 	cfg.TrustedChannels = []string{console.Channel}
+	cfg.UserIDs = map[string]func(string) bool{slack.Channel: slack.IsUserID}
 	return cfg
 }
 

@@ -1,0 +1,64 @@
+package dialog
+
+import (
+	"testing"
+
+	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
+)
+
+// TestStaffGrants: /staff add grants a role to a platform user named by a
+// mention (on Slack a display name typed as text is refused, not granted
+// to nobody; the console's speakers are named, so a name is theirs); the
+// role word may be 직원/staff or 매니저/manager; a manager is made staff
+// by an explicit word at once, but by "/staff add @민지" alone only after
+// a confirmation.
+func TestStaffGrants(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			role := func(r ledger.Role) string { return h.text(roleID(r), nil) }
+			roleOf := func(id string, want ledger.Role) func(*testing.T, *harness, []Reply) {
+				return func(t *testing.T, h *harness, _ []Reply) {
+					t.Helper()
+					var got ledger.StaffMember
+					h.view(func(tx *ledger.Tx) error {
+						got, _, _ = tx.Staff(id)
+						return nil
+					})
+					if got.Role != want {
+						t.Errorf("%s holds %q, want %q", id, got.Role, want)
+					}
+				}
+			}
+			console := func(text string) Message {
+				return Message{Channel: ChannelConsole, UserID: "사장", UserName: "사장", ConversationID: "manager:사장", Role: ledger.RoleManager, Text: text, Private: true}
+			}
+			changed := func(user string, from, to ledger.Role) string {
+				return h.text("core.staff.changed", map[string]any{"User": user, "From": role(from), "To": role(to)})
+			}
+			runSteps(t, h, []step{
+				{msg: managerMsg("/staff add 민지"), want: []string{h.text("core.staff.not_user", map[string]any{"User": "민지"})}, check: roleOf("slack:민지", "")},
+				{msg: managerMsg("/staff add @민지 매니저"), want: []string{h.text("core.staff.not_user", map[string]any{"User": "@민지"})}, check: roleOf("slack:민지", "")},
+				{msg: managerMsg("/staff add <@U9|bob> 매니저"), want: []string{h.text("core.staff.added", map[string]any{"User": "bob", "Role": role(ledger.RoleManager)})}, check: roleOf("slack:U9", ledger.RoleManager)},
+				// The role word left out: asked first.
+				{msg: managerMsg("/staff add @U9"), want: []string{h.text("core.staff.demote_ask", map[string]any{"User": "bob"})}, payloads: []string{"yes", "no"}, check: roleOf("slack:U9", ledger.RoleManager)},
+				{msg: managerMsg(word(h, "음", "hmm")), ids: []string{"core.staff.demote_reask"}, check: roleOf("slack:U9", ledger.RoleManager)},
+				{msg: press(managerMsg(""), "no"), want: []string{h.text("core.staff.demote_kept", map[string]any{"User": "bob"})}, check: roleOf("slack:U9", ledger.RoleManager)},
+				{msg: managerMsg("/staff add @U9")},
+				{msg: press(managerMsg(""), "yes"), want: []string{changed("bob", ledger.RoleManager, ledger.RoleStaff)}, check: roleOf("slack:U9", ledger.RoleStaff)},
+				// An explicit word changes it at once, either way.
+				{msg: managerMsg("/staff add @U9 manager"), want: []string{changed("bob", ledger.RoleStaff, ledger.RoleManager)}, check: roleOf("slack:U9", ledger.RoleManager)},
+				{msg: managerMsg("/staff add @U9 직원"), want: []string{changed("bob", ledger.RoleManager, ledger.RoleStaff)}, check: roleOf("slack:U9", ledger.RoleStaff)},
+				{msg: managerMsg("/staff add @U9 staff"), want: []string{h.text("core.staff.already", map[string]any{"User": "bob", "Role": role(ledger.RoleStaff)})}},
+				{msg: managerMsg("/staff add @U9 boss"), ids: []string{"core.staff.usage"}, check: roleOf("slack:U9", ledger.RoleStaff)},
+				{msg: managerMsg("/staff add W0ABC123"), want: []string{h.text("core.staff.added", map[string]any{"User": "W0ABC123", "Role": role(ledger.RoleStaff)})}, check: roleOf("slack:W0ABC123", ledger.RoleStaff)},
+				// The console's speakers are named: a name is theirs.
+				{msg: console("/staff add 민지"), want: []string{h.text("core.staff.added", map[string]any{"User": "민지", "Role": role(ledger.RoleStaff)})}, check: roleOf("console:민지", ledger.RoleStaff)},
+				{msg: console("/staff add @민지 매니저"), want: []string{changed("민지", ledger.RoleStaff, ledger.RoleManager)}, check: roleOf("console:민지", ledger.RoleManager)},
+				{msg: console("/staff add @민지"), want: []string{h.text("core.staff.demote_ask", map[string]any{"User": "민지"})}, check: roleOf("console:민지", ledger.RoleManager)},
+				{msg: press(console(""), "yes"), want: []string{changed("민지", ledger.RoleManager, ledger.RoleStaff)}, check: roleOf("console:민지", ledger.RoleStaff)},
+			})
+		})
+	}
+}
