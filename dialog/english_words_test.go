@@ -1,6 +1,7 @@
 package dialog
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/dangol/dangol/locales"
@@ -54,6 +55,127 @@ func TestEnglishUnits(t *testing.T) {
 				{msg: press(staffMsg(""), "skip")},
 				{msg: press(staffMsg(""), "skip"), want: []string{h.text("core.fmt.won", map[string]any{"N": "5,500"})}},
 			})
+		})
+	}
+}
+
+// TestTypedFlowWords: the words typed to a guided flow do in English what
+// their Korean counterparts do. "cancel" (and staff's "stop" and "quit")
+// cancels as 취소 does: the note "x" was kept as a visit when "cancel" was
+// read as an amount. An optional question is passed over with the button's
+// label or a plain "none" or "no" (없음, 아니요), and a confirmation is
+// answered with a plain yes ("yes", "ok", 네), or no; a drafted message is
+// sent as it is on a yes, never as the word "ok".
+func TestTypedFlowWords(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			f := seed(h)
+			w := func(ko, en string) Message { return staffMsg(word(h, ko, en)) }
+			var steps []step
+			for _, cancel := range []string{word(h, "취소", "cancel"), word(h, "취소", "Cancel"), "stop", "quit", "STOP."} {
+				steps = append(steps,
+					step{msg: staffMsg("/note 김민지")},
+					step{msg: staffMsg("x"), ids: []string{"core.note.ask_amount"}},
+					step{msg: staffMsg(cancel), ids: []string{"core.cancel.done"}, check: all(noteCount(0), noSession("slack:D"+staffID))},
+				)
+			}
+			fu := ""
+			steps = append(steps,
+				step{msg: staffMsg("/note 김민지")},
+				step{msg: staffMsg("펌 상담"), ids: []string{"core.note.ask_amount"}},
+				step{msg: w("없음", "none"), ids: []string{"core.note.ask_tags"}},
+				step{msg: w("아니요", "no"), ids: []string{"core.note.ask_followup"}},
+				step{msg: w("건너뛰기", "skip"), want: []string{h.text("core.note.confirm", nil)[:10]}},
+				step{msg: w("네", "yes"), want: []string{h.text("core.note.saved", nil)[:8]}, check: noteCount(1)},
+				step{msg: staffMsg("/note 김민지")},
+				step{msg: staffMsg("커트"), ids: []string{"core.note.ask_amount"}},
+				step{msg: w("패스", "None."), ids: []string{"core.note.ask_tags"}},
+				step{msg: w("없어요", "nothing"), ids: []string{"core.note.ask_followup"}},
+				step{msg: w("없음", "n/a"), want: []string{h.text("core.note.confirm", nil)[:10]}},
+				step{msg: w("아니요", "no"), ids: []string{"core.cancel.done"}, check: noteCount(1)},
+				step{msg: staffMsg("/points add 김민지 55000")},
+				step{msg: staffMsg("/points add 김민지 55000"), payloads: []string{"yes", "no"}},
+				step{msg: w("네", "ok"), check: balanceIs(&f.minji, 5500)},
+				step{msg: staffMsg("/points add 김민지 55000"), payloads: []string{"yes", "no"}},
+				step{msg: w("아니요", "no"), ids: []string{"core.cancel.done"}, check: balanceIs(&f.minji, 5500)},
+			)
+			steps = append(steps, linkMinji(h)...)
+			steps = append(steps,
+				step{build: func() Message {
+					fu = followUpNote(h, f.minji, "perm consult", "perm")
+					return press(staffMsg(""), "fs:"+fu)
+				}, payloads: []string{followUpSendBtn}},
+				step{msg: w("네", "ok"), check: func(t *testing.T, h *harness, rs []Reply) {
+					if got := sentToCustomer(t, rs).Text; strings.HasSuffix(got, "ok") || strings.HasSuffix(got, "네") || !strings.Contains(got, "perm") {
+						t.Errorf("sent %q, want the draft", got)
+					}
+					followUpIsDone(&fu, true)(t, h, rs)
+				}},
+			)
+			runSteps(t, h, steps)
+		})
+	}
+}
+
+// TestEnglishCustomerWords: an English customer's words reach their
+// commands as the Korean ones do (포인트, 쿠폰, 도움말, 내정보, 후기): "points",
+// "My points?", "coupons", "stamps", "help", "my info", "review …". A
+// sentence with the word in it ("do points expire?", "help me find my
+// coupon", "points expire when?") is still a question for the shop, STOP
+// still withdraws advertising consent, and staff typing a customer's word
+// wrote text.
+func TestEnglishCustomerWords(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			f := seed(h)
+			ask := h.text("threads.ask", nil)
+			question := func(t *testing.T, h *harness, rs []Reply) {
+				t.Helper()
+				if !strings.Contains(allText(rs), ask) {
+					t.Errorf("replies %q, want the question offered to the staff", allText(rs))
+				}
+			}
+			balance := func(t *testing.T, h *harness, rs []Reply) {
+				t.Helper()
+				if got := allText(rs); !strings.Contains(got, h.text("core.points.recent_title", nil)) || strings.Contains(got, ask) {
+					t.Errorf("replies %q, want the balance", got)
+				}
+			}
+			steps := linkMinji(h)
+			steps = append(steps,
+				step{msg: custMsg("points"), check: balance},
+				step{msg: custMsg("My points?"), check: balance},
+				step{msg: custMsg("Points balance"), check: balance},
+				step{msg: custMsg("do points expire?"), check: question},
+				step{msg: custMsg("/cancel")},
+				step{msg: custMsg("points expire when?"), check: question},
+				step{msg: custMsg("/cancel")},
+				step{msg: custMsg("help me find my coupon"), check: question},
+				step{msg: custMsg("cancel"), ids: []string{"core.cancel.done"}},
+				step{msg: custMsg("cancel my booking tomorrow"), check: question},
+				step{msg: custMsg("cancel"), ids: []string{"core.cancel.done"}},
+				step{msg: custMsg("Help"), ids: []string{"core.help.title"}, not: []string{ask}},
+				step{msg: custMsg("coupons"), ids: []string{"loyalty.mycoupons.none"}, not: []string{ask}},
+				step{msg: custMsg("stamps"), not: []string{ask}},
+				step{msg: custMsg("review"), ids: []string{"core.feedback.ask_rating"}},
+				step{msg: custMsg("cancel"), ids: []string{"core.cancel.done"}},
+				step{msg: custMsg("review 5 lovely staff"), ids: []string{"core.feedback.thanks"}},
+				step{msg: custMsg("my info"), check: func(t *testing.T, h *harness, rs []Reply) {
+					if got := allText(rs); !strings.Contains(got, "lovely staff") || strings.Contains(got, ask) {
+						t.Errorf("replies %q, want the customer's data", got)
+					}
+				}},
+				step{msg: custMsg("/marketing on")},
+				step{msg: custMsg("stop"), check: func(t *testing.T, h *harness, _ []Reply) {
+					if h.marketing(f.minji).Given {
+						t.Errorf("stop left advertising consent on")
+					}
+				}},
+				step{msg: staffMsg("review was great"), ids: []string{"core.help.short_staff"}},
+			)
+			runSteps(t, h, steps)
 		})
 	}
 }

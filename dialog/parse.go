@@ -858,6 +858,47 @@ var koreanCommands = map[string]string{
 	"내정보": "mydata",
 }
 
+// englishCommands maps English command words typed without a slash to
+// command names, as koreanCommands does the Korean ones: an English
+// speaker types "cancel" or "points" where a Korean one types 취소 or
+// 포인트. A key is the words as answerForm writes them (lower case, no
+// spaces, no closing "?" or "!": "My points?" is "mypoints"). Since
+// English words start sentences more often than 포인트 does, one counts
+// only as the whole message, or as the first word of one whose command
+// reads words after it (command.wordArgs: "feedback 5 great", "birthday
+// 3/15"): "help me find my coupon" is a question for the shop, not
+// /help. "stop" is none of them: a customer's STOP withdraws advertising
+// consent (flow_optout.go), and staff's is staffCancelWords.
+var englishCommands = map[string]string{
+	"cancel":   "cancel",
+	"help":     "help",
+	"points":   "points",
+	"point":    "points",
+	"mypoints": "points",
+	"balance":  "points",
+	"feedback": "feedback",
+	"review":   "feedback",
+	"myinfo":   "mydata",
+	"mydata":   "mydata",
+	"birthday": "birthday",
+	"language": "lang",
+}
+
+// englishCommand reads text as an English command word (englishCommands):
+// the whole message, or its first word followed by words the command
+// reads, which questionLike then weighs as Korean ones are.
+func englishCommand(text string) (name, args string, ok bool) {
+	if name, ok := englishCommands[answerForm(text)]; ok {
+		return name, "", true
+	}
+	first, rest := firstField(text)
+	name, ok = englishCommands[strings.ToLower(first)]
+	if !ok || rest == "" || customerCommands[name].wordArgs == nil {
+		return "", "", false
+	}
+	return name, rest, true
+}
+
 // commandAlias maps a Korean command word typed without a slash ("취소",
 // "도움말", "포인트", "피드백", "메모", "고객", "요약", "언어") to its command
 // name ("cancel", "help", "points", "feedback", "note", "customer",
