@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dangol/dangol/ledger"
 	"github.com/dangol/dangol/locales"
 )
 
@@ -178,4 +179,42 @@ func TestEnglishCustomerWords(t *testing.T) {
 			runSteps(t, h, steps)
 		})
 	}
+}
+
+// TestFollowUpTopic: a follow-up draft names the consult by the note's
+// first tag, else its first words, in Korean whatever they are, and in
+// English only by a topic without Hangul: "your recent consultation about
+// 펌" put the shop's Korean tag in an English sentence.
+func TestFollowUpTopic(t *testing.T) {
+	for _, tt := range []struct {
+		lang, text string
+		tags       []string
+		want       string
+	}{
+		{"ko", "펌 상담, 다음 달", []string{"펌"}, "펌"},
+		{"ko", "perm talk", []string{"perm"}, "perm"},
+		{"ko", "펌 상담, 다음 달", nil, "펌 상담"},
+		{"en", "펌 상담", []string{"펌", "perm"}, "perm"},
+		{"en", "perm and colour. next time", []string{"펌"}, "perm and colour"},
+		{"en", "펌 상담, 다음 달", []string{"펌", "#염색"}, ""},
+		{"en", "Jane 펌 상담", nil, ""},
+		{"en", "cut and style", []string{"VIP"}, "VIP"},
+	} {
+		if got := followUpTopic(ledger.Note{Text: tt.text, Tags: tt.tags}, tt.lang); got != tt.want {
+			t.Errorf("followUpTopic(%q %v, %s) = %q, want %q", tt.text, tt.tags, tt.lang, got, tt.want)
+		}
+	}
+
+	// The draft itself, to an English customer of a Korean shop.
+	h := mustOpenHarness(t, nil, "en")
+	f := seed(h)
+	var id string
+	steps := linkMinji(h)
+	steps = append(steps,
+		step{build: func() Message {
+			id = followUpNote(h, f.minji, "펌 상담", "펌")
+			return press(staffMsg(""), "fs:"+id)
+		}, want: []string{h.text("care.followup.draft_text", map[string]any{"Name": "김민지"})}, not: []string{"펌"}},
+	)
+	runSteps(t, h, steps)
 }
