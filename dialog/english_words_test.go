@@ -218,3 +218,32 @@ func TestFollowUpTopic(t *testing.T) {
 	)
 	runSteps(t, h, steps)
 }
+
+// TestEnglishWording: English names a field or a flow where it reads as
+// one. A field with nothing to remove said "Jane Kim's preferences is
+// already none", and a stopped flow "Your earlier birthday was stopped
+// for the new command"; now the field is no subject of a verb, and the
+// notice names what was being done in brackets.
+func TestEnglishWording(t *testing.T) {
+	h := mustOpenHarness(t, nil, "en")
+	seed(h)
+	steps := linkMinji(h)
+	steps = append(steps,
+		step{msg: staffMsg("/customer 김민지 preferences none"), want: []string{"Nothing to remove: 김민지 has no preferences saved."}, not: []string{"is already"}},
+		step{msg: staffMsg("/customer 김민지 birthday 3/15")},
+		step{msg: staffMsg("/customer 김민지 birthday 3/15"), want: []string{"Nothing changed. 김민지's birthday: March 15 (as before)."}},
+		step{msg: staffMsg("/customer 김민지 birthday remove")},
+		step{msg: staffMsg("/customer 김민지 birthday delete"), want: []string{"Nothing to remove: 김민지 has no birthday saved."}},
+		step{msg: staffMsg("/customer 김민지 tags +VIP")},
+		step{msg: staffMsg("/customer 김민지 tags +VIP"), want: []string{"Nothing changed. 김민지's tags: #VIP (as before)."}},
+		step{msg: custMsg("/birthday")},
+		step{msg: custMsg("/marketing"), want: []string{"What you had started (entering your birthday) was stopped for your new command and not saved."}},
+		step{msg: staffMsg("/points add 김민지 55000")},
+		step{msg: staffMsg("/points add 김민지 55000")},
+		step{msg: staffMsg("/points 김민지"), want: []string{"(earning points)"}, not: []string{"points earn was"}},
+		step{msg: custMsg("/feedback")},
+		step{msg: custMsg("/feedback 친절했어요")},
+		step{msg: custMsg("/feedback"), want: []string{"Starting again from the beginning (leaving feedback)"}},
+	)
+	runSteps(t, h, steps)
+}
