@@ -50,7 +50,11 @@
 // flow, and so does "note:<note id>", a note's button on the card, which
 // starts the correct flow (flow_corrections.go: edit or delete a note,
 // confirm a large or repeated earn). Typing a button's label counts as
-// pressing it.
+// pressing it, and so do the plain words one answers a person with
+// (typed_answer.go): 네, yes or ok a confirmation, 없음, none or no an
+// optional question. Command words typed without a slash count in either
+// language (parse.go: 취소 and cancel, 포인트 and points); staff's stop and
+// quit cancel too, while a customer's STOP opts out of advertising.
 //
 // Loyalty (flow_program.go, flow_stamp.go, flow_coupon.go,
 // flow_loyalty_daily.go) reads the programme from the ledger: /program

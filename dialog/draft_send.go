@@ -27,9 +27,12 @@ type draftSend struct {
 // typed words are sent instead, anything else asks again.
 func (d *draftSend) step(t *turn, in input) error {
 	subject, text := t.sess.Draft[d.subject], t.sess.Draft[d.text]
+	// "네", "ok" or "no" alone answers the offer, and is no message to
+	// send the customer in its place.
+	answer := typedStep(in, nil, nil)
 	switch {
-	case t.isButton(in, d.sendPayload, d.sendLabel):
-	case t.isButton(in, "cancel", "core.btn.cancel"):
+	case answer > 0 || t.isButton(in, d.sendPayload, d.sendLabel):
+	case answer < 0 || t.isButton(in, "cancel", "core.btn.cancel"):
 		return t.cancel()
 	case in.payload != "" || in.text == "":
 		d.askAgain(t, "")

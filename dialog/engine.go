@@ -862,7 +862,7 @@ func (t *turn) dispatch() error {
 		return t.onMedia(m.Media) // flow_media.go; staff's media is ignored, their text read
 	}
 	text := strings.TrimSpace(m.Text)
-	if cmd, args, word, ok := parseCommand(text, t.sess.Flow != ""); ok && !(word && (t.questionLike(cmd, args) || t.foreignWord(cmd))) {
+	if cmd, args, word, ok := t.readCommand(text, t.sess.Flow != ""); ok && !(word && (t.questionLike(cmd, args) || t.foreignWord(cmd))) {
 		return t.onCommand(cmd, args)
 	}
 	if t.sess.Flow != "" {
@@ -1118,8 +1118,8 @@ func (t *turn) commandWrites() bool {
 }
 
 // parseCommand reads a command line: "/note …", "/start@bot CODE", or a
-// Korean command word typed without a slash ("메모 …", "취소"), returning
-// the canonical English name. With wordAlone (inside a flow) a Korean word
+// Korean or English command word typed without a slash ("메모 …", "취소",
+// "cancel", englishCommands), returning the canonical English name. With wordAlone (inside a flow) a Korean word
 // counts only as the whole message, so a note that starts with "고객" stays
 // a note. word says the command came as a Korean word without a slash.
 func parseCommand(text string, wordAlone bool) (name, args string, word, ok bool) {
@@ -1128,6 +1128,9 @@ func parseCommand(text string, wordAlone bool) (name, args string, word, ok bool
 			cmd = c
 		}
 		return cmd, rest, false, true
+	}
+	if cmd, rest, ok := englishCommand(text); ok && !(wordAlone && rest != "") {
+		return cmd, rest, true, true
 	}
 	first, rest := firstField(text)
 	if first == "" || (wordAlone && rest != "") {
@@ -1138,6 +1141,20 @@ func parseCommand(text string, wordAlone bool) (name, args string, word, ok bool
 		return "", "", false, false
 	}
 	return cmd, rest, true, true
+}
+
+// staffCancelWords cancel a flow when staff type them, as "cancel" and 취소
+// do anyone's: a customer's "stop" withdraws advertising consent instead
+// (flow_optout.go).
+var staffCancelWords = []string{"stop", "quit"}
+
+// readCommand is parseCommand for the turn's sender, who as staff may
+// also cancel with staffCancelWords.
+func (t *turn) readCommand(text string, wordAlone bool) (name, args string, word, ok bool) {
+	if t.staffish() && slices.Contains(staffCancelWords, answerForm(text)) {
+		return "cancel", "", true, true
+	}
+	return parseCommand(text, wordAlone)
 }
 
 // --- flows ---

@@ -413,6 +413,14 @@ func TestParseCommand(t *testing.T) {
 		{"메모 김민지 커트", false, "note", "김민지 커트", true, true},
 		{"고객 불만 상담", true, "", "", false, false},
 		{"취소", true, "cancel", "", true, true},
+		{"cancel", true, "cancel", "", true, true},
+		{"Cancel.", true, "cancel", "", true, true},
+		{"My points?", true, "points", "", true, true},
+		{"points balance", false, "points", "balance", true, true},
+		{"points balance", true, "", "", false, false},
+		{"feedback 5 great", false, "feedback", "5 great", true, true},
+		{"help me find my coupon", false, "", "", false, false},
+		{"stop", true, "", "", false, false}, // staff's only (readCommand); a customer's opts out
 		{"안녕하세요", false, "", "", false, false},
 		{"", false, "", "", false, false},
 	}

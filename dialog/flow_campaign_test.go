@@ -56,7 +56,7 @@ func TestCampaign(t *testing.T) {
 			h, minji, _ := campaignHarness(t, lang, false)
 			line := "/campaign : 이번 주 펌 20% 할인해 드려요 --points 500"
 			at := h.when(h.now())
-			pts := map[string]string{"ko": "500P", "en": "500 pts"}[lang]
+			pts := map[string]string{"ko": "500P", "en": "500 points"}[lang]
 			runSteps(t, h, []step{
 				{msg: staffMsg(line), ids: []string{"core.command.manager_only"}},
 				{msg: managerMsg(line), want: []string{
@@ -319,7 +319,7 @@ func TestCampaign_Form(t *testing.T) {
 				}(),
 					ids: []string{"core.command.manager_only"}},
 				{msg: submit(map[string]string{fieldAudience: "", fieldText: "폼에서 쓴\n할인 소식", fieldPoints: "500", fieldCoupon: "10%"}),
-					want:     []string{"폼에서 쓴\n할인 소식", map[string]string{"ko": "500P", "en": "500 pts"}[lang], h.text("campaign.preview", nil)[:10]},
+					want:     []string{"폼에서 쓴\n할인 소식", map[string]string{"ko": "500P", "en": "500 points"}[lang], h.text("campaign.preview", nil)[:10]},
 					payloads: []string{"cmp:send:1", "cmp:drop:1"}},
 				{msg: press(managerMsg(""), "cmp:send:1"), want: []string{h.text("campaign.scheduled", map[string]any{"Number": 1, "At": h.when(h.now()), "Count": "1"})}},
 			})

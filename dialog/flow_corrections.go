@@ -587,8 +587,9 @@ func (t *turn) correctStep(in input) error {
 			return nil
 		}
 		yesID := op.yes
-		if !t.isButton(in, "yes", yesID) {
-			if t.isButton(in, "no", "core.btn.cancel") {
+		answer := typedStep(in, nil, nil) // "네", "yes", "ok" to "Earn 2,750P once more?"
+		if answer <= 0 && !t.isButton(in, "yes", yesID) {
+			if answer < 0 || t.isButton(in, "no", "core.btn.cancel") {
 				return t.cancel()
 			}
 			t.say("corrections.bad_confirm", map[string]any{"Yes": t.text(yesID, nil)}, t.btn(yesID, "yes"), t.btn("core.btn.cancel", "no"))

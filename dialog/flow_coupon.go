@@ -45,6 +45,9 @@ func init() {
 	customerCommands["coupon"] = command{run: (*turn).cmdMyCoupons}
 	customerCommands["coupons"] = command{run: (*turn).cmdMyCoupons}
 	koreanCommands["쿠폰"] = "coupon"
+	for _, w := range []string{"coupon", "coupons", "mycoupons"} {
+		englishCommands[w] = "coupon"
+	}
 	addHelp(&helpStaff, "loyalty.help.coupon")
 	addHelp(&helpCustomer, "loyalty.help.mycoupons")
 	// The [쿠폰 보기] button of a customer's coupon notice.

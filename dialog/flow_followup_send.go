@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/looplab/fsm"
@@ -99,12 +100,18 @@ func (e *Engine) followUpButtons(lang string, shown []shownFollowUp) []Button {
 	return bs
 }
 
-// followUpTopic is what a draft says the consult was about: the note's
-// first tag, else its first words up to a punctuation mark (at most three
-// words, followUpTopicRunes runes).
-func followUpTopic(n ledger.Note) string {
+// followUpTopic is what a draft in lang says the consult was about: the
+// note's first tag, else its first words up to a punctuation mark (at most
+// three words, followUpTopicRunes runes). A draft in another language than
+// Korean takes only a topic without Hangul, and none when the note has no
+// such one: "your recent consultation about 펌" put the shop's Korean in an
+// English sentence, and the draft without the topic still reads.
+func followUpTopic(n ledger.Note, lang string) string {
+	fits := func(s string) bool {
+		return s != "" && (lang == "ko" || !strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Hangul, r) }))
+	}
 	for _, tag := range n.Tags {
-		if tag = strings.TrimSpace(strings.TrimPrefix(tag, "#")); tag != "" {
+		if tag = strings.TrimSpace(strings.TrimPrefix(tag, "#")); fits(tag) {
 			return tag
 		}
 	}
@@ -119,6 +126,9 @@ func followUpTopic(n ledger.Note) string {
 	topic := strings.Join(words, " ")
 	if utf8.RuneCountInString(topic) > followUpTopicRunes {
 		topic = string([]rune(topic)[:followUpTopicRunes])
+	}
+	if !fits(topic) {
+		return ""
 	}
 	return topic
 }
@@ -211,7 +221,7 @@ func (t *turn) onFollowUpSend(id string) error {
 	if err := t.audit("read", ft.customer.ID, "followup-draft"); err != nil {
 		return err
 	}
-	draft := t.e.cat.Text(ft.lang, "care.followup.draft_text", map[string]any{"Name": ft.customer.Name, "Topic": followUpTopic(ft.note)})
+	draft := t.e.cat.Text(ft.lang, "care.followup.draft_text", map[string]any{"Name": ft.customer.Name, "Topic": followUpTopic(ft.note, ft.lang)})
 	data := map[string]any{"Name": ft.customer.Name, "Draft": draft}
 	if t.m.CanForm {
 		t.add(Reply{Lang: t.lang, Form: &Form{

@@ -63,10 +63,13 @@ func audited(customerID *string, action, detail string) func(*testing.T, *harnes
 var followUpScripts = []script{
 	{"FollowUpDraftSent", func(h *harness, f fixture) []step {
 		var id string
+		// The topic in the customer's language: an English draft names no
+		// Korean one (TestFollowUpTopic).
+		topic := word(h, "펌", "perm")
 		steps := linkMinji(h)
 		return append(steps,
 			step{build: func() Message {
-				id = followUpNote(h, f.minji, "펌 상담, 다음 달 재방문", "펌")
+				id = followUpNote(h, f.minji, "펌 상담, 다음 달 재방문", topic)
 				return staffMsg("/followups")
 			},
 				check: func(t *testing.T, h *harness, rs []Reply) {
@@ -74,12 +77,12 @@ var followUpScripts = []script{
 						t.Errorf("buttons %v lack [메시지 보내기] or [완료]", ps)
 					}
 				}},
-			step{build: func() Message { return press(staffMsg(""), "fs:"+id) }, want: []string{"김민지", "펌"}, payloads: []string{followUpSendBtn, "cancel"},
+			step{build: func() Message { return press(staffMsg(""), "fs:"+id) }, want: []string{"김민지", topic}, payloads: []string{followUpSendBtn, "cancel"},
 				check: all(followUpIsDone(&id, false), audited(&f.minji, "read", "followup-draft"))},
 			step{msg: press(staffMsg(""), followUpSendBtn), want: []string{h.text("core.followups.done", map[string]any{"Name": "김민지"})},
 				check: func(t *testing.T, h *harness, rs []Reply) {
 					r := sentToCustomer(t, rs)
-					if !strings.Contains(r.Text, "김민지") || !strings.Contains(r.Text, "펌") {
+					if !strings.Contains(r.Text, "김민지") || !strings.Contains(r.Text, topic) {
 						t.Errorf("message %q lacks the name or the topic", r.Text)
 					}
 					followUpIsDone(&id, true)(t, h, rs)
@@ -97,7 +100,7 @@ var followUpScripts = []script{
 						if err != nil {
 							return err
 						}
-						if len(ms) != 1 || !ms[0].Out || !strings.Contains(ms[0].Text, "펌") {
+						if len(ms) != 1 || !ms[0].Out || !strings.Contains(ms[0].Text, topic) {
 							t.Errorf("thread #1 messages = %+v", ms)
 						}
 						return nil
@@ -114,12 +117,13 @@ var followUpScripts = []script{
 	}},
 	{"FollowUpTypedText", func(h *harness, f fixture) []step {
 		var id string
+		topic := word(h, "염색 상담", "colour consult")
 		steps := linkMinji(h)
 		return append(steps,
-			step{build: func() Message { id = followUpNote(h, f.minji, "염색 상담"); return press(staffMsg(""), "fs:"+id) }, want: []string{"염색 상담"}},
+			step{build: func() Message { id = followUpNote(h, f.minji, topic); return press(staffMsg(""), "fs:"+id) }, want: []string{topic}},
 			step{msg: press(staffMsg(""), "rate:3"), ids: []string{"care.followup.reask"}},
 			step{msg: staffMsg("내일 오후에 전화드려도 될까요?"), check: func(t *testing.T, h *harness, rs []Reply) {
-				if r := sentToCustomer(t, rs); !strings.Contains(r.Text, "내일 오후에 전화드려도 될까요?") || strings.Contains(r.Text, "염색") {
+				if r := sentToCustomer(t, rs); !strings.Contains(r.Text, "내일 오후에 전화드려도 될까요?") || strings.Contains(r.Text, topic) {
 					t.Errorf("message = %q, want the typed text", r.Text)
 				}
 				followUpIsDone(&id, true)(t, h, rs)
@@ -183,12 +187,12 @@ var followUpScripts = []script{
 		}
 		return append(steps,
 			step{build: func() Message {
-				id = followUpNote(h, f.minji, "클리닉 상담", "클리닉")
+				id = followUpNote(h, f.minji, "클리닉 상담", word(h, "클리닉", "clinic"))
 				m := press(staffMsg(""), "fs:"+id)
 				m.CanForm = true
 				return m
 			}, check: func(t *testing.T, h *harness, rs []Reply) {
-				if len(rs) != 1 || rs[0].Form == nil || rs[0].Form.ID != "fs:"+id || len(rs[0].Form.Fields) != 1 || !strings.Contains(rs[0].Form.Fields[0].Value, "클리닉") {
+				if len(rs) != 1 || rs[0].Form == nil || rs[0].Form.ID != "fs:"+id || len(rs[0].Form.Fields) != 1 || !strings.Contains(rs[0].Form.Fields[0].Value, word(h, "클리닉", "clinic")) {
 					t.Fatalf("replies = %+v", rs)
 				}
 			}},

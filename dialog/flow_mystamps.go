@@ -12,6 +12,9 @@ import (
 func init() {
 	customerCommands["stamp"] = command{run: (*turn).cmdMyStamps}
 	customerCommands["stamps"] = command{run: (*turn).cmdMyStamps}
+	for _, w := range []string{"stamp", "stamps", "mystamps", "stampcard", "mystampcard"} {
+		englishCommands[w] = "stamp"
+	}
 	addHelp(&helpCustomer, "loyalty.help.mystamps")
 }
 

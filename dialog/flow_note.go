@@ -193,7 +193,7 @@ func (t *turn) noteReaskWith(why string, data map[string]any) {
 // noteStep reads the answer to the note flow's current question.
 func (t *turn) noteStep(in input) error {
 	d := t.sess.Draft
-	skip := t.isButton(in, "skip", "core.btn.skip")
+	skip := t.skipped(in) // typed_answer.go: "none", "no", 없음
 	switch t.sess.State {
 	case noteCustomer:
 		return t.noteCustomerStep(in)
@@ -301,13 +301,14 @@ func (t *turn) noteStep(in input) error {
 		}
 		return t.noteNext("ask_confirm")
 	case noteConfirm:
+		answer := typedStep(in, nil, nil) // "네", "yes", "ok" to "Save this note?"
 		switch {
-		case t.isButton(in, "yes", "core.btn.save"):
+		case answer > 0 || t.isButton(in, "yes", "core.btn.save"):
 			if err := t.fire("save"); err != nil {
 				return err
 			}
 			return t.noteSaveDraft()
-		case t.isButton(in, "no", "core.btn.cancel"):
+		case answer < 0 || t.isButton(in, "no", "core.btn.cancel"):
 			return t.cancel()
 		case t.isButton(in, "revise", "corrections.btn.revise"):
 			d[dRevising] = "1"

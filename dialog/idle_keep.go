@@ -194,7 +194,7 @@ func (t *turn) asksCancel() bool {
 	if t.m.Action != nil {
 		return t.isButton(input{payload: strings.TrimSpace(t.m.Action.Payload)}, "cancel", "core.btn.cancel")
 	}
-	if cmd, _, _, ok := parseCommand(text, true); ok && cmd == "cancel" {
+	if cmd, _, _, ok := t.readCommand(text, true); ok && cmd == "cancel" {
 		return true
 	}
 	return t.isButton(input{text: text}, "cancel", "core.btn.cancel") // the button's label typed, as a flow reads it

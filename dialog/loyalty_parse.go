@@ -504,13 +504,13 @@ func atoi(s string) int {
 }
 
 // looksLikeMoney reports a token written as an amount of money: "50만원",
-// "₩500,000", "500000won", "30만".
+// "₩500,000", "500000won", "30만", "500k".
 func looksLikeMoney(s string) bool {
 	if s == "" || !(s[0] >= '0' && s[0] <= '9' || strings.HasPrefix(s, "₩")) {
 		return false
 	}
 	return strings.HasSuffix(s, "원") || strings.HasPrefix(s, "₩") || strings.HasSuffix(s, "won") ||
-		strings.HasSuffix(s, "만") || strings.HasSuffix(s, "천")
+		strings.HasSuffix(s, "만") || strings.HasSuffix(s, "천") || strings.HasSuffix(s, "k")
 }
 
 // stampArgs is /program stamps read: the goal, the reward and its days.

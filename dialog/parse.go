@@ -157,6 +157,7 @@ func amountUnit(r rune) (value int64, big bool, ok bool) {
 // it ("3만 15000" is rejected), so a typo is refused rather than guessed at.
 // Negative amounts, garbage and int64 overflow return ok=false. Zero is
 // accepted only as the bare "0", so a mistyped "0만" is not read as free.
+// In English thousands are written "55k", "5.5k" (kiloAmount).
 func parseAmount(s string) (won int64, ok bool) {
 	s = strings.TrimSpace(foldFullWidth(s))
 	if s == "0" {
@@ -171,6 +172,9 @@ func parseAmount(s string) (won int64, ok bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, false
+	}
+	if n, ok := strings.CutSuffix(strings.ToLower(s), "k"); ok {
+		return kiloAmount(strings.TrimSpace(n))
 	}
 
 	var (
@@ -277,6 +281,22 @@ func parseAmount(s string) (won int64, ok bool) {
 	return total, true
 }
 
+// kiloAmount reads the number before an English "k" (thousands): "55"
+// of "55k" is 55,000, "5.5" of "5.5k" 5,500. Like a Korean unit it takes
+// a decimal only when the result is a whole number of won, and nothing
+// else: "3만5k" and "5kk" are refused.
+func kiloAmount(s string) (int64, bool) {
+	mant, scale, n, ok := scanAmountNumber(s)
+	if !ok || n != len(s) {
+		return 0, false
+	}
+	v, fits := amountMul(mant, 1000)
+	if !fits || v%amountPow10[scale] != 0 || v == 0 {
+		return 0, false
+	}
+	return v / amountPow10[scale], true
+}
+
 // amountField splits an amount of money off the front of s, taking its
 // unit or its parts when written apart ("12,000 원", "9000 KRW", "1만 2천원",
 // "3만 5천 원"), and returns it as typed with what follows (a reason).
@@ -303,12 +323,13 @@ func amountField(s string) (amount, rest string) {
 	}
 }
 
-// pointsField is amountField for points: "1,000 P", "500 포인트".
+// pointsField is amountField for points: "1,000 P", "500 포인트",
+// "500 points".
 func pointsField(s string) (points, rest string) {
 	points, rest = firstField(s)
 	next, after := firstField(rest)
 	switch strings.ToLower(next) {
-	case "p", "포인트", "점":
+	case "p", "포인트", "점", "pts", "pt", "points", "point":
 		if _, ok := parsePoints(points + next); ok {
 			return points + " " + next, after
 		}
@@ -326,11 +347,13 @@ func startsFigure(s string) bool {
 
 // parsePoints reads a positive whole number of points: digits with optional
 // comma grouping and an optional suffix 점, p, P or 포인트 ("1,500점",
-// "300 P"). Zero, negatives, decimals and overflow return ok=false.
+// "300 P"), or English's pts, pt, points or point in any case ("2,000
+// pts", "500 Points"). Zero, negatives, decimals and overflow return
+// ok=false.
 func parsePoints(s string) (int64, bool) {
 	s = strings.TrimSpace(foldFullWidth(s))
-	for _, suffix := range []string{"포인트", "점", "p", "P"} {
-		if t, found := strings.CutSuffix(s, suffix); found {
+	for _, suffix := range []string{"포인트", "점", "points", "point", "pts", "pt", "p"} {
+		if t, found := cutSuffixFold(s, suffix); found {
 			s = strings.TrimSpace(t)
 			break
 		}
@@ -340,6 +363,14 @@ func parsePoints(s string) (int64, bool) {
 		return 0, false
 	}
 	return mant, true
+}
+
+// cutSuffixFold is strings.CutSuffix ignoring the case of ASCII letters.
+func cutSuffixFold(s, suffix string) (string, bool) {
+	if len(s) < len(suffix) || !strings.EqualFold(s[len(s)-len(suffix):], suffix) {
+		return s, false
+	}
+	return s[:len(s)-len(suffix)], true
 }
 
 // weekdayNames maps the lower-cased names parseWeekday accepts.
@@ -887,6 +918,47 @@ var koreanCommands = map[string]string{
 	"후기":  "feedback",
 	"리뷰":  "feedback",
 	"내정보": "mydata",
+}
+
+// englishCommands maps English command words typed without a slash to
+// command names, as koreanCommands does the Korean ones: an English
+// speaker types "cancel" or "points" where a Korean one types 취소 or
+// 포인트. A key is the words as answerForm writes them (lower case, no
+// spaces, no closing "?" or "!": "My points?" is "mypoints"). Since
+// English words start sentences more often than 포인트 does, one counts
+// only as the whole message, or as the first word of one whose command
+// reads words after it (command.wordArgs: "feedback 5 great", "birthday
+// 3/15"): "help me find my coupon" is a question for the shop, not
+// /help. "stop" is none of them: a customer's STOP withdraws advertising
+// consent (flow_optout.go), and staff's is staffCancelWords.
+var englishCommands = map[string]string{
+	"cancel":   "cancel",
+	"help":     "help",
+	"points":   "points",
+	"point":    "points",
+	"mypoints": "points",
+	"balance":  "points",
+	"feedback": "feedback",
+	"review":   "feedback",
+	"myinfo":   "mydata",
+	"mydata":   "mydata",
+	"birthday": "birthday",
+	"language": "lang",
+}
+
+// englishCommand reads text as an English command word (englishCommands):
+// the whole message, or its first word followed by words the command
+// reads, which questionLike then weighs as Korean ones are.
+func englishCommand(text string) (name, args string, ok bool) {
+	if name, ok := englishCommands[answerForm(text)]; ok {
+		return name, "", true
+	}
+	first, rest := firstField(text)
+	name, ok = englishCommands[strings.ToLower(first)]
+	if !ok || rest == "" || customerCommands[name].wordArgs == nil {
+		return "", "", false
+	}
+	return name, rest, true
 }
 
 // commandAlias maps a Korean command word typed without a slash ("취소",

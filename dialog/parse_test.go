@@ -68,6 +68,22 @@ func TestParseAmount(t *testing.T) {
 		{"5 만", 50000, true},
 		{"３만５천원", 35000, true},
 		{"1조", 1000000000000, true},
+		// English thousands.
+		{"55k", 55000, true},
+		{"55K", 55000, true},
+		{"5.5k", 5500, true},
+		{"0.5k", 500, true},
+		{"₩55k", 55000, true},
+		{"55k won", 55000, true},
+		{"1,000k", 1000000, true},
+		{"0k", 0, false},
+		{"k", 0, false},
+		{"5kk", 0, false},
+		{"1.2345k", 0, false},
+		{"3만5k", 0, false},
+		{"5k5", 0, false},
+		{"-5k", 0, false},
+		{"9223372036854776k", 0, false},
 		// Zero only as itself.
 		{"0", 0, true},
 		{"０", 0, true},
@@ -154,6 +170,15 @@ func TestParsePoints(t *testing.T) {
 		{"100 포인트", 100, true},
 		{"１００점", 100, true},
 		{"１，０００ｐ", 1000, true},
+		{"2,000 pts", 2000, true},
+		{"2000pts", 2000, true},
+		{"500 Points", 500, true},
+		{"1 point", 1, true},
+		{"100pt", 100, true},
+		{"100 PTS", 100, true},
+		{"pts", 0, false},
+		{"0 points", 0, false},
+		{"100 ptss", 0, false},
 		{"  50  ", 50, true},
 		{"9223372036854775807", 9223372036854775807, true},
 		{"0", 0, false},
@@ -574,7 +599,7 @@ func TestCommandAlias(t *testing.T) {
 func FuzzParseAmount(f *testing.F) {
 	for _, s := range []string{
 		"55000", "55,000", "5.5만원", "3만 5천원", "1억 2천만", "₩55,000", "０", "0",
-		"1.23456만", "9223372036854775807", "만원", "-1", "3만 15000", "1,0000", "\xff",
+		"1.23456만", "9223372036854775807", "만원", "-1", "3만 15000", "1,0000", "\xff", "55k", "5.5K", "₩1.2345k",
 	} {
 		f.Add(s)
 	}
@@ -616,7 +641,7 @@ func FuzzAmountField(f *testing.F) {
 }
 
 func FuzzParsePoints(f *testing.F) {
-	for _, s := range []string{"100", "1,500점", "300 P", "100포인트", "0", "-1", "１００"} {
+	for _, s := range []string{"100", "1,500점", "300 P", "100포인트", "0", "-1", "１００", "2,000 pts", "1 Point"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -731,6 +756,9 @@ func TestPointsField(t *testing.T) {
 		{"500 점 사용", "500 점", "사용"},
 		{"500P 음료", "500P", "음료"},
 		{"500 pizza", "500", "pizza"},
+		{"100 pts coffee", "100 pts", "coffee"},
+		{"1 point", "1 point", ""},
+		{"500 Points", "500 Points", ""},
 		{"abc P", "abc", "P"},
 	}
 	for _, tt := range tests {

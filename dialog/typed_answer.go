@@ -45,6 +45,22 @@ func typedStep(in input, yes, no []string) int {
 	return typedAnswer(in.text, yes, no)
 }
 
+// skipWords pass over an optional question, typed where [건너뛰기] is
+// offered, as one would answer a person: "없음", "none", and a plain no
+// (noWords) to "Was there a purchase?". The button's label typed counts
+// too (isButton).
+var skipWords = []string{"건너뛰기", "건너뛸게요", "스킵", "패스", "없음", "없어요", "없습니다", "없어", "skip", "none", "nothing", "pass", "n/a"}
+
+// skipped reports whether in passes over an optional question: [건너뛰기]
+// pressed or typed, or one of skipWords or noWords typed.
+func (t *turn) skipped(in input) bool {
+	if t.isButton(in, "skip", "core.btn.skip") {
+		return true
+	}
+	w := answerForm(in.text)
+	return in.payload == "" && w != "" && (slices.Contains(skipWords, w) || slices.Contains(noWords, w))
+}
+
 // noCommentWords say there is nothing more to say, typed where a comment
 // is asked for: "없어요", and "모르겠어요", "글쎄요", "idk", which were kept
 // as comments and counted among the summary's words.

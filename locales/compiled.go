@@ -22,9 +22,12 @@ type compiled struct {
 	slow bool
 }
 
-// part is a literal (field "") or a {{.field}} of a simple template.
+// part is a literal (field "") or a {{.field}} of a simple template, or
+// with one set the {{plural .field one other}} of it (plural.go).
 type part struct {
 	lit, field string
+	plural     bool
+	one, other string
 }
 
 // compile readies m's text as go-i18n's TextParser would run it: no
@@ -62,19 +65,49 @@ func fieldsOnly(tmpl *template.Template) ([]part, bool) {
 		case *parse.TextNode:
 			parts = append(parts, part{lit: string(n.Text)})
 		case *parse.ActionNode:
-			if len(n.Pipe.Decl) > 0 || len(n.Pipe.Cmds) != 1 || len(n.Pipe.Cmds[0].Args) != 1 {
+			if len(n.Pipe.Decl) > 0 || len(n.Pipe.Cmds) != 1 {
 				return nil, false
 			}
-			f, ok := n.Pipe.Cmds[0].Args[0].(*parse.FieldNode)
-			if !ok || len(f.Ident) != 1 {
+			p, ok := fieldPart(n.Pipe.Cmds[0].Args)
+			if !ok {
 				return nil, false
 			}
-			parts = append(parts, part{field: f.Ident[0]})
+			parts = append(parts, p)
 		default:
 			return nil, false
 		}
 	}
 	return parts, true
+}
+
+// fieldPart reads the arguments of an action that is a plain {{.Field}}
+// or {{plural .Field "one" "other"}}, which every figure of points takes.
+func fieldPart(args []parse.Node) (part, bool) {
+	field := func(n parse.Node) (string, bool) {
+		f, ok := n.(*parse.FieldNode)
+		if !ok || len(f.Ident) != 1 {
+			return "", false
+		}
+		return f.Ident[0], true
+	}
+	switch len(args) {
+	case 1:
+		name, ok := field(args[0])
+		return part{field: name}, ok
+	case 4:
+		fn, ok := args[0].(*parse.IdentifierNode)
+		if !ok || fn.Ident != "plural" {
+			return part{}, false
+		}
+		name, ok := field(args[1])
+		one, ok1 := args[2].(*parse.StringNode)
+		other, ok2 := args[3].(*parse.StringNode)
+		if !ok || !ok1 || !ok2 {
+			return part{}, false
+		}
+		return part{field: name, plural: true, one: one.Text, other: other.Text}, true
+	}
+	return part{}, false
 }
 
 // render fills the message with data; ok is false when only go-i18n can.
@@ -115,6 +148,15 @@ func (c *compiled) fill(data any) (string, bool) {
 	for _, p := range c.parts {
 		if p.field == "" {
 			buf = append(buf, p.lit...)
+			continue
+		}
+		if p.plural {
+			switch v := m[p.field].(type) {
+			case string, int, int64, int32:
+				buf = append(buf, pluralOf(v, p.one, p.other)...)
+			default:
+				return "", false
+			}
 			continue
 		}
 		switch v := m[p.field].(type) {

@@ -32,14 +32,20 @@
 // # Caveats
 //
 // Korean has only the "other" plural form, so messages are written without
-// plural variants. An id missing from a catalog is returned as the id itself
-// (never a panic in chat) and recorded, so tests can fail on it: see Missing.
+// plural variants. An English message about a count asks the template
+// function plural for the noun's form, which reads digits already grouped
+// ("1", "-1", "1,204") as well as integers (plural.go):
+//
+//	{{.N}} {{plural .N `point` `points`}}
+//
+// An id missing from a catalog is returned as the id itself (never a panic
+// in chat) and recorded, so tests can fail on it: see Missing.
 //
 // Messages are made ready once, at load (compiled.go): a message of literal
-// text and {{.Field}}s is filled straight from a map[string]any of strings
-// and integers, any other template runs through text/template parsed once,
-// and go-i18n itself renders only what the fast path cannot (plural forms,
-// a message missing in a language). TestCompiledMatchesGoI18n holds every
+// text, {{.Field}}s and {{plural .Field …}}s is filled straight from a
+// map[string]any of strings and integers, any other template runs through
+// text/template parsed once, and go-i18n itself renders only what the fast
+// path cannot (plural forms, a message missing in a language). TestCompiledMatchesGoI18n holds every
 // message to go-i18n's own output, so a new kind of template or data must
 // still print the same; a value the fast path does not print itself (a
 // float, a Stringer, a named string type) quietly takes text/template's way.

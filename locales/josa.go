@@ -8,7 +8,7 @@ import (
 
 // funcs are the functions a message's template may call, the same for
 // the fast path (compiled.go) and go-i18n's own rendering.
-var funcs = template.FuncMap{"josa": josaOf}
+var funcs = template.FuncMap{"josa": josaOf, "plural": pluralOf}
 
 // josaOf is the template function josa: the particle alone, for a value
 // the message prints itself, so a catalog writes

@@ -8,7 +8,7 @@ import (
 // TestChat_FollowUpMessage is the follow-up message's console script, in
 // Korean and English: a note with a follow-up due today (tag #펌); its
 // /followups item's [메시지 보내기] shows the draft with the customer's name
-// and the topic; [보내기] sends it to the linked customer, as the staff's
+// and the topic (an English draft leaves the Korean tag out); [보내기] sends it to the linked customer, as the staff's
 // answer in a new thread; the customer's answer continues that thread; the
 // follow-up is done, so /followups has nothing left. Goldens (from the
 // note on): testdata/followup.<lang>.golden.
@@ -36,7 +36,8 @@ func TestChat_FollowUpMessage(t *testing.T) {
 				":as staff 민지",
 				"/followups",
 			}, "\n")+"\n")
-			draft := testCatalog.Text(lang, "care.followup.draft_text", map[string]any{"Name": "김하늘", "Topic": "펌"})
+			topic := map[string]string{"ko": "펌", "en": ""}[lang]
+			draft := testCatalog.Text(lang, "care.followup.draft_text", map[string]any{"Name": "김하늘", "Topic": topic})
 			if n := strings.Count(tr, draft); n != 3 { // the draft shown, the message the customer reads, its copy in the thread
 				t.Errorf("the draft appears %d times, want 3 (shown, sent, in the thread):\n%s", n, tr)
 			}

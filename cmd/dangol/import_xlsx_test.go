@@ -202,7 +202,7 @@ func TestImportXLSX_Report(t *testing.T) {
 		want []string
 	}{
 		{"ko", []string{"가져옴 1,200명 ·", "모두 1,200,000P (", "(엑셀 Sheet1 시트, 머리글 1행)", "등록일이 없는 1,200명은"}},
-		{"en", []string{"Imported 1,200 ·", "carried over: 1,200,000 pts in all", "(Excel, sheet Sheet1, header on row 1)"}},
+		{"en", []string{"Imported 1,200 ·", "carried over: 1,200,000 points in all", "(Excel, sheet Sheet1, header on row 1)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
