@@ -391,6 +391,7 @@ func TestAuditDetails(t *testing.T) {
 				{"points", "reverse " + noteID, act("points") + " (" + word("points.reverse", nil) + ")"},
 				{"stamps", "add 3", act("stamps") + " (" + word("stamps.add", map[string]any{"Count": 3}) + ")"},
 				{"stamps", "reverse " + noteID, act("stamps") + " (" + word("stamps.reverse", nil) + ")"},
+				{"stamps", "fill", act("stamps") + " (" + word("stamps.fill", nil) + ")"},
 				{"coupon", "give DXYTWD", act("coupon") + " (" + word("coupon.give", map[string]any{"Arg": "DXYTWD"}) + ")"},
 				{"coupon", "use DXYTWD", act("coupon") + " (" + word("coupon.use", map[string]any{"Arg": "DXYTWD"}) + ")"},
 				{"note", noteID, act("note")},

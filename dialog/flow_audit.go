@@ -223,7 +223,11 @@ var auditDetails = map[string]map[string]string{
 		"adjust":  "customers.audit.detail.points.adjust",
 		"reverse": "customers.audit.detail.points.reverse",
 	},
-	"stamps": {"add": "customers.audit.detail.stamps.add", "reverse": "customers.audit.detail.stamps.reverse"},
+	"stamps": {
+		"add":     "customers.audit.detail.stamps.add",
+		"reverse": "customers.audit.detail.stamps.reverse",
+		"fill":    "customers.audit.detail.stamps.fill",
+	},
 	"coupon": {"give": "customers.audit.detail.coupon.give", "use": "customers.audit.detail.coupon.use"},
 }
 

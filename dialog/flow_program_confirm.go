@@ -134,7 +134,7 @@ func (t *turn) tellRewards(cs []ledger.Coupon) (int, error) {
 		if err != nil {
 			return 0, fmt.Errorf("dialog: read customer: %w", err)
 		}
-		if err := t.audit("stamps", c.ID, "reward of a full card"); err != nil {
+		if err := t.audit("stamps", c.ID, "fill"); err != nil {
 			return 0, err
 		}
 		if err := t.tellNow(c, byCustomer[id]...); err != nil {

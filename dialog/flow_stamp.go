@@ -66,7 +66,9 @@ func (t *turn) actStamp(c ledger.Customer, rest string) error {
 			return refuse("input.stamp.fraction", map[string]any{"Input": tok})
 		}
 		v, isCount := stampCount(tok)
-		if !isCount && reason == "" { // "세" alone is "세 개"
+		if !isCount && reason == "" && stampAloneCounts[tok] {
+			// "세" alone is "세 개"; but "네" alone is a yes, "구" or "이" a
+			// word, and each gave 4, 9 or 2 stamps unasked.
 			v, isCount = stampCount(tok + "개")
 		}
 		if isCount {
@@ -184,6 +186,9 @@ var (
 	}
 	stampNumeralsCounted = map[string]int{"한": 1, "두": 2, "세": 3, "네": 4, "열": 10}
 	stampSino            = map[string]int{"일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "칠": 7, "팔": 8, "구": 9, "십": 10}
+	// stampAloneCounts are the numbers that count alone, with no counter:
+	// those no staff member types as a word of its own.
+	stampAloneCounts = map[string]bool{"한": true, "두": true, "세": true}
 )
 
 // stampField splits a count of stamps off the front of s with its

@@ -36,7 +36,9 @@
 // Lookups by phone, last four digits, name (whole, any prefix, any suffix),
 // platform id, session key, link code, tag (a customer's own or a note's:
 // ListCustomers) and audit actor (AuditBy) use blind indexes: HMAC-SHA256
-// under a key derived from the file key (seal.go).
+// under a key derived from the file key (seal.go). A used link code's
+// tombstone names the account that used it by such a hash too, until the
+// code would have expired (linkcode.go).
 //
 // The master key wraps only keys: the data keys, the file key and the key
 // check value. Store.RotateKey re-wraps them under a new master key in one
@@ -123,6 +125,12 @@
 // appends the ids of the keys it destroyed to the erased-keys list
 // (Options.ErasedKeys), which Open applies to whatever file it opens: a
 // backup restored from before an erasure shows the person as erased.
+// An erasure also deletes the customer's link codes and their used-code
+// tombstones, and leaves each open chat session about the customer as an
+// empty stub marked Session.Erased (no draft kept), so the writer's next
+// message is told the task ended rather than finding it gone; stubs expire
+// as sessions do. An unlinked account's erasure (EraseSender) deletes the
+// tombstones naming it.
 //
 // Retention (retention.go) is erasure on the shop's own schedule: a
 // customer whose last visit, or registration if they never visited, is

@@ -420,6 +420,11 @@ func (tx *Tx) EraseSender(senderID string) (int, error) {
 	if senderID == "" {
 		return 0, nil
 	}
+	// The link codes it used name it too (by a keyed hash), until they
+	// would have expired.
+	if err := tx.eraseCodeUser(senderID); err != nil {
+		return 0, err
+	}
 	// The erased-keys list gets no time for it: EraseSender is not told one.
 	return tx.eraseSenderBlind(tx.senderBlind(senderID), time.Time{})
 }

@@ -49,6 +49,7 @@ type UsedCodeError struct {
 	Yours      bool      // used by the platform id that asks now
 }
 
+// Error says when the code was used, never by whom.
 func (e *UsedCodeError) Error() string {
 	return fmt.Sprintf("ledger: link code used %s", e.At.UTC().Format(time.RFC3339))
 }
@@ -177,6 +178,16 @@ func (tx *Tx) UseLinkCode(code, by string, now time.Time) (string, error) {
 	}
 	c, err := tx.customer(ck)
 	if errors.Is(err, ErrCustomerNotFound) || (err == nil && c.Erased) {
+		// A code an erasure missed goes now, as it did before tombstones:
+		// the caller commits on ErrInvalidCode.
+		for _, dead := range [][]byte{k, partner} {
+			if len(dead) == 0 {
+				continue
+			}
+			if err := b.Delete(dead); err != nil {
+				return "", fmt.Errorf("ledger: use link code: %w", err)
+			}
+		}
 		return "", fmt.Errorf("ledger: use link code: %w", ErrInvalidCode)
 	}
 	if err != nil {
@@ -224,6 +235,27 @@ func (tx *Tx) usedCode(v []byte, by string) (string, error) {
 		At:         timeFromSortable(binary.BigEndian.Uint64(v[linkValueLen+blindSize:])),
 		Yours:      by != "" && hmac.Equal(user, tx.codeUserBlind(by)),
 	}
+}
+
+// eraseCodeUser deletes the tombstones of the codes the platform id by
+// used: each holds a keyed hash of the account beside the customer it
+// linked to, which the account's /forget must not leave behind.
+func (tx *Tx) eraseCodeUser(by string) error {
+	blind := tx.codeUserBlind(by)
+	b := tx.bucket(bucketLinkCodes)
+	var dead [][]byte
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if len(v) == linkUsedValueLen && hmac.Equal(v[linkValueLen:linkValueLen+blindSize], blind) {
+			dead = append(dead, bytes.Clone(k))
+		}
+	}
+	for _, k := range dead {
+		if err := b.Delete(k); err != nil {
+			return fmt.Errorf("ledger: erase code user: %w", err)
+		}
+	}
+	return nil
 }
 
 // PruneLinkCodes deletes codes expired at now, used ones (tombstones) too,

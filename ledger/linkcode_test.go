@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"bytes"
 	"errors"
 	"testing"
 	"time"
@@ -315,6 +316,58 @@ func TestUsedLinkCode(t *testing.T) {
 		if got, err := spendCode(t, s, "482913", t0); err != nil || got != c.ID {
 			t.Errorf("the code after peeking = %q, %v", got, err)
 		}
+	})
+
+	// An unlinked account's /forget (EraseSender) takes the tombstones
+	// naming it (by their keyed hash), and only those: the code then reads
+	// as unknown, not as used by it.
+	t.Run("SenderErasureTakesItsTombstones", func(t *testing.T) {
+		s := MustOpen(t)
+		c := mustCustomer(t, s, "김민지", "010-1234-5678")
+		seo := mustCustomer(t, s, "이서연", "010-2222-3333")
+		mustUpdate(t, s, func(tx *Tx) error { return tx.PutLinkPair("482913", token, c.ID, expires) })
+		mustUpdate(t, s, func(tx *Tx) error { return tx.PutLinkCode("111111", seo.ID, expires) })
+		spendCode(t, s, token, t0)
+		spendCodeBy(t, s, "111111", other, t0)
+		mustUpdate(t, s, func(tx *Tx) error { _, err := tx.EraseSender(codeUser); return err })
+		mustView(t, s, func(tx *Tx) error {
+			for _, code := range []string{"482913", token} {
+				var used *UsedCodeError
+				if _, err := tx.PeekLinkCode(code, codeUser, t0.Add(time.Minute)); !errors.Is(err, ErrInvalidCode) || errors.As(err, &used) {
+					t.Errorf("PeekLinkCode(%s) after the erasure = %v; want unknown, not used", code, err)
+				}
+			}
+			var used *UsedCodeError
+			if _, err := tx.PeekLinkCode("111111", other, t0.Add(time.Minute)); !errors.As(err, &used) || !used.Yours {
+				t.Errorf("another account's tombstone after the erasure = %v; want it kept", err)
+			}
+			return nil
+		})
+	})
+
+	// A code whose customer is gone is deleted when tried, as before
+	// tombstones, with its other half.
+	t.Run("ErasedCustomerCodeDeleted", func(t *testing.T) {
+		s := MustOpen(t)
+		c := mustCustomer(t, s, "김민지", "010-1234-5678")
+		mustUpdate(t, s, func(tx *Tx) error { return tx.PutLinkPair("482913", token, c.ID, expires) })
+		mustUpdate(t, s, func(tx *Tx) error {
+			k := tx.linkCodeKey("482913")
+			v := bytes.Clone(tx.get(bucketLinkCodes, k))
+			copy(v[:8], []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe}) // no such customer
+			return tx.bucket(bucketLinkCodes).Put(k, v)
+		})
+		if _, err := spendCode(t, s, "482913", t0); !errors.Is(err, ErrInvalidCode) {
+			t.Fatalf("a code of no customer = %v, want ErrInvalidCode", err)
+		}
+		mustView(t, s, func(tx *Tx) error {
+			for _, code := range []string{"482913", token} {
+				if v := tx.get(bucketLinkCodes, tx.linkCodeKey(code)); v != nil {
+					t.Errorf("code %s still stored after use of a customer-less code", code)
+				}
+			}
+			return nil
+		})
 	})
 
 	t.Run("ErrNobody", func(t *testing.T) {

@@ -128,18 +128,16 @@ func PhoneGroups(d string) (g [3]string, n int) {
 	return g, 0
 }
 
-// minPhoneDigits is how many digits in a row make a name's digits a phone
-// number: 123-4567 without its area code is one, 김하늘(5678) is not.
-const minPhoneDigits = 7
-
-// PhoneInName reports whether name holds a phone-like run of digits:
-// minPhoneDigits or more, with the spaces, dots, dashes, parentheses and
-// plus signs a phone is written with between them ("이도윤
-// 010-5555-6666"). Such a name shows the whole number wherever the phone
-// is masked, so chat and the spreadsheet import refuse it; a name's few
-// digits ("김하늘2", "김하늘(5678)") are no phone. rest is the name
-// without those runs, spaces collapsed, for an example of what to write
-// instead ("" when nothing is left).
+// PhoneInName reports whether name holds a run of digits shaped like a
+// phone number, with the spaces, dots, dashes, parentheses and plus signs
+// a phone is written with between them ("이도윤 010-5555-6666"): 9 to 11
+// digits from a leading 0 (or +82), or a local number of two groups ending
+// in four digits ("123-4567"). Such a name shows the whole number wherever
+// the phone is masked, so chat and the spreadsheet import refuse it. A
+// name's few digits ("김하늘2", "김하늘(5678)"), a date ("1990.03.15") or a
+// member number ("회원 1234567") are no phone. rest is the name without
+// those runs, spaces collapsed, for an example of what to write instead
+// ("" when nothing is left).
 func PhoneInName(name string) (rest string, ok bool) {
 	sep := func(r rune) bool {
 		return r == ' ' || r == '.' || r == '-' || r == '(' || r == ')' || r == '+' ||
@@ -155,13 +153,30 @@ func PhoneInName(name string) (rest string, ok bool) {
 			continue
 		}
 		// A run: digits and separators, ending at its last digit.
-		n, end := 0, i
+		end := i
+		var digits []byte
+		groups := []int{0}
 		for j := i; j < len(rs) && (digit(rs[j]) || sep(rs[j])); j++ {
 			if digit(rs[j]) {
-				n, end = n+1, j+1
+				if groups[len(groups)-1] < 0 {
+					groups[len(groups)-1] = 0
+				}
+				groups[len(groups)-1]++
+				d := rs[j]
+				if d >= '０' {
+					d -= '０' - '0' // full-width
+				}
+				digits = append(digits, byte(d))
+				end = j + 1
+			} else if groups[len(groups)-1] > 0 {
+				groups = append(groups, -1) // a new group, once a digit comes
 			}
 		}
-		if n >= minPhoneDigits {
+		if groups[len(groups)-1] < 0 {
+			groups = groups[:len(groups)-1]
+		}
+		plus := i > 0 && rs[i-1] == '+'
+		if phoneShaped(string(digits), groups, plus) {
 			ok = true
 			// The separators that led into the run go with it.
 			for len(kept) > 0 && sep(kept[len(kept)-1]) {
@@ -180,4 +195,18 @@ func PhoneInName(name string) (rest string, ok bool) {
 		return name, false
 	}
 	return strings.Join(strings.Fields(string(kept)), " "), true
+}
+
+// phoneShaped reports whether a run of digits, written in groups of the
+// given lengths, reads as a phone number: 9 to 11 digits from a leading 0
+// (or 82 after a plus), or a local number of a 3- or 4-digit group and a
+// 4-digit one.
+func phoneShaped(digits string, groups []int, plus bool) bool {
+	if plus && strings.HasPrefix(digits, "82") {
+		digits = "0" + strings.TrimPrefix(strings.TrimPrefix(digits, "82"), "0")
+	}
+	if n := len(digits); n >= 9 && n <= 11 && digits[0] == '0' {
+		return true
+	}
+	return len(groups) == 2 && (groups[0] == 3 || groups[0] == 4) && groups[1] == 4
 }

@@ -106,6 +106,14 @@ func TestPhoneInName(t *testing.T) {
 		{"김하늘(5678)", "김하늘(5678)", false},
 		{"김하늘 5678 2층", "김하늘 5678 2층", false},
 		{"Room 101-202", "Room 101-202", false},
+		// Dates and member numbers are not phones (a reviewer's case: such
+		// names were refused in chat and on re-import).
+		{"김하늘 1990.03.15", "김하늘 1990.03.15", false},
+		{"김하늘 19900315", "김하늘 19900315", false},
+		{"회원 1234567", "회원 1234567", false},
+		{"김하늘 2024-12-01", "김하늘 2024-12-01", false},
+		{"이도윤 5555-6666", "이도윤", true},
+		{"이도윤 +82-10-5555-6666", "이도윤", true},
 		{"", "", false},
 	}
 	for _, tt := range tests {
