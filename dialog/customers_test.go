@@ -401,6 +401,7 @@ func TestAuditDetails(t *testing.T) {
 				{"tier", "pin basic → vip", act("tier") + " (" + word("tier.pin", map[string]any{"From": "basic", "To": tier("vip")}) + ")"},
 				{"tier", "unpin vip → new", act("tier") + " (" + word("tier.unpin", map[string]any{"From": tier("vip"), "To": tier("new")}) + ")"},
 				{"tier", "start new → vip", act("tier") + " (" + word("tier.start", map[string]any{"From": tier("new"), "To": tier("vip")}) + ")"},
+				{"tier", "start new → vip until 2027-12-01", act("tier") + " (" + word("tier.start_held", map[string]any{"From": tier("new"), "To": tier("vip"), "Until": "2027-12-01"}) + ")"},
 				{"tier", "promote new → vip", act("tier") + " (promote new → vip)"},
 				{"read", "something-new", act("read") + " (something-new)"},
 				{"programme", "rate: 5% → 10%", act("programme") + " (" + word("programme.rate", nil) + ": 5% → 10%)"},
@@ -422,6 +423,9 @@ func TestAuditDetails(t *testing.T) {
 						w, _, _ := strings.Cut(c.detail, " ")
 						w = strings.TrimSuffix(w, ":") // a programme part: "rate: 5% → 10%"
 						covered["customers.audit.detail."+c.action+"."+w] = true
+						if c.action == "tier" && strings.Contains(c.detail, " until ") {
+							covered["customers.audit.detail.tier.start_held"] = true // a start that held its tier
+						}
 						at := t0.Add(-time.Duration(len(chunk)-i) * time.Minute)
 						if err := tx.Audit(ledger.AuditEntry{At: at, ActorID: "slack:" + staffID, Action: c.action, CustomerID: f.minji, Detail: c.detail}); err != nil {
 							return err

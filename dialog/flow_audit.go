@@ -281,11 +281,11 @@ var auditUnits = map[string]string{
 var programmeUnits = regexp.MustCompile(`\b(\d+)(mo|d|v|w)\b|\b(off|manual|auto|all time)\b|\bitem:`)
 
 // tierDetail words a tier move, recorded as "pin old → new", "unpin old
-// → new" (ledger PinTier) or "start computed → new" (StartTier) with the
-// tiers' ids: the move in the shop's
-// words and each tier as the shop calls it under the programme then in
-// force (일반, 단골, its own 골드), never the id ("new"); a form this
-// version does not know is shown as recorded.
+// → new" (ledger PinTier) or "start computed → new" (StartTier, with
+// " until 2027-12-01" when the start held its tier) with the tiers' ids:
+// the move in the shop's words and each tier as the shop calls it under
+// the programme then in force (일반, 단골, its own 골드), never the id
+// ("new"); a form this version does not know is shown as recorded.
 func (t *turn) tierDetail(d string, at time.Time) string {
 	move, tiers, _ := strings.Cut(d, " ")
 	from, to, ok := strings.Cut(tiers, " → ")
@@ -297,7 +297,14 @@ func (t *turn) tierDetail(d string, at time.Time) string {
 	if err != nil {
 		return d
 	}
-	return t.text(id, map[string]any{"From": t.tierNameOf(p, from), "To": t.tierNameOf(p, to)})
+	data := map[string]any{"From": t.tierNameOf(p, from), "To": t.tierNameOf(p, to)}
+	if i := strings.LastIndex(to, " until "); move == "start" && i >= 0 {
+		if _, err := time.Parse(time.DateOnly, to[i+len(" until "):]); err == nil {
+			data["To"], data["Until"] = t.tierNameOf(p, to[:i]), to[i+len(" until "):]
+			id = "customers.audit.detail.tier.start_held"
+		}
+	}
+	return t.text(id, data)
 }
 
 // programmeDetail words a programme change, recorded as "part: old → new"

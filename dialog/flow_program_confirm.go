@@ -213,8 +213,10 @@ func (t *turn) stampFillText(value string) (string, error) {
 // tierDropsText is the question before tier rules that leave out a tier
 // someone holds: each such tier with its holders, the new tier they carry
 // over to and how many of them the new rules place lower, who are told at
-// the next daily run and lowered ledger.TierDownNoticeDays later; "" when
-// no tier left out is held, or value is refused by setPart.
+// the next daily run and lowered ledger.TierDownNoticeDays later, and
+// apart those whose tier from the shop's list is held (ledger StartTier),
+// told only after their hold; "" when no tier left out is held, or value
+// is refused by setPart.
 func (t *turn) tierDropsText(value string) (string, error) {
 	cur, err := t.programme()
 	if err != nil {
@@ -237,10 +239,14 @@ func (t *turn) tierDropsText(value string) (string, error) {
 	down := notice.AddDate(0, 0, ledger.TierDownNoticeDays)
 	lines := make([]string, 0, len(drops))
 	for _, d := range drops {
-		lines = append(lines, t.text("loyalty.program.confirm.tier_drop", map[string]any{
+		data := map[string]any{
 			"Tier": t.tierName(d.Tier), "To": t.tierName(d.To), "N": d.Holders, "Lower": d.Lower, "Pinned": d.Pinned,
-			"Notice": t.day(notice), "Down": t.day(down), "Days": ledger.TierDownNoticeDays,
-		}))
+			"Notice": t.day(notice), "Down": t.day(down), "Days": ledger.TierDownNoticeDays, "Held": d.Held,
+		}
+		if d.Held > 0 {
+			data["Until"] = t.day(d.HeldUntil)
+		}
+		lines = append(lines, t.text("loyalty.program.confirm.tier_drop", data))
 	}
 	return t.text("loyalty.program.confirm.tiers", map[string]any{"Lines": strings.Join(lines, "\n")}), nil
 }

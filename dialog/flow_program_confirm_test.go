@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
 )
 
 // A programme change that moves customers asks [바꾸기] [취소] first
@@ -221,5 +222,56 @@ func TestProgramTiersConfirmDates(t *testing.T) {
 	told := h.text("loyalty.notice.tier_down_soon", map[string]any{"From": "단골", "To": "일반", "On": "2026-06-13"})
 	if rs := box.take(); len(rs) != 1 || rs[0].Text != told {
 		t.Errorf("told %q, want %q", allText(rs), told)
+	}
+}
+
+// TestTierHeldShown: a customer brought over at VIP under rules with a
+// 12-month window (ledger StartTier, held to 2027-05-13) shows so on the
+// card, and the question before a ladder that leaves VIP out counts them
+// apart from those the next run tells: held, until when; a VIP by visits
+// long gone is told as before. Without the hold both were counted as told
+// at the next run.
+func TestTierHeldShown(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			f := seed(h)
+			tiers := ledger.TierRules{WindowMonths: 12, Levels: []ledger.Tier{{ID: ledger.TierNew}, {ID: ledger.TierRegular, MinVisits: 5}, {ID: ledger.TierVIP, MinVisits: 15}}}
+			h.update(func(tx *ledger.Tx) error {
+				if _, err := tx.SetTiers(tiers, "slack:"+managerID, t0.AddDate(-2, 0, 0)); err != nil {
+					return err
+				}
+				if err := tx.ImportVisits(f.minji, 2, t0.AddDate(-1, 0, 0), t0.AddDate(0, 0, -1)); err != nil {
+					return err
+				}
+				if _, err := tx.StartTier(f.minji, ledger.TierVIP, "import", t0, seoul); err != nil {
+					return err
+				}
+				// Anna: VIP by 15 visits 14 months ago, out of the window now.
+				for d := range 15 {
+					e := ledger.PointsEntry{CustomerID: f.anna, At: t0.AddDate(0, -14, d), Kind: ledger.PointsEarn, Points: 10, Amount: 1000, ActorID: "slack:" + staffID}
+					if err := tx.AddPoints(&e); err != nil {
+						return err
+					}
+				}
+				_, err := tx.UpdateTier(f.anna, t0.AddDate(0, -14, 14), seoul)
+				return err
+			})
+			vip := h.text("core.tier.vip", nil)
+			card := h.text("core.card.tier_held", map[string]any{"Tier": vip, "Until": "2027-05-13", "Visits": 2})
+			if got := allText(h.send(managerMsg("/customer 김민지"))); !strings.Contains(got, card) {
+				t.Errorf("김민지's card lacks %q:\n%s", card, got)
+			}
+			if got := allText(h.send(managerMsg("/customer Anna Lee"))); strings.Contains(got, "2027-05-13") {
+				t.Errorf("Anna's card names a hold:\n%s", got)
+			}
+			line := h.text("loyalty.program.confirm.tier_drop", map[string]any{
+				"Tier": vip, "To": h.text("core.tier.regular", nil), "N": 2, "Lower": 1, "Held": 1, "Until": "2027-05-13",
+				"Notice": "2026-05-14", "Down": "2026-06-13", "Days": 30,
+			})
+			if got := allText(h.send(managerMsg("/program tiers 단골 3회"))); !strings.Contains(got, line) {
+				t.Errorf("the question lacks %q:\n%s", line, got)
+			}
+		})
 	}
 }

@@ -214,10 +214,16 @@ func (t *turn) card(c ledger.Customer) (Reply, error) {
 		return Reply{}, fmt.Errorf("dialog: read feedback: %w", err)
 	}
 	data := t.customerData(c, bal)
-	info := []string{
-		t.text("core.card.tier", data),
-		t.text("core.card.points", data),
+	tierLine := t.text("core.card.tier", data)
+	// A tier brought over from the shop's list and held while the rules'
+	// window fills with visits recorded here (ledger StartTier).
+	if until, held, err := t.tx.TierHold(c.ID, t.now, t.e.loc); err != nil {
+		return Reply{}, fmt.Errorf("dialog: read tier hold: %w", err)
+	} else if held {
+		data["Until"] = t.day(until)
+		tierLine = t.text("core.card.tier_held", data)
 	}
+	info := []string{tierLine, t.text("core.card.points", data)}
 	// The tier's benefit, stamps, coupons and the next expiry, when any.
 	more, coupons, err := t.loyaltyLines(c, true)
 	if err != nil {

@@ -176,10 +176,19 @@
 // (tier_correct.go). PinTier (audited) holds a tier against all three, as
 // long as the programme names that tier: a pin to a tier the rules no
 // longer have is let go at the next recompute, and the customer carries
-// over as an unpinned holder of it does. TierDrops tells, before new
-// rules are stored, what they would do to the holders of each tier they
-// leave out: carried to the level's new tier, a pin let go, and how many
-// the daily run would then lower after its notice.
+// over as an unpinned holder of it does. StartTier gives a customer
+// brought over from another list (the import) their first record at the
+// list's tier, unpinned; under rules with a window it is held one window
+// from that day (CustomerTier.HeldUntil, TierRules.StartHold: the list's
+// visits are not dated, so none is in the window), and until the hold's
+// last day ends the daily run neither tells of a downgrade nor makes one,
+// while upgrades go on; the day is in the record and the start's audit
+// entry, a second start changes nothing, and a pin or unpin ends it.
+// TierHold names it while it is what keeps the tier. TierDrops tells,
+// before new rules are stored, what they would do to the holders of each
+// tier they leave out: carried to the level's new tier, a pin let go, how
+// many the daily run would then lower after its notice, and how many are
+// held (told only after their hold).
 // TierOf is the tier as the chat shows it; TierIDOf is only its id (a
 // card's tier name), which a stored tier gives without the programme,
 // the visits or the spend.
@@ -401,7 +410,12 @@
 // in it (a deleted note's visit is gone, a spreadsheet's imported visits
 // count only with no window, WindowMonths 0, where the visit stats are
 // used as before); spend counts earns only, so a note's amount or a
-// purchase that earned no points is not spend. A customer has a tier record
+// purchase that earned no points is not spend. A starting tier's hold is
+// given only by StartTier, under the rules then in force: a shop that
+// imports under all-time rules and gives the tiers a window later has no
+// hold for anyone, and the imported visits stop counting at once. An older
+// build reads a tier record with a hold as one without (JSON, the field
+// unknown to it). A customer has a tier record
 // only once UpdateTier, PinTier, StartTier or a daily run reached them; until then
 // TierOf computes the tier, and LoyaltyFigures counts them in the base
 // tier. An expire entry appended by anyone but RunDaily takes no lot: the

@@ -19,7 +19,9 @@ import (
 // daily run, a downgrade only by the daily run and only after a notice 30
 // days ahead, and a manager's pin (PinTier) overrides both. A starting
 // tier (StartTier: a customer brought over from another list) is where the
-// rules begin for a new customer, not a pin.
+// rules begin for a new customer, not a pin; under rules with a window it
+// is held one window (no downgrade before), as the list's visits are not
+// dated.
 
 // ErrUnknownTier is returned by PinTier and StartTier when the tier is not in the
 // programme in force.
@@ -267,6 +269,35 @@ type CustomerTier struct {
 	DownOn time.Time `json:"down_on,omitzero"`
 	// DownNotice is the id of the notice that announced it.
 	DownNotice string `json:"down_notice,omitempty"`
+	// HeldUntil is the last day (its start, in the shop's zone) of the
+	// hold a starting tier got under rules with a window (StartTier,
+	// TierRules.StartHold): the visits brought over are not dated, so none
+	// is in the window, and until the hold ends the daily run neither
+	// tells of a downgrade nor makes one; a move up goes on as for anyone.
+	// A manager's pin or unpin ends it.
+	HeldUntil time.Time `json:"held_until,omitzero"`
+}
+
+// HeldOn reports whether the starting tier's hold (HeldUntil) is in force
+// at at, days in loc (nil: at's location).
+func (r *CustomerTier) HeldOn(at time.Time, loc *time.Location) bool {
+	if r.HeldUntil.IsZero() {
+		return false
+	}
+	loc = locOr(loc, at)
+	return dayNumber(at, loc) <= dayNumber(r.HeldUntil, loc)
+}
+
+// StartHold returns the last day (its start in loc; nil: at's location)
+// a starting tier given at at is held under r: one full window from at's
+// day, by when every visit and purchase the window counts is one recorded
+// here. The zero time with no window: all-time rules count the visits
+// brought over (ImportVisits), so there is nothing to wait for.
+func (r *TierRules) StartHold(at time.Time, loc *time.Location) time.Time {
+	if r.WindowMonths <= 0 {
+		return time.Time{}
+	}
+	return startOfDay(at, locOr(loc, at)).AddDate(0, r.WindowMonths, 0)
 }
 
 // TierStatus is a customer's tier as the chat shows it.
@@ -309,6 +340,9 @@ type TierChange struct {
 	// Told is set on a CauseCorrected move when the customer had already
 	// been told of the upgrade it takes back.
 	Told bool
+	// HeldUntil is, on a start (CauseStart), the last day of the hold it
+	// gave (CustomerTier.HeldUntil); zero when none.
+	HeldUntil time.Time
 }
 
 // TierMove is one change of a customer's tier in the loyalty log.
@@ -519,6 +553,41 @@ func (tx *Tx) TierIDOf(customerID string, at time.Time, loc *time.Location) (str
 	return p.Tiers.Levels[rank].ID, nil
 }
 
+// TierHold returns the last day of the customer's starting tier's hold
+// (CustomerTier.HeldUntil) when at at (days in loc; nil: at's location)
+// it is in force and is what keeps the tier: the rules in force give
+// less. held is false otherwise, and for a customer without a hold the
+// tier record alone is read.
+func (tx *Tx) TierHold(customerID string, at time.Time, loc *time.Location) (until time.Time, held bool, err error) {
+	fail := func(err error) (time.Time, bool, error) {
+		return time.Time{}, false, fmt.Errorf("ledger: tier hold of %s: %w", customerID, err)
+	}
+	ck, ok := custKeyOf(customerID)
+	if !ok || tx.get(bucketCustomers, ck) == nil {
+		return fail(ErrCustomerNotFound)
+	}
+	loc = locOr(loc, at)
+	rec, stored, err := tx.tierRecord(ck)
+	if err != nil {
+		return fail(err)
+	}
+	if !stored || rec.Pinned || !rec.HeldOn(at, loc) {
+		return time.Time{}, false, nil
+	}
+	p, err := tx.ProgrammeAt(at)
+	if err != nil {
+		return fail(err)
+	}
+	rank, _, _, err := tx.computeTier(ck, &p, at, loc)
+	if err != nil {
+		return fail(err)
+	}
+	if p.Tiers.Rank(rec.TierID) <= rank {
+		return time.Time{}, false, nil
+	}
+	return rec.HeldUntil, true, nil
+}
+
 // setTier moves the record to tier to for cause, logs the move and, for
 // an up or down move the customer should hear of, records a notice.
 func (tx *Tx) setTier(ck []byte, rec *CustomerTier, p *Programme, to string, cause TierCause, at time.Time, ch *TierChange) error {
@@ -671,6 +740,10 @@ func (tx *Tx) recomputeTier(customerID string, at time.Time, loc *time.Location,
 		return ch, tx.putTierRecord(ck, &rec)
 	case !daily:
 		return ch, nil
+	case rec.HeldOn(at, loc):
+		// A starting tier in its hold: the rules count no visit of the
+		// list it came from yet, so a lower tier is no lapse.
+		return ch, nil
 	}
 	// The rules give a lower tier, in the daily run.
 	switch {
@@ -746,8 +819,15 @@ type TierDrop struct {
 	// TierDownNoticeDays ahead and lowers them then, unless they requalify
 	// meanwhile. A holder without a record is never among them: nothing
 	// is carried for them, their first record is the tier the new rules
-	// give.
+	// give. Nor is one whose starting tier is held (CustomerTier.HeldOn
+	// at the time asked): they are counted in Held.
 	Lower int
+	// Held counts the holders the new rules would place below To whose
+	// starting tier is in its hold: the hold goes over to To, and the daily
+	// run tells them only after it, on the day after HeldUntil at the
+	// latest (the last of their holds' days).
+	Held      int
+	HeldUntil time.Time
 }
 
 // TierDrops returns what storing rules r at at would do to the holders of
@@ -815,7 +895,14 @@ func (tx *Tx) TierDrops(r TierRules, at time.Time, loc *time.Location) ([]TierDr
 		if err != nil {
 			return fail(err)
 		}
-		if got < min(rank, len(r.Levels)-1) {
+		switch {
+		case got >= min(rank, len(r.Levels)-1):
+		case rec.HeldOn(at, loc):
+			d.Held++
+			if rec.HeldUntil.After(d.HeldUntil) {
+				d.HeldUntil = rec.HeldUntil
+			}
+		default:
 			d.Lower++
 		}
 	}
@@ -847,6 +934,7 @@ func (tx *Tx) PinTier(customerID, tierID, actorID string, at time.Time, loc *tim
 	ch := TierChange{CustomerID: customerID, At: at}
 	action := "pin"
 	to := tierID
+	rec.HeldUntil = time.Time{} // the manager's word from now on
 	if tierID == "" {
 		action, to = "unpin", p.Tiers.Levels[rank].ID
 		rec.Pinned = false
@@ -905,6 +993,10 @@ func (tx *Tx) auditTier(at time.Time, actorID, customerID, action, from, to stri
 	return tx.Audit(AuditEntry{At: at, ActorID: actorID, Action: "tier", CustomerID: customerID, Detail: action + " " + from + " → " + to})
 }
 
+// heldSuffix ends the audit detail of a start that holds its tier, before
+// the hold's last day: "start new → vip until 2027-12-01".
+const heldSuffix = " until "
+
 // StartTier gives a customer with no tier record yet their first one at
 // tierID (a level of the programme in force at at; otherwise
 // ErrUnknownTier), or at the tier the rules give at at when that is
@@ -913,13 +1005,19 @@ func (tx *Tx) auditTier(at time.Time, actorID, customerID, action, from, to stri
 // may not give. It is not a pin: from there the rules apply as to anyone,
 // a visit that qualifies for more moves them up, and the daily run lowers
 // a tier the rules no longer give only after its notice
-// (TierDownNoticeDays), as when a shop raises its thresholds. The record is
-// logged as a first record (CauseStart, no notice, not a move in
-// LoyaltyFigures) and audited (action "tier", actorID, "start computed →
-// new"); the change's From is the tier the rules gave (computed), To the
-// one started at. A customer who has a tier record already keeps it, and
-// nothing is written: so a second start (an import run again) changes
-// nothing; the change then says the tier they have (From == To).
+// (TierDownNoticeDays), as when a shop raises its thresholds. Under rules
+// with a window a tier above the base is first held (HeldUntil, one
+// window: TierRules.StartHold), since none of the visits brought over is
+// dated in it: until that day ends the daily run neither tells of a
+// downgrade nor makes one. The record is logged as a first record
+// (CauseStart, no notice, not a move in LoyaltyFigures) and audited
+// (action "tier", actorID, "start computed → new", with " until
+// 2027-12-01" for a hold); the change's From is the tier the rules gave
+// (computed), To the one started at, HeldUntil the hold's last day. A
+// customer who has a tier record already keeps it, and nothing is
+// written: so a second start (an import run again) changes nothing, a
+// hold included, and the change then says the tier they have (From ==
+// To).
 func (tx *Tx) StartTier(customerID, tierID, actorID string, at time.Time, loc *time.Location) (TierChange, error) {
 	fail := func(err error) (TierChange, error) { return TierChange{}, fmt.Errorf("ledger: start tier: %w", err) }
 	ts, err := tx.tierSettingOf(customerID, actorID, at, loc)
@@ -936,11 +1034,19 @@ func (tx *Tx) StartTier(customerID, tierID, actorID string, at time.Time, loc *t
 		return ch, nil
 	}
 	computed, to := ts.p.Tiers.Levels[ts.rank].ID, ts.p.Tiers.Levels[max(ts.rank, start)].ID
+	loc = locOr(loc, at)
+	if start > 0 {
+		ts.rec.HeldUntil = ts.p.Tiers.StartHold(at, loc)
+	}
 	if err := tx.setTier(ts.ck, &ts.rec, &ts.p, to, CauseStart, at, &ch); err != nil {
 		return fail(err)
 	}
-	ch.From = computed
-	if err := tx.auditTier(at, actorID, customerID, "start", computed, to); err != nil {
+	ch.From, ch.HeldUntil = computed, ts.rec.HeldUntil
+	detail := to
+	if !ts.rec.HeldUntil.IsZero() {
+		detail += heldSuffix + ts.rec.HeldUntil.In(loc).Format(time.DateOnly)
+	}
+	if err := tx.auditTier(at, actorID, customerID, "start", computed, detail); err != nil {
 		return fail(err)
 	}
 	return ch, nil

@@ -363,6 +363,10 @@ type importResult struct {
 	expired  int // coupons past their last day, not carried over
 	recoded  int // coupons whose code was taken, given a new one
 	started  int // customers started at a tier their carried visits do not give
+	// heldUntil is the last day of the hold those starts got under rules
+	// with a window (ledger StartTier), of window months; zero for none.
+	heldUntil time.Time
+	window    int
 }
 
 type importedRow struct {
@@ -392,6 +396,7 @@ func (m *Main) applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now ti
 	if err != nil {
 		return importResult{}, fmt.Errorf("import: %w", err)
 	}
+	res.window = p.Tiers.WindowMonths
 	seen := map[string]int{} // phone -> first row
 	for _, r := range sh.rows {
 		failRow := func(err error) (importResult, error) { return importResult{}, fmt.Errorf("row %d: %w", r.row, err) }
@@ -470,7 +475,9 @@ func (m *Main) applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now ti
 // carried over give when higher: not pinned, so from then on the rules of
 // the programme move them, and a tier the visits do not give (the spend
 // and the visits of a window do not come over) is lowered after its
-// notice, as for any customer whose shop raised its thresholds.
+// notice, as for any customer whose shop raised its thresholds; under
+// rules with a window, only once the hold StartTier gives has ended,
+// since no visit carried over is dated in it.
 func importLoyalty(tx *ledger.Tx, res *importResult, id string, r importRow, tier string, now time.Time) error {
 	if r.stamps > 0 {
 		if _, err := tx.ImportStamps(id, r.stamps, importActor, now); err != nil {
@@ -511,6 +518,9 @@ func importLoyalty(tx *ledger.Tx, res *importResult, id string, r importRow, tie
 	}
 	if ch.From != ch.To {
 		res.started++
+		if ch.HeldUntil.After(res.heldUntil) {
+			res.heldUntil = ch.HeldUntil
+		}
 	}
 	return nil
 }
@@ -1365,7 +1375,11 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 			line(t("cli.import.coupons_expired", map[string]any{"Count": count(res.expired)}))
 		}
 		if res.started > 0 {
-			line(t("cli.import.tiers_started", map[string]any{"Count": count(res.started), "Days": ledger.TierDownNoticeDays}))
+			data := map[string]any{"Count": count(res.started), "Days": ledger.TierDownNoticeDays}
+			if !res.heldUntil.IsZero() {
+				data["Until"], data["Months"] = res.heldUntil.Format(time.DateOnly), res.window
+			}
+			line(t("cli.import.tiers_started", data))
 		}
 		line(t("cli.import.consent", nil))
 	}

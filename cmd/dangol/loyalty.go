@@ -42,6 +42,9 @@ type exportTier struct {
 	Pinned bool    `json:"pinned"`
 	DownTo string  `json:"down_to,omitempty"` // a downgrade announced
 	DownOn *string `json:"down_on,omitempty"`
+	// HeldUntil is the last day a tier from the shop's list is held
+	// (ledger StartTier), while it is.
+	HeldUntil *string `json:"held_until,omitempty"`
 }
 
 type exportStamps struct {
@@ -94,6 +97,9 @@ func exportLoyaltyOf(tx *ledger.Tx, c ledger.Customer, entry map[string]int, loc
 	}
 	if tier.Stored {
 		el.Tier = &exportTier{Tier: tier.TierID, Since: optTime(tier.Since, loc), Pinned: tier.Pinned, DownTo: tier.DownTo, DownOn: optDate(tier.DownOn, loc)}
+		if tier.HeldOn(now, loc) {
+			el.Tier.HeldUntil = optDate(tier.HeldUntil, loc)
+		}
 	}
 	card, err := tx.StampCardOf(c.ID, now)
 	if err != nil {

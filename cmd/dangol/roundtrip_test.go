@@ -518,6 +518,101 @@ func TestImport_StartTier(t *testing.T) {
 	}
 }
 
+// TestImport_StartTierHeld: the same VIP brought over to a shop whose
+// tiers count the last 12 months' visits (/program tiers 기간 12개월): none
+// of the visits carried over is dated in the window, so the sheet's VIP is
+// held one window, to 2027-12-01, and the report, the card, /audit and the
+// JSON export say so; the import run again extends nothing. No daily run
+// tells them of a downgrade on the next day, nor on the hold's last day;
+// the day after, the rules apply as for anyone: the notice, and 30 days
+// later 일반. Before, the first daily run told every imported VIP they
+// were going down.
+func TestImport_StartTierHeld(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	s := mustOpenStore(t, db)
+	err := s.Update(context.Background(), func(tx *ledger.Tx) error {
+		tiers := ledger.TierRules{WindowMonths: 12, Levels: []ledger.Tier{{ID: ledger.TierNew}, {ID: ledger.TierRegular, MinVisits: 5}, {ID: ledger.TierVIP, MinVisits: 15}}}
+		_, err := tx.SetTiers(tiers, "slack:UM", seededNow.AddDate(0, -1, 0))
+		return err
+	})
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := writeFile(t, filepath.Join(dir, "장부.csv"), []byte("이름,전화번호,등록일,방문횟수,최근방문일,등급\n"+
+		"김하늘,010-1111-0001,2025-01-10,2,2026-11-20,VIP\n"))
+	for run, want := range []string{"장부의 등급에서 시작한 고객: 1명", "건너뜀 1명"} {
+		r := runMainAt(t, seededNow.AddDate(0, 0, run*7), map[string]string{"DANGOL_DB": db}, "import", file)
+		if r.err != nil || !strings.Contains(r.stdout, want) {
+			t.Fatalf("import %d: %v, report lacks %q:\n%s", run+1, r.err, want, r.stdout)
+		}
+		if held := "2027-12-01까지는 그 등급을 그대로 유지해요"; (run == 0) != strings.Contains(r.stdout, held) {
+			t.Errorf("import %d: report says %q: %v\n%s", run+1, held, run == 0, r.stdout)
+		}
+	}
+	if r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db}, "export"); r.err != nil || !strings.Contains(r.stdout, `"held_until":"2027-12-01"`) {
+		t.Errorf("the JSON export lacks the hold: %v\n%s", r.err, r.stdout)
+	}
+	script := strings.Join([]string{
+		":as manager 사장",
+		"/audit 010-1111-0001",
+		"/customer 010-1111-0001",
+		":time 2026-12-02 10:30",
+		"/customer 010-1111-0001",
+		":time 2027-12-01 10:30",
+		"/customer 010-1111-0001",
+		":time 2027-12-02 10:30",
+		"/customer 010-1111-0001",
+		":time 2028-01-01 10:30",
+		"/customer 010-1111-0001",
+	}, "\n") + "\n"
+	var out, logs bytes.Buffer
+	m := &Main{
+		Catalog: testCatalog, Chart: charttest.Stub,
+		Stdin: strings.NewReader(script), Stdout: &out, Stderr: &logs,
+		Getenv: func(k string) string { return map[string]string{"DANGOL_DB": db}[k] },
+		Now:    func() time.Time { return seededNow },
+	}
+	err = m.Run(context.Background(), []string{"chat", "--at", "2026-12-01T11:00"})
+	if cerr := m.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil || strings.Contains(logs.String(), "level=ERROR") {
+		t.Fatalf("chat: %v\n%s\n%s", err, out.String(), logs.String())
+	}
+	tr := out.String()
+	const mgr = "사장(매니저)"
+	held := "등급: VIP (장부에서 가져옴, 2027-12-01까지 유지 · 방문 2회)"
+	steps := []struct {
+		cmd       string
+		want, not []string
+	}{
+		{"/audit 010-1111-0001", []string{"등급 (VIP에서 시작, 방문 기록으로는 일반; 장부에서 가져온 등급이라 2027-12-01까지 유지)"}, []string{"고정"}},
+		{"/customer 010-1111-0001", []string{held}, []string{"조정될 예정"}},
+		{"/customer 010-1111-0001", []string{held}, []string{"조정될 예정"}},
+		{"/customer 010-1111-0001", []string{held}, []string{"조정될 예정"}},
+		{"/customer 010-1111-0001", []string{"등급: VIP (방문 2회)", "2028-01-01에 일반으로 조정될 예정이에요"}, []string{"장부에서 가져옴"}},
+		{"/customer 010-1111-0001", []string{"등급: 일반"}, []string{"등급: VIP"}},
+	}
+	for _, st := range steps { // in the order asked: the same command answers five times
+		var got string
+		got, tr = answer(t, tr, mgr, st.cmd)
+		for _, w := range st.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%q lacks %q:\n%s", st.cmd, w, got)
+			}
+		}
+		for _, n := range st.not {
+			if strings.Contains(got, n) {
+				t.Errorf("%q says %q:\n%s", st.cmd, n, got)
+			}
+		}
+	}
+}
+
 // TestImport_TierWords: a tier cell is read by the shop's name for the
 // tier (what the export writes, in either language), by the id older
 // exports wrote (new, regular, vip, 골드) and by the chat's word for a
