@@ -211,8 +211,9 @@ func (t *turn) stampFillText(value string) (string, error) {
 }
 
 // tierDropsText is the question before tier rules that leave out a tier
-// someone holds: each such tier with its holders, the new tier they carry
-// over to and how many of them the new rules place lower, who are told at
+// someone holds, or keep one with rules that place holders lower: each
+// such tier with its holders, the new tier they carry over to (a kept
+// tier's own) and how many of them the new rules place lower, who are told at
 // the next daily run and lowered ledger.TierDownNoticeDays later, and
 // apart those whose tier from the shop's list is held (ledger StartTier),
 // told only after their hold; "" when no tier left out is held, or value
@@ -238,6 +239,12 @@ func (t *turn) tierDropsText(value string) (string, error) {
 	notice := t.e.nextLoyaltyRun(t.now)
 	down := notice.AddDate(0, 0, ledger.TierDownNoticeDays)
 	lines := make([]string, 0, len(drops))
+	head := "loyalty.program.confirm.tiers_stricter" // only kept tiers' holders lowered
+	for _, d := range drops {
+		if !d.Kept {
+			head = "loyalty.program.confirm.tiers"
+		}
+	}
 	for _, d := range drops {
 		data := map[string]any{
 			"Tier": t.tierName(d.Tier), "To": t.tierName(d.To), "N": d.Holders, "Lower": d.Lower, "Pinned": d.Pinned,
@@ -246,9 +253,13 @@ func (t *turn) tierDropsText(value string) (string, error) {
 		if d.Held > 0 {
 			data["Until"] = t.day(d.HeldUntil)
 		}
-		lines = append(lines, t.text("loyalty.program.confirm.tier_drop", data))
+		id := "loyalty.program.confirm.tier_drop"
+		if d.Kept {
+			id = "loyalty.program.confirm.tier_kept"
+		}
+		lines = append(lines, t.text(id, data))
 	}
-	return t.text("loyalty.program.confirm.tiers", map[string]any{"Lines": strings.Join(lines, "\n")}), nil
+	return t.text(head, map[string]any{"Lines": strings.Join(lines, "\n")}), nil
 }
 
 // nextLoyaltyRun is when LoyaltyJob next runs after at, in the shop's

@@ -191,6 +191,38 @@ var programConfirmScripts = []script{
 				}},
 		)
 	}},
+	// A raised threshold of a tier kept asks first, naming who falls below it.
+	{"TiersKeptStricter", func(h *harness, f fixture) []step {
+		visitDays(h, f.anna, 15) // VIP by visits, under 30
+		tier := func(id string) string { return h.text(builtinTiers[id], nil) }
+		line := h.text("loyalty.program.confirm.tier_kept", map[string]any{
+			"Tier": tier(ledger.TierVIP), "N": 1, "Lower": 1,
+			"Notice": "2026-05-14", "Down": "2026-06-13", "Days": 30,
+		})
+		vipVisits := func(n int) func(*testing.T, *harness, []Reply) {
+			return func(t *testing.T, h *harness, _ []Reply) {
+				ls := h.programme().Tiers.Levels
+				if got := ls[len(ls)-1].MinVisits; got != n {
+					t.Errorf("VIP needs %d visits, want %d", got, n)
+				}
+			}
+		}
+		return []step{
+			// "VIP 15회" raised to 30: stored at once before, and the VIP
+			// told of their downgrade the next morning, unasked.
+			{msg: manager("/program tiers 단골 5회, VIP 30회"), want: []string{firstLine(h, "loyalty.program.confirm.tiers_stricter", nil), line},
+				payloads: []string{"yes", "no"}, check: vipVisits(15)},
+			{msg: press(manager(""), "no"), ids: []string{"core.cancel.done"}, check: vipVisits(15)},
+			// Lowered, nobody falls: stored at once.
+			{msg: manager("/program tiers 단골 5회, VIP 10회"), not: []string{firstLine(h, "loyalty.program.confirm.tiers_stricter", nil)},
+				check: func(t *testing.T, h *harness, rs []Reply) {
+					vipVisits(10)(t, h, rs)
+					if len(payloads(rs)) != 0 {
+						t.Errorf("asked: %q", allText(rs))
+					}
+				}},
+		}
+	}},
 }
 
 // TestProgramTiersConfirmDates: what the question before leaving VIP out

@@ -802,8 +802,15 @@ func (tx *Tx) carryTier(ck []byte, rec *CustomerTier, p *Programme, at time.Time
 }
 
 // TierDrop is a tier of the programme in force that new tier rules leave
-// out, and what storing them (SetTiers) would do to those who hold it.
+// out, or keep with rules that place some of its holders lower (Kept), and
+// what storing them (SetTiers) would do to those who hold it.
 type TierDrop struct {
+	// Kept: the new rules keep the tier (by id), To is that tier, and it is
+	// listed only for the holders they place lower (Lower or Held): "VIP
+	// 15회" raised to "VIP 30회" told every VIP under 30 visits of their
+	// downgrade the next morning, unasked. A pinned holder of a kept tier
+	// keeps it, and is never among Lower.
+	Kept bool
 	// Tier is the level left out; To is the level of the new rules its
 	// holders carry over to at their next recompute: the one at its rank,
 	// or the top one when the new rules have fewer levels (carryTier).
@@ -832,10 +839,12 @@ type TierDrop struct {
 
 // TierDrops returns what storing rules r at at would do to the holders of
 // each tier of the programme in force that r leaves out (by id, as
-// SetTiers stores r), in that programme's order; tiers nobody holds are
-// not listed, so a ladder that moves nobody returns none. Days are
-// calendar days in loc. It only reads; rules that do not validate return
-// their *RuleError.
+// SetTiers stores r), and of each tier r keeps with rules that place some
+// of its holders lower (TierDrop.Kept), in that programme's order; tiers
+// nobody holds, and kept tiers that lower nobody, are not listed, so a
+// ladder that moves nobody returns none. Days are calendar days in loc.
+// It only reads, but walks every customer when a tier is left out or any
+// rule changed; rules that do not validate return their *RuleError.
 func (tx *Tx) TierDrops(r TierRules, at time.Time, loc *time.Location) ([]TierDrop, error) {
 	fail := func(err error) ([]TierDrop, error) { return nil, fmt.Errorf("ledger: tier drops: %w", err) }
 	r.Normalize()
@@ -852,14 +861,21 @@ func (tx *Tx) TierDrops(r TierRules, at time.Time, loc *time.Location) ([]TierDr
 		kept[l.ID] = true
 	}
 	drops := make([]TierDrop, len(p.Tiers.Levels))
-	dropped := false
+	changed := r.WindowMonths != p.Tiers.WindowMonths || len(r.Levels) != len(p.Tiers.Levels)
 	for i, l := range p.Tiers.Levels {
 		if !kept[l.ID] {
 			drops[i] = TierDrop{Tier: l, To: r.Levels[min(i, len(r.Levels)-1)]}
-			dropped = true
+			changed = true
+			continue
+		}
+		j := r.Rank(l.ID)
+		nl := r.Levels[j]
+		drops[i] = TierDrop{Tier: l, To: nl, Kept: true}
+		if j != i || nl.MinVisits != l.MinVisits || nl.MinSpend != l.MinSpend || nl.Both != l.Both {
+			changed = true
 		}
 	}
-	if !dropped {
+	if !changed {
 		return nil, nil
 	}
 	next := p.clone()
@@ -881,7 +897,7 @@ func (tx *Tx) TierDrops(r TierRules, at time.Time, loc *time.Location) ([]TierDr
 			}
 		}
 		if rank < 0 || drops[rank].Tier.ID == "" {
-			continue // a tier kept, or one an older version named
+			continue // one an older version named
 		}
 		d := &drops[rank]
 		d.Holders++
@@ -890,13 +906,20 @@ func (tx *Tx) TierDrops(r TierRules, at time.Time, loc *time.Location) ([]TierDr
 		}
 		if rec.Pinned {
 			d.Pinned++
+			if d.Kept {
+				continue // the pin stays
+			}
 		}
 		got, _, _, err := tx.computeTier(ck, &next, at, loc)
 		if err != nil {
 			return fail(err)
 		}
+		target := min(rank, len(r.Levels)-1)
+		if d.Kept {
+			target = r.Rank(d.Tier.ID)
+		}
 		switch {
-		case got >= min(rank, len(r.Levels)-1):
+		case got >= target:
 		case rec.HeldOn(at, loc):
 			d.Held++
 			if rec.HeldUntil.After(d.HeldUntil) {
@@ -908,7 +931,7 @@ func (tx *Tx) TierDrops(r TierRules, at time.Time, loc *time.Location) ([]TierDr
 	}
 	var out []TierDrop
 	for _, d := range drops {
-		if d.Holders > 0 {
+		if d.Holders > 0 && (!d.Kept || d.Lower+d.Held > 0) {
 			out = append(out, d)
 		}
 	}

@@ -29,6 +29,13 @@ func TestTierDrops(t *testing.T) {
 		{"FewerAndStricter", TierRules{Levels: []Tier{{ID: TierNew}, {Name: "골드", MinVisits: 20}}},
 			[]drop{{TierRegular, "골드", 1, 0, 1}, {TierVIP, "골드", 2, 1, 2}}},
 		{"NoneLeftOut", TierRules{Levels: []Tier{{ID: TierNew}, {ID: TierRegular, MinVisits: 3}, {ID: TierVIP, MinVisits: 10}}}, nil},
+		// A tier kept with a threshold raised is listed for the holders it
+		// lowers (the pinned one keeps it); one kept whose holders all
+		// still qualify is not.
+		{"KeptStricter", TierRules{Levels: []Tier{{ID: TierNew}, {ID: TierRegular, MinVisits: 5}, {ID: TierVIP, MinVisits: 20}}},
+			[]drop{{TierVIP, TierVIP, 2, 1, 1}}},
+		{"KeptStricterBoth", TierRules{Levels: []Tier{{ID: TierNew}, {ID: TierRegular, MinVisits: 7}, {ID: TierVIP, MinVisits: 20}}},
+			[]drop{{TierRegular, TierRegular, 1, 0, 1}, {TierVIP, TierVIP, 2, 1, 1}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -103,7 +110,7 @@ func TestTierDrops(t *testing.T) {
 						}
 					}
 					// A pin to a tier left out is let go; one kept stays.
-					if st.Rank < 0 || st.Pinned != (c.ID == pinned.ID && tt.want == nil) {
+					if st.Rank < 0 || st.Pinned != (c.ID == pinned.ID && tt.rules.Rank(TierVIP) >= 0) {
 						t.Errorf("%s after the change: %+v, want a tier of the new rules, pinned only to one kept", c.Name, st)
 					}
 				}
