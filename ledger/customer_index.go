@@ -345,7 +345,7 @@ func (s *Store) buildIndexes(db *bolt.DB) error {
 				return err
 			}
 		}
-		if meta.Get(metaFeedbackCounts) == nil {
+		if meta.Get(metaFeedbackCounts) == nil || feedbackByCustomer.countsStale(tx) {
 			if err := feedbackByCustomer.buildCounts(tx); err != nil {
 				return fmt.Errorf("ledger: build feedback counts: %w", err)
 			}

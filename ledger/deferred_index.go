@@ -160,12 +160,17 @@ func (d deferredIndex) merge(tx *Tx, extra []byte) error {
 }
 
 // addCounts adds entries, new in the index and in key order, to their
-// customers' counts: one write a customer, in key order.
+// customers' counts: one write a customer, in key order. The counts
+// bucket's sequence keeps their sum, the index's size as far as counted
+// merges know it (countsStale).
 func (d deferredIndex) addCounts(tx *Tx, entries [][]byte) error {
 	if d.counts == nil {
 		return nil
 	}
 	b := tx.bucket(d.counts)
+	if err := b.SetSequence(b.Sequence() + uint64(len(entries))); err != nil {
+		return fmt.Errorf("%s: %w", d.counts, err)
+	}
 	for i := 0; i < len(entries); {
 		ck := entries[i][:custKeyLen]
 		j := i + 1
@@ -247,6 +252,9 @@ func (d deferredIndex) buildCounts(tx *Tx) error {
 			return fmt.Errorf("%s: %w", d.counts, err)
 		}
 	}
+	if err := b.SetSequence(0); err != nil {
+		return fmt.Errorf("%s: %w", d.counts, err)
+	}
 	var run [][]byte
 	flush := func() error {
 		err := d.addCounts(tx, run)
@@ -266,6 +274,15 @@ func (d deferredIndex) buildCounts(tx *Tx) error {
 		run = append(run, bytes.Clone(k))
 	}
 	return flush()
+}
+
+// countsStale reports whether the counts no longer sum to the index's
+// size: a build from before the counts merged the log meanwhile (it moves
+// entries into the index and counts none), so every count it left short
+// is built again at Open. It walks the index's pages, once an Open.
+func (d deferredIndex) countsStale(tx *Tx) bool {
+	b, idx := tx.bucket(d.counts), tx.bucket(d.index)
+	return b == nil || idx == nil || b.Sequence() != uint64(idx.Stats().KeyN)
 }
 
 // pending returns the record keys the log holds for ck, ascending. A file

@@ -80,9 +80,11 @@
 // was half the pages a busy commit wrote. FeedbackCount reads a count
 // the merge keeps per customer (cust_feedback_n, written in key order with
 // the index) and counts the log's entries, walking no index; a file from
-// before the counts has them built at Open, once (its meta flag), and a
-// file written meanwhile by an older build, which merges without
-// counting, would keep counts short of its index. Caveats: readers of those two
+// before the counts has them built at Open, once (its meta flag), and so
+// has a file an older build wrote meanwhile, which merges without
+// counting: the counts' bucket sequence keeps their sum, and Open builds
+// them again when it differs from the index's size (one walk of the
+// index's pages an Open). Caveats: readers of those two
 // scan the log (at most 96 KiB) besides the index; the write that merges
 // rewrites nearly every leaf of the index at once (BenchmarkFeedbackMerge:
 // 24-39 ms against 0.4 ms with 40,960 entries, growing with the index,

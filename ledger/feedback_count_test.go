@@ -127,6 +127,24 @@ func TestFeedbackCountExact(t *testing.T) {
 			check("reopened, counts built")
 			commit(11)
 			check("reopened, after 11 more")
+
+			// A build from before the counts ran meanwhile and merged the
+			// log, counting nothing (the flag stays set): the counts are
+			// short until the next Open finds the index larger than they
+			// say, and builds them again.
+			mustUpdate(t, s, func(tx *Tx) error {
+				old := feedbackByCustomer
+				old.counts = nil
+				return old.merge(tx, nil)
+			})
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if s, err = Open(path, &Options{Timeout: 100 * time.Millisecond, Key: testKey}); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			check("reopened after an older build's merge")
 		})
 	}
 }
