@@ -159,6 +159,22 @@ func TestNoteAmountEarn(t *testing.T) {
 				}, ids: []string{"core.note.earn.erased"}},
 			)
 		}},
+		{name: "large amount asks first", steps: func(h *harness, cid string) []step {
+			s := append(guided("1200000"), step{msg: press(staffMsg(""), "yes"), want: []string{"60,000P 적립"}})
+			return append(s,
+				step{build: func() Message { return press(staffMsg(""), noteEarn(h)) }, want: []string{"60,000P"}, check: func(t *testing.T, h *harness, _ []Reply) {
+					if b := h.balance(cid); b != 0 {
+						t.Errorf("balance %d before the confirmation, want 0", b)
+					}
+				}},
+				step{msg: press(staffMsg(""), "yes"), want: []string{"60,000P 적립했어요"}},
+				step{build: func() Message { return press(staffMsg(""), noteEarn(h)) }, ids: nil, want: []string{"이미 적립했어요"}, check: func(t *testing.T, h *harness, _ []Reply) {
+					if b := h.balance(cid); b != 60000 {
+						t.Errorf("balance %d, want 60,000", b)
+					}
+				}},
+			)
+		}},
 		{name: "english", lang: "en", steps: func(h *harness, cid string) []step {
 			s := append(guided("600000"), step{msg: press(staffMsg(""), "yes"), want: []string{"No points were earned yet", "Earn 30,000 points"}})
 			return append(s, step{build: func() Message { return press(staffMsg(""), noteEarn(h)) }, want: []string{"earned 30,000 points"}})
