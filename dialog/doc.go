@@ -49,7 +49,9 @@
 // the last five work outside any
 // flow, and so does "note:<note id>", a note's button on the card, which
 // starts the correct flow (flow_corrections.go: edit or delete a note,
-// confirm a large or repeated earn). Typing a button's label counts as
+// confirm a large or repeated earn), and so does a saved note's
+// [30,000P 적립] ("ne:<note id>", note_earn.go): a note's amount earns
+// nothing until it is pressed. Typing a button's label counts as
 // pressing it, and so do the plain words one answers a person with
 // (typed_answer.go): 네, yes or ok a confirmation, 없음, none or no an
 // optional question. Command words typed without a slash count in either

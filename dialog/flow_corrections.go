@@ -131,10 +131,14 @@ func (t *turn) earnNeedsConfirm(c ledger.Customer, amount int64) (bool, error) {
 }
 
 // askEarn asks [적립] [취소] before earning, keeping the earn in the draft.
-func (t *turn) askEarn(c ledger.Customer, amount, pts int64, reason string) {
+// noteID is the note a note's [적립] earns for (note_earn.go), if any.
+func (t *turn) askEarn(c ledger.Customer, amount, pts int64, reason, noteID string) {
 	t.begin(flowCorrect)
 	d := t.sess.Draft
 	d[dOp], d[dCustomer], d[dAmount], d[dReason] = opEarn, c.ID, strconv.FormatInt(amount, 10), reason
+	if noteID != "" {
+		d[dNoteID] = noteID
+	}
 	id := "corrections.earn.confirm_large"
 	if amount < t.e.pointsConfirmWon() {
 		id = "corrections.earn.confirm_repeat"
@@ -686,6 +690,16 @@ func (t *turn) confirmedCustomer() (ledger.Customer, error) {
 
 func (t *turn) confirmedEarn() error {
 	d := t.sess.Draft
+	if id := d[dNoteID]; id != "" {
+		// A note's [적립] (note_earn.go): the note may have been deleted,
+		// its customer erased or the note earned for from another press
+		// while the question waited.
+		t.end()
+		if _, ok, err := t.noteToEarn(id); err != nil || !ok {
+			return err
+		}
+		t.sess.Draft = d
+	}
 	c, err := t.confirmedCustomer()
 	if err != nil {
 		return err
@@ -694,5 +708,5 @@ func (t *turn) confirmedEarn() error {
 	if err != nil {
 		return fmt.Errorf("dialog: earn draft amount: %w", err)
 	}
-	return t.earn(c, amount, d[dReason])
+	return t.earn(c, amount, d[dReason], d[dNoteID])
 }

@@ -489,7 +489,12 @@ func (t *turn) saveNote(n ledger.Note, newc *ledger.Customer) (Reply, error) {
 		id = "core.note.saved_followup"
 		data["Date"] = t.day(n.FollowUp)
 	}
-	return t.mk(t.text(id, data) + up), nil
+	// The amount earned nothing: said, with [적립] (note_earn.go).
+	earn, bs, err := t.noteEarnOffer(n)
+	if err != nil {
+		return Reply{}, err
+	}
+	return t.mk(t.text(id, data)+up+earn, bs...), nil
 }
 
 // splitList reads a comma-separated draft value.

@@ -58,6 +58,13 @@ func (t *turn) actPointsAdd(c ledger.Customer, rest string) error {
 	}
 	tok, reason := amountField(rest)
 	amount, ok := parseAmount(tok)
+	return t.earnPurchase(c, tok, amount, ok, reason, "")
+}
+
+// earnPurchase is /points add once its amount is read (tok as typed, ok
+// when it parsed), and a note's [적립] (note_earn.go, noteID the note's
+// id): the same checks, confirmation, entry and reply.
+func (t *turn) earnPurchase(c ledger.Customer, tok string, amount int64, ok bool, reason, noteID string) error {
 	bp, err := t.earnRate(c)
 	if err != nil {
 		return err
@@ -91,10 +98,10 @@ func (t *turn) actPointsAdd(c ledger.Customer, rest string) error {
 		return err
 	}
 	if ask {
-		t.askEarn(c, amount, pts, reason)
+		t.askEarn(c, amount, pts, reason, noteID)
 		return nil
 	}
-	return t.earn(c, amount, reason)
+	return t.earn(c, amount, reason, noteID)
 }
 
 // earnRate is the rate c earns at now, in basis points: their tier's, or
@@ -134,15 +141,16 @@ func pointsFor(amount int64, bp int) int64 {
 }
 
 // earn appends the earn of a purchase of amount at the customer's tier
-// rate, counts the visit, recomputes the tier (an upgrade is told to the
-// customer and in the reply) and says so.
-func (t *turn) earn(c ledger.Customer, amount int64, reason string) error {
+// rate (for the note noteID, when not empty), counts the visit,
+// recomputes the tier (an upgrade is told to the customer and in the
+// reply) and says so.
+func (t *turn) earn(c ledger.Customer, amount int64, reason, noteID string) error {
 	bp, err := t.earnRate(c)
 	if err != nil {
 		return err
 	}
 	pts := pointsFor(amount, bp)
-	e := ledger.PointsEntry{CustomerID: c.ID, At: t.now, Kind: ledger.PointsEarn, Points: pts, Amount: amount, ActorID: t.actor.ID(), Reason: reason}
+	e := ledger.PointsEntry{CustomerID: c.ID, At: t.now, Kind: ledger.PointsEarn, Points: pts, Amount: amount, ActorID: t.actor.ID(), Reason: reason, NoteID: noteID}
 	if err := t.tx.AddPoints(&e); err != nil {
 		return fmt.Errorf("dialog: earn points: %w", err)
 	}

@@ -107,7 +107,10 @@
 // (ErrAlreadyReversed), never of a correction (ErrIsCorrection); the
 // reversed entry's index key names it (ReversedBy), and so does the entry
 // itself, its amounts untouched, so a summary reads it without a lookup
-// (entries of version 3 and before are looked up in the index). Notes, the
+// (entries of version 3 and before are looked up in the index). An earn
+// made for a note's purchase names the note (PointsEntry.NoteID, an id in
+// the clear; version 5, written only for such an earn), so the chat earns
+// for a note once. Notes, the
 // staff's own text, can be edited (EditNote reseals) or deleted (DeleteNote
 // removes the note and its indexes, so no later scan counts it). A deleted
 // note or a reversed earn takes its day's visit back through UncountVisit

@@ -56,15 +56,28 @@ func (e *PointsEntry) Validate() error {
 	if e.Reverses != "" && e.Kind != PointsAdjust {
 		return invalid("points", "only an adjust reverses an entry")
 	}
+	if e.NoteID != "" {
+		if e.Kind != PointsEarn {
+			return invalid("points", "only an earn names a note")
+		}
+		if _, ok := keyOfID(e.NoteID); !ok {
+			return invalid("points", "note id %q", e.NoteID)
+		}
+	}
 	return checkLine("points", "reason", e.Reason)
 }
 
-// pointsVersion 4 adds the key of the correction that reversed the entry,
+// pointsVersion 5 adds the key of the note an earn was made for
+// (PointsEntry.NoteID); it is written only for such an earn, every other
+// entry staying at version 4, byte for byte as before. Version 4 adds the key of the correction that reversed the entry,
 // so reading an entry needs no lookup in the index; version 3 (the key of
 // the entry a correction reverses) and 2 (sealed actor and reason, no
 // reference) are still read, their reversal from the index; version 1 is
 // only read by the migration (legacy.go).
-const pointsVersion = 4
+const pointsVersion = 5
+
+// pointsVersionNoNote is the version of an entry naming no note.
+const pointsVersionNoNote = 4
 
 // Kinds are stored as one byte.
 var pointsKindCodes = [...]PointsKind{1: PointsEarn, 2: PointsRedeem, 3: PointsAdjust, 4: PointsExpire}
@@ -85,17 +98,22 @@ func pointsKindCode(k PointsKind) byte {
 // the correction that reversed this entry (empty unless reversed; written
 // when the correction is). Those keys are ids, like the customer's, and
 // stay in the clear so summaries can leave corrections out without opening
-// anything.
+// anything. An earn made for a note ends with the note's key (version 5).
 func encodePoints(p *PointsEntry, sealed []byte) []byte {
-	var rev, by []byte
+	var rev, by, note []byte
+	ver := byte(pointsVersionNoNote)
+	if p.NoteID != "" {
+		note, _ = keyOfID(p.NoteID) // checked by AddPoints
+		ver = pointsVersion
+	}
 	if p.Reverses != "" {
 		rev, _ = keyOfID(p.Reverses) // checked by AddPoints
 	}
 	if p.ReversedBy != "" {
 		by, _ = keyOfID(p.ReversedBy) // made by markReversed
 	}
-	e := encoder{b: make([]byte, 0, 24+len(p.CustomerID)+len(sealed)+len(rev)+len(by))}
-	e.byte(pointsVersion)
+	e := encoder{b: make([]byte, 0, 32+len(p.CustomerID)+len(sealed)+len(rev)+len(by)+len(note))}
+	e.byte(ver)
 	e.string(p.CustomerID)
 	e.byte(pointsKindCode(p.Kind))
 	e.varint(p.Points)
@@ -103,6 +121,9 @@ func encodePoints(p *PointsEntry, sealed []byte) []byte {
 	e.string(string(sealed))
 	e.string(string(rev))
 	e.string(string(by))
+	if ver >= 5 {
+		e.string(string(note))
+	}
 	return e.b
 }
 
@@ -130,6 +151,9 @@ func decodePoints(k, v []byte) (PointsEntry, []byte, error) {
 	}
 	if ver >= 4 {
 		p.ReversedBy = d.timeKeyID("correction key")
+	}
+	if ver >= 5 {
+		p.NoteID = d.timeKeyID("note key")
 	}
 	if d.err != nil {
 		return PointsEntry{}, nil, fmt.Errorf("points entry %s: %w", idOf(k), d.err)

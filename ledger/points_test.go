@@ -192,3 +192,56 @@ func TestReversedByInEntry(t *testing.T) {
 		return nil
 	})
 }
+
+// TestPointsNoteID: an earn names the note it was made for (a note's
+// [적립] in dialog), read back as written; only an earn names one, a valid
+// note id, and an entry naming none is stored as before (version 4).
+func TestPointsNoteID(t *testing.T) {
+	s := MustOpen(t)
+	c := mustCustomer(t, s, "김민지", "010-1234-5678")
+	var noteID string
+	mustUpdate(t, s, func(tx *Tx) error {
+		n := Note{CustomerID: c.ID, At: t0, Text: "클리닉", Amount: 600000, StaffID: "slack:U1"}
+		err := tx.AddNote(&n)
+		noteID = n.ID
+		return err
+	})
+	tests := []struct {
+		name    string
+		e       PointsEntry
+		wantErr error
+		version byte
+	}{
+		{"EarnForNote", PointsEntry{Kind: PointsEarn, Points: 30000, Amount: 600000, NoteID: noteID}, nil, 5},
+		{"EarnNoNote", PointsEntry{Kind: PointsEarn, Points: 100, Amount: 2000}, nil, 4},
+		{"RedeemNamingNote", PointsEntry{Kind: PointsRedeem, Points: -10, NoteID: noteID}, ErrInvalid, 0},
+		{"BadNoteID", PointsEntry{Kind: PointsEarn, Points: 10, NoteID: "N1"}, ErrInvalid, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := tt.e
+			e.CustomerID, e.At, e.ActorID = c.ID, t0, "slack:U1"
+			err := s.Update(t.Context(), func(tx *Tx) error { return tx.AddPoints(&e) })
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("got %v, want %v", err, tt.wantErr)
+			}
+			if err != nil {
+				return
+			}
+			mustView(t, s, func(tx *Tx) error {
+				k, _ := keyOfID(e.ID)
+				if v := tx.get(bucketPoints, k); len(v) == 0 || v[0] != tt.version {
+					t.Errorf("stored version %v, want %d", v[:1], tt.version)
+				}
+				es, err := tx.PointsOf(c.ID, 1)
+				if err != nil {
+					return err
+				}
+				if len(es) != 1 || es[0].ID != e.ID || es[0].NoteID != tt.e.NoteID || es[0].Amount != tt.e.Amount {
+					t.Errorf("read back %+v, want note %q", es, tt.e.NoteID)
+				}
+				return nil
+			})
+		})
+	}
+}

@@ -100,6 +100,10 @@ type PointsEntry struct {
 	// any. It is read from the index, not stored with the entry, which
 	// stays as it was appended.
 	ReversedBy string `json:",omitempty"`
+	// NoteID is the note whose purchase this earn is (the note's
+	// [적립] button, dialog): a note is earned for once. Empty for an
+	// earn typed with /points add and for every other entry.
+	NoteID string `json:",omitempty"`
 }
 
 // Feedback is one rating a customer left.
