@@ -219,23 +219,8 @@ func (d deferredIndex) count(tx *Tx, ck []byte) (int, error) {
 	} else {
 		n = countPrefix(tx.bucket(d.index).Cursor(), ck)
 	}
-	log := tx.bucket(d.log)
-	if log == nil {
-		return n, nil
-	}
-	w := d.width()
-	c := log.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if len(v)%w != 0 {
-			return 0, fmt.Errorf("%s chunk %x: %d bytes: %w", d.log, k, len(v), ErrDamaged)
-		}
-		for i := 0; i < len(v); i += w {
-			if bytes.Equal(v[i:i+custKeyLen], ck) {
-				n++
-			}
-		}
-	}
-	return n, nil
+	err := d.eachPending(tx, ck, func([]byte) { n++ })
+	return n, err
 }
 
 // buildCounts writes every customer's count of the index's entries afresh
@@ -289,25 +274,34 @@ func (d deferredIndex) countsStale(tx *Tx) bool {
 // written before logs existed (opened read-only, so not given the bucket)
 // has none.
 func (d deferredIndex) pending(tx *Tx, ck []byte) ([][]byte, error) {
-	log := tx.bucket(d.log)
-	if log == nil {
-		return nil, nil
-	}
-	w := d.width()
 	var out [][]byte
-	c := log.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if len(v)%w != 0 {
-			return nil, fmt.Errorf("%s chunk %x: %d bytes: %w", d.log, k, len(v), ErrDamaged)
-		}
-		for i := 0; i < len(v); i += w {
-			if bytes.Equal(v[i:i+custKeyLen], ck) {
-				out = append(out, slices.Clone(v[i+custKeyLen:i+w]))
-			}
-		}
+	if err := d.eachPending(tx, ck, func(k []byte) { out = append(out, slices.Clone(k)) }); err != nil {
+		return nil, err
 	}
 	slices.SortFunc(out, bytes.Compare)
 	return out, nil
+}
+
+// eachPending calls fn with each record key the log holds for ck, in the
+// log's order; fn must not keep k, which is the log's memory.
+func (d deferredIndex) eachPending(tx *Tx, ck []byte, fn func(k []byte)) error {
+	log := tx.bucket(d.log)
+	if log == nil {
+		return nil
+	}
+	w := d.width()
+	c := log.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if len(v)%w != 0 {
+			return fmt.Errorf("%s chunk %x: %d bytes: %w", d.log, k, len(v), ErrDamaged)
+		}
+		for i := 0; i < len(v); i += w {
+			if bytes.Equal(v[i:i+custKeyLen], ck) {
+				fn(v[i+custKeyLen : i+w])
+			}
+		}
+	}
+	return nil
 }
 
 // lastAdded returns the record key added last for ck, or nil: the last of

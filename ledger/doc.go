@@ -292,6 +292,12 @@
 //
 // # Caveats
 //
+// TierDrops and FillStampCards, which a manager's /program change calls in
+// its turn's write transaction, walk every customer (the tier twice,
+// with its window): every writer of that commit waits for the walk. It is
+// rare, and a shop's customers are thousands, not millions; no benchmark
+// measures it yet.
+//
 // Store.Update may run fn more than once. Concurrent writers share commits
 // (pipeline.go): a commit starts as soon as the previous one has ended and
 // takes every writer queued meanwhile (and those that queue while it runs
