@@ -60,7 +60,7 @@ func TestWithoutAdMark(t *testing.T) {
 // one-line command does: they were asked for again with no reason.
 func TestCampaignGuidedOptions(t *testing.T) {
 	h, _, _ := campaignHarness(t, "ko", false)
-	gift := h.text("campaign.gift", map[string]any{"Gift": "500P"})
+	gift := h.text("campaign.gift_points", map[string]any{"Points": "500P"})
 	runSteps(t, h, []step{
 		{msg: managerMsg("/campaign"), ids: []string{"campaign.ask_audience"}},
 		{msg: managerMsg("#없는태그"), want: []string{h.text("campaign.empty", map[string]any{"Filter": "#없는태그"})}},

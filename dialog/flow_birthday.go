@@ -205,8 +205,8 @@ func sameDayIn(a, b time.Time, loc *time.Location) bool {
 // language.
 func (t *turn) birthdayGreeting(c ledger.Customer, b ledger.BirthdayBenefit) string {
 	lines := []string{t.text("ads.birthday.greeting", map[string]any{"Name": c.Name})}
-	if gift := t.offerText(b.Points, b.Coupon, b.CouponDays); gift != "" { // flow_program.go
-		lines = append(lines, t.text("ads.birthday.gift", map[string]any{"Gift": gift}))
+	if gift := t.giftLines("ads.birthday.gift_points", "ads.birthday.gift_coupon", b.Points, b.Coupon, b.CouponDays); gift != "" { // flow_program.go
+		lines = append(lines, gift)
 	}
 	return strings.Join(lines, "\n")
 }

@@ -359,17 +359,11 @@ func buttonLine(bs []Button) string {
 // campaignBody is the middle of a campaign's message: the text as the
 // manager wrote it and the benefit, in the turn's language.
 func (t *turn) campaignBody(msg string, b ledger.CampaignBenefit) string {
-	var gifts []string
-	if b.Points > 0 {
-		gifts = append(gifts, t.pts(b.Points))
-	}
-	if b.Coupon != nil {
-		gifts = append(gifts, t.text("campaign.coupon", map[string]any{"Benefit": t.benefitText(*b.Coupon), "Days": daysOr(b.CouponDays)}))
-	}
-	if len(gifts) == 0 {
+	gift := t.giftLines("campaign.gift_points", "campaign.gift_coupon", b.Points, b.Coupon, b.CouponDays) // flow_program.go
+	if gift == "" {
 		return msg
 	}
-	return msg + "\n" + t.text("campaign.gift", map[string]any{"Gift": strings.Join(gifts, " + ")})
+	return msg + "\n" + gift
 }
 
 // campaignButton handles "cmp:send:<n>" and "cmp:drop:<n>", managers only.

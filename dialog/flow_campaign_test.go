@@ -64,7 +64,7 @@ func TestCampaign(t *testing.T) {
 						"NoConsent": 1, "Unreachable": 1, "At": at, "Night": "",
 						// The customer's language: the one they linked in.
 						"First": h.text("ads.header", map[string]any{"Shop": testShop}) + "\n이번 주 펌 20% 할인해 드려요\n" +
-							h.text("campaign.gift", map[string]any{"Gift": pts}) + "\n\n" + h.text("ads.optout_line", nil),
+							h.text("campaign.gift_points", map[string]any{"Points": pts}) + "\n\n" + h.text("ads.optout_line", nil),
 						"Buttons": "[" + h.text("ads.btn.optout", nil) + "]"}),
 				}, payloads: []string{"cmp:send:1", "cmp:drop:1"}},
 				{msg: press(managerMsg(""), "cmp:send:1"), want: []string{h.text("campaign.scheduled", map[string]any{"Number": 1, "At": at, "Count": "1"})}},
@@ -181,7 +181,7 @@ func TestCampaign_SendTime(t *testing.T) {
 	h, minji, bada := campaignHarness(t, "ko", true)
 	runSteps(t, h, []step{
 		{msg: managerMsg("/campaign : 쿠폰 드려요 --coupon 10% --at 22:30"), want: []string{
-			"받는 분: 2명", "보낼 시각: 2026-05-14 08:00" + h.text("campaign.night", nil), "쿠폰 10%"}},
+			"받는 분: 2명", "보낼 시각: 2026-05-14 08:00" + h.text("campaign.night", nil), "쿠폰을 드렸어요: 10% 할인"}},
 		{msg: press(managerMsg(""), "cmp:send:1"), want: []string{"2026-05-14 08:00"}},
 		{msg: press(cust2Msg(""), adOptOutPayload)},
 	})

@@ -958,6 +958,23 @@ func (t *turn) offerText(points int64, coupon *ledger.CouponBenefit, days int) s
 	return strings.Join(gifts, " + ")
 }
 
+// giftLines tell a customer of the points and the coupon a message gives
+// them, in the turn's language: pointsID's line says the points were put on
+// their account and names /points, couponID's that the coupon is theirs, to
+// use next time, and names /coupon, each the command that shows it. Both
+// are given when the message goes (in its transaction), so neither says
+// they will be; "" for neither.
+func (t *turn) giftLines(pointsID, couponID string, points int64, coupon *ledger.CouponBenefit, days int) string {
+	var lines []string
+	if points > 0 {
+		lines = append(lines, t.text(pointsID, map[string]any{"Points": t.pts(points)}))
+	}
+	if coupon != nil {
+		lines = append(lines, t.text(couponID, map[string]any{"Benefit": t.benefitText(*coupon), "Days": daysOr(days)}))
+	}
+	return strings.Join(lines, "\n")
+}
+
 // offerInput writes a benefit given with a message (the birthday's, the
 // win-back's) as /program takes it: "2,000P + 쿠폰 10% 30일"; "" for none.
 func (t *turn) offerInput(points int64, coupon *ledger.CouponBenefit, days int) string {

@@ -180,7 +180,7 @@ func winBackBody(greeting string, offer ledger.WinBackRules) func(t *turn) strin
 		if !offer.HasBenefit() {
 			return greeting
 		}
-		return greeting + "\n" + t.text("winback.gift", map[string]any{"Gift": t.winBackGift(offer)})
+		return greeting + "\n" + t.giftLines("winback.gift_points", "winback.gift_coupon", offer.Points, offer.Coupon, offer.CouponDays)
 	}
 }
 

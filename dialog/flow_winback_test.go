@@ -66,10 +66,11 @@ func (h *harness) outreach(id string) []ledger.Outreach {
 // outreach in the same turn; a second press in the same lapse is refused.
 func TestWinBack_DraftAndSend(t *testing.T) {
 	h, minji := winBackHarness(t, "ko", true, "쿠폰 10% 14일")
-	gift := "쿠폰 10% 할인 (14일 동안 사용)"
+	gift := "쿠폰 10% 할인 (14일 동안 사용)"                        // as staff are told
+	told := "🎁 쿠폰을 드렸어요: 10% 할인 (14일 동안 사용). 다음 방문 때 쓰세요." // as the customer is
 	runSteps(t, h, []step{
 		{msg: press(staffMsg(""), "wb:"+minji),
-			want:     []string{"(광고) " + testShop, "김민지님, 요즘 뵙기 어려워 안부 여쭤요", "2개월 넘게", gift, h.text("ads.optout_line", nil)},
+			want:     []string{"(광고) " + testShop, "김민지님, 요즘 뵙기 어려워 안부 여쭤요", "2개월 넘게", told, h.text("ads.optout_line", nil)},
 			payloads: []string{winBackSendBtn, "cancel"},
 			not:      []string{"광고를 보낼 수 없는 시간"},
 			check: func(t *testing.T, h *harness, rs []Reply) {
@@ -82,7 +83,7 @@ func TestWinBack_DraftAndSend(t *testing.T) {
 			want: []string{h.text("winback.sent_gift", map[string]any{"Name": "김민지", "Gift": gift})},
 			check: func(t *testing.T, h *harness, rs []Reply) {
 				r := sentToCustomer(t, rs)
-				if !strings.HasPrefix(r.Text, "(광고) "+testShop+"\n김민지님, 요즘 뵙기 어려워") || !strings.Contains(r.Text, gift) ||
+				if !strings.HasPrefix(r.Text, "(광고) "+testShop+"\n김민지님, 요즘 뵙기 어려워") || !strings.Contains(r.Text, told) ||
 					!strings.HasSuffix(r.Text, h.text("ads.optout_line", nil)) {
 					t.Errorf("message = %q", r.Text)
 				}
@@ -474,10 +475,10 @@ func TestWinBackDraft(t *testing.T) {
 		not      []string
 	}{
 		{"Months", "", []int{-90, -80, -70}, "", []string{"김민지님, 요즘 뵙기 어려워 안부 여쭤요", "2개월 넘게"}, []string{"🎁"}},
-		{"Weeks", "", []int{-45, -40, -35}, "500P", []string{"5주 넘게", "🎁 다시 오시면 드리려고 준비했어요: 500P"}, nil},
+		{"Weeks", "", []int{-45, -40, -35}, "500P", []string{"5주 넘게", "🎁 500P를 넣어 드렸어요. /points 에서 확인하실 수 있어요."}, []string{"준비했어요", "/coupon"}},
 		{"Days", "", []int{-12, -11, -10}, "", []string{"10일 넘게"}, nil},
-		{"Both", "", []int{-90, -80, -70}, "500P + 쿠폰 10% 14일", []string{"500P + 쿠폰 10% 할인 (14일 동안 사용)"}, nil},
-		{"English", "en", []int{-90, -80, -70}, "쿠폰 10% 14일", []string{"Hi 김민지, we haven't seen you in a while", "2 months", "a coupon, 10% off (valid 14 days)",
+		{"Both", "", []int{-90, -80, -70}, "500P + 쿠폰 10% 14일", []string{"🎁 500P를 넣어 드렸어요.", "🎁 쿠폰을 드렸어요: 10% 할인 (14일 동안 사용). 다음 방문 때 쓰세요. /coupon 에서"}, nil},
+		{"English", "en", []int{-90, -80, -70}, "쿠폰 10% 14일", []string{"Hi 김민지, we haven't seen you in a while", "2 months", "Here's a coupon for you: 10% off (valid 14 days). Use it on your next visit; you'll see it with /coupon.",
 			"(광고) " + testShop + " (advertising)"}, []string{"안부 여쭤요"}},
 		{"EnglishWeeks", "en", []int{-23, -20, -17}, "", []string{"It's been 2 weeks"}, nil},
 	}

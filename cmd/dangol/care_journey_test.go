@@ -980,7 +980,7 @@ func TestCareJourney_CampaignModal(t *testing.T) {
 	r.answer("캠페인 #1: 1명에게")
 	r.at(kst(12, 2, 13, 1))
 	got := r.telegramTo(otherChat, offer)
-	if text := got.Fields["text"]; !strings.HasPrefix(text, "(광고) 단골미용실\n") || !strings.Contains(text, "🎁 혜택: 500P") {
+	if text := got.Fields["text"]; !strings.HasPrefix(text, "(광고) 단골미용실\n") || !strings.Contains(text, "🎁 혜택으로 500P를 넣어 드렸어요.") {
 		t.Errorf("the campaign reads %q, want (광고), the shop and the 500P", text)
 	}
 	r.clickIn(journeyStaff, "CSTAFF", "", send) // and once it went: what it did

@@ -42,7 +42,8 @@ type exportCustomer struct {
 	Preferences string   `json:"preferences"`
 	Remarks     string   `json:"remarks"`
 	Tags        []string `json:"tags"`
-	Links       []string `json:"links"` // linked platform ids, "telegram:12345"
+	CardTags    []string `json:"card_tags"` // the card's tags (cardTags); Tags are the customer's own, which /customer … 태그 edits
+	Links       []string `json:"links"`     // linked platform ids, "telegram:12345"
 	Lang        string   `json:"lang"`
 	Visits      int      `json:"visits"`
 	LastVisit   *string  `json:"last_visit"`
@@ -347,6 +348,7 @@ func exportCustomerOf(tx *ledger.Tx, c ledger.Customer, loc *time.Location, now 
 		Preferences:   c.Preferences,
 		Remarks:       c.Remarks,
 		Tags:          nonNil(c.Tags),
+		CardTags:      nonNil(cardTags(c.Tags, notes)),
 		Links:         nonNil(c.Links),
 		Lang:          c.Lang,
 		Visits:        c.Visits,
@@ -442,6 +444,10 @@ func (m *Main) customerRows(ctx context.Context, tx *ledger.Tx, text func(string
 		if err != nil {
 			return err
 		}
+		notes, err := tx.NotesOf(c.ID, 0)
+		if err != nil {
+			return err
+		}
 		l, err := m.csvLoyalty(tx, c, loc, now)
 		if err != nil {
 			return err
@@ -462,11 +468,11 @@ func (m *Main) customerRows(ctx context.Context, tx *ledger.Tx, text func(string
 			strconv.FormatInt(bal, 10),
 			strconv.Itoa(c.Visits),
 			localTime(c.LastVisit, loc),
-			text(strings.Join(c.Tags, ", ")),
+			text(strings.Join(cardTags(c.Tags, notes), ", ")),
 			consent,
 			localTime(c.CreatedAt, loc),
 			text(l.tier), l.stamps, l.valid, text(l.coupons),
-			birthdayCell(c.Birthday),
+			m.birthdayCell(c.Birthday),
 			text(c.Preferences),
 			text(c.Remarks),
 		})
@@ -527,14 +533,37 @@ func (m *Main) couponLine(cp ledger.Coupon) string {
 	})
 }
 
-// birthdayCell is a birthday as the export writes it: 1990-03-14, or
-// 0000-03-14 for one kept without its year, which dangol import reads
-// back the same; empty when unknown.
-func birthdayCell(t time.Time) string {
-	if t.IsZero() {
+// birthdayCell is a birthday as the export writes it: 1990-03-14, or for
+// one kept without its year what a spreadsheet user reads in the shop's
+// language, "3월 14일" or "March 14", which dangol import reads back the
+// same (it wrote 0000-03-14, which it still reads); empty when unknown.
+func (m *Main) birthdayCell(t time.Time) string {
+	switch {
+	case t.IsZero():
 		return ""
+	case t.Year() == 0:
+		return m.Catalog.Text(m.Config.Lang, "cli.export.birthday_md", map[string]any{
+			"Month": int(t.Month()), "Day": t.Day(), "MonthName": t.Month().String(),
+		})
 	}
 	return t.Format(time.DateOnly)
+}
+
+// cardTags are a customer's tags as the staff's card shows them and
+// /customers #tag finds them: their own, then their notes' (notes newest
+// first, as the ledger lists them), each once whatever its case, spelt as
+// first typed. The card reads its last notes only; the export reads all,
+// so an import finds the customer by every tag /customers found before.
+func cardTags(own []string, notes []ledger.Note) []string {
+	tags := slices.Clone(own)
+	for _, n := range notes {
+		for _, tg := range n.Tags {
+			if !slices.ContainsFunc(tags, func(u string) bool { return ledger.SameTag(u, tg) }) {
+				tags = append(tags, tg)
+			}
+		}
+	}
+	return tags
 }
 
 // cell keeps a text a spreadsheet would run as a formula ("=…", "+…",

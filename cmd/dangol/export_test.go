@@ -401,7 +401,9 @@ func TestExport_XLSX(t *testing.T) {
 
 // TestExport_TagSpelling: the JSON, CSV and Excel exports spell tags as the
 // staff did ("VIP", a note's "Perm"), not lower-cased; a tag an older
-// dangol stored lower case ("vip") is exported as stored.
+// dangol stored lower case ("vip") is exported as stored. The CSV and Excel
+// tags, and the JSON's card_tags, are the card's: the customer's own, then
+// their notes'; the JSON's tags are the customer's own.
 func TestExport_TagSpelling(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "shop.db")
@@ -423,7 +425,8 @@ func TestExport_TagSpelling(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := map[string]string{"DANGOL_DB": db}
-	want := []string{"VIP, 뿌리 염색", "vip"}
+	own := []string{"VIP, 뿌리 염색", "vip"}
+	want := []string{"VIP, 뿌리 염색, Perm", "vip"}
 
 	r := runMain(t, env, "", "export")
 	if r.err != nil {
@@ -431,8 +434,9 @@ func TestExport_TagSpelling(t *testing.T) {
 	}
 	var doc struct {
 		Customers []struct {
-			Tags  []string `json:"tags"`
-			Notes []struct {
+			Tags     []string `json:"tags"`
+			CardTags []string `json:"card_tags"`
+			Notes    []struct {
 				Tags []string `json:"tags"`
 			} `json:"notes"`
 		} `json:"customers"`
@@ -440,10 +444,15 @@ func TestExport_TagSpelling(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if len(doc.Customers) != 2 || strings.Join(doc.Customers[0].Tags, ", ") != want[0] ||
+	if len(doc.Customers) != 2 || strings.Join(doc.Customers[0].Tags, ", ") != own[0] ||
 		len(doc.Customers[0].Notes) != 1 || strings.Join(doc.Customers[0].Notes[0].Tags, ",") != "Perm" ||
-		strings.Join(doc.Customers[1].Tags, ", ") != want[1] {
+		strings.Join(doc.Customers[1].Tags, ", ") != own[1] {
 		t.Errorf("JSON export's tags: %+v, want [VIP 뿌리 염색] with a note's [Perm], then [vip]", doc.Customers)
+	}
+	for i, c := range doc.Customers {
+		if got := strings.Join(c.CardTags, ", "); got != want[i] {
+			t.Errorf("JSON export's card_tags of customer %d: %q, want %q", i+1, got, want[i])
+		}
 	}
 
 	r = runMain(t, env, "", "export", "--format", "csv")

@@ -1159,7 +1159,8 @@ func dateNumbers(s string) (nums []string, ok bool) {
 
 // parseBirthday reads a birthday. A year is optional: only month and day
 // drive reminders, and a birthday without one is kept in year 0 (exported
-// as 0000-03-15, which reads back the same). Accepted, besides full dates:
+// as "3월 15일" or "March 15", which read back the same, as does the
+// 0000-03-15 of older exports). Accepted, besides full dates:
 // month first, "3/15" or "03-15", as Korean and American sheets write it;
 // "900315" (YYMMDD, as in a resident registration number) and "90.3.15",
 // where the two-digit year is the latest one not in the future (90 → 1990,
@@ -1167,7 +1168,7 @@ func dateNumbers(s string) (nums []string, ok bool) {
 // "3/15/1990" is read month first too. A date in the future, a year before
 // 1900 or a day the month does not have is refused.
 func parseBirthday(s string, now time.Time) (time.Time, bool) {
-	nums, ok := dateNumbers(s)
+	nums, ok := dateNumbers(englishMonth(s))
 	if !ok {
 		return time.Time{}, false
 	}
@@ -1211,6 +1212,28 @@ func parseBirthday(s string, now time.Time) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return t, true
+}
+
+// englishMonth writes a date that starts with an English month's name,
+// "March 15" or "Mar 15, 1990" (the English export's birthdays), with the
+// month's number, "3/15" or "3/15/1990", as parseBirthday reads it; any
+// other text is returned as it was.
+func englishMonth(s string) string {
+	word, rest, _ := strings.Cut(strings.TrimSpace(s), " ")
+	word = strings.TrimSuffix(strings.ToLower(word), ".")
+	if len(word) < 3 {
+		return s
+	}
+	for mo := time.January; mo <= time.December; mo++ {
+		if name := strings.ToLower(mo.String()); strings.HasPrefix(name, word) {
+			day, year, _ := strings.Cut(strings.TrimSpace(rest), ",")
+			if year = strings.TrimSpace(year); year != "" {
+				return fmt.Sprintf("%d/%s/%s", mo, strings.TrimSpace(day), year)
+			}
+			return fmt.Sprintf("%d/%s", mo, strings.TrimSpace(day))
+		}
+	}
+	return s
 }
 
 // yearFirst reads a date's numbers (dateNumbers) written with the year

@@ -556,8 +556,15 @@ func TestParseBirthday(t *testing.T) {
 		{"3월 15일", birthday(0, 3, 15)},
 		{"0315", birthday(0, 3, 15)},
 		{"2/29", birthday(0, 2, 29)},
-		{"0000-03-15", birthday(0, 3, 15)}, // dangol's JSON export of a birthday without a year
-		{"15/3", time.Time{}},              // day first: not how Korean sheets write it
+		{"0000-03-15", birthday(0, 3, 15)}, // dangol's JSON export of a birthday without a year, and older CSVs
+		{"March 15", birthday(0, 3, 15)},   // the English CSV export's
+		{"Mar 15", birthday(0, 3, 15)},
+		{"sept. 9", birthday(0, 9, 9)},
+		{"March 15, 1990", birthday(1990, 3, 15)},
+		{"February 30", time.Time{}},
+		{"Ma 15", time.Time{}},
+		{"Marchy 15", time.Time{}},
+		{"15/3", time.Time{}}, // day first: not how Korean sheets write it
 		{"1990-02-30", time.Time{}},
 		{"1990-13-01", time.Time{}},
 		{"1899-01-01", time.Time{}},

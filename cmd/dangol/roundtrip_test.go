@@ -41,11 +41,13 @@ func setMoveTiers(t *testing.T, path string) {
 
 // seedMove fills a ledger with what a shop moving to another dangol has:
 // a customer with everything a spreadsheet row can carry (birthday,
-// preferences, remarks, tags, points, visits, stamps on the card, two
+// preferences, remarks, tags, their notes' tags too, points, visits,
+// stamps on the card, two
 // valid coupons and a used one, a tier pinned above what the visits give),
 // a customer with nothing but a name, a phone and the shop's own tier
 // (골드, pinned), an erased one, and one in the base tier, which older
-// exports named by its id alone ("new"); its tiers are moveTiers.
+// exports named by its id alone ("new") and whose birthday has no year;
+// its tiers are moveTiers.
 func seedMove(t *testing.T, path string) {
 	t.Helper()
 	setMoveTiers(t, path)
@@ -73,8 +75,11 @@ func seedMove(t *testing.T, path string) {
 		if err := tx.CreateCustomer(gone); err != nil {
 			return err
 		}
-		for _, day := range []int{3, 20} {
-			step(tx.AddNote(&ledger.Note{CustomerID: haneul.ID, StaffID: "slack:U1", StaffName: "민지", At: at(day, 11), Text: "커트"}))
+		for _, n := range []struct {
+			day  int
+			tags []string
+		}{{3, []string{"커트"}}, {20, []string{"커트", "펌", "Clinic"}}} {
+			step(tx.AddNote(&ledger.Note{CustomerID: haneul.ID, StaffID: "slack:U1", StaffName: "민지", At: at(n.day, 11), Text: "커트", Tags: n.tags}))
 		}
 		step(tx.AddPoints(&ledger.PointsEntry{CustomerID: haneul.ID, At: at(3, 11), Kind: ledger.PointsEarn, Points: 2000, Amount: 40000, ActorID: "slack:U1"}))
 		_, err = tx.AddStamps(haneul.ID, 2, "slack:U1", "라떼", at(20, 11), seoul)
@@ -94,7 +99,7 @@ func seedMove(t *testing.T, path string) {
 		_, err = tx.PinTier(jihun.ID, "골드", "slack:UM", at(21, 13), seoul)
 		step(err)
 		step(tx.EraseCustomer(gone.ID, at(25, 9)))
-		step(tx.CreateCustomer(&ledger.Customer{Name: "최유나", Phone: "01077778888", CreatedAt: at(26, 10)}))
+		step(tx.CreateCustomer(&ledger.Customer{Name: "최유나", Phone: "01077778888", CreatedAt: at(26, 10), Birthday: time.Date(0, 2, 11, 0, 0, 0, 0, time.UTC)}))
 		return errors.Join(steps...)
 	})
 	if err != nil {
@@ -115,18 +120,23 @@ func seedMove(t *testing.T, path string) {
 // before, which held the tiers' ids (vip, 골드, new), reads back the same.
 // Before, the erased row was refused ("이름 없음; 전화번호 없음") and tier,
 // stamps and coupons were dropped, with birthday, preferences and remarks,
-// which the export did not have.
+// which the export did not have. The tags are the card's, the customer's
+// own and their notes', so /customers #tag finds the same customers after
+// the move (it found nobody by a note's tag: the tags column held the
+// customer's own only); a birthday without a year is written as read in
+// the export's language (2월 11일, February 11; it was 0000-02-11).
 func TestExportImport_RoundTrip(t *testing.T) {
 	tests := []struct {
 		name, format, lang string
 		ids                bool   // the tier cells rewritten to the ids an older export wrote
 		tiers              string // the tier cells of the export imported, by phone order
+		tags, birthday     string // 김하늘's tags cell, 최유나's birthday cell
 	}{
-		{"csv", "csv", "ko", false, "VIP,골드,,일반"},
-		{"xlsx", "xlsx", "ko", false, "VIP,골드,,일반"},
-		{"EnglishCSV", "csv", "en", false, "VIP,골드,,Member"},
-		{"EnglishXLSX", "xlsx", "en", false, "VIP,골드,,Member"},
-		{"OldIDs", "csv", "ko", true, "vip,골드,,new"},
+		{"csv", "csv", "ko", false, "VIP,골드,,일반", "VIP, 펌, 커트, Clinic", "2월 11일"},
+		{"xlsx", "xlsx", "ko", false, "VIP,골드,,일반", "VIP, 펌, 커트, Clinic", "2월 11일"},
+		{"EnglishCSV", "csv", "en", false, "VIP,골드,,Member", "VIP, 펌, 커트, Clinic", "February 11"},
+		{"EnglishXLSX", "xlsx", "en", false, "VIP,골드,,Member", "VIP, 펌, 커트, Clinic", "February 11"},
+		{"OldIDs", "csv", "ko", true, "vip,골드,,new", "VIP, 펌, 커트, Clinic", "2월 11일"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -142,8 +152,14 @@ func TestExportImport_RoundTrip(t *testing.T) {
 			if tt.ids {
 				rewriteTierIDs(t, out)
 			}
-			if got := tierColumn(t, out, tt.format); got != tt.tiers {
+			if got := exportColumn(t, out, tt.format, "tier"); got != tt.tiers {
 				t.Errorf("the export's tier cells %q, want %q", got, tt.tiers)
+			}
+			if got := exportColumn(t, out, tt.format, "tags"); !strings.HasPrefix(got, tt.tags+",,") {
+				t.Errorf("the export's tags cells %q, want 김하늘's %q first", got, tt.tags)
+			}
+			if got := exportColumn(t, out, tt.format, "birthday"); !strings.HasSuffix(got, ","+tt.birthday) {
+				t.Errorf("the export's birthday cells %q, want 최유나's %q last", got, tt.birthday)
 			}
 			r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": to}, "import", out)
 			if r.err != nil {
@@ -171,6 +187,11 @@ func TestExportImport_RoundTrip(t *testing.T) {
 			for phone, w := range want {
 				if g := got[phone]; !slices.Equal(g, w) {
 					t.Errorf("%s after the round trip:\n%q\nwant\n%q", phone, g, w)
+				}
+			}
+			for _, tag := range []string{"커트", "clinic", "VIP"} {
+				if got, want := taggedNames(t, to, tag), taggedNames(t, from, tag); len(want) == 0 || !slices.Equal(got, want) {
+					t.Errorf("/customers #%s after the round trip finds %q, want %q", tag, got, want)
 				}
 			}
 		})
@@ -215,9 +236,28 @@ func readCSVFile(t *testing.T, path string) [][]string {
 	return recs
 }
 
-// tierColumn is the tier cells of the export at path, joined by commas in
-// the rows' order.
-func tierColumn(t *testing.T, path, format string) string {
+// taggedNames are the customers /customers #tag lists in the ledger at db.
+func taggedNames(t *testing.T, db, tag string) []string {
+	t.Helper()
+	s := mustOpenStore(t, db)
+	defer s.Close()
+	var names []string
+	err := s.View(context.Background(), func(tx *ledger.Tx) error {
+		_, cs, err := tx.ListCustomers(ledger.CustomerFilter{Tags: []string{tag}}, 0, 0)
+		for _, c := range cs {
+			names = append(names, c.Name)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
+}
+
+// exportColumn is the cells of column header of the export at path,
+// joined by commas in the rows' order.
+func exportColumn(t *testing.T, path, format, header string) string {
 	t.Helper()
 	var recs [][]string
 	if format == "xlsx" {
@@ -232,7 +272,7 @@ func tierColumn(t *testing.T, path, format string) string {
 	} else {
 		recs = readCSVFile(t, path)
 	}
-	col := slices.Index(recs[0], "tier")
+	col := slices.Index(recs[0], header)
 	var cells []string
 	for _, rec := range recs[1:] {
 		cell := ""
