@@ -22,7 +22,9 @@
 //     detractors (0–6) as a percentage of NPS answers, shown only from
 //     MinNPSAnswers answers;
 //   - regulars at risk: at least 3 visits, and (now − last) > 2 × (last −
-//     first) / (visits − 1);
+//     first) / (visits − 1), where now is the week's end for a past week
+//     (its visits rebuilt as they were then), so the Monday post and a
+//     later /summary of that week name the same customers;
 //   - the 8-week average of a count is its sum over the 8 weeks before
 //     divided by 8; of a rate, the rate of those weeks pooled.
 //   - messages sent (the care section's last lines, response.go): the
@@ -43,7 +45,10 @@
 // Weekly reads notes, points and feedback by range scans over the ledger's
 // time-ordered keys, from the start of the eighth week before to the end of
 // the week, and scans every customer's compact visit stats for the at-risk
-// rule; it never reads every customer record. Names are looked up only for
+// rule; it never reads every customer record. For a past week it also scans
+// the notes, earns and stamps from the window's start to the latest visit
+// of those who came after the week (and, for one not seen in the window,
+// back to their first visit), to judge them as they were at its end. Names are looked up only for
 // the few customers a list shows (Options.Limit).
 //
 // A summary for the ForPublic audience names nobody: no customers, no staff,

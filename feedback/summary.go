@@ -47,7 +47,10 @@ const (
 // Options configure Weekly.
 type Options struct {
 	Loc *time.Location // the shop's time zone; nil means UTC
-	Now time.Time      // "today", for follow-ups due and at-risk customers; zero means the end of the week
+	// Now is "today", for follow-ups due and, in the current week, regulars
+	// at risk (a past week judges them at its end: Summary.AtRiskAt); zero
+	// means the end of the week.
+	Now time.Time
 	// Limit caps how many entries each list of a summary holds (low ratings,
 	// follow-ups, birthdays, regulars at risk); the counts are always whole.
 	// 0 means DefaultLimit.
@@ -223,7 +226,7 @@ type Summary struct {
 	Loc  *time.Location
 	From time.Time // Monday 00:00
 	To   time.Time // the next Monday 00:00
-	Now  time.Time // the moment follow-ups and regulars at risk are judged at
+	Now  time.Time // the moment follow-ups are judged at; regulars at risk at AtRiskAt
 
 	This Figures
 	// Past holds the TrendWeeks weeks before Week, oldest first: Past[7] is
@@ -708,19 +711,159 @@ func (b *builder) birthdayIn(birthday time.Time) time.Time {
 	return b.s.From
 }
 
+// AtRiskAt is the moment the summary judges its regulars at risk at: Now
+// in the current week, the week's end for a past one, so the Monday post
+// and a /summary of the same week asked later name the same customers.
+func (s *Summary) AtRiskAt() time.Time {
+	if s.Now.After(s.To) {
+		return s.To
+	}
+	return s.Now
+}
+
+// scanVisitStats counts the regulars at risk at AtRiskAt. The visit stats
+// are today's: a customer who came after a past week's end has them
+// rebuilt as of its end (visitsBefore), so her return does not take her
+// off that week's list, nor a visit since put her on it.
 func (b *builder) scanVisitStats(tx *ledger.Tx) error {
-	now := b.s.Now
-	return tx.ScanVisitStats(func(v ledger.VisitStats) error {
-		if atRisk(v, now) {
+	at := b.s.AtRiskAt()
+	var later map[string]ledger.VisitStats
+	judge := func(v ledger.VisitStats) {
+		if atRisk(v, at) {
 			b.s.AtRiskCount++
 			span := v.Last.Sub(v.First)
 			b.atRisk.push(AtRisk{
 				Customer: CustomerRef{ID: v.CustomerID}, Visits: v.Visits, First: v.First, Last: v.Last,
-				Interval: span / time.Duration(v.Visits-1), Away: now.Sub(v.Last),
+				Interval: span / time.Duration(v.Visits-1), Away: at.Sub(v.Last),
 			})
+		}
+	}
+	err := tx.ScanVisitStats(func(v ledger.VisitStats) error {
+		switch {
+		case !v.First.Before(at):
+			// Not a customer yet at the week's end.
+		case !v.Last.Before(at):
+			// Came since (the Monday post's visit before it is sent, too).
+			if later == nil {
+				later = map[string]ledger.VisitStats{}
+			}
+			later[v.CustomerID] = v
+		default:
+			judge(v)
 		}
 		return b.tick()
 	})
+	if err != nil || len(later) == 0 {
+		return err
+	}
+	rebuilt, err := b.visitsBefore(tx, later, at)
+	if err != nil {
+		return err
+	}
+	for _, v := range rebuilt {
+		judge(v)
+	}
+	return nil
+}
+
+// visitHistory is what visitsBefore learns of one customer's visits.
+type visitHistory struct {
+	last    time.Time        // the first record of the latest day before the moment
+	lastDay int              // that day, as dayNumber
+	after   map[int]struct{} // days with a visit at or after the moment
+}
+
+// dayNumber is t's calendar day in loc as one comparable number.
+func dayNumber(t time.Time, loc *time.Location) int {
+	y, m, d := t.In(loc).Date()
+	return y*10000 + int(m)*100 + d
+}
+
+// visitsBefore rebuilds the visit stats of the customers in stats (today's)
+// as they were just before at: the visits counted since (a note, an earn
+// or stamps, one a day, as ledger.RecordVisit counts them) taken off, and
+// the last visit the first record of the latest day before at. It scans the
+// clear records from the start of the window to the latest visit, and, for a customer
+// with no visit in the window before at, from their first visit to the
+// window's start. A customer whose visits before at were all imported
+// (no record to date them) keeps only their first visit, so is not judged.
+func (b *builder) visitsBefore(tx *ledger.Tx, stats map[string]ledger.VisitStats, at time.Time) ([]ledger.VisitStats, error) {
+	hist := make(map[string]*visitHistory, len(stats))
+	for id := range stats {
+		hist[id] = &visitHistory{after: map[int]struct{}{}}
+	}
+	seen := func(id string, t time.Time) {
+		h := hist[id]
+		if h == nil {
+			return
+		}
+		day := dayNumber(t, b.s.Loc)
+		switch {
+		case !t.Before(at):
+			h.after[day] = struct{}{}
+		case h.last.IsZero() || day > h.lastDay:
+			h.last, h.lastDay = t, day
+		case day == h.lastDay && t.Before(h.last):
+			h.last = t
+		}
+	}
+	scan := func(from, to time.Time) error {
+		if err := tx.ScanNotesClear(from, to, func(n ledger.Note) error {
+			seen(n.CustomerID, n.At)
+			return b.tick()
+		}); err != nil {
+			return err
+		}
+		if err := tx.ScanPointsClear(from, to, func(e ledger.PointsEntry) error {
+			if e.Kind == ledger.PointsEarn && e.ReversedBy == "" {
+				seen(e.CustomerID, e.At)
+			}
+			return b.tick()
+		}); err != nil {
+			return err
+		}
+		return tx.ScanStamps(from, to, func(e ledger.StampEntry) error {
+			if e.N > 0 && e.ReversedBy == "" {
+				seen(e.CustomerID, e.At)
+			}
+			return b.tick()
+		})
+	}
+	start, end := b.windowStart(), at
+	for _, v := range stats {
+		if v.Last.After(end) {
+			end = v.Last
+		}
+	}
+	// To the day after the latest visit the stats count: they are all in.
+	if err := scan(start, end.AddDate(0, 0, 1)); err != nil {
+		return nil, fmt.Errorf("visits before %s: %w", at.Format(time.DateOnly), err)
+	}
+	var earliest time.Time
+	for id, h := range hist {
+		if f := stats[id].First; h.last.IsZero() && f.Before(start) && (earliest.IsZero() || f.Before(earliest)) {
+			earliest = f
+		}
+	}
+	if !earliest.IsZero() {
+		if err := scan(earliest, start); err != nil {
+			return nil, fmt.Errorf("visits before %s: %w", at.Format(time.DateOnly), err)
+		}
+	}
+	out := make([]ledger.VisitStats, 0, len(stats))
+	for id, v := range stats {
+		h := hist[id]
+		v.Visits -= len(h.after)
+		v.Last = h.last
+		if v.Last.IsZero() {
+			v.Last = v.First
+		}
+		out = append(out, v)
+	}
+	// In id order, as ScanVisitStats gives the others: ties on the list
+	// fall the same way every time.
+	slices.SortFunc(out, func(a, c ledger.VisitStats) int { return cmp.Compare(a.CustomerID, c.CustomerID) })
+	return out, nil
 }
 
 // atRisk is the regulars-at-risk rule: at least 3 visits, and the time since
