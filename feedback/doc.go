@@ -58,6 +58,11 @@
 // list drops them (as /followups does), and reading a week's follow-ups
 // looks up each of their customers once.
 //
+// The current week's care list also carries the follow-ups due before the
+// week and still not done (Summary.Overdue, back to OverdueWindow before
+// today, as /followups): one missed in its own week would otherwise leave
+// every later summary while the morning DM still names it.
+//
 // Topic words come from a dictionary-free tokenizer (see Words): it strips
 // common Korean particles and endings but never leaves a stem shorter than
 // two runes, so one-syllable nouns keep their particle (펌이) and a few longer

@@ -257,6 +257,17 @@ func (s *Summary) careLines(p printer) []string {
 		}
 		lines = append(lines, p.more(s.FollowUpCount, len(s.FollowUps))...)
 	}
+	if s.OverdueCount > 0 {
+		lines = append(lines, p.text("summary.followups_overdue", map[string]any{"Count": formatInt(int64(s.OverdueCount))}))
+		if !p.public {
+			for _, f := range s.Overdue {
+				lines = append(lines, p.text("summary.followup_item", map[string]any{
+					"Date": p.date(f.Due.In(s.Loc)), "Name": p.name(f.Customer), "Staff": f.StaffName,
+				}))
+			}
+			lines = append(lines, p.more(s.OverdueCount, len(s.Overdue))...)
+		}
+	}
 	lines = append(lines, p.text("summary.birthdays", map[string]any{"Count": formatInt(int64(s.BirthdayCount)), "This": p.current}))
 	if !p.public {
 		for _, b := range s.Birthdays {

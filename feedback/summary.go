@@ -42,6 +42,10 @@ const (
 	TopicCount = 5
 	// DefaultLimit is how many customers each list names when Options.Limit is 0.
 	DefaultLimit = 10
+	// OverdueWindow is how far back before today the current week's care
+	// list looks for follow-ups overdue and not done: as far as /followups
+	// and the morning DMs look (dialog's followUpWindow is this).
+	OverdueWindow = 30 * 24 * time.Hour
 )
 
 // Options configure Weekly.
@@ -245,6 +249,12 @@ type Summary struct {
 
 	FollowUps     []FollowUp // not done, due in the week, earliest first; at most Options.Limit
 	FollowUpCount int
+	// Overdue lists, in the current week only, the follow-ups due before
+	// it (back to OverdueWindow before today) and still not done, earliest
+	// first; at most Options.Limit. Without it one missed in its own week
+	// left every later summary: the morning DM nags, the Monday post said 0.
+	Overdue       []FollowUp
+	OverdueCount  int
 	Birthdays     []Birthday // in date order; at most Options.Limit
 	BirthdayCount int
 	// AtRisk lists regulars at risk, the most visits first; at most
@@ -372,6 +382,7 @@ type builder struct {
 
 	low      topN[LowRating]
 	followUp topN[FollowUp]
+	overdue  topN[FollowUp]
 	birthday topN[Birthday]
 	atRisk   topN[AtRisk]
 	n        int // records seen, to check ctx now and then
@@ -408,6 +419,7 @@ func newBuilder(ctx context.Context, s *Summary, limit int) *builder {
 	b.followUp = topN[FollowUp]{n: limit, less: func(a, c FollowUp) bool {
 		return a.Due.Before(c.Due)
 	}}
+	b.overdue = topN[FollowUp]{n: limit, less: b.followUp.less}
 	b.birthday = topN[Birthday]{n: limit, less: func(a, c Birthday) bool {
 		if !a.Date.Equal(c.Date) {
 			return a.Date.Before(c.Date)
@@ -643,36 +655,51 @@ func (b *builder) scanNewCustomers(tx *ledger.Tx) error {
 // scanFollowUps lists the week's follow-ups not done, but none of an
 // erased customer: nobody is left to call back, and /followups and the
 // morning DMs leave them out too (the care list is a to-do list, not a
-// count that past summaries must keep).
+// count that past summaries must keep). In the current week it lists the
+// overdue ones too, due before the week back to OverdueWindow before today.
 func (b *builder) scanFollowUps(tx *ledger.Tx) error {
 	erased := map[string]bool{}
-	return tx.ScanFollowUps(b.s.From, b.s.To, func(n ledger.Note) error {
-		if n.FollowUpDone {
-			return nil
-		}
-		gone, seen := erased[n.CustomerID]
-		if !seen {
-			c, err := tx.Customer(n.CustomerID)
-			switch {
-			case errors.Is(err, ledger.ErrCustomerNotFound):
-				gone = true
-			case err != nil:
-				return fmt.Errorf("look up customer %s: %w", n.CustomerID, err)
-			default:
-				gone = c.Erased
+	scan := func(from, to time.Time, count *int, list *topN[FollowUp]) error {
+		return tx.ScanFollowUps(from, to, func(n ledger.Note) error {
+			if n.FollowUpDone {
+				return nil
 			}
-			erased[n.CustomerID] = gone
-		}
-		if gone {
+			gone, seen := erased[n.CustomerID]
+			if !seen {
+				c, err := tx.Customer(n.CustomerID)
+				switch {
+				case errors.Is(err, ledger.ErrCustomerNotFound):
+					gone = true
+				case err != nil:
+					return fmt.Errorf("look up customer %s: %w", n.CustomerID, err)
+				default:
+					gone = c.Erased
+				}
+				erased[n.CustomerID] = gone
+			}
+			if gone {
+				return b.tick()
+			}
+			*count++
+			list.push(FollowUp{
+				NoteID: n.ID, Customer: CustomerRef{ID: n.CustomerID}, Due: n.FollowUp,
+				StaffID: n.StaffID, StaffName: n.StaffName,
+			})
 			return b.tick()
-		}
-		b.s.FollowUpCount++
-		b.followUp.push(FollowUp{
-			NoteID: n.ID, Customer: CustomerRef{ID: n.CustomerID}, Due: n.FollowUp,
-			StaffID: n.StaffID, StaffName: n.StaffName,
 		})
-		return b.tick()
-	})
+	}
+	if err := scan(b.s.From, b.s.To, &b.s.FollowUpCount, &b.followUp); err != nil {
+		return err
+	}
+	if !b.s.Current() {
+		return nil
+	}
+	y, m, d := b.s.Now.In(b.s.Loc).Date()
+	since := time.Date(y, m, d, 0, 0, 0, 0, b.s.Loc).Add(-OverdueWindow)
+	if !since.Before(b.s.From) {
+		return nil
+	}
+	return scan(since, b.s.From, &b.s.OverdueCount, &b.overdue)
 }
 
 func (b *builder) scanBirthdays(tx *ledger.Tx) error {
@@ -939,15 +966,19 @@ func (b *builder) finish(tx *ledger.Tx) error {
 		l.Reopened = ok && l.Answered() && th.State != ledger.ThreadClosed
 	}
 	s.FollowUps = b.followUp.items
+	s.Overdue = b.overdue.items
 	s.Birthdays = b.birthday.items
 	s.AtRisk = b.atRisk.items
 	names := map[string]CustomerRef{}
-	refs := make([]*CustomerRef, 0, 3*b.limit)
+	refs := make([]*CustomerRef, 0, 4*b.limit)
 	for i := range s.LowRatings {
 		refs = append(refs, &s.LowRatings[i].Customer)
 	}
 	for i := range s.FollowUps {
 		refs = append(refs, &s.FollowUps[i].Customer)
+	}
+	for i := range s.Overdue {
+		refs = append(refs, &s.Overdue[i].Customer)
 	}
 	for i := range s.AtRisk {
 		refs = append(refs, &s.AtRisk[i].Customer)
