@@ -25,8 +25,11 @@
 //     first) / (visits − 1), where now is the week's end for a past week
 //     (its visits rebuilt as they were then), so the Monday post and a
 //     later /summary of that week name the same customers;
-//   - the 8-week average of a count is its sum over the 8 weeks before
-//     divided by 8; of a rate, the rate of those weeks pooled.
+//   - the average of a count is its sum over the 8 weeks before divided
+//     by the weeks since the first of them with any figure (AvgWeeks, "3주
+//     평균" for a shop 3 weeks old); of a rate, the rate of those weeks
+//     pooled. Points and their averages are whole points; a share's change
+//     is in percentage points (▼4%p).
 //   - messages sent (the care section's last lines, response.go): the
 //     messages the shop started in the week, follow-ups, rating requests,
 //     birthday greetings and win-backs (ledger.Outreach) and campaign
