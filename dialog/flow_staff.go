@@ -9,11 +9,13 @@ import (
 
 	"github.com/looplab/fsm"
 
+	"github.com/dangol/dangol/feedback"
 	"github.com/dangol/dangol/ledger"
 )
 
-// followUpWindow is how far back /followups looks for overdue ones.
-const followUpWindow = 30 * 24 * time.Hour
+// followUpWindow is how far back /followups looks for overdue ones: as
+// far as the summary's care list (feedback.OverdueWindow).
+const followUpWindow = feedback.OverdueWindow
 
 // maxFollowUps bounds the follow-ups listed (and their buttons) at once.
 const maxFollowUps = 15

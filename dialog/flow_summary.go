@@ -25,11 +25,11 @@ func (t *turn) cmdSummary(args string) error {
 	}
 	e, lang, now := t.e, t.lang, t.now
 	t.later = func(ctx context.Context) ([]Reply, error) {
-		r, err := e.summaryReply(ctx, w, lang, now)
+		r, sum, err := e.summaryReply(ctx, w, lang, now)
 		if err != nil {
 			return nil, err
 		}
-		bs, err := e.atRiskButtons(ctx, lang, now)
+		bs, err := e.atRiskButtons(ctx, sum.AtRisk, lang, now)
 		if err != nil {
 			return nil, err
 		}
@@ -40,19 +40,24 @@ func (t *turn) cmdSummary(args string) error {
 }
 
 // atRiskButtons are the summary's [안부 메시지: 이름] for each regular at
-// risk it names (feedback.AtRiskRegulars: the same order and limit), in
-// lang; none for an erased one. Pressing one starts the win-back draft
-// (flow_winback.go), which checks consent and the lapse.
-func (e *Engine) atRiskButtons(ctx context.Context, lang string, now time.Time) ([]Button, error) {
+// risk it names (list, in its order) who is still at risk at now
+// (feedback.IsAtRisk), in lang; none for an erased one. A past week names
+// those at risk at its end: one who came back since gets no button.
+// Pressing one starts the win-back draft (flow_winback.go), which checks
+// consent and the lapse.
+func (e *Engine) atRiskButtons(ctx context.Context, list []feedback.AtRisk, lang string, now time.Time) ([]Button, error) {
 	var out []Button
 	err := e.store.View(ctx, func(tx *ledger.Tx) error {
 		out = out[:0]
-		list, _, err := feedback.AtRiskRegulars(tx, now, 0)
-		if err != nil {
-			return err
-		}
 		for _, a := range list {
 			if a.Customer.Erased || a.Customer.Name == "" {
+				continue
+			}
+			v, err := tx.VisitStatsOf(a.Customer.ID)
+			if err != nil {
+				return err
+			}
+			if !feedback.IsAtRisk(v, now) {
 				continue
 			}
 			out = append(out, Button{

@@ -266,7 +266,7 @@ var threadScripts = []script{
 				}
 			}},
 			step{msg: managerMsg("/summary"), ids: []string{"threads.week.title"}, want: []string{
-				h.text("threads.week.complaints", map[string]any{"Opened": 1, "Resolved": 1, "Open": 0, "Median": h.text("threads.age.minutes", map[string]any{"N": 0})}),
+				h.text("threads.week.complaints", map[string]any{"Opened": 1, "Resolved": 1, "Open": 0, "Median": h.text("threads.opening.minutes", map[string]any{"N": 0})}),
 			}},
 		)
 	}},
@@ -275,7 +275,7 @@ var threadScripts = []script{
 	// counted 처리 중. A message that says something still reopens, and
 	// the low rating says so.
 	{"ComplaintThanksAfterClose", func(h *harness, f fixture) []step {
-		resolved := h.text("threads.week.complaints", map[string]any{"Opened": 1, "Resolved": 1, "Open": 0, "Median": h.text("threads.age.minutes", map[string]any{"N": 0})})
+		resolved := h.text("threads.week.complaints", map[string]any{"Opened": 1, "Resolved": 1, "Open": 0, "Median": h.text("threads.opening.minutes", map[string]any{"N": 0})})
 		lowResolved := h.text("summary.low_answered", map[string]any{"Rating": 1, "Name": "김민지", "Date": "5/13", "Comment": "너무 늦었어요"})
 		return append(linkMinji(h),
 			step{msg: custMsg("/feedback 1 너무 늦었어요")},

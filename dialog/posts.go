@@ -89,7 +89,7 @@ func specOr(spec, def string) string {
 // judged at the end of the week. A chart that fails to draw is logged and
 // left out: the numbers matter more than the picture.
 func (e *Engine) WeeklyPost(ctx context.Context, week feedback.Week) (Reply, error) {
-	r, err := e.summaryReply(ctx, week, e.lang, time.Time{})
+	r, _, err := e.summaryReply(ctx, week, e.lang, time.Time{})
 	if err != nil {
 		return Reply{}, err
 	}
@@ -98,11 +98,12 @@ func (e *Engine) WeeklyPost(ctx context.Context, week feedback.Week) (Reply, err
 }
 
 // summaryReply renders week's summary in lang, judged at now (zero: the
-// end of the week), as /summary shows it.
-func (e *Engine) summaryReply(ctx context.Context, w feedback.Week, lang string, now time.Time) (Reply, error) {
+// end of the week), as /summary shows it, and returns the summary it was
+// made of, whose at-risk list /summary's buttons follow.
+func (e *Engine) summaryReply(ctx context.Context, w feedback.Week, lang string, now time.Time) (Reply, *feedback.Summary, error) {
 	s, err := feedback.Weekly(ctx, e.store, w, feedback.Options{Loc: e.loc, Now: now})
 	if err != nil {
-		return Reply{}, fmt.Errorf("dialog: summary %s: %w", w, err)
+		return Reply{}, nil, fmt.Errorf("dialog: summary %s: %w", w, err)
 	}
 	head, secs := s.Render(e.cat, lang, feedback.ForStaff)
 	r := Reply{Lang: lang, Text: head}
@@ -110,7 +111,7 @@ func (e *Engine) summaryReply(ctx context.Context, w feedback.Week, lang string,
 		r.Sections = append(r.Sections, Section{Title: sec.Title, Lines: sec.Lines})
 	}
 	if sec, ok, err := e.threadWeekSection(ctx, w, lang, now); err != nil { // questions and complaints (sla.go)
-		return Reply{}, err
+		return Reply{}, nil, err
 	} else if ok {
 		r.Sections = append(r.Sections, sec)
 	}
@@ -120,7 +121,7 @@ func (e *Engine) summaryReply(ctx context.Context, w feedback.Week, lang string,
 	} else if len(png) > 0 {
 		r.Image = &Image{Name: "week-" + w.String() + ".png", PNG: png}
 	}
-	return r, nil
+	return r, s, nil
 }
 
 // FollowUpPosts returns one direct message per staff member with

@@ -135,12 +135,13 @@ var responseKindNames = map[ledger.OutreachKind]string{
 }
 
 // responseLine renders one set of response figures in the turn's
-// language: "보낸 메시지 12 · 답장 4 · 14일 내 재방문 3 (25%)", then the
+// language: "보낸 메시지 13건 (고객 6명) · 답장 3명 · 14일 내 재방문 6명 중
+// 3명 (50%)": messages, then customers, each share with its base; then the
 // benefits used when any was given, and the baseline when some customers
 // were skipped for want of consent.
 func (t *turn) responseLine(f ledger.ResponseFigures) string {
 	line := t.text("response.summary", map[string]any{
-		"Sent": f.Sent, "Replied": f.Replied, "Visited": f.Visited, "Pct": responsePct(f.Visited, f.Customers),
+		"Sent": f.Sent, "Customers": f.Customers, "Replied": f.Replied, "Visited": f.Visited, "Pct": responsePct(f.Visited, f.Customers),
 	})
 	if f.WithBenefit > 0 {
 		line += t.text("response.redeemed", map[string]any{"Used": f.Redeemed, "Given": f.WithBenefit})

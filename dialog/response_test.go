@@ -42,8 +42,13 @@ func TestResponse(t *testing.T) {
 			from := midnight(h.now(), seoul).AddDate(0, 0, -29).Format(time.DateOnly)
 			for _, want := range []string{
 				h.text("response.head", map[string]any{"Days": 30, "From": from, "To": h.now().Format(time.DateOnly)}),
-				h.text("response.kind.rating", nil) + ": " + h.text("response.summary", map[string]any{"Sent": 1, "Replied": 1, "Visited": 1, "Pct": 100}),
-				h.text("response.kind.birthday", nil) + ": " + h.text("response.summary", map[string]any{"Sent": 0, "Replied": 0, "Visited": 0, "Pct": 0}) +
+				h.text("response.kind.rating", nil) + ": " + h.text("response.summary", map[string]any{"Sent": 1, "Customers": 1, "Replied": 1, "Visited": 1, "Pct": 100}),
+				// Messages, then customers, each share with its base.
+				map[string]string{
+					"ko": "보낸 메시지 1건 (고객 1명) · 답장 1명 · 14일 내 재방문 1명 중 1명 (100%)",
+					"en": "Messages sent 1 to 1 customer · 1 replied · back within 14 days: 1 of 1 (100%)",
+				}[lang],
+				h.text("response.kind.birthday", nil) + ": " + h.text("response.summary", map[string]any{"Sent": 0, "Customers": 0, "Replied": 0, "Visited": 0, "Pct": 0}) +
 					h.text("response.baseline_short", map[string]any{"Count": 1, "Visited": 1, "Pct": 100}),
 				h.text("response.help_line", nil),
 			} {

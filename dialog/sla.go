@@ -3,6 +3,7 @@ package dialog
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -234,10 +235,10 @@ func (e *Engine) threadWeekSection(ctx context.Context, w feedback.Week, lang st
 	// read as answers given at once.
 	firstMedian, firstP90, resolveMedian := "", "", ""
 	if fig.Answered > 0 {
-		firstMedian, firstP90 = e.ageText(lang, fig.FirstMedian), e.ageText(lang, fig.FirstP90)
+		firstMedian, firstP90 = e.openingText(lang, fig.FirstMedian), e.openingText(lang, fig.FirstP90)
 	}
 	if fig.ComplaintsResolved > 0 {
-		resolveMedian = e.ageText(lang, fig.ResolveMedian)
+		resolveMedian = e.openingText(lang, fig.ResolveMedian)
 	}
 	sec.Lines = append(sec.Lines,
 		e.cat.Text(lang, "threads.week.questions", map[string]any{
@@ -246,7 +247,11 @@ func (e *Engine) threadWeekSection(ctx context.Context, w feedback.Week, lang st
 		e.cat.Text(lang, "threads.week.complaints", map[string]any{
 			"Opened": fig.ComplaintsOpened, "Resolved": fig.ComplaintsResolved, "Open": fig.ComplaintsOpen, "Median": resolveMedian,
 		}),
-		e.cat.Text(lang, "threads.week.breaches", map[string]any{"Reply": fig.ReplyBreaches, "Resolve": fig.ResolveBreaches}),
+		e.cat.Text(lang, "threads.week.breaches", map[string]any{
+			"Reply": fig.ReplyBreaches, "Resolve": fig.ResolveBreaches,
+			"ReplyLimit": e.openingText(lang, e.sla.Reply), "ResolveLimit": e.openingText(lang, e.resolveOpening()),
+			"DayHours": strconv.FormatFloat((e.hours.Close - e.hours.Open).Hours(), 'f', -1, 64),
+		}),
 	)
 	if fig.Slowest.Number != 0 {
 		who := e.cat.Text(lang, "threads.unlinked", nil)
@@ -262,11 +267,32 @@ func (e *Engine) threadWeekSection(ctx context.Context, w feedback.Week, lang st
 				return Section{}, false, fmt.Errorf("dialog: slowest thread's customer: %w", err)
 			}
 		}
+		opened := fig.Slowest.OpenedAt.In(e.loc)
 		sec.Lines = append(sec.Lines, e.cat.Text(lang, "threads.week.slowest", map[string]any{
-			"Tag": e.cat.Text(lang, threadTags[threadKindWord(fig.Slowest)], map[string]any{"N": fig.Slowest.Number}), "Who": who, "Wait": e.ageText(lang, fig.SlowestWait),
+			"Tag": e.cat.Text(lang, threadTags[threadKindWord(fig.Slowest)], map[string]any{"N": fig.Slowest.Number}), "Who": who,
+			"Opened": e.cat.Text(lang, "summary.date", map[string]any{"Month": int(opened.Month()), "Day": opened.Day()}),
+			"Wait":   e.openingText(lang, fig.SlowestWait),
 		}))
 	}
 	return sec, true, nil
+}
+
+// openingText writes a duration of opening time as "영업 14분", "영업 3시간",
+// "영업 6.5일" in lang: in the unit of the service levels it is compared
+// with, an opening day being the day's opening hours (resolveOpening), so
+// a wait of 65 opening hours is 6.5 days, never 2 wall-clock days. /inbox's
+// "6일 전" is wall-clock age (ageText): the summary names the day a thread
+// was opened besides, so the two can be told apart and squared.
+func (e *Engine) openingText(lang string, d time.Duration) string {
+	day := e.hours.Close - e.hours.Open
+	switch {
+	case d < time.Hour:
+		return e.cat.Text(lang, "threads.opening.minutes", map[string]any{"N": int(max(d, 0) / time.Minute)})
+	case day <= 0 || d < day:
+		return e.cat.Text(lang, "threads.opening.hours", map[string]any{"N": int(d / time.Hour)})
+	}
+	days := math.Round(10*float64(d)/float64(day)) / 10
+	return e.cat.Text(lang, "threads.opening.days", map[string]any{"N": strconv.FormatFloat(days, 'f', -1, 64)})
 }
 
 // ageText writes a duration as "14분", "3시간", "2일" in lang.

@@ -176,13 +176,40 @@ func TestWeekSlowestByName(t *testing.T) {
 			h.send(cust2Msg("가격표 있나요?"))
 			h.send(press(cust2Msg(""), questionSend))
 			h.clock = t0 // Wednesday 14:00
-			want := h.text("threads.week.slowest", map[string]any{
-				"Tag": h.text("threads.tag.complaint", map[string]any{"N": 1}), "Who": "김민지", "Wait": h.text("threads.age.hours", map[string]any{"N": 22}),
-			})
-			runSteps(t, h, []step{{msg: managerMsg("/summary"), want: []string{
-				want,
-				h.text("threads.week.breaches", map[string]any{"Reply": 1, "Resolve": 1}),
-			}}})
+			// 22 opening hours are 2.2 opening days of 10 hours, not the
+			// "22시간" of a clock: the unit of the 2-day resolve limit.
+			want := map[string][]string{
+				"ko": {"가장 오래 기다리는 건: [불만 #1] 김민지 · 5/11 접수 · 대기 영업 2.2일",
+					"기준 시간 초과 (응답 영업 2시간 · 해결 영업 2일 이내, 영업 1일 = 10시간): 응답 1건 · 해결 1건"},
+				"en": {"Waiting longest: [Complaint #1] 김민지 · opened 5/11 · waiting 2.2 opening days",
+					"Past the service level (answer within 2 opening h · resolve within 2 opening days; 1 opening day = 10 h): 1 to answer · 1 to resolve"},
+			}[lang]
+			runSteps(t, h, []step{{msg: managerMsg("/summary"), want: want}})
 		})
+	}
+}
+
+// TestOpeningText: the summary's durations are opening time written in
+// opening days of the day's opening hours (10:00–20:00 by default), so a
+// complaint waiting 65 opening hours shows 6.5 days, never the 2 days of
+// 65 h read as a clock's.
+func TestOpeningText(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	for _, c := range []struct {
+		d      time.Duration
+		ko, en string
+	}{
+		{65 * time.Hour, "영업 6.5일", "6.5 opening days"},
+		{10 * time.Hour, "영업 1일", "1 opening day"},
+		{20 * time.Hour, "영업 2일", "2 opening days"},
+		{9*time.Hour + 59*time.Minute, "영업 9시간", "9 opening h"},
+		{42 * time.Minute, "영업 42분", "42 opening min"},
+	} {
+		if got := h.eng.openingText("ko", c.d); got != c.ko {
+			t.Errorf("ko %v: %q, want %q", c.d, got, c.ko)
+		}
+		if got := h.eng.openingText("en", c.d); got != c.en {
+			t.Errorf("en %v: %q, want %q", c.d, got, c.en)
+		}
 	}
 }

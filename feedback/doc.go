@@ -22,9 +22,14 @@
 //     detractors (0–6) as a percentage of NPS answers, shown only from
 //     MinNPSAnswers answers;
 //   - regulars at risk: at least 3 visits, and (now − last) > 2 × (last −
-//     first) / (visits − 1);
-//   - the 8-week average of a count is its sum over the 8 weeks before
-//     divided by 8; of a rate, the rate of those weeks pooled.
+//     first) / (visits − 1), where now is the week's end for a past week
+//     (its visits rebuilt as they were then), so the Monday post and a
+//     later /summary of that week name the same customers;
+//   - the average of a count is its sum over the 8 weeks before divided
+//     by the weeks since the first of them with any figure (AvgWeeks, "3주
+//     평균" for a shop 3 weeks old); of a rate, the rate of those weeks
+//     pooled. Points and their averages are whole points; a share's change
+//     is in percentage points (▼4%p).
 //   - messages sent (the care section's last lines, response.go): the
 //     messages the shop started in the week, follow-ups, rating requests,
 //     birthday greetings and win-backs (ledger.Outreach) and campaign
@@ -43,7 +48,10 @@
 // Weekly reads notes, points and feedback by range scans over the ledger's
 // time-ordered keys, from the start of the eighth week before to the end of
 // the week, and scans every customer's compact visit stats for the at-risk
-// rule; it never reads every customer record. Names are looked up only for
+// rule; it never reads every customer record. For a past week it also scans
+// the notes, earns and stamps from the window's start to the latest visit
+// of those who came after the week (and, for one not seen in the window,
+// back to their first visit), to judge them as they were at its end. Names are looked up only for
 // the few customers a list shows (Options.Limit).
 //
 // A summary for the ForPublic audience names nobody: no customers, no staff,
@@ -52,6 +60,11 @@
 // Their follow-ups are neither: nobody is left to call back, so the care
 // list drops them (as /followups does), and reading a week's follow-ups
 // looks up each of their customers once.
+//
+// The current week's care list also carries the follow-ups due before the
+// week and still not done (Summary.Overdue, back to OverdueWindow before
+// today, as /followups): one missed in its own week would otherwise leave
+// every later summary while the morning DM still names it.
 //
 // Topic words come from a dictionary-free tokenizer (see Words): it strips
 // common Korean particles and endings but never leaves a stem shorter than

@@ -1,6 +1,7 @@
 package feedback
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strconv"
@@ -23,7 +24,7 @@ type Section struct {
 // the week before (▲ up, ▼ down, = unchanged as displayed). ForPublic
 // readers get counts only: no customer or staff names, no comments.
 func (s *Summary) Render(t Translator, lang string, audience Audience) (headline string, sections []Section) {
-	p := printer{t: t, lang: lang, public: audience != ForStaff, current: s.Current()}
+	p := printer{t: t, lang: lang, public: audience != ForStaff, current: s.Current(), avgWeeks: cmp.Or(s.AvgWeeks(), TrendWeeks)}
 	headline = p.text("summary.headline", map[string]any{
 		"Week": s.Week.String(), "From": p.date(s.Days[0].Date), "To": p.date(s.Days[6].Date),
 	})
@@ -65,6 +66,9 @@ type printer struct {
 	// current: the week is the one now is in, "이번 주" and "지난주";
 	// a past week is "이 주" and "전주".
 	current bool
+	// avgWeeks is how many weeks the averages cover (Summary.AvgWeeks),
+	// TrendWeeks when none does (their averages then show "–").
+	avgWeeks int
 }
 
 func (p printer) text(id string, data any) string { return p.t.Text(p.lang, id, data) }
@@ -91,8 +95,9 @@ type kind int
 const (
 	count   kind = iota // 1,234; averages 1,234.5
 	rating              // 4.3
-	percent             // 85%
+	percent             // 85%; changes in percentage points, ▼4%p
 	score               // +40
+	points              // 1,234, averages too: points are whole
 )
 
 // decimals is how many decimals a figure of kind k shows; avg is true for
@@ -131,7 +136,28 @@ type opt struct {
 func some(v float64) opt           { return opt{v, true} }
 func maybe(v float64, ok bool) opt { return opt{v, ok} }
 func ints[T int | int64](v T) opt  { return opt{float64(v), true} }
-func avgOf[T int | int64](v T) opt { return opt{float64(v) / TrendWeeks, true} }
+
+// avgOf is the weekly average of v, a sum over the n weeks the average
+// covers (Summary.AvgWeeks); none when no week does.
+func avgOf[T int | int64](v T, n int) opt {
+	if n <= 0 {
+		return opt{}
+	}
+	return opt{float64(v) / float64(n), true}
+}
+
+// AvgWeeks is how many of the TrendWeeks weeks before the summarised one
+// its averages cover: those since the first week with any figure, so a
+// shop that started 3 weeks ago averages over 3 weeks, not 8 of which 5
+// were before it had any data; 0 when none of them has any.
+func (s *Summary) AvgWeeks() int {
+	for i, f := range s.Past {
+		if f != (Figures{}) {
+			return TrendWeeks - i
+		}
+	}
+	return 0
+}
 func (o opt) show(p printer, k kind, avg bool) string {
 	if !o.ok {
 		return p.text("summary.none", nil)
@@ -146,35 +172,42 @@ func (p printer) metric(label string, k kind, cur, prev, avg opt) string {
 		"Value": cur.show(p, k, false),
 		"Prev":  prev.show(p, k, false),
 		"Avg":   avg.show(p, k, k == count),
-		"Delta": delta(k, cur, prev),
+		"Delta": p.delta(k, cur, prev),
 		"This":  p.current,
+		"Weeks": p.avgWeeks,
 	})
 }
 
 // delta is the arrow and size of the change from prev to cur, compared as
 // displayed so "4.3 (지난주 4.3)" never gets an arrow.
-func delta(k kind, cur, prev opt) string {
+// A share's change is in percentage points, and says so (▼42%p): "▼42"
+// beside "35%" read as 42 of something else.
+func (p printer) delta(k kind, cur, prev opt) string {
 	if !cur.ok || !prev.ok {
 		return ""
 	}
 	d := k.decimals(false)
 	diff := round(cur.v, d) - round(prev.v, d)
+	unit := ""
+	if k == percent {
+		unit = p.text("summary.unit.pp", nil)
+	}
 	switch {
 	case diff > 0:
-		return " ▲" + formatNumber(diff, d)
+		return " ▲" + formatNumber(diff, d) + unit
 	case diff < 0:
-		return " ▼" + formatNumber(-diff, d)
+		return " ▼" + formatNumber(-diff, d) + unit
 	}
 	return " ="
 }
 
 func (s *Summary) activityLines(p printer) []string {
-	cur, prev, tot := s.This, s.Prev(), s.Total()
+	cur, prev, tot, n := s.This, s.Prev(), s.Total(), s.AvgWeeks()
 	lines := []string{
-		p.metric("summary.visits", count, ints(cur.Visits), ints(prev.Visits), avgOf(tot.Visits)),
-		p.metric("summary.notes", count, ints(cur.Notes), ints(prev.Notes), avgOf(tot.Notes)),
-		p.metric("summary.new_customers", count, ints(cur.NewCustomers), ints(prev.NewCustomers), avgOf(tot.NewCustomers)),
-		p.metric("summary.returning", count, ints(cur.Returning), ints(prev.Returning), avgOf(tot.Returning)),
+		p.metric("summary.visits", count, ints(cur.Visits), ints(prev.Visits), avgOf(tot.Visits, n)),
+		p.metric("summary.notes", count, ints(cur.Notes), ints(prev.Notes), avgOf(tot.Notes, n)),
+		p.metric("summary.new_customers", count, ints(cur.NewCustomers), ints(prev.NewCustomers), avgOf(tot.NewCustomers, n)),
+		p.metric("summary.returning", count, ints(cur.Returning), ints(prev.Returning), avgOf(tot.Returning, n)),
 	}
 	switch {
 	case len(s.Staff) == 0:
@@ -191,15 +224,15 @@ func (s *Summary) activityLines(p printer) []string {
 }
 
 func (s *Summary) satisfactionLines(p printer) []string {
-	cur, prev, tot := s.This, s.Prev(), s.Total()
+	cur, prev, tot, n := s.This, s.Prev(), s.Total(), s.AvgWeeks()
 	if cur.Feedback == 0 {
 		return []string{p.text("summary.no_feedback", map[string]any{
-			"Prev": formatInt(int64(prev.Feedback)), "Avg": count.format(float64(tot.Feedback)/TrendWeeks, true), "This": p.current,
+			"Prev": formatInt(int64(prev.Feedback)), "Avg": avgOf(tot.Feedback, n).show(p, count, true), "HasAvg": n > 0, "This": p.current, "Weeks": p.avgWeeks,
 		})}
 	}
 	lines := []string{
 		p.metric("summary.rating", rating, maybe(cur.AvgRating()), maybe(prev.AvgRating()), maybe(tot.AvgRating())),
-		p.metric("summary.feedback", count, ints(cur.Feedback), ints(prev.Feedback), avgOf(tot.Feedback)),
+		p.metric("summary.feedback", count, ints(cur.Feedback), ints(prev.Feedback), avgOf(tot.Feedback, n)),
 		p.metric("summary.csat", percent, maybe(cur.CSAT()), maybe(prev.CSAT()), maybe(tot.CSAT())),
 	}
 	if nps, ok := cur.NPS(); ok {
@@ -257,6 +290,17 @@ func (s *Summary) careLines(p printer) []string {
 		}
 		lines = append(lines, p.more(s.FollowUpCount, len(s.FollowUps))...)
 	}
+	if s.OverdueCount > 0 {
+		lines = append(lines, p.text("summary.followups_overdue", map[string]any{"Count": formatInt(int64(s.OverdueCount))}))
+		if !p.public {
+			for _, f := range s.Overdue {
+				lines = append(lines, p.text("summary.followup_item", map[string]any{
+					"Date": p.date(f.Due.In(s.Loc)), "Name": p.name(f.Customer), "Staff": f.StaffName,
+				}))
+			}
+			lines = append(lines, p.more(s.OverdueCount, len(s.Overdue))...)
+		}
+	}
 	lines = append(lines, p.text("summary.birthdays", map[string]any{"Count": formatInt(int64(s.BirthdayCount)), "This": p.current}))
 	if !p.public {
 		for _, b := range s.Birthdays {
@@ -280,18 +324,18 @@ func (s *Summary) careLines(p printer) []string {
 }
 
 func (s *Summary) pointsLines(p printer) []string {
-	cur, prev, tot := s.This, s.Prev(), s.Total()
+	cur, prev, tot, n := s.This, s.Prev(), s.Total(), s.AvgWeeks()
 	lines := []string{
-		p.metric("summary.points_earned", count, ints(cur.PointsEarned), ints(prev.PointsEarned), avgOf(tot.PointsEarned)),
+		p.metric("summary.points_earned", points, ints(cur.PointsEarned), ints(prev.PointsEarned), avgOf(tot.PointsEarned, n)),
 	}
 	if cur.PointsGiven > 0 || tot.PointsGiven > 0 {
 		// Only for a shop that gave points outside purchases in the
 		// window: the others' summary stays as short as it was.
-		lines = append(lines, p.metric("summary.points_given", count, ints(cur.PointsGiven), ints(prev.PointsGiven), avgOf(tot.PointsGiven)))
+		lines = append(lines, p.metric("summary.points_given", points, ints(cur.PointsGiven), ints(prev.PointsGiven), avgOf(tot.PointsGiven, n)))
 	}
 	return append(lines,
-		p.metric("summary.points_redeemed", count, ints(cur.PointsRedeemed), ints(prev.PointsRedeemed), avgOf(tot.PointsRedeemed)),
-		p.metric("summary.redeemers", count, ints(cur.Redeemers), ints(prev.Redeemers), avgOf(tot.Redeemers)),
+		p.metric("summary.points_redeemed", points, ints(cur.PointsRedeemed), ints(prev.PointsRedeemed), avgOf(tot.PointsRedeemed, n)),
+		p.metric("summary.redeemers", count, ints(cur.Redeemers), ints(prev.Redeemers), avgOf(tot.Redeemers, n)),
 	)
 }
 

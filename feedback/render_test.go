@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRenderCrafted(t *testing.T) {
@@ -52,7 +53,7 @@ func TestRenderCrafted(t *testing.T) {
 		"활동":        "방문 5 (전주 2, 8주 평균 0.5) ▲3",
 		"만족도":       "평균 평점 3.0 (전주 4.0, 8주 평균 4.5) ▼1.0",
 		"챙겨야 할 고객":  "이 주 후속 연락 1건",
-		"포인트":       "적립 포인트 800 (전주 100, 8주 평균 12.5) ▲700",
+		"포인트":       "적립 포인트 800 (전주 100, 8주 평균 13) ▲700", // whole points, as points show
 		"자주 나온 이야기": "상담 태그: 커트 3 · 염색 2 · 펌 1",
 	}
 	for _, sec := range sections {
@@ -112,10 +113,65 @@ func TestDelta(t *testing.T) {
 		{rating, some(4.36), some(4.31), " ▲0.1"},
 		{score, some(40), opt{}, ""},
 		{percent, opt{}, some(50), ""},
+		// A share's change is in percentage points, and says so.
+		{percent, some(33), some(75), " ▼42%p"},
+		{percent, some(80), some(75), " ▲5%p"},
+		{percent, some(75), some(75), " ="},
+		{points, some(1812.5), some(1800), " ▲13"},
 	}
+	p := printer{t: catalog(t), lang: "ko"}
 	for _, tt := range tests {
-		if got := delta(tt.k, tt.cur, tt.prev); got != tt.want {
+		if got := p.delta(tt.k, tt.cur, tt.prev); got != tt.want {
 			t.Errorf("delta(%v, %v, %v) = %q, want %q", tt.k, tt.cur, tt.prev, got, tt.want)
 		}
+	}
+	if got := (printer{t: catalog(t), lang: "en"}).delta(percent, some(33), some(75)); got != " ▼42pp" {
+		t.Errorf("en delta of a share = %q, want \" ▼42pp\"", got)
+	}
+}
+
+// TestAvgWeeks: a count's average covers the weeks since the first week
+// with any figure, at most 8, and says how many: a shop that opened 3
+// weeks before W48 averages its visits over 3 weeks ("3주 평균 2"), not 8
+// ("8주 평균 0.8"); one with nothing before the week has no average.
+func TestAvgWeeks(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		start  int // first week with data, weeks before W48; 0: none before
+		weeks  int
+		ko, en string
+	}{
+		{"3 weeks", 3, 3, "방문 1 (전주 2, 3주 평균 2) ▼1", "Visits 1 (week before 2, 3-week avg 2) ▼1"},
+		{"10 weeks", 10, 8, "방문 1 (전주 2, 8주 평균 2) ▼1", "Visits 1 (week before 2, 8-week avg 2) ▼1"},
+		{"none before", 0, 0, "방문 1 (전주 0, 8주 평균 –) ▲1", "Visits 1 (week before 0, 8-week avg –) ▲1"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := mustOpen(t)
+			write(t, s, func(f fixture) {
+				first := w48.Add(-c.start).Start(kst)
+				if c.start == 0 {
+					first = w48.Start(kst)
+				}
+				id := f.customer("가온", first, time.Time{}, true)
+				for wk := c.start; wk >= 1; wk-- {
+					mon := w48.Add(-wk).Start(kst)
+					f.note(id, jimin, mon.Add(10*time.Hour), time.Time{})
+					f.note(id, jimin, mon.Add(34*time.Hour), time.Time{})
+				}
+				f.note(id, jimin, w48.Start(kst).Add(10*time.Hour), time.Time{})
+			})
+			sum, err := Weekly(context.Background(), s, w48, Options{Loc: kst})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := sum.AvgWeeks(); got != c.weeks {
+				t.Errorf("AvgWeeks = %d, want %d", got, c.weeks)
+			}
+			for lang, want := range map[string]string{"ko": c.ko, "en": c.en} {
+				if _, secs := sum.Render(catalog(t), lang, ForStaff); secs[0].Lines[0] != want {
+					t.Errorf("%s: %q, want %q", lang, secs[0].Lines[0], want)
+				}
+			}
+		})
 	}
 }

@@ -37,7 +37,7 @@ func (s *Summary) outreachLines(p printer) []string {
 	}
 	lines := []string{
 		p.text("response.summary", map[string]any{
-			"Sent": formatInt(int64(f.Sent)), "Replied": formatInt(int64(f.Replied)),
+			"Sent": formatInt(int64(f.Sent)), "Customers": formatInt(int64(f.Customers)), "Replied": formatInt(int64(f.Replied)),
 			"Visited": formatInt(int64(f.Visited)), "Pct": sharePct(f.Visited, f.Customers),
 		}),
 		p.text("response.summary_help", map[string]any{"This": p.current}),

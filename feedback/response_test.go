@@ -65,7 +65,8 @@ func TestRenderOutreach(t *testing.T) {
 	}
 	_, secs := sum.Render(cat, "ko", ForPublic)
 	care := strings.Join(secs[2].Lines, "\n")
-	if line := "보낸 메시지 5 · 답장 1 · 14일 내 재방문 3 (75%)"; !strings.Contains(care, line) {
+	// 5 messages to 4 customers; the 75% is 3 of those 4, said so.
+	if line := "보낸 메시지 5건 (고객 4명) · 답장 1명 · 14일 내 재방문 4명 중 3명 (75%)"; !strings.Contains(care, line) {
 		t.Errorf("public care section lacks %q:\n%s", line, care)
 	}
 	if m := cat.Missing(); len(m) > 0 {

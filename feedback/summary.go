@@ -42,12 +42,19 @@ const (
 	TopicCount = 5
 	// DefaultLimit is how many customers each list names when Options.Limit is 0.
 	DefaultLimit = 10
+	// OverdueWindow is how far back before today the current week's care
+	// list looks for follow-ups overdue and not done: as far as /followups
+	// and the morning DMs look (dialog's followUpWindow is this).
+	OverdueWindow = 30 * 24 * time.Hour
 )
 
 // Options configure Weekly.
 type Options struct {
 	Loc *time.Location // the shop's time zone; nil means UTC
-	Now time.Time      // "today", for follow-ups due and at-risk customers; zero means the end of the week
+	// Now is "today", for follow-ups due and, in the current week, regulars
+	// at risk (a past week judges them at its end: Summary.AtRiskAt); zero
+	// means the end of the week.
+	Now time.Time
 	// Limit caps how many entries each list of a summary holds (low ratings,
 	// follow-ups, birthdays, regulars at risk); the counts are always whole.
 	// 0 means DefaultLimit.
@@ -223,7 +230,7 @@ type Summary struct {
 	Loc  *time.Location
 	From time.Time // Monday 00:00
 	To   time.Time // the next Monday 00:00
-	Now  time.Time // the moment follow-ups and regulars at risk are judged at
+	Now  time.Time // the moment follow-ups are judged at; regulars at risk at AtRiskAt
 
 	This Figures
 	// Past holds the TrendWeeks weeks before Week, oldest first: Past[7] is
@@ -242,6 +249,12 @@ type Summary struct {
 
 	FollowUps     []FollowUp // not done, due in the week, earliest first; at most Options.Limit
 	FollowUpCount int
+	// Overdue lists, in the current week only, the follow-ups due before
+	// it (back to OverdueWindow before today) and still not done, earliest
+	// first; at most Options.Limit. Without it one missed in its own week
+	// left every later summary: the morning DM nags, the Monday post said 0.
+	Overdue       []FollowUp
+	OverdueCount  int
 	Birthdays     []Birthday // in date order; at most Options.Limit
 	BirthdayCount int
 	// AtRisk lists regulars at risk, the most visits first; at most
@@ -369,6 +382,7 @@ type builder struct {
 
 	low      topN[LowRating]
 	followUp topN[FollowUp]
+	overdue  topN[FollowUp]
 	birthday topN[Birthday]
 	atRisk   topN[AtRisk]
 	n        int // records seen, to check ctx now and then
@@ -405,6 +419,7 @@ func newBuilder(ctx context.Context, s *Summary, limit int) *builder {
 	b.followUp = topN[FollowUp]{n: limit, less: func(a, c FollowUp) bool {
 		return a.Due.Before(c.Due)
 	}}
+	b.overdue = topN[FollowUp]{n: limit, less: b.followUp.less}
 	b.birthday = topN[Birthday]{n: limit, less: func(a, c Birthday) bool {
 		if !a.Date.Equal(c.Date) {
 			return a.Date.Before(c.Date)
@@ -640,36 +655,51 @@ func (b *builder) scanNewCustomers(tx *ledger.Tx) error {
 // scanFollowUps lists the week's follow-ups not done, but none of an
 // erased customer: nobody is left to call back, and /followups and the
 // morning DMs leave them out too (the care list is a to-do list, not a
-// count that past summaries must keep).
+// count that past summaries must keep). In the current week it lists the
+// overdue ones too, due before the week back to OverdueWindow before today.
 func (b *builder) scanFollowUps(tx *ledger.Tx) error {
 	erased := map[string]bool{}
-	return tx.ScanFollowUps(b.s.From, b.s.To, func(n ledger.Note) error {
-		if n.FollowUpDone {
-			return nil
-		}
-		gone, seen := erased[n.CustomerID]
-		if !seen {
-			c, err := tx.Customer(n.CustomerID)
-			switch {
-			case errors.Is(err, ledger.ErrCustomerNotFound):
-				gone = true
-			case err != nil:
-				return fmt.Errorf("look up customer %s: %w", n.CustomerID, err)
-			default:
-				gone = c.Erased
+	scan := func(from, to time.Time, count *int, list *topN[FollowUp]) error {
+		return tx.ScanFollowUps(from, to, func(n ledger.Note) error {
+			if n.FollowUpDone {
+				return nil
 			}
-			erased[n.CustomerID] = gone
-		}
-		if gone {
+			gone, seen := erased[n.CustomerID]
+			if !seen {
+				c, err := tx.Customer(n.CustomerID)
+				switch {
+				case errors.Is(err, ledger.ErrCustomerNotFound):
+					gone = true
+				case err != nil:
+					return fmt.Errorf("look up customer %s: %w", n.CustomerID, err)
+				default:
+					gone = c.Erased
+				}
+				erased[n.CustomerID] = gone
+			}
+			if gone {
+				return b.tick()
+			}
+			*count++
+			list.push(FollowUp{
+				NoteID: n.ID, Customer: CustomerRef{ID: n.CustomerID}, Due: n.FollowUp,
+				StaffID: n.StaffID, StaffName: n.StaffName,
+			})
 			return b.tick()
-		}
-		b.s.FollowUpCount++
-		b.followUp.push(FollowUp{
-			NoteID: n.ID, Customer: CustomerRef{ID: n.CustomerID}, Due: n.FollowUp,
-			StaffID: n.StaffID, StaffName: n.StaffName,
 		})
-		return b.tick()
-	})
+	}
+	if err := scan(b.s.From, b.s.To, &b.s.FollowUpCount, &b.followUp); err != nil {
+		return err
+	}
+	if !b.s.Current() {
+		return nil
+	}
+	y, m, d := b.s.Now.In(b.s.Loc).Date()
+	since := time.Date(y, m, d, 0, 0, 0, 0, b.s.Loc).Add(-OverdueWindow)
+	if !since.Before(b.s.From) {
+		return nil
+	}
+	return scan(since, b.s.From, &b.s.OverdueCount, &b.overdue)
 }
 
 func (b *builder) scanBirthdays(tx *ledger.Tx) error {
@@ -708,19 +738,159 @@ func (b *builder) birthdayIn(birthday time.Time) time.Time {
 	return b.s.From
 }
 
+// AtRiskAt is the moment the summary judges its regulars at risk at: Now
+// in the current week, the week's end for a past one, so the Monday post
+// and a /summary of the same week asked later name the same customers.
+func (s *Summary) AtRiskAt() time.Time {
+	if s.Now.After(s.To) {
+		return s.To
+	}
+	return s.Now
+}
+
+// scanVisitStats counts the regulars at risk at AtRiskAt. The visit stats
+// are today's: a customer who came after a past week's end has them
+// rebuilt as of its end (visitsBefore), so her return does not take her
+// off that week's list, nor a visit since put her on it.
 func (b *builder) scanVisitStats(tx *ledger.Tx) error {
-	now := b.s.Now
-	return tx.ScanVisitStats(func(v ledger.VisitStats) error {
-		if atRisk(v, now) {
+	at := b.s.AtRiskAt()
+	var later map[string]ledger.VisitStats
+	judge := func(v ledger.VisitStats) {
+		if atRisk(v, at) {
 			b.s.AtRiskCount++
 			span := v.Last.Sub(v.First)
 			b.atRisk.push(AtRisk{
 				Customer: CustomerRef{ID: v.CustomerID}, Visits: v.Visits, First: v.First, Last: v.Last,
-				Interval: span / time.Duration(v.Visits-1), Away: now.Sub(v.Last),
+				Interval: span / time.Duration(v.Visits-1), Away: at.Sub(v.Last),
 			})
+		}
+	}
+	err := tx.ScanVisitStats(func(v ledger.VisitStats) error {
+		switch {
+		case !v.First.Before(at):
+			// Not a customer yet at the week's end.
+		case !v.Last.Before(at):
+			// Came since (the Monday post's visit before it is sent, too).
+			if later == nil {
+				later = map[string]ledger.VisitStats{}
+			}
+			later[v.CustomerID] = v
+		default:
+			judge(v)
 		}
 		return b.tick()
 	})
+	if err != nil || len(later) == 0 {
+		return err
+	}
+	rebuilt, err := b.visitsBefore(tx, later, at)
+	if err != nil {
+		return err
+	}
+	for _, v := range rebuilt {
+		judge(v)
+	}
+	return nil
+}
+
+// visitHistory is what visitsBefore learns of one customer's visits.
+type visitHistory struct {
+	last    time.Time        // the first record of the latest day before the moment
+	lastDay int              // that day, as dayNumber
+	after   map[int]struct{} // days with a visit at or after the moment
+}
+
+// dayNumber is t's calendar day in loc as one comparable number.
+func dayNumber(t time.Time, loc *time.Location) int {
+	y, m, d := t.In(loc).Date()
+	return y*10000 + int(m)*100 + d
+}
+
+// visitsBefore rebuilds the visit stats of the customers in stats (today's)
+// as they were just before at: the visits counted since (a note, an earn
+// or stamps, one a day, as ledger.RecordVisit counts them) taken off, and
+// the last visit the first record of the latest day before at. It scans the
+// clear records from the start of the window to the latest visit, and, for a customer
+// with no visit in the window before at, from their first visit to the
+// window's start. A customer whose visits before at were all imported
+// (no record to date them) keeps only their first visit, so is not judged.
+func (b *builder) visitsBefore(tx *ledger.Tx, stats map[string]ledger.VisitStats, at time.Time) ([]ledger.VisitStats, error) {
+	hist := make(map[string]*visitHistory, len(stats))
+	for id := range stats {
+		hist[id] = &visitHistory{after: map[int]struct{}{}}
+	}
+	seen := func(id string, t time.Time) {
+		h := hist[id]
+		if h == nil {
+			return
+		}
+		day := dayNumber(t, b.s.Loc)
+		switch {
+		case !t.Before(at):
+			h.after[day] = struct{}{}
+		case h.last.IsZero() || day > h.lastDay:
+			h.last, h.lastDay = t, day
+		case day == h.lastDay && t.Before(h.last):
+			h.last = t
+		}
+	}
+	scan := func(from, to time.Time) error {
+		if err := tx.ScanNotesClear(from, to, func(n ledger.Note) error {
+			seen(n.CustomerID, n.At)
+			return b.tick()
+		}); err != nil {
+			return err
+		}
+		if err := tx.ScanPointsClear(from, to, func(e ledger.PointsEntry) error {
+			if e.Kind == ledger.PointsEarn && e.ReversedBy == "" {
+				seen(e.CustomerID, e.At)
+			}
+			return b.tick()
+		}); err != nil {
+			return err
+		}
+		return tx.ScanStamps(from, to, func(e ledger.StampEntry) error {
+			if e.N > 0 && e.ReversedBy == "" {
+				seen(e.CustomerID, e.At)
+			}
+			return b.tick()
+		})
+	}
+	start, end := b.windowStart(), at
+	for _, v := range stats {
+		if v.Last.After(end) {
+			end = v.Last
+		}
+	}
+	// To the day after the latest visit the stats count: they are all in.
+	if err := scan(start, end.AddDate(0, 0, 1)); err != nil {
+		return nil, fmt.Errorf("visits before %s: %w", at.Format(time.DateOnly), err)
+	}
+	var earliest time.Time
+	for id, h := range hist {
+		if f := stats[id].First; h.last.IsZero() && f.Before(start) && (earliest.IsZero() || f.Before(earliest)) {
+			earliest = f
+		}
+	}
+	if !earliest.IsZero() {
+		if err := scan(earliest, start); err != nil {
+			return nil, fmt.Errorf("visits before %s: %w", at.Format(time.DateOnly), err)
+		}
+	}
+	out := make([]ledger.VisitStats, 0, len(stats))
+	for id, v := range stats {
+		h := hist[id]
+		v.Visits -= len(h.after)
+		v.Last = h.last
+		if v.Last.IsZero() {
+			v.Last = v.First
+		}
+		out = append(out, v)
+	}
+	// In id order, as ScanVisitStats gives the others: ties on the list
+	// fall the same way every time.
+	slices.SortFunc(out, func(a, c ledger.VisitStats) int { return cmp.Compare(a.CustomerID, c.CustomerID) })
+	return out, nil
 }
 
 // atRisk is the regulars-at-risk rule: at least 3 visits, and the time since
@@ -796,15 +966,19 @@ func (b *builder) finish(tx *ledger.Tx) error {
 		l.Reopened = ok && l.Answered() && th.State != ledger.ThreadClosed
 	}
 	s.FollowUps = b.followUp.items
+	s.Overdue = b.overdue.items
 	s.Birthdays = b.birthday.items
 	s.AtRisk = b.atRisk.items
 	names := map[string]CustomerRef{}
-	refs := make([]*CustomerRef, 0, 3*b.limit)
+	refs := make([]*CustomerRef, 0, 4*b.limit)
 	for i := range s.LowRatings {
 		refs = append(refs, &s.LowRatings[i].Customer)
 	}
 	for i := range s.FollowUps {
 		refs = append(refs, &s.FollowUps[i].Customer)
+	}
+	for i := range s.Overdue {
+		refs = append(refs, &s.Overdue[i].Customer)
 	}
 	for i := range s.AtRisk {
 		refs = append(refs, &s.AtRisk[i].Customer)

@@ -43,8 +43,9 @@ func craft(t testing.TB, s *ledger.Store) crafted {
 			f.note(ids.f, jimin, day(3, d, 10, 0), none, "커트")
 		}
 		// The at-risk boundary: 3 visits 4 days apart, so at risk after 8 days away.
-		// G's last visit is exactly 8 days before now48 (not at risk), H's a second more.
-		for _, v := range []time.Time{day(11, 14, 9, 0), day(11, 18, 9, 0), day(11, 22, 9, 0)} {
+		// G's last visit is exactly 8 days before the week's end, when the
+		// past week judges them (AtRiskAt), so not at risk; H's a second more.
+		for _, v := range []time.Time{day(11, 14, 0, 0), day(11, 18, 0, 0), day(11, 22, 0, 0)} {
 			f.check(f.tx.RecordVisit(ids.g, v))
 			f.check(f.tx.RecordVisit(ids.h, v.Add(-time.Second)))
 		}

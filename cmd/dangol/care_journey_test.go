@@ -534,7 +534,7 @@ func TestCareJourney_FollowUp(t *testing.T) {
 	// The response figures count the message and its answer.
 	// The clock has stood still since the message, as the console's does.
 	r.command(journeyStaff, "CSTAFF", "/response", "")
-	r.answer("후속 연락: 보낸 메시지 1 · 답장 1")
+	r.answer("후속 연락: 보낸 메시지 1건 (고객 1명) · 답장 1명")
 	r.stop()
 	if n := r.sentTo(journeyChat, edited); n != 1 {
 		t.Errorf("the follow-up message was sent %d times, want once", n)

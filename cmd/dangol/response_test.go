@@ -43,7 +43,7 @@ func TestChat_Response(t *testing.T) {
 				"/summary",
 			}, "\n") + "\n"
 			tr := shopChat(t, lang, script)
-			line := testCatalog.Text(lang, "response.summary", map[string]any{"Sent": "2", "Replied": "1", "Visited": "1", "Pct": "100"})
+			line := testCatalog.Text(lang, "response.summary", map[string]any{"Sent": "2", "Customers": "1", "Replied": "1", "Visited": "1", "Pct": "100"})
 			if !strings.Contains(tr, line) {
 				t.Errorf("the summary lacks %q:\n%s", line, tr)
 			}

@@ -62,7 +62,7 @@ func TestSummary(t *testing.T) {
 			want: []string{
 				"2026-W48 weekly summary (11/23–11/29)",
 				"Activity",
-				"  Consults 1 (week before 0, 8-week avg 0) ▲1", // a past week: not "last week"
+				"  Consults 1 (week before 0, 8-week avg –) ▲1", // a past week: not "last week"; no week before with data: no average
 				"Satisfaction",
 				"  Low ratings (1–2 stars): 1 · unresolved 1",
 				"  · ★2 김하늘 11/23 “너무 오래 기다렸어요 <파마 & 커트>” — unresolved",
