@@ -121,7 +121,7 @@ func TestTypedFlowWords(t *testing.T) {
 
 // TestEnglishCustomerWords: an English customer's words reach their
 // commands as the Korean ones do (포인트, 쿠폰, 도움말, 내정보, 후기): "points",
-// "My points?", "coupons", "stamps", "help", "my info", "review …". A
+// "My points?", "coupons", "stamps", "help", "my info", "feedback 5 …". A
 // sentence with the word in it ("do points expire?", "help me find my
 // coupon", "points expire when?") is still a question for the shop, STOP
 // still withdraws advertising consent, and staff typing a customer's word
@@ -160,9 +160,9 @@ func TestEnglishCustomerWords(t *testing.T) {
 				step{msg: custMsg("Help"), ids: []string{"core.help.title"}, not: []string{ask}},
 				step{msg: custMsg("coupons"), ids: []string{"loyalty.mycoupons.none"}, not: []string{ask}},
 				step{msg: custMsg("stamps"), not: []string{ask}},
-				step{msg: custMsg("review"), ids: []string{"core.feedback.ask_rating"}},
+				step{msg: custMsg("feedback"), ids: []string{"core.feedback.ask_rating"}},
 				step{msg: custMsg("cancel"), ids: []string{"core.cancel.done"}},
-				step{msg: custMsg("review 5 lovely staff"), ids: []string{"core.feedback.thanks"}},
+				step{msg: custMsg("feedback 5 lovely staff"), ids: []string{"core.feedback.thanks"}},
 				step{msg: custMsg("my info"), check: func(t *testing.T, h *harness, rs []Reply) {
 					if got := allText(rs); !strings.Contains(got, "lovely staff") || strings.Contains(got, ask) {
 						t.Errorf("replies %q, want the customer's data", got)
@@ -246,4 +246,58 @@ func TestEnglishWording(t *testing.T) {
 		step{msg: custMsg("/feedback"), want: []string{"Starting again from the beginning (leaving feedback)"}},
 	)
 	runSteps(t, h, steps)
+}
+
+// runePrefix is s's first n characters, so a prefix of a Korean message
+// is never cut inside a character as s[:n] cuts it.
+func runePrefix(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
+
+// TestTypedWordsNotCommands: ordinary sentences and typed work are not
+// read as command words. "review my booking for tomorrow" and "feedback
+// the latte was too sweet" were taken for feedback, asked a rating and
+// sent the staff a complaint of the sentence; "리뷰 이벤트 언제 해요"
+// the same without its "?"; "points left on my gift card" got the
+// balance. "feedback 5 lovely", "리뷰 친절했어요", "points please",
+// "check my points" still do what they say.
+func TestTypedWordsNotCommands(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			seed(h)
+			ask := h.text("threads.ask", nil)
+			rating := h.text("core.feedback.ask_rating", nil)
+			question := func(t *testing.T, h *harness, rs []Reply) {
+				t.Helper()
+				if got := allText(rs); !strings.Contains(got, ask) || strings.Contains(got, rating) {
+					t.Errorf("replies %q, want the question offered to the staff", got)
+				}
+			}
+			balance := func(t *testing.T, h *harness, rs []Reply) {
+				t.Helper()
+				if got := allText(rs); !strings.Contains(got, h.text("core.points.recent_title", nil)) || strings.Contains(got, ask) {
+					t.Errorf("replies %q, want the balance", got)
+				}
+			}
+			steps := linkMinji(h)
+			for _, text := range []string{"review my booking for tomorrow", "feedback the latte was too sweet", "review", "리뷰 이벤트 언제 해요", "points left on my gift card", "points total is wrong"} {
+				steps = append(steps, step{msg: custMsg(text), check: question}, step{msg: custMsg("/cancel")})
+			}
+			steps = append(steps,
+				step{msg: custMsg("feedback 5 lovely"), ids: []string{"core.feedback.thanks"}},
+				step{msg: custMsg("리뷰 친절했어요"), ids: []string{"core.feedback.ask_rating"}},
+				step{msg: custMsg("/cancel")},
+				step{msg: custMsg("points please"), check: balance},
+				step{msg: custMsg("my points"), check: balance},
+				step{msg: custMsg("check my points"), check: balance},
+				step{msg: custMsg("Points left?"), check: balance},
+				step{msg: custMsg("포인트 얼마 남았어요?"), check: balance},
+			)
+			runSteps(t, h, steps)
+		})
+	}
 }
