@@ -1160,13 +1160,24 @@ func parseCommand(text string, wordAlone bool) (name, args string, word, ok bool
 // (flow_optout.go).
 var staffCancelWords = []string{"stop", "quit"}
 
+// flowWords are the commands a word typed without a slash may be inside
+// a flow holding work: any other is what was typed ("balance" as a
+// note's text, 포인트 as its purchase), which ended the flow unsaved.
+var flowWords = []string{"cancel", "help"}
+
 // readCommand is parseCommand for the turn's sender, who as staff may
-// also cancel with staffCancelWords.
+// also cancel with staffCancelWords. Inside a flow holding work
+// (holdsWork) a command word without a slash counts only when it is one
+// of flowWords.
 func (t *turn) readCommand(text string, wordAlone bool) (name, args string, word, ok bool) {
 	if t.staffish() && slices.Contains(staffCancelWords, answerForm(text)) {
 		return "cancel", "", true, true
 	}
-	return parseCommand(text, wordAlone)
+	name, args, word, ok = parseCommand(text, wordAlone)
+	if ok && word && t.sess.Flow != "" && holdsWork(t.sess.Flow, t.sess.State) && !slices.Contains(flowWords, name) {
+		return "", "", false, false
+	}
+	return name, args, word, ok
 }
 
 // --- flows ---

@@ -301,3 +301,44 @@ func TestTypedWordsNotCommands(t *testing.T) {
 		})
 	}
 }
+
+// TestFlowKeepsTypedWords: inside a flow holding work a bare command word
+// is what was typed. A guided note's text "balance", or "points",
+// 포인트, "language" … typed as its purchase, ended the note unsaved and
+// showed /points; only cancel, 취소 and help, 도움말 are the flow's words.
+func TestFlowKeepsTypedWords(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			seed(h)
+			inNote := func(t *testing.T, h *harness, _ []Reply) {
+				t.Helper()
+				if s, ok := h.session("slack:D" + staffID); !ok || s.Flow != flowNote {
+					t.Errorf("session %+v, want the note still open", s)
+				}
+			}
+			var steps []step
+			replaced := runePrefix(h.text("core.flow.replaced", map[string]any{"Flow": ""}), 8)
+			steps = append(steps,
+				step{msg: staffMsg("/note 김민지")},
+				step{msg: staffMsg("balance"), ids: []string{"core.note.ask_amount"}, not: []string{replaced}, check: inNote},
+			)
+			for _, text := range []string{"points", "포인트", "language", "언어", "스탬프", "쿠폰", "고객", "메모", "feedback"} {
+				steps = append(steps, step{msg: staffMsg(text), not: []string{replaced}, check: inNote})
+			}
+			steps = append(steps,
+				step{msg: press(staffMsg(""), "skip"), ids: []string{"core.note.ask_tags"}},
+				step{msg: press(staffMsg(""), "skip"), ids: []string{"core.note.ask_followup"}},
+				step{msg: press(staffMsg(""), "skip"), want: []string{runePrefix(h.text("core.note.confirm", nil), 10)}},
+			)
+			steps = append(steps,
+				step{msg: press(staffMsg(""), "yes"), check: func(t *testing.T, h *harness, _ []Reply) {
+					if ns := h.allNotes(); len(ns) != 1 || ns[0].Text != "balance" {
+						t.Errorf("notes %+v, want the note \"balance\"", ns)
+					}
+				}},
+			)
+			runSteps(t, h, steps)
+		})
+	}
+}
