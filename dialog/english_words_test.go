@@ -65,8 +65,9 @@ func TestEnglishUnits(t *testing.T) {
 // cancels as 취소 does: the note "x" was kept as a visit when "cancel" was
 // read as an amount. An optional question is passed over with the button's
 // label or a plain "none" or "no" (없음, 아니요), and a confirmation is
-// answered with a plain yes ("yes", "ok", 네), or no; a drafted message is
-// sent as it is on a yes, never as the word "ok".
+// answered with a plain yes ("yes", "ok", 네), or no (a note's last
+// question, whose no would throw the whole note away, asks again); a
+// drafted message is sent as it is on a yes, never as the word "ok".
 func TestTypedFlowWords(t *testing.T) {
 	for _, lang := range locales.Languages {
 		t.Run(lang, func(t *testing.T) {
@@ -94,7 +95,8 @@ func TestTypedFlowWords(t *testing.T) {
 				step{msg: w("패스", "None."), ids: []string{"core.note.ask_tags"}},
 				step{msg: w("없어요", "nothing"), ids: []string{"core.note.ask_followup"}},
 				step{msg: w("없음", "n/a"), want: []string{h.text("core.note.confirm", nil)[:10]}},
-				step{msg: w("아니요", "no"), ids: []string{"core.cancel.done"}, check: noteCount(1)},
+				step{msg: w("아니요", "no"), ids: []string{"core.note.bad_confirm"}, check: noteCount(1)},
+				step{msg: w("취소", "cancel"), ids: []string{"core.cancel.done"}, check: noteCount(1)},
 				step{msg: staffMsg("/points add 김민지 55000")},
 				step{msg: staffMsg("/points add 김민지 55000"), payloads: []string{"yes", "no"}},
 				step{msg: w("네", "ok"), check: balanceIs(&f.minji, 5500)},
@@ -306,6 +308,8 @@ func TestTypedWordsNotCommands(t *testing.T) {
 // is what was typed. A guided note's text "balance", or "points",
 // 포인트, "language" … typed as its purchase, ended the note unsaved and
 // showed /points; only cancel, 취소 and help, 도움말 are the flow's words.
+// A typed "no" to "Save this note?" threw the whole note away; it asks
+// again, and only [취소], 취소 or cancel cancel.
 func TestFlowKeepsTypedWords(t *testing.T) {
 	for _, lang := range locales.Languages {
 		t.Run(lang, func(t *testing.T) {
@@ -331,6 +335,9 @@ func TestFlowKeepsTypedWords(t *testing.T) {
 				step{msg: press(staffMsg(""), "skip"), ids: []string{"core.note.ask_followup"}},
 				step{msg: press(staffMsg(""), "skip"), want: []string{runePrefix(h.text("core.note.confirm", nil), 10)}},
 			)
+			for _, no := range []string{"아니", "no", "n", "아니요"} {
+				steps = append(steps, step{msg: staffMsg(no), not: []string{h.text("core.cancel.done", nil)}, check: all(inNote, noteCount(0))})
+			}
 			steps = append(steps,
 				step{msg: press(staffMsg(""), "yes"), check: func(t *testing.T, h *harness, _ []Reply) {
 					if ns := h.allNotes(); len(ns) != 1 || ns[0].Text != "balance" {
