@@ -349,3 +349,38 @@ func TestFlowKeepsTypedWords(t *testing.T) {
 		})
 	}
 }
+
+// TestTypedConfirmYes: the [바꾸기] of a programme change and the
+// [직원으로 바꾸기] of a demotion take a typed yes as [저장] does; "네"
+// and "yes" were asked again.
+func TestTypedConfirmYes(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			seed(h)
+			yes := word(h, "네", "yes")
+			runSteps(t, h, []step{
+				{msg: managerMsg("/program stamps 10 아메리카노 1잔")},
+				{msg: staffMsg("/stamp 김민지 9")},
+				{msg: managerMsg("/program stamps 8 아메리카노 1잔"), payloads: []string{"yes", "no"}},
+				{msg: managerMsg(yes), not: []string{runePrefix(h.text("loyalty.program.bad_confirm", map[string]any{"Yes": ""}), 6)}, check: func(t *testing.T, h *harness, _ []Reply) {
+					if g := h.programme().Stamps.Goal; g != 8 {
+						t.Errorf("goal %d, want 8", g)
+					}
+				}},
+				{msg: managerMsg("/staff add <@U9|bob> 매니저")},
+				{msg: managerMsg("/staff add @U9"), want: []string{h.text("core.staff.demote_ask", map[string]any{"User": "bob"})}},
+				{msg: managerMsg(yes), not: []string{runePrefix(h.text("core.staff.demote_reask", nil), 6)}, check: func(t *testing.T, h *harness, _ []Reply) {
+					var got ledger.StaffMember
+					h.view(func(tx *ledger.Tx) error {
+						got, _, _ = tx.Staff("slack:U9")
+						return nil
+					})
+					if got.Role != ledger.RoleStaff {
+						t.Errorf("bob holds %q, want staff", got.Role)
+					}
+				}},
+			})
+		})
+	}
+}
