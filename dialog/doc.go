@@ -29,7 +29,8 @@
 // same transaction.
 //
 // A command typed while a flow waits ends the flow and says so (engine.go
-// replaceFlow): a flow only browsing ends without a word (flowDef.browse),
+// replaceFlow; a word without a slash counts there only as cancel or help,
+// flowWords, so "balance" or 포인트 typed as a note is the note): a flow only browsing ends without a word (flowDef.browse),
 // a guided note whose text is written, or a feedback once rated, is saved
 // as it is (flowDef.keep: only optional questions were left; the same when
 // its writer walks away, idle_keep.go), anything else is not saved, and the

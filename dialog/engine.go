@@ -944,6 +944,11 @@ type command struct {
 	// a customer's message is a sentence for the shop ("생일 쿠폰 있나요?",
 	// questionLike). nil: any arguments are the command's.
 	wordArgs func(t *turn, args string) bool
+	// englishArgs, when set, replaces wordArgs after the command's
+	// English word (englishCommands), which starts English sentences
+	// where 후기 or 포인트 starts few: "feedback the latte was too sweet"
+	// is no rating, "points left on my gift card" asks no balance.
+	englishArgs func(t *turn, args string) bool
 }
 
 // staffCommands are the commands of staff and managers.
@@ -965,8 +970,8 @@ var staffCommands = map[string]command{
 // customerCommands are the commands of customers.
 var customerCommands = map[string]command{
 	"start":    {run: (*turn).cmdStart},
-	"points":   {run: (*turn).cmdMyPoints, wordArgs: (*turn).pointsWords},                 // "포인트 언제 소멸돼요?" is a question
-	"feedback": {run: (*turn).cmdFeedback, writes: true, wordArgs: (*turn).feedbackWords}, // "후기 이벤트 있나요?" is a question
+	"points":   {run: (*turn).cmdMyPoints, wordArgs: (*turn).pointsWords, englishArgs: (*turn).pointsEnglish},                 // "포인트 언제 소멸돼요?" is a question
+	"feedback": {run: (*turn).cmdFeedback, writes: true, wordArgs: (*turn).feedbackWords, englishArgs: (*turn).feedbackRated}, // "후기 이벤트 있나요?" is a question
 	"lang":     {run: (*turn).cmdLang},
 	"mydata":   {run: (*turn).cmdMyData},
 	"birthday": {run: (*turn).cmdBirthday, wordArgs: (*turn).birthdayWords}, // flow_customer_edit.go
@@ -1095,7 +1100,14 @@ func (t *turn) questionLike(cmd, args string) bool {
 		return false
 	}
 	c, mine := customerCommands[cmd]
-	return !mine || c.wordArgs != nil && !c.wordArgs(t, args)
+	if !mine {
+		return true
+	}
+	check := c.wordArgs
+	if first, _ := firstField(t.m.Text); c.englishArgs != nil && englishCommands[strings.ToLower(first)] != "" {
+		check = c.englishArgs
+	}
+	return check != nil && !check(t, args)
 }
 
 // foreignWord reports whether a Korean command word typed without a slash
@@ -1148,13 +1160,24 @@ func parseCommand(text string, wordAlone bool) (name, args string, word, ok bool
 // (flow_optout.go).
 var staffCancelWords = []string{"stop", "quit"}
 
+// flowWords are the commands a word typed without a slash may be inside
+// a flow holding work: any other is what was typed ("balance" as a
+// note's text, 포인트 as its purchase), which ended the flow unsaved.
+var flowWords = []string{"cancel", "help"}
+
 // readCommand is parseCommand for the turn's sender, who as staff may
-// also cancel with staffCancelWords.
+// also cancel with staffCancelWords. Inside a flow holding work
+// (holdsWork) a command word without a slash counts only when it is one
+// of flowWords.
 func (t *turn) readCommand(text string, wordAlone bool) (name, args string, word, ok bool) {
 	if t.staffish() && slices.Contains(staffCancelWords, answerForm(text)) {
 		return "cancel", "", true, true
 	}
-	return parseCommand(text, wordAlone)
+	name, args, word, ok = parseCommand(text, wordAlone)
+	if ok && word && t.sess.Flow != "" && holdsWork(t.sess.Flow, t.sess.State) && !slices.Contains(flowWords, name) {
+		return "", "", false, false
+	}
+	return name, args, word, ok
 }
 
 // --- flows ---

@@ -58,14 +58,49 @@ func (t *turn) cmdFeedback(args string) error {
 
 // feedbackWords reports whether what follows a feedback word typed
 // without a slash ("후기 ★★★★★ 좋아요", "리뷰 친절했어요") is feedback: a
-// sentence asking something ("후기 이벤트 있나요?") is a question for the
-// shop, unless it starts with a rating.
+// sentence asking something ("후기 이벤트 있나요?", "리뷰 이벤트 언제
+// 해요" without its "?", questionWords) or about the shop's review event
+// is a question for the shop, unless it starts with a rating.
 func (t *turn) feedbackWords(args string) bool {
-	first, _ := firstField(args)
-	if _, ok := typedRating(first); ok || isScoreText(first) || tooManyStars(first) {
+	if t.feedbackRated(args) {
 		return true
 	}
-	return !strings.ContainsAny(args, "?？")
+	if strings.ContainsAny(args, "?？") || strings.Contains(args, "이벤트") {
+		return false
+	}
+	for _, w := range strings.Fields(args) {
+		for _, q := range questionWords {
+			if strings.HasPrefix(w, q) {
+				return false
+			}
+		}
+		for _, e := range questionEndings {
+			if strings.HasSuffix(strings.TrimRight(w, ".!~ "), e) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// questionWords begin the Korean words that ask ("언제", "어디서",
+// "어떻게", "얼마나"); questionEndings end a question typed without its
+// "?" ("되나요", "할까요", "하는지"). A feedback word before them asks
+// the shop, and gives no rating.
+var (
+	questionWords   = []string{"언제", "어디", "어떻게", "어떡", "어느", "왜", "뭐", "무엇", "무슨", "몇", "얼마", "누구"}
+	questionEndings = []string{"나요", "까요", "인가요", "한가요", "는지", "은지", "을지", "습니까"}
+)
+
+// feedbackRated reports whether args, after a feedback word typed without
+// a slash, start with a rating ("5 lovely", "★★★★ 좋아요", or one out of
+// range, asked again): after the English word only that is feedback, as
+// the one-line "feedback 5 lovely" reads; "feedback the latte was too
+// sweet" is a message for the shop (command.englishArgs).
+func (t *turn) feedbackRated(args string) bool {
+	first, _ := firstField(args)
+	_, ok := typedRating(first)
+	return ok || isScoreText(first) || tooManyStars(first)
 }
 
 // typedRating reads a rating typed with /feedback: "4", "4점", "4/5" or a

@@ -301,14 +301,17 @@ func (t *turn) noteStep(in input) error {
 		}
 		return t.noteNext("ask_confirm")
 	case noteConfirm:
-		answer := typedStep(in, nil, nil) // "네", "yes", "ok" to "Save this note?"
+		answer := typedStep(in, nil, nil) // "네", "yes", "ok" to "Save this note?"; a no asks again
 		switch {
 		case answer > 0 || t.isButton(in, "yes", "core.btn.save"):
 			if err := t.fire("save"); err != nil {
 				return err
 			}
 			return t.noteSaveDraft()
-		case answer < 0 || t.isButton(in, "no", "core.btn.cancel"):
+		case t.isButton(in, "no", "core.btn.cancel"):
+			// Only [취소] (or 취소, cancel: flowWords) throws the note
+			// away: a typed "no" or "아니" may mean "not yet", and is
+			// asked again below, nothing lost.
 			return t.cancel()
 		case t.isButton(in, "revise", "corrections.btn.revise"):
 			d[dRevising] = "1"

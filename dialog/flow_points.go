@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -400,19 +401,31 @@ func (t *turn) myCustomer() (ledger.Customer, bool, error) {
 	return c, ok, err
 }
 
-// balanceStems begin the words that, after "포인트" (or "points") typed
-// without a slash, ask for the balance: "포인트 확인", "포인트 얼마
-// 남았어요?", "포인트 좀 알려주세요", "포인트 있나요?", "points balance",
-// "points left?". Anything else after it is a question for the shop
-// ("포인트 언제 소멸돼요?", "포인트로 결제 돼요?", "points expire when?"),
+// balanceStems begin the words that, after "포인트" typed without a
+// slash, ask for the balance: "포인트 확인", "포인트 얼마 남았어요?",
+// "포인트 좀 알려주세요", "포인트 있나요?". Anything else after it is a
+// question for the shop ("포인트 언제 소멸돼요?", "포인트로 결제 돼요?"),
 // which the balance alone does not answer.
-var balanceStems = []string{"확인", "조회", "잔액", "잔고", "얼마", "몇", "남은", "남았", "남아", "내역", "보여", "알려", "좀", "현황", "있",
-	"balance", "check", "left", "remaining", "total", "history", "please", "pls"}
+var balanceStems = []string{"확인", "조회", "잔액", "잔고", "얼마", "몇", "남은", "남았", "남아", "내역", "보여", "알려", "좀", "현황", "있"}
+
+// balanceWords are what may follow "points" typed without a slash, as
+// the whole rest of the message (answerForm, a closing "please" aside),
+// to ask for the balance: "points balance", "points left?", "points
+// please". A stem alone would read "points left on my gift card" or
+// "points total is wrong" as the balance; they are questions for the
+// shop.
+var balanceWords = []string{"balance", "check", "left", "remaining", "total", "history", "please", "pls", "mybalance", "balancecheck", "checkplease"}
+
+// pointsEnglish says whether what follows a customer's "points" asks for
+// their balance (command.englishArgs): one of balanceWords, the whole of it.
+func (t *turn) pointsEnglish(args string) bool {
+	return slices.Contains(balanceWords, withoutPlease(answerForm(args)))
+}
 
 // pointsWords says whether what follows a customer's "포인트" asks for
 // their balance (command.wordArgs).
 func (t *turn) pointsWords(args string) bool {
-	first, _ := firstField(strings.ToLower(args))
+	first, _ := firstField(args)
 	for _, s := range balanceStems {
 		if strings.HasPrefix(first, s) {
 			return true

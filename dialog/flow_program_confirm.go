@@ -62,10 +62,12 @@ func (t *turn) askPartChange(part ledger.ProgrammePart, value string) (asked boo
 
 // partConfirmStep reads the answer to askPartChange: [바꾸기] stores the
 // value under the programme as it is then, [취소] leaves everything as
-// it was, anything else asks again.
+// it was, anything else asks again. A typed yes ("네", "yes") is [바꾸기]
+// and a typed no [취소], as at a note's [저장].
 func (t *turn) partConfirmStep(in input) error {
-	if !t.isButton(in, "yes", "loyalty.program.btn.apply") {
-		if t.isButton(in, "no", "core.btn.cancel") {
+	answer := typedStep(in, nil, nil)
+	if answer <= 0 && !t.isButton(in, "yes", "loyalty.program.btn.apply") {
+		if answer < 0 || t.isButton(in, "no", "core.btn.cancel") {
 			return t.cancel()
 		}
 		t.say("loyalty.program.bad_confirm", map[string]any{"Yes": t.text("loyalty.program.btn.apply", nil)},

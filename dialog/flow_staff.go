@@ -151,11 +151,13 @@ func (t *turn) demoteQuestion(id, name, why string) Reply {
 	return t.mk(text, t.btn("core.staff.btn.demote", "yes"), t.btn("core.staff.btn.keep", "no"))
 }
 
-// staffStep reads the answer to demoteQuestion.
+// staffStep reads the answer to demoteQuestion: a typed yes ("네",
+// "yes") is [직원으로 바꾸기] and a typed no [그대로 두기].
 func (t *turn) staffStep(in input) error {
 	id, name := t.sess.Draft["id"], t.sess.Draft["name"]
+	answer := typedStep(in, nil, nil)
 	switch {
-	case t.isButton(in, "yes", "core.staff.btn.demote"):
+	case answer > 0 || t.isButton(in, "yes", "core.staff.btn.demote"):
 		if err := t.fire("answered"); err != nil {
 			return err
 		}
@@ -170,7 +172,7 @@ func (t *turn) staffStep(in input) error {
 		}
 		// Removed meanwhile: granted again as staff, as asked.
 		return t.grantRole(id, name, ledger.RoleStaff, found, had.Role)
-	case t.isButton(in, "no", "core.staff.btn.keep"):
+	case answer < 0 || t.isButton(in, "no", "core.staff.btn.keep"):
 		if err := t.fire("answered"); err != nil {
 			return err
 		}

@@ -930,27 +930,33 @@ var koreanCommands = map[string]string{
 // reads words after it (command.wordArgs: "feedback 5 great", "birthday
 // 3/15"): "help me find my coupon" is a question for the shop, not
 // /help. "stop" is none of them: a customer's STOP withdraws advertising
-// consent (flow_optout.go), and staff's is staffCancelWords.
+// consent (flow_optout.go), and staff's is staffCancelWords. "review" is
+// none either: "review my booking for tomorrow" asks the shop something,
+// and was taken for feedback. A whole message may end in "please" ("my
+// points please").
 var englishCommands = map[string]string{
-	"cancel":   "cancel",
-	"help":     "help",
-	"points":   "points",
-	"point":    "points",
-	"mypoints": "points",
-	"balance":  "points",
-	"feedback": "feedback",
-	"review":   "feedback",
-	"myinfo":   "mydata",
-	"mydata":   "mydata",
-	"birthday": "birthday",
-	"language": "lang",
+	"cancel":        "cancel",
+	"help":          "help",
+	"points":        "points",
+	"point":         "points",
+	"mypoints":      "points",
+	"checkpoints":   "points",
+	"checkmypoints": "points",
+	"balance":       "points",
+	"mybalance":     "points",
+	"checkbalance":  "points",
+	"feedback":      "feedback",
+	"myinfo":        "mydata",
+	"mydata":        "mydata",
+	"birthday":      "birthday",
+	"language":      "lang",
 }
 
 // englishCommand reads text as an English command word (englishCommands):
 // the whole message, or its first word followed by words the command
 // reads, which questionLike then weighs as Korean ones are.
 func englishCommand(text string) (name, args string, ok bool) {
-	if name, ok := englishCommands[answerForm(text)]; ok {
+	if name, ok := englishCommands[withoutPlease(answerForm(text))]; ok {
 		return name, "", true
 	}
 	first, rest := firstField(text)
@@ -959,6 +965,17 @@ func englishCommand(text string) (name, args string, ok bool) {
 		return "", "", false
 	}
 	return name, rest, true
+}
+
+// withoutPlease is w, an answerForm, without a closing "please" or "pls"
+// ("mypointsplease"), unless that is all of it.
+func withoutPlease(w string) string {
+	for _, p := range []string{"please", "pls"} {
+		if rest, ok := strings.CutSuffix(w, p); ok && rest != "" {
+			return rest
+		}
+	}
+	return w
 }
 
 // commandAlias maps a Korean command word typed without a slash ("취소",
