@@ -66,12 +66,7 @@ func (t *turn) renameQuestion(c ledger.Customer, name string, same []ledger.Cust
 func (t *turn) renameStep(c ledger.Customer, in input) error {
 	d := t.sess.Draft
 	name := d["name"]
-	var same []ledger.Customer
-	for _, id := range strings.Split(d["ids"], ",") {
-		if x, err := t.tx.Customer(id); err == nil && !x.Erased {
-			same = append(same, x)
-		}
-	}
+	same := t.sameNamed() // flow_customer_edit.go
 	switch {
 	case t.isButton(in, "rename", "customer_edit.btn.rename"):
 		if err := t.fire("finish"); err != nil {
@@ -84,15 +79,7 @@ func (t *turn) renameStep(c ledger.Customer, in input) error {
 		}
 		return t.saveEdit(c, fName, after)
 	case t.isButton(in, "show", "customer_edit.btn.show"):
-		if err := t.fire("finish"); err != nil {
-			return err
-		}
-		t.end()
-		if len(same) == 0 {
-			t.say("core.err.customer_not_found", nil)
-			return nil
-		}
-		return t.onMatches("card", same, name, "", "")
+		return t.showSameNamed(same, name)
 	}
 	t.add(t.renameQuestion(c, name, same, "customer_edit.rename.reask"))
 	return nil

@@ -858,15 +858,36 @@ func (t *turn) customerEditStep(in input) error {
 	return nil
 }
 
-// dupStep reads the answer to "register anyway?".
-func (t *turn) dupStep(in input) error {
-	d := t.sess.Draft
+// sameNamed are the customers of the draft's "ids" still there: those a
+// question about a name someone has named (dupStep, renameStep).
+func (t *turn) sameNamed() []ledger.Customer {
 	var same []ledger.Customer
-	for _, id := range strings.Split(d["ids"], ",") {
+	for _, id := range strings.Split(t.sess.Draft["ids"], ",") {
 		if c, err := t.tx.Customer(id); err == nil && !c.Erased {
 			same = append(same, c)
 		}
 	}
+	return same
+}
+
+// showSameNamed answers [기존 고객 보기] under such a question: the flow
+// ends, and the customers of that name are shown (or said gone).
+func (t *turn) showSameNamed(same []ledger.Customer, name string) error {
+	if err := t.fire("finish"); err != nil {
+		return err
+	}
+	t.end()
+	if len(same) == 0 {
+		t.say("core.err.customer_not_found", nil)
+		return nil
+	}
+	return t.onMatches("card", same, name, "", "")
+}
+
+// dupStep reads the answer to "register anyway?".
+func (t *turn) dupStep(in input) error {
+	d := t.sess.Draft
+	same := t.sameNamed()
 	switch {
 	case t.isButton(in, "register", "customer_edit.btn.register"):
 		if err := t.fire("finish"); err != nil {
@@ -879,15 +900,7 @@ func (t *turn) dupStep(in input) error {
 		}
 		return t.createCustomer(phone, name)
 	case t.isButton(in, "show", "customer_edit.btn.show"):
-		if err := t.fire("finish"); err != nil {
-			return err
-		}
-		t.end()
-		if len(same) == 0 {
-			t.say("core.err.customer_not_found", nil)
-			return nil
-		}
-		return t.onMatches("card", same, d["name"], "", "")
+		return t.showSameNamed(same, d["name"])
 	}
 	t.add(t.dupQuestion(d["name"], d["phone"], same, "customer_edit.new.dup_reask"))
 	return nil
