@@ -517,45 +517,15 @@ func TestImport_StartTier(t *testing.T) {
 		":time 2027-01-01 10:30",
 		"/customer 010-1111-0001",
 	}, "\n") + "\n"
-	var out, logs bytes.Buffer
-	m := &Main{
-		Catalog: testCatalog, Chart: charttest.Stub,
-		Stdin: strings.NewReader(script), Stdout: &out, Stderr: &logs,
-		Getenv: func(k string) string { return map[string]string{"DANGOL_DB": db}[k] },
-		Now:    func() time.Time { return seededNow },
-	}
-	err = m.Run(context.Background(), []string{"chat", "--at", "2026-12-01T11:00"})
-	if cerr := m.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil || strings.Contains(logs.String(), "level=ERROR") {
-		t.Fatalf("chat: %v\n%s\n%s", err, out.String(), logs.String())
-	}
-	tr := out.String()
+	tr := rehearseImported(t, db, script)
 	const mgr = "사장(매니저)"
-	steps := []struct {
-		cmd       string
-		want, not []string
-	}{
+	steps := []answerWant{
 		{"/audit 010-1111-0001", []string{"등급 (VIP에서 시작, 방문 기록으로는 일반)"}, []string{"고정"}},
 		{"/customer 010-1111-0001", []string{"등급: VIP (방문 2회)"}, []string{"고정", "조정될 예정"}},
 		{"/customer 010-1111-0001", []string{"등급: VIP", "2027-01-01에 일반으로 조정될 예정이에요"}, nil},
 		{"/customer 010-1111-0001", []string{"등급: 일반"}, []string{"등급: VIP"}},
 	}
-	for _, st := range steps { // in the order asked: the same command answers three times
-		var got string
-		got, tr = answer(t, tr, mgr, st.cmd)
-		for _, w := range st.want {
-			if !strings.Contains(got, w) {
-				t.Errorf("%q lacks %q:\n%s", st.cmd, w, got)
-			}
-		}
-		for _, n := range st.not {
-			if strings.Contains(got, n) {
-				t.Errorf("%q says %q:\n%s", st.cmd, n, got)
-			}
-		}
-	}
+	checkAnswers(t, tr, mgr, steps) // in the order asked: the same command answers three times
 }
 
 // TestImport_StartTierHeld: the same VIP brought over to a shop whose
@@ -609,27 +579,10 @@ func TestImport_StartTierHeld(t *testing.T) {
 		":time 2028-01-01 10:30",
 		"/customer 010-1111-0001",
 	}, "\n") + "\n"
-	var out, logs bytes.Buffer
-	m := &Main{
-		Catalog: testCatalog, Chart: charttest.Stub,
-		Stdin: strings.NewReader(script), Stdout: &out, Stderr: &logs,
-		Getenv: func(k string) string { return map[string]string{"DANGOL_DB": db}[k] },
-		Now:    func() time.Time { return seededNow },
-	}
-	err = m.Run(context.Background(), []string{"chat", "--at", "2026-12-01T11:00"})
-	if cerr := m.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil || strings.Contains(logs.String(), "level=ERROR") {
-		t.Fatalf("chat: %v\n%s\n%s", err, out.String(), logs.String())
-	}
-	tr := out.String()
+	tr := rehearseImported(t, db, script)
 	const mgr = "사장(매니저)"
 	held := "등급: VIP (장부에서 가져옴, 2027-12-01까지 유지 · 방문 2회)"
-	steps := []struct {
-		cmd       string
-		want, not []string
-	}{
+	steps := []answerWant{
 		{"/audit 010-1111-0001", []string{"등급 (VIP에서 시작, 방문 기록으로는 일반; 장부에서 가져온 등급이라 2027-12-01까지 유지)"}, []string{"고정"}},
 		{"/customer 010-1111-0001", []string{held}, []string{"조정될 예정"}},
 		{"/customer 010-1111-0001", []string{held}, []string{"조정될 예정"}},
@@ -637,20 +590,7 @@ func TestImport_StartTierHeld(t *testing.T) {
 		{"/customer 010-1111-0001", []string{"등급: VIP (방문 2회)", "2028-01-01에 일반으로 조정될 예정이에요"}, []string{"장부에서 가져옴"}},
 		{"/customer 010-1111-0001", []string{"등급: 일반"}, []string{"등급: VIP"}},
 	}
-	for _, st := range steps { // in the order asked: the same command answers five times
-		var got string
-		got, tr = answer(t, tr, mgr, st.cmd)
-		for _, w := range st.want {
-			if !strings.Contains(got, w) {
-				t.Errorf("%q lacks %q:\n%s", st.cmd, w, got)
-			}
-		}
-		for _, n := range st.not {
-			if strings.Contains(got, n) {
-				t.Errorf("%q says %q:\n%s", st.cmd, n, got)
-			}
-		}
-	}
+	checkAnswers(t, tr, mgr, steps) // in the order asked: the same command answers five times
 }
 
 // TestImport_TierWords: a tier cell is read by the shop's name for the
@@ -676,5 +616,53 @@ func TestImport_TierWords(t *testing.T) {
 				t.Errorf("tierOf(%q) = %q, %v; want %q", tt.word, got, ok, tt.want)
 			}
 		})
+	}
+}
+
+// rehearseImported runs script in the console rehearsal (chat --at
+// 2026-12-01T11:00) on the imported ledger db and returns the transcript,
+// failing on an error or an ERROR log.
+func rehearseImported(t *testing.T, db, script string) string {
+	t.Helper()
+	var out, logs bytes.Buffer
+	m := &Main{
+		Catalog: testCatalog, Chart: charttest.Stub,
+		Stdin: strings.NewReader(script), Stdout: &out, Stderr: &logs,
+		Getenv: func(k string) string { return map[string]string{"DANGOL_DB": db}[k] },
+		Now:    func() time.Time { return seededNow },
+	}
+	err := m.Run(context.Background(), []string{"chat", "--at", "2026-12-01T11:00"})
+	if cerr := m.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil || strings.Contains(logs.String(), "level=ERROR") {
+		t.Fatalf("chat: %v\n%s\n%s", err, out.String(), logs.String())
+	}
+	return out.String()
+}
+
+// answerWant is what the answer to cmd must and must not hold.
+type answerWant struct {
+	cmd       string
+	want, not []string
+}
+
+// checkAnswers reads the transcript tr's answers to speaker's commands in
+// the order of steps (the same command may answer several times).
+func checkAnswers(t *testing.T, tr, speaker string, steps []answerWant) {
+	t.Helper()
+	for _, st := range steps {
+		var got string
+		got, tr = answer(t, tr, speaker, st.cmd)
+		for _, w := range st.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%q lacks %q:\n%s", st.cmd, w, got)
+			}
+		}
+		for _, n := range st.not {
+			if strings.Contains(got, n) {
+				t.Errorf("%q says %q:\n%s", st.cmd, n, got)
+			}
+		}
 	}
 }
