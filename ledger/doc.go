@@ -109,8 +109,9 @@
 // itself, its amounts untouched, so a summary reads it without a lookup
 // (entries of version 3 and before are looked up in the index). An earn
 // made for a note's purchase names the note (PointsEntry.NoteID, an id in
-// the clear; version 5, written only for such an earn), so the chat earns
-// for a note once. Notes, the
+// the clear, after the fields of version 4 in the same version, so an
+// older build reads the entry and ignores it), so the chat earns for a
+// note once. Notes, the
 // staff's own text, can be edited (EditNote reseals) or deleted (DeleteNote
 // removes the note and its indexes, so no later scan counts it). A deleted
 // note or a reversed earn takes its day's visit back through UncountVisit

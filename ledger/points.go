@@ -67,17 +67,17 @@ func (e *PointsEntry) Validate() error {
 	return checkLine("points", "reason", e.Reason)
 }
 
-// pointsVersion 5 adds the key of the note an earn was made for
-// (PointsEntry.NoteID); it is written only for such an earn, every other
-// entry staying at version 4, byte for byte as before. Version 4 adds the key of the correction that reversed the entry,
+// pointsVersion 4 adds the key of the correction that reversed the entry,
 // so reading an entry needs no lookup in the index; version 3 (the key of
 // the entry a correction reverses) and 2 (sealed actor and reason, no
 // reference) are still read, their reversal from the index; version 1 is
-// only read by the migration (legacy.go).
-const pointsVersion = 5
-
-// pointsVersionNoNote is the version of an entry naming no note.
-const pointsVersionNoNote = 4
+// only read by the migration (legacy.go). An earn made for a note's
+// purchase (PointsEntry.NoteID) ends with the note's key, after the
+// fields of version 4 and in the same version: a build from before it
+// reads the entry and ignores the key (it reads no further), where a new
+// version would have made the customer's points unreadable to it after a
+// downgrade.
+const pointsVersion = 4
 
 // Kinds are stored as one byte.
 var pointsKindCodes = [...]PointsKind{1: PointsEarn, 2: PointsRedeem, 3: PointsAdjust, 4: PointsExpire}
@@ -98,13 +98,11 @@ func pointsKindCode(k PointsKind) byte {
 // the correction that reversed this entry (empty unless reversed; written
 // when the correction is). Those keys are ids, like the customer's, and
 // stay in the clear so summaries can leave corrections out without opening
-// anything. An earn made for a note ends with the note's key (version 5).
+// anything. An earn made for a note ends with the note's key.
 func encodePoints(p *PointsEntry, sealed []byte) []byte {
 	var rev, by, note []byte
-	ver := byte(pointsVersionNoNote)
 	if p.NoteID != "" {
 		note, _ = keyOfID(p.NoteID) // checked by AddPoints
-		ver = pointsVersion
 	}
 	if p.Reverses != "" {
 		rev, _ = keyOfID(p.Reverses) // checked by AddPoints
@@ -113,7 +111,7 @@ func encodePoints(p *PointsEntry, sealed []byte) []byte {
 		by, _ = keyOfID(p.ReversedBy) // made by markReversed
 	}
 	e := encoder{b: make([]byte, 0, 32+len(p.CustomerID)+len(sealed)+len(rev)+len(by)+len(note))}
-	e.byte(ver)
+	e.byte(pointsVersion)
 	e.string(p.CustomerID)
 	e.byte(pointsKindCode(p.Kind))
 	e.varint(p.Points)
@@ -121,7 +119,7 @@ func encodePoints(p *PointsEntry, sealed []byte) []byte {
 	e.string(string(sealed))
 	e.string(string(rev))
 	e.string(string(by))
-	if ver >= 5 {
+	if note != nil {
 		e.string(string(note))
 	}
 	return e.b
@@ -152,7 +150,7 @@ func decodePoints(k, v []byte) (PointsEntry, []byte, error) {
 	if ver >= 4 {
 		p.ReversedBy = d.timeKeyID("correction key")
 	}
-	if ver >= 5 {
+	if ver >= 4 && d.err == nil && d.off < len(d.v) {
 		p.NoteID = d.timeKeyID("note key")
 	}
 	if d.err != nil {

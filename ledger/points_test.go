@@ -212,7 +212,9 @@ func TestPointsNoteID(t *testing.T) {
 		wantErr error
 		version byte
 	}{
-		{"EarnForNote", PointsEntry{Kind: PointsEarn, Points: 30000, Amount: 600000, NoteID: noteID}, nil, 5},
+		// Version 4, the note's key after its fields, so an older build
+		// still reads the entry.
+		{"EarnForNote", PointsEntry{Kind: PointsEarn, Points: 30000, Amount: 600000, NoteID: noteID}, nil, 4},
 		{"EarnNoNote", PointsEntry{Kind: PointsEarn, Points: 100, Amount: 2000}, nil, 4},
 		{"RedeemNamingNote", PointsEntry{Kind: PointsRedeem, Points: -10, NoteID: noteID}, ErrInvalid, 0},
 		{"BadNoteID", PointsEntry{Kind: PointsEarn, Points: 10, NoteID: "N1"}, ErrInvalid, 0},
