@@ -186,6 +186,9 @@ var correctionScripts = []script{
 			})},
 			{msg: staff2Msg("/note edit 김민지 1 남의 기록"), want: []string{h.text("corrections.note.not_author", nil)}, check: noteTexts(&f.minji, "뿌리 염색과 클리닉 상담")},
 			{msg: staffMsg("/note edit 김민지 1"), want: []string{h.text("corrections.note.edit_usage", nil)}, check: noteTexts(&f.minji, "뿌리 염색과 클리닉 상담")},
+			// A new text with nothing to read is refused, as a new note's is.
+			{msg: staffMsg("/note edit 김민지 1 #"), want: []string{h.text("input.note.empty", map[string]any{"Input": "#"})}, check: noteTexts(&f.minji, "뿌리 염색과 클리닉 상담")},
+			{msg: staffMsg("/note edit 김민지 1 😀"), want: []string{h.text("input.note.empty", map[string]any{"Input": "😀"})}, check: noteTexts(&f.minji, "뿌리 염색과 클리닉 상담")},
 			{msg: staffMsg("/note edit"), want: []string{h.text("corrections.note.edit_usage", nil)}},
 			{msg: staffMsg("/note edit 김민지 둘 고침"), want: []string{h.text("corrections.note.bad_number", map[string]any{"Input": "둘", "Name": "김민지"})}},
 			{msg: staffMsg("/note edit 김민지 2 고침"), want: []string{h.text("corrections.note.no_note", map[string]any{"N": 2, "Name": "김민지", "Count": 1})}, check: noteTexts(&f.minji, "뿌리 염색과 클리닉 상담")},

@@ -481,6 +481,9 @@ func (t *turn) editNote(n ledger.Note, text string) error {
 	// were kept as words, and the old tags stayed); without any, its
 	// tags stay.
 	clean, tags := splitTags(text)
+	if !noteHasContent(clean, tags) { // input_errors.go: "#" or "😀" replaced the text
+		return refuse("input.note.empty", map[string]any{"Input": text})
+	}
 	after, err := t.tx.EditNote(n.ID, clean, tags)
 	if err != nil {
 		return fmt.Errorf("dialog: edit note: %w", err)
