@@ -55,6 +55,39 @@ func answer(t *testing.T, transcript, speaker, cmd string) (got, after string) {
 	return got, after
 }
 
+// answerWant is what the answer to cmd must hold (want), must not (not),
+// and how many times a text must appear in it (count).
+type answerWant struct {
+	cmd       string
+	want, not []string
+	count     map[string]int
+}
+
+// checkAnswers reads the transcript tr's answers to speaker's commands in
+// the order of steps (the same command may answer several times).
+func checkAnswers(t *testing.T, tr, speaker string, steps []answerWant) {
+	t.Helper()
+	for _, st := range steps {
+		var got string
+		got, tr = answer(t, tr, speaker, st.cmd)
+		for _, w := range st.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("after %q the console printed\n%s\nwant %q", st.cmd, got, w)
+			}
+		}
+		for _, n := range st.not {
+			if strings.Contains(got, n) {
+				t.Errorf("after %q the console printed\n%s\nwant no %q", st.cmd, got, n)
+			}
+		}
+		for w, n := range st.count {
+			if c := strings.Count(got, w); c != n {
+				t.Errorf("after %q %q appears %d times, want %d:\n%s", st.cmd, w, c, n, got)
+			}
+		}
+	}
+}
+
 // TestChat_ClockRunsScheduledPosts is the console's rehearsal end to end:
 // started on Sunday with --at, a staff member records a note to follow up
 // on Tuesday; moving the clock over Monday 09:00 posts last week's summary
@@ -94,33 +127,15 @@ func TestChat_ClockRunsScheduledPosts(t *testing.T) {
 	if want := "연습 모드: " + db + "의 사본에서 연습해요. 콘솔 시각은 2027-01-31 (일) 10:00에서 시작해"; !strings.HasPrefix(out, want) {
 		t.Errorf("the console does not start by saying it rehearses on a copy, and from when:\n%s\nwant the prefix %q", out, want)
 	}
-	steps := []struct {
-		cmd       string
-		want      []string
-		wantCount map[string]int
-	}{
-		{":time", []string{"지금 콘솔 시각은 2027-01-31 (일) 10:00이에요."}, nil},
-		{":time 2027-02-01 08:59", []string{"그사이 보낼 예약 게시는 없었어요."}, map[string]int{summary: 0}},
-		{":time +1m", []string{"⏰ 2027-02-01 (월) 09:00\n" + summary, "  [이미지: week-2027-W04.png", "콘솔 시각을 2027-02-01 (월) 09:00으로 옮겼어요. 그사이 예약 게시 1건을 보냈어요."}, map[string]int{summary: 1, "⏰": 1, dm: 0}},
-		{":time 2027-02-01 12:00", []string{"그사이 보낼 예약 게시는 없었어요."}, map[string]int{summary: 0}},
-		{":time +1d", []string{"⏰ 2027-02-02 (화) 09:00\n" + dm, "김하늘 (010-****-5678)", "[1] 완료: 김하늘", "2027-02-02 (화) 12:00으로 옮겼어요. 그사이 예약 게시 1건을"}, map[string]int{summary: 0, dm: 1}},
-		{"1", []string{"김하늘님 후속 연락을 완료로 표시했어요."}, nil},
+	steps := []answerWant{
+		{":time", []string{"지금 콘솔 시각은 2027-01-31 (일) 10:00이에요."}, nil, nil},
+		{":time 2027-02-01 08:59", []string{"그사이 보낼 예약 게시는 없었어요."}, nil, map[string]int{summary: 0}},
+		{":time +1m", []string{"⏰ 2027-02-01 (월) 09:00\n" + summary, "  [이미지: week-2027-W04.png", "콘솔 시각을 2027-02-01 (월) 09:00으로 옮겼어요. 그사이 예약 게시 1건을 보냈어요."}, nil, map[string]int{summary: 1, "⏰": 1, dm: 0}},
+		{":time 2027-02-01 12:00", []string{"그사이 보낼 예약 게시는 없었어요."}, nil, map[string]int{summary: 0}},
+		{":time +1d", []string{"⏰ 2027-02-02 (화) 09:00\n" + dm, "김하늘 (010-****-5678)", "[1] 완료: 김하늘", "2027-02-02 (화) 12:00으로 옮겼어요. 그사이 예약 게시 1건을"}, nil, map[string]int{summary: 0, dm: 1}},
+		{"1", []string{"김하늘님 후속 연락을 완료로 표시했어요."}, nil, nil},
 	}
-	rest := out
-	for _, st := range steps {
-		var got string
-		got, rest = answer(t, rest, staff, st.cmd)
-		for _, w := range st.want {
-			if !strings.Contains(got, w) {
-				t.Errorf("after %q the console printed\n%s\nwant it to contain %q", st.cmd, got, w)
-			}
-		}
-		for w, n := range st.wantCount {
-			if c := strings.Count(got, w); c != n {
-				t.Errorf("after %q %q appears %d times, want %d:\n%s", st.cmd, w, c, n, got)
-			}
-		}
-	}
+	checkAnswers(t, out, staff, steps)
 	// The last move goes past Wednesday 09:00 too: nothing is due then.
 	last := out[strings.LastIndex(out, staff+"> :time +1d\n"):]
 	if !strings.Contains(last, "2027-02-03 (수) 12:00으로 옮겼어요. 그사이 보낼 예약 게시는 없었어요.") {

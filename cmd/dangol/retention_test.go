@@ -238,44 +238,25 @@ func TestChat_RetentionRehearsal(t *testing.T) {
 	if err != nil || strings.Contains(logs.String(), "level=ERROR") {
 		t.Fatalf("chat: %v\n%s\n%s", err, out.String(), logs.String())
 	}
-	steps := []struct {
-		cmd      string
-		want     []string
-		not      []string
-		countDMs int
-	}{
-		{":time 2028-12-04 09:00", nil, []string{warn}, 0},
-		{"/customer 010-1234-5678", []string{"김하늘"}, []string{"삭제 예정"}, 0},
-		{":time 2028-12-05 11:00", []string{"⏰ 2028-12-04 (월) 11:00\n" + told, "· 김하늘: 2029-01-05 (텔레그램 미연결, 안내 못 함)"}, []string{"박지훈"}, 0},
-		{"/customer 010-1234-5678", []string{"김하늘", warn}, nil, 0},
-		{"/customer 010-2222-3333", []string{"박지훈"}, []string{"삭제 예정"}, 0},
-		{":time 2029-01-04 09:59", nil, nil, 0},
-		{"/customer 010-1234-5678", []string{"김하늘", warn}, nil, 0},
-		{":time 2029-01-05 10:00", []string{"⏰ 2029-01-05 (금) 09:00\n" + dm}, nil, 1},
-		{"/customer 010-1234-5678", nil, []string{"김하늘"}, 0},
-		{"/customer 010-2222-3333", []string{"박지훈"}, []string{"삭제 예정"}, 0},
-		{":time +2d", nil, nil, 0},
+	// erasureDMs counts the erasure's DM in an answer.
+	erasureDMs := func(n int) map[string]int { return map[string]int{"보관 기간이 지난 고객": n} }
+	steps := []answerWant{
+		{":time 2028-12-04 09:00", nil, []string{warn}, erasureDMs(0)},
+		{"/customer 010-1234-5678", []string{"김하늘"}, []string{"삭제 예정"}, erasureDMs(0)},
+		{":time 2028-12-05 11:00", []string{"⏰ 2028-12-04 (월) 11:00\n" + told, "· 김하늘: 2029-01-05 (텔레그램 미연결, 안내 못 함)"}, []string{"박지훈"}, erasureDMs(0)},
+		{"/customer 010-1234-5678", []string{"김하늘", warn}, nil, erasureDMs(0)},
+		{"/customer 010-2222-3333", []string{"박지훈"}, []string{"삭제 예정"}, erasureDMs(0)},
+		{":time 2029-01-04 09:59", nil, nil, erasureDMs(0)},
+		{"/customer 010-1234-5678", []string{"김하늘", warn}, nil, erasureDMs(0)},
+		{":time 2029-01-05 10:00", []string{"⏰ 2029-01-05 (금) 09:00\n" + dm}, nil, erasureDMs(1)},
+		{"/customer 010-1234-5678", nil, []string{"김하늘"}, erasureDMs(0)},
+		{"/customer 010-2222-3333", []string{"박지훈"}, []string{"삭제 예정"}, erasureDMs(0)},
+		{":time +2d", nil, nil, erasureDMs(0)},
 	}
 	rest := out.String()
 	// Up to the first step's answer.
 	_, rest = answer(t, rest, staff, "/note 010-2222-3333 재방문")
-	for _, st := range steps {
-		var got string
-		got, rest = answer(t, rest, staff, st.cmd)
-		for _, w := range st.want {
-			if !strings.Contains(got, w) {
-				t.Errorf("after %q the console printed\n%s\nwant %q", st.cmd, got, w)
-			}
-		}
-		for _, w := range st.not {
-			if strings.Contains(got, w) {
-				t.Errorf("after %q the console printed\n%s\nwant no %q", st.cmd, got, w)
-			}
-		}
-		if n := strings.Count(got, "보관 기간이 지난 고객"); n != st.countDMs {
-			t.Errorf("after %q the erasure was told %d times, want %d:\n%s", st.cmd, n, st.countDMs, got)
-		}
-	}
+	checkAnswers(t, rest, staff, steps)
 	if n := strings.Count(out.String(), "보관 기간이 지난 고객"); n != 1 {
 		t.Errorf("the erasure was told %d times in all, want once", n)
 	}
