@@ -253,6 +253,18 @@ func TestUsedLinkCode(t *testing.T) {
 		other = "telegram:97531864"
 	)
 	expires := t0.Add(24 * time.Hour)
+	// twoUsed is a store where codeUser linked 김민지 by the pair's token
+	// and other linked 이서연 by 111111, both before expires.
+	twoUsed := func(t *testing.T) (*Store, Customer, Customer) {
+		s := MustOpen(t)
+		c := mustCustomer(t, s, "김민지", "010-1234-5678")
+		seo := mustCustomer(t, s, "이서연", "010-2222-3333")
+		mustUpdate(t, s, func(tx *Tx) error { return tx.PutLinkPair("482913", token, c.ID, expires) })
+		mustUpdate(t, s, func(tx *Tx) error { return tx.PutLinkCode("111111", seo.ID, expires) })
+		spendCode(t, s, token, t0)
+		spendCodeBy(t, s, "111111", other, t0)
+		return s, c, seo
+	}
 	tests := []struct {
 		name      string
 		then      string // the code used again, after the token linked codeUser
@@ -322,13 +334,7 @@ func TestUsedLinkCode(t *testing.T) {
 	// naming it (by their keyed hash), and only those: the code then reads
 	// as unknown, not as used by it.
 	t.Run("SenderErasureTakesItsTombstones", func(t *testing.T) {
-		s := MustOpen(t)
-		c := mustCustomer(t, s, "김민지", "010-1234-5678")
-		seo := mustCustomer(t, s, "이서연", "010-2222-3333")
-		mustUpdate(t, s, func(tx *Tx) error { return tx.PutLinkPair("482913", token, c.ID, expires) })
-		mustUpdate(t, s, func(tx *Tx) error { return tx.PutLinkCode("111111", seo.ID, expires) })
-		spendCode(t, s, token, t0)
-		spendCodeBy(t, s, "111111", other, t0)
+		s, _, _ := twoUsed(t)
 		mustUpdate(t, s, func(tx *Tx) error { _, err := tx.EraseSender(codeUser); return err })
 		mustView(t, s, func(tx *Tx) error {
 			for _, code := range []string{"482913", token} {
@@ -383,13 +389,7 @@ func TestUsedLinkCode(t *testing.T) {
 	})
 
 	t.Run("PrunedErasedAndDrawnAgain", func(t *testing.T) {
-		s := MustOpen(t)
-		c := mustCustomer(t, s, "김민지", "010-1234-5678")
-		seo := mustCustomer(t, s, "이서연", "010-2222-3333")
-		mustUpdate(t, s, func(tx *Tx) error { return tx.PutLinkPair("482913", token, c.ID, expires) })
-		mustUpdate(t, s, func(tx *Tx) error { return tx.PutLinkCode("111111", seo.ID, expires) })
-		spendCode(t, s, token, t0)
-		spendCodeBy(t, s, "111111", other, t0)
+		s, c, seo := twoUsed(t)
 		// A new /link, of the same customer or another, may draw a used
 		// code again: it is then that customer's code.
 		mustUpdate(t, s, func(tx *Tx) error { return tx.PutLinkCode("111111", seo.ID, expires.Add(time.Hour)) })
