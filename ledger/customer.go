@@ -428,6 +428,12 @@ func (tx *Tx) indexCustomer(k []byte, c *Customer, add bool) error {
 	if !c.Birthday.IsZero() && c.Consent.Given && !c.Erased {
 		put(bucketBirthdays, concat(birthdayKey(c.Birthday), k), nil)
 	}
+	if tx.bulk != nil && add {
+		for _, op := range ops {
+			tx.bulk.put(op.bucket, op.key, emptyIfNil(op.value))
+		}
+		return nil
+	}
 	for _, op := range ops {
 		b := tx.bucket(op.bucket)
 		var err error

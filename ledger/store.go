@@ -196,6 +196,9 @@ type Tx struct {
 	// get); the calls of one grouped commit share one (pipeline.go), as
 	// they share the bbolt transaction. nil until the first.
 	refs *txRefs
+	// bulk, inside Bulk, holds new customer-index entries to put in key
+	// order (bulk.go).
+	bulk *bulkIndex
 }
 
 // txRefs are the bucket handles a bbolt transaction has given, up to 16,
@@ -431,6 +434,7 @@ func syncDir(dir string) {
 // Buckets are created only by Open and never deleted, so a handle stays
 // right for the whole transaction.
 func (tx *Tx) bucket(name []byte) *bolt.Bucket {
+	tx.heldFor(name)
 	if r := tx.ref(name); r != nil {
 		return r.b
 	}
@@ -473,6 +477,11 @@ func (tx *Tx) ref(name []byte) *bucketRef {
 // one after another on the transaction's goroutine, so one cursor a
 // bucket serves them all.
 func (tx *Tx) get(name, key []byte) []byte {
+	if tx.bulk != nil {
+		if v, ok := tx.bulk.get(name, key); ok {
+			return v
+		}
+	}
 	r := tx.ref(name)
 	if r == nil {
 		return tx.tx.Bucket(name).Get(key)
@@ -493,6 +502,7 @@ func (tx *Tx) get(name, key []byte) []byte {
 // after it moves (they are the transaction's, not the cursor's). A scan
 // that reads the same bucket while it iterates needs a cursor of its own.
 func (tx *Tx) cursor(name []byte) *bolt.Cursor {
+	tx.heldFor(name)
 	r := tx.ref(name)
 	if r == nil {
 		return tx.tx.Bucket(name).Cursor()

@@ -248,8 +248,13 @@ func (m *Main) importFile(ctx context.Context, path, format, sheetName string, d
 
 	var res importResult
 	err = importUpdate(store, ctx, func(tx *ledger.Tx) error {
-		var err error
-		res, err = m.applyImport(ctx, tx, sh, now)
+		// Bulk: a sheet of thousands of customers in one transaction
+		// is quadratic otherwise (ledger/bulk.go).
+		err := tx.Bulk(func() error {
+			var err error
+			res, err = m.applyImport(ctx, tx, sh, now)
+			return err
+		})
 		if err == nil && dryRun {
 			return errDryRun
 		}
