@@ -71,7 +71,8 @@ const (
 	fieldTier
 	fieldStamps
 	fieldCoupons
-	fieldLast = fieldCoupons
+	fieldTierPinned
+	fieldLast = fieldTierPinned
 )
 
 // fieldIDs are the catalog ids naming each field in the import's report
@@ -90,6 +91,7 @@ var fieldIDs = [...]string{
 	fieldTier:        "cli.import.field.tier",
 	fieldStamps:      "cli.import.field.stamps",
 	fieldCoupons:     "cli.import.field.coupons",
+	fieldTierPinned:  "cli.import.field.tier_pinned",
 }
 
 // headerAliases maps a header, as normHeader leaves it, to its field.
@@ -119,6 +121,7 @@ var headerAliases = func() map[string]field {
 	add(fieldTier, "등급", "회원등급", "고객등급", "tier", "level", "membership")
 	add(fieldStamps, "스탬프", "도장", "쿠폰도장", "stamps", "stamp")
 	add(fieldCoupons, "쿠폰", "보유쿠폰", "coupons", "coupon")
+	add(fieldTierPinned, "등급고정", "고정등급", "tier_pinned", "pinned", "tier pinned")
 	return m
 }()
 
@@ -170,6 +173,7 @@ type importRow struct {
 	lastVisit time.Time // from the sheet, zero if none
 	undated   bool      // no registration date: CreatedAt is the import's time
 	tier      string    // the tier's word as written, "" if none
+	pinned    bool      // the tier is pinned (tier_pinned), not started
 	stamps    int       // on the card
 	coupons   []importCoupon
 }
@@ -363,6 +367,7 @@ type importResult struct {
 	expired  int // coupons past their last day, not carried over
 	recoded  int // coupons whose code was taken, given a new one
 	started  int // customers started at a tier their carried visits do not give
+	pinned   int // customers whose tier came over pinned (tier_pinned)
 	// heldUntil is the last day of the hold those starts got under rules
 	// with a window (ledger StartTier), of window months; zero for none.
 	heldUntil time.Time
@@ -472,7 +477,9 @@ func (m *Main) applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now ti
 // a coupon keeps its benefit, last day and code, unless the code is
 // another coupon's here; one past its last day is left out. The customer
 // starts at the row's tier (ledger StartTier), or the one the visits
-// carried over give when higher: not pinned, so from then on the rules of
+// carried over give when higher; a row whose tier_pinned says so has it
+// pinned (ledger PinTier), as the export's ledger had it. Otherwise it is
+// not pinned, so from then on the rules of
 // the programme move them, and a tier the visits do not give (the spend
 // and the visits of a window do not come over) is lowered after its
 // notice, as for any customer whose shop raised its thresholds; under
@@ -510,6 +517,13 @@ func importLoyalty(tx *ledger.Tx, res *importResult, id string, r importRow, tie
 		res.coupons += given
 	}
 	if tier == "" {
+		return nil
+	}
+	if r.pinned {
+		if _, err := tx.PinTier(id, tier, importActor, now, now.Location()); err != nil {
+			return err
+		}
+		res.pinned++
 		return nil
 	}
 	ch, err := tx.StartTier(id, tier, importActor, now, now.Location())
@@ -936,6 +950,13 @@ func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Lo
 	c.Preferences, _ = get(fieldPreferences)
 	c.Remarks, _ = get(fieldRemarks)
 	row.tier, _ = get(fieldTier)
+	if v, _ := get(fieldTierPinned); v != "" {
+		if p, ok := pinnedWord(v); ok {
+			row.pinned = p
+		} else {
+			bad("cli.import.reason.bad_pinned", map[string]any{"Value": v})
+		}
+	}
 	if v, _ := get(fieldStamps); v != "" {
 		if n, ok := countCell(v); ok && n <= maxImportStamps {
 			row.stamps = n
@@ -989,6 +1010,19 @@ func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Lo
 		}
 	}
 	return row, reasons
+}
+
+// pinnedWord reads a tier_pinned cell: "yes" as dangol's export writes
+// it, or what a sheet puts in a yes/no column (true, 1, y, o, ✓, 예, 고정);
+// no, false, 0, x, 아니오 are not pinned. ok is false for another word.
+func pinnedWord(s string) (pinned, ok bool) {
+	switch strings.ToLower(s) {
+	case "yes", "y", "true", "1", "o", "✓", "✔", "v", "pinned", "예", "네", "고정":
+		return true, true
+	case "no", "n", "false", "0", "x", "-", "아니오", "아니요":
+		return false, true
+	}
+	return false, false
 }
 
 // tooLongReasons are the catalog ids of a row refused for a text longer
@@ -1403,6 +1437,9 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 				data["Until"], data["Months"] = res.heldUntil.Format(time.DateOnly), res.window
 			}
 			line(t("cli.import.tiers_started", data))
+		}
+		if res.pinned > 0 {
+			line(t("cli.import.tiers_pinned", map[string]any{"Count": count(res.pinned)}))
 		}
 		line(t("cli.import.consent", nil))
 	}

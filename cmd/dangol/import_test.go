@@ -653,10 +653,26 @@ func TestImportCells(t *testing.T) {
 			}
 		}
 	})
+	t.Run("Pinned", func(t *testing.T) {
+		tests := []struct {
+			in           string
+			pinned, read bool
+		}{
+			{"yes", true, true}, {"YES", true, true}, {"예", true, true}, {"고정", true, true}, {"✓", true, true},
+			{"no", false, true}, {"아니요", false, true}, {"0", false, true},
+			{"maybe", false, false}, {"vip", false, false},
+		}
+		for _, tt := range tests {
+			if pinned, ok := pinnedWord(tt.in); pinned != tt.pinned || ok != tt.read {
+				t.Errorf("pinnedWord(%q) = %t, %t; want %t, %t", tt.in, pinned, ok, tt.pinned, tt.read)
+			}
+		}
+	})
 	t.Run("Header", func(t *testing.T) {
 		for in, want := range map[string]field{
 			" 고객명 ": fieldName, "전화번호 (숫자만)": fieldPhone, "휴대폰번호*": fieldPhone, "Phone Number": fieldPhone,
 			"created_at": fieldRegistered, "첫 방문": fieldRegistered, "적립금(원)": fieldPoints, "담당": fieldNone, "": fieldNone,
+			"tier_pinned": fieldTierPinned, "등급 고정": fieldTierPinned, "고정": fieldNone,
 		} {
 			if got := headerAliases[normHeader(in)]; got != want {
 				t.Errorf("header %q is field %d, want %d", in, got, want)
