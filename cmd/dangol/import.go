@@ -176,6 +176,12 @@ type importRow struct {
 	pinned    bool      // the tier is pinned (tier_pinned), not started
 	stamps    int       // on the card
 	coupons   []importCoupon
+	// noteTags are the tags past the most a customer's record keeps, in
+	// groups of as many as a note keeps: dangol's export writes the
+	// card's tags, the record's and its notes', and a customer with many
+	// notes has more than the record holds. They go on tags-only notes
+	// (tagNotes), as they were on notes in the exported ledger.
+	noteTags [][]string
 }
 
 // importCoupon is a valid coupon a row carries over (importedCoupon).
@@ -368,6 +374,7 @@ type importResult struct {
 	recoded  int // coupons whose code was taken, given a new one
 	started  int // customers started at a tier their carried visits do not give
 	pinned   int // customers whose tier came over pinned (tier_pinned)
+	noted    int // customers whose tags past the record's limit went on a note
 	// heldUntil is the last day of the hold those starts got under rules
 	// with a window (ledger StartTier), of window months; zero for none.
 	heldUntil time.Time
@@ -454,6 +461,9 @@ func (m *Main) applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now ti
 			}
 			res.visits++
 		}
+		if err := tagNotes(tx, &res, c.ID, r); err != nil {
+			return failRow(err)
+		}
 		if err := importLoyalty(tx, &res, c.ID, r, tier, now); err != nil {
 			return failRow(err)
 		}
@@ -470,6 +480,27 @@ func (m *Main) applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now ti
 		res.imported = append(res.imported, importedRow{row: r.row, id: c.ID})
 	}
 	return res, nil
+}
+
+// tagNotes puts the row's tags past the record's limit (noteTags) on
+// tags-only notes by the import, dated at the last visit carried over:
+// a note counts a visit on its day, and that day has one already, so the
+// visit history stays the sheet's. parseRow refuses a row with such tags
+// and no visit history to date them at.
+func tagNotes(tx *ledger.Tx, res *importResult, id string, r importRow) error {
+	if len(r.noteTags) == 0 {
+		return nil
+	}
+	_, last, _ := r.visitRange()
+	for _, tags := range r.noteTags {
+		// A clone: AddNote tidies the tags in place, and the import's
+		// transaction may run again.
+		if err := tx.AddNote(&ledger.Note{CustomerID: id, StaffID: importActor, At: last, Tags: slices.Clone(tags)}); err != nil {
+			return err
+		}
+	}
+	res.noted++
+	return nil
 }
 
 // importLoyalty carries a new customer's stamps, valid coupons and tier
@@ -990,6 +1021,14 @@ func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Lo
 		}
 	}
 	if len(reasons) == 0 {
+		// Tags past the record's limit go on notes, dated at the last
+		// visit; with no visit to date them at (a note would add one)
+		// the row is refused below, as before.
+		if own, rest := overflowTags(c.Tags); rest != nil {
+			if _, _, ok := row.visitRange(); ok {
+				c.Tags, row.noteTags = own, rest
+			}
+		}
 		// What the ledger would refuse (a name or a note too long, too
 		// many tags) is refused here, so the transaction cannot fail half
 		// way on a row.
@@ -1010,6 +1049,21 @@ func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Lo
 		}
 	}
 	return row, reasons
+}
+
+// overflowTags splits tags into the most a customer's record keeps (own)
+// and the rest in groups of as many as a note keeps (the ledger's one
+// limit on both, read from its refusal); rest is nil when all fit.
+func overflowTags(tags []string) (own []string, rest [][]string) {
+	err := (&ledger.Customer{Name: "-", CreatedAt: time.Unix(1, 0), Tags: tags}).Validate()
+	var le *ledger.LimitError
+	if !errors.As(err, &le) || le.Field != "tags" {
+		return tags, nil
+	}
+	for more := tags[le.Limit:]; len(more) > 0; more = more[min(len(more), le.Limit):] {
+		rest = append(rest, more[:min(len(more), le.Limit)])
+	}
+	return tags[:le.Limit], rest
 }
 
 // pinnedWord reads a tier_pinned cell: "yes" as dangol's export writes
@@ -1437,6 +1491,9 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 				data["Until"], data["Months"] = res.heldUntil.Format(time.DateOnly), res.window
 			}
 			line(t("cli.import.tiers_started", data))
+		}
+		if res.noted > 0 {
+			line(t("cli.import.tags_noted", map[string]any{"Count": count(res.noted)}))
 		}
 		if res.pinned > 0 {
 			line(t("cli.import.tiers_pinned", map[string]any{"Count": count(res.pinned)}))

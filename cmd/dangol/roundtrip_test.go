@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -659,4 +660,73 @@ func rehearseImported(t *testing.T, db, script string) string {
 		t.Fatalf("chat: %v\n%s\n%s", err, out.String(), logs.String())
 	}
 	return out.String()
+}
+
+// TestExportImport_ManyTags: a customer whose card has more tags than a
+// customer's record holds (20 of their own, 10 more from their notes)
+// moves whole. The export's tags cell holds all 30 and the import used to
+// refuse the row ("태그가 너무 많아요 (20개까지)"), losing the customer;
+// now the record takes the first 20 and a tags-only note by the import,
+// dated at the last visit, the rest, so the new ledger's export has the
+// same tags cell, the same visits, and /customers #tag finds them by the
+// last tag.
+func TestExportImport_ManyTags(t *testing.T) {
+	for _, format := range []string{"csv", "xlsx"} {
+		t.Run(format, func(t *testing.T) {
+			dir := t.TempDir()
+			from, to := filepath.Join(dir, "from.db"), filepath.Join(dir, "to.db")
+			var own, noted []string
+			for i := range 20 {
+				own = append(own, fmt.Sprintf("태그%02d", i))
+			}
+			for i := range 10 {
+				noted = append(noted, fmt.Sprintf("메모%02d", i))
+			}
+			s := mustOpenStore(t, from)
+			err := s.Update(context.Background(), func(tx *ledger.Tx) error {
+				c := &ledger.Customer{Name: "김하늘", Phone: "01012345678", CreatedAt: seededNow.AddDate(0, -1, 0), Tags: own}
+				if err := tx.CreateCustomer(c); err != nil {
+					return err
+				}
+				for i, tags := range [][]string{noted[:5], noted[5:]} {
+					n := &ledger.Note{CustomerID: c.ID, StaffID: "slack:U1", At: seededNow.AddDate(0, 0, i-10), Text: "상담", Tags: tags}
+					if err := tx.AddNote(n); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if cerr := s.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(dir, "고객."+format)
+			if r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": from}, "export", "--out", out); r.err != nil {
+				t.Fatal(r.err)
+			}
+			if got := strings.Count(exportColumn(t, out, format, "tags"), ", ") + 1; got != 30 {
+				t.Fatalf("the export's tags cell has %d tags, want 30", got)
+			}
+			r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": to}, "import", out)
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			for _, want := range []string{"가져옴 1명 · 건너뜀 0명 (이미 있는 전화번호) · 제외 0행", "태그가 고객 기록에 붙일 수 있는 것보다 많은 고객: 1명"} {
+				if !strings.Contains(r.stdout, want) {
+					t.Errorf("report lacks %q:\n%s", want, r.stdout)
+				}
+			}
+			got, want := movedRows(t, to), movedRows(t, from)
+			if g, w := got["010-1234-5678"], want["010-1234-5678"]; !slices.Equal(g, w) {
+				t.Errorf("after the round trip:\n%q\nwant\n%q", g, w)
+			}
+			for _, tag := range []string{"태그00", "메모09"} {
+				if got := taggedNames(t, to, tag); !slices.Equal(got, []string{"김하늘"}) {
+					t.Errorf("/customers #%s after the round trip finds %q, want 김하늘", tag, got)
+				}
+			}
+		})
+	}
 }
