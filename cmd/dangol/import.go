@@ -932,10 +932,10 @@ func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Lo
 		}
 	}
 	if v, _ := get(fieldBirthday); v != "" {
-		if t, ok := parseBirthday(v, now); ok {
+		if t, why := readBirthday(v, now); why.id == "" {
 			c.Birthday = t
 		} else {
-			bad("cli.import.reason.bad_birthday", map[string]any{"Value": v})
+			reasons = append(reasons, why)
 		}
 	}
 	c.CreatedAt, row.undated = now, true
@@ -1256,9 +1256,19 @@ func dateNumbers(s string) (nums []string, ok bool) {
 // "3/15/1990" is read month first too. A date in the future, a year before
 // 1900 or a day the month does not have is refused.
 func parseBirthday(s string, now time.Time) (time.Time, bool) {
+	t, r := readBirthday(s, now)
+	return t, r.id == ""
+}
+
+// readBirthday is parseBirthday with the reason a birthday is refused
+// (a cli.import.reason or a dialog.BirthdayFault of a day that does not
+// exist, "2월 30일은 없는 날짜예요"); an empty reason id for a birthday read.
+func readBirthday(s string, now time.Time) (time.Time, reason) {
+	value := map[string]any{"Value": s}
+	unread := reason{"cli.import.reason.bad_birthday", value}
 	nums, ok := dateNumbers(englishMonth(s))
 	if !ok {
-		return time.Time{}, false
+		return time.Time{}, unread
 	}
 	y, mo, d, full := yearFirst(nums)
 	twoDigitYear := false
@@ -1275,7 +1285,7 @@ func parseBirthday(s string, now time.Time) (time.Time, bool) {
 	case n == 3 && len(nums[0]) == 2 && len(nums[1]) <= 2 && len(nums[2]) <= 2:
 		y, mo, d, twoDigitYear = nums[0], nums[1], nums[2], true
 	default:
-		return time.Time{}, false
+		return time.Time{}, unread
 	}
 	year := 0
 	if y != "" {
@@ -1284,22 +1294,25 @@ func parseBirthday(s string, now time.Time) (time.Time, bool) {
 	month, _ := strconv.Atoi(mo)
 	day, _ := strconv.Atoi(d)
 	if twoDigitYear {
+		// The latest such year not in the future: a customer cannot be
+		// born tomorrow (a day that does not exist is told in the century
+		// its year would be).
 		year += 2000
-		if !validDate(year, month, day) {
-			return time.Time{}, false
-		}
-		if time.Date(year, time.Month(month), day, 0, 0, 0, 0, now.Location()).After(now) {
+		if validDate(year, month, day) && time.Date(year, time.Month(month), day, 0, 0, 0, 0, now.Location()).After(now) ||
+			!validDate(year, month, day) && year > now.Year() {
 			year -= 100
 		}
 	}
-	if !validDate(year, month, day) || (year != 0 && year < 1900) {
-		return time.Time{}, false
+	if id, fault, bad := dialog.BirthdayFault(year, month, day); bad {
+		return time.Time{}, reason{"cli.import.reason.birthday_no_such_day", map[string]any{"Value": s, "Fault": reason{id, fault}}}
 	}
-	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+	if year != 0 && year < 1900 {
+		return time.Time{}, unread
+	}
 	if year != 0 && time.Date(year, time.Month(month), day, 0, 0, 0, 0, now.Location()).After(now) {
-		return time.Time{}, false
+		return time.Time{}, reason{"cli.import.reason.birthday_future", value}
 	}
-	return t, true
+	return time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC), reason{}
 }
 
 // englishMonth writes a date that starts with an English month's name,
@@ -1460,7 +1473,7 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 		for _, r := range rejected[:min(len(rejected), maxListed)] {
 			var texts []string
 			for _, rs := range r.reasons {
-				texts = append(texts, t(rs.id, rs.data))
+				texts = append(texts, m.reasonText(lang, rs))
 			}
 			line(t("cli.import.rejected.row", map[string]any{"Row": r.row, "Reason": strings.Join(texts, "; ")}))
 		}
@@ -1501,6 +1514,19 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 		line(t("cli.import.consent", nil))
 	}
 	return b.String()
+}
+
+// reasonText is a reason in lang, a reason in its data (the fault of a
+// birthday, dialog.BirthdayFault) worded first.
+func (m *Main) reasonText(lang string, rs reason) string {
+	data := make(map[string]any, len(rs.data))
+	for k, v := range rs.data {
+		if inner, ok := v.(reason); ok {
+			v = m.reasonText(lang, inner)
+		}
+		data[k] = v
+	}
+	return m.Catalog.Text(lang, rs.id, data)
 }
 
 // groupDigits writes n with the language's digit grouping, 4,250 in both

@@ -163,7 +163,7 @@ func TestImport(t *testing.T) {
 				"  2행: 이름이 비어 있어요",
 				"  3행: 알아볼 수 없는 전화번호예요: 123",
 				"  4행: 전화번호가 비어 있어요",
-				"  5행: 알아볼 수 없는 생일이에요: 2월 30일 (예: 1990-03-15, 1990.3.15, 900315, 3/15)",
+				"  5행: 생일 2월 30일: 2월 30일은 없는 날짜예요 (2월은 29일까지)", // it read "알아볼 수 없는 생일이에요"
 				"  6행: 알아볼 수 없는 포인트예요: -100 (0 이상의 정수)",
 				"  7행: 미래 날짜예요: 등록일 2099-01-01",
 				"  8행: 전화번호가 1.01E+10 처럼 숫자로 바뀌어 뒷자리가 사라졌어요. 엑셀에서 전화번호 열을 텍스트 형식으로 바꾼 뒤 다시 저장해 주세요",
@@ -839,5 +839,37 @@ func TestImport_PointsTooBig(t *testing.T) {
 	want := "  2행: " + testCatalog.Text("ko", "cli.import.reason.points_too_big", map[string]any{"Value": "9,223,372,036,854,775,807", "Max": "1,000,000,000"})
 	if !strings.Contains(r.stdout, want) || !strings.Contains(r.stdout, "가져옴 1명") {
 		t.Errorf("report:\n%s\nwant %q and the other row imported", r.stdout, want)
+	}
+}
+
+// TestImport_BirthdayFaults: a birthday cell read as a date the calendar
+// lacks says which day does not exist, in the words chat uses
+// (dialog.BirthdayFault), and one ahead of today says so; each was
+// "알아볼 수 없는 생일이에요", as a cell of no date at all still is.
+func TestImport_BirthdayFaults(t *testing.T) {
+	tests := []struct{ cell, want string }{
+		{"2/30", "생일 2/30: 2월 30일은 없는 날짜예요 (2월은 29일까지)"},
+		{"2월 30일", "생일 2월 30일: 2월 30일은 없는 날짜예요 (2월은 29일까지)"},
+		{"13/01", "생일 13/01: 13월은 없어요 (월은 1부터 12까지)"},
+		{"1991-02-29", "생일 1991-02-29: 1991년 2월 29일은 없는 날짜예요 (1991년 2월은 28일까지)"},
+		{"900431", "생일 900431: 1990년 4월 31일은 없는 날짜예요 (1990년 4월은 30일까지)"},
+		{"2099-01-01", "생일이 앞으로 올 날짜예요: 2099-01-01 (태어난 해를 확인해 주세요)"},
+		{"생일모름", "알아볼 수 없는 생일이에요: 생일모름 (예: 1990-03-15, 1990.3.15, 900315, 3/15)"},
+	}
+	var csv strings.Builder
+	csv.WriteString("이름,전화번호,생일\n")
+	for i, tt := range tests {
+		fmt.Fprintf(&csv, "고객%d,010-2000-%04d,%s\n", i, i, tt.cell)
+	}
+	dir := t.TempDir()
+	file := writeFile(t, filepath.Join(dir, "생일.csv"), []byte(csv.String()))
+	r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": filepath.Join(dir, "shop.db")}, "import", file)
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	for i, tt := range tests {
+		if want := fmt.Sprintf("  %d행: %s", i+2, tt.want); !strings.Contains(r.stdout, want+"\n") {
+			t.Errorf("the report lacks %q:\n%s", want, r.stdout)
+		}
 	}
 }
