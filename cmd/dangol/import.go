@@ -159,6 +159,9 @@ type sheet struct {
 	ignored   []string        // headers of columns not read
 	rows      []importRow
 	rejected  []rejectedRow
+	// json is set for dangol export's JSON, whose rows are its customers
+	// by their place in the list.
+	json bool
 	// nameless are the rows with neither a name nor a phone: an erased
 	// customer's row in dangol's export, which is passed over, not refused.
 	nameless []int
@@ -636,7 +639,14 @@ func (m *Main) readSheet(path, format, sheetName string, now time.Time) (*sheet,
 	var rows []int // each record's row number; nil: its index + 1 (a workbook's rows)
 	var source string
 	var sheets []string // of a workbook, for the no-header message
-	if kind == kindXLSX {
+	switch kind {
+	case kindExport:
+		// dangol export's JSON, read into the CSV export's columns.
+		if records, rows, err = m.jsonRecords(b); err != nil {
+			return nil, &localError{text("cli.import.err.export_json", map[string]any{"Err": err}), err}
+		}
+		source = m.Catalog.Text(m.Config.Lang, "cli.import.source.json", nil)
+	case kindXLSX:
 		wb, err := readXLSX(b, sheetName)
 		if err != nil {
 			return nil, xlsxError(text, wb, sheetName, err)
@@ -646,7 +656,7 @@ func (m *Main) readSheet(path, format, sheetName string, now time.Time) (*sheet,
 		}
 		records, sheets = wb.records, wb.sheets
 		source = m.Catalog.Text(m.Config.Lang, "cli.import.source.xlsx", map[string]any{"Sheet": wb.sheet})
-	} else {
+	default:
 		decoded, enc, err := decodeSheet(b)
 		switch {
 		case errors.Is(err, errEmptySheet):
@@ -675,6 +685,7 @@ func (m *Main) readSheet(path, format, sheetName string, now time.Time) (*sheet,
 	}
 	sh.file = filepath.Base(path)
 	sh.source = source
+	sh.json = kind == kindExport
 	return sh, nil
 }
 
@@ -1410,9 +1421,14 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 	line := func(s string) { b.WriteString(s); b.WriteByte('\n') }
 
 	head := map[string]any{"File": sh.file, "Encoding": sh.source, "HeaderRow": sh.headerRow}
-	if dryRun {
+	switch {
+	case sh.json && dryRun:
+		line(t("cli.import.title.json.dry", head))
+	case sh.json:
+		line(t("cli.import.title.json", head))
+	case dryRun:
 		line(t("cli.import.title.dry", head))
-	} else {
+	default:
 		line(t("cli.import.title", head))
 	}
 	var mapped []string
