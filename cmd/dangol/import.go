@@ -1175,11 +1175,28 @@ func expandExponent(s string) (digits string, ok bool) {
 }
 
 // splitTags splits a tags cell on commas, slashes, '#' and spaces: "VIP,
-// 펌", "#VIP #펌" and "VIP/펌" are the same two tags.
+// 펌", "#VIP #펌" and "VIP/펌" are the same two tags. A cell with commas
+// (or ';', '、') is split on those, and on '#' and '/' where a part has
+// them, but not on the spaces in a part: dangol's export writes "VIP, 뿌리
+// 염색", and a move made two tags, 뿌리 and 염색, of the customer's one.
 func splitTags(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool {
-		return r == ',' || r == '/' || r == '#' || r == ';' || r == '、' || unicode.IsSpace(r)
-	})
+	fields := func(s string) []string {
+		return strings.FieldsFunc(s, func(r rune) bool {
+			return r == ',' || r == '/' || r == '#' || r == ';' || r == '、' || unicode.IsSpace(r)
+		})
+	}
+	if !strings.ContainsAny(s, ",;、") {
+		return fields(s)
+	}
+	var tags []string
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '、' }) {
+		if strings.ContainsAny(part, "#/") {
+			tags = append(tags, fields(part)...)
+		} else if part = strings.Join(strings.Fields(part), " "); part != "" {
+			tags = append(tags, part)
+		}
+	}
+	return tags
 }
 
 // couponDate is a last day in a coupon line's parentheses.

@@ -649,6 +649,10 @@ func TestImportCells(t *testing.T) {
 	t.Run("Tags", func(t *testing.T) {
 		for in, want := range map[string][]string{
 			"VIP, 펌": {"VIP", "펌"}, "#단골 #커트": {"단골", "커트"}, "단골/커트": {"단골", "커트"}, " ": nil,
+			// A space in a tag of a comma-separated cell is the tag's, as
+			// dangol's export writes "뿌리 염색"; it was split in two.
+			"VIP, 뿌리 염색": {"VIP", "뿌리 염색"}, "#VIP, #펌 #커트": {"VIP", "펌", "커트"}, "VIP; 두피  관리 ,": {"VIP", "두피 관리"},
+			"단골, 커트/펌": {"단골", "커트", "펌"},
 		} {
 			if got := splitTags(in); !slices.Equal(got, want) {
 				t.Errorf("splitTags(%q) = %q, want %q", in, got, want)

@@ -684,8 +684,8 @@ func rehearseImported(t *testing.T, db, script string) string {
 }
 
 // TestExportImport_ManyTags: a customer whose card has more tags than a
-// customer's record holds (20 of their own, 10 more from their notes)
-// moves whole. The export's tags cell holds all 30 and the import used to
+// customer's record holds (20 of their own, one with a space, 10 more
+// from their notes) moves whole. The export's tags cell holds all 30 and the import used to
 // refuse the row ("태그가 너무 많아요 (20개까지)"), losing the customer;
 // now the record takes the first 20 and a tags-only note by the import,
 // dated at the last visit, the rest, so the new ledger's export has the
@@ -700,6 +700,7 @@ func TestExportImport_ManyTags(t *testing.T) {
 			for i := range 20 {
 				own = append(own, fmt.Sprintf("태그%02d", i))
 			}
+			own[1] = "뿌리 염색" // one tag with a space, which a move split in two
 			for i := range 10 {
 				noted = append(noted, fmt.Sprintf("메모%02d", i))
 			}
