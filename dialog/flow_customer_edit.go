@@ -416,6 +416,14 @@ func (t *turn) birthdayArg(s string) (time.Time, error) {
 	b, ok := parseBirthday(s)
 	data := map[string]any{"Value": strings.TrimSpace(s)}
 	if !ok {
+		// "2/30", "13/01": read, but no day of the calendar; said so,
+		// where "생일로 읽을 수 없어요" left the staff guessing.
+		if y, m, d, read := birthdayNumbers(s); read {
+			if id, fault, bad := BirthdayFault(y, m, d); bad {
+				data["Fault"] = t.text(id, fault)
+				return time.Time{}, refuse("customer_edit.err.birthday_no_such_day", data)
+			}
+		}
 		return time.Time{}, refuse("customer_edit.err.birthday", data)
 	}
 	today := t.now.In(t.e.loc)
@@ -433,9 +441,42 @@ func (t *turn) birthdayArg(s string) (time.Time, error) {
 // greetings). A day the month does not have, or a year before 1900, is not
 // a birthday.
 func parseBirthday(s string) (time.Time, bool) {
+	year, m, day, ok := birthdayNumbers(s)
+	if !ok || (year != 0 && year < 1900) {
+		return time.Time{}, false
+	}
+	if _, _, bad := BirthdayFault(year, m, day); bad {
+		return time.Time{}, false
+	}
+	return time.Date(year, time.Month(m), day, 0, 0, 0, 0, time.UTC), true
+}
+
+// BirthdayFault says why year (0: none given), month and day are no day
+// of the calendar, as the catalog id of the fault (input.birthday.no_month,
+// "13월은 없어요"; input.birthday.no_day, "2월 30일은 없는 날짜예요 (2월은
+// 29일까지)") and its data; bad is false for a calendar day. Year 0 is a
+// leap year, so February 29th without a year is one. Chat and dangol
+// import word a birthday read but impossible the same way.
+func BirthdayFault(year, month, day int) (id string, data map[string]any, bad bool) {
+	if month < 1 || month > 12 {
+		return "input.birthday.no_month", map[string]any{"Month": month}, true
+	}
+	last := time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	if day >= 1 && day <= last {
+		return "", nil, false
+	}
+	return "input.birthday.no_day", map[string]any{
+		"Year": year, "Month": month, "Day": day, "Last": last, "MonthName": time.Month(month).String(),
+	}, true
+}
+
+// birthdayNumbers reads the year (0 if none), month and day a birthday
+// is written with (parseBirthday's forms), whether or not the calendar
+// has that day; ok is false for text in no such form.
+func birthdayNumbers(s string) (year, month, day int, ok bool) {
+	fail := func() (int, int, int, bool) { return 0, 0, 0, false }
 	s = strings.ToLower(strings.TrimSpace(foldFullWidth(s)))
 	var nums []string
-	month := 0
 	var cur strings.Builder
 	var word strings.Builder
 	flush := func() bool {
@@ -457,20 +498,20 @@ func parseBirthday(s string) (time.Time, bool) {
 		switch {
 		case r >= '0' && r <= '9':
 			if word.Len() > 0 && !flush() {
-				return time.Time{}, false
+				return fail()
 			}
 			cur.WriteRune(r)
 		case r >= 'a' && r <= 'z':
 			if cur.Len() > 0 && !flush() {
-				return time.Time{}, false
+				return fail()
 			}
 			word.WriteRune(r)
 		case unicode.IsSpace(r) || strings.ContainsRune("/-.,년월일", r):
 			if !flush() {
-				return time.Time{}, false
+				return fail()
 			}
 		default:
-			return time.Time{}, false
+			return fail()
 		}
 	}
 	if month != 0 {
@@ -490,25 +531,14 @@ func parseBirthday(s string) (time.Time, bool) {
 	case n == 3 && len(nums[0]) <= 2 && len(nums[1]) <= 2 && len(nums[2]) == 4:
 		y, mo, d = nums[2], nums[0], nums[1]
 	default:
-		return time.Time{}, false
+		return fail()
 	}
-	year := 0
 	if y != "" {
 		year, _ = strconv.Atoi(y)
-		if year < 1900 {
-			return time.Time{}, false
-		}
 	}
-	m, _ := strconv.Atoi(mo)
-	day, _ := strconv.Atoi(d)
-	if m < 1 || m > 12 || day < 1 {
-		return time.Time{}, false
-	}
-	b := time.Date(year, time.Month(m), day, 0, 0, 0, 0, time.UTC)
-	if b.Day() != day {
-		return time.Time{}, false
-	}
-	return b, true
+	month, _ = strconv.Atoi(mo)
+	day, _ = strconv.Atoi(d)
+	return year, month, day, true
 }
 
 // editTags applies "+VIP -커트 펌" to tags: + or nothing adds, - removes.
@@ -1066,7 +1096,10 @@ func (t *turn) birthdayWords(args string) bool {
 		return true
 	}
 	_, err := t.birthdayArg(args)
-	return err == nil
+	// "생일 2/30" is a birthday mistyped, answered with what is wrong,
+	// not a question for the shop.
+	var u *userError
+	return err == nil || errors.As(err, &u) && u.id == "customer_edit.err.birthday_no_such_day"
 }
 
 func (t *turn) myBirthdayQuestion(c ledger.Customer, why string) Reply {
@@ -1130,6 +1163,9 @@ func myBirthdayBad(err error, v string) (string, map[string]any) {
 	data := map[string]any{"Value": strings.TrimSpace(v)}
 	var u *userError
 	if errors.As(err, &u) && u.id != "customer_edit.err.birthday" {
+		if d, ok := u.data.(map[string]any); ok {
+			data = d // the day that does not exist says which
+		}
 		return u.id, data
 	}
 	return "customer_edit.my.bad", data

@@ -115,7 +115,7 @@ var customerEditScripts = []script{
 			{msg: staffMsg("/customer 김민지 " + word(h, "생일", "birthday") + " 1990-03-15"),
 				want: []string{birthday + " → " + h.text("customer_edit.date.ymd", map[string]any{"Year": 1990, "Month": 3, "Day": 15, "MonthName": "March"})}},
 			{msg: staffMsg("/customer 김민지 " + word(h, "생일", "birthday") + " 2030-01-01"), want: []string{h.text("customer_edit.err.birthday_future", map[string]any{"Value": "2030-01-01"})}},
-			{msg: staffMsg("/customer 김민지 " + word(h, "생일", "birthday") + " 2/30"), want: []string{h.text("customer_edit.err.birthday", map[string]any{"Value": "2/30"})}},
+			{msg: staffMsg("/customer 김민지 " + word(h, "생일", "birthday") + " 2/30"), want: []string{noSuchBirthday(h, "2/30", 0, 2, 30)}},
 		}
 	}},
 	{"EditPhone", func(h *harness, f fixture) []step {
@@ -178,7 +178,7 @@ var customerEditScripts = []script{
 			{msg: staffMsg("두피 민감"), want: []string{" → 두피 민감"}, check: noSession(staffKey)},
 			{msg: staffMsg("/customer 김민지 " + word(h, "생일", "birthday")), want: []string{h.text("customer_edit.hint.birthday", nil)}},
 			// A bad answer is refused and the question stays open.
-			kept(h, f.minji, step{msg: staffMsg("13/45"), want: []string{h.text("customer_edit.err.birthday", map[string]any{"Value": "13/45"})}}),
+			kept(h, f.minji, step{msg: staffMsg("13/45"), want: []string{noSuchBirthday(h, "13/45", 0, 13, 45)}}),
 			{msg: staffMsg("3월 15일"), want: []string{h.text("customer_edit.date.md", map[string]any{"Month": 3, "Day": 15, "MonthName": "March"})}, check: func(t *testing.T, h *harness, _ []Reply) {
 				if c := h.cust(f.minji); c.Birthday.Month() != 3 || c.Birthday.Day() != 15 {
 					t.Errorf("birthday = %v", c.Birthday)
@@ -344,7 +344,7 @@ var customerEditScripts = []script{
 				check: func(t *testing.T, h *harness, rs []Reply) {
 					errs := formErrors(rs)
 					if errs["phone"] != h.text("customer_edit.err.phone_short", map[string]any{"Value": "010-123-456", "Digits": 9}) ||
-						errs["birthday"] != h.text("customer_edit.err.birthday", map[string]any{"Value": "2/30"}) || len(errs) != 2 {
+						errs["birthday"] != noSuchBirthday(h, "2/30", 0, 2, 30) || len(errs) != 2 {
 						t.Errorf("form errors = %q", errs)
 					}
 					if c := h.cust(f.minji); c.Preferences != "" || c.Phone != "01012345678" {
@@ -408,7 +408,7 @@ var customerEditScripts = []script{
 		md := h.text("customer_edit.date.md", map[string]any{"Month": 3, "Day": 15, "MonthName": "March"})
 		return append(steps, []step{
 			{msg: custMsg("/birthday"), want: []string{h.text("customer_edit.my.ask", map[string]any{"Current": h.text("customer_edit.none", nil)})}},
-			kept(h, f.minji, step{msg: custMsg("13/45"), want: []string{h.text("customer_edit.my.bad", map[string]any{"Value": "13/45"})}}),
+			kept(h, f.minji, step{msg: custMsg("13/45"), want: []string{noSuchBirthday(h, "13/45", 0, 13, 45)}}),
 			// Without advertising consent no greeting goes (it carries the
 			// birthday benefit): the answer says so, with the way to consent.
 			{msg: custMsg("3/15"), want: []string{h.text("customer_edit.my.set_no_ads", map[string]any{"Date": md, "Button": h.text("ads.btn.on", nil)})}, not: []string{h.text("customer_edit.my.set", map[string]any{"Date": md})}, payloads: []string{marketingPayload(true, ledger.ViaCommand)}, check: func(t *testing.T, h *harness, _ []Reply) {
@@ -443,7 +443,7 @@ var customerEditScripts = []script{
 					t.Errorf("birthday = %v", c.Birthday)
 				}
 			}},
-			kept(h, f.minji, step{msg: custMsg("/birthday 2/30"), want: []string{h.text("customer_edit.my.bad", map[string]any{"Value": "2/30"})}}),
+			kept(h, f.minji, step{msg: custMsg("/birthday 2/30"), want: []string{noSuchBirthday(h, "2/30", 0, 2, 30)}}),
 			{msg: cust2Msg("/birthday 3/15"), ids: []string{"customer_edit.my.unlinked"}},
 			{msg: staffMsg("/birthday 3/15"), want: []string{"/birthday"}},
 		}...)
@@ -519,6 +519,47 @@ func TestParseBirthday(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("parseBirthday(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// noSuchBirthday is what a birthday typed as value, read as year (0:
+// none), month and day but no day of the calendar, is answered with:
+// which day does not exist ("2월 30일은 없는 날짜예요"), where it was
+// "생일로 읽을 수 없어요".
+func noSuchBirthday(h *harness, value string, year, month, day int) string {
+	id, data, _ := BirthdayFault(year, month, day)
+	return h.text("customer_edit.err.birthday_no_such_day", map[string]any{"Value": value, "Fault": h.text(id, data)})
+}
+
+// TestBirthdayFault: a birthday read but not on the calendar says why, a
+// month past 12 or a day past the month's last (February has 29 without a
+// year, 28 in 1991), and a calendar day has no fault.
+func TestBirthdayFault(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	tests := []struct {
+		name             string
+		year, month, day int
+		want             string // "" for no fault
+	}{
+		{"Feb30", 0, 2, 30, "2월 30일은 없는 날짜예요 (2월은 29일까지)"},
+		{"Feb29NotLeap", 1991, 2, 29, "1991년 2월 29일은 없는 날짜예요 (1991년 2월은 28일까지)"},
+		{"Apr31", 0, 4, 31, "4월 31일은 없는 날짜예요 (4월은 30일까지)"},
+		{"Month13", 0, 13, 1, "13월은 없어요 (월은 1부터 12까지)"},
+		{"Day0", 0, 3, 0, "3월 0일은 없는 날짜예요 (3월은 31일까지)"},
+		{"Feb29NoYear", 0, 2, 29, ""},
+		{"Mar15", 1990, 3, 15, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			id, data, bad := BirthdayFault(tt.year, tt.month, tt.day)
+			got := ""
+			if bad {
+				got = h.text(id, data)
+			}
+			if got != tt.want {
+				t.Errorf("BirthdayFault(%d, %d, %d) says %q, want %q", tt.year, tt.month, tt.day, got, tt.want)
+			}
+		})
 	}
 }
 

@@ -407,9 +407,11 @@ func exportFeedbackOf(f ledger.Feedback, loc *time.Location) exportFeedback {
 // Columns added later come after the columns of older exports, so
 // formulas written against those still find theirs: the loyalty columns,
 // then what a move to another ledger needs besides (dangol import reads
-// every column but id, consent and coupons_valid back).
+// every column but id, consent and coupons_valid back). tier_pinned is
+// "yes" for a tier a manager pinned: without it a move brought the tier
+// back unpinned, for the rules to lower.
 var csvHeader = []string{"id", "name", "phone", "points", "visits", "last_visit", "tags", "consent", "created_at",
-	"tier", "stamps", "coupons_valid", "coupons", "birthday", "preferences", "remarks"}
+	"tier", "stamps", "coupons_valid", "coupons", "birthday", "preferences", "remarks", "tier_pinned"}
 
 // exportCSV writes one row per customer. It starts with a UTF-8 byte order
 // mark: without it Excel reads the file as the local code page and shows
@@ -475,6 +477,7 @@ func (m *Main) customerRows(ctx context.Context, tx *ledger.Tx, text func(string
 			m.birthdayCell(c.Birthday),
 			text(c.Preferences),
 			text(c.Remarks),
+			l.pinned,
 		})
 	})
 	if err != nil {
@@ -489,6 +492,7 @@ type csvCells struct {
 	stamps  string // on the current card
 	valid   string // how many coupons they can still use
 	coupons string // those coupons, one a line (couponLine)
+	pinned  string // "yes" when a manager pinned the tier, else empty
 }
 
 // csvLoyalty is a customer's loyalty in the export's cells: their tier
@@ -521,7 +525,18 @@ func (m *Main) csvLoyalty(tx *ledger.Tx, c ledger.Customer, loc *time.Location, 
 		stamps:  strconv.Itoa(card.Stamps),
 		valid:   strconv.Itoa(len(valid)),
 		coupons: strings.Join(lines, "\n"),
+		pinned:  pinnedCell(st),
 	}, nil
+}
+
+// pinnedCell is the tier_pinned cell of a customer's tier: "yes" while a
+// manager's pin holds it (dangol import pins it again), else empty. It
+// stays English, as the headers and the consent cells do.
+func pinnedCell(st ledger.TierStatus) string {
+	if st.Stored && st.Pinned {
+		return "yes"
+	}
+	return ""
 }
 
 // couponLine is a valid coupon as the export writes it and dangol import

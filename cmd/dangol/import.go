@@ -71,7 +71,8 @@ const (
 	fieldTier
 	fieldStamps
 	fieldCoupons
-	fieldLast = fieldCoupons
+	fieldTierPinned
+	fieldLast = fieldTierPinned
 )
 
 // fieldIDs are the catalog ids naming each field in the import's report
@@ -90,6 +91,7 @@ var fieldIDs = [...]string{
 	fieldTier:        "cli.import.field.tier",
 	fieldStamps:      "cli.import.field.stamps",
 	fieldCoupons:     "cli.import.field.coupons",
+	fieldTierPinned:  "cli.import.field.tier_pinned",
 }
 
 // headerAliases maps a header, as normHeader leaves it, to its field.
@@ -119,6 +121,7 @@ var headerAliases = func() map[string]field {
 	add(fieldTier, "등급", "회원등급", "고객등급", "tier", "level", "membership")
 	add(fieldStamps, "스탬프", "도장", "쿠폰도장", "stamps", "stamp")
 	add(fieldCoupons, "쿠폰", "보유쿠폰", "coupons", "coupon")
+	add(fieldTierPinned, "등급고정", "고정등급", "tier_pinned", "pinned", "tier pinned")
 	return m
 }()
 
@@ -156,6 +159,9 @@ type sheet struct {
 	ignored   []string        // headers of columns not read
 	rows      []importRow
 	rejected  []rejectedRow
+	// json is set for dangol export's JSON, whose rows are its customers
+	// by their place in the list.
+	json bool
 	// nameless are the rows with neither a name nor a phone: an erased
 	// customer's row in dangol's export, which is passed over, not refused.
 	nameless []int
@@ -170,8 +176,15 @@ type importRow struct {
 	lastVisit time.Time // from the sheet, zero if none
 	undated   bool      // no registration date: CreatedAt is the import's time
 	tier      string    // the tier's word as written, "" if none
+	pinned    bool      // the tier is pinned (tier_pinned), not started
 	stamps    int       // on the card
 	coupons   []importCoupon
+	// noteTags are the tags past the most a customer's record keeps, in
+	// groups of as many as a note keeps: dangol's export writes the
+	// card's tags, the record's and its notes', and a customer with many
+	// notes has more than the record holds. They go on tags-only notes
+	// (tagNotes), as they were on notes in the exported ledger.
+	noteTags [][]string
 }
 
 // importCoupon is a valid coupon a row carries over (importedCoupon).
@@ -368,6 +381,8 @@ type importResult struct {
 	expired  int // coupons past their last day, not carried over
 	recoded  int // coupons whose code was taken, given a new one
 	started  int // customers started at a tier their carried visits do not give
+	pinned   int // customers whose tier came over pinned (tier_pinned)
+	noted    int // customers whose tags past the record's limit went on a note
 	// heldUntil is the last day of the hold those starts got under rules
 	// with a window (ledger StartTier), of window months; zero for none.
 	heldUntil time.Time
@@ -454,6 +469,9 @@ func (m *Main) applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now ti
 			}
 			res.visits++
 		}
+		if err := tagNotes(tx, &res, c.ID, r); err != nil {
+			return failRow(err)
+		}
 		if err := importLoyalty(tx, &res, c.ID, r, tier, now); err != nil {
 			return failRow(err)
 		}
@@ -472,12 +490,35 @@ func (m *Main) applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now ti
 	return res, nil
 }
 
+// tagNotes puts the row's tags past the record's limit (noteTags) on
+// tags-only notes by the import, dated at the last visit carried over:
+// a note counts a visit on its day, and that day has one already, so the
+// visit history stays the sheet's. parseRow refuses a row with such tags
+// and no visit history to date them at.
+func tagNotes(tx *ledger.Tx, res *importResult, id string, r importRow) error {
+	if len(r.noteTags) == 0 {
+		return nil
+	}
+	_, last, _ := r.visitRange()
+	for _, tags := range r.noteTags {
+		// A clone: AddNote tidies the tags in place, and the import's
+		// transaction may run again.
+		if err := tx.AddNote(&ledger.Note{CustomerID: id, StaffID: importActor, At: last, Tags: slices.Clone(tags)}); err != nil {
+			return err
+		}
+	}
+	res.noted++
+	return nil
+}
+
 // importLoyalty carries a new customer's stamps, valid coupons and tier
 // over. The stamps go on the card without a reward (ledger ImportStamps);
 // a coupon keeps its benefit, last day and code, unless the code is
 // another coupon's here; one past its last day is left out. The customer
 // starts at the row's tier (ledger StartTier), or the one the visits
-// carried over give when higher: not pinned, so from then on the rules of
+// carried over give when higher; a row whose tier_pinned says so has it
+// pinned (ledger PinTier), as the export's ledger had it. Otherwise it is
+// not pinned, so from then on the rules of
 // the programme move them, and a tier the visits do not give (the spend
 // and the visits of a window do not come over) is lowered after its
 // notice, as for any customer whose shop raised its thresholds; under
@@ -515,6 +556,13 @@ func importLoyalty(tx *ledger.Tx, res *importResult, id string, r importRow, tie
 		res.coupons += given
 	}
 	if tier == "" {
+		return nil
+	}
+	if r.pinned {
+		if _, err := tx.PinTier(id, tier, importActor, now, now.Location()); err != nil {
+			return err
+		}
+		res.pinned++
 		return nil
 	}
 	ch, err := tx.StartTier(id, tier, importActor, now, now.Location())
@@ -596,7 +644,14 @@ func (m *Main) readSheet(path, format, sheetName string, now time.Time) (*sheet,
 	var rows []int // each record's row number; nil: its index + 1 (a workbook's rows)
 	var source string
 	var sheets []string // of a workbook, for the no-header message
-	if kind == kindXLSX {
+	switch kind {
+	case kindExport:
+		// dangol export's JSON, read into the CSV export's columns.
+		if records, rows, err = m.jsonRecords(b); err != nil {
+			return nil, &localError{text("cli.import.err.export_json", map[string]any{"Err": err}), err}
+		}
+		source = m.Catalog.Text(m.Config.Lang, "cli.import.source.json", nil)
+	case kindXLSX:
 		wb, err := readXLSX(b, sheetName)
 		if err != nil {
 			return nil, xlsxError(text, wb, sheetName, err)
@@ -606,7 +661,7 @@ func (m *Main) readSheet(path, format, sheetName string, now time.Time) (*sheet,
 		}
 		records, sheets = wb.records, wb.sheets
 		source = m.Catalog.Text(m.Config.Lang, "cli.import.source.xlsx", map[string]any{"Sheet": wb.sheet})
-	} else {
+	default:
 		decoded, enc, err := decodeSheet(b)
 		switch {
 		case errors.Is(err, errEmptySheet):
@@ -635,6 +690,7 @@ func (m *Main) readSheet(path, format, sheetName string, now time.Time) (*sheet,
 	}
 	sh.file = filepath.Base(path)
 	sh.source = source
+	sh.json = kind == kindExport
 	return sh, nil
 }
 
@@ -892,10 +948,10 @@ func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Lo
 		}
 	}
 	if v, _ := get(fieldBirthday); v != "" {
-		if t, ok := parseBirthday(v, now); ok {
+		if t, why := readBirthday(v, now); why.id == "" {
 			c.Birthday = t
 		} else {
-			bad("cli.import.reason.bad_birthday", map[string]any{"Value": v})
+			reasons = append(reasons, why)
 		}
 	}
 	c.CreatedAt, row.undated = now, true
@@ -941,6 +997,13 @@ func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Lo
 	c.Preferences, _ = get(fieldPreferences)
 	c.Remarks, _ = get(fieldRemarks)
 	row.tier, _ = get(fieldTier)
+	if v, _ := get(fieldTierPinned); v != "" {
+		if p, ok := pinnedWord(v); ok {
+			row.pinned = p
+		} else {
+			bad("cli.import.reason.bad_pinned", map[string]any{"Value": v})
+		}
+	}
 	if v, _ := get(fieldStamps); v != "" {
 		if n, ok := countCell(v); ok && n <= maxImportStamps {
 			row.stamps = n
@@ -974,6 +1037,14 @@ func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Lo
 		}
 	}
 	if len(reasons) == 0 {
+		// Tags past the record's limit go on notes, dated at the last
+		// visit; with no visit to date them at (a note would add one)
+		// the row is refused below, as before.
+		if own, rest := overflowTags(c.Tags); rest != nil {
+			if _, _, ok := row.visitRange(); ok {
+				c.Tags, row.noteTags = own, rest
+			}
+		}
 		// What the ledger would refuse (a name or a note too long, too
 		// many tags) is refused here, so the transaction cannot fail half
 		// way on a row.
@@ -994,6 +1065,34 @@ func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Lo
 		}
 	}
 	return row, reasons
+}
+
+// overflowTags splits tags into the most a customer's record keeps (own)
+// and the rest in groups of as many as a note keeps (the ledger's one
+// limit on both, read from its refusal); rest is nil when all fit.
+func overflowTags(tags []string) (own []string, rest [][]string) {
+	err := (&ledger.Customer{Name: "-", CreatedAt: time.Unix(1, 0), Tags: tags}).Validate()
+	var le *ledger.LimitError
+	if !errors.As(err, &le) || le.Field != "tags" {
+		return tags, nil
+	}
+	for more := tags[le.Limit:]; len(more) > 0; more = more[min(len(more), le.Limit):] {
+		rest = append(rest, more[:min(len(more), le.Limit)])
+	}
+	return tags[:le.Limit], rest
+}
+
+// pinnedWord reads a tier_pinned cell: "yes" as dangol's export writes
+// it, or what a sheet puts in a yes/no column (true, 1, y, o, ✓, 예, 고정);
+// no, false, 0, x, 아니오 are not pinned. ok is false for another word.
+func pinnedWord(s string) (pinned, ok bool) {
+	switch strings.ToLower(s) {
+	case "yes", "y", "true", "1", "o", "✓", "✔", "v", "pinned", "예", "네", "고정":
+		return true, true
+	case "no", "n", "false", "0", "x", "-", "아니오", "아니요":
+		return false, true
+	}
+	return false, false
 }
 
 // tooLongReasons are the catalog ids of a row refused for a text longer
@@ -1081,11 +1180,28 @@ func expandExponent(s string) (digits string, ok bool) {
 }
 
 // splitTags splits a tags cell on commas, slashes, '#' and spaces: "VIP,
-// 펌", "#VIP #펌" and "VIP/펌" are the same two tags.
+// 펌", "#VIP #펌" and "VIP/펌" are the same two tags. A cell with commas
+// (or ';', '、') is split on those, and on '#' and '/' where a part has
+// them, but not on the spaces in a part: dangol's export writes "VIP, 뿌리
+// 염색", and a move made two tags, 뿌리 and 염색, of the customer's one.
 func splitTags(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool {
-		return r == ',' || r == '/' || r == '#' || r == ';' || r == '、' || unicode.IsSpace(r)
-	})
+	fields := func(s string) []string {
+		return strings.FieldsFunc(s, func(r rune) bool {
+			return r == ',' || r == '/' || r == '#' || r == ';' || r == '、' || unicode.IsSpace(r)
+		})
+	}
+	if !strings.ContainsAny(s, ",;、") {
+		return fields(s)
+	}
+	var tags []string
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '、' }) {
+		if strings.ContainsAny(part, "#/") {
+			tags = append(tags, fields(part)...)
+		} else if part = strings.Join(strings.Fields(part), " "); part != "" {
+			tags = append(tags, part)
+		}
+	}
+	return tags
 }
 
 // couponDate is a last day in a coupon line's parentheses.
@@ -1173,9 +1289,19 @@ func dateNumbers(s string) (nums []string, ok bool) {
 // "3/15/1990" is read month first too. A date in the future, a year before
 // 1900 or a day the month does not have is refused.
 func parseBirthday(s string, now time.Time) (time.Time, bool) {
+	t, r := readBirthday(s, now)
+	return t, r.id == ""
+}
+
+// readBirthday is parseBirthday with the reason a birthday is refused
+// (a cli.import.reason or a dialog.BirthdayFault of a day that does not
+// exist, "2월 30일은 없는 날짜예요"); an empty reason id for a birthday read.
+func readBirthday(s string, now time.Time) (time.Time, reason) {
+	value := map[string]any{"Value": s}
+	unread := reason{"cli.import.reason.bad_birthday", value}
 	nums, ok := dateNumbers(englishMonth(s))
 	if !ok {
-		return time.Time{}, false
+		return time.Time{}, unread
 	}
 	y, mo, d, full := yearFirst(nums)
 	twoDigitYear := false
@@ -1192,7 +1318,7 @@ func parseBirthday(s string, now time.Time) (time.Time, bool) {
 	case n == 3 && len(nums[0]) == 2 && len(nums[1]) <= 2 && len(nums[2]) <= 2:
 		y, mo, d, twoDigitYear = nums[0], nums[1], nums[2], true
 	default:
-		return time.Time{}, false
+		return time.Time{}, unread
 	}
 	year := 0
 	if y != "" {
@@ -1201,22 +1327,25 @@ func parseBirthday(s string, now time.Time) (time.Time, bool) {
 	month, _ := strconv.Atoi(mo)
 	day, _ := strconv.Atoi(d)
 	if twoDigitYear {
+		// The latest such year not in the future: a customer cannot be
+		// born tomorrow (a day that does not exist is told in the century
+		// its year would be).
 		year += 2000
-		if !validDate(year, month, day) {
-			return time.Time{}, false
-		}
-		if time.Date(year, time.Month(month), day, 0, 0, 0, 0, now.Location()).After(now) {
+		if validDate(year, month, day) && time.Date(year, time.Month(month), day, 0, 0, 0, 0, now.Location()).After(now) ||
+			!validDate(year, month, day) && year > now.Year() {
 			year -= 100
 		}
 	}
-	if !validDate(year, month, day) || (year != 0 && year < 1900) {
-		return time.Time{}, false
+	if id, fault, bad := dialog.BirthdayFault(year, month, day); bad {
+		return time.Time{}, reason{"cli.import.reason.birthday_no_such_day", map[string]any{"Value": s, "Fault": reason{id, fault}}}
 	}
-	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+	if year != 0 && year < 1900 {
+		return time.Time{}, unread
+	}
 	if year != 0 && time.Date(year, time.Month(month), day, 0, 0, 0, 0, now.Location()).After(now) {
-		return time.Time{}, false
+		return time.Time{}, reason{"cli.import.reason.birthday_future", value}
 	}
-	return t, true
+	return time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC), reason{}
 }
 
 // englishMonth writes a date that starts with an English month's name,
@@ -1314,9 +1443,14 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 	line := func(s string) { b.WriteString(s); b.WriteByte('\n') }
 
 	head := map[string]any{"File": sh.file, "Encoding": sh.source, "HeaderRow": sh.headerRow}
-	if dryRun {
+	switch {
+	case sh.json && dryRun:
+		line(t("cli.import.title.json.dry", head))
+	case sh.json:
+		line(t("cli.import.title.json", head))
+	case dryRun:
 		line(t("cli.import.title.dry", head))
-	} else {
+	default:
 		line(t("cli.import.title", head))
 	}
 	var mapped []string
@@ -1377,7 +1511,7 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 		for _, r := range rejected[:min(len(rejected), maxListed)] {
 			var texts []string
 			for _, rs := range r.reasons {
-				texts = append(texts, t(rs.id, rs.data))
+				texts = append(texts, m.reasonText(lang, rs))
 			}
 			line(t("cli.import.rejected.row", map[string]any{"Row": r.row, "Reason": strings.Join(texts, "; ")}))
 		}
@@ -1409,9 +1543,28 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 			}
 			line(t("cli.import.tiers_started", data))
 		}
+		if res.noted > 0 {
+			line(t("cli.import.tags_noted", map[string]any{"Count": count(res.noted)}))
+		}
+		if res.pinned > 0 {
+			line(t("cli.import.tiers_pinned", map[string]any{"Count": count(res.pinned)}))
+		}
 		line(t("cli.import.consent", nil))
 	}
 	return b.String()
+}
+
+// reasonText is a reason in lang, a reason in its data (the fault of a
+// birthday, dialog.BirthdayFault) worded first.
+func (m *Main) reasonText(lang string, rs reason) string {
+	data := make(map[string]any, len(rs.data))
+	for k, v := range rs.data {
+		if inner, ok := v.(reason); ok {
+			v = m.reasonText(lang, inner)
+		}
+		data[k] = v
+	}
+	return m.Catalog.Text(lang, rs.id, data)
 }
 
 // groupDigits writes n with the language's digit grouping, 4,250 in both

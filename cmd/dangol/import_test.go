@@ -163,7 +163,7 @@ func TestImport(t *testing.T) {
 				"  2행: 이름이 비어 있어요",
 				"  3행: 알아볼 수 없는 전화번호예요: 123",
 				"  4행: 전화번호가 비어 있어요",
-				"  5행: 알아볼 수 없는 생일이에요: 2월 30일 (예: 1990-03-15, 1990.3.15, 900315, 3/15)",
+				"  5행: 생일 2월 30일: 2월 30일은 없는 날짜예요 (2월은 29일까지)", // it read "알아볼 수 없는 생일이에요"
 				"  6행: 알아볼 수 없는 포인트예요: -100 (0 이상의 정수)",
 				"  7행: 미래 날짜예요: 등록일 2099-01-01",
 				"  8행: 전화번호가 1.01E+10 처럼 숫자로 바뀌어 뒷자리가 사라졌어요. 엑셀에서 전화번호 열을 텍스트 형식으로 바꾼 뒤 다시 저장해 주세요",
@@ -466,7 +466,9 @@ func TestImport_Errors(t *testing.T) {
 	empty := write("empty.csv", []byte(" \r\n"))
 	garbage := write("garbage.csv", []byte{0xff, 0xfe - 1, 0x00, 0x81, 0x00, 0xc8})
 	broken := write("broken.csv", []byte("이름,전화번호\n김하늘,\"010-1234-5678\"x\"\n"))
-	exported := write("all.json", []byte("{\"customers\":[\n{\"id\":\"C1\",\"name\":\"김하늘\"}\n]}\n"))
+	// dangol export's JSON cut short: the JSON an export writes is read
+	// (TestExportImport_RoundTrip), one that is not whole says so.
+	exported := write("all.json", []byte("{\"customers\":[\n{\"id\":\"C1\",\"name\":\"김하늘\"}\n"))
 	ledgerFile := write("shop-backup.db", append(make([]byte, 16), []byte("\xed\xda\x0c\xed\x02\x00\x00\x00")...))
 	tests := []struct {
 		name  string
@@ -486,7 +488,7 @@ func TestImport_Errors(t *testing.T) {
 		{"ErrBrokenCSV", []string{"import", broken}, "broken.csv: 2번째 줄의 CSV 형식이 깨져 있어요", false},
 		// dangol's own files say what they are and what takes them (a
 		// CSV parser's error, and "글자를 읽을 수 없어요", before).
-		{"ErrExportJSON", []string{"import", exported}, testCatalog.Text("ko", "cli.import.err.export_json", map[string]any{"File": exported}), false},
+		{"ErrExportJSON", []string{"import", exported}, exported + ": dangol export 로 내보낸 JSON 파일 같은데 읽을 수 없어요", false},
 		{"ErrLedgerFile", []string{"import", ledgerFile}, testCatalog.Text("ko", "cli.import.err.ledger", map[string]any{"File": ledgerFile}), false},
 	}
 	for _, tt := range tests {
@@ -647,9 +649,28 @@ func TestImportCells(t *testing.T) {
 	t.Run("Tags", func(t *testing.T) {
 		for in, want := range map[string][]string{
 			"VIP, 펌": {"VIP", "펌"}, "#단골 #커트": {"단골", "커트"}, "단골/커트": {"단골", "커트"}, " ": nil,
+			// A space in a tag of a comma-separated cell is the tag's, as
+			// dangol's export writes "뿌리 염색"; it was split in two.
+			"VIP, 뿌리 염색": {"VIP", "뿌리 염색"}, "#VIP, #펌 #커트": {"VIP", "펌", "커트"}, "VIP; 두피  관리 ,": {"VIP", "두피 관리"},
+			"단골, 커트/펌": {"단골", "커트", "펌"},
 		} {
 			if got := splitTags(in); !slices.Equal(got, want) {
 				t.Errorf("splitTags(%q) = %q, want %q", in, got, want)
+			}
+		}
+	})
+	t.Run("Pinned", func(t *testing.T) {
+		tests := []struct {
+			in           string
+			pinned, read bool
+		}{
+			{"yes", true, true}, {"YES", true, true}, {"예", true, true}, {"고정", true, true}, {"✓", true, true},
+			{"no", false, true}, {"아니요", false, true}, {"0", false, true},
+			{"maybe", false, false}, {"vip", false, false},
+		}
+		for _, tt := range tests {
+			if pinned, ok := pinnedWord(tt.in); pinned != tt.pinned || ok != tt.read {
+				t.Errorf("pinnedWord(%q) = %t, %t; want %t, %t", tt.in, pinned, ok, tt.pinned, tt.read)
 			}
 		}
 	})
@@ -657,6 +678,7 @@ func TestImportCells(t *testing.T) {
 		for in, want := range map[string]field{
 			" 고객명 ": fieldName, "전화번호 (숫자만)": fieldPhone, "휴대폰번호*": fieldPhone, "Phone Number": fieldPhone,
 			"created_at": fieldRegistered, "첫 방문": fieldRegistered, "적립금(원)": fieldPoints, "담당": fieldNone, "": fieldNone,
+			"tier_pinned": fieldTierPinned, "등급 고정": fieldTierPinned, "고정": fieldNone,
 		} {
 			if got := headerAliases[normHeader(in)]; got != want {
 				t.Errorf("header %q is field %d, want %d", in, got, want)
@@ -823,5 +845,37 @@ func TestImport_PointsTooBig(t *testing.T) {
 	want := "  2행: " + testCatalog.Text("ko", "cli.import.reason.points_too_big", map[string]any{"Value": "9,223,372,036,854,775,807", "Max": "1,000,000,000"})
 	if !strings.Contains(r.stdout, want) || !strings.Contains(r.stdout, "가져옴 1명") {
 		t.Errorf("report:\n%s\nwant %q and the other row imported", r.stdout, want)
+	}
+}
+
+// TestImport_BirthdayFaults: a birthday cell read as a date the calendar
+// lacks says which day does not exist, in the words chat uses
+// (dialog.BirthdayFault), and one ahead of today says so; each was
+// "알아볼 수 없는 생일이에요", as a cell of no date at all still is.
+func TestImport_BirthdayFaults(t *testing.T) {
+	tests := []struct{ cell, want string }{
+		{"2/30", "생일 2/30: 2월 30일은 없는 날짜예요 (2월은 29일까지)"},
+		{"2월 30일", "생일 2월 30일: 2월 30일은 없는 날짜예요 (2월은 29일까지)"},
+		{"13/01", "생일 13/01: 13월은 없어요 (월은 1부터 12까지)"},
+		{"1991-02-29", "생일 1991-02-29: 1991년 2월 29일은 없는 날짜예요 (1991년 2월은 28일까지)"},
+		{"900431", "생일 900431: 1990년 4월 31일은 없는 날짜예요 (1990년 4월은 30일까지)"},
+		{"2099-01-01", "생일이 앞으로 올 날짜예요: 2099-01-01 (태어난 해를 확인해 주세요)"},
+		{"생일모름", "알아볼 수 없는 생일이에요: 생일모름 (예: 1990-03-15, 1990.3.15, 900315, 3/15)"},
+	}
+	var csv strings.Builder
+	csv.WriteString("이름,전화번호,생일\n")
+	for i, tt := range tests {
+		fmt.Fprintf(&csv, "고객%d,010-2000-%04d,%s\n", i, i, tt.cell)
+	}
+	dir := t.TempDir()
+	file := writeFile(t, filepath.Join(dir, "생일.csv"), []byte(csv.String()))
+	r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": filepath.Join(dir, "shop.db")}, "import", file)
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	for i, tt := range tests {
+		if want := fmt.Sprintf("  %d행: %s", i+2, tt.want); !strings.Contains(r.stdout, want+"\n") {
+			t.Errorf("the report lacks %q:\n%s", want, r.stdout)
+		}
 	}
 }

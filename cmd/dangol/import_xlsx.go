@@ -35,7 +35,7 @@ const (
 	kindWebSheet                  // Excel's "web page" or "XML Spreadsheet 2003", often named .xls
 	kindZip                       // another zip (Word, PowerPoint, a folder zipped)
 	kindBrokenZip                 // a zip cut short or damaged (.xlsx is a zip)
-	kindExport                    // dangol export's JSON
+	kindExport                    // dangol export's JSON, which import reads (import_json.go)
 	kindLedger                    // a dangol data file or backup (bbolt)
 )
 
@@ -50,7 +50,6 @@ var kindMessages = map[fileKind]string{
 	kindWebSheet:  "cli.import.err.websheet",
 	kindZip:       "cli.import.err.zip",
 	kindBrokenZip: "cli.import.err.zip_broken",
-	kindExport:    "cli.import.err.export_json",
 	kindLedger:    "cli.import.err.ledger",
 }
 

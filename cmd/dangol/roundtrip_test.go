@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -124,11 +126,14 @@ func seedMove(t *testing.T, path string) {
 // own and their notes', so /customers #tag finds the same customers after
 // the move (it found nobody by a note's tag: the tags column held the
 // customer's own only); a birthday without a year is written as read in
-// the export's language (2월 11일, February 11; it was 0000-02-11).
+// the export's language (2월 11일, February 11; it was 0000-02-11). A
+// tier a manager pinned comes back pinned (tier_pinned; it came back
+// started, for the rules to lower), and an export from before that column
+// still imports, its tiers started.
 func TestExportImport_RoundTrip(t *testing.T) {
 	tests := []struct {
 		name, format, lang string
-		ids                bool   // the tier cells rewritten to the ids an older export wrote
+		ids                bool   // the tier cells rewritten to the ids an older export wrote, without tier_pinned
 		tiers              string // the tier cells of the export imported, by phone order
 		tags, birthday     string // 김하늘's tags cell, 최유나's birthday cell
 	}{
@@ -137,6 +142,9 @@ func TestExportImport_RoundTrip(t *testing.T) {
 		{"EnglishCSV", "csv", "en", false, "VIP,골드,,Member", "VIP, 펌, 커트, Clinic", "February 11"},
 		{"EnglishXLSX", "xlsx", "en", false, "VIP,골드,,Member", "VIP, 펌, 커트, Clinic", "February 11"},
 		{"OldIDs", "csv", "ko", true, "vip,골드,,new", "VIP, 펌, 커트, Clinic", "2월 11일"},
+		// dangol export's default, which import refused ("JSON 파일이에요 …
+		// CSV 를 받아요"): its cells are checked after the import.
+		{"JSON", "json", "ko", false, "", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -152,25 +160,35 @@ func TestExportImport_RoundTrip(t *testing.T) {
 			if tt.ids {
 				rewriteTierIDs(t, out)
 			}
-			if got := exportColumn(t, out, tt.format, "tier"); got != tt.tiers {
-				t.Errorf("the export's tier cells %q, want %q", got, tt.tiers)
-			}
-			if got := exportColumn(t, out, tt.format, "tags"); !strings.HasPrefix(got, tt.tags+",,") {
-				t.Errorf("the export's tags cells %q, want 김하늘's %q first", got, tt.tags)
-			}
-			if got := exportColumn(t, out, tt.format, "birthday"); !strings.HasSuffix(got, ","+tt.birthday) {
-				t.Errorf("the export's birthday cells %q, want 최유나's %q last", got, tt.birthday)
+			if tt.format != "json" { // the JSON has no such cells: its import is checked below
+				if got := exportColumn(t, out, tt.format, "tier"); got != tt.tiers {
+					t.Errorf("the export's tier cells %q, want %q", got, tt.tiers)
+				}
+				if got := exportColumn(t, out, tt.format, "tags"); !strings.HasPrefix(got, tt.tags+",,") {
+					t.Errorf("the export's tags cells %q, want 김하늘's %q first", got, tt.tags)
+				}
+				if got := exportColumn(t, out, tt.format, "birthday"); !strings.HasSuffix(got, ","+tt.birthday) {
+					t.Errorf("the export's birthday cells %q, want 최유나's %q last", got, tt.birthday)
+				}
 			}
 			r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": to}, "import", out)
 			if r.err != nil {
 				t.Fatal(r.err)
 			}
+			tiers := "등급을 고정한 채로 옮긴 고객: 2명"
+			if tt.ids {
+				tiers = "장부의 등급에서 시작한 고객: 2명"
+			}
+			erasedRow := "4행" // under the header
+			if tt.format == "json" {
+				erasedRow = "3행" // the third of the customers
+			}
 			for _, want := range []string{
 				"가져옴 3명 · 건너뜀 0명 (이미 있는 전화번호) · 제외 0행",
-				"이름도 전화번호도 없는 1행은 건너뛰었어요 (삭제된 고객의 행): 4행",
+				"이름도 전화번호도 없는 1행은 건너뛰었어요 (삭제된 고객의 행): " + erasedRow,
 				"옮긴 스탬프: 1명, 모두 2개",
 				"옮긴 쿠폰: 1명, 모두 2장",
-				"장부의 등급에서 시작한 고객: 2명",
+				tiers,
 			} {
 				if !strings.Contains(r.stdout, want) {
 					t.Errorf("report lacks %q:\n%s", want, r.stdout)
@@ -181,6 +199,13 @@ func TestExportImport_RoundTrip(t *testing.T) {
 			}
 			got, want := movedRows(t, to), movedRows(t, from)
 			delete(want, "") // the erased customer
+			if tt.ids {
+				// Started, not pinned: the older export did not say.
+				for phone, w := range want {
+					want[phone] = slices.DeleteFunc(w, func(c string) bool { return strings.HasPrefix(c, "tier_pinned=") })
+					got[phone] = slices.DeleteFunc(got[phone], func(c string) bool { return strings.HasPrefix(c, "tier_pinned=") })
+				}
+			}
 			if len(got) != len(want) {
 				t.Fatalf("after the round trip %d customers, want %d:\n%q\nwant\n%q", len(got), len(want), got, want)
 			}
@@ -194,12 +219,24 @@ func TestExportImport_RoundTrip(t *testing.T) {
 					t.Errorf("/customers #%s after the round trip finds %q, want %q", tag, got, want)
 				}
 			}
+			if tt.format == "json" {
+				// Once only: run again, it skips every customer it brought
+				// and adds nothing to them (their points, their tags' notes).
+				r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": to}, "import", out)
+				if want := "가져옴 0명 · 건너뜀 3명 (이미 있는 전화번호) · 제외 0행"; r.err != nil || !strings.Contains(r.stdout, want) {
+					t.Errorf("the second import: %v, report lacks %q:\n%s", r.err, want, r.stdout)
+				}
+				if again := movedRows(t, to); !maps.EqualFunc(again, got, slices.Equal) {
+					t.Errorf("after the second import:\n%q\nwant\n%q", again, got)
+				}
+			}
 		})
 	}
 }
 
 // rewriteTierIDs rewrites the tier cells of the CSV export at path to the
-// tiers' ids, as exports before the tiers' names wrote them.
+// tiers' ids, as exports before the tiers' names wrote them, and drops
+// the tier_pinned column those did not have.
 func rewriteTierIDs(t *testing.T, path string) {
 	t.Helper()
 	recs := readCSVFile(t, path)
@@ -211,6 +248,11 @@ func rewriteTierIDs(t *testing.T, path string) {
 			t.Fatalf("tier cell %q has no id here", rec[col])
 		}
 		rec[col] = id
+	}
+	if pin := slices.Index(recs[0], "tier_pinned"); pin >= 0 {
+		for i, rec := range recs {
+			recs[i] = slices.Delete(rec, pin, pin+1)
+		}
 	}
 	var w strings.Builder
 	w.WriteString("\uFEFF")
@@ -639,4 +681,74 @@ func rehearseImported(t *testing.T, db, script string) string {
 		t.Fatalf("chat: %v\n%s\n%s", err, out.String(), logs.String())
 	}
 	return out.String()
+}
+
+// TestExportImport_ManyTags: a customer whose card has more tags than a
+// customer's record holds (20 of their own, one with a space, 10 more
+// from their notes) moves whole. The export's tags cell holds all 30 and the import used to
+// refuse the row ("태그가 너무 많아요 (20개까지)"), losing the customer;
+// now the record takes the first 20 and a tags-only note by the import,
+// dated at the last visit, the rest, so the new ledger's export has the
+// same tags cell, the same visits, and /customers #tag finds them by the
+// last tag.
+func TestExportImport_ManyTags(t *testing.T) {
+	for _, format := range []string{"csv", "xlsx"} {
+		t.Run(format, func(t *testing.T) {
+			dir := t.TempDir()
+			from, to := filepath.Join(dir, "from.db"), filepath.Join(dir, "to.db")
+			var own, noted []string
+			for i := range 20 {
+				own = append(own, fmt.Sprintf("태그%02d", i))
+			}
+			own[1] = "뿌리 염색" // one tag with a space, which a move split in two
+			for i := range 10 {
+				noted = append(noted, fmt.Sprintf("메모%02d", i))
+			}
+			s := mustOpenStore(t, from)
+			err := s.Update(context.Background(), func(tx *ledger.Tx) error {
+				c := &ledger.Customer{Name: "김하늘", Phone: "01012345678", CreatedAt: seededNow.AddDate(0, -1, 0), Tags: own}
+				if err := tx.CreateCustomer(c); err != nil {
+					return err
+				}
+				for i, tags := range [][]string{noted[:5], noted[5:]} {
+					n := &ledger.Note{CustomerID: c.ID, StaffID: "slack:U1", At: seededNow.AddDate(0, 0, i-10), Text: "상담", Tags: tags}
+					if err := tx.AddNote(n); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if cerr := s.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(dir, "고객."+format)
+			if r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": from}, "export", "--out", out); r.err != nil {
+				t.Fatal(r.err)
+			}
+			if got := strings.Count(exportColumn(t, out, format, "tags"), ", ") + 1; got != 30 {
+				t.Fatalf("the export's tags cell has %d tags, want 30", got)
+			}
+			r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": to}, "import", out)
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			for _, want := range []string{"가져옴 1명 · 건너뜀 0명 (이미 있는 전화번호) · 제외 0행", "태그가 고객 기록에 붙일 수 있는 것보다 많은 고객: 1명"} {
+				if !strings.Contains(r.stdout, want) {
+					t.Errorf("report lacks %q:\n%s", want, r.stdout)
+				}
+			}
+			got, want := movedRows(t, to), movedRows(t, from)
+			if g, w := got["010-1234-5678"], want["010-1234-5678"]; !slices.Equal(g, w) {
+				t.Errorf("after the round trip:\n%q\nwant\n%q", g, w)
+			}
+			for _, tag := range []string{"태그00", "메모09"} {
+				if got := taggedNames(t, to, tag); !slices.Equal(got, []string{"김하늘"}) {
+					t.Errorf("/customers #%s after the round trip finds %q, want 김하늘", tag, got)
+				}
+			}
+		})
+	}
 }
