@@ -140,11 +140,34 @@ func (tx *Tx) Audit(e AuditEntry) error {
 		if err := tx.bucket(bucketCustAudit).Put(tx.indexKey(ck, k), []byte{}); err != nil {
 			return fmt.Errorf("ledger: audit: %w", err)
 		}
-		if !slices.Contains(tx.audited, e.CustomerID) {
-			tx.audited = append(tx.audited, e.CustomerID)
-		}
+		tx.noteAudited(e.CustomerID)
 	}
 	return nil
+}
+
+// noteAudited adds id to Audited once. A message audits a customer or
+// two, found in the list; an import audits every customer of its sheet,
+// and the list's search made 30,000 rows quadratic, so past a few the
+// ids are kept in a set as well.
+func (tx *Tx) noteAudited(id string) {
+	const listed = 16
+	if tx.auditedSet == nil {
+		if slices.Contains(tx.audited, id) {
+			return
+		}
+		tx.audited = append(tx.audited, id)
+		if len(tx.audited) > listed {
+			tx.auditedSet = make(map[string]struct{}, 2*len(tx.audited))
+			for _, a := range tx.audited {
+				tx.auditedSet[a] = struct{}{}
+			}
+		}
+		return
+	}
+	if _, ok := tx.auditedSet[id]; !ok {
+		tx.auditedSet[id] = struct{}{}
+		tx.audited = append(tx.audited, id)
+	}
 }
 
 // Audited returns the ids of the customers audited so far in this

@@ -161,3 +161,23 @@ func BenchmarkImportCustomers(b *testing.B) {
 		}
 	}
 }
+
+// TestAuditedManyOnce: Audited lists each customer once, in the order
+// first audited, past the length where it keeps a set too.
+func TestAuditedManyOnce(t *testing.T) {
+	for _, n := range []int{3, 16, 17, 50} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			var tx Tx
+			var want []string
+			for i := range n {
+				id := custID(uint64(i + 1))
+				want = append(want, id)
+				tx.noteAudited(id)
+				tx.noteAudited(want[i/2])
+			}
+			if got := tx.Audited(); !slices.Equal(got, want) {
+				t.Fatalf("Audited() = %v, want %v", got, want)
+			}
+		})
+	}
+}

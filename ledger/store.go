@@ -169,9 +169,10 @@ type Store struct {
 type Tx struct {
 	tx          *bolt.Tx
 	kr          *keyring
-	shredded    []shredded // data keys erased in this transaction
-	outboxAdded int        // outbox entries added in this transaction
-	audited     []string   // customers audited in this transaction (Audited)
+	shredded    []shredded          // data keys erased in this transaction
+	outboxAdded int                 // outbox entries added in this transaction
+	audited     []string            // customers audited in this transaction (Audited)
+	auditedSet  map[string]struct{} // audited as a set, once it is long (noteAudited)
 	// pipe, when set, lets SeenEvent and Cursor see marks still queued
 	// (pipeline.go): what this process handled, committed or not yet.
 	pipe *pipeline
