@@ -270,7 +270,7 @@ func TestTierHeldShown(t *testing.T) {
 			f := seed(h)
 			tiers := ledger.TierRules{WindowMonths: 12, Levels: []ledger.Tier{{ID: ledger.TierNew}, {ID: ledger.TierRegular, MinVisits: 5}, {ID: ledger.TierVIP, MinVisits: 15}}}
 			h.update(func(tx *ledger.Tx) error {
-				if _, err := tx.SetTiers(tiers, "slack:"+managerID, t0.AddDate(-2, 0, 0)); err != nil {
+				if _, err := tx.SetTiers(tiers, "slack:"+managerID, t0.AddDate(-2, 0, 0), nil); err != nil {
 					return err
 				}
 				if err := tx.ImportVisits(f.minji, 2, t0.AddDate(-1, 0, 0), t0.AddDate(0, 0, -1)); err != nil {

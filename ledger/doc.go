@@ -190,7 +190,9 @@
 // last day ends the daily run neither tells of a downgrade nor makes one,
 // while upgrades go on; the day is in the record and the start's audit
 // entry, a second start changes nothing, and a pin or unpin ends it.
-// TierHold names it while it is what keeps the tier. TierDrops tells,
+// TierHold names it while it is what keeps the tier. SetTiers records
+// the tier of a customer without a record yet whom the new rules place
+// lower, so they too are told before they are lowered. TierDrops tells,
 // before new rules are stored, what they would do to the holders of each
 // tier they leave out: carried to the level's new tier, a pin let go, how
 // many the daily run would then lower after its notice, and how many are
@@ -293,9 +295,10 @@
 //
 // # Caveats
 //
-// TierDrops and FillStampCards, which a manager's /program change calls in
-// its turn's write transaction, walk every customer (the tier twice,
-// with its window): every writer of that commit waits for the walk. It is
+// TierDrops, SetTiers and FillStampCards, which a manager's /program
+// change calls in its turn's write transaction, walk every customer (the
+// tiers twice, with their window): every writer of that commit waits for
+// the walk. It is
 // rare, and a shop's customers are thousands, not millions; no benchmark
 // measures it yet.
 //
@@ -428,7 +431,7 @@
 // hold for anyone, and the imported visits stop counting at once. An older
 // build reads a tier record with a hold as one without (JSON, the field
 // unknown to it). A customer has a tier record
-// only once UpdateTier, PinTier, StartTier or a daily run reached them; until then
+// only once UpdateTier, PinTier, StartTier, SetTiers or a daily run reached them; until then
 // TierOf computes the tier, and LoyaltyFigures counts them in the base
 // tier. An expire entry appended by anyone but RunDaily takes no lot: the
 // lots would then hold more than the balance until the next expiry sets
