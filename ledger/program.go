@@ -520,7 +520,10 @@ func (tx *Tx) SetEarnRate(bp int, actorID string, at time.Time) (Programme, erro
 // or the daily run recomputes it under the new rules (a lower tier then
 // only after a 30-day notice): one without a tier record yet, whom the new
 // rules place lower, is given a record of the tier the old ones gave, which
-// they would otherwise lose at once, untold. TierDrops tells of it first.
+// they would otherwise lose at once, untold. A window given to all-time
+// rules holds each starting tier (StartTier, not moved since) one window
+// from at, as StartTier gives under a window: the list's undated visits
+// counted until then, and count no more. TierDrops tells of both first.
 func (tx *Tx) SetTiers(r TierRules, actorID string, at time.Time, loc *time.Location) (Programme, error) {
 	r.Normalize()
 	at = tx.versionTime(at)

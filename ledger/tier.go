@@ -276,6 +276,13 @@ type CustomerTier struct {
 	// tells of a downgrade nor makes one; a move up goes on as for anyone.
 	// A manager's pin or unpin ends it.
 	HeldUntil time.Time `json:"held_until,omitzero"`
+	// Start is set while the tier above the base is the starting one
+	// StartTier gave, not moved since (a move, a pin or an unpin clears
+	// it): a shop that imports under all-time rules and gives the tiers a
+	// window later (SetTiers) no longer counts the list's undated visits,
+	// so the change holds those tiers one window from its day, as
+	// StartTier would have.
+	Start bool `json:"start,omitempty"`
 }
 
 // HeldOn reports whether the starting tier's hold (HeldUntil) is in force
@@ -601,6 +608,9 @@ func (tx *Tx) setTier(ck []byte, rec *CustomerTier, p *Programme, to string, cau
 		from = p.Tiers.Levels[0].ID
 	}
 	fromRank, toRank := p.Tiers.Rank(from), p.Tiers.Rank(to)
+	if cause != CauseStart && to != rec.TierID {
+		rec.Start = false // the tier is no longer the list's
+	}
 	rec.TierID, rec.Since = to, at
 	if err := tx.cancelDown(rec, at, ch); err != nil {
 		return err
@@ -827,7 +837,8 @@ type TierDrop struct {
 	// meanwhile. A holder without a record is among them as one with a
 	// record is: storing the rules records the tier they hold (SetTiers).
 	// One whose starting tier is held (CustomerTier.HeldOn at the time
-	// asked) is not: they are counted in Held.
+	// asked, or the hold the rules' window gives it: switchHold) is not:
+	// they are counted in Held.
 	Lower int
 	// Held counts the holders the new rules would place below To whose
 	// starting tier is in its hold: the hold goes over to To, and the daily
@@ -847,7 +858,8 @@ type TierDrop struct {
 // rule changed; rules that do not validate return their *RuleError. A
 // customer without a tier record counts as a holder of the tier the rules
 // in force give them, as SetTiers then records it for one the new rules
-// place lower.
+// place lower; a starting tier that r's window would no longer count
+// counts as held from at (switchHold), as SetTiers then holds it.
 func (tx *Tx) TierDrops(r TierRules, at time.Time, loc *time.Location) ([]TierDrop, error) {
 	fail := func(err error) ([]TierDrop, error) { return nil, fmt.Errorf("ledger: tier drops: %w", err) }
 	r.Normalize()
@@ -935,6 +947,21 @@ func carriedRank(old, r *TierRules, rank int) int {
 	return min(rank, len(r.Levels)-1)
 }
 
+// switchHold returns the hold rules r give a starting tier (rec.Start)
+// when they replace old at at, days in loc: one window from at's day, as
+// StartTier gives under rules with a window, when r count a window and old
+// counted all time, the undated visits of the list among them. ok is
+// false when rec gets none: no starting tier, pinned, a downgrade already
+// pending (the list's visits counted, and did not give it), or a hold
+// already as long.
+func switchHold(rec *CustomerTier, old, r *TierRules, at time.Time, loc *time.Location) (until time.Time, ok bool) {
+	if !rec.Start || rec.Pinned || rec.DownTo != "" || old.WindowMonths > 0 || r.WindowMonths <= 0 {
+		return time.Time{}, false
+	}
+	until = r.StartHold(at, loc)
+	return until, until.After(rec.HeldUntil)
+}
+
 // tierHolder is a customer not erased as a change of the tier rules finds
 // them (tierHolders).
 type tierHolder struct {
@@ -946,6 +973,9 @@ type tierHolder struct {
 	// rank is rec's tier in the programme in force; -1 for a tier only an
 	// older version named.
 	rank int
+	// held says the change gives rec a hold (switchHold), which
+	// rec.HeldUntil already has.
+	held bool
 }
 
 // tierHolders calls fn for every customer not erased as rules r, stored at
@@ -969,6 +999,9 @@ func (tx *Tx) tierHolders(p *Programme, r *TierRules, at time.Time, loc *time.Lo
 			}
 			h.rec.TierID = p.Tiers.Levels[h.rank].ID
 		}
+		if until, ok := switchHold(&h.rec, &p.Tiers, r, at, loc); ok {
+			h.rec.HeldUntil, h.held = until, true
+		}
 		if err := fn(&h); err != nil {
 			return err
 		}
@@ -982,13 +1015,17 @@ func (tx *Tx) tierHolders(p *Programme, r *TierRules, at time.Time, loc *time.Lo
 // tier old's gave them gets a record of that tier (CauseFirst, as the
 // daily run would have given it), so they keep it until the run tells
 // them and lowers them after its notice, as a customer with a record
-// does, instead of showing the lower tier at once, untold.
+// does, instead of showing the lower tier at once, untold; and a starting
+// tier that p's window no longer counts gets its hold (switchHold).
 func (tx *Tx) holdTierChange(old, p *Programme, at time.Time, loc *time.Location) error {
 	if !tiersChanged(&old.Tiers, &p.Tiers) {
 		return nil
 	}
 	return tx.tierHolders(old, &p.Tiers, at, loc, func(h *tierHolder) error {
-		if h.stored || h.rank <= 0 {
+		switch {
+		case h.held:
+			return tx.putTierRecord(h.ck, &h.rec)
+		case h.stored || h.rank <= 0:
 			return nil
 		}
 		got, _, _, err := tx.computeTier(h.ck, p, at, loc)
@@ -1020,7 +1057,7 @@ func (tx *Tx) PinTier(customerID, tierID, actorID string, at time.Time, loc *tim
 	ch := TierChange{CustomerID: customerID, At: at}
 	action := "pin"
 	to := tierID
-	rec.HeldUntil = time.Time{} // the manager's word from now on
+	rec.HeldUntil, rec.Start = time.Time{}, false // the manager's word from now on
 	if tierID == "" {
 		action, to = "unpin", p.Tiers.Levels[rank].ID
 		rec.Pinned = false
@@ -1122,7 +1159,7 @@ func (tx *Tx) StartTier(customerID, tierID, actorID string, at time.Time, loc *t
 	computed, to := ts.p.Tiers.Levels[ts.rank].ID, ts.p.Tiers.Levels[max(ts.rank, start)].ID
 	loc = locOr(loc, at)
 	if start > 0 {
-		ts.rec.HeldUntil = ts.p.Tiers.StartHold(at, loc)
+		ts.rec.HeldUntil, ts.rec.Start = ts.p.Tiers.StartHold(at, loc), true
 	}
 	if err := tx.setTier(ts.ck, &ts.rec, &ts.p, to, CauseStart, at, &ch); err != nil {
 		return fail(err)

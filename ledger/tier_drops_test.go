@@ -266,3 +266,59 @@ func TestTierDropsUnrecorded(t *testing.T) {
 		t.Errorf("drops %v, want %s", have, want)
 	}
 }
+
+// TestTierWindowHoldsStart: a shop that imports under all-time rules and
+// then gives the tiers a window holds the imported tiers (StartTier) one
+// window from the change's day, as an import under the window does: the
+// list's undated visits no longer count. The preview counts them as held,
+// and the daily run tells only the customer whose tier was earned here,
+// and the imported ones after the hold. A starting tier that moved since,
+// or that a manager pinned, gets no hold.
+func TestTierWindowHoldsStart(t *testing.T) {
+	s := MustOpen(t)
+	imported := mustCustomer(t, s, "김하늘", "01012345678")
+	few := mustCustomer(t, s, "이서준", "01012340000")
+	lapsed := mustCustomer(t, s, "박지훈", "01022223333")
+	pinned := mustCustomer(t, s, "최유나", "01044445555")
+	mustUpdate(t, s, func(tx *Tx) error {
+		_, err := tx.SetTiers(holdTiers(0), "slack:UM", t0.AddDate(-2, 0, 0), seoul)
+		return err
+	})
+	// VIP by 15 visits 14 months ago, which a window no longer counts.
+	for d := range 15 {
+		earnAt(t, s, lapsed.ID, 10000, 100, t0.AddDate(0, -14, d))
+	}
+	mustUpdate(t, s, func(tx *Tx) error {
+		if ch, err := tx.UpdateTier(lapsed.ID, t0.AddDate(0, -14, 14), seoul); err != nil || ch.To != TierVIP {
+			return fmt.Errorf("the lapsed customer's VIP: %+v, %v", ch, err)
+		}
+		for c, n := range map[string]int{imported.ID: 20, few.ID: 2, pinned.ID: 20} {
+			if err := tx.ImportVisits(c, n, t0.AddDate(-1, 0, 0), t0.AddDate(0, 0, -1)); err != nil {
+				return err
+			}
+			if ch, err := tx.StartTier(c, TierVIP, "import", t0, seoul); err != nil || !ch.HeldUntil.IsZero() {
+				return fmt.Errorf("the start under all-time rules: %+v, %v; want no hold", ch, err)
+			}
+		}
+		_, err := tx.PinTier(pinned.ID, TierVIP, "slack:UM", t0, seoul)
+		return err
+	})
+	at := t0.Add(2 * time.Hour) // the same day, before any daily run
+	got := checkAppliedDrops(t, s, holdTiers(12), at, []Customer{imported, few, lapsed, pinned})
+	if len(got) != 1 || got[0].Tier.ID != TierVIP || got[0].Holders != 4 || got[0].Pinned != 1 || got[0].Lower != 1 || got[0].Held != 2 ||
+		dateOf(got[0].HeldUntil) != "2027-03-02" {
+		t.Errorf("drops %+v, want VIP's: 4 holders, 1 pinned, 1 lower, 2 held to 2027-03-02", got)
+	}
+	for _, c := range []Customer{imported, few} {
+		if st, _, _ := tierTrail(t, s, c.ID); st.TierID != TierVIP || dateOf(st.HeldUntil) != "2027-03-02" || st.DownTo != "" {
+			t.Errorf("%s after the change: %+v, want VIP held to 2027-03-02", c.Name, st)
+		}
+	}
+	if st, _, _ := tierTrail(t, s, pinned.ID); !st.HeldUntil.IsZero() || !st.Pinned {
+		t.Errorf("the pinned one after the change: %+v, want pinned, no hold", st)
+	}
+	res, err := s.RunDaily(context.Background(), holdDay(2027, 3, 3), seoul)
+	if err != nil || res.DownNotices != 2 {
+		t.Errorf("the daily run after the hold: %+v, %v; want the two imported ones told", res, err)
+	}
+}
