@@ -863,6 +863,9 @@ func (t *turn) dispatch() error {
 	}
 	text := strings.TrimSpace(m.Text)
 	if cmd, args, word, ok := t.readCommand(text, t.sess.Flow != ""); ok && !(word && (t.questionLike(cmd, args) || t.foreignWord(cmd))) {
+		if word && t.besideFlow(cmd) {
+			return t.customerCommand(cmd) // the flow waits on (flowDef.aside)
+		}
 		return t.onCommand(cmd, args)
 	}
 	if t.sess.Flow != "" {
@@ -1155,13 +1158,28 @@ func parseCommand(text string, wordAlone bool) (name, args string, word, ok bool
 	return cmd, rest, true, true
 }
 
+// besideFlow reports whether the customer command name, typed as its
+// word alone, answers beside the flow waiting (flowDef.aside).
+func (t *turn) besideFlow(name string) bool {
+	f := flows[t.sess.Flow]
+	return t.role == ledger.RoleCustomer && f != nil && slices.Contains(f.aside, name)
+}
+
+// customerCommand runs the customer command name without arguments and
+// leaves the session as it is: besideFlow's commands read, and the flow
+// they were typed in waits on.
+func (t *turn) customerCommand(name string) error {
+	return customerCommands[name].run(t, "")
+}
+
 // staffCancelWords cancel a flow when staff type them, as "cancel" and 취소
 // do anyone's: a customer's "stop" withdraws advertising consent instead
 // (flow_optout.go).
 var staffCancelWords = []string{"stop", "quit"}
 
 // flowWords are the commands a word typed without a slash may be inside
-// a flow holding work: any other is what was typed ("balance" as a
+// a flow holding work, with the flow's own flowDef.aside: any other is
+// what was typed ("balance" as a
 // note's text, 포인트 as its purchase), which ended the flow unsaved.
 var flowWords = []string{"cancel", "help"}
 
@@ -1174,7 +1192,7 @@ func (t *turn) readCommand(text string, wordAlone bool) (name, args string, word
 		return "cancel", "", true, true
 	}
 	name, args, word, ok = parseCommand(text, wordAlone)
-	if ok && word && t.sess.Flow != "" && holdsWork(t.sess.Flow, t.sess.State) && !slices.Contains(flowWords, name) {
+	if ok && word && t.sess.Flow != "" && holdsWork(t.sess.Flow, t.sess.State) && !slices.Contains(flowWords, name) && !t.besideFlow(name) {
 		return "", "", false, false
 	}
 	return name, args, word, ok

@@ -789,7 +789,7 @@ func (t *turn) setPart(part ledger.ProgrammePart, value string) (partSet, string
 		if bad != nil {
 			return res, bad.id, bad.data, nil
 		}
-		p, err = t.tx.SetTiers(r, actor, t.now)
+		p, err = t.tx.SetTiers(r, actor, t.now, t.e.loc)
 		if err != nil {
 			var re *ledger.RuleError
 			if errors.As(err, &re) && re.Level >= 0 && re.Level < len(r.Levels) {

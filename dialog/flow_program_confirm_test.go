@@ -270,7 +270,7 @@ func TestTierHeldShown(t *testing.T) {
 			f := seed(h)
 			tiers := ledger.TierRules{WindowMonths: 12, Levels: []ledger.Tier{{ID: ledger.TierNew}, {ID: ledger.TierRegular, MinVisits: 5}, {ID: ledger.TierVIP, MinVisits: 15}}}
 			h.update(func(tx *ledger.Tx) error {
-				if _, err := tx.SetTiers(tiers, "slack:"+managerID, t0.AddDate(-2, 0, 0)); err != nil {
+				if _, err := tx.SetTiers(tiers, "slack:"+managerID, t0.AddDate(-2, 0, 0), nil); err != nil {
 					return err
 				}
 				if err := tx.ImportVisits(f.minji, 2, t0.AddDate(-1, 0, 0), t0.AddDate(0, 0, -1)); err != nil {
@@ -303,6 +303,48 @@ func TestTierHeldShown(t *testing.T) {
 			})
 			if got := allText(h.send(managerMsg("/program tiers 단골 3회"))); !strings.Contains(got, line) {
 				t.Errorf("the question lacks %q:\n%s", line, got)
+			}
+		})
+	}
+}
+
+// TestTierWindowAfterImport: a VIP brought over under the all-time rules
+// (ledger StartTier, no hold: the list's visits count) is held one window
+// from the day the manager gives the tiers a 12-month window, which no
+// longer counts those visits: the question says so, and the next morning's
+// run tells them nothing. Without it they were counted among those told,
+// and were told of their downgrade the next morning.
+func TestTierWindowAfterImport(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			f := seed(h)
+			h.update(func(tx *ledger.Tx) error {
+				if err := tx.ImportVisits(f.minji, 20, t0.AddDate(-1, 0, 0), t0.AddDate(0, 0, -1)); err != nil {
+					return err
+				}
+				_, err := tx.StartTier(f.minji, ledger.TierVIP, "import", t0, seoul)
+				return err
+			})
+			line := h.text("loyalty.program.confirm.tier_kept", map[string]any{
+				"Tier": h.text("core.tier.vip", nil), "N": 1, "Lower": 0, "Held": 1, "Until": "2027-05-13",
+				"Notice": "2026-05-14", "Down": "2026-06-13", "Days": 30,
+			})
+			runSteps(t, h, []step{
+				{msg: managerMsg("/program tiers 단골 3회, VIP 10회, 기간 12개월"), want: []string{line}},
+				{msg: press(managerMsg(""), "yes")},
+			})
+			box := &outbox{}
+			s, err := NewScheduler(SchedulerConfig{Store: h.store, Jobs: []Job{h.eng.LoyaltyJob(box.deliver)}, Loc: seoul, Now: h.now, Logger: quiet})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.advanceTo(s, time.Date(2026, 5, 14, 10, 30, 0, 0, seoul))
+			if st := h.tier(f.minji); st.TierID != ledger.TierVIP || st.DownTo != "" || st.HeldUntil.In(seoul).Format(time.DateOnly) != "2027-05-13" {
+				t.Errorf("김민지 after the run: %+v, want VIP held to 2027-05-13", st.CustomerTier)
+			}
+			if rs := box.take(); len(rs) != 0 {
+				t.Errorf("told %q, want nothing", allText(rs))
 			}
 		})
 	}

@@ -48,6 +48,9 @@ func questionFlow() *flowDef {
 		// (someone who asked "포인트 얼마예요" and then found /points).
 		keep:     (*turn).keepQuestion,
 		keptIdle: "threads.sent_idle",
+		// "포인트" typed alone under the question is for the balance,
+		// not the shop: answered, and the question still waits.
+		aside: []string{"points", "coupon", "stamp", "mydata"},
 	}
 }
 

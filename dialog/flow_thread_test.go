@@ -64,6 +64,28 @@ var threadScripts = []script{
 			}},
 		)
 	}},
+	// "포인트" typed alone under "직원에게 전달할까요?" answers with the
+	// balance and the question waits on as it was; it was added to the
+	// question. So do the other words of what customers only read
+	// (쿠폰, 스탬프, "points"), while a sentence with the word is more of
+	// the question.
+	{"QuestionBareCommandWord", func(h *harness, f fixture) []step {
+		const question = "내일 3시 예약 가능한가요?"
+		asked := []string{h.text("threads.ask", nil)}
+		return append(linkMinji(h),
+			step{msg: custMsg(question), ids: []string{"threads.ask"}},
+			step{msg: custMsg("포인트"), want: []string{"김민지"}, not: asked},
+			step{msg: custMsg("points"), want: []string{"김민지"}, not: asked},
+			step{msg: custMsg("쿠폰"), ids: []string{"loyalty.mycoupons.none"}, not: asked},
+			step{msg: custMsg("스탬프"), not: asked},
+			step{msg: custMsg("포인트 언제 들어와요?"), ids: []string{"threads.ask"}},
+			step{msg: press(custMsg(""), questionSend), check: func(t *testing.T, h *harness, rs []Reply) {
+				if ms := h.threadMessages(1); len(ms) != 1 || ms[0].Text != question+"\n포인트 언제 들어와요?" {
+					t.Errorf("thread 1 messages %+v, want the question and the sentence only", ms)
+				}
+			}},
+		)
+	}},
 	{"QuestionReplyInboxClose", func(h *harness, f fixture) []step {
 		const question = "내일 3시 예약 가능한가요?"
 		return append(linkMinji(h),

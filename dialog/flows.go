@@ -56,6 +56,14 @@ type flowDef struct {
 	// second /start under the consent question gets a reminder, not the
 	// whole text again).
 	resumedBy []string
+	// aside lists the commands whose word typed alone (포인트, 쿠폰,
+	// 스탬프, "points") answers beside the flow and leaves it waiting,
+	// where inside a flow any other word is what was typed (flowWords):
+	// nobody writes the shop just "포인트", and a question waiting for
+	// [보내기] took it as more of the question. Only commands that read
+	// (they neither begin a flow nor end one) belong here; their slash
+	// form still replaces the flow, as any command does.
+	aside []string
 }
 
 // machine rebuilds the flow's state machine in state.

@@ -990,7 +990,15 @@ func TestProgramTiersRemoved(t *testing.T) {
 				t.Errorf("the answer %q does not say the window %q", txt, w)
 			}
 			restore := strings.TrimSpace(strings.SplitN(txt[i:], "\n", 2)[0])
-			back := allText(h.send(managerMsg(restore)))
+			// 박지훈's 4 visits made him 단골 under "단골 3회", with no tier
+			// record yet: the restored 5 visits place him lower, which
+			// the daily run tells him first (ledger SetTiers), so the
+			// restore asks as any change that lowers someone does.
+			rs = h.send(managerMsg(restore))
+			if !slices.Contains(payloads(rs), "yes") {
+				t.Fatalf("%q, lowering 박지훈, did not ask first: %q", restore, allText(rs))
+			}
+			back := allText(rs) + allText(h.send(press(managerMsg(""), "yes")))
 			p := h.programme()
 			if len(p.Tiers.Levels) != 3 || p.Tiers.Levels[2].ID != ledger.TierVIP || p.Tiers.WindowMonths != 0 || strings.Contains(back, head) {
 				t.Errorf("%q gave %+v and %q, want the three tiers of before, all time, and no tier left out", restore, p.Tiers, back)

@@ -23,7 +23,7 @@ func craftLoyalty(t *testing.T, s *ledger.Store) {
 		f.check(err)
 		_, err = f.tx.SetStamps(ledger.StampRules{Goal: 3, Reward: ledger.CouponBenefit{Kind: ledger.BenefitItem, Item: "아메리카노 1잔"}}, "slack:UM", day(10, 1, 9, 0))
 		f.check(err)
-		_, err = f.tx.SetTiers(ledger.TierRules{Levels: []ledger.Tier{{ID: ledger.TierNew}, {Name: "골드", MinVisits: 2, EarnRateBP: 700}}}, "slack:UM", day(10, 1, 9, 0))
+		_, err = f.tx.SetTiers(ledger.TierRules{Levels: []ledger.Tier{{ID: ledger.TierNew}, {Name: "골드", MinVisits: 2, EarnRateBP: 700}}}, "slack:UM", day(10, 1, 9, 0), nil)
 		f.check(err)
 		_, err = f.tx.UpdateTier(a, day(10, 2, 10, 0), kst) // the first record, 일반: no move
 		f.check(err)

@@ -190,7 +190,12 @@
 // last day ends the daily run neither tells of a downgrade nor makes one,
 // while upgrades go on; the day is in the record and the start's audit
 // entry, a second start changes nothing, and a pin or unpin ends it.
-// TierHold names it while it is what keeps the tier. TierDrops tells,
+// TierHold names it while it is what keeps the tier. A window given to
+// all-time rules later (SetTiers) holds a starting tier not moved since
+// one window from that day, as the list's visits stop counting then; it
+// also records the tier of a customer without a record yet whom the new
+// rules place lower, so they too are told before they are lowered.
+// TierDrops tells,
 // before new rules are stored, what they would do to the holders of each
 // tier they leave out: carried to the level's new tier, a pin let go, how
 // many the daily run would then lower after its notice, and how many are
@@ -293,9 +298,10 @@
 //
 // # Caveats
 //
-// TierDrops and FillStampCards, which a manager's /program change calls in
-// its turn's write transaction, walk every customer (the tier twice,
-// with its window): every writer of that commit waits for the walk. It is
+// TierDrops, SetTiers and FillStampCards, which a manager's /program
+// change calls in its turn's write transaction, walk every customer (the
+// tiers twice, with their window): every writer of that commit waits for
+// the walk. It is
 // rare, and a shop's customers are thousands, not millions; no benchmark
 // measures it yet.
 //
@@ -423,12 +429,13 @@
 // count only with no window, WindowMonths 0, where the visit stats are
 // used as before); spend counts earns only, so a note's amount or a
 // purchase that earned no points is not spend. A starting tier's hold is
-// given only by StartTier, under the rules then in force: a shop that
-// imports under all-time rules and gives the tiers a window later has no
-// hold for anyone, and the imported visits stop counting at once. An older
-// build reads a tier record with a hold as one without (JSON, the field
-// unknown to it). A customer has a tier record
-// only once UpdateTier, PinTier, StartTier or a daily run reached them; until then
+// given by StartTier under rules with a window, or by SetTiers when it
+// gives all-time rules one (to starting tiers not moved since, pinned or
+// with a downgrade pending aside); a customer imported with visits and no
+// tier has no starting tier, and no hold: the new rules lower them after
+// the notice. An older build reads a tier record with a hold as one
+// without (JSON, the fields unknown to it). A customer has a tier record
+// only once UpdateTier, PinTier, StartTier, SetTiers or a daily run reached them; until then
 // TierOf computes the tier, and LoyaltyFigures counts them in the base
 // tier. An expire entry appended by anyone but RunDaily takes no lot: the
 // lots would then hold more than the balance until the next expiry sets

@@ -137,94 +137,115 @@ func (tx *Tx) UseLinkCode(code, by string, now time.Time) (string, error) {
 	if by == "" {
 		return "", fmt.Errorf("ledger: use link code: %w", invalid("link code", "used by nobody"))
 	}
-	k := tx.linkCodeKey(code)
+	r, err := tx.readLinkCode(code, by, now)
 	b := tx.bucket(bucketLinkCodes)
-	v := b.Get(k)
-	if len(k) == 0 || !linkValue(v) {
-		return "", fmt.Errorf("ledger: use link code: %w", ErrInvalidCode)
-	}
-	ck := append([]byte(nil), v[:8]...)
-	expires := timeFromSortable(binary.BigEndian.Uint64(v[8:16]))
-	if len(v) == linkUsedValueLen {
-		if !now.Before(expires) {
-			if err := b.Delete(k); err != nil {
-				return "", fmt.Errorf("ledger: use link code: %w", err)
-			}
-			return "", fmt.Errorf("ledger: use link code: %w (used, expired %s)", ErrInvalidCode, expires.UTC().Format(time.RFC3339))
-		}
-		return tx.usedCode(v, by)
-	}
-	var partner []byte
-	if len(v) == linkPairValueLen {
-		partner = append([]byte(nil), v[linkValueLen:]...)
-	}
-	// The other half goes whatever became of this one, unless a later
-	// /link reused its code for a pair of its own.
-	if len(partner) > 0 {
-		if pv := b.Get(partner); len(pv) != linkPairValueLen || !bytes.Equal(pv[linkValueLen:], k) {
-			partner = nil
-		}
-	}
-	if !now.Before(expires) {
-		for _, dead := range [][]byte{k, partner} {
-			if len(dead) == 0 {
-				continue
-			}
-			if err := b.Delete(dead); err != nil {
-				return "", fmt.Errorf("ledger: use link code: %w", err)
-			}
-		}
-		return "", fmt.Errorf("ledger: use link code: %w (expired %s)", ErrInvalidCode, expires.UTC().Format(time.RFC3339))
-	}
-	c, err := tx.customer(ck)
-	if errors.Is(err, ErrCustomerNotFound) || (err == nil && c.Erased) {
-		// A code an erasure missed goes now, as it did before tombstones:
-		// the caller commits on ErrInvalidCode.
-		for _, dead := range [][]byte{k, partner} {
-			if len(dead) == 0 {
-				continue
-			}
-			if err := b.Delete(dead); err != nil {
-				return "", fmt.Errorf("ledger: use link code: %w", err)
-			}
-		}
-		return "", fmt.Errorf("ledger: use link code: %w", ErrInvalidCode)
-	}
-	if err != nil {
-		return "", fmt.Errorf("ledger: use link code: %w", err)
-	}
-	tomb := concat(ck, timePrefix(expires), tx.codeUserBlind(by), timePrefix(now))
-	for _, used := range [][]byte{k, partner} {
-		if len(used) == 0 {
-			continue
-		}
-		if err := b.Put(used, bytes.Clone(tomb)); err != nil {
+	for _, dead := range r.dead {
+		if err := b.Delete(dead); err != nil {
 			return "", fmt.Errorf("ledger: use link code: %w", err)
 		}
 	}
-	return c.ID, nil
+	var used *UsedCodeError
+	switch {
+	case errors.As(err, &used):
+		return "", err
+	case err != nil:
+		return "", fmt.Errorf("ledger: use link code: %w", err)
+	}
+	tomb := concat(r.ck, timePrefix(r.expires), tx.codeUserBlind(by), timePrefix(now))
+	for _, k := range [][]byte{r.key, r.partner} {
+		if len(k) == 0 {
+			continue
+		}
+		if err := b.Put(k, bytes.Clone(tomb)); err != nil {
+			return "", fmt.Errorf("ledger: use link code: %w", err)
+		}
+	}
+	return r.customerID, nil
 }
 
 // PeekLinkCode tells, without using it, what UseLinkCode would make of
 // code for the platform id by at now: its customer id for a valid code, a
 // *UsedCodeError for one used before its expiry, else ErrInvalidCode.
 func (tx *Tx) PeekLinkCode(code, by string, now time.Time) (string, error) {
-	k := tx.linkCodeKey(code)
-	v := tx.get(bucketLinkCodes, k)
-	if len(k) == 0 || !linkValue(v) || !now.Before(timeFromSortable(binary.BigEndian.Uint64(v[8:16]))) {
-		return "", fmt.Errorf("ledger: peek link code: %w", ErrInvalidCode)
-	}
-	if len(v) == linkUsedValueLen {
-		return tx.usedCode(v, by)
-	}
-	c, err := tx.customer(v[:8])
-	if errors.Is(err, ErrCustomerNotFound) || (err == nil && c.Erased) {
-		return "", fmt.Errorf("ledger: peek link code: %w", ErrInvalidCode)
-	}
-	if err != nil {
+	r, err := tx.readLinkCode(code, by, now)
+	var used *UsedCodeError
+	switch {
+	case errors.As(err, &used):
+		return "", err
+	case err != nil:
 		return "", fmt.Errorf("ledger: peek link code: %w", err)
 	}
-	return c.ID, nil
+	return r.customerID, nil
+}
+
+// linkCodeRead is a stored link code as readLinkCode found it.
+type linkCodeRead struct {
+	// key is the code's blind key; partner the other half of its pair,
+	// while that still names it (nil: none, or a later /link reused its
+	// code for a pair of its own).
+	key, partner []byte
+	ck           []byte // the customer's key
+	expires      time.Time
+	customerID   string // the customer of a code valid at now
+	// dead are the keys UseLinkCode deletes: a used code past its expiry,
+	// or both halves of an unused one expired or whose customer is gone
+	// (a code an erasure missed).
+	dead [][]byte
+}
+
+// readLinkCode reads code at now for the platform id by, for UseLinkCode
+// (which then deletes r.dead, and writes the tombstones of one valid) and
+// PeekLinkCode: err is ErrInvalidCode (wrapped, saying why when expired)
+// for a code unknown, expired or whose customer is gone, the
+// *UsedCodeError of one used before its expiry, or nil with
+// r.customerID.
+func (tx *Tx) readLinkCode(code, by string, now time.Time) (r linkCodeRead, err error) {
+	r.key = tx.linkCodeKey(code)
+	if len(r.key) == 0 {
+		return r, ErrInvalidCode
+	}
+	v := tx.get(bucketLinkCodes, r.key)
+	if !linkValue(v) {
+		return r, ErrInvalidCode
+	}
+	r.ck = append([]byte(nil), v[:8]...)
+	r.expires = timeFromSortable(binary.BigEndian.Uint64(v[8:16]))
+	if len(v) == linkUsedValueLen {
+		if !now.Before(r.expires) {
+			r.dead = [][]byte{r.key}
+			return r, fmt.Errorf("%w (used, expired %s)", ErrInvalidCode, r.expires.UTC().Format(time.RFC3339))
+		}
+		_, err := tx.usedCode(v, by)
+		return r, err
+	}
+	if len(v) == linkPairValueLen {
+		// The other half goes whatever became of this one, unless a
+		// later /link reused its code for a pair of its own.
+		partner := append([]byte(nil), v[linkValueLen:]...)
+		if pv := tx.get(bucketLinkCodes, partner); len(pv) == linkPairValueLen && bytes.Equal(pv[linkValueLen:], r.key) {
+			r.partner = partner
+		}
+	}
+	halves := [][]byte{r.key}
+	if r.partner != nil {
+		halves = append(halves, r.partner)
+	}
+	if !now.Before(r.expires) {
+		r.dead = halves
+		return r, fmt.Errorf("%w (expired %s)", ErrInvalidCode, r.expires.UTC().Format(time.RFC3339))
+	}
+	c, err := tx.customer(r.ck)
+	if errors.Is(err, ErrCustomerNotFound) || (err == nil && c.Erased) {
+		// A code an erasure missed goes now, as it did before tombstones:
+		// the caller commits on ErrInvalidCode.
+		r.dead = halves
+		return r, ErrInvalidCode
+	}
+	if err != nil {
+		return r, err
+	}
+	r.customerID = c.ID
+	return r, nil
 }
 
 // usedCode is the UsedCodeError of tombstone v, asked by the platform id by.

@@ -67,7 +67,7 @@ func BenchmarkEarnRedeem(b *testing.B) {
 func loyaltyShop(b *testing.B, s *Store, customers int) {
 	b.Helper()
 	mustUpdate(b, s, func(tx *Tx) error {
-		if _, err := tx.SetTiers(TierRules{WindowMonths: 12, Levels: []Tier{{ID: TierNew}, {ID: TierRegular, MinVisits: 3}, {ID: TierVIP, MinVisits: 10, MinSpend: 300000}}}, "slack:M", t0.AddDate(0, -2, 0)); err != nil {
+		if _, err := tx.SetTiers(TierRules{WindowMonths: 12, Levels: []Tier{{ID: TierNew}, {ID: TierRegular, MinVisits: 3}, {ID: TierVIP, MinVisits: 10, MinSpend: 300000}}}, "slack:M", t0.AddDate(0, -2, 0), nil); err != nil {
 			return err
 		}
 		if _, err := tx.SetExpiry(ExpiryRules{Months: 1}, "slack:M", t0.AddDate(0, -2, 0)); err != nil {

@@ -316,7 +316,7 @@ func TestLoyaltyRandomized(t *testing.T) {
 			}
 			mustUpdate(t, s, func(tx *Tx) error {
 				if _, err := tx.SetTiers(TierRules{WindowMonths: 2, Levels: []Tier{{ID: TierNew}, {ID: TierRegular, MinVisits: 3},
-					{ID: TierVIP, MinVisits: 6, MinSpend: 300000, EarnRateBP: 1000}}}, "console:m", t0); err != nil {
+					{ID: TierVIP, MinVisits: 6, MinSpend: 300000, EarnRateBP: 1000}}}, "console:m", t0, nil); err != nil {
 					return err
 				}
 				if _, err := tx.SetStamps(StampRules{Goal: 5, Reward: CouponBenefit{Kind: BenefitItem, Item: "아메리카노 1잔"}, RewardDays: 10}, "console:m", t0); err != nil {
@@ -479,7 +479,7 @@ func (w *randWorld) step(rng *rand.Rand) []string {
 			switch rng.IntN(3) {
 			case 0:
 				_, err := tx.SetTiers(TierRules{WindowMonths: rng.IntN(4), Levels: []Tier{{ID: TierNew}, {ID: TierRegular, MinVisits: 1 + rng.IntN(4)},
-					{ID: TierVIP, MinVisits: 5 + rng.IntN(4), MinSpend: int64(100000 * (1 + rng.IntN(5))), Both: rng.IntN(2) == 0}}}, "console:m", at)
+					{ID: TierVIP, MinVisits: 5 + rng.IntN(4), MinSpend: int64(100000 * (1 + rng.IntN(5))), Both: rng.IntN(2) == 0}}}, "console:m", at, nil)
 				return err
 			case 1:
 				_, err := tx.SetExpiry(ExpiryRules{Months: rng.IntN(3)}, "console:m", at)

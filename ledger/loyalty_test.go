@@ -95,7 +95,7 @@ func TestProgrammeVersions(t *testing.T) {
 	later := t0.Add(time.Hour)
 	rules := TierRules{WindowMonths: 12, Levels: []Tier{{ID: TierNew}, {Name: "단골", MinVisits: 5, EarnRateBP: 700}, {Name: "VIP", MinVisits: 15, MinSpend: 500000, EarnRateBP: 1000, Benefit: "10% 적립, 생일 쿠폰 20%"}}}
 	mustUpdate(t, s, func(tx *Tx) error {
-		p, err := tx.SetTiers(rules, "slack:M1", later)
+		p, err := tx.SetTiers(rules, "slack:M1", later, nil)
 		if err != nil {
 			return err
 		}
@@ -148,24 +148,24 @@ func TestProgrammeRefusals(t *testing.T) {
 	}{
 		{"RateTooHigh", func(tx *Tx) (Programme, error) { return tx.SetEarnRate(10001, "m", t0) }, PartRate, "rate", -1, ProblemRange},
 		{"RateNegative", func(tx *Tx) (Programme, error) { return tx.SetEarnRate(-1, "m", t0) }, PartRate, "rate", -1, ProblemRange},
-		{"NoLevels", func(tx *Tx) (Programme, error) { return tx.SetTiers(TierRules{}, "m", t0) }, PartTiers, "level", -1, ProblemRange},
+		{"NoLevels", func(tx *Tx) (Programme, error) { return tx.SetTiers(TierRules{}, "m", t0, nil) }, PartTiers, "level", -1, ProblemRange},
 		{"BaseWithThreshold", func(tx *Tx) (Programme, error) {
-			return tx.SetTiers(TierRules{Levels: []Tier{{ID: "a", MinVisits: 1}}}, "m", t0)
+			return tx.SetTiers(TierRules{Levels: []Tier{{ID: "a", MinVisits: 1}}}, "m", t0, nil)
 		}, PartTiers, "visits", 0, ProblemBase},
 		{"LevelWithoutThreshold", func(tx *Tx) (Programme, error) {
-			return tx.SetTiers(TierRules{Levels: append(base, Tier{Name: "단골"})}, "m", t0)
+			return tx.SetTiers(TierRules{Levels: append(base, Tier{Name: "단골"})}, "m", t0, nil)
 		}, PartTiers, "visits", 1, ProblemBase},
 		{"Duplicate", func(tx *Tx) (Programme, error) {
-			return tx.SetTiers(TierRules{Levels: append(base, Tier{Name: "VIP", MinVisits: 2}, Tier{Name: "vip", MinVisits: 3})}, "m", t0)
+			return tx.SetTiers(TierRules{Levels: append(base, Tier{Name: "VIP", MinVisits: 2}, Tier{Name: "vip", MinVisits: 3})}, "m", t0, nil)
 		}, PartTiers, "name", 2, ProblemDuplicate},
 		{"Order", func(tx *Tx) (Programme, error) {
-			return tx.SetTiers(TierRules{Levels: append(base, Tier{Name: "VIP", MinVisits: 15}, Tier{Name: "단골", MinVisits: 5})}, "m", t0)
+			return tx.SetTiers(TierRules{Levels: append(base, Tier{Name: "VIP", MinVisits: 15}, Tier{Name: "단골", MinVisits: 5})}, "m", t0, nil)
 		}, PartTiers, "visits", 2, ProblemOrder},
 		{"Window", func(tx *Tx) (Programme, error) {
-			return tx.SetTiers(TierRules{WindowMonths: 121, Levels: base}, "m", t0)
+			return tx.SetTiers(TierRules{WindowMonths: 121, Levels: base}, "m", t0, nil)
 		}, PartTiers, "window", -1, ProblemRange},
 		{"BenefitLine", func(tx *Tx) (Programme, error) {
-			return tx.SetTiers(TierRules{Levels: append(base, Tier{Name: "VIP", MinVisits: 2, Benefit: "a\nb"})}, "m", t0)
+			return tx.SetTiers(TierRules{Levels: append(base, Tier{Name: "VIP", MinVisits: 2, Benefit: "a\nb"})}, "m", t0, nil)
 		}, PartTiers, "benefit", 1, ProblemChars},
 		{"StampGoal", func(tx *Tx) (Programme, error) {
 			return tx.SetStamps(StampRules{Goal: 101, Reward: CouponBenefit{Kind: BenefitItem, Item: "커피"}}, "m", t0)
@@ -198,7 +198,7 @@ func TestTierUpgradeDowngrade(t *testing.T) {
 	s := MustOpen(t)
 	c := mustCustomer(t, s, "김하늘", "01012345678")
 	mustUpdate(t, s, func(tx *Tx) error {
-		_, err := tx.SetTiers(TierRules{WindowMonths: 12, Levels: []Tier{{ID: TierNew}, {ID: TierRegular, MinVisits: 3}, {ID: TierVIP, MinSpend: 100000}}}, "slack:M1", t0)
+		_, err := tx.SetTiers(TierRules{WindowMonths: 12, Levels: []Tier{{ID: TierNew}, {ID: TierRegular, MinVisits: 3}, {ID: TierVIP, MinSpend: 100000}}}, "slack:M1", t0, nil)
 		return err
 	})
 	var last TierChange
@@ -286,7 +286,7 @@ func TestTierRequalifyCancels(t *testing.T) {
 	s := MustOpen(t)
 	c := mustCustomer(t, s, "박", "01011112222")
 	mustUpdate(t, s, func(tx *Tx) error {
-		_, err := tx.SetTiers(TierRules{WindowMonths: 1, Levels: []Tier{{ID: TierNew}, {ID: TierRegular, MinVisits: 2}}}, "slack:M1", t0)
+		_, err := tx.SetTiers(TierRules{WindowMonths: 1, Levels: []Tier{{ID: TierNew}, {ID: TierRegular, MinVisits: 2}}}, "slack:M1", t0, nil)
 		return err
 	})
 	earnAt(t, s, c.ID, 1000, 50, t0)
@@ -515,7 +515,7 @@ func TestTierRenamed(t *testing.T) {
 	mustUpdate(t, s, func(tx *Tx) error { _, err := tx.UpdateTier(c.ID, t0.AddDate(0, 0, 5), seoul); return err })
 	renamed := TierRules{Levels: []Tier{{Name: "일반"}, {Name: "단골", MinVisits: 5}, {Name: "VIP", MinVisits: 15}}}
 	at := t0.AddDate(0, 0, 10)
-	mustUpdate(t, s, func(tx *Tx) error { _, err := tx.SetTiers(renamed, "slack:M", at); return err })
+	mustUpdate(t, s, func(tx *Tx) error { _, err := tx.SetTiers(renamed, "slack:M", at, nil); return err })
 	res, err := s.RunDaily(context.Background(), at.Add(time.Hour), seoul)
 	if err != nil || len(res.Notices) != 0 || res.TierDowns != 0 {
 		t.Fatalf("rename run: %+v, %v", res, err)
@@ -535,7 +535,7 @@ func TestTierRenamed(t *testing.T) {
 	})
 	stricter := TierRules{Levels: []Tier{{Name: "일반"}, {Name: "단골손님", MinVisits: 10}}}
 	at = at.AddDate(0, 0, 1)
-	mustUpdate(t, s, func(tx *Tx) error { _, err := tx.SetTiers(stricter, "slack:M", at); return err })
+	mustUpdate(t, s, func(tx *Tx) error { _, err := tx.SetTiers(stricter, "slack:M", at, nil); return err })
 	res, err = s.RunDaily(context.Background(), at.Add(time.Hour), seoul)
 	if err != nil || res.DownNotices != 1 || res.Notices[0].FromTier != "단골손님" || res.Notices[0].Tier != "일반" {
 		t.Fatalf("stricter run: %+v, %v", res, err)
@@ -580,7 +580,7 @@ func TestLoyaltyJSON(t *testing.T) {
 func TestTierIDOf(t *testing.T) {
 	s := MustOpen(t)
 	mustUpdate(t, s, func(tx *Tx) error {
-		_, err := tx.SetTiers(TierRules{Levels: []Tier{{ID: TierNew}, {ID: TierRegular, MinVisits: 2}, {ID: TierVIP, MinVisits: 4}}}, "slack:M1", t0)
+		_, err := tx.SetTiers(TierRules{Levels: []Tier{{ID: TierNew}, {ID: TierRegular, MinVisits: 2}, {ID: TierVIP, MinVisits: 4}}}, "slack:M1", t0, nil)
 		return err
 	})
 	fresh := mustCustomer(t, s, "새손님", "01022223333")
@@ -640,7 +640,7 @@ func TestProgrammeMemo(t *testing.T) {
 	s := MustOpen(t)
 	at := t0.Add(time.Hour)
 	mustUpdate(t, s, func(tx *Tx) error {
-		if _, err := tx.SetTiers(TierRules{Levels: []Tier{{ID: TierNew}, {ID: "골드", Name: "골드", MinVisits: 3}}}, "slack:M1", t0); err != nil {
+		if _, err := tx.SetTiers(TierRules{Levels: []Tier{{ID: TierNew}, {ID: "골드", Name: "골드", MinVisits: 3}}}, "slack:M1", t0, nil); err != nil {
 			return err
 		}
 		_, err := tx.SetBirthday(BirthdayBenefit{Points: 500, Coupon: &CouponBenefit{Kind: BenefitItem, Item: "아메리카노 1잔"}}, "slack:M1", t0)
@@ -682,7 +682,7 @@ func TestTierPinDropped(t *testing.T) {
 	mustUpdate(t, s, func(tx *Tx) error { _, err := tx.PinTier(c.ID, TierVIP, "slack:M", t0, seoul); return err })
 	at := t0.AddDate(0, 0, 1)
 	noVIP := TierRules{Levels: []Tier{{ID: TierNew}, {ID: TierRegular, MinVisits: 3}}}
-	mustUpdate(t, s, func(tx *Tx) error { _, err := tx.SetTiers(noVIP, "slack:M", at); return err })
+	mustUpdate(t, s, func(tx *Tx) error { _, err := tx.SetTiers(noVIP, "slack:M", at, nil); return err })
 	if _, err := s.RunDaily(context.Background(), at.Add(time.Hour), seoul); err != nil {
 		t.Fatal(err)
 	}

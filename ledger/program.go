@@ -514,13 +514,31 @@ func (tx *Tx) SetEarnRate(bp int, actorID string, at time.Time) (Programme, erro
 	return tx.setPart(PartRate, actorID, at, func(p *Programme) { p.EarnRateBP = bp })
 }
 
-// SetTiers changes the tier levels and their window from at on. Ids left
-// empty are derived from the names (TierRules.Normalize). Customers keep
-// their tier until their next visit or the daily run recomputes it under
-// the new rules (a lower tier then only after a 30-day notice).
-func (tx *Tx) SetTiers(r TierRules, actorID string, at time.Time) (Programme, error) {
+// SetTiers changes the tier levels and their window from at on (days in
+// loc; nil: at's location). Ids left empty are derived from the names
+// (TierRules.Normalize). Customers keep their tier until their next visit
+// or the daily run recomputes it under the new rules (a lower tier then
+// only after a 30-day notice): one without a tier record yet, whom the new
+// rules place lower, is given a record of the tier the old ones gave, which
+// they would otherwise lose at once, untold. A window given to all-time
+// rules holds each starting tier (StartTier, not moved since) one window
+// from at, as StartTier gives under a window: the list's undated visits
+// counted until then, and count no more. TierDrops tells of both first.
+func (tx *Tx) SetTiers(r TierRules, actorID string, at time.Time, loc *time.Location) (Programme, error) {
 	r.Normalize()
-	return tx.setPart(PartTiers, actorID, at, func(p *Programme) { p.Tiers = r })
+	at = tx.versionTime(at)
+	old, err := tx.ProgrammeAt(at)
+	if err != nil {
+		return Programme{}, fmt.Errorf("ledger: set programme %s: %w", PartTiers, err)
+	}
+	p, err := tx.setPart(PartTiers, actorID, at, func(p *Programme) { p.Tiers = r })
+	if err != nil {
+		return Programme{}, err
+	}
+	if err := tx.holdTierChange(&old, &p, at, locOr(loc, at)); err != nil {
+		return Programme{}, fmt.Errorf("ledger: set programme %s: %w", PartTiers, err)
+	}
+	return p, nil
 }
 
 // SetStamps changes the stamp card from at on (Goal 0 turns it off; the
@@ -547,6 +565,16 @@ func (tx *Tx) SetWinBack(r WinBackRules, actorID string, at time.Time) (Programm
 	return tx.setPart(PartWinBack, actorID, at, func(p *Programme) { p.WinBack = r })
 }
 
+// versionTime is when a version written at at takes effect: at, or the
+// newest version's time when that is later (its writer read the clock,
+// then waited), as setPart puts it.
+func (tx *Tx) versionTime(at time.Time) time.Time {
+	if k, _ := tx.bucket(bucketProgramme).Cursor().Last(); k != nil && keyTime(k).After(at) {
+		return keyTime(k).In(at.Location())
+	}
+	return at
+}
+
 // setPart stores a new version: the one in force at at with change applied,
 // Since at and Changed part, and audits it (action "programme", the
 // manager's actorID, detail "part: old → new"). A version is never put
@@ -561,9 +589,7 @@ func (tx *Tx) setPart(part ProgrammePart, actorID string, at time.Time, change f
 		return fail(invalid("programme", "an actor and a time are required"))
 	}
 	b := tx.bucket(bucketProgramme)
-	if k, _ := b.Cursor().Last(); k != nil && keyTime(k).After(at) {
-		at = keyTime(k).In(at.Location())
-	}
+	at = tx.versionTime(at)
 	old, err := tx.ProgrammeAt(at)
 	if err != nil {
 		return fail(err)

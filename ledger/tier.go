@@ -276,6 +276,13 @@ type CustomerTier struct {
 	// tells of a downgrade nor makes one; a move up goes on as for anyone.
 	// A manager's pin or unpin ends it.
 	HeldUntil time.Time `json:"held_until,omitzero"`
+	// Start is set while the tier above the base is the starting one
+	// StartTier gave, not moved since (a move, a pin or an unpin clears
+	// it): a shop that imports under all-time rules and gives the tiers a
+	// window later (SetTiers) no longer counts the list's undated visits,
+	// so the change holds those tiers one window from its day, as
+	// StartTier would have.
+	Start bool `json:"start,omitempty"`
 }
 
 // HeldOn reports whether the starting tier's hold (HeldUntil) is in force
@@ -601,6 +608,9 @@ func (tx *Tx) setTier(ck []byte, rec *CustomerTier, p *Programme, to string, cau
 		from = p.Tiers.Levels[0].ID
 	}
 	fromRank, toRank := p.Tiers.Rank(from), p.Tiers.Rank(to)
+	if cause != CauseStart && to != rec.TierID {
+		rec.Start = false // the tier is no longer the list's
+	}
 	rec.TierID, rec.Since = to, at
 	if err := tx.cancelDown(rec, at, ch); err != nil {
 		return err
@@ -824,10 +834,11 @@ type TierDrop struct {
 	// Lower counts the holders to whom the new rules, counted at the time
 	// asked, give a tier below To: the daily run tells them
 	// TierDownNoticeDays ahead and lowers them then, unless they requalify
-	// meanwhile. A holder without a record is never among them: nothing
-	// is carried for them, their first record is the tier the new rules
-	// give. Nor is one whose starting tier is held (CustomerTier.HeldOn
-	// at the time asked): they are counted in Held.
+	// meanwhile. A holder without a record is among them as one with a
+	// record is: storing the rules records the tier they hold (SetTiers).
+	// One whose starting tier is held (CustomerTier.HeldOn at the time
+	// asked, or the hold the rules' window gives it: switchHold) is not:
+	// they are counted in Held.
 	Lower int
 	// Held counts the holders the new rules would place below To whose
 	// starting tier is in its hold: the hold goes over to To, and the daily
@@ -844,7 +855,11 @@ type TierDrop struct {
 // nobody holds, and kept tiers that lower nobody, are not listed, so a
 // ladder that moves nobody returns none. Days are calendar days in loc.
 // It only reads, but walks every customer when a tier is left out or any
-// rule changed; rules that do not validate return their *RuleError.
+// rule changed; rules that do not validate return their *RuleError. A
+// customer without a tier record counts as a holder of the tier the rules
+// in force give them, as SetTiers then records it for one the new rules
+// place lower; a starting tier that r's window would no longer count
+// counts as held from at (switchHold), as SetTiers then holds it.
 func (tx *Tx) TierDrops(r TierRules, at time.Time, loc *time.Location) ([]TierDrop, error) {
 	fail := func(err error) ([]TierDrop, error) { return nil, fmt.Errorf("ledger: tier drops: %w", err) }
 	r.Normalize()
@@ -856,78 +871,46 @@ func (tx *Tx) TierDrops(r TierRules, at time.Time, loc *time.Location) ([]TierDr
 	if err != nil {
 		return fail(err)
 	}
-	kept := map[string]bool{}
-	for _, l := range r.Levels {
-		kept[l.ID] = true
+	if !tiersChanged(&p.Tiers, &r) {
+		return nil, nil
 	}
 	drops := make([]TierDrop, len(p.Tiers.Levels))
-	changed := r.WindowMonths != p.Tiers.WindowMonths || len(r.Levels) != len(p.Tiers.Levels)
 	for i, l := range p.Tiers.Levels {
-		if !kept[l.ID] {
-			drops[i] = TierDrop{Tier: l, To: r.Levels[min(i, len(r.Levels)-1)]}
-			changed = true
-			continue
-		}
 		j := r.Rank(l.ID)
-		nl := r.Levels[j]
-		drops[i] = TierDrop{Tier: l, To: nl, Kept: true}
-		if j != i || nl.MinVisits != l.MinVisits || nl.MinSpend != l.MinSpend || nl.Both != l.Both {
-			changed = true
-		}
-	}
-	if !changed {
-		return nil, nil
+		drops[i] = TierDrop{Tier: l, To: r.Levels[carriedRank(&p.Tiers, &r, i)], Kept: j >= 0}
 	}
 	next := p.clone()
 	next.Tiers = r
-	c := tx.bucket(bucketCustomers).Cursor()
-	for ck, _ := c.First(); ck != nil; ck, _ = c.Next() {
-		if tx.get(bucketErased, ck) != nil {
-			continue
+	err = tx.tierHolders(&p, &r, at, loc, func(h *tierHolder) error {
+		if h.rank < 0 {
+			return nil // one an older version named
 		}
-		rec, stored, err := tx.tierRecord(ck)
-		if err != nil {
-			return fail(err)
-		}
-		rank := p.Tiers.Rank(rec.TierID)
-		if !stored {
-			// The tier the chat shows them in (TierIDOf).
-			if rank, _, _, err = tx.computeTier(ck, &p, at, loc); err != nil {
-				return fail(err)
-			}
-		}
-		if rank < 0 || drops[rank].Tier.ID == "" {
-			continue // one an older version named
-		}
-		d := &drops[rank]
+		d := &drops[h.rank]
 		d.Holders++
-		if !stored {
-			continue
-		}
-		if rec.Pinned {
+		if h.rec.Pinned {
 			d.Pinned++
 			if d.Kept {
-				continue // the pin stays
+				return nil // the pin stays
 			}
 		}
-		got, _, _, err := tx.computeTier(ck, &next, at, loc)
+		got, _, _, err := tx.computeTier(h.ck, &next, at, loc)
 		if err != nil {
-			return fail(err)
-		}
-		target := min(rank, len(r.Levels)-1)
-		if d.Kept {
-			target = r.Rank(d.Tier.ID)
+			return err
 		}
 		switch {
-		case got >= target:
-		case rec.HeldOn(at, loc):
+		case got >= carriedRank(&p.Tiers, &r, h.rank):
+		case h.rec.HeldOn(at, loc):
 			d.Held++
-			if rec.HeldUntil.After(d.HeldUntil) {
-				d.HeldUntil = rec.HeldUntil
+			if h.rec.HeldUntil.After(d.HeldUntil) {
+				d.HeldUntil = h.rec.HeldUntil
 			}
 		default:
 			d.Lower++
 		}
+		return nil
+	})
+	if err != nil {
+		return fail(err)
 	}
 	var out []TierDrop
 	for _, d := range drops {
@@ -936,6 +919,123 @@ func (tx *Tx) TierDrops(r TierRules, at time.Time, loc *time.Location) ([]TierDr
 		}
 	}
 	return out, nil
+}
+
+// tiersChanged reports whether rules r can move anyone that old do not:
+// another window, another number of levels, or a level whose id, rank or
+// thresholds differ (a tier left out among them).
+func tiersChanged(old, r *TierRules) bool {
+	if r.WindowMonths != old.WindowMonths || len(r.Levels) != len(old.Levels) {
+		return true
+	}
+	for i, l := range old.Levels {
+		nl := r.Levels[i]
+		if nl.ID != l.ID || nl.MinVisits != l.MinVisits || nl.MinSpend != l.MinSpend || nl.Both != l.Both {
+			return true
+		}
+	}
+	return false
+}
+
+// carriedRank is the rank in r of the tier at rank in old, where its
+// holders go when r replaces old: the same tier when r keeps it (by id),
+// otherwise the one at its level, or r's top one (carryTier).
+func carriedRank(old, r *TierRules, rank int) int {
+	if j := r.Rank(old.Levels[rank].ID); j >= 0 {
+		return j
+	}
+	return min(rank, len(r.Levels)-1)
+}
+
+// switchHold returns the hold rules r give a starting tier (rec.Start)
+// when they replace old at at, days in loc: one window from at's day, as
+// StartTier gives under rules with a window, when r count a window and old
+// counted all time, the undated visits of the list among them. ok is
+// false when rec gets none: no starting tier, pinned, a downgrade already
+// pending (the list's visits counted, and did not give it), or a hold
+// already as long.
+func switchHold(rec *CustomerTier, old, r *TierRules, at time.Time, loc *time.Location) (until time.Time, ok bool) {
+	if !rec.Start || rec.Pinned || rec.DownTo != "" || old.WindowMonths > 0 || r.WindowMonths <= 0 {
+		return time.Time{}, false
+	}
+	until = r.StartHold(at, loc)
+	return until, until.After(rec.HeldUntil)
+}
+
+// tierHolder is a customer not erased as a change of the tier rules finds
+// them (tierHolders).
+type tierHolder struct {
+	ck []byte
+	// rec is their tier record; without one (stored false), a record at
+	// the tier the rules in force give them (TierIDOf).
+	rec    CustomerTier
+	stored bool
+	// rank is rec's tier in the programme in force; -1 for a tier only an
+	// older version named.
+	rank int
+	// held says the change gives rec a hold (switchHold), which
+	// rec.HeldUntil already has.
+	held bool
+}
+
+// tierHolders calls fn for every customer not erased as rules r, stored at
+// at in place of p's (the programme in force then), find them; days in
+// loc. TierDrops counts them, SetTiers writes what they need.
+func (tx *Tx) tierHolders(p *Programme, r *TierRules, at time.Time, loc *time.Location, fn func(h *tierHolder) error) error {
+	c := tx.bucket(bucketCustomers).Cursor()
+	for ck, _ := c.First(); ck != nil; ck, _ = c.Next() {
+		if tx.get(bucketErased, ck) != nil {
+			continue
+		}
+		h := tierHolder{ck: ck}
+		var err error
+		if h.rec, h.stored, err = tx.tierRecord(ck); err != nil {
+			return err
+		}
+		h.rank = p.Tiers.Rank(h.rec.TierID)
+		if !h.stored {
+			if h.rank, _, _, err = tx.computeTier(ck, p, at, loc); err != nil {
+				return err
+			}
+			h.rec.TierID = p.Tiers.Levels[h.rank].ID
+		}
+		if until, ok := switchHold(&h.rec, &p.Tiers, r, at, loc); ok {
+			h.rec.HeldUntil, h.held = until, true
+		}
+		if err := fn(&h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// holdTierChange writes what storing the new programme p at at, in place
+// of old, needs before the daily run recomputes anyone under it (days in
+// loc): a customer without a tier record whom p's rules place below the
+// tier old's gave them gets a record of that tier (CauseFirst, as the
+// daily run would have given it), so they keep it until the run tells
+// them and lowers them after its notice, as a customer with a record
+// does, instead of showing the lower tier at once, untold; and a starting
+// tier that p's window no longer counts gets its hold (switchHold).
+func (tx *Tx) holdTierChange(old, p *Programme, at time.Time, loc *time.Location) error {
+	if !tiersChanged(&old.Tiers, &p.Tiers) {
+		return nil
+	}
+	return tx.tierHolders(old, &p.Tiers, at, loc, func(h *tierHolder) error {
+		switch {
+		case h.held:
+			return tx.putTierRecord(h.ck, &h.rec)
+		case h.stored || h.rank <= 0:
+			return nil
+		}
+		got, _, _, err := tx.computeTier(h.ck, p, at, loc)
+		if err != nil || got >= carriedRank(&old.Tiers, &p.Tiers, h.rank) {
+			return err
+		}
+		rec := CustomerTier{CustomerID: h.rec.CustomerID}
+		var ch TierChange
+		return tx.setTier(h.ck, &rec, old, h.rec.TierID, CauseFirst, at, &ch)
+	})
 }
 
 // PinTier pins the customer's tier to tierID (a level of the programme in
@@ -957,7 +1057,7 @@ func (tx *Tx) PinTier(customerID, tierID, actorID string, at time.Time, loc *tim
 	ch := TierChange{CustomerID: customerID, At: at}
 	action := "pin"
 	to := tierID
-	rec.HeldUntil = time.Time{} // the manager's word from now on
+	rec.HeldUntil, rec.Start = time.Time{}, false // the manager's word from now on
 	if tierID == "" {
 		action, to = "unpin", p.Tiers.Levels[rank].ID
 		rec.Pinned = false
@@ -1059,7 +1159,7 @@ func (tx *Tx) StartTier(customerID, tierID, actorID string, at time.Time, loc *t
 	computed, to := ts.p.Tiers.Levels[ts.rank].ID, ts.p.Tiers.Levels[max(ts.rank, start)].ID
 	loc = locOr(loc, at)
 	if start > 0 {
-		ts.rec.HeldUntil = ts.p.Tiers.StartHold(at, loc)
+		ts.rec.HeldUntil, ts.rec.Start = ts.p.Tiers.StartHold(at, loc), true
 	}
 	if err := tx.setTier(ts.ck, &ts.rec, &ts.p, to, CauseStart, at, &ch); err != nil {
 		return fail(err)

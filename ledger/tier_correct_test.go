@@ -29,7 +29,7 @@ func TestTierAfterCorrection(t *testing.T) {
 			s := MustOpen(t)
 			c := mustCustomer(t, s, "김하늘", "01012345678")
 			mustUpdate(t, s, func(tx *Tx) error {
-				_, err := tx.SetTiers(rules, "slack:M1", t0)
+				_, err := tx.SetTiers(rules, "slack:M1", t0, nil)
 				return err
 			})
 			update := func(at time.Time) TierChange {
@@ -118,7 +118,7 @@ func TestTierAfterCorrectionNotTheCause(t *testing.T) {
 	s := MustOpen(t)
 	c := mustCustomer(t, s, "김하늘", "01012345678")
 	mustUpdate(t, s, func(tx *Tx) error {
-		_, err := tx.SetTiers(TierRules{WindowMonths: 12, Levels: []Tier{{ID: TierNew}, {ID: TierVIP, MinSpend: 100000}}}, "slack:M1", t0)
+		_, err := tx.SetTiers(TierRules{WindowMonths: 12, Levels: []Tier{{ID: TierNew}, {ID: TierVIP, MinSpend: 100000}}}, "slack:M1", t0, nil)
 		return err
 	})
 	earnAt(t, s, c.ID, 200000, 10000, t0)
@@ -151,7 +151,7 @@ func TestTiersAtErased(t *testing.T) {
 	c := mustCustomer(t, s, "김하늘", "01012345678")
 	mustCustomer(t, s, "이서준", "01022223333")
 	mustUpdate(t, s, func(tx *Tx) error {
-		_, err := tx.SetTiers(TierRules{WindowMonths: 12, Levels: []Tier{{ID: TierNew}, {ID: TierVIP, MinSpend: 100000}}}, "slack:M1", t0)
+		_, err := tx.SetTiers(TierRules{WindowMonths: 12, Levels: []Tier{{ID: TierNew}, {ID: TierVIP, MinSpend: 100000}}}, "slack:M1", t0, nil)
 		return err
 	})
 	earnAt(t, s, c.ID, 200000, 10000, t0)

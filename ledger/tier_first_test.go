@@ -14,7 +14,7 @@ func TestTierFirstVisitAboveBase(t *testing.T) {
 	c := mustCustomer(t, s, "김하늘", "01012345678")
 	old := mustCustomer(t, s, "박서준", "01012345679")
 	mustUpdate(t, s, func(tx *Tx) error {
-		_, err := tx.SetTiers(TierRules{WindowMonths: 12, Levels: []Tier{{ID: TierNew}, {ID: TierRegular, MinVisits: 3}, {ID: TierVIP, MinSpend: 100000}}}, "slack:M1", t0)
+		_, err := tx.SetTiers(TierRules{WindowMonths: 12, Levels: []Tier{{ID: TierNew}, {ID: TierRegular, MinVisits: 3}, {ID: TierVIP, MinSpend: 100000}}}, "slack:M1", t0, nil)
 		return err
 	})
 	earnAt(t, s, old.ID, 150000, 7500, t0) // no tier record made at this visit

@@ -64,7 +64,7 @@ func TestStartTierHold(t *testing.T) {
 			c := mustCustomer(t, s, "김하늘", "01012345678")
 			var ch TierChange
 			mustUpdate(t, s, func(tx *Tx) error {
-				if _, err := tx.SetTiers(holdTiers(tt.window), "slack:UM", t0.AddDate(0, 0, -1)); err != nil {
+				if _, err := tx.SetTiers(holdTiers(tt.window), "slack:UM", t0.AddDate(0, 0, -1), nil); err != nil {
 					return err
 				}
 				if err := tx.ImportVisits(c.ID, 2, t0.AddDate(-1, 0, 0), t0.AddDate(0, 0, -1)); err != nil {
@@ -140,7 +140,7 @@ func TestStartTierHoldRecord(t *testing.T) {
 	path := s.Path()
 	c := mustCustomer(t, s, "김하늘", "01012345678")
 	mustUpdate(t, s, func(tx *Tx) error {
-		if _, err := tx.SetTiers(holdTiers(12), "slack:UM", t0.AddDate(0, 0, -1)); err != nil {
+		if _, err := tx.SetTiers(holdTiers(12), "slack:UM", t0.AddDate(0, 0, -1), nil); err != nil {
 			return err
 		}
 		_, err := tx.StartTier(c.ID, TierVIP, "import", t0, seoul)
@@ -221,7 +221,7 @@ func TestTierDropsHeld(t *testing.T) {
 	held := mustCustomer(t, s, "김하늘", "01012345678")
 	lapsed := mustCustomer(t, s, "박지훈", "01022223333")
 	mustUpdate(t, s, func(tx *Tx) error {
-		_, err := tx.SetTiers(holdTiers(12), "slack:UM", t0.AddDate(-2, 0, 0))
+		_, err := tx.SetTiers(holdTiers(12), "slack:UM", t0.AddDate(-2, 0, 0), nil)
 		return err
 	})
 	// VIP by 15 visits 14 months ago, which have left the window since.
@@ -251,7 +251,7 @@ func TestTierDropsHeld(t *testing.T) {
 		}
 		return nil
 	})
-	mustUpdate(t, s, func(tx *Tx) error { _, err := tx.SetTiers(rules, "slack:UM", at); return err })
+	mustUpdate(t, s, func(tx *Tx) error { _, err := tx.SetTiers(rules, "slack:UM", at, nil); return err })
 	res, err := s.RunDaily(context.Background(), at.Add(time.Hour), seoul)
 	if err != nil || res.DownNotices != 1 || res.Notices[0].CustomerID != lapsed.ID {
 		t.Fatalf("the daily run after the change: %+v, %v; want one notice, to %s", res, err, lapsed.ID)

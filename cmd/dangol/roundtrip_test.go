@@ -30,7 +30,7 @@ func setMoveTiers(t *testing.T, path string) {
 	t.Helper()
 	s := mustOpenStore(t, path)
 	err := s.Update(context.Background(), func(tx *ledger.Tx) error {
-		_, err := tx.SetTiers(moveTiers, "slack:UM", time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC))
+		_, err := tx.SetTiers(moveTiers, "slack:UM", time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC), nil)
 		return err
 	})
 	if cerr := s.Close(); err == nil {
@@ -447,7 +447,7 @@ func TestExport_TierNames(t *testing.T) {
 	for _, db := range []string{from, to} {
 		s := mustOpenStore(t, db)
 		err := s.Update(context.Background(), func(tx *ledger.Tx) error {
-			_, err := tx.SetTiers(tiers, "slack:UM", seededNow.Add(-48*time.Hour))
+			_, err := tx.SetTiers(tiers, "slack:UM", seededNow.Add(-48*time.Hour), nil)
 			if err != nil || db == to {
 				return err
 			}
@@ -585,7 +585,7 @@ func TestImport_StartTierHeld(t *testing.T) {
 	s := mustOpenStore(t, db)
 	err := s.Update(context.Background(), func(tx *ledger.Tx) error {
 		tiers := ledger.TierRules{WindowMonths: 12, Levels: []ledger.Tier{{ID: ledger.TierNew}, {ID: ledger.TierRegular, MinVisits: 5}, {ID: ledger.TierVIP, MinVisits: 15}}}
-		_, err := tx.SetTiers(tiers, "slack:UM", seededNow.AddDate(0, -1, 0))
+		_, err := tx.SetTiers(tiers, "slack:UM", seededNow.AddDate(0, -1, 0), nil)
 		return err
 	})
 	if cerr := s.Close(); err == nil {
