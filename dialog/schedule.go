@@ -63,6 +63,9 @@ type Job struct {
 	// posts nothing writes nothing either (its occurrence is remembered in
 	// memory only): made again after a restart it finds what it found, and
 	// the campaign check every minute would otherwise be a commit a minute.
+	// A check that sends something during a jump has the other checks
+	// look again from its time (Scheduler.recheck): what it sent may be
+	// their work.
 	Check bool
 	// Due, for a Check, returns the first moment at or after at when it
 	// has work (a campaign's send time), zero for none known: a jump then
