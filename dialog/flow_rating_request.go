@@ -52,7 +52,8 @@ func (e *Engine) RatingRequestJob(after time.Duration, deliver func(context.Cont
 		Name: RatingJobName, Spec: DefaultSLASpec, Loc: e.loc, MaxLate: 9 * time.Minute, // shorter than the interval
 		Posts:   func(ctx context.Context, at time.Time) ([]Reply, error) { return e.RatingRequests(ctx, at, after) },
 		Deliver: deliver,
-		Check:   true, // it reads the visits as they are at its run
+		Check:   true,                                                                                               // it reads the visits as they are at its run
+		Due:     func(ctx context.Context, at time.Time) (time.Time, error) { return e.ratingNext(ctx, at, after) }, // check_due.go
 	}, true
 }
 

@@ -56,7 +56,8 @@ func (e *Engine) IdleKeepJob(deliver func(context.Context, Reply) error) Job {
 		Name: IdleKeepJobName, Spec: DefaultIdleKeepSpec, Loc: e.loc, MaxLate: 4 * time.Minute, // shorter than the interval (Job.MaxLate)
 		Posts:   e.IdleKept,
 		Deliver: deliver,
-		Check:   true, // it reads the sessions as they are at its run
+		Check:   true,           // it reads the sessions as they are at its run
+		Due:     e.idleKeepNext, // check_due.go
 	}
 }
 
@@ -66,12 +67,7 @@ func (e *Engine) IdleKeepJob(deliver func(context.Context, Reply) error) Job {
 // keep, is left to the housekeeping sweep and to its writer's next message
 // (told it was cancelled).
 func (e *Engine) IdleKept(ctx context.Context, at time.Time) ([]Reply, error) {
-	var keeping []string
-	for name, f := range flows {
-		if f.keep != nil {
-			keeping = append(keeping, name)
-		}
-	}
+	keeping := keepingFlows()
 	before := at.Add(-e.timeout)
 	// Looked for in a read first: nearly always there is nothing to save,
 	// and the shared write transaction is not held for the look.
@@ -109,6 +105,17 @@ func (e *Engine) IdleKept(ctx context.Context, at time.Time) ([]Reply, error) {
 		return nil, fmt.Errorf("dialog: keep idle flows: %w", err)
 	}
 	return out, nil
+}
+
+// keepingFlows names the flows with a keep: what the idle-keep job saves.
+func keepingFlows() []string {
+	var keeping []string
+	for name, f := range flows {
+		if f.keep != nil {
+			keeping = append(keeping, name)
+		}
+	}
+	return keeping
 }
 
 // keepIdleSession saves what s holds as its writer would have, and returns

@@ -63,6 +63,9 @@ type Job struct {
 	// posts nothing writes nothing either (its occurrence is remembered in
 	// memory only): made again after a restart it finds what it found, and
 	// the campaign check every minute would otherwise be a commit a minute.
+	// A check that sends something during a jump has the other checks
+	// look again from its time (Scheduler.recheck): what it sent may be
+	// their work.
 	Check bool
 	// Due, for a Check, returns the first moment at or after at when it
 	// has work (a campaign's send time), zero for none known: a jump then
@@ -253,7 +256,8 @@ func (s *Scheduler) runJob(ctx context.Context, j *scheduled, now time.Time) err
 	if !ok {
 		return nil
 	}
-	return s.occur(ctx, j, at, now)
+	_, err := s.occur(ctx, j, at, now)
+	return err
 }
 
 // ErrClockBack is returned by Advance when asked to move the clock back.
@@ -316,13 +320,33 @@ func (s *Scheduler) Advance(ctx context.Context, to time.Time, set func(time.Tim
 			}
 		}
 		set(at)
-		if err := s.occur(ctx, &s.jobs[i], at, at); err != nil {
+		sent, err := s.occur(ctx, &s.jobs[i], at, at)
+		if err != nil {
 			errs = append(errs, err)
 		}
 		next[i] = s.jobs[i].sched.Next(at)
+		if sent > 0 {
+			s.recheck(next, i, at)
+		}
 	}
 	set(to)
 	return errors.Join(errs...)
+}
+
+// recheck brings the checks other than job i, which just sent something
+// at at, back to their first occurrence from at: what it sent may be work
+// for them (a question forwarded, to be told past its SLA; a note kept,
+// its rating to ask for) that their Due, read before, did not know of.
+// An occurrence at at that was already made is not made again (occur).
+func (s *Scheduler) recheck(next []time.Time, i int, at time.Time) {
+	for k := range s.jobs {
+		if k == i || !s.jobs[k].Check {
+			continue
+		}
+		if t := s.jobs[k].sched.Next(at.Add(-time.Nanosecond).In(s.jobs[k].Loc)); !t.IsZero() && t.Before(next[k]) {
+			next[k] = t
+		}
+	}
 }
 
 // lastBy returns the last occurrence of sched at or before bound, at being
@@ -384,15 +408,15 @@ func earliest(times []time.Time) int {
 }
 
 // occur makes j's occurrence due at at, at the time now, unless it is
-// recorded as complete.
-func (s *Scheduler) occur(ctx context.Context, j *scheduled, at, now time.Time) error {
+// recorded as complete, and returns how many of its posts it delivered.
+func (s *Scheduler) occur(ctx context.Context, j *scheduled, at, now time.Time) (sent int, err error) {
 	if j.Check && j.checked.Equal(at) {
-		return nil
+		return 0, nil
 	}
 	key := j.Name + "@" + at.UTC().Format(time.RFC3339)
 	done, err := s.posted(ctx, key)
 	if err != nil || done {
-		return err
+		return 0, err
 	}
 	var posts []Reply
 	err = safely(func() error {
@@ -401,7 +425,7 @@ func (s *Scheduler) occur(ctx context.Context, j *scheduled, at, now time.Time) 
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("dialog: schedule %s: make posts: %w", key, err)
+		return 0, fmt.Errorf("dialog: schedule %s: make posts: %w", key, err)
 	}
 	// Bookkeeping after a send must land even when ctx ends meanwhile:
 	// a post sent but not recorded would be sent again.
@@ -409,7 +433,7 @@ func (s *Scheduler) occur(ctx context.Context, j *scheduled, at, now time.Time) 
 	var errs []error
 	for i, pk := range postKeys(key, posts) {
 		if err := ctx.Err(); err != nil {
-			return errors.Join(append(errs, err)...)
+			return sent, errors.Join(append(errs, err)...)
 		}
 		claimed, err := s.claim(ctx, pk, now)
 		if err != nil {
@@ -426,14 +450,15 @@ func (s *Scheduler) occur(ctx context.Context, j *scheduled, at, now time.Time) 
 			}
 			continue
 		}
+		sent++
 		s.log.InfoContext(ctx, "dialog: scheduled post sent", "job", j.Name, "due", at, "post", pk)
 	}
 	if len(errs) > 0 {
-		return errors.Join(errs...)
+		return sent, errors.Join(errs...)
 	}
 	if j.Check && len(posts) == 0 {
 		j.checked = at
-		return nil
+		return 0, nil
 	}
 	err = s.store.Update(keep, func(tx *ledger.Tx) error {
 		if err := tx.MarkPosted(key, now); err != nil {
@@ -449,9 +474,9 @@ func (s *Scheduler) occur(ctx context.Context, j *scheduled, at, now time.Time) 
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("dialog: schedule %s: record: %w", key, err)
+		return sent, fmt.Errorf("dialog: schedule %s: record: %w", key, err)
 	}
-	return nil
+	return sent, nil
 }
 
 // checkKeep is how long past its lateness a check's record of an

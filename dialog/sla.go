@@ -74,20 +74,28 @@ func (h Hours) Deadline(start time.Time, d time.Duration, loc *time.Location) ti
 // staff answer) or "resolve" (a complaint not closed), or "".
 // A new kind wants its texts in slaTexts.
 func (e *Engine) slaDue(th ledger.Thread, now time.Time) string {
+	if kind, deadline := e.slaDeadline(th); kind != "" && !now.Before(deadline) {
+		return kind
+	}
+	return ""
+}
+
+// slaDeadline says which SLA th waits under ("reply", "resolve" or "")
+// and when it passes: the SLA check's Due reads it too, so a rehearsal's
+// jump tells a manager at the moment serve would.
+func (e *Engine) slaDeadline(th ledger.Thread) (string, time.Time) {
 	if th.State == ledger.ThreadClosed {
-		return ""
+		return "", time.Time{}
 	}
 	switch th.Kind {
 	case ledger.ThreadQuestion:
-		if th.AnsweredAt.IsZero() && !now.Before(e.hours.Deadline(th.OpenedAt, e.sla.Reply, e.loc)) {
-			return "reply"
+		if th.AnsweredAt.IsZero() {
+			return "reply", e.hours.Deadline(th.OpenedAt, e.sla.Reply, e.loc)
 		}
 	case ledger.ThreadComplaint:
-		if !now.Before(e.hours.Deadline(th.OpenedAt, e.resolveOpening(), e.loc)) {
-			return "resolve"
-		}
+		return "resolve", e.hours.Deadline(th.OpenedAt, e.resolveOpening(), e.loc)
 	}
-	return ""
+	return "", time.Time{}
 }
 
 // SLAJob checks the open threads every ten minutes and tells each
@@ -100,7 +108,8 @@ func (e *Engine) SLAJob(deliver func(context.Context, Reply) error) Job {
 		Name: SLAJobName, Spec: DefaultSLASpec, Loc: e.loc, MaxLate: 9 * time.Minute, // shorter than the interval (Job.MaxLate)
 		Posts:   e.SLAPosts,
 		Deliver: deliver,
-		Check:   true, // it reads the threads as they are at its run
+		Check:   true,      // it reads the threads as they are at its run
+		Due:     e.slaNext, // check_due.go
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dangol/dangol/bots/telegram"
 	"github.com/dangol/dangol/dialog"
 )
 
@@ -37,15 +36,4 @@ func (m *Main) ratingJob(engine *dialog.Engine, deliver func(context.Context, di
 	}
 	m.Logger.Info("scheduled rating requests", "job", j.Name, "cron", j.Spec, "tz", m.Config.TZ, "after", m.Config.FeedbackAfter.String())
 	return []dialog.Job{j}
-}
-
-// servedRatingJob is serve's ratingJob, left out (and that said) when
-// Telegram, where customers are, is not served: a request queued there
-// would wait in the outbox for a platform that never takes it.
-func (m *Main) servedRatingJob(engine *dialog.Engine, r *router) []dialog.Job {
-	if !r.Serves(telegram.Channel) {
-		m.Logger.Info("rating requests off: they go to customers in Telegram, and Telegram is not configured")
-		return nil
-	}
-	return m.ratingJob(engine, r.scheduled)
 }

@@ -301,12 +301,7 @@ func (m *Main) consoleSchedule(engine *dialog.Engine, clock *consoleClock) (*dia
 	if j, ok := engine.RetentionJob(); ok {
 		jobs = append([]dialog.Job{j}, jobs...) // first, as serve has it
 	}
-	jobs = append(jobs, m.retentionNoticeJob(engine, clock.deliver)...)
-	jobs = append(jobs, m.loyaltyJob(engine, clock.deliver)...)  // loyalty.go
-	jobs = append(jobs, m.slaJob(engine, clock.deliver)...)      // threads.go
-	jobs = append(jobs, m.adJobs(engine, clock.deliver)...)      // marketing.go
-	jobs = append(jobs, m.ratingJob(engine, clock.deliver)...)   // care.go
-	jobs = append(jobs, m.idleKeepJob(engine, clock.deliver)...) // idlekeep.go
+	jobs = append(jobs, m.periodicJobs(engine, clock.deliver, true)...) // serve's (schedule.go)
 	if len(jobs) == 0 {
 		return nil, nil
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -402,4 +403,52 @@ func TestChat_RehearsalRefused(t *testing.T) {
 		}
 		assertOnlyFiles(t, dir)
 	})
+}
+
+// TestChat_ClockJumpChecksAtTheirTimes: one move of the clock over an
+// afternoon and a night makes the checks serve runs every few minutes at
+// the times serve would have: a question the customer left unconfirmed is
+// forwarded 30 minutes after (idle-keep), its reply SLA is told to the
+// manager when the opening hours' deadline passes (SLA check), and the
+// visit's rating request goes three hours after the note (rating check),
+// each under the ⏰ of its own time, and nothing reaches anyone in the
+// night. Before, the checks ran only before the next daily job or at the
+// end of the move: the rating request was never sent (past 21:00), and
+// the question and the SLA DM came at the move's end, at night.
+func TestChat_ClockJumpChecksAtTheirTimes(t *testing.T) {
+	t.Parallel() // its own ledger and Main
+	script := strings.Join([]string{
+		":as staff 민지",
+		"/customer new 010-4815-1623 김하늘",
+		"/link 010-4815-1623",
+		":as customer 4242",
+		"/start", "1", "815887",
+		":as staff 민지",
+		"/note 010-4815-1623 펌 상담",
+		":as customer 4242",
+		"예약 변경하고 싶어요",
+		":as staff 민지",
+		":time 2026-05-14 23:00",
+	}, "\n") + "\n"
+	tr := shopChat(t, "ko", script)
+	const (
+		idle   = "→ [고객 4242] 30분 동안 [보내기]를 누르지 않으셔서"
+		thread = "→ [직원 채널 · 문의 #1] 새 문의"
+		sla    = "→ [console:사장] [문의 #1] 문의가 응답 기준 시간을 넘겼어요."
+		rating = "→ [고객 4242] 안녕하세요, 단골미용실입니다. 오늘 방문 어떠셨어요?"
+	)
+	checkAnswers(t, tr, "민지(직원)", []answerWant{{
+		cmd: ":time 2026-05-14 23:00",
+		want: []string{
+			"⏰ 2026-05-13 (수) 14:35\n" + idle, // the first five minutes' check after the 30 idle minutes
+			"⏰ 2026-05-13 (수) 16:00\n" + sla,  // opened 14:00, answered by 16:00 (2 opening hours)
+			"⏰ 2026-05-13 (수) 17:00\n" + rating,
+			"그사이 예약 게시 5건을 보냈어요.",
+		},
+		count: map[string]int{idle: 1, thread: 1, sla: 1, rating: 1},
+	}})
+	// Nothing is sent between 21:00 and 09:00: the move's end is 23:00.
+	if night := regexp.MustCompile(`⏰ 2026-05-1[34] \(.\) (2[1-3]|0[0-8]):`).FindString(tr); night != "" {
+		t.Errorf("the move posted at night (%s):\n%s", night, tr)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/dangol/dangol/bots/slack"
+	"github.com/dangol/dangol/bots/telegram"
 	"github.com/dangol/dangol/dialog"
 )
 
@@ -73,12 +74,7 @@ func (m *Main) scheduler(engine *dialog.Engine, r *router) (*dialog.Scheduler, e
 	}
 	// First, so that a follow-up DM due at the same time reports it.
 	keep = append(m.retentionJob(engine), keep...)
-	keep = append(keep, m.retentionNoticeJob(engine, r.scheduled)...)
-	keep = append(keep, m.loyaltyJob(engine, r.scheduled)...)                                                    // loyalty.go
-	keep = append(keep, m.slaJob(engine, r.scheduled)...)                                                        // threads.go
-	keep = append(keep, m.adJobs(engine, r.scheduled)...)                                                        // marketing.go
-	keep = append(keep, m.servedRatingJob(engine, r)...)                                                         // care.go
-	keep = append(keep, m.idleKeepJob(engine, r.scheduled)...)                                                   // idlekeep.go
+	keep = append(keep, m.periodicJobs(engine, r.scheduled, r.Serves(telegram.Channel))...)
 	keep = append(keep, m.diskJob(r.scheduled, func() (uint64, error) { return diskFreeAt(m.Store.Path()) })...) // diskfree.go
 	if len(keep) == 0 {
 		return nil, nil
@@ -95,6 +91,28 @@ func (m *Main) scheduler(engine *dialog.Engine, r *router) (*dialog.Scheduler, e
 		return nil, fmt.Errorf("start the scheduled posts: %w", err)
 	}
 	return s, nil
+}
+
+// periodicJobs are the jobs serve and the console's rehearsal clock both
+// run besides the retention run, the weekly summary and the follow-up DMs,
+// in this order, delivered with deliver: the retention notice, the loyalty
+// run, the SLA check, advertising (birthdays, re-confirmation, campaigns,
+// win-backs), the rating requests and the keeping of idle flows. One list,
+// so a job added for serve is rehearsed too. The rating requests go only
+// where customers are (customers: Telegram served, or the console): a
+// request queued for a platform that never takes it would wait in the
+// outbox for ever.
+func (m *Main) periodicJobs(engine *dialog.Engine, deliver func(context.Context, dialog.Reply) error, customers bool) []dialog.Job {
+	jobs := m.retentionNoticeJob(engine, deliver)
+	jobs = append(jobs, m.loyaltyJob(engine, deliver)...) // loyalty.go
+	jobs = append(jobs, m.slaJob(engine, deliver)...)     // threads.go
+	jobs = append(jobs, m.adJobs(engine, deliver)...)     // marketing.go
+	if customers {
+		jobs = append(jobs, m.ratingJob(engine, deliver)...) // care.go
+	} else {
+		m.Logger.Info("rating requests off: they go to customers in Telegram, and Telegram is not configured")
+	}
+	return append(jobs, m.idleKeepJob(engine, deliver)...) // idlekeep.go
 }
 
 // retentionJob is the daily retention run, said in the log, or none (and
