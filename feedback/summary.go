@@ -571,10 +571,22 @@ func (b *builder) scanPoints(tx *ledger.Tx) error {
 	// Counts only: who gave the points and why stay sealed.
 	return tx.ScanPointsClear(b.windowStart(), b.windowEnd(), func(e ledger.PointsEntry) error {
 		d := b.day(e.At)
-		if d < 0 || e.ReversedBy != "" {
-			// A reversed entry counts as if it had never been made, and
-			// its correction (an adjust) is neither earning nor redemption.
+		if d < 0 {
 			return b.tick()
+		}
+		if e.ReversedBy != "" {
+			// A reversed entry counts as if it had never been made, and
+			// its correction (an adjust) is neither earning nor
+			// redemption; of an earn corrected in part, what was spent
+			// before the correction stays earned (and a visit).
+			taken, partial, err := tx.PartialCorrection(e)
+			if err != nil {
+				return err
+			}
+			if !partial {
+				return b.tick()
+			}
+			e.Points -= taken
 		}
 		wk := d / 7
 		switch e.Kind {
