@@ -114,11 +114,55 @@ var correctionScripts = []script{
 		return []step{
 			{msg: staffMsg("/points add 김민지 55000")},
 			{msg: managerMsg("/points redeem 김민지 2000"), check: balanceIs(&f.minji, 750)},
-			{msg: staffMsg("/points undo"), want: []string{h.text("corrections.points.negative", map[string]any{"Name": "김민지", "N": 1, "Kind": h.text("core.points.kind.earn", nil), "Points": ptsOf(h, "+2,750P"), "Balance": ptsOf(h, "750P")})},
-				check: all(balanceIs(&f.minji, 750), entriesAre(&f.minji, 2))},
+			// The earn cannot be undone in full: what is left may be
+			// (PointsPartialCorrection); cancelled, nothing changes.
+			{msg: staffMsg("/points undo"), want: []string{h.text("corrections.points.negative_partial", map[string]any{"Name": "김민지", "N": 1, "Date": "2026-05-13", "Kind": h.text("core.points.kind.earn", nil), "Points": ptsOf(h, "+2,750P"), "Balance": ptsOf(h, "750P"), "Used": ptsOf(h, "2,000P"), "Rest": ptsOf(h, "750P")})},
+				payloads: []string{"yes", "no"}, check: all(balanceIs(&f.minji, 750), entriesAre(&f.minji, 2))},
+			{msg: press(staffMsg(""), "no"), check: all(balanceIs(&f.minji, 750), entriesAre(&f.minji, 2))},
+			// With nothing left the refusal stays a refusal.
+			{msg: managerMsg("/points redeem 김민지 750"), check: balanceIs(&f.minji, 0)},
+			{msg: staffMsg("/points undo"), want: []string{h.text("corrections.points.negative", map[string]any{"Name": "김민지", "N": 1, "Kind": h.text("core.points.kind.earn", nil), "Points": ptsOf(h, "+2,750P"), "Balance": ptsOf(h, "0P")})},
+				check: all(balanceIs(&f.minji, 0), entriesAre(&f.minji, 3))},
+			{msg: managerMsg("/points undo"), check: balanceIs(&f.minji, 750)},
 			// The redeem can be undone, and then the earn.
-			{msg: managerMsg("/points undo"), check: balanceIs(&f.minji, 2750)},
-			{msg: staffMsg("/points undo"), check: all(balanceIs(&f.minji, 0), entriesAre(&f.minji, 4))},
+			{msg: managerMsg("/points void 김민지 2"), check: balanceIs(&f.minji, 2750)},
+			{msg: staffMsg("/points undo"), check: all(balanceIs(&f.minji, 0), entriesAre(&f.minji, 6))},
+		}
+	}},
+	{"PointsPartialCorrection", func(h *harness, f fixture) []step {
+		// A wrong earn partly spent: what is left of it is taken back, as a
+		// partial correction of it, audited; what was spent stays spent.
+		earn := h.text("core.points.kind.earn", nil)
+		already := h.text("corrections.points.already", map[string]any{"Name": "김민지", "N": 1, "Date": "2026-05-13", "Kind": earn, "Points": ptsOf(h, "+2,750P")})
+		ask := func(bal, used string) string {
+			return h.text("corrections.points.negative_partial", map[string]any{"Name": "김민지", "N": 1, "Date": "2026-05-13", "Kind": earn, "Points": ptsOf(h, "+2,750P"), "Balance": ptsOf(h, bal), "Used": ptsOf(h, used), "Rest": ptsOf(h, bal)})
+		}
+		return []step{
+			{msg: staffMsg("/points add 김민지 55000")},
+			{msg: managerMsg("/points redeem 김민지 2000"), check: balanceIs(&f.minji, 750)},
+			{msg: staffMsg("/points undo"), want: []string{ask("750P", "2,000P")}, payloads: []string{"yes", "no"}, check: balanceIs(&f.minji, 750)},
+			// The balance moved while the question waited: asked again
+			// with the figures of now, nothing taken.
+			{msg: managerMsg("/points redeem 김민지 100"), check: balanceIs(&f.minji, 650)},
+			{msg: press(staffMsg(""), "yes"), want: []string{ask("650P", "2,100P")}, check: all(balanceIs(&f.minji, 650), entriesAre(&f.minji, 3))},
+			{msg: press(staffMsg(""), "yes"), want: []string{h.text("corrections.points.partial_done", map[string]any{
+				"Name": "김민지", "N": 1, "Date": "2026-05-13", "Kind": earn, "Points": ptsOf(h, "+2,750P"), "Rest": ptsOf(h, "650P"), "Used": ptsOf(h, "2,100P"),
+				"Change": ptsOf(h, "-650P"), "Balance": ptsOf(h, "650P"), "After": ptsOf(h, "0P")})},
+				check: all(balanceIs(&f.minji, 0), entriesAre(&f.minji, 4), func(t *testing.T, h *harness, _ []Reply) {
+					if !slices.ContainsFunc(h.audits(), func(a ledger.AuditEntry) bool {
+						return a.Action == "points" && a.CustomerID == f.minji && strings.HasPrefix(a.Detail, "reverse-part ") && strings.HasSuffix(a.Detail, " 650")
+					}) {
+						t.Errorf("no audit of the partial correction: %+v", h.audits())
+					}
+					es := h.points(f.minji)
+					if es[0].Points != -650 || es[0].Kind != ledger.PointsAdjust || es[0].Reverses != es[3].ID || es[3].ReversedBy != es[0].ID {
+						t.Errorf("entries %+v, want a correction of -650 naming the earn", es)
+					}
+				})},
+			{msg: staffMsg("/points 김민지"), want: []string{h.text("corrections.entry.reverses_part", map[string]any{"N": "1"}), h.text("corrections.entry.reversed_part", map[string]any{"Used": ptsOf(h, "2,100P")})}},
+			// Corrected once: a second undo or void says so.
+			{msg: staffMsg("/points undo"), want: []string{already}, check: all(balanceIs(&f.minji, 0), entriesAre(&f.minji, 4))},
+			{msg: managerMsg("/points void 김민지 1"), want: []string{already}, check: entriesAre(&f.minji, 4)},
 		}
 	}},
 	{"PointsVoid", func(h *harness, f fixture) []step {

@@ -54,15 +54,18 @@ const (
 
 // Draft keys of the correction flow.
 const (
-	dOp     = "op"     // opEarn or opNoteDelete
+	dOp     = "op"     // opEarn, opNoteDelete or opPartial
 	dNoteID = "nid"    // the note edited or deleted
 	dReason = "reason" // an earn's reason
+	dEntry  = "entry"  // the points entry corrected in part
+	dRest   = "rest"   // the points a partial correction takes back, as asked
 )
 
 // Operations the correction flow confirms.
 const (
 	opEarn       = "earn"
 	opNoteDelete = "note.delete"
+	opPartial    = "points.partial"
 )
 
 // confirmOp is an operation the correction flow's [yes] [cancel] step
@@ -81,6 +84,7 @@ type confirmOp struct {
 var confirmOps = map[string]confirmOp{
 	opEarn:       {yes: "corrections.btn.earn", run: (*turn).confirmedEarn, title: "core.flow.correct.earn"},
 	opNoteDelete: {yes: "corrections.btn.delete", run: (*turn).confirmedNoteDelete, title: "core.flow.correct.note.delete"},
+	opPartial:    {yes: "corrections.btn.partial", run: (*turn).confirmedPartial, title: "core.flow.correct.partial"},
 }
 
 // correctFlow is registered in flows (flows.go).
@@ -269,6 +273,10 @@ func (t *turn) reverse(c ledger.Customer, e ledger.PointsEntry, n int) error {
 	}
 	data["Balance"] = t.pts(bal)
 	if bal+r.Points < 0 {
+		if e.Kind == ledger.PointsEarn && bal > 0 {
+			t.askPartial(c, e, bal, data)
+			return nil
+		}
 		t.say("corrections.points.negative", data)
 		return nil
 	}
@@ -295,6 +303,71 @@ func (t *turn) reverse(c ledger.Customer, e ledger.PointsEntry, n int) error {
 		text += line
 	}
 	t.add(t.mk(text))
+	return nil
+}
+
+// askPartial offers, for an earn partly spent before its mistake was seen
+// (a 1,000,000원 typed for 100,000원), to take back what is left of it:
+// the balance, all of it from this earn, the spent part staying spent.
+// Refusing outright left the shop no way to correct it but a redeem that
+// never happened, which the summary would count as points used. The
+// answer names what was used and what would be taken back; nothing
+// changes until [남은 포인트 정정].
+func (t *turn) askPartial(c ledger.Customer, e ledger.PointsEntry, rest int64, data map[string]any) {
+	t.begin(flowCorrect)
+	d := t.sess.Draft
+	d[dOp], d[dCustomer], d[dEntry], d[dRest] = opPartial, c.ID, e.ID, strconv.FormatInt(rest, 10)
+	data["Used"], data["Rest"] = t.pts(e.Points-rest), t.pts(rest)
+	t.say("corrections.points.negative_partial", data, t.btn("corrections.btn.partial", "yes"), t.btn("core.btn.cancel", "no"))
+}
+
+// confirmedPartial takes back what is left of the draft's earn
+// (ledger.PartialReversalOf), audited as "reverse-part <id> <points>". If
+// the balance moved while the question waited, or the earn was corrected
+// since, it is answered as the command would be now (asked again with the
+// new figures, or corrected in full, or refused), never with the old ones.
+func (t *turn) confirmedPartial() error {
+	d := t.sess.Draft
+	c, err := t.confirmedCustomer()
+	if err != nil {
+		return err
+	}
+	e, found, err := t.pointsEntry(c.ID, d[dEntry])
+	if err != nil {
+		return err
+	}
+	if !found {
+		return fmt.Errorf("dialog: partial correction: entry %s not in %s's history", d[dEntry], c.ID)
+	}
+	n, err := t.entryNumber(e)
+	if err != nil {
+		return err
+	}
+	asked, err := strconv.ParseInt(d[dRest], 10, 64)
+	if err != nil {
+		return fmt.Errorf("dialog: partial correction draft: %w", err)
+	}
+	bal, err := t.tx.Balance(c.ID)
+	if err != nil {
+		return fmt.Errorf("dialog: read balance: %w", err)
+	}
+	if bal != asked || e.ReversedBy != "" {
+		return t.reverse(c, e, n)
+	}
+	r, err := ledger.PartialReversalOf(e, bal, t.actor.ID(), "", t.now)
+	if err != nil {
+		return t.reverse(c, e, n) // no longer partial: say why as the command would
+	}
+	if err := t.tx.AddPoints(&r); err != nil {
+		return fmt.Errorf("dialog: reverse points in part: %w", err)
+	}
+	if err := t.audit("points", c.ID, "reverse-part "+e.ID+" "+strconv.FormatInt(bal, 10)); err != nil {
+		return err
+	}
+	t.say("corrections.points.partial_done", map[string]any{
+		"Name": c.Name, "N": n, "Date": t.day(e.At), "Kind": t.text(entryKindID(e), nil), "Points": t.signedPts(e.Points),
+		"Rest": t.pts(bal), "Used": t.pts(e.Points - bal), "Change": t.signedPts(r.Points), "Balance": t.pts(bal), "After": t.pts(0),
+	})
 	return nil
 }
 
@@ -378,18 +451,30 @@ func (t *turn) entryLines(customerID string, es []ledger.PointsEntry) (lines []s
 		nd["N"], nd["Line"] = total-i, t.text(id, d)
 		line := t.text("corrections.numbered", nd)
 		if e.Reverses != "" {
-			ref := "?"
+			ref, partial := "?", false
 			if j := slices.IndexFunc(es, func(x ledger.PointsEntry) bool { return x.ID == e.Reverses }); j >= 0 {
 				ref = strconv.Itoa(total - j)
+				_, partial, _ = t.tx.PartialCorrection(es[j])
 			} else if orig, err := t.tx.PointsEntry(e.Reverses); err == nil {
 				if n, err := t.entryNumber(orig); err == nil {
 					ref = strconv.Itoa(n)
 				}
+				_, partial, _ = t.tx.PartialCorrection(orig)
 			}
-			line += " " + t.text("corrections.entry.reverses", map[string]any{"N": ref})
+			id := "corrections.entry.reverses"
+			if partial {
+				id = "corrections.entry.reverses_part"
+			}
+			line += " " + t.text(id, map[string]any{"N": ref})
 		}
 		if e.ReversedBy != "" {
-			line += " " + t.text("corrections.entry.reversed", nil)
+			id := "corrections.entry.reversed"
+			if taken, partial, err := t.tx.PartialCorrection(e); err == nil && partial {
+				id = "corrections.entry.reversed_part"
+				line += " " + t.text(id, map[string]any{"Used": t.pts(e.Points - taken)})
+			} else {
+				line += " " + t.text(id, nil)
+			}
 		}
 		lines = append(lines, line)
 	}

@@ -14,7 +14,7 @@ import (
 
 // The rating request after a visit (issue 14): a service message, so it
 // needs only the consent given at /start. A linked, consenting, reachable
-// customer whose visit was recorded (a note or a points earn:
+// customer whose visit was recorded (a note, a points earn or stamps:
 // ledger.RecordVisit) is asked "오늘 방문 어떠셨어요?" with the star buttons,
 // DANGOL_FEEDBACK_AFTER after their day's first visit, once per visit day,
 // not when they already left feedback that day, and never between 21:00

@@ -324,17 +324,30 @@ func amountField(s string) (amount, rest string) {
 }
 
 // pointsField is amountField for points: "1,000 P", "500 포인트",
-// "500 points".
+// "500 points", and the parts after a 만 or 억 written apart ("1만 5천",
+// "1만 5천 P"), which parsePoints reads as one figure.
 func pointsField(s string) (points, rest string) {
 	points, rest = firstField(s)
-	next, after := firstField(rest)
-	switch strings.ToLower(next) {
-	case "p", "포인트", "점", "pts", "pt", "points", "point":
-		if _, ok := parsePoints(points + next); ok {
-			return points + " " + next, after
+	for {
+		next, after := firstField(rest)
+		switch strings.ToLower(next) {
+		case "":
+			return points, rest
+		case "p", "포인트", "점", "pts", "pt", "points", "point":
+			if _, ok := parsePoints(points + next); ok {
+				return points + " " + next, after
+			}
+			return points, rest
 		}
+		part := strings.HasSuffix(points, "만") || strings.HasSuffix(points, "억")
+		if !part || !startsFigure(next) {
+			return points, rest
+		}
+		if _, ok := parsePoints(points + " " + next); !ok {
+			return points, rest
+		}
+		points, rest = points+" "+next, after
 	}
-	return points, rest
 }
 
 // startsFigure reports whether s begins with a digit (full-width too) or a
@@ -348,8 +361,11 @@ func startsFigure(s string) bool {
 // parsePoints reads a positive whole number of points: digits with optional
 // comma grouping and an optional suffix 점, p, P or 포인트 ("1,500점",
 // "300 P"), or English's pts, pt, points or point in any case ("2,000
-// pts", "500 Points"). Zero, negatives, decimals and overflow return
-// ok=false.
+// pts", "500 Points"). Korean units are read as parseAmount reads them
+// ("1만", "1.5만P", "3만 5천 포인트"), since staff say "만 포인트" as they
+// say "만원"; a currency mark ("1만원") is not points and is refused. Zero,
+// negatives, decimals without a unit and overflow return ok=false; the
+// callers cap the figure.
 func parsePoints(s string) (int64, bool) {
 	s = strings.TrimSpace(foldFullWidth(s))
 	for _, suffix := range []string{"포인트", "점", "points", "point", "pts", "pt", "p"} {
@@ -358,11 +374,32 @@ func parsePoints(s string) (int64, bool) {
 			break
 		}
 	}
+	if koreanUnitFigure(s) {
+		n, ok := parseAmount(s)
+		return n, ok && n > 0
+	}
 	mant, scale, n, ok := scanAmountNumber(s)
 	if !ok || n != len(s) || scale != 0 || mant <= 0 {
 		return 0, false
 	}
 	return mant, true
+}
+
+// koreanUnitFigure reports a figure written with Korean number units and
+// nothing else: digits, commas, points, spaces and 십 백 천 만 억 조, at
+// least one unit. "1만원" and "₩1만" are not (they name won).
+func koreanUnitFigure(s string) bool {
+	unit := false
+	for _, r := range s {
+		if _, _, ok := amountUnit(r); ok {
+			unit = true
+			continue
+		}
+		if !(r >= '0' && r <= '9' || r == ',' || r == '.' || unicode.IsSpace(r)) {
+			return false
+		}
+	}
+	return unit
 }
 
 // cutSuffixFold is strings.CutSuffix ignoring the case of ASCII letters.

@@ -196,7 +196,17 @@ func TestParsePoints(t *testing.T) {
 		{"1,00", 0, false},
 		{"0100", 0, false},
 		{"100원", 0, false},
-		{"1만", 0, false},
+		{"1만", 10000, true},
+		{"1만P", 10000, true},
+		{"1.5만 포인트", 15000, true},
+		{"3만 5천점", 35000, true},
+		{"5천", 5000, true},
+		{"1억", 100000000, true},
+		{"1만원", 0, false},
+		{"₩1만", 0, false},
+		{"0만", 0, false},
+		{"1.23456만", 0, false},
+		{"1만1억", 0, false},
 		{"10 0", 0, false},
 		{"9223372036854775808", 0, false},
 	}
@@ -760,6 +770,9 @@ func TestPointsField(t *testing.T) {
 		{"1 point", "1 point", ""},
 		{"500 Points", "500 Points", ""},
 		{"abc P", "abc", "P"},
+		{"1만 5천 음료", "1만 5천", "음료"},
+		{"1만 5천 P 음료", "1만 5천 P", "음료"},
+		{"1만 천연 샴푸", "1만", "천연 샴푸"},
 	}
 	for _, tt := range tests {
 		points, rest := pointsField(tt.in)

@@ -68,3 +68,29 @@ func TestWeeklyIgnoresCorrections(t *testing.T) {
 		}
 	}
 }
+
+// TestWeeklyPartialCorrection: an earn corrected in part (ledger.
+// PartialReversalOf: a wrong earn partly spent before it was seen) counts
+// as earned what was spent of it, and stays a visit; the redeem is a
+// redeem and the correction neither. The week reads as if the shop had
+// earned just what the customer used.
+func TestWeeklyPartialCorrection(t *testing.T) {
+	s := mustOpen(t)
+	none := time.Time{}
+	write(t, s, func(f fixture) {
+		a := f.customer("김민지", day(9, 1, 10, 0), none, true)
+		e := ledger.PointsEntry{CustomerID: a, Kind: ledger.PointsEarn, Points: 50000, Amount: 1000000, At: day(11, 24, 9, 0), ActorID: jimin.id}
+		f.check(f.tx.AddPoints(&e))
+		f.points(a, ledger.PointsRedeem, -4000, day(11, 25, 9, 0))
+		r, err := ledger.PartialReversalOf(e, 46000, jimin.id, "", day(11, 26, 9, 0))
+		f.check(err)
+		f.check(f.tx.AddPoints(&r))
+	})
+	sum, err := Weekly(context.Background(), s, w48, Options{Loc: kst, Now: now48})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sum.This; got.PointsEarned != 4000 || got.PointsRedeemed != 4000 || got.PointsGiven != 0 || got.Visits != 1 {
+		t.Errorf("week = %+v, want 4,000 earned and redeemed, nothing given, one visit", got)
+	}
+}

@@ -15,8 +15,9 @@
 //
 // Definitions:
 //
-//   - visits: distinct customer-days with a note or a points earn;
-//   - returning customers: distinct customers with a note or an earn in the
+//   - visits: distinct customer-days with a note, a points earn or stamps
+//     (ledger.RecordVisit's visit, which the tier and the card count);
+//   - returning customers: distinct customers with a visit in the
 //     week who were created before it;
 //   - CSAT: the share of ratings of 4 or 5; NPS: promoters (9–10) minus
 //     detractors (0–6) as a percentage of NPS answers, shown only from
@@ -34,9 +35,9 @@
 //     messages the shop started in the week, follow-ups, rating requests,
 //     birthday greetings and win-backs (ledger.Outreach) and campaign
 //     recipients sent; replies are customers who wrote to the shop within
-//     14 days of a message, return visits customers with a note or an earn
-//     on a later day within 14 days (as a share of the customers
-//     messaged); the baseline is the customers skipped for want of
+//     14 days of a message, return visits customers with a visit (a
+//     note, an earn or stamps) on a later day within 14 days (as a share
+//     of the customers messaged); the baseline is the customers skipped for want of
 //     advertising consent and their visits in the 14 days after. The line
 //     shows only in a week with a message sent.
 //

@@ -67,8 +67,8 @@ type Options struct {
 type Figures struct {
 	Notes          int   // consultation notes (consults)
 	NewCustomers   int   // customers created in the week
-	Returning      int   // distinct customers with a note or an earn, created before the week
-	Visits         int   // distinct customer-days with a note or an earn
+	Returning      int   // distinct customers with a visit (a note, an earn or stamps), created before the week
+	Visits         int   // distinct customer-days with a note, an earn or stamps (ledger.RecordVisit's visit)
 	PointsEarned   int64 // sum of earn entries
 	PointsRedeemed int64 // sum of redeem entries, as a positive number
 	// PointsGiven is the sum of the positive adjustments that correct
@@ -303,7 +303,7 @@ func Weekly(ctx context.Context, r Reader, w Week, opts Options) (*Summary, erro
 	err := r.View(ctx, func(tx *ledger.Tx) error {
 		b := newBuilder(ctx, s, limit)
 		steps := []func(*ledger.Tx) error{
-			b.scanNotes, b.scanPoints, b.scanFeedback, b.scanNewCustomers,
+			b.scanNotes, b.scanPoints, b.scanStamps, b.scanFeedback, b.scanNewCustomers,
 			b.scanFollowUps, b.scanBirthdays, b.scanVisitStats, b.scanLoyalty, b.scanOutreach, b.finish,
 		}
 		for _, step := range steps {
@@ -553,14 +553,40 @@ func custNumber(id string) (uint64, bool) {
 	return n, true
 }
 
+// scanStamps counts stamps as visits, as ledger.RecordVisit does for the
+// tier, the card and /mydata: a customer who only got a stamp came in, and
+// the week's 방문 left them out while the tier counted them. A stamp taken
+// back counts as never given, as a reversed earn does; stamps carried over
+// by an import were no visit that day.
+func (b *builder) scanStamps(tx *ledger.Tx) error {
+	return tx.ScanStamps(b.windowStart(), b.windowEnd(), func(e ledger.StampEntry) error {
+		if d := b.day(e.At); d >= 0 && e.N > 0 && e.ReversedBy == "" && !e.Imported {
+			b.visit(e.CustomerID, d)
+		}
+		return b.tick()
+	})
+}
+
 func (b *builder) scanPoints(tx *ledger.Tx) error {
 	// Counts only: who gave the points and why stay sealed.
 	return tx.ScanPointsClear(b.windowStart(), b.windowEnd(), func(e ledger.PointsEntry) error {
 		d := b.day(e.At)
-		if d < 0 || e.ReversedBy != "" {
-			// A reversed entry counts as if it had never been made, and
-			// its correction (an adjust) is neither earning nor redemption.
+		if d < 0 {
 			return b.tick()
+		}
+		if e.ReversedBy != "" {
+			// A reversed entry counts as if it had never been made, and
+			// its correction (an adjust) is neither earning nor
+			// redemption; of an earn corrected in part, what was spent
+			// before the correction stays earned (and a visit).
+			taken, partial, err := tx.PartialCorrection(e)
+			if err != nil {
+				return err
+			}
+			if !partial {
+				return b.tick()
+			}
+			e.Points -= taken
 		}
 		wk := d / 7
 		switch e.Kind {

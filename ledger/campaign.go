@@ -767,7 +767,7 @@ func (tx *Tx) MarkCampaignReaction(customerID string, reaction CampaignReaction,
 // who were never messaged (the baseline).
 type CampaignFigures struct {
 	// Sent is the recipients whose message went (the failed left out);
-	// Visited those of them with a visit (a note or a points earn) in the
+	// Visited those of them with a visit (a note, a points earn or stamps) in the
 	// window after their send; Redeemed those who used its benefit in it
 	// (the campaign's coupon, or points redeemed when it gave points).
 	Sent, Visited, Redeemed int

@@ -36,6 +36,52 @@ func ReversalOf(e PointsEntry, actorID, reason string, at time.Time) (PointsEntr
 	return PointsEntry{CustomerID: e.CustomerID, At: at, Kind: PointsAdjust, Points: -e.Points, ActorID: actorID, Reason: reason, Reverses: e.ID}, nil
 }
 
+// PartialReversalOf returns the partial correction of the earn e: an
+// adjust taking back points of it (0 < points < e.Points), naming e, for
+// an earn that was partly spent before the mistake was seen. What was
+// spent stays spent; what is left of the wrong earn comes off the balance.
+// e then counts as reversed (it is corrected once, ErrAlreadyReversed
+// after), and its correction says how much (PartialCorrection). It fails
+// as ReversalOf does, and with ErrInvalid for an entry that is no earn or
+// points out of range.
+func PartialReversalOf(e PointsEntry, points int64, actorID, reason string, at time.Time) (PointsEntry, error) {
+	r, err := ReversalOf(e, actorID, reason, at)
+	if err != nil {
+		return PointsEntry{}, err
+	}
+	if e.Kind != PointsEarn || points <= 0 || points >= e.Points {
+		return PointsEntry{}, fmt.Errorf("ledger: reverse %s in part: %w", e.ID, invalid("points", "%d of an entry of %d points", points, e.Points))
+	}
+	r.Points = -points
+	return r, nil
+}
+
+// partialOf reports whether the correction of points corr of the entry
+// orig takes back only part of it: an earn partly spent.
+func partialOf(orig PointsEntry, corr int64) bool {
+	return orig.Kind == PointsEarn && corr < 0 && -corr < orig.Points
+}
+
+// PartialCorrection returns, for an entry e that a correction reversed,
+// how many of its points the correction took back, and whether that was
+// part of them only (PartialReversalOf): the rest counts as earned, since
+// it was spent. The correction is read without opening its sealed part.
+func (tx *Tx) PartialCorrection(e PointsEntry) (int64, bool, error) {
+	k, ok := keyOfID(e.ReversedBy)
+	if e.ReversedBy == "" || !ok {
+		return 0, false, nil
+	}
+	v := tx.get(bucketPoints, k)
+	if v == nil {
+		return 0, false, fmt.Errorf("ledger: correction %s: %w", e.ReversedBy, ErrNotFound)
+	}
+	c, _, err := decodePoints(k, v)
+	if err != nil {
+		return 0, false, fmt.Errorf("ledger: correction %s: %w", e.ReversedBy, err)
+	}
+	return -c.Points, partialOf(e, c.Points), nil
+}
+
 // checkReversal checks the correction e of the customer at ck and returns
 // the key of the entry it reverses.
 func (tx *Tx) checkReversal(ck []byte, e *PointsEntry) ([]byte, error) {
@@ -58,7 +104,7 @@ func (tx *Tx) checkReversal(ck []byte, e *PointsEntry) ([]byte, error) {
 	switch {
 	case orig.Reverses != "":
 		return nil, fmt.Errorf("reverse %s: %w", e.Reverses, ErrIsCorrection)
-	case e.Points != -orig.Points:
+	case e.Points != -orig.Points && !partialOf(orig, e.Points):
 		return nil, fmt.Errorf("reverse %s: %w", e.Reverses, invalid("points", "a correction of %d points must change %d", orig.Points, -orig.Points))
 	}
 	return bytes.Clone(k), nil

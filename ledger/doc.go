@@ -498,8 +498,8 @@
 // a kind, a reason, a code and a number, nothing sealed. OutreachFigures
 // weighs a period's messages (and, read-only, campaign recipients:
 // ScanCampaignSends) against what their customers did within
-// ResponseWindow: a thread message of theirs (a reply), a note or an earn
-// after the message (a visit: the visit that led to a care message is
+// ResponseWindow: a thread message of theirs (a reply), a note, an earn or
+// stamps after the message (a visit: the visit that led to a care message is
 // before it), the coupon used or points redeemed; CampaignFigures weighs
 // one campaign's recipients by the same rule (responseOf). Caveats:
 // the figures read what is recorded when they are asked, so a period's

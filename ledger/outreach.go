@@ -453,8 +453,8 @@ type ResponseFigures struct {
 	// ResponseWindow after it, with no later message to them in between
 	// (a reply answers the latest message only, of whatever kind).
 	Replied int
-	// Visited is how many of them visited (a note or a points earn not
-	// reversed) after a message, within ResponseWindow: customers, not
+	// Visited is how many of them visited (a note, a points earn or stamps
+	// not reversed, as RecordVisit counts a visit) after a message, within ResponseWindow: customers, not
 	// visits. The visit that led to a care message (the rating request's,
 	// the follow-up's note) is before it, so it is no answer to it.
 	Visited int
@@ -596,6 +596,16 @@ func (tx *Tx) responseOf(msgs []sentMessage, until time.Time) (ResponseFigures, 
 			a.visits = append(a.visits, p.At)
 		case PointsRedeem:
 			a.redeems = append(a.redeems, p.At)
+		}
+		return nil
+	})
+	if err != nil {
+		return f, fmt.Errorf("ledger: outreach figures: %w", err)
+	}
+	// Stamps are a visit, as RecordVisit counts them for the tier.
+	err = tx.ScanStamps(from, to, func(e StampEntry) error {
+		if a := acts[e.CustomerID]; a != nil && e.N > 0 && e.ReversedBy == "" && !e.Imported {
+			a.visits = append(a.visits, e.At)
 		}
 		return nil
 	})

@@ -278,10 +278,11 @@ func (tx *Tx) AddPoints(e *PointsEntry) error {
 		if err != nil {
 			return fmt.Errorf("ledger: add points: %w", err)
 		}
-		if was.Kind == PointsEarn {
+		if was.Kind == PointsEarn && e.Points == -was.Points {
 			// An earn reversed is a visit that may not have happened (the
 			// wrong customer, a typo): its day counts no more unless
-			// another record is on it.
+			// another record is on it. A partial correction leaves the
+			// visit: part of its points were spent, so the customer came.
 			if err := tx.UncountVisit(e.CustomerID, was.At.In(e.At.Location())); err != nil {
 				return fmt.Errorf("ledger: add points: %w", err)
 			}
