@@ -664,6 +664,12 @@ func (t *turn) inboxLine(th ledger.Thread) (string, error) {
 	line := t.text("threads.inbox.line", map[string]any{
 		"Tag": t.threadTag(t.lang, th), "Who": who, "State": t.threadState(th), "Age": t.age(t.now.Sub(th.OpenedAt)),
 	})
+	// A thread the customer wrote to again after it was closed reads as
+	// one waiting again, not as a new one nobody has seen: the summary
+	// counts such a complaint 미해결 too.
+	if th.Reopened > 0 {
+		line += " · " + t.text("threads.inbox.reopened", nil)
+	}
 	if ids, ok := slaTexts[t.e.slaDue(th, t.now)]; ok { // the SLA DMs' own test (sla.go)
 		line += " · " + t.text(ids.inbox, nil)
 	}

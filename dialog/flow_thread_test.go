@@ -140,6 +140,7 @@ var threadScripts = []script{
 					t.Errorf("%d messages, want 5", n)
 				}
 			}},
+			step{msg: staffMsg("/inbox"), ids: []string{"threads.inbox.reopened"}},
 			step{msg: staffMsg("/customer 김민지"), ids: []string{"threads.card.title"}, want: []string{"#1", question}},
 			step{msg: custMsg("/mydata"), ids: []string{"threads.card.title"}, want: []string{question, "네, 3시 가능해요", h.text("threads.shop", nil) + ": 네, 3시 가능해요"}, not: []string{"slack:", "지수"}},
 		)
