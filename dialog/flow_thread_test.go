@@ -113,7 +113,7 @@ var threadScripts = []script{
 				}
 			}},
 			step{msg: custMsg("감사합니다, 3시로 할게요"), ids: []string{"threads.joined"}},
-			step{msg: staffMsg("/inbox"), want: []string{"#1", "김민지", h.text("threads.state.answered", map[string]any{"By": staffID, "First": h.text("threads.age.minutes", map[string]any{"N": 14})})}},
+			step{msg: staffMsg("/inbox"), want: []string{"#1", "김민지", h.text("threads.state.answered", map[string]any{"By": staffID, "First": h.text("threads.opening.minutes", map[string]any{"N": 14})})}},
 			step{msg: staffMsg("/inbox 1"), want: []string{question, "2명이에요", "네, 3시 가능해요", "감사합니다, 3시로 할게요"}},
 			// A colleague is told that one is open and handled, not that
 			// none is.
@@ -143,6 +143,19 @@ var threadScripts = []script{
 			step{msg: staffMsg("/inbox"), ids: []string{"threads.inbox.reopened"}},
 			step{msg: staffMsg("/customer 김민지"), ids: []string{"threads.card.title"}, want: []string{"#1", question}},
 			step{msg: custMsg("/mydata"), ids: []string{"threads.card.title"}, want: []string{question, "네, 3시 가능해요", h.text("threads.shop", nil) + ": 네, 3시 가능해요"}, not: []string{"slack:", "지수"}},
+		)
+	}},
+	// A question sent at 14:00 and answered at 10:30 the next morning
+	// waited 영업 6시간 (14–20 and 10–10:30), as the reply SLA and the
+	// summary count it: /inbox showed the wall clock's 20시간. Its "20시간
+	// 전" stays wall-clock: it says when the question came, not a wait.
+	{"FirstResponseInOpeningTime", func(h *harness, f fixture) []step {
+		first := h.text("threads.state.answered", map[string]any{"By": staffID, "First": h.text("threads.opening.hours", map[string]any{"N": 6})})
+		return append(linkMinji(h),
+			step{msg: custMsg("내일 3시 예약 가능한가요?"), ids: []string{"threads.ask"}},
+			step{msg: press(custMsg(""), questionSend)},
+			step{advance: 20*time.Hour + 30*time.Minute, msg: staffMsg("/reply 1 네, 가능해요"), want: []string{h.text("threads.reply.sent", map[string]any{"N": 1})}},
+			step{msg: staffMsg("/inbox"), want: []string{first}, not: []string{h.text("threads.state.answered", map[string]any{"By": staffID, "First": h.text("threads.age.hours", map[string]any{"N": 20})})}},
 		)
 	}},
 	{"UnlinkedQuestion", func(h *harness, f fixture) []step {

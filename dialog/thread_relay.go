@@ -262,7 +262,11 @@ func (t *turn) threadStateIn(lang string, th ledger.Thread) string {
 	case th.State == ledger.ThreadClosed:
 		return text("threads.state.closed", map[string]any{"By": t.actorLabel(th.ClosedBy)})
 	case th.State == ledger.ThreadAnswered:
-		return text("threads.state.answered", map[string]any{"By": by, "First": t.e.ageText(lang, th.FirstResponse())})
+		// The first response in opening time, as the reply SLA and the
+		// summary's 첫 응답 measure it: a question sent at 19:50 and
+		// answered at 10:10 waited 영업 20분, not 14시간.
+		first := t.e.openingText(lang, t.e.hours.Between(th.OpenedAt, th.AnsweredAt, t.e.loc))
+		return text("threads.state.answered", map[string]any{"By": by, "First": first})
 	case th.ClaimedBy != "" && th.Kind == ledger.ThreadComplaint:
 		return text("threads.state.contact", map[string]any{"By": by})
 	case th.ClaimedBy != "":
