@@ -98,6 +98,19 @@ func (t *turn) relayReply(th ledger.Thread, text string, inThread bool) error {
 		return nil
 	}
 	first := th.AnsweredAt.IsZero()
+	// The shop writing first (a follow-up, flow_followup_send.go) answers
+	// nothing until the customer has written: it is announced as a
+	// message sent, not a reply.
+	sentID, postID := "threads.reply.sent", "threadrelay.replied"
+	if th.ByShop {
+		ms, err := t.tx.ThreadMessages(th.Number)
+		if err != nil {
+			return fmt.Errorf("dialog: messages of a shop's thread: %w", err)
+		}
+		if !slices.ContainsFunc(ms, func(m ledger.ThreadMessage) bool { return !m.Out }) {
+			sentID, postID = "threads.reply.started", "threadrelay.started"
+		}
+	}
 	if th.ClaimedBy == "" {
 		if _, err := t.tx.ClaimThread(th.Number, t.actor.ID(), t.now); err != nil {
 			return fmt.Errorf("dialog: claim replied thread: %w", err)
@@ -118,14 +131,14 @@ func (t *turn) relayReply(th ledger.Thread, text string, inThread bool) error {
 	t.add(Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Thread: strconv.FormatInt(th.Number, 10),
 		Text: t.e.cat.Text(lang, "threads.relay", map[string]any{"Shop": t.shopName(lang), "Staff": t.publicStaffName(), "Text": text})})
 	if !inThread {
-		t.add(t.staffPost(th, t.e.cat.Text(t.e.lang, "threadrelay.replied", map[string]any{"Name": t.staffName(), "Text": text})))
+		t.add(t.staffPost(th, t.e.cat.Text(t.e.lang, postID, map[string]any{"Name": t.staffName(), "Text": text})))
 	}
 	if first {
 		if err := t.headUpdate(th); err != nil {
 			return err
 		}
 	}
-	t.say("threads.reply.sent", map[string]any{"N": th.Number})
+	t.say(sentID, map[string]any{"N": th.Number})
 	return nil
 }
 
