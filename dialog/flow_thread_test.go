@@ -1,6 +1,7 @@
 package dialog
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -156,6 +157,25 @@ var threadScripts = []script{
 			step{msg: press(custMsg(""), questionSend)},
 			step{advance: 20*time.Hour + 30*time.Minute, msg: staffMsg("/reply 1 네, 가능해요"), want: []string{h.text("threads.reply.sent", map[string]any{"N": 1})}},
 			step{msg: staffMsg("/inbox"), want: []string{first}, not: []string{h.text("threads.state.answered", map[string]any{"By": staffID, "First": h.text("threads.age.hours", map[string]any{"N": 20})})}},
+		)
+	}},
+	// A customer erased while their question is open is named as erased,
+	// not as an unlinked sender, and /inbox offers only what can still be
+	// done: closing it (no card to show, nobody to write to).
+	{"ErasedCustomerOpenThread", func(h *harness, f fixture) []step {
+		return append(linkMinji(h),
+			step{msg: custMsg("내일 3시 예약 가능한가요?"), ids: []string{"threads.ask"}},
+			step{msg: press(custMsg(""), questionSend)},
+			step{build: func() Message {
+				h.update(func(tx *ledger.Tx) error { return tx.EraseCustomer(f.minji, t0) })
+				return staffMsg("/inbox")
+			}, ids: []string{"threads.erased"}, not: []string{h.text("threads.unlinked", nil), "김민지"}},
+			step{msg: staffMsg("/inbox 1"), ids: []string{"threads.erased"}, check: func(t *testing.T, h *harness, rs []Reply) {
+				if ps := payloads(rs); !slices.Equal(ps, []string{"th:close:1"}) {
+					t.Errorf("buttons %v, want only th:close:1", ps)
+				}
+			}},
+			step{msg: press(staffMsg(""), "th:card:1"), ids: []string{"threads.erased"}},
 		)
 	}},
 	{"UnlinkedQuestion", func(h *harness, f fixture) []step {
