@@ -243,6 +243,9 @@ type Summary struct {
 	// Past holds the TrendWeeks weeks before Week, oldest first: Past[7] is
 	// the week before.
 	Past [TrendWeeks]Figures
+	// Earlier says the shop had customers before the Past weeks: its
+	// averages cover all of them, quiet or not (AvgWeeks).
+	Earlier bool
 
 	Staff []StaffCount // notes per staff member, most first
 	Days  [7]Day       // Monday first
@@ -310,7 +313,7 @@ func Weekly(ctx context.Context, r Reader, w Week, opts Options) (*Summary, erro
 	err := r.View(ctx, func(tx *ledger.Tx) error {
 		b := newBuilder(ctx, s, limit)
 		steps := []func(*ledger.Tx) error{
-			b.scanNotes, b.scanPoints, b.scanFeedback, b.scanNewCustomers,
+			b.scanNotes, b.scanPoints, b.scanFeedback, b.scanNewCustomers, b.scanEarlier,
 			b.scanFollowUps, b.scanBirthdays, b.scanVisitStats, b.scanLoyalty, b.scanOutreach, b.finish,
 		}
 		for _, step := range steps {
@@ -677,6 +680,22 @@ func (b *builder) scanNewCustomers(tx *ledger.Tx) error {
 		}
 		return b.tick()
 	})
+}
+
+// errFound stops a scan at its first record.
+var errFound = errors.New("found")
+
+// scanEarlier sets Summary.Earlier: whether any customer was created
+// before the trend weeks began, so the shop ran through all of them.
+func (b *builder) scanEarlier(tx *ledger.Tx) error {
+	err := tx.ScanNewCustomersClear(time.Unix(0, 0), b.windowStart(), func(ledger.Customer) error { return errFound })
+	switch {
+	case errors.Is(err, errFound):
+		b.s.Earlier = true
+	case err != nil:
+		return fmt.Errorf("customers before the trend weeks: %w", err)
+	}
+	return nil
 }
 
 // scanFollowUps lists the week's follow-ups not done, but none of an
