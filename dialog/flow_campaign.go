@@ -454,7 +454,11 @@ func (t *turn) campaignList() error {
 			expired++ // never confirmed: listed apart, by count
 			continue
 		}
-		lines = append(lines, t.campaignLine(c))
+		line, err := t.campaignLine(c)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, line)
 	}
 	if len(lines) == 0 && expired == 0 {
 		t.say("campaign.list_none", nil)
@@ -468,14 +472,21 @@ func (t *turn) campaignList() error {
 	return nil
 }
 
-// campaignLine is one campaign in a line with its figures.
-func (t *turn) campaignLine(c ledger.Campaign) string {
+// campaignLine is one campaign in a line with its figures; its replies
+// are /response's (ledger.CampaignFigures), so the two agree.
+func (t *turn) campaignLine(c ledger.Campaign) (string, error) {
 	head := []rune(strings.ReplaceAll(c.Text, "\n", " "))
 	text := string(head)
 	if len(head) > 20 {
 		text = string(head[:20]) + "…"
 	}
-	return t.text("campaign.line", t.campaignData(c, text))
+	data := t.campaignData(c, text)
+	f, err := t.tx.CampaignFigures(c.Number, t.now)
+	if err != nil {
+		return "", fmt.Errorf("dialog: campaign figures: %w", err)
+	}
+	data["Responded"] = f.Replied
+	return t.text("campaign.line", data), nil
 }
 
 // campaignStates are the catalog ids of the campaigns' states.
@@ -497,7 +508,7 @@ func (t *turn) campaignData(c ledger.Campaign, text string) map[string]any {
 	return map[string]any{
 		"Number": c.Number, "Text": text, "State": t.text(campaignStates[state], nil),
 		"At": t.when(c.SendAt), "Sent": c.Counts.Sent, "Skipped": c.Counts.SkippedTotal(), "Failed": c.Counts.Failed,
-		"OptedOut": c.Counts.OptedOut, "Responded": c.Counts.Responded, "Queued": c.Counts.Queued,
+		"OptedOut": c.Counts.OptedOut, "Queued": c.Counts.Queued,
 	}
 }
 
@@ -538,6 +549,10 @@ func (t *turn) campaignShow(n int) error {
 		return fmt.Errorf("dialog: campaign figures: %w", err)
 	}
 	data["Response"] = t.campaignResponseLine(c, f)
+	// A reply as /response counts one (a message or a rating, before any
+	// later message to them), not the campaign's own tally of messages,
+	// which left ratings out and read 답장 1 beside /response's 2명.
+	data["Responded"] = f.Replied
 	t.say("campaign.show", data)
 	return nil
 }

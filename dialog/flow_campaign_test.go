@@ -440,3 +440,28 @@ func TestCampaign_NobodyCounts(t *testing.T) {
 		{msg: managerMsg("/campaign #바다 : 할인"), want: []string{"광고 수신 미동의 1명이에요."}, not: []string{"연락 불가"}},
 	})
 }
+
+// TestCampaignReplyIsResponses: a rating left after a campaign is a reply
+// to it in /campaign as in /response (ledger.ResponseFigures.Replied):
+// the campaign's line read 답장 0 while /response said 답장 1명.
+func TestCampaignReplyIsResponses(t *testing.T) {
+	for _, lang := range []string{"ko", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			h, _, _ := campaignHarness(t, lang, false)
+			at := h.when(h.now())
+			runSteps(t, h, []step{
+				{msg: managerMsg("/campaign : 이번 주 펌 20% 할인해 드려요")},
+				{msg: press(managerMsg(""), "cmp:send:1")},
+			})
+			box := &timedBox{h: h}
+			s := h.campaignScheduler(box, 0)
+			h.advanceTo(s, h.now().Add(3*time.Minute))
+			runSteps(t, h, []step{
+				{msg: custMsg("/feedback 5 좋아요")},
+				{msg: managerMsg("/campaign list"), want: []string{h.text("campaign.line", map[string]any{
+					"Number": 1, "State": h.text("campaign.state.done", nil), "At": at, "Text": "이번 주 펌 20% 할인해 드려요",
+					"Sent": 1, "Skipped": 2, "Failed": 0, "OptedOut": 0, "Responded": 1})}},
+			})
+		})
+	}
+}

@@ -79,7 +79,9 @@ var followUpScripts = []script{
 				}},
 			step{build: func() Message { return press(staffMsg(""), "fs:"+id) }, want: []string{"김민지", topic}, payloads: []string{followUpSendBtn, "cancel"},
 				check: all(followUpIsDone(&id, false), audited(&f.minji, "read", "followup-draft"))},
-			step{msg: press(staffMsg(""), followUpSendBtn), want: []string{h.text("core.followups.done", map[string]any{"Name": "김민지"})},
+			// The shop wrote first: a message sent, not a reply.
+			step{msg: press(staffMsg(""), followUpSendBtn), want: []string{h.text("core.followups.done", map[string]any{"Name": "김민지"}), h.text("threads.reply.started", map[string]any{"N": 1})},
+				not: []string{h.text("threads.reply.sent", map[string]any{"N": 1}), strings.Split(h.text("threadrelay.replied", map[string]any{"Name": "@", "Text": "@"}), "@")[1]},
 				check: func(t *testing.T, h *harness, rs []Reply) {
 					r := sentToCustomer(t, rs)
 					if !strings.Contains(r.Text, "김민지") || !strings.Contains(r.Text, topic) {
@@ -112,6 +114,8 @@ var followUpScripts = []script{
 					t.Errorf("the answer is not posted in thread #1: %+v", rs)
 				}
 			}},
+			// Once the customer has written, the shop's next message answers them.
+			step{msg: staffMsg("/reply 1 반가워요"), want: []string{h.text("threads.reply.sent", map[string]any{"N": 1})}},
 			step{build: func() Message { return press(staffMsg(""), "fs:"+id) }, want: []string{h.text("core.followups.already", map[string]any{"Name": "김민지"})}},
 		)
 	}},

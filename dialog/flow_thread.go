@@ -284,9 +284,14 @@ var (
 	threadLabels = map[string]string{"question": "threads.label.question", "complaint": "threads.label.complaint", "byshop": "threads.label.byshop"}
 )
 
-// whoName names the thread's customer to staff: their name, or "미연결 고객".
+// whoName names the thread's customer to staff: their name, "미연결 고객",
+// or "정보가 삭제된 고객" for an erased one, who is no unlinked sender:
+// nobody can be written to or shown.
 func (t *turn) whoName(lang string, c ledger.Customer, linked bool) string {
-	if !linked || c.Erased {
+	switch {
+	case linked && c.Erased:
+		return t.e.cat.Text(lang, "threads.erased", nil)
+	case !linked:
 		return t.e.cat.Text(lang, "threads.unlinked", nil)
 	}
 	return c.Name
@@ -472,7 +477,7 @@ func (t *turn) threadCard(th ledger.Thread) error {
 		return fmt.Errorf("dialog: read customer: %w", err)
 	}
 	if c.Erased {
-		t.say("threads.unlinked", nil)
+		t.say("threads.erased", nil)
 		return nil
 	}
 	return t.actCard(c, "")
@@ -654,19 +659,23 @@ func (t *turn) inboxList() error {
 // inboxLine is one open thread: tag, customer, state and who, age, and
 // whether its reply or resolve SLA passed.
 func (t *turn) inboxLine(th ledger.Thread) (string, error) {
-	who := t.text("threads.unlinked", nil)
+	var c ledger.Customer
 	if th.CustomerID != "" {
-		c, err := t.tx.Customer(th.CustomerID)
-		if err != nil {
+		var err error
+		if c, err = t.tx.Customer(th.CustomerID); err != nil {
 			return "", fmt.Errorf("dialog: read customer: %w", err)
 		}
-		if !c.Erased {
-			who = c.Name
-		}
 	}
+	who := t.whoName(t.lang, c, th.CustomerID != "")
 	line := t.text("threads.inbox.line", map[string]any{
 		"Tag": t.threadTag(t.lang, th), "Who": who, "State": t.threadState(th), "Age": t.age(t.now.Sub(th.OpenedAt)),
 	})
+	// A thread the customer wrote to again after it was closed reads as
+	// one waiting again, not as a new one nobody has seen: the summary
+	// counts such a complaint 미해결 too.
+	if th.Reopened > 0 {
+		line += " · " + t.text("threads.inbox.reopened", nil)
+	}
 	if ids, ok := slaTexts[t.e.slaDue(th, t.now)]; ok { // the SLA DMs' own test (sla.go)
 		line += " · " + t.text(ids.inbox, nil)
 	}
@@ -717,11 +726,32 @@ func (t *turn) inboxThread(th ledger.Thread) error {
 		lines = append(lines, t.text("threads.msg.note", map[string]any{"Text": th.CloseNote}))
 	}
 	r := t.mkSections(line, []Section{{Title: t.text("threads.conversation", nil), Lines: lines}})
-	if th.State != ledger.ThreadClosed {
+	erased, err := t.customerErased(th)
+	if err != nil {
+		return err
+	}
+	switch {
+	case th.State == ledger.ThreadClosed:
+	case erased:
+		// Nobody to show or write to: closing is all that is left.
+		r.Buttons = []Button{t.btn("threads.btn.close", threadAction+":close:"+strconv.FormatInt(th.Number, 10))}
+	default:
 		r.Buttons = t.threadButtons(th, th.CustomerID != "")
 	}
 	t.add(r)
 	return nil
+}
+
+// customerErased reports whether th's customer record was erased.
+func (t *turn) customerErased(th ledger.Thread) (bool, error) {
+	if th.CustomerID == "" {
+		return false, nil
+	}
+	c, err := t.tx.Customer(th.CustomerID)
+	if err != nil {
+		return false, fmt.Errorf("dialog: read customer: %w", err)
+	}
+	return c.Erased, nil
 }
 
 // when writes a message's time in the shop's zone: "2026-05-13 14:00".

@@ -1,6 +1,7 @@
 package dialog
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -135,7 +136,7 @@ var threadScripts = []script{
 				}
 			}},
 			step{msg: custMsg("감사합니다, 3시로 할게요"), ids: []string{"threads.joined"}},
-			step{msg: staffMsg("/inbox"), want: []string{"#1", "김민지", h.text("threads.state.answered", map[string]any{"By": staffID, "First": h.text("threads.age.minutes", map[string]any{"N": 14})})}},
+			step{msg: staffMsg("/inbox"), want: []string{"#1", "김민지", h.text("threads.state.answered", map[string]any{"By": staffID, "First": h.text("threads.opening.minutes", map[string]any{"N": 14})})}},
 			step{msg: staffMsg("/inbox 1"), want: []string{question, "2명이에요", "네, 3시 가능해요", "감사합니다, 3시로 할게요"}},
 			// A colleague is told that one is open and handled, not that
 			// none is.
@@ -162,8 +163,41 @@ var threadScripts = []script{
 					t.Errorf("%d messages, want 5", n)
 				}
 			}},
+			step{msg: staffMsg("/inbox"), ids: []string{"threads.inbox.reopened"}},
 			step{msg: staffMsg("/customer 김민지"), ids: []string{"threads.card.title"}, want: []string{"#1", question}},
 			step{msg: custMsg("/mydata"), ids: []string{"threads.card.title"}, want: []string{question, "네, 3시 가능해요", h.text("threads.shop", nil) + ": 네, 3시 가능해요"}, not: []string{"slack:", "지수"}},
+		)
+	}},
+	// A question sent at 14:00 and answered at 10:30 the next morning
+	// waited 영업 6시간 (14–20 and 10–10:30), as the reply SLA and the
+	// summary count it: /inbox showed the wall clock's 20시간. Its "20시간
+	// 전" stays wall-clock: it says when the question came, not a wait.
+	{"FirstResponseInOpeningTime", func(h *harness, f fixture) []step {
+		first := h.text("threads.state.answered", map[string]any{"By": staffID, "First": h.text("threads.opening.hours", map[string]any{"N": 6})})
+		return append(linkMinji(h),
+			step{msg: custMsg("내일 3시 예약 가능한가요?"), ids: []string{"threads.ask"}},
+			step{msg: press(custMsg(""), questionSend)},
+			step{advance: 20*time.Hour + 30*time.Minute, msg: staffMsg("/reply 1 네, 가능해요"), want: []string{h.text("threads.reply.sent", map[string]any{"N": 1})}},
+			step{msg: staffMsg("/inbox"), want: []string{first}, not: []string{h.text("threads.state.answered", map[string]any{"By": staffID, "First": h.text("threads.age.hours", map[string]any{"N": 20})})}},
+		)
+	}},
+	// A customer erased while their question is open is named as erased,
+	// not as an unlinked sender, and /inbox offers only what can still be
+	// done: closing it (no card to show, nobody to write to).
+	{"ErasedCustomerOpenThread", func(h *harness, f fixture) []step {
+		return append(linkMinji(h),
+			step{msg: custMsg("내일 3시 예약 가능한가요?"), ids: []string{"threads.ask"}},
+			step{msg: press(custMsg(""), questionSend)},
+			step{build: func() Message {
+				h.update(func(tx *ledger.Tx) error { return tx.EraseCustomer(f.minji, t0) })
+				return staffMsg("/inbox")
+			}, ids: []string{"threads.erased"}, not: []string{h.text("threads.unlinked", nil), "김민지"}},
+			step{msg: staffMsg("/inbox 1"), ids: []string{"threads.erased"}, check: func(t *testing.T, h *harness, rs []Reply) {
+				if ps := payloads(rs); !slices.Equal(ps, []string{"th:close:1"}) {
+					t.Errorf("buttons %v, want only th:close:1", ps)
+				}
+			}},
+			step{msg: press(staffMsg(""), "th:card:1"), ids: []string{"threads.erased"}},
 		)
 	}},
 	{"UnlinkedQuestion", func(h *harness, f fixture) []step {

@@ -98,6 +98,19 @@ func (t *turn) relayReply(th ledger.Thread, text string, inThread bool) error {
 		return nil
 	}
 	first := th.AnsweredAt.IsZero()
+	// The shop writing first (a follow-up, flow_followup_send.go) answers
+	// nothing until the customer has written: it is announced as a
+	// message sent, not a reply.
+	sentID, postID := "threads.reply.sent", "threadrelay.replied"
+	if th.ByShop {
+		ms, err := t.tx.ThreadMessages(th.Number)
+		if err != nil {
+			return fmt.Errorf("dialog: messages of a shop's thread: %w", err)
+		}
+		if !slices.ContainsFunc(ms, func(m ledger.ThreadMessage) bool { return !m.Out }) {
+			sentID, postID = "threads.reply.started", "threadrelay.started"
+		}
+	}
 	if th.ClaimedBy == "" {
 		if _, err := t.tx.ClaimThread(th.Number, t.actor.ID(), t.now); err != nil {
 			return fmt.Errorf("dialog: claim replied thread: %w", err)
@@ -118,14 +131,14 @@ func (t *turn) relayReply(th ledger.Thread, text string, inThread bool) error {
 	t.add(Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Thread: strconv.FormatInt(th.Number, 10),
 		Text: t.e.cat.Text(lang, "threads.relay", map[string]any{"Shop": t.shopName(lang), "Staff": t.publicStaffName(), "Text": text})})
 	if !inThread {
-		t.add(t.staffPost(th, t.e.cat.Text(t.e.lang, "threadrelay.replied", map[string]any{"Name": t.staffName(), "Text": text})))
+		t.add(t.staffPost(th, t.e.cat.Text(t.e.lang, postID, map[string]any{"Name": t.staffName(), "Text": text})))
 	}
 	if first {
 		if err := t.headUpdate(th); err != nil {
 			return err
 		}
 	}
-	t.say("threads.reply.sent", map[string]any{"N": th.Number})
+	t.say(sentID, map[string]any{"N": th.Number})
 	return nil
 }
 
@@ -262,7 +275,11 @@ func (t *turn) threadStateIn(lang string, th ledger.Thread) string {
 	case th.State == ledger.ThreadClosed:
 		return text("threads.state.closed", map[string]any{"By": t.actorLabel(th.ClosedBy)})
 	case th.State == ledger.ThreadAnswered:
-		return text("threads.state.answered", map[string]any{"By": by, "First": t.e.ageText(lang, th.FirstResponse())})
+		// The first response in opening time, as the reply SLA and the
+		// summary's 첫 응답 measure it: a question sent at 19:50 and
+		// answered at 10:10 waited 영업 20분, not 14시간.
+		first := t.e.openingText(lang, t.e.hours.Between(th.OpenedAt, th.AnsweredAt, t.e.loc))
+		return text("threads.state.answered", map[string]any{"By": by, "First": first})
 	case th.ClaimedBy != "" && th.Kind == ledger.ThreadComplaint:
 		return text("threads.state.contact", map[string]any{"By": by})
 	case th.ClaimedBy != "":

@@ -70,7 +70,7 @@ var threadRelayScripts = []script{
 					t.Fatalf("head updates %+v, want thread 1's head once", heads)
 				}
 				// The head is in the shop's language (ko), whoever answered.
-				state := h.cat.Text("ko", "threads.state.answered", map[string]any{"By": staffID, "First": h.cat.Text("ko", "threads.age.minutes", map[string]any{"N": 14})})
+				state := h.cat.Text("ko", "threads.state.answered", map[string]any{"By": staffID, "First": h.cat.Text("ko", "threads.opening.minutes", map[string]any{"N": 14})})
 				for _, w := range []string{"[문의 #1]", "김민지", question, state} {
 					if !strings.Contains(heads[0].Text, w) {
 						t.Errorf("head %q lacks %q", heads[0].Text, w)

@@ -12,7 +12,8 @@ import (
 // TestLowRatingStates: a low rating reads 미해결 while nobody took it on,
 // 연락 예정 once someone said they would contact the customer and the
 // complaint is still open, 해결 once it is closed, and 확인함 for an
-// anonymous one someone saw (nobody can be contacted).
+// anonymous one someone saw (nobody can be contacted); one resolved and
+// then reopened by the customer reads 다시 문의 and counts as 미해결.
 func TestLowRatingStates(t *testing.T) {
 	s := mustOpen(t)
 	var closed, anon string
@@ -32,6 +33,13 @@ func TestLowRatingStates(t *testing.T) {
 		_, err = f.tx.CloseThread(n, jimin.id, "", day(11, 25, 12, 0))
 		f.check(err)
 		f.check(f.tx.AnswerFeedback(closed, jimin.id, day(11, 25, 12, 0))) // as closing does (dialog)
+		var again string
+		again, n = complaint(1, "또", day(11, 25, 14, 0))
+		_, err = f.tx.CloseThread(n, jimin.id, "", day(11, 25, 15, 0))
+		f.check(err)
+		f.check(f.tx.AnswerFeedback(again, jimin.id, day(11, 25, 15, 0)))
+		_, err = f.tx.ReopenThread(n, day(11, 25, 16, 0)) // the customer wrote again
+		f.check(err)
 		anon = f.feedback("", day(11, 26, 10, 0), 2, ledger.NoNPS, "익명")
 		f.check(f.tx.AnswerFeedback(anon, jimin.id, day(11, 26, 11, 0)))
 	})
@@ -40,7 +48,9 @@ func TestLowRatingStates(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := sum.Text(catalog(t), "ko", ForStaff)
-	for _, want := range []string{"“열림” — 미해결", "“약속” — 연락 예정", "“닫힘” — 해결", "“익명” — 확인함"} {
+	// 미해결 counts the open one, the promised one (nobody answered yet)
+	// and the reopened one: what /inbox still lists as waiting.
+	for _, want := range []string{"낮은 평가(1–2점) 5건 · 미해결 3건", "“열림” — 미해결", "“약속” — 연락 예정", "“닫힘” — 해결", "“또” — 해결 후 다시 문의", "“익명” — 확인함"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("summary lacks %q:\n%s", want, text)
 		}

@@ -149,8 +149,14 @@ func avgOf[T int | int64](v T, n int) opt {
 // AvgWeeks is how many of the TrendWeeks weeks before the summarised one
 // its averages cover: those since the first week with any figure, so a
 // shop that started 3 weeks ago averages over 3 weeks, not 8 of which 5
-// were before it had any data; 0 when none of them has any.
+// were before it had any data; 0 when none of them has any and the shop
+// had no customer before them. A shop that had customers before averages
+// over all TrendWeeks, quiet ones included: eight quiet weeks average 0,
+// as seven quiet weeks after a busy one average near it, never "–".
 func (s *Summary) AvgWeeks() int {
+	if s.Earlier {
+		return TrendWeeks
+	}
 	for i, f := range s.Past {
 		if f != (Figures{}) {
 			return TrendWeeks - i

@@ -133,17 +133,21 @@ func TestDelta(t *testing.T) {
 // TestAvgWeeks: a count's average covers the weeks since the first week
 // with any figure, at most 8, and says how many: a shop that opened 3
 // weeks before W48 averages its visits over 3 weeks ("3주 평균 2"), not 8
-// ("8주 평균 0.8"); one with nothing before the week has no average.
+// ("8주 평균 0.8"); one with nothing before the week has no average. A
+// shop whose last visits were before the 8 weeks averages 0 over 8 of
+// them, as one with a visit in the first of them averages 0.3: it read –.
 func TestAvgWeeks(t *testing.T) {
 	for _, c := range []struct {
 		name   string
 		start  int // first week with data, weeks before W48; 0: none before
+		last   int // last week with data before W48 (0: the week before)
 		weeks  int
 		ko, en string
 	}{
-		{"3 weeks", 3, 3, "방문 1 (전주 2, 3주 평균 2) ▼1", "Visits 1 (week before 2, 3-week avg 2) ▼1"},
-		{"10 weeks", 10, 8, "방문 1 (전주 2, 8주 평균 2) ▼1", "Visits 1 (week before 2, 8-week avg 2) ▼1"},
-		{"none before", 0, 0, "방문 1 (전주 0, 8주 평균 –) ▲1", "Visits 1 (week before 0, 8-week avg –) ▲1"},
+		{"3 weeks", 3, 0, 3, "방문 1 (전주 2, 3주 평균 2) ▼1", "Visits 1 (week before 2, 3-week avg 2) ▼1"},
+		{"10 weeks", 10, 0, 8, "방문 1 (전주 2, 8주 평균 2) ▼1", "Visits 1 (week before 2, 8-week avg 2) ▼1"},
+		{"quiet 8 weeks", 12, 9, 8, "방문 1 (전주 0, 8주 평균 0) ▲1", "Visits 1 (week before 0, 8-week avg 0) ▲1"},
+		{"none before", 0, 0, 0, "방문 1 (전주 0, 8주 평균 –) ▲1", "Visits 1 (week before 0, 8-week avg –) ▲1"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := mustOpen(t)
@@ -153,7 +157,7 @@ func TestAvgWeeks(t *testing.T) {
 					first = w48.Start(kst)
 				}
 				id := f.customer("가온", first, time.Time{}, true)
-				for wk := c.start; wk >= 1; wk-- {
+				for wk := c.start; wk >= max(c.last, 1); wk-- {
 					mon := w48.Add(-wk).Start(kst)
 					f.note(id, jimin, mon.Add(10*time.Hour), time.Time{})
 					f.note(id, jimin, mon.Add(34*time.Hour), time.Time{})

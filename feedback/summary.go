@@ -76,17 +76,19 @@ type Figures struct {
 	// birthday's, a win-back's, a complaint's, a manager's, an import's
 	// balances). Without it the points lines could not be squared with
 	// the balances.
-	PointsGiven   int64
-	Redeemers     int // distinct customers who redeemed
-	Feedback      int // feedback entries
-	Ratings       int // feedback entries with a 1–5 rating
-	RatingSum     int
-	Satisfied     int // ratings of 4 or 5
-	NPSAnswers    int
-	Promoters     int // NPS 9–10
-	Detractors    int // NPS 0–6
-	LowRatings    int // ratings of 1 or 2
-	LowUnanswered int // low ratings nobody has answered yet
+	PointsGiven int64
+	Redeemers   int // distinct customers who redeemed
+	Feedback    int // feedback entries
+	Ratings     int // feedback entries with a 1–5 rating
+	RatingSum   int
+	Satisfied   int // ratings of 4 or 5
+	NPSAnswers  int
+	Promoters   int // NPS 9–10
+	Detractors  int // NPS 0–6
+	LowRatings  int // ratings of 1 or 2
+	// LowUnanswered is the low ratings not resolved: nobody answered yet,
+	// or their complaint was reopened by the customer writing again.
+	LowUnanswered int
 }
 
 // AvgRating returns the average rating; ok is false when there was none.
@@ -192,6 +194,11 @@ func (s *Summary) Current() bool {
 // Answered reports whether someone took care of the low rating.
 func (l LowRating) Answered() bool { return l.AnsweredBy != "" }
 
+// Unresolved reports whether the low rating still waits on the shop:
+// nobody answered it, or the customer reopened its complaint since. The
+// figures' LowUnanswered counts these.
+func (l LowRating) Unresolved() bool { return !l.Answered() || l.Reopened }
+
 // FollowUp is a note whose follow-up falls due in the week and is not done.
 type FollowUp struct {
 	NoteID    string
@@ -236,6 +243,9 @@ type Summary struct {
 	// Past holds the TrendWeeks weeks before Week, oldest first: Past[7] is
 	// the week before.
 	Past [TrendWeeks]Figures
+	// Earlier says the shop had customers before the Past weeks: its
+	// averages cover all of them, quiet or not (AvgWeeks).
+	Earlier bool
 
 	Staff []StaffCount // notes per staff member, most first
 	Days  [7]Day       // Monday first
@@ -303,7 +313,7 @@ func Weekly(ctx context.Context, r Reader, w Week, opts Options) (*Summary, erro
 	err := r.View(ctx, func(tx *ledger.Tx) error {
 		b := newBuilder(ctx, s, limit)
 		steps := []func(*ledger.Tx) error{
-			b.scanNotes, b.scanPoints, b.scanStamps, b.scanFeedback, b.scanNewCustomers,
+			b.scanNotes, b.scanPoints, b.scanStamps, b.scanFeedback, b.scanNewCustomers, b.scanEarlier,
 			b.scanFollowUps, b.scanBirthdays, b.scanVisitStats, b.scanLoyalty, b.scanOutreach, b.finish,
 		}
 		for _, step := range steps {
@@ -408,8 +418,8 @@ func newBuilder(ctx context.Context, s *Summary, limit int) *builder {
 		s.Days[i].Date = time.Date(y, m, d+TrendWeeks*7+i, 0, 0, 0, 0, s.Loc)
 	}
 	b.low = topN[LowRating]{n: limit, less: func(a, c LowRating) bool {
-		if a.Answered() != c.Answered() {
-			return !a.Answered()
+		if a.Unresolved() != c.Unresolved() {
+			return a.Unresolved()
 		}
 		if a.Rating != c.Rating {
 			return a.Rating < c.Rating
@@ -611,14 +621,29 @@ func (b *builder) scanFeedback(tx *ledger.Tx) error {
 	// Comments (sealed) are read for this week only, where topics and low
 	// ratings quote them; the weeks before are counted from the clear part.
 	thisWeekStart := time.Unix(0, b.bounds[thisWeek*7])
-	if err := tx.ScanFeedbackClear(b.windowStart(), thisWeekStart, b.countFeedback); err != nil {
+	count := func(f ledger.Feedback) error { return b.countFeedback(tx, f) }
+	if err := tx.ScanFeedbackClear(b.windowStart(), thisWeekStart, count); err != nil {
 		return err
 	}
-	return tx.ScanFeedback(thisWeekStart, b.windowEnd(), b.countFeedback)
+	return tx.ScanFeedback(thisWeekStart, b.windowEnd(), count)
+}
+
+// reopened reports whether the answered low rating f has its complaint
+// open again: the customer wrote after it was resolved, so it counts as
+// 미해결 until closed again, as /inbox lists it.
+func reopened(tx *ledger.Tx, f ledger.Feedback) (bool, error) {
+	if f.AnsweredBy == "" {
+		return false, nil
+	}
+	th, ok, err := tx.ThreadOfFeedback(f.ID)
+	if err != nil {
+		return false, fmt.Errorf("complaint of a low rating: %w", err)
+	}
+	return ok && th.State != ledger.ThreadClosed, nil
 }
 
 // countFeedback adds one feedback to the figures.
-func (b *builder) countFeedback(f ledger.Feedback) error {
+func (b *builder) countFeedback(tx *ledger.Tx, f ledger.Feedback) error {
 	d := b.day(f.At)
 	if d < 0 {
 		return b.tick()
@@ -634,8 +659,19 @@ func (b *builder) countFeedback(f ledger.Feedback) error {
 		}
 		if f.Rating <= 2 {
 			fig.LowRatings++
-			if f.AnsweredBy == "" {
+			again, err := reopened(tx, f)
+			if err != nil {
+				return err
+			}
+			if f.AnsweredBy == "" || again {
 				fig.LowUnanswered++
+			}
+			if wk == thisWeek {
+				b.low.push(LowRating{
+					FeedbackID: f.ID, Customer: CustomerRef{ID: f.CustomerID}, At: f.At,
+					Rating: f.Rating, Comment: f.Comment, AnsweredBy: f.AnsweredBy, AnsweredAt: f.AnsweredAt,
+					Reopened: again,
+				})
 			}
 		}
 	}
@@ -654,12 +690,6 @@ func (b *builder) countFeedback(f ledger.Feedback) error {
 			day.Ratings++
 			day.RatingSum += f.Rating
 		}
-		if f.Rating >= 1 && f.Rating <= 2 {
-			b.low.push(LowRating{
-				FeedbackID: f.ID, Customer: CustomerRef{ID: f.CustomerID}, At: f.At,
-				Rating: f.Rating, Comment: f.Comment, AnsweredBy: f.AnsweredBy, AnsweredAt: f.AnsweredAt,
-			})
-		}
 		for _, w := range Words(f.Comment) {
 			b.words[w]++
 		}
@@ -676,6 +706,22 @@ func (b *builder) scanNewCustomers(tx *ledger.Tx) error {
 		}
 		return b.tick()
 	})
+}
+
+// errFound stops a scan at its first record.
+var errFound = errors.New("found")
+
+// scanEarlier sets Summary.Earlier: whether any customer was created
+// before the trend weeks began, so the shop ran through all of them.
+func (b *builder) scanEarlier(tx *ledger.Tx) error {
+	err := tx.ScanNewCustomersClear(time.Unix(0, 0), b.windowStart(), func(ledger.Customer) error { return errFound })
+	switch {
+	case errors.Is(err, errFound):
+		b.s.Earlier = true
+	case err != nil:
+		return fmt.Errorf("customers before the trend weeks: %w", err)
+	}
+	return nil
 }
 
 // scanFollowUps lists the week's follow-ups not done, but none of an
@@ -987,9 +1033,6 @@ func (b *builder) finish(tx *ledger.Tx) error {
 		if ok && !l.Answered() && th.State != ledger.ThreadClosed {
 			l.ClaimedBy = th.ClaimedBy
 		}
-		// Resolved, then written about again: not plainly 해결 while the
-		// week's complaints count it 처리 중.
-		l.Reopened = ok && l.Answered() && th.State != ledger.ThreadClosed
 	}
 	s.FollowUps = b.followUp.items
 	s.Overdue = b.overdue.items

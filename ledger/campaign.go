@@ -771,6 +771,11 @@ type CampaignFigures struct {
 	// window after their send; Redeemed those who used its benefit in it
 	// (the campaign's coupon, or points redeemed when it gave points).
 	Sent, Visited, Redeemed int
+	// Replied is the recipients who answered their message, as
+	// ResponseFigures.Replied counts for /response: wrote to the shop or
+	// left a feedback (a rating) within the window, before any later
+	// message to them.
+	Replied int
 	// Baseline is the customers skipped for no consent; BaselineVisited
 	// those of them with a visit in the window after the campaign's
 	// SendAt.
@@ -811,7 +816,7 @@ func (tx *Tx) CampaignFigures(n int, now time.Time) (CampaignFigures, error) {
 	if err != nil {
 		return CampaignFigures{}, fmt.Errorf("ledger: campaign %d figures: %w", n, err)
 	}
-	f.Sent, f.Visited, f.Redeemed = r.Sent, r.Visited, r.Redeemed
+	f.Sent, f.Visited, f.Redeemed, f.Replied = r.Sent, r.Visited, r.Redeemed, r.Replied
 	f.Baseline, f.BaselineVisited = r.Baseline, r.BaselineVisited
 	return f, nil
 }

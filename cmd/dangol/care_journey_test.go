@@ -616,7 +616,7 @@ func TestCareJourney_Advertising(t *testing.T) {
 	r.press(otherChat, r.telegramTo(otherChat, testCatalog.Text("ko", "threads.ask", nil)), "qsend")
 	r.slack("chat.postMessage", func(c slackfake.Call) bool { return c.Form.Get("channel") == "CSTAFF" && says(c, question) })
 	r.command(journeyStaff, "CSTAFF", "/campaign", "1")
-	if shown := r.answer("캠페인 #1 ("); !says(shown, "발송 2") || !says(shown, "14일 안에 수신 거부 1 · 답장 1") {
+	if shown := r.answer("캠페인 #1 ("); !says(shown, "발송 2") || !says(shown, "14일 안에 수신 거부 1 · 답장(메시지나 평가를 보낸 고객) 1명") {
 		t.Errorf("/campaign 1 %s, want 2 sent, 1 opted out and 1 reply", shown.JSON)
 	}
 
