@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -69,8 +70,9 @@ func sizeText(n int64) string {
 // consistency check, one made with another key (before a key rotation, or
 // of another shop), and one whose sealed values do not open (a sample of
 // ledger.KeyCheckSample, spread over the file). The file it replaces is
-// kept beside it as "<db>.before-restore"; a refused backup leaves it as it
-// was.
+// kept beside it under a name of its own (keptName): a second restore never
+// overwrites what the first kept, which may be the only copy of the day's
+// ledger. A refused backup leaves everything as it was.
 func (m *Main) restore(ctx context.Context, from string, force bool) error {
 	target := m.Config.DB
 	if err := m.refuseSameFile(from, target); err != nil {
@@ -107,6 +109,7 @@ func (m *Main) restore(ctx context.Context, from string, force bool) error {
 		return fmt.Errorf("restore: copy %s: %w", from, err)
 	}
 	opened, err := m.checkLedger(ctx, tmp.Name(), from, target)
+	kept := ""
 	if err != nil {
 		// Never installed: a damaged backup in place of the data file
 		// would panic or serve wrong data on the first read.
@@ -124,7 +127,7 @@ func (m *Main) restore(ctx context.Context, from string, force bool) error {
 		}
 		// A target that fails to open for another reason (corrupt) is
 		// exactly what a restore is for.
-		if err := os.Rename(target, target+".before-restore"); err != nil {
+		if kept, err = m.keepReplaced(target); err != nil {
 			return fmt.Errorf("restore: keep the old file: %w", err)
 		}
 	}
@@ -132,12 +135,53 @@ func (m *Main) restore(ctx context.Context, from string, force bool) error {
 		return fmt.Errorf("restore: %w", err)
 	}
 	m.Logger.Info("restored", "from", from, "to", target)
-	done := map[string]any{"From": from, "DB": target, "Opened": opened, "Kept": ""}
-	if exists {
-		done["Kept"] = target + ".before-restore"
-	}
+	done := map[string]any{"From": from, "DB": target, "Opened": opened, "Kept": kept}
 	fmt.Fprintln(m.Stdout, m.Catalog.Text(m.Config.Lang, "cli.restore.done", done))
 	return nil
+}
+
+// keepReplaced moves the data file target out of a restore's way, to the
+// first free keptName, and returns that name. The key is not touched: the
+// backup is checked against it and installed under it, so the kept file
+// and the restored one open with the same key file.
+func (m *Main) keepReplaced(target string) (string, error) {
+	for n := 1; ; n++ {
+		kept := keptName(target, m.now(), n)
+		// Link, not rename: it fails when the name is taken, where a
+		// rename would silently replace the copy kept before.
+		err := os.Link(target, kept)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			// No hard links here (FAT on a USB stick): rename once the
+			// name is known to be free.
+			if _, serr := os.Lstat(kept); serr == nil {
+				continue
+			}
+			if err := os.Rename(target, kept); err != nil {
+				return "", err
+			}
+			return kept, nil
+		}
+		if err := os.Remove(target); err != nil {
+			os.Remove(kept)
+			return "", err
+		}
+		syncDir(filepath.Dir(target))
+		return kept, nil
+	}
+}
+
+// keptName is the n-th name (from 1) for the data file db replaced by a
+// restore at now: "dangol.db.before-restore-20261203-1345", then "…-2",
+// "…-3" for more restores within that minute. Names sort by time.
+func keptName(db string, now time.Time, n int) string {
+	name := db + ".before-restore-" + now.Format("20060102-1504")
+	if n > 1 {
+		name += "-" + strconv.Itoa(n)
+	}
+	return name
 }
 
 // checkLedger opens the copy at path of the backup from with the key of

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -378,5 +379,61 @@ func TestSizeText(t *testing.T) {
 		if got := sizeText(n); got != want {
 			t.Errorf("sizeText(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// TestRestore_KeepsEveryReplacedFile: each restore keeps the file it
+// replaces under a name of its own, so the ledger of the day, kept by a
+// first restore, survives a second one (the owner tries Monday's backup,
+// then Tuesday's), and the message names the file kept.
+func TestRestore_KeepsEveryReplacedFile(t *testing.T) {
+	t.Parallel() // its own ledger and Main
+	dir := t.TempDir()
+	db := filepath.Join(dir, "dangol.db")
+	seed(t, db)
+	env := map[string]string{"DANGOL_DB": db}
+	bak := filepath.Join(dir, "monday.bak")
+	if r := runMain(t, env, "", "backup", bak); r.err != nil {
+		t.Fatal(r.err)
+	}
+	// Today's work, in the live file only.
+	s := mustOpenStore(t, db)
+	err := s.Update(context.Background(), func(tx *ledger.Tx) error {
+		return tx.CreateCustomer(&ledger.Customer{Name: "오늘손님", Phone: "01055556666", CreatedAt: time.Now()})
+	})
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 3, 13, 45, 0, 0, time.Local)
+	var kept []string
+	for i := range 3 {
+		r := runMainAt(t, at, env, "restore", "--force", bak)
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		want := db + ".before-restore-20261203-1345"
+		if i > 0 {
+			want += "-" + strconv.Itoa(i+1)
+		}
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("restore %d said %q, want it to name %s", i+1, r.stdout, want)
+		}
+		kept = append(kept, want)
+	}
+	for _, k := range kept {
+		if _, err := os.Stat(k); err != nil {
+			t.Errorf("kept file %s is gone: %v", k, err)
+		}
+	}
+	first := mustOpenStore(t, kept[0])
+	err = first.View(context.Background(), func(tx *ledger.Tx) error {
+		_, err := tx.CustomerByPhone("01055556666")
+		return err
+	})
+	if err != nil {
+		t.Errorf("the ledger the first restore kept lost today's customer (a later restore overwrote it?): %v", err)
 	}
 }
