@@ -310,7 +310,7 @@ func TestBackupRestore(t *testing.T) {
 	})
 	t.Run("OKForce", func(t *testing.T) {
 		empty := filepath.Join(dir, "empty.db")
-		if r := runMain(t, map[string]string{"DANGOL_DB": empty}, "", "chat"); r.err != nil { // a first start: a ledger of nothing
+		if r := runMain(t, map[string]string{"DANGOL_DB": empty}, "", "chat", "--new"); r.err != nil { // a new ledger of nothing beside db's key
 			t.Fatal(r.err)
 		}
 		if r := runMain(t, map[string]string{"DANGOL_DB": empty}, "", "restore", "--force", bak); r.err != nil {
