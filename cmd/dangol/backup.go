@@ -24,6 +24,11 @@ import (
 // cannot run beside a serving dangol, and says how serve makes backups
 // itself (DANGOL_BACKUP_DIR) when one holds the file.
 func (m *Main) backup(ctx context.Context, path string, force bool) error {
+	if strings.TrimSpace(path) == "" {
+		// A batch file's empty variable: the backup went to the terminal
+		// and the run said it was made.
+		return m.usage("cli.err.backup_no_file", nil)
+	}
 	if err := m.refuseOutput(path, force); err != nil {
 		return err
 	}
@@ -253,15 +258,23 @@ func (m *Main) refuseOwnFile(path string) error {
 
 // refuseOutput is refuseOwnFile for a command whose output may be a file
 // of the shop's (an export, a backup): an existing one is replaced only
-// with force.
+// with force, and a folder never (--force could not replace it, and the
+// shop meant a file in it).
 func (m *Main) refuseOutput(path string, force bool) error {
 	if err := m.refuseOwnFile(path); err != nil {
 		return err
 	}
-	if path == "" || path == "-" || force {
+	if path == "" || path == "-" {
 		return nil
 	}
-	if _, err := os.Stat(path); err == nil {
+	fi, err := os.Stat(path)
+	if err == nil && fi.IsDir() {
+		return m.usage("cli.out.is_dir", map[string]any{"File": path, "Example": filepath.Join(path, "dangol-backup.db")})
+	}
+	if force {
+		return nil
+	}
+	if err == nil {
 		return m.local("cli.out.exists", map[string]any{"File": path}, nil)
 	}
 	return nil

@@ -437,3 +437,44 @@ func TestRestore_KeepsEveryReplacedFile(t *testing.T) {
 		t.Errorf("the ledger the first restore kept lost today's customer (a later restore overwrote it?): %v", err)
 	}
 }
+
+// TestBackup_BadOutput: an empty backup name is refused (a batch file's
+// empty variable wrote the backup to the terminal and said it was made),
+// and so is a folder given for a backup or an export, with or without
+// --force, saying it is a folder; nothing is written.
+func TestBackup_BadOutput(t *testing.T) {
+	t.Parallel() // its own ledger and Main
+	dir := t.TempDir()
+	db := filepath.Join(dir, "dangol.db")
+	seed(t, db)
+	env := map[string]string{"DANGOL_DB": db}
+	out := filepath.Join(dir, "out")
+	if err := os.Mkdir(out, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	isDir := usageText("cli.out.is_dir", map[string]any{"File": out, "Example": filepath.Join(out, "dangol-backup.db")})
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"ErrEmptyName", []string{"backup", ""}, usageText("cli.err.backup_no_file", nil)},
+		{"ErrBackupFolder", []string{"backup", out}, isDir},
+		{"ErrBackupFolderForce", []string{"backup", "--force", out}, isDir},
+		{"ErrExportFolderForce", []string{"export", "--force", "--out", out}, isDir},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runMain(t, env, "", tt.args...)
+			if !isUsage(r.err) || r.err.Error() != tt.want {
+				t.Errorf("err = %v, want the usage error %q", r.err, tt.want)
+			}
+			if r.stdout != "" {
+				t.Errorf("wrote %d bytes to standard output", len(r.stdout))
+			}
+		})
+	}
+	if names := backupFiles(t, out); len(names) != 0 {
+		t.Errorf("left %q in the folder", names)
+	}
+}
