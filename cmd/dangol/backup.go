@@ -50,6 +50,11 @@ func (m *Main) backup(ctx context.Context, path string, force bool) error {
 		}
 		return fmt.Errorf("backup %s: %w", m.Config.DB, err)
 	}
+	if path != "-" {
+		if err := m.verifyManualBackup(path); err != nil {
+			return err
+		}
+	}
 	m.Logger.Info("backup written", "from", m.Config.DB, "to", path, "bytes", n)
 	done := map[string]any{"To": path, "Size": sizeText(n), "Key": m.keyName(m.Config.DB)}
 	if path == "-" {
@@ -59,6 +64,39 @@ func (m *Main) backup(ctx context.Context, path string, force bool) error {
 	}
 	fmt.Fprintln(m.Stdout, m.Catalog.Text(m.Config.Lang, "cli.backup.done", done))
 	return nil
+}
+
+// verifyManualBackup checks the backup just written at path as restore
+// and key check would (verifyBackup): a backup of a damaged ledger said
+// "made" and was refused on the day it was needed.
+func (m *Main) verifyManualBackup(path string) error {
+	opts, err := m.withKey(m.Config.DB, nil, false)
+	if err != nil {
+		return err
+	}
+	kept, err := verifyBackup(path, opts.Key)
+	if err != nil {
+		return &localError{m.Catalog.Text(m.Config.Lang, "cli.backup.damaged", map[string]any{"DB": m.Config.DB, "Kept": kept, "Detail": err.Error()}), err}
+	}
+	return nil
+}
+
+// verifyBackup checks, reading only, that the backup at path opens with
+// key and that a sample of its sealed values opens (ledger.CheckKey, what
+// restore and key check ask). A copy that does not is of a damaged ledger:
+// it is renamed to "<path>.damaged" (still a rescue source, never taken for
+// a good backup, and not a name rotation counts), and that name returned.
+func verifyBackup(path string, key []byte) (string, error) {
+	err := ledger.CheckKey(path, key)
+	if err == nil {
+		return "", nil
+	}
+	kept := path + ".damaged"
+	if rerr := os.Rename(path, kept); rerr != nil {
+		os.Remove(path)
+		kept = ""
+	}
+	return kept, fmt.Errorf("backup %s does not check: %w", path, err)
 }
 
 // sizeText is a file size as a shop reads it: "88 KB", "1.4 MB".
@@ -334,7 +372,11 @@ func (m *Main) backupSchedule() (*dialog.Job, error) {
 		m.Logger.Info("backups while serving are off by configuration", "setting", "--backup-cron, DANGOL_BACKUP_CRON")
 		return nil, nil
 	}
-	b := &scheduledBackups{store: m.Store, dir: dir, keep: m.Config.BackupKeep, loc: m.Config.Loc, logger: m.Logger}
+	opts, err := m.withKey(m.Config.DB, nil, false)
+	if err != nil {
+		return nil, err
+	}
+	b := &scheduledBackups{store: m.Store, key: opts.Key, dir: dir, keep: m.Config.BackupKeep, loc: m.Config.Loc, logger: m.Logger}
 	job := dialog.Job{
 		Name: backupJob, Spec: spec, Loc: m.Config.Loc, MaxLate: backupMaxLate,
 		// A backup sends nothing: Posts does the work and returns no
@@ -373,7 +415,10 @@ func checkBackupDir(dir string) error {
 // scheduledBackups writes serve's backups into one folder and keeps the
 // newest keep of them.
 type scheduledBackups struct {
-	store  *ledger.Store
+	store *ledger.Store
+	// key opens the backups, to check each one as restore would; nil:
+	// not checked.
+	key    []byte
 	dir    string
 	keep   int
 	loc    *time.Location
@@ -397,6 +442,15 @@ func (b *scheduledBackups) run(ctx context.Context, at time.Time) error {
 	n, err := writeBackup(ctx, b.store, path)
 	if err != nil {
 		return err
+	}
+	if b.key != nil {
+		if kept, err := verifyBackup(path, b.key); err != nil {
+			// The ledger itself is damaged: the log says so in words a
+			// support person acts on, and the copy is kept apart.
+			b.logger.ErrorContext(ctx, "the backup just made does not check: the data file is damaged; restore the last good backup (dangol key check on the data file says more)",
+				"kept", kept, "err", err)
+			return err
+		}
 	}
 	b.logger.InfoContext(ctx, "backup written", "to", path, "bytes", n)
 	removed, err := rotateBackups(b.dir, b.keep)

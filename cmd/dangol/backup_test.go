@@ -478,3 +478,46 @@ func TestBackup_BadOutput(t *testing.T) {
 		t.Errorf("left %q in the folder", names)
 	}
 }
+
+// TestBackup_OfDamagedLedger: a backup of a ledger whose sealed values no
+// longer open is checked as restore would check it, and refused, by hand
+// (an error, not "백업을 만들었어요") and on serve's schedule (logged as
+// failed); the copy is kept as <file>.damaged, never under a backup's name.
+func TestBackup_OfDamagedLedger(t *testing.T) {
+	t.Parallel() // its own ledger and Main
+	dir := t.TempDir()
+	db := filepath.Join(dir, "dangol.db")
+	seed(t, db)
+	if flipSealed(t, db) == 0 {
+		t.Fatal("nothing to damage")
+	}
+	bak := filepath.Join(dir, "b.bak")
+	r := runMain(t, map[string]string{"DANGOL_DB": db}, "", "backup", bak)
+	want, _, _ := strings.Cut(testCatalog.Text("ko", "cli.backup.damaged", map[string]any{"DB": db, "Kept": bak + ".damaged"}), "\n")
+	if r.err == nil || !errors.Is(r.err, ledger.ErrDamaged) || !strings.HasPrefix(r.err.Error(), want) {
+		t.Errorf("err = %v (stdout %q), want %q…", r.err, r.stdout, want)
+	}
+	if _, err := os.Stat(bak); err == nil {
+		t.Error("the damaged copy is under the backup's name")
+	}
+	if _, err := os.Stat(bak + ".damaged"); err != nil {
+		t.Errorf("the damaged copy was not kept apart: %v", err)
+	}
+
+	s := mustOpenStore(t, db)
+	backups := filepath.Join(dir, "backups")
+	if err := os.Mkdir(backups, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	b := &scheduledBackups{store: s, key: testLedgerOptions(t, db).Key, dir: backups, keep: 3, loc: time.UTC, logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	if _, err := b.posts(context.Background(), time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)); !errors.Is(err, ledger.ErrDamaged) {
+		t.Errorf("scheduled backup err = %v, want ErrDamaged", err)
+	}
+	if !strings.Contains(logs.String(), "data file is damaged") || !strings.Contains(logs.String(), "scheduled backup failed") {
+		t.Errorf("the log does not say the data file is damaged:\n%s", logs.String())
+	}
+	if got := backupFiles(t, backups); !slices.Equal(got, []string{"dangol-2026-11-25T0300.db.damaged"}) {
+		t.Errorf("files in the backup folder: %q", got)
+	}
+}
