@@ -36,6 +36,8 @@ func (m *Main) checkDataFile(path string, create bool) error {
 	switch {
 	case err == nil && fi.Mode().IsRegular() && fi.Size() == 0:
 		return &localError{m.Catalog.Text(lang, "cli.err.db_empty", map[string]any{"DB": path, "Abs": abs, "BackupDir": m.Config.BackupDir}), errEmptyDataFile}
+	case err == nil && fi.Mode().IsRegular():
+		return m.checkWritable(path, abs)
 	case !errors.Is(err, fs.ErrNotExist):
 		return nil // opening it says what is wrong, if anything
 	case !create:
@@ -48,6 +50,22 @@ func (m *Main) checkDataFile(path string, create bool) error {
 		return nil // a first start
 	}
 	return &localError{m.Catalog.Text(lang, "cli.err.db_missing_key", map[string]any{"DB": path, "Abs": abs, "Dir": filepath.Dir(abs), "Key": key}), err}
+}
+
+// checkWritable refuses, in the shop's language, a data file this user
+// may not write (copied from a CD or USB stick with the read-only
+// attribute, or owned by another user), where opening it stopped with
+// "permission denied". Every command opens the ledger for writing, even
+// one that only reads, so the message says how to make it writable.
+func (m *Main) checkWritable(path, abs string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err == nil {
+		return f.Close()
+	}
+	if !errors.Is(err, fs.ErrPermission) {
+		return nil // opening it says what is wrong
+	}
+	return &localError{m.Catalog.Text(m.Config.Lang, "cli.err.db_read_only", map[string]any{"DB": path, "Abs": abs}), err}
 }
 
 // errEmptyDataFile is the cause of the refusal of a data file of zero

@@ -85,3 +85,27 @@ func TestDataFile_EmptyOrMissing(t *testing.T) {
 		}
 	})
 }
+
+// TestDataFile_ReadOnly: a data file this user may not write is refused by
+// chat, export, backup and summary in the shop's language, saying it is
+// read-only and how to fix it, where they stopped with an English
+// "permission denied". (Root writes any file: run as another user.)
+func TestDataFile_ReadOnly(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root may write a read-only file")
+	}
+	t.Parallel() // its own folder and Main
+	dir := t.TempDir()
+	db := filepath.Join(dir, "dangol.db")
+	seed(t, db)
+	if err := os.Chmod(db, 0o400); err != nil {
+		t.Fatal(err)
+	}
+	want := testCatalog.Text("ko", "cli.err.db_read_only", map[string]any{"DB": db, "Abs": db})
+	for _, args := range [][]string{{"chat"}, {"export"}, {"summary"}, {"backup", filepath.Join(dir, "b.bak")}} {
+		r := runMain(t, map[string]string{"DANGOL_DB": db}, "", args...)
+		if r.err == nil || r.err.Error() != want {
+			t.Errorf("%q: err = %v, want %q", args, r.err, want)
+		}
+	}
+}
