@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,6 +24,11 @@ import (
 // cannot run beside a serving dangol, and says how serve makes backups
 // itself (DANGOL_BACKUP_DIR) when one holds the file.
 func (m *Main) backup(ctx context.Context, path string, force bool) error {
+	if strings.TrimSpace(path) == "" {
+		// A batch file's empty variable: the backup went to the terminal
+		// and the run said it was made.
+		return m.usage("cli.err.backup_no_file", nil)
+	}
 	if err := m.refuseOutput(path, force); err != nil {
 		return err
 	}
@@ -44,6 +50,11 @@ func (m *Main) backup(ctx context.Context, path string, force bool) error {
 		}
 		return fmt.Errorf("backup %s: %w", m.Config.DB, err)
 	}
+	if path != "-" {
+		if err := m.verifyManualBackup(path); err != nil {
+			return err
+		}
+	}
 	m.Logger.Info("backup written", "from", m.Config.DB, "to", path, "bytes", n)
 	done := map[string]any{"To": path, "Size": sizeText(n), "Key": m.keyName(m.Config.DB)}
 	if path == "-" {
@@ -53,6 +64,39 @@ func (m *Main) backup(ctx context.Context, path string, force bool) error {
 	}
 	fmt.Fprintln(m.Stdout, m.Catalog.Text(m.Config.Lang, "cli.backup.done", done))
 	return nil
+}
+
+// verifyManualBackup checks the backup just written at path as restore
+// and key check would (verifyBackup): a backup of a damaged ledger said
+// "made" and was refused on the day it was needed.
+func (m *Main) verifyManualBackup(path string) error {
+	opts, err := m.withKey(m.Config.DB, nil, false)
+	if err != nil {
+		return err
+	}
+	kept, err := verifyBackup(path, opts.Key)
+	if err != nil {
+		return &localError{m.Catalog.Text(m.Config.Lang, "cli.backup.damaged", map[string]any{"DB": m.Config.DB, "Kept": kept, "Detail": err.Error()}), err}
+	}
+	return nil
+}
+
+// verifyBackup checks, reading only, that the backup at path opens with
+// key and that a sample of its sealed values opens (ledger.CheckKey, what
+// restore and key check ask). A copy that does not is of a damaged ledger:
+// it is renamed to "<path>.damaged" (still a rescue source, never taken for
+// a good backup, and not a name rotation counts), and that name returned.
+func verifyBackup(path string, key []byte) (string, error) {
+	err := ledger.CheckKey(path, key)
+	if err == nil {
+		return "", nil
+	}
+	kept := path + ".damaged"
+	if rerr := os.Rename(path, kept); rerr != nil {
+		os.Remove(path)
+		kept = ""
+	}
+	return kept, fmt.Errorf("backup %s does not check: %w", path, err)
 }
 
 // sizeText is a file size as a shop reads it: "88 KB", "1.4 MB".
@@ -69,8 +113,9 @@ func sizeText(n int64) string {
 // consistency check, one made with another key (before a key rotation, or
 // of another shop), and one whose sealed values do not open (a sample of
 // ledger.KeyCheckSample, spread over the file). The file it replaces is
-// kept beside it as "<db>.before-restore"; a refused backup leaves it as it
-// was.
+// kept beside it under a name of its own (keptName): a second restore never
+// overwrites what the first kept, which may be the only copy of the day's
+// ledger. A refused backup leaves everything as it was.
 func (m *Main) restore(ctx context.Context, from string, force bool) error {
 	target := m.Config.DB
 	if err := m.refuseSameFile(from, target); err != nil {
@@ -107,6 +152,7 @@ func (m *Main) restore(ctx context.Context, from string, force bool) error {
 		return fmt.Errorf("restore: copy %s: %w", from, err)
 	}
 	opened, err := m.checkLedger(ctx, tmp.Name(), from, target)
+	kept := ""
 	if err != nil {
 		// Never installed: a damaged backup in place of the data file
 		// would panic or serve wrong data on the first read.
@@ -124,7 +170,7 @@ func (m *Main) restore(ctx context.Context, from string, force bool) error {
 		}
 		// A target that fails to open for another reason (corrupt) is
 		// exactly what a restore is for.
-		if err := os.Rename(target, target+".before-restore"); err != nil {
+		if kept, err = m.keepReplaced(target); err != nil {
 			return fmt.Errorf("restore: keep the old file: %w", err)
 		}
 	}
@@ -132,12 +178,53 @@ func (m *Main) restore(ctx context.Context, from string, force bool) error {
 		return fmt.Errorf("restore: %w", err)
 	}
 	m.Logger.Info("restored", "from", from, "to", target)
-	done := map[string]any{"From": from, "DB": target, "Opened": opened, "Kept": ""}
-	if exists {
-		done["Kept"] = target + ".before-restore"
-	}
+	done := map[string]any{"From": from, "DB": target, "Opened": opened, "Kept": kept}
 	fmt.Fprintln(m.Stdout, m.Catalog.Text(m.Config.Lang, "cli.restore.done", done))
 	return nil
+}
+
+// keepReplaced moves the data file target out of a restore's way, to the
+// first free keptName, and returns that name. The key is not touched: the
+// backup is checked against it and installed under it, so the kept file
+// and the restored one open with the same key file.
+func (m *Main) keepReplaced(target string) (string, error) {
+	for n := 1; ; n++ {
+		kept := keptName(target, m.now(), n)
+		// Link, not rename: it fails when the name is taken, where a
+		// rename would silently replace the copy kept before.
+		err := os.Link(target, kept)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			// No hard links here (FAT on a USB stick): rename once the
+			// name is known to be free.
+			if _, serr := os.Lstat(kept); serr == nil {
+				continue
+			}
+			if err := os.Rename(target, kept); err != nil {
+				return "", err
+			}
+			return kept, nil
+		}
+		if err := os.Remove(target); err != nil {
+			os.Remove(kept)
+			return "", err
+		}
+		syncDir(filepath.Dir(target))
+		return kept, nil
+	}
+}
+
+// keptName is the n-th name (from 1) for the data file db replaced by a
+// restore at now: "dangol.db.before-restore-20261203-1345", then "…-2",
+// "…-3" for more restores within that minute. Names sort by time.
+func keptName(db string, now time.Time, n int) string {
+	name := db + ".before-restore-" + now.Format("20060102-1504")
+	if n > 1 {
+		name += "-" + strconv.Itoa(n)
+	}
+	return name
 }
 
 // checkLedger opens the copy at path of the backup from with the key of
@@ -209,15 +296,23 @@ func (m *Main) refuseOwnFile(path string) error {
 
 // refuseOutput is refuseOwnFile for a command whose output may be a file
 // of the shop's (an export, a backup): an existing one is replaced only
-// with force.
+// with force, and a folder never (--force could not replace it, and the
+// shop meant a file in it).
 func (m *Main) refuseOutput(path string, force bool) error {
 	if err := m.refuseOwnFile(path); err != nil {
 		return err
 	}
-	if path == "" || path == "-" || force {
+	if path == "" || path == "-" {
 		return nil
 	}
-	if _, err := os.Stat(path); err == nil {
+	fi, err := os.Stat(path)
+	if err == nil && fi.IsDir() {
+		return m.usage("cli.out.is_dir", map[string]any{"File": path, "Example": filepath.Join(path, "dangol-backup.db")})
+	}
+	if force {
+		return nil
+	}
+	if err == nil {
 		return m.local("cli.out.exists", map[string]any{"File": path}, nil)
 	}
 	return nil
@@ -277,7 +372,11 @@ func (m *Main) backupSchedule() (*dialog.Job, error) {
 		m.Logger.Info("backups while serving are off by configuration", "setting", "--backup-cron, DANGOL_BACKUP_CRON")
 		return nil, nil
 	}
-	b := &scheduledBackups{store: m.Store, dir: dir, keep: m.Config.BackupKeep, loc: m.Config.Loc, logger: m.Logger}
+	opts, err := m.withKey(m.Config.DB, nil, false)
+	if err != nil {
+		return nil, err
+	}
+	b := &scheduledBackups{store: m.Store, key: opts.Key, dir: dir, keep: m.Config.BackupKeep, loc: m.Config.Loc, logger: m.Logger}
 	job := dialog.Job{
 		Name: backupJob, Spec: spec, Loc: m.Config.Loc, MaxLate: backupMaxLate,
 		// A backup sends nothing: Posts does the work and returns no
@@ -316,7 +415,10 @@ func checkBackupDir(dir string) error {
 // scheduledBackups writes serve's backups into one folder and keeps the
 // newest keep of them.
 type scheduledBackups struct {
-	store  *ledger.Store
+	store *ledger.Store
+	// key opens the backups, to check each one as restore would; nil:
+	// not checked.
+	key    []byte
 	dir    string
 	keep   int
 	loc    *time.Location
@@ -340,6 +442,15 @@ func (b *scheduledBackups) run(ctx context.Context, at time.Time) error {
 	n, err := writeBackup(ctx, b.store, path)
 	if err != nil {
 		return err
+	}
+	if b.key != nil {
+		if kept, err := verifyBackup(path, b.key); err != nil {
+			// The ledger itself is damaged: the log says so in words a
+			// support person acts on, and the copy is kept apart.
+			b.logger.ErrorContext(ctx, "the backup just made does not check: the data file is damaged; restore the last good backup (dangol key check on the data file says more)",
+				"kept", kept, "err", err)
+			return err
+		}
 	}
 	b.logger.InfoContext(ctx, "backup written", "to", path, "bytes", n)
 	removed, err := rotateBackups(b.dir, b.keep)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -378,5 +379,145 @@ func TestSizeText(t *testing.T) {
 		if got := sizeText(n); got != want {
 			t.Errorf("sizeText(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// TestRestore_KeepsEveryReplacedFile: each restore keeps the file it
+// replaces under a name of its own, so the ledger of the day, kept by a
+// first restore, survives a second one (the owner tries Monday's backup,
+// then Tuesday's), and the message names the file kept.
+func TestRestore_KeepsEveryReplacedFile(t *testing.T) {
+	t.Parallel() // its own ledger and Main
+	dir := t.TempDir()
+	db := filepath.Join(dir, "dangol.db")
+	seed(t, db)
+	env := map[string]string{"DANGOL_DB": db}
+	bak := filepath.Join(dir, "monday.bak")
+	if r := runMain(t, env, "", "backup", bak); r.err != nil {
+		t.Fatal(r.err)
+	}
+	// Today's work, in the live file only.
+	s := mustOpenStore(t, db)
+	err := s.Update(context.Background(), func(tx *ledger.Tx) error {
+		return tx.CreateCustomer(&ledger.Customer{Name: "오늘손님", Phone: "01055556666", CreatedAt: time.Now()})
+	})
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 3, 13, 45, 0, 0, time.Local)
+	var kept []string
+	for i := range 3 {
+		r := runMainAt(t, at, env, "restore", "--force", bak)
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		want := db + ".before-restore-20261203-1345"
+		if i > 0 {
+			want += "-" + strconv.Itoa(i+1)
+		}
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("restore %d said %q, want it to name %s", i+1, r.stdout, want)
+		}
+		kept = append(kept, want)
+	}
+	for _, k := range kept {
+		if _, err := os.Stat(k); err != nil {
+			t.Errorf("kept file %s is gone: %v", k, err)
+		}
+	}
+	first := mustOpenStore(t, kept[0])
+	err = first.View(context.Background(), func(tx *ledger.Tx) error {
+		_, err := tx.CustomerByPhone("01055556666")
+		return err
+	})
+	if err != nil {
+		t.Errorf("the ledger the first restore kept lost today's customer (a later restore overwrote it?): %v", err)
+	}
+}
+
+// TestBackup_BadOutput: an empty backup name is refused (a batch file's
+// empty variable wrote the backup to the terminal and said it was made),
+// and so is a folder given for a backup or an export, with or without
+// --force, saying it is a folder; nothing is written.
+func TestBackup_BadOutput(t *testing.T) {
+	t.Parallel() // its own ledger and Main
+	dir := t.TempDir()
+	db := filepath.Join(dir, "dangol.db")
+	seed(t, db)
+	env := map[string]string{"DANGOL_DB": db}
+	out := filepath.Join(dir, "out")
+	if err := os.Mkdir(out, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	isDir := usageText("cli.out.is_dir", map[string]any{"File": out, "Example": filepath.Join(out, "dangol-backup.db")})
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"ErrEmptyName", []string{"backup", ""}, usageText("cli.err.backup_no_file", nil)},
+		{"ErrBackupFolder", []string{"backup", out}, isDir},
+		{"ErrBackupFolderForce", []string{"backup", "--force", out}, isDir},
+		{"ErrExportFolderForce", []string{"export", "--force", "--out", out}, isDir},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runMain(t, env, "", tt.args...)
+			if !isUsage(r.err) || r.err.Error() != tt.want {
+				t.Errorf("err = %v, want the usage error %q", r.err, tt.want)
+			}
+			if r.stdout != "" {
+				t.Errorf("wrote %d bytes to standard output", len(r.stdout))
+			}
+		})
+	}
+	if names := backupFiles(t, out); len(names) != 0 {
+		t.Errorf("left %q in the folder", names)
+	}
+}
+
+// TestBackup_OfDamagedLedger: a backup of a ledger whose sealed values no
+// longer open is checked as restore would check it, and refused, by hand
+// (an error, not "백업을 만들었어요") and on serve's schedule (logged as
+// failed); the copy is kept as <file>.damaged, never under a backup's name.
+func TestBackup_OfDamagedLedger(t *testing.T) {
+	t.Parallel() // its own ledger and Main
+	dir := t.TempDir()
+	db := filepath.Join(dir, "dangol.db")
+	seed(t, db)
+	if flipSealed(t, db) == 0 {
+		t.Fatal("nothing to damage")
+	}
+	bak := filepath.Join(dir, "b.bak")
+	r := runMain(t, map[string]string{"DANGOL_DB": db}, "", "backup", bak)
+	want, _, _ := strings.Cut(testCatalog.Text("ko", "cli.backup.damaged", map[string]any{"DB": db, "Kept": bak + ".damaged"}), "\n")
+	if r.err == nil || !errors.Is(r.err, ledger.ErrDamaged) || !strings.HasPrefix(r.err.Error(), want) {
+		t.Errorf("err = %v (stdout %q), want %q…", r.err, r.stdout, want)
+	}
+	if _, err := os.Stat(bak); err == nil {
+		t.Error("the damaged copy is under the backup's name")
+	}
+	if _, err := os.Stat(bak + ".damaged"); err != nil {
+		t.Errorf("the damaged copy was not kept apart: %v", err)
+	}
+
+	s := mustOpenStore(t, db)
+	backups := filepath.Join(dir, "backups")
+	if err := os.Mkdir(backups, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	b := &scheduledBackups{store: s, key: testLedgerOptions(t, db).Key, dir: backups, keep: 3, loc: time.UTC, logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	if _, err := b.posts(context.Background(), time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)); !errors.Is(err, ledger.ErrDamaged) {
+		t.Errorf("scheduled backup err = %v, want ErrDamaged", err)
+	}
+	if !strings.Contains(logs.String(), "data file is damaged") || !strings.Contains(logs.String(), "scheduled backup failed") {
+		t.Errorf("the log does not say the data file is damaged:\n%s", logs.String())
+	}
+	if got := backupFiles(t, backups); !slices.Equal(got, []string{"dangol-2026-11-25T0300.db.damaged"}) {
+		t.Errorf("files in the backup folder: %q", got)
 	}
 }

@@ -350,7 +350,7 @@ func TestImport_RoundTrip(t *testing.T) {
 	if r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": from}, "export", "--format", "csv", "--out", out); r.err != nil {
 		t.Fatal(r.err)
 	}
-	r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": to}, "import", out)
+	r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": to}, "import", "--new", out) // beside from's key: --new
 	if r.err != nil {
 		t.Fatal(r.err)
 	}

@@ -260,6 +260,11 @@ func (m *Main) checkKey(file, keyFile string) error {
 		name = keyFile
 	} else {
 		opts, err := m.ledgerOptions(m.Config.DB, false)
+		if errors.Is(err, fs.ErrNotExist) && !sameFile(file, m.Config.DB) {
+			// Said of the file asked about, with the key looked for: the
+			// data file's (--db), which is not beside it.
+			return m.checkNoKey(file, err)
+		}
 		if err != nil {
 			return err
 		}
@@ -283,6 +288,17 @@ func (m *Main) checkKey(file, keyFile string) error {
 	}
 	_, err = fmt.Fprintln(m.Stdout, m.Catalog.Text(lang, "privacy.key.check_ok", map[string]any{"Key": name, "DB": file}))
 	return err
+}
+
+// checkNoKey is key check's refusal of file when the key it would check
+// with, the data file's, is missing: it names that key file and, when one
+// lies beside file, the --key that checks with it.
+func (m *Main) checkNoKey(file string, cause error) error {
+	beside := filepath.Join(filepath.Dir(file), DefaultKeyFile)
+	if _, err := os.Stat(beside); err != nil || sameFile(beside, m.keyFile(m.Config.DB)) {
+		beside = ""
+	}
+	return &localError{m.Catalog.Text(m.Config.Lang, "keys.err.check_no_key", map[string]any{"DB": file, "Key": m.keyFile(m.Config.DB), "Beside": beside}), cause}
 }
 
 // newKeyPath and oldKeyPath are where a rotation keeps the new key before

@@ -575,3 +575,28 @@ func TestKey_RotateFailed(t *testing.T) {
 		t.Errorf("key check after the failed rotation: %v, want the damage found again, not a wrong key", r.err)
 	}
 }
+
+// TestKeyCheck_OtherFolder: key check of a file in another folder, run
+// where there is no data file and so no key, names the file asked about and
+// the key file looked for, and the --key beside the file that would check
+// it; that --key then does.
+func TestKeyCheck_OtherFolder(t *testing.T) {
+	t.Parallel() // its own folders and Main
+	here, there := t.TempDir(), t.TempDir()
+	file := filepath.Join(there, "dangol.db")
+	seed(t, file)
+	db := filepath.Join(here, "dangol.db") // not there, nor its key
+	env := map[string]string{"DANGOL_DB": db}
+	beside := filepath.Join(there, DefaultKeyFile)
+	r := runMain(t, env, "", "key", "check", file)
+	want := testCatalog.Text("ko", "keys.err.check_no_key", map[string]any{"DB": file, "Key": filepath.Join(here, DefaultKeyFile), "Beside": beside})
+	if r.err == nil || r.err.Error() != want {
+		t.Errorf("err = %v, want %q", r.err, want)
+	}
+	if r := runMain(t, env, "", "key", "check", "--key", beside, file); r.err != nil {
+		t.Errorf("the --key it named does not check the file: %v", r.err)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Error("key check made a data file")
+	}
+}

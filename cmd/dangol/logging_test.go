@@ -117,8 +117,8 @@ func TestConfig_Console(t *testing.T) {
 // show only with -v, and then as JSON in the shop's time zone when asked.
 func TestRun_ConsoleStartupLines(t *testing.T) {
 	db := t.TempDir() + "/d.db"
-	testLedgerOptions(t, db) // the key file exists: its first-start notice is not a start-up line
-	quiet := runMain(t, map[string]string{"DANGOL_DB": db}, "", "chat")
+	testLedgerOptions(t, db)                                                     // the key file exists: its first-start notice is not a start-up line
+	quiet := runMain(t, map[string]string{"DANGOL_DB": db}, "", "chat", "--new") // a key and no file: --new
 	if quiet.err != nil {
 		t.Fatal(quiet.err)
 	}

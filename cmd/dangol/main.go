@@ -136,6 +136,9 @@ type Main struct {
 	// copy of the data file it runs on (clock.go); nil: the real time on
 	// the real file.
 	rehearsal *rehearsal
+	// newLedger is chat and serve's --new: a missing data file may be
+	// made new although its key file is there (checkDataFile).
+	newLedger bool
 
 	// keyFault, set by tests, may stop a key rotation at a named step as
 	// a crash would (key.go).
@@ -190,6 +193,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		case "serve", "chat":
 			fs.StringVar(&opts.images, "images", "", "folder where the console saves pictures (charts)")
 			fs.StringVar(&opts.at, "at", "", "chat: start the console's clock at this time, such as 2027-01-31T10:00 (DANGOL_TZ)")
+			fs.BoolVar(&m.newLedger, "new", false, "make a new, empty data file although its key file is there")
 		case "summary":
 			fs.StringVar(&opts.week, "week", "this", "this, last or YYYY-Www")
 			fs.StringVar(&opts.png, "png", "", "file to write the chart to (PNG)")
@@ -203,6 +207,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		case "migrate":
 			fs.BoolVar(&opts.dryRun, "dry-run", false, "report what the migration would do, write nothing")
 		case "import":
+			fs.BoolVar(&m.newLedger, "new", false, "import into a new, empty data file although its key file is there")
 			fs.StringVar(&opts.format, "format", "auto", "auto (from the content), csv or xlsx")
 			fs.StringVar(&opts.sheet, "sheet", "", "sheet of an .xlsx to read; default the first")
 			fs.BoolVar(&opts.dryRun, "dry-run", false, "report what would be imported, write nothing")
@@ -339,6 +344,9 @@ func (m *Main) openLedger(path string, opts *ledger.Options) (*ledger.Store, err
 // openLedgerKey is openLedger with the file's master key added to opts
 // (key.go): with create, a first start makes the key file.
 func (m *Main) openLedgerKey(path string, opts *ledger.Options, create bool) (*ledger.Store, error) {
+	if err := m.checkDataFile(path, create); err != nil {
+		return nil, err
+	}
 	opts, err := m.withKey(path, opts, create)
 	if err != nil {
 		return nil, err

@@ -28,6 +28,9 @@ const defaultProgressMin = 20000
 // migrate runs `dangol migrate [--dry-run]`.
 func (m *Main) migrate(dryRun bool) error {
 	db, lang := m.Config.DB, m.Config.Lang
+	if err := m.checkDataFile(db, true); err != nil {
+		return err
+	}
 	plan, err := ledger.PlanMigration(db, 0)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestDataFile_EmptyOrMissing: a data file of zero bytes, and a missing one
+// whose key file is there, are refused by every command that opens the
+// ledger, in the shop's language, and nothing is made or changed; --new
+// makes the new ledger on purpose; a first start (no key, no file) still
+// just works.
+func TestDataFile_EmptyOrMissing(t *testing.T) {
+	t.Parallel() // its own folders and Main
+	sheet := filepath.Join(t.TempDir(), "명부.csv")
+	if err := os.WriteFile(sheet, []byte("이름,전화번호\n김하늘,010-1234-5678\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	commands := [][]string{
+		{"chat"}, {"serve"}, {"export"}, {"summary"}, {"backup", filepath.Join(t.TempDir(), "b.bak")}, {"migrate"}, {"import", sheet}, {"key", "rotate"},
+	}
+	t.Run("ErrEmpty", func(t *testing.T) {
+		dir := t.TempDir()
+		db := filepath.Join(dir, "dangol.db")
+		seed(t, db) // its key file, beside it
+		if err := os.WriteFile(db, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		backups := filepath.Join(dir, "backups")
+		for _, args := range commands {
+			r := runMain(t, map[string]string{"DANGOL_DB": db, "DANGOL_BACKUP_DIR": backups}, "", args...)
+			want := testCatalog.Text("ko", "cli.err.db_empty", map[string]any{"DB": db, "Abs": db, "BackupDir": backups})
+			if r.err == nil || r.err.Error() != want {
+				t.Errorf("%q: err = %v, want %q", args, r.err, want)
+			}
+			if fi, err := os.Stat(db); err != nil || fi.Size() != 0 {
+				t.Fatalf("%q: the empty file was changed (%v, %v)", args, fi, err)
+			}
+		}
+		if !strings.Contains(testCatalog.Text("ko", "cli.err.db_empty", map[string]any{"DB": db, "Abs": db, "BackupDir": backups}), "dangol restore") {
+			t.Error("the refusal does not say how to restore")
+		}
+	})
+	t.Run("ErrMissingWithKey", func(t *testing.T) {
+		dir := t.TempDir()
+		db := filepath.Join(dir, "dangol.db")
+		seed(t, db)
+		if err := os.Remove(db); err != nil { // moved, or a share not mounted yet
+			t.Fatal(err)
+		}
+		for _, args := range commands {
+			r := runMain(t, map[string]string{"DANGOL_DB": db}, "", args...)
+			if r.err == nil {
+				t.Errorf("%q: a missing data file with its key there was accepted", args)
+			}
+			if _, err := os.Stat(db); !errors.Is(err, fs.ErrNotExist) {
+				t.Fatalf("%q: a data file was made: %v", args, err)
+			}
+		}
+		for _, args := range [][]string{{"chat"}, {"serve"}} {
+			r := runMain(t, map[string]string{"DANGOL_DB": db}, "", args...)
+			want := testCatalog.Text("ko", "cli.err.db_missing_key", map[string]any{"DB": db, "Abs": db, "Dir": dir, "Key": filepath.Join(dir, DefaultKeyFile)})
+			if r.err == nil || r.err.Error() != want {
+				t.Errorf("%q: err = %v, want %q", args, r.err, want)
+			}
+		}
+		if r := runMain(t, map[string]string{"DANGOL_DB": db}, "", "chat", "--new"); r.err != nil {
+			t.Fatalf("chat --new: %v", r.err)
+		}
+		if _, err := os.Stat(db); err != nil {
+			t.Errorf("chat --new made no data file: %v", err)
+		}
+	})
+	t.Run("OKFirstStart", func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "dangol.db")
+		if r := runMain(t, map[string]string{"DANGOL_DB": db}, "", "chat"); r.err != nil {
+			t.Fatal(r.err)
+		}
+		if r := runMain(t, map[string]string{"DANGOL_DB": db}, "", "export"); r.err != nil {
+			t.Fatal(r.err)
+		}
+	})
+}
+
+// TestDataFile_ReadOnly: a data file this user may not write is refused by
+// chat, export, backup and summary in the shop's language, saying it is
+// read-only and how to fix it, where they stopped with an English
+// "permission denied". (Root writes any file: run as another user.)
+func TestDataFile_ReadOnly(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root may write a read-only file")
+	}
+	t.Parallel() // its own folder and Main
+	dir := t.TempDir()
+	db := filepath.Join(dir, "dangol.db")
+	seed(t, db)
+	if err := os.Chmod(db, 0o400); err != nil {
+		t.Fatal(err)
+	}
+	want := testCatalog.Text("ko", "cli.err.db_read_only", map[string]any{"DB": db, "Abs": db})
+	for _, args := range [][]string{{"chat"}, {"export"}, {"summary"}, {"backup", filepath.Join(dir, "b.bak")}} {
+		r := runMain(t, map[string]string{"DANGOL_DB": db}, "", args...)
+		if r.err == nil || r.err.Error() != want {
+			t.Errorf("%q: err = %v, want %q", args, r.err, want)
+		}
+	}
+}
