@@ -58,7 +58,11 @@ func (m *Main) checkDataFile(path string, create bool) error {
 // "permission denied". Every command opens the ledger for writing, even
 // one that only reads, so the message says how to make it writable.
 func (m *Main) checkWritable(path, abs string) error {
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	open := m.OpenRW
+	if open == nil {
+		open = func(path string) (*os.File, error) { return os.OpenFile(path, os.O_RDWR, 0) }
+	}
+	f, err := open(path)
 	if err == nil {
 		return f.Close()
 	}

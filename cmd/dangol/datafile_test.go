@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dangol/dangol/feedback/charttest"
 )
 
 // TestDataFile_EmptyOrMissing: a data file of zero bytes, and a missing one
@@ -89,11 +93,9 @@ func TestDataFile_EmptyOrMissing(t *testing.T) {
 // TestDataFile_ReadOnly: a data file this user may not write is refused by
 // chat, export, backup and summary in the shop's language, saying it is
 // read-only and how to fix it, where they stopped with an English
-// "permission denied". (Root writes any file: run as another user.)
+// "permission denied". Root writes any file, so as root the probe is
+// refused the way the system refuses another user.
 func TestDataFile_ReadOnly(t *testing.T) {
-	if os.Geteuid() == 0 {
-		t.Skip("root may write a read-only file")
-	}
 	t.Parallel() // its own folder and Main
 	dir := t.TempDir()
 	db := filepath.Join(dir, "dangol.db")
@@ -101,11 +103,25 @@ func TestDataFile_ReadOnly(t *testing.T) {
 	if err := os.Chmod(db, 0o400); err != nil {
 		t.Fatal(err)
 	}
+	var openRW func(string) (*os.File, error)
+	if os.Geteuid() == 0 {
+		openRW = func(path string) (*os.File, error) {
+			return nil, &fs.PathError{Op: "open", Path: path, Err: fs.ErrPermission}
+		}
+	}
 	want := testCatalog.Text("ko", "cli.err.db_read_only", map[string]any{"DB": db, "Abs": db})
 	for _, args := range [][]string{{"chat"}, {"export"}, {"summary"}, {"backup", filepath.Join(dir, "b.bak")}} {
-		r := runMain(t, map[string]string{"DANGOL_DB": db}, "", args...)
-		if r.err == nil || r.err.Error() != want {
-			t.Errorf("%q: err = %v, want %q", args, r.err, want)
+		var stdout, stderr bytes.Buffer
+		m := &Main{
+			Catalog: testCatalog, Chart: charttest.Stub,
+			Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
+			Getenv: func(k string) string { return map[string]string{"DANGOL_DB": db}[k] },
+			OpenRW: openRW,
+		}
+		err := m.Run(context.Background(), args)
+		m.Close()
+		if err == nil || err.Error() != want {
+			t.Errorf("%q: err = %v, want %q", args, err, want)
 		}
 	}
 }

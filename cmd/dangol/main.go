@@ -97,6 +97,11 @@ type Main struct {
 	// beside Slack's HTTP mode) and the admin server's (DANGOL_ADMIN_ADDR);
 	// nil: net.Listen. Tests learn the ports through it.
 	Listen func(network, addr string) (net.Listener, error)
+	// OpenRW opens the data file for writing to learn whether this user
+	// may (checkWritable), before the ledger opens it; nil: os.OpenFile
+	// with O_RDWR. Tests run as root, who may write any file, refuse
+	// through it.
+	OpenRW func(path string) (*os.File, error)
 
 	// Config is what Run was told, once parsed.
 	Config Config
