@@ -72,6 +72,11 @@ type Config struct {
 	// wording) and first in every advertising message ("": none is sent,
 	// ads.go).
 	ShopName string
+	// ShopContact is how a customer reaches the shop (a phone number, an
+	// address), shown after ShopName in every advertising message's header:
+	// 정보통신망법 제50조④ wants the sender's name and contact there. "":
+	// no advertising is sent, as without ShopName (ads.go).
+	ShopContact string
 	// WinBackAt is when the automatic win-back runs, "HH:MM" in Loc
 	// outside the night; "": DefaultWinBackAt (flow_winback.go).
 	WinBackAt string
@@ -159,6 +164,7 @@ type Engine struct {
 	// Config.Retention, ShopName and Notify (flow_retention.go).
 	retention ledger.Retention
 	shop      string
+	contact   string // Config.ShopContact (ads.go)
 	winBackAt string // "HH:MM" (flow_winback.go)
 	notify    []string
 	hours     Hours // Config.Hours, defaulted (flow_thread.go)
@@ -210,6 +216,7 @@ func New(cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("dialog: new engine: %w", err)
 	}
 	e.retention, e.shop, e.notify = cfg.Retention, strings.TrimSpace(cfg.ShopName), slices.Clone(cfg.Notify)
+	e.contact = strings.TrimSpace(cfg.ShopContact)
 	if e.winBackAt = strings.TrimSpace(cfg.WinBackAt); e.winBackAt == "" {
 		e.winBackAt = DefaultWinBackAt
 	}

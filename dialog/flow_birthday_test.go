@@ -112,7 +112,7 @@ func TestBirthdayJob(t *testing.T) {
 	if want := time.Date(2026, 5, 20, 10, 0, 0, 0, seoul); !g.at.Equal(want) {
 		t.Errorf("sent at %v, want %v", g.at, want)
 	}
-	if !strings.HasPrefix(g.r.Text, "(광고) "+testShop) || !strings.Contains(g.r.Text, "2,000P") ||
+	if !strings.HasPrefix(g.r.Text, testHeader) || !strings.Contains(g.r.Text, "2,000P") ||
 		!strings.Contains(strings.Join(payloads([]Reply{g.r}), " "), adOptOutPayload) {
 		t.Errorf("greeting %q %v: want (광고), the shop, the gift and [수신 거부]", g.r.Text, payloads([]Reply{g.r}))
 	}
@@ -211,27 +211,40 @@ func TestBirthdayJob_Retry(t *testing.T) {
 }
 
 // TestBirthdayJob_NoShop: a consenting customer's birthday while
-// DANGOL_SHOP_NAME is unset sends no greeting and gives no benefit (an
-// advertising message must name the shop), and the manager's morning DM
-// says so instead of counting a greeting that never comes.
+// DANGOL_SHOP_NAME or DANGOL_SHOP_CONTACT is unset sends no greeting and
+// gives no benefit (an advertising message must name the shop and its
+// contact), and the manager's morning DM says which setting is missing
+// instead of counting a greeting that never comes.
 func TestBirthdayJob_NoShop(t *testing.T) {
-	h, minji := birthdayHarness(t, "2,000P")
-	h.cfg.ShopName = ""
-	h.reopen()
-	box := &timedBox{h: h}
-	s := h.birthdayScheduler(box)
-	h.advanceTo(s, time.Date(2026, 5, 20, 10, 30, 0, 0, seoul))
-	if n := len(box.dms(ChannelTelegram, custTG, "")); n != 0 {
-		t.Errorf("the customer got %d messages without a shop name, want none", n)
+	tests := []struct {
+		name  string
+		unset func(*Config)
+		dm    string
+	}{
+		{"NoName", func(c *Config) { c.ShopName = "" }, "ads.birthday.no_shop"},
+		{"NoContact", func(c *Config) { c.ShopContact = "" }, "ads.birthday.no_contact"},
 	}
-	if b := h.balance(minji); b != 0 {
-		t.Errorf("balance %d, want no gift without a greeting", b)
-	}
-	if n := len(box.dms(ChannelSlack, managerID, h.text("ads.birthday.no_shop", map[string]any{"Count": 1}))); n != 1 {
-		t.Errorf("manager's DMs saying why no greeting went: %d, want 1", n)
-	}
-	if n := len(box.dms(ChannelSlack, managerID, h.text("ads.birthday.dm", map[string]any{"Count": 1}))); n != 0 {
-		t.Errorf("the manager was told of %d greetings that never went", n)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, minji := birthdayHarness(t, "2,000P")
+			tt.unset(&h.cfg)
+			h.reopen()
+			box := &timedBox{h: h}
+			s := h.birthdayScheduler(box)
+			h.advanceTo(s, time.Date(2026, 5, 20, 10, 30, 0, 0, seoul))
+			if n := len(box.dms(ChannelTelegram, custTG, "")); n != 0 {
+				t.Errorf("the customer got %d messages without the sender, want none", n)
+			}
+			if b := h.balance(minji); b != 0 {
+				t.Errorf("balance %d, want no gift without a greeting", b)
+			}
+			if n := len(box.dms(ChannelSlack, managerID, h.text(tt.dm, map[string]any{"Count": 1}))); n != 1 {
+				t.Errorf("manager's DMs saying why no greeting went: %d, want 1", n)
+			}
+			if n := len(box.dms(ChannelSlack, managerID, h.text("ads.birthday.dm", map[string]any{"Count": 1}))); n != 0 {
+				t.Errorf("the manager was told of %d greetings that never went", n)
+			}
+		})
 	}
 }
 
@@ -275,7 +288,7 @@ func TestBirthdayJob_CrashBeforeSend(t *testing.T) {
 	}
 	var found int
 	for _, o := range unsent {
-		if o.Reply.OutboxID == rs[0].OutboxID && o.Reply.UserID == custTG && strings.HasPrefix(o.Reply.Text, "(광고) "+testShop) {
+		if o.Reply.OutboxID == rs[0].OutboxID && o.Reply.UserID == custTG && strings.HasPrefix(o.Reply.Text, testHeader) {
 			found++
 		}
 	}

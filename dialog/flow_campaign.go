@@ -229,8 +229,8 @@ var nowWords = []string{"지금", "바로", "지금 보내기", "now", "send now
 // campaignPreview reads the one line, records the draft with its
 // recipients and shows the preview with [발송] [취소].
 func (t *turn) campaignPreview(args string) error {
-	if t.e.shop == "" {
-		t.say("campaign.no_shop", nil)
+	if id := t.e.noSenderID(); id != "" {
+		t.say(id, nil)
 		return nil
 	}
 	audience, rest, _ := strings.Cut(args, ":")
@@ -610,8 +610,8 @@ func campaignFlow() *flowDef {
 
 // campaignGuided starts the guided /campaign.
 func (t *turn) campaignGuided() error {
-	if t.e.shop == "" {
-		t.say("campaign.no_shop", nil)
+	if id := t.e.noSenderID(); id != "" {
+		t.say(id, nil)
 		return nil
 	}
 	if t.m.CanForm {
@@ -740,8 +740,8 @@ func (t *turn) onCampaignForm() error {
 		t.say("core.command.manager_only", nil)
 		return nil
 	}
-	if t.e.shop == "" {
-		t.say("campaign.no_shop", nil)
+	if id := t.e.noSenderID(); id != "" {
+		t.say(id, nil)
 		return nil
 	}
 	f := t.m.Form

@@ -63,7 +63,7 @@ func TestCampaign(t *testing.T) {
 					h.text("campaign.preview", map[string]any{"Number": 1, "Filter": h.text("customers.all", nil), "Match": "3", "Receive": "1",
 						"NoConsent": 1, "Unreachable": 1, "At": at, "Night": "",
 						// The customer's language: the one they linked in.
-						"First": h.text("ads.header", map[string]any{"Shop": testShop}) + "\n이번 주 펌 20% 할인해 드려요\n" +
+						"First": h.text("ads.header", map[string]any{"Shop": testShop, "Contact": testContact}) + "\n이번 주 펌 20% 할인해 드려요\n" +
 							h.text("campaign.gift_points", map[string]any{"Points": pts}) + "\n\n" + h.text("ads.optout_line", nil),
 						"Buttons": "[" + h.text("ads.btn.optout", nil) + "]"}),
 				}, payloads: []string{"cmp:send:1", "cmp:drop:1"}},
@@ -74,7 +74,7 @@ func TestCampaign(t *testing.T) {
 			s := h.campaignScheduler(box, 0)
 			h.advanceTo(s, h.now().Add(3*time.Minute))
 			got := box.dms(ChannelTelegram, custTG, "이번 주 펌")
-			if len(got) != 1 || !strings.HasPrefix(got[0].r.Text, "(광고) "+testShop) ||
+			if len(got) != 1 || !strings.HasPrefix(got[0].r.Text, testHeader) ||
 				!strings.Contains(strings.Join(payloads([]Reply{got[0].r}), " "), adOptOutPayload) {
 				t.Fatalf("김민지 got %+v; want one advertising message with [수신 거부]", got)
 			}
@@ -103,7 +103,7 @@ func TestCampaign(t *testing.T) {
 	}
 }
 
-// TestCampaign_Refusals: no shop name, an empty audience, a text too long,
+// TestCampaign_Refusals: no shop name or contact, an empty audience, a text too long,
 // a word or option not understood, a time past; nothing is recorded.
 func TestCampaign_Refusals(t *testing.T) {
 	h, _, _ := campaignHarness(t, "ko", true)
@@ -118,6 +118,9 @@ func TestCampaign_Refusals(t *testing.T) {
 		{msg: managerMsg("/campaign"), ids: []string{"campaign.ask_audience"}}, // the guided one
 		{msg: managerMsg("/campaign list"), ids: []string{"campaign.list_none"}},
 	})
+	h.cfg.ShopContact = ""
+	h.reopen()
+	runSteps(t, h, []step{{msg: managerMsg("/campaign : 할인"), ids: []string{"campaign.no_contact"}}})
 	h.cfg.ShopName = ""
 	h.reopen()
 	runSteps(t, h, []step{{msg: managerMsg("/campaign : 할인"), ids: []string{"campaign.no_shop"}}})

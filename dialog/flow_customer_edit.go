@@ -1077,8 +1077,8 @@ func (t *turn) myBirthdayQuestion(c ledger.Customer, why string) Reply {
 		bs = append([]Button{t.btn("customer_edit.my.btn_remove", "remove")}, bs...)
 	}
 	id := "customer_edit.my.ask"
-	if t.e.shop == "" {
-		// No greeting can go (AdNoShop): nothing is promised.
+	if t.e.adSender() != AdSent {
+		// No greeting can go (AdNoShop, AdNoContact): nothing is promised.
 		id = "customer_edit.my.ask_no_greeting"
 	}
 	text := t.text(id, map[string]any{"Current": current})
@@ -1162,9 +1162,10 @@ func (t *turn) setMyBirthday(c ledger.Customer, v string) error {
 	if err := t.tx.PutCustomer(c); err != nil {
 		return fmt.Errorf("dialog: save birthday: %w", err)
 	}
-	if t.e.shop == "" {
-		// Advertising must name its sender, so without DANGOL_SHOP_NAME
-		// the birthday job greets nobody (AdNoShop, flow_birthday.go):
+	if t.e.adSender() != AdSent {
+		// Advertising must name its sender and contact, so without
+		// DANGOL_SHOP_NAME or DANGOL_SHOP_CONTACT the birthday job greets
+		// nobody (AdNoShop, AdNoContact, flow_birthday.go):
 		// neither a greeting nor the consent that would bring one is
 		// promised.
 		t.say("customer_edit.my.set_no_greeting", map[string]any{"Date": t.birthdayText(b)})
