@@ -3,6 +3,7 @@ package dialog
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -314,5 +315,42 @@ func TestBirthdayJob_CrashBeforeSend(t *testing.T) {
 	}
 	if sk := h.outreachOf(bada); len(sk) != 1 || sk[0].Skipped != ledger.SkipNoConsent {
 		t.Errorf("이바다's outreach = %+v, want one skipped for consent", sk)
+	}
+}
+
+// TestBirthdayGivenOnTheDay: a consenting customer who gives their
+// birthday on the day, after that day's greetings went (Config.BirthdayAt),
+// is told the greeting comes from next year, not promised one that never
+// comes; before the greetings go, or on another day, it is promised.
+func TestBirthdayGivenOnTheDay(t *testing.T) {
+	tests := []struct {
+		name, at, now string
+		day           int // of May, the birthday given
+		want          string
+	}{
+		{"AfterTheGreetings", "", "2026-05-03T21:05", 3, "customer_edit.my.set_next_year"},
+		{"Afternoon", "", "2026-05-03T14:00", 3, "customer_edit.my.set_next_year"},
+		{"BeforeTheGreetings", "", "2026-05-03T09:30", 3, "customer_edit.my.set"},
+		{"LaterBirthdayAt", "15:00", "2026-05-03T14:00", 3, "customer_edit.my.set"},
+		{"AnotherDay", "", "2026-05-03T21:05", 4, "customer_edit.my.set"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, _ := birthdayHarness(t, "")
+			h.cfg.BirthdayAt = tt.at
+			h.reopen()
+			at, err := time.ParseInLocation("2006-01-02T15:04", tt.now, seoul)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.setClock(at)
+			md := h.text("customer_edit.date.md", map[string]any{"Month": 5, "Day": tt.day, "MonthName": "May"})
+			other := "customer_edit.my.set"
+			if tt.want == other {
+				other = "customer_edit.my.set_next_year"
+			}
+			runSteps(t, h, []step{{msg: custMsg(fmt.Sprintf("/birthday 5/%d", tt.day)), want: []string{h.text(tt.want, map[string]any{"Date": md})},
+				not: []string{h.text(other, map[string]any{"Date": md})}}})
+		})
 	}
 }

@@ -1183,8 +1183,28 @@ func (t *turn) setMyBirthday(c ledger.Customer, v string) error {
 		t.say("customer_edit.my.set_no_ads", map[string]any{"Date": t.birthdayText(b), "Button": on.Label}, on)
 		return nil
 	}
+	if t.birthdayPassed(b) {
+		// Today's greetings went at Config.BirthdayAt, and none may go
+		// from 21:00: "we will greet you on the day" was a promise
+		// nobody kept until next year. Not sent the next morning either:
+		// a birthday greeting a day late, with its benefit, reads as a
+		// mistake, and the job greets a customer on their day only.
+		t.say("customer_edit.my.set_next_year", map[string]any{"Date": t.birthdayText(b)})
+		return nil
+	}
 	t.say("customer_edit.my.set", map[string]any{"Date": t.birthdayText(b)})
 	return nil
+}
+
+// birthdayPassed reports whether b falls today in the shop's zone and
+// today's birthday greetings have already gone (Config.BirthdayAt): a
+// birthday given now gets its first greeting next year.
+func (t *turn) birthdayPassed(b time.Time) bool {
+	now := t.now.In(t.e.loc)
+	if b.Month() != now.Month() || b.Day() != now.Day() {
+		return false
+	}
+	return now.Hour()*60+now.Minute() >= t.e.birthdayAt
 }
 
 // myBirthdayLine is /mydata's birthday line; nil when none is kept.

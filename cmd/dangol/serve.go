@@ -92,6 +92,7 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 		ShopName:    m.Config.ShopName,
 		ShopContact: m.Config.ShopContact,
 		WinBackAt:   m.Config.WinBackAt,
+		BirthdayAt:  m.Config.BirthdayAt,
 		Notify:      notify,
 		Hours:       m.Config.Hours,
 		SLA:         m.Config.SLA,
