@@ -434,6 +434,12 @@ func (t *turn) campaignButton(arg string) error {
 			// time past.
 			return t.campaignShow(n)
 		}
+		if c.State == ledger.CampaignScheduled {
+			// Pressed again before it went: "2명에게 … 보낼게요" again read
+			// as a second message to each of them.
+			t.say("campaign.already_scheduled", map[string]any{"Number": n, "At": t.when(c.SendAt), "Count": groupDigits(int64(c.Counts.Queued))})
+			return nil
+		}
 		if c.DraftExpired(t.now) {
 			t.say("campaign.draft_expired", map[string]any{"Number": n})
 			return nil

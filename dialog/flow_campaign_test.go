@@ -68,7 +68,10 @@ func TestCampaign(t *testing.T) {
 						"Buttons": "[" + h.text("ads.btn.optout", nil) + "]"}),
 				}, payloads: []string{"cmp:send:1", "cmp:drop:1"}},
 				{msg: press(managerMsg(""), "cmp:send:1"), want: []string{h.text("campaign.scheduled", map[string]any{"Number": 1, "At": at, "Count": "1"})}},
-				{msg: press(managerMsg(""), "cmp:send:1"), ids: nil},
+				// Pressed again before it goes: already scheduled, once, not
+				// "1명에게 … 보낼게요" as if a second message were on its way.
+				{msg: press(managerMsg(""), "cmp:send:1"), want: []string{h.text("campaign.already_scheduled", map[string]any{"Number": 1, "At": at, "Count": "1"})},
+					not: []string{h.text("campaign.scheduled", map[string]any{"Number": 1, "At": at, "Count": "1"})}},
 			})
 			box := &timedBox{h: h}
 			s := h.campaignScheduler(box, 0)

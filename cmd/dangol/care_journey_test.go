@@ -977,7 +977,7 @@ func TestCareJourney_CampaignModal(t *testing.T) {
 	r.clickIn(journeyStaff, "CSTAFF", "", send)
 	r.answer("캠페인 #1: 1명에게")
 	r.clickIn(journeyStaff, "CSTAFF", "", send) // a second click on the same preview
-	r.answer("캠페인 #1: 1명에게")
+	r.answer("캠페인 #1은 이미 발송 예약되어 있어요")
 	r.at(kst(12, 2, 13, 1))
 	got := r.telegramTo(otherChat, offer)
 	if text := got.Fields["text"]; !strings.HasPrefix(text, testHeader+"\n") || !strings.Contains(text, "🎁 혜택으로 500P를 넣어 드렸어요.") {
