@@ -25,6 +25,7 @@ const (
 	AdErased      AdSkip = "erased"      // their personal data is erased
 	AdUnreachable AdSkip = "unreachable" // the platform refused them (they blocked the bot)
 	AdNoShop      AdSkip = "no_shop"     // DANGOL_SHOP_NAME is not set: the law wants the sender named
+	AdNoContact   AdSkip = "no_contact"  // DANGOL_SHOP_CONTACT is not set: the law wants the sender's contact too
 )
 
 // The night rule: no advertising from AdNightFrom to AdNightUntil (21:00 to
@@ -57,21 +58,50 @@ func withoutAdMark(body string) string {
 	return body
 }
 
-// adMessage builds the advertising message to customer c at now: "(광고)"
-// and the shop's name first, body (written by the caller in the turn's
+// adSender says whether an advertising message may name its sender:
+// AdSent when the shop's name and contact are both set, else the first
+// one missing (AdNoShop, AdNoContact). 정보통신망법 제50조④ and its decree
+// want both in every ad, so every ad is refused without either.
+func (e *Engine) adSender() AdSkip {
+	switch {
+	case e.shop == "":
+		return AdNoShop
+	case e.contact == "":
+		return AdNoContact
+	}
+	return AdSent
+}
+
+// noSenderID is the catalog id of the refusal to a manager who starts an
+// advertisement while the shop's name or contact is not set
+// (campaign.no_shop, campaign.no_contact, each naming its setting); "":
+// both are set.
+func (e *Engine) noSenderID() string {
+	switch e.adSender() {
+	case AdNoShop:
+		return "campaign.no_shop"
+	case AdNoContact:
+		return "campaign.no_contact"
+	}
+	return ""
+}
+
+// adMessage builds the advertising message to customer c at now: "(광고)",
+// the shop's name and its contact first, body (written by the caller in the turn's
 // language, the customer's) in the middle, the free opt-out line last and
 // a [수신 거부] button after the caller's buttons. It refuses (a non-empty
 // AdSkip, no reply) a customer who is erased, unlinked or without the base
 // consent, whom the platform refused, or without advertising consent at now
 // (ledger.Marketing.AdsAllowed: a consent past its two years unconfirmed
-// counts as none), and every customer while the shop has no name. It does
+// counts as none), and every customer while the shop has no name or no
+// contact (adSender). It does
 // not look at the clock's hour: callers send at adSendAt.
 func (e *Engine) adMessage(tx *ledger.Tx, c ledger.Customer, now time.Time, body func(t *turn) string, buttons ...Button) (Reply, AdSkip, error) {
 	if c.Erased {
 		return Reply{}, AdErased, nil
 	}
-	if e.shop == "" {
-		return Reply{}, AdNoShop, nil
+	if skip := e.adSender(); skip != AdSent {
+		return Reply{}, skip, nil
 	}
 	channel, user, lang, reachable, err := e.customerAddress(tx, c)
 	if err != nil {
@@ -93,7 +123,7 @@ func (e *Engine) adMessage(tx *ledger.Tx, c ledger.Customer, now time.Time, body
 		return Reply{}, AdNoConsent, nil
 	}
 	t := e.quietTurn(tx, lang, now)
-	text := t.text("ads.header", map[string]any{"Shop": e.shop}) + "\n" + withoutAdMark(body(t)) + "\n\n" + t.text("ads.optout_line", nil)
+	text := t.text("ads.header", map[string]any{"Shop": e.shop, "Contact": e.contact}) + "\n" + withoutAdMark(body(t)) + "\n\n" + t.text("ads.optout_line", nil)
 	bs := append(buttons[:len(buttons):len(buttons)], t.btn("ads.btn.optout", adOptOutPayload))
 	return Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Text: text, Buttons: bs}, AdSent, nil
 }

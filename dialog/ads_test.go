@@ -11,14 +11,26 @@ import (
 	"github.com/dangol/dangol/ledger"
 )
 
-const testShop = "하늘미용실"
+// testShop and testContact are the sender every advertising test names
+// (setSender); testHeader is the header they put first in each ad.
+const (
+	testShop    = "하늘미용실"
+	testContact = "02-123-4567"
+	testHeader  = "(광고) " + testShop + " (" + testContact + ")"
+)
 
-// adHarness is a harness whose shop has a name, with 김민지 linked to
+// setSender gives the harness's shop the name and contact every
+// advertisement must carry (정보통신망법 제50조④); the caller reopens.
+func (h *harness) setSender() {
+	h.cfg.ShopName, h.cfg.ShopContact = testShop, testContact
+}
+
+// adHarness is a harness whose shop has a name and contact, with 김민지 linked to
 // custTG (the optional question not yet answered).
 func adHarness(t *testing.T, lang string) (*harness, string) {
 	t.Helper()
 	h := mustOpenHarness(t, nil, lang)
-	h.cfg.ShopName = testShop
+	h.setSender()
 	h.reopen()
 	id := h.customer("김민지", "01012345678")
 	runSteps(t, h, linkMinji(h))
@@ -37,7 +49,7 @@ func (h *harness) marketing(id string) ledger.Marketing {
 // date; [수신 거부] withdraws in one tap and says the date and the shop.
 func TestMarketingConsent(t *testing.T) {
 	h := mustOpenHarness(t, nil, "ko")
-	h.cfg.ShopName = testShop
+	h.setSender()
 	h.reopen()
 	id := h.customer("김민지", "01012345678")
 	date := map[string]any{"Date": "2026-05-13"}
@@ -84,7 +96,7 @@ func TestMarketingConsent(t *testing.T) {
 // never asked.
 func TestMarketingAskedLater(t *testing.T) {
 	h := mustOpenHarness(t, nil, "ko")
-	h.cfg.ShopName = testShop
+	h.setSender()
 	h.reopen()
 	first := h.customer("김민지", "01012345678")
 	second := h.customer("이바다", "01022223333")
@@ -145,7 +157,10 @@ func TestAdMessage(t *testing.T) {
 			if skip != AdSent {
 				t.Fatalf("with consent: skip %q", skip)
 			}
-			head := h.text("ads.header", map[string]any{"Shop": testShop})
+			head := h.text("ads.header", map[string]any{"Shop": testShop, "Contact": testContact})
+			if !strings.Contains(head, testShop) || !strings.Contains(head, testContact) {
+				t.Errorf("header %q: want the shop's name and contact (정보통신망법 제50조④)", head)
+			}
 			if !strings.HasPrefix(r.Text, head+"\n") || !strings.HasSuffix(r.Text, h.text("ads.optout_line", nil)) ||
 				!strings.Contains(r.Text, "이번 주 펌 20%") {
 				t.Errorf("text %q: want %q first, the body, the opt-out line last", r.Text, head)
@@ -176,7 +191,7 @@ func TestAdMessage(t *testing.T) {
 			if _, skip := build(); skip != AdNoShop {
 				t.Errorf("no shop name: skip %q, want %q", skip, AdNoShop)
 			}
-			h.cfg.ShopName = testShop
+			h.setSender()
 			h.reopen()
 			h.update(func(tx *ledger.Tx) error { return tx.UnlinkCustomer(ChannelTelegram + ":" + custTG) })
 			if _, skip := build(); skip != AdUnlinked {
@@ -443,7 +458,7 @@ func TestMarketingNotAskedWithoutShopName(t *testing.T) {
 	if m := h.marketing(id); !m.AskedAt.IsZero() {
 		t.Errorf("marked asked: %+v", m)
 	}
-	h.cfg.ShopName = testShop
+	h.setSender()
 	h.reopen()
 	runSteps(t, h, []step{{msg: custMsg("/points"), want: []string{testShop}, payloads: []string{ask}}})
 }

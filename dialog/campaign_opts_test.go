@@ -9,29 +9,50 @@ import (
 
 // TestCampaignOpts: options written with the dash a keyboard made of "--"
 // are options, not words of the ad; an option given twice is refused, not
-// the last one kept; a dash inside the text stays text.
+// the last one kept; a dash inside the text stays text; points over the
+// limit are refused naming it, not as "not understood"; a coupon is what a
+// coupon can be (a percent, an amount, a reward named in two words or with
+// a quantity), and "abc" is refused.
 func TestCampaignOpts(t *testing.T) {
 	h := mustOpenHarness(t, nil, "ko")
 	tests := []struct {
 		name, in, msg string
 		points        int64
-		bad           bool
+		coupon        string // the coupon's item or "" (none, or not an item)
+		bad           string // the refusal's id; "": none
 	}{
-		{"TwoHyphens", "겨울 세일 --points 500", "겨울 세일", 500, false},
-		{"EmDash", "겨울 세일 —points 500", "겨울 세일", 500, false},
-		{"EnDash", "겨울 세일 –points 500", "겨울 세일", 500, false},
-		{"OneHyphen", "겨울 세일 -points 500", "겨울 세일", 500, false},
-		{"DashInText", "커트 - 펌 20% 할인", "커트 - 펌 20% 할인", 0, false},
-		{"Twice", "겨울 세일 --points 500 --points 1000", "겨울 세일", 0, true},
-		{"Unknown", "겨울 세일 --pints 500", "겨울 세일", 0, true},
+		{"TwoHyphens", "겨울 세일 --points 500", "겨울 세일", 500, "", ""},
+		{"EmDash", "겨울 세일 —points 500", "겨울 세일", 500, "", ""},
+		{"EnDash", "겨울 세일 –points 500", "겨울 세일", 500, "", ""},
+		{"OneHyphen", "겨울 세일 -points 500", "겨울 세일", 500, "", ""},
+		{"DashInText", "커트 - 펌 20% 할인", "커트 - 펌 20% 할인", 0, "", ""},
+		{"Twice", "겨울 세일 --points 500 --points 1000", "겨울 세일", 0, "", "campaign.bad_option"},
+		{"Unknown", "겨울 세일 --pints 500", "겨울 세일", 0, "", "campaign.bad_option"},
+		{"PointsAtLimit", "겨울 세일 --points 1000000", "겨울 세일", 1_000_000, "", ""},
+		{"PointsTooMany", "겨울 세일 --points 99999999", "겨울 세일", 0, "", "campaign.points_too_large"},
+		{"PointsWords", "겨울 세일 --points 많이", "겨울 세일", 0, "", "campaign.bad_option"},
+		{"CouponPercent", "겨울 세일 --coupon 10%", "겨울 세일", 0, "", ""},
+		{"CouponWon", "겨울 세일 --coupon 5000원", "겨울 세일", 0, "", ""},
+		{"CouponReward", "겨울 세일 --coupon 아메리카노 1잔", "겨울 세일", 0, "아메리카노 1잔", ""},
+		{"CouponTwoWords", "겨울 세일 --coupon free americano", "겨울 세일", 0, "free americano", ""},
+		{"CouponWord", "겨울 세일 --coupon abc", "겨울 세일", 0, "", "campaign.bad_coupon"},
+		{"CouponTooMuch", "겨울 세일 --coupon 150%", "겨울 세일", 0, "", "campaign.bad_coupon"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h.update(func(tx *ledger.Tx) error {
 				tr := h.eng.quietTurn(tx, "ko", h.now())
 				msg, o, bad := tr.parseCampaignOpts(tt.in)
-				if msg != tt.msg || (bad != "") != tt.bad || (!tt.bad && o.benefit.Points != tt.points) {
-					t.Errorf("parseCampaignOpts(%q) = %q, %d points, bad %q", tt.in, msg, o.benefit.Points, bad)
+				id, item := "", ""
+				if bad != nil {
+					id = bad.id
+				}
+				if o.benefit.Coupon != nil {
+					item = o.benefit.Coupon.Item
+				}
+				if msg != tt.msg || id != tt.bad || (tt.bad == "" && (o.benefit.Points != tt.points || item != tt.coupon)) {
+					t.Errorf("parseCampaignOpts(%q) = %q, %d points, coupon %q, refused %q; want %q, %d, %q, %q",
+						tt.in, msg, o.benefit.Points, item, id, tt.msg, tt.points, tt.coupon, tt.bad)
 				}
 				return nil
 			})

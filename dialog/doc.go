@@ -352,11 +352,12 @@
 //
 // Advertising (ads.go, flow_marketing.go, flow_birthday.go; 정보통신망법
 // 제50조): every advertising message is built by adMessage, which puts
-// "(광고)" and Config.ShopName first and the free opt-out line with
-// [수신 거부] last, and refuses (an AdSkip, counted by the caller) a
-// customer without advertising consent, erased, unlinked or without the
-// base consent, or marked unreachable; with no ShopName it refuses every
-// customer (AdNoShop), since the law wants the sender named. adMessage
+// "(광고)", Config.ShopName and Config.ShopContact first and the free
+// opt-out line with [수신 거부] last, and refuses (an AdSkip, counted by
+// the caller) a customer without advertising consent, erased, unlinked or
+// without the base consent, or marked unreachable; with no ShopName
+// (AdNoShop) or no ShopContact (AdNoContact) it refuses every customer,
+// since the law wants the sender named with a contact. adMessage
 // does not look at the hour: a caller sends at AdSendAt (never 21:00–08:00
 // in the shop's zone). The optional question is asked once per customer,
 // right after their first link (link in flow_link.go); a customer linked

@@ -10,6 +10,7 @@ import (
 	"math/big"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -72,9 +73,19 @@ type Config struct {
 	// wording) and first in every advertising message ("": none is sent,
 	// ads.go).
 	ShopName string
+	// ShopContact is how a customer reaches the shop (a phone number, an
+	// address), shown after ShopName in every advertising message's header:
+	// 정보통신망법 제50조④ wants the sender's name and contact there. "":
+	// no advertising is sent, as without ShopName (ads.go).
+	ShopContact string
 	// WinBackAt is when the automatic win-back runs, "HH:MM" in Loc
 	// outside the night; "": DefaultWinBackAt (flow_winback.go).
 	WinBackAt string
+	// BirthdayAt is when the birthday greetings go, "HH:MM" in Loc (the
+	// BirthdayJob's spec, DANGOL_BIRTHDAY_AT); "": DefaultBirthdayAt. A
+	// customer who gives their birthday on the day after it is told the
+	// greeting comes from next year (flow_customer_edit.go).
+	BirthdayAt string
 	// Hours are the shop's opening hours, told to a customer whose
 	// question went to the staff (flow_thread.go); zero: DefaultHours.
 	Hours Hours
@@ -159,10 +170,13 @@ type Engine struct {
 	// Config.Retention, ShopName and Notify (flow_retention.go).
 	retention ledger.Retention
 	shop      string
+	contact   string // Config.ShopContact (ads.go)
 	winBackAt string // "HH:MM" (flow_winback.go)
-	notify    []string
-	hours     Hours // Config.Hours, defaulted (flow_thread.go)
-	sla       SLA   // Config.SLA, defaulted (sla.go)
+	// birthdayAt is Config.BirthdayAt's minutes after midnight.
+	birthdayAt int
+	notify     []string
+	hours      Hours // Config.Hours, defaulted (flow_thread.go)
+	sla        SLA   // Config.SLA, defaulted (sla.go)
 
 	// noSpaceAlerted is when the staff channel was last told the disk is
 	// full, in unix nanoseconds; 0 never (nospace.go).
@@ -210,12 +224,24 @@ func New(cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("dialog: new engine: %w", err)
 	}
 	e.retention, e.shop, e.notify = cfg.Retention, strings.TrimSpace(cfg.ShopName), slices.Clone(cfg.Notify)
+	e.contact = strings.TrimSpace(cfg.ShopContact)
 	if e.winBackAt = strings.TrimSpace(cfg.WinBackAt); e.winBackAt == "" {
 		e.winBackAt = DefaultWinBackAt
 	}
 	if _, _, err := WinBackSpec(e.winBackAt); err != nil {
 		return nil, fmt.Errorf("dialog: new engine: %w", err)
 	}
+	bAt := strings.TrimSpace(cfg.BirthdayAt)
+	if bAt == "" {
+		bAt = DefaultBirthdayAt
+	}
+	if _, _, err := BirthdaySpec(bAt); err != nil {
+		return nil, fmt.Errorf("dialog: new engine: %w", err)
+	}
+	bh, bm, _ := strings.Cut(bAt, ":")
+	h, _ := strconv.Atoi(bh)
+	m, _ := strconv.Atoi(bm)
+	e.birthdayAt = h*60 + m
 	if e.log == nil {
 		e.log = slog.Default()
 	}

@@ -121,7 +121,7 @@ func (e *Engine) BirthdayGreetings(ctx context.Context, at time.Time) ([]Reply, 
 		return nil, fmt.Errorf("dialog: birthday greetings: %w", err)
 	}
 	e.log.InfoContext(ctx, "dialog: birthday greetings", "greetings", len(out), "skipped_consent", skipped[AdNoConsent],
-		"skipped_unlinked", skipped[AdUnlinked], "skipped_unreachable", skipped[AdUnreachable], "skipped_no_shop", skipped[AdNoShop])
+		"skipped_unlinked", skipped[AdUnlinked], "skipped_unreachable", skipped[AdUnreachable], "skipped_no_shop", skipped[AdNoShop], "skipped_no_contact", skipped[AdNoContact])
 	return out, nil
 }
 
@@ -143,7 +143,7 @@ func (e *Engine) birthdayGreetingOf(tx *ledger.Tx, c ledger.Customer, day, now t
 		return &r, AdSent, nil
 	}
 	if skip != AdSent {
-		if skip == AdNoShop || skip == AdErased {
+		if skip == AdNoShop || skip == AdNoContact || skip == AdErased {
 			return nil, skip, nil // the shop's setting, or nobody left: no baseline
 		}
 		return nil, skip, e.recordSkipped(tx, ledger.OutreachBirthday, c.ID, day, now, string(skip))
@@ -217,7 +217,7 @@ func (t *turn) birthdayGreeting(c ledger.Customer, b ledger.BirthdayBenefit) str
 // go with BirthdayJob); nothing is said when nobody is.
 func (e *Engine) birthdayNotice(tx *ledger.Tx, day time.Time, out []Reply) ([]Reply, error) {
 	d := midnight(day, e.loc)
-	n, noShop := 0, 0
+	n, noShop, noContact := 0, 0, 0
 	err := tx.ScanBirthdays(d, d.AddDate(0, 0, 1), func(c ledger.Customer) error {
 		if st, err := tx.Birthday(c.ID, d); err != nil || st == ledger.BirthdayDone {
 			return err
@@ -228,10 +228,12 @@ func (e *Engine) birthdayNotice(tx *ledger.Tx, day time.Time, out []Reply) ([]Re
 			n++
 		case err == nil && skip == AdNoShop:
 			noShop++
+		case err == nil && skip == AdNoContact:
+			noContact++
 		}
 		return err
 	})
-	if err != nil || n == 0 && noShop == 0 {
+	if err != nil || n == 0 && noShop == 0 && noContact == 0 {
 		return out, err
 	}
 	// Without a shop name no greeting may go (the law wants the sender
@@ -244,6 +246,9 @@ func (e *Engine) birthdayNotice(tx *ledger.Tx, day time.Time, out []Reply) ([]Re
 		}
 		if noShop > 0 {
 			ls = append(ls, e.cat.Text(lang, "ads.birthday.no_shop", map[string]any{"Count": noShop}))
+		}
+		if noContact > 0 {
+			ls = append(ls, e.cat.Text(lang, "ads.birthday.no_contact", map[string]any{"Count": noContact}))
 		}
 		return ls
 	}

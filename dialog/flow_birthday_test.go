@@ -3,6 +3,7 @@ package dialog
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -112,7 +113,7 @@ func TestBirthdayJob(t *testing.T) {
 	if want := time.Date(2026, 5, 20, 10, 0, 0, 0, seoul); !g.at.Equal(want) {
 		t.Errorf("sent at %v, want %v", g.at, want)
 	}
-	if !strings.HasPrefix(g.r.Text, "(광고) "+testShop) || !strings.Contains(g.r.Text, "2,000P") ||
+	if !strings.HasPrefix(g.r.Text, testHeader) || !strings.Contains(g.r.Text, "2,000P") ||
 		!strings.Contains(strings.Join(payloads([]Reply{g.r}), " "), adOptOutPayload) {
 		t.Errorf("greeting %q %v: want (광고), the shop, the gift and [수신 거부]", g.r.Text, payloads([]Reply{g.r}))
 	}
@@ -211,27 +212,40 @@ func TestBirthdayJob_Retry(t *testing.T) {
 }
 
 // TestBirthdayJob_NoShop: a consenting customer's birthday while
-// DANGOL_SHOP_NAME is unset sends no greeting and gives no benefit (an
-// advertising message must name the shop), and the manager's morning DM
-// says so instead of counting a greeting that never comes.
+// DANGOL_SHOP_NAME or DANGOL_SHOP_CONTACT is unset sends no greeting and
+// gives no benefit (an advertising message must name the shop and its
+// contact), and the manager's morning DM says which setting is missing
+// instead of counting a greeting that never comes.
 func TestBirthdayJob_NoShop(t *testing.T) {
-	h, minji := birthdayHarness(t, "2,000P")
-	h.cfg.ShopName = ""
-	h.reopen()
-	box := &timedBox{h: h}
-	s := h.birthdayScheduler(box)
-	h.advanceTo(s, time.Date(2026, 5, 20, 10, 30, 0, 0, seoul))
-	if n := len(box.dms(ChannelTelegram, custTG, "")); n != 0 {
-		t.Errorf("the customer got %d messages without a shop name, want none", n)
+	tests := []struct {
+		name  string
+		unset func(*Config)
+		dm    string
+	}{
+		{"NoName", func(c *Config) { c.ShopName = "" }, "ads.birthday.no_shop"},
+		{"NoContact", func(c *Config) { c.ShopContact = "" }, "ads.birthday.no_contact"},
 	}
-	if b := h.balance(minji); b != 0 {
-		t.Errorf("balance %d, want no gift without a greeting", b)
-	}
-	if n := len(box.dms(ChannelSlack, managerID, h.text("ads.birthday.no_shop", map[string]any{"Count": 1}))); n != 1 {
-		t.Errorf("manager's DMs saying why no greeting went: %d, want 1", n)
-	}
-	if n := len(box.dms(ChannelSlack, managerID, h.text("ads.birthday.dm", map[string]any{"Count": 1}))); n != 0 {
-		t.Errorf("the manager was told of %d greetings that never went", n)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, minji := birthdayHarness(t, "2,000P")
+			tt.unset(&h.cfg)
+			h.reopen()
+			box := &timedBox{h: h}
+			s := h.birthdayScheduler(box)
+			h.advanceTo(s, time.Date(2026, 5, 20, 10, 30, 0, 0, seoul))
+			if n := len(box.dms(ChannelTelegram, custTG, "")); n != 0 {
+				t.Errorf("the customer got %d messages without the sender, want none", n)
+			}
+			if b := h.balance(minji); b != 0 {
+				t.Errorf("balance %d, want no gift without a greeting", b)
+			}
+			if n := len(box.dms(ChannelSlack, managerID, h.text(tt.dm, map[string]any{"Count": 1}))); n != 1 {
+				t.Errorf("manager's DMs saying why no greeting went: %d, want 1", n)
+			}
+			if n := len(box.dms(ChannelSlack, managerID, h.text("ads.birthday.dm", map[string]any{"Count": 1}))); n != 0 {
+				t.Errorf("the manager was told of %d greetings that never went", n)
+			}
+		})
 	}
 }
 
@@ -275,7 +289,7 @@ func TestBirthdayJob_CrashBeforeSend(t *testing.T) {
 	}
 	var found int
 	for _, o := range unsent {
-		if o.Reply.OutboxID == rs[0].OutboxID && o.Reply.UserID == custTG && strings.HasPrefix(o.Reply.Text, "(광고) "+testShop) {
+		if o.Reply.OutboxID == rs[0].OutboxID && o.Reply.UserID == custTG && strings.HasPrefix(o.Reply.Text, testHeader) {
 			found++
 		}
 	}
@@ -301,5 +315,42 @@ func TestBirthdayJob_CrashBeforeSend(t *testing.T) {
 	}
 	if sk := h.outreachOf(bada); len(sk) != 1 || sk[0].Skipped != ledger.SkipNoConsent {
 		t.Errorf("이바다's outreach = %+v, want one skipped for consent", sk)
+	}
+}
+
+// TestBirthdayGivenOnTheDay: a consenting customer who gives their
+// birthday on the day, after that day's greetings went (Config.BirthdayAt),
+// is told the greeting comes from next year, not promised one that never
+// comes; before the greetings go, or on another day, it is promised.
+func TestBirthdayGivenOnTheDay(t *testing.T) {
+	tests := []struct {
+		name, at, now string
+		day           int // of May, the birthday given
+		want          string
+	}{
+		{"AfterTheGreetings", "", "2026-05-03T21:05", 3, "customer_edit.my.set_next_year"},
+		{"Afternoon", "", "2026-05-03T14:00", 3, "customer_edit.my.set_next_year"},
+		{"BeforeTheGreetings", "", "2026-05-03T09:30", 3, "customer_edit.my.set"},
+		{"LaterBirthdayAt", "15:00", "2026-05-03T14:00", 3, "customer_edit.my.set"},
+		{"AnotherDay", "", "2026-05-03T21:05", 4, "customer_edit.my.set"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, _ := birthdayHarness(t, "")
+			h.cfg.BirthdayAt = tt.at
+			h.reopen()
+			at, err := time.ParseInLocation("2006-01-02T15:04", tt.now, seoul)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.setClock(at)
+			md := h.text("customer_edit.date.md", map[string]any{"Month": 5, "Day": tt.day, "MonthName": "May"})
+			other := "customer_edit.my.set"
+			if tt.want == other {
+				other = "customer_edit.my.set_next_year"
+			}
+			runSteps(t, h, []step{{msg: custMsg(fmt.Sprintf("/birthday 5/%d", tt.day)), want: []string{h.text(tt.want, map[string]any{"Date": md})},
+				not: []string{h.text(other, map[string]any{"Date": md})}}})
+		})
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/looplab/fsm"
@@ -86,47 +87,88 @@ type campaignOpts struct {
 var campaignDash = regexp.MustCompile(`(?i)\s(?:—|–|-)(at|points|coupon)\b`)
 
 // parseCampaignOpts splits text into the message and its "--" options; bad
-// is the option not understood.
-func (t *turn) parseCampaignOpts(text string) (msg string, o campaignOpts, bad string) {
+// is why an option was refused: one not understood (campaign.bad_option),
+// points over the limit or a coupon no coupon can be (campaignPoints,
+// campaignCoupon), each saying what is allowed.
+func (t *turn) parseCampaignOpts(text string) (msg string, o campaignOpts, bad *campaignRefusal) {
 	// Slack and phones turn "--" into a dash: "—points 500" became part
 	// of the ad, and no points were given.
 	text = campaignDash.ReplaceAllString(text, " --$1")
 	parts := strings.Split(text, " --")
 	msg = strings.TrimSpace(parts[0])
 	seen := map[string]bool{}
+	notUnderstood := func(p string) *campaignRefusal {
+		return &campaignRefusal{id: "campaign.bad_option", data: map[string]any{"Option": "--" + strings.TrimSpace(p)}}
+	}
 	for _, p := range parts[1:] {
 		name, val, _ := strings.Cut(strings.TrimSpace(p), " ")
 		val = strings.TrimSpace(val)
 		name = strings.ToLower(name)
 		if seen[name] {
 			// "--points 500 --points 1000" kept the last unasked.
-			return msg, o, "--" + strings.TrimSpace(p)
+			return msg, o, notUnderstood(p)
 		}
 		seen[name] = true
 		switch name {
 		case "at":
 			at, ok := t.parseCampaignAt(val)
 			if !ok {
-				return msg, o, "--" + p
+				return msg, o, notUnderstood(p)
 			}
 			o.at = at
 		case "points":
-			n, ok := parsePoints(val)
-			if !ok || n > ledger.MaxBirthdayPoints {
-				return msg, o, "--" + p
+			n, ok, no := campaignPoints(val)
+			switch {
+			case !ok:
+				return msg, o, notUnderstood(p)
+			case no != nil:
+				return msg, o, no
 			}
 			o.benefit.Points = n
 		case "coupon":
-			b, ok := ParseBenefit(val)
-			if !ok || b.Validate() != nil {
-				return msg, o, "--" + p
+			b, no := campaignCoupon(val)
+			if no != nil {
+				return msg, o, no
 			}
 			o.benefit.Coupon = &b
 		default:
-			return msg, o, "--" + strings.TrimSpace(p)
+			return msg, o, notUnderstood(p)
 		}
 	}
-	return msg, o, ""
+	return msg, o, nil
+}
+
+// campaignPoints reads the points each recipient gets: ok is false when s
+// is not a number of points at all (the caller words it), and the refusal
+// is campaign.points_too_large naming the limit when it is more than
+// ledger.MaxBirthdayPoints ("--points 99999999" was "not understood").
+func campaignPoints(s string) (n int64, ok bool, tooLarge *campaignRefusal) {
+	n, ok = parsePoints(s)
+	if ok && n > ledger.MaxBirthdayPoints {
+		return 0, true, &campaignRefusal{fieldPoints, "campaign.points_too_large",
+			map[string]any{"Value": strings.TrimSpace(s), "Max": groupDigits(ledger.MaxBirthdayPoints) + "P"}}
+	}
+	return n, ok, nil
+}
+
+// campaignCoupon reads the coupon each recipient gets, as /coupon reads
+// one (ParseBenefit), but a reward must say what is given and how: two
+// words or a figure ("아메리카노 1잔", "free americano", "음료 1+1"). A
+// single word such as "abc" was accepted, and every recipient would have
+// read "쿠폰을 드렸어요: abc"; it is refused (campaign.bad_coupon) saying
+// what a coupon can be.
+func campaignCoupon(s string) (ledger.CouponBenefit, *campaignRefusal) {
+	b, ok := ParseBenefit(s)
+	if ok && b.Validate() == nil && (b.Kind != ledger.BenefitItem || namesReward(b.Item)) {
+		return b, nil
+	}
+	return ledger.CouponBenefit{}, &campaignRefusal{fieldCoupon, "campaign.bad_coupon", map[string]any{"Value": strings.TrimSpace(s)}}
+}
+
+// namesReward reports whether an item coupon's words say what is given
+// and how much of it: two words or more, or a figure among them.
+func namesReward(item string) bool {
+	return len(strings.Fields(item)) >= 2 || strings.ContainsFunc(item, unicode.IsDigit)
 }
 
 // parseCampaignAt reads "YYYY-MM-DD HH:MM" or "HH:MM" (the next such
@@ -229,16 +271,16 @@ var nowWords = []string{"지금", "바로", "지금 보내기", "now", "send now
 // campaignPreview reads the one line, records the draft with its
 // recipients and shows the preview with [발송] [취소].
 func (t *turn) campaignPreview(args string) error {
-	if t.e.shop == "" {
-		t.say("campaign.no_shop", nil)
+	if id := t.e.noSenderID(); id != "" {
+		t.say(id, nil)
 		return nil
 	}
 	audience, rest, _ := strings.Cut(args, ":")
 	audience = strings.Join(strings.Fields(audience), " ")
 	msg, opts, bad := t.parseCampaignOpts(rest)
 	switch {
-	case bad != "":
-		t.say("campaign.bad_option", map[string]any{"Option": strings.TrimSpace(bad)})
+	case bad != nil:
+		t.say(bad.id, bad.data)
 		return nil
 	case msg == "":
 		t.say("campaign.usage", nil)
@@ -391,6 +433,12 @@ func (t *turn) campaignButton(arg string) error {
 			// Pressed again once it went: what it did, not "0명에게" at a
 			// time past.
 			return t.campaignShow(n)
+		}
+		if c.State == ledger.CampaignScheduled {
+			// Pressed again before it went: "2명에게 … 보낼게요" again read
+			// as a second message to each of them.
+			t.say("campaign.already_scheduled", map[string]any{"Number": n, "At": t.when(c.SendAt), "Count": groupDigits(int64(c.Counts.Queued))})
+			return nil
 		}
 		if c.DraftExpired(t.now) {
 			t.say("campaign.draft_expired", map[string]any{"Number": n})
@@ -625,8 +673,8 @@ func campaignFlow() *flowDef {
 
 // campaignGuided starts the guided /campaign.
 func (t *turn) campaignGuided() error {
-	if t.e.shop == "" {
-		t.say("campaign.no_shop", nil)
+	if id := t.e.noSenderID(); id != "" {
+		t.say(id, nil)
 		return nil
 	}
 	if t.m.CanForm {
@@ -678,8 +726,8 @@ func (t *turn) campaignStep(in input) error {
 		body := strings.TrimSpace(in.text)
 		msg, opts, bad := t.parseCampaignOpts(body)
 		switch n := utf8.RuneCountInString(msg); {
-		case bad != "":
-			t.say("campaign.bad_option", map[string]any{"Option": strings.TrimSpace(bad)})
+		case bad != nil:
+			t.say(bad.id, bad.data)
 			return nil
 		case msg == "":
 			t.say("campaign.ask_text", map[string]any{"Max": ledger.MaxCampaignText})
@@ -755,8 +803,8 @@ func (t *turn) onCampaignForm() error {
 		t.say("core.command.manager_only", nil)
 		return nil
 	}
-	if t.e.shop == "" {
-		t.say("campaign.no_shop", nil)
+	if id := t.e.noSenderID(); id != "" {
+		t.say(id, nil)
 		return nil
 	}
 	f := t.m.Form
@@ -781,8 +829,7 @@ func (t *turn) onCampaignForm() error {
 		opts.benefit.Points = n
 	}
 	if s := strings.TrimSpace(foldFullWidth(f[fieldCoupon])); s != "" {
-		b, ok := ParseBenefit(s)
-		if !ok || b.Validate() != nil {
+		if b, no := campaignCoupon(s); no != nil {
 			errs[fieldCoupon] = t.text("campaign.form.err.coupon", nil)
 		} else {
 			opts.benefit.Coupon = &b

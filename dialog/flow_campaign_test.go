@@ -63,18 +63,21 @@ func TestCampaign(t *testing.T) {
 					h.text("campaign.preview", map[string]any{"Number": 1, "Filter": h.text("customers.all", nil), "Match": "3", "Receive": "1",
 						"NoConsent": 1, "Unreachable": 1, "At": at, "Night": "",
 						// The customer's language: the one they linked in.
-						"First": h.text("ads.header", map[string]any{"Shop": testShop}) + "\n이번 주 펌 20% 할인해 드려요\n" +
+						"First": h.text("ads.header", map[string]any{"Shop": testShop, "Contact": testContact}) + "\n이번 주 펌 20% 할인해 드려요\n" +
 							h.text("campaign.gift_points", map[string]any{"Points": pts}) + "\n\n" + h.text("ads.optout_line", nil),
 						"Buttons": "[" + h.text("ads.btn.optout", nil) + "]"}),
 				}, payloads: []string{"cmp:send:1", "cmp:drop:1"}},
 				{msg: press(managerMsg(""), "cmp:send:1"), want: []string{h.text("campaign.scheduled", map[string]any{"Number": 1, "At": at, "Count": "1"})}},
-				{msg: press(managerMsg(""), "cmp:send:1"), ids: nil},
+				// Pressed again before it goes: already scheduled, once, not
+				// "1명에게 … 보낼게요" as if a second message were on its way.
+				{msg: press(managerMsg(""), "cmp:send:1"), want: []string{h.text("campaign.already_scheduled", map[string]any{"Number": 1, "At": at, "Count": "1"})},
+					not: []string{h.text("campaign.scheduled", map[string]any{"Number": 1, "At": at, "Count": "1"})}},
 			})
 			box := &timedBox{h: h}
 			s := h.campaignScheduler(box, 0)
 			h.advanceTo(s, h.now().Add(3*time.Minute))
 			got := box.dms(ChannelTelegram, custTG, "이번 주 펌")
-			if len(got) != 1 || !strings.HasPrefix(got[0].r.Text, "(광고) "+testShop) ||
+			if len(got) != 1 || !strings.HasPrefix(got[0].r.Text, testHeader) ||
 				!strings.Contains(strings.Join(payloads([]Reply{got[0].r}), " "), adOptOutPayload) {
 				t.Fatalf("김민지 got %+v; want one advertising message with [수신 거부]", got)
 			}
@@ -103,7 +106,7 @@ func TestCampaign(t *testing.T) {
 	}
 }
 
-// TestCampaign_Refusals: no shop name, an empty audience, a text too long,
+// TestCampaign_Refusals: no shop name or contact, an empty audience, a text too long,
 // a word or option not understood, a time past; nothing is recorded.
 func TestCampaign_Refusals(t *testing.T) {
 	h, _, _ := campaignHarness(t, "ko", true)
@@ -118,6 +121,9 @@ func TestCampaign_Refusals(t *testing.T) {
 		{msg: managerMsg("/campaign"), ids: []string{"campaign.ask_audience"}}, // the guided one
 		{msg: managerMsg("/campaign list"), ids: []string{"campaign.list_none"}},
 	})
+	h.cfg.ShopContact = ""
+	h.reopen()
+	runSteps(t, h, []step{{msg: managerMsg("/campaign : 할인"), ids: []string{"campaign.no_contact"}}})
 	h.cfg.ShopName = ""
 	h.reopen()
 	runSteps(t, h, []step{{msg: managerMsg("/campaign : 할인"), ids: []string{"campaign.no_shop"}}})

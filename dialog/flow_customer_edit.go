@@ -1110,8 +1110,8 @@ func (t *turn) myBirthdayQuestion(c ledger.Customer, why string) Reply {
 		bs = append([]Button{t.btn("customer_edit.my.btn_remove", "remove")}, bs...)
 	}
 	id := "customer_edit.my.ask"
-	if t.e.shop == "" {
-		// No greeting can go (AdNoShop): nothing is promised.
+	if t.e.adSender() != AdSent {
+		// No greeting can go (AdNoShop, AdNoContact): nothing is promised.
 		id = "customer_edit.my.ask_no_greeting"
 	}
 	text := t.text(id, map[string]any{"Current": current})
@@ -1198,9 +1198,10 @@ func (t *turn) setMyBirthday(c ledger.Customer, v string) error {
 	if err := t.tx.PutCustomer(c); err != nil {
 		return fmt.Errorf("dialog: save birthday: %w", err)
 	}
-	if t.e.shop == "" {
-		// Advertising must name its sender, so without DANGOL_SHOP_NAME
-		// the birthday job greets nobody (AdNoShop, flow_birthday.go):
+	if t.e.adSender() != AdSent {
+		// Advertising must name its sender and contact, so without
+		// DANGOL_SHOP_NAME or DANGOL_SHOP_CONTACT the birthday job greets
+		// nobody (AdNoShop, AdNoContact, flow_birthday.go):
 		// neither a greeting nor the consent that would bring one is
 		// promised.
 		t.say("customer_edit.my.set_no_greeting", map[string]any{"Date": t.birthdayText(b)})
@@ -1218,8 +1219,28 @@ func (t *turn) setMyBirthday(c ledger.Customer, v string) error {
 		t.say("customer_edit.my.set_no_ads", map[string]any{"Date": t.birthdayText(b), "Button": on.Label}, on)
 		return nil
 	}
+	if t.birthdayPassed(b) {
+		// Today's greetings went at Config.BirthdayAt, and none may go
+		// from 21:00: "we will greet you on the day" was a promise
+		// nobody kept until next year. Not sent the next morning either:
+		// a birthday greeting a day late, with its benefit, reads as a
+		// mistake, and the job greets a customer on their day only.
+		t.say("customer_edit.my.set_next_year", map[string]any{"Date": t.birthdayText(b)})
+		return nil
+	}
 	t.say("customer_edit.my.set", map[string]any{"Date": t.birthdayText(b)})
 	return nil
+}
+
+// birthdayPassed reports whether b falls today in the shop's zone and
+// today's birthday greetings have already gone (Config.BirthdayAt): a
+// birthday given now gets its first greeting next year.
+func (t *turn) birthdayPassed(b time.Time) bool {
+	now := t.now.In(t.e.loc)
+	if b.Month() != now.Month() || b.Day() != now.Day() {
+		return false
+	}
+	return now.Hour()*60+now.Minute() >= t.e.birthdayAt
 }
 
 // myBirthdayLine is /mydata's birthday line; nil when none is kept.

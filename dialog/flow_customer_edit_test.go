@@ -399,7 +399,7 @@ var customerEditScripts = []script{
 	// In a shop with a name the greeting is promised, to those with
 	// advertising consent.
 	{"CustomerBirthday", func(h *harness, f fixture) []step {
-		h.cfg.ShopName = testShop
+		h.setSender()
 		h.reopen()
 		steps := []step{
 			{msg: custMsg("/birthday 3/15"), want: []string{h.text("customer_edit.my.unlinked", nil)}},

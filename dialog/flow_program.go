@@ -768,11 +768,11 @@ func (t *turn) setPart(part ledger.ProgrammePart, value string) (partSet, string
 		if id != "" {
 			return res, id, data, nil
 		}
-		if r.Auto && t.e.shop == "" {
-			// Check-in messages are advertising and must name the shop:
-			// switched on without one, nothing could go, and the manager
-			// was told so every morning.
-			return res, "campaign.no_shop", nil, nil
+		if id := t.e.noSenderID(); r.Auto && id != "" {
+			// Check-in messages are advertising and must name the shop
+			// and its contact: switched on without them, nothing could
+			// go, and the manager was told so every morning.
+			return res, id, nil, nil
 		}
 		p, err = t.tx.SetWinBack(r, actor, t.now)
 	case ledger.PartTiers:

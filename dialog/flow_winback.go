@@ -452,7 +452,7 @@ func (e *Engine) WinBacks(ctx context.Context, at time.Time) ([]Reply, map[AdSki
 		ids = ids[n:]
 	}
 	e.log.InfoContext(ctx, "dialog: win-back messages", "messages", len(out), "skipped_consent", skipped[AdNoConsent],
-		"skipped_unlinked", skipped[AdUnlinked], "skipped_unreachable", skipped[AdUnreachable], "skipped_no_shop", skipped[AdNoShop])
+		"skipped_unlinked", skipped[AdUnlinked], "skipped_unreachable", skipped[AdUnreachable], "skipped_no_shop", skipped[AdNoShop], "skipped_no_contact", skipped[AdNoContact])
 	dms, err := e.winBackReport(ctx, len(out), skipped)
 	return append(out, dms...), skipped, err
 }
@@ -460,10 +460,10 @@ func (e *Engine) WinBacks(ctx context.Context, at time.Time) ([]Reply, map[AdSki
 // winBackReport tells each manager (managerIDs) what the automatic
 // win-back did: how many were sent it, how many were left out for want of
 // advertising consent, and how many could not go for want of
-// DANGOL_SHOP_NAME; nothing when it did nothing. The DMs are informative:
+// DANGOL_SHOP_NAME or DANGOL_SHOP_CONTACT; nothing when it did nothing. The DMs are informative:
 // one whose send fails past the scheduler's retries is lost.
 func (e *Engine) winBackReport(ctx context.Context, sent int, skipped map[AdSkip]int) ([]Reply, error) {
-	if sent == 0 && skipped[AdNoConsent] == 0 && skipped[AdNoShop] == 0 {
+	if sent == 0 && skipped[AdNoConsent] == 0 && skipped[AdNoShop] == 0 && skipped[AdNoContact] == 0 {
 		return nil, nil
 	}
 	var out []Reply
@@ -490,6 +490,9 @@ func (e *Engine) winBackReport(ctx context.Context, sent int, skipped map[AdSkip
 			}
 			if n := skipped[AdNoShop]; n > 0 {
 				lines = append(lines, e.cat.Text(lang, "winback.report_no_shop", map[string]any{"Count": n}))
+			}
+			if n := skipped[AdNoContact]; n > 0 {
+				lines = append(lines, e.cat.Text(lang, "winback.report_no_contact", map[string]any{"Count": n}))
 			}
 			out = append(out, Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Text: strings.Join(lines, "\n")})
 		}
@@ -696,6 +699,8 @@ func winBackSkipID(skip AdSkip) string {
 		return "winback.skip.erased"
 	case AdNoShop:
 		return "winback.skip.no_shop"
+	case AdNoContact:
+		return "winback.skip.no_contact"
 	}
 	return "winback.skip.other"
 }
@@ -715,6 +720,8 @@ func winBackDroppedID(why string) string {
 		return "winback.dropped_why.unreachable"
 	case string(AdNoShop):
 		return "winback.dropped_why.no_shop"
+	case string(AdNoContact):
+		return "winback.dropped_why.no_contact"
 	}
 	return "winback.dropped_why.other"
 }

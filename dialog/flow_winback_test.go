@@ -83,7 +83,7 @@ func TestWinBack_DraftAndSend(t *testing.T) {
 			want: []string{h.text("winback.sent_gift", map[string]any{"Name": "김민지", "Gift": gift})},
 			check: func(t *testing.T, h *harness, rs []Reply) {
 				r := sentToCustomer(t, rs)
-				if !strings.HasPrefix(r.Text, "(광고) "+testShop+"\n김민지님, 요즘 뵙기 어려워") || !strings.Contains(r.Text, told) ||
+				if !strings.HasPrefix(r.Text, testHeader+"\n김민지님, 요즘 뵙기 어려워") || !strings.Contains(r.Text, told) ||
 					!strings.HasSuffix(r.Text, h.text("ads.optout_line", nil)) {
 					t.Errorf("message = %q", r.Text)
 				}
@@ -117,7 +117,7 @@ func TestWinBack_Edited(t *testing.T) {
 			{msg: staffMsg("민지님, 새 시즌 컬러 나왔어요. 한번 들러 주세요!"), check: func(t *testing.T, h *harness, rs []Reply) {
 				r := sentToCustomer(t, rs)
 				if !strings.Contains(r.Text, "새 시즌 컬러") || strings.Contains(r.Text, "안부 여쭤요") || !strings.Contains(r.Text, "500P") ||
-					!strings.HasPrefix(r.Text, "(광고) "+testShop) {
+					!strings.HasPrefix(r.Text, testHeader) {
 					t.Errorf("message = %q", r.Text)
 				}
 				if b := h.balance(minji); b != 500 {
@@ -186,6 +186,7 @@ func TestWinBack_Refusals(t *testing.T) {
 		}, nil, "winback.skip.unreachable"},
 		{"NotAtRisk", func(h *harness, minji string) string { h.visits(minji, -1); return minji }, nil, "winback.not_at_risk"},
 		{"NoShop", func(h *harness, minji string) string { h.cfg.ShopName = ""; h.reopen(); return minji }, nil, "winback.skip.no_shop"},
+		{"NoContact", func(h *harness, minji string) string { h.cfg.ShopContact = ""; h.reopen(); return minji }, nil, "winback.skip.no_contact"},
 		{"Customer", nil, func(id string) Message { return press(custMsg(""), "wb:"+id) }, "core.refused"},
 	}
 	for _, tt := range tests {
@@ -259,7 +260,7 @@ func TestWinBack_Night(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := sentToCustomer(t, rs); !strings.HasPrefix(r.Text, "(광고) "+testShop+"\n김민지님") || !strings.Contains(r.Text, "500P") {
+	if r := sentToCustomer(t, rs); !strings.HasPrefix(r.Text, testHeader+"\n김민지님") || !strings.Contains(r.Text, "500P") {
 		t.Errorf("morning message = %+v", r)
 	}
 	if b := h.balance(minji); b != 500 {
@@ -319,7 +320,7 @@ func TestWinBackJob_OncePerLapse(t *testing.T) {
 	run(0) // off
 	runSteps(t, h, []step{{msg: managerMsg("/program winback 쿠폰 10% 14일"), want: []string{"매일 11:00"}}})
 	rs := run(1)
-	if r := sentToCustomer(t, rs); !strings.HasPrefix(r.Text, "(광고) "+testShop+"\n김민지님") || !strings.Contains(r.Text, "10% 할인") {
+	if r := sentToCustomer(t, rs); !strings.HasPrefix(r.Text, testHeader+"\n김민지님") || !strings.Contains(r.Text, "10% 할인") {
 		t.Errorf("message = %q", r.Text)
 	}
 	want := h.text("winback.report", map[string]any{"Count": 1}) + "\n" + h.text("winback.report_no_consent", map[string]any{"Count": 1})
@@ -388,7 +389,7 @@ func TestProgramWinBack(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.value, func(t *testing.T) {
 			h := mustOpenHarness(t, nil, "ko")
-			h.cfg.ShopName = testShop // the automatic win-back needs it (TestWinBackAt)
+			h.setSender() // the automatic win-back needs it (TestWinBackAt)
 			h.reopen()
 			rs := h.send(managerMsg("/program winback " + tt.value))
 			var p ledger.Programme
@@ -444,7 +445,8 @@ func TestWinBackAt(t *testing.T) {
 			t.Error("the automatic win-back was switched on without a shop name")
 		}
 	}}})
-	h.cfg.WinBackAt, h.cfg.ShopName = "10:30", testShop
+	h.cfg.WinBackAt = "10:30"
+	h.setSender()
 	h.reopen()
 	runSteps(t, h, []step{
 		// Asked for alone, it asks for the benefit and the way it goes, not
@@ -479,7 +481,7 @@ func TestWinBackDraft(t *testing.T) {
 		{"Days", "", []int{-12, -11, -10}, "", []string{"10일 넘게"}, nil},
 		{"Both", "", []int{-90, -80, -70}, "500P + 쿠폰 10% 14일", []string{"🎁 500P를 넣어 드렸어요.", "🎁 쿠폰을 드렸어요: 10% 할인 (14일 동안 사용). 다음 방문 때 쓰세요. /coupon 에서"}, nil},
 		{"English", "en", []int{-90, -80, -70}, "쿠폰 10% 14일", []string{"Hi 김민지, we haven't seen you in a while", "2 months", "Here's a coupon for you: 10% off (valid 14 days). Use it on your next visit; you'll see it with /coupon.",
-			"(광고) " + testShop + " (advertising)"}, []string{"안부 여쭤요"}},
+			testHeader + " (advertising)"}, []string{"안부 여쭤요"}},
 		{"EnglishWeeks", "en", []int{-23, -20, -17}, "", []string{"It's been 2 weeks"}, nil},
 	}
 	for _, tt := range tests {

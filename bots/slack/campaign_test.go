@@ -19,7 +19,7 @@ import (
 // one closes the modal and the preview, with [발송] [취소], goes to the
 // command's response_url.
 func TestEngineCampaignModal(t *testing.T) {
-	e := newEngineEnv(t, func(c *dialog.Config) { c.ShopName = "단골미용실" })
+	e := newEngineEnv(t, func(c *dialog.Config) { c.ShopName, c.ShopContact = "단골미용실", "02-123-4567" })
 	err := e.store.Update(context.Background(), func(tx *ledger.Tx) error {
 		if err := tx.LinkCustomer(e.customer.ID, "telegram:4242", ledger.Consent{Given: true, At: testNow}); err != nil {
 			return err

@@ -16,7 +16,7 @@ import (
 // privately, and opens a modal filled with the greeting (views.open); the
 // submission sends the edited words, recorded once as win-back outreach.
 func TestEngineWinBackModal(t *testing.T) {
-	e := newEngineEnv(t, func(c *dialog.Config) { c.ShopName = "하늘미용실" })
+	e := newEngineEnv(t, func(c *dialog.Config) { c.ShopName, c.ShopContact = "하늘미용실", "02-123-4567" })
 	c := ledger.Customer{Name: "이서준", Phone: "01055556666", CreatedAt: testNow.AddDate(-1, 0, 0)}
 	err := e.store.Update(context.Background(), func(tx *ledger.Tx) error {
 		if err := tx.CreateCustomer(&c); err != nil {

@@ -97,7 +97,8 @@ func newJourney(t *testing.T) *journey {
 		Now:     func() time.Time { return t0 },
 		// A shop with a name, as one asking for advertising consent must
 		// be (dialog's flow_marketing.go asks nothing without one).
-		ShopName: "단골미용실",
+		ShopName:    "단골미용실",
+		ShopContact: "02-123-4567",
 		// cmd/dangol's policy: Telegram carries customers.
 		CustomerChannels: []string{Channel},
 		StaffChannels:    []string{"slack"},

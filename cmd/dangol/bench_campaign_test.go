@@ -37,7 +37,7 @@ func BenchmarkCampaignSend(b *testing.B) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	now := func() time.Time { return campaignStart }
 	engine, err := dialog.New(channelPolicy(dialog.Config{Store: store, Catalog: testCatalog, Logger: log, Outbox: true,
-		ShopName: "단골미용실", Loc: campaignStart.Location(), Managers: []string{"slack:U2"}, Now: now}))
+		ShopName: "단골미용실", ShopContact: testContact, Loc: campaignStart.Location(), Managers: []string{"slack:U2"}, Now: now}))
 	if err != nil {
 		b.Fatal(err)
 	}

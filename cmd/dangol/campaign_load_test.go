@@ -185,7 +185,7 @@ func TestCampaignLoad(t *testing.T) {
 	if most := maxValue(log.chats); most > 3 {
 		t.Errorf("a chat got %d messages, more than the per-chat burst", most)
 	}
-	if text := log.first.Fields["text"]; !strings.HasPrefix(text, "(광고) 단골미용실") || !slices.ContainsFunc(log.first.Buttons(), func(b string) bool { return strings.HasPrefix(b, "mkt:off:") }) {
+	if text := log.first.Fields["text"]; !strings.HasPrefix(text, testHeader) || !slices.ContainsFunc(log.first.Buttons(), func(b string) bool { return strings.HasPrefix(b, "mkt:off:") }) {
 		t.Errorf("the first message %q with buttons %v: want the (광고) header and the opt-out", text, log.first.Buttons())
 	}
 	s := mustOpenStore(t, db)
@@ -223,7 +223,7 @@ func TestCampaignLoad(t *testing.T) {
 func campaignShop(t *testing.T, db string, n int) (map[string]string, *sendLog, http.RoundTripper) {
 	t.Helper()
 	env := map[string]string{
-		"DANGOL_DB": db, "DANGOL_SHOP_NAME": "단골미용실", "DANGOL_TZ": "Asia/Seoul",
+		"DANGOL_DB": db, "DANGOL_SHOP_NAME": "단골미용실", "DANGOL_SHOP_CONTACT": testContact, "DANGOL_TZ": "Asia/Seoul",
 		"DANGOL_TELEGRAM_TOKEN": tgToken, "DANGOL_TELEGRAM_API_URL": "http://telegram.invalid",
 		"DANGOL_LOG_LEVEL": "warn",
 	}
@@ -239,7 +239,7 @@ func campaignShop(t *testing.T, db string, n int) (map[string]string, *sendLog, 
 // checks the preview counts n receiving it.
 func confirmCampaign(t *testing.T, db string, n int, tz string, at time.Time) {
 	t.Helper()
-	console := map[string]string{"DANGOL_DB": db, "DANGOL_SHOP_NAME": "단골미용실", "DANGOL_TZ": tz}
+	console := map[string]string{"DANGOL_DB": db, "DANGOL_SHOP_NAME": "단골미용실", "DANGOL_SHOP_CONTACT": testContact, "DANGOL_TZ": tz}
 	res := runMainWith(t, console, func(m *Main) {
 		m.Now = func() time.Time { return at }
 		m.Stdin = strings.NewReader(":as manager 사장\n/campaign : 이번 주 펌 20% 할인해 드려요\n1\n")
@@ -309,7 +309,7 @@ func TestBinary_CampaignKilled(t *testing.T) {
 		}})
 	t.Cleanup(fake.Close)
 	b.env = envFor(db, "DANGOL_TELEGRAM_TOKEN="+tgToken, "DANGOL_TELEGRAM_API_URL="+fake.URL(),
-		"DANGOL_TELEGRAM_CHAT_RATE=off", "DANGOL_TELEGRAM_RATE=off", "DANGOL_SHOP_NAME=단골미용실", "DANGOL_TZ="+tz,
+		"DANGOL_TELEGRAM_CHAT_RATE=off", "DANGOL_TELEGRAM_RATE=off", "DANGOL_SHOP_NAME=단골미용실", "DANGOL_SHOP_CONTACT="+testContact, "DANGOL_TZ="+tz,
 		"DANGOL_LOG_LEVEL=warn")
 	mu.Lock()
 	done := all

@@ -57,7 +57,7 @@ func TestChat_Campaign(t *testing.T) {
 			}, "\n") + "\n"
 			tr := shopChat(t, lang, script)
 			to := testCatalog.Text(lang, "console.to.customer", map[string]any{"User": "4242"})
-			ad := to + " " + testCatalog.Text(lang, "ads.header", map[string]any{"Shop": "단골미용실"})
+			ad := to + " " + testCatalog.Text(lang, "ads.header", map[string]any{"Shop": testShop, "Contact": testContact})
 			if n := strings.Count(tr, ad); n != 1 {
 				t.Errorf("advertising messages: %d, want the one campaign message:\n%s", n, tr)
 			}
@@ -98,7 +98,7 @@ func newFailRig(t *testing.T) *failRig {
 	}
 	t.Cleanup(func() { store.Close() })
 	r := &failRig{t: t, store: store, now: adminNow, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	r.engine, err = dialog.New(dialog.Config{Store: store, Catalog: testCatalog, Logger: r.log, Outbox: true, ShopName: "단골미용실",
+	r.engine, err = dialog.New(dialog.Config{Store: store, Catalog: testCatalog, Logger: r.log, Outbox: true, ShopName: "단골미용실", ShopContact: testContact,
 		Managers: []string{"slack:U2"}, Now: func() time.Time { return r.now }})
 	if err != nil {
 		t.Fatal(err)

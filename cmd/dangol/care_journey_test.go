@@ -556,7 +556,7 @@ func TestCareJourney_FollowUp(t *testing.T) {
 // /mydata then shows with its date; a
 // manager's one-line /campaign in Slack shows the preview, and [발송]
 // queues it for the campaign job; the customer gets one message starting
-// "(광고) 단골미용실" with the [수신 거부] button, presses it and is told
+// testHeader with the [수신 거부] button, presses it and is told
 // the withdrawal with its date (and /marketing says so); the other
 // customer's question counts as a reply in /campaign 1; the next
 // campaign counts them as without
@@ -595,7 +595,7 @@ func TestCareJourney_Advertising(t *testing.T) {
 	r.clock.set(kst(12, 2, 13, 1))
 	r.begin()
 	ad := r.telegramTo(journeyChat, offer)
-	if text := ad.Fields["text"]; !strings.HasPrefix(text, "(광고) 단골미용실\n") || !strings.Contains(ad.Fields["reply_markup"], "수신 거부") {
+	if text := ad.Fields["text"]; !strings.HasPrefix(text, testHeader+"\n") || !strings.Contains(ad.Fields["reply_markup"], "수신 거부") {
 		t.Errorf("the campaign reads %q with %s, want it to start with (광고) and the shop, with [수신 거부]", text, ad.Fields["reply_markup"])
 	}
 	r.telegramTo(otherChat, offer)
@@ -653,7 +653,7 @@ func TestCareJourney_Advertising(t *testing.T) {
 	if n, m := r.sentTo(otherChat, offer), r.sentTo(otherChat, second); n != 1 || m != 1 {
 		t.Errorf("the other customer got the campaigns %d and %d times, want once each", n, m)
 	}
-	if n := r.sentTo(journeyChat, "(광고) 단골미용실"); n != 1 {
+	if n := r.sentTo(journeyChat, testHeader); n != 1 {
 		t.Errorf("the customer who opted out got %d advertising messages, want 1", n)
 	}
 	inspect(t, r.db, func(tx *ledger.Tx) error {
@@ -806,7 +806,7 @@ func TestCareJourney_WinBack(t *testing.T) {
 	const dayText = "이바다님, 요즘 뵙기 어려워 안부 여쭤요. 잘 지내시죠?"
 	r.submit(view, map[string]string{"text": dayText})
 	got := r.telegramTo(otherChat, dayText)
-	if text := got.Fields["text"]; !strings.HasPrefix(text, "(광고) 단골미용실\n") || !hasString(got.Buttons(), "mkt:off:optout") {
+	if text := got.Fields["text"]; !strings.HasPrefix(text, testHeader+"\n") || !hasString(got.Buttons(), "mkt:off:optout") {
 		t.Errorf("the win-back reads %q with %q, want (광고), the shop and [수신 거부]", text, got.Buttons())
 	}
 	r.answer(testCatalog.Text("ko", "winback.sent", map[string]any{"Name": "이바다"}))
@@ -836,7 +836,7 @@ func TestCareJourney_WinBack(t *testing.T) {
 	}
 	r.at(kst(12, 3, 8, 0))
 	got = r.telegramTo(journeyChat, nightText)
-	if !strings.HasPrefix(got.Fields["text"], "(광고) 단골미용실\n") {
+	if !strings.HasPrefix(got.Fields["text"], testHeader+"\n") {
 		t.Errorf("the morning's win-back reads %q, want it to start with (광고) and the shop", got.Fields["text"])
 	}
 
@@ -849,7 +849,7 @@ func TestCareJourney_WinBack(t *testing.T) {
 	r.clickIn(journeyStaff, "CSTAFF", "", "wb:"+haneul)
 	r.answer(testCatalog.Text("ko", "winback.already", map[string]any{"Name": "김하늘", "Date": "2026-12-03"}))
 	r.stop()
-	if n, m := r.sentTo(journeyChat, "(광고) 단골미용실"), r.sentTo(otherChat, "(광고) 단골미용실"); n != 1 || m != 1 {
+	if n, m := r.sentTo(journeyChat, testHeader), r.sentTo(otherChat, testHeader); n != 1 || m != 1 {
 		t.Errorf("advertising messages sent %d and %d times, want once to each", n, m)
 	}
 }
@@ -877,7 +877,7 @@ func TestCareJourney_Birthday(t *testing.T) {
 	r.at(kst(12, 3, 10, 0))
 	greeting := testCatalog.Text("ko", "ads.birthday.greeting", map[string]any{"Name": "김하늘"})
 	got := r.telegramTo(journeyChat, greeting)
-	if text := got.Fields["text"]; !strings.HasPrefix(text, "(광고) 단골미용실\n") || !strings.Contains(text, "2,000P") || !hasString(got.Buttons(), "mkt:off:optout") {
+	if text := got.Fields["text"]; !strings.HasPrefix(text, testHeader+"\n") || !strings.Contains(text, "2,000P") || !hasString(got.Buttons(), "mkt:off:optout") {
 		t.Errorf("the greeting reads %q with %q, want (광고), the shop, the 2,000P and [수신 거부]", text, got.Buttons())
 	}
 	r.stop()
@@ -885,7 +885,7 @@ func TestCareJourney_Birthday(t *testing.T) {
 	r.begin()
 	r.at(kst(12, 3, 10, 10))
 	r.stop()
-	if n, m := r.sentTo(journeyChat, "(광고) 단골미용실"), r.sentTo(otherChat, "(광고) 단골미용실"); n != 1 || m != 0 {
+	if n, m := r.sentTo(journeyChat, testHeader), r.sentTo(otherChat, testHeader); n != 1 || m != 0 {
 		t.Errorf("birthday greetings sent %d and %d times, want once to the consenting customer and never to the other", n, m)
 	}
 	inspect(t, r.db, func(tx *ledger.Tx) error {
@@ -977,10 +977,10 @@ func TestCareJourney_CampaignModal(t *testing.T) {
 	r.clickIn(journeyStaff, "CSTAFF", "", send)
 	r.answer("캠페인 #1: 1명에게")
 	r.clickIn(journeyStaff, "CSTAFF", "", send) // a second click on the same preview
-	r.answer("캠페인 #1: 1명에게")
+	r.answer("캠페인 #1은 이미 발송 예약되어 있어요")
 	r.at(kst(12, 2, 13, 1))
 	got := r.telegramTo(otherChat, offer)
-	if text := got.Fields["text"]; !strings.HasPrefix(text, "(광고) 단골미용실\n") || !strings.Contains(text, "🎁 혜택으로 500P를 넣어 드렸어요.") {
+	if text := got.Fields["text"]; !strings.HasPrefix(text, testHeader+"\n") || !strings.Contains(text, "🎁 혜택으로 500P를 넣어 드렸어요.") {
 		t.Errorf("the campaign reads %q, want (광고), the shop and the 500P", text)
 	}
 	r.clickIn(journeyStaff, "CSTAFF", "", send) // and once it went: what it did
@@ -1068,8 +1068,8 @@ func TestCareJourney_English(t *testing.T) {
 	r.confirm(1, r.campaign(1, offer), "캠페인 #1: 1명에게")
 	r.at(kst(12, 2, 13, 1))
 	ad := r.telegramTo(journeyChat, offer)
-	want := testCatalog.Text("en", "ads.header", map[string]any{"Shop": "단골미용실"}) + "\n" + offer + "\n\n" + testCatalog.Text("en", "ads.optout_line", nil)
-	if text := ad.Fields["text"]; text != want || !strings.HasPrefix(text, "(광고) 단골미용실") || !strings.Contains(ad.Fields["reply_markup"], "Unsubscribe") {
+	want := testCatalog.Text("en", "ads.header", map[string]any{"Shop": testShop, "Contact": testContact}) + "\n" + offer + "\n\n" + testCatalog.Text("en", "ads.optout_line", nil)
+	if text := ad.Fields["text"]; text != want || !strings.HasPrefix(text, testHeader) || !strings.Contains(ad.Fields["reply_markup"], "Unsubscribe") {
 		t.Errorf("the campaign reads %q with %s, want %q with [Unsubscribe]", text, ad.Fields["reply_markup"], want)
 	}
 	press(ad, "mkt:off:optout")

@@ -30,6 +30,11 @@ type Config struct {
 	HTTPAddr   string         // DANGOL_HTTP_ADDR, for webhooks and Slack's HTTP mode
 	AdminAddr  string         // DANGOL_ADMIN_ADDR: /healthz and /metrics (admin.go); "": off
 	ShopName   string         // DANGOL_SHOP_NAME: the shop's name on the counter poster (poster.go)
+	// ShopContact is DANGOL_SHOP_CONTACT: the shop's phone number, address
+	// or e-mail, after its name in every advertising message's header
+	// (정보통신망법 제50조④); "": no advertising goes out, as without
+	// ShopName. validate refuses one that is none of these.
+	ShopContact string
 
 	// PointsConfirmWon is DANGOL_POINTS_CONFIRM_WON: an earn for a purchase
 	// of this many won or more asks [적립] [취소] first; 0: dialog's default.
@@ -193,6 +198,7 @@ func configFromEnv(getenv func(string) string) Config {
 		HTTPAddr:     env("DANGOL_HTTP_ADDR", DefaultHTTPAddr),
 		AdminAddr:    env("DANGOL_ADMIN_ADDR", ""),
 		ShopName:     env("DANGOL_SHOP_NAME", ""),
+		ShopContact:  env("DANGOL_SHOP_CONTACT", ""),
 		SummaryCron:  env("DANGOL_SUMMARY_CRON", ""),
 		FollowUpCron: env("DANGOL_FOLLOWUP_CRON", ""),
 		BackupDir:    env("DANGOL_BACKUP_DIR", ""),
@@ -321,6 +327,9 @@ func (c *Config) validate(usage func(id string, data map[string]any) error) erro
 	}
 	if c.DiskWarn, ok = parseDiskWarn(c.diskWarn); !ok {
 		return usage("appliance.err.disk_warn", map[string]any{"Value": c.diskWarn})
+	}
+	if !validContact(c.ShopContact) {
+		return usage("ads.err.shop_contact", map[string]any{"Value": c.ShopContact})
 	}
 	if _, _, err := dialog.BirthdaySpec(c.BirthdayAt); err != nil {
 		return usage("ads.err.birthday_at", map[string]any{"Value": c.BirthdayAt})
@@ -488,4 +497,37 @@ func parseRetention(s string) (r ledger.Retention, ok bool) {
 		return ledger.Retention{}, false
 	}
 	return r, true
+}
+
+// validContact says whether s can stand in an ad's header as the shop's
+// contact: empty (no ads go out), a phone number (7 to 15 digits with
+// only - + ( ) . and spaces between: 02-123-4567, 1588-1234), an e-mail
+// address, or an address of two words or more with a letter in it (서울시
+// 마포구 합정동 12-3); at most 100 characters on one line. It is light on
+// purpose: what would read as garbage to a customer ("abc", "02-12") is
+// refused at start, not printed in every ad.
+func validContact(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return true
+	}
+	if len([]rune(s)) > 100 || strings.IndexFunc(s, unicode.IsControl) >= 0 {
+		return false
+	}
+	digits, phone := 0, true
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case !strings.ContainsRune("-+(). ", r):
+			phone = false
+		}
+	}
+	if phone {
+		return digits >= 7 && digits <= 15
+	}
+	if local, domain, ok := strings.Cut(s, "@"); ok && !strings.ContainsAny(s, " ") {
+		return local != "" && strings.Contains(strings.Trim(domain, "."), ".")
+	}
+	return len(strings.Fields(s)) >= 2 && strings.IndexFunc(s, unicode.IsLetter) >= 0
 }

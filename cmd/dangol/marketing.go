@@ -15,8 +15,9 @@ import (
 // advertising consent, and the campaigns' delivery every minute
 // (/campaign), and the win-back's two (winback.go). All only message
 // customers a channel reaches;
-// without DANGOL_SHOP_NAME the greetings are skipped (the law wants the
-// sender named), which is said once here.
+// without DANGOL_SHOP_NAME or DANGOL_SHOP_CONTACT the greetings are
+// skipped (the law wants the sender named with a contact), which is said
+// once here.
 func (m *Main) adJobs(engine *dialog.Engine, deliver func(context.Context, dialog.Reply) error) []dialog.Job {
 	spec, late, err := dialog.BirthdaySpec(m.Config.BirthdayAt)
 	if err != nil {
@@ -27,6 +28,8 @@ func (m *Main) adJobs(engine *dialog.Engine, deliver func(context.Context, dialo
 	c := engine.CampaignJob(0, 0, deliver)
 	if m.Config.ShopName == "" {
 		m.Logger.Info("birthday greetings are skipped: advertising names the shop, and DANGOL_SHOP_NAME is not set")
+	} else if m.Config.ShopContact == "" {
+		m.Logger.Info("birthday greetings are skipped: advertising gives the shop's contact, and DANGOL_SHOP_CONTACT is not set")
 	}
 	m.Logger.Info("scheduled birthday greetings", "job", b.Name, "cron", b.Spec, "tz", m.Config.TZ)
 	m.Logger.Info("scheduled advertising re-confirmation", "job", r.Name, "cron", r.Spec, "tz", m.Config.TZ)

@@ -48,7 +48,7 @@ func TestChat_Advertising(t *testing.T) {
 			}, "\n") + "\n"
 			tr := shopChat(t, lang, script)
 			to := testCatalog.Text(lang, "console.to.customer", map[string]any{"User": "4242"})
-			ad := to + " " + testCatalog.Text(lang, "ads.header", map[string]any{"Shop": "단골미용실"})
+			ad := to + " " + testCatalog.Text(lang, "ads.header", map[string]any{"Shop": testShop, "Contact": testContact})
 			if n := strings.Count(tr, ad); n != 1 {
 				t.Errorf("advertising messages: %d, want the one birthday greeting:\n%s", n, tr)
 			}

@@ -88,12 +88,14 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 		PointsConfirmWon: m.Config.PointsConfirmWon,
 		LinkCodeMisses:   m.Config.LinkCodeMisses,
 
-		Retention: m.Config.Retention,
-		ShopName:  m.Config.ShopName,
-		WinBackAt: m.Config.WinBackAt,
-		Notify:    notify,
-		Hours:     m.Config.Hours,
-		SLA:       m.Config.SLA,
+		Retention:   m.Config.Retention,
+		ShopName:    m.Config.ShopName,
+		ShopContact: m.Config.ShopContact,
+		WinBackAt:   m.Config.WinBackAt,
+		BirthdayAt:  m.Config.BirthdayAt,
+		Notify:      notify,
+		Hours:       m.Config.Hours,
+		SLA:         m.Config.SLA,
 	}))
 	if err != nil {
 		return fmt.Errorf("start dialog engine: %w", err)

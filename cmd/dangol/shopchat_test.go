@@ -11,6 +11,15 @@ import (
 	"github.com/dangol/dangol/feedback/charttest"
 )
 
+// testShop and testContact are the shop the chat and journey tests run
+// (DANGOL_SHOP_NAME, DANGOL_SHOP_CONTACT); testHeader starts every ad
+// they send.
+const (
+	testShop    = "단골미용실"
+	testContact = "02-123-4567"
+	testHeader  = "(광고) " + testShop + " (" + testContact + ")"
+)
+
 // shopChat runs "dangol chat --at 2026-05-13T14:00" for the shop 단골미용실
 // in lang on a fresh data file, with script as its input, every link code
 // 815887 and the real clock stopped at 2026-05-01 09:00 in Seoul, and
@@ -23,7 +32,7 @@ func shopChat(t *testing.T, lang, script string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{"DANGOL_DB": filepath.Join(t.TempDir(), "dangol.db"), "DANGOL_LANG": lang, "DANGOL_SHOP_NAME": "단골미용실"}
+	env := map[string]string{"DANGOL_DB": filepath.Join(t.TempDir(), "dangol.db"), "DANGOL_LANG": lang, "DANGOL_SHOP_NAME": "단골미용실", "DANGOL_SHOP_CONTACT": testContact}
 	var out, logs bytes.Buffer
 	m := &Main{
 		Catalog: testCatalog, Chart: charttest.Stub,

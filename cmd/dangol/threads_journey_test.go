@@ -100,6 +100,7 @@ func (r *journeyRig) start() {
 	env := map[string]string{
 		"DANGOL_DB":                   r.db,
 		"DANGOL_SHOP_NAME":            "단골미용실",
+		"DANGOL_SHOP_CONTACT":         testContact,
 		"DANGOL_TELEGRAM_TOKEN":       tgToken,
 		"DANGOL_TELEGRAM_API_URL":     r.tg.URL(),
 		"DANGOL_SLACK_BOT_TOKEN":      "xoxb-test",

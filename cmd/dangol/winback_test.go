@@ -42,7 +42,7 @@ func TestChat_WinBack(t *testing.T) {
 			)
 			tr := shopChat(t, lang, strings.Join(script, "\n")+"\n")
 			ad := func(user string) string {
-				return testCatalog.Text(lang, "console.to.customer", map[string]any{"User": user}) + " " + testCatalog.Text(lang, "ads.header", map[string]any{"Shop": "단골미용실"})
+				return testCatalog.Text(lang, "console.to.customer", map[string]any{"User": user}) + " " + testCatalog.Text(lang, "ads.header", map[string]any{"Shop": testShop, "Contact": testContact})
 			}
 			for _, user := range []string{"4242", "4343"} {
 				if n := strings.Count(tr, ad(user)); n != 1 {
