@@ -731,7 +731,7 @@ func TestExportImport_ManyTags(t *testing.T) {
 			if got := strings.Count(exportColumn(t, out, format, "tags"), ", ") + 1; got != 30 {
 				t.Fatalf("the export's tags cell has %d tags, want 30", got)
 			}
-			r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": to}, "import", out)
+			r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": to}, "import", "--new", out)
 			if r.err != nil {
 				t.Fatal(r.err)
 			}
