@@ -153,9 +153,11 @@ func syncDir(dir string) {
 }
 
 // decodeKey reads a master key written as base64 (standard or URL
-// alphabet, padded or not), surrounding space ignored.
+// alphabet, padded or not), surrounding space and a leading byte-order
+// mark ignored: Notepad before Windows 10 1903 saved UTF-8 with one, and a
+// key file an owner opened and saved there is still their key.
 func decodeKey(s string) ([]byte, error) {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "\ufeff"))
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
 		if key, err := enc.DecodeString(s); err == nil {
 			if len(key) != ledger.KeySize {

@@ -575,3 +575,27 @@ func TestKey_RotateFailed(t *testing.T) {
 		t.Errorf("key check after the failed rotation: %v, want the damage found again, not a wrong key", r.err)
 	}
 }
+
+// TestDecodeKey_Forms: a key file the owner opened and saved again in an
+// editor still opens: a line ending of Windows, spaces, no final newline,
+// and the byte-order mark old Notepad put before UTF-8.
+func TestDecodeKey_Forms(t *testing.T) {
+	key := bytes.Repeat([]byte{7}, ledger.KeySize)
+	b64 := base64.StdEncoding.EncodeToString(key)
+	tests := []struct{ name, text string }{
+		{"LF", b64 + "\n"},
+		{"CRLF", b64 + "\r\n"},
+		{"NoNewline", b64},
+		{"Spaces", "  " + b64 + " \n"},
+		{"BOM", "\ufeff" + b64 + "\r\n"},
+		{"BOMThenSpace", "\ufeff " + b64 + "\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := decodeKey(tt.text)
+			if err != nil || !bytes.Equal(got, key) {
+				t.Errorf("decodeKey(%q) = %x, %v", tt.text, got, err)
+			}
+		})
+	}
+}
