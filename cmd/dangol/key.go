@@ -277,7 +277,7 @@ func (m *Main) checkKey(file, keyFile string) error {
 		// Often the key file itself, given where the file to check goes.
 		return &localError{m.Catalog.Text(lang, "privacy.err.check_not_ledger", map[string]any{"DB": file}), err}
 	case errors.Is(err, ledger.ErrDamaged):
-		return &localError{m.Catalog.Text(lang, "privacy.err.check_damaged", map[string]any{"DB": file, "Detail": err.Error()}), err}
+		return &localError{m.Catalog.Text(lang, "privacy.err.check_damaged", map[string]any{"DB": file, "Detail": damageDetail(err, file)}), err}
 	case errors.Is(err, ledger.ErrLocked):
 		return &localError{m.Catalog.Text(lang, "appliance.locked", map[string]any{"DB": file}), err}
 	case err != nil:

@@ -363,7 +363,7 @@ func (m *Main) openLedgerKey(path string, opts *ledger.Options, create bool) (*l
 	if errors.Is(err, ledger.ErrDamaged) {
 		// What to do first, in the shop's language; bbolt's finding last,
 		// for whoever looks at the file.
-		return nil, &localError{m.Catalog.Text(m.Config.Lang, "appliance.damaged", map[string]any{"DB": path, "Detail": err.Error()}), err}
+		return nil, &localError{m.Catalog.Text(m.Config.Lang, "appliance.damaged", map[string]any{"DB": path, "Detail": damageDetail(err, path)}), err}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
