@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/dangol/dangol/ledger"
 )
@@ -76,6 +77,11 @@ func (m *Main) ledgerOptions(db string, create bool) (*ledger.Options, error) {
 		return opts, nil
 	case !errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("key file %s: %w", path, err)
+	}
+	if fi, err := os.Stat(db); err == nil && fi.IsDir() {
+		// A folder where the data file belongs (made by hand, or a copy
+		// gone wrong): said as such, not as a damaged data file.
+		return nil, &fs.PathError{Op: "open", Path: db, Err: syscall.EISDIR}
 	}
 	sealed, err := ledger.Sealed(db, 0)
 	if err != nil {

@@ -53,7 +53,7 @@ func main() {
 	}
 	stop()
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "dangol: %v\n", err)
+		fmt.Fprintf(os.Stderr, "dangol: %s\n", m.errorText(err))
 		var ue *usageError
 		if errors.As(err, &ue) {
 			fmt.Fprintln(os.Stderr, "dangol: "+m.Catalog.Text(m.usageLang(), "cli.err.see_help", nil))
@@ -228,7 +228,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.help(cmd)
 	}
 	if err != nil {
-		return err
+		return m.flagProblem(cmd, err, bind)
 	}
 	if cmd == "help" {
 		topic := ""
