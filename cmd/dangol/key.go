@@ -98,16 +98,24 @@ func (m *Main) ledgerOptions(db string, create bool) (*ledger.Options, error) {
 	if statErr == nil {
 		id = "privacy.key.created_migrating"
 	}
-	fmt.Fprintln(m.Stderr, m.Catalog.Text(lang, id, map[string]any{"Key": path, "DB": db}))
+	notice := m.Catalog.Text(lang, id, map[string]any{"Key": path, "DB": db})
 	// A service's log is read apart from the terminal, so it warns there;
-	// at the terminal (the console, import) the notice above is the same
-	// line, in the shop's language, and the record stays for --verbose.
+	// at the terminal (the console, import) the notice is the same line,
+	// in the shop's language, and the record stays for --verbose. With
+	// JSON logs stderr is a collector's stream: the notice goes in the
+	// record, as a warning, instead of as lines no parser reads.
 	level := slog.LevelWarn
-	if m.atTerminal {
+	attrs := []any{"key_file", path, "db", db}
+	switch {
+	case m.Config.LogFormat == "json":
+		attrs = append(attrs, "notice", notice)
+	case m.atTerminal:
+		fmt.Fprintln(m.Stderr, notice)
 		level = slog.LevelInfo
+	default:
+		fmt.Fprintln(m.Stderr, notice)
 	}
-	m.Logger.Log(context.Background(), level, "new master key created: keep a copy apart from the data file and its backups; without it the data cannot be read",
-		"key_file", path, "db", db)
+	m.Logger.Log(context.Background(), level, "new master key created: keep a copy apart from the data file and its backups; without it the data cannot be read", attrs...)
 	return opts, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
@@ -597,5 +598,29 @@ func TestDecodeKey_Forms(t *testing.T) {
 				t.Errorf("decodeKey(%q) = %x, %v", tt.text, got, err)
 			}
 		})
+	}
+}
+
+// TestKey_FirstStartJSONLog: with DANGOL_LOG_FORMAT=json every line on
+// stderr is a JSON record, the first start's key notice too (in its
+// "notice" field), so a log collector is not broken by plain text.
+func TestKey_FirstStartJSONLog(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "dangol.db")
+	r := runMain(t, map[string]string{"DANGOL_DB": db, "DANGOL_LOG_FORMAT": "json"}, ":quit\n", "chat")
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	notice := testCatalog.Text("ko", "privacy.key.created", map[string]any{"Key": filepath.Join(filepath.Dir(db), DefaultKeyFile), "DB": db})
+	found := false
+	for _, line := range strings.Split(strings.TrimSpace(r.stderr), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Errorf("stderr line is not JSON: %q", line)
+			continue
+		}
+		found = found || rec["notice"] == notice
+	}
+	if !found {
+		t.Errorf("no record with the key notice in:\n%s", r.stderr)
 	}
 }
