@@ -250,6 +250,9 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	// noise to the shop.
 	m.atTerminal = m.console || cmd == "backup" || cmd == "restore" || cmd == "import"
 	m.Logger = newLogger(m.Stderr, m.Config, m.atTerminal)
+	if m.console {
+		m.Logger = consoleLogger(m.Logger, m.Config)
+	}
 
 	nargs := map[string]int{"serve": 0, "chat": 0, "export": 0, "summary": 0, "backup": 1, "restore": 1, "import": 1, "service": 1, "bench": 0, "poster": 0, "migrate": 0}
 	n, known := nargs[cmd]
