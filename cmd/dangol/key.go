@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/dangol/dangol/ledger"
 )
@@ -37,8 +38,8 @@ import (
 // A start whose key file does not open the data file tries dangol.key.new:
 // if that opens it, steps 3 and 4 were cut short and are done then. A start
 // whose key file opens it removes a dangol.key.new left by a rotation that
-// never committed, and a dangol.key.old (the old key is kept only until the
-// new one has opened the file once), each with a log line. With DANGOL_KEY
+// never committed, with a log line; a start of serve or chat removes a
+// dangol.key.old kept oldKeyDays since the rotation, and says so. With DANGOL_KEY
 // no file is written: the new key is printed once, before the commit, so
 // that no crash can leave a file whose key nobody has.
 
@@ -360,7 +361,7 @@ func (m *Main) rotateKey(ctx context.Context) error {
 		return fmt.Errorf("key rotate: the data file now opens with the key in %s only; move it to %s: %w", tmp, keyPath, err)
 	}
 	m.Logger.Info("new key file in place; the old key is kept until the next start", "key_file", keyPath, "old", old)
-	_, err = fmt.Fprintln(m.Stdout, m.Catalog.Text(lang, "keys.rotate.done", map[string]any{"DB": db, "Key": keyPath, "Old": old}))
+	_, err = fmt.Fprintln(m.Stdout, m.Catalog.Text(lang, "keys.rotate.done", map[string]any{"DB": db, "Key": keyPath, "Old": old, "Days": oldKeyDays}))
 	return err
 }
 
@@ -384,6 +385,12 @@ func (m *Main) installNewKey(keyPath string) error {
 		if err := writeKeyFile(old, key); err != nil {
 			return err
 		}
+	}
+	// A link shares the key file's time, from when that key was made:
+	// the old key's days are counted from the rotation.
+	now := m.now()
+	if err := os.Chtimes(old, now, now); err != nil {
+		return err
 	}
 	syncDir(filepath.Dir(old))
 	if err := m.crash("old key kept"); err != nil {
@@ -448,27 +455,40 @@ func (m *Main) crash(step string) error {
 	return m.keyFault(step)
 }
 
+// oldKeyDays is how long the old key of a rotation is kept beside the key
+// file: time to copy it apart for the backups made before the rotation,
+// which only it opens. Only a start of serve or chat after that removes
+// it; a command that reads (export, summary, backup, key check) never
+// does. It went at the next command of any kind, with an English log line.
+const oldKeyDays = 30
+
 // settleKeyFiles runs once db has opened with its key file: a new key
 // left by a rotation that never committed is removed (the key file opens
-// the file, so that key opens nothing), and so is the old key of a
-// rotation (the new key has now opened the file once).
+// the file, so that key opens nothing), and, at a start of serve or chat,
+// the old key of a rotation done oldKeyDays ago or more, said in the
+// shop's language.
 func (m *Main) settleKeyFiles(db string) {
 	if !m.usesKeyFile(db) {
 		return
 	}
 	keyPath := m.keyFile(db)
-	for _, f := range []struct{ path, msg string }{
-		{newKeyPath(keyPath), "removed the new key of a key rotation that did not finish: the data file still opens with the key file"},
-		{oldKeyPath(keyPath), "removed the old key of the last key rotation: the data file opened with the new key"},
-	} {
-		err := os.Remove(f.path)
-		switch {
-		case err == nil:
-			m.Logger.Info(f.msg, "removed", f.path, "key_file", keyPath)
-		case !errors.Is(err, fs.ErrNotExist):
-			m.Logger.Warn("a key file left by a rotation cannot be removed", "path", f.path, "err", err)
-		}
+	if err := os.Remove(newKeyPath(keyPath)); err == nil {
+		m.Logger.Info("removed the new key of a key rotation that did not finish: the data file still opens with the key file", "removed", newKeyPath(keyPath), "key_file", keyPath)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		m.Logger.Warn("a key file left by a rotation cannot be removed", "path", newKeyPath(keyPath), "err", err)
 	}
+	old := oldKeyPath(keyPath)
+	fi, err := os.Stat(old)
+	if !m.startsService || err != nil || m.now().Sub(fi.ModTime()) < oldKeyDays*24*time.Hour {
+		syncDir(filepath.Dir(keyPath))
+		return
+	}
+	if err := os.Remove(old); err != nil {
+		m.Logger.Warn("a key file left by a rotation cannot be removed", "path", old, "err", err)
+		return
+	}
+	m.Logger.Info("removed the old key of a key rotation done 30 days ago or more: the data file opens with the new key", "removed", old, "key_file", keyPath)
+	fmt.Fprintln(m.Stderr, m.Catalog.Text(m.Config.Lang, "keys.rotate.old_removed", map[string]any{"Old": old, "Days": oldKeyDays}))
 	syncDir(filepath.Dir(keyPath))
 }
 

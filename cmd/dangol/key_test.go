@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -282,7 +283,7 @@ func TestKey_Rotate(t *testing.T) {
 		t.Fatal(r.err)
 	}
 	old := keyPath + ".old"
-	if want := testCatalog.Text("ko", "keys.rotate.done", map[string]any{"DB": db, "Key": keyPath, "Old": old}); !strings.Contains(r.stdout, want) {
+	if want := testCatalog.Text("ko", "keys.rotate.done", map[string]any{"DB": db, "Key": keyPath, "Old": old, "Days": oldKeyDays}); !strings.Contains(r.stdout, want) {
 		t.Errorf("stdout %q lacks %q", r.stdout, want)
 	}
 	newKey := readKey(t, keyPath)
@@ -300,15 +301,39 @@ func TestKey_Rotate(t *testing.T) {
 		t.Error("a rotation with a key file printed the new key")
 	}
 
-	// The next start opens with the new key, reads everything, and
-	// removes the old key with a log line.
+	// The next command opens with the new key and reads everything; a
+	// reading command, or a start before oldKeyDays, keeps the old key:
+	// the owner may not have copied it yet.
 	r = runMain(t, env, "", "export")
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
 	assertGolden(t, filepath.Join("testdata", "export-json.golden"), r.stdout)
-	if !strings.Contains(r.stderr, "removed the old key of the last key rotation") {
-		t.Errorf("no log line of the old key's removal:\n%s", r.stderr)
+	removed := testCatalog.Text("ko", "keys.rotate.old_removed", map[string]any{"Old": old, "Days": oldKeyDays})
+	later := func(days int) func(*Main) {
+		at := time.Now().AddDate(0, 0, days)
+		return func(m *Main) { m.Now = func() time.Time { return at } }
+	}
+	for _, run := range []struct {
+		name  string
+		setup func(*Main)
+		args  []string
+	}{
+		{"export a month later", later(oldKeyDays + 1), []string{"export"}},
+		{"summary a month later", later(oldKeyDays + 1), []string{"summary"}},
+		{"chat the next day", later(1), []string{"chat"}},
+	} {
+		if r := runMainWith(t, env, run.setup, run.args...); r.err != nil || strings.Contains(r.stderr, removed) {
+			t.Errorf("%s: %v\n%s", run.name, r.err, r.stderr)
+		}
+		if _, err := os.Stat(old); err != nil {
+			t.Fatalf("%s removed the old key: %v", run.name, err)
+		}
+	}
+	// The first start of chat (or serve) oldKeyDays on removes it and says so.
+	r = runMainWith(t, env, later(oldKeyDays), "chat")
+	if r.err != nil || !strings.Contains(r.stderr, removed) {
+		t.Errorf("chat %d days on: %v, want %q in\n%s", oldKeyDays, r.err, removed, r.stderr)
 	}
 	assertNoFile(t, old)
 
@@ -527,11 +552,15 @@ func TestKey_RotateCrash(t *testing.T) {
 			if tt.finished && !bytes.Equal(readKey(t, keyPath+".old"), oldKey) {
 				t.Error("the finished rotation did not keep the old key")
 			}
-			// The start after that one has nothing left to settle.
+			// The start after that one has nothing left to settle but the
+			// old key, kept for oldKeyDays.
 			if r := runMain(t, env, "", "export"); r.err != nil {
 				t.Fatal(r.err)
 			}
-			assertNoFile(t, keyPath+".new", keyPath+".old")
+			assertNoFile(t, keyPath+".new")
+			if _, err := os.Stat(keyPath + ".old"); (err == nil) != tt.committed {
+				t.Errorf("old key kept: %v, want %t", err, tt.committed)
+			}
 		})
 	}
 }

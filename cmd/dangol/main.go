@@ -123,6 +123,9 @@ type Main struct {
 	// and backup, restore and import, which report there in the shop's
 	// language), so log lines that say the same again are for -v.
 	atTerminal bool
+	// startsService: the command is serve or chat, the start that may
+	// remove the old key of a rotation (key.go); reading commands never do.
+	startsService bool
 
 	// Environ lists the environment as "NAME=value" (os.Environ): what
 	// "service install" keeps of DANGOL_*. nil: nothing is kept.
@@ -244,6 +247,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	m.console = m.Config.console(cmd)
+	m.startsService = cmd == "serve" || cmd == "chat"
 	// The console, and the one-shot commands that print their own report in
 	// the shop's language, log only warnings and errors unless -v: an
 	// English "level=INFO msg=\"backup written\"" among Korean lines is
