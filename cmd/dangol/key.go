@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -528,4 +529,25 @@ func (m *Main) finishRotation(db string, opts *ledger.Options) *ledger.Store {
 		"key_file", keyPath, "old", oldKeyPath(keyPath))
 	fmt.Fprintln(m.Stderr, m.Catalog.Text(m.Config.Lang, "keys.rotate.finished", map[string]any{"DB": db, "Key": keyPath, "Old": oldKeyPath(keyPath)}))
 	return s
+}
+
+// wrongKeyText words a data file db that key does not open. When key is
+// the old key a rotation kept (dangol.key.old), the owner has put the key
+// from before the rotation back: "use the key this file was made with"
+// would send them to the very key they tried, so the message says the key
+// was changed and that the new key opens the file.
+func (m *Main) wrongKeyText(db string, key []byte) string {
+	name := m.keyName(db)
+	if m.usesKeyFile(db) {
+		for _, kf := range []string{m.keyFile(db), filepath.Join(filepath.Dir(db), DefaultKeyFile)} {
+			data, err := os.ReadFile(oldKeyPath(kf))
+			if err != nil {
+				continue
+			}
+			if old, err := decodeKey(string(data)); err == nil && bytes.Equal(old, key) {
+				return m.Catalog.Text(m.Config.Lang, "keys.err.rotated_old", map[string]any{"Key": name, "DB": db, "Old": oldKeyPath(kf)})
+			}
+		}
+	}
+	return m.Catalog.Text(m.Config.Lang, "privacy.err.wrong_key", map[string]any{"Key": name, "DB": db})
 }

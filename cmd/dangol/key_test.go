@@ -653,3 +653,25 @@ func TestKey_FirstStartJSONLog(t *testing.T) {
 		t.Errorf("no record with the key notice in:\n%s", r.stderr)
 	}
 }
+
+// TestKey_OldKeyPutBack: the owner puts the key from before a rotation
+// back in dangol.key; the message says it is the old key and that the new
+// one opens the file, instead of "use the key this file was made with".
+func TestKey_OldKeyPutBack(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	seed(t, db)
+	env := map[string]string{"DANGOL_DB": db}
+	if r := runMain(t, env, "", "key", "rotate"); r.err != nil {
+		t.Fatal(r.err)
+	}
+	keyPath := filepath.Join(dir, DefaultKeyFile)
+	oldData, _ := os.ReadFile(keyPath + ".old")
+	if err := os.WriteFile(keyPath, oldData, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runMain(t, env, "", "export")
+	if want := testCatalog.Text("ko", "keys.err.rotated_old", map[string]any{"Key": keyPath, "DB": db, "Old": keyPath + ".old"}); r.err == nil || r.err.Error() != want {
+		t.Errorf("err = %v, want %q", r.err, want)
+	}
+}

@@ -355,7 +355,7 @@ func (m *Main) openLedgerKey(path string, opts *ledger.Options, create bool) (*l
 		if s := m.finishRotation(path, opts); s != nil {
 			return s, nil
 		}
-		return nil, &localError{m.Catalog.Text(m.Config.Lang, "privacy.err.wrong_key", map[string]any{"Key": m.keyName(path), "DB": path}), err}
+		return nil, &localError{m.wrongKeyText(path, opts.Key), err}
 	}
 	if errors.Is(err, ledger.ErrLocked) {
 		// Said once, in the shop's language; the ledger's own wording of
