@@ -166,12 +166,19 @@ func (m *Main) outputProblem(path string, err error) error {
 	switch {
 	case err == nil:
 		return nil
+	case errors.Is(err, syscall.ENOSPC) || isErrno(err, diskFullErrnos):
+		why = "cli.out.why.full"
+	case isErrno(err, readOnlyErrnos):
+		why = "cli.out.why.read_only"
+	case errors.Is(err, fs.ErrNotExist) && isDir(filepath.Dir(path)):
+		// The folder is there but refuses new files as if they could not
+		// exist (/proc, some network and virtual drives): "there is no
+		// folder" sent people looking for one they could see.
+		why = "cli.out.why.cannot_create"
 	case errors.Is(err, fs.ErrNotExist):
 		why = "cli.out.why.no_folder"
 	case errors.Is(err, fs.ErrPermission):
 		why = "cli.out.why.permission"
-	case errors.Is(err, syscall.ENOSPC):
-		why = "cli.out.why.full"
 	default:
 		return err
 	}
@@ -179,6 +186,12 @@ func (m *Main) outputProblem(path string, err error) error {
 	return &localError{m.Catalog.Text(lang, "cli.out.cannot_write", map[string]any{
 		"File": path, "Why": m.Catalog.Text(lang, why, map[string]any{"Dir": filepath.Dir(path)}),
 	}), err}
+}
+
+// isDir reports whether path is a folder that exists.
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }
 
 // writeOutput runs write on standard output, or on a temporary file synced

@@ -88,6 +88,13 @@ func TestBinary_FullDisk(t *testing.T) {
 	if strings.Contains(both, "goroutine ") || strings.Contains(both, "panic") {
 		t.Fatalf("a stack trace:\n%s", both)
 	}
+	// Each refused message was answered in the chat: the terminal it is
+	// read on shows no log line of it again (13,486 of them once).
+	for _, told := range []string{"dialog: handle message", "relay: handling failed"} {
+		if n := strings.Count(errOut, told); n > 0 {
+			t.Errorf("%d log lines %q among the chat", n, told)
+		}
+	}
 	noSpace := strings.Count(out, usageText("core.err.no_space", nil))
 	customerNoSpace := strings.Count(out, usageText("core.err.no_space_customer", nil))
 	alerts := strings.Count(out, usageText("core.err.no_space_alert", nil))

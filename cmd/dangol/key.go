@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -10,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/dangol/dangol/ledger"
 )
@@ -36,8 +39,8 @@ import (
 // A start whose key file does not open the data file tries dangol.key.new:
 // if that opens it, steps 3 and 4 were cut short and are done then. A start
 // whose key file opens it removes a dangol.key.new left by a rotation that
-// never committed, and a dangol.key.old (the old key is kept only until the
-// new one has opened the file once), each with a log line. With DANGOL_KEY
+// never committed, with a log line; a start of serve or chat removes a
+// dangol.key.old kept oldKeyDays since the rotation, and says so. With DANGOL_KEY
 // no file is written: the new key is printed once, before the commit, so
 // that no crash can leave a file whose key nobody has.
 
@@ -77,6 +80,11 @@ func (m *Main) ledgerOptions(db string, create bool) (*ledger.Options, error) {
 	case !errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("key file %s: %w", path, err)
 	}
+	if fi, err := os.Stat(db); err == nil && fi.IsDir() {
+		// A folder where the data file belongs (made by hand, or a copy
+		// gone wrong): said as such, not as a damaged data file.
+		return nil, &fs.PathError{Op: "open", Path: db, Err: syscall.EISDIR}
+	}
 	sealed, err := ledger.Sealed(db, 0)
 	if err != nil {
 		return nil, err
@@ -92,16 +100,24 @@ func (m *Main) ledgerOptions(db string, create bool) (*ledger.Options, error) {
 	if statErr == nil {
 		id = "privacy.key.created_migrating"
 	}
-	fmt.Fprintln(m.Stderr, m.Catalog.Text(lang, id, map[string]any{"Key": path, "DB": db}))
+	notice := m.Catalog.Text(lang, id, map[string]any{"Key": path, "DB": db})
 	// A service's log is read apart from the terminal, so it warns there;
-	// at the terminal (the console, import) the notice above is the same
-	// line, in the shop's language, and the record stays for --verbose.
+	// at the terminal (the console, import) the notice is the same line,
+	// in the shop's language, and the record stays for --verbose. With
+	// JSON logs stderr is a collector's stream: the notice goes in the
+	// record, as a warning, instead of as lines no parser reads.
 	level := slog.LevelWarn
-	if m.atTerminal {
+	attrs := []any{"key_file", path, "db", db}
+	switch {
+	case m.Config.LogFormat == "json":
+		attrs = append(attrs, "notice", notice)
+	case m.atTerminal:
+		fmt.Fprintln(m.Stderr, notice)
 		level = slog.LevelInfo
+	default:
+		fmt.Fprintln(m.Stderr, notice)
 	}
-	m.Logger.Log(context.Background(), level, "new master key created: keep a copy apart from the data file and its backups; without it the data cannot be read",
-		"key_file", path, "db", db)
+	m.Logger.Log(context.Background(), level, "new master key created: keep a copy apart from the data file and its backups; without it the data cannot be read", attrs...)
 	return opts, nil
 }
 
@@ -153,9 +169,11 @@ func syncDir(dir string) {
 }
 
 // decodeKey reads a master key written as base64 (standard or URL
-// alphabet, padded or not), surrounding space ignored.
+// alphabet, padded or not), surrounding space and a leading byte-order
+// mark ignored: Notepad before Windows 10 1903 saved UTF-8 with one, and a
+// key file an owner opened and saved there is still their key.
 func decodeKey(s string) ([]byte, error) {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "\ufeff"))
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
 		if key, err := enc.DecodeString(s); err == nil {
 			if len(key) != ledger.KeySize {
@@ -280,7 +298,7 @@ func (m *Main) checkKey(file, keyFile string) error {
 		// Often the key file itself, given where the file to check goes.
 		return &localError{m.Catalog.Text(lang, "privacy.err.check_not_ledger", map[string]any{"DB": file}), err}
 	case errors.Is(err, ledger.ErrDamaged):
-		return &localError{m.Catalog.Text(lang, "privacy.err.check_damaged", map[string]any{"DB": file, "Detail": err.Error()}), err}
+		return &localError{m.Catalog.Text(lang, "privacy.err.check_damaged", map[string]any{"DB": file, "Detail": damageDetail(err, file)}), err}
 	case errors.Is(err, ledger.ErrLocked):
 		return &localError{m.Catalog.Text(lang, "appliance.locked", map[string]any{"DB": file}), err}
 	case err != nil:
@@ -360,7 +378,7 @@ func (m *Main) rotateKey(ctx context.Context) error {
 		return fmt.Errorf("key rotate: the data file now opens with the key in %s only; move it to %s: %w", tmp, keyPath, err)
 	}
 	m.Logger.Info("new key file in place; the old key is kept until the next start", "key_file", keyPath, "old", old)
-	_, err = fmt.Fprintln(m.Stdout, m.Catalog.Text(lang, "keys.rotate.done", map[string]any{"DB": db, "Key": keyPath, "Old": old}))
+	_, err = fmt.Fprintln(m.Stdout, m.Catalog.Text(lang, "keys.rotate.done", map[string]any{"DB": db, "Key": keyPath, "Old": old, "Days": oldKeyDays}))
 	return err
 }
 
@@ -384,6 +402,12 @@ func (m *Main) installNewKey(keyPath string) error {
 		if err := writeKeyFile(old, key); err != nil {
 			return err
 		}
+	}
+	// A link shares the key file's time, from when that key was made:
+	// the old key's days are counted from the rotation.
+	now := m.now()
+	if err := os.Chtimes(old, now, now); err != nil {
+		return err
 	}
 	syncDir(filepath.Dir(old))
 	if err := m.crash("old key kept"); err != nil {
@@ -448,27 +472,40 @@ func (m *Main) crash(step string) error {
 	return m.keyFault(step)
 }
 
+// oldKeyDays is how long the old key of a rotation is kept beside the key
+// file: time to copy it apart for the backups made before the rotation,
+// which only it opens. Only a start of serve or chat after that removes
+// it; a command that reads (export, summary, backup, key check) never
+// does. It went at the next command of any kind, with an English log line.
+const oldKeyDays = 30
+
 // settleKeyFiles runs once db has opened with its key file: a new key
 // left by a rotation that never committed is removed (the key file opens
-// the file, so that key opens nothing), and so is the old key of a
-// rotation (the new key has now opened the file once).
+// the file, so that key opens nothing), and, at a start of serve or chat,
+// the old key of a rotation done oldKeyDays ago or more, said in the
+// shop's language.
 func (m *Main) settleKeyFiles(db string) {
 	if !m.usesKeyFile(db) {
 		return
 	}
 	keyPath := m.keyFile(db)
-	for _, f := range []struct{ path, msg string }{
-		{newKeyPath(keyPath), "removed the new key of a key rotation that did not finish: the data file still opens with the key file"},
-		{oldKeyPath(keyPath), "removed the old key of the last key rotation: the data file opened with the new key"},
-	} {
-		err := os.Remove(f.path)
-		switch {
-		case err == nil:
-			m.Logger.Info(f.msg, "removed", f.path, "key_file", keyPath)
-		case !errors.Is(err, fs.ErrNotExist):
-			m.Logger.Warn("a key file left by a rotation cannot be removed", "path", f.path, "err", err)
-		}
+	if err := os.Remove(newKeyPath(keyPath)); err == nil {
+		m.Logger.Info("removed the new key of a key rotation that did not finish: the data file still opens with the key file", "removed", newKeyPath(keyPath), "key_file", keyPath)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		m.Logger.Warn("a key file left by a rotation cannot be removed", "path", newKeyPath(keyPath), "err", err)
 	}
+	old := oldKeyPath(keyPath)
+	fi, err := os.Stat(old)
+	if !m.startsService || err != nil || m.now().Sub(fi.ModTime()) < oldKeyDays*24*time.Hour {
+		syncDir(filepath.Dir(keyPath))
+		return
+	}
+	if err := os.Remove(old); err != nil {
+		m.Logger.Warn("a key file left by a rotation cannot be removed", "path", old, "err", err)
+		return
+	}
+	m.Logger.Info("removed the old key of a key rotation done 30 days ago or more: the data file opens with the new key", "removed", old, "key_file", keyPath)
+	fmt.Fprintln(m.Stderr, m.Catalog.Text(m.Config.Lang, "keys.rotate.old_removed", map[string]any{"Old": old, "Days": oldKeyDays}))
 	syncDir(filepath.Dir(keyPath))
 }
 
@@ -508,4 +545,25 @@ func (m *Main) finishRotation(db string, opts *ledger.Options) *ledger.Store {
 		"key_file", keyPath, "old", oldKeyPath(keyPath))
 	fmt.Fprintln(m.Stderr, m.Catalog.Text(m.Config.Lang, "keys.rotate.finished", map[string]any{"DB": db, "Key": keyPath, "Old": oldKeyPath(keyPath)}))
 	return s
+}
+
+// wrongKeyText words a data file db that key does not open. When key is
+// the old key a rotation kept (dangol.key.old), the owner has put the key
+// from before the rotation back: "use the key this file was made with"
+// would send them to the very key they tried, so the message says the key
+// was changed and that the new key opens the file.
+func (m *Main) wrongKeyText(db string, key []byte) string {
+	name := m.keyName(db)
+	if m.usesKeyFile(db) {
+		for _, kf := range []string{m.keyFile(db), filepath.Join(filepath.Dir(db), DefaultKeyFile)} {
+			data, err := os.ReadFile(oldKeyPath(kf))
+			if err != nil {
+				continue
+			}
+			if old, err := decodeKey(string(data)); err == nil && bytes.Equal(old, key) {
+				return m.Catalog.Text(m.Config.Lang, "keys.err.rotated_old", map[string]any{"Key": name, "DB": db, "Old": oldKeyPath(kf)})
+			}
+		}
+	}
+	return m.Catalog.Text(m.Config.Lang, "privacy.err.wrong_key", map[string]any{"Key": name, "DB": db})
 }

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -281,7 +283,7 @@ func TestKey_Rotate(t *testing.T) {
 		t.Fatal(r.err)
 	}
 	old := keyPath + ".old"
-	if want := testCatalog.Text("ko", "keys.rotate.done", map[string]any{"DB": db, "Key": keyPath, "Old": old}); !strings.Contains(r.stdout, want) {
+	if want := testCatalog.Text("ko", "keys.rotate.done", map[string]any{"DB": db, "Key": keyPath, "Old": old, "Days": oldKeyDays}); !strings.Contains(r.stdout, want) {
 		t.Errorf("stdout %q lacks %q", r.stdout, want)
 	}
 	newKey := readKey(t, keyPath)
@@ -299,15 +301,39 @@ func TestKey_Rotate(t *testing.T) {
 		t.Error("a rotation with a key file printed the new key")
 	}
 
-	// The next start opens with the new key, reads everything, and
-	// removes the old key with a log line.
+	// The next command opens with the new key and reads everything; a
+	// reading command, or a start before oldKeyDays, keeps the old key:
+	// the owner may not have copied it yet.
 	r = runMain(t, env, "", "export")
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
 	assertGolden(t, filepath.Join("testdata", "export-json.golden"), r.stdout)
-	if !strings.Contains(r.stderr, "removed the old key of the last key rotation") {
-		t.Errorf("no log line of the old key's removal:\n%s", r.stderr)
+	removed := testCatalog.Text("ko", "keys.rotate.old_removed", map[string]any{"Old": old, "Days": oldKeyDays})
+	later := func(days int) func(*Main) {
+		at := time.Now().AddDate(0, 0, days)
+		return func(m *Main) { m.Now = func() time.Time { return at } }
+	}
+	for _, run := range []struct {
+		name  string
+		setup func(*Main)
+		args  []string
+	}{
+		{"export a month later", later(oldKeyDays + 1), []string{"export"}},
+		{"summary a month later", later(oldKeyDays + 1), []string{"summary"}},
+		{"chat the next day", later(1), []string{"chat"}},
+	} {
+		if r := runMainWith(t, env, run.setup, run.args...); r.err != nil || strings.Contains(r.stderr, removed) {
+			t.Errorf("%s: %v\n%s", run.name, r.err, r.stderr)
+		}
+		if _, err := os.Stat(old); err != nil {
+			t.Fatalf("%s removed the old key: %v", run.name, err)
+		}
+	}
+	// The first start of chat (or serve) oldKeyDays on removes it and says so.
+	r = runMainWith(t, env, later(oldKeyDays), "chat")
+	if r.err != nil || !strings.Contains(r.stderr, removed) {
+		t.Errorf("chat %d days on: %v, want %q in\n%s", oldKeyDays, r.err, removed, r.stderr)
 	}
 	assertNoFile(t, old)
 
@@ -526,11 +552,15 @@ func TestKey_RotateCrash(t *testing.T) {
 			if tt.finished && !bytes.Equal(readKey(t, keyPath+".old"), oldKey) {
 				t.Error("the finished rotation did not keep the old key")
 			}
-			// The start after that one has nothing left to settle.
+			// The start after that one has nothing left to settle but the
+			// old key, kept for oldKeyDays.
 			if r := runMain(t, env, "", "export"); r.err != nil {
 				t.Fatal(r.err)
 			}
-			assertNoFile(t, keyPath+".new", keyPath+".old")
+			assertNoFile(t, keyPath+".new")
+			if _, err := os.Stat(keyPath + ".old"); (err == nil) != tt.committed {
+				t.Errorf("old key kept: %v, want %t", err, tt.committed)
+			}
 		})
 	}
 }
@@ -598,5 +628,75 @@ func TestKeyCheck_OtherFolder(t *testing.T) {
 	}
 	if _, err := os.Stat(db); err == nil {
 		t.Error("key check made a data file")
+	}
+}
+
+// TestDecodeKey_Forms: a key file the owner opened and saved again in an
+// editor still opens: a line ending of Windows, spaces, no final newline,
+// and the byte-order mark old Notepad put before UTF-8.
+func TestDecodeKey_Forms(t *testing.T) {
+	key := bytes.Repeat([]byte{7}, ledger.KeySize)
+	b64 := base64.StdEncoding.EncodeToString(key)
+	tests := []struct{ name, text string }{
+		{"LF", b64 + "\n"},
+		{"CRLF", b64 + "\r\n"},
+		{"NoNewline", b64},
+		{"Spaces", "  " + b64 + " \n"},
+		{"BOM", "\ufeff" + b64 + "\r\n"},
+		{"BOMThenSpace", "\ufeff " + b64 + "\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := decodeKey(tt.text)
+			if err != nil || !bytes.Equal(got, key) {
+				t.Errorf("decodeKey(%q) = %x, %v", tt.text, got, err)
+			}
+		})
+	}
+}
+
+// TestKey_FirstStartJSONLog: with DANGOL_LOG_FORMAT=json every line on
+// stderr is a JSON record, the first start's key notice too (in its
+// "notice" field), so a log collector is not broken by plain text.
+func TestKey_FirstStartJSONLog(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "dangol.db")
+	r := runMain(t, map[string]string{"DANGOL_DB": db, "DANGOL_LOG_FORMAT": "json"}, ":quit\n", "chat")
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	notice := testCatalog.Text("ko", "privacy.key.created", map[string]any{"Key": filepath.Join(filepath.Dir(db), DefaultKeyFile), "DB": db})
+	found := false
+	for _, line := range strings.Split(strings.TrimSpace(r.stderr), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Errorf("stderr line is not JSON: %q", line)
+			continue
+		}
+		found = found || rec["notice"] == notice
+	}
+	if !found {
+		t.Errorf("no record with the key notice in:\n%s", r.stderr)
+	}
+}
+
+// TestKey_OldKeyPutBack: the owner puts the key from before a rotation
+// back in dangol.key; the message says it is the old key and that the new
+// one opens the file, instead of "use the key this file was made with".
+func TestKey_OldKeyPutBack(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	seed(t, db)
+	env := map[string]string{"DANGOL_DB": db}
+	if r := runMain(t, env, "", "key", "rotate"); r.err != nil {
+		t.Fatal(r.err)
+	}
+	keyPath := filepath.Join(dir, DefaultKeyFile)
+	oldData, _ := os.ReadFile(keyPath + ".old")
+	if err := os.WriteFile(keyPath, oldData, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runMain(t, env, "", "export")
+	if want := testCatalog.Text("ko", "keys.err.rotated_old", map[string]any{"Key": keyPath, "DB": db, "Old": keyPath + ".old"}); r.err == nil || r.err.Error() != want {
+		t.Errorf("err = %v, want %q", r.err, want)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"time"
@@ -44,4 +45,45 @@ func inZone(loc *time.Location) func(groups []string, a slog.Attr) slog.Attr {
 // then).
 func (c Config) console(cmd string) bool {
 	return cmd == "chat" || cmd == "serve" && c.Telegram.Token == "" && c.Slack.BotToken == ""
+}
+
+// toldInChat are the log messages of a failed message whose person was
+// answered in the chat (an apology, or why: the disk is full). In the
+// console that person reads the terminal, where two English ERROR lines
+// per refused message, thousands on a full disk, read as a crash.
+var toldInChat = map[string]bool{
+	"dialog: handle message": true,
+	"relay: handling failed; event given up, sending its replies": true,
+}
+
+// consoleLogger is the console's logger: l without the records the chat
+// has already told the person at the terminal, unless -v or
+// DANGOL_LOG_LEVEL asked for everything. serve with platforms keeps them:
+// its log is read apart from the chat.
+func consoleLogger(l *slog.Logger, cfg Config) *slog.Logger {
+	if cfg.Verbose || cfg.logLevelSet {
+		return l
+	}
+	return slog.New(toldFilter{l.Handler()})
+}
+
+// toldFilter drops the records toldInChat names.
+type toldFilter struct{ slog.Handler }
+
+// Handle passes r on unless the chat has told it already.
+func (h toldFilter) Handle(ctx context.Context, r slog.Record) error {
+	if toldInChat[r.Message] {
+		return nil
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+// WithAttrs keeps the filter on a logger with attributes.
+func (h toldFilter) WithAttrs(as []slog.Attr) slog.Handler {
+	return toldFilter{h.Handler.WithAttrs(as)}
+}
+
+// WithGroup keeps the filter on a logger with a group.
+func (h toldFilter) WithGroup(name string) slog.Handler {
+	return toldFilter{h.Handler.WithGroup(name)}
 }

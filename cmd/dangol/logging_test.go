@@ -210,3 +210,34 @@ func TestConfig_ApplianceInvalid(t *testing.T) {
 		})
 	}
 }
+
+// TestConsoleLogger: in the console the log lines of a message already
+// answered in the chat are left out, other errors stay, and -v or
+// DANGOL_LOG_LEVEL shows them all.
+func TestConsoleLogger(t *testing.T) {
+	tests := []struct {
+		name     string
+		cfg      Config
+		wantTold bool
+	}{
+		{"Console", Config{}, false},
+		{"Verbose", Config{Verbose: true}, true},
+		{"LevelAskedFor", Config{LogLevel: slog.LevelWarn, logLevelSet: true}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			log := consoleLogger(newLogger(&buf, tt.cfg, true), tt.cfg).With("channel", "console")
+			log.Error("dialog: handle message", "err", "ledger: the disk is full")
+			log.Error("relay: handling failed; event given up, sending its replies")
+			log.Error("retention: erasing customers past the retention period failed; the daily run tries again")
+			out := buf.String()
+			if got := strings.Contains(out, "dialog: handle message") || strings.Contains(out, "relay: handling failed"); got != tt.wantTold {
+				t.Errorf("told lines shown = %t, want %t:\n%s", got, tt.wantTold, out)
+			}
+			if !strings.Contains(out, "retention:") {
+				t.Errorf("another error was hidden:\n%s", out)
+			}
+		})
+	}
+}

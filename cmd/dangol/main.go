@@ -53,7 +53,7 @@ func main() {
 	}
 	stop()
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "dangol: %v\n", err)
+		fmt.Fprintf(os.Stderr, "dangol: %s\n", m.errorText(err))
 		var ue *usageError
 		if errors.As(err, &ue) {
 			fmt.Fprintln(os.Stderr, "dangol: "+m.Catalog.Text(m.usageLang(), "cli.err.see_help", nil))
@@ -128,6 +128,9 @@ type Main struct {
 	// and backup, restore and import, which report there in the shop's
 	// language), so log lines that say the same again are for -v.
 	atTerminal bool
+	// startsService: the command is serve or chat, the start that may
+	// remove the old key of a rotation (key.go); reading commands never do.
+	startsService bool
 
 	// Environ lists the environment as "NAME=value" (os.Environ): what
 	// "service install" keeps of DANGOL_*. nil: nothing is kept.
@@ -238,7 +241,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.help(cmd)
 	}
 	if err != nil {
-		return err
+		return m.flagProblem(cmd, err, bind)
 	}
 	if cmd == "help" {
 		topic := ""
@@ -254,12 +257,16 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	m.console = m.Config.console(cmd)
+	m.startsService = cmd == "serve" || cmd == "chat"
 	// The console, and the one-shot commands that print their own report in
 	// the shop's language, log only warnings and errors unless -v: an
 	// English "level=INFO msg=\"backup written\"" among Korean lines is
 	// noise to the shop.
 	m.atTerminal = m.console || cmd == "backup" || cmd == "restore" || cmd == "import"
 	m.Logger = newLogger(m.Stderr, m.Config, m.atTerminal)
+	if m.console {
+		m.Logger = consoleLogger(m.Logger, m.Config)
+	}
 
 	nargs := map[string]int{"serve": 0, "chat": 0, "export": 0, "summary": 0, "backup": 1, "restore": 1, "import": 1, "service": 1, "bench": 0, "poster": 0, "migrate": 0}
 	n, known := nargs[cmd]
@@ -361,7 +368,7 @@ func (m *Main) openLedgerKey(path string, opts *ledger.Options, create bool) (*l
 		if s := m.finishRotation(path, opts); s != nil {
 			return s, nil
 		}
-		return nil, &localError{m.Catalog.Text(m.Config.Lang, "privacy.err.wrong_key", map[string]any{"Key": m.keyName(path), "DB": path}), err}
+		return nil, &localError{m.wrongKeyText(path, opts.Key), err}
 	}
 	if errors.Is(err, ledger.ErrLocked) {
 		// Said once, in the shop's language; the ledger's own wording of
@@ -376,7 +383,7 @@ func (m *Main) openLedgerKey(path string, opts *ledger.Options, create bool) (*l
 	if errors.Is(err, ledger.ErrDamaged) {
 		// What to do first, in the shop's language; bbolt's finding last,
 		// for whoever looks at the file.
-		return nil, &localError{m.Catalog.Text(m.Config.Lang, "appliance.damaged", map[string]any{"DB": path, "Detail": err.Error()}), err}
+		return nil, &localError{m.Catalog.Text(m.Config.Lang, "appliance.damaged", map[string]any{"DB": path, "Detail": damageDetail(err, path)}), err}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)

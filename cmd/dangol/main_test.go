@@ -79,7 +79,7 @@ func TestConfig_Invalid(t *testing.T) {
 		{"ErrLogLevel", map[string]string{"DANGOL_LOG_LEVEL": "loud"}, []string{"export"}, usageText("cli.err.log_level", map[string]any{"Value": "loud"})},
 		{"ErrFormat", nil, []string{"export", "--format", "xml"}, usageText("cli.err.export_format", map[string]any{"Value": "xml"})},
 		{"ErrCommand", nil, []string{"frobnicate"}, usageText("cli.err.command", map[string]any{"Command": "frobnicate"})},
-		{"ErrFlag", nil, []string{"export", "--nope"}, "flag provided but not defined: -nope"},
+		{"ErrFlag", nil, []string{"export", "--nope"}, usageText("cli.err.flag_unknown", map[string]any{"Command": "dangol export", "Flag": "--nope", "Flags": "--db, --env-file, --force, --format, --lang, --out, --tz, -v, --verbose, --version"})},
 		{"ErrBackupArgs", nil, []string{"backup"}, usageText("cli.err.args", map[string]any{"Command": "backup", "Want": 1, "Got": 0, "Args": "[]"})},
 		// and says what the command takes, from its line of the usage text
 		{"ErrBackupArgsUsage", nil, []string{"backup"}, "\n  backup    " + strings.SplitN(strings.SplitN(usageText("cli.usage", nil), "\n  backup    ", 2)[1], "\n", 2)[0]},

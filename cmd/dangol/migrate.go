@@ -39,7 +39,7 @@ func (m *Main) migrate(dryRun bool) error {
 	case errors.Is(err, ledger.ErrLocked):
 		return &localError{m.Catalog.Text(lang, "appliance.locked", map[string]any{"DB": db}), err}
 	case errors.Is(err, ledger.ErrDamaged):
-		return &localError{m.Catalog.Text(lang, "appliance.damaged", map[string]any{"DB": db, "Detail": err.Error()}), err}
+		return &localError{m.Catalog.Text(lang, "appliance.damaged", map[string]any{"DB": db, "Detail": damageDetail(err, db)}), err}
 	case err != nil:
 		return err
 	}
