@@ -46,8 +46,10 @@ func (m *Main) checkDataFile(path string, create bool) error {
 		return nil
 	}
 	key := m.keyFile(path)
-	if _, kerr := os.Stat(key); kerr != nil {
-		return nil // a first start
+	if fi, kerr := os.Stat(key); kerr != nil || !fi.Mode().IsRegular() {
+		// A first start; or a folder where the key belongs, which
+		// opening names.
+		return nil
 	}
 	return &localError{m.Catalog.Text(lang, "cli.err.db_missing_key", map[string]any{"DB": path, "Abs": abs, "Dir": filepath.Dir(abs), "Key": key}), err}
 }
