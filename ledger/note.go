@@ -246,7 +246,8 @@ func (tx *Tx) note(k []byte) (Note, error) {
 }
 
 // NotesOf returns a customer's newest notes first, at most limit (all if
-// limit <= 0).
+// limit <= 0); one passed over under SkipDamaged takes its place in the
+// limit, so a card's five shows four and says one did not read.
 func (tx *Tx) NotesOf(customerID string, limit int) ([]Note, error) {
 	ck, ok := custKeyOf(customerID)
 	if !ok {
@@ -255,6 +256,9 @@ func (tx *Tx) NotesOf(customerID string, limit int) ([]Note, error) {
 	var out []Note
 	err := newestOf(tx.bucket(bucketCustNotes), ck, limit, func(k []byte) error {
 		n, err := tx.note(k)
+		if err != nil && tx.skipDamaged(RecordNote, err) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
