@@ -101,6 +101,9 @@ func decodeNoteMemo(k, v []byte, memo tagMemo) (Note, []byte, error) {
 	var text string
 	text, n.ID = d.textAndID(k)
 	n.CustomerID, n.StaffID, n.StaffName = d.cut(text, cust), d.cut(text, staff), d.cut(text, name)
+	if !plausibleActorID(n.StaffID) || !utf8.ValidString(n.StaffName) {
+		return Note{}, nil, fmt.Errorf("note %s: %w: bad staff id or name", n.ID, ErrCorrupt)
+	}
 	n.Tags = d.cutList(text, tags, ntags)
 	if !memo.clean(n.Tags) {
 		n.Tags = CleanTags(n.Tags) // one form for notes written before the ledger owned it

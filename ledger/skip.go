@@ -1,6 +1,10 @@
 package ledger
 
-import "errors"
+import (
+	"errors"
+	"strings"
+	"unicode/utf8"
+)
 
 // This file lets a reader of many records go on past one that is damaged
 // (ErrCorrupt): an export that stopped at the first bad record, or a list
@@ -42,5 +46,32 @@ func (tx *Tx) skipDamaged(kind RecordKind, err error) bool {
 		return false
 	}
 	tx.damaged(kind, err)
+	return true
+}
+
+// plausibleActorID reports whether id, stored in the clear, can be an
+// Actor.ID(): valid UTF-8 and, when it names a channel ("slack:U1"), a
+// channel of lowercase letters, digits, '_' or '-'. Changed bytes in the
+// clear part of a record break no seal, so they went out in the export as
+// if nothing happened ("co4)56e:민지"); this catches most flips in the
+// channel, none in the user part. Ids without a channel (tests, imports)
+// pass.
+func plausibleActorID(id string) bool {
+	if !utf8.ValidString(id) {
+		return false
+	}
+	ch, _, ok := strings.Cut(id, ":")
+	if !ok {
+		return true
+	}
+	if ch == "" {
+		return false
+	}
+	for i := 0; i < len(ch); i++ {
+		c := ch[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
 	return true
 }

@@ -86,3 +86,40 @@ func TestSkipDamaged(t *testing.T) {
 		return nil
 	})
 }
+
+// TestDamagedStaffID: a note whose staff id, stored in the clear, had a
+// byte changed reads as a damaged record, not as a note by "co4)sole:민지"
+// that an export hands on as if nothing happened.
+func TestDamagedStaffID(t *testing.T) {
+	s := MustOpen(t)
+	c := mustCustomer(t, s, "김하늘", "010-1234-5678")
+	mustUpdate(t, s, func(tx *Tx) error {
+		n := Note{CustomerID: c.ID, StaffID: "console:민지", StaffName: "민지", At: t0, Text: "커트"}
+		return tx.AddNote(&n)
+	})
+	path := s.Path()
+	s.Close()
+	testdamage.FlipIn(t, path, "notes", 0, "sole:")
+	s, err := Open(path, &Options{Timeout: 100 * time.Millisecond, Key: testKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	mustView(t, s, func(tx *Tx) error {
+		if notes, err := tx.NotesOf(c.ID, 0); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("NotesOf = %+v, %v; want ErrCorrupt", notes, err)
+		}
+		return nil
+	})
+}
+
+func TestPlausibleActorID(t *testing.T) {
+	for id, want := range map[string]bool{
+		"slack:U1": true, "console:민지": true, "telegram:42": true, "s": true, "slack:": true,
+		"co4)56e:민지": false, ":U1": false, "Slack:U1": false, "slack:\xff": false, "\xfe": false,
+	} {
+		if got := plausibleActorID(id); got != want {
+			t.Errorf("plausibleActorID(%q) = %v, want %v", id, got, want)
+		}
+	}
+}

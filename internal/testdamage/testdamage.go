@@ -20,6 +20,26 @@ import (
 // the test when there is no such value.
 func Flip(tb testing.TB, path, bucket string, nth, at int) []byte {
 	tb.Helper()
+	return flip(tb, path, bucket, nth, func(v []byte) int {
+		if at < 0 {
+			return at + len(v)
+		}
+		return at
+	})
+}
+
+// FlipIn is Flip at the first byte of the first text in the nth value of
+// bucket: a field stored in the clear (a staff id), changed where no seal
+// notices.
+func FlipIn(tb testing.TB, path, bucket string, nth int, text string) []byte {
+	tb.Helper()
+	return flip(tb, path, bucket, nth, func(v []byte) int { return bytes.Index(v, []byte(text)) })
+}
+
+// flip XORs the byte at(v) of the nth value of bucket, failing the test
+// when there is none.
+func flip(tb testing.TB, path, bucket string, nth int, at func(v []byte) int) []byte {
+	tb.Helper()
 	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
 	if err != nil {
 		tb.Fatal(err)
@@ -41,10 +61,7 @@ func Flip(tb testing.TB, path, bucket string, nth, at int) []byte {
 				continue
 			}
 			v = bytes.Clone(v)
-			off := at
-			if off < 0 {
-				off += len(v)
-			}
+			off := at(v)
 			if off < 0 || off >= len(v) {
 				return nil
 			}
@@ -58,7 +75,7 @@ func Flip(tb testing.TB, path, bucket string, nth, at int) []byte {
 		tb.Fatal(err)
 	}
 	if key == nil {
-		tb.Fatalf("testdamage: no value %d with byte %d in bucket %s of %s", nth, at, bucket, path)
+		tb.Fatalf("testdamage: no value %d with that byte in bucket %s of %s", nth, bucket, path)
 	}
 	return key
 }
