@@ -420,9 +420,15 @@ func (e *Engine) fail(ctx context.Context, t *turn, m Message, key string, repli
 	if t != nil && t.lang != "" {
 		lang = t.lang
 	}
-	if isNoSpace(err) {
+	switch {
+	case isNoSpace(err):
 		replies = append(replies, e.noSpaceReplies(t, lang)...)
-	} else {
+	case errors.Is(err, ledger.ErrCorrupt) && t != nil && t.staffish():
+		// A record this needs does not read: trying again never helps,
+		// and staff can have it restored. A customer is not told of the
+		// shop's file.
+		replies = append(replies, Reply{Lang: lang, Text: e.cat.Text(lang, "core.err.damaged", nil)})
+	default:
 		replies = append(replies, Reply{Lang: lang, Text: e.cat.Text(lang, "core.err.internal", nil)})
 	}
 	return replies, fmt.Errorf("dialog: handle %s: %w", key, err)

@@ -264,7 +264,7 @@ func (t *turn) customersPage(filter string, offset int) error {
 	if err != nil {
 		return fmt.Errorf("dialog: list customers: %w", err)
 	}
-	n, cs, err := t.listCustomers(f, tiers, offset, customersPage)
+	n, cs, damaged, err := t.listReadable(f, tiers, offset, customersPage)
 	if err != nil {
 		return err
 	}
@@ -284,7 +284,7 @@ func (t *turn) customersPage(filter string, offset int) error {
 		t.add(t.mkSections(t.text("customers.none", map[string]any{"Filter": label}), birthdayNote))
 		return nil
 	}
-	if len(cs) == 0 {
+	if len(cs) == 0 && damaged == 0 {
 		t.end()
 		t.say("customers.end", nil)
 		return nil
@@ -296,7 +296,10 @@ func (t *turn) customersPage(filter string, offset int) error {
 		}
 		lines = append(lines, t.customerLine(offset+i+1, c, tiers))
 	}
-	next := offset + len(cs)
+	next := offset + len(cs) + damaged // the damaged took their place in the index
+	if damaged > 0 {
+		lines = append(lines, t.text("customers.damaged", map[string]any{"Count": damaged}))
+	}
 	head := t.text("customers.head", map[string]any{
 		"Count": groupDigits(int64(n)), "Filter": label, "From": offset + 1, "To": next,
 	})
@@ -331,6 +334,19 @@ func (t *turn) listCustomers(f custFilter, tiers *ledger.TierLookup, offset, lim
 		return 0, nil, fmt.Errorf("dialog: list customers: %w", err)
 	}
 	return n, cs, nil
+}
+
+// listReadable is listCustomers passing over the customers whose record
+// does not read (ledger.ErrCorrupt), and how many: a listing shows the
+// others and says how many it could not, where one damaged record used to
+// fail the whole listing with "try again later", for good.
+func (t *turn) listReadable(f custFilter, tiers *ledger.TierLookup, offset, limit int) (n int, cs []ledger.Customer, damaged int, err error) {
+	defer t.tx.SkipDamaged(t.tx.SkipDamaged(func(kind ledger.RecordKind, err error) {
+		damaged++
+		t.e.log.WarnContext(t.ctx, "dialog: a damaged record passed over", "kind", kind, "err", err)
+	}))
+	n, cs, err = t.listCustomers(f, tiers, offset, limit)
+	return n, cs, damaged, err
 }
 
 // tierOfIn names the tier c holds by tiers, in the reader's language.
@@ -390,7 +406,7 @@ func (t *turn) customersCSV(filter string) error {
 	if err != nil {
 		return fmt.Errorf("dialog: list customers: %w", err)
 	}
-	n, cs, err := t.listCustomers(f, tiers, 0, 0)
+	n, cs, damaged, err := t.listReadable(f, tiers, 0, 0)
 	if err != nil {
 		return err
 	}
@@ -416,7 +432,11 @@ func (t *turn) customersCSV(filter string) error {
 	if err := w.Error(); err != nil {
 		return fmt.Errorf("dialog: customers csv: %w", err)
 	}
-	r := t.mk(t.text("customers.csv.sent", map[string]any{"Count": groupDigits(int64(n))}))
+	text := t.text("customers.csv.sent", map[string]any{"Count": groupDigits(int64(n - damaged))})
+	if damaged > 0 {
+		text += "\n" + t.text("customers.damaged", map[string]any{"Count": damaged})
+	}
+	r := t.mk(text)
 	r.Private = true
 	r.File = &File{Name: "customers-" + t.now.In(t.e.loc).Format("20060102-1504") + ".csv", Mime: "text/csv", Bytes: buf.Bytes()}
 	t.add(r)

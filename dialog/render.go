@@ -205,7 +205,15 @@ func (t *turn) card(c ledger.Customer) (Reply, error) {
 	if err != nil {
 		return Reply{}, fmt.Errorf("dialog: read balance: %w", err)
 	}
+	// A note that does not read is passed over and said (ledger
+	// SkipDamaged): the card shows the others.
+	damagedNotes := 0
+	restore := t.tx.SkipDamaged(func(kind ledger.RecordKind, err error) {
+		damagedNotes++
+		t.e.log.WarnContext(t.ctx, "dialog: a damaged record passed over", "kind", kind, "err", err)
+	})
 	notes, err := t.tx.NotesOf(c.ID, 5)
+	t.tx.SkipDamaged(restore)
 	if err != nil {
 		return Reply{}, fmt.Errorf("dialog: read notes: %w", err)
 	}
@@ -272,6 +280,9 @@ func (t *turn) card(c ledger.Customer) (Reply, error) {
 	nl, noteButtons, err := t.cardNoteLines(c.ID, notes) // numbered (flow_corrections.go)
 	if err != nil {
 		return Reply{}, err
+	}
+	if damagedNotes > 0 {
+		nl = append(nl, t.text("core.card.notes_damaged", map[string]any{"Count": damagedNotes}))
 	}
 	if len(nl) == 0 {
 		nl = []string{t.text("core.card.no_notes", nil)}

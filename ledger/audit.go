@@ -181,6 +181,9 @@ func (tx *Tx) Audited() []string { return slices.Clone(tx.audited) }
 func (tx *Tx) ScanAudit(from, to time.Time, fn func(AuditEntry) error) error {
 	return scanTime(tx.bucket(bucketAudit), from, to, func(k, v []byte) error {
 		a, err := tx.decodeAudit(k, v)
+		if err != nil && tx.skipDamaged(RecordAudit, err) {
+			return nil
+		}
 		if err != nil {
 			return fmt.Errorf("ledger: scan audit: %w", err)
 		}

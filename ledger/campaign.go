@@ -244,7 +244,7 @@ func (tx *Tx) decodeCampaign(k, v []byte) (Campaign, error) {
 	n := int(binary.BigEndian.Uint64(k))
 	var r campaignRecord
 	if err := json.Unmarshal(v, &r); err != nil {
-		return Campaign{}, fmt.Errorf("ledger: campaign %d: %w: %v", n, errCorrupt, err)
+		return Campaign{}, fmt.Errorf("ledger: campaign %d: %w: %v", n, ErrCorrupt, err)
 	}
 	plain, err := unseal(tx.kr.shop, recordAD(bucketCampaigns, k), r.Sealed)
 	if err != nil {
@@ -252,7 +252,7 @@ func (tx *Tx) decodeCampaign(k, v []byte) (Campaign, error) {
 	}
 	var p campaignPersonal
 	if err := json.Unmarshal(plain, &p); err != nil {
-		return Campaign{}, fmt.Errorf("ledger: campaign %d: %w: %v", n, errCorrupt, err)
+		return Campaign{}, fmt.Errorf("ledger: campaign %d: %w: %v", n, ErrCorrupt, err)
 	}
 	return Campaign{Number: n, Audience: p.Audience, Text: p.Text, Benefit: r.Benefit, SendAt: r.SendAt,
 		CreatedBy: p.CreatedBy, CreatedAt: r.CreatedAt, State: r.State, DoneAt: r.DoneAt, Counts: r.Counts}, nil
@@ -329,7 +329,7 @@ func (tx *Tx) getRecipient(rk []byte) (recipient, bool, error) {
 	}
 	var r recipient
 	if err := json.Unmarshal(v, &r); err != nil {
-		return recipient{}, false, fmt.Errorf("ledger: recipient: %w: %v", errCorrupt, err)
+		return recipient{}, false, fmt.Errorf("ledger: recipient: %w: %v", ErrCorrupt, err)
 	}
 	return r, true, nil
 }
@@ -438,7 +438,7 @@ type campaignClear struct {
 func decodeCampaignClear(k, v []byte) (campaignClear, error) {
 	var r campaignClear
 	if err := json.Unmarshal(v, &r); err != nil {
-		return r, fmt.Errorf("ledger: campaign %d: %w: %v", binary.BigEndian.Uint64(k), errCorrupt, err)
+		return r, fmt.Errorf("ledger: campaign %d: %w: %v", binary.BigEndian.Uint64(k), ErrCorrupt, err)
 	}
 	return r, nil
 }

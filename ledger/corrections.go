@@ -278,7 +278,7 @@ func (tx *Tx) DeleteNote(id string) (Note, error) {
 	}
 	ck, ok := custKeyOf(n.CustomerID)
 	if !ok {
-		return Note{}, fmt.Errorf("ledger: delete note %s: %w", id, errCorrupt)
+		return Note{}, fmt.Errorf("ledger: delete note %s: %w", id, ErrCorrupt)
 	}
 	if err := tx.bucket(bucketNotes).Delete(k); err != nil {
 		return Note{}, fmt.Errorf("ledger: delete note %s: %w", id, err)

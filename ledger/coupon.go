@@ -262,7 +262,7 @@ func (tx *Tx) coupon(k []byte) (Coupon, error) {
 	}
 	var r couponRecord
 	if err := json.Unmarshal(v, &r); err != nil {
-		return Coupon{}, fmt.Errorf("%w: coupon %s: %v", errCorrupt, idOf(k), err)
+		return Coupon{}, fmt.Errorf("%w: coupon %s: %v", ErrCorrupt, idOf(k), err)
 	}
 	c := Coupon{ID: idOf(k), Code: r.Code, CustomerID: r.CustomerID, Benefit: r.Benefit, Source: r.Source,
 		IssuedAt: keyTime(k), LastDay: r.LastDay, Ends: r.Ends, State: r.State, UsedAt: r.UsedAt, VoidedAt: r.VoidedAt,

@@ -594,11 +594,14 @@ func (tx *Tx) FindCustomers(query string, limit int) ([]Customer, error) {
 }
 
 // ForEachCustomer calls fn for every customer in id order, erased ones
-// included (with Erased set).
+// included (with Erased set), passing over damaged ones under SkipDamaged.
 func (tx *Tx) ForEachCustomer(fn func(Customer) error) error {
 	c := tx.bucket(bucketCustomers).Cursor()
 	for k, _ := c.First(); k != nil; k, _ = c.Next() {
 		cu, err := tx.customer(k)
+		if err != nil && tx.skipDamaged(RecordCustomer, err) {
+			continue
+		}
 		if err != nil {
 			return fmt.Errorf("ledger: for each customer: %w", err)
 		}

@@ -116,6 +116,9 @@ func (tx *Tx) ListCustomers(f CustomerFilter, offset, limit int) (int, []Custome
 	out := make([]Customer, 0, len(keys))
 	for _, k := range keys {
 		c, err := tx.customer(k)
+		if err != nil && tx.skipDamaged(RecordCustomer, err) {
+			continue // still counted in n: the index has them
+		}
 		if err != nil {
 			return 0, nil, fmt.Errorf("ledger: list customers: %w", err)
 		}
@@ -226,7 +229,7 @@ func decodeVisitCounts(k, v []byte) (VisitStats, error) {
 	first, n2 := binary.Varint(v[max(n1, 0):])
 	last, n3 := binary.Varint(v[max(n1, 0)+max(n2, 0):])
 	if n1 <= 0 || n2 <= 0 || n3 <= 0 {
-		return VisitStats{}, fmt.Errorf("%w: visit stats of %s", errCorrupt, custIDOfKey(k))
+		return VisitStats{}, fmt.Errorf("%w: visit stats of %s", ErrCorrupt, custIDOfKey(k))
 	}
 	return VisitStats{Visits: int(visits), First: time.Unix(0, first), Last: time.Unix(0, last)}, nil
 }

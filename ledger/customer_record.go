@@ -60,21 +60,21 @@ func encodeStoredCustomer(sc *storedCustomer) []byte {
 
 // decodeStoredCustomer reads a stored customer record, binary or JSON. Its
 // Sealed is a slice of v (of bbolt's memory: valid only in the
-// transaction), or nil. Errors wrap errCorrupt.
+// transaction), or nil. Errors wrap ErrCorrupt.
 func decodeStoredCustomer(v []byte) (storedCustomer, error) {
 	var sc storedCustomer
 	if len(v) > 0 && v[0] == '{' {
 		if err := json.Unmarshal(v, &sc); err != nil {
-			return storedCustomer{}, fmt.Errorf("%w: %v", errCorrupt, err)
+			return storedCustomer{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
 		}
 		return sc, nil
 	}
 	if len(v) == 0 || v[0] != custRecordVersion {
-		return storedCustomer{}, fmt.Errorf("%w: unknown customer record version", errCorrupt)
+		return storedCustomer{}, fmt.Errorf("%w: unknown customer record version", ErrCorrupt)
 	}
 	n, w := binary.Uvarint(v[1:])
 	if w <= 0 || n > uint64(len(v)-1-w) {
-		return storedCustomer{}, fmt.Errorf("%w: bad customer record length", errCorrupt)
+		return storedCustomer{}, fmt.Errorf("%w: bad customer record length", ErrCorrupt)
 	}
 	start := 1 + w
 	d := newDecoder(v[start : start+int(n)])
@@ -113,12 +113,12 @@ func encodeSecrets(sec *customerSecrets) []byte {
 }
 
 // decodeSecrets reads an opened customer's personal fields, binary or
-// JSON. Errors wrap errCorrupt.
+// JSON. Errors wrap ErrCorrupt.
 func decodeSecrets(plain []byte) (customerSecrets, error) {
 	var sec customerSecrets
 	if len(plain) > 0 && plain[0] == '{' {
 		if err := json.Unmarshal(plain, &sec); err != nil {
-			return customerSecrets{}, fmt.Errorf("%w: %v", errCorrupt, err)
+			return customerSecrets{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
 		}
 		return sec, nil
 	}

@@ -157,15 +157,15 @@ func TestCustomerRecordCorrupt(t *testing.T) {
 		{"JSON", []byte(`{"Consent":`)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := decodeStoredCustomer(tc.v); !errors.Is(err, errCorrupt) {
-				t.Errorf("err %v, want errCorrupt", err)
+			if _, err := decodeStoredCustomer(tc.v); !errors.Is(err, ErrCorrupt) {
+				t.Errorf("err %v, want ErrCorrupt", err)
 			}
 		})
 	}
 	sec := encodeSecrets(&customerSecrets{Name: "김민지", Tags: []string{"a"}})
 	for n := range len(sec) {
-		if _, err := decodeSecrets(sec[:n]); !errors.Is(err, errCorrupt) {
-			t.Errorf("secrets cut at %d: err %v, want errCorrupt", n, err)
+		if _, err := decodeSecrets(sec[:n]); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("secrets cut at %d: err %v, want ErrCorrupt", n, err)
 		}
 	}
 }
@@ -262,8 +262,8 @@ func TestProfileForms(t *testing.T) {
 	})
 	check("json")
 	for n := range len(encodeProfile(&want)) {
-		if _, err := decodeProfile(encodeProfile(&want)[:n]); !errors.Is(err, errCorrupt) {
-			t.Errorf("profile cut at %d: err %v, want errCorrupt", n, err)
+		if _, err := decodeProfile(encodeProfile(&want)[:n]); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("profile cut at %d: err %v, want ErrCorrupt", n, err)
 		}
 	}
 }
@@ -330,14 +330,14 @@ func TestSessionForms(t *testing.T) {
 	}
 	v := encodeStoredSession(&storedSession{Flow: "f", Updated: t0, Sealed: []byte("sealed")})
 	for n := range len(v) - len("sealed") {
-		if _, err := decodeStoredSession(v[:n]); !errors.Is(err, errCorrupt) {
-			t.Errorf("session cut at %d: err %v, want errCorrupt", n, err)
+		if _, err := decodeStoredSession(v[:n]); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("session cut at %d: err %v, want ErrCorrupt", n, err)
 		}
 	}
 	sec := encodeSessionSecrets(&sessionSecrets{Key: "k", Draft: map[string]string{"a": "b"}})
 	for n := range len(sec) {
-		if _, err := decodeSessionSecrets(sec[:n]); !errors.Is(err, errCorrupt) {
-			t.Errorf("session secrets cut at %d: err %v, want errCorrupt", n, err)
+		if _, err := decodeSessionSecrets(sec[:n]); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("session secrets cut at %d: err %v, want ErrCorrupt", n, err)
 		}
 	}
 }

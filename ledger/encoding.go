@@ -14,8 +14,13 @@ import (
 // live in the key and are not repeated in the value. A new field is added by
 // bumping the version and appending it; decoders keep reading old versions.
 
-// errCorrupt is returned (wrapped) when a stored value cannot be decoded.
-var errCorrupt = errors.New("ledger: corrupt record")
+// ErrCorrupt is returned (wrapped) when one stored record cannot be read:
+// its value does not decode, or its sealed part (or its customer's data
+// key) does not open. The file itself passed bbolt's checks (else Open
+// says ErrDamaged), so the rest of it reads; a caller that lists many
+// records can pass over this one (Tx.SkipDamaged), and should tell the
+// shop the file is damaged and to restore it from a backup.
+var ErrCorrupt = errors.New("ledger: damaged record")
 
 // encoder appends fields to a byte slice.
 type encoder struct{ b []byte }
@@ -65,7 +70,7 @@ func newDecoder(v []byte) *decoder { return &decoder{s: string(v)} }
 
 func (d *decoder) fail(what string) {
 	if d.err == nil {
-		d.err = fmt.Errorf("%w: bad %s at byte %d", errCorrupt, what, d.off)
+		d.err = fmt.Errorf("%w: bad %s at byte %d", ErrCorrupt, what, d.off)
 	}
 }
 
@@ -178,7 +183,7 @@ func zoneOf(sec int64, off int) *time.Location {
 func (d *decoder) version(max byte) byte {
 	v := d.byte()
 	if d.err == nil && (v == 0 || v > max) {
-		d.err = fmt.Errorf("%w: unknown version %d", errCorrupt, v)
+		d.err = fmt.Errorf("%w: unknown version %d", ErrCorrupt, v)
 	}
 	return v
 }

@@ -68,7 +68,7 @@ func (tx *Tx) Cursor(name string) (int64, error) {
 	var cur int64
 	if v := tx.get(bucketCursors, []byte(name)); v != nil {
 		if len(v) != 8 {
-			return 0, fmt.Errorf("ledger: cursor %s: %w", name, errCorrupt)
+			return 0, fmt.Errorf("ledger: cursor %s: %w", name, ErrCorrupt)
 		}
 		cur = int64(binary.BigEndian.Uint64(v))
 	}

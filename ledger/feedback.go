@@ -242,6 +242,9 @@ func (tx *Tx) FeedbackOf(customerID string, limit int) ([]Feedback, error) {
 	var out []Feedback
 	err := feedbackByCustomer.newest(tx, ck, limit, func(k []byte) error {
 		f, err := tx.feedback(k)
+		if err != nil && tx.skipDamaged(RecordFeedback, err) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -388,6 +391,9 @@ func (tx *Tx) ScanFeedback(from, to time.Time, fn func(Feedback) error) error {
 	}
 	return scanTime(b, from, to, func(k, v []byte) error {
 		f, err := tx.decodeFeedback(k, v)
+		if err != nil && tx.skipDamaged(RecordFeedback, err) {
+			return nil
+		}
 		if err != nil {
 			return fmt.Errorf("ledger: scan feedback: %w", err)
 		}

@@ -92,7 +92,7 @@ func decodeAuditV1(k, v []byte) (AuditEntry, error) {
 func decodeCustomerV1(k, v []byte) (Customer, error) {
 	var c Customer
 	if err := json.Unmarshal(v, &c); err != nil {
-		return Customer{}, fmt.Errorf("%w: customer %s: %v", errCorrupt, custIDOfKey(k), err)
+		return Customer{}, fmt.Errorf("%w: customer %s: %v", ErrCorrupt, custIDOfKey(k), err)
 	}
 	c.ID = custIDOfKey(k)
 	return c, nil

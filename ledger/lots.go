@@ -269,7 +269,7 @@ func (b *lotBook) takesOf(taker []byte) ([]lotTake, error) {
 	for k, v := c.Seek(taker); k != nil && bytes.HasPrefix(k, taker); k, v = c.Next() {
 		n, m := binary.Varint(v)
 		if m <= 0 || len(k) != 2*timeKeyLen {
-			return nil, fmt.Errorf("%w: lot take %x", errCorrupt, k)
+			return nil, fmt.Errorf("%w: lot take %x", ErrCorrupt, k)
 		}
 		out = append(out, lotTake{lot: string(k[timeKeyLen:]), n: n})
 	}
@@ -566,7 +566,7 @@ func (tx *Tx) dueLots(until time.Time, loc *time.Location, limit int, keep func(
 		prefix := []byte{byte(m)}
 		for k, _ := c.Seek(prefix); k != nil && k[0] == byte(m) && len(out) <= limit; k, _ = c.Next() {
 			if len(k) != 1+timeKeyLen+custKeyLen {
-				return nil, fmt.Errorf("%w: lot due %x", errCorrupt, k)
+				return nil, fmt.Errorf("%w: lot due %x", ErrCorrupt, k)
 			}
 			d := dueLot{months: m, lot: bytes.Clone(k[1 : 1+timeKeyLen]), ck: bytes.Clone(k[1+timeKeyLen:])}
 			d.ends = lotEnds(keyTime(d.lot), m, loc)

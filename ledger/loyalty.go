@@ -173,7 +173,7 @@ func (tx *Tx) notice(k []byte) (Notice, error) {
 	}
 	var n Notice
 	if err := json.Unmarshal(v, &n); err != nil {
-		return Notice{}, fmt.Errorf("%w: notice %s: %v", errCorrupt, idOf(k), err)
+		return Notice{}, fmt.Errorf("%w: notice %s: %v", ErrCorrupt, idOf(k), err)
 	}
 	n.ID, n.At = idOf(k), keyTime(k)
 	return n, nil

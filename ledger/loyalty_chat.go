@@ -78,7 +78,7 @@ func (l *TierLookup) ofKey(ck []byte, v VisitStats) (string, error) {
 	if raw := l.tx.get(bucketTiers, ck); raw != nil {
 		var r storedTier
 		if err := json.Unmarshal(raw, &r); err != nil {
-			return "", fmt.Errorf("%w: tier of %s: %v", errCorrupt, custIDOfKey(ck), err)
+			return "", fmt.Errorf("%w: tier of %s: %v", ErrCorrupt, custIDOfKey(ck), err)
 		}
 		return r.TierID, nil
 	}
@@ -151,6 +151,9 @@ func (tx *Tx) ListCustomersInTier(f CustomerFilter, tierID string, l *TierLookup
 	out := make([]Customer, 0, len(keys))
 	for _, k := range keys {
 		c, err := tx.customer(k)
+		if err != nil && tx.skipDamaged(RecordCustomer, err) {
+			continue // still counted in n, like ListCustomers
+		}
 		if err != nil {
 			return fail(err)
 		}

@@ -498,7 +498,7 @@ func TestRecordTierID(t *testing.T) {
 			t.Errorf("recordTierID(%s) = %q, %v; want %q", v, got, err, id)
 		}
 	}
-	if _, err := recordTierID(custKey(1), []byte(`{"tier":`)); !errors.Is(err, errCorrupt) {
+	if _, err := recordTierID(custKey(1), []byte(`{"tier":`)); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("a broken record: %v", err)
 	}
 }

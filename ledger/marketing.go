@@ -143,7 +143,7 @@ func (tx *Tx) marketing(k []byte, customerID string) (Marketing, error) {
 		return m, nil
 	}
 	if err := json.Unmarshal(v, &m); err != nil {
-		return Marketing{}, fmt.Errorf("ledger: marketing %s: %w: %v", customerID, errCorrupt, err)
+		return Marketing{}, fmt.Errorf("ledger: marketing %s: %w: %v", customerID, ErrCorrupt, err)
 	}
 	m.CustomerID = customerID
 	return m, nil

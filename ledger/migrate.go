@@ -220,7 +220,7 @@ func migrateSteps() []migrateStep {
 		{bucketSessions, func(tx *Tx, k, v []byte) error {
 			var ss Session
 			if err := json.Unmarshal(v, &ss); err != nil {
-				return fmt.Errorf("%w: %v", errCorrupt, err)
+				return fmt.Errorf("%w: %v", ErrCorrupt, err)
 			}
 			ss.Key = string(k)
 			return tx.PutSession(ss)
@@ -228,7 +228,7 @@ func migrateSteps() []migrateStep {
 		{bucketProfiles, func(tx *Tx, k, v []byte) error {
 			var p Profile
 			if err := json.Unmarshal(v, &p); err != nil {
-				return fmt.Errorf("%w: %v", errCorrupt, err)
+				return fmt.Errorf("%w: %v", ErrCorrupt, err)
 			}
 			p.ID = string(k)
 			return tx.PutProfile(p)

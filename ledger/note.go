@@ -101,6 +101,9 @@ func decodeNoteMemo(k, v []byte, memo tagMemo) (Note, []byte, error) {
 	var text string
 	text, n.ID = d.textAndID(k)
 	n.CustomerID, n.StaffID, n.StaffName = d.cut(text, cust), d.cut(text, staff), d.cut(text, name)
+	if !plausibleActorID(n.StaffID) || !utf8.ValidString(n.StaffName) {
+		return Note{}, nil, fmt.Errorf("note %s: %w: bad staff id or name", n.ID, ErrCorrupt)
+	}
 	n.Tags = d.cutList(text, tags, ntags)
 	if !memo.clean(n.Tags) {
 		n.Tags = CleanTags(n.Tags) // one form for notes written before the ledger owned it
@@ -246,7 +249,8 @@ func (tx *Tx) note(k []byte) (Note, error) {
 }
 
 // NotesOf returns a customer's newest notes first, at most limit (all if
-// limit <= 0).
+// limit <= 0); one passed over under SkipDamaged takes its place in the
+// limit, so a card's five shows four and says one did not read.
 func (tx *Tx) NotesOf(customerID string, limit int) ([]Note, error) {
 	ck, ok := custKeyOf(customerID)
 	if !ok {
@@ -255,6 +259,9 @@ func (tx *Tx) NotesOf(customerID string, limit int) ([]Note, error) {
 	var out []Note
 	err := newestOf(tx.bucket(bucketCustNotes), ck, limit, func(k []byte) error {
 		n, err := tx.note(k)
+		if err != nil && tx.skipDamaged(RecordNote, err) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}

@@ -218,7 +218,7 @@ func (tx *Tx) decodeOutbox(k, v []byte) (OutboxEntry, error) {
 		ck = d.string()
 	}
 	if d.err != nil || (ck != "" && len(ck) != custKeyLen) {
-		return OutboxEntry{}, fmt.Errorf("outbox %s: %w", idOf(k), cmp.Or(d.err, errCorrupt))
+		return OutboxEntry{}, fmt.Errorf("outbox %s: %w", idOf(k), cmp.Or(d.err, ErrCorrupt))
 	}
 	a := tx.kr.shop // version 1, or about no customer
 	if ck != "" {

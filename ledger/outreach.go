@@ -150,7 +150,7 @@ func encodeOutreach(o Outreach) []byte {
 // anonymised one has CustomerID "".
 func decodeOutreach(k, v []byte) (Outreach, error) {
 	if len(k) != timeKeyLen+custKeyLen {
-		return Outreach{}, fmt.Errorf("ledger: outreach: %w: key of %d bytes", errCorrupt, len(k))
+		return Outreach{}, fmt.Errorf("ledger: outreach: %w: key of %d bytes", ErrCorrupt, len(k))
 	}
 	d := newDecoder(v)
 	d.version(1)
@@ -693,7 +693,7 @@ func (tx *Tx) benefitUsed(m sentMessage, a *customerActs, until time.Time) (bool
 			// The clear part of the coupon's record says all: no unsealing.
 			var r couponRecord
 			if err := json.Unmarshal(v, &r); err != nil {
-				return false, fmt.Errorf("ledger: outreach figures: coupon %s: %w: %v", idOf(k), errCorrupt, err)
+				return false, fmt.Errorf("ledger: outreach figures: coupon %s: %w: %v", idOf(k), ErrCorrupt, err)
 			}
 			if r.CustomerID == m.customer && r.State == CouponUsed && in(r.UsedAt) {
 				return true, nil

@@ -344,7 +344,7 @@ func (tx *Tx) balance(ck []byte) (int64, error) {
 	}
 	bal, n := binary.Varint(v)
 	if n != len(v) {
-		return 0, fmt.Errorf("%w: balance of %s", errCorrupt, custIDOfKey(ck))
+		return 0, fmt.Errorf("%w: balance of %s", ErrCorrupt, custIDOfKey(ck))
 	}
 	return bal, nil
 }
@@ -373,6 +373,9 @@ func (tx *Tx) PointsOf(customerID string, limit int) ([]PointsEntry, error) {
 	var out []PointsEntry
 	err := newestOf(tx.bucket(bucketCustPoints), ck, limit, func(k []byte) error {
 		p, err := tx.pointsEntry(k)
+		if err != nil && tx.skipDamaged(RecordPoints, err) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}

@@ -51,12 +51,12 @@ func encodeProfile(p *Profile) []byte {
 }
 
 // decodeProfile reads a stored profile, binary or JSON; errors wrap
-// errCorrupt.
+// ErrCorrupt.
 func decodeProfile(v []byte) (Profile, error) {
 	var p Profile
 	if len(v) > 0 && v[0] == '{' {
 		if err := json.Unmarshal(v, &p); err != nil {
-			return Profile{}, fmt.Errorf("%w: %v", errCorrupt, err)
+			return Profile{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
 		}
 		return p, nil
 	}

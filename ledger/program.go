@@ -375,10 +375,10 @@ func decodeProgramme(k, v []byte) (Programme, error) {
 	}
 	var p Programme
 	if err := json.Unmarshal(v[d.off:], &p); err != nil {
-		return Programme{}, fmt.Errorf("%w: programme %s: %v", errCorrupt, idOf(k), err)
+		return Programme{}, fmt.Errorf("%w: programme %s: %v", ErrCorrupt, idOf(k), err)
 	}
 	if len(p.Tiers.Levels) == 0 {
-		return Programme{}, fmt.Errorf("%w: programme %s has no tier", errCorrupt, idOf(k))
+		return Programme{}, fmt.Errorf("%w: programme %s has no tier", ErrCorrupt, idOf(k))
 	}
 	return p, nil
 }
@@ -407,7 +407,7 @@ func (tx *Tx) expiryMonthsAt(at time.Time) (int, error) {
 		m, n = binary.Uvarint(v[1:])
 	}
 	if n <= 0 || m > MaxExpiryMonths {
-		return 0, fmt.Errorf("%w: programme %s: expiry", errCorrupt, idOf(k))
+		return 0, fmt.Errorf("%w: programme %s: expiry", ErrCorrupt, idOf(k))
 	}
 	return int(m), nil
 }

@@ -46,7 +46,7 @@ func (tx *Tx) Unreachable(id string) (time.Time, bool, error) {
 		return time.Time{}, false, nil
 	}
 	if len(v) != 8 {
-		return time.Time{}, false, fmt.Errorf("ledger: unreachable: %w: mark of %d bytes", errCorrupt, len(v))
+		return time.Time{}, false, fmt.Errorf("ledger: unreachable: %w: mark of %d bytes", ErrCorrupt, len(v))
 	}
 	return timeFromSortable(binary.BigEndian.Uint64(v)), true, nil
 }

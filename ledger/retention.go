@@ -321,7 +321,7 @@ func (tx *Tx) counter(name []byte) (int64, error) {
 		return 0, nil
 	}
 	if len(v) != 8 {
-		return 0, fmt.Errorf("ledger: counter %s: %w", name, errCorrupt)
+		return 0, fmt.Errorf("ledger: counter %s: %w", name, ErrCorrupt)
 	}
 	return int64(binary.BigEndian.Uint64(v)), nil
 }

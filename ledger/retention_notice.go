@@ -61,7 +61,7 @@ func (tx *Tx) retentionNotice(k []byte) (RetentionNotice, bool, error) {
 		return RetentionNotice{}, false, nil
 	}
 	if len(v) != 24 {
-		return RetentionNotice{}, false, fmt.Errorf("ledger: retention notice of %s: %w", custIDOfKey(k), errCorrupt)
+		return RetentionNotice{}, false, fmt.Errorf("ledger: retention notice of %s: %w", custIDOfKey(k), ErrCorrupt)
 	}
 	at := func(i int) time.Time { return time.Unix(0, int64(binary.BigEndian.Uint64(v[i:]))) }
 	return RetentionNotice{CustomerID: custIDOfKey(k), Expiry: at(0), EraseOn: at(8), ToldAt: at(16)}, true, nil

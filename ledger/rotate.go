@@ -99,7 +99,7 @@ func (s *Store) rewrap(ctx context.Context, btx *bolt.Tx, next *keyring) error {
 		c := b.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			if len(v) < keyIDSize+sealOverhead {
-				return fmt.Errorf("%w: %s %s: data key of %d bytes", errCorrupt, name, idOfAny(k), len(v))
+				return fmt.Errorf("%w: %s %s: data key of %d bytes", ErrCorrupt, name, idOfAny(k), len(v))
 			}
 			ad := recordAD(name, k)
 			key, err := unseal(s.kr.wrap, ad, v[keyIDSize:])

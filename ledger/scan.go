@@ -83,14 +83,14 @@ type span struct{ lo, hi int }
 
 func (d *clearDecoder) fail(what string) {
 	if d.err == nil {
-		d.err = fmt.Errorf("%w: bad %s at byte %d", errCorrupt, what, d.off)
+		d.err = fmt.Errorf("%w: bad %s at byte %d", ErrCorrupt, what, d.off)
 	}
 }
 
 func (d *clearDecoder) version(max byte) byte {
 	v := d.byte()
 	if d.err == nil && (v == 0 || v > max) {
-		d.err = fmt.Errorf("%w: unknown version %d", errCorrupt, v)
+		d.err = fmt.Errorf("%w: unknown version %d", ErrCorrupt, v)
 	}
 	return v
 }

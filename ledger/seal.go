@@ -60,7 +60,9 @@ var (
 
 // errSealed is wrapped by every failure to open a sealed value: a value
 // changed on disk, moved to another record, or sealed under another key.
-var errSealed = errors.New("ledger: sealed value does not open")
+// It is a damaged record (ErrCorrupt) like one that does not decode: Open
+// has checked the key already, so a value that does not open is damage.
+var errSealed = fmt.Errorf("%w: sealed value does not open", ErrCorrupt)
 
 const (
 	sealVersion  = 1
@@ -177,7 +179,7 @@ func deriveKey(secret []byte, label string) ([]byte, error) {
 // useFileKey derives the shop key and the index key from the file key fk.
 func (kr *keyring) useFileKey(fk []byte) error {
 	if len(fk) != KeySize {
-		return fmt.Errorf("%w: file key of %d bytes", errCorrupt, len(fk))
+		return fmt.Errorf("%w: file key of %d bytes", ErrCorrupt, len(fk))
 	}
 	k, err := deriveKey(fk, "shop")
 	if err == nil {
@@ -264,7 +266,7 @@ func (kr *keyring) newDataKey(bucket, k []byte) ([]byte, cipher.AEAD, error) {
 // openDataKey returns the AEAD of a stored data key found under (bucket, k).
 func (kr *keyring) openDataKey(bucket, k, stored []byte) (cipher.AEAD, error) {
 	if len(stored) < keyIDSize+sealOverhead {
-		return nil, fmt.Errorf("%w: data key of %d bytes", errCorrupt, len(stored))
+		return nil, fmt.Errorf("%w: data key of %d bytes", ErrCorrupt, len(stored))
 	}
 	var id [keyIDSize]byte
 	copy(id[:], stored)

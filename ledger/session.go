@@ -68,7 +68,7 @@ func (tx *Tx) Session(key string) (s Session, ok bool, err error) {
 		return Session{}, false, fmt.Errorf("ledger: session %s: %w", key, err)
 	}
 	if s.Key != key {
-		return Session{}, false, fmt.Errorf("ledger: session %s: %w: stored for another key", key, errCorrupt)
+		return Session{}, false, fmt.Errorf("ledger: session %s: %w: stored for another key", key, ErrCorrupt)
 	}
 	return s, true, nil
 }
@@ -198,21 +198,21 @@ func encodeStoredSession(ss *storedSession) []byte {
 }
 
 // decodeStoredSession reads a stored session, binary or JSON; its Sealed
-// is a slice of v. Errors wrap errCorrupt.
+// is a slice of v. Errors wrap ErrCorrupt.
 func decodeStoredSession(v []byte) (storedSession, error) {
 	var ss storedSession
 	if len(v) > 0 && v[0] == '{' {
 		if err := json.Unmarshal(v, &ss); err != nil {
-			return storedSession{}, fmt.Errorf("%w: %v", errCorrupt, err)
+			return storedSession{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
 		}
 		return ss, nil
 	}
 	if len(v) == 0 || v[0] != sessionVersion {
-		return storedSession{}, fmt.Errorf("%w: unknown session version", errCorrupt)
+		return storedSession{}, fmt.Errorf("%w: unknown session version", ErrCorrupt)
 	}
 	n, w := binary.Uvarint(v[1:])
 	if w <= 0 || n > uint64(len(v)-1-w) {
-		return storedSession{}, fmt.Errorf("%w: bad session length", errCorrupt)
+		return storedSession{}, fmt.Errorf("%w: bad session length", ErrCorrupt)
 	}
 	start := 1 + w
 	d := newDecoder(v[start : start+int(n)])
@@ -248,12 +248,12 @@ func encodeSessionSecrets(sec *sessionSecrets) []byte {
 }
 
 // decodeSessionSecrets reads an opened session's key and draft, binary or
-// JSON. Errors wrap errCorrupt.
+// JSON. Errors wrap ErrCorrupt.
 func decodeSessionSecrets(plain []byte) (sessionSecrets, error) {
 	var sec sessionSecrets
 	if len(plain) > 0 && plain[0] == '{' {
 		if err := json.Unmarshal(plain, &sec); err != nil {
-			return sessionSecrets{}, fmt.Errorf("%w: %v", errCorrupt, err)
+			return sessionSecrets{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
 		}
 		return sec, nil
 	}

@@ -13,7 +13,7 @@ func (tx *Tx) Staff(id string) (StaffMember, bool, error) {
 	}
 	var m StaffMember
 	if err := json.Unmarshal(v, &m); err != nil {
-		return StaffMember{}, false, fmt.Errorf("ledger: staff %s: %w: %v", id, errCorrupt, err)
+		return StaffMember{}, false, fmt.Errorf("ledger: staff %s: %w: %v", id, ErrCorrupt, err)
 	}
 	m.ID = id
 	return m, true, nil
@@ -52,7 +52,7 @@ func (tx *Tx) ListStaff() ([]StaffMember, error) {
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		var m StaffMember
 		if err := json.Unmarshal(v, &m); err != nil {
-			return nil, fmt.Errorf("ledger: staff %s: %w: %v", k, errCorrupt, err)
+			return nil, fmt.Errorf("ledger: staff %s: %w: %v", k, ErrCorrupt, err)
 		}
 		m.ID = string(k)
 		out = append(out, m)

@@ -200,6 +200,9 @@ type Tx struct {
 	// bulk, inside Bulk, holds new customer-index entries to put in key
 	// order (bulk.go).
 	bulk *bulkIndex
+	// damaged, when set, is told of each record a listing passed over
+	// because it does not read (SkipDamaged, skip.go).
+	damaged func(kind RecordKind, err error)
 }
 
 // txRefs are the bucket handles a bbolt transaction has given, up to 16,

@@ -197,7 +197,7 @@ func (tx *Tx) ThreadPhotos(n int64, withBytes bool) ([]ThreadPhoto, error) {
 	c := tx.bucket(bucketThreadMedia).Cursor()
 	for k, v := c.Seek(tk); k != nil && bytes.HasPrefix(k, tk); k, v = c.Next() {
 		if len(k) != len(tk)+4 {
-			return fail(fmt.Errorf("%w: photo key of %d bytes", errCorrupt, len(k)))
+			return fail(fmt.Errorf("%w: photo key of %d bytes", ErrCorrupt, len(k)))
 		}
 		d := newDecoder(v)
 		d.version(1)

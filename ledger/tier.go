@@ -374,7 +374,7 @@ func (tx *Tx) tierRecord(ck []byte) (CustomerTier, bool, error) {
 	}
 	var r CustomerTier
 	if err := json.Unmarshal(v, &r); err != nil {
-		return CustomerTier{}, false, fmt.Errorf("%w: tier of %s: %v", errCorrupt, custIDOfKey(ck), err)
+		return CustomerTier{}, false, fmt.Errorf("%w: tier of %s: %v", ErrCorrupt, custIDOfKey(ck), err)
 	}
 	r.CustomerID = custIDOfKey(ck)
 	if memo {
@@ -1263,7 +1263,7 @@ func recordTierID(ck, v []byte) (string, error) {
 		TierID string `json:"tier"`
 	}
 	if err := json.Unmarshal(v, &r); err != nil {
-		return "", fmt.Errorf("%w: tier of %s: %v", errCorrupt, custIDOfKey(ck), err)
+		return "", fmt.Errorf("%w: tier of %s: %v", ErrCorrupt, custIDOfKey(ck), err)
 	}
 	return r.TierID, nil
 }

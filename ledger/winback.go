@@ -103,7 +103,7 @@ func (tx *Tx) WinBack(customerID string) (WinBack, error) {
 		return w, nil
 	}
 	if err := json.Unmarshal(v, &w); err != nil {
-		return WinBack{}, fmt.Errorf("ledger: win-back %s: %w: %v", customerID, errCorrupt, err)
+		return WinBack{}, fmt.Errorf("ledger: win-back %s: %w: %v", customerID, ErrCorrupt, err)
 	}
 	w.CustomerID = customerID
 	return w, nil
@@ -268,7 +268,7 @@ func (tx *Tx) DueWinBacks(at time.Time, n int) ([]QueuedWinBack, error) {
 	c := tx.bucket(bucketWinBackQueue).Cursor()
 	for k, v := c.First(); k != nil && string(k[:8]) < string(end) && len(out) < n; k, v = c.Next() {
 		if len(k) != 8+custKeyLen {
-			return nil, fmt.Errorf("ledger: due win-backs: %w: key of %d bytes", errCorrupt, len(k))
+			return nil, fmt.Errorf("ledger: due win-backs: %w: key of %d bytes", ErrCorrupt, len(k))
 		}
 		q := QueuedWinBack{CustomerID: custIDOfKey(k[8:]), SendAt: keyTime(k), key: append([]byte(nil), k...)}
 		a, err := tx.aeadOf(q.CustomerID)
@@ -282,7 +282,7 @@ func (tx *Tx) DueWinBacks(at time.Time, n int) ([]QueuedWinBack, error) {
 		if plain != nil {
 			var qt queuedText
 			if err := json.Unmarshal(plain, &qt); err != nil {
-				return nil, fmt.Errorf("ledger: due win-backs %s: %w: %v", q.CustomerID, errCorrupt, err)
+				return nil, fmt.Errorf("ledger: due win-backs %s: %w: %v", q.CustomerID, ErrCorrupt, err)
 			}
 			q.Text, q.ActorID = qt.Text, qt.Actor
 		}

@@ -119,7 +119,7 @@ type exportFeedback struct {
 // export writes every customer and every feedback to out ("" or "-":
 // standard output) in format, from one read transaction.
 func (m *Main) export(ctx context.Context, format, out string, force bool) error {
-	var write func(context.Context, *ledger.Tx, io.Writer) error
+	var write func(context.Context, *ledger.Tx, io.Writer, damagedRecords) error
 	if format == "" {
 		// "--out customers.csv" asks for CSV: JSON under that name opens
 		// as one garbled column in Excel.
@@ -150,10 +150,19 @@ func (m *Main) export(ctx context.Context, format, out string, force bool) error
 	if err := m.openExisting(); err != nil {
 		return err
 	}
+	damaged := damagedRecords{}
 	err := writeOutput(m.Stdout, out, func(w io.Writer) error {
-		return m.Store.View(ctx, func(tx *ledger.Tx) error { return write(ctx, tx, w) })
+		return m.Store.View(ctx, func(tx *ledger.Tx) error {
+			// A damaged record is passed over and counted, not the end
+			// of the export (export_damaged.go).
+			defer tx.SkipDamaged(tx.SkipDamaged(damaged.add))
+			return write(ctx, tx, w, damaged)
+		})
 	})
-	return m.outputProblem(out, err)
+	if err != nil {
+		return m.outputProblem(out, err)
+	}
+	return m.damagedProblem(damaged)
 }
 
 // outputProblem is a failure to write the output file path told in the
@@ -240,7 +249,7 @@ func writeOutput(stdout io.Writer, path string, write func(io.Writer) error) err
 // "programme":[…]}: one customer at a time, so memory holds one customer's
 // history, never the whole file. A customer's loyalty (tier, stamps,
 // coupons, lots) and the programme's versions are loyalty.go's.
-func (m *Main) exportJSON(ctx context.Context, tx *ledger.Tx, w io.Writer) error {
+func (m *Main) exportJSON(ctx context.Context, tx *ledger.Tx, w io.Writer, damaged damagedRecords) error {
 	loc := m.Config.Loc
 	if _, err := io.WriteString(w, "{\"customers\":["); err != nil {
 		return err
@@ -265,6 +274,9 @@ func (m *Main) exportJSON(ctx context.Context, tx *ledger.Tx, w io.Writer) error
 			return err
 		}
 		ec, err := exportCustomerOf(tx, c, loc, m.now())
+		if err != nil && damaged.customer(err) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -429,13 +441,13 @@ var csvHeader = []string{"id", "name", "phone", "points", "visits", "last_visit"
 // exportCSV writes one row per customer. It starts with a UTF-8 byte order
 // mark: without it Excel reads the file as the local code page and shows
 // Hangul as mojibake.
-func (m *Main) exportCSV(ctx context.Context, tx *ledger.Tx, w io.Writer) error {
+func (m *Main) exportCSV(ctx context.Context, tx *ledger.Tx, w io.Writer, damaged damagedRecords) error {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true // what spreadsheets expect
-	if err := m.customerRows(ctx, tx, cell, cw.Write); err != nil {
+	if err := m.customerRows(ctx, tx, cell, cw.Write, damaged); err != nil {
 		return err
 	}
 	cw.Flush()
@@ -445,7 +457,7 @@ func (m *Main) exportCSV(ctx context.Context, tx *ledger.Tx, w io.Writer) error 
 // customerRows calls row with csvHeader, then with one row per customer
 // in its columns, each free text passed through text first (cell for a
 // CSV, where a text may be read as a formula).
-func (m *Main) customerRows(ctx context.Context, tx *ledger.Tx, text func(string) string, row func([]string) error) error {
+func (m *Main) customerRows(ctx context.Context, tx *ledger.Tx, text func(string) string, row func([]string) error, damaged damagedRecords) error {
 	if err := row(csvHeader); err != nil {
 		return err
 	}
@@ -456,6 +468,9 @@ func (m *Main) customerRows(ctx context.Context, tx *ledger.Tx, text func(string
 			return err
 		}
 		bal, err := tx.Balance(c.ID)
+		if err != nil && damaged.customer(err) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -464,6 +479,9 @@ func (m *Main) customerRows(ctx context.Context, tx *ledger.Tx, text func(string
 			return err
 		}
 		l, err := m.csvLoyalty(tx, c, loc, now)
+		if err != nil && damaged.customer(err) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}

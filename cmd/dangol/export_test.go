@@ -16,6 +16,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/dangol/dangol/internal/testdamage"
 	"github.com/dangol/dangol/ledger"
 )
 
@@ -491,5 +492,82 @@ func TestExport_TagSpelling(t *testing.T) {
 	}
 	if !slices.Equal(cells, want) {
 		t.Errorf("Excel export's tags %q, want %q", cells, want)
+	}
+}
+
+// TestExport_DamagedRecords: a customer record or a note that does not
+// read (changed bytes inside a value, which the open-time check does not
+// look at) no longer stops the export with an English error and nothing
+// written: every other record is exported, the damaged ones are counted
+// in the shop's language with what to do, and the command fails, so a
+// script notices.
+func TestExport_DamagedRecords(t *testing.T) {
+	tests := []struct {
+		name       string
+		bucket     string
+		nth, at    int
+		args       []string
+		wantIDs    []string // customers exported, in order
+		wantNotes  int      // notes of C1 exported
+		wantReport string
+	}{
+		{"customer-decode", "customers", 1, 0, []string{"export"}, []string{"C1"}, 1, "고객 1명"},
+		{"customer-seal", "customers", 0, -1, []string{"export"}, []string{"C2"}, 0, "고객 1명"},
+		{"note-seal", "notes", 0, -1, []string{"export"}, []string{"C1", "C2"}, 0, "메모 1건"},
+		{"csv", "customers", 0, -1, []string{"export", "--format", "csv"}, []string{"C2"}, -1, "고객 1명"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			db := filepath.Join(dir, "shop.db")
+			seed(t, db)
+			testdamage.Flip(t, db, tt.bucket, tt.nth, tt.at)
+			r := runMain(t, map[string]string{"DANGOL_DB": db}, "", tt.args...)
+			if !errors.Is(r.err, ledger.ErrCorrupt) {
+				t.Fatalf("err %v, want one wrapping ledger.ErrCorrupt", r.err)
+			}
+			for _, want := range []string{"손상", tt.wantReport, "dangol restore", "dangol backup"} {
+				if !strings.Contains(r.err.Error(), want) {
+					t.Errorf("message %q does not say %q", r.err, want)
+				}
+			}
+			var ids []string
+			notes := -1
+			if tt.wantNotes < 0 { // CSV: the first cell of each row after the header
+				rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.stdout, "\uFEFF"))).ReadAll()
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, row := range rows[1:] {
+					ids = append(ids, row[0])
+				}
+			} else {
+				var got struct {
+					Customers []struct {
+						ID    string            `json:"id"`
+						Notes []json.RawMessage `json:"notes"`
+					} `json:"customers"`
+					Feedback []json.RawMessage `json:"feedback"`
+				}
+				if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+					t.Fatalf("export is not whole JSON: %v\n%s", err, r.stdout)
+				}
+				for _, c := range got.Customers {
+					ids = append(ids, c.ID)
+					if c.ID == "C1" {
+						notes = len(c.Notes)
+					}
+				}
+				if len(got.Feedback) != 2 {
+					t.Errorf("%d feedback exported, want both", len(got.Feedback))
+				}
+			}
+			if !slices.Equal(ids, tt.wantIDs) {
+				t.Errorf("exported customers %v, want %v", ids, tt.wantIDs)
+			}
+			if slices.Contains(tt.wantIDs, "C1") && notes != tt.wantNotes {
+				t.Errorf("C1 exported with %d notes, want %d", notes, tt.wantNotes)
+			}
+		})
 	}
 }

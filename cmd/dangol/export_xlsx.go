@@ -19,7 +19,7 @@ var xlsxNumbers = map[int]bool{3: true, 4: true, 10: true, 11: true}
 // exportXLSX writes the CSV export's rows as one sheet of an Excel
 // workbook, named in the shop's language. Texts are cells of their own,
 // never formulas, so nothing needs cell's apostrophe.
-func (m *Main) exportXLSX(ctx context.Context, tx *ledger.Tx, w io.Writer) error {
+func (m *Main) exportXLSX(ctx context.Context, tx *ledger.Tx, w io.Writer, damaged damagedRecords) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	sheet := m.Catalog.Text(m.Config.Lang, "cli.export.sheet", nil)
@@ -45,7 +45,7 @@ func (m *Main) exportXLSX(ctx context.Context, tx *ledger.Tx, w io.Writer) error
 			return err
 		}
 		return sw.SetRow(at, vals)
-	})
+	}, damaged)
 	if err != nil {
 		return err
 	}
