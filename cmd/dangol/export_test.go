@@ -526,7 +526,7 @@ func TestExport_DamagedRecords(t *testing.T) {
 			if !errors.Is(r.err, ledger.ErrCorrupt) {
 				t.Fatalf("err %v, want one wrapping ledger.ErrCorrupt", r.err)
 			}
-			for _, want := range []string{"손상", tt.wantReport, "dangol restore", "dangol backup"} {
+			for _, want := range []string{"손상", tt.wantReport, "dangol restore", ".before-restore-"} {
 				if !strings.Contains(r.err.Error(), want) {
 					t.Errorf("message %q does not say %q", r.err, want)
 				}
