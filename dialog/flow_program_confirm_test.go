@@ -349,3 +349,23 @@ func TestTierWindowAfterImport(t *testing.T) {
 		})
 	}
 }
+
+// TestProgramTiersEasierAtOnce (finding C7): tier rules that place a
+// customer higher take effect when stored. 김민지's one visit makes her
+// 단골 under "단골 1회 7%, VIP 2회 10%": her card shows it right after the
+// change and her next earn is at 7%, where she kept 일반 and earned 5%
+// until the next morning's run (200P short on 10,000원).
+func TestProgramTiersEasierAtOnce(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	f := seed(h)
+	card := h.text("core.card.tier", map[string]any{"Tier": h.text("core.tier.regular", nil), "Visits": 1})
+	runSteps(t, h, []step{
+		{msg: staffMsg("/note 김민지 커트 #커트")},
+		{advance: 72 * time.Hour, msg: manager("/program tiers 단골 1회 7%, VIP 2회 10%"), not: []string{h.text("loyalty.program.btn.apply", nil)}},
+		{msg: staffMsg("/customer 김민지"), want: []string{card}},
+		{msg: staffMsg("/points add 김민지 10000 샴푸"), want: []string{"700P"}, not: []string{"500P"}},
+	})
+	if b := h.balance(f.minji); b != 700 {
+		t.Errorf("balance %d, want 700 (7%% of 10,000원)", b)
+	}
+}
