@@ -262,6 +262,9 @@ func (t *turn) noticeText(n ledger.Notice) (text string, coupon bool, ok bool, e
 		if n.Kind == ledger.NoticeTierDown {
 			return t.text("loyalty.notice.tier_down", d), false, true, nil
 		}
+		if err := t.tierNeed(p, n, d); err != nil {
+			return "", false, false, err
+		}
 		return t.text("loyalty.notice.tier_down_soon", d), false, true, nil
 	case ledger.NoticeExpireSoon, ledger.NoticeExpired:
 		pts := t.pts(n.Points)
@@ -285,6 +288,38 @@ func (t *turn) noticeText(n ledger.Notice) (text string, coupon bool, ok bool, e
 		return t.text("loyalty.notice.coupon", d), true, true, nil
 	}
 	return "", false, false, nil
+}
+
+// tierNeed adds to d what the tier a downgrade notice n takes away needs
+// under the rules in force, p's (Need, and Months for a window), and what
+// the customer has now by the same measures (Have): "VIP 기준은 방문 15회예요
+// (지금 2회)". The notice used to promise they keep the tier if they meet
+// its threshold before the day without saying what it was, after a ladder
+// made stricter as much as after a lapse; whether the visits still missing
+// can be made in time depends on the shop (and, under a window, on visits
+// leaving it meanwhile), so the customer reads the facts and no promise.
+// d is left as it was for a tier p no longer names or without a threshold.
+func (t *turn) tierNeed(p ledger.Programme, n ledger.Notice, d map[string]any) error {
+	l, ok := p.Tiers.Level(n.FromTier)
+	if !ok || (l.MinVisits <= 0 && l.MinSpend <= 0) {
+		return nil
+	}
+	st, err := t.tx.TierOf(n.CustomerID, t.now, t.e.loc)
+	if errors.Is(err, ledger.ErrCustomerNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("dialog: tier of %s: %w", n.CustomerID, err)
+	}
+	var have []string
+	if l.MinVisits > 0 {
+		have = append(have, t.text("loyalty.tier.visits", map[string]any{"N": st.Visits}))
+	}
+	if l.MinSpend > 0 {
+		have = append(have, t.text("loyalty.tier.spend", map[string]any{"Amount": t.won(st.Spend)}))
+	}
+	d["Need"], d["Have"], d["Months"] = t.thresholdText(l), strings.Join(have, " · "), p.Tiers.WindowMonths
+	return nil
 }
 
 // dayBefore is the day before a YYYY-MM-DD date, as one.

@@ -251,7 +251,9 @@ func TestProgramTiersConfirmDates(t *testing.T) {
 	if anna.TierID != ledger.TierRegular || anna.DownTo != "" {
 		t.Errorf("Anna after the run: %+v, want 단골 kept", anna.CustomerTier)
 	}
-	told := h.text("loyalty.notice.tier_down_soon", map[string]any{"From": "단골", "To": "일반", "On": "2026-06-13"})
+	told := h.text("loyalty.notice.tier_down_soon", map[string]any{"From": "단골", "To": "일반", "On": "2026-06-13",
+		"Need": h.text("loyalty.tier.visits", map[string]any{"N": 3}), "Have": h.text("loyalty.tier.visits", map[string]any{"N": 0}),
+		"Months": h.programme().Tiers.WindowMonths})
 	if rs := box.take(); len(rs) != 1 || rs[0].Text != told {
 		t.Errorf("told %q, want %q", allText(rs), told)
 	}
@@ -345,6 +347,68 @@ func TestTierWindowAfterImport(t *testing.T) {
 			}
 			if rs := box.take(); len(rs) != 0 {
 				t.Errorf("told %q, want nothing", allText(rs))
+			}
+		})
+	}
+}
+
+// TestProgramTiersEasierAtOnce (finding C7): tier rules that place a
+// customer higher take effect when stored. 김민지's one visit makes her
+// 단골 under "단골 1회 7%, VIP 2회 10%": her card shows it right after the
+// change and her next earn is at 7%, where she kept 일반 and earned 5%
+// until the next morning's run (200P short on 10,000원).
+func TestProgramTiersEasierAtOnce(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	f := seed(h)
+	card := h.text("core.card.tier", map[string]any{"Tier": h.text("core.tier.regular", nil), "Visits": 1})
+	runSteps(t, h, []step{
+		{msg: staffMsg("/note 김민지 커트 #커트")},
+		{advance: 72 * time.Hour, msg: manager("/program tiers 단골 1회 7%, VIP 2회 10%"), not: []string{h.text("loyalty.program.btn.apply", nil)}},
+		{msg: staffMsg("/customer 김민지"), want: []string{card}},
+		{msg: staffMsg("/points add 김민지 10000 샴푸"), want: []string{"700P"}, not: []string{"500P"}},
+	})
+	if b := h.balance(f.minji); b != 700 {
+		t.Errorf("balance %d, want 700 (7%% of 10,000원)", b)
+	}
+}
+
+// TestTierDownNoticeSaysRule (finding C16): the notice of a downgrade
+// after a stricter ladder says what the tier needs now and what the
+// customer has, and promises nothing: it read "그 전에 다시 기준을 채우시면
+// VIP 등급이 그대로 유지돼요" to a VIP of 2 visits whom "VIP 15회" left 13
+// visits short, without naming the rule.
+func TestTierDownNoticeSaysRule(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			f := seed(h)
+			visitDays(h, f.minji, 2)
+			box := &outbox{}
+			s, err := NewScheduler(SchedulerConfig{Store: h.store, Jobs: []Job{h.eng.LoyaltyJob(box.deliver)}, Loc: seoul, Now: h.now, Logger: quiet})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Made VIP by an easy ladder (told the next morning), then
+			// the ladder is made much stricter.
+			runSteps(t, h, append(linkMinjiIn(h), step{msg: managerMsg("/program tiers 단골 1회, VIP 2회")}))
+			h.advanceTo(s, time.Date(2026, 5, 14, 10, 30, 0, 0, seoul))
+			box.take()
+			runSteps(t, h, []step{
+				{msg: managerMsg("/program tiers 단골 5회, VIP 15회"), payloads: []string{"yes", "no"}},
+				{msg: press(managerMsg(""), "yes")},
+			})
+			h.advanceTo(s, time.Date(2026, 5, 15, 10, 30, 0, 0, seoul))
+			want := h.text("loyalty.notice.tier_down_soon", map[string]any{"From": h.text("core.tier.vip", nil), "To": h.text("core.tier.new", nil), "On": "2026-06-14",
+				"Need": h.text("loyalty.tier.visits", map[string]any{"N": 15}), "Have": h.text("loyalty.tier.visits", map[string]any{"N": 2}),
+				"Months": h.programme().Tiers.WindowMonths})
+			rs := box.take()
+			if len(rs) != 1 || rs[0].Text != want {
+				t.Fatalf("told %q, want %q", allText(rs), want)
+			}
+			need := map[string]string{"ko": "방문 15회", "en": "15 visits"}[lang]
+			promise := map[string]string{"ko": "유지돼요", "en": "you keep it"}[lang]
+			if !strings.Contains(rs[0].Text, need) || strings.Contains(rs[0].Text, promise) {
+				t.Errorf("told %q: want the rule %q stated and no %q", rs[0].Text, need, promise)
 			}
 		})
 	}

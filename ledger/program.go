@@ -516,11 +516,12 @@ func (tx *Tx) SetEarnRate(bp int, actorID string, at time.Time) (Programme, erro
 
 // SetTiers changes the tier levels and their window from at on (days in
 // loc; nil: at's location). Ids left empty are derived from the names
-// (TierRules.Normalize). Customers keep their tier until their next visit
-// or the daily run recomputes it under the new rules (a lower tier then
-// only after a 30-day notice): one without a tier record yet, whom the new
-// rules place lower, is given a record of the tier the old ones gave, which
-// they would otherwise lose at once, untold. A window given to all-time
+// (TierRules.Normalize). A customer the new rules place higher is raised
+// at once, told as the daily run tells a raise (holdTierChange); a lower
+// tier waits for the daily run, and then a 30-day notice: one without a
+// tier record yet, whom the new rules place lower, is given a record of
+// the tier the old ones gave, which they would otherwise lose at once,
+// untold. A window given to all-time
 // rules holds each starting tier (StartTier, not moved since) one window
 // from at, as StartTier gives under a window: the list's undated visits
 // counted until then, and count no more. TierDrops tells of both first.

@@ -1011,26 +1011,42 @@ func (tx *Tx) tierHolders(p *Programme, r *TierRules, at time.Time, loc *time.Lo
 
 // holdTierChange writes what storing the new programme p at at, in place
 // of old, needs before the daily run recomputes anyone under it (days in
-// loc): a customer without a tier record whom p's rules place below the
-// tier old's gave them gets a record of that tier (CauseFirst, as the
-// daily run would have given it), so they keep it until the run tells
-// them and lowers them after its notice, as a customer with a record
-// does, instead of showing the lower tier at once, untold; and a starting
-// tier that p's window no longer counts gets its hold (switchHold).
+// loc): a customer with a tier record whom p's rules place higher than
+// the tier they carry over to is raised at once, as the daily run raises
+// them (CauseDaily, with its NoticeTierUp, which the next run's message
+// tells), so their card and their next earn's rate follow the rules the
+// manager just stored instead of the old ones for up to a day (one
+// without a record already shows the tier p's rules give); a customer
+// without a tier record whom p's rules place below the tier old's gave
+// them gets a record of that tier (CauseFirst, as the daily run would
+// have given it), so they keep it until the run tells them and lowers
+// them after its notice, as a customer with a record does, instead of
+// showing the lower tier at once, untold; and a starting tier that p's
+// window no longer counts gets its hold (switchHold). A manager's pin to
+// a tier p keeps stays.
 func (tx *Tx) holdTierChange(old, p *Programme, at time.Time, loc *time.Location) error {
 	if !tiersChanged(&old.Tiers, &p.Tiers) {
 		return nil
 	}
 	return tx.tierHolders(old, &p.Tiers, at, loc, func(h *tierHolder) error {
-		switch {
-		case h.held:
-			return tx.putTierRecord(h.ck, &h.rec)
-		case h.stored || h.rank <= 0:
-			return nil
+		if h.held {
+			if err := tx.putTierRecord(h.ck, &h.rec); err != nil {
+				return err
+			}
+		}
+		if h.rank < 0 || (h.rec.Pinned && p.Tiers.Rank(h.rec.TierID) >= 0) {
+			return nil // an older version's tier, or a pin that stays
 		}
 		got, _, _, err := tx.computeTier(h.ck, p, at, loc)
-		if err != nil || got >= carriedRank(&old.Tiers, &p.Tiers, h.rank) {
+		carried := carriedRank(&old.Tiers, &p.Tiers, h.rank)
+		switch {
+		case err != nil:
 			return err
+		case h.stored && got > carried:
+			_, err := tx.recomputeTier(custIDOfKey(h.ck), at, loc, true)
+			return err
+		case h.stored || h.rank <= 0 || got >= carried:
+			return nil
 		}
 		rec := CustomerTier{CustomerID: h.rec.CustomerID}
 		var ch TierChange
