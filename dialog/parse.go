@@ -385,6 +385,12 @@ func parsePoints(s string) (int64, bool) {
 	return mant, true
 }
 
+// ParsePoints reads a positive points figure as staff type one in chat
+// (parsePoints: "1,500점", "1만", "3만 5천 포인트"), for what reads points
+// outside a conversation, such as a sheet's points column (dangol import),
+// so that both read the same figures.
+func ParsePoints(s string) (int64, bool) { return parsePoints(s) }
+
 // koreanUnitFigure reports a figure written with Korean number units and
 // nothing else: digits, commas, points, spaces and 십 백 천 만 억 조, at
 // least one unit. "1만원" and "₩1만" are not (they name won).

@@ -1238,7 +1238,8 @@ func importedCoupon(line string, loc *time.Location) (importCoupon, bool) {
 	return cp, cp.benefit.Validate() == nil
 }
 
-// parsePoints reads a points balance: "1,750", "1750P", "1,750점", "1750.0".
+// parsePoints reads a points balance: "1,750", "1750P", "1,750점", "1750.0",
+// and Korean units as chat reads them ("1만", "3만 5천 포인트", dialog.ParsePoints).
 // A negative balance is refused: a balance never goes below zero.
 func parsePoints(s string) (int64, bool) {
 	s = strings.Map(func(r rune) rune {
@@ -1257,7 +1258,11 @@ func parsePoints(s string) (int64, bool) {
 		s = whole
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
+	if err != nil {
+		// "1만", "3만5천": read as staff type points in chat.
+		return dialog.ParsePoints(s)
+	}
+	if n < 0 {
 		return 0, false
 	}
 	return n, true

@@ -635,12 +635,13 @@ func TestImportCells(t *testing.T) {
 		}
 	})
 	t.Run("Points", func(t *testing.T) {
-		for in, want := range map[string]int64{"1750": 1750, "1,750": 1750, "1750P": 1750, "1,750 점": 1750, "300포인트": 300, "1750.0": 1750, "0": 0} {
+		for in, want := range map[string]int64{"1750": 1750, "1,750": 1750, "1750P": 1750, "1,750 점": 1750, "300포인트": 300, "1750.0": 1750, "0": 0,
+			"1만": 10000, "1.5만P": 15000, "3만 5천 포인트": 35000, "2만원": 20000} {
 			if got, ok := parsePoints(in); !ok || got != want {
 				t.Errorf("parsePoints(%q) = %d, %t; want %d", in, got, ok, want)
 			}
 		}
-		for _, in := range []string{"-5", "1.5", "많이", "P"} {
+		for _, in := range []string{"-5", "1.5", "많이", "P", "1만1억", "만많이"} {
 			if got, ok := parsePoints(in); ok {
 				t.Errorf("parsePoints(%q) = %d, want refused", in, got)
 			}
