@@ -39,21 +39,26 @@ func (m *Main) backup(ctx context.Context, path string, force bool) error {
 		return err
 	}
 	var n int64
-	err := writeOutput(m.Stdout, path, func(w io.Writer) error {
+	var check func(string) error
+	if path != "-" {
+		// Checked before it replaces path: with --force, path may be the
+		// last good backup.
+		check = func(tmp string) error { return m.verifyManualBackup(tmp, path+".damaged") }
+	}
+	err := writeOutputChecked(m.Stdout, path, func(w io.Writer) error {
 		var err error
 		n, err = m.Store.Backup(ctx, w)
 		return err
-	})
+	}, check)
+	var told *localError
+	if errors.As(err, &told) {
+		return err
+	}
 	if err != nil {
 		if perr := m.outputProblem(path, err); perr != err {
 			return perr
 		}
 		return fmt.Errorf("backup %s: %w", m.Config.DB, err)
-	}
-	if path != "-" {
-		if err := m.verifyManualBackup(path); err != nil {
-			return err
-		}
 	}
 	m.Logger.Info("backup written", "from", m.Config.DB, "to", path, "bytes", n)
 	done := map[string]any{"To": path, "Size": sizeText(n), "Key": m.keyName(m.Config.DB)}
@@ -67,16 +72,17 @@ func (m *Main) backup(ctx context.Context, path string, force bool) error {
 }
 
 // verifyManualBackup checks the backup just written at path as restore
-// and key check would (verifyBackup): a backup of a damaged ledger said
-// "made" and was refused on the day it was needed.
-func (m *Main) verifyManualBackup(path string) error {
+// and key check would (verifyBackup), keeping it as damaged if it fails: a
+// backup of a damaged ledger said "made" and was refused on the day it was
+// needed.
+func (m *Main) verifyManualBackup(path, damaged string) error {
 	opts, err := m.withKey(m.Config.DB, nil, false)
 	if err != nil {
 		return err
 	}
-	kept, err := verifyBackup(path, opts.Key)
+	kept, err := verifyBackup(path, damaged, opts.Key)
 	if err != nil {
-		return &localError{m.Catalog.Text(m.Config.Lang, "cli.backup.damaged", map[string]any{"DB": m.Config.DB, "Kept": kept, "Detail": err.Error()}), err}
+		return &localError{m.Catalog.Text(m.Config.Lang, "cli.backup.damaged", map[string]any{"DB": m.Config.DB, "Kept": kept, "Detail": damageDetail(err, path)}), err}
 	}
 	return nil
 }
@@ -84,16 +90,16 @@ func (m *Main) verifyManualBackup(path string) error {
 // verifyBackup checks, reading only, that the backup at path opens with
 // key and that a sample of its sealed values opens (ledger.CheckKey, what
 // restore and key check ask). A copy that does not is of a damaged ledger:
-// it is renamed to "<path>.damaged" (still a rescue source, never taken for
-// a good backup, and not a name rotation counts), and that name returned.
-func verifyBackup(path string, key []byte) (string, error) {
+// it is renamed to damaged (still a rescue source, never taken for a good
+// backup, and not a name rotation counts), and that name returned; where
+// the rename fails the copy is left to its caller.
+func verifyBackup(path, damaged string, key []byte) (string, error) {
 	err := ledger.CheckKey(path, key)
 	if err == nil {
 		return "", nil
 	}
-	kept := path + ".damaged"
+	kept := damaged
 	if rerr := os.Rename(path, kept); rerr != nil {
-		os.Remove(path)
 		kept = ""
 	}
 	return kept, fmt.Errorf("backup %s does not check: %w", path, err)
@@ -444,7 +450,10 @@ func (b *scheduledBackups) run(ctx context.Context, at time.Time) error {
 		return err
 	}
 	if b.key != nil {
-		if kept, err := verifyBackup(path, b.key); err != nil {
+		// One damaged copy a folder, the newest: rotation keeps dated
+		// backups only, and a damaged ledger would add a copy a night.
+		if kept, err := verifyBackup(path, filepath.Join(b.dir, damagedBackup), b.key); err != nil {
+			os.Remove(path)
 			// The ledger itself is damaged: the log says so in words a
 			// support person acts on, and the copy is kept apart.
 			b.logger.ErrorContext(ctx, "the backup just made does not check: the data file is damaged; restore the last good backup (dangol key check on the data file says more)",
@@ -463,6 +472,10 @@ func (b *scheduledBackups) run(ctx context.Context, at time.Time) error {
 	}
 	return nil
 }
+
+// damagedBackup is the name in the backup folder of the last scheduled
+// copy that did not check (verifyBackup).
+const damagedBackup = "dangol-damaged.db.damaged"
 
 // writeBackup copies the ledger to path through writeOutput: path is
 // either absent or a whole copy, even after a crash.

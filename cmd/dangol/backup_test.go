@@ -482,17 +482,35 @@ func TestBackup_BadOutput(t *testing.T) {
 // TestBackup_OfDamagedLedger: a backup of a ledger whose sealed values no
 // longer open is checked as restore would check it, and refused, by hand
 // (an error, not "백업을 만들었어요") and on serve's schedule (logged as
-// failed); the copy is kept as <file>.damaged, never under a backup's name.
+// failed); the copy is kept as <file>.damaged, never under a backup's name
+// nor in place of a good one (--force), and the schedule keeps one such
+// copy, not one a night.
 func TestBackup_OfDamagedLedger(t *testing.T) {
 	t.Parallel() // its own ledger and Main
 	dir := t.TempDir()
 	db := filepath.Join(dir, "dangol.db")
 	seed(t, db)
+	bak := filepath.Join(dir, "b.bak")
+	good := filepath.Join(dir, "good.bak")
+	if r := runMain(t, map[string]string{"DANGOL_DB": db}, "", "backup", good); r.err != nil {
+		t.Fatal(r.err)
+	}
+	goodBytes, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if flipSealed(t, db) == 0 {
 		t.Fatal("nothing to damage")
 	}
-	bak := filepath.Join(dir, "b.bak")
-	r := runMain(t, map[string]string{"DANGOL_DB": db}, "", "backup", bak)
+	// --force over the last good backup leaves it as it was.
+	r := runMain(t, map[string]string{"DANGOL_DB": db}, "", "backup", "--force", good)
+	if r.err == nil || !errors.Is(r.err, ledger.ErrDamaged) {
+		t.Errorf("backup --force over a good backup: err = %v", r.err)
+	}
+	if b, err := os.ReadFile(good); err != nil || !bytes.Equal(b, goodBytes) {
+		t.Errorf("the good backup was replaced by a damaged one (err %v)", err)
+	}
+	r = runMain(t, map[string]string{"DANGOL_DB": db}, "", "backup", bak)
 	want, _, _ := strings.Cut(testCatalog.Text("ko", "cli.backup.damaged", map[string]any{"DB": db, "Kept": bak + ".damaged"}), "\n")
 	if r.err == nil || !errors.Is(r.err, ledger.ErrDamaged) || !strings.HasPrefix(r.err.Error(), want) {
 		t.Errorf("err = %v (stdout %q), want %q…", r.err, r.stdout, want)
@@ -511,13 +529,15 @@ func TestBackup_OfDamagedLedger(t *testing.T) {
 	}
 	var logs bytes.Buffer
 	b := &scheduledBackups{store: s, key: testLedgerOptions(t, db).Key, dir: backups, keep: 3, loc: time.UTC, logger: slog.New(slog.NewTextHandler(&logs, nil))}
-	if _, err := b.posts(context.Background(), time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)); !errors.Is(err, ledger.ErrDamaged) {
-		t.Errorf("scheduled backup err = %v, want ErrDamaged", err)
+	for day := 25; day <= 27; day++ {
+		if _, err := b.posts(context.Background(), time.Date(2026, 11, day, 3, 0, 0, 0, time.UTC)); !errors.Is(err, ledger.ErrDamaged) {
+			t.Errorf("scheduled backup err = %v, want ErrDamaged", err)
+		}
 	}
 	if !strings.Contains(logs.String(), "data file is damaged") || !strings.Contains(logs.String(), "scheduled backup failed") {
 		t.Errorf("the log does not say the data file is damaged:\n%s", logs.String())
 	}
-	if got := backupFiles(t, backups); !slices.Equal(got, []string{"dangol-2026-11-25T0300.db.damaged"}) {
+	if got := backupFiles(t, backups); !slices.Equal(got, []string{"dangol-damaged.db.damaged"}) {
 		t.Errorf("files in the backup folder: %q", got)
 	}
 }

@@ -207,6 +207,14 @@ func isDir(path string) bool {
 // and renamed to path once complete, so a failed export or backup never
 // leaves half a file, even after a crash.
 func writeOutput(stdout io.Writer, path string, write func(io.Writer) error) error {
+	return writeOutputChecked(stdout, path, write, nil)
+}
+
+// writeOutputChecked is writeOutput that, with check, asks check about the
+// complete temporary file before it replaces path: a backup of a damaged
+// ledger must not take the place of the good backup path holds. check's
+// error is returned as it is; it may move the file away, or it is removed.
+func writeOutputChecked(stdout io.Writer, path string, write func(io.Writer) error, check func(tmp string) error) error {
 	if path == "" || path == "-" {
 		bw := bufio.NewWriter(stdout)
 		if err := write(bw); err != nil {
@@ -229,6 +237,11 @@ func writeOutput(stdout io.Writer, path string, write func(io.Writer) error) err
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil && check != nil {
+		if cerr := check(f.Name()); cerr != nil {
+			return cerr
+		}
 	}
 	if err == nil {
 		err = os.Rename(f.Name(), path)
