@@ -377,16 +377,46 @@ func (m *Main) rotateKey(ctx context.Context) error {
 		// start finishes what failed here.
 		return fmt.Errorf("key rotate: the data file now opens with the key in %s only; move it to %s: %w", tmp, keyPath, err)
 	}
-	m.Logger.Info("new key file in place; the old key is kept until the next start", "key_file", keyPath, "old", old)
+	m.Logger.Info("new key file in place; the old key is kept beside it", "key_file", keyPath, "old", old, "days", oldKeyDays)
 	_, err = fmt.Fprintln(m.Stdout, m.Catalog.Text(lang, "keys.rotate.done", map[string]any{"DB": db, "Key": keyPath, "Old": old, "Days": oldKeyDays}))
 	return err
+}
+
+// keepEarlierOldKey makes room at old for the key being replaced. An old
+// key left by an earlier rotation (a second rotation within its 30 days)
+// still opens the backups made before that one: it is moved aside to
+// "<old>-<its time>", never deleted. An old key equal to the key file (a
+// rotation finished again after a crash) is only removed.
+func keepEarlierOldKey(keyPath, old string) error {
+	prev, err := os.ReadFile(old)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if cur, err := os.ReadFile(keyPath); err == nil && bytes.Equal(cur, prev) {
+		return os.Remove(old)
+	}
+	at := time.Now()
+	if fi, err := os.Stat(old); err == nil {
+		at = fi.ModTime()
+	}
+	aside := old + "-" + at.Format("20060102-150405")
+	for n := 2; ; n++ {
+		if _, err := os.Stat(aside); errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		aside = fmt.Sprintf("%s-%s-%d", old, at.Format("20060102-150405"), n)
+	}
+	return os.Rename(old, aside)
 }
 
 // installNewKey does steps 3 and 4 of a rotation whose commit is done:
 // the key file to .old, .new over the key file.
 func (m *Main) installNewKey(keyPath string) error {
 	old := oldKeyPath(keyPath)
-	if err := os.Remove(old); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := keepEarlierOldKey(keyPath, old); err != nil {
 		return err
 	}
 	if err := os.Link(keyPath, old); err != nil {

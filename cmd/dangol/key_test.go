@@ -700,3 +700,38 @@ func TestKey_OldKeyPutBack(t *testing.T) {
 		t.Errorf("err = %v, want %q", r.err, want)
 	}
 }
+
+// TestKey_RotateTwice: a second rotation within the first one's 30 days
+// keeps the first one's old key aside instead of deleting it, so a backup
+// made before both still opens with a key on disk.
+func TestKey_RotateTwice(t *testing.T) {
+	t.Parallel() // its own folder and Main
+	dir := t.TempDir()
+	db := filepath.Join(dir, "dangol.db")
+	seed(t, db)
+	env := map[string]string{"DANGOL_DB": db}
+	pre := filepath.Join(dir, "pre.bak")
+	if r := runMain(t, env, "", "backup", pre); r.err != nil {
+		t.Fatal(r.err)
+	}
+	keyPath := filepath.Join(dir, DefaultKeyFile)
+	first, err := os.ReadFile(keyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if r := runMain(t, env, "", "key", "rotate"); r.err != nil {
+			t.Fatal(r.err)
+		}
+	}
+	aside, _ := filepath.Glob(keyPath + ".old-*")
+	if len(aside) != 1 {
+		t.Fatalf("keys kept aside: %q, want the first rotation's", aside)
+	}
+	if b, _ := os.ReadFile(aside[0]); !bytes.Equal(b, first) {
+		t.Errorf("%s is not the key from before the first rotation", aside[0])
+	}
+	if r := runMain(t, env, "", "key", "check", "--key", aside[0], pre); r.err != nil {
+		t.Errorf("the backup from before both rotations does not open with %s: %v", aside[0], r.err)
+	}
+}
