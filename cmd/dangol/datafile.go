@@ -34,6 +34,8 @@ func (m *Main) checkDataFile(path string, create bool) error {
 	}
 	fi, err := os.Stat(path)
 	switch {
+	case err == nil && fi.Mode().IsRegular() && fi.Size() == 0 && create && m.newLedger:
+		return nil // told to start over: bbolt makes the empty file a ledger
 	case err == nil && fi.Mode().IsRegular() && fi.Size() == 0:
 		return &localError{m.Catalog.Text(lang, "cli.err.db_empty", map[string]any{"DB": path, "Abs": abs, "BackupDir": m.Config.BackupDir}), errEmptyDataFile}
 	case err == nil && fi.Mode().IsRegular():

@@ -48,6 +48,13 @@ func TestDataFile_EmptyOrMissing(t *testing.T) {
 		if !strings.Contains(testCatalog.Text("ko", "cli.err.db_empty", map[string]any{"DB": db, "Abs": db, "BackupDir": backups}), "dangol restore") {
 			t.Error("the refusal does not say how to restore")
 		}
+		// What the refusal says to start over with works.
+		if r := runMain(t, map[string]string{"DANGOL_DB": db}, ":quit\n", "chat", "--new"); r.err != nil {
+			t.Fatalf("chat --new on the empty file: %v", r.err)
+		}
+		if fi, err := os.Stat(db); err != nil || fi.Size() == 0 {
+			t.Errorf("chat --new left no ledger (%v, %v)", fi, err)
+		}
 	})
 	t.Run("ErrMissingWithKey", func(t *testing.T) {
 		dir := t.TempDir()
