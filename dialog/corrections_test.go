@@ -165,6 +165,19 @@ var correctionScripts = []script{
 			{msg: managerMsg("/points void 김민지 1"), want: []string{already}, check: entriesAre(&f.minji, 4)},
 		}
 	}},
+	{"PointsPartialCorrectionLaterEarn", func(h *harness, f fixture) []step {
+		// A wrong earn spent in full, then a rightful one: the balance is
+		// the later earn's, so nothing of the wrong one is left to take
+		// back, and the offer must not take the later earn's points.
+		return []step{
+			{msg: staffMsg("/points add 김민지 55000")},
+			{msg: managerMsg("/points redeem 김민지 2750"), check: balanceIs(&f.minji, 0)},
+			{msg: staff2Msg("/points add 김민지 10000"), check: balanceIs(&f.minji, 500)},
+			{msg: managerMsg("/points void 김민지 1"), want: []string{h.text("corrections.points.negative", map[string]any{"Name": "김민지", "N": 1, "Date": "2026-05-13",
+				"Kind": h.text("core.points.kind.earn", nil), "Points": ptsOf(h, "+2,750P"), "Balance": ptsOf(h, "500P")})}, not: []string{h.text("corrections.btn.partial", nil)},
+				check: all(balanceIs(&f.minji, 500), entriesAre(&f.minji, 3))},
+		}
+	}},
 	{"PointsVoid", func(h *harness, f fixture) []step {
 		unchanged := all(balanceIs(&f.minji, 3250), entriesAre(&f.minji, 2))
 		return append(linkMinji(h), []step{

@@ -273,8 +273,12 @@ func (t *turn) reverse(c ledger.Customer, e ledger.PointsEntry, n int) error {
 	}
 	data["Balance"] = t.pts(bal)
 	if bal+r.Points < 0 {
-		if e.Kind == ledger.PointsEarn && bal > 0 {
-			t.askPartial(c, e, bal, data)
+		rest, err := t.unspentOf(c, e, bal)
+		if err != nil {
+			return err
+		}
+		if rest > 0 {
+			t.askPartial(c, e, rest, data)
 			return nil
 		}
 		t.say("corrections.points.negative", data)
@@ -306,9 +310,29 @@ func (t *turn) reverse(c ledger.Customer, e ledger.PointsEntry, n int) error {
 	return nil
 }
 
+// unspentOf is what is left of the earn e in the customer's balance bal:
+// its lot's remaining points (spending takes the oldest lots first), never
+// more than bal. A partial correction takes back this and nothing else:
+// bal alone would take back points of later, rightful earns.
+func (t *turn) unspentOf(c ledger.Customer, e ledger.PointsEntry, bal int64) (int64, error) {
+	if e.Kind != ledger.PointsEarn || bal <= 0 {
+		return 0, nil
+	}
+	lots, err := t.tx.LotsOf(c.ID)
+	if err != nil {
+		return 0, fmt.Errorf("dialog: read lots: %w", err)
+	}
+	for _, l := range lots {
+		if l.EntryID == e.ID {
+			return min(l.Remaining, bal), nil
+		}
+	}
+	return 0, nil
+}
+
 // askPartial offers, for an earn partly spent before its mistake was seen
-// (a 1,000,000원 typed for 100,000원), to take back what is left of it:
-// the balance, all of it from this earn, the spent part staying spent.
+// (a 1,000,000원 typed for 100,000원), to take back what is left of it
+// (unspentOf), the spent part staying spent.
 // Refusing outright left the shop no way to correct it but a redeem that
 // never happened, which the summary would count as points used. The
 // answer names what was used and what would be taken back; nothing
@@ -351,22 +375,26 @@ func (t *turn) confirmedPartial() error {
 	if err != nil {
 		return fmt.Errorf("dialog: read balance: %w", err)
 	}
-	if bal != asked || e.ReversedBy != "" {
+	rest, err := t.unspentOf(c, e, bal)
+	if err != nil {
+		return err
+	}
+	if rest != asked || e.ReversedBy != "" {
 		return t.reverse(c, e, n)
 	}
-	r, err := ledger.PartialReversalOf(e, bal, t.actor.ID(), "", t.now)
+	r, err := ledger.PartialReversalOf(e, rest, t.actor.ID(), "", t.now)
 	if err != nil {
 		return t.reverse(c, e, n) // no longer partial: say why as the command would
 	}
 	if err := t.tx.AddPoints(&r); err != nil {
 		return fmt.Errorf("dialog: reverse points in part: %w", err)
 	}
-	if err := t.audit("points", c.ID, "reverse-part "+e.ID+" "+strconv.FormatInt(bal, 10)); err != nil {
+	if err := t.audit("points", c.ID, "reverse-part "+e.ID+" "+strconv.FormatInt(rest, 10)); err != nil {
 		return err
 	}
 	t.say("corrections.points.partial_done", map[string]any{
 		"Name": c.Name, "N": n, "Date": t.day(e.At), "Kind": t.text(entryKindID(e), nil), "Points": t.signedPts(e.Points),
-		"Rest": t.pts(bal), "Used": t.pts(e.Points - bal), "Change": t.signedPts(r.Points), "Balance": t.pts(bal), "After": t.pts(0),
+		"Rest": t.pts(rest), "Used": t.pts(e.Points - rest), "Change": t.signedPts(r.Points), "Balance": t.pts(bal), "After": t.pts(bal - rest),
 	})
 	return nil
 }
