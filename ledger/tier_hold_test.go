@@ -224,14 +224,8 @@ func TestTierDropsHeld(t *testing.T) {
 		_, err := tx.SetTiers(holdTiers(12), "slack:UM", t0.AddDate(-2, 0, 0), nil)
 		return err
 	})
-	// VIP by 15 visits 14 months ago, which have left the window since.
-	for d := range 15 {
-		earnAt(t, s, lapsed.ID, 10000, 100, t0.AddDate(0, -14, d))
-	}
+	lapsedVIP(t, s, lapsed.ID)
 	mustUpdate(t, s, func(tx *Tx) error {
-		if ch, err := tx.UpdateTier(lapsed.ID, t0.AddDate(0, -14, 14), seoul); err != nil || ch.To != TierVIP {
-			return fmt.Errorf("the lapsed customer's VIP: %+v, %v", ch, err)
-		}
 		_, err := tx.StartTier(held.ID, TierVIP, "import", t0, seoul)
 		return err
 	})
@@ -262,4 +256,19 @@ func TestTierDropsHeld(t *testing.T) {
 	if res, err = s.RunDaily(context.Background(), holdDay(2027, 3, 3), seoul); err != nil || res.DownNotices != 1 || res.Notices[0].CustomerID != held.ID {
 		t.Errorf("the daily run after the hold: %+v, %v; want the held one told", res, err)
 	}
+}
+
+// lapsedVIP makes customer id VIP by 15 visits 14 months before t0, which
+// a 12-month window no longer counts.
+func lapsedVIP(t *testing.T, s *Store, id string) {
+	t.Helper()
+	for d := range 15 {
+		earnAt(t, s, id, 10000, 100, t0.AddDate(0, -14, d))
+	}
+	mustUpdate(t, s, func(tx *Tx) error {
+		if ch, err := tx.UpdateTier(id, t0.AddDate(0, -14, 14), seoul); err != nil || ch.To != TierVIP {
+			return fmt.Errorf("the lapsed customer's VIP: %+v, %v", ch, err)
+		}
+		return nil
+	})
 }
