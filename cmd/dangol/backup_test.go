@@ -397,16 +397,9 @@ func TestRestore_KeepsEveryReplacedFile(t *testing.T) {
 		t.Fatal(r.err)
 	}
 	// Today's work, in the live file only.
-	s := mustOpenStore(t, db)
-	err := s.Update(context.Background(), func(tx *ledger.Tx) error {
+	updateLedger(t, db, func(tx *ledger.Tx) error {
 		return tx.CreateCustomer(&ledger.Customer{Name: "오늘손님", Phone: "01055556666", CreatedAt: time.Now()})
 	})
-	if cerr := s.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
 	at := time.Date(2026, 12, 3, 13, 45, 0, 0, time.Local)
 	var kept []string
 	for i := range 3 {
@@ -429,7 +422,7 @@ func TestRestore_KeepsEveryReplacedFile(t *testing.T) {
 		}
 	}
 	first := mustOpenStore(t, kept[0])
-	err = first.View(context.Background(), func(tx *ledger.Tx) error {
+	err := first.View(context.Background(), func(tx *ledger.Tx) error {
 		_, err := tx.CustomerByPhone("01055556666")
 		return err
 	})

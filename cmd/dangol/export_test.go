@@ -408,8 +408,7 @@ func TestExport_XLSX(t *testing.T) {
 func TestExport_TagSpelling(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "shop.db")
-	s := mustOpenStore(t, db)
-	err := s.Update(context.Background(), func(tx *ledger.Tx) error {
+	updateLedger(t, db, func(tx *ledger.Tx) error {
 		c := &ledger.Customer{Name: "김하늘", Phone: "01012345678", CreatedAt: seededNow, Tags: []string{"#VIP", "뿌리 염색"}}
 		if err := tx.CreateCustomer(c); err != nil {
 			return err
@@ -419,12 +418,6 @@ func TestExport_TagSpelling(t *testing.T) {
 		}
 		return tx.CreateCustomer(&ledger.Customer{Name: "박지훈", Phone: "01022223333", CreatedAt: seededNow, Tags: []string{"vip"}})
 	})
-	if cerr := s.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
 	env := map[string]string{"DANGOL_DB": db}
 	own := []string{"VIP, 뿌리 염색", "vip"}
 	want := []string{"VIP, 뿌리 염색, Perm", "vip"}

@@ -334,3 +334,18 @@ func TestOutputProblem(t *testing.T) {
 		})
 	}
 }
+
+// updateLedger runs fn in one transaction on the ledger at path, closed
+// before it returns (the commands under test open it next), and fails the
+// test on an error of either.
+func updateLedger(t *testing.T, path string, fn func(*ledger.Tx) error) {
+	t.Helper()
+	s := mustOpenStore(t, path)
+	err := s.Update(context.Background(), fn)
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}

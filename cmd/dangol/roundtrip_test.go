@@ -28,17 +28,10 @@ var moveTiers = ledger.TierRules{Levels: []ledger.Tier{
 // setMoveTiers gives the ledger at path moveTiers.
 func setMoveTiers(t *testing.T, path string) {
 	t.Helper()
-	s := mustOpenStore(t, path)
-	err := s.Update(context.Background(), func(tx *ledger.Tx) error {
+	updateLedger(t, path, func(tx *ledger.Tx) error {
 		_, err := tx.SetTiers(moveTiers, "slack:UM", time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC), nil)
 		return err
 	})
-	if cerr := s.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // seedMove fills a ledger with what a shop moving to another dangol has:
@@ -445,8 +438,7 @@ func TestExport_TierNames(t *testing.T) {
 	from, to := filepath.Join(dir, "from.db"), filepath.Join(dir, "to.db")
 	tiers := ledger.TierRules{Levels: []ledger.Tier{{ID: ledger.TierNew}, {Name: "Gold 골드", MinVisits: 30}}}
 	for _, db := range []string{from, to} {
-		s := mustOpenStore(t, db)
-		err := s.Update(context.Background(), func(tx *ledger.Tx) error {
+		updateLedger(t, db, func(tx *ledger.Tx) error {
 			_, err := tx.SetTiers(tiers, "slack:UM", seededNow.Add(-48*time.Hour), nil)
 			if err != nil || db == to {
 				return err
@@ -464,12 +456,6 @@ func TestExport_TierNames(t *testing.T) {
 			}
 			return nil
 		})
-		if cerr := s.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
 	}
 	tierCells := func(db, lang string) []string {
 		r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db, "DANGOL_LANG": lang}, "export", "--format", "csv")
@@ -582,18 +568,11 @@ func TestImport_StartTier(t *testing.T) {
 func TestImport_StartTierHeld(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "shop.db")
-	s := mustOpenStore(t, db)
-	err := s.Update(context.Background(), func(tx *ledger.Tx) error {
+	updateLedger(t, db, func(tx *ledger.Tx) error {
 		tiers := ledger.TierRules{WindowMonths: 12, Levels: []ledger.Tier{{ID: ledger.TierNew}, {ID: ledger.TierRegular, MinVisits: 5}, {ID: ledger.TierVIP, MinVisits: 15}}}
 		_, err := tx.SetTiers(tiers, "slack:UM", seededNow.AddDate(0, -1, 0), nil)
 		return err
 	})
-	if cerr := s.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
 	file := writeFile(t, filepath.Join(dir, "장부.csv"), []byte("이름,전화번호,등록일,방문횟수,최근방문일,등급\n"+
 		"김하늘,010-1111-0001,2025-01-10,2,2026-11-20,VIP\n"))
 	for run, want := range []string{"장부의 등급에서 시작한 고객: 1명", "건너뜀 1명"} {
@@ -704,8 +683,7 @@ func TestExportImport_ManyTags(t *testing.T) {
 			for i := range 10 {
 				noted = append(noted, fmt.Sprintf("메모%02d", i))
 			}
-			s := mustOpenStore(t, from)
-			err := s.Update(context.Background(), func(tx *ledger.Tx) error {
+			updateLedger(t, from, func(tx *ledger.Tx) error {
 				c := &ledger.Customer{Name: "김하늘", Phone: "01012345678", CreatedAt: seededNow.AddDate(0, -1, 0), Tags: own}
 				if err := tx.CreateCustomer(c); err != nil {
 					return err
@@ -718,12 +696,6 @@ func TestExportImport_ManyTags(t *testing.T) {
 				}
 				return nil
 			})
-			if cerr := s.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
 			out := filepath.Join(dir, "고객."+format)
 			if r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": from}, "export", "--out", out); r.err != nil {
 				t.Fatal(r.err)
