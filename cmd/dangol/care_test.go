@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -40,6 +41,19 @@ func TestConfigFeedbackAfter(t *testing.T) {
 	}
 }
 
+// linkedThenNote is a console script's start: staff 민지 registers 김하늘
+// (010-4815-1623), who links as customer 4242 and consents, and 민지 notes
+// a consultation, her visit.
+var linkedThenNote = []string{
+	":as staff 민지",
+	"/customer new 010-4815-1623 김하늘",
+	"/link 010-4815-1623",
+	":as customer 4242",
+	"/start", "1", "815887",
+	":as staff 민지",
+	"/note 010-4815-1623 펌 상담",
+}
+
 // TestChat_RatingRequest is the rating request's console script, in Korean
 // and English, on the console's clock: a linked customer's visit (a note)
 // at 14:00 is asked about at 17:00, not before; the customer taps four
@@ -55,21 +69,14 @@ func TestChat_RatingRequest(t *testing.T) {
 			if lang == "en" {
 				comment = "Thank you for explaining it so kindly"
 			}
-			script := strings.Join([]string{
-				":as staff 민지",
-				"/customer new 010-4815-1623 김하늘",
-				"/link 010-4815-1623",
-				":as customer 4242",
-				"/start", "1", "815887",
-				":as staff 민지",
-				"/note 010-4815-1623 펌 상담",
+			script := strings.Join(append(slices.Clone(linkedThenNote),
 				":time +2h59m",
 				":time +1m",
 				":as customer 4242",
 				"4", comment, // words at the score question are the comment
 				":as staff 민지",
 				":time +1d",
-			}, "\n") + "\n"
+			), "\n") + "\n"
 			tr := shopChat(t, lang, script)
 			ask := testCatalog.Text(lang, "console.to.customer", map[string]any{"User": "4242"}) + " " + testCatalog.Text(lang, "care.rating.ask", map[string]any{"Shop": "단골미용실"})
 			if n := strings.Count(tr, ask); n != 1 {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -417,19 +418,12 @@ func TestChat_RehearsalRefused(t *testing.T) {
 // the question and the SLA DM came at the move's end, at night.
 func TestChat_ClockJumpChecksAtTheirTimes(t *testing.T) {
 	t.Parallel() // its own ledger and Main
-	script := strings.Join([]string{
-		":as staff 민지",
-		"/customer new 010-4815-1623 김하늘",
-		"/link 010-4815-1623",
-		":as customer 4242",
-		"/start", "1", "815887",
-		":as staff 민지",
-		"/note 010-4815-1623 펌 상담",
+	script := strings.Join(append(slices.Clone(linkedThenNote),
 		":as customer 4242",
 		"예약 변경하고 싶어요",
 		":as staff 민지",
 		":time 2026-05-14 23:00",
-	}, "\n") + "\n"
+	), "\n") + "\n"
 	tr := shopChat(t, "ko", script)
 	const (
 		idle   = "→ [고객 4242] 30분 동안 [보내기]를 누르지 않으셔서"
