@@ -482,12 +482,16 @@ func (t *turn) entryLines(customerID string, es []ledger.PointsEntry) (lines []s
 			ref, partial := "?", false
 			if j := slices.IndexFunc(es, func(x ledger.PointsEntry) bool { return x.ID == e.Reverses }); j >= 0 {
 				ref = strconv.Itoa(total - j)
-				_, partial, _ = t.tx.PartialCorrection(es[j])
+				if _, partial, err = t.tx.PartialCorrection(es[j]); err != nil {
+					return nil, 0, fmt.Errorf("dialog: read correction of %s: %w", es[j].ID, err)
+				}
 			} else if orig, err := t.tx.PointsEntry(e.Reverses); err == nil {
 				if n, err := t.entryNumber(orig); err == nil {
 					ref = strconv.Itoa(n)
 				}
-				_, partial, _ = t.tx.PartialCorrection(orig)
+				if _, partial, err = t.tx.PartialCorrection(orig); err != nil {
+					return nil, 0, fmt.Errorf("dialog: read correction of %s: %w", orig.ID, err)
+				}
 			}
 			id := "corrections.entry.reverses"
 			if partial {
@@ -497,7 +501,13 @@ func (t *turn) entryLines(customerID string, es []ledger.PointsEntry) (lines []s
 		}
 		if e.ReversedBy != "" {
 			id := "corrections.entry.reversed"
-			if taken, partial, err := t.tx.PartialCorrection(e); err == nil && partial {
+			// A correction that cannot be read is not shown as a full one:
+			// the damage is told (core.err.damaged) instead.
+			taken, partial, err := t.tx.PartialCorrection(e)
+			if err != nil {
+				return nil, 0, fmt.Errorf("dialog: read correction of %s: %w", e.ID, err)
+			}
+			if partial {
 				id = "corrections.entry.reversed_part"
 				line += " " + t.text(id, map[string]any{"Used": t.pts(e.Points - taken)})
 			} else {
