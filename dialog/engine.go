@@ -406,13 +406,18 @@ func (t *turn) runLater(ctx context.Context) (rs []Reply, err error) {
 	return t.later(ctx)
 }
 
+// LogHandleFailed is the message of the ERROR record logged when handling a
+// message failed unexpectedly. The person was answered with an apology, so
+// the console, whose log the same person reads, leaves it out.
+const LogHandleFailed = "dialog: handle message"
+
 // fail logs an unexpected error and answers with an apology.
 func (e *Engine) fail(ctx context.Context, t *turn, m Message, key string, replies []Reply, err error) ([]Reply, error) {
 	attrs := []any{"conversation", key, "event", m.EventID, "err", err}
 	if t != nil && t.stack != "" {
 		attrs = append(attrs, "stack", t.stack)
 	}
-	e.log.ErrorContext(ctx, "dialog: handle message", attrs...)
+	e.log.ErrorContext(ctx, LogHandleFailed, attrs...)
 	lang := e.lang
 	if m.Lang != "" {
 		lang = locales.Normalize(m.Lang)

@@ -155,6 +155,11 @@ const (
 // should refuse the event so the platform sends it again later.
 var ErrClosed = errors.New("relay: shutting down")
 
+// LogGivenUp is the message of the ERROR record logged when the engine failed
+// an event and the relay sends whatever replies it returned (an apology).
+// The console, whose log the answered person reads, leaves it out.
+const LogGivenUp = "relay: handling failed; event given up, sending its replies"
+
 // Relay is the shared runtime of one adapter: it hands its events to the
 // engine, one conversation at a time in order and different conversations
 // side by side, drops re-deliveries, and sends the replies through the
@@ -315,7 +320,7 @@ func (r *Relay) handle(ctx context.Context, ev Event, done chan struct{}) {
 	if err != nil {
 		// Nothing was committed: a re-delivery may be tried again.
 		r.recent.forget(m.EventID)
-		r.log.Error("relay: handling failed; event given up, sending its replies",
+		r.log.Error(LogGivenUp,
 			"channel", r.channel, "event", m.EventID, "err", err, "replies", len(replies))
 	}
 	markHandled()

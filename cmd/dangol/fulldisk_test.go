@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/dangol/dangol/bots/relay"
+	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/internal/testproc"
 )
 
@@ -90,7 +92,7 @@ func TestBinary_FullDisk(t *testing.T) {
 	}
 	// Each refused message was answered in the chat: the terminal it is
 	// read on shows no log line of it again (13,486 of them once).
-	for _, told := range []string{"dialog: handle message", "relay: handling failed"} {
+	for _, told := range []string{dialog.LogHandleFailed, relay.LogGivenUp} {
 		if n := strings.Count(errOut, told); n > 0 {
 			t.Errorf("%d log lines %q among the chat", n, told)
 		}

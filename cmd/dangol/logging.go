@@ -5,6 +5,9 @@ import (
 	"io"
 	"log/slog"
 	"time"
+
+	"github.com/dangol/dangol/bots/relay"
+	"github.com/dangol/dangol/dialog"
 )
 
 // newLogger returns the logger of one run: text or JSON records
@@ -52,8 +55,8 @@ func (c Config) console(cmd string) bool {
 // console that person reads the terminal, where two English ERROR lines
 // per refused message, thousands on a full disk, read as a crash.
 var toldInChat = map[string]bool{
-	"dialog: handle message": true,
-	"relay: handling failed; event given up, sending its replies": true,
+	dialog.LogHandleFailed: true,
+	relay.LogGivenUp:       true,
 }
 
 // consoleLogger is the console's logger: l without the records the chat

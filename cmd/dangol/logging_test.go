@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dangol/dangol/bots/relay"
+	"github.com/dangol/dangol/dialog"
 )
 
 func TestLogger_FormatAndZone(t *testing.T) {
@@ -228,11 +231,11 @@ func TestConsoleLogger(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
 			log := consoleLogger(newLogger(&buf, tt.cfg, true), tt.cfg).With("channel", "console")
-			log.Error("dialog: handle message", "err", "ledger: the disk is full")
-			log.Error("relay: handling failed; event given up, sending its replies")
+			log.Error(dialog.LogHandleFailed, "err", "ledger: the disk is full")
+			log.Error(relay.LogGivenUp)
 			log.Error("retention: erasing customers past the retention period failed; the daily run tries again")
 			out := buf.String()
-			if got := strings.Contains(out, "dialog: handle message") || strings.Contains(out, "relay: handling failed"); got != tt.wantTold {
+			if got := strings.Contains(out, dialog.LogHandleFailed) || strings.Contains(out, relay.LogGivenUp); got != tt.wantTold {
 				t.Errorf("told lines shown = %t, want %t:\n%s", got, tt.wantTold, out)
 			}
 			if !strings.Contains(out, "retention:") {
