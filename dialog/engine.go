@@ -594,6 +594,11 @@ func (t *turn) run() (err error) {
 	if t.ro && (t.staffish() || t.role == ledger.RoleCustomer && t.commandWrites()) {
 		return errWrites // staff are audited: no need to read further
 	}
+	if t.staffish() {
+		if err := t.learnStaffName(); err != nil { // flow_staff.go
+			return err
+		}
+	}
 	if t.role == ledger.RoleNone {
 		// Nothing about the shop is read for a stranger. One writing in
 		// a staff thread is not even answered (thread_relay.go).

@@ -247,6 +247,30 @@ func roleID(r ledger.Role) string {
 	return "core.role.staff"
 }
 
+// learnStaffName keeps a ledger-granted member's name as their platform
+// shows it when they speak. Slack hands a mention to the engine as an id
+// alone ("/staff add @U123"), so a grant starts without a name, and /staff,
+// audits and threads would show U123 for good; a person renamed in Slack is
+// shown by the new name. The write happens once per change, on a turn that
+// writes anyway (staff turns are audited).
+func (t *turn) learnStaffName() error {
+	if t.m.UserName == "" || !t.e.staffCh[t.m.Channel] {
+		return nil
+	}
+	m, ok, err := t.tx.Staff(t.pid)
+	if err != nil {
+		return fmt.Errorf("dialog: read staff: %w", err)
+	}
+	if !ok || m.Name == t.m.UserName {
+		return nil
+	}
+	m.Name = t.m.UserName
+	if err := t.tx.PutStaff(m); err != nil {
+		return fmt.Errorf("dialog: keep staff name: %w", err)
+	}
+	return nil
+}
+
 func (t *turn) listStaff() error {
 	var lines []string
 	add := func(id, name string, r ledger.Role, src string) {

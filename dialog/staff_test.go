@@ -1,6 +1,7 @@
 package dialog
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/dangol/dangol/ledger"
@@ -58,6 +59,39 @@ func TestStaffGrants(t *testing.T) {
 				{msg: console("/staff add @민지 매니저"), want: []string{changed("민지", ledger.RoleStaff, ledger.RoleManager)}, check: roleOf("console:민지", ledger.RoleManager)},
 				{msg: console("/staff add @민지"), want: []string{h.text("core.staff.demote_ask", map[string]any{"User": "민지"})}, check: roleOf("console:민지", ledger.RoleManager)},
 				{msg: press(console(""), "yes"), want: []string{changed("민지", ledger.RoleManager, ledger.RoleStaff)}, check: roleOf("console:민지", ledger.RoleStaff)},
+			})
+		})
+	}
+}
+
+// TestStaffNameLearned: Slack gives a mention as an id alone, so a member
+// granted by "/staff add @U9" is listed by their display name once they
+// speak, and by the new one after a rename.
+func TestStaffNameLearned(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			line := func(user string) string {
+				return h.text("core.staff.line", map[string]any{"User": user, "Role": h.text(roleID(ledger.RoleStaff), nil)})
+			}
+			from := func(name, text string) Message {
+				m := staffMsg(text)
+				m.UserID, m.UserName, m.ConversationID = "U9", name, "DU9"
+				return m
+			}
+			listed := func(want, not string) func(*testing.T, *harness, []Reply) {
+				return func(t *testing.T, h *harness, _ []Reply) {
+					t.Helper()
+					out := allText(h.send(managerMsg("/staff")))
+					if !strings.Contains(out, line(want)) || not != "" && strings.Contains(out, line(not)) {
+						t.Errorf("/staff lists\n%s\nwant %q, not %q", out, line(want), line(not))
+					}
+				}
+			}
+			runSteps(t, h, []step{
+				{msg: managerMsg("/staff add @U9 " + word(h, "직원", "staff")), check: listed("U9", "")},
+				{msg: from("밥", "/help"), check: listed("밥", "U9")},
+				{msg: from("Bobby", "/help"), check: listed("Bobby", "밥")},
 			})
 		})
 	}
