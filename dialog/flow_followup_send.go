@@ -76,6 +76,48 @@ type shownFollowUp struct {
 	data               map[string]any
 }
 
+// showFollowUps walks due notes for a list of follow-ups, /followups or
+// the morning DM. An erased customer's notes are left out (nobody to call
+// back, nothing of theirs to show) and not counted; the rest count in
+// total, and the first maxFollowUps become lines. Each customer shown is
+// audited once, by audit, before line reads them: only what the list
+// shows is read by its reader.
+func showFollowUps(tx *ledger.Tx, due []ledger.Note, audit func(customerID string) error,
+	line func(n ledger.Note, c ledger.Customer) (string, map[string]any)) (lines []string, shown []shownFollowUp, total int, err error) {
+	seen := map[string]ledger.Customer{}
+	audited := map[string]bool{}
+	for _, n := range due {
+		c, known := seen[n.CustomerID]
+		if !known {
+			c, err = tx.Customer(n.CustomerID)
+			if errors.Is(err, ledger.ErrCustomerNotFound) {
+				c, err = ledger.Customer{Erased: true}, nil
+			}
+			if err != nil {
+				return nil, nil, 0, fmt.Errorf("dialog: read customer: %w", err)
+			}
+			seen[n.CustomerID] = c
+		}
+		if c.Erased {
+			continue
+		}
+		total++
+		if len(lines) == maxFollowUps {
+			continue
+		}
+		if !audited[n.CustomerID] {
+			audited[n.CustomerID] = true
+			if err := audit(n.CustomerID); err != nil {
+				return nil, nil, 0, err
+			}
+		}
+		text, data := line(n, c)
+		lines = append(lines, text)
+		shown = append(shown, shownFollowUp{noteID: n.ID, customerID: n.CustomerID, data: data})
+	}
+	return lines, shown, total, nil
+}
+
 // followUpButtons makes each shown follow-up's [완료] and [메시지 보내기].
 // A customer shown twice (two notes due) gets a number on each pair, in
 // list order ("완료: 정유진 (2)"): otherwise the pairs read the same and

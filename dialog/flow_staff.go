@@ -328,39 +328,8 @@ func (t *turn) cmdFollowUps(string) error {
 	if err != nil {
 		return fmt.Errorf("dialog: scan follow-ups: %w", err)
 	}
-	names := map[string]ledger.Customer{}
-	audited := map[string]bool{}
-	var lines []string
-	var shown []shownFollowUp
-	total := 0
-	for _, n := range due {
-		c, ok := names[n.CustomerID]
-		if !ok {
-			got, err := t.tx.Customer(n.CustomerID)
-			if errors.Is(err, ledger.ErrCustomerNotFound) {
-				got, err = ledger.Customer{Erased: true}, nil
-			}
-			if err != nil {
-				return fmt.Errorf("dialog: read customer: %w", err)
-			}
-			c = got
-			names[n.CustomerID] = c
-		}
-		if c.Erased {
-			// Nobody to call back, and nothing of theirs to show (as in
-			// the follow-up DMs).
-			continue
-		}
-		total++
-		if len(lines) == maxFollowUps {
-			continue
-		}
-		if !audited[n.CustomerID] {
-			audited[n.CustomerID] = true
-			if err := t.audit("read", n.CustomerID, "followups"); err != nil {
-				return err
-			}
-		}
+	audit := func(customerID string) error { return t.audit("read", customerID, "followups") }
+	lines, shown, total, err := showFollowUps(t.tx, due, audit, func(n ledger.Note, c ledger.Customer) (string, map[string]any) {
 		d := map[string]any{"Date": t.day(n.FollowUp), "Name": c.Name, "Phone": formatPhone(c.Phone), "Text": n.Text}
 		id := "core.followups.line"
 		if n.FollowUp.Before(today) {
@@ -371,8 +340,10 @@ func (t *turn) cmdFollowUps(string) error {
 			// A manager sees everyone's: whose each is, as the summary says.
 			line += " " + t.text("core.followups.whose", map[string]any{"Staff": n.StaffName})
 		}
-		lines = append(lines, line)
-		shown = append(shown, shownFollowUp{noteID: n.ID, customerID: n.CustomerID, data: d})
+		return line, d
+	})
+	if err != nil {
+		return err
 	}
 	if total == 0 {
 		t.say("core.followups.none", nil)

@@ -2,7 +2,6 @@ package dialog
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -201,45 +200,24 @@ func (e *Engine) followUpDM(tx *ledger.Tx, staffID string, due []ledger.Note, no
 	} else if p.Lang != "" {
 		lang = locales.Normalize(p.Lang)
 	}
-	seen := map[string]ledger.Customer{}
-	audited := map[string]bool{}
-	var lines []string
-	var shown []shownFollowUp
-	total := 0
-	for _, n := range due {
-		c, known := seen[n.CustomerID]
-		if !known {
-			c, err = tx.Customer(n.CustomerID)
-			if errors.Is(err, ledger.ErrCustomerNotFound) {
-				c, err = ledger.Customer{Erased: true}, nil
-			}
-			if err != nil {
-				return Reply{}, false, fmt.Errorf("dialog: read customer: %w", err)
-			}
-			seen[n.CustomerID] = c
+	audit := func(customerID string) error {
+		a := ledger.AuditEntry{At: now, ActorID: staffID, Action: "read", CustomerID: customerID, Detail: "followups-dm"}
+		if err := tx.Audit(a); err != nil {
+			return fmt.Errorf("dialog: audit follow-up DM: %w", err)
 		}
-		if c.Erased {
-			// Nobody to call back, and nothing of theirs to show.
-			continue
-		}
-		total++
-		if len(lines) == maxFollowUps {
-			continue
-		}
-		// Only a customer the DM shows is read by its recipient, as with /followups.
-		if !audited[n.CustomerID] {
-			audited[n.CustomerID] = true
-			a := ledger.AuditEntry{At: now, ActorID: staffID, Action: "read", CustomerID: n.CustomerID, Detail: "followups-dm"}
-			if err := tx.Audit(a); err != nil {
-				return Reply{}, false, fmt.Errorf("dialog: audit follow-up DM: %w", err)
-			}
-		}
+		return nil
+	}
+	y, m, d := now.In(e.loc).Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, e.loc)
+	lines, shown, total, err := showFollowUps(tx, due, audit, func(n ledger.Note, c ledger.Customer) (string, map[string]any) {
 		data := map[string]any{"Name": c.Name, "Masked": maskPhone(c.Phone), "Text": clipText(n.Text, noteClip), "Late": ""}
-		if y, m, d := now.In(e.loc).Date(); n.FollowUp.Before(time.Date(y, m, d, 0, 0, 0, 0, e.loc)) {
+		if n.FollowUp.Before(today) {
 			data["Late"] = n.FollowUp.In(e.loc).Format("2006-01-02") // overdue: its day
 		}
-		lines = append(lines, e.cat.Text(lang, "core.followups.dm_line", data))
-		shown = append(shown, shownFollowUp{noteID: n.ID, customerID: n.CustomerID, data: data})
+		return e.cat.Text(lang, "core.followups.dm_line", data), data
+	})
+	if err != nil {
+		return Reply{}, false, err
 	}
 	if total == 0 {
 		return Reply{}, false, nil
