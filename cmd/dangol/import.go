@@ -226,15 +226,16 @@ type reason struct {
 	data map[string]any
 }
 
-// importFile imports the customers in path, a CSV or an .xlsx file (format
-// auto, csv or xlsx; sheetName picks the sheet of an .xlsx). Rows are read
+// importFile imports the customers in path, a CSV or an .xlsx file or
+// dangol export's JSON (format auto, csv, xlsx or json; sheetName picks
+// the sheet of an .xlsx). Rows are read
 // and checked first; then every new customer, their points and their audit
 // entries are written in one ledger transaction, so a failure keeps nothing,
 // and a data file this import created is removed again. With dryRun the
 // same transaction runs and is rolled back.
 func (m *Main) importFile(ctx context.Context, path, format, sheetName string, dryRun bool) error {
 	switch format {
-	case "auto", "csv", "xlsx":
+	case "auto", "csv", "xlsx", "json":
 	default:
 		return m.usage("cli.err.import_format", map[string]any{"Value": format})
 	}
@@ -607,7 +608,8 @@ func (m *Main) tierWords(p ledger.Programme) string {
 // whole (not a spreadsheet, unreadable text, no header row) are errors,
 // problems with a row are rejections in the sheet. What the file is comes
 // from its content: a workbook renamed .csv is still read as a workbook,
-// and --format only has to be given to insist.
+// and --format only has to be given to insist: a --format or a --sheet the
+// content contradicts is refused, naming the option.
 func (m *Main) readSheet(path, format, sheetName string, now time.Time) (*sheet, error) {
 	text := func(id string, data map[string]any) string {
 		data["File"] = path
@@ -631,13 +633,16 @@ func (m *Main) readSheet(path, format, sheetName string, now time.Time) (*sheet,
 	if id, ok := kindMessages[kind]; ok {
 		return nil, &localError{text(id, map[string]any{"Kind": detail}), fmt.Errorf("%w: %s", errBadSheet, id)}
 	}
-	switch {
-	case kind == kindXLSX && format == "csv":
-		return nil, &localError{text("cli.import.err.xlsx_as_csv", map[string]any{}), errBadSheet}
-	case kind == kindText && format == "xlsx":
-		return nil, &localError{text("cli.import.err.csv_as_xlsx", map[string]any{}), errBadSheet}
-	case kind == kindText && sheetName != "":
-		return nil, &localError{text("cli.import.err.sheet_csv", map[string]any{"Sheet": sheetName}), errBadSheet}
+	if kind == kindText && format == "json" && jsonLike(b) {
+		// --format json insists on a text the content alone did not
+		// name: an export reformatted by an editor, its keys reordered.
+		kind = kindExport
+	}
+	if id := formatMismatch[[2]string{kindFormats[kind], format}]; id != "" {
+		return nil, &localError{text(id, map[string]any{"Format": format}), fmt.Errorf("%w: --format %s", errBadSheet, format)}
+	}
+	if id := sheetRefused[kind]; id != "" && sheetName != "" {
+		return nil, &localError{text(id, map[string]any{"Sheet": sheetName}), fmt.Errorf("%w: --sheet %s", errBadSheet, sheetName)}
 	}
 
 	var records [][]string
@@ -692,6 +697,38 @@ func (m *Main) readSheet(path, format, sheetName string, now time.Time) (*sheet,
 	sh.source = source
 	sh.json = kind == kindExport
 	return sh, nil
+}
+
+// kindFormats is the --format naming each kind import reads.
+var kindFormats = map[fileKind]string{kindText: "csv", kindXLSX: "xlsx", kindExport: "json"}
+
+// formatMismatch is the message refusing a --format (the second) that
+// the file's content (the first, as kindFormats names it) is not: reading
+// a workbook or dangol's JSON as CSV gives nothing but a parser's error,
+// and the shop is told what the file is and how to import it instead.
+// The same format, or auto, is not in it.
+var formatMismatch = map[[2]string]string{
+	{"xlsx", "csv"}:  "cli.import.err.xlsx_as_csv",
+	{"xlsx", "json"}: "cli.import.err.xlsx_as_json",
+	{"csv", "xlsx"}:  "cli.import.err.csv_as_xlsx",
+	{"csv", "json"}:  "cli.import.err.csv_as_json",
+	{"json", "csv"}:  "cli.import.err.json_as_csv",
+	{"json", "xlsx"}: "cli.import.err.json_as_xlsx",
+}
+
+// sheetRefused is the message refusing --sheet for a kind without sheets:
+// passed over silently, a shop that named a sheet would believe that sheet
+// was the one imported.
+var sheetRefused = map[fileKind]string{
+	kindText:   "cli.import.err.sheet_csv",
+	kindExport: "cli.import.err.sheet_json",
+}
+
+// jsonLike reports whether b, after a byte order mark and spaces, opens a
+// JSON object: what --format json may read as dangol's JSON export when
+// sniffFile did not recognise it.
+func jsonLike(b []byte) bool {
+	return bytes.HasPrefix(bytes.TrimLeft(b, "\xef\xbb\xbf \t\r\n"), []byte("{"))
 }
 
 // readImportFile reads the file at path whole (it is small, and its format

@@ -880,3 +880,62 @@ func TestImport_BirthdayFaults(t *testing.T) {
 		}
 	}
 }
+
+// TestImport_FormatOptions: a --format or a --sheet the file contradicts
+// is refused, naming the option, for every kind import reads (a JSON
+// export took --format csv and --sheet 2 without a word), and --format
+// json reads a JSON export that the content alone did not tell.
+func TestImport_FormatOptions(t *testing.T) {
+	dir := t.TempDir()
+	exportJSON := []byte(`{"customers":[{"name":"김하늘","phone":"010-1234-5678","points":100}]}`)
+	files := map[string]string{
+		"json":     writeFile(t, filepath.Join(dir, "all.json"), exportJSON),
+		"indented": writeFile(t, filepath.Join(dir, "indented.json"), []byte("\uFEFF{\n  \"customers\": [\n    {\"name\": \"김하늘\", \"phone\": \"010-1234-5678\"}\n  ]\n}\n")),
+		"reordered": writeFile(t, filepath.Join(dir, "reordered.json"),
+			[]byte(`{"version": 1, "customers": [{"name": "김하늘", "phone": "010-1234-5678"}]}`)),
+		"csv":  writeFile(t, filepath.Join(dir, "list.csv"), []byte("이름,전화번호\n김하늘,010-1234-5678\n")),
+		"xlsx": writeFile(t, filepath.Join(dir, "list.xlsx"), shopWorkbook(t)),
+	}
+	refused := func(id, file string, data map[string]any) string {
+		data["File"] = files[file]
+		return testCatalog.Text("ko", id, data)
+	}
+	tests := []struct {
+		name string
+		file string
+		args []string
+		want string // the error; "" for an import
+	}{
+		{"JSONAsCSV", "json", []string{"--format", "csv"}, refused("cli.import.err.json_as_csv", "json", map[string]any{"Format": "csv"})},
+		{"JSONAsXLSX", "json", []string{"--format", "xlsx"}, refused("cli.import.err.json_as_xlsx", "json", map[string]any{"Format": "xlsx"})},
+		{"JSONWithSheet", "json", []string{"--sheet", "2"}, refused("cli.import.err.sheet_json", "json", map[string]any{"Sheet": "2"})},
+		{"JSONWithFormatAndSheet", "json", []string{"--format", "json", "--sheet", "2"}, refused("cli.import.err.sheet_json", "json", map[string]any{"Sheet": "2"})},
+		{"CSVAsJSON", "csv", []string{"--format", "json"}, refused("cli.import.err.csv_as_json", "csv", map[string]any{"Format": "json"})},
+		{"XLSXAsJSON", "xlsx", []string{"--format", "json"}, refused("cli.import.err.xlsx_as_json", "xlsx", map[string]any{"Format": "json"})},
+		{"JSON", "json", []string{"--format", "json"}, ""},
+		{"JSONAuto", "json", nil, ""},
+		{"IndentedAuto", "indented", nil, ""},
+		{"ReorderedAsJSON", "reordered", []string{"--format", "json"}, ""},
+		{"CSV", "csv", []string{"--format", "csv"}, ""},
+		{"XLSXSheet", "xlsx", []string{"--format", "xlsx", "--sheet", "고객목록"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "shop.db")
+			r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db}, append(append([]string{"import", "--dry-run"}, tt.args...), files[tt.file])...)
+			switch {
+			case tt.want == "" && r.err != nil:
+				t.Fatalf("err = %v, want an import", r.err)
+			case tt.want != "" && (r.err == nil || r.err.Error() != tt.want || isUsage(r.err)):
+				t.Fatalf("err = %v\nwant %q", r.err, tt.want)
+			}
+		})
+	}
+	t.Run("English", func(t *testing.T) {
+		r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": filepath.Join(t.TempDir(), "shop.db"), "DANGOL_LANG": "en"},
+			"import", "--sheet", "2", files["json"])
+		if want := "a dangol export JSON file has no sheets; --sheet 2 is for Excel"; r.err == nil || !strings.Contains(r.err.Error(), want) {
+			t.Fatalf("err = %v, want %q", r.err, want)
+		}
+	})
+}
