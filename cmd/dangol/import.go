@@ -1216,29 +1216,32 @@ func expandExponent(s string) (digits string, ok bool) {
 	return all, true
 }
 
-// splitTags splits a tags cell on commas, slashes, '#' and spaces: "VIP,
-// 펌", "#VIP #펌" and "VIP/펌" are the same two tags. A cell with commas
-// (or ';', '、') is split on those, and on '#' and '/' where a part has
-// them, but not on the spaces in a part: dangol's export writes "VIP, 뿌리
-// 염색", and a move made two tags, 뿌리 and 염색, of the customer's one.
+// splitTags splits a tags cell on the marks shops put between tags: commas
+// (also full-width "，" and the Korean and Japanese "、"), ';', slashes,
+// the middle dots of a list ("펌·염색", "・"), '|', '#' and line breaks.
+// Never on spaces: "두피 케어" is one tag, as dangol's export writes "VIP,
+// 뿌리 염색", and a space cannot tell a tag's words from two tags, so "펌
+// 염색" stays one too; a shop meaning two puts a comma between them.
+// Spaces in a tag are tidied to one. Not on 'ㆍ' either, though Korean
+// keyboards type it as a middle dot: it is a Hangul letter, which a tag
+// typed in chat keeps ("#펌ㆍ염색"), and the export must read back whole.
 func splitTags(s string) []string {
-	fields := func(s string) []string {
-		return strings.FieldsFunc(s, func(r rune) bool {
-			return r == ',' || r == '/' || r == '#' || r == ';' || r == '、' || unicode.IsSpace(r)
-		})
-	}
-	if !strings.ContainsAny(s, ",;、") {
-		return fields(s)
-	}
 	var tags []string
-	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '、' }) {
-		if strings.ContainsAny(part, "#/") {
-			tags = append(tags, fields(part)...)
-		} else if part = strings.Join(strings.Fields(part), " "); part != "" {
+	for _, part := range strings.FieldsFunc(s, isTagMark) {
+		if part = strings.Join(strings.Fields(part), " "); part != "" {
 			tags = append(tags, part)
 		}
 	}
 	return tags
+}
+
+// isTagMark reports whether r separates tags in a cell (splitTags).
+func isTagMark(r rune) bool {
+	switch r {
+	case ',', '，', '、', '､', ';', '；', '/', '／', '·', '・', '|', '#', '＃', '\n', '\r':
+		return true
+	}
+	return false
 }
 
 // couponDate is a last day in a coupon line's parentheses.

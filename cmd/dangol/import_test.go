@@ -648,15 +648,41 @@ func TestImportCells(t *testing.T) {
 		}
 	})
 	t.Run("Tags", func(t *testing.T) {
-		for in, want := range map[string][]string{
-			"VIP, 펌": {"VIP", "펌"}, "#단골 #커트": {"단골", "커트"}, "단골/커트": {"단골", "커트"}, " ": nil,
-			// A space in a tag of a comma-separated cell is the tag's, as
-			// dangol's export writes "뿌리 염색"; it was split in two.
-			"VIP, 뿌리 염색": {"VIP", "뿌리 염색"}, "#VIP, #펌 #커트": {"VIP", "펌", "커트"}, "VIP; 두피  관리 ,": {"VIP", "두피 관리"},
-			"단골, 커트/펌": {"단골", "커트", "펌"},
-		} {
-			if got := splitTags(in); !slices.Equal(got, want) {
-				t.Errorf("splitTags(%q) = %q, want %q", in, got, want)
+		// How shops write several tags in one cell, and tags of several
+		// words: a space is never a separator ("두피 케어" was split in
+		// two in a cell without commas).
+		tests := []struct {
+			in   string
+			want []string
+		}{
+			{"펌,염색", []string{"펌", "염색"}},
+			{"펌, 염색", []string{"펌", "염색"}},
+			{"펌 , 염색 ,", []string{"펌", "염색"}},
+			{"펌/염색", []string{"펌", "염색"}},
+			{"펌 / 염색", []string{"펌", "염색"}},
+			{"펌、염색", []string{"펌", "염색"}},
+			{"펌，염색", []string{"펌", "염색"}},
+			{"펌·염색", []string{"펌", "염색"}},
+			{"펌・염색", []string{"펌", "염색"}},
+			{"펌; 염색", []string{"펌", "염색"}},
+			{"펌|염색", []string{"펌", "염색"}},
+			{"펌\n염색", []string{"펌", "염색"}},
+			{"#단골 #커트", []string{"단골", "커트"}},
+			{"#VIP, #펌 #커트", []string{"VIP", "펌", "커트"}},
+			{"단골, 커트/펌", []string{"단골", "커트", "펌"}},
+			{"두피 케어", []string{"두피 케어"}},
+			{"펌 염색", []string{"펌 염색"}},
+			{"펌, 염색 컷", []string{"펌", "염색 컷"}},
+			{"VIP, 뿌리 염색", []string{"VIP", "뿌리 염색"}},
+			{"VIP; 두피  관리 ,", []string{"VIP", "두피 관리"}},
+			{"#두피 케어 #펌", []string{"두피 케어", "펌"}},
+			{"펌ㆍ염색", []string{"펌ㆍ염색"}}, // a Hangul letter, kept in a chat tag
+			{" ", nil},
+			{"", nil},
+		}
+		for _, tt := range tests {
+			if got := splitTags(tt.in); !slices.Equal(got, tt.want) {
+				t.Errorf("splitTags(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		}
 	})
