@@ -51,6 +51,9 @@ const (
 	// maxImportStamps is the most stamps a row may carry (ledger
 	// ImportStamps).
 	maxImportStamps = 10000
+	// importProgressMin is the smallest sheet, in rows, whose import
+	// shows its progress on a terminal: a few hundred rows take a blink.
+	importProgressMin = 2000
 )
 
 // field is a customer field a column can fill.
@@ -419,7 +422,11 @@ func (m *Main) applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now ti
 	}
 	res.window = p.Tiers.WindowMonths
 	seen := map[string]int{} // phone -> first row
-	for _, r := range sh.rows {
+	// A big sheet shows how far it is on a terminal: 30,000 rows take
+	// seconds before the report, with nothing on the screen.
+	bar := &progress{m: m, label: "cli.import.progress", min: importProgressMin, every: time.Second}
+	for i, r := range sh.rows {
+		bar.report(i, len(sh.rows))
 		failRow := func(err error) (importResult, error) { return importResult{}, fmt.Errorf("row %d: %w", r.row, err) }
 		// An import interrupted (Ctrl-C) stops here, and nothing is kept.
 		if err := ctx.Err(); err != nil {
@@ -488,6 +495,7 @@ func (m *Main) applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now ti
 		}
 		res.imported = append(res.imported, importedRow{row: r.row, id: c.ID})
 	}
+	bar.report(len(sh.rows), len(sh.rows))
 	return res, nil
 }
 

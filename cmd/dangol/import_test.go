@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -964,4 +965,31 @@ func TestImport_FormatOptions(t *testing.T) {
 			t.Fatalf("err = %v, want %q", r.err, want)
 		}
 	})
+}
+
+// TestImport_Progress: on a terminal a big sheet's import shows how many
+// rows are done of how many on standard error, to the end; elsewhere, and
+// on standard output, it shows none.
+func TestImport_Progress(t *testing.T) {
+	sheet := writeFile(t, filepath.Join(t.TempDir(), "list.csv"),
+		[]byte("이름,전화번호\n김하늘,010-1234-5678\n이도윤,010-2222-3333\n박서준,010-4444-5555\n"))
+	label := testCatalog.Text("ko", "cli.import.progress", nil)
+	for _, terminal := range []bool{true, false} {
+		t.Run(fmt.Sprint("terminal=", terminal), func(t *testing.T) {
+			r := runMainWith(t, map[string]string{"DANGOL_DB": filepath.Join(t.TempDir(), "shop.db")}, func(m *Main) {
+				m.Terminal = func(w io.Writer) bool { return terminal && w == m.Stderr }
+				m.progressMin = 1 // the sheet is small
+			}, "import", sheet)
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			shown := strings.Contains(r.stderr, label) && strings.Contains(r.stderr, "3/3") && strings.Contains(r.stderr, "100%")
+			if shown != terminal {
+				t.Errorf("progress shown %t, want %t:\n%q", shown, terminal, r.stderr)
+			}
+			if strings.Contains(r.stdout, label) {
+				t.Error("the progress went to standard output")
+			}
+		})
+	}
 }
