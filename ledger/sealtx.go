@@ -31,6 +31,7 @@ func (tx *Tx) custAEAD(ck []byte) (cipher.AEAD, error) {
 	if tx.aeads == nil {
 		tx.aeads = map[[custKeyLen]byte]cipher.AEAD{}
 	}
+	tx.trimBulkKeys()
 	tx.aeads[id] = a
 	return a, nil
 }

@@ -51,6 +51,9 @@ const (
 	// maxImportStamps is the most stamps a row may carry (ledger
 	// ImportStamps).
 	maxImportStamps = 10000
+	// importProgressMin is the smallest sheet, in rows, whose import
+	// shows its progress on a terminal: a few hundred rows take a blink.
+	importProgressMin = 2000
 )
 
 // field is a customer field a column can fill.
@@ -226,15 +229,16 @@ type reason struct {
 	data map[string]any
 }
 
-// importFile imports the customers in path, a CSV or an .xlsx file (format
-// auto, csv or xlsx; sheetName picks the sheet of an .xlsx). Rows are read
+// importFile imports the customers in path, a CSV or an .xlsx file or
+// dangol export's JSON (format auto, csv, xlsx or json; sheetName picks
+// the sheet of an .xlsx). Rows are read
 // and checked first; then every new customer, their points and their audit
 // entries are written in one ledger transaction, so a failure keeps nothing,
 // and a data file this import created is removed again. With dryRun the
 // same transaction runs and is rolled back.
 func (m *Main) importFile(ctx context.Context, path, format, sheetName string, dryRun bool) error {
 	switch format {
-	case "auto", "csv", "xlsx":
+	case "auto", "csv", "xlsx", "json":
 	default:
 		return m.usage("cli.err.import_format", map[string]any{"Value": format})
 	}
@@ -418,7 +422,11 @@ func (m *Main) applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now ti
 	}
 	res.window = p.Tiers.WindowMonths
 	seen := map[string]int{} // phone -> first row
-	for _, r := range sh.rows {
+	// A big sheet shows how far it is on a terminal: 30,000 rows take
+	// seconds before the report, with nothing on the screen.
+	bar := &progress{m: m, label: "cli.import.progress", min: importProgressMin, every: time.Second}
+	for i, r := range sh.rows {
+		bar.report(i, len(sh.rows))
 		failRow := func(err error) (importResult, error) { return importResult{}, fmt.Errorf("row %d: %w", r.row, err) }
 		// An import interrupted (Ctrl-C) stops here, and nothing is kept.
 		if err := ctx.Err(); err != nil {
@@ -487,6 +495,7 @@ func (m *Main) applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now ti
 		}
 		res.imported = append(res.imported, importedRow{row: r.row, id: c.ID})
 	}
+	bar.report(len(sh.rows), len(sh.rows))
 	return res, nil
 }
 
@@ -607,7 +616,8 @@ func (m *Main) tierWords(p ledger.Programme) string {
 // whole (not a spreadsheet, unreadable text, no header row) are errors,
 // problems with a row are rejections in the sheet. What the file is comes
 // from its content: a workbook renamed .csv is still read as a workbook,
-// and --format only has to be given to insist.
+// and --format only has to be given to insist: a --format or a --sheet the
+// content contradicts is refused, naming the option.
 func (m *Main) readSheet(path, format, sheetName string, now time.Time) (*sheet, error) {
 	text := func(id string, data map[string]any) string {
 		data["File"] = path
@@ -631,13 +641,16 @@ func (m *Main) readSheet(path, format, sheetName string, now time.Time) (*sheet,
 	if id, ok := kindMessages[kind]; ok {
 		return nil, &localError{text(id, map[string]any{"Kind": detail}), fmt.Errorf("%w: %s", errBadSheet, id)}
 	}
-	switch {
-	case kind == kindXLSX && format == "csv":
-		return nil, &localError{text("cli.import.err.xlsx_as_csv", map[string]any{}), errBadSheet}
-	case kind == kindText && format == "xlsx":
-		return nil, &localError{text("cli.import.err.csv_as_xlsx", map[string]any{}), errBadSheet}
-	case kind == kindText && sheetName != "":
-		return nil, &localError{text("cli.import.err.sheet_csv", map[string]any{"Sheet": sheetName}), errBadSheet}
+	if kind == kindText && format == "json" && jsonLike(b) {
+		// --format json insists on a text the content alone did not
+		// name: an export reformatted by an editor, its keys reordered.
+		kind = kindExport
+	}
+	if id := formatMismatch[[2]string{kindFormats[kind], format}]; id != "" {
+		return nil, &localError{text(id, map[string]any{"Format": format}), fmt.Errorf("%w: --format %s", errBadSheet, format)}
+	}
+	if id := sheetRefused[kind]; id != "" && sheetName != "" {
+		return nil, &localError{text(id, map[string]any{"Sheet": sheetName}), fmt.Errorf("%w: --sheet %s", errBadSheet, sheetName)}
 	}
 
 	var records [][]string
@@ -692,6 +705,38 @@ func (m *Main) readSheet(path, format, sheetName string, now time.Time) (*sheet,
 	sh.source = source
 	sh.json = kind == kindExport
 	return sh, nil
+}
+
+// kindFormats is the --format naming each kind import reads.
+var kindFormats = map[fileKind]string{kindText: "csv", kindXLSX: "xlsx", kindExport: "json"}
+
+// formatMismatch is the message refusing a --format (the second) that
+// the file's content (the first, as kindFormats names it) is not: reading
+// a workbook or dangol's JSON as CSV gives nothing but a parser's error,
+// and the shop is told what the file is and how to import it instead.
+// The same format, or auto, is not in it.
+var formatMismatch = map[[2]string]string{
+	{"xlsx", "csv"}:  "cli.import.err.xlsx_as_csv",
+	{"xlsx", "json"}: "cli.import.err.xlsx_as_json",
+	{"csv", "xlsx"}:  "cli.import.err.csv_as_xlsx",
+	{"csv", "json"}:  "cli.import.err.csv_as_json",
+	{"json", "csv"}:  "cli.import.err.json_as_csv",
+	{"json", "xlsx"}: "cli.import.err.json_as_xlsx",
+}
+
+// sheetRefused is the message refusing --sheet for a kind without sheets:
+// passed over silently, a shop that named a sheet would believe that sheet
+// was the one imported.
+var sheetRefused = map[fileKind]string{
+	kindText:   "cli.import.err.sheet_csv",
+	kindExport: "cli.import.err.sheet_json",
+}
+
+// jsonLike reports whether b, after a byte order mark and spaces, opens a
+// JSON object: what --format json may read as dangol's JSON export when
+// sniffFile did not recognise it.
+func jsonLike(b []byte) bool {
+	return bytes.HasPrefix(bytes.TrimLeft(b, "\xef\xbb\xbf \t\r\n"), []byte("{"))
 }
 
 // readImportFile reads the file at path whole (it is small, and its format
@@ -1179,29 +1224,32 @@ func expandExponent(s string) (digits string, ok bool) {
 	return all, true
 }
 
-// splitTags splits a tags cell on commas, slashes, '#' and spaces: "VIP,
-// 펌", "#VIP #펌" and "VIP/펌" are the same two tags. A cell with commas
-// (or ';', '、') is split on those, and on '#' and '/' where a part has
-// them, but not on the spaces in a part: dangol's export writes "VIP, 뿌리
-// 염색", and a move made two tags, 뿌리 and 염색, of the customer's one.
+// splitTags splits a tags cell on the marks shops put between tags: commas
+// (also full-width "，" and the Korean and Japanese "、"), ';', slashes,
+// the middle dots of a list ("펌·염색", "・"), '|', '#' and line breaks.
+// Never on spaces: "두피 케어" is one tag, as dangol's export writes "VIP,
+// 뿌리 염색", and a space cannot tell a tag's words from two tags, so "펌
+// 염색" stays one too; a shop meaning two puts a comma between them.
+// Spaces in a tag are tidied to one. Not on 'ㆍ' either, though Korean
+// keyboards type it as a middle dot: it is a Hangul letter, which a tag
+// typed in chat keeps ("#펌ㆍ염색"), and the export must read back whole.
 func splitTags(s string) []string {
-	fields := func(s string) []string {
-		return strings.FieldsFunc(s, func(r rune) bool {
-			return r == ',' || r == '/' || r == '#' || r == ';' || r == '、' || unicode.IsSpace(r)
-		})
-	}
-	if !strings.ContainsAny(s, ",;、") {
-		return fields(s)
-	}
 	var tags []string
-	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '、' }) {
-		if strings.ContainsAny(part, "#/") {
-			tags = append(tags, fields(part)...)
-		} else if part = strings.Join(strings.Fields(part), " "); part != "" {
+	for _, part := range strings.FieldsFunc(s, isTagMark) {
+		if part = strings.Join(strings.Fields(part), " "); part != "" {
 			tags = append(tags, part)
 		}
 	}
 	return tags
+}
+
+// isTagMark reports whether r separates tags in a cell (splitTags).
+func isTagMark(r rune) bool {
+	switch r {
+	case ',', '，', '、', '､', ';', '；', '/', '／', '·', '・', '|', '#', '＃', '\n', '\r':
+		return true
+	}
+	return false
 }
 
 // couponDate is a last day in a coupon line's parentheses.

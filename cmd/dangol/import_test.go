@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -648,15 +649,41 @@ func TestImportCells(t *testing.T) {
 		}
 	})
 	t.Run("Tags", func(t *testing.T) {
-		for in, want := range map[string][]string{
-			"VIP, 펌": {"VIP", "펌"}, "#단골 #커트": {"단골", "커트"}, "단골/커트": {"단골", "커트"}, " ": nil,
-			// A space in a tag of a comma-separated cell is the tag's, as
-			// dangol's export writes "뿌리 염색"; it was split in two.
-			"VIP, 뿌리 염색": {"VIP", "뿌리 염색"}, "#VIP, #펌 #커트": {"VIP", "펌", "커트"}, "VIP; 두피  관리 ,": {"VIP", "두피 관리"},
-			"단골, 커트/펌": {"단골", "커트", "펌"},
-		} {
-			if got := splitTags(in); !slices.Equal(got, want) {
-				t.Errorf("splitTags(%q) = %q, want %q", in, got, want)
+		// How shops write several tags in one cell, and tags of several
+		// words: a space is never a separator ("두피 케어" was split in
+		// two in a cell without commas).
+		tests := []struct {
+			in   string
+			want []string
+		}{
+			{"펌,염색", []string{"펌", "염색"}},
+			{"펌, 염색", []string{"펌", "염색"}},
+			{"펌 , 염색 ,", []string{"펌", "염색"}},
+			{"펌/염색", []string{"펌", "염색"}},
+			{"펌 / 염색", []string{"펌", "염색"}},
+			{"펌、염색", []string{"펌", "염색"}},
+			{"펌，염색", []string{"펌", "염색"}},
+			{"펌·염색", []string{"펌", "염색"}},
+			{"펌・염색", []string{"펌", "염색"}},
+			{"펌; 염색", []string{"펌", "염색"}},
+			{"펌|염색", []string{"펌", "염색"}},
+			{"펌\n염색", []string{"펌", "염색"}},
+			{"#단골 #커트", []string{"단골", "커트"}},
+			{"#VIP, #펌 #커트", []string{"VIP", "펌", "커트"}},
+			{"단골, 커트/펌", []string{"단골", "커트", "펌"}},
+			{"두피 케어", []string{"두피 케어"}},
+			{"펌 염색", []string{"펌 염색"}},
+			{"펌, 염색 컷", []string{"펌", "염색 컷"}},
+			{"VIP, 뿌리 염색", []string{"VIP", "뿌리 염색"}},
+			{"VIP; 두피  관리 ,", []string{"VIP", "두피 관리"}},
+			{"#두피 케어 #펌", []string{"두피 케어", "펌"}},
+			{"펌ㆍ염색", []string{"펌ㆍ염색"}}, // a Hangul letter, kept in a chat tag
+			{" ", nil},
+			{"", nil},
+		}
+		for _, tt := range tests {
+			if got := splitTags(tt.in); !slices.Equal(got, tt.want) {
+				t.Errorf("splitTags(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		}
 	})
@@ -878,5 +905,91 @@ func TestImport_BirthdayFaults(t *testing.T) {
 		if want := fmt.Sprintf("  %d행: %s", i+2, tt.want); !strings.Contains(r.stdout, want+"\n") {
 			t.Errorf("the report lacks %q:\n%s", want, r.stdout)
 		}
+	}
+}
+
+// TestImport_FormatOptions: a --format or a --sheet the file contradicts
+// is refused, naming the option, for every kind import reads (a JSON
+// export took --format csv and --sheet 2 without a word), and --format
+// json reads a JSON export that the content alone did not tell.
+func TestImport_FormatOptions(t *testing.T) {
+	dir := t.TempDir()
+	exportJSON := []byte(`{"customers":[{"name":"김하늘","phone":"010-1234-5678","points":100}]}`)
+	files := map[string]string{
+		"json":     writeFile(t, filepath.Join(dir, "all.json"), exportJSON),
+		"indented": writeFile(t, filepath.Join(dir, "indented.json"), []byte("\uFEFF{\n  \"customers\": [\n    {\"name\": \"김하늘\", \"phone\": \"010-1234-5678\"}\n  ]\n}\n")),
+		"reordered": writeFile(t, filepath.Join(dir, "reordered.json"),
+			[]byte(`{"version": 1, "customers": [{"name": "김하늘", "phone": "010-1234-5678"}]}`)),
+		"csv":  writeFile(t, filepath.Join(dir, "list.csv"), []byte("이름,전화번호\n김하늘,010-1234-5678\n")),
+		"xlsx": writeFile(t, filepath.Join(dir, "list.xlsx"), shopWorkbook(t)),
+	}
+	refused := func(id, file string, data map[string]any) string {
+		data["File"] = files[file]
+		return testCatalog.Text("ko", id, data)
+	}
+	tests := []struct {
+		name string
+		file string
+		args []string
+		want string // the error; "" for an import
+	}{
+		{"JSONAsCSV", "json", []string{"--format", "csv"}, refused("cli.import.err.json_as_csv", "json", map[string]any{"Format": "csv"})},
+		{"JSONAsXLSX", "json", []string{"--format", "xlsx"}, refused("cli.import.err.json_as_xlsx", "json", map[string]any{"Format": "xlsx"})},
+		{"JSONWithSheet", "json", []string{"--sheet", "2"}, refused("cli.import.err.sheet_json", "json", map[string]any{"Sheet": "2"})},
+		{"JSONWithFormatAndSheet", "json", []string{"--format", "json", "--sheet", "2"}, refused("cli.import.err.sheet_json", "json", map[string]any{"Sheet": "2"})},
+		{"CSVAsJSON", "csv", []string{"--format", "json"}, refused("cli.import.err.csv_as_json", "csv", map[string]any{"Format": "json"})},
+		{"XLSXAsJSON", "xlsx", []string{"--format", "json"}, refused("cli.import.err.xlsx_as_json", "xlsx", map[string]any{"Format": "json"})},
+		{"JSON", "json", []string{"--format", "json"}, ""},
+		{"JSONAuto", "json", nil, ""},
+		{"IndentedAuto", "indented", nil, ""},
+		{"ReorderedAsJSON", "reordered", []string{"--format", "json"}, ""},
+		{"CSV", "csv", []string{"--format", "csv"}, ""},
+		{"XLSXSheet", "xlsx", []string{"--format", "xlsx", "--sheet", "고객목록"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "shop.db")
+			r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db}, append(append([]string{"import", "--dry-run"}, tt.args...), files[tt.file])...)
+			switch {
+			case tt.want == "" && r.err != nil:
+				t.Fatalf("err = %v, want an import", r.err)
+			case tt.want != "" && (r.err == nil || r.err.Error() != tt.want || isUsage(r.err)):
+				t.Fatalf("err = %v\nwant %q", r.err, tt.want)
+			}
+		})
+	}
+	t.Run("English", func(t *testing.T) {
+		r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": filepath.Join(t.TempDir(), "shop.db"), "DANGOL_LANG": "en"},
+			"import", "--sheet", "2", files["json"])
+		if want := "a dangol export JSON file has no sheets; --sheet 2 is for Excel"; r.err == nil || !strings.Contains(r.err.Error(), want) {
+			t.Fatalf("err = %v, want %q", r.err, want)
+		}
+	})
+}
+
+// TestImport_Progress: on a terminal a big sheet's import shows how many
+// rows are done of how many on standard error, to the end; elsewhere, and
+// on standard output, it shows none.
+func TestImport_Progress(t *testing.T) {
+	sheet := writeFile(t, filepath.Join(t.TempDir(), "list.csv"),
+		[]byte("이름,전화번호\n김하늘,010-1234-5678\n이도윤,010-2222-3333\n박서준,010-4444-5555\n"))
+	label := testCatalog.Text("ko", "cli.import.progress", nil)
+	for _, terminal := range []bool{true, false} {
+		t.Run(fmt.Sprint("terminal=", terminal), func(t *testing.T) {
+			r := runMainWith(t, map[string]string{"DANGOL_DB": filepath.Join(t.TempDir(), "shop.db")}, func(m *Main) {
+				m.Terminal = func(w io.Writer) bool { return terminal && w == m.Stderr }
+				m.progressMin = 1 // the sheet is small
+			}, "import", sheet)
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			shown := strings.Contains(r.stderr, label) && strings.Contains(r.stderr, "3/3") && strings.Contains(r.stderr, "100%")
+			if shown != terminal {
+				t.Errorf("progress shown %t, want %t:\n%q", shown, terminal, r.stderr)
+			}
+			if strings.Contains(r.stdout, label) {
+				t.Error("the progress went to standard output")
+			}
+		})
 	}
 }

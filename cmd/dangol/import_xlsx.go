@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -91,9 +92,9 @@ func sniffFile(b []byte) (kind fileKind, detail string) {
 		// bbolt's meta page magic: a data file or a backup, which restore
 		// takes (it read as text that is neither UTF-8 nor CP949).
 		return kindLedger, ""
-	case bytes.HasPrefix(bytes.TrimLeft(b, "\xef\xbb\xbf \t\r\n"), []byte(`{"customers":`)):
-		// dangol export's JSON: a CSV parser's "bare \" in non-quoted
-		// field" said nothing useful.
+	case exportOpening.Match(b[:min(len(b), 512)]):
+		// dangol export's JSON, also as an editor indents it: a CSV
+		// parser's "bare \" in non-quoted field" said nothing useful.
 		return kindExport, ""
 	}
 	head := strings.ToLower(string(bytes.TrimLeft(b[:min(len(b), 512)], "\xef\xbb\xbf \t\r\n")))
@@ -104,6 +105,10 @@ func sniffFile(b []byte) (kind fileKind, detail string) {
 	}
 	return kindText, ""
 }
+
+// exportOpening is how dangol export's JSON opens, after a byte order
+// mark and any spaces.
+var exportOpening = regexp.MustCompile(`^(?:\x{FEFF})?\s*\{\s*"customers"\s*:`)
 
 // sniffZip tells an Excel workbook from the other zips a shop may have: an
 // OpenDocument file names its type in "mimetype", Numbers keeps its tables

@@ -216,7 +216,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			fs.BoolVar(&opts.dryRun, "dry-run", false, "report what the migration would do, write nothing")
 		case "import":
 			fs.BoolVar(&m.newLedger, "new", false, "import into a new, empty data file although its key file is there")
-			fs.StringVar(&opts.format, "format", "auto", "auto (from the content), csv or xlsx")
+			fs.StringVar(&opts.format, "format", "auto", "auto (from the content), csv, xlsx or json")
 			fs.StringVar(&opts.sheet, "sheet", "", "sheet of an .xlsx to read; default the first")
 			fs.BoolVar(&opts.dryRun, "dry-run", false, "report what would be imported, write nothing")
 		}

@@ -222,7 +222,7 @@ func TestHelpAndVersion(t *testing.T) {
 		{"HelpEnglish", map[string]string{"DANGOL_LANG": "en"}, []string{"help"}, "Usage: dangol [command] [options]"},
 		{"DashH", nil, []string{"-h"}, "사용법: dangol"},
 		{"ExportDashH", nil, []string{"--lang", "en", "export", "-h"}, "Usage: dangol"},
-		{"HelpImport", nil, []string{"help", "import"}, "사용법: dangol import 파일 [--dry-run] [--sheet 시트] [--format auto|csv|xlsx]"},
+		{"HelpImport", nil, []string{"help", "import"}, "사용법: dangol import 파일 [--dry-run] [--sheet 시트] [--format auto|csv|xlsx|json]"},
 		{"ImportDashH", map[string]string{"DANGOL_LANG": "en"}, []string{"import", "-h"}, "Usage: dangol import FILE [--dry-run]"},
 		{"Version", nil, []string{"version"}, "dangol "},
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -113,6 +114,12 @@ type progress struct {
 	m       *Main
 	decided bool
 	bar     *progressbar.ProgressBar
+	// label, min and every, when set, are the bar's message id, the
+	// smallest job that gets one and how often it is redrawn; else
+	// Main's progressLabel and progressMin, and ten times a second.
+	label string
+	min   int
+	every time.Duration
 }
 
 // report is an Options.Progress.
@@ -121,21 +128,18 @@ func (p *progress) report(done, total int) {
 		p.decided = true
 		min := p.m.progressMin
 		if min <= 0 {
-			min = defaultProgressMin
+			min = cmp.Or(p.min, defaultProgressMin)
 		}
 		if total < min || !p.m.isTerminal(p.m.Stderr) {
 			return
 		}
-		label := p.m.progressLabel
-		if label == "" {
-			label = "keys.progress.migrate"
-		}
+		label := cmp.Or(p.label, p.m.progressLabel, "keys.progress.migrate")
 		p.bar = progressbar.NewOptions(total,
 			progressbar.OptionSetWriter(p.m.Stderr),
 			progressbar.OptionSetDescription(p.m.Catalog.Text(p.m.Config.Lang, label, nil)),
 			progressbar.OptionShowCount(),
 			progressbar.OptionSetWidth(30),
-			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionThrottle(cmp.Or(p.every, 100*time.Millisecond)),
 			progressbar.OptionOnCompletion(func() { fmt.Fprintln(p.m.Stderr) }),
 		)
 	}
