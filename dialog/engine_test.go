@@ -635,7 +635,8 @@ func TestForgetUnlinkedFeedback(t *testing.T) {
 }
 
 // TestStaffInConsole: on a fresh ledger with no configured roles (the
-// console) /staff says there is nobody, without a count over it, and people
+// console) /staff says there is nobody granted, without a count over it,
+// and that the speakers :as names hold no grant (TestStaffListTrusted); people
 // granted by name are answered by that name, never by the ledger's key.
 func TestStaffInConsole(t *testing.T) {
 	h := mustOpenHarness(t, nil, "ko")
@@ -646,8 +647,8 @@ func TestStaffInConsole(t *testing.T) {
 		return Message{Channel: ChannelConsole, UserID: "사장", UserName: "사장", ConversationID: "manager:사장", Role: ledger.RoleManager, Text: text, Private: true}
 	}
 	rs := h.send(boss("/staff"))
-	if len(rs) != 1 || rs[0].Text != h.text("core.staff.none", nil) || len(rs[0].Sections) != 0 {
-		t.Fatalf("/staff on a fresh ledger = %+v, want only %q", rs, h.text("core.staff.none", nil))
+	if len(rs) != 1 || rs[0].Text != h.text("core.staff.none_trusted", nil) || len(rs[0].Sections) != 0 {
+		t.Fatalf("/staff on a fresh ledger = %+v, want only %q", rs, h.text("core.staff.none_trusted", nil))
 	}
 	runSteps(t, h, []step{
 		{msg: boss("/staff add @지수"), want: []string{h.text("core.staff.added", map[string]any{"User": "지수", "Role": h.text("core.role.staff", nil)})}, not: []string{"console:"}},

@@ -59,6 +59,15 @@ const (
 	dReason = "reason" // an earn's reason
 	dEntry  = "entry"  // the points entry corrected in part
 	dRest   = "rest"   // the points a partial correction takes back, as asked
+	// dVoid is what a note's delete question offered to take back of the
+	// earn the note made (dEntry, dRest): voidFull or voidPart.
+	dVoid = "void"
+)
+
+// What a note's delete question offers to take back of its earn.
+const (
+	voidFull = "full" // the whole earn: [삭제하고 적립도 취소]
+	voidPart = "part" // what is left of it, part spent: [삭제하고 남은 포인트 정정]
 )
 
 // Operations the correction flow confirms.
@@ -546,8 +555,7 @@ func (t *turn) actNoteDelete(c ledger.Customer, rest string) error {
 	if !t.mayChangeNote(n) {
 		return nil
 	}
-	t.askNoteDelete(n)
-	return nil
+	return t.askNoteDelete(n)
 }
 
 // noteByNumber reads "<n> [text]" and returns note n of c; ok is false
@@ -628,12 +636,118 @@ func noteWithTags(n ledger.Note) string {
 	return strings.TrimSpace(s)
 }
 
-// askNoteDelete asks before deleting n, naming it.
-func (t *turn) askNoteDelete(n ledger.Note) {
+// askNoteDelete asks before deleting n, naming it. A note whose purchase
+// was earned for ([적립], note_earn.go) keeps those points when deleted:
+// the question says so and, when the speaker may take them back as /points
+// undo or /points void would (a manager, or the earn's own author within
+// UndoWindow), offers [삭제하고 적립도 취소], or [삭제하고 남은 포인트 정정]
+// for an earn partly spent since; points all spent cannot be taken back,
+// and it says that instead. A tester deleted such a note and found its
+// 2,250P still on the customer, with no word of it.
+func (t *turn) askNoteDelete(n ledger.Note) error {
+	v, err := t.noteEarnVoid(n)
+	if err != nil {
+		return err
+	}
 	t.begin(flowCorrect)
-	t.sess.Draft[dOp], t.sess.Draft[dNoteID] = opNoteDelete, n.ID
-	t.say("corrections.note.confirm_delete", map[string]any{"Date": t.day(n.At), "Text": n.Text},
-		t.btn("corrections.btn.delete", "yes"), t.btn("core.btn.cancel", "no"))
+	d := t.sess.Draft
+	d[dOp], d[dNoteID] = opNoteDelete, n.ID
+	text := t.text("corrections.note.confirm_delete", map[string]any{"Date": t.day(n.At), "Text": n.Text})
+	if v.found {
+		text += "\n" + t.text(v.lineID(), v.data)
+		if v.offer() != "" {
+			d[dEntry], d[dRest], d[dVoid] = v.entry.ID, strconv.FormatInt(v.rest, 10), v.offer()
+		}
+	}
+	t.add(t.mk(text, t.noteDeleteButtons()...))
+	return nil
+}
+
+// noteDeleteButtons are the delete question's buttons, by its draft.
+func (t *turn) noteDeleteButtons() []Button {
+	bs := []Button{t.btn("corrections.btn.delete", "yes")}
+	switch t.sess.Draft[dVoid] {
+	case voidFull:
+		bs = append(bs, t.btn("corrections.btn.delete_void", "void"))
+	case voidPart:
+		bs = append(bs, t.btn("corrections.btn.delete_void_rest", "void"))
+	}
+	return append(bs, t.btn("core.btn.cancel", "no"))
+}
+
+// earnVoid is what deleting a note may do to the earn its purchase made.
+type earnVoid struct {
+	found bool               // the note has an earn not corrected
+	entry ledger.PointsEntry // that earn
+	rest  int64              // what of it is left to take back (unspentOf)
+	may   bool               // the speaker may take it back
+	data  map[string]any     // the figures the messages name
+}
+
+// offer is what the delete question offers to take back: voidFull,
+// voidPart, or "" (nothing left, or not the speaker's to take back).
+func (v earnVoid) offer() string {
+	switch {
+	case !v.may || v.rest <= 0:
+		return ""
+	case v.rest == v.entry.Points:
+		return voidFull
+	}
+	return voidPart
+}
+
+// lineID is the delete question's line about the earn.
+func (v earnVoid) lineID() string {
+	switch {
+	case v.rest <= 0:
+		return "corrections.note.delete_earned_spent"
+	case !v.may:
+		return "corrections.note.delete_earned_manager"
+	case v.rest < v.entry.Points:
+		return "corrections.note.delete_earned_part"
+	}
+	return "corrections.note.delete_earned"
+}
+
+// noteEarnVoid finds the earn note n's purchase made, not corrected since,
+// and what of it a delete could take back; none for an erased customer.
+func (t *turn) noteEarnVoid(n ledger.Note) (earnVoid, error) {
+	var v earnVoid
+	c, err := t.tx.Customer(n.CustomerID)
+	if errors.Is(err, ledger.ErrCustomerNotFound) || err == nil && c.Erased {
+		return v, nil
+	}
+	if err != nil {
+		return v, fmt.Errorf("dialog: read customer: %w", err)
+	}
+	es, err := t.tx.PointsOf(c.ID, 0)
+	if err != nil {
+		return v, fmt.Errorf("dialog: read points: %w", err)
+	}
+	i := slices.IndexFunc(es, func(e ledger.PointsEntry) bool {
+		return e.NoteID == n.ID && e.Kind == ledger.PointsEarn && e.ReversedBy == ""
+	})
+	if i < 0 {
+		return v, nil
+	}
+	v.found, v.entry = true, es[i]
+	bal, err := t.tx.Balance(c.ID)
+	if err != nil {
+		return v, fmt.Errorf("dialog: read balance: %w", err)
+	}
+	if v.rest, err = t.unspentOf(c, v.entry, bal); err != nil {
+		return v, err
+	}
+	v.may = t.role == ledger.RoleManager || v.entry.ActorID == t.actor.ID() && t.now.Sub(v.entry.At) <= UndoWindow
+	num, err := t.entryNumber(v.entry)
+	if err != nil {
+		return v, err
+	}
+	v.data = map[string]any{
+		"Name": c.Name, "N": num, "Points": t.pts(v.entry.Points), "Rest": t.pts(v.rest), "Used": t.pts(v.entry.Points - v.rest),
+		"Balance": t.pts(bal), "After": t.pts(bal - v.rest), "Change": t.signedPts(-v.rest),
+	}
+	return v, nil
 }
 
 // noteButton answers a note's button on the card ("note:<id>"): it offers
@@ -717,12 +831,23 @@ func (t *turn) correctStep(in input) error {
 			return nil
 		}
 		yesID := op.yes
+		if d[dOp] == opNoteDelete && d[dVoid] != "" &&
+			(t.isButton(in, "void", "corrections.btn.delete_void") || t.isButton(in, "void", "corrections.btn.delete_void_rest")) {
+			if err := t.fire("done"); err != nil {
+				return err
+			}
+			return t.deleteNote(true)
+		}
 		answer := typedStep(in, nil, nil) // "네", "yes", "ok" to "Earn 2,750P once more?"
 		if answer <= 0 && !t.isButton(in, "yes", yesID) {
 			if answer < 0 || t.isButton(in, "no", "core.btn.cancel") {
 				return t.cancel()
 			}
-			t.say("corrections.bad_confirm", map[string]any{"Yes": t.text(yesID, nil)}, t.btn(yesID, "yes"), t.btn("core.btn.cancel", "no"))
+			bs := []Button{t.btn(yesID, "yes"), t.btn("core.btn.cancel", "no")}
+			if d[dOp] == opNoteDelete {
+				bs = t.noteDeleteButtons()
+			}
+			t.say("corrections.bad_confirm", map[string]any{"Yes": t.text(yesID, nil)}, bs...)
 			return nil
 		}
 		if err := t.fire("done"); err != nil {
@@ -740,8 +865,7 @@ func (t *turn) correctNoteNext(event string) error {
 		return err
 	}
 	if event == "delete" {
-		t.askNoteDelete(n)
-		return nil
+		return t.askNoteDelete(n)
 	}
 	if err := t.fire(event); err != nil {
 		return err
@@ -769,10 +893,26 @@ func (t *turn) draftNote() (ledger.Note, bool, error) {
 	return n, true, nil
 }
 
-func (t *turn) confirmedNoteDelete() error {
+func (t *turn) confirmedNoteDelete() error { return t.deleteNote(false) }
+
+// deleteNote deletes the draft's note and, with void, takes back its earn
+// as the question offered (dVoid), in the one transaction of the turn: a
+// correction refused rolls the deletion back too. Figures changed since
+// the question (points spent, the earn corrected elsewhere) ask it again
+// with the new ones rather than take back what was not shown.
+func (t *turn) deleteNote(void bool) error {
+	d := t.sess.Draft
 	n, ok, err := t.draftNote()
 	if err != nil || !ok {
 		return err
+	}
+	v, err := t.noteEarnVoid(n)
+	if err != nil {
+		return err
+	}
+	if void && (v.offer() == "" || v.offer() != d[dVoid] || v.entry.ID != d[dEntry] || strconv.FormatInt(v.rest, 10) != d[dRest]) {
+		t.say("corrections.note.delete_changed", nil)
+		return t.askNoteDelete(n)
 	}
 	t.end()
 	if _, err := t.tx.DeleteNote(n.ID); err != nil {
@@ -785,10 +925,27 @@ func (t *turn) confirmedNoteDelete() error {
 		return err
 	}
 	text := t.text("corrections.note.deleted", map[string]any{"Date": t.day(n.At)})
+	since := n.At
+	switch {
+	case void:
+		if err := t.voidNoteEarn(v); err != nil {
+			return err
+		}
+		id := "corrections.note.deleted_voided"
+		if v.offer() == voidPart {
+			id = "corrections.note.deleted_voided_part"
+		}
+		text += "\n" + t.text(id, v.data)
+		if v.entry.At.Before(since) {
+			since = v.entry.At
+		}
+	case v.found:
+		text += "\n" + t.text("corrections.note.deleted_points_kept", v.data)
+	}
 	if c, err := t.tx.Customer(n.CustomerID); err != nil {
 		return fmt.Errorf("dialog: read customer: %w", err)
 	} else if !c.Erased {
-		line, err := t.tierAfterCorrection(c, n.At)
+		line, err := t.tierAfterCorrection(c, since)
 		if err != nil {
 			return err
 		}
@@ -796,6 +953,33 @@ func (t *turn) confirmedNoteDelete() error {
 	}
 	t.add(t.mk(text))
 	return nil
+}
+
+// voidNoteEarn appends the correction of v's earn (whole, or what is left
+// of it), audited as /points void's and the partial correction's are.
+func (t *turn) voidNoteEarn(v earnVoid) error {
+	var r ledger.PointsEntry
+	var err error
+	detail := "reverse " + v.entry.ID
+	if v.rest < v.entry.Points {
+		r, err = ledger.PartialReversalOf(v.entry, v.rest, t.actor.ID(), "", t.now)
+		detail = "reverse-part " + v.entry.ID + " " + strconv.FormatInt(v.rest, 10)
+	} else {
+		r, err = ledger.ReversalOf(v.entry, t.actor.ID(), "", t.now)
+	}
+	if err != nil {
+		return fmt.Errorf("dialog: void note earn: %w", err)
+	}
+	if err := t.tx.AddPoints(&r); err != nil {
+		switch {
+		case errors.Is(err, ledger.ErrInsufficientPoints):
+			return refuse("corrections.points.negative", v.data)
+		case errors.Is(err, ledger.ErrAlreadyReversed):
+			return refuse("corrections.points.already", v.data)
+		}
+		return fmt.Errorf("dialog: void note earn: %w", err)
+	}
+	return t.audit("points", v.entry.CustomerID, detail)
 }
 
 // confirmedCustomer ends the confirm step and returns the customer its

@@ -289,12 +289,25 @@ func (t *turn) listStaff() error {
 	for _, m := range ms {
 		add(m.ID, m.Name, m.Role, "core.staff.line")
 	}
+	// A trusted channel (the console) says who speaks and in which role
+	// (:as staff 민지): a word for the message, not a grant, so its
+	// speakers are in no list. Said, where "등록된 사람이 없어요" read as if
+	// 민지 and 지현, who had just spoken as staff, had no role.
+	trusted := t.e.trusted[t.m.Channel]
 	if len(lines) == 0 {
 		// Not "1명" over a line saying there is nobody.
+		if trusted {
+			t.say("core.staff.none_trusted", nil)
+			return nil
+		}
 		t.say("core.staff.none", nil)
 		return nil
 	}
-	t.add(t.mkSections(t.text("core.staff.head", map[string]any{"Count": len(lines)}), []Section{{Lines: lines}}))
+	head := t.text("core.staff.head", map[string]any{"Count": len(lines)})
+	if trusted {
+		head += "\n" + t.text("core.staff.trusted_note", nil)
+	}
+	t.add(t.mkSections(head, []Section{{Lines: lines}}))
 	return nil
 }
 

@@ -3,6 +3,7 @@ package dialog
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dangol/dangol/ledger"
 )
@@ -190,6 +191,120 @@ func TestNoteAmountEarn(t *testing.T) {
 			runSteps(t, h, []step{{msg: managerMsg("/program tiers 단골 5회, VIP 15회 또는 50만원")}})
 			cid := h.customer("남궁민", phone)
 			runSteps(t, h, tc.steps(h, cid))
+		})
+	}
+}
+
+// TestNoteDeleteEarned: deleting a note whose purchase was earned for says
+// the points stay and offers to take them back in the same transaction
+// ([삭제하고 적립도 취소], a correction of the earn); an earn partly spent
+// offers to correct what is left, one all spent says it cannot, one the
+// speaker may not correct (staff, past UndoWindow) names /points void; a
+// plain [삭제] keeps the points and says so; figures changed while the
+// question waited ask it again. The tester deleted a note that had earned
+// 2,250P and found the points still there, unmentioned.
+func TestNoteDeleteEarned(t *testing.T) {
+	const phone = "010-3000-0002"
+	write := func(h *harness) []step {
+		return []step{
+			{msg: staffMsg("/note")},
+			{msg: staffMsg(phone)},
+			{msg: staffMsg("클리닉 패키지 결제")},
+			{msg: staffMsg("100000")},
+			{msg: press(staffMsg(""), "skip")},
+			{msg: press(staffMsg(""), "skip")},
+			{msg: press(staffMsg(""), "yes")},
+			{build: func() Message { return press(staffMsg(""), "ne:"+h.allNotes()[0].ID) }, want: []string{"5,000P"}},
+		}
+	}
+	pts := func(h *harness, n string) string { return h.text("core.fmt.points", map[string]any{"N": n}) }
+	line := func(h *harness, id string, d map[string]any) string {
+		base := map[string]any{"Name": "남궁민", "N": 1, "Points": pts(h, "5,000")}
+		for k, v := range d {
+			base[k] = v
+		}
+		return h.text(id, base)
+	}
+	state := func(balance int64, notes int) func(*testing.T, *harness, []Reply) {
+		return func(t *testing.T, h *harness, _ []Reply) {
+			t.Helper()
+			cid := h.byPhone(phone).ID
+			if b := h.balance(cid); b != balance {
+				t.Errorf("balance %d, want %d", b, balance)
+			}
+			if n := len(h.notes(cid)); n != notes {
+				t.Errorf("%d notes, want %d", n, notes)
+			}
+		}
+	}
+	tests := []struct {
+		name    string
+		partial bool // a partial correction, which checkLedger does not read
+		steps   func(h *harness) []step
+	}{
+		{name: "void", steps: func(h *harness) []step {
+			return []step{
+				{msg: staffMsg("/note delete " + phone + " 1"), want: []string{line(h, "corrections.note.delete_earned", nil)}, payloads: []string{"yes", "void", "no"}, check: state(5000, 1)},
+				{msg: press(staffMsg(""), "void"), want: []string{
+					h.text("corrections.note.deleted", map[string]any{"Date": "2026-05-13"}),
+					line(h, "corrections.note.deleted_voided", map[string]any{"Change": "-5,000P", "Balance": pts(h, "5,000"), "After": pts(h, "0")}),
+				}, check: all(state(0, 0), func(t *testing.T, h *harness, _ []Reply) {
+					es := h.points(h.byPhone(phone).ID)
+					if len(es) != 2 || es[0].Reverses != es[1].ID || es[0].Points != -5000 {
+						t.Errorf("entries %+v, want the earn and its correction", es)
+					}
+					if n := auditsOf(h, "points"); n < 2 {
+						t.Errorf("%d points audits, want the earn's and the correction's", n)
+					}
+				})},
+			}
+		}},
+		{name: "keep", steps: func(h *harness) []step {
+			return []step{
+				{msg: staffMsg("/note delete " + phone + " 1")},
+				{msg: press(staffMsg(""), "yes"), want: []string{line(h, "corrections.note.deleted_points_kept", nil)}, check: state(5000, 0)},
+			}
+		}},
+		{name: "part spent", partial: true, steps: func(h *harness) []step {
+			return []step{
+				{msg: staffMsg("/points redeem " + phone + " 2000")},
+				{msg: staffMsg("/note delete " + phone + " 1"), want: []string{line(h, "corrections.note.delete_earned_part", map[string]any{"Used": pts(h, "2,000"), "Rest": pts(h, "3,000")})}, payloads: []string{"void"}},
+				{msg: press(staffMsg(""), "void"), want: []string{line(h, "corrections.note.deleted_voided_part", map[string]any{"Used": pts(h, "2,000"), "Rest": pts(h, "3,000"), "Change": "-3,000P", "Balance": pts(h, "3,000"), "After": pts(h, "0")})}, check: state(0, 0)},
+			}
+		}},
+		{name: "all spent", steps: func(h *harness) []step {
+			return []step{
+				{msg: staffMsg("/points redeem " + phone + " 5000")},
+				{msg: staffMsg("/note delete " + phone + " 1"), want: []string{line(h, "corrections.note.delete_earned_spent", nil)}, not: []string{h.text("corrections.btn.delete_void", nil)}, payloads: []string{"yes", "no"}},
+				{msg: press(staffMsg(""), "void"), check: state(0, 1)},
+			}
+		}},
+		{name: "not the speaker's", steps: func(h *harness) []step {
+			return []step{
+				{msg: staffMsg("/note delete " + phone + " 1"), advance: UndoWindow + time.Hour, want: []string{line(h, "corrections.note.delete_earned_manager", nil)}, not: []string{h.text("corrections.btn.delete_void", nil)}},
+				{msg: press(staffMsg(""), "no")},
+				{msg: managerMsg("/note delete " + phone + " 1"), payloads: []string{"void"}},
+				{msg: press(managerMsg(""), "void"), check: state(0, 0)},
+			}
+		}},
+		{name: "changed meanwhile", partial: true, steps: func(h *harness) []step {
+			return []step{
+				{msg: staffMsg("/note delete " + phone + " 1"), payloads: []string{"void"}},
+				{msg: staff2Msg("/points redeem " + phone + " 1000")},
+				{msg: press(staffMsg(""), "void"), ids: []string{"corrections.note.delete_changed"}, want: []string{line(h, "corrections.note.delete_earned_part", map[string]any{"Used": pts(h, "1,000"), "Rest": pts(h, "4,000")})}, payloads: []string{"void"}, check: state(4000, 1)},
+				{msg: press(staffMsg(""), "void"), check: state(0, 0)},
+			}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, "")
+			h.customer("남궁민", phone)
+			runSteps(t, h, write(h))
+			runSteps(t, h, tc.steps(h))
+			if err := checkLedger(h, h.byPhone(phone).ID); err != nil && !tc.partial {
+				t.Error(err)
+			}
 		})
 	}
 }

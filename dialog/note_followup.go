@@ -57,7 +57,7 @@ func readFollowUpDay(s string, now time.Time, loc *time.Location) (time.Time, fo
 	}
 	day, ok := parseDate(s, now, loc)
 	switch {
-	case !ok && dateShaped(s):
+	case !ok && (dateShaped(s) || dateShaped(withoutOn(s))):
 		return time.Time{}, followUpNoSuchDay
 	case !ok:
 		return time.Time{}, followUpUnreadable
@@ -98,13 +98,25 @@ func (t *turn) followUpWarning(text string) string {
 	case followUpUnreadable:
 		return t.text("core.note.followup_unread", nil)
 	case followUpNoSuchDay:
-		return t.text("input.followup.no_such_day", map[string]any{"Input": phrase})
+		return t.text("input.followup.no_such_day", map[string]any{"Input": withoutOn(phrase)})
 	case followUpPast:
 		return t.text("input.followup.past", map[string]any{"Date": t.day(day)})
 	case followUpTooFar:
 		return t.text("input.followup.too_far", map[string]any{"Date": t.day(day), "Days": followUpHorizonDays})
 	}
 	return ""
+}
+
+// withoutOn is a day's words without the English "on" they follow ("follow
+// up on 2/30"): dateShaped reads "on" before a month's name only, so "on
+// 2/30" was told as a day unread where "2/30 연락" was told as no day on the
+// calendar.
+func withoutOn(s string) string {
+	w := strings.TrimSpace(s)
+	if len(w) > 3 && strings.EqualFold(w[:3], "on ") {
+		return strings.TrimSpace(w[3:])
+	}
+	return w
 }
 
 // oneLineFollowUp reads the follow-up a one-line note asks for at its end

@@ -133,7 +133,8 @@ func TestFollowUpFault(t *testing.T) {
 		{"상담함 다음 연락 13/45", followUpNoSuchDay, "", "13/45"},
 		{"상담함 2/30 연락", followUpNoSuchDay, "", "2/30"},
 		{"trim follow up on Feb 30", followUpNoSuchDay, "", "on feb 30"},
-		{"상담 5/12 연락", followUpPast, "2026-05-12", ""}, // yesterday, not a year on
+		{"follow up on 2/30", followUpNoSuchDay, "", "on 2/30"}, // was "could not read"
+		{"상담 5/12 연락", followUpPast, "2026-05-12", ""},          // yesterday, not a year on
 		{"상담 2025-01-01 연락", followUpPast, "2025-01-01", ""},
 		{"상담 어제 연락", followUpPast, "2026-05-12", ""},
 		{"상담 2027-05-12 연락", followUpTooFar, "2027-05-12", ""},
@@ -198,6 +199,7 @@ func TestNote_FollowUpWarning(t *testing.T) {
 				{"상담함 다음 연락 2/30", saved, h.text("input.followup.no_such_day", map[string]any{"Input": "2/30"})},
 				{"상담함 다음 연락 13/45", saved, h.text("input.followup.no_such_day", map[string]any{"Input": "13/45"})},
 				{"상담함 2/30 연락", saved, h.text("input.followup.no_such_day", map[string]any{"Input": "2/30"})},
+				{"trim follow up on 2/30", saved, h.text("input.followup.no_such_day", map[string]any{"Input": "2/30"})},
 				{"상담함 1000일 후 연락", saved, h.text("input.followup.too_far", map[string]any{"Date": "2029-02-06", "Days": 300})},
 				{"상담함 어제 연락", saved, h.text("input.followup.past", map[string]any{"Date": "2026-05-12"})},
 				{"상담함 2025-01-01 연락", saved, h.text("input.followup.past", map[string]any{"Date": "2025-01-01"})},

@@ -96,3 +96,29 @@ func TestStaffNameLearned(t *testing.T) {
 		})
 	}
 }
+
+// TestStaffListTrusted: /staff in the console, whose speakers are asserted
+// by :as, says that they hold no grant instead of "등록된 사람이 없어요"
+// alone (tester X2: 민지 and 지현 had just spoken as staff); the list of a
+// shop with configured members says it under them; Slack's list says
+// nothing of the console.
+func TestStaffListTrusted(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			console := func(text string) Message {
+				return Message{Channel: ChannelConsole, UserID: "사장", UserName: "사장", ConversationID: "manager:사장", Role: ledger.RoleManager, Text: text, Private: true, Lang: lang}
+			}
+			none, trusted := h.text("core.staff.none_trusted", nil), h.text("core.staff.trusted_note", nil)
+			runSteps(t, h, []step{
+				{msg: console("/staff"), want: []string{trusted, h.text("core.staff.head", map[string]any{"Count": 3})}},
+				{msg: managerMsg("/staff"), not: []string{trusted}},
+			})
+			h.cfg.Managers, h.cfg.Staff = nil, nil
+			h.reopen()
+			runSteps(t, h, []step{
+				{msg: console("/staff"), want: []string{none}, not: []string{h.text("core.staff.none", nil)}},
+			})
+		})
+	}
+}

@@ -235,6 +235,9 @@ func (c *Console) handleLine(ctx context.Context, s string) (quit bool, err erro
 			c.println(hint)
 			break
 		} else {
+			if c.superseded(s) {
+				c.println(c.text("console.button.none", map[string]any{"N": s}))
+			}
 			m.Text = s
 		}
 		c.send(ctx, m)
@@ -362,18 +365,47 @@ func (c *Console) staleButton(s string) (string, bool) {
 	return c.text("console.button.stale", map[string]any{"N": s, "Keys": strings.Join(keys, ", ")}), true
 }
 
+// superseded reports whether s, a short number that presses nothing, may
+// have been meant for buttons the speaker saw earlier: the reply shown
+// since had none. It goes to the engine as text all the same, as the
+// platforms send it, and the console says so.
+func (c *Console) superseded(s string) bool {
+	if len(s) > 2 || !isDigits(s) {
+		return false
+	}
+	keys := []string{c.conversation(), dmKey(c.name)}
+	if c.role == ledger.RoleStaff || c.role == ledger.RoleManager {
+		keys = append(keys, staffChannel)
+	}
+	for _, k := range keys {
+		if b := c.buttons[k]; b.had || len(b.choices) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // staffChannel keys the buttons of the staff channel in Console.buttons.
 const staffChannel = "\x00staff"
 
-// shown is a set of buttons and when it was shown.
+// shown is a set of buttons and when it was shown: n orders every set the
+// console remembered, line is the input line whose replies showed it. A
+// reply to the conversation without buttons is remembered too, as an
+// empty set: a number then presses nothing, where it pressed the buttons
+// of an older reply (a manager's stray "1" after /program took on a
+// complaint from a staff-channel alert shown long before). had says some
+// earlier set there had buttons.
 type shown struct {
 	n       int
+	line    int
+	had     bool
 	choices []choice
 }
 
 // current returns the buttons a number presses now: those of the speaker's
-// latest reply that had some or, for staff and managers, of the staff
-// channel if that showed buttons more recently (they read it too).
+// latest reply or, for staff and managers, of the staff channel if that
+// showed buttons more recently (they read it too). The latest reply
+// without buttons has none to press, whatever came before it.
 //
 // A direct message to the speaker's console address (a morning follow-up
 // DM) counts as theirs too, when it is the newest.
@@ -394,10 +426,16 @@ func (c *Console) current() []choice {
 // console user name.
 func dmKey(name string) string { return "\x00dm:" + name }
 
-// remember makes chs the latest buttons shown in key.
+// remember makes chs the latest buttons shown in key. A reply without
+// buttons that comes after one with them in answer to the same line (a
+// notice after the question) leaves the question's buttons current.
 func (c *Console) remember(key string, chs []choice) {
+	was := c.buttons[key]
+	if len(chs) == 0 && len(was.choices) > 0 && was.line == c.line {
+		return
+	}
 	c.shownN++
-	c.buttons[key] = shown{n: c.shownN, choices: chs}
+	c.buttons[key] = shown{n: c.shownN, line: c.line, had: was.had || len(was.choices) > 0, choices: chs}
 }
 
 // choice is a button with the number that presses it.
@@ -521,7 +559,7 @@ func (c *Console) render(r dialog.Reply, conv string) {
 
 	switch r.To {
 	case dialog.ToConversation:
-		if conv != "" && len(chs) > 0 {
+		if conv != "" {
 			c.remember(conv, chs)
 		}
 		for _, l := range lines {

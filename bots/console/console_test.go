@@ -53,6 +53,13 @@ func (h *fakeHandler) Handle(ctx context.Context, m dialog.Message) ([]dialog.Re
 		}
 		bs = append(bs, dialog.Button{Label: "5", Payload: "nps:dup"}, dialog.Button{Label: "모름", Payload: "nps:unknown"})
 		return []dialog.Reply{{Text: "추천 점수", Buttons: bs}}, nil
+	case "/ask":
+		// A question, then a notice without buttons in answer to the
+		// same line: the question's buttons stay the ones a number presses.
+		return []dialog.Reply{
+			{Text: "지울까요?", Buttons: []dialog.Button{{Label: "삭제", Payload: "yes"}, {Label: "취소", Payload: "no"}}},
+			{Text: "참고: 되돌릴 수 없어요"},
+		}, nil
 	case "/alert":
 		return []dialog.Reply{
 			{Text: "감사합니다"},
@@ -113,6 +120,7 @@ func TestConsole_Golden(t *testing.T) {
 `},
 		{name: "buttons", script: `
 /choose
+3
 2
 3
 123456
@@ -124,16 +132,26 @@ func TestConsole_Golden(t *testing.T) {
 1
 :as staff 민지
 1
+/alert
+/hi
+1
+/ask
+1
 :as customer 9
 /alert
 1
 :as manager 사장
 /nps
 7
+/nps
 0
+/nps
 11
+/nps
 12
+/nps
 13
+/nps
 14
 `},
 		{name: "elsewhere", script: `

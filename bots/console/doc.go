@@ -21,12 +21,18 @@
 // ("<role>:<name>"), so switching speaker never mixes two flows.
 //
 // Buttons print as "[1] label  [2] label"; a line that is only that number
-// presses the button of the speaker's most recent reply that had buttons.
+// presses the button of the speaker's latest reply. When that reply had no
+// buttons, a number presses nothing, however recent the buttons before it:
+// it goes to the engine as text, as the same keystroke goes on Slack or
+// Telegram (a flow that asks for a number gets it), and the console says
+// so when older buttons could have been meant. A question followed by a
+// notice in answer to the same line keeps the question's buttons.
 // A button labelled with a number (an NPS scale of 0 to 10) prints as just
 // "[7]" and is pressed by that number, so what is typed is what is meant;
 // the other buttons of the reply take the numbers left, from 1. Staff and
 // managers read the staff channel too: when its latest buttons (a low
-// rating's "I'll call them") are newer than their own, a number presses those;
+// rating's "I'll call them") are newer than their own latest reply, a
+// number presses those;
 // so do the buttons of a direct message to the speaker's console address (a
 // follow-up DM's "done") when they are the newest.
 // Replies addressed elsewhere (the staff channel, another user) print behind

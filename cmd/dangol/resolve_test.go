@@ -8,7 +8,8 @@ import (
 
 // TestChat_ComplaintResolved is the resolution of a complaint in the
 // console, in Korean and English: a linked customer's low rating opens
-// complaint #1; the staff member presses [내가 연락할게요], then [해결됨],
+// complaint #1; the staff member presses [내가 연락할게요], then /inbox 1's
+// [종료] (a number presses only the latest reply's buttons),
 // says what was done, sends the shop's apology (naming DANGOL_SHOP_NAME)
 // and gives 1,000 bonus points. The customer gets the apology with the
 // points, and their /points shows the adjust entry with its reason; the
@@ -32,9 +33,10 @@ func TestChat_ComplaintResolved(t *testing.T) {
 				"/start", "1", "815887",
 				"/feedback", "2", "11", comment,
 				":as staff 민지",
-				"1",      // [내가 연락할게요]
-				"/inbox", // 연락 예정
-				"3",      // [해결됨]: what was done?
+				"1",        // [내가 연락할게요]
+				"/inbox",   // 연락 예정
+				"/inbox 1", // the thread with its buttons again: /inbox had none
+				"2",        // [종료]: what was done?
 				note,
 				"1",     // [사과 문구 보내기]
 				"1,000", // bonus points
