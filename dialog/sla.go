@@ -276,10 +276,9 @@ func (e *Engine) threadWeekSection(ctx context.Context, w feedback.Week, lang st
 				return Section{}, false, fmt.Errorf("dialog: slowest thread's customer: %w", err)
 			}
 		}
-		opened := fig.Slowest.OpenedAt.In(e.loc)
 		sec.Lines = append(sec.Lines, e.cat.Text(lang, "threads.week.slowest", map[string]any{
 			"Tag": e.cat.Text(lang, threadTags[threadKindWord(fig.Slowest)], map[string]any{"N": fig.Slowest.Number}), "Who": who,
-			"Opened": e.cat.Text(lang, "summary.date", map[string]any{"Month": int(opened.Month()), "Day": opened.Day()}),
+			"Opened": feedback.DateIn(e.cat, lang, w, e.loc, fig.Slowest.OpenedAt),
 			"Wait":   e.openingText(lang, fig.SlowestWait),
 		}))
 	}

@@ -62,6 +62,11 @@
 // list drops them (as /followups does), and reading a week's follow-ups
 // looks up each of their customers once.
 //
+// A date is shown as month and day ("12/9") within six months of the
+// summarised week, and with its year ("2025-12-09") further away, in
+// every line alike (DateIn for the parts made outside the package): a
+// regular's last visit a year back read as a day of the week.
+//
 // The current week's care list also carries the follow-ups due before the
 // week and still not done (Summary.Overdue, back to OverdueWindow before
 // today, as /followups): one missed in its own week would otherwise leave
