@@ -263,11 +263,17 @@ func (e *Engine) threadWeekSection(ctx context.Context, w feedback.Week, lang st
 		}),
 	)
 	if fig.Slowest.Number != 0 {
-		who := e.cat.Text(lang, "threads.unlinked", nil)
+		// Named as the summary's other lines name a customer (feedback's
+		// summary.customer.*): "(삭제된 고객)" was "미연결 고객" here alone.
+		who := e.cat.Text(lang, "summary.customer.unknown", nil)
 		if fig.Slowest.CustomerID != "" {
 			err := e.store.View(ctx, func(tx *ledger.Tx) error {
 				c, err := tx.Customer(fig.Slowest.CustomerID)
-				if err == nil && !c.Erased {
+				switch {
+				case err != nil:
+				case c.Erased:
+					who = e.cat.Text(lang, "summary.customer.erased", nil)
+				default:
 					who = c.Name
 				}
 				return err
@@ -276,10 +282,9 @@ func (e *Engine) threadWeekSection(ctx context.Context, w feedback.Week, lang st
 				return Section{}, false, fmt.Errorf("dialog: slowest thread's customer: %w", err)
 			}
 		}
-		opened := fig.Slowest.OpenedAt.In(e.loc)
 		sec.Lines = append(sec.Lines, e.cat.Text(lang, "threads.week.slowest", map[string]any{
 			"Tag": e.cat.Text(lang, threadTags[threadKindWord(fig.Slowest)], map[string]any{"N": fig.Slowest.Number}), "Who": who,
-			"Opened": e.cat.Text(lang, "summary.date", map[string]any{"Month": int(opened.Month()), "Day": opened.Day()}),
+			"Opened": feedback.DateIn(e.cat, lang, w, e.loc, fig.Slowest.OpenedAt),
 			"Wait":   e.openingText(lang, fig.SlowestWait),
 		}))
 	}

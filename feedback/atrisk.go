@@ -16,8 +16,8 @@ func IsAtRisk(v ledger.VisitStats, now time.Time) bool { return atRisk(v, now) }
 
 // AtRiskRegulars returns the regulars at risk at now as the summary lists
 // them (the most visits first, then the longest away), at most limit (0:
-// DefaultLimit), with their names (an erased one marked Erased, never
-// named), and how many there are in all. It reads every customer's visit
+// DefaultLimit), with their names, and how many there are in all; erased
+// customers are neither listed nor counted, as in the summary. It reads every customer's visit
 // stats and the records of those it returns only: what staff need to act
 // on each (dialog's [안부 메시지]) without computing a whole week.
 func AtRiskRegulars(tx *ledger.Tx, now time.Time, limit int) ([]AtRisk, int, error) {
@@ -31,7 +31,7 @@ func AtRiskRegulars(tx *ledger.Tx, now time.Time, limit int) ([]AtRisk, int, err
 		return a.Last.Before(c.Last)
 	}}
 	n := 0
-	err := tx.ScanVisitStats(func(v ledger.VisitStats) error {
+	err := tx.ScanLiveVisitStats(func(v ledger.VisitStats) error {
 		if atRisk(v, now) {
 			n++
 			list.push(AtRisk{

@@ -52,7 +52,7 @@ func (s *Summary) Chart(t Translator, lang string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := printer{t: t, lang: lang}
+	p := printer{t: t, lang: lang, week: s.Days[0].Date}
 	canvas := image.NewRGBA(image.Rect(0, 0, chartWidth, chartHeight))
 	draw.Draw(canvas, canvas.Bounds(), image.NewUniform(drawing.ColorWhite), image.Point{}, draw.Src)
 

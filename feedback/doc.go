@@ -58,9 +58,17 @@
 // A summary for the ForPublic audience names nobody: no customers, no staff,
 // no comments, only counts. Erased customers are counted but never named:
 // they show as a neutral placeholder, and their comments are not shown.
-// Their follow-ups are neither: nobody is left to call back, so the care
-// list drops them (as /followups does), and reading a week's follow-ups
-// looks up each of their customers once.
+// Their follow-ups and their place among the regulars at risk are
+// neither: nobody is left to call back or win back, so the care list
+// drops them (as /followups and /customers do); reading a week's
+// follow-ups looks up each of their customers once, and the at-risk scan
+// walks the erased set beside the visit stats (ledger.ScanLiveVisitStats).
+// Their low ratings stay counted, named "(삭제된 고객)" in every line.
+//
+// A date is shown as month and day ("12/9") within six months of the
+// summarised week, and with its year ("2025-12-09") further away, in
+// every line alike (DateIn for the parts made outside the package): a
+// regular's last visit a year back read as a day of the week.
 //
 // The current week's care list also carries the follow-ups due before the
 // week and still not done (Summary.Overdue, back to OverdueWindow before

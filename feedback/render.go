@@ -2,6 +2,7 @@ package feedback
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -24,7 +25,7 @@ type Section struct {
 // the week before (▲ up, ▼ down, = unchanged as displayed). ForPublic
 // readers get counts only: no customer or staff names, no comments.
 func (s *Summary) Render(t Translator, lang string, audience Audience) (headline string, sections []Section) {
-	p := printer{t: t, lang: lang, public: audience != ForStaff, current: s.Current(), avgWeeks: cmp.Or(s.AvgWeeks(), TrendWeeks)}
+	p := printer{t: t, lang: lang, public: audience != ForStaff, current: s.Current(), avgWeeks: cmp.Or(s.AvgWeeks(), TrendWeeks), week: s.Days[0].Date}
 	headline = p.text("summary.headline", map[string]any{
 		"Week": s.Week.String(), "From": p.date(s.Days[0].Date), "To": p.date(s.Days[6].Date),
 	})
@@ -69,12 +70,41 @@ type printer struct {
 	// avgWeeks is how many weeks the averages cover (Summary.AvgWeeks),
 	// TrendWeeks when none does (their averages then show "–").
 	avgWeeks int
+	// week is the summarised week's Monday, midnight in the shop's time
+	// zone: the date its dates are shown near (dateText).
+	week time.Time
 }
 
 func (p printer) text(id string, data any) string { return p.t.Text(p.lang, id, data) }
 
-func (p printer) date(t time.Time) string {
-	return p.text("summary.date", map[string]any{"Month": int(t.Month()), "Day": t.Day()})
+// date shows t, a time in the shop's time zone, as every line of the
+// summary shows a date (dateText).
+func (p printer) date(t time.Time) string { return dateText(p.t, p.lang, p.week, t) }
+
+// yearlessMonths is how far from the summarised week a date may be and
+// still be shown without its year: a reader takes "12/9" for the 9
+// December nearest the week, so a date further away shows its year
+// ("2025-12-09"). A regular's last visit a year back read as a day of the
+// week summarised.
+const yearlessMonths = 6
+
+// dateText shows d in lang as a summary of the week starting at week
+// shows it: "12/9" within yearlessMonths of the week, "2025-12-09" beyond.
+func dateText(t Translator, lang string, week, d time.Time) string {
+	if d.Before(week.AddDate(0, -yearlessMonths, 0)) || !d.Before(week.AddDate(0, yearlessMonths, 7)) {
+		return t.Text(lang, "summary.date_year", map[string]any{
+			"Year": d.Year(), "Month": fmt.Sprintf("%02d", int(d.Month())), "Day": fmt.Sprintf("%02d", d.Day()),
+		})
+	}
+	return t.Text(lang, "summary.date", map[string]any{"Month": int(d.Month()), "Day": d.Day()})
+}
+
+// DateIn shows d (any time; it is read in loc) as the summary of week w
+// shows its dates, for the parts of a summary made outside this package
+// (dialog's questions and complaints): one rule for every date it prints.
+func DateIn(t Translator, lang string, w Week, loc *time.Location, d time.Time) string {
+	loc = zone(loc)
+	return dateText(t, lang, w.Start(loc), d.In(loc))
 }
 
 // name shows a customer: their name, or a neutral placeholder for an erased

@@ -268,7 +268,8 @@ type Summary struct {
 	Birthdays     []Birthday // in date order; at most Options.Limit
 	BirthdayCount int
 	// AtRisk lists regulars at risk, the most visits first; at most
-	// Options.Limit. AtRiskCount counts them all, erased customers included.
+	// Options.Limit. AtRiskCount counts them all. Neither holds an erased
+	// customer: nobody is left to win back (as with follow-ups).
 	AtRisk      []AtRisk
 	AtRiskCount int
 
@@ -823,7 +824,9 @@ func (s *Summary) AtRiskAt() time.Time {
 // scanVisitStats counts the regulars at risk at AtRiskAt. The visit stats
 // are today's: a customer who came after a past week's end has them
 // rebuilt as of its end (visitsBefore), so her return does not take her
-// off that week's list, nor a visit since put her on it.
+// off that week's list, nor a visit since put her on it. Erased customers
+// are left out, as /customers leaves them out of its 뜸한 단골: the list
+// is of people to win back, and their figures keep their visits.
 func (b *builder) scanVisitStats(tx *ledger.Tx) error {
 	at := b.s.AtRiskAt()
 	var later map[string]ledger.VisitStats
@@ -837,7 +840,7 @@ func (b *builder) scanVisitStats(tx *ledger.Tx) error {
 			})
 		}
 	}
-	err := tx.ScanVisitStats(func(v ledger.VisitStats) error {
+	err := tx.ScanLiveVisitStats(func(v ledger.VisitStats) error {
 		switch {
 		case !v.First.Before(at):
 			// Not a customer yet at the week's end.
@@ -959,7 +962,7 @@ func (b *builder) visitsBefore(tx *ledger.Tx, stats map[string]ledger.VisitStats
 		}
 		out = append(out, v)
 	}
-	// In id order, as ScanVisitStats gives the others: ties on the list
+	// In id order, as ScanLiveVisitStats gives the others: ties on the list
 	// fall the same way every time.
 	slices.SortFunc(out, func(a, c ledger.VisitStats) int { return cmp.Compare(a.CustomerID, c.CustomerID) })
 	return out, nil

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"time"
@@ -111,6 +112,32 @@ func (tx *Tx) ScanVisitStats(fn func(VisitStats) error) error {
 		s, err := decodeVisits(k, v)
 		if err != nil {
 			return fmt.Errorf("ledger: scan visit stats: %w", err)
+		}
+		if err := fn(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ScanLiveVisitStats is ScanVisitStats without the erased customers, for
+// lists of people to care for (the summary's regulars at risk): it walks
+// the erased set beside the visit stats, both in id order, so leaving the
+// erased out costs no lookup per customer.
+func (tx *Tx) ScanLiveVisitStats(fn func(VisitStats) error) error {
+	ec := tx.bucket(bucketErased).Cursor()
+	ek, _ := ec.First()
+	c := tx.bucket(bucketVisits).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		for ek != nil && bytes.Compare(ek, k) < 0 {
+			ek, _ = ec.Next()
+		}
+		if ek != nil && bytes.Equal(ek, k) {
+			continue
+		}
+		s, err := decodeVisits(k, v)
+		if err != nil {
+			return fmt.Errorf("ledger: scan live visit stats: %w", err)
 		}
 		if err := fn(s); err != nil {
 			return err
