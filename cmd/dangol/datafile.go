@@ -26,7 +26,8 @@ import (
 //   - a missing file for a command that does not create (create false) is
 //     refused as cli.err.db_missing.
 //
-// A rehearsal's copy (chat --at) is dangol's own and starts empty.
+// A rehearsal's copy (chat --at) is dangol's own; the shop's file it
+// copies is asked first (rehearse), so a missing one is refused alike.
 func (m *Main) checkDataFile(path string, create bool) error {
 	if m.rehearsal != nil && path == m.rehearsal.copy {
 		return nil
