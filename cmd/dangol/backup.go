@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/robfig/cron/v3"
+
 	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/ledger"
 )
@@ -363,7 +365,11 @@ var backupName = regexp.MustCompile(`^dangol-\d{4}-\d{2}-\d{2}T\d{4}\.db$`)
 // with how to turn them on. A schedule that does not parse, or a folder
 // that cannot be created or written, is a *usageError naming its setting:
 // found at start, not at 03:00.
-func (m *Main) backupSchedule() (*dialog.Job, error) {
+//
+// A backup refused because the ledger is damaged is told, with deliver,
+// to the staff channel (where the disk warning goes, and the managers
+// read), at most once a day: the first occurrence of each day.
+func (m *Main) backupSchedule(deliver func(context.Context, dialog.Reply) error) (*dialog.Job, error) {
 	dir := m.Config.BackupDir
 	spec := strings.TrimSpace(m.Config.BackupCron)
 	if spec == "" {
@@ -382,14 +388,22 @@ func (m *Main) backupSchedule() (*dialog.Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &scheduledBackups{store: m.Store, key: opts.Key, dir: dir, keep: m.Config.BackupKeep, loc: m.Config.Loc, logger: m.Logger}
+	b := &scheduledBackups{store: m.Store, key: opts.Key, dir: dir, keep: m.Config.BackupKeep, loc: m.Config.Loc, logger: m.Logger,
+		db: m.Config.DB, lang: m.Config.Lang, text: m.Catalog.Text}
+	if sc, err := cron.ParseStandard(spec); err == nil {
+		b.firstOfDay = func(at time.Time) bool {
+			y, mo, d := at.In(m.Config.Loc).Date()
+			midnight := time.Date(y, mo, d, 0, 0, 0, 0, m.Config.Loc)
+			return sc.Next(midnight.Add(-time.Second)).Equal(at)
+		}
+	}
 	job := dialog.Job{
 		Name: backupJob, Spec: spec, Loc: m.Config.Loc, MaxLate: backupMaxLate,
-		// A backup sends nothing: Posts does the work and returns no
-		// replies, which completes the occurrence; an error has the
-		// scheduler try again with back-off.
+		// A backup sends nothing but the notice of a damaged ledger:
+		// Posts does the work, and no replies completes the occurrence;
+		// an error has the scheduler try again with back-off.
 		Posts:   b.posts,
-		Deliver: func(context.Context, dialog.Reply) error { return nil },
+		Deliver: deliver,
 	}
 	if _, err := dialog.NewScheduler(dialog.SchedulerConfig{Store: m.Store, Jobs: []dialog.Job{job}, Now: m.Now}); err != nil {
 		return nil, m.usage("cli.err.cron", map[string]any{
@@ -429,11 +443,37 @@ type scheduledBackups struct {
 	keep   int
 	loc    *time.Location
 	logger *slog.Logger
+
+	// db, lang and text word the notice of a refused backup, to the staff
+	// channel; text nil: none. firstOfDay says whether at is the day's
+	// first occurrence, the one that tells (nil: every one is).
+	db         string
+	lang       string
+	text       func(lang, id string, data any) string
+	firstOfDay func(at time.Time) bool
 }
 
-// posts is the backup job's Posts: it makes the backup due at at.
+// posts is the backup job's Posts: it makes the backup due at at. A
+// backup refused because the ledger is damaged completes the occurrence,
+// with the notice of the day's first one: trying again every few minutes
+// would copy the whole file each time and find the same damage, which
+// only a restore mends. Until then the good backups stay as they are (no
+// dated backup is written, so rotation removes none) and each occurrence
+// keeps the newest copy of what is readable as damagedBackup.
 func (b *scheduledBackups) posts(ctx context.Context, at time.Time) ([]dialog.Reply, error) {
-	if err := b.run(ctx, at); err != nil {
+	err := b.run(ctx, at)
+	var refused *refusedBackup
+	if errors.As(err, &refused) {
+		b.logger.ErrorContext(ctx, "scheduled backup refused: the data file is damaged; the good backups are kept as they are until it is restored",
+			"dir", b.dir, "kept", refused.kept, "err", refused.err)
+		if b.text == nil || (b.firstOfDay != nil && !b.firstOfDay(at)) {
+			return nil, nil
+		}
+		return []dialog.Reply{{To: dialog.ToStaffChannel, Lang: b.lang, Text: b.text(b.lang, "appliance.backup.refused", map[string]any{
+			"DB": b.db, "Last": lastBackup(b.dir), "Kept": refused.kept, "At": at.In(b.loc).Format("2006-01-02 15:04"),
+		})}}, nil
+	}
+	if err != nil {
 		b.logger.ErrorContext(ctx, "scheduled backup failed; it will be tried again", "dir", b.dir, "err", err)
 		return nil, err
 	}
@@ -458,7 +498,7 @@ func (b *scheduledBackups) run(ctx context.Context, at time.Time) error {
 			// support person acts on, and the copy is kept apart.
 			b.logger.ErrorContext(ctx, "the backup just made does not check: the data file is damaged; restore the last good backup (dangol key check on the data file says more)",
 				"kept", kept, "err", err)
-			return err
+			return &refusedBackup{kept: kept, err: err}
 		}
 	}
 	b.logger.InfoContext(ctx, "backup written", "to", path, "bytes", n)
@@ -471,6 +511,32 @@ func (b *scheduledBackups) run(ctx context.Context, at time.Time) error {
 		b.logger.WarnContext(ctx, "removing old backups failed", "dir", b.dir, "err", err)
 	}
 	return nil
+}
+
+// refusedBackup is run's error for a backup that does not check: the
+// ledger is damaged. kept is where its copy went ("" when it could not
+// be kept).
+type refusedBackup struct {
+	kept string
+	err  error
+}
+
+func (e *refusedBackup) Error() string { return e.err.Error() }
+func (e *refusedBackup) Unwrap() error { return e.err }
+
+// lastBackup is the newest of the backups serve wrote in dir, the one to
+// restore, or "" for none.
+func lastBackup(dir string) string {
+	entries, err := os.ReadDir(dir) // sorted by name, so by time
+	if err != nil {
+		return ""
+	}
+	for i := len(entries) - 1; i >= 0; i-- {
+		if entries[i].Type().IsRegular() && backupName.MatchString(entries[i].Name()) {
+			return filepath.Join(dir, entries[i].Name())
+		}
+	}
+	return ""
 }
 
 // damagedBackup is the name in the backup folder of the last scheduled

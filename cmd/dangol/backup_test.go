@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/ledger"
 	bolt "go.etcd.io/bbolt"
 )
@@ -520,17 +521,48 @@ func TestBackup_OfDamagedLedger(t *testing.T) {
 	if err := os.Mkdir(backups, 0o700); err != nil {
 		t.Fatal(err)
 	}
+	// The last good backup in the folder stays, and the notice names it.
+	last := filepath.Join(backups, "dangol-2026-11-24T0300.db")
+	if err := os.WriteFile(last, goodBytes, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	var logs bytes.Buffer
-	b := &scheduledBackups{store: s, key: testLedgerOptions(t, db).Key, dir: backups, keep: 3, loc: time.UTC, logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	b := &scheduledBackups{store: s, key: testLedgerOptions(t, db).Key, dir: backups, keep: 3, loc: time.UTC, logger: slog.New(slog.NewTextHandler(&logs, nil)),
+		db: db, lang: "ko", text: testCatalog.Text}
+	kept := filepath.Join(backups, damagedBackup)
 	for day := 25; day <= 27; day++ {
-		if _, err := b.posts(context.Background(), time.Date(2026, 11, day, 3, 0, 0, 0, time.UTC)); !errors.Is(err, ledger.ErrDamaged) {
-			t.Errorf("scheduled backup err = %v, want ErrDamaged", err)
+		at := time.Date(2026, 11, day, 3, 0, 0, 0, time.UTC)
+		// Refused, and done: no retry every few minutes, which would copy
+		// the whole file again and find the same damage.
+		replies, err := b.posts(context.Background(), at)
+		if err != nil {
+			t.Errorf("scheduled backup err = %v, want the occurrence done", err)
+		}
+		want := testCatalog.Text("ko", "appliance.backup.refused", map[string]any{"DB": db, "Last": last, "Kept": kept, "At": at.Format("2006-01-02 15:04")})
+		if len(replies) != 1 || replies[0].To != dialog.ToStaffChannel || replies[0].Text != want {
+			t.Errorf("day %d: notice %+v, want one to the staff channel: %q", day, replies, want)
 		}
 	}
-	if !strings.Contains(logs.String(), "data file is damaged") || !strings.Contains(logs.String(), "scheduled backup failed") {
+	for _, w := range []string{"dangol export", "dangol restore " + last + " --force"} {
+		if !strings.Contains(testCatalog.Text("ko", "appliance.backup.refused", map[string]any{"DB": db, "Last": last}), w) {
+			t.Errorf("the notice does not say %q", w)
+		}
+	}
+	if !strings.Contains(logs.String(), "data file is damaged") || !strings.Contains(logs.String(), "scheduled backup refused") {
 		t.Errorf("the log does not say the data file is damaged:\n%s", logs.String())
 	}
-	if got := backupFiles(t, backups); !slices.Equal(got, []string{"dangol-damaged.db.damaged"}) {
+	if got := backupFiles(t, backups); !slices.Equal(got, []string{"dangol-2026-11-24T0300.db", "dangol-damaged.db.damaged"}) {
 		t.Errorf("files in the backup folder: %q", got)
+	}
+	if bs, err := os.ReadFile(last); err != nil || !bytes.Equal(bs, goodBytes) {
+		t.Errorf("the last good backup was changed (%v)", err)
+	}
+	// Backups every 6 hours: told once a day, at the day's first.
+	b.firstOfDay = func(at time.Time) bool { return at.Hour() == 0 }
+	for _, h := range []int{0, 6, 12} {
+		replies, err := b.posts(context.Background(), time.Date(2026, 11, 28, h, 0, 0, 0, time.UTC))
+		if err != nil || len(replies) != map[bool]int{true: 1, false: 0}[h == 0] {
+			t.Errorf("%02d:00: %d notices (%v), want one at the day's first backup only", h, len(replies), err)
+		}
 	}
 }

@@ -171,6 +171,9 @@ type rehearsal struct {
 	start time.Time // where the console's clock starts
 	db    string    // the shop's data file, only read, for the copy
 	copy  string    // the copy the console runs on, beside db
+	// empty: db was missing, so the copy is an empty ledger, and the
+	// start says so.
+	empty bool
 }
 
 // processStart is when this dangol started: a rehearsal copy last written
@@ -191,6 +194,17 @@ func rehearsalPrefix(db string) string { return "." + filepath.Base(db) + rehear
 // created at its path.
 func (m *Main) rehearse(ctx context.Context, start time.Time) error {
 	db := m.Config.DB
+	_, serr := os.Stat(db)
+	empty := errors.Is(serr, fs.ErrNotExist)
+	if empty {
+		// A missing file beside its key (or with DANGOL_KEY) is the
+		// shop's ledger moved or not mounted: rehearsing on nothing would
+		// show it as a shop without customers. Refused as every start
+		// refuses it; --new, or a first start, rehearses on an empty one.
+		if err := m.checkDataFile(db, true); err != nil {
+			return err
+		}
+	}
 	f, err := os.CreateTemp(filepath.Dir(db), rehearsalPrefix(db)+"*")
 	if err != nil {
 		return fmt.Errorf("make a rehearsal copy of %s: %w", db, err)
@@ -202,7 +216,7 @@ func (m *Main) rehearse(ctx context.Context, start time.Time) error {
 	if err != nil {
 		return errors.Join(err, removeCopy(f.Name()))
 	}
-	m.rehearsal = &rehearsal{start: start, db: db, copy: f.Name()}
+	m.rehearsal = &rehearsal{start: start, db: db, copy: f.Name(), empty: empty}
 	m.Config.DB = f.Name()
 	m.Logger.Info("chat: rehearsal on a copy", "db", db, "copy", f.Name())
 	return nil
@@ -345,7 +359,11 @@ func (m *Main) prepareConsole(engine *dialog.Engine, clock *consoleClock, hk *ho
 		clock.rehearsing = true
 		clock.setTo(r.start)
 		when := console.FormatTime(m.Catalog, m.Config.Lang, clock.Now())
-		if _, err := fmt.Fprintln(m.Stdout, m.Catalog.Text(m.Config.Lang, "clock.start", map[string]any{"Time": when, "DB": r.db})); err != nil {
+		id := "clock.start"
+		if r.empty {
+			id = "clock.start_empty"
+		}
+		if _, err := fmt.Fprintln(m.Stdout, m.Catalog.Text(m.Config.Lang, id, map[string]any{"Time": when, "DB": r.db})); err != nil {
 			return fmt.Errorf("console: write output: %w", err)
 		}
 	}

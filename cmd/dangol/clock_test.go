@@ -126,8 +126,10 @@ func TestChat_ClockRunsScheduledPosts(t *testing.T) {
 	if err != nil {
 		t.Fatalf("chat: %v\n%s", err, out)
 	}
-	if want := "연습 모드: " + db + "의 사본에서 연습해요. 콘솔 시각은 2027-01-31 (일) 10:00에서 시작해"; !strings.HasPrefix(out, want) {
-		t.Errorf("the console does not start by saying it rehearses on a copy, and from when:\n%s\nwant the prefix %q", out, want)
+	// No data file here: the start says the rehearsal is on an empty
+	// ledger, not on a copy of a file that is not there.
+	if want := "연습 모드: 데이터 파일 " + db + "가 없어서 빈 장부에서 연습해요."; !strings.HasPrefix(out, want) || !strings.Contains(firstLine(out), "콘솔 시각은 2027-01-31 (일) 10:00에서 시작해") {
+		t.Errorf("the console does not start by saying it rehearses on an empty ledger, and from when:\n%s\nwant the prefix %q", out, want)
 	}
 	steps := []answerWant{
 		{":time", []string{"지금 콘솔 시각은 2027-01-31 (일) 10:00이에요."}, nil, nil},
@@ -380,6 +382,36 @@ func TestChat_RehearsalRefused(t *testing.T) {
 			t.Errorf("chat --at on a file in use = %v\n%s\nwant the in-use error", err, out)
 		}
 		assertOnlyFiles(t, dir, "d.db", DefaultKeyFile)
+	})
+	t.Run("ErrMissingBesideKey", func(t *testing.T) {
+		// The shop's file moved (its key stays): no rehearsal on nothing.
+		dir := t.TempDir()
+		db := filepath.Join(dir, "d.db")
+		seed(t, db)
+		if err := os.Remove(db); err != nil {
+			t.Fatal(err)
+		}
+		out, err := chatAt(t, db, time.Now(), "", "--at", "now")
+		want := testCatalog.Text("ko", "cli.err.db_missing_key", map[string]any{"DB": db, "Abs": db, "Dir": dir, "Key": filepath.Join(dir, DefaultKeyFile)})
+		if err == nil || err.Error() != want {
+			t.Errorf("chat --at on a missing file beside its key = %v\n%s\nwant %q", err, out, want)
+		}
+		assertOnlyFiles(t, dir, DefaultKeyFile)
+	})
+	t.Run("FirstStartSaysEmpty", func(t *testing.T) {
+		// Nothing there yet: an empty rehearsal, said as such, not as a
+		// copy of a file that is not there.
+		dir := t.TempDir()
+		db := filepath.Join(dir, "d.db")
+		out, err := chatAt(t, db, time.Now(), "", "--at", "now")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _, _ := strings.Cut(testCatalog.Text("ko", "clock.start_empty", map[string]any{"DB": db, "Time": ""}), "콘솔 시각")
+		if !strings.Contains(out, want) {
+			t.Errorf("the start does not say the rehearsal is empty (%q):\n%s", want, out)
+		}
+		assertOnlyFiles(t, dir)
 	})
 	t.Run("Cancelled", func(t *testing.T) {
 		dir := t.TempDir()

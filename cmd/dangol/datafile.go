@@ -19,10 +19,15 @@ import (
 //     the USB stick or share is not mounted yet, or dangol runs in the
 //     wrong folder: refused, naming where it looked, unless the console or
 //     serve is told --new. A first start (no key, no file) makes both.
+//   - so is a missing file while DANGOL_KEY is set: a key given means a
+//     ledger sealed with it, and the shop would meet an empty one with
+//     that key as its own. A first start with a key set beforehand (a
+//     service's secret) says --new once.
 //   - a missing file for a command that does not create (create false) is
 //     refused as cli.err.db_missing.
 //
-// A rehearsal's copy (chat --at) is dangol's own and starts empty.
+// A rehearsal's copy (chat --at) is dangol's own; the shop's file it
+// copies is asked first (rehearse), so a missing one is refused alike.
 func (m *Main) checkDataFile(path string, create bool) error {
 	if m.rehearsal != nil && path == m.rehearsal.copy {
 		return nil
@@ -44,8 +49,10 @@ func (m *Main) checkDataFile(path string, create bool) error {
 		return nil // opening it says what is wrong, if anything
 	case !create:
 		return &localError{m.Catalog.Text(lang, "cli.err.db_missing", map[string]any{"DB": path}), err}
-	case m.newLedger || strings.TrimSpace(m.Getenv("DANGOL_KEY")) != "":
+	case m.newLedger:
 		return nil
+	case strings.TrimSpace(m.Getenv("DANGOL_KEY")) != "":
+		return &localError{m.Catalog.Text(lang, "cli.err.db_missing_env_key", map[string]any{"DB": path, "Abs": abs, "Dir": filepath.Dir(abs)}), err}
 	}
 	key := m.keyFile(path)
 	if fi, kerr := os.Stat(key); kerr != nil || !fi.Mode().IsRegular() {

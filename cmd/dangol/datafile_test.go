@@ -86,6 +86,48 @@ func TestDataFile_EmptyOrMissing(t *testing.T) {
 			t.Errorf("chat --new made no data file: %v", err)
 		}
 	})
+	t.Run("ErrMissingWithEnvKey", func(t *testing.T) {
+		// The key in the environment (a service's secret), no key file:
+		// the key still says a ledger was sealed with it.
+		dir := t.TempDir()
+		db := filepath.Join(dir, "dangol.db")
+		seed(t, db)
+		key, err := os.ReadFile(filepath.Join(dir, DefaultKeyFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{db, filepath.Join(dir, DefaultKeyFile)} {
+			if err := os.Remove(f); err != nil {
+				t.Fatal(err)
+			}
+		}
+		env := map[string]string{"DANGOL_DB": db, "DANGOL_KEY": strings.TrimSpace(string(key))}
+		for _, args := range commands {
+			r := runMain(t, env, "", args...)
+			if r.err == nil {
+				t.Errorf("%q: a missing data file with DANGOL_KEY set was accepted", args)
+			}
+			if _, err := os.Stat(db); !errors.Is(err, fs.ErrNotExist) {
+				t.Fatalf("%q: a data file was made: %v", args, err)
+			}
+		}
+		for _, args := range [][]string{{"chat"}, {"serve"}} {
+			r := runMain(t, env, "", args...)
+			want := testCatalog.Text("ko", "cli.err.db_missing_env_key", map[string]any{"DB": db, "Abs": db, "Dir": dir})
+			if r.err == nil || r.err.Error() != want {
+				t.Errorf("%q: err = %v, want %q", args, r.err, want)
+			}
+		}
+		if r := runMain(t, env, "", "chat", "--new"); r.err != nil {
+			t.Fatalf("chat --new: %v", r.err)
+		}
+		if _, err := os.Stat(db); err != nil {
+			t.Errorf("chat --new made no data file: %v", err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, DefaultKeyFile)); err == nil {
+			t.Error("chat --new with DANGOL_KEY wrote a key file")
+		}
+	})
 	t.Run("OKFirstStart", func(t *testing.T) {
 		db := filepath.Join(t.TempDir(), "dangol.db")
 		if r := runMain(t, map[string]string{"DANGOL_DB": db}, "", "chat"); r.err != nil {

@@ -175,7 +175,9 @@ func TestKey_Check(t *testing.T) {
 	db := filepath.Join(dir, "dangol.db")
 	env := map[string]string{"DANGOL_DB": db}
 	backup := filepath.Join(dir, "backup.db")
-	if r := runMain(t, env, "", "chat"); r.err != nil { // the first start
+	// The first start: with the key set beforehand it is a new ledger on
+	// purpose (checkDataFile).
+	if r := runMain(t, env, "", "chat", "--new"); r.err != nil {
 		t.Fatal(r.err)
 	}
 	if r := runMain(t, env, "", "backup", backup); r.err != nil {
@@ -371,7 +373,9 @@ func TestKey_RotateEnv(t *testing.T) {
 	oldKey, _ := ledger.NewKey()
 	oldB64 := base64.StdEncoding.EncodeToString(oldKey)
 	env := map[string]string{"DANGOL_DB": db, "DANGOL_KEY": oldB64, "DANGOL_LANG": "en"}
-	if r := runMain(t, env, "", "chat"); r.err != nil { // the first start
+	// The first start: with the key set beforehand it is a new ledger on
+	// purpose (checkDataFile).
+	if r := runMain(t, env, "", "chat", "--new"); r.err != nil {
 		t.Fatal(r.err)
 	}
 	before, _ := os.ReadDir(dir)

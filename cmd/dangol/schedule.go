@@ -60,7 +60,7 @@ func (m *Main) scheduler(engine *dialog.Engine, r *router) (*dialog.Scheduler, e
 			m.Logger.Info("scheduled post off by configuration", "job", name, "setting", scheduleSettings[name].setting)
 		}
 	}
-	backup, err := m.backupSchedule()
+	backup, err := m.backupSchedule(r.scheduled)
 	if err != nil {
 		return nil, err
 	}
