@@ -2,9 +2,7 @@ package dialog
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/dangol/dangol/ledger"
@@ -39,7 +37,7 @@ func (e *Engine) ratingNext(ctx context.Context, at time.Time, after time.Durati
 			if !first.IsZero() && !d.Before(first) {
 				return nil // no sooner than one found: not worth the reads
 			}
-			ask, err := e.ratingPending(tx, s)
+			_, _, _, ask, err := e.ratingTarget(tx, s)
 			if err != nil || !ask {
 				return err
 			}
@@ -51,34 +49,6 @@ func (e *Engine) ratingNext(ctx context.Context, at time.Time, after time.Durati
 		return time.Time{}, fmt.Errorf("dialog: rating requests due: %w", err)
 	}
 	return first, nil
-}
-
-// ratingPending reports whether s's latest visit day is still to be asked
-// about: ratingRequest's reasons not to ask, read without recording.
-func (e *Engine) ratingPending(tx *ledger.Tx, s ledger.VisitStats) (bool, error) {
-	day := s.Last.In(e.loc)
-	asked, err := tx.RatingRequested(s.CustomerID, day)
-	if errors.Is(err, ledger.ErrCustomerNotFound) {
-		return false, nil
-	}
-	if err != nil || asked {
-		return false, err
-	}
-	c, err := tx.Customer(s.CustomerID)
-	if errors.Is(err, ledger.ErrCustomerNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("read customer: %w", err)
-	}
-	if c.Erased || !c.Consent.Given {
-		return false, nil
-	}
-	if rated, err := tx.RatedOn(c.ID, day); err != nil || rated {
-		return false, err
-	}
-	_, _, ok, err := e.reachableLink(tx, c)
-	return ok, err
 }
 
 // slaNext is the SLA check's Due: the earliest deadline (slaDeadline) of
@@ -96,7 +66,7 @@ func (e *Engine) slaNext(ctx context.Context, at time.Time) (time.Time, error) {
 			if kind == "" {
 				continue
 			}
-			told, err := tx.Posted("sla:" + kind + ":" + strconv.FormatInt(th.Number, 10)) // SLAPosts' key
+			told, err := tx.Posted(slaKey(kind, th.Number))
 			if err != nil {
 				return err
 			}

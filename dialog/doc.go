@@ -140,6 +140,11 @@
 // staff member's half-typed note) ends with the erasure, its draft gone
 // (erased_flow.go): that conversation's next message is told so, without
 // their name, and nothing is saved for them, by it or by IdleKeepJob.
+// Their open questions and complaints close with the erasure
+// (ledger.ThreadClosedByErasure; an unlinked sender's latest by
+// scrubHeads): they leave /inbox and the SLA check, the rewritten heads
+// offer no button, and an older post's [답장하기], [내가 맡을게요],
+// [종료] or [다시 열기], or /reply, says the customer was erased.
 //
 // A flow that can keep its work (the guided note) is saved at its idle
 // timeout, not dropped (idle_keep.go): by its writer's next message, or by

@@ -582,6 +582,13 @@ func (t *turn) campaignShow(n int) error {
 	data["Erased"] = c.Counts.Skipped[ledger.SkipErased]
 	data["FailedLine"] = t.text("campaign.failed", map[string]any{"Failed": c.Counts.Failed,
 		"Blocked": c.Counts.FailedBy[ledger.FailBlocked], "GaveUp": c.Counts.FailedBy[ledger.FailGaveUp]})
+	// A preview never confirmed is not waiting to go: "대기 2" read as two
+	// messages about to be sent, for a draft nobody pressed [발송] on.
+	progress := "campaign.progress"
+	if c.State == ledger.CampaignDraft && !c.DraftExpired(t.now) {
+		progress = "campaign.progress_draft"
+	}
+	data["Progress"] = t.text(progress, map[string]any{"Sent": c.Counts.Sent, "Queued": c.Counts.Queued})
 	data["CancelledLine"] = ""
 	if c.Counts.Cancelled > 0 {
 		id := "campaign.cancelled_count"

@@ -381,6 +381,24 @@ func TestCampaign_Drafts(t *testing.T) {
 	h, _, _ := campaignHarness(t, "ko", true)
 	runSteps(t, h, []step{
 		{msg: managerMsg("/campaign : 잊힌 미리 보기")},
+		// Not confirmed: it says so, not "대기 2" as if about to go.
+		{msg: managerMsg("/campaign 1"), want: []string{h.text("campaign.state.draft", nil), h.text("campaign.progress_draft", map[string]any{"Queued": 2})},
+			not: []string{"대기"}},
+		{msg: managerMsg("/campaign list"), want: []string{h.text("campaign.state.draft", nil)}},
+	})
+	// The job's runs while it waits for [발송] send nothing of it.
+	h.advanceTo(h.campaignScheduler(&timedBox{h: h}, 0), h.now().Add(2*time.Minute))
+	notSent := func(when string) {
+		h.view(func(tx *ledger.Tx) error {
+			c, err := tx.Campaign(1)
+			if err == nil && c.Counts.Sent != 0 {
+				t.Errorf("%s: the unconfirmed preview %+v was sent", when, c)
+			}
+			return err
+		})
+	}
+	notSent("before it expired")
+	runSteps(t, h, []step{
 		{msg: managerMsg("/campaign : 보내고 취소 --at 2026-06-01 10:00")},
 		{msg: press(managerMsg(""), "cmp:send:2")},
 		{msg: managerMsg("/campaign cancel 2"), want: []string{h.text("campaign.cancelled", map[string]any{"Number": 2, "Sent": 0})}},
@@ -403,6 +421,7 @@ func TestCampaign_Drafts(t *testing.T) {
 		}
 		return err
 	})
+	notSent("after it expired")
 	runSteps(t, h, []step{
 		{msg: press(managerMsg(""), "cmp:send:1"), want: []string{h.text("campaign.draft_expired", map[string]any{"Number": 1})}},
 		{msg: managerMsg("/campaign cancel 1"), want: []string{h.text("campaign.draft_expired", map[string]any{"Number": 1})}},

@@ -123,27 +123,11 @@ func (e *Engine) RatingRequests(ctx context.Context, at time.Time, after time.Du
 // ratingRequest is the request for s's latest visit day, recorded, or ok
 // false when the customer is not to be asked.
 func (e *Engine) ratingRequest(tx *ledger.Tx, s ledger.VisitStats, at time.Time) (Reply, bool, error) {
-	day := s.Last.In(e.loc)
-	if asked, err := tx.RatingRequested(s.CustomerID, day); err != nil || asked {
-		return Reply{}, false, err
-	}
-	c, err := tx.Customer(s.CustomerID)
-	if errors.Is(err, ledger.ErrCustomerNotFound) {
-		return Reply{}, false, nil
-	}
-	if err != nil {
-		return Reply{}, false, fmt.Errorf("read customer: %w", err)
-	}
-	if c.Erased || !c.Consent.Given {
-		return Reply{}, false, nil
-	}
-	if rated, err := tx.RatedOn(c.ID, day); err != nil || rated {
-		return Reply{}, false, err
-	}
-	pid, p, ok, err := e.reachableLink(tx, c)
+	c, pid, p, ok, err := e.ratingTarget(tx, s)
 	if err != nil || !ok {
 		return Reply{}, false, err
 	}
+	day := s.Last.In(e.loc)
 	if err := tx.MarkRatingRequested(c.ID, day, at); err != nil {
 		return Reply{}, false, err
 	}
@@ -167,6 +151,38 @@ func (e *Engine) ratingRequest(tx *ledger.Tx, s ledger.VisitStats, at time.Time)
 		return Reply{}, false, err
 	}
 	return r, true, nil
+}
+
+// ratingTarget is whom to ask about s's latest visit day, and where: the
+// customer and their reachable link (reachableLink), or ok false when the
+// day was asked about or rated already, or the customer is gone, erased,
+// without consent or unreachable. RatingRequests asks by it and the
+// rating job's Due (check_due.go) looks ahead by it, so the two never
+// disagree on who is waiting.
+func (e *Engine) ratingTarget(tx *ledger.Tx, s ledger.VisitStats) (c ledger.Customer, pid string, p ledger.Profile, ok bool, err error) {
+	day := s.Last.In(e.loc)
+	asked, err := tx.RatingRequested(s.CustomerID, day)
+	if errors.Is(err, ledger.ErrCustomerNotFound) {
+		return c, "", p, false, nil
+	}
+	if err != nil || asked {
+		return c, "", p, false, err
+	}
+	c, err = tx.Customer(s.CustomerID)
+	if errors.Is(err, ledger.ErrCustomerNotFound) {
+		return c, "", p, false, nil
+	}
+	if err != nil {
+		return c, "", p, false, fmt.Errorf("read customer: %w", err)
+	}
+	if c.Erased || !c.Consent.Given {
+		return c, "", p, false, nil
+	}
+	if rated, err := tx.RatedOn(c.ID, day); err != nil || rated {
+		return c, "", p, false, err
+	}
+	pid, p, ok, err = e.reachableLink(tx, c)
+	return c, pid, p, ok, err
 }
 
 // reachableLink is the first of c's linked platform ids whose profile

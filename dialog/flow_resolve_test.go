@@ -186,30 +186,30 @@ var resolveScripts = []script{
 				}},
 		)
 	}},
+	// A complaint's customer erased: the erasure closed it (nobody is left
+	// to resolve it with), so [해결됨] says so and asks nothing.
 	{"ErasedNoMessage", func(h *harness, f fixture) []step {
 		steps := append(linkMinji(h), lowRating(custMsg, "1", "불만")...)
 		return append(steps,
 			step{msg: custMsg("/forget")},
 			step{msg: press(custMsg(""), "yes"), ids: []string{"core.forget.done"}},
-			step{msg: press(staffMsg(""), "th:close:1"), ids: []string{"core.btn.cancel"}},
-			// Erased: no message, no points, resolved with the note alone.
-			step{msg: staffMsg("기록만 남김"), ids: []string{"resolve.done.unreachable"}, check: func(t *testing.T, h *harness, rs []Reply) {
+			step{msg: press(staffMsg(""), "th:close:1"), want: []string{h.text("threads.erased_closed", map[string]any{"N": 1})}, not: []string{h.text("core.btn.cancel", nil)}, check: func(t *testing.T, h *harness, rs []Reply) {
 				toCustomer(custTG, nil)(t, h, rs)
-				if th := h.thread(1); th.State != ledger.ThreadClosed {
-					t.Errorf("complaint %+v, want closed", th)
+				if th := h.thread(1); th.State != ledger.ThreadClosed || th.ClosedBy != ledger.ThreadClosedByErasure {
+					t.Errorf("complaint %+v, want closed by the erasure", th)
 				}
 			}},
+			step{msg: staffMsg("/inbox"), ids: []string{"threads.inbox.empty"}},
 		)
 	}},
 	{"ErasedUnlinkedNoMessage", func(h *harness, f fixture) []step {
 		return append(lowRating(cust2Msg, "1", "불만"),
 			step{msg: cust2Msg("/forget")},
 			step{msg: press(cust2Msg(""), "yes")},
-			step{msg: press(staffMsg(""), "th:close:1")},
-			step{msg: staffMsg("기록만 남김"), ids: []string{"resolve.done.unreachable"}, check: func(t *testing.T, h *harness, rs []Reply) {
+			step{msg: press(staffMsg(""), "th:close:1"), want: []string{h.text("threads.erased_closed", map[string]any{"N": 1})}, check: func(t *testing.T, h *harness, rs []Reply) {
 				toCustomer(custTG2, nil)(t, h, rs)
-				if th := h.thread(1); th.State != ledger.ThreadClosed || th.CloseNote != "" {
-					t.Errorf("complaint %+v, want closed without the note", th)
+				if th := h.thread(1); th.State != ledger.ThreadClosed || th.CloseNote != "" || th.ClosedBy != ledger.ThreadClosedByErasure {
+					t.Errorf("complaint %+v, want closed by the erasure without a note", th)
 				}
 			}},
 			step{msg: staffMsg("/inbox"), ids: []string{"threads.inbox.empty"}},

@@ -392,6 +392,11 @@ func (t *turn) threadButton(arg string) error {
 	if err != nil || !ok {
 		return err
 	}
+	if verb == "claim" || verb == "close" || verb == "reopen" {
+		if erased, err := t.erasedThread(th); err != nil || erased {
+			return err // an old post's button, pressed after the erasure
+		}
+	}
 	switch verb {
 	case "claim":
 		return t.claimThread(th)
@@ -740,6 +745,24 @@ func (t *turn) inboxThread(th ledger.Thread) error {
 	}
 	t.add(r)
 	return nil
+}
+
+// erasedThread tells the sender, and reports, that th's customer was
+// erased (their threads closed with it, ledger.ThreadClosedByErasure, or,
+// erased before erasures closed threads, still open): nobody is left to
+// answer, take on or reopen it for.
+func (t *turn) erasedThread(th ledger.Thread) (bool, error) {
+	erased := th.ClosedBy == ledger.ThreadClosedByErasure
+	if !erased {
+		var err error
+		if erased, err = t.customerErased(th); err != nil {
+			return false, err
+		}
+	}
+	if erased {
+		t.say("threads.erased_closed", map[string]any{"N": th.Number})
+	}
+	return erased, nil
 }
 
 // customerErased reports whether th's customer record was erased.

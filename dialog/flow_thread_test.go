@@ -1,7 +1,6 @@
 package dialog
 
 import (
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -181,9 +180,10 @@ var threadScripts = []script{
 			step{msg: staffMsg("/inbox"), want: []string{first}, not: []string{h.text("threads.state.answered", map[string]any{"By": staffID, "First": h.text("threads.age.hours", map[string]any{"N": 20})})}},
 		)
 	}},
-	// A customer erased while their question is open is named as erased,
-	// not as an unlinked sender, and /inbox offers only what can still be
-	// done: closing it (no card to show, nobody to write to).
+	// A customer erased while their question is open: the erasure closes
+	// it, so it leaves /inbox; shown by number it names them as erased
+	// and offers nothing, and what an old post offered (take it on, close,
+	// reopen, answer) says the customer was erased.
 	{"ErasedCustomerOpenThread", func(h *harness, f fixture) []step {
 		return append(linkMinji(h),
 			step{msg: custMsg("내일 3시 예약 가능한가요?"), ids: []string{"threads.ask"}},
@@ -191,13 +191,21 @@ var threadScripts = []script{
 			step{build: func() Message {
 				h.update(func(tx *ledger.Tx) error { return tx.EraseCustomer(f.minji, t0) })
 				return staffMsg("/inbox")
-			}, ids: []string{"threads.erased"}, not: []string{h.text("threads.unlinked", nil), "김민지"}},
-			step{msg: staffMsg("/inbox 1"), ids: []string{"threads.erased"}, check: func(t *testing.T, h *harness, rs []Reply) {
-				if ps := payloads(rs); !slices.Equal(ps, []string{"th:close:1"}) {
-					t.Errorf("buttons %v, want only th:close:1", ps)
+			}, ids: []string{"threads.inbox.empty"}, not: []string{h.text("threads.unlinked", nil), "김민지"}},
+			step{msg: staffMsg("/inbox 1"), ids: []string{"threads.erased", "threads.state.erased"}, check: func(t *testing.T, h *harness, rs []Reply) {
+				if ps := payloads(rs); len(ps) != 0 {
+					t.Errorf("buttons %v, want none", ps)
 				}
 			}},
 			step{msg: press(staffMsg(""), "th:card:1"), ids: []string{"threads.erased"}},
+			step{msg: press(staffMsg(""), "th:claim:1"), want: []string{h.text("threads.erased_closed", map[string]any{"N": 1})}},
+			step{msg: press(staffMsg(""), "th:reopen:1"), want: []string{h.text("threads.erased_closed", map[string]any{"N": 1})}, check: func(t *testing.T, h *harness, rs []Reply) {
+				if th := h.thread(1); th.State != ledger.ThreadClosed {
+					t.Errorf("thread %+v, want still closed", th)
+				}
+			}},
+			step{msg: press(staffMsg(""), "thr:1"), want: []string{h.text("threads.erased_closed", map[string]any{"N": 1})}, not: []string{h.text("threads.btn.reopen", nil)}},
+			step{msg: staffMsg("/reply 1 네, 가능해요"), want: []string{h.text("threads.erased_closed", map[string]any{"N": 1})}, not: []string{h.text("threads.btn.reopen", nil)}},
 		)
 	}},
 	{"UnlinkedQuestion", func(h *harness, f fixture) []step {

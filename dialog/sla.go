@@ -98,6 +98,13 @@ func (e *Engine) slaDeadline(th ledger.Thread) (string, time.Time) {
 	return "", time.Time{}
 }
 
+// slaKey records that the managers were told of thread n past its kind of
+// SLA (slaDeadline's "reply" or "resolve"): SLAPosts marks it, and the
+// check's Due (check_due.go) passes over a thread so told.
+func slaKey(kind string, n int64) string {
+	return "sla:" + kind + ":" + strconv.FormatInt(n, 10)
+}
+
 // SLAJob checks the open threads every ten minutes and tells each
 // manager once, by DM with [열기], of a question past its reply
 // SLA or a complaint past its resolve SLA. That a thread was told is
@@ -138,7 +145,7 @@ func (e *Engine) SLAPosts(ctx context.Context, at time.Time) ([]Reply, error) {
 			if kind == "" {
 				continue
 			}
-			key := "sla:" + kind + ":" + strconv.FormatInt(th.Number, 10)
+			key := slaKey(kind, th.Number)
 			if told, err := tx.Posted(key); err != nil || told {
 				if err != nil {
 					return err

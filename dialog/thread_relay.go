@@ -87,6 +87,9 @@ func (t *turn) editNotice(th ledger.Thread) error {
 // (/reply, the form) the thread is told what was sent, so it holds the
 // whole conversation.
 func (t *turn) relayReply(th ledger.Thread, text string, inThread bool) error {
+	if erased, err := t.erasedThread(th); err != nil || erased {
+		return err // not [다시 열기]: there is nobody to write to
+	}
 	if th.State == ledger.ThreadClosed {
 		t.say("threads.reply.closed", map[string]any{"N": th.Number},
 			t.btn("threads.btn.reopen", threadAction+":reopen:"+strconv.FormatInt(th.Number, 10)))
@@ -157,6 +160,9 @@ func (t *turn) headUpdate(th ledger.Thread) error {
 	n := strconv.FormatInt(th.Number, 10)
 	var bs []Button
 	switch {
+	case th.ClosedBy == ledger.ThreadClosedByErasure:
+		// Closed by the customer's erasure: nobody to answer or reopen it
+		// for, so the head offers nothing (its old buttons, pressed, say so).
 	case th.State == ledger.ThreadClosed:
 		bs = []Button{{Label: t.e.cat.Text(lang, "threads.btn.reopen", nil), Payload: threadAction + ":reopen:" + n}}
 	case th.Kind == ledger.ThreadComplaint:
@@ -252,13 +258,21 @@ func (t *turn) headsOf(customerID, senderID string) ([]int64, error) {
 
 // scrubHeads rewrites, after an erasure, the heads of the threads nums
 // (headsOf, taken before it): without the person's name, phone or words,
-// which the staff channel's heads showed. The posts under a head are the
-// platform's and stay as they were.
+// which the staff channel's heads showed, and without buttons. A thread
+// still open is closed by the erasure (a customer's were, by
+// ledger.EraseCustomer; an unlinked sender's latest is here): nobody is
+// left to answer. The posts under a head are the platform's and stay as
+// they were.
 func (t *turn) scrubHeads(nums []int64) error {
 	for _, n := range nums {
 		th, err := t.tx.Thread(n)
 		if err != nil {
 			return fmt.Errorf("dialog: scrub thread head: %w", err)
+		}
+		if th.State != ledger.ThreadClosed {
+			if th, err = t.tx.CloseThread(n, ledger.ThreadClosedByErasure, "", t.now); err != nil {
+				return fmt.Errorf("dialog: close an erased sender's thread: %w", err)
+			}
 		}
 		if err := t.headUpdate(th); err != nil {
 			return err
@@ -272,6 +286,8 @@ func (t *turn) threadStateIn(lang string, th ledger.Thread) string {
 	by := t.actorLabel(th.ClaimedBy)
 	text := func(id string, data map[string]any) string { return t.e.cat.Text(lang, id, data) }
 	switch {
+	case th.ClosedBy == ledger.ThreadClosedByErasure:
+		return text("threads.state.erased", nil)
 	case th.State == ledger.ThreadClosed:
 		return text("threads.state.closed", map[string]any{"By": t.actorLabel(th.ClosedBy)})
 	case th.State == ledger.ThreadAnswered:
@@ -297,6 +313,9 @@ func (t *turn) replyButton(arg string) error {
 	}
 	th, ok, err := t.threadByText(arg)
 	if err != nil || !ok {
+		return err
+	}
+	if erased, err := t.erasedThread(th); err != nil || erased {
 		return err
 	}
 	if th.State == ledger.ThreadClosed {

@@ -267,6 +267,7 @@ var threadRelayScripts = []script{
 						t.Errorf("the scrubbed head of #%s still shows %q: %q", n, g, heads[0].Text)
 					}
 				}
+				erasedHead(t, h, heads[0])
 			}
 		}
 		return append(questionOpen(h, question),
@@ -299,9 +300,25 @@ var threadRelayScripts = []script{
 						t.Errorf("the scrubbed head still shows %q: %q", g, heads[0].Text)
 					}
 				}
+				erasedHead(t, h, heads[0])
 			}},
+			step{msg: staffMsg("/inbox"), ids: []string{"threads.inbox.empty"}},
 		)
 	}},
 }
 
 func TestThreadRelayScripts(t *testing.T) { runScripts(t, threadRelayScripts) }
+
+// erasedHead checks a head (in the shop's language) rewritten after its
+// customer's erasure: it says the thread closed with the erasure and
+// offers no button, since nobody is left to answer, take it on or reopen
+// it for.
+func erasedHead(t *testing.T, h *harness, head Reply) {
+	t.Helper()
+	if state := h.cat.Text("ko", "threads.state.erased", nil); !strings.Contains(head.Text, state) {
+		t.Errorf("head %q does not say %q", head.Text, state)
+	}
+	if len(head.Buttons) != 0 {
+		t.Errorf("the erased customer's head still offers %v", payloads([]Reply{head}))
+	}
+}

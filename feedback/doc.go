@@ -79,6 +79,10 @@
 // common Korean particles and endings but never leaves a stem shorter than
 // two runes, so one-syllable nouns keep their particle (펌이) and a few longer
 // words lose a final syllable that looks like one (고양이 → 고양).
+// A negated word counts as what it says (Words): 안 친절해요 and 친절하지
+// 않았어요 as 불친절, 다시는 안 와요 as "안 와요", 연락이 없어요 as "연락
+// 없음", wasn't friendly as unfriendly; a negation written into one word
+// (안와요, 재미없어요) is not read.
 //
 // ThreadFigures (threads.go) counts the threads opened in a range, by
 // their opening time: a complaint counts in the week it was opened, with

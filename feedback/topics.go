@@ -18,14 +18,108 @@ import (
 // that merely ends like a particle loses it (고양이 → 고양). For counting what
 // customers talk about that is good enough, and it keeps the summary free of
 // a morphological analyser.
+//
+// A negated word is counted as what it says, not as the word (see
+// negated): "안 친절해요" and "친절하지 않았어요" count as 불친절, "다시는
+// 안 와요" as "안 와요", "연락이 없어요" as "연락 없음", "wasn't friendly"
+// as "not friendly", and a negated word that carries no topic ("안
+// 좋아요", "not good") as nothing.
 func Words(text string) []string {
 	var out []string
-	for _, tok := range strings.FieldsFunc(text, notWordRune) {
-		if w := normalizeWord(tok); w != "" {
+	toks := strings.FieldsFunc(text, notWordRune)
+	neg, by := false, "안" // the word before negates this one (안, 못, not, never, …n't), and which
+	for i, tok := range toks {
+		low := strings.ToLower(strings.ReplaceAll(tok, "’", "'"))
+		if negators[low] || strings.HasSuffix(low, "n't") {
+			neg, by = true, "안"
+			if low == "못" {
+				by = "못"
+			}
+			continue
+		}
+		if neg && englishFiller[low] {
+			continue // "not very friendly": the negation reaches past very
+		}
+		next := ""
+		if i+1 < len(toks) {
+			next = toks[i+1]
+		}
+		w, plain := "", "" // plain: the word as if not negated
+		switch {
+		case strings.HasPrefix(tok, "않") || strings.HasPrefix(tok, "없") && neg:
+			neg = false
+			continue // the negation itself, said after its word
+		case strings.HasSuffix(tok, "지") && (strings.HasPrefix(next, "않") || strings.HasPrefix(next, "못")):
+			// 친절하지 않았어요, 늦지 않았어요: the word is before 지.
+			by = "안"
+			if strings.HasPrefix(next, "못") {
+				by = "못"
+			}
+			w = negated(strings.TrimSuffix(tok, "지")+"다", by)
+		case strings.HasPrefix(next, "없") && strings.ContainsFunc(tok, isHangul):
+			// 연락이 없어요: the thing missing, not the thing.
+			if plain = normalizeWord(tok); plain != "" {
+				w = plain + " 없음"
+			}
+		case neg:
+			w = negated(tok, by)
+			if w == "" && !koreanStop[tok] && !hasStopPrefix(tok) && !englishStop[low] {
+				w = negatedRaw(tok, by)
+			}
+		default:
+			w = normalizeWord(tok)
+		}
+		neg = false
+		if w != "" {
 			out = append(out, w)
 		}
 	}
 	return out
+}
+
+// negators negate the word after them.
+var negators = setOf("안", "못", "not", "never", "no", "cannot", "nothing")
+
+// englishFiller are the words between a negation and what it negates
+// ("not very friendly", "not at all clean").
+var englishFiller = setOf("very", "so", "too", "really", "that", "at", "all", "quite", "particularly", "be", "been", "even")
+
+// antonyms are the negated words that have a word of their own, so that
+// "안 친절" and "불친절" count as one.
+var antonyms = map[string]string{
+	"친절": "불친절", "만족": "불만족", "맛있다": "맛없다", "편안": "불편", "편리": "불편", "깔끔": "지저분",
+	"friendly": "unfriendly", "clean": "dirty", "kind": "unkind", "happy": "unhappy", "helpful": "unhelpful",
+}
+
+// negated is the topic of the word tok negated by by (안 or 못): its
+// antonym when it has one (만족하지 않아요 → 불만족, though 만족 alone is
+// no topic), "안 w" ("not w") otherwise, and "" for a word that carries no
+// topic: 안 좋아요 says how it was, which the rating says already.
+func negated(tok, by string) string {
+	low := strings.ToLower(strings.ReplaceAll(tok, "’", "'"))
+	w := normalizeWord(tok)
+	if a, ok := antonyms[w]; ok {
+		return a
+	}
+	if a, ok := antonyms[stripKorean(low)]; ok {
+		return a
+	}
+	switch {
+	case w == "":
+		return ""
+	case strings.ContainsFunc(w, isHangul):
+		return by + " " + w
+	}
+	return "not " + w
+}
+
+// negatedRaw is a negated Korean verb too short to be a topic alone (와요,
+// 돼요): "안 와요" says something (다시는 안 와요) that 와요 alone does not.
+func negatedRaw(tok, by string) string {
+	if !strings.ContainsFunc(tok, isHangul) || utf8.RuneCountInString(tok) < 2 || pastStem(tok) {
+		return ""
+	}
+	return by + " " + tok
 }
 
 // notWordRune splits comments into words: letters, digits and apostrophes

@@ -21,7 +21,8 @@ func TestWords(t *testing.T) {
 		{"StopWords", "정말 너무 좋아요 감사합니다 최고 입니다", nil},
 		{"NumbersDropped", "3시간 기다렸어요 2026 10분", []string{"시간", "기다리다"}},
 		{"English", "The staff were SO friendly, and the price's fair!", []string{"staff", "friendly", "price", "fair"}},
-		{"EnglishContractions", "I didn't like the wait. Don’t rush", []string{"like", "wait", "rush"}},
+		// A negation reaches the word after it: "didn't like" is no like.
+		{"EnglishContractions", "I didn't like the wait. Don’t rush", []string{"not like", "wait", "not rush"}},
 		{"OneRuneDropped", "a b 이 x 커트", []string{"커트"}},
 		// A one-syllable noun keeps its particle: stripping it would leave one rune.
 		{"Mixed", "펌이 good, parking이 불편했어요", []string{"펌이", "parking", "불편"}},
@@ -69,6 +70,37 @@ func TestWordsKorean(t *testing.T) {
 			if pastStem(w) {
 				t.Errorf("Words(%q) has the stem %q", tt.in, w)
 			}
+		}
+	}
+}
+
+// TestWordsNegated: a negated word counts as what the customer said, not
+// as the word: 안 X, X지 않-, 못 X, X 없- and English not, never, …n't
+// flip it to its antonym or keep the negation with it, and a negated word
+// that carries no topic (좋다, good) counts as nothing, as the word alone.
+func TestWordsNegated(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"머리가 엉망이에요. 다시는 안 와요", "머리 엉망 안 와요"},
+		{"직원분이 안 친절해요", "직원분 불친절"},
+		{"직원이 별로 안 친절했어요", "직원 별로 불친절"},
+		{"직원이 친절하지 않았어요", "직원 불친절"},
+		{"서비스에 만족하지 않습니다", "서비스 불만족"},
+		{"음식이 안 맛있어요", "음식 맛없다"},
+		{"예약했는데 늦지 않았어요", "예약 안 늦다"},
+		{"매장이 깨끗하지 않았어요", "매장 안 깨끗"},
+		{"설명을 못 들었어요", "설명 못 들었어요"},
+		{"주차 공간이 없어요", "주차 공간 없음"},
+		{"예약 확인 연락이 없었어요", "예약 확인 연락 없음"},
+		{"머리가 안 좋아요", "머리"},
+		{"The staff wasn't friendly", "staff unfriendly"},
+		{"not very clean, the coffee was not good", "dirty coffee"},
+		// No negation: nouns that begin like one stay whole.
+		{"안내 잘 해주셨어요 안경 안전", "안내 안경 안전"},
+		{"직원분이 친절해요", "직원분 친절"},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(Words(tt.in), " "); got != tt.want {
+			t.Errorf("Words(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

@@ -131,6 +131,8 @@
 // appends the ids of the keys it destroyed to the erased-keys list
 // (Options.ErasedKeys), which Open applies to whatever file it opens: a
 // backup restored from before an erasure shows the person as erased.
+// Their threads still open close with it (ThreadClosedByErasure), and
+// ReopenThread refuses those.
 // An erasure also deletes the customer's link codes and their used-code
 // tombstones, and leaves each open chat session about the customer as an
 // empty stub marked Session.Erased (no draft kept), so the writer's next

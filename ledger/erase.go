@@ -22,7 +22,7 @@ import (
 // not change. Note tags are kept on purpose: they are categories a shop
 // picks ("커트", "재방문"), not words about the person. Erasing an erased
 // customer does nothing (but shreds a key still left, as in a restored
-// backup).
+// backup). Their threads still open are closed, by ThreadClosedByErasure.
 func (tx *Tx) EraseCustomer(id string, at time.Time) error {
 	k, ok := custKeyOf(id)
 	if !ok {
@@ -44,6 +44,12 @@ func (tx *Tx) EraseCustomer(id string, at time.Time) error {
 		return nil
 	}
 
+	// Their open questions and complaints close, by ThreadClosedByErasure:
+	// nobody is left to answer, and an open one kept /inbox, the SLA check
+	// and the staff channel's buttons asking for an answer that cannot go.
+	if err := tx.closeThreadsOf(k, at); err != nil {
+		return fail(err)
+	}
 	if err := tx.indexCustomer(k, &c, false); err != nil {
 		return fail(err)
 	}

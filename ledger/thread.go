@@ -529,6 +529,36 @@ func (tx *Tx) ClaimThread(n int64, staffID string, at time.Time) (Thread, error)
 	return t, nil
 }
 
+// ThreadClosedByErasure is the ClosedBy of a thread closed because its
+// customer was erased (EraseCustomer): no staff member closed it, and it
+// cannot be reopened (ReopenThread), there being nobody to write to.
+const ThreadClosedByErasure = "erasure"
+
+// closeThreadsOf closes, by ThreadClosedByErasure at at, the threads of the
+// customer ck not closed yet; run before their key is shredded.
+func (tx *Tx) closeThreadsOf(ck []byte, at time.Time) error {
+	var open []int64
+	err := threadsByCustomer.newest(tx, ck, 0, func(k []byte) error {
+		t, _, err := tx.readThread(k, false)
+		if err != nil {
+			return err
+		}
+		if t.State != ThreadClosed {
+			open = append(open, t.Number)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("threads to close: %w", err)
+	}
+	for _, n := range open { // after the index walk: closing writes to it
+		if _, err := tx.CloseThread(n, ThreadClosedByErasure, "", at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // CloseThread closes (resolves) thread n, by staffID at at, with an
 // optional note of what was done. Closing a closed thread returns
 // ErrThreadClosed.
@@ -582,11 +612,15 @@ func (tx *Tx) closeGoneThread(k []byte, t Thread) error {
 }
 
 // ReopenThread opens a closed thread again (a staff member's choice, when
-// they want to write to it); an open thread is returned unchanged.
+// they want to write to it); an open thread is returned unchanged. One
+// closed by its customer's erasure is refused (ErrInvalid).
 func (tx *Tx) ReopenThread(n int64, at time.Time) (Thread, error) {
 	t, err := tx.Thread(n)
 	if err != nil || t.State != ThreadClosed {
 		return t, err
+	}
+	if t.ClosedBy == ThreadClosedByErasure {
+		return t, fmt.Errorf("ledger: reopen thread %d: %w", n, invalid("thread", "erased"))
 	}
 	t.State, t.ClosedBy, t.ClosedAt, t.CloseNote = ThreadOpen, "", time.Time{}, ""
 	if !t.AnsweredAt.IsZero() {

@@ -103,6 +103,24 @@ func TestThreadPosts(t *testing.T) {
 			t.Errorf("updated head shows %q, want the new state and only the buttons that apply", texts)
 		}
 	})
+	t.Run("HeadUpdateDropsButtons", func(t *testing.T) {
+		// A thread closed by its customer's erasure: the new head has no
+		// buttons, so the old ones must go from Slack, not stay pressable.
+		upd := staffPost("1", "[문의 #1]\n고객: 정보가 삭제된 고객\n상태: 고객 정보 삭제로 종료")
+		upd.Head, upd.HeadUpdate = true, true
+		if err := e.deliver(ctx, upd); err != nil {
+			t.Fatal(err)
+		}
+		c := e.fake.Next(t, "chat.update")
+		for _, b := range c.Blocks(t) {
+			if b["type"] == "actions" {
+				t.Errorf("the updated head still has buttons: %v", b)
+			}
+		}
+		if texts := strings.Join(blockTexts(c.Blocks(t)), "\n"); !strings.Contains(texts, "삭제로 종료") {
+			t.Errorf("updated head shows %q, want the erased state alone", texts)
+		}
+	})
 	t.Run("HeadAgainIsKept", func(t *testing.T) {
 		// The first head sent once more (the outbox after a restart) is
 		// neither posted again nor put back over the newer version.
