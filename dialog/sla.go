@@ -262,6 +262,7 @@ func (e *Engine) threadWeekSection(ctx context.Context, w feedback.Week, lang st
 		}),
 		e.cat.Text(lang, "threads.week.complaints", map[string]any{
 			"Opened": fig.ComplaintsOpened, "Resolved": fig.ComplaintsResolved, "Open": fig.ComplaintsOpen, "Median": resolveMedian,
+			"Erased": fig.ComplaintsErased,
 		}),
 		e.cat.Text(lang, "threads.week.breaches", map[string]any{
 			"Reply": fig.ReplyBreaches, "Resolve": fig.ResolveBreaches,

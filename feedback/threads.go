@@ -20,7 +20,8 @@ type ThreadWeek struct {
 	ReplyBreaches int           // questions whose first answer came, or has not come by now (or by their closing, closed unanswered), past the reply SLA
 
 	ComplaintsOpened   int
-	ComplaintsResolved int // of the week's complaints, closed by now
+	ComplaintsResolved int // of the week's complaints, closed by now by the shop
+	ComplaintsErased   int // closed by the customer's erasure: nobody resolved them
 	ComplaintsOpen     int // still open now
 	ResolveMedian      time.Duration
 	ResolveBreaches    int
@@ -81,11 +82,18 @@ func ThreadFigures(ctx context.Context, r Reader, from, to time.Time, opts Threa
 				}
 			case ledger.ThreadComplaint:
 				w.ComplaintsOpened++
-				if th.State == ledger.ThreadClosed {
+				switch {
+				case th.State == ledger.ThreadClosed && th.ClosedBy == ledger.ThreadClosedByErasure:
+					// Not resolved, nor a time to resolve: the wait ended
+					// because the customer left. A wait already past the
+					// service level still counts as past it.
+					w.ComplaintsErased++
+					waited = opening(th.OpenedAt, th.ClosedAt)
+				case th.State == ledger.ThreadClosed:
 					w.ComplaintsResolved++
 					waited = opening(th.OpenedAt, th.ClosedAt)
 					resolves = append(resolves, waited)
-				} else {
+				default:
 					w.ComplaintsOpen++
 					waited = opening(th.OpenedAt, opts.Now)
 				}
