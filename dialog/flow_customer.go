@@ -64,11 +64,12 @@ func (t *turn) lookup(q string) (cs []ledger.Customer, phone string, err error) 
 	return narrow(all, q), "", nil
 }
 
-// narrow keeps the exact matches of q (name or id) when there are any.
+// narrow keeps the exact matches of q (name, spaces aside, or id) when
+// there are any.
 func narrow(cs []ledger.Customer, q string) []ledger.Customer {
 	var exact []ledger.Customer
 	for _, c := range cs {
-		if strings.EqualFold(c.Name, q) || c.ID == q {
+		if ledger.SameName(c.Name, q) || c.ID == q {
 			exact = append(exact, c)
 		}
 	}
@@ -85,7 +86,7 @@ const phonePieces = 4
 // lookupLead finds the customer named at the start of a one-liner's
 // arguments and returns what follows. A phone may be written in up to
 // phonePieces pieces; a name with spaces is matched by the longest prefix
-// that is some customer's exact name.
+// that is some customer's exact name, spaces aside ("박 서준" is 박서준).
 func (t *turn) lookupLead(args string) (cs []ledger.Customer, query, phone, rest string, err error) {
 	toks := strings.Fields(args)
 	if len(toks) == 0 {
@@ -108,7 +109,7 @@ func (t *turn) lookupLead(args string) (cs []ledger.Customer, query, phone, rest
 		q := strings.Join(toks[:i], " ")
 		var exact []ledger.Customer
 		for _, c := range all {
-			if strings.EqualFold(strings.Join(strings.Fields(c.Name), " "), q) {
+			if ledger.SameName(c.Name, q) {
 				exact = append(exact, c)
 			}
 		}
@@ -152,6 +153,9 @@ func (t *turn) onMatches(act string, cs []ledger.Customer, query, phone, rest st
 				return t.noteNewCustomer(phone, rest)
 			}
 			return refuse("core.err.phone_unknown", map[string]any{"Phone": formatPhone(phone)})
+		}
+		if act == "note" && rest != "" {
+			return t.noteUnknownName(query, rest) // flow_note.go
 		}
 		if q := strings.TrimSpace(query); len(q) == 4 && isBareNumber(q) {
 			// A phone's last four digits, as /customer says it.

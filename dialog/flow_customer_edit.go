@@ -723,13 +723,14 @@ func (t *turn) newCustomer(args string) error {
 	return nil
 }
 
-// sameName returns the registered customers whose whole name is name.
+// sameName returns the registered customers whose whole name is name, as
+// the search reads names: "박서준" and "박 서 준" are one name.
 func (t *turn) sameName(name string) ([]ledger.Customer, error) {
 	cs, err := t.tx.FindCustomers(name, maxMatches)
 	if err != nil {
 		return nil, fmt.Errorf("dialog: find same name: %w", err)
 	}
-	return slices.DeleteFunc(cs, func(c ledger.Customer) bool { return !strings.EqualFold(c.Name, name) }), nil
+	return slices.DeleteFunc(cs, func(c ledger.Customer) bool { return !ledger.SameName(c.Name, name) }), nil
 }
 
 func (t *turn) dupQuestion(name, digits string, same []ledger.Customer, why string) Reply {

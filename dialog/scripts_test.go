@@ -129,8 +129,10 @@ var scripts = []script{
 	}},
 	{"NoteUnknownCustomer", func(h *harness, f fixture) []step {
 		return []step{{
+			// Nothing saved yet, nothing lost: the note waits for its
+			// customer (TestNoteUnknownNameKept).
 			msg:   staffMsg("/note 홍길동 커트"),
-			want:  []string{h.text("core.err.customer_unknown", map[string]any{"Query": "홍길동"})},
+			want:  []string{h.text("core.note.unknown_kept", map[string]any{"Query": "홍길동", "Text": "커트"})},
 			check: noteCount(0),
 		}}
 	}},
