@@ -318,7 +318,9 @@ func (t *turn) noteStep(in input) error {
 					t.noteReaskWith("input.purchase.negative", map[string]any{"Input": strings.TrimSpace(in.text)})
 					return nil
 				}
-				t.noteReask("core.note.bad_amount")
+				// Said back as typed, as the one-liner does: "오만원" was
+				// refused with no word of what was read.
+				t.noteReaskWith("core.note.bad_amount", map[string]any{"Input": strings.TrimSpace(in.text)})
 				return nil
 			}
 			d[dAmount] = strconv.FormatInt(a, 10)
