@@ -47,6 +47,9 @@ func init() {
 // preferring exact name matches. phone is set when q is a phone number.
 func (t *turn) lookup(q string) (cs []ledger.Customer, phone string, err error) {
 	q = strings.TrimSpace(q)
+	if m, ok := mobileWithout010(q); ok {
+		q = m
+	}
 	if digits, ok := ledger.NormalizePhone(q); ok {
 		c, err := t.tx.CustomerByPhone(digits)
 		if errors.Is(err, ledger.ErrCustomerNotFound) || (err == nil && c.Erased) {
@@ -79,6 +82,26 @@ func narrow(cs []ledger.Customer, q string) []ledger.Customer {
 	return cs
 }
 
+// mobileWithout010 reads a mobile number written without its 010, as staff
+// often write one ("1234-5678", "1234 5678", "12345678"): every Korean
+// mobile number is 010 and eight digits, so eight digits are that number,
+// and the answer shows it as 010-1234-5678, the reading in plain sight. A
+// search on the last eight digits would find the same customer by a scan
+// the blind phone index cannot do. Eight digits starting with 0 are not
+// taken (02-123-4567 is a Seoul line). A shop line such as 1588-1234 reads
+// as 010-1588-1234, which finds nobody and says so: harmless in a lookup,
+// and lookups are the only use: registering needs the whole number.
+func mobileWithout010(s string) (string, bool) {
+	s = strings.TrimSpace(foldFullWidth(s))
+	if len(s) == 9 && strings.ContainsRune("- .", rune(s[4])) {
+		s = s[:4] + s[5:]
+	}
+	if len(s) != 8 || !isBareNumber(s) || s[0] == '0' {
+		return "", false
+	}
+	return "010" + s, true
+}
+
 // phonePieces is how many words a phone may be written in: "010 1234
 // 5678", "+82 10 1234 5678".
 const phonePieces = 4
@@ -93,7 +116,8 @@ func (t *turn) lookupLead(args string) (cs []ledger.Customer, query, phone, rest
 		return nil, "", "", "", nil
 	}
 	for i := min(phonePieces, len(toks)); i >= 1; i-- {
-		if _, ok := ledger.NormalizePhone(strings.Join(toks[:i], "")); ok {
+		_, ok := ledger.NormalizePhone(strings.Join(toks[:i], ""))
+		if _, short := mobileWithout010(strings.Join(toks[:i], " ")); ok || short {
 			q := strings.Join(toks[:i], " ")
 			cs, phone, err := t.lookup(strings.Join(toks[:i], ""))
 			return cs, q, phone, dropFields(args, i), err

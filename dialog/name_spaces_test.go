@@ -79,3 +79,27 @@ func TestNoteUnknownNameKept(t *testing.T) {
 		})
 	}
 }
+
+// TestMobileWithout010: a mobile number written without its 010 finds the
+// customer, and one nobody has is answered with the 010 reading; eight
+// digits from 0 are no mobile.
+func TestMobileWithout010(t *testing.T) {
+	for _, lang := range locales.Languages {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			id := h.customer("김하늘", "01012345678")
+			runSteps(t, h, []step{
+				{msg: staffMsg("/customer 1234-5678"), want: []string{"김하늘", "010-1234-5678"}},
+				{msg: staffMsg("/customer 1234 5678"), want: []string{"김하늘"}},
+				{msg: staffMsg("/customer 12345678"), want: []string{"김하늘"}},
+				{msg: staffMsg("/customer 9999-0000"), want: []string{"010-9999-0000"}},
+				{msg: staffMsg("/note 1234-5678 커트"), check: func(t *testing.T, h *harness, rs []Reply) {
+					if ns := h.notes(id); len(ns) != 1 || ns[0].Text != "커트" {
+						t.Errorf("notes %+v\n%s", ns, allText(rs))
+					}
+				}},
+				{msg: staffMsg("/customer 0212-3456"), not: []string{"010-0212-3456"}},
+			})
+		})
+	}
+}
