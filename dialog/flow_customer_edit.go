@@ -255,7 +255,9 @@ func (t *turn) saveEdit(c ledger.Customer, field string, after ledger.Customer) 
 	if !changed {
 		d := t.fieldData(field)
 		v := t.fieldValue(got, field)
-		d["Name"], d["Value"] = got.Name, v
+		// Empty: a field cleared that was empty already, said as such
+		// ("이미 비어 있어요"), not as the value "없음".
+		d["Name"], d["Value"], d["Empty"] = got.Name, v, v == t.text("customer_edit.none", nil)
 		r := t.mk(t.text("customer_edit.unchanged", d))
 		r.Private = true
 		t.add(r)
@@ -309,6 +311,12 @@ func (t *turn) edited(c ledger.Customer, field, value string) (ledger.Customer, 
 		b, err := t.birthdayArg(value)
 		if err != nil {
 			return c, err
+		}
+		// The day and month the card has, typed without the year: the
+		// staff confirm the day, they do not mean to drop the year
+		// ("March 15, 1990 → March 15" lost it). Answered as unchanged.
+		if b.Year() == 0 && c.Birthday.Year() != 0 && b.Month() == c.Birthday.Month() && b.Day() == c.Birthday.Day() {
+			b = c.Birthday
 		}
 		out.Birthday = b
 	case fPreferences:
