@@ -117,22 +117,33 @@ func (t *turn) lookupLead(args string) (cs []ledger.Customer, query, phone, rest
 	}
 	for i := min(phonePieces, len(toks)); i >= 1; i-- {
 		_, ok := ledger.NormalizePhone(strings.Join(toks[:i], ""))
-		if _, short := mobileWithout010(strings.Join(toks[:i], " ")); ok || short {
+		// Without its 010 only in one word ("1234-5678"): "5678 5000" is
+		// the last four digits and an amount.
+		if _, short := mobileWithout010(toks[0]); ok || i == 1 && short {
 			q := strings.Join(toks[:i], " ")
 			cs, phone, err := t.lookup(strings.Join(toks[:i], ""))
 			return cs, q, phone, dropFields(args, i), err
 		}
 	}
 	// One search for the first word finds every name that starts with it,
-	// so longer names are matched without more queries.
-	all, err := t.tx.FindCustomers(toks[0], 50)
+	// so longer names are matched without more queries; only when it
+	// filled up (a shop with 50 박s) may the name be beyond it, and the
+	// longer leads are searched themselves.
+	const leadMatches = 50
+	all, err := t.tx.FindCustomers(toks[0], leadMatches)
 	if err != nil {
 		return nil, "", "", "", fmt.Errorf("dialog: find customers: %w", err)
 	}
 	for i := min(4, len(toks)); i >= 2; i-- {
 		q := strings.Join(toks[:i], " ")
+		among := all
+		if len(all) >= leadMatches {
+			if among, err = t.tx.FindCustomers(q, maxMatches); err != nil {
+				return nil, "", "", "", fmt.Errorf("dialog: find customers: %w", err)
+			}
+		}
 		var exact []ledger.Customer
-		for _, c := range all {
+		for _, c := range among {
 			if ledger.SameName(c.Name, q) {
 				exact = append(exact, c)
 			}

@@ -1,10 +1,12 @@
 package dialog
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/dangol/dangol/ledger"
 	"github.com/dangol/dangol/locales"
 )
 
@@ -99,7 +101,34 @@ func TestMobileWithout010(t *testing.T) {
 					}
 				}},
 				{msg: staffMsg("/customer 0212-3456"), not: []string{"010-0212-3456"}},
+				// Two words are the last four digits and what follows.
+				{msg: staffMsg("/points add 5678 5000"), check: func(t *testing.T, h *harness, rs []Reply) {
+					if es := h.points(id); len(es) != 1 || es[0].Amount != 5000 {
+						t.Errorf("points %+v\n%s", es, allText(rs))
+					}
+				}},
 			})
 		})
+	}
+}
+
+// TestLeadNameBeyondFirstWord: a spaced name typed with its spaces in a shop
+// with more customers of the family name than the first word's search
+// returns is still found as the whole lead.
+func TestLeadNameBeyondFirstWord(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	h.update(func(tx *ledger.Tx) error {
+		for i := range 55 {
+			c := ledger.Customer{Name: fmt.Sprintf("박 가%02d", i), Phone: fmt.Sprintf("0103000%04d", i), CreatedAt: t0}
+			if err := tx.CreateCustomer(&c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	id := h.customer("박 하은", "01055556666")
+	h.send(staffMsg("/note 박 하은 커트"))
+	if ns := h.notes(id); len(ns) != 1 || ns[0].Text != "커트" {
+		t.Errorf("notes of 박 하은 = %+v", ns)
 	}
 }
