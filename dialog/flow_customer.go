@@ -47,6 +47,9 @@ func init() {
 // preferring exact name matches. phone is set when q is a phone number.
 func (t *turn) lookup(q string) (cs []ledger.Customer, phone string, err error) {
 	q = strings.TrimSpace(q)
+	if m, ok := mobileWithout010(q); ok {
+		q = m
+	}
 	if digits, ok := ledger.NormalizePhone(q); ok {
 		c, err := t.tx.CustomerByPhone(digits)
 		if errors.Is(err, ledger.ErrCustomerNotFound) || (err == nil && c.Erased) {
@@ -64,11 +67,12 @@ func (t *turn) lookup(q string) (cs []ledger.Customer, phone string, err error) 
 	return narrow(all, q), "", nil
 }
 
-// narrow keeps the exact matches of q (name or id) when there are any.
+// narrow keeps the exact matches of q (name, spaces aside, or id) when
+// there are any.
 func narrow(cs []ledger.Customer, q string) []ledger.Customer {
 	var exact []ledger.Customer
 	for _, c := range cs {
-		if strings.EqualFold(c.Name, q) || c.ID == q {
+		if ledger.SameName(c.Name, q) || c.ID == q {
 			exact = append(exact, c)
 		}
 	}
@@ -78,6 +82,26 @@ func narrow(cs []ledger.Customer, q string) []ledger.Customer {
 	return cs
 }
 
+// mobileWithout010 reads a mobile number written without its 010, as staff
+// often write one ("1234-5678", "1234 5678", "12345678"): every Korean
+// mobile number is 010 and eight digits, so eight digits are that number,
+// and the answer shows it as 010-1234-5678, the reading in plain sight. A
+// search on the last eight digits would find the same customer by a scan
+// the blind phone index cannot do. Eight digits starting with 0 are not
+// taken (02-123-4567 is a Seoul line). A shop line such as 1588-1234 reads
+// as 010-1588-1234, which finds nobody and says so: harmless in a lookup,
+// and lookups are the only use: registering needs the whole number.
+func mobileWithout010(s string) (string, bool) {
+	s = strings.TrimSpace(foldFullWidth(s))
+	if len(s) == 9 && strings.ContainsRune("- .", rune(s[4])) {
+		s = s[:4] + s[5:]
+	}
+	if len(s) != 8 || !isBareNumber(s) || s[0] == '0' {
+		return "", false
+	}
+	return "010" + s, true
+}
+
 // phonePieces is how many words a phone may be written in: "010 1234
 // 5678", "+82 10 1234 5678".
 const phonePieces = 4
@@ -85,30 +109,42 @@ const phonePieces = 4
 // lookupLead finds the customer named at the start of a one-liner's
 // arguments and returns what follows. A phone may be written in up to
 // phonePieces pieces; a name with spaces is matched by the longest prefix
-// that is some customer's exact name.
+// that is some customer's exact name, spaces aside ("박 서준" is 박서준).
 func (t *turn) lookupLead(args string) (cs []ledger.Customer, query, phone, rest string, err error) {
 	toks := strings.Fields(args)
 	if len(toks) == 0 {
 		return nil, "", "", "", nil
 	}
 	for i := min(phonePieces, len(toks)); i >= 1; i-- {
-		if _, ok := ledger.NormalizePhone(strings.Join(toks[:i], "")); ok {
+		_, ok := ledger.NormalizePhone(strings.Join(toks[:i], ""))
+		// Without its 010 only in one word ("1234-5678"): "5678 5000" is
+		// the last four digits and an amount.
+		if _, short := mobileWithout010(toks[0]); ok || i == 1 && short {
 			q := strings.Join(toks[:i], " ")
 			cs, phone, err := t.lookup(strings.Join(toks[:i], ""))
 			return cs, q, phone, dropFields(args, i), err
 		}
 	}
 	// One search for the first word finds every name that starts with it,
-	// so longer names are matched without more queries.
-	all, err := t.tx.FindCustomers(toks[0], 50)
+	// so longer names are matched without more queries; only when it
+	// filled up (a shop with 50 박s) may the name be beyond it, and the
+	// longer leads are searched themselves.
+	const leadMatches = 50
+	all, err := t.tx.FindCustomers(toks[0], leadMatches)
 	if err != nil {
 		return nil, "", "", "", fmt.Errorf("dialog: find customers: %w", err)
 	}
 	for i := min(4, len(toks)); i >= 2; i-- {
 		q := strings.Join(toks[:i], " ")
+		among := all
+		if len(all) >= leadMatches {
+			if among, err = t.tx.FindCustomers(q, maxMatches); err != nil {
+				return nil, "", "", "", fmt.Errorf("dialog: find customers: %w", err)
+			}
+		}
 		var exact []ledger.Customer
-		for _, c := range all {
-			if strings.EqualFold(strings.Join(strings.Fields(c.Name), " "), q) {
+		for _, c := range among {
+			if ledger.SameName(c.Name, q) {
 				exact = append(exact, c)
 			}
 		}
@@ -152,6 +188,9 @@ func (t *turn) onMatches(act string, cs []ledger.Customer, query, phone, rest st
 				return t.noteNewCustomer(phone, rest)
 			}
 			return refuse("core.err.phone_unknown", map[string]any{"Phone": formatPhone(phone)})
+		}
+		if act == "note" && rest != "" {
+			return t.noteUnknownName(query, rest) // flow_note.go
 		}
 		if q := strings.TrimSpace(query); len(q) == 4 && isBareNumber(q) {
 			// A phone's last four digits, as /customer says it.

@@ -255,7 +255,9 @@ func (t *turn) saveEdit(c ledger.Customer, field string, after ledger.Customer) 
 	if !changed {
 		d := t.fieldData(field)
 		v := t.fieldValue(got, field)
-		d["Name"], d["Value"] = got.Name, v
+		// Empty: a field cleared that was empty already, said as such
+		// ("이미 비어 있어요"), not as the value "없음".
+		d["Name"], d["Value"], d["Empty"] = got.Name, v, v == t.text("customer_edit.none", nil)
 		r := t.mk(t.text("customer_edit.unchanged", d))
 		r.Private = true
 		t.add(r)
@@ -309,6 +311,12 @@ func (t *turn) edited(c ledger.Customer, field, value string) (ledger.Customer, 
 		b, err := t.birthdayArg(value)
 		if err != nil {
 			return c, err
+		}
+		// The day and month the card has, typed without the year: the
+		// staff confirm the day, they do not mean to drop the year
+		// ("March 15, 1990 → March 15" lost it). Answered as unchanged.
+		if b.Year() == 0 && c.Birthday.Year() != 0 && b.Month() == c.Birthday.Month() && b.Day() == c.Birthday.Day() {
+			b = c.Birthday
 		}
 		out.Birthday = b
 	case fPreferences:
@@ -723,13 +731,14 @@ func (t *turn) newCustomer(args string) error {
 	return nil
 }
 
-// sameName returns the registered customers whose whole name is name.
+// sameName returns the registered customers whose whole name is name, as
+// the search reads names: "박서준" and "박 서 준" are one name.
 func (t *turn) sameName(name string) ([]ledger.Customer, error) {
 	cs, err := t.tx.FindCustomers(name, maxMatches)
 	if err != nil {
 		return nil, fmt.Errorf("dialog: find same name: %w", err)
 	}
-	return slices.DeleteFunc(cs, func(c ledger.Customer) bool { return !strings.EqualFold(c.Name, name) }), nil
+	return slices.DeleteFunc(cs, func(c ledger.Customer) bool { return !ledger.SameName(c.Name, name) }), nil
 }
 
 func (t *turn) dupQuestion(name, digits string, same []ledger.Customer, why string) Reply {

@@ -132,6 +132,54 @@ func (t *turn) noteNewCustomer(phone, rest string) error {
 	return nil
 }
 
+// noteUnknownName answers a one-liner whose customer nobody matches
+// ("/note 박서준 다운펌 상담" with no such name): the note is kept in a note
+// flow waiting only for its customer, and saved as soon as staff name them
+// (a phone, a new one registered, another name, or a button for a customer
+// of the same given name), so nothing is typed twice.
+func (t *turn) noteUnknownName(query, rest string) error {
+	text, tags := splitTags(rest)
+	if !noteHasContent(text, tags) {
+		return refuse("core.err.customer_unknown", map[string]any{"Query": query})
+	}
+	near, err := t.nearNames(query)
+	if err != nil {
+		return err
+	}
+	t.begin(flowNote)
+	d := t.sess.Draft
+	d[dText] = strings.TrimSpace(text)
+	if d[dText] == "" {
+		d[dText] = strings.TrimSpace(rest)
+	}
+	d[dTags] = strings.Join(tags, ",")
+	if day, ok := oneLineFollowUp(d[dText], t.now, t.e.loc); ok {
+		d[dFollowUp] = day.Format(time.DateOnly)
+	}
+	d[dQuick] = "1"
+	data := map[string]any{"Query": query, "Text": strings.TrimSpace(rest), "Near": len(near) > 0}
+	if len(near) > 0 {
+		return t.askPick("core.note.unknown_kept", data, near)
+	}
+	t.add(t.mk(t.text("core.note.unknown_kept", data), t.btn("core.btn.cancel", "cancel")))
+	return nil
+}
+
+// nearNames are the customers a name nobody has may have meant: those of
+// its given name (its last two letters, of a name of three or more), the
+// usual slip being the family name or its spelling.
+func (t *turn) nearNames(query string) ([]ledger.Customer, error) {
+	r := []rune(strings.Join(strings.Fields(query), ""))
+	if len(r) < 3 {
+		return nil, nil
+	}
+	cs, err := t.tx.FindCustomers(string(r[len(r)-2:]), maxMatches)
+	if err != nil {
+		return nil, fmt.Errorf("dialog: find near names: %w", err)
+	}
+	return cs, nil
+}
+
 // noteAsk asks the question of the note flow's current state.
 func (t *turn) noteAsk() Reply {
 	d := t.sess.Draft
@@ -270,7 +318,9 @@ func (t *turn) noteStep(in input) error {
 					t.noteReaskWith("input.purchase.negative", map[string]any{"Input": strings.TrimSpace(in.text)})
 					return nil
 				}
-				t.noteReask("core.note.bad_amount")
+				// Said back as typed, as the one-liner does: "오만원" was
+				// refused with no word of what was read.
+				t.noteReaskWith("core.note.bad_amount", map[string]any{"Input": strings.TrimSpace(in.text)})
 				return nil
 			}
 			d[dAmount] = strconv.FormatInt(a, 10)
@@ -397,7 +447,7 @@ func (t *turn) noteCustomerStep(in input) error {
 	case 1:
 		d[dCustomer] = cs[0].ID
 		d[dName] = cs[0].Name
-		return t.noteNext("ask_text")
+		return t.noteNamed() // a kept one-liner is saved, a guided note asks its text
 	}
 	return t.askPick("core.pick.ask", map[string]any{"Query": in.text}, cs)
 }

@@ -130,7 +130,9 @@ func init() {
 				{Name: "edit_amount", Src: []string{noteRevise}, Dst: noteAmount},
 				{Name: "edit_tags", Src: []string{noteRevise}, Dst: noteTags},
 				{Name: "edit_followup", Src: []string{noteRevise}, Dst: noteFollowUp},
-				{Name: "save", Src: []string{noteConfirm, noteName, noteDup}, Dst: stateDone},
+				// A one-liner kept for its customer (noteUnknownName) is
+				// saved as soon as the customer is named.
+				{Name: "save", Src: []string{noteConfirm, noteCustomer, noteName, noteDup}, Dst: stateDone},
 			},
 			step: (*turn).noteStep,
 			keep: (*turn).keepNote, // flow_note.go

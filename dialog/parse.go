@@ -147,10 +147,23 @@ func amountUnit(r rune) (value int64, big bool, ok bool) {
 	return 0, false, false
 }
 
+// hangulDigit returns the value of a Sino-Korean digit (일 … 구), the way
+// amounts are said and often typed: "오만원", "이천오백원", "5만오천원".
+func hangulDigit(r rune) (int64, bool) {
+	i := strings.IndexRune("일이삼사오육칠팔구", r)
+	if i < 0 {
+		return 0, false
+	}
+	return int64(utf8.RuneCountInString("일이삼사오육칠팔구"[:i])) + 1, true
+}
+
 // parseAmount reads an amount of money in won as staff type it: "55000",
 // "55,000", "55000원", "₩55,000", "12,000 원", "55000 won", "9000 KRW", full-width
 // digits, and Korean units: "5.5만", "3만5천", "3만 5천원", "1억 2천만",
-// "55천", "만원" (a unit alone counts once). A decimal is accepted only
+// "55천", "만원" (a unit alone counts once), and the units' figures in
+// Hangul digits: "오만원", "삼만원", "5만오천원", "만오천원", "십만원",
+// "이천오백원". A Hangul digit counts only before a unit, so "이" or "만오"
+// (a word, a clipped figure) is refused, not read as 2 or 10,005. A decimal is accepted only
 // right before a unit and only when the result is a whole number of won
 // ("1.2345만" is 12345, "1.23456만" is rejected). Units must descend
 // ("1만1억" is rejected) and each part must be smaller than the unit before
@@ -181,6 +194,7 @@ func parseAmount(s string) (won int64, ok bool) {
 		total, section     int64 // finished big groups; the group being built
 		lastBig, lastSmall int64 // the last unit seen in each class, 0 for none
 		pending            bool  // a number was read and awaits its unit
+		hangul             bool  // that number is a Hangul digit: it needs its unit
 		mant               int64
 		scale              int
 	)
@@ -198,8 +212,16 @@ func parseAmount(s string) (won int64, ok bool) {
 			if mant, scale, n, ok = scanAmountNumber(s[i:]); !ok {
 				return 0, false
 			}
-			pending = true
+			pending, hangul = true, false
 			i += n
+			continue
+		}
+		if d, isDigit := hangulDigit(r); isDigit {
+			if pending { // "5오", "오육"
+				return 0, false
+			}
+			mant, scale, pending, hangul = d, 0, true, true
+			i += size
 			continue
 		}
 		unit, big, isUnit := amountUnit(r)
@@ -265,7 +287,7 @@ func parseAmount(s string) (won int64, ok bool) {
 		section, lastSmall, lastBig, pending = 0, 0, unit, false
 	}
 	if pending {
-		if scale > 0 || (lastSmall != 0 && mant >= lastSmall) {
+		if scale > 0 || hangul || (lastSmall != 0 && mant >= lastSmall) {
 			return 0, false
 		}
 		if section, ok = amountAdd(section, mant); !ok {
@@ -355,7 +377,8 @@ func pointsField(s string) (points, rest string) {
 func startsFigure(s string) bool {
 	r, _ := utf8.DecodeRuneInString(foldFullWidth(s))
 	_, _, unit := amountUnit(r)
-	return r >= '0' && r <= '9' || unit
+	_, digit := hangulDigit(r)
+	return r >= '0' && r <= '9' || unit || digit
 }
 
 // parsePoints reads a positive whole number of points: digits with optional
@@ -392,8 +415,9 @@ func parsePoints(s string) (int64, bool) {
 func ParsePoints(s string) (int64, bool) { return parsePoints(s) }
 
 // koreanUnitFigure reports a figure written with Korean number units and
-// nothing else: digits, commas, points, spaces and 십 백 천 만 억 조, at
-// least one unit. "1만원" and "₩1만" are not (they name won).
+// nothing else: digits (Hangul ones too: "오천"), commas, points, spaces
+// and 십 백 천 만 억 조, at least one unit. "1만원" and "₩1만" are not (they
+// name won).
 func koreanUnitFigure(s string) bool {
 	unit := false
 	for _, r := range s {
@@ -401,7 +425,7 @@ func koreanUnitFigure(s string) bool {
 			unit = true
 			continue
 		}
-		if !(r >= '0' && r <= '9' || r == ',' || r == '.' || unicode.IsSpace(r)) {
+		if _, ok := hangulDigit(r); !(ok || r >= '0' && r <= '9' || r == ',' || r == '.' || unicode.IsSpace(r)) {
 			return false
 		}
 	}

@@ -58,6 +58,22 @@ func TestParseAmount(t *testing.T) {
 		{"2천 5백 50", 2550, true},
 		{"만원", 10000, true},
 		{"천원", 1000, true},
+		// Hangul digits before their units, as amounts are said.
+		{"오만원", 50000, true},
+		{"삼만원", 30000, true},
+		{"5만오천원", 55000, true},
+		{"만오천원", 15000, true},
+		{"십만원", 100000, true},
+		{"이천오백원", 2500, true},
+		{"삼십오만원", 350000, true},
+		{"일억 이천만", 120000000, true},
+		{"오만 오천 원", 55000, true},
+		{"구천", 9000, true},
+		{"이", 0, false},   // a word, not 2 won
+		{"만오", 0, false},  // clipped: refused, not guessed
+		{"5오천", 0, false}, // two figures
+		{"오육만", 0, false}, // two figures
+		{"오천만오", 0, false},
 		{"십만원", 100000, true},
 		{"백만원", 1000000, true},
 		{"천만원", 10000000, true},
@@ -198,6 +214,11 @@ func TestParsePoints(t *testing.T) {
 		{"100원", 0, false},
 		{"1만", 10000, true},
 		{"1만P", 10000, true},
+		{"오천", 5000, true},
+		{"오천점", 5000, true},
+		{"만오천 포인트", 15000, true},
+		{"오", 0, false},
+		{"오만원", 0, false}, // won, not points
 		{"1.5만 포인트", 15000, true},
 		{"3만 5천점", 35000, true},
 		{"5천", 5000, true},

@@ -129,8 +129,10 @@ var scripts = []script{
 	}},
 	{"NoteUnknownCustomer", func(h *harness, f fixture) []step {
 		return []step{{
+			// Nothing saved yet, nothing lost: the note waits for its
+			// customer (TestNoteUnknownNameKept).
 			msg:   staffMsg("/note 홍길동 커트"),
-			want:  []string{h.text("core.err.customer_unknown", map[string]any{"Query": "홍길동"})},
+			want:  []string{h.text("core.note.unknown_kept", map[string]any{"Query": "홍길동", "Text": "커트"})},
 			check: noteCount(0),
 		}}
 	}},
@@ -153,7 +155,7 @@ var scripts = []script{
 			{msg: staffMsg("박지훈"), payloads: []string{"pick:" + f.jihoon1, "pick:" + f.jihoon2}},
 			{msg: press(staffMsg(""), "pick:"+f.jihoon1), want: []string{"박지훈"}},
 			{msg: staffMsg("다음엔 펌 원하심 #펌"), ids: []string{"core.note.ask_amount"}, payloads: []string{"skip"}},
-			{msg: staffMsg("많이"), ids: []string{"core.note.bad_amount", "core.note.ask_amount"}, payloads: []string{"skip"}},
+			{msg: staffMsg("많이"), want: []string{h.text("core.note.bad_amount", map[string]any{"Input": "많이"})}, ids: []string{"core.note.ask_amount"}, payloads: []string{"skip"}},
 			{msg: staffMsg("5.5만"), ids: []string{"core.note.ask_tags"}},
 			{msg: press(staffMsg(""), "skip"), ids: []string{"core.note.ask_followup"}},
 			{msg: staffMsg("2026-05-20"), want: []string{"55,000", "2026-05-20", "다음엔 펌 원하심", "#펌"}, payloads: []string{"yes", "no"}, check: noteCount(0)},

@@ -80,7 +80,7 @@ func (t *turn) unknownField(args string) (bool, error) {
 	}
 	exact := phone != ""
 	for _, c := range cs {
-		exact = exact || strings.EqualFold(strings.Join(strings.Fields(c.Name), " "), query)
+		exact = exact || ledger.SameName(c.Name, query)
 	}
 	if !exact {
 		return false, nil // "Anna Lee" with only an Anna Kim: nobody of that name

@@ -380,23 +380,36 @@ func (tx *Tx) linkBlind(platformID string) []byte { return tx.blind("link", plat
 // longer queries find a name only when they are all of it.
 const maxNameAffix = 30
 
-// nameBlinds returns the name index entries of a normalized name: the
-// whole name ("="), each shorter prefix ("<") and each shorter suffix
-// (">"), by characters and never starting or ending with a space, so "김",
-// "김하" and "하늘" all find 김하늘, and "park" finds Jane Park.
+// nameIndexKey is the form names are indexed and searched by: nameKey's
+// without any space. People space a Korean name as they please ("박 서 준",
+// "박서준", "정 하은"), and staff type it the other way, so spaces never
+// decide a match. Two names that differ only in spacing are one name to
+// the search (and to the same-name question at registration).
+func nameIndexKey(name string) string {
+	return strings.Join(strings.Fields(nameKey(name)), "")
+}
+
+// SameName reports whether a and b are one name as the search reads names:
+// the same letters once spaces, Unicode forms and Latin case are set aside.
+// The chat uses it to tell an exact match from a prefix or suffix one.
+func SameName(a, b string) bool {
+	ka := nameIndexKey(a)
+	return ka != "" && ka == nameIndexKey(b)
+}
+
+// nameBlinds returns the name index entries of a name: the whole name
+// ("="), each shorter prefix ("<") and each shorter suffix (">"), by
+// characters of its nameIndexKey (no spaces), so "김", "김하" and "하늘" all
+// find 김하늘, "서준" and "박서준" find 박 서 준, and "park" finds Jane Park.
 func (tx *Tx) nameBlinds(name string) [][]byte {
+	name = nameIndexKey(name)
 	if name == "" {
 		return nil
 	}
 	out := [][]byte{tx.kr.blind("name=", name)}
 	r := []rune(name)
 	for n := 1; n < len(r) && n <= maxNameAffix; n++ {
-		if p := r[:n]; p[n-1] != ' ' {
-			out = append(out, tx.kr.blind("name<", string(p)))
-		}
-		if sfx := r[len(r)-n:]; sfx[0] != ' ' {
-			out = append(out, tx.kr.blind("name>", string(sfx)))
-		}
+		out = append(out, tx.kr.blind("name<", string(r[:n])), tx.kr.blind("name>", string(r[len(r)-n:])))
 	}
 	return out
 }
@@ -415,7 +428,7 @@ func (tx *Tx) indexCustomer(k []byte, c *Customer, add bool) error {
 		put(bucketPhones, tx.phoneBlind(c.Phone), k)
 		put(bucketPhoneLast4, concat(tx.kr.blind("phone4", c.Phone[len(c.Phone)-4:]), k), nil)
 	}
-	for _, b := range tx.nameBlinds(nameKey(c.Name)) {
+	for _, b := range tx.nameBlinds(c.Name) {
 		put(bucketNames, concat(b, k), nil)
 	}
 	for _, l := range c.Links {
@@ -500,8 +513,9 @@ const DefaultFindLimit = 10
 // accepted format), a phone's last 4 digits, an id, or a name (exact matches
 // first, then names starting with query, then names ending with it, so a
 // given name finds the family), at most limit, never erased ones. Names
-// match after trimming spaces, case-insensitively for Latin letters and
-// exactly for Hangul; prefixes and suffixes longer than 30 characters match
+// match with every space ignored ("박서준" and "서준" find 박 서 준, "박 서준"
+// finds 박서준), case-insensitively for Latin letters and exactly for
+// Hangul; prefixes and suffixes longer than 30 characters match
 // only as the whole name. Prefix and suffix matches come in name order
 // among the first 100 (or limit) found in id order: the blind index cannot
 // sort by name. A limit <= 0 means DefaultFindLimit.
@@ -584,7 +598,10 @@ func (tx *Tx) FindCustomers(query string, limit int) ([]Customer, error) {
 			return out, err
 		}
 	}
-	n := nameKey(q)
+	n := nameIndexKey(q)
+	if n == "" {
+		return out, nil
+	}
 	for _, kind := range []string{"name=", "name<", "name>"} {
 		if full, err := scan(bucketNames, tx.kr.blind(kind, n), kind != "name="); full || err != nil {
 			return out, err

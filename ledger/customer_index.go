@@ -30,6 +30,9 @@ var (
 
 	metaTagIndex   = []byte("index.tags")
 	metaActorIndex = []byte("index.actors")
+	// metaNameIndex marks a name index keyed without spaces (nameIndexKey);
+	// files from before held names as spaced, so "박서준" missed 박 서 준.
+	metaNameIndex = []byte("index.names_unspaced")
 )
 
 // tagBlind is the index entry prefix of a customer's own tag.
@@ -325,9 +328,9 @@ func (tx *Tx) auditNewest(idx, prefix []byte, limit int) ([]AuditEntry, error) {
 	return out, err
 }
 
-// buildIndexes gives a file made before the tag and actor indexes and the
-// feedback counts existed their entries, once: each one's meta flag says
-// it is complete.
+// buildIndexes gives a file made before the tag and actor indexes, the
+// unspaced name index and the feedback counts existed their entries, once:
+// each one's meta flag says it is complete.
 func (s *Store) buildIndexes(db *bolt.DB) error {
 	return db.Update(func(btx *bolt.Tx) error {
 		tx := &Tx{tx: btx, kr: s.kr}
@@ -345,6 +348,16 @@ func (s *Store) buildIndexes(db *bolt.DB) error {
 				return fmt.Errorf("ledger: build actor index: %w", err)
 			}
 			if err := meta.Put(metaActorIndex, []byte{1}); err != nil {
+				return err
+			}
+		}
+		if meta.Get(metaNameIndex) == nil {
+			// A Tx of its own: no bucket handle kept from before the
+			// rebuild's delete of the name bucket.
+			if err := (&Tx{tx: btx, kr: s.kr}).rebuildNameIndex(); err != nil {
+				return fmt.Errorf("ledger: build name index: %w", err)
+			}
+			if err := meta.Put(metaNameIndex, []byte{1}); err != nil {
 				return err
 			}
 		}
@@ -391,6 +404,61 @@ func (tx *Tx) rebuildTagIndex() error {
 		}
 		if err := tx.indexNoteTags(ck, bytes.Clone(k), n.Tags, true); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// rebuildNameIndex rewrites the name index in nameIndexKey's form. A
+// customer whose record does not open (damaged) keeps the entries it had,
+// so it is found as before rather than not at all; an erased one has none.
+func (tx *Tx) rebuildNameIndex() error {
+	good := map[[custKeyLen]byte]Customer{}
+	c := tx.bucket(bucketCustomers).Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		if len(k) != custKeyLen {
+			continue
+		}
+		cu, err := tx.customer(k)
+		if err != nil {
+			continue
+		}
+		good[[custKeyLen]byte(k)] = cu
+	}
+	var kept [][]byte
+	names := tx.tx.Bucket(bucketNames) // not tx.bucket: its handle would outlive the delete below
+	err := names.ForEach(func(k, _ []byte) error {
+		if len(k) < custKeyLen {
+			return nil
+		}
+		if _, ok := good[[custKeyLen]byte(k[len(k)-custKeyLen:])]; !ok {
+			kept = append(kept, bytes.Clone(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := tx.tx.DeleteBucket(bucketNames); err != nil {
+		return err
+	}
+	names, err = tx.tx.CreateBucket(bucketNames)
+	if err != nil {
+		return err
+	}
+	for _, k := range kept {
+		if err := names.Put(k, []byte{}); err != nil {
+			return err
+		}
+	}
+	for k, cu := range good {
+		if cu.Erased {
+			continue
+		}
+		for _, b := range tx.nameBlinds(cu.Name) {
+			if err := names.Put(concat(b, k[:]), []byte{}); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -203,3 +203,71 @@ func TestAuditOfAndBy(t *testing.T) {
 		return nil
 	})
 }
+
+// TestNameIndexUnspaced: a file whose name index was written with spaces
+// (before nameIndexKey) is rewritten once at Open, so its customers are
+// found by their names typed without the spaces, and no spaced entry is
+// left behind for a rename or erasure to miss.
+func TestNameIndexUnspaced(t *testing.T) {
+	s := MustOpen(t)
+	a := mustCustomer(t, s, "박 서 준", "01055556666")
+	b := mustCustomer(t, s, "Anna Lee", "01011112222")
+	gone := mustCustomer(t, s, "정 하은", "01033334444")
+	mustUpdate(t, s, func(tx *Tx) error { return tx.EraseCustomer(gone.ID, t0) })
+	// spaced is the name index entries as the build before wrote them.
+	spaced := func(tx *Tx, name string) [][]byte {
+		name = nameKey(name)
+		out := [][]byte{tx.kr.blind("name=", name)}
+		r := []rune(name)
+		for n := 1; n < len(r) && n <= maxNameAffix; n++ {
+			if p := r[:n]; p[n-1] != ' ' {
+				out = append(out, tx.kr.blind("name<", string(p)))
+			}
+			if sfx := r[len(r)-n:]; sfx[0] != ' ' {
+				out = append(out, tx.kr.blind("name>", string(sfx)))
+			}
+		}
+		return out
+	}
+	mustUpdate(t, s, func(tx *Tx) error {
+		if err := tx.tx.DeleteBucket(bucketNames); err != nil {
+			return err
+		}
+		names, err := tx.tx.CreateBucket(bucketNames)
+		if err != nil {
+			return err
+		}
+		for _, c := range []Customer{a, b} {
+			k, _ := custKeyOf(c.ID)
+			for _, bl := range spaced(tx, c.Name) {
+				if err := names.Put(concat(bl, k), []byte{}); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.tx.Bucket(bucketMeta).Delete(metaNameIndex)
+	})
+	path := s.Path()
+	s.Close()
+	s, err := Open(path, &Options{Key: testKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for q, want := range map[string]string{"박서준": a.ID, "서준": a.ID, "박 서 준": a.ID, "anna lee": b.ID, "lee": b.ID, "정하은": ""} {
+		mustView(t, s, func(tx *Tx) error {
+			got, err := tx.FindCustomers(q, 0)
+			if w := []string{want}; want == "" && len(got) != 0 || want != "" && !slices.Equal(ids(got), w) || err != nil {
+				t.Errorf("FindCustomers(%q) after rebuild = %v, %v; want %q", q, ids(got), err, want)
+			}
+			return nil
+		})
+	}
+	mustView(t, s, func(tx *Tx) error {
+		n := tx.tx.Bucket(bucketNames).Stats().KeyN
+		if want := len(tx.nameBlinds(a.Name)) + len(tx.nameBlinds(b.Name)); n != want {
+			t.Errorf("name index holds %d entries, want %d (no spaced ones left)", n, want)
+		}
+		return nil
+	})
+}

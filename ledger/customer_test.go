@@ -77,6 +77,8 @@ func TestFindCustomers(t *testing.T) {
 	annabel := mustCustomer(t, s, "annabel", "010-5555-0002")
 	gone := mustCustomer(t, s, "김민지", "010-9999-0000")
 	mustUpdate(t, s, func(tx *Tx) error { return tx.EraseCustomer(gone.ID, t0) })
+	seojun := mustCustomer(t, s, "박 서 준", "010-5555-6666")
+	haeun := mustCustomer(t, s, "정하은", "010-2222-3333")
 
 	tests := []struct {
 		query string
@@ -104,6 +106,19 @@ func TestFindCustomers(t *testing.T) {
 		{"Ann", 0, []string{anna.ID, annabel.ID}},
 		{"nobody", 0, nil},
 		{"", 0, nil},
+		{"   ", 0, nil},
+		// Spaces never decide a match, either way round.
+		{"박서준", 0, []string{seojun.ID}},
+		{"박 서준", 0, []string{seojun.ID}},
+		{"박 서 준", 0, []string{seojun.ID}},
+		{"서준", 0, []string{seojun.ID}}, // the given name
+		{"서 준", 0, []string{seojun.ID}},
+		{"박서", 0, []string{seojun.ID}},
+		{"준", 0, []string{minjun.ID, seojun.ID}}, // suffixes, in name order
+		{"정 하은", 0, []string{haeun.ID}},
+		{"하은", 0, []string{haeun.ID}},
+		{"annalee", 0, []string{anna.ID}},
+		{"lee", 0, []string{anna.ID}},
 		{"010-9999-0000", 0, nil}, // erased
 		{gone.ID, 0, nil},
 	}

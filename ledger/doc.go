@@ -33,7 +33,8 @@
 // clear: ids, times, amounts, ratings, NPS, points, note tags, visit
 // counts, consent flags, languages, birthdays' month and day (the birthday
 // index), staff ids and staff names.
-// Lookups by phone, last four digits, name (whole, any prefix, any suffix),
+// Lookups by phone, last four digits, name (whole, any prefix, any suffix,
+// spaces ignored: nameIndexKey),
 // platform id, session key, link code, tag (a customer's own or a note's:
 // ListCustomers) and audit actor (AuditBy) use blind indexes: HMAC-SHA256
 // under a key derived from the file key (seal.go). A used link code's
@@ -397,7 +398,13 @@
 //
 // Search by name sees only whole names, prefixes and suffixes (up to 30
 // characters), not words in the middle; matches of one kind come in name
-// order only among the first 100 found.
+// order only among the first 100 found. Spaces are no part of a name to
+// the index, so names differing only in spacing are one name. The index
+// was spaced before: Open rewrites it once (its meta flag), keeping the
+// old entries of a customer whose record does not open. An older build
+// writing the file afterwards indexes its new names spaced again, and
+// this one then finds those only by a query spaced the same way or by a
+// prefix or suffix without spaces.
 //
 // A key rotation reaches the file, not its copies: a backup taken before
 // it still opens with the old key only, and with the old key it still

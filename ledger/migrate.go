@@ -355,7 +355,7 @@ func (p *MigrationPlan) count(tx *Tx, size int64) error {
 				if err != nil {
 					return err
 				}
-				entries := len(tx.nameBlinds(nameKey(c.Name))) + len(c.Links) + len(c.Tags)
+				entries := len(tx.nameBlinds(c.Name)) + len(c.Links) + len(c.Tags)
 				if c.Phone != "" {
 					entries += 2
 				}
