@@ -493,6 +493,10 @@ var loyaltyScripts = []script{
 			step{msg: staffMsg("/coupon give 김민지 아메리카노 1잔 2027-02-30"), want: []string{h.text("loyalty.err.bad_validity", map[string]any{"Value": "2027-02-30"})}},
 			step{msg: staffMsg("/coupon give 김민지 5000"), want: []string{h.text("loyalty.err.bad_benefit", map[string]any{"Value": "5000"})}},
 			step{msg: staffMsg("/coupon give 김민지 150%"), want: []string{"100%"}},
+			// One word says nothing of what is given: refused as
+			// /campaign --coupon abc is.
+			step{msg: staffMsg("/coupon give 김민지 abc"), want: []string{h.text("loyalty.err.bad_benefit", map[string]any{"Value": "abc"})}},
+			step{msg: staffMsg("/coupon give 김민지 abc 30일"), want: []string{h.text("loyalty.err.bad_benefit", map[string]any{"Value": "abc"})}},
 			step{msg: staffMsg("/coupon give 김민지 10% 2026-01-01"), ids: []string{"loyalty.err.past"}, check: func(t *testing.T, h *harness, _ []Reply) {
 				if n := len(h.coupons(f.minji)); n != 3 {
 					t.Errorf("coupons = %d after refusals, want 3", n)
@@ -826,6 +830,11 @@ func TestLoyaltyParsers(t *testing.T) {
 			{in: "10% 2주", kind: ledger.BenefitPercent, days: 14},
 			{in: "10% 2주일", kind: ledger.BenefitPercent, days: 14},
 			{in: "haircut 20% off 2 weeks", kind: ledger.BenefitItem, days: 14, itm: "haircut 20% off"},
+			// A coupon must say what it gives, as a campaign's must (couponBenefit).
+			{in: "abc", badB: "abc"},
+			{in: "abc 30일", badB: "abc"},
+			{in: "아메리카노 12/31", badB: "아메리카노"},
+			{in: "음료 1+1", kind: ledger.BenefitItem, itm: "음료 1+1"},
 		}
 		for _, tt := range tests {
 			a := parseCouponArgs(tt.in, now, seoul)
