@@ -1039,3 +1039,27 @@ func TestProgramTiersKeepWindow(t *testing.T) {
 		t.Errorf("window %d, want the 6 months named", w)
 	}
 }
+
+// TestLoyaltyExpiryOnce: a customer who earned on five days is told once
+// of the points ending in the next month, with their total and the first
+// day, not once a morning as each earn day came within 30 days of its end.
+func TestLoyaltyExpiryOnce(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	seed(h)
+	steps := append(linkMinjiIn(h), step{msg: manager("/program expire 2개월")})
+	for range 5 { // 1,200P on each of 2026-05-13 to 05-17
+		steps = append(steps, step{msg: staffMsg("/points add 김민지 24000")}, step{advance: 24 * time.Hour})
+	}
+	runSteps(t, h, steps)
+	box := &outbox{}
+	s, err := NewScheduler(SchedulerConfig{Store: h.store, Jobs: []Job{h.eng.LoyaltyJob(box.deliver)}, Loc: seoul, Now: h.now, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.advanceTo(s, time.Date(2026, 7, 12, 23, 0, 0, 0, seoul))
+	want := h.text("loyalty.notice.expire_soon_days", map[string]any{"Points": h.text("core.fmt.points", map[string]any{"N": "6,000"}),
+		"On": "2026-07-13", "Until": "2026-07-17", "LastDay": "2026-07-12"})
+	if rs := box.take(); len(rs) != 1 || rs[0].Text != want {
+		t.Fatalf("expiry notices: %d, %q; want one, %q", len(rs), allText(rs), want)
+	}
+}
