@@ -25,7 +25,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/looplab/fsm"
@@ -151,24 +150,15 @@ func campaignPoints(s string) (n int64, ok bool, tooLarge *campaignRefusal) {
 	return n, ok, nil
 }
 
-// campaignCoupon reads the coupon each recipient gets, as /coupon reads
-// one (ParseBenefit), but a reward must say what is given and how: two
-// words or a figure ("아메리카노 1잔", "free americano", "음료 1+1"). A
-// single word such as "abc" was accepted, and every recipient would have
-// read "쿠폰을 드렸어요: abc"; it is refused (campaign.bad_coupon) saying
-// what a coupon can be.
+// campaignCoupon reads the coupon each recipient gets as /coupon give
+// reads one (couponBenefit), within the ledger's limits; anything else is
+// refused (campaign.bad_coupon) saying what a coupon can be.
 func campaignCoupon(s string) (ledger.CouponBenefit, *campaignRefusal) {
-	b, ok := ParseBenefit(s)
-	if ok && b.Validate() == nil && (b.Kind != ledger.BenefitItem || namesReward(b.Item)) {
+	b, ok := couponBenefit(s)
+	if ok && b.Validate() == nil {
 		return b, nil
 	}
 	return ledger.CouponBenefit{}, &campaignRefusal{fieldCoupon, "campaign.bad_coupon", map[string]any{"Value": strings.TrimSpace(s)}}
-}
-
-// namesReward reports whether an item coupon's words say what is given
-// and how much of it: two words or more, or a figure among them.
-func namesReward(item string) bool {
-	return len(strings.Fields(item)) >= 2 || strings.ContainsFunc(item, unicode.IsDigit)
 }
 
 // parseCampaignAt reads "YYYY-MM-DD HH:MM" or "HH:MM" (the next such

@@ -268,9 +268,12 @@ func (t *turn) noticeText(n ledger.Notice) (text string, coupon bool, ok bool, e
 		return t.text("loyalty.notice.tier_down_soon", d), false, true, nil
 	case ledger.NoticeExpireSoon, ledger.NoticeExpired:
 		pts := t.pts(n.Points)
-		d := map[string]any{"Points": pts, "On": n.On, "LastDay": dayBefore(n.On)}
-		if n.Kind == ledger.NoticeExpired {
+		d := map[string]any{"Points": pts, "On": n.On, "LastDay": dayBefore(n.On), "Until": n.Until}
+		switch {
+		case n.Kind == ledger.NoticeExpired:
 			return t.text("loyalty.notice.expired", d), false, true, nil
+		case n.Until != "": // points of several earn days, told once
+			return t.text("loyalty.notice.expire_soon_days", d), false, true, nil
 		}
 		return t.text("loyalty.notice.expire_soon", d), false, true, nil
 	case ledger.NoticeReward, ledger.NoticeCoupon:

@@ -226,6 +226,26 @@ func scopedFigure(core string) bool {
 	return ok && b.Kind != ledger.BenefitItem && b.Validate() == nil
 }
 
+// couponBenefit is the benefit of a coupon given to a customer, by staff
+// (/coupon give) or to many at once (/campaign --coupon): ParseBenefit's,
+// but a reward must say what is given and how, in two words or with a
+// figure ("아메리카노 1잔", "free americano", "음료 1+1"). A single word such
+// as "abc" was issued by /coupon give (the campaign already refused it),
+// and the customer read "쿠폰을 드렸어요: abc".
+func couponBenefit(s string) (ledger.CouponBenefit, bool) {
+	b, ok := ParseBenefit(s)
+	if !ok || (b.Kind == ledger.BenefitItem && !namesReward(b.Item)) {
+		return ledger.CouponBenefit{}, false
+	}
+	return b, true
+}
+
+// namesReward reports whether an item coupon's words say what is given
+// and how much of it: two words or more, or a figure among them.
+func namesReward(item string) bool {
+	return len(strings.Fields(item)) >= 2 || strings.ContainsFunc(item, unicode.IsDigit)
+}
+
 // couponArgs is what /coupon give reads after the customer.
 type couponArgs struct {
 	benefit  ledger.CouponBenefit
@@ -269,7 +289,7 @@ func parseCouponArgs(s string, now time.Time, loc *time.Location) couponArgs {
 	}
 	for k := min(3, len(toks)-1); k >= 1; k-- {
 		if v, ok := parseValidity(strings.Join(toks[len(toks)-k:], " "), now, loc); ok {
-			b, ok := ParseBenefit(strings.Join(toks[:len(toks)-k], " "))
+			b, ok := couponBenefit(strings.Join(toks[:len(toks)-k], " "))
 			if !ok {
 				out.badBenefit = strings.Join(toks[:len(toks)-k], " ")
 				return out
@@ -285,7 +305,7 @@ func parseCouponArgs(s string, now time.Time, loc *time.Location) couponArgs {
 		out.badValidity = last
 		return out
 	}
-	b, ok := ParseBenefit(s)
+	b, ok := couponBenefit(s)
 	if !ok {
 		out.badBenefit = strings.TrimSpace(s)
 		return out

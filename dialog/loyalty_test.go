@@ -493,6 +493,10 @@ var loyaltyScripts = []script{
 			step{msg: staffMsg("/coupon give 김민지 아메리카노 1잔 2027-02-30"), want: []string{h.text("loyalty.err.bad_validity", map[string]any{"Value": "2027-02-30"})}},
 			step{msg: staffMsg("/coupon give 김민지 5000"), want: []string{h.text("loyalty.err.bad_benefit", map[string]any{"Value": "5000"})}},
 			step{msg: staffMsg("/coupon give 김민지 150%"), want: []string{"100%"}},
+			// One word says nothing of what is given: refused as
+			// /campaign --coupon abc is.
+			step{msg: staffMsg("/coupon give 김민지 abc"), want: []string{h.text("loyalty.err.bad_benefit", map[string]any{"Value": "abc"})}},
+			step{msg: staffMsg("/coupon give 김민지 abc 30일"), want: []string{h.text("loyalty.err.bad_benefit", map[string]any{"Value": "abc"})}},
 			step{msg: staffMsg("/coupon give 김민지 10% 2026-01-01"), ids: []string{"loyalty.err.past"}, check: func(t *testing.T, h *harness, _ []Reply) {
 				if n := len(h.coupons(f.minji)); n != 3 {
 					t.Errorf("coupons = %d after refusals, want 3", n)
@@ -826,6 +830,11 @@ func TestLoyaltyParsers(t *testing.T) {
 			{in: "10% 2주", kind: ledger.BenefitPercent, days: 14},
 			{in: "10% 2주일", kind: ledger.BenefitPercent, days: 14},
 			{in: "haircut 20% off 2 weeks", kind: ledger.BenefitItem, days: 14, itm: "haircut 20% off"},
+			// A coupon must say what it gives, as a campaign's must (couponBenefit).
+			{in: "abc", badB: "abc"},
+			{in: "abc 30일", badB: "abc"},
+			{in: "아메리카노 12/31", badB: "아메리카노"},
+			{in: "음료 1+1", kind: ledger.BenefitItem, itm: "음료 1+1"},
 		}
 		for _, tt := range tests {
 			a := parseCouponArgs(tt.in, now, seoul)
@@ -1028,5 +1037,29 @@ func TestProgramTiersKeepWindow(t *testing.T) {
 	runSteps(t, h, []step{{msg: managerMsg("/program tiers 단골 3회, VIP 10회, 기간 6개월")}})
 	if w := window(); w != 6 {
 		t.Errorf("window %d, want the 6 months named", w)
+	}
+}
+
+// TestLoyaltyExpiryOnce: a customer who earned on five days is told once
+// of the points ending in the next month, with their total and the first
+// day, not once a morning as each earn day came within 30 days of its end.
+func TestLoyaltyExpiryOnce(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	seed(h)
+	steps := append(linkMinjiIn(h), step{msg: manager("/program expire 2개월")})
+	for range 5 { // 1,200P on each of 2026-05-13 to 05-17
+		steps = append(steps, step{msg: staffMsg("/points add 김민지 24000")}, step{advance: 24 * time.Hour})
+	}
+	runSteps(t, h, steps)
+	box := &outbox{}
+	s, err := NewScheduler(SchedulerConfig{Store: h.store, Jobs: []Job{h.eng.LoyaltyJob(box.deliver)}, Loc: seoul, Now: h.now, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.advanceTo(s, time.Date(2026, 7, 12, 23, 0, 0, 0, seoul))
+	want := h.text("loyalty.notice.expire_soon_days", map[string]any{"Points": h.text("core.fmt.points", map[string]any{"N": "6,000"}),
+		"On": "2026-07-13", "Until": "2026-07-17", "LastDay": "2026-07-12"})
+	if rs := box.take(); len(rs) != 1 || rs[0].Text != want {
+		t.Fatalf("expiry notices: %d, %q; want one, %q", len(rs), allText(rs), want)
 	}
 }

@@ -43,7 +43,8 @@ func ReversalOf(e PointsEntry, actorID, reason string, at time.Time) (PointsEntr
 // e then counts as reversed (it is corrected once, ErrAlreadyReversed
 // after), and its correction says how much (PartialCorrection). It fails
 // as ReversalOf does, and with ErrInvalid for an entry that is no earn or
-// points out of range.
+// points out of range; AddPoints refuses one that takes back more than is
+// left of e (ErrInvalid), however it was made.
 func PartialReversalOf(e PointsEntry, points int64, actorID, reason string, at time.Time) (PointsEntry, error) {
 	r, err := ReversalOf(e, actorID, reason, at)
 	if err != nil {
@@ -106,8 +107,32 @@ func (tx *Tx) checkReversal(ck []byte, e *PointsEntry) ([]byte, error) {
 		return nil, fmt.Errorf("reverse %s: %w", e.Reverses, ErrIsCorrection)
 	case e.Points != -orig.Points && !partialOf(orig, e.Points):
 		return nil, fmt.Errorf("reverse %s: %w", e.Reverses, invalid("points", "a correction of %d points must change %d", orig.Points, -orig.Points))
+	case e.Points != -orig.Points:
+		// In part: never more than what is left of the earn, or the rest
+		// would come off the customer's other earns.
+		left, err := tx.unspentOf(ck, k)
+		if err != nil {
+			return nil, fmt.Errorf("reverse %s: %w", e.Reverses, err)
+		}
+		if -e.Points > left {
+			return nil, fmt.Errorf("reverse %s: %w", e.Reverses, invalid("points", "%d taken back of an earn with %d points left", -e.Points, left))
+		}
 	}
 	return bytes.Clone(k), nil
+}
+
+// unspentOf is what is left of the points of the entry at k of the
+// customer at ck: its lot's points not yet taken (by a redeem, an expiry).
+func (tx *Tx) unspentOf(ck, k []byte) (int64, error) {
+	b, err := tx.lotBookOf(ck)
+	if err != nil {
+		return 0, err
+	}
+	r, err := b.get(k)
+	if err != nil || r == nil {
+		return 0, err
+	}
+	return r.remaining, nil
 }
 
 // reversedBy is the id of the correction of the entry at k of customerID,

@@ -48,7 +48,8 @@ func (r *DailyResult) add(o DailyResult) {
 // (nil: now's location): it expires what is left of point lots past their
 // end (an expire entry each, NoticeExpired per customer and day), tells
 // customers of points ending within ExpiryNoticeDays (NoticeExpireSoon,
-// once per lot), marks coupons past their last day expired, and
+// once per customer with everything ending within ExpiryNoticeDays of the
+// first end: noticeLots), marks coupons past their last day expired, and
 // recomputes every customer's tier (upgrades with NoticeTierUp; a lower
 // tier first with NoticeTierDownSoon and TierDownNoticeDays later for
 // real, NoticeTierDown; a requalified customer's pending downgrade

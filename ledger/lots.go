@@ -677,10 +677,15 @@ func (tx *Tx) expireLot(d dueLot, now time.Time) (int64, error) {
 	return n, b.persist()
 }
 
-// noticeLots records a NoticeExpireSoon for each customer and end day with
-// lots ending within days of now (and not yet ended) that no notice told
-// of yet, marking up to limit lots told. It returns the notices and
-// whether more may be due.
+// noticeLots records one NoticeExpireSoon for each customer with lots
+// ending within days of now (and not yet ended) that no notice told of
+// yet. The notice tells all of that customer's points ending from the
+// earliest such end until days after it (Points, On the earliest end,
+// Until the latest), and marks those lots told: a customer who earned on
+// five days was told five times, on five mornings in a row, as each lot
+// came within days of its end; now once, and again only for points ending
+// more than days after the first. It looks at up to limit due lots and
+// returns the notices and whether more may be due.
 func (tx *Tx) noticeLots(now time.Time, loc *time.Location, days, limit int) ([]Notice, bool, error) {
 	lots := tx.bucket(bucketLots)
 	due, err := tx.dueLots(startOfDay(now, loc).AddDate(0, 0, days+1), loc, limit, func(d dueLot) bool {
@@ -697,51 +702,82 @@ func (tx *Tx) noticeLots(now time.Time, loc *time.Location, days, limit int) ([]
 	if more {
 		due = due[:limit]
 	}
-	type group struct {
-		ck   string
-		ends time.Time
-	}
-	sums := map[group]int64{}
-	var order []group
-	books := map[string]*lotBook{}
+	var notices []Notice
+	seen := map[string]bool{}
 	for _, d := range due {
-		if tx.get(bucketErased, d.ck) != nil {
+		if seen[string(d.ck)] || tx.get(bucketErased, d.ck) != nil {
 			continue
 		}
-		b := books[string(d.ck)]
-		if b == nil {
-			if b, err = tx.lotBookOf(d.ck); err != nil {
-				return nil, false, err
-			}
-			books[string(d.ck)] = b
-		}
-		r, err := b.get(d.lot)
+		seen[string(d.ck)] = true
+		n, ok, err := tx.noticeCustomerLots(d.ck, now, loc, days)
 		if err != nil {
 			return nil, false, err
 		}
-		if r == nil || r.noticed {
+		if !ok {
 			continue
 		}
-		r.noticed = true
-		b.dirty[string(r.key)] = true
-		g := group{string(d.ck), d.ends}
-		if _, ok := sums[g]; !ok {
-			order = append(order, g)
-		}
-		sums[g] += r.remaining
-	}
-	for _, b := range books {
-		if err := b.persist(); err != nil {
-			return nil, false, err
-		}
-	}
-	var notices []Notice
-	for _, g := range order {
-		n := Notice{CustomerID: custIDOfKey([]byte(g.ck)), Kind: NoticeExpireSoon, Points: sums[g], On: g.ends.In(loc).Format(time.DateOnly)}
 		if err := tx.addNotice(&n, now); err != nil {
 			return nil, false, err
 		}
 		notices = append(notices, n)
 	}
 	return notices, more, nil
+}
+
+// noticeCustomerLots marks told the lots of the customer at ck that
+// noticeLots tells in one notice, and returns that notice (not yet
+// recorded); ok is false when none is left to tell.
+func (tx *Tx) noticeCustomerLots(ck []byte, now time.Time, loc *time.Location, days int) (Notice, bool, error) {
+	b, err := tx.lotBookOf(ck)
+	if err != nil {
+		return Notice{}, false, err
+	}
+	open, err := b.openLots()
+	if err != nil {
+		return Notice{}, false, err
+	}
+	type told struct {
+		r    *lotRec
+		ends time.Time
+	}
+	var cands []told
+	var first time.Time
+	for _, r := range open {
+		if r.months == 0 || r.noticed || r.remaining <= 0 {
+			continue
+		}
+		ends := lotEnds(r.at(), r.months, loc)
+		if !ends.After(now) {
+			continue
+		}
+		cands = append(cands, told{r, ends})
+		if first.IsZero() || ends.Before(first) {
+			first = ends
+		}
+	}
+	if first.IsZero() {
+		return Notice{}, false, nil
+	}
+	horizon := first.AddDate(0, 0, days)
+	var pts int64
+	last := first
+	for _, c := range cands {
+		if c.ends.After(horizon) {
+			continue
+		}
+		c.r.noticed = true
+		b.dirty[string(c.r.key)] = true
+		pts += c.r.remaining
+		if c.ends.After(last) {
+			last = c.ends
+		}
+	}
+	if err := b.persist(); err != nil {
+		return Notice{}, false, err
+	}
+	n := Notice{CustomerID: custIDOfKey(ck), Kind: NoticeExpireSoon, Points: pts, On: first.In(loc).Format(time.DateOnly)}
+	if !last.Equal(first) {
+		n.Until = last.In(loc).Format(time.DateOnly)
+	}
+	return n, true, nil
 }

@@ -126,7 +126,7 @@ const (
 	NoticeTierUp       NoticeKind = "tier_up"            // Tier (new), FromTier
 	NoticeTierDownSoon NoticeKind = "tier_down_soon"     // Tier (to come), FromTier, On (the day it happens)
 	NoticeTierDown     NoticeKind = "tier_down"          // Tier (new), FromTier
-	NoticeExpireSoon   NoticeKind = "points_expire_soon" // Points, On (the day they are gone)
+	NoticeExpireSoon   NoticeKind = "points_expire_soon" // Points, On (the day the first are gone), Until (the last)
 	NoticeExpired      NoticeKind = "points_expired"     // Points
 	NoticeReward       NoticeKind = "stamp_reward"       // CouponID (the reward), Points (stamps the card took)
 	NoticeCoupon       NoticeKind = "coupon_issued"      // CouponID
@@ -155,7 +155,10 @@ type Notice struct {
 	FromTier   string      `json:"from_tier,omitempty"`
 	Points     int64       `json:"points,omitempty"`
 	On         string      `json:"on,omitempty"` // a date, YYYY-MM-DD in the shop's time zone
-	CouponID   string      `json:"coupon_id,omitempty"`
+	// Until is, for a NoticeExpireSoon of points ending on several days,
+	// the last of them (On the first); "" when they all end On.
+	Until    string `json:"until,omitempty"`
+	CouponID string `json:"coupon_id,omitempty"`
 }
 
 func (tx *Tx) putNotice(k []byte, n *Notice) error {

@@ -67,3 +67,62 @@ func TestPartialReversal(t *testing.T) {
 		return nil
 	})
 }
+
+// TestPartialReversalAmount: AddPoints itself refuses a partial
+// correction that is not one (no points taken, points given, or more than
+// what is left of the earn), whoever builds it: the chat checks the
+// amount, but a correction of more than the earn's unspent points would
+// take the rest from the customer's other earns.
+func TestPartialReversalAmount(t *testing.T) {
+	for _, expiry := range []int{0, 12} { // lots replayed, and stored
+		s := MustOpen(t)
+		c := mustCustomer(t, s, "김하늘", "010-1000-0001")
+		var earn PointsEntry
+		mustUpdate(t, s, func(tx *Tx) error {
+			if expiry > 0 {
+				if _, err := tx.SetExpiry(ExpiryRules{Months: expiry}, "slack:M1", t0.Add(-time.Hour)); err != nil {
+					return err
+				}
+			}
+			earn = PointsEntry{CustomerID: c.ID, At: t0, Kind: PointsEarn, Points: 5000, Amount: 100000, ActorID: "slack:U1"}
+			red := PointsEntry{CustomerID: c.ID, At: t0.Add(time.Hour), Kind: PointsRedeem, Points: -4000, ActorID: "slack:U1"}
+			later := PointsEntry{CustomerID: c.ID, At: t0.Add(2 * time.Hour), Kind: PointsEarn, Points: 10000, Amount: 200000, ActorID: "slack:U1"}
+			for _, e := range []*PointsEntry{&earn, &red, &later} {
+				if err := tx.AddPoints(e); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		for _, tc := range []struct {
+			name   string
+			points int64
+		}{
+			{"Zero", 0},
+			{"Negative", 500}, // an adjust that gives points
+			{"AboveUnspent", -3000},
+			{"AboveEarn", -6000},
+		} {
+			mustUpdate(t, s, func(tx *Tx) error {
+				bad := PointsEntry{CustomerID: c.ID, At: t0.Add(3 * time.Hour), Kind: PointsAdjust, Points: tc.points, ActorID: "slack:U1", Reverses: earn.ID}
+				if err := tx.AddPoints(&bad); !errors.Is(err, ErrInvalid) {
+					t.Errorf("expiry %d, %s: err %v, want ErrInvalid", expiry, tc.name, err)
+				}
+				return nil
+			})
+		}
+		mustUpdate(t, s, func(tx *Tx) error {
+			if bal, err := tx.Balance(c.ID); err != nil || bal != 11000 {
+				t.Errorf("expiry %d: balance %d, %v after refusals; want 11000", expiry, bal, err)
+			}
+			r, err := PartialReversalOf(earn, 1000, "slack:U1", "", t0.Add(3*time.Hour))
+			if err != nil {
+				return err
+			}
+			if err := tx.AddPoints(&r); err != nil {
+				t.Errorf("expiry %d: what is left of the earn: %v", expiry, err)
+			}
+			return nil
+		})
+	}
+}
