@@ -619,6 +619,103 @@ func TestParseDay(t *testing.T) {
 	}
 }
 
+// TestReadDay: registration and visit dates are read by the birthdays'
+// rule (readDateParts): a two-digit year is the latest not in the future,
+// and a date without a year the latest such day up to now.
+func TestReadDay(t *testing.T) {
+	seoul, _ := time.LoadLocation("Asia/Seoul")
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, seoul)
+	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, seoul) }
+	tests := []struct {
+		in       string
+		want     time.Time
+		yearless bool
+		reason   string // the id of a date refused
+	}{
+		{in: "2024-05-01", want: day(2024, 5, 1)},
+		{in: "2026. 11. 23. 10:05", want: time.Date(2026, 11, 23, 10, 5, 0, 0, seoul)},
+		{in: "2026-11-23T10:00:00+09:00", want: time.Date(2026, 11, 23, 10, 0, 0, 0, seoul)},
+		{in: "24-05-01", want: day(2024, 5, 1)}, // it read "알아볼 수 없는 날짜예요"
+		{in: "26-03-05", want: day(2026, 3, 5)},
+		{in: "24.5.1", want: day(2024, 5, 1)},
+		{in: "240501", want: day(2024, 5, 1)},
+		{in: "98.3.1", want: day(1998, 3, 1)},
+		{in: "26-12-01 09:00", want: time.Date(2026, 12, 1, 9, 0, 0, 0, seoul)},
+		// Not 1927: in this century, where it is a future day the
+		// caller refuses.
+		{in: "27-01-01", want: day(2027, 1, 1)},
+		{in: "3월 5일", want: day(2026, 3, 5), yearless: true},
+		{in: "3/5", want: day(2026, 3, 5), yearless: true},
+		{in: "12/1", want: day(2026, 12, 1), yearless: true},     // today
+		{in: "12월 25일", want: day(2025, 12, 25), yearless: true}, // not yet this year: last year's
+		{in: "2/29", want: day(2024, 2, 29), yearless: true},
+		{in: "March 5", want: day(2026, 3, 5), yearless: true},
+		{in: "2/30", reason: "cli.import.reason.date_no_such_day"},
+		{in: "2026-11-31", reason: "cli.import.reason.date_no_such_day"},
+		{in: "24-13-01", reason: "cli.import.reason.date_no_such_day"},
+		{in: "15/3", reason: "cli.import.reason.date_no_such_day"}, // "15월은 없어요", as for a birthday
+		{in: "1899-01-01", reason: "cli.import.reason.bad_date"},
+		{in: "2026-11-23 25:00", reason: "cli.import.reason.bad_date"},
+		{in: "어제", reason: "cli.import.reason.bad_date"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, yearless, why := readDay(tt.in, "최근 방문일", seoul, now)
+			if why.id != tt.reason || !got.Equal(tt.want) || yearless != tt.yearless {
+				t.Errorf("readDay(%q) = %v, yearless %t, reason %q; want %v, %t, %q", tt.in, got, yearless, why.id, tt.want, tt.yearless, tt.reason)
+			}
+		})
+	}
+}
+
+// TestImport_DateForms: the tester's rows, refused over their dates, are
+// imported, and a date without a year is shown as the day it was read as.
+func TestImport_DateForms(t *testing.T) {
+	seoul, _ := time.LoadLocation("Asia/Seoul")
+	path := filepath.Join(t.TempDir(), "장부.csv")
+	sheet := "번호,고객명,연락처,생년월일,첫방문,최근 방문일,방문횟수\n" +
+		"2,이 수민,01022223333,900315,24-05-01,26-03-05,3\n" +
+		"3,박서준,+82 10 5555 6666,3월 5일,2025년 1월 3일,3월 5일,7\n" +
+		"4,한지민,010-6666-7777,,27-01-01,,\n"
+	if err := os.WriteFile(path, []byte(sheet), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"ko", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "shop.db")
+			r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db, "DANGOL_LANG": lang}, "import", "--dry-run", path)
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			want := map[string][]string{
+				"ko": {
+					"가져올 고객 2명 · 건너뛸 고객 0명 (이미 있는 전화번호) · 제외할 행 1행",
+					"  4행: 미래 날짜예요: 첫방문 27-01-01",
+					"연도 없이 적힌 날짜 1개는 오늘이 지나지 않는 가장 가까운 그날로 읽었어요: 3행 최근 방문일 3월 5일 → 2026-03-05. 다른 해라면",
+				},
+				"en": {"1 date was written without a year and read as the latest such day up to today: row 3 최근 방문일 3월 5일 → 2026-03-05. If another year"},
+			}[lang]
+			for _, w := range want {
+				if !strings.Contains(r.stdout, w) {
+					t.Errorf("the report lacks %q:\n%s", w, r.stdout)
+				}
+			}
+		})
+	}
+	db := filepath.Join(t.TempDir(), "shop.db")
+	if r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db}, "import", path); r.err != nil {
+		t.Fatal(r.err)
+	}
+	st := readLedger(t, db)
+	if c := st.byPhone["01022223333"]; !c.CreatedAt.Equal(time.Date(2024, 5, 1, 0, 0, 0, 0, seoul)) || !c.Birthday.Equal(birthday(1990, 3, 15)) ||
+		!c.LastVisit.Equal(time.Date(2026, 3, 5, 0, 0, 0, 0, seoul)) || c.Visits != 3 {
+		t.Errorf("이 수민 = registered %v, birthday %v, last visit %v, %d visits; want 2024-05-01, 1990-03-15, 2026-03-05, 3", c.CreatedAt, c.Birthday, c.LastVisit, c.Visits)
+	}
+	if c := st.byPhone["01055556666"]; !c.LastVisit.Equal(time.Date(2026, 3, 5, 0, 0, 0, 0, seoul)) || c.Visits != 7 {
+		t.Errorf("박서준 = last visit %v, %d visits; want 2026-03-05, 7", c.LastVisit, c.Visits)
+	}
+}
+
 func TestImportCells(t *testing.T) {
 	t.Run("Phone", func(t *testing.T) {
 		tests := []struct{ in, want string }{
