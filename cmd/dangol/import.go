@@ -165,8 +165,10 @@ type sheet struct {
 	// json is set for dangol export's JSON, whose rows are its customers
 	// by their place in the list.
 	json bool
-	// nameless are the rows with neither a name nor a phone: an erased
-	// customer's row in dangol's export, which is passed over, not refused.
+	// nameless are the rows with neither a name nor a phone in dangol's
+	// export: an erased customer's, which is passed over, not refused. In
+	// another sheet such a row is refused, showing what it held
+	// (namelessReason).
 	nameless []int
 }
 
@@ -700,7 +702,7 @@ func (m *Main) readSheet(path, format, sheetName string, now time.Time) (*sheet,
 		}
 		source = enc
 	}
-	sh, err := sheetFromRecords(records, rows, m.Config.Loc, now)
+	sh, err := sheetFromRecords(records, rows, kind == kindExport, m.Config.Loc, now)
 	if errors.Is(err, errNoHeader) {
 		msg := text("cli.import.err.no_header", map[string]any{"Rows": headerSearchRows})
 		if len(sheets) > 1 {
@@ -859,8 +861,10 @@ func csvRecords(text string) (records [][]string, rows []int, err error) {
 // sheetFromRecords finds the header row among the rows of a CSV file or of
 // an .xlsx sheet and reads every row after it: the one row pipeline of both
 // formats. A row with nothing in it is passed over (sheets end with empty
-// rows).
-func sheetFromRecords(records [][]string, rows []int, loc *time.Location, now time.Time) (*sheet, error) {
+// rows), as is one with something only in columns not read (a 번호 column
+// numbered ahead). fromExport is set for dangol's JSON export; its CSV and
+// Excel exports are told by their id and consent columns (exportHeaders).
+func sheetFromRecords(records [][]string, rows []int, fromExport bool, loc *time.Location, now time.Time) (*sheet, error) {
 	rowOf := func(i int) int {
 		if rows != nil {
 			return rows[i]
@@ -886,7 +890,17 @@ func sheetFromRecords(records [][]string, rows []int, loc *time.Location, now ti
 			continue
 		}
 		if nameless(rec, sh.columns) {
-			sh.nameless = append(sh.nameless, rowOf(i))
+			switch held := heldCells(rec, sh.columns, sh.headers); {
+			case fromExport || exportHeaders(sh.headers):
+				sh.nameless = append(sh.nameless, rowOf(i))
+			case held != "":
+				// Not an erased customer: a row of a hand-kept sheet, often
+				// the rest of a merged cell (only 구분 and 비고 filled). It
+				// is refused with what it held, so the shop sees it and can
+				// write it into the customer's row; joining it to the row
+				// above silently would guess whose it is.
+				sh.rejected = append(sh.rejected, rejectedRow{row: rowOf(i), reasons: []reason{{"cli.import.reason.no_name_phone", map[string]any{"Cells": held}}}})
+			}
 			continue
 		}
 		// Row numbers are the spreadsheet's (rowOf), so the shop finds
@@ -942,6 +956,51 @@ func nameless(rec []string, cols map[field][]int) bool {
 		}
 	}
 	return true
+}
+
+// exportHeaders reports whether a header row is dangol's CSV or Excel
+// export's (csvHeader): the id and consent columns are its own, no shop's
+// sheet has both.
+func exportHeaders(headers []string) bool {
+	var id, consent bool
+	for _, h := range headers {
+		switch normHeader(h) {
+		case "id":
+			id = true
+		case "consent":
+			consent = true
+		}
+	}
+	return id && consent
+}
+
+// heldCellRunes bounds each cell heldCells shows.
+const heldCellRunes = 20
+
+// heldCells is what a row holds in the columns the import reads, each as
+// its header and its text ("구분 단골 · 비고 위 칸과 같음(병합)"), a long text
+// cut; "" when those columns are empty.
+func heldCells(rec []string, cols map[field][]int, headers []string) string {
+	var js []int
+	for _, c := range cols {
+		js = append(js, c...)
+	}
+	slices.Sort(js)
+	var held []string
+	for _, j := range js {
+		if j >= len(rec) {
+			continue
+		}
+		v := strings.Join(strings.Fields(cellValue(rec[j])), " ")
+		if v == "" {
+			continue
+		}
+		if r := []rune(v); len(r) > heldCellRunes {
+			v = string(r[:heldCellRunes]) + "…"
+		}
+		held = append(held, strings.TrimSpace(headers[j])+" "+v)
+	}
+	return strings.Join(held, " · ")
 }
 
 // blankRecords reports whether no row has anything in it.

@@ -716,6 +716,63 @@ func TestImport_DateForms(t *testing.T) {
 	}
 }
 
+// TestImport_NamelessRows: a row without a name and a phone is an erased
+// customer's only in dangol's export; in a shop's sheet (the rest of a
+// merged cell) it is refused showing what it held, and a row numbered
+// ahead with nothing else is passed over as empty.
+func TestImport_NamelessRows(t *testing.T) {
+	tests := []struct {
+		name, sheet string
+		want        []string
+		not         string
+	}{
+		{
+			name: "ShopSheet",
+			sheet: "No,성명,핸드폰,구분,비고\n" +
+				"1,김하늘,010-1234-5678,VIP,두피 민감\n" +
+				"2,,,단골,위 칸과 같음(병합)\n" +
+				"3,,,,\n",
+			want: []string{
+				"가져올 고객 1명 · 건너뛸 고객 0명 (이미 있는 전화번호) · 제외할 행 1행",
+				"  3행: 이름과 전화번호가 없는 행이에요 (적힌 칸: 구분 단골 · 비고 위 칸과 같음(병합)). 병합된 칸이 이어진 행이면",
+			},
+			not: "삭제된 고객", // it read "(삭제된 고객의 행): 3행, 4행"
+		},
+		{
+			name: "Export",
+			sheet: "id,name,phone,points,visits,consent\n" +
+				"C1,김하늘,010-1234-5678,0,2,given\n" +
+				"C2,,,0,3,withdrawn\n",
+			want: []string{
+				"가져올 고객 1명 · 건너뛸 고객 0명 (이미 있는 전화번호) · 제외할 행 0행",
+				"이름도 전화번호도 없는 1행은 건너뛰었어요 (삭제된 고객의 행): 3행",
+			},
+			not: "이름과 전화번호가 없는 행이에요",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "장부.csv")
+			if err := os.WriteFile(path, []byte(tt.sheet), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			db := filepath.Join(t.TempDir(), "shop.db")
+			r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db}, "import", "--dry-run", path)
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(r.stdout, w) {
+					t.Errorf("the report lacks %q:\n%s", w, r.stdout)
+				}
+			}
+			if strings.Contains(r.stdout, tt.not) {
+				t.Errorf("the report says %q:\n%s", tt.not, r.stdout)
+			}
+		})
+	}
+}
+
 func TestImportCells(t *testing.T) {
 	t.Run("Phone", func(t *testing.T) {
 		tests := []struct{ in, want string }{
