@@ -399,10 +399,21 @@ type importResult struct {
 	started  int // customers started at a tier their carried visits do not give
 	pinned   int // customers whose tier came over pinned (tier_pinned)
 	noted    int // customers whose tags past the record's limit went on a note
+	// tierTags are the tags of imported customers that name a tier (a
+	// 구분 column's VIP), each with how many have it: they are tags
+	// only, and the report says so (cli.import.tier_tags).
+	tierTags []tierTag
 	// heldUntil is the last day of the hold those starts got under rules
 	// with a window (ledger StartTier), of window months; zero for none.
 	heldUntil time.Time
 	window    int
+}
+
+// tierTag is a tag naming a tier, as first written, and how many
+// imported customers have it.
+type tierTag struct {
+	tag   string
+	count int
 }
 
 type importedRow struct {
@@ -505,6 +516,7 @@ func (m *Main) applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now ti
 		if r.undated {
 			res.undated++
 		}
+		m.countTierTags(&res, p, r.customer.Tags)
 		res.imported = append(res.imported, importedRow{row: r.row, id: c.ID})
 	}
 	bar.report(len(sh.rows), len(sh.rows))
@@ -597,6 +609,24 @@ func importLoyalty(tx *ledger.Tx, res *importResult, id string, r importRow, tie
 		}
 	}
 	return nil
+}
+
+// countTierTags counts, in res.tierTags, the tags of an imported customer
+// that name one of p's tiers (tierOf): a sheet's 구분 column holding VIP,
+// 단골 or 일반 gives tags, and a shop expecting the tier finds nobody at
+// /customers VIP, which lists a tier.
+func (m *Main) countTierTags(res *importResult, p ledger.Programme, tags []string) {
+	for _, tag := range tags {
+		if _, ok := m.tierOf(p, tag); !ok {
+			continue
+		}
+		i := slices.IndexFunc(res.tierTags, func(tt tierTag) bool { return ledger.SameTag(tt.tag, tag) })
+		if i < 0 {
+			res.tierTags = append(res.tierTags, tierTag{tag: tag})
+			i = len(res.tierTags) - 1
+		}
+		res.tierTags[i].count++
+	}
 }
 
 // tierOf is the id of the tier of p a word names: its id, the shop's name
@@ -1782,6 +1812,19 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 				data["Until"], data["Months"] = res.heldUntil.Format(time.DateOnly), res.window
 			}
 			line(t("cli.import.tiers_started", data))
+		}
+		if len(res.tierTags) > 0 {
+			var headers, words []string
+			for _, j := range sh.columns[fieldTags] {
+				headers = append(headers, strings.TrimSpace(sh.headers[j]))
+			}
+			for _, tt := range res.tierTags {
+				words = append(words, t("cli.import.tier_tags.word", map[string]any{"Tag": tt.tag, "Count": count(tt.count)}))
+			}
+			line(t("cli.import.tier_tags", map[string]any{
+				"Columns": strings.Join(headers, ", "), "Words": strings.Join(words, ", "),
+				"Last": res.tierTags[len(res.tierTags)-1].tag, "First": res.tierTags[0].tag, "Dry": dryRun,
+			}))
 		}
 		if res.noted > 0 {
 			line(t("cli.import.tags_noted", map[string]any{"Count": count(res.noted)}))

@@ -773,6 +773,42 @@ func TestImport_NamelessRows(t *testing.T) {
 	}
 }
 
+// TestImport_TierTags: VIP or 단골 in a 구분 column become tags, not the
+// tier, and the report says where they went and how to find them, so a
+// shop is not surprised that /customers VIP (a tier) lists nobody.
+func TestImport_TierTags(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "장부.csv")
+	sheet := "성명,핸드폰,구분\n" +
+		"김하늘,010-1234-5678,\"VIP, 펌\"\n" +
+		"박서준,010-5555-6666,vip\n" +
+		"이수민,010-2222-3333,단골\n" +
+		"최지우,010-7777-8888,염색\n"
+	if err := os.WriteFile(path, []byte(sheet), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		lang string
+		args []string
+		want string
+	}{
+		{"ko", []string{"--dry-run"}, "구분 열의 VIP(2명), 단골(1명)은 태그로 넣었어요 — 등급은 방문 횟수·금액 규칙으로 정해져요. 태그로 찾으려면 /customers #VIP (/customers VIP는 등급으로 찾아요). 장부의 등급에서 시작하게 하려면 등급만 적힌 열의 머리글을 '등급'으로 바꿔 가져오세요.\n"},
+		{"ko", nil, "등급을 정해 두려면: /customer 고객 등급 VIP\n"},
+		{"en", []string{"--dry-run"}, "VIP (2 customers), 단골 (1 customer) in the 구분 column went in as tags — tiers come from the visit and spend rules. To find them by tag: /customers #VIP (/customers VIP lists the tier)."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang+strings.Join(tt.args, ""), func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "shop.db")
+			r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db, "DANGOL_LANG": tt.lang}, append(append([]string{"import"}, tt.args...), path)...)
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			if !strings.Contains(r.stdout, tt.want) {
+				t.Errorf("the report lacks %q:\n%s", tt.want, r.stdout)
+			}
+		})
+	}
+}
+
 func TestImportCells(t *testing.T) {
 	t.Run("Phone", func(t *testing.T) {
 		tests := []struct{ in, want string }{
