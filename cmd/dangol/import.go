@@ -1578,7 +1578,10 @@ func readDay(s, column string, loc *time.Location, now time.Time) (t time.Time, 
 		date, clock = s[:i], s[i+1:]
 	}
 	p, ok := readDateParts(date)
-	if !ok {
+	if d := strings.TrimSpace(date); !ok || len(d) == 4 && strings.Trim(d, "0123456789") == "" {
+		// Four digits alone are a year ("2024", a 가입년도 column) more
+		// often than a month and day, so they are not read as 0315 is
+		// in a birthday.
 		return time.Time{}, false, unread
 	}
 	now = now.In(loc)

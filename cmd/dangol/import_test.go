@@ -655,6 +655,8 @@ func TestReadDay(t *testing.T) {
 		{in: "24-13-01", reason: "cli.import.reason.date_no_such_day"},
 		{in: "15/3", reason: "cli.import.reason.date_no_such_day"}, // "15월은 없어요", as for a birthday
 		{in: "1899-01-01", reason: "cli.import.reason.bad_date"},
+		{in: "2024", reason: "cli.import.reason.bad_date"}, // a year alone, not 20월 24일
+		{in: "0305", reason: "cli.import.reason.bad_date"},
 		{in: "2026-11-23 25:00", reason: "cli.import.reason.bad_date"},
 		{in: "어제", reason: "cli.import.reason.bad_date"},
 	}
