@@ -165,8 +165,10 @@ type sheet struct {
 	// json is set for dangol export's JSON, whose rows are its customers
 	// by their place in the list.
 	json bool
-	// nameless are the rows with neither a name nor a phone: an erased
-	// customer's row in dangol's export, which is passed over, not refused.
+	// nameless are the rows with neither a name nor a phone in dangol's
+	// export: an erased customer's, which is passed over, not refused. In
+	// another sheet such a row is refused, showing what it held
+	// (namelessReason).
 	nameless []int
 }
 
@@ -182,12 +184,22 @@ type importRow struct {
 	pinned    bool      // the tier is pinned (tier_pinned), not started
 	stamps    int       // on the card
 	coupons   []importCoupon
+	// yearless are the dates written without a year, read as the latest
+	// such day not in the future (readDay): the report shows each.
+	yearless []yearlessDate
 	// noteTags are the tags past the most a customer's record keeps, in
 	// groups of as many as a note keeps: dangol's export writes the
 	// card's tags, the record's and its notes', and a customer with many
 	// notes has more than the record holds. They go on tags-only notes
 	// (tagNotes), as they were on notes in the exported ledger.
 	noteTags [][]string
+}
+
+// yearlessDate is a date a row wrote without its year, in a column, and
+// the day it was read as.
+type yearlessDate struct {
+	column, value string
+	day           time.Time
 }
 
 // importCoupon is a valid coupon a row carries over (importedCoupon).
@@ -387,10 +399,21 @@ type importResult struct {
 	started  int // customers started at a tier their carried visits do not give
 	pinned   int // customers whose tier came over pinned (tier_pinned)
 	noted    int // customers whose tags past the record's limit went on a note
+	// tierTags are the tags of imported customers that name a tier (a
+	// 구분 column's VIP), each with how many have it: they are tags
+	// only, and the report says so (cli.import.tier_tags).
+	tierTags []tierTag
 	// heldUntil is the last day of the hold those starts got under rules
 	// with a window (ledger StartTier), of window months; zero for none.
 	heldUntil time.Time
 	window    int
+}
+
+// tierTag is a tag naming a tier, as first written, and how many
+// imported customers have it.
+type tierTag struct {
+	tag   string
+	count int
 }
 
 type importedRow struct {
@@ -493,6 +516,7 @@ func (m *Main) applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now ti
 		if r.undated {
 			res.undated++
 		}
+		m.countTierTags(&res, p, r.customer.Tags)
 		res.imported = append(res.imported, importedRow{row: r.row, id: c.ID})
 	}
 	bar.report(len(sh.rows), len(sh.rows))
@@ -585,6 +609,24 @@ func importLoyalty(tx *ledger.Tx, res *importResult, id string, r importRow, tie
 		}
 	}
 	return nil
+}
+
+// countTierTags counts, in res.tierTags, the tags of an imported customer
+// that name one of p's tiers (tierOf): a sheet's 구분 column holding VIP,
+// 단골 or 일반 gives tags, and a shop expecting the tier finds nobody at
+// /customers VIP, which lists a tier.
+func (m *Main) countTierTags(res *importResult, p ledger.Programme, tags []string) {
+	for _, tag := range tags {
+		if _, ok := m.tierOf(p, tag); !ok {
+			continue
+		}
+		i := slices.IndexFunc(res.tierTags, func(tt tierTag) bool { return ledger.SameTag(tt.tag, tag) })
+		if i < 0 {
+			res.tierTags = append(res.tierTags, tierTag{tag: tag})
+			i = len(res.tierTags) - 1
+		}
+		res.tierTags[i].count++
+	}
 }
 
 // tierOf is the id of the tier of p a word names: its id, the shop's name
@@ -690,7 +732,7 @@ func (m *Main) readSheet(path, format, sheetName string, now time.Time) (*sheet,
 		}
 		source = enc
 	}
-	sh, err := sheetFromRecords(records, rows, m.Config.Loc, now)
+	sh, err := sheetFromRecords(records, rows, kind == kindExport, m.Config.Loc, now)
 	if errors.Is(err, errNoHeader) {
 		msg := text("cli.import.err.no_header", map[string]any{"Rows": headerSearchRows})
 		if len(sheets) > 1 {
@@ -849,8 +891,10 @@ func csvRecords(text string) (records [][]string, rows []int, err error) {
 // sheetFromRecords finds the header row among the rows of a CSV file or of
 // an .xlsx sheet and reads every row after it: the one row pipeline of both
 // formats. A row with nothing in it is passed over (sheets end with empty
-// rows).
-func sheetFromRecords(records [][]string, rows []int, loc *time.Location, now time.Time) (*sheet, error) {
+// rows), as is one with something only in columns not read (a 번호 column
+// numbered ahead). fromExport is set for dangol's JSON export; its CSV and
+// Excel exports are told by their id and consent columns (exportHeaders).
+func sheetFromRecords(records [][]string, rows []int, fromExport bool, loc *time.Location, now time.Time) (*sheet, error) {
 	rowOf := func(i int) int {
 		if rows != nil {
 			return rows[i]
@@ -876,7 +920,17 @@ func sheetFromRecords(records [][]string, rows []int, loc *time.Location, now ti
 			continue
 		}
 		if nameless(rec, sh.columns) {
-			sh.nameless = append(sh.nameless, rowOf(i))
+			switch held := heldCells(rec, sh.columns, sh.headers); {
+			case fromExport || exportHeaders(sh.headers):
+				sh.nameless = append(sh.nameless, rowOf(i))
+			case held != "":
+				// Not an erased customer: a row of a hand-kept sheet, often
+				// the rest of a merged cell (only 구분 and 비고 filled). It
+				// is refused with what it held, so the shop sees it and can
+				// write it into the customer's row; joining it to the row
+				// above silently would guess whose it is.
+				sh.rejected = append(sh.rejected, rejectedRow{row: rowOf(i), reasons: []reason{{"cli.import.reason.no_name_phone", map[string]any{"Cells": held}}}})
+			}
 			continue
 		}
 		// Row numbers are the spreadsheet's (rowOf), so the shop finds
@@ -932,6 +986,51 @@ func nameless(rec []string, cols map[field][]int) bool {
 		}
 	}
 	return true
+}
+
+// exportHeaders reports whether a header row is dangol's CSV or Excel
+// export's (csvHeader): the id and consent columns are its own, no shop's
+// sheet has both.
+func exportHeaders(headers []string) bool {
+	var id, consent bool
+	for _, h := range headers {
+		switch normHeader(h) {
+		case "id":
+			id = true
+		case "consent":
+			consent = true
+		}
+	}
+	return id && consent
+}
+
+// heldCellRunes bounds each cell heldCells shows.
+const heldCellRunes = 20
+
+// heldCells is what a row holds in the columns the import reads, each as
+// its header and its text ("구분 단골 · 비고 위 칸과 같음(병합)"), a long text
+// cut; "" when those columns are empty.
+func heldCells(rec []string, cols map[field][]int, headers []string) string {
+	var js []int
+	for _, c := range cols {
+		js = append(js, c...)
+	}
+	slices.Sort(js)
+	var held []string
+	for _, j := range js {
+		if j >= len(rec) {
+			continue
+		}
+		v := strings.Join(strings.Fields(cellValue(rec[j])), " ")
+		if v == "" {
+			continue
+		}
+		if r := []rune(v); len(r) > heldCellRunes {
+			v = string(r[:heldCellRunes]) + "…"
+		}
+		held = append(held, strings.TrimSpace(headers[j])+" "+v)
+	}
+	return strings.Join(held, " · ")
 }
 
 // blankRecords reports whether no row has anything in it.
@@ -1006,12 +1105,15 @@ func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Lo
 		if v == "" {
 			return time.Time{}, false
 		}
-		switch t, ok := parseDay(v, loc); {
-		case !ok:
-			bad("cli.import.reason.bad_date", map[string]any{"Column": h, "Value": v})
+		switch t, yearless, why := readDay(v, h, loc, now); {
+		case why.id != "":
+			reasons = append(reasons, why)
 		case t.After(now):
 			bad("cli.import.reason.future_date", map[string]any{"Column": h, "Value": v})
 		default:
+			if yearless {
+				row.yearless = append(row.yearless, yearlessDate{column: h, value: v, day: t})
+			}
 			return t, true
 		}
 		return time.Time{}, false
@@ -1352,42 +1454,13 @@ func parseBirthday(s string, now time.Time) (time.Time, bool) {
 func readBirthday(s string, now time.Time) (time.Time, reason) {
 	value := map[string]any{"Value": s}
 	unread := reason{"cli.import.reason.bad_birthday", value}
-	nums, ok := dateNumbers(englishMonth(s))
+	p, ok := readDateParts(s)
 	if !ok {
 		return time.Time{}, unread
 	}
-	y, mo, d, full := yearFirst(nums)
-	twoDigitYear := false
-	switch n := len(nums); {
-	case full:
-	case n == 1 && len(nums[0]) == 6:
-		y, mo, d, twoDigitYear = nums[0][:2], nums[0][2:4], nums[0][4:], true
-	case n == 1 && len(nums[0]) == 4:
-		mo, d = nums[0][:2], nums[0][2:]
-	case n == 2 && len(nums[0]) <= 2 && len(nums[1]) <= 2:
-		mo, d = nums[0], nums[1]
-	case n == 3 && len(nums[0]) <= 2 && len(nums[1]) <= 2 && len(nums[2]) == 4:
-		y, mo, d = nums[2], nums[0], nums[1]
-	case n == 3 && len(nums[0]) == 2 && len(nums[1]) <= 2 && len(nums[2]) <= 2:
-		y, mo, d, twoDigitYear = nums[0], nums[1], nums[2], true
-	default:
-		return time.Time{}, unread
-	}
-	year := 0
-	if y != "" {
-		year, _ = strconv.Atoi(y)
-	}
-	month, _ := strconv.Atoi(mo)
-	day, _ := strconv.Atoi(d)
-	if twoDigitYear {
-		// The latest such year not in the future: a customer cannot be
-		// born tomorrow (a day that does not exist is told in the century
-		// its year would be).
-		year += 2000
-		if validDate(year, month, day) && time.Date(year, time.Month(month), day, 0, 0, 0, 0, now.Location()).After(now) ||
-			!validDate(year, month, day) && year > now.Year() {
-			year -= 100
-		}
+	year, month, day := p.year, p.month, p.day
+	if p.twoDigit {
+		year = twoDigitYear(year, month, day, now)
 	}
 	if id, fault, bad := dialog.BirthdayFault(year, month, day); bad {
 		return time.Time{}, reason{"cli.import.reason.birthday_no_such_day", map[string]any{"Value": s, "Fault": reason{id, fault}}}
@@ -1399,6 +1472,149 @@ func readBirthday(s string, now time.Time) (time.Time, reason) {
 		return time.Time{}, reason{"cli.import.reason.birthday_future", value}
 	}
 	return time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC), reason{}
+}
+
+// dateParts is a date's numbers as a sheet wrote them, before a year is
+// chosen for a two-digit one or none.
+type dateParts struct {
+	year, month, day int  // year 0 when none was written
+	twoDigit         bool // year is the two digits written, "24-05-01"
+	noYear           bool // "3/5", "3월 5일": no year written
+}
+
+// readDateParts reads a date in any of the forms a date column may hold,
+// one rule for birthdays, registration and visit dates alike: year first
+// ("1990-03-15", "1990.3.15", "1990년 3월 15일", "19900315"); a two-digit
+// year first ("90.3.15", "24-05-01", "900315", the YYMMDD of a resident
+// registration number); month first without a year ("3/15", "03-15",
+// "0315", "3월 15일", "March 15") or with four digits after ("3/15/1990",
+// "March 15, 1990"). Day first ("15/3") is never read: not how Korean
+// sheets write dates, and "3/5" would be two days. ok is false for any
+// other form; whether the day is on the calendar is the caller's check.
+func readDateParts(s string) (dateParts, bool) {
+	nums, ok := dateNumbers(englishMonth(s))
+	if !ok {
+		return dateParts{}, false
+	}
+	var p dateParts
+	y, mo, d, full := yearFirst(nums)
+	switch n := len(nums); {
+	case full:
+	case n == 1 && len(nums[0]) == 6:
+		y, mo, d, p.twoDigit = nums[0][:2], nums[0][2:4], nums[0][4:], true
+	case n == 1 && len(nums[0]) == 4:
+		mo, d = nums[0][:2], nums[0][2:]
+	case n == 2 && len(nums[0]) <= 2 && len(nums[1]) <= 2:
+		mo, d = nums[0], nums[1]
+	case n == 3 && len(nums[0]) <= 2 && len(nums[1]) <= 2 && len(nums[2]) == 4:
+		y, mo, d = nums[2], nums[0], nums[1]
+	case n == 3 && len(nums[0]) == 2 && len(nums[1]) <= 2 && len(nums[2]) <= 2:
+		y, mo, d, p.twoDigit = nums[0], nums[1], nums[2], true
+	default:
+		return dateParts{}, false
+	}
+	p.noYear = y == ""
+	if !p.noYear {
+		p.year, _ = strconv.Atoi(y)
+	}
+	p.month, _ = strconv.Atoi(mo)
+	p.day, _ = strconv.Atoi(d)
+	return p, true
+}
+
+// twoDigitYear is the year a two-digit one (yy) names on month and day:
+// the latest such year not in the future, so 90 is 1990 and 24 is 2024
+// (a customer cannot be born, nor have come, tomorrow). A day that does
+// not exist is told in the century its year would be.
+func twoDigitYear(yy, month, day int, now time.Time) int {
+	year := 2000 + yy
+	if validDate(year, month, day) && time.Date(year, time.Month(month), day, 0, 0, 0, 0, now.Location()).After(now) ||
+		!validDate(year, month, day) && year > now.Year() {
+		year -= 100
+	}
+	return year
+}
+
+// earliestTwoDigitVisit is the first year a two-digit year in a
+// registration or visit column may name. Before it the year is read in
+// this century instead, where it lies in the future and the row is
+// refused as such: "27-01-01" is a typo or a future day, never a visit
+// in 1927, which would also make the retention run erase the customer.
+const earliestTwoDigitVisit = 1950
+
+// yearlessBack bounds how many years back a date without a year is
+// placed (latestPast): February 29th, the rarest, is at most eight.
+const yearlessBack = 8
+
+// latestPast is the year of the latest month-day not after now, ok false
+// when there is none (a day no year has).
+func latestPast(month, day int, now time.Time) (int, bool) {
+	for year := now.Year(); year >= now.Year()-yearlessBack; year-- {
+		if validDate(year, month, day) && !time.Date(year, time.Month(month), day, 0, 0, 0, 0, now.Location()).After(now) {
+			return year, true
+		}
+	}
+	return 0, false
+}
+
+// readDay reads a registration or visit date in loc, by readDateParts'
+// rule (the birthdays' one), optionally followed by a time ("2026-11-23
+// 10:00", dangol's export), or RFC 3339. A two-digit year is the latest
+// one not in the future, from earliestTwoDigitVisit. A date without a
+// year is the latest such day not in the future (yearless is then true,
+// and the report says so): a 장부 kept through the year writes "3월 5일",
+// and a last visit is past; refusing the row would cost the shop the
+// customer for a year it can only guess the same way. The reason's id is
+// empty for a date read; the caller refuses one in the future.
+func readDay(s, column string, loc *time.Location, now time.Time) (t time.Time, yearless bool, why reason) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.In(loc), false, reason{}
+	}
+	unread := reason{"cli.import.reason.bad_date", map[string]any{"Column": column, "Value": s}}
+	// The time, if any, is the last word: "2026. 11. 23. 10:00" has
+	// spaces in the date itself.
+	date, clock := s, ""
+	if i := strings.LastIndex(s, " "); i >= 0 && strings.Contains(s[i+1:], ":") {
+		date, clock = s[:i], s[i+1:]
+	}
+	p, ok := readDateParts(date)
+	if d := strings.TrimSpace(date); !ok || len(d) == 4 && strings.Trim(d, "0123456789") == "" {
+		// Four digits alone are a year ("2024", a 가입년도 column) more
+		// often than a month and day, so they are not read as 0315 is
+		// in a birthday.
+		return time.Time{}, false, unread
+	}
+	now = now.In(loc)
+	year, month, day := p.year, p.month, p.day
+	switch {
+	case p.twoDigit:
+		if year = twoDigitYear(year, month, day, now); year < earliestTwoDigitVisit {
+			year += 100
+		}
+	case p.noYear:
+		if y, ok := latestPast(month, day, now); ok {
+			year, yearless = y, true
+		}
+	}
+	if id, fault, bad := dialog.BirthdayFault(year, month, day); bad {
+		// The calendar's words, as for a birthday: "2월 30일은 없는 날짜예요".
+		return time.Time{}, false, reason{"cli.import.reason.date_no_such_day", map[string]any{"Column": column, "Value": s, "Fault": reason{id, fault}}}
+	}
+	if year < 1900 {
+		return time.Time{}, false, unread
+	}
+	hour, minute, sec := 0, 0, 0
+	if clock != "" {
+		t, err := time.Parse("15:04:05", clock)
+		if err != nil {
+			t, err = time.Parse("15:04", clock)
+		}
+		if err != nil {
+			return time.Time{}, false, unread
+		}
+		hour, minute, sec = t.Clock()
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, 0, loc), yearless, reason{}
 }
 
 // englishMonth writes a date that starts with an English month's name,
@@ -1446,9 +1662,10 @@ func validDate(year, month, day int) bool {
 	return t.Day() == day
 }
 
-// parseDay reads a registration or first-visit date in loc: a date with
-// its year (as dateNumbers reads it; 8 digits or year first), optionally
-// followed by a time ("2026-11-23 10:00", dangol's export), or RFC 3339.
+// parseDay reads a date with its year in full, as a coupon's last day is
+// written (couponDate), in loc: 8 digits or year first (dateNumbers),
+// optionally followed by a time, or RFC 3339. A coupon's day lies ahead,
+// so no year is guessed for it: the date columns read more (readDay).
 func parseDay(s string, loc *time.Location) (time.Time, bool) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t.In(loc), true
@@ -1577,6 +1794,9 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 		if len(sh.columns[fieldVisits]) > 0 {
 			line(t("cli.import.visits", map[string]any{"Count": count(res.visits), "Total": count(len(res.imported))}))
 		}
+		if n, dates := yearlessDates(t, sh, res); n > 0 {
+			line(t("cli.import.yearless", map[string]any{"Count": count(n), "Dates": dates, "Dry": dryRun}))
+		}
 		if res.stamped > 0 {
 			line(t("cli.import.stamps", map[string]any{"Customers": count(res.stamped), "Stamps": count(res.stamps)}))
 		}
@@ -1596,6 +1816,19 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 			}
 			line(t("cli.import.tiers_started", data))
 		}
+		if len(res.tierTags) > 0 {
+			var headers, words []string
+			for _, j := range sh.columns[fieldTags] {
+				headers = append(headers, strings.TrimSpace(sh.headers[j]))
+			}
+			for _, tt := range res.tierTags {
+				words = append(words, t("cli.import.tier_tags.word", map[string]any{"Tag": tt.tag, "Count": count(tt.count)}))
+			}
+			line(t("cli.import.tier_tags", map[string]any{
+				"Columns": strings.Join(headers, ", "), "Words": strings.Join(words, ", "),
+				"Last": res.tierTags[len(res.tierTags)-1].tag, "First": res.tierTags[0].tag, "Dry": dryRun,
+			}))
+		}
 		if res.noted > 0 {
 			line(t("cli.import.tags_noted", map[string]any{"Count": count(res.noted)}))
 		}
@@ -1605,6 +1838,35 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 		line(t("cli.import.consent", nil))
 	}
 	return b.String()
+}
+
+// yearlessDates are how many dates the imported rows wrote without a
+// year and the first maxListed of them with the day each was read as
+// (cli.import.yearless.date), for the report: a year guessed is shown,
+// so a shop whose 장부 spans years sees it before importing.
+func yearlessDates(t func(string, any) string, sh *sheet, res importResult) (int, string) {
+	imported := map[int]bool{}
+	for _, r := range res.imported {
+		imported[r.row] = true
+	}
+	var n int
+	var dates []string
+	for _, r := range sh.rows {
+		if !imported[r.row] {
+			continue
+		}
+		for _, y := range r.yearless {
+			if n++; n <= maxListed {
+				dates = append(dates, t("cli.import.yearless.date", map[string]any{
+					"Row": r.row, "Column": y.column, "Value": y.value, "Day": y.day.Format(time.DateOnly),
+				}))
+			}
+		}
+	}
+	if n > maxListed {
+		dates = append(dates, "…")
+	}
+	return n, strings.Join(dates, ", ")
 }
 
 // reasonText is a reason in lang, a reason in its data (the fault of a

@@ -619,6 +619,198 @@ func TestParseDay(t *testing.T) {
 	}
 }
 
+// TestReadDay: registration and visit dates are read by the birthdays'
+// rule (readDateParts): a two-digit year is the latest not in the future,
+// and a date without a year the latest such day up to now.
+func TestReadDay(t *testing.T) {
+	seoul, _ := time.LoadLocation("Asia/Seoul")
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, seoul)
+	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, seoul) }
+	tests := []struct {
+		in       string
+		want     time.Time
+		yearless bool
+		reason   string // the id of a date refused
+	}{
+		{in: "2024-05-01", want: day(2024, 5, 1)},
+		{in: "2026. 11. 23. 10:05", want: time.Date(2026, 11, 23, 10, 5, 0, 0, seoul)},
+		{in: "2026-11-23T10:00:00+09:00", want: time.Date(2026, 11, 23, 10, 0, 0, 0, seoul)},
+		{in: "24-05-01", want: day(2024, 5, 1)}, // it read "알아볼 수 없는 날짜예요"
+		{in: "26-03-05", want: day(2026, 3, 5)},
+		{in: "24.5.1", want: day(2024, 5, 1)},
+		{in: "240501", want: day(2024, 5, 1)},
+		{in: "98.3.1", want: day(1998, 3, 1)},
+		{in: "26-12-01 09:00", want: time.Date(2026, 12, 1, 9, 0, 0, 0, seoul)},
+		// Not 1927: in this century, where it is a future day the
+		// caller refuses.
+		{in: "27-01-01", want: day(2027, 1, 1)},
+		{in: "3월 5일", want: day(2026, 3, 5), yearless: true},
+		{in: "3/5", want: day(2026, 3, 5), yearless: true},
+		{in: "12/1", want: day(2026, 12, 1), yearless: true},     // today
+		{in: "12월 25일", want: day(2025, 12, 25), yearless: true}, // not yet this year: last year's
+		{in: "2/29", want: day(2024, 2, 29), yearless: true},
+		{in: "March 5", want: day(2026, 3, 5), yearless: true},
+		{in: "2/30", reason: "cli.import.reason.date_no_such_day"},
+		{in: "2026-11-31", reason: "cli.import.reason.date_no_such_day"},
+		{in: "24-13-01", reason: "cli.import.reason.date_no_such_day"},
+		{in: "15/3", reason: "cli.import.reason.date_no_such_day"}, // "15월은 없어요", as for a birthday
+		{in: "1899-01-01", reason: "cli.import.reason.bad_date"},
+		{in: "2024", reason: "cli.import.reason.bad_date"}, // a year alone, not 20월 24일
+		{in: "0305", reason: "cli.import.reason.bad_date"},
+		{in: "2026-11-23 25:00", reason: "cli.import.reason.bad_date"},
+		{in: "어제", reason: "cli.import.reason.bad_date"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, yearless, why := readDay(tt.in, "최근 방문일", seoul, now)
+			if why.id != tt.reason || !got.Equal(tt.want) || yearless != tt.yearless {
+				t.Errorf("readDay(%q) = %v, yearless %t, reason %q; want %v, %t, %q", tt.in, got, yearless, why.id, tt.want, tt.yearless, tt.reason)
+			}
+		})
+	}
+}
+
+// TestImport_DateForms: the tester's rows, refused over their dates, are
+// imported, and a date without a year is shown as the day it was read as.
+func TestImport_DateForms(t *testing.T) {
+	seoul, _ := time.LoadLocation("Asia/Seoul")
+	path := filepath.Join(t.TempDir(), "장부.csv")
+	sheet := "번호,고객명,연락처,생년월일,첫방문,최근 방문일,방문횟수\n" +
+		"2,이 수민,01022223333,900315,24-05-01,26-03-05,3\n" +
+		"3,박서준,+82 10 5555 6666,3월 5일,2025년 1월 3일,3월 5일,7\n" +
+		"4,한지민,010-6666-7777,,27-01-01,,\n"
+	if err := os.WriteFile(path, []byte(sheet), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"ko", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "shop.db")
+			r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db, "DANGOL_LANG": lang}, "import", "--dry-run", path)
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			want := map[string][]string{
+				"ko": {
+					"가져올 고객 2명 · 건너뛸 고객 0명 (이미 있는 전화번호) · 제외할 행 1행",
+					"  4행: 미래 날짜예요: 첫방문 27-01-01",
+					"연도 없이 적힌 날짜 1개는 오늘이 지나지 않는 가장 가까운 그날로 읽었어요: 3행 최근 방문일 3월 5일 → 2026-03-05. 다른 해라면",
+				},
+				"en": {"1 date was written without a year and read as the latest such day up to today: row 3 최근 방문일 3월 5일 → 2026-03-05. If another year"},
+			}[lang]
+			for _, w := range want {
+				if !strings.Contains(r.stdout, w) {
+					t.Errorf("the report lacks %q:\n%s", w, r.stdout)
+				}
+			}
+		})
+	}
+	db := filepath.Join(t.TempDir(), "shop.db")
+	if r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db}, "import", path); r.err != nil {
+		t.Fatal(r.err)
+	}
+	st := readLedger(t, db)
+	if c := st.byPhone["01022223333"]; !c.CreatedAt.Equal(time.Date(2024, 5, 1, 0, 0, 0, 0, seoul)) || !c.Birthday.Equal(birthday(1990, 3, 15)) ||
+		!c.LastVisit.Equal(time.Date(2026, 3, 5, 0, 0, 0, 0, seoul)) || c.Visits != 3 {
+		t.Errorf("이 수민 = registered %v, birthday %v, last visit %v, %d visits; want 2024-05-01, 1990-03-15, 2026-03-05, 3", c.CreatedAt, c.Birthday, c.LastVisit, c.Visits)
+	}
+	if c := st.byPhone["01055556666"]; !c.LastVisit.Equal(time.Date(2026, 3, 5, 0, 0, 0, 0, seoul)) || c.Visits != 7 {
+		t.Errorf("박서준 = last visit %v, %d visits; want 2026-03-05, 7", c.LastVisit, c.Visits)
+	}
+}
+
+// TestImport_NamelessRows: a row without a name and a phone is an erased
+// customer's only in dangol's export; in a shop's sheet (the rest of a
+// merged cell) it is refused showing what it held, and a row numbered
+// ahead with nothing else is passed over as empty.
+func TestImport_NamelessRows(t *testing.T) {
+	tests := []struct {
+		name, sheet string
+		want        []string
+		not         string
+	}{
+		{
+			name: "ShopSheet",
+			sheet: "No,성명,핸드폰,구분,비고\n" +
+				"1,김하늘,010-1234-5678,VIP,두피 민감\n" +
+				"2,,,단골,위 칸과 같음(병합)\n" +
+				"3,,,,\n",
+			want: []string{
+				"가져올 고객 1명 · 건너뛸 고객 0명 (이미 있는 전화번호) · 제외할 행 1행",
+				"  3행: 이름과 전화번호가 없는 행이에요 (적힌 칸: 구분 단골 · 비고 위 칸과 같음(병합)). 병합된 칸이 이어진 행이면",
+			},
+			not: "삭제된 고객", // it read "(삭제된 고객의 행): 3행, 4행"
+		},
+		{
+			name: "Export",
+			sheet: "id,name,phone,points,visits,consent\n" +
+				"C1,김하늘,010-1234-5678,0,2,given\n" +
+				"C2,,,0,3,withdrawn\n",
+			want: []string{
+				"가져올 고객 1명 · 건너뛸 고객 0명 (이미 있는 전화번호) · 제외할 행 0행",
+				"이름도 전화번호도 없는 1행은 건너뛰었어요 (삭제된 고객의 행): 3행",
+			},
+			not: "이름과 전화번호가 없는 행이에요",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "장부.csv")
+			if err := os.WriteFile(path, []byte(tt.sheet), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			db := filepath.Join(t.TempDir(), "shop.db")
+			r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db}, "import", "--dry-run", path)
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(r.stdout, w) {
+					t.Errorf("the report lacks %q:\n%s", w, r.stdout)
+				}
+			}
+			if strings.Contains(r.stdout, tt.not) {
+				t.Errorf("the report says %q:\n%s", tt.not, r.stdout)
+			}
+		})
+	}
+}
+
+// TestImport_TierTags: VIP or 단골 in a 구분 column become tags, not the
+// tier, and the report says where they went and how to find them, so a
+// shop is not surprised that /customers VIP (a tier) lists nobody.
+func TestImport_TierTags(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "장부.csv")
+	sheet := "성명,핸드폰,구분\n" +
+		"김하늘,010-1234-5678,\"VIP, 펌\"\n" +
+		"박서준,010-5555-6666,vip\n" +
+		"이수민,010-2222-3333,단골\n" +
+		"최지우,010-7777-8888,염색\n"
+	if err := os.WriteFile(path, []byte(sheet), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		lang string
+		args []string
+		want string
+	}{
+		{"ko", []string{"--dry-run"}, "구분 열의 VIP(2명), 단골(1명)은 태그로 넣었어요 — 등급은 방문 횟수·금액 규칙으로 정해져요. 태그로 찾으려면 /customers #VIP (/customers VIP는 등급으로 찾아요). 장부의 등급에서 시작하게 하려면 등급만 적힌 열의 머리글을 '등급'으로 바꿔 가져오세요.\n"},
+		{"ko", nil, "등급을 정해 두려면: /customer 고객 등급 VIP\n"},
+		{"en", []string{"--dry-run"}, "VIP (2 customers), 단골 (1 customer) in the 구분 column went in as tags — tiers come from the visit and spend rules. To find them by tag: /customers #VIP (/customers VIP lists the tier)."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang+strings.Join(tt.args, ""), func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "shop.db")
+			r := runMainAt(t, seededNow, map[string]string{"DANGOL_DB": db, "DANGOL_LANG": tt.lang}, append(append([]string{"import"}, tt.args...), path)...)
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			if !strings.Contains(r.stdout, tt.want) {
+				t.Errorf("the report lacks %q:\n%s", tt.want, r.stdout)
+			}
+		})
+	}
+}
+
 func TestImportCells(t *testing.T) {
 	t.Run("Phone", func(t *testing.T) {
 		tests := []struct{ in, want string }{
