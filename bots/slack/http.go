@@ -31,11 +31,19 @@ const signatureWindow = 5 * time.Minute
 
 // httpLimits bound HTTP mode's server. Slack sends a request at once and
 // gives up on the answer after 3 s, so a request still arriving after 5 s
-// is not Slack's, and 15 s to answer is generous. The connection cap and
-// the body budget are webhook.Default's: enough connections that slow
-// clients do not keep Slack's own requests waiting, and the memory of
-// their bodies bounded apart (cmd/dangol's TestBinary_SlowClients).
-var httpLimits = webhook.Limits{ReadTimeout: 5 * time.Second, WriteTimeout: 15 * time.Second, IdleTimeout: 60 * time.Second, MaxConns: webhook.Default.MaxConns}
+// is not Slack's, and 15 s to answer is generous. The connection caps (all
+// of them, and one address's), the idle timeout and the body budget are
+// webhook.Default's: enough connections that slow clients do not keep
+// Slack's own requests waiting, and the memory of their bodies bounded
+// apart (cmd/dangol's TestBinary_SlowClients).
+var httpLimits = webhook.Limits{ReadTimeout: 5 * time.Second, WriteTimeout: 15 * time.Second, IdleTimeout: webhook.Default.IdleTimeout, MaxConns: webhook.Default.MaxConns, PerIP: webhook.Default.PerIP}
+
+// bodyWait is the longest a request's body may take to arrive once its
+// headers have passed: Slack sends both at once and stops waiting for the
+// answer after 3 s, so a body slower than this is a client holding the
+// server with a signature it cannot have made, which is found out only
+// once the body is in.
+const bodyWait = 2 * time.Second
 
 // Errors of request verification, answered with 401.
 var (
@@ -62,13 +70,22 @@ func (b *Bot) HTTPHandler() http.Handler {
 // signature and restores the body for the form parsers. A request without
 // the headers, or stamped outside the 5-minute window, is refused before a
 // byte of its body is read: whoever sent it is not Slack, and reading up
-// to a megabyte for each such request is what a flood would want.
+// to a megabyte for each such request is what a flood would want. The
+// body must then come within bodyWait (the server's read timeout when
+// shorter), which is all a client with a forged signature can hold a slot.
 func (b *Bot) verified(next func(w http.ResponseWriter, r *http.Request, body []byte)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if _, err := b.verifyHeaders(r.Header); err != nil {
 			b.refuse(w, r, err)
 			return
 		}
+		wait := bodyWait
+		if t := b.limits.ReadTimeout; t > 0 {
+			wait = min(wait, t)
+		}
+		// A handler served without a connection (a test's recorder) has
+		// no deadline to set, and needs none.
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(wait))
 		body, err := webhook.ReadBody(w, r, maxRequestBody)
 		if err != nil {
 			b.log.Warn("slack: request body not read", "path", r.URL.Path, "remote", r.RemoteAddr, "err", err)

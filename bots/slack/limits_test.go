@@ -245,3 +245,32 @@ func TestDMChannelsBounded(t *testing.T) {
 	e.close()
 	e.fake.None(t)
 }
+
+// TestHTTPModeBodyWait trickles a body behind headers that pass, on a
+// server whose read timeout is far longer than Slack's 3 s: the body's own
+// wait (bodyWait) cuts it off, well within webhooktest.HeldTooLong, so a
+// forged signature holds a connection no longer than that.
+func TestHTTPModeBodyWait(t *testing.T) {
+	e := newEnv(t, script)
+	e.bot.limits = webhook.Limits{ReadTimeout: time.Minute, WriteTimeout: time.Minute, IdleTimeout: time.Minute, MaxConns: 4}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- e.bot.serveHTTP(ctx, ln) }()
+	hdr := signed(testNow.Unix(), sign(testSecret, testNow.Unix(), []byte("whatever")))
+	hdr.Set("Content-Type", formType)
+	status, err := webhooktest.Trickle(ln.Addr().String(), "/slack/commands", hdr, 10*time.Millisecond)
+	if err != nil {
+		t.Error(err)
+	} else if status != "" && !strings.Contains(status, " 400 ") {
+		t.Errorf("the trickled request got %q, want a 400 or a closed connection", status)
+	}
+	cancel()
+	if err := <-served; err != nil {
+		t.Errorf("serveHTTP: %v", err)
+	}
+	e.h.none(t)
+}

@@ -24,9 +24,10 @@ const maxUpdateBytes = 1 << 20
 // connections to a webhook (setWebhook's max_connections, 40 unless set)
 // and sends each update at once; the answer waits for the engine's commit,
 // retries included (Config.HandleAttempts), hence 30 s to write it. The
-// connection cap is webhook.Default's, well above Telegram's 100, so that
-// slow clients beside it do not keep Telegram waiting.
-var webhookLimits = webhook.Limits{ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second, MaxConns: webhook.Default.MaxConns}
+// connection caps (all of them, and one address's) and the idle timeout
+// are webhook.Default's, the caps above Telegram's 100, so that slow
+// clients beside it do not keep Telegram waiting.
+var webhookLimits = webhook.Limits{ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: webhook.Default.IdleTimeout, MaxConns: webhook.Default.MaxConns, PerIP: webhook.Default.PerIP}
 
 // runWebhook registers the webhook with its secret token and serves it on
 // Config.Listener or Config.HTTPAddr (if either is set) until ctx is done.

@@ -7,10 +7,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
-
-	"golang.org/x/net/netutil"
 )
 
 // Limits bound one server. A zero field takes Default's.
@@ -23,45 +22,74 @@ type Limits struct {
 	WriteTimeout time.Duration
 	// IdleTimeout closes a kept-alive connection that has no request.
 	IdleTimeout time.Duration
-	// MaxConns is how many connections are served at once.
+	// MaxConns is how many connections are held at once. A connection
+	// beyond it first closes the longest-idle one; with none idle it
+	// waits in the kernel's backlog until one ends.
 	MaxConns int
+	// PerIP is how many of them one public address may hold (loopback and
+	// private addresses, a reverse proxy's, are not counted): a
+	// connection beyond it closes one of that address's idle connections,
+	// or is closed at once.
+	PerIP int
+	// Requests is how many requests one platform's handler serves at
+	// once on a server shared by two (Gate): beyond it a request is
+	// answered 503 before its body is read, so that one platform's path,
+	// flooded, leaves the other's its own share.
+	Requests int
 	// BodyBytes bounds the memory all requests' bodies past their first
 	// 16 kB may hold at once (ReadBody): a request that would go over it
 	// waits, at most ReadTimeout, for others to end, then is refused
 	// with ErrBusy.
 	BodyBytes int64
+	// capLocal counts loopback and private addresses against PerIP too,
+	// for tests, whose clients are all on loopback.
+	capLocal bool
 }
 
 // Default are limits for platform callbacks: a platform sends a small
 // request at once (5 s to read it is ample) and waits seconds, not minutes,
-// for an answer. Telegram opens 40 connections to a webhook unless told
-// otherwise, Slack a few; 512 leaves room for them beside hundreds of slow
-// clients, each costing a goroutine, its buffers and at most 16 kB of
-// body (and keeps well within a process's usual 1,024 open files). The
-// platforms' requests are a few kilobytes, so 8 MB of large bodies at once
-// is ample for them, and it is all a flood of large bodies can take
-// (Slack's body is read before its signature can be checked): without it,
-// MaxConns bodies of a megabyte each. (300 clients trickling 900 kB bodies
-// for 30 s: peak RSS 89 MB with 8 MB, 107 MB with 16 MB.)
-var Default = Limits{ReadTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second, MaxConns: 512, BodyBytes: 8 << 20}
+// for an answer.
+//
+// Telegram opens up to 100 connections to a webhook (setWebhook's
+// max_connections, 40 unless set), all from one of its addresses, and Slack
+// a few from each of many: Requests and PerIP are 100 and 128 so that
+// neither platform's own deliveries are ever refused, and MaxConns, 512,
+// holds both platforms' full share, 200, beside a few hundred connections
+// still sending their headers (5 s at most), each costing a goroutine, its
+// buffers and at most 16 kB of body (and keeps well within a process's
+// usual 1,024 open files). A kept-alive connection idle for 10 s is
+// closed, and sooner when the server is full: the platforms reconnect at
+// the cost of a handshake, where 60 s let 600 clients sending a request a
+// minute each hold the server (tester X1). The platforms' requests are a
+// few kilobytes, so 8 MB of large bodies at once is ample for them, and it
+// is all a flood of large bodies can take (Slack's body is read before its
+// signature can be checked): without it, MaxConns bodies of a megabyte
+// each. (300 clients trickling 900 kB bodies for 30 s: peak RSS 89 MB with
+// 8 MB, 107 MB with 16 MB.)
+var Default = Limits{ReadTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 10 * time.Second, MaxConns: 512, PerIP: 128, Requests: 100, BodyBytes: 8 << 20}
 
-// Server returns a server for h and ln capped at l.MaxConns connections;
-// serve it with srv.Serve(capped). Requests' contexts derive from ctx but
-// are not cancelled with it, so a shutdown lets those in flight finish.
-// ReadBody, called by h, keeps the server's large bodies within
-// l.BodyBytes.
+// Server returns a server for h and ln holding at most l.MaxConns
+// connections, l.PerIP from one address; serve it with srv.Serve(capped).
+// Requests' contexts derive from ctx but are not cancelled with it, so a
+// shutdown lets those in flight finish. ReadBody, called by h, keeps the
+// server's large bodies within l.BodyBytes.
 func (l Limits) Server(ctx context.Context, h http.Handler, ln net.Listener) (srv *http.Server, capped net.Listener) {
 	l = l.orDefault()
 	bodies := &budget{free: l.BodyBytes, total: l.BodyBytes, wait: l.ReadTimeout, freed: make(chan struct{})}
+	g := newGuard(ln, l.MaxConns, l.PerIP)
+	if l.capLocal {
+		g.capped = func(a netip.Addr) bool { return a.IsValid() }
+	}
 	srv = &http.Server{
 		Handler:           bodies.around(h),
 		ReadHeaderTimeout: l.ReadTimeout,
 		ReadTimeout:       l.ReadTimeout,
 		WriteTimeout:      l.WriteTimeout,
 		IdleTimeout:       l.IdleTimeout,
+		ConnState:         g.state,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	return srv, netutil.LimitListener(ln, l.MaxConns)
+	return srv, g
 }
 
 func (l Limits) orDefault() Limits {
@@ -77,10 +105,63 @@ func (l Limits) orDefault() Limits {
 	if l.MaxConns <= 0 {
 		l.MaxConns = Default.MaxConns
 	}
+	if l.PerIP <= 0 {
+		l.PerIP = Default.PerIP
+	}
+	if l.Requests <= 0 {
+		l.Requests = Default.Requests
+	}
 	if l.BodyBytes <= 0 {
 		l.BodyBytes = Default.BodyBytes
 	}
 	return l
+}
+
+// Gate serves at most l.Requests requests through h at once; one more is
+// answered 503, with Retry-After, before a byte of its body is read, and
+// its connection closed: a platform sends it again, and a flood of
+// requests that are slow to arrive (Slack's must be read whole before its
+// signature says whether Slack sent it) holds only its own platform's
+// share of the server. Each platform's handler has its own gate, so on a
+// server shared by Telegram and Slack neither can take the other's. A gate
+// is the server's, not the handler's: a server for one platform needs
+// none.
+func (l Limits) Gate(h http.Handler) http.Handler {
+	slots := make(chan struct{}, l.orDefault().Requests)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case slots <- struct{}{}:
+		default:
+			refuse(w)
+			return
+		}
+		defer func() { <-slots }()
+		h.ServeHTTP(w, r)
+	})
+}
+
+// busyAnswer is what a request beyond its gate is told.
+const busyAnswer = "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 5\r\n\r\nbusy\n"
+
+// refuse answers 503 and closes the connection at once. net/http, when a
+// handler leaves a body unread, holds the connection half a second more
+// (so that the client's unsent bytes do not reset the answer away), and
+// that is the slot a refusal must give back: a flood refused the usual
+// way kept a few hundred connections closing and the server's backlog
+// full. The answer may then be lost to a reset; the platform retries
+// either way.
+func refuse(w http.ResponseWriter) {
+	conn, buf, err := http.NewResponseController(w).Hijack()
+	if err != nil { // not on a connection of its own (HTTP/2, a recorder)
+		w.Header().Set("Connection", "close")
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+		return
+	}
+	defer conn.Close()
+	_ = conn.SetWriteDeadline(time.Now().Add(time.Second))
+	_, _ = buf.WriteString(busyAnswer)
+	_ = buf.Flush()
 }
 
 // ErrBusy is returned by ReadBody when the server's large bodies hold

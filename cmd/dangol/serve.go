@@ -165,7 +165,6 @@ func (m *Main) serve(ctx context.Context, consoleOnly bool, imageDir string) err
 func (m *Main) platforms(engine *dialog.Engine, r *router) ([]runner, error) {
 	var (
 		runners []runner
-		mux     *http.ServeMux
 		tg      *telegram.Bot
 		sl      *slack.Bot
 		err     error
@@ -235,18 +234,16 @@ func (m *Main) platforms(engine *dialog.Engine, r *router) ([]runner, error) {
 		m.Logger.Info("slack on", "mode", map[bool]string{true: "http", false: "socket mode"}[sc.SigningSecret != ""])
 	}
 	if shared {
-		mux = http.NewServeMux()
-		mux.Handle("/slack/", sl.HTTPHandler())
 		path := "/"
 		if u, err := url.Parse(tc.WebhookURL); err == nil && u.Path != "" {
 			path = u.Path
 		}
-		mux.Handle(path, tg.WebhookHandler())
 		listen := m.Listen
 		if listen == nil {
 			listen = net.Listen
 		}
-		runners = append(runners, &httpServer{addr: m.Config.HTTPAddr, listen: listen, handler: mux, slack: sl, logger: m.Logger},
+		routes := map[string]http.Handler{"/slack/": sl.HTTPHandler(), path: tg.WebhookHandler()}
+		runners = append(runners, &httpServer{addr: m.Config.HTTPAddr, listen: listen, routes: routes, slack: sl, logger: m.Logger},
 			runnerFunc(sl.Watch)) // Slack's Run, which checks its token, does not run here
 	}
 	return runners, nil
@@ -254,14 +251,20 @@ func (m *Main) platforms(engine *dialog.Engine, r *router) ([]runner, error) {
 
 // httpServer serves Telegram's webhook and Slack's HTTP mode on one address.
 type httpServer struct {
-	addr    string
-	listen  func(network, addr string) (net.Listener, error)
-	handler http.Handler
-	slack   *slack.Bot
-	logger  *slog.Logger
-	// limits bound the server: timeouts and a connection cap, so slow or
-	// hostile clients cannot hold it; zero takes webhook.Default (Telegram's
-	// answer waits for a commit, Slack's must come within 3 s).
+	addr   string
+	listen func(network, addr string) (net.Listener, error)
+	// routes are each platform's handler by its pattern; each is served
+	// behind its own webhook.Limits.Gate, so that a flood on one
+	// platform's path (forged Slack requests, whose bodies must be read
+	// before their signature tells) leaves the other its own share of the
+	// connections.
+	routes map[string]http.Handler
+	slack  *slack.Bot
+	logger *slog.Logger
+	// limits bound the server: timeouts, connection caps and the requests
+	// each platform has at once, so slow or hostile clients cannot hold
+	// it; zero takes webhook.Default (Telegram's answer waits for a
+	// commit, Slack's must come within 3 s).
 	limits webhook.Limits
 }
 
@@ -275,7 +278,11 @@ func (s *httpServer) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.addr, err)
 	}
-	srv, ln := s.limits.Server(ctx, s.handler, ln)
+	mux := http.NewServeMux()
+	for pattern, h := range s.routes {
+		mux.Handle(pattern, s.limits.Gate(h))
+	}
+	srv, ln := s.limits.Server(ctx, mux, ln)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	s.logger.Info("http: serving Telegram's webhook and Slack", "addr", ln.Addr().String())
