@@ -425,7 +425,9 @@
 //
 // Open waits Options.Timeout (one second by default) for the file lock and
 // then fails with ErrLocked instead of hanging; a file written by a newer
-// schema fails with ErrNewerSchema; a missing key with ErrNoKey, a key of
+// schema fails with ErrNewerSchema (a schema above 64, which no dangol
+// writes, is a changed byte: ErrDamaged, as are a top-level value and a
+// bucket of dangol's renamed by one byte, checkRoot); a missing key with ErrNoKey, a key of
 // the wrong size with ErrBadKey, another file's key with ErrWrongKey (a key
 // check value in the meta bucket), each before anything is written.
 //
