@@ -101,7 +101,9 @@
 // sealed.
 //
 // Points are append-only entries. The balance is derived from them and
-// cached per customer in the same transaction; an entry that would make it
+// cached per customer in the same transaction, tagged with a MAC of the
+// file key so that a changed byte reads as a damaged record, never as
+// another balance (cache.go; the stamp card too); an entry that would make it
 // negative fails with ErrInsufficientPoints and writes nothing. A mistake is
 // reversed, never edited: a correction is an adjust naming the entry it
 // reverses (PointsEntry.Reverses, ReversalOf), at most once per entry
@@ -366,7 +368,10 @@
 // Do not call Store.Update or Store.View from inside another transaction's
 // function: they share a lock with Close and may deadlock.
 //
-// Record versions only go up. Points entries are written as version 4
+// Record versions only go up. Cached balances and stamp cards are written
+// with a tag (cache.go), which a build from before reads as a damaged
+// record; untagged ones it wrote are still read, a balance checked against
+// its entries. Points entries are written as version 4
 // (which names the correction that reversed an entry), and a build of
 // dangol from before it reads them as corrupt records, so a file used by
 // this one is not for an older build. Customer records, profiles and
@@ -430,7 +435,9 @@
 //
 // Open waits Options.Timeout (one second by default) for the file lock and
 // then fails with ErrLocked instead of hanging; a file written by a newer
-// schema fails with ErrNewerSchema; a missing key with ErrNoKey, a key of
+// schema fails with ErrNewerSchema (a schema above 64, which no dangol
+// writes, is a changed byte: ErrDamaged, as are a top-level value and a
+// bucket of dangol's renamed by one byte, checkRoot); a missing key with ErrNoKey, a key of
 // the wrong size with ErrBadKey, another file's key with ErrWrongKey (a key
 // check value in the meta bucket), each before anything is written.
 //

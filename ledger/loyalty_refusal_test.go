@@ -600,11 +600,16 @@ func FuzzDecodeLoyalty(f *testing.F) {
 	pv, _ := encodeProgramme(&dp)
 	f.Add(pv)
 	f.Add([]byte{1, 0x80, 0x80, 0x80})
+	kr, err := newKeyring(testKey)
+	if err != nil {
+		f.Fatal(err)
+	}
+	tx := &Tx{kr: kr}
 	f.Fuzz(func(t *testing.T, v []byte) {
 		decodeLog(k, v)
 		decodeStamp(k, v)
 		decodeLot(k, v)
-		decodeStampCard(ck, v)
+		tx.decodeStampCard(ck, v)
 		if d := newDecoder(v); d.version(programmeFormat) == programmeFormat {
 			d.uvarint()
 		}

@@ -306,6 +306,9 @@ func PlanMigration(path string, timeout time.Duration) (MigrationPlan, error) {
 	if err := checkPages(db, path); err != nil {
 		return p, err
 	}
+	if err := checkRoot(db, path); err != nil {
+		return p, err
+	}
 	// The sizes of blind indexes do not depend on the key: any key
 	// measures them, and this one is forgotten at once.
 	kr, err := newKeyring(make([]byte, KeySize))
@@ -318,8 +321,8 @@ func PlanMigration(path string, timeout time.Duration) (MigrationPlan, error) {
 			return nil // a bbolt file with nothing of dangol's yet
 		}
 		p.From = schemaOf(meta)
-		if p.From > SchemaVersion {
-			return fmt.Errorf("%w: file has schema %d, this dangol knows up to %d", ErrNewerSchema, p.From, SchemaVersion)
+		if err := checkSchema(meta, p.From); err != nil {
+			return err
 		}
 		p.To = p.From
 		if p.From < 2 {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -223,9 +224,12 @@ func (tx *Tx) decodeOutbox(k, v []byte) (OutboxEntry, error) {
 	a := tx.kr.shop // version 1, or about no customer
 	if ck != "" {
 		ca, err := tx.custAEAD([]byte(ck))
-		if err != nil {
+		if err != nil && !errors.Is(err, errNoDataKey) {
 			return OutboxEntry{}, fmt.Errorf("outbox %s: %w", idOf(k), err)
 		}
+		// A customer with no key (erased, or their key's entry damaged)
+		// gets nothing sent: the entry is dropped like an erased one's,
+		// rather than failing the listing every restart sends from.
 		if ca == nil {
 			return OutboxEntry{ID: idOf(k), At: keyTime(k), Erased: true}, nil
 		}

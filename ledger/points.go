@@ -288,7 +288,7 @@ func (tx *Tx) AddPoints(e *PointsEntry) error {
 			}
 		}
 	}
-	if err := tx.bucket(bucketBalances).Put(ck, binary.AppendVarint(nil, bal+e.Points)); err != nil {
+	if err := tx.bucket(bucketBalances).Put(ck, tx.sealCache(bucketBalances, ck, binary.AppendVarint(nil, bal+e.Points))); err != nil {
 		return fmt.Errorf("ledger: add points: %w", err)
 	}
 	if e.Kind == PointsEarn {
@@ -343,8 +343,21 @@ func (tx *Tx) balance(ck []byte) (int64, error) {
 		return 0, nil
 	}
 	bal, n := binary.Varint(v)
-	if n != len(v) {
+	if n <= 0 {
 		return 0, fmt.Errorf("%w: balance of %s", ErrCorrupt, custIDOfKey(ck))
+	}
+	tagged, err := tx.openCache(bucketBalances, ck, v, n)
+	if err != nil || tagged {
+		return bal, err
+	}
+	// Stored before balances had a tag (cache.go): the history says
+	// whether it is still what was written.
+	sum, err := tx.pointsSum(ck)
+	if err != nil {
+		return 0, fmt.Errorf("balance of %s: %w", custIDOfKey(ck), err)
+	}
+	if sum != bal {
+		return 0, fmt.Errorf("%w: balance of %s is %d, its entries add up to %d", ErrCorrupt, custIDOfKey(ck), bal, sum)
 	}
 	return bal, nil
 }

@@ -133,6 +133,9 @@ type keyring struct {
 	// index, and a single message computes several. Replaced whole when
 	// the index key is set.
 	blinders atomic.Pointer[sync.Pool]
+	// caches tags the cached derived figures (cache.go), from the file
+	// key; replaced whole with it.
+	caches atomic.Pointer[cacheMACs]
 }
 
 // blinder is one reusable keyed HMAC with room for its input and sum.
@@ -195,6 +198,11 @@ func (kr *keyring) useFileKey(fk []byte) error {
 	kr.blinders.Store(&sync.Pool{New: func() any {
 		return &blinder{mac: hmac.New(sha256.New, index), buf: make([]byte, 0, 64)}
 	}})
+	caches, err := newCacheMACs(fk)
+	if err != nil {
+		return err
+	}
+	kr.caches.Store(caches)
 	kr.file = bytes.Clone(fk)
 	return nil
 }

@@ -27,6 +27,8 @@ func (tx *Tx) custAEAD(ck []byte) (cipher.AEAD, error) {
 		if a, err = tx.kr.openDataKey(bucketKeys, ck, v); err != nil {
 			return nil, fmt.Errorf("customer %s: %w", custIDOfKey(ck), err)
 		}
+	} else if err := tx.keyMissing(ck); err != nil {
+		return nil, err
 	}
 	if tx.aeads == nil {
 		tx.aeads = map[[custKeyLen]byte]cipher.AEAD{}
@@ -77,11 +79,31 @@ func (tx *Tx) warmCustKeys(seqs []uint64) error {
 			if a, err = tx.kr.openDataKey(bucketKeys, k, v); err != nil {
 				return fmt.Errorf("customer %s: %w", custIDOfKey(ck[:]), err)
 			}
+		} else if err := tx.keyMissing(ck[:]); err != nil {
+			return err
 		}
 		tx.aeads[ck] = a
 	}
 	return nil
 }
+
+// keyMissing tells why the customer at ck has no data key: nil when an
+// erasure shredded it (the customer is marked erased) or there is no such
+// customer, ErrCorrupt when a customer not erased has none. Only damage
+// does that (a changed byte in the key's key in the keys bucket), and it
+// must not read as an erasure: the customer's name and phone would come
+// out empty, lookups would say there is no such customer, and the shop
+// would register them again instead of restoring a backup.
+func (tx *Tx) keyMissing(ck []byte) error {
+	if tx.get(bucketErased, ck) != nil || tx.get(bucketCustomers, ck) == nil {
+		return nil
+	}
+	return fmt.Errorf("customer %s: %w", custIDOfKey(ck), errNoDataKey)
+}
+
+// errNoDataKey is keyMissing's damage: a customer not erased without a
+// data key.
+var errNoDataKey = fmt.Errorf("%w: no data key, and not erased", ErrCorrupt)
 
 // newCustKey gives the customer at ck a fresh data key.
 func (tx *Tx) newCustKey(ck []byte) (cipher.AEAD, error) {

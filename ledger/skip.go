@@ -33,6 +33,8 @@ const (
 // restores it with defer tx.SkipDamaged(tx.SkipDamaged(fn)). Reads of one
 // record by its id (Customer, CustomerByPhone, FindCustomers) still fail
 // with ErrCorrupt: a missing answer there would read as "no such customer".
+// A customer not erased whose data key is missing is such a record too
+// (keyMissing), not an erased one.
 func (tx *Tx) SkipDamaged(damaged func(kind RecordKind, err error)) func(kind RecordKind, err error) {
 	old := tx.damaged
 	tx.damaged = damaged

@@ -198,15 +198,17 @@ func (tx *Tx) stampCard(ck []byte) (StampCard, error) {
 	if v == nil {
 		return StampCard{CustomerID: custIDOfKey(ck)}, nil
 	}
-	return decodeStampCard(ck, v)
+	return tx.decodeStampCard(ck, v)
 }
 
-func decodeStampCard(ck, v []byte) (StampCard, error) {
+// decodeStampCard reads a stored card, checking its tag (cache.go); a
+// card stored before cards had one reads as it is.
+func (tx *Tx) decodeStampCard(ck, v []byte) (StampCard, error) {
 	card := StampCard{CustomerID: custIDOfKey(ck)}
 	d := newDecoder(v)
 	card.Stamps, card.Total, card.Rewards = int(d.varint()), int(d.varint()), int(d.varint())
-	if d.err == nil && d.off != len(d.s) {
-		d.fail("trailing bytes")
+	if d.err == nil {
+		_, d.err = tx.openCache(bucketStampCards, ck, v, d.off)
 	}
 	if d.err != nil {
 		return StampCard{}, fmt.Errorf("stamp card of %s: %w", card.CustomerID, d.err)
@@ -218,7 +220,7 @@ func (tx *Tx) putStampCard(ck []byte, c *StampCard) error {
 	b := binary.AppendVarint(nil, int64(c.Stamps))
 	b = binary.AppendVarint(b, int64(c.Total))
 	b = binary.AppendVarint(b, int64(c.Rewards))
-	return tx.bucket(bucketStampCards).Put(ck, b)
+	return tx.bucket(bucketStampCards).Put(ck, tx.sealCache(bucketStampCards, ck, b))
 }
 
 // StampCardOf returns the customer's card, with the goal of the programme
@@ -475,7 +477,7 @@ func (tx *Tx) StampCards(at time.Time, fn func(StampCard) error) error {
 		if tx.get(bucketErased, k) != nil {
 			continue
 		}
-		card, err := decodeStampCard(k, v)
+		card, err := tx.decodeStampCard(k, v)
 		if err != nil {
 			return fmt.Errorf("ledger: stamp cards: %w", err)
 		}

@@ -249,6 +249,10 @@ func Open(path string, opts *Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := checkRoot(db, path); err != nil {
+		db.Close()
+		return nil, err
+	}
 	schema, err := s.checkKey(db)
 	if err != nil {
 		db.Close()
@@ -307,9 +311,10 @@ func (s *Store) checkKey(db *bolt.DB) (schema uint64, err error) {
 		} else {
 			schema = 1 // the first files had a meta bucket before they had a version
 		}
+		if err := checkSchema(meta, schema); err != nil {
+			return err
+		}
 		switch {
-		case schema > SchemaVersion:
-			return fmt.Errorf("%w: file has schema %d, this dangol knows up to %d", ErrNewerSchema, schema, SchemaVersion)
 		case schema < 2:
 			return s.kr.newFileKey() // for the file the migration writes
 		}
@@ -334,7 +339,10 @@ func (s *Store) checkKey(db *bolt.DB) (schema uint64, err error) {
 func (s *Store) initSchema(db *bolt.DB) error {
 	return db.Update(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets {
-			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			if _, err := tx.CreateBucketIfNotExists(name); errors.Is(err, berrors.ErrIncompatibleValue) {
+				// checkRoot refuses such a file first; this is in case.
+				return fmt.Errorf("%w: %q is not a bucket", ErrDamaged, name)
+			} else if err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
 		}

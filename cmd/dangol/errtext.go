@@ -147,7 +147,12 @@ const maxDetail = 160
 // page's bytes put into bbolt's text.
 func damageDetail(err error, path string) string {
 	s := err.Error()
-	s = strings.TrimPrefix(s, ledger.ErrDamaged.Error()+": ")
+	// The finding comes wrapped once or twice ("ledger: open g.db:
+	// ledger: data file is damaged: the schema field reads …"): each
+	// wrapping repeats what the message says already.
+	for _, w := range []string{"ledger: open " + path + ": ", ledger.ErrDamaged.Error() + ": "} {
+		s = strings.ReplaceAll(s, w, "")
+	}
 	if path != "" {
 		s = strings.TrimPrefix(s, path+": ")
 	}

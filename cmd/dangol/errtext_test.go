@@ -23,6 +23,8 @@ func TestDamageDetail(t *testing.T) {
 		{"ControlCharacter", "ledger: data file is damaged: f/dangol.db: invalid freelist page: 9, page type is unknown\uffef\x01", "f/dangol.db",
 			"invalid freelist page: 9, page type is unknown"},
 		{"Lines", "ledger: data file is damaged: x.db: a\nb\tc", "x.db", "a b c"},
+		{"WrappedTwice", "ledger: open g.db: ledger: data file is damaged: the schema field reads 5898243, which no dangol writes", "g.db",
+			"the schema field reads 5898243, which no dangol writes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -79,3 +79,53 @@ func flip(tb testing.TB, path, bucket string, nth int, at func(v []byte) int) []
 	}
 	return key
 }
+
+// FlipKey XORs the byte at offset at of the key of the nth value of bucket
+// (0 the first, in key order) in the ledger file at path, which no Store
+// may hold open: the value moves to a key nobody asks for, as when the disk
+// flips a byte of a key in a leaf page. It returns the key as it was and
+// fails the test when there is no such value.
+func FlipKey(tb testing.TB, path, bucket string, nth, at int) []byte {
+	tb.Helper()
+	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer bdb.Close()
+	var key []byte
+	err = bdb.Update(func(btx *bolt.Tx) error {
+		b := btx.Bucket([]byte(bucket))
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		i := 0
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if v == nil || len(v) == 0 {
+				continue
+			}
+			if i++; i <= nth {
+				continue
+			}
+			if at < 0 || at >= len(k) {
+				return nil
+			}
+			key = bytes.Clone(k)
+			moved := bytes.Clone(key)
+			moved[at] ^= 0x5a
+			v = bytes.Clone(v)
+			if err := b.Delete(key); err != nil {
+				return err
+			}
+			return b.Put(moved, v)
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if key == nil {
+		tb.Fatalf("testdamage: no key %d with that byte in bucket %s of %s", nth, bucket, path)
+	}
+	return key
+}
