@@ -114,8 +114,20 @@ func (t *turn) noteNewCustomer(phone, rest string) error {
 		return refuse("input.note.empty", map[string]any{"Input": strings.TrimSpace(rest)})
 	}
 	t.begin(flowNote)
+	t.keepOneLiner(text, tags, rest)
+	t.sess.Draft[dPhone] = phone
+	if err := t.fire("ask_name"); err != nil {
+		return err
+	}
+	t.add(t.noteAsk())
+	return nil
+}
+
+// keepOneLiner puts a one-liner's note into the note flow's draft (its
+// text, or the whole rest when it held only tags; its tags; a follow-up
+// day it ends with) while the flow asks only for what the line lacked.
+func (t *turn) keepOneLiner(text string, tags []string, rest string) {
 	d := t.sess.Draft
-	d[dPhone] = phone
 	d[dText] = strings.TrimSpace(text)
 	if d[dText] == "" {
 		d[dText] = strings.TrimSpace(rest)
@@ -125,11 +137,6 @@ func (t *turn) noteNewCustomer(phone, rest string) error {
 		d[dFollowUp] = day.Format(time.DateOnly)
 	}
 	d[dQuick] = "1"
-	if err := t.fire("ask_name"); err != nil {
-		return err
-	}
-	t.add(t.noteAsk())
-	return nil
 }
 
 // noteUnknownName answers a one-liner whose customer nobody matches
@@ -147,16 +154,7 @@ func (t *turn) noteUnknownName(query, rest string) error {
 		return err
 	}
 	t.begin(flowNote)
-	d := t.sess.Draft
-	d[dText] = strings.TrimSpace(text)
-	if d[dText] == "" {
-		d[dText] = strings.TrimSpace(rest)
-	}
-	d[dTags] = strings.Join(tags, ",")
-	if day, ok := oneLineFollowUp(d[dText], t.now, t.e.loc); ok {
-		d[dFollowUp] = day.Format(time.DateOnly)
-	}
-	d[dQuick] = "1"
+	t.keepOneLiner(text, tags, rest)
 	data := map[string]any{"Query": query, "Text": strings.TrimSpace(rest), "Near": len(near) > 0}
 	if len(near) > 0 {
 		return t.askPick("core.note.unknown_kept", data, near)

@@ -40,44 +40,15 @@ func FlipIn(tb testing.TB, path, bucket string, nth int, text string) []byte {
 // when there is none.
 func flip(tb testing.TB, path, bucket string, nth int, at func(v []byte) int) []byte {
 	tb.Helper()
-	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer bdb.Close()
-	var key []byte
-	err = bdb.Update(func(btx *bolt.Tx) error {
-		b := btx.Bucket([]byte(bucket))
-		if b == nil {
-			return nil
+	return change(tb, path, bucket, nth, "value", func(b *bolt.Bucket, k, v []byte) (bool, error) {
+		off := at(v)
+		if off < 0 || off >= len(v) {
+			return false, nil
 		}
-		c := b.Cursor()
-		i := 0
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if v == nil || len(v) == 0 {
-				continue // a nested bucket or an empty index entry
-			}
-			if i++; i <= nth {
-				continue
-			}
-			v = bytes.Clone(v)
-			off := at(v)
-			if off < 0 || off >= len(v) {
-				return nil
-			}
-			v[off] ^= 0x5a
-			key = bytes.Clone(k)
-			return b.Put(key, v)
-		}
-		return nil
+		v = bytes.Clone(v)
+		v[off] ^= 0x5a
+		return true, b.Put(k, v)
 	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if key == nil {
-		tb.Fatalf("testdamage: no value %d with that byte in bucket %s of %s", nth, bucket, path)
-	}
-	return key
 }
 
 // FlipKey XORs the byte at offset at of the key of the nth value of bucket
@@ -86,6 +57,24 @@ func flip(tb testing.TB, path, bucket string, nth int, at func(v []byte) int) []
 // flips a byte of a key in a leaf page. It returns the key as it was and
 // fails the test when there is no such value.
 func FlipKey(tb testing.TB, path, bucket string, nth, at int) []byte {
+	tb.Helper()
+	return change(tb, path, bucket, nth, "key", func(b *bolt.Bucket, k, v []byte) (bool, error) {
+		if at < 0 || at >= len(k) {
+			return false, nil
+		}
+		moved, v := bytes.Clone(k), bytes.Clone(v)
+		moved[at] ^= 0x5a
+		if err := b.Delete(k); err != nil {
+			return false, err
+		}
+		return true, b.Put(moved, v)
+	})
+}
+
+// change hands the nth value of bucket (nested buckets and empty index
+// entries passed over) to damage, in the file at path, and returns its key
+// as it was; it fails the test when damage found nothing to change there.
+func change(tb testing.TB, path, bucket string, nth int, what string, damage func(b *bolt.Bucket, k, v []byte) (bool, error)) []byte {
 	tb.Helper()
 	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
 	if err != nil {
@@ -101,23 +90,18 @@ func FlipKey(tb testing.TB, path, bucket string, nth, at int) []byte {
 		c := b.Cursor()
 		i := 0
 		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if v == nil || len(v) == 0 {
-				continue
+			if len(v) == 0 {
+				continue // a nested bucket or an empty index entry
 			}
 			if i++; i <= nth {
 				continue
 			}
-			if at < 0 || at >= len(k) {
-				return nil
+			was := bytes.Clone(k) // k may not outlive damage's writes
+			done, err := damage(b, was, v)
+			if done {
+				key = was
 			}
-			key = bytes.Clone(k)
-			moved := bytes.Clone(key)
-			moved[at] ^= 0x5a
-			v = bytes.Clone(v)
-			if err := b.Delete(key); err != nil {
-				return err
-			}
-			return b.Put(moved, v)
+			return err
 		}
 		return nil
 	})
@@ -125,7 +109,7 @@ func FlipKey(tb testing.TB, path, bucket string, nth, at int) []byte {
 		tb.Fatal(err)
 	}
 	if key == nil {
-		tb.Fatalf("testdamage: no key %d with that byte in bucket %s of %s", nth, bucket, path)
+		tb.Fatalf("testdamage: no %s %d with that byte in bucket %s of %s", what, nth, bucket, path)
 	}
 	return key
 }
