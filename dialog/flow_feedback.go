@@ -65,22 +65,7 @@ func (t *turn) feedbackWords(args string) bool {
 	if t.feedbackRated(args) {
 		return true
 	}
-	if strings.ContainsAny(args, "?？") || strings.Contains(args, "이벤트") {
-		return false
-	}
-	for _, w := range strings.Fields(args) {
-		for _, q := range questionWords {
-			if strings.HasPrefix(w, q) {
-				return false
-			}
-		}
-		for _, e := range questionEndings {
-			if strings.HasSuffix(strings.TrimRight(w, ".!~ "), e) {
-				return false
-			}
-		}
-	}
-	return true
+	return !strings.Contains(args, "이벤트") && !readsAsQuestion(args) // flow_thread.go
 }
 
 // questionWords begin the Korean words that ask ("언제", "어디서",
