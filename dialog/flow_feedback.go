@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/dangol/dangol/feedback"
 	"github.com/dangol/dangol/ledger"
 )
 
@@ -65,22 +66,7 @@ func (t *turn) feedbackWords(args string) bool {
 	if t.feedbackRated(args) {
 		return true
 	}
-	if strings.ContainsAny(args, "?？") || strings.Contains(args, "이벤트") {
-		return false
-	}
-	for _, w := range strings.Fields(args) {
-		for _, q := range questionWords {
-			if strings.HasPrefix(w, q) {
-				return false
-			}
-		}
-		for _, e := range questionEndings {
-			if strings.HasSuffix(strings.TrimRight(w, ".!~ "), e) {
-				return false
-			}
-		}
-	}
-	return true
+	return !strings.Contains(args, "이벤트") && !readsAsQuestion(args) // flow_thread.go
 }
 
 // questionWords begin the Korean words that ask ("언제", "어디서",
@@ -329,10 +315,20 @@ func (t *turn) saveFeedback(comment string) error {
 		t.add(t.inPlace(t.mk(t.text("core.feedback.already", nil))))
 		return nil
 	}
+	earlier, replaced, err := t.ratedJustBefore(f)
+	if err != nil {
+		return err
+	}
 	if err := t.tx.AddFeedback(&f); err != nil {
 		return fmt.Errorf("dialog: add feedback: %w", err)
 	}
 	thanks := t.text("core.feedback.thanks", nil)
+	if replaced {
+		// The summary counts a rating within feedback.ReplaceWindow of the
+		// customer's last in its place: the customer is told theirs took
+		// the place of the earlier one rather than adding to it.
+		thanks += "\n" + t.text("core.feedback.replaced", map[string]any{"Before": stars(earlier.Rating), "Now": stars(f.Rating)})
+	}
 	if cut {
 		thanks += "\n" + t.text("core.feedback.cut", map[string]any{"Limit": groupDigits(ledger.MaxCommentRunes)})
 	}
@@ -407,6 +403,20 @@ func (t *turn) sameFeedback(f ledger.Feedback) (bool, error) {
 		return false, err
 	}
 	return g.Rating == f.Rating && g.NPS == f.NPS && strings.TrimSpace(g.Comment) == strings.TrimSpace(f.Comment), nil
+}
+
+// ratedJustBefore returns the linked customer's feedback of less than
+// feedback.ReplaceWindow ago, which f replaces in the summary's figures;
+// ok is false when there is none, or f has no customer to match.
+func (t *turn) ratedJustBefore(f ledger.Feedback) (ledger.Feedback, bool, error) {
+	if f.CustomerID == "" {
+		return ledger.Feedback{}, false, nil
+	}
+	g, ok, err := t.tx.LatestFeedback(f.CustomerID, "", t.now.Add(-feedback.ReplaceWindow+time.Nanosecond))
+	if err != nil {
+		return ledger.Feedback{}, false, fmt.Errorf("dialog: feedback just before: %w", err)
+	}
+	return g, ok && g.Rating >= 1 && g.Rating <= 5, nil
 }
 
 // answerFeedback: a staff member takes a low rating on ("answer:<id>").

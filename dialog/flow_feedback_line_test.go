@@ -43,6 +43,32 @@ var feedbackLineScripts = []script{
 			}},
 		)
 	}},
+	// Four ratings within a minute (5, 2, 4, 3) were all averaged. The
+	// latest within feedback.ReplaceWindow counts, and the customer is
+	// told it took the place of the earlier one; one an hour later is a
+	// rating of its own.
+	{"FeedbackLaterRatingReplaces", func(h *harness, f fixture) []step {
+		replaced := func(before, now int) string {
+			return h.text("core.feedback.replaced", map[string]any{"Before": stars(before), "Now": stars(now)})
+		}
+		return append(linkMinji(h),
+			step{msg: custMsg("/feedback 5 친절했어요"), ids: []string{"core.feedback.thanks"}, not: []string{replaced(5, 5)}},
+			step{advance: 15 * time.Second, msg: custMsg("/feedback 2"), ids: []string{"core.feedback.ask_nps"}},
+			step{msg: press(custMsg(""), "skip")},
+			step{msg: press(custMsg(""), "skip"), want: []string{replaced(5, 2)}, ids: []string{"core.feedback.sorry_thread"}},
+			step{advance: 15 * time.Second, msg: custMsg("/feedback 4 괜찮았어요"), want: []string{replaced(2, 4)}},
+			step{advance: 15 * time.Second, msg: custMsg("/feedback 3 그냥 그래요"), want: []string{replaced(4, 3)}},
+			step{msg: managerMsg("/summary"), want: []string{h.text("summary.rating", nil) + " 3.0"}},
+			step{advance: time.Hour, msg: custMsg("/feedback 5 또 올게요"), ids: []string{"core.feedback.thanks"}, check: func(t *testing.T, h *harness, rs []Reply) {
+				if strings.Contains(allText(rs), replaced(3, 5)) { // an hour later: a rating of its own
+					t.Errorf("a rating an hour later said it replaced the last: %s", allText(rs))
+				}
+				if fs := h.allFeedback(); len(fs) != 5 {
+					t.Errorf("feedback = %+v, want all five kept", fs)
+				}
+			}},
+		)
+	}},
 	{"FeedbackOneLineLowRatingAlerts", func(h *harness, f fixture) []step {
 		return append(linkMinji(h),
 			step{msg: custMsg("/feedback 1 너무 오래 기다렸어요"), ids: []string{"core.feedback.thanks", "core.feedback.sorry_thread"}, check: func(t *testing.T, h *harness, rs []Reply) {

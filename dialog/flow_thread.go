@@ -10,6 +10,7 @@ import (
 	"github.com/looplab/fsm"
 
 	"github.com/dangol/dangol/ledger"
+	"github.com/dangol/dangol/locales"
 )
 
 // Questions and complaints as threads (issue 12): a customer's free text
@@ -24,12 +25,14 @@ const flowQuestion = "question"
 const (
 	qConfirm = "confirm"
 	dQText   = "text"
+	dQJoin   = "join" // the open complaint a question could join instead
 )
 
 // Payloads of the thread buttons: "qsend" in flowQuestion, and
 // "th:<verb>:<number>" anywhere for staff.
 const (
 	questionSend = "qsend"
+	questionJoin = "qjoin"
 	threadAction = "th"
 )
 
@@ -98,18 +101,112 @@ func (t *turn) onQuestionText(text string) error {
 	if ok && th.State == ledger.ThreadClosed && thanks(text) {
 		return t.thankedAfterClose(th, c, linked, text)
 	}
-	if ok {
+	asking := ok && th.Kind == ledger.ThreadComplaint && th.State != ledger.ThreadClosed && readsAsQuestion(text)
+	if ok && !asking {
 		return t.joinThread(th, c, linked, text, nil)
 	}
 	t.begin(flowQuestion)
 	t.sess.Draft[dQText] = text
+	if asking {
+		// A question written while a complaint is open ("주차 가능한가요?"
+		// after a low rating) was filed as the complaint's 추가 메시지: no
+		// 문의 was counted, and closing the complaint offered the apology
+		// for it. The words alone cannot tell a new question from one
+		// about the complaint ("왜 이렇게 오래 걸렸나요?"), so, as a shop
+		// inbox asks before merging, the customer chooses, once, with
+		// [새 문의로 보내기] first; a reply that asks nothing still joins.
+		t.sess.Draft[dQJoin] = strconv.FormatInt(th.Number, 10)
+	}
 	t.askQuestion()
 	return nil
 }
 
-// askQuestion asks whether to send the kept question.
+// readsAsQuestion reports whether text asks something, as feedbackWords
+// reads a sentence after a feedback word: a question mark, a word that
+// asks (questionWords: "언제", "어디") or an ending that does
+// (questionEndings: "가능한가요", "되나요").
+func readsAsQuestion(text string) bool {
+	if strings.ContainsAny(text, "?？") {
+		return true
+	}
+	for _, w := range strings.Fields(text) {
+		for _, q := range questionWords {
+			if strings.HasPrefix(w, q) {
+				return true
+			}
+		}
+		for _, e := range questionEndings {
+			if strings.HasSuffix(strings.TrimRight(w, ".!~ "), e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// askQuestion asks whether to send the kept question; while a complaint
+// is open (dQJoin), whether it is a new question or belongs to the
+// complaint.
 func (t *turn) askQuestion() {
+	if n := t.sess.Draft[dQJoin]; n != "" {
+		data := map[string]any{"N": n}
+		t.say("threads.ask_complaint", data,
+			t.btn("threads.btn.send_new", questionSend),
+			Button{Label: t.text("threads.btn.join", data), Payload: questionJoin},
+			t.btn("threads.btn.cancel", "cancel"))
+		return
+	}
 	t.say("threads.ask", nil, t.btn("threads.btn.send", questionSend), t.btn("threads.btn.cancel", "cancel"))
+}
+
+// joinPressed reports whether in pressed [불만 #n에 덧붙이기], or typed its
+// label, in either language.
+func (t *turn) joinPressed(in input, n string) bool {
+	if in.payload != "" {
+		return in.payload == questionJoin
+	}
+	for _, l := range locales.Languages {
+		if strings.EqualFold(strings.TrimSpace(in.text), t.e.cat.Text(l, "threads.btn.join", map[string]any{"N": n})) {
+			return true
+		}
+	}
+	return false
+}
+
+// joinComplaint adds the kept words to the complaint numbered n, as they
+// were added before the customer was asked; one closed or erased since
+// takes them as a new question instead, so nothing they wrote is lost.
+func (t *turn) joinComplaint(n, text string, photos []*Media) error {
+	num, err := strconv.ParseInt(n, 10, 64)
+	if err != nil {
+		return fmt.Errorf("dialog: complaint number %q: %w", n, err)
+	}
+	th, err := t.tx.Thread(num)
+	if err != nil && !errors.Is(err, ledger.ErrNotFound) {
+		return fmt.Errorf("dialog: read complaint: %w", err)
+	}
+	if err != nil || th.State == ledger.ThreadClosed {
+		return t.openQuestion(text, photos)
+	}
+	c, linked, err := t.linkedCustomer()
+	if err != nil {
+		return err
+	}
+	if len(photos) == 0 {
+		return t.joinThread(th, c, linked, text, nil)
+	}
+	for i, md := range photos { // the words go with the first photo
+		if i > 0 {
+			text = ""
+		}
+		if th, err = t.tx.Thread(num); err != nil {
+			return fmt.Errorf("dialog: read complaint: %w", err)
+		}
+		if err := t.joinThread(th, c, linked, text, md); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // questionStep reads the answer to "직원에게 전달할까요?": [보내기] sends,
@@ -118,10 +215,14 @@ func (t *turn) questionStep(in input) error {
 	text := t.sess.Draft[dQText]
 	answer := typedStep(in, questionYes, nil) // typed_answer.go
 	switch {
-	case answer > 0 || t.isButton(in, questionSend, "threads.btn.send"):
+	case answer > 0 || t.isButton(in, questionSend, "threads.btn.send") || t.isButton(in, questionSend, "threads.btn.send_new"):
 		photos := t.pendingPhotos() // flow_media.go
 		t.end()
 		return t.openQuestion(text, photos)
+	case t.sess.Draft[dQJoin] != "" && t.joinPressed(in, t.sess.Draft[dQJoin]):
+		n, photos := t.sess.Draft[dQJoin], t.pendingPhotos()
+		t.end()
+		return t.joinComplaint(n, text, photos)
 	case answer < 0 || t.isButton(in, "cancel", "threads.btn.cancel"):
 		return t.cancel()
 	case in.payload != "" || in.text == "":

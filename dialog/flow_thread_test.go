@@ -334,6 +334,64 @@ var threadScripts = []script{
 			}},
 		)
 	}},
+	// A question written while a complaint is open was filed as the
+	// complaint's 추가 메시지: no 문의, and closing the complaint offered
+	// its apology for a parking question. It is asked: [새 문의로 보내기]
+	// opens a 문의 of its own, [불만 #1에 덧붙이기] joins the complaint as
+	// before, and a reply that asks nothing joins it without a question.
+	{"QuestionWhileComplaintOpen", func(h *harness, f fixture) []step {
+		asked := h.text("threads.ask_complaint", map[string]any{"N": "1"})
+		return append(linkMinji(h),
+			step{msg: custMsg("/feedback 2 너무 오래 기다렸어요")},
+			step{msg: custMsg("주차 가능한가요?"), want: []string{asked}, payloads: []string{questionSend, "qjoin", "cancel"}, not: []string{h.text("threads.joined", nil)}, check: func(t *testing.T, h *harness, rs []Reply) {
+				if len(repliesTo(rs, ToStaffChannel)) != 0 {
+					t.Error("the question reached the staff before the customer chose")
+				}
+				if ms := h.threadMessages(1); len(ms) != 1 {
+					t.Errorf("complaint messages %+v, want its comment alone", ms)
+				}
+			}},
+			step{msg: press(custMsg(""), questionSend), want: []string{h.text("threads.sent", map[string]any{"Hours": "10:00–20:00"})}, check: func(t *testing.T, h *harness, rs []Reply) {
+				posts := repliesTo(rs, ToStaffChannel)
+				if len(posts) != 1 || !strings.Contains(posts[0].Text, "[문의 #2]") || !strings.Contains(posts[0].Text, "주차 가능한가요?") {
+					t.Fatalf("staff posts %+v, want the head of 문의 #2", posts)
+				}
+				if th := h.thread(2); th.Kind != ledger.ThreadQuestion || th.CustomerID != f.minji {
+					t.Errorf("thread 2 %+v, want a question of the customer", th)
+				}
+				if ms := h.threadMessages(1); len(ms) != 1 {
+					t.Errorf("complaint messages %+v, want its comment alone", ms)
+				}
+			}},
+			// The question is their latest thread now: more words join it.
+			step{msg: custMsg("차가 두 대예요"), ids: []string{"threads.joined"}, check: func(t *testing.T, h *harness, rs []Reply) {
+				if ms := h.threadMessages(2); len(ms) != 2 {
+					t.Errorf("question messages %+v, want both", ms)
+				}
+			}},
+			step{msg: managerMsg("/summary"), want: []string{
+				h.text("threads.week.questions", map[string]any{"N": 1, "Answered": 0, "Median": ""}),
+			}},
+		)
+	}},
+	{"ComplaintJoinChosen", func(h *harness, f fixture) []step {
+		asked := h.text("threads.ask_complaint", map[string]any{"N": "1"})
+		return append(linkMinji(h),
+			step{msg: custMsg("/feedback 1 너무 늦었어요")},
+			// Words that ask nothing are a reply to the complaint, as before.
+			step{msg: custMsg("30분 넘게 기다렸어요"), ids: []string{"threads.joined"}, not: []string{asked}},
+			step{msg: custMsg("왜 이렇게 오래 걸렸나요?"), want: []string{asked}},
+			step{msg: custMsg(h.text("threads.btn.join", map[string]any{"N": "1"})), ids: []string{"threads.joined"}, check: func(t *testing.T, h *harness, rs []Reply) {
+				if posts := repliesTo(rs, ToStaffChannel); len(posts) != 1 || !strings.Contains(posts[0].Text, "[불만 #1]") || !strings.Contains(posts[0].Text, "왜 이렇게 오래 걸렸나요?") {
+					t.Errorf("staff posts %+v, want the words in 불만 #1", posts)
+				}
+				if ms := h.threadMessages(1); len(ms) != 3 || ms[2].Text != "왜 이렇게 오래 걸렸나요?" {
+					t.Errorf("complaint messages %+v, want the question last", ms)
+				}
+			}},
+			step{msg: staffMsg("/inbox 2"), want: []string{h.text("threads.err.none", map[string]any{"N": 2})}},
+		)
+	}},
 	// "감사합니다" after a complaint's close leaves it resolved: it reopened
 	// it, and the summary read the low rating 해결 while its complaint
 	// counted 처리 중. A message that says something still reopens, and

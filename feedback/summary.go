@@ -618,11 +618,44 @@ func (b *builder) scanPoints(tx *ledger.Tx) error {
 	})
 }
 
+// ReplaceWindow is how soon a customer's next rating takes the place of
+// their last one in the figures: a customer who rated 5, 2, 4 and 3 within
+// a minute changed their mind three times, and all four were averaged.
+// Two ratings hours apart (a complaint, then another after its answer)
+// both count.
+const ReplaceWindow = time.Hour
+
 func (b *builder) scanFeedback(tx *ledger.Tx) error {
+	// As a review site keeps a customer's review, edited, rather than a
+	// second one, a rating within ReplaceWindow of the same customer's
+	// last replaces it in every figure, the low ratings and the topics
+	// (the customer is told so when they rate: dialog's saveFeedback). A
+	// first pass over the clear part finds the replaced ones; an anonymous
+	// or unlinked sender's ratings, with no customer to match, all count.
+	replaced := map[string]bool{}
+	last := map[string]ledger.Feedback{}
+	err := tx.ScanFeedbackClear(b.windowStart(), b.windowEnd(), func(f ledger.Feedback) error {
+		if f.CustomerID == "" {
+			return b.tick()
+		}
+		if g, ok := last[f.CustomerID]; ok && f.At.Sub(g.At) < ReplaceWindow { // in time order
+			replaced[g.ID] = true
+		}
+		last[f.CustomerID] = f
+		return b.tick()
+	})
+	if err != nil {
+		return err
+	}
 	// Comments (sealed) are read for this week only, where topics and low
 	// ratings quote them; the weeks before are counted from the clear part.
 	thisWeekStart := time.Unix(0, b.bounds[thisWeek*7])
-	count := func(f ledger.Feedback) error { return b.countFeedback(tx, f) }
+	count := func(f ledger.Feedback) error {
+		if replaced[f.ID] {
+			return b.tick() // the customer rated again soon after
+		}
+		return b.countFeedback(tx, f)
+	}
 	if err := tx.ScanFeedbackClear(b.windowStart(), thisWeekStart, count); err != nil {
 		return err
 	}

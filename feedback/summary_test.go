@@ -276,6 +276,39 @@ func TestWeeklyCases(t *testing.T) {
 			},
 		},
 		{
+			// One customer rated 5, 2, 4 and 3 within a minute: all four
+			// were averaged (3.5, with a low rating listed). The latest
+			// within ReplaceWindow counts; one hours later, another
+			// customer's and the week before's are apart.
+			name: "LaterRatingReplaces",
+			week: w48,
+			setup: func(f fixture) {
+				c := f.customer("김민지", day(1, 1, 0, 0), none, true)
+				d := f.customer("이수민", day(1, 1, 0, 0), none, true)
+				for i, r := range []int{5, 2, 4, 3} {
+					f.feedback(c, day(11, 24, 15, 0).Add(time.Duration(i)*15*time.Second), r, ledger.NoNPS, "")
+				}
+				f.feedback(c, day(11, 24, 18, 0), 1, 0, "늦었어요")
+				f.feedback(d, day(11, 24, 15, 0), 5, 10, "")
+				f.feedback(c, day(11, 17, 10, 0), 1, ledger.NoNPS, "")
+				f.feedback(c, day(11, 17, 10, 40), 5, ledger.NoNPS, "")
+			},
+			check: func(t *testing.T, s *Summary, text string) {
+				if got := s.This; got.Feedback != 3 || got.Ratings != 3 || got.RatingSum != 9 || got.LowRatings != 1 || got.Satisfied != 1 || got.NPSAnswers != 2 {
+					t.Errorf("This = %+v, want 3 ratings (3, 1, 5) and one low", got)
+				}
+				if len(s.LowRatings) != 1 || s.LowRatings[0].Rating != 1 {
+					t.Errorf("LowRatings = %+v, want the 18:00 one alone", s.LowRatings)
+				}
+				if got := s.Days[1]; got.Ratings != 3 || got.RatingSum != 9 {
+					t.Errorf("Tuesday = %+v, want 3, 1 and 5", got)
+				}
+				if got := s.Prev(); got.Ratings != 1 || got.RatingSum != 5 || got.LowRatings != 0 {
+					t.Errorf("Prev = %+v, want the later 5 alone", got)
+				}
+			},
+		},
+		{
 			// A tag is counted in any case and named as the week's latest
 			// note spelt it: "vip" of an older dangol, then "VIP".
 			name: "TagSpelling",
