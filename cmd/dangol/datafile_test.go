@@ -210,3 +210,28 @@ func TestDataFile_ReadOnly(t *testing.T) {
 		})
 	}
 }
+
+// TestDataFile_ReadOnlyNeedsWrite: a data file on a read-only disk that
+// opening must write to (here one from before encryption, which opening
+// migrates) is refused by export in the shop's language, saying to copy
+// it to a writable disk, and is left as it was.
+func TestDataFile_ReadOnlyNeedsWrite(t *testing.T) {
+	t.Parallel() // its own folder and Main
+	db := copyV1(t)
+	before, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runMainWith(t, map[string]string{"DANGOL_DB": db}, func(m *Main) {
+		m.OpenRW = func(path string) (*os.File, error) {
+			return nil, &fs.PathError{Op: "open", Path: path, Err: readOnlyErrnos[0]}
+		}
+	}, "export")
+	want := testCatalog.Text("ko", "cli.err.db_read_only_needs_write", map[string]any{"DB": db, "Key": filepath.Join(filepath.Dir(db), DefaultKeyFile)})
+	if r.err == nil || r.err.Error() != want {
+		t.Errorf("export: err = %v, want %q", r.err, want)
+	}
+	if after, _ := os.ReadFile(db); !bytes.Equal(after, before) {
+		t.Error("the data file changed")
+	}
+}
