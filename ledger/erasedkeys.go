@@ -108,6 +108,9 @@ func (s *Store) applyErasedKeys() error {
 	if err != nil || len(custs)+len(senders) == 0 {
 		return err
 	}
+	if s.opts.ReadOnly {
+		return s.stillErased(len(custs) + len(senders))
+	}
 	err = s.Update(context.Background(), func(tx *Tx) error {
 		for _, v := range custs {
 			if err := tx.EraseCustomer(custIDOfKey(v.k), v.at); err != nil {

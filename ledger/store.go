@@ -136,7 +136,21 @@ type Options struct {
 	// (total, total). It is called on the job's goroutine, often: it must
 	// return at once (a progress bar, not a log line per call).
 	Progress func(done, total int)
+	// ReadOnly opens the file for reading only (bbolt's ReadOnly: the
+	// file opened O_RDONLY under a shared lock), for a file on a disk the
+	// system remounted read-only or one this user may not write: export,
+	// backup and summary still get the data out. Nothing is written;
+	// Update fails wrapping ErrReadOnly. A file that must be written to
+	// open (new, of schema 1, missing a bucket or an index, or with
+	// erasures of the erased-keys list to apply again) is refused with an
+	// error wrapping ErrNeedsWrite, rather than read half-upgraded or with
+	// an erased person's data.
+	ReadOnly bool
 }
+
+// ErrNeedsWrite is returned (wrapped) by Open with Options.ReadOnly for a
+// file that opening must write to: a copy on a writable disk opens.
+var ErrNeedsWrite = errors.New("ledger: the file must be written to before it can be read (opened read-only)")
 
 // DefaultBatchDelay was the collection window for concurrent writers.
 //
@@ -254,9 +268,15 @@ func Open(path string, opts *Options) (*Store, error) {
 		return nil, err
 	}
 	schema, err := s.checkKey(db)
+	if err == nil && s.opts.ReadOnly {
+		err = s.readableAsIs(db, schema)
+	}
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("ledger: open %s: %w", path, err)
+	}
+	if s.opts.ReadOnly {
+		return s.openReadOnly(db)
 	}
 	if schema == 1 {
 		if db, err = s.migrate(db); err != nil {
@@ -284,7 +304,7 @@ func Open(path string, opts *Options) (*Store, error) {
 }
 
 func (s *Store) openBolt(path string) (*bolt.DB, error) {
-	db, err := openChecked(path, &bolt.Options{Timeout: s.opts.Timeout, NoSync: s.opts.NoSync})
+	db, err := openChecked(path, &bolt.Options{Timeout: s.opts.Timeout, NoSync: s.opts.NoSync, ReadOnly: s.opts.ReadOnly})
 	if errors.Is(err, ErrDamaged) {
 		return nil, err
 	}
@@ -389,6 +409,9 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if s.opts.ReadOnly {
+		return fmt.Errorf("ledger: %s was opened read-only: %w", s.path, ErrReadOnly)
 	}
 	start := time.Now()
 	err, fnErr := s.update(fn)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/dangol/dangol/bots/console"
 	"github.com/dangol/dangol/dialog"
+	"github.com/dangol/dangol/ledger"
 )
 
 // This file is the console's rehearsal clock: dangol chat --at starts the
@@ -366,8 +367,58 @@ func (m *Main) prepareConsole(engine *dialog.Engine, clock *consoleClock, hk *ho
 		if _, err := fmt.Fprintln(m.Stdout, m.Catalog.Text(m.Config.Lang, id, map[string]any{"Time": when, "DB": r.db})); err != nil {
 			return fmt.Errorf("console: write output: %w", err)
 		}
+		m.warnBeforeData(clock.Now())
 	}
 	return nil
+}
+
+// warnBeforeData says, at the start of a rehearsal, when the data file
+// holds records later than its start, naming the newest and an --at after
+// it. Such a rehearsal was accepted silently, and then new notes sorted
+// before the old ones and a question "received" after the rehearsed time
+// raised its reply-time alert. It is not refused: it runs on a copy, so
+// it harms nothing, and replaying a past week (its summary, its
+// follow-ups) is a use of its own.
+func (m *Main) warnBeforeData(start time.Time) {
+	newest, err := newestRecord(context.Background(), m.Store, start)
+	if err != nil {
+		m.Logger.Warn("chat: the newest record of the rehearsal copy cannot be read", "err", err)
+		return
+	}
+	if newest.IsZero() {
+		return
+	}
+	newest = newest.In(m.Config.Loc)
+	suggest := newest.Truncate(time.Hour).Add(time.Hour)
+	fmt.Fprintln(m.Stdout, m.Catalog.Text(m.Config.Lang, "clock.warn.before_data", map[string]any{
+		"Newest":  console.FormatTime(m.Catalog, m.Config.Lang, newest),
+		"Suggest": suggest.Format("2006-01-02T15:04"),
+	}))
+}
+
+// newestRecord is the time of the newest record of s dated after from
+// (customers, notes, points, feedback, threads, the audit trail), or the
+// zero time when none is: only what lies after from is read.
+func newestRecord(ctx context.Context, s *ledger.Store, from time.Time) (time.Time, error) {
+	var newest time.Time
+	see := func(t time.Time) {
+		if t.After(newest) {
+			newest = t
+		}
+	}
+	to := time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	from = from.Add(time.Nanosecond) // after, not at, the start
+	err := s.View(ctx, func(tx *ledger.Tx) error {
+		return errors.Join(
+			tx.ScanNewCustomersClear(from, to, func(c ledger.Customer) error { see(c.CreatedAt); return nil }),
+			tx.ScanNotesClear(from, to, func(n ledger.Note) error { see(n.At); return nil }),
+			tx.ScanPointsClear(from, to, func(p ledger.PointsEntry) error { see(p.At); return nil }),
+			tx.ScanFeedbackClear(from, to, func(f ledger.Feedback) error { see(f.At); return nil }),
+			tx.ScanThreads(from, to, func(t ledger.Thread) error { see(t.OpenedAt); see(t.LastInAt); return nil }),
+			tx.ScanAudit(from, to, func(a ledger.AuditEntry) error { see(a.At); return nil }),
+		)
+	})
+	return newest, err
 }
 
 // sendNow is the clock of Telegram's outgoing limits: Main's when a test

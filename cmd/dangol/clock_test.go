@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dangol/dangol/bots/console"
 	"github.com/dangol/dangol/dialog"
 	"github.com/dangol/dangol/feedback/charttest"
 	"github.com/dangol/dangol/ledger"
@@ -476,5 +477,43 @@ func TestChat_ClockJumpChecksAtTheirTimes(t *testing.T) {
 	// Nothing is sent between 21:00 and 09:00: the move's end is 23:00.
 	if night := regexp.MustCompile(`⏰ 2026-05-1[34] \(.\) (2[1-3]|0[0-8]):`).FindString(tr); night != "" {
 		t.Errorf("the move posted at night (%s):\n%s", night, tr)
+	}
+}
+
+// TestChat_RehearsalBeforeData: chat --at earlier than the data file's
+// newest record says so at the start, naming that record's time and an
+// --at after it (new notes would sort before the old ones, and a question
+// "received" later raise its reply alert), and still rehearses, on the
+// copy; an --at after every record says nothing more.
+func TestChat_RehearsalBeforeData(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "d.db")
+	kst := time.FixedZone("KST", 9*60*60)
+	real := time.Date(2027, 1, 29, 18, 20, 0, 0, kst)
+	if out, err := chatAt(t, db, real, ":as staff 민지\n/customer new 010-1234-5678 김하늘\n/note 010-1234-5678 펌 상담\n"); err != nil {
+		t.Fatalf("setting up: %v\n%s", err, out)
+	}
+	warn := testCatalog.Text("ko", "clock.warn.before_data", map[string]any{
+		"Newest":  console.FormatTime(testCatalog, "ko", real),
+		"Suggest": "2027-01-29T19:00",
+	})
+	for _, tc := range []struct {
+		name, at string
+		warned   bool
+	}{
+		{"Before", "2027-01-20T10:00", true},
+		{"After", "2027-01-30T10:00", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := chatAt(t, db, real, ":as staff 민지\n/note 010-1234-5678 염색 상담\n", "--at", tc.at)
+			if err != nil {
+				t.Fatalf("rehearsal: %v\n%s", err, out)
+			}
+			if got := strings.Contains(out, warn); got != tc.warned {
+				t.Errorf("--at %s: warned %t, want %t:\n%s\nwant the line\n%s", tc.at, got, tc.warned, out, warn)
+			}
+			if !strings.Contains(out, "염색 상담") {
+				t.Errorf("--at %s: the rehearsal did not run:\n%s", tc.at, out)
+			}
+		})
 	}
 }

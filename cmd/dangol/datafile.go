@@ -66,8 +66,11 @@ func (m *Main) checkDataFile(path string, create bool) error {
 // checkWritable refuses, in the shop's language, a data file this user
 // may not write (copied from a CD or USB stick with the read-only
 // attribute, or owned by another user), where opening it stopped with
-// "permission denied". Every command opens the ledger for writing, even
-// one that only reads, so the message says how to make it writable.
+// "permission denied", and says how to make it writable. A command that
+// only reads (readsOnly: export, backup, summary) instead opens it
+// read-only, as it does a file on a read-only disk (a failing disk the
+// system remounted read-only stopped them with "cannot write": exactly
+// when the shop needs its data out); readOnly says which.
 func (m *Main) checkWritable(path, abs string) error {
 	open := m.OpenRW
 	if open == nil {
@@ -76,6 +79,16 @@ func (m *Main) checkWritable(path, abs string) error {
 	f, err := open(path)
 	if err == nil {
 		return f.Close()
+	}
+	if m.readsOnly && path == m.Config.DB {
+		switch {
+		case isErrno(err, readOnlyErrnos):
+			m.readOnly = "cli.warn.db_read_only_disk"
+			return nil
+		case errors.Is(err, fs.ErrPermission):
+			m.readOnly = "cli.warn.db_read_only_file"
+			return nil
+		}
 	}
 	if !errors.Is(err, fs.ErrPermission) {
 		return nil // opening it says what is wrong

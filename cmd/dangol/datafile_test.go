@@ -140,37 +140,98 @@ func TestDataFile_EmptyOrMissing(t *testing.T) {
 }
 
 // TestDataFile_ReadOnly: a data file this user may not write is refused by
-// chat, export, backup and summary in the shop's language, saying it is
-// read-only and how to fix it, where they stopped with an English
-// "permission denied". Root writes any file, so as root the probe is
-// refused the way the system refuses another user.
+// chat in the shop's language, saying it is read-only and how to fix it,
+// where it stopped with an English "permission denied"; export, backup
+// and summary, which only read, open it read-only and say so once, and so
+// they do a file on a disk the system made read-only (a failing disk),
+// which stopped them with "cannot write": exactly when the shop needs its
+// data out. Nothing is written to the file. Root writes any file, so the
+// probe refuses the way the system refuses another user, or the way a
+// read-only disk does.
 func TestDataFile_ReadOnly(t *testing.T) {
+	t.Parallel() // its own folders and Mains
+	for _, tc := range []struct {
+		name  string
+		errno error
+		warn  string
+	}{
+		{"File", fs.ErrPermission, "cli.warn.db_read_only_file"},
+		{"Disk", readOnlyErrnos[0], "cli.warn.db_read_only_disk"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			db := filepath.Join(dir, "dangol.db")
+			seed(t, db)
+			if err := os.Chmod(db, 0o400); err != nil {
+				t.Fatal(err)
+			}
+			before, err := os.ReadFile(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			openRW := func(path string) (*os.File, error) {
+				return nil, &fs.PathError{Op: "open", Path: path, Err: tc.errno}
+			}
+			refused := testCatalog.Text("ko", "cli.err.db_read_only", map[string]any{"DB": db, "Abs": db})
+			warn := testCatalog.Text("ko", tc.warn, map[string]any{"DB": db, "Key": filepath.Join(dir, DefaultKeyFile)})
+			commands := [][]string{{"export"}, {"summary"}, {"backup", filepath.Join(dir, "b.bak")}}
+			if tc.name == "File" {
+				// On a read-only disk opening it for writing says so
+				// (cli.err.os.read_only), which the probe cannot show.
+				commands = append(commands, []string{"chat"})
+			}
+			for _, args := range commands {
+				var stdout, stderr bytes.Buffer
+				m := &Main{
+					Catalog: testCatalog, Chart: charttest.Stub,
+					Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
+					Getenv: func(k string) string { return map[string]string{"DANGOL_DB": db}[k] },
+					OpenRW: openRW,
+				}
+				err := m.Run(context.Background(), args)
+				m.Close()
+				switch {
+				case args[0] == "chat":
+					if err == nil || err.Error() != refused {
+						t.Errorf("%q: err = %v, want %q", args, err, refused)
+					}
+				case err != nil:
+					t.Errorf("%q: %v", args, err)
+				case strings.Count(stderr.String(), warn) != 1:
+					t.Errorf("%q: stderr %q, want once %q", args, stderr.String(), warn)
+				}
+				if after, _ := os.ReadFile(db); !bytes.Equal(after, before) {
+					t.Fatalf("%q wrote to the read-only data file", args)
+				}
+			}
+			if _, err := os.Stat(filepath.Join(dir, "b.bak")); err != nil {
+				t.Errorf("no backup: %v", err)
+			}
+		})
+	}
+}
+
+// TestDataFile_ReadOnlyNeedsWrite: a data file on a read-only disk that
+// opening must write to (here one from before encryption, which opening
+// migrates) is refused by export in the shop's language, saying to copy
+// it to a writable disk, and is left as it was.
+func TestDataFile_ReadOnlyNeedsWrite(t *testing.T) {
 	t.Parallel() // its own folder and Main
-	dir := t.TempDir()
-	db := filepath.Join(dir, "dangol.db")
-	seed(t, db)
-	if err := os.Chmod(db, 0o400); err != nil {
+	db := copyV1(t)
+	before, err := os.ReadFile(db)
+	if err != nil {
 		t.Fatal(err)
 	}
-	var openRW func(string) (*os.File, error)
-	if os.Geteuid() == 0 {
-		openRW = func(path string) (*os.File, error) {
-			return nil, &fs.PathError{Op: "open", Path: path, Err: fs.ErrPermission}
+	r := runMainWith(t, map[string]string{"DANGOL_DB": db}, func(m *Main) {
+		m.OpenRW = func(path string) (*os.File, error) {
+			return nil, &fs.PathError{Op: "open", Path: path, Err: readOnlyErrnos[0]}
 		}
+	}, "export")
+	want := testCatalog.Text("ko", "cli.err.db_read_only_needs_write", map[string]any{"DB": db, "Key": filepath.Join(filepath.Dir(db), DefaultKeyFile)})
+	if r.err == nil || r.err.Error() != want {
+		t.Errorf("export: err = %v, want %q", r.err, want)
 	}
-	want := testCatalog.Text("ko", "cli.err.db_read_only", map[string]any{"DB": db, "Abs": db})
-	for _, args := range [][]string{{"chat"}, {"export"}, {"summary"}, {"backup", filepath.Join(dir, "b.bak")}} {
-		var stdout, stderr bytes.Buffer
-		m := &Main{
-			Catalog: testCatalog, Chart: charttest.Stub,
-			Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
-			Getenv: func(k string) string { return map[string]string{"DANGOL_DB": db}[k] },
-			OpenRW: openRW,
-		}
-		err := m.Run(context.Background(), args)
-		m.Close()
-		if err == nil || err.Error() != want {
-			t.Errorf("%q: err = %v, want %q", args, err, want)
-		}
+	if after, _ := os.ReadFile(db); !bytes.Equal(after, before) {
+		t.Error("the data file changed")
 	}
 }

@@ -147,6 +147,14 @@ type Main struct {
 	// newLedger is chat and serve's --new: a missing data file may be
 	// made new although its key file is there (checkDataFile).
 	newLedger bool
+	// readsOnly: the command only reads the data file (export, backup,
+	// summary), so a file it may not write is opened read-only rather
+	// than refused (datafile.go); readOnly is then the message that says
+	// why, once: cli.warn.db_read_only_disk (the system made the disk
+	// read-only, as it does to a failing one) or cli.warn.db_read_only_file
+	// (the file's attribute or owner); "" when opened for writing.
+	readsOnly bool
+	readOnly  string
 
 	// keyFault, set by tests, may stop a key rotation at a named step as
 	// a crash would (key.go).
@@ -344,6 +352,7 @@ func (m *Main) openExisting() error {
 	if _, err := os.Stat(m.Config.DB); errors.Is(err, os.ErrNotExist) {
 		return &localError{m.Catalog.Text(m.Config.Lang, "cli.err.db_missing", map[string]any{"DB": m.Config.DB}), err}
 	}
+	m.readsOnly = true
 	return m.openStore()
 }
 
@@ -363,7 +372,12 @@ func (m *Main) openLedgerKey(path string, opts *ledger.Options, create bool) (*l
 	if err != nil {
 		return nil, err
 	}
+	readOnly := m.readOnly != "" && path == m.Config.DB
+	opts.ReadOnly = readOnly
 	s, err := ledger.Open(path, opts)
+	if readOnly && errors.Is(err, ledger.ErrNeedsWrite) {
+		return nil, &localError{m.Catalog.Text(m.Config.Lang, "cli.err.db_read_only_needs_write", map[string]any{"DB": path, "Key": m.keyName(path)}), err}
+	}
 	if errors.Is(err, ledger.ErrWrongKey) {
 		if s := m.finishRotation(path, opts); s != nil {
 			return s, nil
@@ -387,6 +401,12 @@ func (m *Main) openLedgerKey(path string, opts *ledger.Options, create bool) (*l
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if readOnly {
+		// Said once, before the command's own output; the key files are
+		// left as they are (settleKeyFiles would write).
+		fmt.Fprintln(m.Stderr, m.Catalog.Text(m.Config.Lang, m.readOnly, map[string]any{"DB": path, "Key": m.keyName(path)}))
+		return s, nil
 	}
 	if path == m.Config.DB {
 		m.settleKeyFiles(path)
