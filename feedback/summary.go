@@ -632,16 +632,21 @@ func (b *builder) scanFeedback(tx *ledger.Tx) error {
 	// (the customer is told so when they rate: dialog's saveFeedback). A
 	// first pass over the clear part finds the replaced ones; an anonymous
 	// or unlinked sender's ratings, with no customer to match, all count.
+	type rated struct {
+		id string
+		at int64 // Unix nanoseconds: a whole Feedback per customer was most of the summary's heap
+	}
 	replaced := map[string]bool{}
-	last := map[string]ledger.Feedback{}
+	last := map[string]rated{}
 	err := tx.ScanFeedbackClear(b.windowStart(), b.windowEnd(), func(f ledger.Feedback) error {
 		if f.CustomerID == "" {
 			return b.tick()
 		}
-		if g, ok := last[f.CustomerID]; ok && f.At.Sub(g.At) < ReplaceWindow { // in time order
-			replaced[g.ID] = true
+		at := f.At.UnixNano()
+		if g, ok := last[f.CustomerID]; ok && time.Duration(at-g.at) < ReplaceWindow { // in time order
+			replaced[g.id] = true
 		}
-		last[f.CustomerID] = f
+		last[f.CustomerID] = rated{f.ID, at}
 		return b.tick()
 	})
 	if err != nil {
