@@ -958,6 +958,63 @@ func (tx *Tx) TierDrops(r TierRules, at time.Time, loc *time.Location) ([]TierDr
 	return out, nil
 }
 
+// TierRise is a tier of new tier rules and how many customers storing
+// them (SetTiers) raises to it.
+type TierRise struct {
+	To Tier
+	N  int
+}
+
+// TierRises returns, for each tier of rules r (in r's order) that storing
+// r at at would raise customers to, how many: those not erased whom r's
+// rules place above the tier they carry over to (carriedRank), whom
+// SetTiers raises at once (one with a tier record) or whose card shows
+// the higher tier at once (one without), as TierDrops counts those placed
+// lower; a pin r keeps stays, and is not counted. Days are calendar days
+// in loc; rules that do not validate return their *RuleError, and rules
+// that move nobody none.
+func (tx *Tx) TierRises(r TierRules, at time.Time, loc *time.Location) ([]TierRise, error) {
+	fail := func(err error) ([]TierRise, error) { return nil, fmt.Errorf("ledger: tier rises: %w", err) }
+	r.Normalize()
+	if err := r.Validate(); err != nil {
+		return fail(err)
+	}
+	loc = locOr(loc, at)
+	p, err := tx.ProgrammeAt(at)
+	if err != nil {
+		return fail(err)
+	}
+	if !tiersChanged(&p.Tiers, &r) {
+		return nil, nil
+	}
+	next := p.clone()
+	next.Tiers = r
+	n := make([]int, len(r.Levels))
+	err = tx.tierHolders(&p, &r, at, loc, func(h *tierHolder) error {
+		if h.rank < 0 || (h.rec.Pinned && r.Rank(h.rec.TierID) >= 0) {
+			return nil // an older version's tier, or a pin that stays
+		}
+		got, _, _, err := tx.computeTier(h.ck, &next, at, loc)
+		if err != nil {
+			return err
+		}
+		if got > carriedRank(&p.Tiers, &r, h.rank) {
+			n[got]++
+		}
+		return nil
+	})
+	if err != nil {
+		return fail(err)
+	}
+	var out []TierRise
+	for i, c := range n {
+		if c > 0 {
+			out = append(out, TierRise{To: r.Levels[i], N: c})
+		}
+	}
+	return out, nil
+}
+
 // tiersChanged reports whether rules r can move anyone that old do not:
 // another window, another number of levels, or a level whose id, rank or
 // thresholds differ (a tier left out among them).
