@@ -235,8 +235,20 @@ func (t *turn) tierDropsText(value string) (string, error) {
 		return "", nil // setPart says what is wrong
 	case err != nil:
 		return "", fmt.Errorf("dialog: tiers left out: %w", err)
-	case len(drops) == 0:
+	}
+	rises, err := t.tx.TierRises(r, t.now, t.e.loc)
+	if err != nil {
+		return "", fmt.Errorf("dialog: tiers raised: %w", err)
+	}
+	if len(rises) == 0 && len(drops) == 0 {
 		return "", nil
+	}
+	moves := t.tierMovesLine(rises, drops)
+	if len(drops) == 0 {
+		next := cur // only its tiers are read, and replaced
+		r.Normalize()
+		next.Tiers = r
+		return t.text("loyalty.program.confirm.tiers_rise", map[string]any{"Moves": moves, "Now": t.partLine(ledger.PartTiers, next)}), nil
 	}
 	notice := t.e.nextLoyaltyRun(t.now)
 	down := notice.AddDate(0, 0, ledger.TierDownNoticeDays)
@@ -261,7 +273,27 @@ func (t *turn) tierDropsText(value string) (string, error) {
 		}
 		lines = append(lines, t.text(id, data))
 	}
-	return t.text(head, map[string]any{"Lines": strings.Join(lines, "\n")}), nil
+	text := t.text(head, map[string]any{"Lines": strings.Join(lines, "\n")})
+	if len(rises) > 0 {
+		text = moves + "\n" + text
+	}
+	return text, nil
+}
+
+// tierMovesLine says how many customers new tier rules move up at once,
+// by the tier they rise to, and how many they place lower (told first,
+// lowered after the notice): "3명이 VIP로 올라가요 · 0명 내려가요". A typo
+// ("VIP 3회" for 30회) raised every customer untold before this.
+func (t *turn) tierMovesLine(rises []ledger.TierRise, drops []ledger.TierDrop) string {
+	ups := make([]string, 0, len(rises))
+	for _, r := range rises {
+		ups = append(ups, t.text("loyalty.program.confirm.tier_up", map[string]any{"N": r.N, "Tier": t.tierName(r.To)}))
+	}
+	down := 0
+	for _, d := range drops {
+		down += d.Lower
+	}
+	return t.text("loyalty.program.confirm.tier_moves", map[string]any{"Ups": strings.Join(ups, ", "), "Up": len(ups), "Down": down})
 }
 
 // nextLoyaltyRun is when LoyaltyJob next runs after at, in the shop's

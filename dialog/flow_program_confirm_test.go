@@ -356,14 +356,20 @@ func TestTierWindowAfterImport(t *testing.T) {
 // customer higher take effect when stored. 김민지's one visit makes her
 // 단골 under "단골 1회 7%, VIP 2회 10%": her card shows it right after the
 // change and her next earn is at 7%, where she kept 일반 and earned 5%
-// until the next morning's run (200P short on 10,000원).
+// until the next morning's run (200P short on 10,000원). The change asks
+// first, saying who moves (report X2 3b: "VIP 3회", a typo for 30회, made
+// every customer VIP unasked).
 func TestProgramTiersEasierAtOnce(t *testing.T) {
 	h := mustOpenHarness(t, nil, "ko")
 	f := seed(h)
 	card := h.text("core.card.tier", map[string]any{"Tier": h.text("core.tier.regular", nil), "Visits": 1})
+	moves := h.text("loyalty.program.confirm.tier_moves", map[string]any{"Up": 1, "Down": 0,
+		"Ups": h.text("loyalty.program.confirm.tier_up", map[string]any{"N": 1, "Tier": h.text("core.tier.regular", nil)})})
 	runSteps(t, h, []step{
 		{msg: staffMsg("/note 김민지 커트 #커트")},
-		{advance: 72 * time.Hour, msg: manager("/program tiers 단골 1회 7%, VIP 2회 10%"), not: []string{h.text("loyalty.program.btn.apply", nil)}},
+		{advance: 72 * time.Hour, msg: manager("/program tiers 단골 1회 7%, VIP 2회 10%"), want: []string{moves, "1명이 단골로 올라가요 · 0명 내려가요"}, payloads: []string{"yes", "no"}},
+		{msg: staffMsg("/customer 김민지"), not: []string{card}},
+		{msg: press(managerMsg(""), "yes")},
 		{msg: staffMsg("/customer 김민지"), want: []string{card}},
 		{msg: staffMsg("/points add 김민지 10000 샴푸"), want: []string{"700P"}, not: []string{"500P"}},
 	})
@@ -390,7 +396,8 @@ func TestTierDownNoticeSaysRule(t *testing.T) {
 			}
 			// Made VIP by an easy ladder (told the next morning), then
 			// the ladder is made much stricter.
-			runSteps(t, h, append(linkMinjiIn(h), step{msg: managerMsg("/program tiers 단골 1회, VIP 2회")}))
+			runSteps(t, h, append(linkMinjiIn(h), step{msg: managerMsg("/program tiers 단골 1회, VIP 2회"), payloads: []string{"yes", "no"}},
+				step{msg: press(managerMsg(""), "yes")}))
 			h.advanceTo(s, time.Date(2026, 5, 14, 10, 30, 0, 0, seoul))
 			box.take()
 			runSteps(t, h, []step{

@@ -439,7 +439,16 @@ func windowStart(months int, at time.Time) time.Time {
 // counted (VisitStats, imported ones included); with one, the calendar
 // days in loc with a note or an earn no correction reversed in (at -
 // months, at]. Spend is the sum of the purchase amounts of those earns.
-func (tx *Tx) tierFigures(ck []byte, months int, at time.Time, loc *time.Location, needSpend bool) (visits int, spend int64, err error) {
+// With skipToday neither at's day (in loc) nor its earns count: what the
+// customer had before today's visit (firstFrom).
+func (tx *Tx) tierFigures(ck []byte, months int, at time.Time, loc *time.Location, needSpend, skipToday bool) (visits int, spend int64, err error) {
+	today := dayNumber(at, loc)
+	lessToday := func(s VisitStats) int {
+		if skipToday && s.Visits > 0 && dayNumber(s.Last, loc) == today {
+			return s.Visits - 1
+		}
+		return s.Visits
+	}
 	if months <= 0 && !needSpend {
 		// The visits ever counted are all the rules ask (the default
 		// programme): no entry needs reading, and the stats are read in
@@ -452,7 +461,7 @@ func (tx *Tx) tierFigures(ck []byte, months int, at time.Time, loc *time.Locatio
 		if err != nil {
 			return 0, 0, fmt.Errorf("ledger: %w", err)
 		}
-		return s.Visits, 0, nil
+		return lessToday(s), 0, nil
 	}
 	from := windowStart(months, at)
 	lo := concat(ck, timePrefix(from))
@@ -461,8 +470,8 @@ func (tx *Tx) tierFigures(ck []byte, months int, at time.Time, loc *time.Locatio
 	// A reversed earn is neither spend nor a visit: it was a mistake (the
 	// wrong customer, a typo), as UncountVisit reads it.
 	err = tx.earnsOf(ck, lo, hi, func(p PointsEntry, reversed bool) bool {
-		if !reversed {
-			days[dayNumber(p.At, loc)] = true
+		if d := dayNumber(p.At, loc); !reversed && (!skipToday || d != today) {
+			days[d] = true
 			spend += p.Amount
 		}
 		return true
@@ -475,22 +484,39 @@ func (tx *Tx) tierFigures(ck []byte, months int, at time.Time, loc *time.Locatio
 		if err != nil {
 			return 0, 0, err
 		}
-		return s.Visits, spend, nil
+		return lessToday(s), spend, nil
 	}
 	nc := tx.bucket(bucketCustNotes).Cursor()
 	for k, _ := nc.Seek(lo); k != nil && bytes.Compare(k, hi) < 0; k, _ = nc.Next() {
-		days[dayNumber(keyTime(k[len(ck):]), loc)] = true
+		if d := dayNumber(keyTime(k[len(ck):]), loc); !skipToday || d != today {
+			days[d] = true
+		}
 	}
 	return len(days), spend, nil
 }
 
 // computeTier returns the rank the rules of p give the customer at ck at at.
 func (tx *Tx) computeTier(ck []byte, p *Programme, at time.Time, loc *time.Location) (rank, visits int, spend int64, err error) {
-	visits, spend, err = tx.tierFigures(ck, p.Tiers.WindowMonths, at, loc, p.Tiers.bySpend())
+	visits, spend, err = tx.tierFigures(ck, p.Tiers.WindowMonths, at, loc, p.Tiers.bySpend(), false)
 	if err != nil {
 		return 0, 0, 0, err
 	}
 	return p.Tiers.Compute(visits, spend), visits, spend, nil
+}
+
+// firstFrom returns the tier the customer at ck, who has no tier record
+// yet, showed under p before today's visit at at (days in loc): the tier
+// the rules give them without that day, which their card and /customers
+// showed (TierIDOf computes it). A first record made by a visit moves
+// them from there, not from the base tier: a customer imported with 12
+// visits already showed 단골, so the first earn after the import is no
+// promotion, neither told nor counted as a move.
+func (tx *Tx) firstFrom(ck []byte, p *Programme, at time.Time, loc *time.Location) (string, error) {
+	visits, spend, err := tx.tierFigures(ck, p.Tiers.WindowMonths, at, loc, p.Tiers.bySpend(), true)
+	if err != nil {
+		return "", err
+	}
+	return p.Tiers.Levels[p.Tiers.Compute(visits, spend)].ID, nil
 }
 
 // TierOf returns the customer's tier at at (a time not before their newest
@@ -727,7 +753,18 @@ func (tx *Tx) recomputeTier(customerID string, at time.Time, loc *time.Location,
 		rec.TierID = ""
 		cause := CauseFirst
 		if !daily && rank > 0 {
-			cause = CauseVisit // an upgrade from the base tier (setTier)
+			// An upgrade from the tier they showed before today's visit
+			// (setTier takes "" for the base tier), if any.
+			from, err := tx.firstFrom(ck, &p, at, loc)
+			if err != nil {
+				return TierChange{}, err
+			}
+			if from != computed {
+				cause = CauseVisit
+				if p.Tiers.Rank(from) > 0 {
+					rec.TierID = from
+				}
+			}
 		}
 		return ch, tx.setTier(ck, &rec, &p, computed, cause, at, &ch)
 	case rec.Pinned:
@@ -916,6 +953,63 @@ func (tx *Tx) TierDrops(r TierRules, at time.Time, loc *time.Location) ([]TierDr
 	for _, d := range drops {
 		if d.Holders > 0 && (!d.Kept || d.Lower+d.Held > 0) {
 			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// TierRise is a tier of new tier rules and how many customers storing
+// them (SetTiers) raises to it.
+type TierRise struct {
+	To Tier
+	N  int
+}
+
+// TierRises returns, for each tier of rules r (in r's order) that storing
+// r at at would raise customers to, how many: those not erased whom r's
+// rules place above the tier they carry over to (carriedRank), whom
+// SetTiers raises at once (one with a tier record) or whose card shows
+// the higher tier at once (one without), as TierDrops counts those placed
+// lower; a pin r keeps stays, and is not counted. Days are calendar days
+// in loc; rules that do not validate return their *RuleError, and rules
+// that move nobody none.
+func (tx *Tx) TierRises(r TierRules, at time.Time, loc *time.Location) ([]TierRise, error) {
+	fail := func(err error) ([]TierRise, error) { return nil, fmt.Errorf("ledger: tier rises: %w", err) }
+	r.Normalize()
+	if err := r.Validate(); err != nil {
+		return fail(err)
+	}
+	loc = locOr(loc, at)
+	p, err := tx.ProgrammeAt(at)
+	if err != nil {
+		return fail(err)
+	}
+	if !tiersChanged(&p.Tiers, &r) {
+		return nil, nil
+	}
+	next := p.clone()
+	next.Tiers = r
+	n := make([]int, len(r.Levels))
+	err = tx.tierHolders(&p, &r, at, loc, func(h *tierHolder) error {
+		if h.rank < 0 || (h.rec.Pinned && r.Rank(h.rec.TierID) >= 0) {
+			return nil // an older version's tier, or a pin that stays
+		}
+		got, _, _, err := tx.computeTier(h.ck, &next, at, loc)
+		if err != nil {
+			return err
+		}
+		if got > carriedRank(&p.Tiers, &r, h.rank) {
+			n[got]++
+		}
+		return nil
+	})
+	if err != nil {
+		return fail(err)
+	}
+	var out []TierRise
+	for i, c := range n {
+		if c > 0 {
+			out = append(out, TierRise{To: r.Levels[i], N: c})
 		}
 	}
 	return out, nil
@@ -1210,12 +1304,16 @@ func (tx *Tx) tiersAt(at time.Time) (map[string]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	base := p.Tiers.Levels[0].ID
 	then := map[string]string{} // customer -> tier at at, from the first move after it
 	err = tx.scanLog(at, maxNanoTime, func(e logEvent) error {
 		if e.kind == logTierMove {
 			if _, ok := then[e.customer]; !ok {
 				then[e.customer] = e.a
+				if e.a == "" && TierCause(e.n) == CauseFirst {
+					// A first record names the tier the customer
+					// already showed (recomputeTier, firstFrom).
+					then[e.customer] = e.b
+				}
 			}
 		}
 		return nil
@@ -1258,7 +1356,14 @@ func (tx *Tx) tiersAt(at time.Time) (map[string]int, error) {
 			}
 		}
 		if tier == "" {
-			tier = base
+			// No record yet (an imported customer before their first
+			// visit here, or the daily run): the tier their card shows,
+			// as TierIDOf computes it.
+			rank, _, _, err := tx.computeTier(ck, &p, at, at.Location())
+			if err != nil {
+				return nil, err
+			}
+			tier = p.Tiers.Levels[rank].ID
 		}
 		out[tier]++
 	}

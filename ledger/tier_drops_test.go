@@ -316,3 +316,98 @@ func TestTierWindowHoldsStart(t *testing.T) {
 		t.Errorf("the daily run after the hold: %+v, %v; want the two imported ones told", res, err)
 	}
 }
+
+// TestTierRises: new tier rules that place customers higher count them by
+// the tier they rise to, recorded or not (a pin the rules keep stays, an
+// erased customer is not counted), and what the preview said is what
+// storing the rules shows on the cards at once.
+func TestTierRises(t *testing.T) {
+	tests := []struct {
+		name  string
+		rules TierRules
+		want  string // "tier:n" in the new rules' order
+	}{
+		{"Looser", TierRules{Levels: []Tier{{ID: TierNew}, {ID: TierRegular, MinVisits: 2}, {ID: TierVIP, MinVisits: 3}}}, "[regular:1 vip:1]"},
+		{"RegularLooser", TierRules{Levels: []Tier{{ID: TierNew}, {ID: TierRegular, MinVisits: 2}, {ID: TierVIP, MinVisits: 15}}}, "[regular:1]"},
+		{"AllRenamed", TierRules{Levels: []Tier{{Name: "브론즈"}, {Name: "실버", MinVisits: 5}, {Name: "골드", MinVisits: 15}}}, "[]"},
+		{"Stricter", TierRules{Levels: []Tier{{ID: TierNew}, {ID: TierRegular, MinVisits: 7}, {ID: TierVIP, MinVisits: 20}}}, "[]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := MustOpen(t)
+			visits := func(c Customer, n int, record bool) {
+				for d := range n {
+					earnAt(t, s, c.ID, 1000, 50, t0.AddDate(0, 0, d))
+				}
+				if record {
+					mustUpdate(t, s, func(tx *Tx) error { _, err := tx.UpdateTier(c.ID, t0.AddDate(0, 0, n), seoul); return err })
+				}
+			}
+			vip := mustCustomer(t, s, "가", "01010000001")
+			visits(vip, 15, true)
+			pinned := mustCustomer(t, s, "나", "01010000002")
+			visits(pinned, 1, true)
+			regular := mustCustomer(t, s, "다", "01010000003")
+			visits(regular, 6, true)
+			unrecorded := mustCustomer(t, s, "라", "01010000004")
+			visits(unrecorded, 2, false)
+			gone := mustCustomer(t, s, "마", "01010000005")
+			visits(gone, 6, true)
+			mustUpdate(t, s, func(tx *Tx) error {
+				if _, err := tx.PinTier(pinned.ID, TierNew, "slack:M", t0.AddDate(0, 0, 16), seoul); err != nil {
+					return err
+				}
+				return tx.EraseCustomer(gone.ID, t0.AddDate(0, 0, 16))
+			})
+			at := t0.AddDate(0, 0, 20)
+			var got []TierRise
+			mustView(t, s, func(tx *Tx) error {
+				var err error
+				got, err = tx.TierRises(tt.rules, at, seoul)
+				return err
+			})
+			have := []string{}
+			for _, r := range got {
+				have = append(have, fmt.Sprintf("%s:%d", r.To.ID, r.N))
+			}
+			if fmt.Sprint(have) != tt.want {
+				t.Fatalf("rises %v, want %s", have, tt.want)
+			}
+			cs := []Customer{vip, pinned, regular, unrecorded}
+			before := map[string]int{}
+			def := DefaultProgramme(0)
+			mustView(t, s, func(tx *Tx) error {
+				for _, c := range cs {
+					st, err := tx.TierOf(c.ID, at, seoul)
+					if err != nil {
+						return err
+					}
+					before[c.ID] = carriedRank(&def.Tiers, &tt.rules, st.Rank)
+				}
+				return nil
+			})
+			mustUpdate(t, s, func(tx *Tx) error { _, err := tx.SetTiers(tt.rules, "slack:M", at, nil); return err })
+			rose := map[string]int{}
+			mustView(t, s, func(tx *Tx) error {
+				for _, c := range cs {
+					st, err := tx.TierOf(c.ID, at.Add(time.Minute), seoul)
+					if err != nil {
+						return err
+					}
+					if st.Rank > before[c.ID] {
+						rose[st.TierID]++
+					}
+				}
+				return nil
+			})
+			for _, r := range got {
+				if rose[r.To.ID] != r.N {
+					t.Errorf("storing the rules raised %v, the preview said %v", rose, have)
+				}
+			}
+			if len(rose) != len(got) {
+				t.Errorf("storing the rules raised %v, the preview said %v", rose, have)
+			}
+		})
+	}
+}
