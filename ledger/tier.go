@@ -899,16 +899,11 @@ type TierDrop struct {
 // counts as held from at (switchHold), as SetTiers then holds it.
 func (tx *Tx) TierDrops(r TierRules, at time.Time, loc *time.Location) ([]TierDrop, error) {
 	fail := func(err error) ([]TierDrop, error) { return nil, fmt.Errorf("ledger: tier drops: %w", err) }
-	r.Normalize()
-	if err := r.Validate(); err != nil {
-		return fail(err)
-	}
-	loc = locOr(loc, at)
-	p, err := tx.ProgrammeAt(at)
+	p, next, loc, err := tx.tierChange(&r, at, loc)
 	if err != nil {
 		return fail(err)
 	}
-	if !tiersChanged(&p.Tiers, &r) {
+	if next == nil {
 		return nil, nil
 	}
 	drops := make([]TierDrop, len(p.Tiers.Levels))
@@ -916,8 +911,6 @@ func (tx *Tx) TierDrops(r TierRules, at time.Time, loc *time.Location) ([]TierDr
 		j := r.Rank(l.ID)
 		drops[i] = TierDrop{Tier: l, To: r.Levels[carriedRank(&p.Tiers, &r, i)], Kept: j >= 0}
 	}
-	next := p.clone()
-	next.Tiers = r
 	err = tx.tierHolders(&p, &r, at, loc, func(h *tierHolder) error {
 		if h.rank < 0 {
 			return nil // one an older version named
@@ -930,7 +923,7 @@ func (tx *Tx) TierDrops(r TierRules, at time.Time, loc *time.Location) ([]TierDr
 				return nil // the pin stays
 			}
 		}
-		got, _, _, err := tx.computeTier(h.ck, &next, at, loc)
+		got, _, _, err := tx.computeTier(h.ck, next, at, loc)
 		if err != nil {
 			return err
 		}
@@ -975,26 +968,19 @@ type TierRise struct {
 // that move nobody none.
 func (tx *Tx) TierRises(r TierRules, at time.Time, loc *time.Location) ([]TierRise, error) {
 	fail := func(err error) ([]TierRise, error) { return nil, fmt.Errorf("ledger: tier rises: %w", err) }
-	r.Normalize()
-	if err := r.Validate(); err != nil {
-		return fail(err)
-	}
-	loc = locOr(loc, at)
-	p, err := tx.ProgrammeAt(at)
+	p, next, loc, err := tx.tierChange(&r, at, loc)
 	if err != nil {
 		return fail(err)
 	}
-	if !tiersChanged(&p.Tiers, &r) {
+	if next == nil {
 		return nil, nil
 	}
-	next := p.clone()
-	next.Tiers = r
 	n := make([]int, len(r.Levels))
 	err = tx.tierHolders(&p, &r, at, loc, func(h *tierHolder) error {
 		if h.rank < 0 || (h.rec.Pinned && r.Rank(h.rec.TierID) >= 0) {
 			return nil // an older version's tier, or a pin that stays
 		}
-		got, _, _, err := tx.computeTier(h.ck, &next, at, loc)
+		got, _, _, err := tx.computeTier(h.ck, next, at, loc)
 		if err != nil {
 			return err
 		}
@@ -1013,6 +999,24 @@ func (tx *Tx) TierRises(r TierRules, at time.Time, loc *time.Location) ([]TierRi
 		}
 	}
 	return out, nil
+}
+
+// tierChange is what TierDrops and TierRises start from: r normalised and
+// validated (its *RuleError), the programme in force at at, and the one r
+// would make; next is nil, with no error, when r moves nobody p does not
+// (tiersChanged).
+func (tx *Tx) tierChange(r *TierRules, at time.Time, loc *time.Location) (p Programme, next *Programme, _ *time.Location, err error) {
+	r.Normalize()
+	if err := r.Validate(); err != nil {
+		return p, nil, loc, err
+	}
+	loc = locOr(loc, at)
+	if p, err = tx.ProgrammeAt(at); err != nil || !tiersChanged(&p.Tiers, r) {
+		return p, nil, loc, err
+	}
+	n := p.clone()
+	n.Tiers = *r
+	return p, &n, loc, nil
 }
 
 // tiersChanged reports whether rules r can move anyone that old do not:
