@@ -309,16 +309,17 @@ func (t *turn) saveFeedback(comment string) error {
 		}
 	}
 	t.end()
-	if dup, err := t.sameFeedback(f); err != nil {
+	earlier, recent, err := t.ratedJustBefore(f)
+	if err != nil {
+		return err
+	}
+	if dup, err := t.sameFeedback(f, earlier, recent); err != nil {
 		return err
 	} else if dup {
 		t.add(t.inPlace(t.mk(t.text("core.feedback.already", nil))))
 		return nil
 	}
-	earlier, replaced, err := t.ratedJustBefore(f)
-	if err != nil {
-		return err
-	}
+	replaced := recent && earlier.Rating >= 1 && earlier.Rating <= 5
 	if err := t.tx.AddFeedback(&f); err != nil {
 		return fmt.Errorf("dialog: add feedback: %w", err)
 	}
@@ -391,23 +392,31 @@ const dupFeedbackWindow = time.Minute
 // the same rating, score and comment less than dupFeedbackWindow ago: a
 // star pressed twice, a one-line /feedback sent twice. Both were counted,
 // and a low one opened two complaints. Only a short range of the ledger is
-// read; an anonymous sender, with no id kept, cannot be matched.
-func (t *turn) sameFeedback(f ledger.Feedback) (bool, error) {
+// read; an anonymous sender, with no id kept, cannot be matched. latest is
+// a linked customer's newest feedback as ratedJustBefore read it (read
+// false: none that recent); an unlinked sender's is read here.
+func (t *turn) sameFeedback(f, latest ledger.Feedback, read bool) (bool, error) {
 	if f.CustomerID == "" && f.SenderID == "" {
 		return false, nil
 	}
-	// Their newest only, by its index: scanning the shop's last minute
-	// opened every comment of it, which under load is thousands a message.
-	g, ok, err := t.tx.LatestFeedback(f.CustomerID, f.SenderID, t.now.Add(-dupFeedbackWindow+time.Nanosecond))
-	if err != nil || !ok {
-		return false, err
+	since := t.now.Add(-dupFeedbackWindow + time.Nanosecond)
+	g, ok := latest, read && !latest.At.Before(since)
+	if f.CustomerID == "" {
+		// Their newest only, by its index: scanning the shop's last minute
+		// opened every comment of it, which under load is thousands a message.
+		var err error
+		if g, ok, err = t.tx.LatestFeedback("", f.SenderID, since); err != nil || !ok {
+			return false, err
+		}
 	}
-	return g.Rating == f.Rating && g.NPS == f.NPS && strings.TrimSpace(g.Comment) == strings.TrimSpace(f.Comment), nil
+	return ok && g.Rating == f.Rating && g.NPS == f.NPS && strings.TrimSpace(g.Comment) == strings.TrimSpace(f.Comment), nil
 }
 
-// ratedJustBefore returns the linked customer's feedback of less than
-// feedback.ReplaceWindow ago, which f replaces in the summary's figures;
-// ok is false when there is none, or f has no customer to match.
+// ratedJustBefore returns the linked customer's newest feedback if it is
+// of less than feedback.ReplaceWindow ago: f replaces it in the summary's
+// figures when it holds a rating, and sameFeedback takes it from here
+// rather than reading it again (the line feedback's hot path); ok is false
+// when there is none, or f has no customer to match.
 func (t *turn) ratedJustBefore(f ledger.Feedback) (ledger.Feedback, bool, error) {
 	if f.CustomerID == "" {
 		return ledger.Feedback{}, false, nil
@@ -416,7 +425,7 @@ func (t *turn) ratedJustBefore(f ledger.Feedback) (ledger.Feedback, bool, error)
 	if err != nil {
 		return ledger.Feedback{}, false, fmt.Errorf("dialog: feedback just before: %w", err)
 	}
-	return g, ok && g.Rating >= 1 && g.Rating <= 5, nil
+	return g, ok, nil
 }
 
 // answerFeedback: a staff member takes a low rating on ("answer:<id>").
