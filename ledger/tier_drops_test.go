@@ -232,14 +232,7 @@ func checkAppliedDrops(t *testing.T, s *Store, rules TierRules, at time.Time, cs
 // the preview counted them among nobody.
 func TestTierDropsUnrecorded(t *testing.T) {
 	s := MustOpen(t)
-	visits := func(c Customer, n int, record bool) {
-		for d := range n {
-			earnAt(t, s, c.ID, 1000, 50, t0.AddDate(0, 0, d))
-		}
-		if record {
-			mustUpdate(t, s, func(tx *Tx) error { _, err := tx.UpdateTier(c.ID, t0.AddDate(0, 0, n), seoul); return err })
-		}
-	}
+	visits := func(c Customer, n int, record bool) { tierVisits(t, s, c, n, record) }
 	vip := mustCustomer(t, s, "가", "01010000001")
 	visits(vip, 15, true)
 	unrecorded := mustCustomer(t, s, "나", "01010000002")
@@ -335,14 +328,7 @@ func TestTierRises(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := MustOpen(t)
-			visits := func(c Customer, n int, record bool) {
-				for d := range n {
-					earnAt(t, s, c.ID, 1000, 50, t0.AddDate(0, 0, d))
-				}
-				if record {
-					mustUpdate(t, s, func(tx *Tx) error { _, err := tx.UpdateTier(c.ID, t0.AddDate(0, 0, n), seoul); return err })
-				}
-			}
+			visits := func(c Customer, n int, record bool) { tierVisits(t, s, c, n, record) }
 			vip := mustCustomer(t, s, "가", "01010000001")
 			visits(vip, 15, true)
 			pinned := mustCustomer(t, s, "나", "01010000002")
@@ -409,5 +395,17 @@ func TestTierRises(t *testing.T) {
 				t.Errorf("storing the rules raised %v, the preview said %v", rose, have)
 			}
 		})
+	}
+}
+
+// tierVisits gives c n visits (an earn a day from t0) and, when record is
+// true, the tier record the daily run would make after them.
+func tierVisits(t *testing.T, s *Store, c Customer, n int, record bool) {
+	t.Helper()
+	for d := range n {
+		earnAt(t, s, c.ID, 1000, 50, t0.AddDate(0, 0, d))
+	}
+	if record {
+		mustUpdate(t, s, func(tx *Tx) error { _, err := tx.UpdateTier(c.ID, t0.AddDate(0, 0, n), seoul); return err })
 	}
 }
