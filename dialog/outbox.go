@@ -223,6 +223,12 @@ func (t *turn) unsent() error {
 		if en.Erased {
 			continue // about a customer erased since: never sent (Unsent drops it)
 		}
+		if en.Damaged != nil {
+			// Kept for the shop to restore from a backup; the event's
+			// other replies still go.
+			t.e.log.ErrorContext(t.ctx, "dialog: outbox entry unreadable: kept, not sent", "outbox_id", en.ID, "err", en.Damaged)
+			continue
+		}
 		o, err := decodeOutgoing(en)
 		if err != nil {
 			return err
@@ -275,7 +281,10 @@ func (e *Engine) Unsent(ctx context.Context, after string, limit int) ([]Outgoin
 				erased = append(erased, en.ID)
 				continue
 			}
-			o, err := decodeOutgoing(en)
+			o, err := Outgoing{}, en.Damaged
+			if err == nil {
+				o, err = decodeOutgoing(en)
+			}
 			if err != nil {
 				e.log.ErrorContext(ctx, "dialog: outbox entry unreadable: kept, not sent", "outbox_id", en.ID, "err", err)
 				continue

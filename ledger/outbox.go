@@ -57,6 +57,11 @@ type OutboxEntry struct {
 	// before, then erased again): it can never be opened nor sent, and the
 	// sender drops it (Store.Sent).
 	Erased bool
+	// Damaged is why the entry cannot be opened (a damaged byte: it wraps
+	// ErrCorrupt or the seal's failure); Payload is then nil. It is listed
+	// rather than failing the listing, so that one damaged entry does not
+	// hold back every other reply a restart sends; the sender keeps it.
+	Damaged error
 }
 
 // AddOutbox writes payload (a reply and where it goes) into the outbox for
@@ -149,7 +154,7 @@ func (tx *Tx) eraseOutbox(ck []byte) (int, error) {
 // OutboxOf returns the entries of event id eventID still waiting, in the
 // order they were written; none when all were sent (or it had none). An
 // entry reported Sent counts as sent at once, before the commit that
-// deletes it.
+// deletes it. An entry that cannot be opened is listed Damaged.
 func (tx *Tx) OutboxOf(eventID string) ([]OutboxEntry, error) {
 	if eventID == "" {
 		return nil, nil
@@ -163,11 +168,7 @@ func (tx *Tx) OutboxOf(eventID string) ([]OutboxEntry, error) {
 		if v == nil || tx.sentQueued(tk) {
 			continue
 		}
-		e, err := tx.decodeOutbox(tk, v)
-		if err != nil {
-			return nil, fmt.Errorf("ledger: outbox of event: %w", err)
-		}
-		out = append(out, e)
+		out = append(out, tx.openOutbox(tk, v))
 	}
 	return out, nil
 }
@@ -175,7 +176,7 @@ func (tx *Tx) OutboxOf(eventID string) ([]OutboxEntry, error) {
 // Outbox returns up to limit waiting entries written after the entry with
 // id after ("" for the oldest), oldest first: what a restart sends, a page
 // at a time. limit <= 0 means all. Entries reported Sent are left out, as
-// in OutboxOf.
+// in OutboxOf; one that cannot be opened is listed Damaged.
 func (tx *Tx) Outbox(after string, limit int) ([]OutboxEntry, error) {
 	c := tx.bucket(bucketOutbox).Cursor()
 	var k, v []byte
@@ -196,11 +197,7 @@ func (tx *Tx) Outbox(after string, limit int) ([]OutboxEntry, error) {
 		if tx.sentQueued(k) {
 			continue
 		}
-		e, err := tx.decodeOutbox(k, v)
-		if err != nil {
-			return nil, fmt.Errorf("ledger: outbox: %w", err)
-		}
-		out = append(out, e)
+		out = append(out, tx.openOutbox(k, v))
 	}
 	return out, nil
 }
@@ -208,6 +205,16 @@ func (tx *Tx) Outbox(after string, limit int) ([]OutboxEntry, error) {
 // sentQueued reports whether the entry at k was reported Sent and waits,
 // in this process, for the commit that deletes it: no longer waiting.
 func (tx *Tx) sentQueued(k []byte) bool { return tx.pipe != nil && tx.pipe.queuedSent(k) }
+
+// openOutbox is decodeOutbox for a listing: an entry that cannot be opened
+// comes back Damaged, with its id and time.
+func (tx *Tx) openOutbox(k, v []byte) OutboxEntry {
+	e, err := tx.decodeOutbox(k, v)
+	if err != nil {
+		return OutboxEntry{ID: idOf(k), At: keyTime(k), Damaged: fmt.Errorf("ledger: outbox: %w", err)}
+	}
+	return e
+}
 
 // decodeOutbox opens an outbox value stored under k.
 func (tx *Tx) decodeOutbox(k, v []byte) (OutboxEntry, error) {

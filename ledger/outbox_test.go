@@ -224,3 +224,46 @@ func TestWaitOutbox(t *testing.T) {
 		t.Fatal("still waiting once a reply was sent")
 	}
 }
+
+// TestOutboxDamagedEntry: a damaged byte in one waiting reply lists it
+// Damaged, by id, and leaves the replies around it readable, where it made
+// the whole listing fail (so a restart sent none of them).
+func TestOutboxDamagedEntry(t *testing.T) {
+	s := MustOpen(t)
+	first := addOutbox(t, s, "tg:1", t0, "감사합니다")
+	bad := addOutbox(t, s, "tg:2", t0.Add(time.Second), "낮은 평점 알림")
+	last := addOutbox(t, s, "tg:3", t0.Add(2*time.Second), "적립 완료")
+	k, ok := keyOfID(bad[0])
+	if !ok {
+		t.Fatalf("bad id %q", bad[0])
+	}
+	mustUpdate(t, s, func(tx *Tx) error {
+		b := tx.bucket(bucketOutbox)
+		v := bytes.Clone(b.Get(k))
+		v[len(v)-3] ^= 0x5a
+		return b.Put(k, v)
+	})
+	mustView(t, s, func(tx *Tx) error {
+		es, err := tx.Outbox("", 0)
+		if err != nil {
+			t.Fatalf("listing failed: %v", err)
+		}
+		if len(es) != 3 {
+			t.Fatalf("listed %d entries, want 3", len(es))
+		}
+		for i, want := range []struct {
+			id, payload string
+			damaged     bool
+		}{{first[0], "감사합니다", false}, {bad[0], "", true}, {last[0], "적립 완료", false}} {
+			e := es[i]
+			if e.ID != want.id || string(e.Payload) != want.payload || (e.Damaged != nil) != want.damaged {
+				t.Errorf("entry %d: id %s payload %q damaged %v, want %s %q %v", i, e.ID, e.Payload, e.Damaged, want.id, want.payload, want.damaged)
+			}
+		}
+		of, err := tx.OutboxOf("tg:2")
+		if err != nil || len(of) != 1 || of[0].Damaged == nil || of[0].ID != bad[0] {
+			t.Errorf("OutboxOf the damaged event: %+v, %v; want it listed damaged", of, err)
+		}
+		return nil
+	})
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/dangol/dangol/bots/relay"
 	"github.com/dangol/dangol/dialog"
+	"github.com/dangol/dangol/internal/testdamage"
 	"github.com/dangol/dangol/ledger"
 )
 
@@ -255,5 +256,42 @@ func TestOutboxLeftoversSentOnce(t *testing.T) {
 	// A new message's replies are its own, left in.
 	if rs := r.note("ev-2"); len(left.others(rs)) != len(rs) {
 		t.Errorf("a new message's replies were left out")
+	}
+}
+
+// TestOutboxDamagedEntrySkipped: one damaged byte in a reply the last run
+// left made reading the outbox fail, so serve could not start and none of
+// the other waiting replies went. Now the damaged one is kept and logged by
+// id, the others are sent, and the re-delivered message of the damaged one
+// is answered with the rest of its replies.
+func TestOutboxDamagedEntrySkipped(t *testing.T) {
+	ctx := context.Background()
+	r := newOutboxRig(t)
+	r.fail = errors.New("slack down")
+	first := r.note("ev-1")
+	second := r.note("ev-2")
+	if err := r.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	testdamage.Flip(t, r.path, "outbox", 0, -1) // ev-1's first reply
+	r.open()
+	r.fail = nil
+	left, err := readLeftovers(ctx, r.engine)
+	if err != nil {
+		t.Fatalf("reading the leftovers failed: %v", err)
+	}
+	want := len(first) - 1 + len(second)
+	if len(left.ids) != want {
+		t.Fatalf("leftovers: %d, want %d (all but the damaged one)", len(left.ids), want)
+	}
+	res := r.resender()
+	res.left = left
+	if sent, _, err := res.sweep(ctx, time.Time{}); err != nil || sent != want {
+		t.Fatalf("the resender sent %d (%v), want %d", sent, err, want)
+	}
+	redelivered := dialog.Message{Channel: "slack", UserID: "U1", UserName: "지수", ConversationID: "DU1",
+		EventID: "ev-1", Private: true, Lang: "ko", Text: "/note 010-1234-5678 커트 상담"}
+	if _, err := r.engine.Handle(ctx, redelivered); err != nil {
+		t.Errorf("the re-delivered message of the damaged reply failed: %v", err)
 	}
 }
