@@ -3,6 +3,7 @@ package dialog
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -121,15 +122,26 @@ func (t *turn) onQuestionText(text string) error {
 	return nil
 }
 
+// questionOpeners are the English words a question starts with. "Have"
+// and "shall" are left out: "Have a nice day" thanks, it does not ask.
+var questionOpeners = []string{"what", "when", "where", "why", "how", "which", "who", "whose",
+	"do", "does", "did", "is", "are", "was", "were", "can", "could", "will", "would", "should", "may", "any"}
+
 // readsAsQuestion reports whether text asks something, as feedbackWords
 // reads a sentence after a feedback word: a question mark, a word that
 // asks (questionWords: "언제", "어디") or an ending that does
-// (questionEndings: "가능한가요", "되나요").
+// (questionEndings: "가능한가요", "되나요"), or, in English, a first word
+// that opens a question (questionOpeners: "Do you have parking", typed on
+// a phone without its "?").
 func readsAsQuestion(text string) bool {
 	if strings.ContainsAny(text, "?？") {
 		return true
 	}
-	for _, w := range strings.Fields(text) {
+	words := strings.Fields(text)
+	if len(words) > 1 && slices.Contains(questionOpeners, strings.ToLower(strings.Trim(words[0], ",.!~"))) {
+		return true
+	}
+	for _, w := range words {
 		for _, q := range questionWords {
 			if strings.HasPrefix(w, q) {
 				return true
