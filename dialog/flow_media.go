@@ -79,11 +79,18 @@ func (t *turn) onPhoto(md *Media) error {
 	if err != nil {
 		return err
 	}
-	if ok {
+	// A photo whose caption asks something, sent while a complaint is
+	// open, is asked about as the words alone are (onQuestionText); a
+	// photo alone joins the complaint, most often showing it.
+	asking := asksBesideComplaint(th, ok, caption)
+	if ok && !asking {
 		return t.joinThread(th, c, linked, caption, md)
 	}
 	t.begin(flowQuestion)
 	t.sess.Draft[dQText] = caption
+	if asking {
+		t.sess.Draft[dQJoin] = strconv.FormatInt(th.Number, 10)
+	}
 	if t.pendPhoto(md) {
 		t.askQuestion()
 	}

@@ -118,6 +118,27 @@ var mediaScripts = []script{
 				}},
 		)
 	}},
+	// A photo whose caption asks something, sent while a complaint is
+	// open, joined the complaint unasked, as words alone did before they
+	// were asked about; a photo alone still joins it.
+	{"PhotoQuestionWhileComplaintOpen", func(h *harness, f fixture) []step {
+		asked := h.text("threads.ask_complaint", map[string]any{"N": "1"})
+		return append(linkMinji(h),
+			step{msg: custMsg("/feedback 2 너무 오래 기다렸어요")},
+			step{msg: photoOf(custMsg(""), "", "C1"), ids: []string{"threads.joined"}, not: []string{asked}, check: photoPosts("1", []string{"photo-1.jpg"}, []string{"C1"})},
+			step{msg: photoOf(custMsg(""), "이 제품 재고 있나요?", "Q1"), want: []string{asked, h.text("media.kept", map[string]any{"Count": 1})},
+				payloads: []string{questionSend, "qjoin", "cancel"}, check: noStaffPost},
+			step{msg: press(custMsg(""), questionSend), check: func(t *testing.T, h *harness, rs []Reply) {
+				photoPosts("2", []string{"photo-1.jpg"}, []string{"Q1"})(t, h, rs)
+				if th := h.thread(2); th.Kind != ledger.ThreadQuestion {
+					t.Errorf("thread 2 %+v, want a question", th)
+				}
+				if ps := h.threadPhotos(1); len(ps) != 1 {
+					t.Errorf("the complaint has %d photos, want its first alone", len(ps))
+				}
+			}},
+		)
+	}},
 	{"PhotosWaitForSend", func(h *harness, f fixture) []step {
 		steps := append(linkMinji(h),
 			step{msg: custMsg("사진 몇 장 보낼게요"), ids: []string{"threads.ask"}},

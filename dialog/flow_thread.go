@@ -102,7 +102,7 @@ func (t *turn) onQuestionText(text string) error {
 	if ok && th.State == ledger.ThreadClosed && thanks(text) {
 		return t.thankedAfterClose(th, c, linked, text)
 	}
-	asking := ok && th.Kind == ledger.ThreadComplaint && th.State != ledger.ThreadClosed && readsAsQuestion(text)
+	asking := asksBesideComplaint(th, ok, text)
 	if ok && !asking {
 		return t.joinThread(th, c, linked, text, nil)
 	}
@@ -120,6 +120,13 @@ func (t *turn) onQuestionText(text string) error {
 	}
 	t.askQuestion()
 	return nil
+}
+
+// asksBesideComplaint reports whether words written to the customer's live
+// thread th (ok: there is one) ask something while it is an open
+// complaint: the customer is then asked whether they are a new 문의.
+func asksBesideComplaint(th ledger.Thread, ok bool, text string) bool {
+	return ok && th.Kind == ledger.ThreadComplaint && th.State != ledger.ThreadClosed && readsAsQuestion(text)
 }
 
 // questionOpeners are the English words a question starts with. "Have"
