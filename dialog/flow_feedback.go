@@ -335,6 +335,9 @@ func (t *turn) saveFeedback(comment string) error {
 	}
 	if f.Rating > LowRating {
 		t.add(t.inPlace(t.mk(thanks)))
+		if replaced && earlier.Rating <= LowRating {
+			return t.rerated(earlier, f, c, linked)
+		}
 		return nil
 	}
 	// A low rating is a complaint thread (flow_thread.go), unless nobody
@@ -381,6 +384,22 @@ func (t *turn) saveFeedback(comment string) error {
 		alert.Buttons = append(alert.Buttons, t.complaintButtons(th, linked)...)
 	}
 	t.add(alert)
+	return nil
+}
+
+// rerated tells the staff, in the complaint the earlier low rating opened,
+// that the customer replaced it with f, a higher one: the complaint stayed
+// open with its alert's ★★, and nothing said the summary no longer counts
+// it. The complaint is left open; the staff close it.
+func (t *turn) rerated(earlier, f ledger.Feedback, c ledger.Customer, linked bool) error {
+	th, ok, err := t.tx.ThreadOfFeedback(earlier.ID)
+	if err != nil || !ok || th.State == ledger.ThreadClosed {
+		return err
+	}
+	lang := t.e.lang
+	t.add(t.staffPost(th, t.e.cat.Text(lang, "threads.staff.rerated", map[string]any{
+		"Tag": t.threadTag(lang, th), "Who": t.whoName(lang, c, linked), "Before": stars(earlier.Rating), "Now": stars(f.Rating),
+	})))
 	return nil
 }
 

@@ -56,8 +56,22 @@ var feedbackLineScripts = []script{
 			step{advance: 15 * time.Second, msg: custMsg("/feedback 2"), ids: []string{"core.feedback.ask_nps"}},
 			step{msg: press(custMsg(""), "skip")},
 			step{msg: press(custMsg(""), "skip"), want: []string{replaced(5, 2)}, ids: []string{"core.feedback.sorry_thread"}},
-			step{advance: 15 * time.Second, msg: custMsg("/feedback 4 괜찮았어요"), want: []string{replaced(2, 4)}},
-			step{advance: 15 * time.Second, msg: custMsg("/feedback 3 그냥 그래요"), want: []string{replaced(4, 3)}},
+			// The complaint the ★★ opened is told in its thread, and left open.
+			step{advance: 15 * time.Second, msg: custMsg("/feedback 4 괜찮았어요"), want: []string{replaced(2, 4)}, check: func(t *testing.T, h *harness, rs []Reply) {
+				posts := repliesTo(rs, ToStaffChannel)
+				if len(posts) != 1 || posts[0].Thread != "1" || len(posts[0].Buttons) != 0 {
+					t.Fatalf("staff posts %+v, want one note in thread 1", posts)
+				}
+				for _, w := range []string{"김민지", stars(2), stars(4)} { // in the shop's language
+					if !strings.Contains(posts[0].Text, w) {
+						t.Errorf("the note %q does not say %q", posts[0].Text, w)
+					}
+				}
+				if th := h.thread(1); th.State == ledger.ThreadClosed {
+					t.Errorf("the complaint was closed: %+v", th)
+				}
+			}},
+			step{advance: 15 * time.Second, msg: custMsg("/feedback 3 그냥 그래요"), want: []string{replaced(4, 3)}, check: noStaffPost},
 			step{msg: managerMsg("/summary"), want: []string{h.text("summary.rating", nil) + " 3.0"}},
 			step{advance: time.Hour, msg: custMsg("/feedback 5 또 올게요"), ids: []string{"core.feedback.thanks"}, check: func(t *testing.T, h *harness, rs []Reply) {
 				if strings.Contains(allText(rs), replaced(3, 5)) { // an hour later: a rating of its own
