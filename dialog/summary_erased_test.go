@@ -15,8 +15,8 @@ import (
 // week is nobody to care for or win back: /summary, /summary 지난주 and
 // the Monday post list only 박지훈 among the regulars at risk, with a
 // [안부 메시지] for him alone, while the complaint stays counted: named
-// "(삭제된 고객)" in the low ratings, and closed by the erasure, neither
-// resolved nor waiting, in the threads' figures.
+// "(삭제된 고객)" in the low ratings, closed by the erasure and not 미해결,
+// and neither resolved nor waiting in the threads' figures.
 func TestSummaryOfErasedCustomer(t *testing.T) {
 	for _, lang := range locales.Languages {
 		t.Run(lang, func(t *testing.T) {
@@ -73,7 +73,10 @@ func TestSummaryOfErasedCustomer(t *testing.T) {
 					continue
 				}
 				low := strings.Join(lines[h.text("summary.section.satisfaction", nil)], "\n")
-				if want := h.text("summary.low", map[string]any{"Count": "1", "Unanswered": "1"}) + "\n· ★1 " + erased + " 5/6 "; !strings.Contains(low, want) {
+				// Counted, but waiting on nobody: it was 미해결 for good,
+				// with no one left to answer.
+				if want := h.text("summary.low", map[string]any{"Count": "1", "Unanswered": "0"}) + "\n" +
+					h.text("summary.low_erased", map[string]any{"Rating": 1, "Name": erased, "Date": "5/6"}); !strings.Contains(low, want) {
 					t.Errorf("%s: satisfaction section\n%s\nwant %q", c.name, low, want)
 				}
 				// The erasure closed the complaint: nobody waits on it, and

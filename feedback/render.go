@@ -291,6 +291,8 @@ func (s *Summary) satisfactionLines(p printer) []string {
 	for _, l := range s.LowRatings {
 		id := "summary.low_open"
 		switch {
+		case l.Erased:
+			id = "summary.low_erased"
 		case l.Reopened:
 			id = "summary.low_reopened"
 		case l.Answered() && l.Unreachable:

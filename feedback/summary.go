@@ -184,6 +184,11 @@ type LowRating struct {
 	// no complaint thread (its sender declined consent). Taking it on only
 	// means it was seen.
 	Unreachable bool
+	// Erased is a rating whose complaint closed with the customer's
+	// erasure (ledger.ThreadClosedByErasure) before anyone answered it:
+	// nobody is left to answer, so it waits on no one, neither 미해결 nor
+	// 해결.
+	Erased bool
 }
 
 // Current reports whether the summary's week is the one Now falls in.
@@ -197,7 +202,7 @@ func (l LowRating) Answered() bool { return l.AnsweredBy != "" }
 // Unresolved reports whether the low rating still waits on the shop:
 // nobody answered it, or the customer reopened its complaint since. The
 // figures' LowUnanswered counts these.
-func (l LowRating) Unresolved() bool { return !l.Answered() || l.Reopened }
+func (l LowRating) Unresolved() bool { return !l.Erased && (!l.Answered() || l.Reopened) }
 
 // FollowUp is a note whose follow-up falls due in the week and is not done.
 type FollowUp struct {
@@ -667,18 +672,20 @@ func (b *builder) scanFeedback(tx *ledger.Tx) error {
 	return tx.ScanFeedback(thisWeekStart, b.windowEnd(), count)
 }
 
-// reopened reports whether the answered low rating f has its complaint
-// open again: the customer wrote after it was resolved, so it counts as
-// 미해결 until closed again, as /inbox lists it.
-func reopened(tx *ledger.Tx, f ledger.Feedback) (bool, error) {
-	if f.AnsweredBy == "" {
-		return false, nil
-	}
+// complaintOf reads what became of the low rating f's complaint: again,
+// when f was answered and its complaint is open again (the customer wrote
+// after it was resolved, so it counts as 미해결 until closed again, as
+// /inbox lists it); erased, when f was not answered and its complaint
+// closed with the customer's erasure (LowRating.Erased).
+func complaintOf(tx *ledger.Tx, f ledger.Feedback) (again, erased bool, err error) {
 	th, ok, err := tx.ThreadOfFeedback(f.ID)
-	if err != nil {
-		return false, fmt.Errorf("complaint of a low rating: %w", err)
+	if err != nil || !ok {
+		return false, false, err
 	}
-	return ok && th.State != ledger.ThreadClosed, nil
+	if f.AnsweredBy != "" {
+		return th.State != ledger.ThreadClosed, false, nil
+	}
+	return false, th.State == ledger.ThreadClosed && th.ClosedBy == ledger.ThreadClosedByErasure, nil
 }
 
 // countFeedback adds one feedback to the figures.
@@ -698,19 +705,20 @@ func (b *builder) countFeedback(tx *ledger.Tx, f ledger.Feedback) error {
 		}
 		if f.Rating <= 2 {
 			fig.LowRatings++
-			again, err := reopened(tx, f)
+			again, erased, err := complaintOf(tx, f)
 			if err != nil {
-				return err
+				return fmt.Errorf("complaint of a low rating: %w", err)
 			}
-			if f.AnsweredBy == "" || again {
+			l := LowRating{
+				FeedbackID: f.ID, Customer: CustomerRef{ID: f.CustomerID}, At: f.At,
+				Rating: f.Rating, Comment: f.Comment, AnsweredBy: f.AnsweredBy, AnsweredAt: f.AnsweredAt,
+				Reopened: again, Erased: erased,
+			}
+			if l.Unresolved() {
 				fig.LowUnanswered++
 			}
 			if wk == thisWeek {
-				b.low.push(LowRating{
-					FeedbackID: f.ID, Customer: CustomerRef{ID: f.CustomerID}, At: f.At,
-					Rating: f.Rating, Comment: f.Comment, AnsweredBy: f.AnsweredBy, AnsweredAt: f.AnsweredAt,
-					Reopened: again,
-				})
+				b.low.push(l)
 			}
 		}
 	}
