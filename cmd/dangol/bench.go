@@ -385,8 +385,9 @@ type benchRig struct {
 	pressed   int          // completed so far by presses alone (no comment: skipped)
 	comments  atomic.Int64 // numbers the comments (comment)
 	// low counts the feedbacks completed with a rating below 4 (the line
-	// scenario's 1 to 3; the others rate 4 or 5), alerted those at or
-	// below dialog.LowRating, which the staff channel must have got.
+	// scenario's 1 to 3; the others rate 4 or 5), alerted the staff posts
+	// they must have caused: an alert for each at or below dialog.LowRating
+	// and a thread note for each higher rating that replaced a low one.
 	low, alerted int
 	staff        *benchStaff // the shop's staff channel: counts the alerts
 	cancel       context.CancelFunc
@@ -619,6 +620,12 @@ func (r *benchRig) closedLoop(ctx context.Context, scenario string, n int, d tim
 					low.Add(1)
 				}
 				if rating <= dialog.LowRating {
+					alerted.Add(1)
+				}
+				// A rating above LowRating right after a low one replaces
+				// it, and the complaint that one opened is told so in its
+				// thread: a staff post too.
+				if prev := 1 + (i-1)%5; i > 0 && rating > dialog.LowRating && prev <= dialog.LowRating {
 					alerted.Add(1)
 				}
 				return nil
