@@ -307,6 +307,33 @@ func TestBinary_SIGTERM(t *testing.T) {
 	}
 }
 
+// TestBinary_SIGHUPEndsRehearsal closes the terminal of a rehearsing
+// console: the hang-up killed dangol outright and left the rehearsal copy
+// of the shop's file beside it (sealed, but a whole copy of the customers)
+// until the next chat. It is now a shutdown like SIGTERM's: the copy goes.
+func TestBinary_SIGHUPEndsRehearsal(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	if _, stderr, err := run(t, envFor(db), "", "import", "testdata/import/en.csv"); err != nil {
+		t.Fatalf("import: %v\n%s", err, stderr)
+	}
+	p := start(t, envFor(db), "chat", "--at", "2027-01-31T10:00")
+	p.reply(`단골\(dangol\) 콘솔`)
+	copies, _ := filepath.Glob(filepath.Join(dir, ".shop.db.rehearsal-*"))
+	if len(copies) != 1 {
+		t.Fatalf("rehearsal copies %q, want one while it runs", copies)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.wait(); err != nil {
+		t.Fatalf("exit after SIGHUP: %v\n%s", err, p.transcript())
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".shop.db.rehearsal-*")); len(left) != 0 {
+		t.Errorf("after SIGHUP the rehearsal copies %q are left", left)
+	}
+}
+
 // echoLine matches the console's echo of an input line ("민지(직원)> …").
 var echoLine = regexp.MustCompile(`^\S+\((직원|매니저|고객)\)> `)
 

@@ -26,14 +26,21 @@ import (
 var version = ""
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// A closed terminal (SIGHUP) ends dangol as Ctrl-C does, so a
+	// rehearsing console removes its copy of the shop's file; started
+	// under nohup, SIGHUP stays ignored (Notify would undo that).
+	stopOn := []os.Signal{os.Interrupt, syscall.SIGTERM}
+	if !signal.Ignored(syscall.SIGHUP) {
+		stopOn = append(stopOn, syscall.SIGHUP)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), stopOn...)
 	go func() {
 		// After the first signal dangol stops taking input and finishes
 		// what it holds; a second one means "now".
 		<-ctx.Done()
 		stop()
 		again := make(chan os.Signal, 1)
-		signal.Notify(again, os.Interrupt, syscall.SIGTERM)
+		signal.Notify(again, stopOn...)
 		<-again
 		fmt.Fprintln(os.Stderr, "dangol: second signal: exiting without waiting")
 		os.Exit(1)
