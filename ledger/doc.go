@@ -126,14 +126,17 @@
 // (PointsAt, NoteAt), the numbers the chat shows (corrections.go).
 //
 // Erasure (EraseCustomer) is crypto-shredding: the customer's data key is
-// deleted, so every copy of their sealed data, in the file's free pages and
-// in every backup, stops opening at once; ids, times, amounts, ratings,
+// deleted, so their sealed data stops opening in the file at once; ids, times, amounts, ratings,
 // NPS, points, visit counts and note tags (categories such as "커트", not
 // words about the person) stay, so past weekly summaries keep their
 // numbers. A record whose key is gone reads as erased. Every erasure also
 // appends the ids of the keys it destroyed to the erased-keys list
 // (Options.ErasedKeys), which Open applies to whatever file it opens: a
-// backup restored from before an erasure shows the person as erased.
+// backup restored from before an erasure shows the person as erased. The
+// file records the same ids (its erased_keys bucket, erasedkeys.go), so a
+// later backup carries every earlier erasure: Open writes down in the list
+// what the file records and the list lacks, and RecordErasures gathers the
+// records of other copies (a restore reads those at hand).
 // Their threads still open close with it (ThreadClosedByErasure), and
 // ReopenThread refuses those.
 // An erasure also deletes the customer's link codes and their used-code
@@ -385,8 +388,9 @@
 // a copy of the key apart from the data file and its backups; a backup is
 // only as good as the key kept with it. The key, the data file and the
 // erased-keys list are three files: a backup of the data file alone, taken
-// before an erasure and opened elsewhere without the list, still shows the
-// erased person to whoever holds the key.
+// before an erasure and opened elsewhere without the list or a later copy
+// of the file, still shows the erased person to whoever holds the key, and
+// any tool of one's own that holds the key reads it whatever the list says.
 //
 // bbolt never zeroes freed pages. Sealed values left there are unreadable
 // without the key, and an erased customer's are unreadable for good; but

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"bytes"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -16,7 +17,7 @@ func (s *Store) readableAsIs(db *bolt.DB, schema uint64) error {
 	}
 	return db.View(func(btx *bolt.Tx) error {
 		for _, name := range allBuckets {
-			if btx.Bucket(name) == nil {
+			if btx.Bucket(name) == nil && !bytes.Equal(name, bucketErasedKeys) {
 				return fmt.Errorf("%w: bucket %s is made when opened", ErrNeedsWrite, name)
 			}
 		}

@@ -203,6 +203,11 @@ func (tx *Tx) shred(bucket, k []byte, at time.Time) error {
 		delete(tx.aeads, [custKeyLen]byte(k))
 	}
 	tx.forgetCustomer(k)
+	// In the file too, in the same transaction: its later backups then
+	// carry the erasure even if the list beside the key is lost.
+	if err := tx.recordErasure(id, at); err != nil {
+		return fmt.Errorf("shred key: %w", err)
+	}
 	tx.shredded = append(tx.shredded, shredded{id: id, at: at})
 	return nil
 }

@@ -90,6 +90,7 @@ var allBuckets = [][]byte{
 	bucketOutreach, bucketCustOutreach, // outreach.go
 	bucketWinBack, bucketWinBackQueue, // winback.go
 	bucketCustFeedbackLog, bucketCustThreadsLog, bucketCustFeedbackN, // deferred_index.go
+	bucketErasedKeys, // erasedkeys.go
 }
 
 var (

@@ -159,6 +159,7 @@ func (m *Main) restore(ctx context.Context, from string, force bool) error {
 	if err != nil {
 		return fmt.Errorf("restore: copy %s: %w", from, err)
 	}
+	m.gatherErasures(from, target, tmp.Name())
 	opened, err := m.checkLedger(ctx, tmp.Name(), from, target)
 	kept := ""
 	if err != nil {
@@ -191,13 +192,82 @@ func (m *Main) restore(ctx context.Context, from string, force bool) error {
 	return nil
 }
 
+// gatherErasures writes down in target's erased-keys list, before the
+// restored copy is opened (which erases again whoever the list names), the
+// erasures recorded by every other copy of the ledger at hand: the data
+// file being replaced, the files earlier restores kept beside it, and the
+// .db files beside the backup and in the backup folder. A list left on an
+// old computer would otherwise bring back everyone erased since the backup
+// was made. The shop is told what was found, and warned when there was no
+// list at all: an erasure later than every copy at hand cannot be known.
+// Failures are only logged: opening the copy says what is wrong with the
+// key, and a restore is not refused for a list it can do without.
+func (m *Main) gatherErasures(from, target, copyPath string) {
+	opts, err := m.withKey(target, nil, false)
+	if err != nil || opts.ErasedKeys == "" {
+		return
+	}
+	list := opts.ErasedKeys
+	_, statErr := os.Stat(list)
+	missing := errors.Is(statErr, fs.ErrNotExist)
+	var files []string
+	seen := map[string]bool{}
+	add := func(path string) {
+		if seen[path] || sameFile(path, from) || sameFile(path, copyPath) {
+			return
+		}
+		seen[path] = true
+		files = append(files, path)
+	}
+	if _, err := os.Stat(target); err == nil {
+		add(target)
+	}
+	keptPrefix := filepath.Base(target) + ".before-restore-"
+	for _, dir := range []string{filepath.Dir(target), filepath.Dir(from), m.Config.BackupDir} {
+		if dir == "" {
+			continue
+		}
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			name := e.Name()
+			if e.Type().IsRegular() && (strings.HasPrefix(name, keptPrefix) || (strings.HasSuffix(name, ".db") && !strings.HasPrefix(name, "."))) {
+				add(filepath.Join(dir, name))
+			}
+		}
+	}
+	added, skipped, err := ledger.RecordErasures(list, files)
+	for _, s := range skipped {
+		m.Logger.Info("restore: a file beside the backup was not read for erasures", "err", s)
+	}
+	if err != nil {
+		m.Logger.Warn("restore: the erased-keys list could not be completed from the other copies", "list", list, "err", err)
+	}
+	m.Logger.Info("restore: erasures gathered from the other copies", "list", list, "files", len(files), "added", added)
+	lang := m.Config.Lang
+	if added > 0 {
+		fmt.Fprintln(m.Stdout, m.Catalog.Text(lang, "cli.restore.erasures_found", map[string]any{"N": added, "Files": len(files), "List": list}))
+	}
+	if missing {
+		fmt.Fprintln(m.Stderr, m.Catalog.Text(lang, "cli.restore.no_erased_list", map[string]any{"List": list, "Name": filepath.Base(list)}))
+	}
+}
+
 // keepReplaced moves the data file target out of a restore's way, to the
 // first free keptName, and returns that name. The key is not touched: the
 // backup is checked against it and installed under it, so the kept file
 // and the restored one open with the same key file.
 func (m *Main) keepReplaced(target string) (string, error) {
+	now := m.now()
+	if m.Config.Loc != nil {
+		// Named in the shop's time, as the scheduled backups are: a name in
+		// UTC put a 22:45 restore in Seoul at 13:45.
+		now = now.In(m.Config.Loc)
+	}
 	for n := 1; ; n++ {
-		kept := keptName(target, m.now(), n)
+		kept := keptName(target, now, n)
 		// Link, not rename: it fails when the name is taken, where a
 		// rename would silently replace the copy kept before.
 		err := os.Link(target, kept)

@@ -401,7 +401,9 @@ func TestRestore_KeepsEveryReplacedFile(t *testing.T) {
 	updateLedger(t, db, func(tx *ledger.Tx) error {
 		return tx.CreateCustomer(&ledger.Customer{Name: "오늘손님", Phone: "01055556666", CreatedAt: time.Now()})
 	})
-	at := time.Date(2026, 12, 3, 13, 45, 0, 0, time.Local)
+	// 04:45 UTC is 13:45 in Seoul (DANGOL_TZ's default): the name is the
+	// shop's time, as the scheduled backups' are.
+	at := time.Date(2026, 12, 3, 4, 45, 0, 0, time.UTC)
 	var kept []string
 	for i := range 3 {
 		r := runMainAt(t, at, env, "restore", "--force", bak)
@@ -564,5 +566,83 @@ func TestBackup_OfDamagedLedger(t *testing.T) {
 		if err != nil || len(replies) != map[bool]int{true: 1, false: 0}[h == 0] {
 			t.Errorf("%02d:00: %d notices (%v), want one at the day's first backup only", h, len(replies), err)
 		}
+	}
+}
+
+// TestRestore_ErasuresOutliveALostList: a shop moves to a new computer
+// with the key and the backup folder, but not dangol.key.erased beside the
+// key. Restoring a backup made before a customer's /forget brought the
+// customer back; the later backups beside it remember the erasure, and the
+// shop is warned that erasures later than every copy at hand cannot be known.
+func TestRestore_ErasuresOutliveALostList(t *testing.T) {
+	t.Parallel() // its own ledgers and Mains
+	old := t.TempDir()
+	db := filepath.Join(old, "dangol.db")
+	seed(t, db)
+	backups := filepath.Join(old, "backups")
+	if err := os.Mkdir(backups, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	before, after := "dangol-2026-11-25T0300.db", "dangol-2026-11-26T0300.db"
+	env := map[string]string{"DANGOL_DB": db}
+	if r := runMain(t, env, "", "backup", filepath.Join(backups, before)); r.err != nil {
+		t.Fatal(r.err)
+	}
+	updateLedger(t, db, func(tx *ledger.Tx) error {
+		c, err := tx.CustomerByPhone("01012345678")
+		if err != nil {
+			return err
+		}
+		return tx.EraseCustomer(c.ID, time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC))
+	})
+	if r := runMain(t, env, "", "backup", filepath.Join(backups, after)); r.err != nil {
+		t.Fatal(r.err)
+	}
+	tests := []struct {
+		name   string
+		copied []string // of the old computer's files, besides the key and the old backup
+		erased bool     // the restored file shows 김하늘 as erased
+		warned bool     // no list: the warning
+		found  bool     // erasures found in other copies: said
+	}{
+		{"ListKept", []string{DefaultKeyFile + ".erased"}, true, false, false},
+		{"ListLostNewerBackupBeside", []string{filepath.Join("backups", after)}, true, true, true},
+		{"ListLostOldBackupAlone", nil, false, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			nu := t.TempDir()
+			if err := os.Mkdir(filepath.Join(nu, "backups"), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range append([]string{DefaultKeyFile, filepath.Join("backups", before)}, tt.copied...) {
+				data, err := os.ReadFile(filepath.Join(old, f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(nu, f), data, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			env := map[string]string{"DANGOL_DB": filepath.Join(nu, "dangol.db")}
+			r := runMain(t, env, "", "restore", filepath.Join(nu, "backups", before))
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			list := filepath.Join(nu, DefaultKeyFile+".erased")
+			warning := testCatalog.Text("ko", "cli.restore.no_erased_list", map[string]any{"List": list, "Name": DefaultKeyFile + ".erased"})
+			if got := strings.Contains(r.stderr, warning); got != tt.warned {
+				t.Errorf("warned %v, want %v; stderr %q", got, tt.warned, r.stderr)
+			}
+			found := testCatalog.Text("ko", "cli.restore.erasures_found", map[string]any{"N": 1, "Files": 1, "List": list})
+			if got := strings.Contains(r.stdout, found); got != tt.found {
+				t.Errorf("said found %v, want %v; stdout %q", got, tt.found, r.stdout)
+			}
+			exported := runMain(t, env, "", "export", "--format", "json").stdout
+			if got := !strings.Contains(exported, "김하늘"); got != tt.erased {
+				t.Errorf("after the restore 김하늘 erased %v, want %v", got, tt.erased)
+			}
+		})
 	}
 }
