@@ -205,7 +205,10 @@ func (c *Coupon) StateAt(at time.Time) CouponState {
 }
 
 // couponRecord is a coupon as stored: the clear fields as JSON, the
-// personal ones (IssuedBy, UsedBy, Note) sealed under the customer's key.
+// personal ones (IssuedBy, UsedBy, Note, and an item benefit's words)
+// sealed under the customer's key. Records written before items were
+// sealed hold Benefit.Item in the clear; their customer's erasure blanks it
+// (eraseCouponWords).
 type couponRecord struct {
 	Code       string        `json:"code"`
 	CustomerID string        `json:"customer_id"`
@@ -227,19 +230,32 @@ func (tx *Tx) putCoupon(k []byte, c *Coupon) error {
 	if err != nil {
 		return err
 	}
+	// An item is the shop's words, sealed with the customer's part: a
+	// clinic's "두피 케어 1회" says something about the person, and must go
+	// with their erasure. A customer already erased has no key: the words
+	// go (a coupon written before items were sealed, rewritten after).
+	item := c.Benefit.Item
+	if a == nil {
+		item = ""
+	}
 	var plain []byte
-	if c.IssuedBy != "" || c.UsedBy != "" || c.Note != "" {
+	if c.IssuedBy != "" || c.UsedBy != "" || c.Note != "" || item != "" {
 		e := encoder{}
 		e.string(c.IssuedBy)
 		e.string(c.UsedBy)
 		e.string(c.Note)
+		if item != "" {
+			e.string(item)
+		}
 		plain = e.b
 	}
 	sealed, err := sealRecord(a, bucketCoupons, k, plain)
 	if err != nil {
 		return err
 	}
-	r := couponRecord{Code: c.Code, CustomerID: c.CustomerID, Benefit: c.Benefit, Source: c.Source, LastDay: c.LastDay,
+	benefit := c.Benefit
+	benefit.Item = ""
+	r := couponRecord{Code: c.Code, CustomerID: c.CustomerID, Benefit: benefit, Source: c.Source, LastDay: c.LastDay,
 		Ends: c.Ends.UTC(), State: c.State, UsedAt: c.UsedAt.UTC(), VoidedAt: c.VoidedAt.UTC(), StampEntry: c.StampEntry,
 		Stamps: c.Stamps, NoticeID: c.NoticeID, Sealed: sealed}
 	if c.UsedAt.IsZero() {
@@ -278,6 +294,9 @@ func (tx *Tx) coupon(k []byte) (Coupon, error) {
 	if plain != nil {
 		d := newDecoder(plain)
 		c.IssuedBy, c.UsedBy, c.Note = d.string(), d.string(), d.string()
+		if d.err == nil && d.off < len(d.s) {
+			c.Benefit.Item = d.string() // written after items were sealed
+		}
 		if d.err != nil {
 			return Coupon{}, fmt.Errorf("coupon %s: %w", c.ID, d.err)
 		}
@@ -477,6 +496,33 @@ func (tx *Tx) Coupon(ref string) (Coupon, error) {
 		return Coupon{}, fmt.Errorf("ledger: coupon %q: %w", ref, err)
 	}
 	return c, nil
+}
+
+// eraseCouponWords removes from the customer's coupons the item words a
+// dangol from before items were sealed stored in the clear: their erasure
+// would have left "두피 케어 1회" readable beside their id. Run within the
+// erasure; the rest of each record is left byte for byte.
+func (tx *Tx) eraseCouponWords(ck []byte) error {
+	b := tx.bucket(bucketCoupons)
+	return forPrefix(tx.bucket(bucketCustCoupons), ck, func(k []byte) error {
+		v := b.Get(k)
+		if v == nil {
+			return nil
+		}
+		var r couponRecord
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("%w: coupon %s: %v", ErrCorrupt, idOf(k), err)
+		}
+		if r.Benefit.Item == "" {
+			return nil
+		}
+		r.Benefit.Item = ""
+		nv, err := json.Marshal(&r)
+		if err != nil {
+			return err
+		}
+		return b.Put(bytes.Clone(k), nv)
+	})
 }
 
 // CouponsOf returns the customer's coupons in the order issued: only those

@@ -71,6 +71,9 @@ func (tx *Tx) EraseCustomer(id string, at time.Time) error {
 	if err := tx.eraseOutreach(k); err != nil {
 		return fail(err)
 	}
+	if err := tx.eraseCouponWords(k); err != nil {
+		return fail(err)
+	}
 	// Replies to them (or quoting them) still waiting go unsent: sealed
 	// under their key, they would not open after the shred anyway.
 	if _, err := tx.eraseOutbox(k); err != nil {
