@@ -410,6 +410,11 @@ type importResult struct {
 	started  int // customers started at a tier their carried visits do not give
 	pinned   int // customers whose tier came over pinned (tier_pinned)
 	noted    int // customers whose tags past the record's limit went on a note
+	// retiring are the customers imported whose retention
+	// (DANGOL_RETENTION) has passed or ends within the notice's days:
+	// the next notice run tells them, and the erasure follows no sooner
+	// than ledger.RetentionNoticeDays after (cli.import.retention).
+	retiring int
 	// tierTags are the tags of imported customers that name a tier (a
 	// 구분 column's VIP), each with how many have it: they are tags
 	// only, and the report says so (cli.import.tier_tags).
@@ -505,11 +510,15 @@ func (m *Main) applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now ti
 			}
 			res.points += r.points
 		}
-		if n, first, last, ok := r.visitRange(); ok {
+		n, first, last, ok := r.visitRange()
+		if ok {
 			if err := tx.ImportVisits(c.ID, n, first, last); err != nil {
 				return failRow(err)
 			}
 			res.visits++
+		}
+		if m.retiring(ledger.Customer{Visits: n, LastVisit: last, CreatedAt: c.CreatedAt}, now) {
+			res.retiring++
 		}
 		if err := tagNotes(tx, &res, c.ID, r); err != nil {
 			return failRow(err)
@@ -532,6 +541,17 @@ func (m *Main) applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now ti
 	}
 	bar.report(len(sh.rows), len(sh.rows))
 	return res, nil
+}
+
+// retiring reports whether c's retention (Config.Retention) has passed at
+// now or ends within the days a retention notice gives, which is what the
+// notice run looks for (ledger.Tx.NoticeRetention): the shop reads in the
+// import's report, before importing, that a 장부 of old visits brings
+// customers whose erasure is about a month off, and can set
+// DANGOL_RETENTION first.
+func (m *Main) retiring(c ledger.Customer, now time.Time) bool {
+	exp := m.Config.Retention.ExpiryOf(c, m.Config.Loc)
+	return !exp.IsZero() && !exp.After(now.In(m.Config.Loc).AddDate(0, 0, ledger.RetentionNoticeDays+1))
 }
 
 // tagNotes puts the row's tags past the record's limit (noteTags) on
@@ -1809,6 +1829,11 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 		}
 		if n, rows := zeroVisitRows(t, sh, res); n > 0 {
 			line(t("cli.import.visits_zero", map[string]any{"Count": count(n), "Rows": rows, "Dry": dryRun}))
+		}
+		if res.retiring > 0 {
+			line(t("cli.import.retention", map[string]any{
+				"Count": count(res.retiring), "Retention": m.Config.Retention.String(), "Days": ledger.RetentionNoticeDays, "Dry": dryRun,
+			}))
 		}
 		if n, dates := yearlessDates(t, sh, res); n > 0 {
 			line(t("cli.import.yearless", map[string]any{"Count": count(n), "Dates": dates, "Dry": dryRun}))
