@@ -211,23 +211,34 @@ type importCoupon struct {
 
 // visitRange is the visit history the row gives: its count, from its
 // registration date (or the last visit, for a single one) to its last
-// visit. A row without both a count and a last visit, or whose several
-// visits have no first before the last, gives none: a history with no
-// usual gap would mark the customer at risk on the first day.
-func (r importRow) visitRange() (first, last time.Time, ok bool) {
-	if r.visits < 1 || r.lastVisit.IsZero() {
-		return time.Time{}, time.Time{}, false
+// visit. A last visit without a count (no 방문횟수 column, an empty cell)
+// is one visit on that day, and so is one beside a count of 0
+// (zeroVisits): the date is what someone wrote down, a 0 is as often a
+// cell never filled in, and dropping the date made a customer who came
+// last week "never visited", at risk of nothing, and past retention when
+// counted from a registration years ago. A row without a last visit, or
+// whose several visits have no first before the last, gives none: a
+// history with no usual gap would mark the customer at risk on the first
+// day.
+func (r importRow) visitRange() (visits int, first, last time.Time, ok bool) {
+	if r.lastVisit.IsZero() {
+		return 0, time.Time{}, time.Time{}, false
 	}
-	last = r.lastVisit
-	if r.visits == 1 {
-		return last, last, true
+	last, visits = r.lastVisit, max(r.visits, 1)
+	if visits == 1 {
+		return 1, last, last, true
 	}
 	first = r.customer.CreatedAt
 	if r.undated || !first.Before(last) {
-		return time.Time{}, time.Time{}, false
+		return 0, time.Time{}, time.Time{}, false
 	}
-	return first, last, true
+	return visits, first, last, true
 }
+
+// zeroVisits reports a row whose count of 0 contradicts its last visit:
+// visitRange takes it as one visit, and the report lists it
+// (cli.import.visits_zero) so the shop sees the choice before importing.
+func (r importRow) zeroVisits() bool { return r.visits == 0 && !r.lastVisit.IsZero() }
 
 // rejectedRow is a row left out, with every reason found.
 type rejectedRow struct {
@@ -399,6 +410,11 @@ type importResult struct {
 	started  int // customers started at a tier their carried visits do not give
 	pinned   int // customers whose tier came over pinned (tier_pinned)
 	noted    int // customers whose tags past the record's limit went on a note
+	// retiring are the customers imported whose retention
+	// (DANGOL_RETENTION) has passed or ends within the notice's days:
+	// the next notice run tells them, and the erasure follows no sooner
+	// than ledger.RetentionNoticeDays after (cli.import.retention).
+	retiring int
 	// tierTags are the tags of imported customers that name a tier (a
 	// 구분 column's VIP), each with how many have it: they are tags
 	// only, and the report says so (cli.import.tier_tags).
@@ -494,11 +510,15 @@ func (m *Main) applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now ti
 			}
 			res.points += r.points
 		}
-		if first, last, ok := r.visitRange(); ok {
-			if err := tx.ImportVisits(c.ID, r.visits, first, last); err != nil {
+		n, first, last, ok := r.visitRange()
+		if ok {
+			if err := tx.ImportVisits(c.ID, n, first, last); err != nil {
 				return failRow(err)
 			}
 			res.visits++
+		}
+		if m.retiring(ledger.Customer{Visits: n, LastVisit: last, CreatedAt: c.CreatedAt}, now) {
+			res.retiring++
 		}
 		if err := tagNotes(tx, &res, c.ID, r); err != nil {
 			return failRow(err)
@@ -523,6 +543,17 @@ func (m *Main) applyImport(ctx context.Context, tx *ledger.Tx, sh *sheet, now ti
 	return res, nil
 }
 
+// retiring reports whether c's retention (Config.Retention) has passed at
+// now or ends within the days a retention notice gives, which is what the
+// notice run looks for (ledger.Tx.NoticeRetention): the shop reads in the
+// import's report, before importing, that a 장부 of old visits brings
+// customers whose erasure is about a month off, and can set
+// DANGOL_RETENTION first.
+func (m *Main) retiring(c ledger.Customer, now time.Time) bool {
+	exp := m.Config.Retention.ExpiryOf(c, m.Config.Loc)
+	return !exp.IsZero() && !exp.After(now.In(m.Config.Loc).AddDate(0, 0, ledger.RetentionNoticeDays+1))
+}
+
 // tagNotes puts the row's tags past the record's limit (noteTags) on
 // tags-only notes by the import, dated at the last visit carried over:
 // a note counts a visit on its day, and that day has one already, so the
@@ -532,7 +563,7 @@ func tagNotes(tx *ledger.Tx, res *importResult, id string, r importRow) error {
 	if len(r.noteTags) == 0 {
 		return nil
 	}
-	_, last, _ := r.visitRange()
+	_, _, last, _ := r.visitRange()
 	for _, tags := range r.noteTags {
 		// A clone: AddNote tidies the tags in place, and the import's
 		// transaction may run again.
@@ -1188,7 +1219,7 @@ func parseRow(rec []string, cols map[field][]int, headers []string, loc *time.Lo
 		// visit; with no visit to date them at (a note would add one)
 		// the row is refused below, as before.
 		if own, rest := overflowTags(c.Tags); rest != nil {
-			if _, _, ok := row.visitRange(); ok {
+			if _, _, _, ok := row.visitRange(); ok {
 				c.Tags, row.noteTags = own, rest
 			}
 		}
@@ -1791,8 +1822,18 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 		if res.undated > 0 {
 			line(t("cli.import.undated", map[string]any{"Count": count(res.undated)}))
 		}
-		if len(sh.columns[fieldVisits]) > 0 {
+		// A last visit alone carries a visit over (visitRange), so a sheet
+		// with either column says how many came over.
+		if len(sh.columns[fieldVisits]) > 0 || len(sh.columns[fieldLastVisit]) > 0 {
 			line(t("cli.import.visits", map[string]any{"Count": count(res.visits), "Total": count(len(res.imported))}))
+		}
+		if n, rows := zeroVisitRows(t, sh, res); n > 0 {
+			line(t("cli.import.visits_zero", map[string]any{"Count": count(n), "Rows": rows, "Dry": dryRun}))
+		}
+		if res.retiring > 0 {
+			line(t("cli.import.retention", map[string]any{
+				"Count": count(res.retiring), "Retention": m.Config.Retention.String(), "Days": ledger.RetentionNoticeDays, "Dry": dryRun,
+			}))
 		}
 		if n, dates := yearlessDates(t, sh, res); n > 0 {
 			line(t("cli.import.yearless", map[string]any{"Count": count(n), "Dates": dates, "Dry": dryRun}))
@@ -1867,6 +1908,30 @@ func yearlessDates(t func(string, any) string, sh *sheet, res importResult) (int
 		dates = append(dates, "…")
 	}
 	return n, strings.Join(dates, ", ")
+}
+
+// zeroVisitRows are how many imported rows gave a count of 0 beside a
+// last visit (importRow.zeroVisits), carried over as one visit, and the
+// first maxListed of them with that day (cli.import.visits_zero.row).
+func zeroVisitRows(t func(string, any) string, sh *sheet, res importResult) (int, string) {
+	imported := map[int]bool{}
+	for _, r := range res.imported {
+		imported[r.row] = true
+	}
+	var n int
+	var rows []string
+	for _, r := range sh.rows {
+		if !imported[r.row] || !r.zeroVisits() {
+			continue
+		}
+		if n++; n <= maxListed {
+			rows = append(rows, t("cli.import.visits_zero.row", map[string]any{"Row": r.row, "Day": r.lastVisit.Format(time.DateOnly)}))
+		}
+	}
+	if n > maxListed {
+		rows = append(rows, "…")
+	}
+	return n, strings.Join(rows, ", ")
 }
 
 // reasonText is a reason in lang, a reason in its data (the fault of a

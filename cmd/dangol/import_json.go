@@ -35,10 +35,12 @@ type jsonExport struct {
 // jsonCustomer is what the import reads of a customer of the JSON export
 // (exportCustomer).
 type jsonCustomer struct {
-	Name        string         `json:"name"`
-	Phone       string         `json:"phone"`
-	Points      int64          `json:"points"`
-	Visits      int            `json:"visits"`
+	Name   string `json:"name"`
+	Phone  string `json:"phone"`
+	Points int64  `json:"points"`
+	// Visits is nil when the customer has no "visits" (an export edited
+	// by hand): a row without the count, not one of 0 (visitRange).
+	Visits      *int           `json:"visits"`
 	LastVisit   *string        `json:"last_visit"`
 	Tags        []string       `json:"tags"`
 	CardTags    []string       `json:"card_tags"`
@@ -84,6 +86,10 @@ func (m *Main) jsonRow(c jsonCustomer) []string {
 	if tags == nil {
 		tags = c.Tags // an export from before card_tags
 	}
+	visits := ""
+	if c.Visits != nil {
+		visits = strconv.Itoa(*c.Visits)
+	}
 	tier, pinned, stamps := "", "", ""
 	var coupons []string
 	if l := c.Loyalty; l != nil {
@@ -103,7 +109,7 @@ func (m *Main) jsonRow(c jsonCustomer) []string {
 		}
 	}
 	return []string{
-		c.Name, c.Phone, strconv.FormatInt(c.Points, 10), strconv.Itoa(c.Visits), opt(c.LastVisit),
+		c.Name, c.Phone, strconv.FormatInt(c.Points, 10), visits, opt(c.LastVisit),
 		strings.Join(tags, ", "), opt(c.CreatedAt), tier, pinned, stamps, strings.Join(coupons, "\n"),
 		opt(c.Birthday), c.Preferences, c.Remarks,
 	}
