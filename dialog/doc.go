@@ -210,8 +210,9 @@
 // draft and sent to the staff only on [보내기]; while their latest thread
 // is open, or closed less than ledger.ReopenWindow ago, it joins that
 // thread at once (reopening it) without asking, except a sentence that
-// asks (readsAsQuestion) while that thread is an open complaint: the
-// customer chooses a new question or the complaint (dQJoin); a closed thread's only
+// asks (readsAsQuestion) while that thread is a complaint, open or closed
+// within the window: the customer chooses a new question or the complaint
+// (dQJoin; joining a closed one reopens it); a closed thread's only
 // thanks ("감사합니다", "네 알겠습니다") is kept with it and shown to the
 // staff without reopening it (ledger.ThreadMessage.AfterClose). Relayed answers go out as
 // ToUser replies to the platform id stored (sealed) in the thread, named

@@ -123,10 +123,13 @@ func (t *turn) onQuestionText(text string) error {
 }
 
 // asksBesideComplaint reports whether words written to the customer's live
-// thread th (ok: there is one) ask something while it is an open
-// complaint: the customer is then asked whether they are a new 문의.
+// thread th (ok: there is one) ask something while it is a complaint, open
+// or closed less than ledger.ReopenWindow ago: the customer is then asked
+// whether they are a new 문의. A parking question two days after a
+// resolved complaint reopened it, counted it 처리 중 again in /inbox and
+// the summary, and its next close offered the apology once more.
 func asksBesideComplaint(th ledger.Thread, ok bool, text string) bool {
-	return ok && th.Kind == ledger.ThreadComplaint && th.State != ledger.ThreadClosed && readsAsQuestion(text)
+	return ok && th.Kind == ledger.ThreadComplaint && readsAsQuestion(text)
 }
 
 // questionOpeners are the English words a question starts with. "Have"
@@ -169,7 +172,13 @@ func readsAsQuestion(text string) bool {
 func (t *turn) askQuestion() {
 	if n := t.sess.Draft[dQJoin]; n != "" {
 		data := map[string]any{"N": n}
-		t.say("threads.ask_complaint", data,
+		id := "threads.ask_complaint"
+		if num, err := strconv.ParseInt(n, 10, 64); err == nil {
+			if th, err := t.tx.Thread(num); err == nil && th.State == ledger.ThreadClosed {
+				id = "threads.ask_closed_complaint" // joining reopens it: said
+			}
+		}
+		t.say(id, data,
 			t.btn("threads.btn.send_new", questionSend),
 			Button{Label: t.text("threads.btn.join", data), Payload: questionJoin},
 			t.btn("threads.btn.cancel", "cancel"))
@@ -193,7 +202,8 @@ func (t *turn) joinPressed(in input, n string) bool {
 }
 
 // joinComplaint adds the kept words to the complaint numbered n, as they
-// were added before the customer was asked; one closed or erased since
+// were added before the customer was asked, reopening it if it is closed
+// (they chose that); one gone, or closed ledger.ReopenWindow ago or more,
 // takes them as a new question instead, so nothing they wrote is lost.
 func (t *turn) joinComplaint(n, text string, photos []*Media) error {
 	num, err := strconv.ParseInt(n, 10, 64)
@@ -204,7 +214,7 @@ func (t *turn) joinComplaint(n, text string, photos []*Media) error {
 	if err != nil && !errors.Is(err, ledger.ErrNotFound) {
 		return fmt.Errorf("dialog: read complaint: %w", err)
 	}
-	if err != nil || th.State == ledger.ThreadClosed {
+	if err != nil || (th.State == ledger.ThreadClosed && t.now.Sub(th.ClosedAt) >= ledger.ReopenWindow) {
 		return t.openQuestion(text, photos)
 	}
 	c, linked, err := t.linkedCustomer()

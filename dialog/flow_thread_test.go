@@ -392,6 +392,46 @@ var threadScripts = []script{
 			step{msg: staffMsg("/inbox 2"), want: []string{h.text("threads.err.none", map[string]any{"N": 2})}},
 		)
 	}},
+	// A question a few days after a complaint was resolved reopened it
+	// unasked: the parking question counted the complaint 처리 중 again.
+	// It is asked about as while the complaint is open; [새 문의로 보내기]
+	// leaves the complaint resolved. Past ledger.ReopenWindow the closed
+	// complaint is not theirs to join any more: the question is a 문의.
+	{"QuestionAfterComplaintClosed", func(h *harness, f fixture) []step {
+		asked := h.text("threads.ask_closed_complaint", map[string]any{"N": "1"})
+		resolved := h.text("threads.week.complaints", map[string]any{"Opened": 1, "Resolved": 1, "Open": 0, "Median": h.text("threads.opening.minutes", map[string]any{"N": 0})})
+		return append(linkMinji(h),
+			step{msg: custMsg("/feedback 1 너무 늦었어요")},
+			step{msg: staffMsg("/inbox close 1 전화로 사과드림"), ids: []string{"resolve.btn.apology"}},
+			step{msg: press(staffMsg(""), resolveBtnNoMsg)},
+			step{msg: press(staffMsg(""), resolveBtnNoPoints)},
+			step{advance: 48 * time.Hour, msg: custMsg("주차 가능한가요?"), want: []string{asked}, payloads: []string{questionSend, "qjoin", "cancel"}, check: func(t *testing.T, h *harness, rs []Reply) {
+				if len(repliesTo(rs, ToStaffChannel)) != 0 {
+					t.Error("the question reached the staff before the customer chose")
+				}
+				if th := h.thread(1); th.State != ledger.ThreadClosed || th.Reopened != 0 {
+					t.Errorf("complaint %+v, want still closed while the customer chooses", th)
+				}
+			}},
+			step{msg: press(custMsg(""), questionSend), check: func(t *testing.T, h *harness, rs []Reply) {
+				posts := repliesTo(rs, ToStaffChannel)
+				if len(posts) != 1 || !strings.Contains(posts[0].Text, "[문의 #2]") {
+					t.Fatalf("staff posts %+v, want the head of 문의 #2", posts)
+				}
+				if th := h.thread(1); th.State != ledger.ThreadClosed || th.Reopened != 0 {
+					t.Errorf("complaint %+v, want left resolved", th)
+				}
+			}},
+			step{msg: managerMsg("/summary"), want: []string{resolved}},
+			// A week and more after the close: no complaint to join.
+			step{msg: staffMsg("/inbox close 2"), check: func(t *testing.T, h *harness, _ []Reply) {
+				if th := h.thread(2); th.State != ledger.ThreadClosed {
+					t.Errorf("문의 #2 %+v, want closed", th)
+				}
+			}},
+			step{advance: ledger.ReopenWindow + time.Hour, msg: custMsg("예약 변경 되나요?"), ids: []string{"threads.ask"}, not: []string{asked}},
+		)
+	}},
 	// "감사합니다" after a complaint's close leaves it resolved: it reopened
 	// it, and the summary read the low rating 해결 while its complaint
 	// counted 처리 중. A message that says something still reopens, and
@@ -422,7 +462,11 @@ var threadScripts = []script{
 			step{msg: custMsg("네 알겠습니다 ^^"), ids: []string{"threads.thanked"}},
 			step{msg: staffMsg("/inbox"), ids: []string{"threads.inbox.empty"}},
 			step{msg: managerMsg("/summary"), want: []string{resolved, lowResolved}},
-			step{msg: custMsg("감사합니다. 그런데 환불은 언제 되나요?"), ids: []string{"threads.joined"}, check: func(t *testing.T, h *harness, rs []Reply) {
+			// A question after the close asks first (a new 문의, or the
+			// complaint reopened); choosing the complaint reopens it.
+			step{msg: custMsg("감사합니다. 그런데 환불은 언제 되나요?"), want: []string{h.text("threads.ask_closed_complaint", map[string]any{"N": "1"})},
+				payloads: []string{questionSend, "qjoin", "cancel"}, not: []string{h.text("threads.joined", nil)}},
+			step{msg: press(custMsg(""), "qjoin"), ids: []string{"threads.joined"}, check: func(t *testing.T, h *harness, rs []Reply) {
 				if posts := repliesTo(rs, ToStaffChannel); len(posts) != 1 || !strings.Contains(posts[0].Text, "다시") {
 					t.Errorf("posts %+v, want the reopening", posts)
 				}
