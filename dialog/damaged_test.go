@@ -48,7 +48,7 @@ func TestDamagedRecords(t *testing.T) {
 			[]string{"둘째 상담 메모", h.text("core.card.notes_damaged", map[string]any{"Count": 1})},
 			[]string{"첫 상담 메모", h.text("core.err.internal", nil)}},
 		{"damaged customer's card", staffMsg("/customer 010-1000-0002"), true,
-			[]string{h.text("core.err.damaged", nil)},
+			[]string{h.text("core.err.damaged", map[string]any{"DB": h.path})}, // the file by its name
 			[]string{h.text("core.err.internal", nil)}},
 	}
 	for _, tt := range tests {

@@ -432,7 +432,9 @@ func (e *Engine) fail(ctx context.Context, t *turn, m Message, key string, repli
 		// A record this needs does not read: trying again never helps,
 		// and staff can have it restored. A customer is not told of the
 		// shop's file.
-		replies = append(replies, Reply{Lang: lang, Text: e.cat.Text(lang, "core.err.damaged", nil)})
+		// The file is named as the shop runs it: "dangol.db" in the text
+		// sent a shop whose file is salon.db looking for the wrong one.
+		replies = append(replies, Reply{Lang: lang, Text: e.cat.Text(lang, "core.err.damaged", map[string]any{"DB": e.store.Path()})})
 	default:
 		replies = append(replies, Reply{Lang: lang, Text: e.cat.Text(lang, "core.err.internal", nil)})
 	}
