@@ -135,7 +135,10 @@
 // (Options.ErasedKeys), which Open applies to whatever file it opens: a
 // backup restored from before an erasure shows the person as erased.
 // Their threads still open close with it (ThreadClosedByErasure), and
-// ReopenThread refuses those.
+// ReopenThread refuses those. An advertising consent given is withdrawn at
+// the erasure (ViaErasure), so AdsAllowed is false for every erased
+// customer; a record left given by an erasure from before this reads so
+// too (erasedMarketing), with no rewrite of the file.
 // An erasure also deletes the customer's link codes and their used-code
 // tombstones, and leaves each open chat session about the customer as an
 // empty stub marked Session.Erased (no draft kept), so the writer's next

@@ -17,7 +17,8 @@ import (
 // Options.ErasedKeys). In the same transaction the indexes, link codes,
 // profiles and sessions of the customer go (another's flow about them
 // ends, its draft with it: Session.Erased), and the record stays with
-// Erased and ErasedAt set. Anonymous counts stay: ids, times, visit stats,
+// Erased and ErasedAt set; an advertising consent given is withdrawn at
+// at (ViaErasure), its last birthday greeting's day dropped. Anonymous counts stay: ids, times, visit stats,
 // amounts, ratings, NPS, points and note tags, so past weekly summaries do
 // not change. Note tags are kept on purpose: they are categories a shop
 // picks ("커트", "재방문"), not words about the person. Erasing an erased
@@ -69,6 +70,11 @@ func (tx *Tx) EraseCustomer(id string, at time.Time) error {
 		return fail(err)
 	}
 	if err := tx.eraseOutreach(k); err != nil {
+		return fail(err)
+	}
+	// Advertising consent ends with the erasure: left given, the record
+	// read as consenting in the export and to every advertising check.
+	if err := tx.eraseMarketing(k, at); err != nil {
 		return fail(err)
 	}
 	// Replies to them (or quoting them) still waiting go unsent: sealed
