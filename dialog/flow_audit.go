@@ -15,7 +15,9 @@ import (
 // last auditLimit reads and changes of that record, /audit @staff the last
 // auditLimit of one person. Entries are read through the ledger, which
 // opens their sealed actor and detail; an entry whose customer was erased
-// since reads with its actor and detail gone, and says so.
+// since reads with its detail gone (its actor stays, but for an entry
+// written by a dangol from before actors were sealed under the shop key
+// too: that one says so).
 //
 // Reading a customer's trail is itself a read of their record and is
 // audited ("read", "audit"); reading a person's trail names many customers

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -119,4 +120,45 @@ func marshalOrFail(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestExport_ErasedAudit: the export's audit lines about a customer erased
+// since still name who read or changed the record and who erased it, a
+// manager's erasure in chat with its time (a record of destruction); only
+// the details, which may quote the customer, are empty.
+func TestExport_ErasedAudit(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "dangol.db")
+	env := map[string]string{"DANGOL_DB": db}
+	r := runChat(t, env, strings.Join([]string{
+		":as staff 민지",
+		"/customer new 010-4815-1623 황보잔티페",
+		"/customer 010-4815-1623",
+		":as manager 사장",
+		"/customer 010-4815-1623 삭제", "고객 요청 (전화)", "1",
+	}, "\n")+"\n")
+	if r.err != nil || !strings.Contains(r.stdout, "황보잔티페 고객의 개인정보를 지웠어요") {
+		t.Fatalf("chat: %v\n%s", r.err, r.stdout)
+	}
+	out := readErasedExport(t, db)
+	tests := []struct{ action, actor string }{
+		{"create", "console:민지"},
+		{"read", "console:민지"},
+		{"erase", "console:사장"},
+	}
+	var lines []exportAudit
+	for _, a := range out.Audit {
+		if a.CustomerID == "C1" {
+			lines = append(lines, a)
+		}
+	}
+	if len(lines) != len(tests) {
+		t.Fatalf("audit lines of C1: %+v, want %d", lines, len(tests))
+	}
+	for i, tt := range tests {
+		t.Run(tt.action, func(t *testing.T) {
+			if a := lines[i]; a.Action != tt.action || a.Actor != tt.actor || a.At != "2026-11-30T10:00:00Z" {
+				t.Errorf("line %d: %+v, want %s by %s at the chat's time", i, a, tt.action, tt.actor)
+			}
+		})
+	}
 }
