@@ -217,7 +217,11 @@ var auditDetails = map[string]map[string]string{
 		"winback-refused": "customers.audit.detail.read.winback-refused",
 		"winback-draft":   "customers.audit.detail.read.winback-draft",
 	},
-	"link":    {"code": "customers.audit.detail.link.code"},
+	"link": {"code": "customers.audit.detail.link.code"},
+	"erase": {
+		ledger.EraseReasonManager: "customers.audit.detail.erase.manager",
+		ledger.EraseReasonSelf:    "customers.audit.detail.erase.self",
+	},
 	"winback": {"queued": "customers.audit.detail.winback.queued", "sent": "customers.audit.detail.winback.sent"},
 	"points": {
 		"earn":    "customers.audit.detail.points.earn",
@@ -238,6 +242,9 @@ var auditDetails = map[string]map[string]string{
 func (t *turn) actorLabel(id string) string {
 	if id == "" {
 		return ""
+	}
+	if id == ledger.SelfActor {
+		return t.text("customers.audit.self", nil)
 	}
 	if m, ok, err := t.tx.Staff(id); err == nil && ok && m.Name != "" {
 		return m.Name

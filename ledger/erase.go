@@ -9,6 +9,23 @@ import (
 	"unicode/utf8"
 )
 
+// The details an erasure's audit entry (action "erase", written after the
+// erasure, so sealed under the shop key and kept) records: the ground of
+// the erasure as a category that names nothing about the customer, where
+// a reason typed by staff might (it is not kept). The retention run
+// records its period instead ("2y", RetentionActor).
+const (
+	// EraseReasonManager is a manager's erasure on request (/customer …
+	// 삭제), by that manager.
+	EraseReasonManager = "manager"
+	// EraseReasonSelf is the customer's own /forget, by SelfActor.
+	EraseReasonSelf = "self"
+)
+
+// SelfActor is the actor of the audit entry of a customer's own erasure:
+// the person themselves, named so, since their platform id goes with them.
+const SelfActor = "customer:self"
+
 // EraseCustomer erases the customer by crypto-shredding: their data key is
 // deleted, so everything sealed under it (name, phone, birthday,
 // preferences, remarks, tags, links, note texts, feedback comments, points

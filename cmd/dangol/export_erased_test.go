@@ -124,8 +124,9 @@ func marshalOrFail(t *testing.T, v any) string {
 
 // TestExport_ErasedAudit: the export's audit lines about a customer erased
 // since still name who read or changed the record and who erased it, a
-// manager's erasure in chat with its time (a record of destruction); only
-// the details, which may quote the customer, are empty.
+// manager's erasure in chat with its time and ground (a record of
+// destruction); the details, which may quote the customer, are empty, and
+// the reason the manager typed is not kept.
 func TestExport_ErasedAudit(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "dangol.db")
 	env := map[string]string{"DANGOL_DB": db}
@@ -140,10 +141,10 @@ func TestExport_ErasedAudit(t *testing.T) {
 		t.Fatalf("chat: %v\n%s", r.err, r.stdout)
 	}
 	out := readErasedExport(t, db)
-	tests := []struct{ action, actor string }{
-		{"create", "console:민지"},
-		{"read", "console:민지"},
-		{"erase", "console:사장"},
+	tests := []struct{ action, actor, detail string }{
+		{"create", "console:민지", ""},
+		{"read", "console:민지", ""},
+		{"erase", "console:사장", ledger.EraseReasonManager}, // the ground, not the words typed
 	}
 	var lines []exportAudit
 	for _, a := range out.Audit {
@@ -156,8 +157,8 @@ func TestExport_ErasedAudit(t *testing.T) {
 	}
 	for i, tt := range tests {
 		t.Run(tt.action, func(t *testing.T) {
-			if a := lines[i]; a.Action != tt.action || a.Actor != tt.actor || a.At != "2026-11-30T10:00:00Z" {
-				t.Errorf("line %d: %+v, want %s by %s at the chat's time", i, a, tt.action, tt.actor)
+			if a := lines[i]; a.Action != tt.action || a.Actor != tt.actor || a.Detail != tt.detail || a.At != "2026-11-30T10:00:00Z" {
+				t.Errorf("line %d: %+v, want %s by %s (%q) at the chat's time", i, a, tt.action, tt.actor, tt.detail)
 			}
 		})
 	}
