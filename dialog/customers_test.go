@@ -404,6 +404,9 @@ func TestAuditDetails(t *testing.T) {
 				{"tier", "start new → vip until 2027-12-01", act("tier") + " (" + word("tier.start_held", map[string]any{"From": tier("new"), "To": tier("vip"), "Until": "2027-12-01"}) + ")"},
 				{"tier", "promote new → vip", act("tier") + " (promote new → vip)"},
 				{"read", "something-new", act("read") + " (something-new)"},
+				{"erase", ledger.EraseReasonManager, act("erase") + " (" + word("erase.manager", nil) + ")"},
+				{"erase", ledger.EraseReasonSelf, act("erase") + " (" + word("erase.self", nil) + ")"},
+				{"erase", "2y", act("erase") + " (2y)"}, // the retention run's period
 				{"programme", "rate: 5% → 10%", act("programme") + " (" + word("programme.rate", nil) + ": 5% → 10%)"},
 				{"programme", "expiry: off → 12mo", act("programme") + " (" + word("programme.expiry", nil) + ": " + unit("off", "") + " → " + unit("mo", "12") + ")"},
 				{"programme", "stamps: off → 10=item:아메리카노 1잔/30d", act("programme") + " (" + word("programme.stamps", nil) + ": " + unit("off", "") + " → 10=아메리카노 1잔/" + unit("d", "30") + ")"},

@@ -159,7 +159,23 @@ func TestForgetLeavesNoPersonalData(t *testing.T) {
 	}
 	runSteps(t, h, []step{
 		{msg: custMsg("/forget"), payloads: []string{"yes", "no"}},
-		{msg: press(custMsg(""), "yes"), ids: []string{"core.forget.done"}},
+		{msg: press(custMsg(""), "yes"), ids: []string{"core.forget.done"}, check: func(t *testing.T, h *harness, _ []Reply) {
+			// The record of the destruction: whom, when, and that they
+			// asked themselves (not their platform id: it goes with them).
+			var erased []ledger.AuditEntry
+			for _, a := range h.audits() {
+				if a.Action == "erase" {
+					erased = append(erased, a)
+				}
+			}
+			if len(erased) != 1 {
+				t.Fatalf("erase audit entries %+v, want one", erased)
+			}
+			a := erased[0]
+			if c := h.cust(a.CustomerID); !c.Erased || !a.At.Equal(c.ErasedAt) || a.ActorID != ledger.SelfActor || a.Detail != ledger.EraseReasonSelf {
+				t.Errorf("erase audit %+v of %+v, want the erasure's time, actor %s, detail %s", a, c, ledger.SelfActor, ledger.EraseReasonSelf)
+			}
+		}},
 		{msg: custMsg("/points"), ids: []string{"core.mypoints.unlinked"}},
 	})
 	// Every count stays. The low rating alone stops waiting on the shop:

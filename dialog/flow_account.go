@@ -336,6 +336,12 @@ func (t *turn) forgetStep(in input) error {
 			if err := t.tx.EraseCustomer(c.ID, t.now); err != nil {
 				return fmt.Errorf("dialog: erase customer: %w", err)
 			}
+			// The record of the destruction: whom, when, on whose
+			// request, as a manager's and the retention run's are.
+			a := ledger.AuditEntry{At: t.now, ActorID: ledger.SelfActor, Action: "erase", CustomerID: c.ID, Detail: ledger.EraseReasonSelf}
+			if err := t.tx.Audit(a); err != nil {
+				return fmt.Errorf("dialog: audit erasure: %w", err)
+			}
 		}
 		// Erasure drops the profiles of linked users and the comments they
 		// left before linking; someone never linked still has their consent

@@ -15,7 +15,9 @@ import (
 // last auditLimit reads and changes of that record, /audit @staff the last
 // auditLimit of one person. Entries are read through the ledger, which
 // opens their sealed actor and detail; an entry whose customer was erased
-// since reads with its actor and detail gone, and says so.
+// since reads with its detail gone (its actor stays, but for an entry
+// written by a dangol from before actors were sealed under the shop key
+// too: that one says so).
 //
 // Reading a customer's trail is itself a read of their record and is
 // audited ("read", "audit"); reading a person's trail names many customers
@@ -215,7 +217,11 @@ var auditDetails = map[string]map[string]string{
 		"winback-refused": "customers.audit.detail.read.winback-refused",
 		"winback-draft":   "customers.audit.detail.read.winback-draft",
 	},
-	"link":    {"code": "customers.audit.detail.link.code"},
+	"link": {"code": "customers.audit.detail.link.code"},
+	"erase": {
+		ledger.EraseReasonManager: "customers.audit.detail.erase.manager",
+		ledger.EraseReasonSelf:    "customers.audit.detail.erase.self",
+	},
 	"winback": {"queued": "customers.audit.detail.winback.queued", "sent": "customers.audit.detail.winback.sent"},
 	"points": {
 		"earn":    "customers.audit.detail.points.earn",
@@ -236,6 +242,9 @@ var auditDetails = map[string]map[string]string{
 func (t *turn) actorLabel(id string) string {
 	if id == "" {
 		return ""
+	}
+	if id == ledger.SelfActor {
+		return t.text("customers.audit.self", nil)
 	}
 	if m, ok, err := t.tx.Staff(id); err == nil && ok && m.Name != "" {
 		return m.Name

@@ -805,9 +805,12 @@ func (t *turn) eraseQuestion(c ledger.Customer, reason, why string) Reply {
 
 // eraseOnRequest erases c as their own /forget would (EraseCustomer drops
 // the profiles of their linked chats and the feedback those left before
-// linking), then audits the erasure with the actor and the reason. The
-// audit entry comes after the erasure so it is sealed under the shop key
-// and outlives the customer's shredded one.
+// linking), then audits the erasure with the actor and its ground,
+// ledger.EraseReasonManager. The audit entry comes after the erasure so it
+// is sealed under the shop key and outlives the customer's shredded one.
+// The reason typed is shown back but not kept: it is free text that may
+// name the customer ("김하늘님 전화 요청"), and kept under the shop key it
+// would outlive their erasure.
 func (t *turn) eraseOnRequest(c ledger.Customer, reason string) error {
 	heads, err := t.headsOf(c.ID, "") // thread_relay.go
 	if err != nil {
@@ -816,7 +819,7 @@ func (t *turn) eraseOnRequest(c ledger.Customer, reason string) error {
 	if err := t.tx.EraseCustomer(c.ID, t.now); err != nil {
 		return fmt.Errorf("dialog: erase customer: %w", err)
 	}
-	if err := t.audit("erase", c.ID, reason); err != nil {
+	if err := t.audit("erase", c.ID, ledger.EraseReasonManager); err != nil {
 		return err
 	}
 	t.say("customer_edit.erase.done", map[string]any{"Name": c.Name, "Reason": reason})

@@ -8,8 +8,20 @@ import (
 )
 
 // auditVersion 2 seals the actor and the detail; version 1 is only read by
-// the migration (legacy.go).
+// the migration (legacy.go). An entry sealed under its customer's key ends
+// with its actor sealed again under the shop key, after the fields of
+// version 2 and in the same version: who read or changed a record is staff
+// data, not the customer's, and must outlive their erasure (a record of
+// destruction names who erased whom and when), while a build from before
+// it reads the entry and ignores the field, where a new version would have
+// made the trail unreadable to it after a downgrade. Entries written
+// before it have no such field: their actor goes with the customer's key.
 const auditVersion = 2
+
+// auditActorAD is the "bucket" of the shop-sealed actor's associated data:
+// not bucketAudit, so the actor sealed under the shop key can never be
+// taken for the entry's other sealed field.
+var auditActorAD = []byte("audit.actor")
 
 // Which key seals an audit entry's actor and detail.
 const (
@@ -18,35 +30,51 @@ const (
 )
 
 // encodeAudit: version, action, customer, which key, then the actor id and
-// the detail sealed under that key; At is the key.
-func encodeAudit(a *AuditEntry, keyKind byte, sealed []byte) []byte {
-	e := encoder{b: make([]byte, 0, 8+len(a.Action)+len(a.CustomerID)+len(sealed))}
+// the detail sealed under that key, then (when that key is the customer's)
+// the actor id sealed under the shop key; At is the key.
+func encodeAudit(a *AuditEntry, keyKind byte, sealed, actor []byte) []byte {
+	e := encoder{b: make([]byte, 0, 8+len(a.Action)+len(a.CustomerID)+len(sealed)+len(actor))}
 	e.byte(auditVersion)
 	e.string(a.Action)
 	e.string(a.CustomerID)
 	e.byte(keyKind)
 	e.string(string(sealed))
+	if len(actor) > 0 {
+		e.string(string(actor))
+	}
 	return e.b
 }
 
-func decodeAudit(k, v []byte) (AuditEntry, byte, []byte, error) {
+// storedAudit is an audit entry as stored: its clear fields, which key
+// seals its actor and detail, and the sealed values.
+type storedAudit struct {
+	AuditEntry
+	keyKind byte
+	sealed  []byte // actor and detail, under keyKind's key
+	actor   []byte // the actor under the shop key; empty before it was written
+}
+
+func decodeAudit(k, v []byte) (storedAudit, error) {
 	d := newDecoder(v)
 	d.version(auditVersion)
 	if d.err == nil && v[0] != auditVersion {
 		d.fail("version")
 	}
-	a := AuditEntry{At: keyTime(k)}
+	a := storedAudit{AuditEntry: AuditEntry{At: keyTime(k)}}
 	a.Action = d.string()
 	a.CustomerID = d.string()
-	keyKind := d.byte()
-	sealed := d.string()
-	if d.err == nil && keyKind > auditShopKey {
+	a.keyKind = d.byte()
+	a.sealed = []byte(d.string())
+	if d.err == nil && d.off < len(d.s) {
+		a.actor = []byte(d.string())
+	}
+	if d.err == nil && a.keyKind > auditShopKey {
 		d.fail("key kind")
 	}
 	if d.err != nil {
-		return AuditEntry{}, 0, nil, fmt.Errorf("audit entry %s: %w", idOf(k), d.err)
+		return storedAudit{}, fmt.Errorf("audit entry %s: %w", idOf(k), d.err)
 	}
-	return a, keyKind, []byte(sealed), nil
+	return a, nil
 }
 
 // auditAEAD returns the key of an audit entry of keyKind.
@@ -76,21 +104,42 @@ func (tx *Tx) putAudit(k []byte, a *AuditEntry) error {
 	if err != nil {
 		return err
 	}
-	return tx.bucket(bucketAudit).Put(k, encodeAudit(a, keyKind, sealed))
+	// The actor again under the shop key, so their erasure leaves who
+	// read or changed the record (the detail may quote them: it goes).
+	// The copy under the customer's key stays for a build from before.
+	var actor []byte
+	if keyKind == auditCustomerKey {
+		if actor, err = sealRecord(tx.kr.shop, auditActorAD, k, []byte(a.ActorID)); err != nil {
+			return err
+		}
+	}
+	return tx.bucket(bucketAudit).Put(k, encodeAudit(a, keyKind, sealed, actor))
 }
 
 // decodeAudit decodes the entry stored as v under k, opening its actor and
-// detail (empty once the customer's key is shredded).
+// detail. Once the customer's key is shredded the detail is empty, and so
+// is the actor of an entry written before the actor was sealed under the
+// shop key too.
 func (tx *Tx) decodeAudit(k, v []byte) (AuditEntry, error) {
-	a, keyKind, sealed, err := decodeAudit(k, v)
-	if err != nil || len(sealed) == 0 {
+	st, err := decodeAudit(k, v)
+	a := st.AuditEntry
+	if err != nil || len(st.sealed) == 0 {
 		return a, err
 	}
-	aead, err := tx.auditAEAD(&a, keyKind)
+	aead, err := tx.auditAEAD(&a, st.keyKind)
 	if err != nil {
 		return AuditEntry{}, err
 	}
-	plain, err := openRecord(aead, bucketAudit, k, sealed)
+	if aead == nil {
+		// The customer's key is gone: only the shop-sealed actor opens.
+		actor, err := openRecord(tx.kr.shop, auditActorAD, k, st.actor)
+		if err != nil {
+			return AuditEntry{}, fmt.Errorf("audit entry %s: %w", idOf(k), err)
+		}
+		a.ActorID = string(actor)
+		return a, nil
+	}
+	plain, err := openRecord(aead, bucketAudit, k, st.sealed)
 	if err != nil || plain == nil {
 		return a, err
 	}
@@ -118,8 +167,10 @@ func (e *AuditEntry) Validate() error {
 }
 
 // Audit appends e to the audit trail. Entries are never changed; erasing a
-// customer shreds the key of their entries' actor and detail (the detail
-// may quote them, the actor may be them), which then read as empty.
+// customer shreds the key of their entries' detail (it may quote them),
+// which then reads as empty, while the actor, sealed under the shop key as
+// well, stays: who read or changed the record, and who erased it, is the
+// shop's to keep.
 func (tx *Tx) Audit(e AuditEntry) error {
 	if err := e.Validate(); err != nil {
 		return fmt.Errorf("ledger: audit: %w", err)

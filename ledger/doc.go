@@ -24,7 +24,9 @@
 // it reaches bbolt: names, phones, birthdays, preferences, remarks, customer
 // tags and linked platform ids, note texts, feedback comments and sender
 // ids, points reasons and actors, audit actors and details, session keys
-// and drafts. Each customer (and each unlinked sender of feedback) has a
+// and drafts. An audit entry about a customer seals its actor and detail
+// under their key and its actor again under the shop key, so their
+// erasure leaves who read, changed or erased the record (audit.go). Each customer (and each unlinked sender of feedback) has a
 // data key of their own, stored wrapped by a key derived from the master
 // key; data tied to no one uses a shop key derived from the file key, a
 // random secret of the file, stored wrapped by the master key too. The
@@ -138,7 +140,10 @@
 // what the file records and the list lacks, and RecordErasures gathers the
 // records of other copies (a restore reads those at hand).
 // Their threads still open close with it (ThreadClosedByErasure), and
-// ReopenThread refuses those.
+// ReopenThread refuses those. An advertising consent given is withdrawn at
+// the erasure (ViaErasure), so AdsAllowed is false for every erased
+// customer; a record left given by an erasure from before this reads so
+// too (erasedMarketing), with no rewrite of the file.
 // An erasure also deletes the customer's link codes and their used-code
 // tombstones, and leaves each open chat session about the customer as an
 // empty stub marked Session.Erased (no draft kept), so the writer's next

@@ -106,7 +106,8 @@ func FuzzDecode(f *testing.F) {
 	f.Add(encodeNote(&Note{CustomerID: "C1", StaffID: "s", Tags: []string{"a"}, FollowUp: t0}, []byte("sealed")))
 	f.Add(encodeFeedback(&Feedback{Rating: 3, NPS: 5, AnsweredBy: "b", AnsweredAt: t0}, []byte("0123456789abcdef"), []byte("s")))
 	f.Add(encodePoints(&PointsEntry{CustomerID: "C1", Kind: PointsEarn, Points: 5}, nil))
-	f.Add(encodeAudit(&AuditEntry{Action: "read"}, auditShopKey, []byte("s")))
+	f.Add(encodeAudit(&AuditEntry{Action: "read"}, auditShopKey, []byte("s"), nil))
+	f.Add(encodeAudit(&AuditEntry{Action: "read", CustomerID: "C1"}, auditCustomerKey, []byte("s"), []byte("a")))
 	f.Add(encodeVisits(VisitStats{Visits: 3, First: t0, Last: t0}))
 	f.Add([]byte{2, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
 	f.Fuzz(func(t *testing.T, v []byte) {

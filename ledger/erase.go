@@ -9,15 +9,34 @@ import (
 	"unicode/utf8"
 )
 
+// The details an erasure's audit entry (action "erase", written after the
+// erasure, so sealed under the shop key and kept) records: the ground of
+// the erasure as a category that names nothing about the customer, where
+// a reason typed by staff might (it is not kept). The retention run
+// records its period instead ("2y", RetentionActor).
+const (
+	// EraseReasonManager is a manager's erasure on request (/customer …
+	// 삭제), by that manager.
+	EraseReasonManager = "manager"
+	// EraseReasonSelf is the customer's own /forget, by SelfActor.
+	EraseReasonSelf = "self"
+)
+
+// SelfActor is the actor of the audit entry of a customer's own erasure:
+// the person themselves, named so, since their platform id goes with them.
+const SelfActor = "customer:self"
+
 // EraseCustomer erases the customer by crypto-shredding: their data key is
 // deleted, so everything sealed under it (name, phone, birthday,
 // preferences, remarks, tags, links, note texts, feedback comments, points
-// reasons and actors, audit details) no longer opens, in this file, in its
+// reasons and actors, audit details; audit actors are sealed under the
+// shop key too and stay) no longer opens, in this file, in its
 // free pages and in every backup (with the erased-keys list, see
 // Options.ErasedKeys). In the same transaction the indexes, link codes,
 // profiles and sessions of the customer go (another's flow about them
 // ends, its draft with it: Session.Erased), and the record stays with
-// Erased and ErasedAt set. Anonymous counts stay: ids, times, visit stats,
+// Erased and ErasedAt set; an advertising consent given is withdrawn at
+// at (ViaErasure), its last birthday greeting's day dropped. Anonymous counts stay: ids, times, visit stats,
 // amounts, ratings, NPS, points and note tags, so past weekly summaries do
 // not change. Note tags are kept on purpose: they are categories a shop
 // picks ("커트", "재방문"), not words about the person. Erasing an erased
@@ -72,6 +91,11 @@ func (tx *Tx) EraseCustomer(id string, at time.Time) error {
 		return fail(err)
 	}
 	if err := tx.eraseCouponWords(k); err != nil {
+		return fail(err)
+	}
+	// Advertising consent ends with the erasure: left given, the record
+	// read as consenting in the export and to every advertising check.
+	if err := tx.eraseMarketing(k, at); err != nil {
 		return fail(err)
 	}
 	// Replies to them (or quoting them) still waiting go unsent: sealed

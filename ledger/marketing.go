@@ -39,6 +39,7 @@ const (
 	ViaOptOut    MarketingVia = "optout"    // an advertising message's [수신 거부]
 	ViaReconfirm MarketingVia = "reconfirm" // the answer to the two-year question
 	ViaLapse     MarketingVia = "lapse"     // the two-year question went unanswered
+	ViaErasure   MarketingVia = "erasure"   // the customer was erased (EraseCustomer)
 )
 
 // Marketing is one customer's advertising consent. The zero value is a
@@ -146,7 +147,47 @@ func (tx *Tx) marketing(k []byte, customerID string) (Marketing, error) {
 		return Marketing{}, fmt.Errorf("ledger: marketing %s: %w: %v", customerID, ErrCorrupt, err)
 	}
 	m.CustomerID = customerID
+	if tx.get(bucketErased, k) != nil && (m.Given || !m.BirthdayOn.IsZero() || !m.ReconfirmAskedAt.IsZero()) {
+		// Erased by a dangol from before EraseCustomer withdrew the
+		// consent: read as that erasure would have left it, so no
+		// rewrite of old files is needed.
+		c, err := tx.customer(k)
+		if err != nil {
+			return Marketing{}, fmt.Errorf("ledger: marketing %s: %w", customerID, err)
+		}
+		m = erasedMarketing(m, c.ErasedAt)
+	}
 	return m, nil
+}
+
+// erasedMarketing is m as the erasure of its customer at at leaves it: a
+// consent given is withdrawn at at (ViaErasure), so no advertising path
+// and no view reads it as given; a consent withdrawn or never given keeps
+// its record. The times it was given and confirmed stay, as the base
+// consent's do: they are what shows the advertising sent before was
+// consented to. The last birthday greeting's day goes: it is the erased
+// birthday's month and day.
+func erasedMarketing(m Marketing, at time.Time) Marketing {
+	if m.Given {
+		m.Given, m.WithdrawnAt, m.Via = false, at, ViaErasure
+	}
+	m.ReconfirmAskedAt, m.BirthdayOn = time.Time{}, time.Time{}
+	return m
+}
+
+// eraseMarketing withdraws the advertising consent of the customer under
+// k at its erasure at (erasedMarketing); a customer never asked keeps no
+// record.
+func (tx *Tx) eraseMarketing(k []byte, at time.Time) error {
+	id := custIDOfKey(k)
+	if tx.get(bucketMarketing, k) == nil {
+		return nil
+	}
+	m, err := tx.marketing(k, id)
+	if err != nil {
+		return err
+	}
+	return tx.putMarketing(erasedMarketing(m, at))
 }
 
 func (tx *Tx) putMarketing(m Marketing) error {
@@ -230,7 +271,8 @@ type MarketingRenewal struct {
 
 // RenewMarketing is the daily re-confirmation check at now: it marks the
 // customers to ask and lapses the unanswered, in one transaction. Erased
-// customers are lapsed without asking. It reads every record (one per
+// customers are neither asked nor lapsed: their erasure withdrew the
+// consent (EraseCustomer). It reads every record (one per
 // customer ever asked), a scan a daily job affords.
 func (tx *Tx) RenewMarketing(now time.Time) (MarketingRenewal, error) {
 	var r MarketingRenewal
@@ -243,14 +285,10 @@ func (tx *Tx) RenewMarketing(now time.Time) (MarketingRenewal, error) {
 			return err
 		}
 		if !m.Given {
-			return nil
-		}
-		c, err := tx.Customer(id)
-		if err != nil {
-			return fmt.Errorf("ledger: renew marketing: %w", err)
+			return nil // an erased customer's too (erasedMarketing)
 		}
 		switch {
-		case c.Erased || (!m.ReconfirmAskedAt.IsZero() && !now.Before(m.LapsesAt())):
+		case !m.ReconfirmAskedAt.IsZero() && !now.Before(m.LapsesAt()):
 			m.Given, m.WithdrawnAt, m.Lapsed, m.Via, m.ReconfirmAskedAt = false, now, true, ViaLapse, time.Time{}
 			r.Lapsed = append(r.Lapsed, id)
 		case m.ReconfirmAskedAt.IsZero() && !now.Before(m.ReconfirmAskAt()):

@@ -334,8 +334,10 @@ func (m *Main) exportJSON(ctx context.Context, tx *ledger.Tx, w io.Writer, damag
 	return err
 }
 
-// exportAudit is one audit entry. Actor and detail are empty for an entry
-// about a customer erased since: they were sealed under the erased key.
+// exportAudit is one audit entry. Detail is empty for an entry about a
+// customer erased since: it was sealed under the erased key. Actor stays
+// (the ledger seals it under the shop key too), but for an entry written
+// by a dangol from before that, whose actor went with the key.
 type exportAudit struct {
 	At         string `json:"at"`
 	Actor      string `json:"actor"`

@@ -46,7 +46,7 @@ type exportMarketing struct {
 	ConfirmedAt *string `json:"confirmed_at"`
 	WithdrawnAt *string `json:"withdrawn_at"`
 	Lapsed      bool    `json:"lapsed"`
-	Via         string  `json:"via"` // start, command, optout, reconfirm, lapse
+	Via         string  `json:"via"` // start, command, optout, reconfirm, lapse, erasure
 	AskedAt     *string `json:"asked_at"`
 	// ReconfirmAskedAt is set while the two-year question waits for an
 	// answer.
@@ -55,7 +55,8 @@ type exportMarketing struct {
 }
 
 // exportMarketingOf is customer id's advertising consent, nil when never
-// asked.
+// asked. An erased customer's reads withdrawn at the erasure if it was
+// given (ledger.ViaErasure).
 func exportMarketingOf(tx *ledger.Tx, id string, loc *time.Location) (*exportMarketing, error) {
 	m, err := tx.Marketing(id)
 	if err != nil {
