@@ -155,7 +155,7 @@ func TestDecodePointsVersion2(t *testing.T) {
 	}
 	// And a v3 with a reference round-trips.
 	q := PointsEntry{CustomerID: "C1", Kind: PointsAdjust, Points: -100, Reverses: idOf(k)}
-	got, _, err := decodePoints(timeKey(t0, 2), encodePoints(&q, nil))
+	got, _, err := decodePoints(timeKey(t0, 2), encodePoints(&q, nil, nil))
 	if err != nil || got.Reverses != q.Reverses {
 		t.Fatalf("decode v3 = %+v, %v", got, err)
 	}

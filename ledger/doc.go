@@ -26,7 +26,9 @@
 // ids, points reasons and actors, audit actors and details, session keys
 // and drafts. An audit entry about a customer seals its actor and detail
 // under their key and its actor again under the shop key, so their
-// erasure leaves who read, changed or erased the record (audit.go). Each customer (and each unlinked sender of feedback) has a
+// erasure leaves who read, changed or erased the record (audit.go); a
+// points entry likewise keeps who gave or took the points, unless that was
+// one of the customer's own chats (points.go). Each customer (and each unlinked sender of feedback) has a
 // data key of their own, stored wrapped by a key derived from the master
 // key; data tied to no one uses a shop key derived from the file key, a
 // random secret of the file, stored wrapped by the master key too. The

@@ -105,7 +105,7 @@ func FuzzDecode(f *testing.F) {
 	k := timeKey(t0, 1)
 	f.Add(encodeNote(&Note{CustomerID: "C1", StaffID: "s", Tags: []string{"a"}, FollowUp: t0}, []byte("sealed")))
 	f.Add(encodeFeedback(&Feedback{Rating: 3, NPS: 5, AnsweredBy: "b", AnsweredAt: t0}, []byte("0123456789abcdef"), []byte("s")))
-	f.Add(encodePoints(&PointsEntry{CustomerID: "C1", Kind: PointsEarn, Points: 5}, nil))
+	f.Add(encodePoints(&PointsEntry{CustomerID: "C1", Kind: PointsEarn, Points: 5}, nil, nil))
 	f.Add(encodeAudit(&AuditEntry{Action: "read"}, auditShopKey, []byte("s"), nil))
 	f.Add(encodeAudit(&AuditEntry{Action: "read", CustomerID: "C1"}, auditCustomerKey, []byte("s"), []byte("a")))
 	f.Add(encodeVisits(VisitStats{Visits: 3, First: t0, Last: t0}))

@@ -29,8 +29,9 @@ const SelfActor = "customer:self"
 // EraseCustomer erases the customer by crypto-shredding: their data key is
 // deleted, so everything sealed under it (name, phone, birthday,
 // preferences, remarks, tags, links, note texts, feedback comments, points
-// reasons and actors, audit details; audit actors are sealed under the
-// shop key too and stay) no longer opens, in this file, in its
+// reasons, audit details; the actors of audit and points entries are
+// sealed under the shop key too and stay, but for the customer's own chat
+// ids) no longer opens, in this file, in its
 // free pages and in every backup (with the erased-keys list, see
 // Options.ErasedKeys). In the same transaction the indexes, link codes,
 // profiles and sessions of the customer go (another's flow about them

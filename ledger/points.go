@@ -3,6 +3,7 @@ package ledger
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"time"
 	"unicode/utf8"
 )
@@ -76,8 +77,17 @@ func (e *PointsEntry) Validate() error {
 // fields of version 4 and in the same version: a build from before it
 // reads the entry and ignores the key (it reads no further), where a new
 // version would have made the customer's points unreadable to it after a
-// downgrade.
+// downgrade. After it (an empty note key when there is none) comes the
+// actor sealed again under the shop key, in the same version and for the
+// same reason: who gave or took a customer's points is staff data, and
+// must outlive the customer's erasure (a shop checking who credited whom),
+// while their own key, which seals the reason, goes with them.
 const pointsVersion = 4
+
+// pointsActorAD is the "bucket" of the shop-sealed actor's associated
+// data: not bucketPoints, so it can never be taken for the entry's other
+// sealed field.
+var pointsActorAD = []byte("points.actor")
 
 // Kinds are stored as one byte.
 var pointsKindCodes = [...]PointsKind{1: PointsEarn, 2: PointsRedeem, 3: PointsAdjust, 4: PointsExpire}
@@ -98,8 +108,9 @@ func pointsKindCode(k PointsKind) byte {
 // the correction that reversed this entry (empty unless reversed; written
 // when the correction is). Those keys are ids, like the customer's, and
 // stay in the clear so summaries can leave corrections out without opening
-// anything. An earn made for a note ends with the note's key.
-func encodePoints(p *PointsEntry, sealed []byte) []byte {
+// anything. An earn made for a note ends with the note's key, and an entry
+// made by staff with the actor sealed under the shop key (actor).
+func encodePoints(p *PointsEntry, sealed, actor []byte) []byte {
 	var rev, by, note []byte
 	if p.NoteID != "" {
 		note, _ = keyOfID(p.NoteID) // checked by AddPoints
@@ -110,7 +121,7 @@ func encodePoints(p *PointsEntry, sealed []byte) []byte {
 	if p.ReversedBy != "" {
 		by, _ = keyOfID(p.ReversedBy) // made by markReversed
 	}
-	e := encoder{b: make([]byte, 0, 32+len(p.CustomerID)+len(sealed)+len(rev)+len(by)+len(note))}
+	e := encoder{b: make([]byte, 0, 32+len(p.CustomerID)+len(sealed)+len(rev)+len(by)+len(note)+len(actor))}
 	e.byte(pointsVersion)
 	e.string(p.CustomerID)
 	e.byte(pointsKindCode(p.Kind))
@@ -119,10 +130,43 @@ func encodePoints(p *PointsEntry, sealed []byte) []byte {
 	e.string(string(sealed))
 	e.string(string(rev))
 	e.string(string(by))
-	if note != nil {
+	if note != nil || len(actor) > 0 {
 		e.string(string(note))
 	}
+	if len(actor) > 0 {
+		e.string(string(actor))
+	}
 	return e.b
+}
+
+// shopActor returns the actor sealed under the shop key that the entry
+// stored as v ends with, or nil: an entry from before it, or one whose
+// actor is the customer's own.
+func shopActor(v []byte) []byte {
+	d := clearDecoder{v: v}
+	ver := d.version(pointsVersion)
+	if ver < 4 {
+		return nil
+	}
+	d.str()
+	d.byte()
+	d.varint()
+	d.varint()
+	d.field() // sealed
+	d.field() // reversed key
+	d.field() // correction key
+	if d.err != nil || d.off >= len(d.v) {
+		return nil
+	}
+	d.field() // note key
+	if d.err != nil || d.off >= len(d.v) {
+		return nil
+	}
+	a := d.field()
+	if d.err != nil {
+		return nil
+	}
+	return a
 }
 
 // decodePoints decodes the clear part of the entry stored as v under k and
@@ -178,7 +222,24 @@ func (tx *Tx) putPoints(k []byte, p *PointsEntry) error {
 	if err != nil {
 		return err
 	}
-	return tx.bucket(bucketPoints).Put(k, encodePoints(p, sealed))
+	var actor []byte
+	if p.ActorID != "" && !tx.actsForThemselves(p.CustomerID, p.ActorID) {
+		if actor, err = sealRecord(tx.kr.shop, pointsActorAD, k, []byte(p.ActorID)); err != nil {
+			return err
+		}
+	}
+	return tx.bucket(bucketPoints).Put(k, encodePoints(p, sealed, actor))
+}
+
+// actsForThemselves reports whether actorID is one of the customer's own
+// linked chats: their platform id is theirs, and goes with their key.
+func (tx *Tx) actsForThemselves(customerID, actorID string) bool {
+	ck, ok := custKeyOf(customerID)
+	if !ok {
+		return false
+	}
+	c, err := tx.customer(ck)
+	return err == nil && slices.Contains(c.Links, actorID)
 }
 
 // decodePoints decodes the entry stored as v under k, opening its actor
@@ -205,6 +266,16 @@ func (tx *Tx) openPoints(k, v []byte) (PointsEntry, error) {
 		return PointsEntry{}, err
 	}
 	plain, err := openRecord(a, bucketPoints, k, sealed)
+	if err == nil && plain == nil {
+		// Their key is shredded: who acted is still the shop's to know.
+		if actor := shopActor(v); actor != nil {
+			id, err := openRecord(tx.kr.shop, pointsActorAD, k, actor)
+			if err != nil {
+				return PointsEntry{}, fmt.Errorf("points entry %s: actor: %w", p.ID, err)
+			}
+			p.ActorID = string(id)
+		}
+	}
 	if err != nil || plain == nil {
 		return p, err
 	}
@@ -318,8 +389,9 @@ func (tx *Tx) markReversed(rk, by []byte) (PointsEntry, error) {
 		return PointsEntry{}, err
 	}
 	p.ReversedBy = idOf(by)
-	// encodePoints copies sealed (bbolt's bytes) before the Put replaces them.
-	if err := b.Put(rk, encodePoints(&p, sealed)); err != nil {
+	// encodePoints copies sealed and the shop-sealed actor (bbolt's bytes)
+	// before the Put replaces them.
+	if err := b.Put(rk, encodePoints(&p, sealed, shopActor(v))); err != nil {
 		return PointsEntry{}, fmt.Errorf("mark %s reversed: %w", idOf(rk), err)
 	}
 	return p, nil

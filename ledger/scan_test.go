@@ -252,7 +252,7 @@ func TestClearDecodeOwnsItsStrings(t *testing.T) {
 			func(v []byte) (any, []byte, error) { n, s, err := decodeNote(k, v); return n, s, err }},
 		{"Feedback", encodeFeedback(&Feedback{CustomerID: "C12", Rating: 2, NPS: 4, AnsweredBy: "slack:U9", AnsweredAt: t0}, []byte("0123456789abcdef"), sealed),
 			func(v []byte) (any, []byte, error) { f, _, s, err := decodeFeedback(k, v); return f, s, err }},
-		{"Points", encodePoints(&PointsEntry{CustomerID: "C12", Kind: PointsAdjust, Points: -100, Reverses: idOf(rev), ReversedBy: idOf(timeKey(t0, 9))}, sealed),
+		{"Points", encodePoints(&PointsEntry{CustomerID: "C12", Kind: PointsAdjust, Points: -100, Reverses: idOf(rev), ReversedBy: idOf(timeKey(t0, 9))}, sealed, nil),
 			func(v []byte) (any, []byte, error) { p, s, err := decodePoints(k, v); return p, s, err }},
 	}
 	for _, tt := range tests {
