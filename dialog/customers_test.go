@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -406,6 +407,7 @@ func TestAuditDetails(t *testing.T) {
 				{"read", "something-new", act("read") + " (something-new)"},
 				{"erase", ledger.EraseReasonManager, act("erase") + " (" + word("erase.manager", nil) + ")"},
 				{"erase", ledger.EraseReasonSelf, act("erase") + " (" + word("erase.self", nil) + ")"},
+				{"erase", ledger.EraseReasonRestored, act("erase") + " (" + word("erase.restored", nil) + ")"},
 				{"erase", "2y", act("erase") + " (2y)"}, // the retention run's period
 				{"programme", "rate: 5% → 10%", act("programme") + " (" + word("programme.rate", nil) + ": 5% → 10%)"},
 				{"programme", "expiry: off → 12mo", act("programme") + " (" + word("programme.expiry", nil) + ": " + unit("off", "") + " → " + unit("mo", "12") + ")"},
@@ -450,6 +452,35 @@ func TestAuditDetails(t *testing.T) {
 			for _, id := range h.cat.IDs(lang) {
 				if (strings.HasPrefix(id, "customers.audit.detail.") || strings.HasPrefix(id, "customers.audit.unit.")) && !covered[id] {
 					t.Errorf("%s (%s) has no case here", id, lang)
+				}
+			}
+		})
+	}
+}
+
+// TestAuditSystemActors: dangol's own jobs are named in the reader's
+// language in /audit, where the bare "retention" or "restore" of their
+// ids showed in a Korean trail.
+func TestAuditSystemActors(t *testing.T) {
+	for _, lang := range []string{"ko", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			h := mustOpenHarness(t, nil, lang)
+			f := seedList(h)
+			ids := slices.Sorted(maps.Keys(systemActors))
+			h.update(func(tx *ledger.Tx) error {
+				for i, id := range ids {
+					if err := tx.Audit(ledger.AuditEntry{At: t0.Add(-time.Duration(len(ids)-i) * time.Minute), ActorID: id, Action: "read", CustomerID: f.minji, Detail: "card"}); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			got := allText(h.send(managerMsg("/audit 김민지")))
+			for _, id := range ids {
+				label := h.text(systemActors[id], nil)
+				_, bare, _ := strings.Cut(id, ":")
+				if !strings.Contains(got, " · "+label+" · ") || strings.Contains(got, " · "+bare+" · ") {
+					t.Errorf("actor %s: want %q in the trail, not %q:\n%s", id, label, bare, got)
 				}
 			}
 		})

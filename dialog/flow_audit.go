@@ -219,8 +219,9 @@ var auditDetails = map[string]map[string]string{
 	},
 	"link": {"code": "customers.audit.detail.link.code"},
 	"erase": {
-		ledger.EraseReasonManager: "customers.audit.detail.erase.manager",
-		ledger.EraseReasonSelf:    "customers.audit.detail.erase.self",
+		ledger.EraseReasonManager:  "customers.audit.detail.erase.manager",
+		ledger.EraseReasonSelf:     "customers.audit.detail.erase.self",
+		ledger.EraseReasonRestored: "customers.audit.detail.erase.restored",
 	},
 	"winback": {"queued": "customers.audit.detail.winback.queued", "sent": "customers.audit.detail.winback.sent"},
 	"points": {
@@ -246,10 +247,25 @@ func (t *turn) actorLabel(id string) string {
 	if id == ledger.SelfActor {
 		return t.text("customers.audit.self", nil)
 	}
+	if label, ok := systemActors[id]; ok {
+		// dangol's own jobs, named in the reader's language: the bare
+		// "retention" showed in a Korean trail.
+		return t.text(label, nil)
+	}
 	if m, ok, err := t.tx.Staff(id); err == nil && ok && m.Name != "" {
 		return m.Name
 	}
 	return userLabel(id, "")
+}
+
+// systemActors are the catalog ids naming dangol's own jobs as actors.
+var systemActors = map[string]string{
+	ledger.RetentionActor: "customers.audit.system.retention",
+	ledger.RestoreActor:   "customers.audit.system.restore",
+	"system:expiry":       "customers.audit.system.expiry",
+	"system:birthday":     "customers.audit.system.birthday",
+	"system:import":       "customers.audit.system.import",
+	"system:winback":      "customers.audit.system.winback",
 }
 
 // auditTierMoves are the catalog ids of a tier move (tierDetail).

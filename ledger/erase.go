@@ -20,7 +20,17 @@ const (
 	EraseReasonManager = "manager"
 	// EraseReasonSelf is the customer's own /forget, by SelfActor.
 	EraseReasonSelf = "self"
+	// EraseReasonRestored is an erasure made again by Open in a file that
+	// still held the customer (a backup from before their erasure), by
+	// RestoreActor at the time of the erasure it repeats: the backup has no
+	// entry of the first, which was written after it was made.
+	EraseReasonRestored = "restored"
 )
+
+// RestoreActor is the actor of the audit entry of an erasure made again in
+// a restored file (EraseReasonRestored): dangol itself, from the
+// erased-keys list or another copy's record.
+const RestoreActor = "system:restore"
 
 // SelfActor is the actor of the audit entry of a customer's own erasure:
 // the person themselves, named so, since their platform id goes with them.

@@ -218,7 +218,13 @@ func (s *Store) applyErasedKeys() error {
 			}
 		}
 		for _, v := range custs {
-			if err := tx.EraseCustomer(custIDOfKey(v.k), v.at); err != nil {
+			id := custIDOfKey(v.k)
+			if err := tx.EraseCustomer(id, v.at); err != nil {
+				return err
+			}
+			// The record of destruction: the copy predates the entry of
+			// the first erasure, so the trail would show none.
+			if err := tx.Audit(AuditEntry{At: v.at, ActorID: RestoreActor, Action: "erase", CustomerID: id, Detail: EraseReasonRestored}); err != nil {
 				return err
 			}
 		}

@@ -132,6 +132,39 @@ func TestErasuresOutliveTheList(t *testing.T) {
 	}
 }
 
+// TestErasureRepeatedIsAudited: the backup predates the audit entry of the
+// erasure, so the restored trail showed the customer erased by no one,
+// never. The repeat is audited, at the first erasure's time.
+func TestErasureRepeatedIsAudited(t *testing.T) {
+	l := newErasureLineage(t)
+	restored := filepath.Join(t.TempDir(), "restored.db")
+	copyFile(t, l.before, restored)
+	s, err := Open(restored, &Options{Key: testKey, ErasedKeys: l.list})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	mustView(t, s, func(tx *Tx) error {
+		es, err := tx.AuditOf(l.id, 0)
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, e := range es {
+			if e.Action == "erase" {
+				n++
+				if e.ActorID != RestoreActor || e.Detail != EraseReasonRestored || !e.At.Equal(t0.Add(time.Hour)) {
+					t.Errorf("erase entry %+v, want %s, %s at the first erasure", e, RestoreActor, EraseReasonRestored)
+				}
+			}
+		}
+		if n != 1 {
+			t.Errorf("%d erase entries in %+v, want one", n, es)
+		}
+		return nil
+	})
+}
+
 // TestErasedKeysListHasNoRepeats: every open of a restored backup, and
 // every grouped commit rerun, used to append the same ids again.
 func TestErasedKeysListHasNoRepeats(t *testing.T) {
