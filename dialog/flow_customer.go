@@ -192,7 +192,7 @@ func (t *turn) onMatches(act string, cs []ledger.Customer, query, phone, rest st
 		if act == "note" && rest != "" {
 			return t.noteUnknownName(query, rest) // flow_note.go
 		}
-		if q := strings.TrimSpace(query); len(q) == 4 && isBareNumber(q) {
+		if q := strings.TrimSpace(foldFullWidth(query)); len(q) == 4 && isBareNumber(q) {
 			// A phone's last four digits, as /customer says it.
 			return refuse("core.err.digits_unknown", map[string]any{"Query": q})
 		}

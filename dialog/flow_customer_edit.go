@@ -188,7 +188,7 @@ func (t *turn) notFound(query, phone string) error {
 		t.say("core.customer.not_found_phone", map[string]any{"Phone": formatPhone(phone)})
 		return nil
 	}
-	if q := strings.TrimSpace(query); len(q) == 4 && isBareNumber(q) {
+	if q := strings.TrimSpace(foldFullWidth(query)); len(q) == 4 && isBareNumber(q) {
 		// A phone's last four digits: registering "1234" as a name is no
 		// help.
 		t.say("customer_edit.not_found_digits", map[string]any{"Query": strings.TrimSpace(query)})

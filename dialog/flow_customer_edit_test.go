@@ -214,6 +214,11 @@ var customerEditScripts = []script{
 		return []step{
 			{msg: staffMsg("/customer 민지"), want: []string{"김민지", "010-1234-5678"}},
 			{msg: staffMsg("/customer 5678"), want: []string{"김민지", "010-1234-5678"}},
+			// Full-width digits (a Korean keyboard's full-width mode) are
+			// the same four digits, in a look-up and at a one-liner's start.
+			{msg: staffMsg("/customer ５６７８"), want: []string{"김민지", "010-1234-5678"}},
+			{msg: staffMsg("/points ５６７８"), want: []string{"김민지"}, not: []string{h.text("core.err.customer_unknown", map[string]any{"Query": "５６７８"})}},
+			{msg: staffMsg("/customer ４３２１"), want: []string{h.text("customer_edit.not_found_digits", map[string]any{"Query": "４３２１"})}},
 			{msg: staffMsg("/customer lee"), want: []string{"Anna Lee"}},
 			{msg: staffMsg("/customer 김민지 " + word(h, "태그", "tags") + " VIP")},
 			{msg: staffMsg("/customer #Vip"), want: []string{"김민지", "#VIP"}, not: []string{"#vip"}},

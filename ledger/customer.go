@@ -593,8 +593,8 @@ func (tx *Tx) FindCustomers(query string, limit int) ([]Customer, error) {
 			}
 		}
 	}
-	if len(q) == 4 && strings.Trim(q, "0123456789") == "" {
-		if full, err := scan(bucketPhoneLast4, tx.kr.blind("phone4", q), false); full || err != nil {
+	if d, ok := lastFourDigits(q); ok {
+		if full, err := scan(bucketPhoneLast4, tx.kr.blind("phone4", d), false); full || err != nil {
 			return out, err
 		}
 	}

@@ -210,3 +210,29 @@ func phoneShaped(digits string, groups []int, plus bool) bool {
 	}
 	return len(groups) == 2 && (groups[0] == 3 || groups[0] == 4) && groups[1] == 4
 }
+
+// lastFourDigits reads q as a phone's last four digits, as a lookup takes
+// them: four ASCII or full-width digits ("５６７８", typed with a Korean
+// keyboard's full-width mode, found nobody).
+func lastFourDigits(q string) (string, bool) {
+	var buf [4]byte
+	n := 0
+	for _, r := range q {
+		if n == len(buf) {
+			return "", false
+		}
+		switch {
+		case r >= '0' && r <= '9':
+			buf[n] = byte(r)
+		case r >= '０' && r <= '９':
+			buf[n] = byte('0' + (r - '０'))
+		default:
+			return "", false
+		}
+		n++
+	}
+	if n != len(buf) {
+		return "", false
+	}
+	return string(buf[:]), true
+}
