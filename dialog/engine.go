@@ -1051,7 +1051,7 @@ func (t *turn) onCommand(name, args string) error {
 		old, notice := t.sess, -1
 		if f := t.sess.Flow; f != "" && holdsWork(f, t.sess.State) {
 			at := len(t.replies)
-			kept, err := t.replaceFlow()
+			kept, err := t.replaceFlow(f == name && flows[f].restartDrops)
 			if err != nil {
 				return err
 			}
@@ -1105,11 +1105,11 @@ func holdsDraft(s ledger.Session) bool {
 }
 
 // replaceFlow ends the flow a new command replaces and says so: kept, when
-// the flow saves what it holds (flowDef.keep), or not saved. It reports
-// whether the flow was kept.
-func (t *turn) replaceFlow() (bool, error) {
+// the flow saves what it holds (flowDef.keep) and drop is not set, or not
+// saved. It reports whether the flow was kept.
+func (t *turn) replaceFlow(drop bool) (bool, error) {
 	title := t.text(t.flowTitle(t.sess), nil)
-	if keep := flows[t.sess.Flow].keep; keep != nil {
+	if keep := flows[t.sess.Flow].keep; keep != nil && !drop {
 		at := len(t.replies)
 		kept, err := keep(t)
 		if err != nil {

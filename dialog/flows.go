@@ -47,6 +47,11 @@ type flowDef struct {
 	// (a note whose text is written and whose remaining questions are all
 	// optional): the command then says it was kept, not lost.
 	keep func(t *turn) (bool, error)
+	// restartDrops, with keep, leaves keep out when the flow's own
+	// command begins it again: the person is starting over, and what they
+	// gave up on is not saved (a ★ pressed by mistake, then /feedback
+	// again, opened a complaint and alerted the staff).
+	restartDrops bool
 	// keptIdle, when set, is the catalog id telling that keep ran for an
 	// idle flow, in place of core.flow.kept_idle ("saved as written"):
 	// a question kept is sent, not saved.
@@ -165,8 +170,9 @@ func init() {
 				{Name: "scored", Src: []string{fbNPS}, Dst: fbComment},
 				{Name: "commented", Src: []string{fbComment}, Dst: stateDone},
 			},
-			step: (*turn).feedbackStep,
-			keep: (*turn).keepFeedback, // flow_feedback.go
+			step:         (*turn).feedbackStep,
+			keep:         (*turn).keepFeedback, // flow_feedback.go
+			restartDrops: true,
 		},
 		flowForget: {
 			title:   "core.flow.forget",

@@ -215,6 +215,26 @@ func TestIdleKeepFeedback(t *testing.T) {
 			if fs := h.allFeedback(); len(fs) != 3 {
 				t.Errorf("feedback %+v, want nothing saved before a rating", fs)
 			}
+			// /feedback again after a ★ pressed by mistake starts over:
+			// the abandoned rating is not saved, no complaint, no alert;
+			// the one given next is.
+			runSteps(t, h, []step{
+				{msg: custMsg("/feedback")},
+				{msg: press(custMsg(""), "rate:1"), ids: []string{"core.feedback.ask_nps"}},
+				{msg: custMsg("/feedback"), want: []string{h.text("core.flow.restarted", map[string]any{"Flow": title})},
+					not: []string{h.text("core.flow.kept", map[string]any{"Flow": title})}, check: func(t *testing.T, h *harness, rs []Reply) {
+						if len(repliesTo(rs, ToStaffChannel)) != 0 {
+							t.Errorf("staff alerted of the abandoned rating: %s", allText(rs))
+						}
+						if fs := h.allFeedback(); len(fs) != 3 {
+							t.Errorf("feedback %+v, want the abandoned ★1 not saved", fs)
+						}
+					}},
+				{msg: press(custMsg(""), "rate:5"), ids: []string{"core.feedback.ask_nps"}},
+				{msg: custMsg("/feedback 4 친절해요"), want: []string{h.text("core.flow.replaced", map[string]any{"Flow": title})}, check: func(t *testing.T, _ *harness, _ []Reply) {
+					last(t, 4, 4, ledger.NoNPS)
+				}},
+			})
 		})
 	}
 }
