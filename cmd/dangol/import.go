@@ -1886,52 +1886,54 @@ func (m *Main) importReport(lang string, sh *sheet, res importResult, dryRun boo
 // (cli.import.yearless.date), for the report: a year guessed is shown,
 // so a shop whose 장부 spans years sees it before importing.
 func yearlessDates(t func(string, any) string, sh *sheet, res importResult) (int, string) {
-	imported := map[int]bool{}
-	for _, r := range res.imported {
-		imported[r.row] = true
-	}
-	var n int
-	var dates []string
-	for _, r := range sh.rows {
-		if !imported[r.row] {
-			continue
-		}
+	return listImported(sh, res, func(r *importRow) []string {
+		var dates []string
 		for _, y := range r.yearless {
-			if n++; n <= maxListed {
-				dates = append(dates, t("cli.import.yearless.date", map[string]any{
-					"Row": r.row, "Column": y.column, "Value": y.value, "Day": y.day.Format(time.DateOnly),
-				}))
-			}
+			dates = append(dates, t("cli.import.yearless.date", map[string]any{
+				"Row": r.row, "Column": y.column, "Value": y.value, "Day": y.day.Format(time.DateOnly),
+			}))
 		}
-	}
-	if n > maxListed {
-		dates = append(dates, "…")
-	}
-	return n, strings.Join(dates, ", ")
+		return dates
+	})
 }
 
 // zeroVisitRows are how many imported rows gave a count of 0 beside a
 // last visit (importRow.zeroVisits), carried over as one visit, and the
 // first maxListed of them with that day (cli.import.visits_zero.row).
 func zeroVisitRows(t func(string, any) string, sh *sheet, res importResult) (int, string) {
+	return listImported(sh, res, func(r *importRow) []string {
+		if !r.zeroVisits() {
+			return nil
+		}
+		return []string{t("cli.import.visits_zero.row", map[string]any{"Row": r.row, "Day": r.lastVisit.Format(time.DateOnly)})}
+	})
+}
+
+// listImported counts the items each gives for the rows of sh that res
+// imported, and joins the first maxListed of them ("…" after), for a line
+// of the report.
+func listImported(sh *sheet, res importResult, each func(r *importRow) []string) (int, string) {
 	imported := map[int]bool{}
 	for _, r := range res.imported {
 		imported[r.row] = true
 	}
 	var n int
-	var rows []string
-	for _, r := range sh.rows {
-		if !imported[r.row] || !r.zeroVisits() {
+	var items []string
+	for i := range sh.rows {
+		r := &sh.rows[i]
+		if !imported[r.row] {
 			continue
 		}
-		if n++; n <= maxListed {
-			rows = append(rows, t("cli.import.visits_zero.row", map[string]any{"Row": r.row, "Day": r.lastVisit.Format(time.DateOnly)}))
+		for _, item := range each(r) {
+			if n++; n <= maxListed {
+				items = append(items, item)
+			}
 		}
 	}
 	if n > maxListed {
-		rows = append(rows, "…")
+		items = append(items, "…")
 	}
-	return n, strings.Join(rows, ", ")
+	return n, strings.Join(items, ", ")
 }
 
 // reasonText is a reason in lang, a reason in its data (the fault of a
