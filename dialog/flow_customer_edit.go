@@ -1082,8 +1082,9 @@ func (t *turn) editButton(c ledger.Customer) []Button {
 // --- the customer's own birthday ---
 
 // cmdBirthday: /birthday (asks), /birthday 3/15 (sets), /birthday 삭제
-// (removes), for a customer linked and consented. It is optional and said
-// to be for a birthday greeting.
+// (removes), for a customer linked and consented. It is optional, and
+// said to be for a birthday greeting only to whom one would go
+// (myBirthdayAsk).
 func (t *turn) cmdBirthday(args string) error {
 	c, ok, err := t.linkedCustomer()
 	if err != nil {
@@ -1095,8 +1096,7 @@ func (t *turn) cmdBirthday(args string) error {
 	}
 	if strings.TrimSpace(args) == "" {
 		t.begin(flowMyBirthday)
-		t.add(t.myBirthdayQuestion(c, ""))
-		return nil
+		return t.askMyBirthday(c, "")
 	}
 	return t.setMyBirthday(c, args)
 }
@@ -1114,23 +1114,56 @@ func (t *turn) birthdayWords(args string) bool {
 	return err == nil || errors.As(err, &u) && u.id == "customer_edit.err.birthday_no_such_day"
 }
 
-func (t *turn) myBirthdayQuestion(c ledger.Customer, why string) Reply {
+// myBirthdayQuestion asks c for their birthday, after why (a reason the
+// last answer was refused) when there is one.
+func (t *turn) myBirthdayQuestion(c ledger.Customer, why string) (Reply, error) {
 	current := t.text("customer_edit.none", nil)
 	bs := []Button{t.btn("core.btn.cancel", "cancel")}
 	if !c.Birthday.IsZero() {
 		current = t.birthdayText(c.Birthday)
 		bs = append([]Button{t.btn("customer_edit.my.btn_remove", "remove")}, bs...)
 	}
-	id := "customer_edit.my.ask"
-	if t.e.adSender() != AdSent {
-		// No greeting can go (AdNoShop, AdNoContact): nothing is promised.
-		id = "customer_edit.my.ask_no_greeting"
+	id, err := t.myBirthdayAsk(c)
+	if err != nil {
+		return Reply{}, err
 	}
 	text := t.text(id, map[string]any{"Current": current})
 	if why != "" {
 		text = why + "\n" + text
 	}
-	return t.mk(text, bs...)
+	return t.mk(text, bs...), nil
+}
+
+// myBirthdayAsk is the catalog id of the question for c's birthday. A
+// greeting is promised only to whom the birthday job would greet: it
+// carries the birthday benefit, advertising (정보통신망법 제50조), so a
+// customer without advertising consent was promised "생일에 축하 인사를
+// 보내 드려요" and told only after giving the date that none would go.
+// They are told what the birthday is kept for and how to get greetings.
+func (t *turn) myBirthdayAsk(c ledger.Customer) (string, error) {
+	if t.e.adSender() != AdSent {
+		// No greeting can go (AdNoShop, AdNoContact): nothing is promised,
+		// nor the consent that would bring one.
+		return "customer_edit.my.ask_no_greeting", nil
+	}
+	m, err := t.tx.Marketing(c.ID)
+	if err != nil {
+		return "", fmt.Errorf("dialog: read advertising consent: %w", err)
+	}
+	if !m.AdsAllowed(t.now) {
+		return "customer_edit.my.ask_no_ads", nil
+	}
+	return "customer_edit.my.ask", nil
+}
+
+// askMyBirthday adds the question for c's birthday (myBirthdayQuestion).
+func (t *turn) askMyBirthday(c ledger.Customer, why string) error {
+	r, err := t.myBirthdayQuestion(c, why)
+	if err != nil {
+		return err
+	}
+	t.add(r)
+	return nil
 }
 
 // myBirthdayStep reads the birthday the customer was asked for.
@@ -1149,15 +1182,13 @@ func (t *turn) myBirthdayStep(in input) error {
 		v = "remove"
 	}
 	if v == "" {
-		t.add(t.myBirthdayQuestion(c, ""))
-		return nil
+		return t.askMyBirthday(c, "")
 	}
 	if !isClearWord(v) {
 		if _, err := t.birthdayArg(v); err != nil {
 			// Ask again in the flow rather than end it.
 			id, data := myBirthdayBad(err, v)
-			t.add(t.myBirthdayQuestion(c, t.text(id, data)))
-			return nil
+			return t.askMyBirthday(c, t.text(id, data))
 		}
 	}
 	if err := t.fire("answered"); err != nil {

@@ -416,9 +416,15 @@ var customerEditScripts = []script{
 		}
 		steps = append(steps, linkMinji(h)...)
 		md := h.text("customer_edit.date.md", map[string]any{"Month": 3, "Day": 15, "MonthName": "March"})
+		none := h.text("customer_edit.none", nil)
+		ask := h.text("customer_edit.my.ask", map[string]any{"Current": none})
+		askNoAds := h.text("customer_edit.my.ask_no_ads", map[string]any{"Current": none})
 		return append(steps, []step{
-			{msg: custMsg("/birthday"), want: []string{h.text("customer_edit.my.ask", map[string]any{"Current": h.text("customer_edit.none", nil)})}},
-			kept(h, f.minji, step{msg: custMsg("13/45"), want: []string{noSuchBirthday(h, "13/45", 0, 13, 45)}}),
+			// Without advertising consent the question promises no
+			// greeting: it said "생일에 축하 인사를 보내 드려요" and only the
+			// answer to the date said none would go.
+			{msg: custMsg("/birthday"), want: []string{askNoAds}, not: []string{ask}},
+			kept(h, f.minji, step{msg: custMsg("13/45"), want: []string{noSuchBirthday(h, "13/45", 0, 13, 45), askNoAds}, not: []string{ask}}),
 			// Without advertising consent no greeting goes (it carries the
 			// birthday benefit): the answer says so, with the way to consent.
 			{msg: custMsg("3/15"), want: []string{h.text("customer_edit.my.set_no_ads", map[string]any{"Date": md, "Button": h.text("ads.btn.on", nil)})}, not: []string{h.text("customer_edit.my.set", map[string]any{"Date": md})}, payloads: []string{marketingPayload(true, ledger.ViaCommand)}, check: func(t *testing.T, h *harness, _ []Reply) {
@@ -444,7 +450,8 @@ var customerEditScripts = []script{
 			}},
 			{msg: custMsg("/birthday 3/15"), want: []string{h.text("customer_edit.my.set", map[string]any{"Date": md})}},
 			{msg: custMsg("/mydata"), want: []string{h.text("customer_edit.mydata.birthday", map[string]any{"Date": md})}},
-			{msg: custMsg("/birthday"), payloads: []string{"remove", "cancel"}},
+			// With it, the question promises the greeting.
+			{msg: custMsg("/birthday"), want: []string{h.text("customer_edit.my.ask", map[string]any{"Current": md})}, payloads: []string{"remove", "cancel"}},
 			{msg: press(custMsg(""), "remove"), ids: []string{"customer_edit.my.removed"}},
 			{msg: custMsg("/mydata"), not: []string{md}},
 			{msg: custMsg("/birthday " + word(h, "삭제", "remove")), ids: []string{"customer_edit.my.none"}},

@@ -22,7 +22,11 @@ import (
 // with [보내기] or replaces by typing the text ("followup_send" flow). The
 // message goes to the customer's linked platform as a staff answer in
 // their thread (relayReply, thread_relay.go): their open thread, else a
-// new one, so that their answer lands there. The ToUser reply is written
+// new one, so that their answer lands there. An open complaint is not
+// that thread: a follow-up about a consultation is no answer to it, and
+// posted there it was counted as one (first response, 답변함). The staff
+// member is warned of the complaint with the draft, and the message opens
+// a thread of its own (followUpThread), the complaint left waiting. The ToUser reply is written
 // in the transaction that records it, so the outbox delivers it at least
 // once and never twice; the same transaction marks the follow-up done.
 // A customer not linked, without consent or unreachable (they blocked the
@@ -265,21 +269,33 @@ func (t *turn) onFollowUpSend(id string) error {
 	}
 	draft := t.e.cat.Text(ft.lang, "care.followup.draft_text", map[string]any{"Name": ft.customer.Name, "Topic": followUpTopic(ft.note, ft.lang)})
 	data := map[string]any{"Name": ft.customer.Name, "Draft": draft}
+	warn, err := t.complaintWarning(ft.customer)
+	if err != nil {
+		return err
+	}
 	if t.m.CanForm {
+		hint := t.text("care.followup.form.hint", nil)
+		if warn != "" {
+			hint = warn + "\n" + hint
+		}
 		t.add(Reply{Lang: t.lang, Form: &Form{
 			ID:     formFollowUp + id,
 			Title:  t.text("care.followup.form.title", nil),
 			Submit: t.text("care.followup.form.submit", nil),
 			Fields: []Field{{
 				Name: fieldFollowUp, Label: t.text("care.followup.form.text", data),
-				Hint: t.text("care.followup.form.hint", nil), Multiline: true, Value: draft,
+				Hint: hint, Multiline: true, Value: draft,
 			}},
 		}})
 		return nil
 	}
 	t.begin(flowFollowUpSend)
 	t.sess.Draft[dfsNote], t.sess.Draft[dfsText] = id, draft
-	r := t.mk(t.text("care.followup.draft", data), t.btn("care.followup.btn.send", followUpSendBtn), t.btn("core.btn.cancel", "cancel"))
+	text := t.text("care.followup.draft", data)
+	if warn != "" {
+		text = warn + "\n" + text
+	}
+	r := t.mk(text, t.btn("care.followup.btn.send", followUpSendBtn), t.btn("core.btn.cancel", "cancel"))
 	r.Private = true
 	t.add(r)
 	return nil
@@ -333,7 +349,9 @@ func (t *turn) sendFollowUp(id, text string) error {
 	if err != nil {
 		return fmt.Errorf("dialog: latest thread: %w", err)
 	}
-	if !ok || th.State == ledger.ThreadClosed {
+	apart := ok && isOpenComplaint(th)
+	complaint := th.Number
+	if !ok || th.State == ledger.ThreadClosed || apart {
 		th = ledger.Thread{Kind: ledger.ThreadQuestion, CustomerID: ft.customer.ID, SenderID: ft.pid, Lang: ft.lang, OpenedAt: t.now, ByShop: true}
 		if err := t.tx.OpenThread(&th, ""); err != nil {
 			return fmt.Errorf("dialog: open follow-up thread: %w", err)
@@ -347,6 +365,9 @@ func (t *turn) sendFollowUp(id, text string) error {
 	if err := t.relayReply(th, text, false); err != nil { // thread_relay.go
 		return err
 	}
+	if apart {
+		t.say("care.followup.apart", map[string]any{"N": th.Number, "Complaint": complaint})
+	}
 	if err := t.tx.SetFollowUpDone(id); err != nil {
 		return fmt.Errorf("dialog: follow-up done: %w", err)
 	}
@@ -359,6 +380,29 @@ func (t *turn) sendFollowUp(id, text string) error {
 	}
 	t.say("core.followups.done", map[string]any{"Name": ft.customer.Name})
 	return nil
+}
+
+// isOpenComplaint reports whether th is a complaint not yet closed: no
+// thread for a follow-up message, which would answer it.
+func isOpenComplaint(th ledger.Thread) bool {
+	return th.Kind == ledger.ThreadComplaint && th.State != ledger.ThreadClosed
+}
+
+// complaintWarning is what the staff member is told, with a follow-up's
+// draft, of c's newest complaint still open ("" when none is): a cheerful
+// "그동안 괜찮으셨어요?" to a customer waiting for an answer to their
+// complaint reads as ignoring it, and the message will not answer it.
+func (t *turn) complaintWarning(c ledger.Customer) (string, error) {
+	ths, err := t.tx.ThreadsOf(c.ID, 20)
+	if err != nil {
+		return "", fmt.Errorf("dialog: threads of a followed-up customer: %w", err)
+	}
+	for _, th := range ths { // newest first
+		if isOpenComplaint(th) {
+			return t.text("care.followup.complaint_open", map[string]any{"Name": c.Name, "N": th.Number}), nil
+		}
+	}
+	return "", nil
 }
 
 // followUpHead is the staff channel's head of a thread the shop opened

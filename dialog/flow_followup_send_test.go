@@ -221,6 +221,62 @@ var followUpScripts = []script{
 			step{build: func() Message { id = followUpNote(h, f.minji, "펌 상담"); return press(custMsg(""), "fs:"+id) }, ids: []string{"core.refused"}, not: []string{"010-1234-5678"}},
 		)
 	}},
+	// A customer with an open complaint: [메시지 보내기]'s cheerful draft
+	// was posted in 불만 #1 and counted as its answer (first response
+	// time, 답변함). The staff member is warned before sending, and the
+	// message goes apart, in its own thread (연락 #2), the complaint left
+	// waiting for its answer; the customer's reply continues the new one.
+	{"FollowUpBesideOpenComplaint", func(h *harness, f fixture) []step {
+		var id string
+		warn := h.text("care.followup.complaint_open", map[string]any{"Name": "김민지", "N": 1})
+		apart := h.text("care.followup.apart", map[string]any{"N": 2, "Complaint": 1})
+		complaintWaits := func(t *testing.T, h *harness, _ []Reply) {
+			t.Helper()
+			if c := h.thread(1); c.Kind != ledger.ThreadComplaint || c.State != ledger.ThreadOpen || !c.AnsweredAt.IsZero() || c.AnsweredBy != "" {
+				t.Errorf("complaint #1 = %+v, want it open and unanswered", c)
+			}
+			if ms := h.threadMessages(1); slices.ContainsFunc(ms, func(m ledger.ThreadMessage) bool { return m.Out }) {
+				t.Errorf("complaint #1 messages %+v hold the follow-up", ms)
+			}
+		}
+		steps := append(linkMinji(h), lowRating(custMsg, "1", "너무 오래 기다렸어요")...)
+		return append(steps,
+			step{build: func() Message { id = followUpNote(h, f.minji, "펌 상담"); return press(staffMsg(""), "fs:"+id) },
+				want: []string{warn}, payloads: []string{followUpSendBtn, "cancel"}},
+			step{msg: press(staffMsg(""), followUpSendBtn),
+				want: []string{apart, h.text("threads.reply.started", map[string]any{"N": 2}), h.text("core.followups.done", map[string]any{"Name": "김민지"})},
+				check: func(t *testing.T, h *harness, rs []Reply) {
+					if r := sentToCustomer(t, rs); r.Thread != "2" {
+						t.Errorf("message in thread %q, want its own #2", r.Thread)
+					}
+					complaintWaits(t, h, rs)
+					if th := h.thread(2); !th.ByShop || th.Kind != ledger.ThreadQuestion || len(h.threadMessages(2)) != 1 {
+						t.Errorf("thread #2 = %+v, want the shop's follow-up", th)
+					}
+					if slices.ContainsFunc(rs, func(r Reply) bool { return r.To == ToStaffChannel && r.Thread == "1" }) {
+						t.Errorf("posted in complaint #1's thread: %+v", rs)
+					}
+					followUpIsDone(&id, true)(t, h, rs)
+				}},
+			step{msg: custMsg("네 괜찮아요"), check: func(t *testing.T, h *harness, rs []Reply) {
+				if !slices.ContainsFunc(rs, func(r Reply) bool { return r.To == ToStaffChannel && r.Thread == "2" }) {
+					t.Errorf("the answer is not posted in thread #2: %+v", rs)
+				}
+				complaintWaits(t, h, rs)
+			}},
+			// In the modal the warning is the field's hint.
+			step{build: func() Message {
+				id = followUpNote(h, f.minji, "클리닉 상담")
+				m := press(staffMsg(""), "fs:"+id)
+				m.CanForm = true
+				return m
+			}, check: func(t *testing.T, h *harness, rs []Reply) {
+				if len(rs) != 1 || rs[0].Form == nil || len(rs[0].Form.Fields) != 1 || !strings.Contains(rs[0].Form.Fields[0].Hint, warn) {
+					t.Errorf("form %+v lacks the warning %q", rs, warn)
+				}
+			}},
+		)
+	}},
 }
 
 func TestFollowUpScripts(t *testing.T) { runScripts(t, followUpScripts) }

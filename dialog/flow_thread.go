@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/looplab/fsm"
 
@@ -63,6 +65,12 @@ func questionFlow() *flowDef {
 func (t *turn) keepQuestion() (bool, error) {
 	text, photos := t.sess.Draft[dQText], t.pendingPhotos()
 	if !t.idleKeeping || strings.TrimSpace(text) == "" && len(photos) == 0 {
+		return false, nil
+	}
+	if len(photos) == 0 && strayText(text) {
+		// A stray "2" became [문의 #1] "2" and a manager's SLA alert:
+		// what reads as a tap rather than words for the shop goes only
+		// with [보내기], which askQuestion said, and is dropped here.
 		return false, nil
 	}
 	t.end()
@@ -166,6 +174,34 @@ func readsAsQuestion(text string) bool {
 	return false
 }
 
+// menuCounters are what follows a number picked from a list ("2번").
+var menuCounters = []string{"번", "번요", "번이요", "번이에요"}
+
+// strayText reports whether text, left unconfirmed under "직원에게
+// 전달할까요?", reads as a stray tap rather than words for the shop: one
+// character ("ㅇ", "?"), no letter at all (a lone number "2", "3.",
+// emoji alone "👍👍"), a number picked from a list ("2번") or a menu's
+// answer (yesWords, noWords: "네", "ok"). Such a message is sent only
+// with [보내기]. Letters that say something ("ㅠㅠ", "예약") are not
+// stray: a customer who wrote them and walked away meant the shop to read
+// them.
+func strayText(text string) bool {
+	s := strings.TrimSpace(text)
+	if utf8.RuneCountInString(s) <= 1 {
+		return true
+	}
+	if !strings.ContainsFunc(s, unicode.IsLetter) {
+		return true
+	}
+	for _, c := range menuCounters {
+		if n, ok := strings.CutSuffix(s, c); ok && n != "" && strings.Trim(n, "0123456789 ") == "" {
+			return true
+		}
+	}
+	w := answerForm(s)
+	return slices.Contains(yesWords, w) || slices.Contains(noWords, w)
+}
+
 // askQuestion asks whether to send the kept question; while a complaint
 // is open (dQJoin), whether it is a new question or belongs to the
 // complaint.
@@ -184,7 +220,14 @@ func (t *turn) askQuestion() {
 			t.btn("threads.btn.cancel", "cancel"))
 		return
 	}
-	t.say("threads.ask", nil, t.btn("threads.btn.send", questionSend), t.btn("threads.btn.cancel", "cancel"))
+	send := t.btn("threads.btn.send", questionSend)
+	if strayText(t.sess.Draft[dQText]) && len(t.pendingPhotos()) == 0 {
+		// Not sent at the timeout (keepQuestion): the customer is told
+		// that only [보내기] sends it.
+		t.say("threads.ask_stray", map[string]any{"Button": send.Label}, send, t.btn("threads.btn.cancel", "cancel"))
+		return
+	}
+	t.say("threads.ask", nil, send, t.btn("threads.btn.cancel", "cancel"))
 }
 
 // joinPressed reports whether in pressed [불만 #n에 덧붙이기], or typed its

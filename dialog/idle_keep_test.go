@@ -308,3 +308,83 @@ func TestIdleKeepQuestion(t *testing.T) {
 		})
 	}
 }
+
+// TestIdleKeepQuestionStray: a message that reads as a stray tap rather
+// than words for the shop (a lone number, one character, emoji alone, a
+// menu answer) is not sent unconfirmed: "2" became [문의 #1] "2" after 30
+// minutes, with a manager's SLA alert. The customer is told it goes only
+// with [보내기], and it is dropped at the timeout, by the job and by their
+// next message alike; [보내기] still sends it, and real words still go.
+func TestIdleKeepQuestionStray(t *testing.T) {
+	tests := []struct {
+		name, text string
+		stray      bool
+	}{
+		{"Number", "2", true},
+		{"NumberWithCounter", "2번", true},
+		{"NumberWithDot", "3.", true},
+		{"OneLetter", "ㅇ", true},
+		{"OneSyllable", "아", true},
+		{"QuestionMark", "?", true},
+		{"Emoji", "👍👍", true},
+		{"MenuAnswer", "네", true},
+		{"MenuAnswerEnglish", "ok", true},
+		{"Words", "내일 예약 가능해요", false},
+		{"ShortWord", "예약", false},
+		{"NumberInWords", "2시 예약", false},
+		{"Laughter", "ㅠㅠ", false}, // says something, as after a low rating
+	}
+	for _, lang := range locales.Languages {
+		for _, tt := range tests {
+			t.Run(lang+"/"+tt.name, func(t *testing.T) {
+				h := mustOpenHarness(t, nil, lang)
+				h.cfg.Outbox = true
+				h.reopen()
+				seed(h)
+				runSteps(t, h, linkMinji(h))
+				open := func() []ledger.Thread {
+					var ths []ledger.Thread
+					h.view(func(tx *ledger.Tx) (err error) { ths, err = tx.OpenThreads(); return err })
+					return ths
+				}
+				sendLabel := h.text("threads.btn.send", nil)
+				strayAsk := h.text("threads.ask_stray", map[string]any{"Button": sendLabel})
+				sentIdle := h.text("threads.sent_idle", map[string]any{"Minutes": 30})
+				ask := step{msg: custMsg(tt.text), want: []string{h.text("threads.ask", nil)}, not: []string{strayAsk}}
+				if tt.stray {
+					ask = step{msg: custMsg(tt.text), want: []string{strayAsk}, payloads: []string{questionSend, "cancel"}}
+				}
+				runSteps(t, h, []step{ask})
+				rs, err := h.eng.IdleKept(context.Background(), h.now().Add(35*time.Minute))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := len(open()); tt.stray != (got == 0) {
+					t.Fatalf("%q left unconfirmed: %d open threads, want stray=%v (replies %s)", tt.text, got, tt.stray, allText(rs))
+				}
+				if tt.stray {
+					if len(rs) != 0 {
+						t.Errorf("the job said %s, want nothing", allText(rs))
+					}
+					// Their next message is told the question ended, not
+					// that it went.
+					runSteps(t, h, []step{
+						{msg: custMsg("주차 되나요"), advance: 31 * time.Minute, not: []string{sentIdle}},
+						{msg: press(custMsg(""), "cancel")},
+					})
+					if ths := open(); len(ths) != 0 {
+						t.Errorf("open threads %+v after the next message, want none", ths)
+					}
+					// Pressed, it goes.
+					runSteps(t, h, []step{
+						{msg: custMsg(tt.text), want: []string{strayAsk}},
+						{msg: press(custMsg(""), questionSend)},
+					})
+					if ths := open(); len(ths) != 1 {
+						t.Errorf("open threads %+v after [보내기], want the question", ths)
+					}
+				}
+			})
+		}
+	}
+}
