@@ -826,7 +826,9 @@ func (t *turn) inboxList() error {
 		t.say("threads.inbox.others_only", map[string]any{"Others": others})
 		return nil
 	}
-	sec := Section{Title: t.text("threads.inbox.title", nil), Lines: lines}
+	// The head names the list and its count first, as every list's does;
+	// a section title under it read as a second heading after the count.
+	sec := Section{Lines: lines}
 	if others > 0 {
 		sec.Lines = append(sec.Lines, t.text("threads.inbox.others", map[string]any{"Others": others}))
 	}

@@ -93,7 +93,7 @@ var threadRelayScripts = []script{
 				}
 			}},
 			// A slash command typed in a thread runs as anywhere.
-			step{msg: inThread(staffMsg("/inbox"), "1"), ids: []string{"threads.inbox.title"}, check: func(t *testing.T, h *harness, rs []Reply) {
+			step{msg: inThread(staffMsg("/inbox"), "1"), want: []string{h.text("threads.inbox.head", map[string]any{"Count": 1})}, check: func(t *testing.T, h *harness, rs []Reply) {
 				if len(repliesTo(rs, ToUser)) != 0 {
 					t.Error("a command in the thread was relayed")
 				}
