@@ -269,7 +269,7 @@ func (t *turn) onFollowUpSend(id string) error {
 	}
 	draft := t.e.cat.Text(ft.lang, "care.followup.draft_text", map[string]any{"Name": ft.customer.Name, "Topic": followUpTopic(ft.note, ft.lang)})
 	data := map[string]any{"Name": ft.customer.Name, "Draft": draft}
-	warn, err := t.complaintWarning(ft.customer)
+	warn, err := t.waitingWarning(ft.customer)
 	if err != nil {
 		return err
 	}
@@ -349,8 +349,8 @@ func (t *turn) sendFollowUp(id, text string) error {
 	if err != nil {
 		return fmt.Errorf("dialog: latest thread: %w", err)
 	}
-	apart := ok && isOpenComplaint(th)
-	complaint := th.Number
+	apart := ok && awaitsAnswer(th)
+	waiting, waitingKind := th.Number, th.Kind
 	if !ok || th.State == ledger.ThreadClosed || apart {
 		th = ledger.Thread{Kind: ledger.ThreadQuestion, CustomerID: ft.customer.ID, SenderID: ft.pid, Lang: ft.lang, OpenedAt: t.now, ByShop: true}
 		if err := t.tx.OpenThread(&th, ""); err != nil {
@@ -366,7 +366,11 @@ func (t *turn) sendFollowUp(id, text string) error {
 		return err
 	}
 	if apart {
-		t.say("care.followup.apart", map[string]any{"N": th.Number, "Complaint": complaint})
+		id := "care.followup.apart"
+		if waitingKind == ledger.ThreadQuestion {
+			id = "care.followup.apart_question"
+		}
+		t.say(id, map[string]any{"N": th.Number, "Complaint": waiting})
 	}
 	if err := t.tx.SetFollowUpDone(id); err != nil {
 		return fmt.Errorf("dialog: follow-up done: %w", err)
@@ -382,24 +386,36 @@ func (t *turn) sendFollowUp(id, text string) error {
 	return nil
 }
 
-// isOpenComplaint reports whether th is a complaint not yet closed: no
-// thread for a follow-up message, which would answer it.
-func isOpenComplaint(th ledger.Thread) bool {
-	return th.Kind == ledger.ThreadComplaint && th.State != ledger.ThreadClosed
+// awaitsAnswer reports whether th waits for the shop's answer: a
+// complaint not yet closed, or a question nobody has answered. It is no
+// thread for a follow-up message, which would be counted as that answer
+// (first response, 답변함) while answering nothing the customer asked.
+func awaitsAnswer(th ledger.Thread) bool {
+	switch th.Kind {
+	case ledger.ThreadComplaint:
+		return th.State != ledger.ThreadClosed
+	case ledger.ThreadQuestion:
+		return !th.ByShop && (th.State == ledger.ThreadOpen || th.State == ledger.ThreadClaimed)
+	}
+	return false
 }
 
-// complaintWarning is what the staff member is told, with a follow-up's
-// draft, of c's newest complaint still open ("" when none is): a cheerful
-// "그동안 괜찮으셨어요?" to a customer waiting for an answer to their
-// complaint reads as ignoring it, and the message will not answer it.
-func (t *turn) complaintWarning(c ledger.Customer) (string, error) {
+// waitingWarning is what the staff member is told, with a follow-up's
+// draft, of c's newest complaint still open or question unanswered (""
+// when none is): a cheerful "그동안 괜찮으셨어요?" to a customer waiting
+// for an answer reads as ignoring them, and the message will not answer.
+func (t *turn) waitingWarning(c ledger.Customer) (string, error) {
 	ths, err := t.tx.ThreadsOf(c.ID, 20)
 	if err != nil {
 		return "", fmt.Errorf("dialog: threads of a followed-up customer: %w", err)
 	}
 	for _, th := range ths { // newest first
-		if isOpenComplaint(th) {
-			return t.text("care.followup.complaint_open", map[string]any{"Name": c.Name, "N": th.Number}), nil
+		if awaitsAnswer(th) {
+			id := "care.followup.complaint_open"
+			if th.Kind == ledger.ThreadQuestion {
+				id = "care.followup.question_open"
+			}
+			return t.text(id, map[string]any{"Name": c.Name, "N": th.Number}), nil
 		}
 	}
 	return "", nil

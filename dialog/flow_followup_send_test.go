@@ -277,6 +277,39 @@ var followUpScripts = []script{
 			}},
 		)
 	}},
+	// The same for a question nobody has answered yet ("주차 되나요?"):
+	// the follow-up was its first response and marked it 답변함.
+	{"FollowUpBesideUnansweredQuestion", func(h *harness, f fixture) []step {
+		var id string
+		warn := h.text("care.followup.question_open", map[string]any{"Name": "김민지", "N": 1})
+		apart := h.text("care.followup.apart_question", map[string]any{"N": 2, "Complaint": 1})
+		steps := append(linkMinji(h),
+			step{msg: custMsg("주차 가능한가요?")},
+			step{msg: press(custMsg(""), questionSend), check: func(t *testing.T, h *harness, _ []Reply) {
+				if q := h.thread(1); q.Kind != ledger.ThreadQuestion || q.State != ledger.ThreadOpen {
+					t.Fatalf("thread #1 = %+v, want an open question", q)
+				}
+			}})
+		return append(steps,
+			step{build: func() Message { id = followUpNote(h, f.minji, "펌 상담"); return press(staffMsg(""), "fs:"+id) },
+				want: []string{warn}, payloads: []string{followUpSendBtn, "cancel"}},
+			step{msg: press(staffMsg(""), followUpSendBtn), want: []string{apart}, check: func(t *testing.T, h *harness, rs []Reply) {
+				if r := sentToCustomer(t, rs); r.Thread != "2" {
+					t.Errorf("message in thread %q, want its own #2", r.Thread)
+				}
+				if q := h.thread(1); q.State != ledger.ThreadOpen || !q.AnsweredAt.IsZero() {
+					t.Errorf("question #1 = %+v, want it still waiting for an answer", q)
+				}
+			}},
+			// Once answered, a follow-up joins it as before: nothing waits.
+			step{msg: staffMsg("/reply 1 네 주차 가능해요")},
+			step{build: func() Message {
+				id = followUpNote(h, f.minji, "클리닉 상담")
+				return press(staffMsg(""), "fs:"+id)
+			},
+				not: []string{warn}},
+		)
+	}},
 }
 
 func TestFollowUpScripts(t *testing.T) { runScripts(t, followUpScripts) }
