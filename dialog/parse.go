@@ -157,6 +157,72 @@ func hangulDigit(r rune) (int64, bool) {
 	return int64(utf8.RuneCountInString("일이삼사오육칠팔구"[:i])) + 1, true
 }
 
+// Korean numbers as small counts are typed (stamps, ratings, birthdays):
+// native ones that are numbers whatever follows ("둘", "다섯"); those that
+// are also other words ("한 잔", "네" a yes, "열" to open), numbers only
+// with a counter ("네 개"). Sino ones are hangulDigit's, read by
+// sinoNumber.
+var (
+	nativeNumerals        = map[string]int{"하나": 1, "둘": 2, "셋": 3, "넷": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9}
+	nativeNumeralsCounted = map[string]int{"한": 1, "두": 2, "세": 3, "네": 4, "열": 10}
+)
+
+// koreanNumeral reads a small number written as a Korean word, without its
+// counter: counted says a counter followed it ("네 개"), sino that the
+// place takes Sino-Korean numbers ("삼개", "사점", a rating typed alone),
+// which elsewhere are other words ("이" this, "오" oh, "사" of 사장). It is
+// the one reader of stamp counts, ratings and the scores of NPS.
+func koreanNumeral(w string, counted, sino bool) (int, bool) {
+	if v, ok := nativeNumerals[w]; ok {
+		return v, true
+	}
+	if v, ok := nativeNumeralsCounted[w]; ok && counted {
+		return v, true
+	}
+	if sino {
+		return sinoNumber(w)
+	}
+	return 0, false
+}
+
+// sinoNumber reads 0 to 99 in Sino-Korean digits (hangulDigit, as amounts
+// read them): "사", "십", "십오", "이십구", and "영" for zero.
+func sinoNumber(w string) (int, bool) {
+	if w == "영" {
+		return 0, true
+	}
+	tens, ones, rest := 0, 0, w
+	if a, b, ok := strings.Cut(w, "십"); ok {
+		tens = 1
+		if a != "" {
+			d, ok := hangulDigit1(a)
+			if !ok || d == 1 { // "일십" is not typed
+				return 0, false
+			}
+			tens = d
+		}
+		rest = b
+		if rest == "" {
+			return tens * 10, true
+		}
+	}
+	ones, ok := hangulDigit1(rest)
+	if !ok {
+		return 0, false
+	}
+	return tens*10 + ones, true
+}
+
+// hangulDigit1 is hangulDigit of a word of one syllable.
+func hangulDigit1(w string) (int, bool) {
+	r, size := utf8.DecodeRuneInString(w)
+	if size != len(w) {
+		return 0, false
+	}
+	d, ok := hangulDigit(r)
+	return int(d), ok
+}
+
 // parseAmount reads an amount of money in won as staff type it: "55000",
 // "55,000", "55000원", "₩55,000", "12,000 원", "55000 won", "9000 KRW", full-width
 // digits, and Korean units: "5.5만", "3만5천", "3만 5천원", "1억 2천만",
