@@ -8,6 +8,7 @@ package dialog
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -478,12 +479,43 @@ func BirthdayFault(year, month, day int) (id string, data map[string]any, bad bo
 	}, true
 }
 
+// Sino-Korean months and days, as a birthday is said and often typed:
+// "삼월 십오일", "시월 이십구일" (the last 일 of "십일일" names the day).
+var (
+	hangulMonthRe = regexp.MustCompile(`[일이삼사오육칠팔구십유시]+월`)
+	hangulDayRe   = regexp.MustCompile(`([일이삼사오육칠팔구십]+)일`)
+)
+
+// hangulMonthDay writes the Sino-Korean numbers of s's month and day in
+// figures ("삼월 십오일" is "3월 15일"), read by sinoNumber as amounts and
+// stamps read theirs, with 유월 and 시월 for June and October; words that
+// are no number are left as they are, for the reader to refuse.
+func hangulMonthDay(s string) string {
+	s = hangulMonthRe.ReplaceAllStringFunc(s, func(w string) string {
+		m := strings.TrimSuffix(w, "월")
+		n, ok := map[string]int{"유": 6, "시": 10}[m]
+		if !ok {
+			if n, ok = sinoNumber(m); !ok || n == 0 {
+				return w
+			}
+		}
+		return strconv.Itoa(n) + "월"
+	})
+	return hangulDayRe.ReplaceAllStringFunc(s, func(w string) string {
+		n, ok := sinoNumber(strings.TrimSuffix(w, "일"))
+		if !ok || n == 0 {
+			return w
+		}
+		return strconv.Itoa(n) + "일"
+	})
+}
+
 // birthdayNumbers reads the year (0 if none), month and day a birthday
 // is written with (parseBirthday's forms), whether or not the calendar
 // has that day; ok is false for text in no such form.
 func birthdayNumbers(s string) (year, month, day int, ok bool) {
 	fail := func() (int, int, int, bool) { return 0, 0, 0, false }
-	s = strings.ToLower(strings.TrimSpace(foldFullWidth(s)))
+	s = hangulMonthDay(strings.ToLower(strings.TrimSpace(foldFullWidth(s))))
 	var nums []string
 	var cur strings.Builder
 	var word strings.Builder

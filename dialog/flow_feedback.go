@@ -35,8 +35,11 @@ func (t *turn) cmdFeedback(args string) error {
 		t.add(t.feedbackAsk())
 		return nil
 	}
-	word, rest := firstField(args)
-	n, ok := typedRating(word)
+	n, rest, ok := ratingField(args)
+	var word string
+	if !ok {
+		word, rest = firstField(args)
+	}
 	switch {
 	case ok && rest != "":
 		t.sess.Draft[dRating] = strconv.Itoa(n)
@@ -85,8 +88,71 @@ var (
 // sweet" is a message for the shop (command.englishArgs).
 func (t *turn) feedbackRated(args string) bool {
 	first, _ := firstField(args)
-	_, ok := typedRating(first)
+	_, _, ok := ratingField(args)
 	return ok || isScoreText(first) || tooManyStars(first)
+}
+
+// ratingField splits a rating off the front of args, in figures or stars
+// (typedRating) or in Korean words of up to three ("사점", "별 네 개",
+// "다섯 개"; ratingWords), and returns it with what follows (the comment).
+func ratingField(args string) (n int, rest string, ok bool) {
+	words := strings.Fields(args)
+	if len(words) == 0 {
+		return 0, "", false
+	}
+	if n, ok := typedRating(words[0]); ok {
+		_, rest := firstField(args)
+		return n, rest, true
+	}
+	for k := min(3, len(words)); k >= 1; k-- {
+		n, ok := ratingWords(strings.Join(words[:k], " "), k == len(words), 1, 5)
+		if ok {
+			return n, dropFields(args, k), true
+		}
+	}
+	return 0, "", false
+}
+
+// ratingWords reads a score from lo to hi typed in Korean words in a
+// rating's place, as customers answer "별점을 골라 주세요": with a counter
+// ("사점", "네 개", "다섯 개요", "4점이요"), after 별 or 별점 ("별 다섯",
+// "별 4개"), or, when alone is true (the whole answer, nothing after it),
+// a bare number ("다섯", "사"). A word that is a number only in a count
+// ("네" is a yes, "오" an oh) is none without its counter, and nothing
+// else starting with 별 ("별로예요") is a rating.
+func ratingWords(s string, alone bool, lo, hi int) (int, bool) {
+	w := strings.Join(strings.Fields(foldFullWidth(s)), "")
+	for _, end := range []string{"이요", "요"} {
+		if t, ok := strings.CutSuffix(w, end); ok && t != "" {
+			w = t
+			break
+		}
+	}
+	star := false
+	for _, p := range []string{"별점", "별"} {
+		if t, ok := strings.CutPrefix(w, p); ok && t != "" {
+			w, star = t, true
+			break
+		}
+	}
+	counted := false
+	for _, c := range []string{"개", "점"} {
+		if t, ok := strings.CutSuffix(w, c); ok && t != "" {
+			w, counted = t, true
+			break
+		}
+	}
+	if !counted && !star && !alone {
+		return 0, false
+	}
+	n, ok := koreanNumeral(w, counted || star, counted || alone)
+	if !ok && isBareNumber(w) && (star || counted) {
+		n, ok = atoi(w), true // "별 4개", "4 개"
+	}
+	if !ok || n < lo || n > hi {
+		return 0, false
+	}
+	return n, true
 }
 
 // typedRating reads a rating typed with /feedback: "4", "4점", "4/5" or a
@@ -166,6 +232,10 @@ func (t *turn) feedbackStep(in input) error {
 			// The button's own label typed ("★★★★"), or "4/5".
 			n, ok = typedRating(strings.TrimSpace(in.text))
 		}
+		if !ok && in.payload == "" {
+			// In words, the answer alone: "사점", "별 다섯 개", "넷".
+			n, ok = ratingWords(in.text, true, 1, 5)
+		}
 		if !ok {
 			return t.feedbackReask("core.feedback.bad_rating")
 		}
@@ -178,6 +248,11 @@ func (t *turn) feedbackStep(in input) error {
 	case fbNPS:
 		if !skip {
 			n, ok := scale(in, "nps:", 0, 10)
+			if !ok && in.payload == "" {
+				// A score in words, before words are taken as the
+				// comment: "팔점", "여덟", "십".
+				n, ok = ratingWords(in.text, true, 0, 10)
+			}
 			if !ok && noComment(in.text) {
 				// "없어요" for a score: none, and nothing more to say.
 				if err := t.fire("scored"); err != nil {

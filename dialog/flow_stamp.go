@@ -175,19 +175,9 @@ const timeSlack = time.Minute
 // after it as a word of its own ("세 개", "2 장").
 var stampCounters = []string{"개", "장", "stamps", "stamp"}
 
-// stampNumerals are the Korean numbers a count may be written in: native
-// ones that are numbers whatever follows ("둘", "다섯"); those that are
-// also other words ("한 잔", "열 있음"), counted only with a counter ("한
-// 개", "두장") or alone; and the sino ones, counted only with 개 or alone
-// ("이 손님" is this customer, "사장" the owner).
+// stampAloneCounts are the numbers that count alone, with no counter:
+// those no staff member types as a word of its own.
 var (
-	stampNumerals = map[string]int{
-		"하나": 1, "둘": 2, "셋": 3, "넷": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9,
-	}
-	stampNumeralsCounted = map[string]int{"한": 1, "두": 2, "세": 3, "네": 4, "열": 10}
-	stampSino            = map[string]int{"일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "칠": 7, "팔": 8, "구": 9, "십": 10}
-	// stampAloneCounts are the numbers that count alone, with no counter:
-	// those no staff member types as a word of its own.
 	stampAloneCounts = map[string]bool{"한": true, "두": true, "세": true}
 )
 
@@ -239,13 +229,9 @@ func stampCount(s string) (n int, isCount bool) {
 			break
 		}
 	}
-	if v, ok := stampNumerals[s]; ok {
-		return v, true
-	}
-	if v, ok := stampNumeralsCounted[s]; ok && counter != "" {
-		return v, true
-	}
-	if v, ok := stampSino[s]; ok && counter == "개" {
+	// The sino ones count only with 개 ("삼개"): "이 손님" is this
+	// customer, "사장" the owner.
+	if v, ok := koreanNumeral(s, counter != "", counter == "개"); ok {
 		return v, true
 	}
 	neg := strings.HasPrefix(s, "-")

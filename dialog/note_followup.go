@@ -2,13 +2,18 @@ package dialog
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
 
 // followUpAfter are the words that, after a day at the end of a one-line
 // note, ask for a follow-up on that day: "2주 후 연락", "내일 전화".
-var followUpAfter = []string{"연락", "연락하기", "연락드리기", "연락 예정", "다시 연락", "다시 연락하기", "전화", "전화하기", "전화드리기", "다시 전화", "팔로업"}
+var followUpAfter = []string{
+	"연락", "연락하기", "연락드리기", "연락 드리기", "연락 예정", "연락드릴 예정", "연락 드릴 예정", "연락드릴게요", "연락 드릴게요",
+	"연락 요망", "연락 필요", "다시 연락", "다시 연락하기",
+	"전화", "전화하기", "전화드리기", "전화 드리기", "전화 예정", "전화드릴게요", "전화 드릴게요", "다시 전화", "팔로업", "해피콜",
+}
 
 // followUpBefore are the words that, before a day at the end of a one-line
 // note, ask for one: "다음 연락 12/10", "follow up next friday".
@@ -52,6 +57,7 @@ var followUpPastWords = map[string]int{"어제": 1, "그제": 2, "그저께": 2,
 func readFollowUpDay(s string, now time.Time, loc *time.Location) (time.Time, followUpFault) {
 	y, m, d := now.In(loc).Date()
 	today := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	s = withoutAbout(s)
 	if n, ok := followUpPastWords[strings.ToLower(strings.Join(strings.Fields(foldFullWidth(s)), ""))]; ok {
 		return dateAddDays(today, -n), followUpPast
 	}
@@ -107,6 +113,23 @@ func (t *turn) followUpWarning(text string) string {
 	return ""
 }
 
+// followUpAbout are the words after a day that make it approximate
+// ("5월 20일쯤", "20일경에"): a reminder is a day to look at the
+// customer again, so about a day is that day.
+var followUpAbout = []string{"쯤에", "쯤", "경에", "경"}
+
+// withoutAbout is s without a followUpAbout word at its end, when a day is
+// left before it.
+func withoutAbout(s string) string {
+	w := strings.TrimSpace(s)
+	for _, a := range followUpAbout {
+		if t, ok := strings.CutSuffix(w, a); ok && strings.TrimSpace(t) != "" {
+			return strings.TrimSpace(t)
+		}
+	}
+	return w
+}
+
 // withoutOn is a day's words without the English "on" they follow ("follow
 // up on 2/30"): dateShaped reads "on" before a month's name only, so "on
 // 2/30" was told as a day unread where "2/30 연락" was told as no day on the
@@ -148,7 +171,8 @@ func readNoteFollowUp(text string, now time.Time, loc *time.Location) (day time.
 	}
 	words := strings.Fields(s)
 	for k := min(4, len(words)-1); k >= 1; k-- {
-		head := strings.Join(words[:len(words)-k], " ")
+		// "다음 연락: 2/5": the colon a label is typed with.
+		head := strings.TrimRight(strings.Join(words[:len(words)-k], " "), ":")
 		for _, w := range followUpBefore {
 			if head == w || strings.HasSuffix(head, " "+w) {
 				phrases = append(phrases, strings.Join(words[len(words)-k:], " "))
@@ -158,9 +182,18 @@ func readNoteFollowUp(text string, now time.Time, loc *time.Location) (day time.
 	}
 	// A usable day wins; else a day read but past or too far; else words
 	// that look like a day.
+	// The words of a day read are not read again shorter: "이번주 월요일에"
+	// (past) is not "월요일에" (next Monday), as the guided question reads it.
 	fault = followUpNone
+	var read []string
 	for _, p := range phrases {
+		if slices.ContainsFunc(read, func(r string) bool { return strings.HasSuffix(r, " "+p) }) {
+			continue
+		}
 		d, f := readFollowUpDay(p, now, loc)
+		if f != followUpUnreadable {
+			read = append(read, p)
+		}
 		switch {
 		case f == followUpOK:
 			return d, f, p

@@ -255,3 +255,117 @@ func TestNote_FollowUpWarning(t *testing.T) {
 		})
 	}
 }
+
+// TestFollowUpTypedForms: the days Korean staff type with a follow-up,
+// with the particle 에, a one-syllable weekday after a week, native day
+// counts, a month's end or "about" (쯤, 경), are read alike by a
+// one-line note and by the guided question (the one readFollowUpDay),
+// and a day without a year already past this year is past on both, not a
+// year on. Before, "2월5일에 연락" and "이번주 금요일에 연락드리기" saved
+// the note with "could not read the day". t0 is Wednesday 2026-05-13.
+func TestFollowUpTypedForms(t *testing.T) {
+	for _, tt := range []struct {
+		day   string // the day's words, typed alone to the guided question
+		fault followUpFault
+		want  string // the day read, for OK and past
+	}{
+		{"2월5일에", followUpOK, "2027-02-05"},
+		{"2월 5일에", followUpOK, "2027-02-05"},
+		{"2/5에", followUpOK, "2027-02-05"},
+		{"이번주 금요일에", followUpOK, "2026-05-15"},
+		{"이번 주 금요일에", followUpOK, "2026-05-15"},
+		{"다음주 화요일에", followUpOK, "2026-05-19"},
+		{"담주 화", followUpOK, "2026-05-19"},
+		{"다음 주 화", followUpOK, "2026-05-19"},
+		{"금요일에", followUpOK, "2026-05-15"},
+		{"이틀 뒤", followUpOK, "2026-05-15"},
+		{"보름 후에", followUpOK, "2026-05-28"},
+		{"월말", followUpOK, "2026-05-31"},
+		{"다음달 말", followUpOK, "2026-06-30"},
+		{"5월 20일쯤", followUpOK, "2026-05-20"},
+		{"5/20경에", followUpOK, "2026-05-20"},
+		{"the day after tomorrow", followUpOK, "2026-05-15"},
+		{"in two weeks", followUpOK, "2026-05-27"},
+		{"end of the month", followUpOK, "2026-05-31"},
+		{"5/12에", followUpPast, "2026-05-12"}, // yesterday, not a year on
+		{"5월 12일쯤", followUpPast, "2026-05-12"},
+		{"이번주 월요일에", followUpPast, "2026-05-11"},     // the one-liner read "월요일에", next Monday
+		{"2025년 5월 20일", followUpPast, "2025-05-20"}, // and "5월 20일", this year's
+		{"2월 30일에", followUpNoSuchDay, ""},
+		{"다다음주쯤", followUpUnreadable, ""},
+		{"20일에", followUpUnreadable, ""}, // the 20th or twenty days: not guessed
+	} {
+		for _, path := range []struct{ name, text string }{
+			{"guided", tt.day},
+			{"one-line", "김민지 펌 상담, " + tt.day + " 연락"},
+		} {
+			if dateIsASCII(tt.day) {
+				path.text = "perm consult, follow up " + tt.day
+			}
+			var day time.Time
+			var fault followUpFault
+			if path.name == "guided" {
+				day, fault = readFollowUpDay(tt.day, t0, seoul)
+			} else {
+				day, fault, _ = readNoteFollowUp(path.text, t0, seoul)
+			}
+			got := ""
+			if !day.IsZero() {
+				got = day.Format(time.DateOnly)
+			}
+			if fault != tt.fault || got != tt.want {
+				t.Errorf("%s %q = %v, %q; want %v, %q", path.name, path.text, fault, got, tt.fault, tt.want)
+			}
+		}
+	}
+}
+
+// TestOneLineFollowUpWords: the ways a one-line note's end says to
+// follow up on a day, and words that only look like it.
+func TestOneLineFollowUpWords(t *testing.T) {
+	for _, tt := range []struct {
+		text string
+		want string // "" none
+	}{
+		{"김민지 펌 상담, 2월5일에 연락", "2027-02-05"},
+		{"김민지 펌 상담 이번주 금요일에 연락드리기", "2026-05-15"},
+		{"펌 상담 2/5 연락 드리기", "2027-02-05"},
+		{"펌 상담 2/5 연락드릴게요", "2027-02-05"},
+		{"펌 상담 모레 전화 드리기", "2026-05-15"},
+		{"펌 상담 일주일 후 해피콜", "2026-05-20"},
+		{"펌 상담 다음 연락: 2/5", "2027-02-05"},
+		{"펌 상담 담주 화 연락 요망", "2026-05-19"},
+		{"상담 후에 연락", ""},    // after the consult, no day
+		{"오전에 연락", ""},      // a time of day, no day
+		{"별로 연락 안 하심", ""},  // no follow-up word at the end
+		{"2/5 연락하기로 함", ""}, // not at the end
+	} {
+		got, ok := oneLineFollowUp(tt.text, t0, seoul)
+		s := ""
+		if ok {
+			s = got.Format(time.DateOnly)
+		}
+		if s != tt.want {
+			t.Errorf("oneLineFollowUp(%q) = %q, want %q", tt.text, s, tt.want)
+		}
+	}
+}
+
+// TestNote_TypedFollowUpSet: the tester's one-liner sets its reminder and
+// the reply says the day, with no warning that it could not be read.
+func TestNote_TypedFollowUpSet(t *testing.T) {
+	h := mustOpenHarness(t, nil, "ko")
+	h.customer("김민지", "01012345678")
+	for _, tt := range []struct{ text, day string }{
+		{"펌 상담, 2월5일에 연락", "2027-02-05"},
+		{"펌 상담 이번주 금요일에 연락드리기", "2026-05-15"},
+	} {
+		got := allText(h.send(staffMsg("/note 김민지 " + tt.text)))
+		if want := strings.Split(h.text("core.note.saved_followup", map[string]any{"Date": tt.day}), "\n")[0]; !strings.HasPrefix(got, want) {
+			t.Errorf("%q: reply %q, want it to start %q", tt.text, got, want)
+		}
+		if strings.Contains(got, h.text("core.note.followup_unread", nil)) {
+			t.Errorf("%q: reply %q says the day was not read", tt.text, got)
+		}
+	}
+}

@@ -157,6 +157,72 @@ func hangulDigit(r rune) (int64, bool) {
 	return int64(utf8.RuneCountInString("일이삼사오육칠팔구"[:i])) + 1, true
 }
 
+// Korean numbers as small counts are typed (stamps, ratings, birthdays):
+// native ones that are numbers whatever follows ("둘", "다섯"); those that
+// are also other words ("한 잔", "네" a yes, "열" to open), numbers only
+// with a counter ("네 개"). Sino ones are hangulDigit's, read by
+// sinoNumber.
+var (
+	nativeNumerals        = map[string]int{"하나": 1, "둘": 2, "셋": 3, "넷": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9}
+	nativeNumeralsCounted = map[string]int{"한": 1, "두": 2, "세": 3, "네": 4, "열": 10}
+)
+
+// koreanNumeral reads a small number written as a Korean word, without its
+// counter: counted says a counter followed it ("네 개"), sino that the
+// place takes Sino-Korean numbers ("삼개", "사점", a rating typed alone),
+// which elsewhere are other words ("이" this, "오" oh, "사" of 사장). It is
+// the one reader of stamp counts, ratings and the scores of NPS.
+func koreanNumeral(w string, counted, sino bool) (int, bool) {
+	if v, ok := nativeNumerals[w]; ok {
+		return v, true
+	}
+	if v, ok := nativeNumeralsCounted[w]; ok && counted {
+		return v, true
+	}
+	if sino {
+		return sinoNumber(w)
+	}
+	return 0, false
+}
+
+// sinoNumber reads 0 to 99 in Sino-Korean digits (hangulDigit, as amounts
+// read them): "사", "십", "십오", "이십구", and "영" for zero.
+func sinoNumber(w string) (int, bool) {
+	if w == "영" {
+		return 0, true
+	}
+	tens, ones, rest := 0, 0, w
+	if a, b, ok := strings.Cut(w, "십"); ok {
+		tens = 1
+		if a != "" {
+			d, ok := hangulDigit1(a)
+			if !ok || d == 1 { // "일십" is not typed
+				return 0, false
+			}
+			tens = d
+		}
+		rest = b
+		if rest == "" {
+			return tens * 10, true
+		}
+	}
+	ones, ok := hangulDigit1(rest)
+	if !ok {
+		return 0, false
+	}
+	return tens*10 + ones, true
+}
+
+// hangulDigit1 is hangulDigit of a word of one syllable.
+func hangulDigit1(w string) (int, bool) {
+	r, size := utf8.DecodeRuneInString(w)
+	if size != len(w) {
+		return 0, false
+	}
+	d, ok := hangulDigit(r)
+	return int(d), ok
+}
+
 // parseAmount reads an amount of money in won as staff type it: "55000",
 // "55,000", "55000원", "₩55,000", "12,000 원", "55000 won", "9000 KRW", full-width
 // digits, and Korean units: "5.5만", "3만5천", "3만 5천원", "1억 2천만",
@@ -508,14 +574,43 @@ var (
 	dateMDRe       = regexp.MustCompile(`^(\d{1,2})[-./](\d{1,2})\.?$`)
 	dateKoMDRe     = regexp.MustCompile(`^(\d{1,2})월(\d{1,2})일$`)
 	dateKoMonthDay = regexp.MustCompile(`^(다음|담|이번)달(\d{1,2})일$`)
-	dateKoAfterRe  = regexp.MustCompile(`^(\d{1,4}|한|두|세|네)(일|주일|주|개월|달)(?:후|뒤)에?$`)
-	dateEnInRe     = regexp.MustCompile(`^in (\d{1,4}|a|an|one) (days?|weeks?|months?)$`)
+	dateKoAfterRe  = regexp.MustCompile(`^(\d{1,4}|한|두|세|네)(일|주일|주|개월|달)(?:후|뒤)$`)
+	dateKoDaysRe   = regexp.MustCompile(`^(이틀|사흘|나흘|닷새|열흘|보름)(?:후|뒤)$`)
+	dateEnInRe     = regexp.MustCompile(`^in (\d{1,4}|a|an|one|two|three|four|five|six) (days?|weeks?|months?)$`)
 	dateEnMonthDay = regexp.MustCompile(`^([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?(?:,? (\d{4}))?$`)
 	dateKoRelative = map[string]int{"오늘": 0, "내일": 1, "모레": 2, "내일모레": 2, "글피": 3, "다음주": 7, "담주": 7}
-	dateEnRelative = map[string]int{"today": 0, "tomorrow": 1, "next week": 7}
+	dateEnRelative = map[string]int{"today": 0, "tomorrow": 1, "the day after tomorrow": 2, "day after tomorrow": 2, "next week": 7}
 	// dateKoCount are the native numbers of "한 달 후", "두 주 뒤".
 	dateKoCount = map[string]int{"한": 1, "두": 2, "세": 3, "네": 4}
+	// dateEnCount are the English numbers of "in two weeks".
+	dateEnCount = map[string]int{"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+	// dateKoDays are the native words for a number of days: "이틀 뒤" is
+	// as common as "2일 뒤", "보름 후" is half a month.
+	dateKoDays = map[string]int{"이틀": 2, "사흘": 3, "나흘": 4, "닷새": 5, "열흘": 10, "보름": 15}
+	// dateKoMonthEnd are the words for the last day of a month, and
+	// which month: "월말" is this one's.
+	dateKoMonthEnd = map[string]int{"월말": 0, "이번달말": 0, "이달말": 0, "다음달말": 1, "담달말": 1}
+	// dateEnMonthEnd are dateKoMonthEnd in English.
+	dateEnMonthEnd = map[string]int{"end of month": 0, "end of the month": 0, "end of this month": 0, "month end": 0, "end of next month": 1}
+	// dateWeekdayShort are the one-syllable Korean weekdays, read only
+	// after a week ("담주 화", "이번 주 금"): alone "월" is a month and
+	// "일" a day or one.
+	dateWeekdayShort = map[string]time.Weekday{
+		"월": time.Monday, "화": time.Tuesday, "수": time.Wednesday, "목": time.Thursday,
+		"금": time.Friday, "토": time.Saturday, "일": time.Sunday,
+	}
 )
+
+// dateCompact is s as parseCompactDate reads it: full-width folded, lower
+// case, without spaces and without the particle 에 that a day takes in a
+// sentence ("2월 5일에 연락", "금요일에 전화"), which left the day unread.
+func dateCompact(s string) string {
+	c := strings.Join(strings.Fields(strings.ToLower(foldFullWidth(s))), "")
+	if t, ok := strings.CutSuffix(c, "에"); ok && t != "" {
+		return t
+	}
+	return c
+}
 
 // dateEnDayOfMonth is a day of the month alone: "the 20th", "20th".
 var dateEnDayOfMonth = regexp.MustCompile(`^(?:the )?(\d{1,2})(?:st|nd|rd|th)$`)
@@ -536,18 +631,24 @@ const (
 //   - without a year: "12/1", "12-1", "12.1", "12월 1일", "dec 1": this year,
 //     or next year if that day is before today ("2/29" when neither this
 //     nor next year has one is rejected);
-//   - "오늘", "내일", "모레" (or "내일모레"), "글피", "today", "tomorrow";
+//   - "오늘", "내일", "모레" (or "내일모레"), "글피", "today", "tomorrow",
+//     "the day after tomorrow";
+//   - "월말" (or "이번달 말"), "다음달 말", "end of the month": the last day
+//     of this or the next month;
 //   - "the 20th", "20th": the next 20th of a month, today included;
 //   - an English day may start with "on" ("on Feb 20", "on the 20th");
-//   - "N일 후", "N일뒤", "N주 후", "N개월 후", "in N days|weeks|months",
-//     "in a week"; months keep the day of the month, clamped to the
+//   - "N일 후", "N일뒤", "N주 후", "N개월 후", "한 달 뒤", "이틀 뒤" (사흘,
+//     나흘, 닷새, 열흘, 보름), "in N days|weeks|months", "in a week", "in
+//     two weeks"; months keep the day of the month, clamped to the
 //     month's last day (Jan 31 + 1 month = Feb 28);
 //   - "다음달 15일", "이번달 30일" (this month, even if already past);
 //   - weekdays (see parseWeekday). Weeks run Monday to Sunday (ISO 8601):
 //     "다음주 X요일" and "next X" are day X of the week after this one, so on
 //     a Sunday "다음주 월요일" is tomorrow and on a Monday it is a week away;
 //     "이번주 X요일" and "this X" are day X of this week, even if already
-//     past; a bare "X요일" or "X" is the next such day, today excluded.
+//     past; a bare "X요일" or "X" is the next such day, today excluded;
+//     after a week the weekday may be its one syllable ("담주 화");
+//   - a Korean day may end with the particle 에 ("2월 5일에", "금요일에").
 //
 // Invalid days ("2/30", "13/1") and anything else return ok=false.
 func parseDate(s string, now time.Time, loc *time.Location) (time.Time, bool) {
@@ -560,8 +661,7 @@ func parseDate(s string, now time.Time, loc *time.Location) (time.Time, bool) {
 	if spaced == "" {
 		return time.Time{}, false
 	}
-	compact := strings.ReplaceAll(spaced, " ", "")
-	t, ok := parseCompactDate(compact, today)
+	t, ok := parseCompactDate(dateCompact(spaced), today)
 	if !ok {
 		t, ok = parseEnglishDate(spaced, today)
 	}
@@ -580,6 +680,12 @@ func parseCompactDate(c string, today time.Time) (time.Time, bool) {
 	}
 	if c == "다음달" || c == "담달" {
 		return dateAfter(today, 1, 0, 1)
+	}
+	if k, ok := dateKoMonthEnd[c]; ok {
+		return dateMonthEnd(today, k), true
+	}
+	if g := dateKoDaysRe.FindStringSubmatch(c); g != nil {
+		return dateAfter(today, dateKoDays[g[1]], 1, 0)
 	}
 	// "일주일 후" is one week (일 being 1 there, not a day).
 	if rest, ok := strings.CutPrefix(c, "일주일"); ok {
@@ -633,6 +739,9 @@ func parseCompactDate(c string, today time.Time) (time.Time, bool) {
 			if wd, ok := weekdayNames[rest]; ok && !dateIsASCII(rest) {
 				return dateWeekdayOfWeek(today, p.week, wd), true
 			}
+			if wd, ok := dateWeekdayShort[rest]; ok {
+				return dateWeekdayOfWeek(today, p.week, wd), true
+			}
 			return time.Time{}, false
 		}
 	}
@@ -652,9 +761,12 @@ func parseEnglishDate(e string, today time.Time) (time.Time, bool) {
 	if e == "next month" {
 		return dateAfter(today, 1, 0, 1)
 	}
+	if k, ok := dateEnMonthEnd[e]; ok {
+		return dateMonthEnd(today, k), true
+	}
 	if g := dateEnInRe.FindStringSubmatch(e); g != nil {
-		n := 1
-		if g[1][0] >= '0' && g[1][0] <= '9' {
+		n, ok := dateEnCount[g[1]]
+		if !ok {
 			n = dateAtoi(g[1])
 		}
 		switch strings.TrimSuffix(g[2], "s") {
@@ -764,7 +876,7 @@ func dateNextDayOfMonth(today time.Time, d int) (time.Time, bool) {
 // likely meant the day just past.
 func dateWithoutYear(s string) bool {
 	spaced := strings.Join(strings.Fields(strings.ToLower(foldFullWidth(s))), " ")
-	compact := strings.ReplaceAll(spaced, " ", "")
+	compact := dateCompact(spaced)
 	if dateMDRe.MatchString(compact) || dateKoMDRe.MatchString(compact) {
 		return true
 	}
@@ -779,7 +891,7 @@ func dateWithoutYear(s string) bool {
 // not exist, not a day unread.
 func dateShaped(s string) bool {
 	spaced := strings.Join(strings.Fields(strings.ToLower(foldFullWidth(s))), " ")
-	compact := strings.ReplaceAll(spaced, " ", "")
+	compact := dateCompact(spaced)
 	for _, re := range []*regexp.Regexp{dateYMDRe, dateKoYMDRe} {
 		if g := re.FindStringSubmatch(compact); g != nil {
 			y := dateAtoi(g[1]) // a year parseDate takes: "3000-01-01" is beyond it
@@ -820,6 +932,12 @@ func dateAfter(today time.Time, n, days, months int) (time.Time, bool) {
 	first := time.Date(y, m+time.Month(n*months), 1, 0, 0, 0, 0, today.Location())
 	last := time.Date(first.Year(), first.Month()+1, 0, 0, 0, 0, 0, today.Location()).Day()
 	return time.Date(first.Year(), first.Month(), min(d, last), 0, 0, 0, 0, today.Location()), true
+}
+
+// dateMonthEnd returns the last day of this month (k 0) or of the one k
+// months on.
+func dateMonthEnd(today time.Time, k int) time.Time {
+	return time.Date(today.Year(), today.Month()+time.Month(k)+1, 0, 0, 0, 0, 0, today.Location())
 }
 
 // dateISOWeekday numbers the days Monday=0 … Sunday=6.
