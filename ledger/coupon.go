@@ -738,7 +738,10 @@ func (tx *Tx) voidCoupon(k []byte, c *Coupon, actorID string, at time.Time) erro
 	if err := tx.bucket(bucketCouponDue).Delete(concat(timePrefix(c.Ends), k)); err != nil {
 		return err
 	}
-	return tx.logLoyalty(logEvent{at: at, kind: logCouponVoided, customer: c.CustomerID, a: c.ID})
+	// The source tells the summary's "cancelled with their stamps" from a
+	// coupon voided as given by mistake; events without one are rewards
+	// (nothing else was voided before VoidCoupon).
+	return tx.logLoyalty(logEvent{at: at, kind: logCouponVoided, customer: c.CustomerID, a: c.ID, b: string(c.Source)})
 }
 
 // expireCoupons marks expired up to limit valid coupons whose Ends is not

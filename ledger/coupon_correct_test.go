@@ -116,7 +116,7 @@ func TestVoidCoupon(t *testing.T) {
 					}
 				}
 				f, _ := tx.LoyaltyFigures(t0, at.Add(time.Second))
-				if f.CouponsIssued != 1 || f.CouponsVoided != 1 {
+				if f.CouponsIssued != 1 || f.CouponsVoided != 0 || f.CouponsCancelled != 1 {
 					t.Errorf("figures %+v", f)
 				}
 				return nil

@@ -279,8 +279,11 @@ type LoyaltyFigures struct {
 	CouponsIssued  int
 	CouponsUsed    int // uses, less those taken back as mistakes (UnuseCoupon)
 	CouponsExpired int // by the end of their last day
-	CouponsVoided  int // coupons voided as given by mistake, or rewards taken back with their stamps
-	PointsExpired  int64
+	CouponsVoided  int // reward coupons taken back with the stamps that earned them
+	// CouponsCancelled counts the other coupons voided, as given by
+	// mistake (VoidCoupon).
+	CouponsCancelled int
+	PointsExpired    int64
 	// TierUps and TierDowns count customers, not moves: each customer's
 	// moves in the range taken end to end (the tier before their first,
 	// the one after their last), up or down by rank whatever moved them
@@ -330,7 +333,11 @@ func (tx *Tx) LoyaltyFigures(from, to time.Time) (LoyaltyFigures, error) {
 		case logCouponExpired:
 			f.CouponsExpired++
 		case logCouponVoided:
-			f.CouponsVoided++
+			if e.b == "" || e.b == string(SourceStamps) {
+				f.CouponsVoided++
+			} else {
+				f.CouponsCancelled++
+			}
 		case logPointsExpired:
 			f.PointsExpired += e.n
 		case logTierMove:
