@@ -6,8 +6,10 @@ package dialog
 // main menu and where to find it again; /coupon <customer> lists the valid ones; /coupon use
 // <customer> shows them as buttons and uses the one pressed (or the code
 // typed), once: a second use is refused saying when and by whom. A coupon
-// stops at the end of its last day in the shop's time zone. Customers:
-// /coupon and /points list their valid coupons.
+// stops at the end of its last day in the shop's time zone. Mistakes are
+// corrected as points are (flow_coupon_correct.go): /coupon undo, a
+// manager's /coupon void <customer> [n|code]. Customers: /coupon and
+// /points list their valid coupons.
 
 import (
 	"errors"
@@ -49,6 +51,7 @@ func init() {
 		englishCommands[w] = "coupon"
 	}
 	addHelp(&helpStaff, "loyalty.help.coupon")
+	addHelp(&helpManager, "loyalty.help.coupon_void")
 	addHelp(&helpCustomer, "loyalty.help.mycoupons")
 	// The [쿠폰 보기] button of a customer's coupon notice.
 	actionHandlers[myCouponsAction] = func(t *turn, _ string) error { return t.cmdMyCoupons("") }
@@ -58,7 +61,8 @@ func init() {
 const myCouponsAction = "mycoupons"
 
 // cmdCoupon: /coupon give <customer> <benefit> [validity], /coupon use
-// <customer> [code], /coupon <customer>.
+// <customer> [code], /coupon undo, /coupon void <customer> [n|code],
+// /coupon <customer>.
 func (t *turn) cmdCoupon(args string) error {
 	sub, rest := firstField(args)
 	switch strings.ToLower(sub) {
@@ -69,6 +73,15 @@ func (t *turn) cmdCoupon(args string) error {
 		return t.withCustomerOr("loyalty.coupon.usage", "coupon.give", rest)
 	case "use", "redeem", "사용":
 		return t.withCustomerOr("loyalty.coupon.usage", "coupon.use", rest)
+	case "void", "무효", "정정":
+		return t.couponVoidCmd(rest)
+	case "undo", "되돌리기", "취소":
+		if strings.TrimSpace(rest) != "" {
+			// "/coupon 취소 이바다" names a customer: it is that
+			// customer's coupon to take back, not the speaker's last action.
+			return t.couponVoidCmd(rest)
+		}
+		return t.couponUndo()
 	}
 	return t.withCustomer("coupon.list", args)
 }
@@ -115,8 +128,12 @@ func (t *turn) actCouponList(c ledger.Customer, _ string) error {
 		t.say("loyalty.coupon.none", map[string]any{"Name": c.Name})
 		return nil
 	}
+	lines, err := t.numberedCouponLines(c.ID, cs)
+	if err != nil {
+		return err
+	}
 	t.add(t.mkSections(t.text("loyalty.coupon.list_head", map[string]any{"Name": c.Name, "Count": len(cs)}),
-		[]Section{{Lines: t.couponLines(cs)}}))
+		[]Section{{Lines: lines}}))
 	return nil
 }
 
@@ -199,6 +216,19 @@ func (t *turn) couponStep(in input) error {
 // expired, taken back, unknown.
 func (t *turn) useCoupon(c ledger.Customer, ref string) error {
 	cp, err := t.tx.UseCoupon(c.ID, ref, t.actor.ID(), t.now)
+	if err != nil {
+		return t.couponRefusal(c, ref, err)
+	}
+	if err := t.audit("coupon", c.ID, "use "+cp.Code); err != nil {
+		return err
+	}
+	t.say("loyalty.coupon.used_now", map[string]any{"Name": c.Name, "Benefit": t.benefitText(cp.Benefit), "Code": cp.Code})
+	return nil
+}
+
+// couponRefusal turns a refusal of the ledger's coupon methods into what
+// staff read; any other error is returned as it is.
+func (t *turn) couponRefusal(c ledger.Customer, ref string, err error) error {
 	var ce *ledger.CouponError
 	switch {
 	case errors.As(err, &ce) && errors.Is(err, ledger.ErrCouponNotYours):
@@ -211,16 +241,14 @@ func (t *turn) useCoupon(c ledger.Customer, ref string) error {
 		return refuse("loyalty.coupon.expired", map[string]any{"Code": ce.Code, "LastDay": ce.LastDay})
 	case errors.As(err, &ce) && errors.Is(err, ledger.ErrCouponVoid):
 		return refuse("loyalty.coupon.void", map[string]any{"Code": ce.Code})
+	case errors.As(err, &ce) && errors.Is(err, ledger.ErrCouponReward):
+		return refuse("loyalty.coupon.void_reward", map[string]any{"Code": ce.Code, "Name": c.Name})
+	case errors.As(err, &ce) && errors.Is(err, ledger.ErrCouponNotUsed):
+		return refuse("loyalty.coupon.not_used", map[string]any{"Code": ce.Code})
 	case errors.Is(err, ledger.ErrCouponNotFound):
 		return refuse("loyalty.coupon.not_found", map[string]any{"Code": strings.TrimSpace(ref)})
-	case err != nil:
-		return fmt.Errorf("dialog: use coupon: %w", err)
 	}
-	if err := t.audit("coupon", c.ID, "use "+cp.Code); err != nil {
-		return err
-	}
-	t.say("loyalty.coupon.used_now", map[string]any{"Name": c.Name, "Benefit": t.benefitText(cp.Benefit), "Code": cp.Code})
-	return nil
+	return fmt.Errorf("dialog: coupon: %w", err)
 }
 
 // cmdMyCoupons is a customer's own /coupon: their valid coupons.

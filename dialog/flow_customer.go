@@ -38,6 +38,7 @@ func init() {
 		"coupon.give":   (*turn).actCouponGive, // flow_coupon.go
 		"coupon.list":   (*turn).actCouponList, // flow_coupon.go
 		"coupon.use":    (*turn).actCouponUse,  // flow_coupon.go
+		"coupon.void":   (*turn).actCouponVoid, // flow_coupon_correct.go
 		"tier.pin":      (*turn).actTierPin,    // flow_program.go
 	}
 }

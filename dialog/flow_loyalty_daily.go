@@ -289,6 +289,18 @@ func (t *turn) noticeText(n ledger.Notice) (text string, coupon bool, ok bool, e
 			return t.text("loyalty.notice.reward", d), true, true, nil
 		}
 		return t.text("loyalty.notice.coupon", d), true, true, nil
+	case ledger.NoticeCouponVoid:
+		// A service message about their own coupon, with no menu to it:
+		// there is nothing left to see.
+		c, err := t.tx.Coupon(n.CouponID)
+		if err != nil || c.State != ledger.CouponVoid {
+			return "", false, false, nil // gone with an erasure
+		}
+		d := map[string]any{"Benefit": t.benefitText(c.Benefit), "Code": c.Code}
+		if c.Source == ledger.SourceStamps {
+			return t.text("loyalty.notice.reward_void", d), false, true, nil
+		}
+		return t.text("loyalty.notice.coupon_void", d), false, true, nil
 	}
 	return "", false, false, nil
 }

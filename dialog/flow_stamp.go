@@ -344,12 +344,23 @@ func (t *turn) reverseStamps(c ledger.Customer, s ledger.StampEntry) error {
 		return err
 	}
 	lines := []string{t.text("loyalty.stamp.reversed", data)}
+	var notices []string
 	for _, cp := range res.Voided {
 		lines = append(lines, t.text("loyalty.stamp.voided", map[string]any{"Benefit": t.benefitText(cp.Benefit), "Code": cp.Code}))
+		// The customer was told "🎉 쿠폰을 드려요": the coupon must not
+		// just disappear. Staff read whether they hear of it.
+		told, err := t.voidToldLine(c, cp)
+		if err != nil {
+			return err
+		}
+		if told != "" {
+			lines = append(lines, told)
+			notices = append(notices, cp.VoidNotice)
+		}
 	}
 	lines = append(lines, t.cardLine(p, res.Card))
 	t.add(t.mk(strings.Join(lines, "\n")))
-	return nil
+	return t.tellNow(c, notices...)
 }
 
 // stampLines are a customer's newest stamp entries, numbered as /stamp

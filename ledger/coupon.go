@@ -17,7 +17,8 @@ import (
 // Each has a short code staff can read aloud; its note and the actors who
 // issued and used it are sealed under the customer's key.
 
-// Coupon errors. UseCoupon wraps them in a *CouponError.
+// Coupon errors. UseCoupon, VoidCoupon and UnuseCoupon wrap them in a
+// *CouponError.
 var (
 	// ErrCouponNotFound is returned when no coupon has the id or code.
 	ErrCouponNotFound = errors.New("ledger: no such coupon")
@@ -26,9 +27,16 @@ var (
 	ErrCouponUsed = errors.New("ledger: coupon already used")
 	// ErrCouponExpired is returned when a coupon's last day is over.
 	ErrCouponExpired = errors.New("ledger: coupon expired")
-	// ErrCouponVoid is returned when a coupon was taken back (a reward
-	// whose stamps were reversed).
+	// ErrCouponVoid is returned when a coupon was taken back (voided as
+	// given by mistake, or a reward whose stamps were reversed).
 	ErrCouponVoid = errors.New("ledger: coupon void")
+	// ErrCouponNotUsed is returned by UnuseCoupon when the coupon was
+	// never used, so there is no use to take back.
+	ErrCouponNotUsed = errors.New("ledger: coupon not used")
+	// ErrCouponReward is returned by VoidCoupon for a stamp card's
+	// reward: the stamps earned it, and reversing them (ReverseStamps)
+	// takes it back with the card kept true.
+	ErrCouponReward = errors.New("ledger: coupon is a stamp reward")
 	// ErrCouponNotYours is returned when a coupon belongs to another
 	// customer; the error says nothing about that customer.
 	ErrCouponNotYours = errors.New("ledger: coupon of another customer")
@@ -184,6 +192,11 @@ type Coupon struct {
 	UsedAt   time.Time   `json:"used_at,omitzero"`
 	UsedBy   string      `json:"used_by,omitempty"`
 	VoidedAt time.Time   `json:"voided_at,omitzero"`
+	// VoidedBy is who voided it (an actor id, sealed); VoidNotice the
+	// notice telling the customer it was taken back, set only when they
+	// had been told of it while it was valid.
+	VoidedBy   string `json:"voided_by,omitempty"`
+	VoidNotice string `json:"void_notice,omitempty"`
 	// StampEntry and Stamps: for a reward, the stamp entry that completed
 	// the card (none for a card a change of the goal filled:
 	// FillStampCards) and how many stamps the card took.
@@ -205,7 +218,7 @@ func (c *Coupon) StateAt(at time.Time) CouponState {
 }
 
 // couponRecord is a coupon as stored: the clear fields as JSON, the
-// personal ones (IssuedBy, UsedBy, Note, and an item benefit's words)
+// personal ones (IssuedBy, UsedBy, Note, an item benefit's words, VoidedBy)
 // sealed under the customer's key. Records written before items were
 // sealed hold Benefit.Item in the clear; their customer's erasure blanks it
 // (eraseCouponWords).
@@ -222,6 +235,7 @@ type couponRecord struct {
 	StampEntry string        `json:"stamp_entry,omitempty"`
 	Stamps     int           `json:"stamps,omitempty"`
 	NoticeID   string        `json:"notice_id,omitempty"`
+	VoidNotice string        `json:"void_notice,omitempty"`
 	Sealed     []byte        `json:"sealed,omitempty"`
 }
 
@@ -239,13 +253,18 @@ func (tx *Tx) putCoupon(k []byte, c *Coupon) error {
 		item = ""
 	}
 	var plain []byte
-	if c.IssuedBy != "" || c.UsedBy != "" || c.Note != "" || item != "" {
+	if c.IssuedBy != "" || c.UsedBy != "" || c.Note != "" || item != "" || c.VoidedBy != "" {
 		e := encoder{}
 		e.string(c.IssuedBy)
 		e.string(c.UsedBy)
 		e.string(c.Note)
-		if item != "" {
+		// VoidedBy comes after the item, so the item is written (maybe
+		// empty) whenever it is: the reader takes fields by position.
+		if item != "" || c.VoidedBy != "" {
 			e.string(item)
+		}
+		if c.VoidedBy != "" {
+			e.string(c.VoidedBy)
 		}
 		plain = e.b
 	}
@@ -257,7 +276,7 @@ func (tx *Tx) putCoupon(k []byte, c *Coupon) error {
 	benefit.Item = ""
 	r := couponRecord{Code: c.Code, CustomerID: c.CustomerID, Benefit: benefit, Source: c.Source, LastDay: c.LastDay,
 		Ends: c.Ends.UTC(), State: c.State, UsedAt: c.UsedAt.UTC(), VoidedAt: c.VoidedAt.UTC(), StampEntry: c.StampEntry,
-		Stamps: c.Stamps, NoticeID: c.NoticeID, Sealed: sealed}
+		Stamps: c.Stamps, NoticeID: c.NoticeID, VoidNotice: c.VoidNotice, Sealed: sealed}
 	if c.UsedAt.IsZero() {
 		r.UsedAt = time.Time{}
 	}
@@ -282,7 +301,7 @@ func (tx *Tx) coupon(k []byte) (Coupon, error) {
 	}
 	c := Coupon{ID: idOf(k), Code: r.Code, CustomerID: r.CustomerID, Benefit: r.Benefit, Source: r.Source,
 		IssuedAt: keyTime(k), LastDay: r.LastDay, Ends: r.Ends, State: r.State, UsedAt: r.UsedAt, VoidedAt: r.VoidedAt,
-		StampEntry: r.StampEntry, Stamps: r.Stamps, NoticeID: r.NoticeID}
+		StampEntry: r.StampEntry, Stamps: r.Stamps, NoticeID: r.NoticeID, VoidNotice: r.VoidNotice}
 	a, err := tx.aeadOf(r.CustomerID)
 	if err != nil {
 		return Coupon{}, err
@@ -295,7 +314,12 @@ func (tx *Tx) coupon(k []byte) (Coupon, error) {
 		d := newDecoder(plain)
 		c.IssuedBy, c.UsedBy, c.Note = d.string(), d.string(), d.string()
 		if d.err == nil && d.off < len(d.s) {
-			c.Benefit.Item = d.string() // written after items were sealed
+			if item := d.string(); item != "" { // written after items were sealed
+				c.Benefit.Item = item
+			}
+		}
+		if d.err == nil && d.off < len(d.s) {
+			c.VoidedBy = d.string()
 		}
 		if d.err != nil {
 			return Coupon{}, fmt.Errorf("coupon %s: %w", c.ID, d.err)
@@ -557,31 +581,12 @@ func (tx *Tx) CouponsOf(customerID string, at time.Time, all bool) ([]Coupon, er
 // ErrCouponNotFound.
 func (tx *Tx) UseCoupon(customerID, ref, actorID string, at time.Time) (Coupon, error) {
 	fail := func(err error) (Coupon, error) { return Coupon{}, fmt.Errorf("ledger: use coupon: %w", err) }
-	if actorID == "" {
-		return fail(invalid("coupon", "actor is required"))
-	}
-	ck, err := tx.liveCustomer(customerID)
+	k, c, err := tx.customerCoupon(customerID, ref, actorID)
 	if err != nil {
 		return fail(err)
 	}
-	k, ok := tx.couponKey(ref)
-	if !ok {
-		return fail(ErrCouponNotFound)
-	}
-	c, err := tx.coupon(k)
-	if err != nil {
+	if err := c.refuseUnlessValid(at); err != nil {
 		return fail(err)
-	}
-	ownerKey, _ := custKeyOf(c.CustomerID)
-	switch {
-	case !bytes.Equal(ownerKey, ck):
-		return fail(&CouponError{Err: ErrCouponNotYours})
-	case c.State == CouponUsed:
-		return fail(&CouponError{Err: ErrCouponUsed, Code: c.Code, UsedAt: c.UsedAt, UsedBy: c.UsedBy})
-	case c.State == CouponVoid:
-		return fail(&CouponError{Err: ErrCouponVoid, Code: c.Code})
-	case c.StateAt(at) == CouponExpired:
-		return fail(&CouponError{Err: ErrCouponExpired, Code: c.Code, LastDay: c.LastDay})
 	}
 	c.State, c.UsedAt, c.UsedBy = CouponUsed, at, actorID
 	if err := tx.putCoupon(k, &c); err != nil {
@@ -596,22 +601,147 @@ func (tx *Tx) UseCoupon(customerID, ref, actorID string, at time.Time) (Coupon, 
 	return c, nil
 }
 
-// voidCoupon takes back the valid coupon at k (a reward whose stamps were
-// reversed).
-func (tx *Tx) voidCoupon(k []byte, c *Coupon, at time.Time) error {
-	c.State, c.VoidedAt = CouponVoid, at
+// customerCoupon finds the coupon ref of customerID (not erased), for a
+// change by actorID.
+func (tx *Tx) customerCoupon(customerID, ref, actorID string) ([]byte, Coupon, error) {
+	if actorID == "" {
+		return nil, Coupon{}, invalid("coupon", "actor is required")
+	}
+	ck, err := tx.liveCustomer(customerID)
+	if err != nil {
+		return nil, Coupon{}, err
+	}
+	k, ok := tx.couponKey(ref)
+	if !ok {
+		return nil, Coupon{}, ErrCouponNotFound
+	}
+	c, err := tx.coupon(k)
+	if err != nil {
+		return nil, Coupon{}, err
+	}
+	if ownerKey, _ := custKeyOf(c.CustomerID); !bytes.Equal(ownerKey, ck) {
+		return nil, Coupon{}, &CouponError{Err: ErrCouponNotYours}
+	}
+	return k, c, nil
+}
+
+// refuseUnlessValid is the *CouponError of a coupon not valid at at: used
+// (when and by whom), void, or past its last day.
+func (c *Coupon) refuseUnlessValid(at time.Time) error {
+	switch {
+	case c.State == CouponUsed:
+		return &CouponError{Err: ErrCouponUsed, Code: c.Code, UsedAt: c.UsedAt, UsedBy: c.UsedBy}
+	case c.State == CouponVoid:
+		return &CouponError{Err: ErrCouponVoid, Code: c.Code}
+	case c.StateAt(at) == CouponExpired:
+		return &CouponError{Err: ErrCouponExpired, Code: c.Code, LastDay: c.LastDay}
+	}
+	return nil
+}
+
+// VoidCoupon takes back the valid coupon ref (an id or a code) of
+// customerID at at, by actorID: one given by mistake. The record stays,
+// void, with who and when (VoidedAt, VoidedBy); a notice of it not yet
+// told is cancelled, and a customer who was told of it gets a
+// NoticeCouponVoid (VoidNotice), written in the same transaction. It is
+// refused, with a *CouponError and nothing changed, as UseCoupon refuses,
+// and for a stamp card's reward (ErrCouponReward: ReverseStamps takes it
+// back with its stamps).
+func (tx *Tx) VoidCoupon(customerID, ref, actorID string, at time.Time) (Coupon, error) {
+	fail := func(err error) (Coupon, error) { return Coupon{}, fmt.Errorf("ledger: void coupon: %w", err) }
+	k, c, err := tx.customerCoupon(customerID, ref, actorID)
+	if err != nil {
+		return fail(err)
+	}
+	if err := c.refuseUnlessValid(at); err != nil {
+		return fail(err)
+	}
+	if c.Source == SourceStamps {
+		return fail(&CouponError{Err: ErrCouponReward, Code: c.Code})
+	}
+	if err := tx.voidCoupon(k, &c, actorID, at); err != nil {
+		return fail(err)
+	}
+	return c, nil
+}
+
+// UnuseCoupon takes back the use of coupon ref (an id or a code) of
+// customerID, a use recorded by mistake, so it is valid again until its
+// last day. The record cannot keep both states: it goes back to valid
+// with UsedAt and UsedBy cleared, and the loyalty log records the use
+// taken back at the moment of the use, so the week that counted the use
+// no longer does (as a points correction leaves neither in the summary).
+// Who took it back, and the use it took back, are the caller's audit
+// entry. It is refused with a *CouponError when the coupon is another
+// customer's, was not used (ErrCouponNotUsed), is void, or its last day is
+// over (ErrCouponExpired: it could not be used again anyway).
+func (tx *Tx) UnuseCoupon(customerID, ref, actorID string, at time.Time) (Coupon, error) {
+	fail := func(err error) (Coupon, error) { return Coupon{}, fmt.Errorf("ledger: unuse coupon: %w", err) }
+	k, c, err := tx.customerCoupon(customerID, ref, actorID)
+	if err != nil {
+		return fail(err)
+	}
+	switch {
+	case c.State == CouponVoid:
+		return fail(&CouponError{Err: ErrCouponVoid, Code: c.Code})
+	case c.State != CouponUsed:
+		return fail(&CouponError{Err: ErrCouponNotUsed, Code: c.Code})
+	case !at.Before(c.Ends):
+		return fail(&CouponError{Err: ErrCouponExpired, Code: c.Code, LastDay: c.LastDay})
+	}
+	usedAt := c.UsedAt
+	c.State, c.UsedAt, c.UsedBy = CouponValid, time.Time{}, ""
+	if err := tx.putCoupon(k, &c); err != nil {
+		return fail(err)
+	}
+	if err := tx.bucket(bucketCouponDue).Put(concat(timePrefix(c.Ends), k), []byte{}); err != nil {
+		return fail(err)
+	}
+	if usedAt.IsZero() {
+		usedAt = at
+	}
+	if err := tx.logLoyalty(logEvent{at: usedAt, kind: logCouponUnused, customer: c.CustomerID, a: c.ID}); err != nil {
+		return fail(err)
+	}
+	return c, nil
+}
+
+// voidCoupon takes back the valid (or expired) coupon at k, by actorID at
+// at: one given by mistake, or a reward whose stamps were reversed. A
+// notice of it still pending is cancelled; a customer who was told of it
+// while it could still be used is told it was taken back (c.VoidNotice):
+// the coupon must not just disappear from what they were promised.
+func (tx *Tx) voidCoupon(k []byte, c *Coupon, actorID string, at time.Time) error {
+	wasValid := c.StateAt(at) == CouponValid
+	c.State, c.VoidedAt, c.VoidedBy = CouponVoid, at, actorID
+	if c.NoticeID != "" {
+		n, err := tx.Notice(c.NoticeID)
+		switch {
+		case errors.Is(err, ErrNotFound):
+		case err != nil:
+			return err
+		case n.State == NoticePending:
+			if err := tx.finishNotice(c.NoticeID, NoticeCancelled, at); err != nil {
+				return err
+			}
+		case n.State == NoticeDelivered && wasValid:
+			vn := Notice{CustomerID: c.CustomerID, Kind: NoticeCouponVoid, CouponID: c.ID}
+			if err := tx.addNotice(&vn, at); err != nil {
+				return err
+			}
+			c.VoidNotice = vn.ID
+		}
+	}
 	if err := tx.putCoupon(k, c); err != nil {
 		return err
 	}
 	if err := tx.bucket(bucketCouponDue).Delete(concat(timePrefix(c.Ends), k)); err != nil {
 		return err
 	}
-	if c.NoticeID != "" {
-		if err := tx.finishNotice(c.NoticeID, NoticeCancelled, at); err != nil && !errors.Is(err, ErrNotFound) {
-			return err
-		}
-	}
-	return tx.logLoyalty(logEvent{at: at, kind: logCouponVoided, customer: c.CustomerID, a: c.ID})
+	// The source tells the summary's "cancelled with their stamps" from a
+	// coupon voided as given by mistake; events without one are rewards
+	// (nothing else was voided before VoidCoupon).
+	return tx.logLoyalty(logEvent{at: at, kind: logCouponVoided, customer: c.CustomerID, a: c.ID, b: string(c.Source)})
 }
 
 // expireCoupons marks expired up to limit valid coupons whose Ends is not
@@ -696,7 +826,7 @@ func (tx *Tx) ImportCoupon(c Coupon) (Coupon, error) {
 	} else if c.Code, err = tx.newCouponCode(k); err != nil {
 		return fail(err)
 	}
-	c.ID, c.IssuedAt, c.NoticeID, c.StampEntry = idOf(k), keyTime(k), "", ""
+	c.ID, c.IssuedAt, c.NoticeID, c.StampEntry, c.VoidNotice = idOf(k), keyTime(k), "", "", ""
 	if err := tx.indexCoupon(ck, k, &c); err != nil {
 		return fail(err)
 	}

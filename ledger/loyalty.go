@@ -55,6 +55,9 @@ const (
 	logCouponVoided  logKind = 7
 	logPointsExpired logKind = 8 // n points expired
 	logTierMove      logKind = 9 // from a to b, n the TierCause
+	// logCouponUnused is a use of coupon ref taken back, logged at the
+	// moment of the use it cancels.
+	logCouponUnused logKind = 10
 )
 
 type logEvent struct {
@@ -130,6 +133,7 @@ const (
 	NoticeExpired      NoticeKind = "points_expired"     // Points
 	NoticeReward       NoticeKind = "stamp_reward"       // CouponID (the reward), Points (stamps the card took)
 	NoticeCoupon       NoticeKind = "coupon_issued"      // CouponID
+	NoticeCouponVoid   NoticeKind = "coupon_voided"      // CouponID (a coupon told of, then taken back)
 )
 
 // NoticeState is where a Notice is in its life.
@@ -273,10 +277,13 @@ type LoyaltyFigures struct {
 	StampsReversed int64 // stamps taken back by corrections
 	RewardsIssued  int   // reward coupons of full cards (also in CouponsIssued)
 	CouponsIssued  int
-	CouponsUsed    int
+	CouponsUsed    int // uses, less those taken back as mistakes (UnuseCoupon)
 	CouponsExpired int // by the end of their last day
 	CouponsVoided  int // reward coupons taken back with the stamps that earned them
-	PointsExpired  int64
+	// CouponsCancelled counts the other coupons voided, as given by
+	// mistake (VoidCoupon).
+	CouponsCancelled int
+	PointsExpired    int64
 	// TierUps and TierDowns count customers, not moves: each customer's
 	// moves in the range taken end to end (the tier before their first,
 	// the one after their last), up or down by rank whatever moved them
@@ -321,10 +328,16 @@ func (tx *Tx) LoyaltyFigures(from, to time.Time) (LoyaltyFigures, error) {
 			f.CouponsIssued++
 		case logCouponUsed:
 			f.CouponsUsed++
+		case logCouponUnused:
+			f.CouponsUsed-- // logged at its use's moment: never below zero in a range
 		case logCouponExpired:
 			f.CouponsExpired++
 		case logCouponVoided:
-			f.CouponsVoided++
+			if e.b == "" || e.b == string(SourceStamps) {
+				f.CouponsVoided++
+			} else {
+				f.CouponsCancelled++
+			}
 		case logPointsExpired:
 			f.PointsExpired += e.n
 		case logTierMove:

@@ -438,7 +438,7 @@ func (tx *Tx) ReverseStamps(entryID, actorID, reason string, at time.Time) (Stam
 		return fail(err)
 	}
 	for i, vk := range voids {
-		if err := tx.voidCoupon(vk, &voided[i], s.At); err != nil {
+		if err := tx.voidCoupon(vk, &voided[i], actorID, s.At); err != nil {
 			return fail(err)
 		}
 		s.Voided = append(s.Voided, voided[i].ID)
