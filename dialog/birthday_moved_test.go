@@ -18,29 +18,34 @@ func TestBirthdayMovedAfterGreeting(t *testing.T) {
 	tests := []struct {
 		name    string
 		greeted time.Time // the day of the last greeting recorded (zero: none)
-		msg     func(h *harness) Message
+		msg     func(h *harness, id string) Message
 		want    func(h *harness) string
 		not     func(h *harness) string
 	}{
-		{"CustomerMovedAheadAfterTodaysGreeting", day(2026, 5, 13), func(*harness) Message { return custMsg("/birthday 5/20") },
+		{"CustomerMovedAheadAfterTodaysGreeting", day(2026, 5, 13), func(*harness, string) Message { return custMsg("/birthday 5/20") },
 			func(h *harness) string {
 				return h.text("customer_edit.my.set_greeted", map[string]any{"Date": "5월 20일", "On": "5월 13일"})
 			}, nil},
-		{"CustomerMovedAheadAfterAnEarlierGreeting", day(2026, 3, 1), func(*harness) Message { return custMsg("/birthday 6/1") },
+		{"CustomerMovedAheadAfterAnEarlierGreeting", day(2026, 3, 1), func(*harness, string) Message { return custMsg("/birthday 6/1") },
 			func(h *harness) string {
 				return h.text("customer_edit.my.set_greeted", map[string]any{"Date": "6월 1일", "On": "3월 1일"})
 			}, nil},
-		{"CustomerMovedToADayPast", day(2026, 3, 1), func(*harness) Message { return custMsg("/birthday 4/1") },
+		{"CustomerMovedToADayPast", day(2026, 3, 1), func(*harness, string) Message { return custMsg("/birthday 4/1") },
 			func(h *harness) string { return h.text("customer_edit.my.set", map[string]any{"Date": "4월 1일"}) }, nil},
-		{"CustomerGreetedLastYear", day(2025, 6, 1), func(*harness) Message { return custMsg("/birthday 6/1") },
+		{"CustomerGreetedLastYear", day(2025, 6, 1), func(*harness, string) Message { return custMsg("/birthday 6/1") },
 			func(h *harness) string { return h.text("customer_edit.my.set", map[string]any{"Date": "6월 1일"}) }, nil},
-		{"CustomerNeverGreeted", time.Time{}, func(*harness) Message { return custMsg("/birthday 6/1") },
+		{"CustomerNeverGreeted", time.Time{}, func(*harness, string) Message { return custMsg("/birthday 6/1") },
 			func(h *harness) string { return h.text("customer_edit.my.set", map[string]any{"Date": "6월 1일"}) }, nil},
-		{"StaffMovedAheadAfterGreeting", day(2026, 5, 13), func(*harness) Message { return staffMsg("/customer 김민지 생일 5/20") },
+		{"StaffMovedAheadAfterGreeting", day(2026, 5, 13), func(*harness, string) Message { return staffMsg("/customer 김민지 생일 5/20") },
 			func(h *harness) string {
 				return h.text("customer_edit.birthday_greeted", map[string]any{"On": "5월 13일", "Date": "5월 20일"})
 			}, nil},
-		{"StaffNeverGreeted", time.Time{}, func(*harness) Message { return staffMsg("/customer 김민지 생일 5/20") },
+		{"StaffFormMovedAheadAfterGreeting", day(2026, 5, 13), func(_ *harness, id string) Message {
+			return formMsg(formCustomerPrefix+id, map[string]string{fBirthday: "5/20"})
+		}, func(h *harness) string {
+			return h.text("customer_edit.birthday_greeted", map[string]any{"On": "5월 13일", "Date": "5월 20일"})
+		}, nil},
+		{"StaffNeverGreeted", time.Time{}, func(*harness, string) Message { return staffMsg("/customer 김민지 생일 5/20") },
 			func(h *harness) string { return "5월 20일" },
 			func(h *harness) string {
 				return h.text("customer_edit.birthday_greeted", map[string]any{"On": "5월 13일", "Date": "5월 20일"})
@@ -55,7 +60,7 @@ func TestBirthdayMovedAfterGreeting(t *testing.T) {
 					return err
 				})
 			}
-			s := step{msg: tt.msg(h), want: []string{tt.want(h)}, not: []string{h.text("customer_edit.my.set_greeted", map[string]any{"Date": "4월 1일", "On": "3월 1일"})}}
+			s := step{msg: tt.msg(h, minji), want: []string{tt.want(h)}, not: []string{h.text("customer_edit.my.set_greeted", map[string]any{"Date": "4월 1일", "On": "3월 1일"})}}
 			if tt.not != nil {
 				s.not = append(s.not, tt.not(h))
 			}

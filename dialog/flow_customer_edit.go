@@ -267,15 +267,13 @@ func (t *turn) saveEdit(c ledger.Customer, field string, after ledger.Customer) 
 	d := t.fieldData(field)
 	d["Name"], d["Before"], d["After"] = got.Name, t.fieldValue(c, field), t.fieldValue(got, field)
 	text := t.text("customer_edit.changed", d)
-	if field == fBirthday && !got.Birthday.IsZero() {
-		// Moved to a day still ahead after this year's greeting went: the
-		// staff would expect one on the new day that never comes.
-		on, greeted, err := t.greetedThisYear(got.ID, got.Birthday)
+	if field == fBirthday {
+		line, err := t.birthdayGreetedLine(got)
 		if err != nil {
 			return err
 		}
-		if greeted {
-			text += "\n" + t.text("customer_edit.birthday_greeted", map[string]any{"On": t.birthdayText(on), "Date": t.birthdayText(monthDay(got.Birthday))})
+		if line != "" {
+			text += "\n" + line
 		}
 	}
 	r := t.mk(text)
@@ -1100,6 +1098,16 @@ func (t *turn) onCustomerForm(id string) error {
 	for _, field := range editFields {
 		if b, a := t.fieldValue(c, field), t.fieldValue(got, field); b != a {
 			lines = append(lines, t.text("customer_edit.form.line", map[string]any{"Field": t.fieldName(field), "Before": b, "After": a}))
+			if field != fBirthday {
+				continue
+			}
+			line, err := t.birthdayGreetedLine(got)
+			if err != nil {
+				return err
+			}
+			if line != "" {
+				lines = append(lines, line)
+			}
 		}
 	}
 	if !strings.EqualFold(c.Name, got.Name) {
@@ -1362,6 +1370,21 @@ func (t *turn) greetedThisYear(customerID string, b time.Time) (on time.Time, gr
 		return time.Time{}, false, nil
 	}
 	return monthDay(last), true, nil
+}
+
+// birthdayGreetedLine tells staff who moved c's birthday that this
+// year's greeting went already and the next comes next year; "" when a
+// greeting will come on the new day (or there is no birthday). Without it
+// the staff would expect a greeting on the new day that never comes.
+func (t *turn) birthdayGreetedLine(c ledger.Customer) (string, error) {
+	if c.Birthday.IsZero() {
+		return "", nil
+	}
+	on, greeted, err := t.greetedThisYear(c.ID, c.Birthday)
+	if err != nil || !greeted {
+		return "", err
+	}
+	return t.text("customer_edit.birthday_greeted", map[string]any{"On": t.birthdayText(on), "Date": t.birthdayText(monthDay(c.Birthday))}), nil
 }
 
 // monthDay is t's month and day, without its year (birthdayText then
