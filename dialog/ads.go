@@ -123,9 +123,18 @@ func (e *Engine) adMessage(tx *ledger.Tx, c ledger.Customer, now time.Time, body
 		return Reply{}, AdNoConsent, nil
 	}
 	t := e.quietTurn(tx, lang, now)
-	text := t.text("ads.header", map[string]any{"Shop": e.shop, "Contact": e.contact}) + "\n" + withoutAdMark(body(t)) + "\n\n" + t.text("ads.optout_line", nil)
-	bs := append(buttons[:len(buttons):len(buttons)], t.btn("ads.btn.optout", adOptOutPayload))
+	text, optOut := t.adText(body(t))
+	bs := append(buttons[:len(buttons):len(buttons)], optOut)
 	return Reply{To: ToUser, Channel: channel, UserID: user, Lang: lang, Text: text, Buttons: bs}, AdSent, nil
+}
+
+// adText is an advertising message around body in the turn's language:
+// the "(광고)" header naming the shop and its contact, the body, the
+// opt-out line, and the [수신 거부] button that goes last. adMessage sends
+// it; the campaign preview shows it in each language its recipients get.
+func (t *turn) adText(body string) (string, Button) {
+	text := t.text("ads.header", map[string]any{"Shop": t.e.shop, "Contact": t.e.contact}) + "\n" + withoutAdMark(body) + "\n\n" + t.text("ads.optout_line", nil)
+	return text, t.btn("ads.btn.optout", adOptOutPayload)
 }
 
 // adSendAt returns the first moment at or after at that advertising may go

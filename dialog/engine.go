@@ -972,6 +972,9 @@ func (t *turn) cancel() error {
 		}
 		return nil
 	}
+	if f := flows[t.sess.Flow]; f != nil && f.onCancel != nil {
+		return f.onCancel(t)
+	}
 	t.sess = ledger.Session{Key: t.key}
 	t.say("core.cancel.done", nil)
 	return nil

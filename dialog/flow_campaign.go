@@ -47,7 +47,7 @@ func init() {
 }
 
 // cmdCampaign: /campaign <audience> : <text> [options], list, <n>,
-// cancel <n>.
+// send [<n>], cancel <n>.
 func (t *turn) cmdCampaign(args string) error {
 	args = strings.TrimSpace(foldFullWidth(args))
 	if strings.Contains(args, ":") {
@@ -60,6 +60,8 @@ func (t *turn) cmdCampaign(args string) error {
 	switch strings.ToLower(verb) {
 	case "list", "목록":
 		return t.campaignList()
+	case "send", "발송", "보내기": // campaign_draft.go
+		return t.campaignSendArg(rest)
 	case "cancel", "취소":
 		n, err := strconv.Atoi(strings.TrimSpace(rest))
 		if err != nil {
@@ -325,7 +327,7 @@ func (t *turn) campaignDraft(audience, msg string, opts campaignOpts) (*campaign
 	sendAt := t.e.AdSendAt(at)
 	var queued []string
 	skipped := map[string]string{}
-	var first *Reply
+	langs := map[string]int{} // how many recipients get it in each language
 	for _, c := range cs {
 		r, skip, err := t.e.adMessage(t.tx, c, sendAt, func(rt *turn) string { return rt.campaignBody(msg, opts.benefit) })
 		if err != nil {
@@ -335,22 +337,18 @@ func (t *turn) campaignDraft(audience, msg string, opts campaignOpts) (*campaign
 			skipped[c.ID] = string(skip)
 			continue
 		}
-		if first == nil {
-			first = &r
-		}
+		langs[r.Lang]++
 		queued = append(queued, c.ID)
 	}
 	counts := map[string]int{}
 	for _, why := range skipped {
 		counts[why]++
 	}
-	data := map[string]any{
-		"Filter": label, "Match": groupDigits(int64(n)), "Receive": groupDigits(int64(len(queued))),
-		"NoConsent": counts[string(AdNoConsent)], "Unreachable": counts[string(AdUnreachable)] + counts[string(AdUnlinked)],
-		"Erased": counts[string(AdErased)], "At": t.when(sendAt),
-	}
-	if first == nil {
-		return &campaignRefusal{fieldAudience, "campaign.nobody", data}, nil
+	if len(queued) == 0 {
+		return &campaignRefusal{fieldAudience, "campaign.nobody", map[string]any{
+			"Filter": label, "Match": groupDigits(int64(n)),
+			"NoConsent": counts[string(AdNoConsent)], "Unreachable": counts[string(AdUnreachable)] + counts[string(AdUnlinked)],
+		}}, nil
 	}
 	cp := ledger.Campaign{Audience: audience, Text: msg, Benefit: opts.benefit, SendAt: sendAt, CreatedBy: t.actor.ID(), CreatedAt: t.now}
 	if err := t.tx.AddCampaign(&cp, queued, skipped); err != nil {
@@ -365,18 +363,7 @@ func (t *turn) campaignDraft(audience, msg string, opts campaignOpts) (*campaign
 		}
 		return nil, fmt.Errorf("dialog: add campaign: %w", err)
 	}
-	data["Number"] = cp.Number
-	data["First"] = first.Text
-	data["Buttons"] = buttonLine(first.Buttons)
-	if !sendAt.Equal(at) {
-		data["Night"] = t.text("campaign.night", nil)
-	} else {
-		data["Night"] = ""
-	}
-	num := strconv.Itoa(cp.Number)
-	t.say("campaign.preview", data,
-		t.btn("campaign.btn.send", campaignAction+":send:"+num), t.btn("campaign.btn.drop", campaignAction+":drop:"+num))
-	return nil, nil
+	return nil, t.sayCampaignPreview(cp, langs, at) // campaign_draft.go
 }
 
 // buttonLine writes buttons as "[a] [b]" for the preview.
@@ -412,42 +399,11 @@ func (t *turn) campaignButton(arg string) error {
 	}
 	switch verb {
 	case "send":
-		c, err := t.tx.Campaign(n)
-		if errors.Is(err, ledger.ErrNotFound) {
-			t.sayStale()
-			return nil
-		} else if err != nil {
-			return fmt.Errorf("dialog: campaign: %w", err)
-		}
-		if c.State == ledger.CampaignSending || c.State == ledger.CampaignDone {
-			// Pressed again once it went: what it did, not "0명에게" at a
-			// time past.
-			return t.campaignShow(n)
-		}
-		if c.State == ledger.CampaignScheduled {
-			// Pressed again before it went: "2명에게 … 보낼게요" again read
-			// as a second message to each of them.
-			t.say("campaign.already_scheduled", map[string]any{"Number": n, "At": t.when(c.SendAt), "Count": groupDigits(int64(c.Counts.Queued))})
-			return nil
-		}
-		if c.DraftExpired(t.now) {
-			t.say("campaign.draft_expired", map[string]any{"Number": n})
-			return nil
-		}
-		at := c.SendAt
-		if at.Before(t.now) {
-			at = t.now
-		}
-		c, err = t.tx.ScheduleCampaign(n, t.e.AdSendAt(at))
-		if errors.Is(err, ledger.ErrInvalid) {
-			t.say("campaign.cancelled_already", map[string]any{"Number": n})
-			return nil
-		} else if err != nil {
-			return fmt.Errorf("dialog: schedule campaign: %w", err)
-		}
-		t.say("campaign.scheduled", map[string]any{"Number": n, "At": t.when(c.SendAt), "Count": groupDigits(int64(c.Counts.Queued))})
-		return nil
+		return t.campaignSend(n, true) // campaign_draft.go
 	case "drop":
+		if t.sess.Flow == flowCampaignSend {
+			t.end() // the preview on screen is answered
+		}
 		return t.campaignCancel(n)
 	}
 	t.sayStale()
@@ -513,12 +469,7 @@ func (t *turn) campaignList() error {
 // campaignLine is one campaign in a line with its figures; its replies
 // are /response's (ledger.CampaignFigures), so the two agree.
 func (t *turn) campaignLine(c ledger.Campaign) (string, error) {
-	head := []rune(strings.ReplaceAll(c.Text, "\n", " "))
-	text := string(head)
-	if len(head) > 20 {
-		text = string(head[:20]) + "…"
-	}
-	data := t.campaignData(c, text)
+	data := t.campaignData(c, campaignHead(c.Text))
 	f, err := t.tx.CampaignFigures(c.Number, t.now)
 	if err != nil {
 		return "", fmt.Errorf("dialog: campaign figures: %w", err)
@@ -559,6 +510,11 @@ func (t *turn) campaignShow(n int) error {
 	} else if err != nil {
 		return fmt.Errorf("dialog: campaign: %w", err)
 	}
+	if c.State == ledger.CampaignDraft && !c.DraftExpired(t.now) {
+		// Its preview's buttons were the only way to send it, and a
+		// command later they were gone: the preview again, with them.
+		return t.showDraft(c) // campaign_draft.go
+	}
 	audience := c.Audience
 	if audience == "" {
 		audience = t.text("customers.all", nil)
@@ -572,13 +528,7 @@ func (t *turn) campaignShow(n int) error {
 	data["Erased"] = c.Counts.Skipped[ledger.SkipErased]
 	data["FailedLine"] = t.text("campaign.failed", map[string]any{"Failed": c.Counts.Failed,
 		"Blocked": c.Counts.FailedBy[ledger.FailBlocked], "GaveUp": c.Counts.FailedBy[ledger.FailGaveUp]})
-	// A preview never confirmed is not waiting to go: "대기 2" read as two
-	// messages about to be sent, for a draft nobody pressed [발송] on.
-	progress := "campaign.progress"
-	if c.State == ledger.CampaignDraft && !c.DraftExpired(t.now) {
-		progress = "campaign.progress_draft"
-	}
-	data["Progress"] = t.text(progress, map[string]any{"Sent": c.Counts.Sent, "Queued": c.Counts.Queued})
+	data["Progress"] = t.text("campaign.progress", map[string]any{"Sent": c.Counts.Sent, "Queued": c.Counts.Queued})
 	data["CancelledLine"] = ""
 	if c.Counts.Cancelled > 0 {
 		id := "campaign.cancelled_count"

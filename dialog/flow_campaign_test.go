@@ -64,8 +64,8 @@ func TestCampaign(t *testing.T) {
 						"NoConsent": 1, "Unreachable": 1, "At": at, "Night": "",
 						// The customer's language: the one they linked in.
 						"First": h.text("ads.header", map[string]any{"Shop": testShop, "Contact": testContact}) + "\n이번 주 펌 20% 할인해 드려요\n" +
-							h.text("campaign.gift_points", map[string]any{"Points": pts}) + "\n\n" + h.text("ads.optout_line", nil),
-						"Buttons": "[" + h.text("ads.btn.optout", nil) + "]"}),
+							h.text("campaign.gift_points", map[string]any{"Points": pts}) + "\n\n" + h.text("ads.optout_line", nil) +
+							"\n[" + h.text("ads.btn.optout", nil) + "]"}),
 				}, payloads: []string{"cmp:send:1", "cmp:drop:1"}},
 				{msg: press(managerMsg(""), "cmp:send:1"), want: []string{h.text("campaign.scheduled", map[string]any{"Number": 1, "At": at, "Count": "1"})}},
 				// Pressed again before it goes: already scheduled, once, not
@@ -381,8 +381,9 @@ func TestCampaign_Drafts(t *testing.T) {
 	h, _, _ := campaignHarness(t, "ko", true)
 	runSteps(t, h, []step{
 		{msg: managerMsg("/campaign : 잊힌 미리 보기")},
-		// Not confirmed: it says so, not "대기 2" as if about to go.
-		{msg: managerMsg("/campaign 1"), want: []string{h.text("campaign.state.draft", nil), h.text("campaign.progress_draft", map[string]any{"Queued": 2})},
+		// Not confirmed: its preview again, with the buttons that send it,
+		// not "대기 2" as if about to go.
+		{msg: managerMsg("/campaign 1"), want: []string{"캠페인 #1 미리 보기", "잊힌 미리 보기"}, payloads: []string{"cmp:send:1", "cmp:drop:1"},
 			not: []string{"대기"}},
 		{msg: managerMsg("/campaign list"), want: []string{h.text("campaign.state.draft", nil)}},
 	})

@@ -266,7 +266,17 @@ func (t *turn) saveEdit(c ledger.Customer, field string, after ledger.Customer) 
 	}
 	d := t.fieldData(field)
 	d["Name"], d["Before"], d["After"] = got.Name, t.fieldValue(c, field), t.fieldValue(got, field)
-	r := t.mk(t.text("customer_edit.changed", d))
+	text := t.text("customer_edit.changed", d)
+	if field == fBirthday {
+		line, err := t.birthdayGreetedLine(got)
+		if err != nil {
+			return err
+		}
+		if line != "" {
+			text += "\n" + line
+		}
+	}
+	r := t.mk(text)
 	r.Private = true
 	t.add(r)
 	return nil
@@ -1088,6 +1098,16 @@ func (t *turn) onCustomerForm(id string) error {
 	for _, field := range editFields {
 		if b, a := t.fieldValue(c, field), t.fieldValue(got, field); b != a {
 			lines = append(lines, t.text("customer_edit.form.line", map[string]any{"Field": t.fieldName(field), "Before": b, "After": a}))
+			if field != fBirthday {
+				continue
+			}
+			line, err := t.birthdayGreetedLine(got)
+			if err != nil {
+				return err
+			}
+			if line != "" {
+				lines = append(lines, line)
+			}
 		}
 	}
 	if !strings.EqualFold(c.Name, got.Name) {
@@ -1294,6 +1314,15 @@ func (t *turn) setMyBirthday(c ledger.Customer, v string) error {
 		t.say("customer_edit.my.set_no_ads", map[string]any{"Date": t.birthdayText(b), "Button": on.Label}, on)
 		return nil
 	}
+	if on, greeted, err := t.greetedThisYear(c.ID, b); err != nil {
+		return err
+	} else if greeted {
+		// Greeted on the old day, then moved to one still ahead: a
+		// greeting goes once a year (so its benefit cannot be had twice),
+		// and "생일에 축하 인사를 보내 드릴게요" promised one that never came.
+		t.say("customer_edit.my.set_greeted", map[string]any{"Date": t.birthdayText(b), "On": t.birthdayText(on)})
+		return nil
+	}
 	if t.birthdayPassed(b) {
 		// Today's greetings went at Config.BirthdayAt, and none may go
 		// from 21:00: "we will greet you on the day" was a promise
@@ -1316,6 +1345,52 @@ func (t *turn) birthdayPassed(b time.Time) bool {
 		return false
 	}
 	return now.Hour()*60+now.Minute() >= t.e.birthdayAt
+}
+
+// greetedThisYear reports whether the next greeting of birthday b would
+// fall in a year whose greeting customerID was already sent, and on which
+// day (its month and day): the birthday job greets once a year, so none
+// comes on b then. A b already past this year (or today's, after today's
+// greetings) is next greeted next year, and is not one.
+func (t *turn) greetedThisYear(customerID string, b time.Time) (on time.Time, greeted bool, err error) {
+	m, err := t.tx.Marketing(customerID)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("dialog: read birthday greeting: %w", err)
+	}
+	if m.BirthdayOn.IsZero() {
+		return time.Time{}, false, nil
+	}
+	now := t.now.In(t.e.loc)
+	last := m.BirthdayOn.In(t.e.loc)
+	next := time.Date(now.Year(), b.Month(), b.Day(), 0, 0, 0, 0, t.e.loc)
+	if next.Before(midnight(now, t.e.loc)) || t.birthdayPassed(b) {
+		return time.Time{}, false, nil // next greeted next year
+	}
+	if last.Year() != next.Year() || sameDayIn(last, next, t.e.loc) {
+		return time.Time{}, false, nil
+	}
+	return monthDay(last), true, nil
+}
+
+// birthdayGreetedLine tells staff who moved c's birthday that this
+// year's greeting went already and the next comes next year; "" when a
+// greeting will come on the new day (or there is no birthday). Without it
+// the staff would expect a greeting on the new day that never comes.
+func (t *turn) birthdayGreetedLine(c ledger.Customer) (string, error) {
+	if c.Birthday.IsZero() {
+		return "", nil
+	}
+	on, greeted, err := t.greetedThisYear(c.ID, c.Birthday)
+	if err != nil || !greeted {
+		return "", err
+	}
+	return t.text("customer_edit.birthday_greeted", map[string]any{"On": t.birthdayText(on), "Date": t.birthdayText(monthDay(c.Birthday))}), nil
+}
+
+// monthDay is t's month and day, without its year (birthdayText then
+// writes "2월 1일").
+func monthDay(t time.Time) time.Time {
+	return time.Date(0, t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
 // myBirthdayLine is /mydata's birthday line; nil when none is kept.

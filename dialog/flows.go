@@ -69,6 +69,10 @@ type flowDef struct {
 	// (they neither begin a flow nor end one) belong here; their slash
 	// form still replaces the flow, as any command does.
 	aside []string
+	// onCancel, when set, is what /cancel (취소, cancel) does in the flow
+	// in place of leaving it: a preview on screen is cancelled as its
+	// [취소] would, where "취소했어요" alone left the draft waiting.
+	onCancel func(t *turn) error
 }
 
 // machine rebuilds the flow's state machine in state.
@@ -188,6 +192,7 @@ func init() {
 		flowMyBirthday:   myBirthdayFlow(),   // flow_customer_edit.go
 		flowCustomers:    customersFlow(),    // flow_customers.go
 		flowCampaign:     campaignFlow(),     // flow_campaign.go
+		flowCampaignSend: campaignSendFlow(), // campaign_draft.go
 		flowProgram:      programFlow(),      // flow_program.go
 		flowCoupon:       couponFlow(),       // flow_coupon.go
 		flowQuestion:     questionFlow(),     // flow_thread.go

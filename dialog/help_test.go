@@ -36,7 +36,7 @@ var helpRuns = map[string]struct{ runs, mentions []string }{
 	"core.help.summary":           {runs: []string{"/summary", "/summary last"}},
 	"core.help.staff":             {runs: []string{"/staff", "/staff add @U9", "/staff remove @U9"}},
 	"customers.help.audit":        {runs: []string{"/audit 김민지", "/audit @U1"}},
-	"campaign.help":               {runs: []string{"/campaign list", "/campaign 목록", "/campaign 1", "/campaign cancel 1", "/campaign all"}},
+	"campaign.help":               {runs: []string{"/campaign list", "/campaign 목록", "/campaign 1", "/campaign send 1", "/campaign 발송 1", "/campaign cancel 1", "/campaign all"}},
 	"response.help":               {runs: []string{"/response", "/response 7"}},
 	"core.help.start":             {runs: []string{"/start"}},
 	"core.help.mypoints":          {runs: []string{"/points"}},
@@ -51,7 +51,7 @@ var helpRuns = map[string]struct{ runs, mentions []string }{
 
 // helpToken is a command a help line names, with its sub-command when one
 // of these follows: "/points void", "/stamp undo".
-var helpToken = regexp.MustCompile(`/[a-z]+(?: (?:add|redeem|undo|void|new|edit|delete|give|use|close|remove|winback|tiers|stamps|expire|rate|birthday|list|cancel)\b)?`)
+var helpToken = regexp.MustCompile(`/[a-z]+(?: (?:add|redeem|undo|void|new|edit|delete|give|use|close|remove|winback|tiers|stamps|expire|rate|birthday|list|cancel|send)\b)?`)
 
 // TestHelpPerRole: /help lists, for each role, exactly the commands that
 // role can run: every command a shown line names is accepted for that
