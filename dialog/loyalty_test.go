@@ -437,7 +437,7 @@ var loyaltyScripts = []script{
 				}
 			}},
 			step{msg: staffMsg("/stamp void 김민지 1"), want: []string{h.text("corrections.void.manager_only", map[string]any{"Void": "/stamp void", "Undo": "/stamp undo"})}, not: []string{"/points"}},
-			step{msg: manager("/stamp void 김민지 1"), check: func(t *testing.T, h *harness, _ []Reply) {
+			step{msg: manager("/stamp void 김민지 １"), check: func(t *testing.T, h *harness, _ []Reply) {
 				if c := h.stampCard(f.minji); c.Stamps != 0 {
 					t.Errorf("card = %+v after void, want 0", c)
 				}
