@@ -684,14 +684,14 @@ func TestLoyaltyDaily(t *testing.T) {
 			if rs := box.take(); len(rs) != 0 {
 				t.Errorf("told before anything was due: %q", allText(rs))
 			}
-			// 30 days before 07-13: told once, at the 10:00 run of 06-13;
+			// 30 days before 07-14: told once, at the 10:00 run of 06-14;
 			// the first try fails, the scheduler's retry sends it.
 			box.fail = failTimes(1, func(Reply) bool { return true })
-			h.advanceTo(s, time.Date(2026, 6, 12, 23, 0, 0, 0, seoul))
+			h.advanceTo(s, time.Date(2026, 6, 13, 23, 0, 0, 0, seoul))
 			if rs := box.take(); len(rs) != 0 {
 				t.Errorf("told too early: %q", allText(rs))
 			}
-			err = s.Advance(context.Background(), time.Date(2026, 6, 13, 10, 0, 0, 0, seoul), h.setClock)
+			err = s.Advance(context.Background(), time.Date(2026, 6, 14, 10, 0, 0, 0, seoul), h.setClock)
 			if err == nil {
 				t.Fatal("the failing send did not fail")
 			}
@@ -699,24 +699,24 @@ func TestLoyaltyDaily(t *testing.T) {
 				t.Fatalf("retry: %v", err)
 			}
 			soon := h.text("loyalty.notice.expire_soon", map[string]any{"Points": h.text("core.fmt.points", map[string]any{"N": "1,200"}),
-				"On": "2026-07-13", "LastDay": "2026-07-12"})
+				"On": "2026-07-14", "LastDay": "2026-07-13"})
 			rs := box.take()
 			if len(rs) != 1 || rs[0].To != ToUser || rs[0].Channel != ChannelTelegram || rs[0].UserID != custTG || rs[0].Text != soon {
 				t.Fatalf("the notice 30 days ahead: %+v, want %q", rs, soon)
 			}
-			if lang == "ko" && !strings.Contains(rs[0].Text, "1,200P가 2026-07-13에 소멸돼요") {
+			if lang == "ko" && !strings.Contains(rs[0].Text, "1,200P가 2026-07-14에 소멸돼요") {
 				t.Errorf("Korean notice: %q", rs[0].Text)
 			}
-			runSteps(t, h, []step{{msg: custMsg("/points"), want: []string{"2026-07-13"}}})
+			runSteps(t, h, []step{{msg: custMsg("/points"), want: []string{"2026-07-14"}}})
 			// The runs until the day before say nothing more.
-			h.advanceTo(s, time.Date(2026, 7, 12, 23, 0, 0, 0, seoul))
+			h.advanceTo(s, time.Date(2026, 7, 13, 23, 0, 0, 0, seoul))
 			if rs := box.take(); len(rs) != 0 {
 				t.Errorf("told again: %q", allText(rs))
 			}
 			if b := h.balance(f.minji); b != 1200 {
 				t.Errorf("balance = %d before the expiry, want 1200", b)
 			}
-			h.advanceTo(s, time.Date(2026, 7, 13, 10, 30, 0, 0, seoul))
+			h.advanceTo(s, time.Date(2026, 7, 14, 10, 30, 0, 0, seoul))
 			if b := h.balance(f.minji); b != 0 {
 				t.Errorf("balance = %d after the expiry, want 0", b)
 			}
@@ -734,7 +734,7 @@ func TestLoyaltyDaily(t *testing.T) {
 				t.Errorf("notices still pending: %+v", pending)
 			}
 			// Another day's run tells nothing again.
-			h.advanceTo(s, time.Date(2026, 7, 14, 10, 30, 0, 0, seoul))
+			h.advanceTo(s, time.Date(2026, 7, 15, 10, 30, 0, 0, seoul))
 			if rs := box.take(); len(rs) != 0 {
 				t.Errorf("told twice: %q", allText(rs))
 			}
@@ -1121,9 +1121,9 @@ func TestLoyaltyExpiryOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.advanceTo(s, time.Date(2026, 7, 12, 23, 0, 0, 0, seoul))
+	h.advanceTo(s, time.Date(2026, 7, 13, 23, 0, 0, 0, seoul))
 	want := h.text("loyalty.notice.expire_soon_days", map[string]any{"Points": h.text("core.fmt.points", map[string]any{"N": "6,000"}),
-		"On": "2026-07-13", "Until": "2026-07-17", "LastDay": "2026-07-12"})
+		"On": "2026-07-14", "Until": "2026-07-18", "LastDay": "2026-07-13"})
 	if rs := box.take(); len(rs) != 1 || rs[0].Text != want {
 		t.Fatalf("expiry notices: %d, %q; want one, %q", len(rs), allText(rs), want)
 	}

@@ -458,20 +458,25 @@ func TestLotsExpire(t *testing.T) {
 	_ = old
 	mustView(t, s, func(tx *Tx) error {
 		x, ok, err := tx.NextExpiry(c.ID, seoul)
-		if err != nil || !ok || x.Points != 800 || x.On != "2027-03-02" || x.LastDay != "2027-03-01" {
+		if err != nil || !ok || x.Points != 800 || x.On != "2027-03-03" || x.LastDay != "2027-03-02" {
 			t.Errorf("next expiry %+v %v %v", x, ok, err)
 		}
 		return err
 	})
 	res, err := s.RunDaily(context.Background(), time.Date(2027, 2, 1, 9, 0, 0, 0, seoul), seoul)
-	if err != nil || res.ExpiryNotices != 1 || res.Notices[0].Points != 800 || res.Notices[0].On != "2027-03-02" {
+	if err != nil || res.ExpiryNotices != 1 || res.Notices[0].Points != 800 || res.Notices[0].On != "2027-03-03" {
 		t.Fatalf("notice run %+v %v", res, err)
 	}
 	res, err = s.RunDaily(context.Background(), time.Date(2027, 2, 2, 9, 0, 0, 0, seoul), seoul)
 	if err != nil || res.ExpiryNotices != 0 {
 		t.Fatalf("notice told twice %+v %v", res, err)
 	}
-	res, err = s.RunDaily(context.Background(), time.Date(2027, 3, 2, 0, 0, 0, 0, seoul), seoul)
+	// Usable through 2027-03-02, the day 12 months after the earn's
+	// (민법 제160조): not gone until that day is over.
+	if res, err := s.RunDaily(context.Background(), time.Date(2027, 3, 2, 23, 59, 0, 0, seoul), seoul); err != nil || res.LotsExpired != 0 {
+		t.Fatalf("expired on its last day %+v %v", res, err)
+	}
+	res, err = s.RunDaily(context.Background(), time.Date(2027, 3, 3, 0, 0, 0, 0, seoul), seoul)
 	if err != nil || res.LotsExpired != 1 || res.PointsExpired != 800 {
 		t.Fatalf("expiry run %+v %v", res, err)
 	}
@@ -728,5 +733,42 @@ func TestProgrammeAuditStamps(t *testing.T) {
 	want := []string{"stamps: off → 10=item:아메리카노 1잔/30d", "stamps: 10=item:아메리카노 1잔/30d → 8=item:아메리카노 1잔/14d"}
 	if !slices.Equal(got, want) {
 		t.Errorf("audit details %q, want %q", got, want)
+	}
+}
+
+// TestLotEnds: a lot's months are counted as the Civil Act counts them,
+// from the day after the earn, so its last usable day is the same day
+// months later, or that month's last when it has no such day. Earned
+// 1/31 with 1 month was gone at the start of 2/28 (28 days).
+func TestLotEnds(t *testing.T) {
+	for _, tt := range []struct {
+		at      string
+		months  int
+		lastDay string
+	}{
+		{"2027-01-31T10:00", 1, "2027-02-28"},
+		{"2027-01-30T23:59", 1, "2027-02-28"},
+		{"2027-01-28T10:00", 1, "2027-02-28"},
+		{"2027-01-27T10:00", 1, "2027-02-27"},
+		{"2027-01-15T10:00", 1, "2027-02-15"},
+		{"2028-01-31T10:00", 1, "2028-02-29"},
+		{"2027-04-30T10:00", 1, "2027-05-31"},
+		{"2027-02-28T10:00", 1, "2027-03-31"},
+		{"2026-12-31T10:00", 2, "2027-02-28"},
+		{"2026-03-02T10:00", 12, "2027-03-02"},
+		{"2028-02-29T10:00", 12, "2029-02-28"},
+	} {
+		at, err := time.ParseInLocation("2006-01-02T15:04", tt.at, seoul)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ends := lotEnds(at, tt.months, seoul)
+		x := expiryAt(1, ends, seoul)
+		if x.LastDay != tt.lastDay || ends.In(seoul).Hour() != 0 || ends.In(seoul).Minute() != 0 {
+			t.Errorf("lotEnds(%s, %d) = %s (last day %s), want last day %s", tt.at, tt.months, ends.In(seoul), x.LastDay, tt.lastDay)
+		}
+	}
+	if e := lotEnds(t0, 0, seoul); !e.IsZero() {
+		t.Errorf("lotEnds(months 0) = %s, want never", e)
 	}
 }
