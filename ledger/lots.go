@@ -683,8 +683,8 @@ func (tx *Tx) expireLot(d dueLot, now time.Time) (int64, error) {
 }
 
 // noticeLots records one NoticeExpireSoon for each customer with lots
-// ending within days of now (and not yet ended) that no notice told of
-// yet. The notice tells all of that customer's points ending from the
+// ending within days of now, or within expiryNoticeDays of their months
+// when fewer (and not yet ended), that no notice told of yet. The notice tells all of that customer's points ending from the
 // earliest such end until days after it (Points, On the earliest end,
 // Until the latest), and marks those lots told: a customer who earned on
 // five days was told five times, on five mornings in a row, as each lot
@@ -693,9 +693,10 @@ func (tx *Tx) expireLot(d dueLot, now time.Time) (int64, error) {
 // returns the notices and whether more may be due.
 func (tx *Tx) noticeLots(now time.Time, loc *time.Location, days, limit int) ([]Notice, bool, error) {
 	lots := tx.bucket(bucketLots)
-	due, err := tx.dueLots(startOfDay(now, loc).AddDate(0, 0, days+1), loc, limit, func(d dueLot) bool {
-		if !d.ends.After(now) {
-			return false
+	today := startOfDay(now, loc)
+	due, err := tx.dueLots(today.AddDate(0, 0, days+1), loc, limit, func(d dueLot) bool {
+		if !d.ends.After(now) || !d.ends.Before(today.AddDate(0, 0, min(days, expiryNoticeDays(d.months))+1)) {
+			return false // a short-lived lot is told nearer its end (ExpiryNoticeShortDays)
 		}
 		v := lots.Get(concat(d.ck, d.lot))
 		return v != nil && len(v) > 0 && v[len(v)-1]&1 == 0

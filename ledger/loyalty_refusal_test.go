@@ -488,7 +488,7 @@ func TestRunDailyChunked(t *testing.T) {
 		}
 		return nil
 	})
-	soon := t0.AddDate(0, 0, 10)
+	soon := t0.AddDate(0, 0, 30) // within ExpiryNoticeShortDays of the month's end
 	// The crash: one transaction of expiry notices, then nothing.
 	mustUpdate(t, s, func(tx *Tx) error { _, _, err := tx.noticeLots(soon, seoul, ExpiryNoticeDays, dailyChunk); return err })
 	res, err := s.RunDaily(context.Background(), soon, seoul)

@@ -772,3 +772,44 @@ func TestLotEnds(t *testing.T) {
 		t.Errorf("lotEnds(months 0) = %s, want never", e)
 	}
 }
+
+// TestExpiryNoticeLead: points valid a month are told of
+// ExpiryNoticeShortDays before their end, not the morning they are earned
+// (ExpiryNoticeDays ahead was before the earn); longer ones 30 days ahead.
+func TestExpiryNoticeLead(t *testing.T) {
+	at := func(s string) time.Time {
+		v, err := time.ParseInLocation("2006-01-02 15:04", s, seoul)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, tt := range []struct {
+		months     int
+		earn       string
+		quiet, due string // the last run that tells nothing, the one that tells
+		on         string
+	}{
+		{1, "2027-01-31 10:00", "2027-02-21 09:00", "2027-02-22 09:00", "2027-03-01"},
+		{1, "2027-01-15 10:00", "2027-02-08 09:00", "2027-02-09 09:00", "2027-02-16"},
+		{2, "2027-01-31 10:00", "2027-03-01 09:00", "2027-03-02 09:00", "2027-04-01"},
+		{12, "2026-03-02 10:00", "2027-01-31 09:00", "2027-02-01 09:00", "2027-03-03"},
+	} {
+		s := MustOpen(t)
+		c := mustCustomer(t, s, "최", "01055556666")
+		mustUpdate(t, s, func(tx *Tx) error {
+			_, err := tx.SetExpiry(ExpiryRules{Months: tt.months}, "slack:M1", at(tt.earn).Add(-time.Hour))
+			return err
+		})
+		earnAt(t, s, c.ID, 100000, 5000, at(tt.earn))
+		for _, run := range []string{tt.earn, tt.quiet} {
+			if res, err := s.RunDaily(context.Background(), at(run).Add(time.Minute), seoul); err != nil || res.ExpiryNotices != 0 {
+				t.Errorf("%d months, earned %s: the run at %s told %+v, %v; want nothing yet", tt.months, tt.earn, run, res.Notices, err)
+			}
+		}
+		res, err := s.RunDaily(context.Background(), at(tt.due), seoul)
+		if err != nil || res.ExpiryNotices != 1 || res.Notices[0].On != tt.on {
+			t.Errorf("%d months, earned %s: the run at %s told %+v, %v; want one notice on %s", tt.months, tt.earn, tt.due, res.Notices, err, tt.on)
+		}
+	}
+}
