@@ -194,7 +194,7 @@ func TestExport_Loyalty(t *testing.T) {
 	if len(l.Coupons) != 3 || states["item:아메리카노 1잔"] != "valid" || states["10%"] != "used" || states["5000won"] != "expired" {
 		t.Errorf("coupons = %+v", l.Coupons)
 	}
-	if len(l.Lots) != 1 || l.Lots[0].Entry != 1 || l.Lots[0].Remaining != 500 || l.Lots[0].Expires == nil || *l.Lots[0].Expires != "2027-11-02" {
+	if len(l.Lots) != 1 || l.Lots[0].Entry != 1 || l.Lots[0].Remaining != 500 || l.Lots[0].Expires == nil || *l.Lots[0].Expires != "2027-11-03" { // usable through 2027-11-02
 		t.Errorf("lots = %+v", l.Lots)
 	}
 	if len(got.Programme) != 2 || got.Programme[0].Changed != "expiry" || got.Programme[1].Rules.Stamps.Goal != 3 || got.Programme[1].Rules.Expiry.Months != 12 {
