@@ -191,7 +191,8 @@ var correctionScripts = []script{
 			{msg: managerMsg("/points void 김민지 첫번째"), want: []string{h.text("corrections.void.bad_number", map[string]any{"Input": "첫번째", "Name": "김민지"})}, check: unchanged},
 			{msg: managerMsg("/points void 김민지 3"), want: []string{h.text("corrections.void.no_entry", map[string]any{"Name": "김민지", "N": 3, "Count": 2})}, check: unchanged},
 			{msg: managerMsg("/points void 누구 1"), want: []string{h.text("core.err.customer_unknown", map[string]any{"Query": "누구"})}, check: unchanged},
-			{msg: managerMsg("/points void 김민지 #1"), want: []string{ptsOf(h, "3,250P → 500P")}, check: all(balanceIs(&f.minji, 500), entriesAre(&f.minji, 3))},
+			// Full-width, as a Korean keyboard's full-width mode types it.
+			{msg: managerMsg("/points void 김민지 １"), want: []string{ptsOf(h, "3,250P → 500P")}, check: all(balanceIs(&f.minji, 500), entriesAre(&f.minji, 3))},
 			{msg: managerMsg("/points void 김민지 1"), want: []string{h.text("corrections.points.already", map[string]any{"Name": "김민지", "N": 1, "Kind": h.text("core.points.kind.earn", nil), "Points": ptsOf(h, "+2,750P"), "Date": "2026-05-13"})}, check: all(balanceIs(&f.minji, 500), entriesAre(&f.minji, 3))},
 			{msg: managerMsg("/points void 김민지 3"), want: []string{h.text("corrections.points.is_correction", map[string]any{"Name": "김민지", "N": 3})}, check: entriesAre(&f.minji, 3)},
 			// The customer sees the correction in their own history.
@@ -249,6 +250,7 @@ var correctionScripts = []script{
 			{msg: staffMsg("/note edit"), want: []string{h.text("corrections.note.edit_usage", nil)}},
 			{msg: staffMsg("/note edit 김민지 둘 고침"), want: []string{h.text("corrections.note.bad_number", map[string]any{"Input": "둘", "Name": "김민지"})}},
 			{msg: staffMsg("/note edit 김민지 2 고침"), want: []string{h.text("corrections.note.no_note", map[string]any{"N": 2, "Name": "김민지", "Count": 1})}, check: noteTexts(&f.minji, "뿌리 염색과 클리닉 상담")},
+			{msg: staffMsg("/note delete 김민지 ２"), want: []string{h.text("corrections.note.no_note", map[string]any{"N": 2, "Name": "김민지", "Count": 1})}, check: noteTexts(&f.minji, "뿌리 염색과 클리닉 상담")},
 			{msg: strangerMsg("/note edit 김민지 1 고침"), ids: []string{"core.refused"}, check: noteTexts(&f.minji, "뿌리 염색과 클리닉 상담")},
 			{msg: custMsg("/note edit 김민지 1 고침"), check: noteTexts(&f.minji, "뿌리 염색과 클리닉 상담")},
 			// A week later only a manager may.

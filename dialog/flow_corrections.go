@@ -205,8 +205,8 @@ func (t *turn) cmdPointsUndo() error {
 // actPointsVoid is a manager's /points void <customer> <n>.
 func (t *turn) actPointsVoid(c ledger.Customer, rest string) error {
 	tok, _ := firstField(rest)
-	n, err := strconv.Atoi(strings.TrimPrefix(tok, "#"))
-	if tok == "" || err != nil || n < 1 {
+	n, ok := listNumber(tok)
+	if !ok {
 		t.say("corrections.void.bad_number", map[string]any{"Input": tok, "Name": c.Name})
 		return nil
 	}
@@ -562,8 +562,8 @@ func (t *turn) actNoteDelete(c ledger.Customer, rest string) error {
 // when it answered why not.
 func (t *turn) noteByNumber(c ledger.Customer, rest string) (n ledger.Note, text string, ok bool, err error) {
 	tok, text := firstField(rest)
-	num, perr := strconv.Atoi(strings.TrimPrefix(tok, "#"))
-	if tok == "" || perr != nil || num < 1 {
+	num, numOK := listNumber(tok)
+	if !numOK {
 		t.say("corrections.note.bad_number", map[string]any{"Input": tok, "Name": c.Name})
 		return n, "", false, nil
 	}

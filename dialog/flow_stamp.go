@@ -297,8 +297,8 @@ func (t *turn) stampUndo() error {
 // actStampVoid is a manager's /stamp void <customer> <n>.
 func (t *turn) actStampVoid(c ledger.Customer, rest string) error {
 	tok, _ := firstField(rest)
-	n, err := strconv.Atoi(strings.TrimPrefix(tok, "#"))
-	if tok == "" || err != nil || n < 1 {
+	n, ok := listNumber(tok)
+	if !ok {
 		t.say("loyalty.stamp.bad_number", map[string]any{"Input": tok, "Name": c.Name})
 		return nil
 	}

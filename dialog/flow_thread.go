@@ -596,12 +596,12 @@ func (t *turn) threadByText(s string) (ledger.Thread, bool, error) {
 		t.say("threads.err.no_number", nil)
 		return ledger.Thread{}, false, nil
 	}
-	n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
-	if err != nil || n <= 0 {
+	n, ok := listNumber(s)
+	if !ok {
 		t.say("threads.err.number", map[string]any{"Got": s})
 		return ledger.Thread{}, false, nil
 	}
-	th, err := t.tx.Thread(n)
+	th, err := t.tx.Thread(int64(n))
 	if errors.Is(err, ledger.ErrNotFound) {
 		t.say("threads.err.none", map[string]any{"N": n})
 		return ledger.Thread{}, false, nil

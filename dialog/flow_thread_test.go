@@ -291,6 +291,7 @@ var threadScripts = []script{
 			{msg: staffMsg("/reply x hi"), want: []string{h.text("threads.err.number", map[string]any{"Got": "x"})}},
 			{msg: staffMsg("/reply 9 hi"), want: []string{h.text("threads.err.none", map[string]any{"N": 9})}},
 			{msg: staffMsg("/inbox 9"), want: []string{h.text("threads.err.none", map[string]any{"N": 9})}},
+			{msg: staffMsg("/reply ９ hi"), want: []string{h.text("threads.err.none", map[string]any{"N": 9})}},
 			{msg: staffMsg("/inbox close"), ids: []string{"threads.err.no_number"}},
 			{msg: press(staffMsg(""), "th:nope:1"), ids: []string{"core.button.stale"}},
 		}

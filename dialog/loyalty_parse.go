@@ -381,6 +381,13 @@ func parseTierRules(s string, builtin func(string) string, window int) (ledger.T
 	s = foldFullWidth(s)
 	s = strings.NewReplacer("（", "(", "）", ")").Replace(s)
 	r := ledger.TierRules{WindowMonths: window}
+	if isOffWord(s) {
+		// As stamps, expiry and win-back take an off word, tiers do: one
+		// base tier, so everyone earns the base rate. "off" alone was the
+		// base tier's new name, and every card read "등급: off".
+		r.Levels = []ledger.Tier{{ID: ledger.TierNew}}
+		return r, nil
+	}
 	clauses := tierClauseSplit(s)
 	if len(clauses) == 0 {
 		return r, &tierParse{id: "loyalty.tiers.empty"}
@@ -463,6 +470,10 @@ func parseTierClause(c string) (ledger.Tier, *tierParse) {
 		case isBareNumber(low) && (next == "visits" || next == "visit" || next == "times" || next == "회" || next == "번"):
 			t.MinVisits, seenRule = atoi(low), true
 			i++
+		case (next == "회" || next == "번") && isKoreanCount(low):
+			t.MinVisits, _ = koreanNumeral(low, true, true)
+			seenRule = true
+			i++
 		case isBareNumber(strings.ReplaceAll(low, ",", "")) && (next == "won" || next == "원" || next == "krw"):
 			won, ok := parseAmount(low + "원")
 			if !ok {
@@ -483,7 +494,10 @@ func parseTierClause(c string) (ledger.Tier, *tierParse) {
 			}
 			t.MinSpend, seenRule = won, true
 		default:
-			if seenRule {
+			// A figure in the name is a threshold or a rate mistyped
+			// ("Silver 3x 6%"): as a name, the first clause became the
+			// base tier and its rate everyone's.
+			if seenRule || looksLikeFigure(low) {
 				return t, bad(tok)
 			}
 			name = append(name, tok)
@@ -505,6 +519,10 @@ func isVisitWord(s string) bool { _, ok := visitCount(s); return ok }
 // visitCount reads "5회", "5번", "5회이상", "5visits", and ok reports one,
 // 0 included: "단골 0회" made "0회" part of the tier's name (as "gold 0
 // visits" did not), and the ladder then lost its other tiers.
+//
+// A count in Korean words reads as stamps' does ("오회", "십오회",
+// "다섯 번"): "단골 오회 7%" made "단골 오회" the base tier, earning 7% for
+// everyone.
 func visitCount(s string) (n int, ok bool) {
 	s = strings.TrimSuffix(s, "이상")
 	for _, sfx := range []string{"회", "번", "visits", "visit", "times"} {
@@ -512,7 +530,45 @@ func visitCount(s string) (n int, ok bool) {
 			return atoi(t), true
 		}
 	}
+	for _, sfx := range []string{"회", "번"} {
+		if t, found := strings.CutSuffix(s, sfx); found && isKoreanCount(t) {
+			n, _ := koreanNumeral(t, true, true)
+			return n, true
+		}
+	}
 	return 0, false
+}
+
+// isKoreanCount reports a count in Korean words before 회 or 번, native
+// or Sino-Korean (koreanNumeral with a counter).
+func isKoreanCount(s string) bool {
+	_, ok := koreanNumeral(s, true, true)
+	return ok && s != ""
+}
+
+// looksLikeFigure reports a word that starts with a figure and is not a
+// name's number with a Korean word after it ("1등급", "2단계"): "3x",
+// "3", "5회차", "3visit". Such a word is a threshold or a rate mistyped,
+// never part of a tier's name.
+func looksLikeFigure(s string) bool {
+	i := 0
+	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == ',' || s[i] == '.') {
+		i++
+	}
+	if i == 0 {
+		return false
+	}
+	rest := s[i:]
+	r, _ := utf8.DecodeRuneInString(rest)
+	if rest == "" || !unicode.Is(unicode.Hangul, r) {
+		return true
+	}
+	for _, unit := range []string{"회", "번", "원", "만", "천", "개", "퍼", "프로"} {
+		if strings.HasPrefix(rest, unit) {
+			return true
+		}
+	}
+	return false
 }
 
 func atoi(s string) int {

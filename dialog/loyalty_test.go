@@ -200,6 +200,19 @@ var loyaltyScripts = []script{
 						t.Error("the change is not audited")
 					}
 				}},
+			// "오회" is 5회, and off leaves the base tier alone, as it
+			// was: they named a single tier "단골 오회" (at 7% for all) or "off".
+			{msg: manager("/program tiers 단골 오회 7%, VIP 15회"), check: func(t *testing.T, h *harness, _ []Reply) {
+				if ls := h.programme().Tiers.Levels; len(ls) != 3 || ls[0].ID != ledger.TierNew || ls[0].Name != "" || ls[0].EarnRateBP != 0 ||
+					ls[1].ID != ledger.TierRegular || ls[1].MinVisits != 5 || ls[1].EarnRateBP != 700 {
+					t.Errorf("tiers = %+v, want 일반, 단골 from 5 at 7%%, VIP", ls)
+				}
+			}},
+			{msg: manager("/program tiers off"), not: []string{"off —", "off ·"}, check: func(t *testing.T, h *harness, _ []Reply) {
+				if ls := h.programme().Tiers.Levels; len(ls) != 1 || ls[0].ID != ledger.TierNew || ls[0].Name != "" || ls[0].EarnRateBP != 0 {
+					t.Errorf("tiers = %+v, want the base tier alone", ls)
+				}
+			}},
 			{msg: manager("/program tiers regular 3 visits 6%, gold 10 visits and 300,000 won 8% (free drink), window 6 months"),
 				check: func(t *testing.T, h *harness, _ []Reply) {
 					p := h.programme()
@@ -278,6 +291,9 @@ var loyaltyScripts = []script{
 			{msg: manager("/program tiers VIP 15회 10%, 단골 5회"), want: []string{h.text("loyalty.err.order", map[string]any{"Tier": h.text("core.tier.regular", nil)})}, check: same},
 			{msg: manager("/program tiers 단골 5회 7%, 단골 9회"), want: []string{h.text("loyalty.err.duplicate", map[string]any{"Tier": h.text("core.tier.regular", nil)})}, check: same},
 			{msg: manager("/program tiers VIP 15회 가끔"), want: []string{h.text("loyalty.tiers.bad_word", map[string]any{"Word": "가끔", "Tier": "VIP"})}, check: same},
+			// A threshold that does not read is refused, never the base
+			// tier's name (which gave everyone "Silver 3x"'s 6%).
+			{msg: manager("/program tiers Silver 3x 6%"), want: []string{h.text("loyalty.tiers.bad_word", map[string]any{"Word": "3x", "Tier": "Silver"})}, check: same},
 			{msg: manager("/program tiers 기간 영원히, VIP 15회"), want: []string{h.text("loyalty.tiers.bad_window", map[string]any{"Value": "영원히"})}, check: same},
 			// Rules wrong as a whole, not in one tier: refused saying so
 			// (they answered "changed" with an empty ladder).
@@ -421,7 +437,7 @@ var loyaltyScripts = []script{
 				}
 			}},
 			step{msg: staffMsg("/stamp void 김민지 1"), want: []string{h.text("corrections.void.manager_only", map[string]any{"Void": "/stamp void", "Undo": "/stamp undo"})}, not: []string{"/points"}},
-			step{msg: manager("/stamp void 김민지 1"), check: func(t *testing.T, h *harness, _ []Reply) {
+			step{msg: manager("/stamp void 김민지 １"), check: func(t *testing.T, h *harness, _ []Reply) {
 				if c := h.stampCard(f.minji); c.Stamps != 0 {
 					t.Errorf("card = %+v after void, want 0", c)
 				}
@@ -668,14 +684,14 @@ func TestLoyaltyDaily(t *testing.T) {
 			if rs := box.take(); len(rs) != 0 {
 				t.Errorf("told before anything was due: %q", allText(rs))
 			}
-			// 30 days before 07-13: told once, at the 10:00 run of 06-13;
+			// 30 days before 07-14: told once, at the 10:00 run of 06-14;
 			// the first try fails, the scheduler's retry sends it.
 			box.fail = failTimes(1, func(Reply) bool { return true })
-			h.advanceTo(s, time.Date(2026, 6, 12, 23, 0, 0, 0, seoul))
+			h.advanceTo(s, time.Date(2026, 6, 13, 23, 0, 0, 0, seoul))
 			if rs := box.take(); len(rs) != 0 {
 				t.Errorf("told too early: %q", allText(rs))
 			}
-			err = s.Advance(context.Background(), time.Date(2026, 6, 13, 10, 0, 0, 0, seoul), h.setClock)
+			err = s.Advance(context.Background(), time.Date(2026, 6, 14, 10, 0, 0, 0, seoul), h.setClock)
 			if err == nil {
 				t.Fatal("the failing send did not fail")
 			}
@@ -683,24 +699,24 @@ func TestLoyaltyDaily(t *testing.T) {
 				t.Fatalf("retry: %v", err)
 			}
 			soon := h.text("loyalty.notice.expire_soon", map[string]any{"Points": h.text("core.fmt.points", map[string]any{"N": "1,200"}),
-				"On": "2026-07-13", "LastDay": "2026-07-12"})
+				"On": "2026-07-14", "LastDay": "2026-07-13"})
 			rs := box.take()
 			if len(rs) != 1 || rs[0].To != ToUser || rs[0].Channel != ChannelTelegram || rs[0].UserID != custTG || rs[0].Text != soon {
 				t.Fatalf("the notice 30 days ahead: %+v, want %q", rs, soon)
 			}
-			if lang == "ko" && !strings.Contains(rs[0].Text, "1,200P가 2026-07-13에 소멸돼요") {
+			if lang == "ko" && !strings.Contains(rs[0].Text, "1,200P가 2026-07-14에 소멸돼요") {
 				t.Errorf("Korean notice: %q", rs[0].Text)
 			}
-			runSteps(t, h, []step{{msg: custMsg("/points"), want: []string{"2026-07-13"}}})
+			runSteps(t, h, []step{{msg: custMsg("/points"), want: []string{"2026-07-14"}}})
 			// The runs until the day before say nothing more.
-			h.advanceTo(s, time.Date(2026, 7, 12, 23, 0, 0, 0, seoul))
+			h.advanceTo(s, time.Date(2026, 7, 13, 23, 0, 0, 0, seoul))
 			if rs := box.take(); len(rs) != 0 {
 				t.Errorf("told again: %q", allText(rs))
 			}
 			if b := h.balance(f.minji); b != 1200 {
 				t.Errorf("balance = %d before the expiry, want 1200", b)
 			}
-			h.advanceTo(s, time.Date(2026, 7, 13, 10, 30, 0, 0, seoul))
+			h.advanceTo(s, time.Date(2026, 7, 14, 10, 30, 0, 0, seoul))
 			if b := h.balance(f.minji); b != 0 {
 				t.Errorf("balance = %d after the expiry, want 0", b)
 			}
@@ -718,7 +734,7 @@ func TestLoyaltyDaily(t *testing.T) {
 				t.Errorf("notices still pending: %+v", pending)
 			}
 			// Another day's run tells nothing again.
-			h.advanceTo(s, time.Date(2026, 7, 14, 10, 30, 0, 0, seoul))
+			h.advanceTo(s, time.Date(2026, 7, 15, 10, 30, 0, 0, seoul))
 			if rs := box.take(); len(rs) != 0 {
 				t.Errorf("told twice: %q", allText(rs))
 			}
@@ -869,6 +885,55 @@ func TestLoyaltyParsers(t *testing.T) {
 			"기간 영원히, VIP 3회": "loyalty.tiers.bad_window", "VIP 3회 10.555%": "loyalty.tiers.bad_rate"} {
 			if _, bad := parseTierRules(in, builtin, ledger.DefaultTierWindow); bad == nil || bad.id != id {
 				t.Errorf("parseTierRules(%q) = %+v, want %s", in, bad, id)
+			}
+		}
+	})
+	// A threshold typed in Korean words is read; one that does not read,
+	// or an off word, is never a tier's name: "단골 오회 7%" and "off"
+	// were the base tier's new names, and "단골 오회"'s 7% everyone's rate.
+	t.Run("TierWords", func(t *testing.T) {
+		type lvl struct {
+			id     string
+			visits int
+			rate   int
+		}
+		for _, tt := range []struct {
+			in   string
+			want []lvl
+		}{
+			{"단골 오회 7%", []lvl{{ledger.TierNew, 0, 0}, {ledger.TierRegular, 5, 700}}},
+			{"단골 오 회 7%, VIP 십오회", []lvl{{ledger.TierNew, 0, 0}, {ledger.TierRegular, 5, 700}, {ledger.TierVIP, 15, 0}}},
+			{"단골 다섯 번, VIP 열번 10%", []lvl{{ledger.TierNew, 0, 0}, {ledger.TierRegular, 5, 0}, {ledger.TierVIP, 10, 1000}}},
+			{"단골 다섯회이상", []lvl{{ledger.TierNew, 0, 0}, {ledger.TierRegular, 5, 0}}},
+			{"off", []lvl{{ledger.TierNew, 0, 0}}},
+			{"끄기", []lvl{{ledger.TierNew, 0, 0}}},
+			{"없음", []lvl{{ledger.TierNew, 0, 0}}},
+			{"ＯＦＦ", []lvl{{ledger.TierNew, 0, 0}}},
+			{"동호회 3%, 단골 5회", []lvl{{"동호회", 0, 300}, {ledger.TierRegular, 5, 0}}},
+			{"1등급 3%, 2등급 5회", []lvl{{"1등급", 0, 300}, {"2등급", 5, 0}}},
+		} {
+			r, bad := parseTierRules(tt.in, builtin, 12)
+			var got []lvl
+			for _, l := range r.Levels {
+				id := l.ID
+				if l.Name != "" {
+					id = l.Name
+				}
+				got = append(got, lvl{id, l.MinVisits, l.EarnRateBP})
+			}
+			if bad != nil || !slices.Equal(got, tt.want) || r.WindowMonths != 12 {
+				t.Errorf("parseTierRules(%q) = %+v (window %d), %+v; want %+v", tt.in, got, r.WindowMonths, bad, tt.want)
+			}
+		}
+		for _, tt := range []struct{ in, word, tier string }{
+			{"Silver 3x 6%", "3x", "Silver"},
+			{"단골 3 7%", "3", "단골"},
+			{"단골 5회차 7%", "5회차", "단골"},
+			{"일반 3%, VIP 15x", "15x", "VIP"},
+		} {
+			_, bad := parseTierRules(tt.in, builtin, 12)
+			if bad == nil || bad.id != "loyalty.tiers.bad_word" || bad.data["Word"] != tt.word || bad.data["Tier"] != tt.tier {
+				t.Errorf("parseTierRules(%q) = %+v, want bad_word %q in %q", tt.in, bad, tt.word, tt.tier)
 			}
 		}
 	})
@@ -1056,9 +1121,9 @@ func TestLoyaltyExpiryOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.advanceTo(s, time.Date(2026, 7, 12, 23, 0, 0, 0, seoul))
+	h.advanceTo(s, time.Date(2026, 7, 13, 23, 0, 0, 0, seoul))
 	want := h.text("loyalty.notice.expire_soon_days", map[string]any{"Points": h.text("core.fmt.points", map[string]any{"N": "6,000"}),
-		"On": "2026-07-13", "Until": "2026-07-17", "LastDay": "2026-07-12"})
+		"On": "2026-07-14", "Until": "2026-07-18", "LastDay": "2026-07-13"})
 	if rs := box.take(); len(rs) != 1 || rs[0].Text != want {
 		t.Fatalf("expiry notices: %d, %q; want one, %q", len(rs), allText(rs), want)
 	}

@@ -38,6 +38,20 @@ func foldFullWidth(s string) string {
 	}, s)
 }
 
+// listNumber reads the number of an entry in a list the chat showed (a
+// card's note, a points or stamp entry, a thread): "3", "#3", and in
+// full-width digits "３", "＃３", as amounts and counts take them (a Korean
+// keyboard's full-width mode made "/points void 이바다 ３" a bad number).
+// ok is false for anything else and below 1.
+func listNumber(s string) (int, bool) {
+	s = strings.TrimPrefix(strings.TrimSpace(foldFullWidth(s)), "#")
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 0, false
+	}
+	return n, true
+}
+
 // amountPow10 holds 10^0 … 10^18, every power of ten an int64 can hold.
 var amountPow10 = [...]int64{
 	1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,

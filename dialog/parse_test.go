@@ -825,3 +825,21 @@ func TestPointsField(t *testing.T) {
 		}
 	}
 }
+
+// TestListNumber: an entry's number reads in full-width digits too, as
+// amounts and counts do; "/points void 이바다 ３" was a bad number.
+func TestListNumber(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want int
+		ok   bool
+	}{
+		{"3", 3, true}, {"#3", 3, true}, {" 12 ", 12, true},
+		{"３", 3, true}, {"＃１２", 12, true}, {"１2", 12, true},
+		{"", 0, false}, {"0", 0, false}, {"-1", 0, false}, {"둘", 0, false}, {"3번째", 0, false}, {"1.5", 0, false},
+	} {
+		if n, ok := listNumber(tt.in); n != tt.want || ok != tt.ok {
+			t.Errorf("listNumber(%q) = %d, %v; want %d, %v", tt.in, n, ok, tt.want, tt.ok)
+		}
+	}
+}

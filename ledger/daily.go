@@ -15,6 +15,22 @@ const dailyChunk = 200
 // points expire.
 const ExpiryNoticeDays = 30
 
+// ExpiryNoticeShortDays is how long before their end customers are told of
+// points valid less than twice ExpiryNoticeDays (a 1개월 expiry): told 30
+// days ahead, they were told the morning they earned them, before they
+// could have used any.
+const ExpiryNoticeShortDays = 7
+
+// expiryNoticeDays is how long before its end a lot of months is told of:
+// ExpiryNoticeDays, or ExpiryNoticeShortDays when its shortest validity
+// (30 days a month) is under twice that: a 1개월 expiry.
+func expiryNoticeDays(months int) int {
+	if months*30 < 2*ExpiryNoticeDays {
+		return ExpiryNoticeShortDays
+	}
+	return ExpiryNoticeDays
+}
+
 // DailyResult is what one RunDaily did.
 type DailyResult struct {
 	LotsExpired    int

@@ -249,7 +249,8 @@
 //
 // The daily run (Store.RunDaily, daily.go) expires what is left of lots
 // past their end (an expire entry each, taken from that lot alone),
-// notices points ending within ExpiryNoticeDays (one notice a customer,
+// notices points ending within ExpiryNoticeDays (ExpiryNoticeShortDays for
+// a 1-month expiry; one notice a customer,
 // their total ending within ExpiryNoticeDays of the first end), marks coupons past their
 // last day expired and recomputes every tier, in small transactions whose
 // effects carry their own state: run twice, or again after a crash, it

@@ -49,26 +49,31 @@ type Lot struct {
 	Noticed bool `json:"noticed,omitempty"`
 }
 
-// Ends returns the instant the lot's points are gone: the start of the
-// day Months after the day it was made, in loc (nil: At's location); the
-// zero time when it never expires.
+// Ends returns the instant the lot's points are gone, the end of its last
+// day (lotEnds), in loc (nil: At's location); the zero time when it never
+// expires.
 func (l *Lot) Ends(loc *time.Location) time.Time { return lotEnds(l.At, l.Months, locOr(loc, l.At)) }
 
-// addMonthsClamped adds months to a date, keeping the day of the month
-// but no later than the last day of the month reached (Jan 31 + 1 month
-// is Feb 28 or 29), so later dates never end earlier.
-func addMonthsClamped(d time.Time, months int) time.Time {
-	y, m, day := d.Date()
-	first := time.Date(y, m+time.Month(months), 1, 0, 0, 0, 0, d.Location())
-	last := first.AddDate(0, 1, -1).Day()
-	return time.Date(first.Year(), first.Month(), min(day, last), 0, 0, 0, 0, d.Location())
-}
-
+// lotEnds is the start of the day after the last day of points earned at
+// at and valid months months, counted as the Civil Act counts a period of
+// months (민법 제157조, 제160조): from the day after the earn, ending the
+// day before the same day months later, or on the last day of that month
+// when it has no such day. Earned 1/15 with 1 month: usable through 2/15,
+// gone at 2/16 00:00; earned 1/31: through 2/28 (2/29), gone 3/1; earned
+// 4/30: through 5/31. It was the start of the day months after the earn's
+// (clamped), so 1/31's month ended at the start of 2/28: 28 days, and every
+// lot lost the last day a shop's customers count on.
 func lotEnds(at time.Time, months int, loc *time.Location) time.Time {
 	if months <= 0 {
 		return time.Time{}
 	}
-	return addMonthsClamped(startOfDay(at, loc), months)
+	from := startOfDay(at, loc).AddDate(0, 0, 1) // 초일 불산입
+	y, m, day := from.Date()
+	first := time.Date(y, m+time.Month(months), 1, 0, 0, 0, 0, from.Location())
+	if day > first.AddDate(0, 1, -1).Day() {
+		return first.AddDate(0, 1, 0) // no such day: through the month's last
+	}
+	return time.Date(first.Year(), first.Month(), day, 0, 0, 0, 0, from.Location())
 }
 
 // Expiry is a customer's next expiry: the points of their lots that end
@@ -678,8 +683,8 @@ func (tx *Tx) expireLot(d dueLot, now time.Time) (int64, error) {
 }
 
 // noticeLots records one NoticeExpireSoon for each customer with lots
-// ending within days of now (and not yet ended) that no notice told of
-// yet. The notice tells all of that customer's points ending from the
+// ending within days of now, or within expiryNoticeDays of their months
+// when fewer (and not yet ended), that no notice told of yet. The notice tells all of that customer's points ending from the
 // earliest such end until days after it (Points, On the earliest end,
 // Until the latest), and marks those lots told: a customer who earned on
 // five days was told five times, on five mornings in a row, as each lot
@@ -688,9 +693,10 @@ func (tx *Tx) expireLot(d dueLot, now time.Time) (int64, error) {
 // returns the notices and whether more may be due.
 func (tx *Tx) noticeLots(now time.Time, loc *time.Location, days, limit int) ([]Notice, bool, error) {
 	lots := tx.bucket(bucketLots)
-	due, err := tx.dueLots(startOfDay(now, loc).AddDate(0, 0, days+1), loc, limit, func(d dueLot) bool {
-		if !d.ends.After(now) {
-			return false
+	today := startOfDay(now, loc)
+	due, err := tx.dueLots(today.AddDate(0, 0, days+1), loc, limit, func(d dueLot) bool {
+		if !d.ends.After(now) || !d.ends.Before(today.AddDate(0, 0, min(days, expiryNoticeDays(d.months))+1)) {
+			return false // a short-lived lot is told nearer its end (ExpiryNoticeShortDays)
 		}
 		v := lots.Get(concat(d.ck, d.lot))
 		return v != nil && len(v) > 0 && v[len(v)-1]&1 == 0

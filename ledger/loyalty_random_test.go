@@ -273,11 +273,11 @@ func (w *randWorld) checkAfterDaily(tx *Tx, now time.Time) {
 			t.Errorf("%s at %s: tier %s (rank %d), rules give %d, record %+v", id, now, rec.TierID, cur, m, rec)
 		}
 		lots, _ := tx.LotsOf(id)
-		soon := startOfDay(now, w.loc).AddDate(0, 0, ExpiryNoticeDays+1)
 		for _, l := range lots {
 			if l.Remaining == 0 || l.Months == 0 {
 				continue
 			}
+			soon := startOfDay(now, w.loc).AddDate(0, 0, expiryNoticeDays(l.Months)+1)
 			if end := l.Ends(w.loc); !end.After(now) {
 				t.Errorf("%s: lot %+v ended %s, not expired at %s", id, l, end, now)
 			} else if end.Before(soon) && !l.Noticed {

@@ -389,7 +389,7 @@ func TestLoyaltyOnOldFile(t *testing.T) {
 			t.Error("lots not stored by the entry")
 		}
 		x, ok, _ := tx.NextExpiry(c.ID, seoul)
-		if !ok || x.Points != 1000 || x.On != "2026-09-02" {
+		if !ok || x.Points != 1000 || x.On != "2026-09-03" {
 			t.Errorf("next expiry %+v", x)
 		}
 		return nil
@@ -488,7 +488,7 @@ func TestRunDailyChunked(t *testing.T) {
 		}
 		return nil
 	})
-	soon := t0.AddDate(0, 0, 10)
+	soon := t0.AddDate(0, 0, 30) // within ExpiryNoticeShortDays of the month's end
 	// The crash: one transaction of expiry notices, then nothing.
 	mustUpdate(t, s, func(tx *Tx) error { _, _, err := tx.noticeLots(soon, seoul, ExpiryNoticeDays, dailyChunk); return err })
 	res, err := s.RunDaily(context.Background(), soon, seoul)
@@ -498,7 +498,7 @@ func TestRunDailyChunked(t *testing.T) {
 	if res2, err := s.RunDaily(context.Background(), soon, seoul); err != nil || res2.ExpiryNotices != 0 || res2.CouponsExpired != 0 || len(res2.Notices) != 0 {
 		t.Fatalf("second run: %+v, %v", res2, err)
 	}
-	end := t0.AddDate(0, 1, 0)
+	end := t0.AddDate(0, 1, 1) // gone the day after the month's last
 	mustUpdate(t, s, func(tx *Tx) error { _, _, _, _, err := tx.expireLots(end, seoul, dailyChunk); return err })
 	res, err = s.RunDaily(context.Background(), end, seoul)
 	if err != nil || res.LotsExpired != n-dailyChunk {

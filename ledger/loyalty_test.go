@@ -458,20 +458,25 @@ func TestLotsExpire(t *testing.T) {
 	_ = old
 	mustView(t, s, func(tx *Tx) error {
 		x, ok, err := tx.NextExpiry(c.ID, seoul)
-		if err != nil || !ok || x.Points != 800 || x.On != "2027-03-02" || x.LastDay != "2027-03-01" {
+		if err != nil || !ok || x.Points != 800 || x.On != "2027-03-03" || x.LastDay != "2027-03-02" {
 			t.Errorf("next expiry %+v %v %v", x, ok, err)
 		}
 		return err
 	})
 	res, err := s.RunDaily(context.Background(), time.Date(2027, 2, 1, 9, 0, 0, 0, seoul), seoul)
-	if err != nil || res.ExpiryNotices != 1 || res.Notices[0].Points != 800 || res.Notices[0].On != "2027-03-02" {
+	if err != nil || res.ExpiryNotices != 1 || res.Notices[0].Points != 800 || res.Notices[0].On != "2027-03-03" {
 		t.Fatalf("notice run %+v %v", res, err)
 	}
 	res, err = s.RunDaily(context.Background(), time.Date(2027, 2, 2, 9, 0, 0, 0, seoul), seoul)
 	if err != nil || res.ExpiryNotices != 0 {
 		t.Fatalf("notice told twice %+v %v", res, err)
 	}
-	res, err = s.RunDaily(context.Background(), time.Date(2027, 3, 2, 0, 0, 0, 0, seoul), seoul)
+	// Usable through 2027-03-02, the day 12 months after the earn's
+	// (민법 제160조): not gone until that day is over.
+	if res, err := s.RunDaily(context.Background(), time.Date(2027, 3, 2, 23, 59, 0, 0, seoul), seoul); err != nil || res.LotsExpired != 0 {
+		t.Fatalf("expired on its last day %+v %v", res, err)
+	}
+	res, err = s.RunDaily(context.Background(), time.Date(2027, 3, 3, 0, 0, 0, 0, seoul), seoul)
 	if err != nil || res.LotsExpired != 1 || res.PointsExpired != 800 {
 		t.Fatalf("expiry run %+v %v", res, err)
 	}
@@ -728,5 +733,83 @@ func TestProgrammeAuditStamps(t *testing.T) {
 	want := []string{"stamps: off → 10=item:아메리카노 1잔/30d", "stamps: 10=item:아메리카노 1잔/30d → 8=item:아메리카노 1잔/14d"}
 	if !slices.Equal(got, want) {
 		t.Errorf("audit details %q, want %q", got, want)
+	}
+}
+
+// TestLotEnds: a lot's months are counted as the Civil Act counts them,
+// from the day after the earn, so its last usable day is the same day
+// months later, or that month's last when it has no such day. Earned
+// 1/31 with 1 month was gone at the start of 2/28 (28 days).
+func TestLotEnds(t *testing.T) {
+	for _, tt := range []struct {
+		at      string
+		months  int
+		lastDay string
+	}{
+		{"2027-01-31T10:00", 1, "2027-02-28"},
+		{"2027-01-30T23:59", 1, "2027-02-28"},
+		{"2027-01-28T10:00", 1, "2027-02-28"},
+		{"2027-01-27T10:00", 1, "2027-02-27"},
+		{"2027-01-15T10:00", 1, "2027-02-15"},
+		{"2028-01-31T10:00", 1, "2028-02-29"},
+		{"2027-04-30T10:00", 1, "2027-05-31"},
+		{"2027-02-28T10:00", 1, "2027-03-31"},
+		{"2026-12-31T10:00", 2, "2027-02-28"},
+		{"2026-03-02T10:00", 12, "2027-03-02"},
+		{"2028-02-29T10:00", 12, "2029-02-28"},
+	} {
+		at, err := time.ParseInLocation("2006-01-02T15:04", tt.at, seoul)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ends := lotEnds(at, tt.months, seoul)
+		x := expiryAt(1, ends, seoul)
+		if x.LastDay != tt.lastDay || ends.In(seoul).Hour() != 0 || ends.In(seoul).Minute() != 0 {
+			t.Errorf("lotEnds(%s, %d) = %s (last day %s), want last day %s", tt.at, tt.months, ends.In(seoul), x.LastDay, tt.lastDay)
+		}
+	}
+	if e := lotEnds(t0, 0, seoul); !e.IsZero() {
+		t.Errorf("lotEnds(months 0) = %s, want never", e)
+	}
+}
+
+// TestExpiryNoticeLead: points valid a month are told of
+// ExpiryNoticeShortDays before their end, not the morning they are earned
+// (ExpiryNoticeDays ahead was before the earn); longer ones 30 days ahead.
+func TestExpiryNoticeLead(t *testing.T) {
+	at := func(s string) time.Time {
+		v, err := time.ParseInLocation("2006-01-02 15:04", s, seoul)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, tt := range []struct {
+		months     int
+		earn       string
+		quiet, due string // the last run that tells nothing, the one that tells
+		on         string
+	}{
+		{1, "2027-01-31 10:00", "2027-02-21 09:00", "2027-02-22 09:00", "2027-03-01"},
+		{1, "2027-01-15 10:00", "2027-02-08 09:00", "2027-02-09 09:00", "2027-02-16"},
+		{2, "2027-01-31 10:00", "2027-03-01 09:00", "2027-03-02 09:00", "2027-04-01"},
+		{12, "2026-03-02 10:00", "2027-01-31 09:00", "2027-02-01 09:00", "2027-03-03"},
+	} {
+		s := MustOpen(t)
+		c := mustCustomer(t, s, "최", "01055556666")
+		mustUpdate(t, s, func(tx *Tx) error {
+			_, err := tx.SetExpiry(ExpiryRules{Months: tt.months}, "slack:M1", at(tt.earn).Add(-time.Hour))
+			return err
+		})
+		earnAt(t, s, c.ID, 100000, 5000, at(tt.earn))
+		for _, run := range []string{tt.earn, tt.quiet} {
+			if res, err := s.RunDaily(context.Background(), at(run).Add(time.Minute), seoul); err != nil || res.ExpiryNotices != 0 {
+				t.Errorf("%d months, earned %s: the run at %s told %+v, %v; want nothing yet", tt.months, tt.earn, run, res.Notices, err)
+			}
+		}
+		res, err := s.RunDaily(context.Background(), at(tt.due), seoul)
+		if err != nil || res.ExpiryNotices != 1 || res.Notices[0].On != tt.on {
+			t.Errorf("%d months, earned %s: the run at %s told %+v, %v; want one notice on %s", tt.months, tt.earn, tt.due, res.Notices, err, tt.on)
+		}
 	}
 }

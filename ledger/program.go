@@ -81,8 +81,9 @@ func (r *WinBackRules) Validate() error {
 
 // ExpiryRules say when earned points expire.
 type ExpiryRules struct {
-	// Months after the day of an earn at whose start its points expire
-	// (an earn of 2026-01-31 with 12 expires at the start of 2027-01-31);
+	// Months an earn's points stay usable, counted as the Civil Act
+	// counts months (lotEnds): an earn of 2026-01-15 with 12 is usable
+	// through 2027-01-15, one of 2026-01-31 with 1 through 2026-02-28;
 	// 0: points never expire. The months of the version in force when
 	// points are earned stay with them (a later change never shortens or
 	// lengthens what was already earned).

@@ -20,7 +20,8 @@ import (
 // manager sets points to expire after 2 months, a linked customer earns
 // 1,200P and gets a coupon for 3 days. The coupon is listed on its last
 // day and gone a minute after it; 30 days before the points' end the
-// customer is told once, and on the day they expire, once more.
+// customer is told once, and the day after their last (2 months from the
+// earn's day, 민법 제160조), once more.
 func TestChat_LoyaltyRehearsal(t *testing.T) {
 	t.Parallel() // its own ledger, Main and fakes
 	db := filepath.Join(t.TempDir(), "dangol.db")
@@ -42,10 +43,10 @@ func TestChat_LoyaltyRehearsal(t *testing.T) {
 		"/coupon 010-1234-5678",
 		":time 2026-05-16 00:01",
 		"/coupon use 010-1234-5678",
-		":time 2026-06-12 23:00",
-		":time 2026-06-13 10:01",
-		":time 2026-07-12 23:00",
-		":time 2026-07-13 10:01",
+		":time 2026-06-13 23:00",
+		":time 2026-06-14 10:01",
+		":time 2026-07-13 23:00",
+		":time 2026-07-14 10:01",
 		":as customer 42",
 		"/points",
 	}, "\n") + "\n"
@@ -75,18 +76,18 @@ func TestChat_LoyaltyRehearsal(t *testing.T) {
 	if got, _ := answer(t, tr, staff, "/coupon use 010-1234-5678"); !strings.Contains(got, "김하늘님이 지금 쓸 수 있는 쿠폰이 없어요.") {
 		t.Errorf("after its last day the coupon is still offered:\n%s", got)
 	}
-	soon := "→ [고객 42] 1,200P가 2026-07-13에 소멸돼요. 2026-07-12까지 사용해 주세요."
+	soon := "→ [고객 42] 1,200P가 2026-07-14에 소멸돼요. 2026-07-13까지 사용해 주세요."
 	gone := "→ [고객 42] 유효기간이 지나 1,200P가 소멸됐어요."
 	if n := strings.Count(tr, soon); n != 1 {
 		t.Errorf("the notice 30 days ahead is told %d times, want once:\n%s", n, tr)
 	}
-	if got, _ := answer(t, tr, staff, ":time 2026-06-12 23:00"); strings.Contains(got, "→ [고객 42]") {
+	if got, _ := answer(t, tr, staff, ":time 2026-06-13 23:00"); strings.Contains(got, "→ [고객 42]") {
 		t.Errorf("told before 30 days ahead:\n%s", got)
 	}
-	if got, _ := answer(t, tr, staff, ":time 2026-06-13 10:01"); !strings.Contains(got, soon) {
+	if got, _ := answer(t, tr, staff, ":time 2026-06-14 10:01"); !strings.Contains(got, soon) {
 		t.Errorf("not told 30 days ahead, at the 10:00 run:\n%s", got)
 	}
-	if got, _ := answer(t, tr, staff, ":time 2026-07-13 10:01"); !strings.Contains(got, gone) {
+	if got, _ := answer(t, tr, staff, ":time 2026-07-14 10:01"); !strings.Contains(got, gone) {
 		t.Errorf("the expiry is not told:\n%s", got)
 	}
 	if n := strings.Count(tr, gone); n != 1 {
@@ -193,7 +194,7 @@ func TestExport_Loyalty(t *testing.T) {
 	if len(l.Coupons) != 3 || states["item:아메리카노 1잔"] != "valid" || states["10%"] != "used" || states["5000won"] != "expired" {
 		t.Errorf("coupons = %+v", l.Coupons)
 	}
-	if len(l.Lots) != 1 || l.Lots[0].Entry != 1 || l.Lots[0].Remaining != 500 || l.Lots[0].Expires == nil || *l.Lots[0].Expires != "2027-11-02" {
+	if len(l.Lots) != 1 || l.Lots[0].Entry != 1 || l.Lots[0].Remaining != 500 || l.Lots[0].Expires == nil || *l.Lots[0].Expires != "2027-11-03" { // usable through 2027-11-02
 		t.Errorf("lots = %+v", l.Lots)
 	}
 	if len(got.Programme) != 2 || got.Programme[0].Changed != "expiry" || got.Programme[1].Rules.Stamps.Goal != 3 || got.Programme[1].Rules.Expiry.Months != 12 {
