@@ -54,7 +54,7 @@ func TestJourneyLoyalty(t *testing.T) {
 	for _, want := range []string{
 		"스탬프 ●●●●●●●○○○ 7/10 — 3개 더 모으면 아메리카노 1잔",
 		"🎟️ 10% 할인 · 코드 " + code + " · 2026-06-10까지",
-		"다음 소멸: 800P — 2027-05-11에 소멸 (2027-05-10까지 사용 가능)",
+		"다음 소멸: 800P — 2027-05-12에 소멸 (2027-05-11까지 사용 가능)", // through the same day a year on (민법 제160조)
 	} {
 		if code == "" || !strings.Contains(points[0], want) {
 			t.Errorf("the customer's points lack %q:\n%s", want, points[0])
