@@ -117,6 +117,15 @@ func (t *turn) actCouponGive(c ledger.Customer, rest string) error {
 
 // actCouponList shows c's valid coupons to staff.
 func (t *turn) actCouponList(c ledger.Customer, _ string) error {
+	return t.showCoupons(c, func(n int) string {
+		return t.text("loyalty.coupon.list_head", map[string]any{"Name": c.Name, "Count": n})
+	})
+}
+
+// showCoupons shows staff c's valid coupons, numbered as /coupon void
+// takes them, under the head head gives for their count, and audits the
+// read; none says so.
+func (t *turn) showCoupons(c ledger.Customer, head func(n int) string) error {
 	cs, err := t.tx.CouponsOf(c.ID, t.now, false)
 	if err != nil {
 		return fmt.Errorf("dialog: read coupons: %w", err)
@@ -132,8 +141,7 @@ func (t *turn) actCouponList(c ledger.Customer, _ string) error {
 	if err != nil {
 		return err
 	}
-	t.add(t.mkSections(t.text("loyalty.coupon.list_head", map[string]any{"Name": c.Name, "Count": len(cs)}),
-		[]Section{{Lines: lines}}))
+	t.add(t.mkSections(head(len(cs)), []Section{{Lines: lines}}))
 	return nil
 }
 

@@ -60,23 +60,9 @@ func (t *turn) actCouponVoid(c ledger.Customer, rest string) error {
 
 // couponVoidPick lists c's valid coupons, numbered, and how to void one.
 func (t *turn) couponVoidPick(c ledger.Customer) error {
-	cs, err := t.tx.CouponsOf(c.ID, t.now, false)
-	if err != nil {
-		return fmt.Errorf("dialog: read coupons: %w", err)
-	}
-	if err := t.audit("read", c.ID, "coupons"); err != nil {
-		return err
-	}
-	if len(cs) == 0 {
-		t.say("loyalty.coupon.none", map[string]any{"Name": c.Name})
-		return nil
-	}
-	lines, err := t.numberedCouponLines(c.ID, cs)
-	if err != nil {
-		return err
-	}
-	t.add(t.mkSections(t.text("loyalty.coupon.void_pick", map[string]any{"Name": c.Name}), []Section{{Lines: lines}}))
-	return nil
+	return t.showCoupons(c, func(int) string {
+		return t.text("loyalty.coupon.void_pick", map[string]any{"Name": c.Name})
+	})
 }
 
 // numberedCouponLines are cs, coupons of customerID, as staff's lines with

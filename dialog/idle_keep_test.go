@@ -246,16 +246,7 @@ func TestIdleKeepFeedback(t *testing.T) {
 func TestIdleKeepQuestion(t *testing.T) {
 	for _, lang := range locales.Languages {
 		t.Run(lang, func(t *testing.T) {
-			h := mustOpenHarness(t, nil, lang)
-			h.cfg.Outbox = true
-			h.reopen()
-			seed(h)
-			runSteps(t, h, linkMinji(h))
-			open := func() []ledger.Thread {
-				var ths []ledger.Thread
-				h.view(func(tx *ledger.Tx) (err error) { ths, err = tx.OpenThreads(); return err })
-				return ths
-			}
+			h, open := linkedWithOutbox(t, lang)
 			sentIdle := h.text("threads.sent_idle", map[string]any{"Minutes": 30})
 
 			// Left for a command: not sent.
@@ -337,16 +328,7 @@ func TestIdleKeepQuestionStray(t *testing.T) {
 	for _, lang := range locales.Languages {
 		for _, tt := range tests {
 			t.Run(lang+"/"+tt.name, func(t *testing.T) {
-				h := mustOpenHarness(t, nil, lang)
-				h.cfg.Outbox = true
-				h.reopen()
-				seed(h)
-				runSteps(t, h, linkMinji(h))
-				open := func() []ledger.Thread {
-					var ths []ledger.Thread
-					h.view(func(tx *ledger.Tx) (err error) { ths, err = tx.OpenThreads(); return err })
-					return ths
-				}
+				h, open := linkedWithOutbox(t, lang)
 				sendLabel := h.text("threads.btn.send", nil)
 				strayAsk := h.text("threads.ask_stray", map[string]any{"Button": sendLabel})
 				sentIdle := h.text("threads.sent_idle", map[string]any{"Minutes": 30})
@@ -386,5 +368,21 @@ func TestIdleKeepQuestionStray(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// linkedWithOutbox is a harness with the outbox on and 김민지 linked, and
+// a reading of the threads open, for the kept-question tests.
+func linkedWithOutbox(t *testing.T, lang string) (*harness, func() []ledger.Thread) {
+	t.Helper()
+	h := mustOpenHarness(t, nil, lang)
+	h.cfg.Outbox = true
+	h.reopen()
+	seed(h)
+	runSteps(t, h, linkMinji(h))
+	return h, func() []ledger.Thread {
+		var ths []ledger.Thread
+		h.view(func(tx *ledger.Tx) (err error) { ths, err = tx.OpenThreads(); return err })
+		return ths
 	}
 }
