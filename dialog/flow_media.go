@@ -89,7 +89,7 @@ func (t *turn) onPhoto(md *Media) error {
 	t.begin(flowQuestion)
 	t.sess.Draft[dQText] = caption
 	if asking {
-		t.sess.Draft[dQJoin] = strconv.FormatInt(th.Number, 10)
+		t.askAboutComplaint(th) // flow_thread.go
 	}
 	if t.pendPhoto(md) {
 		t.askQuestion()

@@ -29,6 +29,9 @@ const (
 	qConfirm = "confirm"
 	dQText   = "text"
 	dQJoin   = "join" // the open complaint a question could join instead
+	// dQJoinClosed is set when that complaint was closed (within
+	// ledger.ReopenWindow) as the customer was asked: joining reopens it.
+	dQJoinClosed = "join_closed"
 )
 
 // Payloads of the thread buttons: "qsend" in flowQuestion, and
@@ -124,10 +127,20 @@ func (t *turn) onQuestionText(text string) error {
 		// about the complaint ("왜 이렇게 오래 걸렸나요?"), so, as a shop
 		// inbox asks before merging, the customer chooses, once, with
 		// [새 문의로 보내기] first; a reply that asks nothing still joins.
-		t.sess.Draft[dQJoin] = strconv.FormatInt(th.Number, 10)
+		t.askAboutComplaint(th)
 	}
 	t.askQuestion()
 	return nil
+}
+
+// askAboutComplaint keeps in the question's draft the complaint th the
+// words could join instead, and whether it is closed (askQuestion's
+// wording).
+func (t *turn) askAboutComplaint(th ledger.Thread) {
+	t.sess.Draft[dQJoin] = strconv.FormatInt(th.Number, 10)
+	if th.State == ledger.ThreadClosed {
+		t.sess.Draft[dQJoinClosed] = "1"
+	}
 }
 
 // asksBesideComplaint reports whether words written to the customer's live
@@ -209,10 +222,8 @@ func (t *turn) askQuestion() {
 	if n := t.sess.Draft[dQJoin]; n != "" {
 		data := map[string]any{"N": n}
 		id := "threads.ask_complaint"
-		if num, err := strconv.ParseInt(n, 10, 64); err == nil {
-			if th, err := t.tx.Thread(num); err == nil && th.State == ledger.ThreadClosed {
-				id = "threads.ask_closed_complaint" // joining reopens it: said
-			}
+		if t.sess.Draft[dQJoinClosed] != "" {
+			id = "threads.ask_closed_complaint" // joining reopens it: said
 		}
 		t.say(id, data,
 			t.btn("threads.btn.send_new", questionSend),

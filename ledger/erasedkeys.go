@@ -56,7 +56,7 @@ func (tx *Tx) recordErasure(id []byte, at time.Time) error {
 	return b.Put(id, v[:])
 }
 
-// erasures reads the file's record of erasures (none in a file from before
+// erasuresOf reads the file's record of erasures (none in a file from before
 // it, opened read-only).
 func erasuresOf(btx *bolt.Tx) map[string]time.Time {
 	out := map[string]time.Time{}
